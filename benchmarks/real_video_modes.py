@@ -31,10 +31,13 @@ CASES = {  # name: (transformer kwargs, width, height, frames, vae kind, pipelin
                     out_channels=16), 832, 480, 33, "wan21", {}),
     "wan22_5b": (dict(num_attention_heads=24, attention_head_dim=128, ffn_dim=14336, num_layers=30, in_channels=48,
                       out_channels=48), 1280, 704, 41, "wan22", {"expand_timesteps": True}),
+    # Wan 2.2 A14B: two experts of Wan 14B's config (high noise, then low noise at the boundary)
+    "wan22_a14b": (dict(num_attention_heads=40, attention_head_dim=128, ffn_dim=13824, num_layers=40, in_channels=16,
+                        out_channels=16), 832, 480, 33, "wan21", {"boundary_ratio": 0.875}),
     "wan13b": (dict(num_attention_heads=12, attention_head_dim=128, ffn_dim=8960, num_layers=30, in_channels=16,
                     out_channels=16), 832, 480, 33, "wan21", {}),
 }
-MEMORY = ("gpu", "model_offload", "block_offload", "fp8", "fp8+block_offload")
+MEMORY = ("gpu", "model_offload", "block_offload", "fp8", "fp8+block_offload", "plan")  # plan: what the plan picks
 SPEED = ("compile", "attention", "first_block", "taylorseer", "faster")
 
 
@@ -56,6 +59,10 @@ def make_pipe(case: str, small: bool, device: str):
             tok, te, width = _text_encoder(small, tok_dir)
             tr = WanTransformer3DModel(patch_size=(1, 2, 2), text_dim=width, freq_dim=256, cross_attn_norm=True,
                                        qk_norm="rms_norm_across_heads", eps=1e-6, rope_max_seq_len=1024, **tr_kw)
+            if "boundary_ratio" in pipe_kw:
+                pipe_kw = dict(pipe_kw, transformer_2=WanTransformer3DModel(
+                    patch_size=(1, 2, 2), text_dim=width, freq_dim=256, cross_attn_norm=True,
+                    qk_norm="rms_norm_across_heads", eps=1e-6, rope_max_seq_len=1024, **tr_kw))
             if vae_kind == "wan22":
                 z = tr_kw["in_channels"]
                 vae = AutoencoderKLWan(base_dim=16 if small else 160, decoder_base_dim=16 if small else 256, z_dim=z,
@@ -67,7 +74,7 @@ def make_pipe(case: str, small: bool, device: str):
                 vae = AutoencoderKLWan(base_dim=8 if small else 96, z_dim=16, dim_mult=[1, 2, 4, 4],
                                        num_res_blocks=1 if small else 2, temperal_downsample=[False, True, True])
             with torch.no_grad():
-                for m in (tr, vae, te):
+                for m in (tr, vae, te) + ((pipe_kw["transformer_2"],) if "transformer_2" in pipe_kw else ()):
                     for p in m.parameters():
                         p.mul_(0.5)
             te = te.to(torch.bfloat16)
@@ -123,6 +130,25 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
     cuda = device == "cuda"
     out: dict = {"case": case, "mode": mode, "cap_gb": cap_gb}
     t0 = time.perf_counter()
+    if mode in MEMORY and cuda and cap_gb:  # planned on a meta-device copy: a refused mode builds nothing
+        from nodes.video_models.memory import plan as mplan
+        w, h, frames = (64, 64, 5) if small else CASES[case][1:4]
+        clip = mplan.Clip(w, h, frames)
+        parts = mplan.pipeline_parts(make_pipe(case, small, "meta"), "transformer", "wan")
+        free = int(cap_gb * GB)
+        best = mplan.best_plan(parts, free, clip)
+        if mode == "plan":
+            if best is None:
+                out["error"] = "refused by the plan: nothing fits"
+                return out, None
+            out["planned"], mode = best.words(), best.mode
+        got = mplan.plan_mode(parts, mode, free, clip)
+        if not got.fits:
+            out["predicted_peak_gb"] = got.peak / GB
+            out["error"] = "refused by the plan" + (f": {best.words()} fits" if best else ": nothing fits")
+            return out, None
+    elif mode == "plan":
+        mode = "gpu"
     pipe = make_pipe(case, small, device)
     sizes = pipeline_sizes(pipe, "transformer")
     out["weights_gb"] = sizes.total / GB
@@ -137,9 +163,23 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
         t1 = time.perf_counter()
         if mode in MEMORY:
             free = free_memory(torch.device(device))  # under the cap: what the card stood for has free
-            out["predicted_peak_gb"] = predicted_peak(mode, sizes, free) / GB
+            budget = None
+            if free is not None:  # the plan counted part by part (memory/plan.py), as the loader makes it
+                from nodes.video_models.memory import plan as mplan
+                parts = mplan.pipeline_parts(pipe, "transformer", "wan")
+                w, h, frames = (64, 64, 5) if small else CASES[case][1:4]
+                got = mplan.plan_mode(parts, mode, free, mplan.Clip(w, h, frames))
+                out["predicted_peak_gb"] = got.peak / GB
+                if not got.fits:  # refused before anything goes on the card, naming what fits
+                    best = mplan.best_plan(parts, free, mplan.Clip(w, h, frames))
+                    out["error"] = "refused by the plan" + (f": {best.words()} fits" if best else ": nothing fits")
+                    return out, None
+                blk = parts.denoiser.block_fp8 if mode.startswith("fp8") else parts.denoiser.block
+                budget = got.kept * blk + blk // 2 if "block" in mode else None
+            else:
+                out["predicted_peak_gb"] = predicted_peak(mode, sizes, free) / GB
             done: list[str] = []
-            apply_memory(pipe, mode, device, torch.bfloat16, "transformer", done=done)
+            apply_memory(pipe, mode, device, torch.bfloat16, "transformer", resident_budget=budget, done=done)
             if done:
                 out["resident"] = done[0]  # block modes: how many blocks stayed on the card
         else:

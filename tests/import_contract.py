@@ -341,6 +341,10 @@ PRIVATE_ALLOWED = {
         "its view has no public API (hidden when the canvas loses focus; issue 35)",
     ("nodes/video_models/memory/modes.py", "_diffusers_hook"): "diffusers: the hook registry its offload and "
         "casting hooks hang on a module (no public query whether one is applied, or to remove it)",
+    ("nodes/video_models/memory/plan.py", "_GO_LC_SUPPORTED_PYTORCH_LAYERS"): "diffusers: the layer kinds its "
+        "layerwise casting stores in fp8 (no public list); the plan counts fp8 bytes by its rule (issue 73)",
+    ("nodes/video_models/memory/plan.py", "_skip_layerwise_casting_patterns"): "diffusers: a model's own layers "
+        "kept out of fp8 (the class attribute enable_layerwise_casting reads; no public getter)",
     ("nodes/video_models/memory/modes.py", "_hf_hook"): "accelerate: the hook its model offload puts on a module "
         "(no public query)",
     ("nodes/video_models/takes/vae_tiles.py", "_feat_map"): "diffusers: AutoencoderKLWan's causal cache of "

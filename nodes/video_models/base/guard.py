@@ -216,15 +216,26 @@ def _split_conv(token, conv_forward, tick=None):
 
 OVERRUN = 1.1  # an estimate is revised once the node has run this much longer than it said
 REVISE_EVERY_S = 2.0  # and then at most this often
+REVISE_BY = 0.3  # with a measured step time: revised when it says 30 % more or less than was said
+MAX_SWING = 2.0  # from the steps' share alone (no step timed yet): at most twice what was said or has run
+SMOOTH = 0.5  # the step time: each step's weight in the running mean (one slow step moves it by half)
 
 
-def overrun(elapsed: float, said: float | None, done: int, total: int) -> float | None:
-    """The node's whole time re-estimated when it has run past what was said (issue 61 item 7: "predicted
-    about 83 s" stayed on screen past 114 s): from the steps made so far, ``elapsed`` for ``done`` of
-    ``total``; None while within the estimate (or nothing was said, or no step is made)."""
-    if said is None or said <= 0 or done <= 0 or elapsed <= said * OVERRUN:
+def overrun(elapsed: float, said: float | None, done: int, total: int, per_step: float | None = None) -> float | None:
+    """The node's whole time re-estimated (issue 61 item 7: "predicted about 83 s" stayed on screen past
+    114 s), ``elapsed`` for ``done`` of ``total`` steps; None while close to what was said (or nothing was
+    said, or no step is made). With ``per_step`` (the steps' measured time, smoothed): what has run plus
+    the steps left at that time, in both directions (issue 73: InfiniteTalk said "about 17 min now" from
+    its first step's share of a start spent loading, and ended 15 s later). Without it, only once past
+    the estimate, from the steps' share, never more than MAX_SWING times what was said or has run."""
+    if said is None or said <= 0 or done <= 0:
         return None
-    return elapsed * max(total, done) / done
+    if per_step is not None:
+        est = elapsed + max(0, total - done) * per_step
+        return est if abs(est - said) > REVISE_BY * said else None
+    if elapsed <= said * OVERRUN:
+        return None
+    return min(elapsed * max(total, done) / done, MAX_SWING * max(said, elapsed))
 
 
 class RunGuard:
@@ -248,6 +259,8 @@ class RunGuard:
         self.said: float | None = predicted  # the estimate said, in seconds
         self.started = started if started is not None else time.perf_counter()  # the node's start
         self.next_early = EARLY_ESTIMATE_S  # when the first step has run this long, say "at least"
+        self.step_s: float | None = None  # the steps' measured time, smoothed (SMOOTH)
+        self.last_tick: tuple[float, int] | None = None  # (when, steps done) at the last tick
         # Stop checked at every depth and inside large operations: a CPU run not predicted to be short
         self.deep = estimate and not (predicted is not None and predicted < SHORT_RUN_S)
 
@@ -353,13 +366,18 @@ class RunGuard:
         with the estimate made again from its progress, at most every REVISE_EVERY_S."""
         now = time.perf_counter()
         elapsed = now - self.started
-        est = overrun(elapsed, self.said, done, total)
+        last = self.last_tick or ((self.first_forward_start, 0) if self.first_forward_start is not None else None)
+        if last is not None and done > last[1]:  # the steps since the last tick, timed
+            step = (now - last[0]) / (done - last[1])
+            self.step_s = step if self.step_s is None else SMOOTH * step + (1 - SMOOTH) * self.step_s
+        self.last_tick = (now, done)
+        est = overrun(elapsed, self.said, done, total, self.step_s)
         if est is None or now - self.said_at < REVISE_EVERY_S:
             return
         old, self.said, self.said_at = self.said, est, now
         left = "the decode to come" if done >= total else f"{done} of {total} steps made"
-        self.ctx.note(f"longer than predicted (about {fmt_duration(old)}): about {fmt_duration(est)} now, "
-                      f"{fmt_duration(elapsed)} so far, {left}")
+        self.ctx.note(f"{'longer' if est > old else 'shorter'} than predicted (about {fmt_duration(old)}): about "
+                      f"{fmt_duration(est)} now, {fmt_duration(elapsed)} so far, {left}")
 
     def step_done(self, step_seconds: float) -> None:
         """The first denoising step ended, after ``step_seconds``: refine what was said."""

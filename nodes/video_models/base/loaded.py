@@ -19,6 +19,7 @@ class LoadedState:
     compiled: bool = False  # torch.compile is on (memory/speed.py)
     compile_failed: str = ""  # why torch.compile failed on this model ('' : it has not)
     compile_warn: Callable[[str], None] | None = None  # the running node's warn, while a compile may fail
+    memory_plan: Any = None  # (Parts, Plan, free bytes) the loader planned with on a CUDA card (memory/plan.py)
     text_loader: Any = None  # the text encoders' loaders while they wait (a loading/deferred_text.Waiting)
     # modules a node reads from the model's files itself, kept with the model: (name, file) -> module
     # (Wan Fun Camera's camera adapters, which diffusers' class drops: families/wan/fun/camera.py)

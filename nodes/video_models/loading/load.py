@@ -96,7 +96,7 @@ class VideoModelRef(ModelRef):
         where = {"gpu": "weights in RAM" if on_cpu else "all weights on the GPU",
                  "model_offload": "each part on the GPU only while it runs (model offload)",
                  "block_offload": "the denoiser's blocks streamed from RAM (block offload)",
-                 "fp8": "fp8 weights, each part on the GPU while it runs",
+                 "fp8": "fp8 weights on the GPU, the other parts streamed from RAM while they run",
                  "fp8+block_offload": "fp8 weights, the denoiser's blocks streamed from RAM"}.get(self.memory, self.memory)
         why = "memory auto: no GPU" if on_cpu and self.memory_why.startswith("auto") else \
             ("memory auto" if self.memory_why.startswith("auto") else "asked")
@@ -113,14 +113,16 @@ class VideoModelRef(ModelRef):
 
     @property
     def offload(self) -> bool:
-        """Components moved to the GPU by accelerate's hooks while they run (model offload, and fp8
-        whose other parts are model-offloaded); one set of hooks per task pipeline."""
-        return self.memory in ("model_offload", "fp8") and getattr(self.device, "type", "cpu") != "cpu"
+        """Components moved to the GPU by accelerate's hooks while they run (model offload); one set
+        of hooks per task pipeline. (fp8's other parts are group-offloaded: hooks on the components,
+        shared by every task pipeline, as block offload's.)"""
+        return self.memory == "model_offload" and getattr(self.device, "type", "cpu") != "cpu"
 
     @property
     def model_device(self) -> str:
         """Where the weights live between runs (the model cache budgets that device's memory)."""
-        on_host = self.offload or self.memory in ("block_offload", "fp8+block_offload")
+        on_host = self.offload or self.memory in ("block_offload", "fp8+block_offload") or (
+            self.memory == "fp8" and getattr(self.device, "type", "cpu") != "cpu")
         return "cpu" if on_host else str(self.device)
 
     def execution_device(self, pipe):
@@ -380,13 +382,15 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     den = getattr(pipe, fam.denoiser, None)
     variant = variant_title(fam, index, dict(getattr(den, "config", None) or {}))
     waiting = later.nbytes if later is not None else 0  # counted as loaded: it may be, at the first new prompt
-    memory, why = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn, planned, waiting)
+    memory, why, budget, counted = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn, planned,
+                                                 waiting)
     if later is not None and memory in EAGER_MEMORY:
         pipe.register_modules(**later.components())
         later = None
     done: list[str] = []
     try:
-        for note in apply_memory(pipe, memory, device, torch_dtype, fam.denoiser, offload_hooks=False, done=done):
+        for note in apply_memory(pipe, memory, device, torch_dtype, fam.denoiser, offload_hooks=False,
+                                 resident_budget=budget, done=done):
             warn(note)
     except ValueError as e:
         raise ModelError(f"memory '{memory}': {e}") from None
@@ -403,6 +407,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
                         tiling=tiling,
                         slicing=slicing, held_on=str(device) if resident(pipe, fam.denoiser, memory) else None)
     ref.shared.text_loader = later
+    ref.shared.memory_plan = counted
     if later is not None:
         info("text encoder: loaded when a prompt is not in the prompt-embedding cache")
     return ref
@@ -503,39 +508,55 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
 
 
 def resident(pipe, denoiser: str, memory: str) -> bool:
-    """Block offload kept some of the denoisers' blocks on the device (memory/residency.py)."""
-    if "block" not in memory:
+    """Block offload kept some of the denoisers' blocks on the device (memory/residency.py), or fp8
+    keeps the denoisers there (memory/modes.py keep_denoisers)."""
+    if "block" not in memory and memory != "fp8":
         return False
     from ..memory.modes import denoisers
     return any(p.device.type not in ("cpu", "meta") for d in denoisers(pipe, denoiser) for p in d.parameters())
 
 
 def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtype, warn,
-                  planned: bool = False, waiting: int = 0) -> tuple[str, str]:
-    """(mode, why): 'auto' chosen from the loaded weights' sizes and the card's free memory; an
-    asked mode as is (fp8 without a bf16/fp16 model falls back to its bf16 twin, said). An asked
-    mode that will not fit is warned about here unless ``planned`` (the node said it before loading).
-    ``waiting``: the bytes of a text encoder not loaded yet (deferred_text.py), counted as a part."""
+                  planned: bool = False, waiting: int = 0) -> tuple[str, str, int | None, tuple | None]:
+    """(mode, why, bytes of blocks block offload keeps or None: as many as the card allows, the counted
+    plan (parts, plan, free bytes) or None):
+    on a CUDA card, while the weights are still on the host, the plan counted part by part
+    (memory/plan.py): an asked mode that will not fit is replaced by the fastest that does, said,
+    and none fitting is an error; 'auto' is the fastest that fits. Where the denoiser's facts are
+    not known (no blocks or widths), 'auto' is chosen from the weights' sizes and an asked mode
+    is warned about (unless ``planned``: the node said it before loading). fp8 without a
+    bf16/fp16 model falls back to its bf16 twin, said. ``waiting``: the bytes of a text encoder
+    not loaded yet (deferred_text.py), counted as a part."""
     from dataclasses import replace
 
     from ..memory.modes import choose_memory, fp8_available, free_memory, pipeline_sizes, plan_note
     fp8_ok = fp8_available(torch_dtype)
+    asked = memory
+    if memory.startswith("fp8") and not fp8_ok:
+        alt = "block_offload" if "block" in memory else "gpu"
+        warn(f"fp8 weights need a bf16 or fp16 model (dtype {str(torch_dtype).replace('torch.', '')}): {alt} instead")
+        memory = alt
+    from .memory_plan import block_bytes, counted_plan
+    counted = counted_plan(pipe, fam, memory, device, fp8_ok, waiting)
+    if counted is not None:
+        got, said, counted = counted
+        if said:
+            warn(said)
+        per_block = block_bytes(pipe, fam.denoiser, got.mode) if "block" in got.mode else 0
+        return got.mode, (f"auto: {title}, " if memory == "auto" else "asked; " if not said else "planned; ") + \
+            got.words(), (got.kept * per_block + per_block // 2 if "block" in got.mode else None), counted
     if memory == "auto":
         sizes = pipeline_sizes(pipe, fam.denoiser)
         sizes = replace(sizes, others=tuple(sizes.others) + ((waiting,) if waiting else ()))
         mode, why = choose_memory(sizes, free_memory(device), fp8_ok)
-        return mode, f"auto: {title}, {why}"
-    if memory.startswith("fp8") and not fp8_ok:
-        alt = "block_offload" if "block" in memory else "gpu"
-        warn(f"fp8 weights need a bf16 or fp16 model (dtype {str(torch_dtype).replace('torch.', '')}): {alt} instead")
-        return alt, "fp8 asked, not possible at this dtype"
+        return mode, f"auto: {title}, {why}", None, None
     free = None if planned else free_memory(device)
     sizes = pipeline_sizes(pipe, fam.denoiser)
     sizes = replace(sizes, others=tuple(sizes.others) + ((waiting,) if waiting else ()))
     note = plan_note(memory, sizes, free, fp8_ok) if free is not None else None
     if note:
         warn(note)
-    return memory, "asked"
+    return memory, "asked" if memory == asked else "fp8 asked, not possible at this dtype", None, None
 
 
 def lora_check(path: str) -> None:

@@ -6,7 +6,9 @@ run never changes how its weights are stored. By Load Video Model's memory:
 
 * ``gpu``: every part on the GPU (the text encoder goes to the host for the run when
   offload_text_encoder is on: train.py).
-* ``model_offload`` and ``fp8`` on CUDA: the task pipeline keeps its CPU-offload hooks (accelerate).
+* ``fp8`` on CUDA: the denoiser stays on the GPU (memory/modes.py keep_denoisers), the other parts
+  group-offloaded: nothing is moved for the run.
+* ``model_offload`` on CUDA: the task pipeline keeps its CPU-offload hooks (accelerate).
   For the run every part goes to the host and the denoiser to the GPU (where its hook would move it
   at the first step) before the LoRA layers are made, so they and the optimiser's state are made on
   the GPU; afterwards the hooks are re-armed with every part on the host, as a sampling run leaves
@@ -146,7 +148,7 @@ def plan_training(ref, pipe, transformer, s, bucket, targets) -> TrainingPlan:
 
     def peak_of(weights: int, checkpointing: bool, cast: bool) -> int:
         return training_peak(weights, lora, hidden, len(blocks), checkpointing, block_compute if cast else 0)
-    resident = resident_bytes(pipe, transformer, bool(ref.offload), te_off)
+    resident = resident_bytes(pipe, transformer, bool(ref.offload) or (fp8 and dev.type == "cuda"), te_off)
     peak = peak_of(resident, ckpt, fp8)
     free = free_memory(dev)
     where = f"of {fmt_gb(free)} free on the GPU" if free is not None else "in the host's memory (no GPU)"
@@ -171,7 +173,7 @@ def plan_training(ref, pipe, transformer, s, bucket, targets) -> TrainingPlan:
 # -- for the run -----------------------------------------------------------------------------------
 @contextmanager
 def placed(ref, pipe, transformer, device):
-    """Offloaded modes (model offload, fp8 on CUDA): every part on the host and the denoiser on
+    """Model offload on CUDA: every part on the host and the denoiser on
     the GPU for the run; the offload hooks re-armed after, every part on the host."""
     if not ref.offload:
         yield

@@ -47,6 +47,14 @@ def run_key(ref, params, device) -> str:
     return "|".join(parts)
 
 
+def node_kind(params) -> str:
+    """The node a run is of, by the names of its settings (Wan-Move's tracks, InfiniteTalk's audio: their
+    own records, not a text-to-video's on the same model): 'node=' and 8 hex digits."""
+    import hashlib
+    names = sorted(params.keys()) if hasattr(params, "keys") else []
+    return "node=" + hashlib.sha1(",".join(names).encode()).hexdigest()[:8]
+
+
 def _path() -> str:
     from studio.core.manifest import cache_dir
     return os.path.join(cache_dir(), FILE_NAME)
@@ -181,8 +189,13 @@ class RunClock:
         from .peaks import PeakMeter
         self.ctx, self.ref, self.pipe, self.windows, self.steps = ctx, ref, pipe, max(1, windows), max(1, steps)
         self.pixels = int(size[0] * size[1] * max(1, window)) if size else 0
-        # ``kind``: what makes a run's time unlike a plain window's (a take made in context windows)
-        self.key = (run_key(ref, ctx.params, device) + (f"|{kind}" if kind else "")) if size else None
+        self.size_words = f"{size[0]}x{size[1]}x{max(1, window)}" if size else ""
+        # ``kind``: what makes a run's time unlike a plain window's (a take made in context windows). The
+        # size and frames are in the key (issue 73: a run of another size, or of another node on the same
+        # model, was scaled into "about 3 min" for a run that took 59 s): only runs of this node at this
+        # size predict, their steps scaled
+        self.key = (run_key(ref, ctx.params, device) + f"|{node_kind(ctx.params)}|{self.size_words}" +
+                    (f"|{kind}" if kind else "")) if size else None
         self.predicted: float | None = None  # the whole node's time, said before it starts
         self.said: float | None = None  # the latest estimate said under the node
         self.meter = PeakMeter(device)
@@ -200,14 +213,16 @@ class RunClock:
         from ..memory.sizes import fmt_gb
         if self.key is None:
             return
+        self._check_plan()
         from .phases import predict_node
         records = self.records = load().get(self.key, [])
         whole = predict_node(records, self.pixels, self.steps, self.windows, self.cold)
         got = (whole[0] / self.windows, whole[1]) if whole else predict(records, self.pixels, self.steps)
         where = self.key.split("|")[2]
         if got is None:
-            self.ctx.info(f"no time {'or peak memory ' if self.meter.on else ''}prediction yet for this model on "
-                          f"{where}: this run measures {'them' if self.meter.on else 'it'}")
+            self.ctx.info(f"no time {'or peak memory ' if self.meter.on else ''}prediction yet: no earlier run of "
+                          f"this model at this size ({self.size_words}) on {where}: this run measures "
+                          f"{'them' if self.meter.on else 'it'}")
             return
         per, rec = got
         self.predicted = self.said = per * self.windows
@@ -219,6 +234,18 @@ class RunClock:
                       (f", peak {fmt_gb(mem[1]['peak'])}" if mem else ""))
         if mem:
             self._warn_if_too_big(mem[0])
+
+    def _check_plan(self) -> None:
+        """The clip against the memory plan the model was loaded with (memory/plan.py clip_check): a
+        warning before the run, with the frames that fit, when it is predicted not to."""
+        planned = getattr(getattr(self.ref, "shared", None), "memory_plan", None)
+        if not planned or not self.size_words:
+            return
+        from ..memory.plan import Clip, clip_check
+        w, h, f = (int(x) for x in self.size_words.split("x"))
+        said = clip_check(planned[0], planned[1], planned[2], Clip(w, h, f))
+        if said:
+            self.ctx.warn(said)
 
     def _warn_if_too_big(self, peak: int) -> None:
         """A predicted peak past what the card can give: a warning before the run, naming a mode."""

@@ -1,0 +1,175 @@
+"""One GPU check that fits a 15-minute lease (issue 73 item 4): at most 8 minutes, set-up included.
+
+    bash benchmarks/gpu_calls/check.sh            # on a lent machine: carried wheels, then this
+    python benchmarks/gpu_check.py [--out DIR] [--budget-s 430] [--dry-run] [--tiny]
+
+Stages, in order of value, each time-boxed (a stage cut off says so; the time it leaves goes on; the
+boxes add up to more than the budget, so the last stage gets what the others leave):
+
+1. ``gpu tests``: ``pytest -m gpu`` on the GPU tests' files only (collecting the whole suite took a
+   third of the 100 s it was given), two of the seven training architectures (``-k``: each compiles);
+2. ``wan 1.3B``: Studio's node against diffusers called directly (bench_video_models.py --real wan33);
+3. ``wan 14B fp8 22``: fp8 under a 22 GB cap (the aim: within 1.10x of all on the GPU), after the
+   uncapped all-on-GPU reference;
+4. ``wan 14B planned``: the mode the plan picks (memory/plan.py) under 16, 12 and 8 GB caps;
+5. ``wan 2.2 A14B``: the two experts, planned, under 24 GB.
+
+The table (``gpu_check.md``) and its data (``gpu_check.json``) are written to ``--out`` (``$OUT``)
+after every stage, and the memory-mode rows as each is measured (real_video_modes.py writes its
+JSON after every line): a lease that ends early still leaves what was done. ``--dry-run`` writes
+the table of stages and commands without running them (what the test checks); ``--tiny`` runs the
+same stages on narrow models, on any device (a check of the script, not a measurement)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GPU_TEST_FILES = ("tests/generators/test_gpu_training.py", "tests/video_models/test_block_residency.py",
+                  "tests/video_models/test_memory_plan.py")
+BUDGET_S = 430  # the stages in all; a stage's box is its most, the budget the whole (set-up on top)
+SETUP_S = 45  # the carried wheels installed, the machine's first CUDA call (setup.sh)
+GPU_TEST_PICK = "slots or vae or not trains"  # two training architectures, every other gpu test
+
+
+def stages(out: str, tiny: bool) -> list[dict]:
+    """[{name, box (seconds at most), cmd, modes (the real_video_modes JSON it fills, or None)}]."""
+    py = sys.executable
+    bench = [py, "benchmarks/bench_video_models.py", "--real"] + (["--small"] if tiny else [])
+    modes_dir = os.path.join(out, "modes")
+    a14_dir = os.path.join(out, "modes_a14b")
+    small = "real_modes_small.json" if tiny else "real_modes.json"
+    return [
+        {"name": "gpu tests", "box": 90, "modes": None,
+         "cmd": [py, "-m", "pytest", "-q", "-p", "no:xdist", "-m", "gpu", "-k", GPU_TEST_PICK, *GPU_TEST_FILES]},
+        {"name": "wan 1.3B node/direct", "box": 70, "modes": None,
+         "cmd": bench + ["--cases", "wan33", "--steps", "12", "--reps", "1", "--no-memory", "--out",
+                         os.path.join(out, "wan13")]},
+        {"name": "wan 14B fp8 22 GB", "box": 120, "modes": os.path.join(modes_dir, small),
+         "cmd": bench + ["--cases", "wan14b", "--steps", "6", "--modes", "fp8", "--caps", "22", "--out", modes_dir]},
+        {"name": "wan 14B planned 16/12/8 GB", "box": 150, "modes": os.path.join(modes_dir, small),
+         "cmd": bench + ["--cases", "wan14b", "--steps", "6", "--modes", "plan", "--caps", "16,12,8", "--out",
+                         modes_dir]},
+        {"name": "wan 2.2 A14B planned 24 GB", "box": 100, "modes": os.path.join(a14_dir, small),
+         "cmd": bench + ["--cases", "wan22_a14b", "--steps", "6", "--modes", "plan", "--caps", "24", "--out",
+                         a14_dir]},
+    ]
+
+
+def child_env() -> dict:
+    from benchmarks.child_env import extend_pythonpath
+    return {"HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1", "STUDIO_TEST_PARALLEL": "0", **extend_pythonpath(ROOT)}
+
+
+def run_stage(st: dict, timeout: float, runner=subprocess.run) -> dict:
+    """Run one stage's command for at most ``timeout`` seconds: rc, cut off or not, seconds, its tail."""
+    t0 = time.perf_counter()
+    try:
+        p = runner(st["cmd"], capture_output=True, text=True, env=child_env(), cwd=ROOT, timeout=max(1.0, timeout))
+        text, rc, cut = (p.stdout or "") + (p.stderr or ""), p.returncode, False
+    except subprocess.TimeoutExpired as e:
+        text = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+        rc, cut = None, True
+    return {"stage": st["name"], "rc": rc, "cut_off": cut, "seconds": round(time.perf_counter() - t0, 1),
+            "tail": text[-2000:]}
+
+
+def mode_rows(path: str | None) -> list[dict]:
+    """The memory-mode rows a stage's benchmark wrote so far (none when it wrote nothing)."""
+    if not path or not os.path.exists(path):
+        return []
+    try:
+        with open(path) as f:
+            res = json.load(f)
+    except (OSError, ValueError):
+        return []
+    refs = res.get("references", {})
+    rows = []
+    for r in res.get("runs", []):
+        ref = refs.get(f"{r.get('case')}:{res.get('steps')}")
+        rows.append(dict(r, x_gpu=round(r["seconds"] / ref, 2) if r.get("seconds") and ref else None))
+    return rows
+
+
+def table(results: list[dict], rows: list[dict], device: str) -> str:
+    f = lambda v, fmt: format(v, fmt) if isinstance(v, (int, float)) else "–"  # noqa: E731
+    lines = [f"# GPU check ({device})", "", "| stage | result | s |", "|---|---|---|"]
+    for r in results:
+        what = ("dry run" if r.get("dry_run") else f"cut off at {r['seconds']} s" if r["cut_off"] else
+                "ok" if r["rc"] == 0 else f"failed (rc {r['rc']})")
+        last = next((x for x in reversed(r.get("tail", "").splitlines()) if x.strip()), "")
+        last = last if r.get("dry_run") else last[:160]  # a dry run's whole command; a child's last line
+        lines.append(f"| {r['stage']} | {what}{': ' + last.replace('|', '/') if last else ''} | "
+                     f"{r['seconds']} |")
+    if rows:
+        lines += ["", "| case | mode | cap GB | peak GB | predicted GB | s | x all-on-GPU | note |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for r in rows:
+            note = r.get("error") or r.get("planned") or r.get("resident") or ""
+            lines.append(f"| {r['case']} | {r['mode']} | {r.get('cap_gb') or '–'} | {f(r.get('peak_gb'), '.1f')} | "
+                         f"{f(r.get('predicted_peak_gb'), '.1f')} | {f(r.get('seconds'), '.2f')} | "
+                         f"{f(r.get('x_gpu'), '.2f')} | {note} |")
+    return "\n".join(lines) + "\n"
+
+
+def device_name() -> str:
+    try:
+        import torch
+        return torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no CUDA GPU"
+    except ImportError:
+        return "no torch"
+
+
+def check(out: str, budget_s: float, dry_run: bool = False, tiny: bool = False, runner=subprocess.run,
+          clock=time.perf_counter, device: str | None = None) -> dict:
+    """Run the stages (``runner``: subprocess.run; ``clock``: the budget's; ``device``: its name,
+    asked of torch when None) and write the table after each; the results."""
+    os.makedirs(out, exist_ok=True)
+    t0 = clock()
+    device = device or ("dry run" if dry_run else device_name())
+    results: list[dict] = []
+    rows: list[dict] = []
+    plan = stages(out, tiny)
+
+    def write() -> None:
+        with open(os.path.join(out, "gpu_check.json"), "w") as fh:
+            json.dump({"device": device, "budget_s": budget_s, "stages": results, "modes": rows}, fh, indent=1)
+        with open(os.path.join(out, "gpu_check.md"), "w") as fh:
+            fh.write(table(results, rows, device))
+    for st in plan:
+        left = budget_s - (clock() - t0)
+        if dry_run:
+            results.append({"stage": st["name"], "rc": None, "cut_off": False, "seconds": 0.0, "dry_run": True,
+                            "box": st["box"], "tail": " ".join(st["cmd"][1:])})
+        elif left < 10:
+            results.append({"stage": st["name"], "rc": None, "cut_off": True, "seconds": 0.0,
+                            "tail": "not started: the budget is spent"})
+        else:
+            results.append(run_stage(st, min(st["box"], left), runner))
+        rows = [r for p in dict.fromkeys(s["modes"] for s in plan[:len(results)] if s["modes"]) for r in mode_rows(p)]
+        write()
+        print(f"{st['name']}: {results[-1]['seconds']} s, rc {results[-1]['rc']}"
+              f"{' (cut off)' if results[-1]['cut_off'] else ''}", flush=True)
+    print(table(results, rows, device), flush=True)
+    return {"stages": results, "modes": rows}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default=os.environ.get("OUT") or os.path.join(ROOT, "benchmarks", "results", "gpu_check"))
+    ap.add_argument("--budget-s", type=float, default=float(BUDGET_S),
+                    help="the whole check (set-up is on top: about 40 s)")
+    ap.add_argument("--dry-run", action="store_true", help="write the stages and commands, run nothing")
+    ap.add_argument("--tiny", action="store_true", help="narrow models on any device (a check of this script)")
+    a = ap.parse_args()
+    sys.path.insert(0, ROOT)
+    check(a.out, a.budget_s, a.dry_run, a.tiny)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,310 @@
+"""What a run puts on the card, counted part by part, and the memory mode planned from it.
+
+Issue 73: under a 12 GB cap the old plan (modes.predicted_peak: the weights plus one allowance)
+accepted fp8 and fp8+block_offload with 23 of 40 blocks kept, and both ran out of memory. What it
+left out shows in the measured table (Wan 2.1 14B, 832x480x33): the peak of a block-offload run
+is not in the denoising but in the VAE decode, with the kept blocks still on the card beside the
+decoder's own 4.4 GB. So the count here is made phase by phase, each phase everything that is on
+the card while it runs, and the plan is the largest:
+
+* **text**: the text encoder (streamed leaf by leaf in the fp8 and block modes: its largest two
+  leaves), with whatever stays resident;
+* **denoise**: the weights kept resident (all of the denoiser in 'gpu' and 'fp8'; the kept blocks
+  in the block modes, plus the denoiser's parts outside its blocks, onloaded with the first block),
+  the blocks in flight (the running one and the one prefetched on the side stream), the up-cast
+  copy of the running layer (fp8 storage: each layer cast to bf16 while it runs), and the run's
+  tensors for the clip: tokens x (a x hidden + b x FFN width) bytes (:data:`ACTIVATION_BYTES`);
+* **decode**: what stays resident, the VAE and its decode (bytes per output pixel, or per tile
+  when tiled).
+
+Then the kernels' workspaces (:data:`WORKSPACE`) and the allocator's fragments on top
+(:data:`FRAGMENTATION`). A mode is accepted when that fits
+HEADROOM of the card; the block modes keep as many blocks as still fit (not as many as the
+weights alone leave room for). Nothing here loads a model: the facts come from the modules (a
+meta-device model will do: parameters are counted, never read). Importing it costs nothing."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .sizes import HEADROOM, fmt_gb, module_bytes
+
+# the run's tensors per token in one block's forward, bytes: a x hidden + b x FFN width. Wan's block
+# keeps the residual, its fp32 norm copies, q/k/v and their rotated copies (about 24 bytes a channel
+# at the attention's peak) and, in the FFN, its input and the GELU's two FFN-wide bf16 tensors.
+# Checked against the measured table: fp8 at 832x480x33 peaked 1.9 GB above its weights; this says 2.3.
+ACTIVATION_BYTES = {"wan": (24, 4)}
+DEFAULT_ACTIVATION = (32, 6)  # a family not measured yet: more
+# a video VAE's decode peak per output pixel: Wan 2.1's at 832x480x33 measured 4.43 GB above the weights
+# all on the GPU (32.0 - 27.57) and 4.46 beside 40 fp8 blocks; this says 4.54
+DECODE_BYTES_PER_PIXEL = 370
+TILE = 256 * 256  # the pixels of one tile of a tiled decode (diffusers' Wan VAE tile_sample_min)
+FRAGMENTATION = 0.05  # the allocator's fragments on top of what is allocated at the peak
+WORKSPACE = 256 * 1024 ** 2  # cuBLAS and cuDNN workspaces (taken from the caching allocator) and small tensors
+MODES_IN_ORDER = ("gpu", "model_offload", "fp8", "fp8+block_offload", "block_offload")
+
+
+@dataclass(frozen=True)
+class Denoiser:
+    """A denoiser's bytes at the load dtype and in fp8 storage, and its widths."""
+    blocks: int  # how many blocks (per expert)
+    block: int  # one block
+    block_fp8: int  # one block under layerwise casting (its norms stay at the load dtype)
+    outside: int  # the parts outside the blocks (embeddings, heads)
+    outside_fp8: int
+    layer: int  # the largest fp8 layer's weights at the compute dtype: its up-cast copy while it runs
+    hidden: int
+    ffn: int
+    experts: int = 1  # Wan 2.2 A14B: 2 (one runs at a time; both are kept where they stay)
+    family: str = "wan"
+    patch: tuple[int, int, int] = (1, 2, 2)
+    vae_scale: tuple[int, int] = (4, 8)  # frames and pixels per latent
+
+    def weights(self, fp8: bool) -> int:
+        """Bytes of one expert, whole."""
+        return self.blocks * (self.block_fp8 if fp8 else self.block) + (self.outside_fp8 if fp8 else self.outside)
+
+
+@dataclass(frozen=True)
+class Parts:
+    denoiser: Denoiser
+    text: int = 0  # the text encoder(s)
+    vae: int = 0
+    other: int = 0  # image encoder and the like
+    text_streamed: int = 0  # on the card while a leaf-streamed text encoder runs (0: all of it)
+
+
+@dataclass(frozen=True)
+class Clip:
+    width: int = 832
+    height: int = 480
+    frames: int = 33
+    tiled: bool = False  # the VAE decodes in tiles
+
+    def words(self) -> str:
+        return f"{self.width}x{self.height}x{self.frames}"
+
+
+PLAN_CLIP = Clip()  # what the loader plans for before the clip is known (the size of the measured table)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each part is in a mode."""
+    fp8: bool = False
+    denoiser_stays: bool = True  # the whole denoiser stays on the card through the run
+    others_stay: bool = True  # the text encoder and VAE stay on the card
+    streamed: bool = False  # the denoiser's blocks streamed (block offload), ``kept`` of them resident
+    text_streamed: bool = False  # the text encoder streamed leaf by leaf while it runs (modes.group_offload)
+
+
+LAYOUTS = {
+    "gpu": Layout(),
+    "model_offload": Layout(denoiser_stays=False, others_stay=False),
+    # fp8: the denoiser stays on the card in fp8, the others move on while they run (modes.py)
+    "fp8": Layout(fp8=True, others_stay=False, text_streamed=True),
+    "block_offload": Layout(denoiser_stays=False, others_stay=False, streamed=True, text_streamed=True),
+    "fp8+block_offload": Layout(fp8=True, denoiser_stays=False, others_stay=False, streamed=True,
+                                text_streamed=True),
+}
+# what 'fp8' was before issue 73: every part model-offloaded, the denoiser too (moved on and off each run)
+FP8_MODEL_OFFLOAD = Layout(fp8=True, denoiser_stays=False, others_stay=False)
+
+
+def tokens(d: Denoiser, clip: Clip) -> int:
+    ft, fs = d.vae_scale
+    pt, ph, pw = d.patch
+    lat_f = (max(1, clip.frames) - 1) // ft + 1
+    return -(-lat_f // pt) * -(-(clip.height // fs) // ph) * -(-(clip.width // fs) // pw)
+
+
+def activations(d: Denoiser, clip: Clip) -> int:
+    a, b = ACTIVATION_BYTES.get(d.family, DEFAULT_ACTIVATION)
+    return tokens(d, clip) * (a * d.hidden + b * d.ffn)
+
+
+def decode_bytes(clip: Clip) -> int:
+    pixels = clip.width * clip.height
+    if clip.tiled:
+        return DECODE_BYTES_PER_PIXEL * clip.frames * min(pixels, TILE) + 12 * clip.frames * pixels
+    return DECODE_BYTES_PER_PIXEL * clip.frames * pixels
+
+
+def phases(p: Parts, layout: Layout, clip: Clip, kept: int = 0) -> dict[str, int]:
+    """Bytes allocated at the peak of each phase (module docstring), before fragmentation.
+    ``kept``: the blocks a streamed layout keeps resident (over every expert)."""
+    d = p.denoiser
+    blk, out = (d.block_fp8, d.outside_fp8) if layout.fp8 else (d.block, d.outside)
+    one = d.weights(layout.fp8)
+    if layout.streamed:
+        stays = min(kept, d.blocks * d.experts) * blk
+        running = 2 * blk + out  # the block running, the one prefetched, the parts outside the blocks
+    elif layout.denoiser_stays:
+        stays, running = d.experts * one, 0
+    else:
+        stays, running = 0, one  # model offload: the running expert alone, moved on for the denoising
+    others = p.text + p.vae + p.other if layout.others_stay else 0
+    upcast = d.layer if layout.fp8 else 0
+    text = (p.text_streamed or p.text) if layout.text_streamed else p.text
+    return {"text": stays + (others or text),
+            "denoise": stays + others + running + upcast + activations(d, clip),
+            "decode": stays + (others or p.vae) + decode_bytes(clip)}
+
+
+def peak(p: Parts, layout: Layout, clip: Clip, kept: int = 0) -> int:
+    return int((max(phases(p, layout, clip, kept).values()) + WORKSPACE) * (1 + FRAGMENTATION))
+
+
+@dataclass(frozen=True)
+class Plan:
+    mode: str
+    peak: int  # bytes predicted at the peak, fragments included
+    fits: bool
+    kept: int = 0  # blocks kept resident (block modes)
+    blocks: int = 0  # the denoisers' blocks in all
+    clip: Clip = PLAN_CLIP
+
+    def words(self) -> str:
+        kept = (f", {self.kept} of {self.blocks} blocks kept on the card" if "block" in self.mode else "")
+        return f"'{self.mode}'{kept}, peak about {fmt_gb(self.peak)} at {self.clip.words()}"
+
+
+def plan_mode(p: Parts, mode: str, cap: int, clip: Clip = PLAN_CLIP, kept: int | None = None) -> Plan:
+    """``mode`` on a card with ``cap`` bytes free: its predicted peak and whether it fits HEADROOM
+    of them. A block mode keeps as many blocks as fit (or ``kept``, to check a given residency)."""
+    layout = LAYOUTS[mode]
+    budget = int(cap * HEADROOM)
+    n = p.denoiser.blocks * p.denoiser.experts
+    if layout.streamed and kept is None:
+        kept = 0
+        lo, hi = 0, n  # the most blocks whose peak still fits (the peak grows with them)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if peak(p, layout, clip, mid) <= budget:
+                lo = mid
+            else:
+                hi = mid - 1
+        kept = lo
+    kept = kept or 0
+    pk = peak(p, layout, clip, kept)
+    return Plan(mode, pk, pk <= budget, kept if layout.streamed else 0, n, clip)
+
+
+def best_plan(p: Parts, cap: int, clip: Clip = PLAN_CLIP, fp8_ok: bool = True) -> Plan | None:
+    """The fastest mode that fits (MODES_IN_ORDER), None when none does."""
+    for mode in MODES_IN_ORDER:
+        if mode.startswith("fp8") and not fp8_ok:
+            continue
+        got = plan_mode(p, mode, cap, clip)
+        if got.fits:
+            return got
+    return None
+
+
+def settle(p: Parts, asked: str, cap: int, clip: Clip = PLAN_CLIP, fp8_ok: bool = True) -> tuple[Plan, str | None]:
+    """(the plan to run, what to say or None): the asked mode when it fits; else the fastest that
+    does, said in words, before anything goes on the card. Raises ValueError when none fits."""
+    if asked != "auto":
+        got = plan_mode(p, asked, cap, clip)
+        if got.fits:
+            return got, None
+    best = best_plan(p, cap, clip, fp8_ok)
+    if best is None:
+        last = plan_mode(p, "fp8+block_offload" if fp8_ok else "block_offload", cap, clip, kept=0)
+        raise ValueError(f"no memory mode fits {fmt_gb(cap)} free on the GPU at {clip.words()}: even "
+                         f"{last.words()}; lower the size or frames, or free the GPU")
+    if asked == "auto":
+        return best, None
+    return best, (f"memory '{asked}' needs about {fmt_gb(got.peak)} at {clip.words()} but {fmt_gb(cap)} is free "
+                  f"on the GPU: it would run out of memory, so {best.words()} is used instead")
+
+
+def clip_check(p: Parts, plan: Plan, cap: int, clip: Clip) -> str | None:
+    """Before a run: the clip asked for against the plan the model was loaded with (for
+    PLAN_CLIP, its blocks kept as planned). None when it fits; else the words, with the most
+    frames that fit (the decode tiled when whole it would not fit, as the sampler does)."""
+    layout = LAYOUTS.get(plan.mode)
+    if layout is None:
+        return None
+    budget = int(cap * HEADROOM)
+
+    def need(frames: int) -> int:
+        c = replace(clip, frames=frames)
+        whole = peak(p, layout, c, plan.kept)
+        return whole if whole <= budget else peak(p, layout, replace(c, tiled=True), plan.kept)
+    got = need(clip.frames)
+    if got <= budget:
+        return None
+    ft = p.denoiser.vae_scale[0]
+    fits = next((f for f in range(clip.frames - 1, 0, -1) if (f - 1) % ft == 0 and need(f) <= budget), None)
+    return (f"{clip.words()} is predicted to need about {fmt_gb(got)} of GPU memory at its peak with memory "
+            f"{plan.words().split(', peak')[0]}, planned for {plan.clip.words()} on {fmt_gb(cap)}: it may run out "
+            "of memory; " + (f"{fits} frames fit at this size" if fits else "lower the size") +
+            ", or load the model again for this clip")
+
+
+# -- the facts, from modules (a meta-device model will do) ----------------------------------------
+def _fp8_bytes(module, skip: tuple[str, ...]) -> tuple[dict[str, int], int]:
+    """({name: bytes} of each parameter under diffusers' layerwise casting to fp8, the most weights
+    of one layer it casts). Its rule: a layer of the kinds it casts, not matched by a skip
+    pattern, stores its weights in 1 byte; the rest stay as they are."""
+    from diffusers.hooks._common import _GO_LC_SUPPORTED_PYTORCH_LAYERS
+    out: dict[str, int] = {}
+    largest = [0]
+
+    def walk(m, prefix: str, cast: bool) -> None:
+        if prefix and any(re.search(pat, prefix) for pat in skip):
+            cast = False
+        here = cast and isinstance(m, _GO_LC_SUPPORTED_PYTORCH_LAYERS)
+        if here:
+            largest[0] = max(largest[0], sum(t.numel() for t in m.parameters()))
+        for name, t in list(m.named_parameters(recurse=False)) + list(m.named_buffers(recurse=False)):
+            if t is not None:
+                out[f"{prefix}.{name}" if prefix else name] = t.numel() * (1 if here else t.element_size())
+        for name, c in m.named_children():
+            walk(c, f"{prefix}.{name}" if prefix else name, cast and not here)
+    walk(module, "", True)
+    return out, largest[0]
+
+
+def denoiser_facts(module, experts: int = 1, family: str = "wan") -> Denoiser:
+    """The facts of a denoiser module (its first expert for both when ``experts`` is 2)."""
+    from diffusers.hooks.layerwise_casting import DEFAULT_SKIP_MODULES_PATTERN
+
+    from .residency import flat_blocks
+    skip = tuple(getattr(module, "_skip_layerwise_casting_patterns", None) or DEFAULT_SKIP_MODULES_PATTERN)
+    fp8, largest = _fp8_bytes(module, skip)
+    names = {id(p): n for n, p in module.named_parameters()}
+    blocks = flat_blocks(module)
+    block = max((module_bytes(b) for b in blocks), default=0)
+    in_block = [sum(fp8.get(names.get(id(t)), 0) for t in b.parameters()) for b in blocks]
+    whole = module_bytes(module)
+    cfg = dict(getattr(module, "config", None) or {})
+    heads, dim = cfg.get("num_attention_heads", 0), cfg.get("attention_head_dim", 0)
+    hidden = heads * dim or cfg.get("hidden_size", 0) or cfg.get("inner_dim", 0)
+    patch = tuple(cfg.get("patch_size") or (1, 2, 2))
+    return Denoiser(blocks=len(blocks), block=block, block_fp8=max(in_block, default=0),
+                    outside=whole - sum(module_bytes(b) for b in blocks),
+                    outside_fp8=sum(fp8.values()) - sum(in_block), layer=2 * largest,
+                    hidden=hidden, ffn=cfg.get("ffn_dim", 4 * hidden), experts=experts, family=family,
+                    patch=patch if len(patch) == 3 else (1,) + patch)
+
+
+def pipeline_parts(pipe, denoiser: str, family: str = "wan", clip_family: str | None = None) -> Parts:
+    """The facts of a loaded pipeline (on the CPU: nothing is moved)."""
+    import torch
+    comps = {n: c for n, c in pipe.components.items() if isinstance(c, torch.nn.Module)}
+    dens = [n for n in comps if n in (denoiser, f"{denoiser}_2")]
+    d = denoiser_facts(comps[denoiser], experts=len(dens), family=clip_family or family)
+    text = sum(module_bytes(c) for n, c in comps.items() if n.startswith("text_encoder"))
+    # leaf by leaf: the largest leaf (UMT5's shared embedding) and the next, prefetched
+    leaf = max((sum(t.numel() * t.element_size() for t in m.parameters(recurse=False)) for n, c in comps.items()
+                if n.startswith("text_encoder") for m in c.modules()), default=0)
+    vae = sum(module_bytes(c) for n, c in comps.items() if n.startswith("vae"))
+    other = sum(module_bytes(c) for n, c in comps.items()) - text - vae - sum(module_bytes(comps[n]) for n in dens)
+    return Parts(d, text, vae, other, text_streamed=min(text, 2 * leaf))
+
+
+def with_experts(p: Parts, experts: int) -> Parts:
+    return replace(p, denoiser=replace(p.denoiser, experts=experts))
+
