@@ -162,7 +162,8 @@ class StepKeeper:
             kept_file.write(self.path, self.key, tensors, info)
             self.ctx.info(f"stopped: the take's first {i + 1} steps are kept for a re-run ({self.path})")
         except (OSError, ValueError) as e:  # a full disk: only the resume is lost
-            self.ctx.warn(f"the take's finished steps could not be kept for a re-run ({getattr(e, 'strerror', None) or e})")
+            why = getattr(e, "strerror", None) or e
+            self.ctx.warn(f"the take's finished steps could not be kept for a re-run ({why})")
 
     def finish(self) -> None:
         _drop(self.path)
