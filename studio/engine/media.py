@@ -304,8 +304,12 @@ def load_audio(path: str, rate: int | None = None, mono: bool = False) -> Audio:
         if not c.streams.audio:
             raise MediaError(f"'{name}' has no audio stream")
         s = c.streams.audio[0]
-        src_rate = s.codec_context.sample_rate or 44100
-        layout = "mono" if mono or (s.codec_context.channels or 1) == 1 else "stereo"
+        cc = s.codec_context
+        if cc is None:  # a header of 0 bits a sample: FFmpeg opens no decoder for it
+            raise MediaError(f"'{name}' has an audio stream Studio cannot decode (no sample format or rate in its "
+                             "header: a damaged or unusual file)")
+        src_rate = cc.sample_rate or 44100
+        layout = "mono" if mono or (cc.channels or 1) == 1 else "stereo"
         nch = 1 if layout == "mono" else 2
         out_rate = int(rate or src_rate)
         seconds = _audio_estimate(c, s)
@@ -344,6 +348,8 @@ def load_audio(path: str, rate: int | None = None, mono: bool = False) -> Audio:
                 raise MediaError(f"cannot decode audio of '{name}': {e.strerror or e}") from None
     finally:
         c.close()
+    if at and not np.isfinite(buf[:at]).all():  # a float file of NaN: said here, not by the AAC encoder later
+        raise MediaError(f"the sound of '{name}' holds NaN or infinite samples: not a sound Studio can play or write")
     if at < len(buf) // 2:  # the container overstated its length: the unused part is not kept
         buf = buf[:at].copy()
     return Audio(buf[:at].reshape(-1, nch) if at else np.zeros((0, nch), np.float32), out_rate)

@@ -46,3 +46,23 @@ def test_speech_features_refuses_a_take_too_long_before_making_it():
     with pytest.raises(SpeechFeaturesError, match=r"a take of 1,000,000 frames at 25 fps lasts 40000 s; at most "
                                                   r"3600 s"):
         run_node(SpeechFeatures, {"encoder": "none.safetensors", "fps": 25.0, "frames": 1_000_000}, audio=voice)
+
+
+def _raw_wav(path, fmt_tag: int, bits: int, data: bytes) -> str:
+    block = max(bits, 8) // 8
+    fmt = __import__("struct").pack("<HHIIHH", fmt_tag, 1, 8000, 8000 * block, block, bits)
+    body = b"WAVEfmt " + len(fmt).to_bytes(4, "little") + fmt + b"data" + len(data).to_bytes(4, "little") + data
+    with open(path, "wb") as f:
+        f.write(b"RIFF" + len(body).to_bytes(4, "little") + body)
+    return str(path)
+
+
+@pytest.mark.parametrize("fmt_tag, bits, data, words", [
+    (1, 0, b"\0" * 100, "has an audio stream Studio cannot decode (no sample format or rate"),
+    (3, 32, np.full(800, np.nan, np.float32).tobytes(), "holds NaN or infinite samples"),
+])
+def test_a_wav_of_no_bits_or_of_nan_is_refused_in_words(tmp_path, fmt_tag, bits, data, words):
+    p = _raw_wav(tmp_path / "odd.wav", fmt_tag, bits, data)
+    with pytest.raises(MediaError, match=r"odd\.wav") as e:
+        media.load_audio(p)
+    assert words in str(e.value)
