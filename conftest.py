@@ -25,6 +25,18 @@ if "STUDIO_PROJECT_DIR" not in os.environ:  # unsaved graphs' relative paths lan
 if "STUDIO_CACHE_DIR" not in os.environ:  # the node manifest cache: never the user's own
     import tempfile
     os.environ["STUDIO_CACHE_DIR"] = tempfile.mkdtemp(prefix="studio-cache-")
+# the machine's own settings and models are never a test's: Studio's settings folder, the platform's
+# config and data folders (the default models folder is in the latter) and the Hugging Face cache point
+# into one temporary folder made by the session's first process (its workers and the processes tests
+# start inherit it). A SAM model in the user's folder made a test of a missing model "DID NOT RAISE"
+if "STUDIO_TEST_HOME" not in os.environ:
+    import tempfile
+    _home = os.environ["STUDIO_TEST_HOME"] = tempfile.mkdtemp(prefix="studio-home-")
+    os.environ["STUDIO_CONFIG_DIR"] = os.path.join(_home, "studio-config")
+    os.environ["XDG_CONFIG_HOME"] = os.path.join(_home, "config")
+    os.environ["XDG_DATA_HOME"] = os.path.join(_home, "data")
+    os.environ["HF_HUB_CACHE"] = os.path.join(_home, "no-hf-cache")  # absent: no models found there
+    os.environ.pop("STUDIO_MODELS", None)
 # the disk cache of expensive nodes' outputs (studio.engine.disk_cache) is shared by every process
 # of a session: off in tests, so a test's run never reads another test's outputs (its tests turn it on)
 os.environ.setdefault("STUDIO_DISK_CACHE_GB", "0")

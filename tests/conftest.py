@@ -103,3 +103,18 @@ def _tiny_models_stay_as_built():
             shelf.forget(changed)
             pytest.fail(f"a test of this module wrote into the session's tiny model(s) {changed}: copy one "
                         "first (tiny.copy) to change it")
+
+
+_SETTINGS_N = [0]
+
+
+@pytest.fixture(autouse=True)
+def _own_settings_folder(monkeypatch):
+    """Every test in its own settings folder (issue 76 item 9), made only when the test saves settings:
+    a test that saved settings into the session's folder (the root conftest's STUDIO_TEST_HOME) changed
+    the models folders every later test of its worker searched. A test's own fixture that sets
+    STUDIO_CONFIG_DIR runs after this one and wins."""
+    import os
+    _SETTINGS_N[0] += 1
+    home = os.environ.get("STUDIO_TEST_HOME") or os.path.dirname(os.environ.get("STUDIO_CACHE_DIR", "/tmp"))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", os.path.join(home, "settings", f"{os.getpid()}-{_SETTINGS_N[0]}"))

@@ -168,19 +168,22 @@ class SpeechFeatures(Node):
             raise SpeechFeaturesError(f"{self.title}: no voice: connect an Audio input or a video that has sound")
         if audio.n_samples == 0:
             raise SpeechFeaturesError(f"{self.title}: the sound is empty (0 samples)")
-        if audio.duration > MAX_SECONDS:
-            raise SpeechFeaturesError(f"{self.title}: the sound lasts {audio.duration:.0f} s; at most "
-                                      f"{MAX_SECONDS:.0f} s are encoded in one take")
-        ref = self._encoder(ctx, model)
         fps = float(video.fps) if video is not None else float(p.fps)
         frames = int(video.n_frames) if video is not None else (
-            int(p.frames) or max(1, int(math.ceil(audio.duration * fps - 1e-9))))
+            int(p.frames) or max(1, int(math.ceil(min(audio.duration, MAX_SECONDS + 1) * fps - 1e-9))))
+        take_s = frames / fps
+        if take_s > MAX_SECONDS:  # before any array of the take's length (10^6 frames: 2.4 GB of silence)
+            raise SpeechFeaturesError(f"{self.title}: a take of {frames:,} frames at {fps:g} fps lasts {take_s:.0f} s; "
+                                      f"at most {MAX_SECONDS:.0f} s are encoded in one take")
+        ref = self._encoder(ctx, model)
         extractor = ref.processor
         rate = int(extractor.sampling_rate)
-        x = mono_at(audio, rate)
+        # only the sound the take needs is mixed and resampled (a second past it: the interpolation's edge);
+        # an hour of voice for a 0.2 s take cost 3 GB and a minute
+        keep = min(audio.n_samples, int(math.ceil((take_s + 1.0) * audio.rate)))
+        x = mono_at(audio if keep == audio.n_samples else Audio(audio.samples[:keep], audio.rate), rate)
         if not np.isfinite(x).all():
             raise SpeechFeaturesError(f"{self.title}: the sound holds NaN or infinite samples")
-        take_s = frames / fps
         voice_frames = min(frames, int(round(audio.duration * fps)))  # frames the voice covers (half a frame kept)
         if audio.duration + 0.5 / fps < take_s:
             ctx.info(f"the voice lasts {audio.duration:.2f} s, the take {take_s:.2f} s: the frames past the voice "

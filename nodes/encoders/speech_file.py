@@ -68,6 +68,16 @@ def _layers(names, stem: str) -> int:
     return max(found) + 1 if found else 0
 
 
+def _numbered(shapes: dict, stem: str, path: str, node: str) -> int:
+    """The encoder's layers, bounded by what the file holds (studio.core.safetensors_header.numbered)."""
+    from studio.core.errors import ModelError
+    from studio.core.safetensors_header import numbered
+    try:
+        return numbered(shapes, stem, path)
+    except ModelError as e:
+        raise SpeechFileError(f"{node}: {e}") from None
+
+
 def wav2vec2_config(shapes: dict[str, tuple], path: str, node: str):
     """transformers' Wav2Vec2Config for a wav2vec2 file's tensors (names without the ``wav2vec2.`` prefix)."""
     from transformers import Wav2Vec2Config
@@ -80,7 +90,7 @@ def wav2vec2_config(shapes: dict[str, tuple], path: str, node: str):
     pos = shapes.get("encoder.pos_conv_embed.conv.parametrizations.weight.original1") or \
         shapes.get("encoder.pos_conv_embed.conv.weight_v")
     ffn = shapes.get("encoder.layers.0.feed_forward.intermediate_dense.weight")
-    layers = _layers(shapes, "encoder.layers.")
+    layers = _numbered(shapes, "encoder.layers.", path, node)
     if pos is None or ffn is None or not layers or hidden % HEAD_DIM:
         raise SpeechFileError(f"{node}: '{path}' is not a whole wav2vec2 encoder (its positional convolution, "
                               "layers or width are missing or odd)")
@@ -99,7 +109,7 @@ def whisper_config(shapes: dict[str, tuple], path: str, node: str):
     conv1 = shapes.get("encoder.conv1.weight")
     pos = shapes.get("encoder.embed_positions.weight")
     ffn = shapes.get("encoder.layers.0.fc1.weight")
-    layers = _layers(shapes, "encoder.layers.")
+    layers = _numbered(shapes, "encoder.layers.", path, node)
     if conv1 is None or pos is None or ffn is None or not layers or conv1[0] % HEAD_DIM:
         raise SpeechFileError(f"{node}: '{path}' is not a whole Whisper encoder (its convolutions, positions or "
                               "layers are missing or odd)")

@@ -2,9 +2,10 @@
 
 A ``.safetensors`` file is read as it is: its header checked against the file's size (a truncated
 file is named before anything is read), then safetensors' loader. A ``.pth`` / ``.pt`` / ``.ckpt``
-is read only through ``torch.load(weights_only=True)`` after a header and size check: a pickle that
-needs code to load (any global outside tensors and plain containers) is refused, and a TorchScript
-archive is never opened as one. Nothing in a file is ever run. The state dict then goes to
+(as ComfyUI's upscale_models/ hold them) is never unpickled, not even by torch's weights-only
+unpickler: studio.engine.torch_zip reads torch's zip archive and walks its ``data.pkl`` with its own
+interpreter that knows only the globals a state dict uses (anything else, a TorchScript archive and
+torch's old non-zip format are refused in words). Nothing in a file is ever run. The state dict then goes to
 spandrel (``ModelLoader.load_from_state_dict``), which recognises the architecture from its keys
 and shapes; an unknown one is named by what was seen (its first tensors).
 
@@ -12,9 +13,7 @@ spandrel is imported inside the functions that need it (start-up and ``main.py n
 for it)."""
 from __future__ import annotations
 
-import json
 import os
-import struct
 
 from studio.core import models as model_paths
 from studio.core.errors import StudioError
@@ -22,7 +21,6 @@ from studio.core.errors import StudioError
 FOLDER = "upscale_models"  # ComfyUI's kind folder of upscalers
 SAFETENSORS_EXTS = (".safetensors", ".sft")
 PICKLE_EXTS = (".pth", ".pt", ".ckpt")
-MAX_HEADER = 100 * 1024 * 1024  # safetensors' own limit on a header
 MASKED = ("LaMa",)  # spandrel's inpainters: they take a mask as well (refused by load_descriptor)
 MIN_PICKLE = 64  # no real state dict is smaller than this
 
@@ -44,29 +42,15 @@ def find_upscaler(name: str, base_dir: str | None = None, dirs: list[str] | None
 
 
 def check_safetensors(path: str) -> dict:
-    """The safetensors header of ``path``, checked against the file's size: a truncated or
-    garbled file is named before its tensors are read."""
-    size = os.path.getsize(path)
-    with open(path, "rb") as f:
-        head = f.read(8)
-        if len(head) < 8:
-            raise UpscalerFileError(f"upscaler '{path}': {size} bytes, too short to be a safetensors file (truncated?)")
-        (n,) = struct.unpack("<Q", head)
-        if n > MAX_HEADER or 8 + n > size:
-            raise UpscalerFileError(f"upscaler '{path}': its header says {n:,} bytes of header but the file has "
-                                    f"{size:,} bytes: truncated or not a safetensors file")
-        try:
-            header = json.loads(f.read(n))
-        except (UnicodeDecodeError, ValueError) as e:
-            raise UpscalerFileError(f"upscaler '{path}': its safetensors header is not JSON ({e})") from None
-    if not isinstance(header, dict):
-        raise UpscalerFileError(f"upscaler '{path}': its safetensors header is not a table of tensors")
-    end = max((int(v["data_offsets"][1]) for k, v in header.items()
-               if k != "__metadata__" and isinstance(v, dict) and "data_offsets" in v), default=0)
-    if 8 + n + end > size:
-        raise UpscalerFileError(f"upscaler '{path}': truncated: its tensors need {8 + n + end:,} bytes, "
-                                f"the file has {size:,}")
-    return header
+    """The safetensors header of ``path``, read by Studio's shared reader (a regular file, the header's
+    JSON within limits, each entry's types checked, every byte present): a truncated, garbled or
+    hostile file is named before its tensors are read."""
+    from studio.core.errors import ModelError
+    from studio.core.safetensors_header import read_safetensors_header
+    try:
+        return read_safetensors_header(path)[0]
+    except ModelError as e:
+        raise UpscalerFileError(f"upscaler {e}") from None
 
 
 def check_pickle(path: str) -> str:
@@ -87,7 +71,7 @@ def check_pickle(path: str) -> str:
             return "zip"
     if head[:1] == b"\x80":  # a pickle protocol opcode: torch's legacy format
         return "legacy"
-    raise UpscalerFileError(f"upscaler '{path}': neither a torch zip archive nor a pickle (first bytes {head!r})")
+    raise UpscalerFileError(f"upscaler '{path}': neither a torch zip archive nor a pickle")  # its bytes: never quoted
 
 
 def read_state_dict(path: str, notes: list[str] | None = None) -> dict:
@@ -102,18 +86,13 @@ def read_state_dict(path: str, notes: list[str] | None = None) -> dict:
             raise UpscalerFileError(f"upscaler '{path}': safetensors cannot read it ({e})") from None
     kind = check_pickle(path)
     if notes is not None:
-        notes.append(f"'{os.path.basename(path)}' is a pickle ({kind} format): read with torch's weights-only "
-                     "loader (tensors and plain containers only; nothing in it is run)")
+        notes.append(f"'{os.path.basename(path)}' is a torch file ({kind} format): its tensors read without "
+                     "unpickling it (nothing in it is run)")
+    from studio.engine.torch_zip import TorchFileError, read_torch_file
     try:
-        sd = torch.load(path, map_location="cpu", weights_only=True, mmap=False)
-    except Exception as e:  # noqa: BLE001 - said in words: code refused, or a broken archive
-        text = str(e)
-        if "Weights only load failed" in text or "Unsupported global" in text or "UnpicklingError" in type(e).__name__:
-            first = next((ln.strip() for ln in text.splitlines() if "GLOBAL" in ln or "global" in ln), text[:200])
-            raise UpscalerFileError(f"upscaler '{path}': refused: the pickle needs code to load ({first}); Studio "
-                                    "only reads tensors. Convert it to .safetensors where you trust it") from None
-        raise UpscalerFileError(f"upscaler '{path}': torch cannot read it ({type(e).__name__}: {text[:200]}): "
-                                "truncated or damaged?") from None
+        sd = read_torch_file(path, "upscaler")
+    except TorchFileError as e:
+        raise UpscalerFileError(str(e)) from None
     if not isinstance(sd, dict):
         raise UpscalerFileError(f"upscaler '{path}': holds a {type(sd).__name__}, not a table of tensors")
     return sd

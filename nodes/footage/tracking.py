@@ -12,6 +12,7 @@ import numpy as np
 
 from studio.core import json_limits
 from studio.core.errors import MediaError
+from studio.core.limits import MAX_CLIP_FRAMES, MAX_FRAME_SIDE, read_bounded
 from studio.core.params import Float, Path
 from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.core.values import Keypoints
@@ -54,40 +55,109 @@ def tracks_to_json(kp: Keypoints) -> str:
                        "fps": kp.fps, "frames": kp.n_frames, "tracks": tracks})
 
 
+MAX_TRACKS_BYTES = 64 << 20  # a tracks file: 1,000 tracks over 10,000 frames as CSV is about 300 MB...
+MAX_TRACK_POINTS = 50_000_000  # ...so frames x tracks is bounded (the arrays: 9 bytes a point, 450 MB)
+
+
 def _from_rows(rows, width, height, fps, name) -> Keypoints:
+    """The arrays, sized from the rows only once the size is known to be within the limits."""
     if not rows:
         raise MediaError(f"{name} holds no track points")
+    low = min(r[0] for r in rows)
+    if low < 0:
+        raise MediaError(f"{name}: a track point is at frame {low}; frames count from 0")
     frames = max(r[0] for r in rows) + 1
     ids = sorted({r[1] for r in rows})
+    if frames > MAX_CLIP_FRAMES or frames * len(ids) > MAX_TRACK_POINTS:
+        raise MediaError(f"{name}: its points reach frame {frames - 1:,} on {len(ids):,} tracks, "
+                         f"{frames * len(ids) * 9 / 1e9:.1f} GB of arrays; Studio reads at most {MAX_CLIP_FRAMES:,} "
+                         f"frames and {MAX_TRACK_POINTS:,} frame-track points (refused before allocating)")
+    for what, v in (("width", width), ("height", height)):
+        if not 0 <= v <= MAX_FRAME_SIDE:
+            raise MediaError(f"{name}: its {what} is not between 0 and {MAX_FRAME_SIDE} pixels")
+    if not (np.isfinite(fps) and 0 < fps <= 1000):
+        raise MediaError(f"{name}: its fps is not a frame rate (between 0 and 1,000)")
     col = {t: k for k, t in enumerate(ids)}
     pts = np.zeros((frames, len(ids), 2), np.float32)
     vis = np.zeros((frames, len(ids)), bool)
     for f, t, x, y, v in rows:
-        if f < 0:
-            raise MediaError(f"{name}: frame {f} is negative")
         pts[f, col[t]] = (x, y)
         vis[f, col[t]] = v
     return Keypoints(pts, vis, int(width), int(height), float(fps))
 
 
-def read_tracks(path: str, width: int = 0, height: int = 0, fps: float = 24.0) -> Keypoints:
-    """Tracks from a CSV or JSON file written by :func:`tracks_to_csv` / :func:`tracks_to_json`
-    (or by hand: a CSV needs the columns frame, track, x, y and optionally visible)."""
+def _number(v, kind, what: str, name: str, where: str):
+    """``v`` as an int or a finite float, else one MediaError naming the file and the place (the value
+    itself is not quoted: it is the file's)."""
+    try:
+        if kind is int:
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            if isinstance(v, bool) or not isinstance(v, (int, str)):
+                raise ValueError
+            n = int(v)
+        else:
+            if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+                raise ValueError
+            n = float(v)
+            if not np.isfinite(n):
+                raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        raise MediaError(f"{name} {where}: its {what} is not {'a whole number' if kind is int else 'a finite number'}")\
+            from None
+    return n
+
+
+def _read_text(path: str, name: str) -> str:
+    """The file's text: a regular file (never a FIFO or a device: stat'ed, opened without blocking),
+    at most MAX_TRACKS_BYTES, UTF-8; else one MediaError in words (no byte of the file quoted)."""
     if not path:
         raise MediaError("no tracks file chosen")
-    if not os.path.exists(path):
+    if not os.path.lexists(path):
         raise MediaError(f"tracks file not found: {path}")
-    name = os.path.basename(path)
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
+    try:
+        data = read_bounded(path, MAX_TRACKS_BYTES, "tracks file")
+    except (OSError, ValueError) as e:
+        raise MediaError(f"cannot read the tracks file {path}: {getattr(e, 'strerror', None) or e}") from None
+    if b"\0" in data:
+        raise MediaError(f"{name} is not a text file (it holds binary data): tracks are a .csv or .json file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MediaError(f"{name} is not UTF-8 text: tracks are a .csv or .json file") from None
+
+
+def read_tracks(path: str, width: int = 0, height: int = 0, fps: float = 24.0) -> Keypoints:
+    """Tracks from a CSV or JSON file written by :func:`tracks_to_csv` / :func:`tracks_to_json`
+    (or by hand: a CSV needs the columns frame, track, x, y and optionally visible). Every number is
+    checked and the arrays' size known before they are made; a problem names the file and the
+    place, never quotes it."""
+    name = os.path.basename(path or "")
+    text = _read_text(path, name)
     if path.lower().endswith(".json"):
         try:
             d = json_limits.loads(text)
-            rows = [(int(p[0]), int(t["id"]), float(p[1]), float(p[2]), bool(p[3]) if len(p) > 3 else True)
-                    for t in d["tracks"] for p in t["points"]]
-            return _from_rows(rows, d.get("width", width), d.get("height", height), d.get("fps", fps), name)
-        except (ValueError, KeyError, TypeError, IndexError) as e:
-            raise MediaError(f"{name} is not a tracks JSON file ({type(e).__name__}: {e})") from None
+        except ValueError as e:
+            why = str(e) if isinstance(e, json_limits.JSONLimitError) else "it is not valid JSON"
+            raise MediaError(f"{name} is not a tracks JSON file ({why})") from None
+        tracks = d.get("tracks") if isinstance(d, dict) else None
+        if not isinstance(tracks, list):
+            raise MediaError(f"{name} is not a tracks JSON file (it has no list of 'tracks')")
+        rows = []
+        for k, t in enumerate(tracks):
+            where = f"track {k + 1}"
+            pts = t.get("points") if isinstance(t, dict) else None
+            if not isinstance(pts, list):
+                raise MediaError(f"{name} {where}: it has no list of 'points'")
+            tid = _number(t.get("id"), int, "id", name, where)
+            for p in pts:
+                if not isinstance(p, list) or len(p) < 3:
+                    raise MediaError(f"{name} {where}: a point is not [frame, x, y(, visible)]")
+                rows.append((_number(p[0], int, "frame", name, where), tid, _number(p[1], float, "x", name, where),
+                             _number(p[2], float, "y", name, where), bool(p[3]) if len(p) > 3 else True))
+        return _from_rows(rows, _number(d.get("width", width), int, "width", name, "header"),
+                          _number(d.get("height", height), int, "height", name, "header"),
+                          _number(d.get("fps", fps), float, "fps", name, "header"), name)
     meta = {}
     lines = text.splitlines()
     if lines and lines[0].startswith("#"):
@@ -95,19 +165,26 @@ def read_tracks(path: str, width: int = 0, height: int = 0, fps: float = 24.0) -
             k, _, v = item.partition("=")
             meta[k] = v
         lines = lines[1:]
-    reader = csv.DictReader(lines)
-    missing = [c for c in ("frame", "track", "x", "y") if c not in (reader.fieldnames or [])]
+    try:
+        reader = csv.DictReader(lines)
+        fields = reader.fieldnames or []
+    except csv.Error:
+        raise MediaError(f"{name} is not a CSV file Studio reads") from None
+    missing = [c for c in ("frame", "track", "x", "y") if c not in fields]
     if missing:
         raise MediaError(f"{name} lacks the column(s) {', '.join(missing)} (needs frame, track, x, y[, visible])")
     rows = []
-    for ln, r in enumerate(reader, 2):
-        try:
-            rows.append((int(r["frame"]), int(r["track"]), float(r["x"]), float(r["y"]),
+    try:
+        for ln, r in enumerate(reader, 2):
+            where = f"line {ln}"
+            rows.append((_number(r["frame"], int, "frame", name, where), _number(r["track"], int, "track", name, where),
+                         _number(r["x"], float, "x", name, where), _number(r["y"], float, "y", name, where),
                          str(r.get("visible", "1")).strip() not in ("0", "false", "False", "")))
-        except (TypeError, ValueError):
-            raise MediaError(f"{name} line {ln} is not a track point: {r}") from None
-    return _from_rows(rows, int(meta.get("width", width)), int(meta.get("height", height)),
-                      float(meta.get("fps", fps)), name)
+    except csv.Error:
+        raise MediaError(f"{name} is not a CSV file Studio reads (line {reader.line_num})") from None
+    return _from_rows(rows, _number(meta.get("width", width), int, "width", name, "header"),
+                      _number(meta.get("height", height), int, "height", name, "header"),
+                      _number(meta.get("fps", fps), float, "fps", name, "header"), name)
 
 
 class ExportTracks(Node):

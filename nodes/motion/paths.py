@@ -17,6 +17,16 @@ EASINGS = ("linear", "ease_in", "ease_out", "ease_in_out", "constant_speed")
 MAX_TRACKS = 1000
 MAX_FRAMES = 100_000
 MAX_POINTS = 2_000_000  # frames x tracks of a Coordinates node's text
+MAX_PATH_POINTS = 50_000_000  # frames x tracks of Path Tracks: 450 MB of keypoints (at its maxima: 100 million)
+
+
+def path_size_problem(frames: int, tracks: int) -> str | None:
+    """Why Path Tracks' arrays are too large, with the estimate, or None (before anything is made)."""
+    n = int(frames) * int(tracks)
+    if n <= MAX_PATH_POINTS:
+        return None
+    return (f"{int(frames):,} frames of {int(tracks):,} tracks are {n:,} points, {n * 9 / 1e9:.1f} GB of keypoints; "
+            f"Path Tracks makes at most {MAX_PATH_POINTS:,}: lower 'frames' or 'tracks'")
 
 
 def eased(t: np.ndarray, easing: str) -> np.ndarray:
@@ -80,12 +90,18 @@ class PathTracks(Node):
     @classmethod
     def preflight(cls, params, base_dir):
         p = params
+        out = []
         if (p.get("start_x"), p.get("start_y")) == (p.get("end_x"), p.get("end_y")) and not p.get("bezier"):
-            return ["the path has no length: its start and end are the same point"]
-        return []
+            out.append("the path has no length: its start and end are the same point")
+        why = path_size_problem(p.get("frames", 81), p.get("tracks", 5))  # validate says it too, with its estimate
+        return out + ([why] if why else [])
 
     def run(self, ctx):
         p = ctx.params
+        why = path_size_problem(p.frames, p.tracks)
+        if why:
+            from studio.core.errors import StudioError
+            raise StudioError(why)
         centre = path_points((p.start_x, p.start_y), (p.end_x, p.end_y), (p.mid_x, p.mid_y), p.bezier, p.frames,
                              p.easing)
         d = np.array([p.end_x - p.start_x, p.end_y - p.start_y], np.float64)
@@ -94,8 +110,9 @@ class PathTracks(Node):
         n = np.linalg.norm(d)
         normal = np.array([-d[1], d[0]]) / n if n > 0 else np.array([0.0, 1.0])
         offsets = (np.arange(p.tracks) - (p.tracks - 1) / 2) * p.spread
-        pts = centre[:, None, :] + offsets[None, :, None] * normal[None, None, :]  # [T, N, 2] fractions
-        px = (pts * np.array([p.width, p.height])).astype(np.float32)
+        size = np.array([p.width, p.height], np.float64)  # float32 made once: no float64 copy of every point
+        px = ((centre * size).astype(np.float32)[:, None, :]
+              + (offsets[:, None] * normal[None, :] * size).astype(np.float32)[None, :, :])  # [T, N, 2] pixels
         return Keypoints(px, np.ones(px.shape[:2], bool), p.width, p.height)
 
 

@@ -1,8 +1,8 @@
 """RAFT optical flow (Teed & Deng, ECCV 2020) in torch, run from a checkpoint the user supplies.
 
 The network follows princeton-vl/RAFT's ``core/raft.py`` (the "large" model) so its published
-checkpoints load as they are: ``raft-things.pth``, ``raft-sintel.pth`` ... (a state dict; read with
-``torch.load(weights_only=True)``, never unpickled) or the same tensors in a ``.safetensors``
+checkpoints load as they are: ``raft-things.pth``, ``raft-sintel.pth`` ... (a state dict,
+read by studio.engine.torch_zip, never unpickled) or the same tensors in a ``.safetensors``
 file. No weights ship with Studio and none are downloaded.
 """
 from __future__ import annotations
@@ -206,17 +206,13 @@ def load_state_dict(path: str) -> dict[str, torch.Tensor]:
         if path.lower().endswith(".safetensors"):
             from safetensors.torch import load_file
             sd = load_file(path, device="cpu")
-        else:
-            import warnings
-            with warnings.catch_warnings():  # torch's pickle-protocol warning: the error below says it
-                warnings.simplefilter("ignore")
-                sd = torch.load(path, map_location="cpu", weights_only=True)
+        else:  # torch's zip format read without unpickling (studio.engine.torch_zip)
+            from studio.engine.torch_zip import read_torch_file
+            sd = read_torch_file(path, "RAFT checkpoint")
     except Exception as e:  # noqa: BLE001 - any read failure is the file's fault
-        if type(e).__name__ == "UnpicklingError" or "weights only load failed" in str(e).lower():
-            # torch's own text is many lines of advice on unpickling, which Studio never does
-            raise StudioError(f"cannot read RAFT checkpoint {os.path.basename(path)}: it holds Python objects "
-                              "besides tensors (a pickle), and Studio never unpickles; use a state dict of "
-                              "tensors (.pth) or a .safetensors file") from None
+        from studio.engine.torch_zip import TorchFileError
+        if isinstance(e, TorchFileError):
+            raise StudioError(f"cannot read {e}") from None
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise StudioError(f"cannot read RAFT checkpoint {os.path.basename(path)}: {first[:200]}") from None
     for key in ("state_dict", "model"):

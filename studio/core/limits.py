@@ -79,8 +79,11 @@ def read_bounded(path: str, limit: int, what: str = "file") -> bytes:
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     fd = os.open(path, flags)
     with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped between stat and open
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):  # swapped between stat and open
             raise ValueError("it is not a regular file")
+        if st.st_size > limit:  # known before a byte is read (a sparse file of gigabytes reads as zeros)
+            raise ValueError(f"the {what} is larger than {limit / 1e6:.0f} MB (the limit for a {what})")
         data = f.read(limit + 1)
     if len(data) > limit:
         raise ValueError(f"the {what} is larger than {limit / 1e6:.0f} MB (the limit for a {what})")

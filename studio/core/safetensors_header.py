@@ -65,9 +65,19 @@ def read_safetensors_header(path: str, complete: bool = True) -> tuple[dict, int
         raise ModelError(f"'{path}' is not a valid safetensors file (its header is not JSON)") from None
     if not isinstance(header, dict):
         raise ModelError(f"'{path}' is not a valid safetensors file (its header is not a JSON object)")
+    end = 0
+    for k, v in header.items():
+        if k == "__metadata__":
+            continue
+        off = v.get("data_offsets") if isinstance(v, dict) else None
+        shape = v.get("shape") if isinstance(v, dict) else None
+        if not (isinstance(off, list) and len(off) == 2 and all(type(x) is int and x >= 0 for x in off)
+                and off[0] <= off[1] and isinstance(shape, list) and all(type(x) is int and x >= 0 for x in shape)
+                and isinstance(v.get("dtype"), str)):  # the JSON's own types: never int() of a file's text
+            raise ModelError(f"'{path}' is not a valid safetensors file (a tensor's dtype, shape or place in its "
+                             "header is not one)")
+        end = max(end, off[1])
     if complete:
-        end = max((int(v["data_offsets"][1]) for k, v in header.items()
-                   if k != "__metadata__" and isinstance(v, dict) and "data_offsets" in v), default=0)
         if 8 + n + end > size:
             raise ModelError(f"'{path}' is truncated: {size:,} bytes on disk, {8 + n + end:,} expected "
                              "(an interrupted download? download it again)")
@@ -78,3 +88,39 @@ def refuse_pickle(path: str) -> None:
     if path.lower().endswith(PICKLE_EXTS):
         raise ModelError(f"'{path}' is a pickle checkpoint: Studio never unpickles weights (it can run code). "
                          "Use the .safetensors version of the model (or convert it once with a trusted tool)")
+
+
+MAX_NUMBERED = 1024  # layers or blocks of one stack: the largest released models have some hundreds
+
+
+def numbered(names, prefix: str, path: str, same: bool = True) -> int:
+    """How many numbered children ``prefix`` has among a file's tensor names (``'encoder.layers.'`` ->
+    24), bounded by what the file holds: the children must be 0..n-1 with none missing, at most
+    MAX_NUMBERED, and (``same``, with ``names`` a dict of name -> shape) children 1..n-1 must hold the
+    same tensors of the same shapes, which child 0 holds too (T5's first block holds one more): a
+    model is built from this count and child 0's shapes before any weight is read, and the file's
+    bytes back each child's. One 64-byte name ``encoder.layers.99999.attention.k_proj.bias`` added to
+    a file must not build 100,000 layers. Else one ModelError naming the file (no name quoted)."""
+    children: dict[int, dict] = {}
+    shapes = names if isinstance(names, dict) else {}
+    for k in names:
+        if not k.startswith(prefix):
+            continue
+        i, _, rest = k[len(prefix):].partition(".")
+        if i.isdigit() and i.isascii():
+            if len(i) > 6:
+                raise ModelError(f"'{path}' numbers a '{prefix}' child past {MAX_NUMBERED:,}: not a model Studio reads")
+            children.setdefault(int(i), {})[rest] = tuple(shapes.get(k) or ())
+    n = max(children, default=-1) + 1
+    if len(children) != n:
+        raise ModelError(f"'{path}' numbers its '{prefix}' children up to {n - 1} but holds only {len(children)} "
+                         "of them: a damaged or altered file")
+    if n > MAX_NUMBERED:
+        raise ModelError(f"'{path}' numbers {n:,} '{prefix}' children, over Studio's limit of {MAX_NUMBERED:,}: "
+                         "not a model Studio reads")
+    if same and n > 1:
+        one = children[1]
+        if any(c != one for i, c in children.items() if i > 1) or any(children[0].get(k) != v for k, v in one.items()):
+            raise ModelError(f"'{path}': its '{prefix}' children do not all hold the same tensors: a damaged or "
+                             "altered file")
+    return n

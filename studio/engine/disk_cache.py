@@ -92,7 +92,7 @@ class DiskCache:
         was corrupt (it is removed). Nothing is read through a link: a shard folder that is one is
         not the cache's (eviction never sees it), so what it points at is a plain miss."""
         path = self.path(key)
-        if os.path.islink(os.path.dirname(path)):
+        if self._linked() or os.path.islink(os.path.dirname(path)):
             return None, ""
         try:
             meta, arrays = read_entry(path)
@@ -102,8 +102,11 @@ class DiskCache:
         except FileNotFoundError:
             return None, ""
         except Exception as e:  # noqa: BLE001 - whatever fails to prove itself is a miss, never a result
-            _remove(path)
-            return None, f"a corrupt disk-cache entry was ignored and removed ({why(e)}): the node runs again"
+            if _remove(path) or not os.path.lexists(path):
+                return None, f"a corrupt disk-cache entry was ignored and removed ({why(e)}): the node runs again"
+            return None, (f"the disk cache's place for this node's outputs ({path}) holds something that is not an "
+                          f"entry ({why(e)}) and cannot be removed (a folder?): it is left alone, the node runs again "
+                          "and its outputs are not cached until it is gone")
         try:
             os.utime(path)  # recently used
         except OSError:
@@ -121,8 +124,12 @@ class DiskCache:
         if total > self.max_bytes:
             return 0, f"its outputs ({total / 1e9:.1f} GB) are larger than the disk cache ({self.max_bytes / 1e9:.1f} GB)"
         path = self.path(key)
+        if self._linked():
+            return 0, f"{self.folder} is a link: the disk cache writes only in its own folder, never through a link"
         if os.path.islink(os.path.dirname(path)):
             return 0, f"{os.path.dirname(path)} is a link: the disk cache writes only in its own folder"
+        if os.path.lexists(path) and not os.path.isfile(path):
+            return 0, f"{path} is not a cache entry (a folder?): left alone, the outputs are not cached"
         meta = {"format": FORMAT, "key": salted(key), "node": node_type, "outputs": desc}
         try:
             n = write_entry(path, arrays, meta)
@@ -159,10 +166,18 @@ class DiskCache:
         for p, _st, _tmp in list(self._own_files()):
             _remove(p)
 
+    def _linked(self) -> bool:
+        """The cache's own folder (``outputs-v3``, which Studio makes) is a link: never followed (an
+        eviction through it removed a user's file named like an entry)."""
+        return os.path.islink(self.folder)
+
     def _own_files(self):
         """(path, lstat, is a temporary file) of each file the cache wrote: ``<h[:2]>/<h>.safetensors``
         and its writers' temporary files, regular files only; links are neither followed nor
-        listed, and nothing else in the folder is the cache's to remove."""
+        listed, and nothing else in the folder is the cache's to remove (nor anything at all when the
+        cache's own folder is a link: what it leads to is not the cache's)."""
+        if self._linked():
+            return
         try:
             shards = [d for d in os.scandir(self.folder) if _SHARD.fullmatch(d.name) and d.is_dir(follow_symlinks=False)]
         except OSError:

@@ -281,43 +281,78 @@ class _VideoAlphaClip(Clip):
         return a if a is not None else np.ones((self.height, self.width, 1), np.float32)
 
 
+MAX_AUDIO_BYTES = 2 << 30  # one sound held as float32 samples: past this it is refused, estimated first
+
+
+def _audio_estimate(c, s) -> float:
+    """The stream's length in seconds as its container says (0: unknown)."""
+    if s.duration is not None and s.time_base is not None:
+        return float(s.duration * s.time_base)
+    return float(c.duration) / 1e6 if c.duration else 0.0
+
+
 def load_audio(path: str, rate: int | None = None, mono: bool = False) -> Audio:
-    """Decode a file's first audio stream to float32 [n, channels]."""
+    """Decode a file's first audio stream to float32 [n, channels], at its own rate or ``rate``. Its
+    size is estimated from the container's length before a sample is decoded, and refused in words
+    past MAX_AUDIO_BYTES (a 1.2 MB FLAC of two hours of silence took 5.3 GB); the samples go into one
+    array as they are decoded (no list of pieces joined at the end: that doubled the peak), which
+    grows only within the limit when the container understated its length."""
     av = _av()
+    name = os.path.basename(path)
     c = _open(path, "audio")
     try:
         if not c.streams.audio:
-            raise MediaError(f"'{os.path.basename(path)}' has no audio stream")
+            raise MediaError(f"'{name}' has no audio stream")
         s = c.streams.audio[0]
-        src_rate = s.codec_context.sample_rate or 44100
-        layout = "mono" if mono or (s.codec_context.channels or 1) == 1 else "stereo"
+        cc = s.codec_context
+        if cc is None:  # a header of 0 bits a sample: FFmpeg opens no decoder for it
+            raise MediaError(f"'{name}' has an audio stream Studio cannot decode (no sample format or rate in its "
+                             "header: a damaged or unusual file)")
+        src_rate = cc.sample_rate or 44100
+        layout = "mono" if mono or (cc.channels or 1) == 1 else "stereo"
+        nch = 1 if layout == "mono" else 2
         out_rate = int(rate or src_rate)
+        seconds = _audio_estimate(c, s)
+        limit = min(MAX_AUDIO_BYTES // (4 * nch), MAX_AUDIO_SAMPLES)  # samples per channel
+
+        def refuse(n: float):
+            return MediaError(f"the sound of '{name}' is {n / out_rate / 60:.0f} minutes at {out_rate:,} Hz, "
+                              f"{n * nch * 4 / 1e9:.1f} GB as {nch} channel{'s' if nch > 1 else ''} of float samples; "
+                              f"Studio holds at most {MAX_AUDIO_BYTES / 1e9:.1f} GB of sound at once: cut the file, "
+                              "or set 'rate' lower or 'mono' on (refused before decoding it)")
+        want = int(seconds * out_rate) + out_rate  # a second more: the container's length is rounded
+        if seconds * out_rate > limit:
+            raise refuse(seconds * out_rate)
+        buf = np.empty((min(max(want, out_rate), limit) * nch,), np.float32)
         res = av.AudioResampler(format="flt", layout=layout, rate=out_rate)
-        parts = []
-        total = 0
+        at = 0
+
+        def put(frames) -> None:
+            nonlocal buf, at
+            for r in frames:
+                x = r.to_ndarray().reshape(-1)  # packed 'flt': interleaved channels
+                if at + len(x) > len(buf):
+                    if (at + len(x)) // nch > limit:
+                        raise refuse((at + len(x)) // nch)
+                    grown = np.empty((min(max(2 * len(buf), at + len(x)), limit * nch),), np.float32)
+                    grown[:at] = buf[:at]
+                    buf = grown
+                buf[at:at + len(x)] = x
+                at += len(x)
         try:
             for fr in c.decode(s):
-                for r in res.resample(fr):
-                    parts.append(r.to_ndarray())
-                    total += r.samples
-                if total > MAX_AUDIO_SAMPLES:  # decoded as it goes: stop before memory runs out
-                    raise MediaError(f"the sound of '{os.path.basename(path)}' is longer than "
-                                     f"{MAX_AUDIO_SAMPLES / 48000 / 3600:.0f} hours at 48 kHz, the most Studio "
-                                     "holds at once (MAX_AUDIO_SAMPLES)")
-            for r in res.resample(None):
-                parts.append(r.to_ndarray())
+                put(res.resample(fr))
+            put(res.resample(None))
         except av.error.FFmpegError as e:
-            if not parts:
-                raise MediaError(f"cannot decode audio of '{os.path.basename(path)}': {e.strerror or e}") from None
-        finally:
-            pass
+            if not at:
+                raise MediaError(f"cannot decode audio of '{name}': {e.strerror or e}") from None
     finally:
         c.close()
-    nch = 1 if layout == "mono" else 2
-    if not parts:
-        return Audio(np.zeros((0, nch), np.float32), out_rate)
-    data = np.concatenate([p.reshape(-1) for p in parts]).reshape(-1, nch)  # packed 'flt' is interleaved
-    return Audio(data, out_rate)
+    if at and not np.isfinite(buf[:at]).all():  # a float file of NaN: said here, not by the AAC encoder later
+        raise MediaError(f"the sound of '{name}' holds NaN or infinite samples: not a sound Studio can play or write")
+    if at < len(buf) // 2:  # the container overstated its length: the unused part is not kept
+        buf = buf[:at].copy()
+    return Audio(buf[:at].reshape(-1, nch) if at else np.zeros((0, nch), np.float32), out_rate)
 
 
 def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = None, *,

@@ -130,3 +130,14 @@ def test_an_ati_workflow_with_no_drawn_tracks_says_so():
     assert _into(c.graph, gen.id, "tracks") is None and gen.params["tracks_as"] == "ati"
     notes = [n["text"] for n in c.graph.ui.get("notes", [])]
     assert any("has no drawn tracks: connect Keypoints to Image to Video's 'tracks'" in t for t in notes)
+
+
+def test_an_ati_temperature_of_nan_is_said_not_dropped_silently():
+    """Issue 76 item 7: the converter says a non-finite temperature and keeps Image to Video's own."""
+    doc = _doc("video_wan_ati")
+    next(n for n in doc["nodes"] if n["type"] == "WanTrackToVideo")["widgets_values"][5] = float("nan")
+    c = convert(doc, "ati")
+    gen = next(n for n in c.graph.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert gen.params["ati_topk"] == 10 and gen.params["ati_temperature"] == gen.spec.param("ati_temperature").default
+    text = "\n".join(c.log + [n["text"] for n in c.graph.ui.get("notes", [])])
+    assert "its temperature is not a finite number (nan): Image to Video's own ATI temperature is used" in text

@@ -327,3 +327,31 @@ def test_a_shard_folder_that_is_a_link_is_neither_read_nor_written_through(tmp_p
     dc.evict()
     dc.clear()
     assert os.path.exists(outside / os.path.basename(p)) and os.path.islink(shard)
+
+
+def test_the_caches_own_folder_as_a_link_is_never_followed(tmp_path):
+    """Issue 76 item 9: `outputs-v3` a link to a user's folder: nothing is read, written or evicted there."""
+    user = tmp_path / "user"
+    (user / "ab").mkdir(parents=True)
+    mine = user / "ab" / ("ab" * 16 + ".safetensors")  # a user's file named like an entry
+    mine.write_bytes(b"the user's own")
+    root = tmp_path / "cache"
+    root.mkdir()
+    os.symlink(user, root / "outputs-v3")
+    dc = DiskCache(str(root), 10 ** 8)
+    n, why = dc.put("cd" * 16, _clip(), "test.node")
+    assert n == 0 and "is a link" in why
+    dc.max_bytes = 1  # a byte: everything would be evicted
+    assert dc.get("ab" * 16) == (None, "") and dc.size() == 0 and dc.evict() == []
+    dc.clear()
+    assert mine.read_bytes() == b"the user's own" and sorted(os.listdir(user / "ab")) == [mine.name]
+
+
+def test_a_folder_in_place_of_an_entry_is_said_as_left_alone_not_removed(tmp_path):
+    dc = DiskCache(str(tmp_path), 10 ** 8)
+    p = dc.path("ab" * 16)
+    os.makedirs(p)
+    outs, why = dc.get("ab" * 16)
+    assert outs is None and "cannot be removed (a folder?): it is left alone" in why and "was ignored and removed" not in why
+    n, why = dc.put("ab" * 16, _clip(), "test.node")
+    assert n == 0 and "not a cache entry (a folder?)" in why and os.path.isdir(p)

@@ -17,7 +17,7 @@ RAN = []
 
 
 class Hostile:
-    """A pickled object whose loading would run code: a weights-only load must refuse it."""
+    """A pickled object whose loading would run code: Studio's own reader must refuse it."""
 
     def __reduce__(self):
         return (RAN.append, ("ran",))
@@ -51,10 +51,10 @@ def test_truncated_safetensors_refused(tmp_path):
     save_file({"conv.weight": torch.rand(8, 3, 3, 3), "conv.bias": torch.rand(8)}, str(p))
     data = p.read_bytes()
     p.write_bytes(data[:-40])
-    with pytest.raises(UpscalerFileError, match="truncated: its tensors need"):
+    with pytest.raises(UpscalerFileError, match="x.safetensors' is truncated"):
         read_state_dict(str(p))
     p.write_bytes(data[:5])
-    with pytest.raises(UpscalerFileError, match="too short"):
+    with pytest.raises(UpscalerFileError, match="is not a safetensors file"):
         read_state_dict(str(p))
 
 
@@ -62,9 +62,9 @@ def test_pickle_needing_code_is_refused_and_never_run(tmp_path):
     p = tmp_path / "evil.pth"
     torch.save({"conv.weight": torch.rand(2, 2), "payload": Hostile()}, str(p))
     notes = []
-    with pytest.raises(UpscalerFileError, match="refused: the pickle needs code to load"):
+    with pytest.raises(UpscalerFileError, match=r"names a global Studio does not allow \(it could run code"):
         read_state_dict(str(p), notes)
-    assert RAN == [] and "weights-only" in notes[0]
+    assert RAN == [] and "without unpickling" in notes[0]
 
 
 def test_truncated_and_plain_pth(tmp_path):

@@ -1,6 +1,6 @@
 """Upscale Video against spandrel called directly: tiny random weights in four of spandrel's
 architectures' layouts (ESRGAN's RRDBNet, RealESRGAN Compact, SPAN, SwinIR), built here from
-spandrel's own classes and saved as safetensors (and one as a .pth, read weights-only). The node's
+spandrel's own classes and saved as safetensors (and one as a .pth, read without unpickling). The node's
 frames equal the descriptor's call on the same frames; tiled with overlap they equal the whole
 frame for the convolutional ones. Hostile: an unknown architecture named by what was seen, a scale
 beyond the memory estimate refused before a frame is pulled.
@@ -86,7 +86,7 @@ def test_swinir_tiling_is_said(files):
     assert any("tiling is discouraged" in m for m in rec.messages("warning"))
 
 
-def test_pth_read_weights_only_and_said(files, tmp_path):
+def test_pth_read_without_unpickling_and_said(files, tmp_path):
     from safetensors.torch import load_file
     p = tmp_path / "span.pth"
     torch.save(load_file(files["SPAN"]), str(p))
@@ -94,7 +94,7 @@ def test_pth_read_weights_only_and_said(files, tmp_path):
     clip = _clip(1)
     out = run_node(UpscaleVideo, {"model": str(p), "tile": 0}, rec, video=clip)
     np.testing.assert_allclose(out.frame(0), _direct(files["SPAN"], clip.chunk(0, 1))[0], atol=1e-6)
-    assert any("weights-only" in m for m in rec.messages("info"))
+    assert any("without unpickling" in m for m in rec.messages("info"))
 
 
 def test_scale_param_resizes_the_models_output(files):

@@ -10,7 +10,7 @@ def build_esrgan_x2plus(path: str, nf: int = 8, gc: int = 32, blocks: int = 1) -
     """A state dict in the layout of Real-ESRGAN's RealESRGAN_x2plus.pth (basicsr's RRDBNet with
     scale 2: the frame pixel-unshuffled by 2 into 12 channels, then two x2 upsamplings; spandrel reads
     it as ESRGAN with shuffle_factor 2), 8 filters and one block (its growth channels 32, as spandrel builds it),
-    saved flat with torch.save (the node reads it weights-only)."""
+    saved flat with torch.save (the node reads it without unpickling: studio.engine.torch_zip)."""
     import torch
     torch.manual_seed(0)
 

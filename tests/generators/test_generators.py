@@ -3,8 +3,6 @@ cancel, sampling, metrics, the text-to-video template. Tiny sizes: 16x16, 4 fram
 from __future__ import annotations
 
 import os
-import threading
-import time
 
 import numpy as np
 import pytest
@@ -251,20 +249,23 @@ def _train_graph(path, steps=100000, **extra):
     return g, t.id
 
 
-def test_cancel_stops_within_a_second_and_keeps_a_loadable_checkpoint(tmp_path):
+def test_cancel_stops_at_the_next_step_and_keeps_a_loadable_checkpoint(tmp_path):
+    """The behaviour, not a time (timings live in benchmarks/): a Stop pressed at step 5 ends the run at
+    the step under way, and the checkpoint holds every step made."""
     path = str(tmp_path / "c.safetensors")
     g, tid = _train_graph(path)
     tok = CancelToken()
-    state = {}
+    state, steps = {}, []
 
     def on_event(e):
-        if isinstance(e, NodeProgress) and e.node_id == tid and e.step >= 5 and "t" not in state:
-            state["t"] = time.perf_counter()
-            state["step"] = e.step
-            threading.Timer(0.0, tok.cancel).start()
+        if isinstance(e, NodeProgress) and e.node_id == tid:
+            steps.append(e.step)
+            if e.step >= 5 and "step" not in state:
+                state["step"] = e.step
+                tok.cancel()
     with pytest.raises(Cancelled):
         Executor().run(g, targets=[tid], on_event=on_event, cancel=tok)
-    assert time.perf_counter() - state["t"] < 1.0
+    assert max(steps) <= state["step"] + 1  # no step begun after the Stop was seen
     ck = load_checkpoint(path)
     assert ck["meta"]["step"] >= state["step"]
     assert ck["meta"]["config"]["family"] == "diffusion"

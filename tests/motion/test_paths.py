@@ -104,3 +104,13 @@ def test_merge_scales_b_into_as_frame_and_hides_the_shorter_past_its_end():
     k = Executor().run(g, device="cpu").value("m")
     assert k.points.shape == (3, 2, 2) and (k.width, k.height) == (100, 100)
     assert k.points[0, 1].tolist() == [20, 20] and k.visible[:, 1].tolist() == [True, True, False]
+
+
+def test_path_tracks_at_their_maxima_are_refused_with_an_estimate_at_validation():
+    """Issue 76 item 4: 100,000 frames of 1,000 tracks (5.4 GB, a MemoryError) said before anything is made."""
+    from studio.engine.plan import compile_plan
+    g = Graph()
+    g.add_node("motion.path_tracks", {"frames": 100_000, "tracks": 1000}, node_id="n")
+    with pytest.raises(GraphError, match=r"n.*100,000,000 points, 0\.9 GB of keypoints; Path Tracks makes at most "
+                                         r"50,000,000: lower 'frames' or 'tracks'"):
+        compile_plan(g, targets=None)

@@ -56,12 +56,12 @@ def test_a_gguf_header_claiming_a_million_entries_is_refused_before_the_reader(t
     msg = _refused_fast(read_weight_file, r"many\.gguf' is not a valid GGUF file: the file is truncated or its "
                                           rf"tensor table is damaged \(its header claims {tensors:,} tensors and "
                                           rf"{kvs:,} key/values", p)
-    assert "100,000" in msg
+    assert "16,384" in msg
     _refused_fast(read_info, "1,000,000", p)  # the listing's reader too
 
 
 def test_gguf_counts_the_file_cannot_hold_and_a_huge_string_array_are_refused(tmp_path):
-    p = _gguf_head(tmp_path / "short.gguf", 50_000, 0, size=4096)
+    p = _gguf_head(tmp_path / "short.gguf", 10_000, 0, size=4096)
     _refused_fast(read_weight_file, r"more than its 4,096 bytes can hold", p)
     p = str(tmp_path / "arr.gguf")  # one key/value: an array claiming 10^9 strings
     with open(p, "wb") as f:

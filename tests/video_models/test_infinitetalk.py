@@ -157,6 +157,9 @@ def test_a_file_that_is_not_an_infinitetalk_patch_is_refused_in_words(tmp_path):
     assert set(read_patch(str(prefixed))) == set(_patch_state())  # ComfyUI's prefix dropped
     with pytest.raises(StudioError, match="this model's has 3 blocks"):
         build_patch(_patch_state(), DIM, HEADS, 3)
+    state = {k: v for k, v in _patch_state().items() if not k.startswith("audio_proj.norm")}
+    with pytest.raises(StudioError, match=r"InfiniteTalk: the patch '.*it\.safetensors' lacks"):  # the file named
+        build_patch(state, DIM, HEADS, 3, path=str(prefixed))
 
 
 # -- the node ------------------------------------------------------------------------------------------

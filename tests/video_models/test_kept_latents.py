@@ -159,7 +159,7 @@ def test_kept_latents_are_decoded_by_a_rerun_without_sampling(any_model, vae, fo
     path = re.search(r"kept in (\S+\.safetensors)", text).group(1)
     assert os.path.dirname(path) == cache and kept_files(cache) == [os.path.basename(path)]
     with safe_open(path, "pt") as f:  # safetensors: the latents as tensors, the other arguments as JSON
-        meta = json.loads(f.metadata()["studio_kept"])
+        meta = json.loads(f.metadata()["studio_meta"])
         assert "z" in f.keys() and f.get_tensor("z").ndim == 5
     # Wan, LTX-Video: vae.decode(z, return_dict=False); CogVideoX: vae.decode(z).sample
     assert meta["call"] == "decode" and meta["args"].get("return_dict", True) is ("cogvideox" in model)
@@ -217,7 +217,7 @@ def test_svd_decodes_again_one_frame_at_a_time_and_keeps_its_latents(svd_dir, va
 def _meta(path: str) -> dict:
     from safetensors import safe_open
     with safe_open(path, "pt") as f:
-        return json.loads(f.metadata()["studio_kept"])
+        return json.loads(f.metadata()["studio_meta"])
 
 
 def test_the_folder_keeps_the_newest_files_only(tmp_path):

@@ -235,3 +235,21 @@ def test_ltx_and_cogvideox_prompts_are_cached_too(family, request, cache_env, mo
     assert len(encoded) == 2 and len(loads) == 1 and len(_entries(cache_env)) == 1
     assert encodes == [] and loaded == [] and SAID in msgs
     assert np.array_equal(second, plain)
+
+
+def test_an_encoder_rewritten_in_place_with_its_size_and_time_is_another_encoder(tmp_path):
+    """Issue 76 item 6: the key knows an encoder by its content, not by path, size and time alone."""
+    from nodes.video_models.sampling.prompt_cache import identity
+    f = tmp_path / "model.safetensors"
+    f.write_bytes(bytes(range(256)) * 40_000)  # 10 MB: a header and sampled slices
+    st = os.stat(f)
+    before = identity([str(f)])
+    assert before and identity([str(f)]) == before  # stable for an unchanged file
+    with open(f, "r+b") as h:  # another encoder of the same size...
+        h.seek(5_000_000)
+        h.write(b"\xff" * 256)
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))  # ...given the old one's modification time
+    assert os.stat(f).st_size == st.st_size and os.stat(f).st_mtime_ns == st.st_mtime_ns
+    assert identity([str(f)]) != before
+    os.mkfifo(tmp_path / "fifo")
+    assert identity([str(tmp_path / "fifo")]) == ""  # not a regular file: not cached, never opened

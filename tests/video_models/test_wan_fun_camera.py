@@ -203,3 +203,15 @@ def test_wan22_fun_camera_is_wan_image_to_video_with_each_experts_own_adapter(tm
             h.remove()
     assert calls["transformer"] and calls["transformer_2"]  # both experts ran
     assert np.allclose(made, direct.permute(0, 2, 3, 1).numpy(), atol=1e-6)
+
+
+def test_the_cameras_embedding_is_estimated_before_it_is_made(monkeypatch):
+    """Issue 76 item 4: 4096x4096 at 81 frames (62 GB) refused in words, against the host's free memory."""
+    from studio.core.errors import StudioError
+    from studio.engine import model_cache
+    from nodes.video_models.families.wan.fun.camera import camera_room
+    monkeypatch.setattr(model_cache, "host_available", lambda: 8 << 30)
+    camera_room(81, 832, 480)  # 1.6 GB: fits
+    with pytest.raises(StudioError, match=r"Wan Fun Camera: the camera's embedding of 81 frames at 4096x4096 needs "
+                                          r"62 GB of memory, 8\.0 GB is free: lower width, height or frames"):
+        camera_room(81, 4096, 4096)

@@ -22,10 +22,11 @@ def shape_dim(shapes: dict, name: str, i: int, what: str, path: str) -> int:
     return int(s[i])
 
 
-def count(shapes: dict, prefix: str) -> int:
-    """How many numbered children ``prefix`` has ('blocks.' -> 30)."""
-    idx = {k[len(prefix):].partition(".")[0] for k in shapes if k.startswith(prefix)}
-    return max((int(i) + 1 for i in idx if i.isdigit()), default=0)
+def count(shapes: dict, prefix: str, path: str = "the file") -> int:
+    """How many numbered children ``prefix`` has ('blocks.' -> 30): 0..n-1, none missing, at most
+    studio.core.safetensors_header.MAX_NUMBERED (a model is built from it before a weight is read)."""
+    from studio.core.safetensors_header import numbered
+    return numbered(shapes, prefix, path, same=False)
 
 
 def t5_encoder(shapes: dict, path: str) -> tuple[str, dict, bool]:

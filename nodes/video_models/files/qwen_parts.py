@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+from studio.core.safetensors_header import numbered
+
 from ..base.errors import ModelError
 from .weight_formats import WeightFile
 
@@ -52,7 +54,7 @@ def qwen_config(shapes: dict, path: str, family: str) -> dict:
         raise ModelError(f"'{path}': a Qwen2.5-VL {hidden} wide with keys {kv} wide is not a whole number of "
                          f"{QWEN_HEAD_DIM}-value heads as in the released models: give a diffusers {family} "
                          "folder as 'base' and leave the text encoder empty")
-    layers = 1 + max(int(k.split(".")[1]) for k in shapes if k.startswith("layers."))
+    layers = numbered(shapes, "layers.", path)
     return {**QWEN_TEXT, "vocab_size": int(shapes["embed_tokens.weight"][0]), "hidden_size": hidden,
             "intermediate_size": int(shapes["layers.0.mlp.gate_proj.weight"][0]), "num_hidden_layers": layers,
             "num_attention_heads": hidden // QWEN_HEAD_DIM, "num_key_value_heads": kv // QWEN_HEAD_DIM,

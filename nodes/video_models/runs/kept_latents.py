@@ -37,16 +37,14 @@ import dataclasses
 import gc
 import hashlib
 import inspect
-import json
 import os
 import time
 import weakref
 
-from studio.core import json_limits
 from ..base.errors import ModelError
 
 KEPT_MAX = 8  # kept files in the folder at most; the oldest are deleted first
-FORMAT = 1
+FORMAT = 2  # 2: the file proves itself (kept_file.py)
 OOM_TEXTS = ("out of memory", "can't allocate memory", "not enough memory")
 
 
@@ -164,10 +162,17 @@ def run_key(ref, pipe, kwargs: dict, seed: int, params: dict) -> str:
 
 
 # -- the kept file ----------------------------------------------------------------------------------
+def _key_of(path: str) -> str:
+    """A kept file's key: its name (kept_file proves the file was written for it)."""
+    return os.path.basename(path).rsplit(".safetensors", 1)[0]
+
+
 def save_inputs(path: str, args: dict, meta: dict) -> None:
-    """``args`` (tensors and JSON scalars) to ``path`` atomically; the folder pruned to KEPT_MAX."""
+    """``args`` (tensors and JSON scalars) to ``path`` atomically, proving itself (kept_file.py); the
+    folder pruned to KEPT_MAX."""
     import torch
-    from safetensors.torch import save_file
+
+    from . import kept_file
     tensors, plain = {}, {}
     for k, v in args.items():
         if isinstance(v, torch.Tensor):
@@ -176,36 +181,30 @@ def save_inputs(path: str, args: dict, meta: dict) -> None:
             plain[k] = v
         else:
             raise ValueError(f"the decode's argument '{k}' is a {type(v).__name__}")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        save_file(tensors, tmp, metadata={"studio_kept": json.dumps(dict(meta, args=plain, format=FORMAT))})
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    kept_file.write(path, _key_of(path), tensors, dict(meta, args=plain, format=FORMAT))
     prune(os.path.dirname(path))
 
 
 def load_inputs(path: str, device) -> tuple[dict, dict]:
-    """(the decode's arguments, with tensors on ``device``; the file's metadata)."""
-    from safetensors import safe_open
-
-    from ..base.own_memory import owned
-    with safe_open(path, "pt", device="cpu") as f:
-        meta = json_limits.loads((f.metadata() or {})["studio_kept"])
-        args = {k: owned(f.get_tensor(k)).to(device) for k in f.keys()}  # aligned as the run's were
-    if meta.get("format") != FORMAT:
-        raise ValueError(f"format {meta.get('format')}, not {FORMAT}")
+    """(the decode's arguments, with tensors on ``device``; the file's metadata) of a kept file that
+    proves itself for its key and describes a decode (kept_file.KeptFileError otherwise)."""
+    from . import kept_file
+    tensors, meta = kept_file.read(path, _key_of(path))
+    if meta.get("format") != FORMAT or meta.get("call") not in ("decode", "decode_latents") or \
+            not isinstance(meta.get("args"), dict) or type(meta.get("drop_frames", 0)) is not int or \
+            not 0 <= meta.get("drop_frames", 0) <= 64:
+        raise kept_file.KeptFileError("it does not describe a decode of this version of Studio")
+    args = {k: v.to(device) for k, v in tensors.items()}
     args.update(meta["args"])
     return args, meta
 
 
 def drop(path: str | None) -> None:
-    if path and os.path.exists(path):
-        os.remove(path)
+    if path and os.path.lexists(path):
+        try:
+            os.remove(path)
+        except OSError:
+            pass
 
 
 def prune(folder: str, keep: int | None = KEPT_MAX, max_bytes: int | None = None,
@@ -264,7 +263,7 @@ class DecodeRescue:
         self.name = "decode_latents" if self.chunked else "decode"
         self.path = os.path.join(kept_folder(), run_key(ref, pipe, kwargs, seed, ctx.params) + ".safetensors") \
             if self.keeps and self.owner is not None else None
-        self.kept = self.path if self.path and os.path.isfile(self.path) else None
+        self.kept = self.path if self.path and os.path.lexists(self.path) else None  # a FIFO too: refused, removed
         self.rescued: tuple[str, str, str | None] | None = None  # (why, how, kept path) once a retry worked
         self._state: dict = {}
 
@@ -372,7 +371,9 @@ class DecodeRescue:
         try:
             args, meta = load_inputs(self.kept, self.device)
         except Exception as e:  # noqa: BLE001 - a damaged file: sampled again, and the file goes
-            self.ctx.warn(f"the kept latents {self.kept} could not be read ({first_line(e)}): sampling again")
+            from .kept_file import KeptFileError
+            why = str(e) if isinstance(e, KeptFileError) else type(e).__name__  # never words that quote the file
+            self.ctx.warn(f"the kept latents {self.kept} were not used ({why}): removed, sampling again")
             drop(self.kept)
             self.kept = None
             return None

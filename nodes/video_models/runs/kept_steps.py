@@ -9,6 +9,12 @@ renamed; nothing pickled: the scheduler's tensors as tensors, its numbers as JSO
 key is a kept window's (kept_latents.run_key: the model's files, dtype, LoRAs, the pipeline, its
 arguments, the seed, the speed settings) with the context windows' plan in it.
 
+The file proves itself before it is used (kept_file.py: a regular file, its key's digest, a CRC-32 per
+tensor), and what it says is checked against the take: its step is a step of this call's schedule
+(never past the call's steps), its latent has the call's shape. A file that fails is a miss: removed,
+said once, and the take is sampled from its first step (a mismatch found at the first step makes the
+sampler call the pipeline again: :class:`KeptStepsMismatch`).
+
 A re-run with that key calls the pipeline as before; the context-windows hook returns zeros instead of
 running the denoiser for the steps already made (the scheduler steps them, cheaply), and at the end of
 the last kept step the callback puts back the kept latent and the scheduler's state: from there the
@@ -16,15 +22,20 @@ run is the stopped one's, so the take is the one an uninterrupted run makes. The
 the file is deleted once the frames are made."""
 from __future__ import annotations
 
-import json
 import os
 
-from studio.core import json_limits
+from . import kept_file
 from .kept_latents import prune, run_key
 
 MAX_BYTES = 8 * 1024 ** 3
 MAX_AGE_S = 7 * 24 * 3600
 SIMPLE = (bool, int, float, str, type(None))
+MAX_STEPS = 10_000  # a call of no known length: its kept step is refused past this
+
+
+class KeptStepsMismatch(Exception):
+    """The kept steps do not fit the call under way (found at its first step): the sampler calls the
+    pipeline again with nothing kept (the file is removed and said already)."""
 
 
 def folder() -> str:
@@ -55,32 +66,46 @@ class StepKeeper:
     def __init__(self, ctx, ref, pipe, kwargs: dict, seed: int, plan):
         self.ctx, self.pipe = ctx, pipe
         windows = {} if plan is None else {"context_windows": (plan.window, plan.overlap, plan.schedule)}
-        key = run_key(ref, pipe, {**windows, **kwargs}, seed, ctx.params)
-        self.path = os.path.join(folder(), key + ".safetensors")
+        self.key = run_key(ref, pipe, {**windows, **kwargs}, seed, ctx.params)
+        self.path = os.path.join(folder(), self.key + ".safetensors")
         self.done = -1  # the last step finished in this call
         self.held: tuple | None = None
         self.resume_at, self.kept = -1, None  # the kept step, its latent and scheduler state
-        if os.path.isfile(self.path):
+        self.checked = False  # the kept step and latent checked against the call (at its first step)
+        steps = kwargs.get("num_inference_steps")
+        self.max_steps = int(steps) if isinstance(steps, int) and 0 < steps <= MAX_STEPS else MAX_STEPS
+        if os.path.lexists(self.path):  # a link or a FIFO there too: refused by kept_file, removed
             self._load()
 
-    def _load(self) -> None:
-        from safetensors import safe_open
+    def _miss(self, why: str) -> None:
+        """The kept file is not used: removed and said (once: nothing is kept any more)."""
+        _drop(self.path)
+        self.resume_at, self.kept = -1, None
+        self.ctx.warn(f"the kept steps of an earlier run were not used ({why}): removed, the take is sampled "
+                      "from its first step")
 
-        from ..base.own_memory import owned
+    def _load(self) -> None:
         try:
-            with safe_open(self.path, "pt", device="cpu") as f:
-                info = json_limits.loads((f.metadata() or {})["studio_steps"])
-                tensors = {k: owned(f.get_tensor(k)) for k in f.keys()}  # aligned as the stopped run's were
-        except Exception as e:  # noqa: BLE001 - a damaged file: sampled again, and said
-            self.ctx.warn(f"the kept steps of an earlier run could not be read ({type(e).__name__}): sampling again")
-            _drop(self.path)
+            tensors, info = kept_file.read(self.path, self.key, max_bytes=MAX_BYTES)
+            self.resume_at, self.kept = _state(tensors, info, self.max_steps)
+        except FileNotFoundError:
             return
-        state = dict(info["plain"])
-        for k, n_items in info["lists"].items():
-            state[k] = [tensors.get(f"s.{k}.{i}", info["list_plain"].get(f"{k}.{i}")) for i in range(n_items)]
-        for k in info["tensors"]:
-            state[k] = tensors[f"s.{k}"]
-        self.resume_at, self.kept = int(info["step"]), (tensors["latents"], state)
+        except kept_file.KeptFileError as e:
+            self._miss(str(e))
+
+    def fits(self, pipe, latents) -> None:
+        """At the call's first step: the kept step lies inside the call's schedule and the kept latent
+        has the call's shape, else a miss (:class:`KeptStepsMismatch`: the call is made again)."""
+        if self.checked or self.kept is None:
+            return
+        self.checked = True
+        total = int(getattr(pipe, "num_timesteps", 0) or 0) or self.max_steps
+        if self.resume_at >= total:
+            self._miss(f"its step {self.resume_at + 1} is past this take's {total}")
+            raise KeptStepsMismatch
+        if tuple(self.kept[0].shape) != tuple(latents.shape):
+            self._miss("its latent is not of this take's shape")
+            raise KeptStepsMismatch
 
     # -- during the call ------------------------------------------------------------------------------
     def skipping(self) -> bool:
@@ -91,6 +116,8 @@ class StepKeeper:
         """After step ``i``: at the kept step, the kept latent and scheduler state put back; at every
         step, the latent and state held for a Stop."""
         self.done = i
+        if "latents" in kw:
+            self.fits(pipe, kw["latents"])
         if i == self.resume_at and self.kept is not None:
             latents, state = self.kept
             device = kw["latents"].device
@@ -113,7 +140,6 @@ class StepKeeper:
         if self.held is None:
             return
         import torch
-        from safetensors.torch import save_file
         i, latents, state = self.held
         tensors = {"latents": latents.to("cpu").contiguous()}
         info = {"step": i, "plain": {}, "tensors": [], "lists": {}, "list_plain": {}}
@@ -130,19 +156,40 @@ class StepKeeper:
                         info["list_plain"][f"{k}.{j}"] = x
             else:
                 info["plain"][k] = v
-        tmp = f"{self.path}.{os.getpid()}.tmp"
         try:
             os.makedirs(folder(), exist_ok=True)
             prune(folder(), keep=None, max_bytes=MAX_BYTES, max_age_s=MAX_AGE_S)
-            save_file(tensors, tmp, metadata={"studio_steps": json.dumps(info)})
-            os.replace(tmp, self.path)
+            kept_file.write(self.path, self.key, tensors, info)
             self.ctx.info(f"stopped: the take's first {i + 1} steps are kept for a re-run ({self.path})")
-        except OSError as e:  # a full disk: only the resume is lost
-            _drop(tmp)
-            self.ctx.warn(f"the take's finished steps could not be kept for a re-run ({e.strerror or e})")
+        except (OSError, ValueError) as e:  # a full disk: only the resume is lost
+            why = getattr(e, "strerror", None) or e
+            self.ctx.warn(f"the take's finished steps could not be kept for a re-run ({why})")
 
     def finish(self) -> None:
         _drop(self.path)
+
+
+def _state(tensors: dict, info: dict, max_steps: int) -> tuple[int, tuple]:
+    """(the kept step, (its latent, the scheduler's state)) from a proven file's tensors and description;
+    KeptFileError when they do not describe a step of at most ``max_steps`` (a file proven for this
+    key was written by this Studio, but its description is still checked before it sizes anything)."""
+    step = info.get("step")
+    if type(step) is not int or not 0 <= step < max_steps:
+        raise kept_file.KeptFileError("its step is not one of this take's")
+    plain, lists, list_plain, names = (info.get(k) for k in ("plain", "lists", "list_plain", "tensors"))
+    if not (isinstance(plain, dict) and isinstance(lists, dict) and isinstance(list_plain, dict)
+            and isinstance(names, list) and "latents" in tensors):
+        raise kept_file.KeptFileError("its description is not a kept step's")
+    state = dict(plain)
+    for k, n_items in lists.items():
+        if type(n_items) is not int or not 0 <= n_items <= len(tensors) + len(list_plain):
+            raise kept_file.KeptFileError("its description is not a kept step's")
+        state[k] = [tensors.get(f"s.{k}.{i}", list_plain.get(f"{k}.{i}")) for i in range(n_items)]
+    for k in names:
+        if f"s.{k}" not in tensors:
+            raise kept_file.KeptFileError("its description is not a kept step's")
+        state[k] = tensors[f"s.{k}"]
+    return step, (tensors["latents"], state)
 
 
 def _drop(path: str) -> None:

@@ -12,6 +12,11 @@ and the clip is the one an uninterrupted run makes, bit for bit (image-to-video 
 same frames). Once the whole clip is made, its windows are deleted. A clip made in one window
 keeps nothing (there is nothing to resume).
 
+Each file proves itself before its frames are used (kept_file.py: a regular file opened without
+waiting, its key's digest, a CRC-32 of its frames) and its frames must have the window's shape (four
+axes, at least the window's frames, the size of the windows before it): a file that fails is a miss,
+removed and said, and the window is sampled again.
+
 The folder is pruned to ``MAX_BYTES`` (the oldest files go first) and of files older than
 ``MAX_AGE_S``; a temporary file left by a crash goes after an hour."""
 from __future__ import annotations
@@ -20,6 +25,7 @@ import os
 
 import numpy as np
 
+from . import kept_file
 from .kept_latents import first_line, prune, run_key
 
 MAX_BYTES = 32 * 1024 ** 3
@@ -59,15 +65,23 @@ class KeptWindows:
         self.keys[k] = run_key(self.ref, self.pipe, {"window": k, **kwargs}, seed, self.ctx.params)
         return self.keys[k]
 
-    def load(self, k: int, kwargs: dict) -> np.ndarray | None:
+    def load(self, k: int, kwargs: dict, length: int = 1, like: tuple | None = None) -> np.ndarray | None:
+        """Window ``k``'s kept frames when a file proves itself for its key and holds at least ``length``
+        frames of the shape ``like`` (one frame's, when windows before it were made), else None."""
         key = self.key(k, kwargs)
-        if key is None or not os.path.exists(self._path(key)):
+        if key is None or not os.path.lexists(self._path(key)):
             return None
-        from safetensors.numpy import load_file
         try:
-            frames = load_file(self._path(key))["frames"]
-        except Exception as e:  # noqa: BLE001 - a damaged file is sampled again, and said
-            self.ctx.warn(f"a kept window of an earlier run could not be read ({type(e).__name__}): sampled again")
+            arrays, _ = kept_file.read(self._path(key), key, numpy=True, max_bytes=MAX_BYTES)
+            frames = arrays.get("frames")
+            if frames is None or frames.ndim != 4 or len(frames) < length or \
+                    (like is not None and tuple(frames.shape[1:]) != tuple(like)):
+                raise kept_file.KeptFileError("its frames are not of this window's shape")
+        except FileNotFoundError:
+            return None
+        except kept_file.KeptFileError as e:  # a damaged or foreign file is sampled again, and said
+            self.ctx.warn(f"a kept window of an earlier run was not used ({e}): removed, window {k + 1} is sampled "
+                          "again")
             _drop(self._path(key))
             return None
         self.loaded.append(k)
@@ -80,17 +94,13 @@ class KeptWindows:
         key = self.keys.get(k)
         if key is None or self.failed:
             return
-        from safetensors.numpy import save_file
         path = self._path(key)
-        tmp = f"{path}.{os.getpid()}.tmp"
         try:
             os.makedirs(folder(), exist_ok=True)
             prune(folder(), keep=None, max_bytes=MAX_BYTES, max_age_s=MAX_AGE_S)
-            save_file({"frames": np.ascontiguousarray(frames, np.float32)}, tmp)
-            os.replace(tmp, path)
+            kept_file.write(path, key, {"frames": np.ascontiguousarray(frames, np.float32)}, {"window": k})
         except Exception as e:  # noqa: BLE001 - a full disk must not fail the clip: it only cannot be resumed
             self.failed = True
-            _drop(tmp)
             why = getattr(e, "strerror", None) or first_line(e) or type(e).__name__
             self.ctx.warn(f"window {k + 1} could not be kept in {folder()} ({why}): the clip goes on, but if it is "
                           "stopped it cannot be resumed (no further windows are kept)")

@@ -150,7 +150,7 @@ class ClipMaking:
         still = self.image if k == 0 or self.out is None else \
             (self.out[a] if self.lead == 1 else np.array(self.out[a:min(a + self.lead, self.done)]))
         kwargs = self.make_kwargs(a, still)
-        frames = self.kept.load(k, kwargs)
+        frames = self.kept.load(k, kwargs, length, None if self.out is None else self.out.shape[1:])
         if frames is None:
             frames = s.run_window(kwargs, k, n_windows, self.previews, self._guard)
             self.kept.keep(k, frames)

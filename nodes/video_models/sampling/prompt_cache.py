@@ -5,8 +5,8 @@ prompt (only the seed changed) never runs the text encoder.
 One entry per key, written and checked by studio.engine.disk_cache / disk_entry (no second format:
 a safetensors file carrying its salted key, the CRC-32 of its header and of each array, regular files
 only, bounded by bytes with the least recently used entries evicted, only the cache's own files
-touched). The key: the text encoders' files (path, size, modification time of each; a second
-text encoder's too), the prompt, the negative prompt and the encoder settings (family, pipeline, max length,
+touched). The key: the text encoders' files (path, size, modification and change time of each and a digest
+of its header and sampled content, made once per file signature; a second text encoder's too), the prompt, the negative prompt and the encoder settings (family, pipeline, max length,
 dtype, whether the negative is encoded). An entry that does not prove itself, or is another key's, is
 a miss: removed, said once, and the prompt is encoded again. Never a wrong prompt. While the cache
 is on, Load Video Model leaves the text encoder(s) of a pipeline whose call needs none for cached
@@ -68,15 +68,48 @@ def encoder_files(ref) -> list[str]:
     return out
 
 
+_DIGESTS: dict[tuple, str] = {}  # a file's signature -> the digest of its content's header and samples
+SAMPLE = 1 << 16  # bytes read at each of SAMPLES places besides the first megabyte (the header)
+SAMPLES = 16
+
+
+def content_digest(path: str, st: os.stat_result) -> str:
+    """A SHA-256 of the file's first megabyte (a safetensors header and its first tensors) and of
+    SAMPLES slices spread over the rest, made once per file signature (path, size, modification and
+    change times, inode): an encoder rewritten in place keeps neither its change time nor, mostly, its
+    sampled bytes. About 2 MB read per encoder file, once per process and change."""
+    sig = (path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    d = _DIGESTS.get(sig)
+    if d is None:
+        import hashlib
+        h = hashlib.sha256(str(st.st_size).encode())
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            h.update(os.pread(fd, 1 << 20, 0))
+            span = max(st.st_size - (1 << 20), 0)
+            for i in range(SAMPLES if span else 0):
+                h.update(os.pread(fd, SAMPLE, (1 << 20) + span * i // SAMPLES))
+        finally:
+            os.close(fd)
+        d = _DIGESTS[sig] = h.hexdigest()[:32]
+    return d
+
+
 def identity(files: list[str]) -> str:
-    """Path, size and modification time of each file ('' when there is none: no caching)."""
+    """Path, size, modification and change times of each file, and a digest of its content (its
+    header and samples: content_digest); '' when there is none or it is not a regular file (no
+    caching). Its change time and content tell an encoder rewritten in place with the same size and
+    modification time from the one whose embeddings were kept."""
+    import stat
     out = []
     for f in files:
         try:
             st = os.stat(f)
+            if not stat.S_ISREG(st.st_mode):
+                return ""
+            out.append(f"{f}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{content_digest(f, st)}")
         except OSError:
             return ""
-        out.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
     return "|".join(out)
 
 

@@ -220,16 +220,25 @@ class Sampler:
         # an earlier run kept under this run's key are decoded without sampling (kept_latents.py)
         rescue = DecodeRescue(ctx, self.ref, pipe, kwargs, gen.initial_seed(), light=self.light_decode)
         import torch
+
+        from ..runs.kept_steps import KeptStepsMismatch
         returned = False  # the pipeline's call ran to its end, where it frees its own offload hooks
         try:
             with torch.inference_mode():
                 frames = rescue.decode_kept() if rescue.kept else None
                 if frames is None:
-                    with rescue, self._windows(keeper, gen.initial_seed()), adapted_call(pipe, call) as fit, \
-                            (decoding or nullcontext()):
-                        timer.call()
-                        out = fresh_stack(pipe, **fit)  # a loop of calls across a stack chunk's edge: stack.py
-                        returned = True
+                    for again in (False, True):
+                        try:
+                            with rescue, self._windows(keeper, gen.initial_seed()), adapted_call(pipe, call) as fit, \
+                                    (decoding or nullcontext()):
+                                timer.call()
+                                out = fresh_stack(pipe, **fit)  # a loop of calls across a stack chunk's edge: stack.py
+                                returned = True
+                            break
+                        except KeptStepsMismatch:  # kept steps that do not fit this call (removed, said): made again
+                            if again:
+                                raise
+                            gen.manual_seed(gen.initial_seed())
                     frames = out.frames if timed else out.frames[0] if hasattr(out, "frames") else out[0][0]
         except Cancelled:
             if keeper is not None:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import os
 
+from studio.core.safetensors_header import numbered
+
 from ...base.errors import ModelError
 from ...base.registry import FAMILIES
 from ..hunyuan.layouts import vae_names
@@ -101,7 +103,7 @@ def siglip_config(shapes: dict, path: str) -> dict:
         raise ModelError(f"the CLIP vision '{path}': {positions} positions and a width of {hidden} are not a square "
                          f"SigLIP tower of {SIGLIP_HEADS} heads (as the released so400m)")
     return {"hidden_size": hidden, "intermediate_size": dim("encoder.layers.0.mlp.fc1.weight", 0),
-            "num_hidden_layers": 1 + max(int(k.split(".")[2]) for k in shapes if k.startswith("encoder.layers.")),
+            "num_hidden_layers": numbered(shapes, "encoder.layers.", path),
             "num_attention_heads": SIGLIP_HEADS, "num_channels": dim("embeddings.patch_embedding.weight", 1),
             "image_size": SIGLIP_SIZES.get((patch, side), side * patch), "patch_size": patch, "hidden_act": "gelu_pytorch_tanh", "layer_norm_eps": 1e-6,
             "vision_use_head": "head.probe" in shapes}

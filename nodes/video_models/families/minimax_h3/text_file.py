@@ -32,6 +32,8 @@ import os
 
 import torch
 
+from studio.core.safetensors_header import numbered
+
 from ...base.errors import ModelError
 from ...files import comfy_nvfp4
 from ...files.qwen_parts import qwen_names, renamed
@@ -66,7 +68,7 @@ def text_config(shapes: dict, path: str):
     q, kv = int(shapes["layers.0.self_attn.q_proj.weight"][0]), int(shapes["layers.0.self_attn.k_proj.weight"][0])
     if q % head or kv % head:
         raise ModelError(f"'{path}': queries {q} and keys {kv} wide are no whole number of {head}-value heads")
-    layers = 1 + max(int(k.split(".")[1]) for k in shapes if k.startswith("layers."))
+    layers = numbered(shapes, "layers.", path)
     return Qwen3VLTextConfig(**QWEN3VL_TEXT, vocab_size=int(shapes["embed_tokens.weight"][0]),
                              hidden_size=int(shapes["embed_tokens.weight"][1]),
                              intermediate_size=int(shapes["layers.0.mlp.gate_proj.weight"][0]),
@@ -118,7 +120,7 @@ def vision_config(shapes: dict, path: str, out_width: int):
             raise ModelError(f"'{path}': its vision tower (visual.*) is not Qwen3-VL's: it has no 'visual.{name}'")
         return shapes[name]
     hidden, chans, t, p, _ = need("patch_embed.proj.weight")
-    depth = 1 + max(int(k.split(".")[1]) for k in shapes if k.startswith("blocks."))
+    depth = numbered(shapes, "blocks.", path)
     stacks = len({k.split(".")[1] for k in shapes if k.startswith("deepstack_merger_list.")})
     merge = round((need("merger.linear_fc1.weight")[1] / hidden) ** 0.5)
     out = need("merger.linear_fc2.weight")[0]

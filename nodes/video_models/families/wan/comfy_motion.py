@@ -7,6 +7,7 @@ to the converter's graph and returns the (node, port) a generator's input is wir
 what it could not follow said."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from studio.convert.api import CNode
@@ -96,8 +97,14 @@ def ati_tracks(b, node: CNode, mode: str, said: list[str]) -> tuple[str, str] | 
     wf = b.wf
     length, temp, topk = (wf.value(node, k) for k in ("length", "temperature", "topk"))
     b.extra["tracks_as"] = "ati"
-    b.extra.update({k: v for k, v in (("ati_temperature", temp), ("ati_topk", topk))
-                    if isinstance(v, (int, float)) and not isinstance(v, bool)})
+    for k, what, v in (("ati_temperature", "temperature", temp), ("ati_topk", "topk", topk)):
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            continue
+        if math.isfinite(v):
+            b.extra[k] = v
+        else:  # NaN or infinite in the workflow: said, never dropped silently
+            said.append(f"'{node.title or node.cls}': its {what} is not a finite number ({v}): Image to Video's own "
+                        f"ATI {what} is used")
     text = _coords_text(wf, node, "tracks")
     if text.strip() in ("", "[]"):
         said.append(f"'{node.title or node.cls}' has no drawn tracks: connect Keypoints to Image to Video's 'tracks'")

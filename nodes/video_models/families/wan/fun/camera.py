@@ -142,6 +142,19 @@ def load_adapter(path: str, dim: int, patch: tuple[int, int], dtype=None):
     return adapter.to(dtype).eval().requires_grad_(False)
 
 
+def camera_room(frames: int, w: int, h: int) -> None:
+    """The camera's Plücker embedding (6 float32 values a pixel a frame) and its packed copy, estimated
+    against the host memory free before either is made (4096x4096 at 81 frames asked for 62 GB)."""
+    from studio.engine.model_cache import host_available
+
+    from ....memory.sizes import fmt_gb
+    need = (2 * frames + 3) * h * w * 6 * 4
+    free = host_available()
+    if need > free:
+        raise StudioError(f"Wan Fun Camera: the camera's embedding of {frames} frames at {w}x{h} needs {fmt_gb(need)} "
+                          f"of memory, {fmt_gb(free)} is free: lower width, height or frames")
+
+
 def pack_camera(emb):
     """[T, H, W, 6] Plücker values (T = 4k + 1) as the adapter reads them: [1, 24, k + 1, H, W], the first
     frame repeated four times and each group of four frames on the channels (value c of the group's
@@ -334,6 +347,7 @@ class WanFunCamera(GeneratorNode):
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
         start = _fitted_image(img, w, h)
+        camera_room(n, w, h)
         packed = pack_camera(plucker(camera, w, h, n))
         reading, extra, words = self._start_image(ref, s, kind, start, n, h, w)
         base = filter_kwargs(s.pipe, {"prompt": prompt_of(ctx, prompt), "negative_prompt": p.negative_prompt or None,

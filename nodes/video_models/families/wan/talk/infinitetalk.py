@@ -259,27 +259,29 @@ def token_masks(masks, h: int, w: int, patch: tuple[int, int] = (2, 2), stride: 
     return tok[0].reshape(3, -1).float()
 
 
-def build_patch(state: dict, dim: int, heads: int, layers: int, eps: float = 1e-6, node: str = "InfiniteTalk"):
+def build_patch(state: dict, dim: int, heads: int, layers: int, eps: float = 1e-6, node: str = "InfiniteTalk",
+                path: str = ""):
     """The patch module from its tensors, its sizes read from their shapes and checked against the
-    denoiser (``dim`` wide, ``heads`` heads, ``layers`` blocks)."""
+    denoiser (``dim`` wide, ``heads`` heads, ``layers`` blocks). Every refusal names the file (``path``)."""
+    the = f"the patch '{path}'" if path else "the patch"
     p1, p3, nw = (state.get(k) for k in ("audio_proj.proj1.weight", "audio_proj.proj3.weight", "audio_proj.norm.weight"))
     if p1 is None or p3 is None or nw is None or p1.ndim != 2:
-        raise TalkError(f"{node}: the patch lacks audio_proj.proj1 / proj3 / norm: not an InfiniteTalk patch")
+        raise TalkError(f"{node}: {the} lacks audio_proj.proj1 / proj3 / norm: not an InfiniteTalk patch")
     inter, flat = int(p1.shape[0]), int(p1.shape[1])
     out_dim = int(nw.shape[0])
     blocks = len({k.split(".")[1] for k in state if k.startswith("blocks.")})
     q = state.get("blocks.0.audio_cross_attn.q_linear.weight")
     if flat % AUDIO_WINDOW or p3.shape[0] != CONTEXT_TOKENS * out_dim:
-        raise TalkError(f"{node}: the patch's audio projection is {tuple(p1.shape)} -> {tuple(p3.shape)}: not "
+        raise TalkError(f"{node}: {the}: its audio projection is {tuple(p1.shape)} -> {tuple(p3.shape)}: not "
                         f"InfiniteTalk's windows of {AUDIO_WINDOW} frames into {CONTEXT_TOKENS} tokens")
     if blocks != layers or q is None or int(q.shape[0]) != dim:
-        raise TalkError(f"{node}: the patch is for a denoiser of {blocks} blocks {0 if q is None else q.shape[0]} wide; "
+        raise TalkError(f"{node}: {the} is for a denoiser of {blocks} blocks {0 if q is None else q.shape[0]} wide; "
                         f"this model's has {layers} blocks {dim} wide (InfiniteTalk patches Wan 2.1 I2V 14B)")
     mod = _modules()(flat // AUDIO_WINDOW, inter, out_dim, dim, heads, layers, eps)
     try:
         mod.load_state_dict(state, strict=True)
     except RuntimeError as e:
-        raise TalkError(f"{node}: the patch's tensors do not fit InfiniteTalk's modules: "
+        raise TalkError(f"{node}: {the}: its tensors do not fit InfiniteTalk's modules: "
                         f"{str(e).splitlines()[0][:300]}") from None
     return mod.eval().requires_grad_(False)
 

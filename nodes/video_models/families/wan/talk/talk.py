@@ -141,7 +141,7 @@ class InfiniteTalk(GeneratorNode):
         if key not in kept:
             cfg = tr.config
             mod = build_patch(read_patch(path, self.title), int(cfg.num_attention_heads * cfg.attention_head_dim),
-                              int(cfg.num_attention_heads), int(cfg.num_layers), float(cfg.eps), self.title)
+                              int(cfg.num_attention_heads), int(cfg.num_layers), float(cfg.eps), self.title, path)
             kept[key] = mod.to(ref.dtype) if ref.dtype is not None else mod
         return kept[key]
 
