@@ -15,4 +15,4 @@ MAPPING = ComfyMapping(
            "VOIDInpaintConditioning": Task("object removal (video inpainting)", None, family="VOID",
                                            cannot="run VOID")},
     empty=("EmptyMochiLatentVideo",),  # text to video, with Mochi
-    files=(("mochi", "Mochi"), ("cosmos", "Cosmos")))  # a model file's name (lower case) -> the model
+    files=(("mochi", "Mochi"),))  # a model file's name (lower case) -> the model (Cosmos: families/cosmos/comfy.py)

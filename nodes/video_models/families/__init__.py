@@ -22,6 +22,7 @@ from __future__ import annotations
 from ..base.registry import register
 from .animatediff import family as animatediff
 from .cogvideox import family as cogvideox
+from .cosmos import family as cosmos
 from .hunyuan import family as hunyuan
 from .hunyuan15 import family as hunyuan15
 from .kandinsky5 import family as kandinsky5
@@ -51,3 +52,5 @@ register(kandinsky5.FAMILY)
 register(lucy.FAMILY)
 register(minimax_h3.FAMILY)
 register(wan_animate2.FAMILY)
+for _cosmos in cosmos.FAMILIES:  # Cosmos 1.0, Predict2, Predict2.5: one folder (families/cosmos)
+    register(_cosmos)
