@@ -13,6 +13,7 @@ from studio.engine.executor import Executor
 from tests.sources import source
 
 from .graphs import model_graph, render, spy_call
+from .test_video_templates import models_dir  # noqa: F401 - the fixture
 
 pytest.importorskip("diffusers")
 
@@ -79,3 +80,62 @@ def test_cosmos_denoiser_files_are_told_by_generation(cosmos2_dir):
     predict2 = {"x_embedder.proj.1.weight": (2048, 72), "blocks.0.self_attn.q_proj.weight": (2048, 2048)}
     assert told(predict2) == ("cosmos2", "Cosmos Predict2 2B Video2World")
     assert told({**predict2, "crossattn_proj.0.weight": (1024, 100352)}) == ("cosmos25", "Cosmos Predict2.5 2B")
+
+
+def _control() -> np.ndarray:
+    """A 5-frame 32 x 32 control clip of whole bytes (white edges moving right on black)."""
+    f = np.zeros((5, 32, 32, 3), np.float32)
+    for i in range(5):
+        f[i, 8:24, 4 + 3 * i] = 1.0
+    return f
+
+
+CONTROL = source("test.cosmos_control", "video", "Video", lambda p: __import__("studio.engine.clip", fromlist=["x"])
+                 .ArrayClip(_control(), 16.0))
+
+
+@pytest.fixture(scope="session")
+def transfer_dir(tiny):
+    return tiny("cosmos25-transfer")
+
+
+def test_cosmos_transfer_is_the_transfer_pipeline_called_directly(transfer_dir, monkeypatch):
+    import torch
+    from diffusers import Cosmos2_5_TransferPipeline as Transfer
+
+    from nodes.video_models.families.cosmos.guardrail import safety_checker
+    calls, _ = spy_call(monkeypatch, Transfer, dict)
+    p = {"prompt": "a red fox running", "steps": 2, "chunk": 5, "control_strength": 0.8, "seed": 5}
+    g = model_graph(transfer_dir, "video_models.cosmos_transfer", p, control=(CONTROL, "video"))
+    clip, said = render(Executor(), g)
+    assert (clip.n_frames, clip.width, clip.height) == (5, 32, 32) and len(calls) == 1
+    kw = {k: v for k, v in calls[0].items() if k != "callback_on_step_end"}
+    seed = kw.pop("generator").initial_seed()
+    assert (kw["num_frames"], kw["num_frames_per_chunk"], kw["controls_conditioning_scale"]) == (5, 5, 0.8)
+    assert np.array_equal(np.stack([np.asarray(f, np.float32) / 255.0 for f in kw["controls"]]), _control())
+    monkeypatch.undo()
+    pipe = Transfer.from_pretrained(transfer_dir, safety_checker=safety_checker())
+    want = pipe(**kw, generator=torch.Generator().manual_seed(seed)).frames[0]
+    assert np.array_equal(clip.frames, np.clip(np.asarray(want, np.float32), 0, 1))
+
+
+def test_a_transfer_folder_refuses_the_generic_generators_in_words(transfer_dir):
+    g = model_graph(transfer_dir, "video_models.text_to_video", PARAMS)
+    with pytest.raises(StudioError, match="Cosmos Transfer2.5 model: it makes video from a control clip.*Cosmos "
+                                          "Transfer node"):
+        Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
+
+
+def test_the_cosmos_transfer_template_renders_on_the_tiny_model(models_dir, tmp_path, tiny_models):  # noqa: F811
+    """cosmos_transfer (assets/graphs): the walker's edges drive the tiny Transfer2.5 standing in under the
+    name the template asks for, headless on the CPU (32 x 32, 5 frames, one step)."""
+    from studio.engine.media import probe
+
+    from .test_video_templates import _template, place
+    place(models_dir, tiny_models, "nvidia/Cosmos-Transfer2.5-2B")
+    out = tmp_path / "cosmos_transfer.mp4"
+    g = _template("cosmos_transfer", out, [("video_models.cosmos_transfer", k, v) for k, v in
+                                           (("steps", 1), ("frames", 5), ("chunk", 5), ("width", 32), ("height", 32))])
+    Executor(frame_caching=False).run(g, device="cpu")
+    info = probe(str(out))
+    assert (info["frames"], info["width"], info["height"]) == (5, 32, 32)

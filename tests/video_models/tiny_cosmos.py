@@ -48,3 +48,65 @@ def build_cosmos2(path: str) -> str:
     shutil.rmtree(os.path.join(path, "safety_checker"), ignore_errors=True)
     _without_guardrail(path)
     return path
+
+
+def _qwen_tokenizer(path: str):
+    """tiny.py's word-level tokenizer with a chat template: Predict2.5 and Transfer2.5 put the prompt in a
+    system-and-user conversation (``apply_chat_template``); this one joins the turns' texts."""
+    from .tiny import build_tokenizer
+    tok = build_tokenizer(path, ("a red green blue fox cat dog running walking snow sea sky cinematic painting "
+                                 "watercolour the of in on you are helpful assistant who will provide prompts to "
+                                 "an image generator edges depth static").split())
+    tok.chat_template = "{% for m in messages %}{{ m['content'][0]['text'] }} {% endfor %}"
+    return tok
+
+
+def _qwen(vocab: int):
+    """diffusers' test Qwen2.5-VL (two layers of 16: their states, concatenated, are 32 wide)."""
+    from transformers import Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration
+    return Qwen2_5_VLForConditionalGeneration(Qwen2_5_VLConfig(
+        text_config={"hidden_size": 16, "intermediate_size": 16, "num_hidden_layers": 2, "num_attention_heads": 2,
+                     "num_key_value_heads": 2, "max_window_layers": 2, "rope_scaling": {"mrope_section": [1, 1, 2], "rope_type": "default",
+                                                                "type": "default"}, "rope_theta": 1000000.0,
+                     "vocab_size": vocab, "bos_token_id": 1, "eos_token_id": 1},
+        vision_config={"depth": 2, "hidden_size": 16, "intermediate_size": 16, "num_heads": 2, "out_hidden_size": 16},
+        hidden_size=16, vocab_size=vocab, bos_token_id=1, eos_token_id=1))
+
+
+def build_cosmos25_transfer(path: str) -> str:
+    """A tiny Transfer2.5 folder (Cosmos2_5_TransferPipeline) of diffusers' test config: the transformer
+    with its image-context projection and a control block after each block, a two-block
+    CosmosControlNetModel reading the control clip's latents, the Wan VAE, UniPC, the tiny Qwen2.5-VL."""
+    import shutil
+
+    import torch
+    from diffusers import (AutoencoderKLWan, Cosmos2_5_TransferPipeline, CosmosControlNetModel,
+                           UniPCMultistepScheduler)
+
+    from nodes.video_models.families.cosmos.guardrail import _stand_in
+    tmp_tok = os.path.join(path, "_tok")
+    tok = _qwen_tokenizer(tmp_tok)
+    torch.manual_seed(0)
+    transformer = tiny_cosmos_transformer(extra_pos_embed_type="learnable", controlnet_block_every_n=1,
+                                          img_context_dim_in=32, img_context_num_tokens=4, img_context_dim_out=32)
+    torch.manual_seed(0)
+    controlnet = CosmosControlNetModel(
+        n_controlnet_blocks=2, in_channels=16 + 1 + 1, latent_channels=16 + 1 + 1, model_channels=32,
+        num_attention_heads=2, attention_head_dim=16, mlp_ratio=2, text_embed_dim=32, adaln_lora_dim=4,
+        patch_size=(1, 2, 2), max_size=(4, 32, 32), rope_scale=(2.0, 1.0, 1.0), extra_pos_embed_type="learnable",
+        img_context_dim_in=32, img_context_dim_out=32, use_crossattn_projection=False)
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           temperal_downsample=[False, True, True])
+    torch.manual_seed(0)
+    text_encoder = _qwen(len(tok))
+    with torch.no_grad():
+        for p in list(transformer.parameters()) + list(controlnet.parameters()):
+            p.add_(torch.randn_like(p) * 0.02)  # zero-initialised layers (the control blocks' outputs) made to matter
+    Cosmos2_5_TransferPipeline(text_encoder=text_encoder, tokenizer=tok, transformer=transformer, vae=vae,
+                               scheduler=UniPCMultistepScheduler(), controlnet=controlnet,
+                               safety_checker=_stand_in()).save_pretrained(path, safe_serialization=True)
+    shutil.rmtree(tmp_tok, ignore_errors=True)
+    shutil.rmtree(os.path.join(path, "safety_checker"), ignore_errors=True)
+    _without_guardrail(path)
+    return path

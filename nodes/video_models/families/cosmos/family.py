@@ -24,9 +24,9 @@ NO_CACHE = "its encode_prompt was not read for the prompt-embedding cache: its t
 PARTS = ("a denoiser file is read with 'base' set to a diffusers Cosmos folder of the same generation; ComfyUI's "
          "text-encoder and VAE files are not read without one")
 NO_RESUME = "its decode runs the guardrail on the frames: not read for a lone redo (the lighter retry only)"
-CONTROL = ("control (Cosmos Transfer2.5: Cosmos2_5_TransferPipeline, its edge, blur, depth or segmentation clip read "
-           "by a CosmosControlNetModel)", "Studio has no generator yet that gives a control clip to a Cosmos Transfer "
-           "folder: its control task is not wired to Studio's control inputs")
+CONTROL = ("several control clips at once (the release's multi-control: edge, blur, depth and segmentation models, "
+           "each weighted)", "diffusers' Cosmos2_5_TransferPipeline holds one CosmosControlNetModel: the Cosmos Transfer "
+           "node (transfer.py) gives it one control clip a take")
 OMNI = ("Cosmos 3 (Cosmos3OmniPipeline: text, image and video to video with sound; its distilled Cosmos 3 as "
         "Cosmos3DistilledModularPipeline)", "its omni transformer, audio tokenizer and modular distilled "
         "pipeline are not built yet: they need a family of their own (its distilled variant a Draft preset there)")
@@ -51,12 +51,15 @@ class Cosmos(Family):
         return {"safety_checker": safety_checker(info)}
 
     def refuse_pipeline(self, task: str, components: dict, config: dict, path: str) -> None:
+        from ...base.errors import ModelError
+        from ...base.tasks import TASKS
+        if components.get("controlnet") is not None:  # Transfer2.5: its own node (transfer.py)
+            raise ModelError(f"'{path}' is a Cosmos Transfer2.5 model: it makes video from a control clip, not "
+                             f"{TASKS[task]}: use the Cosmos Transfer node")
         den = components.get("transformer")
         cin = config_int(dict(getattr(den, "config", None) or {}), "in_channels")
         if not cin or self.key == "cosmos25":  # Predict2.5: one pipeline for every task
             return
-        from ...base.errors import ModelError
-        from ...base.tasks import TASKS
         if task in ("i2v", "v2v") and cin == 16:
             raise ModelError(f"'{path}' is a {self.title} text model (Text2World / Text2Image): it takes no frames, "
                              f"so it does not do {TASKS[task]}; load a Video2World folder")
@@ -116,7 +119,7 @@ COSMOS25 = Cosmos(
     frames=93, frame_multiple=(4, 1), size_multiple=16, fps=16.0, scale_attr="latents_std", key_rank=60,
     key_patterns=(("crossattn_proj.0", "x_embedder.proj.1"),), layouts=("diffusers", "original (the release's)"),
     part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Cosmos Predict2.5)"),),
-    has=(PreviewLayout(),),
+    has=(PreviewLayout(),), task_kinds_by_inputs=("control",),  # Transfer2.5's control clip: the Cosmos Transfer node
     lacks=_lacks(WAN_VAE, WAN_VAE),
     not_built=(CONTROL, OMNI),
     variants=(("Cosmos Transfer2.5", lambda idx, cfg: idx.get("_class_name") == "Cosmos2_5_TransferPipeline"),)
