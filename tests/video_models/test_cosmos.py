@@ -139,3 +139,24 @@ def test_the_cosmos_transfer_template_renders_on_the_tiny_model(models_dir, tmp_
     Executor(frame_caching=False).run(g, device="cpu")
     info = probe(str(out))
     assert (info["frames"], info["width"], info["height"]) == (5, 32, 32)
+
+
+@pytest.mark.parametrize("node", ["video_models.text_to_video", "video_models.image_to_video"])
+def test_predict25_text_and_image_to_world_are_the_pipeline_called_directly(tiny, node, monkeypatch):
+    """Predict2.5's one pipeline does text and image to world: each node's frames are its call's."""
+    import torch
+    from diffusers import Cosmos2_5_PredictBasePipeline as Predict
+
+    from nodes.video_models.families.cosmos.guardrail import safety_checker
+    folder = tiny("cosmos25")
+    calls, _ = spy_call(monkeypatch, Predict, dict)
+    feeds = {"image": (STILL, "image")} if node.endswith("image_to_video") else {}
+    clip, _ = render(Executor(), model_graph(folder, node, PARAMS, **feeds))
+    assert (clip.n_frames, clip.width, clip.height) == (5, 32, 32) and len(calls) == 1
+    kw = {k: v for k, v in calls[0].items() if not k.startswith("callback_on_step_end")}
+    seed = kw.pop("generator").initial_seed()
+    assert ("image" in kw) == bool(feeds)
+    monkeypatch.undo()
+    pipe = Predict.from_pretrained(folder, safety_checker=safety_checker())
+    want = pipe(**dict(kw, output_type="np"), generator=torch.Generator().manual_seed(seed)).frames[0]
+    assert np.array_equal(clip.frames, np.clip(np.asarray(want, np.float32), 0, 1))

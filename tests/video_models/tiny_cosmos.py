@@ -110,3 +110,30 @@ def build_cosmos25_transfer(path: str) -> str:
     shutil.rmtree(os.path.join(path, "safety_checker"), ignore_errors=True)
     _without_guardrail(path)
     return path
+
+
+def build_cosmos25(path: str) -> str:
+    """A tiny Predict2.5 folder (Cosmos2_5_PredictBasePipeline: text, image and video to world): the
+    Predict2 transformer of this file reading the tiny Qwen2.5-VL's two normalised states (32 wide), the
+    Wan VAE, UniPC."""
+    import shutil
+
+    import torch
+    from diffusers import AutoencoderKLWan, Cosmos2_5_PredictBasePipeline, UniPCMultistepScheduler
+
+    from nodes.video_models.families.cosmos.guardrail import _stand_in
+    tmp_tok = os.path.join(path, "_tok")
+    tok = _qwen_tokenizer(tmp_tok)
+    torch.manual_seed(0)
+    transformer = tiny_cosmos_transformer()
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           temperal_downsample=[False, True, True])
+    torch.manual_seed(0)
+    Cosmos2_5_PredictBasePipeline(text_encoder=_qwen(len(tok)), tokenizer=tok, transformer=transformer, vae=vae,
+                                  scheduler=UniPCMultistepScheduler(), safety_checker=_stand_in()
+                                  ).save_pretrained(path, safe_serialization=True)
+    shutil.rmtree(tmp_tok, ignore_errors=True)
+    shutil.rmtree(os.path.join(path, "safety_checker"), ignore_errors=True)
+    _without_guardrail(path)
+    return path
