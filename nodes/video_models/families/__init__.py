@@ -23,6 +23,7 @@ from ..base.registry import register
 from .animatediff import family as animatediff
 from .cogvideox import family as cogvideox
 from .cosmos import family as cosmos
+from .helios import family as helios
 from .hunyuan import family as hunyuan
 from .hunyuan15 import family as hunyuan15
 from .kandinsky5 import family as kandinsky5
@@ -54,3 +55,4 @@ register(minimax_h3.FAMILY)
 register(wan_animate2.FAMILY)
 for _cosmos in cosmos.FAMILIES:  # Cosmos 1.0, Predict2, Predict2.5: one folder (families/cosmos)
     register(_cosmos)
+register(helios.FAMILY)
