@@ -68,6 +68,7 @@ BUILDERS = {
     "kandinsky5": ("tests.video_models.tiny_kandinsky5", "build_kandinsky5", {}),
     "cosmos2": ("tests.video_models.tiny_cosmos", "build_cosmos2", {}),
     "helios": ("tests.video_models.tiny_helios", "build_helios", {}),
+    "helios-distilled": ("tests.video_models.tiny_helios", "build_helios", {"pyramid": True}),
     "cosmos25": ("tests.video_models.tiny_cosmos", "build_cosmos25", {}),
     "cosmos25-transfer": ("tests.video_models.tiny_cosmos", "build_cosmos25_transfer", {}),
 }

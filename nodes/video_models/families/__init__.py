@@ -24,6 +24,7 @@ from .animatediff import family as animatediff
 from .cogvideox import family as cogvideox
 from .cosmos import family as cosmos
 from .helios import family as helios
+from .helios import pyramid as helios_pyramid
 from .hunyuan import family as hunyuan
 from .hunyuan15 import family as hunyuan15
 from .kandinsky5 import family as kandinsky5
@@ -56,3 +57,4 @@ register(wan_animate2.FAMILY)
 for _cosmos in cosmos.FAMILIES:  # Cosmos 1.0, Predict2, Predict2.5: one folder (families/cosmos)
     register(_cosmos)
 register(helios.FAMILY)
+register(helios_pyramid.FAMILY)
