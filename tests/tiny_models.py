@@ -67,6 +67,7 @@ BUILDERS = {
     "hunyuan": ("tests.video_models.tiny_hunyuan", "build_hunyuan", {}),
     "kandinsky5": ("tests.video_models.tiny_kandinsky5", "build_kandinsky5", {}),
     "cosmos2": ("tests.video_models.tiny_cosmos", "build_cosmos2", {}),
+    "mochi": ("tests.video_models.tiny_mochi", "build_mochi", {}),
     "helios": ("tests.video_models.tiny_helios", "build_helios", {}),
     "helios-distilled": ("tests.video_models.tiny_helios", "build_helios", {"pyramid": True}),
     "cosmos25": ("tests.video_models.tiny_cosmos", "build_cosmos25", {}),

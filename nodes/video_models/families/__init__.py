@@ -32,6 +32,7 @@ from .ltx import family as ltx
 from .ltx2 import family as ltx2
 from .lucy import family as lucy
 from .minimax_h3 import family as minimax_h3
+from .mochi import family as mochi
 from .skyreels import family as skyreels
 from .svd import family as svd
 from .wan import family as wan
@@ -58,3 +59,4 @@ for _cosmos in cosmos.FAMILIES:  # Cosmos 1.0, Predict2, Predict2.5: one folder 
     register(_cosmos)
 register(helios.FAMILY)
 register(helios_pyramid.FAMILY)
+register(mochi.FAMILY)
