@@ -66,6 +66,7 @@ BUILDERS = {
     "minimax-h3": ("tests.video_models.tiny_minimax_h3", "build_minimax_h3", {}),
     "hunyuan": ("tests.video_models.tiny_hunyuan", "build_hunyuan", {}),
     "kandinsky5": ("tests.video_models.tiny_kandinsky5", "build_kandinsky5", {}),
+    "cosmos1": ("tests.video_models.tiny_cosmos", "build_cosmos1", {}),
     "cosmos2": ("tests.video_models.tiny_cosmos", "build_cosmos2", {}),
     "mochi": ("tests.video_models.tiny_mochi", "build_mochi", {}),
     "helios": ("tests.video_models.tiny_helios", "build_helios", {}),

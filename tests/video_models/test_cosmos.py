@@ -54,6 +54,25 @@ def test_image_to_video_is_the_video2world_pipeline_called_directly(cosmos2_dir,
     assert np.array_equal(np.asarray(kw["image"], np.float32) / 255.0, _still())  # the start image as given
 
 
+def test_cosmos1_video2world_image_to_video_is_the_pipeline_called_directly(tiny, monkeypatch):
+    """Cosmos 1.0 (the model of ComfyUI's Cosmos 7B workflow): its Video2World from a start image, 9 frames."""
+    import torch
+    from diffusers import CosmosVideoToWorldPipeline as V2W
+
+    from nodes.video_models.families.cosmos.guardrail import safety_checker
+    folder = tiny("cosmos1")
+    calls, _ = spy_call(monkeypatch, V2W, dict)
+    clip, _ = render(Executor(), model_graph(folder, "video_models.image_to_video", dict(PARAMS, frames=9),
+                                             image=(STILL, "image")))
+    assert (clip.n_frames, clip.width, clip.height) == (9, 32, 32) and len(calls) == 1
+    kw = {k: v for k, v in calls[0].items() if not k.startswith("callback_on_step_end")}
+    seed = kw.pop("generator").initial_seed()
+    monkeypatch.undo()
+    want = V2W.from_pretrained(folder, safety_checker=safety_checker())(
+        **dict(kw, output_type="np"), generator=torch.Generator().manual_seed(seed)).frames[0]
+    assert np.array_equal(clip.frames, np.clip(np.asarray(want, np.float32), 0, 1))
+
+
 def test_text_to_video_is_refused_for_predict2_in_words(cosmos2_dir):
     g = model_graph(cosmos2_dir, "video_models.text_to_video", PARAMS)
     with pytest.raises(StudioError, match=r"\(Cosmos Predict2\) makes image to video and video to video, not text to video"):

@@ -137,3 +137,36 @@ def build_cosmos25(path: str) -> str:
     shutil.rmtree(os.path.join(path, "safety_checker"), ignore_errors=True)
     _without_guardrail(path)
     return path
+
+
+def build_cosmos1(path: str) -> str:
+    """A tiny Cosmos 1.0 Video2World folder (CosmosVideoToWorldPipeline) of diffusers' test config: the
+    transformer with a learnable position embedding reading 4 latent channels and the condition mask, a tiny
+    AutoencoderKLCosmos (Haar patches, 4x in space and time), the EDM Euler scheduler, tiny.py's T5."""
+    import shutil
+
+    import torch
+    from diffusers import AutoencoderKLCosmos, CosmosVideoToWorldPipeline, EDMEulerScheduler
+
+    from nodes.video_models.families.cosmos.guardrail import _stand_in
+    from .tiny import build_tokenizer, tiny_t5
+    tmp_tok = os.path.join(path, "_tok")
+    tok = build_tokenizer(tmp_tok)
+    torch.manual_seed(0)
+    transformer = tiny_cosmos_transformer(in_channels=4 + 1, out_channels=4, extra_pos_embed_type="learnable")
+    torch.manual_seed(0)
+    vae = AutoencoderKLCosmos(in_channels=3, out_channels=3, latent_channels=4, encoder_block_out_channels=(8, 8, 8, 8),
+                              decode_block_out_channels=(8, 8, 8, 8), attention_resolutions=(8,), resolution=64,
+                              num_layers=2, patch_size=4, patch_type="haar", scaling_factor=1.0,
+                              spatial_compression_ratio=4, temporal_compression_ratio=4)
+    scheduler = EDMEulerScheduler(sigma_min=0.002, sigma_max=80, sigma_data=0.5, sigma_schedule="karras",
+                                  num_train_timesteps=1000, prediction_type="epsilon", rho=7.0,
+                                  final_sigmas_type="sigma_min")
+    torch.manual_seed(0)
+    CosmosVideoToWorldPipeline(text_encoder=tiny_t5(tok), tokenizer=tok, transformer=transformer, vae=vae,
+                               scheduler=scheduler, safety_checker=_stand_in()).save_pretrained(path,
+                                                                                               safe_serialization=True)
+    shutil.rmtree(tmp_tok, ignore_errors=True)
+    shutil.rmtree(os.path.join(path, "safety_checker"), ignore_errors=True)
+    _without_guardrail(path)
+    return path
