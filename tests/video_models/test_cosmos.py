@@ -75,7 +75,8 @@ def test_cosmos1_video2world_image_to_video_is_the_pipeline_called_directly(tiny
 
 def test_text_to_video_is_refused_for_predict2_in_words(cosmos2_dir):
     g = model_graph(cosmos2_dir, "video_models.text_to_video", PARAMS)
-    with pytest.raises(StudioError, match=r"\(Cosmos Predict2\) makes image to video and video to video, not text to video"):
+    with pytest.raises(StudioError, match=r"\(Cosmos Predict2\) makes image to video and video to video, not text "
+                                          r"to video"):
         Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
 
 

@@ -66,8 +66,9 @@ def _qwen(vocab: int):
     from transformers import Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration
     return Qwen2_5_VLForConditionalGeneration(Qwen2_5_VLConfig(
         text_config={"hidden_size": 16, "intermediate_size": 16, "num_hidden_layers": 2, "num_attention_heads": 2,
-                     "num_key_value_heads": 2, "max_window_layers": 2, "rope_scaling": {"mrope_section": [1, 1, 2], "rope_type": "default",
-                                                                "type": "default"}, "rope_theta": 1000000.0,
+                     "num_key_value_heads": 2, "max_window_layers": 2,
+                     "rope_scaling": {"mrope_section": [1, 1, 2], "rope_type": "default", "type": "default"},
+                     "rope_theta": 1000000.0,
                      "vocab_size": vocab, "bos_token_id": 1, "eos_token_id": 1},
         vision_config={"depth": 2, "hidden_size": 16, "intermediate_size": 16, "num_heads": 2, "out_hidden_size": 16},
         hidden_size=16, vocab_size=vocab, bos_token_id=1, eos_token_id=1))

@@ -25,7 +25,8 @@ PARTS = ("a denoiser file is read with 'base' set to a diffusers Cosmos folder o
          "text-encoder and VAE files are not read without one")
 NO_RESUME = "its decode runs the guardrail on the frames: not read for a lone redo (the lighter retry only)"
 CONTROL = ("several control clips at once (the release's multi-control: edge, blur, depth and segmentation models, "
-           "each weighted)", "diffusers' Cosmos2_5_TransferPipeline holds one CosmosControlNetModel: the Cosmos Transfer "
+           "each weighted)", "diffusers' Cosmos2_5_TransferPipeline holds one CosmosControlNetModel: the Cosmos "
+           "Transfer "
            "node (transfer.py) gives it one control clip a take")
 OMNI = ("Cosmos 3 (Cosmos3OmniPipeline: text, image and video to video with sound; its distilled Cosmos 3 as "
         "Cosmos3DistilledModularPipeline)", "its omni transformer, audio tokenizer and modular distilled "
@@ -102,7 +103,8 @@ COSMOS2 = Cosmos(
     "cosmos2", "Cosmos Predict2", ("Cosmos2VideoToWorldPipeline", "Cosmos2TextToImagePipeline"),
     i2v="Cosmos2VideoToWorldPipeline", v2v="Cosmos2VideoToWorldPipeline",
     frames=93, frame_multiple=(4, 1), size_multiple=16, fps=16.0, scale_attr="latents_std", key_rank=61,
-    key_patterns=(("self_attn.q_proj", "x_embedder.proj.1"),), layouts=("diffusers", "original (the release's, ComfyUI's)"),
+    key_patterns=(("self_attn.q_proj", "x_embedder.proj.1"),),
+    layouts=("diffusers", "original (the release's, ComfyUI's)"),
     part_titles=(("T5-XXL", "T5-XXL (Cosmos)"),),
     has=(PreviewLayout(),),
     lacks=_lacks(WAN_VAE, WAN_VAE),

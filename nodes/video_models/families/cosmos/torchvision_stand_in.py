@@ -11,7 +11,8 @@ from __future__ import annotations
 import types
 
 MODULES = ("diffusers.models.transformers.transformer_cosmos", "diffusers.models.controlnets.controlnet_cosmos")
-PIPELINES = ("diffusers.pipelines.cosmos.pipeline_cosmos2_5_predict", "diffusers.pipelines.cosmos.pipeline_cosmos2_5_transfer")
+PIPELINES = ("diffusers.pipelines.cosmos.pipeline_cosmos2_5_predict",
+             "diffusers.pipelines.cosmos.pipeline_cosmos2_5_transfer")
 
 
 def _resize(img, size, interpolation=None, **_):

@@ -42,10 +42,12 @@ def lacks(drafts: str = NO_DRAFTS) -> dict:
 
 FAMILY = Family(
     "helios", "Helios", ("HeliosPipeline",), t2v="HeliosPipeline", i2v="HeliosPipeline", v2v="HeliosPipeline",
-    frames=4 * CHUNK, frame_multiple=(CHUNK, 0), size_multiple=16, fps=24.0, scale_attr="latents_std", key_rank=3,
+    frames=4 * CHUNK, frame_multiple=(CHUNK, 0), size_multiple=16, fps=24.0, scale_attr="latents_std",
+    key_rank=5,  # after Wan (4): a UMT5 file is told as Wan's, the first family that uses it
     recogniser=recognise, part_titles=(("UMT5-XXL", "UMT5-XXL (Helios)"),),
     has=(SingleFile(refusal=FOLDER), PreviewLayout()),
-    lacks=lacks("its distilled model (Helios-Distilled) is saved as HeliosPyramidPipeline: the Helios (pyramid) family's "
+    lacks=lacks("its distilled model (Helios-Distilled) is saved as HeliosPyramidPipeline: the Helios (pyramid) "
+                "family's "
                 "draft"),
     not_built=NOT_BUILT,
     variants=(("Helios", lambda idx, cfg: True),))
