@@ -267,6 +267,8 @@ def build_all() -> list[str]:
     out.append(finish_a_clip(_finish, _pretrained_thumbnail))
     from make_dance_templates import dance_to_music  # noqa: E402 - issue 58's Wan Dancer template
     out.append(dance_to_music(_finish, _pretrained_thumbnail))
+    from make_cosmos_templates import cosmos_transfer  # noqa: E402 - issue 72's Cosmos Transfer template
+    out.append(cosmos_transfer(_finish, _pretrained_thumbnail))
     out.append(annotate("encoders_fusion", "Encoders and fusion",
                         "Text, image and audio encoders fused by cross-attention; see which input each frame follows.",
                         "the fusion node (swap concat, gated, tensor, FiLM), the text encoder's model "

@@ -66,6 +66,13 @@ BUILDERS = {
     "minimax-h3": ("tests.video_models.tiny_minimax_h3", "build_minimax_h3", {}),
     "hunyuan": ("tests.video_models.tiny_hunyuan", "build_hunyuan", {}),
     "kandinsky5": ("tests.video_models.tiny_kandinsky5", "build_kandinsky5", {}),
+    "cosmos1": ("tests.video_models.tiny_cosmos", "build_cosmos1", {}),
+    "cosmos2": ("tests.video_models.tiny_cosmos", "build_cosmos2", {}),
+    "mochi": ("tests.video_models.tiny_mochi", "build_mochi", {}),
+    "helios": ("tests.video_models.tiny_helios", "build_helios", {}),
+    "helios-distilled": ("tests.video_models.tiny_helios", "build_helios", {"pyramid": True}),
+    "cosmos25": ("tests.video_models.tiny_cosmos", "build_cosmos25", {}),
+    "cosmos25-transfer": ("tests.video_models.tiny_cosmos", "build_cosmos25_transfer", {}),
 }
 # the name a template gives -> the builder that makes a tiny model of it
 NAMES = {
@@ -78,6 +85,7 @@ NAMES = {
     "Wan-AI/Wan2.2-Animate-2-14B-Diffusers": "wan-animate-2",
     "Wan2.1-Fun-V1.1-1.3B-Control-Camera-Diffusers": "wan-fun-camera",
     "Wan2.1-Fun-1.3B-Control-Diffusers": "wan-fun",
+    "nvidia/Cosmos-Transfer2.5-2B": "cosmos25-transfer",
     "Lightricks/LTX-2": "ltx2",
     "PekingU/rtdetr_r50vd_coco_o365": "rtdetr",
     "usyd-community/vitpose-base-simple": "vitpose-17",

@@ -104,13 +104,15 @@ def test_the_models_studio_does_not_run_are_a_mapping_in_nodes(monkeypatch):
     assert "nodes.video_models.catalog.comfy_not_read" in comfy_registry.MODULES
     theirs = next(m for m in comfy_registry.mappings() if m.key == "not_read")
     assert theirs.tasks and all(t.generator is None and t.cannot for t in theirs.tasks.values())
-    name, title = theirs.files[0]
-    assert family(f"{name}_1.0.safetensors", None, []) == title
+    named = theirs.files[:1]  # a file name of a model not run (none since Cosmos and Mochi are read: issue 72)
+    for name, title in named:
+        assert family(f"{name}_1.0.safetensors", None, []) == title
     monkeypatch.setattr(comfy_registry, "MODULES", ())
     comfy_registry.reset()
     try:
         assert not set(theirs.tasks) & set(tasks())
-        assert family(f"{name}_1.0.safetensors", None, []) == "an unrecognised model"
+        for name, _ in named:
+            assert family(f"{name}_1.0.safetensors", None, []) == "an unrecognised model"
     finally:
         monkeypatch.undo()
         comfy_registry.reset()

@@ -58,7 +58,8 @@ def test_families_plain_lists_each_family_and_its_tasks(capsys):
     assert main(["families"]) == 0
     out = capsys.readouterr().out
     assert "HunyuanVideo 1.5" in out and "animate: start image, pose video, face video, prompt" in out
-    assert out.count("video model") == 15 and "used by: Wan" in out
+    from nodes.video_models.base.registry import all_families
+    assert out.count("video model") == len(all_families()) and "used by: Wan" in out  # each family once
 
 
 def test_families_imports_no_torch_or_diffusers():
@@ -77,7 +78,7 @@ def test_families_list_the_text_image_and_audio_encoders_with_who_uses_them(caps
     assert main(["families", "--json"]) == 0
     records = json.loads(capsys.readouterr().out)
     by = {(r["kind"], r["family"]): r for r in records}
-    assert by[("text encoder", "umt5-xxl")]["used_by"] == ["Wan", "Lucy Edit"]
+    assert by[("text encoder", "umt5-xxl")]["used_by"][:2] == ["Wan", "Lucy Edit"]  # then the families added since
     assert by[("text encoder", "gemma-3-12b")]["used_by"] == ["LTX-2 (picture and sound)"]
     assert by[("image encoder", "siglip-so400m-14-384")]["used_by"] == ["HunyuanVideo 1.5"]
     assert "clip_vision" in by[("image encoder", "clip-vit-h-14")]["formats"][0]

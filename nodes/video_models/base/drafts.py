@@ -16,7 +16,9 @@ QUALITY_HELP = ("draft: the family's distilled recipe found in the models folder
 @dataclass(frozen=True)
 class DraftRecipe:
     title: str  # 'lightx2v 4-step LoRA (Wan 2.2 T2V)'
-    template: str  # the ComfyUI template the values come from (comfyui-workflow-templates' file name)
+    # the ComfyUI template the values come from (comfyui-workflow-templates' file name), or, for a model ComfyUI
+    # has no template of, the library page that gives them ('diffusers docs: api/pipelines/helios.md')
+    template: str
     steps: int
     cfg: float
     shift: float = 0.0  # 0: the model's own
@@ -47,7 +49,8 @@ class DraftRecipe:
         shift = f", shift {self.shift:g}" if self.shift else ""
         sampler = f", sampler {self.sampler}" if self.sampler != "auto" else ""
         sigmas = f", the template's sigmas {', '.join(f'{x:g}' for x in self.sigmas)}" if self.sigmas else ""
-        return f"{self.steps} steps, cfg {self.cfg:.1f}{shift}{sampler}{sigmas} (ComfyUI template {self.template})"
+        source = f"ComfyUI template {self.template}" if self.template.endswith(".json") else self.template
+        return f"{self.steps} steps, cfg {self.cfg:.1f}{shift}{sampler}{sigmas} ({source})"
 
     def looked_for(self) -> str:
         """The files it looks for, in words: 'a LoRA named *lightx2v*4steps*high_noise* (high noise)'."""

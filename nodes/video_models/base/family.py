@@ -83,6 +83,11 @@ class Family:
         are not the generic ones (a prompt, guidance): None by default."""
         return None
 
+    def load_kwargs(self, info) -> dict:
+        """Components its pipelines must be given at load that its folder does not hold (Cosmos's guardrail:
+        families/cosmos/guardrail.py); none by default."""
+        return {}
+
     def matches_keys(self, keys: list[str]) -> bool:
         """Whether a single file's tensor names are this family's (every fragment of one pattern)."""
         return any(all(any(fr in k for k in keys) for fr in frags) for frags in self.key_patterns)

@@ -52,12 +52,13 @@ def fmt_duration(s: float) -> str:
 
 
 def blocks_of(module) -> list:
-    """The children of every ModuleList inside ``module`` (a model's blocks, at every depth)."""
+    """The children of every ModuleList inside ``module`` (a model's blocks, at every depth); a list's empty
+    places (None: Mochi's VAE keeps them where a level has no attention) are no blocks."""
     import torch
     out = []
     for m in module.modules():
         if isinstance(m, torch.nn.ModuleList):
-            out.extend(m)
+            out.extend(c for c in m if c is not None)
     return out
 
 

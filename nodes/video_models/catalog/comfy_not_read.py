@@ -13,6 +13,4 @@ MAPPING = ComfyMapping(
                               cannot="sample a video autoregressively (causal forcing)"),
            "BerniniConditioning": Task("video editing", None, family="Bernini-R", cannot="run Bernini-R"),
            "VOIDInpaintConditioning": Task("object removal (video inpainting)", None, family="VOID",
-                                           cannot="run VOID")},
-    empty=("EmptyMochiLatentVideo",),  # text to video, with Mochi
-    files=(("mochi", "Mochi"), ("cosmos", "Cosmos")))  # a model file's name (lower case) -> the model
+                                           cannot="run VOID")})  # Cosmos and Mochi: families/cosmos, families/mochi

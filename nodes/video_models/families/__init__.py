@@ -22,6 +22,9 @@ from __future__ import annotations
 from ..base.registry import register
 from .animatediff import family as animatediff
 from .cogvideox import family as cogvideox
+from .cosmos import family as cosmos
+from .helios import family as helios
+from .helios import pyramid as helios_pyramid
 from .hunyuan import family as hunyuan
 from .hunyuan15 import family as hunyuan15
 from .kandinsky5 import family as kandinsky5
@@ -29,6 +32,7 @@ from .ltx import family as ltx
 from .ltx2 import family as ltx2
 from .lucy import family as lucy
 from .minimax_h3 import family as minimax_h3
+from .mochi import family as mochi
 from .skyreels import family as skyreels
 from .svd import family as svd
 from .wan import family as wan
@@ -51,3 +55,8 @@ register(kandinsky5.FAMILY)
 register(lucy.FAMILY)
 register(minimax_h3.FAMILY)
 register(wan_animate2.FAMILY)
+for _cosmos in cosmos.FAMILIES:  # Cosmos 1.0, Predict2, Predict2.5: one folder (families/cosmos)
+    register(_cosmos)
+register(helios.FAMILY)
+register(helios_pyramid.FAMILY)
+register(mochi.FAMILY)

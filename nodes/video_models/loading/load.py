@@ -475,7 +475,7 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
     own = single_file(fam).own_modules  # the family's own modules in its denoisers' files
     check_folder_configs(path, index, files, diffusers, {fam.denoiser: own, f"{fam.denoiser}_2": own})
     cls = getattr(diffusers, index["_class_name"])
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = fam.load_kwargs(info)
     weights = ""
     checked = {}
     if parts:

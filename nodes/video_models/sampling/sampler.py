@@ -32,9 +32,22 @@ def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> 
         if k in accepted or (k == "guidance_scale" and guided_by_guider(pipe)) or \
                 (k in ("height", "width") and sized_by_buckets(pipe)):
             out[k] = v
+        elif k == "num_inference_steps" and STAGED in accepted:  # a pyramid pipeline counts its steps a stage
+            out[STAGED] = staged_steps(int(v), accepted[STAGED])
         elif _is_set(v):
             warn(f"{type(pipe).__name__} has no '{k}': ignored")
     return out
+
+
+STAGED = "pyramid_num_inference_steps_list"  # the steps of each stage of a coarse-to-fine (pyramid) sampling
+
+
+def staged_steps(steps: int, stages) -> list[int]:
+    """The node's ``steps`` shared over a pyramid pipeline's stages (as many as its own default list: 6 steps over
+    three stages -> [2, 2, 2]; the first stages take what does not divide), at least one a stage."""
+    n = max(1, len(stages or ()) or 3)
+    base, extra = divmod(max(steps, n), n)
+    return [base + (i < extra) for i in range(n)]
 
 
 def _is_set(v) -> bool:

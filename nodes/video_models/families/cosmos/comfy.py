@@ -1,0 +1,28 @@
+"""Cosmos's ComfyUI mapping (api.ComfyMapping): Cosmos 1.0's image-to-video latent (CosmosImageToVideoLatent,
+its 7B and 14B Video2World models) and empty latent (EmptyCosmosLatentVideo: Text2World), and Cosmos
+Predict2's image-to-video latent (CosmosPredict2ImageToVideoLatent), each with its start image; the names
+its model files carry. Its families are read from diffusers folders (family.py: no part reader), so the
+workflow's files are named, the denoiser file set on Load Video Model with 'base' to be given. Plain data."""
+from __future__ import annotations
+
+from studio.convert.api import I2V, T2V, ComfyMapping, Task
+
+# its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order: comfy_extras/nodes_cosmos.py)
+WIDGETS = {
+    "EmptyCosmosLatentVideo": ("width", "height", "length", "batch_size"),
+    "CosmosImageToVideoLatent": ("width", "height", "length", "batch_size"),
+    "CosmosPredict2ImageToVideoLatent": ("width", "height", "length", "batch_size"),
+}
+FOLDER_ONLY = ("of Cosmos's ComfyUI files ({files}) Studio reads the denoiser file, with 'base' set to a diffusers "
+               "Cosmos folder of the same generation (its T5 text encoder and VAE come from that folder)")
+
+MAPPING = ComfyMapping(
+    key="cosmos", title="Cosmos",
+    tasks={"CosmosImageToVideoLatent": Task("image to video", I2V, (("start_image", "image"),), "Cosmos 1.0",
+                                            needs="start_image"),
+           "CosmosPredict2ImageToVideoLatent": Task("image to video", I2V, (("start_image", "image"),),
+                                                    "Cosmos Predict2", needs="start_image")},
+    empty=("EmptyCosmosLatentVideo",),
+    files=(("cosmos-1", "Cosmos 1.0"), ("cosmos_1", "Cosmos 1.0"), ("cosmos-predict2", "Cosmos Predict2"),
+           ("cosmos_predict2", "Cosmos Predict2"), ("cosmos", "Cosmos 1.0")),
+    folder_only=FOLDER_ONLY, widgets=WIDGETS)

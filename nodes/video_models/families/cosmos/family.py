@@ -1,0 +1,130 @@
+"""Cosmos (NVIDIA's world models) as three families, one for each generation's pipelines in diffusers
+0.42.1 (pipelines/cosmos): Cosmos 1.0 (``CosmosTextToWorldPipeline``, ``CosmosVideoToWorldPipeline``: its
+own VAE, AutoencoderKLCosmos, T5-XXL, EDM sampling), Cosmos Predict2 (``Cosmos2VideoToWorldPipeline``:
+Wan 2.1's VAE, T5-XXL, flow matching) and Cosmos Predict2.5 (``Cosmos2_5_PredictBasePipeline``: one
+pipeline for text, image and video to world, Wan 2.1's VAE, Qwen2.5-VL 7B). A Studio Family names one
+pipeline class per task, and the generations' classes differ, so each is a family of its own; they
+share this folder (recognise.py tells their files apart, comfy.py reads ComfyUI's Cosmos workflows).
+
+Video to World continues a clip: the pipeline takes the given frames' first latent frames as the
+condition and makes the rest (Studio's Video to Video gives it the clip; there is no strength). Every
+call goes through Cosmos's guardrail or its stand-in (guardrail.py). Frame rules are the VAEs': Wan's
+4k + 1 frames, Cosmos 1.0's 8k + 1; sizes multiples of 16 (the VAE's 8 or 16 times a 2 x 2 patch)."""
+from __future__ import annotations
+
+from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
+                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows,
+                                  Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
+                                  PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.family import Family, config_int
+from . import recognise
+
+WAN_VAE = "its VAE is Wan 2.1's (AutoencoderKLWan): the Wan family's declaration serves it"
+NO_CACHE = "its encode_prompt was not read for the prompt-embedding cache: its text encoder encodes each render"
+PARTS = ("a denoiser file is read with 'base' set to a diffusers Cosmos folder of the same generation; ComfyUI's "
+         "text-encoder and VAE files are not read without one")
+NO_RESUME = "its decode runs the guardrail on the frames: not read for a lone redo (the lighter retry only)"
+CONTROL = ("several control clips at once (the release's multi-control: edge, blur, depth and segmentation models, "
+           "each weighted)", "diffusers' Cosmos2_5_TransferPipeline holds one CosmosControlNetModel: the Cosmos "
+           "Transfer "
+           "node (transfer.py) gives it one control clip a take")
+OMNI = ("Cosmos 3 (Cosmos3OmniPipeline: text, image and video to video with sound; its distilled Cosmos 3 as "
+        "Cosmos3DistilledModularPipeline)", "its omni transformer, audio tokenizer and modular distilled "
+        "pipeline are not built yet: they need a family of their own (its distilled variant a Draft preset there)")
+
+
+def _lacks(vae_tiles: str, time_tiles: str) -> dict:
+    return {TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, LoraNames: NO_LORA_NAMES,
+            PartReader: PARTS, PromptRecipe: NO_CACHE, ResumeKeeps: NO_RESUME, VaeTiles: vae_tiles,
+            TimeTiles: time_tiles, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
+            FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR, SingleFile: SINGLE_FILE_AS_IS,
+            Drafts: NO_DRAFTS + " (Cosmos 3's distilled pipeline is modular and not read)"}
+
+
+class Cosmos(Family):
+    """A Cosmos generation: its pipelines get the guardrail at load, and a task its folder's transformer
+    was not trained for is refused in words (a Text2World transformer reads no condition frames)."""
+
+    def load_kwargs(self, info) -> dict:
+        from .guardrail import safety_checker
+        from .torchvision_stand_in import ready
+        ready()  # the torchvision operations its transformer calls, where torchvision is not installed
+        return {"safety_checker": safety_checker(info)}
+
+    def refuse_pipeline(self, task: str, components: dict, config: dict, path: str) -> None:
+        from ...base.errors import ModelError
+        from ...base.tasks import TASKS
+        if components.get("controlnet") is not None:  # Transfer2.5: its own node (transfer.py)
+            raise ModelError(f"'{path}' is a Cosmos Transfer2.5 model: it makes video from a control clip, not "
+                             f"{TASKS[task]}: use the Cosmos Transfer node")
+        den = components.get("transformer")
+        cin = config_int(dict(getattr(den, "config", None) or {}), "in_channels")
+        if not cin or self.key == "cosmos25":  # Predict2.5: one pipeline for every task
+            return
+        if task in ("i2v", "v2v") and cin == 16:
+            raise ModelError(f"'{path}' is a {self.title} text model (Text2World / Text2Image): it takes no frames, "
+                             f"so it does not do {TASKS[task]}; load a Video2World folder")
+        if task == "t2v" and cin == 17:
+            raise ModelError(f"'{path}' is a {self.title} Video2World model: it makes video from frames (Image to "
+                             "Video, Video to Video); load a Text2World folder for text to video")
+
+
+def _video2world(idx: dict) -> bool:
+    return "VideoToWorld" in str(idx.get("_class_name", ""))
+
+
+def _width(cfg: dict) -> int:
+    return config_int(cfg, "num_attention_heads") * config_int(cfg, "attention_head_dim")
+
+
+def _sized(title: str, tasks: tuple, sizes: dict) -> tuple:
+    """Its variants by width and task (the first that fits wins), then its title alone."""
+    return tuple((f"{title} {size} {name}".rstrip(), lambda idx, cfg, w=width, t=test: _width(cfg) == w and t(idx))
+                 for width, size in sizes.items() for name, test in tasks) + ((title, lambda idx, cfg: True),)
+
+
+COSMOS1 = Cosmos(
+    "cosmos", "Cosmos 1.0", ("CosmosTextToWorldPipeline", "CosmosVideoToWorldPipeline"),
+    t2v="CosmosTextToWorldPipeline", i2v="CosmosVideoToWorldPipeline", v2v="CosmosVideoToWorldPipeline",
+    frames=121, frame_multiple=(8, 1), size_multiple=16, fps=30.0, key_rank=60, recogniser=recognise.recognise,
+    key_patterns=(("blocks.block0.blocks.0.block.attn", "x_embedder.proj.1"),),
+    layouts=("diffusers", "original (the release's, ComfyUI's)"),
+    part_titles=(("T5-XXL", "T5-XXL (Cosmos)"),),
+    has=(),
+    lacks=_lacks("its VAE (AutoencoderKLCosmos) was not read for time tiles: decoded whole",
+                 "its pipeline's own decode (AutoencoderKLCosmos), whole") | {
+        PreviewLayout: "its VAE (AutoencoderKLCosmos) was not fitted for live previews"},
+    not_built=(("Cosmos 1.0 Autoregressive (4B, 5B, 12B, 13B)", "diffusers has no pipeline for the autoregressive "
+                "models"), OMNI),
+    variants=_sized("Cosmos 1.0", (("Video2World", _video2world), ("Text2World", lambda idx: True)),
+                    {4096: "7B", 5120: "14B"}))
+
+COSMOS2 = Cosmos(
+    "cosmos2", "Cosmos Predict2", ("Cosmos2VideoToWorldPipeline", "Cosmos2TextToImagePipeline"),
+    i2v="Cosmos2VideoToWorldPipeline", v2v="Cosmos2VideoToWorldPipeline",
+    frames=93, frame_multiple=(4, 1), size_multiple=16, fps=16.0, scale_attr="latents_std", key_rank=61,
+    key_patterns=(("self_attn.q_proj", "x_embedder.proj.1"),),
+    layouts=("diffusers", "original (the release's, ComfyUI's)"),
+    part_titles=(("T5-XXL", "T5-XXL (Cosmos)"),),
+    has=(PreviewLayout(),),
+    lacks=_lacks(WAN_VAE, WAN_VAE),
+    not_built=(("text to image (Cosmos Predict2 Text2Image: Cosmos2TextToImagePipeline)", "it makes stills; Studio's "
+                "generators make video (a Text2Image folder is recognised and its tasks refused in words)"),
+               ("text to video", "Predict2 has no text-to-world pipeline in diffusers (its Video2World takes frames)"),
+               OMNI),
+    variants=_sized("Cosmos Predict2", (("Video2World", _video2world), ("Text2Image", lambda idx: True)),
+                    {2048: "2B", 5120: "14B"}))
+
+COSMOS25 = Cosmos(
+    "cosmos25", "Cosmos Predict2.5", ("Cosmos2_5_PredictBasePipeline", "Cosmos2_5_TransferPipeline"),
+    t2v="Cosmos2_5_PredictBasePipeline", i2v="Cosmos2_5_PredictBasePipeline", v2v="Cosmos2_5_PredictBasePipeline",
+    frames=93, frame_multiple=(4, 1), size_multiple=16, fps=16.0, scale_attr="latents_std", key_rank=60,
+    key_patterns=(("crossattn_proj.0", "x_embedder.proj.1"),), layouts=("diffusers", "original (the release's)"),
+    part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Cosmos Predict2.5)"),),
+    has=(PreviewLayout(),), task_kinds_by_inputs=("control",),  # Transfer2.5's control clip: the Cosmos Transfer node
+    lacks=_lacks(WAN_VAE, WAN_VAE),
+    not_built=(CONTROL, OMNI),
+    variants=(("Cosmos Transfer2.5", lambda idx, cfg: idx.get("_class_name") == "Cosmos2_5_TransferPipeline"),)
+    + _sized("Cosmos Predict2.5", (("", lambda idx: True),), {2048: "2B", 5120: "14B"}))
+
+FAMILIES = (COSMOS1, COSMOS2, COSMOS25)

@@ -1,0 +1,94 @@
+"""Cosmos Transfer: a video made from a control clip (edges, depth, segmentation or a blurred clip: Studio's
+Edges, Depth and Segment nodes make them) and a prompt, by a Cosmos Transfer2.5 folder: diffusers'
+``Cosmos2_5_TransferPipeline`` (pipelines/cosmos/pipeline_cosmos2_5_transfer.py in diffusers 0.42.1), its
+control clip's latents read by a CosmosControlNetModel beside the transformer. The pipeline makes the take in
+chunks of ``chunk`` frames (its num_frames_per_chunk, 93 as released), each after the first continuing from
+the last frame of the one before: one call makes the whole take, the control clip's length by default.
+
+Everything is checked before the call: the model (a Transfer2.5 folder), the control clip (as long as the
+take), the size (multiples of 16, the control clip's own by default)."""
+from __future__ import annotations
+
+import numpy as np
+
+from studio.core.errors import StudioError
+from studio.core.params import Float, Int, Seed, Text
+from studio.core.spec import CLIP, In, Node, Out
+
+from ...loading.node import CATEGORY
+
+PIPELINE = "Cosmos2_5_TransferPipeline"
+FPS = 16.0  # Transfer2.5's frame rate (its Predict2.5 base's)
+
+
+class TransferError(StudioError):
+    pass
+
+
+class CosmosTransfer(Node):
+    """Make a clip that follows a control clip with Cosmos Transfer2.5: connect Load Video Model (a diffusers
+    Cosmos Transfer2.5 folder) and the control clip (Edges, Depth, Segment, or a blurred clip, as the
+    Transfer model was trained on). 'control_strength' is how closely the take follows it."""
+    id = "video_models.cosmos_transfer"
+    title = "Cosmos Transfer"
+    category = CATEGORY
+    timing = CLIP
+    keywords = ("cosmos", "transfer", "control", "controlnet", "edges", "depth", "segmentation", "nvidia")
+    inputs = (In("model", "Video Model", help="a diffusers Cosmos Transfer2.5 folder"),
+              In("control", "Video", help="the control clip (edges, depth, segmentation or blur) the take follows"),
+              In("prompt", "Text", optional=True))
+    outputs = (Out("video", "Video"),)
+    params = (Text("prompt", "a red fox running through snow, cinematic"),
+              Text("negative_prompt", "", help="empty: the pipeline's own negative prompt"),
+              Int("frames", 0, min=0, max=100_000, special="the control clip's length",
+                  help="frames to make at 16 fps; 0: as long as the control clip"),
+              Int("width", 0, min=0, max=4096, special="the control clip's", help="a multiple of 16"),
+              Int("height", 0, min=0, max=4096, special="the control clip's", help="a multiple of 16"),
+              Int("steps", 36, min=1, max=500, help="denoising steps per chunk (the release's 36)"),
+              Float("guidance", 3.0, min=0.0, max=30.0, help="classifier-free guidance (the release's 3)"),
+              Float("control_strength", 1.0, min=0.0, max=2.0, help="how closely the take follows the control clip"),
+              Int("chunk", 93, min=5, max=1000, help="frames a chunk (4k + 1, the release's 93): a longer take is "
+                                                     "made chunk by chunk"),
+              Seed("seed", 0))
+
+    def run(self, ctx, model, control, prompt=None):
+        from studio.engine.clip import ArrayClip, as_clip
+
+        from ...base.calls import to_pil
+        p = ctx.params
+        pipe = self._pipeline(model)
+        clip = as_clip(control)
+        n = int(p.frames) or len(clip)
+        if len(clip) < n:
+            raise TransferError(f"{self.title}: the control clip has {len(clip)} frames but {n} are asked: give a "
+                                f"clip of at least {n} frames, or set frames to {len(clip)} or fewer")
+        if (p.chunk - 1) % 4:
+            raise TransferError(f"{self.title}: 'chunk' is {p.chunk}: it must be 4k + 1 frames (the release's 93)")
+        w, h = int(p.width) or clip.width, int(p.height) or clip.height
+        if w % 16 or h % 16:
+            raise TransferError(f"{self.title}: the size {w}x{h} must be multiples of 16 (set width and height)")
+        frames = [to_pil(np.asarray(clip.frame(i), np.float32)) for i in range(n)]
+        text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
+        steps = int(p.steps)
+        chunks = max(1, -(-(n - 1) // (int(p.chunk) - 1)))
+        ctx.info(f"{n} frames at {w}x{h}, following the control clip at strength {p.control_strength:g}"
+                 + (f", in about {chunks} chunks of {p.chunk}" if chunks > 1 else ""))
+
+        def on_step(_pipe, i, _t, kw):
+            ctx.check_cancelled()
+            ctx.progress(i + 1, chunks * steps)
+            return kw
+        extra = {"negative_prompt": p.negative_prompt} if p.negative_prompt.strip() else {}
+        out = pipe(controls=frames, controls_conditioning_scale=float(p.control_strength), prompt=text,
+                   height=h, width=w, num_frames=n, num_frames_per_chunk=int(p.chunk), num_inference_steps=steps,
+                   guidance_scale=float(p.guidance), generator=ctx.torch_generator(device="cpu"), output_type="np",
+                   callback_on_step_end=on_step, **extra).frames[0]
+        return {"video": ArrayClip(np.clip(np.asarray(out, np.float32), 0, 1), FPS)}
+
+    def _pipeline(self, model):
+        from ...loading.inputs import video_model_input
+        ref = video_model_input(model)
+        if type(ref.module).__name__ != PIPELINE:
+            raise TransferError(f"{self.title}: the model '{ref.path}' is {ref.variant or ref.fam.title}, not Cosmos "
+                                "Transfer2.5: load a diffusers Cosmos Transfer2.5 folder in Load Video Model")
+        return ref.module

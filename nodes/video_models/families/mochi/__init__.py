@@ -1,0 +1,1 @@
+"""Mochi 1 (Genmo): text to video."""
