@@ -132,9 +132,10 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
     t0 = time.perf_counter()
     if mode in MEMORY and cuda and cap_gb:  # planned on a meta-device copy: a refused mode builds nothing
         from nodes.video_models.memory import plan as mplan
+        from nodes.video_models.families.wan.memory_counts import ACTIVATION as WAN
         w, h, frames = (64, 64, 5) if small else CASES[case][1:4]
         clip = mplan.Clip(w, h, frames)
-        parts = mplan.pipeline_parts(make_pipe(case, small, "meta"), "transformer", "wan")
+        parts = mplan.pipeline_parts(make_pipe(case, small, "meta"), "transformer", WAN)
         free = int(cap_gb * GB)
         best = mplan.best_plan(parts, free, clip)
         if mode == "plan":
@@ -166,7 +167,8 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
             budget = None
             if free is not None:  # the plan counted part by part (memory/plan.py), as the loader makes it
                 from nodes.video_models.memory import plan as mplan
-                parts = mplan.pipeline_parts(pipe, "transformer", "wan")
+                from nodes.video_models.families.wan.memory_counts import ACTIVATION as WAN
+                parts = mplan.pipeline_parts(pipe, "transformer", WAN)
                 w, h, frames = (64, 64, 5) if small else CASES[case][1:4]
                 got = mplan.plan_mode(parts, mode, free, mplan.Clip(w, h, frames))
                 out["predicted_peak_gb"] = got.peak / GB

@@ -184,13 +184,15 @@ def _example(name):
 
 def test_workflows_from_comfyui_examples_are_kept_or_held_with_their_sentence():
     """Three of ComfyUI's own examples, from outside the package (first measured as unseen workflows): Cosmos'
-    image to video (no family of Studio's runs Cosmos) and HunyuanVideo's image to video (its latent maker not
-    read) are held with their start image and one sentence, never made as text to video; Wan's Fun Camera
-    example keeps its task, its start image and its camera path."""
+    image to video (read by families/cosmos) keeps its task, start image, size and length; HunyuanVideo's image
+    to video (its latent maker not read) is held with its start image and one sentence, never made as text to
+    video; Wan's Fun Camera example keeps its task, its start image and its camera path."""
     conv = _example("image_to_video_cosmos_7B.json")
-    assert conv.log[0].startswith("This workflow makes a video from image given to the sampler by "
-                                  "CosmosImageToVideoLatent (latent maker) with Cosmos; Studio cannot run Cosmos")
-    assert not [n for n in conv.graph.nodes.values() if n.type_id.endswith("_to_video")]
+    gen = _gens(conv, "video_models.image_to_video")[0]
+    assert (gen.params["width"], gen.params["height"], gen.params["frames"]) == (1024, 1024, 121)
+    assert [n.params["path"] for n in _gens(conv, "io.load_image")] == ["ComfyUI_256804_.png"]
+    assert any(l.dst == gen.id and l.dst_port == "image" for l in conv.graph.links)
+    assert not _gens(conv, "video_models.text_to_video")
     conv = _example("hunyuan_video_image_to_video.json")
     assert conv.log[0].startswith("This workflow makes a video from image given to the sampler by HunyuanImageToVideo")
     assert [n.params["path"] for n in _gens(conv, "io.load_image")] == ["flux_dev_example.png"]

@@ -9,6 +9,7 @@ import pytest
 
 from nodes.video_models.memory import plan as P
 from nodes.video_models.memory.sizes import GB
+from nodes.video_models.families.wan.memory_counts import ACTIVATION as WAN
 
 pytest.importorskip("diffusers")
 
@@ -38,7 +39,7 @@ def wan14b(experts: int = 1) -> P.Parts:
                                        in_channels=16, out_channels=16)
     finally:
         torch.set_default_dtype(old)
-    return P.Parts(P.denoiser_facts(tr, experts=experts), text=int(0.72 * GB), vae=int(0.236 * GB))
+    return P.Parts(P.denoiser_facts(tr, experts=experts, activation=WAN), text=int(0.72 * GB), vae=int(0.236 * GB))
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +188,7 @@ def test_fp8_on_cuda_keeps_the_denoiser_there_and_the_plan_bounds_the_peak(wan_d
     from nodes.video_models.memory.modes import apply_memory
     pipe = WanPipeline.from_pretrained(wan_dir, torch_dtype=torch.bfloat16)
     pipe.set_progress_bar_config(disable=True)
-    parts = P.pipeline_parts(pipe, "transformer")
+    parts = P.pipeline_parts(pipe, "transformer", WAN)
     apply_memory(pipe, "fp8", "cuda", torch.bfloat16, "transformer")
     torch.cuda.reset_peak_memory_stats()
     base = torch.cuda.memory_allocated()
@@ -197,7 +198,7 @@ def test_fp8_on_cuda_keeps_the_denoiser_there_and_the_plan_bounds_the_peak(wan_d
                  guidance_scale=1.0)
         assert all(p.is_cuda for p in pipe.transformer.parameters())
         assert not any(p.is_cuda for p in pipe.text_encoder.parameters())
-    pk = torch.cuda.max_memory_allocated() - base + P.denoiser_facts(pipe.transformer).weights(True)
+    pk = torch.cuda.max_memory_allocated() - base + P.denoiser_facts(pipe.transformer, activation=WAN).weights(True)
     assert pk <= P.peak(parts, P.LAYOUTS["fp8"], P.Clip(16, 16, 5))
 
 

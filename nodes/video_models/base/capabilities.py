@@ -357,6 +357,18 @@ class SingleFile(Capability):
         return self.tensors(wf) if self.tensors is not None else wf
 
 
+# -- a memory plan counted part by part (memory/plan.py, loading/memory_plan.py) ----------------------------------
+@dataclass(frozen=True)
+class MemoryCounts(Capability):
+    """Its denoiser's run measured against memory/plan.py's count on a card: ``activation`` = (a, b), the run's
+    tensors per token in one block's forward, a x hidden + b x FFN width bytes. A family without it gets the
+    kind's own reason (``unmeasured``): its plan is made by the files' size, as before the count."""
+    what: ClassVar[str] = "a memory plan counted part by part on a CUDA card (memory/plan.py, loading/memory_plan.py)"
+    unmeasured: ClassVar[str] = ("its run has not been measured against the part-by-part count: its memory plan "
+                                 "is made from the files' size")
+    activation: tuple[int, int]
+
+
 AS_IS = SingleFile()  # no step of its own: diffusers' converters (or its part reader) read its single files as they are
 
 
@@ -380,4 +392,4 @@ NO_LORA_NAMES = "its LoRAs are told by diffusers' names only (no original names 
 # every kind a family is checked against (tests/video_models/test_family_capabilities.py)
 KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, TimeTiles, PreviewLayout, LoraTraining,
                            Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
-                           SingleFile)
+                           SingleFile, MemoryCounts)

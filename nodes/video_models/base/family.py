@@ -56,8 +56,11 @@ class Family:
         return next((c for c in self.has if isinstance(c, kind)), None)
 
     def why_without(self, kind: type) -> str:
-        """Why it lacks the capability ``kind``, in words ('' : it has it, or says nothing)."""
-        return self.lacks.get(kind, "")
+        """Why it lacks the capability ``kind``, in words ('' : it has it, or says nothing); a kind that says
+        the same for every family without it (``unmeasured``) gives its own reason."""
+        if self.capability(kind) is not None:
+            return ""
+        return self.lacks.get(kind, "") or getattr(kind, "unmeasured", "")
 
     @property
     def modular(self) -> bool:

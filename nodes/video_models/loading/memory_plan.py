@@ -2,6 +2,7 @@
 while the weights are still on the host: what settle_memory (load.py) keeps, replaces or refuses."""
 from __future__ import annotations
 
+from ..base.capabilities import MemoryCounts
 from ..base.errors import ModelError
 
 
@@ -16,10 +17,11 @@ def counted_plan(pipe, fam, memory: str, device, fp8_ok: bool, waiting: int):
     free = free_memory(device) if getattr(device, "type", str(device)).split(":")[0] == "cuda" else None
     if free is None:
         return None
-    if fam.key not in mplan.ACTIVATION_BYTES:  # a family whose run has not been measured against the count
+    counts = fam.capability(MemoryCounts)
+    if counts is None:  # a family whose run has not been measured against the count
         return None
     try:
-        parts = mplan.pipeline_parts(pipe, fam.denoiser, fam.key)
+        parts = mplan.pipeline_parts(pipe, fam.denoiser, counts.activation)
     except (KeyError, AttributeError, TypeError, ValueError):
         return None
     if not parts.denoiser.blocks or not parts.denoiser.hidden:

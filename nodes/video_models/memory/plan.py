@@ -13,7 +13,7 @@ the card while it runs, and the plan is the largest:
   in the block modes, plus the denoiser's parts outside its blocks, onloaded with the first block),
   the blocks in flight (the running one and the one prefetched on the side stream), the up-cast
   copy of the running layer (fp8 storage: each layer cast to bf16 while it runs), and the run's
-  tensors for the clip: tokens x (a x hidden + b x FFN width) bytes (:data:`ACTIVATION_BYTES`);
+  tensors for the clip: tokens x (a x hidden + b x FFN width) bytes (the family's MemoryCounts);
 * **decode**: what stays resident, the VAE and its decode (bytes per output pixel, or per tile
   when tiled).
 
@@ -29,12 +29,8 @@ from dataclasses import dataclass, replace
 
 from .sizes import HEADROOM, fmt_gb, module_bytes
 
-# the run's tensors per token in one block's forward, bytes: a x hidden + b x FFN width. Wan's block
-# keeps the residual, its fp32 norm copies, q/k/v and their rotated copies (about 24 bytes a channel
-# at the attention's peak) and, in the FFN, its input and the GELU's two FFN-wide bf16 tensors.
-# Checked against the measured table: fp8 at 832x480x33 peaked 1.9 GB above its weights; this says 2.3.
-ACTIVATION_BYTES = {"wan": (24, 4)}
-DEFAULT_ACTIVATION = (32, 6)  # a family not measured yet: more
+DEFAULT_ACTIVATION = (32, 6)  # the run's tensors per token, a x hidden + b x FFN width bytes, where the family
+# has not measured its own (base/capabilities.py MemoryCounts): more
 # a video VAE's decode peak per output pixel: Wan 2.1's at 832x480x33 measured 4.43 GB above the weights
 # all on the GPU (32.0 - 27.57) and 4.46 beside 40 fp8 blocks; this says 4.54
 DECODE_BYTES_PER_PIXEL = 370
@@ -56,7 +52,7 @@ class Denoiser:
     hidden: int
     ffn: int
     experts: int = 1  # Wan 2.2 A14B: 2 (one runs at a time; both are kept where they stay)
-    family: str = "wan"
+    activation: tuple[int, int] = DEFAULT_ACTIVATION  # the family's MemoryCounts
     patch: tuple[int, int, int] = (1, 2, 2)
     vae_scale: tuple[int, int] = (4, 8)  # frames and pixels per latent
 
@@ -119,7 +115,7 @@ def tokens(d: Denoiser, clip: Clip) -> int:
 
 
 def activations(d: Denoiser, clip: Clip) -> int:
-    a, b = ACTIVATION_BYTES.get(d.family, DEFAULT_ACTIVATION)
+    a, b = d.activation
     return tokens(d, clip) * (a * d.hidden + b * d.ffn)
 
 
@@ -267,7 +263,7 @@ def _fp8_bytes(module, skip: tuple[str, ...]) -> tuple[dict[str, int], int]:
     return out, largest[0]
 
 
-def denoiser_facts(module, experts: int = 1, family: str = "wan") -> Denoiser:
+def denoiser_facts(module, experts: int = 1, activation: tuple[int, int] = DEFAULT_ACTIVATION) -> Denoiser:
     """The facts of a denoiser module (its first expert for both when ``experts`` is 2)."""
     from diffusers.hooks.layerwise_casting import DEFAULT_SKIP_MODULES_PATTERN
 
@@ -286,16 +282,16 @@ def denoiser_facts(module, experts: int = 1, family: str = "wan") -> Denoiser:
     return Denoiser(blocks=len(blocks), block=block, block_fp8=max(in_block, default=0),
                     outside=whole - sum(module_bytes(b) for b in blocks),
                     outside_fp8=sum(fp8.values()) - sum(in_block), layer=2 * largest,
-                    hidden=hidden, ffn=cfg.get("ffn_dim", 4 * hidden), experts=experts, family=family,
+                    hidden=hidden, ffn=cfg.get("ffn_dim", 4 * hidden), experts=experts, activation=activation,
                     patch=patch if len(patch) == 3 else (1,) + patch)
 
 
-def pipeline_parts(pipe, denoiser: str, family: str = "wan", clip_family: str | None = None) -> Parts:
+def pipeline_parts(pipe, denoiser: str, activation: tuple[int, int] = DEFAULT_ACTIVATION) -> Parts:
     """The facts of a loaded pipeline (on the CPU: nothing is moved)."""
     import torch
     comps = {n: c for n, c in pipe.components.items() if isinstance(c, torch.nn.Module)}
     dens = [n for n in comps if n in (denoiser, f"{denoiser}_2")]
-    d = denoiser_facts(comps[denoiser], experts=len(dens), family=clip_family or family)
+    d = denoiser_facts(comps[denoiser], experts=len(dens), activation=activation)
     text = sum(module_bytes(c) for n, c in comps.items() if n.startswith("text_encoder"))
     # leaf by leaf: the largest leaf (UMT5's shared embedding) and the next, prefetched
     leaf = max((sum(t.numel() * t.element_size() for t in m.parameters(recurse=False)) for n, c in comps.items()

@@ -6,7 +6,7 @@ from ...base.capabilities import (FRAME_CACHE, NOT_MODULAR, Conditions, ContextW
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_width
 from ...base.prompt_recipes import PLAIN
-from . import drafts, lora_names, recognise
+from . import drafts, lora_names, memory_counts, recognise
 
 ANIMATE_DENOISER = "WanAnimateTransformer3DModel"  # a Wan Animate folder's transformer class
 
@@ -151,7 +151,7 @@ FAMILY = Wan(
                                                   "WanVACEPipeline"))),
          VaeTiles(VAE, FRAME_CACHE), TimeTiles(VAE, decode_ready, vae_dtype=True), PreviewLayout(),
          LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "flow_matching", comfyui=lora_names.wan_native_keys),
-         Tracks(tracks_applied), FirstLast(ready_for_last_image)),
+         Tracks(tracks_applied), FirstLast(ready_for_last_image), memory_counts.COUNTS),
     # (said by takes/keyframes_at.py's refusal as what Wan does instead of keyframes at any frame)
     lacks={Conditions: "Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
                        "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model",
