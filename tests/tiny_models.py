@@ -66,6 +66,7 @@ BUILDERS = {
     "minimax-h3": ("tests.video_models.tiny_minimax_h3", "build_minimax_h3", {}),
     "hunyuan": ("tests.video_models.tiny_hunyuan", "build_hunyuan", {}),
     "kandinsky5": ("tests.video_models.tiny_kandinsky5", "build_kandinsky5", {}),
+    "kandinsky6": ("tests.video_models.tiny_kandinsky6", "build_kandinsky6", {}),
 }
 # the name a template gives -> the builder that makes a tiny model of it
 NAMES = {

@@ -25,6 +25,7 @@ from .cogvideox import family as cogvideox
 from .hunyuan import family as hunyuan
 from .hunyuan15 import family as hunyuan15
 from .kandinsky5 import family as kandinsky5
+from .kandinsky6 import family as kandinsky6
 from .ltx import family as ltx
 from .ltx2 import family as ltx2
 from .lucy import family as lucy
@@ -51,3 +52,4 @@ register(kandinsky5.FAMILY)
 register(lucy.FAMILY)
 register(minimax_h3.FAMILY)
 register(wan_animate2.FAMILY)
+register(kandinsky6.FAMILY)
