@@ -74,3 +74,31 @@ def test_sound_off_samples_no_sound_and_input_keeps_the_given_track(k6_dir, monk
     off = _run(k6_dir, sound="off")
     assert calls[0]["sample_audio"] is False  # one branch of the DiT less, the audio VAE and vocoder not run
     assert off["audio"] is None and off["video"].audio is None and np.isfinite(off["video"].frames).all()
+
+
+CLIP_IN = source("test.kandinsky6_small_clip", "video", "Video", lambda p: _small_clip())
+
+
+def _small_clip():
+    """Two frames of 16 x 16 (whole bytes) with a second of sound: padded to the K-VAE's 4k + 1 by the node."""
+    from studio.core.values import Audio
+    from studio.engine.clip import ArrayClip
+    frames = (np.random.RandomState(4).randint(0, 256, (2, 16, 16, 3)) / 255.0).astype(np.float32)
+    return ArrayClip(frames, 24.0, Audio(np.zeros((2000, 1), np.float32), 16000))
+
+
+def test_super_resolution_is_the_sr_pipeline_called_directly(tiny, monkeypatch):
+    import torch
+    from diffusers import Kandinsky6SRPipeline as SR
+    sr_dir = tiny("kandinsky6-sr")
+    calls, orig = spy_call(monkeypatch, SR, dict)
+    g = model_graph(sr_dir, "video_models.kandinsky6_sr", {"scale": "2", "steps": 2, "seed": 3},
+                    video=(CLIP_IN, "video"))
+    out = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    kw = calls[0]
+    assert len(calls) == 1 and kw["video"].shape == (5, 16, 16, 3)  # padded with the last frame
+    direct = orig(SR.from_pretrained(sr_dir), video=kw["video"], resolution_scale=2, num_inference_steps=2,
+                  lq_noise_scale=0.7, min_overlap=0.2, output_type="np",
+                  generator=torch.Generator().manual_seed(kw["generator"].initial_seed())).frames[0]
+    assert out.frames.shape == (2, 32, 32, 3) and np.array_equal(out.frames, np.clip(direct[:2], 0, 1))
+    assert out.audio is not None and out.audio.rate == 16000  # the clip's sound kept
