@@ -81,6 +81,7 @@ NAMES = {
     "Wan2.1-Fun-V1.1-1.3B-Control-Camera-Diffusers": "wan-fun-camera",
     "Wan2.1-Fun-1.3B-Control-Diffusers": "wan-fun",
     "Lightricks/LTX-2": "ltx2",
+    "kandinskylab/Kandinsky-6.0-Pro-distill-5s-Diffusers": "kandinsky6",
     "PekingU/rtdetr_r50vd_coco_o365": "rtdetr",
     "usyd-community/vitpose-base-simple": "vitpose-17",
     "vitpose-wholebody": "vitpose-133",
