@@ -68,6 +68,7 @@ BUILDERS = {
     "kandinsky5": ("tests.video_models.tiny_kandinsky5", "build_kandinsky5", {}),
     "kandinsky6": ("tests.video_models.tiny_kandinsky6", "build_kandinsky6", {}),
     "kandinsky6-sr": ("tests.video_models.tiny_kandinsky6", "build_kandinsky6_sr", {}),
+    "hunyuan-skyreels": ("tests.video_models.tiny_hunyuan_skyreels", "build_hunyuan_skyreels", {}),
 }
 # the name a template gives -> the builder that makes a tiny model of it
 NAMES = {

@@ -24,6 +24,7 @@ from .animatediff import family as animatediff
 from .cogvideox import family as cogvideox
 from .hunyuan import family as hunyuan
 from .hunyuan15 import family as hunyuan15
+from .hunyuan_skyreels import family as hunyuan_skyreels
 from .kandinsky5 import family as kandinsky5
 from .kandinsky6 import family as kandinsky6
 from .ltx import family as ltx
@@ -53,3 +54,4 @@ register(lucy.FAMILY)
 register(minimax_h3.FAMILY)
 register(wan_animate2.FAMILY)
 register(kandinsky6.FAMILY)
+register(hunyuan_skyreels.FAMILY)
