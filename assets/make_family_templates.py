@@ -1,11 +1,14 @@
 """Templates of the video families issue 72 added: kandinsky6_sound_clip (Kandinsky 6's picture and
-sound). Built by make_templates.build_all(); each runs as soon as the models setting (or
+sound), framepack_long_take (HunyuanVideo Framepack's long image to video). Built by make_templates.build_all(); each runs as soon as the models setting (or
 STUDIO_MODELS) points at the named diffusers folder (nothing is downloaded)."""
 from __future__ import annotations
 
 from studio.core.graph import Graph
 
 KANDINSKY6_MODEL = "kandinskylab/Kandinsky-6.0-Pro-distill-5s-Diffusers"  # diffusers' own example's folder
+# a folder assembled as diffusers' Framepack example loads it: HunyuanVideo's parts, lllyasviel/FramePackI2V_HY's
+# transformer, lllyasviel/flux_redux_bfl's SigLIP image encoder and processor, saved with save_pretrained
+FRAMEPACK_MODEL = "FramePackI2V_HY-Diffusers"
 _CPU = "On the CPU, 'preview size' makes at most 256 px and 8 steps, every frame kept."
 
 
@@ -29,4 +32,30 @@ def kandinsky6_sound_clip(finish, thumb) -> str:
                   f"16 steps at guidance 1 (the full model: 50 steps, guidance 5), frames (4k+1). {_CPU}",
                   note_pos=(0, -230))
     thumb("kandinsky6_sound_clip", "Picture and sound", ((120, 40, 60), (30, 50, 120)))
+    return path
+
+
+def framepack_long_take(finish, thumb) -> str:
+    g = Graph()
+    img = g.add_node("io.load_image", {"path": "../media/still.png"}, pos=(0, 200), title="Still")
+    load = g.add_node("video_models.load", {"model": FRAMEPACK_MODEL}, pos=(0, 40), title="HunyuanVideo Framepack")
+    gen = g.add_node("video_models.framepack", {
+        "prompt": "the figure turns slowly to the camera and smiles, the light moves across the scene",
+        "frames": 301, "window": 9, "steps": 25, "guidance": 10.0, "fps": 30.0}, pos=(300, 60))
+    out = g.add_node("io.save_video", {"path": "out/framepack_long_take.mp4"}, pos=(600, 60))
+    g.connect(load.id, "model", gen.id, "model")
+    g.connect(img.id, "image", gen.id, "image")
+    g.connect(gen.id, "video", out.id, "video")
+    path = finish(g, "framepack_long_take", "Long take from a still (Framepack)",
+                  "HunyuanVideo Framepack makes a ten-second take from one still, section by section.",
+                  "Long take from a still: Framepack Long Image to Video makes 301 frames (10 s at 30 fps) from the "
+                  "still in sections of 'window' latent frames, each reading the still and the sections made, so "
+                  "the take keeps the still's look to its end. Connect a last image for a move between two stills. "
+                  f"Put a Framepack diffusers folder named {FRAMEPACK_MODEL} in your models folder (HunyuanVideo's "
+                  "parts, lllyasviel/FramePackI2V_HY's transformer and flux_redux_bfl's SigLIP image encoder, saved "
+                  "together as diffusers' Framepack example builds it) or set STUDIO_MODELS.\nKnobs: frames, window "
+                  "(9: the release's), steps a section, guidance (the distilled guidance, 10), sampling (vanilla: "
+                  "FramePack-F1). A GPU job: each section is a full HunyuanVideo pass.",
+                  note_pos=(0, -230))
+    thumb("framepack_long_take", "Long take from a still", ((40, 80, 60), (140, 90, 40)))
     return path

@@ -267,8 +267,8 @@ def build_all() -> list[str]:
     out.append(finish_a_clip(_finish, _pretrained_thumbnail))
     from make_dance_templates import dance_to_music  # noqa: E402 - issue 58's Wan Dancer template
     out.append(dance_to_music(_finish, _pretrained_thumbnail))
-    from make_family_templates import kandinsky6_sound_clip  # noqa: E402 - issue 72's families
-    out.append(kandinsky6_sound_clip(_finish, _pretrained_thumbnail))
+    from make_family_templates import framepack_long_take, kandinsky6_sound_clip  # noqa: E402 - issue 72's
+    out.extend([kandinsky6_sound_clip(_finish, _pretrained_thumbnail), framepack_long_take(_finish, _pretrained_thumbnail)])
     out.append(annotate("encoders_fusion", "Encoders and fusion",
                         "Text, image and audio encoders fused by cross-attention; see which input each frame follows.",
                         "the fusion node (swap concat, gated, tensor, FiLM), the text encoder's model "

@@ -69,6 +69,7 @@ BUILDERS = {
     "kandinsky6": ("tests.video_models.tiny_kandinsky6", "build_kandinsky6", {}),
     "kandinsky6-sr": ("tests.video_models.tiny_kandinsky6", "build_kandinsky6_sr", {}),
     "hunyuan-skyreels": ("tests.video_models.tiny_hunyuan_skyreels", "build_hunyuan_skyreels", {}),
+    "framepack": ("tests.video_models.tiny_framepack", "build_framepack", {}),
 }
 # the name a template gives -> the builder that makes a tiny model of it
 NAMES = {
@@ -83,6 +84,7 @@ NAMES = {
     "Wan2.1-Fun-1.3B-Control-Diffusers": "wan-fun",
     "Lightricks/LTX-2": "ltx2",
     "kandinskylab/Kandinsky-6.0-Pro-distill-5s-Diffusers": "kandinsky6",
+    "FramePackI2V_HY-Diffusers": "framepack",
     "PekingU/rtdetr_r50vd_coco_o365": "rtdetr",
     "usyd-community/vitpose-base-simple": "vitpose-17",
     "vitpose-wholebody": "vitpose-133",

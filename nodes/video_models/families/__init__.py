@@ -22,6 +22,7 @@ from __future__ import annotations
 from ..base.registry import register
 from .animatediff import family as animatediff
 from .cogvideox import family as cogvideox
+from .framepack import family as framepack
 from .hunyuan import family as hunyuan
 from .hunyuan15 import family as hunyuan15
 from .hunyuan_skyreels import family as hunyuan_skyreels
@@ -55,3 +56,4 @@ register(minimax_h3.FAMILY)
 register(wan_animate2.FAMILY)
 register(kandinsky6.FAMILY)
 register(hunyuan_skyreels.FAMILY)
+register(framepack.FAMILY)
