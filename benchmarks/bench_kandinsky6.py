@@ -84,7 +84,7 @@ def main() -> int:
         t0 = time.perf_counter()
         out = ex.run(g, targets=["gen"], device=args.device, use_cache=False).outputs["gen"]
         sync()
-        clip = out if sr else out["video"]
+        clip = out["video"]
         sound = None if sr else out["audio"].samples[:, 0]
         return time.perf_counter() - t0, clip.frames, sound
     _, frames, sound = node()  # warm: the model loads
