@@ -61,7 +61,8 @@ FAMILY = Kandinsky6(
     not_built=(("prompt expansion", "the pipeline's expand_prompts rewrites a prompt with Qwen2.5-VL's generation "
                                     "(the full model and its processor, sampled): Studio sends the prompt as written"),
                ("ComfyUI's Kandinsky 6 files", "its native-layout DiT and the audio VAE with its vocoder in one file "
-                                               "are not read (read its diffusers folder)"),
+                                               "are not read: a converted ComfyUI workflow runs on its diffusers "
+                                               "folder set on Load Video Model"),
                ("super-resolution in the graph's windows", "the SR pipeline refines the whole clip in spatial tiles in "
                                                            "one call; Studio does not split it in time")),
     variants=(("Kandinsky 6 SR", lambda idx, cfg: is_sr(idx)),
