@@ -70,6 +70,7 @@ BUILDERS = {
     "kandinsky6-sr": ("tests.video_models.tiny_kandinsky6", "build_kandinsky6_sr", {}),
     "hunyuan-skyreels": ("tests.video_models.tiny_hunyuan_skyreels", "build_hunyuan_skyreels", {}),
     "framepack": ("tests.video_models.tiny_framepack", "build_framepack", {}),
+    "sana-video": ("tests.video_models.tiny_sana_video", "build_sana_video", {}),
 }
 # the name a template gives -> the builder that makes a tiny model of it
 NAMES = {

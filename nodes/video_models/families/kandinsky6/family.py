@@ -50,7 +50,7 @@ FAMILY = Kandinsky6(
     has=(SingleFile(_converters), PreviewLayout()),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "its part files (ComfyUI's native layout: visual_blocks., videoT / audioT, the audio VAE and "
-                       "its BigVGAN vocoder in one file) are not read: a diffusers folder, or a DiT file in diffusers' "
+                       "its BigVGAN vocoder in one file) are not read; a diffusers folder, or a DiT file in diffusers' "
                        "names with one as 'base'",
            PromptRecipe: "its encode_prompt returns Qwen2.5-VL's states with a padding mask and CLIP's pooled state "
                          "for the video and sound branches alike; the prompt cache does not read that set yet",
@@ -61,8 +61,8 @@ FAMILY = Kandinsky6(
     not_built=(("prompt expansion", "the pipeline's expand_prompts rewrites a prompt with Qwen2.5-VL's generation "
                                     "(the full model and its processor, sampled): Studio sends the prompt as written"),
                ("ComfyUI's Kandinsky 6 files", "its native-layout DiT and the audio VAE with its vocoder in one file "
-                                               "are not read: a converted ComfyUI workflow runs on its diffusers "
-                                               "folder set on Load Video Model"),
+                                               "are not read (a converted ComfyUI workflow runs on its diffusers "
+                                               "folder set on Load Video Model)"),
                ("super-resolution in the graph's windows", "the SR pipeline refines the whole clip in spatial tiles in "
                                                            "one call; Studio does not split it in time")),
     variants=(("Kandinsky 6 SR", lambda idx, cfg: is_sr(idx)),
