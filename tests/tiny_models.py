@@ -71,6 +71,7 @@ BUILDERS = {
     "hunyuan-skyreels": ("tests.video_models.tiny_hunyuan_skyreels", "build_hunyuan_skyreels", {}),
     "framepack": ("tests.video_models.tiny_framepack", "build_framepack", {}),
     "sana-video": ("tests.video_models.tiny_sana_video", "build_sana_video", {}),
+    "motif-video": ("tests.video_models.tiny_motif_video", "build_motif_video", {}),
 }
 # the name a template gives -> the builder that makes a tiny model of it
 NAMES = {

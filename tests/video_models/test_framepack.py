@@ -45,7 +45,8 @@ def test_the_long_take_is_the_framepack_pipeline_called_directly(tiny, fp_direct
 
     from nodes.video_models.catalog.listing import describe_folder
     folder = tiny("framepack")
-    assert describe_folder(folder).family == "framepack"
+    e = describe_folder(folder)
+    assert (e.family, e.variant) == ("framepack", "HunyuanVideo Framepack I2V")
     calls, orig = spy_call(monkeypatch, FP, dict)
     feeds = {"image": (FIRST, "image"), **({"last_image": (LAST, "image")} if last else {})}
     clip = Executor().run(model_graph(folder, "video_models.framepack", PARAMS, **feeds), targets=["gen"],

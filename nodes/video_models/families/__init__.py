@@ -32,6 +32,7 @@ from .ltx import family as ltx
 from .ltx2 import family as ltx2
 from .lucy import family as lucy
 from .minimax_h3 import family as minimax_h3
+from .motif_video import family as motif_video
 from .sana_video import family as sana_video
 from .skyreels import family as skyreels
 from .svd import family as svd
@@ -59,3 +60,4 @@ register(kandinsky6.FAMILY)
 register(hunyuan_skyreels.FAMILY)
 register(framepack.FAMILY)
 register(sana_video.FAMILY)
+register(motif_video.FAMILY)
