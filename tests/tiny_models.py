@@ -73,6 +73,12 @@ BUILDERS = {
     "helios-distilled": ("tests.video_models.tiny_helios", "build_helios", {"pyramid": True}),
     "cosmos25": ("tests.video_models.tiny_cosmos", "build_cosmos25", {}),
     "cosmos25-transfer": ("tests.video_models.tiny_cosmos", "build_cosmos25_transfer", {}),
+    "kandinsky6": ("tests.video_models.tiny_kandinsky6", "build_kandinsky6", {}),
+    "kandinsky6-sr": ("tests.video_models.tiny_kandinsky6", "build_kandinsky6_sr", {}),
+    "hunyuan-skyreels": ("tests.video_models.tiny_hunyuan_skyreels", "build_hunyuan_skyreels", {}),
+    "framepack": ("tests.video_models.tiny_framepack", "build_framepack", {}),
+    "sana-video": ("tests.video_models.tiny_sana_video", "build_sana_video", {}),
+    "motif-video": ("tests.video_models.tiny_motif_video", "build_motif_video", {}),
 }
 # the name a template gives -> the builder that makes a tiny model of it
 NAMES = {
@@ -87,6 +93,8 @@ NAMES = {
     "Wan2.1-Fun-1.3B-Control-Diffusers": "wan-fun",
     "nvidia/Cosmos-Transfer2.5-2B": "cosmos25-transfer",
     "Lightricks/LTX-2": "ltx2",
+    "kandinskylab/Kandinsky-6.0-Pro-distill-5s-Diffusers": "kandinsky6",
+    "FramePackI2V_HY-Diffusers": "framepack",
     "PekingU/rtdetr_r50vd_coco_o365": "rtdetr",
     "usyd-community/vitpose-base-simple": "vitpose-17",
     "vitpose-wholebody": "vitpose-133",

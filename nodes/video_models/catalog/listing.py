@@ -161,7 +161,9 @@ def _task(index: dict, cfg: dict, fam) -> str:
         return "DF"
     if cfg.get("pos_embed_seq_len"):
         return "FLF2V"
-    if "ImageToVideo" in cls or "I2V" in cls or (fam.t2v is None and fam.i2v):  # SVD: image to video only
+    kinds = fam.task_kinds_by_inputs  # a family run by its own node (Framepack) says its tasks there
+    image_only = fam.t2v is None and (fam.i2v or ("image" in kinds and "text" not in kinds))  # SVD, Framepack
+    if "ImageToVideo" in cls or "Image2Video" in cls or "I2V" in cls or image_only:
         return "I2V"
     if "VideoToVideo" in cls:
         return "V2V"

@@ -25,14 +25,19 @@ from .cogvideox import family as cogvideox
 from .cosmos import family as cosmos
 from .helios import family as helios
 from .helios import pyramid as helios_pyramid
+from .framepack import family as framepack
 from .hunyuan import family as hunyuan
 from .hunyuan15 import family as hunyuan15
+from .hunyuan_skyreels import family as hunyuan_skyreels
 from .kandinsky5 import family as kandinsky5
+from .kandinsky6 import family as kandinsky6
 from .ltx import family as ltx
 from .ltx2 import family as ltx2
 from .lucy import family as lucy
 from .minimax_h3 import family as minimax_h3
 from .mochi import family as mochi
+from .motif_video import family as motif_video
+from .sana_video import family as sana_video
 from .skyreels import family as skyreels
 from .svd import family as svd
 from .wan import family as wan
@@ -60,3 +65,8 @@ for _cosmos in cosmos.FAMILIES:  # Cosmos 1.0, Predict2, Predict2.5: one folder 
 register(helios.FAMILY)
 register(helios_pyramid.FAMILY)
 register(mochi.FAMILY)
+register(kandinsky6.FAMILY)
+register(hunyuan_skyreels.FAMILY)
+register(framepack.FAMILY)
+register(sana_video.FAMILY)
+register(motif_video.FAMILY)

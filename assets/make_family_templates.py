@@ -1,0 +1,61 @@
+"""Templates of the video families issue 72 added: kandinsky6_sound_clip (Kandinsky 6's picture and
+sound), framepack_long_take (HunyuanVideo Framepack's long image to video). Built by make_templates.build_all(); each runs as soon as the models setting (or
+STUDIO_MODELS) points at the named diffusers folder (nothing is downloaded)."""
+from __future__ import annotations
+
+from studio.core.graph import Graph
+
+KANDINSKY6_MODEL = "kandinskylab/Kandinsky-6.0-Pro-distill-5s-Diffusers"  # diffusers' own example's folder
+# a folder assembled as diffusers' Framepack example loads it: HunyuanVideo's parts, lllyasviel/FramePackI2V_HY's
+# transformer, lllyasviel/flux_redux_bfl's SigLIP image encoder and processor, saved with save_pretrained
+FRAMEPACK_MODEL = "FramePackI2V_HY-Diffusers"
+_CPU = "On the CPU, 'preview size' makes at most 256 px and 8 steps, every frame kept."
+
+
+def kandinsky6_sound_clip(finish, thumb) -> str:
+    g = Graph()
+    load = g.add_node("video_models.load", {"model": KANDINSKY6_MODEL}, pos=(0, 60), title="Kandinsky 6")
+    gen = g.add_node("video_models.kandinsky6", {
+        "prompt": "a street drummer plays a fast solo on a rainy night, close up on the sticks, neon reflections in "
+                  "the puddles. <AUDCAP>crisp snare rolls, cymbal crashes, rain on the pavement<ENDAUDCAP>",
+        "frames": 121, "width": 864, "height": 480, "steps": 16, "guidance": 1.0, "fps": 24.0}, pos=(280, 60))
+    out = g.add_node("io.save_video", {"path": "out/kandinsky6_sound_clip.mp4"}, pos=(580, 60))
+    g.connect(load.id, "model", gen.id, "model")
+    g.connect(gen.id, "video", out.id, "video")
+    path = finish(g, "kandinsky6_sound_clip", "Picture and sound (Kandinsky 6)",
+                  "Kandinsky 6 makes a clip and its sound together; Save Video writes both.",
+                  "Picture and sound: Kandinsky 6 Video + Sound makes the clip and its sound in one run (the prompt "
+                  "says what is seen; what is heard goes between <AUDCAP> and <ENDAUDCAP>, speech between <S> and "
+                  "<E>); the sound rides on the clip, so Save Video writes it and the timeline plays it. Connect an "
+                  "image for the first frame; set 'sound' to off for the picture alone. Put "
+                  f"{KANDINSKY6_MODEL} in your models folder or set STUDIO_MODELS.\nKnobs: the distilled model runs "
+                  f"16 steps at guidance 1 (the full model: 50 steps, guidance 5), frames (4k+1). {_CPU}",
+                  note_pos=(0, -230))
+    thumb("kandinsky6_sound_clip", "Picture and sound", ((120, 40, 60), (30, 50, 120)))
+    return path
+
+
+def framepack_long_take(finish, thumb) -> str:
+    g = Graph()
+    img = g.add_node("io.load_image", {"path": "../media/still.png"}, pos=(0, 200), title="Still")
+    load = g.add_node("video_models.load", {"model": FRAMEPACK_MODEL}, pos=(0, 40), title="HunyuanVideo Framepack")
+    gen = g.add_node("video_models.framepack", {
+        "prompt": "the figure turns slowly to the camera and smiles, the light moves across the scene",
+        "frames": 301, "window": 9, "steps": 25, "guidance": 10.0, "fps": 30.0}, pos=(300, 60))
+    out = g.add_node("io.save_video", {"path": "out/framepack_long_take.mp4"}, pos=(600, 60))
+    g.connect(load.id, "model", gen.id, "model")
+    g.connect(img.id, "image", gen.id, "image")
+    g.connect(gen.id, "video", out.id, "video")
+    path = finish(g, "framepack_long_take", "Long take from a still (Framepack)",
+                  "HunyuanVideo Framepack makes a ten-second take from one still, section by section.",
+                  "Long take from a still: Framepack Long Image to Video makes 301 frames (10 s at 30 fps) from the "
+                  "still in sections of 'window' latent frames, each reading the still and the sections made, so "
+                  "the take keeps the still's look to its end. Connect a last image for a move between two stills. "
+                  f"Put a Framepack diffusers folder named {FRAMEPACK_MODEL} in your models folder (HunyuanVideo's "
+                  "parts, lllyasviel/FramePackI2V_HY's transformer and flux_redux_bfl's SigLIP image encoder, saved "
+                  "together as diffusers' Framepack example builds it) or set STUDIO_MODELS.\nKnobs: frames, window "
+                  "(9: the release's), steps a section, guidance (the distilled guidance, 10), sampling (vanilla: "
+                  "FramePack-F1). A GPU job: each section is a full HunyuanVideo pass.",
+                  note_pos=(0, -230))
+    thumb("framepack_long_take", "Long take from a still", ((40, 80, 60), (140, 90, 40)))
+    return path

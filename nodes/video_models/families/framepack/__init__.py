@@ -1,0 +1,1 @@
+"""HunyuanVideo Framepack: a long take from a still, section by section."""

@@ -1,0 +1,38 @@
+"""HunyuanVideo Framepack (lllyasviel's FramePack on HunyuanVideo), diffusers'
+HunyuanVideoFramepackPipeline (pipelines/hunyuan_video/pipeline_hunyuan_video_framepack.py in diffusers
+0.42.1): a long take from a still (and an optional last image), made in sections of
+``latent_window_size`` latent frames inside one call, each reading the start image's latent and a packed
+history of the sections made (its own HunyuanVideoFramepackTransformer3DModel: clean-latent embedders
+and a SigLIP image projection), HunyuanVideo's VAE, Llama and CLIP text encoders, a SigLIP image encoder.
+A family of its own (its transformer class is its own), run by its node (node.py: Framepack Long Image to
+Video), not the generic generators: its call makes whole sections, more frames than asked, cut back to
+the frames asked. Read as a diffusers folder."""
+from __future__ import annotations
+
+from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LORA_NAMES, NO_TRACKS,
+                                  ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
+                                  LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
+                                  SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.family import Family
+from ..hunyuan.family import VAE_TILES
+
+PIPELINE = "HunyuanVideoFramepackPipeline"
+NODE = "Framepack Long Image to Video"
+ONE_CALL = "its pipeline makes the whole take, section by section, in one call"
+
+FAMILY = Family(
+    "framepack", "HunyuanVideo Framepack", (PIPELINE,), frames=129, frame_multiple=(1, 0), size_multiple=16,
+    fps=30.0, key_rank=200, task_kinds_by_inputs=("image", "first_last"),  # the Framepack node (node.py)
+    part_titles=(("Llama 3 8B", "Llama 3 8B (Framepack)"), ("CLIP-L text", "CLIP-L text (Framepack)")),
+    has=(SingleFile(refusal="Framepack is read as a diffusers folder (its pipeline assembled from HunyuanVideo's "
+                            "parts, the Framepack transformer and a SigLIP image encoder)"), VAE_TILES),
+    lacks={TwoExperts: ONE_DENOISER, ContextWindows: ONE_CALL, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
+           PartReader: "read as a diffusers folder", Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
+           PromptRecipe: "its encode_prompt is not declared for the prompt cache yet",
+           ResumeKeeps: ONE_CALL + ": each section is decoded as it is made", TimeTiles: ONE_CALL,
+           PreviewLayout: ONE_CALL + ": its sections' latents are not the take's (no previews between steps)",
+           FirstLast: "its pipeline takes the last image as it is", LoraTraining: NOT_TRAINED, Modular: NOT_MODULAR},
+    not_built=(("F1 (forward sampling) as a preset", "the pipeline's 'vanilla' sampling is the FramePack-F1 "
+                                                      "checkpoint's; Studio's node offers it as a setting, with no "
+                                                      "recipe of the F1 model's own steps"),),
+    variants=(("HunyuanVideo Framepack", lambda idx, cfg: True),))

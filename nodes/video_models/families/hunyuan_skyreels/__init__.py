@@ -1,0 +1,1 @@
+"""SkyReels V1 (Skywork): HunyuanVideo fine-tuned for image to video."""

@@ -1,0 +1,27 @@
+"""How a Kandinsky 6 file is told: its picture-and-sound DiT (``Kandinsky6Transformer3DModel``) by the
+top-level names of diffusers' port (transformer_kandinsky6.py in diffusers 0.42.1: a video and an
+audio branch, each with its own time, text and pooled-text embeddings), its super-resolution DiT
+(``Kandinsky6SRTransformer3DModel``: one visual branch, no text, a learned ``pooled_bias`` in its
+place) by its own. Kandinsky 5's DiT has a
+single ``time_embeddings``, so neither is taken for it. Its VAE is HunyuanVideo's (that family tells it)."""
+from __future__ import annotations
+
+from ...base.recognise import Recognised
+
+TOPS = frozenset({"visual_embeddings", "audio_embeddings", "audio_out_layer", "video_time_embeddings",
+                  "audio_time_embeddings", "video_text_transformer_blocks", "visual_transformer_blocks", "out_layer"})
+SR_TOPS = frozenset({"time_embeddings", "visual_embeddings", "visual_transformer_blocks", "out_layer", "pooled_bias"})
+PRO_WIDTH = 4096  # model_dim of the released Pro DiT
+
+
+def width(t) -> int:
+    s = t.shapes.get("visual_embeddings.in_layer.weight")
+    return int(s[0]) if s and len(s) == 2 else 0
+
+
+def recognise(t, filename: str = "") -> Recognised | None:
+    if TOPS <= t.tops:
+        return Recognised("denoiser", "kandinsky6", "Kandinsky 6" + (" Pro" if width(t) == PRO_WIDTH else ""))
+    if SR_TOPS <= t.tops and "text_transformer_blocks" not in t.tops:
+        return Recognised("denoiser", "kandinsky6", "Kandinsky 6 SR")
+    return None

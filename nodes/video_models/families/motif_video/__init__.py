@@ -1,0 +1,1 @@
+"""Motif Video (Motif Technologies): text and image to video."""

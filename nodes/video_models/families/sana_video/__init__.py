@@ -1,0 +1,1 @@
+"""Sana Video (NVIDIA): text and image to video with linear attention."""

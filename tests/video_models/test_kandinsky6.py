@@ -1,0 +1,170 @@
+"""Kandinsky 6 as a Studio family (issue 72): a diffusers Kandinsky 6 folder loads through Load Video
+Model and is listed with its family; Kandinsky 6 Video + Sound makes, frame for frame and sample for
+sample, what Kandinsky6TI2VAPipeline called directly makes with the same seed (text to video and image
+to video; tiny random models, CPU, fp32), and its sound rides on the clip."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from studio.engine.executor import Executor
+from tests.sources import source
+
+from .graphs import model_graph, spy_call
+
+pytest.importorskip("diffusers")
+
+PARAMS = {"width": 32, "height": 32, "frames": 5, "steps": 2, "guidance": 5.0, "prompt": "a red fox running",
+          "negative_prompt": "static cartoon", "previews": False, "preview_size": "off", "seed": 5}
+DIRECT = dict(prompt="a red fox running", negative_prompt="static cartoon", height=32, width=32, num_frames=5,
+              num_inference_steps=2, guidance_scale=5.0, frame_rate=24.0, max_sequence_length=32, output_type="np")
+
+
+@pytest.fixture(scope="session")
+def k6_dir(tiny):
+    return tiny("kandinsky6")
+
+
+@pytest.fixture(scope="module")
+def k6_direct(k6_dir):
+    """The tiny folder as diffusers loads it, for the direct calls (loaded once for the module)."""
+    from diffusers import Kandinsky6TI2VAPipeline
+    pipe = Kandinsky6TI2VAPipeline.from_pretrained(k6_dir)
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
+def _still() -> np.ndarray:
+    """A 32 x 32 still whose values are whole bytes (so the node's PIL image is this one exactly)."""
+    return (np.random.RandomState(3).randint(0, 256, (32, 32, 3)) / 255.0).astype(np.float32)
+
+
+STILL = source("test.kandinsky6_still", "image", "Image", lambda p: _still())
+
+
+def _run(model_dir, node="video_models.kandinsky6", image=False, **p):
+    g = model_graph(model_dir, node, dict(PARAMS, **p), **({"image": (STILL, "image")} if image else {}))
+    return Executor().run(g, targets=["gen"], device="cpu", use_cache=False).outputs["gen"]
+
+
+def test_kandinsky6_folder_loads_and_is_listed_with_its_family(k6_dir):
+    from nodes.video_models.catalog.listing import describe_folder
+    from nodes.video_models.loading.load import load_video_model
+    e = describe_folder(k6_dir)
+    assert (e.kind, e.family, e.variant) == ("pipeline", "kandinsky6", "Kandinsky 6 TI2V")
+    ref = load_video_model(k6_dir, base=None, device="cpu")
+    assert ref.pipeline("t2v") is ref.pipeline("i2v")  # one pipeline, the image optional
+
+
+@pytest.mark.parametrize("image", [False, True])
+def test_video_and_sound_are_the_pipeline_called_directly(k6_dir, k6_direct, monkeypatch, image):
+    import torch
+    from diffusers import Kandinsky6TI2VAPipeline as K6
+    from PIL import Image
+    calls, orig = spy_call(monkeypatch, K6, dict)
+    out = _run(k6_dir, image=image)
+    clip, sound = out["video"], out["audio"]
+    assert clip.n_frames == 5 and len(calls) == 1 and clip.audio is sound
+    kw = calls[0]
+    more = {"image": Image.fromarray(np.round(_still() * 255).astype(np.uint8))} if image else {}
+    if image:
+        assert np.array_equal(np.asarray(kw["image"]), np.asarray(more["image"]))
+    direct = orig(k6_direct, **DIRECT, **more,
+                  generator=torch.Generator().manual_seed(kw["generator"].initial_seed()))
+    assert np.array_equal(clip.frames, direct.frames[0])
+    want = np.clip(direct.audio[0], -1, 1)
+    assert sound.rate == 16000 and sound.samples.shape == (want.shape[0], 1)
+    assert np.array_equal(sound.samples[:, 0], want) and np.abs(want).max() > 0
+
+
+def test_sound_off_samples_no_sound_and_input_keeps_the_given_track(k6_dir, monkeypatch):
+    from diffusers import Kandinsky6TI2VAPipeline as K6
+    calls, _ = spy_call(monkeypatch, K6, dict)
+    off = _run(k6_dir, sound="off")
+    assert calls[0]["sample_audio"] is False  # one branch of the DiT less, the audio VAE and vocoder not run
+    assert off["audio"] is None and off["video"].audio is None and np.isfinite(off["video"].frames).all()
+
+
+CLIP_IN = source("test.kandinsky6_small_clip", "video", "Video", lambda p: _small_clip())
+
+
+def _small_clip():
+    """Two frames of 16 x 16 (whole bytes) with a second of sound: padded to the K-VAE's 4k + 1 by the node."""
+    from studio.core.values import Audio
+    from studio.engine.clip import ArrayClip
+    frames = (np.random.RandomState(4).randint(0, 256, (2, 16, 16, 3)) / 255.0).astype(np.float32)
+    return ArrayClip(frames, 24.0, Audio(np.zeros((2000, 1), np.float32), 16000))
+
+
+def test_super_resolution_is_the_sr_pipeline_called_directly(tiny, monkeypatch):
+    import torch
+    from diffusers import Kandinsky6SRPipeline as SR
+    sr_dir = tiny("kandinsky6-sr")
+    calls, orig = spy_call(monkeypatch, SR, dict)
+    g = model_graph(sr_dir, "video_models.kandinsky6_sr", {"scale": "2", "steps": 2, "seed": 3},
+                    video=(CLIP_IN, "video"))
+    out = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    kw = calls[0]
+    assert len(calls) == 1 and kw["video"].shape == (5, 16, 16, 3)  # padded with the last frame
+    direct = orig(SR.from_pretrained(sr_dir), video=kw["video"], resolution_scale=2, num_inference_steps=2,
+                  lq_noise_scale=0.7, min_overlap=0.2, output_type="np",
+                  generator=torch.Generator().manual_seed(kw["generator"].initial_seed())).frames[0]
+    assert out.frames.shape == (2, 32, 32, 3) and np.array_equal(out.frames, np.clip(direct[:2], 0, 1))
+    assert out.audio is not None and out.audio.rate == 16000  # the clip's sound kept
+
+
+def test_its_dit_as_a_single_file_is_told_and_loads_with_a_kandinsky6_base(k6_dir, k6_direct, tmp_path):
+    """The DiT in diffusers' names, bare and under ComfyUI's prefix: the picker and the loader both call it
+    Kandinsky 6 (not Kandinsky 5, whose DiT shares its visual names), and with the folder as base it makes
+    the folder's frames."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from nodes.video_models.catalog.listing import describe_file
+    from nodes.video_models.files.weight_formats import check_single_file
+    from nodes.video_models.loading.load import load_video_model
+    sd = load_file(os.path.join(k6_dir, "transformer", "diffusion_pytorch_model.safetensors"))
+    files = {"bare": str(tmp_path / "kandinsky6_tiny.safetensors"), "comfy": str(tmp_path / "kandinsky6_c.safetensors")}
+    save_file(sd, files["bare"])
+    save_file({"model.diffusion_model." + k: v for k, v in sd.items()}, files["comfy"])
+
+    def frames(pipe):
+        return pipe(**DIRECT, sample_audio=False, generator=torch.Generator().manual_seed(0)).frames
+
+    want = frames(k6_direct)
+    for path in files.values():
+        assert describe_file(path).family == "kandinsky6" and check_single_file(path)[0].key == "kandinsky6"
+    ref = load_video_model(files["comfy"], base=k6_dir, device="cpu")  # the prefix removed (kandinsky5/layouts.py)
+    assert (ref.fam.key, ref.variant) == ("kandinsky6", "Kandinsky 6 TI2V")
+    assert np.array_equal(frames(ref.pipeline("t2v")), want)
+
+
+def test_the_picture_and_sound_template_renders_on_the_tiny_model(k6_dir, tmp_path, monkeypatch, capfd,
+                                                                   render_on_one_thread):
+    """kandinsky6_sound_clip as shipped, by `main.py render --preview` on the CPU, its model the tiny one
+    under the name it gives (preview size made 32 px and 1 step): every one of its 121 frames, its
+    sound written beside them, no warning."""
+    from studio import cli
+    from studio.engine.media import probe
+    from nodes.video_models.sampling import generators
+    from tests.tiny_models import NAMES
+    name = "kandinskylab/Kandinsky-6.0-Pro-distill-5s-Diffusers"
+    assert NAMES[name] == "kandinsky6"  # `python -m tests.tiny_models` writes it
+    models = tmp_path / "models"
+    (models / name).parent.mkdir(parents=True)
+    (models / name).symlink_to(k6_dir, target_is_directory=True)
+    for var, value in (("STUDIO_MODELS", models), ("STUDIO_CONFIG_DIR", tmp_path / "config"),
+                       ("HF_HUB_CACHE", tmp_path / "no-hf-cache")):
+        monkeypatch.setenv(var, str(value))
+    monkeypatch.setattr(generators, "PREVIEW_SIDE", 32)
+    monkeypatch.setattr(generators, "PREVIEW_STEPS", 1)
+    graph = os.path.join(os.path.dirname(__file__), "..", "..", "assets", "graphs", "kandinsky6_sound_clip.json")
+    out = tmp_path / "clip.mp4"
+    rc = cli.main(["render", graph, "-o", str(out), "--device", "cpu", "--preview"])
+    err = capfd.readouterr().err
+    assert rc == 0, err
+    info = probe(str(out))
+    assert info["frames"] == 121 and (info["width"], info["height"]) == (32, 16) and info.get("audio_codec") == "aac"
+    assert not [ln for ln in err.replace("\r", "\n").splitlines() if "warning" in ln.lower()]

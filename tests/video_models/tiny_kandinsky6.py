@@ -1,0 +1,78 @@
+"""A tiny random Kandinsky 6 picture-and-sound folder built from configs (never downloaded):
+diffusers' Kandinsky6Transformer3DModel at a few channels (the visual condition and the token types
+image to video reads, as the released DiTs), HunyuanVideo's VAE at tiny.py's tiny sizes, MMAudio's
+audio VAE and vocoder at a few channels, a tiny Qwen2.5-VL text model and a tiny CLIP text model over
+the word-level tokenizer of tiny.py, and the flow-matching scheduler; and a tiny super-resolution
+folder (Kandinsky6SRPipeline: its SR transformer and K-VAE, tiles of 64 x 64)."""
+from __future__ import annotations
+
+import os
+import shutil
+
+WORDS = "a red fox running in the snow cinematic static cartoon cat barking drums"
+
+
+def build_kandinsky6(path: str) -> str:
+    """The tiny text-and-image to video-and-sound folder (Kandinsky6TI2VAPipeline)."""
+    import torch
+    from diffusers import (FlowMatchEulerDiscreteScheduler, Kandinsky6TI2VAPipeline, Kandinsky6Transformer3DModel,
+                           MMAudioVAE, MMAudioVocoder)
+    from transformers import CLIPTextConfig, CLIPTextModel, Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel
+
+    from .tiny import build_tokenizer
+    from .tiny_hunyuan import hunyuan_vae
+    tmp = os.path.join(path, "_tok")
+    tok = build_tokenizer(tmp, WORDS.split())
+    shutil.rmtree(tmp, ignore_errors=True)
+    torch.manual_seed(0)
+    text_encoder = Qwen2_5_VLTextModel(Qwen2_5_VLTextConfig(
+        vocab_size=len(tok), intermediate_size=37, num_hidden_layers=2, max_window_layers=2, hidden_size=32,
+        num_attention_heads=2, num_key_value_heads=2, rope_scaling={"type": "mrope", "mrope_section": [2, 3, 3]}))
+    torch.manual_seed(0)
+    text_encoder_2 = CLIPTextModel(CLIPTextConfig(
+        vocab_size=len(tok), intermediate_size=37, num_hidden_layers=2, max_position_embeddings=77, bos_token_id=0,
+        eos_token_id=1, hidden_size=16, num_attention_heads=4, pad_token_id=0, hidden_act="gelu", projection_dim=16))
+    torch.manual_seed(0)
+    transformer = Kandinsky6Transformer3DModel(
+        in_visual_dim=4, out_visual_dim=4, in_text_dim=32, in_text_dim2=16, time_dim=16, patch_size=(1, 2, 2),
+        model_dim=32, ff_dim=37, num_text_blocks=1, num_visual_blocks=2, axes_dims=(4, 6, 6), visual_cond=True,
+        in_audio_dim=4, out_audio_dim=4, text_token_padding=True, ca_rope=True, cross_gates=True, fix_modulation=True,
+        visual_token_type_num_embeddings=2)
+    with torch.no_grad():
+        for p in transformer.parameters():
+            p.add_(torch.randn_like(p) * 0.02)  # zero-initialised layers made to matter
+    vae = hunyuan_vae(8, 4)
+    torch.manual_seed(0)
+    audio_vae = MMAudioVAE(mel_bins=16, latent_channels=4, hidden_channels=16, channel_multipliers=(1, 2),
+                           layers_per_block=1, sample_rate=16000, n_fft=256, hop_length=64)
+    torch.manual_seed(0)
+    vocoder = MMAudioVocoder(num_mels=16, upsample_initial_channel=32, upsample_rates=(4, 4, 4, 2),
+                             upsample_kernel_sizes=(8, 8, 8, 4), resblock_kernel_sizes=(3,),
+                             resblock_dilation_sizes=((1, 3),))
+    Kandinsky6TI2VAPipeline(
+        transformer=transformer, vae=vae, text_encoder=text_encoder, tokenizer=tok, text_encoder_2=text_encoder_2,
+        tokenizer_2=tok, scheduler=FlowMatchEulerDiscreteScheduler(shift=5.0), audio_vae=audio_vae, vocoder=vocoder,
+    ).save_pretrained(path, safe_serialization=True)
+    return path
+
+
+def build_kandinsky6_sr(path: str) -> str:
+    """The tiny super-resolution folder (Kandinsky6SRPipeline): a K-VAE of three levels (4 x smaller,
+    4 x fewer frames), an SR DiT with one trained tile size of 32 x 32 (8 x 8 tokens: NABLA's block),
+    the flow-matching scheduler; no latent upscaler (the pixel tiles are stretched and encoded)."""
+    import torch
+    from diffusers import (FlowMatchEulerDiscreteScheduler, Kandinsky6SRPipeline, Kandinsky6SRTransformer3DModel,
+                           Kandinsky6SRVAE)
+    torch.manual_seed(0)
+    vae = Kandinsky6SRVAE(latent_channels=4, encoder_block_out_channels=(8, 8, 8),
+                          decoder_block_out_channels=(8, 8, 8), layers_per_block=1)
+    torch.manual_seed(0)
+    transformer = Kandinsky6SRTransformer3DModel(
+        in_visual_dim=4, out_visual_dim=4, time_dim=16, model_dim=32, ff_dim=37, num_visual_blocks=2,
+        axes_dims=(4, 6, 6), tile_sizes=((32, 32),))
+    with torch.no_grad():
+        for p in transformer.parameters():
+            p.add_(torch.randn_like(p) * 0.02)  # zero-initialised layers made to matter
+    Kandinsky6SRPipeline(transformer=transformer, vae=vae, scheduler=FlowMatchEulerDiscreteScheduler(shift=1.0)
+                         ).save_pretrained(path, safe_serialization=True)
+    return path
