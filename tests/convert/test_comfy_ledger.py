@@ -185,7 +185,7 @@ def _example(name):
 def test_workflows_from_comfyui_examples_are_kept_or_held_with_their_sentence():
     """Three of ComfyUI's own examples, from outside the package (first measured as unseen workflows): Cosmos'
     image to video (read by families/cosmos) keeps its task, start image, size and length; HunyuanVideo's image
-    to video (its latent maker not read) is held with its start image and one sentence, never made as text to
+    to video (read by families/hunyuan) keeps its start image, size and length too: neither is made as text to
     video; Wan's Fun Camera example keeps its task, its start image and its camera path."""
     conv = _example("image_to_video_cosmos_7B.json")
     gen = _gens(conv, "video_models.image_to_video")[0]
@@ -194,7 +194,8 @@ def test_workflows_from_comfyui_examples_are_kept_or_held_with_their_sentence():
     assert any(l.dst == gen.id and l.dst_port == "image" for l in conv.graph.links)
     assert not _gens(conv, "video_models.text_to_video")
     conv = _example("hunyuan_video_image_to_video.json")
-    assert conv.log[0].startswith("This workflow makes a video from image given to the sampler by HunyuanImageToVideo")
+    gen = _gens(conv, "video_models.image_to_video")[0]
+    assert (gen.params["width"], gen.params["height"], gen.params["frames"]) == (720, 720, 57)
     assert [n.params["path"] for n in _gens(conv, "io.load_image")] == ["flux_dev_example.png"]
     assert not _gens(conv, "video_models.text_to_video")
     conv = _example("camera_image_to_video_wan_example.json")

@@ -15,4 +15,7 @@ MAPPING = ComfyMapping(
     key="hunyuan", title="HunyuanVideo", empty=("EmptyHunyuanLatentVideo",),
     tasks={"HunyuanImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "HunyuanVideo",
                                        needs="start_image")},
-    files=(("hunyuan_video", "HunyuanVideo"),), widgets=WIDGETS)
+    files=(("hunyuan_video", "HunyuanVideo"),), widgets=WIDGETS,
+    # its image-to-video text encode: the prompt, with the start image the I2V pipeline's own Llava encoder reads
+    # from the image given to Image to Video (as ComfyUI's CLIP-vision output interleaves it)
+    prompt_nodes={"TextEncodeHunyuanVideo_ImageToVideo": "prompt"})
