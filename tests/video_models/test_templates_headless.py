@@ -184,12 +184,8 @@ def test_finish_a_clip_upscales_to_24_fps_as_prores(models_dir, tmp_path, tiny_m
     """As shipped (the 16 fps take -> Upscale Video x2 -> RIFE to 24 fps -> ProRes 422 HQ) on a tiny ESRGAN
     in RealESRGAN_x2plus's layout and a random RIFE 4.26 under the names it asks for: 32 frames at 16 fps
     become 47 at 24 fps (its first 6 rendered: RIFE at the real widths takes about a second a frame on a
-    CPU), twice the size, in ProRes; no warning line. Skipped without spandrel (an optional extra), as
-    tests/finishing/test_upscale_node.py is."""
-    try:
-        import spandrel  # noqa: F401
-    except (ImportError, RuntimeError) as e:  # not installed, or a torchvision built for another torch
-        pytest.skip(f"spandrel cannot be imported here ({e})")
+    CPU), twice the size, in ProRes; no warning line. Never skipped: scripts/setup.sh installs spandrel
+    (read without torchvision), so the template runs after the set-up alone."""
     place(models_dir, tiny_models, "RealESRGAN_x2plus.pth", "rife_v4.26.safetensors")
     out = tmp_path / "finish_a_clip.mov"
     err = _render(capfd, "finish_a_clip", out, "--frames", "0-5")
