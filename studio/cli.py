@@ -45,7 +45,8 @@ def cmd_render(args) -> int:
     on_event = _progress_printer(graph, state, args.quiet)
     t0 = time.perf_counter()
     state.applied.connect(on_event)  # printed from the run state, after it applied each event
-    ex.run(plan, on_event=state.apply, frame_range=frames)
+    # -o names the files: a preview is said, not renamed (studio/engine/previews.py)
+    ex.run(plan, on_event=state.apply, frame_range=frames, options={"keep_output_names": bool(args.output)})
     return _report_written(state, t0)
 
 
