@@ -165,6 +165,9 @@ class GeneratorNode(Node):
         n, win = frames_and_window(s.fam, p.frames, p.window, s.native_frames())
         if self.task != "v2v":  # v2v: the input's frames (its run says the window)
             say_frame_rule(ctx, s.fam, n, n, win, p.window)
+        if p.overlap >= win and n > win and not p.window:  # the window left on auto: the overlap follows it
+            ctx.info(f"overlap: {win // 2} frames, not {p.overlap}: the model's own window is {win} frames")
+            p["overlap"] = win // 2
         if p.overlap >= win and n > win:
             raise StudioError(f"overlap ({p.overlap}) must be smaller than the window ({win} frames): 0 to {win - 1}")
         fps = p.fps or s.fam.fps

@@ -57,6 +57,11 @@ class PropertiesPanel(QWidget):
         self.header = QLabel("Select a node to edit its parameters.", self)
         self.header.setWordWrap(True)
         outer.addWidget(self.header)
+        self.checks = QLabel("", self)  # what the node will not do as set (window/edit_checks.py)
+        self.checks.setWordWrap(True)
+        self.checks.setTextFormat(Qt.RichText)
+        self.checks.hide()
+        outer.addWidget(self.checks)
         self._scroll_at: dict[str, int] = {}     # node id -> the panel's scroll position when it was left
         self._applied: dict[str, str] = {}       # node id -> the preset last applied or saved here
         self.scroll = QScrollArea(self)
@@ -75,6 +80,14 @@ class PropertiesPanel(QWidget):
         ev.reset.connect(self._on_removed)
         doc.replaced.connect(lambda: self.show_node(None))
 
+    def set_checks(self, said: list) -> None:
+        """Show what the shown node will not do as set: [(level, words)], errors red, warnings amber."""
+        from studio.ui.text import escape_html
+        lines = [f"<span style='color:{'#ff6e6e' if lv == 'error' else '#e6b450'}'>⚠ {escape_html(w)}</span>"
+                 for lv, w in said]
+        self.checks.setText("<br>".join(lines))
+        self.checks.setVisible(bool(lines))
+
     def show_node(self, node_id: str | None) -> None:
         if node_id is not None and node_id not in self.doc.graph.nodes:
             node_id = None
@@ -83,6 +96,7 @@ class PropertiesPanel(QWidget):
             self._scroll_at[self.node_id] = self.scroll.verticalScrollBar().value()
         self.node_id = node_id
         self._graph = self.doc.graph  # the graph the editors were made for
+        self.set_checks([])
         self.editors = {}
         self.body = QWidget()
         self.form = QFormLayout(self.body)
