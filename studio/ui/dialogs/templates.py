@@ -46,8 +46,9 @@ class Template:
     wants: tuple[Want, ...] = ()   # files it is made for but runs without (ui.template.wants)
 
     def words(self) -> str:
-        """Everything the search box matches: title, description, shelf, the files and their folders."""
-        return " ".join([self.title, self.description, self.category, self.name] +
+        """Everything the search box matches: title, description, the files and their folders (not the
+        shelf: the box beside it chooses that)."""
+        return " ".join([self.title, self.description, self.name] +
                         [f"{n.label} {n.name} {n.folder}" for n in self.needs] +
                         [f"{w.label} {w.folder}" for w in self.wants]).lower()
 
@@ -224,7 +225,8 @@ class TemplateBrowser(QDialog):
             it.setData(TITLE_ROLE, t.title)
             it.setToolTip(_tooltip(t, self.finder.found))
             card = _Row(t, self.finder.found, self.list, self._wanted)
-            it.setSizeHint(QSize(THUMB.width() + 400, max(THUMB.height() + 12, card.sizeHint().height())))
+            lines = max(1, len(t.needs)) + len(t.wants)  # a line a file under the title and description
+            it.setSizeHint(QSize(THUMB.width() + 400, max(THUMB.height() + 12, 76 + 17 * lines)))
             self.list.addItem(it)
             self.list.setItemWidget(it, card)
         lay.addWidget(self.list, 1)
