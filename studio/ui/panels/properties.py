@@ -134,7 +134,7 @@ class PropertiesPanel(QWidget):
                     ed.base_dir = self.graph_folder
                     ed.find_models = lambda kinds, refresh=False, s=spec: s.cls.model_choices(kinds, refresh)
                     if spec.lists_models:
-                        ed.find_families = spec.cls.model_families
+                        ed.find_families = self.doc.graph.registry.model_families  # Help's list: one list
                 ed.refused.connect(lambda t, title=p.title: self.message.emit(f"{inst.label}: {title} {t}"))
                 lbl = QLabel(p.title, self.body)
                 lbl.setToolTip(p.help)
