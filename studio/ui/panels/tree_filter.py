@@ -12,8 +12,11 @@ def filter_grouped(tree: QTreeWidget, text: str, hay: Callable[[QTreeWidgetItem,
     """Hide the rows whose ``hay(heading, row)`` lacks a word of ``text`` (case ignored), and the
     headings left with no row shown."""
     import re
-    # each word at the start of a word of the text ('ati' finds ATI, not 'spatial'; 'move' finds Wan-Move)
-    pats = [re.compile(r"(?<![a-z0-9])" + re.escape(w)) for w in text.lower().split()]
+    # each word at the start of a word of the text ('ati' finds ATI, not 'spatial'; 'move' finds Wan-Move);
+    # letters and digits are words apart ('2.1' finds wan2.1, 't2v' finds Wan2.1-T2V)
+    def start(w: str) -> str:
+        return r"(?<![0-9])" if w[0].isdigit() else r"(?<![a-z])" if w[0].isalpha() else ""
+    pats = [re.compile(start(w) + re.escape(w)) for w in text.lower().split()]
     for i in range(tree.topLevelItemCount()):
         g = tree.topLevelItem(i)
         shown = 0
