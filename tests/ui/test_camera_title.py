@@ -24,3 +24,19 @@ def test_the_title_follows_the_preset_and_one_undo_puts_both_back(qtbot, nodes_w
     win.canvas.select([nid])
     win.properties.editors["preset"].combo.setCurrentText("Pan Left")
     assert inst.params["preset"] == "Pan Left" and inst.label == "Hero push"
+
+
+def test_the_path_is_drawn_in_the_viewer_before_a_run_and_follows_the_preset(qtbot, nodes_window):
+    """Issue 75, item 4: selecting Camera Path shows its path (from above and from the front) before any
+    run; choosing another preset draws the new one."""
+    import numpy as np
+    win = nodes_window
+    nid = win.doc.add_node("motion.camera_path", (0, 0), {"preset": "Zoom In", "frames": 9})
+    win.canvas.select([nid])
+    area = win.preview
+    qtbot.waitUntil(lambda: area.value is not None, timeout=10_000)
+    zoom = np.array(area.value)
+    assert zoom.shape == (240, 480, 3) and area.title_label.summary.startswith("first frame · not run yet")
+    win.properties.editors["preset"].combo.setCurrentText("Orbit CW")
+    qtbot.waitUntil(lambda: area.value is not None and not np.array_equal(area.value, zoom), timeout=10_000)
+    assert not win.runs.outputs  # nothing ran
