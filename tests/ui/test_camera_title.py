@@ -17,7 +17,7 @@ def test_the_title_follows_the_preset_and_one_undo_puts_both_back(qtbot, nodes_w
     combo.setCurrentText("Orbit CW")  # as a pick in the list does
     inst = win.doc.graph.nodes[nid]
     assert inst.params["preset"] == "Orbit CW" and inst.label == "Orbit CW"
-    assert win.canvas.index.view_of(nid).name() == "Orbit CW"
+    assert win.canvas.index.view_of(nid).name() == "Orbit CW" and "<b>Orbit CW</b>" in win.properties.header.text()
     win.doc.undo_stack.undo()
     assert inst.params["preset"] == "Zoom In" and inst.label == "Zoom In"
     win.doc.set_title(nid, "Hero push")

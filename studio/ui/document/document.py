@@ -182,11 +182,11 @@ class Document(QObject):
             return
         # a title that names the choice (Camera Path titled 'Zoom In' by its preset) follows it, in one undo step
         follows = p.kind == "choice" and bool(inst.title) and inst.title == old
-        if follows:
+        if follows:  # the title first: what the new value shows (the viewer's preview) is named by it
             self.undo_stack.beginMacro(f"{p.title}: {v}")
+            self.push(SetTitleCmd(self, node_id, v))
         self.push(SetParamCmd(self, node_id, name, v, old))
         if follows:
-            self.push(SetTitleCmd(self, node_id, v))
             self.undo_stack.endMacro()
 
     def set_param_everywhere(self, name: str, value: Any, text: str) -> int:

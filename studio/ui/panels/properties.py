@@ -15,6 +15,7 @@ from studio.core.library import delete_preset, list_presets
 
 from studio.ui.document.document import Document
 from studio.ui.panels.param_editors import ParamEditor, PathEditor, editor_for
+from studio.ui.text import escape_html
 
 
 class _WheelToScroll(QObject):
@@ -82,7 +83,6 @@ class PropertiesPanel(QWidget):
 
     def set_checks(self, said: list) -> None:
         """Show what the shown node will not do as set: [(level, words)], errors red, warnings amber."""
-        from studio.ui.text import escape_html
         lines = [f"<span style='color:{'#ff6e6e' if lv == 'error' else '#e6b450'}'>⚠ {escape_html(w)}</span>"
                  for lv, w in said]
         self.checks.setText("<br>".join(lines))
@@ -337,6 +337,11 @@ class PropertiesPanel(QWidget):
         if self.node_id is not None and e.node_id == self.node_id:
             with QSignalBlocker(self.title_edit):
                 self.title_edit.setText(e.title or "")
+            inst = self.doc.graph.nodes.get(e.node_id)
+            if inst is not None:  # the header names the node by its title too (it kept the old one)
+                old = self.header.text()
+                head, sep, rest = old.partition(" <span")
+                self.header.setText(f"<b>{escape_html(inst.label)}</b>{sep}{rest}" if sep else old)
 
 
 def _first_sentence(text: str) -> str:
