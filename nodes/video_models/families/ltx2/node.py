@@ -49,6 +49,7 @@ class LTX2Video(GeneratorNode):
     A reference voice (with LTX-2.3's ID-LoRA) makes the take's speech in that voice. The whole clip
     is made in one call."""
     streams_output = False  # one window with its sound: nothing to stream
+    code_version = 1  # 1: 'sound: drive' with frames 0 makes the sound's length (it made 121 frames)
     id = "video_models.ltx2"
     title = "LTX-2 Video + Sound"
     task = "t2v"
