@@ -1,7 +1,7 @@
 """Issue 59's finishing template: finish_a_clip (a take upscaled x2, brought to 24 fps by RIFE and written
 as ProRes 422 HQ). Built by make_templates.build_all(); it runs as soon as the models setting (or
 STUDIO_MODELS) points at a folder holding the upscaler and the RIFE file it names (nothing is
-downloaded), with spandrel installed for the upscaler (`pip install -e .[upscale]`)."""
+downloaded), with spandrel (installed by scripts/setup.sh) reading the upscaler."""
 from __future__ import annotations
 
 from studio.core.graph import Graph
@@ -26,7 +26,7 @@ def finish_a_clip(finish, thumb) -> str:
                   "A take made twice as large, brought to 24 fps by RIFE and written as a ProRes 422 HQ master.",
                   f"Finish a clip: Load Video reads the take (here a 16 fps clip, as Wan makes them), Upscale "
                   f"Video makes it twice as large with {UPSCALER} (any spandrel upscaler works: ESRGAN, "
-                  f"Real-ESRGAN, SPAN, SwinIR...; needs `pip install -e .[upscale]`), Interpolate Frames (RIFE "
+                  f"Real-ESRGAN, SPAN, SwinIR...), Interpolate Frames (RIFE "
                   f"4.26) makes in-between frames to reach 24 fps, and Save Video (ProRes/FFV1/H.265) writes a "
                   f"ProRes 422 HQ .mov. Put {UPSCALER} in your models folder (or its upscale_models/) and "
                   f"{RIFE} in its frame_interpolation/.\nKnobs: the take on the left, Upscale's model, scale "

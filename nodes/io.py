@@ -235,11 +235,15 @@ class SaveVideo(Node):
         if sound is not None and sound.n_samples and aac_rate(sound.rate) != sound.rate:
             ctx.info(f"the sound ({sound.rate} Hz) is written at {aac_rate(sound.rate)} Hz, the next rate an AAC "
                      "track holds")
-        write_video(p.path, video, rng, audio=audio if audio is not None else video.audio, graph_json=gj,
+        from studio.engine.previews import output_path
+        path, marks = output_path(ctx, p.path)
+        write_video(path, video, rng, audio=audio if audio is not None else video.audio, graph_json=gj,
                     crf=p.crf, preset=p.preset, on_chunk=on_chunk, check=ctx.check_cancelled,
                     producer=producer)
         if audio is not None and audio is not video.audio:
-            return _WithSound(video, audio)  # the output is what the file holds: its picture and sound
+            video = _WithSound(video, audio)  # the output is what the file holds: its picture and sound
+        if marks and not video.preview:
+            video.preview = "; ".join(marks)
         return video
 
 
@@ -252,6 +256,7 @@ class _WithSound(Clip):
         super().__init__(src.n_frames, src.fps, src.width, src.height, src.channels, audio)
         self.src = src
         self.producer = src.producer
+        self.preview = src.preview
 
     def _frame(self, i: int) -> np.ndarray:
         return self.src.frame(i)

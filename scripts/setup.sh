@@ -37,6 +37,17 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   $VPY -m pip install -q "torch==2.13.0"
   # everything else, the default text model included (see pyproject.toml)
   $VPY -m pip install -q -e ".[test]"
+  # Upscale Video's reader, without its torchvision requirement (see pyproject.toml: pip's torchvision
+  # is a CUDA build that a CPU-only torch cannot import, and it would break transformers too)
+  $VPY -m pip install -q --no-deps "spandrel==0.4.2"
   echo "$want" > "$stamp"
+fi
+# A torchvision that cannot be imported beside this torch (pip's CUDA build beside a CPU torch, as an
+# earlier "pip install spandrel" brings) breaks transformers' image processors: taken out, said.
+if $VPY -c "import importlib.util as u, sys; sys.exit(0 if u.find_spec('torchvision') else 1)" 2>/dev/null \
+   && ! $VPY -c "import torchvision" >/dev/null 2>&1; then
+  echo "[setup] torchvision cannot be imported beside $($VPY -c 'import torch; print("torch", torch.__version__)'):" \
+       "uninstalling it (Studio does not need it; install the build made for this torch if you do)"
+  $VPY -m pip uninstall -q -y torchvision
 fi
 echo "[setup] ready: $($VPY -c 'import torch, PySide6; print("torch", torch.__version__, "PySide6", PySide6.__version__)')"

@@ -46,7 +46,8 @@ def cmd_render(args) -> int:
     on_event = _progress_printer(graph, state, args.quiet)
     t0 = time.perf_counter()
     state.applied.connect(on_event)  # printed from the run state, after it applied each event
-    ex.run(plan, on_event=state.apply, frame_range=frames)
+    # -o names the files: a preview is said, not renamed (studio/engine/previews.py)
+    ex.run(plan, on_event=state.apply, frame_range=frames, options={"keep_output_names": bool(args.output)})
     return _report_written(state, t0)
 
 
@@ -85,14 +86,18 @@ def _no_file_output(graph) -> None:
                       "add one, or give -o OUT to render its last clip")
 
 
+NOTE_EVERY_S = 1.0  # a passing progress line (the decode's frames) printed at most this often per node
+
+
 def _progress_printer(graph, state, quiet: bool):
     """on_event(e) printing a render's progress to stderr: a line per node started and done, a
     progress bar per node, skips and messages (with --quiet: warnings only)."""
     from tqdm import tqdm
 
-    from studio.engine.events import (NodeFailed, NodeFinished, NodeMessage, NodeProgress, NodeSkipped,
+    from studio.engine.events import (NodeFailed, NodeFinished, NodeMessage, NodeNote, NodeProgress, NodeSkipped,
                                       NodeStarted)
     bars: dict[str, tqdm] = {}
+    passing: dict[str, float] = {}  # node id -> when its last passing line (decoding 40 / 121 frames) was printed
     titles = {nid: state.title(nid) for nid in graph.nodes}
 
     def on_event(e):
@@ -126,6 +131,13 @@ def _progress_printer(graph, state, quiet: bool):
         elif isinstance(e, NodeMessage):
             what = "warning: " if e.level == "warning" else ""
             print(f"  {what}[{e.title}] {e.text}", file=sys.stderr, flush=True)
+        elif isinstance(e, NodeNote):  # the lines the window shows under a running node: the decode's progress
+            now = time.monotonic()
+            if not e.logged:
+                if now - passing.get(e.node_id, -1e9) < NOTE_EVERY_S:
+                    return
+                passing[e.node_id] = now
+            print(f"  [{titles.get(e.node_id, e.node_id)}] {e.text}", file=sys.stderr, flush=True)
     return on_event
 
 

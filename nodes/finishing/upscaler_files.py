@@ -99,19 +99,19 @@ def read_state_dict(path: str, notes: list[str] | None = None) -> dict:
 
 
 def import_spandrel():
-    """spandrel, or an error saying how to install it (it imports torchvision, whose build must match
-    torch's: a CUDA torchvision beside a CPU-only torch cannot be imported)."""
+    """spandrel (without torchvision where it is absent: spandrel_import.py), or how to install it."""
+    from .spandrel_import import import_spandrel as _import
     try:
-        import spandrel
+        return _import()
     except ImportError as e:
-        import torch
-        raise UpscalerFileError(f"Upscale Video needs spandrel 0.4.2 and the torchvision build that matches torch "
-                                f"{torch.__version__} (pip install -e \".[upscale]\"); importing it failed: "
-                                f"{type(e).__name__}: {e}") from None
+        raise UpscalerFileError(f"Upscale Video needs spandrel 0.4.2, which bash scripts/setup.sh installs "
+                                f"(or: pip install --no-deps spandrel==0.4.2); importing it failed: {e}") from None
     except RuntimeError as e:  # torchvision's C ops built for another torch
-        raise UpscalerFileError(f"Upscale Video: spandrel imports torchvision, which fails beside this torch "
-                                f"({e}); install the torchvision build that matches torch") from None
-    return spandrel
+        import torch
+        raise UpscalerFileError(f"Upscale Video: the torchvision installed here cannot be imported beside torch "
+                                f"{torch.__version__} ({str(e)[:160]}), and it breaks transformers too: "
+                                "pip uninstall torchvision (Studio reads upscalers without it), or install the "
+                                "torchvision build made for this torch") from None
 
 
 def seen_of(state_dict: dict, n: int = 4) -> str:

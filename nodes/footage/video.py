@@ -56,7 +56,9 @@ class SaveVideoMaster(Node):
         graph = ctx.options.get("graph")
         gj = graph_to_json(graph, indent=None) if (p.embed_graph and graph is not None) else None
         producer = video.producer[1] if video.producer else ""
-        n = write_video(p.path, video, rng, audio=audio if audio is not None else video.audio, graph_json=gj,
+        from studio.engine.previews import output_path
+        path, _marks = output_path(ctx, p.path)  # a preview upstream: name.preview.mov, said
+        n = write_video(path, video, rng, audio=audio if audio is not None else video.audio, graph_json=gj,
                         crf=p.crf, preset="medium", producer=producer, codec=p.codec, alpha=alpha,
                         matrix=p.matrix, color_range=p.range, bits=int(p.bits),
                         on_chunk=lambda done, total: ctx.progress(done, total, frame=rng.start + done - 1),

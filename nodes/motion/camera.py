@@ -197,14 +197,27 @@ class CameraPathNode(Node):
             return [str(e)]
         return [why + ": give keys that move, or choose the Static preset"] if why else []
 
-    def run(self, ctx):
-        p = ctx.params
-        if p.preset == CUSTOM:
-            keys = parse_keys(p.poses)
+    @classmethod
+    def first_frame(cls, params, base_dir):
+        """The path drawn from above and from the front (camera_sketch.py): the viewer shows it before a run."""
+        from .camera_sketch import sketch
+        path = cls.path_of(params)
+        return sketch(path.c2w, path.label)
+
+    @staticmethod
+    def path_of(params) -> CameraPath:
+        """The CameraPath the settings make; a custom path's bad keys refused in words."""
+        get = params.get
+        if get("preset") == CUSTOM:
+            keys = parse_keys(get("poses") or "[]")
             why = keys_problem(keys)
             if why:
                 raise StudioError(why + ": give keys that move, or choose the Static preset")
-            c2w, label = keyed_path(keys, p.frames), f"custom, {len(keys)} keys"
+            c2w, label = keyed_path(keys, int(get("frames"))), f"custom, {len(keys)} keys"
         else:
-            c2w, label = preset_path(p.preset, p.speed, p.frames), f"{p.preset}, speed {p.speed:g}"
-        return CameraPath(relative(c2w), p.fx, p.fy, p.cx, p.cy, label)
+            c2w, label = preset_path(get("preset"), float(get("speed")), int(get("frames"))), \
+                f"{get('preset')}, speed {float(get('speed')):g}"
+        return CameraPath(relative(c2w), float(get("fx")), float(get("fy")), float(get("cx")), float(get("cy")), label)
+
+    def run(self, ctx):
+        return self.path_of(ctx.params)

@@ -113,7 +113,19 @@ def place_notes(notes: list[dict], bands: list[int | None], spans: list[tuple[fl
 
 
 def lay_out(g: Graph, bands: list[list[str]], notes: list[dict], note_bands: list[int | None]) -> None:
-    """The pipelines' nodes in bands, the notes in columns to their right."""
+    """The pipelines' nodes in bands, the notes in columns to their right. A node a family's mapping
+    made outside the bands (ATI's Tracks from Coordinates, Wan-Move's path tracks) joins the band of the
+    first node it feeds, in a column before it (it kept ComfyUI's place, behind Image to Video)."""
+    bands = [list(b) for b in bands]
+    banded = {nid for b in bands for nid in b}
+    for nid in g.topo_order():
+        if nid in banded:
+            continue
+        fed = g.downstream(nid)
+        at = next((i for i, b in enumerate(bands) if fed & set(b)), None)
+        if at is not None:
+            bands[at].insert(0, nid)
+            banded.add(nid)
     spans = place_nodes(g, [b for b in bands if b])
     placed = [p for nid, p in (g.ui.get("positions") or {}).items() if nid in g.nodes]
     right = max((p[0] + NODE_W for p in placed), default=0.0) + (NOTE_GAP if placed else 0.0)

@@ -638,7 +638,9 @@ class _Builder(IntentReading):
             if n.cls in TEXT_NOTES:
                 texts.append(str(n.widgets.get("text") or ""))
                 continue
-            self.skipped[n.shown_cls] = self.skipped.get(n.shown_cls, 0) + 1
+            # a bypassed or muted copy said as such (an S2V workflow's bypassed LoadAudio read as 'not converted')
+            shown = n.shown_cls + ("" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)")
+            self.skipped[shown] = self.skipped.get(shown, 0) + 1
             dropped.append(n)
         for text in self.first_notes:
             self.note(text)

@@ -26,6 +26,13 @@ class Need:
     node: str
     title: str
     param: str
+    folder: str = ""  # the models folder's kind folder it goes in (ComfyUI's name); "": the models folder itself
+
+    def where(self) -> str:
+        """Where the file goes, in words."""
+        if self.folder:
+            return f"{self.folder}/ in your models folder"
+        return "your models folder (the whole diffusers folder), or the Hugging Face cache"
 
 
 def model_label(name: str) -> str:
@@ -71,8 +78,28 @@ def _needed(doc: dict, registry, seen: set[str]) -> tuple[list[Need], list[Need]
                     seen.add(value)
                     own = n.get("title") if p.name == "model" and isinstance(n.get("title"), str) else ""
                     (first if getattr(p, "models", "") else then).append(
-                        Need(value, own.strip() or model_label(value), str(n.get("id", "")), spec.title, p.name))
+                        Need(value, own.strip() or model_label(value), str(n.get("id", "")), spec.title, p.name,
+                             folder_of(p, value)))
     return first, then
+
+
+# a file of each kind of model a path takes goes in ComfyUI's folder of that kind (a diffusers folder: the models folder)
+KIND_FOLDER = {"denoiser": "diffusion_models", "checkpoint": "checkpoints", "text_encoder": "text_encoders",
+               "vae": "vae", "lora": "loras", "clip_vision": "clip_vision"}
+FILE_EXTS = (".safetensors", ".sft", ".gguf", ".pth", ".pt", ".ckpt", ".bin")
+
+
+def folder_of(p, value: str) -> str:
+    """The kind folder ``value`` of path parameter ``p`` goes in: a file of a model kind by that kind, else
+    the folder its help names ("... its name in a models folder's upscale_models/"); "" for a folder."""
+    is_file = value.lower().endswith(FILE_EXTS)
+    kinds = str(getattr(p, "models", "") or "").split()
+    if is_file:
+        for k in kinds:
+            if k in KIND_FOLDER:
+                return KIND_FOLDER[k]
+    m = re.search(r"models folder's ([\w.-]+)/", getattr(p, "help", "") or "")
+    return m.group(1) if m and (is_file or not kinds) else ""
 
 
 def needed_by_file(path: str, registry) -> list[Need]:

@@ -81,6 +81,7 @@ class Clip:
     """Base lazy clip. Subclasses implement ``_frame(i)`` and may override ``_chunk(a, b)``."""
 
     _cost: tuple[CostMeter, str] | None = None  # (meter, node id) when its pulls are measured
+    preview = ""  # how it is a preview ('preview size': fewer pixels or steps than asked), else ""
 
     def __init__(self, n_frames: int, fps: float, width: int, height: int, channels: int = 3,
                  audio: Audio | None = None, audio_from: "Clip | None" = None):
@@ -184,7 +185,8 @@ class Clip:
 
     def describe(self) -> str:
         return (f"{self.n_frames} frames {self.width}x{self.height}x{self.channels} "
-                f"@ {self.fps:g} fps" + (", with audio" if self.audio is not None else ""))
+                f"@ {self.fps:g} fps" + (", with audio" if self.audio is not None else "")
+                + (f" [PREVIEW: {self.preview}]" if self.preview else ""))
 
     # -- to implement -------------------------------------------------------------------------
     def _frame(self, i: int) -> np.ndarray:
@@ -272,6 +274,7 @@ class MapClip(Clip):
                          shape.get("width", src.width), shape.get("height", src.height),
                          shape.get("channels", src.channels), shape.get("audio"), audio_from=src)
         self.src, self.fn = src, fn
+        self.preview = src.preview
 
     def _frame(self, i: int) -> np.ndarray:
         return self.fn(self.src.frame(i))

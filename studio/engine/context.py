@@ -45,6 +45,7 @@ class Runtime:
     def __init__(self):
         self.emit: Callable[[Any], None] = lambda e: None
         self.cancel = CancelToken()
+        self.previews: dict[str, str] = {}  # node id -> how its clip is a preview (studio/engine/previews.py)
 
 
 def derive_seed(graph_seed: int, node_id: str, node_seed: int = 0) -> int:
@@ -72,6 +73,7 @@ class Context:
         self.stream_to: list[str] | None = None
         self.options = options or {}
         self._last_progress = 0.0
+        self.wrote: list[str] | None = None  # the files an output wrote, where not its path parameters
         self.started = time.perf_counter()  # the node's start: a node's own estimate of its whole time
 
     # -- device -------------------------------------------------------------------------

@@ -325,7 +325,8 @@ class Executor:
                 self.cache.put(key, outs, nbytes_of(outs), dt)
                 if p.disk is not None and n.spec.disk_cache and st.stable:
                     self._keep_on_disk(p.disk, st, outs, emit)
-            emit(NodeFinished(n.id, dt, False, outs, written=written_files(st, wall0)))
+            written = ctx.wrote if ctx.wrote is not None else written_files(st, wall0)
+            emit(NodeFinished(n.id, dt, False, outs, written=written))
         # told now, or for a clip streamed to its outputs once it is made
         p.streams.after(n.id, n.label, outs, finished)
 

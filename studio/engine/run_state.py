@@ -143,15 +143,15 @@ class RunState:
         self.targets, self.full, self.show_after = targets, full, show_after
         self.left_out, self.signatures, self.nodes = {}, {}, {}
         self.warnings, self.written, self.failed, self.skipped_outputs = [], [], [], []
-        self.started, self.finished, self.stopping = False, False, False
+        self.started, self.finished, self.stopping, self.pausing = False, False, False, False
         self.current_node, self.note, self.started_at = "", "", time.perf_counter()
         self.running = {}
         self.set_verdict("", "")
         self.written_changed.emit([])  # the last run's "wrote ..." is not this run's
 
-    def stop(self) -> None:
-        self.stopping = True
-        self.set_verdict("stopping…", "warn")  # until the run has really ended
+    def stop(self, pausing: bool = False) -> None:
+        self.stopping, self.pausing = True, pausing  # Pause: a stop said as a pause (Run > Pause)
+        self.set_verdict("pausing…" if pausing else "stopping…", "warn")  # until the run has really ended
         self.logged.emit("stopping…", "info", False)
         self.status_changed.emit()
 
@@ -351,8 +351,10 @@ class RunState:
             self.logged.emit(text, "ok", True)
             self.set_verdict("✓ " + text, "ok")
         elif e.cancelled:
-            self.logged.emit(f"run stopped after {e.seconds:.2f} s", "warn", True)
-            self.set_verdict(f"stopped after {e.seconds:.2f} s", "warn")
+            word = "paused" if getattr(self, "pausing", False) else "stopped"
+            self.logged.emit(f"run {word} after {e.seconds:.2f} s", "warn", True)
+            self.set_verdict(f"{word} after {e.seconds:.2f} s" + ("; F5 resumes from the finished steps"
+                                                                 if word == "paused" else ""), "warn")
         else:
             if e.error is not None and not isinstance(e.error, StudioError):
                 self.logged.emit(f"run failed: {e.error}", "error", False)

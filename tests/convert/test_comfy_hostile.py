@@ -146,12 +146,15 @@ def test_convert_names_the_node_types_it_did_not_convert(tmp_path, capsys):
     doc = _doc()
     doc["nodes"].append({"id": 901, "type": "SomePackNode", "pos": [0, 0], "mode": 0, "inputs": [], "outputs": [],
                          "widgets_values": []})
+    doc["nodes"].append({"id": 902, "type": "OtherPackNode", "pos": [0, 0], "mode": 4, "inputs": [], "outputs": [],
+                         "widgets_values": []})  # a bypassed copy: said as one (issue 75, item 8)
     src = tmp_path / "wf.json"
     src.write_text(json.dumps(doc))
     assert cli_main(["convert", str(src), "-o", str(tmp_path / "wf.studio.json")]) in (0, 1)
     out = capsys.readouterr().out
     line = next(l for l in out.splitlines() if "not converted (listed in a note" in l)
-    assert "SomePackNode" in line
+    assert "SomePackNode" in line and "SomePackNode (" not in line
+    assert "OtherPackNode (bypassed in ComfyUI)" in line
 
 
 def test_loader_gguf_is_a_model_loader():

@@ -115,3 +115,16 @@ def test_notes_of_a_pipeline_start_beside_it_and_columns_do_not_overlap():
             assert x + w <= x2 or x2 + w2 <= x or y + h <= y2 or y2 + h2 <= y
     assert notes[0]["text"].startswith("Converted from ComfyUI")  # the sampling note first, at the top
     assert notes[0]["pos"][1] == min(p[1] for p in g.ui["positions"].values())
+
+
+@pytest.mark.parametrize("name", ["video_wan_ati", "video_wanmove_480p"])
+def test_the_tracks_a_family_makes_stand_in_a_column_before_the_generator(name):
+    """Issue 75, item 8: ATI's Tracks from Coordinates (and Wan-Move's path tracks) kept ComfyUI's place,
+    behind Image to Video; they join its band, each in a column before the node it feeds."""
+    g = convert(_doc(name), name).graph
+    pos = g.ui["positions"]
+    gen = next(n.id for n in g.nodes.values() if n.type_id == "video_models.image_to_video")
+    tracks = [n.id for n in g.nodes.values() if n.type_id.startswith("motion.")]
+    assert tracks and all(pos[t][0] < pos[gen][0] and pos[t][1] >= 0 for t in tracks)
+    spots = [tuple(p) for nid, p in pos.items() if nid in g.nodes]
+    assert len(spots) == len(set(spots))  # no two nodes at one place

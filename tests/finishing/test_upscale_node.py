@@ -5,7 +5,7 @@ frames equal the descriptor's call on the same frames; tiled with overlap they e
 frame for the convolutional ones. Hostile: an unknown architecture named by what was seen, a scale
 beyond the memory estimate refused before a frame is pulled.
 
-Skipped where spandrel cannot be imported (it needs a torchvision built for this torch)."""
+spandrel is imported as Studio imports it (without torchvision: nodes/finishing/spandrel_import.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -14,14 +14,11 @@ import torch
 from safetensors.torch import save_file
 
 from nodes.finishing.upscale import UpscaleError, UpscaleVideo
-from nodes.finishing.upscaler_files import UpscalerFileError, load_descriptor
+from nodes.finishing.upscaler_files import UpscalerFileError, import_spandrel, load_descriptor
 from studio.engine.clip import ArrayClip, Clip
 from tests.node_run import Recorder, run_node
 
-try:
-    import spandrel
-except (ImportError, RuntimeError) as e:  # a torchvision built for another torch
-    pytest.skip(f"spandrel cannot be imported here ({e})", allow_module_level=True)
+spandrel = import_spandrel()  # installed by scripts/setup.sh (without torchvision): never skipped
 
 
 def _models():
@@ -74,10 +71,10 @@ def test_frames_equal_spandrel_called_directly(files, arch):
 
 @pytest.mark.parametrize("arch", ["ESRGAN", "RealESRGAN Compact", "SPAN"])
 def test_tiles_with_overlap_equal_the_whole_frame(files, arch):
-    clip = _clip(2, 50, 70)
-    want = _direct(files[arch], clip.chunk(0, 2))
-    out = run_node(UpscaleVideo, {"model": files[arch], "tile": 16, "overlap": 24, "batch": 2}, video=clip)
-    np.testing.assert_allclose(out.chunk(0, 2), want, atol=2e-5)
+    clip = _clip(1, 34, 46)  # 3 x 3 tiles, edges not multiples of the tile
+    want = _direct(files[arch], clip.chunk(0, 1))
+    out = run_node(UpscaleVideo, {"model": files[arch], "tile": 16, "overlap": 24, "batch": 1}, video=clip)
+    np.testing.assert_allclose(out.chunk(0, 1), want, atol=2e-5)
 
 
 def test_swinir_tiling_is_said(files):
@@ -154,3 +151,21 @@ def test_a_graph_renders_through_it_to_a_file(files, tmp_path):
     Executor(frame_caching=False).run(g)
     v = VideoFileClip(out)
     assert (len(v), v.width, v.height) == (6, 96, 64)
+
+
+def test_spandrel_is_read_without_leaving_a_torchvision_behind():
+    """Issue 75 (1): spandrel is imported with a stand-in for torchvision's three names where torchvision
+    is absent, and the stand-in is gone afterwards, so transformers' image processors see no torchvision
+    (a broken CUDA torchvision beside a CPU torch is what broke them)."""
+    import importlib.util
+    import sys
+
+    from nodes.finishing import spandrel_import
+    if importlib.util.find_spec("torchvision") is not None:
+        pytest.skip("a torchvision is installed here: spandrel imports it as it is")
+    assert spandrel.__version__ == "0.4.2" and "torchvision" not in sys.modules
+    x = torch.arange(12.0).view(1, 3, 2, 2)
+    want = (x - torch.tensor([0.5, 1.0, 2.0]).view(3, 1, 1)) / torch.tensor([2.0, 4.0, 0.5]).view(3, 1, 1)
+    assert torch.equal(spandrel_import.normalize(x, [0.5, 1.0, 2.0], [2.0, 4.0, 0.5]), want)
+    with pytest.raises(RuntimeError, match="rotate"):
+        spandrel_import.rotate(x, 90)

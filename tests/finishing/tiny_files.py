@@ -1,6 +1,6 @@
 """Tiny random model files for the finish_a_clip template (tests/tiny_models.py builds them under the
 names it gives): an ESRGAN x2 in RealESRGAN_x2plus's layout and a RIFE 4.26 .safetensors. Written
-with torch alone (spandrel, an optional extra, is not needed to write them, only to read the upscaler)."""
+with torch alone (spandrel is not needed to write them, only to read the upscaler)."""
 from __future__ import annotations
 
 import os

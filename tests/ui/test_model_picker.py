@@ -137,8 +137,9 @@ def test_the_families_studio_reads_from_the_picker_and_help(qtbot, comfy_win):
     qtbot.mouseClick(picker.families_button, Qt.LeftButton)
     fams = picker.families_dialog
     qtbot.waitExposed(fams)
-    rows = fams.rows()
-    assert "video model/wan" in rows and "video model/ltx2" in rows and not any(r.startswith("preprocessor") for r in rows)
+    rows = fams.rows()  # Help's list (issue 75, item 7: the picker said 28 kinds, Help 42)
+    assert "video model/wan" in rows and "video model/ltx2" in rows and any(r.startswith("preprocessor") for r in rows)
+    assert rows == [f"{r['kind']}/{r['family']}" for r in win.doc.graph.registry.model_families()]
     wan = next(fams.tree.topLevelItem(0).child(j) for j in range(fams.tree.topLevelItem(0).childCount())
                if "(wan)" in fams.tree.topLevelItem(0).child(j).text(0))
     assert "animate (start image, pose video, face video, prompt)" in wan.text(2)
@@ -173,4 +174,14 @@ def test_the_families_studio_reads_from_the_picker_and_help(qtbot, comfy_win):
     row = next(videos.child(j) for j in range(videos.childCount()) if "(wan_animate2)" in videos.child(j).text(0))
     dlg.tree.setCurrentItem(row)
     assert "not made: replace: the character put into the driving video's own scene" in dlg.details.text()
+    dlg.filter.clear()  # every name a model goes by; a word's start only ('ATI' is not in 'spatial')
+    qtbot.keyClicks(dlg.filter, "move")
+    assert dlg.rows() == ["video model/wan"]
+    assert "Wan-Move" in dlg.details.text() and "templates: " in dlg.details.text()  # the shown row's record
+    assert "Move along tracks" in dlg.details.text() and "diffusion_models/" in dlg.details.text()
+    dlg.filter.clear()
+    qtbot.keyClicks(dlg.filter, "ATI")
+    assert dlg.rows() == ["video model/wan"]
+    qtbot.keyClicks(dlg.filter, " nothing")
+    assert dlg.rows() == [] and dlg.details.text().startswith("select a family")  # not the last one's, stale
     dlg.reject()

@@ -129,20 +129,28 @@ def test_talking_clip_at_preview_size_keeps_its_121_frames(models_dir, tmp_path,
 
 def test_talking_portrait_is_made_to_its_voice_and_keeps_it(models_dir, tmp_path, tiny_models, capfd,  # noqa: F811
                                                              monkeypatch):
-    """The portrait and the voice as shipped, LTX-2 with 'sound: drive' at preview size: 121 frames
-    from the portrait, the voice (16 kHz mono, 6 s) cut to the take's 5.04 s and written as AAC."""
-    from nodes.video_models.sampling import generators as nodes
+    """The portrait as shipped and a 2 s voice (the shipped voice's first 2 s, 16 kHz mono), LTX-2 with
+    'sound: drive' at preview size and frames left at 0 (issue 75, item 3: a take of the voice's length):
+    49 frames (48 rounded up to 8k+1), the whole voice kept with 0.04 s of silence, written as AAC."""
+    import wave
 
+    from nodes.video_models.sampling import generators as nodes
     monkeypatch.setattr(nodes, "PREVIEW_STEPS", 1)
     place(models_dir, tiny_models, "Lightricks/LTX-2")
+    with wave.open(os.path.join(GRAPHS, "..", "media", "voice.wav")) as w:
+        rate, width, ch, pcm = w.getframerate(), w.getsampwidth(), w.getnchannels(), w.readframes(2 * w.getframerate())
+    voice = tmp_path / "voice2s.wav"
+    with wave.open(str(voice), "wb") as w:
+        w.setframerate(rate), w.setsampwidth(width), w.setnchannels(ch), w.writeframes(pcm)
     out = tmp_path / "talking_portrait.mp4"
-    err = _render(capfd, "talking_portrait", out, "--preview")
+    err = _render(capfd, "talking_portrait", out, "--preview", "--set", f"{_node_of('talking_portrait', 'io.load_audio')}"
+                  f".path={voice}")
     info = probe(str(out))
-    assert info["frames"] == 121 and (info["width"], info["height"]) == (256, 256)
+    assert info["frames"] == 49 and (info["width"], info["height"]) == (256, 256), err
     assert info.get("audio_codec") == "aac" and _warnings(err) == []
-    assert "the sound's first 5.04 s of 6.00 s drive the picture" in err
+    assert "frames: 49 at 24 fps from the sound's 2.00 s (8k+1; 0.04 s of silence added at its end)" in err
     assert "mono sound: given to each of the 2 channels" in err
-    assert "the given 5.04 s at 16000 Hz drove the picture and is kept" in err
+    assert "the given 2.04 s at 16000 Hz drove the picture and is kept" in err
 
 
 def test_camera_move_makes_its_49_frames_from_the_still(models_dir, tmp_path, tiny_models, small_preview,  # noqa: F811
@@ -184,12 +192,8 @@ def test_finish_a_clip_upscales_to_24_fps_as_prores(models_dir, tmp_path, tiny_m
     """As shipped (the 16 fps take -> Upscale Video x2 -> RIFE to 24 fps -> ProRes 422 HQ) on a tiny ESRGAN
     in RealESRGAN_x2plus's layout and a random RIFE 4.26 under the names it asks for: 32 frames at 16 fps
     become 47 at 24 fps (its first 6 rendered: RIFE at the real widths takes about a second a frame on a
-    CPU), twice the size, in ProRes; no warning line. Skipped without spandrel (an optional extra), as
-    tests/finishing/test_upscale_node.py is."""
-    try:
-        import spandrel  # noqa: F401
-    except (ImportError, RuntimeError) as e:  # not installed, or a torchvision built for another torch
-        pytest.skip(f"spandrel cannot be imported here ({e})")
+    CPU), twice the size, in ProRes; no warning line. Never skipped: scripts/setup.sh installs spandrel
+    (read without torchvision), so the template runs after the set-up alone."""
     place(models_dir, tiny_models, "RealESRGAN_x2plus.pth", "rife_v4.26.safetensors")
     out = tmp_path / "finish_a_clip.mov"
     err = _render(capfd, "finish_a_clip", out, "--frames", "0-5")

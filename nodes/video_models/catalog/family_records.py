@@ -22,6 +22,9 @@ def family_record(fam) -> dict:
             "formats": fam.formats(),
             "frames": fam.frames, "fps": fam.fps,
             "capabilities": [k.__name__ for k in KINDS if fam.capability(k) is not None],
+            # the capabilities in words, with the names the models go by ('point tracks ... (Wan-Move, ATI)'):
+            # the families list is searched by them
+            "does": [k.what for k in KINDS if fam.capability(k) is not None and getattr(k, "what", "")],
             "lacks": {k.__name__: fam.why_without(k) for k in KINDS if fam.capability(k) is None},
             **({"not_built": [{"task": t, "why": why} for t, why in fam.not_built]} if fam.not_built else {})}
 

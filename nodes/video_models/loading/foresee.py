@@ -21,6 +21,21 @@ def _pipeline_class(folder: str) -> str:
     return str(read_json(os.path.join(folder, "model_index.json")).get("_class_name", ""))
 
 
+def _size_of(folder: str, fam, index: dict) -> dict:
+    """{'variant': 'Wan 2.1 1.3B'..., 'experts': 1 or 2} from the denoiser's config.json (a draft's recipe
+    is chosen by them: sampling/draft.py); {} where it cannot be read."""
+    from ..files.headers import read_json
+    from ..base.registry import variant_title
+    den = next((k for k in ("transformer", "unet") if isinstance(index.get(k), list)), None)
+    try:
+        config = read_json(os.path.join(folder, den, "config.json")) if den else {}
+        variant = variant_title(fam, index, dict(config or {}))
+    except Exception:  # noqa: BLE001 - a folder whose config does not tell: the run says what it finds
+        return {}
+    experts = 2 if isinstance(index.get("transformer_2"), list) and index["transformer_2"][0] else 1
+    return {"variant": variant if variant != fam.title else "", "experts": experts}
+
+
 def model_facts(path: str, base: str | None) -> dict:
     """{'family': key, 'title': the model in words, 'pipeline': its folder's pipeline class ('' : not
     known)} of the model at ``path`` (``base``: the diffusers folder a single file is read against);
@@ -39,7 +54,7 @@ def model_facts(path: str, base: str | None) -> dict:
         if fam is None:
             return {}
         cls = str(index.get("_class_name", ""))
-        return {"family": fam.key, "title": family_of(fam.key, cls).title, "pipeline": cls}
+        return {"family": fam.key, "title": family_of(fam.key, cls).title, "pipeline": cls, **_size_of(folder, fam, index)}
     if not os.path.isfile(path):
         return {}
     from ..catalog.listing import describe_file

@@ -110,4 +110,10 @@ def advise(node_cls, params: dict, inputs: dict) -> list[tuple[str, str]]:
         if why:
             return said + [("error", why)]
     why = take_warning(fam, node_cls.task, params, inputs, n, win)
-    return said + ([("warning", why)] if why else [])
+    said = said + ([("warning", why)] if why else [])
+    if params.get("quality") == "draft" and node_cls.task:
+        from .draft import foreseen_draft
+        facts = inputs.get("model") or {}
+        why = foreseen_draft(fam, node_cls.task, int(facts.get("experts") or 1), str(facts.get("variant") or ""), title)
+        said += [("warning", why)] if why else []
+    return said

@@ -25,6 +25,29 @@ def draft_folders() -> list[str]:
     return kind_folders("lora")
 
 
+def foreseen_draft(fam, task: str, experts: int, variant: str, title: str) -> str | None:
+    """What a draft will not do, said before the run (advice.py, at edit time on the node): no recipe of
+    the family fits this model (its recipes are for other sizes), or none's files are in the models
+    folders; None when one will run (or a checkpoint recipe decides by the model's own name at the run)."""
+    from ..base.capabilities import Drafts
+    drafts = fam.capability(Drafts)
+    recipes = drafts.recipes if drafts is not None else ()
+    fitting = [r for r in recipes if r.fits(task, experts, variant or "")]
+    model = variant or title or fam.title
+    if not fitting:
+        sized = sorted({v for r in recipes if not r.tasks or task in r.tasks for v in r.variants})
+        why = (f"{fam.title}'s distilled recipes for this task are for {' and '.join(sized)} models, not {model}"
+               if sized else f"{fam.title} has no distilled recipe for this task ({model})")
+        return f"Draft will not draft: {why}; the final settings will run"
+    if any(r.checkpoint for r in fitting):
+        return None
+    missing = [f"{r.looked_for()} for {r.title}" for r in fitting if not all(_first(f) for _, f in r.loras)]
+    if len(missing) < len(fitting):
+        return None
+    return (f"Draft will not draft: no distilled file for {model} in the models folders' loras: looked for "
+            f"{'; '.join(missing)}; the final settings will run")
+
+
 def apply_draft(ctx, ref, task: str):
     """(``ref`` with the draft recipe's LoRAs on, the recipe), ``ctx.params`` set to its steps, cfg, shift
     and sampler; (``ref`` as it is, None), said, when no recipe fits or none's files are found. Final:

@@ -35,12 +35,15 @@ def preview_and_steps(ctx, on_cpu: bool) -> tuple[bool, int]:
     """(sample at preview size, the steps to run). 'preview size' shrinks the picture and the
     steps, never the frames: the clip keeps its length and its timing (a schedule's prompt change
     at frame 60 is still made). Said as information: it is what the setting asks."""
+    from studio.engine.previews import mark
     p = ctx.params
     preview = p.preview_size == "always" or (p.preview_size == "on CPU" and on_cpu)
     steps = p.steps
     if preview and p.steps > PREVIEW_STEPS:
         steps = PREVIEW_STEPS
         ctx.info(f"preview size: {PREVIEW_STEPS} steps instead of {p.steps}")
+    # the mark Save Video names its file by (studio/engine/previews.py); output_size adds the pixels
+    mark(ctx, f"{ctx.title} at {steps} steps instead of {p.steps}" if steps != p.steps else None)
     return preview, steps
 
 
@@ -75,6 +78,9 @@ def output_size(ctx, sampler, width: int, height: int, like: tuple[int, int] | N
         pw, ph = max(m, int(w * k) // m * m), max(m, int(h * k) // m * m)
         ctx.info(f"preview size: {pw}x{ph} instead of {w}x{h}, every frame kept (set 'preview size' to off for "
                  "the full size)")
+        from studio.engine.previews import mark
+        steps = ctx.runtime.previews.get(ctx.node_id, "").rpartition(" at ")[2]
+        mark(ctx, f"{ctx.title} at {pw}x{ph} instead of {w}x{h}" + (f", {steps}" if steps else ""))
         return pw, ph
     w2, h2 = max(m, w // m * m), max(m, h // m * m)
     if (w2, h2) != (w, h) and (width or height):
@@ -159,6 +165,9 @@ class GeneratorNode(Node):
         n, win = frames_and_window(s.fam, p.frames, p.window, s.native_frames())
         if self.task != "v2v":  # v2v: the input's frames (its run says the window)
             say_frame_rule(ctx, s.fam, n, n, win, p.window)
+        if p.overlap >= win and n > win and not p.window:  # the window left on auto: the overlap follows it
+            ctx.info(f"overlap: {win // 2} frames, not {p.overlap}: the model's own window is {win} frames")
+            p["overlap"] = win // 2
         if p.overlap >= win and n > win:
             raise StudioError(f"overlap ({p.overlap}) must be smaller than the window ({win} frames): 0 to {win - 1}")
         fps = p.fps or s.fam.fps
@@ -202,6 +211,7 @@ class GeneratorNode(Node):
         """Say what was made (the node's label and the log show the frames made, as asked): once it
         is, for a clip streamed to its outputs as it is made (windows.py)."""
         steps = self.steps
+        clip.preview = ctx.runtime.previews.get(ctx.node_id, "")
 
         def say():
             ctx.info(f"made {clip.n_frames} frames at {w}x{h}, {steps} steps")

@@ -19,6 +19,7 @@ class RunBadges:
         self.canvas = canvas
         self._status: dict[str, StatusItem] = {}  # model id -> the status line under its node
         self._run_state: dict[str, dict] = {}     # model id -> {"text", "color", "progress", "error"}
+        self._checks: dict[str, list] = {}        # model id -> [(level, words)] said while it is edited
         canvas.index.view_created.connect(self._view_created)
         canvas.index.view_removed.connect(self.forget)
 
@@ -36,7 +37,17 @@ class RunBadges:
         st.setPos(0, ng.view.boundingRect().height() + 1)
         self._status[nid] = st
 
+    def set_check(self, nid: str, said: list) -> None:
+        """What the node will not do as set (studio.engine.edit_checks), under it until its next run
+        says otherwise: '⚠ ...' in amber (a warning) or red (it would not run), all of it in its tooltip."""
+        if said:
+            self._checks[nid] = list(said)
+        else:
+            self._checks.pop(nid, None)
+        self.refresh(nid)
+
     def forget(self, nid: str) -> None:
+        self._checks.pop(nid, None)
         self._status.pop(nid, None)
         self._run_state.pop(nid, None)
 
@@ -163,6 +174,13 @@ class RunBadges:
         if inst.error and not st.get("error"):
             text = "⚠ " + shorten(inst.error, 48)
         color = ERROR_COLOR if error else (CACHED_COLOR if st.get("cached") else st.get("color", TEXT_COLOR))
+        checks = self._checks.get(nid, [])
+        worst = next((c for c in checks if c[0] == "error"), checks[0]) if checks else None
+        ran = st.get("text") or ""  # a run's word stays unless it is stale, or the check is an error the run did not say
+        if worst and not error and not st.get("running") and (not ran or ran.endswith("stale") or (
+                worst[0] == "error" and not st.get("not_run") and not st.get("color"))):
+            text = "⚠ " + shorten(worst[1], 60) + (f" (+{len(checks) - 1})" if len(checks) > 1 else "")
+            color = ERROR_COLOR if worst[0] == "error" else WARN_COLOR
         item = self._status.get(nid)
         if item is not None:
             item.setPos(0, ng.view.boundingRect().height() + 1)
@@ -174,5 +192,7 @@ class RunBadges:
             tip += f"<br><span style='color:#ff6e6e'>{escape_html(error)}</span>"
         elif st.get("reason"):
             tip += f"<br><span style='color:#e6b450'>{escape_html(st['reason'])}</span>"
+        for level, words in checks if not error else ():
+            tip += f"<br><span style='color:{'#ff6e6e' if level == 'error' else '#e6b450'}'>⚠ {escape_html(words)}</span>"
         ng.view.setToolTip(tip)
         ng.view.update()

@@ -65,7 +65,7 @@ class AnnotationItem(BackdropNodeItem):
             painter.drawRoundedRect(r, 3, 3)
             painter.setFont(note_font())
             painter.setPen(QColor(235, 228, 200))
-            painter.drawText(r.adjusted(8, 6, -8, -6), Qt.AlignLeft | Qt.AlignTop | Qt.TextWordWrap, self.label)
+            painter.drawText(r.adjusted(8, 6, -8, -6), self.label, note_option())
         else:
             painter.setPen(Qt.NoPen)
             painter.setBrush(QColor(*self.color[:3], 50))
@@ -103,11 +103,30 @@ def note_font() -> QFont:
     return f
 
 
+def note_option():
+    """Notes wrap at words, and a word longer than a line (a converted node's settings as JSON) at any
+    character: with word wrap alone it ran past the note's right edge, cut (issue 75, item 8)."""
+    from PySide6.QtGui import QTextOption
+    o = QTextOption(Qt.AlignLeft | Qt.AlignTop)
+    o.setWrapMode(QTextOption.WrapAtWordBoundaryOrAnywhere)
+    return o
+
+
 def note_height(text: str, width: float = NOTE_WIDTH) -> float:
-    """The height a note needs to show ``text`` at ``width`` (notes without a saved size)."""
-    r = QFontMetrics(note_font()).boundingRect(QRect(0, 0, int(width - 16), 100000), Qt.AlignLeft | Qt.TextWordWrap,
-                                     text or " ")
-    return float(max(40, r.height() + 16))
+    """The height a note needs to show ``text`` at ``width`` (notes without a saved size), wrapped as
+    it is drawn (note_option)."""
+    from PySide6.QtGui import QTextLayout
+    fm = QFontMetrics(note_font())
+    h = 0.0
+    for para in (text or " ").split("\n"):
+        lay = QTextLayout(para, note_font())
+        lay.setTextOption(note_option())
+        lay.beginLayout()
+        while (line := lay.createLine()).isValid():
+            line.setLineWidth(width - 16)
+            h += fm.lineSpacing()
+        lay.endLayout()
+    return float(max(40, h + 16))
 
 
 MIN_FIT_SCALE = 0.1  # Fit Graph shows all of the graph (issue 25: a floor of 0.65 left templates cut)

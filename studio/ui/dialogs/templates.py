@@ -17,12 +17,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget)
 
 from studio.core.assets import TEMPLATES_DIR  # noqa: F401 - re-exported for callers
+from studio.core.template_categories import ORDER, OTHER, category_of
 from studio.core.template_models import Finder, Need, needed_models
 from studio.ui.text import escape_html
 from studio.ui.dialogs.sizing import resize_fitted
@@ -41,6 +42,35 @@ class Template:
     thumbnail: str | None
     needs: tuple[Need, ...] = ()  # the pretrained models its parameters name
     gpu: bool = False              # made for a CUDA GPU (far too slow on a CPU)
+    category: str = OTHER          # its shelf in the browser (studio.core.template_categories)
+    wants: tuple[Want, ...] = ()   # files it is made for but runs without (ui.template.wants)
+
+    def words(self) -> str:
+        """Everything the search box matches: title, description, the files and their folders (not the
+        shelf: the box beside it chooses that)."""
+        return " ".join([self.title, self.description, self.name] +
+                        [f"{n.label} {n.name} {n.folder}" for n in self.needs] +
+                        [f"{w.label} {w.folder}" for w in self.wants]).lower()
+
+
+@dataclass(frozen=True)
+class Want:
+    """A file a template is made for but runs without (Wan-Move's file beside the plain Wan I2V it
+    also runs on): its name in words, its kind folder, the fragments its file name holds, and what
+    runs without it."""
+    label: str
+    folder: str
+    match: tuple[str, ...]
+    without: str
+
+
+def _wants(t: dict) -> tuple[Want, ...]:
+    out = []
+    for w in t.get("wants") or ():
+        if isinstance(w, dict) and w.get("label") and w.get("match"):
+            out.append(Want(str(w["label"]), str(w.get("folder") or ""), tuple(str(m) for m in w["match"]),
+                            str(w.get("without") or "")))
+    return tuple(out)
 
 
 def list_templates(folder: str | os.PathLike | None = None, registry=None) -> list[Template]:
@@ -65,7 +95,7 @@ def list_templates(folder: str | os.PathLike | None = None, registry=None) -> li
         thumb = os.path.join(folder, stem + ".png")
         out.append(Template(stem, p, str(t.get("title") or stem), str(t.get("description") or ""),
                             thumb if os.path.exists(thumb) else None, tuple(needed_models(doc, registry)),
-                            t.get("gpu") is True))
+                            t.get("gpu") is True, category_of(stem), _wants(t)))
     return sorted(out, key=lambda t: t.title.lower())
 
 
@@ -89,20 +119,37 @@ def _thumb(t: Template) -> QPixmap:
 FOUND, MISSING = "#8fd18f", "#f0a050"
 
 
-def needs_html(t: Template, found) -> str:
-    """What ``t`` needs, in a line: each model with found or missing (``found(name)``), or that it
-    needs none."""
+def _found_word(ok: bool, missing: str = "missing") -> str:
+    return (f"<span style='color:{FOUND if ok else MISSING}; font-weight:600'>"
+            f"({'found' if ok else missing})</span>")
+
+
+def _named(n: Need) -> str:
+    """A need in words, with its file's name where it is one file ('Upscale x2: RealESRGAN_x2plus.pth')."""
+    from studio.core.template_models import FILE_EXTS
+    base = os.path.basename(n.name)
+    return f"{n.label}: {base}" if base.lower().endswith(FILE_EXTS) and base not in n.label else n.label
+
+
+def needs_html(t: Template, found, wanted=None) -> str:
+    """What ``t`` needs, a line a file: each model found or missing (``found(name)``) and the folder it
+    goes in; the files it is made for but runs without (``wanted(want)``); or that it needs none."""
     if not t.needs:
         return ("needs no model; made for a CUDA GPU (far too slow on a CPU)" if t.gpu else
                 "needs no model: runs as shipped on a laptop CPU")
-    parts = [f"{escape_html(n.label)} <span style='color:{FOUND if found(n.name) else MISSING}; font-weight:600'>"
-             f"({'found' if found(n.name) else 'missing'})</span>" for n in t.needs]
-    return "needs: " + ", ".join(parts)
+    lines = [f"{escape_html(_named(n))} {_found_word(found(n.name))} <span style='color:#888'>→ "
+             f"{escape_html(n.folder + '/' if n.folder else 'models folder')}</span>" for n in t.needs]
+    for w in t.wants:
+        ok = bool(wanted(w)) if wanted is not None else False
+        lines.append(f"{escape_html(w.label)} {_found_word(ok, 'missing: ' + w.without if w.without else 'missing')} "
+                     f"<span style='color:#888'>→ {escape_html(w.folder + '/' if w.folder else 'models folder')}</span>")
+    return "needs: " + "<br>".join(lines)
 
 
 def _tooltip(t: Template, found) -> str:
     models = "".join(f"<br>{escape_html(n.label)}: '{escape_html(n.name)}' ({escape_html(n.title)} &gt; {n.param}), "
-                     f"{'found' if found(n.name) else 'missing from the models folders'}" for n in t.needs)
+                     f"{'found' if found(n.name) else 'missing from the models folders'}: goes in "
+                     f"{escape_html(n.where())}" for n in t.needs)
     return (f"<b>{escape_html(t.title)}</b><br>{escape_html(t.description)}{models}"
             f"<br><span style='color:#888'>{escape_html(t.path)}</span>")
 
@@ -110,7 +157,7 @@ def _tooltip(t: Template, found) -> str:
 class _Row(QWidget):
     """One template: thumbnail, title in bold, its line of description, what it needs."""
 
-    def __init__(self, t: Template, found, parent=None):
+    def __init__(self, t: Template, found, parent=None, wanted=None):
         super().__init__(parent)
         self.setAttribute(Qt.WA_TransparentForMouseEvents)  # clicks select the list item
         lay = QHBoxLayout(self)
@@ -123,7 +170,7 @@ class _Row(QWidget):
                            f"<span style='color:#c8c8c8'>{escape_html(t.description)}</span>", self)
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignLeft | Qt.AlignBottom)
-        self.needs = QLabel(f"<span style='color:#a8a8a8'>{needs_html(t, found)}</span>", self)
+        self.needs = QLabel(f"<span style='color:#a8a8a8'>{needs_html(t, found, wanted)}</span>", self)
         self.needs.setWordWrap(True)
         self.needs.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         col = QVBoxLayout()
@@ -135,34 +182,56 @@ class _Row(QWidget):
 
 
 class TemplateBrowser(QDialog):
-    """A list of templates, each with its thumbnail, title and one line of description.
-    Double-click or Enter opens the chosen one; ``chosen()`` is its path. ``finder``: where the
-    cards look their models up (by default the models folders, listed once per opening)."""
+    """The templates, each with its thumbnail, title, description and the files it needs (found or
+    missing, and the folder each goes in), on shelves (a category box) with a search box that matches
+    titles, descriptions, shelves, model and folder names. Typing goes to the search; Up/Down/PageUp/
+    PageDown move in the list from it, Enter or a double-click opens; the wheel scrolls by pixels, never
+    past a card. ``chosen()`` is the path. ``finder``: where the cards look their models up (by default
+    the models folders, listed once per opening)."""
+
+    ALL = "All templates"
 
     def __init__(self, templates: list[Template] | None = None, parent=None, registry=None,
                  finder: Finder | None = None):
         super().__init__(parent)
         self.setWindowTitle("New from Template")
-        self.templates = list_templates(registry=registry) if templates is None else list(templates)
+        found = list_templates(registry=registry) if templates is None else list(templates)
+        shelf = {c: i for i, c in enumerate(ORDER + (OTHER,))}
+        self.templates = sorted(found, key=lambda t: (shelf.get(t.category, len(shelf)), t.title.lower()))
         self.finder = finder if finder is not None else Finder()
         lay = QVBoxLayout(self)
         head = QLabel("Start from a ready pipeline; its note on the canvas says which knobs matter. A template "
                       "that needs pretrained models names them, found or missing in your models folders "
-                      "(Edit > Preferences…).", self)
+                      "(Edit > Preferences…), and the folder each goes in.", self)
         head.setWordWrap(True)
         lay.addWidget(head)
+        row = QHBoxLayout()
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search: title, model, folder (e.g. voice, VACE, upscale_models)")
+        self.search.setClearButtonEnabled(True)
+        self.shelf = QComboBox(self)
+        shelves = [c for c in ORDER + (OTHER,) if any(t.category == c for t in self.templates)]
+        self.shelf.addItems([self.ALL] + shelves)
+        row.addWidget(self.search, 1)
+        row.addWidget(self.shelf)
+        lay.addLayout(row)
         self.list = QListWidget(self)
         self.list.setSpacing(2)
-        self.list.setUniformItemSizes(True)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)  # the wheel never skips a card
+        self.list.verticalScrollBar().setSingleStep(24)
         for t in self.templates:
             it = QListWidgetItem()
             it.setData(PATH_ROLE, t.path)
             it.setData(TITLE_ROLE, t.title)
             it.setToolTip(_tooltip(t, self.finder.found))
-            it.setSizeHint(QSize(THUMB.width() + 400, THUMB.height() + 12))
+            card = _Row(t, self.finder.found, self.list, self._wanted)
+            lines = max(1, len(t.needs)) + len(t.wants)  # a line a file under the title and description
+            it.setSizeHint(QSize(THUMB.width() + 400, max(THUMB.height() + 12, 76 + 17 * lines)))
             self.list.addItem(it)
-            self.list.setItemWidget(it, _Row(t, self.finder.found, self.list))
+            self.list.setItemWidget(it, card)
         lay.addWidget(self.list, 1)
+        self.count = QLabel("", self)
+        lay.addWidget(self.count)
         if not self.templates:
             lay.addWidget(QLabel(f"No templates found in {TEMPLATES_DIR}.", self))
         self.buttons = QDialogButtonBox(QDialogButtonBox.Open | QDialogButtonBox.Cancel, self)
@@ -173,15 +242,55 @@ class TemplateBrowser(QDialog):
         lay.addWidget(self.buttons)
         self.list.itemDoubleClicked.connect(lambda *_: self.accept())
         self.list.currentRowChanged.connect(lambda r: self.open_button.setEnabled(r >= 0))
-        if self.templates:
-            self.list.setCurrentRow(0)
-        self.open_button.setEnabled(bool(self.templates))
-        self.list.setFocus()
-        resize_fitted(self, 680, min(720, 140 + len(self.templates) * (THUMB.height() + 20)), margin=40)
+        self.search.textChanged.connect(self.apply_filter)
+        self.shelf.currentTextChanged.connect(self.apply_filter)
+        self.search.installEventFilter(self)
+        self.apply_filter()
+        self.search.setFocus()
+        resize_fitted(self, 720, min(760, 180 + len(self.templates) * (THUMB.height() + 20)), margin=40)
+
+    def _wanted(self, w: Want) -> bool:
+        from studio.core.models import find_kind
+        kind = {"diffusion_models": "denoiser", "loras": "lora"}.get(w.folder, w.folder)
+        try:
+            return bool(find_kind(kind, w.match, self.finder.dirs))
+        except OSError:
+            return False
+
+    def shown(self) -> list[str]:
+        """The titles of the cards shown, in order."""
+        return [self.list.item(i).data(TITLE_ROLE) for i in range(self.list.count()) if not self.list.item(i).isHidden()]
+
+    def apply_filter(self, *_):
+        """Show the cards on the chosen shelf whose words hold every word typed; keep the current card
+        when it is still shown, else the first shown."""
+        words = self.search.text().lower().split()
+        shelf = self.shelf.currentText()
+        for i, t in enumerate(self.templates):
+            text = t.words()
+            self.list.item(i).setHidden(not ((shelf == self.ALL or t.category == shelf)
+                                             and all(w in text for w in words)))
+        cur = self.list.currentItem()
+        if cur is None or cur.isHidden():
+            first = next((i for i in range(self.list.count()) if not self.list.item(i).isHidden()), -1)
+            self.list.setCurrentRow(first)
+        n = len(self.shown())
+        self.count.setText(f"{n} of {len(self.templates)} templates" + ("" if n else ": none match; clear the search"))
+        self.open_button.setEnabled(self.chosen() is not None)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        """From the search box, the list's keys move in the list (typing stays in the search)."""
+        if obj is self.search and event.type() == QEvent.KeyPress and event.key() in (
+                Qt.Key_Down, Qt.Key_Up, Qt.Key_PageDown, Qt.Key_PageUp):
+            self.list.setFocus()
+            self.list.keyPressEvent(event)
+            self.search.setFocus()
+            return True
+        return super().eventFilter(obj, event)
 
     def chosen(self) -> str | None:
         it = self.list.currentItem()
-        return it.data(PATH_ROLE) if it is not None else None
+        return it.data(PATH_ROLE) if it is not None and not it.isHidden() else None
 
     def accept(self) -> None:
         if self.chosen() is not None:

@@ -177,8 +177,17 @@ class Document(QObject):
             self.graph.set_param(node_id, name, value)  # raises the model's error
             return
         v = p.coerce(value)
-        if inst.params.get(name) != v:
-            self.push(SetParamCmd(self, node_id, name, v, inst.params.get(name)))
+        old = inst.params.get(name)
+        if old == v:
+            return
+        # a title that names the choice (Camera Path titled 'Zoom In' by its preset) follows it, in one undo step
+        follows = p.kind == "choice" and bool(inst.title) and inst.title == old
+        if follows:  # the title first: what the new value shows (the viewer's preview) is named by it
+            self.undo_stack.beginMacro(f"{p.title}: {v}")
+            self.push(SetTitleCmd(self, node_id, v))
+        self.push(SetParamCmd(self, node_id, name, v, old))
+        if follows:
+            self.undo_stack.endMacro()
 
     def set_param_everywhere(self, name: str, value: Any, text: str) -> int:
         """``name`` set to ``value`` on every node of the graph that declares it (the toolbar's Draft /

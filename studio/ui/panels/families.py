@@ -22,6 +22,14 @@ def _tasks(r: dict) -> str:
     return said or ("part of " + ", ".join(r["used_by"]) if r.get("used_by") else "")
 
 
+def _uses(t, r: dict) -> bool:
+    """Whether template ``t`` names a model of record ``r``: the family's name or a variant in its title, its
+    models' labels or names ('Wan 2.1 VACE 1.3B' is Wan's; 'LTX-2' LTX-2's)."""
+    text = " ".join([t.title] + [f"{n.label} {n.name}" for n in t.needs]).lower().replace("-", " ")
+    names = {str(r.get("name", "")).split(" (")[0]} | {v.split(" (")[0] for v in r.get("variants", [])}
+    return any(n and n.lower().replace("-", " ") in text for n in names)
+
+
 class FamiliesDialog(QDialog):
     """The records in a tree grouped by kind, with a filter (family, variant, task, format)."""
 
@@ -29,6 +37,7 @@ class FamiliesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Model families Studio reads")
         self.records = records
+        self._templates = None  # the shipped templates, read when a family is first chosen
         lay = QVBoxLayout(self)
         about = QLabel(f"{len(records)} kinds of model, from the nodes' own declarations "
                        "(the same list as `main.py families --json`)", self)
@@ -48,8 +57,7 @@ class FamiliesDialog(QDialog):
         self.details.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.details.setStyleSheet("color:#ccc")
         lay.addWidget(self.details)
-        self.tree.currentItemChanged.connect(lambda cur, _prev: self.details.setText(cur.toolTip(0)) if cur is not None
-                                             and cur.data(0, Qt.UserRole) else None)
+        self.tree.currentItemChanged.connect(lambda cur, _prev: self._show(cur))
         self._fill()
         buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
         buttons.rejected.connect(self.reject)
@@ -77,7 +85,8 @@ class FamiliesDialog(QDialog):
                              "reads: " + "; ".join(r.get("formats", [])) if not r.get("why") else
                              f"not read: {r['why']}",
                              *[f"not made: {nb['task']}: {nb['why']}" for nb in r.get("not_built", [])],
-                             *(["used by: " + ", ".join(r["used_by"])] if r.get("used_by") else [])])
+                             *(["used by: " + ", ".join(r["used_by"])] if r.get("used_by") else []),
+                             *(["does: " + "; ".join(r["does"])] if r.get("does") else [])])
             for c in range(len(COLUMNS)):
                 row.setToolTip(c, tip)
             row.setData(0, Qt.UserRole, r)
@@ -86,8 +95,53 @@ class FamiliesDialog(QDialog):
             self.tree.resizeColumnToContents(c)
             self.tree.setColumnWidth(c, min(self.tree.columnWidth(c), 300))
 
+    def _show(self, cur) -> None:
+        """The chosen family's whole record, its templates and where its files go; the prompt when a
+        heading or nothing is chosen (it kept the last family's record: stale)."""
+        r = cur.data(0, Qt.UserRole) if cur is not None and not cur.isHidden() else None
+        if not r:
+            self.details.setText("select a family to read its whole record")
+            return
+        extra = []
+        if r.get("kind") == "video model":
+            extra.append("its files go in: your models folder (a diffusers folder), or diffusion_models/ (a single "
+                         "denoiser file), text_encoders/, vae/, clip_vision/ (ComfyUI's part files)")
+        names = [t.title for t in self.templates() if _uses(t, r)]
+        extra.append("templates: " + ("; ".join(names) if names else "none ships for it"))
+        self.details.setText(cur.toolTip(0) + "\n" + "\n".join(extra))
+
+    def templates(self) -> list:
+        """(title, needs) of each shipped template, read once (studio.core.template_models)."""
+        if self._templates is None:
+            import glob
+            import json
+            import os
+            from types import SimpleNamespace
+
+            from studio.core.assets import TEMPLATES_DIR
+            from studio.core.registry import default_registry
+            from studio.core.template_models import needed_models
+            self._templates, reg = [], default_registry()
+            for p in sorted(glob.glob(os.path.join(str(TEMPLATES_DIR), "*.json"))):
+                try:
+                    with open(p, encoding="utf-8") as f:
+                        doc = json.load(f)
+                    title = doc["ui"]["template"]["title"]
+                except (OSError, ValueError, KeyError, TypeError):
+                    continue
+                self._templates.append(SimpleNamespace(title=title, needs=needed_models(doc, reg)))
+        return self._templates
+
     def apply_filter(self, text: str) -> None:
         filter_grouped(self.tree, text, lambda g, row: row.toolTip(0))
+        cur = self.tree.currentItem()
+        if cur is None or cur.isHidden():  # the shown record follows the filter, never one filtered out
+            first = next((g.child(j) for i in range(self.tree.topLevelItemCount())
+                          if not (g := self.tree.topLevelItem(i)).isHidden()
+                          for j in range(g.childCount()) if not g.child(j).isHidden()), None)
+            self.tree.setCurrentItem(first) if first is not None else self._show(None)
+        else:
+            self._show(cur)
 
     def rows(self) -> list[str]:
         """The families shown (not filtered out), as 'kind/family' (tests)."""

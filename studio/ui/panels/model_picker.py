@@ -80,8 +80,8 @@ class ModelPicker(QDialog):
         row.addWidget(self.refresh_button)
         if families is not None:
             self.families_button = QPushButton("Families…", self)
-            self.families_button.setToolTip("every family this loader reads: variants, tasks and their inputs, "
-                                            "file formats (as main.py families lists them)")
+            self.families_button.setToolTip("every kind of model Studio reads, as Help > Model families lists them: "
+                                            "variants, tasks and their inputs, file formats, templates (main.py families)")
             self.families_button.clicked.connect(self.show_families)
             row.addWidget(self.families_button)
         lay.addLayout(row)

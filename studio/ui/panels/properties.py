@@ -15,6 +15,7 @@ from studio.core.library import delete_preset, list_presets
 
 from studio.ui.document.document import Document
 from studio.ui.panels.param_editors import ParamEditor, PathEditor, editor_for
+from studio.ui.text import escape_html
 
 
 class _WheelToScroll(QObject):
@@ -57,6 +58,11 @@ class PropertiesPanel(QWidget):
         self.header = QLabel("Select a node to edit its parameters.", self)
         self.header.setWordWrap(True)
         outer.addWidget(self.header)
+        self.checks = QLabel("", self)  # what the node will not do as set (window/edit_checks.py)
+        self.checks.setWordWrap(True)
+        self.checks.setTextFormat(Qt.RichText)
+        self.checks.hide()
+        outer.addWidget(self.checks)
         self._scroll_at: dict[str, int] = {}     # node id -> the panel's scroll position when it was left
         self._applied: dict[str, str] = {}       # node id -> the preset last applied or saved here
         self.scroll = QScrollArea(self)
@@ -75,6 +81,13 @@ class PropertiesPanel(QWidget):
         ev.reset.connect(self._on_removed)
         doc.replaced.connect(lambda: self.show_node(None))
 
+    def set_checks(self, said: list) -> None:
+        """Show what the shown node will not do as set: [(level, words)], errors red, warnings amber."""
+        lines = [f"<span style='color:{'#ff6e6e' if lv == 'error' else '#e6b450'}'>⚠ {escape_html(w)}</span>"
+                 for lv, w in said]
+        self.checks.setText("<br>".join(lines))
+        self.checks.setVisible(bool(lines))
+
     def show_node(self, node_id: str | None) -> None:
         if node_id is not None and node_id not in self.doc.graph.nodes:
             node_id = None
@@ -83,6 +96,7 @@ class PropertiesPanel(QWidget):
             self._scroll_at[self.node_id] = self.scroll.verticalScrollBar().value()
         self.node_id = node_id
         self._graph = self.doc.graph  # the graph the editors were made for
+        self.set_checks([])
         self.editors = {}
         self.body = QWidget()
         self.form = QFormLayout(self.body)
@@ -120,7 +134,7 @@ class PropertiesPanel(QWidget):
                     ed.base_dir = self.graph_folder
                     ed.find_models = lambda kinds, refresh=False, s=spec: s.cls.model_choices(kinds, refresh)
                     if spec.lists_models:
-                        ed.find_families = spec.cls.model_families
+                        ed.find_families = self.doc.graph.registry.model_families  # Help's list: one list
                 ed.refused.connect(lambda t, title=p.title: self.message.emit(f"{inst.label}: {title} {t}"))
                 lbl = QLabel(p.title, self.body)
                 lbl.setToolTip(p.help)
@@ -323,6 +337,11 @@ class PropertiesPanel(QWidget):
         if self.node_id is not None and e.node_id == self.node_id:
             with QSignalBlocker(self.title_edit):
                 self.title_edit.setText(e.title or "")
+            inst = self.doc.graph.nodes.get(e.node_id)
+            if inst is not None:  # the header names the node by its title too (it kept the old one)
+                old = self.header.text()
+                head, sep, rest = old.partition(" <span")
+                self.header.setText(f"<b>{escape_html(inst.label)}</b>{sep}{rest}" if sep else old)
 
 
 def _first_sentence(text: str) -> str:

@@ -100,9 +100,17 @@ class FileActions:
         """'save', 'discard' or 'cancel'. Tests replace this."""
         text = (f"This graph ({self.not_on_disk}) is not saved as a graph file. Save it first?"
                 if self.not_on_disk and not self.win.doc.dirty else "The graph has unsaved changes. Save them first?")
-        b = QMessageBox.question(self.win, "Unsaved changes", text,
-                                 QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
-        return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(b, "cancel")
+        # buttons without mnemonics: a QMessageBox presses a button on its letter alone, so keys typed just
+        # after Ctrl+O or Ctrl+N pressed Save or Discard (issue 75, item 10); Enter saves, Escape cancels
+        box = QMessageBox(QMessageBox.Question, "Unsaved changes", text, QMessageBox.NoButton, self.win)
+        buttons = {box.addButton(t, role): ans for t, role, ans in (
+            ("Save", QMessageBox.AcceptRole, "save"), ("Discard", QMessageBox.DestructiveRole, "discard"),
+            ("Cancel", QMessageBox.RejectRole, "cancel"))}
+        save, _, cancel = buttons
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return buttons.get(box.clickedButton(), "cancel")
 
     def maybe_save(self) -> bool:
         """True when it is safe to drop the current graph (an edit still in a field counts: committed first)."""

@@ -24,7 +24,7 @@ from studio.ui.document.document import Document
 from studio.ui.panels.palette import NodePalette
 from studio.ui.panels.properties import PropertiesPanel
 from studio.ui.text import escape_html
-from studio.ui.window import first_frames, key_marks, plates
+from studio.ui.window import edit_checks, first_frames, key_marks, plates
 from studio.ui.window.files import FileActions, read_graph_file, rebase_paths  # noqa: F401 - their old home
 from studio.ui.dialogs.sizing import keep_on_screen, resize_fitted
 from studio.ui.window.engine_loader import EngineLoader
@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
             self.preview.inOutChanged.connect(self._in_out_to_graph)
             self.doc.events.node_removed.connect(lambda e: self.preview.node_removed(e.node_id))
         first_frames.bind(self)  # a loader's first frame as soon as its path is set
+        edit_checks.bind(self)  # what a node will not do as set, said on it and in Properties as it is edited
         key_marks.bind(self)  # the shown generator's keyframes follow its 'keyframes' setting
         self.runner.event.connect(self.runs.on_engine_event)
         self.runner.finished.connect(self.runs.on_run_finished)

@@ -173,7 +173,8 @@ class RunFeedback:
         works elsewhere; Run reloads the models and resumes from what was kept."""
         if self.win.runner.running:
             self.pausing = True
-            self.stop()
+            self.win.runner.stop()
+            self.state.stop(pausing=True)
             self.win.log("pausing: the run stops at its next step, then the models are unloaded")
 
     def _free_after_pause(self) -> None:

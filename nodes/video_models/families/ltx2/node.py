@@ -49,19 +49,22 @@ class LTX2Video(GeneratorNode):
     A reference voice (with LTX-2.3's ID-LoRA) makes the take's speech in that voice. The whole clip
     is made in one call."""
     streams_output = False  # one window with its sound: nothing to stream
+    code_version = 1  # 1: 'sound: drive' with frames 0 makes the sound's length (it made 121 frames)
     id = "video_models.ltx2"
     title = "LTX-2 Video + Sound"
     task = "t2v"
     inputs = (In("model", "Video Model", help="an LTX-2 model (LTX2Pipeline)"),
               In("image", "Image", optional=True, help="the first frame: image to video"),
               In("prompt", "Text", optional=True),
-              In("audio", "Audio", optional=True, help="a track to keep instead of the made sound ('sound: input') or to "
-                                                         "make the picture to ('sound: drive')"),
+              In("audio", "Audio", optional=True, label="sound / voice to follow",
+                 help="a track to keep instead of the made sound ('sound: input') or to make the picture to "
+                      "('sound: drive': a talking portrait's voice goes here; frames 0: the take lasts as long)"),
               In("control", "Video", optional=True, help="a control clip (Edges, Depth, Pose...) the take follows, "
                                                          "read by an IC-LoRA wired through Video LoRA"),
-              In("voice", "Audio", optional=True, label="reference voice",
-                 help="a few seconds of a voice the take's speech is made in (LTX-2.3 with an ID-LoRA wired "
-                      "through Video LoRA; about 5 s of clean speech, as it was trained)")
+              In("voice", "Audio", optional=True, label="reference voice (timbre)",
+                 help="a few seconds of a voice whose timbre the take's own new speech is made in (LTX-2.3 with an "
+                      "ID-LoRA wired through Video LoRA; about 5 s of clean speech). Not the words to lip-sync: "
+                      "those go on 'sound / voice to follow' with 'sound: drive'")
               ) + KEY_INPUTS
     outputs = (Out("video", "Video", help="the picture, with the sound"), Out("audio", "Audio"))
     params = (Text("prompt", "a singer on a stage sings into the camera, close up, cinematic"),
@@ -105,16 +108,19 @@ class LTX2Video(GeneratorNode):
         text = prompt_of(ctx, prompt)
         if not text.strip():
             raise StudioError("no prompt: type one, or connect a Text input")
-        if p.sound == "drive":  # a track shorter than the take refused before the model loads
-            from .sound_drive import check_length
-            check_length(audio, valid_frames(ref.fam, p.frames or ref.fam.frames), p.fps or ref.fam.fps)
+        asked = p.frames
+        if p.sound == "drive":  # frames 0: the take follows the sound; a shorter track refused before the model loads
+            from .sound_drive import check_length, take_to_sound
+            if not asked:
+                asked, audio = take_to_sound(ctx, ref.fam, audio, p.fps or ref.fam.fps)
+            check_length(audio, valid_frames(ref.fam, asked), p.fps or ref.fam.fps)
         from ...sampling.prompt_cache import all_cached, text_kwargs
         task = "i2v" if image is not None else "t2v"
         tokens = min(MAX_TOKENS, int(getattr(ref.module.tokenizer, "model_max_length", MAX_TOKENS) or MAX_TOKENS))
         cached = all_cached(ctx, ref, task, text, p.negative_prompt, tokens)  # then Gemma is not loaded
         s = Sampler(ctx, ref, task, not cached)
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
-        want = p.frames or s.fam.frames
+        want = asked or s.fam.frames
         n = valid_frames(s.fam, want)
         say_frame_rule(ctx, s.fam, want, n)
         keyed = self._keyframes(ctx, s, n, n, keys)  # LTX2ConditionPipeline (keyframes_at.py)

@@ -166,3 +166,21 @@ def take_of(audio, n: int, fps: float):
     """The given sound cut to the take's length: what goes out (Lightricks returns the input, not a decode)."""
     from studio.core.values import Audio
     return Audio(audio.samples[:math.floor(take_seconds(n, fps) * audio.rate)], audio.rate)
+
+
+def take_to_sound(ctx, fam, audio, fps: float):
+    """(frames, sound) of a take made to ``audio`` with frames left at 0 (issue 75, item 3): the voice's
+    length in frames at ``fps``, rounded up to the family's frame rule (LTX-2: 8k+1), and the sound with
+    the few samples of silence that rounding adds at its end, so the whole voice is spoken. Said."""
+    from studio.core.values import Audio
+    from ...base.family import valid_frames
+    n = valid_frames(fam, max(1, math.ceil(audio.duration * fps - 1e-6)))
+    need = math.ceil(take_seconds(n, fps) * audio.rate)
+    pad = max(0, need - audio.n_samples)
+    if pad:
+        audio = Audio(np.concatenate([audio.samples, np.zeros((pad, audio.channels), np.float32)]), audio.rate)
+    a, b = fam.frame_multiple
+    rule = f" ({a}k+{b}" + (f"; {pad / audio.rate:.2f} s of silence added at its end)" if pad else ")")
+    ctx.info(f"frames: {n} at {fps:g} fps from the sound's {(audio.n_samples - pad) / audio.rate:.2f} s{rule}; "
+             "set frames to make another length")
+    return n, audio

@@ -1,0 +1,59 @@
+"""Previews said where they land (issue 75, item 2).
+
+A generator whose 'preview size' made its clip smaller or with fewer steps than its settings ask
+(on a CPU, 'preview size: on CPU' does this quietly even at quality 'final') marks it here: on the
+run's runtime, by node id, kept across runs (a cached generator's clip is still a preview), and on
+the clip (``Clip.preview``, which the viewer's title shows). An output downstream of a mark writes
+its file under a name that says so (``take.preview.mp4`` for ``take.mp4``) and says which node made
+it small, unless the names were given on the command line (``main.py render -o``)."""
+from __future__ import annotations
+
+import os
+
+KEEP_NAMES = "keep_output_names"  # a run option: the outputs' names are the user's, written as given
+
+
+def mark(ctx, text: str | None) -> None:
+    """Record (``text``) or clear (None) this node's preview mark for this and later runs."""
+    marks = ctx.runtime.previews
+    if text:
+        marks[ctx.node_id] = text
+    else:
+        marks.pop(ctx.node_id, None)
+
+
+def upstream_marks(ctx) -> list[str]:
+    """The preview marks of the nodes this node's inputs come from (all of the run's where the node
+    is not in the graph the run was given, as inside a group)."""
+    marks = ctx.runtime.previews
+    if not marks:
+        return []
+    graph = ctx.options.get("graph")
+    ids = None
+    if graph is not None and ctx.node_id in getattr(graph, "nodes", {}):
+        ids = graph.upstream(ctx.node_id)
+    return [t for nid, t in marks.items() if ids is None or nid in ids]
+
+
+def preview_path(path: str) -> str:
+    """``path`` named as a preview: ``take.preview.mp4`` for ``take.mp4`` (a name that says it already is kept)."""
+    stem, ext = os.path.splitext(path)
+    if os.path.basename(stem).lower().endswith((".preview", "_preview", "-preview")):
+        return path
+    return f"{stem}.preview{ext}"
+
+
+def output_path(ctx, path: str) -> tuple[str, list[str]]:
+    """(where an output writes ``path``, the marks upstream of it): the path named as a preview where
+    a node upstream made a preview, unless the run keeps the names it was given; said on the node."""
+    marks = upstream_marks(ctx)
+    if not marks:
+        return path, []
+    where = path if ctx.options.get(KEEP_NAMES) else preview_path(path)
+    if where == path:  # the name was given as it is (main.py render -o ... --preview): said, not warned
+        ctx.info(f"a preview: {'; '.join(marks)}")
+    else:
+        ctx.warn(f"a preview, not the final: {'; '.join(marks)}; written as {os.path.basename(where)}, not "
+                 f"{os.path.basename(path)} (set 'preview size' to off for the final)")
+    ctx.wrote = [os.path.abspath(where)]
+    return where, marks

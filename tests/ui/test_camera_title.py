@@ -1,0 +1,42 @@
+"""Issue 75, item 4: Camera Path's title follows its preset. The camera_move template titles it by its
+preset ('Zoom In'); choosing Orbit CW in Properties renames it 'Orbit CW' on the canvas, and one Ctrl+Z
+puts back both. A title the user typed (not the preset's name) is kept."""
+from __future__ import annotations
+
+import os
+
+from studio.core.assets import TEMPLATES_DIR
+
+
+def test_the_title_follows_the_preset_and_one_undo_puts_both_back(qtbot, nodes_window):
+    win = nodes_window
+    assert win.files.open_path(os.path.join(str(TEMPLATES_DIR), "camera_move.json"), ask=False)
+    nid = next(n.id for n in win.doc.graph.nodes.values() if n.type_id == "motion.camera_path")
+    win.canvas.select([nid])
+    combo = win.properties.editors["preset"].combo
+    combo.setCurrentText("Orbit CW")  # as a pick in the list does
+    inst = win.doc.graph.nodes[nid]
+    assert inst.params["preset"] == "Orbit CW" and inst.label == "Orbit CW"
+    assert win.canvas.index.view_of(nid).name() == "Orbit CW" and "<b>Orbit CW</b>" in win.properties.header.text()
+    win.doc.undo_stack.undo()
+    assert inst.params["preset"] == "Zoom In" and inst.label == "Zoom In"
+    win.doc.set_title(nid, "Hero push")
+    win.canvas.select([nid])
+    win.properties.editors["preset"].combo.setCurrentText("Pan Left")
+    assert inst.params["preset"] == "Pan Left" and inst.label == "Hero push"
+
+
+def test_the_path_is_drawn_in_the_viewer_before_a_run_and_follows_the_preset(qtbot, nodes_window):
+    """Issue 75, item 4: selecting Camera Path shows its path (from above and from the front) before any
+    run; choosing another preset draws the new one."""
+    import numpy as np
+    win = nodes_window
+    nid = win.doc.add_node("motion.camera_path", (0, 0), {"preset": "Zoom In", "frames": 9})
+    win.canvas.select([nid])
+    area = win.preview
+    qtbot.waitUntil(lambda: area.value is not None, timeout=10_000)
+    zoom = np.array(area.value)
+    assert zoom.shape == (240, 480, 3) and area.title_label.summary.startswith("first frame · not run yet")
+    win.properties.editors["preset"].combo.setCurrentText("Orbit CW")
+    qtbot.waitUntil(lambda: area.value is not None and not np.array_equal(area.value, zoom), timeout=10_000)
+    assert not win.runs.outputs  # nothing ran
