@@ -36,6 +36,10 @@ RENDERED = {
     "two_person_dialogue": "video_models/test_infinitetalk.py::test_the_two_person_dialogue_template_renders_on_tiny_models",
     "text_to_video_pretrained": "video_models/test_video_templates.py::"
                                 "test_text_to_video_template_runs_with_the_weights_in_place",
+    "cosmos_transfer": "video_models/test_cosmos.py::test_the_cosmos_transfer_template_renders_on_the_tiny_model",
+    "kandinsky6_sound_clip": "video_models/test_kandinsky6.py::"
+                             "test_the_picture_and_sound_template_renders_on_the_tiny_model",
+    "framepack_long_take": "video_models/test_framepack.py::test_the_long_take_template_renders_on_the_tiny_model",
 }
 NO_MODEL = ("motion_transfer", "music_visualiser", "slow_motion", "plate_cleanup", "encoders_fusion")  # RUN_CLEAN's
 # not rendered whole by a test, and why (said, so the list of exceptions cannot grow unseen)

@@ -63,6 +63,8 @@ def unknown_architecture(path: str, shapes: dict, n: int = 6) -> str:
         return f"'{path}' is the denoiser of {r.variant}; {r.note}"
     items = sorted(shapes.items())[:n]
     looks = ", ".join(f"{k} {list(v)}" for k, v in items) + (f", … ({len(shapes)} tensors)" if len(shapes) > n else "")
-    return (f"'{path}' does not look like the denoiser of a video model Studio opens "
-            f"({', '.join(f.title for f in FAMILIES.values())}): none of its {len(shapes)} tensor names match. "
-            f"It holds: {looks or 'no tensors'}")
+    # what it holds first, then the families (all of them: ``main.py families``), so a message cut to its
+    # length keeps the file's own facts
+    return (f"'{path}' does not look like the denoiser of a video model Studio opens: none of its {len(shapes)} "
+            f"tensor names match. It holds: {looks or 'no tensors'}. The {len(FAMILIES)} families it opens "
+            f"(main.py families): {', '.join(f.title for f in FAMILIES.values())}")

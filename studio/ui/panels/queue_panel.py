@@ -2,7 +2,7 @@
 now, or N variations of it (seeds '1-5', or one parameter swept: 'n3.steps=20,30,40'); each job's
 place, state, progress and time left; move a queued job up or down, cancel one, pause the queue;
 open a finished job's outputs (the system's player) or its graph (into the window, as it ran). The
-running job's latest preview frame is shown under the list: the preview follows the running job.
+running job's latest preview frame is shown beside the list: the preview follows the running job.
 
 The queue runs on its own thread; what it tells comes here through a Qt signal (queued to the GUI
 thread). A queue found with jobs waiting from the last session starts paused: nothing runs before
@@ -75,7 +75,12 @@ class QueuePanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
-        lay.addWidget(self.table, 1)
+        # the table beside the running job's last frame, one row of buttons under them: the dock shares the
+        # Log's tab, and a small window keeps its picture and canvas (tests/ui/test_small_window_layout.py)
+        self.table.setMinimumHeight(48)
+        body = QHBoxLayout()
+        body.addWidget(self.table, 1)
+        lay.addLayout(body, 1)
         row = QHBoxLayout()
         self.up_button, self.down_button = QPushButton("Up", self), QPushButton("Down", self)
         self.cancel_button, self.retry_button = QPushButton("Cancel", self), QPushButton("Again", self)
@@ -89,9 +94,9 @@ class QueuePanel(QWidget):
         self.status = QLabel(self)
         self.preview = QLabel(self)
         self.preview.setAlignment(Qt.AlignCenter)
-        self.preview.setMinimumHeight(64)
+        self.preview.setMinimumWidth(96)
         lay.addWidget(self.status)
-        lay.addWidget(self.preview)
+        body.addWidget(self.preview)
         self.add_button.clicked.connect(self.add_current)
         self.variations_button.clicked.connect(self.add_variations)
         self.variations.returnPressed.connect(self.add_variations)
