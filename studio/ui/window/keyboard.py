@@ -37,14 +37,17 @@ class _WhileShown(QObject):
         self._window = window
         window.installEventFilter(self)  # the window's own Show and Hide events (in eventFilter below)
         QApplication.instance().installEventFilter(self)
+        self.installed = True  # whether the application filter is in place
 
     def _window_shown_or_hidden(self, obj, ev) -> None:
         if obj is self._window:
             if ev.type() == QEvent.Hide:
                 QApplication.instance().removeEventFilter(self)
+                self.installed = False
             elif ev.type() == QEvent.Show:
                 QApplication.instance().removeEventFilter(self)  # never twice in the list
                 QApplication.instance().installEventFilter(self)
+                self.installed = True
 
 
 def types_keys(w: QWidget | None, key: int) -> bool:
