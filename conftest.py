@@ -207,23 +207,44 @@ def _one_torch_thread_per_worker():
     yield
 
 
-@pytest.fixture(autouse=True)
-def _no_dangling_qthreads(request):
-    """Fail a test that leaves a QThread running (napari's dangling_qthreads)."""
-    if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
-        yield
-        return
-    yield
+_STARTED_QTHREADS: list = []  # weak references to every QThread a test started (see _track_qthread_starts)
+
+
+def _track_qthread_starts() -> None:
+    """Record each QThread as it starts (QThread.start wrapped once per process), so the check below
+    reads the threads started since the last test, where it scanned every object the garbage collector
+    tracks (0.15-0.4 s a window test: half a million objects once torch and the node modules are in)."""
     try:
         from PySide6.QtCore import QThread
     except ImportError:  # pragma: no cover
         return
-    import gc
-    # type(o), not isinstance: isinstance reads o.__class__, which raises ReferenceError for a
-    # weakref.proxy whose object is gone (torch.compile's tracers keep such proxies: a window
-    # test run after a compile test in the same process failed in teardown) and warns for
-    # torch's deprecated aliases
-    running = [o for o in gc.get_objects() if issubclass(type(o), QThread) and _is_running(o)]
+    if getattr(QThread.start, "_studio_tracked", False):
+        return
+    import functools
+    import weakref
+    start = QThread.start
+
+    @functools.wraps(start)
+    def tracked(self, *args, **kwargs):
+        _STARTED_QTHREADS.append(weakref.ref(self))
+        return start(self, *args, **kwargs)
+
+    tracked._studio_tracked = True
+    QThread.start = tracked
+
+
+@pytest.fixture(autouse=True)
+def _no_dangling_qthreads(request):
+    """Fail a test that leaves a QThread running (napari's dangling_qthreads); every QThread started
+    from Python passes through QThread.start, which records it."""
+    if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
+        yield
+        return
+    _track_qthread_starts()
+    yield
+    started = [r() for r in _STARTED_QTHREADS]
+    _STARTED_QTHREADS.clear()
+    running = [t for t in started if t is not None and _is_running(t)]
     if running:
         for t in running:
             t.quit()

@@ -26,6 +26,30 @@ _ALLOWED_MODS = {Qt.Key_Left: Qt.ShiftModifier, Qt.Key_Right: Qt.ShiftModifier, 
                  Qt.Key_O: Qt.AltModifier}
 
 
+class _WhileShown(QObject):
+    """An application event filter that is there while its window is: installed at once and again each
+    time the window shows, removed when it hides or closes. A hidden window has no keys to take and no
+    dialog to take the focus back from, and a closed window that stays in memory (tests keep hundreds
+    in one process) would otherwise keep every event of the program passing through its filters."""
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self._window = window
+        window.installEventFilter(self)  # the window's own Show and Hide events (in eventFilter below)
+        QApplication.instance().installEventFilter(self)
+        self.installed = True  # whether the application filter is in place
+
+    def _window_shown_or_hidden(self, obj, ev) -> None:
+        if obj is self._window:
+            if ev.type() == QEvent.Hide:
+                QApplication.instance().removeEventFilter(self)
+                self.installed = False
+            elif ev.type() == QEvent.Show:
+                QApplication.instance().removeEventFilter(self)  # never twice in the list
+                QApplication.instance().installEventFilter(self)
+                self.installed = True
+
+
 def types_keys(w: QWidget | None, key: int) -> bool:
     """Whether the focused widget ``w`` uses ``key`` itself (so the transport must leave it)."""
     if w is None:
@@ -48,16 +72,14 @@ def types_keys(w: QWidget | None, key: int) -> bool:
     return False
 
 
-class TransportKeys(QObject):
+class TransportKeys(_WhileShown):
     """Sends transport keys pressed anywhere in ``window`` to ``handler`` (the timeline's
     ``keyPressEvent``). Removed with the window (it is the window's child)."""
 
     def __init__(self, window: QWidget, handler: Callable, timeline: QWidget | None = None):
-        super().__init__(window)
-        self._window = window
         self._handler = handler
         self._timeline = timeline  # its own key handler already reads them
-        QApplication.instance().installEventFilter(self)
+        super().__init__(window)
 
     @classmethod
     def for_window(cls, win) -> "TransportKeys | None":
@@ -67,6 +89,7 @@ class TransportKeys(QObject):
 
     def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt's name
         if ev.type() != QEvent.KeyPress or not isinstance(obj, QWidget):
+            self._window_shown_or_hidden(obj, ev)
             return False
         key = ev.key()
         if key not in TRANSPORT_KEYS or obj is self._timeline or obj.window() is not self._window:
@@ -83,7 +106,7 @@ class TransportKeys(QObject):
         return True
 
 
-class Refocus(QObject):
+class Refocus(_WhileShown):
     """Focus back on the window after a dialog: without a window manager nothing gives the keyboard
     focus back when a dialog of the window (a file dialog, a question) closes, so keys went nowhere
     until the artist clicked. When one hides and no window of the program has the focus, the
@@ -91,11 +114,11 @@ class Refocus(QObject):
     dialog's Hide event is what can be seen)."""
 
     def __init__(self, win):
-        super().__init__(win)
         self.win = win
-        QApplication.instance().installEventFilter(self)
+        super().__init__(win)
 
     def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt's name
+        self._window_shown_or_hidden(obj, ev)
         if ev.type() == QEvent.Hide and isinstance(obj, QWidget) and obj.isWindow() and obj is not self.win:
             parent = obj.parentWidget()
             if parent is not None and parent.window() is self.win:
