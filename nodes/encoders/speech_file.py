@@ -24,6 +24,8 @@ What the shapes do not say is taken from the known releases:
 """
 from __future__ import annotations
 
+from studio.engine.meta_device import meta_device
+
 import os
 import re
 
@@ -167,7 +169,7 @@ def read_encoder(path: str, device, node: str):
     from ..preprocess.hf import PreprocessModel
     shapes = read_header(path, node)
     kind, cfg, names = identify(shapes, path, node)
-    with torch.device("meta"):
+    with meta_device():
         model = (Wav2Vec2Model if kind == "wav2vec2" else WhisperEncoder)(cfg)
     want = model.state_dict()
     alias = {k.replace("parametrizations.weight.original0", "weight_g")

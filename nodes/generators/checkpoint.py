@@ -7,6 +7,8 @@ for sampling), ``opt.<name>.<param index>.<state>`` (optimiser state, for an exa
 """
 from __future__ import annotations
 
+from studio.engine.meta_device import meta_device
+
 import copy
 import json
 import os
@@ -287,7 +289,7 @@ def _skeleton(cfg: dict, path: str):
     except (ImportError, AttributeError):  # torch's private module moved: the fallback below still holds
         pass
     try:
-        with torch.device("meta"):
+        with meta_device():
             return _build(cfg, path)
     except RuntimeError as e:
         if "device" not in str(e):

@@ -6,6 +6,8 @@ weights; temporal slicing equal to the whole clip; the scaling of infer.py; the 
 the header check refusing wrong files; the released config's shapes on the meta device."""
 from __future__ import annotations
 
+from studio.engine.meta_device import meta_device
+
 import os
 
 import numpy as np
@@ -270,7 +272,7 @@ def test_the_released_config_on_the_meta_device():
     assert shapes["encoder.down_blocks.0.downsamplers.0.conv.weight"] == (128, 128, 1, 3, 3)
     assert shapes["encoder.conv_out.weight"] == (32, 512, 3, 3, 3)
     assert config_from_state_dict({k: list(v) for k, v in shapes.items()}) == FULL_CONFIG
-    with torch.device("meta"):
+    with meta_device():
         vae = SeedVR2VAE(FULL_CONFIG)
         latent = vae.encode(torch.empty(1, 3, 9, 720, 1280), sample=False)
         video = vae.decode(latent)
@@ -312,7 +314,7 @@ def test_a_config_is_read_back_from_its_shapes():
     assert "quant_conv.weight" in shapes and not any("attentions" in k for k in shapes)
     assert shapes["encoder.down_blocks.0.resnets.0.conv1.weight"][2] == 1  # half: a one-frame kernel
     assert config_from_state_dict(shapes) == variant
-    with torch.device("meta"):
+    with meta_device():
         assert SeedVR2VAE(variant).encode(torch.empty(1, 3, 5, 16, 16), sample=False).shape == (1, 16, 3, 4, 4)
 
 

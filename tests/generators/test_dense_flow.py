@@ -3,6 +3,8 @@ the dense-flow generator (train, checkpoint, sample through the nodes). Tiny siz
 32x32, 4-8 frames, a few steps; training for real is benchmarks/bench_text_to_video.py."""
 from __future__ import annotations
 
+from studio.engine.meta_device import meta_device
+
 import os
 
 import numpy as np
@@ -346,9 +348,9 @@ def test_a_checkpoint_loads_after_a_text_encoder_was_built_on_the_meta_device(tm
     _device._device_constructors.cache_clear()
     with tr_init.meta_device_safe_creation_ops(), torch.device("meta"):
         assert torch.linspace(0, 1, 3).device.type == "cpu"  # the first use: the swap is cached
-    with torch.device("meta"):
+    with meta_device():
         assert torch.linspace(0, 1, 3).device.type == "cpu"  # torch.linspace no longer redirected
     ck = load_checkpoint(path)
     assert ck["model"].slots.offs_rot.device.type == "cpu" and ck["model"].slots.offs_rot.shape[-1] == 2
-    with torch.device("meta"):
+    with meta_device():
         assert torch.linspace(0, 1, 3).device.type == "meta"  # the cache rebuilt by the load

@@ -4,6 +4,8 @@ bounds, layer counts, and the sizes it describes against the weights' shapes) be
 built; an unknown architecture says what it looks like. Each message names the file and the field."""
 from __future__ import annotations
 
+from studio.engine.meta_device import meta_device
+
 import json
 import os
 import shutil
@@ -169,7 +171,7 @@ def test_a_single_file_is_checked_against_the_bases_config(wan_dir, tmp_path):
 
     from .tiny_formats import WIDE
     from diffusers import WanTransformer3DModel
-    with torch.device("meta"):
+    with meta_device():
         shapes = {k: v.shape for k, v in WanTransformer3DModel(**WIDE).state_dict().items()}
     f = str(tmp_path / "wide.safetensors")
     save_file({k: torch.zeros(s) for k, s in shapes.items()}, f)

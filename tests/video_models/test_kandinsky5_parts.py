@@ -8,6 +8,8 @@ check with nothing allocated; a wrong file in a slot is refused in one message n
 what the file is."""
 from __future__ import annotations
 
+from studio.engine.meta_device import meta_device
+
 import os
 import shutil
 
@@ -109,7 +111,7 @@ def test_the_released_files_headers_pass_every_check_with_nothing_allocated(tmp_
     from .tiny_kandinsky5 import LITE, released_shapes
 
     def meta(make):
-        with torch.device("meta"):
+        with meta_device():
             return {k: tuple(v.shape) for k, v in make().state_dict().items()}
     qwen = meta(lambda: Qwen2_5_VLTextModel(Qwen2_5_VLTextConfig(**{
         **QWEN_TEXT, "vocab_size": 152064, "hidden_size": 3584, "intermediate_size": 18944, "num_hidden_layers": 28,

@@ -5,6 +5,8 @@ replaced before anything loads. The model is built on the meta device: its param
 (in bf16 and under diffusers' fp8 layerwise casting), never made."""
 from __future__ import annotations
 
+from studio.engine.meta_device import meta_device
+
 import pytest
 
 from nodes.video_models.memory import plan as P
@@ -32,7 +34,7 @@ def wan14b(experts: int = 1) -> P.Parts:
     old = torch.get_default_dtype()
     torch.set_default_dtype(torch.bfloat16)
     try:
-        with torch.device("meta"):
+        with meta_device():
             tr = WanTransformer3DModel(patch_size=(1, 2, 2), text_dim=4096, freq_dim=256, cross_attn_norm=True,
                                        qk_norm="rms_norm_across_heads", eps=1e-6, rope_max_seq_len=1024,
                                        num_attention_heads=40, attention_head_dim=128, ffn_dim=13824, num_layers=40,

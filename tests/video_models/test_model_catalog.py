@@ -4,6 +4,8 @@ save_pretrained, each entry's family, variant, kind, dtype and memory fit, the c
 mtime), and ``main.py models [--json]``."""
 from __future__ import annotations
 
+from studio.engine.meta_device import meta_device
+
 import json
 import os
 
@@ -285,7 +287,7 @@ def test_diffusers_layouts_told_from_their_real_names(diffusers_module, cls, kw,
     import torch
 
     from nodes.video_models.base.recognise import recognise
-    with torch.device("meta"):
+    with meta_device():
         m = getattr(diffusers_module, cls)(**kw)
     r = recognise({k: tuple(v.shape) for k, v in m.state_dict().items()})
     assert (r.kind, r.family) == want

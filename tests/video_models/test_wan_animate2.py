@@ -7,6 +7,8 @@ naming the node or the file, before anything large is allocated. ComfyUI's int8 
 folder as its base, renders frames close to the folder's."""
 from __future__ import annotations
 
+from studio.engine.meta_device import meta_device
+
 import functools
 import json
 import os
@@ -445,7 +447,7 @@ def test_a_lightx2v_style_lora_maps_onto_the_released_14b_transformer_with_nothi
     from diffusers import WanAnimate2Transformer3DModel
 
     from nodes.video_models.families.wan_animate2.lora import adapter_dict
-    with torch.device("meta"):
+    with meta_device():
         den = WanAnimate2Transformer3DModel(num_layers=40, dim=5120, ffn_dim=13824, num_heads=40)
     sd, pairs = {}, 0
     for i in range(40):

@@ -5,6 +5,8 @@ transformer equals a transcription of the release's forward (model_fn_wan_video)
 the pipeline samples both passes, and the released 14B sizes are checked with nothing allocated."""
 from __future__ import annotations
 
+from studio.engine.meta_device import meta_device
+
 import functools
 import math
 import re
@@ -306,7 +308,7 @@ def test_clip_tokens_squash_the_whole_frame_as_the_release_does():
 # -- the released sizes, nothing allocated ---------------------------------------------------------------------
 
 def test_released_14b_parts_have_the_releases_names_and_shapes():
-    with torch.device("meta"):
+    with meta_device():
         parts = dancer.DancerParts(5120, 40, 36, 16)  # DiffSynth's model_configs.py entry for Wan-Dancer-14B
     shapes = {k: tuple(v.shape) for k, v in parts.state_dict().items()}
     assert all(v.is_meta for v in parts.state_dict().values())

@@ -5,6 +5,8 @@ model and a tiny CLIP text model over the word-level tokenizer of tiny.py, and t
 scheduler the released folders carry (shift 5)."""
 from __future__ import annotations
 
+from studio.engine.meta_device import meta_device
+
 import os
 import shutil
 
@@ -65,7 +67,7 @@ def released_shapes(prefix: str = "", **cfg) -> dict:
     nothing allocated; ``prefix``: ComfyUI's ('model.diffusion_model.')."""
     import torch
     from diffusers import Kandinsky5Transformer3DModel
-    with torch.device("meta"):
+    with meta_device():
         model = Kandinsky5Transformer3DModel(**{**LITE, **cfg})
     return {prefix + k: tuple(v.shape) for k, v in model.state_dict().items()}
 

@@ -12,6 +12,8 @@ comfy/ldm/seedvr/model.py registers them under, read here as data). The per-bloc
 is read, one layer at a time, so the load holds the int8 file's bytes and the plain model, no more."""
 from __future__ import annotations
 
+from studio.engine.meta_device import meta_device
+
 import os
 import re
 
@@ -137,7 +139,7 @@ def load_dit(path: str, dtype, device="cpu"):
     from .dit import SeedVR2DiT
     shapes, dtypes = header_shapes(path)
     config = config_from_shapes(shapes, os.path.basename(path))
-    with torch.device("meta"):
+    with meta_device():
         model = SeedVR2DiT(config)
     wanted = model.state_dict()
     missing = [k for k in wanted if k not in shapes]

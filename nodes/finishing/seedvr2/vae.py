@@ -21,6 +21,8 @@ Interface (agreed with the DiT / pipeline side):
 """
 from __future__ import annotations
 
+from studio.engine.meta_device import meta_device
+
 import torch
 
 from studio.core.errors import ModelError, StudioError
@@ -165,7 +167,7 @@ class SeedVR2VAE(torch.nn.Module):
 
 def expected_shapes(config: dict) -> dict[str, tuple[int, ...]]:
     """{name: shape} of the VAE a config builds, with nothing allocated (the meta device)."""
-    with torch.device("meta"):
+    with meta_device():
         vae = SeedVR2VAE(config)
     return {k: tuple(v.shape) for k, v in vae.state_dict().items()}
 
@@ -197,7 +199,7 @@ def load_vae(path: str, dtype: torch.dtype = torch.float16, device="cpu") -> See
     ``device`` in turn (the host never holds more than one tensor beyond the file's page cache)."""
     from safetensors import safe_open
     cfg, names = read_checked(path)
-    with torch.device("meta"):
+    with meta_device():
         vae = SeedVR2VAE(cfg)
     state = {}
     with safe_open(path, framework="pt", device="cpu") as f:

@@ -9,6 +9,8 @@ one that does not fit its weights (48 layers, weights of 1) is refused naming th
 not with torch's "Cannot copy out of meta tensor". torch is imported inside functions."""
 from __future__ import annotations
 
+from studio.engine.meta_device import meta_device
+
 import inspect
 import math
 import re
@@ -162,7 +164,7 @@ def skeleton(cls, cfg: dict, cfg_path: str):
     import torch
     fresh_meta_context()
     try:
-        with torch.device("meta"):
+        with meta_device():
             return cls.from_config(cfg)
     except Exception as e:  # noqa: BLE001 - a nonsense config fails in the class's own code
         first = (str(e).splitlines() or [type(e).__name__])[0]
@@ -267,7 +269,7 @@ def check_transformers_shapes(cfg_path: str, cfg: dict, cls_name: str, shapes: d
     fresh_meta_context()
     try:
         config = cls.config_class.from_dict(cfg)
-        with torch.device("meta"):
+        with meta_device():
             model = cls(config)
     except Exception:  # noqa: BLE001 - a model transformers itself cannot make bare: from_pretrained says why
         return

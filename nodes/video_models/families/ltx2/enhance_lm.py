@@ -18,6 +18,8 @@ kohya's ``lora_te_..._layers_N_self_attn_q_proj``): whatever comes before the ``
 model is dropped; ``lora_A``/``lora_B``, ``lora_down``/``lora_up`` and ``alpha`` are read."""
 from __future__ import annotations
 
+from studio.engine.meta_device import meta_device
+
 from contextlib import contextmanager
 
 from ...base.errors import ModelError
@@ -60,7 +62,7 @@ def causal_lm(te):
                          "serve as Gemma 3's LM head (its tied output layer): give a Gemma 3 file whose word "
                          "embedding is stored in bf16, fp16 or fp32")
     from transformers import Gemma3ForCausalLM
-    with torch.device("meta"):
+    with meta_device():
         lm = Gemma3ForCausalLM(tm.config)
     lm.model = tm
     lm.lm_head.weight = emb  # Gemma 3's tied head: the embedding itself

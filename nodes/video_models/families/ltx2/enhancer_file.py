@@ -39,6 +39,8 @@ could not be checked, so Studio stops on <eos> and <turn|> only.
 Headers and plain data until ``load``: ``inspect`` (what preflight calls) imports no torch."""
 from __future__ import annotations
 
+from studio.engine.meta_device import meta_device
+
 import os
 import re
 from dataclasses import dataclass
@@ -210,7 +212,7 @@ def load(path: str, dtype):
     from ...files.single_file import lean_load
     e = inspect(path)
     cfg = Gemma4TextConfig(**e.config)
-    with torch.device("meta"):
+    with meta_device():
         skeleton = Gemma4ForCausalLM(cfg)
     own = {k: tuple(v.shape) for k, v in skeleton.state_dict().items() if k != "lm_head.weight"}
     have = {k: tuple(v.shape) for k, v in e.wf.tensors.items()}
