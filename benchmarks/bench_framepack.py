@@ -13,7 +13,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -27,12 +26,11 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--device", default="cpu")
     args = ap.parse_args()
-    import numpy as np
-    import pytest  # its MonkeyPatch: the pipeline's call spied on for the warm run, then put back
-    import torch
     from diffusers import HunyuanVideoFramepackPipeline as FP
+
+    from benchmarks.bench_video_models import node_against_direct
     from studio.engine.executor import Executor
-    from tests.video_models.graphs import model_graph, spy_call
+    from tests.video_models.graphs import model_graph
     from tests.video_models.test_framepack import FIRST, PARAMS
     from tests.video_models.tiny_framepack import build_framepack
     w, h, t = (int(v) for v in args.size.split("x"))
@@ -40,44 +38,12 @@ def main() -> int:
     g = model_graph(folder, "video_models.framepack", dict(PARAMS, width=w, height=h, frames=t, window=args.window,
                                                            steps=args.steps), image=(FIRST, "image"))
     g.nodes["load"].params["dtype"] = "fp32"
-    spying = pytest.MonkeyPatch()
-    calls, _ = spy_call(spying, FP, dict)
-    ex = Executor()
-    sync = torch.cuda.synchronize if args.device == "cuda" else (lambda: None)
-
-    def node():
-        sync()
-        t0 = time.perf_counter()
-        clip = ex.run(g, targets=["gen"], device=args.device, use_cache=False).value("gen")
-        sync()
-        return time.perf_counter() - t0, clip.frames
-    _, frames = node()  # warm: the model loads
-    kw = {k: v for k, v in calls[0].items() if k not in ("callback_on_step_end",)}
-    seed = kw.pop("generator").initial_seed()
-    spying.undo()
-    pipe = FP.from_pretrained(folder).to(args.device)
-    from nodes.video_models.base.own_memory import own_memory  # its weights in aligned memory, as Load Video Model
-    own_memory(pipe.components.values())
-    pipe.set_progress_bar_config(disable=True)
-
-    def direct():
-        sync()
-        t0 = time.perf_counter()
-        out = pipe(**dict(kw, output_type="np", generator=torch.Generator(args.device).manual_seed(seed))).frames[0]
-        sync()
-        return time.perf_counter() - t0, out
-    _, want = direct()
-    same = bool(np.array_equal(frames, np.clip(want[:len(frames)], 0, 1)))
-    node_t, direct_t = [], []
-    for _ in range(args.reps):
-        node_t.append(node()[0])
-        direct_t.append(direct()[0])
-    med = lambda x: sorted(x)[len(x) // 2]  # noqa: E731
-    print(json.dumps({"size": args.size, "window": args.window, "steps": args.steps, "device": args.device,
-                      "frames_equal": same, "node_s": round(med(node_t), 4), "direct_s": round(med(direct_t), 4),
-                      "node_over_direct": round(med(node_t) / med(direct_t), 3), "reps": args.reps,
-                      "node_each": [round(v, 3) for v in node_t], "direct_each": [round(v, 3) for v in direct_t]}))
-    return 0 if same else 1
+    # the pipeline makes whole sections: the node keeps the first frames asked
+    out = node_against_direct(Executor(), g, FP, args.reps, args.device, t)
+    out = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items() if k not in ("kwargs", "call")}
+    print(json.dumps({"size": args.size, "window": args.window, "steps": args.steps,
+                      "device": args.device, "reps": args.reps, **out}))
+    return 0 if out["identical_frames"] and out["checked"] is not False else 1
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -63,61 +62,25 @@ def main() -> int:
     ap.add_argument("--wide", type=int, default=0, help="the DiT's model_dim (0: the test builder's 32)")
     args = ap.parse_args()
     import numpy as np
-    import pytest  # its MonkeyPatch: the pipeline's call spied on for the warm run, then put back
-    import torch
     import diffusers
+
+    from benchmarks.bench_video_models import node_against_direct
     from studio.engine.executor import Executor
-    from tests.video_models.graphs import spy_call
     w, h, t = (int(v) for v in args.size.split("x"))
     sr = args.task == "sr"
     folder = _build(os.path.join(tempfile.mkdtemp(), "tiny-kandinsky6"), args.task, args.wide)
     cls = diffusers.Kandinsky6SRPipeline if sr else diffusers.Kandinsky6TI2VAPipeline
     g = _graph(folder, args.task, w, h, t, args.steps)
     g.nodes["load"].params["dtype"] = "fp32"
-    spying = pytest.MonkeyPatch()
-    calls, _ = spy_call(spying, cls, dict)
-    ex = Executor()
-    sync = torch.cuda.synchronize if args.device == "cuda" else (lambda: None)
 
-    def node():
-        sync()
-        t0 = time.perf_counter()
-        out = ex.run(g, targets=["gen"], device=args.device, use_cache=False).outputs["gen"]
-        sync()
-        clip = out["video"]
-        sound = None if sr else out["audio"].samples[:, 0]
-        return time.perf_counter() - t0, clip.frames, sound
-    _, frames, sound = node()  # warm: the model loads
-    kw = {k: v for k, v in calls[0].items() if k not in ("callback_on_step_end", "callback_on_step_end_tensor_inputs")}
-    seed = kw.pop("generator").initial_seed()
-    spying.undo()
-    pipe = cls.from_pretrained(folder).to(args.device)
-    from nodes.video_models.base.own_memory import own_memory  # its weights in aligned memory, as Load Video Model
-    own_memory(pipe.components.values())
-    pipe.set_progress_bar_config(disable=True)
-
-    def direct():
-        sync()
-        t0 = time.perf_counter()
-        out = pipe(**dict(kw, output_type="np", generator=torch.Generator(args.device).manual_seed(seed)))
-        sync()
-        return time.perf_counter() - t0, out
-    _, want = direct()
-    n = len(frames)
-    same = bool(np.array_equal(frames, np.clip(want.frames[0][:n], 0, 1)))
-    if not sr:
-        same = same and bool(np.array_equal(sound, np.clip(np.asarray(want.audio[0]), -1, 1)))
-    node_t, direct_t = [], []
-    for _ in range(args.reps):
-        node_t.append(node()[0])
-        direct_t.append(direct()[0])
-    med = lambda x: sorted(x)[len(x) // 2]  # noqa: E731
-    out = {"task": args.task, "size": args.size, "steps": args.steps, "device": args.device, "wide": args.wide,
-           "frames_equal": same, "node_s": round(med(node_t), 4), "direct_s": round(med(direct_t), 4),
-           "node_over_direct": round(med(node_t) / med(direct_t), 3), "reps": args.reps,
-           "node_each": [round(v, 3) for v in node_t], "direct_each": [round(v, 3) for v in direct_t]}
-    print(json.dumps(out))
-    return 0 if same else 1
+    def sound_equal(pipe, out, res):  # the sound the node made against the direct call's (none from SR)
+        return sr or bool(np.array_equal(res.outputs["gen"]["audio"].samples[:, 0],
+                                         np.clip(np.asarray(out.audio[0]), -1, 1)))
+    out = node_against_direct(Executor(), g, cls, args.reps, args.device, t if not sr else 10 ** 6, check=sound_equal)
+    out = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items() if k not in ("kwargs", "call")}
+    print(json.dumps({"task": args.task, "size": args.size, "steps": args.steps, "wide": args.wide,
+                      "device": args.device, "reps": args.reps, **out}))
+    return 0 if out["identical_frames"] and out["checked"] is not False else 1
 
 
 if __name__ == "__main__":
