@@ -17,12 +17,13 @@ from studio.core.graph import Graph
 
 from .comfy_intent import SAMPLERS, find_loader, model_file, upstream
 from .comfy_prompts import encoders, prompt_text, walk
+from .comfy_guiders import Guider
 from .comfy_read import CONTROL, CNode, Workflow
 from .comfy_sampling import Sampling, read_sampling
 from .comfy_tasks import I2V, LATENT_NAMES, T2V, Task, task_node
 
 # the walks and readers a family's hooks share with the converter
-__all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Task", "Voice", "Workflow", "CONTROL", "encoders", "I2V",
+__all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "Task", "Voice", "Workflow", "CONTROL", "encoders", "I2V",
            "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader", "model_file", "prompt_text", "read_sampling",
            "task_node", "upstream", "walk"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
@@ -198,3 +199,4 @@ class ComfyMapping:
     roles: tuple[tuple[tuple[str, ...], str], ...] = ()
     # sampler scheduler node types and the settings of theirs that are its own (said, not taken)
     schedulers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    guiders: Mapping[str, Guider] = field(default_factory=dict)  # its guider node types (their settings: widgets)

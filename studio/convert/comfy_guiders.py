@@ -6,54 +6,68 @@ Studio's generators have no setting for (said, never dropped in silence).
 Plain data and stdlib, as the rest of the converter."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from .comfy_read import CNode, Workflow
+from . import comfy_registry
+from .comfy_read import WIDGETS, CNode, Workflow
 
-# guider node type -> (its settings in order (comfy_read.WIDGETS holds them too, to name a UI file's values), the one that is the guidance scale (None: the guider runs
-# without classifier-free guidance, scale 1), the others in words where they matter)
-GUIDERS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    "CFGGuider": (("cfg",), "cfg"),
-    "BasicGuider": ((), None),  # one conditioning, no negative: no classifier-free guidance
-    "DualCFGGuider": (("cfg_conds", "cfg_cond2_negative", "style"), "cfg_conds"),
-    "LTXVDualCFGGuider": (("video_cfg", "audio_cfg"), "video_cfg"),  # LTX-2's picture and sound scales
-    "PerpNegGuider": (("cfg", "neg_scale"), "cfg"),
-    "STGGuider": (("cfg", "stg_scale", "rescale"), "cfg"),  # ComfyUI-LTXVideo's spatio-temporal guidance
-    "STGGuiderAdvanced": ((), None),  # its scales per sigma: read as no single scale (said)
-    "MultimodalGuider": ((), None),
-    "APGGuider": ((), None),
+
+@dataclass(frozen=True)
+class Guider:
+    """A guider node as the converter reads it (its settings' names: the mapping's ``widgets``): ``scale``, the
+    setting that is the generator's guidance (None: no single scale); ``per_step``: with no scale, it guides
+    step by step (said, not taken) rather than running without classifier-free guidance (scale 1);
+    ``sound``: the setting that is the sound's own scale (the generator's 'audio_guidance')."""
+    scale: str | None
+    per_step: bool = False
+    sound: str | None = None
+
+
+# ComfyUI's own guider node types (a family's, its node pack's included: its mapping's ``guiders``); their
+# settings' names are comfy_read.WIDGETS' (a family's: its mapping's widgets)
+GUIDERS: dict[str, Guider] = {
+    "CFGGuider": Guider("cfg"),
+    "BasicGuider": Guider(None),  # one conditioning, no negative: no classifier-free guidance
+    "DualCFGGuider": Guider("cfg_conds"),
+    "PerpNegGuider": Guider("cfg"),
 }
 # conditioning nodes that set a guidance-distilled model's embedded guidance (FluxGuidance: Flux,
 # HunyuanVideo): node type -> its setting
 DISTILLED = {"FluxGuidance": "guidance"}
 
 
+def guider_of(cls: str) -> Guider | None:
+    """The guider a node type is (ComfyUI's or a family's), or None when Studio does not know it."""
+    return GUIDERS.get(cls) or comfy_registry.lookup("guiders").get(cls)
+
+
 def guider_cfg(wf: Workflow, guider: CNode) -> tuple[Any, list[str]]:
     """The guidance scale a guider gives the sampler (1.0 for a guider without classifier-free guidance;
     None when the guider is one Studio does not know) and the sentences of what else it sets."""
-    known = GUIDERS.get(guider.cls)
+    known = guider_of(guider.cls)
     name = f"'{guider.title or guider.shown_cls}' ({guider.shown_cls}, #{guider.id})"
     if known is None:
         return None, [f"the sampler is guided by {name}, which Studio does not read: the generator's guidance is "
                       "its default; set it to the workflow's"]
-    names, scale = known
-    if scale is None:
-        if names or guider.cls != "BasicGuider":
+    if known.scale is None:
+        if known.per_step:
             return None, [f"{name} sets its guidance per step, which Studio's generators do not take: the generator's "
                           "guidance is its default; set it to the workflow's"]
         return 1.0, []
     said = []
-    if guider.cls == "LTXVDualCFGGuider":
-        v, a = wf.value(guider, "video_cfg"), wf.value(guider, "audio_cfg")
+    if known.sound is not None:
+        v, a = wf.value(guider, known.scale), wf.value(guider, known.sound)
         if v != a:
             said.append(f"{name}: the video's cfg {v} is the generator's guidance, the sound's cfg {a} its "
                         "'audio_guidance'")
-    elif len(names) > 1:
-        rest = {k: wf.value(guider, k) for k in names if k != scale and wf.value(guider, k) is not None}
+    else:
+        names = WIDGETS.get(guider.cls) or comfy_registry.lookup("widgets").get(guider.cls, ())
+        rest = {k: wf.value(guider, k) for k in names if k != known.scale and wf.value(guider, k) is not None}
         if rest:
             said.append(f"{name}: its {', '.join(f'{k} {v}' for k, v in rest.items())} not taken (the generators take "
-                        f"one guidance scale: its {scale})")
-    return wf.value(guider, scale), said
+                        f"one guidance scale: its {known.scale})")
+    return wf.value(guider, known.scale), said
 
 
 def distilled_guidance(wf: Workflow, start: CNode | None, limit: int = 64) -> tuple[CNode, Any] | None:

@@ -28,7 +28,7 @@ from . import comfy_ledger as ledger, comfy_registry, comfy_segments as segments
 from .comfy_tasks import I2V, Task, family, folder_only_params, made_task, tasks
 from .comfy_utility import ENDS, UTILITIES, after_take, make_utility, utility_path
 from .comfy_core import core_path, make_core
-from .comfy_guiders import distilled_guidance
+from .comfy_guiders import distilled_guidance, guider_of
 from .comfy_roles import carries, role
 from .comfy_sampling import SAMPLERS, Sampling, nearest_scheduler, read_sampling, studio_sampler
 
@@ -369,9 +369,10 @@ class _Builder(IntentReading):
         guidance (FluxGuidance on the prompt's way) where the sampler runs without classifier-free guidance."""
         said += main.said
         guider = self.wf.source(main.node, "guider")
-        if guider is not None and guider.cls == "LTXVDualCFGGuider":  # its sound's own scale (LTX-2's audio_guidance)
-            a = self.wf.value(guider, "audio_cfg")
-            if isinstance(a, (int, float)) and a != self.wf.value(guider, "video_cfg"):
+        known = guider_of(guider.cls) if guider is not None else None
+        if known is not None and known.sound is not None:  # the sound's own scale (LTX-2's audio_guidance)
+            a = self.wf.value(guider, known.sound)
+            if isinstance(a, (int, float)) and a != self.wf.value(guider, known.scale):
                 self.extra["audio_guidance"] = float(a)
         found = distilled_guidance(self.wf, positive)
         if found is None:

@@ -30,9 +30,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "RandomNoise": ("noise_seed", CONTROL),
     "CFGGuider": ("cfg",),
     "DualCFGGuider": ("cfg_conds", "cfg_cond2_negative", "style"),  # the guiders: comfy_guiders.py
-    "LTXVDualCFGGuider": ("video_cfg", "audio_cfg"),
     "PerpNegGuider": ("cfg", "neg_scale"),
-    "STGGuider": ("cfg", "stg_scale", "rescale"),
     "FluxGuidance": ("guidance",),
     "KSamplerSelect": ("sampler_name",),
     "BasicScheduler": ("scheduler", "steps", "denoise"),

@@ -40,7 +40,7 @@ def node_types(mapping: Any) -> set[str]:
     return (set(mapping.tasks) | set(mapping.empty) | set(mapping.widgets) | set(mapping.latent_steps)
             | set(mapping.passing) | set(mapping.folded) | set(mapping.file_loaders) | set(mapping.schedulers)
             | set(mapping.prompt_nodes) | set(mapping.pass_values) | set(mapping.fps_nodes) | set(mapping.upscalers)
-            | set(mapping.lora_loaders)
+            | set(mapping.lora_loaders) | set(mapping.guiders)
             | {c.rstrip("*") for c in mapping.claims})
 
 
@@ -111,6 +111,7 @@ def _lookups() -> dict[str, Any]:
         "by_title": {t.family: m for m in ms for t in m.tasks.values() if t.family},
         "wholes": tuple(m.whole for m in ms if m.whole is not None),
         "schedulers": {cls: s for m in ms for cls, s in m.schedulers.items()},
+        "guiders": {cls: g for m in ms for cls, g in m.guiders.items()},
         "prompt_nodes": {cls: k for m in ms for cls, k in m.prompt_nodes.items()},
         "pass_values": {cls: k for m in ms for cls, k in m.pass_values.items()},
         "fps_nodes": tuple(c for m in ms for c in m.fps_nodes),

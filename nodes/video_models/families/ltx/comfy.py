@@ -2,14 +2,19 @@
 video), its text-encoder type and its model files' names. Plain data."""
 from __future__ import annotations
 
-from studio.convert.api import I2V, ComfyMapping, Task
+from studio.convert.api import I2V, ComfyMapping, Guider, Task
 
 # its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
 WIDGETS = {
     "EmptyLTXVLatentVideo": ("width", "height", "length", "batch_size"),
     "LTXVImgToVideo": ("width", "height", "length", "batch_size", "strength"),
     "LTXVConditioning": ("frame_rate",),
+    "STGGuider": ("cfg", "stg_scale", "rescale"),
 }
+# ComfyUI-LTXVideo's guiders (LTX-Video and LTX-2 alike): spatio-temporal guidance beside the cfg; the
+# advanced one and APG set their scales per sigma (said, not taken)
+GUIDERS = {"STGGuider": Guider("cfg"), "STGGuiderAdvanced": Guider(None, per_step=True),
+           "APGGuider": Guider(None, per_step=True)}
 
 MAPPING = ComfyMapping(
     key="ltx", title="LTX-Video",
@@ -18,4 +23,4 @@ MAPPING = ComfyMapping(
                            "whole"),))},
     empty=("EmptyLTXVLatentVideo",), files=(("ltxv", "LTX-Video"), ("ltx-video", "LTX-Video")), text_types=("ltxv",),
     rank=2, passing={"LTXVPreprocess": ()}, folded=("LTXVConditioning",),
-    fps_nodes=("LTXVConditioning",), widgets=WIDGETS)
+    fps_nodes=("LTXVConditioning",), widgets=WIDGETS, guiders=GUIDERS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from studio.convert.api import I2V, T2V, CNode, ComfyMapping, Generator, Task, find_loader, upstream
+from studio.convert.api import I2V, T2V, CNode, ComfyMapping, Generator, Guider, Task, find_loader, upstream
 from studio.core.shown import number
 
 from .comfy_enhance import enhance_stage, read_enhancer
@@ -139,6 +139,7 @@ def _sound(params: dict, inputs: dict, said: list[str]) -> None:
 
 # its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
 WIDGETS = {
+    "LTXVDualCFGGuider": ("video_cfg", "audio_cfg"),
     "LTXVScheduler": ("steps", "max_shift", "base_shift", "stretch", "terminal"),
     "ModelSamplingLTXV": ("max_shift", "base_shift"),
     "LTXAVTextEncoderLoader": ("text_encoder", "ckpt_name", "device"),
@@ -187,6 +188,10 @@ MAPPING = ComfyMapping(
             "LTXVCropGuides"),
     prompt=read_enhancer, text_loaders=("LTXAVTextEncoderLoader",), rank=3, upscalers=("LTXVLatentUpsampler",),
     schedulers={"LTXVScheduler": ("max_shift", "base_shift", "stretch", "terminal")},
+    # its picture's and its sound's own scales; ComfyUI-LTXVideo's multimodal guider sets them per modality
+    # and step (said, not taken)
+    guiders={"LTXVDualCFGGuider": Guider("video_cfg", sound="audio_cfg"),
+             "MultimodalGuider": Guider(None, per_step=True)},
     # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
     # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
     # the audio VAE through a second VAELoader
