@@ -9,7 +9,6 @@ node's own work, take the time).
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -17,6 +16,8 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+
+from benchmarks.cli import settings  # noqa: E402
 
 
 def _build(path: str, wide: int) -> str:
@@ -31,13 +32,7 @@ def _build(path: str, wide: int) -> str:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--size", default="64x64x17", help="WxHxT")
-    ap.add_argument("--steps", type=int, default=8)
-    ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--device", default="cpu")
-    ap.add_argument("--wide", type=int, default=0, help="the transformer's width (0: the test builder's 32)")
-    args = ap.parse_args()
+    args = settings(size="64x64x17", steps=8, reps=5, device="cpu", wide=0)
     import diffusers
     from benchmarks.bench_video_models import node_against_direct
     from studio.engine.executor import Executor

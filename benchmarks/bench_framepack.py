@@ -8,7 +8,6 @@ call's first frames first. A tiny random folder built from configs (tests/video_
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -17,15 +16,11 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from benchmarks.cli import settings  # noqa: E402
+
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--size", default="32x32x24", help="WxHxT")
-    ap.add_argument("--window", type=int, default=2, help="latent frames a section")
-    ap.add_argument("--steps", type=int, default=4)
-    ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--device", default="cpu")
-    args = ap.parse_args()
+    args = settings(size="32x32x24", window=2, steps=4, reps=5, device="cpu")
     from diffusers import HunyuanVideoFramepackPipeline as FP
 
     from benchmarks.bench_video_models import node_against_direct

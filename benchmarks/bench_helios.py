@@ -9,7 +9,6 @@ work, take the time). Text to video, one 33-frame chunk by default.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -17,6 +16,8 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+
+from benchmarks.cli import settings  # noqa: E402
 
 
 def _build(path: str, wide: int) -> str:
@@ -34,13 +35,7 @@ def _build(path: str, wide: int) -> str:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--size", default="32x32x33", help="WxHxT (T: whole 33-frame chunks)")
-    ap.add_argument("--steps", type=int, default=8)
-    ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--device", default="cpu")
-    ap.add_argument("--wide", type=int, default=0, help="heads x2 (0: the test builder's two)")
-    args = ap.parse_args()
+    args = settings(size="32x32x33", steps=8, reps=5, device="cpu", wide=0)
     import diffusers
     from benchmarks.bench_video_models import node_against_direct
     from studio.engine.executor import Executor
