@@ -11,11 +11,10 @@ def build_framepack(path: str) -> str:
     import torch
     from diffusers import (FlowMatchEulerDiscreteScheduler, HunyuanVideoFramepackPipeline,
                            HunyuanVideoFramepackTransformer3DModel)
-    from transformers import (CLIPTextConfig, CLIPTextModel, LlamaConfig, LlamaModel, SiglipImageProcessor,
-                              SiglipVisionConfig, SiglipVisionModel)
+    from transformers import SiglipImageProcessor, SiglipVisionConfig, SiglipVisionModel
 
     from .tiny import build_tokenizer
-    from .tiny_hunyuan import TRANSFORMER, hunyuan_vae
+    from .tiny_hunyuan import TRANSFORMER, hunyuan_text_encoders, hunyuan_vae
     tmp = os.path.join(path, "_tok")
     tok = build_tokenizer(tmp)
     shutil.rmtree(tmp, ignore_errors=True)
@@ -24,14 +23,7 @@ def build_framepack(path: str) -> str:
         TRANSFORMER, patch_size=2, image_condition_type=None, has_image_proj=True, image_proj_dim=8,
         has_clean_x_embedder=True))
     vae = hunyuan_vae()
-    torch.manual_seed(0)
-    text_encoder = LlamaModel(LlamaConfig(bos_token_id=0, eos_token_id=1, hidden_size=16, intermediate_size=37,
-                                          num_attention_heads=4, num_hidden_layers=3, pad_token_id=0,
-                                          vocab_size=len(tok), hidden_act="gelu"))
-    torch.manual_seed(0)
-    text_encoder_2 = CLIPTextModel(CLIPTextConfig(bos_token_id=0, eos_token_id=1, hidden_size=8, intermediate_size=37,
-                                                  num_attention_heads=4, num_hidden_layers=2, pad_token_id=0,
-                                                  vocab_size=len(tok), hidden_act="gelu", projection_dim=32))
+    text_encoder, text_encoder_2 = hunyuan_text_encoders(len(tok))
     torch.manual_seed(0)
     image_encoder = SiglipVisionModel(SiglipVisionConfig(hidden_size=8, intermediate_size=37, num_attention_heads=2,
                                                          num_hidden_layers=1, image_size=32, patch_size=8))

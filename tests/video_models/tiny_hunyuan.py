@@ -26,11 +26,26 @@ def hunyuan_vae(width: int = 8, groups: int = 4):
         temporal_compression_ratio=4, mid_block_add_attention=True)
 
 
+def hunyuan_text_encoders(vocab: int):
+    """HunyuanVideo's two tiny text encoders (Llama, CLIP-L), each from seed 0: the HunyuanVideo, SkyReels V1
+    and Framepack builders' alike."""
+    import torch
+    from transformers import CLIPTextConfig, CLIPTextModel, LlamaConfig, LlamaModel
+    torch.manual_seed(0)
+    text_encoder = LlamaModel(LlamaConfig(bos_token_id=0, eos_token_id=1, hidden_size=16, intermediate_size=37,
+                                          num_attention_heads=4, num_hidden_layers=3, pad_token_id=0,
+                                          vocab_size=vocab, hidden_act="gelu"))
+    torch.manual_seed(0)
+    text_encoder_2 = CLIPTextModel(CLIPTextConfig(bos_token_id=0, eos_token_id=1, hidden_size=8, intermediate_size=37,
+                                                  num_attention_heads=4, num_hidden_layers=2, pad_token_id=0,
+                                                  vocab_size=vocab, hidden_act="gelu", projection_dim=32))
+    return text_encoder, text_encoder_2
+
+
 def build_hunyuan(path: str) -> str:
     """A tiny HunyuanVideoPipeline (Llama and CLIP text encoders, the 3D VAE, flow-match Euler)."""
     import torch
     from diffusers import FlowMatchEulerDiscreteScheduler, HunyuanVideoPipeline, HunyuanVideoTransformer3DModel
-    from transformers import CLIPTextConfig, CLIPTextModel, LlamaConfig, LlamaModel
 
     from .tiny import build_tokenizer
     tmp = os.path.join(path, "_tok")
@@ -39,14 +54,7 @@ def build_hunyuan(path: str) -> str:
     torch.manual_seed(0)
     transformer = HunyuanVideoTransformer3DModel(**TRANSFORMER)
     vae = hunyuan_vae()
-    torch.manual_seed(0)
-    text_encoder = LlamaModel(LlamaConfig(bos_token_id=0, eos_token_id=1, hidden_size=16, intermediate_size=37,
-                                          num_attention_heads=4, num_hidden_layers=3, pad_token_id=0,
-                                          vocab_size=len(tok), hidden_act="gelu"))
-    torch.manual_seed(0)
-    text_encoder_2 = CLIPTextModel(CLIPTextConfig(bos_token_id=0, eos_token_id=1, hidden_size=8, intermediate_size=37,
-                                                  num_attention_heads=4, num_hidden_layers=2, pad_token_id=0,
-                                                  vocab_size=len(tok), hidden_act="gelu", projection_dim=32))
+    text_encoder, text_encoder_2 = hunyuan_text_encoders(len(tok))
     with torch.no_grad():
         for p in transformer.parameters():
             p.add_(torch.randn_like(p) * 0.02)  # the zero-initialised output layers made to matter
