@@ -87,8 +87,11 @@ _RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
 
 
 def parse_variations(text: str) -> tuple[str, list[str]]:
-    """('seeds', ['1', '2'...]) for '1-5, 9'; ('NODE.PARAM', values) for 'n3.steps=20,30'."""
+    """('seeds', ['1', '2'...]) for '1-5, 9' (or 'seeds 1-5, 9', as the Queue dock's hint writes it);
+    ('NODE.PARAM', values) for 'n3.steps=20,30'."""
     text = text.strip()
+    if text[:5].lower() == "seeds" and "=" not in text:
+        text = text[5:]
     if "=" in text:
         param, _, values = text.partition("=")
         vals = [v.strip() for v in values.split(",") if v.strip()]

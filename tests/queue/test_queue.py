@@ -149,3 +149,15 @@ def test_the_next_job_waits_while_the_device_is_busy_otherwise(tmp_path):
     gate.go.release()
     assert q.wait_idle(10) and job.state == DONE
     q.close()
+
+
+def test_variations_read_as_the_queue_docks_hint_writes_them():
+    """The Queue dock's hint reads 'seeds 1-5, or n3.steps=20,30,40': typed as shown, it is taken (the
+    window walk found 'seeds 1-3' refused); a word that is no seed is still refused in words."""
+    from studio.core.errors import StudioError
+    from studio.queue.make import parse_variations
+    assert parse_variations("seeds 1-3") == parse_variations("1-3") == ("seeds", ["1", "2", "3"])
+    assert parse_variations("Seeds 4, 9") == ("seeds", ["4", "9"])
+    assert parse_variations("n3.steps=20,30") == ("n3.steps", ["20", "30"])
+    with pytest.raises(StudioError, match="'frames 3' is not a seed"):
+        parse_variations("frames 3")
