@@ -16,56 +16,21 @@ the lens's fractions are read for a 1280 x 720 recording stretched onto the fram
 (``process_pose_file``)."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from studio.core import json_limits
+from studio.core.camera_keys import (BASE_ANGLE, BASE_STEP, CUSTOM, LINEAR, MAX_KEYS, PRESETS, SMOOTH,  # noqa: F401
+                                     keyed_path, keys_problem, parse_keys, poses, rotations)
 from studio.core.errors import StudioError
-from studio.core.params import Choice, Float, Int, Text
+from studio.core.params import CameraKeys, Choice, Float, Int
 from studio.core.spec import SOURCE, Node, Out
 from studio.core.values import CameraPath
 
-BASE_STEP, BASE_ANGLE = 1.5, math.pi / 3  # translation and rotation of one unit of the table at speed 1
 POSE_ASPECT = 1280 / 720  # the recordings the lens's fractions are given for (CameraCtrl's RealEstate10K)
-PRESETS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
-    # name -> (rotation about x, y, z; translation x, y, z) at the end of the path, in camera-to-world terms
-    "Static": ((0, 0, 0), (0, 0, 0)),
-    "Pan Up": ((0, 0, 0), (0, -1, 0)),
-    "Pan Down": ((0, 0, 0), (0, 1, 0)),
-    "Pan Left": ((0, 0, 0), (-1, 0, 0)),
-    "Pan Right": ((0, 0, 0), (1, 0, 0)),
-    "Zoom In": ((0, 0, 0), (0, 0, 2)),
-    "Zoom Out": ((0, 0, 0), (0, 0, -2)),
-    "Orbit ACW": ((0, 0, -1), (0, 0, 0)),
-    "Orbit CW": ((0, 0, 1), (0, 0, 0)),
-}
-CUSTOM = "Custom"
 MAX_FRAMES = 100_000
-MAX_KEYS = 10_000
 KEYS_HELP = ('custom path: JSON, a list of keys {"frame": 0, "position": [x, y, z], "rotation": [tilt, pan, roll]} '
              '(position in the presets\' units, x right, y down, z forward; rotation in degrees about x, y, z), '
-             'interpolated linearly between keys and held before the first and after the last')
-
-
-def rotations(angles: np.ndarray) -> np.ndarray:
-    """[N, 3, 3] rotations ``Rz Ry Rx`` of [N, 3] angles (radians about x, y, z)."""
-    a = np.asarray(angles, np.float64).reshape(-1, 3)
-    cx, cy, cz = np.cos(a).T
-    sx, sy, sz = np.sin(a).T
-    one, zero = np.ones_like(cx), np.zeros_like(cx)
-    rx = np.stack([one, zero, zero, zero, cx, -sx, zero, sx, cx], -1).reshape(-1, 3, 3)
-    ry = np.stack([cy, zero, sy, zero, one, zero, -sy, zero, cy], -1).reshape(-1, 3, 3)
-    rz = np.stack([cz, -sz, zero, sz, cz, zero, zero, zero, one], -1).reshape(-1, 3, 3)
-    return rz @ ry @ rx
-
-
-def poses(angles: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """[N, 4, 4] camera-to-world matrices from [N, 3] angles (radians) and [N, 3] positions."""
-    out = np.tile(np.eye(4), (len(positions), 1, 1))
-    out[:, :3, :3] = rotations(angles)
-    out[:, :3, 3] = positions
-    return out
+             'held before the first key and after the last. Keyed on the viewer: select the node, drag on the '
+             'picture (Shift: truck, right drag or wheel: dolly, Ctrl: roll), S keys this frame, Delete removes it')
 
 
 def relative(c2w: np.ndarray) -> np.ndarray:
@@ -79,58 +44,6 @@ def preset_path(preset: str, speed: float, frames: int) -> np.ndarray:
     angle, move = (np.asarray(v, np.float64) for v in PRESETS[preset])
     s = np.arange(frames, dtype=np.float64)[:, None] / frames * speed
     return poses(s * BASE_ANGLE * angle, s * BASE_STEP * move)
-
-
-def parse_keys(text: str) -> list[tuple[int, np.ndarray, np.ndarray]]:
-    """(frame, position [3], rotation in degrees [3]) of each key, by frame; refused in words when the
-    text is not a list of such keys."""
-    try:
-        data = json_limits.loads(text or "[]")
-    except ValueError as e:
-        raise StudioError(f"the camera keys are not JSON ({e}): give a list of keys like "
-                          '[{"frame": 0, "position": [0, 0, 0]}, {"frame": 80, "position": [0, 0, 2]}]') from None
-    if not isinstance(data, list) or len(data) > MAX_KEYS:
-        raise StudioError(f"the camera keys must be a JSON list of at most {MAX_KEYS} keys")
-    keys = []
-    for i, k in enumerate(data):
-        if not isinstance(k, dict) or not isinstance(k.get("frame"), (int, float)) or isinstance(k.get("frame"), bool):
-            raise StudioError(f"camera key {i + 1} is not {{\"frame\": n, \"position\": [x, y, z], \"rotation\": "
-                              "[tilt, pan, roll]}")
-        vec = []
-        for name in ("position", "rotation"):
-            v = k.get(name, [0, 0, 0])
-            if not (isinstance(v, list) and len(v) == 3 and all(isinstance(x, (int, float)) and not isinstance(x, bool)
-                                                               and math.isfinite(x) for x in v)):
-                raise StudioError(f"camera key {i + 1}: '{name}' must be three numbers")
-            vec.append(np.asarray(v, np.float64))
-        if not math.isfinite(k["frame"]) or k["frame"] < 0:
-            raise StudioError(f"camera key {i + 1}: its frame must be 0 or more")
-        keys.append((int(round(k["frame"])), vec[0], vec[1]))
-    return sorted(keys, key=lambda k: k[0])
-
-
-def keys_problem(keys) -> str | None:
-    """Why a custom path cannot be followed (no keys, all at one frame, or no motion), else None."""
-    if len(keys) < 2:
-        return "the custom camera path needs two keys or more (it has " + str(len(keys)) + ")"
-    if keys[0][0] == keys[-1][0]:
-        return f"the custom camera path has no length: every key is at frame {keys[0][0]}"
-    first = np.concatenate(keys[0][1:])
-    if all(np.array_equal(np.concatenate(k[1:]), first) for k in keys[1:]):
-        return "the custom camera path does not move: every key holds the same position and rotation"
-    return None
-
-
-def keyed_path(keys, frames: int) -> np.ndarray:
-    """[frames, 4, 4] poses through the keys: positions and angles interpolated linearly by frame,
-    held before the first key and after the last."""
-    at = np.array([k[0] for k in keys], np.float64)
-    pos = np.stack([k[1] for k in keys])
-    rot = np.radians(np.stack([k[2] for k in keys]))
-    t = np.arange(frames, dtype=np.float64)
-    p = np.stack([np.interp(t, at, pos[:, j]) for j in range(3)], -1)
-    r = np.stack([np.interp(t, at, rot[:, j]) for j in range(3)], -1)
-    return poses(r, p)
 
 
 def pixel_lens(path: CameraPath, width: int, height: int) -> tuple[float, float, float, float]:
@@ -169,7 +82,9 @@ def plucker(path: CameraPath, width: int, height: int, frames: int | None = None
 class CameraPathNode(Node):
     """A camera move over a clip, for a camera-controlled generator (Wan Fun Camera): one of ComfyUI's
     presets (Static, Pan Up / Down / Left / Right, Zoom In / Out, Orbit anticlockwise / clockwise) at a
-    speed, or 'Custom': keys of position and rotation at chosen frames, interpolated between them."""
+    speed, or 'Custom': keys of position and rotation at chosen frames, smooth or linear between them,
+    keyed by hand on the viewer (select the node: drag on the view through the camera; Shift trucks,
+    a right drag or the wheel dollies, Ctrl rolls; S keys this frame, Delete removes its key)."""
     id = "motion.camera_path"
     keywords = ("camera", "camera control", "dolly", "zoom", "pan", "orbit", "camera trajectory", "plucker",
                 "wan camera embedding", "camera move")
@@ -181,7 +96,9 @@ class CameraPathNode(Node):
                      help="a preset move, or 'Custom' for the keyed poses below"),
               Float("speed", 1.0, min=0.0, max=10.0, help="how far a preset moves over the path (1: ComfyUI's)"),
               Int("frames", 81, min=1, max=MAX_FRAMES, help="the path's length (the take's frames)"),
-              Text("poses", "[]", help=KEYS_HELP),
+              CameraKeys("poses", "[]", help=KEYS_HELP),
+              Choice("interpolation", SMOOTH, choices=(SMOOTH, LINEAR),
+                     help="between a custom path's keys: smooth (a curve through the keys) or linear"),
               Float("fx", 0.5, min=0.01, max=10.0, help="focal length, a fraction of a 1280-wide frame's width"),
               Float("fy", 0.5, min=0.01, max=10.0, help="focal length, a fraction of a 720-high frame's height"),
               Float("cx", 0.5, min=0.0, max=1.0, help="principal point, a fraction of the width"),
@@ -199,10 +116,24 @@ class CameraPathNode(Node):
 
     @classmethod
     def first_frame(cls, params, base_dir):
-        """The path drawn from above and from the front (camera_sketch.py): the viewer shows it before a run."""
-        from .camera_sketch import sketch
+        """The path as a clip for the viewer before a run (camera_sketch.PathPreview): the view through
+        the camera at each frame above the path drawn from above and from the front; keyed on it by hand
+        (studio.ui.preview.camera_edit). A custom path with fewer than two keys shows the still camera."""
+        from .camera_sketch import PathPreview
+        get = params.get
+        lens = (float(get("fx")), float(get("fy")), float(get("cx")), float(get("cy")))
+        if get("preset") == CUSTOM:
+            keys = parse_keys(get("poses") or "[]")
+            frames = int(get("frames"))
+            if keys_problem(keys):  # not a path yet: the still camera, its keys marked, to key on
+                path = keyed_path(keys, frames, get("interpolation") != LINEAR) if keys else \
+                    np.tile(np.eye(4), (frames, 1, 1))
+                return PathPreview(relative(path), lens, f"custom, {len(keys)} key{'s' if len(keys) != 1 else ''}",
+                                   tuple(k[0] for k in keys))
+            path = cls.path_of(params)
+            return PathPreview(path.c2w, lens, path.label, tuple(k[0] for k in keys))
         path = cls.path_of(params)
-        return sketch(path.c2w, path.label)
+        return PathPreview(path.c2w, lens, path.label)
 
     @staticmethod
     def path_of(params) -> CameraPath:
@@ -213,7 +144,9 @@ class CameraPathNode(Node):
             why = keys_problem(keys)
             if why:
                 raise StudioError(why + ": give keys that move, or choose the Static preset")
-            c2w, label = keyed_path(keys, int(get("frames"))), f"custom, {len(keys)} keys"
+            smooth = get("interpolation", SMOOTH) != LINEAR
+            c2w, label = keyed_path(keys, int(get("frames")), smooth), f"custom, {len(keys)} keys" + \
+                ("" if smooth else ", linear")
         else:
             c2w, label = preset_path(get("preset"), float(get("speed")), int(get("frames"))), \
                 f"{get('preset')}, speed {float(get('speed')):g}"

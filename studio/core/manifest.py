@@ -26,12 +26,12 @@ import sysconfig
 from typing import Any
 
 from .errors import StudioError
-from .params import Bool, Choice, Color, Float, Frames, Int, Path, Seed, String
+from .params import Bool, CameraKeys, Choice, Color, Float, Frames, Int, Path, Seed, String
 from .spec import In, Node, NodeSpec, Out
 
 FORMAT = 6  # 2: specs say disk_cache; 3: and shows_first_frame; 4: and lists_models; 5: and keywords;
 # 6: and the records of the models each node reads
-PARAM_CLASSES = {c.__name__: c for c in (Int, Float, Bool, Choice, String, Path, Color, Seed, Frames)}
+PARAM_CLASSES = {c.__name__: c for c in (Int, Float, Bool, Choice, String, Path, Color, Seed, Frames, CameraKeys)}
 
 
 class NodeLoadError(StudioError):

@@ -264,6 +264,15 @@ class Frames(String):
 
 
 @dataclass(frozen=True)
+class CameraKeys(String):
+    """A camera path's keys as text (Camera Path's 'poses': studio.core.camera_keys), keyed on the
+    viewer by hand; the viewer's timeline marks their frames. Read when the path is made (a custom
+    path's bad keys are said by the node's checks), so a file's text always loads."""
+    multiline: bool = True
+    kind: str = field(default="camera_keys", init=False)
+
+
+@dataclass(frozen=True)
 class Seed(Int):
     """A random seed. Combined with the graph seed and the node id, so copies of a node differ."""
     default: int = 0
@@ -273,4 +282,4 @@ class Seed(Int):
 
 
 PARAM_KINDS = {c.__dataclass_fields__["kind"].default: c for c in (Int, Float, Bool, Choice, String, Path, Color, Seed,
-                                                                       Frames)}
+                                                                       Frames, CameraKeys)}

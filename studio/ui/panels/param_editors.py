@@ -333,6 +333,6 @@ EDITORS = {"int": IntEditor, "float": FloatEditor, "bool": BoolEditor, "choice":
 
 
 def editor_for(param: Param, commit, parent=None) -> ParamEditor:
-    if param.kind == "string" and getattr(param, "multiline", False):
+    if getattr(param, "multiline", False):  # prompts, a camera path's keys
         return TextEditor(param, commit, parent)
     return EDITORS.get(param.kind, StringEditor)(param, commit, parent)

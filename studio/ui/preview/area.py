@@ -96,6 +96,7 @@ class PreviewArea(QObject):
         build_timeline(self)
         self.mask_editor = MaskEditor(self.stack.image, lambda: self.timeline.current)  # clicks and shapes
         self.mask_editor.message.connect(self._say)
+        self.mask_editor.seek = lambda i: self.timeline.set_current(i, emit=True)
         self.clear()
 
     # -- widgets --------------------------------------------------------------------------

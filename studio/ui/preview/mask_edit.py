@@ -19,10 +19,13 @@ from studio.core.errors import StudioError
 from studio.core.frame_keys import (FramePrompt, format_prompts, format_shape_keys, parse_prompts,
                                     parse_shape_keys, shape_at)
 
+from .camera_edit import CameraEdit
 from .polygon_edit import PolygonEdit
 from .track_edit import TrackEdit
 
 SEGMENT, CONTROL_MASK, DRAWN_TRACKS = "preprocess.segment", "control.mask", "motion.drawn_tracks"
+CAMERA_PATH = "motion.camera_path"
+HANDED = {DRAWN_TRACKS: "tracks", CAMERA_PATH: "camera"}  # the kinds whose gestures a helper takes whole
 NEAR = 8.0  # widget pixels: a click this close to a dot removes it
 
 
@@ -39,6 +42,8 @@ class MaskEditor(QObject):
         self._live: tuple[float, float, float, float] | None = None  # the shape while dragging
         self.polygon = PolygonEdit(self)  # Control Mask's polygon
         self.tracks = TrackEdit(self)  # Drawn Tracks' tracks
+        self.camera = CameraEdit(self)  # Camera Path's keys
+        self.seek: Callable[[int], None] | None = None  # moves the playhead (a camera key moved takes it along)
         view.installEventFilter(self)
         view.overlays.append(self.paint)
 
@@ -52,10 +57,11 @@ class MaskEditor(QObject):
         if doc is not None and self.doc is not doc:
             doc.events.param_changed.connect(self._changed)
         self.doc = doc
-        self.node_id, self.kind = (node_id, kind) if kind in (SEGMENT, CONTROL_MASK, DRAWN_TRACKS) else (None, "")
+        self.node_id, self.kind = (node_id, kind) if kind in (SEGMENT, CONTROL_MASK, *HANDED) else (None, "")
         self._drag = self._live = None
         self.polygon.reset()
         self.tracks.reset()
+        self.camera.reset()
         self.view.update()
 
     def _changed(self, *_):
@@ -70,7 +76,7 @@ class MaskEditor(QObject):
     def active(self) -> bool:
         if self.node_id is None or self.view.image is None:
             return False
-        if self.kind in (SEGMENT, DRAWN_TRACKS):
+        if self.kind in (SEGMENT, *HANDED):
             return True
         return self.params().get("source") in ("rectangle", "ellipse", "polygon")
 
@@ -108,9 +114,9 @@ class MaskEditor(QObject):
     # -- gestures -----------------------------------------------------------------------------
     def eventFilter(self, obj, ev):  # noqa: N802 - Qt's name
         t = ev.type()
-        if obj is self.view and self.kind == DRAWN_TRACKS and self.active:
+        if obj is self.view and self.kind in HANDED and self.active:
             middle = t in (QEvent.MouseButtonPress, QEvent.MouseButtonDblClick) and ev.button() == Qt.MiddleButton
-            return not middle and self.tracks.event(ev)  # the middle button still pans
+            return not middle and getattr(self, HANDED[self.kind]).event(ev)  # the middle button still pans
         if obj is not self.view or t not in (QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.MouseButtonRelease,
                                              QEvent.MouseButtonDblClick, QEvent.KeyPress) or not self.active:
             return False
@@ -210,8 +216,8 @@ class MaskEditor(QObject):
         if self.on_polygon:
             self.polygon.paint(p)
             return
-        if self.kind == DRAWN_TRACKS:
-            self.tracks.paint(p)
+        if self.kind in HANDED:
+            getattr(self, HANDED[self.kind]).paint(p)
             return
         s = self.shape()
         if s is None:

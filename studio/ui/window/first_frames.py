@@ -2,14 +2,16 @@
 run (issue 48, item 9; Nuke's Read does): Load Video, Load Image Sequence, Load Image, and any
 node whose declaration has ``first_frame`` (``spec.shows_first_frame``). Selecting such a node
 without a result, or changing its parameters while it is selected, asks the viewer for it; the
-file is read off the GUI thread (preview/first_frame.py)."""
+file is read off the GUI thread (preview/first_frame.py). A node whose result is no picture but
+whose preview is one (Camera Path: the view through its camera, keyed on the viewer) shows that
+preview when selected, after a run too (:func:`prefers_preview`), with its keys on the timeline."""
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING
 
 from studio.engine.plan import resolve_paths
-from studio.ui.window import plates
+from studio.ui.window import key_marks, plates
 
 if TYPE_CHECKING:
     from studio.ui.window.api import WindowApi
@@ -25,7 +27,19 @@ def show_first_frame(win: WindowApi, nid: str) -> bool:
     read = inst.spec.cls.first_frame
     key = f"first:{nid}:" + json.dumps(params, sort_keys=True, default=str)
     win.preview.show_first_frame(nid, inst.label, key, lambda: read(params, base))
+    key_marks.show_marks(win, nid)
     return True
+
+
+PICTURES = ("Video", "Image", "Mask", "Keypoints", "Flow")
+
+
+def prefers_preview(win: WindowApi, nid: str) -> bool:
+    """Whether node ``nid`` shows its preview rather than its result: its outputs hold no picture
+    (a camera path) while its declaration draws one (``first_frame``)."""
+    inst = win.doc.graph.nodes.get(nid)
+    spec = inst.spec if inst is not None else None
+    return spec is not None and spec.shows_first_frame and not any(o.type in PICTURES for o in spec.outputs)
 
 
 def bind(win: WindowApi) -> None:

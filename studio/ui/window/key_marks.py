@@ -1,4 +1,5 @@
-"""The keyframes of the generator whose clip the viewer shows, marked on its timeline (issue 47).
+"""The keyframes of the generator whose clip the viewer shows, marked on its timeline (issue 47),
+and a camera path's keys (a parameter of kind 'camera_keys': Camera Path's 'poses', issue 75).
 
 Any parameter of kind 'frames' (studio.core.params.Frames: a generator's 'keyframes') of the shown
 node gives the marks; a node that passes frames through one for one (a FRAME node, or an output
@@ -6,6 +7,7 @@ such as Save Video) shows those of the node feeding it. Known by the declaration
 never imports a node's code."""
 from __future__ import annotations
 
+from studio.core.camera_keys import CUSTOM, key_frames
 from studio.core.errors import ParamRangeError
 from studio.core.params import frame_marks
 from studio.core.spec import FRAME
@@ -19,6 +21,11 @@ def marks_for(graph, nid: str | None) -> list[int]:
         inst = graph.nodes.get(nid) if graph is not None and nid else None
         if inst is None or inst.spec is None:
             return []
+        cams = [q for q in inst.spec.params if q.kind == "camera_keys"]
+        if cams:
+            if inst.params.get("preset", CUSTOM) != CUSTOM:
+                return []  # a preset's path has no keys
+            return [f for q in cams for f in key_frames(str(inst.params.get(q.name, q.default) or ""))]
         kinds = [q for q in inst.spec.params if q.kind == "frames"]
         if kinds:
             out = []
