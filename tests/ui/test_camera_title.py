@@ -26,17 +26,29 @@ def test_the_title_follows_the_preset_and_one_undo_puts_both_back(qtbot, nodes_w
     assert inst.params["preset"] == "Pan Left" and inst.label == "Hero push"
 
 
-def test_the_path_is_drawn_in_the_viewer_before_a_run_and_follows_the_preset(qtbot, nodes_window):
-    """Issue 75, item 4: selecting Camera Path shows its path (from above and from the front) before any
-    run; choosing another preset draws the new one."""
+def test_the_path_is_shown_in_the_viewer_before_a_run_and_after_it_and_follows_the_preset(qtbot, nodes_window):
+    """Issue 75, item 4: selecting Camera Path shows its path (the view through the camera above the path
+    from above and from the front, a clip of its frames) before any run; choosing another preset draws
+    the new one; after a run it is still the picture (to key on), not the result's words."""
     import numpy as np
+
+    from studio.core.values import CameraPath
+    from studio.engine.clip import Clip
     win = nodes_window
     nid = win.doc.add_node("motion.camera_path", (0, 0), {"preset": "Zoom In", "frames": 9})
     win.canvas.select([nid])
     area = win.preview
     qtbot.waitUntil(lambda: area.value is not None, timeout=10_000)
-    zoom = np.array(area.value)
-    assert zoom.shape == (240, 480, 3) and area.title_label.summary.startswith("first frame · not run yet")
+    zoom = area.value
+    assert (zoom.n_frames, zoom.height, zoom.width) == (9, 600, 640)
+    assert area.title_label.summary.startswith("preview · not run yet") and area.timeline.n_frames == 9
     win.properties.editors["preset"].combo.setCurrentText("Orbit CW")
-    qtbot.waitUntil(lambda: area.value is not None and not np.array_equal(area.value, zoom), timeout=10_000)
+    qtbot.waitUntil(lambda: area.value is not None and area.value is not zoom, timeout=10_000)
+    assert not np.array_equal(area.value.frame(8), zoom.frame(8))
     assert not win.runs.outputs  # nothing ran
+    win.canvas.select([])
+    win.runs.outputs[nid] = {"camera": CameraPath(np.tile(np.eye(4), (9, 1, 1)))}  # as after a run
+    win.canvas.select([nid])
+    qtbot.waitUntil(lambda: isinstance(area.value, Clip), timeout=10_000)  # not the CameraPath's words
+    assert area.mask_editor.active
+    win.runs.outputs.pop(nid)

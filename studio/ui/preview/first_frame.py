@@ -15,6 +15,7 @@ from studio.engine.clip import Clip
 
 NOT_RUN = "first frame · not run yet"
 PLATE_NOT_RUN = "plate · not run yet"
+PREVIEW_NOT_RUN = "preview · not run yet"  # a node's own clip before a run (Camera Path's path)
 RUN_TO_SCRUB = "run to scrub the plate"
 
 
@@ -53,7 +54,8 @@ class FirstFrame:
             return
         area.show_value(node_id, title, frame, key)
         if isinstance(frame, Clip):
-            area.title_label.set_parts(title, f"{PLATE_NOT_RUN} · {frame.width}x{frame.height} · "
+            area.title_label.set_parts(title, f"{PLATE_NOT_RUN if plate else PREVIEW_NOT_RUN} · "
+                                              f"{frame.width}x{frame.height} · "
                                               f"{frame.n_frames} frame{'s' if frame.n_frames != 1 else ''}")
             return
         size = f"{frame.shape[1]}x{frame.shape[0]}"
