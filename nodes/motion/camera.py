@@ -81,10 +81,8 @@ def plucker(path: CameraPath, width: int, height: int, frames: int | None = None
 
 class CameraPathNode(Node):
     """A camera move over a clip, for a camera-controlled generator (Wan Fun Camera): one of ComfyUI's
-    presets (Static, Pan Up / Down / Left / Right, Zoom In / Out, Orbit anticlockwise / clockwise) at a
-    speed, or 'Custom': keys of position and rotation at chosen frames, smooth or linear between them,
-    keyed by hand on the viewer (select the node: drag on the view through the camera; Shift trucks,
-    a right drag or the wheel dollies, Ctrl rolls; S keys this frame, Delete removes its key)."""
+    presets at a speed, or 'Custom': keys at chosen frames, smooth or linear between them. Keyed on
+    the viewer: select it, scrub, drag on the picture."""
     id = "motion.camera_path"
     keywords = ("camera", "camera control", "dolly", "zoom", "pan", "orbit", "camera trajectory", "plucker",
                 "wan camera embedding", "camera move")

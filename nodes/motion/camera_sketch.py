@@ -96,8 +96,8 @@ class PathPreview(Clip):
         img = np.zeros((ck.PREVIEW_H, ck.PREVIEW_W, 3), np.uint8)
         img[:ck.VIEW_H] = view_through(self.c2w[i], self.lens)
         words = f"frame {i}" + (" - key" if i in self.keys else "")
-        cv2.putText(img, words, (10, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (255, 210, 60) if i in self.keys
-                    else (200, 200, 200), 1, cv2.LINE_AA)
+        cv2.putText(img, words, (12, 34), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (255, 210, 60) if i in self.keys
+                    else (200, 200, 200), 2, cv2.LINE_AA)  # big enough to read in a small viewer
         below = sketch(self.c2w, self.label, i, self.keys, as_bytes=True)
         x0 = (ck.PREVIEW_W - W) // 2
         img[ck.VIEW_H:ck.VIEW_H + H, x0:x0 + W] = below

@@ -200,11 +200,13 @@ def move_key(keys: list[Key], frame: int, to: int) -> list[Key]:
 
 def preset_keys(preset: str, speed: float, frames: int) -> list[Key]:
     """A preset as two keys (its first frame and its last) that make the same path: a preset moves
-    its angles and position in proportion to the frame, so a line between its ends is the preset."""
+    its angles and position in proportion to the frame, so a line between its ends is the preset. A
+    preset that stands still is its first key alone (keys added to it are then the only move)."""
     angle, move = (np.asarray(v, np.float64) for v in PRESETS[preset])
     s = (frames - 1) / frames * speed
     end = (int(frames - 1), s * BASE_STEP * move, np.degrees(s * BASE_ANGLE * angle))
-    return [(0, np.zeros(3), np.zeros(3))] + ([end] if frames > 1 else [])
+    moves = frames > 1 and bool(np.any(end[1]) or np.any(end[2]))  # Static (or speed 0): the start alone
+    return [(0, np.zeros(3), np.zeros(3))] + ([end] if moves else [])
 
 
 # -- what the camera sees, and the gestures -------------------------------------------------------

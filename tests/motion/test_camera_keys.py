@@ -37,6 +37,7 @@ def test_a_preset_made_keys_is_the_same_path():
         keys = ck.preset_keys(preset, 1.5, 9)
         assert [k[0] for k in keys] == [0, 8]
         assert np.allclose(relative(ck.keyed_path(keys, 9)), relative(preset_path(preset, 1.5, 9)))
+    assert [k[0] for k in ck.preset_keys("Static", 1.0, 9)] == [0]  # a still camera: the start alone
 
 
 def test_the_keys_text_reads_back_as_written_and_keys_move_and_go():

@@ -19,14 +19,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
 from studio.core import camera_keys as ck
 from studio.core.errors import StudioError
 
-HOW = ("drag: pan/tilt · Shift: truck · right drag or wheel: dolly · Ctrl: roll · S: key · Delete: remove · "
-       "Alt+arrows: move key")
+HOW = ("drag: pan/tilt · Shift: truck · Ctrl: roll · right drag, wheel: dolly · S: key · Delete: remove key · "
+       "Alt+←/→: move key")
 LIVE = QColor(255, 210, 60)
 WHEEL_STEP = 0.05  # a wheel notch dollies this fraction of a frame's height's drag (0.2 units)
 KEY_KEYS = (Qt.Key_S, Qt.Key_Delete, Qt.Key_Backspace, Qt.Key_Left, Qt.Key_Right)
@@ -225,8 +225,12 @@ class CameraEdit:
                 p.setPen(QPen(LIVE, 2.0 if kind == ck.BORDER else 1.0))
                 p.drawLine(self._widget(*s), self._widget(*e))
             p.restore()
-        a = self._widget(0, 1)
+        a, b = self._widget(0, 1), self._widget(1, 1)
+        width = b.x() - a.x() - 12
+        if width < 40:
+            return
+        box = p.fontMetrics().boundingRect(QRect(0, 0, int(width), 400), Qt.TextWordWrap, HOW)
+        rect = QRectF(a.x(), a.y() - box.height() - 6, b.x() - a.x(), box.height() + 6)
+        p.fillRect(rect, QColor(0, 0, 0, 160))  # what the gestures do, wrapped to the picture's width
         p.setPen(QColor(230, 230, 230))
-        p.fillRect(QRectF(a.x(), a.y() - 18, self._widget(1, 1).x() - a.x(), 18), QColor(0, 0, 0, 150))
-        p.drawText(QRectF(a.x() + 6, a.y() - 18, self._widget(1, 1).x() - a.x() - 12, 18),
-                   Qt.AlignVCenter | Qt.AlignLeft, HOW)
+        p.drawText(rect.adjusted(6, 3, -6, -3), Qt.TextWordWrap | Qt.AlignLeft | Qt.AlignVCenter, HOW)
