@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -132,3 +132,16 @@ def test_a_preset_becomes_its_keys_then_delete_and_alt_arrows_edit_them(area, qt
     for _ in range(3):
         doc.undo_stack.undo()
     assert inst.params["preset"] == "Pan Right" and inst.title == "Pan Right"
+
+
+def test_what_the_gestures_do_is_said_on_selection_and_written_while_the_pointer_is_over_the_picture(area, qtbot):
+    said = []
+    area.message.connect(said.append)
+    doc, nid, view = _node(area, qtbot, 4, preset="Custom")
+    assert "drag on the picture to key the camera" in said[-1]
+    cam = area.mask_editor.camera
+    plain = view.grab().toImage()
+    QApplication.sendEvent(view, QEvent(QEvent.Enter))
+    assert cam.hover and view.grab().toImage() != plain  # the hint drawn over the picture
+    QApplication.sendEvent(view, QEvent(QEvent.Leave))
+    assert not cam.hover and view.grab().toImage() == plain

@@ -27,6 +27,7 @@ from studio.core.errors import StudioError
 
 HOW = ("drag: pan/tilt · Shift: truck · Ctrl: roll · right drag, wheel: dolly · S: key · Delete: remove key · "
        "Alt+←/→: move key")
+SELECTED = "drag on the picture to key the camera at this frame"  # said when the node is selected
 LIVE = QColor(255, 210, 60)
 WHEEL_STEP = 0.05  # a wheel notch dollies this fraction of a frame's height's drag (0.2 units)
 KEY_KEYS = (Qt.Key_S, Qt.Key_Delete, Qt.Key_Backspace, Qt.Key_Left, Qt.Key_Right)
@@ -40,9 +41,11 @@ class CameraEdit:
         self.ed = editor
         self._drag: tuple[str, QPointF, tuple[np.ndarray, np.ndarray]] | None = None  # (mode, start, pose at start)
         self.live: tuple[np.ndarray, np.ndarray] | None = None  # the dragged pose
+        self.hover = False  # the pointer over the view: what the gestures do is written over the picture
 
     def reset(self) -> None:
         self._drag = self.live = None
+        self.hover = False
 
     # -- what the node holds ------------------------------------------------------------------
     def _get(self, name: str, default):
@@ -107,6 +110,10 @@ class CameraEdit:
     def event(self, ev) -> bool:
         """One event on the view; True when it was the camera's."""
         t = ev.type()
+        if t in (QEvent.Enter, QEvent.Leave):
+            self.hover = t == QEvent.Enter
+            self.ed.view.update()
+            return False
         if t in (QEvent.ShortcutOverride, QEvent.KeyPress):
             return self._key_event(ev, t)
         if t == QEvent.Wheel:
@@ -210,7 +217,7 @@ class CameraEdit:
 
     # -- drawing ------------------------------------------------------------------------------
     def paint(self, p: QPainter) -> None:
-        """The dragged pose's picture over the frame, and what the gestures do."""
+        """The dragged pose's picture over the frame; what the gestures do while the pointer is over it."""
         keys = self.keys()
         if self.live is not None and keys is not None:
             c2w = ck.seen_from_start(keys if keys else [(0, np.zeros(3), np.zeros(3))], *self.live, self.smooth)
@@ -227,8 +234,8 @@ class CameraEdit:
             p.restore()
         a, b = self._widget(0, 1), self._widget(1, 1)
         width = b.x() - a.x() - 12
-        if width < 40:
-            return
+        if width < 40 or not self.hover or self._drag is not None:
+            return  # the hint only while the pointer is over the picture, out of the way of a drag
         box = p.fontMetrics().boundingRect(QRect(0, 0, int(width), 400), Qt.TextWordWrap, HOW)
         rect = QRectF(a.x(), a.y() - box.height() - 6, b.x() - a.x(), box.height() + 6)
         p.fillRect(rect, QColor(0, 0, 0, 160))  # what the gestures do, wrapped to the picture's width

@@ -19,6 +19,7 @@ from studio.core.errors import StudioError
 from studio.core.frame_keys import (FramePrompt, format_prompts, format_shape_keys, parse_prompts,
                                     parse_shape_keys, shape_at)
 
+from . import camera_edit
 from .camera_edit import CameraEdit
 from .polygon_edit import PolygonEdit
 from .track_edit import TrackEdit
@@ -62,6 +63,8 @@ class MaskEditor(QObject):
         self.polygon.reset()
         self.tracks.reset()
         self.camera.reset()
+        if self.kind == CAMERA_PATH:
+            self.message.emit(camera_edit.SELECTED)
         self.view.update()
 
     def _changed(self, *_):
