@@ -50,5 +50,27 @@ def test_the_path_is_shown_in_the_viewer_before_a_run_and_after_it_and_follows_t
     win.runs.outputs[nid] = {"camera": CameraPath(np.tile(np.eye(4), (9, 1, 1)))}  # as after a run
     win.canvas.select([nid])
     qtbot.waitUntil(lambda: isinstance(area.value, Clip), timeout=10_000)  # not the CameraPath's words
-    assert area.mask_editor.active
+    qtbot.waitUntil(lambda: area.mask_editor.active, timeout=10_000)
     win.runs.outputs.pop(nid)
+
+
+def test_a_key_moved_on_the_viewer_keeps_the_playhead_on_it_and_the_picture_up(qtbot, nodes_window):
+    """The window reads the path again after each edit: the picture and the timeline stay up meanwhile
+    (they flashed blank), and Alt+Right leaves the playhead on the moved key (it fell back to 0)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    win = nodes_window
+    keys = '[{"frame": 0}, {"frame": 4, "position": [0, 0, 1]}]'
+    nid = win.doc.add_node("motion.camera_path", (0, 0), {"preset": "Custom", "frames": 9, "poses": keys})
+    win.canvas.select([nid])
+    area = win.preview
+    qtbot.waitUntil(lambda: area.mask_editor.active, timeout=10_000)
+    first = area.value
+    area.seek(4)
+    view = area.stack.image
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key_Right, Qt.AltModifier)
+    assert area.value is first and area.timeline.n_frames == 9  # still up while the new path is read
+    qtbot.waitUntil(lambda: area.value is not first, timeout=10_000)
+    assert '"frame": 5' in win.doc.graph.nodes[nid].params["poses"] and area.timeline.current == 5
+    assert area.timeline.keyframes == (0, 5)

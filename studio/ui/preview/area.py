@@ -249,10 +249,10 @@ class PreviewArea(QObject):
         self.live.on_progress(event)
 
     def show_first_frame(self, node_id: str, title: str, key: str, read: Callable[[], Any],
-                         plate: bool = False) -> None:
+                         plate: bool = False, keep: bool = False) -> None:
         """A loader's first frame before any run, or a node's plate (its clip opened lazily), read
-        off this thread (first_frame.py)."""
-        self.first_frame.request(node_id, title, key, read, plate)
+        off this thread (first_frame.py); ``keep``: the node's picture stays up meanwhile."""
+        self.first_frame.request(node_id, title, key, read, plate, keep)
 
     def mark_stale(self) -> None:
         """A run started that makes the shown node again: its clip is marked the last run's."""

@@ -207,10 +207,10 @@ class CameraEdit:
             to = max(0, frame + step)
             if to == frame:
                 return True
-            self._write(ck.move_key(keys, frame, to), f"move the camera key at frame {frame} to {to}")
             seek = getattr(self.ed, "seek", None)
             if seek is not None:
-                seek(to)
+                seek(to)  # first: the edit below makes the viewer read the path again
+            self._write(ck.move_key(keys, frame, to), f"move the camera key at frame {frame} to {to}")
         else:
             self._write([k for k in keys if k[0] != frame], f"remove the camera key at frame {frame}")
         return True

@@ -25,19 +25,26 @@ class FirstFrame:
     def __init__(self, area: Any):
         self.area = area
 
-    def request(self, node_id: str, title: str, key: str, read: Callable[[], Any], plate: bool = False) -> None:
+    def request(self, node_id: str, title: str, key: str, read: Callable[[], Any], plate: bool = False,
+                keep: bool = False) -> None:
         """Show node ``node_id``'s first frame, which ``read()`` returns (None: no file yet), or the
         lazy clip it returns. ``plate``: a plate under the node's mask or tracks (a first frame
-        only is then said to need a run to scrub)."""
+        only is then said to need a run to scrub). ``keep``: a setting of the node shown changed (a
+        camera key dragged): its picture, timeline and playhead stay up until the new one is read
+        (clearing them flashed both at each edit)."""
         area = self.area
         if area.pinned and node_id != area.node_id:
             return
-        playhead = area.playhead
-        area.clear()
-        area.playhead = playhead  # where the artist had it, for the next clip
-        area.node_id, area.title = node_id, title
-        area.title_label.set_parts(title, "reading its first frame…")
-        area.stack.image.set_placeholder("reading the first frame…")
+        if keep and node_id == area.node_id and area.value is not None:
+            area.generation += 1
+            area.fetcher.cancel_all()
+        else:
+            playhead = area.playhead
+            area.clear()
+            area.playhead = playhead  # where the artist had it, for the next clip
+            area.node_id, area.title = node_id, title
+            area.title_label.set_parts(title, "reading its first frame…")
+            area.stack.image.set_placeholder("reading the first frame…")
         area.fetcher.request_side(area.generation, "first_frame", 0, lambda _i: (node_id, title, key, read(), plate))
 
     def fetched(self, res, err: Exception | None) -> None:

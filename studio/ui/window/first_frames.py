@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from studio.ui.window.api import WindowApi
 
 
-def show_first_frame(win: WindowApi, nid: str) -> bool:
-    """Ask the viewer for node ``nid``'s first frame; False when it has none to show."""
+def show_first_frame(win: WindowApi, nid: str, keep: bool = False) -> bool:
+    """Ask the viewer for node ``nid``'s first frame; False when it has none to show. ``keep``: its
+    settings changed, its picture stays up until the new one is read."""
     inst = win.doc.graph.nodes.get(nid)
     if win.preview is None or inst is None or inst.spec is None or not inst.spec.shows_first_frame:
         return False
@@ -26,7 +27,7 @@ def show_first_frame(win: WindowApi, nid: str) -> bool:
     params = resolve_paths(inst, base)  # here: the worker thread never touches the graph
     read = inst.spec.cls.first_frame
     key = f"first:{nid}:" + json.dumps(params, sort_keys=True, default=str)
-    win.preview.show_first_frame(nid, inst.label, key, lambda: read(params, base))
+    win.preview.show_first_frame(nid, inst.label, key, lambda: read(params, base), keep=keep)
     key_marks.show_marks(win, nid)
     return True
 
@@ -52,5 +53,5 @@ def bind(win: WindowApi) -> None:
                 win.doc.graph.nodes[e.node_id]) is not None:
             plates.show_plate(win, e.node_id)
             return
-        show_first_frame(win, e.node_id)
+        show_first_frame(win, e.node_id, keep=True)
     win.doc.events.param_changed.connect(changed)
