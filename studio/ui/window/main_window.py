@@ -427,9 +427,7 @@ class MainWindow(QMainWindow):
             self._training.follow(nid)
         if self.preview is not None and hasattr(self.preview, "node_selected"):
             self.preview.node_selected(nid, self.doc, self.data_dir)  # the record panel
-        if nid is not None and first_frames.prefers_preview(self, nid):
-            first_frames.show_first_frame(self, nid)  # a camera path: its picture, to key on, over its result's words
-        elif nid is not None and not self.runs.show_result(nid):
+        if nid is not None and not self.runs.show_result(nid):
             # a mask or points node not run yet: its plate, to click on; a loader: its file's first frame
             if not plates.show_plate(self, nid):
                 first_frames.show_first_frame(self, nid)

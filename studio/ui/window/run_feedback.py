@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel
 
 from studio.core.errors import StudioError
 from studio.engine.run_state import RunState
-from studio.ui.window import key_marks, plates, run_views
+from studio.ui.window import first_frames, key_marks, plates, run_views
 from studio.ui.window.output_link import OutputLink
 from studio.ui.window.status_bar import ElidedLabel
 
@@ -250,8 +250,11 @@ class RunFeedback:
 
     # -- results --------------------------------------------------------------------------------
     def show_result(self, nid: str) -> bool:
-        """The last result of node ``nid`` in the viewer (True when it has one)."""
+        """The last result of node ``nid`` in the viewer (True when it has one). A node whose
+        preview says more than its result (a camera path: the picture to key on) shows its preview."""
         win = self.win
+        if first_frames.prefers_preview(win, nid):
+            return first_frames.show_first_frame(win, nid, keep=True)
         outs = self.outputs.get(nid)
         if not outs or win.preview is None:
             return bool(outs)
