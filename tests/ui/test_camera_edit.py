@@ -145,3 +145,24 @@ def test_what_the_gestures_do_is_said_on_selection_and_written_while_the_pointer
     assert cam.hover and view.grab().toImage() != plain  # the hint drawn over the picture
     QApplication.sendEvent(view, QEvent(QEvent.Leave))
     assert not cam.hover and view.grab().toImage() == plain
+
+
+def test_a_keys_diamond_dragged_on_the_timeline_moves_the_key(area, qtbot):
+    doc, nid, view = _node(area, qtbot, 0, preset="Custom", poses='[{"frame": 0}, {"frame": 4, "position": [1, 0, 0]}]')
+    tl = area.timeline
+    area.set_keyframes([0, 4])  # as the window marks them
+    assert tl.keys_movable
+    steps = doc.undo_stack.count()
+
+    def x(f):
+        return round(tl.x_of(f) + max(1.0, tl.pixels_per_frame()) / 2)
+    y = tl.RULER_H - 3
+    QTest.mousePress(tl, Qt.LeftButton, Qt.NoModifier, QPoint(x(4), y))
+    assert tl.current == 4
+    QTest.mouseMove(tl, QPoint(x(6), y))
+    assert tl.current == 6 and tl.keyframes == (0, 6)  # shown where it goes, the playhead with it
+    QTest.mouseRelease(tl, Qt.LeftButton, Qt.NoModifier, QPoint(x(6), y))
+    assert [k[0] for k in _keys(doc, nid)] == [0, 6] and doc.undo_stack.count() == steps + 1
+    assert np.allclose(_keys(doc, nid)[1][1], [1, 0, 0])
+    QTest.mouseClick(tl, Qt.LeftButton, Qt.NoModifier, QPoint(x(2), tl.height() - 10))  # a click off a diamond
+    assert tl.current == 2 and [k[0] for k in _keys(doc, nid)] == [0, 6]

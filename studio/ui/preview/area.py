@@ -97,6 +97,7 @@ class PreviewArea(QObject):
         self.mask_editor = MaskEditor(self.stack.image, lambda: self.timeline.current)  # clicks and shapes
         self.mask_editor.message.connect(self._say)
         self.mask_editor.seek = lambda i: self.timeline.set_current(i, emit=True)
+        self.timeline.keyMoved.connect(self.mask_editor.key_moved)  # a camera key's diamond dragged
         self.clear()
 
     # -- widgets --------------------------------------------------------------------------
@@ -131,6 +132,7 @@ class PreviewArea(QObject):
 
     def node_selected(self, node_id: str | None, doc=None, data_dir: str | None = None) -> None:
         self.mask_editor.select(node_id, doc)
+        self.timeline.keys_movable = self.mask_editor.moves_keys
         self.records.node_selected(node_id, doc, data_dir)
 
     # -- the interface the main window uses ----------------------------------------------

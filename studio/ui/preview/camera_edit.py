@@ -6,7 +6,8 @@ on the picture to key the camera there, the scene following the mouse:
 - drag: pan and tilt; Shift+drag: truck (sideways and up); right drag or the wheel: dolly (in and
   out); Ctrl+drag: roll about the lens;
 - S keys this frame where the path has the camera now; Delete or Backspace removes this frame's key;
-  Alt+Left / Alt+Right move this frame's key a frame (Shift: ten), the playhead going with it.
+  Alt+Left / Alt+Right move this frame's key a frame (Shift: ten), the playhead going with it; a
+  key's diamond dragged along the timeline's ruler moves it there (key_marks.py).
 
 While a drag lasts the picture it makes is drawn over the frame (the same lines the node draws:
 studio.core.camera_keys), and its release is one edit of 'poses' (one undo step, saved with the
@@ -214,6 +215,13 @@ class CameraEdit:
         else:
             self._write([k for k in keys if k[0] != frame], f"remove the camera key at frame {frame}")
         return True
+
+    def move(self, start: int, to: int) -> None:
+        """This path's key at ``start`` moved to ``to`` (its diamond dragged on the timeline)."""
+        keys = self.keys()
+        if keys is None or self._get("preset", ck.CUSTOM) != ck.CUSTOM or not any(k[0] == start for k in keys):
+            return
+        self._write(ck.move_key(keys, start, to), f"move the camera key at frame {start} to {to}")
 
     # -- drawing ------------------------------------------------------------------------------
     def paint(self, p: QPainter) -> None:

@@ -84,6 +84,16 @@ class MaskEditor(QObject):
         return self.params().get("source") in ("rectangle", "ellipse", "polygon")
 
     @property
+    def moves_keys(self) -> bool:
+        """Whether the timeline's key diamonds move this node's keys (a camera path's)."""
+        return self.kind == CAMERA_PATH
+
+    def key_moved(self, start: int, to: int) -> None:
+        """A key's diamond dragged on the timeline from ``start`` to ``to``."""
+        if self.kind == CAMERA_PATH:
+            self.camera.move(start, to)
+
+    @property
     def on_polygon(self) -> bool:
         return self.kind == CONTROL_MASK and self.params().get("source") == "polygon"
 

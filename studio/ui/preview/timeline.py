@@ -26,6 +26,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
 
+from studio.ui.preview import key_marks
 from studio.ui.preview.key_marks import paint_keyframes
 from studio.ui.preview.pixels import sound_overview
 from studio.ui.preview.qimages import qimage_rgba
@@ -41,6 +42,7 @@ class Timeline(QWidget):
     shuttle = Signal(str)  # "J", "K" or "L"
     thumbnailsWanted = Signal(list)  # frame indices of visible slots without a thumbnail
     viewChanged = Signal()
+    keyMoved = Signal(int, int)  # a movable key's diamond dragged from one frame to another (key_marks.py)
 
     RULER_H = 26
     COMPUTED_H = 5
@@ -81,6 +83,8 @@ class Timeline(QWidget):
         self.beats: np.ndarray | None = None
         self.features_source = ""
         self.keyframes: tuple[int, ...] = ()  # the shown generator's keyframes (negative: from the end)
+        self.keys_movable = False  # whether their diamonds can be dragged (a camera path's keys)
+        self.key_drag: tuple[int, int] | None = None  # (the key's frame, where it is dragged)
         self.setMouseTracking(True)
         self.setToolTip("Left/Right: step (Shift: 10)  Home/End  Space: play  J/K/L: shuttle  "
                         "I/O: in/out (X clears; drag the markers)  Ctrl+wheel: zoom")
@@ -457,6 +461,8 @@ class Timeline(QWidget):
 
     def mousePressEvent(self, ev):
         if ev.button() == Qt.LeftButton and self.n_frames:
+            if key_marks.press_key(self, ev.position().x(), ev.position().y()):
+                return
             m = self.marker_at(ev.position().x())
             if m is not None:
                 self._drag_marker = m
@@ -466,7 +472,9 @@ class Timeline(QWidget):
 
     def mouseMoveEvent(self, ev):
         x = ev.position().x()
-        if self._drag_marker is not None:
+        if self.key_drag is not None:
+            key_marks.move_key(self, x)
+        elif self._drag_marker is not None:
             self._move_marker(self._drag_marker, x)
         elif self._dragging:
             f = self.frame_at(x)
@@ -476,6 +484,8 @@ class Timeline(QWidget):
             self.setCursor(Qt.SplitHCursor if self.marker_at(x) is not None else Qt.ArrowCursor)
 
     def mouseReleaseEvent(self, ev):
+        if self.key_drag is not None:
+            key_marks.release_key(self)
         self._dragging = False
         self._drag_marker = None
 
