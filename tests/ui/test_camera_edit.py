@@ -105,9 +105,14 @@ def test_the_right_button_and_the_wheel_dolly_and_frame_0_is_the_start(area, qtb
     z = _keys(doc, nid)[1][1][2]
     assert z == pytest.approx(0.2 * ck.DEPTH, abs=0.05)
     pos = QPointF(at(view, 0.5, 0.5))
-    QApplication.sendEvent(view, QWheelEvent(pos, view.mapToGlobal(pos), QPoint(), QPoint(0, 120), Qt.NoButton,
-                                             Qt.NoModifier, Qt.NoScrollPhase, False))
-    assert _keys(doc, nid)[1][1][2] == pytest.approx(z + WHEEL, abs=1e-3)
+    steps = doc.undo_stack.count()
+    for _ in range(2):
+        QApplication.sendEvent(view, QWheelEvent(pos, view.mapToGlobal(pos), QPoint(), QPoint(0, 120), Qt.NoButton,
+                                                 Qt.NoModifier, Qt.NoScrollPhase, False))
+    assert _keys(doc, nid)[1][1][2] == pytest.approx(z + 2 * WHEEL, abs=1e-3)
+    assert doc.undo_stack.count() == steps + 1  # the notches in a row: one step, as a slider's drag
+    doc.undo_stack.undo()
+    assert _keys(doc, nid)[1][1][2] == pytest.approx(z, abs=1e-3)
 
 
 WHEEL = ck.DEPTH * 0.05

@@ -69,11 +69,14 @@ class CameraEdit:
     def lens(self) -> tuple[float, float, float, float]:
         return tuple(float(self._get(k, 0.5)) for k in ("fx", "fy", "cx", "cy"))  # type: ignore[return-value]
 
-    def _write(self, keys: list, what: str) -> None:
-        """The keys as 'poses', one undo step; a preset is made 'Custom' in the same step."""
+    def _write(self, keys: list, what: str, merge: bool = False) -> None:
+        """The keys as 'poses', one undo step; a preset is made 'Custom' in the same step. ``merge``:
+        the wheel's notches in a row make one step, as a slider's drag does."""
         doc, nid = self.ed.doc, self.ed.node_id
         text = ck.format_keys(keys)
-        if self._get("preset", ck.CUSTOM) == ck.CUSTOM:
+        if self._get("preset", ck.CUSTOM) == ck.CUSTOM and merge:
+            doc.set_param(nid, "poses", text)
+        elif self._get("preset", ck.CUSTOM) == ck.CUSTOM:
             self.ed.set_param("poses", text, what)
         else:
             preset = self._get("preset", "")
@@ -123,7 +126,7 @@ class CameraEdit:
             if keys is not None:
                 pose = ck.pose_at(keys, self.ed.current_frame(), self.smooth)
                 pose = ck.dragged(*pose, "dolly", dy=-notches * WHEEL_STEP, fx=self.lens()[0], fy=self.lens()[1])
-                self._commit(keys, pose, "dolly")
+                self._commit(keys, pose, "dolly", merge=True)
             return True
         if t in (QEvent.MouseButtonPress, QEvent.MouseButtonDblClick):
             if ev.button() not in (Qt.LeftButton, Qt.RightButton):
@@ -172,12 +175,12 @@ class CameraEdit:
         if keys is not None:
             self._commit(keys, live, mode)
 
-    def _commit(self, keys: list, pose, mode: str) -> None:
+    def _commit(self, keys: list, pose, mode: str, merge: bool = False) -> None:
         frame = self.ed.current_frame()
         if not keys:  # the first key: the path starts where the start picture was taken
             keys = [(0, np.zeros(3), np.zeros(3))]
         new = ck.set_key(keys, frame, np.round(pose[0], 4), np.round(pose[1], 3))
-        self._write(new, f"{mode} the camera at frame {frame}")
+        self._write(new, f"{mode} the camera at frame {frame}", merge)
 
     def _key_event(self, ev, t) -> bool:
         key, mods = ev.key(), ev.modifiers() & ~Qt.KeypadModifier
