@@ -100,14 +100,17 @@ def run_stage(st: dict, timeout: float, runner=subprocess.run, log: str | None =
 
 
 def slowest_tests(tail: str, n: int = 3) -> list[str]:
-    """The slowest tests a pytest -v run printed so far ("PASSED [ 12.3s]"): a stage cut off
-    still says which test took its time."""
+    """The slowest tests a pytest -v run printed so far, each line ending in its time as pytest's
+    ``console_output_style=times`` writes it ('PASSED 12.345s', '250.0ms', '1m 5s'): a stage cut
+    off still says which test took its time."""
     import re
+    scale = {"us": 1e-6, "ms": 1e-3, "s": 1.0}
     got = []
     for line in tail.splitlines():
-        m = re.match(r"(\S+::\S+)\s+(PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\b.*?\[\s*([\d.]+)(ms|s)\s*\]", line)
+        m = re.match(r"(\S+::\S+(?: \S+)*?)\s+(PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\b\s*"
+                     r"(?:(\d+)m (\d+)s|([\d.]+)(us|ms|s))", line)
         if m:
-            sec = float(m.group(3)) / (1000 if m.group(4) == "ms" else 1)
+            sec = int(m.group(3)) * 60 + int(m.group(4)) if m.group(3) else float(m.group(5)) * scale[m.group(6)]
             got.append((sec, f"{m.group(1)} {m.group(2).lower()} {sec:.1f} s"))
     return [w for _, w in sorted(got, reverse=True)[:n]]
 

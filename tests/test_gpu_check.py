@@ -38,7 +38,8 @@ def test_a_stage_cut_off_leaves_the_table_and_the_rest_goes_on(tmp_path):
     def runner(cmd, timeout, stdout, **kw):
         clock[0] += min(timeout, 100.0)
         if "pytest" in cmd:  # cut off by its box: what it printed so far is in its log
-            stdout.write("tests/a.py::test_fast PASSED [ 250ms]\ntests/b.py::test_slow PASSED [ 41.5s]\n")
+            stdout.write("tests/a.py::test_fast PASSED 250.0ms\ntests/b.py::test_slow[x y] PASSED 41.500s\n"
+                         "tests/c.py::test_slower FAILED 1m 5s\n")
             stdout.flush()
             raise subprocess.TimeoutExpired(cmd, timeout)
         if "fp8@22,plan@16,plan@12,plan@8" in cmd:  # the benchmark wrote its rows as it went
@@ -49,11 +50,13 @@ def test_a_stage_cut_off_leaves_the_table_and_the_rest_goes_on(tmp_path):
         return subprocess.CompletedProcess(cmd, 0, None, None)
     res = gpu_check.check(str(tmp_path), 230, runner=runner, clock=lambda: clock[0], device="emulated")
     by = {r["stage"]: r for r in res["stages"]}
-    assert by["gpu tests"]["cut_off"] and by["gpu tests"]["slowest"][0] == "tests/b.py::test_slow passed 41.5 s"
+    assert by["gpu tests"]["cut_off"] and by["gpu tests"]["slowest"] == [
+        "tests/c.py::test_slower failed 65.0 s", "tests/b.py::test_slow[x y] passed 41.5 s",
+        "tests/a.py::test_fast passed 0.2 s"]
     assert by[W14]["rc"] == 0  # the next stages still ran
     assert "not started" in by[A14]["tail"]  # 230 s spent by then
     md = (tmp_path / "gpu_check.md").read_text()
-    assert "cut off at" in md and "slowest: tests/b.py::test_slow passed 41.5 s" in md
+    assert "cut off at" in md and "slowest: tests/c.py::test_slower failed 65.0 s; tests/b.py" in md
     assert "| wan14b | fp8 | 22 | 18.0 | 19.6 | 10.80 | 1.08 | 0 |" in md
     assert "test_slow" in (tmp_path / "stage1.log").read_text()
 
