@@ -100,3 +100,29 @@ def test_the_check_before_loading_plans_as_the_loader_does(pipes):
         peaks = header_peaks(den, other, cfg, 16 * GB, ("gpu", "fp8"), 1, {"spatial_compression_ratio": sc[1]})
         assert peaks["gpu"].fits is False and peaks["gpu"].peak > den
     assert header_plan(10 * GB, GB, ({}, {}, 1), "auto", 16 * GB, True) is None  # no config: the sizes plan
+
+
+def test_the_model_picker_plans_a_folder_as_the_loader_does(pipes, tmp_path):
+    """A diffusers folder in the picker (catalog/listing.plan) on a 16 GB card: each mode's peak
+    and fit from the part-by-part plan of its configs, not the weights' sizes alone."""
+    import json
+
+    from nodes.video_models.catalog.listing import Machine, ModelEntry, plan
+    from nodes.video_models.memory.header_plan import header_peaks
+    _pipe, cfg, sc = pipes["hunyuan"]
+    (tmp_path / "transformer").mkdir()
+    (tmp_path / "vae").mkdir()
+    (tmp_path / "model_index.json").write_text(json.dumps({"_class_name": "HunyuanVideoPipeline",
+                                                           "transformer": ["diffusers", "X"]}))
+    (tmp_path / "transformer" / "config.json").write_text(json.dumps(cfg))
+    (tmp_path / "vae" / "config.json").write_text(json.dumps({"spatial_compression_ratio": sc[1],
+                                                              "temporal_compression_ratio": sc[0]}))
+    den, other = 12_800_000_000, 4_900_000_000  # HunyuanVideo 13B and its text encoders, in numbers
+    e = ModelEntry(name="hy", path=str(tmp_path), kind="pipeline", family="hunyuan", dtype="bf16",
+                   params=den + other, denoiser_params=den)
+    plan(e, Machine("cuda", "emulated", 16 * GB))
+    want = header_peaks(2 * den, 2 * other, cfg, 16 * GB, ("gpu", "fp8", "fp8+block_offload"), 1,
+                        {"spatial_compression_ratio": sc[1], "temporal_compression_ratio": sc[0]})
+    for mode, got in want.items():
+        assert e.peaks[mode] == got.peak and e.fits[mode] == got.fits, mode
+    assert e.fits["fp8+block_offload"] and not e.fits["gpu"]
