@@ -48,7 +48,8 @@ CASES = {  # name: (transformer kwargs, width, height, frames, vae kind, pipelin
                     out_channels=16), 832, 480, 33, "wan21", {}),
 }
 WARMUP_STEPS = 2  # the timed call with 2 steps: text, both guidance passes (the first traces group offload's
-# prefetch order, the second runs with it), the scheduler's second order, the decode at the same size
+# prefetch order, the second runs with it), the scheduler's second order, the decode at the same size, and
+# both of Wan 2.2 A14B's experts (1 step ran only the high-noise one: the other's trace fell in the timed run)
 MEMORY = ("gpu", "model_offload", "block_offload", "fp8", "fp8+block_offload", "plan")  # plan: what the plan picks
 SPEED = ("compile", "attention", "first_block", "taylorseer", "faster")
 
