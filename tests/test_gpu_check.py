@@ -100,3 +100,15 @@ def test_every_mode_starts_from_one_host_copy_of_the_weights():
     fresh.transformer.enable_layerwise_casting(storage_dtype=torch.float8_e4m3fn, compute_dtype=torch.bfloat16)
     assert fresh.transformer.blocks[0].ffn.net[0].proj.weight.dtype == torch.float8_e4m3fn
     assert all(torch.equal(before[k], v) and v.dtype == before[k].dtype for k, v in snap["transformer"].items())
+
+
+def test_the_warm_up_runs_both_experts_of_wan22_a14b():
+    """The timed call's warm-up reaches what the timed call runs: with 1 step Wan 2.2 A14B's low-noise
+    expert never ran (its first call, where diffusers traces the prefetch order, fell in the timed run)."""
+    from benchmarks import real_video_modes as rvm
+    pipe = rvm.make_pipe("wan22_a14b", True, "cpu")
+    calls = {"high": 0, "low": 0}
+    pipe.transformer.register_forward_pre_hook(lambda m, a: calls.__setitem__("high", calls["high"] + 1))
+    pipe.transformer_2.register_forward_pre_hook(lambda m, a: calls.__setitem__("low", calls["low"] + 1))
+    rvm._call(pipe, "wan22_a14b", rvm.WARMUP_STEPS, True, "cpu")
+    assert calls["high"] > 0 and calls["low"] > 0, calls
