@@ -14,11 +14,21 @@ none,24,16,12,8``); the block modes keep as many blocks on the card as the cap l
 (residency.py), and the line says how many. Speed modes (compile, attention, first_block, taylorseer, faster) run on the
 uncapped all-on-GPU pipeline through nodes.video_models.memory.speed. Each run reports its time against
 the uncapped all-on-GPU run of the same case, peak GPU memory, the planner's predicted peak, and
-the frames' max difference (in 1/255) and PSNR against that reference. Each line is printed as
+the frames' max difference (in 1/255) and PSNR against that reference. A mode written
+``mode@cap`` runs under that cap alone (``--modes fp8@22,plan@16,plan@12,plan@8``). Each line is printed as
 soon as it is measured (a killed run still reports) and the JSON is rewritten after every line.
 
 The reference (uncapped gpu) frames and time are kept in the results folder, so the cases can
-be run in pieces (``--modes``, ``--caps``) in separate calls on the same machine."""
+be run in pieces (``--modes``, ``--caps``) in separate calls on the same machine.
+
+One process per case, its model built once (issue 73's H100 check): the random-weight model is
+built on the card (seconds; on the host a 14 B model takes half a minute), the reference runs
+first, then its weights are copied to the host once (:func:`snapshot`) and every mode and cap
+gets a fresh pipeline made from that copy (:func:`restore`: a meta-device build whose tensors are
+the copy's, nothing re-initialised). Each run has a warm-up of the same call with fewer steps
+(:data:`WARMUP_STEPS`) before the timed one, and the timed row carries the caching allocator's
+counters (retries, reserved peak): what the anomaly of the first H100 check (16 GB 1.45x, 12 GB
+1.13x) needs to be told apart next time."""
 from __future__ import annotations
 
 import gc
@@ -37,6 +47,9 @@ CASES = {  # name: (transformer kwargs, width, height, frames, vae kind, pipelin
     "wan13b": (dict(num_attention_heads=12, attention_head_dim=128, ffn_dim=8960, num_layers=30, in_channels=16,
                     out_channels=16), 832, 480, 33, "wan21", {}),
 }
+WARMUP_STEPS = 2  # the timed call with 2 steps: text, both guidance passes (the first traces group offload's
+# prefetch order, the second runs with it), the scheduler's second order, the decode at the same size, and
+# both of Wan 2.2 A14B's experts (1 step ran only the high-noise one: the other's trace fell in the timed run)
 MEMORY = ("gpu", "model_offload", "block_offload", "fp8", "fp8+block_offload", "plan")  # plan: what the plan picks
 SPEED = ("compile", "attention", "first_block", "taylorseer", "faster")
 
@@ -120,8 +133,100 @@ def _free(pipe=None):
         torch.cuda.empty_cache()
 
 
-def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, ref) -> dict:
-    """One (case, mode, cap): warm-up call of 1 step, then the timed call."""
+def card_free_before(pipe, free_now: int, device_type: str) -> int:
+    """What the card had free before ``pipe`` went on it: ``free_now`` plus the bytes of the
+    pipe's tensors on ``device_type`` (each once: a tied weight is one tensor). The reference is
+    built on the card (fast) and planned after: without this, Wan 2.2 A14B's 54 GB counted
+    against itself on an 80 GB H100 (80 - 54 free) and its all-on-GPU reference was refused."""
+    import torch
+    seen: set[int] = set()
+    n = 0
+    for comp in pipe.components.values():
+        if not isinstance(comp, torch.nn.Module):
+            continue
+        for t in list(comp.parameters()) + list(comp.buffers()):
+            if t.device.type == device_type and id(t) not in seen:
+                seen.add(id(t))
+                n += t.numel() * t.element_size()
+    return free_now + n
+
+
+def _modules(pipe) -> dict:
+    import torch
+    return {n: c for n, c in pipe.components.items() if isinstance(c, torch.nn.Module)}
+
+
+def snapshot(pipe) -> dict:
+    """{component: {name: tensor on the host}} of every parameter and buffer of ``pipe``: the
+    weights every mode of a case starts from (copied once, not rebuilt per mode)."""
+    out: dict = {}
+    copies: dict[int, object] = {}  # a tied weight (UMT5's shared embedding) copied once
+    for name, comp in _modules(pipe).items():
+        out[name] = {n: copies.setdefault(id(t), t.detach().to("cpu", copy=True)) for n, t in _tensors(comp)}
+    return out
+
+
+def _tensors(module) -> list:
+    """(name, tensor) of every parameter and buffer, a tied one under each of its names."""
+    return list(module.named_parameters(remove_duplicate=False)) + list(module.named_buffers(remove_duplicate=False))
+
+
+def restore(case: str, small: bool, snap: dict):
+    """A fresh pipeline of ``case`` on the host whose tensors are ``snap``'s (not copied: every
+    mode replaces a weight's data rather than writing into it, so the snapshot stays as built)."""
+    pipe = make_pipe(case, small, "meta")
+    for name, comp in _modules(pipe).items():
+        comp.to_empty(device="cpu")  # keeps the Parameter objects, ties included; then their data swapped
+        tensors = snap[name]
+        for n, t in _tensors(comp):
+            t.data = tensors[n]
+    return pipe
+
+
+def _warm_solver(device: str) -> None:
+    """UniPC's corrector solves a small linear system from its third step on (torch.linalg.solve
+    on the device): the first solve in a process loads the solver library, which a 2-step warm-up
+    does not reach; one tiny solve here, so the timed call does not pay it."""
+    import torch
+    torch.linalg.solve(torch.eye(2, device=device), torch.ones(2, device=device))
+
+
+def _allocator(out: dict) -> None:
+    import torch
+    st = torch.cuda.memory_stats()
+    out["alloc_retries"] = st.get("num_alloc_retries", 0)
+    out["reserved_peak_gb"] = st.get("reserved_bytes.all.peak", 0) / 2 ** 30
+
+
+def _plan_meta(case: str, small: bool, cap_gb, mode: str, meta: dict) -> tuple[str | None, dict]:
+    """The plan on the case's meta-device copy (built once per case): (the mode to run or None
+    when refused, what to record)."""
+    from nodes.video_models.families.wan.memory_counts import ACTIVATION as WAN
+    from nodes.video_models.memory import plan as mplan
+    from nodes.video_models.memory.sizes import GB
+    w, h, frames = (64, 64, 5) if small else CASES[case][1:4]
+    clip = mplan.Clip(w, h, frames)
+    if "parts" not in meta:
+        meta["parts"] = mplan.pipeline_parts(make_pipe(case, small, "meta"), "transformer", WAN)
+    parts, free, out = meta["parts"], int(cap_gb * GB), {}
+    best = mplan.best_plan(parts, free, clip)
+    if mode == "plan":
+        if best is None:
+            return None, {"error": "refused by the plan: nothing fits"}
+        out["planned"], mode = best.words(), best.mode
+    got = mplan.plan_mode(parts, mode, free, clip)
+    if not got.fits:
+        return None, {"predicted_peak_gb": got.peak / GB,
+                      "error": "refused by the plan" + (f": {best.words()} fits" if best else ": nothing fits")}
+    return mode, out
+
+
+def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, ref, snap=None,
+            meta: dict | None = None, keep: dict | None = None) -> dict:
+    """One (case, mode, cap): a warm-up of the same call with WARMUP_STEPS steps, then the timed
+    call. The pipeline: from ``snap`` (:func:`restore`), or built on the device when None (the
+    reference: then the card's free memory is counted as before it went on, card_free_before).
+    ``keep``: filled with the snapshot of a pipeline built here, before it is freed."""
     import torch
 
     from nodes.video_models.memory import speed as speedmod
@@ -131,31 +236,20 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
     out: dict = {"case": case, "mode": mode, "cap_gb": cap_gb}
     t0 = time.perf_counter()
     if mode in MEMORY and cuda and cap_gb:  # planned on a meta-device copy: a refused mode builds nothing
-        from nodes.video_models.memory import plan as mplan
-        from nodes.video_models.families.wan.memory_counts import ACTIVATION as WAN
-        w, h, frames = (64, 64, 5) if small else CASES[case][1:4]
-        clip = mplan.Clip(w, h, frames)
-        parts = mplan.pipeline_parts(make_pipe(case, small, "meta"), "transformer", WAN)
-        free = int(cap_gb * GB)
-        best = mplan.best_plan(parts, free, clip)
-        if mode == "plan":
-            if best is None:
-                out["error"] = "refused by the plan: nothing fits"
-                return out, None
-            out["planned"], mode = best.words(), best.mode
-        got = mplan.plan_mode(parts, mode, free, clip)
-        if not got.fits:
-            out["predicted_peak_gb"] = got.peak / GB
-            out["error"] = "refused by the plan" + (f": {best.words()} fits" if best else ": nothing fits")
+        mode, said = _plan_meta(case, small, cap_gb, mode, {} if meta is None else meta)
+        out.update(said)
+        if mode is None:
             return out, None
     elif mode == "plan":
         mode = "gpu"
-    pipe = make_pipe(case, small, device)
+    on_card = snap is None
+    pipe = make_pipe(case, small, device) if on_card else restore(case, small, snap)
     sizes = pipeline_sizes(pipe, "transformer")
     out["weights_gb"] = sizes.total / GB
-    if mode in MEMORY and mode != "gpu":
+    if on_card and mode in MEMORY and mode != "gpu":
         pipe.to("cpu")
         _free()
+        on_card = False
     try:
         if cuda:
             torch.cuda.reset_peak_memory_stats()
@@ -164,10 +258,12 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
         t1 = time.perf_counter()
         if mode in MEMORY:
             free = free_memory(torch.device(device))  # under the cap: what the card stood for has free
+            if free is not None and on_card:  # the reference, built on the card: free as before it went on
+                free = card_free_before(pipe, free, torch.device(device).type)
             budget = None
             if free is not None:  # the plan counted part by part (memory/plan.py), as the loader makes it
-                from nodes.video_models.memory import plan as mplan
                 from nodes.video_models.families.wan.memory_counts import ACTIVATION as WAN
+                from nodes.video_models.memory import plan as mplan
                 parts = mplan.pipeline_parts(pipe, "transformer", WAN)
                 w, h, frames = (64, 64, 5) if small else CASES[case][1:4]
                 got = mplan.plan_mode(parts, mode, free, mplan.Clip(w, h, frames))
@@ -198,7 +294,8 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
         out["setup_s"] = time.perf_counter() - t1
         out["build_s"] = t1 - t0
         t2 = time.perf_counter()
-        _call(pipe, case, 1 if mode in MEMORY else steps, small, device)  # warm-up (compile: the first run)
+        _call(pipe, case, min(WARMUP_STEPS, steps) if mode in MEMORY else steps, small, device)  # warm-up
+        _warm_solver(device)
         out["first_run_s"] = time.perf_counter() - t2
         if mode in SPEED and hasattr(pipe.transformer, "disable_cache") and mode in ("first_block", "taylorseer",
                                                                                       "faster"):
@@ -206,11 +303,13 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
             pipe.transformer.enable_cache(speedmod.cache_config(mode, pipe, "BCTHW"))
         if cuda:
             torch.cuda.reset_peak_memory_stats()
+            torch.cuda.reset_accumulated_memory_stats()  # the retries counted for the timed call alone
         t3 = time.perf_counter()
         frames = _call(pipe, case, steps, small, device)
         out["seconds"] = time.perf_counter() - t3
         if cuda:
             out["peak_gb"] = torch.cuda.max_memory_allocated() / GB
+            _allocator(out)
         out.update(_compare(frames, ref))
         return out, frames
     except torch.OutOfMemoryError:  # a mode that does not fit the cap is a result
@@ -219,10 +318,14 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
     finally:
         if cuda:
             torch.cuda.set_per_process_memory_fraction(1.0)
+        if keep is not None and snap is None:  # the weights as built (a run writes none of them)
+            keep.update(snapshot(pipe))
         _free(pipe)
 
 
 def run_modes(cases: list[str], modes: list[str], caps: list, steps: int, small: bool, out_dir: str) -> dict:
+    """Each case in turn, in this process: its reference first (unless kept from an earlier call),
+    built on the device; the weights copied to the host once; then every mode and cap from that copy."""
     import numpy as np
     import torch
     device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -230,7 +333,7 @@ def run_modes(cases: list[str], modes: list[str], caps: list, steps: int, small:
     path = os.path.join(out_dir, "real_modes_small.json" if small else "real_modes.json")
     res = json.load(open(path)) if os.path.exists(path) else {"runs": [], "references": {}}
     res.update(device=torch.cuda.get_device_name() if device == "cuda" else "cpu", torch=torch.__version__,
-               steps=steps)
+               steps=steps, warmup_steps=WARMUP_STEPS)
 
     def save():
         with open(path, "w") as f:
@@ -241,8 +344,11 @@ def run_modes(cases: list[str], modes: list[str], caps: list, steps: int, small:
         ref_file = os.path.join(out_dir, f"ref_{case}{'_small' if small else ''}_{steps}.npy")
         ref = np.load(ref_file) if os.path.exists(ref_file) else None
         ref_s = res["references"].get(f"{case}:{steps}")
-        if ref is None or ref_s is None:
-            r, frames = run_one(case, "gpu", None, steps, small, device, None)
+        todo = [(m, c) for m, c in runs(modes, caps) if not (m == "gpu" and c is None)]
+        meta: dict = {}
+        snap: dict = {}
+        if ref is None or ref_s is None:  # the reference first, in this process (built on the device)
+            r, frames = run_one(case, "gpu", None, steps, small, device, None, None, meta, keep=snap if todo else None)
             if frames is not None:
                 np.save(ref_file, frames)
                 ref, ref_s = frames, r["seconds"]
@@ -251,16 +357,36 @@ def run_modes(cases: list[str], modes: list[str], caps: list, steps: int, small:
             res["runs"].append(r)
             _print(r, ref_s)
             save()
-        for mode in modes:
-            for cap in (caps if mode in MEMORY else [None]):
-                if mode == "gpu" and cap is None:
-                    continue  # the reference
-                r, _ = run_one(case, mode, cap, steps, small, device, ref)
-                res["runs"].append(r)
-                _print(r, ref_s)
-                save()
+        if todo and not snap:  # built on the device (seconds), copied to the host for every mode
+            t = time.perf_counter()
+            built = make_pipe(case, small, device)
+            snap = snapshot(built)
+            del built
+            _free()
+            print(f"{case}: weights built and copied to the host once in {time.perf_counter() - t:.1f} s",
+                  flush=True)
+        for mode, cap in todo:
+            r, _ = run_one(case, mode, cap, steps, small, device, ref, snap, meta)
+            res["runs"].append(r)
+            _print(r, ref_s)
+            save()
+        del snap
+        _free()
     print("wrote", path, flush=True)
     return res
+
+
+def runs(modes: list[str], caps: list) -> list[tuple[str, float | None]]:
+    """(mode, cap) in order: a memory mode under each of ``caps``, a speed mode once, and a mode
+    written ``mode@cap`` under that cap alone (``fp8@22,plan@16,plan@12``: one process, one build)."""
+    out = []
+    for m in modes:
+        if "@" in m:
+            m, c = m.split("@", 1)
+            out.append((m, None if c in ("", "none") else float(c)))
+        else:
+            out += [(m, c) for c in (caps if m in MEMORY else [None])]
+    return out
 
 
 def _print(r: dict, ref_s) -> None:

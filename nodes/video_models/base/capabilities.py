@@ -362,10 +362,11 @@ class SingleFile(Capability):
 class MemoryCounts(Capability):
     """Its denoiser's run measured against memory/plan.py's count on a card: ``activation`` = (a, b), the run's
     tensors per token in one block's forward, a x hidden + b x FFN width bytes. A family without it gets the
-    kind's own reason (``unmeasured``): its plan is made by the files' size, as before the count."""
+    kind's own reason (``unmeasured``): its plan is counted part by part all the same, the run's tensors
+    estimated from its transformer's config (memory/plan.py ESTIMATED_ACTIVATION) and said to be estimated."""
     what: ClassVar[str] = "a memory plan counted part by part on a CUDA card (memory/plan.py, loading/memory_plan.py)"
-    unmeasured: ClassVar[str] = ("its run has not been measured against the part-by-part count: its memory plan "
-                                 "is made from the files' size")
+    unmeasured: ClassVar[str] = ("its run has not been measured against the part-by-part count: the run's tensors "
+                                 "in its memory plan are estimated from its transformer's config")
     activation: tuple[int, int]
 
 

@@ -268,9 +268,17 @@ def plan(e: ModelEntry, m: Machine) -> None:
         return
     den, other = weight_bytes(e, m)
     s = Sizes(den, (other,) if other else ())
+    counted = None
+    if m.device == "cuda" and os.path.isdir(e.path):  # the loader's part-by-part plan, from the folder's configs
+        from ..memory.header_plan import folder_configs, header_peaks
+        cfg, vae, experts = folder_configs({"model": e.path})
+        counted = header_peaks(den, other, cfg, m.memory, PLAN_MODES, experts, vae)
     for mode in PLAN_MODES if m.device == "cuda" else ("gpu",):
         if mode.startswith("fp8") and e.dtype.startswith(STORED + ("fp32",)):
             continue  # fp8 storage applies to bf16/fp16 weights (an fp8 file is in 8 bits already)
+        if counted and mode in counted:
+            e.peaks[mode], e.fits[mode] = counted[mode].peak, counted[mode].fits
+            continue
         peak = predicted_peak(mode, s)
         e.peaks[mode] = peak
         e.fits[mode] = peak <= m.memory * HEADROOM

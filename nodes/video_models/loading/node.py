@@ -344,7 +344,12 @@ class LoadVideoModel(Node):
         sizes, fp8_ok = Sizes(den * size, (other * size,)), size == 2 and not self.quantised_model(ctx.params,
                                                                                                     _base_dir(ctx))
         mode = _memory_param(ctx.params)
-        if mode == "auto":
+        from ..memory.header_plan import folder_configs, header_plan  # the loader's part-by-part plan, from headers
+        said = header_plan(den * size, other * size, folder_configs(ctx.params, _base_dir(ctx)), mode, free, fp8_ok)
+        if said is not None:
+            (ctx.info if said[0] == "info" else ctx.warn)(said[1])
+            return True
+        if mode == "auto":  # no config with the blocks and widths (a single file): the sizes alone
             mode, why = choose_memory(sizes, free, fp8_ok)
             ctx.info(f"planned before loading: memory {mode} ({why})")
             return True

@@ -27,10 +27,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .sizes import HEADROOM, fmt_gb, module_bytes
+from .sizes import GB, HEADROOM, fmt_gb, module_bytes
 
-DEFAULT_ACTIVATION = (32, 6)  # the run's tensors per token, a x hidden + b x FFN width bytes, where the family
-# has not measured its own (base/capabilities.py MemoryCounts): more
+# The run's tensors per token where the family has not measured its own (base/capabilities.py MemoryCounts):
+# an estimate from the transformer's config, said as such. a x hidden + b x FFN width bytes: about 16 bf16 values
+# a channel live at the attention's peak (the residual, the norm's fp32 copy, q, k, v, their rotated copies, the
+# output) and three FFN-wide bf16 tensors (the up projection, its activation, a gate); plus, per head, the
+# attention's fp32 softmax statistics (HEAD_BYTES). Wan's measured factor (24, 4) is below it.
+ESTIMATED_ACTIVATION = (32, 6)
+DEFAULT_ACTIVATION = ESTIMATED_ACTIVATION
+HEAD_BYTES = 8  # per head per token in the estimate (two fp32 numbers: the softmax's max and sum)
 # a video VAE's decode peak per output pixel: Wan 2.1's at 832x480x33 measured 4.43 GB above the weights
 # all on the GPU (32.0 - 27.57) and 4.46 beside 40 fp8 blocks; this says 4.54
 DECODE_BYTES_PER_PIXEL = 370
@@ -55,6 +61,9 @@ class Denoiser:
     activation: tuple[int, int] = DEFAULT_ACTIVATION  # the family's MemoryCounts
     patch: tuple[int, int, int] = (1, 2, 2)
     vae_scale: tuple[int, int] = (4, 8)  # frames and pixels per latent
+    heads: int = 0
+    measured: bool = False  # ``activation`` measured for the family (MemoryCounts), not ESTIMATED_ACTIVATION
+    text_tokens: int = 0  # the prompt's tokens the denoiser's attention runs over beside the video's (joint attention)
 
     def weights(self, fp8: bool) -> int:
         """Bytes of one expert, whole."""
@@ -116,7 +125,8 @@ def tokens(d: Denoiser, clip: Clip) -> int:
 
 def activations(d: Denoiser, clip: Clip) -> int:
     a, b = d.activation
-    return tokens(d, clip) * (a * d.hidden + b * d.ffn)
+    per_head = 0 if d.measured else HEAD_BYTES * d.heads
+    return (tokens(d, clip) + d.text_tokens) * (a * d.hidden + b * d.ffn + per_head)
 
 
 def decode_bytes(clip: Clip) -> int:
@@ -159,10 +169,12 @@ class Plan:
     kept: int = 0  # blocks kept resident (block modes)
     blocks: int = 0  # the denoisers' blocks in all
     clip: Clip = PLAN_CLIP
+    estimated: bool = False  # the run's tensors estimated from the config (no measured factor for the family)
 
     def words(self) -> str:
         kept = (f", {self.kept} of {self.blocks} blocks kept on the card" if "block" in self.mode else "")
-        return f"'{self.mode}'{kept}, peak about {fmt_gb(self.peak)} at {self.clip.words()}"
+        est = " (the run's tensors estimated from the model's config, not measured)" if self.estimated else ""
+        return f"'{self.mode}'{kept}, peak about {fmt_gb(self.peak)} at {self.clip.words()}{est}"
 
 
 def plan_mode(p: Parts, mode: str, cap: int, clip: Clip = PLAN_CLIP, kept: int | None = None) -> Plan:
@@ -183,7 +195,7 @@ def plan_mode(p: Parts, mode: str, cap: int, clip: Clip = PLAN_CLIP, kept: int |
         kept = lo
     kept = kept or 0
     pk = peak(p, layout, clip, kept)
-    return Plan(mode, pk, pk <= budget, kept if layout.streamed else 0, n, clip)
+    return Plan(mode, pk, pk <= budget, kept if layout.streamed else 0, n, clip, not p.denoiser.measured)
 
 
 def best_plan(p: Parts, cap: int, clip: Clip = PLAN_CLIP, fp8_ok: bool = True) -> Plan | None:
@@ -263,8 +275,25 @@ def _fp8_bytes(module, skip: tuple[str, ...]) -> tuple[dict[str, int], int]:
     return out, largest[0]
 
 
-def denoiser_facts(module, experts: int = 1, activation: tuple[int, int] = DEFAULT_ACTIVATION) -> Denoiser:
-    """The facts of a denoiser module (its first expert for both when ``experts`` is 2)."""
+def _config_widths(cfg: dict) -> tuple[int, int, int, tuple[int, int, int]]:
+    """(hidden, FFN width, heads, patch (t, h, w)) from a transformer's config, in the names the
+    families' diffusers configs use (Wan: ffn_dim; HunyuanVideo: mlp_ratio, patch_size_t; LTX and
+    CogVideoX: a 4x FFN); 0 where it does not tell."""
+    heads, dim = int(cfg.get("num_attention_heads") or 0), int(cfg.get("attention_head_dim") or 0)
+    hidden = heads * dim or int(cfg.get("hidden_size") or 0) or int(cfg.get("inner_dim") or 0)
+    ffn = int(cfg.get("ffn_dim") or 0) or int(float(cfg.get("mlp_ratio") or 4.0) * hidden)
+    patch = cfg.get("patch_size") or (1, 2, 2)
+    if isinstance(patch, int):
+        patch = (int(cfg.get("patch_size_t") or 1), patch, patch)
+    patch = tuple(int(x) for x in patch)
+    return hidden, ffn, heads, patch if len(patch) == 3 else (1,) + patch
+
+
+def denoiser_facts(module, experts: int = 1, activation: tuple[int, int] | None = None,
+                   vae_scale: tuple[int, int] = (4, 8), text_tokens: int = 0) -> Denoiser:
+    """The facts of a denoiser module (its first expert for both when ``experts`` is 2).
+    ``activation``: the family's measured factor (MemoryCounts); None: ESTIMATED_ACTIVATION with
+    the heads' share, said as estimated."""
     from diffusers.hooks.layerwise_casting import DEFAULT_SKIP_MODULES_PATTERN
 
     from .residency import flat_blocks
@@ -275,23 +304,47 @@ def denoiser_facts(module, experts: int = 1, activation: tuple[int, int] = DEFAU
     block = max((module_bytes(b) for b in blocks), default=0)
     in_block = [sum(fp8.get(names.get(id(t)), 0) for t in b.parameters()) for b in blocks]
     whole = module_bytes(module)
-    cfg = dict(getattr(module, "config", None) or {})
-    heads, dim = cfg.get("num_attention_heads", 0), cfg.get("attention_head_dim", 0)
-    hidden = heads * dim or cfg.get("hidden_size", 0) or cfg.get("inner_dim", 0)
-    patch = tuple(cfg.get("patch_size") or (1, 2, 2))
+    hidden, ffn, heads, patch = _config_widths(dict(getattr(module, "config", None) or {}))
     return Denoiser(blocks=len(blocks), block=block, block_fp8=max(in_block, default=0),
                     outside=whole - sum(module_bytes(b) for b in blocks),
                     outside_fp8=sum(fp8.values()) - sum(in_block), layer=2 * largest,
-                    hidden=hidden, ffn=cfg.get("ffn_dim", 4 * hidden), experts=experts, activation=activation,
-                    patch=patch if len(patch) == 3 else (1,) + patch)
+                    hidden=hidden, ffn=ffn, experts=experts,
+                    activation=activation or ESTIMATED_ACTIVATION, patch=patch, vae_scale=vae_scale, heads=heads,
+                    measured=activation is not None, text_tokens=text_tokens)
 
 
-def pipeline_parts(pipe, denoiser: str, activation: tuple[int, int] = DEFAULT_ACTIVATION) -> Parts:
-    """The facts of a loaded pipeline (on the CPU: nothing is moved)."""
+def vae_scale_of(pipe) -> tuple[int, int]:
+    """(frames, pixels) per latent of a pipeline, from the attributes its diffusers class sets
+    (Wan, HunyuanVideo, CogVideoX: vae_scale_factor_*; LTX: vae_*_compression_ratio); Wan's 4 and 8
+    where it has none."""
+    t = getattr(pipe, "vae_scale_factor_temporal", None) or getattr(pipe, "vae_temporal_compression_ratio", None)
+    s = getattr(pipe, "vae_scale_factor_spatial", None) or getattr(pipe, "vae_spatial_compression_ratio", None)
+    return (int(t) if isinstance(t, int) and t > 0 else 4), (int(s) if isinstance(s, int) and s > 0 else 8)
+
+
+JOINT_TEXT_TOKENS = 256  # a joint-attention denoiser (HunyuanVideo, CogVideoX, Mochi) runs its attention over the
+# prompt's tokens beside the video's: their share of the run, at the prompt length these pipelines pad to or near
+
+
+def joint_text_tokens(den) -> int:
+    """The prompt's tokens a denoiser's attention runs over beside the video's: CogVideoX's config
+    says them (max_text_seq_length); a joint-attention block (HunyuanVideo's dual blocks, Mochi:
+    diffusers' Attention with ``add_q_proj``) JOINT_TEXT_TOKENS; 0 for cross-attention (Wan, LTX)."""
+    cfg = dict(getattr(den, "config", None) or {})
+    if cfg.get("max_text_seq_length"):
+        return int(cfg["max_text_seq_length"])
+    return JOINT_TEXT_TOKENS if any(n.endswith("add_q_proj") for n, _ in den.named_modules()) else 0
+
+
+def pipeline_parts(pipe, denoiser: str, activation: tuple[int, int] | None = None) -> Parts:
+    """The facts of a loaded pipeline (on the CPU: nothing is moved). ``activation``: the family's
+    measured factor; None: estimated from the denoiser's config."""
     import torch
     comps = {n: c for n, c in pipe.components.items() if isinstance(c, torch.nn.Module)}
     dens = [n for n in comps if n in (denoiser, f"{denoiser}_2")]
-    d = denoiser_facts(comps[denoiser], experts=len(dens), activation=activation)
+    den = comps[denoiser]
+    d = denoiser_facts(den, experts=len(dens), activation=activation, vae_scale=vae_scale_of(pipe),
+                       text_tokens=0 if activation is not None else joint_text_tokens(den))
     text = sum(module_bytes(c) for n, c in comps.items() if n.startswith("text_encoder"))
     # leaf by leaf: the largest leaf (UMT5's shared embedding) and the next, prefetched
     leaf = max((sum(t.numel() * t.element_size() for t in m.parameters(recurse=False)) for n, c in comps.items()
@@ -299,6 +352,31 @@ def pipeline_parts(pipe, denoiser: str, activation: tuple[int, int] = DEFAULT_AC
     vae = sum(module_bytes(c) for n, c in comps.items() if n.startswith("vae"))
     other = sum(module_bytes(c) for n, c in comps.items()) - text - vae - sum(module_bytes(comps[n]) for n in dens)
     return Parts(d, text, vae, other, text_streamed=min(text, 2 * leaf))
+
+
+def header_parts(den_bytes: int, other_bytes: int, config: dict | None = None, experts: int = 1,
+                 vae_scale: tuple[int, int] = (4, 8)) -> Parts | None:
+    """The plan's parts from what the weight files' headers tell before anything is read (the
+    picker, the node's check before loading): the denoiser's bytes, the other parts' bytes, and
+    its config.json where there is one (blocks, widths). Approximate where a loaded model is
+    counted: the blocks taken as equal and holding 97 % of the denoiser, fp8 halving them, the
+    VAE as at most 0.5 GB of the rest, the text encoder whole on the card while it runs; the
+    run's tensors estimated (ESTIMATED_ACTIVATION). None when the config does not give the widths
+    (then the caller keeps the size-only plan)."""
+    cfg = dict(config or {})
+    hidden, ffn, heads, patch = _config_widths(cfg)
+    blocks = sum(int(cfg.get(k) or 0) for k in ("num_layers", "num_single_layers"))
+    if not hidden or not blocks or den_bytes <= 0:
+        return None
+    one = den_bytes // max(1, experts)
+    block = int(one * 0.97) // blocks
+    outside = one - block * blocks
+    d = Denoiser(blocks=blocks, block=block, block_fp8=block // 2 + 1, outside=outside, outside_fp8=outside,
+                 layer=2 * hidden * ffn, hidden=hidden, ffn=ffn, experts=experts, patch=patch, vae_scale=vae_scale,
+                 heads=heads, text_tokens=int(cfg.get("max_text_seq_length") or 0) or (
+                     JOINT_TEXT_TOKENS if cfg.get("num_single_layers") else 0))
+    vae = min(other_bytes, GB // 2)
+    return Parts(d, text=other_bytes - vae, vae=vae)
 
 
 def with_experts(p: Parts, experts: int) -> Parts:
