@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from studio.ui.canvas.items import (BYPASS_BORDER, CACHED_COLOR, DEFAULT_BORDER, ERROR_BORDER, ERROR_COLOR,
-                                    NOT_RUN_COLOR, RUN_BORDER, TEXT_COLOR, WARN_COLOR, StatusItem)
+                                    ERROR_LINES, NOT_RUN_COLOR, RUN_BORDER, STATUS_LINES, TEXT_COLOR, WARN_COLOR,
+                                    StatusItem)
 from studio.ui.text import escape_html, fmt_seconds, shorten
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ class RunBadges:
         self.refresh(nid)
 
     def set_failed(self, nid: str, message: str, short: str | None = None) -> None:
-        self._run_state[nid] = {"text": "⚠ " + shorten(short or message, 60), "error": message}
+        self._run_state[nid] = {"text": "⚠ " + " ".join(str(short or message).split()), "error": message}
         self.refresh(nid)
 
     def set_skipped(self, nid: str, reason: str, is_output: bool = False) -> None:
@@ -172,7 +173,7 @@ class RunBadges:
         if inst.mode != "normal":
             text = ("muted" if inst.mode == "mute" else "bypassed") + (" · " + text if text else "")
         if inst.error and not st.get("error"):
-            text = "⚠ " + shorten(inst.error, 48)
+            text = "⚠ " + " ".join(str(inst.error).split())
         color = ERROR_COLOR if error else (CACHED_COLOR if st.get("cached") else st.get("color", TEXT_COLOR))
         checks = self._checks.get(nid, [])
         worst = next((c for c in checks if c[0] == "error"), checks[0]) if checks else None
@@ -184,7 +185,8 @@ class RunBadges:
         item = self._status.get(nid)
         if item is not None:
             item.setPos(0, ng.view.boundingRect().height() + 1)
-            item.set(text, color, st.get("progress") if st.get("running") else None)
+            item.set(text, color, st.get("progress") if st.get("running") else None,
+                     max_lines=ERROR_LINES if error else STATUS_LINES)
         tip = f"<b>{inst.label}</b> <i>({inst.type_id}, id {nid})</i>"
         if inst.spec is not None and inst.spec.help:
             tip += "<br>" + inst.spec.help

@@ -32,6 +32,7 @@ from studio.ui.window.queue_dock import add_queue_dock
 from studio.ui.window.layout import LayoutKeeper, apply_dock_sizes, graph_trains, place_corners
 from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
 from studio.ui.window.status_bar import ElidedLabel, StatusBar
+from studio.ui.window.status_log import link_status_to_log
 from studio.ui.window.keyboard import Refocus, TransportKeys
 from studio.ui.window.menus import SHORTCUTS, build_menus, build_toolbar
 from studio.ui.worker import RunController
@@ -221,11 +222,12 @@ class MainWindow(QMainWindow):
 
 
     def _build_status(self) -> None:
-        self.setStatusBar(StatusBar(self))  # a long message cut in its middle, whole in its tooltip
+        self.setStatusBar(StatusBar(self))  # a long message cut at its end, whole in its tooltip and the Log
         sb = self.statusBar()
+        link_status_to_log(self)  # a click on the message opens the Log at its line
         sb.addPermanentWidget(self.runs.run_label)  # the verdict stays while messages come and go
         sb.addPermanentWidget(self.runs.output_link)  # where the last run's files went (a click opens)
-        # cut in their middle when the bar is short of room: a long node message ("… decoding 45 frames
+        # cut at their end when the bar is short of room: a long node message ("… decoding 45 frames
         # with the VAE…"), the verdict, the output link and the memory line widened a 1024-wide window to
         # 1238-1267 px (issue 61, seen twice under Xvfb)
         self.node_label = ElidedLabel("", self)
