@@ -32,7 +32,7 @@ def test_an_old_voice_input_is_the_one_sound_input_with_sound_voice_said_once():
     assert wired(g, "audio") == "voice_file" and g.nodes["gen"].params["sound"] == "voice"
     assert g.nodes["gen"].params["steps"] == 2
     assert g.upgraded == ["node 'LTX-2 Video + Sound' (gen), saved by an older Studio: its reference voice now "
-                          "comes in on 'sound' with 'sound: voice' (LTX-2 has one sound input)"]
+                          "comes in on 'audio' with 'sound: voice' (LTX-2 has one sound input)"]
     assert g.warnings() == g.upgraded
     saved = graph_to_dict(g)
     assert next(n for n in saved["nodes"] if n["id"] == "gen")["node_version"] == 2

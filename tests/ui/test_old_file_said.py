@@ -15,4 +15,4 @@ def test_opening_an_old_file_says_its_upgrade_once_in_the_log(qtbot, open_window
     g = win.doc.graph
     assert g.input_link("gen", "audio")[0] == "voice_file" and g.nodes["gen"].params["sound"] == "voice"
     log = win.log_view.toPlainText()
-    assert log.count("its reference voice now comes in on 'sound' with 'sound: voice'") == 1
+    assert log.count("its reference voice now comes in on 'audio' with 'sound: voice'") == 1

@@ -89,13 +89,13 @@ def test_sound_input_is_kept_when_asked(ltx2_dir):
                        device="cpu")
     clip, sound = r.value("ltx2", "video"), r.value("ltx2", "audio")
     assert np.array_equal(sound.samples, _track().samples) and sound.rate == 8000 and clip.audio is sound
-    with pytest.raises(NodeExecutionError, match="nothing is connected to the sound input"):
+    with pytest.raises(NodeExecutionError, match="nothing is connected to the audio input"):
         Executor().run(ltx2_graph(ltx2_dir, sound="input")[0], targets=["ltx2"], device="cpu")
     ev = []  # a connected track with 'sound: generated' is said to be unused, and the made sound goes out
     r = Executor().run(ltx2_graph(ltx2_dir, track=True, steps=1)[0], targets=["ltx2"], device="cpu",
                        on_event=ev.append)
     assert r.value("ltx2", "audio").rate == 16000
-    assert any("sound input is not used" in e.text for e in ev if isinstance(e, NodeMessage) and e.level == "warning")
+    assert any("audio input is not used" in e.text for e in ev if isinstance(e, NodeMessage) and e.level == "warning")
 
 
 def test_a_model_of_another_family_is_refused(vace_dir):

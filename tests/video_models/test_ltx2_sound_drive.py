@@ -154,7 +154,7 @@ def test_bad_sounds_are_refused_or_said(ltx2_a2v_dir, monkeypatch):
                                                  r"give a sound at least as long as the take$"):
         run(ltx2_a2v_dir, "short", steps=1)
     assert made == []  # refused before the model is made ready
-    with pytest.raises(NodeExecutionError, match="'sound' is 'drive' but nothing is connected to the sound input"):
+    with pytest.raises(NodeExecutionError, match="'sound' is 'drive' but nothing is connected to the audio input"):
         run(ltx2_a2v_dir, None, steps=1)
 
     def said(kind):

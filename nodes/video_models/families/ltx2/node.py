@@ -59,7 +59,7 @@ class LTX2Video(GeneratorNode):
     inputs = (In("model", "Video Model", help="an LTX-2 model (LTX2Pipeline)"),
               In("image", "Image", optional=True, help="the first frame: image to video"),
               In("prompt", "Text", optional=True),
-              In("audio", "Audio", optional=True, label="sound",
+              In("audio", "Audio", optional=True,
                  help="the sound the 'sound' choice uses: a track to keep instead of the made sound ('input'), a "
                       "voice to make the picture to ('drive': a talking portrait; frames 0: the take lasts as long), "
                       "or a few seconds of a voice whose timbre the take's new speech is made in ('voice': LTX-2.3 "
@@ -107,7 +107,7 @@ class LTX2Video(GeneratorNode):
         dropped = links.pop("audio", None) is not None
         links["audio"] = voice
         params["sound"] = "voice"
-        return ("its reference voice now comes in on 'sound' with 'sound: voice' (LTX-2 has one sound input)"
+        return ("its reference voice now comes in on 'audio' with 'sound: voice' (LTX-2 has one sound input)"
                 + ("; the track on 'audio', which 'sound: generated' did not use, is disconnected" if dropped else ""))
 
     def run(self, ctx, model, image=None, prompt=None, audio=None, control=None, **keys):
@@ -118,13 +118,13 @@ class LTX2Video(GeneratorNode):
             raise ModelError(f"model '{ref.path}' is a {ref.fam.title} model: LTX-2 Video + Sound needs an LTX-2 "
                              "model (LTX2Pipeline)")
         if p.sound != "generated" and audio is None:
-            raise StudioError(f"'sound' is '{p.sound}' but nothing is connected to the sound input")
+            raise StudioError(f"'sound' is '{p.sound}' but nothing is connected to the audio input")
         voice = audio if p.sound == "voice" else None
         if voice is not None:  # refused before the model is made ready (ref_voice.py)
             from .ref_voice import check_voice
             check_voice(ctx, ref, voice, p)
         if p.sound == "generated" and audio is not None:
-            ctx.warn("the sound input is not used: set 'sound' to 'input' to keep it, 'drive' to make the "
+            ctx.warn("the audio input is not used: set 'sound' to 'input' to keep it, 'drive' to make the "
                      "picture to it or 'voice' to speak in its voice")
         text = prompt_of(ctx, prompt)
         if not text.strip():
