@@ -74,6 +74,7 @@ def test_at_1024x700_the_queue_table_shows_four_jobs(open_window, qtbot, tmp_pat
     win.resize(1024, 700)
     panel = win.queue_panel
     _graph(win, tmp_path)
+    assert win.files.save_to(str(tmp_path / "sh010_finish.json"))
     qtbot.mouseClick(panel.pause_button, Qt.LeftButton)  # the jobs wait: only the list is looked at
     panel.variations.setText("seeds 1-6")
     qtbot.mouseClick(panel.variations_button, Qt.LeftButton)
@@ -86,3 +87,12 @@ def test_at_1024x700_the_queue_table_shows_four_jobs(open_window, qtbot, tmp_pat
     shown = [r for r in range(6) if table.visualRect(table.model().index(r, 1)).bottom() <= table.viewport().height()]
     assert len(shown) >= 4, (table.viewport().height(), table.rowHeight(0))
     assert not table.horizontalScrollBar().isVisible()  # every column in view, no bar over the rows
+    assert table.item(0, 1).text() == "sh010_finish · seed 1"  # named by its file, where every job was 'graph'
+    assert "queued 6 jobs" in win.log_view.toPlainText()
+    # the walk: '1 waiting · running …' under the table widened the window past the screen
+    panel.status.setText("5 waiting · running sh010_finish_with_a_rather_long_name_for_the_client · seed 1 " * 2)
+    loop = QEventLoop()
+    QTimer.singleShot(100, loop.quit)
+    loop.exec()
+    assert win.minimumSizeHint().width() <= 1024 and win.width() == 1024
+    assert panel.status.toolTip().startswith("5 waiting")

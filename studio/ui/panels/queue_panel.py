@@ -13,9 +13,9 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPixmap
+from PySide6.QtGui import QDesktopServices, QPainter, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
+                               QSizePolicy, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
 from studio.core.errors import StudioError
 from studio.engine.events import NodeProgress
@@ -37,6 +37,26 @@ def _time(seconds: float | None) -> str:
     return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
+class _EndCutLabel(QLabel):
+    """A one-line label that takes no width of its own: its text cut at the end to the room it gets,
+    whole in its tooltip (a long line must not widen the dock, and so the window, past the screen)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setToolTip(text)
+
+    def paintEvent(self, ev) -> None:  # noqa: N802 - Qt's name
+        p = QPainter(self)
+        shown = self.fontMetrics().elidedText(self.text(), Qt.ElideRight, self.contentsRect().width())
+        p.setPen(self.palette().color(self.foregroundRole()))
+        p.drawText(self.contentsRect(), int(Qt.AlignLeft | Qt.AlignVCenter), shown)
+        p.end()
+
+
 class QueuePanel(QWidget):
     """The Queue dock's widget. ``current_graph()`` gives the window's graph, ``open_graph(graph, title)``
     puts one into the window, ``log(text, level)`` writes to its Log."""
@@ -47,6 +67,7 @@ class QueuePanel(QWidget):
         # one job at a time on the device: the next job waits while the window runs a graph itself
         self.queue = queue or JobQueue(folder, may_start=(lambda: not device_busy()) if device_busy else None)
         self.current_graph, self.open_graph, self.log = current_graph, open_graph, log
+        self.current_title: Callable[[], str] = lambda: ""  # the window's name for its graph (its file's)
         self.open_url = lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path))  # tests replace it
         self.follow: Callable | None = None  # follow(event): the window's viewer and timeline follow the running job
         self._bridge = _Bridge(self)
@@ -103,7 +124,7 @@ class QueuePanel(QWidget):
                         (self.retry_button, "Again"), (self.outputs_button, "Outputs"), (self.graph_button, "Open graph")):
             w.setText(word)
             row.addWidget(w)
-        self.status = QLabel(self)
+        self.status = _EndCutLabel(self)  # '1 waiting · running …' widened the window past a 1024 screen
         row.addWidget(self.status, 1)
         middle.addLayout(row)
         lay.addLayout(middle, 1)
@@ -133,7 +154,7 @@ class QueuePanel(QWidget):
         if errs:
             self.log(f"not queued: {errs[0]}", "error")
             return None
-        return job_from_graph(graph, title=getattr(graph, "title", "") or "graph")
+        return job_from_graph(graph, title=self.current_title() or getattr(graph, "title", "") or "graph")
 
     def add_current(self) -> list[Job]:
         job = self._job_now()
@@ -156,7 +177,7 @@ class QueuePanel(QWidget):
         for j in jobs:
             self.queue.add(j)
         self.queue.start()
-        self.log(f"queued {len(jobs)} job(s)" + ("" if not self.queue.paused else " (the queue is paused)"), "ok")
+        self.log(f"queued {len(jobs)} job{'s' if len(jobs) != 1 else ''}" + ("" if not self.queue.paused else " (the queue is paused)"), "ok")
         self.refresh()
         return jobs
 
