@@ -26,7 +26,7 @@ from studio.ui.panels.properties import PropertiesPanel
 from studio.ui.text import escape_html
 from studio.ui.window import edit_checks, first_frames, key_marks, plates
 from studio.ui.window.files import FileActions, read_graph_file, rebase_paths  # noqa: F401 - their old home
-from studio.ui.dialogs.sizing import keep_on_screen, resize_fitted
+from studio.ui.dialogs.sizing import keep_on_screen, keep_on_screen_once_framed, resize_fitted
 from studio.ui.window.engine_loader import EngineLoader
 from studio.ui.window.queue_dock import add_queue_dock
 from studio.ui.window.layout import LayoutKeeper, apply_dock_sizes, graph_trains, place_corners
@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
             self._sized = True
             if not self._restored_state:
                 apply_dock_sizes(self)
-            QTimer.singleShot(200, self, lambda: keep_on_screen(self))  # the frame is known once mapped
+            keep_on_screen_once_framed(self)  # all of it on the screen, its title bar included
             self._warm = QTimer(self)  # after the first paint: load what start-up left out, off this thread
             self._warm.setSingleShot(True)
             self._warm.timeout.connect(self.load_engine)
