@@ -132,5 +132,21 @@ def test_a_long_error_under_a_node_wraps_whole_where_a_skip_reason_keeps_two_lin
     assert "".join(lines).replace(" ", "") == ("⚠ " + error).replace(" ", "")  # every word drawn, the path broken
     assert any(line.endswith("diffusion_models/") for line in lines)  # after a '/' 
     assert item.boundingRect().height() >= len(lines) * 11
+    below = win.doc.add_node("io.save_video", (0, 120), {})
+    view = win.canvas.view_node
+    assert view(nid).view.zValue() > view(below).view.zValue()  # the wrapped error reads over the node below
     badges.set_skipped(nid, "input 'video' comes from 'Colour Adjust', which is muted " * 4)
     assert len(item.lines()) == 2 and item.lines()[-1].endswith("…")  # a skip reason: two lines, whole in the tooltip
+    assert view(nid).view.zValue() == view(below).view.zValue()  # no error: back among the others
+
+
+def test_an_edit_time_error_under_a_node_wraps_whole(qtbot, win, tmp_path):
+    """Seen in the walk: a missing driving clip's check read '⚠ cannot read 'path': not found:
+    /tmp/walk75/clients/acme/sho…' under the node; an error there is the point: it wraps whole."""
+    path = str(tmp_path / "clients" / "acme" / "shots" / "sh010" / "plates" / "driving_reference_take_03.mp4")
+    nid = win.doc.add_node("io.load_video", (0, 0), {"path": path})
+    item = win.canvas.badges._status[nid]
+    qtbot.waitUntil(lambda: "not found" in item.text, timeout=5000)
+    lines = item.lines()
+    assert len(lines) > 2 and not any(line.endswith("…") for line in lines)
+    assert "".join(lines).replace(" ", "").endswith("driving_reference_take_03.mp4")

@@ -3,10 +3,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from NodeGraphQt.constants import Z_VAL_NODE
+
 from studio.ui.canvas.items import (BYPASS_BORDER, CACHED_COLOR, DEFAULT_BORDER, ERROR_BORDER, ERROR_COLOR,
                                     ERROR_LINES, NOT_RUN_COLOR, RUN_BORDER, STATUS_LINES, TEXT_COLOR, WARN_COLOR,
                                     StatusItem)
 from studio.ui.text import escape_html, fmt_seconds, shorten
+
+RAISED_Z = Z_VAL_NODE + 2  # a failed node over its neighbours (NodeGraphQt: Z_VAL_NODE, + 1 when selected)
 
 if TYPE_CHECKING:
     from studio.ui.canvas.api import CanvasApi
@@ -177,16 +181,22 @@ class RunBadges:
         color = ERROR_COLOR if error else (CACHED_COLOR if st.get("cached") else st.get("color", TEXT_COLOR))
         checks = self._checks.get(nid, [])
         worst = next((c for c in checks if c[0] == "error"), checks[0]) if checks else None
+        whole = bool(error)  # an error under the node wraps to be read whole
         ran = st.get("text") or ""  # a run's word stays unless it is stale, or the check is an error the run did not say
         if worst and not error and not st.get("running") and (not ran or ran.endswith("stale") or (
                 worst[0] == "error" and not st.get("not_run") and not st.get("color"))):
-            text = "⚠ " + shorten(worst[1], 60) + (f" (+{len(checks) - 1})" if len(checks) > 1 else "")
+            words = " ".join(worst[1].split()) if worst[0] == "error" else shorten(worst[1], 60)  # an error: whole
+            text = "⚠ " + words + (f" (+{len(checks) - 1})" if len(checks) > 1 else "")
             color = ERROR_COLOR if worst[0] == "error" else WARN_COLOR
+            whole = worst[0] == "error"
         item = self._status.get(nid)
+        raised = ng.view.zValue() == RAISED_Z
+        if whole != raised and not ng.view.isSelected():  # a wrapped error reads over the nodes below it
+            ng.view.setZValue(RAISED_Z if whole else RAISED_Z - 2)
         if item is not None:
             item.setPos(0, ng.view.boundingRect().height() + 1)
             item.set(text, color, st.get("progress") if st.get("running") else None,
-                     max_lines=ERROR_LINES if error else STATUS_LINES)
+                     max_lines=ERROR_LINES if whole else STATUS_LINES)
         tip = f"<b>{inst.label}</b> <i>({inst.type_id}, id {nid})</i>"
         if inst.spec is not None and inst.spec.help:
             tip += "<br>" + inst.spec.help

@@ -205,7 +205,8 @@ class StatusItem(QGraphicsItem):
                 cur = w + "".join(g + p for p, g in pieces[i + 1:])
                 break
         lines.append(cur)
-        return [fm.elidedText(l, Qt.ElideRight, width) for l in lines[:self.max_lines]]
+        lines = lines[:self.max_lines]  # the lines before the last fit by construction: only the last is cut
+        return lines[:-1] + [fm.elidedText(lines[-1], Qt.ElideRight, width)]
 
     def set(self, text: str | None = None, color: QColor | None = None, progress: float | None | str = "keep",
             max_lines: int | None = None):
