@@ -150,3 +150,19 @@ def test_an_edit_time_error_under_a_node_wraps_whole(qtbot, win, tmp_path):
     lines = item.lines()
     assert len(lines) > 2 and not any(line.endswith("…") for line in lines)
     assert "".join(lines).replace(" ", "").endswith("driving_reference_take_03.mp4")
+
+
+def test_a_click_on_the_verdict_opens_the_log_at_its_line(qtbot, win):
+    """Seen in the walk: the red verdict ('✗ 'Driving clip' (n1): cannot read 'path': not found: /tmp/walk75/c…')
+    is what an artist clicks; it opened nothing."""
+    from PySide6.QtCore import QPoint, Qt
+    line = "'Driving clip' (n1): cannot read 'path': not found: /tmp/walk75/clients/acme/shots/sh010/plates/a.mp4"
+    win.log(line, "error", status=False)
+    win.log("something after it")
+    win.runs.run_label.setText("✗ " + line)
+    settle()
+    win.queue_dock.raise_()
+    label = win.runs.run_label
+    qtbot.mouseClick(label, Qt.LeftButton, pos=QPoint(10, label.height() // 2))
+    assert not win.log_dock.visibleRegion().isEmpty()
+    assert win.log_view.textCursor().selectedText().endswith(line)

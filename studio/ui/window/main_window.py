@@ -224,7 +224,6 @@ class MainWindow(QMainWindow):
     def _build_status(self) -> None:
         self.setStatusBar(StatusBar(self))  # a long message cut at its end, whole in its tooltip and the Log
         sb = self.statusBar()
-        link_status_to_log(self)  # a click on the message opens the Log at its line
         sb.addPermanentWidget(self.runs.run_label)  # the verdict stays while messages come and go
         sb.addPermanentWidget(self.runs.output_link)  # where the last run's files went (a click opens)
         # cut at their end when the bar is short of room: a long node message ("… decoding 45 frames
@@ -237,6 +236,7 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.node_label)
         sb.addPermanentWidget(self.device_label)
         sb.addPermanentWidget(self.mem_label)
+        link_status_to_log(self)  # a click on the message, the verdict or the node's line opens the Log there
         self._mem_timer = QTimer(self)
         self._mem_timer.setInterval(2000)
         self._mem_timer.timeout.connect(self.update_status)

@@ -64,6 +64,14 @@ class ElidedLabel(QLabel):
     /a/long/path') no longer widens the window past the screen, and reads from its first word."""
 
     MAX_SHARE = 0.45  # of the window's width, at the most
+    clicked = Signal(str)  # its whole text (the window opens the Log at its line)
+
+    def mousePressEvent(self, ev) -> None:  # noqa: N802 - Qt's name
+        if ev.button() == Qt.LeftButton and self.text().strip():
+            self.clicked.emit(self.text().strip())
+            ev.accept()
+            return
+        super().mousePressEvent(ev)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         s = super().sizeHint()

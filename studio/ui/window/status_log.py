@@ -6,12 +6,16 @@ from __future__ import annotations
 from PySide6.QtGui import QTextCursor, QTextDocument
 
 RECENT_LINES = 40  # a message among the Log's last lines is there already (logged just before it was shown)
+MARKS = "✓✗⚠ "  # a verdict's mark, not in the Log's line
+PREFIX = 48  # a label's text worded a little otherwise than its Log line: found by its start
 
 
 def link_status_to_log(win) -> None:
     sb = win.statusBar()
     sb.to_log = lambda text: _log_unless_there(win, text)
     sb.message_clicked.connect(lambda text: show_in_log(win, text))
+    for label in (win.runs.run_label, win.node_label):  # the verdict and the node's line: the same click
+        label.clicked.connect(lambda text: show_in_log(win, text))
 
 
 def _plain(text: str) -> str:
@@ -38,11 +42,15 @@ def show_in_log(win, text: str) -> bool:
     win.log_dock.show()
     win.log_dock.raise_()
     view = win.log_view
-    want = _plain(text)
-    cursor = view.textCursor()
-    cursor.movePosition(QTextCursor.End)
-    view.setTextCursor(cursor)
-    found = view.find(want, QTextDocument.FindBackward)
+    want = _plain(text).lstrip(MARKS)
+    found = False
+    for words in (want, want[:PREFIX]):
+        cursor = view.textCursor()
+        cursor.movePosition(QTextCursor.End)
+        view.setTextCursor(cursor)
+        found = bool(words) and view.find(words, QTextDocument.FindBackward)
+        if found:
+            break
     if found:
         c = view.textCursor()
         c.movePosition(QTextCursor.StartOfBlock)
