@@ -166,3 +166,12 @@ def test_a_click_on_the_verdict_opens_the_log_at_its_line(qtbot, win):
     qtbot.mouseClick(label, Qt.LeftButton, pos=QPoint(10, label.height() // 2))
     assert not win.log_dock.visibleRegion().isEmpty()
     assert win.log_view.textCursor().selectedText().endswith(line)
+
+
+def test_the_properties_header_keeps_a_sentence_whose_list_ends_in_an_ellipsis(qtbot, win):
+    """Seen in the walk: Upscale's header read '(ESRGAN, RealESRGAN, SPAN, SwinIR, HAT, DAT...' and
+    stopped: its first sentence was cut at the ellipsis as if it were a full stop."""
+    nid = win.doc.add_node("finishing.upscale", (0, 0), {})
+    win.properties.show_node(nid)
+    header = win.properties.header.text()
+    assert "DAT... recognised by spandrel from the file)." in header
