@@ -121,8 +121,8 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
             else "image to video" if "image" in inputs or "keyframe_1" in inputs else "text to video")
     if "control" in inputs:
         what += " with a control clip (IC-LoRA)"
-    if "voice" in inputs:
-        what += " speaking in a reference voice (ID-LoRA)"
+    if "audio" in inputs and (params or {}).get("sound") == "voice":
+        return what + " speaking in a reference voice (ID-LoRA)"
     return what + (" with the workflow's sound" if "audio" in inputs else "")
 
 

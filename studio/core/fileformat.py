@@ -22,6 +22,7 @@ from .errors import GraphFileError, StudioError
 from .graph import GROUP_TYPE, MODES, Graph, Link
 from .limits import (MAX_GRAPH_FILE_BYTES, MAX_GROUP_DEPTH, MAX_LINKS, MAX_NODES, MAX_TITLE_LENGTH,
                      check_text, read_bounded, shorten)
+from .node_upgrades import upgraded_nodes
 from .paths import write_atomic
 from .registry import Registry
 
@@ -263,6 +264,7 @@ def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bo
     if not nested:
         doc = _migrated(doc)
     g = Graph(registry)
+    doc, g.upgraded = upgraded_nodes(doc, g.registry)  # nodes saved by an older version of their type
     g.extra = {k: v for k, v in doc.items() if k not in _TOP_KEYS}  # saved back unchanged
     _read_settings(g, doc)
     _read_nodes(g, doc, registry, depth)

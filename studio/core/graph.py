@@ -76,6 +76,7 @@ class Graph:
         self.base_dir: str | None = None  # folder of the file it was loaded from
         self.extra: dict[str, Any] = {}  # top-level keys of its file this Studio does not know: saved back
         self.link_extra: dict[Link, dict[str, Any]] = {}  # a link's unknown fields: saved back
+        self.upgraded: list[str] = []  # what reading its file changed from an older node version (said once)
         self.events = GraphEvents()  # one emitter per kind of change (studio.core.model_events)
         self._listeners: list[Callable[[str, dict], None]] = []
         self._counter = 0
@@ -433,9 +434,10 @@ class Graph:
         return errors
 
     def warnings(self) -> list[str]:
-        """What loads and runs but is worth telling: parameters this Studio does not know (a
-        graph from a newer Studio; kept and saved back unchanged)."""
-        out = []
+        """What loads and runs but is worth telling: nodes its file held in an older version (what
+        their upgrade changed), parameters this Studio does not know (a graph from a newer Studio;
+        kept and saved back unchanged)."""
+        out = list(self.upgraded)
         for inst in self.nodes.values():
             extra = inst.raw.get("unknown_params") if inst.spec is not None else None
             if extra:

@@ -208,6 +208,15 @@ class Node:
 
     # -- to implement ---------------------------------------------------------------------
     @classmethod
+    def upgrade(cls, version: int, params: dict[str, Any], links: dict[str, dict]) -> str | None:
+        """A node saved by this node's older ``version`` (the file's ``node_version``; 1 when absent)
+        made this version's, in place: ``params`` as the file holds them and ``links`` the file's links
+        into the node by input name (re-key one to move it to another input, pop it to drop it). Returns
+        the sentence the Log says once (None: nothing changed). Called when the file's version is older
+        than ``version`` (studio.core.node_upgrades)."""
+        return None
+
+    @classmethod
     def preflight(cls, params: dict[str, Any], base_dir: str | None) -> list[str]:
         """Problems a run would meet, found before it starts without running anything (a model that
         is not there, a container that cannot hold the codec, a sequence too long to hold), in

@@ -64,7 +64,7 @@ TASKS = {
     "video_ltx2_3_i2v": ('image to video', 'LTX-2', 'ltx2', ('image', 'prompt')),  # Enhance Prompt bypassed (off in the template)
     "video_ltx2_3_ia2v": ("image to video with the workflow's sound", 'LTX-2', 'ltx2', ('audio', 'image', 'prompt')),  # Enhance Prompt writes it
     "video_ltx2_3_ic_lora": ('image to video with a control clip (IC-LoRA)', 'LTX-2', 'ltx2', ('control', 'image', 'prompt')),  # Enhance Prompt bypassed
-    "video_ltx2_3_id_lora": ('image to video speaking in a reference voice (ID-LoRA)', 'LTX-2', 'ltx2', ('image', 'voice')),
+    "video_ltx2_3_id_lora": ('image to video speaking in a reference voice (ID-LoRA)', 'LTX-2', 'ltx2', ('audio', 'image')),
     "video_ltx2_3_t2v": ('text to video', 'LTX-2', 'ltx2', ('prompt',)),  # Enhance Prompt writes it (with its Gemma LoRA)
     "video_ltx2_5_flf2v": ('keyframe video', 'LTX-2', 'ltx2', ('keyframe_1', 'keyframe_2', 'prompt')),  # Enhance
     "video_ltx2_5_i2v": ('image to video', 'LTX-2', 'ltx2', ('image', 'prompt')),  # Prompt (bypassed) runs its

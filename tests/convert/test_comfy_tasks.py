@@ -154,8 +154,8 @@ def test_ltx2_keyframes_audio_and_no_depth_estimator_as_its_model():
     conv = convert(_doc("video_ltx2_3_id_lora"))  # a reference voice for an ID-LoRA: not a track to keep
     g = conv.graph
     gen = _gen(g)
-    assert gen.params["sound"] == "generated" and g.input_link(gen.id, "audio") is None
-    voice = g.nodes[g.input_link(gen.id, "voice")[0]]  # its LTXVReferenceAudio's LoadAudio, and its settings
+    assert gen.params["sound"] == "voice"  # on LTX-2's one sound input: its LTXVReferenceAudio's LoadAudio
+    voice = g.nodes[g.input_link(gen.id, "audio")[0]]
     assert voice.type_id == "io.load_audio" and voice.params["path"] == "ltx23_reference_audio.mp3"
     assert (gen.params["identity_guidance"], gen.params["identity_start"], gen.params["identity_end"]) == (3, 0, 1)
     loras = [n.params["lora"] for n in g.nodes.values() if n.type_id == "video_models.lora"]

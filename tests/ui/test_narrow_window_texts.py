@@ -1,6 +1,7 @@
 """Issue 61 item 6: at 1024x700 a path field shows the file's name, not the end of the path cut
-('2.safetensors'), the whole path in its tooltip; a long status message is cut in its middle, its
-start and end kept, the whole in the tooltip and in currentMessage."""
+('2.safetensors'), the whole path in its tooltip. Issue 75: a long status message shows its start and
+is cut at its end (a cut in the middle, 'No a…-1))', read as neither the node nor the cause), the
+whole in the tooltip, currentMessage and the Log; a click on it opens the Log at its line."""
 from __future__ import annotations
 
 import pytest
@@ -37,23 +38,38 @@ def test_a_model_path_field_scrolls_to_the_name_and_says_the_whole_path(qtbot, o
     assert ed.models_button.toolTip().startswith("Models…") and ed.models_button.width() < 40
 
 
-def test_a_long_status_message_is_cut_in_its_middle_whole_in_the_tooltip(qtbot, win):
+def test_a_long_status_message_shows_its_start_whole_in_the_tooltip_and_the_log(qtbot, win):
+    """Cut at the end, never in the middle (decided in issue 75, where this test asserted the middle
+    cut: an artist reads a message from its start, as Resolve's and Nuke's bars show it, and the whole
+    message is one click away in the Log)."""
+    from PySide6.QtCore import QPoint, Qt
     text = ("'Load Video Model' (n1): the model '/home/artist/projects/client/shots/sh010/models/diffusion_models/"
             "wan2.1_vace_14B_fp8_e4m3fn_scaled_kj.safetensors' was not found: put it in the models folder")
     sb = win.statusBar()
     sb.showMessage(text, 8000)
     shown = super(type(sb), sb).currentMessage()
-    assert shown != text and "…" in shown
-    assert shown.startswith("'Load Video Model' (n1)") and shown.endswith("put it in the models folder")
+    assert shown != text and shown.endswith("…") and text.startswith(shown[:-1])
     assert sb.fontMetrics().horizontalAdvance(shown) <= sb.room()
-    assert sb.toolTip() == text and sb.currentMessage() == text
+    assert sb.toolTip().startswith(text) and sb.currentMessage() == text
+    assert win.log_view.toPlainText().count(text) == 1  # in the Log, once
+    win.log("something after it")  # the message is no longer the Log's last line
+    win.queue_dock.raise_()  # the Log's tab hidden behind the Queue's
+    qtbot.mouseClick(sb, Qt.LeftButton, pos=QPoint(20, sb.height() // 2))
+    assert not win.log_dock.visibleRegion().isEmpty()  # the Log is up
+    assert win.log_view.textCursor().selectedText().endswith(text)  # at the message's line, selected
     sb.showMessage("saved", 8000)
-    assert sb.toolTip() == "" and sb.currentMessage() == "saved"
+    assert sb.currentMessage() == "saved" and super(type(sb), sb).currentMessage() == "saved"
     sb.clearMessage()
-    assert sb.currentMessage() == ""
+    assert sb.currentMessage() == "" and sb.toolTip() == ""
 
 
-def test_a_long_verdict_is_cut_in_its_middle_and_never_widens_the_window(qtbot, win):
+def test_a_message_the_window_logged_is_not_logged_twice_by_the_status_bar(qtbot, win):
+    win.log("'Image to Video' (n3): the start image is missing", "error")
+    assert win.statusBar().currentMessage() == "'Image to Video' (n3): the start image is missing"
+    assert win.log_view.toPlainText().count("the start image is missing") == 1
+
+
+def test_a_long_verdict_shows_its_start_and_never_widens_the_window(qtbot, win):
     verdict = ("✗ 'Wan 2.1 1.3B' (n1): model 'Wan-AI/Wan2.1-T2V-1.3B-Diffusers' not found: looked in /tmp/a/very/long/"
                "folder/of/models/for/the/client/project/diffusion_models and 6 more folders. No model was found there.")
     label = win.runs.run_label
@@ -62,8 +78,8 @@ def test_a_long_verdict_is_cut_in_its_middle_and_never_widens_the_window(qtbot, 
     assert win.minimumSizeHint().width() <= 1024 and win.width() == 1024  # the window is not pushed wider
     assert label.width() <= 0.45 * win.width() + 1
     shown = label.shown_text()
-    assert label.text() == verdict and "…" in shown
-    assert shown.startswith("✗ 'Wan 2.1 1.3B'") and shown.endswith("found there.")
+    assert label.text() == verdict and shown.endswith("…") and verdict.startswith(shown[:-1])
+    assert shown.startswith("✗ 'Wan 2.1 1.3B' (n1): model")
 
 
 def test_every_status_label_long_at_once_never_widens_the_window(qtbot, open_window, tmp_path):
@@ -100,3 +116,62 @@ def test_a_full_status_bar_after_a_run_keeps_1024_wide(qtbot, open_window, tmp_p
     assert w.minimumSizeHint().width() <= 1024
     assert w.width() == 1024
     assert "inpaint_object.mp4" in w.runs.output_link.toolTip()  # the whole path said
+
+
+def test_a_long_error_under_a_node_wraps_whole_where_a_skip_reason_keeps_two_lines(qtbot, win):
+    """The error is the point of a failed node's badge: it wraps (eight lines) and reads whole, where
+    it was cut at 60 characters ('No a…')."""
+    nid = win.doc.add_node("video_models.load", (0, 0), {})
+    error = ("'Load Video Model' (n1): no model file was found at models/diffusion_models/wan2.1_t2v_1.3B.safetensors: "
+             "put the file there, or pick another in Properties (Models… lists what the folder holds)")
+    badges = win.canvas.badges
+    badges.set_failed(nid, error)
+    item = badges._status[nid]
+    lines = item.lines()
+    assert len(lines) > 2 and not any(line.endswith("…") for line in lines)
+    assert "".join(lines).replace(" ", "") == ("⚠ " + error).replace(" ", "")  # every word drawn, the path broken
+    assert any(line.endswith("diffusion_models/") for line in lines)  # after a '/' 
+    assert item.boundingRect().height() >= len(lines) * 11
+    below = win.doc.add_node("io.save_video", (0, 120), {})
+    view = win.canvas.view_node
+    assert view(nid).view.zValue() > view(below).view.zValue()  # the wrapped error reads over the node below
+    badges.set_skipped(nid, "input 'video' comes from 'Colour Adjust', which is muted " * 4)
+    assert len(item.lines()) == 2 and item.lines()[-1].endswith("…")  # a skip reason: two lines, whole in the tooltip
+    assert view(nid).view.zValue() == view(below).view.zValue()  # no error: back among the others
+
+
+def test_an_edit_time_error_under_a_node_wraps_whole(qtbot, win, tmp_path):
+    """Seen in the walk: a missing driving clip's check read '⚠ cannot read 'path': not found:
+    /tmp/walk75/clients/acme/sho…' under the node; an error there is the point: it wraps whole."""
+    path = str(tmp_path / "clients" / "acme" / "shots" / "sh010" / "plates" / "driving_reference_take_03.mp4")
+    nid = win.doc.add_node("io.load_video", (0, 0), {"path": path})
+    item = win.canvas.badges._status[nid]
+    qtbot.waitUntil(lambda: "not found" in item.text, timeout=5000)
+    lines = item.lines()
+    assert len(lines) > 2 and not any(line.endswith("…") for line in lines)
+    assert "".join(lines).replace(" ", "").endswith("driving_reference_take_03.mp4")
+
+
+def test_a_click_on_the_verdict_opens_the_log_at_its_line(qtbot, win):
+    """Seen in the walk: the red verdict ('✗ 'Driving clip' (n1): cannot read 'path': not found: /tmp/walk75/c…')
+    is what an artist clicks; it opened nothing."""
+    from PySide6.QtCore import QPoint, Qt
+    line = "'Driving clip' (n1): cannot read 'path': not found: /tmp/walk75/clients/acme/shots/sh010/plates/a.mp4"
+    win.log(line, "error", status=False)
+    win.log("something after it")
+    win.runs.run_label.setText("✗ " + line)
+    settle()
+    win.queue_dock.raise_()
+    label = win.runs.run_label
+    qtbot.mouseClick(label, Qt.LeftButton, pos=QPoint(10, label.height() // 2))
+    assert not win.log_dock.visibleRegion().isEmpty()
+    assert win.log_view.textCursor().selectedText().endswith(line)
+
+
+def test_the_properties_header_keeps_a_sentence_whose_list_ends_in_an_ellipsis(qtbot, win):
+    """Seen in the walk: Upscale's header read '(ESRGAN, RealESRGAN, SPAN, SwinIR, HAT, DAT...' and
+    stopped: its first sentence was cut at the ellipsis as if it were a full stop."""
+    nid = win.doc.add_node("finishing.upscale", (0, 0), {})
+    win.properties.show_node(nid)
+    header = win.properties.header.text()
+    assert "DAT... recognised by spandrel from the file)." in header

@@ -64,3 +64,35 @@ def test_jobs_left_waiting_come_back_paused(open_window, tmp_path, monkeypatch):
     again = open_window()
     assert again.queue_panel.queue.paused and len(again.queue_panel.queue.pending()) == 1
     assert again.queue_panel.pause_button.isChecked() and "1 waiting" in again.queue_panel.status.text()
+
+
+def test_at_1024x700_the_queue_table_shows_four_jobs(open_window, qtbot, tmp_path, monkeypatch):
+    """Issue 75's walk: at 1024x700 the Queue dock (in the Log's tab height) showed one row at a time."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    monkeypatch.setenv("STUDIO_ALLOWED_DIRS", str(tmp_path))
+    win = open_window()
+    win.resize(1024, 700)
+    panel = win.queue_panel
+    _graph(win, tmp_path)
+    assert win.files.save_to(str(tmp_path / "sh010_finish.json"))
+    qtbot.mouseClick(panel.pause_button, Qt.LeftButton)  # the jobs wait: only the list is looked at
+    panel.variations.setText("seeds 1-6")
+    qtbot.mouseClick(panel.variations_button, Qt.LeftButton)
+    win.queue_dock.raise_()
+    loop = QEventLoop()
+    QTimer.singleShot(150, loop.quit)
+    loop.exec()
+    table = panel.table
+    assert table.rowCount() == 6 and win.width() == 1024
+    shown = [r for r in range(6) if table.visualRect(table.model().index(r, 1)).bottom() <= table.viewport().height()]
+    assert len(shown) >= 4, (table.viewport().height(), table.rowHeight(0))
+    assert not table.horizontalScrollBar().isVisible()  # every column in view, no bar over the rows
+    assert table.item(0, 1).text() == "sh010_finish · seed 1"  # named by its file, where every job was 'graph'
+    assert "queued 6 jobs" in win.log_view.toPlainText()
+    # the walk: '1 waiting · running …' under the table widened the window past the screen
+    panel.status.setText("5 waiting · running sh010_finish_with_a_rather_long_name_for_the_client · seed 1 " * 2)
+    loop = QEventLoop()
+    QTimer.singleShot(100, loop.quit)
+    loop.exec()
+    assert win.minimumSizeHint().width() <= 1024 and win.width() == 1024
+    assert panel.status.toolTip().startswith("5 waiting")

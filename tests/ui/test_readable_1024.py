@@ -77,3 +77,18 @@ def test_narrow_palette_and_more_property_rows_at_1024x700(qtbot, open_window):
     params = [e for e in whole if e in p.editors.values()]
     # was 5 rows whole: Title, Node mode, Preset and the two prompts
     assert len(whole) >= 7 and len(params) >= 5, (len(whole), len(params))
+
+
+def test_a_template_whose_top_node_is_far_right_opens_on_its_first_column(qtbot, open_window):
+    """Seen in issue 75's walk: Character animation opened with the top half of the canvas empty (its
+    topmost node, far right, set the corner shown) and its first column at the bottom."""
+    w = _small(open_window)
+    assert w.files.open_template(str(TEMPLATES_DIR / "character_animate.json"))
+    settle()
+    cv = w.canvas
+    seen = cv.visible_scene_rect()
+    boxes = [cv.view_node(n).view.sceneBoundingRect() for n in w.doc.graph.nodes]
+    left = min(b.left() for b in boxes)
+    column = [b for b in boxes if b.left() < left + seen.width()]  # the nodes in the columns shown
+    assert seen.contains(min(column, key=lambda b: b.top()).topLeft())
+    assert abs(seen.top() - min(b.top() for b in column)) < 60 / cv.zoom_scale()  # at the top, not far below

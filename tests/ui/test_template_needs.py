@@ -107,3 +107,24 @@ def test_search_shelves_and_keys_from_the_search_box(qtbot, models):
     qtbot.keyClicks(dlg.search, "nothing like this")
     assert dlg.shown() == [] and dlg.chosen() is None and not dlg.open_button.isEnabled()
     assert "none match" in dlg.count.text()
+
+
+def test_every_card_holds_its_wrapped_text_at_a_small_screens_size(qtbot, models):
+    """Issue 75's walk (1024x700): the two-person dialogue's card, four files with one wrapping, was cut
+    at its last line (its height was counted from its number of files, not its wrapped text)."""
+    dlg = TemplateBrowser()
+    qtbot.addWidget(dlg)
+    dlg.resize(720, 660)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    for i, t in enumerate(dlg.templates):
+        it = dlg.list.item(i)
+        row = dlg.list.itemWidget(it)
+        text_h = row.layout().totalHeightForWidth(row.width())
+        assert row.height() >= text_h, (t.name, row.height(), text_h)
+        assert it.sizeHint().height() == row.height()
+    dlg.resize(560, 660)  # narrower: the cards grow as their text wraps more
+    qtbot.waitUntil(lambda: all(dlg.list.itemWidget(dlg.list.item(i)).height()
+                                >= dlg.list.itemWidget(dlg.list.item(i)).layout().totalHeightForWidth(
+                                    dlg.list.itemWidget(dlg.list.item(i)).width())
+                                for i in range(dlg.list.count())), timeout=3000)

@@ -3,9 +3,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from NodeGraphQt.constants import Z_VAL_NODE
+
 from studio.ui.canvas.items import (BYPASS_BORDER, CACHED_COLOR, DEFAULT_BORDER, ERROR_BORDER, ERROR_COLOR,
-                                    NOT_RUN_COLOR, RUN_BORDER, TEXT_COLOR, WARN_COLOR, StatusItem)
+                                    ERROR_LINES, NOT_RUN_COLOR, RUN_BORDER, STATUS_LINES, TEXT_COLOR, WARN_COLOR,
+                                    StatusItem)
 from studio.ui.text import escape_html, fmt_seconds, shorten
+
+RAISED_Z = Z_VAL_NODE + 2  # a failed node over its neighbours (NodeGraphQt: Z_VAL_NODE, + 1 when selected)
 
 if TYPE_CHECKING:
     from studio.ui.canvas.api import CanvasApi
@@ -104,7 +109,7 @@ class RunBadges:
         self.refresh(nid)
 
     def set_failed(self, nid: str, message: str, short: str | None = None) -> None:
-        self._run_state[nid] = {"text": "⚠ " + shorten(short or message, 60), "error": message}
+        self._run_state[nid] = {"text": "⚠ " + " ".join(str(short or message).split()), "error": message}
         self.refresh(nid)
 
     def set_skipped(self, nid: str, reason: str, is_output: bool = False) -> None:
@@ -172,19 +177,26 @@ class RunBadges:
         if inst.mode != "normal":
             text = ("muted" if inst.mode == "mute" else "bypassed") + (" · " + text if text else "")
         if inst.error and not st.get("error"):
-            text = "⚠ " + shorten(inst.error, 48)
+            text = "⚠ " + " ".join(str(inst.error).split())
         color = ERROR_COLOR if error else (CACHED_COLOR if st.get("cached") else st.get("color", TEXT_COLOR))
         checks = self._checks.get(nid, [])
         worst = next((c for c in checks if c[0] == "error"), checks[0]) if checks else None
+        whole = bool(error)  # an error under the node wraps to be read whole
         ran = st.get("text") or ""  # a run's word stays unless it is stale, or the check is an error the run did not say
         if worst and not error and not st.get("running") and (not ran or ran.endswith("stale") or (
                 worst[0] == "error" and not st.get("not_run") and not st.get("color"))):
-            text = "⚠ " + shorten(worst[1], 60) + (f" (+{len(checks) - 1})" if len(checks) > 1 else "")
+            words = " ".join(worst[1].split()) if worst[0] == "error" else shorten(worst[1], 60)  # an error: whole
+            text = "⚠ " + words + (f" (+{len(checks) - 1})" if len(checks) > 1 else "")
             color = ERROR_COLOR if worst[0] == "error" else WARN_COLOR
+            whole = worst[0] == "error"
         item = self._status.get(nid)
+        raised = ng.view.zValue() == RAISED_Z
+        if whole != raised and not ng.view.isSelected():  # a wrapped error reads over the nodes below it
+            ng.view.setZValue(RAISED_Z if whole else RAISED_Z - 2)
         if item is not None:
             item.setPos(0, ng.view.boundingRect().height() + 1)
-            item.set(text, color, st.get("progress") if st.get("running") else None)
+            item.set(text, color, st.get("progress") if st.get("running") else None,
+                     max_lines=ERROR_LINES if whole else STATUS_LINES)
         tip = f"<b>{inst.label}</b> <i>({inst.type_id}, id {nid})</i>"
         if inst.spec is not None and inst.spec.help:
             tip += "<br>" + inst.spec.help

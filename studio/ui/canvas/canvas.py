@@ -435,10 +435,13 @@ class Canvas(QObject):
             return False
         w, h = vp.width() / floor, vp.height() / floor  # the scene the view shows at the floor
         nodes = QRectF()  # from the nodes' corner: a template's long note above them is read on the node
-        for n in self.node_graph.all_nodes():
-            if not isinstance(n, AnnotationNode):  # notes and backdrops are NodeGraphQt nodes too
-                nodes = nodes.united(n.view.sceneBoundingRect())
-        rect = rect if nodes.isNull() else nodes
+        boxes = [n.view.sceneBoundingRect() for n in self.node_graph.all_nodes()
+                 if not isinstance(n, AnnotationNode)]  # notes and backdrops are NodeGraphQt nodes too
+        for box in boxes:
+            nodes = nodes.united(box)
+        if not nodes.isNull():  # the top of the nodes in the columns shown: a loader high on the far right
+            shown = [b.top() for b in boxes if b.left() < nodes.left() + w]  # left half the view empty (walk 75)
+            rect = QRectF(nodes.left(), min(shown), nodes.width(), nodes.bottom() - min(shown))
         # the corner at the view's top left (not centred on a side that fits: the docks laid out
         # after the opening shrink the canvas from its right and bottom, seen under Xvfb)
         cx, cy = rect.left() + w / 2 - margin / floor, rect.top() + h / 2 - margin / floor

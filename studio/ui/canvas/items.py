@@ -134,21 +134,40 @@ MAX_FIT_SCALE = 1.0  # and never zooms a small graph past 100 %
 READABLE_TITLE_PX = 9  # a graph just opened is shown no smaller than titles of 9 px on screen (issue 61)
 PROXY_PX = 28        # NodeGraphQt draws a node narrower than this on screen as a blank box (its default: 70)
 STATUS_PX = 11      # status text under a node: readable at 100 % zoom (issue 15)
-STATUS_LINES = 2    # a skip reason or an error wraps to two lines, then elides (full text in the tooltip)
+STATUS_LINES = 2    # a skip reason wraps to two lines, then elides (full text in the tooltip)
+ERROR_LINES = 8     # an error is the point: it wraps to eight lines (a 600-character message whole)
 STATUS_MAX_W = 270.0  # the status text's widest: within the column a converted workflow's layout gives a node
 WARN_COLOR = QColor(230, 180, 80)
 NOT_RUN_COLOR = QColor(150, 150, 150)
 
 
+def _pieces(word: str, fm: QFontMetrics, width: int) -> list[tuple[str, str]]:
+    """A word as (piece, glue before it): whole when it fits the width, else cut after its '/'
+    (a path), then by characters; the pieces after the first join without a space."""
+    if fm.horizontalAdvance(word) <= width:
+        return [(word, " ")]
+    out, cur = [], ""
+    for ch in word:
+        if cur and fm.horizontalAdvance(cur + ch) > width:
+            cut = cur.rfind("/") + 1 if "/" in cur[:-1] else len(cur)
+            out.append(cur[:cut])
+            cur = cur[cut:]
+        cur += ch
+    out.append(cur)
+    return [(p, " " if i == 0 else "") for i, p in enumerate(out)]
+
+
 class StatusItem(QGraphicsItem):
     """Under a node: a progress bar while it runs, then its time, 'cached' or its error. Long
-    text (a skip reason) wraps to two lines and elides; the tooltip carries it in full."""
+    text (a skip reason) wraps to two lines and elides, an error to ``ERROR_LINES`` (read whole
+    where it happened); the tooltip carries it in full."""
 
     def __init__(self, parent):
         super().__init__(parent)
         self.text = ""
         self.color = TEXT_COLOR
         self.progress: float | None = None
+        self.max_lines = STATUS_LINES
         self.setZValue(parent.zValue() + 1)
         self.setAcceptedMouseButtons(Qt.NoButton)
         self.setAcceptHoverEvents(True)  # for the tooltip
@@ -164,29 +183,36 @@ class StatusItem(QGraphicsItem):
 
     def boundingRect(self):  # noqa: N802 - Qt's name
         w = max(60.0, self.parentItem().boundingRect().width(), self.text_width())
-        return QRectF(0, 0, w, 10 + STATUS_LINES * (STATUS_PX + 4))
+        return QRectF(0, 0, w, 10 + max(STATUS_LINES, len(self.lines())) * (STATUS_PX + 4))
 
     def lines(self) -> list[str]:
-        """The text as drawn: word-wrapped to the item's width, at most two lines, the last elided."""
+        """The text as drawn: word-wrapped to the item's width (a path wider than it broken after a
+        '/'), at most ``max_lines``, the last elided."""
         if not self.text:
             return []
         fm = QFontMetrics(self.font())
         width = int(self.text_width())
-        words, lines, cur = self.text.split(), [], ""
-        for i, w in enumerate(words):
-            trial = (cur + " " + w).strip()
+        lines, cur = [], ""
+        pieces = [(p, glue) for w in self.text.split() for p, glue in _pieces(w, fm, width)]
+        for i, (w, glue) in enumerate(pieces):
+            trial = (cur + glue + w) if cur else w
             if fm.horizontalAdvance(trial) <= width or not cur:
                 cur = trial
                 continue
             lines.append(cur)
             cur = w
-            if len(lines) == STATUS_LINES - 1:
-                cur = " ".join(words[i:])
+            if len(lines) == self.max_lines - 1:
+                cur = w + "".join(g + p for p, g in pieces[i + 1:])
                 break
         lines.append(cur)
-        return [fm.elidedText(l, Qt.ElideRight, width) for l in lines[:STATUS_LINES]]
+        lines = lines[:self.max_lines]  # the lines before the last fit by construction: only the last is cut
+        return lines[:-1] + [fm.elidedText(lines[-1], Qt.ElideRight, width)]
 
-    def set(self, text: str | None = None, color: QColor | None = None, progress: float | None | str = "keep"):
+    def set(self, text: str | None = None, color: QColor | None = None, progress: float | None | str = "keep",
+            max_lines: int | None = None):
+        if max_lines is not None and max_lines != self.max_lines:
+            self.prepareGeometryChange()
+            self.max_lines = max_lines
         if text is not None and text != self.text:
             self.prepareGeometryChange()
             self.text = text

@@ -3,7 +3,7 @@ browser, 720 px, was taller than the window, and without a window manager the ma
 larger than the screen)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QRect, QSize, QTimer
 from PySide6.QtGui import QGuiApplication
 
 
@@ -47,3 +47,18 @@ def keep_on_screen(win) -> None:
     y = min(max(fg.y(), r.top()), r.bottom() - (h + dh) + 1)
     if (x, y) != (fg.x(), fg.y()):
         win.move(x, y)  # move() places the frame's top left
+
+
+FRAME_TRIES = 10   # the window manager's frame is waited for this many times ...
+FRAME_WAIT_MS = 200  # ... this far apart (2 s) before the window is fitted without it
+
+
+def keep_on_screen_once_framed(win, tries: int = FRAME_TRIES) -> None:
+    """``keep_on_screen`` once the window manager has framed the window (its frame larger than it).
+    Seen under Xvfb with openbox at 1024x700 (issue 75): the first window, opening its graph before the
+    event loop ran, was fitted before its title bar was known, and its status bar stayed below the
+    screen. Without a window manager the frame never comes: the last try fits the window alone."""
+    if win.frameGeometry().size() == win.size() and tries > 1:
+        QTimer.singleShot(FRAME_WAIT_MS, win, lambda: keep_on_screen_once_framed(win, tries - 1))
+        return
+    keep_on_screen(win)

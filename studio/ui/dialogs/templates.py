@@ -180,6 +180,11 @@ class _Row(QWidget):
         lay.addWidget(self.thumb)
         lay.addLayout(col, 1)
 
+    def height_for(self, width: int) -> int:
+        """The card's height at ``width``: its wrapped text whole (a card of four files, some wrapping,
+        was cut at its last line when its height was counted from its number of files)."""
+        return max(THUMB.height() + 12, self.layout().totalHeightForWidth(width))
+
 
 class TemplateBrowser(QDialog):
     """The templates, each with its thumbnail, title, description and the files it needs (found or
@@ -225,8 +230,7 @@ class TemplateBrowser(QDialog):
             it.setData(TITLE_ROLE, t.title)
             it.setToolTip(_tooltip(t, self.finder.found))
             card = _Row(t, self.finder.found, self.list, self._wanted)
-            lines = max(1, len(t.needs)) + len(t.wants)  # a line a file under the title and description
-            it.setSizeHint(QSize(THUMB.width() + 400, max(THUMB.height() + 12, 76 + 17 * lines)))
+            it.setSizeHint(QSize(THUMB.width() + 400, card.height_for(THUMB.width() + 400)))
             self.list.addItem(it)
             self.list.setItemWidget(it, card)
         lay.addWidget(self.list, 1)
@@ -245,6 +249,7 @@ class TemplateBrowser(QDialog):
         self.search.textChanged.connect(self.apply_filter)
         self.shelf.currentTextChanged.connect(self.apply_filter)
         self.search.installEventFilter(self)
+        self.list.viewport().installEventFilter(self)  # the cards' heights follow the list's width
         self.apply_filter()
         self.search.setFocus()
         resize_fitted(self, 720, min(760, 180 + len(self.templates) * (THUMB.height() + 20)), margin=40)
@@ -279,7 +284,10 @@ class TemplateBrowser(QDialog):
         self.open_button.setEnabled(self.chosen() is not None)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
-        """From the search box, the list's keys move in the list (typing stays in the search)."""
+        """From the search box, the list's keys move in the list (typing stays in the search); the
+        list resized: each card as tall as its wrapped text."""
+        if obj is self.list.viewport() and event.type() == QEvent.Resize:
+            self.fit_cards()
         if obj is self.search and event.type() == QEvent.KeyPress and event.key() in (
                 Qt.Key_Down, Qt.Key_Up, Qt.Key_PageDown, Qt.Key_PageUp):
             self.list.setFocus()
@@ -287,6 +295,14 @@ class TemplateBrowser(QDialog):
             self.search.setFocus()
             return True
         return super().eventFilter(obj, event)
+
+    def fit_cards(self) -> None:
+        width = self.list.viewport().width() - 2 * self.list.spacing()
+        for i in range(self.list.count()):
+            it = self.list.item(i)
+            h = self.list.itemWidget(it).height_for(width)
+            if it.sizeHint().height() != h:
+                it.setSizeHint(QSize(width, h))
 
     def chosen(self) -> str | None:
         it = self.list.currentItem()

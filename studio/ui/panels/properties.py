@@ -4,6 +4,7 @@ Each edit is a command on the document's undo stack (one history with the canvas
 follows the model's ``param_changed`` events, so undo/redo update the widgets too."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
@@ -345,6 +346,8 @@ class PropertiesPanel(QWidget):
 
 
 def _first_sentence(text: str) -> str:
+    """The help's first sentence: up to the first full stop, not an ellipsis ('HAT, DAT... recognised'
+    was cut at 'DAT...', which read as a text cut off)."""
     text = " ".join(str(text).split())
-    i = text.find(". ")
-    return text if i < 0 else text[: i + 1]
+    m = re.search(r"(?<!\.)\.(?!\.) ", text)
+    return text if m is None else text[: m.start() + 1]

@@ -13,9 +13,9 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtGui import QDesktopServices, QPainter, QPixmap
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QSizePolicy, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
 from studio.core.errors import StudioError
 from studio.engine.events import NodeProgress
@@ -25,6 +25,7 @@ from studio.queue.queue import JobQueue
 from studio.ui.preview.qimages import qimage
 
 COLUMNS = ("#", "Job", "State", "Progress", "Time")
+ADD_COLUMN_PX = 180  # the adding controls' column, left of the table
 class _Bridge(QObject):
     heard = Signal(str, object, object)  # kind, job, event: emitted on the queue's thread, received on the GUI's
 
@@ -34,6 +35,26 @@ def _time(seconds: float | None) -> str:
         return ""
     s = int(round(seconds))
     return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+class _EndCutLabel(QLabel):
+    """A one-line label that takes no width of its own: its text cut at the end to the room it gets,
+    whole in its tooltip (a long line must not widen the dock, and so the window, past the screen)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setToolTip(text)
+
+    def paintEvent(self, ev) -> None:  # noqa: N802 - Qt's name
+        p = QPainter(self)
+        shown = self.fontMetrics().elidedText(self.text(), Qt.ElideRight, self.contentsRect().width())
+        p.setPen(self.palette().color(self.foregroundRole()))
+        p.drawText(self.contentsRect(), int(Qt.AlignLeft | Qt.AlignVCenter), shown)
+        p.end()
 
 
 class QueuePanel(QWidget):
@@ -46,6 +67,7 @@ class QueuePanel(QWidget):
         # one job at a time on the device: the next job waits while the window runs a graph itself
         self.queue = queue or JobQueue(folder, may_start=(lambda: not device_busy()) if device_busy else None)
         self.current_graph, self.open_graph, self.log = current_graph, open_graph, log
+        self.current_title: Callable[[], str] = lambda: ""  # the window's name for its graph (its file's)
         self.open_url = lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path))  # tests replace it
         self.follow: Callable | None = None  # follow(event): the window's viewer and timeline follow the running job
         self._bridge = _Bridge(self)
@@ -57,16 +79,26 @@ class QueuePanel(QWidget):
         self.refresh()
 
     def _build(self) -> None:
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(4, 4, 4, 4)
-        add = QHBoxLayout()
+        # at 1024x700 the dock shares the Log's tab height (about 140 px): the adding controls stand in a
+        # column left of the table, the job's buttons and the count in one row under it, rows as tall as
+        # their text, so the table shows at least MIN_ROWS jobs (it showed one: issue 75's walk)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.setSpacing(6)
+        add = QVBoxLayout()
+        add.setSpacing(3)
         self.add_button = QPushButton("Add graph", self)
         self.add_button.setToolTip("queue the graph as it is now (later edits do not change the job)")
         self.variations = QLineEdit(self)
-        self.variations.setPlaceholderText("seeds 1-5, or n3.steps=20,30,40")
+        self.variations.setPlaceholderText("seeds 1-5 or n3.steps=20,30")
+        self.variations.setToolTip("variations: seeds 1-5 (one job per seed), or one setting swept: n3.steps=20,30,40")
         self.variations_button = QPushButton("Add variations", self)
-        for w in (self.add_button, self.variations, self.variations_button):
+        self.pause_button = QPushButton("Pause", self)
+        self.pause_button.setCheckable(True)
+        for w in (self.add_button, self.variations, self.variations_button, self.pause_button):
+            w.setFixedWidth(ADD_COLUMN_PX)
             add.addWidget(w)
+        add.addStretch(1)
         lay.addLayout(add)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -74,29 +106,32 @@ class QueuePanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        # the table beside the running job's last frame, one row of buttons under them: the dock shares the
-        # Log's tab, and a small window keeps its picture and canvas (tests/ui/test_small_window_layout.py)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        head = self.table.horizontalHeader()  # the columns fit the table's width: no scroll bar eating a row
+        for c in range(len(COLUMNS)):
+            head.setSectionResizeMode(c, QHeaderView.Stretch if COLUMNS[c] == "Job" else QHeaderView.ResizeToContents)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.table.setMinimumHeight(48)
-        body = QHBoxLayout()
-        body.addWidget(self.table, 1)
-        lay.addLayout(body, 1)
+        middle = QVBoxLayout()
+        middle.setSpacing(3)
+        middle.addWidget(self.table, 1)
         row = QHBoxLayout()
-        self.up_button, self.down_button = QPushButton("Up", self), QPushButton("Down", self)
-        self.cancel_button, self.retry_button = QPushButton("Cancel", self), QPushButton("Again", self)
-        self.pause_button = QPushButton("Pause", self)
-        self.pause_button.setCheckable(True)
-        self.outputs_button, self.graph_button = QPushButton("Outputs", self), QPushButton("Open graph", self)
-        for w in (self.up_button, self.down_button, self.cancel_button, self.retry_button, self.pause_button,
-                  self.outputs_button, self.graph_button):
+        # tool buttons: as wide as their word (a push button's 80 px floor widened the dock past a 1024 window's room)
+        self.up_button, self.down_button = QToolButton(self), QToolButton(self)
+        self.cancel_button, self.retry_button = QToolButton(self), QToolButton(self)
+        self.outputs_button, self.graph_button = QToolButton(self), QToolButton(self)
+        for w, word in ((self.up_button, "Up"), (self.down_button, "Down"), (self.cancel_button, "Cancel"),
+                        (self.retry_button, "Again"), (self.outputs_button, "Outputs"), (self.graph_button, "Open graph")):
+            w.setText(word)
             row.addWidget(w)
-        lay.addLayout(row)
-        self.status = QLabel(self)
-        self.preview = QLabel(self)
+        self.status = _EndCutLabel(self)  # '1 waiting · running …' widened the window past a 1024 screen
+        row.addWidget(self.status, 1)
+        middle.addLayout(row)
+        lay.addLayout(middle, 1)
+        self.preview = QLabel(self)  # the running job's last frame, right of the table
         self.preview.setAlignment(Qt.AlignCenter)
-        self.preview.setMinimumWidth(96)
-        lay.addWidget(self.status)
-        body.addWidget(self.preview)
+        self.preview.setMinimumWidth(72)
+        lay.addWidget(self.preview)
         self.add_button.clicked.connect(self.add_current)
         self.variations_button.clicked.connect(self.add_variations)
         self.variations.returnPressed.connect(self.add_variations)
@@ -119,7 +154,7 @@ class QueuePanel(QWidget):
         if errs:
             self.log(f"not queued: {errs[0]}", "error")
             return None
-        return job_from_graph(graph, title=getattr(graph, "title", "") or "graph")
+        return job_from_graph(graph, title=self.current_title() or getattr(graph, "title", "") or "graph")
 
     def add_current(self) -> list[Job]:
         job = self._job_now()
@@ -142,7 +177,7 @@ class QueuePanel(QWidget):
         for j in jobs:
             self.queue.add(j)
         self.queue.start()
-        self.log(f"queued {len(jobs)} job(s)" + ("" if not self.queue.paused else " (the queue is paused)"), "ok")
+        self.log(f"queued {len(jobs)} job{'s' if len(jobs) != 1 else ''}" + ("" if not self.queue.paused else " (the queue is paused)"), "ok")
         self.refresh()
         return jobs
 

@@ -186,6 +186,8 @@ class FileActions:
             self.update_title()
         self._add_recent(path)
         self.win.log(f"opened {path}" + ("" if keep_path else " (its embedded graph; Save As to keep it)"), "ok")
+        for w in g.warnings():  # nodes read from an older version (said once), parameters from a newer Studio
+            self.win.log(w, "info" if w in g.upgraded else "warn")
         for n in g.nodes.values():
             if n.error:
                 self.win.log(f"node {n.id}: {n.error}", "warn")

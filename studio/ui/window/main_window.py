@@ -26,12 +26,13 @@ from studio.ui.panels.properties import PropertiesPanel
 from studio.ui.text import escape_html
 from studio.ui.window import edit_checks, first_frames, key_marks, plates
 from studio.ui.window.files import FileActions, read_graph_file, rebase_paths  # noqa: F401 - their old home
-from studio.ui.dialogs.sizing import keep_on_screen, resize_fitted
+from studio.ui.dialogs.sizing import keep_on_screen, keep_on_screen_once_framed, resize_fitted
 from studio.ui.window.engine_loader import EngineLoader
 from studio.ui.window.queue_dock import add_queue_dock
 from studio.ui.window.layout import LayoutKeeper, apply_dock_sizes, graph_trains, place_corners
 from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
 from studio.ui.window.status_bar import ElidedLabel, StatusBar
+from studio.ui.window.status_log import link_status_to_log
 from studio.ui.window.keyboard import Refocus, TransportKeys
 from studio.ui.window.menus import SHORTCUTS, build_menus, build_toolbar
 from studio.ui.worker import RunController
@@ -221,11 +222,11 @@ class MainWindow(QMainWindow):
 
 
     def _build_status(self) -> None:
-        self.setStatusBar(StatusBar(self))  # a long message cut in its middle, whole in its tooltip
+        self.setStatusBar(StatusBar(self))  # a long message cut at its end, whole in its tooltip and the Log
         sb = self.statusBar()
         sb.addPermanentWidget(self.runs.run_label)  # the verdict stays while messages come and go
         sb.addPermanentWidget(self.runs.output_link)  # where the last run's files went (a click opens)
-        # cut in their middle when the bar is short of room: a long node message ("… decoding 45 frames
+        # cut at their end when the bar is short of room: a long node message ("… decoding 45 frames
         # with the VAE…"), the verdict, the output link and the memory line widened a 1024-wide window to
         # 1238-1267 px (issue 61, seen twice under Xvfb)
         self.node_label = ElidedLabel("", self)
@@ -235,6 +236,7 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.node_label)
         sb.addPermanentWidget(self.device_label)
         sb.addPermanentWidget(self.mem_label)
+        link_status_to_log(self)  # a click on the message, the verdict or the node's line opens the Log there
         self._mem_timer = QTimer(self)
         self._mem_timer.setInterval(2000)
         self._mem_timer.timeout.connect(self.update_status)
@@ -320,7 +322,7 @@ class MainWindow(QMainWindow):
             self._sized = True
             if not self._restored_state:
                 apply_dock_sizes(self)
-            QTimer.singleShot(200, self, lambda: keep_on_screen(self))  # the frame is known once mapped
+            keep_on_screen_once_framed(self)  # all of it on the screen, its title bar included
             self._warm = QTimer(self)  # after the first paint: load what start-up left out, off this thread
             self._warm.setSingleShot(True)
             self._warm.timeout.connect(self.load_engine)

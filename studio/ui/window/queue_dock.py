@@ -31,11 +31,19 @@ def add_queue_dock(win) -> None:
         widget.setWordWrap(True)
     if win.queue_panel is not None:
         win.queue_panel.follow = lambda e: _follow(win, e)
+        win.queue_panel.current_title = lambda: _graph_name(win)
     win.queue_dock = QDockWidget("Queue", win)
     win.queue_dock.setObjectName("dock-queue")
     win.queue_dock.setWidget(widget)
     win.addDockWidget(Qt.BottomDockWidgetArea, win.queue_dock)
     win.tabifyDockWidget(win.log_dock, win.queue_dock)
+
+
+def _graph_name(win) -> str:
+    """A queued job's name: the graph's file name, else the template it came from ('graph' was every job's)."""
+    if win.doc.path:
+        return os.path.splitext(os.path.basename(win.doc.path))[0]
+    return win.files.template_name or ""
 
 
 def _follow(win, event) -> None:

@@ -37,7 +37,7 @@ class RunFeedback:
     def __init__(self, win):
         self.win = win
         self.last_result = None
-        self.run_label = ElidedLabel("", win)  # a long verdict cut in its middle, whole in its tooltip
+        self.run_label = ElidedLabel("", win)  # a long verdict cut at its end, whole in its tooltip; a click: the Log
         self.run_label.setObjectName("run-result")
         self.output_link = OutputLink(win)  # "wrote demo.mp4": a click opens its folder
         from studio.ui.dialogs.allow_folder import FolderConsent

@@ -1,19 +1,26 @@
-"""The window's status bar: a message longer than the room beside the permanent labels is cut in
-its middle (the node's name at its start and the cause at its end stay; a path is what is cut),
-never at its end, the whole message in the bar's tooltip (and in the Log, where the window logs
-it). ``currentMessage`` is the whole message."""
+"""The window's status bar, read the way Resolve's and Nuke's are: a message longer than the room
+beside the permanent labels shows its start and is cut at its END (the node's name and the first
+words of the cause read; never a cut in the middle), the whole message in the bar's tooltip and in
+the Log; a click on the message opens the Log at its line. ``currentMessage`` is the whole message."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from typing import Callable
+
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QStatusBar, QStyle, QStyleOption, QWidget
 
+CLICK_HINT = "(click: the whole message in the Log)"
+
 
 class StatusBar(QStatusBar):
+    message_clicked = Signal(str)  # the whole message under the click (the window opens the Log there)
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._permanent: list[QWidget] = []
         self._whole = ""
+        self.to_log: Callable[[str], None] | None = None  # puts a message in the Log unless it is there
         self.messageChanged.connect(self._changed)
 
     def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:  # noqa: N802 - Qt's name
@@ -26,14 +33,24 @@ class StatusBar(QStatusBar):
         return max(60, self.width() - taken - 40)
 
     def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 - Qt's name
-        shown = self.fontMetrics().elidedText(text, Qt.ElideMiddle, self.room())
-        self._whole = text
+        one_line = " ".join(str(text).split())
+        shown = self.fontMetrics().elidedText(one_line, Qt.ElideRight, self.room())
+        self._whole = str(text)
+        if self.to_log is not None and one_line:
+            self.to_log(self._whole)
         super().showMessage(shown, timeout)
-        self.setToolTip(text if shown != text else "")
+        self.setToolTip(f"{self._whole}\n{CLICK_HINT}" if one_line else "")
 
     def currentMessage(self) -> str:  # noqa: N802 - Qt's name
         shown = super().currentMessage()
         return self._whole if shown and self._whole else shown
+
+    def mousePressEvent(self, ev) -> None:  # noqa: N802 - Qt's name
+        if ev.button() == Qt.LeftButton and self.currentMessage():
+            self.message_clicked.emit(self.currentMessage())
+            ev.accept()
+            return
+        super().mousePressEvent(ev)
 
     def _changed(self, shown: str) -> None:
         if not shown:  # cleared, or timed out
@@ -42,11 +59,19 @@ class StatusBar(QStatusBar):
 
 
 class ElidedLabel(QLabel):
-    """A status-bar label whose text, when longer than its room, is shown cut in its middle
+    """A status-bar label whose text, when longer than its room, shows its start cut at the end
     (``text()`` stays whole; the tooltip says it all): a long verdict ('✗ … not found: looked in
-    /a/long/path') no longer widens the window past the screen."""
+    /a/long/path') no longer widens the window past the screen, and reads from its first word."""
 
     MAX_SHARE = 0.45  # of the window's width, at the most
+    clicked = Signal(str)  # its whole text (the window opens the Log at its line)
+
+    def mousePressEvent(self, ev) -> None:  # noqa: N802 - Qt's name
+        if ev.button() == Qt.LeftButton and self.text().strip():
+            self.clicked.emit(self.text().strip())
+            ev.accept()
+            return
+        super().mousePressEvent(ev)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         s = super().sizeHint()
@@ -59,8 +84,8 @@ class ElidedLabel(QLabel):
         return QSize(min(s.width(), 60), s.height())
 
     def shown_text(self) -> str:
-        """The text as painted: cut in its middle to the label's width."""
-        return self.fontMetrics().elidedText(self.text(), Qt.ElideMiddle, self.contentsRect().width())
+        """The text as painted: its start, cut at the end to the label's width."""
+        return self.fontMetrics().elidedText(self.text(), Qt.ElideRight, self.contentsRect().width())
 
     def paintEvent(self, ev) -> None:  # noqa: N802 - Qt's name
         p = QPainter(self)

@@ -68,17 +68,24 @@ def _ltx2_audio(b, up: list[CNode], inputs: dict, said: list[str]) -> None:
     """LTX-2 with a sound track of the workflow's (LTXVAudioVAEEncode of a Load Audio): the
     node's 'audio' input, with 'sound: drive' when the encoded sound is held clean (a noise mask
     of 0 on it, as video_ltx2_3_ia2v does: the picture made to the sound), else 'sound: input'
-    (the map's default); an LTXVReferenceAudio's clip (an ID-LoRA's reference voice) as the node's
-    'voice', with its identity guidance and the part of the schedule it runs in."""
+    (the map's default); an LTXVReferenceAudio's clip (an ID-LoRA's reference voice) on the same one
+    sound input with 'sound: voice', with its identity guidance and the part of the schedule it runs in.
+    A workflow with both: the first met is taken, the other said."""
     for n in up:
-        if n.cls == "LTXVAudioVAEEncode" and "audio" not in inputs:
+        if n.cls not in ("LTXVAudioVAEEncode", "LTXVReferenceAudio"):
+            continue
+        if "audio" in inputs:
+            said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) is not taken: LTX-2 has one sound "
+                        "input and it takes the workflow's other sound")
+        elif n.cls == "LTXVAudioVAEEncode":
             b.used.add(n.id)
             b.intent(n, "audio", "audio", inputs, said)
             if _held_clean(b, n, up):
                 b.extra["sound"] = "drive"
-        elif n.cls == "LTXVReferenceAudio" and "voice" not in inputs:
+        else:
             b.used.add(n.id)
-            b.intent(n, "reference_audio", "voice", inputs, said)
+            b.intent(n, "reference_audio", "audio", inputs, said)
+            b.extra["sound"] = "voice"
             for key, into in (("identity_guidance_scale", "identity_guidance"), ("start_percent", "identity_start"),
                               ("end_percent", "identity_end")):
                 v = b.wf.value(n, key)

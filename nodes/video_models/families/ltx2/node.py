@@ -4,8 +4,10 @@ whose AutoencoderKLLTX2Audio and vocoder turn the audio latents into a waveform)
 The sound leaves on an Audio port and rides on the clip (``clip.audio``), so Save Video muxes it
 and the timeline plays it like a loaded video's; 'sound: input' keeps the track on the audio
 input instead; 'sound: drive' makes the picture to that track (encoded by LTX-2's audio VAE and held
-clean while the video is denoised: sound_drive.py) and keeps it; a reference voice on 'voice' (LTX-2.3 with an ID-LoRA) makes
-the take's speech in that voice (ref_voice.py). Progress, previews, Stop inside a step, LoRAs and the model cache are the
+clean while the video is denoised: sound_drive.py) and keeps it; 'sound: voice' reads the track as a reference voice
+(LTX-2.3 with an ID-LoRA) and makes the take's speech in that voice (ref_voice.py). One sound input, as the other
+voice-driven nodes have (Wan S2V's 'audio'); what the node does with it is the 'sound' choice. Files saved before
+(node version 1) had a second 'voice' input: ``upgrade`` wires it into 'audio' with 'sound: voice'. Progress, previews, Stop inside a step, LoRAs and the model cache are the
 other video-model nodes' (sampling.Sampler). The picture and its sound are made in one call:
 LTX-2 is not run in windows (the sound of separate windows would not join)."""
 from __future__ import annotations
@@ -26,7 +28,7 @@ from ...loading.inputs import video_model_input
 from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of, say_frame_rule
 from ...takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
 
-SOUNDS = ("generated", "input", "drive")
+SOUNDS = ("generated", "input", "drive", "voice")
 MAX_TOKENS = 1024  # LTX2Pipeline's own max_sequence_length
 
 
@@ -45,26 +47,25 @@ class LTX2Video(GeneratorNode):
     """Make a clip and its sound from a prompt (and an optional first image) with LTX-2. The sound
     comes out on the audio port and with the clip (Save Video writes it, the timeline plays it);
     'sound: input' keeps the track on the audio input instead; 'sound: drive' makes the picture to that
-    track (a talking or singing portrait: the mouth and motion follow the given voice) and keeps it.
-    A reference voice (with LTX-2.3's ID-LoRA) makes the take's speech in that voice. The whole clip
-    is made in one call."""
+    track (a talking or singing portrait: the mouth and motion follow the given voice) and keeps it;
+    'sound: voice' reads the track as a reference voice (with LTX-2.3's ID-LoRA): the take's own speech
+    is made in that voice. The whole clip is made in one call."""
     streams_output = False  # one window with its sound: nothing to stream
     code_version = 1  # 1: 'sound: drive' with frames 0 makes the sound's length (it made 121 frames)
+    version = 2  # 2: one sound input ('voice' became 'audio' with 'sound: voice'; upgrade below)
     id = "video_models.ltx2"
     title = "LTX-2 Video + Sound"
     task = "t2v"
     inputs = (In("model", "Video Model", help="an LTX-2 model (LTX2Pipeline)"),
               In("image", "Image", optional=True, help="the first frame: image to video"),
               In("prompt", "Text", optional=True),
-              In("audio", "Audio", optional=True, label="sound / voice to follow",
-                 help="a track to keep instead of the made sound ('sound: input') or to make the picture to "
-                      "('sound: drive': a talking portrait's voice goes here; frames 0: the take lasts as long)"),
+              In("audio", "Audio", optional=True,
+                 help="the sound the 'sound' choice uses: a track to keep instead of the made sound ('input'), a "
+                      "voice to make the picture to ('drive': a talking portrait; frames 0: the take lasts as long), "
+                      "or a few seconds of a voice whose timbre the take's new speech is made in ('voice': LTX-2.3 "
+                      "with an ID-LoRA wired through Video LoRA; about 5 s of clean speech)"),
               In("control", "Video", optional=True, help="a control clip (Edges, Depth, Pose...) the take follows, "
                                                          "read by an IC-LoRA wired through Video LoRA"),
-              In("voice", "Audio", optional=True, label="reference voice (timbre)",
-                 help="a few seconds of a voice whose timbre the take's own new speech is made in (LTX-2.3 with an "
-                      "ID-LoRA wired through Video LoRA; about 5 s of clean speech). Not the words to lip-sync: "
-                      "those go on 'sound / voice to follow' with 'sound: drive'")
               ) + KEY_INPUTS
     outputs = (Out("video", "Video", help="the picture, with the sound"), Out("audio", "Audio"))
     params = (Text("prompt", "a singer on a stage sings into the camera, close up, cinematic"),
@@ -75,7 +76,9 @@ class LTX2Video(GeneratorNode):
                                                                 "drive: the picture is made to the track on the "
                                                                 "audio input, held clean while the video is "
                                                                 "denoised, and the track is kept (cut to the "
-                                                                "take; a shorter track is refused)"),
+                                                                "take; a shorter track is refused); voice: the "
+                                                                "take's own speech made in the timbre of the "
+                                                                "voice on the audio input (an ID-LoRA)"),
               Float("control_strength", 1.0, min=0.0, max=1.0, help="how clean the control clip looks to the model "
                                                                    "(1: as given; 0: as noisy as the take)"),
               Float("audio_guidance", 0.0, min=0.0, max=20.0, help="how closely the sound follows the prompt; 0: "
@@ -90,21 +93,39 @@ class LTX2Video(GeneratorNode):
                     "(1: the last step; the step's noise level at least 1 - this)")) + \
         tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS) + KEY_PARAMS
 
-    def run(self, ctx, model, image=None, prompt=None, audio=None, control=None, voice=None, **keys):
+    @classmethod
+    def upgrade(cls, version: int, params: dict, links: dict) -> str | None:
+        """Version 1's second sound input 'voice' wired into the one 'audio', with 'sound: voice'. With both
+        wired, the one the old node used is kept: the voice when 'sound' was generated (the track on 'audio'
+        was not used then), else the track (a voice beside it was refused)."""
+        if version >= 2 or "voice" not in links:
+            return None
+        voice = links.pop("voice")
+        if "audio" in links and params.get("sound", "generated") != "generated":
+            return (f"the reference voice on 'voice' is disconnected: LTX-2 now has one sound input, and 'audio' "
+                    f"keeps its track for 'sound: {params.get('sound')}' (a voice beside it was refused)")
+        dropped = links.pop("audio", None) is not None
+        links["audio"] = voice
+        params["sound"] = "voice"
+        return ("its reference voice now comes in on 'audio' with 'sound: voice' (LTX-2 has one sound input)"
+                + ("; the track on 'audio', which 'sound: generated' did not use, is disconnected" if dropped else ""))
+
+    def run(self, ctx, model, image=None, prompt=None, audio=None, control=None, **keys):
         from ...sampling.sampler import Sampler, filter_kwargs, to_pil
         ref = video_model_input(model)
         p = ctx.params
         if ref.fam.key != "ltx2":
             raise ModelError(f"model '{ref.path}' is a {ref.fam.title} model: LTX-2 Video + Sound needs an LTX-2 "
                              "model (LTX2Pipeline)")
+        if p.sound != "generated" and audio is None:
+            raise StudioError(f"'sound' is '{p.sound}' but nothing is connected to the audio input")
+        voice = audio if p.sound == "voice" else None
         if voice is not None:  # refused before the model is made ready (ref_voice.py)
             from .ref_voice import check_voice
             check_voice(ctx, ref, voice, p)
-        if p.sound != "generated" and audio is None:
-            raise StudioError(f"'sound' is '{p.sound}' but nothing is connected to the audio input")
         if p.sound == "generated" and audio is not None:
-            ctx.warn("the audio input is not used: set 'sound' to 'input' to keep it or 'drive' to make the "
-                     "picture to it")
+            ctx.warn("the audio input is not used: set 'sound' to 'input' to keep it, 'drive' to make the "
+                     "picture to it or 'voice' to speak in its voice")
         text = prompt_of(ctx, prompt)
         if not text.strip():
             raise StudioError("no prompt: type one, or connect a Text input")
@@ -159,9 +180,9 @@ class LTX2Video(GeneratorNode):
             clip = s.generate(n, n, 0, lambda start, still: dict(base), fps, previews=p.previews, steps=self.steps,
                               size=(w, h))
         made = sound_of(s.pipe, getattr(s, "audio", None))
-        if made is None and p.sound == "generated":
+        if made is None and p.sound in ("generated", "voice"):
             raise ModelError(f"{type(s.pipe).__name__} made no sound")
-        sound = audio if p.sound == "input" else take_of(audio, n, fps) if p.sound == "drive" else made
+        sound = audio if p.sound == "input" else take_of(audio, n, fps) if p.sound == "drive" else made  # voice: made
         out = self._made(ctx, ArrayClip(clip.frames, fps, sound), w, h)
         if p.sound == "drive":
             ctx.info(f"sound: the given {sound.duration:.2f} s at {sound.rate} Hz drove the picture and is kept")

@@ -1,4 +1,4 @@
-"""LTX-2.3 with an ID-LoRA: the take's speech made in the voice of a reference clip ('voice' input).
+"""LTX-2.3 with an ID-LoRA: the take's speech made in the voice of a reference clip (the sound input with 'sound: voice').
 
 Followed: the released ID-LoRA inference (github.com/ID-LoRA/ID-LoRA, commit 399bf3e,
 ``ID-LoRA-2.3/scripts/inference_one_stage.py``: ``_encode_audio``, ``_create_audio_state`` and the
@@ -41,11 +41,8 @@ TRAINED_SECONDS = 5.0
 
 
 def check_voice(ctx, ref, voice, p) -> None:
-    """A reference voice the node can use, refused in words before anything runs: the sound must be
-    LTX-2's own, the model must have an audio VAE, the clip must be long enough and not silent."""
-    if p.sound != "generated":
-        raise StudioError(f"a reference voice is connected but 'sound' is '{p.sound}': the voice shapes the sound "
-                          "LTX-2 makes, so set 'sound' to 'generated' (or disconnect the reference voice)")
+    """A reference voice ('sound: voice') the node can use, refused in words before anything runs: the
+    model must have an audio VAE, the clip must be long enough and not silent."""
     if getattr(ref.module, "audio_vae", None) is None:
         raise ModelError(f"model '{ref.path}' has no audio VAE (a model without sound): a reference voice needs "
                          "LTX-2.3 with its audio VAE, which encodes the voice")
