@@ -84,6 +84,7 @@ class CameraPathNode(Node):
     presets at a speed, or 'Custom': keys at chosen frames, smooth or linear between them. Keyed on
     the viewer: select it, scrub, drag on the picture."""
     id = "motion.camera_path"
+    version = 2  # 2: 'interpolation' (smooth by default); version 1's custom paths were straight between keys
     keywords = ("camera", "camera control", "dolly", "zoom", "pan", "orbit", "camera trajectory", "plucker",
                 "wan camera embedding", "camera move")
     title = "Camera Path"
@@ -101,6 +102,21 @@ class CameraPathNode(Node):
               Float("fy", 0.5, min=0.01, max=10.0, help="focal length, a fraction of a 720-high frame's height"),
               Float("cx", 0.5, min=0.0, max=1.0, help="principal point, a fraction of the width"),
               Float("cy", 0.5, min=0.0, max=1.0, help="principal point, a fraction of the height"))
+
+    @classmethod
+    def upgrade(cls, version: int, params: dict, links: dict) -> str | None:
+        """Version 1 joined a custom path's keys by straight lines: a file from then keeps them (linear),
+        where this version's default would curve a path of three keys or more."""
+        if version >= 2 or "interpolation" in params or params.get("preset") != CUSTOM:
+            return None
+        try:
+            keys = parse_keys(params.get("poses") or "[]")
+        except (StudioError, ValueError, TypeError):
+            return None  # the reader's own checks refuse it
+        if len(keys) < 3:
+            return None  # two keys or fewer: smooth and linear are the same path
+        params["interpolation"] = LINEAR
+        return "its custom path keeps straight lines between its keys, as it was made ('interpolation: linear')"
 
     @classmethod
     def preflight(cls, params, base_dir):

@@ -3,6 +3,7 @@ still loads: the voice wired into 'audio' with 'sound: voice', said once; saved 
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
@@ -55,3 +56,27 @@ def test_both_old_sound_inputs_keep_the_one_the_old_node_used(sound, kept, said)
 def test_an_old_file_without_a_voice_loads_as_it_was_and_says_nothing():
     g = graph_from_dict(old_doc("drive", ("audio",)))
     assert wired(g, "audio") == "audio_file" and g.nodes["gen"].params["sound"] == "drive" and g.upgraded == []
+
+
+def camera_doc(poses: list[dict], preset: str = "Custom") -> dict:
+    """A version-1 file (before 'interpolation'): one Camera Path."""
+    return {"format": "studio-graph", "version": 1, "links": [],
+            "nodes": [{"id": "cam", "type": "motion.camera_path", "params": {"preset": preset, "poses": json.dumps(poses)}}]}
+
+
+THREE_KEYS = [{"frame": 0, "position": [0, 0, 0]}, {"frame": 40, "position": [1, 0, 0]},
+              {"frame": 80, "position": [1, 0, 2]}]
+
+
+def test_an_old_custom_camera_path_of_three_keys_stays_straight_between_them_said_once():
+    g = graph_from_dict(camera_doc(THREE_KEYS))
+    assert g.nodes["cam"].params["interpolation"] == "linear"
+    assert len(g.upgraded) == 1 and "straight lines between its keys" in g.upgraded[0]
+    again = graph_from_dict(graph_to_dict(g))
+    assert again.upgraded == [] and again.nodes["cam"].params["interpolation"] == "linear"
+
+
+@pytest.mark.parametrize("poses, preset", [(THREE_KEYS[:2], "Custom"), (THREE_KEYS, "Orbit CW")])
+def test_an_old_camera_path_that_curving_would_not_change_loads_as_it_was(poses, preset):
+    g = graph_from_dict(camera_doc(poses, preset))
+    assert g.upgraded == [] and g.nodes["cam"].params["interpolation"] == "smooth"
