@@ -168,7 +168,7 @@ def _task(index: dict, cfg: dict, fam) -> str:
         return "I2V"
     if "VideoToVideo" in cls:
         return "V2V"
-    return "T2V" if cls else ""
+    return "T2V" if cls and (fam.t2v or "text" in kinds) else ""  # none for a family doing no text to video
 
 
 def describe_folder(path: str) -> ModelEntry:
