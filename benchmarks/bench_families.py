@@ -4,12 +4,14 @@ aim: node time / direct time <= 1.02), in the same run, interleaved, median of `
 The family's tiny random folder (``--tiny``: a tests/tiny_models.py BUILDERS key, ``--build`` its settings as
 JSON) with ``--wide`` times the heads and four layers, so the steps, not the node's own work, take the time. The
 pipeline is the folder's class; the node Image to Video when that class is its family's image-to-video one (a
-still given), else Text to Video, unless ``--node`` names one. Nothing here names a family: a new one needs no
+still given), else Text to Video, unless ``--node`` names one (a family's own node: given the parameters it has,
+and a still when it needs one). Nothing here names a family: a new one needs no
 line.
 
     .venv/bin/python benchmarks/bench_families.py --tiny easyanimate [--build '{"kind": "inpaint"}']
         [--size 32x32x9] [--steps 6] [--reps 5] [--wide 4] [--device cpu|cuda] [--node video_models.text_to_video]
     .venv/bin/python benchmarks/bench_families.py --tiny allegro --size 128x128x24
+    .venv/bin/python benchmarks/bench_families.py --tiny chronoedit --node video_models.chronoedit --size 16x32x5
 """
 from __future__ import annotations
 
@@ -68,7 +70,11 @@ def main() -> int:
     node = args.node or ("video_models.image_to_video" if i2v else "video_models.text_to_video")
     params = {"frames": t, "width": w, "height": h, "steps": args.steps, "guidance": 5.0, "seed": 1,
               "prompt": "a red fox running", "negative_prompt": "", "previews": False, "preview_size": "off"}
-    feeds = {"image": (source("bench.family_still", "image", "Image", lambda p: _still(w, h)), "image")} if i2v else {}
+    from studio.core.registry import default_registry
+    spec = default_registry().get(node)
+    params = {k: v for k, v in params.items() if any(q.name == k for q in spec.params)}  # those the node has
+    still = any(i.name == "image" and not i.optional for i in spec.inputs) or i2v  # a family's own node's picture
+    feeds = {"image": (source("bench.family_still", "image", "Image", lambda p: _still(w, h)), "image")} if still else {}
     g = model_graph(folder, node, params, **feeds)
     g.nodes["load"].params["dtype"] = "fp32"
     out = node_against_direct(Executor(), g, getattr(diffusers, cls), args.reps, args.device, t)

@@ -41,8 +41,8 @@ class ChronoEditImageEdit(Node):
     inputs = (In("model", "Video Model", help="a ChronoEdit model (ChronoEditPipeline)"),
               In("image", "Image", help="the picture to edit"),
               In("prompt", "Text", optional=True, help="the edit instruction"))
-    outputs = (Out("image", "Image", help="the edited picture"),
-               Out("video", "Video", help="the clip it made: the picture first, the edit last"))
+    outputs = (Out("video", "Video", help="the clip it made: the picture first, the edit last"),
+               Out("image", "Image", help="the edited picture (the clip's last frame)"))
     params = (Text("prompt", "turn the cup into a glass of orange juice"), Text("negative_prompt", ""),
               Int("width", 0, min=0, max=4096, help="0: the picture's aspect at up to 1280x720's area"),
               Int("height", 0, min=0, max=4096, help="0: the picture's aspect at up to 1280x720's area"),
@@ -83,4 +83,4 @@ class ChronoEditImageEdit(Node):
         made = np.clip(np.asarray(out, np.float32), 0, 1)
         ctx.info(f"edited at {w}x{h}, {p.steps} steps" + (f", {p.reasoning_steps} of them reasoning over "
                                                             f"{p.reasoning_frames} frames" if reasoning else ""))
-        return {"image": made[-1], "video": ArrayClip(made, 16.0)}
+        return {"video": ArrayClip(made, 16.0), "image": made[-1]}
