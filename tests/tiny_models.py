@@ -80,6 +80,26 @@ BUILDERS = {
     "sana-video": ("tests.video_models.tiny_sana_video", "build_sana_video", {}),
     "motif-video": ("tests.video_models.tiny_motif_video", "build_motif_video", {}),
 }
+
+
+def _declared() -> dict:
+    """The builders tests/video_models/tiny_*.py modules declare themselves, ``TINY = {key: (function, keyword
+    arguments)}`` (a literal, read without importing the module): a new family's builder needs no line above."""
+    import ast
+    out = {}
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "video_models", "tiny_*.py"))):
+        with open(path, encoding="utf-8") as f:
+            src = f.read()
+        if "\nTINY = " not in src:
+            continue
+        module = "tests.video_models." + os.path.basename(path)[:-3]
+        for node in ast.parse(src).body:
+            if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == ["TINY"]:
+                out.update({key: (module, func, kw) for key, (func, kw) in ast.literal_eval(node.value).items()})
+    return out
+
+
+BUILDERS.update({k: v for k, v in _declared().items() if k not in BUILDERS})
 # the name a template gives -> the builder that makes a tiny model of it
 NAMES = {
     "stabilityai/stable-video-diffusion-img2vid-xt": "svd",

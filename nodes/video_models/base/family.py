@@ -86,6 +86,11 @@ class Family:
         are not the generic ones (a prompt, guidance): None by default."""
         return None
 
+    def pipeline_call(self, pipe, call: dict) -> dict:
+        """A generator's pipeline call (``call``: its arguments, the image a PIL still) as ``pipe`` needs it, where
+        the generic arguments do not fit it (EasyAnimate's: families/easyanimate); as given by default."""
+        return call
+
     def load_kwargs(self, info) -> dict:
         """Components its pipelines must be given at load that its folder does not hold (Cosmos's guardrail:
         families/cosmos/guardrail.py); none by default."""

@@ -13,7 +13,10 @@ FORCING: dict[str, Family] = {}
 
 
 def register(fam: Family, forcing: Family | None = None) -> Family:
-    """Add a family (and its diffusion-forcing twin, when it has one) to the registry."""
+    """Add a family (and its diffusion-forcing twin, when it has one) to the registry; the same family again is
+    nothing (families/__init__.py's discovery meets the ones registered by name)."""
+    if FAMILIES.get(fam.key) is fam and (forcing is None or FORCING.get(fam.key) is forcing):
+        return fam
     if fam.key in FAMILIES:
         raise ValueError(f"video model family '{fam.key}' is registered twice")
     FAMILIES[fam.key] = fam

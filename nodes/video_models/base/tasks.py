@@ -59,6 +59,7 @@ TASK_KINDS: dict[str, TaskKind] = {t.key: t for t in (
     TaskKind("animate", "character animation", ("image", "pose_video", "face_video", "prompt"), 3),
     TaskKind("drive", "character animation from a driving video", ("image", "driving_video", "prompt"), 2),
     TaskKind("edit", "video edit", ("video", "instruction"), 2),
+    TaskKind("image_edit", "image edit", ("image", "instruction"), 2),
     TaskKind("upscale", "video upscale", ("video", "prompt"), 1),
     TaskKind("inbetween", "in-between frames", ("keyframes", "prompt"), 1),
 )}

@@ -163,11 +163,12 @@ def _task(index: dict, cfg: dict, fam) -> str:
         return "FLF2V"
     kinds = fam.task_kinds_by_inputs  # a family run by its own node (Framepack) says its tasks there
     image_only = fam.t2v is None and (fam.i2v or ("image" in kinds and "text" not in kinds))  # SVD, Framepack
-    if "ImageToVideo" in cls or "Image2Video" in cls or "I2V" in cls or image_only:
+    own_i2v = cls == fam.i2v and cls != fam.t2v  # its image-to-video class by another name (EasyAnimate's InP)
+    if "ImageToVideo" in cls or "Image2Video" in cls or "I2V" in cls or image_only or own_i2v:
         return "I2V"
     if "VideoToVideo" in cls:
         return "V2V"
-    return "T2V" if cls else ""
+    return "T2V" if cls and (fam.t2v or "text" in kinds) else ""  # none for a family doing no text to video
 
 
 def describe_folder(path: str) -> ModelEntry:

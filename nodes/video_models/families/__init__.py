@@ -11,7 +11,8 @@ files are told from their headers, with ``key_patterns`` and ``key_rank`` for th
 provides (its part reader, prompt recipe, what a resume keeps, its VAE's time tiles, previews, LoRA
 training, a condition pipeline, point tracks, a modular pipeline, two experts, context windows,
 draft recipes, LoRA names...), keyed by its own diffusers classes, and in ``lacks`` why not for each other kind of
-``capabilities.KINDS`` (tests/video_models/test_family_capabilities.py checks both); register it below with one line; and add a tiny test builder (a tiny diffusers
+``capabilities.KINDS`` (tests/video_models/test_family_capabilities.py checks both); register it below with one line, or leave it to ``_discover`` (the
+folders not named below, by folder name, after them); and add a tiny test builder (a tiny diffusers
 folder, as tests/video_models/tiny*.py build theirs) so tests/video_models/test_one_recogniser.py can
 check the picker and the loader agree on its files. Where ComfyUI has nodes for it, its ``comfy.py``'s
 ``MAPPING`` (a ``studio.convert.api.ComfyMapping``: its node types and what each means in Studio's terms,
@@ -70,3 +71,21 @@ register(hunyuan_skyreels.FAMILY)
 register(framepack.FAMILY)
 register(sana_video.FAMILY)
 register(motif_video.FAMILY)
+
+
+def _discover() -> None:
+    """Every other family folder (one with a ``family.py`` naming a ``FAMILY``, or ``FAMILIES`` for several),
+    registered after the ones above in folder-name order: a new family needs no line here."""
+    import importlib
+    import importlib.util
+    import pkgutil
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        name = f"{__name__}.{info.name}.family"
+        if info.ispkg and importlib.util.find_spec(name) is not None:
+            mod = importlib.import_module(name)
+            for fam in getattr(mod, "FAMILIES", ()) or (getattr(mod, "FAMILY", None),):
+                if fam is not None:
+                    register(fam)
+
+
+_discover()

@@ -229,6 +229,7 @@ class Sampler:
         tiled = False if timed else self._tile_if_needed(kwargs, say=k == 0)
         call = dict(kwargs, generator=gen, output_type="latent" if timed else "pt", callback_on_step_end=on_step,
                     callback_on_step_end_tensor_inputs=["latents"])
+        call = self.fam.pipeline_call(pipe, call)  # what the family's pipeline needs that the generic call lacks
         # an out-of-memory error while decoding keeps the latents and decodes again lighter; latents
         # an earlier run kept under this run's key are decoded without sampling (kept_latents.py)
         rescue = DecodeRescue(ctx, self.ref, pipe, kwargs, gen.initial_seed(), light=self.light_decode)

@@ -1,0 +1,1 @@
+"""Allegro (Rhymes AI): text to video."""

@@ -1,0 +1,1 @@
+"""ChronoEdit (NVIDIA): a picture edited by an instruction through a video model."""

@@ -1,0 +1,86 @@
+"""ChronoEdit Image Edit: a picture edited by an instruction, by ChronoEditPipeline in one call; the edited picture
+is the last frame of the short clip it makes (both are outputs). 'reasoning_steps' above 0 turns on its temporal
+reasoning: those first steps denoise a 'reasoning_frames' clip, the rest only its first and last frames."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from studio.core.errors import StudioError
+from studio.core.params import Float, Int, Seed, Text
+from studio.core.spec import CLIP, In, Node, Out
+from studio.engine.clip import ArrayClip
+from studio.engine.stack import fresh_stack
+
+from ...base.errors import ModelError
+from ...loading.inputs import video_model_input
+from ...loading.node import CATEGORY
+from .family import NODE, PIPELINE
+
+MAX_AREA = 1280 * 720  # the size made from the picture's when none is set (diffusers' example: its area cap)
+
+
+def edit_size(w: int, h: int, width: int, height: int, multiple: int) -> tuple[int, int]:
+    """The size asked, or the picture's aspect at its area (at most MAX_AREA), in multiples of ``multiple``."""
+    if width and height:
+        return width // multiple * multiple, height // multiple * multiple
+    area, aspect = min(w * h, MAX_AREA), h / w
+    return (max(multiple, round(math.sqrt(area / aspect)) // multiple * multiple),
+            max(multiple, round(math.sqrt(area * aspect)) // multiple * multiple))
+
+
+class ChronoEditImageEdit(Node):
+    """Edit a picture by an instruction with ChronoEdit (a video model: the edit is its clip's last frame)."""
+    id = "video_models.chronoedit"
+    title = NODE
+    category = CATEGORY
+    keywords = ("chronoedit", "image edit", "edit", "instruction", "nvidia", "physics", "picture edit")
+    timing = CLIP
+    disk_cache = True  # minutes on a GPU: kept between runs and processes
+    inputs = (In("model", "Video Model", help="a ChronoEdit model (ChronoEditPipeline)"),
+              In("image", "Image", help="the picture to edit"),
+              In("prompt", "Text", optional=True, help="the edit instruction"))
+    outputs = (Out("video", "Video", help="the clip it made: the picture first, the edit last"),
+               Out("image", "Image", help="the edited picture (the clip's last frame)"))
+    params = (Text("prompt", "turn the cup into a glass of orange juice"), Text("negative_prompt", ""),
+              Int("width", 0, min=0, max=4096, help="0: the picture's aspect at up to 1280x720's area"),
+              Int("height", 0, min=0, max=4096, help="0: the picture's aspect at up to 1280x720's area"),
+              Int("steps", 50, min=1, max=500), Float("guidance", 5.0, min=0.0, max=30.0),
+              Int("reasoning_steps", 0, min=0, max=500, help="temporal reasoning: these first steps denoise the "
+                                                             "whole 'reasoning_frames' clip (0: off, 5 frames)"),
+              Int("reasoning_frames", 29, min=5, max=201, help="the reasoning clip's frames (4k + 1)"),
+              Seed("seed", 0))
+
+    def run(self, ctx, model, image, prompt=None):
+        import torch
+
+        from ...sampling.sampler import to_pil
+        ref = video_model_input(model)
+        pipe = ref.module
+        if ref.fam.key != "chronoedit" or type(pipe).__name__ != PIPELINE:
+            raise ModelError(f"model '{ref.path}' is a {ref.fam.title} model: {NODE} needs a ChronoEdit model")
+        p = ctx.params
+        text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
+        if not text.strip():
+            raise StudioError("no instruction: type one, or connect a Text input")
+        still = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)[..., :3]
+        w, h = edit_size(still.shape[1], still.shape[0], p.width, p.height,
+                         pipe.vae_scale_factor_spatial * pipe.transformer.config.patch_size[1])
+        reasoning = p.reasoning_steps > 0
+        call = {"image": to_pil(still), "prompt": text, "negative_prompt": p.negative_prompt or None, "height": h,
+                "width": w, "num_frames": p.reasoning_frames if reasoning else 5, "num_inference_steps": p.steps,
+                "guidance_scale": p.guidance, "enable_temporal_reasoning": reasoning,
+                "num_temporal_reasoning_steps": p.reasoning_steps}
+
+        def on_step(pipe_, i, t, kw):
+            ctx.progress(i + 1, p.steps)  # raises Cancelled on a Stop
+            return kw
+        pipe.set_progress_bar_config(disable=True)
+        with torch.inference_mode():
+            out = fresh_stack(pipe, **call, generator=ctx.torch_generator(device="cpu", salt=0), output_type="np",
+                              callback_on_step_end=on_step).frames[0]
+        made = np.clip(np.asarray(out, np.float32), 0, 1)
+        ctx.info(f"edited at {w}x{h}, {p.steps} steps" + (f", {p.reasoning_steps} of them reasoning over "
+                                                            f"{p.reasoning_frames} frames" if reasoning else ""))
+        return {"video": ArrayClip(made, 16.0), "image": made[-1]}

@@ -1,0 +1,78 @@
+"""EasyAnimate (Alibaba PAI's EasyAnimate V5.1), diffusers' EasyAnimatePipeline and EasyAnimateInpaintPipeline
+(pipelines/easyanimate/ in diffusers 0.42.1): an EasyAnimateTransformer3DModel (an MMDiT over 3D rotary positions),
+the MagViT VAE (AutoencoderKLMagvit: 8x, 4x, the first frame alone), a Qwen2-VL text encoder reading the prompt as a
+chat turn. Run by the generic Text to Video (a text-to-video folder) and Image to Video (an InP folder: its
+transformer reads the noise beside a mask and the masked clip's latents). Read as a diffusers folder.
+
+Two things its pipelines need that the generic call does not give, supplied by ``pipeline_call`` (and said here,
+not hidden): its encode_prompt iterates the negative prompt, so an empty one (None) fails; '' is given instead,
+which is what the model's own scripts pass for 'no negative prompt'. Its InP pipeline takes the start image as a
+clip and a mask (diffusers' own get_image_to_video_latent makes them from the still), and reads the VAE config's
+``cache_mag_vae``, which AutoencoderKLMagvit does not declare: a folder whose VAE config lacks it fails on every
+image to video; it is set to True (the first frame encoded alone, as this VAE's latent count (n - 1) / 4 + 1
+says) on the loaded VAE when absent."""
+from __future__ import annotations
+
+from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
+                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
+                                  LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
+                                  ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.family import Family
+
+T2V, INP, CONTROL = "EasyAnimatePipeline", "EasyAnimateInpaintPipeline", "EasyAnimateControlPipeline"
+MAGVIT = "its MagViT VAE's decode was not read for tiles: the pipeline decodes the whole clip"
+
+
+def _reads_mask(components: dict) -> bool:
+    """The transformer reads a mask and the masked clip beside the noise (an InP model), from its channels."""
+    den, vae = components.get("transformer"), components.get("vae")
+    ins = getattr(getattr(den, "config", None), "in_channels", None)
+    lat = getattr(getattr(vae, "config", None), "latent_channels", None)
+    return ins is not None and lat is not None and ins != lat
+
+
+class EasyAnimate(Family):
+    def refuse_pipeline(self, task: str, components: dict, config: dict, path: str) -> None:
+        from ...base.errors import ModelError
+        if task == "t2v" and _reads_mask(components):
+            raise ModelError(f"'{path}' is EasyAnimate's image-to-video (InP) model: connect a start image (Image to "
+                             "Video), or load a text-to-video folder for Text to Video")
+        if task == "i2v" and not _reads_mask(components):
+            raise ModelError(f"'{path}' is EasyAnimate's text to video: its image to video needs the InP model (a "
+                             "transformer reading the mask and the masked clip beside the noise)")
+
+    def pipeline_call(self, pipe, call: dict) -> dict:
+        """The call as EasyAnimate's pipelines need it (see the module's docstring)."""
+        call = dict(call)
+        if call.get("negative_prompt") is None and call.get("negative_prompt_embeds") is None:
+            call["negative_prompt"] = ""  # its encode_prompt iterates None and fails
+        image = call.pop("image", None)
+        if image is not None and type(pipe).__name__ == INP:
+            from diffusers.pipelines.easyanimate.pipeline_easyanimate_inpaint import get_image_to_video_latent
+            call["video"], call["mask_video"] = get_image_to_video_latent(
+                image, None, call["num_frames"], (call["height"], call["width"]))
+            if "cache_mag_vae" not in pipe.vae.config:
+                pipe.vae.register_to_config(cache_mag_vae=True)
+        return call
+
+
+FAMILY = EasyAnimate(
+    "easyanimate", "EasyAnimate", (T2V, INP), t2v=T2V, i2v=INP, frames=49, frame_multiple=(4, 1), size_multiple=16,
+    fps=8.0, key_rank=200,
+    has=(SingleFile(refusal="EasyAnimate is read as a diffusers folder"),),
+    lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
+           PartReader: "read as a diffusers folder", PromptRecipe: "its prompt is a chat turn read with an attention "
+           "mask the prompt cache does not keep yet", ResumeKeeps: "its decode was not read for a lone redo: the "
+           "lighter retry only", VaeTiles: MAGVIT, TimeTiles: MAGVIT,
+           PreviewLayout: "its latent layout was not declared for previews between steps", LoraTraining: NOT_TRAINED,
+           Conditions: NO_CONDITIONS, Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
+    not_built=(("control video (EasyAnimateControlPipeline)", "diffusers 0.42.1's control pipeline passes its "
+                "encode_prompt an argument it does not take (text_encoder_index): every call fails before the first "
+                "step (diffusers issue 13638); its folders are not opened"),
+               ("first and last frame", "the InP model takes an end image too, but Image to Video gives a last image "
+                                        "only to pipelines that take 'last_image'"),
+               ("LoRAs", "diffusers 0.42.1's EasyAnimate pipelines have no LoRA loader"),
+               ("single files", "a diffusers folder is needed: the release's own files and the ComfyUI wrapper's "
+                                "are not told apart by Studio yet")),
+    variants=(("EasyAnimate InP I2V", lambda idx, cfg: idx.get("_class_name") == INP),
+              ("EasyAnimate T2V", lambda idx, cfg: True)))
