@@ -62,3 +62,11 @@ def test_a_frame_count_ltx2_cannot_make_is_refused_before_the_call(ltx2_dir, mon
     with pytest.raises(StudioError, match="6 frames: LTX-2 makes 8k \\+ 1 frames; set frames to 1"):
         Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
     assert not calls
+
+
+def test_ltx2_lists_hdr_among_its_task_kinds():
+    from nodes.video_models.base.tasks import task_kinds
+    from nodes.video_models.families.ltx2.family import FAMILY
+    kinds = {t.key: t for t in task_kinds(FAMILY)}
+    assert kinds["hdr"].title == "SDR to HDR video" and "control" in kinds  # HDR beside the IC-LoRA control
+    assert any("LTX2DFRPipeline" in task for task, _ in FAMILY.not_built)  # DFR said, not guessed

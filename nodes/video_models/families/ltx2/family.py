@@ -54,7 +54,8 @@ FAMILY = LTX2(
     latent_layout="packed",
     frames=121, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=5, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Lightricks, all-in-one checkpoint)"),
-    task_kinds_by_inputs=("audio",),  # the LTX-2 node's 'sound: drive': the picture made to a given sound
+    # the LTX-2 node's 'sound: drive' (the picture made to a given sound); the LTX-2 HDR node (hdr.py)
+    task_kinds_by_inputs=("audio", "hdr"),
     not_built=(("Diffusion Fidelity Rendering (LTX2DFRPipeline, LTX2DFRTemporalRefinePipeline: LTX-2.5's 1080p "
                 "recipe)", "a chain of calls (half size with keyframe slots, the latent upsampler, full size with "
                 "an IC-LoRA reference, then temporal x2 refine rounds with LTX-2.5's temporal upsampler and an "
