@@ -129,7 +129,6 @@ COSMOS25 = Cosmos(
     + _sized("Cosmos Predict2.5", (("", lambda idx: True),), {2048: "2B", 5120: "14B"}))
 
 
-
 # -- Cosmos 3 (Cosmos3OmniPipeline) ------------------------------------------------------------------------------
 OMNI3 = "Cosmos3OmniPipeline"
 COSMOS3_FOLDER = ("Cosmos 3 is read as a diffusers folder (its transformer holds its own text layers; no ComfyUI "
@@ -141,14 +140,15 @@ COSMOS3_NOT_BUILT = (
     ("action-conditioned worlds (CosmosActionCondition: policy, forward and inverse dynamics)", "robot actions "
      "by embodiment domain are not a kind of input Studio has"),
     ("text to image (num_frames 1)", "it makes stills; Studio's generators make video"),
-    ("prompt upsampling and the release's recommended negative prompts", "Studio sends the prompt and negative "
-     "as written (an empty negative is the pipeline's empty string)"),
+    ("the release's recommended negative prompts", "Studio sends the prompt and negative as written (an empty "
+     "negative is the pipeline's empty string); the Cosmos 3 docs list them to paste"),
     ("its guardrail as the release runs it", "cosmos_guardrail is optional: without it the stand-in checks "
      "nothing, said at load (guardrail.py)"))
 
 
 def _cosmos3_lacks() -> dict:
-    out = {k: v for k, v in _lacks(WAN_VAE.replace("2.1", "2.2"), WAN_VAE.replace("2.1", "2.2")).items()}
+    wan22 = "its VAE is Wan 2.2's (AutoencoderKLWan): the Wan family's declaration serves it"
+    out = _lacks(wan22, wan22)
     out[PromptRecipe] = "it has no text encoder: its transformer reads the prompt's tokens in its own sequence"
     out[PartReader] = COSMOS3_FOLDER
     out.pop(SingleFile)
