@@ -286,7 +286,8 @@ def node_against_direct(ex, g, pipe_cls, reps: int, device: str, n: int, on_even
             out = pipe(**dict(kwargs, generator=torch.Generator("cpu").manual_seed(seed)))
         sync()
         direct_s = time.perf_counter() - t0
-        frames = np.clip(np.asarray(out.frames[0], np.float32)[:n], 0, 1)
+        made = out.frames[0] if hasattr(out, "frames") else out.video  # Cosmos 3's clip: 'video', unbatched
+        frames = np.clip(np.asarray(made, np.float32)[:n], 0, 1)
         ok = frames.shape == clip.frames.shape and bool(np.array_equal(frames, clip.frames, equal_nan=True))
         if not ok and frames.shape == clip.frames.shape:
             max_diff = max(max_diff, float(np.abs(frames - clip.frames).max()))

@@ -79,6 +79,8 @@ BUILDERS = {
     "framepack": ("tests.video_models.tiny_framepack", "build_framepack", {}),
     "sana-video": ("tests.video_models.tiny_sana_video", "build_sana_video", {}),
     "motif-video": ("tests.video_models.tiny_motif_video", "build_motif_video", {}),
+    "cosmos3": ("tests.video_models.tiny_cosmos3", "build_cosmos3", {}),
+    "cogvideox-fun-control": ("tests.video_models.tiny_cogvideox_fun", "build_cogvideox_fun_control", {}),
 }
 
 

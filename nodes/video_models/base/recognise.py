@@ -150,6 +150,8 @@ def _t5(s: dict) -> tuple[str, str] | None:
 def _decoder_lm(s: dict) -> tuple[str, str] | None:
     """Decoder language models used as text encoders: Gemma, Qwen2.5(-VL), Llama 3."""
     for pre in ("model.", "language_model.model.", "model.language_model.", ""):
+        if f"{pre}norm_moe_gen.weight" in s:  # a text model's layers inside a denoiser (Cosmos 3's): its family's
+            return None
         if f"{pre}layers.0.post_feedforward_layernorm.weight" in s:
             width = dim(s, f"{pre}embed_tokens.weight", -1) or dim(s, f"{pre}norm.weight", -1)
             gemma3 = f"{pre}layers.0.self_attn.q_norm.weight" in s

@@ -61,6 +61,7 @@ TASK_KINDS: dict[str, TaskKind] = {t.key: t for t in (
     TaskKind("edit", "video edit", ("video", "instruction"), 2),
     TaskKind("image_edit", "image edit", ("image", "instruction"), 2),
     TaskKind("upscale", "video upscale", ("video", "prompt"), 1),
+    TaskKind("hdr", "SDR to HDR video", ("video", "prompt"), 1),  # LTX-2's HDR IC-LoRA (families/ltx2/hdr.py)
     TaskKind("inbetween", "in-between frames", ("keyframes", "prompt"), 1),
 )}
 

@@ -17,7 +17,7 @@ from ..files.headers import (PICKLE_EXTS, read_json, refuse_pickle, regular_file
 
 # component kind -> (files of which one must exist, weight files of which one must exist)
 def _expected(lib: str, cls: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    if "Tokenizer" in cls:
+    if "Tokenizer" in cls and lib != "diffusers":  # not a diffusers model named so (Cosmos 3's audio tokenizer)
         return ("tokenizer.json", "tokenizer_config.json", "spiece.model", "vocab.json"), ()
     if "Processor" in cls or "FeatureExtractor" in cls:
         return ("preprocessor_config.json",), ()

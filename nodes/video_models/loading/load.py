@@ -205,7 +205,7 @@ class VideoModelRef(ModelRef):
         pipes = self.shared.pipes
         if task in pipes:
             if self.offload and self.shared.hooked != task:
-                self._move_offload_hooks(task)
+                self.move_offload_hooks(task)
             return pipes[task]
         diffusers = diffusers_offline()
         cls = getattr(diffusers, cls_name)
@@ -225,7 +225,7 @@ class VideoModelRef(ModelRef):
             pipe.set_progress_bar_config(disable=True)
         pipes[task] = pipe
         if self.offload:
-            self._move_offload_hooks(task)
+            self.move_offload_hooks(task)
         vae = getattr(pipe, "vae", None)
         if vae is not None:
             if self.tiling and hasattr(vae, "enable_tiling"):
@@ -234,7 +234,7 @@ class VideoModelRef(ModelRef):
                 vae.enable_slicing()
         return pipe
 
-    def _move_offload_hooks(self, task: str) -> None:
+    def move_offload_hooks(self, task: str) -> None:
         """Task pipelines share their components: one set of CPU-offload hooks at a time, on the
         pipeline about to run (two sets on one module would fight over its device)."""
         pipes = self.shared.pipes

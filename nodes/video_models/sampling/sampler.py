@@ -253,7 +253,8 @@ class Sampler:
                             if again:
                                 raise
                             gen.manual_seed(gen.initial_seed())
-                    frames = out.frames if timed else out.frames[0] if hasattr(out, "frames") else out[0][0]
+                    frames = out.frames if timed else out.frames[0] if hasattr(out, "frames") else \
+                        out.video if hasattr(out, "video") else out[0][0]  # Cosmos 3's: one clip, unbatched
         except Cancelled:
             if keeper is not None:
                 keeper.stopped()
@@ -269,7 +270,9 @@ class Sampler:
                 pipe.vae.disable_tiling()  # on for this run only: the cached model is left as it was
         self.light_decode = rescue.light
         self.untypical = self.untypical or rescue.kept or rescue.light  # not a time to predict from
-        self.audio = None if rescue.kept else getattr(out, "audio", None)  # LTX-2's sound: same call (ltx2.py)
+        # LTX-2's and Kandinsky 6's sound ('audio'), Cosmos 3's ('sound'): made in the same call
+        self.audio = None if rescue.kept else getattr(out, "audio", None) if hasattr(out, "audio") else \
+            getattr(out, "sound", None)
         if timed and not rescue.kept:
             made = decode_take(ctx, pipe, frames, call)
             if hasattr(pipe, "maybe_free_model_hooks"):

@@ -1,4 +1,5 @@
-"""CogVideoX: text, image and video to video at 49 frames a call."""
+"""CogVideoX: text, image and video to video at 49 frames a call; CogVideoX Fun Control (a control clip to
+video: diffusers' CogVideoXFunControlPipeline) by its own node (fun_control.py)."""
 from __future__ import annotations
 
 from ...base.capabilities import (CONV_CACHE, NOT_MODULAR, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
@@ -18,10 +19,38 @@ def recognise(t, filename: str = "") -> Recognised | None:
 
 
 PIPELINES = ("CogVideoXPipeline", "CogVideoXImageToVideoPipeline", "CogVideoXVideoToVideoPipeline")
+FUN_CONTROL = "CogVideoXFunControlPipeline"
 
-FAMILY = Family(
-    "cogvideox", "CogVideoX", PIPELINES,
+
+def _saved_as(cls: str, path: str, config: dict) -> bool:
+    """Whether the loaded folder's model_index.json names ``cls`` (a loaded pipeline's config does not keep it)."""
+    import os
+
+    from ...files.headers import read_json
+    for folder in (path, config.get("_name_or_path")):
+        index = os.path.join(str(folder or ""), "model_index.json")
+        if folder and os.path.isfile(index):
+            return read_json(index).get("_class_name") == cls
+    return False
+
+
+class CogVideoX(Family):
+    """A Fun Control folder's transformer reads the control clip's latents beside the noise: its tasks are the
+    CogVideoX Fun Control node's, the others refused in words."""
+
+    def refuse_pipeline(self, task: str, components: dict, config: dict, path: str) -> None:
+        from ...base.errors import ModelError
+        from ...base.tasks import TASKS
+        if _saved_as(FUN_CONTROL, path, config):
+            raise ModelError(f"'{path}' is a CogVideoX Fun Control model: it makes video from a control clip, not "
+                             f"{TASKS[task]}: use the CogVideoX Fun Control node")
+
+
+FAMILY = CogVideoX(
+    "cogvideox", "CogVideoX", PIPELINES + (FUN_CONTROL,),
     i2v="CogVideoXImageToVideoPipeline", t2v="CogVideoXPipeline", v2v="CogVideoXVideoToVideoPipeline",
+    task_kinds_by_inputs=("control",),  # Fun Control's control clip: the CogVideoX Fun Control node
+    variants=(("CogVideoX Fun Control", lambda idx, cfg: idx.get("_class_name") == FUN_CONTROL),),
     latent_layout="BTCHW", frames=49, fixed_frames=49, frame_multiple=(4, 1), size_multiple=16, fps=8.0, key_rank=7, recogniser=recognise,
     has=(PromptRecipe(PIPELINES, PLAIN), ResumeKeeps(tuple((name, 0) for name in PIPELINES)),
          VaeTiles("AutoencoderKLCogVideoX", CONV_CACHE), PreviewLayout(),

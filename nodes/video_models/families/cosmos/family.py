@@ -1,8 +1,10 @@
-"""Cosmos (NVIDIA's world models) as three families, one for each generation's pipelines in diffusers
+"""Cosmos (NVIDIA's world models) as four families, one for each generation's pipelines in diffusers
 0.42.1 (pipelines/cosmos): Cosmos 1.0 (``CosmosTextToWorldPipeline``, ``CosmosVideoToWorldPipeline``: its
 own VAE, AutoencoderKLCosmos, T5-XXL, EDM sampling), Cosmos Predict2 (``Cosmos2VideoToWorldPipeline``:
 Wan 2.1's VAE, T5-XXL, flow matching) and Cosmos Predict2.5 (``Cosmos2_5_PredictBasePipeline``: one
-pipeline for text, image and video to world, Wan 2.1's VAE, Qwen2.5-VL 7B). A Studio Family names one
+pipeline for text, image and video to world, Wan 2.1's VAE, Qwen2.5-VL 7B) and Cosmos 3 (``Cosmos3OmniPipeline``: one transformer reading the
+prompt's tokens, the video latents and the sound latents in one sequence, Wan 2.2's VAE, its own audio
+tokenizer; sound3.py makes its picture and sound). A Studio Family names one
 pipeline class per task, and the generations' classes differ, so each is a family of its own; they
 share this folder (recognise.py tells their files apart, comfy.py reads ComfyUI's Cosmos workflows).
 
@@ -28,9 +30,8 @@ CONTROL = ("several control clips at once (the release's multi-control: edge, bl
            "each weighted)", "diffusers' Cosmos2_5_TransferPipeline holds one CosmosControlNetModel: the Cosmos "
            "Transfer "
            "node (transfer.py) gives it one control clip a take")
-OMNI = ("Cosmos 3 (Cosmos3OmniPipeline: text, image and video to video with sound; its distilled Cosmos 3 as "
-        "Cosmos3DistilledModularPipeline)", "its omni transformer, audio tokenizer and modular distilled "
-        "pipeline are not built yet: they need a family of their own (its distilled variant a Draft preset there)")
+OMNI = ("Cosmos 3 (Cosmos3OmniPipeline: text, image and video to video with sound)", "a Cosmos 3 folder is the "
+        "Cosmos 3 family's (its own pipeline, transformer and audio tokenizer)")
 
 
 def _lacks(vae_tiles: str, time_tiles: str) -> dict:
@@ -38,7 +39,7 @@ def _lacks(vae_tiles: str, time_tiles: str) -> dict:
             PartReader: PARTS, PromptRecipe: NO_CACHE, ResumeKeeps: NO_RESUME, VaeTiles: vae_tiles,
             TimeTiles: time_tiles, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
             FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR, SingleFile: SINGLE_FILE_AS_IS,
-            Drafts: NO_DRAFTS + " (Cosmos 3's distilled pipeline is modular and not read)"}
+            Drafts: NO_DRAFTS}
 
 
 class Cosmos(Family):
@@ -127,4 +128,40 @@ COSMOS25 = Cosmos(
     variants=(("Cosmos Transfer2.5", lambda idx, cfg: idx.get("_class_name") == "Cosmos2_5_TransferPipeline"),)
     + _sized("Cosmos Predict2.5", (("", lambda idx: True),), {2048: "2B", 5120: "14B"}))
 
-FAMILIES = (COSMOS1, COSMOS2, COSMOS25)
+
+# -- Cosmos 3 (Cosmos3OmniPipeline) ------------------------------------------------------------------------------
+OMNI3 = "Cosmos3OmniPipeline"
+COSMOS3_FOLDER = ("Cosmos 3 is read as a diffusers folder (its transformer holds its own text layers; no ComfyUI "
+                  "reader of it is known): load the folder, not its transformer file")
+COSMOS3_NOT_BUILT = (
+    ("Draft with the distilled Cosmos 3 (Cosmos3DistilledModularPipeline, Cosmos3DistilledBlocks)", "diffusers "
+     "runs it as a modular pipeline (modular_pipelines/cosmos: its own blocks, few steps, no guidance); Studio's "
+     "modular loader reads MiniMax H3's and Wan Animate 2's blocks only, so no Draft preset yet"),
+    ("action-conditioned worlds (CosmosActionCondition: policy, forward and inverse dynamics)", "robot actions "
+     "by embodiment domain are not a kind of input Studio has"),
+    ("text to image (num_frames 1)", "it makes stills; Studio's generators make video"),
+    ("the release's recommended negative prompts", "Studio sends the prompt and negative as written (an empty "
+     "negative is the pipeline's empty string); the Cosmos 3 docs list them to paste"),
+    ("its guardrail as the release runs it", "cosmos_guardrail is optional: without it the stand-in checks "
+     "nothing, said at load (guardrail.py)"))
+
+
+def _cosmos3_lacks() -> dict:
+    wan22 = "its VAE is Wan 2.2's (AutoencoderKLWan): the Wan family's declaration serves it"
+    out = _lacks(wan22, wan22)
+    out[PromptRecipe] = "it has no text encoder: its transformer reads the prompt's tokens in its own sequence"
+    out[PartReader] = COSMOS3_FOLDER
+    out.pop(SingleFile)
+    return out
+
+
+COSMOS3 = Cosmos(
+    "cosmos3", "Cosmos 3 (picture and sound)", (OMNI3,), t2v=OMNI3, i2v=OMNI3, v2v=OMNI3,
+    frames=189, frame_multiple=(4, 1), size_multiple=16, fps=24.0, scale_attr="latents_std", key_rank=59,
+    recogniser=recognise.recognise3,
+    has=(SingleFile(refusal=COSMOS3_FOLDER), PreviewLayout()), lacks=_cosmos3_lacks(), not_built=COSMOS3_NOT_BUILT,
+    variants=(("Cosmos 3 (picture and sound)", lambda idx, cfg: bool(cfg.get("sound_gen"))
+               and bool((idx.get("sound_tokenizer") or [None])[0])),
+              ("Cosmos 3", lambda idx, cfg: True)))
+
+FAMILIES = (COSMOS1, COSMOS2, COSMOS25, COSMOS3)

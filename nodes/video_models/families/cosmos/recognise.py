@@ -5,7 +5,8 @@ diffusers 0.42.1) and from diffusers' own names: Cosmos 1.0 (blocks 'blockN', a 
 embedding), Predict2 (numbered blocks, self- and cross-attention by name) and Predict2.5 (Predict2's
 blocks and a projection of Qwen2.5-VL's states: 'crossattn_proj'). What the model does is its patch
 embedding's input: the latents (16 channels), the condition mask of a Video2World model (one more) and
-the padding mask (one more), each a 1 x 2 x 2 patch."""
+the padding mask (one more), each a 1 x 2 x 2 patch. Cosmos 3's transformer (transformer_cosmos3.py) is
+told by its own names: its text layers' embedding beside the generation branch's norm and projections."""
 from __future__ import annotations
 
 from ...base.recognise import Recognised
@@ -44,3 +45,14 @@ def _v2(t, width: int, cin: int) -> Recognised:
         return Recognised("denoiser", "cosmos25", f"Cosmos Predict2.5 {_size(width)}")
     task = "Text2Image" if cin // PATCH == 17 else "Video2World"
     return Recognised("denoiser", "cosmos2", f"Cosmos Predict2 {_size(width)} {task}")
+
+
+def recognise3(t, filename: str = "") -> Recognised | None:
+    """A Cosmos 3 transformer file (diffusers' flat names, or the release's with 'model.' before them): told so
+    that it is refused in words (a Cosmos 3 folder is read whole), not taken for another model."""
+    for pre in ("", "model."):
+        if t.has(f"{pre}embed_tokens.weight", f"{pre}norm_moe_gen.weight", f"{pre}proj_in.weight",
+                 f"{pre}time_embedder.linear_1.weight"):
+            sound = " (picture and sound)" if t.has(f"{pre}audio_proj_in.weight") else ""
+            return Recognised("denoiser", "cosmos3", "Cosmos 3" + sound)
+    return None

@@ -1,4 +1,6 @@
-"""LTX-2: picture and sound made together (its own node, ComfyUI's all-in-one checkpoint and part files)."""
+"""LTX-2: picture and sound made together (its own node, ComfyUI's all-in-one checkpoint and part files); a
+control clip read in context by an IC-LoRA (ic_control.py: LTX2InContextPipeline) and an SDR clip lifted to
+linear HDR by the HDR IC-LoRA (hdr.py: LTX2HDRPipeline, the LTX-2 HDR node)."""
 from __future__ import annotations
 
 from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_LAST_FRAME, NO_TRACKS, NO_WINDOWS, ONE_DENOISER,
@@ -52,7 +54,15 @@ FAMILY = LTX2(
     latent_layout="packed",
     frames=121, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=5, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Lightricks, all-in-one checkpoint)"),
-    task_kinds_by_inputs=("audio",),  # the LTX-2 node's 'sound: drive': the picture made to a given sound
+    # the LTX-2 node's 'sound: drive' (the picture made to a given sound); the LTX-2 HDR node (hdr.py)
+    task_kinds_by_inputs=("audio", "hdr"),
+    not_built=(("Diffusion Fidelity Rendering (LTX2DFRPipeline, LTX2DFRTemporalRefinePipeline: LTX-2.5's 1080p "
+                "recipe)", "a chain of calls (half size with keyframe slots, the latent upsampler, full size with "
+                "an IC-LoRA reference, then temporal x2 refine rounds with LTX-2.5's temporal upsampler and an "
+                "ancestral scheduler) that needs a transformer with keyframe position embeddings: not built as a "
+                "node or a stage yet"),
+               ("HDR's second stage (upsampled and refined in tiles)", "the LTX-2 HDR node makes the first stage "
+                "at the take's size; diffusers has no tiled refine of it either")),
     part_titles=(("Gemma 3 12B", "Gemma 3 12B (LTX-2)"),),
     # its prompts cached with their masks: Gemma's states before its connectors, which the call applies (its
     # image CRF, which the call reads from Gemma's config, is given by the node); diffusers' pipeline_ltx2.py

@@ -1,0 +1,94 @@
+"""CogVideoX Fun Control: a video made from a control clip (pose, depth, edges, a line drawing: Studio's Pose,
+Depth and Edges nodes make them) and a prompt, by a CogVideoX Fun Control folder (alibaba-pai's
+CogVideoX-Fun-*-Control, saved as diffusers' ``CogVideoXFunControlPipeline``: pipelines/cogvideo/
+pipeline_cogvideox_fun_control.py in diffusers 0.42.1). Its transformer reads the noise and the control
+clip's VAE latents side by side on its channels (``in_channels`` twice the latents'); the take is as long as
+the control clip given it (4k + 1 frames; 8k + 1 decode to exactly that many, others a few more, cut) and
+made in one call.
+
+Everything is checked before the call: the model (a Fun Control folder), the control clip (long enough), the
+frame count (4k + 1) and the size (multiples of 16, the control clip's own by default)."""
+from __future__ import annotations
+
+import numpy as np
+
+from studio.core.errors import StudioError
+from studio.core.params import Float, Int, Seed, Text
+from studio.core.spec import CLIP, In, Node, Out
+
+from ...loading.node import CATEGORY
+
+PIPELINE = "CogVideoXFunControlPipeline"
+FPS = 8.0  # CogVideoX's frame rate
+
+
+class FunControlError(StudioError):
+    pass
+
+
+class CogVideoXFunControl(Node):
+    """Make a clip that follows a control clip with CogVideoX Fun Control: connect Load Video Model (a diffusers
+    CogVideoX Fun Control folder) and the control clip (Pose, Depth, Edges, as the model was trained on). The
+    take is as long as the control clip (or 'frames' of it)."""
+    id = "video_models.cogvideox_fun_control"
+    title = "CogVideoX Fun Control"
+    category = CATEGORY
+    timing = CLIP
+    keywords = ("cogvideox", "fun", "control", "controlnet", "pose", "depth", "edges", "canny", "videox-fun")
+    inputs = (In("model", "Video Model", help="a diffusers CogVideoX Fun Control folder"),
+              In("control", "Video", help="the control clip (pose, depth or edges) the take follows"),
+              In("prompt", "Text", optional=True))
+    outputs = (Out("video", "Video"),)
+    params = (Text("prompt", "a dancer in a red dress on a stage, cinematic"),
+              Text("negative_prompt", ""),
+              Int("frames", 0, min=0, max=10_000, special="the control clip's length",
+                  help="frames to make (4k + 1, the release's 49) from the control clip's first; 0: the clip's own"),
+              Int("width", 0, min=0, max=4096, special="the control clip's", help="a multiple of 16"),
+              Int("height", 0, min=0, max=4096, special="the control clip's", help="a multiple of 16"),
+              Int("steps", 50, min=1, max=500, help="denoising steps (the pipeline's 50)"),
+              Float("guidance", 6.0, min=0.0, max=30.0, help="classifier-free guidance (the pipeline's 6)"),
+              Seed("seed", 0))
+
+    def run(self, ctx, model, control, prompt=None):
+        from studio.engine.clip import ArrayClip, as_clip
+
+        from ...base.calls import to_pil
+        p = ctx.params
+        pipe = self._pipeline(model)
+        clip = as_clip(control)
+        n = int(p.frames) or len(clip)
+        if len(clip) < n:
+            raise FunControlError(f"{self.title}: the control clip has {len(clip)} frames but {n} are asked: give a "
+                                  f"clip of at least {n} frames, or set frames to {len(clip)} or fewer")
+        if (n - 1) % 4:
+            k = (n - 1) // 4 * 4 + 1
+            raise FunControlError(f"{self.title}: {n} frames: CogVideoX makes 4k + 1 frames; set frames to {k}"
+                                  + (f" or {k + 4}" if k + 4 <= len(clip) else ""))
+        w, h = int(p.width) or clip.width, int(p.height) or clip.height
+        if w % 16 or h % 16:
+            raise FunControlError(f"{self.title}: the size {w}x{h} must be multiples of 16 (set width and height)")
+        frames = [to_pil(np.asarray(clip.frame(i), np.float32)) for i in range(n)]
+        text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
+        steps = int(p.steps)
+        ctx.info(f"{n} frames at {w}x{h}, following the control clip")
+
+        def on_step(_pipe, i, _t, kw):
+            ctx.check_cancelled()
+            ctx.progress(i + 1, steps)
+            return kw
+        out = pipe(control_video=frames, prompt=text, negative_prompt=p.negative_prompt or None, height=h, width=w,
+                   num_inference_steps=steps, guidance_scale=float(p.guidance),
+                   generator=ctx.torch_generator(device="cpu"), output_type="np",
+                   callback_on_step_end=on_step).frames[0]
+        # a take of an even number of latent frames decodes to more frames than asked (the VAE's time
+        # upsampling keeps a first frame alone only when the count is odd): the first n are the take
+        return {"video": ArrayClip(np.clip(np.asarray(out[:n], np.float32), 0, 1), FPS)}
+
+    def _pipeline(self, model):
+        from ...loading.inputs import video_model_input
+        ref = video_model_input(model)
+        if type(ref.module).__name__ != PIPELINE:
+            raise FunControlError(f"{self.title}: the model '{ref.path}' is {ref.variant or ref.fam.title}, not "
+                                  "CogVideoX Fun Control: load a diffusers CogVideoX Fun Control folder in Load "
+                                  "Video Model")
+        return ref.module

@@ -1,0 +1,145 @@
+"""LTX-2 HDR: an SDR clip lifted to linear high dynamic range by an LTX-2.3 HDR IC-LoRA (Lightricks'
+LTX-2.3-22b-IC-LoRA-HDR, wired through Video LoRA), diffusers' ``LTX2HDRPipeline``
+(pipelines/ltx2/pipeline_ltx2_hdr_lora.py in diffusers 0.42.1). The clip's tokens are read in context, as the
+IC-LoRA control's are (ic_control.py); the decoded frames are LogC3 (ARRI EI 800) values turned back into
+linear light, 0 to well above 1: the take's highlights are kept above white. The pipeline makes no sound.
+
+What keeps it: an EXR image sequence in half or float (Save Image Sequence's default, frame.####.exr); an MP4
+or an 8/16-bit PNG or TIFF clips it to [0, 1]. The viewer shows the clipped picture.
+
+The LoRA's release conditions on fixed connector embeddings rather than a prompt: 'embeddings' names that
+safetensors file (its ``video_context`` and ``audio_context``), read in place of the prompt; empty, the prompt
+is encoded. Its sampling is the pipeline's own schedule at the node's steps (8, no guidance, as the release
+runs its distilled model)."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from studio.core.errors import StudioError
+from studio.core.params import Float, Int, Path, Seed, Text
+from studio.core.spec import CLIP, In, Node, Out
+
+from ...base.errors import ModelError
+from ...loading.node import CATEGORY
+
+PIPELINE = "LTX2HDRPipeline"
+TASK = "hdr"  # its pipeline among the model's task pipelines (the loaded components shared)
+
+
+class HDRError(StudioError):
+    pass
+
+
+def hdr_pipeline(ref):
+    """The model's LTX2HDRPipeline, made from its loaded components once (diffusers' from_pipe) and kept with its
+    task pipelines, with the CPU-offload hooks moved onto it when the model is offloaded."""
+    pipes = ref.shared.pipes
+    pipe = pipes.get(TASK)
+    if pipe is None:
+        import diffusers
+        pipe = diffusers.LTX2HDRPipeline.from_pipe(ref.pipeline("t2v"))
+        pipe.set_progress_bar_config(disable=True)
+        pipes[TASK] = pipe
+    elif ref.shared.text_loader is not None:
+        ref.load_text_encoder()
+    if ref.offload:
+        ref.move_offload_hooks(TASK)
+    return pipe
+
+
+def connector_embeds(path: str) -> dict:
+    """The HDR LoRA's connector embeddings (``video_context``, ``audio_context``) from their safetensors file."""
+    from safetensors import safe_open
+    if not os.path.isfile(path):
+        raise HDRError(f"LTX-2 HDR: the embeddings file '{path}' does not exist")
+    with safe_open(path, "pt", device="cpu") as f:
+        names = set(f.keys())
+        missing = {"video_context", "audio_context"} - names
+        if missing:
+            raise HDRError(f"LTX-2 HDR: '{path}' has no {' or '.join(sorted(missing))} tensor (the HDR LoRA's "
+                           "connector embeddings hold both)")
+        return {"connector_video_embeds": f.get_tensor("video_context"),
+                "connector_audio_embeds": f.get_tensor("audio_context")}
+
+
+class LTX2HDR(Node):
+    """Lift an SDR clip to linear HDR with LTX-2 and its HDR IC-LoRA (wire the LoRA through Video LoRA). The
+    output's highlights go above 1: save it with Save Image Sequence as EXR (half or float) to keep them; an
+    MP4 clips them."""
+    id = "video_models.ltx2_hdr"
+    title = "LTX-2 HDR"
+    category = CATEGORY
+    timing = CLIP
+    keywords = ("ltx", "ltx-2", "hdr", "high dynamic range", "exr", "linear", "logc", "ic-lora", "sdr to hdr")
+    inputs = (In("model", "Video Model", help="an LTX-2.3 model with the HDR IC-LoRA (through Video LoRA)"),
+              In("video", "Video", help="the SDR clip to lift"),
+              In("prompt", "Text", optional=True))
+    outputs = (Out("video", "Video", help="linear HDR (values above 1 kept): save as EXR to keep them"),)
+    params = (Text("prompt", "", help="read when no embeddings file is given"),
+              Path("embeddings", "", filters="Safetensors (*.safetensors)",
+                   help="the HDR LoRA's connector embeddings (video_context, audio_context); empty: the prompt"),
+              Int("frames", 0, min=0, max=100_000, special="the clip's length",
+                  help="frames to make (8k + 1) from the clip's first; 0: the clip's own"),
+              Int("width", 0, min=0, max=8192, special="the clip's", help="a multiple of 32"),
+              Int("height", 0, min=0, max=8192, special="the clip's", help="a multiple of 32"),
+              Int("steps", 8, min=1, max=500, help="denoising steps (the pipeline's 8)"),
+              Float("guidance", 1.0, min=0.0, max=30.0, help="classifier-free guidance (1: none, the pipeline's)"),
+              Float("strength", 1.0, min=0.0, max=1.0, help="how clean the clip's tokens look to the model (1: as "
+                                                            "given)"),
+              Seed("seed", 0))
+
+    def run(self, ctx, model, video, prompt=None):
+        import torch
+
+        from studio.engine.clip import ArrayClip, as_clip
+        from diffusers.pipelines.ltx2.pipeline_ltx2_hdr_lora import LTX2HDRReferenceCondition
+
+        from ...base.calls import to_pil
+        from ...loading.inputs import video_model_input
+        from ...loading.loras import loras_applied
+        from .ic_control import downscale_factor
+        p = ctx.params
+        ref = video_model_input(model)
+        if ref.fam.key != "ltx2":
+            raise ModelError(f"{self.title}: the model '{ref.path}' is {ref.variant or ref.fam.title}, not LTX-2: "
+                             "load an LTX-2.3 model and wire the HDR IC-LoRA through Video LoRA")
+        clip = as_clip(video)
+        n = int(p.frames) or len(clip)
+        if len(clip) < n:
+            raise HDRError(f"{self.title}: the clip has {len(clip)} frames but {n} are asked: set frames to "
+                           f"{len(clip)} or fewer")
+        if (n - 1) % 8:
+            k = (n - 1) // 8 * 8 + 1
+            raise HDRError(f"{self.title}: {n} frames: LTX-2 makes 8k + 1 frames; set frames to {k}")
+        w, h = int(p.width) or clip.width, int(p.height) or clip.height
+        if w % 32 or h % 32:
+            raise HDRError(f"{self.title}: the size {w}x{h} must be multiples of 32 (set width and height)")
+        text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
+        embeds = connector_embeds(p.embeddings) if p.embeddings.strip() else {}
+        if not embeds and not text.strip():
+            raise HDRError(f"{self.title}: give the HDR LoRA's embeddings file or a prompt")
+        if not ref.loras:
+            ctx.warn("no LoRA on the model: LTX-2 makes HDR only with its HDR IC-LoRA; wire it through Video LoRA "
+                     "between the loader and this node")
+        pipe = hdr_pipeline(ref)
+        frames = [to_pil(np.asarray(clip.frame(i), np.float32)) for i in range(n)]
+        steps = int(p.steps)
+
+        def on_step(_pipe, i, _t, kw):
+            ctx.check_cancelled()
+            ctx.progress(i + 1, steps)
+            return kw
+        tokens = min(1024, int(getattr(pipe.tokenizer, "model_max_length", 1024) or 1024))  # the pipeline's 1024
+        call = dict(prompt=None if embeds else text, max_sequence_length=tokens, height=h, width=w, num_frames=n, frame_rate=float(clip.fps),
+                    reference_conditions=[LTX2HDRReferenceCondition(frames=frames, strength=float(p.strength))],
+                    reference_downscale_factor=downscale_factor(ref), num_inference_steps=steps,
+                    guidance_scale=float(p.guidance), generator=ctx.torch_generator(device="cpu"),
+                    output_type="np", callback_on_step_end=on_step, **embeds)
+        with loras_applied(ref, pipe, ctx.warn, ctx.info), torch.inference_mode():
+            out = pipe(**call).frames[0]
+        made = np.asarray(out, np.float32)
+        ctx.info(f"{n} frames at {w}x{h} in linear HDR: brightest {float(made.max()):.2f} (1 is SDR white); save as "
+                 "EXR (Save Image Sequence, half or float) to keep the values above 1")
+        return {"video": ArrayClip(made, clip.fps)}

@@ -1,0 +1,35 @@
+"""A tiny random CogVideoX Fun Control folder built from configs (never downloaded): tiny.py's CogVideoX
+parts (diffusers' test config) with a transformer reading the noise and the control clip's latents side by
+side (8 channels in: twice the VAE's 4), saved as CogVideoXFunControlPipeline."""
+from __future__ import annotations
+
+import os
+
+
+def build_cogvideox_fun_control(path: str, heads: int = 2, layers: int = 1) -> str:
+    import shutil
+
+    import torch
+    from diffusers import (AutoencoderKLCogVideoX, CogVideoXDDIMScheduler, CogVideoXFunControlPipeline,
+                           CogVideoXTransformer3DModel)
+
+    from .tiny import build_tokenizer, tiny_t5
+    torch.manual_seed(0)
+    transformer = CogVideoXTransformer3DModel(num_attention_heads=heads, attention_head_dim=16, in_channels=8,
+                                              out_channels=4, time_embed_dim=2, text_embed_dim=32, num_layers=layers,
+                                              sample_width=2, sample_height=2, sample_frames=9, patch_size=2,
+                                              temporal_compression_ratio=4, max_text_seq_length=16,
+                                              use_rotary_positional_embeddings=True)
+    torch.manual_seed(0)
+    vae = AutoencoderKLCogVideoX(in_channels=3, out_channels=3, down_block_types=("CogVideoXDownBlock3D",) * 4,
+                                 up_block_types=("CogVideoXUpBlock3D",) * 4, block_out_channels=(8, 8, 8, 8),
+                                 latent_channels=4, layers_per_block=1, norm_num_groups=2,
+                                 temporal_compression_ratio=4)
+    tmp_tok = os.path.join(path, "_tok")
+    tokenizer = build_tokenizer(tmp_tok)
+    torch.manual_seed(0)
+    CogVideoXFunControlPipeline(tokenizer=tokenizer, text_encoder=tiny_t5(tokenizer), vae=vae,
+                                transformer=transformer, scheduler=CogVideoXDDIMScheduler()
+                                ).save_pretrained(path, safe_serialization=True)
+    shutil.rmtree(tmp_tok, ignore_errors=True)
+    return path
