@@ -4,6 +4,7 @@ of nodes/video_models importing one that imports it back)."""
 from __future__ import annotations
 
 import ast
+import dataclasses
 import os
 
 import pytest
@@ -26,8 +27,9 @@ def test_every_family_registered_once_in_the_pickers_order():
     assert keys[:len(KNOWN)] == KNOWN
     assert len(set(keys)) == len(keys)
     assert family("wan") is FAMILIES["wan"]
-    with pytest.raises(ValueError, match="registered twice"):
-        register(FAMILIES["wan"])
+    assert register(FAMILIES["wan"]) is FAMILIES["wan"] and len(all_families()) == len(keys)  # again: nothing
+    with pytest.raises(ValueError, match="registered twice"):  # another family under a taken key
+        register(dataclasses.replace(FAMILIES["wan"], title="another Wan"))
 
 
 def test_tensor_names_tell_ltx2_before_ltx_and_motion_modules_first():
