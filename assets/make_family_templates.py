@@ -1,5 +1,6 @@
 """Templates of the video families issue 72 added: kandinsky6_sound_clip (Kandinsky 6's picture and
-sound), framepack_long_take (HunyuanVideo Framepack's long image to video). Built by make_templates.build_all(); each runs as soon as the models setting (or
+sound), framepack_long_take (HunyuanVideo Framepack's long image to video), chronoedit_image_edit (ChronoEdit's
+picture edited by an instruction). Built by make_templates.build_all(); each runs as soon as the models setting (or
 STUDIO_MODELS) points at the named diffusers folder (nothing is downloaded)."""
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ KANDINSKY6_MODEL = "kandinskylab/Kandinsky-6.0-Pro-distill-5s-Diffusers"  # diff
 # a folder assembled as diffusers' Framepack example loads it: HunyuanVideo's parts, lllyasviel/FramePackI2V_HY's
 # transformer, lllyasviel/flux_redux_bfl's SigLIP image encoder and processor, saved with save_pretrained
 FRAMEPACK_MODEL = "FramePackI2V_HY-Diffusers"
+CHRONOEDIT_MODEL = "nvidia/ChronoEdit-14B-Diffusers"  # diffusers' ChronoEdit example's folder
 _CPU = "On the CPU, 'preview size' makes at most 256 px and 8 steps, every frame kept."
 
 
@@ -58,4 +60,32 @@ def framepack_long_take(finish, thumb) -> str:
                   "FramePack-F1). A GPU job: each section is a full HunyuanVideo pass.",
                   note_pos=(0, -230))
     thumb("framepack_long_take", "Long take from a still", ((40, 80, 60), (140, 90, 40)))
+    return path
+
+
+def chronoedit_image_edit(finish, thumb) -> str:
+    g = Graph()
+    img = g.add_node("io.load_image", {"path": "../media/still.png"}, pos=(0, 200), title="Picture to edit")
+    load = g.add_node("video_models.load", {"model": CHRONOEDIT_MODEL}, pos=(0, 40), title="ChronoEdit 14B")
+    gen = g.add_node("video_models.chronoedit", {
+        "prompt": "turn the scene into a snowy winter evening, warm light in the windows", "steps": 50,
+        "guidance": 5.0}, pos=(300, 60))
+    pic = g.add_node("footage.save_sequence", {"path": "out/chronoedit_image_edit.####.png", "depth": "8"},
+                     pos=(600, 0), title="Save the edited picture")
+    clip = g.add_node("io.save_video", {"path": "out/chronoedit_image_edit.mp4"}, pos=(600, 200),
+                      title="Save the edit clip")
+    g.connect(load.id, "model", gen.id, "model")
+    g.connect(img.id, "image", gen.id, "image")
+    g.connect(gen.id, "image", pic.id, "video")
+    g.connect(gen.id, "video", clip.id, "video")
+    path = finish(g, "chronoedit_image_edit", "Edit a picture by an instruction (ChronoEdit)",
+                  "ChronoEdit edits a picture as its prompt says; the edit is the last frame of a short clip.",
+                  "Edit a picture: ChronoEdit Image Edit reads the picture and the instruction (the prompt) and makes "
+                  "a short clip from the picture to its edit, as a video model would film it; its last frame is "
+                  "the edited picture (saved as a PNG), the clip is saved beside it. The size follows the picture's "
+                  f"aspect at up to 1280x720's area. Put {CHRONOEDIT_MODEL} in your models folder or set "
+                  "STUDIO_MODELS.\nKnobs: prompt (the instruction), steps (50), guidance (5), reasoning_steps (0: "
+                  "off; above 0 the first steps reason over a 'reasoning_frames' clip, for edits that move things), "
+                  "width and height (0: from the picture). A GPU job: a 14B model.", note_pos=(0, -230))
+    thumb("chronoedit_image_edit", "Edit a picture", ((60, 60, 90), (210, 180, 120)))
     return path

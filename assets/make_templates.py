@@ -269,8 +269,9 @@ def build_all() -> list[str]:
     out.append(dance_to_music(_finish, _pretrained_thumbnail))
     from make_cosmos_templates import cosmos_transfer  # noqa: E402 - issue 72's Cosmos Transfer template
     out.append(cosmos_transfer(_finish, _pretrained_thumbnail))
-    from make_family_templates import framepack_long_take, kandinsky6_sound_clip  # noqa: E402 - issue 72's
-    out.extend([kandinsky6_sound_clip(_finish, _pretrained_thumbnail), framepack_long_take(_finish, _pretrained_thumbnail)])
+    from make_family_templates import chronoedit_image_edit, framepack_long_take, kandinsky6_sound_clip  # noqa: E402
+    out.extend([kandinsky6_sound_clip(_finish, _pretrained_thumbnail), framepack_long_take(_finish, _pretrained_thumbnail),
+                chronoedit_image_edit(_finish, _pretrained_thumbnail)])
     out.append(annotate("encoders_fusion", "Encoders and fusion",
                         "Text, image and audio encoders fused by cross-attention; see which input each frame follows.",
                         "the fusion node (swap concat, gated, tensor, FiLM), the text encoder's model "

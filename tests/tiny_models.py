@@ -117,6 +117,7 @@ NAMES = {
     "Lightricks/LTX-2": "ltx2",
     "kandinskylab/Kandinsky-6.0-Pro-distill-5s-Diffusers": "kandinsky6",
     "FramePackI2V_HY-Diffusers": "framepack",
+    "nvidia/ChronoEdit-14B-Diffusers": "chronoedit",
     "PekingU/rtdetr_r50vd_coco_o365": "rtdetr",
     "usyd-community/vitpose-base-simple": "vitpose-17",
     "vitpose-wholebody": "vitpose-133",

@@ -35,6 +35,7 @@ INPUTS: dict[str, InputKind] = {i.key: i for i in (
     InputKind("driving_video", "driving video", "VIDEO"),
     InputKind("keyframes", "keyframes at frame indices", "IMAGE"),
     InputKind("instruction", "edit instruction", "TEXT"),
+    InputKind("picture", "picture to edit", "IMAGE"),  # image edit's: not a first frame (ChronoEdit)
 )}
 
 
@@ -59,7 +60,7 @@ TASK_KINDS: dict[str, TaskKind] = {t.key: t for t in (
     TaskKind("animate", "character animation", ("image", "pose_video", "face_video", "prompt"), 3),
     TaskKind("drive", "character animation from a driving video", ("image", "driving_video", "prompt"), 2),
     TaskKind("edit", "video edit", ("video", "instruction"), 2),
-    TaskKind("image_edit", "image edit", ("image", "instruction"), 2),
+    TaskKind("image_edit", "image edit", ("picture", "instruction"), 2),
     TaskKind("upscale", "video upscale", ("video", "prompt"), 1),
     TaskKind("hdr", "SDR to HDR video", ("video", "prompt"), 1),  # LTX-2's HDR IC-LoRA (families/ltx2/hdr.py)
     TaskKind("inbetween", "in-between frames", ("keyframes", "prompt"), 1),

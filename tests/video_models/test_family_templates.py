@@ -1,0 +1,66 @@
+"""The templates of issue 72's new kinds of work, each rendered as shipped by `main.py render` on the CPU, its
+models the tiny ones under the names it gives (tests/tiny_models.py NAMES: `python -m tests.tiny_models` writes
+them), made small and one step by --set (or --preview) so each takes seconds: chronoedit_image_edit (a picture
+and an instruction in: the edited picture and the edit clip out)."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+pytest.importorskip("diffusers")
+GRAPHS = os.path.join(os.path.dirname(__file__), "..", "..", "assets", "graphs")
+
+
+def _models(tmp_path, monkeypatch, tiny, names: dict[str, str]):
+    """A models folder holding each tiny model under the name the template gives (a link), the settings and
+    Hugging Face cache the test's own."""
+    from tests.tiny_models import NAMES
+    models = tmp_path / "models"
+    for name, key in names.items():
+        assert NAMES[name] == key  # `python -m tests.tiny_models` writes it
+        (models / name).parent.mkdir(parents=True, exist_ok=True)
+        src = tiny(key)
+        (models / name).symlink_to(src, target_is_directory=os.path.isdir(src))
+    for var, value in (("STUDIO_MODELS", models), ("STUDIO_CONFIG_DIR", tmp_path / "config"),
+                       ("HF_HUB_CACHE", tmp_path / "no-hf-cache")):
+        monkeypatch.setenv(var, str(value))
+
+
+def _render(name: str, out, sets: dict[str, dict], capfd, *more) -> str:
+    """`main.py render` of the shipped template NAME to OUT with each node type's parameters set; its stderr."""
+    from studio import cli
+    graph = os.path.join(GRAPHS, name + ".json")
+    with open(graph, encoding="utf-8") as f:
+        ids = {n["type"]: n["id"] for n in json.load(f)["nodes"]}
+    args = [a for t, kv in sets.items() for k, v in kv.items() for a in ("--set", f"{ids[t]}.{k}={v}")]
+    rc = cli.main(["render", graph, "-o", str(out), "--device", "cpu", *args, *more])
+    err = capfd.readouterr().err
+    assert rc == 0, err
+    return err
+
+
+def _warnings(err: str) -> list[str]:
+    """Warnings said (transformers' own notice where torchvision is not installed, its image processors falling back
+    to PIL, passed over: the set-up installs none)."""
+    return [ln for ln in err.replace("\r", "\n").splitlines() if "warning" in ln.lower()
+            and not (ln.startswith("[transformers] `") and "requires torchvision (not installed)" in ln)]
+
+
+def test_the_chronoedit_image_edit_template_renders_on_the_tiny_model(tiny, tmp_path, monkeypatch, capfd,
+                                                                      render_on_one_thread):
+    """chronoedit_image_edit: the shipped still edited at 32 x 32 in one step: the edit clip (ChronoEdit's 5
+    frames) and the edited picture (its last frame) as a PNG beside it, no warning."""
+    import cv2
+
+    from studio.engine.media import probe
+    _models(tmp_path, monkeypatch, tiny, {"nvidia/ChronoEdit-14B-Diffusers": "chronoedit"})
+    out = tmp_path / "edit.mp4"
+    err = _render("chronoedit_image_edit", out, {"video_models.chronoedit": {"width": 32, "height": 32, "steps": 1}},
+                  capfd)
+    info = probe(str(out))
+    assert info["frames"] == 5 and (info["width"], info["height"]) == (32, 32)
+    pngs = sorted(p for p in os.listdir(tmp_path) if p.endswith(".png"))
+    assert len(pngs) == 1 and cv2.imread(str(tmp_path / pngs[0])).shape == (32, 32, 3)
+    assert not _warnings(err)
