@@ -267,8 +267,8 @@ def build_all() -> list[str]:
     out.append(finish_a_clip(_finish, _pretrained_thumbnail))
     from make_dance_templates import dance_to_music  # noqa: E402 - issue 58's Wan Dancer template
     out.append(dance_to_music(_finish, _pretrained_thumbnail))
-    from make_cosmos_templates import cosmos_transfer  # noqa: E402 - issue 72's Cosmos Transfer template
-    out.append(cosmos_transfer(_finish, _pretrained_thumbnail))
+    from make_cosmos_templates import cosmos3_sound_clip, cosmos_transfer  # noqa: E402 - issue 72's Cosmos templates
+    out.extend([cosmos_transfer(_finish, _pretrained_thumbnail), cosmos3_sound_clip(_finish, _pretrained_thumbnail)])
     from make_family_templates import chronoedit_image_edit, framepack_long_take, kandinsky6_sound_clip  # noqa: E402
     out.extend([kandinsky6_sound_clip(_finish, _pretrained_thumbnail), framepack_long_take(_finish, _pretrained_thumbnail),
                 chronoedit_image_edit(_finish, _pretrained_thumbnail)])

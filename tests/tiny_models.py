@@ -118,6 +118,7 @@ NAMES = {
     "kandinskylab/Kandinsky-6.0-Pro-distill-5s-Diffusers": "kandinsky6",
     "FramePackI2V_HY-Diffusers": "framepack",
     "nvidia/ChronoEdit-14B-Diffusers": "chronoedit",
+    "nvidia/Cosmos3-Nano": "cosmos3",
     "PekingU/rtdetr_r50vd_coco_o365": "rtdetr",
     "usyd-community/vitpose-base-simple": "vitpose-17",
     "vitpose-wholebody": "vitpose-133",

@@ -1,7 +1,8 @@
 """The templates of issue 72's new kinds of work, each rendered as shipped by `main.py render` on the CPU, its
 models the tiny ones under the names it gives (tests/tiny_models.py NAMES: `python -m tests.tiny_models` writes
 them), made small and one step by --set (or --preview) so each takes seconds: chronoedit_image_edit (a picture
-and an instruction in: the edited picture and the edit clip out)."""
+and an instruction in: the edited picture and the edit clip out), cosmos3_sound_clip (Cosmos 3's picture and
+sound in one call, both in the file)."""
 from __future__ import annotations
 
 import json
@@ -63,4 +64,20 @@ def test_the_chronoedit_image_edit_template_renders_on_the_tiny_model(tiny, tmp_
     assert info["frames"] == 5 and (info["width"], info["height"]) == (32, 32)
     pngs = sorted(p for p in os.listdir(tmp_path) if p.endswith(".png"))
     assert len(pngs) == 1 and cv2.imread(str(tmp_path / pngs[0])).shape == (32, 32, 3)
+    assert not _warnings(err)
+
+
+def test_the_cosmos3_sound_clip_template_renders_on_the_tiny_model(tiny, tmp_path, monkeypatch, capfd,
+                                                                   render_on_one_thread):
+    """cosmos3_sound_clip as shipped, by `main.py render --preview` (preview size made 32 px and 1 step): every
+    one of its 121 frames, the sound Cosmos 3 made with them written beside them, no warning."""
+    from nodes.video_models.sampling import generators
+    from studio.engine.media import probe
+    _models(tmp_path, monkeypatch, tiny, {"nvidia/Cosmos3-Nano": "cosmos3"})
+    monkeypatch.setattr(generators, "PREVIEW_SIDE", 32)
+    monkeypatch.setattr(generators, "PREVIEW_STEPS", 1)
+    out = tmp_path / "clip.mp4"
+    err = _render("cosmos3_sound_clip", out, {}, capfd, "--preview")
+    info = probe(str(out))
+    assert info["frames"] == 121 and max(info["width"], info["height"]) == 32 and info.get("audio_codec") == "aac"
     assert not _warnings(err)
