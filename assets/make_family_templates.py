@@ -1,7 +1,8 @@
-"""Templates of the video families issue 72 added: kandinsky6_sound_clip (Kandinsky 6's picture and
-sound), framepack_long_take (HunyuanVideo Framepack's long image to video), chronoedit_image_edit (ChronoEdit's
-picture edited by an instruction). Built by make_templates.build_all(); each runs as soon as the models setting (or
-STUDIO_MODELS) points at the named diffusers folder (nothing is downloaded)."""
+"""Templates of the video families issue 72 added: kandinsky6_sound_clip (Kandinsky 6's picture and sound),
+framepack_long_take (HunyuanVideo Framepack's long image to video), chronoedit_image_edit (ChronoEdit's picture
+edited by an instruction), ltx2_hdr_exr (LTX-2's SDR clip lifted to linear HDR, written as EXR). Built by
+make_templates.build_all(); each runs as soon as the models setting (or STUDIO_MODELS) points at the named
+diffusers folder (nothing is downloaded)."""
 from __future__ import annotations
 
 from studio.core.graph import Graph
@@ -11,6 +12,9 @@ KANDINSKY6_MODEL = "kandinskylab/Kandinsky-6.0-Pro-distill-5s-Diffusers"  # diff
 # transformer, lllyasviel/flux_redux_bfl's SigLIP image encoder and processor, saved with save_pretrained
 FRAMEPACK_MODEL = "FramePackI2V_HY-Diffusers"
 CHRONOEDIT_MODEL = "nvidia/ChronoEdit-14B-Diffusers"  # diffusers' ChronoEdit example's folder
+# diffusers' LTX2HDRPipeline example: the distilled LTX-2.3 folder and Lightricks/LTX-2.3-22b-IC-LoRA-HDR's file
+LTX23_MODEL = "diffusers/LTX-2.3-Distilled-Diffusers"
+HDR_LORA = "ltx-2.3-22b-ic-lora-hdr-0.9.safetensors"
 _CPU = "On the CPU, 'preview size' makes at most 256 px and 8 steps, every frame kept."
 
 
@@ -88,4 +92,32 @@ def chronoedit_image_edit(finish, thumb) -> str:
                   "off; above 0 the first steps reason over a 'reasoning_frames' clip, for edits that move things), "
                   "width and height (0: from the picture). A GPU job: a 14B model.", note_pos=(0, -230))
     thumb("chronoedit_image_edit", "Edit a picture", ((60, 60, 90), (210, 180, 120)))
+    return path
+
+
+def ltx2_hdr_exr(finish, thumb) -> str:
+    g = Graph()
+    clip = g.add_node("io.load_video", {"path": "../media/walker.mp4"}, pos=(0, 220), title="SDR clip")
+    load = g.add_node("video_models.load", {"model": LTX23_MODEL}, pos=(0, 0), title="LTX-2.3 distilled")
+    lora = g.add_node("video_models.lora", {"lora": HDR_LORA, "strength": 1.0}, pos=(260, 0), title="HDR IC-LoRA")
+    hdr = g.add_node("video_models.ltx2_hdr", {
+        "prompt": "a person walks through a sunlit street, bright sky, deep shadows", "frames": 41, "steps": 8,
+        "guidance": 1.0, "strength": 1.0}, pos=(520, 60))
+    out = g.add_node("footage.save_sequence", {"path": "out/ltx2_hdr/frame.####.exr", "depth": "half"},
+                     pos=(800, 60), title="Save HDR EXR")
+    g.connect(load.id, "model", lora.id, "model")
+    g.connect(lora.id, "model", hdr.id, "model")
+    g.connect(clip.id, "video", hdr.id, "video")
+    g.connect(hdr.id, "video", out.id, "video")
+    path = finish(g, "ltx2_hdr_exr", "SDR to HDR EXR (LTX-2 HDR)",
+                  "LTX-2.3 with its HDR IC-LoRA lifts an SDR clip to linear HDR, written as half-float EXR frames.",
+                  "SDR to HDR: LTX-2 HDR reads the clip in context (the HDR IC-LoRA, through Video LoRA) and makes "
+                  "it again in linear light, its highlights above 1 (SDR white). Save Image Sequence writes half-"
+                  "float EXR frames, which keep them; an MP4 or an 8/16-bit PNG would clip them, and the viewer "
+                  f"shows the clipped picture. Put {LTX23_MODEL} in your models folder (or set STUDIO_MODELS) and "
+                  f"{HDR_LORA} (Lightricks/LTX-2.3-22b-IC-LoRA-HDR) in its loras/ folder.\nKnobs: frames (8k+1 "
+                  "from the clip's first; 0: the whole clip), steps (the release's 8, no guidance), strength, "
+                  "width and height (0: the clip's; multiples of 32), 'embeddings' (the HDR LoRA's connector "
+                  "embeddings file, read in place of the prompt). A GPU job: a 22B model.", note_pos=(0, -230))
+    thumb("ltx2_hdr_exr", "SDR to HDR", ((20, 20, 30), (255, 240, 200)))
     return path

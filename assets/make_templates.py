@@ -269,9 +269,9 @@ def build_all() -> list[str]:
     out.append(dance_to_music(_finish, _pretrained_thumbnail))
     from make_cosmos_templates import cosmos3_sound_clip, cosmos_transfer  # noqa: E402 - issue 72's Cosmos templates
     out.extend([cosmos_transfer(_finish, _pretrained_thumbnail), cosmos3_sound_clip(_finish, _pretrained_thumbnail)])
-    from make_family_templates import chronoedit_image_edit, framepack_long_take, kandinsky6_sound_clip  # noqa: E402
-    out.extend([kandinsky6_sound_clip(_finish, _pretrained_thumbnail), framepack_long_take(_finish, _pretrained_thumbnail),
-                chronoedit_image_edit(_finish, _pretrained_thumbnail)])
+    import make_family_templates as fam  # noqa: E402 - issue 72's family templates
+    out.extend(make(_finish, _pretrained_thumbnail) for make in (
+        fam.kandinsky6_sound_clip, fam.framepack_long_take, fam.chronoedit_image_edit, fam.ltx2_hdr_exr))
     out.append(annotate("encoders_fusion", "Encoders and fusion",
                         "Text, image and audio encoders fused by cross-attention; see which input each frame follows.",
                         "the fusion node (swap concat, gated, tensor, FiLM), the text encoder's model "

@@ -119,6 +119,8 @@ NAMES = {
     "FramePackI2V_HY-Diffusers": "framepack",
     "nvidia/ChronoEdit-14B-Diffusers": "chronoedit",
     "nvidia/Cosmos3-Nano": "cosmos3",
+    "diffusers/LTX-2.3-Distilled-Diffusers": "ltx2",
+    "ltx-2.3-22b-ic-lora-hdr-0.9.safetensors": "ltx2-hdr-lora",
     "PekingU/rtdetr_r50vd_coco_o365": "rtdetr",
     "usyd-community/vitpose-base-simple": "vitpose-17",
     "vitpose-wholebody": "vitpose-133",

@@ -11,7 +11,7 @@ CATEGORY = {
     "text_to_video_pretrained": "Make a shot", "image_to_video": "Make a shot",
     "first_last_frame": "Make a shot", "long_take": "Make a shot", "music_video": "Make a shot",
     "kandinsky6_sound_clip": "Make a shot", "framepack_long_take": "Make a shot", "cosmos3_sound_clip": "Make a shot",
-    "chronoedit_image_edit": "Footage and finishing",
+    "chronoedit_image_edit": "Footage and finishing", "ltx2_hdr_exr": "Footage and finishing",
     "cosmos_transfer": "Control: pose, depth, tracks, camera",
     "talking_clip": "People and voices", "talking_portrait": "People and voices",
     "talking_portrait_infinitetalk": "People and voices", "two_person_dialogue": "People and voices",

@@ -44,6 +44,7 @@ RENDERED = {
                              "test_the_chronoedit_image_edit_template_renders_on_the_tiny_model",
     "cosmos3_sound_clip": "video_models/test_family_templates.py::"
                           "test_the_cosmos3_sound_clip_template_renders_on_the_tiny_model",
+    "ltx2_hdr_exr": "video_models/test_family_templates.py::test_the_ltx2_hdr_exr_template_renders_on_the_tiny_model",
 }
 NO_MODEL = ("motion_transfer", "music_visualiser", "slow_motion", "plate_cleanup", "encoders_fusion")  # RUN_CLEAN's
 # not rendered whole by a test, and why (said, so the list of exceptions cannot grow unseen)

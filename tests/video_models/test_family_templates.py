@@ -2,7 +2,7 @@
 models the tiny ones under the names it gives (tests/tiny_models.py NAMES: `python -m tests.tiny_models` writes
 them), made small and one step by --set (or --preview) so each takes seconds: chronoedit_image_edit (a picture
 and an instruction in: the edited picture and the edit clip out), cosmos3_sound_clip (Cosmos 3's picture and
-sound in one call, both in the file)."""
+sound in one call, both in the file), ltx2_hdr_exr (an SDR clip lifted to linear HDR, kept above 1 in EXR)."""
 from __future__ import annotations
 
 import json
@@ -80,4 +80,25 @@ def test_the_cosmos3_sound_clip_template_renders_on_the_tiny_model(tiny, tmp_pat
     err = _render("cosmos3_sound_clip", out, {}, capfd, "--preview")
     info = probe(str(out))
     assert info["frames"] == 121 and max(info["width"], info["height"]) == 32 and info.get("audio_codec") == "aac"
+    assert not _warnings(err)
+
+
+def test_the_ltx2_hdr_exr_template_renders_on_the_tiny_model(tiny, tmp_path, monkeypatch, capfd, render_on_one_thread):
+    """ltx2_hdr_exr: the shipped walker clip lifted by the tiny LTX-2 with a tiny HDR IC-LoRA under the release's
+    file name (in the models folder's loras/), 9 frames at 64 x 64 (its VAE compresses 32x: 2 x 2 latents) in one step, written as half-float EXR frames
+    that keep the values above 1 (the tiny model's random light goes past SDR white), no warning."""
+    from studio.engine.sequence import read_frame
+    from tests.tiny_models import NAMES
+    lora = "ltx-2.3-22b-ic-lora-hdr-0.9.safetensors"
+    assert NAMES[lora] == "ltx2-hdr-lora"
+    _models(tmp_path, monkeypatch, tiny, {"diffusers/LTX-2.3-Distilled-Diffusers": "ltx2"})
+    (tmp_path / "models" / "loras").mkdir()
+    (tmp_path / "models" / "loras" / lora).symlink_to(tiny("ltx2-hdr-lora"))
+    out = tmp_path / "hdr" / "frame.####.exr"
+    err = _render("ltx2_hdr_exr", out, {"video_models.ltx2_hdr": {"frames": 9, "width": 64, "height": 64, "steps": 1}},
+                  capfd)
+    frames = sorted((tmp_path / "hdr").iterdir())
+    assert len(frames) == 9
+    first, _, _ = read_frame(str(frames[0]))
+    assert first.shape[:2] == (64, 64) and first.dtype != "uint8" and float(first.max()) > 1.0
     assert not _warnings(err)
