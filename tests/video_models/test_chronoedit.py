@@ -46,3 +46,10 @@ def test_chronoedit_is_its_pipeline_called_directly(tiny, monkeypatch, reasoning
     clip, picture = res.value("gen", "video"), res.value("gen", "image")
     assert (kw["height"], kw["width"]) == (32, 16)  # the picture's aspect, in multiples of 16
     assert np.isfinite(out).all() and np.array_equal(clip.frames, out) and np.array_equal(picture, out[-1])
+
+
+def test_the_image_edit_kind_names_its_picture_the_picture_to_edit():
+    """`main.py families` says what ChronoEdit takes: the picture to edit, not a start image (a first frame)."""
+    from nodes.video_models.catalog.family_records import family_record
+    from nodes.video_models.families.chronoedit.family import FAMILY
+    assert family_record(FAMILY)["inputs"]["image_edit"] == ["picture to edit", "edit instruction"]
