@@ -68,7 +68,7 @@ def apply_sets(graph, sets: list[str]) -> None:
             v = p.parse(value)
             if p.kind == "path" and v and not os.path.isabs(os.path.expanduser(v)):
                 v = os.path.abspath(os.path.expanduser(v))  # typed on the command line: relative to here
-            if p.kind == "path" and v and getattr(p, "mode", "") in ("save", "dir"):
+            if p.kind == "path" and v and not getattr(p, "lookup", False):
                 from .confine import allow_for_session  # typed on the command line: the user's own choice
                 allow_for_session(v if getattr(p, "mode", "") == "dir" else os.path.dirname(v))
             graph.set_param(n.id, pname, v)

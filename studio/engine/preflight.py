@@ -81,6 +81,11 @@ def _read_problem(path: str) -> str | None:
         return f"not found: {path}"
     if not os.access(path, os.R_OK):
         return f"{path} cannot be read (permission denied)"
+    if not os.path.isdir(path):
+        from studio.core.limits import regular_file_problem
+        why = regular_file_problem(path)  # a FIFO would block the reader, a device never end
+        if why:
+            return f"{path}: {why}"
     return None
 
 
@@ -109,12 +114,18 @@ def check(plan, base_dir: str | None, confine_outputs: bool = True,
     warning or information, added to ``notes`` as (node id, label, words, level)."""
     errors: list[StudioError] = []
     dirs = confine.allowed_dirs(base_dir) if confine_outputs else []
+    readable = confine.readable_dirs(base_dir) if confine_outputs else []
     reads: list[tuple[Any, str, str]] = []
     writes: list[tuple[Any, str, str]] = []
     for st in plan.steps:
         n = st.node
         for pname, path in reads_of(n, st.params):
             reads.append((n, pname, path))
+            if confine_outputs and confine.outside(path, readable):  # said before anything of it is read
+                r = confine.real(path)
+                errors.append(confine.OutsideReadableError(n.id, n.label, pname, path,
+                                                           r if os.path.isdir(r) else os.path.dirname(r)))
+                continue
             why = _read_problem(path)
             if why:
                 errors.append(_err(n, f"cannot read '{pname}': {why}"))
