@@ -59,6 +59,20 @@ def reads_of(n, params: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def looked_up_outside(n, params: dict[str, Any], readable: list[str]) -> list[tuple[str, str]]:
+    """(parameter name, path) of each model a node looks up by name (a Path with ``lookup``) that is given as an
+    absolute path outside the folders a graph may read: a name is looked up inside the models folders and the
+    graph's folder only (studio.core.models.resolve), a path from elsewhere is the user's to allow."""
+    out = []
+    for p in n.spec.params:
+        v = params.get(p.name)
+        if isinstance(p, PathParam) and p.lookup and p.mode != "save" and isinstance(v, str) and v.strip():
+            path = os.path.expanduser(v.strip())
+            if os.path.isabs(path) and os.path.lexists(path) and confine.outside(path, readable):
+                out.append((p.name, path))
+    return out
+
+
 def _err(n, text: str) -> GraphError:
     return GraphError(f"'{n.label}' ({n.id}): {text}", node_id=n.id)
 
@@ -129,6 +143,8 @@ def check(plan, base_dir: str | None, confine_outputs: bool = True,
             why = _read_problem(path)
             if why:
                 errors.append(_err(n, f"cannot read '{pname}': {why}"))
+        for pname, path in looked_up_outside(n, st.params, readable) if confine_outputs else ():
+            errors.append(confine.OutsideReadableError(n.id, n.label, pname, path, os.path.dirname(confine.real(path))))
         for pname, path, p in writes_of(n, st.params):
             base = os.path.basename(path)
             composed = p.mode == "dir" and isinstance(n.spec.param("pattern"), String)

@@ -62,3 +62,17 @@ def test_a_fifo_inside_the_graphs_folder_is_refused_without_blocking(place, caps
     gp = write(reading("pipe.png"), g_dir)
     line = refused(capsys, "validate", gp)
     assert "named pipe (FIFO), not a regular file" in line and "'Load Image' (n1)" in line
+
+
+def test_a_model_given_by_an_absolute_path_outside_is_refused_unless_typed(place, secret, capsys):  # noqa: F811
+    """A model is looked up by name inside the models folders and the graph's folder; an absolute path elsewhere
+    in a graph from elsewhere is refused like any read (Load Video Model's header is never read)."""
+    g_dir, _out, _home = place
+    g = Graph()
+    g.add_node("video_models.load", {"model": str(secret)})
+    gp = write(g, g_dir)
+    line = refused(capsys, "validate", gp)
+    assert "would read" in line and "'model'" in line and SECRET not in line
+    assert cli.main(["render", gp, "--set", f"n1.model={secret}"]) != 0  # typed: read, then refused as no model
+    err = capsys.readouterr().err
+    assert "would read" not in err and SECRET not in err
