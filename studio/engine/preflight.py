@@ -135,7 +135,9 @@ def check(plan, base_dir: str | None, confine_outputs: bool = True,
         n = st.node
         for pname, path in reads_of(n, st.params):
             reads.append((n, pname, path))
-            if confine_outputs and confine.outside(path, readable):  # said before anything of it is read
+            there = os.path.lexists(path) or (has_token(os.path.basename(path)) and os.path.isdir(os.path.dirname(path)))
+            if confine_outputs and there and confine.outside(path, readable):  # said before anything of it is read
+                # (a file that is not there is said missing: the artist fixes that first, and asks about no folder)
                 r = confine.real(path)
                 errors.append(confine.OutsideReadableError(n.id, n.label, pname, path,
                                                            r if os.path.isdir(r) else os.path.dirname(r)))
