@@ -182,6 +182,14 @@ class LoadAudio(Node):
               Int("rate", 0, min=0, max=192000, help="resample to this rate in Hz; 0 keeps the file's"),
               Bool("mono", False, help="mix down to one channel"))
 
+    @classmethod
+    def foresee(cls, params, base_dir, inputs):
+        """The length its container declares, in seconds (validation tells a take against it), at the file's
+        own rate and channels ('rate' and 'mono' change neither)."""
+        from studio.engine.media import declared_seconds
+        s = declared_seconds(params["path"]) if params.get("path") else 0.0
+        return {"audio": {"seconds": s}} if s > 0 else {}
+
     def run(self, ctx, **_):
         a = load_audio(ctx.params.path, ctx.params.rate or None, ctx.params.mono)
         if a.n_samples == 0:

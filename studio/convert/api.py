@@ -52,6 +52,10 @@ class Builder(Protocol):
             mode: str = "normal") -> str:
         """A Studio node (values it cannot take fitted and said); its id."""
 
+    def set_param(self, node_id: str, name: str, value: Any, at: CNode | None) -> bool:
+        """Set a Studio node's parameter from the workflow's node ``at`` (a value it cannot take fitted and said,
+        naming that node, as :meth:`add` does): never a failure of the whole conversion. True: taken as it is."""
+
     def note(self, text: str, band: int | None = None) -> None:
         """A note on the canvas (about pipeline ``band``, or the workflow)."""
 

@@ -110,17 +110,28 @@ class _Builder(IntentReading):
                 spec.coerce_params({k: v})
                 kept[k] = v
             except StudioError as e:  # a value Studio cannot take (out of range, of another kind): said
-                kept.update(self._fitted(spec, k, v, e))
+                kept.update(self._fitted(spec, k, v, e, at))
         pos = (at.pos[0], at.pos[1]) if at is not None else None
         nid = self.g.add_node(type_id, kept, title=title, mode=mode, pos=pos).id
         if at is not None:  # a server answers in the workflow's node ids (studio.serve)
             self.out.origin[nid] = at.id
         return nid
 
-    def _fitted(self, spec, name: str, value: Any, why: Exception) -> dict[str, Any]:
+    def set_param(self, node_id: str, name: str, value: Any, at: CNode | None) -> bool:
+        spec = self.g.nodes[node_id].spec
+        try:
+            spec.coerce_params({name: value})
+            kept = {name: value}
+        except StudioError as e:
+            kept = self._fitted(spec, name, value, e, at)
+        if name in kept:
+            self.g.set_param(node_id, name, kept[name])
+        return kept.get(name) == value
+
+    def _fitted(self, spec, name: str, value: Any, why: Exception, at: CNode | None = None) -> dict[str, Any]:
         """The nearest value ``spec``'s ``name`` takes for ``value`` (a number clamped into its
         range, a text cut to its length), else nothing (its default), said in the Log and the
-        pipeline's note with the original and what is used instead."""
+        pipeline's note with the original, the workflow's node it came from and what is used instead."""
         p = next(q for q in spec.params if q.name == name)
         fit = fitted_value(p, value)
         if fit is not None:
@@ -129,7 +140,9 @@ class _Builder(IntentReading):
             except StudioError:
                 fit = None
         used = f"{shown(fit)} used instead" if fit is not None else f"its default {shown(p.default)} used"
-        line = f"{spec.title} '{name}' {shown(value)} not taken ({why}): {used}"
+        why = str(why).split("': ", 1)[-1] if str(why).startswith(("node '", "parameter '")) else why  # no Studio id
+        src = f" (from '{at.title or at.shown_cls}' #{at.id})" if at is not None else ""
+        line = f"{spec.title} '{name}' {shown(value)} not taken ({why}): {used}{src}"
         self.refused.append(line)
         self.out.log.append(f"{self.name}: {line}")
         return {name: fit} if fit is not None else {}

@@ -97,7 +97,7 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
         band = b.bands[before]
         gen = next(m[0] for m in b.made.values() if m[2] == before)
         if fps and "fps" in b.g.nodes[gen].params and not b.g.nodes[gen].params["fps"]:  # the output's rate
-            b.g.set_param(gen, "fps", fps)
+            b.set_param(gen, "fps", fps, last)
         sv = next(n for n in band if b.g.nodes[n].type_id == "io.save_video")
         src = b.g.input_link(sv, "video")
         audio = b.g.input_link(sv, "audio")

@@ -28,6 +28,7 @@ from .patterns import has_token, regex_for
 
 ENV_ALLOWED = "STUDIO_ALLOWED_DIRS"
 _session: list[str] = []
+_session_reads: list[str] = []  # folders read from only (a server's input folder)
 _lock = threading.Lock()
 
 
@@ -43,6 +44,22 @@ class OutsideAllowedError(GraphError):
                          f"write into (its own folder, the project folder and the allowed folders); allow it "
                          f"with --allow-dir {folder} on the command line, or in Preferences > allowed folders "
                          f"in the window", node_id=node_id)
+
+
+class OutsideReadableError(OutsideAllowedError):
+    """A file a graph would read outside every folder the user gave (:func:`readable_dirs`); allowed as an
+    output folder is (the window offers it: once per folder)."""
+    verb = "read"
+
+    def __init__(self, node_id: str, label: str, param: str, path: str, folder: str):
+        self.path, self.folder, self.param, self.label = path, folder, param, label
+        r = real(path)
+        via = f" (a link: it leads to {r})" if r != os.path.normpath(os.path.abspath(os.path.expanduser(path))) else ""
+        GraphError.__init__(self, f"'{label}' ({node_id}) would read {path}{via} ('{param}'), outside the folders a "
+                                  "graph may read (its own folder, the project folder, the models folders, Studio's "
+                                  "own and the allowed folders); pick the file in the window, or allow its folder with "
+                                  f"--allow-dir {folder} on the command line or in Preferences > allowed folders",
+                            node_id=node_id)
 
 
 class OverwritesInputError(GraphError):
@@ -65,6 +82,16 @@ def allow_for_session(folder: str) -> str:
     return r
 
 
+def allow_reading_for_session(folder: str) -> str:
+    """Let graphs read from ``folder`` (and below), not write there, until this process ends (a server's
+    uploads). Returns its real path."""
+    r = real(folder)
+    with _lock:
+        if r not in _session_reads:
+            _session_reads.append(r)
+    return r
+
+
 def session_dirs() -> list[str]:
     with _lock:
         return list(_session)
@@ -74,6 +101,7 @@ def forget_session() -> None:
     """Drop the folders allowed for this session (tests)."""
     with _lock:
         _session.clear()
+        _session_reads.clear()
 
 
 def allowed_dirs(base_dir: str | None, settings: dict | None = None) -> list[str]:
@@ -87,6 +115,28 @@ def allowed_dirs(base_dir: str | None, settings: dict | None = None) -> list[str
     dirs += [d for d in os.environ.get(ENV_ALLOWED, "").split(os.pathsep) if d.strip()]
     out: list[str] = []
     for d in [*dirs, *session_dirs()]:
+        r = real(d)
+        if r not in out:
+            out.append(r)
+    return out
+
+
+STUDIO_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # its templates' media
+
+
+def readable_dirs(base_dir: str | None, settings: dict | None = None) -> list[str]:
+    """The real paths of every folder a graph whose file is in ``base_dir`` may read from: those it may write
+    into (:func:`allowed_dirs`: its own folder, the project folder, the allowed folders, those of this session,
+    among them every folder the user picked a file in or typed on the command line), the models folders, and
+    Studio's own (its templates' media). A graph from elsewhere reads nothing else (no '../../etc/passwd')."""
+    if settings is None:
+        from .settings import load_settings
+        settings = load_settings()
+    from .models import model_dirs
+    out = allowed_dirs(base_dir, settings)
+    with _lock:
+        reads = list(_session_reads)
+    for d in [*model_dirs(settings), STUDIO_DIR, *reads]:
         r = real(d)
         if r not in out:
             out.append(r)

@@ -200,8 +200,8 @@ def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = Non
     graph's folder, a path relative to a model folder or to one of its ComfyUI kind folders (a
     workflow's 'ltx-2-19b-dev.safetensors' in checkpoints/), or 'org/name' of the Hugging Face cache
     (its newest snapshot); then relative to ``folders``, ComfyUI folders of the node asking that the
-    scan passes over (``upscale_models``, ``latent_upscale_models``), in each models folder and its
-    ``models/``. None when it is nowhere."""
+    scan passes over (``upscale_models``, ``latent_upscale_models``), in that models folder and its
+    ``models/``; each models folder wholly before the next. None when it is nowhere."""
     name = os.path.expanduser(name.strip())
     if not name:
         return None
@@ -211,9 +211,10 @@ def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = Non
         return os.path.abspath(os.path.join(base_dir, name))
     from .comfy_paths import KIND_OF_FOLDER
     roots = dirs if dirs is not None else model_dirs()
-    for root in roots:
+    for root in roots:  # in the roots' order: a file in the first models folder is never shadowed by a later one's
         # as typed, or as a ComfyUI workflow names it: relative to its kind folder (checkpoints/, vae/...),
-        # in a models folder or in a ComfyUI folder given as one (its models/)
+        # in a models folder or in a ComfyUI folder given as one (its models/); then the asking node's own
+        # folders there (issue 76: STUDIO_MODELS' audio_encoders/x lost to x at the top of a later folder)
         kinds = [os.path.join(root, up, k, name) for up in ("", "models") for k in KIND_OF_FOLDER]
         for cand in [os.path.join(root, name)] + kinds:
             if os.path.exists(cand) and _within(cand, root):
@@ -224,7 +225,6 @@ def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = Non
             for r in revs:
                 if any(os.path.isfile(os.path.join(r, i)) for i in ("model_index.json", "modular_model_index.json")):
                     return r
-    for root in roots:  # the asking node's own folders, after every place above
         for cand in (os.path.join(root, up, f, name) for f in folders for up in ("", "models")):
             if os.path.exists(cand) and _within(cand, root):
                 return os.path.abspath(cand)

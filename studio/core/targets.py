@@ -68,9 +68,11 @@ def apply_sets(graph, sets: list[str]) -> None:
             v = p.parse(value)
             if p.kind == "path" and v and not os.path.isabs(os.path.expanduser(v)):
                 v = os.path.abspath(os.path.expanduser(v))  # typed on the command line: relative to here
-            if p.kind == "path" and v and getattr(p, "mode", "") in ("save", "dir"):
-                from .confine import allow_for_session  # typed on the command line: the user's own choice
-                allow_for_session(v if getattr(p, "mode", "") == "dir" else os.path.dirname(v))
+            if p.kind == "path" and v:  # typed on the command line: the user's own choice (to read, or write)
+                from .confine import allow_for_session, allow_reading_for_session
+                mode = getattr(p, "mode", "")
+                (allow_for_session if mode in ("save", "dir") else allow_reading_for_session)(
+                    v if mode == "dir" else os.path.dirname(v))
             graph.set_param(n.id, pname, v)
         except ParamError as e:
             raise e.for_node(n.id) from None

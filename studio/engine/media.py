@@ -291,6 +291,16 @@ def _audio_estimate(c, s) -> float:
     return float(c.duration) / 1e6 if c.duration else 0.0
 
 
+def declared_seconds(path: str) -> float:
+    """The length of a file's first audio stream as its container declares it (its header: nothing is decoded),
+    0 when it declares none; what validation can tell of a sound's length before a run (studio.engine.foresight)."""
+    c = _open(path, "audio")
+    try:
+        return _audio_estimate(c, c.streams.audio[0]) if c.streams.audio else 0.0
+    finally:
+        c.close()
+
+
 def load_audio(path: str, rate: int | None = None, mono: bool = False) -> Audio:
     """Decode a file's first audio stream to float32 [n, channels], at its own rate or ``rate``. Its
     size is estimated from the container's length before a sample is decoded, and refused in words

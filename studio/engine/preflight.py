@@ -59,6 +59,20 @@ def reads_of(n, params: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def looked_up_outside(n, params: dict[str, Any], readable: list[str]) -> list[tuple[str, str]]:
+    """(parameter name, path) of each model a node looks up by name (a Path with ``lookup``) that is given as an
+    absolute path outside the folders a graph may read: a name is looked up inside the models folders and the
+    graph's folder only (studio.core.models.resolve), a path from elsewhere is the user's to allow."""
+    out = []
+    for p in n.spec.params:
+        v = params.get(p.name)
+        if isinstance(p, PathParam) and p.lookup and p.mode != "save" and isinstance(v, str) and v.strip():
+            path = os.path.expanduser(v.strip())
+            if os.path.isabs(path) and os.path.lexists(path) and confine.outside(path, readable):
+                out.append((p.name, path))
+    return out
+
+
 def _err(n, text: str) -> GraphError:
     return GraphError(f"'{n.label}' ({n.id}): {text}", node_id=n.id)
 
@@ -81,6 +95,11 @@ def _read_problem(path: str) -> str | None:
         return f"not found: {path}"
     if not os.access(path, os.R_OK):
         return f"{path} cannot be read (permission denied)"
+    if not os.path.isdir(path):
+        from studio.core.limits import regular_file_problem
+        why = regular_file_problem(path)  # a FIFO would block the reader, a device never end
+        if why:
+            return f"{path}: {why}"
     return None
 
 
@@ -109,15 +128,25 @@ def check(plan, base_dir: str | None, confine_outputs: bool = True,
     warning or information, added to ``notes`` as (node id, label, words, level)."""
     errors: list[StudioError] = []
     dirs = confine.allowed_dirs(base_dir) if confine_outputs else []
+    readable = confine.readable_dirs(base_dir) if confine_outputs else []
     reads: list[tuple[Any, str, str]] = []
     writes: list[tuple[Any, str, str]] = []
     for st in plan.steps:
         n = st.node
         for pname, path in reads_of(n, st.params):
             reads.append((n, pname, path))
+            there = os.path.lexists(path) or (has_token(os.path.basename(path)) and os.path.isdir(os.path.dirname(path)))
+            if confine_outputs and there and confine.outside(path, readable):  # said before anything of it is read
+                # (a file that is not there is said missing: the artist fixes that first, and asks about no folder)
+                r = confine.real(path)
+                errors.append(confine.OutsideReadableError(n.id, n.label, pname, path,
+                                                           r if os.path.isdir(r) else os.path.dirname(r)))
+                continue
             why = _read_problem(path)
             if why:
                 errors.append(_err(n, f"cannot read '{pname}': {why}"))
+        for pname, path in looked_up_outside(n, st.params, readable) if confine_outputs else ():
+            errors.append(confine.OutsideReadableError(n.id, n.label, pname, path, os.path.dirname(confine.real(path))))
         for pname, path, p in writes_of(n, st.params):
             base = os.path.basename(path)
             composed = p.mode == "dir" and isinstance(n.spec.param("pattern"), String)

@@ -425,13 +425,14 @@ def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: i
           stop=None) -> None:
     """Run the server until interrupted, or until ``stop`` (a threading.Event) is set (``port`` 0: a
     free port, announced)."""
-    from studio.core.confine import allow_for_session
+    from studio.core.confine import allow_for_session, allow_reading_for_session
     if not is_loopback(host) and not token:
         from studio.core.errors import StudioError
         raise StudioError(f"serving on {host} (not this machine only) needs a token: give --token TOKEN or set "
                           "STUDIO_SERVE_TOKEN; clients then send 'Authorization: Bearer TOKEN'")
     folders = Folders(folder)
     allow_for_session(folders.output)  # jobs write there (and only there: prompt.py names every output)
+    allow_reading_for_session(folders.input)  # and read the clients' uploads
     queue = JobQueue(os.path.join(folders.root, "queue"))
     server = Server(queue, folders, token, max_upload_mb * 2**20)
 

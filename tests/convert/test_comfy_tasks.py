@@ -523,3 +523,19 @@ def test_wan_dancer_becomes_one_node_with_both_models_their_loras_the_image_and_
     assert g.input_link(save.id, "audio").src == music.id
     assert any("#698" in line and "keyframes" in line for line in conv.log)
     assert not any(line.startswith("This workflow makes") for line in conv.log)  # converted, not held
+
+
+@pytest.mark.parametrize("shift", [float("nan"), -1.0, 1e12])
+def test_wan_dancer_with_a_shift_studio_cannot_take_converts_the_rest_naming_the_workflows_node(shift):
+    """Issue 76: a ModelSamplingSD3 shift of NaN failed the whole conversion as "node 'n1', parameter 'shift'" (a
+    Studio id the workflow does not have). Now the rest converts; the value is said, with the workflow's node."""
+    doc = _doc("video_wan_dancer")
+    for sg in [doc] + (doc.get("definitions") or {}).get("subgraphs", []):
+        for n in sg.get("nodes", []):
+            if n.get("type") == "ModelSamplingSD3":
+                n["widgets_values"][0] = shift
+    conv = convert(doc, "video_wan_dancer")
+    gen = _gen(conv.graph)
+    assert gen.type_id == "video_models.wan_dancer" and conv.graph.validate() == []
+    line = next(x for x in conv.log if "'shift'" in x)
+    assert "'ModelSamplingSD3' #" in line and "not taken" in line and "'n1'" not in line

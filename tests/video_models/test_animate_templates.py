@@ -66,16 +66,30 @@ def test_without_models_the_template_names_folders_and_files(models_dir, tmp_pat
     assert "config.json, model.safetensors, preprocessor_config.json" in pose
 
 
+SMALL_DRIVE = [("video_models.wan_animate_2", "steps", 1), ("video_models.wan_animate_2", "width", 32),
+               ("video_models.wan_animate_2", "height", 32)]
+
+
 def test_character_drive_renders_on_a_tiny_wan_animate_2(models_dir, tiny_models, tmp_path):  # noqa: F811
-    """Wan Animate 2's template (issue 56): the still moved by the driving clip itself, on a tiny random
-    Wan Animate 2 folder standing in under the name the template asks for."""
+    """Wan Animate 2's template (issue 56) as shipped (its window of 81), smaller and in one step, on a tiny random
+    Wan Animate 2 folder standing in under the name the template asks for, with 'frames' 17 of the driving clip's
+    48: issue 76's case, which validated and then failed inside attention ("Each sample must hold exactly
+    `seq_len` tokens": the pipeline mirrors at most the clip's own frames into its last segment of 81). Validation
+    and the run ask one check (node.segments_for): one segment of 33, said before the run."""
     place(models_dir, tiny_models, "Wan-AI/Wan2.2-Animate-2-14B-Diffusers")
     out = tmp_path / "character_drive.mp4"
-    g = _template("character_drive", out, [("video_models.wan_animate_2", "steps", 1),
-                                           ("video_models.wan_animate_2", "window", 5),
-                                           ("video_models.wan_animate_2", "frames", 5),
-                                           ("video_models.wan_animate_2", "width", 32),
-                                           ("video_models.wan_animate_2", "height", 32)])
+    g = _template("character_drive", out, SMALL_DRIVE + [("video_models.wan_animate_2", "frames", 17)])
+    notes = [n[2] for n in Executor(frame_caching=False).compile(g).notes]
+    assert any("17 driving frames are fewer than half a segment of 81" in n and "one segment of 33" in n for n in notes)
     r = Executor(frame_caching=False).run(g, device="cpu")
-    assert probe(str(out))["frames"] == 5
+    assert probe(str(out))["frames"] == 17
     assert np.isfinite(r.value(_nodes(g)["video_models.wan_animate_2"]).frames).all()
+
+
+def test_character_drive_of_two_frames_is_refused_at_validation(models_dir, tiny_models, tmp_path):  # noqa: F811
+    """What the pipeline cannot make is refused before the run, naming the node (the run's own check)."""
+    place(models_dir, tiny_models, "Wan-AI/Wan2.2-Animate-2-14B-Diffusers")
+    g = _template("character_drive", tmp_path / "short.mp4", SMALL_DRIVE + [("video_models.wan_animate_2", "frames", 2)])
+    with pytest.raises(StudioError, match=r"'Wan Animate 2' \(n\d+\): the driving video gives 2 frames: Wan Animate "
+                                          r"2 makes 3 or more"):
+        Executor(frame_caching=False).compile(g)

@@ -487,16 +487,19 @@ def test_comfyuis_dancer_file_is_told_loads_and_its_parts_are_read(tmp_path):
 
 
 def test_the_dance_to_music_template_renders_on_tiny_models(tmp_path, monkeypatch):
-    """assets/graphs/dance_to_music.json with the models folder holding the tiny Wan I2V base and the tiny Dancer
-    files under the template's names (tests/tiny_models.py): its still and music make a take, the music in the
-    file."""
+    """assets/graphs/dance_to_music.json as shipped (its 'segments' 0: the 2 whole segments of 149 frames its 12 s
+    of music cover), smaller and in one step, with the models folder holding the tiny Wan I2V base (its config's
+    1024 rotary positions, as the real model's) and the tiny Dancer files under the template's names
+    (tests/tiny_models.py): its still and music make a take, the music in the file. Issue 76: it failed at the
+    run ("past its 32: set 'segments' to 0 or fewer") on a base of 32 positions, its test passing only with
+    'segments' 2 and the segment patched to 9 frames."""
     import os
 
     from studio.core.fileformat import load_graph
     from studio.engine.executor import Executor
     from studio.engine.media import probe
 
-    from nodes.video_models.families.wan.dancer import dancer_node
+    from nodes.video_models.families.wan.dancer.dancer_node import SEGMENT
     from tests.tiny_models import build
     root = tmp_path / "models"
     needs = {"Wan-AI/Wan2.1-I2V-14B-480P-Diffusers": ["dance_to_music"],
@@ -506,33 +509,40 @@ def test_the_dance_to_music_template_renders_on_tiny_models(tmp_path, monkeypatc
     assert not missing
     monkeypatch.setenv("STUDIO_MODELS", str(root))
     monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setattr(dancer_node, "SEGMENT", SEG)
     here = os.path.dirname(os.path.abspath(__file__))
     g = load_graph(os.path.join(here, "..", "..", "assets", "graphs", "dance_to_music.json"))
     assert g.validate() == []
     gen = next(n for n in g.nodes.values() if n.type_id == "video_models.wan_dancer").id
-    for k, v in (("width", 64), ("height", 32), ("steps", 1), ("steps_global", 1), ("segments", 2),
-                 ("preview_size", "off"), ("previews", False)):
+    assert g.nodes[gen].params["segments"] == 0
+    for k, v in (("width", 64), ("height", 32), ("steps", 1), ("steps_global", 1), ("preview_size", "off"),
+                 ("previews", False)):
         g.set_param(gen, k, v)
     out = tmp_path / "dance.mp4"
     save = next(n for n in g.nodes.values() if n.type_id == "io.save_video").id
     g.set_param(save, "path", str(out))
     Executor(frame_caching=False).run(g, device="cpu")
     info = probe(str(out))
-    assert (info["frames"], info["width"], info["height"]) == (2 * SEG, 64, 32) and info.get("audio_codec")
+    assert (info["frames"], info["width"], info["height"]) == (2 * SEGMENT, 64, 32) and info.get("audio_codec")
 
 
-def test_a_take_past_the_global_models_rotary_reach_is_refused_before_sampling(dancer_dir, monkeypatch):
-    """The tiny model's rotary table holds 32 positions: 2 segments of 9 frames put its 3 keyframes 15 fps apart
-    (reach 4), 12 segments 2.5 fps apart (reach 38): refused, naming the segments that fit, before any step."""
-    from studio.core.errors import NodeExecutionError
+def test_a_take_past_the_global_models_rotary_reach_is_refused_at_validation(dancer_dir, monkeypatch):
+    """The tiny model's rotary table holds 32 positions (its config, foreseen by Load Video Model): 2 segments of 9
+    frames put its 3 keyframes 15 fps apart (reach 4), 12 segments 2.5 fps apart (reach 38): refused at validation,
+    naming the node and the segments that fit (the run's own check, dancer_node.take_problem). With the release's
+    149-frame segments not one fits: said so (issue 76: it said "set 'segments' to 0 or fewer" at the run)."""
+    from studio.core.errors import StudioError
     from studio.engine.executor import Executor
 
     from nodes.video_models.families.wan.dancer import dancer_node
     from nodes.video_models.families.wan.dancer.dancer_pipeline import DancerPipeline
-    monkeypatch.setattr(dancer_node, "SEGMENT", SEG)
     calls = []
     monkeypatch.setattr(DancerPipeline, "__call__", lambda *a, **k: calls.append(1))
-    with pytest.raises(NodeExecutionError, match=r"Wan Dancer: .* past its 32: set 'segments' to 10 or fewer"):
+    with pytest.raises(StudioError, match=r"'Wan Dancer' \(gen\): it is not Wan Dancer's model \(its Wan 2.1 I2V 14B "
+                                          r"base holds 1024\)|holds 32 rotary positions"):
+        Executor().compile(_graph(dancer_dir, _music(3.7), segments=1), targets=["gen"], device="cpu")
+    monkeypatch.setattr(dancer_node, "SEGMENT", SEG)
+    with pytest.raises(StudioError, match=r"'Wan Dancer' \(gen\): a 3.6 s take .* past its 32: set 'segments' to 10 "
+                                          r"or fewer"):
         Executor().run(_graph(dancer_dir, _music(3.7), segments=12), targets=["gen"], device="cpu", use_cache=False)
     assert calls == []
+    assert "set 'segments' to 10 or fewer" in dancer_node.take_problem(12, 3.7, 111, 32)  # the run's rows: the same

@@ -17,7 +17,8 @@ def build_wan_i2v(path: str, flf2v: bool = False) -> str:
         hidden_size=4, projection_dim=4, num_hidden_layers=2, num_attention_heads=2, image_size=side,
         intermediate_size=16, patch_size=1))
     save_wan_pipeline(path, WanImageToVideoPipeline,
-                      lambda: tiny_wan_transformer(36, image_dim=4,
+                      lambda: tiny_wan_transformer(36, image_dim=4, rope_max_seq_len=1024,  # the real config's
+                                                   # (dance_to_music's 149-frame segments reach past 32)
                                                    pos_embed_seq_len=2 * (side * side + 1) if flf2v else None),
                       FlowMatchEulerDiscreteScheduler(shift=7.0), image_encoder=enc,
                       image_processor=CLIPImageProcessor(crop_size=side, size=side))

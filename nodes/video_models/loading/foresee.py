@@ -36,6 +36,17 @@ def _size_of(folder: str, fam, index: dict) -> dict:
     return {"variant": variant if variant != fam.title else "", "experts": experts}
 
 
+def _positions(folder: str | None) -> dict:
+    """{'positions': the denoiser's rotary positions (its config's rope_max_seq_len)} of a diffusers folder, {}
+    where its config does not say (a generator tells a take that would reach past them: Wan Dancer)."""
+    from ..files.headers import read_json
+    try:
+        n = read_json(os.path.join(folder, "transformer", "config.json")).get("rope_max_seq_len") if folder else None
+    except Exception:  # noqa: BLE001 - a config that does not tell: the run says what it finds
+        return {}
+    return {"positions": n} if isinstance(n, int) and not isinstance(n, bool) and n > 0 else {}
+
+
 def model_facts(path: str, base: str | None) -> dict:
     """{'family': key, 'title': the model in words, 'pipeline': its folder's pipeline class ('' : not
     known)} of the model at ``path`` (``base``: the diffusers folder a single file is read against);
@@ -54,7 +65,8 @@ def model_facts(path: str, base: str | None) -> dict:
         if fam is None:
             return {}
         cls = str(index.get("_class_name", ""))
-        return {"family": fam.key, "title": family_of(fam.key, cls).title, "pipeline": cls, **_size_of(folder, fam, index)}
+        return {"family": fam.key, "title": family_of(fam.key, cls).title, "pipeline": cls, **_size_of(folder, fam, index),
+                **_positions(folder)}
     if not os.path.isfile(path):
         return {}
     from ..catalog.listing import describe_file
@@ -64,7 +76,7 @@ def model_facts(path: str, base: str | None) -> dict:
     base_folder = _folder_of(base) if base else None
     cls = _pipeline_class(base_folder) if base_folder else ""
     title = family_of(e.family, cls).title if cls else (e.variant or FAMILIES[e.family].title)
-    return {"family": e.family, "title": title, "pipeline": cls}
+    return {"family": e.family, "title": title, "pipeline": cls, **_positions(base_folder)}
 
 
 def other_part(path: str) -> str | None:

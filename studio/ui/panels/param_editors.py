@@ -289,9 +289,10 @@ class PathEditor(StringEditor):
             from studio.ui.panels.model_picker import start_dir
             start = start_dir(p, self.edit.text(), self.base_dir())
         path = self.ask_path(p, start)
-        if path and p.mode in ("save", "dir"):  # chosen in a file dialog: the artist allows that folder
-            from studio.core.confine import allow_for_session
-            allow_for_session(path if p.mode == "dir" else os.path.dirname(os.path.abspath(path)))
+        if path:  # chosen in a file dialog: the artist allows that folder (to read from, or write into)
+            from studio.core.confine import allow_for_session, allow_reading_for_session
+            (allow_for_session if p.mode in ("save", "dir") else allow_reading_for_session)(
+                path if p.mode == "dir" else os.path.dirname(os.path.abspath(path)))
         if path:
             self.edit.setText(path)
             self._safe_commit(path)

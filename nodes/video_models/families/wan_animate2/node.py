@@ -44,6 +44,37 @@ def plan(n: int, window: int, overlap: int) -> tuple[int, int]:
     return (total - overlap + step - 1) // step, total
 
 
+def segments_for(n: int, window: int, overlap: int) -> tuple[int, list[tuple[str, str]]]:
+    """The segment length ``n`` driving frames are made in for the 'window' and 'overlap' asked, and what is
+    said of it as (level, words), level "error" where the pipeline cannot make them. One check, asked by
+    validation (WanAnimate2.advise, from the driving clip's declared frames) and by the run (from the frames it
+    has), so what validates runs. The pipeline pads the last segment with the clip's own last frames mirrored
+    (WanAnimate2ProcessVideosInputStep) and takes no more mirrored frames than the clip holds: a clip shorter
+    than half a segment came out short and failed inside attention ("Each sample must hold exactly `seq_len`
+    tokens"). Such a clip is made in one shorter segment instead, said."""
+    said = []
+    win = (window - 1) // 4 * 4 + 1
+    if win != window:
+        said.append(("warning", f"'window' {window} is not 4k + 1 frames (the VAE's time stride): segments of {win}"))
+    if overlap >= win:
+        return win, said + [("error", f"'overlap' {overlap} must be fewer than the {win} frames of a segment "
+                                      "('window')")]
+    if n < 3:
+        return win, said + [("error", f"the driving video gives {n} frame{'s' if n != 1 else ''}: Wan Animate 2 makes "
+                                      "3 or more (connect a longer clip or raise 'frames')")]
+    pad = plan(n, win, overlap)[1] - n
+    if pad > n:  # the mirrored tail would need more frames than the clip has: the longest segment it fills
+        fit = (min(win, 2 * n) - 1) // 4 * 4 + 1
+        if fit <= overlap:
+            return win, said + [("error", f"{n} driving frames in segments of {win} need {pad} mirrored frames, more "
+                                          f"than the clip's {n}, and a shorter segment cannot keep the 'overlap' of "
+                                          f"{overlap}: lower 'overlap' or give more frames")]
+        said.append(("warning", f"{n} driving frames are fewer than half a segment of {win} (the pipeline mirrors "
+                                f"at most the clip's own frames into its last segment): made in one segment of {fit}"))
+        win = fit
+    return win, said
+
+
 def resolved_size(width: int, height: int, ref_w: int, ref_h: int, multiple: int = 16) -> tuple[int, int]:
     """The frame the pipeline makes for the area ``width`` x ``height`` at the reference image's aspect
     (WanAnimate2ProcessImagesInputStep, the reference first made a multiple of 16 as its processor does)."""
@@ -91,6 +122,18 @@ class WanAnimate2(GeneratorNode):
                     help="0: the driving video's frame rate; else its frames are resampled to this rate"),
               Seed("seed", 0))
 
+    @classmethod
+    def advise(cls, params, base_dir, inputs):
+        """The generators' advice, and the segments the driving clip's declared frames give (segments_for:
+        the run's own check). Its frames resampled to another rate are known at the run only."""
+        said = list(super().advise(params, base_dir, inputs))
+        m = int((inputs.get("driving") or {}).get("frames") or 0)
+        if m and not float(params.get("fps") or 0):
+            frames = int(params.get("frames") or 0)
+            said += segments_for(min(m, frames) if frames else m, int(params.get("window") or 81),
+                                 int(params.get("overlap") or 1))[1]
+        return said
+
     def run(self, ctx, model, reference, driving, prompt=None):
         from ...loading.inputs import video_model_input
         from ...sampling.generators import prompt_of
@@ -103,21 +146,22 @@ class WanAnimate2(GeneratorNode):
                              f"as {MODEL}" + (" (a Wan 2.2 Animate model goes with the Wan Animate node)"
                                               if "Animate" in (ref.variant or "") else ""))
         clip = as_clip(driving)
-        n, window, overlap = self._frames(ctx, clip)
+        n, made, window = self._frames(ctx, clip)
+        overlap = int(p.overlap)
         still = reference.frame(0) if hasattr(reference, "frame") else reference
         rh, rw = still.shape[0], still.shape[1]
         w, h = resolved_size(p.width, p.height, rw, rh)
         if w < 16 or h < 16:
             raise StudioError(f"{TITLE}: an area of {p.width}x{p.height} at the reference's aspect ({rw}x{rh}) gives "
                               f"{w}x{h}: raise width and height")
-        segments, padded = plan(n, window, overlap)
+        segments, padded = plan(made, window, overlap)
         self._room(ref, padded, w, h)
         distilled = DISTILLED in type(pipe).__name__
         steps = p.steps or STEPS[distilled]
         text = prompt_of(ctx, prompt)
         src_fps = float(getattr(clip, "fps", 0) or 0)
         fps = p.fps or src_fps or ref.fam.fps
-        ctx.info(f"{n:,} frames in {segments} segment{'s' if segments > 1 else ''} of {window}"
+        ctx.info(f"{made:,} frames in {segments} segment{'s' if segments > 1 else ''} of {window}"
                  + (f", each continuing from the last {overlap} of the one before" if segments > 1 else "")
                  + f"; {w}x{h} (the area {p.width}x{p.height} at the reference's aspect), {steps} steps")
         kw = dict(prompt=text, prompt_ref=p.prompt_ref, image=self._pil(still), driving_video=self._pils(ctx, clip, n),
@@ -133,7 +177,8 @@ class WanAnimate2(GeneratorNode):
         return self._made(ctx, ArrayClip(frames, fps), frames.shape[2], frames.shape[1])
 
     def _frames(self, ctx, clip) -> tuple[int, int, int]:
-        """(frames to make, segment length, overlap), checked before anything is allocated."""
+        """(driving frames given to the pipeline, frames it makes after resampling, segment length), checked
+        before anything is allocated (segments_for, the check validation makes too)."""
         p = ctx.params
         n = len(clip)
         if n < 1:
@@ -142,13 +187,14 @@ class WanAnimate2(GeneratorNode):
         if p.frames > n:
             ctx.warn(f"{p.frames} frames asked but the driving video has {n}: making {n}")
         n = min(n, p.frames) if p.frames else n
-        window = (p.window - 1) // 4 * 4 + 1
-        if window != p.window:
-            ctx.warn(f"'window' {p.window} is not 4k + 1 frames (the VAE's time stride): segments of {window}")
-        if p.overlap >= window:
-            raise StudioError(f"{TITLE}: 'overlap' {p.overlap} must be fewer than the {window} frames of a segment "
-                              "('window')")
-        return n, window, int(p.overlap)
+        src = float(getattr(clip, "fps", 0) or 0)
+        made = int(n / src * p.fps) if p.fps and src and abs(p.fps - src) > 1e-6 else n  # the pipeline's resampling
+        window, said = segments_for(made, int(p.window), int(p.overlap))
+        for level, words in said:
+            if level == "error":
+                raise StudioError(f"{TITLE}: {words}")
+            ctx.warn(words)
+        return n, made, window
 
     def _room(self, ref, frames: int, w: int, h: int) -> None:
         """Refuse a clip whose driving video the pipeline could not hold: it letterboxes every frame of the

@@ -109,9 +109,9 @@ def dancer_output(b, save: CNode, first: CNode, up: list[CNode], fam: str, said:
         b.g.connect(*out, gen, f"{which}_model")
     shift = next((x for x in shifts if _number(x)), None)
     if shift is not None:  # ModelSamplingSD3 on a pass: Studio's shift is the node's, for both passes
-        b.g.set_param(gen, "shift", float(shift))
-        said.append(f"shift {shift} (ModelSamplingSD3 on the global pass) is Wan Dancer's shift, for both passes (the "
-                    "release samples both at 5)")
+        if b.set_param(gen, "shift", float(shift), next((n for n in up if n.cls == "ModelSamplingSD3"), gs)):
+            said.append(f"shift {shift} (ModelSamplingSD3 on the global pass) is Wan Dancer's shift, for both passes "
+                        "(the release samples both at 5)")
     for into, (loader, slot, _steps) in inputs.items():
         b.g.connect(*b.studio_loader(loader, slot), gen, into)
     sv = b.add("io.save_video", {"path": b.save_path(save)}, save)

@@ -97,6 +97,45 @@ def take_size(w: int, h: int) -> tuple[int, int]:
     return w, h
 
 
+def segments_of(segments: int, seconds: float) -> int:
+    """The take's segments: those asked, or (0) the whole ones ``seconds`` of music cover."""
+    return int(segments) or int(seconds / (SEGMENT / dancer.BASE_FPS) + 1e-6)
+
+
+def reach_of(rows: int) -> int:
+    """The rotary positions the global model's keyframes span for ``rows`` of music features (30 a second):
+    dancer.time_positions at the take's keyframe rate, as _time_table reads them."""
+    fps = dancer.frame_rate(rows, SEGMENT)
+    return max(dancer.time_positions((SEGMENT - 1) // 4 + 1, fps)[0]) + 2 if fps else 0
+
+
+def take_problem(n_seg: int, seconds: float | None, rows: int | None, positions: int | None) -> str | None:
+    """Why the take cannot be made, in words, or None: one check, asked by validation (WanDancer.advise, from the
+    music's declared length and the model's config) and by the run (from the music and the loaded model), so what
+    validates runs. ``rows``: the music's feature rows (None: about 30 a second of the take); ``positions``:
+    the global model's rotary positions (its config's rope_max_seq_len; None: not known)."""
+    seg_s = SEGMENT / dancer.BASE_FPS
+    if n_seg < 1:
+        return (f"the music lasts {seconds or 0:.2f} s, shorter than one segment ({seg_s:.2f} s: {SEGMENT} frames at "
+                "30 fps): give longer music")
+    if seconds is not None and seconds + 1e-6 < n_seg * seg_s:
+        return (f"the music lasts {seconds:.2f} s, shorter than the take's {n_seg * seg_s:.2f} s: give longer music or "
+                "fewer segments")
+    rows = n_seg * SEGMENT if rows is None else rows
+    if not dancer.frame_rate(rows, SEGMENT):
+        return f"the music gives {rows} feature rows for {SEGMENT} frames: too short to draw keyframes"
+    reach = reach_of(rows)
+    if positions and reach > positions:
+        most = next((k for k in range(n_seg - 1, 0, -1) if reach_of(k * SEGMENT) <= positions), 0)
+        if not most:
+            return (f"its global model holds {positions} rotary positions (its config's rope_max_seq_len), fewer "
+                    f"than one segment's {(SEGMENT - 1) // 4 + 1} keyframes reach ({reach_of(SEGMENT)}): it is not "
+                    "Wan Dancer's model (its Wan 2.1 I2V 14B base holds 1024)")
+        return (f"a {rows / dancer.BASE_FPS:.1f} s take spreads the global model's keyframes over {reach} rotary "
+                f"positions, past its {positions}: set 'segments' to {most} or fewer ({most * seg_s:.0f} s)")
+    return None
+
+
 class WanDancer(GeneratorNode):
     """Make a person dance to music with Wan-Dancer-14B: a start image (the dancer), the music (Load Audio) and a
     dance style. Two models: the global one draws keyframes over the take, the local one renders it at 30 fps in
@@ -136,6 +175,19 @@ class WanDancer(GeneratorNode):
                  "formats": ["ComfyUI diffusion_models/wan2.2_dancer_14b_{global,local}*.safetensors",
                              "the release's global_model.safetensors / local_model.safetensors"]}]
 
+    @classmethod
+    def advise(cls, params, base_dir, inputs):
+        """The take checked before the run (take_problem, the run's own check) from the music's declared length
+        (Load Audio) and the global model's rotary positions (its config, Load Video Model)."""
+        said = list(super().advise(params, base_dir, inputs))
+        seconds = (inputs.get("audio") or {}).get("seconds")
+        positions = (inputs.get("global_model") or {}).get("positions")
+        if seconds is None and not int(params.get("segments") or 0):
+            return said
+        why = take_problem(segments_of(int(params.get("segments") or 0), seconds or 0.0),
+                           None if seconds is None else float(seconds), None, positions)
+        return said + ([("error", why)] if why else [])
+
     def run(self, ctx, global_model, local_model, image, audio, prompt=None):
         p = ctx.params
         refs = [video_model_input(m) for m in (global_model, local_model)]
@@ -145,13 +197,12 @@ class WanDancer(GeneratorNode):
                            "model (wan2.2_dancer_14b_" + which + ")")
         style = prompt.strip() if isinstance(prompt, str) and prompt.strip() else p.style
         w, h = take_size(int(p.width), int(p.height))
-        seg_s = SEGMENT / dancer.BASE_FPS
-        have = int(audio.duration / seg_s + 1e-6) if hasattr(audio, "duration") else 0
-        n_seg = int(p.segments) or have
-        if n_seg < 1:
-            raise _say(f"the music lasts {getattr(audio, 'duration', 0):.2f} s, shorter than one segment "
-                       f"({seg_s:.2f} s: {SEGMENT} frames at 30 fps): give longer music")
-        wave, rate = music_of(audio, n_seg * seg_s)
+        seconds = float(getattr(audio, "duration", 0.0))
+        n_seg = segments_of(int(p.segments), seconds)
+        why = take_problem(n_seg, seconds, None, None)
+        if why:
+            raise _say(why)
+        wave, rate = music_of(audio, n_seg * SEGMENT / dancer.BASE_FPS)
         still = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)[..., :3]
         keys = self._keyframes(ctx, refs[0], still, wave, rate, style, w, h)
         frames = self._segments(ctx, refs[1], still, keys, wave, rate, style, n_seg, w, h)
@@ -188,15 +239,10 @@ class WanDancer(GeneratorNode):
         keys = np.zeros((SEGMENT,) + still.shape, np.float32)
         keys[0] = still
         n_keys = (SEGMENT - 1) // 4 + 1
-        if not fps:
-            raise _say(f"the music gives {len(feats)} feature rows for {SEGMENT} frames: too short to draw keyframes")
-        reach = max(dancer.time_positions(n_keys, fps)[0]) + 2
-        limit = int(s.pipe.transformer.config.rope_max_seq_len)
-        if reach > limit:
-            most = (limit - 2) // n_keys  # segments: the keyframes are about 'segments' positions apart
-            raise _say(f"a {len(feats) / dancer.BASE_FPS:.1f} s take spreads the global model's keyframes over {reach} "
-                       f"rotary positions, past its {limit}: set 'segments' to {most} or fewer "
-                       f"({most * SEGMENT / dancer.BASE_FPS:.0f} s)")
+        why = take_problem(max(1, round(len(feats) / SEGMENT)), None, len(feats),
+                           int(s.pipe.transformer.config.rope_max_seq_len))
+        if why:
+            raise _say(why)
         if abs(fps - 7.5) > 1e-6:
             ctx.info(f"the global model draws its keyframes at {fps:g} fps: it was trained at 7.5 (a take of 4 segments,"
                      " 19.9 s)")
