@@ -92,6 +92,21 @@ def allow_reading_for_session(folder: str) -> str:
     return r
 
 
+MAX_READ_DIRS = 500  # folders kept from the file dialogs' picks (the oldest dropped first)
+
+
+def remember_read_folder(folder: str) -> str:
+    """A folder the user picked a file in: readable for this session and, kept in the settings'
+    ``read_dirs``, when the graph is opened again (a pick in a dialog is the user giving that folder;
+    a graph from elsewhere cannot add to it). Returns its real path."""
+    r = allow_reading_for_session(folder)
+    from .settings import load_settings, save_settings
+    kept = load_settings()["read_dirs"]
+    if r not in kept:
+        save_settings({"read_dirs": [*kept, r][-MAX_READ_DIRS:]})
+    return r
+
+
 def session_dirs() -> list[str]:
     with _lock:
         return list(_session)
@@ -127,8 +142,8 @@ STUDIO_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__f
 def readable_dirs(base_dir: str | None, settings: dict | None = None) -> list[str]:
     """The real paths of every folder a graph whose file is in ``base_dir`` may read from: those it may write
     into (:func:`allowed_dirs`: its own folder, the project folder, the allowed folders, those of this session,
-    among them every folder the user picked a file in or typed on the command line), the models folders, and
-    Studio's own (its templates' media). A graph from elsewhere reads nothing else (no '../../etc/passwd')."""
+    among them every folder typed on the command line), the models folders, the folders the user picked a file
+    in (the settings' ``read_dirs``, kept across sessions) and Studio's own (its templates' media). A graph from elsewhere reads nothing else (no '../../etc/passwd')."""
     if settings is None:
         from .settings import load_settings
         settings = load_settings()
@@ -136,7 +151,7 @@ def readable_dirs(base_dir: str | None, settings: dict | None = None) -> list[st
     out = allowed_dirs(base_dir, settings)
     with _lock:
         reads = list(_session_reads)
-    for d in [*model_dirs(settings), STUDIO_DIR, *reads]:
+    for d in [*model_dirs(settings), STUDIO_DIR, *settings.get("read_dirs", []), *reads]:
         r = real(d)
         if r not in out:
             out.append(r)

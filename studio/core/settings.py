@@ -12,6 +12,8 @@ dialog all read and write it through here::
 - ``project_dir``: the folder an unsaved graph's relative paths mean (empty: Documents/Studio);
 - ``allowed_dirs``: folders besides the graph's own and the project folder that graphs may
   write into (outputs, checkpoints, LoRAs), chosen by the user;
+- ``read_dirs``: folders the user picked a file in (a file dialog): graphs may read from them, not
+  write there; kept so a graph the user made reads its footage when it is opened again;
 - ``disk_cache_gb``: the most the disk cache of expensive nodes' outputs holds (0: off;
   ``studio.engine.disk_cache``).
 
@@ -71,6 +73,7 @@ def load_settings() -> dict:
     s["comfyui_dir"] = data["comfyui_dir"] if isinstance(data.get("comfyui_dir"), str) else ""
     s["project_dir"] = data["project_dir"] if isinstance(data.get("project_dir"), str) else ""
     s["allowed_dirs"] = _str_list(data.get("allowed_dirs"))
+    s["read_dirs"] = _str_list(data.get("read_dirs"))
     gb = data.get("disk_cache_gb")
     s["disk_cache_gb"] = float(gb) if isinstance(gb, (int, float)) and not isinstance(gb, bool) and gb >= 0 \
         else DEFAULT_DISK_CACHE_GB

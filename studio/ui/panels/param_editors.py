@@ -290,8 +290,8 @@ class PathEditor(StringEditor):
             start = start_dir(p, self.edit.text(), self.base_dir())
         path = self.ask_path(p, start)
         if path:  # chosen in a file dialog: the artist allows that folder (to read from, or write into)
-            from studio.core.confine import allow_for_session, allow_reading_for_session
-            (allow_for_session if p.mode in ("save", "dir") else allow_reading_for_session)(
+            from studio.core.confine import allow_for_session, remember_read_folder
+            (allow_for_session if p.mode in ("save", "dir") else remember_read_folder)(
                 path if p.mode == "dir" else os.path.dirname(os.path.abspath(path)))
         if path:
             self.edit.setText(path)
