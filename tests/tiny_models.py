@@ -80,6 +80,29 @@ BUILDERS = {
     "sana-video": ("tests.video_models.tiny_sana_video", "build_sana_video", {}),
     "motif-video": ("tests.video_models.tiny_motif_video", "build_motif_video", {}),
 }
+def _declared(folder: str = os.path.join(ROOT, "tests", "video_models")) -> dict:
+    """The builders a tiny module declares itself, so that a new family's builder needs no line above: a
+    module-level ``TINY = {key: (function, keyword arguments)}`` literal in ``folder``'s tiny*.py, read with
+    ast (the module is not imported). A key above wins; the same key declared twice is an error."""
+    import ast
+    out: dict = {}
+    for path in sorted(glob.glob(os.path.join(folder, "tiny*.py"))):
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        if "\nTINY = " not in text:
+            continue
+        for node in ast.parse(text, path).body:
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "TINY" for t in node.targets):
+                module = "tests.video_models." + os.path.basename(path)[:-3]
+                for key, (func, kwargs) in ast.literal_eval(node.value).items():
+                    if key in out:
+                        raise ValueError(f"tiny builder '{key}' is declared twice ({out[key][0]}, {module})")
+                    out[key] = (module, func, kwargs)
+    return out
+
+
+BUILDERS.update({k: v for k, v in _declared().items() if k not in BUILDERS})
+
 # the name a template gives -> the builder that makes a tiny model of it
 NAMES = {
     "stabilityai/stable-video-diffusion-img2vid-xt": "svd",

@@ -1,6 +1,6 @@
 """Every video model family, one folder each (how its files are recognised, its configs from shapes,
 part files and layouts, pipeline, LoRA key names, its own nodes). A family (its ``family.py``'s
-``FAMILY``) registers itself here with one line; generic code finds it through ``base.registry``,
+``FAMILY``) is registered here, by a line or by discovery; generic code finds it through ``base.registry``,
 never by importing a family module.
 
 How to add a family: make its folder ``families/<key>/`` with a ``family.py`` whose ``FAMILY`` fills
@@ -11,14 +11,23 @@ files are told from their headers, with ``key_patterns`` and ``key_rank`` for th
 provides (its part reader, prompt recipe, what a resume keeps, its VAE's time tiles, previews, LoRA
 training, a condition pipeline, point tracks, a modular pipeline, two experts, context windows,
 draft recipes, LoRA names...), keyed by its own diffusers classes, and in ``lacks`` why not for each other kind of
-``capabilities.KINDS`` (tests/video_models/test_family_capabilities.py checks both); register it below with one line; and add a tiny test builder (a tiny diffusers
-folder, as tests/video_models/tiny*.py build theirs) so tests/video_models/test_one_recogniser.py can
-check the picker and the loader agree on its files. Where ComfyUI has nodes for it, its ``comfy.py``'s
+``capabilities.KINDS`` (tests/video_models/test_family_capabilities.py checks both); it is found by
+discovery (no line here); and add a tiny test builder (a tiny diffusers folder, as tests/video_models/tiny*.py
+build theirs, declared by the module's ``TINY`` literal: no line in tests/tiny_models.py) so
+tests/video_models/test_one_recogniser.py can check the picker and the loader agree on its files. Where ComfyUI has nodes for it, its ``comfy.py``'s
 ``MAPPING`` (a ``studio.convert.api.ComfyMapping``: its node types and what each means in Studio's terms,
 importing stdlib-only modules) is found by the converter's discovery, with no line here. Generic code
-learns of it from the registry alone: nothing outside its folder changes."""
+learns of it from the registry alone: nothing outside its folder changes.
+
+A folder not named below is found (``_discover``): its ``family.py``'s ``FAMILIES`` (several families of
+one folder) or ``FAMILY`` is registered after the named ones, folders in name order, so a new family needs
+no line here. The named ones keep their order (the picker's, and the registry's among equal ranks)."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
+from ..base.registry import FAMILIES as _REGISTERED
 from ..base.registry import register
 from .animatediff import family as animatediff
 from .cogvideox import family as cogvideox
@@ -70,3 +79,24 @@ register(hunyuan_skyreels.FAMILY)
 register(framepack.FAMILY)
 register(sana_video.FAMILY)
 register(motif_video.FAMILY)
+
+
+def _discover() -> None:
+    """Register the families of every folder not registered above (module docstring)."""
+    for m in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if not m.ispkg:
+            continue
+        name = f"{__name__}.{m.name}.family"
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name == name:  # a folder of shared helpers, no family of its own
+                continue
+            raise
+        fams = getattr(mod, "FAMILIES", None) or (getattr(mod, "FAMILY", None),)
+        for fam in fams:
+            if fam is not None and fam.key not in _REGISTERED:
+                register(fam, forcing=getattr(mod, "FORCING", None))
+
+
+_discover()
