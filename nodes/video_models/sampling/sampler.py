@@ -34,11 +34,14 @@ def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> 
             out[k] = v
         elif k == "num_inference_steps" and STAGED in accepted:  # a pyramid pipeline counts its steps a stage
             out[STAGED] = staged_steps(int(v), accepted[STAGED])
+        elif k == "num_frames" and FRAMES_AS in accepted:  # an older pipeline's name for the frame count (Latte's)
+            out[FRAMES_AS] = v
         elif _is_set(v):
             warn(f"{type(pipe).__name__} has no '{k}': ignored")
     return out
 
 
+FRAMES_AS = "video_length"
 STAGED = "pyramid_num_inference_steps_list"  # the steps of each stage of a coarse-to-fine (pyramid) sampling
 
 
