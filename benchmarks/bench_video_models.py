@@ -240,14 +240,20 @@ def real_graph(model: str, case: str, steps: int, small: bool, offload: bool = F
     return g
 
 
-def _capture_call(pipe_cls, box: list):
+def _capture_call(pipe_cls, box: list, rng: list | None = None):
     """Record the arguments the node passes to the pipeline (once: the warm-up run), and under "_guider" the
-    pipeline's guider during the call where it has one (its guidance is the guider's: Motif Video)."""
+    pipeline's guider during the call where it has one (its guidance is the guider's: Motif Video); in ``rng``,
+    every call's state of torch's global generator (a pipeline drawing from it: I2VGen-XL's still)."""
     import functools
     orig = pipe_cls.__call__
 
     @functools.wraps(orig)
     def spy(self, *a, **k):
+        if rng is not None:
+            import torch
+            rng.append(torch.get_rng_state())
+        if box:  # the arguments once
+            return orig(self, *a, **k)
         rec = dict(k, **({"_guider": self.guider} if getattr(self, "guider", None) is not None else {}))
         box.append((self, rec, k["generator"].initial_seed()))
         return orig(self, *a, **k)
@@ -269,9 +275,10 @@ def node_against_direct(ex, g, pipe_cls, reps: int, device: str, n: int, on_even
     sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     node_t, direct_t, same, max_diff, first_s, checked = [], [], True, 0.0, None, None
     pipe = kwargs = seed = None
+    box: list = []
+    rng: list = []
     for r in range(reps + 1):
-        box: list = []
-        restore = _capture_call(pipe_cls, box) if r == 0 else None
+        restore = _capture_call(pipe_cls, box, rng)
         sync()
         t0 = clock()
         try:
@@ -290,6 +297,7 @@ def node_against_direct(ex, g, pipe_cls, reps: int, device: str, n: int, on_even
             if guider is not None:  # a user sets the guidance on the pipeline's guider, as the node did
                 pipe.guider = guider
         sync()
+        torch.set_rng_state(rng[-1])  # torch's global generator as the node's call found it (I2VGen-XL's still)
         t0 = clock()
         with torch.inference_mode():
             out = pipe(**dict(kwargs, generator=torch.Generator("cpu").manual_seed(seed)))
