@@ -240,52 +240,69 @@ def real_graph(model: str, case: str, steps: int, small: bool, offload: bool = F
     return g
 
 
-def _capture_call(pipe_cls, box: list):
-    """Record the arguments the node passes to the pipeline (once: the warm-up run)."""
+def _capture_call(pipe_cls, box: list, rng: list | None = None):
+    """Record the arguments the node passes to the pipeline (once: the warm-up run), and under "_guider" the
+    pipeline's guider during the call where it has one (its guidance is the guider's: Motif Video); in ``rng``,
+    every call's state of torch's global generator (a pipeline drawing from it: I2VGen-XL's still)."""
     import functools
     orig = pipe_cls.__call__
 
     @functools.wraps(orig)
     def spy(self, *a, **k):
-        box.append((self, dict(k), k["generator"].initial_seed()))
+        if rng is not None:
+            import torch
+            rng.append(torch.get_rng_state())
+        if box:  # the arguments once
+            return orig(self, *a, **k)
+        rec = dict(k, **({"_guider": self.guider} if getattr(self, "guider", None) is not None else {}))
+        box.append((self, rec, k["generator"].initial_seed()))
         return orig(self, *a, **k)
     pipe_cls.__call__ = spy
     return lambda: setattr(pipe_cls, "__call__", orig)
 
 
-def node_against_direct(ex, g, pipe_cls, reps: int, device: str, n: int, on_event=None, check=None) -> dict:
+def node_against_direct(ex, g, pipe_cls, reps: int, device: str, n: int, on_event=None, check=None,
+                        clock=None) -> dict:
     """The generator node ``gen`` of ``g`` against ``pipe_cls`` called directly with the arguments
     the node gave it (captured on the first run), interleaved, ``reps`` timed runs after a warm-up
     each: times, whether the frames are identical (diffusers' default numpy output against the
-    node's), the first node run's time, and ``check(pipe, out, res)`` over every run (LTX-2's sound)."""
+    node's), the first node run's time, and ``check(pipe, out, res)`` over every run (LTX-2's sound).
+    ``clock``: what times a run (wall time by default; ``time.process_time``, this process's CPU time, where
+    other work shares the CPU and wall time measures it instead)."""
     import numpy as np
     import torch
+    clock = clock or time.perf_counter
     sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     node_t, direct_t, same, max_diff, first_s, checked = [], [], True, 0.0, None, None
     pipe = kwargs = seed = None
+    box: list = []
+    rng: list = []
     for r in range(reps + 1):
-        box: list = []
-        restore = _capture_call(pipe_cls, box) if r == 0 else None
+        restore = _capture_call(pipe_cls, box, rng)
         sync()
-        t0 = time.perf_counter()
+        t0 = clock()
         try:
             res = ex.run(g, targets=["gen"], device=device, use_cache=False, on_event=on_event)
         finally:
             if restore is not None:
                 restore()
         sync()
-        node_s = time.perf_counter() - t0
+        node_s = clock() - t0
         clip = res.value("gen")
         if r == 0:
             pipe, kw, seed = box[0]
             kwargs = {k: v for k, v in kw.items() if not k.startswith("callback_on_step_end")}
             kwargs["output_type"] = "np"  # what a diffusers user gets by default (the node asks for "pt")
+            guider = kwargs.pop("_guider", None)
+            if guider is not None:  # a user sets the guidance on the pipeline's guider, as the node did
+                pipe.guider = guider
         sync()
-        t0 = time.perf_counter()
+        torch.set_rng_state(rng[-1])  # torch's global generator as the node's call found it (I2VGen-XL's still)
+        t0 = clock()
         with torch.inference_mode():
             out = pipe(**dict(kwargs, generator=torch.Generator("cpu").manual_seed(seed)))
         sync()
-        direct_s = time.perf_counter() - t0
+        direct_s = clock() - t0
         made = out.frames[0] if hasattr(out, "frames") else out.video  # Cosmos 3's clip: 'video', unbatched
         frames = np.clip(np.asarray(made, np.float32)[:n], 0, 1)
         ok = frames.shape == clip.frames.shape and bool(np.array_equal(frames, clip.frames, equal_nan=True))

@@ -3,7 +3,8 @@ templates ship, which video model families Studio reads, how large the video-mod
 
 In a page each fact stands between two HTML comments, invisible once rendered:
 ``<!-- fact:templates -->31<!-- /fact -->``. ``python -m scripts.doc_facts`` writes today's values
-into README.md and docs/architecture.md; tests/test_docs.py fails, naming this command, when a page
+into README.md, docs/architecture.md and docs/models-folder.md (so a new family edits no list of families
+there); tests/test_docs.py fails, naming this command, when a page
 says other than the code."""
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PAGES = ("README.md", os.path.join("docs", "architecture.md"))
+PAGES = ("README.md", os.path.join("docs", "architecture.md"), os.path.join("docs", "models-folder.md"))
 FACT = re.compile(r"<!-- fact:([a-z_]+) -->(.*?)<!-- /fact -->", re.S)
 
 
@@ -25,6 +26,12 @@ def _families() -> list:
     import nodes.video_models.families  # noqa: F401  (every family registers itself)
     from nodes.video_models.base.registry import all_families
     return all_families()
+
+
+def _family_folders() -> list[str]:
+    """The folders of nodes/video_models/families that hold a family (a family.py)."""
+    base = os.path.join(ROOT, "nodes", "video_models", "families")
+    return sorted(d for d in os.listdir(base) if os.path.isfile(os.path.join(base, d, "family.py")))
 
 
 def _video_model_rooms() -> list[str]:
@@ -68,6 +75,7 @@ def facts() -> dict[str, str]:
         "families_count": str(len(fams)),
         "families": ", ".join(f.title for f in fams),
         "family_keys": ", ".join(f.key for f in fams),
+        "family_folders": ", ".join(_family_folders()),
         "video_models_lines": f"{round(sum(files.values()), -3):,}",
         "video_models_rooms": str(len(_video_model_rooms())),
         "video_models_largest_files": _largest_files(files),

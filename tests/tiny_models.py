@@ -84,20 +84,24 @@ BUILDERS = {
 }
 
 
-def _declared() -> dict:
-    """The builders tests/video_models/tiny_*.py modules declare themselves, ``TINY = {key: (function, keyword
-    arguments)}`` (a literal, read without importing the module): a new family's builder needs no line above."""
+def _declared(folder: str = os.path.join(ROOT, "tests", "video_models")) -> dict:
+    """The builders a tiny module declares itself, so that a new family's builder needs no line above: a
+    module-level ``TINY = {key: (function, keyword arguments)}`` literal in ``folder``'s tiny*.py, read with
+    ast (the module is not imported). A key above wins; the same key declared twice is an error."""
     import ast
-    out = {}
-    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "video_models", "tiny_*.py"))):
+    out: dict = {}
+    for path in sorted(glob.glob(os.path.join(folder, "tiny*.py"))):
         with open(path, encoding="utf-8") as f:
-            src = f.read()
-        if "\nTINY = " not in src:
+            text = f.read()
+        if "\nTINY = " not in text:
             continue
-        module = "tests.video_models." + os.path.basename(path)[:-3]
-        for node in ast.parse(src).body:
-            if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == ["TINY"]:
-                out.update({key: (module, func, kw) for key, (func, kw) in ast.literal_eval(node.value).items()})
+        for node in ast.parse(text, path).body:
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "TINY" for t in node.targets):
+                module = "tests.video_models." + os.path.basename(path)[:-3]
+                for key, (func, kwargs) in ast.literal_eval(node.value).items():
+                    if key in out:
+                        raise ValueError(f"tiny builder '{key}' is declared twice ({out[key][0]}, {module})")
+                    out[key] = (module, func, kwargs)
     return out
 
 

@@ -1,5 +1,5 @@
 """The families Studio knows, as one registry: each family folder's ``FAMILY`` is registered by
-``families/__init__.py`` (one line each), and generic code asks here (``family``,
+``families/__init__.py`` (a line each for the older ones, by discovery for a folder it does not name), and generic code asks here (``family``,
 ``all_families``, ``family_from_index``, ``recognition_order``; a file's tensors: base/recognise.py; a
 capability keyed by a diffusers class: ``capability_for``), never a family module.
 Stdlib only."""

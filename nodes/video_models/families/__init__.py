@@ -1,6 +1,6 @@
 """Every video model family, one folder each (how its files are recognised, its configs from shapes,
 part files and layouts, pipeline, LoRA key names, its own nodes). A family (its ``family.py``'s
-``FAMILY``) registers itself here with one line; generic code finds it through ``base.registry``,
+``FAMILY``) is registered here, by a line or by discovery; generic code finds it through ``base.registry``,
 never by importing a family module.
 
 How to add a family: make its folder ``families/<key>/`` with a ``family.py`` whose ``FAMILY`` fills
@@ -11,15 +11,23 @@ files are told from their headers, with ``key_patterns`` and ``key_rank`` for th
 provides (its part reader, prompt recipe, what a resume keeps, its VAE's time tiles, previews, LoRA
 training, a condition pipeline, point tracks, a modular pipeline, two experts, context windows,
 draft recipes, LoRA names...), keyed by its own diffusers classes, and in ``lacks`` why not for each other kind of
-``capabilities.KINDS`` (tests/video_models/test_family_capabilities.py checks both); register it below with one line, or leave it to ``_discover`` (the
-folders not named below, by folder name, after them); and add a tiny test builder (a tiny diffusers
-folder, as tests/video_models/tiny*.py build theirs) so tests/video_models/test_one_recogniser.py can
-check the picker and the loader agree on its files. Where ComfyUI has nodes for it, its ``comfy.py``'s
+``capabilities.KINDS`` (tests/video_models/test_family_capabilities.py checks both); it is found by
+discovery (no line here); and add a tiny test builder (a tiny diffusers folder, as tests/video_models/tiny*.py
+build theirs, declared by the module's ``TINY`` literal: no line in tests/tiny_models.py) so
+tests/video_models/test_one_recogniser.py can check the picker and the loader agree on its files. Where ComfyUI has nodes for it, its ``comfy.py``'s
 ``MAPPING`` (a ``studio.convert.api.ComfyMapping``: its node types and what each means in Studio's terms,
 importing stdlib-only modules) is found by the converter's discovery, with no line here. Generic code
-learns of it from the registry alone: nothing outside its folder changes."""
+learns of it from the registry alone: nothing outside its folder changes.
+
+A folder not named below is found (``_discover``): its ``family.py``'s ``FAMILIES`` (several families of
+one folder) or ``FAMILY`` is registered after the named ones, folders in name order, so a new family needs
+no line here. The named ones keep their order (the picker's, and the registry's among equal ranks)."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
+from ..base.registry import FAMILIES as _REGISTERED
 from ..base.registry import register
 from .animatediff import family as animatediff
 from .cogvideox import family as cogvideox
@@ -74,18 +82,21 @@ register(motif_video.FAMILY)
 
 
 def _discover() -> None:
-    """Every other family folder (one with a ``family.py`` naming a ``FAMILY``, or ``FAMILIES`` for several),
-    registered after the ones above in folder-name order: a new family needs no line here."""
-    import importlib
-    import importlib.util
-    import pkgutil
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        name = f"{__name__}.{info.name}.family"
-        if info.ispkg and importlib.util.find_spec(name) is not None:
+    """Register the families of every folder not registered above (module docstring)."""
+    for m in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if not m.ispkg:
+            continue
+        name = f"{__name__}.{m.name}.family"
+        try:
             mod = importlib.import_module(name)
-            for fam in getattr(mod, "FAMILIES", ()) or (getattr(mod, "FAMILY", None),):
-                if fam is not None:
-                    register(fam)
+        except ModuleNotFoundError as e:
+            if e.name == name:  # a folder of shared helpers, no family of its own
+                continue
+            raise
+        fams = getattr(mod, "FAMILIES", None) or (getattr(mod, "FAMILY", None),)
+        for fam in fams:
+            if fam is not None and fam.key not in _REGISTERED:
+                register(fam, forcing=getattr(mod, "FORCING", None))
 
 
 _discover()

@@ -223,6 +223,8 @@ class VideoModelRef(ModelRef):
             pipe = cls.from_pipe(base, **own_parts(base, cls))
         if hasattr(pipe, "set_progress_bar_config"):
             pipe.set_progress_bar_config(disable=True)
+        from .clip_text_compat import give_text_model
+        give_text_model(pipe)  # diffusers' clip_skip path under transformers 5 (I2VGen-XL's default)
         pipes[task] = pipe
         if self.offload:
             self.move_offload_hooks(task)

@@ -34,9 +34,19 @@ def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> 
             out[k] = v
         elif k == "num_inference_steps" and STAGED in accepted:  # a pyramid pipeline counts its steps a stage
             out[STAGED] = staged_steps(int(v), accepted[STAGED])
+        elif k == "num_frames" and FRAMES_AS in accepted:  # an older pipeline's name for the frame count (Latte's)
+            out[FRAMES_AS] = v
         elif _is_set(v):
             warn(f"{type(pipe).__name__} has no '{k}': ignored")
     return out
+
+
+FRAMES_AS = "video_length"
+
+
+def call_frames(kwargs: dict) -> int:
+    """The frames a pipeline call makes, under either name (``num_frames``, or Latte's FRAMES_AS); 1 when unsaid."""
+    return int(kwargs.get("num_frames") or kwargs.get(FRAMES_AS) or 1)
 
 
 STAGED = "pyramid_num_inference_steps_list"  # the steps of each stage of a coarse-to-fine (pyramid) sampling
@@ -205,7 +215,7 @@ class Sampler:
         kwargs = call_kwargs(self, kwargs)  # a diffusion-forcing pipeline's own arguments
         from .draft import with_sigmas
         kwargs = with_sigmas(pipe, self.draft, kwargs)  # a draft recipe's own sigmas (LTX-2's distilled)
-        stream = (PreviewStream(self._previewer(kwargs.get("num_frames") or 1, kwargs["height"], kwargs["width"]))
+        stream = (PreviewStream(self._previewer(call_frames(kwargs), kwargs["height"], kwargs["width"]))
                   if previews else None)
         t_call = time.perf_counter()
         from ..runs.phases import WindowTimer
@@ -221,7 +231,7 @@ class Sampler:
         from ..takes.time_tiles import can_tile, decode_take, to_host
         timed = self.one_take and can_tile(pipe) and kwargs.get("last_image") is None
         decoding = None if timed else DecodeProgress(  # the pipeline decodes: said as it goes
-            ctx, getattr(pipe, "vae", None), int(kwargs.get("num_frames") or 1), temporal_ratio(pipe))
+            ctx, getattr(pipe, "vae", None), call_frames(kwargs), temporal_ratio(pipe))
         on_step = self._step_callback(kwargs, k, n_windows, stream, guard, keeper, timer, t_call, decoding)
 
         from .call_adapters import adapted_call
@@ -325,7 +335,7 @@ class Sampler:
         vae = getattr(self.pipe, "vae", None)
         if self.ref.tiling or vae is None or not hasattr(vae, "enable_tiling") or self.on_cpu:
             return False
-        n, w, h = int(kwargs.get("num_frames") or 1), int(kwargs.get("width") or 0), int(kwargs.get("height") or 0)
+        n, w, h = call_frames(kwargs), int(kwargs.get("width") or 0), int(kwargs.get("height") or 0)
         if not decode_needs_tiling(n, w, h, free_memory(self.ref.device)):
             return False
         try:

@@ -1,0 +1,1 @@
+"""Latte (Vchitect): text to video, a latent diffusion transformer over an image VAE."""

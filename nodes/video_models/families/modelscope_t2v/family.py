@@ -1,0 +1,32 @@
+"""ModelScope text to video (Alibaba DAMO's damo-vilab/text-to-video-ms-1.7b, and the zeroscope fine-tunes
+in its layout), diffusers' ``TextToVideoSDPipeline`` and ``VideoToVideoSDPipeline``
+(pipelines/deprecated/text_to_video_synthesis in diffusers 0.42.1): a UNet3DConditionModel over Stable
+Diffusion's image VAE (AutoencoderKL) and CLIP text encoder. Text to video by the generic Text to Video, video
+to video (the clip noised by 'strength', denoised toward the prompt) by the generic Video to Video; their
+calls take no step callback, so Studio's per-step work runs after each scheduler step
+(sampling/call_adapters.py). Read as a diffusers folder: ComfyUI has no ModelScope nodes."""
+from __future__ import annotations
+
+from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
+                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
+                                  LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
+                                  ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.family import Family
+
+T2V, V2V = "TextToVideoSDPipeline", "VideoToVideoSDPipeline"
+IMAGE_VAE = "its VAE is Stable Diffusion's image VAE (frames decoded one by one)"
+FOLDER = ("ModelScope text to video is read as a diffusers folder (ComfyUI has no ModelScope nodes, so no single "
+          "files of it to read)")
+
+FAMILY = Family(
+    "modelscope_t2v", "ModelScope T2V", (T2V, V2V), t2v=T2V, v2v=V2V, denoiser="unet", frames=16, size_multiple=8,
+    fps=8.0, key_rank=200, part_titles=(("CLIP-H text", "CLIP-H text (ModelScope T2V)"),),
+    has=(SingleFile(refusal=FOLDER), PreviewLayout(video_vae=False)),
+    lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
+           PartReader: FOLDER, PromptRecipe: "its encode_prompt (Stable Diffusion's CLIP) is not declared for the "
+                                             "prompt cache yet",
+           ResumeKeeps: "its decode was not read for a lone redo: the lighter retry only", VaeTiles: IMAGE_VAE,
+           TimeTiles: IMAGE_VAE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
+           FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
+    not_built=(("image to video", "ModelScope's release has no image-to-video pipeline in diffusers 0.42.1"),),
+    variants=(("ModelScope", lambda idx, cfg: True),))

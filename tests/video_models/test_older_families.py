@@ -1,0 +1,68 @@
+"""The older video families as Studio families (issue 72): a Latte, I2VGen-XL and ModelScope folder loads through
+Load Video Model, is listed with its family, and the generic Text to Video, Image to Video and Video to Video
+make, frame for frame, what LattePipeline, I2VGenXLPipeline, TextToVideoSDPipeline and VideoToVideoSDPipeline
+called directly make with the arguments the node gave (tiny random models, CPU, 16 x 16, 2 steps). Latte's
+frame count reaches its call as 'video_length' (16 made, the clip cut to the 8 asked); I2VGen-XL's CLIP
+skip runs under transformers 5 (loading/clip_text_compat.py), given alike to the direct call's pipeline; its
+still's latents are drawn from torch's global generator (the pipeline passes it no generator), its state at the node's call restored for the direct one."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from studio.engine.executor import Executor
+from tests.sources import source
+
+from .graphs import model_graph, spy_call
+
+pytest.importorskip("diffusers")
+PARAMS = {"width": 16, "height": 16, "frames": 8, "steps": 2, "guidance": 4.0, "prompt": "a red fox running",
+          "negative_prompt": "static", "previews": False, "preview_size": "off", "seed": 4}
+STILL = source("test.older_still", "image", "Image",
+               lambda p: (np.random.RandomState(3).randint(0, 256, (16, 16, 3)) / 255.0).astype(np.float32))
+CLIP = source("test.older_clip", "video", "Video", lambda p: _clip())
+
+CASES = {  # family: (tiny builder and settings, node, pipeline, feeds, its family's variant)
+    "latte": (("latte", {}), "video_models.text_to_video", "LattePipeline", {}, "Latte"),
+    "i2vgen_xl": (("i2vgen-xl", {}), "video_models.image_to_video", "I2VGenXLPipeline", {"image": (STILL, "image")},
+                  "I2VGen-XL"),
+    "modelscope_t2v": (("modelscope-t2v", {}), "video_models.text_to_video", "TextToVideoSDPipeline", {},
+                       "ModelScope"),
+    "modelscope_v2v": (("modelscope-t2v", {"v2v": True}), "video_models.video_to_video", "VideoToVideoSDPipeline",
+                       {"video": (CLIP, "video")}, "ModelScope"),
+}
+
+
+def _clip():
+    from studio.engine.clip import ArrayClip
+    return ArrayClip((np.random.RandomState(6).randint(0, 256, (8, 16, 16, 3)) / 255.0).astype(np.float32), 8.0)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_older_family_is_its_pipeline_called_directly(tiny, monkeypatch, case):
+    import diffusers
+    import torch
+
+    from nodes.video_models.catalog.listing import describe_folder
+    from nodes.video_models.loading.clip_text_compat import give_text_model
+    (key, settings), node, pipeline, feeds, variant = CASES[case]
+    folder = tiny(key, **settings)
+    e = describe_folder(folder)
+    assert e.family == case.replace("_v2v", "_t2v") and e.variant.startswith(variant)
+    cls = getattr(diffusers, pipeline)
+    # I2VGen-XL samples the still's latents from torch's global generator, not the call's: its state kept
+    calls, orig = spy_call(monkeypatch, cls, lambda k: dict(k, _rng=torch.get_rng_state()))
+    clip = Executor().run(model_graph(folder, node, PARAMS, **feeds), targets=["gen"], device="cpu",
+                          use_cache=False).value("gen")
+    assert (clip.n_frames, clip.width, clip.height) == (8, 16, 16) and len(calls) == 1
+    kw = {k: v for k, v in calls[0].items() if not k.startswith("callback")}
+    rng = kw.pop("_rng")
+    if case == "latte":  # a call is its transformer's 16 frames, named as Latte's pipeline names them
+        assert kw["video_length"] == 16 and "num_frames" not in kw
+    seed = kw.pop("generator").initial_seed()
+    pipe = cls.from_pretrained(folder)
+    give_text_model(pipe)
+    torch.set_rng_state(rng)
+    want = orig(pipe, **dict(kw, output_type="np"), generator=torch.Generator().manual_seed(seed)).frames[0]
+    want = np.clip(np.asarray(want, np.float32)[:8], 0, 1)
+    assert np.isfinite(want).all() and want.std() > 0 and np.array_equal(clip.frames, want)
