@@ -9,6 +9,7 @@ test fails at teardown naming it. Tests that answer a dialog themselves (a timer
 button) do so long before the limit.
 """
 import functools
+import sys
 
 import pytest
 
@@ -67,9 +68,47 @@ def pytest_configure(config):
     QDialog.exec = _guarded(QDialog.exec)
 
 
+class _Stderr:
+    """The stderr of the moment, for a library's log handler made once per process: transformers binds
+    its handler to the sys.stderr it finds at its first log line, which inside a test is that test's
+    capture, closed when the test ends; every later warning then printed 'Logging error' and a traceback
+    into another test's output (the order-dependent failure of a template test that checks for warnings)."""
+
+    def write(self, text):
+        return sys.stderr.write(text)
+
+    def flush(self):
+        return sys.stderr.flush()
+
+
+def _closed(stream) -> bool:
+    return bool(getattr(stream, "closed", False))
+
+
+def _library_log_handlers_follow_stderr() -> None:
+    """Every log handler left writing to (or flushing) a stream a test's capture closed writes to the stderr of
+    the moment. transformers binds its handler's stream and its ``flush`` (``sys.stderr.flush``) when it first
+    logs: inside a test, that test's capture."""
+    import logging
+    handlers = [h for lg in [logging.getLogger(), *logging.root.manager.loggerDict.values()]
+                if isinstance(lg, logging.Logger) for h in lg.handlers]
+    hf = sys.modules.get("transformers.utils.logging")
+    if getattr(hf, "_default_handler", None) is not None:
+        handlers.append(hf._default_handler)
+    for handler in handlers:
+        if type(handler) is not logging.StreamHandler:
+            continue
+        if _closed(getattr(handler, "stream", None)):
+            handler.stream = _Stderr()  # not setStream: it flushes the old stream, closed by then
+        flush = handler.__dict__.get("flush")
+        if flush is not None and _closed(getattr(flush, "__self__", None)):
+            handler.flush = _Stderr().flush
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     result = yield
+    _library_log_handlers_follow_stderr()
     if _left_up:
         said = "; ".join(_left_up)
         _left_up.clear()

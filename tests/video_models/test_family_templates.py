@@ -64,7 +64,7 @@ def test_the_chronoedit_image_edit_template_renders_on_the_tiny_model(tiny, tmp_
     assert info["frames"] == 5 and (info["width"], info["height"]) == (32, 32)
     pngs = sorted(p for p in os.listdir(tmp_path) if p.endswith(".png"))
     assert len(pngs) == 1 and cv2.imread(str(tmp_path / pngs[0])).shape == (32, 32, 3)
-    assert not _warnings(err)
+    assert not _warnings(err), err
 
 
 def test_the_cosmos3_sound_clip_template_renders_on_the_tiny_model(tiny, tmp_path, monkeypatch, capfd,
