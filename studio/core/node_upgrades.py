@@ -50,7 +50,7 @@ def _older(nd: Any, registry):
     if not isinstance(version, int) or isinstance(version, bool) or not isinstance(nd.get("params", {}), dict):
         return None
     spec = registry.get(nd["type"]) if registry.resolve(nd["type"]) is not None else None
-    if spec is None or spec.cls is None or version >= spec.version:
+    if spec is None or version >= spec.version:  # the manifest's version first: no node module imported
         return None
     return spec.cls
 
