@@ -44,6 +44,9 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   # Upscale Video's reader, without its torchvision requirement (see pyproject.toml: pip's torchvision
   # is a CUDA build that a CPU-only torch cannot import, and it would break transformers too)
   $VPY -m pip install -q --no-compile --no-deps "spandrel==0.4.2"
+  # the bytecode of what every run imports (torch, diffusers, transformers, Qt's graph widgets), written
+  # now even where the machine sets PYTHONDONTWRITEBYTECODE, so that no start compiles them again
+  env -u PYTHONDONTWRITEBYTECODE $VPY -c "import torch, diffusers, transformers, cv2, NodeGraphQt" >/dev/null 2>&1 || true
   echo "$want" > "$stamp"
 fi
 # A torchvision that cannot be imported beside this torch (pip's CUDA build beside a CPU torch, as an
