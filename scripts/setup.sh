@@ -35,14 +35,18 @@ stamp=.venv/.studio-deps
 want="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   $VPY -m pip install -q --upgrade pip setuptools wheel
-  # torch first and pinned, from whatever pip is configured with (pip.conf, PIP_INDEX_URL,
-  # PIP_EXTRA_INDEX_URL): the README says how to point it at a CPU-only torch build.
-  $VPY -m pip install -q "torch==2.13.0"
-  # everything else, the default text model included (see pyproject.toml)
-  $VPY -m pip install -q -e ".[test]"
+  # --no-compile: pip byte-compiles every module it installs (18,000 files here, about 50 s of CPU, most
+  # of them never imported); Python compiles what is imported, once, at its first import instead.
+  # torch pinned, from whatever pip is configured with (pip.conf, PIP_INDEX_URL, PIP_EXTRA_INDEX_URL:
+  # the README says how to point it at a CPU-only torch build), and everything else, the default text
+  # model included (see pyproject.toml), in one resolve
+  $VPY -m pip install -q --no-compile "torch==2.13.0" -e ".[test]"
   # Upscale Video's reader, without its torchvision requirement (see pyproject.toml: pip's torchvision
   # is a CUDA build that a CPU-only torch cannot import, and it would break transformers too)
-  $VPY -m pip install -q --no-deps "spandrel==0.4.2"
+  $VPY -m pip install -q --no-compile --no-deps "spandrel==0.4.2"
+  # the bytecode of what every run imports (torch, diffusers, transformers, Qt's graph widgets), written
+  # now even where the machine sets PYTHONDONTWRITEBYTECODE, so that no start compiles them again
+  env -u PYTHONDONTWRITEBYTECODE $VPY -c "import torch, diffusers, transformers, cv2, NodeGraphQt" >/dev/null 2>&1 || true
   echo "$want" > "$stamp"
 fi
 # A torchvision that cannot be imported beside this torch (pip's CUDA build beside a CPU torch, as an
