@@ -114,26 +114,28 @@ def test_failure_names_the_node_and_emits_failed():
     assert isinstance(events[-1], RunFinished) and not events[-1].ok
 
 
-def test_cancel_stops_a_long_loop_within_a_second():
+def test_cancel_stops_a_long_loop_at_its_next_step():
     g = Graph(registry())
     s = g.add_node("test.slow", {"steps": 100000})
     token = CancelToken()
     got = {}
+    steps: list[int] = []
 
     def run():
         try:
-            Executor().run(g, cancel=token)
+            Executor().run(g, cancel=token, on_event=lambda e: steps.append(e.step) if hasattr(e, "step") else None)
         except Cancelled:
-            got["cancelled_at"] = time.perf_counter()
+            got["cancelled"] = True
 
     th = threading.Thread(target=run)
     th.start()
     time.sleep(0.3)
-    t0 = time.perf_counter()
+    at = len(steps)
     token.cancel()
-    th.join(5)
-    assert not th.is_alive()
-    assert got["cancelled_at"] - t0 < 1.0
+    th.join(60)
+    assert not th.is_alive() and got.get("cancelled")
+    # at most the step running when asked and the next one's check (counted, not timed: any load)
+    assert len(steps) - at <= 2 and steps[-1] < 100000, (at, len(steps))
 
 
 def test_progress_events_carry_steps():

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 
 import pytest
 
@@ -52,9 +51,7 @@ def test_every_name_every_template_gives_is_written_and_found(isolated, monkeypa
     walked = _walked_names()
     assert {"inpaint_object", "talking_clip", "character_replace", "image_to_video"} <= set(walked)
     folder = isolated / "models"
-    t = time.perf_counter()
-    assert tiny_models.main([str(folder)]) == 0
-    took = time.perf_counter() - t
+    assert tiny_models.main([str(folder)]) == 0  # its time is benchmarks' business, not an assert's
     said = capfd.readouterr().out
     for template, names in walked.items():
         for name in names:
@@ -66,7 +63,6 @@ def test_every_name_every_template_gives_is_written_and_found(isolated, monkeypa
                 continue
             assert path.is_dir() and any(path.iterdir()), f"{template}: nothing written for '{name}'"
             assert any((path / f).is_file() for f in ("model_index.json", "modular_model_index.json", "config.json"))
-    assert took < 120, f"building the tiny models took {took:.0f} s"
     monkeypatch.setenv("STUDIO_MODELS", str(folder))
     for template, names in walked.items():
         rc, err = _validate(template, capfd)

@@ -42,7 +42,7 @@ def loop_calls(monkeypatch):
 
 
 class Stopper:
-    """A Stop asked for once step STOP_AT is shown; how long the loop took to raise (saving included)."""
+    """A Stop asked for once step STOP_AT is shown; the steps shown (none after it: the loop stopped at once)."""
 
     def __init__(self):
         self.asked = None
@@ -61,7 +61,6 @@ class Stopper:
     def run(self, fn):
         with pytest.raises(Cancelled):
             fn(self.progress, self.check)
-        return time.perf_counter() - self.asked
 
 
 def _generator(tmp_path):
@@ -102,12 +101,12 @@ def _lora(tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["generator", "video_lora"])
-def test_both_trainables_stop_within_a_second_keep_a_file_and_resume_through_the_one_loop(kind, tmp_path,
+def test_both_trainables_stop_at_the_step_shown_keep_a_file_and_resume_through_the_one_loop(kind, tmp_path,
                                                                                           loop_calls):
     go, saved_step = (_generator if kind == "generator" else _lora)(tmp_path)
     stop = Stopper()
-    took = stop.run(go)
-    assert took < 1.0, f"Stop took {took:.2f} s"
+    stop.run(go)
+    assert stop.seen and max(stop.seen) == STOP_AT  # no step trained after the Stop (not a timing: under load any)
     assert saved_step() == STOP_AT  # the file at the stop: the last finished step
     seen = []
     res = go(lambda s, n, preview=None, **v: seen.append(s) if "loss" in v else None)

@@ -84,20 +84,23 @@ def test_wan_frames_round_up_to_4k_plus_1_and_are_cut(wan_dir, monkeypatch):
     assert calls == [9] and r.value(gen.id).n_frames == 6
 
 
-def _slow_blocks(ref, seconds: float):
-    """Every resnet of the UNet sleeps: one step takes seconds, inside the denoiser."""
+def _slow_blocks(ref, seconds: float, ran: list | None = None):
+    """Every resnet of the UNet sleeps: one step takes seconds, inside the denoiser; each block run is
+    appended to ``ran``."""
     import torch
     mods = [m for n, m in ref.module.unet.named_modules() if n.endswith(("resnets.0", "resnets.1"))
             and isinstance(m, torch.nn.Module)]
-    return [m.register_forward_hook(lambda *_: time.sleep(seconds)) for m in mods], len(mods)
+    ran = [] if ran is None else ran
+    return [m.register_forward_hook(lambda *_: ran.append(1) or time.sleep(seconds)) for m in mods], len(mods)
 
 
-def test_stop_inside_a_step_returns_within_a_second_and_the_model_stays_usable(svd_dir):
+def test_stop_inside_a_step_returns_before_the_steps_end_and_the_model_stays_usable(svd_dir):
     ex = Executor()
     g, load, gen = i2v_graph(svd_dir, steps=2, frames=2)
     ex.run(g, targets=[load.id], device="cpu")
     ref = ex.models.entries()[0].value["model"]
-    handles, n = _slow_blocks(ref, 0.25)
+    ran: list = []
+    handles, n = _slow_blocks(ref, 0.25, ran)
     assert n >= 6  # a step takes >= 1.5 s in the slowed blocks alone
     tok = CancelToken()
     entered = threading.Event()
@@ -116,10 +119,13 @@ def test_stop_inside_a_step_returns_within_a_second_and_the_model_stays_usable(s
     th.start()
     assert entered.wait(30)  # inside the first step, in the denoiser
     time.sleep(0.3)
-    t0 = time.perf_counter()
+    before = len(ran)
     tok.cancel()
-    th.join(10)
-    assert isinstance(box.get("err"), Cancelled) and box["t"] - t0 < 1.0, box["t"] - t0
+    th.join(30)
+    after = len(ran) - before
+    # stopped inside the step: at most the block running and the one it was entering, where waiting for the
+    # step's end would have run the rest of its n blocks (counted, not timed: any load)
+    assert isinstance(box.get("err"), Cancelled) and after <= 2 < n - 1, (after, n)
     for h in handles + [h0]:
         h.remove()
     # the guard's hooks are gone, the model is still loaded and makes frames
