@@ -243,7 +243,11 @@ def folder_dataset(folder: str, n_frames: int = 8, width: int = 32, height: int 
         raise MediaError("no dataset folder chosen")
     if not os.path.isdir(folder):
         raise MediaError(f"dataset folder not found: {folder}")
-    videos = sorted(f for f in os.listdir(folder) if f.lower().endswith(VIDEO_EXTS))
+    names = sorted(os.listdir(folder))
+    videos = [f for f in names if f.lower().endswith(VIDEO_EXTS)]
+    from studio.core.confine import refuse_links_leading_out
+    refuse_links_leading_out(folder, [f for f in names if f.lower().endswith(VIDEO_EXTS + (".txt", ".csv"))],
+                             "the dataset folder")
     if not videos:
         raise MediaError(f"dataset folder '{folder}' has no video clips ({' '.join(VIDEO_EXTS)})")
     caps = read_captions(folder, videos)

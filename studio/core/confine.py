@@ -158,6 +158,38 @@ def readable_dirs(base_dir: str | None, settings: dict | None = None) -> list[st
     return out
 
 
+def links_leading_out(folder: str, names) -> list[str]:
+    """Those of ``names`` (entries of ``folder``, a folder a graph may read) that are links whose real path is
+    neither inside ``folder`` nor inside any folder a graph may read (:func:`readable_dirs`, the graph's own
+    aside: the folder listed was checked already): a clip, a caption or a frame of a sequence read through
+    such a link would read a file the user never gave."""
+    root = real(folder)
+    out, dirs = [], None
+    for name in names:
+        path = os.path.join(folder, name)
+        if not os.path.islink(path):
+            continue
+        target = real(path)
+        if is_inside(target, root):
+            continue
+        if dirs is None:
+            dirs = readable_dirs(None)
+        if not any(is_inside(target, d) for d in dirs):
+            out.append(name)
+    return out
+
+
+def refuse_links_leading_out(folder: str, names, what: str) -> None:
+    """A ``MediaError``-like refusal (a GraphError) naming the entries of ``folder`` that lead out of the folders a
+    graph may read; nothing of the files is read or quoted."""
+    out = links_leading_out(folder, names)
+    if out:
+        more = f" and {len(out) - 3} more" if len(out) > 3 else ""
+        raise GraphError(f"{what} '{folder}' holds links leading outside the folders a graph may read "
+                         f"({', '.join(out[:3])}{more}): copy those files into the folder, or allow the folder "
+                         "they lead to (--allow-dir on the command line, Preferences > allowed folders)")
+
+
 def is_inside(path: str, folder: str) -> bool:
     """Whether the real path ``path`` is ``folder`` or below it (both real paths)."""
     if path == folder:

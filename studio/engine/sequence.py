@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from studio.core import patterns as P
+from studio.core.confine import refuse_links_leading_out
 from studio.core.errors import MediaError
 
 from .clip import Clip
@@ -127,6 +128,7 @@ def _collect(folder: str, rx: re.Pattern) -> dict[int, str]:
         names = os.listdir(folder)
     except OSError as e:
         raise MediaError(f"cannot list folder {folder}: {e.strerror}") from None
+    refuse_links_leading_out(folder, [n for n in names if rx.match(n)], "the image sequence's folder")
     for name in names:
         m = rx.match(name)
         if m:
@@ -189,6 +191,7 @@ def _sequence_in_folder(folder: str) -> Sequence:
     that varies from file to file (the last one, as in plate.1001.exr, or an earlier one, as in
     KITTI's 000123_10.png); padded and unpadded spellings of one pattern merge."""
     names = [n for n in sorted(os.listdir(folder)) if os.path.splitext(n)[1].lower() in SEQ_EXTS]
+    refuse_links_leading_out(folder, names, "the image sequence's folder")
     groups: dict[tuple[str, str], dict[int, str]] = {}
     pads: dict[tuple[str, str], int] = {}
     for name in names:

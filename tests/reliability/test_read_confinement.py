@@ -76,3 +76,33 @@ def test_a_model_given_by_an_absolute_path_outside_is_refused_unless_typed(place
     assert cli.main(["render", gp, "--set", f"n1.model={secret}"]) != 0  # typed: read, then refused as no model
     err = capsys.readouterr().err
     assert "would read" not in err and SECRET not in err
+
+
+def test_a_link_inside_a_folder_leading_outside_is_refused_not_read(place):  # noqa: F811
+    """An image sequence's folder or a dataset folder inside an allowed folder, holding a link to a file outside
+    every folder a graph may read: refused naming the entry, nothing of the file read or quoted; a link that
+    stays inside (or leads into another readable folder) is read as before."""
+    from studio.core.errors import StudioError
+    from studio.engine.sequence import find_sequence
+    from nodes.generators.dataset import folder_dataset
+    g_dir, out, _home = place
+    import numpy as np
+    from PIL import Image
+    seq = g_dir / "plate"
+    seq.mkdir()
+    for i in range(3):
+        Image.fromarray(np.full((8, 8, 3), 10 * i, np.uint8)).save(seq / f"f.{i:04d}.png")
+    secret = out / "secret.png"
+    secret.write_text(SECRET)
+    (seq / "f.0003.png").symlink_to(secret)
+    with pytest.raises(StudioError) as e:
+        find_sequence(str(seq / "f.####.png"))
+    assert "f.0003.png" in str(e.value) and "links leading outside" in str(e.value) and SECRET not in str(e.value)
+    (seq / "f.0003.png").unlink()
+    (seq / "f.0003.png").symlink_to(seq / "f.0002.png")  # inside: read as a frame
+    assert len(find_sequence(str(seq / "f.####.png")).files) == 4
+    data = g_dir / "clips"
+    data.mkdir()
+    (data / "a.mp4").symlink_to(secret)
+    with pytest.raises(StudioError, match="links leading outside.*a.mp4"):
+        folder_dataset(str(data))
