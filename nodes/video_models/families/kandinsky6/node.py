@@ -8,19 +8,13 @@ are the other video-model nodes' (sampling.Sampler). Not run in windows: the sou
 would not join."""
 from __future__ import annotations
 
-from studio.core.errors import StudioError
 from studio.core.params import Choice, Text
 from studio.core.spec import In, Out
 from studio.core.values import Audio
-from studio.engine.clip import ArrayClip
 
-from ...base.errors import ModelError
-from ...base.family import valid_frames
-from ...loading.inputs import video_model_input
-from ...sampling.generators import (COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of,
-                                    say_frame_rule)
+from ...sampling.generators import COMMON, TAKE_PARAMS
+from ...sampling.sound_take import SOUNDS, SoundTakeNode
 
-SOUNDS = ("generated", "input", "off")
 MAX_TOKENS = 1024  # Kandinsky6TI2VAPipeline's own max_sequence_length (prompt tokens after its template)
 
 
@@ -39,13 +33,14 @@ def sound_of(pipe, audio) -> Audio | None:
     return Audio(np.clip(a[0][:, None], -1.0, 1.0), int(pipe.audio_sample_rate))
 
 
-class Kandinsky6Video(GeneratorNode):
+class Kandinsky6Video(SoundTakeNode):
     """Make a clip and its sound from a prompt (and an optional first image) with Kandinsky 6. The sound
     comes out on the audio port and with the clip (Save Video writes it, the timeline plays it);
     'sound: input' keeps the track on the audio input instead; 'sound: off' makes the picture only.
     The whole clip is made in one call."""
-    streams_output = False  # one call with its sound: nothing to stream
     id = "video_models.kandinsky6"
+    family_key = "kandinsky6"
+    needs = "a Kandinsky 6 model (Kandinsky6TI2VAPipeline)"
     title = "Kandinsky 6 Video + Sound"
     task = "t2v"
     keywords = ("kandinsky", "kandinsky 6", "sound", "audio", "text to video", "image to video", "foley")
@@ -61,50 +56,13 @@ class Kandinsky6Video(GeneratorNode):
                                                                 "picture is not made to it); off: the picture only")) + \
         tuple(q for q in COMMON if q.name not in ("window", "overlap", "guidance_2") + TAKE_PARAMS)
 
-    def run(self, ctx, model, image=None, prompt=None, audio=None):
-        import numpy as np
+    def sound_problem(self, ref, s) -> str | None:
+        return "has no audio_vae and vocoder" if getattr(s.pipe, "audio_vae", None) is None else None
 
-        from ...sampling.sampler import Sampler, filter_kwargs, to_pil
-        ref = video_model_input(model)
-        p = ctx.params
-        if ref.fam.key != "kandinsky6":
-            raise ModelError(f"model '{ref.path}' is a {ref.fam.title} model: {self.title} needs a Kandinsky 6 model "
-                             "(Kandinsky6TI2VAPipeline)")
-        if p.sound == "input" and audio is None:
-            raise StudioError("'sound' is 'input' but nothing is connected to the audio input")
-        if p.sound != "input" and audio is not None:
-            ctx.warn("the audio input is not used: set 'sound' to 'input' to keep it")
-        text = prompt_of(ctx, prompt)
-        if not text.strip():
-            raise StudioError("no prompt: type one, or connect a Text input")
-        s = Sampler(ctx, ref, "i2v" if image is not None else "t2v")
-        self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
-        want = p.frames or s.fam.frames
-        n = valid_frames(s.fam, want)
-        say_frame_rule(ctx, s.fam, want, n)
-        fps = p.fps or s.fam.fps
-        img = like = None
-        if image is not None:
-            img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
-            like = (img.shape[1], img.shape[0])
-        w, h = output_size(ctx, s, p.width, p.height, like, self.preview)
-        made_sound = p.sound == "generated"
-        if made_sound and getattr(s.pipe, "audio_vae", None) is None:
-            raise ModelError(f"model '{ref.path}' has no audio_vae and vocoder: it makes no sound; set 'sound' to off")
-        base = filter_kwargs(s.pipe, {"prompt": text, "negative_prompt": p.negative_prompt or None, "height": h,
-                                      "width": w, "num_frames": n, "frame_rate": fps,
-                                      "num_inference_steps": self.steps, "guidance_scale": p.guidance,
-                                      "sample_audio": made_sound, "max_sequence_length": tokens_of(s.pipe)},
-                             ctx.warn)
-        if img is not None:
-            base["image"] = to_pil(img)
-        clip = s.generate(n, n, 0, lambda start, still: dict(base), fps, previews=p.previews, steps=self.steps,
-                          size=(w, h))
-        made = sound_of(s.pipe, getattr(s, "audio", None)) if made_sound else None
-        if made_sound and made is None:
-            raise ModelError(f"{type(s.pipe).__name__} made no sound")
-        sound = audio if p.sound == "input" else made
-        out = self._made(ctx, ArrayClip(clip.frames, fps, sound), w, h)
-        if made is not None:
-            ctx.info(f"sound: {made.duration:.2f} s at {made.rate} Hz, made with the picture")
-        return {"video": out, "audio": sound}
+    def call(self, s, p, text, w, h, n, fps, made_sound) -> dict:
+        return {"prompt": text, "negative_prompt": p.negative_prompt or None, "height": h, "width": w,
+                "num_frames": n, "frame_rate": fps, "num_inference_steps": self.steps, "guidance_scale": p.guidance,
+                "sample_audio": made_sound, "max_sequence_length": tokens_of(s.pipe)}
+
+    def sound_of(self, pipe, sound) -> Audio | None:
+        return sound_of(pipe, sound)
