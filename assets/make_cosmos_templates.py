@@ -32,7 +32,8 @@ def cosmos_transfer(finish, thumb) -> str:
                   f"with the 'diffusers/controlnet/general/edge' controlnet as its controlnet/ folder); put it in "
                   f"your models folder or set STUDIO_MODELS. Without the cosmos_guardrail package the prompt and "
                   f"frames go unchecked (said when the model loads).\n"
-                  f"Knobs: Edges' thresholds, control_strength, prompt, frames, chunk. {_CPU}", note_pos=(0, -230))
+                  f"Knobs: Edges' thresholds, control_strength, prompt, frames, chunk. {_CPU}",
+                  note_pos=(0, -230), category="Control: pose, depth, tracks, camera")
     thumb("cosmos_transfer", "Edges to video", ((30, 60, 40), (200, 200, 210)))
     return path
 
@@ -55,6 +56,7 @@ def cosmos3_sound_clip(finish, thumb) -> str:
                   "your models folder or set STUDIO_MODELS. Without the cosmos_guardrail package the prompt and "
                   "frames go unchecked (said when the model loads).\nKnobs: frames (4k+1: 121 is 5 s at 24 fps), "
                   "steps (the pipeline's 35), guidance (6), sound. On the CPU, 'preview size' makes at most 256 px "
-                  "and 8 steps, every frame kept.", note_pos=(0, -230))
+                  "and 8 steps, every frame kept.",
+                  note_pos=(0, -230), category="Make a shot")
     thumb("cosmos3_sound_clip", "Picture and sound", ((20, 50, 90), (200, 140, 80)))
     return path

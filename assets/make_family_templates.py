@@ -36,7 +36,7 @@ def kandinsky6_sound_clip(finish, thumb) -> str:
                   "image for the first frame; set 'sound' to off for the picture alone. Put "
                   f"{KANDINSKY6_MODEL} in your models folder or set STUDIO_MODELS.\nKnobs: the distilled model runs "
                   f"16 steps at guidance 1 (the full model: 50 steps, guidance 5), frames (4k+1). {_CPU}",
-                  note_pos=(0, -230))
+                  note_pos=(0, -230), category="Make a shot")
     thumb("kandinsky6_sound_clip", "Picture and sound", ((120, 40, 60), (30, 50, 120)))
     return path
 
@@ -62,7 +62,7 @@ def framepack_long_take(finish, thumb) -> str:
                   "together as diffusers' Framepack example builds it) or set STUDIO_MODELS.\nKnobs: frames, window "
                   "(9: the release's), steps a section, guidance (the distilled guidance, 10), sampling (vanilla: "
                   "FramePack-F1). A GPU job: each section is a full HunyuanVideo pass.",
-                  note_pos=(0, -230))
+                  note_pos=(0, -230), category="Make a shot")
     thumb("framepack_long_take", "Long take from a still", ((40, 80, 60), (140, 90, 40)))
     return path
 
@@ -90,7 +90,8 @@ def chronoedit_image_edit(finish, thumb) -> str:
                   f"aspect at up to 1280x720's area. Put {CHRONOEDIT_MODEL} in your models folder or set "
                   "STUDIO_MODELS.\nKnobs: prompt (the instruction), steps (50), guidance (5), reasoning_steps (0: "
                   "off; above 0 the first steps reason over a 'reasoning_frames' clip, for edits that move things), "
-                  "width and height (0: from the picture). A GPU job: a 14B model.", note_pos=(0, -230))
+                  "width and height (0: from the picture). A GPU job: a 14B model.",
+                  note_pos=(0, -230), category="Footage and finishing")
     thumb("chronoedit_image_edit", "Edit a picture", ((60, 60, 90), (210, 180, 120)))
     return path
 
@@ -118,6 +119,7 @@ def ltx2_hdr_exr(finish, thumb) -> str:
                   f"{HDR_LORA} (Lightricks/LTX-2.3-22b-IC-LoRA-HDR) in its loras/ folder.\nKnobs: frames (8k+1 "
                   "from the clip's first; 0: the whole clip), steps (the release's 8, no guidance), strength, "
                   "width and height (0: the clip's; multiples of 32), 'embeddings' (the HDR LoRA's connector "
-                  "embeddings file, read in place of the prompt). A GPU job: a 22B model.", note_pos=(0, -230))
+                  "embeddings file, read in place of the prompt). A GPU job: a 22B model.",
+                  note_pos=(0, -230), category="Footage and finishing")
     thumb("ltx2_hdr_exr", "SDR to HDR", ((20, 20, 30), (255, 240, 200)))
     return path

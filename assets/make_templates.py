@@ -34,9 +34,11 @@ def _note_height(text: str, chars_per_line: int = 50, line_px: float = 19.0) -> 
 
 
 def _finish(g: Graph, name: str, title: str, description: str, note: str, note_pos=(0, -170),
-            gpu: bool = False) -> str:
-    """``gpu``: made for a CUDA GPU (far too slow on a CPU): the template browser says so."""
-    g.ui["template"] = {"title": title, "description": description, **({"gpu": True} if gpu else {})}
+            gpu: bool = False, category: str | None = None) -> str:
+    """``gpu``: made for a CUDA GPU (far too slow on a CPU): the template browser says so. ``category``: the
+    browser's shelf, declared by the template itself (studio.core.template_categories.ORDER)."""
+    g.ui["template"] = {"title": title, "description": description, **({"gpu": True} if gpu else {}),
+                        **({"category": category} if category else {})}
     top = min((p[1] for p in g.ui.get("positions", {}).values()), default=0.0) if isinstance(
         g.ui.get("positions"), dict) else 0.0
     y = min(note_pos[1], top - _note_height(note) - 30)  # above the nodes, never over them

@@ -1,6 +1,7 @@
 """The template browser's categories (issue 75, item 6): each shipped template's shelf, as an artist
-looks for it (by what it makes from what), in the browser's order. A template not listed here (a user's
-own, a new one) is shelved under OTHER. Plain data."""
+looks for it (by what it makes from what), in the browser's order. A template may declare its shelf in its
+file (``ui.template.category``); one that neither declares nor is listed here (a user's own) is shelved under
+OTHER. Plain data."""
 from __future__ import annotations
 
 ORDER = ("Make a shot", "People and voices", "Control: pose, depth, tracks, camera", "Footage and finishing",
@@ -10,9 +11,6 @@ OTHER = "Other"
 CATEGORY = {
     "text_to_video_pretrained": "Make a shot", "image_to_video": "Make a shot",
     "first_last_frame": "Make a shot", "long_take": "Make a shot", "music_video": "Make a shot",
-    "kandinsky6_sound_clip": "Make a shot", "framepack_long_take": "Make a shot", "cosmos3_sound_clip": "Make a shot",
-    "chronoedit_image_edit": "Footage and finishing", "ltx2_hdr_exr": "Footage and finishing",
-    "cosmos_transfer": "Control: pose, depth, tracks, camera",
     "talking_clip": "People and voices", "talking_portrait": "People and voices",
     "talking_portrait_infinitetalk": "People and voices", "two_person_dialogue": "People and voices",
     "character_animate": "People and voices", "character_drive": "People and voices",
@@ -29,5 +27,9 @@ CATEGORY = {
 }
 
 
-def category_of(name: str) -> str:
+def category_of(name: str, declared=None) -> str:
+    """The shelf of template ``name``: the one its file declares (``ui.template.category``, one of ORDER: a
+    family's template says its own, no line here), else the one listed above, else OTHER."""
+    if isinstance(declared, str) and declared in ORDER:
+        return declared
     return CATEGORY.get(name, OTHER)

@@ -95,7 +95,7 @@ def list_templates(folder: str | os.PathLike | None = None, registry=None) -> li
         thumb = os.path.join(folder, stem + ".png")
         out.append(Template(stem, p, str(t.get("title") or stem), str(t.get("description") or ""),
                             thumb if os.path.exists(thumb) else None, tuple(needed_models(doc, registry)),
-                            t.get("gpu") is True, category_of(stem), _wants(t)))
+                            t.get("gpu") is True, category_of(stem, t.get("category")), _wants(t)))
     return sorted(out, key=lambda t: t.title.lower())
 
 
