@@ -18,6 +18,21 @@ def to_pil(img: np.ndarray):
     return Image.fromarray((np.clip(a[..., :3], 0, 1) * 255 + 0.5).astype(np.uint8))
 
 
+def clip_take(title: str, clip, frames: int, width: int, height: int, multiple: int, error: type[Exception],
+              what: str = "the control clip") -> tuple[int, int, int]:
+    """(frames, width, height) of a take made from ``clip`` (a control or source clip): ``frames`` of it from
+    its first (0: all of it), ``width`` x ``height`` (0: the clip's); refused as ``error`` naming node ``title``
+    when the clip is shorter than asked or the size is not a multiple of ``multiple``."""
+    n = int(frames) or len(clip)
+    if len(clip) < n:
+        raise error(f"{title}: {what} has {len(clip)} frames but {n} are asked: give a clip of at least {n} "
+                    f"frames, or set frames to {len(clip)} or fewer")
+    w, h = int(width) or clip.width, int(height) or clip.height
+    if w % multiple or h % multiple:
+        raise error(f"{title}: the size {w}x{h} must be multiples of {multiple} (set width and height)")
+    return n, w, h
+
+
 _PARAMS = weakref.WeakKeyDictionary()  # a __call__ function -> its parameters (inspect.signature reads them
 # anew each time: 0.1 ms); weak: a function replaced (a test's spy, and what it holds) is let go
 

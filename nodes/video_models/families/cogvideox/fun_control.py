@@ -52,21 +52,15 @@ class CogVideoXFunControl(Node):
     def run(self, ctx, model, control, prompt=None):
         from studio.engine.clip import ArrayClip, as_clip
 
-        from ...base.calls import to_pil
+        from ...base.calls import clip_take, to_pil
         p = ctx.params
         pipe = self._pipeline(model)
         clip = as_clip(control)
-        n = int(p.frames) or len(clip)
-        if len(clip) < n:
-            raise FunControlError(f"{self.title}: the control clip has {len(clip)} frames but {n} are asked: give a "
-                                  f"clip of at least {n} frames, or set frames to {len(clip)} or fewer")
+        n, w, h = clip_take(self.title, clip, p.frames, p.width, p.height, 16, FunControlError)
         if (n - 1) % 4:
             k = (n - 1) // 4 * 4 + 1
             raise FunControlError(f"{self.title}: {n} frames: CogVideoX makes 4k + 1 frames; set frames to {k}"
                                   + (f" or {k + 4}" if k + 4 <= len(clip) else ""))
-        w, h = int(p.width) or clip.width, int(p.height) or clip.height
-        if w % 16 or h % 16:
-            raise FunControlError(f"{self.title}: the size {w}x{h} must be multiples of 16 (set width and height)")
         frames = [to_pil(np.asarray(clip.frame(i), np.float32)) for i in range(n)]
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
         steps = int(p.steps)

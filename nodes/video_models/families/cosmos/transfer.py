@@ -54,19 +54,13 @@ class CosmosTransfer(Node):
     def run(self, ctx, model, control, prompt=None):
         from studio.engine.clip import ArrayClip, as_clip
 
-        from ...base.calls import to_pil
+        from ...base.calls import clip_take, to_pil
         p = ctx.params
         pipe = self._pipeline(model)
         clip = as_clip(control)
-        n = int(p.frames) or len(clip)
-        if len(clip) < n:
-            raise TransferError(f"{self.title}: the control clip has {len(clip)} frames but {n} are asked: give a "
-                                f"clip of at least {n} frames, or set frames to {len(clip)} or fewer")
+        n, w, h = clip_take(self.title, clip, p.frames, p.width, p.height, 16, TransferError)
         if (p.chunk - 1) % 4:
             raise TransferError(f"{self.title}: 'chunk' is {p.chunk}: it must be 4k + 1 frames (the release's 93)")
-        w, h = int(p.width) or clip.width, int(p.height) or clip.height
-        if w % 16 or h % 16:
-            raise TransferError(f"{self.title}: the size {w}x{h} must be multiples of 16 (set width and height)")
         frames = [to_pil(np.asarray(clip.frame(i), np.float32)) for i in range(n)]
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
         steps = int(p.steps)

@@ -96,7 +96,7 @@ class LTX2HDR(Node):
         from studio.engine.clip import ArrayClip, as_clip
         from diffusers.pipelines.ltx2.pipeline_ltx2_hdr_lora import LTX2HDRReferenceCondition
 
-        from ...base.calls import to_pil
+        from ...base.calls import clip_take, to_pil
         from ...loading.inputs import video_model_input
         from ...loading.loras import loras_applied
         from .ic_control import downscale_factor
@@ -106,16 +106,10 @@ class LTX2HDR(Node):
             raise ModelError(f"{self.title}: the model '{ref.path}' is {ref.variant or ref.fam.title}, not LTX-2: "
                              "load an LTX-2.3 model and wire the HDR IC-LoRA through Video LoRA")
         clip = as_clip(video)
-        n = int(p.frames) or len(clip)
-        if len(clip) < n:
-            raise HDRError(f"{self.title}: the clip has {len(clip)} frames but {n} are asked: set frames to "
-                           f"{len(clip)} or fewer")
+        n, w, h = clip_take(self.title, clip, p.frames, p.width, p.height, 32, HDRError, what="the clip")
         if (n - 1) % 8:
             k = (n - 1) // 8 * 8 + 1
             raise HDRError(f"{self.title}: {n} frames: LTX-2 makes 8k + 1 frames; set frames to {k}")
-        w, h = int(p.width) or clip.width, int(p.height) or clip.height
-        if w % 32 or h % 32:
-            raise HDRError(f"{self.title}: the size {w}x{h} must be multiples of 32 (set width and height)")
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
         embeds = connector_embeds(p.embeddings) if p.embeddings.strip() else {}
         if not embeds and not text.strip():
