@@ -2,7 +2,7 @@
 its fixed schedule (distilled_sigmas) is the Cosmos 3 distilled family; Image to Video at quality 'draft' runs its
 recipe (its 4 steps, no guidance), said, and makes frame for frame what diffusers' modular pipeline called directly
 with the same arguments makes (tiny random model, CPU, fp32, 32 x 32, 5 frames); Final at other steps is refused
-in words before the call, as the pipeline refuses them."""
+in words before the call, as the pipeline refuses them, and so is a last image (its blocks take none)."""
 from __future__ import annotations
 
 import numpy as np
@@ -50,7 +50,12 @@ def test_draft_runs_its_fixed_schedule_and_is_the_modular_pipeline_called_direct
     with pytest.raises(Exception, match=r"Cosmos 3 distilled \(few steps\) is a distilled checkpoint: its schedule "
                                         r"is fixed at 4 steps .*not 25: set 'steps' to 4, or 'quality' to draft"):
         Executor().run(final, targets=["gen"], device="cpu", use_cache=False)
-    assert calls == []  # refused before the call
+    last = model_graph(folder, "video_models.image_to_video", dict(PARAMS, quality="draft"), image=(STILL, "image"),
+                       last_image=(STILL, "image"))
+    with pytest.raises(Exception, match=r"Cosmos 3 distilled \(few steps\) takes no last image: leave 'last_image' "
+                                        r"unconnected"):
+        Executor().run(last, targets=["gen"], device="cpu", use_cache=False)
+    assert calls == []  # both refused before the call
     g = model_graph(folder, "video_models.image_to_video", dict(PARAMS, quality="draft", negative_prompt="static"),
                     image=(STILL, "image"))
     r = Executor().run(g, targets=["gen", "load"], device="cpu", use_cache=False, on_event=ev.append)

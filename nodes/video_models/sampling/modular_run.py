@@ -133,7 +133,10 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
                  if x is not None}
     if references:
         frames_in["references"] = list(references)
-    if "fps" in pipe.blocks.input_names:  # the distilled Cosmos 3's prompt says the clip's duration at its rate
+    taken = pipe.blocks.input_names
+    for name in [k for k in frames_in if k not in taken]:  # the distilled Cosmos 3: no last image
+        raise StudioError(f"{fam.title} takes no {name.replace('_', ' ')}: leave '{name}' unconnected")
+    if "fps" in taken:  # the distilled Cosmos 3's prompt says the clip's duration at its rate
         frames_in["fps"] = float(p.fps or fam.fps)
     gen = ctx.torch_generator(device="cpu", salt=0)
     with _configured(pipe, configs(w, h) if configs else {}), modular.loras(ref, task, ctx.warn, ctx.info):
