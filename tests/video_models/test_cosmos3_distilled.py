@@ -27,13 +27,28 @@ def _still() -> np.ndarray:
 STILL = source("test.cosmos3_distilled_still", "image", "Image", lambda p: _still())
 
 
-def test_a_distilled_folder_is_its_family_and_listed_so(tiny):
+def test_a_distilled_folder_is_its_family_and_listed_so_and_a_base_modular_one_refused(tiny, tmp_path):
+    import json
+    import os
+
     from nodes.video_models.base.capabilities import Drafts
+    from nodes.video_models.base.errors import ModelError
     from nodes.video_models.base.registry import FAMILIES
     from nodes.video_models.catalog.listing import describe_folder
+    from nodes.video_models.loading.load import load_video_model
     e = describe_folder(tiny("cosmos3-distilled"))
     assert (e.family, e.variant) == ("cosmos3_distilled", "Cosmos 3 distilled") and e.denoiser_params > 0
     assert "Cosmos 3 distilled family's draft" in FAMILIES["cosmos3"].why_without(Drafts)
+    base = tiny.copy("cosmos3-distilled", str(tmp_path / "base-modular"))  # Cosmos 3's base blocks, no fixed schedule
+    path = os.path.join(base, "modular_model_index.json")
+    with open(path) as f:
+        index = json.load(f)
+    with open(path, "w") as f:
+        json.dump(dict(index, _blocks_class_name="Cosmos3OmniBlocks", distilled_sigmas=None), f)
+    with pytest.raises(ModelError, match=r"is Cosmos 3's modular pipeline \(Cosmos3OmniBlocks\) without a distilled "
+                                         r"checkpoint's fixed schedule .*Studio reads the base Cosmos 3 from its "
+                                         r"model_index.json"):
+        load_video_model(base, base=None, device="cpu")
 
 
 def test_draft_runs_its_fixed_schedule_and_is_the_modular_pipeline_called_directly(tiny, monkeypatch):
