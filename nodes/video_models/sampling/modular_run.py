@@ -17,9 +17,8 @@ from ..base.capabilities import Modular
 
 def _refuse_inputs(fam, features, schedule, keys: dict, keyframes: str) -> None:
     if features is not None:
-        raise StudioError(f"{fam.title} reads a prompt's text inside its pipeline (MiniMax H3: its Qwen3-VL's hidden "
-                          "state 50; Cosmos 3: its transformer's own tokens): Features cannot stand in for it; "
-                          "connect a Text or type the prompt")
+        raise StudioError(f"{fam.title} reads the prompt's text inside its pipeline (its own text encoder or "
+                          "tokens): Features cannot stand in for it; connect a Text or type the prompt")
     if schedule is not None:
         raise StudioError(f"{fam.title} makes a clip in one call: a prompt schedule cannot change its prompt")
     if any(v is not None for v in keys.values()) or keyframes.strip():
@@ -50,11 +49,12 @@ def _canvas(pipe, like: tuple[int, int] | None) -> tuple[int, int]:
     """(width, height) the model makes when none is asked: MiniMax H3's canvas for ``like``'s aspect (the
     start image's: diffusers' resolve_canvas_size) or 16:9; a pipeline with no canvas of its own (the
     distilled Cosmos 3) the start image's size, else 1280 x 720 (its blocks' own default)."""
-    cfg = dict(getattr(pipe, "config", None) or {})
-    if "canvas_short_edge" not in cfg:
+    multiple = getattr(pipe, "canvas_multiple", None)
+    if multiple is None:
         return like or (1280, 720)
     from diffusers.modular_pipelines.minimax_h3.modular_pipeline import resolve_canvas_size
-    ch, cw = resolve_canvas_size(*(like or (16, 9)), pipe.canvas_multiple, int(cfg.get("canvas_short_edge", 768)),
+    cfg = dict(getattr(pipe, "config", None) or {})
+    ch, cw = resolve_canvas_size(*(like or (16, 9)), multiple, int(cfg.get("canvas_short_edge", 768)),
                                  int(cfg.get("canvas_max_pixels", 768 * 1344)))
     return cw, ch
 
@@ -134,8 +134,9 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
     if references:
         frames_in["references"] = list(references)
     taken = pipe.blocks.input_names
-    for name in [k for k in frames_in if k not in taken]:  # the distilled Cosmos 3: no last image
-        raise StudioError(f"{fam.title} takes no {name.replace('_', ' ')}: leave '{name}' unconnected")
+    extra = [k for k in frames_in if k not in taken]  # the distilled Cosmos 3: no last image
+    if extra:
+        raise StudioError(f"{fam.title} takes no {extra[0].replace('_', ' ')}: leave '{extra[0]}' unconnected")
     if "fps" in taken:  # the distilled Cosmos 3's prompt says the clip's duration at its rate
         frames_in["fps"] = float(p.fps or fam.fps)
     gen = ctx.torch_generator(device="cpu", salt=0)
