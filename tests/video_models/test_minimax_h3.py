@@ -85,7 +85,7 @@ def test_another_modular_pipeline_folder_is_refused_in_words(minimax_dir, tmp_pa
     with open(path, "w") as f:
         json.dump(index, f)
     with pytest.raises(Exception, match=r"holds a modular 'WanModularPipeline', not a video model Studio opens as a "
-                                        r"modular pipeline \(MiniMax H3, Wan Animate 2\)"):
+                                        r"modular pipeline \(MiniMax H3, Wan Animate 2, Cosmos 3 distilled"):
         Executor().run(_graph(bad), targets=["gen"], device="cpu")
 
 

@@ -15,6 +15,9 @@ from ..base.registry import FAMILIES, Family, family_from_index
 from ..files.headers import read_json
 
 INDEX = "modular_model_index.json"
+# components read from tokenizer files, not weights (Cosmos 3's is named text_tokenizer: its sound_tokenizer is a
+# model)
+TOKENIZERS = ("tokenizer", "text_tokenizer", "processor")
 
 
 def modular_folder(path: str) -> bool:
@@ -69,7 +72,7 @@ def check_modular_folder(path: str, supplied: tuple = ()) -> tuple[Family, dict,
             continue
         spec = component_spec(index, name)
         folder = os.path.join(path, spec[2] if spec else name)
-        config = ("tokenizer_config.json", "tokenizer.json", "vocab.json") if name in ("tokenizer", "processor") \
+        config = ("tokenizer_config.json", "tokenizer.json", "vocab.json") if name in TOKENIZERS \
             else ("scheduler_config.json",) if "scheduler" in name else ("config.json",)
         if spec is None or not os.path.isdir(folder) or not any(os.path.isfile(os.path.join(folder, c))
                                                                  for c in config):
@@ -77,7 +80,7 @@ def check_modular_folder(path: str, supplied: tuple = ()) -> tuple[Family, dict,
                              f"{modular.task} needs a "
                              f"folder '{name}/' with {' or '.join(config)}" + ("" if spec else f" (and '{name}' in "
                                                                                f"{INDEX})"))
-        if spec[0] in ("diffusers", "transformers") and name not in ("tokenizer", "processor") and \
+        if spec[0] in ("diffusers", "transformers") and name not in TOKENIZERS and \
                 "scheduler" not in name and not any(f.endswith(".safetensors") or f.endswith(".safetensors.index.json")
                                                     for f in os.listdir(folder)):
             raise ModelError(f"model '{path}': component '{name}' ({spec[1]}) has no .safetensors weights in "

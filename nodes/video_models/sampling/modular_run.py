@@ -1,4 +1,5 @@
-"""Text to Video with a modular pipeline (MiniMax H3: diffusers' MiniMaxH3ModularPipeline), called as
+"""Text to Video with a modular pipeline (MiniMax H3: diffusers' MiniMaxH3ModularPipeline; the distilled
+Cosmos 3: Cosmos3DistilledBlocks, its steps fixed by its checkpoint), called as
 diffusers documents it: ``pipe(prompt=..., generator=..., num_inference_steps=..., height=..., width=...,
 num_frames=..., output_type='np')``, its ``videos`` the clip. One call makes the whole clip (no windows,
 no previews); what the node asks that the model does not take is refused or said, before the call."""
@@ -16,8 +17,8 @@ from ..base.capabilities import Modular
 
 def _refuse_inputs(fam, features, schedule, keys: dict, keyframes: str) -> None:
     if features is not None:
-        raise StudioError(f"{fam.title} reads a prompt's text (its Qwen3-VL's hidden state 50): Features cannot "
-                          "stand in for it; connect a Text or type the prompt")
+        raise StudioError(f"{fam.title} reads the prompt's text inside its pipeline (its own text encoder or "
+                          "tokens): Features cannot stand in for it; connect a Text or type the prompt")
     if schedule is not None:
         raise StudioError(f"{fam.title} makes a clip in one call: a prompt schedule cannot change its prompt")
     if any(v is not None for v in keys.values()) or keyframes.strip():
@@ -25,8 +26,9 @@ def _refuse_inputs(fam, features, schedule, keys: dict, keyframes: str) -> None:
 
 
 # the generator's settings a modular pipeline's one call does not take (said when set)
+# ('quality' is applied: a draft recipe sets the steps before the call, generators.py)
 NOT_APPLIED = ("window", "long_take", "context_schedule", "hold_colour", "sampler", "shift", "compile", "attention",
-               "step_cache", "quality", "motion", "noise_aug")
+               "step_cache", "motion", "noise_aug")
 
 
 def refuse_and_say(ctx, ref, params) -> None:
@@ -43,15 +45,25 @@ def refuse_and_say(ctx, ref, params) -> None:
             ctx.warn(f"{fam.title} is run in one call of diffusers' modular pipeline: '{prm.name}' is not applied")
 
 
-def _size(ctx, fam, pipe, side: int, like: tuple[int, int] | None) -> tuple[int, int]:
-    """(width, height): asked (rounded down to 32, said), else the model's canvas for ``like``'s
-    aspect (the start image's: diffusers' resolve_canvas_size) or 16:9; shrunk to ``side`` on the
-    longest side at preview size (0: not)."""
+def _canvas(pipe, like: tuple[int, int] | None) -> tuple[int, int]:
+    """(width, height) the model makes when none is asked: MiniMax H3's canvas for ``like``'s aspect (the
+    start image's: diffusers' resolve_canvas_size) or 16:9; a pipeline with no canvas of its own (the
+    distilled Cosmos 3) the start image's size, else 1280 x 720 (its blocks' own default)."""
+    multiple = getattr(pipe, "canvas_multiple", None)
+    if multiple is None:
+        return like or (1280, 720)
     from diffusers.modular_pipelines.minimax_h3.modular_pipeline import resolve_canvas_size
-    p, m = ctx.params, fam.size_multiple
     cfg = dict(getattr(pipe, "config", None) or {})
-    ch, cw = resolve_canvas_size(*(like or (16, 9)), pipe.canvas_multiple, int(cfg.get("canvas_short_edge", 768)),
+    ch, cw = resolve_canvas_size(*(like or (16, 9)), multiple, int(cfg.get("canvas_short_edge", 768)),
                                  int(cfg.get("canvas_max_pixels", 768 * 1344)))
+    return cw, ch
+
+
+def _size(ctx, fam, pipe, side: int, like: tuple[int, int] | None) -> tuple[int, int]:
+    """(width, height): asked (rounded down to the family's multiple, said), else the model's canvas
+    (``_canvas``); shrunk to ``side`` on the longest side at preview size (0: not)."""
+    p, m = ctx.params, fam.size_multiple
+    cw, ch = _canvas(pipe, like)
     w, h = p.width or cw, p.height or ch
     if side and max(w, h) > side:
         k = side / max(w, h)
@@ -62,6 +74,16 @@ def _size(ctx, fam, pipe, side: int, like: tuple[int, int] | None) -> tuple[int,
     if (w2, h2) != (w, h):
         ctx.warn(f"{fam.title} needs sizes in multiples of {m}: {w}x{h} asked, making {w2}x{h2}")
     return w2, h2
+
+
+def _fixed_steps(fam, pipe, steps: int) -> None:
+    """A distilled checkpoint's schedule is fixed (diffusers' ``distilled_sigmas`` config: the distilled Cosmos
+    3's): other steps are refused in words before the call, as its pipeline refuses them."""
+    fixed = len(dict(getattr(pipe, "config", None) or {}).get("distilled_sigmas") or ())
+    if fixed and steps != fixed:
+        raise StudioError(f"{fam.title} is a distilled checkpoint: its schedule is fixed at {fixed} steps (its "
+                          f"distilled_sigmas, guidance baked in), not {steps}: set 'steps' to {fixed}, or 'quality' to "
+                          "draft")
 
 
 @contextmanager
@@ -98,24 +120,34 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
     _refuse_inputs(fam, features, schedule, keys, getattr(p, "keyframes", ""))
     if negative.strip():
         ctx.warn(f"{fam.title} is guidance-distilled: it takes no negative prompt (not used)")
-    if getattr(p, "guidance", 5.0) != 5.0 or getattr(p, "guidance_2", 0.0):
+    if getattr(p, "guidance", 5.0) not in (5.0, 1.0) or getattr(p, "guidance_2", 0.0):  # 1: no guidance, as it runs
         ctx.warn(f"{fam.title} is guidance-distilled: 'guidance' is not used (one pass a step)")
     first = next((np.asarray(x, np.float32) for x in (image, last_image) if x is not None), None)
     w, h = _size(ctx, fam, pipe, preview_side, None if first is None else (first.shape[1], first.shape[0]))
     task = "r2v" if references else "i2v" if first is not None else "t2v"
     fam.refuse_call(task, n, h, w)
+    _fixed_steps(fam, pipe, steps)
     modular = fam.capability(Modular)
     modular.ready(ctx, ref, task)  # MiniMax H3: the transformer the task runs on, read when it is not
     frames_in = {k: to_pil(np.asarray(x, np.float32)) for k, x in (("image", image), ("last_image", last_image))
                  if x is not None}
     if references:
         frames_in["references"] = list(references)
+    taken = pipe.blocks.input_names
+    extra = [k for k in frames_in if k not in taken]  # the distilled Cosmos 3: no last image
+    if extra:
+        raise StudioError(f"{fam.title} takes no {extra[0].replace('_', ' ')}: leave '{extra[0]}' unconnected")
+    if "fps" in taken:  # the distilled Cosmos 3's prompt says the clip's duration at its rate
+        frames_in["fps"] = float(p.fps or fam.fps)
     gen = ctx.torch_generator(device="cpu", salt=0)
     with _configured(pipe, configs(w, h) if configs else {}), modular.loras(ref, task, ctx.warn, ctx.info):
         state = fresh_stack(pipe, prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w,
                             num_frames=n, output_type="np", **frames_in)  # studio/engine/stack.py
-    frames = np.clip(np.asarray(state.get("videos")[0], np.float32), 0, 1)
+    videos = np.asarray(state.get("videos"), np.float32)  # [batch, frames, ...] (MiniMax H3) or [frames, ...] (Cosmos 3)
+    frames = np.clip(videos[0] if videos.ndim == 5 else videos, 0, 1)
     rate = state.get("sampling_rate")
+    if rate is None:  # a pipeline that makes no sound (the distilled Cosmos 3)
+        return ArrayClip(frames, p.fps or fam.fps), w, h
     if keep_sound and state.get("audio") is not None:
         from studio.core.values import Audio
         sound = Audio(np.asarray(state.get("audio")[0].float().cpu().numpy(), np.float32).T, int(rate))

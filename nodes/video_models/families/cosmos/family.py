@@ -1,10 +1,11 @@
-"""Cosmos (NVIDIA's world models) as four families, one for each generation's pipelines in diffusers
+"""Cosmos (NVIDIA's world models) as five families, one for each generation's pipelines in diffusers
 0.42.1 (pipelines/cosmos): Cosmos 1.0 (``CosmosTextToWorldPipeline``, ``CosmosVideoToWorldPipeline``: its
 own VAE, AutoencoderKLCosmos, T5-XXL, EDM sampling), Cosmos Predict2 (``Cosmos2VideoToWorldPipeline``:
 Wan 2.1's VAE, T5-XXL, flow matching) and Cosmos Predict2.5 (``Cosmos2_5_PredictBasePipeline``: one
 pipeline for text, image and video to world, Wan 2.1's VAE, Qwen2.5-VL 7B) and Cosmos 3 (``Cosmos3OmniPipeline``: one transformer reading the
 prompt's tokens, the video latents and the sound latents in one sequence, Wan 2.2's VAE, its own audio
-tokenizer; sound3.py makes its picture and sound). A Studio Family names one
+tokenizer; sound3.py makes its picture and sound), and the distilled Cosmos 3 (a modular pipeline folder:
+distilled.py, Cosmos 3's Draft). A Studio Family names one
 pipeline class per task, and the generations' classes differ, so each is a family of its own; they
 share this folder (recognise.py tells their files apart, comfy.py reads ComfyUI's Cosmos workflows).
 
@@ -19,7 +20,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
                                   PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_int
-from . import recognise
+from . import distilled, recognise
 
 WAN_VAE = "its VAE is Wan 2.1's (AutoencoderKLWan): the Wan family's declaration serves it"
 NO_CACHE = "its encode_prompt was not read for the prompt-embedding cache: its text encoder encodes each render"
@@ -134,9 +135,6 @@ OMNI3 = "Cosmos3OmniPipeline"
 COSMOS3_FOLDER = ("Cosmos 3 is read as a diffusers folder (its transformer holds its own text layers; no ComfyUI "
                   "reader of it is known): load the folder, not its transformer file")
 COSMOS3_NOT_BUILT = (
-    ("Draft with the distilled Cosmos 3 (Cosmos3DistilledModularPipeline, Cosmos3DistilledBlocks)", "diffusers "
-     "runs it as a modular pipeline (modular_pipelines/cosmos: its own blocks, few steps, no guidance); Studio's "
-     "modular loader reads MiniMax H3's and Wan Animate 2's blocks only, so no Draft preset yet"),
     ("action-conditioned worlds (CosmosActionCondition: policy, forward and inverse dynamics)", "robot actions "
      "by embodiment domain are not a kind of input Studio has"),
     ("text to image (num_frames 1)", "it makes stills; Studio's generators make video"),
@@ -146,12 +144,17 @@ COSMOS3_NOT_BUILT = (
      "nothing, said at load (guardrail.py)"))
 
 
+DISTILLED_DRAFT = ("its distilled checkpoints (Cosmos3-Super-Text2Image-4Step, -Image2Video-4Step) are modular "
+                   "pipeline folders (Cosmos3DistilledBlocks): the Cosmos 3 distilled family's draft (distilled.py)")
+
+
 def _cosmos3_lacks() -> dict:
     wan22 = "its VAE is Wan 2.2's (AutoencoderKLWan): the Wan family's declaration serves it"
     out = _lacks(wan22, wan22)
     out[PromptRecipe] = "it has no text encoder: its transformer reads the prompt's tokens in its own sequence"
     out[PartReader] = COSMOS3_FOLDER
     out.pop(SingleFile)
+    out[Drafts] = DISTILLED_DRAFT
     return out
 
 
@@ -164,4 +167,4 @@ COSMOS3 = Cosmos(
                and bool((idx.get("sound_tokenizer") or [None])[0])),
               ("Cosmos 3", lambda idx, cfg: True)))
 
-FAMILIES = (COSMOS1, COSMOS2, COSMOS25, COSMOS3)
+FAMILIES = (COSMOS1, COSMOS2, COSMOS25, COSMOS3, distilled.FAMILY)
