@@ -221,7 +221,7 @@ class LTX2DFR(Node):
         from ...loading.load import LoRAUse
         from ...loading.loras import loras_applied
         from .dfr_chain import Recipe, decoded, render
-        from .node import sound_of
+        from .node import MAX_TOKENS, sound_of
         from .refine import sigmas_as_given
         p = ctx.params
         ref = video_model_input(model)
@@ -260,9 +260,9 @@ class LTX2DFR(Node):
             done[0] += 1
             ctx.progress(min(done[0], total), total)
             return kw
-        with torch.inference_mode():
-            embeds, mask = pipe.encode_prompt(prompt=text, max_sequence_length=1024,
-                                              device=ref.execution_device(pipe))  # once for every pass
+        tokens = min(MAX_TOKENS, int(getattr(pipe.tokenizer, "model_max_length", MAX_TOKENS) or MAX_TOKENS))
+        with torch.inference_mode():  # once for every pass, as the LTX-2 node encodes it
+            embeds, mask = pipe.encode_prompt(prompt=text, max_sequence_length=tokens, device=ref.execution_device(pipe))
         detailed = replace(ref, loras=ref.loras + (LoRAUse(lora, float(p.detailing_strength)),)) if lora else ref
         with sigmas_as_given(pipe), torch.inference_mode():
             latents, audio, n, fps = render(
