@@ -111,3 +111,5 @@ def test_an_older_ltx2_and_wrong_settings_are_refused_in_words(tiny, monkeypatch
     assert "'detailing_lora': 'nowhere.safetensors' not found" in said
     assert not problems(_params(files, rounds=0, temporal_upsampler="", temporal_sigmas="x"), None)  # not read
     assert not calls
+    from nodes.video_models.families.ltx2.family import FAMILY
+    assert any("4K epilogue" in what for what, _why in FAMILY.not_built)  # what DFR's recipe has and this lacks
