@@ -1,9 +1,9 @@
 """LTX-2.5 DFR (issue 72): the node's frames and sound equal diffusers' DFR recipe (its LTX-2 docs: LTX2DFRPipeline
 at half the size, LTX2LatentUpsamplePipeline, LTX2DFRPipeline at the full size with the detailing IC-LoRA at 0.5 and
 the half-size latents as reference, one LTX2DFRTemporalRefinePipeline round with the ancestral scheduler, trimmed and
-decoded) called by hand with the same arguments, on the tiny LTX-2.5 (tiny_ltx2_parts) and tiny upsamplers and LoRA
-(tiny_ltx2_dfr), CPU, 128 x 128, 9 -> 17 frames, 120 -> 240 fps, 2 + 1 + 1 steps; an older LTX-2 and wrong settings are refused in
-words before anything is built."""
+decoded) called by hand with the same arguments (a first frame given to every pass), on the tiny LTX-2.5
+(tiny_ltx2_parts) and tiny upsamplers and LoRA (tiny_ltx2_dfr), CPU, 128 x 128, 9 -> 17 frames, 120 -> 240 fps,
+2 + 1 + 1 steps; an older LTX-2 and wrong settings are refused in words before anything is built."""
 from __future__ import annotations
 
 import os
@@ -14,12 +14,16 @@ import pytest
 from studio.core.errors import StudioError
 from studio.engine.executor import Executor
 
+from tests.sources import source
+
 from .graphs import model_graph, spy_call
 from .tiny_ltx2_dfr import LORA, SPATIAL, TEMPORAL
 
 pytest.importorskip("diffusers")
 PROMPT = "a red fox"
 SIGMAS, DETAIL, ROUND = [1.0, 0.5], [0.9], [0.9]
+START = source("test.ltx2_dfr_start", "image", "Image",
+               lambda p: np.random.default_rng(1).random((96, 96, 3), dtype=np.float32))  # the first frame
 FPS, TOKENS = 120.0, 32  # a short sound (the vocoder is most of a run); the tiny tokenizer's length
 
 
@@ -36,7 +40,11 @@ def _direct(folder: str, files: str, seed: int):
     from diffusers import (FlowMatchEulerDiscreteScheduler, LTX2DFRPipeline, LTX2DFRTemporalRefinePipeline,
                            LTX2LatentUpsamplePipeline, LTXEulerAncestralRFScheduler)
     from diffusers.pipelines.ltx2 import LTX2LatentUpsamplerModel
+    from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
     from diffusers.pipelines.ltx2.utils import trim_canvas
+    from PIL import Image
+    start = np.random.default_rng(1).random((96, 96, 3), dtype=np.float32)
+    first = [LTX2VideoCondition(frames=Image.fromarray((start * 255 + 0.5).astype(np.uint8)), index=0, strength=1.0)]
     pipe = LTX2DFRPipeline.from_pretrained(folder)
     pipe.scheduler = FlowMatchEulerDiscreteScheduler.from_config(pipe.scheduler.config, use_dynamic_shifting=False,
                                                                  shift_terminal=None)  # the distilled sigmas as given
@@ -48,21 +56,21 @@ def _direct(folder: str, files: str, seed: int):
                                              temporal_latent_upsampler=LTX2LatentUpsamplerModel.from_pretrained(
                                                  os.path.join(files, TEMPORAL)))
     g, n, fps = torch.Generator().manual_seed(seed), 9, FPS
-    out = pipe(prompt=PROMPT, max_sequence_length=TOKENS, height=64, width=64, num_frames=n, frame_rate=fps, sigmas=SIGMAS, generator=g,
-               output_type="latent")
+    words = dict(prompt=PROMPT, conditions=first, max_sequence_length=TOKENS, generator=g, output_type="latent")
+    out = pipe(**words, height=64, width=64, num_frames=n, frame_rate=fps, sigmas=SIGMAS)
     up_video = up(latents=out.frames, output_type="latent", return_dict=False)[0]
     up_slots = up(latents=out.keyframes, output_type="latent", return_dict=False)[0]
     pipe.load_lora_weights(os.path.join(files, LORA), adapter_name="detailing")
     pipe.set_adapters(["detailing"], adapter_weights=[0.5])
-    out2 = pipe(prompt=PROMPT, max_sequence_length=TOKENS, latents=up_video, audio_latents=out.audio, keyframes_latents=up_slots,
+    out2 = pipe(**words, latents=up_video, audio_latents=out.audio, keyframes_latents=up_slots,
                 keyframe_positions=out.keyframe_positions, reference_latents=out.frames, height=128, width=128,
-                num_frames=n, frame_rate=fps, noise_scale=DETAIL[0], sigmas=DETAIL, generator=g, output_type="latent")
+                num_frames=n, frame_rate=fps, noise_scale=DETAIL[0], sigmas=DETAIL)
     pipe.transformer.disable_adapters()
     canvas = (out2.frames.shape[2] - 1) * 8 + 1
-    out3 = temporal(latents=out2.frames, keyframes_latents=out2.keyframes, keyframe_positions=out2.keyframe_positions,
-                    audio_latents=out.audio, prompt=PROMPT, max_sequence_length=TOKENS, height=128, width=128, num_frames=canvas, frame_rate=fps,
-                    source_seconds=canvas / fps, condition_num_frames=n, sigmas=ROUND, generator=g,
-                    output_type="latent")
+    out3 = temporal(**words, latents=out2.frames, keyframes_latents=out2.keyframes,
+                    keyframe_positions=out2.keyframe_positions, audio_latents=out.audio, height=128, width=128,
+                    num_frames=canvas, frame_rate=fps, source_seconds=canvas / fps, condition_num_frames=n,
+                    sigmas=ROUND)
     made = (n - 1) * 2 + 1
     with torch.no_grad():
         video = pipe.vae.decode(trim_canvas(out3.frames, made, 8), None, return_dict=False)[0]
@@ -76,7 +84,7 @@ def test_dfr_is_diffusers_recipe_called_directly(tiny, monkeypatch):
     folder, files = tiny("ltx2-parts", generation="LTX-2.5"), tiny("ltx2-dfr-files")
     seeds, _ = spy_call(monkeypatch, LTX2DFRPipeline, lambda kw: kw["generator"].initial_seed())
     ev: list = []
-    g = model_graph(folder, "video_models.ltx2_dfr", _params(files))
+    g = model_graph(folder, "video_models.ltx2_dfr", _params(files), image=(START, "image"))
     out = Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append)
     clip, sound = out.value("gen"), out.value("gen", "audio")
     said = " ".join(getattr(e, "text", "") for e in ev)

@@ -137,7 +137,8 @@ def dfr_pipelines(ref, ctx, spatial: str, temporal: str | None):
     if ref.offload:
         ref.move_offload_hooks(TASK)
     device = ref.execution_device(pipe)
-    up = diffusers.LTX2LatentUpsamplePipeline(vae=pipe.vae, latent_upsampler=load_upsampler(spatial, pipe.vae.dtype).to(device))
+    up = diffusers.LTX2LatentUpsamplePipeline(vae=pipe.vae,
+                                              latent_upsampler=load_upsampler(spatial, pipe.vae.dtype).to(device))
     up.set_progress_bar_config(disable=True)
     later = None
     if temporal:
@@ -262,7 +263,8 @@ class LTX2DFR(Node):
             return kw
         tokens = min(MAX_TOKENS, int(getattr(pipe.tokenizer, "model_max_length", MAX_TOKENS) or MAX_TOKENS))
         with torch.inference_mode():  # once for every pass, as the LTX-2 node encodes it
-            embeds, mask = pipe.encode_prompt(prompt=text, max_sequence_length=tokens, device=ref.execution_device(pipe))
+            embeds, mask = pipe.encode_prompt(prompt=text, max_sequence_length=tokens,
+                                              device=ref.execution_device(pipe))
         detailed = replace(ref, loras=ref.loras + (LoRAUse(lora, float(p.detailing_strength)),)) if lora else ref
         with sigmas_as_given(pipe), torch.inference_mode():
             latents, audio, n, fps = render(
