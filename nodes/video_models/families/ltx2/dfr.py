@@ -182,7 +182,7 @@ class LTX2DFR(Node):
                         f"{FOLDER}/)"),
               Path("temporal_upsampler", "", lookup=True, filters="Latent upsamplers (*.safetensors)",
                    help=f"LTX-2.5's temporal x2 latent upsampler (rounds 1 or more; {FOLDER}/)"),
-              Path("detailing_lora", "", lookup=True, filters="LoRA (*.safetensors)",
+              Path("detailing_lora", "", lookup=True, filters="LoRA (*.safetensors)", models="lora",
                    help="the detailing IC-LoRA for the full-size pass (LTX-2.5-22b-IC-LoRA-Pixel-Spatial-Upscaler); "
                         "empty: the pass without it"),
               Float("detailing_strength", 0.5, min=0.0, max=2.0, help="the detailing LoRA's strength (the "
@@ -191,6 +191,12 @@ class LTX2DFR(Node):
               String("detail_sigmas", DETAIL_SIGMAS, help="the full-size pass's; its first is the renoise level"),
               String("temporal_sigmas", TEMPORAL_SIGMAS, help="each temporal round's (run once per tile)"),
               Seed("seed", 0))
+
+    @staticmethod
+    def model_choices(kinds, refresh: bool = False) -> dict:
+        """The window's picker for 'detailing_lora': the LoRAs in the models folders (as Video LoRA's)."""
+        from ...catalog.listing import choices
+        return choices(kinds, refresh)
 
     @classmethod
     def preflight(cls, params, base_dir):
