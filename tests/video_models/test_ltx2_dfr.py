@@ -121,3 +121,46 @@ def test_an_older_ltx2_and_wrong_settings_are_refused_in_words(tiny, monkeypatch
     assert not calls
     from nodes.video_models.families.ltx2.family import FAMILY
     assert any("4K epilogue" in what for what, _why in FAMILY.not_built)  # what DFR's recipe has and this lacks
+
+
+def test_two_rounds_keep_the_first_canvas_sound_and_each_pass_its_loras():
+    """The chain's arguments over two temporal rounds, with stand-in pipelines (no model): each round takes the
+    last one's canvas and keyframes at twice the rate, the first pass's sound and its canvas's length throughout;
+    the full-size pass runs with the detailing LoRAs, the others with the model's."""
+    from contextlib import contextmanager
+    from types import SimpleNamespace
+
+    import torch
+    from diffusers.pipelines.ltx2.dfr_layout import resolve_canvas
+
+    from nodes.video_models.families.ltx2.dfr_chain import Recipe, render
+    calls, on = [], []
+
+    def stage(name, frames):
+        def call(**kw):
+            calls.append((name, on[-1] if on else "", kw))
+            n = kw["num_frames"]  # the canvas made: padded to whole segments, or twice as long
+            grid = ((resolve_canvas(n)[0] if name == "dfr" else 2 * (n - 1) + 1) - 1) // 8 + 1
+            return SimpleNamespace(frames=torch.zeros(1, 8, grid, 2, 2), keyframes=torch.zeros(1, 8, 1, 2, 2),
+                                   keyframe_positions=[24] * frames, audio=f"sound of {name}")
+        return call
+
+    @contextmanager
+    def loras(name):
+        on.append(name)
+        yield
+        on.pop()
+    class Pipe:  # LTX2DFRPipeline's stand-in: its call and its VAE's time compression
+        vae_temporal_compression_ratio = 8
+        __call__ = staticmethod(stage("dfr", 1))
+    recipe = Recipe(128, 128, 9, 24.0, 2, [1.0], [0.9], [0.9])
+    latents, sound, n, fps = render(Pipe(), lambda **kw: (kw["latents"],), stage("temporal", 2), recipe, {}, None,
+                                    detailing=lambda: loras("detailing"), held=lambda: loras("model's"))
+    assert [(c[0], c[1]) for c in calls] == [("dfr", "model's"), ("dfr", "detailing"), ("temporal", "model's"),
+                                             ("temporal", "model's")]
+    rounds = [c[2] for c in calls[2:]]
+    assert [(r["num_frames"], r["frame_rate"], r["round_index"]) for r in rounds] == [(25, 24.0, 1), (49, 48.0, 2)]
+    assert {r["source_seconds"] for r in rounds} == {25 / 24.0} and {r["condition_num_frames"] for r in rounds} == {9}
+    assert all(r["audio_latents"] == "sound of dfr" for r in rounds) and sound == "sound of dfr"
+    assert (n, fps, latents.shape[2]) == (33, 96.0, 5)  # 9 -> 17 -> 33 frames, the canvas cut to them
+    assert recipe.steps() == 1 + 1 + (1 + 2) * 1  # a tile in round 1, two in round 2
