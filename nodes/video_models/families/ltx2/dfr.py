@@ -222,6 +222,7 @@ class LTX2DFR(Node):
         import torch
 
         from studio.engine.clip import ArrayClip
+        from studio.engine.stack import fresh_stack
 
         from ...base.calls import to_pil
         from ...loading.inputs import video_model_input
@@ -273,8 +274,8 @@ class LTX2DFR(Node):
                                               device=ref.execution_device(pipe))
         detailed = replace(ref, loras=ref.loras + (LoRAUse(lora, float(p.detailing_strength)),)) if lora else ref
         with sigmas_as_given(pipe), torch.inference_mode():
-            latents, audio, n, fps = render(
-                pipe, up, temporal, recipe, {"prompt_embeds": embeds, "prompt_attention_mask": mask},
+            latents, audio, n, fps = fresh_stack(  # its frames in a stack chunk of their own: studio/engine/stack.py
+                render, pipe, up, temporal, recipe, {"prompt_embeds": embeds, "prompt_attention_mask": mask},
                 ctx.torch_generator(device="cpu"), on_step, ctx.info,
                 detailing=lambda: loras_applied(detailed, pipe, ctx.warn, ctx.info),
                 held=lambda: loras_applied(ref, pipe, ctx.warn, ctx.info))
