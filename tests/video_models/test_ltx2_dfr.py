@@ -2,7 +2,7 @@
 at half the size, LTX2LatentUpsamplePipeline, LTX2DFRPipeline at the full size with the detailing IC-LoRA at 0.5 and
 the half-size latents as reference, one LTX2DFRTemporalRefinePipeline round with the ancestral scheduler, trimmed and
 decoded) called by hand with the same arguments (a first frame given to every pass), on the tiny LTX-2.5
-(tiny_ltx2_parts) and tiny upsamplers and LoRA (tiny_ltx2_dfr), CPU, 128 x 128, 9 -> 17 frames, 120 -> 240 fps,
+(tiny_ltx2_parts) and tiny upsamplers and LoRA (tiny_ltx2_dfr), CPU, 64 x 64, 9 -> 17 frames, 240 -> 480 fps,
 2 + 1 + 1 steps; an older LTX-2 and wrong settings are refused in words before anything is built."""
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ PROMPT = "a red fox"
 SIGMAS, DETAIL, ROUND = [1.0, 0.5], [0.9], [0.9]
 START = source("test.ltx2_dfr_start", "image", "Image",
                lambda p: np.random.default_rng(1).random((96, 96, 3), dtype=np.float32))  # the first frame
-FPS, TOKENS = 120.0, 32  # a short sound (the vocoder is most of a run); the tiny tokenizer's length
+FPS, TOKENS = 240.0, 32  # a short sound (the vocoder is most of a run); the tiny tokenizer's length
 
 
 def _params(files: str, **more) -> dict:
-    return dict({"prompt": PROMPT, "width": 128, "height": 128, "frames": 9, "fps": FPS, "rounds": 1,
+    return dict({"prompt": PROMPT, "width": 64, "height": 64, "frames": 9, "fps": FPS, "rounds": 1,
                  "upsampler": os.path.join(files, SPATIAL), "temporal_upsampler": os.path.join(files, TEMPORAL),
                  "detailing_lora": os.path.join(files, LORA), "sigmas": "1.0, 0.5", "detail_sigmas": "0.9",
                  "temporal_sigmas": "0.9, 0.0", "seed": 3}, **more)
@@ -57,18 +57,18 @@ def _direct(folder: str, files: str, seed: int):
                                                  os.path.join(files, TEMPORAL)))
     g, n, fps = torch.Generator().manual_seed(seed), 9, FPS
     words = dict(prompt=PROMPT, conditions=first, max_sequence_length=TOKENS, generator=g, output_type="latent")
-    out = pipe(**words, height=64, width=64, num_frames=n, frame_rate=fps, sigmas=SIGMAS)
+    out = pipe(**words, height=32, width=32, num_frames=n, frame_rate=fps, sigmas=SIGMAS)
     up_video = up(latents=out.frames, output_type="latent", return_dict=False)[0]
     up_slots = up(latents=out.keyframes, output_type="latent", return_dict=False)[0]
     pipe.load_lora_weights(os.path.join(files, LORA), adapter_name="detailing")
     pipe.set_adapters(["detailing"], adapter_weights=[0.5])
     out2 = pipe(**words, latents=up_video, audio_latents=out.audio, keyframes_latents=up_slots,
-                keyframe_positions=out.keyframe_positions, reference_latents=out.frames, height=128, width=128,
+                keyframe_positions=out.keyframe_positions, reference_latents=out.frames, height=64, width=64,
                 num_frames=n, frame_rate=fps, noise_scale=DETAIL[0], sigmas=DETAIL)
     pipe.transformer.disable_adapters()
     canvas = (out2.frames.shape[2] - 1) * 8 + 1
     out3 = temporal(**words, latents=out2.frames, keyframes_latents=out2.keyframes,
-                    keyframe_positions=out2.keyframe_positions, audio_latents=out.audio, height=128, width=128,
+                    keyframe_positions=out2.keyframe_positions, audio_latents=out.audio, height=64, width=64,
                     num_frames=canvas, frame_rate=fps, source_seconds=canvas / fps, condition_num_frames=n,
                     sigmas=ROUND)
     made = (n - 1) * 2 + 1
@@ -88,8 +88,8 @@ def test_dfr_is_diffusers_recipe_called_directly(tiny, monkeypatch):
     out = Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append)
     clip, sound = out.value("gen"), out.value("gen", "audio")
     said = " ".join(getattr(e, "text", "") for e in ev)
-    assert (clip.n_frames, clip.width, clip.height, clip.fps) == (17, 128, 128, 240.0)
-    assert "temporal round 1 of 1: 17 frames at 240 fps" in said and "no detailing LoRA" not in said
+    assert (clip.n_frames, clip.width, clip.height, clip.fps) == (17, 64, 64, 480.0)
+    assert "temporal round 1 of 1: 17 frames at 480 fps" in said and "no detailing LoRA" not in said
     frames, wave = _direct(folder, files, seeds[0])
     assert np.array_equal(clip.frames, np.asarray(frames, np.float32))
     assert np.array_equal(sound.samples, np.clip(wave[0].float().numpy().T, -1, 1)) and clip.audio is sound

@@ -20,7 +20,7 @@ def build_dfr_files(path: str) -> str:
     from safetensors.torch import save_file
     for seed, (sub, spatial) in enumerate(((SPATIAL, True), (TEMPORAL, False))):
         torch.manual_seed(seed)
-        LTX2LatentUpsamplerModel(in_channels=CHANNELS, mid_channels=32, num_blocks_per_stage=1, dims=3,
+        LTX2LatentUpsamplerModel(in_channels=CHANNELS, mid_channels=64, num_blocks_per_stage=1, dims=3,
                                  spatial_upsample=spatial, temporal_upsample=not spatial,
                                  use_rational_resampler=False).save_pretrained(os.path.join(path, sub),
                                                                                safe_serialization=True)
