@@ -117,6 +117,8 @@ def test_an_older_ltx2_and_wrong_settings_are_refused_in_words(tiny, monkeypatch
     assert "'upsampler': 'temporal-x2' is not LTX-2's spatial upsampler (x2 size): it upsamples time" in said
     assert "'temporal_sigmas': refine sigmas '0.5, 0.9'" in said
     assert "'detailing_lora': 'nowhere.safetensors' not found" in said
+    assert "'temporal_upsampler': none chosen: set it to LTX-2.5's temporal x2 latent upsampler" in " ".join(
+        problems(_params(files, temporal_upsampler=""), None))
     assert not problems(_params(files, rounds=0, temporal_upsampler="", temporal_sigmas="x"), None)  # not read
     assert not calls
     from nodes.video_models.families.ltx2.family import FAMILY

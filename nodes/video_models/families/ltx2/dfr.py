@@ -52,6 +52,11 @@ def upsampler_config(path: str) -> dict:
 def checked_upsampler(name: str, base_dir, temporal: bool) -> str:
     """The spatial (x2 in size) or temporal (x2 in time) upsampler's path, refused in words when it is the other."""
     what = "temporal_upsampler" if temporal else "upsampler"
+    if not name.strip():
+        raise DFRError(f"'{what}': none chosen: set it to " + (
+            f"LTX-2.5's temporal x2 latent upsampler (its folder or .safetensors, a models folder's {FOLDER}/), or "
+            "'rounds' to 0" if temporal else
+            f"LTX-2's spatial x2 latent upsampler (its folder or .safetensors, a models folder's {FOLDER}/)"))
     try:
         path = find_upsampler(name, base_dir)
     except StudioError as e:
