@@ -1,6 +1,7 @@
 """LTX-2: picture and sound made together (its own node, ComfyUI's all-in-one checkpoint and part files); a
-control clip read in context by an IC-LoRA (ic_control.py: LTX2InContextPipeline) and an SDR clip lifted to
-linear HDR by the HDR IC-LoRA (hdr.py: LTX2HDRPipeline, the LTX-2 HDR node)."""
+control clip read in context by an IC-LoRA (ic_control.py: LTX2InContextPipeline), an SDR clip lifted to
+linear HDR by the HDR IC-LoRA (hdr.py: LTX2HDRPipeline, the LTX-2 HDR node) and LTX-2.5's high-fidelity
+render (dfr.py: LTX2DFRPipeline and LTX2DFRTemporalRefinePipeline, the LTX-2.5 DFR node)."""
 from __future__ import annotations
 
 from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_LAST_FRAME, NO_TRACKS, NO_WINDOWS, ONE_DENOISER,
@@ -54,13 +55,13 @@ FAMILY = LTX2(
     latent_layout="packed",
     frames=121, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=5, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Lightricks, all-in-one checkpoint)"),
-    # the LTX-2 node's 'sound: drive' (the picture made to a given sound); the LTX-2 HDR node (hdr.py)
+    # the LTX-2 node's 'sound: drive' (the picture made to a given sound); the LTX-2 HDR node (hdr.py); the
+    # LTX-2.5 DFR node (dfr.py) makes text and image to video, kinds the family has already
     task_kinds_by_inputs=("audio", "hdr"),
-    not_built=(("Diffusion Fidelity Rendering (LTX2DFRPipeline, LTX2DFRTemporalRefinePipeline: LTX-2.5's 1080p "
-                "recipe)", "a chain of calls (half size with keyframe slots, the latent upsampler, full size with "
-                "an IC-LoRA reference, then temporal x2 refine rounds with LTX-2.5's temporal upsampler and an "
-                "ancestral scheduler) that needs a transformer with keyframe position embeddings: not built as a "
-                "node or a stage yet"),
+    not_built=(("DFR's 4K epilogue (a third, tiled spatial pass: LTX2DFRPipeline.rebuild_epilogue_keyframes, "
+                "dfr_layout.epilogue_tiles)", "the LTX-2.5 DFR node stops after its temporal rounds at the full size "
+                "(1080p); diffusers composes the 4K pass by hand (the video upsampled again, the carried keyframes "
+                "rebuilt through RGB, the transformer run tile by tile): not built yet"),
                ("HDR's second stage (upsampled and refined in tiles)", "the LTX-2 HDR node makes the first stage "
                 "at the take's size; diffusers has no tiled refine of it either")),
     part_titles=(("Gemma 3 12B", "Gemma 3 12B (LTX-2)"),),

@@ -1,0 +1,98 @@
+"""The chain of calls of LTX-2.5's Diffusion Fidelity Rendering, as diffusers' LTX-2 docs compose it ("Diffusion
+Fidelity Rendering (DFR) for LTX-2.5", diffusers 0.42.1): each pass is one diffusers call, nothing sampled here.
+
+1. ``LTX2DFRPipeline`` at half the size: the take and its keyframe slots (single-frame latents on a 24 or 32 frame
+   grid, ``dfr_layout.resolve_canvas``), the canvas padded to whole segments;
+2. ``LTX2LatentUpsamplePipeline``: the take's latents and its slots twice as large (the spatial upsampler);
+3. ``LTX2DFRPipeline`` at the full size from the upsampled latents and slots, the half-size latents read in context
+   as its reference (the detailing IC-LoRA on for this pass only, as the docs load it after the first);
+4. each temporal round ``LTX2DFRTemporalRefinePipeline``: the canvas made twice as long by the temporal upsampler,
+   tiled on the keyframe seams and denoised by the ancestral scheduler (``LTXEulerAncestralRFScheduler``, eta 0.5);
+   the frame rate doubles each round.
+
+Then the padded canvas is cut back (``trim_canvas``) and decoded by the VAE, and the first pass's sound by the
+audio VAE and vocoder (the docs' recipe ships the first pass's waveform: the later passes hold it)."""
+from __future__ import annotations
+
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+ETA = 0.5  # diffusers' TEMPORAL_ANCESTRAL_ETA: the temporal rounds' scheduler
+
+
+@dataclass
+class Recipe:
+    """One DFR render in the pipelines' terms: the final size, the frames and rate of the first two passes,
+    the temporal rounds, each pass's sigmas (without the trailing 0), and the conditions (a first frame)."""
+    width: int
+    height: int
+    frames: int
+    fps: float
+    rounds: int
+    sigmas: list
+    detail_sigmas: list
+    temporal_sigmas: list
+    conditions: list | None = None
+
+    def steps(self) -> int:
+        """Denoising steps in all (a temporal round runs its sigmas once per tile: 2**round tiles at most, one a
+        keyframe segment)."""
+        from diffusers.pipelines.ltx2.dfr_layout import resolve_canvas
+        segments = len(resolve_canvas(self.frames)[2])
+        tiles = sum(min(2 ** r, segments * 2 ** (r - 1)) for r in range(1, self.rounds + 1))
+        return len(self.sigmas) + len(self.detail_sigmas) + tiles * len(self.temporal_sigmas)
+
+
+def render(pipe, upsample, temporal, recipe: Recipe, words: dict, generator, on_step=None, stage=None,
+           detailing=nullcontext, held=nullcontext):
+    """(the final latents cut to the frames made, the first pass's audio latents, the frames made, their rate).
+    ``words``: the prompt's embeddings and mask (encoded once for every pass); ``detailing()``: the context the
+    full-size pass runs in (the model's LoRAs and the detailing LoRA on), ``held()`` the one the others run in;
+    ``stage(text)`` is told each pass as it starts."""
+    from diffusers.pipelines.ltx2.utils import trim_canvas
+    say = stage or (lambda _t: None)
+    r = recipe
+    common = dict(words, conditions=r.conditions, generator=generator, output_type="latent",
+                  callback_on_step_end=on_step)
+    say(f"pass 1: {r.width // 2}x{r.height // 2}, {r.frames} frames and keyframe slots")
+    with held():
+        first = pipe(**common, height=r.height // 2, width=r.width // 2, num_frames=r.frames, frame_rate=r.fps,
+                     sigmas=r.sigmas)
+    say("the latents and slots upsampled x2")
+    up_video = upsample(latents=first.frames, output_type="latent", return_dict=False)[0]
+    up_slots = upsample(latents=first.keyframes, output_type="latent", return_dict=False)[0]
+    say(f"pass 2: {r.width}x{r.height}, the half-size take read in context")
+    with detailing():
+        out = pipe(**common, latents=up_video, audio_latents=first.audio, keyframes_latents=up_slots,
+                   keyframe_positions=first.keyframe_positions, reference_latents=first.frames, height=r.height,
+                   width=r.width, num_frames=r.frames, frame_rate=r.fps, noise_scale=r.detail_sigmas[0],
+                   sigmas=r.detail_sigmas)
+    ratio = pipe.vae_temporal_compression_ratio
+    canvas = (out.frames.shape[2] - 1) * ratio + 1
+    seconds = canvas / r.fps  # the first pass's canvas: every round cuts its sound from it
+    made, fps = r.frames, r.fps
+    for k in range(1, r.rounds + 1):
+        say(f"temporal round {k} of {r.rounds}: {2 * (made - 1) + 1} frames at {2 * fps:g} fps")
+        with held():
+            out = temporal(**common, latents=out.frames, keyframes_latents=out.keyframes,
+                           keyframe_positions=out.keyframe_positions, audio_latents=first.audio, height=r.height,
+                           width=r.width, num_frames=(out.frames.shape[2] - 1) * ratio + 1, frame_rate=fps,
+                           source_seconds=seconds, condition_num_frames=r.frames, round_index=k,
+                           sigmas=r.temporal_sigmas)
+        made, fps = 2 * (made - 1) + 1, 2 * fps
+    return trim_canvas(out.frames, made, ratio), first.audio, made, fps
+
+
+def decoded(pipe, latents, audio_latents, frames: int, fps: float):
+    """(frames [1, n, H, W, 3] in 0..1, the waveform [1, channels, samples]) of the final latents and the first
+    pass's audio latents, decoded as the docs' recipe decodes them (no decode noise; the sound cut to the
+    picture's length)."""
+    import torch
+    vae = pipe.vae
+    timestep = torch.zeros(latents.shape[0], device=latents.device, dtype=vae.dtype) \
+        if vae.config.timestep_conditioning else None
+    video = vae.decode(latents.to(vae.dtype), timestep, return_dict=False)[0]
+    video = pipe.video_processor.postprocess_video(video, output_type="np")
+    audio = pipe.vocoder(pipe.audio_vae.decode(audio_latents.to(pipe.audio_vae.dtype), return_dict=False)[0])
+    samples = round(frames / fps * pipe.vocoder.config.output_sampling_rate)
+    return video, audio[..., :min(audio.shape[-1], samples)]
