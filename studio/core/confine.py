@@ -158,6 +158,16 @@ def readable_dirs(base_dir: str | None, settings: dict | None = None) -> list[st
     return out
 
 
+def run_read_roots(base_dir: str | None) -> list[str]:
+    """The folders every file opened during a run or a validate must land in (studio.core.checked_open): those a
+    graph may read (:func:`readable_dirs`) and Studio's own cache folder (what Studio made itself: kept outputs,
+    resume state)."""
+    from .manifest import cache_dir
+    out = readable_dirs(base_dir)
+    own = real(cache_dir())
+    return out if own in out else [*out, own]
+
+
 def links_leading_out(folder: str, names) -> list[str]:
     """Those of ``names`` (entries of ``folder``, a folder a graph may read) that are links whose real path is
     neither inside ``folder`` nor inside any folder a graph may read (:func:`readable_dirs`, the graph's own

@@ -70,21 +70,15 @@ def regular_file_problem(path: str) -> str | None:
 
 
 def read_bounded(path: str, limit: int, what: str = "file") -> bytes:
-    """The bytes of a regular file, refusing non-regular files and files over ``limit`` bytes.
-    Reads at most ``limit + 1`` bytes, so a file that grows or lies about its size cannot
-    exhaust memory. Raises OSError / ValueError with the reason."""
-    why = regular_file_problem(path)
+    """The bytes of a regular file, refusing non-regular files and files over ``limit`` bytes, opened and
+    checked once (studio.core.checked_open: without blocking, fstat of what was opened, inside the folders a
+    graph may read while a run is in force). Reads at most ``limit + 1`` bytes, so a file that grows or lies
+    about its size cannot exhaust memory. Raises OSError / ValueError with the reason."""
+    from .checked_open import ReadRefused, read_checked
+    why = regular_file_problem(path)  # the words of a FIFO or a folder said before any open
     if why:
         raise ValueError(why)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    fd = os.open(path, flags)
-    with os.fdopen(fd, "rb") as f:
-        st = os.fstat(f.fileno())
-        if not stat.S_ISREG(st.st_mode):  # swapped between stat and open
-            raise ValueError("it is not a regular file")
-        if st.st_size > limit:  # known before a byte is read (a sparse file of gigabytes reads as zeros)
-            raise ValueError(f"the {what} is larger than {limit / 1e6:.0f} MB (the limit for a {what})")
-        data = f.read(limit + 1)
-    if len(data) > limit:
-        raise ValueError(f"the {what} is larger than {limit / 1e6:.0f} MB (the limit for a {what})")
-    return data
+    try:
+        return read_checked(path, limit, what)
+    except ReadRefused as e:
+        raise ValueError(e.why) from None

@@ -10,6 +10,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from studio.core.checked_open import ReadRefused, library_path
 from studio.core.errors import DiskError, MediaError, disk_problem
 from studio.core.limits import MAX_AUDIO_SAMPLES, check_frame_size, regular_file_problem
 from studio.core.paths import finish_atomic
@@ -42,8 +43,11 @@ def _open(path: str, what: str):
         raise MediaError(f"cannot read {what} '{path}': {why}")
     if os.path.getsize(path) == 0:
         raise MediaError(f"{what} file is empty: {path}")
-    try:
-        return av.open(path)
+    try:  # FFmpeg opens the checked descriptor's file (/proc/self/fd/N), never a name swapped since the check
+        with library_path(path, what) as opened:
+            return av.open(opened)
+    except ReadRefused as e:
+        raise MediaError(str(e)) from None
     except av.error.FFmpegError as e:
         raise MediaError(f"cannot read {what} '{os.path.basename(path)}': corrupt or not a {what} "
                          f"file ({e.strerror or type(e).__name__})") from None
