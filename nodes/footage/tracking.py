@@ -12,7 +12,8 @@ import numpy as np
 
 from studio.core import json_limits
 from studio.core.errors import MediaError
-from studio.core.limits import MAX_CLIP_FRAMES, MAX_FRAME_SIDE, read_bounded
+from studio.core.checked_open import read_bounded
+from studio.core.limits import MAX_CLIP_FRAMES, MAX_FRAME_SIDE
 from studio.core.params import Float, Path
 from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.core.values import Keypoints

@@ -31,6 +31,7 @@ import threading
 from collections.abc import Iterator
 
 from .errors import StudioError
+from .limits import regular_file_problem
 
 _ROOTS: contextvars.ContextVar[tuple[str, ...] | None] = contextvars.ContextVar("studio_read_roots", default=None)
 _active: dict[int, tuple[str, ...]] = {}  # runs in force -> their roots (threads a run starts carry no context)
@@ -188,3 +189,17 @@ def library_path(path: str, what: str = "file", max_bytes: int | None = None) ->
             raise ReadRefused(path, what, "it was replaced while it was read")
     finally:
         os.close(fd)
+
+
+def read_bounded(path: str, limit: int, what: str = "file") -> bytes:
+    """The bytes of a regular file, refusing non-regular files and files over ``limit`` bytes, opened and
+    checked once (:func:`open_checked`: without blocking, fstat of what was opened, inside the folders a
+    graph may read while a run is in force). Reads at most ``limit + 1`` bytes, so a file that grows or lies
+    about its size cannot exhaust memory. Raises OSError / ValueError with the reason."""
+    why = regular_file_problem(path)  # the words of a FIFO or a folder said before any open
+    if why:
+        raise ValueError(why)
+    try:
+        return read_checked(path, limit, what)
+    except ReadRefused as e:
+        raise ValueError(e.why) from None

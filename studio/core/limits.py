@@ -67,18 +67,3 @@ def regular_file_problem(path: str) -> str | None:
                 "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
         return f"it is {kind}, not a regular file"
     return None
-
-
-def read_bounded(path: str, limit: int, what: str = "file") -> bytes:
-    """The bytes of a regular file, refusing non-regular files and files over ``limit`` bytes, opened and
-    checked once (studio.core.checked_open: without blocking, fstat of what was opened, inside the folders a
-    graph may read while a run is in force). Reads at most ``limit + 1`` bytes, so a file that grows or lies
-    about its size cannot exhaust memory. Raises OSError / ValueError with the reason."""
-    from .checked_open import ReadRefused, read_checked
-    why = regular_file_problem(path)  # the words of a FIFO or a folder said before any open
-    if why:
-        raise ValueError(why)
-    try:
-        return read_checked(path, limit, what)
-    except ReadRefused as e:
-        raise ValueError(e.why) from None

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 from studio.core import checked_open as C
-from studio.core import limits
 from studio.core.errors import NodeExecutionError
 from studio.core.graph import Graph
 from studio.engine.executor import Executor
@@ -90,9 +89,9 @@ def test_a_file_swapped_between_the_check_and_the_open_is_refused(tmp_path, monk
             os.remove(f)
             swap()
             return None
-        monkeypatch.setattr(limits, "regular_file_problem", checked_then_swapped)
+        monkeypatch.setattr(C, "regular_file_problem", checked_then_swapped)
         with C.reading_within([str(inside)]), pytest.raises(ValueError) as e:
-            limits.read_bounded(str(f), 1 << 20, "tracks file")
+            C.read_bounded(str(f), 1 << 20, "tracks file")
         assert words[name] in str(e.value) and SECRET.decode() not in str(e.value), (name, e.value)
         os.remove(f)
 
