@@ -132,15 +132,16 @@ def _checked(stack: contextlib.ExitStack, path: str, node: str) -> str:
 
 
 def read_header(path: str, node: str) -> dict[str, tuple]:
-    """Tensor name -> shape, from the file's header only (nothing loaded)."""
-    from safetensors import safe_open
-    with contextlib.ExitStack() as stack:
-        opened = _checked(stack, path, node)  # safetensors maps the checked file, never a name swapped since
-        try:
-            with safe_open(opened, framework="pt") as f:
-                return {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
-        except Exception as e:  # safetensors raises its own errors for a file that is not one
-            raise SpeechFileError(f"{node}: cannot read '{path}' as safetensors: {e}") from None
+    """Tensor name -> shape, from the file's header only (nothing loaded), read by Studio's own header reader
+    (studio.core.safetensors_header: the checked open, its types and bounds proven; safetensors' own errors quote
+    the header's text, a string of the file among them)."""
+    from studio.core.errors import ModelError
+    from studio.core.safetensors_header import read_safetensors_header
+    try:
+        header, _n, _size = read_safetensors_header(path)
+    except ModelError as e:
+        raise SpeechFileError(f"{node}: cannot read '{os.path.basename(path)}' as safetensors: {e}") from None
+    return {k: tuple(v["shape"]) for k, v in header.items() if k != "__metadata__"}
 
 
 def identify(shapes: dict[str, tuple], path: str, node: str):

@@ -49,7 +49,7 @@ def _open(path: str, what: str):
     except ReadRefused as e:
         raise MediaError(str(e)) from None
     except av.error.FFmpegError as e:
-        raise MediaError(f"cannot read {what} '{os.path.basename(path)}': corrupt or not a {what} "
+        raise MediaError(f"cannot read {what} '{os.path.basename(path)}': corrupt or not {'an' if what[0] in 'aeiou' else 'a'} {what} "
                          f"file ({e.strerror or type(e).__name__})") from None
 
 

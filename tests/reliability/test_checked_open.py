@@ -116,3 +116,23 @@ def test_the_open_bounds_size_and_kind_and_hands_libraries_the_checked_file(tmp_
             with open(opened, "rb") as fh:
                 assert fh.read() == b"1,2\n"
     assert C.roots_in_force() is None
+
+
+def test_a_wrong_typed_safetensors_header_is_refused_without_quoting_it(tmp_path):
+    """Speech Features' audio encoder and a training checkpoint read their headers with Studio's own reader:
+    safetensors' own error quoted the header's text ('invalid type: string "SECRET-7f3a"')."""
+    import json
+    import struct
+
+    from nodes.encoders.speech_file import SpeechFileError, read_header
+    from nodes.generators import checkpoint
+    from studio.core.errors import StudioError
+    head = json.dumps({"w": {"dtype": "F32", "shape": [2], "data_offsets": [SECRET.decode(), 8]}}).encode()
+    f = tmp_path / "enc.safetensors"
+    f.write_bytes(struct.pack("<Q", len(head)) + head + bytes(8))
+    with pytest.raises(SpeechFileError) as e:
+        read_header(str(f), "Speech Features")
+    assert "not a valid safetensors file" in str(e.value) and SECRET.decode() not in str(e.value)
+    with pytest.raises(StudioError) as e:
+        checkpoint._header_shapes(str(f))
+    assert "corrupt or not safetensors" in str(e.value) and SECRET.decode() not in str(e.value)
