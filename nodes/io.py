@@ -107,7 +107,6 @@ def read_image_alpha(path: str) -> tuple[np.ndarray, np.ndarray | None]:
     if why:
         raise MediaError(f"cannot read image '{path}': {why}")
     if path.lower().endswith(".exr"):  # cv2 here is built without OpenEXR: the OpenEXR package reads it
-        from studio.engine import sequence as S
         w, h = S.image_size(path)
         why = check_frame_size(w, h, f"image '{os.path.basename(path)}'")
         if why:
@@ -120,7 +119,8 @@ def read_image_alpha(path: str) -> tuple[np.ndarray, np.ndarray | None]:
         if why:
             raise MediaError(why)
     try:
-        img = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+        with S.checked_image(path, "image") as opened:  # OpenCV decodes the checked file (studio.core.checked_open)
+            img = cv2.imread(opened, cv2.IMREAD_UNCHANGED)
     except cv2.error:
         img = None  # OpenCV refuses (e.g. past its own pixel limit): say it in our words
     if img is None or img.size == 0:

@@ -169,16 +169,31 @@ def read_checked(path: str, limit: int, what: str = "file") -> bytes:
 
 
 @contextlib.contextmanager
-def library_path(path: str, what: str = "file", max_bytes: int | None = None) -> Iterator[str]:
+def library_path(path: str, what: str = "file", max_bytes: int | None = None, named: bool = False) -> Iterator[str]:
     """A path a library that opens files itself may open for the checked file: ``/proc/self/fd/N`` of the checked
     descriptor (the very file checked, whatever its name has become), kept open until the block ends; without
     ``/proc`` the name itself, its device and inode compared again at the end of the block (a swap is refused
-    then: the library may have read it, but what it made is not used)."""
+    then: the library may have read it, but what it made is not used). ``named``: for a library that goes by the
+    name's extension too (FFmpeg's probe), a link of the same name in a private folder leading to
+    ``/proc/self/fd/N``."""
     fd, st = open_checked(path, what, max_bytes)
     try:
         proc = f"{_PROC}/{fd}"
         if os.path.exists(proc):
-            yield proc
+            if not named:
+                yield proc
+                return
+            import tempfile
+            folder = tempfile.mkdtemp(prefix="studio-open-")  # 0700: nobody else can change the link
+            link = os.path.join(folder, os.path.basename(path) or "file")
+            try:
+                os.symlink(proc, link)
+                yield link
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(link)
+                with contextlib.suppress(OSError):
+                    os.rmdir(folder)
             return
         yield path
         try:

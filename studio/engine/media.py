@@ -44,7 +44,7 @@ def _open(path: str, what: str):
     if os.path.getsize(path) == 0:
         raise MediaError(f"{what} file is empty: {path}")
     try:  # FFmpeg opens the checked descriptor's file (/proc/self/fd/N), never a name swapped since the check
-        with library_path(path, what) as opened:
+        with library_path(path, what, named=True) as opened:  # named: FFmpeg's probe weighs the extension
             return av.open(opened)
     except ReadRefused as e:
         raise MediaError(str(e)) from None
@@ -426,10 +426,10 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
 def read_graph_json(path: str) -> str | None:
     """The graph a clip was rendered from, or None when it carries none."""
     av = _av()
-    try:
-        with av.open(path) as c:
+    try:  # a file the user opens in the window: checked as every read is (a FIFO there would hang the window)
+        with library_path(path, "video", named=True) as opened, av.open(opened) as c:
             meta = dict(c.metadata)
-    except (av.error.FFmpegError, OSError):
+    except (av.error.FFmpegError, OSError, ReadRefused):
         return None
     text = meta.get(GRAPH_META_KEY)
     if not text:

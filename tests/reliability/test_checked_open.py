@@ -136,3 +136,13 @@ def test_a_wrong_typed_safetensors_header_is_refused_without_quoting_it(tmp_path
     with pytest.raises(StudioError) as e:
         checkpoint._header_shapes(str(f))
     assert "corrupt or not safetensors" in str(e.value) and SECRET.decode() not in str(e.value)
+
+
+def test_a_fifo_opened_in_the_window_is_refused_without_blocking(tmp_path):
+    """File > Open read a file's first bytes with a plain open to tell a graph from a clip: a FIFO named
+    'clip.mp4' hung the window."""
+    from studio.core.errors import StudioError
+    from studio.ui.window.files import read_graph_file
+    os.mkfifo(tmp_path / "clip.mp4")
+    with pytest.raises(StudioError, match="named pipe \\(FIFO\\), not a regular file"):
+        read_graph_file(str(tmp_path / "clip.mp4"))
