@@ -33,8 +33,9 @@ from collections.abc import Iterator
 from .errors import StudioError
 from .limits import regular_file_problem
 
-_ROOTS: contextvars.ContextVar[tuple[str, ...] | None] = contextvars.ContextVar("studio_read_roots", default=None)
-_active: dict[int, tuple[str, ...]] = {}  # runs in force -> their roots (threads a run starts carry no context)
+_ROOTS: contextvars.ContextVar[tuple[tuple[str, ...], tuple[str, ...]] | None] = contextvars.ContextVar(
+    "studio_read_roots", default=None)
+_active: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # runs in force (threads a run starts carry no context)
 _lock = threading.Lock()
 _PROC = "/proc/self/fd"
 
@@ -52,18 +53,20 @@ class ReadRefused(StudioError):
 
 # -- the folders in force --------------------------------------------------------------------------
 @contextlib.contextmanager
-def reading_within(roots) -> Iterator[None]:
+def reading_within(roots, links=()) -> Iterator[None]:
     """Every checked open inside the block (this thread, and threads started while it runs that carry no
-    context of their own) must land inside ``roots`` (real paths). ``None``: no folder bound (the reads of a
-    process that confines nothing)."""
+    context of their own) must land inside ``roots`` (real paths), or be named inside one of ``links``: folders
+    whose links are the user's own and followed wherever they lead (the models folders: a ComfyUI user's
+    checkpoint linked from another disk, the Hugging Face cache's snapshots). ``roots`` None: no folder bound
+    (the reads of a process that confines nothing)."""
     if roots is None:
         yield
         return
-    roots = tuple(roots)
-    token = _ROOTS.set(roots)
+    bound = (tuple(roots), tuple(links))
+    token = _ROOTS.set(bound)
     key = object()
     with _lock:
-        _active[id(key)] = roots
+        _active[id(key)] = bound
     try:
         yield
     finally:
@@ -72,15 +75,21 @@ def reading_within(roots) -> Iterator[None]:
         _ROOTS.reset(token)
 
 
-def roots_in_force() -> tuple[str, ...] | None:
-    """The folders an open must land inside now, or None (nothing bound)."""
-    roots = _ROOTS.get()
-    if roots is not None:
-        return roots
+def _bound() -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    bound = _ROOTS.get()
+    if bound is not None:
+        return bound
     with _lock:  # a thread a run started: every run in force bounds it (their folders together)
         if not _active:
             return None
-        return tuple(dict.fromkeys(r for rs in _active.values() for r in rs))
+        return (tuple(dict.fromkeys(r for b in _active.values() for r in b[0])),
+                tuple(dict.fromkeys(r for b in _active.values() for r in b[1])))
+
+
+def roots_in_force() -> tuple[str, ...] | None:
+    """The folders an open must land inside now, or None (nothing bound)."""
+    bound = _bound()
+    return None if bound is None else bound[0]
 
 
 # -- the open --------------------------------------------------------------------------------------
@@ -133,12 +142,16 @@ def open_checked(path: str, what: str = "file", max_bytes: int | None = None,
         if max_bytes is not None and st.st_size > max_bytes:
             raise ReadRefused(path, what, f"the {what} is larger than {max_bytes / 1e6:.0f} MB (the limit for a "
                                           f"{what}; it is {st.st_size / 1e6:,.0f} MB): refused before a byte was read")
-        roots = roots_in_force()
-        if roots is not None:
+        bound = _bound()
+        if bound is not None:
+            roots, links = bound
             where = opened_path(fd, path, st)
-            if where is None:
+            named = os.path.normpath(os.path.abspath(path))
+            if any(_inside(named, r) for r in links):
+                pass  # named inside a models folder: its links are the user's own (studio.core.models._within)
+            elif where is None:
                 raise ReadRefused(path, what, "it changed while it was opened (the opened file cannot be placed)")
-            if not any(_inside(where, r) for r in roots):
+            elif not any(_inside(where, r) for r in roots):
                 raise ReadRefused(path, what, f"the file opened is {where}, outside the folders a graph may read "
                                               "(changed since the graph was checked, or a link leading out): "
                                               "nothing of it was read")

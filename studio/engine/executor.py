@@ -217,7 +217,7 @@ class Executor:
         p = _Pass(plan, emit, result, t_run, frame_range, use_cache, options, disk, from_disk, streams,
                   {s.node.id: s for s in plan.steps})
         # every file a node opens lands inside the folders the graph may read (studio.core.checked_open)
-        bound = reading_within(confine.run_read_roots(plan.base_dir) if self.confine_outputs else None)
+        bound = reading_within(*(confine.run_reads(plan.base_dir) if self.confine_outputs else (None,)))
         bound.__enter__()
         try:
             if steps:  # a model load a Stop left running ends first (model_cache.py says why)

@@ -146,3 +146,18 @@ def test_a_fifo_opened_in_the_window_is_refused_without_blocking(tmp_path):
     os.mkfifo(tmp_path / "clip.mp4")
     with pytest.raises(StudioError, match="named pipe \\(FIFO\\), not a regular file"):
         read_graph_file(str(tmp_path / "clip.mp4"))
+
+
+def test_a_models_folders_links_are_followed_wherever_they_lead(tmp_path):
+    """A checkpoint linked into the models folder from another disk (a common ComfyUI set-up; the Hugging Face
+    cache's snapshots too) is the user's own: read during a run; the same link in the graph's folder is not."""
+    graph, models, disk = tmp_path / "graph", tmp_path / "models", tmp_path / "disk"
+    for d in (graph, models, disk):
+        d.mkdir()
+    (disk / "w.safetensors").write_bytes(b"weights")
+    os.symlink(disk / "w.safetensors", models / "w.safetensors")
+    os.symlink(disk / "w.safetensors", graph / "w.safetensors")
+    with C.reading_within([str(graph), str(models)], links=[str(models)]):
+        assert C.read_checked(str(models / "w.safetensors"), 100) == b"weights"
+        with pytest.raises(C.ReadRefused, match="outside the folders a graph may read"):
+            C.read_checked(str(graph / "w.safetensors"), 100)
