@@ -161,3 +161,16 @@ def test_a_models_folders_links_are_followed_wherever_they_lead(tmp_path):
         assert C.read_checked(str(models / "w.safetensors"), 100) == b"weights"
         with pytest.raises(C.ReadRefused, match="outside the folders a graph may read"):
             C.read_checked(str(graph / "w.safetensors"), 100)
+
+
+def test_a_fifo_caption_or_captions_csv_in_a_dataset_is_refused_without_blocking(tmp_path):
+    """A dataset's captions were opened plainly: a FIFO named like a clip's caption hung the training."""
+    from nodes.generators.dataset import read_captions
+    from studio.core.errors import MediaError
+    os.mkfifo(tmp_path / "clip.txt")
+    with pytest.raises(MediaError, match="caption .*named pipe \\(FIFO\\), not a regular file"):
+        read_captions(str(tmp_path), ["clip.mp4"])
+    os.remove(tmp_path / "clip.txt")
+    os.mkfifo(tmp_path / "captions.csv")
+    with pytest.raises(MediaError, match="captions file .*named pipe \\(FIFO\\)"):
+        read_captions(str(tmp_path), ["clip.mp4"])
