@@ -181,6 +181,28 @@ def read_checked(path: str, limit: int, what: str = "file") -> bytes:
     return data
 
 
+_LINKS: dict[int, str] = {}  # process id -> its folder (a forked child makes its own)
+
+
+def _link_folder() -> str:
+    """This process's private folder (0700: nobody else can change a link in it) for :func:`library_path`'s named
+    links, made once and removed when the process that made it ends."""
+    pid = os.getpid()
+    with _lock:
+        if pid not in _LINKS:
+            import atexit
+            import tempfile
+            _LINKS[pid] = tempfile.mkdtemp(prefix="studio-open-")
+            atexit.register(_remove_links, pid)
+        return _LINKS[pid]
+
+
+def _remove_links(pid: int) -> None:
+    if os.getpid() == pid:  # never a parent's folder from a forked child's exit
+        import shutil
+        shutil.rmtree(_LINKS.get(pid, ""), ignore_errors=True)
+
+
 @contextlib.contextmanager
 def library_path(path: str, what: str = "file", max_bytes: int | None = None, named: bool = False) -> Iterator[str]:
     """A path a library that opens files itself may open for the checked file: ``/proc/self/fd/N`` of the checked
@@ -196,17 +218,13 @@ def library_path(path: str, what: str = "file", max_bytes: int | None = None, na
             if not named:
                 yield proc
                 return
-            import tempfile
-            folder = tempfile.mkdtemp(prefix="studio-open-")  # 0700: nobody else can change the link
-            link = os.path.join(folder, os.path.basename(path) or "file")
+            link = os.path.join(_link_folder(), f"{fd}-{threading.get_ident()}-{os.path.basename(path) or 'file'}")
             try:
                 os.symlink(proc, link)
                 yield link
             finally:
                 with contextlib.suppress(OSError):
                     os.unlink(link)
-                with contextlib.suppress(OSError):
-                    os.rmdir(folder)
             return
         yield path
         try:
