@@ -12,6 +12,7 @@ from studio.core.params import Bool, Choice, Int, Path, String, Text
 from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.core.fileformat import graph_to_json
 from studio.engine.clip import Clip
+from studio.engine import sequence as S
 from studio.engine.media import VideoFileClip, load_audio, write_video
 from studio.engine.video_encode import aac_rate
 
@@ -76,7 +77,7 @@ def image_size(path: str) -> tuple[int, int] | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as im:  # reads the header only
+            with S.checked_image(path, "image") as opened, Image.open(opened) as im:  # reads the header only
                 return im.size
     except Image.DecompressionBombError as e:
         import re
@@ -84,6 +85,8 @@ def image_size(path: str) -> tuple[int, int] | None:
         n = int(m.group(1)) if m else MAX_FRAME_PIXELS + 1
         raise MediaError(f"image '{os.path.basename(path)}' is {n / 1e6:.0f} Mpx; the largest frame Studio "
                          f"reads is {MAX_FRAME_PIXELS / 1e6:.0f} Mpx (MAX_FRAME_PIXELS)") from None
+    except MediaError:
+        raise
     except Exception:  # noqa: BLE001 - not a format Pillow knows, or a broken header: cv2 decides
         return None
 
@@ -104,7 +107,6 @@ def read_image_alpha(path: str) -> tuple[np.ndarray, np.ndarray | None]:
     if why:
         raise MediaError(f"cannot read image '{path}': {why}")
     if path.lower().endswith(".exr"):  # cv2 here is built without OpenEXR: the OpenEXR package reads it
-        from studio.engine import sequence as S
         w, h = S.image_size(path)
         why = check_frame_size(w, h, f"image '{os.path.basename(path)}'")
         if why:
@@ -117,7 +119,8 @@ def read_image_alpha(path: str) -> tuple[np.ndarray, np.ndarray | None]:
         if why:
             raise MediaError(why)
     try:
-        img = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+        with S.checked_image(path, "image") as opened:  # OpenCV decodes the checked file (studio.core.checked_open)
+            img = cv2.imread(opened, cv2.IMREAD_UNCHANGED)
     except cv2.error:
         img = None  # OpenCV refuses (e.g. past its own pixel limit): say it in our words
     if img is None or img.size == 0:

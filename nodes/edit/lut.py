@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio.core.errors import MediaError
-from studio.core.limits import read_bounded
+from studio.core.checked_open import read_bounded
 from studio.core.params import Float, Path
 from studio.core.spec import FRAME, In, Node, Out
 

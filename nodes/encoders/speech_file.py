@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from studio.engine.meta_device import meta_device
 
+import contextlib
 import os
 import re
 
@@ -120,14 +121,27 @@ def whisper_config(shapes: dict[str, tuple], path: str, node: str):
                          encoder_ffn_dim=ffn[0], num_mel_bins=conv1[1], max_source_positions=pos[0])
 
 
-def read_header(path: str, node: str) -> dict[str, tuple]:
-    """Tensor name -> shape, from the file's header only (nothing loaded)."""
-    from safetensors import safe_open
+def _checked(stack: contextlib.ExitStack, path: str, node: str) -> str:
+    """The path safetensors opens for ``path``: its checked descriptor's (studio.core.checked_open), kept open
+    until ``stack`` closes."""
+    from studio.core.checked_open import ReadRefused, library_path
     try:
-        with safe_open(path, framework="pt") as f:
-            return {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
-    except Exception as e:  # safetensors raises its own errors for a file that is not one
-        raise SpeechFileError(f"{node}: cannot read '{path}' as safetensors: {e}") from None
+        return stack.enter_context(library_path(path, "audio encoder"))
+    except ReadRefused as e:
+        raise SpeechFileError(f"{node}: {e}") from None
+
+
+def read_header(path: str, node: str) -> dict[str, tuple]:
+    """Tensor name -> shape, from the file's header only (nothing loaded), read by Studio's own header reader
+    (studio.core.safetensors_header: the checked open, its types and bounds proven; safetensors' own errors quote
+    the header's text, a string of the file among them)."""
+    from studio.core.errors import ModelError
+    from studio.core.safetensors_header import read_safetensors_header
+    try:
+        header, _n, _size = read_safetensors_header(path)
+    except ModelError as e:
+        raise SpeechFileError(f"{node}: cannot read '{os.path.basename(path)}' as safetensors: {e}") from None
+    return {k: tuple(v["shape"]) for k, v in header.items() if k != "__metadata__"}
 
 
 def identify(shapes: dict[str, tuple], path: str, node: str):
@@ -183,7 +197,8 @@ def read_encoder(path: str, device, node: str):
                               + ("; " if missing and odd else "") + (f"other shapes for {', '.join(odd[:4])}" if odd else ""))
     cpu = str(device).split(":")[0] == "cpu"
     sd = {}
-    with safe_open(path, framework="pt") as f:
+    with contextlib.ExitStack() as stack:
+        f = stack.enter_context(safe_open(_checked(stack, path, node), framework="pt"))
         for k in want:
             t = f.get_tensor(names[k])
             sd[k] = t.float() if cpu or not t.is_floating_point() else t

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 
 from studio.core import models as model_paths
+from studio.core.checked_open import ReadRefused, library_path, open_checked
 from studio.core.errors import StudioError
 
 FOLDER = "upscale_models"  # ComfyUI's kind folder of upscalers
@@ -60,7 +61,11 @@ def check_pickle(path: str) -> str:
     size = os.path.getsize(path)
     if size < MIN_PICKLE:
         raise UpscalerFileError(f"upscaler '{path}': {size} bytes, too short to hold weights (truncated?)")
-    with open(path, "rb") as f:
+    try:
+        fd, _st = open_checked(path, "upscaler")  # the file read is the file checked (studio.core.checked_open)
+    except ReadRefused as e:
+        raise UpscalerFileError(str(e)) from None
+    with os.fdopen(fd, "rb") as f:
         head = f.read(4)
         if head == b"PK\x03\x04":
             f.seek(max(0, size - 65_557))
@@ -81,7 +86,10 @@ def read_state_dict(path: str, notes: list[str] | None = None) -> dict:
         check_safetensors(path)
         from safetensors.torch import load_file
         try:
-            return load_file(path, device="cpu")
+            with library_path(path, "upscaler") as opened:  # safetensors maps the checked file
+                return load_file(opened, device="cpu")
+        except ReadRefused as e:
+            raise UpscalerFileError(str(e)) from None
         except Exception as e:  # noqa: BLE001 - safetensors' own errors, said with the file
             raise UpscalerFileError(f"upscaler '{path}': safetensors cannot read it ({e})") from None
     kind = check_pickle(path)

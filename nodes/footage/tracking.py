@@ -12,7 +12,8 @@ import numpy as np
 
 from studio.core import json_limits
 from studio.core.errors import MediaError
-from studio.core.limits import MAX_CLIP_FRAMES, MAX_FRAME_SIDE, read_bounded
+from studio.core.checked_open import read_bounded
+from studio.core.limits import MAX_CLIP_FRAMES, MAX_FRAME_SIDE
 from studio.core.params import Float, Path
 from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.core.values import Keypoints
@@ -239,7 +240,9 @@ def write_kitti_flow(path: str, flow: np.ndarray, valid: np.ndarray | None = Non
 
 def read_kitti_flow(path: str) -> tuple[np.ndarray, np.ndarray]:
     """(flow [H, W, 2] float32 pixels, valid [H, W] bool) of a KITTI flow PNG."""
-    img = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+    from studio.engine.sequence import checked_image
+    with checked_image(path, "flow PNG") as opened:  # OpenCV opens the checked file (studio.core.checked_open)
+        img = cv2.imread(opened, cv2.IMREAD_UNCHANGED)
     if img is None:
         raise MediaError(f"cannot read flow PNG '{os.path.basename(path)}'")
     if img.dtype != np.uint16 or img.ndim != 3 or img.shape[2] != 3:

@@ -218,16 +218,15 @@ def read_meta(path: str) -> dict:
 def _check_against_weights(path: str, cfg: dict) -> None:
     """The sidecar's architecture against the one the weights were saved with (in the
     safetensors header, read without loading the tensors)."""
-    from safetensors import safe_open
-    try:
-        with safe_open(path, framework="pt") as f:
-            md = f.metadata() or {}
-    except Exception as e:  # noqa: BLE001 - safetensors raises its own types
-        raise StudioError(f"checkpoint '{os.path.basename(path)}' is corrupt or not safetensors: {e}") from None
-    if "arch" not in md:
+    md = _header(path).get("__metadata__") or {}
+    if not isinstance(md, dict) or "arch" not in md:
         return  # written before the header carried it: the tensor shapes are checked below
     try:
+        if not isinstance(md["arch"], str):
+            raise ValueError
         arch = json_limits.loads(md["arch"])
+        if not isinstance(arch, dict):
+            raise ValueError
     except ValueError:
         raise StudioError(f"checkpoint '{os.path.basename(path)}' has a damaged header") from None
     diffs = [f"{k}: the config beside it says {cfg.get(k)!r}, the weights were trained with {v!r}"
@@ -257,10 +256,14 @@ def load_checkpoint(path: str, expect: dict | None = None, device: torch.device 
         if prefix == "ema." and not have:
             continue  # no EMA saved: the raw weights stand in
         _compare_shapes(path, have, want)
-    try:
-        tensors = load_file(path, device="cpu")
-    except Exception as e:  # noqa: BLE001 - safetensors raises its own types
-        raise StudioError(f"checkpoint '{name}' is corrupt or not safetensors: {e}") from None
+    from studio.core.checked_open import library_path
+    try:  # the header proven above; safetensors maps the checked file (studio.core.checked_open)
+        with library_path(path, "checkpoint") as opened:
+            tensors = load_file(opened, device="cpu")
+    except StudioError:
+        raise
+    except Exception as e:  # noqa: BLE001 - safetensors raises its own types (their text may quote the file)
+        raise StudioError(f"checkpoint '{name}' is corrupt or not safetensors ({type(e).__name__})") from None
     model = _build(cfg, path)
     ema = copy.deepcopy(model)
     for prefix, m in (("model.", model), ("ema.", ema)):
@@ -297,13 +300,19 @@ def _skeleton(cfg: dict, path: str):
         return _build(cfg, path)
 
 
-def _header_shapes(path: str) -> dict[str, tuple]:
-    from safetensors import safe_open
+def _header(path: str) -> dict:
+    """The checkpoint's safetensors header, proven by Studio's own reader (studio.core.safetensors_header: the
+    checked open, types and bounds; safetensors' own errors quote the header's text)."""
+    from studio.core.errors import ModelError
+    from studio.core.safetensors_header import read_safetensors_header
     try:
-        with safe_open(path, framework="pt") as f:
-            return {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
-    except Exception as e:  # noqa: BLE001 - safetensors raises its own types
+        return read_safetensors_header(path)[0]
+    except ModelError as e:
         raise StudioError(f"checkpoint '{os.path.basename(path)}' is corrupt or not safetensors: {e}") from None
+
+
+def _header_shapes(path: str) -> dict[str, tuple]:
+    return {k: tuple(v["shape"]) for k, v in _header(path).items() if k != "__metadata__"}
 
 
 def _build(cfg: dict, path: str):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -217,8 +218,7 @@ def read_captions(folder: str, videos: list[str]) -> dict[str, str]:
     caps: dict[str, str] = {}
     csvs = [f for f in sorted(os.listdir(folder)) if f.lower().endswith(".csv")]
     for name in csvs:
-        with open(os.path.join(folder, name), newline="", encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
+        rows = list(csv.DictReader(io.StringIO(_text(os.path.join(folder, name), "captions file"), newline="")))
         if not rows:
             continue
         cols = {c.lower().strip(): c for c in rows[0].keys() if c}
@@ -232,9 +232,21 @@ def read_captions(folder: str, videos: list[str]) -> dict[str, str]:
     for v in videos:
         side = os.path.join(folder, os.path.splitext(v)[0] + ".txt")
         if os.path.exists(side):
-            with open(side, encoding="utf-8") as fh:
-                caps[v] = fh.read().strip()
+            caps[v] = _text(side, "caption").strip()
     return caps
+
+
+MAX_CAPTIONS_BYTES = 64 << 20  # a captions CSV of a dataset (a caption file: the same bound)
+
+
+def _text(path: str, what: str) -> str:
+    """A caption's or a captions CSV's text through the checked open (studio.core.checked_open: a FIFO swapped in
+    would hang the training, a link outside be read), UTF-8; else one MediaError in words."""
+    from studio.core.checked_open import read_bounded
+    try:
+        return read_bounded(path, MAX_CAPTIONS_BYTES, what).decode("utf-8")
+    except (OSError, ValueError) as e:
+        raise MediaError(f"cannot read the {what} '{path}': {getattr(e, 'strerror', None) or e}") from None
 
 
 def folder_dataset(folder: str, n_frames: int = 8, width: int = 32, height: int = 32, fps: float = 8.0,

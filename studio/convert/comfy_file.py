@@ -8,7 +8,8 @@ import os
 from typing import Any
 
 from studio.core import json_limits
-from studio.core.limits import MAX_GRAPH_FILE_BYTES, read_bounded
+from studio.core.checked_open import read_bounded
+from studio.core.limits import MAX_GRAPH_FILE_BYTES
 
 from .comfy_map import Conversion, convert
 from .comfy_read import WorkflowError, is_workflow

@@ -158,6 +158,23 @@ def readable_dirs(base_dir: str | None, settings: dict | None = None) -> list[st
     return out
 
 
+def run_reads(base_dir: str | None) -> tuple[list[str], list[str]]:
+    """(roots, links) for the opens of a run or a validate (studio.core.checked_open.reading_within): every file
+    opened must land in the folders a graph may read (:func:`readable_dirs`) or Studio's own cache folder (what
+    Studio made itself: kept outputs, resume state), or be named inside a models folder, whose links are the
+    user's own and followed wherever they lead (studio.core.models: a checkpoint linked from another disk)."""
+    from .manifest import cache_dir
+    from .models import model_dirs
+    roots = readable_dirs(base_dir)
+    own = real(cache_dir())
+    links: list[str] = []
+    for d in model_dirs():
+        for p in (os.path.normpath(os.path.abspath(os.path.expanduser(d))), real(d)):
+            if p not in links:
+                links.append(p)
+    return (roots if own in roots else [*roots, own]), links
+
+
 def links_leading_out(folder: str, names) -> list[str]:
     """Those of ``names`` (entries of ``folder``, a folder a graph may read) that are links whose real path is
     neither inside ``folder`` nor inside any folder a graph may read (:func:`readable_dirs`, the graph's own

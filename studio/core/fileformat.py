@@ -20,8 +20,9 @@ from typing import Any, Callable
 
 from .errors import GraphFileError, StudioError
 from .graph import GROUP_TYPE, MODES, Graph, Link
+from .checked_open import read_bounded
 from .limits import (MAX_GRAPH_FILE_BYTES, MAX_GROUP_DEPTH, MAX_LINKS, MAX_NODES, MAX_TITLE_LENGTH,
-                     check_text, read_bounded, shorten)
+                     check_text, shorten)
 from .node_upgrades import upgraded_nodes
 from .paths import write_atomic
 from .registry import Registry

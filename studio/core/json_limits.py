@@ -10,6 +10,7 @@ a ValueError, so a caller's ``except ValueError`` that names its file already ca
 from __future__ import annotations
 
 import json
+import os
 import re
 
 MAX_DEPTH = 64  # a model config nests 4 or 5 levels; a safetensors header 3
@@ -63,10 +64,16 @@ def loads(raw: bytes | str, max_depth: int = MAX_DEPTH, max_objects: int | None 
 
 
 def load_file(path: str, max_depth: int = MAX_DEPTH, max_objects: int | None = None, max_bytes: int = 64 << 20):
-    """The JSON of the file ``path`` (opened by the caller's checks: a regular file), within the
-    limits; a file over ``max_bytes`` is refused unread. OSError passes through."""
-    with open(path, "rb") as f:
-        raw = f.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        raise JSONLimitError(f"it is over {max_bytes >> 20} MB, too big for a JSON config")
+    """The JSON of the file ``path`` within the limits, read through the checked open (studio.core.checked_open:
+    a regular file inside the folders a graph may read, whatever the name became after the caller's checks); a
+    file over ``max_bytes`` is refused unread. A file that is not there is a FileNotFoundError."""
+    from .checked_open import ReadRefused, read_checked
+    try:
+        raw = read_checked(path, max_bytes, "JSON config")
+    except ReadRefused as e:
+        if not os.path.lexists(path):
+            raise FileNotFoundError(2, "No such file or directory", path) from None
+        if "larger than" in e.why:
+            raise JSONLimitError(f"it is over {max_bytes >> 20} MB, too big for a JSON config") from None
+        raise JSONLimitError(e.why) from None
     return loads(raw, max_depth, max_objects)

@@ -67,24 +67,3 @@ def regular_file_problem(path: str) -> str | None:
                 "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
         return f"it is {kind}, not a regular file"
     return None
-
-
-def read_bounded(path: str, limit: int, what: str = "file") -> bytes:
-    """The bytes of a regular file, refusing non-regular files and files over ``limit`` bytes.
-    Reads at most ``limit + 1`` bytes, so a file that grows or lies about its size cannot
-    exhaust memory. Raises OSError / ValueError with the reason."""
-    why = regular_file_problem(path)
-    if why:
-        raise ValueError(why)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    fd = os.open(path, flags)
-    with os.fdopen(fd, "rb") as f:
-        st = os.fstat(f.fileno())
-        if not stat.S_ISREG(st.st_mode):  # swapped between stat and open
-            raise ValueError("it is not a regular file")
-        if st.st_size > limit:  # known before a byte is read (a sparse file of gigabytes reads as zeros)
-            raise ValueError(f"the {what} is larger than {limit / 1e6:.0f} MB (the limit for a {what})")
-        data = f.read(limit + 1)
-    if len(data) > limit:
-        raise ValueError(f"the {what} is larger than {limit / 1e6:.0f} MB (the limit for a {what})")
-    return data

@@ -13,6 +13,7 @@ import stat
 import struct
 
 from . import json_limits
+from .checked_open import ReadRefused, open_checked
 from .errors import ModelError
 
 PICKLE_EXTS = (".bin", ".ckpt", ".pt", ".pth", ".pkl")
@@ -47,9 +48,14 @@ def read_safetensors_header(path: str, complete: bool = True) -> tuple[dict, int
     8 bytes of length, then a JSON object. ``complete``: the file must hold every byte its header
     promises (a truncated download is one clear error, not a crash deep in torch); the model
     listing reads a truncated file's header too, to say so in a note (catalog/headers.py)."""
-    size = regular_file(path)
+    regular_file(path)  # a FIFO or a device said in these words before any open
     try:
-        with open(path, "rb") as f:
+        fd, st = open_checked(path, "model file")  # what is read is what was checked (studio.core.checked_open)
+    except ReadRefused as e:
+        raise ModelError(str(e)) from None
+    size = st.st_size
+    try:
+        with os.fdopen(fd, "rb") as f:
             head = f.read(8)
             if len(head) < 8:
                 raise ModelError(f"'{path}' is not a safetensors file (it is {size} bytes long)")

@@ -13,6 +13,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from studio.core import confine
+from studio.core.checked_open import reading_within
 from studio.core.errors import Cancelled, NodeExecutionError, StudioError
 from studio.core.graph import Graph, NodeInstance
 from studio.core.params import Path as PathParam
@@ -214,6 +216,9 @@ class Executor:
         streams = Streams(groups, self.costs, {s.node.id: s.node.label for s in steps})
         p = _Pass(plan, emit, result, t_run, frame_range, use_cache, options, disk, from_disk, streams,
                   {s.node.id: s for s in plan.steps})
+        # every file a node opens lands inside the folders the graph may read (studio.core.checked_open)
+        bound = reading_within(*(confine.run_reads(plan.base_dir) if self.confine_outputs else (None,)))
+        bound.__enter__()
         try:
             if steps:  # a model load a Stop left running ends first (model_cache.py says why)
                 first = steps[0].node
@@ -237,6 +242,8 @@ class Executor:
         except BaseException as e:
             streams.abandon(e)
             raise
+        finally:
+            bound.__exit__(None, None, None)
         result.outputs = p.values
         self._end_run(p, True)
         return result

@@ -10,6 +10,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from studio.core.checked_open import ReadRefused, library_path
 from studio.core.errors import DiskError, MediaError, disk_problem
 from studio.core.limits import MAX_AUDIO_SAMPLES, check_frame_size, regular_file_problem
 from studio.core.paths import finish_atomic
@@ -42,10 +43,13 @@ def _open(path: str, what: str):
         raise MediaError(f"cannot read {what} '{path}': {why}")
     if os.path.getsize(path) == 0:
         raise MediaError(f"{what} file is empty: {path}")
-    try:
-        return av.open(path)
+    try:  # FFmpeg opens the checked descriptor's file (/proc/self/fd/N), never a name swapped since the check
+        with library_path(path, what, named=True) as opened:  # named: FFmpeg's probe weighs the extension
+            return av.open(opened)
+    except ReadRefused as e:
+        raise MediaError(str(e)) from None
     except av.error.FFmpegError as e:
-        raise MediaError(f"cannot read {what} '{os.path.basename(path)}': corrupt or not a {what} "
+        raise MediaError(f"cannot read {what} '{os.path.basename(path)}': corrupt or not {'an' if what[0] in 'aeiou' else 'a'} {what} "
                          f"file ({e.strerror or type(e).__name__})") from None
 
 
@@ -422,10 +426,10 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
 def read_graph_json(path: str) -> str | None:
     """The graph a clip was rendered from, or None when it carries none."""
     av = _av()
-    try:
-        with av.open(path) as c:
+    try:  # a file the user opens in the window: checked as every read is (a FIFO there would hang the window)
+        with library_path(path, "video", named=True) as opened, av.open(opened) as c:
             meta = dict(c.metadata)
-    except (av.error.FFmpegError, OSError):
+    except (av.error.FFmpegError, OSError, ReadRefused):
         return None
     text = meta.get(GRAPH_META_KEY)
     if not text:

@@ -301,8 +301,11 @@ def _preflight(plan: Plan, confine_outputs: bool, side_of: dict[str, set[str]] |
     (``plan.left_out``), as a compile error there does. Notes the extensions added to output
     paths."""
     from .preflight import PreflightError, check
+    from studio.core import confine
+    from studio.core.checked_open import reading_within
     advised: list[tuple[str, str, str, str]] = []
-    errors = check(plan, plan.base_dir, confine_outputs, advised)
+    with reading_within(*(confine.run_reads(plan.base_dir) if confine_outputs else (None,))):
+        errors = check(plan, plan.base_dir, confine_outputs, advised)  # headers read: inside the graph's folders
     bad = {e.node_id: e for e in errors if getattr(e, "node_id", None) in side_only}
     if bad and side_of:
         g = plan.graph

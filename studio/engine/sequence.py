@@ -13,6 +13,7 @@ stored (scene-linear, not clipped). Alpha is kept apart, as a 1-channel clip (a 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import cv2
 import numpy as np
 
 from studio.core import patterns as P
+from studio.core.checked_open import ReadRefused, library_path
 from studio.core.confine import refuse_links_leading_out
 from studio.core.errors import MediaError
 
@@ -239,18 +241,33 @@ def ranges(numbers: list[int]) -> str:
 
 
 # -- sizes without decoding -----------------------------------------------------------------------
+@contextlib.contextmanager
+def checked_image(path: str, what: str = "frame"):
+    """The path the image libraries open for ``path``: its checked descriptor's (studio.core.checked_open: a
+    regular file inside the folders a graph may read, whatever the name has become since the check)."""
+    try:
+        with library_path(path, what) as opened:
+            yield opened
+    except ReadRefused as e:
+        if not os.path.lexists(path):
+            raise MediaError(f"{what} file is missing: {path}") from None
+        raise MediaError(str(e)) from None
+
+
 def image_size(path: str) -> tuple[int, int]:
     """(width, height) from the file's header: Pillow for PNG/JPEG/TIFF, OpenEXR for EXR."""
     if path.lower().endswith(".exr"):
         try:
-            with _openexr().File(path, header_only=True) as f:
+            with checked_image(path, "image") as opened, _openexr().File(opened, header_only=True) as f:
                 lo, hi = f.header()["dataWindow"]
+        except MediaError:
+            raise
         except Exception as e:  # noqa: BLE001 - the library raises plain RuntimeErrors
             raise MediaError(f"cannot read EXR '{os.path.basename(path)}': {e}") from None
         return int(hi[0] - lo[0] + 1), int(hi[1] - lo[1] + 1)
     from PIL import Image, UnidentifiedImageError
     try:
-        with Image.open(path) as im:
+        with checked_image(path, "image") as opened, Image.open(opened) as im:
             return im.size
     except (OSError, UnidentifiedImageError) as e:
         raise MediaError(f"cannot read image '{os.path.basename(path)}': {e}") from None
@@ -262,7 +279,8 @@ def read_frame(path: str) -> tuple[np.ndarray, np.ndarray | None, str]:
     ``depth`` is '8', '16', 'half' or 'float'."""
     if path.lower().endswith(".exr"):
         return _read_exr(path)
-    img = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+    with checked_image(path) as opened:
+        img = cv2.imread(opened, cv2.IMREAD_UNCHANGED)
     if img is None or img.size == 0:
         if not os.path.exists(path):
             raise MediaError(f"frame file is missing: {path}")
@@ -293,7 +311,7 @@ def _read_exr(path: str) -> tuple[np.ndarray, np.ndarray | None, str]:
     OpenEXR = _openexr()
     try:
         # plain RGB(A) files come back interleaved in one read (the fast path); others by channel
-        with OpenEXR.File(path) as f:
+        with checked_image(path) as opened, OpenEXR.File(opened) as f:
             ch = {k: v.pixels for k, v in f.channels().items()}
         px = ch.get("RGBA", ch.get("RGB"))
         if px is not None and px.ndim == 3:
@@ -301,8 +319,10 @@ def _read_exr(path: str) -> tuple[np.ndarray, np.ndarray | None, str]:
             rgb = np.ascontiguousarray(px[..., :3], np.float32)
             alpha = px[..., 3:4].astype(np.float32) if px.shape[2] == 4 else None
             return rgb, alpha, depth
-        with OpenEXR.File(path, separate_channels=True) as f:
+        with checked_image(path) as opened, OpenEXR.File(opened, separate_channels=True) as f:
             ch = {k: v.pixels for k, v in f.channels().items()}
+    except MediaError:
+        raise
     except Exception as e:  # noqa: BLE001
         if not os.path.exists(path):
             raise MediaError(f"frame file is missing: {path}") from None

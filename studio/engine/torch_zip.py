@@ -27,6 +27,8 @@ import stat
 import struct
 import zipfile
 
+from studio.core.checked_open import ReadRefused, open_checked
+
 MAX_ENTRIES = 20_000  # archive records: an upscaler holds hundreds of storages, a RAFT some hundreds
 MAX_TENSORS = 20_000
 MAX_PICKLE = 64 << 20
@@ -65,10 +67,11 @@ def read_torch_file(path: str, what: str = "file") -> dict:
         raise refuse("is not a regular file (a FIFO, a device or a folder): refused before opening it")
     if st.st_size > MAX_BYTES:
         raise refuse(f"is {st.st_size / 1e9:.1f} GB, over the {MAX_BYTES >> 30} GB Studio reads from a torch file")
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:  # the file read is the file checked (studio.core.checked_open: swapped since, a link out: refused)
+        fd, _st = open_checked(path, what, MAX_BYTES)
+    except ReadRefused as e:
+        raise refuse(e.why) from None
     with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-            raise refuse("is not a regular file")
         head = f.read(4)
         if head != b"PK\x03\x04":
             if head[:1] == b"\x80":

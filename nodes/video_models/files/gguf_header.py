@@ -10,7 +10,10 @@ data section. The reader's own refusals (numpy's words about dtypes and buffer s
 Studio's: the file is truncated or its tensor table is damaged. Nothing of the file is quoted."""
 from __future__ import annotations
 
+import os
 import struct
+
+from studio.core.checked_open import ReadRefused, library_path, open_checked
 
 from ..base.errors import ModelError
 from ..files.headers import regular_file
@@ -35,8 +38,13 @@ def _damaged(path: str, why: str = "") -> ModelError:
 def check_counts(path: str) -> None:
     """Refuse a GGUF file whose header's counts are beyond the caps or beyond its size, before the
     reader builds anything."""
-    size = regular_file(path)
-    with open(path, "rb") as f:
+    regular_file(path)
+    try:
+        fd, st = open_checked(path, "model file")  # what is read is what was checked (studio.core.checked_open)
+    except ReadRefused as e:
+        raise ModelError(str(e)) from None
+    size = st.st_size
+    with os.fdopen(fd, "rb") as f:
         head = f.read(24)
         if len(head) < 24 or head[:4] != b"GGUF":
             raise ModelError(f"'{path}' is not a valid GGUF file (it does not start with a GGUF header)")
@@ -100,8 +108,11 @@ def open_reader(path: str):
     import gguf
     check_counts(path)
     size = regular_file(path)
-    try:
-        reader = gguf.GGUFReader(path)
+    try:  # the reader maps the checked descriptor's file, never a name swapped since the check
+        with library_path(path, "model file") as opened:
+            reader = gguf.GGUFReader(opened)
+    except ReadRefused as e:
+        raise ModelError(str(e)) from None
     except (ValueError, TypeError, IndexError, KeyError, OverflowError, UnicodeDecodeError, struct.error):
         raise _damaged(path) from None  # numpy's or the reader's words: never quoted
     for t in reader.tensors:

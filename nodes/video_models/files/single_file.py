@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 
+from studio.core.checked_open import checked_file
+
 from ..base.errors import ModelError
 from ..files.headers import read_json
 from ..base.config_check import check_config
@@ -66,7 +68,7 @@ def _apply_scale(module, scale: float) -> None:
 def _file_tensors(wf: WeightFile, keep=None):
     """(name, tensor, fp8 scale or None) of each of ``wf``'s weights (those in ``keep``: the others
     are not read), in the file's order."""
-    with open(wf.path, "rb", buffering=0) as f:
+    with checked_file(wf.path, "model file", buffering=0) as f:  # the file read is the file checked
         for name, _ in sorted(wf.tensors.items(), key=lambda kv: kv[1].start):
             if keep is not None and name not in keep:
                 continue
@@ -289,7 +291,7 @@ def converted_load(cls, cfg: dict, wf: WeightFile, torch_dtype):
     load's peak is about the file, not diffusers' single-file loader's copy of it beside the model.
     Scaled fp8 (a converter that carries_scales): the scale tensors converted with their weights."""
     state = {name: t for name, t, _ in _file_tensors(wf)}
-    with open(wf.path, "rb", buffering=0) as f:
+    with checked_file(wf.path, "model file", buffering=0) as f:
         state.update({s: read_tensor(f, wf, s) for s in wf.scales.values()})
     state = convert_state(cls, cfg, state)
     scales = {k[: -len(".scale_weight")] + ".weight": float(state.pop(k).float())

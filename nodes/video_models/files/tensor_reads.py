@@ -62,11 +62,13 @@ def read_gguf_state(path: str) -> dict:
     import numpy as np
     import torch
     from diffusers.quantizers.gguf.utils import GGUFParameter
+    from studio.core.checked_open import checked_file
+
     from .gguf_header import open_reader
     reader = open_reader(path)
     plain = (gguf.GGMLQuantizationType.F32, gguf.GGMLQuantizationType.F16)
     out = {}
-    with open(path, "rb", buffering=0) as f:
+    with checked_file(path, "model file", buffering=0) as f:  # studio.core.checked_open: the file checked is the file read
         for t in reader.tensors:
             w = torch.empty(tuple(t.data.shape), dtype=torch.from_numpy(np.empty(0, t.data.dtype)).dtype)
             if w.numel() * w.element_size() != int(t.n_bytes):

@@ -31,6 +31,10 @@ def read_graph_file(path: str, registry=None) -> Graph:
     """A graph from a graph file, or from the metadata of a clip Studio rendered."""
     if not os.path.exists(path):
         raise StudioError(f"file not found: {path}")
+    from studio.core.limits import regular_file_problem
+    why = regular_file_problem(path)  # a FIFO would hang the window, a device never end
+    if why:
+        raise StudioError(f"cannot open '{path}': {why}")
     if path.lower().endswith(".json") or _json_text(path):  # a graph saved under another name ('x.studio')
         return load_graph(path, registry) if registry is not None else load_graph(path)
     from studio.engine.media import read_graph_json
@@ -44,10 +48,11 @@ def read_graph_file(path: str, registry=None) -> Graph:
 def _json_text(path: str) -> bool:
     """The file is JSON text (a graph or workflow named otherwise: 'main.py convert -o x.studio'), not media:
     its first bytes, past a BOM and white space, open an object."""
+    from studio.core.checked_open import ReadRefused, checked_file
     try:
-        with open(path, "rb") as f:
+        with checked_file(path, "file") as f:  # without blocking: a FIFO opened here would hang the window
             head = f.read(256)
-    except OSError:
+    except (OSError, ReadRefused):
         return False
     return head.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"{")
 
