@@ -111,13 +111,15 @@ class Scan:
     imports: tuple      # ("import", names, line, types) | ("call", name, line, types) | ("from", level, module, names, line, types)
     privates: tuple     # (line, name, expression, from-import level or None, its module) not the file's own
     classes: tuple      # (class name, number of methods)
+    functions: tuple = ()  # (line, name, number of lines) of every function (tests/test_architecture.py's long ones)
+    calls: tuple = ()   # (line, called name) of every call of a ``register_*_hook`` (torch's module hooks)
 
 
 @functools.lru_cache(maxsize=None)
 def scan(source: str) -> Scan:
     nodes = list(ast.walk(ast.parse(source)))
     types_only, own = _type_checking_lines(nodes), _own_names(nodes)
-    imports, privates, classes = [], [], []
+    imports, privates, classes, functions, calls = [], [], [], [], []
     for n in nodes:
         t = getattr(n, "lineno", None) in types_only
         if isinstance(n, ast.Import):
@@ -141,7 +143,13 @@ def scan(source: str) -> Scan:
                 privates.append((n.lineno, n.attr, ast.unparse(n), None, None))
         elif isinstance(n, ast.ClassDef):
             classes.append((n.name, sum(isinstance(x, (ast.FunctionDef, ast.AsyncFunctionDef)) for x in n.body)))
-    return Scan(tuple(imports), tuple(privates), tuple(classes))
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions.append((n.lineno, n.name, n.end_lineno - n.lineno + 1))
+        elif isinstance(n, ast.Call):
+            name = getattr(n.func, "attr", getattr(n.func, "id", ""))
+            if name.startswith("register_") and name.endswith("_hook"):
+                calls.append((n.lineno, name))
+    return Scan(tuple(imports), tuple(privates), tuple(classes), tuple(functions), tuple(calls))
 
 
 def imports_of(source: str, module: str, is_package: bool = False) -> list[tuple[str, int, bool]]:

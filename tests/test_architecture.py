@@ -339,12 +339,9 @@ def long_functions(root: str = ROOT) -> list[str]:
                 if f.endswith(".py"):
                     p = os.path.join(dp, f)
                     with open(p, encoding="utf-8") as fh:
-                        tree = ast.parse(fh.read())
-                    for n in ast.walk(tree):
-                        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                            size = n.end_lineno - n.lineno + 1
-                            if size > LONG_FUNCTION:
-                                out.append(f"{os.path.relpath(p, root)}:{n.lineno} {n.name} ({size} lines)")
+                        functions = ic.scan(fh.read()).functions  # the import contract's one parse of the file
+                    out += [f"{os.path.relpath(p, root)}:{line} {name} ({size} lines)"
+                            for line, name, size in functions if size > LONG_FUNCTION]
     return out
 
 
@@ -375,12 +372,12 @@ def unexplained_torch_hooks(root: str = ROOT) -> list[str]:
                 with open(p, encoding="utf-8") as fh:
                     src = fh.read()
                 lines = src.splitlines()
-                for n in ast.walk(ast.parse(src)):
-                    if not (isinstance(n, ast.Call) and name.match(getattr(n.func, "attr", getattr(n.func, "id", "")))):
+                for line, called in ic.scan(src).calls:  # the import contract's one parse of the file
+                    if not name.match(called):
                         continue
-                    above = [ln.strip() for ln in lines[max(0, n.lineno - 4):n.lineno - 1]]
+                    above = [ln.strip() for ln in lines[max(0, line - 4):line - 1]]
                     if not any(ln.startswith(HOOK_REASON) and ln[len(HOOK_REASON):].strip() for ln in above):
-                        out.append(f"{os.path.relpath(p, root)}:{n.lineno}")
+                        out.append(f"{os.path.relpath(p, root)}:{line}")
     return sorted(out)
 
 

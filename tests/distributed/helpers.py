@@ -21,13 +21,14 @@ def crash_once(job_dir: str, a: int, b: int, threads: int = 0):
     return render_chunk(job_dir, a, b, threads)
 
 
-def fake_chunk_dying_once_at_8(job_dir: str, a: int, b: int, threads: int = 0):
-    """No rendering: dies (os._exit) the first time it gets frame 8, else returns at once."""
+def fake_chunk_dying_once_at_8(job_dir: str, a: int, b: int, threads: int = 0, seconds: float = 0.3):
+    """No rendering: dies (os._exit) the first time it gets frame 8, else returns after ``seconds``
+    (``functools.partial(..., seconds=0)``: at once, where no test watches a chunk run)."""
     import time
     if a == 8 and not os.path.exists(os.path.join(job_dir, "died")):
         open(os.path.join(job_dir, "died"), "w").close()
         os._exit(5)
-    time.sleep(0.3)
+    time.sleep(seconds)
     return {"path": "", "warnings": []}
 
 

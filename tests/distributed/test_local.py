@@ -1,6 +1,7 @@
 """Chunked renders on the local process pool equal a single-process render, frame for frame."""
 from __future__ import annotations
 
+import functools
 import os
 
 import numpy as np
@@ -83,7 +84,9 @@ def test_a_dead_worker_costs_an_attempt_only_to_chunks_that_were_on_a_worker(tmp
     from studio.distributed.local import run_local
     tasks = [Task(str(tmp_path), a, a + 8, index=k) for k, a in enumerate(range(0, 64, 8))]
     states = []
-    run_local(tasks, 1, lambda t, s, d: states.append((t.start, s)), max_retries=1, fn=fake_chunk_dying_once_at_8)
+    # one worker: only the chunk on it at the crash can have killed it, however long a chunk takes
+    run_local(tasks, 1, lambda t, s, d: states.append((t.start, s)), max_retries=1,
+              fn=functools.partial(fake_chunk_dying_once_at_8, seconds=0))
     assert (tmp_path / "died").exists()
     assert [t.attempts for t in tasks if t.start == 8] == [2]
     assert all(t.attempts == 1 for t in tasks if t.start >= 32)  # queued at the crash: no attempt spent

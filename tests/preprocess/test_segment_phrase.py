@@ -60,6 +60,17 @@ def _boxes(masks):
     return out
 
 
+_LOADED: dict = {}
+
+
+def _library_model(cls, path):
+    """``cls.from_pretrained(path)``, once a folder (the cold model is called directly four times): the
+    model keeps nothing between calls, its state is the inference session's."""
+    if path not in _LOADED:
+        _LOADED[path] = cls.from_pretrained(path).eval()
+    return _LOADED[path]
+
+
 def _direct(path, clip, phrase, instance=0, monkeypatch=None):
     """Sam3VideoModel called directly: a session holding the whole preprocessed clip, the phrase's
     tokens, propagate_in_video_iterator, each frame through the library's postprocess_outputs."""
@@ -70,7 +81,7 @@ def _direct(path, clip, phrase, instance=0, monkeypatch=None):
     from transformers.models.sam3_video.modeling_sam3_video import Sam3VideoInferenceSession
     monkeypatch.setattr(pv, "masks_to_boxes", _boxes, raising=False)
     processor = object.__new__(pv.Sam3VideoProcessor)  # its __init__ wants the torchvision image processor
-    model = Sam3VideoModel.from_pretrained(path).eval()
+    model = _library_model(Sam3VideoModel, path)
     frames = np.stack([clip.frame(i) for i in range(len(clip))])
     pixels = preprocess(frames, read_preprocessing(path), torch.device("cpu"))
     session = Sam3VideoInferenceSession(video=pixels, video_height=clip.height, video_width=clip.width,

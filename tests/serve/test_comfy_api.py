@@ -23,23 +23,29 @@ def plain(tmp_path_factory):
     proc.stop()
 
 
-async def _listen(url: str, client: str, prompt: dict | None, until_prompt_end: bool = True, leave_after=None):
+async def _listen(url: str, client: str, prompt: dict | None, until_prompt_end: bool = True, leave_after=None,
+                  until: asyncio.Event | None = None):
     """Messages one websocket client receives (with ComfyUI's feature_flags handshake), submitting
-    ``prompt`` as that client once connected; ends at the prompt's final 'executing' (node None)."""
+    ``prompt`` as that client once connected; ends at the prompt's final 'executing' (node None), or
+    without a prompt after 1.5 s of silence, or (``until``) 0.5 s after that event is set."""
     got: list = []
     async with aiohttp.ClientSession() as s:
         async with s.ws_connect(url.replace("http", "ws") + f"/ws?clientId={client}") as ws:
             await ws.send_json({"type": "feature_flags", "data": {"supports_preview_metadata": True}})
-            pid = None
+            pid, end = None, None
             if prompt is not None:
                 pid = str(uuid.uuid4())
                 async with s.post(url + "/prompt", json={"prompt": prompt, "prompt_id": pid, "client_id": client}) as r:
                     assert r.status == 200, await r.text()
             while True:
+                if until is not None and end is None and until.is_set():
+                    end = asyncio.get_running_loop().time() + 0.5
                 try:
-                    msg = await asyncio.wait_for(ws.receive(), 60 if until_prompt_end else 1.5)
+                    msg = await asyncio.wait_for(ws.receive(), 60 if until_prompt_end else 1.5 if until is None else 0.1)
                 except asyncio.TimeoutError:
-                    break
+                    if until is None or (end is not None and asyncio.get_running_loop().time() >= end):
+                        break
+                    continue
                 if msg.type == aiohttp.WSMsgType.BINARY:
                     got.append(("binary", msg.data))
                     continue
@@ -59,8 +65,14 @@ def test_run_messages_come_in_comfyuis_order_to_the_submitting_client_only(plain
     url, _ = plain
 
     async def both():
-        return await asyncio.gather(_listen(url, "alice", core_workflow(frames=3)),
-                                    _listen(url, "bob", None, until_prompt_end=False))
+        alice_done = asyncio.Event()  # bob listens through alice's whole run and 0.5 s after it
+
+        async def alice():
+            try:
+                return await _listen(url, "alice", core_workflow(frames=3))
+            finally:
+                alice_done.set()
+        return await asyncio.gather(alice(), _listen(url, "bob", None, until_prompt_end=False, until=alice_done))
     (a, pid), (b, _) = asyncio.run(both())
     kinds = [k for k, _ in a if k != "status"]
     assert a[0][0] == "status" and a[0][1]["sid"] == "alice"

@@ -8,16 +8,11 @@ import os
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEventLoop, QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 
 from studio.core.assets import DEMO_GRAPH, TEMPLATES_DIR
-
-
-def settle(ms: int = 120) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
+from tests.ui.settle import settle  # until the windows hold still (at most the ms given)
 
 
 def pixels(widget) -> np.ndarray:

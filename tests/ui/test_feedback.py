@@ -307,10 +307,9 @@ def small_win(open_window, registry, tmp_path, monkeypatch):
 
 
 def qtbot_wait(w, ms=150):
-    from PySide6.QtCore import QEventLoop, QTimer
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
+    """Until the windows hold still, ``ms`` at most (tests/ui/settle.py)."""
+    from tests.ui.settle import settle
+    settle(ms)
 
 
 def test_small_window_keeps_a_usable_canvas_and_readable_templates(qtbot, small_win, tmp_path):

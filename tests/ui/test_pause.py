@@ -13,9 +13,9 @@ pytest.importorskip("diffusers")
 
 
 @pytest.fixture(scope="module")
-def wan_dir(tmp_path_factory):
-    from tests.video_models.tiny import build_wan
-    return build_wan(str(tmp_path_factory.mktemp("models") / "tiny-wan"))
+def wan_dir(tiny):
+    """The session's tiny Wan T2V (built once a worker, shared with the video-model tests; read only)."""
+    return tiny("wan-t2v")
 
 
 def _build(doc, model_dir):

@@ -5,20 +5,20 @@ window is made big again; a separator the artist dragged is theirs, and Reset La
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from studio.core.assets import DEMO_GRAPH
 from studio.ui.window.layout import dock_sizes
+from tests.ui.settle import settle as still
 
 
 def settle(ms: int = 200) -> None:
-    """Run the event loop for ``ms``, then until the windows' layout keepers have refitted the
-    docks and the layout passes that posts are done: on a loaded machine (the parallel suite on
-    2 shared cores) the loop's own timer fired first and a size was read before the refit."""
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
+    """Run the event loop until the windows hold still (``ms`` at most, tests/ui/settle.py), then until
+    the windows' layout keepers have refitted the docks and the layout passes that posts are done: on a
+    loaded machine (the parallel suite on 2 shared cores) a fixed wait ended first and a size was read
+    before the refit."""
+    still(ms)
     keepers = [t.layout_keeper for t in QApplication.topLevelWidgets() if hasattr(t, "layout_keeper")]
     for _ in range(3):  # the resize reaches the window, its keeper's 0 ms timer fits, the layout runs
         QApplication.processEvents()
