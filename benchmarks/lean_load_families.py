@@ -7,13 +7,18 @@ heads times ``--wide``, four layers; the smallest of WIDTHS that makes the denoi
 in bf16. Each case then runs in a fresh interpreter: the tiny folder loaded first and dropped (every lazy import
 and first-call cost paid before the baseline), the peak resident memory reset (benchmarks/lean_load.MEASURE:
 VmHWM through /proc/self/clear_refs), then the widened folder loaded by ``load_video_model`` (the node's own
-load) as bf16 on the CPU, its deferred text encoder too; the peak less the baseline is the load's, set against
+load) as bf16 on the CPU, its deferred text encoder too, then every weight read once (a weight left in the
+mapped file, as safetensors hands out a folder's, is resident from its first use); the peak less the baseline
+is the load's, set against
 the sum of the folder's weight files (every .safetensors). ``single``: the widened denoiser's file alone (its
-diffusers names under ComfyUI's ``model.diffusion_model.`` prefix) with the widened folder as its base, for the
+diffusers names, as Studio reads a denoiser file of any family that reads one) with the widened folder as its base, for the
 families that read a single denoiser file; the files then are the single file and the base's others (its own
 denoiser file is not read).
 
-    .venv/bin/python -m benchmarks.lean_load_families [--only wan-t2v,mochi] [--wide 0] [--mb 100] [--single 1]
+    .venv/bin/python -m benchmarks.lean_load_families [--only wan,mochi] [--wide 0] [--mb 100] [--single 1] [--old 1]
+
+``--old 1`` also measures each folder as the loader did before issue 72's mend (base/own_memory.py: a copied
+weight's pages of the mapped file kept resident until the load ends), in a fresh interpreter of its own.
 
 Columns: the files' MB, the peak's MB and its ratio to the files, what is resident after the load (end) and the
 bytes of the tensors the pipeline holds (held): a peak well above end is a copy made and dropped during the load;
@@ -53,6 +58,9 @@ import nodes.video_models.families  # noqa: F401  (the registry filled)
 from nodes.video_models.loading.load import load_video_model
 warm, path, base = sys.argv[1], sys.argv[2], sys.argv[3] or None
 warm_base = sys.argv[4] or None
+if sys.argv[5] == "old":  # the loader before issue 72's mend: a copied weight's mapped pages kept till the end
+    import nodes.video_models.base.own_memory as own
+    own._hand_back = lambda *a: False
 def load(p, b):
     ref = load_video_model(p, base=b, device=torch.device("cpu"), dtype_name="bf16")
     ref.load_text_encoder()
@@ -67,13 +75,16 @@ secs = time.perf_counter() - t
 peak = peak_rss()
 end = status("VmRSS")
 seen, held = set(), 0
-for c in ref.module.components.values():
-    if isinstance(c, torch.nn.Module):
-        for x in list(c.parameters()) + list(c.buffers()):
-            key = x.untyped_storage().data_ptr() if x.device.type == "cpu" else id(x)
-            if key not in seen:
-                seen.add(key)
-                held += x.untyped_storage().nbytes()
+with torch.no_grad():
+    for c in ref.module.components.values():
+        if isinstance(c, torch.nn.Module):
+            for x in list(c.parameters()) + list(c.buffers()):
+                key = x.untyped_storage().data_ptr() if x.device.type == "cpu" else id(x)
+                if key not in seen:
+                    seen.add(key)
+                    held += x.untyped_storage().nbytes()
+                    x.sum()  # read as a run reads it: a weight left in a mapped file is resident from then on
+peak = max(peak, peak_rss())
 print(json.dumps({"baseline": baseline, "peak": peak, "end": end, "held": held, "seconds": secs,
                   "weights": ref.weights}))
 """
@@ -156,7 +167,7 @@ def reads_single(fam_key: str) -> bool:
     return bool(fam.key_patterns) and not sf(fam).refusal
 
 
-def measure(fam_key: str, spec: str, wide: int, mb: float, single: bool, tmp: str) -> list[dict]:
+def measure(fam_key: str, spec: str, wide: int, mb: float, single: bool, tmp: str, old: bool = False) -> list[dict]:
     from benchmarks.bench_families import CASES
     from nodes.video_models.base.registry import family_from_index
     key = spec.split(":")[-1]
@@ -173,6 +184,8 @@ def measure(fam_key: str, spec: str, wide: int, mb: float, single: bool, tmp: st
     w, den_bytes = widen(wide_dir, den, wide, mb, case)
     rows = []
     cases = [("folder", tiny, wide_dir, "", "", weight_files(wide_dir))]
+    if old:
+        cases.append(("old", tiny, wide_dir, "", "", weight_files(wide_dir)))
     if single and reads_single(fam.key):
         wf = single_file(wide_dir, den, os.path.join(tmp, fam_key, "wide.safetensors"))
         tf = single_file(tiny, den, os.path.join(tmp, fam_key, "tiny.safetensors"))
@@ -181,7 +194,7 @@ def measure(fam_key: str, spec: str, wide: int, mb: float, single: bool, tmp: st
     for name, warm, path, base, warm_base, files in cases:
         size = sum(os.path.getsize(f) for f in files)
         try:
-            r = run_child(CHILD, warm, path, base, warm_base, what=f"{fam_key} {name}")
+            r = run_child(CHILD, warm, path, base, warm_base, name, what=f"{fam_key} {name}")
         except SystemExit as e:
             rows.append({"family": fam_key, "case": name, "error": str(e).strip().splitlines()[-1][:160]})
             continue
@@ -194,7 +207,7 @@ def measure(fam_key: str, spec: str, wide: int, mb: float, single: bool, tmp: st
 
 
 def main() -> int:
-    a = settings(only="", wide=0, mb=100.0, single=1, json="")
+    a = settings(only="", wide=0, mb=100.0, single=1, old=0, json="")
     import nodes.video_models.families  # noqa: F401
     from studio.core.confine import allow_reading_for_session
     wanted = [k for k in a.only.split(",") if k] or list(FAMILIES)
@@ -205,7 +218,7 @@ def main() -> int:
         tmp = tempfile.mkdtemp(prefix="lean-families-")
         allow_reading_for_session(tmp)
         try:
-            got = measure(fam_key, FAMILIES[fam_key], a.wide, a.mb, bool(a.single), tmp)
+            got = measure(fam_key, FAMILIES[fam_key], a.wide, a.mb, bool(a.single), tmp, bool(a.old))
         except Exception as e:  # noqa: BLE001 - one family's failure is a row, not the end of the table
             got = [{"family": fam_key, "case": "folder", "error": f"{type(e).__name__}: {str(e)[:150]}"}]
         finally:

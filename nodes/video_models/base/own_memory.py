@@ -12,11 +12,11 @@ where a tensor happened to start in its file. Weights on a GPU are not touched (
 aligned); quantised tensor subclasses (GGUF) are left as they are. Importing this module costs nothing.
 
 A copied tensor's pages of the mapped file are handed back as soon as it is copied (Linux: madvise
-MADV_DONTNEED on the whole pages inside the tensor's bytes, in a file mapping only): the mapping stays until
-the file's last tensor is gone, so otherwise every page read to make the copies stayed resident beside them,
-and a folder's load peaked at twice its files (a Wan folder of 108 MB: 219 MB; issue 72's lean loads,
-benchmarks/lean_load_families.py). The pages are the file's, unwritten: a later read of them (none is made:
-the tensor now lives in its copy) would read the file again."""
+MADV_DONTNEED on the whole pages inside the tensor's bytes, in a .safetensors file's mapping only): the
+mapping stays until the file's last tensor is gone, so otherwise every page read to make the copies stayed
+resident beside them, and a folder's load peaked at twice its files (a Wan folder of 108 MB: 219 MB; issue
+72's lean loads, benchmarks/lean_load_families.py). The pages are the file's, unwritten: a later read of them
+(none is made: the tensor now lives in its copy) would read the file again."""
 from __future__ import annotations
 
 ALIGN = 64  # bytes: the line AVX-512 loads
@@ -59,14 +59,15 @@ MADV_DONTNEED = 4  # Linux's: the pages leave this process; a file's are read ag
 
 
 def _file_maps() -> list[tuple[int, int]]:
-    """(start, end) of each of this process's mappings of a file (Linux's /proc/self/maps: an inode other
-    than 0), neighbours joined; none where there is no such table."""
+    """(start, end) of each of this process's mappings of a .safetensors file (Linux's /proc/self/maps),
+    neighbours joined; none where there is no such table."""
     out: list[list[int]] = []
     try:
         with open("/proc/self/maps") as f:
             for line in f:
-                parts = line.split()
-                if len(parts) < 6 or parts[4] == "0":
+                parts = line.split(maxsplit=5)
+                if len(parts) < 6 or parts[4] == "0" or \
+                        not parts[5].strip().removesuffix(" (deleted)").endswith(".safetensors"):
                     continue
                 a, b = (int(x, 16) for x in parts[0].split("-"))
                 if out and out[-1][1] == a:
