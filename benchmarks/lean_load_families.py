@@ -22,7 +22,17 @@ weight's pages of the mapped file kept resident until the load ends), in a fresh
 
 Columns: the files' MB, the peak's MB and its ratio to the files, what is resident after the load (end) and the
 bytes of the tensors the pipeline holds (held): a peak well above end is a copy made and dropped during the load;
-end well above held is memory kept besides the weights (a second copy held, or a memory-mapped file's pages)."""
+end well above held is memory kept besides the weights (a second copy held, or a memory-mapped file's pages).
+
+Measured (this machine, CPU, 2 cores shared with other work, 24 GB; --old 1 --mb 80; HunyuanVideo 1.5 at its
+smallest width, 294 MB; benchmarks/results/lean_load_families_cpu.json): every one of the 30 families' folders
+at 0.91x-1.09x its files after issue 72's mend (base/own_memory.py hands a copied weight's pages of the mapped
+file back), 1.83x-2.04x before it in 25 of them (each weight in memory of its own beside the mapped file's
+pages read to copy it; in eight the pages stayed after the load too: end about twice held); the five at
+1.00x-1.35x before were those whose weights mostly start on a 64-byte line in their files (kept in place, not
+copied). The single denoiser files (the 13 families that read one): 0.98x-1.07x, unchanged (Studio's own
+plain reads); a Cosmos Predict2.5 transformer file in diffusers' names is told as Predict2 and refused against
+its 2.5 base (a recogniser's matter, not the load's)."""
 from __future__ import annotations
 
 import json
@@ -50,6 +60,34 @@ FAMILIES = {
     "i2vgen_xl": "i2vgen-xl", "latte": "latte", "modelscope_t2v": "modelscope-t2v",
 }
 WIDTHS = (8, 16, 24, 32, 48, 64, 96, 128)
+
+
+def _cosmos3(cfg: dict, w: int) -> dict:  # a language model's names: heads, key-value heads, hidden and MLP widths
+    return {"num_attention_heads": cfg["num_attention_heads"] * w, "num_key_value_heads": cfg["num_key_value_heads"] * w,
+            "hidden_size": cfg["hidden_size"] * w, "intermediate_size": cfg["intermediate_size"] * w,
+            "num_hidden_layers": 4}
+
+
+def _kandinsky(cfg: dict, w: int) -> dict:  # its heads are model_dim over the rope axes' width: model_dim widened
+    return {"model_dim": cfg["model_dim"] * w, "ff_dim": cfg["ff_dim"] * w, "num_visual_blocks": 4}
+
+
+def _minimax(cfg: dict, w: int) -> dict:  # its width is hidden_size (heads x head size), not tied by name
+    return {"hidden_size": cfg["hidden_size"] * w, "num_attention_heads": cfg["num_attention_heads"] * w,
+            "ffn_dim": cfg["ffn_dim"] * w, "num_layers": 4}
+
+
+def _animate2(cfg: dict, w: int) -> dict:  # Wan's original names: dim, num_heads
+    return {"dim": cfg["dim"] * w, "num_heads": cfg["num_heads"] * w, "ffn_dim": cfg["ffn_dim"] * w, "num_layers": 4}
+
+
+def _heads(cfg: dict, w: int) -> dict:  # the heads alone (HunyuanVideo 1.5: its text and image widths stay)
+    return {"num_attention_heads": cfg["num_attention_heads"] * w, "num_layers": 4}
+
+
+WIDEN = {"HunyuanVideo15Transformer3DModel": _heads, "Cosmos3OmniTransformer": _cosmos3, "Kandinsky6Transformer3DModel": _kandinsky,
+         "Kandinsky5Transformer3DModel": _kandinsky, "MiniMaxH3Transformer3DModel": _minimax,
+         "WanAnimate2Transformer3DModel": _animate2}  # denoisers whose widths bench_families' _widen does not name
 
 CHILD = r"""
 import gc, json, os, sys, time
@@ -119,7 +157,8 @@ def widen(folder: str, denoiser: str, wide: int, mb: float, case) -> tuple[int, 
         return {"block_out_channels": [c * max(1, w // 8) for c in cfg["block_out_channels"]]}
 
     def config(w):
-        how = case.widen if case and case.widen else unet if "block_out_channels" in base else _widen
+        how = case.widen if case and case.widen else WIDEN.get(cls.__name__) or (
+            unet if "block_out_channels" in base else _widen)
         return {**base, **how(base, w)}
     if not wide:
         for wide in WIDTHS:
@@ -175,10 +214,12 @@ def measure(fam_key: str, spec: str, wide: int, mb: float, single: bool, tmp: st
     tiny, wide_dir = os.path.join(tmp, fam_key, "tiny"), os.path.join(tmp, fam_key, "wide")
     _builder(spec)(tiny)
     index_path = os.path.join(tiny, "model_index.json")
-    if not os.path.exists(index_path):
-        return [{"family": fam_key, "case": "folder", "error": "no model_index.json (a modular folder)"}]
-    with open(index_path, encoding="utf-8") as f:
-        fam = family_from_index(json.load(f))
+    if os.path.exists(index_path):
+        with open(index_path, encoding="utf-8") as f:
+            fam = family_from_index(json.load(f))
+    else:  # a modular pipeline's folder (MiniMax H3, Wan Animate 2)
+        from nodes.video_models.loading.modular import modular_family
+        fam = modular_family(tiny)
     den = case.denoiser if case and case.denoiser != "transformer" else fam.denoiser
     shutil.copytree(tiny, wide_dir, symlinks=True)
     w, den_bytes = widen(wide_dir, den, wide, mb, case)
