@@ -27,10 +27,11 @@ end well above held is memory kept besides the weights (a second copy held, or a
 Measured (this machine, CPU, 2 cores shared with other work, 24 GB; --old 1 --mb 80; HunyuanVideo 1.5 at its
 smallest width, 294 MB; benchmarks/results/lean_load_families_cpu.json): every one of the 30 families' folders
 at 0.91x-1.09x its files after issue 72's mend (base/own_memory.py hands a copied weight's pages of the mapped
-file back), 1.83x-2.04x before it in 25 of them (each weight in memory of its own beside the mapped file's
-pages read to copy it; in eight the pages stayed after the load too: end about twice held); the five at
-1.00x-1.35x before were those whose weights mostly start on a 64-byte line in their files (kept in place, not
-copied). The single denoiser files (the 13 families that read one): 0.98x-1.07x, unchanged (Studio's own
+file back), 1.83x-2.04x before it in 24 of them (each weight in memory of its own beside the mapped file's
+pages read to copy it; in 11 the pages stayed after the load too: end about twice held); the six at
+1.00x-1.35x before were those whose weights all or mostly start on a 64-byte line in their files (kept in place,
+not copied). Not measured: AnimateDiff (no tiny builder), Wan S2V and SCAIL-2 (single files with ComfyUI's part
+files only: benchmarks/lean_load.py --parts measures that path for Wan, 1.06x). The single denoiser files (the 13 families that read one): 0.98x-1.07x, unchanged (Studio's own
 plain reads); a Cosmos Predict2.5 transformer file in diffusers' names is told as Predict2 and refused against
 its 2.5 base (a recogniser's matter, not the load's)."""
 from __future__ import annotations
