@@ -23,21 +23,30 @@ T2V, INP, CONTROL = "EasyAnimatePipeline", "EasyAnimateInpaintPipeline", "EasyAn
 MAGVIT = "its MagViT VAE's decode was not read for tiles: the pipeline decodes the whole clip"
 
 
-def _reads_mask(components: dict) -> bool:
-    """The transformer reads a mask and the masked clip beside the noise (an InP model), from its channels."""
+def _kind(components: dict) -> str:
+    """What the transformer reads beside the noise, from its channels: 'inpaint' (a mask and the masked clip's
+    latents: 2 x latents + 1), 'control' (a control clip's and a reference image's latents: 3 x latents), else
+    't2v'."""
     den, vae = components.get("transformer"), components.get("vae")
     ins = getattr(getattr(den, "config", None), "in_channels", None)
     lat = getattr(getattr(vae, "config", None), "latent_channels", None)
-    return ins is not None and lat is not None and ins != lat
+    if ins is None or lat is None or ins == lat:
+        return "t2v"
+    return "control" if ins == 3 * lat else "inpaint"
 
 
 class EasyAnimate(Family):
     def refuse_pipeline(self, task: str, components: dict, config: dict, path: str) -> None:
         from ...base.errors import ModelError
-        if task == "t2v" and _reads_mask(components):
+        from ...base.tasks import TASKS
+        kind = _kind(components)
+        if kind == "control":
+            raise ModelError(f"'{path}' is an EasyAnimate Control model: it makes video from a control clip, not "
+                             f"{TASKS[task]}: use the EasyAnimate Control node")
+        if task == "t2v" and kind == "inpaint":
             raise ModelError(f"'{path}' is EasyAnimate's image-to-video (InP) model: connect a start image (Image to "
                              "Video), or load a text-to-video folder for Text to Video")
-        if task == "i2v" and not _reads_mask(components):
+        if task == "i2v" and kind != "inpaint":
             raise ModelError(f"'{path}' is EasyAnimate's text to video: its image to video needs the InP model (a "
                              "transformer reading the mask and the masked clip beside the noise)")
 
@@ -57,8 +66,9 @@ class EasyAnimate(Family):
 
 
 FAMILY = EasyAnimate(
-    "easyanimate", "EasyAnimate", (T2V, INP), t2v=T2V, i2v=INP, frames=49, frame_multiple=(4, 1), size_multiple=16,
-    fps=8.0, key_rank=200,
+    "easyanimate", "EasyAnimate", (T2V, INP, CONTROL), t2v=T2V, i2v=INP,
+    frames=49, frame_multiple=(4, 1), size_multiple=16, fps=8.0, key_rank=200,
+    task_kinds_by_inputs=("control",),  # a Control folder's control clip: the EasyAnimate Control node (control.py)
     has=(SingleFile(refusal="EasyAnimate is read as a diffusers folder"),),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "read as a diffusers folder", PromptRecipe: "its prompt is a chat turn read with an attention "
@@ -66,13 +76,14 @@ FAMILY = EasyAnimate(
            "lighter retry only", VaeTiles: MAGVIT, TimeTiles: MAGVIT,
            PreviewLayout: "its latent layout was not declared for previews between steps", LoraTraining: NOT_TRAINED,
            Conditions: NO_CONDITIONS, Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
-    not_built=(("control video (EasyAnimateControlPipeline)", "diffusers 0.42.1's control pipeline passes its "
-                "encode_prompt an argument it does not take (text_encoder_index): every call fails before the first "
-                "step (diffusers issue 13638); its folders are not opened"),
+    not_built=(("camera control (EasyAnimateControlPipeline's control_camera_video)", "what the release's camera "
+                "models read there was not checked against what Studio's Camera Path makes: the EasyAnimate Control "
+                "node takes a control clip and a reference image"),
                ("first and last frame", "the InP model takes an end image too, but Image to Video gives a last image "
                                         "only to pipelines that take 'last_image'"),
                ("LoRAs", "diffusers 0.42.1's EasyAnimate pipelines have no LoRA loader"),
                ("single files", "a diffusers folder is needed: the release's own files and the ComfyUI wrapper's "
                                 "are not told apart by Studio yet")),
     variants=(("EasyAnimate InP I2V", lambda idx, cfg: idx.get("_class_name") == INP),
+              ("EasyAnimate Control", lambda idx, cfg: idx.get("_class_name") == CONTROL),
               ("EasyAnimate T2V", lambda idx, cfg: True)))
