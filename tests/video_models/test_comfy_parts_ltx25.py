@@ -43,12 +43,21 @@ def _made(ref, **call):
     return out.frames, out.audio
 
 
+@pytest.fixture(scope="module")
+def folders_take(ltx25):
+    """The LTX-2.5 folder's picture and sound (``_made``, every part loaded at once), made once for the tests
+    that hold the split files' against it (each made them again): read only."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STUDIO_PROMPT_CACHE_GB", "0")
+        return _made(tp.fresh(load_video_model(ltx25[0], base=None, device=CPU, dtype_name="fp32")))
+
+
 def _load(files, **kw):
     parts = kw.pop("parts", {"text_encoder": files["text_encoder"], "vae": files["vae"]})
     return load_video_model(files["transformer"], base=None, device=CPU, dtype_name="fp32", parts=parts, **kw)
 
 
-def test_ltx25_split_files_make_the_folders_picture_and_sound_exactly(ltx25, monkeypatch):
+def test_ltx25_split_files_make_the_folders_picture_and_sound_exactly(ltx25, monkeypatch, folders_take):
     from nodes.video_models.catalog.listing import describe_file
     monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")  # every part loaded at once, to compare
     folder, files = ltx25
@@ -57,7 +66,7 @@ def test_ltx25_split_files_make_the_folders_picture_and_sound_exactly(ltx25, mon
     audio = describe_file(files["audio_vae"])
     assert (audio.kind, audio.family, audio.variant) == ("vae", "ltx2", "LTX-2 audio VAE and vocoder")
     ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
-    want = _made(tp.fresh(ref))
+    want = folders_take
     said = []
     one = _load(files, info=said.append)
     assert one.variant == ref.variant == "LTX-2.5"
@@ -202,7 +211,8 @@ def _int8(state: dict, pick) -> dict:
     return {k: v.contiguous() for k, v in out.items()}
 
 
-def test_int8_convrot_transformer_and_text_encoder_stay_int8_near_the_folders_picture(ltx25, tmp_path, monkeypatch):
+def test_int8_convrot_transformer_and_text_encoder_stay_int8_near_the_folders_picture(ltx25, tmp_path, monkeypatch,
+                                                                                      folders_take):
     """The templates' files are ComfyUI's int8 convrot ('-comfy-int8-convrot'): the transformer's blocks
     and Gemma 4's layers written so load as int8 Linear layers (comfy_int8.py, merged from the quant
     branch), computed in fp32; the PSNR of the picture and the sound against the folder's is stated."""
@@ -217,7 +227,7 @@ def test_int8_convrot_transformer_and_text_encoder_stay_int8_near_the_folders_pi
     got = _copy(files, str(tmp_path / "int8"), transformer=(
         _int8(load_file(files["transformer"]), lambda k: ".transformer_blocks." in k), None),
         text_encoder=(_int8(te, lambda k: k.startswith("model.layers.")), meta))
-    want = _made(tp.fresh(load_video_model(folder, base=None, device=CPU, dtype_name="fp32")))
+    want = folders_take
     said = []
     one = _load(got, info=said.append)
     den, enc = one.module.transformer, one.module.text_encoder
