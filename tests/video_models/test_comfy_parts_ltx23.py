@@ -41,6 +41,13 @@ def _made(ref):
     return out.frames, out.audio
 
 
+@pytest.fixture(scope="module")
+def folders_take(ltx23):
+    """The LTX-2.3 folder's picture and sound (``_made``), made once for the tests that hold a file's against
+    it (each made them again): read only."""
+    return _made(tp.fresh(load_video_model(ltx23[0], base=None, device=CPU, dtype_name="fp32")))
+
+
 def _same(v):
     return [_same(x) for x in v] if isinstance(v, (list, tuple)) else v
 
@@ -50,12 +57,12 @@ def _load(files, **kw):
                             parts=kw.pop("parts", {"text_encoder": files["text_encoder"]}), **kw)
 
 
-def test_an_ltx23_checkpoint_is_recognised_and_makes_the_folders_picture_and_sound_exactly(ltx23):
+def test_an_ltx23_checkpoint_is_recognised_and_makes_the_folders_picture_and_sound_exactly(ltx23, folders_take):
     from nodes.video_models.catalog.listing import describe_file
     folder, files = ltx23
     assert describe_file(files["checkpoint"]).variant == "LTX-2.3 (2 blocks)"
     ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
-    want = _made(tp.fresh(ref))
+    want = folders_take
     said = []
     one = _load(files, info=said.append)
     assert one.variant == ref.variant == "LTX-2.3"
@@ -71,14 +78,13 @@ def test_an_ltx23_checkpoint_is_recognised_and_makes_the_folders_picture_and_sou
     assert "48000 Hz out through its bandwidth extender" in said[0]
 
 
-def test_an_fp8_ltx23_checkpoint_is_stored_in_8_bits_near_the_folders_picture_and_sound(ltx23, tmp_path):
+def test_an_fp8_ltx23_checkpoint_is_stored_in_8_bits_near_the_folders_picture_and_sound(ltx23, tmp_path, folders_take):
     """The transformer blocks' weights in fp8 e4m3 (ltx-2.3-22b-dev-fp8's storage), gates included:
     kept in 8 bits, computed in fp32; the PSNR of the picture and the sound against the folder's is stated."""
     from . import tiny_formats as tf
     folder, _ = ltx23
     files = tl.write_files(folder, str(tmp_path), fp8=True)
-    ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
-    want = _made(tp.fresh(ref))
+    want = folders_take
     said = []
     one = _load(files, info=said.append)
     assert said[0].startswith("weights: fp8 e4m3") and one.variant == "LTX-2.3"
@@ -278,7 +284,7 @@ def test_real_sized_ltx23_passes_every_check_from_its_headers(ltx23, tmp_path, m
     assert describe_file(ckpt).variant == "LTX-2.3 22B"
 
 
-def test_a_gguf_ltx23_transformer_over_its_folder(ltx23, tmp_path):
+def test_a_gguf_ltx23_transformer_over_its_folder(ltx23, tmp_path, folders_take):
     """An LTX-2.3 transformer as a GGUF file in Lightricks' names (unsloth's / city96's layout, no
     prefix) over its diffusers folder: its prompt AdaLN renamed before diffusers' GGUF loader converts
     the rest (its converter has LTX-2's names only); kept quantised; the PSNR of the frames is stated."""
@@ -291,7 +297,7 @@ def test_a_gguf_ltx23_transformer_over_its_folder(ltx23, tmp_path):
     one = load_video_model(den, base=folder, device=CPU, dtype_name="fp32", info=said.append)
     assert one.variant == "LTX-2.3" and said[0].startswith("weights: GGUF Q8_0, dequantised on the fly to fp32")
     assert getattr(one.module.transformer.transformer_blocks[0].attn1.to_q.weight, "quant_type", None) is not None
-    want = _made(tp.fresh(load_video_model(folder, base=None, device=CPU, dtype_name="fp32")))
+    want = folders_take
     frames, audio = _made(tp.fresh(one))
     db = tf.psnr(want[0], frames)
     print(f"LTX-2.3: GGUF Q8_0 transformer over its folder: {db:.1f} dB against the fp32 folder's frames")

@@ -43,12 +43,21 @@ def _made(ref, **call):
     return out.frames, out.audio
 
 
+@pytest.fixture(scope="module")
+def folders_take(ltx25):
+    """The LTX-2.5 folder's picture and sound (``_made``, every part loaded at once), made once for the tests
+    that hold the split files' against it (each made them again): read only."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STUDIO_PROMPT_CACHE_GB", "0")
+        return _made(tp.fresh(load_video_model(ltx25[0], base=None, device=CPU, dtype_name="fp32")))
+
+
 def _load(files, **kw):
     parts = kw.pop("parts", {"text_encoder": files["text_encoder"], "vae": files["vae"]})
     return load_video_model(files["transformer"], base=None, device=CPU, dtype_name="fp32", parts=parts, **kw)
 
 
-def test_ltx25_split_files_make_the_folders_picture_and_sound_exactly(ltx25, monkeypatch):
+def test_ltx25_split_files_make_the_folders_picture_and_sound_exactly(ltx25, monkeypatch, folders_take):
     from nodes.video_models.catalog.listing import describe_file
     monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")  # every part loaded at once, to compare
     folder, files = ltx25
@@ -57,7 +66,7 @@ def test_ltx25_split_files_make_the_folders_picture_and_sound_exactly(ltx25, mon
     audio = describe_file(files["audio_vae"])
     assert (audio.kind, audio.family, audio.variant) == ("vae", "ltx2", "LTX-2 audio VAE and vocoder")
     ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
-    want = _made(tp.fresh(ref))
+    want = folders_take
     said = []
     one = _load(files, info=said.append)
     assert one.variant == ref.variant == "LTX-2.5"
@@ -161,12 +170,12 @@ def _diffusion_vae(files, out) -> dict:
     return dict(got, vae=os.path.join(out, "ltx-2.5-video-vae-bf16.safetensors")), dd
 
 
-def test_the_templates_diffusion_decoder_vae_renders_as_diffusers_decodes_it(ltx25, tmp_path):
+def test_the_templates_diffusion_decoder_vae_renders_as_diffusers_decodes_it(ltx25, dd_files):
     """LTX2Pipeline to latents, then diffusers' LTX2VideoDiffusionDecodePipeline (seed 0, the latents
     denormalised already): the split files with the diffusion-decoder VAE make those frames."""
     from diffusers import LTX2VideoDiffusionDecodePipeline
     folder, files = ltx25
-    got, dd = _diffusion_vae(files, str(tmp_path / "dd"))
+    got, dd = dd_files
     said = []
     one = _load(got, info=said.append)
     vae = one.module.vae
@@ -202,22 +211,37 @@ def _int8(state: dict, pick) -> dict:
     return {k: v.contiguous() for k, v in out.items()}
 
 
-def test_int8_convrot_transformer_and_text_encoder_stay_int8_near_the_folders_picture(ltx25, tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def int8_states(ltx25):
+    """(the transformer's state, Gemma 4's state, its metadata) in the templates' int8 convrot (``_int8``),
+    converted once for the int8 test and the three templates' (each converted them again): read only."""
+    from safetensors.torch import load_file
+    folder, files = ltx25
+    te, meta = t5.text_encoder_state(folder)
+    return (_int8(load_file(files["transformer"]), lambda k: ".transformer_blocks." in k),
+            _int8(te, lambda k: k.startswith("model.layers.")), meta)
+
+
+@pytest.fixture(scope="module")
+def dd_files(ltx25, tmp_path_factory):
+    """``_diffusion_vae`` of the tiny files, made once (the decoder test and the three templates' each
+    built its diffusion decoder and wrote the file again): read only."""
+    return _diffusion_vae(ltx25[1], str(tmp_path_factory.mktemp("ltx25-dd")))
+
+
+def test_int8_convrot_transformer_and_text_encoder_stay_int8_near_the_folders_picture(ltx25, tmp_path, monkeypatch,
+                                                                                      folders_take, int8_states):
     """The templates' files are ComfyUI's int8 convrot ('-comfy-int8-convrot'): the transformer's blocks
     and Gemma 4's layers written so load as int8 Linear layers (comfy_int8.py, merged from the quant
     branch), computed in fp32; the PSNR of the picture and the sound against the folder's is stated."""
-    from safetensors.torch import load_file
-
     from nodes.video_models.files.comfy_int8 import Int8Linear
 
     from . import tiny_formats as tf
     monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")
     folder, files = ltx25
-    te, meta = t5.text_encoder_state(folder)
-    got = _copy(files, str(tmp_path / "int8"), transformer=(
-        _int8(load_file(files["transformer"]), lambda k: ".transformer_blocks." in k), None),
-        text_encoder=(_int8(te, lambda k: k.startswith("model.layers.")), meta))
-    want = _made(tp.fresh(load_video_model(folder, base=None, device=CPU, dtype_name="fp32")))
+    den8, te8, meta = int8_states
+    got = _copy(files, str(tmp_path / "int8"), transformer=(den8, None), text_encoder=(te8, meta))
+    want = folders_take
     said = []
     one = _load(got, info=said.append)
     den, enc = one.module.transformer, one.module.text_encoder
@@ -316,13 +340,13 @@ def test_real_sized_ltx25_passes_every_check_from_its_headers(tmp_path, monkeypa
 
 
 @pytest.mark.parametrize("name", ["video_ltx2_5_t2v", "video_ltx2_5_i2v", "video_ltx2_5_flf2v"])
-def test_each_ltx25_template_renders_from_comfyuis_files(ltx25, tmp_path, monkeypatch, name):
+def test_each_ltx25_template_renders_from_comfyuis_files(ltx25, tmp_path, monkeypatch, name, int8_states, dd_files):
     """Each LTX-2.5 template converted and rendered from a ComfyUI models folder holding the tiny LTX-2.5's
     files under the template's names (its transformer and Gemma 4 in int8 convrot, as the template's are;
     its own video VAE, the diffusion decoder's, ltx-2.5-video-vae-bf16; the audio VAE beside it; the
     latent upscaler where the template upscales): picture and sound, no diffusers folder."""
     import numpy as np
-    from safetensors.torch import load_file, save_file
+    from safetensors.torch import save_file
 
     from studio.convert.comfy_map import convert
     from studio.engine.executor import Executor
@@ -336,16 +360,13 @@ def test_each_ltx25_template_renders_from_comfyuis_files(ltx25, tmp_path, monkey
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-hf-cache"))
     g = convert(_doc(name), name).graph
     load, gen = next(n for n in g.nodes.values() if n.type_id == "video_models.load"), _gen(g)
-    te, meta = t5.text_encoder_state(folder)
-    for sub, param, state, md in (
-            ("diffusion_models", "model", _int8(load_file(files["transformer"]), lambda k: ".transformer_blocks." in k),
-             None),
-            ("text_encoders", "text_encoder", _int8(te, lambda k: k.startswith("model.layers.")), meta)):
+    den8, te8, meta = int8_states
+    for sub, param, state, md in (("diffusion_models", "model", den8, None), ("text_encoders", "text_encoder", te8, meta)):
         os.makedirs(models / sub, exist_ok=True)
         save_file(state, str(models / sub / load.params[param]), metadata=md)
     os.makedirs(models / "vae")
     assert load.params["vae"] == "ltx-2.5-video-vae-bf16.safetensors"
-    shutil.copy(_diffusion_vae(files, str(tmp_path / "dd"))[0]["vae"], models / "vae" / load.params["vae"])
+    shutil.copy(dd_files[0]["vae"], models / "vae" / load.params["vae"])
     shutil.copy(files["audio_vae"], models / "vae" / "ltx-2.5-audio-vae-bf16.safetensors")
     for n in g.nodes.values():
         if n.type_id == "video_models.ltx2_latent_upscale":

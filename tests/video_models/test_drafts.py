@@ -38,6 +38,13 @@ def loras(tmp_path, monkeypatch):
     return models / "loras"
 
 
+def _denoiser(folder):
+    """The folder's transformer alone (a LoRA of its shapes is written from it): the pipeline's other parts
+    were loaded for nothing."""
+    from diffusers import AutoModel
+    return AutoModel.from_pretrained(folder, subfolder="transformer")
+
+
 def ltx2_like_lora(path) -> str:
     """A LoRA whose module names are LTX-2's (audio attention beside transformer_blocks)."""
     from safetensors.torch import save_file
@@ -130,8 +137,7 @@ def test_final_leaves_the_model_as_it_is_with_the_files_there(a14b, loras, calls
 
 
 def test_wan21_draft_runs_the_lightx2v_lora_with_unipc(wan_dir, loras, calls):
-    from diffusers import WanPipeline
-    wan_lora(loras / W21, WanPipeline.from_pretrained(wan_dir).transformer)
+    wan_lora(loras / W21, _denoiser(wan_dir))
     notes = run(draft_graph(wan_dir))
     assert any(n.startswith("draft: lightx2v cfg+step distill LoRA (Wan 2.1 T2V 14B)") and
                "4 steps, cfg 1.0, shift 5, sampler unipc (ComfyUI template video_wan2.1_alpha_t2v_14B.json)" in n
@@ -143,8 +149,7 @@ def test_wan21_draft_runs_the_lightx2v_lora_with_unipc(wan_dir, loras, calls):
 
 
 def test_draft_and_final_start_from_the_same_seed(wan_dir, loras, calls):
-    from diffusers import WanPipeline
-    wan_lora(loras / W21, WanPipeline.from_pretrained(wan_dir).transformer)
+    wan_lora(loras / W21, _denoiser(wan_dir))
     g = draft_graph(wan_dir)
     run(g)
     g.set_param("gen", "quality", "final")
@@ -218,11 +223,9 @@ def test_hunyuan15_draft_on_a_cfg_distilled_checkpoint_runs_cfg_1_and_its_shift(
 
 
 def test_wan_animate_draft_runs_the_lightx2v_i2v_lora_at_its_templates_settings(animate_dir, loras, calls):
-    from diffusers import WanAnimatePipeline
-
     from .test_wan_animate import animate_graph
     name = "lightx2v_I2V_14B_480p_cfg_step_distill_rank64_bf16.safetensors"
-    wan_lora(loras / name, WanAnimatePipeline.from_pretrained(animate_dir).transformer)
+    wan_lora(loras / name, _denoiser(animate_dir))
     g, gen = animate_graph(animate_dir, quality="draft")
     notes = run(g, gen.id)
     assert any(n.startswith(f"draft: lightx2v cfg+step distill LoRA (Wan 2.2 Animate) ('{name}', strength 1): "
@@ -272,13 +275,11 @@ def test_vace_draft_runs_the_causvid_lora_of_the_models_size(vace_dir, tmp_path_
     """Wan VACE's draft: the template's CausVid LoRA of the model's size (video_wan_vace_14B_t2v.json: the
     1.3B branch's at strength 0.7, 4 steps, cfg 1, shift 8, UniPC) on a VACE as wide as Wan 2.1 1.3B; a
     tiny VACE of no released width is told which sizes the recipes are for, and runs final."""
-    from diffusers import WanVACEPipeline
-
     from .test_vace import vace_graph
     from .tiny_control import build_wan_vace
     wide = build_wan_vace(str(tmp_path_factory.mktemp("vace13") / "wan-vace-1.3b-wide"), heads=(12, 128), layers=1)
     small = "Wan21_CausVid_bidirect2_T2V_1_3B_lora_rank32.safetensors"
-    wan_lora(loras / small, WanVACEPipeline.from_pretrained(wide).transformer)
+    wan_lora(loras / small, _denoiser(wide))
     g, _, gen = vace_graph(wide, quality="draft", steps=3)
     notes = run(g, gen.id)
     assert any(n.startswith(f"draft: CausVid LoRA (Wan 2.1 VACE 1.3B) ('{small}', strength 0.7): 4 steps, cfg 1.0, "

@@ -34,6 +34,18 @@ def _frames(ref):
     return th.t2v_frames(ref, PROMPT)
 
 
+@pytest.fixture(scope="module")
+def folders_frames(hy15):
+    """The folder's frames (``_frames``) with every part in fresh storage, made once for the tests that hold
+    a file's frames against them (each made them again): read only."""
+    ref = load_video_model(hy15[0], base=None, device=CPU, dtype_name="fp32")
+    ref.load_text_encoder()
+    for name in ("transformer", "vae", "text_encoder", "text_encoder_2"):
+        for p in getattr(ref.module, name).parameters():
+            p.data = p.data.clone()
+    return _frames(ref)
+
+
 def test_the_denoiser_vae_and_text_encoder_files_sample_the_folders_frames_exactly(hy15):
     folder, files = hy15
     said = []
@@ -121,7 +133,7 @@ def test_the_qwen_tokenizer_comes_from_beside_the_file_else_the_refusal_says_wha
     assert tok.padding_side == "right"  # the pipeline crops its template off the left
 
 
-def test_comfyuis_four_files_alone_sample_the_folders_frames_exactly(hy15, tmp_path):
+def test_comfyuis_four_files_alone_sample_the_folders_frames_exactly(hy15, tmp_path, folders_frames):
     """No folder: the denoiser's config from its shapes, the scheduler and guider from Studio's
     data for 480p T2V (its file name), byT5's tokenizer with no files, Qwen's from beside its file."""
     folder, files = hy15
@@ -145,7 +157,7 @@ def test_comfyuis_four_files_alone_sample_the_folders_frames_exactly(hy15, tmp_p
     assert one.module.guider.guidance_scale == ref.module.guider.guidance_scale == 6.0
     assert "480p T2V, shift 5.0, guidance 6.0" in said[0], said
     assert any(s.startswith("second text encoder: byt5_small_glyphxl_tiny.safetensors") for s in said), said
-    assert torch.equal(_frames(one), _frames(ref))
+    assert torch.equal(_frames(one), folders_frames)
 
 
 def test_without_a_folder_each_missing_part_and_the_tokenizer_are_asked_for(hy15):
@@ -169,7 +181,7 @@ def test_a_byt5_of_another_width_is_named(hy15, tmp_path):
         load_video_model(files["denoiser"], base=folder, device=CPU, dtype_name="fp32", parts={"text_encoder_2": f})
 
 
-def test_comfyuis_scaled_fp8_qwen_file_is_read_in_8_bits(hy15, tmp_path):
+def test_comfyuis_scaled_fp8_qwen_file_is_read_in_8_bits(hy15, tmp_path, folders_frames):
     """qwen_2.5_vl_7b_fp8_scaled: the layers' 2-D weights in fp8 e4m3fn with per-tensor scales,
     kept in 8 bits and computed in fp32; the frames stay within 40 dB of the fp32 folder's."""
     from safetensors.torch import load_file
@@ -185,15 +197,14 @@ def test_comfyuis_scaled_fp8_qwen_file_is_read_in_8_bits(hy15, tmp_path):
     one.load_text_encoder()  # the encoders that wait on disk while the prompt cache is on
     assert any("qwen_2.5_vl_tiny_fp8_scaled.safetensors: Qwen2.5" in s and "fp8 e4m3 (scaled)" in s for s in said), said
     assert one.module.text_encoder.layers[0].self_attn.q_proj.weight.dtype == torch.float8_e4m3fn
-    ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
-    want, got = _frames(ref), _frames(one)
+    want, got = folders_frames, _frames(one)
     assert not torch.equal(want, got)  # the text encoder reaches the frames, and its 8 bits show
     db = tf.psnr(want, got)
     print(f"scaled fp8 Qwen2.5-VL: {db:.1f} dB against the fp32 folder's frames")
     assert db >= 40
 
 
-def test_an_fp8_denoiser_in_tencents_names_is_kept_in_8_bits(hy15, tmp_path):
+def test_an_fp8_denoiser_in_tencents_names_is_kept_in_8_bits(hy15, tmp_path, folders_frames):
     """The double blocks' 2-D weights in fp8 e4m3fn (as ComfyUI's fp8 files): converted as read,
     stored in 8 bits, computed in fp32; within 40 dB of the fp32 folder's frames."""
     from safetensors.torch import load_file
@@ -209,8 +220,7 @@ def test_an_fp8_denoiser_in_tencents_names_is_kept_in_8_bits(hy15, tmp_path):
     one = load_video_model(f, base=folder, device=CPU, dtype_name="fp32", info=said.append)
     assert "in the original layout (converted by Studio's converter as read), stored in 8 bits" in said[0], said
     assert one.module.transformer.transformer_blocks[0].attn.to_q.weight.dtype == torch.float8_e4m3fn
-    ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
-    want, got = _frames(ref), _frames(one)
+    want, got = folders_frames, _frames(one)
     db = tf.psnr(want, got)
     print(f"fp8 e4m3 HunyuanVideo 1.5 denoiser: {db:.1f} dB against the fp32 folder's frames")
     assert not torch.equal(want, got) and db >= 40

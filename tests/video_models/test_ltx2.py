@@ -54,15 +54,23 @@ def with_still(g, gen) -> None:
 
 
 @pytest.fixture(scope="module")
-def made(ltx2_dir):
-    """One run of the node (the tests below read it), with the seed the pipeline was given."""
+def made_and_saved(ltx2_dir, tmp_path_factory):
+    """One run of the node into Save Video (the tests below read it): (its clip, its sound, the seed the
+    pipeline was given, the events), and the file Save Video wrote."""
     from diffusers import LTX2Pipeline
     ev = []
+    path = str(tmp_path_factory.mktemp("ltx2-made") / "talk.mp4")
     with pytest.MonkeyPatch.context() as mp:
         seeds, _ = spy_call(mp, LTX2Pipeline)
-        g, _, gen = ltx2_graph(ltx2_dir, previews=True)
-        r = Executor().run(g, targets=[gen.id], device="cpu", on_event=ev.append)
-    return r.value(gen.id, "video"), r.value(gen.id, "audio"), seeds[-1], ev
+        g, _, gen = ltx2_graph(ltx2_dir, previews=True, save=path)
+        r = Executor().run(g, targets=[gen.id, "save"], device="cpu", on_event=ev.append)
+    return (r.value(gen.id, "video"), r.value(gen.id, "audio"), seeds[-1], ev), path
+
+
+@pytest.fixture(scope="module")
+def made(made_and_saved):
+    """(clip, sound, seed, events) of the one run."""
+    return made_and_saved[0]
 
 
 def test_frames_and_sound_equal_the_pipeline_called_directly(ltx2_dir, made):
@@ -85,15 +93,14 @@ def test_frames_and_sound_equal_the_pipeline_called_directly(ltx2_dir, made):
 
 
 def test_sound_input_is_kept_when_asked(ltx2_dir):
-    r = Executor().run(ltx2_graph(ltx2_dir, track=True, sound="input", steps=1)[0], targets=["ltx2"],
-                       device="cpu")
+    ex = Executor()  # one engine: the model loaded once for the three runs
+    r = ex.run(ltx2_graph(ltx2_dir, track=True, sound="input", steps=1)[0], targets=["ltx2"], device="cpu")
     clip, sound = r.value("ltx2", "video"), r.value("ltx2", "audio")
     assert np.array_equal(sound.samples, _track().samples) and sound.rate == 8000 and clip.audio is sound
     with pytest.raises(NodeExecutionError, match="nothing is connected to the audio input"):
-        Executor().run(ltx2_graph(ltx2_dir, sound="input")[0], targets=["ltx2"], device="cpu")
+        ex.run(ltx2_graph(ltx2_dir, sound="input")[0], targets=["ltx2"], device="cpu")
     ev = []  # a connected track with 'sound: generated' is said to be unused, and the made sound goes out
-    r = Executor().run(ltx2_graph(ltx2_dir, track=True, steps=1)[0], targets=["ltx2"], device="cpu",
-                       on_event=ev.append)
+    r = ex.run(ltx2_graph(ltx2_dir, track=True, steps=1)[0], targets=["ltx2"], device="cpu", on_event=ev.append)
     assert r.value("ltx2", "audio").rate == 16000
     assert any("audio input is not used" in e.text for e in ev if isinstance(e, NodeMessage) and e.level == "warning")
 
@@ -103,11 +110,9 @@ def test_a_model_of_another_family_is_refused(vace_dir):
         Executor().run(ltx2_graph(vace_dir)[0], targets=["ltx2"], device="cpu")
 
 
-def test_save_video_writes_the_sound_as_aac_of_its_length(ltx2_dir, made, tmp_path):
+def test_save_video_writes_the_sound_as_aac_of_its_length(made_and_saved):
     import av
-    _, sound, _, _ = made
-    path = str(tmp_path / "talk.mp4")
-    Executor().run(ltx2_graph(ltx2_dir, save=path)[0], targets=["save"], device="cpu")
+    (_, sound, _, _), path = made_and_saved  # the file Save Video wrote from the run that made this sound
     with av.open(path) as c:
         (a,) = c.streams.audio
         assert a.codec_context.name == "aac" and a.codec_context.sample_rate == sound.rate

@@ -82,6 +82,13 @@ def noref_dir(minimax_dir, tmp_path_factory):
     return bad
 
 
+@pytest.fixture(scope="module")
+def noref_engine():
+    """One engine for the refusals on the folder without transformer_ref/: the folder is loaded once, where
+    each test loaded it again (each refusal, the missing folder's included, is said whatever ran before)."""
+    return Executor()
+
+
 def _graph(model, sources: dict, **p):
     """Load -> the reference node, ``sources``: {its input: (a test node id, params)}."""
     g = Graph()
@@ -176,28 +183,29 @@ def test_reference_size_max_keeps_the_folders_short_edge(minimax_dir):
           **{f"video_{i}": ("test.minimax_ref_take", {}) for i in range(1, 4)}, audio_1=("test.minimax_ref_sound", {})),
      r"13 references are connected \(9 images, 3 videos, 1 sound\): MiniMax H3 takes at most 12"),
 ])
-def test_bad_references_are_refused_naming_the_input_before_the_reference_transformer(noref_dir, sources, words):
+def test_bad_references_are_refused_naming_the_input_before_the_reference_transformer(noref_dir, sources, words,
+                                                                                     noref_engine):
     """Refused on a folder without transformer_ref/: the refusal comes before the node reads it (else
     the error would be the missing transformer's)."""
     with pytest.raises(Exception, match=words) as e:
-        Executor().run(_graph(noref_dir, sources), targets=["gen"], device="cpu", use_cache=False)
+        noref_engine.run(_graph(noref_dir, sources), targets=["gen"], device="cpu", use_cache=False)
     assert "'MiniMax H3 Reference to Video' (gen)" in str(e.value)
 
 
-def test_a_reference_video_needs_torchvision_where_it_is_missing(noref_dir):
+def test_a_reference_video_needs_torchvision_where_it_is_missing(noref_dir, noref_engine):
     from nodes.video_models.families.minimax_h3.processor import torchvision_missing
     if not torchvision_missing():
         pytest.skip("torchvision is installed here: a reference video is read")
     with pytest.raises(Exception, match=r"'video_1': MiniMax H3 reads a reference video through Qwen3-VL's video "
                                         r"processor, which needs torchvision"):
-        Executor().run(_graph(noref_dir, {"video_1": ("test.minimax_ref_take", {})}), targets=["gen"], device="cpu")
+        noref_engine.run(_graph(noref_dir, {"video_1": ("test.minimax_ref_take", {})}), targets=["gen"], device="cpu")
 
 
-def test_a_folder_without_transformer_ref_is_refused_naming_it(noref_dir):
+def test_a_folder_without_transformer_ref_is_refused_naming_it(noref_dir, noref_engine):
     bad = noref_dir
     with pytest.raises(Exception, match=r"has no 'transformer_ref/' with config.json and .safetensors weights: "
                                         r"MiniMax H3's reference to video runs its own transformer"):
-        Executor().run(_graph(bad, {"image_1": ("test.minimax_ref_still", {})}), targets=["gen"], device="cpu")
+        noref_engine.run(_graph(bad, {"image_1": ("test.minimax_ref_still", {})}), targets=["gen"], device="cpu")
     clip = Executor().run(_graph(bad, {}, prompt="a robot"), targets=["load"], device="cpu").value("load")
     assert clip.fam.key == "minimax_h3"  # text and image to video still load from it
 

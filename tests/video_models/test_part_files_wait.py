@@ -19,7 +19,7 @@ pytest.importorskip("diffusers")
 PROMPT = "a red fox running in the snow"
 
 
-def _ltx(root):
+def _ltx(root, request):
     from . import tiny_ltx as tl
     folder = tl.build(str(root / "ltx-tiny"))
     files = tl.write_parts(folder, str(root / "models"))
@@ -27,18 +27,16 @@ def _ltx(root):
     return {"model": files["denoiser"], "text_encoder": files["text_encoder"]}, gen
 
 
-def _ltx2(root):
+def _ltx2(root, request):
     from . import tiny_ltx2_parts as tl2
-    folder = tl2.build(str(root / "ltx2-tiny"))
+    folder = request.getfixturevalue("tiny")("ltx2-parts")  # the session's tiny LTX-2, read only
     files = tl2.write_files(folder, str(root / "models"))
     gen = ("video_models.ltx2", {"frames": 9, "width": 64, "height": 64, "guidance": 2.0, "fps": 24.0})
     return {"model": files["checkpoint"], "text_encoder": files["text_encoder"]}, gen
 
 
-def _hunyuan15(root):
-    from . import tiny_hunyuan15 as th
-    folder = th.build_hunyuan15(str(root / "hunyuanvideo15-tiny"))
-    files = th.write_comfy_files(folder, str(root / "models"))
+def _hunyuan15(root, request):
+    folder, files = request.getfixturevalue("hy15")  # the session's tiny HunyuanVideo 1.5 and its files, read only
     te = root / "text_encoders"  # ComfyUI's layout: the Qwen tokenizer beside its file
     te.mkdir()
     shutil.copy(files["text_encoder"], te / "qwen_2.5_vl_7b_tiny.safetensors")
@@ -49,9 +47,9 @@ def _hunyuan15(root):
 
 
 @pytest.mark.parametrize("family", ["ltx", "ltx2", "hunyuan15"])
-def test_the_text_encoder_file_waits_for_a_prompt_not_in_the_cache(family, tmp_path, monkeypatch):
+def test_the_text_encoder_file_waits_for_a_prompt_not_in_the_cache(family, tmp_path, monkeypatch, request):
     from nodes.video_models.files import parts as parts_mod
-    load, (gen_id, gen_params) = {"ltx": _ltx, "ltx2": _ltx2, "hunyuan15": _hunyuan15}[family](tmp_path)
+    load, (gen_id, gen_params) = {"ltx": _ltx, "ltx2": _ltx2, "hunyuan15": _hunyuan15}[family](tmp_path, request)
     read = []
     real = parts_mod.load_part  # the waiting encoder's loader reads it through files.parts
     monkeypatch.setattr(parts_mod, "load_part", lambda part, dt: read.append(part.component) or real(part, dt))

@@ -186,13 +186,12 @@ def _other_graph(kind: str, model: str, seed: int, source: str) -> Graph:
 
 @pytest.mark.parametrize("kind", ["i2v", "v2v"])
 def test_image_and_video_to_video_load_no_encoder_for_a_cached_prompt(kind, wan_dir, cache_env, monkeypatch,
-                                                                     encodes, loads, tmp_path):
+                                                                     encodes, loads, tmp_path, tiny):
     """Image to Video and Video to Video as Text to Video: a second render with only the seed changed
     reads the prompt's embeddings from the cache and never loads the text encoder; its frames are
     those of a render with the cache off."""
     if kind == "i2v":
-        from .tiny_i2v import build_wan_i2v
-        model, source = build_wan_i2v(str(tmp_path / "wan_i2v")), _still_png(tmp_path)
+        model, source = tiny("wan-i2v"), _still_png(tmp_path)  # the session's tiny Wan I2V, read only
     else:
         model, source = wan_dir, ""
 

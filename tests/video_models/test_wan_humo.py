@@ -257,7 +257,7 @@ def test_a_wan_model_without_humos_layers_is_refused(wan_dir):
     assert "Wan HuMo: " in str(e.value) and "is not a HuMo model" in str(e.value)
 
 
-def test_comfyuis_humo_file_with_its_parts_loads_and_runs_through_the_node(tmp_path):
+def test_comfyuis_humo_file_with_its_parts_loads_and_runs_through_the_node(tmp_path, tiny):
     """ComfyUI's layout: the denoiser in Wan's original names with HuMo's audio tensors (prefixed
     'model.diffusion_model.'), ComfyUI's UMT5 and Wan VAE files; the audio layers are set aside by the
     loader, read by the node from the file, and the denoiser's Wan weights are the file's."""
@@ -269,7 +269,7 @@ def test_comfyuis_humo_file_with_its_parts_loads_and_runs_through_the_node(tmp_p
 
     from . import tiny_parts as tp
     from .tiny_formats import WIDE, wan_original_names
-    files = tp.write_parts(tp.build(str(tmp_path / "wan")), str(tmp_path / "models"))
+    files = tp.write_parts(tiny("wan-parts"), str(tmp_path / "models"))
     torch.manual_seed(0)
     den = WanTransformer3DModel(**{**WIDE, "text_dim": 32, "rope_max_seq_len": 1024, "in_channels": 36})
     torch.manual_seed(2)

@@ -285,10 +285,8 @@ def test_the_size_and_the_segments_are_refused_at_validation():
     assert len(said) == 2 and "multiples of 32" in said[0] and "4k + 1" in said[1]
 
 
-def test_a_wan_model_is_refused_by_name(tmp_path):
-    from . import tiny_parts as tp
-    folder = tp.build(str(tmp_path / "wan"))
-    wan = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+def test_a_wan_model_is_refused_by_name(tiny):
+    wan = load_video_model(tiny("wan-parts"), base=None, device=CPU, dtype_name="fp32")  # the session's tiny Wan
     with pytest.raises(SCAILError, match="not SCAIL-2: load wan2.1_14B_SCAIL_2"):
         run_node(SCAIL2Character, {"mode": "animate", "width": 64, "height": 64}, model=wan,
                  reference=np.zeros((64, 64, 3), np.float32), driving=_clip())
