@@ -30,6 +30,27 @@ def _references_hold_their_weights_as_studio_does():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _wan_animate_2_masks_made_eagerly():
+    """diffusers' Wan Animate 2 transformer makes its attention mask with ``create_block_mask(..., _compile=True)``:
+    torch.compile with inductor, 4-6 s of CPU (and a C++ compiler) the first time in a process and 1-2 s again
+    at each new latent size, for a mask a tiny model's few 128-token blocks make in 10 ms without it. Here it
+    is made without the compile: the same mask function over the same blocks, the same BlockMask tensors
+    (compared for the tiny sizes when this was written); the transformer and flex attention run as before."""
+    try:
+        import diffusers.models.transformers.transformer_wan_animate_2 as wa2
+    except ImportError:
+        yield
+        return
+    compiled = wa2.create_block_mask
+
+    def create_block_mask(*a, **k):
+        return compiled(*a, **{**k, "_compile": False})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(wa2, "create_block_mask", create_block_mask)
+        yield
+
+
 def _shelved(key: str, name: str, **settings):
     """A session fixture: the session's tiny model ``key`` (tests/conftest.py ``tiny``) in a folder
     ``name`` (tests read it in messages and run records), read only."""

@@ -27,10 +27,9 @@ CLIP = source("test.ltx2_up_clip", "video", "Video",
               lambda p: ArrayClip(np.random.default_rng(3).random((N_FRAMES, 64, 64, 3), dtype=np.float32), 12.0))
 
 
-@pytest.fixture(scope="module")
-def ltx2_real(tmp_path_factory):
-    from .tiny_ltx2 import build_ltx2
-    return build_ltx2(str(tmp_path_factory.mktemp("ltx2") / "ltx2"), real_compression=True, audio_encoder=True)
+@pytest.fixture(scope="session")
+def ltx2_real(tiny):  # read only: the session's tiny LTX-2 with LTX-2's own compression and audio encoder
+    return tiny("ltx2")  # (tests/tiny_models.py's entry: real_compression, audio_encoder; the templates' too)
 
 
 @pytest.fixture(scope="module")

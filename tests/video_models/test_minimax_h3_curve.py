@@ -199,16 +199,15 @@ def test_the_int8_convrot_file_keeps_its_block_linears_int8(pair, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def comfy_files(tmp_path_factory):
-    """A tiny MiniMax H3 folder, and beside it a diffusion_models folder with ComfyUI's two pruned int8 files of
+def comfy_files(tmp_path_factory, tiny):
+    """The session's tiny MiniMax H3 folder, and a diffusion_models folder with ComfyUI's two pruned int8 files of
     its size (fl2va and ref2va: different weights, same tensors), as the templates name them."""
     from safetensors.torch import save_file
 
     from nodes.video_models.families.minimax_h3.curve import MiniMaxH3CurveTransformer
     from nodes.video_models.files.comfy_int8 import marker, quantise
-    from .tiny_minimax_h3 import build_minimax_h3
     root = tmp_path_factory.mktemp("minimax_comfy")
-    folder = build_minimax_h3(str(root / "tiny-minimax-h3"))
+    folder = tiny("minimax-h3")  # the session's tiny MiniMax H3 (read only; test_minimax_h3.py's too)
     os.makedirs(root / "diffusion_models")
     out = {}
     for seed, part in ((1, "fl2va"), (2, "ref2va")):

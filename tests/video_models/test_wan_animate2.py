@@ -45,16 +45,14 @@ DRIVING = source("test.animate2_driving", "video", "Video",
 REFERENCE = source("test.animate2_ref", "image", "Image", lambda p: _still())
 
 
-@pytest.fixture(scope="module")
-def base_dir(tmp_path_factory):
-    from .tiny_wan_animate2 import build_wan_animate2
-    return build_wan_animate2(str(tmp_path_factory.mktemp("wa2") / "tiny-wan-animate-2"))
+@pytest.fixture(scope="session")
+def base_dir(tiny):  # read only: the session's tiny Wan Animate 2 (tests/tiny_models.py 'wan-animate-2')
+    return tiny("wan-animate-2", "tiny-wan-animate-2")
 
 
-@pytest.fixture(scope="module")
-def distilled_dir(tmp_path_factory):
-    from .tiny_wan_animate2 import build_wan_animate2
-    return build_wan_animate2(str(tmp_path_factory.mktemp("wa2d") / "tiny-wan-animate-2-distilled"), distilled=True)
+@pytest.fixture(scope="session")
+def distilled_dir(tiny):  # read only
+    return tiny("wan-animate-2", "tiny-wan-animate-2-distilled", distilled=True)
 
 
 def _graph(model, wire=("reference", "driving"), frames=N, base="", **params):
@@ -154,9 +152,8 @@ def test_a_segment_no_longer_than_its_overlap_is_refused_before_the_call(base_di
         _run(_graph(base_dir, window=7, overlap=5))
 
 
-def test_another_model_is_refused_naming_the_node(tmp_path_factory):
-    from .tiny_animate import build_wan_animate
-    v1 = build_wan_animate(str(tmp_path_factory.mktemp("wa1") / "tiny-wan-animate"))
+def test_another_model_is_refused_naming_the_node(animate_dir):
+    v1 = animate_dir  # the session's tiny Wan 2.2 Animate
     with pytest.raises(NodeExecutionError, match=r"Wan Animate 2: model .* is Wan 2.2 Animate.*not a Wan Animate 2 "
                                                  r"model .*WanAnimateTransformer3DModel.*goes with the Wan Animate node"):
         Executor().run(_graph(v1), targets=["animate"], device="cpu")
@@ -416,7 +413,7 @@ def test_a_comfyui_lora_changes_the_frames_as_the_same_lora_merged_by_hand(base_
     pipe = ModularPipeline.from_pretrained(base_dir)
     pipe.update_components(**parts)
     merged = _direct(base_dir, seen, num_inference_steps=2, pipe=pipe)
-    plain = _direct(base_dir, seen, num_inference_steps=2)
+    plain = _direct(base_dir, seen, num_inference_steps=2, pipe=r.value("load").module)  # the cached model, LoRA off
     frames = r.value("animate").frames
     assert np.abs(frames - plain).max() > 0.01  # the LoRA changes the frames
     np.testing.assert_allclose(frames, merged, atol=2e-4)

@@ -486,7 +486,7 @@ def test_comfyuis_dancer_file_is_told_loads_and_its_parts_are_read(tmp_path):
     assert "ref_conv." not in own_in(names) and "ref_conv." in own_in(names + ["music_injector.x"])
 
 
-def test_the_dance_to_music_template_renders_on_tiny_models(tmp_path, monkeypatch):
+def test_the_dance_to_music_template_renders_on_tiny_models(tmp_path, monkeypatch, tiny):
     """assets/graphs/dance_to_music.json as shipped (its 'segments' 0: the 2 whole segments of 149 frames its 12 s
     of music cover), smaller and in one step, with the models folder holding the tiny Wan I2V base (its config's
     1024 rotary positions, as the real model's) and the tiny Dancer files under the template's names
@@ -505,7 +505,7 @@ def test_the_dance_to_music_template_renders_on_tiny_models(tmp_path, monkeypatc
     needs = {"Wan-AI/Wan2.1-I2V-14B-480P-Diffusers": ["dance_to_music"],
              "wan2.2_dancer_14b_global_fp8_scaled.safetensors": ["dance_to_music"],
              "wan2.2_dancer_14b_local_fp8_scaled.safetensors": ["dance_to_music"]}
-    _, missing = build(str(root), needs)
+    _, missing = build(str(root), needs, shelf=tiny)  # linked from the session's shelf, built once
     assert not missing
     monkeypatch.setenv("STUDIO_MODELS", str(root))
     monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))

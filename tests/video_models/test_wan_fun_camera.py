@@ -18,10 +18,9 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("diffusers")
 
 
-@pytest.fixture(scope="module")
-def cam_dir(tmp_path_factory):
-    from .tiny_fun import build_wan_fun_camera
-    return build_wan_fun_camera(str(tmp_path_factory.mktemp("models") / "tiny-wan-fun-camera"))
+@pytest.fixture(scope="session")
+def cam_dir(tiny):  # read only: the session's tiny Wan 2.1 Fun camera model (the camera_move template's too)
+    return tiny("wan-fun-camera")
 
 
 def _start():

@@ -211,9 +211,11 @@ def vae_original_names(state: dict) -> dict:
 
 def qwen_comfy_names(state: dict, width: int) -> dict:
     """A Qwen2_5_VLTextModel's state as ComfyUI's qwen_2.5_vl file holds the language model
-    ('model.' names), with a vision tower's tensor and the LM head beside it (not read)."""
+    ('model.' names), with a vision tower's tensor and the LM head beside it (not read), on the state's
+    device (a released-size state on the meta device stays unallocated: the 7B's head is 2 GB of zeros)."""
     import torch
     out = {"model." + k: v for k, v in state.items()}
-    out["visual.blocks.0.attn.qkv.weight"] = torch.zeros(3 * 8, 8)
-    out["lm_head.weight"] = torch.zeros(state["embed_tokens.weight"].shape[0], width)
+    device = state["embed_tokens.weight"].device
+    out["visual.blocks.0.attn.qkv.weight"] = torch.zeros(3 * 8, 8, device=device)
+    out["lm_head.weight"] = torch.zeros(state["embed_tokens.weight"].shape[0], width, device=device)
     return out
