@@ -365,17 +365,21 @@ class RunGuard:
     def _forward_start(self, mod, _args):
         if self.first_forward_start is None:
             if self.counted is not None and getattr(mod, "_compiled_call_impl", None) is None:
-                from .work import counter
+                from .work import counter, overhead_per_call
                 self.counter = counter()
+                self.counter.work.per_call_s = overhead_per_call()
                 self.counter.__enter__()  # left at the first step's end (step_done), or the run's
             self.first_forward_start = time.perf_counter()
 
-    def _count_end(self):
-        """The first step's counting ends (its work handed on): at the step's end, or the run's."""
+    def _count_end(self, step_seconds: float = 0.0) -> float:
+        """The first step's counting ends (its work handed on): at the step's end, or the run's. The
+        step's seconds (``step_seconds``) less what counting cost it (never below half)."""
         c, self.counter = self.counter, None
-        if c is not None:
-            c.__exit__(None, None, None)
-            self.counted(c.work)
+        if c is None:
+            return step_seconds
+        c.__exit__(None, None, None)
+        self.counted(c.work)
+        return max(0.5 * step_seconds, step_seconds - c.work.calls * c.work.per_call_s)
 
     def _forward_end(self, _mod, _args, _out):
         if self.first_forward_s is None and self.first_forward_start is not None:
@@ -404,7 +408,7 @@ class RunGuard:
 
     def step_done(self, step_seconds: float) -> None:
         """The first denoising step ended, after ``step_seconds``: refine what was said."""
-        self._count_end()
+        step_seconds = self._count_end(step_seconds)
         if self.estimate:
             self._say(step_seconds, early=False)
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # seconds a CPU spends on each unit (a call, a convolution called, an element made, a multiply-add): only
-# their ratios matter. Fitted on this project's tiny models (Wan at 16x16x9, 64x64x33 and 128x128x17,
-# LTX-Video, CogVideoX: a step and a decode timed, 15 runs on a 2-core machine under load: 9 of 15
-# within 2x, the median 1.0), where calls dominate (a tiny VAE's convolution costs 100 plain calls); at
-# real sizes the multiply-adds do (40 GFLOP/s), then the elements (1 GB/s of float32 written)
-COST = {"ops": 2e-5, "convs": 2e-3, "elements": 1e-9, "flops": 2.5e-11}
+# their ratios matter. Fitted on the tiny models' runs through the node (Wan at 16x16x9, 64x64x33 and
+# 128x128x17, LTX-Video, CogVideoX: a step, with the guard's hooks, against the decode, 2 to 8 runs each on
+# a 2-core machine under load, whose ratios spread 2x to 25x run to run): the ratio predicted is within
+# 0.8x-1.9x of each case's geometric mean. There calls dominate (a tiny VAE's convolution costs 25 plain
+# calls); at real sizes the multiply-adds do (40 GFLOP/s), then the elements
+COST = {"ops": 2e-5, "convs": 5e-4, "elements": 3e-9, "flops": 2.5e-11}
 
 
 @dataclass
@@ -19,6 +20,8 @@ class Work:
     convs: int = 0  # of the ops, convolutions (a CPU's costliest call: im2col, its own threads)
     elements: int = 0
     flops: float = 0.0
+    calls: int = 0  # every call the mode saw (a tensor made or not): what counting cost the step
+    per_call_s: float = 0.0  # what one call cost more under the mode, measured as the counting began
 
     def cost(self) -> float:
         return (self.ops * COST["ops"] + self.convs * COST["convs"] + self.elements * COST["elements"] +
@@ -71,6 +74,7 @@ def counter():
         def __torch_function__(self, func, types, args=(), kwargs=None):
             kwargs = kwargs or {}
             out = func(*args, **kwargs)
+            self.work.calls += 1
             if isinstance(out, torch.Tensor):
                 w = self.work
                 name = getattr(func, "__name__", "")
@@ -80,3 +84,22 @@ def counter():
                 w.flops += _flops(name, args, kwargs, out)
             return out
     return WorkCounter()
+
+
+def overhead_per_call(n: int = 200) -> float:
+    """Seconds a torch call costs more under a counting mode, here and now (a few microseconds on an idle
+    CPU, tens under load): the first step's counted time, less its calls' share of this, is its own."""
+    import time
+
+    import torch
+    x = torch.zeros(1)
+    with torch.inference_mode():
+        t0 = time.perf_counter()
+        for _ in range(n):
+            x.add(0)
+        t1 = time.perf_counter()
+        with counter():
+            for _ in range(n):
+                x.add(0)
+        t2 = time.perf_counter()
+    return max(0.0, ((t2 - t1) - (t1 - t0)) / n)
