@@ -261,6 +261,7 @@ class RunGuard:
         self.first_forward_s: float | None = None
         self.warned = False
         self.said: float | None = predicted  # the estimate said, in seconds
+        self.bound = False  # what was said is a lower bound ("more than ..."): the first step's estimate follows
         self.started = started if started is not None else time.perf_counter()  # the node's start
         self.next_early = EARLY_ESTIMATE_S  # when the first step has run this long, say "at least"
         self.step_s: float | None = None  # the steps' measured time, smoothed (SMOOTH)
@@ -426,13 +427,13 @@ class RunGuard:
             # close to what was said: not repeated. A prediction from earlier runs (run_times.py) is
             # moved only by a first step twice as long or half as long (one step is a rough measure,
             # the windows re-predict it: RunClock.window_done)
-            if not early and abs(total - self.said) < (1.0 if self.predicted else 0.3) * self.said:
-                return
+            if not early and not self.bound and abs(total - self.said) < (1.0 if self.predicted else 0.3) * self.said:
+                return  # (after "more than ..." the estimate is said whatever it is: SVD's label stayed a bound)
             total = max(total, self.said) if early else total
         now = time.perf_counter()
         if early and now - self.said_at < 1.0:
             return  # not twice within a second
-        self.said, self.said_at = total, now
+        self.said, self.said_at, self.bound = total, now, early
         long = total >= LONG_RUN_S
         text = f"{'more than' if early else 'about'} {fmt_duration(total)} on the CPU" + \
             (": lower width/height/frames or use a GPU" if long else "") + \
