@@ -61,11 +61,17 @@ def decode_work(pipe, width: int, height: int, frames: int) -> Work | None:
         for k, v in vars(vae).items():  # tiling, frame-wise decoding and their sizes, as the real one has them
             if isinstance(v, (bool, int, float)) and not k.startswith("_"):
                 setattr(meta, k, v)
-        meta.eval()
-        z = torch.empty(shape, device="meta", dtype=next(vae.parameters()).dtype)
+        meta = meta.to("meta").eval()  # a weight made by a legacy constructor stays on the CPU (SVD's mix factor)
+        dtype = next(vae.parameters()).dtype
+        import inspect
+        if "num_frames" in inspect.signature(meta.decode).parameters:  # frames in the batch (SVD's)
+            b, c, f, h, w = shape
+            z, more = torch.empty((b * f, c, h, w), device="meta", dtype=dtype), {"num_frames": f}
+        else:
+            z, more = torch.empty(shape, device="meta", dtype=dtype), {}
         count = counter()
-        with torch.inference_mode(), count:
-            meta.decode(z)
+        with torch.inference_mode(), torch.device("meta"), count:  # what it makes without a device, on meta
+            meta.decode(z, **more)
         work = count.work
     except Exception:  # noqa: BLE001 - an estimate must never fail a run: the decode is left out, said
         work = None
