@@ -63,3 +63,15 @@ def test_a_prediction_from_earlier_runs_is_moved_only_by_a_step_far_off_it(monke
     assert g.ctx.said == []
     g._say(20.0, early=False)  # 165 s: said
     assert [k for k, _ in g.ctx.said] == ["warn", "note"] and "about 3 min" in g.ctx.said[1][1]  # past 2 min: a warning
+
+
+def test_the_first_steps_estimate_follows_a_lower_bound_even_when_close(monkeypatch):
+    """'more than 45 s' said while the first step ran, then it ended at 5.5 s: 'about 49 s' is said (it was
+    held back as within 30 % of the bound, and the label stayed 'more than': SVD said nothing more)."""
+    g, clock = _guard(monkeypatch)
+    clock.t = 105.0
+    g._say(5.0, early=True)
+    clock.t = 105.5
+    g.step_done(5.5)
+    notes = [t for k, t in g.ctx.said if k == "note"]
+    assert notes[0].startswith("more than 45 s") and notes[-1].startswith("about 49 s")

@@ -83,3 +83,67 @@ def test_a_prediction_comes_only_from_runs_of_this_node_at_this_size(monkeypatch
     same = times.RunClock(ctx, ref, "cpu", (832, 480), 33, 1, 16)
     same.say_prediction()
     assert same.predicted == pytest.approx(360.0)  # the same node and size: its steps scaled
+
+
+def test_the_decode_counted_on_a_meta_copy_is_the_real_decode_counted():
+    """runs/decode_cost.py counts a VAE's decode on a meta copy built from its config: the same calls,
+    convolutions, elements and multiply-adds as the real decode of that latent (nothing computed on the
+    real one); more frames, more work."""
+    import types
+
+    import torch
+    from diffusers import AutoencoderKLWan
+
+    from nodes.video_models.base.work import counter
+    from nodes.video_models.runs import decode_cost
+    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           temperal_downsample=[False, True, True]).eval()
+    pipe = types.SimpleNamespace(vae=vae, vae_scale_factor_spatial=8, vae_scale_factor_temporal=4)
+    meta = decode_cost.decode_work(pipe, 8, 8, 1)
+    assert decode_cost.latent_shape(pipe, 8, 8, 1) == (1, 16, 1, 1, 1)
+    count, z = counter(), torch.randn(1, 16, 1, 1, 1)
+    with torch.inference_mode(), count:
+        vae.decode(z)
+    assert meta is not None and vars(meta) == vars(count.work) and meta.convs > 0 and meta.flops > 0
+    assert decode_cost.decode_work(pipe, 8, 8, 5).cost() > meta.cost()
+    assert all(p.device.type == "cpu" for p in vae.parameters())
+
+
+def test_a_first_run_estimate_holds_each_window_decode(monkeypatch, tmp_path):
+    """No earlier run: after the first step, what ran before it, every step of every window at the first
+    step's time, and each window's decode: the step's time scaled by the decode's counted work over the
+    step's (was left out: 'before decoding')."""
+    from types import SimpleNamespace
+
+    from nodes.video_models.base.work import Work
+    from nodes.video_models.runs import decode_cost, times
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(decode_cost, "decode_work", lambda pipe, w, h, f: Work(ops=300))
+    ref = SimpleNamespace(path=str(tmp_path / "wan"), variant="Wan", memory="gpu", dtype="fp32",
+                          fam=SimpleNamespace(title="Wan", denoiser="transformer"), shared=SimpleNamespace())
+    clock = times.RunClock(_Ctx({"steps": 4}), ref, "cpu", (16, 16), 5, 2, 4, pipe=object())
+    clock.say_prediction()  # none: no earlier run
+    assert clock.work_sink() == clock.step_counted
+    clock.step_counted(Work(ops=100))
+    total, words = clock.whole_after_step(2.0, clock.node_t0 + 10.0, early=False)
+    assert total == pytest.approx(10.0 + 2.0 * 4 * 2 + 2 * 6.0) and words == "decoding about 6 s a window"
+
+
+def test_the_running_estimate_keeps_the_decode_to_come(monkeypatch):
+    """Said after the first step: 10 s before it, 8 steps of 2 s, a decode of 30 s. The steps then run at
+    2 s: the estimate stays (it fell to the steps alone, 26 s, and the run took 56 s)."""
+    clock = _Clock(0.0)
+    monkeypatch.setattr(run_guard.time, "perf_counter", clock)
+    ctx = _Ctx()
+    g = run_guard.RunGuard(ctx, None, "transformer", 8, estimate=True, started=0.0,
+                           whole=lambda per, start, early: (start + per * 8 + 30.0, ""))
+    g.first_forward_start = 10.0
+    clock.t = 12.0
+    g.step_done(2.0)
+    assert g.said == pytest.approx(56.0) and g.tail == pytest.approx(30.0)
+    for k in range(1, 9):
+        clock.t = 10.0 + 2.0 * k
+        g.tick(k, 8)
+    assert g.said == pytest.approx(56.0) and not any("than predicted" in n for n in ctx.notes)
+    assert run_guard.overrun(20.0, 56.0, 5, 8, 2.0, 30.0) is None
+    assert run_guard.overrun(20.0, 56.0, 5, 8, 2.0) == pytest.approx(26.0)  # without the decode: the swing

@@ -222,17 +222,20 @@ MAX_SWING = 2.0  # from the steps' share alone (no step timed yet): at most twic
 SMOOTH = 0.5  # the step time: each step's weight in the running mean (one slow step moves it by half)
 
 
-def overrun(elapsed: float, said: float | None, done: int, total: int, per_step: float | None = None) -> float | None:
+def overrun(elapsed: float, said: float | None, done: int, total: int, per_step: float | None = None,
+            tail: float = 0.0) -> float | None:
     """The node's whole time re-estimated (issue 61 item 7: "predicted about 83 s" stayed on screen past
     114 s), ``elapsed`` for ``done`` of ``total`` steps; None while close to what was said (or nothing was
     said, or no step is made). With ``per_step`` (the steps' measured time, smoothed): what has run plus
     the steps left at that time, in both directions (issue 73: InfiniteTalk said "about 17 min now" from
-    its first step's share of a start spent loading, and ended 15 s later). Without it, only once past
-    the estimate, from the steps' share, never more than MAX_SWING times what was said or has run."""
+    its first step's share of a start spent loading, and ended 15 s later), and ``tail``, what is
+    predicted to follow the steps (the decodes still to come: left out, the running estimate dropped
+    by the decode, then the run ran past it). Without it, only once past the estimate, from the
+    steps' share, never more than MAX_SWING times what was said or has run."""
     if said is None or said <= 0 or done <= 0:
         return None
     if per_step is not None:
-        est = elapsed + max(0, total - done) * per_step
+        est = elapsed + max(0, total - done) * per_step + tail
         return est if abs(est - said) > REVISE_BY * said else None
     if elapsed <= said * OVERRUN:
         return None
@@ -243,7 +246,7 @@ class RunGuard:
     """``with RunGuard(ctx, pipe, denoiser_name, steps, estimate=...)``: hooks installed inside."""
 
     def __init__(self, ctx, pipe, denoiser: str, steps: int, estimate: bool, whole=None,
-                 predicted: float | None = None, started: float | None = None):
+                 predicted: float | None = None, started: float | None = None, counted=None, windows: int = 1):
         self.ctx, self.pipe, self.denoiser_name = ctx, pipe, denoiser
         self.steps = max(1, int(steps))  # denoising steps of the whole generation (every window)
         self.estimate = estimate
@@ -258,10 +261,16 @@ class RunGuard:
         self.first_forward_s: float | None = None
         self.warned = False
         self.said: float | None = predicted  # the estimate said, in seconds
+        self.bound = False  # what was said is a lower bound ("more than ..."): the first step's estimate follows
         self.started = started if started is not None else time.perf_counter()  # the node's start
         self.next_early = EARLY_ESTIMATE_S  # when the first step has run this long, say "at least"
         self.step_s: float | None = None  # the steps' measured time, smoothed (SMOOTH)
         self.last_tick: tuple[float, int] | None = None  # (when, steps done) at the last tick
+        # the first step's work counted as it runs (work.py), handed to ``counted`` as it ends:
+        # what a first run's decode is predicted from; None: not counted
+        self.counted, self.counter = (counted if estimate else None), None
+        self.tail = 0.0  # what the estimate said after the first step holds past the steps (the decodes): kept
+        self.windows = max(1, int(windows))  # pipeline calls the steps are spread over, each with its decode
         # Stop checked at every depth and inside large operations: a CPU run not predicted to be short
         self.deep = estimate and not (predicted is not None and predicted < SHORT_RUN_S)
 
@@ -314,6 +323,7 @@ class RunGuard:
         return self
 
     def __exit__(self, *exc) -> bool:
+        self._count_end()
         for h in self.handles:
             h.remove()
         self.handles.clear()
@@ -353,9 +363,24 @@ class RunGuard:
                 self.next_early = ran * 2
                 self._say(ran, early=True)
 
-    def _forward_start(self, _mod, _args):
+    def _forward_start(self, mod, _args):
         if self.first_forward_start is None:
+            if self.counted is not None and getattr(mod, "_compiled_call_impl", None) is None:
+                from .work import counter, overhead_per_call
+                self.counter = counter()
+                self.counter.work.per_call_s = overhead_per_call()
+                self.counter.__enter__()  # left at the first step's end (step_done), or the run's
             self.first_forward_start = time.perf_counter()
+
+    def _count_end(self, step_seconds: float = 0.0) -> float:
+        """The first step's counting ends (its work handed on): at the step's end, or the run's. The
+        step's seconds (``step_seconds``) less what counting cost it (never below half)."""
+        c, self.counter = self.counter, None
+        if c is None:
+            return step_seconds
+        c.__exit__(None, None, None)
+        self.counted(c.work)
+        return max(0.5 * step_seconds, step_seconds - c.work.calls * c.work.per_call_s)
 
     def _forward_end(self, _mod, _args, _out):
         if self.first_forward_s is None and self.first_forward_start is not None:
@@ -372,7 +397,9 @@ class RunGuard:
             step = (now - last[0]) / (done - last[1])
             self.step_s = step if self.step_s is None else SMOOTH * step + (1 - SMOOTH) * self.step_s
         self.last_tick = (now, done)
-        est = overrun(elapsed, self.said, done, total, self.step_s)
+        per_window = max(1, total // self.windows)  # steps a window; its decode follows its last step
+        decodes_left = self.windows - (-(-done // per_window) - 1)
+        est = overrun(elapsed, self.said, done, total, self.step_s, self.tail * decodes_left / self.windows)
         if est is None or now - self.said_at < REVISE_EVERY_S:
             return
         old, self.said, self.said_at = self.said, est, now
@@ -382,6 +409,7 @@ class RunGuard:
 
     def step_done(self, step_seconds: float) -> None:
         """The first denoising step ended, after ``step_seconds``: refine what was said."""
+        step_seconds = self._count_end(step_seconds)
         if self.estimate:
             self._say(step_seconds, early=False)
 
@@ -390,19 +418,22 @@ class RunGuard:
         else it took ``per_step``."""
         total, parts = (self.whole(per_step, self.first_forward_start, early) if self.whole is not None
                         else (per_step * self.steps, ""))
+        if not early and self.whole is not None:  # what it holds past the steps, kept for the running estimate
+            start = self.first_forward_start if self.first_forward_start is not None else time.perf_counter()
+            self.tail = max(0.0, total - (start - self.started) - per_step * self.steps)
         if self.said is not None:
             if early and total <= self.said:
                 return  # a lower bound only rises: the label never goes back
             # close to what was said: not repeated. A prediction from earlier runs (run_times.py) is
             # moved only by a first step twice as long or half as long (one step is a rough measure,
             # the windows re-predict it: RunClock.window_done)
-            if not early and abs(total - self.said) < (1.0 if self.predicted else 0.3) * self.said:
-                return
+            if not early and not self.bound and abs(total - self.said) < (1.0 if self.predicted else 0.3) * self.said:
+                return  # (after "more than ..." the estimate is said whatever it is: SVD's label stayed a bound)
             total = max(total, self.said) if early else total
         now = time.perf_counter()
         if early and now - self.said_at < 1.0:
             return  # not twice within a second
-        self.said, self.said_at = total, now
+        self.said, self.said_at, self.bound = total, now, early
         long = total >= LONG_RUN_S
         text = f"{'more than' if early else 'about'} {fmt_duration(total)} on the CPU" + \
             (": lower width/height/frames or use a GPU" if long else "") + \

@@ -38,6 +38,11 @@ def machine(device) -> str:
     return kind
 
 
+def _fmt(s: float) -> str:
+    from ..base.guard import fmt_duration
+    return fmt_duration(s)
+
+
 def run_key(ref, params, device) -> str:
     get = params.get if hasattr(params, "get") else (lambda k, d=None: d)
     guided = float(get("guidance", 1.0) or 1.0) > 1.0
@@ -207,6 +212,7 @@ class RunClock:
         self.records: list[dict] = []
         # the model's first run in this process (its kernels' first use): predicted from such runs
         self.cold = not getattr(getattr(ref, "shared", None), "sampled", False)
+        self.step_work = None  # the first step's work (decode_cost.Work), counted where no earlier run has phases
 
     def say_prediction(self) -> None:
         from ..base.guard import fmt_duration
@@ -284,12 +290,22 @@ class RunClock:
         self.t0 = time.perf_counter()
         self.before = self.t0 - self.node_t0
 
+    def work_sink(self):
+        """Where the guard hands the first step's counted work (:meth:`step_counted`): only where no
+        earlier run with phases predicts the decode (counting costs the step a little)."""
+        from .phases import usable
+        return None if self.key is None or usable(self.records, self.cold) else self.step_counted
+
+    def step_counted(self, work) -> None:
+        self.step_work = work
+
     def whole_after_step(self, per_step: float, first_step_start: float | None, early: bool) -> tuple[float, str]:
         """The whole node's time from its first step (the CPU's estimate, guard.py): what ran
         before that step, every step at ``per_step``, and each window's encoding, decoding and
-        blending from the nearest earlier run with phases (scaled to this size); without one the
-        decoding is not in it yet, and the text says so. ``early``: the first step has run
-        ``per_step`` and is not done (a lower bound)."""
+        blending from the nearest earlier run with phases (scaled to this size); without one each
+        window's decode predicted from the first step's counted work against the decode's, counted on
+        a meta copy of the VAE (decode_cost.py), else left out, and the text says so. ``early``: the
+        first step has run ``per_step`` and is not done (a lower bound)."""
         start = first_step_start if first_step_start is not None else time.perf_counter()
         total = (start - self.node_t0) + per_step * self.steps * self.windows
         from .phases import usable
@@ -297,11 +313,22 @@ class RunClock:
         if early:
             return total, ""
         if not recs:
-            return total, "before decoding, which this run measures"
+            dec = self._decode_seconds(per_step)
+            if dec is None:
+                return total, "before decoding, which this run measures"
+            return total + self.windows * dec, f"decoding about {_fmt(dec)}{' a window' if self.windows > 1 else ''}"
         near = min(reversed(recs), key=lambda r: abs(math.log(self.pixels / r["pixels"])))
         ratio = self.pixels / near["pixels"]
         total += (self.windows - 1) * near["encode"] + self.windows * (near["decode"] + near["other"]) * ratio
         return total, "decoding included"
+
+    def _decode_seconds(self, per_step: float) -> float | None:
+        """A window's decode predicted from the first step (``per_step``) and its counted work."""
+        if self.step_work is None or self.pipe is None or not self.size_words:
+            return None
+        from .decode_cost import decode_seconds, decode_work
+        w, h, f = (int(x) for x in self.size_words.split("x"))
+        return decode_seconds(self.step_work, per_step, decode_work(self.pipe, w, h, f))
 
     def window_done(self, seconds: float, phases: dict) -> None:
         """A window is made (``seconds`` in all, ``phases`` of its pipeline call): the whole

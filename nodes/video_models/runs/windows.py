@@ -80,7 +80,9 @@ class ClipMaking:
                                                        self.steps * len(self.starts), s.on_cpu,
                                                        whole=self.clock.whole_after_step,
                                                        predicted=self.clock.predicted,
-                                                       started=self.clock.node_t0))
+                                                       started=self.clock.node_t0,
+                                                       counted=self.clock.work_sink(),
+                                                       windows=len(self.starts)))
         except BaseException:
             stack.close()
             raise
