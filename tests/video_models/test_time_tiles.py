@@ -105,12 +105,15 @@ def test_an_ltx_context_window_take_is_decoded_in_time_tiles(ltx_dir, monkeypatc
 
 class _MostFrames:
     """The most frames of ``side`` x ``side`` pixels in any tensor an op makes inside the block (a torch dispatch
-    mode: every op of the pipeline and the VAE; [B, C, T, H, W], [T, C, H, W] and [T, H, W, C] are read)."""
+    mode: every op of the pipeline and the VAE; [B, C, T, H, W], [T, C, H, W] and [T, H, W, C] are read; tensors on
+    the meta device, which hold no memory, are not)."""
 
     def __init__(self, side: int):
         self.side, self.most = side, 0
 
     def frames(self, t) -> int:
+        if t.is_meta:  # no memory: a first run's decode is counted on a meta copy of the VAE (runs/decode_cost.py)
+            return 0
         sh = tuple(t.shape)
         if t.ndim == 5 and sh[-2:] == (self.side, self.side):
             return sh[2]

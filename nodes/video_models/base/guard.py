@@ -365,7 +365,10 @@ class RunGuard:
 
     def _forward_start(self, mod, _args):
         if self.first_forward_start is None:
-            if self.counted is not None and getattr(mod, "_compiled_call_impl", None) is None:
+            # not where any part of the model is compiled (the speed mode compiles the repeated blocks): a
+            # function mode in force is in dynamo's guards, so every compiled block would be compiled again
+            if self.counted is not None and not any(getattr(m, "_compiled_call_impl", None) is not None
+                                                    for m in mod.modules()):
                 from .work import counter, overhead_per_call
                 self.counter = counter()
                 self.counter.work.per_call_s = overhead_per_call()
