@@ -213,6 +213,7 @@ class RunClock:
         # the model's first run in this process (its kernels' first use): predicted from such runs
         self.cold = not getattr(getattr(ref, "shared", None), "sampled", False)
         self.step_work = None  # the first step's work (decode_cost.Work), counted where no earlier run has phases
+        self.decode_work = None  # a window's decode's (work_sink), counted on a meta copy of the VAE
 
     def say_prediction(self) -> None:
         from ..base.guard import fmt_duration
@@ -294,7 +295,20 @@ class RunClock:
         """Where the guard hands the first step's counted work (:meth:`step_counted`): only where no
         earlier run with phases predicts the decode (counting costs the step a little)."""
         from .phases import usable
-        return None if self.key is None or usable(self.records, self.cold) else self.step_counted
+        if self.key is None or usable(self.records, self.cold):
+            return None
+        # the decode's work counted now, before the run's clock starts (a meta VAE built and run: 0.05 s, more on a
+        # busy machine): counted inside the first step, it made that step and the window's phases longer than the
+        # window took
+        self.decode_work = self._count_decode()
+        return self.step_counted
+
+    def _count_decode(self):
+        if self.pipe is None or not self.size_words:
+            return None
+        from .decode_cost import decode_work
+        w, h, f = (int(x) for x in self.size_words.split("x"))
+        return decode_work(self.pipe, w, h, f)
 
     def step_counted(self, work) -> None:
         self.step_work = work
@@ -324,11 +338,10 @@ class RunClock:
 
     def _decode_seconds(self, per_step: float) -> float | None:
         """A window's decode predicted from the first step (``per_step``) and its counted work."""
-        if self.step_work is None or self.pipe is None or not self.size_words:
+        if self.step_work is None or self.decode_work is None:
             return None
-        from .decode_cost import decode_seconds, decode_work
-        w, h, f = (int(x) for x in self.size_words.split("x"))
-        return decode_seconds(self.step_work, per_step, decode_work(self.pipe, w, h, f))
+        from .decode_cost import decode_seconds
+        return decode_seconds(self.step_work, per_step, self.decode_work)
 
     def window_done(self, seconds: float, phases: dict) -> None:
         """A window is made (``seconds`` in all, ``phases`` of its pipeline call): the whole
