@@ -22,16 +22,6 @@ def _readonly(a: np.ndarray) -> np.ndarray:
     return a
 
 
-_UNMEASURED = threading.local()
-
-
-def pulls_not_a_runs_work() -> None:
-    """The frames this thread pulls are not a run's work (the viewer's frame fetcher showing a node's clip while
-    the run makes it): no node's time or frames count them, so a node's label says what the run made ("4 of 6
-    frames" for a render cut to the in/out points, where the viewer had pulled all 6)."""
-    _UNMEASURED.on = True
-
-
 class CostMeter:
     """Time spent pulling frames through each node's clip, its own work only: a pull's time
     minus the time of the pulls nested in it (upstream clips measure themselves), and which
@@ -54,8 +44,6 @@ class CostMeter:
 
     def measure(self, node_id: str, span: tuple[int, int] | None, fn: Callable, *args):
         """Run ``fn(*args)`` as ``node_id``'s work, making frames ``[a, b)`` (``span``; None: none)."""
-        if getattr(_UNMEASURED, "on", False):
-            return fn(*args)
         stack = getattr(self._tls, "stack", None)
         if stack is None:
             stack = self._tls.stack = []

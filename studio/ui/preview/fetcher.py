@@ -10,7 +10,6 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from studio.engine.cache import CachedClip
-from studio.engine.clip import pulls_not_a_runs_work
 from studio.ui.preview.pixels import display_rgb, to_bgra
 from studio.ui.preview.view_controls import ViewSettings, apply_view, draw_overlay, proxy_frame
 
@@ -70,7 +69,6 @@ class FrameFetcher(QObject):
         self._thread.join(5)
 
     def _loop(self) -> None:
-        pulls_not_a_runs_work()  # what the viewer pulls is shown, not counted as the run's frames or time
         while True:
             with self._cond:
                 while not self._closed and self._urgent is None and not self._side and not self._low:
