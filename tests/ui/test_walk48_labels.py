@@ -60,8 +60,10 @@ def test_the_label_and_the_viewer_agree_on_the_clip_length(qtbot, nodes_window, 
     out = w.doc.add_node("io.save_video", (300, 0), {"path": str(tmp_path / "cut.mp4")})
     w.doc.connect(src, "video", out, "video")
     w.doc.set_in_out(0, 4)  # the render is cut to frames 0-3: the source makes 4 of its 6
-    w.canvas.select([src])
     run(qtbot, w)
+    # selected after the run: a node selected while it runs is shown by the viewer, whose thumbnails make the
+    # rest of its frames during the run, and the label then counts them too ("6 frames": the node made 6)
+    w.canvas.select([src])
     label = w.canvas.status_text(src)
     assert "4 of 6 frames" in label, label
     assert w.preview.node_id == src and "6 frames" in w.preview.title_label.summary
