@@ -203,15 +203,42 @@ def _size_fields(cfg: dict, want: tuple, have: tuple) -> list[str]:
     return out
 
 
+_SHAPES: dict = {}  # (class, config) -> the tensors' shapes its meta build makes: a process's loads of one model
+_SHAPES_KEPT = 64
+
+
+def _config_key(cls, cfg: dict) -> tuple | None:
+    import json
+    try:
+        return cls.__module__, cls.__qualname__, json.dumps(cfg, sort_keys=True, default=repr)
+    except (TypeError, ValueError):  # keys of mixed types: built each time
+        return None
+
+
+def built_shapes(cls, cfg: dict, build) -> dict:
+    """The shapes of the tensors ``build()`` makes (a meta build of ``cls`` from ``cfg``), kept for the
+    process: a config builds the same shapes each time, and a session loads one model again and again
+    (after an unload, a change of memory mode, in each test of a suite)."""
+    key = _config_key(cls, cfg)
+    if key is not None and key in _SHAPES:
+        return _SHAPES[key]
+    model = build()
+    want = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    del model
+    if key is not None:
+        if len(_SHAPES) >= _SHAPES_KEPT:
+            _SHAPES.pop(next(iter(_SHAPES)))
+        _SHAPES[key] = want
+    return want
+
+
 def check_against_weights(cfg_path: str, cfg: dict, cls, shapes: dict, weights: str,
                           value_bytes: int = 2, strict: bool = False) -> bool:
     """The meta-built model's tensors against the weights' (names and shapes). False when the
     weights are in another layout (the original repository's names: diffusers converts them, the
     counts were checked); True when they match; else one ModelError naming the file and the field.
     ``strict``: the weights are in the model's names (renamed already): never another layout."""
-    model = skeleton(cls, cfg, cfg_path)
-    want = {k: tuple(v.shape) for k, v in model.state_dict().items()}
-    del model
+    want = built_shapes(cls, cfg, lambda: skeleton(cls, cfg, cfg_path))
     have = {k: tuple(int(d) for d in v) for k, v in shapes.items()}
     if not strict and len(set(want) & set(have)) < len(have) // 2:
         return False
@@ -267,14 +294,16 @@ def check_transformers_shapes(cfg_path: str, cfg: dict, cls_name: str, shapes: d
     if cls is None or getattr(cls, "config_class", None) is None:
         return
     fresh_meta_context()
-    try:
+
+    def build():
+        from transformers.initialization import no_init_weights  # the library's own: its init functions skipped
         config = cls.config_class.from_dict(cfg)
-        with meta_device():
-            model = cls(config)
+        with meta_device(), no_init_weights():
+            return cls(config)
+    try:
+        want = built_shapes(cls, cfg, build)
     except Exception:  # noqa: BLE001 - a model transformers itself cannot make bare: from_pretrained says why
         return
-    want = {k: tuple(v.shape) for k, v in model.state_dict().items()}
-    del model
     bad = [(k, want[k], tuple(int(d) for d in shapes[k])) for k in sorted(want) if k in shapes
            and want[k] != tuple(int(d) for d in shapes[k])]
     if bad:

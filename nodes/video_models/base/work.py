@@ -59,6 +59,67 @@ def _flops(name: str, args, kwargs, out) -> float:
     return 0.0
 
 
+_SHAPE_KEEPING: set = set()  # the functions whose result is a tensor like their first argument (filled once)
+
+
+def _shape_keeping() -> set:
+    """Norms and activations: their result has their input's shape and dtype. On meta tensors (the decode
+    counted on a meta VAE) torch runs each through Python meta kernels, 1-2 ms a call (a tiny Wan VAE's
+    decode: half its counting time in F.normalize), for a result known without them."""
+    if not _SHAPE_KEEPING:
+        import torch
+        import torch.nn.functional as F
+        _SHAPE_KEEPING.update(f for f in (F.normalize, F.group_norm, F.layer_norm, getattr(F, "rms_norm", None),
+                                          F.gelu, F.silu, F.relu, F.mish, F.dropout, torch.sigmoid, torch.tanh)
+                              if f is not None)
+    return _SHAPE_KEEPING
+
+
+_BINARY: set = set()  # out-of-place arithmetic of two operands (filled once)
+_DIVISIONS: set = set()
+
+
+def _binary() -> set:
+    if not _BINARY:
+        import torch
+        T = torch.Tensor
+        _BINARY.update((torch.add, torch.mul, torch.sub, torch.div, T.add, T.mul, T.sub, T.div, T.__add__,
+                        T.__radd__, T.__mul__, T.__rmul__, T.__sub__, T.__rsub__, T.__truediv__, T.__rtruediv__))
+        _DIVISIONS.update((torch.div, T.div, T.__truediv__, T.__rtruediv__))
+    return _BINARY
+
+
+def _meta_result(func, args, kwargs):
+    """The result of ``func`` on meta tensors made without running it, where its shape is known from its
+    arguments (None: run it)."""
+    import torch
+    x = args[0] if args else None
+    if func is torch.cat and isinstance(x, (list, tuple)) and x and len(args) <= 2 and set(kwargs) <= {"dim"}:
+        dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
+        if all(isinstance(t, torch.Tensor) and t.is_meta and t.dtype == x[0].dtype and t.dim() == x[0].dim()
+               for t in x):
+            shape = list(x[0].shape)
+            shape[dim] = sum(t.shape[dim] for t in x)
+            return torch.empty(shape, dtype=x[0].dtype, device="meta")
+        return None
+    if not (isinstance(x, torch.Tensor) and x.is_meta):
+        return None
+    if func in _binary() and len(args) == 2 and set(kwargs) <= {"alpha"}:
+        y = args[1]
+        if isinstance(y, torch.Tensor) and not y.is_meta:
+            return None
+        dtype = torch.result_type(x, y)
+        if func in _DIVISIONS and not dtype.is_floating_point:  # integers divided make floats
+            return None
+        shape = torch.broadcast_shapes(x.shape, y.shape) if isinstance(y, torch.Tensor) else x.shape
+        return torch.empty(shape, dtype=dtype, device="meta")
+    if func in _shape_keeping():
+        return torch.empty_like(x)
+    if func is torch.nn.functional.scaled_dot_product_attention and len(args) >= 3 and args[2].is_meta:
+        return torch.empty((*x.shape[:-1], args[2].shape[-1]), dtype=x.dtype, device="meta")
+    return None
+
+
 def counter():
     """A fresh function mode counting the work of the torch calls made under it (``.work``): those that
     make a tensor. A function mode, not a dispatch mode: a dispatch mode's first use in a process costs
@@ -73,7 +134,9 @@ def counter():
 
         def __torch_function__(self, func, types, args=(), kwargs=None):
             kwargs = kwargs or {}
-            out = func(*args, **kwargs)
+            out = _meta_result(func, args, kwargs)
+            if out is None:
+                out = func(*args, **kwargs)
             self.work.calls += 1
             if isinstance(out, torch.Tensor):
                 w = self.work

@@ -93,21 +93,27 @@ def strip_prefix(wf: WeightFile, prefixes: tuple[str, ...]) -> WeightFile:
     return wf
 
 
-def _skeleton(part: Part, diffusers=None):
-    """(class, config object or dict, the part's model built on the meta device)."""
-    from accelerate import init_empty_weights
+def _class_and_config(part: Part, diffusers=None):
+    """(the part's model class, its config object or dict): nothing built."""
     if part.component in DIFFUSERS_PARTS:
         cls = getattr(diffusers, part.cls_name, None)
         if cls is None:  # LTX-2's text connectors and vocoder live with their pipeline
             import diffusers.pipelines.ltx2 as ltx2
             cls = getattr(ltx2, part.cls_name)
-        with init_empty_weights():
-            return cls, part.cfg, cls.from_config(part.cfg)
+        return cls, part.cfg
     import transformers
-    cls = getattr(transformers, part.cls_name)
-    conf = part_config(part)
+    return getattr(transformers, part.cls_name), part_config(part)
+
+
+def _skeleton(part: Part, diffusers=None):
+    """(class, config object or dict, the part's model built on the meta device)."""
+    from accelerate import init_empty_weights
+
+    from studio.engine.meta_device import skip_init_on_meta
+    cls, conf = _class_and_config(part, diffusers)
+    skip_init_on_meta()
     with init_empty_weights():
-        return cls, conf, cls(conf)
+        return cls, conf, (cls.from_config(conf) if part.component in DIFFUSERS_PARTS else cls(conf))
 
 
 def part_config(part: Part):
@@ -119,9 +125,9 @@ def part_config(part: Part):
 def check_shapes(part: Part, diffusers) -> None:
     """The config read from the part's shapes, built on the meta device, against every tensor of
     the file: a file whose tensors do not make one model is named (its first misfit), before any load."""
-    _, _, model = _skeleton(part, diffusers)
-    own = {k: tuple(v.shape) for k, v in model.state_dict().items()}
-    del model
+    from ..base.config_check import built_shapes  # torch's side of the house: not for the converter's imports
+    cls, _ = _class_and_config(part, diffusers)
+    own = built_shapes(cls, part.cfg, lambda: _skeleton(part, diffusers)[2])
     if part.cls_name == "CLIPVisionModel" and not any(k.startswith("vision_model.") for k in own):
         part.wf = _without(part.wf, "vision_model.")  # transformers 5 names CLIP's tower without it
     have = {k: tuple(v.shape) for k, v in part.wf.tensors.items() if k != SPIECE}
@@ -199,7 +205,7 @@ def load_part(part: Part, torch_dtype):
     import diffusers
 
     from .single_file import lean_load
-    cls, conf, _ = _skeleton(part, diffusers)
+    cls, conf = _class_and_config(part, diffusers)  # lean_load builds it
     tensors = {k: v for k, v in part.wf.tensors.items() if k != SPIECE}
     wf = WeightFile(part.wf.path, part.wf.kind, tensors, part.wf.scales, part.wf.data_start, part.wf.aside)
     return lean_load(cls, conf, wf, torch_dtype)

@@ -130,6 +130,8 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
     from accelerate import init_empty_weights
     from diffusers.hooks.layerwise_casting import apply_layerwise_casting
 
+    from studio.engine.meta_device import skip_init_on_meta
+
     from . import comfy_int8
     from .comfy_quant import Packed, dequantise, install
     awq = [] if awq_applied else [k for k in (wf.tensors if state is None else state) if k.endswith(".pre_quant_scale")]
@@ -137,6 +139,7 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
         raise ModelError(f"'{wf.path}' holds AWQ input scales ('{awq[0]}' and {len(awq) - 1} more): this loader does "
                          "not apply them (Studio reads NVFP4-AWQ for MiniMax H3's Qwen3-VL text file only, "
                          "families/minimax_h3/text_file.py)")
+    skip_init_on_meta()  # the skeleton's weights are read next: torch's init of its meta tensors is skipped
     with init_empty_weights():
         model = cls.from_config(cfg) if isinstance(cfg, dict) else cls(cfg)
     keep = list(getattr(cls, "_keep_in_fp32_modules", None) or [])
