@@ -25,14 +25,14 @@ MAGVIT = "its MagViT VAE's decode was not read for tiles: the pipeline decodes t
 
 def _kind(components: dict) -> str:
     """What the transformer reads beside the noise, from its channels: 'inpaint' (a mask and the masked clip's
-    latents: 2 x latents + 1), 'control' (a control clip's and a reference image's latents: 3 x latents), else
-    't2v'."""
+    latents: 2 x latents + 1), 'control' (a control clip's and a reference image's latents: 3 x latents; a camera
+    model's Plücker embedding and a reference image's latents: 2 x latents + 6), else 't2v'."""
     den, vae = components.get("transformer"), components.get("vae")
     ins = getattr(getattr(den, "config", None), "in_channels", None)
     lat = getattr(getattr(vae, "config", None), "latent_channels", None)
     if ins is None or lat is None or ins == lat:
         return "t2v"
-    return "control" if ins == 3 * lat else "inpaint"
+    return "control" if ins in (3 * lat, 2 * lat + 6) else "inpaint"
 
 
 class EasyAnimate(Family):
@@ -41,7 +41,8 @@ class EasyAnimate(Family):
         from ...base.tasks import TASKS
         kind = _kind(components)
         if kind == "control":
-            raise ModelError(f"'{path}' is an EasyAnimate Control model: it makes video from a control clip, not "
+            raise ModelError(f"'{path}' is an EasyAnimate Control model: it makes video from a control clip or a "
+                             "camera path, not "
                              f"{TASKS[task]}: use the EasyAnimate Control node")
         if task == "t2v" and kind == "inpaint":
             raise ModelError(f"'{path}' is EasyAnimate's image-to-video (InP) model: connect a start image (Image to "
@@ -76,10 +77,7 @@ FAMILY = EasyAnimate(
            "lighter retry only", VaeTiles: MAGVIT, TimeTiles: MAGVIT,
            PreviewLayout: "its latent layout was not declared for previews between steps", LoraTraining: NOT_TRAINED,
            Conditions: NO_CONDITIONS, Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
-    not_built=(("camera control (EasyAnimateControlPipeline's control_camera_video)", "what the release's camera "
-                "models read there was not checked against what Studio's Camera Path makes: the EasyAnimate Control "
-                "node takes a control clip and a reference image"),
-               ("first and last frame", "the InP model takes an end image too, but Image to Video gives a last image "
+    not_built=(("first and last frame", "the InP model takes an end image too, but Image to Video gives a last image "
                                         "only to pipelines that take 'last_image'"),
                ("LoRAs", "diffusers 0.42.1's EasyAnimate pipelines have no LoRA loader"),
                ("single files", "a diffusers folder is needed: the release's own files and the ComfyUI wrapper's "
