@@ -1,8 +1,7 @@
 """A camera path (Camera Path): ComfyUI's camera presets (Static, Pan Up / Down / Left / Right, Zoom
 In / Out, Orbit anticlockwise / clockwise) at a speed over a number of frames, or a path of keys
 (position and rotation at chosen frames, interpolated between them), and the Plücker embedding of
-its rays that a camera-controlled generator reads (Wan Fun Camera: families/wan/fun/camera.py; EasyAnimate
-Control's camera models: families/easyanimate/control.py).
+its rays that a camera-controlled generator reads (Wan Fun Camera: families/wan/fun/camera.py).
 
 The presets follow aigc-apps/VideoX-Fun (Apache-2.0) at commit 804a425, ``comfyui/camera_utils.py``
 (``CAMERA``, ``get_camera_motion``): at frame i of n the camera has moved ``(i / n) * speed`` of the
@@ -81,9 +80,9 @@ def plucker(path: CameraPath, width: int, height: int, frames: int | None = None
 
 
 class CameraPathNode(Node):
-    """A camera move over a clip, for a camera-controlled generator (Wan Fun Camera, EasyAnimate
-    Control): one of ComfyUI's presets at a speed, or 'Custom': keys at chosen frames, smooth or linear
-    between them. Keyed on the viewer: select it, scrub, drag on the picture."""
+    """A camera move over a clip, for a camera-controlled generator (Wan Fun Camera): one of ComfyUI's
+    presets at a speed, or 'Custom': keys at chosen frames, smooth or linear between them. Keyed on
+    the viewer: select it, scrub, drag on the picture."""
     id = "motion.camera_path"
     version = 2  # 2: 'interpolation' (smooth by default); version 1's custom paths were straight between keys
     keywords = ("camera", "camera control", "dolly", "zoom", "pan", "orbit", "camera trajectory", "plucker",
