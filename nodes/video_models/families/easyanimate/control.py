@@ -90,12 +90,13 @@ class EasyAnimateControl(Node):
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a dancer in a red dress on a stage, cinematic"),
               Text("negative_prompt", ""),
-              Int("frames", 0, min=0, max=10_000, special="the control clip's length",
+              Int("frames", 0, min=0, max=10_000, special="the control clip's or camera path's length",
                   help="frames to make (4k + 1, the release's 49) from the control clip's or the camera path's first; "
                        "0: all of it"),
-              Int("width", 0, min=0, max=4096, special="the control clip's", help="a multiple of 16 (0: the control "
-                  "clip's, or for a camera the reference image's)"),
-              Int("height", 0, min=0, max=4096, special="the control clip's", help="a multiple of 16"),
+              Int("width", 0, min=0, max=4096, special="the control clip's or reference image's",
+                  help="a multiple of 16 (0: the control clip's, or for a camera path the reference image's)"),
+              Int("height", 0, min=0, max=4096, special="the control clip's or reference image's",
+                  help="a multiple of 16"),
               Int("steps", 50, min=1, max=500, help="denoising steps (the pipeline's 50)"),
               Float("guidance", 5.0, min=0.0, max=30.0, help="classifier-free guidance (the pipeline's 5)"),
               Seed("seed", 0))
