@@ -90,7 +90,9 @@ def test_a_camera_model_follows_a_camera_path_as_the_pipeline_called_directly(ti
     from nodes.motion.camera import plucker, preset_path
     from nodes.video_models.families.easyanimate.control import mend
     from studio.core.values import CameraPath
+    from nodes.video_models.catalog.listing import describe_folder
     cam_dir = tiny("easyanimate", kind="camera")
+    assert describe_folder(cam_dir).variant.split(" T2V")[0] == "EasyAnimate Control-Camera"
     camera = ("motion.camera_path", "camera", {"preset": "Zoom In", "frames": 5})
     calls, _ = spy_call(monkeypatch, Control, dict)
     clip, said = render(Executor(), model_graph(cam_dir, "video_models.easyanimate_control", PARAMS, camera=camera,

@@ -90,5 +90,7 @@ FAMILY = EasyAnimate(
                ("single files", "a diffusers folder is needed: the release's own files and the ComfyUI wrapper's "
                                 "are not told apart by Studio yet")),
     variants=(("EasyAnimate InP I2V", lambda idx, cfg: idx.get("_class_name") == INP),
+              ("EasyAnimate Control-Camera", lambda idx, cfg: idx.get("_class_name") == CONTROL  # 2 x latents + 6 in
+               and cfg.get("in_channels") == 2 * (cfg.get("out_channels") or 0) + 6),
               ("EasyAnimate Control", lambda idx, cfg: idx.get("_class_name") == CONTROL),
               ("EasyAnimate T2V", lambda idx, cfg: True)))
