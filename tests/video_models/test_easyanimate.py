@@ -63,3 +63,35 @@ def test_easyanimate_folders_refuse_the_other_task(tiny):
                             **({"image": (STILL, "image")} if node.endswith("image_to_video") else {}))
         with pytest.raises(StudioError, match=words):
             Executor().run(graph, targets=["gen"], device="cpu", use_cache=False)
+
+
+def _end() -> np.ndarray:
+    return (np.random.RandomState(12).randint(0, 256, (16, 16, 3)) / 255.0).astype(np.float32)
+
+
+def test_easyanimate_inp_takes_a_last_frame_as_its_pipeline_called_directly(tiny, monkeypatch):
+    """Image to Video's last image on the InP model: the clip and mask diffusers' get_image_to_video_latent
+    makes from a start and an end image (the end kept: mask 0 on the last frame), the same frames as the
+    pipeline called directly with them."""
+    import diffusers
+    import torch
+    from PIL import Image
+    from diffusers.pipelines.easyanimate.pipeline_easyanimate_inpaint import get_image_to_video_latent
+    folder = tiny("easyanimate", kind="inpaint")
+    cls = diffusers.EasyAnimateInpaintPipeline
+    calls, orig = spy_call(monkeypatch, cls, dict)
+    end = source("test.easyanimate_end", "image", "Image", lambda p: _end())
+    clip = Executor().run(model_graph(folder, "video_models.image_to_video", PARAMS, image=(STILL, "image"),
+                                      last_image=(end, "image")),
+                          targets=["gen"], device="cpu", use_cache=False).value("gen")
+    kw = calls[0]
+    assert "last_image" not in kw and kw["mask_video"][0, 0, :, 0, 0].tolist() == [0, 255, 255, 255, 0]
+    pil = [Image.fromarray(np.round(x * 255).astype(np.uint8)) for x in (_still(), _end())]
+    video, mask = get_image_to_video_latent(pil[0], pil[1], 5, (16, 16))
+    assert torch.equal(kw["video"], video) and torch.equal(kw["mask_video"], mask)
+    pipe = cls.from_pretrained(folder)
+    pipe.vae.register_to_config(cache_mag_vae=True)  # what the family sets: the pipeline reads it
+    out = orig(pipe, prompt="a red fox running", negative_prompt="", height=16, width=16, num_frames=5,
+               num_inference_steps=2, guidance_scale=5.0, output_type="np", video=video, mask_video=mask,
+               generator=torch.Generator().manual_seed(kw["generator"].initial_seed())).frames[0]
+    assert clip.n_frames == 5 and np.isfinite(out).all() and np.array_equal(clip.frames, out)

@@ -77,3 +77,45 @@ def test_other_tasks_and_a_wrong_frame_count_are_refused_in_words(control_dir, m
     with pytest.raises(StudioError, match="4 frames: EasyAnimate makes 4k \\+ 1 frames; set frames to 1 or 5"):
         Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
     assert not calls
+
+
+def test_a_camera_model_follows_a_camera_path_as_the_pipeline_called_directly(tiny, monkeypatch):
+    """A Control-Camera model (2 x latents + 6 channels in) reads the Camera Path's Plücker embedding as
+    control_camera_video ([1, 6, T, H, W] at the take's size, one pose a frame, as the release's ComfyUI node
+    gives it), the size from the reference image; a control clip on it, or a camera path on a clip model, is
+    refused in words before any call."""
+    import torch
+    from diffusers import EasyAnimateControlPipeline as Control
+
+    from nodes.motion.camera import plucker, preset_path
+    from nodes.video_models.families.easyanimate.control import mend
+    from studio.core.values import CameraPath
+    from nodes.video_models.catalog.listing import describe_folder
+    cam_dir = tiny("easyanimate", kind="camera")
+    assert describe_folder(cam_dir).variant.split(" T2V")[0] == "EasyAnimate Control-Camera"
+    camera = ("motion.camera_path", "camera", {"preset": "Zoom In", "frames": 5})
+    calls, _ = spy_call(monkeypatch, Control, dict)
+    clip, said = render(Executor(), model_graph(cam_dir, "video_models.easyanimate_control", PARAMS, camera=camera,
+                                                image=(STILL, "image")))
+    assert (clip.n_frames, clip.width, clip.height) == (5, 16, 16)
+    assert any("along the camera path (Zoom In" in s for s in said) and len(calls) == 1
+    seed = calls[0]["generator"].initial_seed()
+    monkeypatch.undo()
+    pipe = Control.from_pretrained(cam_dir)
+    mend(pipe)
+    emb = plucker(CameraPath(preset_path("Zoom In", 1.0, 5)), 16, 16).permute(3, 0, 1, 2)[None]
+    kw = dict(prompt=PARAMS["prompt"], negative_prompt="", num_frames=5, height=16, width=16, num_inference_steps=2,
+              guidance_scale=5.0, output_type="np",
+              ref_image=torch.from_numpy(_still()).permute(2, 0, 1)[None, :, None])
+    want = pipe(**kw, control_camera_video=emb, generator=torch.Generator().manual_seed(seed)).frames[0]
+    assert np.array_equal(clip.frames, np.clip(np.asarray(want, np.float32), 0, 1))
+    still = pipe(**kw, control_camera_video=torch.zeros_like(emb),  # no camera move read: another take
+                 generator=torch.Generator().manual_seed(seed)).frames[0]
+    assert not np.allclose(want, still)
+    with pytest.raises(StudioError, match="Control-Camera model: it reads a camera path .*not a control clip"):
+        Executor().run(model_graph(cam_dir, "video_models.easyanimate_control", PARAMS, camera=camera,
+                                   control=(CONTROL, "video")), targets=["gen"], device="cpu", use_cache=False)
+    with pytest.raises(StudioError, match="this model reads a control clip, not a camera path"):
+        Executor().run(model_graph(tiny("easyanimate", kind="control"), "video_models.easyanimate_control", PARAMS,
+                                   camera=camera, control=(CONTROL, "video")), targets=["gen"], device="cpu",
+                       use_cache=False)

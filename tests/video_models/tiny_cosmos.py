@@ -115,8 +115,9 @@ def build_cosmos25_transfer(path: str) -> str:
 
 def build_cosmos25(path: str) -> str:
     """A tiny Predict2.5 folder (Cosmos2_5_PredictBasePipeline: text, image and video to world): the
-    Predict2 transformer of this file reading the tiny Qwen2.5-VL's two normalised states (32 wide), the
-    Wan VAE, UniPC."""
+    Predict2 transformer of this file with the projection of the tiny Qwen2.5-VL's two normalised states
+    (32 wide) the release's Predict2.5 has (``crossattn_proj``: its 28 states, 100352 wide, to 1024; a
+    Predict2.5 file is told from a Predict2 one by it), the Wan VAE, UniPC."""
     import shutil
 
     import torch
@@ -126,7 +127,8 @@ def build_cosmos25(path: str) -> str:
     tmp_tok = os.path.join(path, "_tok")
     tok = _qwen_tokenizer(tmp_tok)
     torch.manual_seed(0)
-    transformer = tiny_cosmos_transformer()
+    transformer = tiny_cosmos_transformer(use_crossattn_projection=True, crossattn_proj_in_channels=32,
+                                          encoder_hidden_states_channels=32)
     torch.manual_seed(0)
     vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
                            temperal_downsample=[False, True, True])

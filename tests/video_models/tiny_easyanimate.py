@@ -2,7 +2,8 @@
 EasyAnimateControlPipeline) built from configs as diffusers' own tests build theirs: an
 EasyAnimateTransformer3DModel at a few channels (its InP model reads the noise beside the mask and the masked
 clip's latents: 2 x 4 + 1 channels in; its control model the control clip's and the reference image's latents
-beside the noise: 3 x 4), a tiny
+beside the noise: 3 x 4; with 'camera' the Control-Camera model's Plücker embedding and the reference image's
+latents: 2 x 4 + 6), a tiny
 AutoencoderKLMagvit of 4 latent channels, a tiny Qwen2-VL text model over the word-level tokenizer of tiny.py
 (the released Qwen2VLForConditionalGeneration class at a few channels; with a chat template: the pipeline wraps the prompt in a user turn), the flow-matching scheduler."""
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 
-CLASSES = {"t2v": "EasyAnimatePipeline", "inpaint": "EasyAnimateInpaintPipeline", "control": "EasyAnimateControlPipeline"}
+CLASSES = {"t2v": "EasyAnimatePipeline", "inpaint": "EasyAnimateInpaintPipeline", "control": "EasyAnimateControlPipeline",
+           "camera": "EasyAnimateControlPipeline"}
 TINY = {"easyanimate": ("build_easyanimate", {})}  # its builder, found by tests/tiny_models.py
 
 
@@ -42,7 +44,8 @@ def build_easyanimate(path: str, kind: str = "t2v") -> str:
         spatial_group_norm=False)
     torch.manual_seed(0)
     transformer = EasyAnimateTransformer3DModel(
-        num_attention_heads=2, attention_head_dim=16, in_channels={"t2v": 4, "inpaint": 9, "control": 12}[kind],
+        num_attention_heads=2, attention_head_dim=16,
+        in_channels={"t2v": 4, "inpaint": 9, "control": 12, "camera": 14}[kind],
         out_channels=4, time_embed_dim=2, text_embed_dim=16, num_layers=1, sample_width=16, sample_height=16,
         patch_size=2)
     getattr(diffusers, CLASSES[kind])(transformer=transformer, vae=vae, scheduler=FlowMatchEulerDiscreteScheduler(),

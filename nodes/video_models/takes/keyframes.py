@@ -1,5 +1,6 @@
 """Keyframed images: the clip's first and last frame (Wan first-last-frame: ``WanImageToVideoPipeline``
-with ``last_image``).
+with ``last_image``; a family declaring FirstLast whose pipeline has no ``last_image`` takes it in its
+``pipeline_call``: EasyAnimate InP's clip and mask).
 
 A Wan 2.1 FLF2V model's image embedding takes the two images together (its ``pos_embed_seq_len`` is
 twice the image encoder's tokens), so it needs the last frame; a Wan 2.1 I2V model's takes one image,
@@ -30,10 +31,11 @@ def last_frame(ctx, sampler, image) -> np.ndarray | None:
             raise ModelError("this Wan model is first-last-frame (FLF2V): it needs the clip's last frame too; "
                              "connect an Image to 'last_image'")
         return None
-    if "last_image" not in call_defaults(pipe):
-        ctx.warn(f"{sampler.fam.title} Image to Video ({type(pipe).__name__}) takes no last frame (Wan does): "
-                 "the last image is not used")
-        return None
+    from ..base.capabilities import FirstLast
+    if "last_image" not in call_defaults(pipe) and sampler.fam.capability(FirstLast) is None:
+        ctx.warn(f"{sampler.fam.title} Image to Video ({type(pipe).__name__}) takes no last frame (Wan and "
+                 "EasyAnimate InP do): the last image is not used")
+        return None  # a family with FirstLast gives it its own way (EasyAnimate: its pipeline_call's mask)
     if getattr(pipe, "image_encoder", None) is not None and not flf2v and not fun_inp(sampler.ref):
         ctx.warn("this Wan 2.1 image-to-video model takes one image (Wan 2.1 FLF2V, Fun InP and Wan 2.2 I2V take "
                  "a last frame too): the last image is not used")

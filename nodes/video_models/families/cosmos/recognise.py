@@ -3,7 +3,7 @@ cosmos-predict2 / cosmos-predict2.5: 'net.' before them, ComfyUI's files without
 ``convert_cosmos_transformer_checkpoint_to_diffusers`` reads both, loaders/single_file_utils.py in
 diffusers 0.42.1) and from diffusers' own names: Cosmos 1.0 (blocks 'blockN', a learnable position
 embedding), Predict2 (numbered blocks, self- and cross-attention by name) and Predict2.5 (Predict2's
-blocks and a projection of Qwen2.5-VL's states: 'crossattn_proj'). What the model does is its patch
+blocks and a projection of Qwen2.5-VL's states: 'crossattn_proj'; Transfer2.5's image context: 'img_context_proj'). What the model does is its patch
 embedding's input: the latents (16 channels), the condition mask of a Video2World model (one more) and
 the padding mask (one more), each a 1 x 2 x 2 patch. Cosmos 3's transformer (transformer_cosmos3.py) is
 told by its own names: its text layers' embedding beside the generation branch's norm and projections."""
@@ -34,14 +34,22 @@ def recognise(t, filename: str = "") -> Recognised | None:
     if t.has("patch_embed.proj.weight", "time_embed.t_embedder.linear_1.weight"):  # diffusers' names
         width, cin = t.shape("patch_embed.proj.weight", 0), t.shape("patch_embed.proj.weight", 1)
         if t.has("transformer_blocks.0.attn1.to_q.weight", "transformer_blocks.0.norm3.linear_1.weight"):
-            if t.has("learnable_pos_embed.pos_emb_t"):
+            if t.has("learnable_pos_embed.pos_emb_t") and not _predict25(t):  # Transfer2.5 may have one too
                 return Recognised("denoiser", "cosmos", f"Cosmos 1.0 {_size(width)} {_task(cin)}")
             return _v2(t, width, cin)
     return None
 
 
+def _predict25(t) -> bool:
+    """Predict2.5's (and Transfer2.5's) own tensors beside blocks like Predict2's (the same names and shapes, text
+    read at 1024 wide): the projection of Qwen2.5-VL's states to that width ('crossattn_proj', in every
+    released Predict2.5 and Transfer2.5 model) or, in Transfer2.5, its image context's projection
+    ('img_context_proj', diffusers' name). Neither Predict2 nor Cosmos 1.0 has either."""
+    return t.has("crossattn_proj.0.weight") or t.has("img_context_proj.0.weight")
+
+
 def _v2(t, width: int, cin: int) -> Recognised:
-    if t.has("crossattn_proj.0.weight"):
+    if _predict25(t):
         return Recognised("denoiser", "cosmos25", f"Cosmos Predict2.5 {_size(width)}")
     task = "Text2Image" if cin // PATCH == 17 else "Video2World"
     return Recognised("denoiser", "cosmos2", f"Cosmos Predict2 {_size(width)} {task}")

@@ -10,10 +10,14 @@ which is what the model's own scripts pass for 'no negative prompt'. Its InP pip
 clip and a mask (diffusers' own get_image_to_video_latent makes them from the still), and reads the VAE config's
 ``cache_mag_vae``, which AutoencoderKLMagvit does not declare: a folder whose VAE config lacks it fails on every
 image to video; it is set to True (the first frame encoded alone, as this VAE's latent count (n - 1) / 4 + 1
-says) on the loaded VAE when absent."""
+says) on the loaded VAE when absent.
+
+First and last frame (Image to Video's 'last_image', declared by FirstLast): the InP pipeline has no
+``last_image``; its end image is the clip's last frame, kept by the mask, as diffusers' get_image_to_video_latent
+makes them from a start and an end image (the release's predict_i2v's validation_image_end)."""
 from __future__ import annotations
 
-from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
+from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
                                   ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
@@ -25,14 +29,18 @@ MAGVIT = "its MagViT VAE's decode was not read for tiles: the pipeline decodes t
 
 def _kind(components: dict) -> str:
     """What the transformer reads beside the noise, from its channels: 'inpaint' (a mask and the masked clip's
-    latents: 2 x latents + 1), 'control' (a control clip's and a reference image's latents: 3 x latents), else
-    't2v'."""
+    latents: 2 x latents + 1), 'control' (a control clip's and a reference image's latents: 3 x latents; a camera
+    model's Plücker embedding and a reference image's latents: 2 x latents + 6), else 't2v'."""
     den, vae = components.get("transformer"), components.get("vae")
     ins = getattr(getattr(den, "config", None), "in_channels", None)
     lat = getattr(getattr(vae, "config", None), "latent_channels", None)
     if ins is None or lat is None or ins == lat:
         return "t2v"
-    return "control" if ins == 3 * lat else "inpaint"
+    return "control" if ins in (3 * lat, 2 * lat + 6) else "inpaint"
+
+
+def _ready_for_end_image(ctx, pipe) -> None:
+    """Nothing to ready: the end image enters through ``pipeline_call`` (the InP clip and mask)."""
 
 
 class EasyAnimate(Family):
@@ -41,7 +49,8 @@ class EasyAnimate(Family):
         from ...base.tasks import TASKS
         kind = _kind(components)
         if kind == "control":
-            raise ModelError(f"'{path}' is an EasyAnimate Control model: it makes video from a control clip, not "
+            raise ModelError(f"'{path}' is an EasyAnimate Control model: it makes video from a control clip or a "
+                             "camera path, not "
                              f"{TASKS[task]}: use the EasyAnimate Control node")
         if task == "t2v" and kind == "inpaint":
             raise ModelError(f"'{path}' is EasyAnimate's image-to-video (InP) model: connect a start image (Image to "
@@ -55,11 +64,11 @@ class EasyAnimate(Family):
         call = dict(call)
         if call.get("negative_prompt") is None and call.get("negative_prompt_embeds") is None:
             call["negative_prompt"] = ""  # its encode_prompt iterates None and fails
-        image = call.pop("image", None)
+        image, last = call.pop("image", None), call.pop("last_image", None)
         if image is not None and type(pipe).__name__ == INP:
             from diffusers.pipelines.easyanimate.pipeline_easyanimate_inpaint import get_image_to_video_latent
-            call["video"], call["mask_video"] = get_image_to_video_latent(
-                image, None, call["num_frames"], (call["height"], call["width"]))
+            call["video"], call["mask_video"] = get_image_to_video_latent(  # the end image, if any, as the last frame
+                image, last, call["num_frames"], (call["height"], call["width"]))  # kept (mask 0), as diffusers does
             if "cache_mag_vae" not in pipe.vae.config:
                 pipe.vae.register_to_config(cache_mag_vae=True)
         return call
@@ -68,22 +77,20 @@ class EasyAnimate(Family):
 FAMILY = EasyAnimate(
     "easyanimate", "EasyAnimate", (T2V, INP, CONTROL), t2v=T2V, i2v=INP,
     frames=49, frame_multiple=(4, 1), size_multiple=16, fps=8.0, key_rank=200,
-    task_kinds_by_inputs=("control",),  # a Control folder's control clip: the EasyAnimate Control node (control.py)
-    has=(SingleFile(refusal="EasyAnimate is read as a diffusers folder"),),
+    task_kinds_by_inputs=("first_last", "control", "camera"),  # Image to Video's last image (InP); the EasyAnimate
+    # Control node's control clip or camera path (control.py)
+    has=(SingleFile(refusal="EasyAnimate is read as a diffusers folder"), FirstLast(_ready_for_end_image)),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "read as a diffusers folder", PromptRecipe: "its prompt is a chat turn read with an attention "
            "mask the prompt cache does not keep yet", ResumeKeeps: "its decode was not read for a lone redo: the "
            "lighter retry only", VaeTiles: MAGVIT, TimeTiles: MAGVIT,
            PreviewLayout: "its latent layout was not declared for previews between steps", LoraTraining: NOT_TRAINED,
-           Conditions: NO_CONDITIONS, Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
-    not_built=(("camera control (EasyAnimateControlPipeline's control_camera_video)", "what the release's camera "
-                "models read there was not checked against what Studio's Camera Path makes: the EasyAnimate Control "
-                "node takes a control clip and a reference image"),
-               ("first and last frame", "the InP model takes an end image too, but Image to Video gives a last image "
-                                        "only to pipelines that take 'last_image'"),
-               ("LoRAs", "diffusers 0.42.1's EasyAnimate pipelines have no LoRA loader"),
+           Conditions: NO_CONDITIONS, Tracks: NO_TRACKS, Modular: NOT_MODULAR},
+    not_built=(("LoRAs", "diffusers 0.42.1's EasyAnimate pipelines have no LoRA loader"),
                ("single files", "a diffusers folder is needed: the release's own files and the ComfyUI wrapper's "
                                 "are not told apart by Studio yet")),
     variants=(("EasyAnimate InP I2V", lambda idx, cfg: idx.get("_class_name") == INP),
+              ("EasyAnimate Control-Camera", lambda idx, cfg: idx.get("_class_name") == CONTROL  # 2 x latents + 6 in
+               and cfg.get("in_channels") == 2 * (cfg.get("out_channels") or 0) + 6),
               ("EasyAnimate Control", lambda idx, cfg: idx.get("_class_name") == CONTROL),
               ("EasyAnimate T2V", lambda idx, cfg: True)))
