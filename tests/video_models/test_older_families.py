@@ -5,9 +5,9 @@ called directly make with the arguments the node gave (tiny random models, CPU, 
 frame count reaches its call as 'video_length' (16 made, the clip cut to the 8 asked); I2VGen-XL's CLIP
 skip runs under transformers 5 (loading/clip_text_compat.py), given alike to the direct call's pipeline; its
 still's latents are drawn from torch's global generator (the pipeline passes it no generator), which the node
-seeds from the call's seed (sampling/global_noise.py): the direct call runs under the same seeding, and two
-renders of one seed, whatever the global state before them, are the same frames; its frame-rate condition
-(target_fps) is the node's 'fps'."""
+seeds from the call's seed (sampling/global_noise.py): rendered from an unrelated global state, its frames are
+the direct call's under that seeding, so every render of the seed makes them (no second render needed); its
+frame-rate condition (target_fps) is the node's 'fps'."""
 from __future__ import annotations
 
 import numpy as np
@@ -61,17 +61,13 @@ def test_older_family_is_its_pipeline_called_directly(tiny, monkeypatch, case):
         # node's start off, as for a clip streamed later): the frames must not depend on it
         monkeypatch.setattr("studio.engine.executor.seed_torch_for", lambda *a: None)
         torch.manual_seed(1)
-    ex = Executor()
-    clip = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
     assert (clip.n_frames, clip.width, clip.height) == (8, 16, 16) and len(calls) == 1
     kw = {k: v for k, v in calls[0].items() if not k.startswith("callback")}
     if case == "latte":  # a call is its transformer's 16 frames, named as Latte's pipeline names them
         assert kw["video_length"] == 16 and "num_frames" not in kw
     if i2v:  # its frame-rate condition is the node's fps (the pipeline's own 16 unless set)
         assert kw["target_fps"] == 8 and clip.fps == 8.0
-        torch.manual_seed(2)
-        again = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
-        assert np.array_equal(again.frames, clip.frames)  # the same seed, the same frames
     seed = kw.pop("generator").initial_seed()
     pipe = cls.from_pretrained(folder)
     give_text_model(pipe)
