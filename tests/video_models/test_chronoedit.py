@@ -53,3 +53,77 @@ def test_the_image_edit_kind_names_its_picture_the_picture_to_edit():
     from nodes.video_models.catalog.family_records import family_record
     from nodes.video_models.families.chronoedit.family import FAMILY
     assert family_record(FAMILY)["inputs"]["image_edit"] == ["picture to edit", "edit instruction"]
+
+
+def _tiny_lora(folder: str, path) -> str:
+    """A LoRA in diffusers' names on the tiny transformer's attention (random A and B, so it changes the frames)."""
+    import torch
+    from diffusers import ChronoEditTransformer3DModel
+    from safetensors.torch import save_file
+    t, g, sd = ChronoEditTransformer3DModel.from_pretrained(folder, subfolder="transformer"), \
+        torch.Generator().manual_seed(5), {}
+    for i in range(len(t.blocks)):
+        for c in ("to_q", "to_k", "to_v", "to_out.0"):
+            m = t.get_submodule(f"blocks.{i}.attn1.{c}")
+            sd[f"transformer.blocks.{i}.attn1.{c}.lora_A.weight"] = torch.randn(2, m.in_features, generator=g)
+            sd[f"transformer.blocks.{i}.attn1.{c}.lora_B.weight"] = torch.randn(m.out_features, 2, generator=g)
+    save_file(sd, str(path))
+    return str(path)
+
+
+def test_draft_is_the_pipeline_with_the_distilled_lora_loaded_directly(tiny, monkeypatch, tmp_path):
+    """Draft: the LoRA 'distill_lora' names on, 8 steps, guidance 1 and UniPC at flow shift 2 (diffusers' docs for
+    the release's distilled LoRA): the frames diffusers' pipeline makes with that LoRA loaded and that scheduler;
+    the cached model is left without the adapter."""
+    import diffusers
+    import torch
+    from PIL import Image
+
+    from nodes.video_models.families.chronoedit.draft import DISTILLED
+    folder = tiny("chronoedit")
+    lora = _tiny_lora(folder, tmp_path / "chronoedit_distill_lora.safetensors")
+    calls, orig = spy_call(monkeypatch, diffusers.ChronoEditPipeline, dict)
+    ex = Executor()
+    res = ex.run(model_graph(folder, "video_models.chronoedit", dict(PARAMS, quality="draft", distill_lora=lora),
+                             image=(STILL, "image")), targets=["gen"], device="cpu", use_cache=False)
+    kw = calls[0]
+    assert (kw["num_inference_steps"], kw["guidance_scale"]) == (8, 1.0) == (DISTILLED.steps, DISTILLED.cfg)
+    pipe = diffusers.ChronoEditPipeline.from_pretrained(folder)
+    pipe.load_lora_weights(lora)
+    pipe.scheduler = diffusers.UniPCMultistepScheduler.from_config(pipe.scheduler.config, flow_shift=2.0)
+    out = orig(pipe, image=Image.fromarray(np.round(_still() * 255).astype(np.uint8)), prompt="a red fox running",
+               negative_prompt="static", height=32, width=16, num_frames=5, num_inference_steps=8, guidance_scale=1.0,
+               output_type="np", enable_temporal_reasoning=False, num_temporal_reasoning_steps=0,
+               generator=torch.Generator().manual_seed(kw["generator"].initial_seed())).frames[0]
+    assert np.isfinite(out).all() and np.array_equal(res.value("gen", "video").frames, out)
+    model = ex.run(model_graph(folder, "video_models.chronoedit", PARAMS), targets=["load"], device="cpu").value("load")
+    assert not getattr(model.module.transformer, "peft_config", None)  # the adapter taken off after the call
+    assert model.module.scheduler.config.flow_shift == 5.0  # and the model's own scheduler put back
+
+
+def test_draft_without_the_distilled_lora_is_refused_in_words(tiny, tmp_path, monkeypatch):
+    """Draft with no 'distill_lora' and none of the release's name in the models folders: refused, naming the file
+    it needs, before the run starts (the node's preflight), and by the run itself before the model is touched."""
+    import json
+
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.families.chronoedit.draft import distill_lora
+    from nodes.video_models.families.chronoedit.node import ChronoEditImageEdit as node
+    from studio.core.errors import GraphError
+    models, config = tmp_path / "models", tmp_path / "config"
+    (models / "loras").mkdir(parents=True)
+    config.mkdir()
+    (config / "models.json").write_text(json.dumps({"models_dir": str(models), "use_hf_cache": False}))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(config))
+    monkeypatch.delenv("STUDIO_MODELS", raising=False)
+    g = model_graph(tiny("chronoedit"), "video_models.chronoedit", dict(PARAMS, quality="draft"), image=(STILL, "image"))
+    with pytest.raises(GraphError, match="Draft needs ChronoEdit's 8-step distilled LoRA: set 'distill_lora' "
+                                                 "to chronoedit_distill_lora.safetensors"):
+        Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
+    assert node.preflight({"quality": "draft", "distill_lora": ""}, None)[0].startswith("Draft needs")
+    assert node.preflight({"quality": "final", "distill_lora": ""}, None) == []
+    with pytest.raises(ModelError, match="none is set, and no file named \\*chronoedit_distill\\* is in the models"):
+        distill_lora("", None)
+    (models / "loras" / "chronoedit_distill_lora.safetensors").write_bytes(b"")  # found by the release's name
+    assert distill_lora("", None).endswith("chronoedit_distill_lora.safetensors") and node.preflight(
+        {"quality": "draft", "distill_lora": ""}, None) == []

@@ -262,8 +262,9 @@ def test_every_recipe_cites_a_template_that_is_there_and_names_its_files():
     recipes = [r for f in all_families() if f.capability(Drafts) for r in f.capability(Drafts).recipes]
     assert {f.key for f in all_families() if f.capability(Drafts)} >= {"wan", "ltx2", "hunyuan15"}
     for r in recipes:
-        if not r.template.endswith(".json"):  # a model ComfyUI has no template of: the library page it cites
-            assert r.template.startswith("diffusers docs: ") and r.checkpoint, r.title
+        if not r.template.endswith(".json"):  # the library page it cites (a model ComfyUI has no template of, or
+            # ChronoEdit's distilled LoRA, whose ComfyUI template runs it at 20 steps: the release's 8 are in the docs)
+            assert r.template.startswith("diffusers docs: ") and (r.checkpoint or r.loras), r.title
             continue
         text = open(os.path.join(root, r.template), encoding="utf-8").read().lower()
         for _, frags in r.loras:

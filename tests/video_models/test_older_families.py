@@ -4,7 +4,10 @@ make, frame for frame, what LattePipeline, I2VGenXLPipeline, TextToVideoSDPipeli
 called directly make with the arguments the node gave (tiny random models, CPU, 16 x 16, 2 steps). Latte's
 frame count reaches its call as 'video_length' (16 made, the clip cut to the 8 asked); I2VGen-XL's CLIP
 skip runs under transformers 5 (loading/clip_text_compat.py), given alike to the direct call's pipeline; its
-still's latents are drawn from torch's global generator (the pipeline passes it no generator), its state at the node's call restored for the direct one."""
+still's latents are drawn from torch's global generator (the pipeline passes it no generator), which the node
+seeds from the call's seed (sampling/global_noise.py): rendered from an unrelated global state, its frames are
+the direct call's under that seeding, so every render of the seed makes them (no second render needed); its
+frame-rate condition (target_fps) is the node's 'fps'."""
 from __future__ import annotations
 
 import numpy as np
@@ -24,8 +27,8 @@ CLIP = source("test.older_clip", "video", "Video", lambda p: _clip())
 
 CASES = {  # family: (tiny builder and settings, node, pipeline, feeds, its family's variant)
     "latte": (("latte", {}), "video_models.text_to_video", "LattePipeline", {}, "Latte"),
-    "i2vgen_xl": (("i2vgen-xl", {}), "video_models.image_to_video", "I2VGenXLPipeline", {"image": (STILL, "image")},
-                  "I2VGen-XL"),
+    "i2vgen_xl": (("i2vgen-xl", {}), "video_models.image_to_video", "I2VGenXLPipeline",
+                  {"image": (STILL, "image")}, "I2VGen-XL"),
     "modelscope_t2v": (("modelscope-t2v", {}), "video_models.text_to_video", "TextToVideoSDPipeline", {},
                        "ModelScope"),
     "modelscope_v2v": (("modelscope-t2v", {"v2v": True}), "video_models.video_to_video", "VideoToVideoSDPipeline",
@@ -49,20 +52,26 @@ def test_older_family_is_its_pipeline_called_directly(tiny, monkeypatch, case):
     folder = tiny(key, **settings)
     e = describe_folder(folder)
     assert e.family == case.replace("_v2v", "_t2v") and e.variant.startswith(variant)
+    from nodes.video_models.sampling.global_noise import seeded_noise
     cls = getattr(diffusers, pipeline)
-    # I2VGen-XL samples the still's latents from torch's global generator, not the call's: its state kept
-    calls, orig = spy_call(monkeypatch, cls, lambda k: dict(k, _rng=torch.get_rng_state()))
-    clip = Executor().run(model_graph(folder, node, PARAMS, **feeds), targets=["gen"], device="cpu",
-                          use_cache=False).value("gen")
+    calls, orig = spy_call(monkeypatch, cls, dict)
+    i2v = case == "i2vgen_xl"
+    g = model_graph(folder, node, dict(PARAMS, fps=8.0) if i2v else PARAMS, **feeds)
+    if i2v:  # the global generators' state at the call left as it comes (the engine's seeding of them at the
+        # node's start off, as for a clip streamed later): the frames must not depend on it
+        monkeypatch.setattr("studio.engine.executor.seed_torch_for", lambda *a: None)
+        torch.manual_seed(1)
+    clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
     assert (clip.n_frames, clip.width, clip.height) == (8, 16, 16) and len(calls) == 1
     kw = {k: v for k, v in calls[0].items() if not k.startswith("callback")}
-    rng = kw.pop("_rng")
     if case == "latte":  # a call is its transformer's 16 frames, named as Latte's pipeline names them
         assert kw["video_length"] == 16 and "num_frames" not in kw
+    if i2v:  # its frame-rate condition is the node's fps (the pipeline's own 16 unless set)
+        assert kw["target_fps"] == 8 and clip.fps == 8.0
     seed = kw.pop("generator").initial_seed()
     pipe = cls.from_pretrained(folder)
     give_text_model(pipe)
-    torch.set_rng_state(rng)
-    want = orig(pipe, **dict(kw, output_type="np"), generator=torch.Generator().manual_seed(seed)).frames[0]
+    with seeded_noise(seed, "cpu"):  # the global noise seeded as the node seeds it
+        want = orig(pipe, **dict(kw, output_type="np"), generator=torch.Generator().manual_seed(seed)).frames[0]
     want = np.clip(np.asarray(want, np.float32)[:8], 0, 1)
     assert np.isfinite(want).all() and want.std() > 0 and np.array_equal(clip.frames, want)

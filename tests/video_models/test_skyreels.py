@@ -171,7 +171,7 @@ def test_a_stopped_df_take_starts_again_whole_and_leaves_the_model_as_it_was(df_
 def test_seeded_noise_draws_from_the_seed_and_puts_torch_back_however_it_ends():
     import torch
 
-    from nodes.video_models.takes.forcing import seeded_noise
+    from nodes.video_models.sampling.global_noise import seeded_noise
     torch.manual_seed(123)
     before = torch.get_rng_state()
     with seeded_noise(7, "cpu"):

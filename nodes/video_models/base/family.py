@@ -27,6 +27,7 @@ class Family:
     frame_multiple: tuple[int, int] = (1, 0)  # valid frame counts: k * a + b
     size_multiple: int = 8
     fps: float = 8.0
+    fps_arg: str = ""  # its pipeline's frame-rate condition, given the take's rate (I2VGen-XL's 'target_fps')
     scale_attr: str = "scaling_factor"  # how its latents are scaled for the denoiser
     extra_i2v_params: tuple[str, ...] = field(default=())
     forcing: bool = False  # a long take by diffusion forcing inside one call (SkyReels-V2 DF; takes/forcing.py)
@@ -85,6 +86,11 @@ class Family:
         """Its pipeline's own arguments for a generator's call (``p``: the node's parameters), when they
         are not the generic ones (a prompt, guidance): None by default."""
         return None
+
+    def rate_args(self, fps: float) -> dict:
+        """Its pipeline's frame-rate condition set to the take's rate (whole frames a second) for a generator's
+        call, where it has one (``fps_arg``); none by default."""
+        return {self.fps_arg: max(1, int(round(fps)))} if self.fps_arg else {}
 
     def pipeline_call(self, pipe, call: dict) -> dict:
         """A generator's pipeline call (``call``: its arguments, the image a PIL still) as ``pipe`` needs it, where

@@ -313,7 +313,7 @@ class ImageToVideo(GeneratorNode):
                 ctx.warn(f"{s.fam.title} takes no prompt: the prompt is ignored")
         else:
             base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
-                    "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
+                    "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None, **s.fam.rate_args(fps),
                     **self._text_kwargs(ctx, s, prompt_of(ctx, prompt), p.negative_prompt)}
 
         from .sampler import filter_kwargs
@@ -392,6 +392,7 @@ class TextToVideo(GeneratorNode):
         from .sampler import filter_kwargs, to_pil
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
                                       "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
+                                      **s.fam.rate_args(fps),
                                       **self._text_kwargs(ctx, s, text, neg, features, schedule is None)}, ctx.warn)
         conds = None
         if keyed:  # one call (keyframes_at.py)
@@ -446,7 +447,7 @@ class VideoToVideo(GeneratorNode):
         w, h = output_size(ctx, s, p.width, p.height, (video.width, video.height), self.preview)
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_inference_steps": self.steps,
                                       "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
-                                      "strength": p.strength,
+                                      "strength": p.strength, **s.fam.rate_args(fps),
                                       **self._text_kwargs(ctx, s, prompt_of(ctx, prompt), p.negative_prompt)},
                              ctx.warn)
 

@@ -235,6 +235,7 @@ class Sampler:
         on_step = self._step_callback(kwargs, k, n_windows, stream, guard, keeper, timer, t_call, decoding)
 
         from .call_adapters import adapted_call
+        from .global_noise import seeded_noise
         # one take of the whole clip: its latent decoded in time tiles into the clip's buffer (time_tiles.py)
         tiled = False if timed else self._tile_if_needed(kwargs, say=k == 0)
         call = dict(kwargs, generator=gen, output_type="latent" if timed else "pt", callback_on_step_end=on_step,
@@ -253,8 +254,9 @@ class Sampler:
                 if frames is None:
                     for again in (False, True):
                         try:
-                            with rescue, self._windows(keeper, gen.initial_seed()), adapted_call(pipe, call) as fit, \
-                                    (decoding or nullcontext()):
+                            # global noise a pipeline draws (I2VGen-XL's, SkyReels-V2 DF's) from the call's seed
+                            with rescue, seeded_noise(gen.initial_seed(), self.ref.device), self._windows(keeper), \
+                                    adapted_call(pipe, call) as fit, (decoding or nullcontext()):
                                 timer.call()
                                 out = fresh_stack(pipe, **fit)  # a loop of calls across a stack chunk's edge: stack.py
                                 returned = True
@@ -314,12 +316,8 @@ class Sampler:
         windows = self.fam.capability(ContextWindows)
         return windows.layout if windows is not None else None
 
-    def _windows(self, keeper=None, seed: int = 0):
-        """The context-windows hook on the denoiser for the call, when the take is made so; for a
-        diffusion-forcing take, the global noise it draws seeded from the call's (takes/forcing.py)."""
-        if self.forcing is not None:
-            from ..takes.forcing import seeded_noise
-            return seeded_noise(seed, self.ref.device)
+    def _windows(self, keeper=None):
+        """The context-windows hook on the denoiser for the call, when the take is made so."""
         if self.context is None:
             if keeper is None:
                 return nullcontext()

@@ -14,8 +14,8 @@ the whole latent is decoded at the end. Studio's settings map as:
   (synchronous: every frame of a block at one noise level, as the 540P/720P DF models are run).
 
 The noise ``addnoise_condition`` adds is drawn by the pipeline from torch's global generator
-(``randn_like``), not the call's; :func:`seeded_noise` seeds it from the call's seed for the call and
-puts the global generators back after it, so a take is repeatable.
+(``randn_like``), not the call's; the sampler runs every call with the global generators seeded from the
+call's seed (sampling/global_noise.py), so a take is repeatable.
 
 A last image (Image to Video's ``last_image``) goes after the last block; diffusers 0.42.1's pipeline
 takes it there only with an overlap of one latent frame (``overlap_history`` 4 or less), so a longer
@@ -26,7 +26,6 @@ can be handed back to it), and the colour hold, which matches two versions of th
 has none to match (a block's shared frames are the block before's, as they were made)."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..base.errors import ModelError
@@ -120,18 +119,3 @@ def plan(ctx, sampler, full: int, win: int, overlap: int, hold: bool, asked_hold
             "frames, so there is no second version of the shared frames to match")
     ctx.note(f"one take: {f.blocks} diffusion-forcing blocks")
     return f
-
-
-@contextmanager
-def seeded_noise(seed: int, device):
-    """torch's global generators seeded with ``seed`` inside the block (the noise ``addnoise_condition``
-    draws), and put back as they were after it."""
-    import torch
-    kind = getattr(device, "type", str(device).split(":")[0])
-    acc = kind in ("cuda", "mps")  # the device the pipeline draws on has its own generator
-    index = getattr(device, "index", None) or 0
-    with torch.random.fork_rng(devices=[index] if acc else [], device_type=kind if acc else "cuda"):
-        torch.random.default_generator.manual_seed(seed)
-        if acc:
-            getattr(torch, kind).manual_seed(seed)
-        yield

@@ -4,14 +4,17 @@ a picture edited by a text instruction through a video model: Wan 2.1 image to v
 'reasoning' first over a longer clip (temporal reasoning: its first steps denoise the whole trajectory, then only
 the first and last latent frames are kept). Wan's VAE, UMT5 and CLIP vision tower. A family of its own (its
 transformer class), run by its node (node.py: ChronoEdit Image Edit), not the generic generators: its call makes
-5 frames whatever it is asked unless it reasons, and its output is a picture. Read as a diffusers folder."""
+5 frames whatever it is asked unless it reasons, and its output is a picture. Its LoRAs have Wan's names (read by
+the pipeline's Wan loader); its Draft is the release's 8-step distilled LoRA (draft.py). Read as a diffusers
+folder."""
 from __future__ import annotations
 
-from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
-                                  NO_TRACKS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
+from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_LAST_FRAME, NO_LORA_NAMES, NO_TRACKS,
+                                  ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
+from .draft import DISTILLED
 
 PIPELINE = "ChronoEditPipeline"
 NODE = "ChronoEdit Image Edit"
@@ -22,14 +25,13 @@ FAMILY = Family(
     key_rank=200, task_kinds_by_inputs=("image_edit",),  # the ChronoEdit Image Edit node (node.py)
     part_titles=(("UMT5-XXL", "UMT5-XXL (ChronoEdit)"),),
     has=(SingleFile(refusal="ChronoEdit is read as a diffusers folder (its single file has Wan 2.1 image to video's "
-                            "names: it is read as that)"),),
-    lacks={TwoExperts: ONE_DENOISER, ContextWindows: OWN, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
+                            "names: it is read as that)"), Drafts((DISTILLED,))),
+    lacks={TwoExperts: ONE_DENOISER, ContextWindows: OWN, LoraNames: NO_LORA_NAMES,
            PartReader: "read as a diffusers folder", PromptRecipe: OWN + ": the prompt cache is not read",
            ResumeKeeps: OWN, TimeTiles: OWN, VaeTiles: OWN, PreviewLayout: OWN + ": no previews between steps",
            LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS, Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME,
            Modular: NOT_MODULAR},
-    not_built=(("8-step distilled LoRA", "its node applies no LoRA yet (the pipeline reads Wan's LoRA names)"),
-               ("ComfyUI's ChronoEdit workflow", "its chrono_edit_14B file has Wan 2.1 image to video's names and "
+    not_built=(("ComfyUI's ChronoEdit workflow", "its chrono_edit_14B file has Wan 2.1 image to video's names and "
                 "shapes: Studio reads it, and converts ComfyUI's workflow, as Wan image to video (the edit is the "
-                "last of its frames), not as this node; its ScaleROPE setting is not carried")),
+                "last of its frames), not as this node; its ScaleROPE setting is not carried"),),
     variants=(("ChronoEdit", lambda idx, cfg: True),))

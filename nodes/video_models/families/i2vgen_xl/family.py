@@ -3,11 +3,12 @@
 image embedding and its VAE latents beside the noise), an image VAE (AutoencoderKL), CLIP text and CLIP vision
 encoders, DDIM. Image to video, run by the generic Image to Video: the still, the prompt and its negative, the
 size, frames and steps; its call takes no step callback, so Studio's per-step work runs after each scheduler
-step (sampling/call_adapters.py). Its frame-rate condition is left at the pipeline's 16. Its CLIP skip (always
-on) reads transformers 4's CLIPTextModel.text_model: given under transformers 5 at load
-(loading/clip_text_compat.py). The pipeline samples the still's latents from torch's global generator, not the
-call's: a seed repeats its frames up to that small noise. Read as a diffusers folder: ComfyUI has no I2VGen-XL
-nodes."""
+step (sampling/call_adapters.py). Its frame-rate condition (``target_fps``) is the take's rate: the node's 'fps', 16
+(the pipeline's own) when 0. Its CLIP skip (always on) reads transformers 4's CLIPTextModel.text_model: given
+under transformers 5 at load (loading/clip_text_compat.py). The pipeline samples the still's latents from
+torch's global generator, not the call's: the sampler seeds that generator from the call's seed for the call
+(sampling/global_noise.py), so a seed repeats its frames exactly. Read as a diffusers folder: ComfyUI has no
+I2VGen-XL nodes."""
 from __future__ import annotations
 
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
@@ -22,7 +23,7 @@ FOLDER = "I2VGen-XL is read as a diffusers folder (ComfyUI has no I2VGen-XL node
 
 FAMILY = Family(
     "i2vgen_xl", "I2VGen-XL", (PIPELINE,), i2v=PIPELINE, denoiser="unet", frames=16, size_multiple=8, fps=16.0,
-    key_rank=200, part_titles=(("CLIP-H text", "CLIP-H text (I2VGen-XL)"), ("CLIP ViT-H/14", "CLIP ViT-H/14 (I2VGen-XL)")),
+    fps_arg="target_fps", key_rank=200, part_titles=(("CLIP-H text", "CLIP-H text (I2VGen-XL)"), ("CLIP ViT-H/14", "CLIP ViT-H/14 (I2VGen-XL)")),
     has=(SingleFile(refusal=FOLDER), PreviewLayout(video_vae=False)),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: FOLDER, PromptRecipe: "its encode_prompt (CLIP with clip_skip) is not declared for the prompt "
@@ -30,8 +31,5 @@ FAMILY = Family(
            ResumeKeeps: "its decode was not read for a lone redo: the lighter retry only", VaeTiles: IMAGE_VAE,
            TimeTiles: IMAGE_VAE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
            FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
-    not_built=(("text to video", "I2VGen-XL needs a start image: it has no text-to-video pipeline"),
-               ("its frame-rate condition", "target_fps is left at the pipeline's 16: no setting of the node sets it"),
-               ("exact repeats", "diffusers' pipeline samples the still's latents with torch's global generator, "
-                                 "not the seed's: a seed repeats its frames up to that small noise")),
+    not_built=(("text to video", "I2VGen-XL needs a start image: it has no text-to-video pipeline"),),
     variants=(("I2VGen-XL", lambda idx, cfg: True),))
