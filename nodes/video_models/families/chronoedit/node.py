@@ -21,7 +21,7 @@ from ...base.drafts import QUALITIES
 from ...base.errors import ModelError
 from ...loading.inputs import graph_base_dir, video_model_input
 from ...loading.node import CATEGORY, model_choices
-from .draft import DISTILLED, FILE, NEEDED, distill_lora, found
+from .draft import DISTILLED, FILE, NOT_FOUND, distill_lora
 from .family import NODE, PIPELINE
 
 MAX_AREA = 1280 * 720  # the size made from the picture's when none is set (diffusers' example: its area cap)
@@ -67,12 +67,13 @@ class ChronoEditImageEdit(Node):
 
     @classmethod
     def preflight(cls, params, base_dir):
-        """Draft's LoRA is found where the run would look, or validate says so (the run is not needed)."""
+        """Draft's LoRA, where one is named, is found where the run would look, or validate says so (none named
+        and none found by its name: the run says so and runs the final settings)."""
         if params.get("quality") != "draft":
             return []
         from ...loading.node import part_problems
         picked = params.get("distill_lora") or ""
-        return part_problems("lora", picked, base_dir) if picked.strip() else ([] if found() else [NEEDED])
+        return part_problems("lora", picked, base_dir) if picked.strip() else []
 
     @classmethod
     def signature_files(cls, params, base_dir=None):
@@ -95,8 +96,10 @@ class ChronoEditImageEdit(Node):
         if not text.strip():
             raise StudioError("no instruction: type one, or connect a Text input")
         steps, guidance, shift = p.steps, p.guidance, 0.0
-        if p.quality == "draft":  # the distilled LoRA found (or refused) before anything large is made
-            path = distill_lora(p.distill_lora, graph_base_dir(ctx))
+        path = distill_lora(p.distill_lora, graph_base_dir(ctx)) if p.quality == "draft" else None  # before the run
+        if p.quality == "draft" and path is None:
+            ctx.info(NOT_FOUND)
+        elif path is not None:
             ref = ref.with_lora(path, DISTILLED.strength)
             steps, guidance, shift = DISTILLED.steps, DISTILLED.cfg, DISTILLED.shift
             ctx.info(f"draft: {DISTILLED.title} ('{os.path.basename(path)}', strength {DISTILLED.strength:g}): "
