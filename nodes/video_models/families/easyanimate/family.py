@@ -71,7 +71,24 @@ class EasyAnimate(Family):
                 image, last, call["num_frames"], (call["height"], call["width"]))  # kept (mask 0), as diffusers does
             if "cache_mag_vae" not in pipe.vae.config:
                 pipe.vae.register_to_config(cache_mag_vae=True)
+            call["generator"] = _on_the_pipelines_device(pipe, call.get("generator"))
         return call
+
+
+def _on_the_pipelines_device(pipe, gen):
+    """The seed's generator on the device the call runs on, where it is elsewhere: an InP transformer with
+    ``add_noise_in_inpaint_model`` (the release's default) noises the start image with ``torch.randn(...,
+    generator=generator, device=image.device)`` (diffusers 0.42.1, pipeline_easyanimate_inpaint.py), which
+    refuses a CPU generator for a CUDA tensor, where the rest of diffusers (randn_tensor) draws on the
+    generator's device and moves the noise. The same seed on each device: the same frames there."""
+    import torch
+    if not isinstance(gen, torch.Generator) or not getattr(pipe.transformer.config, "add_noise_in_inpaint_model",
+                                                             False):
+        return gen
+    device = pipe._execution_device
+    if torch.device(device).type == gen.device.type:
+        return gen
+    return torch.Generator(device).manual_seed(gen.initial_seed())
 
 
 FAMILY = EasyAnimate(
