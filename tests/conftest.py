@@ -120,12 +120,18 @@ _SHELVES: list = []  # the session's shelf of tiny models, once a test asked for
 
 
 @pytest.fixture(scope="session")
-def tiny(tmp_path_factory):
+def tiny(tmp_path_factory, pytestconfig):
     """``tiny(key, **settings)``: the session's tiny model ``key`` (tests/tiny_models.py BUILDERS), built
-    once per session (per xdist worker) when first asked for, in a folder of this session's temporary
-    folder. Read only: a test that writes into one copies it first (``tiny.copy(key, dst)``)."""
+    once per session when first asked for, in a folder of this session's temporary folder; a parallel run's
+    workers share one shelf (in the run's own temporary folder, above theirs): the first to ask builds, the
+    others wait for it and read it. Read only: a test that writes into one copies it first
+    (``tiny.copy(key, dst)``)."""
     from tests.tiny_models import Shelf
-    shelf = Shelf(tmp_path_factory.mktemp("tiny-shelf"))
+    base = tmp_path_factory.getbasetemp()  # an xdist worker's is popen-gwN in the run's own
+    shared = base.parent / "tiny-shelf-shared" if hasattr(pytestconfig, "workerinput") else None
+    if shared is not None:
+        shared.mkdir(exist_ok=True)
+    shelf = Shelf(shared if shared is not None else tmp_path_factory.mktemp("tiny-shelf"))
     _SHELVES.append(shelf)
     yield shelf
     _SHELVES.remove(shelf)

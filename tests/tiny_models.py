@@ -16,6 +16,7 @@ where links cannot be made). The template tests build theirs with ``build`` (the
 """
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -198,9 +199,29 @@ class Shelf:
     def __call__(self, key: str, name: str = "", **settings):
         folder = self.folder(key, name, **settings)
         if folder not in self._made:
-            self._made[folder] = _builder(key, **settings)(folder)
+            self._made[folder] = self._built_once(folder, lambda: _builder(key, **settings)(folder))
             self._seen[folder] = _files_of(folder)
         return self._made[folder]
+
+    @staticmethod
+    def _built_once(folder: str, build):
+        """What ``build`` returned for ``folder`` (a path), built by whichever process of the session asks first:
+        the shelf's root may be shared by a parallel run's workers (tests/conftest.py), which wait on a lock
+        beside the folder while another builds it, then read the path it wrote beside it."""
+        import fcntl
+        os.makedirs(os.path.dirname(folder), exist_ok=True)
+        done = folder + ".built"
+        with open(folder + ".lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if os.path.exists(done):
+                with open(done) as f:
+                    return f.read()
+            made = build()
+            if isinstance(made, str):  # every builder returns a path; anything else stays this process's
+                with open(done + ".part", "w") as f:
+                    f.write(made)
+                os.replace(done + ".part", done)
+            return made
 
     def copy(self, key: str, dst: str, **settings) -> str:
         """A copy at ``dst`` of the tiny folder ``key`` (built if not yet), for a test that writes into it."""
@@ -216,6 +237,8 @@ class Shelf:
         for f in folders:
             self._made.pop(f, None)
             self._seen.pop(f, None)
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(f + ".built")
             shutil.rmtree(f, ignore_errors=True)
 
 
