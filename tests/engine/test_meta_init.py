@@ -40,6 +40,10 @@ def test_a_config_builds_its_shapes_once_a_process():
     assert a == b == {"weight": (2, 3), "bias": (2,)} and c["weight"] == (2, 5)
     assert Model.built == 2
 
+    class Other(Model):  # another class of the same name and config: its own shapes
+        __qualname__ = "Model"
+    assert cc.built_shapes(Other, {"n": 3, "tag": "test_meta_init"}, lambda: build(4))["weight"] == (2, 4)
+
     def fails():
         raise ValueError("nonsense config")
     for _ in range(2):  # a config that cannot be built is tried (and fails) each time

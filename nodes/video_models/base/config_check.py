@@ -210,7 +210,7 @@ _SHAPES_KEPT = 64
 def _config_key(cls, cfg: dict) -> tuple | None:
     import json
     try:
-        return cls.__module__, cls.__qualname__, json.dumps(cfg, sort_keys=True, default=repr)
+        return cls, json.dumps(cfg, sort_keys=True, default=repr)  # the class itself: two of one name differ
     except (TypeError, ValueError):  # keys of mixed types: built each time
         return None
 
