@@ -82,10 +82,11 @@ def _on_the_pipelines_device(pipe, gen):
     refuses a CPU generator for a CUDA tensor, where the rest of diffusers (randn_tensor) draws on the
     generator's device and moves the noise. The same seed on each device: the same frames there."""
     import torch
+    from diffusers.utils.torch_utils import get_module_execution_device
     if not isinstance(gen, torch.Generator) or not getattr(pipe.transformer.config, "add_noise_in_inpaint_model",
                                                              False):
         return gen
-    device = pipe._execution_device
+    device = get_module_execution_device(pipe.transformer)  # offload hooks' device included
     if torch.device(device).type == gen.device.type:
         return gen
     return torch.Generator(device).manual_seed(gen.initial_seed())
