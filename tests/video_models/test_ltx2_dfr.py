@@ -139,7 +139,7 @@ def test_an_older_ltx2_and_wrong_settings_are_refused_in_words(tiny, monkeypatch
     assert "'detailing_lora': 'nowhere.safetensors' not found" in said
     four_k = " | ".join(problems(_params(files, width=1920, height=1088, rounds=0, epilogue=True), None))
     assert "height 1088: with the 4K epilogue DFR renders at multiples of 128 (its first pass is a quarter of that " \
-        "size, on 32 pixel cells: 4K is 3840x2176); set 1152" in four_k and "width" not in four_k
+        "size, on 32 pixel cells: 4K is 3840x2176); set 1024" in four_k and "width" not in four_k
     assert "rounds 0: the 4K epilogue follows a temporal round" in four_k
     assert "'temporal_upsampler': none chosen: set it to LTX-2.5's temporal x2 latent upsampler" in " ".join(
         problems(_params(files, temporal_upsampler=""), None))
@@ -158,7 +158,7 @@ def test_two_rounds_keep_the_first_canvas_sound_and_each_pass_its_loras():
     from types import SimpleNamespace
 
     import torch
-    from diffusers.pipelines.ltx2.dfr_layout import resolve_canvas
+    from diffusers.pipelines.ltx2.dfr_layout import epilogue_tiles, resolve_canvas
 
     from nodes.video_models.families.ltx2.dfr_chain import Recipe, render
     calls, on = [], []
@@ -169,7 +169,7 @@ def test_two_rounds_keep_the_first_canvas_sound_and_each_pass_its_loras():
             n = kw["num_frames"]  # the canvas made: padded to whole segments, or twice as long
             grid = ((resolve_canvas(n)[0] if name == "dfr" else 2 * (n - 1) + 1) - 1) // 8 + 1
             return SimpleNamespace(frames=torch.zeros(1, 8, grid, 2, 2), keyframes=torch.zeros(1, 8, 1, 2, 2),
-                                   keyframe_positions=[24] * frames, audio=f"sound of {name}")
+                                   keyframe_positions=[8 * len(calls)] * frames, audio=f"sound of {name}")
         return call
 
     @contextmanager
@@ -206,6 +206,9 @@ def test_two_rounds_keep_the_first_canvas_sound_and_each_pass_its_loras():
         ("dfr", "detailing", 128)]
     last = calls[-1][2]
     assert (last["num_frames"], last["frame_rate"], last["guidance_keyframe_latents"]) == (97, 96.0, "rebuilt")
+    assert last["guidance_keyframe_positions"] == [32, 32]  # round 2's keyframes; it was handed round 1's: 24
     assert not last["generate_slots"] and last["freeze_audio"] and last["audio_latents"] == "sound of dfr"
-    assert len(last["video_tiles"]) == 4 * 2 * 2  # 2 ** rounds in time (cut on round 2's seams), 2 x 2 in space
+    tiles = epilogue_tiles((13, 4, 4), frame_tiles=4, frame_seams=[6, 6])  # 2 ** rounds, round 2's seams (24) doubled
+    assert [(t.frames, t.heights, t.widths) for t in last["video_tiles"]] == [(t.frames, t.heights, t.widths)
+                                                                              for t in tiles]
     assert (n, fps, latents.shape[2]) == (33, 96.0, 5) and recipe.steps() == 1 + 2 + 3

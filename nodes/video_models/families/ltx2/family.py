@@ -59,7 +59,7 @@ FAMILY = LTX2(
     # LTX-2.5 DFR node (dfr.py) makes text and image to video, kinds the family has already
     task_kinds_by_inputs=("audio", "hdr"),
     not_built=(("HDR's second stage (upsampled and refined in tiles)", "the LTX-2 HDR node makes the first stage "
-                "at the take's size; diffusers has no tiled refine of it either")),
+                "at the take's size; diffusers has no tiled refine of it either"),),
     part_titles=(("Gemma 3 12B", "Gemma 3 12B (LTX-2)"),),
     # its prompts cached with their masks: Gemma's states before its connectors, which the call applies (its
     # image CRF, which the call reads from Gemma's config, is given by the node); diffusers' pipeline_ltx2.py
