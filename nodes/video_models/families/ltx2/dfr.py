@@ -184,7 +184,8 @@ class LTX2DFR(Node):
                Out("audio", "Audio"))
     params = (Text("prompt", "a tabby cat stretching in a sunlit window, dust motes drifting in the light"),
               Int("width", 1920, min=SIZE, max=8192, step=SIZE, help=f"the final width (a multiple of {SIZE}); the "
-                                                                      "first pass is half"),
+                                                                      "first pass is half (a quarter with the 4K "
+                                                                      "epilogue, 128)"),
               Int("height", 1088, min=SIZE, max=8192, step=SIZE, help=f"the final height (a multiple of {SIZE}: 1080p "
                                                                        "is 1088)"),
               Int("frames", 121, min=9, max=100_000, step=8, help="frames of the first passes (8k + 1); each temporal "
