@@ -69,4 +69,4 @@ def test_ltx2_lists_hdr_among_its_task_kinds():
     from nodes.video_models.families.ltx2.family import FAMILY
     kinds = {t.key: t for t in task_kinds(FAMILY)}
     assert kinds["hdr"].title == "SDR to HDR video" and "control" in kinds  # HDR beside the IC-LoRA control
-    assert any("LTX2DFRPipeline" in task for task, _ in FAMILY.not_built)  # DFR said, not guessed
+    assert any("HDR's second stage" in task for task, _ in FAMILY.not_built)  # said, not guessed

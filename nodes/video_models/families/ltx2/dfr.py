@@ -2,8 +2,9 @@
 and Lightricks' ``dfr_pipeline`` make it: a take at half the size with keyframe slots, upsampled x2 in latent space,
 detailed at the full size with the half-size take read in context (the detailing IC-LoRA, Lightricks'
 LTX-2.5-22b-IC-LoRA-Pixel-Spatial-Upscaler, at 0.5), then temporal refine rounds, each doubling the frame rate with
-LTX-2.5's temporal upsampler (dfr_chain.py: diffusers' LTX2DFRPipeline, LTX2LatentUpsamplePipeline and
-LTX2DFRTemporalRefinePipeline, composed as diffusers' LTX-2 docs compose them).
+LTX-2.5's temporal upsampler, and with '4K epilogue' a last, tiled pass at twice the size (dfr_chain.py: diffusers'
+LTX2DFRPipeline, LTX2LatentUpsamplePipeline and LTX2DFRTemporalRefinePipeline, composed as diffusers' LTX-2 docs
+compose them).
 
 It needs LTX-2.5 (a transformer with keyframe position embeddings: ``use_keyframes_abs_pos_embedding``), refused in
 words with any other model before anything is built. Each pass runs its fixed distilled schedule (the sigmas, as
@@ -20,7 +21,7 @@ from dataclasses import replace
 import numpy as np
 
 from studio.core.errors import StudioError
-from studio.core.params import Float, Int, Path, Seed, String, Text
+from studio.core.params import Bool, Float, Int, Path, Seed, String, Text
 from studio.core.spec import CLIP, In, Node, Out
 
 from ...base.errors import ModelError
@@ -81,11 +82,18 @@ def sigmas_of(name: str, text: str) -> list[float]:
 def problems(p, base_dir) -> list[str]:
     """What would stop the render, found from the parameters alone (validate and run ask it before any load)."""
     out = []
+    four_k = bool(p.get("epilogue", False))
+    unit = 2 * SIZE if four_k else SIZE
     for name in ("width", "height"):
         v = int(p.get(name) or 0)
-        if v % SIZE or not v:
-            out.append(f"{name} {v}: DFR renders at multiples of {SIZE} (its first pass is half that size, on 32 "
-                       f"pixel cells); set {max(SIZE, round(v / SIZE) * SIZE)}")
+        if v % unit or not v:
+            why = (f"with the 4K epilogue DFR renders at multiples of {unit} (its first pass is a quarter of that "
+                   "size, on 32 pixel cells: 4K is 3840x2176)") if four_k else \
+                f"DFR renders at multiples of {SIZE} (its first pass is half that size, on 32 pixel cells)"
+            out.append(f"{name} {v}: {why}; set {max(unit, round(v / unit) * unit)}")
+    if four_k and not int(p.get("rounds", 1)):
+        out.append("rounds 0: the 4K epilogue follows a temporal round (its tiles are cut in time on the last "
+                   "round's keyframe seams, as diffusers composes it); set rounds 1 or 2, or turn the epilogue off")
     n = int(p.get("frames") or 0)
     if n < 9 or (n - 1) % 8:
         out.append(f"{n} frames: LTX-2 makes 8k + 1 frames, 9 at least; set {max(9, (n - 1) // 8 * 8 + 1)}")
@@ -161,12 +169,13 @@ def dfr_pipelines(ref, ctx, spatial: str, temporal: str | None):
 class LTX2DFR(Node):
     """Render a take at high fidelity with LTX-2.5 (Diffusion Fidelity Rendering): made at half the size with keyframe
     slots, upsampled and detailed at the full size (the detailing IC-LoRA), then each temporal round doubles the frame
-    rate. Wire the distilled LTX-2.5 (or the dev model and its distilled LoRA through Video LoRA)."""
+    rate; the 4K epilogue adds a last pass at twice the size, tile by tile (the passes before it at half theirs). Wire the distilled LTX-2.5 (or the dev model and its distilled LoRA through Video LoRA)."""
     id = "video_models.ltx2_dfr"
     title = "LTX-2.5 DFR"
     category = CATEGORY
     timing = CLIP
-    keywords = ("ltx", "ltx-2.5", "dfr", "diffusion fidelity rendering", "fidelity", "1080p", "4k", "upscale",
+    keywords = ("ltx", "ltx-2.5", "dfr", "diffusion fidelity rendering", "fidelity", "1080p", "4k", "2160p",
+                "epilogue", "upscale",
                 "refine", "detail", "temporal upscale", "48 fps", "frame rate", "keyframes")
     inputs = (In("model", "Video Model", help="an LTX-2.5 model (keyframe position embeddings), distilled"),
               In("image", "Image", optional=True, help="the first frame: image to video"),
@@ -175,13 +184,18 @@ class LTX2DFR(Node):
                Out("audio", "Audio"))
     params = (Text("prompt", "a tabby cat stretching in a sunlit window, dust motes drifting in the light"),
               Int("width", 1920, min=SIZE, max=8192, step=SIZE, help=f"the final width (a multiple of {SIZE}); the "
-                                                                      "first pass is half"),
+                                                                      "first pass is half (a quarter with the 4K "
+                                                                      "epilogue, 128)"),
               Int("height", 1088, min=SIZE, max=8192, step=SIZE, help=f"the final height (a multiple of {SIZE}: 1080p "
                                                                        "is 1088)"),
               Int("frames", 121, min=9, max=100_000, step=8, help="frames of the first passes (8k + 1); each temporal "
                                                                   "round makes 2 (n - 1) + 1"),
               Float("fps", 24.0, min=1.0, max=240.0, help="the first passes' frame rate; each round doubles it"),
               Int("rounds", 1, min=0, max=2, help="temporal refine rounds (each doubles the frame rate; 0: none)"),
+              Bool("epilogue", False, label="4K epilogue",
+                   help="finish at the full size in a last tiled pass (diffusers' third spatial stage): the passes "
+                        "before it run at half their size; sizes are multiples of 128 (4K is 3840x2176) and it "
+                        "needs a temporal round"),
               Path("upsampler", "", lookup=True, filters="Latent upsamplers (*.safetensors)",
                    help=f"LTX-2.5's spatial x2 latent upsampler: its folder or .safetensors (a models folder's "
                         f"{FOLDER}/)"),
@@ -262,7 +276,7 @@ class LTX2DFR(Node):
             conditions = [LTX2VideoCondition(frames=to_pil(img), index=0, strength=1.0)]
         recipe = Recipe(int(p.width), int(p.height), int(p.frames), float(p.fps), rounds, sigmas_of("sigmas", p.sigmas),
                         sigmas_of("detail_sigmas", p.detail_sigmas), sigmas_of("temporal_sigmas", p.temporal_sigmas),
-                        conditions)
+                        conditions, bool(p.epilogue))
         pipe, up, temporal = dfr_pipelines(
             ref, ctx, checked_upsampler(p.upsampler, base_dir, False),
             checked_upsampler(p.temporal_upsampler, base_dir, True) if rounds else None)

@@ -8,7 +8,13 @@ Fidelity Rendering (DFR) for LTX-2.5", diffusers 0.42.1): each pass is one diffu
    as its reference (the detailing IC-LoRA on for this pass only, as the docs load it after the first);
 4. each temporal round ``LTX2DFRTemporalRefinePipeline``: the canvas made twice as long by the temporal upsampler,
    tiled on the keyframe seams and denoised by the ancestral scheduler (``LTXEulerAncestralRFScheduler``, eta 0.5);
-   the frame rate doubles each round.
+   the frame rate doubles each round;
+5. with the 4K epilogue (the docs' "third spatial stage", Lightricks' ``--spatial-upscalings 2``), every pass above
+   runs at half its size again and a last ``LTX2DFRPipeline`` pass makes the full size: the video alone upsampled by
+   the spatial upsampler, the carried keyframes rebuilt through RGB (``rebuild_epilogue_keyframes``: decoded, Lanczos
+   x2, encoded) and pinned in place of generated slots, the last round's latents read in context with the detailing
+   LoRA on, the sound held, and the transformer run tile by tile (``dfr_layout.epilogue_tiles``: 2 x 2 in space,
+   cut in time on the last round's seams).
 
 Then the padded canvas is cut back (``trim_canvas``) and decoded by the VAE, and the first pass's sound by the
 audio VAE and vocoder (the docs' recipe ships the first pass's waveform: the later passes hold it)."""
@@ -23,7 +29,8 @@ ETA = 0.5  # diffusers' TEMPORAL_ANCESTRAL_ETA: the temporal rounds' scheduler
 @dataclass
 class Recipe:
     """One DFR render in the pipelines' terms: the final size, the frames and rate of the first two passes,
-    the temporal rounds, each pass's sigmas (without the trailing 0), and the conditions (a first frame)."""
+    the temporal rounds, each pass's sigmas (without the trailing 0), the conditions (a first frame), and whether
+    the 4K epilogue makes the final size (the passes before it then at half their size)."""
     width: int
     height: int
     frames: int
@@ -33,14 +40,16 @@ class Recipe:
     detail_sigmas: list
     temporal_sigmas: list
     conditions: list | None = None
+    epilogue: bool = False
 
     def steps(self) -> int:
         """Denoising steps in all (a temporal round runs its sigmas once per tile: 2**round tiles at most, one a
-        keyframe segment)."""
+        keyframe segment; the epilogue steps its canvas once per sigma, its tiles inside each step)."""
         from diffusers.pipelines.ltx2.dfr_layout import resolve_canvas
         segments = len(resolve_canvas(self.frames)[2])
         tiles = sum(min(2 ** r, segments * 2 ** (r - 1)) for r in range(1, self.rounds + 1))
-        return len(self.sigmas) + len(self.detail_sigmas) + tiles * len(self.temporal_sigmas)
+        return len(self.sigmas) + len(self.detail_sigmas) * (2 if self.epilogue else 1) \
+            + tiles * len(self.temporal_sigmas)
 
 
 def render(pipe, upsample, temporal, recipe: Recipe, words: dict, generator, on_step=None, stage=None,
@@ -52,35 +61,61 @@ def render(pipe, upsample, temporal, recipe: Recipe, words: dict, generator, on_
     from diffusers.pipelines.ltx2.utils import trim_canvas
     say = stage or (lambda _t: None)
     r = recipe
+    scale = 2 if r.epilogue else 1  # the detailed size below the epilogue's
+    width, height = r.width // scale, r.height // scale
     common = dict(words, conditions=r.conditions, generator=generator, output_type="latent",
                   callback_on_step_end=on_step)
-    say(f"pass 1: {r.width // 2}x{r.height // 2}, {r.frames} frames and keyframe slots")
+    say(f"pass 1: {width // 2}x{height // 2}, {r.frames} frames and keyframe slots")
     with held():
-        first = pipe(**common, height=r.height // 2, width=r.width // 2, num_frames=r.frames, frame_rate=r.fps,
+        first = pipe(**common, height=height // 2, width=width // 2, num_frames=r.frames, frame_rate=r.fps,
                      sigmas=r.sigmas)
     say("the latents and slots upsampled x2")
     up_video = upsample(latents=first.frames, output_type="latent", return_dict=False)[0]
     up_slots = upsample(latents=first.keyframes, output_type="latent", return_dict=False)[0]
-    say(f"pass 2: {r.width}x{r.height}, the half-size take read in context")
+    say(f"pass 2: {width}x{height}, the half-size take read in context")
     with detailing():
         out = pipe(**common, latents=up_video, audio_latents=first.audio, keyframes_latents=up_slots,
-                   keyframe_positions=first.keyframe_positions, reference_latents=first.frames, height=r.height,
-                   width=r.width, num_frames=r.frames, frame_rate=r.fps, noise_scale=r.detail_sigmas[0],
+                   keyframe_positions=first.keyframe_positions, reference_latents=first.frames, height=height,
+                   width=width, num_frames=r.frames, frame_rate=r.fps, noise_scale=r.detail_sigmas[0],
                    sigmas=r.detail_sigmas)
     ratio = pipe.vae_temporal_compression_ratio
     canvas = (out.frames.shape[2] - 1) * ratio + 1
     seconds = canvas / r.fps  # the first pass's canvas: every round cuts its sound from it
-    made, fps = r.frames, r.fps
+    made, fps, seams = r.frames, r.fps, []
     for k in range(1, r.rounds + 1):
+        seams = out.keyframe_positions  # the keyframes handed to the last round: its seams
         say(f"temporal round {k} of {r.rounds}: {2 * (made - 1) + 1} frames at {2 * fps:g} fps")
         with held():
             out = temporal(**common, latents=out.frames, keyframes_latents=out.keyframes,
-                           keyframe_positions=out.keyframe_positions, audio_latents=first.audio, height=r.height,
-                           width=r.width, num_frames=(out.frames.shape[2] - 1) * ratio + 1, frame_rate=fps,
+                           keyframe_positions=out.keyframe_positions, audio_latents=first.audio, height=height,
+                           width=width, num_frames=(out.frames.shape[2] - 1) * ratio + 1, frame_rate=fps,
                            source_seconds=seconds, condition_num_frames=r.frames, round_index=k,
                            sigmas=r.temporal_sigmas)
         made, fps = 2 * (made - 1) + 1, 2 * fps
+    if r.epilogue:
+        out = epilogue(pipe, upsample, out, first.audio, seams, r, common, fps, say, detailing)
     return trim_canvas(out.frames, made, ratio), first.audio, made, fps
+
+
+def epilogue(pipe, upsample, last, audio, seams, r: Recipe, common: dict, fps: float, say, detailing):
+    """The 4K epilogue as diffusers' LTX-2 docs compose it ("A third spatial stage"): the last pass's output
+    ``last`` detailed at the full size, ``seams`` the keyframe positions handed to the last temporal round."""
+    import torch
+    from diffusers.pipelines.ltx2.dfr_layout import epilogue_tiles, pixel_to_latent_index
+    ratio, cell = pipe.vae_temporal_compression_ratio, pipe.vae_spatial_compression_ratio
+    canvas = (last.frames.shape[2] - 1) * ratio + 1
+    up_video = upsample(latents=last.frames, output_type="latent", return_dict=False)[0]  # the video only
+    keyframes = pipe.rebuild_epilogue_keyframes(last.keyframes, decode_timestep=0.0, decode_noise_scale=0.0,
+                                                seed=common["generator"].initial_seed(), device=up_video.device,
+                                                dtype=torch.float32)
+    tiles = epilogue_tiles(latent_shape=((canvas - 1) // ratio + 1, r.height // cell, r.width // cell),
+                           frame_tiles=2 ** r.rounds, frame_seams=[pixel_to_latent_index(2 * p, ratio) for p in seams])
+    say(f"epilogue: {r.width}x{r.height} in {len(tiles)} tiles, the keyframes rebuilt through RGB")
+    with detailing():  # a detailing pass too
+        return pipe(**common, latents=up_video, audio_latents=audio, generate_slots=False,
+                    guidance_keyframe_latents=keyframes, guidance_keyframe_positions=last.keyframe_positions,
+                    reference_latents=last.frames, height=r.height, width=r.width, num_frames=canvas, frame_rate=fps,
+                    noise_scale=r.detail_sigmas[0], sigmas=r.detail_sigmas, freeze_audio=True, video_tiles=tiles)
 
 
 def decoded(pipe, latents, audio_latents, frames: int, fps: float):

@@ -58,12 +58,8 @@ FAMILY = LTX2(
     # the LTX-2 node's 'sound: drive' (the picture made to a given sound); the LTX-2 HDR node (hdr.py); the
     # LTX-2.5 DFR node (dfr.py) makes text and image to video, kinds the family has already
     task_kinds_by_inputs=("audio", "hdr"),
-    not_built=(("DFR's 4K epilogue (a third, tiled spatial pass: LTX2DFRPipeline.rebuild_epilogue_keyframes, "
-                "dfr_layout.epilogue_tiles)", "the LTX-2.5 DFR node stops after its temporal rounds at the full size "
-                "(1080p); diffusers composes the 4K pass by hand (the video upsampled again, the carried keyframes "
-                "rebuilt through RGB, the transformer run tile by tile): not built yet"),
-               ("HDR's second stage (upsampled and refined in tiles)", "the LTX-2 HDR node makes the first stage "
-                "at the take's size; diffusers has no tiled refine of it either")),
+    not_built=(("HDR's second stage (upsampled and refined in tiles)", "the LTX-2 HDR node makes the first stage "
+                "at the take's size; diffusers has no tiled refine of it either"),),
     part_titles=(("Gemma 3 12B", "Gemma 3 12B (LTX-2)"),),
     # its prompts cached with their masks: Gemma's states before its connectors, which the call applies (its
     # image CRF, which the call reads from Gemma's config, is given by the node); diffusers' pipeline_ltx2.py
