@@ -128,7 +128,7 @@ def test_an_older_ltx2_and_wrong_settings_are_refused_in_words(tiny, monkeypatch
     assert "no keyframe position embeddings: DFR's keyframe slots need LTX-2.5" in refused(
         tiny("ltx2-parts", generation="LTX-2.3"))
     folder = tiny("ltx2-parts", generation="LTX-2.5")
-    assert "width 96: DFR renders at multiples of 64 (its first pass is half that size, on 32 pixel cells); set 128" \
+    assert "width 96: DFR renders at multiples of 64 (its first pass is half that size, on 32 pixel cells); set 64 or 128" \
         in refused(folder, width=96)
     from nodes.video_models.families.ltx2.dfr import problems
     said = " | ".join(problems(_params(files, frames=12, upsampler=os.path.join(files, TEMPORAL),
@@ -139,7 +139,7 @@ def test_an_older_ltx2_and_wrong_settings_are_refused_in_words(tiny, monkeypatch
     assert "'detailing_lora': 'nowhere.safetensors' not found" in said
     four_k = " | ".join(problems(_params(files, width=1920, height=1088, rounds=0, epilogue=True), None))
     assert "height 1088: with the 4K epilogue DFR renders at multiples of 128 (its first pass is a quarter of that " \
-        "size, on 32 pixel cells: 4K is 3840x2176); set 1024" in four_k and "width" not in four_k
+        "size, on 32 pixel cells: 4K is 3840x2176); set 1024 or 1152" in four_k and "width" not in four_k
     assert "rounds 0: the 4K epilogue follows a temporal round" in four_k
     assert "'temporal_upsampler': none chosen: set it to LTX-2.5's temporal x2 latent upsampler" in " ".join(
         problems(_params(files, temporal_upsampler=""), None))

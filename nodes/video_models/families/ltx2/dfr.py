@@ -90,7 +90,8 @@ def problems(p, base_dir) -> list[str]:
             why = (f"with the 4K epilogue DFR renders at multiples of {unit} (its first pass is a quarter of that "
                    "size, on 32 pixel cells: 4K is 3840x2176)") if four_k else \
                 f"DFR renders at multiples of {SIZE} (its first pass is half that size, on 32 pixel cells)"
-            out.append(f"{name} {v}: {why}; set {max(unit, round(v / unit) * unit)}")
+            lo, hi = max(unit, v // unit * unit), v // unit * unit + unit  # the two multiples beside it
+            out.append(f"{name} {v}: {why}; set {lo}" + (f" or {hi}" if hi != lo else ""))
     if four_k and not int(p.get("rounds", 1)):
         out.append("rounds 0: the 4K epilogue follows a temporal round (its tiles are cut in time on the last "
                    "round's keyframe seams, as diffusers composes it); set rounds 1 or 2, or turn the epilogue off")
