@@ -143,6 +143,8 @@ def measure(tiny: str, build_settings: dict | None = None, size: str = "", steps
     pipe_cls = getattr(diffusers, case.pipeline or cls)
     out = node_against_direct(ex, g, pipe_cls, reps, device, t, check=CHECKS.get(case.check),
                               clock=time.process_time if clock == "cpu" else time.perf_counter)
+    if case.linear:  # the frame check clips to [0, 1]: the case's own check compares the linear frames
+        out["identical_frames"] = bool(out["checked"])
     if ablate:
         from benchmarks.node_overhead import ablation
         pipe, seed = out["call"]

@@ -25,6 +25,7 @@ class Case:
     clip: str = ""                                 # an input fed a clip of noise (a control or source video)
     pipeline: str = ""                             # the diffusers class the node calls ("" the folder's)
     check: str = ""                                # a name in CHECKS: what else must be equal (sound)
+    linear: bool = False                           # frames beyond 1 (HDR): the check alone compares them, unclipped
     denoiser: str = "transformer"                  # the folder's part that --wide replaces
     widen: Optional[Callable[[dict, int], dict]] = None  # (config, wide) -> the settings replaced; None: widen
 
@@ -73,7 +74,12 @@ def _sound_kandinsky6(pipe, out, res) -> bool:
     return sound is not None and bool(np.array_equal(sound.samples[:, 0], np.clip(np.asarray(out.audio[0]), -1, 1)))
 
 
-CHECKS = {"sound_cosmos3": _sound_cosmos3, "sound_kandinsky6": _sound_kandinsky6}
+def _hdr(pipe, out, res) -> bool:
+    from benchmarks.bench_ltx2_hdr import _hdr_same
+    return _hdr_same(pipe, out, res)
+
+
+CHECKS = {"sound_cosmos3": _sound_cosmos3, "sound_kandinsky6": _sound_kandinsky6, "hdr": _hdr}
 
 _SANA = "its own node (its family declares no text- or image-to-video class); binning off (it would resize to its " \
         "aspect bins); cross-attention heads widened too (their own head size, not tied to the heads' width)"
@@ -87,50 +93,52 @@ CASES = {
                             node="video_models.kandinsky6", size="64x64x17", steps=6, still=True,
                             check="sound_kandinsky6", widen=_kandinsky6),
     "cosmos1": Case("cosmos1", "cosmos", "its text encoder's width equals the tiny heads' (not widened)",
-                    size="64x64x9", wide=8),
-    "cosmos2": Case("cosmos2", "cosmos2", "as cosmos1", size="64x64x9", wide=8),
-    "cosmos25": Case("cosmos25", "cosmos25", "as cosmos1", size="64x64x9", wide=8),
+                    size="64x64x9", wide=8, steps=14),
+    "cosmos2": Case("cosmos2", "cosmos2", "as cosmos1", size="64x64x9", wide=8, steps=20),
+    "cosmos25": Case("cosmos25", "cosmos25", "as cosmos1", size="64x64x9", wide=8, steps=24),
     "cosmos25-transfer": Case("cosmos25-transfer", "cosmos25", "its own node reading a control clip; its controlnet "
                               "is built to the transformer's width, so neither is widened: a larger size instead",
-                              node="video_models.cosmos_transfer", size="128x128x9", wide=0, clip="control"),
+                              node="video_models.cosmos_transfer", size="128x128x9", wide=0, clip="control",
+                              params={"chunk": 9}),
     "cosmos3": Case("cosmos3", "cosmos3", "its own node (picture and sound, the sound checked equal); a language-model"
                     " DiT widened by its head count", node="video_models.cosmos3", size="64x64x9", wide=16,
-                    params={"guidance": 3.0}, check="sound_cosmos3", widen=_cosmos3),
+                    steps=20, params={"guidance": 3.0}, check="sound_cosmos3", widen=_cosmos3),
     "cosmos3-distilled": Case("cosmos3-distilled", "cosmos3_distilled", "a modular folder (the modular pipeline "
                               "called directly); its fixed 4-step schedule (quality draft)", size="64x64x9", wide=16,
                               still=True, node="video_models.image_to_video", params={"quality": "draft"}, steps=4,
                               widen=_cosmos3),
-    "helios": Case("helios", "helios", size="64x64x9"),
-    "helios-pyramid": Case("helios-distilled", "helios_pyramid", "its pyramid folder", size="64x64x9"),
+    "helios": Case("helios", "helios", size="64x64x9", steps=16),
+    "helios-pyramid": Case("helios-distilled", "helios_pyramid", "its pyramid folder", size="64x64x9", steps=20),
     "sana-video": Case("sana-video", "sana_video", _SANA, node="video_models.sana_video", size="64x64x9",
-                       params={"binning": False}, widen=_sana),
+                       wide=8, steps=24, params={"binning": False}, widen=_sana),
     "sana-video-i2v": Case("sana-video", "sana_video", "as sana-video, with the still its node takes as an optional "
                            "input", build={"i2v": True}, node="video_models.sana_video", size="64x64x9",
-                           params={"binning": False}, still=True, widen=_sana),
+                           wide=8, steps=24, params={"binning": False}, still=True, widen=_sana),
     "framepack": Case("framepack", "framepack", "its own long image-to-video node (windows of 2 latent frames); "
                       "only image to video", node="video_models.framepack", size="64x64x24", steps=4,
                       params={"window": 2}),
-    "mochi": Case("mochi", "mochi", size="64x64x13"),
-    "easyanimate": Case("easyanimate", "easyanimate", size="64x64x9"),
+    "mochi": Case("mochi", "mochi", size="64x64x13", steps=24),
+    "easyanimate": Case("easyanimate", "easyanimate", size="64x64x9", steps=20),
     "easyanimate-inpaint": Case("easyanimate", "easyanimate", "its image-to-video (inpaint) folder",
-                                build={"kind": "inpaint"}, size="64x64x9"),
+                                build={"kind": "inpaint"}, size="64x64x9", steps=18),
     "easyanimate-control": Case("easyanimate", "easyanimate", "its own node reading a control clip",
                                 build={"kind": "control"}, node="video_models.easyanimate_control", size="64x64x9",
-                                clip="control"),
-    "motif-video": Case("motif-video", "motif_video", size="64x64x9"),
+                                steps=18, clip="control"),
+    "motif-video": Case("motif-video", "motif_video", size="64x64x9", steps=10),
     "motif-video-i2v": Case("motif-video", "motif_video", "its image-to-video folder", build={"i2v": True},
-                            size="64x64x9"),
+                            size="64x64x9", steps=10),
     "allegro": Case("allegro", "allegro", "its VAE decodes whole tiles of 24 frames x 128 px only (the family checks "
-                    "it in code, declaring no such size)", size="128x128x24"),
+                    "it in code, declaring no such size)", size="128x128x24", steps=10),
     "chronoedit": Case("chronoedit", "chronoedit", "its own node (a picture edited through a short clip)",
-                       node="video_models.chronoedit", size="64x64x5"),
-    "skyreels-v1": Case("hunyuan-skyreels", "hunyuan_skyreels", size="64x64x9"),
+                       node="video_models.chronoedit", size="64x64x5", wide=8, steps=24),
+    "skyreels-v1": Case("hunyuan-skyreels", "hunyuan_skyreels", size="64x64x9", steps=10),
     "cogvideox-fun-control": Case("cogvideox-fun-control", "cogvideox", "its own node reading a control clip",
-                                  node="video_models.cogvideox_fun_control", size="64x64x9", clip="control"),
-    "ltx2-hdr": Case("ltx2", "ltx2", "its own node over a source clip; the HDR pipeline is not the folder's class "
-                     "(linear frames beyond 1 are clipped by the frame check)", build={"real_compression": False,
+                                  node="video_models.cogvideox_fun_control", size="64x64x9", steps=18,
+                                  clip="control"),
+    "ltx2-hdr": Case("ltx2", "ltx2", "its own node over a source clip; the HDR pipeline is not the folder's class; "
+                     "its linear frames (beyond 1) compared unclipped", build={"real_compression": False,
                      "audio_encoder": False}, node="video_models.ltx2_hdr", pipeline="LTX2HDRPipeline",
-                     size="64x64x9", wide=0, clip="video"),
+                     size="32x32x9", wide=0, clip="video", check="hdr", linear=True),
     "latte": Case("latte", "latte", size="64x64x16"),
     "i2vgen-xl": Case("i2vgen-xl", "i2vgen_xl", "a UNet, no transformer: widened by its block widths",
                       denoiser="unet", widen=_unet, size="64x64x8"),
