@@ -98,21 +98,21 @@ CASES = {
     "cosmos25": Case("cosmos25", "cosmos25", "as cosmos1", size="64x64x9", wide=8, steps=24),
     "cosmos25-transfer": Case("cosmos25-transfer", "cosmos25", "its own node reading a control clip; its controlnet "
                               "is built to the transformer's width, so neither is widened: a larger size instead",
-                              node="video_models.cosmos_transfer", size="128x128x9", wide=0, clip="control",
+                              node="video_models.cosmos_transfer", size="128x128x9", wide=0, steps=12, clip="control",
                               params={"chunk": 9}),
     "cosmos3": Case("cosmos3", "cosmos3", "its own node (picture and sound, the sound checked equal); a language-model"
                     " DiT widened by its head count", node="video_models.cosmos3", size="64x64x9", wide=16,
                     steps=20, params={"guidance": 3.0}, check="sound_cosmos3", widen=_cosmos3),
     "cosmos3-distilled": Case("cosmos3-distilled", "cosmos3_distilled", "a modular folder (the modular pipeline "
-                              "called directly); its fixed 4-step schedule (quality draft)", size="64x64x9", wide=16,
+                              "called directly); its fixed 4-step schedule (quality draft)", size="96x96x9", wide=32,
                               still=True, node="video_models.image_to_video", params={"quality": "draft"}, steps=4,
                               widen=_cosmos3),
     "helios": Case("helios", "helios", size="64x64x9", steps=16),
     "helios-pyramid": Case("helios-distilled", "helios_pyramid", "its pyramid folder", size="64x64x9", steps=20),
-    "sana-video": Case("sana-video", "sana_video", _SANA, node="video_models.sana_video", size="64x64x9",
+    "sana-video": Case("sana-video", "sana_video", _SANA, node="video_models.sana_video", size="96x96x9",
                        wide=8, steps=24, params={"binning": False}, widen=_sana),
     "sana-video-i2v": Case("sana-video", "sana_video", "as sana-video, with the still its node takes as an optional "
-                           "input", build={"i2v": True}, node="video_models.sana_video", size="64x64x9",
+                           "input", build={"i2v": True}, node="video_models.sana_video", size="96x96x9",
                            wide=8, steps=24, params={"binning": False}, still=True, widen=_sana),
     "framepack": Case("framepack", "framepack", "its own long image-to-video node (windows of 2 latent frames); "
                       "only image to video", node="video_models.framepack", size="64x64x24", steps=4,
@@ -130,7 +130,7 @@ CASES = {
     "allegro": Case("allegro", "allegro", "its VAE decodes whole tiles of 24 frames x 128 px only (the family checks "
                     "it in code, declaring no such size)", size="128x128x24", steps=10),
     "chronoedit": Case("chronoedit", "chronoedit", "its own node (a picture edited through a short clip)",
-                       node="video_models.chronoedit", size="64x64x5", wide=8, steps=24),
+                       node="video_models.chronoedit", size="64x64x5", wide=8, steps=36),
     "skyreels-v1": Case("hunyuan-skyreels", "hunyuan_skyreels", size="64x64x9", steps=10),
     "cogvideox-fun-control": Case("cogvideox-fun-control", "cogvideox", "its own node reading a control clip",
                                   node="video_models.cogvideox_fun_control", size="64x64x9", steps=18,
@@ -139,11 +139,11 @@ CASES = {
                      "its linear frames (beyond 1) compared unclipped", build={"real_compression": False,
                      "audio_encoder": False}, node="video_models.ltx2_hdr", pipeline="LTX2HDRPipeline",
                      size="32x32x9", wide=0, clip="video", check="hdr", linear=True),
-    "latte": Case("latte", "latte", size="64x64x16"),
+    "latte": Case("latte", "latte"),
     "i2vgen-xl": Case("i2vgen-xl", "i2vgen_xl", "a UNet, no transformer: widened by its block widths",
-                      denoiser="unet", widen=_unet, size="64x64x8"),
+                      denoiser="unet", widen=_unet),
     "modelscope-t2v": Case("modelscope-t2v", "modelscope_t2v", "a UNet, no transformer: widened by its block widths",
-                           denoiser="unet", widen=_unet, size="64x64x8"),
+                           denoiser="unet", widen=_unet),
 }
 
 # the families Studio had before issue 72 (not in its list): where each one's node is measured against its pipeline
