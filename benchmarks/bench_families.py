@@ -187,13 +187,19 @@ def every_row(rows: list[str], reps: int, device: str, clock: str, threads: int,
         if p.returncode or "error" in r:
             bad.append(row)
         print(_line(r), flush=True)
-    with open(out_path, "w", encoding="utf-8") as f:
-        json.dump({"command": "python -m benchmarks.bench_families", "reps": reps, "clock": clock,
-                   "threads": threads, "device": device, "cpus": os.cpu_count(), "machine": platform.processor(),
-                   "aim": "node / direct <= 1.02, frames identical", "failed": bad, "rows": got}, f, indent=1)
-        f.write("\n")
+        # written after each row: a run cut short keeps the rows it made
+        _write(out_path, {"command": "python -m benchmarks.bench_families", "reps": reps, "clock": clock,
+                          "threads": threads, "device": device, "cpus": os.cpu_count(),
+                          "machine": platform.processor(), "aim": "node / direct <= 1.02, frames identical",
+                          "done": len(got) == len(rows), "failed": bad, "rows": got})
     print(f"{len(got) - len(bad)} of {len(got)} rows identical; written to {os.path.relpath(out_path, ROOT)}")
     return 1 if bad else 0
+
+
+def _write(path: str, report: dict) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(report, f, indent=1)
+        f.write("\n")
 
 
 def _line(r: dict) -> str:
