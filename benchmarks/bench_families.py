@@ -1,27 +1,32 @@
 """A family's node against its diffusers pipeline called directly with the arguments the node gave it (issue 72's
-aim: node time / direct time <= 1.02), in the same run, interleaved, median of ``--reps``, the fastest runs' ratio
-beside it (benchmarks/bench_video_models.node_against_direct); the node's frames are checked equal to the direct
-call's. One way of measuring, one command line, for every family.
+aim: node time / direct time <= 1.02), in the same run, interleaved node / direct, median of ``--reps``, the
+fastest runs' ratio beside it (benchmarks/bench_video_models.node_against_direct); the node's frames (and sound,
+where the family makes it) must be the direct call's, or the run fails. One way of measuring, one command line,
+for every family.
 
-The family's tiny random folder is ``--tiny``: a tests/tiny_models.py BUILDERS key (``--build`` its settings as
-JSON) or a CASES name below. ``--wide`` rebuilds its denoiser with the heads times ``--wide`` (config widths tied
-to the heads with them) and four layers, random weights nudged off zero, so the steps, not the node's own work,
-take the time. The rest comes from the folder and its family: the pipeline is the folder's class; the node Image
-to Video when that class is its family's image-to-video one (a still given), else Text to Video, unless ``--node``
-names one (a family's own node: given the parameters it has, and a still when it needs one); the size the
-family's smallest valid one from 32x32x8. A new family needs no line here: CASES holds only the families whose
-settings cannot be derived that way, each saying why.
+With no ``--tiny``, every row of benchmarks/family_cases.py's CASES (each family issue 72 brought, in its order),
+each in a fresh process, on this process's CPU time and one torch thread by default; the rows are written to
+benchmarks/results/bench_families_cpu.json (``--out``) with the load beside each, and a table printed:
 
-    .venv/bin/python benchmarks/bench_families.py --tiny easyanimate [--build '{"kind": "inpaint"}']
+    .venv/bin/python -m benchmarks.bench_families [--rows cosmos2,mochi] [--reps 5] [--clock cpu] [--threads 1]
+
+One row is ``--tiny``: a CASES name or a tests/tiny_models.py BUILDERS key (``--build`` its settings as JSON).
+``--wide`` rebuilds its denoiser with the heads times ``--wide`` (config widths tied to the heads with them) and
+four layers, random weights nudged off zero, so the steps, not the node's own work, take the time (a case may say
+how its denoiser is widened). The rest comes from the folder and its family: the pipeline is the folder's class;
+the node Image to Video when that class is its family's image-to-video one (a still given), else Text to Video,
+unless ``--node`` names one (a family's own node: given the parameters it has, and a still when it needs one); the
+size the family's smallest valid one from 32x32x8. A case holds only what cannot be derived so, saying why, and
+the size, steps and width that make one call last about a second of one CPU thread.
+
+    .venv/bin/python -m benchmarks.bench_families --tiny easyanimate [--build '{"kind": "inpaint"}']
         [--size WxHxT] [--steps 6] [--reps 5] [--wide 4] [--device cpu|cuda] [--node video_models.text_to_video]
-        [--threads 0] [--clock wall|cpu] [--ablate 1]
-    .venv/bin/python benchmarks/bench_families.py --tiny motif-video --build '{"i2v": true}'
-    .venv/bin/python benchmarks/bench_families.py --tiny chronoedit --node video_models.chronoedit --size 16x32x5
-    .venv/bin/python benchmarks/bench_families.py --tiny sana-video-i2v --clock cpu --threads 1 --wide 24
+        [--threads 1] [--clock cpu|wall] [--ablate 1]
+    .venv/bin/python -m benchmarks.bench_families --tiny chronoedit --size 16x32x5
 
 ``--clock cpu`` times this process's CPU time instead of the wall clock (on a CPU shared with other work the wall
-clock measures the others); with ``--threads 1`` the two agree on a quiet machine. ``--ablate 1``: where the
-node's time beyond the call goes (benchmarks/node_overhead.py).
+clock measures the others); with ``--threads 1`` the two agree on a quiet machine (``--threads 0``: torch's
+default). ``--ablate 1``: where the node's time beyond the call goes (benchmarks/node_overhead.py).
 """
 from __future__ import annotations
 
@@ -29,61 +34,14 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import dataclass, field
-from typing import Callable, Optional
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from benchmarks.cli import settings  # noqa: E402
+from benchmarks.family_cases import CASES, CHECKS, Case, widen  # noqa: E402
 
-
-@dataclass(frozen=True)
-class Case:
-    """What a family needs beyond what the folder and its family tell (module docstring)."""
-    builder: str                                   # tests/tiny_models.py BUILDERS key
-    why: str                                       # what the generic path cannot derive for it
-    build: dict = field(default_factory=dict)      # the builder's settings
-    node: str = ""                                 # the generator node's type ("" derived)
-    size: str = ""                                 # WxHxT by default ("" derived)
-    params: dict = field(default_factory=dict)     # the node's settings beyond the common ones
-    still: bool = False                            # a start image fed to the node's 'image' though it is optional
-    denoiser: str = "transformer"                  # the folder's part that --wide replaces
-    widen: Optional[Callable[[dict, int], dict]] = None  # (config, wide) -> the settings replaced; None: _widen
-
-
-def _sana(cfg: dict, w: int) -> dict:
-    return {**_widen(cfg, w), "num_cross_attention_heads": cfg["num_cross_attention_heads"] * w}
-
-
-def _unet(cfg: dict, w: int) -> dict:
-    return {"block_out_channels": [4 * w, 8 * w]}
-
-
-CASES = {
-    "allegro": Case("allegro", "its VAE decodes whole tiles of 24 frames x 128 px only (the family checks it in "
-                    "code, declaring no such size)", size="128x128x24"),
-    "sana-video": Case("sana-video", "its own node (its family declares no text- or image-to-video class); "
-                       "binning off (it would resize to its aspect bins); cross-attention heads widened too "
-                       "(their own head size, not tied to the heads' width)",
-                       node="video_models.sana_video", params={"binning": False}, widen=_sana),
-    "sana-video-i2v": Case("sana-video", "as sana-video, with the still its node takes as an optional input",
-                           build={"i2v": True}, node="video_models.sana_video", params={"binning": False},
-                           still=True, widen=_sana),
-    "i2vgen-xl": Case("i2vgen-xl", "a UNet, no transformer: widened by its block widths",
-                      denoiser="unet", widen=_unet),
-    "modelscope-t2v": Case("modelscope-t2v", "a UNet, no transformer: widened by its block widths",
-                           denoiser="unet", widen=_unet),
-}
-
-
-def _widen(cfg: dict, w: int) -> dict:
-    """A transformer's heads times ``w`` and the widths tied to them, four layers. Tied: a ``*_dim`` setting equal
-    to the heads' width (Allegro's and Latte's cross-attention width); never the text encoder's width
-    (``caption_channels``) or a frame count (Latte's ``video_length``), though a tiny model's may be equal to it."""
-    inner = cfg["num_attention_heads"] * cfg.get("attention_head_dim", 0)
-    out = {k: v * w for k, v in cfg.items() if type(v) is int and v == inner and inner and k.endswith("_dim")}
-    return {**out, "num_attention_heads": cfg["num_attention_heads"] * w, "num_layers": 4}
+RESULTS = os.path.join(ROOT, "benchmarks", "results", "bench_families_cpu.json")
 
 
 def build(case: Case, path: str, more: dict, wide: int) -> str:
@@ -99,7 +57,7 @@ def build(case: Case, path: str, more: dict, wide: int) -> str:
         with open(os.path.join(part, "config.json"), encoding="utf-8") as f:
             cls = getattr(diffusers, json.load(f)["_class_name"])
         cfg = {k: v for k, v in cls.load_config(part).items() if not k.startswith("_")}
-        cfg.update((case.widen or _widen)(cfg, wide))
+        cfg.update((case.widen or widen)(cfg, wide))
         torch.manual_seed(0)
         model = cls(**cfg)
         with torch.no_grad():
@@ -107,6 +65,26 @@ def build(case: Case, path: str, more: dict, wide: int) -> str:
                 p.add_(torch.randn_like(p) * 0.02)
         model.save_pretrained(part)
     return path
+
+
+def _index(folder: str) -> dict:
+    """The folder's model_index.json, or a modular folder's modular_model_index.json."""
+    for name in ("model_index.json", "modular_model_index.json"):
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as f:
+                return json.load(f)
+    raise FileNotFoundError(f"{folder} has no model index")
+
+
+def _noise_clip(w: int, h: int, t: int):
+    """A control or source clip of noise, whole bytes."""
+    import numpy as np
+
+    from studio.engine.clip import ArrayClip
+    from tests.sources import source
+    frames = (np.random.RandomState(7).randint(0, 256, (t, h, w, 3)) / 255.0).astype(np.float32)
+    return source(f"bench.clip_{w}x{h}x{t}", "video", "Video", lambda p: ArrayClip(frames, 24.0))
 
 
 def _still(w: int, h: int) -> str:
@@ -117,8 +95,10 @@ def _still(w: int, h: int) -> str:
         np.random.RandomState(9).randint(0, 256, (h, w, 3)) / 255.0).astype(np.float32))
 
 
-def measure(tiny: str, build_settings: dict | None = None, size: str = "", steps: int = 6, reps: int = 5,
-            device: str = "cpu", wide: int = 4, node: str = "", clock: str = "wall", ablate: bool = False) -> dict:
+def measure(tiny: str, build_settings: dict | None = None, size: str = "", steps: int = 0, reps: int = 5,
+            device: str = "cpu", wide: int = -1, node: str = "", clock: str = "wall", ablate: bool = False) -> dict:
+    """One row: ``tiny`` a CASES name or a tests/tiny_models.py BUILDERS key; ``size``, ``steps`` and ``wide``
+    the case's own when not given ("", 0, -1)."""
     import time
 
     import diffusers
@@ -132,12 +112,15 @@ def measure(tiny: str, build_settings: dict | None = None, size: str = "", steps
     from studio.engine.executor import Executor
     from tests.video_models.graphs import model_graph
     case = CASES.get(tiny) or Case(tiny, "")
+    steps = steps or case.steps
+    wide = case.wide if wide < 0 else wide
     tmp = tempfile.mkdtemp()
     allow_reading_for_session(tmp)  # the tiny folder is outside every folder a graph may read
     folder = build(case, os.path.join(tmp, "tiny-" + tiny), build_settings or {}, wide)
-    with open(os.path.join(folder, "model_index.json"), encoding="utf-8") as f:
-        index = json.load(f)
+    index = _index(folder)
     cls, fam = index["_class_name"], family_from_index(index)
+    if case.family and fam.key != case.family:
+        raise SystemExit(f"{tiny}: the folder reads as family '{fam.key}', the case says '{case.family}'")
     i2v = cls == fam.i2v and cls != fam.t2v
     node = node or case.node or ("video_models.image_to_video" if i2v else "video_models.text_to_video")
     size = size or case.size
@@ -152,11 +135,16 @@ def measure(tiny: str, build_settings: dict | None = None, size: str = "", steps
     declared = {p.name for p in spec.params}  # a family's own node: the parameters it has
     still = case.still or i2v or any(i.name == "image" and not i.optional for i in spec.inputs)
     feeds = {"image": (_still(w, h), "image")} if still else {}
+    if case.clip:
+        feeds[case.clip] = (_noise_clip(w, h, t), "video")
     g = model_graph(folder, node, {k: v for k, v in params.items() if k in declared}, **feeds)
     g.nodes["load"].params["dtype"] = "fp32"
     ex = Executor()
-    out = node_against_direct(ex, g, getattr(diffusers, cls), reps, device, t,
+    pipe_cls = getattr(diffusers, case.pipeline or cls)
+    out = node_against_direct(ex, g, pipe_cls, reps, device, t, check=CHECKS.get(case.check),
                               clock=time.process_time if clock == "cpu" else time.perf_counter)
+    if case.linear:  # the frame check clips to [0, 1]: the case's own check compares the linear frames
+        out["identical_frames"] = bool(out["checked"])
     if ablate:
         from benchmarks.node_overhead import ablation
         pipe, seed = out["call"]
@@ -164,20 +152,81 @@ def measure(tiny: str, build_settings: dict | None = None, size: str = "", steps
     # the fastest runs' ratio beside the medians': on a shared CPU the others' work only ever adds time
     out["ratio_of_fastest"] = min(out["node_all"]) / min(out["direct_all"])
     out = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items() if k not in ("kwargs", "call")}
-    return {"family": fam.key, "tiny": tiny, "pipeline": cls, "node": node, "size": size, "steps": steps,
-            "wide": wide, "device": device, "reps": reps, "clock": clock, **out}
+    for k in ("node_all", "direct_all"):
+        out[k] = [round(v, 4) for v in out[k]]
+    return {"row": tiny, "family": fam.key, "pipeline": pipe_cls.__name__, "node": node, "size": size,
+            "steps": steps, "wide": wide, "device": device, "reps": reps, "clock": clock, **out}
+
+
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def every_row(rows: list[str], reps: int, device: str, clock: str, threads: int, out_path: str) -> int:
+    """Each row in a fresh process (one family's memory and threads never touch the next's), its JSON line
+    kept; the rows written to ``out_path`` with the machine's load beside each; a table printed. Non-zero when a
+    row failed or its frames (or sound) differed."""
+    import platform
+    import subprocess
+    import time
+
+    from benchmarks.child_env import extend_pythonpath
+    got, bad = [], []
+    for row in rows:
+        cmd = [sys.executable, "-m", "benchmarks.bench_families", "--tiny", row, "--reps", str(reps),
+               "--device", device, "--clock", clock, "--threads", str(threads)]
+        load, t0 = _load(), time.time()
+        p = subprocess.run(cmd, cwd=ROOT, env=extend_pythonpath(ROOT), capture_output=True, text=True)
+        lines = [x for x in p.stdout.splitlines() if x.startswith("{")]
+        if lines:
+            r = json.loads(lines[-1])
+        else:
+            r = {"row": row, "error": (p.stderr.strip().splitlines() or ["no output"])[-1][:300]}
+        r.update(load_before=load, load_after=_load(), wall_s=round(time.time() - t0, 1))
+        got.append(r)
+        if p.returncode or "error" in r:
+            bad.append(row)
+        print(_line(r), flush=True)
+        # written after each row: a run cut short keeps the rows it made
+        _write(out_path, {"command": "python -m benchmarks.bench_families", "reps": reps, "clock": clock,
+                          "threads": threads, "device": device, "cpus": os.cpu_count(),
+                          "machine": platform.processor(), "aim": "node / direct <= 1.02, frames identical",
+                          "done": len(got) == len(rows), "failed": bad, "rows": got})
+    print(f"{len(got) - len(bad)} of {len(got)} rows identical; written to {os.path.relpath(out_path, ROOT)}")
+    return 1 if bad else 0
+
+
+def _write(path: str, report: dict) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(report, f, indent=1)
+        f.write("\n")
+
+
+def _line(r: dict) -> str:
+    if "error" in r:
+        return f"{r['row']:24} FAILED: {r['error']}"
+    same = "identical" if r["identical_frames"] and r["checked"] is not False else "DIFFERENT"
+    return (f"{r['row']:24} {r['family']:18} call {r['direct_s']:6.2f} s  median {r['ratio']:.3f}  "
+            f"min {r['ratio_of_fastest']:.3f}  {same}  load {r['load_before']}-{r['load_after']}")
 
 
 def main() -> int:
-    args = settings(tiny="allegro", build="{}", size="", steps=6, reps=5, device="cpu", wide=4, node="", threads=0,
-                    clock="wall", ablate=0)
+    args = settings(tiny="", build="{}", size="", steps=0, reps=5, device="cpu", wide=-1, node="", threads=1,
+                    clock="cpu", ablate=0, rows="", out=RESULTS)
+    if not args.tiny:  # every row
+        rows = [r for r in args.rows.split(",") if r] or list(CASES)
+        return every_row(rows, args.reps, args.device, args.clock, args.threads, args.out)
     if args.threads:
         import torch
         torch.set_num_threads(args.threads)
     out = measure(args.tiny, json.loads(args.build), args.size, args.steps, args.reps, args.device, args.wide,
                   args.node, args.clock, bool(args.ablate))
     print(json.dumps(out, default=str))
-    return 0 if out["identical_frames"] and out["checked"] is not False else 1
+    if not out["identical_frames"] or out["checked"] is False:  # the aim's other half: the same frames
+        print(f"{args.tiny}: the node's frames are not the direct call's (max difference {out['max_difference']})",
+              file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

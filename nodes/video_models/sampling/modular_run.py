@@ -140,7 +140,9 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
     if "fps" in taken:  # the distilled Cosmos 3's prompt says the clip's duration at its rate
         frames_in["fps"] = float(p.fps or fam.fps)
     gen = ctx.torch_generator(device="cpu", salt=0)
-    with _configured(pipe, configs(w, h) if configs else {}), modular.loras(ref, task, ctx.warn, ctx.info):
+    import torch
+    with _configured(pipe, configs(w, h) if configs else {}), modular.loras(ref, task, ctx.warn, ctx.info), \
+            torch.inference_mode():  # no autograd records, as the sampler's call (a modular call runs under no_grad)
         state = fresh_stack(pipe, prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w,
                             num_frames=n, output_type="np", **frames_in)  # studio/engine/stack.py
     videos = np.asarray(state.get("videos"), np.float32)  # [batch, frames, ...] (MiniMax H3) or [frames, ...] (Cosmos 3)

@@ -15,6 +15,7 @@ import numpy as np
 from studio.core.errors import StudioError
 from studio.core.params import Float, Int, Seed, Text
 from studio.core.spec import CLIP, In, Node, Out
+from studio.engine.stack import fresh_stack
 
 from ...loading.node import CATEGORY
 
@@ -70,10 +71,12 @@ class CogVideoXFunControl(Node):
             ctx.check_cancelled()
             ctx.progress(i + 1, steps)
             return kw
-        out = pipe(control_video=frames, prompt=text, negative_prompt=p.negative_prompt or None, height=h, width=w,
-                   num_inference_steps=steps, guidance_scale=float(p.guidance),
-                   generator=ctx.torch_generator(device="cpu"), output_type="np",
-                   callback_on_step_end=on_step).frames[0]
+        import torch
+        with torch.inference_mode():  # no autograd records, the call in a stack chunk of its own (stack.py)
+            out = fresh_stack(pipe, control_video=frames, prompt=text, negative_prompt=p.negative_prompt or None,
+                              height=h, width=w, num_inference_steps=steps, guidance_scale=float(p.guidance),
+                              generator=ctx.torch_generator(device="cpu"), output_type="np",
+                              callback_on_step_end=on_step).frames[0]
         # a take of an even number of latent frames decodes to more frames than asked (the VAE's time
         # upsampling keeps a first frame alone only when the count is odd): the first n are the take
         return {"video": ArrayClip(np.clip(np.asarray(out[:n], np.float32), 0, 1), FPS)}

@@ -14,6 +14,7 @@ import numpy as np
 from studio.core.errors import StudioError
 from studio.core.params import Float, Int, Seed, Text
 from studio.core.spec import CLIP, In, Node, Out
+from studio.engine.stack import fresh_stack
 
 from ...loading.node import CATEGORY
 
@@ -73,10 +74,13 @@ class CosmosTransfer(Node):
             ctx.progress(i + 1, chunks * steps)
             return kw
         extra = {"negative_prompt": p.negative_prompt} if p.negative_prompt.strip() else {}
-        out = pipe(controls=frames, controls_conditioning_scale=float(p.control_strength), prompt=text,
-                   height=h, width=w, num_frames=n, num_frames_per_chunk=int(p.chunk), num_inference_steps=steps,
-                   guidance_scale=float(p.guidance), generator=ctx.torch_generator(device="cpu"), output_type="np",
-                   callback_on_step_end=on_step, **extra).frames[0]
+        import torch
+        with torch.inference_mode():  # no autograd records, the call in a stack chunk of its own (stack.py)
+            out = fresh_stack(pipe, controls=frames, controls_conditioning_scale=float(p.control_strength),
+                              prompt=text, height=h, width=w, num_frames=n, num_frames_per_chunk=int(p.chunk),
+                              num_inference_steps=steps, guidance_scale=float(p.guidance),
+                              generator=ctx.torch_generator(device="cpu"), output_type="np",
+                              callback_on_step_end=on_step, **extra).frames[0]
         return {"video": ArrayClip(np.clip(np.asarray(out, np.float32), 0, 1), FPS)}
 
     def _pipeline(self, model):

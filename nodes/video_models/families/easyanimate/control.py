@@ -37,6 +37,7 @@ import numpy as np
 from studio.core.errors import StudioError
 from studio.core.params import Float, Int, Seed, Text
 from studio.core.spec import CLIP, In, Node, Out
+from studio.engine.stack import fresh_stack
 
 from ...loading.node import CATEGORY
 
@@ -125,10 +126,11 @@ class EasyAnimateControl(Node):
             ctx.check_cancelled()
             ctx.progress(i + 1, steps)
             return kw
-        out = pipe(prompt=text, negative_prompt=p.negative_prompt, num_frames=n, height=h,
-                   width=w, num_inference_steps=steps, guidance_scale=float(p.guidance),
-                   generator=ctx.torch_generator(device="cpu"), output_type="np", callback_on_step_end=on_step,
-                   **more).frames[0]
+        with torch.inference_mode():  # no autograd records, the call in a stack chunk of its own (stack.py)
+            out = fresh_stack(pipe, prompt=text, negative_prompt=p.negative_prompt, num_frames=n, height=h, width=w,
+                              num_inference_steps=steps, guidance_scale=float(p.guidance),
+                              generator=ctx.torch_generator(device="cpu"), output_type="np",
+                              callback_on_step_end=on_step, **more).frames[0]
         return {"video": ArrayClip(np.clip(np.asarray(out[:n], np.float32), 0, 1), FPS)}
 
     @staticmethod
