@@ -180,3 +180,45 @@ def test_predict25_text_and_image_to_world_are_the_pipeline_called_directly(tiny
     pipe = Predict.from_pretrained(folder, safety_checker=safety_checker())
     want = pipe(**dict(kw, output_type="np"), generator=torch.Generator().manual_seed(seed)).frames[0]
     assert np.array_equal(clip.frames, np.clip(np.asarray(want, np.float32), 0, 1))
+
+
+def _release_name(key: str) -> str:
+    """A diffusers CosmosTransformer3DModel (Predict2) key under the release's name, as ComfyUI's
+    cosmos_predict2 files keep it: the test's own inverse of diffusers' converter, written from the names."""
+    for theirs, release in (("patch_embed.proj.", "x_embedder.proj.1."), ("time_embed.t_embedder.", "t_embedder.1."),
+                            ("time_embed.norm.", "t_embedding_norm."), ("proj_out.", "final_layer.linear."),
+                            ("norm_out.linear_1.", "final_layer.adaln_modulation.1."),
+                            ("norm_out.linear_2.", "final_layer.adaln_modulation.2."), ("transformer_blocks.", "blocks.")):
+        if key.startswith(theirs):
+            key = release + key[len(theirs):]
+    for n, part in (("1", "self_attn"), ("2", "cross_attn"), ("3", "mlp")):
+        for i in ("1", "2"):
+            key = key.replace(f".norm{n}.linear_{i}.", f".adaln_modulation_{part}.{i}.")
+    for theirs, release in ((".attn1.", ".self_attn."), (".attn2.", ".cross_attn."), (".to_q.", ".q_proj."),
+                            (".to_k.", ".k_proj."), (".to_v.", ".v_proj."), (".to_out.0.", ".output_proj."),
+                            (".norm_q.", ".q_norm."), (".norm_k.", ".k_norm."), (".ff.net.0.proj.", ".mlp.layer1."),
+                            (".ff.net.2.", ".mlp.layer2.")):
+        key = key.replace(theirs, release)
+    return key
+
+
+def test_a_predict2_file_in_the_release_names_loads_the_folders_transformer_with_it_as_base(cosmos2_dir, tmp_path):
+    """ComfyUI's Cosmos Predict2 DiT file (the release's names, bare and under ComfyUI's prefix) is told as
+    Predict2 and, with the folder as base, gives the folder's transformer (diffusers' converter): the same
+    tensors under the same names, every other component the folder's, so its frames are the folder's."""
+    import os
+
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from nodes.video_models.catalog.listing import describe_file
+    from nodes.video_models.loading.load import load_video_model
+    sd = load_file(os.path.join(cosmos2_dir, "transformer", "diffusion_pytorch_model.safetensors"))
+    release = {_release_name(k): v for k, v in sd.items()}
+    assert len(release) == len(sd) and "blocks.0.self_attn.q_proj.weight" in release
+    for prefix in ("", "model.diffusion_model."):
+        path = str(tmp_path / f"cosmos_predict2_tiny{len(prefix)}.safetensors")
+        save_file({prefix + k: v for k, v in release.items()}, path)
+        assert describe_file(path).family == "cosmos2"
+        got = load_video_model(path, base=cosmos2_dir, device="cpu").module.transformer.state_dict()
+        assert got.keys() == sd.keys() and all(torch.equal(got[k], v) for k, v in sd.items()), prefix

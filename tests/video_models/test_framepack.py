@@ -91,3 +91,33 @@ def test_the_long_take_template_renders_on_the_tiny_model(tiny, tmp_path, monkey
     # (transformers' own notice where torchvision is not installed: its SigLIP processor falls back to PIL)
     assert not [ln for ln in err.replace("\r", "\n").splitlines()
                 if "warning" in ln.lower() and not ln.startswith("[transformers] `SiglipImageProcessor` requires")]
+
+
+def test_its_dit_as_one_file_is_told_and_loads_the_folders_transformer_with_it_as_base(tiny, fp_direct, tmp_path):
+    """The DiT as kijai's ComfyUI-FramePackWrapper keeps it (one file in diffusers' names,
+    FramePackI2V_HY_bf16), bare and under ComfyUI's prefix: the picker and the loader call it Framepack (not
+    HunyuanVideo, whose names it shares), and with the folder as base the pipeline is the folder's with the
+    file's transformer: the same class, config and tensors as diffusers loads from the folder (every other
+    component is the folder's own), so its takes are the folder's (a pipeline call is left to the test above)."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from nodes.video_models.catalog.listing import describe_file
+    from nodes.video_models.families.framepack.layouts import convert_transformer
+    from nodes.video_models.files.weight_formats import check_single_file
+    from nodes.video_models.loading.load import load_video_model
+    folder = tiny("framepack")
+    sd = load_file(os.path.join(folder, "transformer", "diffusion_pytorch_model.safetensors"))
+    path = str(tmp_path / "FramePackI2V_HY_tiny.safetensors")
+    save_file(sd, path)
+    assert describe_file(path).family == "framepack" and check_single_file(path)[0].key == "framepack"
+    assert convert_transformer({"model.diffusion_model." + k: v for k, v in sd.items()}) == sd
+    pipe = load_video_model(path, base=folder, device="cpu").module
+    assert type(pipe).__name__ == "HunyuanVideoFramepackPipeline"
+    got, want = pipe.transformer, fp_direct.transformer
+    def arch(m):  # the config, less where it was read from
+        return {k: v for k, v in m.config.items() if not k.startswith("_")}
+    assert type(got) is type(want) and arch(got) == arch(want)
+    theirs = want.state_dict()
+    assert got.state_dict().keys() == theirs.keys()
+    assert all(torch.equal(v, theirs[k]) for k, v in got.state_dict().items())

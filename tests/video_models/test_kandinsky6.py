@@ -13,6 +13,7 @@ from studio.engine.executor import Executor
 from tests.sources import source
 
 from .graphs import model_graph, spy_call
+from .tiny_kandinsky6 import native_name
 
 pytest.importorskip("diffusers")
 
@@ -116,9 +117,9 @@ def test_super_resolution_is_the_sr_pipeline_called_directly(tiny, monkeypatch):
 
 
 def test_its_dit_as_a_single_file_is_told_and_loads_with_a_kandinsky6_base(k6_dir, k6_direct, tmp_path):
-    """The DiT in diffusers' names, bare and under ComfyUI's prefix: the picker and the loader both call it
-    Kandinsky 6 (not Kandinsky 5, whose DiT shares its visual names), and with the folder as base it makes
-    the folder's frames."""
+    """The DiT in diffusers' names, bare and under ComfyUI's prefix, and in the release's native names as
+    ComfyUI saves it: the picker and the loader all call it Kandinsky 6 (not Kandinsky 5, whose DiT shares
+    its visual names), and with the folder as base each makes the folder's frames."""
     import torch
     from safetensors.torch import load_file, save_file
 
@@ -126,9 +127,13 @@ def test_its_dit_as_a_single_file_is_told_and_loads_with_a_kandinsky6_base(k6_di
     from nodes.video_models.files.weight_formats import check_single_file
     from nodes.video_models.loading.load import load_video_model
     sd = load_file(os.path.join(k6_dir, "transformer", "diffusion_pytorch_model.safetensors"))
-    files = {"bare": str(tmp_path / "kandinsky6_tiny.safetensors"), "comfy": str(tmp_path / "kandinsky6_c.safetensors")}
+    files = {"bare": str(tmp_path / "kandinsky6_tiny.safetensors"), "comfy": str(tmp_path / "kandinsky6_c.safetensors"),
+             "native": str(tmp_path / "kandinsky6_n.safetensors")}
     save_file(sd, files["bare"])
     save_file({"model.diffusion_model." + k: v for k, v in sd.items()}, files["comfy"])
+    native = {"model.diffusion_model." + native_name(k): v for k, v in sd.items()}  # as ComfyUI saves it
+    assert len(native) == len(sd) and "model.diffusion_model.visual_blocks.0.videoT.feed_forward.in_layer.weight" in native
+    save_file(native, files["native"])
 
     def frames(pipe):
         return pipe(**DIRECT, sample_audio=False, generator=torch.Generator().manual_seed(0)).frames
@@ -136,7 +141,11 @@ def test_its_dit_as_a_single_file_is_told_and_loads_with_a_kandinsky6_base(k6_di
     want = frames(k6_direct)
     for path in files.values():
         assert describe_file(path).family == "kandinsky6" and check_single_file(path)[0].key == "kandinsky6"
-    ref = load_video_model(files["comfy"], base=k6_dir, device="cpu")  # the prefix removed (kandinsky5/layouts.py)
+    from nodes.video_models.families.kandinsky6.layouts import convert_transformer
+    # ComfyUI's prefix removed from either layout, the native names renamed (kandinsky6/layouts.py): the
+    # names alone for the diffusers-named file (it loads as the native one does, less the renaming)
+    assert convert_transformer({"model.diffusion_model." + k: v for k, v in sd.items()}) == sd
+    ref = load_video_model(files["native"], base=k6_dir, device="cpu")
     assert (ref.fam.key, ref.variant) == ("kandinsky6", "Kandinsky 6 TI2V")
     assert np.array_equal(frames(ref.pipeline("t2v")), want)
 

@@ -59,3 +59,33 @@ def test_comfyui_mochi_workflow_converts_to_text_to_video():
     assert (gen.params["width"], gen.params["height"], gen.params["frames"]) == (848, 480, 37)
     notes = "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
     assert "Mochi's ComfyUI files" in notes and "'base'" in notes
+
+
+def test_a_file_in_the_release_names_loads_the_folders_transformer_with_it_as_base(tiny, tmp_path):
+    """ComfyUI's Mochi DiT file (genmo's names, mochi_preview_bf16), bare and under ComfyUI's prefix, is told
+    as Mochi and, with a diffusers folder as base, gives that folder's transformer through diffusers' converter:
+    the same tensors under the same names (every other component is the folder's). The converter is written for
+    the release's 48 blocks, so the tiny folder's transformer is made 48 blocks deep (narrow: a second)."""
+    import os
+
+    import torch
+    from diffusers import MochiTransformer3DModel
+    from safetensors.torch import save_file
+
+    from nodes.video_models.catalog.listing import describe_file
+    from nodes.video_models.loading.load import load_video_model
+
+    from .tiny_mochi import release_state
+    folder = tiny.copy("mochi", str(tmp_path / "mochi"))
+    torch.manual_seed(0)
+    deep = MochiTransformer3DModel(patch_size=2, num_attention_heads=2, attention_head_dim=8, num_layers=48,
+                                   pooled_projection_dim=16, in_channels=12, text_embed_dim=32, time_embed_dim=4)
+    deep.save_pretrained(os.path.join(folder, "transformer"))
+    want = deep.state_dict()
+    release = release_state(want, 48)
+    for prefix in ("", "model.diffusion_model."):
+        path = str(tmp_path / f"mochi_preview_tiny{len(prefix)}.safetensors")
+        save_file({prefix + k: v.contiguous() for k, v in release.items()}, path)
+        assert describe_file(path).family == "mochi"
+        got = load_video_model(path, base=folder, device="cpu").module.transformer.state_dict()
+        assert got.keys() == want.keys() and all(torch.equal(got[k], v) for k, v in want.items()), prefix

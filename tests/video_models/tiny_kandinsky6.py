@@ -76,3 +76,19 @@ def build_kandinsky6_sr(path: str) -> str:
     Kandinsky6SRPipeline(transformer=transformer, vae=vae, scheduler=FlowMatchEulerDiscreteScheduler(shift=1.0)
                          ).save_pretrained(path, safe_serialization=True)
     return path
+
+
+def native_name(key: str) -> str:
+    """A diffusers Kandinsky6Transformer3DModel key under the release's native name, as ComfyUI saves the
+    DiT (comfy/ldm/kandinsky6): the test's own inverse of the family's renaming, written from the names."""
+    top, _, rest = key.partition(".")
+    if top.endswith("time_embeddings"):
+        return f"{top}.{rest.replace('timestep_embedder.linear_1.', 'in_layer.').replace('timestep_embedder.linear_2.', 'out_layer.')}"
+    if top.endswith("text_transformer_blocks"):
+        rest = rest.replace(".attn.", ".self_attention.")
+    top = {"visual_transformer_blocks": "visual_blocks", "audio_out_layer": "audio_outLayer"}.get(top, top)
+    for theirs, native in ((".video_dec_block.", ".videoT."), (".audio_dec_block.", ".audioT."),
+                           (".feed_forward.net.0.proj.", ".feed_forward.in_layer."),
+                           (".feed_forward.net.2.", ".feed_forward.out_layer.")):
+        rest = rest.replace(theirs, native)
+    return f"{top}.{rest}"

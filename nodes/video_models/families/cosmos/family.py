@@ -16,11 +16,11 @@ call goes through Cosmos's guardrail or its stand-in (guardrail.py). Frame rules
 from __future__ import annotations
 
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
-                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows,
+                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows,
                                   Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
                                   PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_int
-from . import distilled, recognise
+from . import distilled, layouts, recognise
 
 WAN_VAE = "its VAE is Wan 2.1's (AutoencoderKLWan): the Wan family's declaration serves it"
 NO_CACHE = "its encode_prompt was not read for the prompt-embedding cache: its text encoder encodes each render"
@@ -39,8 +39,11 @@ def _lacks(vae_tiles: str, time_tiles: str) -> dict:
     return {TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, LoraNames: NO_LORA_NAMES,
             PartReader: PARTS, PromptRecipe: NO_CACHE, ResumeKeeps: NO_RESUME, VaeTiles: vae_tiles,
             TimeTiles: time_tiles, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
-            FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR, SingleFile: SINGLE_FILE_AS_IS,
-            Drafts: NO_DRAFTS}
+            FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR, Drafts: NO_DRAFTS}
+
+
+# its DiT file under ComfyUI's prefix made readable by diffusers' converter (layouts.py)
+PREFIX_STEP = SingleFile(prepare=layouts.prepare)
 
 
 class Cosmos(Family):
@@ -92,7 +95,7 @@ COSMOS1 = Cosmos(
     key_patterns=(("blocks.block0.blocks.0.block.attn", "x_embedder.proj.1"),),
     layouts=("diffusers", "original (the release's, ComfyUI's)"),
     part_titles=(("T5-XXL", "T5-XXL (Cosmos)"),),
-    has=(),
+    has=(PREFIX_STEP,),
     lacks=_lacks("its VAE (AutoencoderKLCosmos) was not read for time tiles: decoded whole",
                  "its pipeline's own decode (AutoencoderKLCosmos), whole") | {
         PreviewLayout: "its VAE (AutoencoderKLCosmos) was not fitted for live previews"},
@@ -108,7 +111,7 @@ COSMOS2 = Cosmos(
     key_patterns=(("self_attn.q_proj", "x_embedder.proj.1"),),
     layouts=("diffusers", "original (the release's, ComfyUI's)"),
     part_titles=(("T5-XXL", "T5-XXL (Cosmos)"),),
-    has=(PreviewLayout(),),
+    has=(PreviewLayout(), PREFIX_STEP),
     lacks=_lacks(WAN_VAE, WAN_VAE),
     not_built=(("text to image (Cosmos Predict2 Text2Image: Cosmos2TextToImagePipeline)", "it makes stills; Studio's "
                 "generators make video (a Text2Image folder is recognised and its tasks refused in words)"),
@@ -123,7 +126,7 @@ COSMOS25 = Cosmos(
     frames=93, frame_multiple=(4, 1), size_multiple=16, fps=16.0, scale_attr="latents_std", key_rank=60,
     key_patterns=(("crossattn_proj.0", "x_embedder.proj.1"),), layouts=("diffusers", "original (the release's)"),
     part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Cosmos Predict2.5)"),),
-    has=(PreviewLayout(),), task_kinds_by_inputs=("control",),  # Transfer2.5's control clip: the Cosmos Transfer node
+    has=(PreviewLayout(), PREFIX_STEP), task_kinds_by_inputs=("control",),  # Transfer2.5's control clip: the Cosmos Transfer node
     lacks=_lacks(WAN_VAE, WAN_VAE),
     not_built=(CONTROL, OMNI),
     variants=(("Cosmos Transfer2.5", lambda idx, cfg: idx.get("_class_name") == "Cosmos2_5_TransferPipeline"),)
@@ -153,7 +156,6 @@ def _cosmos3_lacks() -> dict:
     out = _lacks(wan22, wan22)
     out[PromptRecipe] = "it has no text encoder: its transformer reads the prompt's tokens in its own sequence"
     out[PartReader] = COSMOS3_FOLDER
-    out.pop(SingleFile)
     out[Drafts] = DISTILLED_DRAFT
     return out
 

@@ -6,7 +6,9 @@ history of the sections made (its own HunyuanVideoFramepackTransformer3DModel: c
 and a SigLIP image projection), HunyuanVideo's VAE, Llama and CLIP text encoders, a SigLIP image encoder.
 A family of its own (its transformer class is its own), run by its node (node.py: Framepack Long Image to
 Video), not the generic generators: its call makes whole sections, more frames than asked, cut back to
-the frames asked. Read as a diffusers folder."""
+the frames asked. Read as a diffusers folder, and its DiT as one file (kijai's ComfyUI-FramePackWrapper's
+FramePackI2V_HY_bf16 / _fp8_e4m3fn, diffusers' names: layouts.py, told by recognise.py) with a diffusers
+Framepack folder as 'base'."""
 from __future__ import annotations
 
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LORA_NAMES, NO_TRACKS,
@@ -15,19 +17,27 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
 from ..hunyuan.family import VAE_TILES
+from . import recognise
 
 PIPELINE = "HunyuanVideoFramepackPipeline"
 NODE = "Framepack Long Image to Video"
+
+
+def _converters() -> dict:
+    from . import layouts  # its DiT file in diffusers' names, which diffusers has no converter for
+    return layouts.CONVERTERS
+
 ONE_CALL = "its pipeline makes the whole take, section by section, in one call"
 
 FAMILY = Family(
     "framepack", "HunyuanVideo Framepack", (PIPELINE,), frames=129, frame_multiple=(1, 0), size_multiple=16,
-    fps=30.0, key_rank=200, task_kinds_by_inputs=("image", "first_last"),  # the Framepack node (node.py)
+    fps=30.0, key_rank=2, recogniser=recognise.recognise,  # told before HunyuanVideo (3), whose names it shares
+    task_kinds_by_inputs=("image", "first_last"),  # the Framepack node (node.py)
     part_titles=(("Llama 3 8B", "Llama 3 8B (Framepack)"), ("CLIP-L text", "CLIP-L text (Framepack)")),
-    has=(SingleFile(refusal="Framepack is read as a diffusers folder (its pipeline assembled from HunyuanVideo's "
-                            "parts, the Framepack transformer and a SigLIP image encoder)"), VAE_TILES),
+    has=(SingleFile(_converters), VAE_TILES),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: ONE_CALL, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
-           PartReader: "read as a diffusers folder", Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
+           PartReader: "ComfyUI's part files (the Llama and CLIP-L text encoders, SigLIP vision, the VAE) are not "
+                       "read as a set: a diffusers folder, or the DiT file with one as 'base'", Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
            PromptRecipe: "its encode_prompt is not declared for the prompt cache yet",
            ResumeKeeps: ONE_CALL + ": each section is decoded as it is made", TimeTiles: ONE_CALL,
            PreviewLayout: ONE_CALL + ": its sections' latents are not the take's (no previews between steps)",

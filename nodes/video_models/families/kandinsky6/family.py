@@ -23,10 +23,12 @@ SR_NODE = "Kandinsky 6 Super-Resolution"
 
 
 def _converters() -> dict:
-    """Its DiT files in diffusers' names, ComfyUI's prefix removed (diffusers has no single-file
-    converter for the class; Kandinsky 5's does the same job for its own)."""
-    from ..kandinsky5.layouts import convert_transformer
-    return {"Kandinsky6Transformer3DModel": convert_transformer, "Kandinsky6SRTransformer3DModel": convert_transformer}
+    """Its DiT files, ComfyUI's prefix removed (diffusers has no single-file converter for the classes):
+    the picture-and-sound DiT in diffusers' names or the release's native ones, which ComfyUI saves
+    (layouts.py); the SR DiT in diffusers' names (Kandinsky 5's converter does that job for its own)."""
+    from ..kandinsky5.layouts import convert_transformer as strip_prefix
+    from .layouts import convert_transformer
+    return {"Kandinsky6Transformer3DModel": convert_transformer, "Kandinsky6SRTransformer3DModel": strip_prefix}
 
 
 def is_sr(index: dict) -> bool:
@@ -49,9 +51,9 @@ FAMILY = Kandinsky6(
     key_patterns=(("video_time_embeddings.", "audio_text_transformer_blocks.", "audio_out_layer."),),
     has=(SingleFile(_converters), PreviewLayout()),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
-           PartReader: "its part files (ComfyUI's native layout: visual_blocks., videoT / audioT, the audio VAE and "
-                       "its BigVGAN vocoder in one file) are not read; a diffusers folder, or a DiT file in diffusers' "
-                       "names with one as 'base'",
+           PartReader: "its part files as a set (ComfyUI's text encoders, the audio VAE and its BigVGAN vocoder in "
+                       "one file) are not read; a diffusers folder, or a DiT file (diffusers' names or ComfyUI's "
+                       "native ones) with one as 'base'",
            PromptRecipe: "its encode_prompt returns Qwen2.5-VL's states with a padding mask and CLIP's pooled state "
                          "for the video and sound branches alike; the prompt cache does not read that set yet",
            ResumeKeeps: "its decode makes the picture and the sound in the one call: the lighter retry only",
@@ -60,9 +62,10 @@ FAMILY = Kandinsky6(
            Modular: NOT_MODULAR},
     not_built=(("prompt expansion", "the pipeline's expand_prompts rewrites a prompt with Qwen2.5-VL's generation "
                                     "(the full model and its processor, sampled): Studio sends the prompt as written"),
-               ("ComfyUI's Kandinsky 6 files", "its native-layout DiT and the audio VAE with its vocoder in one file "
-                                               "are not read (a converted ComfyUI workflow runs on its diffusers "
-                                               "folder set on Load Video Model)"),
+               ("ComfyUI's Kandinsky 6 part files", "its native-layout DiT file is read with a diffusers folder as "
+                                                    "'base' (the rest of the pipeline is the folder's); ComfyUI's audio "
+                                                    "VAE with its vocoder in one file and its text encoder files are "
+                                                    "not read as a set without that folder"),
                ("super-resolution in the graph's windows", "the SR pipeline refines the whole clip in spatial tiles in "
                                                            "one call; Studio does not split it in time")),
     variants=(("Kandinsky 6 SR", lambda idx, cfg: is_sr(idx)),
