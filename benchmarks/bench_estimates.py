@@ -74,7 +74,7 @@ CASES = {
 }
 
 
-def child(name: str, model: str, steps: int, folder: str, emulated: bool) -> dict:
+def child(name: str, model: str, steps: int, folder: str, emulated: bool, trace: bool = False) -> dict:
     """One case in this process: (its time, the estimates said after the first step, the phases recorded)."""
     import pytest
 
@@ -87,6 +87,10 @@ def child(name: str, model: str, steps: int, folder: str, emulated: bool) -> dic
     cache = tempfile.mkdtemp(prefix="cache-", dir=folder)  # no earlier run of anything
     mp = pytest.MonkeyPatch()
     mp.setenv("STUDIO_CACHE_DIR", cache)
+    tr = None
+    if trace:  # what the estimate is made from, for replay_estimates.py
+        from benchmarks.estimate_trace import install
+        tr = install(mp)
     try:
         took, said, first = emu._run(CASES[name][1](model, steps, folder), mp)
     finally:
@@ -95,7 +99,8 @@ def child(name: str, model: str, steps: int, folder: str, emulated: bool) -> dic
     worst = max(((s - took) / took for _t, s, _x in said), key=abs, default=None)  # signed: under is -
     return {"seconds": took, "first_step_end_s": first, "said": [[s, x] for _t, s, x in said], "worst_off": worst,
             "phases": {k: v for k, v in (recs[-1] if recs else {}).items()
-                       if k in ("before", "encode", "step", "decode", "other", "first_extra")}}
+                       if k in ("before", "encode", "step", "decode", "other", "first_extra")},
+            **({"trace": tr} if tr is not None else {})}
 
 
 def main() -> int:
@@ -105,6 +110,7 @@ def main() -> int:
     ap.add_argument("--cases", default="all")
     ap.add_argument("--out", default="")
     ap.add_argument("--baseline", type=int, default=0)  # 1: the first run's decode left out, as before
+    ap.add_argument("--trace", type=int, default=0)  # 1: each run's steps, calls and counted work kept
     ap.add_argument("--child", default="")  # one case, in this process (the parent runs each in a child)
     ap.add_argument("--model", default="")
     ap.add_argument("--folder", default="")
@@ -112,7 +118,7 @@ def main() -> int:
     if a.baseline:
         os.environ["BENCH_ESTIMATES_BASELINE"] = "1"
     if a.child:
-        got = child(a.child, a.model, a.steps, a.folder, bool(a.emulated))
+        got = child(a.child, a.model, a.steps, a.folder, bool(a.emulated), bool(a.trace))
         with open(a.out, "w") as f:
             json.dump(got, f)
         return 0
@@ -131,7 +137,8 @@ def main() -> int:
         res = os.path.join(tmp, "result.json")
         load = os.getloadavg()[0]
         subprocess.run([sys.executable, os.path.abspath(__file__), "--child", name, "--model", model, "--steps",
-                        str(a.steps), "--folder", tmp, "--emulated", str(a.emulated), "--out", res],
+                        str(a.steps), "--folder", tmp, "--emulated", str(a.emulated), "--out", res,
+                        "--trace", str(a.trace)],
                        check=True, env=extend_pythonpath(ROOT), stdout=subprocess.DEVNULL)
         with open(res) as f:
             r = json.load(f)

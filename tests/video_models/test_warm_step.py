@@ -1,0 +1,86 @@
+"""Issue 73 item 3, on a fake clock: the estimate said after the first step does not multiply that step's
+one-off cost by the step count (its first denoiser call is cold; guidance's second call, of the same
+shapes, is the warm measure), the running estimate's step time leaves the first step out, and the
+decodes still to come are taken at the first decode's measured time."""
+from __future__ import annotations
+
+import pytest
+
+from nodes.video_models.base import guard as run_guard
+from nodes.video_models.base.step_time import StepClock, warm_step
+
+
+class _Ctx:
+    def __init__(self):
+        self.notes: list[str] = []
+
+    def note(self, text, level="info", logged=True):
+        self.notes.append(text)
+
+    def warn(self, text):
+        self.notes.append(text)
+
+
+class _Clock:
+    def __init__(self, t=0.0):
+        self.t = t
+
+    def __call__(self):
+        return self.t
+
+
+def test_the_warm_step_is_the_later_calls_time_and_what_ran_around_them():
+    assert warm_step(10.0, [6.0, 3.0]) == pytest.approx(1.0 + 2 * 3.0)  # 1 s outside the calls
+    assert warm_step(10.0, [4.0, 3.0, 1.0, 2.0]) == pytest.approx(0.0 + 4 * 2.0)  # the later calls' median
+    assert warm_step(10.0, [9.0]) == 10.0 and warm_step(10.0, []) == 10.0  # one call: no warm measure
+    assert warm_step(10.0, [2.0, 5.0]) == pytest.approx(3.0 + 2 * 2.0)  # a later call slower: never above the first's
+    assert warm_step(10.0, [9.9, 0.0]) == pytest.approx(1.0)  # never below a tenth of the step
+
+
+def test_the_step_clock_starts_from_the_warm_step_and_smooths_the_later_ones():
+    c = StepClock()
+    c.first(10.0, 2.0)  # the first step ended at 10 s; 2 s without its cold share
+    c.step(10.0, 1)  # the same step's tick: nothing new
+    assert c.per_step == 2.0
+    c.step(14.0, 2)
+    assert c.per_step == pytest.approx(0.5 * 4.0 + 0.5 * 2.0)
+
+
+def test_the_first_estimate_takes_the_cold_call_once_and_the_rest_at_the_warm_time(monkeypatch):
+    clock = _Clock(0.0)
+    monkeypatch.setattr(run_guard.time, "perf_counter", clock)
+    ctx = _Ctx()
+    g = run_guard.RunGuard(ctx, None, "transformer", 4, estimate=True, started=0.0)
+    for start, took in ((1.0, 6.0), (7.0, 2.0)):  # guidance's two calls: the first cold
+        clock.t = start
+        g._forward_start(None, ())
+        clock.t = start + took
+        g._forward_end(None, (), None)
+    clock.t = 10.0
+    g.step_done(9.0)  # 1 s outside the calls
+    warm = 1.0 + 2 * 2.0
+    assert g.said == pytest.approx(9.0 + 3 * warm)  # it was 4 x 9 s: the cold call counted four times
+    assert "5 s a step, 4 steps" in ctx.notes[-1]
+    g.tick(1, 4)
+    assert g.step_s == pytest.approx(warm)  # the first step's own 9 s is not in the running mean
+    clock.t = 15.0
+    g.tick(2, 4)
+    assert g.step_s == pytest.approx(warm)
+
+
+def test_the_decodes_to_come_are_taken_at_the_first_decodes_measured_time(monkeypatch):
+    clock = _Clock(0.0)
+    monkeypatch.setattr(run_guard.time, "perf_counter", clock)
+    ctx = _Ctx()
+    g = run_guard.RunGuard(ctx, None, "transformer", 4, estimate=False, predicted=100.0, started=0.0, windows=2)
+    g.tail = 80.0  # what the first step predicted for the two decodes: 40 s each
+    clock.t = 10.0
+    g.tick(1, 4)
+    clock.t = 12.0
+    g.tick(2, 4)
+    g.window_made({"decode": 3.0, "other": 1.0})  # the first window's decode took 3 s, and 1 s after it
+    assert g.tail == pytest.approx(2 * 4.0)
+    clock.t = 20.0
+    g.said_at = 0.0
+    g.tick(3, 4)
+    assert g.said == pytest.approx(20.0 + 1 * g.step_s + 4.0)  # one step, one decode of 4 s to come
