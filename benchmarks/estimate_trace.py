@@ -1,7 +1,7 @@
 """What a run's estimate is made from, recorded as the run goes (bench_estimates.py ``--trace 1``): when
 each call of the denoiser began and ended, each step's end, the first step's counted work and the
 decode's, and each window's phases, all in seconds from the node's start. An estimate's rules can
-then be tried again on the very same runs (benchmarks/replay_estimates.py) without running them."""
+then be looked at after the run: the first step's calls, the steps that followed, the decode."""
 from __future__ import annotations
 
 import time

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from nodes.video_models.base import guard as run_guard
-from nodes.video_models.base.step_time import StepClock, warm_step
+from nodes.video_models.base.step_time import StepClock, during_decode, warm_step
 
 
 class _Ctx:
@@ -84,3 +84,25 @@ def test_the_decodes_to_come_are_taken_at_the_first_decodes_measured_time(monkey
     g.said_at = 0.0
     g.tick(3, 4)
     assert g.said == pytest.approx(20.0 + 1 * g.step_s + 4.0)  # one step, one decode of 4 s to come
+
+
+def test_a_decode_under_way_is_taken_at_its_pace():
+    # 4 steps in 2 windows, the first window's decode a quarter made in 3 s, at 20 s: 9 s of it left, then
+    # the second window's 2 steps of 2 s and its decode (the tail, 10 s for both windows, halved)
+    assert during_decode(20.0, 0.25, 3.0, 2, 4, 2.0, 10.0, 2) == pytest.approx(20.0 + 9.0 + 4.0 + 5.0)
+    assert during_decode(20.0, 0.5, 3.0, 4, 4, 2.0, 10.0, 2) == pytest.approx(23.0)  # the last window's
+
+
+def test_the_guard_says_a_long_decode_as_it_goes(monkeypatch):
+    clock = _Clock(0.0)
+    monkeypatch.setattr(run_guard.time, "perf_counter", clock)
+    ctx = _Ctx()
+    g = run_guard.RunGuard(ctx, None, "transformer", 4, estimate=False, predicted=10.0, started=0.0)
+    clock.t = 8.0
+    g.tick(4, 4)  # the steps are made at 8 s: the decode to come, predicted short
+    clock.t = 12.0
+    g.decoding(0.2, 4.0)  # a fifth of it in 4 s: 16 s more
+    assert g.said == pytest.approx(28.0) and "about 28 s now" in ctx.notes[-1]
+    clock.t = 13.0
+    g.decoding(0.3, 5.0)  # within two seconds of the last: not said again
+    assert g.said == pytest.approx(28.0)

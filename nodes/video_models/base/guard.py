@@ -422,6 +422,19 @@ class RunGuard:
         if self.estimate:
             self._say(step_seconds, early=False, warm=warm)
 
+    def decoding(self, part: float, seconds: float) -> None:
+        """The decode under way, ``part`` of it made in ``seconds``: the estimate made again at its pace (a
+        decode predicted short ran on, unsaid, for most of the run), as :meth:`tick` says it."""
+        now, done = time.perf_counter(), (self.clock.last or (0.0, 0))[1]
+        if self.said is None or not 0 < part < 1 or now - self.said_at < REVISE_EVERY_S:
+            return
+        from .step_time import during_decode
+        est = during_decode(now - self.started, part, seconds, done, self.steps, self.step_s, self.tail, self.windows)
+        if abs(est - self.said) > REVISE_BY * self.said:
+            old, self.said, self.said_at = self.said, est, now
+            self.ctx.note(f"{'longer' if est > old else 'shorter'} than predicted (about {fmt_duration(old)}): about "
+                          f"{fmt_duration(est)} now, {fmt_duration(now - self.started)} so far, decoding")
+
     def window_made(self, phases: dict) -> None:
         """A window was made (its ``phases``: runs/phases.py): the decodes to come are taken at its decode's
         measured time (and what followed it), not what the first step predicted."""

@@ -64,3 +64,14 @@ class StepClock:
         self.per_step = step if self.per_step is None else SMOOTH * step + (1 - SMOOTH) * self.per_step
         self.last = (when, done)
 
+
+
+def during_decode(elapsed: float, part: float, seconds: float, done: int, total: int, per_step: float | None,
+                  tail: float, windows: int) -> float:
+    """The node's whole time while a window's decode runs (``part`` of it made in ``seconds``) after ``done`` of
+    ``total`` steps: the rest of this decode at its pace, the steps of the windows to come at ``per_step``,
+    and their decodes at ``tail`` (all windows') divided among them."""
+    windows = max(1, windows)
+    after = windows - min(windows, -(-done // max(1, total // windows)))  # windows still to start
+    return (elapsed + seconds * (1 - part) / max(part, 1e-9) + max(0, total - done) * (per_step or 0.0) +
+            tail * after / windows)
