@@ -39,11 +39,37 @@ def test_the_warm_step_is_the_later_calls_time_and_what_ran_around_them():
 
 def test_the_step_clock_starts_from_the_warm_step_and_smooths_the_later_ones():
     c = StepClock()
-    c.first(10.0, 2.0)  # the first step ended at 10 s; 2 s without its cold share
+    c.calls = [3.0, 1.0]
+    assert c.first(10.0, 4.0) == pytest.approx(2.0)  # the first step ended at 10 s; 2 s without its cold share
     c.step(10.0, 1)  # the same step's tick: nothing new
     assert c.per_step == 2.0
     c.step(14.0, 2)
     assert c.per_step == pytest.approx(0.5 * 4.0 + 0.5 * 2.0)
+    one = StepClock()  # one call: no warm measure; the second step's time replaces the first's own
+    one.first(10.0, 5.0)
+    one.step(11.0, 2)
+    assert one.per_step == pytest.approx(1.0)
+    one.step(14.0, 3)
+    assert one.per_step == pytest.approx(2.0)
+
+
+def test_a_short_first_step_of_one_call_is_said_from_the_second(monkeypatch):
+    clock = _Clock(0.0)
+    monkeypatch.setattr(run_guard.time, "perf_counter", clock)
+    ctx = _Ctx()
+    g = run_guard.RunGuard(ctx, None, "transformer", 4, estimate=True, started=0.0,
+                           whole=lambda per, start, early: (start + per * 4 + 3.0 * per, ""))  # the decode: 3 steps
+    clock.t = 1.0
+    g._forward_start(None, ())
+    clock.t = 3.0
+    g._forward_end(None, (), None)
+    g.step_done(2.0)  # one call of 2 s: its kernels' first use may be most of it
+    g.tick(1, 4)
+    assert g.said is None and not ctx.notes
+    clock.t = 3.5
+    g.tick(2, 4)  # the second step: 0.5 s
+    assert g.said == pytest.approx(3.5 + 2 * 0.5 + 3 * 0.5)  # it was 1 + 4 x 2 + 3 x 2 = 15 s
+    assert "500 ms a step, 4 steps" in ctx.notes[-1]
 
 
 def test_the_first_estimate_takes_the_cold_call_once_and_the_rest_at_the_warm_time(monkeypatch):

@@ -39,6 +39,9 @@ LONG_RUN_S = 120.0  # a CPU run longer than this is a warning of the run
 # long, while a hook at every depth and the splitting wrappers cost 5-7 % of a tiny model's VAE encode and
 # decode (measured: benchmarks/bench_infinitetalk.py, bench_humo.py)
 SHORT_RUN_S = 5.0
+# a first step shorter than this with one call of the denoiser (no warm measure in it: step_time.py) is not
+# said: its kernels' first use can be most of it (a tiny LTX: 1.0 s, then 0.2 s a step); the second step is
+WARM_WAIT_S = 5.0
 
 
 def fmt_duration(s: float) -> str:
@@ -272,6 +275,7 @@ class RunGuard:
         self.windows = max(1, int(windows))  # pipeline calls the steps are spread over, each with its decode
         # Stop checked at every depth and inside large operations: a CPU run not predicted to be short
         self.deep = estimate and not (predicted is not None and predicted < SHORT_RUN_S)
+        self.waiting = False  # the first step's estimate waits for the second step (WARM_WAIT_S)
 
     @property
     def step_s(self) -> float | None:
@@ -405,6 +409,9 @@ class RunGuard:
         if self.clock.last is None and self.first_forward_start is not None:  # no first step's end was said
             self.clock.last = (self.first_forward_start, 0)
         self.clock.step(now, done)  # the steps since the last tick, timed (the first step's own time left out)
+        if self.waiting and done >= 2:  # the estimate the first step left unsaid, from the second
+            self.waiting = False
+            self._say(self.clock.per_step, early=False, warm=self.clock.per_step, done=done)
         per_window = max(1, total // self.windows)  # steps a window; its decode follows its last step
         decodes_left = self.windows - (-(-done // per_window) - 1)
         est = overrun(elapsed, self.said, done, total, self.clock.per_step, self.tail * decodes_left / self.windows)
@@ -419,7 +426,10 @@ class RunGuard:
         """The first denoising step ended, after ``step_seconds``: refine what was said."""
         raw, step_seconds = step_seconds, self._count_end(step_seconds)
         warm = self.clock.first(time.perf_counter(), step_seconds, step_seconds / raw if raw > 0 else 1.0)
-        if self.estimate:
+        if self.estimate and not self.clock.warm_measured and step_seconds < WARM_WAIT_S and \
+                self.steps // self.windows >= 2:
+            self.waiting = True  # one call, short: its cold share unknown; said at the second step
+        elif self.estimate:
             self._say(step_seconds, early=False, warm=warm)
 
     def decoding(self, part: float, seconds: float) -> None:
@@ -441,17 +451,20 @@ class RunGuard:
         if phases and "decode" in phases:
             self.tail = self.windows * (phases["decode"] + phases.get("other", 0.0))
 
-    def _say(self, per_step: float, early: bool, warm: float | None = None) -> None:
+    def _say(self, per_step: float, early: bool, warm: float | None = None, done: int = 1) -> None:
         """``early``: the first step has run ``per_step`` seconds and is not done (a lower bound);
         else it took ``per_step``, and ``warm`` without its one-off cost (step_time.py): the steps
-        still to come, and the decode predicted from the step, are at ``warm``."""
+        still to come, and the decode predicted from the step, are at ``warm``; ``done``: steps made (past the
+        first: what has run since the first step began, as it ran)."""
         w = per_step if warm is None else warm
         total, parts = (self.whole(w, self.first_forward_start, early) if self.whole is not None
                         else (w * self.steps, ""))
-        total += per_step - w  # the first step at its own time, the rest at the warm one
+        start = self.first_forward_start if self.first_forward_start is not None else time.perf_counter()
+        # the first step at its own time (the steps made, as they ran), the rest at the warm one
+        total += (time.perf_counter() - start - w * done) if done > 1 else per_step - w
         if not early and self.whole is not None:  # what it holds past the steps, kept for the running estimate
-            start = self.first_forward_start if self.first_forward_start is not None else time.perf_counter()
-            self.tail = max(0.0, total - (start - self.started) - per_step - w * (self.steps - 1))
+            self.tail = max(0.0, total - (time.perf_counter() - self.started) - w * (self.steps - done)
+                            if done > 1 else total - (start - self.started) - per_step - w * (self.steps - 1))
         if self.said is not None:
             if early and total <= self.said:
                 return  # a lower bound only rises: the label never goes back

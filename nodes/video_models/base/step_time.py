@@ -37,6 +37,7 @@ class StepClock:
         self.last: tuple[float, int] | None = None  # (when, steps done) at the last step's end
         self.calls: list[float] = []  # the seconds of each denoiser call in the first step (guidance: two)
         self.call_t0: float | None = None  # when the denoiser's current call began, in the first step
+        self.cold = False  # per_step is the first step's own time (one call: no warm measure): replaced, not smoothed
 
     def call_started(self, when: float) -> None:
         if self.last is None:  # only the first step's calls are timed
@@ -52,8 +53,13 @@ class StepClock:
         time to be scaled by, what counting its work cost them taken off): its warm time
         (:func:`warm_step`), the running mean's start, returned."""
         warm = warm_step(step_s, [c * scale for c in self.calls])
-        self.per_step, self.last = warm, (when, 1)
+        self.per_step, self.last, self.cold = warm, (when, 1), not self.warm_measured
         return warm
+
+    @property
+    def warm_measured(self) -> bool:
+        """The first step made two or more calls: a warm measure (:func:`warm_step`)."""
+        return len(self.calls) >= 2
 
     def step(self, when: float, done: int) -> None:
         """``done`` steps are made at ``when``: the steps since the last, timed, move the mean."""
@@ -61,7 +67,8 @@ class StepClock:
             self.last = (when, done) if self.last is None else self.last
             return
         step = (when - self.last[0]) / (done - self.last[1])
-        self.per_step = step if self.per_step is None else SMOOTH * step + (1 - SMOOTH) * self.per_step
+        cold, self.cold = self.cold, False
+        self.per_step = step if self.per_step is None or cold else SMOOTH * step + (1 - SMOOTH) * self.per_step
         self.last = (when, done)
 
 
