@@ -74,7 +74,7 @@ CASES = {
 }
 
 
-def child(name: str, model: str, steps: int, folder: str, emulated: bool) -> dict:
+def child(name: str, model: str, steps: int, folder: str, emulated: bool, trace: bool = False) -> dict:
     """One case in this process: (its time, the estimates said after the first step, the phases recorded)."""
     import pytest
 
@@ -87,6 +87,10 @@ def child(name: str, model: str, steps: int, folder: str, emulated: bool) -> dic
     cache = tempfile.mkdtemp(prefix="cache-", dir=folder)  # no earlier run of anything
     mp = pytest.MonkeyPatch()
     mp.setenv("STUDIO_CACHE_DIR", cache)
+    tr = None
+    if trace:  # what the estimate is made from, for a look after the run
+        from benchmarks.estimate_trace import install
+        tr = install(mp)
     try:
         took, said, first = emu._run(CASES[name][1](model, steps, folder), mp)
     finally:
@@ -95,7 +99,8 @@ def child(name: str, model: str, steps: int, folder: str, emulated: bool) -> dic
     worst = max(((s - took) / took for _t, s, _x in said), key=abs, default=None)  # signed: under is -
     return {"seconds": took, "first_step_end_s": first, "said": [[s, x] for _t, s, x in said], "worst_off": worst,
             "phases": {k: v for k, v in (recs[-1] if recs else {}).items()
-                       if k in ("before", "encode", "step", "decode", "other", "first_extra")}}
+                       if k in ("before", "encode", "step", "decode", "other", "first_extra")},
+            **({"trace": tr} if tr is not None else {})}
 
 
 def main() -> int:
@@ -105,6 +110,8 @@ def main() -> int:
     ap.add_argument("--cases", default="all")
     ap.add_argument("--out", default="")
     ap.add_argument("--baseline", type=int, default=0)  # 1: the first run's decode left out, as before
+    ap.add_argument("--against", default="")  # another checkout (git archive): each case run there too, in turn
+    ap.add_argument("--trace", type=int, default=0)  # 1: each run's steps, calls and counted work kept
     ap.add_argument("--child", default="")  # one case, in this process (the parent runs each in a child)
     ap.add_argument("--model", default="")
     ap.add_argument("--folder", default="")
@@ -112,7 +119,7 @@ def main() -> int:
     if a.baseline:
         os.environ["BENCH_ESTIMATES_BASELINE"] = "1"
     if a.child:
-        got = child(a.child, a.model, a.steps, a.folder, bool(a.emulated))
+        got = child(a.child, a.model, a.steps, a.folder, bool(a.emulated), bool(a.trace))
         with open(a.out, "w") as f:
             json.dump(got, f)
         return 0
@@ -125,30 +132,36 @@ def main() -> int:
     tmp = tempfile.mkdtemp(prefix="studio-bench-estimates-")
     shelf = Shelf(os.path.join(tmp, "shelf"))
     save_file(_patch_state(2), os.path.join(tmp, "it.safetensors"))
-    out = {"emulated": bool(a.emulated), "steps": a.steps, "runs": {}}
-    for name in names:
+    # ``--against``: the other checkout's estimate on the same case right before or after this one's (in turn),
+    # under the same load; written beside this one's results with '_against' in the name
+    trees = [("", ROOT)] + ([("against ", os.path.abspath(a.against))] if a.against else [])
+    outs = {label: {"emulated": bool(a.emulated), "steps": a.steps, "runs": {}} for label, _r in trees}
+    for i, name in enumerate(names):
         model = shelf(CASES[name][0])
         res = os.path.join(tmp, "result.json")
-        load = os.getloadavg()[0]
-        subprocess.run([sys.executable, os.path.abspath(__file__), "--child", name, "--model", model, "--steps",
-                        str(a.steps), "--folder", tmp, "--emulated", str(a.emulated), "--out", res],
-                       check=True, env=extend_pythonpath(ROOT), stdout=subprocess.DEVNULL)
-        with open(res) as f:
-            r = json.load(f)
-        r["load_avg"] = load
-        out["runs"][name] = r
-        worst = r["worst_off"]
-        ph = " ".join(f"{k} {v:.2f}" for k, v in r["phases"].items())
-        print(f"{name:34} node {r['seconds']:6.1f} s  first step ended {r['first_step_end_s']:5.1f} s  said after "
-              f"it: {[round(s, 1) for s, _x in r['said']]}  worst {'-' if worst is None else f'{worst:+.0%}'}"
-              f"  [{ph}] load {load:.1f}", flush=True)
-    within = [n for n, r in out["runs"].items() if r["worst_off"] is not None and abs(r["worst_off"]) <= 0.5]
-    print(f"within 50 %: {len(within)} of {len(out['runs'])}")
+        for label, root in (trees if i % 2 == 0 else trees[::-1]):
+            load = os.getloadavg()[0]
+            subprocess.run([sys.executable, os.path.join(root, "benchmarks", "bench_estimates.py"), "--child", name,
+                            "--model", model, "--steps", str(a.steps), "--folder", tmp, "--emulated", str(a.emulated),
+                            "--out", res] + (["--trace", str(a.trace)] if not label else []),
+                           check=True, env=extend_pythonpath(root), stdout=subprocess.DEVNULL)
+            with open(res) as f:
+                r = json.load(f)
+            r["load_avg"] = load
+            outs[label]["runs"][name] = r
+            worst = r["worst_off"]
+            ph = " ".join(f"{k} {v:.2f}" for k, v in r["phases"].items())
+            print(f"{label}{name:34} node {r['seconds']:6.1f} s  first step ended {r['first_step_end_s']:5.1f} s  "
+                  f"said after it: {[round(s, 1) for s, _x in r['said']]}  worst "
+                  f"{'-' if worst is None else f'{worst:+.0%}'}  [{ph}] load {load:.1f}", flush=True)
     os.makedirs(os.path.join(ROOT, "benchmarks", "results"), exist_ok=True)
     path = a.out or os.path.join(ROOT, "benchmarks", "results",
                                  "estimates_cpu_emulated.json" if a.emulated else "estimates_cpu.json")
-    with open(path, "w") as f:
-        json.dump(out, f, indent=1)
+    for label, out in outs.items():
+        within = [n for n, r in out["runs"].items() if r["worst_off"] is not None and abs(r["worst_off"]) <= 0.5]
+        print(f"{label}within 50 %: {len(within)} of {len(out['runs'])}")
+        with open(path.replace(".json", "_against.json") if label else path, "w") as f:
+            json.dump(out, f, indent=1)
     return 0
 
 

@@ -46,6 +46,12 @@ class _NoGuard(_Inert):
     def tick(self, *_a):
         pass
 
+    def window_made(self, *_a):
+        pass
+
+    def decoding(self, *_a):
+        pass
+
 
 class _NoRescue(_Inert):
     """DecodeRescue's interface, passing the decode through: the node without the rescue."""

@@ -21,7 +21,7 @@ from studio.engine.executor import Executor
 torch = pytest.importorskip("torch")
 pytest.importorskip("diffusers")
 
-SCALE = 300.0  # emulated seconds a unit of decode_cost's weights costs (0: the real clock alone)
+SCALE = 12000.0  # emulated seconds a unit of work.COST costs (0: the real clock alone): a tiny step some seconds
 UNITS = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0}
 
 

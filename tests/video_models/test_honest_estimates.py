@@ -138,6 +138,7 @@ def test_the_running_estimate_keeps_the_decode_to_come(monkeypatch):
     g = run_guard.RunGuard(ctx, None, "transformer", 8, estimate=True, started=0.0,
                            whole=lambda per, start, early: (start + per * 8 + 30.0, ""))
     g.first_forward_start = 10.0
+    g.clock.calls = [1.0, 1.0]  # guidance's two calls: a warm measure, said at once (one short call waits a step)
     clock.t = 12.0
     g.step_done(2.0)
     assert g.said == pytest.approx(56.0) and g.tail == pytest.approx(30.0)

@@ -39,6 +39,9 @@ LONG_RUN_S = 120.0  # a CPU run longer than this is a warning of the run
 # long, while a hook at every depth and the splitting wrappers cost 5-7 % of a tiny model's VAE encode and
 # decode (measured: benchmarks/bench_infinitetalk.py, bench_humo.py)
 SHORT_RUN_S = 5.0
+# a first step shorter than this with one call of the denoiser (no warm measure in it: step_time.py) is not
+# said: its kernels' first use can be most of it (a tiny LTX: 1.0 s, then 0.2 s a step); the second step is
+WARM_WAIT_S = 5.0
 
 
 def fmt_duration(s: float) -> str:
@@ -219,7 +222,6 @@ OVERRUN = 1.1  # an estimate is revised once the node has run this much longer t
 REVISE_EVERY_S = 2.0  # and then at most this often
 REVISE_BY = 0.3  # with a measured step time: revised when it says 30 % more or less than was said
 MAX_SWING = 2.0  # from the steps' share alone (no step timed yet): at most twice what was said or has run
-SMOOTH = 0.5  # the step time: each step's weight in the running mean (one slow step moves it by half)
 
 
 def overrun(elapsed: float, said: float | None, done: int, total: int, per_step: float | None = None,
@@ -264,8 +266,8 @@ class RunGuard:
         self.bound = False  # what was said is a lower bound ("more than ..."): the first step's estimate follows
         self.started = started if started is not None else time.perf_counter()  # the node's start
         self.next_early = EARLY_ESTIMATE_S  # when the first step has run this long, say "at least"
-        self.step_s: float | None = None  # the steps' measured time, smoothed (SMOOTH)
-        self.last_tick: tuple[float, int] | None = None  # (when, steps done) at the last tick
+        from .step_time import StepClock
+        self.clock = StepClock()  # the steps' time: the first step's warm share, then the later steps' (step_time.py)
         # the first step's work counted as it runs (work.py), handed to ``counted`` as it ends:
         # what a first run's decode is predicted from; None: not counted
         self.counted, self.counter = (counted if estimate else None), None
@@ -273,6 +275,12 @@ class RunGuard:
         self.windows = max(1, int(windows))  # pipeline calls the steps are spread over, each with its decode
         # Stop checked at every depth and inside large operations: a CPU run not predicted to be short
         self.deep = estimate and not (predicted is not None and predicted < SHORT_RUN_S)
+        self.waiting = False  # the first step's estimate waits for the second step (WARM_WAIT_S)
+
+    @property
+    def step_s(self) -> float | None:
+        """The steps' time the running estimate uses (step_time.StepClock)."""
+        return self.clock.per_step
 
     # -- hooks --------------------------------------------------------------------------------
     def __enter__(self) -> "RunGuard":
@@ -374,6 +382,7 @@ class RunGuard:
                 self.counter.work.per_call_s = overhead_per_call()
                 self.counter.__enter__()  # left at the first step's end (step_done), or the run's
             self.first_forward_start = time.perf_counter()
+        self.clock.call_started(time.perf_counter())
 
     def _count_end(self, step_seconds: float = 0.0) -> float:
         """The first step's counting ends (its work handed on): at the step's end, or the run's. The
@@ -386,8 +395,10 @@ class RunGuard:
         return max(0.5 * step_seconds, step_seconds - c.work.calls * c.work.per_call_s)
 
     def _forward_end(self, _mod, _args, _out):
+        now = time.perf_counter()
         if self.first_forward_s is None and self.first_forward_start is not None:
-            self.first_forward_s = time.perf_counter() - self.first_forward_start
+            self.first_forward_s = now - self.first_forward_start
+        self.clock.call_ended(now)  # each call of the first step, timed (step_time.py)
 
     # -- the estimate -------------------------------------------------------------------------
     def tick(self, done: int, total: int) -> None:
@@ -395,14 +406,15 @@ class RunGuard:
         with the estimate made again from its progress, at most every REVISE_EVERY_S."""
         now = time.perf_counter()
         elapsed = now - self.started
-        last = self.last_tick or ((self.first_forward_start, 0) if self.first_forward_start is not None else None)
-        if last is not None and done > last[1]:  # the steps since the last tick, timed
-            step = (now - last[0]) / (done - last[1])
-            self.step_s = step if self.step_s is None else SMOOTH * step + (1 - SMOOTH) * self.step_s
-        self.last_tick = (now, done)
+        if self.clock.last is None and self.first_forward_start is not None:  # no first step's end was said
+            self.clock.last = (self.first_forward_start, 0)
+        self.clock.step(now, done)  # the steps since the last tick, timed (the first step's own time left out)
+        if self.waiting and done >= 2:  # the estimate the first step left unsaid, from the second
+            self.waiting = False
+            self._say(self.clock.per_step, early=False, warm=self.clock.per_step, done=done)
         per_window = max(1, total // self.windows)  # steps a window; its decode follows its last step
         decodes_left = self.windows - (-(-done // per_window) - 1)
-        est = overrun(elapsed, self.said, done, total, self.step_s, self.tail * decodes_left / self.windows)
+        est = overrun(elapsed, self.said, done, total, self.clock.per_step, self.tail * decodes_left / self.windows)
         if est is None or now - self.said_at < REVISE_EVERY_S:
             return
         old, self.said, self.said_at = self.said, est, now
@@ -412,18 +424,47 @@ class RunGuard:
 
     def step_done(self, step_seconds: float) -> None:
         """The first denoising step ended, after ``step_seconds``: refine what was said."""
-        step_seconds = self._count_end(step_seconds)
-        if self.estimate:
-            self._say(step_seconds, early=False)
+        raw, step_seconds = step_seconds, self._count_end(step_seconds)
+        warm = self.clock.first(time.perf_counter(), step_seconds, step_seconds / raw if raw > 0 else 1.0)
+        if self.estimate and not self.clock.warm_measured and step_seconds < WARM_WAIT_S and \
+                self.steps // self.windows >= 2:
+            self.waiting = True  # one call, short: its cold share unknown; said at the second step
+        elif self.estimate:
+            self._say(step_seconds, early=False, warm=warm)
 
-    def _say(self, per_step: float, early: bool) -> None:
+    def decoding(self, part: float, seconds: float) -> None:
+        """The decode under way, ``part`` of it made in ``seconds``: the estimate made again at its pace (a
+        decode predicted short ran on, unsaid, for most of the run), as :meth:`tick` says it."""
+        now, done = time.perf_counter(), (self.clock.last or (0.0, 0))[1]
+        if self.said is None or not 0 < part < 1 or now - self.said_at < REVISE_EVERY_S:
+            return
+        from .step_time import during_decode
+        est = during_decode(now - self.started, part, seconds, done, self.steps, self.step_s, self.tail, self.windows)
+        if abs(est - self.said) > REVISE_BY * self.said:
+            old, self.said, self.said_at = self.said, est, now
+            self.ctx.note(f"{'longer' if est > old else 'shorter'} than predicted (about {fmt_duration(old)}): about "
+                          f"{fmt_duration(est)} now, {fmt_duration(now - self.started)} so far, decoding")
+
+    def window_made(self, phases: dict) -> None:
+        """A window was made (its ``phases``: runs/phases.py): the decodes to come are taken at its decode's
+        measured time (and what followed it), not what the first step predicted."""
+        if phases and "decode" in phases:
+            self.tail = self.windows * (phases["decode"] + phases.get("other", 0.0))
+
+    def _say(self, per_step: float, early: bool, warm: float | None = None, done: int = 1) -> None:
         """``early``: the first step has run ``per_step`` seconds and is not done (a lower bound);
-        else it took ``per_step``."""
-        total, parts = (self.whole(per_step, self.first_forward_start, early) if self.whole is not None
-                        else (per_step * self.steps, ""))
+        else it took ``per_step``, and ``warm`` without its one-off cost (step_time.py): the steps
+        still to come, and the decode predicted from the step, are at ``warm``; ``done``: steps made (past the
+        first: what has run since the first step began, as it ran)."""
+        w = per_step if warm is None else warm
+        total, parts = (self.whole(w, self.first_forward_start, early) if self.whole is not None
+                        else (w * self.steps, ""))
+        start = self.first_forward_start if self.first_forward_start is not None else time.perf_counter()
+        # the first step at its own time (the steps made, as they ran), the rest at the warm one
+        total += (time.perf_counter() - start - w * done) if done > 1 else per_step - w
         if not early and self.whole is not None:  # what it holds past the steps, kept for the running estimate
-            start = self.first_forward_start if self.first_forward_start is not None else time.perf_counter()
-            self.tail = max(0.0, total - (start - self.started) - per_step * self.steps)
+            self.tail = max(0.0, total - (time.perf_counter() - self.started) - w * (self.steps - done)
+                            if done > 1 else total - (start - self.started) - per_step - w * (self.steps - 1))
         if self.said is not None:
             if early and total <= self.said:
                 return  # a lower bound only rises: the label never goes back
@@ -441,7 +482,7 @@ class RunGuard:
         text = f"{'more than' if early else 'about'} {fmt_duration(total)} on the CPU" + \
             (": lower width/height/frames or use a GPU" if long else "") + \
             (f" (the first of {self.steps} steps has run {fmt_duration(per_step)})" if early else
-             f" ({fmt_duration(per_step)} a step, {self.steps} steps{'; ' + parts if parts else ''})")
+             f" ({fmt_duration(w)} a step, {self.steps} steps{'; ' + parts if parts else ''})")
         if long and not self.warned:  # a warning of the run once (the Log's line); the note keeps up
             self.warned = True
             self.ctx.warn(text)

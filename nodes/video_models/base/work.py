@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # seconds a CPU spends on each unit (a call, a convolution called, an element made, a multiply-add): only
-# their ratios matter. Fitted on the tiny models' runs through the node (Wan at 16x16x9, 64x64x33 and
-# 128x128x17, LTX-Video, CogVideoX: a step, with the guard's hooks, against the decode, 2 to 8 runs each on
-# a 2-core machine under load, whose ratios spread 2x to 25x run to run): the ratio predicted is within
-# 0.8x-1.9x of each case's geometric mean. There calls dominate (a tiny VAE's convolution costs 25 plain
-# calls); at real sizes the multiply-adds do (40 GFLOP/s), then the elements
-COST = {"ops": 2e-5, "convs": 5e-4, "elements": 3e-9, "flops": 2.5e-11}
+# their ratios matter. Fitted (benchmarks/results/estimates_fit.txt) on 13 tiny-model cases through the node
+# (Wan text and image to video at six sizes, two shots, Wan-Move, InfiniteTalk, LTX-Video, CogVideoX, SVD,
+# HunyuanVideo; 6 runs each on a 2-core machine, quiet and under load) against the measured decode / step
+# ratio: each case's ratio predicted within 0.58x-1.66x of its runs' geometric mean when the case is left
+# out of the fit (the weights before: 0.49x-3.1x). A tiny model's step is mostly what is not counted (module
+# calls, hooks, Python): there the weights are a proxy; at real sizes the multiply-adds dominate both (40
+# GFLOP/s), then the elements (memory)
+COST = {"ops": 5e-7, "convs": 2e-6, "elements": 4e-10, "flops": 2.5e-11}
 
 
 @dataclass

@@ -142,6 +142,8 @@ class ClipMaking:
         t0 = time.perf_counter()
         self._make_window()
         self.clock.window_done(time.perf_counter() - t0, self.s.last_phases)
+        if self._guard is not None:  # the decodes still to come: at this one's measured time
+            self._guard.window_made(self.s.last_phases)
 
     def _make_window(self) -> None:
         s, ctx, k = self.s, self.ctx, self.k

@@ -231,7 +231,8 @@ class Sampler:
         from ..takes.time_tiles import can_tile, decode_take, to_host
         timed = self.one_take and can_tile(pipe) and kwargs.get("last_image") is None
         decoding = None if timed else DecodeProgress(  # the pipeline decodes: said as it goes
-            ctx, getattr(pipe, "vae", None), call_frames(kwargs), temporal_ratio(pipe))
+            ctx, getattr(pipe, "vae", None), call_frames(kwargs), temporal_ratio(pipe),
+            pace=guard.decoding if guard is not None else None)
         on_step = self._step_callback(kwargs, k, n_windows, stream, guard, keeper, timer, t_call, decoding)
 
         from .call_adapters import adapted_call

@@ -46,8 +46,10 @@ class DecodeProgress:
     frame-by-frame VAE and says the frames decoded; for another VAE only that the decode began
     (the last step's callback calls :meth:`begin`)."""
 
-    def __init__(self, ctx, vae, frames: int, temporal: int):
+    def __init__(self, ctx, vae, frames: int, temporal: int, pace=None):
         self.ctx, self.frames, self.temporal = ctx, int(frames), max(1, int(temporal))
+        self.pace = pace  # (share of the decode made, its seconds so far): the run's estimate kept up (guard.py)
+        self.t_begin = 0.0
         self.latent_frames = (self.frames - 1) // self.temporal + 1
         self.decoder = getattr(vae, "decoder", None) if framewise(vae) else None
         self.vae = vae
@@ -74,6 +76,7 @@ class DecodeProgress:
         if not self.begun:
             self.begun = True
             self.calls = 0
+            self.t_begin = time.perf_counter()
             started(self.ctx, self.frames)
 
     def _called(self, module, args, output) -> None:
@@ -84,3 +87,5 @@ class DecodeProgress:
         if now - self.last >= INTERVAL or self.calls >= self.latent_frames:
             self.last = now
             said(self.ctx, 1 + (self.calls - 1) * self.temporal, self.frames)
+            if self.pace is not None and 2 <= self.calls < self.latent_frames:
+                self.pace(self.calls / self.latent_frames, now - self.t_begin)

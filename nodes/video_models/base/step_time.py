@@ -1,0 +1,84 @@
+"""A run's step time as the estimate uses it (issue 73 item 3: "within 50 % of the real time after the
+first step"). Plain arithmetic on measured seconds, no torch: the guard (guard.py) feeds it.
+
+The first step is a poor measure of the rest: it pays for its kernels' first use (on the CPU a
+convolution's or a matrix product's first call at a shape builds its plan), for the memory its
+tensors first touch, and, on a shared machine, for whatever else ran then. Measured on tiny models
+(benchmarks/bench_estimates.py --trace 1): a first step 1.5x to 5x the later ones, and the decode
+predicted from it by as much. Where the step calls the denoiser twice or more (guidance's two passes,
+which share every shape), the later calls ran warm: the step is taken as those calls at their time
+plus what ran around them. A single call per step (guidance batched, or none) has no warm measure in
+the first step; the later steps' times then correct the estimate (:class:`StepClock`). Importing this
+module costs nothing."""
+from __future__ import annotations
+
+SMOOTH = 0.5  # a later step's weight in the running mean (one slow step moves it by half)
+
+
+def warm_step(step_s: float, calls: list[float]) -> float:
+    """The first step's seconds (``step_s``) without its first call's one-off cost: with ``calls``, the
+    seconds of each denoiser call it made, two or more, the step is what ran outside the calls plus
+    every call at the later calls' median time (never more than the step took, nor less than a tenth
+    of it); fewer than two calls: ``step_s``."""
+    if len(calls) < 2 or step_s <= 0:
+        return step_s
+    later = sorted(calls[1:])
+    mid = later[len(later) // 2] if len(later) % 2 else 0.5 * (later[len(later) // 2 - 1] + later[len(later) // 2])
+    outside = max(0.0, step_s - sum(calls))
+    return min(step_s, max(0.1 * step_s, outside + len(calls) * min(mid, calls[0])))
+
+
+class StepClock:
+    """The steps' time as a run goes: the first step's warm time (:func:`warm_step`), then each later
+    step's measured time, smoothed (SMOOTH); the first step's own time never enters the mean."""
+
+    def __init__(self):
+        self.per_step: float | None = None  # seconds a step still to come is expected to take
+        self.last: tuple[float, int] | None = None  # (when, steps done) at the last step's end
+        self.calls: list[float] = []  # the seconds of each denoiser call in the first step (guidance: two)
+        self.call_t0: float | None = None  # when the denoiser's current call began, in the first step
+        self.cold = False  # per_step is the first step's own time (one call: no warm measure): replaced, not smoothed
+
+    def call_started(self, when: float) -> None:
+        if self.last is None:  # only the first step's calls are timed
+            self.call_t0 = when
+
+    def call_ended(self, when: float) -> None:
+        if self.last is None and self.call_t0 is not None:
+            self.calls.append(when - self.call_t0)
+        self.call_t0 = None
+
+    def first(self, when: float, step_s: float, scale: float = 1.0) -> float:
+        """The first step ended at ``when`` after ``step_s`` seconds (``scale``: its calls' measured
+        time to be scaled by, what counting its work cost them taken off): its warm time
+        (:func:`warm_step`), the running mean's start, returned."""
+        warm = warm_step(step_s, [c * scale for c in self.calls])
+        self.per_step, self.last, self.cold = warm, (when, 1), not self.warm_measured
+        return warm
+
+    @property
+    def warm_measured(self) -> bool:
+        """The first step made two or more calls: a warm measure (:func:`warm_step`)."""
+        return len(self.calls) >= 2
+
+    def step(self, when: float, done: int) -> None:
+        """``done`` steps are made at ``when``: the steps since the last, timed, move the mean."""
+        if self.last is None or done <= self.last[1]:
+            self.last = (when, done) if self.last is None else self.last
+            return
+        step = (when - self.last[0]) / (done - self.last[1])
+        cold, self.cold = self.cold, False
+        self.per_step = step if self.per_step is None or cold else SMOOTH * step + (1 - SMOOTH) * self.per_step
+        self.last = (when, done)
+
+
+
+def during_decode(elapsed: float, part: float, seconds: float, done: int, total: int, per_step: float | None,
+                  tail: float, windows: int) -> float:
+    """The node's whole time while a window's decode runs (``part`` of it made in ``seconds``) after ``done`` of
+    ``total`` steps: the rest of this decode at its pace, the steps of the windows to come at ``per_step``,
+    and their decodes at ``tail`` (all windows') divided among them."""
+    windows = max(1, windows)
+    after = windows - min(windows, -(-done // max(1, total // windows)))  # windows still to start
+    return (elapsed + seconds * (1 - part) / max(part, 1e-9) + max(0, total - done) * (per_step or 0.0) +
+            tail * after / windows)
