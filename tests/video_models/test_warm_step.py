@@ -72,6 +72,21 @@ def test_a_short_first_step_of_one_call_is_said_from_the_second(monkeypatch):
     assert "500 ms a step, 4 steps" in ctx.notes[-1]
 
 
+def test_a_two_step_run_is_said_at_its_first_step(monkeypatch):
+    """Waiting for the second step of a two-step run would say the estimate with the denoising done."""
+    clock = _Clock(0.0)
+    monkeypatch.setattr(run_guard.time, "perf_counter", clock)
+    ctx = _Ctx()
+    g = run_guard.RunGuard(ctx, None, "transformer", 2, estimate=True, started=0.0,
+                           whole=lambda per, start, early: (start + per * 2, ""))
+    clock.t = 1.0
+    g._forward_start(None, ())
+    clock.t = 3.0
+    g._forward_end(None, (), None)
+    g.step_done(2.0)
+    assert g.said is not None and ctx.notes
+
+
 def test_the_first_estimate_takes_the_cold_call_once_and_the_rest_at_the_warm_time(monkeypatch):
     clock = _Clock(0.0)
     monkeypatch.setattr(run_guard.time, "perf_counter", clock)

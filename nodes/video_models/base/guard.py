@@ -427,8 +427,9 @@ class RunGuard:
         raw, step_seconds = step_seconds, self._count_end(step_seconds)
         warm = self.clock.first(time.perf_counter(), step_seconds, step_seconds / raw if raw > 0 else 1.0)
         if self.estimate and not self.clock.warm_measured and step_seconds < WARM_WAIT_S and \
-                self.steps // self.windows >= 2:
-            self.waiting = True  # one call, short: its cold share unknown; said at the second step
+                self.steps // self.windows >= 3:
+            self.waiting = True  # one call, short: its cold share unknown; said at the second step (where a step
+            # still follows it: with two steps the second's estimate would come with the denoising done)
         elif self.estimate:
             self._say(step_seconds, early=False, warm=warm)
 
