@@ -110,3 +110,17 @@ def hy15(tmp_path_factory):  # read only: (the tiny HunyuanVideo 1.5 T2V folder,
     root = tmp_path_factory.mktemp("hy15")
     folder = th.build_hunyuan15(str(root / "hunyuanvideo15-tiny"))
     return folder, th.write_comfy_files(folder, str(root / "models"))
+
+
+@pytest.fixture
+def loras(tmp_path, monkeypatch):
+    """A models folder of this test's own (its settings pointing there, no other searched) with ComfyUI's 'loras'
+    kind folder, empty: the folder returned."""
+    import json
+    models, config = tmp_path / "models", tmp_path / "config"
+    (models / "loras").mkdir(parents=True)
+    config.mkdir()
+    (config / "models.json").write_text(json.dumps({"models_dir": str(models), "use_hf_cache": False}))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(config))
+    monkeypatch.delenv("STUDIO_MODELS", raising=False)
+    return models / "loras"

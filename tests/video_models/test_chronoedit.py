@@ -101,20 +101,12 @@ def test_draft_is_the_pipeline_with_the_distilled_lora_loaded_directly(tiny, mon
     assert model.module.scheduler.config.flow_shift == 5.0  # and the model's own scheduler put back
 
 
-def test_draft_without_the_distilled_lora_runs_final_and_says_so(tiny, tmp_path, monkeypatch):
+def test_draft_without_the_distilled_lora_runs_final_and_says_so(tiny, loras):
     """Draft with no 'distill_lora' and none of the release's name in the models folders: the final settings run,
     said as information naming the file (as the other generators' Draft does where no distilled file is found);
     a 'distill_lora' named and missing is refused before the run; the release's file found by its name is used."""
-    import json
-
     from nodes.video_models.families.chronoedit.draft import distill_lora
     from nodes.video_models.families.chronoedit.node import ChronoEditImageEdit as node
-    models, config = tmp_path / "models", tmp_path / "config"
-    (models / "loras").mkdir(parents=True)
-    config.mkdir()
-    (config / "models.json").write_text(json.dumps({"models_dir": str(models), "use_hf_cache": False}))
-    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(config))
-    monkeypatch.delenv("STUDIO_MODELS", raising=False)
     g = model_graph(tiny("chronoedit"), "video_models.chronoedit", dict(PARAMS, quality="draft"), image=(STILL, "image"))
     said = []
     res = Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=said.append)
@@ -127,5 +119,5 @@ def test_draft_without_the_distilled_lora_runs_final_and_says_so(tiny, tmp_path,
     assert node.preflight({"quality": "draft", "distill_lora": "missing.safetensors"}, None)  # named: must be there
     assert node.preflight({"quality": "final", "distill_lora": ""}, None) == []
     assert distill_lora("", None) is None
-    (models / "loras" / "chronoedit_distill_lora.safetensors").write_bytes(b"")  # found by the release's name
+    (loras / "chronoedit_distill_lora.safetensors").write_bytes(b"")  # found by the release's name
     assert distill_lora("", None).endswith("chronoedit_distill_lora.safetensors")

@@ -26,18 +26,6 @@ W22_LOW = "wan2.2_t2v_lightx2v_4steps_lora_v1.1_low_noise.safetensors"
 W21 = "lightx2v_T2V_14B_cfg_step_distill_v2_lora_rank64_bf16.safetensors"
 
 
-@pytest.fixture
-def loras(tmp_path, monkeypatch):
-    """A models folder with a ComfyUI 'loras' kind folder, the only one searched."""
-    models, config = tmp_path / "models", tmp_path / "config"
-    (models / "loras").mkdir(parents=True)
-    config.mkdir()
-    (config / "models.json").write_text(json.dumps({"models_dir": str(models), "use_hf_cache": False}))
-    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(config))
-    monkeypatch.delenv("STUDIO_MODELS", raising=False)
-    return models / "loras"
-
-
 def _denoiser(folder):
     """The folder's transformer alone (a LoRA of its shapes is written from it): the pipeline's other parts
     were loaded for nothing."""
