@@ -17,21 +17,27 @@ os.environ.setdefault("STUDIO_TEST_DIRS", "given" if "STUDIO_PROJECT_DIR" in os.
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.dont_write_bytecode = False
 
+_MADE_DIRS: list[str] = []  # the temporary folders this process made for the session: removed at its end
+
+
+def _made(prefix: str) -> str:
+    import tempfile
+    _MADE_DIRS.append(tempfile.mkdtemp(prefix=prefix))
+    return _MADE_DIRS[-1]
+
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("STUDIO_NO_AUDIO_DEVICE", "1")  # tests never touch the sound card
 if "STUDIO_PROJECT_DIR" not in os.environ:  # unsaved graphs' relative paths land here, not in ~/Documents
-    import tempfile
-    os.environ["STUDIO_PROJECT_DIR"] = tempfile.mkdtemp(prefix="studio-project-")
+    os.environ["STUDIO_PROJECT_DIR"] = _made("studio-project-")
 if "STUDIO_CACHE_DIR" not in os.environ:  # the node manifest cache: never the user's own
-    import tempfile
-    os.environ["STUDIO_CACHE_DIR"] = tempfile.mkdtemp(prefix="studio-cache-")
+    os.environ["STUDIO_CACHE_DIR"] = _made("studio-cache-")
 # the machine's own settings and models are never a test's: Studio's settings folder, the platform's
 # config and data folders (the default models folder is in the latter) and the Hugging Face cache point
 # into one temporary folder made by the session's first process (its workers and the processes tests
 # start inherit it). A SAM model in the user's folder made a test of a missing model "DID NOT RAISE"
 if "STUDIO_TEST_HOME" not in os.environ:
-    import tempfile
-    _home = os.environ["STUDIO_TEST_HOME"] = tempfile.mkdtemp(prefix="studio-home-")
+    _home = os.environ["STUDIO_TEST_HOME"] = _made("studio-home-")
     os.environ["STUDIO_CONFIG_DIR"] = os.path.join(_home, "studio-config")
     os.environ["XDG_CONFIG_HOME"] = os.path.join(_home, "config")
     os.environ["XDG_DATA_HOME"] = os.path.join(_home, "data")
@@ -101,6 +107,14 @@ def _timeout_of(item) -> float:
 
 
 RUN_LIMIT_S = 3000  # a parallel run's controller gives up after 50 minutes (CI stops at 90), saying where
+
+
+def pytest_unconfigure(config):
+    """The session's temporary folders this process made go with it (its workers' own, the run's shared home
+    last, in the process that made it: every test run left three folders in the system's temporary folder)."""
+    import shutil
+    while _MADE_DIRS:
+        shutil.rmtree(_MADE_DIRS.pop(), ignore_errors=True)
 
 
 def pytest_configure(config):

@@ -14,7 +14,6 @@ import torch
 
 from nodes.video_models.base.capabilities import Modular
 
-from .test_drafts import loras  # noqa: F401 (a fixture: a models folder whose loras/ is searched)
 from .test_minimax_h3_curve import DIT, GRID, _inputs, comfy_files, comfy_layout  # noqa: F401 (a fixture)
 
 R = 4  # the LoRA's rank
