@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -162,6 +163,7 @@ def main() -> int:
         print(f"{label}within 50 %: {len(within)} of {len(out['runs'])}")
         with open(path.replace(".json", "_against.json") if label else path, "w") as f:
             json.dump(out, f, indent=1)
+    shutil.rmtree(tmp, ignore_errors=True)  # the tiny models built for the run
     return 0
 
 

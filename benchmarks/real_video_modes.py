@@ -34,6 +34,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import tempfile
 import time
 
 CASES = {  # name: (transformer kwargs, width, height, frames, vae kind, pipeline kwargs)
@@ -68,8 +69,8 @@ def make_pipe(case: str, small: bool, device: str):
     try:
         with torch.device(device):
             torch.manual_seed(0)
-            tok_dir = os.path.join("/tmp", f"studio-bench-tok-{os.getpid()}")
-            tok, te, width = _text_encoder(small, tok_dir)
+            with tempfile.TemporaryDirectory(prefix="studio-bench-tok-") as tok_dir:  # read whole: not kept
+                tok, te, width = _text_encoder(small, tok_dir)
             tr = WanTransformer3DModel(patch_size=(1, 2, 2), text_dim=width, freq_dim=256, cross_attn_norm=True,
                                        qk_norm="rms_norm_across_heads", eps=1e-6, rope_max_seq_len=1024, **tr_kw)
             if "boundary_ratio" in pipe_kw:
