@@ -236,6 +236,24 @@ class VideoModelRef(ModelRef):
                 vae.enable_slicing()
         return pipe
 
+    def derived_pipeline(self, key: str, cls):
+        """A pipeline of ``cls`` made once from the model's text-to-video pipeline (diffusers' from_pipe, Studio's own
+        components kept: :func:`own_parts`) and kept with the task pipelines under ``key``; its text encoder loaded,
+        and the CPU-offload hooks moved onto it when the model is offloaded (a family node's own pipeline: LTX-2's
+        HDR and DFR)."""
+        pipes = self.shared.pipes
+        pipe = pipes.get(key)
+        if pipe is None:
+            base = self.pipeline("t2v")
+            pipe = cls.from_pipe(base, **own_parts(base, cls))
+            pipe.set_progress_bar_config(disable=True)
+            pipes[key] = pipe
+        elif self.shared.text_loader is not None:
+            self.load_text_encoder()
+        if self.offload:
+            self.move_offload_hooks(key)
+        return pipe
+
     def move_offload_hooks(self, task: str) -> None:
         """Task pipelines share their components: one set of CPU-offload hooks at a time, on the
         pipeline about to run (two sets on one module would fight over its device)."""

@@ -32,9 +32,11 @@ def last_frame(ctx, sampler, image) -> np.ndarray | None:
                              "connect an Image to 'last_image'")
         return None
     from ..base.capabilities import FirstLast
+    from ..base.registry import all_families
     if "last_image" not in call_defaults(pipe) and sampler.fam.capability(FirstLast) is None:
-        ctx.warn(f"{sampler.fam.title} Image to Video ({type(pipe).__name__}) takes no last frame (Wan and "
-                 "EasyAnimate InP do): the last image is not used")
+        takes = " and ".join(f.title for f in all_families() if f.capability(FirstLast) is not None)
+        ctx.warn(f"{sampler.fam.title} Image to Video ({type(pipe).__name__}) takes no last frame ({takes} "
+                 "do): the last image is not used")
         return None  # a family with FirstLast gives it its own way (EasyAnimate: its pipeline_call's mask)
     if getattr(pipe, "image_encoder", None) is not None and not flf2v and not fun_inp(sampler.ref):
         ctx.warn("this Wan 2.1 image-to-video model takes one image (Wan 2.1 FLF2V, Fun InP and Wan 2.2 I2V take "

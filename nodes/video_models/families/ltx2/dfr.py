@@ -136,20 +136,9 @@ def dfr_pipelines(ref, ctx, spatial: str, temporal: str | None):
     and the ancestral scheduler, or None)."""
     import diffusers
 
-    from ...loading.load import own_parts
     from .dfr_chain import ETA
     from .upsample import load_upsampler
-    pipes = ref.shared.pipes
-    pipe = pipes.get(TASK)
-    if pipe is None:
-        base = ref.pipeline("t2v")
-        pipe = diffusers.LTX2DFRPipeline.from_pipe(base, **own_parts(base, diffusers.LTX2DFRPipeline))
-        pipe.set_progress_bar_config(disable=True)
-        pipes[TASK] = pipe
-    elif ref.shared.text_loader is not None:
-        ref.load_text_encoder()
-    if ref.offload:
-        ref.move_offload_hooks(TASK)
+    pipe = ref.derived_pipeline(TASK, diffusers.LTX2DFRPipeline)
     device = ref.execution_device(pipe)
     up = diffusers.LTX2LatentUpsamplePipeline(vae=pipe.vae,
                                               latent_upsampler=load_upsampler(spatial, pipe.vae.dtype).to(device))

@@ -35,18 +35,8 @@ class HDRError(StudioError):
 def hdr_pipeline(ref):
     """The model's LTX2HDRPipeline, made from its loaded components once (diffusers' from_pipe) and kept with its
     task pipelines, with the CPU-offload hooks moved onto it when the model is offloaded."""
-    pipes = ref.shared.pipes
-    pipe = pipes.get(TASK)
-    if pipe is None:
-        import diffusers
-        pipe = diffusers.LTX2HDRPipeline.from_pipe(ref.pipeline("t2v"))
-        pipe.set_progress_bar_config(disable=True)
-        pipes[TASK] = pipe
-    elif ref.shared.text_loader is not None:
-        ref.load_text_encoder()
-    if ref.offload:
-        ref.move_offload_hooks(TASK)
-    return pipe
+    import diffusers
+    return ref.derived_pipeline(TASK, diffusers.LTX2HDRPipeline)
 
 
 def connector_embeds(path: str) -> dict:
