@@ -192,6 +192,80 @@ def _warm_solver(device: str) -> None:
     torch.linalg.solve(torch.eye(2, device=device), torch.ones(2, device=device))
 
 
+class PhaseClock:
+    """Where a timed call's GPU time goes: CUDA events recorded around each text-encoder and
+    denoiser forward and each VAE decode (no host sync until :meth:`seconds`), summed per phase.
+    What a mode slower than the all-on-GPU run needs told apart (issue 73: fp8 1.66x, 16 GB 1.46x
+    while 8 GB was 1.14x): the denoising, the text encoder or the decode."""
+
+    PHASES = {"text": ("text_encoder",), "denoise": ("transformer", "transformer_2"), "decode": ("vae",)}
+
+    def __init__(self, pipe):
+        import torch
+        self.spans: dict[str, list] = {k: [] for k in self.PHASES}
+        self.calls: dict[str, int] = {k: 0 for k in self.PHASES}
+        self._undo: list = []
+        for phase, names in self.PHASES.items():
+            for name in names:
+                mod = pipe.components.get(name)
+                if not isinstance(mod, torch.nn.Module):
+                    continue
+                if phase == "decode":
+                    self._wrap_decode(mod)
+                else:
+                    self._undo.append(mod.register_forward_pre_hook(lambda *_a, ph=phase: self._start(ph)))
+                    self._undo.append(mod.register_forward_hook(lambda *_a, ph=phase: self._stop(ph)))
+
+    def _wrap_decode(self, vae) -> None:
+        orig = vae.decode
+
+        def decode(*a, **k):
+            self._start("decode")
+            try:
+                return orig(*a, **k)
+            finally:
+                self._stop("decode")
+        vae.decode = decode
+        self._undo.append(lambda: vae.__dict__.pop("decode", None))
+
+    def _start(self, phase: str) -> None:
+        import torch
+        ev = torch.cuda.Event(enable_timing=True)
+        ev.record()
+        self.spans[phase].append([ev, None])
+        self.calls[phase] += 1
+
+    def _stop(self, phase: str) -> None:
+        import torch
+        ev = torch.cuda.Event(enable_timing=True)
+        ev.record()
+        if self.spans[phase] and self.spans[phase][-1][1] is None:
+            self.spans[phase][-1][1] = ev
+
+    def reset(self) -> None:
+        self.spans = {k: [] for k in self.PHASES}
+        self.calls = {k: 0 for k in self.PHASES}
+
+    def close(self) -> None:
+        for u in self._undo:
+            u.remove() if hasattr(u, "remove") else u()
+        self._undo = []
+
+    def seconds(self) -> dict:
+        """{phase: seconds of GPU time between its start and stop events}, after a synchronize."""
+        import torch
+        torch.cuda.synchronize()
+        return {k: round(sum(a.elapsed_time(b) for a, b in v if b is not None) / 1000, 3)
+                for k, v in self.spans.items() if v}
+
+    def spread_ms(self, phase: str = "denoise") -> list[float]:
+        """[fastest, median, slowest] milliseconds of one call of ``phase`` (after :meth:`seconds`):
+        whether a slow streamed run is slow in every denoiser call (the prefetch not overlapping) or
+        in a few (allocator retries, a first call's tracing)."""
+        t = sorted(a.elapsed_time(b) for a, b in self.spans.get(phase, []) if b is not None)
+        return [round(t[0], 1), round(t[len(t) // 2], 1), round(t[-1], 1)] if t else []
+
+
 def _allocator(out: dict) -> None:
     import torch
     st = torch.cuda.memory_stats()
@@ -235,7 +309,11 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
     from nodes.video_models.memory.sizes import GB
     cuda = device == "cuda"
     out: dict = {"case": case, "mode": mode, "cap_gb": cap_gb}
+    if cuda:  # what an earlier run left allocated (it counts against this one's cap)
+        _free()
+        out["left_on_card_gb"] = torch.cuda.memory_allocated() / 2 ** 30
     t0 = time.perf_counter()
+    clock = None
     if mode in MEMORY and cuda and cap_gb:  # planned on a meta-device copy: a refused mode builds nothing
         mode, said = _plan_meta(case, small, cap_gb, mode, {} if meta is None else meta)
         out.update(said)
@@ -295,6 +373,7 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
         out["setup_s"] = time.perf_counter() - t1
         out["build_s"] = t1 - t0
         t2 = time.perf_counter()
+        clock = PhaseClock(pipe) if cuda else None  # from the warm-up on: a warm-up out of memory says in what
         _call(pipe, case, min(WARMUP_STEPS, steps) if mode in MEMORY else steps, small, device)  # warm-up
         _warm_solver(device)
         out["first_run_s"] = time.perf_counter() - t2
@@ -305,23 +384,35 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
         if cuda:
             torch.cuda.reset_peak_memory_stats()
             torch.cuda.reset_accumulated_memory_stats()  # the retries counted for the timed call alone
+            clock.reset()
         t3 = time.perf_counter()
         frames = _call(pipe, case, steps, small, device)
         out["seconds"] = time.perf_counter() - t3
+        if clock is not None:
+            out["phases_s"] = clock.seconds()
+            out["denoise_call_ms"] = clock.spread_ms()
+            clock.close()
         if cuda:
             out["peak_gb"] = torch.cuda.max_memory_allocated() / GB
             _allocator(out)
         out.update(_compare(frames, ref))
         return out, frames
-    except torch.OutOfMemoryError:  # a mode that does not fit the cap is a result
+    except torch.OutOfMemoryError as e:  # a mode that does not fit the cap is a result
         out["error"] = "out of memory"
+        out["oom_said"] = " ".join(str(e).split())[:400]  # torch's figures: allocated, reserved but unallocated
+        out["oom_phase"] = next((k for k, v in (clock.spans if clock else {}).items() if v and v[-1][1] is None), None)
         return out, None
     finally:
         if cuda:
             torch.cuda.set_per_process_memory_fraction(1.0)
         if keep is not None and snap is None:  # the weights as built (a run writes none of them)
             keep.update(snapshot(pipe))
-        _free(pipe)
+        # this frame's own reference dropped before collecting: _free(pipe) alone left the pipeline (and its
+        # blocks on the card, the hooks' cycles) alive until the next collection, so the mode after a run was
+        # planned against the last one's leftovers (the first H200 check: fp8@22 and plan@12 refused "nothing
+        # fits" after the reference and plan@16, plan@8 then ran)
+        pipe = None
+        _free()
 
 
 def run_modes(cases: list[str], modes: list[str], caps: list, steps: int, small: bool, out_dir: str) -> dict:
@@ -396,5 +487,8 @@ def _print(r: dict, ref_s) -> None:
     print(f"{r['case']:9} {r['mode']:18} {str(r['cap_gb'] or '-'):>4} {f('peak_gb', '8.1f'):>8} "
           f"{f('predicted_peak_gb', '8.1f'):>8} {f('seconds', '7.2f'):>7} {ratio:>6} {f('max_diff_255', '8.2f'):>8} "
           f"{f('psnr_db', '6.1f'):>6} {f('setup_s', '8.1f'):>8} {f('first_run_s', '6.1f'):>6}"
-          + (f"  {r['error']}" if r.get("error") else "") + (f"  {r['resident']}" if r.get("resident") else ""),
+          + (f"  {r['error']}" if r.get("error") else "") + (f"  {r['resident']}" if r.get("resident") else "")
+          + ("  phases " + ", ".join(f"{k} {v:.2f} s" for k, v in r["phases_s"].items()) if r.get("phases_s") else "")
+          + (f" (a denoiser call {'/'.join(map(str, r['denoise_call_ms']))} ms)" if r.get("denoise_call_ms") else "")
+          + (f"  left on card {r['left_on_card_gb']:.1f} GB" if r.get("left_on_card_gb", 0) > 0.05 else ""),
           flush=True)

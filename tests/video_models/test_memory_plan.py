@@ -10,7 +10,7 @@ from studio.engine.meta_device import meta_device
 import pytest
 
 from nodes.video_models.memory import plan as P
-from nodes.video_models.memory.sizes import GB
+from nodes.video_models.memory.sizes import GB, usable
 from nodes.video_models.families.wan.memory_counts import ACTIVATION as WAN
 
 pytest.importorskip("diffusers")
@@ -23,6 +23,12 @@ MEASURED = [
     (P.LAYOUTS["fp8+block_offload"], 12, 23, None),
     (P.LAYOUTS["block_offload"], 12, 7, 9.0),
     (P.LAYOUTS["gpu"], None, 0, 32.0),  # uncapped, all on the GPU
+    # the GPU check on an H200, 2026-11-26 (benchmarks/results/gpu_h200_2026-11-26): fp8 as it is now (the denoiser
+    # kept, the others streamed), and the plan's fp8 + block offload
+    (P.LAYOUTS["fp8"], 22, 0, 18.2),
+    (P.LAYOUTS["fp8+block_offload"], 16, 26, 13.1),
+    (P.LAYOUTS["fp8+block_offload"], 12, 15, 9.4),
+    (P.LAYOUTS["fp8+block_offload"], 8, 5, None),  # peak 6.0 GB with 38 allocator retries once, out of memory once
 ]
 
 
@@ -65,7 +71,7 @@ def test_predicted_bounds_measured_and_refuses_what_ran_out(parts, layout, cap, 
         assert pk >= measured * GB, (pk / GB, measured)
         assert pk <= 1.25 * measured * GB  # a bound, not a wild one
     if cap is not None:
-        assert (pk <= cap * GB * P.HEADROOM) == (measured is not None), pk / GB  # accepted exactly what ran
+        assert (pk <= usable(cap * GB)) == (measured is not None), pk / GB  # accepted exactly what ran
 
 
 def test_the_plan_replaces_a_mode_that_will_not_fit(parts):
@@ -84,7 +90,7 @@ def test_the_plan_replaces_a_mode_that_will_not_fit(parts):
                                       (8, "fp8+block_offload")])
 def test_every_cap_gets_a_mode_that_fits(parts, cap, want):
     best = P.best_plan(parts, cap * GB)
-    assert best.mode == want and best.peak <= cap * GB * P.HEADROOM, best.words()
+    assert best.mode == want and best.peak <= usable(cap * GB), best.words()
     if cap == 8:  # the 14B on an 8 GB card: most blocks streamed
         assert best.kept < best.blocks // 4
     fewer = P.plan_mode(parts, best.mode, cap * GB, kept=best.kept + 1) if "block" in best.mode else None
@@ -99,7 +105,7 @@ def test_the_real_text_encoder_streamed_leaf_by_leaf_lets_8_gb_run(parts):
     assert P.best_plan(whole, 12 * GB) is None and P.best_plan(whole, 8 * GB) is None
     streamed = replace(whole, text_streamed=2 * 256384 * 4096 * 2)
     best = P.best_plan(streamed, 8 * GB)
-    assert best.mode == "fp8+block_offload" and best.peak <= 8 * GB * P.HEADROOM
+    assert best.mode == "fp8+block_offload" and best.peak <= usable(8 * GB)
     assert not P.plan_mode(streamed, "model_offload", 40 * GB).peak < whole.text  # model offload moves it whole
 
 

@@ -13,7 +13,7 @@ import types
 import pytest
 
 from nodes.video_models.memory import plan as P
-from nodes.video_models.memory.sizes import GB, HEADROOM
+from nodes.video_models.memory.sizes import GB, usable
 
 pytest.importorskip("diffusers")
 
@@ -63,7 +63,7 @@ def test_each_family_is_counted_with_an_estimate_said_as_such(pipes):
         assert gpu.peak > fp8.peak > streamed.peak, key
         for cap in (24, 16, 12, 8):  # a planned mode fits the card it was planned for
             best = P.best_plan(parts, cap * GB)
-            assert best is None or best.peak <= cap * GB * HEADROOM
+            assert best is None or best.peak <= usable(cap * GB)
 
 
 def test_a_card_too_small_is_refused_before_loading_with_the_mode_that_fits(pipes):
@@ -73,7 +73,7 @@ def test_a_card_too_small_is_refused_before_loading_with_the_mode_that_fits(pipe
     pipe, _cfg, _sc = pipes["hunyuan"]  # 25.6 GB of weights in bf16
     fam = FAMILIES["hunyuan"]
     got, said, _ = counted_plan(pipe, fam, "gpu", "cuda", True, 0, free=16 * GB)
-    assert got.mode == "fp8+block_offload" and 0 < got.kept < 60 and got.peak <= 16 * GB * HEADROOM
+    assert got.mode == "fp8+block_offload" and 0 < got.kept < 60 and got.peak <= usable(16 * GB)
     assert said.startswith("memory 'gpu' needs about") and "would run out of memory" in said
     assert "fp8+block_offload', " in said and "estimated" in said, said
     got, said, _ = counted_plan(pipe, fam, "fp8+block_offload", "cuda", True, 0, free=16 * GB)

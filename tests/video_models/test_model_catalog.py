@@ -13,7 +13,7 @@ import pytest
 
 from nodes.video_models.catalog import headers, listing as catalog
 from nodes.video_models.memory.modes import predicted_peak
-from nodes.video_models.memory.sizes import GB, HEADROOM, Sizes
+from nodes.video_models.memory.sizes import GB, Sizes, usable
 from studio.core import models
 
 from . import layouts as L
@@ -199,7 +199,7 @@ def test_fit_per_memory_mode_is_the_planners(tmp_path):
     s = Sizes(28_000_000_000)
     for mode in catalog.PLAN_MODES:
         assert e.peaks[mode] == predicted_peak(mode, s)
-        assert e.fits[mode] == (predicted_peak(mode, s) <= 24 * GB * HEADROOM)
+        assert e.fits[mode] == (predicted_peak(mode, s) <= usable(24 * GB))
     assert e.fits["gpu"] is False and e.fits["fp8+block_offload"] is True
     assert catalog.best_mode(e) == "fp8" and e.fits["model_offload"] is False  # auto's order
     catalog.plan(e, catalog.Machine("cpu", "RAM", 64 * GB))  # the CPU: fp32, all in memory

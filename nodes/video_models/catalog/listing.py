@@ -21,7 +21,7 @@ from studio.core.errors import StudioError
 from ..base.registry import FAMILIES, family_from_index, family_of, variant_title
 from .headers import FileInfo, HeaderError, read_info
 from ..memory.modes import MEMORY_MODES, predicted_peak
-from ..memory.sizes import GB, HEADROOM, Sizes, fmt_gb
+from ..memory.sizes import GB, Sizes, fmt_gb, usable
 from ..base.recognise import KIND_TITLES, KINDS, recognise
 
 CACHE_FILE = "model_catalog.json"
@@ -282,7 +282,7 @@ def plan(e: ModelEntry, m: Machine) -> None:
             continue
         peak = predicted_peak(mode, s)
         e.peaks[mode] = peak
-        e.fits[mode] = peak <= m.memory * HEADROOM
+        e.fits[mode] = peak <= usable(m.memory)
 
 
 def fit_summary(e: ModelEntry) -> str:

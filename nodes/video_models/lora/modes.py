@@ -37,7 +37,7 @@ import torch
 from studio.core.errors import StudioError
 
 from ..memory.modes import fp8_available, free_memory
-from ..memory.sizes import HEADROOM, fmt_gb, module_bytes
+from ..memory.sizes import fmt_gb, module_bytes, usable
 
 TRAINABLE_MODES = {"gpu": "all on the GPU", "model_offload": "the denoiser on the GPU, the other parts on the host",
                    "fp8": "base weights stored in 8 bits, computed in bf16; the other parts on the host"}
@@ -156,13 +156,13 @@ def plan_training(ref, pipe, transformer, s, bucket, targets) -> TrainingPlan:
     said = (f"training memory: {mode} ({what}){', gradient checkpointing' if ckpt else ''}; "
             f"peak about {fmt_gb(peak)} {where}")
     warning = None
-    if free is not None and peak > free * HEADROOM:
+    if free is not None and peak > usable(free):
         fits = []
-        if not ckpt and peak_of(resident, True, fp8) <= free * HEADROOM:
+        if not ckpt and peak_of(resident, True, fp8) <= usable(free):
             fits.append("gradient_checkpointing on")
         if not fp8 and fp8_available(ref.dtype):
             p8 = peak_of(module_bytes(transformer) // 2, True, True)
-            if p8 <= free * HEADROOM:
+            if p8 <= usable(free):
                 fits.append(f"Load Video Model's memory 'fp8' (peak about {fmt_gb(p8)})")
         warning = (f"training is predicted to need about {fmt_gb(peak)} but {fmt_gb(free)} is free on the GPU: it "
                    "will likely run out of memory; " + (" or ".join(fits) + " would fit" if fits else

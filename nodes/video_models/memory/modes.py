@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from .sizes import HEADROOM, Sizes, activation_allowance, fmt_gb, module_bytes
+from .sizes import Sizes, activation_allowance, fmt_gb, module_bytes, usable
 
 MEMORY_MODES = ("auto", "gpu", "model_offload", "block_offload", "fp8", "fp8+block_offload")
 MEMORY_HELP = (
@@ -68,7 +68,7 @@ def resident_bytes(mode: str, s: Sizes, free: int) -> int:
     block = s.one_block
     half = 2 if mode.startswith("fp8") else 1
     n = max(1, s.denoiser // block)
-    left = int(free * HEADROOM) - predicted_peak(mode, s)
+    left = usable(free) - predicted_peak(mode, s)
     return kept_count(n, block // half, left) * (block // half)
 
 
@@ -80,7 +80,7 @@ def choose_memory(s: Sizes, free: int | None, fp8_ok: bool = True) -> tuple[str,
     weights = f"{fmt_gb(s.total)} of weights"
     if free is None:
         return "gpu", f"{weights}, no GPU: all in memory"
-    budget = int(free * HEADROOM)
+    budget = usable(free)
     card = f"{fmt_gb(free)} free on the GPU"
     order = ["gpu", "model_offload"] + (["fp8", "fp8+block_offload"] if fp8_ok else ["block_offload"])
     for mode in order:
@@ -98,7 +98,7 @@ def choose_memory(s: Sizes, free: int | None, fp8_ok: bool = True) -> tuple[str,
 def fitting_mode(s: Sizes, free: int, fp8_ok: bool = True) -> str | None:
     """The fastest mode whose predicted peak fits, or None (the planner names it before a run)."""
     mode, _ = choose_memory(s, free, fp8_ok)
-    return mode if predicted_peak(mode, s) <= free * HEADROOM else None
+    return mode if predicted_peak(mode, s) <= usable(free) else None
 
 
 def plan_note(mode: str, s: Sizes, free: int | None, fp8_ok: bool = True) -> str | None:
@@ -107,7 +107,7 @@ def plan_note(mode: str, s: Sizes, free: int | None, fp8_ok: bool = True) -> str
     if free is None or mode == "auto":
         return None
     peak = predicted_peak(mode, s)
-    if peak <= free * HEADROOM:
+    if peak <= usable(free):
         return None
     alt = fitting_mode(s, free, fp8_ok)
     return (f"memory '{mode}' needs about {fmt_gb(peak)} but {fmt_gb(free)} is free on the GPU: it will likely "
@@ -123,7 +123,7 @@ def decode_needs_tiling(frames: int, width: int, height: int, free: int | None) 
     ``free`` bytes (None: no GPU, never)."""
     if free is None:
         return False
-    return frames * width * height * DECODE_BYTES_PER_PIXEL > free * HEADROOM
+    return frames * width * height * DECODE_BYTES_PER_PIXEL > usable(free)
 
 
 # -- sizes of a loaded pipeline ------------------------------------------------------------------
@@ -208,7 +208,7 @@ def enable_block_offload(pipe_or_module, device, dens: list | None = None, budge
     streams = dev.type == "cuda"
     dens = dens or []
     if budget is None:
-        budget = residency.residency_budget(free_memory(dev), dens, HEADROOM)
+        budget = residency.residency_budget(free_memory(dev), dens)
     kept = residency.plan(dens, budget)
     residency.offload_keeping(pipe_or_module, kept, dev, lambda: group_offload(pipe_or_module, dev, streams))
     return streams, residency.describe(kept, dens)

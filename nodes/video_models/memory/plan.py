@@ -19,7 +19,7 @@ the card while it runs, and the plan is the largest:
 
 Then the kernels' workspaces (:data:`WORKSPACE`) and the allocator's fragments on top
 (:data:`FRAGMENTATION`). A mode is accepted when that fits
-HEADROOM of the card; the block modes keep as many blocks as still fit (not as many as the
+what a plan may use of the card (sizes.usable: HEADROOM of it, and ALLOCATOR_SLACK under it); the block modes keep as many blocks as still fit (not as many as the
 weights alone leave room for). Nothing here loads a model: the facts come from the modules (a
 meta-device model will do: parameters are counted, never read). Importing it costs nothing."""
 from __future__ import annotations
@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .sizes import GB, HEADROOM, fmt_gb, module_bytes
+from .sizes import GB, fmt_gb, module_bytes, usable
 
 # The run's tensors per token where the family has not measured its own (base/capabilities.py MemoryCounts):
 # an estimate from the transformer's config, said as such. a x hidden + b x FFN width bytes: about 16 bf16 values
@@ -178,10 +178,10 @@ class Plan:
 
 
 def plan_mode(p: Parts, mode: str, cap: int, clip: Clip = PLAN_CLIP, kept: int | None = None) -> Plan:
-    """``mode`` on a card with ``cap`` bytes free: its predicted peak and whether it fits HEADROOM
+    """``mode`` on a card with ``cap`` bytes free: its predicted peak and whether it fits what a plan may use
     of them. A block mode keeps as many blocks as fit (or ``kept``, to check a given residency)."""
     layout = LAYOUTS[mode]
-    budget = int(cap * HEADROOM)
+    budget = usable(cap)
     n = p.denoiser.blocks * p.denoiser.experts
     if layout.streamed and kept is None:
         kept = 0
@@ -234,7 +234,7 @@ def clip_check(p: Parts, plan: Plan, cap: int, clip: Clip) -> str | None:
     layout = LAYOUTS.get(plan.mode)
     if layout is None:
         return None
-    budget = int(cap * HEADROOM)
+    budget = usable(cap)
 
     def need(frames: int) -> int:
         c = replace(clip, frames=frames)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack, contextmanager
 
-from .sizes import activation_allowance, fmt_gb, module_bytes
+from .sizes import activation_allowance, fmt_gb, module_bytes, usable
 
 
 def block_lists(module) -> list[tuple[str, object]]:
@@ -55,15 +55,15 @@ def kept_count(n: int, block_bytes: int, budget: int) -> int:
     return max(0, min(n, budget // block_bytes))
 
 
-def residency_budget(free: int | None, dens: list, headroom: float) -> int:
-    """Bytes of blocks that may stay on the GPU: ``free`` (None: no GPU, 0) times the headroom,
+def residency_budget(free: int | None, dens: list) -> int:
+    """Bytes of blocks that may stay on the GPU: what a plan may fill of ``free`` (None: no GPU, 0; sizes.usable),
     less the run's tensors (memory.activation_allowance), two streamed blocks in flight per
     denoiser and each denoiser's parts outside its blocks (embeddings, heads: diffusers onloads
     them with the first block)."""
     if not free or not dens:
         return 0
     total = sum(module_bytes(d) for d in dens)
-    budget = int(free * headroom) - activation_allowance(total)
+    budget = usable(free) - activation_allowance(total)
     for d in dens:
         blocks = flat_blocks(d)
         biggest = max((module_bytes(b) for b in blocks), default=0)

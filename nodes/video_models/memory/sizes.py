@@ -6,6 +6,17 @@ from dataclasses import dataclass
 
 HEADROOM = 0.9  # of the card's free memory a plan may use (the allocator's fragments, CUDA context)
 GB = 1024 ** 3
+# and never closer to the card's free memory than this: measured on an H200 (2026-11-26, Wan 2.1 14B, fp8 + block
+# offload at 832x480x33), the runs whose predicted peak lay 1.6-1.8 GB under their cap (12 and 16 GB) ran, with two
+# allocator retries each, while 5 blocks kept under 8 GB (predicted 1.0 GB under the cap, within HEADROOM) ran once
+# with 38 retries and ran out of memory once: the caching allocator's slack (blocks freed on the copy stream not yet
+# reusable, fragments between the streamed blocks and the up-cast copies) does not shrink with the card
+ALLOCATOR_SLACK = int(1.5 * GB)
+
+
+def usable(free: int) -> int:
+    """Bytes of ``free`` a plan may fill: HEADROOM of it, at most ``free`` less ALLOCATOR_SLACK."""
+    return max(0, min(int(free * HEADROOM), int(free) - ALLOCATOR_SLACK))
 
 
 @dataclass(frozen=True)
