@@ -154,7 +154,7 @@ def test_a_segment_no_longer_than_its_overlap_is_refused_before_the_call(base_di
 
 def test_another_model_is_refused_naming_the_node(animate_dir):
     v1 = animate_dir  # the session's tiny Wan 2.2 Animate
-    with pytest.raises(NodeExecutionError, match=r"Wan Animate 2: model .* is Wan 2.2 Animate.*not a Wan Animate 2 "
+    with pytest.raises(NodeExecutionError, match=r"Wan Animate 2: the model .* is Wan 2.2 Animate.*not a Wan Animate 2 "
                                                  r"model .*WanAnimateTransformer3DModel.*goes with the Wan Animate node"):
         Executor().run(_graph(v1), targets=["animate"], device="cpu")
 

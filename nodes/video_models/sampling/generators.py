@@ -261,15 +261,17 @@ class ImageToVideo(GeneratorNode):
     """Animate a still with a pretrained model (SVD, Wan I2V, LTX-Video, CogVideoX I2V, HunyuanVideo I2V,
     SkyReels-V2 I2V / DF). Progress per step, latent previews, cancel at the next step; longer clips as
     'long take' says (one take in context windows, windows each continuing from the last frame of the one
-    before, or SkyReels-V2 DF's diffusion forcing in one call); Wan
-    and EasyAnimate InP take a last image too (first-last frame)."""
+    before, or SkyReels-V2 DF's diffusion forcing in one call); the families that declare first-last frames
+    (their FirstLast capability: ``main.py families`` lists them) take a last image too."""
     id = "video_models.image_to_video"
     title = "Image to Video"
     task = "i2v"
     inputs = (In("model", "Video Model"), In("image", "Image"),
               In("prompt", "Text", optional=True, help="families that take a prompt (not SVD)"),
-              In("last_image", "Image", optional=True, help="Wan, EasyAnimate InP: the clip's last frame (first-last "
-                                                           "frame; a clip's last frame when a Video is connected)"),
+              In("last_image", "Image", optional=True, help="the clip's last frame, for the families that take one "
+                                                           "(first-last frame: a model that takes none says so "
+                                                           "and names those that do; a clip's last frame when a "
+                                                           "Video is connected)"),
               In("tracks", "Keypoints", optional=True, help="Wan-Move or ATI: point tracks the motion follows "
                                                             "(Track Keypoints, Pose Estimate, Tracks from "
                                                             "Coordinates...), over the take's frames ('tracks_as')")) \

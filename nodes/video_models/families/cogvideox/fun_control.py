@@ -82,10 +82,6 @@ class CogVideoXFunControl(Node):
         return {"video": ArrayClip(np.clip(np.asarray(out[:n], np.float32), 0, 1), FPS)}
 
     def _pipeline(self, model):
-        from ...loading.inputs import video_model_input
-        ref = video_model_input(model)
-        if type(ref.module).__name__ != PIPELINE:
-            raise FunControlError(f"{self.title}: the model '{ref.path}' is {ref.variant or ref.fam.title}, not "
-                                  "CogVideoX Fun Control: load a diffusers CogVideoX Fun Control folder in Load "
-                                  "Video Model")
-        return ref.module
+        from ...loading.inputs import pipeline_input
+        return pipeline_input(self.title, model, PIPELINE, "CogVideoX Fun Control", "load a diffusers CogVideoX Fun "
+                              "Control folder in Load Video Model", FunControlError)

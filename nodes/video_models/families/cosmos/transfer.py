@@ -84,9 +84,6 @@ class CosmosTransfer(Node):
         return {"video": ArrayClip(np.clip(np.asarray(out, np.float32), 0, 1), FPS)}
 
     def _pipeline(self, model):
-        from ...loading.inputs import video_model_input
-        ref = video_model_input(model)
-        if type(ref.module).__name__ != PIPELINE:
-            raise TransferError(f"{self.title}: the model '{ref.path}' is {ref.variant or ref.fam.title}, not Cosmos "
-                                "Transfer2.5: load a diffusers Cosmos Transfer2.5 folder in Load Video Model")
-        return ref.module
+        from ...loading.inputs import pipeline_input
+        return pipeline_input(self.title, model, PIPELINE, "Cosmos Transfer2.5", "load a diffusers Cosmos Transfer2.5 "
+                              "folder in Load Video Model", TransferError)

@@ -208,11 +208,8 @@ class EasyAnimateControl(Node):
                                           "frames")
 
     def _pipeline(self, model):
-        from ...loading.inputs import video_model_input
-        ref = video_model_input(model)
-        if type(ref.module).__name__ != PIPELINE:
-            raise EasyAnimateControlError(f"{self.title}: the model '{ref.path}' is {ref.variant or ref.fam.title}, "
-                                          "not EasyAnimate Control: load a diffusers EasyAnimate V5.1 Control folder "
-                                          "in Load Video Model")
-        mend(ref.module)
-        return ref.module
+        from ...loading.inputs import pipeline_input
+        pipe = pipeline_input(self.title, model, PIPELINE, "EasyAnimate Control", "load a diffusers EasyAnimate V5.1 "
+                              "Control folder in Load Video Model", EasyAnimateControlError)
+        mend(pipe)
+        return pipe

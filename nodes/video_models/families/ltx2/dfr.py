@@ -234,7 +234,7 @@ class LTX2DFR(Node):
         from studio.engine.stack import fresh_stack
 
         from ...base.calls import to_pil
-        from ...loading.inputs import video_model_input
+        from ...loading.inputs import not_this_model, video_model_input
         from ...loading.load import LoRAUse
         from ...loading.loras import loras_applied
         from .dfr_chain import Recipe, decoded, render
@@ -243,7 +243,7 @@ class LTX2DFR(Node):
         p = ctx.params
         ref = video_model_input(model)
         if ref.fam.key != "ltx2":
-            raise ModelError(f"{self.title}: the model '{ref.path}' is {ref.variant or ref.fam.title}, not LTX-2.5")
+            raise not_this_model(self.title, ref, "LTX-2.5", error=ModelError)
         if not getattr(ref.module.transformer.config, "use_keyframes_abs_pos_embedding", False):
             raise ModelError(f"{self.title}: the model '{ref.path}' is {ref.variant or 'LTX-2'}, whose transformer has "
                              "no keyframe position embeddings: DFR's keyframe slots need LTX-2.5")

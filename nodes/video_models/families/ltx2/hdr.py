@@ -87,14 +87,14 @@ class LTX2HDR(Node):
         from diffusers.pipelines.ltx2.pipeline_ltx2_hdr_lora import LTX2HDRReferenceCondition
 
         from ...base.calls import clip_take, to_pil
-        from ...loading.inputs import video_model_input
+        from ...loading.inputs import not_this_model, video_model_input
         from ...loading.loras import loras_applied
         from .ic_control import downscale_factor
         p = ctx.params
         ref = video_model_input(model)
         if ref.fam.key != "ltx2":
-            raise ModelError(f"{self.title}: the model '{ref.path}' is {ref.variant or ref.fam.title}, not LTX-2: "
-                             "load an LTX-2.3 model and wire the HDR IC-LoRA through Video LoRA")
+            raise not_this_model(self.title, ref, "LTX-2", "load an LTX-2.3 model and wire the HDR IC-LoRA through "
+                                 "Video LoRA", ModelError)
         clip = as_clip(video)
         n, w, h = clip_take(self.title, clip, p.frames, p.width, p.height, 32, HDRError, what="the clip")
         if (n - 1) % 8:

@@ -135,16 +135,16 @@ class WanAnimate2(GeneratorNode):
         return said
 
     def run(self, ctx, model, reference, driving, prompt=None):
-        from ...loading.inputs import video_model_input
+        from ...loading.inputs import not_this_model, video_model_input
         from ...sampling.generators import prompt_of
         ref = video_model_input(model)
         pipe, p = ref.module, ctx.params
         den = getattr(pipe, "transformer", None)
         if ref.fam.key != "wan_animate2" or type(den).__name__ != TRANSFORMER:
-            raise ModelError(f"{TITLE}: model '{ref.path}' is {ref.variant or ref.fam.title}, not a Wan Animate 2 model "
-                             f"(its transformer is a {type(den).__name__}): load a Wan Animate 2 diffusers folder such "
-                             f"as {MODEL}" + (" (a Wan 2.2 Animate model goes with the Wan Animate node)"
-                                              if "Animate" in (ref.variant or "") else ""))
+            raise not_this_model(TITLE, ref, f"a Wan Animate 2 model (its transformer is a {type(den).__name__})",
+                                 f"load a Wan Animate 2 diffusers folder such as {MODEL}"
+                                 + (" (a Wan 2.2 Animate model goes with the Wan Animate node)"
+                                    if "Animate" in (ref.variant or "") else ""), ModelError)
         clip = as_clip(driving)
         n, made, window = self._frames(ctx, clip)
         overlap = int(p.overlap)

@@ -151,12 +151,9 @@ class SpeechToVideo(Node):
         return {"video": self._clip(out, audio)}
 
     def _pipeline(self, model):
-        from ...loading.inputs import video_model_input
-        ref = video_model_input(model)
-        if type(ref.module).__name__ != PIPELINE:
-            raise S2VError(f"{self.title}: the model '{ref.path}' is {ref.variant or ref.fam.title}, not Wan S2V: "
-                           "load wan2.2_s2v_14B_bf16.safetensors with umt5_xxl and wan_2.1_vae in Load Video Model")
-        return ref.module
+        from ...loading.inputs import pipeline_input
+        return pipeline_input(self.title, model, PIPELINE, "Wan S2V", "load wan2.2_s2v_14B_bf16.safetensors with "
+                              "umt5_xxl and wan_2.1_vae in Load Video Model", S2VError)
 
     def _features(self, speech, cfg):
         """[T, layers, C] from Speech Features' per-frame vectors, checked against the audio encoder."""

@@ -191,13 +191,9 @@ class SCAIL2Character(Node):
         return n, w, h, replace
 
     def _pipeline(self, model):
-        from ...loading.inputs import video_model_input
-        ref = video_model_input(model)
-        if type(ref.module).__name__ != PIPELINE:
-            raise SCAILError(f"{TITLE}: the model '{ref.path}' is {ref.variant or ref.fam.title}, not SCAIL-2: load "
-                             "wan2.1_14B_SCAIL_2_fp16.safetensors with umt5_xxl, wan_2.1_vae and clip_vision_h in Load "
-                             "Video Model")
-        return ref.module
+        from ...loading.inputs import pipeline_input
+        return pipeline_input(TITLE, model, PIPELINE, "SCAIL-2", "load wan2.1_14B_SCAIL_2_fp16.safetensors with "
+                              "umt5_xxl, wan_2.1_vae and clip_vision_h in Load Video Model", SCAILError)
 
 
 def _channels(frame: np.ndarray) -> np.ndarray:
