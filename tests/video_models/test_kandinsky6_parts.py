@@ -1,0 +1,131 @@
+"""Kandinsky 6 from ComfyUI's part files (issue 72, item 1). Its audio VAE with its vocoder in one file: the tiny
+Kandinsky 6's audio VAE and vocoder written as ComfyUI keeps them (``vae.`` with the encoder left out,
+``vocoder.``, the vocoder's settings in the header's ``bigvgan_config``) and as the release's audio_vae
+file holds them (the encoder and the mel bank kept, no header), read back through Studio
+(families/kandinsky6/audio_file.py) into diffusers' MMAudioVAE and MMAudioVocoder: the same tensors as the
+folder's, the same sound from the same latents; told by its names; a vocoder of another VAE refused. The whole
+set with no folder (the DiT in the release's native names, Kandinsky 5's Qwen2.5-VL, CLIP-L and HunyuanVideo
+VAE files, the audio file beside the VAE): the frames and the sound of the diffusers folder holding the same
+weights with the released settings no shape holds (fp32, CPU)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+import torch
+
+from .tiny_kandinsky6 import write_audio_file
+
+pytest.importorskip("diffusers")
+
+
+@pytest.fixture(scope="module")
+def k6_dir(tiny):
+    return tiny("kandinsky6")
+
+
+@pytest.mark.parametrize("comfy", [True, False], ids=["comfyui", "release"])
+def test_the_one_file_reads_into_diffusers_classes_and_makes_the_folders_sound(k6_dir, tmp_path, comfy):
+    from diffusers import MMAudioVAE, MMAudioVocoder
+
+    from nodes.video_models.base.recognise import recognise
+    from nodes.video_models.families.kandinsky6 import audio_file
+    from nodes.video_models.files.headers import read_json
+    from nodes.video_models.files.weight_formats import read_weight_file
+    wf = read_weight_file(write_audio_file(k6_dir, str(tmp_path / "kandinsky6_audio_vae.safetensors"), comfy))
+    r = recognise({k: v.shape for k, v in wf.tensors.items()})
+    assert (r.kind, r.family, r.variant) == ("vae", "kandinsky6", "Kandinsky 6 audio VAE and vocoder")
+    known = read_json(os.path.join(k6_dir, "audio_vae", "config.json"))  # the settings no shape holds
+    read = audio_file.read(wf, known)
+    assert read["audio_vae"][2] is not comfy  # ComfyUI's file has no encoder
+    got = audio_file.load(read, torch.float32)
+    ref = {"audio_vae": MMAudioVAE.from_pretrained(os.path.join(k6_dir, "audio_vae")),
+           "vocoder": MMAudioVocoder.from_pretrained(os.path.join(k6_dir, "vocoder"))}
+    for c in ref:
+        mine, theirs = got[c].state_dict(), ref[c].state_dict()
+        if comfy and c == "audio_vae":
+            theirs = {k: v for k, v in theirs.items() if not k.startswith("vae.encoder.")}
+        assert set(mine) == set(theirs) and all(torch.equal(mine[k], theirs[k]) for k in theirs), c
+        public = {k: v for k, v in dict(got[c].config).items() if not k.startswith("_")}
+        assert all(public[k] == (list(v) if isinstance(v, tuple) else v) or list(map(list, v)) == public[k]
+                   for k, v in dict(ref[c].config).items() if k in public), c
+    z = torch.randn(1, 4, 5, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():  # the pipeline's decode of the sound: the VAE's mel, then the vocoder's waveform
+        mine = got["vocoder"](got["audio_vae"].decode(z).sample).sample
+        theirs = ref["vocoder"](ref["audio_vae"].decode(z).sample).sample
+    assert mine.abs().sum() > 0 and torch.equal(mine, theirs)
+    assert "decoder only" in audio_file.words(read) if comfy else "decoder only" not in audio_file.words(read)
+
+
+def test_a_vocoder_of_other_mel_bins_is_refused_before_a_load(k6_dir, tmp_path):
+    from safetensors.torch import load_file, save_file
+
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.families.kandinsky6 import audio_file
+    from nodes.video_models.files.weight_formats import read_weight_file
+    path = write_audio_file(k6_dir, str(tmp_path / "a.safetensors"), comfy=False)
+    tensors = load_file(path)
+    tensors["vocoder.conv_pre.weight"] = torch.zeros(32, 8, 7)  # a vocoder for 8 mel bins
+    save_file(tensors, path)
+    with pytest.raises(ModelError, match="reads 8 mel bins, its VAE makes 16"):
+        audio_file.read(read_weight_file(path))
+
+
+CPU = torch.device("cpu")
+
+
+@pytest.fixture(scope="module")
+def k6_set(tmp_path_factory):
+    from .tiny_kandinsky6 import build_kandinsky6_released_kind, write_comfy_set
+    root = tmp_path_factory.mktemp("k6parts")
+    folder = build_kandinsky6_released_kind(str(root / "tiny-kandinsky6"))
+    return folder, write_comfy_set(folder, str(root / "comfy"))
+
+
+def _call(ref, prompt="a red fox running"):
+    out = ref.pipeline("t2v")(prompt=prompt, negative_prompt="static cartoon", height=32, width=32, num_frames=5,
+                              num_inference_steps=2, guidance_scale=5.0, frame_rate=24.0, max_sequence_length=32,
+                              sample_audio=True, generator=torch.Generator().manual_seed(0), output_type="np")
+    return out.frames, out.audio
+
+
+def test_comfyuis_files_alone_make_the_folders_frames_and_sound(k6_set):
+    import numpy as np
+
+    from nodes.video_models.loading.load import load_video_model
+    folder, files = k6_set
+    said = []
+    one = load_video_model(files["denoiser"], base=None, device=CPU, dtype_name="fp32", info=said.append,
+                           parts={c: files[c] for c in ("text_encoder", "text_encoder_2", "vae")})
+    ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+    assert (one.fam.key, one.variant, type(one.module).__name__) == ("kandinsky6", "Kandinsky 6 TI2V",
+                                                                     "Kandinsky6TI2VAPipeline")
+    for name in ("transformer", "vae", "text_encoder", "text_encoder_2", "audio_vae", "vocoder"):
+        got, held = getattr(one.module, name).state_dict(), getattr(ref.module, name).state_dict()
+        if name == "audio_vae":  # ComfyUI's file: the decoder alone, its mel bank (unused to decode) the release's
+            held = {k: v for k, v in held.items() if not k.startswith(("vae.encoder.", "mel_converter."))}
+            got = {k: v for k, v in got.items() if not k.startswith("mel_converter.")}
+        assert set(got) == set(held) and all(torch.equal(got[k], held[k]) for k in held), name
+    assert any(s.startswith("audio VAE and vocoder: kandinsky6_audio_vae.safetensors: Kandinsky 6 audio VAE (decoder "
+                            "only) and vocoder, 44100 Hz (found beside the VAE)") for s in said), said
+    frames, sound = _call(one)
+    want_frames, want_sound = _call(ref)
+    assert np.array_equal(frames, want_frames) and sound is not None and np.array_equal(sound, want_sound)
+    assert float(np.abs(sound).sum()) > 0
+
+
+def test_with_no_audio_file_the_set_makes_the_picture_and_a_wrong_vae_slot_is_named(k6_set, tmp_path):
+    import shutil
+
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.loading.load import load_video_model
+    _, files = k6_set
+    den = shutil.copy(files["denoiser"], str(tmp_path / os.path.basename(files["denoiser"])))
+    vae = shutil.copy(files["vae"], str(tmp_path / os.path.basename(files["vae"])))  # no audio file beside either
+    parts = {"text_encoder": files["text_encoder"], "text_encoder_2": files["text_encoder_2"], "vae": vae}
+    said = []
+    one = load_video_model(den, base=None, device=CPU, dtype_name="fp32", info=said.append, parts=parts)
+    assert one.module.audio_vae is None and one.module.vocoder is None
+    assert any("the picture only, no sound" in s for s in said), said
+    with pytest.raises(ModelError, match="'vae' takes the picture's VAE"):
+        load_video_model(den, base=None, device=CPU, dtype_name="fp32", parts={**parts, "vae": files["audio"]})
