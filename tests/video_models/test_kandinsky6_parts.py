@@ -129,3 +129,36 @@ def test_with_no_audio_file_the_set_makes_the_picture_and_a_wrong_vae_slot_is_na
     assert any("the picture only, no sound" in s for s in said), said
     with pytest.raises(ModelError, match="'vae' takes the picture's VAE"):
         load_video_model(den, base=None, device=CPU, dtype_name="fp32", parts={**parts, "vae": files["audio"]})
+
+
+# Kandinsky 6 Pro's DiT as released (ComfyUI's comfy/ldm/kandinsky6/core_contract.py DIT_CONFIG)
+PRO = dict(in_visual_dim=16, out_visual_dim=16, in_text_dim=3584, in_text_dim2=768, time_dim=1024, model_dim=4096,
+           ff_dim=16384, num_text_blocks=4, num_visual_blocks=60, axes_dims=(32, 48, 48), visual_cond=True,
+           in_audio_dim=40, out_audio_dim=40, model_dim_a=2048, time_dim_a=1024, ff_dim_a=7168, axes_dims_a=(32, 48, 48),
+           audio_freqs_scaling=0.144, text_token_padding=True, ca_rope=True, cross_gates=True, fix_modulation=True,
+           visual_token_type_num_embeddings=2)
+
+
+def test_the_released_shapes_give_the_released_configs_with_nothing_allocated():
+    """The Pro DiT (in the release's native names under ComfyUI's prefix), the audio VAE (128 mel bins, 40
+    latent channels) and BigVGAN-v2's 44 kHz vocoder built on the meta device: the configs read from their
+    shapes are the released ones."""
+    from diffusers import Kandinsky6Transformer3DModel, MMAudioVAE, MMAudioVocoder
+
+    from nodes.video_models.families.kandinsky6 import audio_file, parts
+    from nodes.video_models.families.kandinsky6.layouts import convert_transformer
+    from studio.engine.meta_device import meta_device
+
+    from .tiny_kandinsky6 import native_name
+    with meta_device():
+        dit, vae, voc = Kandinsky6Transformer3DModel(**PRO), MMAudioVAE(), MMAudioVocoder()
+    native = {"model.diffusion_model." + native_name(k): v for k, v in dit.state_dict().items()}
+    got = parts.transformer_config({k: tuple(v.shape) for k, v in convert_transformer(native).items()}, "pro.safetensors")
+    assert {k: tuple(v) if isinstance(v, list) else v for k, v in got.items() if k in PRO} == PRO
+    shapes = {k: tuple(v.shape) for k, v in vae.state_dict().items() if not k.startswith("vae.encoder.")}
+    assert audio_file.vae_config(shapes, "a.safetensors") == {**{k: (list(v) if isinstance(v, tuple) else v) for k, v in
+                                                                  dict(vae.config).items() if not k.startswith("_")},
+                                                               "scaling_factor": 0.5302}  # the release's, not MMAudio's
+    want = {k: [list(d) for d in v] if k == "resblock_dilation_sizes" else list(v) if isinstance(v, tuple) else v
+            for k, v in dict(voc.config).items() if not k.startswith("_")}
+    assert audio_file.vocoder_config({k: tuple(v.shape) for k, v in voc.state_dict().items()}, {}, "a.safetensors") == want
