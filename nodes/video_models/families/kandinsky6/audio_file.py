@@ -15,7 +15,8 @@ The config comes from the shapes; what they do not hold is said: the vocoder's u
 dilations from ``bigvgan_config`` when the header has one, else BigVGAN's (each rate half its kernel,
 dilations 1, 3, 5); the VAE's sample rate, FFT size, hop and latent scale from a Kandinsky 6 folder's
 audio_vae/config.json when one is given, else Kandinsky 6's release values (ComfyUI's core_contract
-AUDIO_DEFAULTS: 44.1 kHz, hop 512, scale 0.5302; FFT 2048). A file without the VAE's encoder makes an
+AUDIO_DEFAULTS: 44.1 kHz, hop 512, scale 0.5302; FFT 2048; the distilled models' workflows decode at 0.417,
+but a distilled DiT whose output holds several grids is read with its folder only: parts.py). A file without the VAE's encoder makes an
 MMAudioVAE without one (Kandinsky6TI2VAPipeline only decodes sound). Safetensors only; loaded lean (meta
 skeleton, the file's tensors assigned; the filters and mel bank the file lacks computed by the classes)."""
 from __future__ import annotations

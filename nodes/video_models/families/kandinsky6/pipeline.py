@@ -38,7 +38,8 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
         wf, r = read_part(c, p)
         if c == "vae" and r.family == "kandinsky6":
             raise ModelError(f"the VAE '{p}' is {r.variant}, but 'vae' takes the picture's VAE (HunyuanVideo's: "
-                             "hunyuan_video_vae_bf16); the audio VAE is read from beside it")
+                             "hunyuan_video_vae_bf16); the audio VAE file is read from beside it with no folder (with "
+                             "a folder as 'base', the folder's)")
         parts[c] = Part(c, *k5.part_spec(c, wf, r, den_cfg, den_path, fam.key))
     for part in parts.values():
         check_shapes(part, diffusers)
