@@ -46,7 +46,8 @@ def is_audio_file(keys) -> bool:
 def _under(wf: WeightFile, prefix: str, keep: str = "") -> WeightFile:
     """The file's tensors under ``prefix`` with it removed (``keep``: the prefix kept, the names as they are)."""
     tensors = {(keep + k[len(prefix):]): v for k, v in wf.tensors.items() if k.startswith(prefix)}
-    return WeightFile(wf.path, wf.kind, tensors, {}, wf.data_start, wf.aside)
+    scales = {(keep + k[len(prefix):]): s for k, s in wf.scales.items() if k.startswith(prefix)}  # fp8's, renamed
+    return WeightFile(wf.path, wf.kind, tensors, scales, wf.data_start, wf.aside)
 
 
 def _header_config(path: str) -> dict:
@@ -135,7 +136,9 @@ def read(wf: WeightFile, known: dict | None = None) -> dict:
         raise ModelError(f"'{wf.path}' is not Kandinsky 6's audio VAE with its vocoder (vae.* and vocoder.*): give "
                          f"{FILES}")
     vae = _under(wf, VAE, VAE)
-    vae.tensors.update(_under(wf, MEL, MEL).tensors)
+    mel = _under(wf, MEL, MEL)
+    vae.tensors.update(mel.tensors)
+    vae.scales.update(mel.scales)
     voc = _under(wf, VOCODER)
     shapes = {k: tuple(v.shape) for k, v in vae.tensors.items()}
     vcfg = vae_config(shapes, wf.path, known)
