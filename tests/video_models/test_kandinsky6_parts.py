@@ -164,3 +164,31 @@ def test_the_released_shapes_give_the_released_configs_with_nothing_allocated():
     # release's latent scale, not MMAudioVAE's default
     voc_shapes = {k: tuple(v.shape) for k, v in voc.state_dict().items()}
     assert audio_file.vocoder_config(voc_shapes, {}, "a.safetensors") == _public(voc.config)
+
+
+def test_a_converted_comfyui_workflow_makes_the_folders_clip_and_sound_from_its_files(k6_set):
+    """A ComfyUI Kandinsky 6 workflow (UNETLoader, DualCLIPLoader, VAELoader, its joint latent) converted: Load
+    Video Model gets its DiT, both text encoders and the VAE; with the tiny files and no 'base' the Kandinsky 6
+    Video + Sound node makes the frames and the sound of the same graph on the folder."""
+    import copy
+
+    import numpy as np
+
+    from studio.convert.comfy_map import convert
+    from studio.engine.executor import Executor
+    from tests.convert.test_comfy_kandinsky6 import T2VA
+    folder, files = k6_set
+    g = convert(copy.deepcopy(T2VA)).graph
+    load = next(n for n in g.nodes.values() if n.type_id == "video_models.load")
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.kandinsky6")
+    assert {c: load.params[c] for c in ("text_encoder", "text_encoder_2", "vae")} == {
+        "text_encoder": "qwen_2.5_vl_7b_fp8_scaled.safetensors", "text_encoder_2": "clip_l.safetensors",
+        "vae": "hunyuan_video_vae_bf16.safetensors"}
+    load.params.update(model=files["denoiser"], dtype="fp32", **{c: files[c] for c in ("text_encoder", "text_encoder_2",
+                                                                                       "vae")})
+    gen.params.update(width=32, height=32, frames=5, steps=2, previews=False, preview_size="off")
+    clip = Executor().run(g, targets=[gen.id], device="cpu", use_cache=False).value(gen.id)
+    load.params.update(model=folder, text_encoder="", text_encoder_2="", vae="")
+    want = Executor().run(g, targets=[gen.id], device="cpu", use_cache=False).value(gen.id)
+    assert clip.n_frames == 5 and np.array_equal(clip.frames, want.frames)
+    assert clip.audio is not None and np.array_equal(clip.audio.samples, want.audio.samples)
