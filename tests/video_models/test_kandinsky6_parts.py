@@ -131,6 +131,11 @@ def test_with_no_audio_file_the_set_makes_the_picture_and_a_wrong_vae_slot_is_na
     one = load_video_model(den, base=None, device=CPU, dtype_name="fp32", info=said.append, parts=parts)
     assert one.module.audio_vae is None and one.module.vocoder is None
     assert any("the picture only, no sound" in s for s in said), said
+    from types import SimpleNamespace
+
+    from nodes.video_models.families.kandinsky6.node import Kandinsky6Video
+    why = Kandinsky6Video().sound_problem(one, SimpleNamespace(pipe=one.module))  # Video + Sound's refusal
+    assert "put kandinsky6_audio_vae.safetensors beside the VAE" in why
     with pytest.raises(ModelError, match="'vae' takes the picture's VAE"):
         load_video_model(den, base=None, device=CPU, dtype_name="fp32", parts={**parts, "vae": files["audio"]})
 
