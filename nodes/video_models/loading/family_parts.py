@@ -1,6 +1,6 @@
 """Which family's code reads ComfyUI's separate part files (a denoiser file + text-encoder, VAE and
 CLIP-vision files): the family says (its ``PartReader`` capability, base/capabilities.py: Wan's,
-LTX-Video's, LTX-2's, HunyuanVideo 1.5's, Kandinsky 5's; SVD's one checkpoint). Another family's denoiser with part files is refused here, saying what to
+LTX-Video's, LTX-2's, HunyuanVideo 1.5's, Kandinsky 5's, Kandinsky 6's; SVD's one checkpoint). Another family's denoiser with part files is refused here, saying what to
 give instead (a diffusers folder as 'base')."""
 from __future__ import annotations
 

@@ -72,24 +72,26 @@ def transformer_config(shapes: dict, path: str) -> dict:
     return {**cfg, **(NABLA if ten_seconds(path) else {})}
 
 
-def own_title(variant: str) -> str:
-    """A shared part's title in Kandinsky 5's words: 'Qwen2.5-VL 7B (HunyuanVideo 1.5)' -> 'Qwen2.5-VL 7B
-    (Kandinsky 5)' (the file is told by the first family that uses it: base/recognise.py)."""
-    return FAMILIES["kandinsky5"].part_title("", variant.split(" (")[0]) or variant
+def own_title(variant: str, key: str = "kandinsky5") -> str:
+    """A shared part's title in the words of family ``key`` (Kandinsky 5's, or Kandinsky 6's, which reads the
+    same parts): 'Qwen2.5-VL 7B (HunyuanVideo 1.5)' -> 'Qwen2.5-VL 7B (Kandinsky 5)' (the file is told by
+    the first family that uses it: base/recognise.py)."""
+    return FAMILIES[key].part_title("", variant.split(" (")[0]) or variant
 
 
-def part_spec(component: str, wf: WeightFile, r, den_cfg: dict, den_path: str) -> tuple:
+def part_spec(component: str, wf: WeightFile, r, den_cfg: dict, den_path: str, key: str = "kandinsky5") -> tuple:
     """(the file under diffusers' / transformers' names, what it is, class name, config) of a
-    Kandinsky 5 part, checked against the DiT's config ``den_cfg``; headers only. Its parts are
+    Kandinsky 5 part (or, ``key`` 'kandinsky6', a Kandinsky 6 one: the same three files, its DiT's config
+    under the same names), checked against the DiT's config ``den_cfg``; headers only. Its parts are
     other families' too (HunyuanVideo's VAE and CLIP-L, HunyuanVideo 1.5's Qwen2.5-VL): each is told
     by what it is, not by the family that claims it."""
-    den = os.path.basename(den_path)
+    den, title = os.path.basename(den_path), FAMILIES[key].title.split(" (")[0]
     if component == "text_encoder":
-        return qwen_part(wf, own_title(r.variant), den_cfg.get("in_text_dim"), den_path, "Kandinsky 5")
+        return qwen_part(wf, own_title(r.variant, key), den_cfg.get("in_text_dim"), den_path, title)
     if component == "text_encoder_2":
         names = pc.clip_text_names(list(wf.tensors))
         if "embeddings.token_embedding.weight" not in names.values():
-            raise ModelError(f"the second text encoder '{wf.path}' is {r.variant}, but Kandinsky 5 reads CLIP-L's "
+            raise ModelError(f"the second text encoder '{wf.path}' is {r.variant}, but {title} reads CLIP-L's "
                              "pooled text state there: give clip_l")
         named = renamed(wf, names)
         cls_name, cfg = pc.clip_text({k: tuple(v.shape) for k, v in named.tensors.items()}, wf.path)
@@ -97,11 +99,11 @@ def part_spec(component: str, wf: WeightFile, r, den_cfg: dict, den_path: str) -
             raise ModelError(f"the second text encoder '{wf.path}' ({r.variant}) gives a pooled text state "
                              f"{cfg['hidden_size']} wide, but the DiT '{den}' reads {den_cfg.get('in_text_dim2')} "
                              "(CLIP-L's 768): give clip_l")
-        return named, own_title(r.variant), cls_name, cfg
+        return named, own_title(r.variant, key), cls_name, cfg
     if component == "vae":
         if r.family != "hunyuan":
             made = f", made for {FAMILIES[r.family].title}" if r.family else ""
-            raise ModelError(f"the VAE '{wf.path}' is {r.variant}{made}, but Kandinsky 5 decodes with HunyuanVideo's "
+            raise ModelError(f"the VAE '{wf.path}' is {r.variant}{made}, but {title} decodes with HunyuanVideo's "
                              "VAE: give hunyuan_video_vae_bf16")
         named = strip_prefix(wf, ("vae.", "first_stage_model."))
         cls_name, cfg = hpc.hunyuan_video_vae({k: tuple(v.shape) for k, v in named.tensors.items()}, wf.path)
@@ -109,5 +111,5 @@ def part_spec(component: str, wf: WeightFile, r, den_cfg: dict, den_path: str) -
             raise ModelError(f"the VAE '{wf.path}' makes latents of {cfg['latent_channels']} channels, but the DiT "
                              f"'{den}' makes {den_cfg.get('out_visual_dim')}")
         return named, r.variant, cls_name, cfg
-    raise ModelError(f"the {PART_TITLES[component]} '{wf.path}' ({r.variant}) was given, but Kandinsky 5 reads no "
+    raise ModelError(f"the {PART_TITLES[component]} '{wf.path}' ({r.variant}) was given, but {title} reads no "
                      "image encoder (its image to video encodes the image with its VAE): leave it empty")

@@ -45,23 +45,24 @@ def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, 
     return DENOISER, pk.transformer_config(shapes, wf.path), wf
 
 
-def _no_tokenizer(path: str, what: str, files: str, folder: str):
+def _no_tokenizer(path: str, what: str, files: str, folder: str, title: str):
     return lambda beside: (f"the {what} '{path}' carries no tokenizer (ComfyUI keeps it in its code) and none was "
                            f"found: Studio looked in the file, in '{beside}', and in 'base' (empty). Put {files} in "
-                           f"that folder ({folder}/, as a diffusers Kandinsky 5 folder names it), or set 'base' to a "
-                           "diffusers Kandinsky 5 folder")
+                           f"that folder ({folder}/, as a diffusers {title} folder names it), or set 'base' to a "
+                           f"diffusers {title} folder")
 
 
-def tokenizers(parts: dict[str, Part]) -> tuple:
+def tokenizers(parts: dict[str, Part], title: str = "Kandinsky 5") -> tuple:
     """(Qwen's tokenizer from tokenizer/ beside its file, CLIP's from tokenizer_2/ beside its file),
-    each refused when absent or larger than its encoder's vocabulary."""
+    each refused when absent or larger than its encoder's vocabulary (``title``: the family the refusal
+    names; Kandinsky 6 reads the same two)."""
     qwen, clip = parts["text_encoder"], parts["text_encoder_2"]
     return (fitting_tokenizer(qwen, None, _no_tokenizer(qwen.wf.path, "text encoder", "Qwen2.5-VL-7B-Instruct's "
                                                         "tokenizer files (tokenizer.json, tokenizer_config.json)",
-                                                        "tokenizer")),
+                                                        "tokenizer", title)),
             fitting_tokenizer(clip, None, _no_tokenizer(clip.wf.path, "second text encoder", "CLIP ViT-L/14's "
                                                         "tokenizer files (vocab.json, merges.txt, "
-                                                        "tokenizer_config.json)", "tokenizer_2"), "tokenizer_2"))
+                                                        "tokenizer_config.json)", "tokenizer_2", title), "tokenizer_2"))
 
 
 def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info,

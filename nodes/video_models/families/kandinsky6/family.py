@@ -31,6 +31,12 @@ def _converters() -> dict:
     return {"Kandinsky6Transformer3DModel": convert_transformer, "Kandinsky6SRTransformer3DModel": strip_prefix}
 
 
+def _parts():
+    """Its part reader module (base/capabilities.py PartReader), imported when first needed."""
+    from . import pipeline as kandinsky6_pipeline
+    return kandinsky6_pipeline
+
+
 def is_sr(index: dict) -> bool:
     return index.get("_class_name") == SR
 
@@ -49,11 +55,10 @@ FAMILY = Kandinsky6(
     recogniser=recognise.recognise, task_kinds_by_inputs=("upscale",),  # the Kandinsky 6 Super-Resolution node
     part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Kandinsky 6)"), ("CLIP-L text", "CLIP-L text (Kandinsky 6)")),
     key_patterns=(("video_time_embeddings.", "audio_text_transformer_blocks.", "audio_out_layer."),),
-    has=(SingleFile(_converters), PreviewLayout()),
+    has=(SingleFile(_converters), PreviewLayout(),
+         PartReader(_parts, files="DiT, Qwen2.5-VL and CLIP-L text encoders, HunyuanVideo VAE, the audio VAE with its "
+                                  "vocoder in one file beside the VAE; no diffusers folder needed")),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
-           PartReader: "its part files as a set (ComfyUI's text encoders, the audio VAE and its BigVGAN vocoder in "
-                       "one file) are not read; a diffusers folder, or a DiT file (diffusers' names or ComfyUI's "
-                       "native ones) with one as 'base'",
            PromptRecipe: "its encode_prompt returns Qwen2.5-VL's states with a padding mask and CLIP's pooled state "
                          "for the video and sound branches alike; the prompt cache does not read that set yet",
            ResumeKeeps: "its decode makes the picture and the sound in the one call: the lighter retry only",
@@ -62,10 +67,14 @@ FAMILY = Kandinsky6(
            Modular: NOT_MODULAR},
     not_built=(("prompt expansion", "the pipeline's expand_prompts rewrites a prompt with Qwen2.5-VL's generation "
                                     "(the full model and its processor, sampled): Studio sends the prompt as written"),
-               ("ComfyUI's Kandinsky 6 part files", "its native-layout DiT file is read with a diffusers folder as "
-                                                    "'base' (the rest of the pipeline is the folder's); ComfyUI's audio "
-                                                    "VAE with its vocoder in one file and its text encoder files are "
-                                                    "not read as a set without that folder"),
+               ("a distilled Kandinsky 6 DiT file alone", "a DiT whose output holds several grids (the distilled "
+                                                           "models' PiFlow heads) is refused with no folder: its "
+                                                           "scheduler (PiflowScheduler) and its settings are in no "
+                                                           "file; with its diffusers folder as 'base' it is read"),
+               ("the audio VAE file with a folder as 'base'", "with a diffusers folder as 'base' the folder's audio VAE "
+                                                              "and vocoder are used; the one file is read with ComfyUI's "
+                                                              "part files alone (found beside the picture's VAE: the load "
+                                                              "node has one VAE slot)"),
                ("super-resolution in the graph's windows", "the SR pipeline refines the whole clip in spatial tiles in "
                                                            "one call; Studio does not split it in time")),
     variants=(("Kandinsky 6 SR", lambda idx, cfg: is_sr(idx)),

@@ -57,7 +57,10 @@ class Kandinsky6Video(SoundTakeNode):
         tuple(q for q in COMMON if q.name not in ("window", "overlap", "guidance_2") + TAKE_PARAMS)
 
     def sound_problem(self, ref, s) -> str | None:
-        return "has no audio_vae and vocoder" if getattr(s.pipe, "audio_vae", None) is None else None
+        if getattr(s.pipe, "audio_vae", None) is not None:
+            return None
+        return ("has no audio VAE and vocoder (ComfyUI's files: put kandinsky6_audio_vae.safetensors beside the VAE "
+                "file)" if not ref.config.get("base") and ref.config.get("parts") else "has no audio_vae and vocoder")
 
     def call(self, s, p, text, w, h, n, fps, made_sound) -> dict:
         return {"prompt": text, "negative_prompt": p.negative_prompt or None, "height": h, "width": w,
