@@ -7,19 +7,19 @@ Stages, in order of value, each time-boxed (a stage cut off says so; the time it
 The boxes come from the stage times measured on an H100 on 2026-11-26 (docs/gpu.md), so that the
 whole check, set-up included, ends inside 8 minutes with every stage done:
 
-1. ``gpu tests`` (box 90 s; cut off at 90 s on the H100 with nothing printed; the training tests
+1. ``gpu tests`` (box 75 s; cut off at 90 s on the H100 with nothing printed; the training tests
    last, unshuffled): ``pytest -m gpu`` on the GPU tests' files only, two of the seven training architectures (``-k``: each compiles), each test
    printed as it ends with its time (``-v``, ``console_output_style=times``), the slowest listed
    (``--durations``), and each stopped after TEST_TIMEOUT_S (pytest-timeout, signal method: the next
    test still runs), so a stage cut off shows which test was slow;
 2. ``wan 1.3B`` (box 45 s; measured 50 s on the H100, 41 s on the H200): Studio's node against diffusers called directly
    (bench_video_models.py --real wan33);
-3. ``wan 14B`` (box 190 s): in one process, the 14B built once on the card: the uncapped
+3. ``wan 14B`` (box 185 s; 176 s on the H200 with its five rows): in one process, the 14B built once on the card: the uncapped
    all-on-GPU reference first, then fp8 under a 22 GB cap (the aim: within 1.10x of all on the GPU)
    and the mode the plan picks (memory/plan.py) under 16, 12 and 8 GB caps, each from the same host
    copy of the weights (measured as separate processes: 82 s for the reference and fp8, 60-70 s a
    cap, half of it rebuilding the random weights);
-4. ``wan 2.2 A14B`` (box 110 s): the two experts, the all-on-GPU reference, then planned under 24 GB.
+4. ``wan 2.2 A14B`` (box 130 s; cut off at 117 s on the H200 before its 24 GB row ended): the two experts, the all-on-GPU reference, then planned under 24 GB.
 
 Each stage's output goes to ``stage<N>.log`` in ``--out`` as it is printed (a stage cut off leaves
 what it printed). The table (``gpu_check.md``) and its data (``gpu_check.json``) are written to ``--out`` (``$OUT``)
@@ -55,18 +55,18 @@ def stages(out: str, tiny: bool) -> list[dict]:
     a14_dir = os.path.join(out, "modes_a14b")
     small = "real_modes_small.json" if tiny else "real_modes.json"
     return [
-        {"name": "gpu tests", "box": 90, "modes": None,
+        {"name": "gpu tests", "box": 75, "modes": None,
          "cmd": [py, "-m", "pytest", "-v", "-p", "no:xdist", "-p", "no:random_order", "-o", "console_output_style=times",
                  "--durations=10", f"--timeout={TEST_TIMEOUT_S}", "-o", "timeout_method=signal", "-m", "gpu",
                  "-k", GPU_TEST_PICK, *GPU_TEST_FILES]},
         {"name": "wan 1.3B node/direct", "box": 45, "modes": None,
          "cmd": bench + ["--cases", "wan33", "--steps", "12", "--reps", "1", "--no-memory", "--out",
                          os.path.join(out, "wan13")]},
-        {"name": "wan 14B reference, fp8 22 GB, planned 16/12/8 GB", "box": 190,
+        {"name": "wan 14B reference, fp8 22 GB, planned 16/12/8 GB", "box": 185,
          "modes": os.path.join(modes_dir, small),
          "cmd": bench + ["--cases", "wan14b", "--steps", "6", "--modes", "fp8@22,plan@16,plan@12,plan@8",
                          "--out", modes_dir]},
-        {"name": "wan 2.2 A14B reference, planned 24 GB", "box": 110, "modes": os.path.join(a14_dir, small),
+        {"name": "wan 2.2 A14B reference, planned 24 GB", "box": 130, "modes": os.path.join(a14_dir, small),
          "cmd": bench + ["--cases", "wan22_a14b", "--steps", "6", "--modes", "plan@24", "--out", a14_dir]},
     ]
 
