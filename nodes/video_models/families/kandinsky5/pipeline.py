@@ -25,6 +25,21 @@ DENOISER = "Kandinsky5Transformer3DModel"
 FILES = "Qwen2.5-VL 7B, CLIP-L text, HunyuanVideo VAE"
 
 
+def set_components(diffusers, den, tokenizer_pair, parts: dict[str, Part], waiting, torch_dtype, info,
+                   shift: float = pk.SHIFT) -> dict:
+    """The components a set of ComfyUI files makes with no folder, as Kandinsky 5 and 6 load them alike: the
+    DiT, the Qwen2.5-VL and CLIP tokenizers, the flow-matching scheduler at ``shift``, and each part
+    file's module (None for those in ``waiting``: loaded when a prompt needs them), each said."""
+    tokenizer, tokenizer_2 = tokenizer_pair
+    comps = {"transformer": den, "tokenizer": tokenizer, "tokenizer_2": tokenizer_2,
+             "scheduler": diffusers.FlowMatchEulerDiscreteScheduler(shift=shift)}
+    for c, part in parts.items():
+        comps[c] = None if c in waiting else load_part(part, torch_dtype)
+        info(f"{PART_TITLES[c]}: {part.words}" + (", tokenizer from beside the file" if c.startswith("text") else "")
+             + (WAITS if c in waiting else ""))
+    return comps
+
+
 def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers) -> dict[str, Part]:
     """Each part's file recognised, put under diffusers' / transformers' names and checked against
     the DiT's config ``den_cfg`` (text and pooled widths, latent channels), then its config built on
@@ -83,11 +98,6 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     attention = "NABLA sparse attention (10 s)" if pk.ten_seconds(wf.path) else "full attention"
     info(f"weights: {how}; config from the file's shapes ({pk.ASSUMED}; {task.upper()} by its name, {attention}; "
          f"{QWEN_ASSUMED}; {HUNYUAN_VAE_ASSUMED})")
-    comps = {"transformer": den, "tokenizer": tokenizer, "tokenizer_2": tokenizer_2,
-             "scheduler": diffusers.FlowMatchEulerDiscreteScheduler(shift=pk.SHIFT)}
-    for c, part in parts.items():
-        comps[c] = None if c in waiting else load_part(part, torch_dtype)
-        info(f"{PART_TITLES[c]}: {part.words}" + (", tokenizer from beside the file" if c.startswith("text") else "")
-             + (WAITS if c in waiting else ""))
+    comps = set_components(diffusers, den, (tokenizer, tokenizer_2), parts, waiting, torch_dtype, info)
     index["_class_name"] = pipe_cls
     return getattr(diffusers, pipe_cls)(**comps), weights, index, parts

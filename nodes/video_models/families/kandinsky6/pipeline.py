@@ -15,13 +15,13 @@ import os
 from ...base.errors import ModelError
 from ...base.family import Family
 from ...files.gguf_load import check_quantisations
-from ...files.parts import PART_TITLES, WAITS, Part, check_shapes, load_part, read_part
+from ...files.parts import PART_TITLES, Part, check_shapes, read_part
 from ...files.qwen_parts import QWEN_ASSUMED
 from ...files.single_file import load_with_config
 from ...files.weight_formats import WeightFile, read_weight_file
 from ..hunyuan.part_configs import HUNYUAN_VAE_ASSUMED
 from ..kandinsky5 import parts as k5
-from ..kandinsky5.pipeline import tokenizers
+from ..kandinsky5.pipeline import set_components, tokenizers
 from . import audio_file as af
 from . import parts as pk
 
@@ -85,12 +85,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     [(den, weights, how)], index = load_with_config(diffusers, fam, PIPELINE, DENOISER, cfg, [wf], torch_dtype)
     heard = f"; the audio VAE's rate and scale the release's, {af.ASSUMED} where its header does not say" if sound else ""
     info(f"weights: {how}; config from the file's shapes ({pk.ASSUMED}; {QWEN_ASSUMED}; {HUNYUAN_VAE_ASSUMED}{heard})")
-    comps = {"transformer": den, "tokenizer": tokenizer, "tokenizer_2": tokenizer_2,
-             "scheduler": diffusers.FlowMatchEulerDiscreteScheduler(shift=pk.SHIFT)}
-    for c, part in parts.items():
-        comps[c] = None if c in waiting else load_part(part, torch_dtype)
-        info(f"{PART_TITLES[c]}: {part.words}" + (", tokenizer from beside the file" if c.startswith("text") else "")
-             + (WAITS if c in waiting else ""))
+    comps = set_components(diffusers, den, (tokenizer, tokenizer_2), parts, waiting, torch_dtype, info, pk.SHIFT)
     if sound is not None:
         comps.update(af.load(sound, torch_dtype))
         where = "VAE" if os.path.dirname(sound_path) == os.path.dirname(files["vae"]) else "DiT"
