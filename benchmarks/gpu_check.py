@@ -68,6 +68,13 @@ def stages(out: str, tiny: bool) -> list[dict]:
                          "--out", modes_dir]},
         {"name": "wan 2.2 A14B reference, planned 24 GB", "box": 130, "modes": os.path.join(a14_dir, small),
          "cmd": bench + ["--cases", "wan22_a14b", "--steps", "6", "--modes", "plan@24", "--out", a14_dir]},
+        # not in the default run (--stages 5): the planned 12 and 8 GB runs again under the caching allocator's
+        # expandable segments, beside stage 3's rows (its reference reused), to tell whether the allocator's
+        # fragments are what ran 5 kept blocks out of memory under 8 GB and what makes a streamed run 1.15x one
+        # time and 1.46x the next (the H200 check of 2026-11-26)
+        {"name": "wan 14B planned 12/8 GB, expandable segments", "box": 120, "modes": os.path.join(modes_dir, small),
+         "extra": True, "env": {"PYTORCH_CUDA_ALLOC_CONF": "expandable_segments:True"},
+         "cmd": bench + ["--cases", "wan14b", "--steps", "6", "--modes", "plan@12,plan@8", "--out", modes_dir]},
     ]
 
 
@@ -87,7 +94,8 @@ def run_stage(st: dict, timeout: float, runner=subprocess.run, log: str | None =
     extra = ""
     with open(log, "w") as fh:
         try:
-            p = runner(st["cmd"], stdout=fh, stderr=subprocess.STDOUT, text=True, env=child_env(), cwd=ROOT,
+            p = runner(st["cmd"], stdout=fh, stderr=subprocess.STDOUT, text=True, env={**child_env(), **st.get("env", {})},
+                       cwd=ROOT,
                        timeout=max(1.0, timeout))
             rc, cut = p.returncode, False
             extra = p.stdout if isinstance(p.stdout, str) else ""
@@ -150,7 +158,8 @@ def table(results: list[dict], rows: list[dict], device: str) -> str:
         lines += ["", "| case | mode | cap GB | peak GB | predicted GB | s | x all-on-GPU | alloc retries | note |",
                   "|---|---|---|---|---|---|---|---|---|"]
         for r in rows:
-            note = r.get("error") or r.get("planned") or r.get("resident") or ""
+            note = (r.get("error") or r.get("planned") or r.get("resident") or "") + (
+                f" ({r['allocator']})" if r.get("allocator") else "")
             lines.append(f"| {r['case']} | {r['mode']} | {r.get('cap_gb') or '–'} | {f(r.get('peak_gb'), '.1f')} | "
                          f"{f(r.get('predicted_peak_gb'), '.1f')} | {f(r.get('seconds'), '.2f')} | "
                          f"{f(r.get('x_gpu'), '.2f')} | {f(r.get('alloc_retries'), 'd')} | {note} |")
@@ -175,7 +184,7 @@ def check(out: str, budget_s: float, dry_run: bool = False, tiny: bool = False, 
     results: list[dict] = []
     rows: list[dict] = []
     every = stages(out, tiny)
-    plan = [every[i - 1] for i in only] if only else every  # --stages 3,4,1: those, in that order
+    plan = [every[i - 1] for i in only] if only else [s for s in every if not s.get("extra")]  # --stages 3,4,1
 
     def write() -> None:
         with open(os.path.join(out, "gpu_check.json"), "w") as fh:

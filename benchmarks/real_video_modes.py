@@ -309,6 +309,8 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
     from nodes.video_models.memory.sizes import GB
     cuda = device == "cuda"
     out: dict = {"case": case, "mode": mode, "cap_gb": cap_gb}
+    if os.environ.get("PYTORCH_CUDA_ALLOC_CONF"):  # the caching allocator's settings, when not its defaults
+        out["allocator"] = os.environ["PYTORCH_CUDA_ALLOC_CONF"]
     if cuda:  # what an earlier run left allocated (it counts against this one's cap)
         _free()
         out["left_on_card_gb"] = torch.cuda.memory_allocated() / 2 ** 30

@@ -18,7 +18,7 @@ def test_the_dry_run_lists_the_stages_in_order_within_eight_minutes(tmp_path):
     res = gpu_check.check(str(tmp_path), gpu_check.BUDGET_S, dry_run=True)
     names = [r["stage"] for r in res["stages"]]
     assert names == ["gpu tests", "wan 1.3B node/direct", W14, A14]
-    st = gpu_check.stages(str(tmp_path), False)
+    st = [s for s in gpu_check.stages(str(tmp_path), False) if not s.get("extra")]  # the default run's
     # the whole check, set-up included, inside 8 minutes with every stage's box in it
     assert sum(s["box"] for s in st) <= gpu_check.BUDGET_S and gpu_check.BUDGET_S + gpu_check.SETUP_S <= 8 * 60
     md = (tmp_path / "gpu_check.md").read_text()
@@ -112,3 +112,20 @@ def test_the_warm_up_runs_both_experts_of_wan22_a14b():
     pipe.transformer_2.register_forward_pre_hook(lambda m, a: calls.__setitem__("low", calls["low"] + 1))
     rvm._call(pipe, "wan22_a14b", rvm.WARMUP_STEPS, True, "cpu")
     assert calls["high"] > 0 and calls["low"] > 0, calls
+
+
+def test_the_allocator_stage_runs_only_when_asked_with_its_setting(tmp_path):
+    """Stage 5 (the planned 12 and 8 GB runs under expandable segments) is not in the default run; asked
+    for (--stages 5) its command gets the allocator's setting and writes beside stage 3's rows."""
+    every = gpu_check.stages(str(tmp_path), False)
+    assert every[4].get("extra") and every[4]["modes"] == every[2]["modes"]
+    seen = []
+
+    def runner(cmd, timeout, stdout, env=None, **kw):
+        seen.append((cmd, env))
+        return subprocess.CompletedProcess(cmd, 0, None, None)
+    res = gpu_check.check(str(tmp_path), gpu_check.BUDGET_S, runner=runner, device="emulated", only=[5])
+    assert [r["stage"] for r in res["stages"]] == [every[4]["name"]]
+    (cmd, env), = seen
+    assert env["PYTORCH_CUDA_ALLOC_CONF"] == "expandable_segments:True" and "plan@12,plan@8" in cmd
+    assert env["HF_HUB_OFFLINE"] == "1"
