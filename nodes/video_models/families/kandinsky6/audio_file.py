@@ -25,6 +25,7 @@ import os
 
 from ...base.errors import ModelError
 from ...files import part_configs as pc
+from ...files.qwen_parts import renamed
 from ...files.weight_formats import WeightFile
 
 VAE, VOCODER, MEL = "vae.", "vocoder.", "mel_converter."
@@ -41,13 +42,6 @@ def is_audio_file(keys) -> bool:
     keys = set(keys)
     return "vae.decoder.conv_in.weight" in keys and "vocoder.conv_pre.weight" in keys and \
         any(k.startswith("vocoder.resblocks.") for k in keys)
-
-
-def _under(wf: WeightFile, prefix: str, keep: str = "") -> WeightFile:
-    """The file's tensors under ``prefix`` with it removed (``keep``: the prefix kept, the names as they are)."""
-    tensors = {(keep + k[len(prefix):]): v for k, v in wf.tensors.items() if k.startswith(prefix)}
-    scales = {(keep + k[len(prefix):]): s for k, s in wf.scales.items() if k.startswith(prefix)}  # fp8's, renamed
-    return WeightFile(wf.path, wf.kind, tensors, scales, wf.data_start, wf.aside)
 
 
 def _header_config(path: str) -> dict:
@@ -92,10 +86,9 @@ def vae_config(shapes: dict, path: str, known: dict | None = None) -> dict:
 def vocoder_config(shapes: dict, header: dict, path: str) -> dict:
     """MMAudioVocoder's config from the vocoder's shapes (the prefix removed), its rates and dilations from
     ComfyUI's ``header`` (bigvgan_config) where the shapes do not hold them, else BigVGAN's (ASSUMED)."""
-    for bad, why in (("conv_post.bias", "a bias on its last layer"),):
-        if bad in shapes:
-            raise ModelError(f"'{path}': its vocoder has {why}, which diffusers' MMAudioVocoder (Kandinsky 6's "
-                             "BigVGAN-v2) has not")
+    if "conv_post.bias" in shapes:
+        raise ModelError(f"'{path}': its vocoder has a bias on its last layer, which diffusers' MMAudioVocoder "
+                         "(Kandinsky 6's BigVGAN-v2) has not")
     if not any(k.endswith(".act.beta") for k in shapes):
         raise ModelError(f"'{path}': its vocoder's activations are Snake, not Snake-beta (no '.act.beta'): not "
                          "Kandinsky 6's BigVGAN-v2")
@@ -135,14 +128,14 @@ def read(wf: WeightFile, known: dict | None = None) -> dict:
     if wf.kind != "safetensors" or not is_audio_file(wf.tensors):
         raise ModelError(f"'{wf.path}' is not Kandinsky 6's audio VAE with its vocoder (vae.* and vocoder.*): give "
                          f"{FILES}")
-    vae = _under(wf, VAE, VAE)
-    mel = _under(wf, MEL, MEL)
-    vae.tensors.update(mel.tensors)
-    vae.scales.update(mel.scales)
-    voc = _under(wf, VOCODER)
-    shapes = {k: tuple(v.shape) for k, v in vae.tensors.items()}
+    from ...files.parts import shapes_of  # parts.py reads the recognisers, this module among them: not at import
+    # MMAudioVAE's names are the file's (its mel bank too); the vocoder's without their prefix (a scaled fp8
+    # file's scales follow their weights: files/qwen_parts.renamed)
+    vae = renamed(wf, {k: k for k in wf.tensors if k.startswith((VAE, MEL))})
+    voc = renamed(wf, {k: k[len(VOCODER):] for k in wf.tensors if k.startswith(VOCODER)})
+    shapes = shapes_of(vae)
     vcfg = vae_config(shapes, wf.path, known)
-    ocfg = vocoder_config({k: tuple(v.shape) for k, v in voc.tensors.items()}, _header_config(wf.path), wf.path)
+    ocfg = vocoder_config(shapes_of(voc), _header_config(wf.path), wf.path)
     if ocfg["num_mels"] != vcfg["mel_bins"]:
         raise ModelError(f"'{wf.path}': its vocoder reads {ocfg['num_mels']} mel bins, its VAE makes "
                          f"{vcfg['mel_bins']}: the two are not one model's")
