@@ -1,7 +1,7 @@
 """Which family's code reads ComfyUI's separate part files (a denoiser file + text-encoder, VAE and
-CLIP-vision files): the family says (its ``PartReader`` capability, base/capabilities.py: Wan's,
-LTX-Video's, LTX-2's, HunyuanVideo 1.5's, Kandinsky 5's, Kandinsky 6's; SVD's one checkpoint). Another family's denoiser with part files is refused here, saying what to
-give instead (a diffusers folder as 'base')."""
+CLIP-vision files): the family says (its ``PartReader`` capability, base/capabilities.py; ``main.py
+families`` lists them, and a refusal here names them from the registry). Another family's denoiser with
+part files is refused here, saying what to give instead (a diffusers folder as 'base')."""
 from __future__ import annotations
 
 from ..base.capabilities import PartReader, single_file
