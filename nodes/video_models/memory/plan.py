@@ -18,9 +18,9 @@ the card while it runs, and the plan is the largest:
   when tiled).
 
 Then the kernels' workspaces (:data:`WORKSPACE`) and the allocator's fragments on top
-(:data:`FRAGMENTATION`). A mode is accepted when that fits
-what a plan may use of the card (sizes.usable: HEADROOM of it, and ALLOCATOR_SLACK under it); the block modes keep as many blocks as still fit (not as many as the
-weights alone leave room for). Nothing here loads a model: the facts come from the modules (a
+(:data:`FRAGMENTATION`). A mode is accepted when that fits what a plan may use of the card
+(sizes.usable: HEADROOM of it, and ALLOCATOR_SLACK under it); the block modes keep as many blocks
+as still fit (not as many as the weights alone leave room for). Nothing here loads a model: the facts come from the modules (a
 meta-device model will do: parameters are counted, never read). Importing it costs nothing."""
 from __future__ import annotations
 
