@@ -202,8 +202,7 @@ class PhaseClock:
 
     def __init__(self, pipe):
         import torch
-        self.spans: dict[str, list] = {k: [] for k in self.PHASES}
-        self.calls: dict[str, int] = {k: 0 for k in self.PHASES}
+        self.spans: dict[str, list] = {k: [] for k in self.PHASES}  # [start, stop] events of each call
         self._undo: list = []
         for phase, names in self.PHASES.items():
             for name in names:
@@ -233,7 +232,6 @@ class PhaseClock:
         ev = torch.cuda.Event(enable_timing=True)
         ev.record()
         self.spans[phase].append([ev, None])
-        self.calls[phase] += 1
 
     def _stop(self, phase: str) -> None:
         import torch
@@ -244,7 +242,6 @@ class PhaseClock:
 
     def reset(self) -> None:
         self.spans = {k: [] for k in self.PHASES}
-        self.calls = {k: 0 for k in self.PHASES}
 
     def close(self) -> None:
         for u in self._undo:
