@@ -36,6 +36,7 @@ import json
 import os
 import tempfile
 import time
+from contextlib import nullcontext
 
 CASES = {  # name: (transformer kwargs, width, height, frames, vae kind, pipeline kwargs)
     "wan14b": (dict(num_attention_heads=40, attention_head_dim=128, ffn_dim=13824, num_layers=40, in_channels=16,
@@ -203,6 +204,7 @@ class PhaseClock:
     def __init__(self, pipe):
         import torch
         self.spans: dict[str, list] = {k: [] for k in self.PHASES}  # [start, stop] events of each call
+        self.host: dict[str, list] = {k: [] for k in self.PHASES}  # [start, stop] perf_counter of each call
         self._undo: list = []
         for phase, names in self.PHASES.items():
             for name in names:
@@ -232,6 +234,7 @@ class PhaseClock:
         ev = torch.cuda.Event(enable_timing=True)
         ev.record()
         self.spans[phase].append([ev, None])
+        self.host[phase].append([time.perf_counter(), None])
 
     def _stop(self, phase: str) -> None:
         import torch
@@ -239,9 +242,11 @@ class PhaseClock:
         ev.record()
         if self.spans[phase] and self.spans[phase][-1][1] is None:
             self.spans[phase][-1][1] = ev
+            self.host[phase][-1][1] = time.perf_counter()
 
     def reset(self) -> None:
         self.spans = {k: [] for k in self.PHASES}
+        self.host = {k: [] for k in self.PHASES}
 
     def close(self) -> None:
         for u in self._undo:
@@ -260,6 +265,13 @@ class PhaseClock:
         whether a slow streamed run is slow in every denoiser call (the prefetch not overlapping) or
         in a few (allocator retries, a first call's tracing)."""
         t = sorted(a.elapsed_time(b) for a, b in self.spans.get(phase, []) if b is not None)
+        return [round(t[0], 1), round(t[len(t) // 2], 1), round(t[-1], 1)] if t else []
+
+    def host_spread_ms(self, phase: str = "denoise") -> list[float]:
+        """The same for the host's time from a call's start to its return (the kernels queued, not
+        run): close to the GPU's, the host waited on the GPU (diffusers' onloads synchronise the side
+        stream); far under it, the host ran ahead."""
+        t = sorted((b - a) * 1000 for a, b in self.host.get(phase, []) if b is not None)
         return [round(t[0], 1), round(t[len(t) // 2], 1), round(t[-1], 1)] if t else []
 
 
@@ -384,16 +396,25 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
             torch.cuda.reset_peak_memory_stats()
             torch.cuda.reset_accumulated_memory_stats()  # the retries counted for the timed call alone
             clock.reset()
+        from benchmarks import host_probe
+        window, streamed = host_probe.Window(), "block" in mode
+        host = out["host"] = {}
+        window.start()
         t3 = time.perf_counter()
-        frames = _call(pipe, case, steps, small, device)
+        with host_probe.onload_clock(host) if streamed else nullcontext():
+            frames = _call(pipe, case, steps, small, device)
         out["seconds"] = time.perf_counter() - t3
+        host.update(window.stop())
         if clock is not None:
             out["phases_s"] = clock.seconds()
             out["denoise_call_ms"] = clock.spread_ms()
+            out["denoise_call_host_ms"] = clock.host_spread_ms()
             clock.close()
         if cuda:
             out["peak_gb"] = torch.cuda.max_memory_allocated() / GB
             _allocator(out)
+            if streamed:  # after the peak was read: the copies below are not the run's
+                out["bandwidth"] = host_probe.bandwidth(pipe.transformer)
         out.update(_compare(frames, ref))
         return out, frames
     except torch.OutOfMemoryError as e:  # a mode that does not fit the cap is a result
