@@ -271,3 +271,28 @@ def _is_running(t) -> bool:
         return t.isRunning()
     except RuntimeError:  # C++ object already deleted
         return False
+
+
+
+# Python's full garbage collections walk every tracked object, and a test process holds millions (torch,
+# diffusers, transformers, Qt, the collected tests): one gc.collect() took 0.34 s, and the engine calls it
+# whenever it frees a model (model_cache, kept_latents): 4.5 s of a 36 s run of two video-model files,
+# besides the collections Python starts by itself. Objects alive at a test module's end (imports,
+# session fixtures) are moved out of the collector's sight (gc.freeze) after one collection of the
+# module's garbage, so later collections walk only what was made since; freed by their reference counts
+# they still go. The same two files: 36.2 s -> 30.9 s; the whole suite on two workers 374 s -> 274 s.
+def _freeze_what_lives() -> None:
+    import gc
+    gc.collect()
+    gc.freeze()
+
+
+def pytest_collection_finish(session):
+    _freeze_what_lives()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the builtin teardown (the module's fixtures finalised when ``nextitem`` is in another module)."""
+    if nextitem is None or getattr(nextitem, "module", None) is not getattr(item, "module", None):
+        _freeze_what_lives()
