@@ -64,18 +64,22 @@ def _file_maps() -> list[tuple[int, int]]:
     out: list[list[int]] = []
     try:
         with open("/proc/self/maps") as f:
-            for line in f:
-                parts = line.split(maxsplit=5)
-                if len(parts) < 6 or parts[4] == "0" or \
-                        not parts[5].strip().removesuffix(" (deleted)").endswith(".safetensors"):
-                    continue
-                a, b = (int(x, 16) for x in parts[0].split("-"))
-                if out and out[-1][1] == a:
-                    out[-1][1] = b
-                else:
-                    out.append([a, b])
+            text = f.read()
     except OSError:
         return []
+    if ".safetensors" in text:  # a process with torch, Qt and numba loaded maps thousands of other files
+        for line in text.splitlines():
+            if ".safetensors" not in line:
+                continue
+            parts = line.split(maxsplit=5)
+            if len(parts) < 6 or parts[4] == "0" or \
+                    not parts[5].strip().removesuffix(" (deleted)").endswith(".safetensors"):
+                continue
+            a, b = (int(x, 16) for x in parts[0].split("-"))
+            if out and out[-1][1] == a:
+                out[-1][1] = b
+            else:
+                out.append([a, b])
     return [(a, b) for a, b in out]
 
 
@@ -87,7 +91,16 @@ def _hand_back(ptr: int, nbytes: int, maps: list) -> bool:
     a, b = -(-ptr // page) * page, (ptr + nbytes) // page * page
     if b <= a or not any(s <= a and b <= e for s, e in maps):
         return False
-    import ctypes
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.madvise.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
-    return libc.madvise(a, b - a, MADV_DONTNEED) == 0
+    return _madvise()(a, b - a, MADV_DONTNEED) == 0
+
+
+_MADVISE: list = []  # libc's madvise, looked up once
+
+
+def _madvise():
+    if not _MADVISE:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.madvise.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+        _MADVISE.append(libc.madvise)
+    return _MADVISE[0]
