@@ -27,31 +27,31 @@ VMSTAT_KEYS = ("pgmajfault", "pswpin", "pswpout", "compact_stall", "pgscan_kswap
                "thp_fault_alloc", "thp_collapse_alloc")
 
 
-def meminfo(path: str = "/proc/meminfo") -> dict:
-    """{MemAvailable, SwapFree, Cached, ...} in GiB (what is there)."""
+MEMINFO_KEYS = ("MemTotal", "MemAvailable", "Cached", "SwapTotal", "SwapFree", "Mlocked", "AnonHugePages")
+
+
+def _proc_table(path: str, sep: str, keys) -> dict:
+    """{key: the first number after it} for ``keys`` in a /proc table of "key<sep> number ..." lines
+    (none where there is no such file)."""
     out = {}
     try:
         with open(path) as fh:
             for line in fh:
-                k, _, rest = line.partition(":")
-                if k in ("MemTotal", "MemAvailable", "Cached", "SwapTotal", "SwapFree", "Mlocked", "AnonHugePages"):
-                    out[k] = round(int(rest.split()[0]) / 2 ** 20, 2)
+                k, _, rest = line.partition(sep)
+                if k in keys:
+                    out[k] = int(rest.split()[0])
     except OSError:
         pass
     return out
+
+
+def meminfo(path: str = "/proc/meminfo") -> dict:
+    """{MemAvailable, SwapFree, Cached, ...} in GiB (what is there)."""
+    return {k: round(v / 2 ** 20, 2) for k, v in _proc_table(path, ":", MEMINFO_KEYS).items()}
 
 
 def vmstat(path: str = "/proc/vmstat") -> dict:
-    out = {}
-    try:
-        with open(path) as fh:
-            for line in fh:
-                k, _, v = line.partition(" ")
-                if k in VMSTAT_KEYS:
-                    out[k] = int(v)
-    except OSError:
-        pass
-    return out
+    return _proc_table(path, " ", VMSTAT_KEYS)
 
 
 def cpu_ticks(path: str = "/proc/stat") -> tuple[int, int]:
