@@ -40,11 +40,18 @@ def set_components(diffusers, den, tokenizer_pair, parts: dict[str, Part], waiti
     return comps
 
 
-def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers) -> dict[str, Part]:
+def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers,
+                refuse=None) -> dict[str, Part]:
     """Each part's file recognised, put under diffusers' / transformers' names and checked against
     the DiT's config ``den_cfg`` (text and pooled widths, latent channels), then its config built on
-    the meta device against every tensor of the file: headers only, nothing allocated."""
-    parts = {c: Part(c, *pk.part_spec(c, *read_part(c, p), den_cfg, den_path)) for c, p in files.items()}
+    the meta device against every tensor of the file: headers only, nothing allocated. ``fam``: Kandinsky 5
+    or 6 (the same three parts); ``refuse(component, path, recognised)``: the family's own refusals first."""
+    parts = {}
+    for c, p in files.items():
+        wf, r = read_part(c, p)
+        if refuse is not None:
+            refuse(c, p, r)
+        parts[c] = Part(c, *pk.part_spec(c, wf, r, den_cfg, den_path, fam.key))
     for part in parts.values():
         check_shapes(part, diffusers)
     return parts

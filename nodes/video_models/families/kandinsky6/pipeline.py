@@ -15,12 +15,12 @@ import os
 from ...base.errors import ModelError
 from ...base.family import Family
 from ...files.gguf_load import check_quantisations
-from ...files.parts import PART_TITLES, Part, check_shapes, read_part
+from ...files.parts import PART_TITLES, Part
 from ...files.qwen_parts import QWEN_ASSUMED
 from ...files.single_file import load_with_config
 from ...files.weight_formats import WeightFile, read_weight_file
 from ..hunyuan.part_configs import HUNYUAN_VAE_ASSUMED
-from ..kandinsky5 import parts as k5
+from ..kandinsky5.pipeline import check_parts as k5_check_parts
 from ..kandinsky5.pipeline import set_components, tokenizers
 from . import audio_file as af
 from . import parts as pk
@@ -29,21 +29,17 @@ DENOISER, PIPELINE, TITLE = "Kandinsky6Transformer3DModel", "Kandinsky6TI2VAPipe
 FILES = "Qwen2.5-VL 7B, CLIP-L text, HunyuanVideo VAE"
 
 
+def _audio_in_vae_slot(component: str, path: str, r) -> None:
+    if component == "vae" and r.family == "kandinsky6":
+        raise ModelError(f"the VAE '{path}' is {r.variant}, but 'vae' takes the picture's VAE (HunyuanVideo's: "
+                         "hunyuan_video_vae_bf16); the audio VAE file is read from beside it with no folder (with "
+                         "a folder as 'base', the folder's)")
+
+
 def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers) -> dict[str, Part]:
-    """Each part's file recognised, put under diffusers' / transformers' names and checked against the
-    DiT's config ``den_cfg`` (text and pooled widths, latent channels), then built on the meta device
-    against every tensor of its file: headers only, nothing allocated."""
-    parts = {}
-    for c, p in files.items():
-        wf, r = read_part(c, p)
-        if c == "vae" and r.family == "kandinsky6":
-            raise ModelError(f"the VAE '{p}' is {r.variant}, but 'vae' takes the picture's VAE (HunyuanVideo's: "
-                             "hunyuan_video_vae_bf16); the audio VAE file is read from beside it with no folder (with "
-                             "a folder as 'base', the folder's)")
-        parts[c] = Part(c, *k5.part_spec(c, wf, r, den_cfg, den_path, fam.key))
-    for part in parts.values():
-        check_shapes(part, diffusers)
-    return parts
+    """Kandinsky 5's three parts, read and checked as that family does (kandinsky5/pipeline.check_parts) against
+    the DiT's config ``den_cfg``, its audio VAE file refused in the picture's VAE slot: headers only."""
+    return k5_check_parts(fam, den_cfg, den_path, files, diffusers, refuse=_audio_in_vae_slot)
 
 
 def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, WeightFile]:
