@@ -278,7 +278,6 @@ def _is_running(t) -> bool:
         return False
 
 
-
 # Python's full garbage collections walk every tracked object, and a test process holds millions (torch,
 # diffusers, transformers, Qt, the collected tests): one gc.collect() took 0.34 s, and the engine calls it
 # whenever it frees a model (model_cache, kept_latents): 4.5 s of a 36 s run of two video-model files,

@@ -99,8 +99,7 @@ def run_stage(st: dict, timeout: float, runner=subprocess.run, log: str | None =
     extra = ""
     with open(log, "w") as fh:
         try:
-            p = runner(st["cmd"], stdout=fh, stderr=subprocess.STDOUT, text=True, env={**child_env(), **st.get("env", {})},
-                       cwd=ROOT,
+            p = runner(st["cmd"], stdout=fh, stderr=subprocess.STDOUT, text=True, env=child_env(), cwd=ROOT,
                        timeout=max(1.0, timeout))
             rc, cut = p.returncode, False
             extra = p.stdout if isinstance(p.stdout, str) else ""

@@ -160,9 +160,10 @@ def bandwidth(module) -> dict:
 
 @contextmanager
 def onload_clock(into: dict):
-    """While inside: the host seconds spent in diffusers' ``ModuleGroup.onload_`` and, of them, in
-    ``torch.cuda.Stream.synchronize`` (waiting for the side stream), and how many onloads; written
-    to ``into`` on leaving. Patches the two methods on their classes for the block's duration."""
+    """While inside: the host seconds spent in diffusers' ``ModuleGroup.onload_``, how many onloads, and the
+    host seconds in ``torch.cuda.Stream.synchronize`` (waiting for the side stream, wherever it is called:
+    inside the onloads and in diffusers' pre-forward hooks); written to ``into`` on leaving. Patches the two
+    methods on their classes for the block's duration."""
     import torch
     from diffusers.hooks.group_offloading import ModuleGroup
     acc = {"onloads": 0, "onload_s": 0.0, "sync_s": 0.0}

@@ -264,15 +264,19 @@ class PhaseClock:
         """[fastest, median, slowest] milliseconds of one call of ``phase`` (after :meth:`seconds`):
         whether a slow streamed run is slow in every denoiser call (the prefetch not overlapping) or
         in a few (allocator retries, a first call's tracing)."""
-        t = sorted(a.elapsed_time(b) for a, b in self.spans.get(phase, []) if b is not None)
-        return [round(t[0], 1), round(t[len(t) // 2], 1), round(t[-1], 1)] if t else []
+        return _spread(a.elapsed_time(b) for a, b in self.spans.get(phase, []) if b is not None)
 
     def host_spread_ms(self, phase: str = "denoise") -> list[float]:
         """The same for the host's time from a call's start to its return (the kernels queued, not
         run): close to the GPU's, the host waited on the GPU (diffusers' onloads synchronise the side
         stream); far under it, the host ran ahead."""
-        t = sorted((b - a) * 1000 for a, b in self.host.get(phase, []) if b is not None)
-        return [round(t[0], 1), round(t[len(t) // 2], 1), round(t[-1], 1)] if t else []
+        return _spread((b - a) * 1000 for a, b in self.host.get(phase, []) if b is not None)
+
+
+def _spread(ms) -> list[float]:
+    """[fastest, median, slowest] of ``ms``, rounded to 0.1 ([] for none)."""
+    t = sorted(ms)
+    return [round(t[0], 1), round(t[len(t) // 2], 1), round(t[-1], 1)] if t else []
 
 
 def _allocator(out: dict) -> None:
