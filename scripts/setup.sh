@@ -66,17 +66,9 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     $VPY -m pip install -q --no-compile "torch==2.13.0" -e ".[test]"
     $VPY -m pip install -q --no-compile --no-deps "spandrel==0.4.2"
   fi
-  # The bytecode of what every run imports (torch, diffusers, transformers, Qt, the project's modules),
-  # written now even where the machine sets PYTHONDONTWRITEBYTECODE, so that no start compiles it again:
-  # what a test run's collection imports, which is all of that and what the tests import besides (each
-  # of a test run's workers compiled it at once, in the first run after a set-up). Beside it, on the other
-  # core, librosa's numba kernels (scripts/warm_music.py: about 26 s of one core, which otherwise fell on
-  # the first music-driven render, or on the first test run). On a clean clone: set-up 20 s -> 42 s, the
-  # tests' first run 330 s -> 283 s (as a second run).
-  env -u PYTHONDONTWRITEBYTECODE $VPY -m scripts.warm_music >/dev/null 2>&1 &
-  music=$!
-  env -u PYTHONDONTWRITEBYTECODE $VPY -m pytest --collect-only -q -p no:xdist -p no:cacheprovider >/dev/null 2>&1 || true
-  wait "$music" || true
+  # the bytecode of what every run imports (torch, diffusers, transformers, Qt's graph widgets), written
+  # now even where the machine sets PYTHONDONTWRITEBYTECODE, so that no start compiles them again
+  env -u PYTHONDONTWRITEBYTECODE $VPY -c "import torch, diffusers, transformers, cv2, NodeGraphQt" >/dev/null 2>&1 || true
   echo "$want" > "$stamp"
 fi
 # A torchvision that cannot be imported beside this torch (pip's CUDA build beside a CPU torch, as an
