@@ -49,3 +49,25 @@ def test_a_config_builds_its_shapes_once_a_process():
     for _ in range(2):  # a config that cannot be built is tried (and fails) each time
         with pytest.raises(ValueError):
             cc.built_shapes(Model, {"n": -1, "tag": "test_meta_init"}, fails)
+
+
+def test_a_transformers_model_built_on_meta_skips_its_init_and_a_real_one_is_initialised_as_before():
+    """transformers initialises through its own table of torch's functions (taken at its import): on meta
+    those skip too, and a real build draws the same weights as without Studio's wrappers."""
+    import torch
+    import transformers
+    from accelerate import init_empty_weights
+    from transformers.initialization import TORCH_INIT_FUNCTIONS
+
+    from studio.engine.meta_device import skip_init_on_meta
+    cfg = transformers.T5Config(vocab_size=64, d_model=16, d_kv=4, d_ff=32, num_layers=1, num_heads=2)
+    torch.manual_seed(0)
+    before = transformers.T5EncoderModel(cfg).state_dict()
+    skip_init_on_meta()
+    assert all(getattr(f, "studio_meta_aware", False) for f in TORCH_INIT_FUNCTIONS.values())
+    with init_empty_weights():
+        skeleton = transformers.T5EncoderModel(cfg)
+    assert all(p.is_meta for p in skeleton.parameters())
+    torch.manual_seed(0)
+    after = transformers.T5EncoderModel(cfg).state_dict()
+    assert before.keys() == after.keys() and all(torch.equal(before[k], after[k]) for k in before)
