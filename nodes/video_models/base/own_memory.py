@@ -19,6 +19,8 @@ resident beside them, and a folder's load peaked at twice its files (a Wan folde
 (none is made: the tensor now lives in its copy) would read the file again."""
 from __future__ import annotations
 
+import functools
+
 ALIGN = 64  # bytes: the line AVX-512 loads
 
 
@@ -94,13 +96,10 @@ def _hand_back(ptr: int, nbytes: int, maps: list) -> bool:
     return _madvise()(a, b - a, MADV_DONTNEED) == 0
 
 
-_MADVISE: list = []  # libc's madvise, looked up once
-
-
+@functools.cache
 def _madvise():
-    if not _MADVISE:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.madvise.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
-        _MADVISE.append(libc.madvise)
-    return _MADVISE[0]
+    """libc's madvise, looked up once."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.madvise.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+    return libc.madvise

@@ -3,6 +3,7 @@ multiply-adds (runs/decode_cost.py predicts a first run's decode from it: the fi
 counted here as it runs, by the guard's hooks). Importing this module costs nothing."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 # seconds a CPU spends on each unit (a call, a convolution called, an element made, a multiply-add): only
@@ -33,22 +34,17 @@ class Work:
 _MATMULS = ("linear", "matmul", "__matmul__", "__rmatmul__", "mm", "bmm", "baddbmm", "addmm")
 
 
+@functools.cache
 def _torch():
     """torch, imported once: these run for every torch call of a counted step, and an import statement costs
     microseconds each time where an import hook is installed (Qt's, in the app and the tests)."""
-    global _TORCH
-    if _TORCH is None:
-        import torch
-        _TORCH = torch
-    return _TORCH
-
-
-_TORCH = None
+    import torch
+    return torch
 
 
 def _flops(name: str, args, kwargs, out) -> float:
     """Multiply-adds (x2) of one call by its shapes: linear, convolution, matrix product, attention."""
-    torch = _TORCH or _torch()
+    torch = _torch()
     try:
         if not isinstance(out, torch.Tensor):
             return 0.0
@@ -107,7 +103,7 @@ def _binary() -> set:
 def _meta_result(func, args, kwargs):
     """The result of ``func`` on meta tensors made without running it, where its shape is known from its
     arguments (None: run it)."""
-    torch = _TORCH or _torch()
+    torch = _torch()
     x = args[0] if args else None
     if func is torch.cat and isinstance(x, (list, tuple)) and x and len(args) <= 2 and set(kwargs) <= {"dim"}:
         dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
