@@ -382,8 +382,10 @@ def real_main(a) -> int:
               "run. (--real --small checks the benchmark itself on narrow models, on any device.)")
         return 0
     cases = [c for c in a.cases.split(",") if c]
+    from benchmarks import real_video_modes
     from benchmarks.real_video_modes import CASES as MODE_CASES
     from benchmarks.real_video_modes import run_modes
+    real_video_modes.PROFILE_CALL = a.profile_call
     mode_cases = [c for c in cases if c in MODE_CASES]
     if mode_cases:  # memory and speed modes (benchmarks/real_video_modes.py)
         modes = [m for m in a.modes.split(",") if m]
@@ -475,6 +477,8 @@ def main() -> int:
                     "beyond the pipeline call goes (benchmarks/node_overhead.py: variants without previews, Stop "
                     "hooks, decode rescue; a kernel table; a host profile)")
     ap.add_argument("--caps", default="none,24,16,12,8", help="with --modes: GB caps standing for smaller cards")
+    ap.add_argument("--profile-call", action="store_true", help="with --modes: after each streamed run, one more "
+                    "1-step call with a denoiser call profiled (benchmarks/gpu_probe.py)")
     ap.add_argument("--real-child", default="", help=argparse.SUPPRESS)
     ap.add_argument("--offload", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "video_models"))

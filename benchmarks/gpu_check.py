@@ -22,9 +22,13 @@ so that the whole check, set-up included, ends inside 8 minutes with every stage
 4. ``wan 2.2 A14B`` (box 150 s; 142 s on the second H200 lease): the two experts, the all-on-GPU reference, then
    planned under 24 GB.
 
-A fifth stage runs only when asked (``--stages 5``, box 150 s, 147 s on the H200): the 12 GB plan as the
-process's first streamed run, then the 8 GB plan, then the 12 GB plan again, every streamed row with the host's
-figures (host_probe.py): on the second H200 lease the same 12 GB plan took 1.45x first and 1.14x third.
+A fifth stage runs only when asked (``--stages 5``, box 200 s; 147-181 s on the H200 before the profiled calls,
+cut off at 155 s by a 150 s box on the third lease): the 12 GB plan as the process's first streamed run, then the
+8 GB plan, then the 12 GB plan again, every streamed row with the host's figures (host_probe.py) and the card's
+(gpu_probe.py: power and idle samples, the allocator's cudaMalloc/cudaFree, one denoiser call profiled after the
+timed run). On three H200 leases the same 12 GB plan took 1.45-1.49x first and 1.14-1.15x third; the third lease
+cleared the host (no waiting, 54 GB/s pinned copies in both) and saw the card idle a third of a second in every
+slow call.
 
 Each stage's output goes to ``stage<N>.log`` in ``--out`` as it is printed (a stage cut off leaves
 what it printed). The table (``gpu_check.md``) and its data (``gpu_check.json``) are written to ``--out`` (``$OUT``)
@@ -76,10 +80,10 @@ def stages(out: str, tiny: bool) -> list[dict]:
         # not in the default run (--stages 5): the 12 GB plan first, after the 8 GB one, and again, in one process
         # (on the second H200 lease the 12 GB plan took 1.45x as the first streamed run of its process and 1.14x
         # as the third; under expandable segments it was as slow, 1.46x): each streamed row with the host's figures
-        {"name": "wan 14B planned 12, 8, 12 GB in one process", "box": 150, "modes": os.path.join(out, "modes_order", small),
+        {"name": "wan 14B planned 12, 8, 12 GB in one process", "box": 200, "modes": os.path.join(out, "modes_order", small),
          "extra": True,
-         "cmd": bench + ["--cases", "wan14b", "--steps", "6", "--modes", "plan@12,plan@8,plan@12", "--out",
-                         os.path.join(out, "modes_order")]},
+         "cmd": bench + ["--cases", "wan14b", "--steps", "6", "--modes", "plan@12,plan@8,plan@12", "--profile-call",
+                         "--out", os.path.join(out, "modes_order")]},
     ]
 
 
@@ -165,7 +169,27 @@ def host_note(r: dict) -> str:
     avail = (h.get("mem_after_gib") or {}).get("MemAvailable")
     if avail is not None:
         bits.append(f"{avail:.0f} GiB free")
-    return f"; {', '.join(bits)}" if bits else ""
+    return f"; {', '.join(bits + card_bits(r))}" if bits or card_bits(r) else ""
+
+
+def card_bits(r: dict) -> list[str]:
+    """A row's GPU figures (benchmarks/gpu_probe.py): the card's power and idle share while the timed call
+    ran, the allocator's cudaMalloc/cudaFree and whole-device syncs, and the profiled call's kernel-free
+    time and its costliest runtime calls."""
+    card, al, pc = r.get("card") or {}, r.get("allocator_counts") or {}, r.get("profiled_call") or {}
+    bits = []
+    if card:
+        bits.append(f"card {card['power_w']:.0f} W, {card['idle_share']:.0%} of samples idle")
+    if al:
+        bits.append(f"{al.get('device_mallocs', 0)} cudaMalloc / {al.get('device_frees', 0)} cudaFree, "
+                    f"{al.get('syncs_all_streams', 0)} device syncs")
+    if pc.get("span_ms") is not None:
+        rt = "; ".join(f"{k} {n}x {ms} ms" for k, (n, ms) in list(pc.get("runtime", {}).items())[:3])
+        gaps = pc.get("gaps_over_1ms") or [0, 0]
+        bits.append(f"profiled call {pc['span_ms']} ms, {pc.get('idle_ms')} ms no kernel ({gaps[0]} gaps of 1 ms "
+                    f"or more: {gaps[1]} ms), H2D "
+                    f"{pc.get('h2d', [0, 0])[1]} ms ({rt})")
+    return bits
 
 
 def table(results: list[dict], rows: list[dict], device: str) -> str:

@@ -54,6 +54,7 @@ WARMUP_STEPS = 2  # the timed call with 2 steps: text, both guidance passes (the
 # both of Wan 2.2 A14B's experts (1 step ran only the high-noise one: the other's trace fell in the timed run)
 MEMORY = ("gpu", "model_offload", "block_offload", "fp8", "fp8+block_offload", "plan")  # plan: what the plan picks
 SPEED = ("compile", "attention", "first_block", "taylorseer", "faster")
+PROFILE_CALL = False  # bench_video_models.py --profile-call: each streamed row's extra profiled call (gpu_probe.py)
 
 
 def make_pipe(case: str, small: bool, device: str):
@@ -328,7 +329,7 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
         _free()
         out["left_on_card_gb"] = torch.cuda.memory_allocated() / 2 ** 30
     t0 = time.perf_counter()
-    clock = None
+    clock = sampler = None
     if mode in MEMORY and cuda and cap_gb:  # planned on a meta-device copy: a refused mode builds nothing
         mode, said = _plan_meta(case, small, cap_gb, mode, {} if meta is None else meta)
         out.update(said)
@@ -400,15 +401,20 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
             torch.cuda.reset_peak_memory_stats()
             torch.cuda.reset_accumulated_memory_stats()  # the retries counted for the timed call alone
             clock.reset()
-        from benchmarks import host_probe
+        from benchmarks import gpu_probe, host_probe
         window, streamed = host_probe.Window(), "block" in mode
+        sampler = gpu_probe.Sampler() if cuda else None
         host = out["host"] = {}
         window.start()
+        if sampler is not None:
+            sampler.start()
         t3 = time.perf_counter()
         with host_probe.onload_clock(host) if streamed else nullcontext():
             frames = _call(pipe, case, steps, small, device)
         out["seconds"] = time.perf_counter() - t3
         host.update(window.stop())
+        if sampler is not None:
+            out["card"] = sampler.stop()
         if clock is not None:
             out["phases_s"] = clock.seconds()
             out["denoise_call_ms"] = clock.spread_ms()
@@ -417,8 +423,12 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
         if cuda:
             out["peak_gb"] = torch.cuda.max_memory_allocated() / GB
             _allocator(out)
+            out["allocator_counts"] = gpu_probe.allocator_counts()
             if streamed:  # after the peak was read: the copies below are not the run's
                 out["bandwidth"] = host_probe.bandwidth(pipe.transformer)
+                if PROFILE_CALL:  # one more 1-step call, its second denoiser call profiled: what a slow call waits on
+                    out["profiled_call"] = gpu_probe.profile_call(pipe.transformer,
+                                                                  lambda: _call(pipe, case, 1, small, device))
         out.update(_compare(frames, ref))
         return out, frames
     except torch.OutOfMemoryError as e:  # a mode that does not fit the cap is a result
@@ -427,6 +437,8 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
         out["oom_phase"] = next((k for k, v in (clock.spans if clock else {}).items() if v and v[-1][1] is None), None)
         return out, None
     finally:
+        if sampler is not None:
+            sampler.stop()  # nvidia-smi ended when the call ran out of memory (a second stop does nothing)
         if cuda:
             torch.cuda.set_per_process_memory_fraction(1.0)
         if keep is not None and snap is None:  # the weights as built (a run writes none of them)

@@ -129,7 +129,7 @@ def test_the_order_stage_runs_only_when_asked(tmp_path):
     res = gpu_check.check(str(tmp_path), gpu_check.BUDGET_S, runner=runner, device="emulated", only=[5])
     assert [r["stage"] for r in res["stages"]] == [every[4]["name"]]
     (cmd, env), = seen
-    assert "plan@12,plan@8,plan@12" in cmd and env["HF_HUB_OFFLINE"] == "1"
+    assert "plan@12,plan@8,plan@12" in cmd and "--profile-call" in cmd and env["HF_HUB_OFFLINE"] == "1"
 
 
 def test_the_host_probe_counts_onloads_and_reads_the_machine():
@@ -163,3 +163,46 @@ def test_the_host_probe_counts_onloads_and_reads_the_machine():
                                 "host": {"sync_s": 9.5, "onloads": 300, "cpus_busy": 0.07},
                                 "bandwidth": {"own_pinned_gbps": 21.0, "fresh_pinned_gbps": 50.2, "pageable_gbps": 9.9}})
     assert "1460 ms GPU / 1450 ms host" in note and "waited 9.5 s in 300 onloads" in note and "21.0 GB/s" in note
+
+
+def test_the_gpu_probe_summarizes_a_profiled_call_and_the_cards_samples(tmp_path):
+    """benchmarks/gpu_probe.py's summaries on the CPU: the card's idle time within a profiled call is the
+    span less the union of its kernels (copies are not kernels), the runtime calls counted and ranked by
+    time, nvidia-smi's samples averaged with their idle share; without CUDA or nvidia-smi nothing is
+    measured, and the profiled module runs as it would."""
+    import stat
+
+    import torch
+
+    from benchmarks import gpu_probe
+    ev = [("gemm", True, 0, 400), ("attn", True, 300, 700), ("gemm", True, 1000, 1500),  # idle 700..1000
+          ("Memcpy HtoD (Pinned -> Device)", True, 100, 900), ("cudaFree", False, 0, 2000),
+          ("cudaLaunchKernel", False, 0, 10), ("cudaLaunchKernel", False, 20, 30), ("aten::mm", False, 0, 50)]
+    s = gpu_probe.summarize_events(ev)
+    assert s["span_ms"] == 1.5 and s["idle_ms"] == 0.3 and s["h2d"] == [1, 0.8] and s["gaps_over_1ms"] == [0, 0]
+    long = gpu_probe.summarize_events([("k", True, 0, 100), ("k", True, 2100, 2200), ("k", True, 2300, 5000)])
+    assert long["idle_ms"] == 2.1 and long["gaps_over_1ms"] == [1, 2.0]
+    assert list(s["runtime"]) == ["cudaFree", "cudaLaunchKernel"] and s["runtime"]["cudaLaunchKernel"] == [2, 0.0]
+    assert s["kernels"]["gemm"] == [2, 0.9] and "aten::mm" not in s["kernels"]
+    card = gpu_probe.summarize_samples(["650.1, 100, 1830", "420.0, 5, 1980", "bad line", "610, 98, 1800"])
+    assert card["samples"] == 3 and card["idle_share"] == round(1 / 3, 3) and card["power_w_min"] == 420.0
+    fake = tmp_path / "nvidia-smi"  # a stand-in printing two samples, as the real one does every -lms
+    fake.write_text("#!/bin/sh\necho '700.0, 100, 1800'\necho '300.0, 10, 1900'\nsleep 30\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    sampler = gpu_probe.Sampler(exe=str(fake))
+    sampler.start()
+    time.sleep(0.5)
+    assert sampler.stop() == {"samples": 2, "power_w": 500.0, "power_w_min": 300.0, "util_pct": 55.0,
+                              "idle_share": 0.5, "sm_mhz": 1850}
+    assert gpu_probe.Sampler(exe="no-such-smi-here").stop() == {}
+    lin, ran = torch.nn.Linear(4, 4), []
+    one = gpu_probe.profile_call(lin, lambda: ran.append(lin(torch.ones(1, 4))))  # one forward: index 1 never runs
+    assert one == {} and len(ran) == 1
+    got = gpu_probe.profile_call(lin, lambda: [lin(torch.ones(1, 4)) for _ in range(3)])
+    assert got["kernels"] == {} and got["h2d"] == [0, 0.0] and "span_ms" not in got  # the CPU: no device events
+    assert not lin._forward_hooks and not lin._forward_pre_hooks
+    assert gpu_probe.allocator_counts() == {}
+    note = gpu_check.host_note({"card": card, "allocator_counts": {"device_mallocs": 40, "device_frees": 38,
+                                                                   "syncs_all_streams": 2},
+                                "profiled_call": s})
+    assert "33% of samples idle" in note and "40 cudaMalloc / 38 cudaFree" in note and "0.3 ms no kernel" in note
