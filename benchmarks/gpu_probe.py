@@ -23,7 +23,9 @@ the host's side alone; the summaries are pure
 (:func:`summarize_events`, :func:`summarize_samples`), tested on the CPU."""
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 
 ALLOCATOR_KEYS = {"num_device_alloc": "device_mallocs", "num_device_free": "device_frees",
@@ -72,16 +74,20 @@ class Sampler:
             return
         self.proc = subprocess.Popen([self.exe, "-i", "0", f"--query-gpu={','.join(SMI_FIELDS)}",
                                       "--format=csv,noheader,nounits", f"-lms={self.ms}"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                     start_new_session=True)  # its own group: stop ends whatever it started
 
     def stop(self) -> dict:
         if self.proc is None:
             return {}
-        self.proc.terminate()
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
         try:
             out, _ = self.proc.communicate(timeout=5)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            os.killpg(self.proc.pid, signal.SIGKILL)
             out, _ = self.proc.communicate()
         self.proc = None
         return summarize_samples(out.splitlines())
