@@ -169,7 +169,8 @@ def host_note(r: dict) -> str:
     avail = (h.get("mem_after_gib") or {}).get("MemAvailable")
     if avail is not None:
         bits.append(f"{avail:.0f} GiB free")
-    return f"; {', '.join(bits + card_bits(r))}" if bits or card_bits(r) else ""
+    bits += card_bits(r)
+    return f"; {', '.join(bits)}" if bits else ""
 
 
 def card_bits(r: dict) -> list[str]:

@@ -29,18 +29,20 @@ import signal
 import subprocess
 
 ALLOCATOR_KEYS = {"num_device_alloc": "device_mallocs", "num_device_free": "device_frees",
-                  "num_sync_all_streams": "syncs_all_streams", "num_alloc_retries": "alloc_retries"}
+                  "num_sync_all_streams": "syncs_all_streams"}  # the retries: each row's own alloc_retries
 SMI_FIELDS = ("power.draw", "utilization.gpu", "clocks.sm")
 IDLE_BELOW = 50  # a sample under this utilisation (%) counts as the card mostly idle
 
 
-def allocator_counts() -> dict:
-    """The caching allocator's counters since the last ``reset_accumulated_memory_stats`` ({} without CUDA)."""
-    import torch
-    if not torch.cuda.is_available():
-        return {}
-    st = torch.cuda.memory_stats()
-    return {name: int(st.get(key, 0)) for key, name in ALLOCATOR_KEYS.items()}
+def allocator_counts(stats: dict | None = None) -> dict:
+    """The caching allocator's counters since the last ``reset_accumulated_memory_stats``, from ``stats``
+    (``torch.cuda.memory_stats()`` read by the caller) or read now ({} without CUDA)."""
+    if stats is None:
+        import torch
+        if not torch.cuda.is_available():
+            return {}
+        stats = torch.cuda.memory_stats()
+    return {name: int(stats.get(key, 0)) for key, name in ALLOCATOR_KEYS.items()}
 
 
 def summarize_samples(lines) -> dict:

@@ -282,9 +282,11 @@ def _spread(ms) -> list[float]:
 
 def _allocator(out: dict) -> None:
     import torch
+    from benchmarks import gpu_probe
     st = torch.cuda.memory_stats()
     out["alloc_retries"] = st.get("num_alloc_retries", 0)
     out["reserved_peak_gb"] = st.get("reserved_bytes.all.peak", 0) / 2 ** 30
+    out["allocator_counts"] = gpu_probe.allocator_counts(st)  # cudaMalloc/cudaFree, whole-device syncs
 
 
 def _plan_meta(case: str, small: bool, cap_gb, mode: str, meta: dict) -> tuple[str | None, dict]:
@@ -423,7 +425,6 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
         if cuda:
             out["peak_gb"] = torch.cuda.max_memory_allocated() / GB
             _allocator(out)
-            out["allocator_counts"] = gpu_probe.allocator_counts()
             if streamed:  # after the peak was read: the copies below are not the run's
                 out["bandwidth"] = host_probe.bandwidth(pipe.transformer)
                 if PROFILE_CALL:  # one more 1-step call, its second denoiser call profiled: what a slow call waits on

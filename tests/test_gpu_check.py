@@ -202,6 +202,8 @@ def test_the_gpu_probe_summarizes_a_profiled_call_and_the_cards_samples(tmp_path
     assert got["kernels"] == {} and got["h2d"] == [0, 0.0] and "span_ms" not in got  # the CPU: no device events
     assert not lin._forward_hooks and not lin._forward_pre_hooks
     assert gpu_probe.allocator_counts() == {}
+    assert gpu_probe.allocator_counts({"num_device_alloc": 40, "num_device_free": 38, "num_alloc_retries": 2}) == {
+        "device_mallocs": 40, "device_frees": 38, "syncs_all_streams": 0}
     note = gpu_check.host_note({"card": card, "allocator_counts": {"device_mallocs": 40, "device_frees": 38,
                                                                    "syncs_all_streams": 2},
                                 "profiled_call": s})

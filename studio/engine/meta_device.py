@@ -51,8 +51,8 @@ def skip_init_on_meta() -> None:
             setattr(init, name, _meta_aware(f))
     # transformers' models initialise through its own table of torch's functions, taken when it was imported
     # (transformers/initialization.py TORCH_INIT_FUNCTIONS): a text encoder built on meta ran each weight
-    # through torch's Python meta kernels there (2.4 % of the video-model tests' time). Where transformers
-    # is imported already (it is never imported here)
+    # through torch's Python meta kernels there (2.4 % of the video-model tests' time). Wrapped where
+    # transformers is imported already (this module never imports it).
     table = getattr(sys.modules.get("transformers.initialization"), "TORCH_INIT_FUNCTIONS", None)
     if isinstance(table, dict):
         for name, f in list(table.items()):
