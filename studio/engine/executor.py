@@ -119,6 +119,7 @@ class _Pass:
     by_id: dict[str, Step]
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
     run_models: set[str] = field(default_factory=set)  # model keys this run uses: never unloaded to make room in it
+    held: list[str] = field(default_factory=list)  # those held in the model cache until the run ends (_let_go)
 
 
 def _warning_emitter(on_event: Callable[[Any], None] | None) -> Callable[[Any], None]:
@@ -244,15 +245,22 @@ class Executor:
             raise
         finally:
             bound.__exit__(None, None, None)
+            self._let_go(p)
         result.outputs = p.values
         self._end_run(p, True)
         return result
 
     def _end_run(self, p: _Pass, ok: bool, **how: Any) -> None:
         """The run's time, its costs, then RunFinished (``how``: cancelled, error)."""
+        self._let_go(p)  # before RunFinished: whoever hears it may unload them (Pause)
         p.result.seconds = time.perf_counter() - p.t_run
         self._emit_costs(p.emit)
         p.emit(RunFinished(p.result.seconds, ok, executed=p.result.executed, cached=p.result.cached, **how))
+
+    def _let_go(self, p: _Pass) -> None:
+        """The run's models no longer held (model_cache.ModelCache.hold); once, whichever way it ended."""
+        held, p.held = p.held, []
+        self.models.let_go(held)
 
     def _run_step(self, p: _Pass, st: Step) -> None:
         """One step of the plan: its kept model, its cached outputs, or a run of its node."""
@@ -262,6 +270,9 @@ class Executor:
         mkey = None
         if keeps_model:  # a loader: its model lives in the model cache, whatever use_cache says
             mkey = model_key(st, p.plan.base_dir)
+            if mkey not in p.run_models:  # another executor sharing the cache (the Queue's) leaves it loaded
+                self.models.hold(mkey)
+                p.held.append(mkey)
             p.run_models.add(mkey)
             if self._from_model_cache(p, n, mkey):
                 return

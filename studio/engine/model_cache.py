@@ -13,7 +13,10 @@ live here instead:
   least recently used models *on the same device* are unloaded until the new one fits (beside a
   reserve for activations), and only then. Switching models on a small GPU thus frees the old
   one; on a large one both stay;
-* not counted against the output cache.
+* not counted against the output cache;
+* shareable by several executors (the window's and its Queue's, studio/ui/window/queue_dock.py): a
+  model a run uses (:meth:`ModelCache.hold`) is never unloaded by another executor's room-making nor
+  by Clear until that run lets go.
 
 An unloaded model is released for good (its tensors are moved to the ``meta`` device by the
 value's ``release()``), so a reference kept elsewhere (the window's last outputs) cannot hold its
@@ -35,7 +38,7 @@ import os
 import sys
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable, Hashable
 
@@ -169,9 +172,27 @@ class ModelCache:
         self._d: OrderedDict[Hashable, ModelEntry] = OrderedDict()
         self._lock = threading.RLock()
         self.on_unload: list[Callable[[ModelEntry], None]] = []  # called with each unloaded entry
+        self._held: Counter = Counter()  # key -> runs using it now (hold / let_go)
         self.loads = 0
         self.hits = 0
         self.unloads = 0
+
+    def hold(self, key: Hashable) -> None:
+        """A run uses the model under ``key`` (loaded or about to be): no other run's room-making and no
+        :meth:`clear` unloads it until the run lets go (:meth:`let_go`)."""
+        with self._lock:
+            self._held[key] += 1
+
+    def let_go(self, keys) -> None:
+        """A run that held ``keys`` ended."""
+        with self._lock:
+            self._held.subtract(keys)
+            for k in [k for k, n in self._held.items() if n <= 0]:
+                del self._held[k]
+
+    def held(self, key: Hashable) -> bool:
+        with self._lock:
+            return self._held.get(key, 0) > 0
 
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:
@@ -220,7 +241,8 @@ class ModelCache:
         with self._lock:
             want = int(need) + self.reserve.get(kind, 0)
             while self.free_bytes(device) < want:
-                victim = next((k for k, e in self._d.items() if k not in keep and kind in _held_on(e)), None)
+                victim = next((k for k, e in self._d.items()
+                               if k not in keep and k not in self._held and kind in _held_on(e)), None)
                 if victim is None:
                     break
                 self._unload(self._d.pop(victim))
@@ -239,21 +261,23 @@ class ModelCache:
         empty_device_cache(e.device)
         return True
 
-    def clear(self) -> None:
+    def clear(self) -> list[ModelEntry]:
+        """Every model unloaded but those a run uses now (:meth:`hold`); returns those unloaded."""
         with self._lock:
-            entries = list(self._d.values())
-            self._d.clear()
+            entries = [e for k, e in self._d.items() if k not in self._held]
+            for e in entries:
+                del self._d[e.key]
         for e in entries:
             self._unload(e)
         gc.collect()
         for dev in {e.device for e in entries}:
             empty_device_cache(dev)
+        return entries
 
     def unload_all(self) -> tuple[int, int]:
-        """Every model unloaded and the host memory its weights held given back to the system (Run >
-        Pause): (models, bytes) unloaded."""
-        entries = self.entries()
-        self.clear()
+        """Every model unloaded (but those a run uses now) and the host memory its weights held given
+        back to the system (Run > Pause): (models, bytes) unloaded."""
+        entries = self.clear()
         from .memory import give_back
         give_back()  # the C allocator keeps what torch freed until asked
         return len(entries), sum(e.nbytes for e in entries)

@@ -35,7 +35,7 @@ class JobQueue:
         self._paused = self.store.paused()
         self._runner = runner or run_job
         self._may_start = may_start
-        self._factory = executor_factory or _default_executor
+        self._factory = executor_factory or job_executor
         self._executor = None
         self._lock = threading.RLock()
         self._wake = threading.Condition(self._lock)
@@ -304,6 +304,8 @@ def _kind(job: Job) -> tuple:
     return tuple(sorted(str(n.get("type", "")) for n in job.graph.get("nodes", []) if isinstance(n, dict)))
 
 
-def _default_executor():
+def job_executor(models=None):
+    """The executor jobs run on; ``models``: a model cache to share (the window's: a graph it ran, then
+    queued, finds its model loaded instead of loading a second copy beside the first)."""
     from studio.engine.executor import Executor
-    return Executor(frame_caching=False, disk_cache=None)
+    return Executor(frame_caching=False, disk_cache=None, models=models)

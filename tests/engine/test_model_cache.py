@@ -44,3 +44,21 @@ def test_a_model_living_on_the_host_that_keeps_blocks_on_the_gpu_can_make_room_t
     c.put("streamed", {"model": streamed}, "cpu", 100)
     c.put("kept", {"model": kept}, "cpu", 100)
     assert c.make_room("cuda:0", 50) == ["kept"] and kept.released and not streamed.released
+
+
+def test_a_held_model_outlives_another_runs_room_making_and_clear():
+    """A cache shared by two executors (the window's and its Queue's): a model one run holds is never
+    unloaded by another's make_room nor by Clear until every run holding it lets go."""
+    free = {"cuda:0": 0}
+    c = ModelCache(free_bytes=lambda d: free[d], reserve={"cuda": 0})
+    used, idle = _Model(), _Model()
+    c.put("used", {"model": used}, "cuda:0", 100)
+    c.put("idle", {"model": idle}, "cuda:0", 100)
+    c.hold("used")
+    c.hold("used")  # two runs use it
+    assert c.make_room("cuda:0", 50) == ["idle"] and not used.released and c.held("used")
+    assert c.clear() == [] and "used" in c
+    c.let_go(["used"])
+    assert c.make_room("cuda:0", 50) == [] and "used" in c  # the second run still holds it
+    c.let_go(["used"])
+    assert not c.held("used") and c.make_room("cuda:0", 50) == ["used"] and used.released

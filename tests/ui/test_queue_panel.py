@@ -96,3 +96,23 @@ def test_at_1024x700_the_queue_table_shows_four_jobs(open_window, qtbot, tmp_pat
     loop.exec()
     assert win.minimumSizeHint().width() <= 1024 and win.width() == 1024
     assert panel.status.toolTip().startswith("5 waiting")
+    assert panel.status.toolTip().startswith("5 waiting")
+
+
+def test_run_waits_for_the_queues_job_which_shares_its_models(open_window, qtbot, tmp_path, monkeypatch):
+    """The window's runs and the queue's jobs read one model cache (queue_dock.py): while a queued job
+    renders, F5 starts nothing and says why, as the queue starts no job while the window runs."""
+    monkeypatch.setenv("STUDIO_ALLOWED_DIRS", str(tmp_path))
+    win = open_window()
+    _graph(win, tmp_path)
+    assert win.runner.executor.models is win.queue_panel.queue._factory().models
+
+    class Running:
+        title = "clip seed 3"
+    monkeypatch.setattr(type(win.queue_panel.queue), "running", property(lambda q: Running()))
+    assert win.runs.run_graph() is False and not win.runner.running
+    assert "the queue is rendering 'clip seed 3': run when it ends" in win.log_view.toPlainText()
+    monkeypatch.undo()
+    monkeypatch.setenv("STUDIO_ALLOWED_DIRS", str(tmp_path))
+    assert win.runs.run_graph() is True
+    qtbot.waitUntil(lambda: not win.runner.running, timeout=30000)

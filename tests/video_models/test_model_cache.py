@@ -249,3 +249,26 @@ def test_stop_while_the_weights_load_returns_at_once(svd_dir, monkeypatch):
     said = [e.text for e in ev if isinstance(e, NodeMessage)]
     assert any(t.startswith("waiting for the load of 'tiny-svd', stopped earlier, to end") for t in said), said
     assert not any(t.name == "studio-load-model" and t.is_alive() for t in threading.enumerate())
+
+
+def test_the_queue_and_the_window_share_one_loaded_model(svd_dir):
+    """The window's Queue runs its jobs on an executor sharing the window's model cache: a graph the window
+    ran, queued, finds its model in memory instead of loading a second copy beside it (two copies of a
+    14B model on one card); both runs let go of it, and the window's Pause unloads the queue's models."""
+    from studio.queue.queue import job_executor
+    window = Executor()
+    queue = job_executor(window.models)
+    assert window.models is queue.models
+    g, _load, gen = i2v_graph(svd_dir, steps=1, frames=2)
+    window.run(g, targets=[gen.id], device="cpu")
+    ev, held = [], []
+
+    def heard(e):
+        ev.append(e)
+        held.append(any(queue.models.held(m.key) for m in queue.models.entries()))
+    queue.run(g, targets=[gen.id], device="cpu", on_event=heard)
+    assert _loads(window) == 1 and _loads(queue) == 0
+    assert [e.state for e in ev if isinstance(e, ModelStatus)] == ["in memory"]
+    assert held[ev.index(next(e for e in ev if isinstance(e, ModelStatus)))]  # the window's Clear would keep it
+    assert not any(window.models.held(e.key) for e in window.models.entries())  # both runs let go
+    assert window.models.unload_all()[0] == 1 and len(queue.models) == 0

@@ -62,10 +62,12 @@ class QueuePanel(QWidget):
     puts one into the window, ``log(text, level)`` writes to its Log."""
 
     def __init__(self, folder: str, current_graph: Callable, open_graph: Callable, log: Callable,
-                 parent=None, queue: JobQueue | None = None, device_busy: Callable[[], bool] | None = None):
+                 parent=None, queue: JobQueue | None = None, device_busy: Callable[[], bool] | None = None,
+                 executor_factory: Callable | None = None):
         super().__init__(parent)
         # one job at a time on the device: the next job waits while the window runs a graph itself
-        self.queue = queue or JobQueue(folder, may_start=(lambda: not device_busy()) if device_busy else None)
+        self.queue = queue or JobQueue(folder, may_start=(lambda: not device_busy()) if device_busy else None,
+                                       executor_factory=executor_factory)
         self.current_graph, self.open_graph, self.log = current_graph, open_graph, log
         self.current_title: Callable[[], str] = lambda: ""  # the window's name for its graph (its file's)
         self.open_url = lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path))  # tests replace it

@@ -21,11 +21,13 @@ def add_queue_dock(win) -> None:
         win.log(f"opened the graph of the queued job '{title}' (its overrides and seed applied)", "ok")
 
     from studio.core.errors import StudioError
+    from studio.queue.queue import job_executor
     win.queue_panel = None
-    try:
+    try:  # the queue's jobs read the window's loaded models: one copy of a model, whoever runs it
         win.queue_panel = widget = QueuePanel(os.path.join(win.data_dir, "queue"), lambda: win.doc.graph,
                                               open_graph, lambda text, level="info": win.log(text, level), win,
-                                              device_busy=lambda: win.runner.running)
+                                              device_busy=lambda: win.runner.running,
+                                              executor_factory=lambda: job_executor(win.runner.executor.models))
     except StudioError as e:  # another window holds the queue: this one opens without it, saying why
         widget = QLabel(str(e), win)
         widget.setWordWrap(True)

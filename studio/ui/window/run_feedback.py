@@ -111,6 +111,11 @@ class RunFeedback:
         if win.runner.running:
             win.log("a run is already going; Stop it first", "warn")
             return False
+        panel = getattr(win, "queue_panel", None)  # None where the queue is held by another window
+        job = panel.queue.running if panel is not None else None
+        if job is not None:  # one run on the device at a time (the queue likewise waits for the window's)
+            win.log(f"the queue is rendering '{job.title}': run when it ends, or cancel it in the Queue", "warn")
+            return False
         frame_range = None
         if win.preview is not None:
             try:
@@ -185,13 +190,13 @@ class RunFeedback:
 
     def clear_cache(self) -> None:
         ex = self.win.runner.executor
-        models = len(ex.models)
         ex.cache.clear()
         ex.frame_cache.clear()
-        if not self.win.runner.running:  # a run going on may be using them
-            ex.models.clear()
-        self.win.log("caches cleared" + (f", {models} model(s) unloaded" if models and not self.win.runner.running
-                                         else ""))
+        # a run going on may be using its models; those a queued job uses (the cache is shared) stay while it runs
+        gone = [] if self.win.runner.running else ex.models.clear()
+        kept = 0 if self.win.runner.running else len(ex.models)
+        self.win.log("caches cleared" + (f", {len(gone)} model(s) unloaded" if gone else "")
+                     + (f", {kept} in use by the queue kept" if kept else ""))
         self.win.update_status()
 
     def on_run_finished(self, result, error) -> None:
