@@ -274,7 +274,8 @@ def apply_memory(pipe, mode: str, device, dtype, denoiser: str, offload_hooks: b
         for d in denoisers(pipe, denoiser):
             enable_fp8(d, dtype)
     if mode == "gpu" or (mode == "fp8" and dev.type == "cpu"):
-        pipe.to(dev)
+        if not _all_on(pipe, dev):  # a pipeline loaded on the CPU, run there: nothing to move (its .to walks
+            pipe.to(dev)            # every module twice over, a tenth of a tiny model's load)
     elif mode == "model_offload":
         if offload_hooks:
             pipe.enable_model_cpu_offload(device=dev)
@@ -290,6 +291,15 @@ def apply_memory(pipe, mode: str, device, dtype, denoiser: str, offload_hooks: b
     else:
         raise ValueError(f"unknown memory mode '{mode}'")
     return notes
+
+
+def _all_on(pipe, dev) -> bool:
+    """Every tensor of ``pipe``'s modules on ``dev`` already (the CPU: where a pipeline is loaded)."""
+    import torch
+    if dev.type != "cpu":
+        return False
+    mods = [c for c in getattr(pipe, "components", {}).values() if isinstance(c, torch.nn.Module)]
+    return all(t.device.type == "cpu" for m in mods for t in (*m.parameters(), *m.buffers()))
 
 
 def hooks_of(module) -> set[str]:
