@@ -18,10 +18,7 @@ so the first ones keep their places). Plain data and stdlib: nothing of the wrap
 """
 from __future__ import annotations
 
-import math
-from typing import Any
-
-from studio.convert.api import CONTROL, CNode, Workflow
+from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
 # each wrapper node's settings in the order a UI file saves them (API files name them)
 WIDGETS: dict[str, tuple[str, ...]] = {
@@ -81,53 +78,29 @@ def is_wrapper(n: CNode) -> bool:
     return n.cls.startswith(PREFIXES)
 
 
-def _named(n: CNode) -> dict[str, Any]:
-    """The node's settings by name: as the file names them (API JSON), else by their places."""
-    if n.widgets:
-        return dict(n.widgets)
-    names = WIDGETS.get(n.cls, ())
-    return dict(zip(names, n.raw)) if isinstance(n.raw, list) else {}
+class _Translation(PackTranslation):
+    PACK, PREFIXES, WIDGETS, SETTINGS_ONLY = "WanVideoWrapper", PREFIXES, WIDGETS, SETTINGS_ONLY
 
-
-def _num(v: Any) -> bool:
-    """A finite number (a hostile file's infinity or NaN is passed on as it is: the node says it)."""
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-
-class _Translation:
     def __init__(self, wf: Workflow):
-        self.wf = wf
-        self.said: list[str] = []
-        self.made: dict[str, str] = {}  # wrapper type -> what it was read as
+        super().__init__(wf)
         self.latents: dict[str, tuple] = {}  # an embeds node -> (its latent, positive, negative) as made
 
-    def core(self, n: CNode, cls: str, widgets: dict, links: dict, nid: str | None = None) -> CNode:
-        """A core node made for wrapper node ``n`` (in its place, or beside it as ``nid``)."""
-        c = CNode(nid or n.id, cls, n.title, n.mode, {k: v for k, v in widgets.items() if v is not None}, links, n.pos,
-                  origin=n.cls)
-        self.wf.nodes[c.id] = c
-        if nid is None:
-            self.made.setdefault(n.cls, cls)
-        return c
+    def steps(self) -> None:
+        self.loaders()
+        self.texts()
+        self.decoders()
+        self.samplers()
 
     def link(self, n: CNode, name: str) -> tuple[str, int] | None:
         return n.links.get(name)
 
-    def rewire(self, old: tuple[str, int], new: tuple[str, int], skip: set[str]) -> None:
-        """Every input fed by ``old`` fed by ``new`` instead (but the nodes in ``skip``)."""
-        for m in self.wf.nodes.values():
-            if m.id in skip:
-                continue
-            for k, v in list(m.links.items()):
-                if tuple(v[:2]) == old:
-                    m.links[k] = new
-
     # -- the nodes ---------------------------------------------------------------------------
     def loaders(self) -> None:
         for n in list(self.wf.nodes.values()):
-            w = _named(n)
+            w = self.named(n)
             if n.cls == "WanVideoModelLoader":
-                self.model_loader(n, w)
+                self.model_loader(n, "UNETLoader", {"unet_name": w.get("model")}, ("WanVideoLoraSelect",),
+                                  ("block_swap_args", "compile_args", "vram_management_args"))
             elif n.cls == "WanVideoVAELoader":
                 self.core(n, "VAELoader", {"vae_name": w.get("model_name")}, {})
             elif n.cls == "LoadWanVideoT5TextEncoder":
@@ -135,37 +108,10 @@ class _Translation:
             elif n.cls == "LoadWanVideoClipTextEncoder":
                 self.core(n, "CLIPVisionLoader", {"clip_name": w.get("model_name")}, {})
 
-    def model_loader(self, n: CNode, w: dict) -> None:
-        """UNETLoader, and the LoRAs hung off it (its 'lora' input, each WanVideoLoraSelect's
-        'prev_lora' before it) as a LoraLoaderModelOnly chain between it and what it feeds."""
-        loras, src, seen = [], self.link(n, "lora"), set()
-        while src is not None and src[0] in self.wf.nodes and src[0] not in seen:
-            seen.add(src[0])
-            sel = self.wf.nodes[src[0]]
-            if sel.cls != "WanVideoLoraSelect":
-                self.said.append(f"the LoRAs of '{sel.title or sel.cls}' ({sel.cls}, #{sel.id}) are not read: add "
-                                 "them as Video LoRA nodes")
-                break
-            loras.append(sel)
-            src = self.link(sel, "prev_lora")
-        for k in n.links:
-            if k not in ("lora", "block_swap_args", "compile_args", "vram_management_args"):
-                self.said.append(f"WanVideoModelLoader's '{k}' input is not read (Studio loads the model file alone)")
-        self.core(n, "UNETLoader", {"unet_name": w.get("model")}, {})
-        top = (n.id, 0)
-        for sel in reversed(loras):  # the one nearest the loader first
-            sw = _named(sel)
-            lora = self.core(sel, "LoraLoaderModelOnly", {"lora_name": sw.get("lora"), "strength_model": sw.get("strength")},
-                             {"model": top}, nid=f"{sel.id}:lora")
-            self.made.setdefault(sel.cls, lora.cls)
-            top = (lora.id, 0)
-        if top != (n.id, 0):
-            self.rewire((n.id, 0), top, {f"{s.id}:lora" for s in loras})
-
     def texts(self) -> None:
         """WanVideoTextEncode: two CLIPTextEncode (the positive keeps its id; '<id>:neg' the negative)."""
         for n in list(self.wf.nodes.values()):
-            w = _named(n)
+            w = self.named(n)
             t5 = self.link(n, "t5")
             links = {"clip": t5} if t5 else {}
             if n.cls == "WanVideoTextEncode":
@@ -182,7 +128,7 @@ class _Translation:
     def embeds(self, n: CNode, pos, neg) -> tuple[str, int] | None:
         """The latent a sampler's image_embeds stand for, made from the wrapper's embeds node (None:
         a node Studio has no counterpart for, kept as it is)."""
-        w = _named(n)
+        w = self.named(n)
         if n.cls == "WanVideoEmptyEmbeds":
             c = self.core(n, "EmptyHunyuanLatentVideo", {"width": w.get("width"), "height": w.get("height"),
                                                           "length": w.get("num_frames"), "batch_size": 1}, {})
@@ -209,7 +155,7 @@ class _Translation:
     def samplers(self) -> None:
         for n in list(self.wf.nodes.values()):
             if n.cls == "WanVideoSampler":
-                self.sampler(n, _named(n))
+                self.sampler(n, self.named(n))
 
     def sampler(self, n: CNode, w: dict) -> None:
         text = self.link(n, "text_embeds")
@@ -235,14 +181,14 @@ class _Translation:
         links = {k: v for k, v in (("positive", pos), ("negative", neg), ("latent_image", latent)) if v is not None}
         model = self.link(n, "model")
         shift = w.get("shift")
-        if model is not None and _num(shift):
+        if model is not None and finite(shift):
             s = self.core(n, "ModelSamplingSD3", {"shift": shift}, {"model": model}, nid=f"{n.id}:shift")
             model = (s.id, 0)
         if model is not None:
             links["model"] = model
         steps, start, end = w.get("steps"), w.get("start_step"), w.get("end_step")
         denoise = w.get("denoise_strength")
-        if samples is not None and _num(denoise) and denoise < 1 and _num(steps) and not _num(start):
+        if samples is not None and finite(denoise) and denoise < 1 and finite(steps) and not finite(start):
             start = int(round(steps * (1 - denoise)))  # KSamplerAdvanced's way of a partial denoise
         self.context(n)
         sched = str(w.get("scheduler") or "")
@@ -250,9 +196,9 @@ class _Translation:
         self.core(n, "KSamplerAdvanced", {
             "add_noise": "enable", "noise_seed": w.get("seed"), "steps": steps, "cfg": w.get("cfg"),
             "sampler_name": name, "scheduler": "beta" if sched.endswith("/beta") else "simple",
-            "start_at_step": start if _num(start) and start > 0 else None,  # absent: the whole schedule
-            "end_at_step": end if _num(end) and end >= 0 else None,
-            "denoise": denoise if samples is not None and _num(denoise) else None}, links)
+            "start_at_step": start if finite(start) and start > 0 else None,  # absent: the whole schedule
+            "end_at_step": end if finite(end) and end >= 0 else None,
+            "denoise": denoise if samples is not None and finite(denoise) else None}, links)
 
     def context(self, n: CNode) -> None:
         """A sampler's WanVideoContextOptions as the generator's context-windows settings (carried)."""
@@ -262,9 +208,9 @@ class _Translation:
             return
         w = opt.widgets or dict(zip(CONTEXT, opt.raw if isinstance(opt.raw, list) else []))
         carried = {"long_take": "context windows"}
-        if _num(w.get("context_frames")):
+        if finite(w.get("context_frames")):
             carried["window"] = int(w["context_frames"])
-        if _num(w.get("context_overlap")):
+        if finite(w.get("context_overlap")):
             carried["overlap"] = int(w["context_overlap"])
         sched = CONTEXT_SCHEDULES.get(str(w.get("context_schedule")))
         if sched:
@@ -284,30 +230,12 @@ class _Translation:
                 self.core(n, "VAEEncode", {}, {k: v for k, v in (("pixels", self.link(n, "image")),
                                                                  ("vae", self.link(n, "vae"))) if v})
             elif n.cls == "WanVideoClipVisionEncode":
-                self.core(n, "CLIPVisionEncode", {"crop": _named(n).get("crop")},
+                self.core(n, "CLIPVisionEncode", {"crop": self.named(n).get("crop")},
                           {k: v for k, v in (("clip_vision", self.link(n, "clip_vision")),
                                              ("image", self.link(n, "image_1"))) if v})
-
-    def settings_only(self) -> None:
-        found = sorted({n.cls for n in self.wf.nodes.values() if n.cls in SETTINGS_ONLY and n.enabled})
-        if found:
-            self.said.append(f"its {', '.join(found)} set{'s' if len(found) == 1 else ''} the wrapper's memory and speed: "
-                             "Studio's own (Load Video Model's memory, the generator's speed settings) are used instead")
-
 
 def translate(wf: Workflow) -> list[str]:
     """Rewrites ``wf``'s WanVideoWrapper nodes into the core nodes that mean the same, in place;
     the sentences that say what was read as what, and what was not taken (none when the workflow
     has no wrapper node)."""
-    if not any(is_wrapper(n) for n in wf.nodes.values()):
-        return []
-    t = _Translation(wf)
-    t.loaders()
-    t.texts()
-    t.decoders()
-    t.samplers()
-    t.settings_only()
-    if not t.made:
-        return t.said
-    made = ", ".join(f"{k} as {v}" for k, v in sorted(t.made.items()))
-    return [f"WanVideoWrapper nodes read as ComfyUI's own: {made}"] + t.said
+    return _Translation.translate(wf)
