@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping, Protocol
 from studio.core.graph import Graph
 
 from .comfy_intent import SAMPLERS, find_loader, model_file, upstream
-from .comfy_packs import PackTranslation, finite
+from .comfy_packs import PackTranslation, finite, held_task
 from .comfy_prompts import encoders, prompt_text, walk
 from .comfy_guiders import Guider
 from .comfy_read import CONTROL, CNode, Workflow
@@ -25,7 +25,7 @@ from .comfy_tasks import I2V, LATENT_NAMES, T2V, Task, task_node
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
-           "CONTROL", "encoders", "finite", "I2V", "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader",
+           "CONTROL", "encoders", "finite", "held_task", "I2V", "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader",
            "model_file", "prompt_text", "read_sampling", "task_node", "upstream", "walk"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 

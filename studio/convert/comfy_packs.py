@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 from .comfy_read import CNode, Workflow
+from .comfy_tasks import Task
 
 
 def finite(v: Any) -> bool:
@@ -25,6 +26,7 @@ class PackTranslation:
     PREFIXES: tuple[str, ...] = ()
     WIDGETS: dict[str, tuple[str, ...]] = {}
     SETTINGS_ONLY: tuple[str, ...] = ()
+    HELD = ""  # the node type its mapping declares for a sampler input it cannot carry (read: held_task)
 
     def __init__(self, wf: Workflow):
         self.wf = wf
@@ -106,8 +108,46 @@ class PackTranslation:
         if top != (n.id, 0):
             self.rewire((n.id, 0), top, {f"{s.id}:lora" for s in loras})
 
+    def decoders(self, *types: str) -> None:
+        """Every node of ``types`` (the pack's decode: vae, samples) as VAEDecode."""
+        for n in list(self.wf.nodes.values()):
+            if n.cls in types:
+                self.core(n, "VAEDecode", {}, {k: v for k, v in (("samples", n.links.get("samples")),
+                                                                 ("vae", n.links.get("vae"))) if v})
+
+    def held(self, n: CNode, port: str, words: str) -> tuple[str, int]:
+        """A node of type ``HELD`` standing for sampler ``n``'s task where its input ``port`` (carrying ``words``)
+        cannot be carried: its mapping holds the task in one sentence (held_task)."""
+        src = self.wf.nodes.get(n.links[port][0])
+        c = self.core(n, self.HELD, {"input": port, "from": src.shown_cls if src else "a node", "carries": words},
+                      {k: v for k, v in n.links.items() if k in ("image_cond_latents", "samples", port)},
+                      nid=f"{n.id}:held")
+        return (c.id, 0)
+
+    def model_name(self, link) -> str | None:
+        """The file or repository name of the loader a 'model' link comes from (through the LoRAs between)."""
+        seen: set[str] = set()
+        while link is not None and link[0] in self.wf.nodes and link[0] not in seen:
+            seen.add(link[0])
+            m = self.wf.nodes[link[0]]
+            name = m.widgets.get("ckpt_name") or m.widgets.get("unet_name")
+            if isinstance(name, str):
+                return name
+            link = m.links.get("model")
+        return None
+
     def settings_only(self) -> None:
         found = sorted({n.cls for n in self.wf.nodes.values() if n.cls in self.SETTINGS_ONLY and n.enabled})
         if found:
             self.said.append(f"its {', '.join(found)} set{'s' if len(found) == 1 else ''} the wrapper's memory and speed: "
                              "Studio's own (Load Video Model's memory, the generator's speed settings) are used instead")
+
+
+def held_task(family: str):
+    """A mapping's Task ``read`` hook for the node a translation makes where a sampler input cannot be carried
+    (its settings 'input', 'from', 'carries'): the task in words, held, with what Studio has no counterpart for."""
+    def read(b, node, up, spec, inputs, said):
+        src, carries, port = b.wf.value(node, "from"), b.wf.value(node, "carries"), b.wf.value(node, "input")
+        return Task(f"a video with {carries} ({src})", None, family=family,
+                    cannot=f"give {family} {carries} (made by {src} for the sampler's '{port}'): it has no counterpart")
+    return read

@@ -6,7 +6,7 @@ CogVideoX cannot do, said. Read from a diffusers folder (family.py): the wrapper
 repository it downloads, the folder Load Video Model reads. Plain data."""
 from __future__ import annotations
 
-from studio.convert.api import I2V, T2V, ComfyMapping, Generator, Task
+from studio.convert.api import I2V, T2V, ComfyMapping, Generator, Task, held_task
 
 from .comfy_wrapper import EMPTY, FUN_CONTROL_TASK, HELD, IMAGE_TASK, PACK, PACK_NODES, PREFIXES, WIDGETS, translate
 
@@ -36,19 +36,12 @@ def _read_encode(b, node, up, spec, inputs, said):
     return None
 
 
-def _read_held(b, node, up, spec, inputs, said):
-    """The sampler's task with what Studio cannot carry named (comfy_wrapper: the translation's HELD node)."""
-    src, carries, port = b.wf.value(node, "from"), b.wf.value(node, "carries"), b.wf.value(node, "input")
-    return Task(f"a video with {carries} ({src})", None, family=TITLE,
-                cannot=f"give CogVideoX {carries} (made by {src} for the sampler's '{port}'): it has no counterpart")
-
-
 MAPPING = ComfyMapping(
     key="cogvideox", title=TITLE,
     tasks={IMAGE_TASK: Task("image to video", I2V, (("start_image", "image"),), TITLE, read=_read_encode),
            EMPTY: Task("text to video", T2V, (), TITLE),
            FUN_CONTROL_TASK: Task("control video (Fun Control)", FUN_CONTROL, (("start_image", "control"),), TITLE),
-           HELD: Task("a video", None, family=TITLE, read=_read_held)},
+           HELD: Task("a video", None, family=TITLE, read=held_task(TITLE))},
     generators=(Generator(FUN_CONTROL, describe=lambda inputs, params: "control video (CogVideoX Fun Control)"),),
     files=(("cogvideo", TITLE),), folder_only=FOLDER_ONLY,
     widgets={**{k: v for k, v in WIDGETS.items() if k != IMAGE_TASK},

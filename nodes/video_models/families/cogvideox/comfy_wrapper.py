@@ -75,6 +75,10 @@ PACK_NODES = {
     "ToraEncodeOpticalFlow": ("conditioning", "Tora's optical flow"),
     "CogVideoContextOptions": ("conditioning", "the wrapper's context windows"),
     "ConsisIDFaceEncode": ("conditioning", "ConsisID's face identity"),
+    # the first layout's Fun samplers (a start image and its inpaint mask, a control clip, a clip to restyle)
+    "CogVideoXFunSampler": ("sampler", "CogVideoX Fun's start image (its inpaint model)"),
+    "CogVideoXFunControlSampler": ("sampler", "CogVideoX Fun Control's control clip"),
+    "CogVideoXFunVid2VidSampler": ("sampler", "CogVideoX Fun's video to video"),
 }
 
 
@@ -83,7 +87,7 @@ def is_pack(n: CNode) -> bool:
 
 
 class _Translation(PackTranslation):
-    PACK, PREFIXES, WIDGETS, SETTINGS_ONLY = "CogVideoXWrapper", PREFIXES, WIDGETS, SETTINGS_ONLY
+    PACK, PREFIXES, WIDGETS, SETTINGS_ONLY, HELD = "CogVideoXWrapper", PREFIXES, WIDGETS, SETTINGS_ONLY, HELD
 
     def __init__(self, wf: Workflow):
         super().__init__(wf)
@@ -93,7 +97,7 @@ class _Translation(PackTranslation):
         self.first_layout()
         self.loaders()
         self.texts()
-        self.decoders()
+        self.decoders("CogVideoDecode")
         self.samplers()
 
     # -- the nodes ---------------------------------------------------------------------------
@@ -173,12 +177,6 @@ class _Translation(PackTranslation):
                 self.said.append(f"'{n.title or n.cls}' scales its prompt's embedding by {w['strength']:g}: not taken "
                                  "(Studio's prompt is as encoded)")
 
-    def decoders(self) -> None:
-        for n in list(self.wf.nodes.values()):
-            if n.cls == "CogVideoDecode":
-                self.core(n, "VAEDecode", {}, {k: v for k, v in (("samples", n.links.get("samples")),
-                                                                 ("vae", n.links.get("vae"))) if v})
-
     def samplers(self) -> None:
         for n in list(self.wf.nodes.values()):
             if n.cls == "CogVideoSampler":
@@ -240,24 +238,8 @@ class _Translation(PackTranslation):
     def fun_control(self, model) -> bool:
         """Whether the sampler's model is a CogVideoX Fun Pose / Control model: the wrapper tells them by the
         name of the repository or file its loader reads, and reads their encode as the control clip's."""
-        seen: set[str] = set()
-        while model is not None and model[0] in self.wf.nodes and model[0] not in seen:
-            seen.add(model[0])
-            m = self.wf.nodes[model[0]]
-            name = m.widgets.get("ckpt_name") or m.widgets.get("unet_name")
-            if isinstance(name, str):
-                low = name.lower()
-                return "fun" in low and ("pose" in low or "control" in low)
-            model = m.links.get("model")
-        return False
-
-    def held(self, n: CNode, port: str, words: str) -> tuple[str, int]:
-        """A node standing for the sampler's task where one of its inputs cannot be carried (comfy.py says it)."""
-        src = self.wf.nodes.get(n.links[port][0])
-        c = self.core(n, HELD, {"input": port, "from": src.shown_cls if src else "a node", "carries": words},
-                      {k: v for k, v in n.links.items() if k in ("image_cond_latents", "samples", port)},
-                      nid=f"{n.id}:held")
-        return (c.id, 0)
+        low = str(self.model_name(model) or "").lower()
+        return "fun" in low and ("pose" in low or "control" in low)
 
     def image_size(self, src) -> dict:
         """The size the start image is resized to on its way (the wrapper samples at the image's size): the
