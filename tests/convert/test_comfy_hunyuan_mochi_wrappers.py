@@ -1,8 +1,9 @@
-"""Workflows of kijai's ComfyUI-HunyuanVideoWrapper convert as their task (text, image and video to video, with
-the sampler's size, length, embedded guidance, shift and scheduler, the LoRAs and both prompts); what Studio's
-HunyuanVideo has no counterpart for (SkyReels V1's image to video from a single file, leapfusion's still
-latents, keyframes, HunyuanCustom) is held in one sentence, never made into text to video. Written in the
-layout the wrapper's UI files have (widgets in INPUT_TYPES order, unnamed), and its API files (named)."""
+"""Workflows of kijai's ComfyUI-HunyuanVideoWrapper (and, last, ComfyUI-MochiWrapper) convert as their task
+(text, image and video to video, with the sampler's size, length, embedded guidance, shift and scheduler, the
+LoRAs and both prompts); what Studio's HunyuanVideo has no counterpart for (SkyReels V1's image to video from a
+single file, leapfusion's still latents, keyframes, HunyuanCustom) is held in one sentence, never made into
+text to video. Written in the layout the wrapper's UI files have (widgets in INPUT_TYPES order, unnamed), and
+its API files (named)."""
 from __future__ import annotations
 
 from studio.convert.comfy_map import convert
@@ -158,3 +159,36 @@ def test_a_converted_wrapper_workflow_renders_on_a_tiny_hunyuanvideo(tmp_path, m
     Executor(frame_caching=False).run(g, device="cpu")
     info = probe(str(tmp_path / "o.mp4"))
     assert (info["frames"], info["width"], info["height"]) == (5, 32, 32)
+
+
+def test_mochi_wrapper_text_to_video_and_its_video_to_video_held():
+    """kijai's ComfyUI-MochiWrapper (families/mochi/comfy_wrapper.py): the loader's model and VAE files, the prompts
+    (the negative's text encoder through the positive's 'clip' output), the sampler's size, length, steps, cfg and
+    seed; a latent the sampler starts from (its video to video) held in words."""
+    for samples in (False, True):
+        w = UI()
+        loader = w.add("DownloadAndLoadMochiModel", ["mochi_preview_dit_bf16.safetensors",
+                                                     "mochi_preview_vae_bf16.safetensors", "bf16", "sdpa", False])
+        clip = w.add("CLIPLoader", ["t5xxl_fp16.safetensors", "sd3"])
+        pos = w.add("MochiTextEncode", [PROMPT, 1, False], clip=(clip, 0))
+        neg = w.add("MochiTextEncode", [NEGATIVE, 1, True], clip=(pos, 1))
+        more = {}
+        if samples:
+            enc = w.add("MochiImageEncode", [True, 4, 4, 16, 1, True], encoder=(w.add("MochiVAEEncoderLoader", ["enc.safetensors"]), 0),
+                        images=(w.add("VHS_LoadVideo", {"video": "walk.mp4"}), 0))
+            more = {"samples": (enc, 0)}
+        s = w.add("MochiSampler", [848, 480, 49, 30, 4.5, 7, "fixed", 0], model=(loader, 0), positive=(pos, 0),
+                  negative=(neg, 0), **more)
+        dec = w.add("MochiDecodeSpatialTiling", [True, 4, 4, 16, 1, 6], vae=(loader, 1), samples=(s, 0))
+        w.add("VHS_VideoCombine", {"frame_rate": 24, "filename_prefix": "mochi"}, images=(dec, 0))
+        conv = convert(w.doc(), "mochi")
+        assert conv.graph.validate() == []
+        if samples:
+            assert not any(_tasks(conv)) and "MochiImageEncode" in conv.log[0] and "Studio cannot" in conv.log[0]
+            continue
+        assert _tasks(conv) == ["video_models.text_to_video"]
+        gen = _nodes(conv, "video_models.text_to_video")[0].params
+        assert (gen["width"], gen["height"], gen["frames"], gen["steps"], gen["guidance"], gen["seed"]) == \
+            (848, 480, 49, 30, 4.5, 7)
+        assert (gen["prompt"], gen["negative_prompt"]) == (PROMPT, NEGATIVE)
+        assert _nodes(conv, "video_models.load")[0].params["model"] == "mochi_preview_dit_bf16.safetensors"
