@@ -1,0 +1,26 @@
+"""HunyuanVideo Framepack's ComfyUI mapping (api.ComfyMapping). ComfyUI has no FramePack nodes of its own: a
+FramePack workflow is made with kijai's ComfyUI-FramePackWrapper, read as core nodes by comfy_wrapper.py, which
+makes this family's task node (the sampler's start image and, where given, its end image: the Framepack node's
+image and last image), its length in frames, section size and true cfg. Its DiT file is read with a diffusers
+Framepack folder as 'base' (family.py). Plain data."""
+from __future__ import annotations
+
+from studio.convert.api import ComfyMapping, Generator, Task, held_task
+
+from .comfy_wrapper import HELD, PACK, PACK_NODES, PREFIXES, TASK, WIDGETS, translate
+
+TITLE = "HunyuanVideo Framepack"
+NODE = "video_models.framepack"  # node.py
+FOLDER_ONLY = ("of FramePack's ComfyUI files ({files}) Studio reads the DiT file with a diffusers Framepack folder as "
+               "'base' (its text encoders, SigLIP image encoder and VAE come from that folder)")
+
+MAPPING = ComfyMapping(
+    key="framepack", title=TITLE,
+    tasks={TASK: Task("image to video (FramePack)", NODE, (("start_image", "image"), ("end_image", "last_image")),
+                      TITLE, settings=(("latent_window_size", "window", ""), ("true_cfg", "true_cfg", ""))),
+           HELD: Task("a video", None, family=TITLE, read=held_task(TITLE))},
+    generators=(Generator(NODE, describe=lambda inputs, params: "a long take from a still (FramePack)"
+                          + (" to a last image" if "last_image" in inputs else "")),),
+    files=(("framepack", TITLE),), folder_only=FOLDER_ONLY,
+    widgets={**WIDGETS, TASK: ("length", "latent_window_size", "true_cfg"), HELD: ("input", "from", "carries")},
+    packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, pack_nodes=PACK_NODES)

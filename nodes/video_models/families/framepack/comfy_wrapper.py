@@ -1,0 +1,93 @@
+"""Workflows made with kijai's ComfyUI-FramePackWrapper read as ComfyUI's own nodes (api.PackTranslation).
+
+ComfyUI has no FramePack nodes of its own: its artists run FramePack through the wrapper, whose loader reads the
+FramePack DiT file and whose sampler takes the start image's latent (and an end image's), the length in seconds,
+the section size, steps, the embedded guidance and the true cfg. ``translate`` rewrites them, in place, into core
+loaders and a KSampler reading this family's own task node (comfy.py: FramePackToVideo, the start and end
+images behind the latents, so the converter wires the images themselves: the pipeline encodes them as FramePack
+does), the length in frames at FramePack's 30 fps. A latent to restyle ('initial_samples'), the one-frame
+sampler and its speed settings are held or said.
+
+The settings' names and order are those of the wrapper's nodes.py (INPUT_TYPES, read for meaning; github
+kijai/ComfyUI-FramePackWrapper at a7c4b70). Plain data and stdlib: nothing of the wrapper is imported or run."""
+from __future__ import annotations
+
+from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
+
+PACK = "ComfyUI-FramePackWrapper"
+PREFIXES = ("FramePack", "LoadFramePack", "DownloadAndLoadFramePack")
+TASK = "FramePackToVideo"  # the sampler's start (and end) image, as this family's task node (comfy.py)
+HELD = "FramePackHeldInput"  # a sampler input Studio cannot carry: the task held, said (comfy.py declares it)
+FPS = 30  # FramePack's frames a second: the sampler's seconds in frames
+WIDGETS: dict[str, tuple[str, ...]] = {
+    "LoadFramePackModel": ("model", "base_precision", "quantization", "load_device", "attention_mode"),
+    "DownloadAndLoadFramePackModel": ("model", "base_precision", "quantization", "attention_mode"),
+    "FramePackLoraSelect": ("lora", "strength", "fuse_lora"),
+    "FramePackSampler": ("steps", "use_teacache", "teacache_rel_l1_thresh", "cfg", "guidance_scale", "shift", "seed",
+                         CONTROL, "latent_window_size", "total_second_length", "gpu_memory_preservation", "sampler",
+                         "embed_interpolation", "start_embed_strength", "denoise_strength"),
+}
+SETTINGS_ONLY = ("FramePackTorchCompileSettings",)
+PACK_NODES = {"FramePackSingleFrameSampler": ("sampler", "one frame from a reference (kisekaeichi)")}
+
+
+class _Translation(PackTranslation):
+    PACK, PREFIXES, WIDGETS, SETTINGS_ONLY, HELD = "FramePackWrapper", PREFIXES, WIDGETS, SETTINGS_ONLY, HELD
+
+    def steps(self) -> None:
+        for n in list(self.wf.nodes.values()):
+            w = self.named(n)
+            if n.cls == "LoadFramePackModel":
+                self.model_loader(n, "UNETLoader", {"unet_name": w.get("model")}, ("FramePackLoraSelect",),
+                                  ("compile_args",))
+            elif n.cls == "DownloadAndLoadFramePackModel":
+                self.model_loader(n, "UNETLoader", {"unet_name": w.get("model")}, (), ("compile_args",))
+        for n in list(self.wf.nodes.values()):
+            if n.cls == "FramePackSampler":
+                self.sampler(n, self.named(n))
+
+    def pixels(self, latent) -> tuple[str, int] | None:
+        """The image a latent was encoded from (a VAEEncode's pixels), else None."""
+        enc = self.wf.nodes.get(latent[0]) if latent else None
+        return enc.links.get("pixels") if enc is not None and enc.cls == "VAEEncode" else None
+
+    def sampler(self, n: CNode, w: dict) -> None:
+        pos, neg = n.links.get("positive"), n.links.get("negative")
+        start, end = self.pixels(n.links.get("start_latent")), self.pixels(n.links.get("end_latent"))
+        if "initial_samples" in n.links:
+            latent = self.held(n, "initial_samples", "a clip's latents to restyle")
+        elif start is None:
+            port = "start_latent" if "start_latent" in n.links else None
+            latent = self.held(n, port, "a start latent not encoded from an image") if port else None
+        else:
+            secs = w.get("total_second_length")
+            size = {"length": int(round(secs * FPS)) if finite(secs) and secs > 0 else None,
+                    "latent_window_size": w.get("latent_window_size"), "true_cfg": w.get("cfg")}
+            links = {k: v for k, v in (("positive", pos), ("start_image", start), ("end_image", end)) if v}
+            task = self.core(n, TASK, size, links, nid=f"{n.id}:task")
+            self.made[n.cls] = "KSampler on FramePack's image to video"
+            latent, pos = (task.id, 2), (task.id, 0)
+            for k in ("start_latent", "end_latent"):  # their VAEEncode: read as the images themselves
+                src = n.links.get(k)
+                if src:
+                    self.wf.taken.add(src[0])
+            interp = w.get("embed_interpolation")
+            if end is not None and interp not in (None, "disabled", "linear"):
+                self.said.append(f"its image embeddings' interpolation '{interp}' is not taken: the pipeline reads "
+                                 "both images' SigLIP embeddings its own way")
+        if pos is not None and finite(w.get("guidance_scale")):
+            pos = (self.core(n, "FluxGuidance", {"guidance": w["guidance_scale"]}, {"conditioning": pos},
+                             nid=f"{n.id}:guidance").id, 0)
+        model = n.links.get("model")
+        if model is not None and finite(w.get("shift")) and w["shift"] > 0:
+            model = (self.core(n, "ModelSamplingSD3", {"shift": w["shift"]}, {"model": model}, nid=f"{n.id}:shift").id, 0)
+        links = {k: v for k, v in (("model", model), ("positive", pos), ("negative", neg), ("latent_image", latent))
+                 if v is not None}
+        self.core(n, "KSampler", {"seed": w.get("seed"), "steps": w.get("steps"), "cfg": 1.0, "sampler_name": "uni_pc",
+                                  "scheduler": "simple"}, links)
+
+
+def translate(wf: Workflow) -> list[str]:
+    """Rewrites ``wf``'s FramePackWrapper nodes into the core nodes that mean the same, in place; the sentences that
+    say what was read as what, and what was not taken (none when the workflow has no wrapper node)."""
+    return _Translation.translate(wf)
