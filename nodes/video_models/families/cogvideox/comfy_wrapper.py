@@ -82,10 +82,6 @@ PACK_NODES = {
 }
 
 
-def is_pack(n: CNode) -> bool:
-    return n.cls.startswith(PREFIXES)
-
-
 class _Translation(PackTranslation):
     PACK, PREFIXES, WIDGETS, SETTINGS_ONLY, HELD = "CogVideoXWrapper", PREFIXES, WIDGETS, SETTINGS_ONLY, HELD
 
@@ -105,7 +101,7 @@ class _Translation(PackTranslation):
         """The first layout's 'pipeline' links read as the model (the sampler's) and the loader's VAE (the
         encode's and the decode's, through the samplers that passed the pipeline on), the encode's 'image' as
         its start image, and the latent a sampler gave as its second output as its first (a KSampler's)."""
-        piped = [n for n in self.wf.nodes.values() if "pipeline" in n.links and is_pack(n)]
+        piped = [n for n in self.wf.nodes.values() if "pipeline" in n.links and self.is_pack(n)]
         loaders = {n.id: self.pipeline_loader(n.links["pipeline"]) for n in piped}
         for n in piped:
             pipe = n.links.pop("pipeline")

@@ -54,10 +54,6 @@ PACK_NODES = {"HyVideoInverseSampler": ("conditioning", "RF inversion's inverted
               "HyVideoCustomPromptTemplate": ("conditioning", "a custom prompt template")}
 
 
-def is_pack(n: CNode) -> bool:
-    return n.cls.startswith(PREFIXES)
-
-
 class _Translation(PackTranslation):
     PACK, PREFIXES, WIDGETS, SETTINGS_ONLY, HELD = "HunyuanVideoWrapper", PREFIXES, WIDGETS, SETTINGS_ONLY, HELD
 
