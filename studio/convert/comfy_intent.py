@@ -18,9 +18,13 @@ from .comfy_tasks import I2V, LATENT_NAMES, T2V, V2V, Task, sentence, task_node,
 from .comfy_utility import phrase_of
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
-STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode")
+# ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
+# own pose (people -> pose -> drawn) and depth nodes, their models chosen on Load Preprocessor (said)
+POSE_STEPS = ("DWPreprocessor", "OpenposePreprocessor", "DWPose")
+DEPTH_STEPS = ("DepthAnythingV2Preprocessor", "DepthAnythingPreprocessor", "DepthAnything_V2", "DA3Inference")
+STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode") + POSE_STEPS + DEPTH_STEPS
 STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth",
-            "AudioEncoderEncode": "features"}
+            "AudioEncoderEncode": "features", **{k: "video" for k in POSE_STEPS}, **{k: "depth" for k in DEPTH_STEPS}}
 MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow holds fewer)
 # ComfyUI's file loaders -> Studio's, and how a sentence names them
 LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_video", "video"),
@@ -258,6 +262,12 @@ class IntentReading:
             said.append(f"'{port}' of '{node.title or node.cls}' is {loader.cls}'s file through ComfyUI's "
                         f"{', '.join(other)}: the file is wired without "
                         f"{'that step' if len(other) == 1 else 'those steps'}; add Studio's node for it if it matters")
+        for n in steps:
+            if n.cls in POSE_STEPS or n.cls in DEPTH_STEPS:
+                kinds = "'people' and 'pose'" if n.cls in POSE_STEPS else "'depth'"
+                said.append(f"'{into}' is made by Studio's {'pose' if n.cls in POSE_STEPS else 'depth'} nodes for "
+                            f"{n.shown_cls} (#{n.id}): choose their models on Load Preprocessor ({kinds}); ComfyUI's "
+                            "preprocessor files are their own format")
         self.used |= {n.id for n in steps}
         inputs[into] = (loader, slot, tuple(reversed(steps)))
 
@@ -286,7 +296,21 @@ class IntentReading:
         wf = self.wf
         if n.cls == "AudioEncoderEncode":  # a wav2vec2 or another encoder (Whisper), told by the encoder's file
             return self.speech_features(n, src, self._voice(n))
-        if n.cls == "LotusConditioning":
+        if n.cls in POSE_STEPS:  # people, their poses, drawn over the clip's size: what a pose ControlNet reads
+            people_model = self.add("preprocess.load", {"kind": "people"}, n)
+            people = self.add("preprocess.detect_people", {}, n)
+            self.g.connect(*src, people, "video")
+            self.g.connect(people_model, "model", people, "model")
+            pose_model = self.add("preprocess.load", {"kind": "pose"}, n)
+            pose = self.add("preprocess.pose_estimate", {}, n)
+            self.g.connect(*src, pose, "video")
+            self.g.connect(people, "people", pose, "people")
+            self.g.connect(pose_model, "model", pose, "model")
+            nid = self.add("preprocess.draw_pose", {}, n)
+            self.g.connect(pose, "pose", nid, "pose")
+            self.g.connect(*src, nid, "like")
+            return nid
+        if n.cls == "LotusConditioning" or n.cls in DEPTH_STEPS:
             prep = self.add("preprocess.load", {"kind": "depth"}, n)
             nid = self.add("preprocess.depth", {}, n)
             self.g.connect(*src, nid, "video")
