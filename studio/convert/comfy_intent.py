@@ -15,7 +15,7 @@ from . import comfy_registry
 from .comfy_roles import generates
 from .comfy_sampling import SAMPLERS
 from .comfy_tasks import I2V, LATENT_NAMES, T2V, V2V, Task, sentence, task_node, task_of
-from .comfy_utility import phrase_of
+from .comfy_utility import depth_node, phrase_of, pose_nodes
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
 # ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
@@ -262,12 +262,10 @@ class IntentReading:
             said.append(f"'{port}' of '{node.title or node.cls}' is {loader.cls}'s file through ComfyUI's "
                         f"{', '.join(other)}: the file is wired without "
                         f"{'that step' if len(other) == 1 else 'those steps'}; add Studio's node for it if it matters")
-        for n in steps:
-            if n.cls in POSE_STEPS or n.cls in DEPTH_STEPS:
-                kinds = "'people' and 'pose'" if n.cls in POSE_STEPS else "'depth'"
-                said.append(f"'{into}' is made by Studio's {'pose' if n.cls in POSE_STEPS else 'depth'} nodes for "
-                            f"{n.shown_cls} (#{n.id}): choose their models on Load Preprocessor ({kinds}); ComfyUI's "
-                            "preprocessor files are their own format")
+        for n in (n for n in steps if n.cls in POSE_STEPS or n.cls in DEPTH_STEPS):
+            what, kinds = ("pose", "'people' and 'pose'") if n.cls in POSE_STEPS else ("depth", "'depth'")
+            said.append(f"'{into}' is made by Studio's {what} nodes for {n.shown_cls} (#{n.id}): choose their "
+                        f"models on Load Preprocessor ({kinds}); ComfyUI's preprocessor files are their own format")
         self.used |= {n.id for n in steps}
         inputs[into] = (loader, slot, tuple(reversed(steps)))
 
@@ -297,25 +295,13 @@ class IntentReading:
         if n.cls == "AudioEncoderEncode":  # a wav2vec2 or another encoder (Whisper), told by the encoder's file
             return self.speech_features(n, src, self._voice(n))
         if n.cls in POSE_STEPS:  # people, their poses, drawn over the clip's size: what a pose ControlNet reads
-            people_model = self.add("preprocess.load", {"kind": "people"}, n)
-            people = self.add("preprocess.detect_people", {}, n)
-            self.g.connect(*src, people, "video")
-            self.g.connect(people_model, "model", people, "model")
-            pose_model = self.add("preprocess.load", {"kind": "pose"}, n)
-            pose = self.add("preprocess.pose_estimate", {}, n)
-            self.g.connect(*src, pose, "video")
-            self.g.connect(people, "people", pose, "people")
-            self.g.connect(pose_model, "model", pose, "model")
+            pose = pose_nodes(self, n, src)
             nid = self.add("preprocess.draw_pose", {}, n)
             self.g.connect(pose, "pose", nid, "pose")
             self.g.connect(*src, nid, "like")
             return nid
         if n.cls == "LotusConditioning" or n.cls in DEPTH_STEPS:
-            prep = self.add("preprocess.load", {"kind": "depth"}, n)
-            nid = self.add("preprocess.depth", {}, n)
-            self.g.connect(*src, nid, "video")
-            self.g.connect(prep, "model", nid, "model")
-            return nid
+            return depth_node(self, n, src)
         if n.cls == "Canny":
             raw = n.raw if isinstance(n.raw, list) else []
             lo, hi = (wf.value(n, k) if k in n.links else (raw[i] if i < len(raw) else None)

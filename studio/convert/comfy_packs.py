@@ -108,6 +108,21 @@ class PackTranslation:
         if top != (n.id, 0):
             self.rewire((n.id, 0), top, {f"{s.id}:lora" for s in loras})
 
+    def clip_text(self, n: CNode, text) -> None:
+        """Text node ``n`` giving (conditioning, the text encoder it read) as a CLIPTextEncode of ``text``: what
+        its second output fed reads that text encoder."""
+        clip = n.links.get("clip")
+        self.core(n, "CLIPTextEncode", {"text": text}, {"clip": clip} if clip else {})
+        if clip:
+            self.rewire((n.id, 1), clip)
+
+    def not_taken(self, n: CNode, keys, instead: str) -> None:
+        """Sampler ``n``'s inputs among ``keys`` that are linked, each said as not taken, ``instead`` used."""
+        for k in keys:
+            if k in n.links:
+                src = self.wf.nodes.get(n.links[k][0])
+                self.said.append(f"the sampler's '{k}' ({src.cls if src else 'a node'}) is not taken: {instead}")
+
     def decoders(self, *types: str) -> None:
         """Every node of ``types`` (the pack's decode: vae, samples) as VAEDecode."""
         for n in list(self.wf.nodes.values()):

@@ -71,21 +71,18 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
         steps.append(what)
         model = _model(wf, n, b.used)
         if kind is not None:
-            prep = b.add("preprocess.load", {"kind": "people" if kind == "pose" else kind}, n)
             said.append(f"{what}: ComfyUI's model file '{model or '?'}' is its own format; choose Studio's model (a "
                         f"Hugging Face folder) on Load Preprocessor (kind '{kind}')")
         if kind == "segment":
             phrase = phrase_of(wf, n, b.used)
-            cur, out = _node(b, "preprocess.segment", {"phrase": phrase}, n, (cur, out, "video"), (prep, "model")), "mask"
+            cur, out = _node(b, "preprocess.segment", {"phrase": phrase}, n, (cur, out, "video"),
+                             (b.add("preprocess.load", {"kind": "segment"}, n), "model")), "mask"
             if not phrase:
                 said.append("the phrase to segment is not written in the workflow: set Segment's 'phrase'")
         elif kind == "depth":
-            cur, out = _node(b, "preprocess.depth", {}, n, (cur, out, "video"), (prep, "model")), "depth"
+            cur, out = depth_node(b, n, (cur, out)), "depth"
         elif kind == "pose":
-            people = _node(b, "preprocess.detect_people", {}, n, (cur, out, "video"), (prep, "model"))
-            pose_model = b.add("preprocess.load", {"kind": "pose"}, n)
-            cur, out = _node(b, "preprocess.pose_estimate", {}, n, (clip, "video", "video"), (people, "people", "people"),
-                             (pose_model, "model")), "pose"
+            cur, out = pose_nodes(b, n, (cur, out), (clip, "video")), "pose"
         elif n.cls == "SDPoseDrawKeypoints":
             cur, out = _node(b, "preprocess.draw_pose", {}, n, (cur, out, "pose"), (clip, "video", "like")), "video"
         elif n.cls == "ImageUpscaleWithModel":
@@ -154,6 +151,21 @@ def _interpolation(b, n: CNode, what: str, model: str | None, said: list[str], w
                     f"opens a pickle), so Interpolate Frames is set to {name}: put it in a models "
                     "folder's frame_interpolation/, or use Frame Interpolation (optical flow)")
     return _node(b, "motion.interpolate_rife", {"model": name, "multiplier": mult}, n, wire)
+
+
+def pose_nodes(b, at: CNode, video: tuple[str, str], clip: tuple[str, str] | None = None) -> str:
+    """Studio's poses of the people in ``video`` (Detect People -> Pose Estimate, reading ``clip``, else ``video``),
+    each model on a Load Preprocessor of its own: what ComfyUI's DWPose / OpenPose preprocessors find. The Pose
+    Estimate node."""
+    people = _node(b, "preprocess.detect_people", {}, at, (*video, "video"),
+                   (b.add("preprocess.load", {"kind": "people"}, at), "model"))
+    return _node(b, "preprocess.pose_estimate", {}, at, (*(clip or video), "video"), (people, "people", "people"),
+                 (b.add("preprocess.load", {"kind": "pose"}, at), "model"))
+
+
+def depth_node(b, at: CNode, video: tuple[str, str]) -> str:
+    """Studio's Depth of ``video``, its model on a Load Preprocessor (kind 'depth'). The Depth node."""
+    return _node(b, "preprocess.depth", {}, at, (*video, "video"), (b.add("preprocess.load", {"kind": "depth"}, at), "model"))
 
 
 def _node(b, type_id: str, params: dict, at: CNode, *wires) -> str:

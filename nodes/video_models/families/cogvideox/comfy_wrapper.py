@@ -165,10 +165,7 @@ class _Translation(PackTranslation):
             if n.cls != "CogVideoTextEncode":
                 continue
             w = self.named(n)
-            clip = n.links.get("clip")
-            self.core(n, "CLIPTextEncode", {"text": w.get("prompt")}, {"clip": clip} if clip else {})
-            if clip:
-                self.rewire((n.id, 1), clip)
+            self.clip_text(n, w.get("prompt"))
             if finite(w.get("strength")) and w["strength"] != 1:
                 self.said.append(f"'{n.title or n.cls}' scales its prompt's embedding by {w['strength']:g}: not taken "
                                  "(Studio's prompt is as encoded)")
@@ -212,11 +209,8 @@ class _Translation(PackTranslation):
         self.core(n, "KSampler", {"seed": w.get("seed"), "steps": w.get("steps"), "cfg": w.get("cfg"),
                                   "sampler_name": SCHEDULERS.get(sched, sched or None), "scheduler": "simple",
                                   "denoise": denoise if samples is not None and finite(denoise) else None}, links)
-        for k in ("context_options", "fastercache", "feta_args", "teacache_args"):
-            if k in n.links:
-                src = self.wf.nodes.get(n.links[k][0])
-                self.said.append(f"the sampler's '{k}' ({src.cls if src else 'a node'}) is not taken: Studio's own "
-                                 "speed and long-take settings are used instead")
+        self.not_taken(n, ("context_options", "fastercache", "feta_args", "teacache_args"),
+                       "Studio's own speed and long-take settings are used instead")
 
     def image_task(self, enc: CNode, pos, neg, frames, cls: str) -> tuple[str, int]:
         """The start-image encode as this family's task node (comfy.py: image to video, or a Fun Pose /

@@ -41,8 +41,9 @@ SETTINGS_ONLY = ("HyVideoBlockSwap", "HyVideoTorchCompileSettings", "HyVideoTeaC
                  "HyVideoSTG", "HyVideoFetaArgs")
 # sampler inputs Studio's HunyuanVideo has no counterpart for, in words: the task held (comfy.py)
 HELD_INPUTS = {"loop_args": "the wrapper's looping", "mask": "a mask of where to generate",
-               "neg_image_cond_latents": "a negative start image", "stg_args": None, "context_options": None,
-               "feta_args": None, "teacache_args": None, "fresca_args": None, "slg_args": None}
+               "neg_image_cond_latents": "a negative start image"}
+# sampler inputs of the wrapper's speed and guidance tricks: said as not taken
+NOT_TAKEN = ("stg_args", "context_options", "feta_args", "teacache_args", "fresca_args", "slg_args")
 # the wrapper's schedulers -> ComfyUI's sampler names (comfy_sampling reads those)
 SCHEDULERS = {"FlowMatchDiscreteScheduler": "euler", "SDE-DPMSolverMultistepScheduler": "dpmpp_sde",
               "DPMSolverMultistepScheduler": "dpmpp_2m"}
@@ -115,11 +116,9 @@ class _Translation(PackTranslation):
         enc_c = self.wf.nodes.get(cond[0]) if cond else None
         enc_s = self.wf.nodes.get(samples[0]) if samples else None
         size = {"width": w.get("width"), "height": w.get("height"), "length": w.get("num_frames"), "batch_size": 1}
-        held = next((k for k, words in HELD_INPUTS.items() if words and k in n.links), None)
-        for k in (k for k, words in HELD_INPUTS.items() if not words and k in n.links):
-            src = self.wf.nodes.get(n.links[k][0])
-            self.said.append(f"the sampler's '{k}' ({src.cls if src else 'a node'}) is not taken: Studio's own speed "
-                             "and long-take settings are used instead")
+        held = next((k for k in HELD_INPUTS if k in n.links), None)
+        self.not_taken(n, NOT_TAKEN,
+                       "Studio's own speed and long-take settings are used instead")
         model = n.links.get("model")
         denoise = w.get("denoise_strength")
         if held is not None:

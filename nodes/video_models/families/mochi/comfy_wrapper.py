@@ -52,10 +52,7 @@ class _Translation(PackTranslation):
         """MochiTextEncode: a CLIPTextEncode; what its 'clip' output fed reads the text encoder it read."""
         for n in list(self.wf.nodes.values()):
             if n.cls == "MochiTextEncode":
-                clip = n.links.get("clip")
-                self.core(n, "CLIPTextEncode", {"text": self.named(n).get("prompt")}, {"clip": clip} if clip else {})
-                if clip:
-                    self.rewire((n.id, 1), clip)
+                self.clip_text(n, self.named(n).get("prompt"))
 
     def samplers(self) -> None:
         for n in list(self.wf.nodes.values()):
@@ -69,11 +66,8 @@ class _Translation(PackTranslation):
             latent = (self.core(n, "EmptyMochiLatentVideo", {"width": w.get("width"), "height": w.get("height"),
                                                              "length": w.get("num_frames"), "batch_size": 1}, {},
                                 nid=f"{n.id}:latent").id, 0)
-        for k in ("opt_sigmas", "cfg_schedule", "fastercache"):
-            if k in n.links:
-                src = self.wf.nodes.get(n.links[k][0])
-                self.said.append(f"the sampler's '{k}' ({src.cls if src else 'a node'}) is not taken: the pipeline's "
-                                 "own schedule and Studio's speed settings are used instead")
+        self.not_taken(n, ("opt_sigmas", "cfg_schedule", "fastercache"),
+                       "the pipeline's own schedule and Studio's speed settings are used instead")
         links = {k: v for k, v in (("model", n.links.get("model")), ("positive", n.links.get("positive")),
                                    ("negative", n.links.get("negative")), ("latent_image", latent)) if v is not None}
         self.core(n, "KSampler", {"seed": w.get("seed"), "steps": w.get("steps"), "cfg": w.get("cfg"),

@@ -74,10 +74,6 @@ PACK_NODES = {
 }
 
 
-def is_wrapper(n: CNode) -> bool:
-    return n.cls.startswith(PREFIXES)
-
-
 class _Translation(PackTranslation):
     PACK, PREFIXES, WIDGETS, SETTINGS_ONLY = "WanVideoWrapper", PREFIXES, WIDGETS, SETTINGS_ONLY
 
@@ -167,7 +163,7 @@ class _Translation(PackTranslation):
         latent = src
         if emb is not None and emb.id in self.latents:  # an embeds node two samplers share (two experts)
             latent, pos, neg = self.latents[emb.id]
-        elif emb is not None and is_wrapper(emb):
+        elif emb is not None and self.is_pack(emb):
             i2v = emb.cls in ("WanVideoImageClipEncode", "WanVideoImageToVideoEncode")
             latent = self.embeds(emb, pos, neg)
             if i2v:
