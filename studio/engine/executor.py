@@ -119,7 +119,6 @@ class _Pass:
     by_id: dict[str, Step]
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
     run_models: set[str] = field(default_factory=set)  # model keys this run uses: never unloaded to make room in it
-    held: list[str] = field(default_factory=list)  # those held in the model cache until the run ends (_let_go)
 
 
 def _warning_emitter(on_event: Callable[[Any], None] | None) -> Callable[[Any], None]:
@@ -258,8 +257,9 @@ class Executor:
         p.emit(RunFinished(p.result.seconds, ok, executed=p.result.executed, cached=p.result.cached, **how))
 
     def _let_go(self, p: _Pass) -> None:
-        """The run's models no longer held (model_cache.ModelCache.hold); once, whichever way it ended."""
-        held, p.held = p.held, []
+        """The run's models no longer held (model_cache.ModelCache.hold); once, whichever way it ended (the run
+        uses none of them after)."""
+        held, p.run_models = p.run_models, set()
         self.models.let_go(held)
 
     def _run_step(self, p: _Pass, st: Step) -> None:
@@ -270,10 +270,9 @@ class Executor:
         mkey = None
         if keeps_model:  # a loader: its model lives in the model cache, whatever use_cache says
             mkey = model_key(st, p.plan.base_dir)
-            if mkey not in p.run_models:  # another executor sharing the cache (the Queue's) leaves it loaded
+            if mkey not in p.run_models:  # held until the run ends: another executor sharing the cache leaves it loaded
                 self.models.hold(mkey)
-                p.held.append(mkey)
-            p.run_models.add(mkey)
+                p.run_models.add(mkey)
             if self._from_model_cache(p, n, mkey):
                 return
         if self._from_cache(p, st, keeps_model):

@@ -193,8 +193,7 @@ class RunFeedback:
         ex.cache.clear()
         ex.frame_cache.clear()
         # a run going on may be using its models; those a queued job uses (the cache is shared) stay while it runs
-        gone = [] if self.win.runner.running else ex.models.clear()
-        kept = 0 if self.win.runner.running else len(ex.models)
+        gone, kept = ([], 0) if self.win.runner.running else (ex.models.clear(), len(ex.models))
         self.win.log("caches cleared" + (f", {len(gone)} model(s) unloaded" if gone else "")
                      + (f", {kept} in use by the queue kept" if kept else ""))
         self.win.update_status()
