@@ -19,7 +19,7 @@ def finite(v: Any) -> bool:
 
 
 class PackTranslation:
-    """One workflow's translation. A subclass sets ``PACK`` (its words in the Log: 'WanVideoWrapper'),
+    """One workflow's translation. A subclass sets ``PACK`` (the pack's name, as the Log says it),
     ``PREFIXES`` (its nodes' type names start so), ``WIDGETS`` (each node's settings in the order a UI file
     saves them) and ``SETTINGS_ONLY`` (its speed and memory nodes), and ``steps()``, the rewriting."""
     PACK = ""
