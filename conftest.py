@@ -291,6 +291,22 @@ def _freeze_what_lives() -> None:
     gc.freeze()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session):
+    """No automatic garbage collection while the tests are collected: each full one walks every object
+    imported so far (torch, diffusers, transformers) while pytest's rewriting of the asserts makes millions
+    of short-lived AST nodes. Collecting cold (no bytecode yet, as in a clean clone) took 18.5 s in one
+    process, 12.0 s without; warm 7.7 s -> 6.6 s, 25 MB more at its end."""
+    import gc
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        return (yield)
+    finally:
+        if was:
+            gc.enable()
+
+
 def pytest_collection_finish(session):
     _freeze_what_lives()
 
