@@ -182,6 +182,9 @@ class ComfyMapping:
     text_file_type: str | None = None
     vae_file_read: bool = False
     shortest: tuple[int, int] | None = None  # frames it makes at least -> the shortest it makes
+    # its models sample with a flow-matching scheduler, which the generators' 'sampler' and 'shift' swap; False:
+    # with their own (DDIM, Euler), the generators' sampler left 'auto' (another is refused at the run), said
+    flow: bool = True
     # a whole output it converts itself before the pipelines: (b, an output node) -> made
     whole: Callable[[Builder, CNode], bool] | None = None
     # node-pack prefixes of its nodes a translation could not read: (prefix, the pack, the family's title)

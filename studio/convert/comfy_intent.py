@@ -204,7 +204,12 @@ class IntentReading:
             gen = T2V  # Wan 2.2 TI2V / HunyuanVideo 1.5 with no start image: text to video
         claim = comfy_registry.claimed(up)
         if claim is not None:  # a family told by its nodes upstream (LTX-2 by its audio nodes)
-            gen = claim.generator
+            if claim.read is not None:  # its own reading of the pipeline (given the latent's maker): a task held
+                held = claim.read(self, node if node is not None else wf.source(first, "latent_image"), up, claim,
+                                  inputs, said)
+                if held is not None and held.generator is None:
+                    return gen, node, inputs, held
+            gen = claim.generator or gen
         steps = comfy_registry.lookup("latent_steps")
         for n in chain:  # a family's nodes on the latent's way (LTX's image, keyframes and control)
             used.add(n.id)

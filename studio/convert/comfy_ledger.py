@@ -192,7 +192,7 @@ def held_task(b: Any, first: CNode, lost: list[CNode], fam: str) -> Task:
             vias.append(_conditioning(wf, n, within, cons) or v)
     vias = list({v.id: v for v in vias}.values())
     names = ", ".join(f"{v.shown_cls} ({carries(v) or role(wf, v)})" for v in vias[:4]) or "nodes it does not read"
-    what = " and ".join(dict.fromkeys(words(b, n).split(" ", 1)[0] for n in lost))
+    what = " and ".join(sorted({words(b, n).split(" ", 1)[0] for n in lost}))  # the same words in any process
     if fam in not_run():  # a model whose family Studio does not have (yet): said as such
         return Task(f"a video from {what} given to the sampler by {names}", None, family=fam,
                     cannot=f"run {fam}: no family of Studio's reads its files or its nodes")

@@ -375,7 +375,13 @@ class _Builder(IntentReading):
         shift = next((as_float(x) for x in shifts if isinstance(x, (int, float)) and not isinstance(x, bool)), None)
         return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": guidance,
                 "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
-                "fps": self.fps_of(up), "sampler": studio_sampler(main.sampler), "shift": shift}
+                "fps": self.fps_of(up), "sampler": studio_sampler(main.sampler) if self._flow() else "auto",
+                "shift": shift}
+
+    def _flow(self) -> bool:
+        """The family being made samples with a flow-matching scheduler (its mapping's ``flow``)."""
+        own = comfy_registry.lookup("by_title").get(self.family_now)
+        return own is None or own.flow
 
     def _guidance(self, main: Sampling, positive: CNode | None, said: list[str]) -> Any:
         """The generator's guidance: the sampler's (or its guider's) cfg; a guidance-distilled model's embedded
@@ -579,10 +585,15 @@ class _Builder(IntentReading):
         choice = studio_sampler(main.sampler)
         task = self.made[max(self.made, key=lambda k: self.made[k][2])][1]
         own = {"sampler", "shift"} & self.spec_params(task)
+        if not self._flow() and "sampler" in own:
+            own.discard("sampler")
+            choice = None
         lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.shown_cls}' (#{at.id}):",
                  f"- sampler '{main.sampler}', scheduler '{main.scheduler}': nearest diffusers scheduler "
                  f"{nearest_scheduler(main.sampler, main.scheduler)}; "
-                 + ("the generator has no sampler setting: the model folder's own scheduler" if "sampler" not in own
+                 + (f"the generator's sampler is 'auto': {self.family_now} samples with its model folder's own "
+                    "scheduler (the generators' samplers are flow-matching ones)" if choice is None
+                    else "the generator has no sampler setting: the model folder's own scheduler" if "sampler" not in own
                     else f"the generator's sampler is '{choice}'" if choice != "auto" else
                     "none of the generator's samplers is close: 'auto' (the model's own scheduler)")
                  + ("" if main.scheduler in (None, "simple", "normal") else

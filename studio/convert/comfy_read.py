@@ -68,6 +68,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "SaveAnimatedPNG": ("filename_prefix", "fps", "compress_level"),
     "SaveWEBM": ("filename_prefix", "codec", "fps", "crf"),
     "EmptyImage": ("width", "height", "batch_size", "color"),
+    "EmptyLatentImage": ("width", "height", "batch_size"),
     "ImageScaleBy": ("upscale_method", "scale_by"),
     "PrimitiveInt": ("value", CONTROL),
     "PrimitiveFloat": ("value",),

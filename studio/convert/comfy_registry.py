@@ -108,7 +108,7 @@ def _lookups() -> dict[str, Any]:
         "text_types": tuple(t for m in ms for t in m.text_types),
         "text_loaders": tuple(t for m in ms for t in m.text_loaders),
         "dual_types": tuple(t for m in ms for t in m.dual_types),
-        "by_title": {t.family: m for m in ms for t in m.tasks.values() if t.family},
+        "by_title": {t.family: m for m in ms for t in (*m.tasks.values(), m.claimed) if t is not None and t.family},
         "wholes": tuple(m.whole for m in ms if m.whole is not None),
         "schedulers": {cls: s for m in ms for cls, s in m.schedulers.items()},
         "guiders": {cls: g for m in ms for cls, g in m.guiders.items()},

@@ -33,6 +33,9 @@ CASES = {  # family: (tiny builder and settings, node, pipeline, feeds, its fami
                        "ModelScope"),
     "modelscope_v2v": (("modelscope-t2v", {"v2v": True}), "video_models.video_to_video", "VideoToVideoSDPipeline",
                        {"video": (CLIP, "video")}, "ModelScope"),
+    "animatediff": (("animatediff", {}), "video_models.text_to_video", "AnimateDiffPipeline", {}, "AnimateDiff"),
+    "animatediff_v2v": (("animatediff", {}), "video_models.video_to_video", "AnimateDiffVideoToVideoPipeline",
+                        {"video": (CLIP, "video")}, "AnimateDiff"),
 }
 
 
@@ -51,7 +54,8 @@ def test_older_family_is_its_pipeline_called_directly(tiny, monkeypatch, case):
     (key, settings), node, pipeline, feeds, variant = CASES[case]
     folder = tiny(key, **settings)
     e = describe_folder(folder)
-    assert e.family == case.replace("_v2v", "_t2v") and e.variant.startswith(variant)
+    assert e.family == {"modelscope_v2v": "modelscope_t2v", "animatediff_v2v": "animatediff"}.get(case, case)
+    assert e.variant.startswith(variant)
     from nodes.video_models.sampling.global_noise import seeded_noise
     cls = getattr(diffusers, pipeline)
     calls, orig = spy_call(monkeypatch, cls, dict)

@@ -2,14 +2,15 @@
 build theirs (never downloaded): Latte (LattePipeline: a LatteTransformer3DModel, an image VAE, the tiny T5
 of tiny.py), I2VGen-XL (I2VGenXLPipeline: its 3D UNet, an image VAE, CLIP text and vision) and ModelScope
 text to video (TextToVideoSDPipeline, or VideoToVideoSDPipeline with ``v2v``: a UNet3DConditionModel, an
-image VAE, CLIP text). Declared to tests/tiny_models.py by ``TINY`` (read there, not imported)."""
+image VAE, CLIP text) and AnimateDiff (AnimateDiffPipeline: an image model's UNet2DConditionModel with a
+MotionAdapter's motion modules, an image VAE, CLIP text, as diffusers' tests of it build them). Declared to tests/tiny_models.py by ``TINY`` (read there, not imported)."""
 from __future__ import annotations
 
 import os
 import shutil
 
 TINY = {"latte": ("build_latte", {}), "i2vgen-xl": ("build_i2vgen_xl", {}),
-        "modelscope-t2v": ("build_modelscope", {})}
+        "modelscope-t2v": ("build_modelscope", {}), "animatediff": ("build_animatediff", {})}
 
 
 def _tokenizer(path: str):
@@ -103,4 +104,41 @@ def build_modelscope(path: str, v2v: bool = False) -> str:
         vae=_image_vae(), text_encoder=_clip_text(len(tok), 4), tokenizer=tok, unet=unet,
         scheduler=DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="linear", clip_sample=False),
     ).save_pretrained(path, safe_serialization=True)
+    return path
+
+
+MOTION = dict(block_out_channels=(8, 8), motion_layers_per_block=2, motion_norm_num_groups=2,
+              motion_num_attention_heads=2)  # the tiny motion adapter's settings (its UNet's blocks)
+
+
+def motion_adapter():
+    """The tiny MotionAdapter (its temporal attention made to matter)."""
+    import torch
+    from diffusers import MotionAdapter
+    torch.manual_seed(0)
+    adapter = MotionAdapter(**MOTION)
+    _matter(adapter)
+    return adapter
+
+
+def build_animatediff(path: str) -> str:
+    """A tiny AnimateDiff folder (model_index.json with unet and motion_adapter), saved as
+    AnimateDiffPipeline saves one: its UNet the image UNet with the motion modules in (UNetMotionModel)."""
+    import torch
+    from diffusers import AnimateDiffPipeline, AutoencoderKL, DDIMScheduler, UNet2DConditionModel
+    tok = _tokenizer(path)
+    torch.manual_seed(0)
+    unet = UNet2DConditionModel(block_out_channels=MOTION["block_out_channels"], layers_per_block=2, sample_size=8,
+                                in_channels=4, out_channels=4, down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
+                                up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"), cross_attention_dim=8,
+                                norm_num_groups=2)
+    _matter(unet)
+    torch.manual_seed(0)
+    vae = AutoencoderKL(block_out_channels=(8, 8), in_channels=3, out_channels=3, latent_channels=4, norm_num_groups=2,
+                        down_block_types=["DownEncoderBlock2D"] * 2, up_block_types=["UpDecoderBlock2D"] * 2)
+    AnimateDiffPipeline(vae=vae, text_encoder=_clip_text(len(tok), 8), tokenizer=tok, unet=unet,
+                        motion_adapter=motion_adapter(),
+                        scheduler=DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="linear",
+                                                clip_sample=False, steps_offset=1),
+                        ).save_pretrained(path, safe_serialization=True)
     return path

@@ -47,4 +47,5 @@ MAPPING = ComfyMapping(
     widgets={**{k: v for k, v in WIDGETS.items() if k != IMAGE_TASK},
              IMAGE_TASK: WIDGETS[IMAGE_TASK], EMPTY: ("width", "height", "length", "batch_size"),
              FUN_CONTROL_TASK: WIDGETS[IMAGE_TASK], HELD: ("input", "from", "carries")},
-    packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, pack_nodes=PACK_NODES)
+    packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, pack_nodes=PACK_NODES,
+    flow=False)  # CogVideoX's DDIM / DPM schedulers: the generators' flow-matching samplers do not apply

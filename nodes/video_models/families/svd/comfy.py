@@ -14,4 +14,4 @@ MAPPING = ComfyMapping(
                                             "Stable Video Diffusion", settings=(
         ("motion_bucket_id", "motion", ""), ("augmentation_level", "noise_aug", ""),
         ("fps", None, "the rate SVD is told the clip has; Studio tells it the video's own frame rate")))},
-    widgets=WIDGETS)
+    widgets=WIDGETS, flow=False)  # SVD's Euler (EDM) scheduler: the generators' flow-matching samplers do not apply

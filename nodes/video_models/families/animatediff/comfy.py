@@ -1,0 +1,173 @@
+"""AnimateDiff's ComfyUI mapping (api.ComfyMapping). ComfyUI has no AnimateDiff nodes of its own: artists make
+AnimateDiff with Kosinkadink's ComfyUI-AnimateDiff-Evolved, whose loaders put a motion module on an SD 1.5
+checkpoint's model before a core KSampler (Gen2: ADE_LoadAnimateDiffModel -> ADE_ApplyAnimateDiffModel(Simple) ->
+ADE_UseEvolvedSampling; Gen1: ADE_AnimateDiffLoaderGen1; the deprecated ADE_AnimateDiffLoaderWithContext and
+AnimateDiffLoaderV1). A motion-module loader upstream of a sampler claims the pipeline for this family: text to
+video from an empty image latent (its batch the frames), video to video from a clip encoded and denoised part
+way, as the generic reading finds them. Its context options become the window and overlap of Studio's long take
+(said: Studio's AnimateDiff makes its windows apart and blends them, where the pack denoises every step in
+windows); the settings Studio has no counterpart for are said; the variants that make another task (PIA,
+AnimateLCM-I2V, CameraCtrl) are held in one sentence. Read from a diffusers folder (family.py): the workflow's
+checkpoint and motion module are named in one sentence.
+
+The pack's node names, inputs and widget order are read from its declarations (animatediff/nodes*.py at
+d8d163c) for their meaning; nothing of it is copied. Plain data."""
+from __future__ import annotations
+
+from studio.convert.api import ComfyMapping, Task
+
+TITLE = "AnimateDiff"
+PACK = "ComfyUI-AnimateDiff-Evolved"
+# the pack's motion-module loaders: any of them upstream says the pipeline is AnimateDiff's (-> its file input)
+MOTION_LOADERS = {"ADE_LoadAnimateDiffModel": "model_name", "ADE_AnimateDiffLoaderGen1": "model_name",
+                  "ADE_AnimateDiffLoaderWithContext": "model_name", "AnimateDiffLoaderV1": "model_name",
+                  "ADE_AnimateDiffLoaderV1Advanced": "model_name",
+                  "ADE_LoadAnimateDiffModelWithCameraCtrl": "model_name", "ADE_LoadAnimateLCMI2VModel": "model_name",
+                  "ADE_InjectI2VIntoAnimateDiffModel": "model_name", "ADE_InjectPIAIntoAnimateDiffModel": "model_name"}
+# its nodes that make another task than AnimateDiff's text or video to video -> (the task, why Studio cannot)
+HELD = {
+    "ADE_ApplyAnimateDiffModelWithPIA": ("an image animated with PIA", "PIA's image-conditioned motion module"),
+    "ADE_InjectPIAIntoAnimateDiffModel": ("an image animated with PIA", "PIA's image-conditioned motion module"),
+    "ADE_ApplyAnimateLCMI2VModel": ("image to video with AnimateLCM-I2V", "AnimateLCM-I2V's image encoder"),
+    "ADE_LoadAnimateLCMI2VModel": ("image to video with AnimateLCM-I2V", "AnimateLCM-I2V's image encoder"),
+    "ADE_InjectI2VIntoAnimateDiffModel": ("image to video with AnimateLCM-I2V", "AnimateLCM-I2V's image encoder"),
+    "ADE_ApplyAnimateDiffModelWithCameraCtrl": ("a video along a camera path (CameraCtrl)", "CameraCtrl's pose encoder"),
+    "ADE_LoadAnimateDiffModelWithCameraCtrl": ("a video along a camera path (CameraCtrl)", "CameraCtrl's pose encoder"),
+}
+EMPTY = ("EmptyLatentImage", "ADE_EmptyLatentImageLarge")  # an image latent: its batch is the clip's frames
+CONTEXT = ("ADE_StandardUniformContextOptions", "ADE_StandardStaticContextOptions", "ADE_LoopedUniformContextOptions",
+           "ADE_AnimateDiffUniformContextOptions", "ADE_BatchedContextOptions", "ADE_ViewsOnlyContextOptions")
+# its nodes that pass the model on with the motion module (read; their settings below)
+PASSED = ("ADE_ApplyAnimateDiffModelSimple", "ADE_ApplyAnimateDiffModel", "ADE_UseEvolvedSampling")
+# settings that change the result, read where they are not the pack's defaults: node type -> (setting, default, words)
+SETTINGS = {
+    "ADE_ApplyAnimateDiffModel": (("start_percent", 0.0, "the motion module applied from this part of the schedule"),
+                                  ("end_percent", 1.0, "the motion module applied until this part of the schedule")),
+    "ADE_AnimateDiffLoaderWithContext": (("motion_scale", 1.0, "the motion module's strength"),),
+    "ADE_AnimateDiffLoRALoader": (("strength", None, "a motion LoRA"),),
+}
+BETA = "beta_schedule"  # the loaders' noise schedule: 'autoselect' is the motion module's own
+# its nodes whose effect Studio has no counterpart for -> what they carry into the sampler, in words
+NOT_TAKEN = {
+    "ADE_AnimateDiffSamplingSettings": "sampling settings (noise type, seed offsets, FreeInit iterations)",
+    "ADE_AnimateDiffSettings": "the motion module's positional-encoding and weight adjustments",
+    "ADE_AnimateDiffKeyframe": "motion-module keyframes", "ADE_MultivalDynamic": "a motion scale or effect",
+    "ADE_NoiseLayerAdd": "a noise layer", "ADE_NoiseLayerAddWeighted": "a noise layer",
+    "ADE_NoiseLayerReplace": "a noise layer", "ADE_IterationOptsFreeInit": "FreeInit iterations",
+    "ADE_IterationOptsDefault": "sampling iterations", "ADE_CustomCFGSimple": "a custom CFG schedule",
+    "ADE_CustomCFG": "a custom CFG schedule", "ADE_AnimateDiffLoRALoader": "a motion LoRA",
+    "ADE_AdjustPESweetspotStretch": "a positional-encoding stretch", "ADE_AdjustPEFullStretch":
+    "a positional-encoding stretch", "ADE_AdjustWeightAllMult": "a motion-module weight adjustment",
+}
+# the pack's nodes' widgets in the order a UI file saves them (their INPUT_TYPES, required then optional)
+WIDGETS = {
+    "ADE_LoadAnimateDiffModel": ("model_name",), "ADE_UseEvolvedSampling": ("beta_schedule",),
+    "ADE_ApplyAnimateDiffModel": ("start_percent", "end_percent"),
+    "ADE_AnimateDiffLoaderGen1": ("model_name", "beta_schedule"),
+    "ADE_AnimateDiffLoaderWithContext": ("model_name", "beta_schedule", "motion_scale", "apply_v2_models_properly"),
+    "AnimateDiffLoaderV1": ("model_name", "unlimited_area_hack", "beta_schedule"),
+    "ADE_StandardUniformContextOptions": ("context_length", "context_stride", "context_overlap", "fuse_method",
+                                          "use_on_equal_length", "start_percent", "guarantee_steps"),
+    "ADE_StandardStaticContextOptions": ("context_length", "context_overlap", "fuse_method", "use_on_equal_length",
+                                         "start_percent", "guarantee_steps"),
+    "ADE_LoopedUniformContextOptions": ("context_length", "context_stride", "context_overlap", "closed_loop",
+                                        "fuse_method", "use_on_equal_length", "start_percent", "guarantee_steps"),
+    "ADE_AnimateDiffUniformContextOptions": ("context_length", "context_stride", "context_overlap", "context_schedule",
+                                             "closed_loop", "fuse_method", "use_on_equal_length", "start_percent",
+                                             "guarantee_steps"),
+    "ADE_AnimateDiffLoRALoader": ("name", "strength"),
+    "ADE_EmptyLatentImageLarge": ("width", "height", "batch_size"),
+}
+FOLDER_ONLY = ("of AnimateDiff's ComfyUI files ({files}) Studio reads none: it reads a diffusers AnimateDiff folder "
+               "(model_index.json with unet and motion_adapter: the SD 1.5 model with its motion module, as diffusers' "
+               "AnimateDiffPipeline saves one); set Load Video Model's model to that folder")
+
+
+def _name(n) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def _number(v) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _size(b, latent, said: list[str]) -> None:
+    """An empty image latent's size and batch (AnimateDiff's frames) set on the generator."""
+    wf = b.wf
+    if latent is not None and latent.cls == "AnimateDiffLoaderV1":  # the first loader passes the latent on
+        latent = wf.source(latent, "latents")
+    if latent is None or latent.cls not in EMPTY:
+        return
+    b.used.add(latent.id)
+    for k, param in (("width", "width"), ("height", "height"), ("batch_size", "frames")):
+        v = wf.value(latent, k)
+        if isinstance(v, int) and not isinstance(v, bool):
+            b.extra[param] = v
+    if isinstance(b.extra.get("frames"), int) and b.extra["frames"] < 2:
+        said.append(f"{_name(latent)} makes a batch of {b.extra['frames']}: AnimateDiff makes it as that many frames")
+
+
+def _context(b, n, said: list[str]) -> None:
+    """The pack's context options as the long take's window and overlap (its windows denoised together each step
+    in ComfyUI; Studio's AnimateDiff makes them apart and blends them: said)."""
+    wf = b.wf
+    length, overlap = _number(wf.value(n, "context_length")), _number(wf.value(n, "context_overlap"))
+    if n.cls in ("ADE_BatchedContextOptions", "ADE_ViewsOnlyContextOptions") or length is None:
+        said.append(f"{_name(n)}: its context options are not taken (Studio's AnimateDiff makes a longer clip in "
+                    "windows of 16 frames made apart and blended)")
+        return
+    b.extra["window"] = int(length)
+    if overlap is not None:
+        b.extra["overlap"] = int(overlap)
+    said.append(f"{_name(n)}'s windows of {int(length)} frames overlapping by {int(overlap or 0)} are the take's "
+                "window and overlap; ComfyUI denoises every step in those windows (one take), Studio's AnimateDiff "
+                "makes each window apart and blends them over the overlap")
+    for k, default, words in (("context_stride", 1, "windows at growing strides"),
+                              ("closed_loop", False, "a looping clip"),
+                              ("context_schedule", None, "the window schedule"), ("fuse_method", None,
+                                                                                  "how windows are blended")):
+        v = wf.value(n, k)
+        if v is not None and default is not None and v != default:
+            said.append(f"{_name(n)}'s {k} {v} ({words}) is not taken")
+
+
+def read(b, node, up, spec, inputs, said):
+    """The claimed pipeline's own reading: held where the pack makes another task, else its size, frames,
+    context windows and the settings Studio has no counterpart for (said)."""
+    held = next((n for n in sorted(up, key=lambda n: n.id) if n.cls in HELD), None)
+    if held is not None:
+        what, own = HELD[held.cls]
+        return Task(what, None, family=TITLE,
+                    cannot=f"make {what}: its AnimateDiff runs diffusers' AnimateDiff text and video to video, "
+                           f"without {own} ({held.shown_cls}, {PACK})")
+    wf = b.wf
+    _size(b, node, said)
+    for n in sorted(up, key=lambda n: n.id):
+        if n.cls in MOTION_LOADERS or n.cls in PASSED:
+            b.used.add(n.id)
+            sched = wf.value(n, BETA)
+            if isinstance(sched, str) and sched not in ("autoselect", ""):
+                said.append(f"{_name(n)}'s {BETA} '{sched}' is not taken: the folder's scheduler is used")
+        if n.cls in CONTEXT:
+            b.used.add(n.id)
+            _context(b, n, said)
+        for k, default, words in SETTINGS.get(n.cls, ()):
+            v = wf.value(n, k)
+            if _number(v) is not None and (default is None or _number(v) != default):
+                file = wf.value(n, "name")
+                what = f"{words} '{file}'" if isinstance(file, str) and file else words
+                said.append(f"{_name(n)}'s {k} {v:g} ({what}) is not taken")
+                b.used.add(n.id)
+        if n.cls in NOT_TAKEN and n.id not in b.used:
+            b.used.add(n.id)
+            said.append(f"{_name(n)} ({NOT_TAKEN[n.cls]}) is not taken: Studio's AnimateDiff has no counterpart")
+    return None
+
+
+MAPPING = ComfyMapping(
+    key="animatediff", title=TITLE,
+    claims=tuple(MOTION_LOADERS), claimed=Task("text or video to video", None, family=TITLE, read=read),
+    empty=("ADE_EmptyLatentImageLarge",),
+    file_loaders={cls: (k, "motion module") for cls, k in MOTION_LOADERS.items()},
+    files=(("animatediff", TITLE),), folder_only=FOLDER_ONLY, widgets=WIDGETS,
+    flow=False)  # its folder's own scheduler (DDIM, Euler): the generators' flow-matching samplers do not apply

@@ -1,0 +1,126 @@
+"""AnimateDiff workflows made with ComfyUI-AnimateDiff-Evolved (ComfyUI has no AnimateDiff nodes of its own) keep
+their task: a motion-module loader upstream of the sampler (Gen2's load / apply / evolved sampling, Gen1's loader,
+the deprecated ones) makes the pipeline AnimateDiff's text to video (the empty image latent's batch its frames) or
+video to video (a clip encoded and denoised part way), never a plain text to video on the SD checkpoint; its context
+options are the take's window and overlap, said; settings Studio has no counterpart for are said; PIA,
+AnimateLCM-I2V and CameraCtrl are held in one sentence; the checkpoint and the motion module are named in the one
+sentence of a family read from a diffusers folder. The converted graph renders on a tiny AnimateDiff folder.
+Written in the API and UI layouts the pack's users send (widgets in its INPUT_TYPES order)."""
+from __future__ import annotations
+
+from studio.convert.comfy_map import convert
+from tests.convert.test_comfy_wrappers import UI, _nodes
+
+PROMPT = "a paper boat drifting down a rain gutter"
+CKPT, MOTION = "dreamshaper_8.safetensors", "mm_sd_v15_v2.ckpt"
+
+
+def _api(context=True, pia=False, lora=False, clip=False, frames=16):
+    """A Gen2 workflow in the API layout, as ComfyUI's API clients send one."""
+    wf = {
+        "1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": CKPT}},
+        "2": {"class_type": "ADE_LoadAnimateDiffModel", "inputs": {"model_name": MOTION}},
+        "3": {"class_type": "ADE_ApplyAnimateDiffModelSimple", "inputs": {"motion_model": ["2", 0]}},
+        "4": {"class_type": "ADE_UseEvolvedSampling", "inputs": {"model": ["1", 0], "beta_schedule": "autoselect",
+                                                                 "m_models": ["3", 0]}},
+        "6": {"class_type": "CLIPTextEncode", "inputs": {"text": PROMPT, "clip": ["1", 1]}},
+        "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["1", 1]}},
+        "8": {"class_type": "EmptyLatentImage", "inputs": {"width": 512, "height": 384, "batch_size": frames}},
+        "9": {"class_type": "KSampler", "inputs": {"seed": 42, "steps": 20, "cfg": 7.5, "sampler_name": "euler",
+                                                   "scheduler": "normal", "denoise": 1.0, "model": ["4", 0],
+                                                   "positive": ["6", 0], "negative": ["7", 0],
+                                                   "latent_image": ["8", 0]}},
+        "10": {"class_type": "VAEDecode", "inputs": {"samples": ["9", 0], "vae": ["1", 2]}},
+        "11": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["10", 0], "frame_rate": 12,
+                                                            "filename_prefix": "boat", "format": "video/h264-mp4"}},
+    }
+    if context:
+        wf["5"] = {"class_type": "ADE_StandardUniformContextOptions",
+                   "inputs": {"context_length": 16, "context_stride": 1, "context_overlap": 6, "fuse_method": "pyramid"}}
+        wf["4"]["inputs"]["context_options"] = ["5", 0]
+    if pia:
+        wf["3"] = {"class_type": "ADE_ApplyAnimateDiffModelWithPIA", "inputs": {"motion_model": ["2", 0]}}
+    if lora:
+        wf["12"] = {"class_type": "ADE_AnimateDiffLoRALoader", "inputs": {"name": "v2_lora_ZoomIn.ckpt", "strength": 0.8}}
+        wf["3"]["inputs"]["motion_lora"] = ["12", 0]
+    if clip:
+        wf["13"] = {"class_type": "VHS_LoadVideo", "inputs": {"video": "dance.mp4", "force_rate": 0}}
+        wf["14"] = {"class_type": "VAEEncode", "inputs": {"pixels": ["13", 0], "vae": ["1", 2]}}
+        wf["9"]["inputs"].update(latent_image=["14", 0], denoise=0.6)
+    return wf
+
+
+def _ui_gen1():
+    """A Gen1 workflow in the UI layout (the loader's own noise schedule set)."""
+    w = UI()
+    ck = w.add("CheckpointLoaderSimple", [CKPT])
+    ad = w.add("ADE_AnimateDiffLoaderGen1", [MOTION, "sqrt_linear (AnimateDiff)"], model=(ck, 0))
+    pos = w.add("CLIPTextEncode", [PROMPT], clip=(ck, 1))
+    neg = w.add("CLIPTextEncode", ["static"], clip=(ck, 1))
+    lat = w.add("EmptyLatentImage", [512, 512, 24])
+    s = w.add("KSampler", [7, "fixed", 18, 6.5, "euler_ancestral", "normal", 1.0], model=(ad, 0), positive=(pos, 0),
+              negative=(neg, 0), latent_image=(lat, 0))
+    dec = w.add("VAEDecode", [], samples=(s, 0), vae=(ck, 2))
+    w.add("VHS_VideoCombine", {"frame_rate": 8, "filename_prefix": "gen1"}, images=(dec, 0))
+    return w.doc()
+
+
+def _said(conv) -> str:
+    return "\n".join(conv.log) + "\n" + "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
+
+
+def test_an_animatediff_evolved_workflow_is_animatediff_text_to_video_not_a_plain_one():
+    conv = convert(_api(), "boat")
+    assert conv.graph.validate() == []
+    assert [(t["generator"], t["family"]) for t in conv.tasks] == [("video_models.text_to_video", "AnimateDiff")]
+    p = _nodes(conv, "video_models.text_to_video")[0].params
+    assert (p["frames"], p["width"], p["height"], p["steps"], p["guidance"], p["seed"], p["fps"]) == \
+        (16, 512, 384, 20, 7.5, 42, 12.0)
+    assert (p["window"], p["overlap"]) == (16, 6) and p["prompt"] == PROMPT
+    said = _said(conv)
+    # the files named in the family's one sentence: neither is read, the folder is
+    assert f"of AnimateDiff's ComfyUI files ({CKPT}, {MOTION}) Studio reads none" in said
+    assert "windows of 16 frames overlapping by 6" in said and "makes each window apart" in said
+    assert not [line for line in conv.log if "nodes not converted (listed" in line]  # every pack node read
+
+
+def test_the_batch_is_the_frames_and_a_gen1_loaders_schedule_is_said():
+    conv = convert(_ui_gen1(), "gen1")
+    assert [(t["generator"], t["family"]) for t in conv.tasks] == [("video_models.text_to_video", "AnimateDiff")]
+    p = _nodes(conv, "video_models.text_to_video")[0].params
+    assert (p["frames"], p["width"], p["height"], p["steps"], p["seed"], p["fps"], p["window"]) == \
+        (24, 512, 512, 18, 7, 8.0, 0)
+    said = _said(conv)
+    assert "beta_schedule 'sqrt_linear (AnimateDiff)' is not taken" in said
+    assert MOTION in said and not [line for line in conv.log if "nodes not converted (listed" in line]
+    assert "the generator's sampler is 'auto': AnimateDiff samples with its model folder's own scheduler" in said
+    assert _nodes(conv, "video_models.text_to_video")[0].params["sampler"] == "auto"
+
+
+def test_a_clip_denoised_part_way_is_animatediff_video_to_video():
+    conv = convert(_api(context=False, clip=True), "restyle")
+    assert [(t["generator"], t["family"]) for t in conv.tasks] == [("video_models.video_to_video", "AnimateDiff")]
+    gen = _nodes(conv, "video_models.video_to_video")[0]
+    assert gen.params["strength"] == 0.6
+    assert conv.graph.nodes[conv.graph.input_link(gen.id, "video")[0]].params["path"] == "dance.mp4"
+
+
+def test_a_motion_lora_is_said_and_pia_is_held_in_one_sentence():
+    said = _said(convert(_api(lora=True), "lora"))
+    assert "a motion LoRA 'v2_lora_ZoomIn.ckpt'" in said and "is not taken" in said
+    conv = convert(_api(pia=True), "pia")
+    assert conv.graph.validate() == []
+    assert not any(t["generator"] for t in conv.tasks)
+    assert conv.log[0].startswith("This workflow makes an image animated with PIA with AnimateDiff; Studio cannot")
+
+
+def test_the_converted_workflow_renders_on_a_tiny_animatediff_folder(tiny, tmp_path):
+    from studio.engine.executor import Executor
+    conv = convert(_api(frames=20), "boat")
+    g = conv.graph
+    load = _nodes(conv, "video_models.load")[0]
+    gen = _nodes(conv, "video_models.text_to_video")[0]
+    load.params["model"] = tiny("animatediff")
+    gen.params.update(width=16, height=16, steps=2, previews=False, preview_size="off")
+    clip = Executor().run(g, targets=[gen.id], device="cpu", use_cache=False).value(gen.id)
+    assert (clip.n_frames, clip.width, clip.height, clip.fps) == (20, 16, 16, 12.0)
