@@ -2,7 +2,7 @@
 their task: a motion-module loader upstream of the sampler (Gen2's load / apply / evolved sampling, Gen1's loader,
 the deprecated ones) makes the pipeline AnimateDiff's text to video (the empty image latent's batch its frames) or
 video to video (a clip encoded and denoised part way), never a plain text to video on the SD checkpoint; its context
-options are the take's window and overlap, said; settings Studio has no counterpart for are said; PIA,
+options are the take's context windows (denoised window by window at every step, as the pack does), said; settings Studio has no counterpart for are said; PIA,
 AnimateLCM-I2V and CameraCtrl are held in one sentence; the checkpoint and the motion module are named in the one
 sentence of a family read from a diffusers folder. The converted graph renders on a tiny AnimateDiff folder.
 Written in the API and UI layouts the pack's users send (widgets in its INPUT_TYPES order)."""
@@ -80,7 +80,8 @@ def test_an_animatediff_evolved_workflow_is_animatediff_text_to_video_not_a_plai
     said = _said(conv)
     # the files named in the family's one sentence: neither is read, the folder is
     assert f"of AnimateDiff's ComfyUI files ({CKPT}, {MOTION}) Studio reads none" in said
-    assert "windows of 16 frames overlapping by 6" in said and "makes each window apart" in said
+    assert "windows of 16 frames overlapping by 6 are the take's context windows, denoised window by window at " \
+           "every step as in ComfyUI" in said and "fuse_method 'pyramid' is not taken" in said
     assert not [line for line in conv.log if "nodes not converted (listed" in line]  # every pack node read
 
 
@@ -114,13 +115,32 @@ def test_a_motion_lora_is_said_and_pia_is_held_in_one_sentence():
     assert conv.log[0].startswith("This workflow makes an image animated with PIA with AnimateDiff; Studio cannot")
 
 
-def test_the_converted_workflow_renders_on_a_tiny_animatediff_folder(tiny, tmp_path):
+def test_the_converted_workflow_renders_on_a_tiny_animatediff_folder_in_its_context_windows(tiny, monkeypatch):
+    """20 frames in the workflow's windows of 16 overlapping by 6: every UNet call sees 16 frames (and the prompt
+    once a frame for them), two windows a step, one take."""
+    import functools
+    import inspect
+
+    import diffusers
+
     from studio.engine.executor import Executor
+    calls, orig = [], diffusers.UNetMotionModel.forward
+
+    @functools.wraps(orig)
+    def spy(this, *a, **k):
+        calls.append(inspect.signature(orig).bind(this, *a, **k).arguments)
+        return orig(this, *a, **k)
+    monkeypatch.setattr(diffusers.UNetMotionModel, "forward", spy)
     conv = convert(_api(frames=20), "boat")
     g = conv.graph
     load = _nodes(conv, "video_models.load")[0]
     gen = _nodes(conv, "video_models.text_to_video")[0]
     load.params["model"] = tiny("animatediff")
     gen.params.update(width=16, height=16, steps=2, previews=False, preview_size="off")
-    clip = Executor().run(g, targets=[gen.id], device="cpu", use_cache=False).value(gen.id)
+    said = []
+    clip = Executor().run(g, targets=[gen.id], device="cpu", use_cache=False,
+                          on_event=lambda e: said.append(str(getattr(e, "message", None) or getattr(e, "text", "")))
+                          ).value(gen.id)
     assert (clip.n_frames, clip.width, clip.height, clip.fps) == (20, 16, 16, 12.0)
+    assert [(tuple(c["sample"].shape[2:3]), c["encoder_hidden_states"].shape[0]) for c in calls] == [((16,), 32)] * 4
+    assert any("context windows" in s and "one take" in s for s in said), said

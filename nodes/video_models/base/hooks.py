@@ -15,16 +15,17 @@ DENOISERS = ("transformer", "transformer_2")
 
 class denoiser_hooks:
     """``make(module)`` -> a ModelHook for each denoiser of ``pipe``, registered under ``name``;
-    ``hooks``: the hooks made, in the denoisers' order."""
+    ``hooks``: the hooks made, in the denoisers' order. ``attrs``: the pipeline's attributes that hold them
+    (a transformer and a second expert; a family's ``unet``)."""
 
-    def __init__(self, pipe, name: str, make: Callable):
-        self.pipe, self.name, self.make = pipe, name, make
+    def __init__(self, pipe, name: str, make: Callable, attrs: tuple[str, ...] = DENOISERS):
+        self.pipe, self.name, self.make, self.attrs = pipe, name, make, attrs
         self.hooks: list = []
         self._mods: list = []
 
     def __enter__(self):
         from diffusers.hooks import HookRegistry
-        for attr in DENOISERS:
+        for attr in self.attrs:
             mod = getattr(self.pipe, attr, None)
             if mod is None:
                 continue

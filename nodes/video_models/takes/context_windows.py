@@ -16,7 +16,8 @@ Schedules (what WanVideoWrapper and AnimateDiff-Evolved call context options):
 * ``looped``: windows at the same stride, the last ones wrapping around to the start, every window
   tapered at both ends: the last frames blend into the first (a loop).
 
-Layouts: ``BCTHW`` (Wan and SkyReels-V2: ``hidden_states`` [B, C, F, H, W]; Wan 2.2's per-token timesteps are cut
+Layouts: ``BCTHW`` (Wan and SkyReels-V2: ``hidden_states`` [B, C, F, H, W]; AnimateDiff's UNet: ``sample``, the same
+axes; Wan 2.2's per-token timesteps are cut
 with it) and ``packed`` (LTX-Video: tokens [B, F*H*W, C] in frame-major order, with ``num_frames``
 given to the transformer: the tokens are cut frame by frame, and ``num_frames`` set to the
 window's). A call whose per-token positions are given from outside (LTX's ``video_coords``: the
@@ -35,7 +36,7 @@ import numpy as np
 
 from ..base.capabilities import ContextWindows
 from ..base.errors import ModelError
-from ..base.hooks import call_name, call_tracker, denoiser_hooks, no_prediction, prediction_output
+from ..base.hooks import DENOISERS, call_name, call_tracker, denoiser_hooks, no_prediction, prediction_output
 from ..base.registry import all_families
 
 HOOK = "studio_context_windows"
@@ -137,7 +138,8 @@ class ContextWindowsHook:
         import torch
         fwd = self.fn_ref.original_forward
         a = inspect.signature(fwd).bind(*args, **kwargs).arguments
-        x = a["hidden_states"]
+        name = "hidden_states" if "hidden_states" in a else "sample"  # a transformer's input; a UNet's
+        x = a[name]
         if self.layout == "packed":
             if a.get("video_coords") is not None:
                 raise ModelError("context windows: this pipeline gives the transformer positions of its own "
@@ -158,9 +160,12 @@ class ContextWindowsHook:
         for w in zip(plan_i, plan_w):
             norm[w[0]] += w[1]
         for idx, w in zip(plan_i, plan_w):
-            sub = dict(a, return_dict=False, hidden_states=self._cut(x, idx, n))
+            sub = dict(a, return_dict=False, **{name: self._cut(x, idx, n)})
             if cond is not None:
                 sub["encoder_hidden_states"] = cond(idx).to(a["encoder_hidden_states"])
+            elif self._per_frame(a.get("encoder_hidden_states"), x, n):  # AnimateDiff's: the prompt once a frame
+                sub["encoder_hidden_states"] = self._cut_tokens(a["encoder_hidden_states"].reshape(
+                    x.shape[0], -1, *a["encoder_hidden_states"].shape[1:]), idx, n).flatten(0, 1)
             if self.layout == "packed":
                 sub["num_frames"] = len(idx)
             t = a.get("timestep")
@@ -177,6 +182,11 @@ class ContextWindowsHook:
             wt = torch.as_tensor(w / norm[idx], device=out.device)
             self._add(acc, out.float(), wt, idx, n)
         return prediction_output(acc.to(out.dtype), want_dict)  # the transformer's own output dtype
+
+    def _per_frame(self, e, x, n: int) -> bool:
+        """The prompt embeddings are given once a frame, batch-major (a UNet with motion modules reads
+        [batch x frames, tokens, width]): cut with the frames."""
+        return self.layout == "BCTHW" and getattr(e, "ndim", 0) == 3 and n > 1 and e.shape[0] == x.shape[0] * n
 
     def _axis(self) -> int:
         return 1 if self.layout == "packed" else 2
@@ -238,8 +248,9 @@ class context_windows_applied(denoiser_hooks):
         if windows is None:
             cut = sorted(f.key for f in all_families() if f.capability(ContextWindows))
             raise ModelError(f"context windows are made for {', '.join(cut)} models, not {fam.key}")
+        attrs = DENOISERS if fam.denoiser in DENOISERS else (fam.denoiser,)  # AnimateDiff's: its unet
         super().__init__(pipe, HOOK, lambda mod: make_hook(self.plan, self.layout, self.on_window, self.skip,
-                                                           self.cond_for))
+                                                           self.cond_for), attrs)
         self.layout, self.plan, self.on_window = windows.layout, plan, on_window
         self.skip = skip  # () -> True while the steps a stopped run made are passed over
         self.cond_for = cond_for  # latent frames -> prompt embeddings of the conditional call (Wan only)

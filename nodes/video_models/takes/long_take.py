@@ -2,7 +2,8 @@
 
 * ``context windows``: one pipeline call, one take; the denoiser runs on overlapping windows of the
   whole latent at every step (context_windows.py). Families whose denoiser input Studio can cut
-  along its frames (Wan, LTX-Video, SkyReels-V2 other than its DF models).
+  along its frames (Wan, LTX-Video, SkyReels-V2 other than its DF models, AnimateDiff: its UNet, the prompt
+  given once a frame cut with them).
 * ``continue``: one call per window, each starting from the last frames of the one before, given to a
   model conditioned on frames (Image to Video: the last frame; Wan VACE: the last frames kept;
   LTX-Video / LTX-2 Text to Video: a video condition at frame 0; continuation.py), its colour held to

@@ -4,9 +4,9 @@ checkpoint's model before a core KSampler (Gen2: ADE_LoadAnimateDiffModel -> ADE
 ADE_UseEvolvedSampling; Gen1: ADE_AnimateDiffLoaderGen1; the deprecated ADE_AnimateDiffLoaderWithContext and
 AnimateDiffLoaderV1). A motion-module loader upstream of a sampler claims the pipeline for this family: text to
 video from an empty image latent (its batch the frames), video to video from a clip encoded and denoised part
-way, as the generic reading finds them. Its context options become the window and overlap of Studio's long take
-(said: Studio's AnimateDiff makes its windows apart and blends them, where the pack denoises every step in
-windows); the settings Studio has no counterpart for are said; the variants that make another task (PIA,
+way, as the generic reading finds them. Its context options become the take's context windows (window, overlap,
+looped), denoised window by window at every step as the pack does; the settings Studio has no counterpart for are
+said; the variants that make another task (PIA,
 AnimateLCM-I2V, CameraCtrl) are held in one sentence. Read from a diffusers folder (family.py): the workflow's
 checkpoint and motion module are named in one sentence.
 
@@ -108,27 +108,32 @@ def _size(b, latent, said: list[str]) -> None:
 
 
 def _context(b, n, said: list[str]) -> None:
-    """The pack's context options as the long take's window and overlap (its windows denoised together each step
-    in ComfyUI; Studio's AnimateDiff makes them apart and blends them: said)."""
+    """The pack's context options as the take's context windows (Studio's AnimateDiff, like the pack, denoises
+    every step window by window: one take): length and overlap carried, a looped schedule as 'looped'; what
+    differs said."""
     wf = b.wf
     length, overlap = _number(wf.value(n, "context_length")), _number(wf.value(n, "context_overlap"))
     if n.cls in ("ADE_BatchedContextOptions", "ADE_ViewsOnlyContextOptions") or length is None:
         said.append(f"{_name(n)}: its context options are not taken (Studio's AnimateDiff makes a longer clip in "
-                    "windows of 16 frames made apart and blended)")
+                    "context windows of 16 frames overlapping by the generator's 'overlap')")
         return
     b.extra["window"] = int(length)
     if overlap is not None:
         b.extra["overlap"] = int(overlap)
+    looped = bool(wf.value(n, "closed_loop"))
+    if looped:
+        b.extra["context_schedule"] = "looped"
+    shifted = "" if n.cls == "ADE_StandardStaticContextOptions" else \
+        " (its uniform schedule also shifts the windows from step to step; Studio's stay in place)"
     said.append(f"{_name(n)}'s windows of {int(length)} frames overlapping by {int(overlap or 0)} are the take's "
-                "window and overlap; ComfyUI denoises every step in those windows (one take), Studio's AnimateDiff "
-                "makes each window apart and blends them over the overlap")
-    for k, default, words in (("context_stride", 1, "windows at growing strides"),
-                              ("closed_loop", False, "a looping clip"),
-                              ("context_schedule", None, "the window schedule"), ("fuse_method", None,
-                                                                                  "how windows are blended")):
-        v = wf.value(n, k)
-        if v is not None and default is not None and v != default:
-            said.append(f"{_name(n)}'s {k} {v} ({words}) is not taken")
+                f"context windows{' (looped)' if looped else ''}, denoised window by window at every step as in "
+                f"ComfyUI{shifted}")
+    stride, fuse = wf.value(n, "context_stride"), wf.value(n, "fuse_method")
+    if _number(stride) is not None and _number(stride) > 1:
+        said.append(f"{_name(n)}'s context_stride {stride:g} (windows at growing strides) is not taken")
+    if isinstance(fuse, str) and fuse:
+        said.append(f"{_name(n)}'s fuse_method '{fuse}' is not taken: Studio blends the windows with weights that "
+                    "taper linearly over the overlap")
 
 
 def read(b, node, up, spec, inputs, said):

@@ -24,9 +24,9 @@ FAMILY = Family(
     t2v="AnimateDiffPipeline", v2v="AnimateDiffVideoToVideoPipeline", denoiser="unet",
     has=(SingleFile(refusal="AnimateDiff motion modules as single files are not supported yet: use a diffusers "
                         "AnimateDiff folder (model_index.json with unet and motion_adapter)"),
-         ResumeKeeps(tuple((name, 0) for name in PIPELINES)), PreviewLayout(video_vae=False)),
+         ResumeKeeps(tuple((name, 0) for name in PIPELINES)), PreviewLayout(video_vae=False),
+         ContextWindows("BCTHW")),  # its UNetMotionModel reads (batch, channels, frames, height, width)
     lacks={TwoExperts: ONE_DENOISER,
-           ContextWindows: "16 frames a call, its own motion modules: no context windows declared",
            Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "its motion modules are read from a diffusers AnimateDiff folder only",
            PromptRecipe: "its pipelines encode the prompt with the image model's CLIP text encoder: recipe not read",

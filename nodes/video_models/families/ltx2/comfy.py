@@ -107,10 +107,19 @@ def _held_clean(b, enc: CNode, up: list[CNode]) -> bool:
 
 
 def _inplace(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
-    """LTXVImgToVideoInplace on the latent's way: its image as the start image."""
-    if b.wf.value(n, "bypass"):
+    """LTXVImgToVideoInplace (or ComfyUI-LTXVideo's LTXVImgToVideoConditionOnly) on the latent's way: its image as
+    the start image."""
+    if b.wf.value(n, "bypass"):  # the workflow's image-to-video switch off: its image is not used (said, by name)
+        found = find_loader(b.wf, n, "image", b.used)
+        image = f" '{b.file_of(found[0])}'" if found is not None else ""
+        said.append(f"the start image{image} of '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) is bypassed in "
+                    "the workflow (its 'bypass' on): the video is made from the prompt, as ComfyUI makes it")
         return gen
     b.intent(n, "image", "image", inputs, said)
+    strength = b.wf.value(n, "strength")
+    if isinstance(strength, (int, float)) and not isinstance(strength, bool) and strength != 1:
+        said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s strength {number(strength)} (the start "
+                    "image's latents partly noised) is not taken: LTX-2 holds the start image clean")
     return I2V if gen == T2V else gen
 
 
@@ -154,7 +163,7 @@ WIDGETS = {
     # comfy_extras/nodes_textgen.py's TextGenerate inputs (its 'on' sampling options after sampling_mode)
     "TextGenerateLTX2Prompt": ("prompt", "max_length", "sampling_mode", "temperature", "top_k", "top_p", "min_p",
                                "repetition_penalty", "seed", "presence_penalty", "thinking", "use_default_template"),
-    "LTXVImgToVideoInplace": ("strength", "bypass"),
+    "LTXVImgToVideoInplace": ("strength", "bypass"), "LTXVImgToVideoConditionOnly": ("strength", "bypass"),
     # ComfyUI-LTXVideo's (iclora.py, read for meaning): the IC-LoRA guide and loader
     "LTXAddVideoICLoRAGuide": ("frame_idx", "strength", "latent_downscale_factor", "crop", "use_tiled_encode",
                                "tile_size", "tile_overlap"),
@@ -167,7 +176,6 @@ WIDGETS = {
 # ComfyUI-LTXVideo's nodes the converter does not read (Lightricks' node pack, read for meaning): their role and
 # what each carries into the sampler, said for what is lost where a workflow uses one
 PACK_NODES = {
-    "LTXVImgToVideoConditionOnly": ("conditioning", "a start image"),
     "LTXVInpaintPreprocess": ("media step", "an inpainting clip and its mask"),
     "LTXVSetAudioRefTokens": ("conditioning", "a reference voice"),
     "LTXVSparseTrackEditor": ("media loader", "motion tracks drawn by hand"),
@@ -188,7 +196,10 @@ MAPPING = ComfyMapping(
                           video=lambda b, gen, load, model_out, params: upscale_stage(b, gen, load, model_out, params)
                           if b.stage else (gen, "video"),
                           wired=enhance_stage),),
-    latent_steps={"LTXVImgToVideoInplace": _inplace, "LTXVAddGuide": _guided, "LTXAddVideoICLoRAGuide": _ic_guide},
+    # ComfyUI-LTXVideo's LTXVImgToVideoConditionOnly does what the core LTXVImgToVideoInplace does (its image encoded
+    # into the first latent frames, a noise mask of 1 - strength: latents.py, read for meaning)
+    latent_steps={"LTXVImgToVideoInplace": _inplace, "LTXVImgToVideoConditionOnly": _inplace, "LTXVAddGuide": _guided,
+                  "LTXAddVideoICLoRAGuide": _ic_guide},
     lora_loaders=("LTXICLoRALoaderModelOnly",),  # ComfyUI-LTXVideo's IC-LoRA loader: a Video LoRA
     files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
     folded=("LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio", "LTXVAudioVAEDecode",

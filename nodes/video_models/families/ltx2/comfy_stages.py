@@ -64,10 +64,10 @@ def _second_image(b, second: Sampling, upsampler: CNode, said: list[str]) -> Non
     for _ in range(MAX_WALK):
         if node is None or node is upsampler:
             return
-        if node.cls == "LTXVImgToVideoInplace":
+        if node.cls in ("LTXVImgToVideoInplace", "LTXVImgToVideoConditionOnly"):
             b.used.add(node.id)
             if not wf.value(node, "bypass"):
-                said.append(f"the second pass puts the start image in place again (LTXVImgToVideoInplace, strength "
+                said.append(f"the second pass puts the start image in place again ({node.cls}, strength "
                             f"{_shown(wf.value(node, 'strength'))}): LTX-2 Latent Upscale's refine starts from the "
                             "upsampled take only")
         node = latent_source(wf, node)
