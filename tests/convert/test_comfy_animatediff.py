@@ -144,3 +144,13 @@ def test_the_converted_workflow_renders_on_a_tiny_animatediff_folder_in_its_cont
     assert (clip.n_frames, clip.width, clip.height, clip.fps) == (20, 16, 16, 12.0)
     assert [(tuple(c["sample"].shape[2:3]), c["encoder_hidden_states"].shape[0]) for c in calls] == [((16,), 32)] * 4
     assert any("context windows" in s and "one take" in s for s in said), said
+
+
+def test_an_api_clients_animatediff_prompt_names_no_node_studio_refuses_as_unknown():
+    """ComfyUI's API clients send these prompts to the queue, which refuses a node type Studio does not read."""
+    from studio.serve.object_info import read_types
+    known = read_types()
+    sent = {n["class_type"] for doc in (_api(lora=True), _api(pia=True), _api(clip=True)) for n in doc.values()}
+    assert sent - known == set()
+    assert {"ADE_AnimateDiffLoaderGen1", "ADE_AnimateDiffLoaderWithContext", "ADE_LoopedUniformContextOptions",
+            "ADE_AnimateDiffSamplingSettings", "ADE_EmptyLatentImageLarge"} <= known

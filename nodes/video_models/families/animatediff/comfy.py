@@ -174,5 +174,8 @@ MAPPING = ComfyMapping(
     claims=tuple(MOTION_LOADERS), claimed=Task("text or video to video", None, family=TITLE, read=read),
     empty=("ADE_EmptyLatentImageLarge",),
     file_loaders={cls: (k, "motion module") for cls, k in MOTION_LOADERS.items()},
-    files=(("animatediff", TITLE),), folder_only=FOLDER_ONLY, widgets=WIDGETS,
+    files=(("animatediff", TITLE),), folder_only=FOLDER_ONLY,
+    # every node of the pack read here is declared (a ComfyUI API client's prompt holding one is taken): those
+    # whose settings are read with their widgets, the others with none read
+    widgets={**WIDGETS, **{cls: () for cls in (*PASSED, *CONTEXT, *NOT_TAKEN, *HELD) if cls not in WIDGETS}},
     flow=False)  # its folder's own scheduler (DDIM, Euler): the generators' flow-matching samplers do not apply
