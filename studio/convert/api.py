@@ -185,6 +185,10 @@ class ComfyMapping:
     # its models sample with a flow-matching scheduler, which the generators' 'sampler' and 'shift' swap; False:
     # with their own (DDIM, Euler), the generators' sampler left 'auto' (another is refused at the run), said
     flow: bool = True
+    # Load Video Model's files set by the family itself from the workflow's loaders, instead of the generic
+    # reading: (b, upstream nodes, model loaders, the Load node, its settings, said) (AnimateDiff's motion module
+    # on its SD 1.5 checkpoint)
+    load_files: Callable[[Builder, list[CNode], list[CNode], str, set, list[str]], None] | None = None
     # a whole output it converts itself before the pipelines: (b, an output node) -> made
     whole: Callable[[Builder, CNode], bool] | None = None
     # node-pack prefixes of its nodes a translation could not read: (prefix, the pack, the family's title)

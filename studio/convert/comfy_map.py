@@ -487,6 +487,9 @@ class _Builder(IntentReading):
         wf = self.wf
         file_loaders = {**FILE_LOADERS, **comfy_registry.lookup("file_loaders")}
         own = comfy_registry.lookup("by_title").get(self.family_now)
+        if own is not None and own.load_files is not None:  # the family sets its files itself (AnimateDiff's)
+            own.load_files(self, up, loaders, load, lp, said)
+            return
         if own is not None and own.folder_only:  # a family read from a folder: its files in one sentence
             files = [str(model_file(wf, n)) for n in loaders] + [str(wf.value(n, file_loaders[n.cls][0])) for n in up
                                                                  if n.cls in file_loaders]

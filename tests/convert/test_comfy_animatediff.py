@@ -2,10 +2,11 @@
 their task: a motion-module loader upstream of the sampler (Gen2's load / apply / evolved sampling, Gen1's loader,
 the deprecated ones) makes the pipeline AnimateDiff's text to video (the empty image latent's batch its frames) or
 video to video (a clip encoded and denoised part way), never a plain text to video on the SD checkpoint; its context
-options are the take's context windows (denoised window by window at every step, as the pack does), said; settings Studio has no counterpart for are said; PIA,
-AnimateLCM-I2V and CameraCtrl are held in one sentence; the checkpoint and the motion module are named in the one
-sentence of a family read from a diffusers folder. The converted graph renders on a tiny AnimateDiff folder.
-Written in the API and UI layouts the pack's users send (widgets in its INPUT_TYPES order)."""
+options are the take's context windows (denoised window by window at every step, as the pack does); settings Studio
+has no counterpart for are said; PIA, AnimateLCM-I2V and CameraCtrl are held in one sentence. Load Video Model
+reads the workflow's own files (the motion module on its SD 1.5 checkpoint): the converted graph renders from a
+tiny motion module and checkpoint written as ComfyUI holds them. Written in the API and UI layouts the pack's users
+send (widgets in its INPUT_TYPES order)."""
 from __future__ import annotations
 
 from studio.convert.comfy_map import convert
@@ -78,8 +79,11 @@ def test_an_animatediff_evolved_workflow_is_animatediff_text_to_video_not_a_plai
         (16, 512, 384, 20, 7.5, 42, 12.0)
     assert (p["window"], p["overlap"]) == (16, 6) and p["prompt"] == PROMPT
     said = _said(conv)
-    # the files named in the family's one sentence: neither is read, the folder is
-    assert f"of AnimateDiff's ComfyUI files ({CKPT}, {MOTION}) Studio reads none" in said
+    # Load Video Model reads the workflow's own files: the motion module on its SD 1.5 checkpoint; a pickled
+    # motion module (.ckpt) is said, as Studio never opens one
+    load = _nodes(conv, "video_models.load")[0].params
+    assert (load["model"], load["image_model"]) == (MOTION, CKPT)
+    assert f"'{MOTION}' is a pickled file, which Studio never opens" in said
     assert "windows of 16 frames overlapping by 6 are the take's context windows, denoised window by window at " \
            "every step as in ComfyUI" in said and "fuse_method 'pyramid' is not taken" in said
     assert not [line for line in conv.log if "nodes not converted (listed" in line]  # every pack node read
@@ -115,9 +119,10 @@ def test_a_motion_lora_is_said_and_pia_is_held_in_one_sentence():
     assert conv.log[0].startswith("This workflow makes an image animated with PIA with AnimateDiff; Studio cannot")
 
 
-def test_the_converted_workflow_renders_on_a_tiny_animatediff_folder_in_its_context_windows(tiny, monkeypatch):
-    """20 frames in the workflow's windows of 16 overlapping by 6: every UNet call sees 16 frames (and the prompt
-    once a frame for them), two windows a step, one take."""
+def test_the_converted_workflow_renders_from_comfyuis_files_in_its_context_windows(tmp_path, monkeypatch):
+    """The workflow naming a tiny motion module and SD 1.5 checkpoint (ComfyUI's files, no folder) renders 20 frames
+    in its windows of 16 overlapping by 6: every UNet call sees 16 frames (and the prompt once a frame for them), two
+    windows a step, one take."""
     import functools
     import inspect
 
@@ -131,11 +136,13 @@ def test_the_converted_workflow_renders_on_a_tiny_animatediff_folder_in_its_cont
         calls.append(inspect.signature(orig).bind(this, *a, **k).arguments)
         return orig(this, *a, **k)
     monkeypatch.setattr(diffusers.UNetMotionModel, "forward", spy)
-    conv = convert(_api(frames=20), "boat")
+    from tests.video_models import tiny_animatediff_files
+    made = tiny_animatediff_files.write(str(tmp_path))
+    doc = _api(frames=20)
+    doc["1"]["inputs"]["ckpt_name"], doc["2"]["inputs"]["model_name"] = made["checkpoint"], made["motion"]
+    conv = convert(doc, "boat")
     g = conv.graph
-    load = _nodes(conv, "video_models.load")[0]
     gen = _nodes(conv, "video_models.text_to_video")[0]
-    load.params["model"] = tiny("animatediff")
     gen.params.update(width=16, height=16, steps=2, previews=False, preview_size="off")
     said = []
     clip = Executor().run(g, targets=[gen.id], device="cpu", use_cache=False,

@@ -60,6 +60,7 @@ class PartReader(Capability):
     load: Callable
     files: str = "text encoder, VAE, CLIP vision"
     one_checkpoint: bool = False
+    image_model: bool = False  # its denoiser file is added to an image model's checkpoint ('image_model': AnimateDiff's)
 
     def reader(self):
         return self.load()

@@ -24,7 +24,8 @@ PART_KINDS = {"text_encoder": "text_encoder", "text_encoder_2": "text_encoder", 
               "image_encoder": "clip_vision"}  # component -> file kind
 PART_TITLES = {"text_encoder": "text encoder", "text_encoder_2": "second text encoder", "vae": "VAE",
                "image_encoder": "CLIP vision", "connectors": "text connectors", "audio_vae": "audio VAE",
-               "vocoder": "vocoder"}  # the last three: inside an LTX-2 checkpoint (parts_ltx2.py)
+               "vocoder": "vocoder",  # the last three: inside an LTX-2 checkpoint (parts_ltx2.py)
+               "image_model": "image model (an SD 1.5 checkpoint)"}  # AnimateDiff's (families/animatediff/parts.py)
 DIFFUSERS_PARTS = ("vae", "connectors", "audio_vae", "vocoder")  # components built by diffusers' classes
 WAITS = "; read when a prompt is not in the prompt cache"  # said of a part left on disk (loading/deferred_text.py)
 

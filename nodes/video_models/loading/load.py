@@ -323,6 +323,17 @@ def _checked_source(path: str, base: str | None, given: dict):
     return fam, index, files, single, path
 
 
+def _image_model_read(fam: Family, given: dict) -> None:
+    """An image model's checkpoint ('image_model') is refused where the family's part reader does not add its
+    denoiser file to one (AnimateDiff's motion module does), naming the families that read one."""
+    reader = fam.capability(PartReader)
+    if given.get("image_model") and not (reader is not None and reader.image_model):
+        from ..base.registry import all_families
+        readers = [f.title for f in all_families() if (r := f.capability(PartReader)) is not None and r.image_model]
+        raise ModelError(f"an image model's checkpoint ('image_model': '{given['image_model']}') is read beside "
+                         f"{' and '.join(readers)} motion modules only, but the model is {fam.title}'s: leave it empty")
+
+
 def _refused_file(fam: Family, path: str, given: dict | None = None) -> None:
     """A single file of a family read from its folder only (its SingleFile capability's refusal), refused in its
     words (with the part files ``given`` beside it) before the part files or a base are asked for."""
@@ -369,6 +380,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     parts = {k: v for k, v in given.items() if k != "transformer_2"}
     second = given.get("transformer_2")
     fam, index, files, single, path = _checked_source(path, base, given)
+    _image_model_read(fam, given)
     if second:
         fam.one_denoiser(single.path, second)
     if index is None and fam.modular and fam.capability(PartReader):  # Wan Animate 2 from ComfyUI's files: modular

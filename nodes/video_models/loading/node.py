@@ -22,7 +22,8 @@ CATEGORY = "Pretrained Video"
 FILTERS = "Video models (model_index.json modular_model_index.json *.safetensors *.gguf)"
 PART_FILTERS = "Model parts (*.safetensors)"
 PARTS = {"text_encoder": "text_encoder", "text_encoder_2": "text_encoder_2", "vae": "vae",
-         "clip_vision": "image_encoder"}  # param -> pipeline component
+         "clip_vision": "image_encoder", "image_model": "image_model"}  # param -> pipeline component (an image model's
+# checkpoint: the one an AnimateDiff motion module animates, read by its family's part reader)
 FILES = {"model_2": "transformer_2", **PARTS}  # and Wan 2.2 A14B's second expert (files/wan22.py)
 
 
@@ -171,6 +172,10 @@ class LoadVideoModel(Node):
               Path("clip_vision", "", mode="open", filters=PART_FILTERS, lookup=True, models="clip_vision",
                    help="single Wan 2.1 I2V / FLF2V file only: the CLIP-vision file (ComfyUI's "
                         "clip_vision/clip_vision_h.safetensors)"),
+              Path("image_model", "", mode="open", filters=PART_FILTERS, lookup=True, models="checkpoint",
+                   help="single AnimateDiff motion-module file only (ComfyUI's animatediff_models/): the Stable "
+                        "Diffusion 1.5 checkpoint it animates (ComfyUI's checkpoints/: its UNet, VAE and CLIP text "
+                        "encoder)"),
               Choice("dtype", "auto", choices=DTYPES, help="auto: bf16 (or fp16) on CUDA, fp16 on MPS, fp32 on CPU"),
               Choice("device", "auto", choices=("auto", "cuda", "mps", "cpu"),
                      help="auto: the graph's device"),

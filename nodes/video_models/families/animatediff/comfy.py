@@ -7,14 +7,14 @@ video from an empty image latent (its batch the frames), video to video from a c
 way, as the generic reading finds them. Its context options become the take's context windows (window, overlap,
 looped), denoised window by window at every step as the pack does; the settings Studio has no counterpart for are
 said; the variants that make another task (PIA,
-AnimateLCM-I2V, CameraCtrl) are held in one sentence. Read from a diffusers folder (family.py): the workflow's
-checkpoint and motion module are named in one sentence.
+AnimateLCM-I2V, CameraCtrl) are held in one sentence. Load Video Model reads the workflow's own files: the motion
+module as its model on the SD 1.5 checkpoint as its 'image_model' (parts.py).
 
 The pack's node names, inputs and widget order are read from its declarations (animatediff/nodes*.py at
 d8d163c) for their meaning; nothing of it is copied. Plain data."""
 from __future__ import annotations
 
-from studio.convert.api import ComfyMapping, Task
+from studio.convert.api import ComfyMapping, Task, model_file
 
 TITLE = "AnimateDiff"
 PACK = "ComfyUI-AnimateDiff-Evolved"
@@ -78,9 +78,27 @@ WIDGETS = {
     "ADE_AnimateDiffLoRALoader": ("name", "strength"),
     "ADE_EmptyLatentImageLarge": ("width", "height", "batch_size"),
 }
-FOLDER_ONLY = ("of AnimateDiff's ComfyUI files ({files}) Studio reads none: it reads a diffusers AnimateDiff folder "
-               "(model_index.json with unet and motion_adapter: the SD 1.5 model with its motion module, as diffusers' "
-               "AnimateDiffPipeline saves one); set Load Video Model's model to that folder")
+PICKLED = (".ckpt", ".pt", ".pth", ".bin")  # files Studio never opens (their loading can run code)
+
+
+def load_files(b, up, loaders, load, lp, said) -> None:
+    """Load Video Model reads the motion module ('model') on the SD 1.5 checkpoint ('image_model'): ComfyUI's
+    own files, with no folder (parts.py); a pickled motion module is said (Studio never opens one)."""
+    wf = b.wf
+    motion = next((n for n in sorted(up, key=lambda n: n.id) if n.cls in MOTION_LOADERS), None)
+    name = wf.value(motion, MOTION_LOADERS[motion.cls]) if motion is not None else None
+    image = next((f for n in loaders if isinstance(f := model_file(wf, n), str) and f.strip()), None)
+    b.used.update(n.id for n in up if n.cls in MOTION_LOADERS)
+    if isinstance(name, str) and name.strip():
+        b.set_param(load, "model", name, motion)
+    if image and "image_model" in lp:
+        b.set_param(load, "image_model", image, None)
+    said.append(f"AnimateDiff's motion module '{name}' is Load Video Model's model, on the SD 1.5 checkpoint "
+                f"'{image}' (its 'image_model'): ComfyUI's files read as they are; the CLIP tokenizer from the ComfyUI "
+                "folder (Preferences), a tokenizer/ folder beside the checkpoint or the Hugging Face cache")
+    if isinstance(name, str) and name.lower().endswith(PICKLED):
+        said.append(f"'{name}' is a pickled file, which Studio never opens (loading one can run code): give the same "
+                    "motion module as .safetensors")
 
 
 def _name(n) -> str:
@@ -174,7 +192,7 @@ MAPPING = ComfyMapping(
     claims=tuple(MOTION_LOADERS), claimed=Task("text or video to video", None, family=TITLE, read=read),
     empty=("ADE_EmptyLatentImageLarge",),
     file_loaders={cls: (k, "motion module") for cls, k in MOTION_LOADERS.items()},
-    files=(("animatediff", TITLE),), folder_only=FOLDER_ONLY,
+    files=(("animatediff", TITLE),), load_files=load_files,
     # every node of the pack read here is declared (a ComfyUI API client's prompt holding one is taken): those
     # whose settings are read with their widgets, the others with none read
     widgets={**WIDGETS, **{cls: () for cls in (*PASSED, *CONTEXT, *NOT_TAKEN, *HELD) if cls not in WIDGETS}},

@@ -1,4 +1,5 @@
-"""AnimateDiff: an image model's UNet with motion modules, 16 frames a call."""
+"""AnimateDiff: an image model's UNet with motion modules, 16 frames a call; from a diffusers folder, or from
+ComfyUI's motion module file on its SD 1.5 checkpoint (parts.py)."""
 from __future__ import annotations
 
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
@@ -17,18 +18,28 @@ def recognise(t, filename: str = "") -> Recognised | None:
 
 
 PIPELINES = ("AnimateDiffPipeline", "AnimateDiffVideoToVideoPipeline")
+REFUSAL = ("an AnimateDiff motion module is read with the Stable Diffusion 1.5 checkpoint it animates: set 'image_model' "
+           "to it (ComfyUI's checkpoints/), or give a diffusers AnimateDiff folder (model_index.json with unet and "
+           "motion_adapter) as 'model'")
+
+
+def _parts():
+    """Its part reader (base/capabilities.py PartReader): the motion module on ComfyUI's SD 1.5 checkpoint."""
+    from . import parts
+    return parts
+
+
 IMAGE_VAE = "its VAE is an image model's (frames decoded one by one in chunks, decode_chunk_size)"
 
 FAMILY = Family(
     "animatediff", "AnimateDiff", PIPELINES,
     t2v="AnimateDiffPipeline", v2v="AnimateDiffVideoToVideoPipeline", denoiser="unet",
-    has=(SingleFile(refusal="AnimateDiff motion modules as single files are not supported yet: use a diffusers "
-                        "AnimateDiff folder (model_index.json with unet and motion_adapter)"),
+    has=(SingleFile(refusal=REFUSAL, refused_with=lambda given: "" if given.get("image_model") else REFUSAL),
+         PartReader(_parts, files="the SD 1.5 checkpoint ('image_model')", image_model=True),
          ResumeKeeps(tuple((name, 0) for name in PIPELINES)), PreviewLayout(video_vae=False),
          ContextWindows("BCTHW")),  # its UNetMotionModel reads (batch, channels, frames, height, width)
     lacks={TwoExperts: ONE_DENOISER,
            Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
-           PartReader: "its motion modules are read from a diffusers AnimateDiff folder only",
            PromptRecipe: "its pipelines encode the prompt with the image model's CLIP text encoder: recipe not read",
            VaeTiles: IMAGE_VAE, TimeTiles: IMAGE_VAE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS,
            Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},

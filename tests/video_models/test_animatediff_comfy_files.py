@@ -1,0 +1,95 @@
+"""AnimateDiff from ComfyUI's files with no folder (families/animatediff/parts.py): the motion module
+(animatediff_models/, AnimateDiff's original names) as 'model' on the SD 1.5 checkpoint it animates (checkpoints/,
+Stability's ldm layout) as 'image_model', renamed by diffusers' own converters, configs from the shapes, the CLIP
+tokenizer from beside the checkpoint or the ComfyUI folder. The tiny files (tiny_animatediff_files.py) are written
+by the inverse of diffusers' converters, checked here by a round trip; the node's frames equal
+AnimateDiffPipeline built from the same diffusers components and called directly with the node's arguments
+(fp32, CPU, exactly). Missing or wrong files are refused in words before any weight is read."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+from nodes.video_models.base.errors import ModelError
+from studio.engine.executor import Executor
+
+from . import tiny_animatediff_files as files
+from .graphs import model_graph, spy_call
+
+pytest.importorskip("diffusers")
+PARAMS = {"width": 16, "height": 16, "frames": 8, "steps": 2, "guidance": 4.0, "prompt": "the cat",
+          "negative_prompt": "", "previews": False, "preview_size": "off", "seed": 5}
+
+
+@pytest.fixture(scope="module")
+def comfy(tmp_path_factory):
+    return files.write(str(tmp_path_factory.mktemp("animatediff-comfy")))
+
+
+def _graph(made: dict, **load):
+    g = model_graph(made["motion"], "video_models.text_to_video", PARAMS)
+    g.nodes["load"].params.update(image_model=made["checkpoint"], **load)
+    return g
+
+
+def test_the_writers_are_the_inverse_of_diffusers_converters(comfy):
+    import torch
+    from diffusers.loaders.single_file_utils import (convert_animatediff_checkpoint_to_diffusers,
+                                                     convert_ldm_unet_checkpoint, convert_ldm_vae_checkpoint)
+    p = comfy["parts"]
+    for model, back in ((p["unet"], convert_ldm_unet_checkpoint(files.unet_ldm(p["unet"].state_dict()),
+                                                                files.UNET_CFG)),
+                        (p["vae"], convert_ldm_vae_checkpoint(files.vae_ldm(p["vae"].state_dict(), 2), files.VAE_CFG)),
+                        (p["motion_adapter"], convert_animatediff_checkpoint_to_diffusers(
+                            files.motion_original(p["motion_adapter"].state_dict())))):
+        want = {k: v for k, v in model.state_dict().items() if "pos_embed" not in k}
+        assert set(back) == set(want) and all(torch.equal(back[k], want[k]) for k in want)
+
+
+def test_a_motion_module_on_its_sd15_checkpoint_makes_the_pipelines_frames(comfy, monkeypatch):
+    import diffusers
+    import torch
+
+    from nodes.video_models.families.animatediff.parts import SCHEDULER
+    calls, orig = spy_call(monkeypatch, diffusers.AnimateDiffPipeline, dict)
+    said = []
+    r = Executor().run(_graph(comfy), targets=["gen"], device="cpu", use_cache=False,
+                       on_event=lambda e: said.append(str(getattr(e, "message", None) or getattr(e, "text", ""))))
+    clip = r.value("gen")
+    assert (clip.n_frames, clip.width, clip.height) == (8, 16, 16) and len(calls) == 1
+    assert any("the motion module tiny_mm_v2.safetensors" in s and "tiny_sd15.safetensors" in s for s in said), said
+    kw = {k: v for k, v in calls[0].items() if not k.startswith("callback")}
+    seed = kw.pop("generator").initial_seed()
+    p = comfy["parts"]
+    pipe = diffusers.AnimateDiffPipeline(vae=p["vae"], text_encoder=p["text_encoder"], tokenizer=comfy["tokenizer"],
+                                         unet=p["unet"], motion_adapter=p["motion_adapter"],
+                                         scheduler=diffusers.DDIMScheduler(**SCHEDULER))
+    want = orig(pipe, **dict(kw, output_type="np"), generator=torch.Generator().manual_seed(seed)).frames[0]
+    want = np.clip(np.asarray(want, np.float32), 0, 1)
+    assert want.std() > 0 and np.array_equal(clip.frames, want)
+
+
+def test_what_is_missing_or_wrong_is_refused_in_words(comfy, tmp_path, tiny, monkeypatch):
+    from nodes.video_models.families.animatediff import parts
+    from nodes.video_models.loading.load import load_video_model
+    with pytest.raises(ModelError, match="read with the Stable Diffusion 1.5 checkpoint it animates: set 'image_model'"):
+        load_video_model(comfy["motion"], base=None, device="cpu")
+    with pytest.raises(ModelError, match="holds no Stable Diffusion UNet"):  # the motion module given twice
+        load_video_model(comfy["motion"], base=None, device="cpu", parts={"image_model": comfy["motion"]})
+    wan = os.path.join(tiny("wan-t2v"), "transformer", "diffusion_pytorch_model.safetensors")
+    with pytest.raises(ModelError, match="read beside AnimateDiff motion modules only, but the model is Wan's"):
+        load_video_model(wan, base=tiny("wan-t2v"), device="cpu", parts={"image_model": comfy["checkpoint"]})
+    alone = tmp_path / "alone"  # the checkpoint with no tokenizer beside it, no ComfyUI folder, no cache
+    alone.mkdir()
+    ckpt = shutil.copy(comfy["checkpoint"], alone / "sd15.safetensors")
+    monkeypatch.setattr(parts, "_comfyui_dir", lambda: "")
+    with pytest.raises(ModelError, match="CLIP tokenizer of 'sd15.safetensors' was not found .* Preferences > ComfyUI"):
+        load_video_model(comfy["motion"], base=None, device="cpu", parts={"image_model": str(ckpt)})
+    comfyui = tmp_path / "ComfyUI"  # ComfyUI keeps it in its code: comfy/sd1_tokenizer/
+    files.tokenizer_files(str(comfyui / "comfy" / "sd1_tokenizer"))
+    monkeypatch.setattr(parts, "_comfyui_dir", lambda: str(comfyui))
+    ref = load_video_model(comfy["motion"], base=None, device="cpu", parts={"image_model": str(ckpt)})
+    assert type(ref.module).__name__ == "AnimateDiffPipeline" and len(ref.module.tokenizer) == len(comfy["tokenizer"])
