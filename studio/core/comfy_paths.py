@@ -22,6 +22,7 @@ KIND_OF_FOLDER = {
     "text_encoders": "text_encoder", "clip": "text_encoder",
     "vae": "vae", "loras": "lora", "clip_vision": "clip_vision",
     "checkpoints": "checkpoint", "diffusers": "",
+    "animatediff_models": "denoiser",  # AnimateDiff-Evolved's motion modules (read on their SD 1.5 checkpoint)
 }
 
 
@@ -29,7 +30,7 @@ KIND_OF_FOLDER = {
 OTHER_FOLDERS = ("upscale_models", "embeddings", "controlnet", "t2i_adapter", "style_models", "gligen",
                  "hypernetworks", "photomaker", "vae_approx", "configs", "audio_encoders", "model_patches",
                  "classifiers", "latent_upscale_models", "sams", "ultralytics", "insightface", "facerestore_models",
-                 "frame_interpolation")
+                 "frame_interpolation", "animatediff_motion_lora")
 
 
 @dataclass(frozen=True)

@@ -119,10 +119,11 @@ def test_a_motion_lora_is_said_and_pia_is_held_in_one_sentence():
     assert conv.log[0].startswith("This workflow makes an image animated with PIA with AnimateDiff; Studio cannot")
 
 
-def test_the_converted_workflow_renders_from_comfyuis_files_in_its_context_windows(tmp_path, monkeypatch):
-    """The workflow naming a tiny motion module and SD 1.5 checkpoint (ComfyUI's files, no folder) renders 20 frames
-    in its windows of 16 overlapping by 6: every UNet call sees 16 frames (and the prompt once a frame for them), two
-    windows a step, one take."""
+def test_the_converted_workflow_renders_from_the_artists_comfyui_folder_in_its_context_windows(tmp_path, monkeypatch):
+    """The workflow naming a tiny motion module and SD 1.5 checkpoint as ComfyUI names them, found where ComfyUI
+    keeps them (the settings' ComfyUI folder: models/animatediff_models/, models/checkpoints/, its CLIP tokenizer in
+    comfy/sd1_tokenizer/), renders 20 frames in its windows of 16 overlapping by 6: every UNet call sees 16 frames
+    (and the prompt once a frame for them), two windows a step, one take."""
     import functools
     import inspect
 
@@ -136,10 +137,21 @@ def test_the_converted_workflow_renders_from_comfyuis_files_in_its_context_windo
         calls.append(inspect.signature(orig).bind(this, *a, **k).arguments)
         return orig(this, *a, **k)
     monkeypatch.setattr(diffusers.UNetMotionModel, "forward", spy)
+    import shutil
+
+    from studio.core import models
     from tests.video_models import tiny_animatediff_files
-    made = tiny_animatediff_files.write(str(tmp_path))
+    made = tiny_animatediff_files.write(str(tmp_path / "made"))
+    comfyui = tmp_path / "ComfyUI"
+    for folder, path in (("checkpoints", made["checkpoint"]), ("animatediff_models", made["motion"])):
+        (comfyui / "models" / folder).mkdir(parents=True)
+        shutil.copy(path, comfyui / "models" / folder)
+    tiny_animatediff_files.tokenizer_files(str(comfyui / "comfy" / "sd1_tokenizer"))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.delenv("STUDIO_MODELS", raising=False)
+    models.save_settings({"models_dir": str(tmp_path / "none"), "comfyui_dir": str(comfyui), "use_hf_cache": False})
     doc = _api(frames=20)
-    doc["1"]["inputs"]["ckpt_name"], doc["2"]["inputs"]["model_name"] = made["checkpoint"], made["motion"]
+    doc["1"]["inputs"]["ckpt_name"], doc["2"]["inputs"]["model_name"] = "tiny_sd15.safetensors", "tiny_mm_v2.safetensors"
     conv = convert(doc, "boat")
     g = conv.graph
     gen = _nodes(conv, "video_models.text_to_video")[0]
