@@ -79,6 +79,13 @@ def test_what_is_missing_or_wrong_is_refused_in_words(comfy, tmp_path, tiny, mon
         load_video_model(comfy["motion"], base=None, device="cpu")
     with pytest.raises(ModelError, match="holds no Stable Diffusion UNet"):  # the motion module given twice
         load_video_model(comfy["motion"], base=None, device="cpu", parts={"image_model": comfy["motion"]})
+    from diffusers import MotionAdapter
+    from safetensors.torch import save_file
+    other = MotionAdapter(**dict(files.MOTION_CFG, block_out_channels=(32, 32)))  # another image model's widths
+    odd = str(tmp_path / "odd_mm.safetensors")
+    save_file({k: v.contiguous() for k, v in files.motion_original(other.state_dict()).items()}, odd)
+    with pytest.raises(ModelError, match=r"made for an image UNet of widths \[32, 32\], but the checkpoint"):
+        load_video_model(odd, base=None, device="cpu", parts={"image_model": comfy["checkpoint"]})
     wan = os.path.join(tiny("wan-t2v"), "transformer", "diffusion_pytorch_model.safetensors")
     with pytest.raises(ModelError, match="read beside AnimateDiff motion modules only, but the model is Wan's"):
         load_video_model(wan, base=tiny("wan-t2v"), device="cpu", parts={"image_model": comfy["checkpoint"]})

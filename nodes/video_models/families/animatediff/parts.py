@@ -171,7 +171,7 @@ def _read(wf: WeightFile, prefix: str) -> dict:
 def _fitted(model, state: dict, what: str, path: str, skip: tuple[str, ...] = ()) -> None:
     """``state`` against ``model`` (built on the meta device): every tensor named and shaped as it takes them."""
     want = {k: tuple(v.shape) for k, v in model.state_dict().items() if not k.endswith(skip)}
-    got = {k: tuple(v.shape) for k, v in state.items()}
+    got = {k: tuple(v.shape) for k, v in state.items() if not k.endswith(skip)}  # computed, not read
     missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
     wrong = sorted(k for k in set(want) & set(got) if want[k] != got[k])
     if missing or extra or wrong:
@@ -222,6 +222,11 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     if ckpt.kind != "safetensors":
         raise ModelError(f"'{ckpt.path}': the SD 1.5 checkpoint is read from a .safetensors file")
     ucfg, vcfg = unet_config(_shapes(ckpt, UNET), ckpt.path), vae_config(_shapes(ckpt, VAE), ckpt.path)
+    if tuple(mcfg["block_out_channels"]) != tuple(ucfg["block_out_channels"]):
+        raise ModelError(f"the motion module '{os.path.basename(wf.path)}' is made for an image UNet of widths "
+                         f"{list(mcfg['block_out_channels'])}, but the checkpoint '{os.path.basename(ckpt.path)}' has "
+                         f"{list(ucfg['block_out_channels'])} (an SDXL motion module needs an SDXL model, which "
+                         "Studio's AnimateDiff does not read): give an SD 1.5 motion module and checkpoint")
     tok = tokenizer_for(ckpt.path)
     ccfg = clip_config({k.removeprefix("text_model."): v for k, v in _shapes(ckpt, CLIP).items()}, ckpt.path, tok)
     if tok.model_max_length > ccfg["max_position_embeddings"]:  # vocab.json and merges.txt alone say no length
