@@ -11,9 +11,18 @@ from ...base.recognise import Recognised
 
 
 def recognise(t, filename: str = "") -> Recognised | None:
-    """A UNet with motion modules (before SVD's UNet: key_rank)."""
+    """A UNet with motion modules (before SVD's UNet: key_rank); a Stable Diffusion checkpoint (Stability's ldm
+    layout: its UNet, VAE and CLIP text encoder in one file), not a video model by itself: the image model a motion
+    module animates ('image_model')."""
     if ("down_blocks" in t.tops or "input_blocks" in t.tops) and t.any_name("motion_modules."):
         return Recognised("denoiser", "animatediff", "AnimateDiff motion module")
+    heads = {k.partition(".")[0] for k in t.raw} | {".".join(k.split(".")[:3]) for k in t.raw}
+    if {"model.diffusion_model.input_blocks", "first_stage_model", "cond_stage_model"} <= heads:
+        sd15 = "cond_stage_model.transformer.text_model" in heads or "cond_stage_model.transformer.embeddings" in heads
+        return Recognised("other", "", f"image model (Stable Diffusion {'1.5 ' if sd15 else ''}checkpoint)",
+                          "not a video model by itself: " + ("AnimateDiff's 'image_model', the checkpoint a motion "
+                                                             "module animates" if sd15 else
+                                                             "AnimateDiff reads SD 1.5 checkpoints"))
     return None
 
 
