@@ -173,3 +173,18 @@ def test_an_api_clients_animatediff_prompt_names_no_node_studio_refuses_as_unkno
     assert sent - known == set()
     assert {"ADE_AnimateDiffLoaderGen1", "ADE_AnimateDiffLoaderWithContext", "ADE_LoopedUniformContextOptions",
             "ADE_AnimateDiffSamplingSettings", "ADE_EmptyLatentImageLarge"} <= known
+
+
+def test_the_first_loader_passing_the_latent_on_keeps_the_batch_as_frames():
+    """AnimateDiffLoaderV1 (the pack's first, deprecated) takes the latent and gives it to the sampler itself."""
+    doc = _api(context=False)
+    doc["2"] = {"class_type": "AnimateDiffLoaderV1", "inputs": {"model": ["1", 0], "latents": ["8", 0],
+                                                                "model_name": MOTION, "unlimited_area_hack": False,
+                                                                "beta_schedule": "sqrt_linear (AnimateDiff)"}}
+    del doc["3"], doc["4"]
+    doc["9"]["inputs"].update(model=["2", 0], latent_image=["2", 1])
+    conv = convert(doc, "v1")
+    assert [(t["generator"], t["family"]) for t in conv.tasks] == [("video_models.text_to_video", "AnimateDiff")]
+    p = _nodes(conv, "video_models.text_to_video")[0].params
+    assert (p["frames"], p["width"], p["height"]) == (16, 512, 384)
+    assert _nodes(conv, "video_models.load")[0].params["model"] == MOTION
