@@ -102,3 +102,49 @@ def test_what_is_missing_or_wrong_is_refused_in_words(comfy, tmp_path, tiny, mon
     monkeypatch.setattr(parts, "_comfyui_dir", lambda: str(comfyui))
     ref = load_video_model(comfy["motion"], base=None, device="cpu", parts={"image_model": str(ckpt)})
     assert type(ref.module).__name__ == "AnimateDiffPipeline" and len(ref.module.tokenizer) == len(comfy["tokenizer"])
+
+
+def test_the_released_sd15_and_motion_module_shapes_give_their_released_configs():
+    """SD 1.5's UNet, VAE and CLIP ViT-L text encoder and AnimateDiff v2's motion module at their released sizes
+    (built on the meta device, written under ComfyUI's names as shapes only): the configs read from the shapes are
+    the released ones, and the renamed tensors fit the models those configs build. Nothing is allocated."""
+    import diffusers
+    from accelerate import init_empty_weights
+    from diffusers.loaders.single_file_utils import convert_ldm_unet_checkpoint
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    from nodes.video_models.families.animatediff import parts
+    vae_cfg = dict(block_out_channels=(128, 256, 512, 512), down_block_types=("DownEncoderBlock2D",) * 4,
+                   up_block_types=("UpDecoderBlock2D",) * 4, layers_per_block=2)
+    with init_empty_weights():  # diffusers' UNet2DConditionModel and MotionAdapter defaults are SD 1.x's and v2's
+        unet, vae = diffusers.UNet2DConditionModel(cross_attention_dim=768), diffusers.AutoencoderKL(**vae_cfg)
+        motion = diffusers.MotionAdapter()
+        text = CLIPTextModel(CLIPTextConfig(vocab_size=49408, hidden_size=768, intermediate_size=3072,
+                                            num_hidden_layers=12, num_attention_heads=12, max_position_embeddings=77))
+
+    def shapes(state, prefix=""):
+        return {k.removeprefix(prefix): tuple(v.shape) for k, v in state.items()}
+    ldm = files.unet_ldm(unet.state_dict())
+    got = {"unet": parts.unet_config(shapes(ldm, parts.UNET), "sd15"),
+           "vae": parts.vae_config(shapes(files.vae_ldm(vae.state_dict(), 4), parts.VAE), "sd15"),
+           "motion": parts.motion_config(shapes(files.motion_original(motion.state_dict())), "mm")}
+    for name, model in (("unet", unet), ("vae", vae), ("motion", motion)):
+        differ = {k: (v, model.config[k]) for k, v in got[name].items()
+                  if k in model.config and k != "sample_size" and
+                  (tuple(v) if isinstance(v, (list, tuple)) else v) != (tuple(model.config[k])
+                                                                        if isinstance(model.config[k], (list, tuple))
+                                                                        else model.config[k])}
+        assert not differ, (name, differ)
+    assert got["unet"]["sample_size"] == 64 and got["vae"]["scaling_factor"] == 0.18215
+    assert got["motion"]["motion_max_seq_length"] == 32 and got["motion"]["use_motion_mid_block"]
+
+    class Tok:  # CLIP ViT-L/14's tokenizer as its numbers
+        bos_token_id, eos_token_id, pad_token_id = 49406, 49407, 49407
+
+        def __len__(self):
+            return 49408
+    ccfg = parts.clip_config(shapes({f"{k}": v for k, v in text.state_dict().items()}), "sd15", Tok())
+    assert (ccfg["hidden_size"], ccfg["num_hidden_layers"], ccfg["num_attention_heads"], ccfg["intermediate_size"],
+            ccfg["max_position_embeddings"]) == (768, 12, 12, 3072, 77)
+    meta = {k: v for k, v in ldm.items()}
+    parts._fitted(unet, convert_ldm_unet_checkpoint(meta, got["unet"]), "image UNet", "sd15")
