@@ -24,7 +24,7 @@ from .comfy_prompts import MAX_SAMPLERS, prompt_text, switched_off_loras, walk
 from .comfy_values import as_float, fitted_value, g4, listed, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
-from . import comfy_ledger as ledger, comfy_registry, comfy_segments as segments
+from . import comfy_ledger as ledger, comfy_lora_stacks as lora_stacks, comfy_registry, comfy_segments as segments
 from .comfy_tasks import I2V, Task, family, folder_only_params, made_task, tasks
 from .comfy_utility import ENDS, UTILITIES, after_take, make_utility, utility_path
 from .comfy_core import core_path, make_core
@@ -274,7 +274,8 @@ class _Builder(IntentReading):
         loras = comfy_registry.lookup("lora_loaders")  # a family's pack's LoRA loaders (LTX-2's IC-LoRA loader)
 
         def stop(x: CNode) -> bool:
-            return x.cls in LOADERS or x.cls in SHIFTS or x.cls.startswith("LoraLoader") or x.cls in loras
+            return x.cls in LOADERS or x.cls in SHIFTS or x.cls.startswith("LoraLoader") or x.cls in loras or \
+                x.cls in lora_stacks.STACKS
         chain, walked, passed = [], set(), set()
         loader = walk(wf, s.inputs(wf), ("model",), stop, passed)
         while loader is not None and loader.cls not in LOADERS and loader.id not in walked:
@@ -282,6 +283,13 @@ class _Builder(IntentReading):
             used.add(loader.id)
             if loader.cls in SHIFTS:
                 shifts.append(wf.value(loader, "shift"))
+            elif loader.cls in lora_stacks.STACKS:  # rgthree's stacks: each LoRA that is on, last applied first
+                for name, strength, clip in reversed(lora_stacks.stacked(wf, loader) if taken is None or
+                                                     loader.id not in taken else []):
+                    chain.append((name, strength, loader))
+                    if clip is not None and clip != strength:
+                        said.append(f"LoRA '{name}': its text-encoder strength {clip:g} is not applied (Video LoRA puts "
+                                    "it on the denoiser)")
             elif taken is None or loader.id not in taken:
                 chain.append((wf.value(loader, "lora_name"), wf.value(loader, "strength_model"), loader))
                 clip = wf.value(loader, "strength_clip")

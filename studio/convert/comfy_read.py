@@ -69,6 +69,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "SaveWEBM": ("filename_prefix", "codec", "fps", "crf"),
     "EmptyImage": ("width", "height", "batch_size", "color"),
     "EmptyLatentImage": ("width", "height", "batch_size"),
+    "Lora Loader Stack (rgthree)": tuple(f"{k}_{i:02d}" for i in range(1, 5) for k in ("lora", "strength")),
     "ImageScaleBy": ("upscale_method", "scale_by"),
     "PrimitiveInt": ("value", CONTROL),
     "PrimitiveFloat": ("value",),

@@ -21,14 +21,15 @@ CORE = {
 
 def read_types() -> set[str]:
     """Every ComfyUI node type Studio's converter reads (converts, folds into another, or lists)."""
-    from studio.convert import comfy_intent, comfy_map, comfy_read, comfy_registry, comfy_tasks, comfy_utility
+    from studio.convert import (comfy_intent, comfy_lora_stacks, comfy_map, comfy_read, comfy_registry, comfy_tasks,
+                                comfy_utility)
     names: set[str] = set(CORE)
     names |= set(comfy_read.WIDGETS) | set(comfy_read.PRIMITIVES)
     names |= set(comfy_map.OUTPUTS) | set(comfy_map.LOADERS) | set(comfy_map.FILE_LOADERS) | set(comfy_map.FOLDED)
     names |= set(comfy_map.TEXT_NOTES) | set(comfy_utility.UTILITIES) | set(comfy_utility.ENDS)
     names |= set(comfy_utility.VIDEO_FILES) | set(comfy_intent.LOADER_NODES) | set(comfy_intent.STEPS)
     names |= set(comfy_intent.PASSING) | set(comfy_tasks.tasks()) | set(comfy_tasks.ENCODED)
-    names |= set(getattr(comfy_intent, "SAMPLERS", ()))
+    names |= set(getattr(comfy_intent, "SAMPLERS", ())) | set(comfy_lora_stacks.STACKS)
     for m in comfy_registry.mappings():
         names |= comfy_registry.node_types(m)
     return {n for n in names if isinstance(n, str) and n and not n.endswith("*")}

@@ -1,0 +1,84 @@
+"""rgthree's LoRA stacks, the LoRA loaders of most community video workflows: each LoRA that is on in a "Power Lora
+Loader (rgthree)" (API: lora_N dicts; UI: dicts among the widgets) or a "Lora Loader Stack (rgthree)" becomes a
+Video LoRA with its file and strength, in the order the node applies them, where the stack had been a "model patch
+not applied" (the LoRAs lost: a 4-step distilled LoRA's workflow sampled without it). A slot that is off stays off;
+a separate text-encoder strength is said."""
+from __future__ import annotations
+
+from studio.convert.comfy_map import convert
+from tests.convert.test_comfy_wrappers import UI, _nodes
+
+SLOTS = {"lora_1": {"on": True, "lora": "wan\\lightx2v_4step.safetensors", "strength": 1.0},
+         "lora_2": {"on": False, "lora": "style_off.safetensors", "strength": 0.7},
+         "lora_3": {"on": True, "lora": "paper_style.safetensors", "strength": 0.6, "strengthTwo": 0.3}}
+
+
+def _api(stack: dict, cls: str = "Power Lora Loader (rgthree)") -> dict:
+    return {"1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors",
+                                                        "weight_dtype": "default"}},
+            "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                                                        "type": "wan", "device": "default"}},
+            "3": {"class_type": cls, "inputs": {"model": ["1", 0], "clip": ["2", 0], **stack}},
+            "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a paper boat", "clip": ["3", 1]}},
+            "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "", "clip": ["3", 1]}},
+            "6": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 832, "height": 480, "length": 33,
+                                                                      "batch_size": 1}},
+            "7": {"class_type": "KSampler", "inputs": {"model": ["3", 0], "positive": ["4", 0], "negative": ["5", 0],
+                                                      "latent_image": ["6", 0], "seed": 3, "steps": 4, "cfg": 1.0,
+                                                      "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0}},
+            "8": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+            "9": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["8", 0]}},
+            "10": {"class_type": "SaveWEBM", "inputs": {"images": ["9", 0], "filename_prefix": "boat", "codec": "vp9",
+                                                        "fps": 16.0, "crf": 32}}}
+
+
+def _chain(conv) -> list[tuple[str, float]]:
+    """The Video LoRAs from Load Video Model to the generator, in the order they are applied."""
+    g, out = conv.graph, []
+    node = _nodes(conv, "video_models.load")[0].id
+    while True:
+        nxt = next((n for n in _nodes(conv, "video_models.lora")
+                    if g.input_link(n.id, "model") and g.input_link(n.id, "model").src == node), None)
+        if nxt is None:
+            return out
+        out.append((nxt.params["lora"], nxt.params["strength"]))
+        node = nxt.id
+
+
+def _said(conv) -> str:
+    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
+
+
+def test_a_power_lora_loaders_loras_that_are_on_are_video_loras_in_its_order():
+    conv = convert(_api(SLOTS), "power")
+    assert conv.graph.validate() == []
+    assert _chain(conv) == [("wan\\lightx2v_4step.safetensors", 1.0), ("paper_style.safetensors", 0.6)]
+    said = _said(conv)
+    assert "text-encoder strength 0.3 is not applied" in said and "is not applied: Studio loads the model without" \
+        not in said
+
+
+def test_the_ui_layout_and_the_four_slot_stack_are_read_alike():
+    w = UI()
+    unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"])
+    power = w.add("Power Lora Loader (rgthree)", [{}, {"type": "PowerLoraLoaderHeaderWidget"}, *SLOTS.values(), {}, ""],
+                  model=(unet, 0), clip=(clip, 0))
+    pos = w.add("CLIPTextEncode", ["a paper boat"], clip=(power, 1))
+    neg = w.add("CLIPTextEncode", [""], clip=(power, 1))
+    lat = w.add("EmptyHunyuanLatentVideo", [832, 480, 33, 1])
+    s = w.add("KSampler", [3, "fixed", 4, 1.0, "euler", "simple", 1.0], model=(power, 0), positive=(pos, 0),
+              negative=(neg, 0), latent_image=(lat, 0))
+    dec = w.add("VAEDecode", [], samples=(s, 0), vae=(w.add("VAELoader", ["wan_2.1_vae.safetensors"]), 0))
+    w.add("SaveWEBM", ["boat", "vp9", 16.0, 32], images=(dec, 0))
+    assert _chain(convert(w.doc(), "power_ui")) == [("wan\\lightx2v_4step.safetensors", 1.0),
+                                                     ("paper_style.safetensors", 0.6)]
+    stack = {"lora_01": "a.safetensors", "strength_01": 0.5, "lora_02": "None", "strength_02": 1.0,
+             "lora_03": "b.safetensors", "strength_03": 0.8, "lora_04": "None", "strength_04": 1.0}
+    assert _chain(convert(_api(stack, "Lora Loader Stack (rgthree)"), "stack")) == [("a.safetensors", 0.5),
+                                                                                    ("b.safetensors", 0.8)]
+
+
+def test_the_queue_takes_an_api_clients_prompt_with_either_stack():
+    from studio.serve.object_info import read_types
+    assert {"Power Lora Loader (rgthree)", "Lora Loader Stack (rgthree)"} <= read_types()
