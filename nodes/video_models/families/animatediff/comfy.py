@@ -191,7 +191,6 @@ MAPPING = ComfyMapping(
     key="animatediff", title=TITLE,
     claims=tuple(MOTION_LOADERS), claimed=Task("text or video to video", None, family=TITLE, read=read),
     empty=("ADE_EmptyLatentImageLarge",),
-    file_loaders={cls: (k, "motion module") for cls, k in MOTION_LOADERS.items()},
     files=(("animatediff", TITLE),), load_files=load_files,
     # every node of the pack read here is declared (a ComfyUI API client's prompt holding one is taken): those
     # whose settings are read with their widgets, the others with none read
