@@ -14,22 +14,14 @@ SLOTS = {"lora_1": {"on": True, "lora": "wan\\lightx2v_4step.safetensors", "stre
 
 
 def _api(stack: dict, cls: str = "Power Lora Loader (rgthree)") -> dict:
-    return {"1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors",
-                                                        "weight_dtype": "default"}},
-            "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
-                                                        "type": "wan", "device": "default"}},
-            "3": {"class_type": cls, "inputs": {"model": ["1", 0], "clip": ["2", 0], **stack}},
-            "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a paper boat", "clip": ["3", 1]}},
-            "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "", "clip": ["3", 1]}},
-            "6": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 832, "height": 480, "length": 33,
-                                                                      "batch_size": 1}},
-            "7": {"class_type": "KSampler", "inputs": {"model": ["3", 0], "positive": ["4", 0], "negative": ["5", 0],
-                                                      "latent_image": ["6", 0], "seed": 3, "steps": 4, "cfg": 1.0,
-                                                      "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0}},
-            "8": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
-            "9": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["8", 0]}},
-            "10": {"class_type": "SaveWEBM", "inputs": {"images": ["9", 0], "filename_prefix": "boat", "codec": "vp9",
-                                                        "fps": 16.0, "crf": 32}}}
+    """ComfyUI's Wan text-to-video workflow (API) with the stack between its loaders and what they feed."""
+    from tests.serve.conftest import wan_workflow
+    wf = wan_workflow("wan2.1_t2v_1.3B_fp16.safetensors")
+    wf["11"] = {"class_type": cls, "inputs": {"model": ["1", 0], "clip": ["2", 0], **stack}}
+    wf["7"]["inputs"]["model"] = ["11", 0]
+    for k in ("4", "5"):
+        wf[k]["inputs"]["clip"] = ["11", 1]
+    return wf
 
 
 def _chain(conv) -> list[tuple[str, float]]:
