@@ -36,7 +36,7 @@ import numpy as np
 
 from ..base.capabilities import ContextWindows
 from ..base.errors import ModelError
-from ..base.hooks import DENOISERS, call_name, call_tracker, denoiser_hooks, no_prediction, prediction_output
+from ..base.hooks import call_name, call_tracker, denoiser_hooks, no_prediction, prediction_output
 from ..base.registry import all_families
 
 HOOK = "studio_context_windows"
@@ -248,9 +248,9 @@ class context_windows_applied(denoiser_hooks):
         if windows is None:
             cut = sorted(f.key for f in all_families() if f.capability(ContextWindows))
             raise ModelError(f"context windows are made for {', '.join(cut)} models, not {fam.key}")
-        attrs = DENOISERS if fam.denoiser in DENOISERS else (fam.denoiser,)  # AnimateDiff's: its unet
         super().__init__(pipe, HOOK, lambda mod: make_hook(self.plan, self.layout, self.on_window, self.skip,
-                                                           self.cond_for), attrs)
+                                                           self.cond_for),
+                         (fam.denoiser, f"{fam.denoiser}_2"))  # its denoisers: a transformer and a second expert, a unet
         self.layout, self.plan, self.on_window = windows.layout, plan, on_window
         self.skip = skip  # () -> True while the steps a stopped run made are passed over
         self.cond_for = cond_for  # latent frames -> prompt embeddings of the conditional call (Wan only)

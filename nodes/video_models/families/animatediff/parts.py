@@ -161,17 +161,11 @@ def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, 
     return "MotionAdapter", motion_config(_shapes(wf), wf.path), wf
 
 
-def _read(wf: WeightFile, prefix: str) -> dict:
-    """The tensors of ``wf`` under ``prefix`` (kept with their full names, as diffusers' converters take them)."""
-    from safetensors import safe_open
-    with safe_open(wf.path, framework="pt") as f:
-        return {k: f.get_tensor(k) for k in f.keys() if k.startswith(prefix)}
-
-
-def _fitted(model, state: dict, what: str, path: str, skip: tuple[str, ...] = ()) -> None:
-    """``state`` against ``model`` (built on the meta device): every tensor named and shaped as it takes them."""
+def _fitted(model, shapes: dict, what: str, path: str, skip: tuple[str, ...] = ()) -> None:
+    """``shapes`` (diffusers' names) against ``model`` (built on the meta device): every tensor named and shaped as
+    it takes them (``skip``: tensors computed, not read)."""
     want = {k: tuple(v.shape) for k, v in model.state_dict().items() if not k.endswith(skip)}
-    got = {k: tuple(v.shape) for k, v in state.items() if not k.endswith(skip)}  # computed, not read
+    got = {k: tuple(v) for k, v in shapes.items() if not k.endswith(skip)}
     missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
     wrong = sorted(k for k in set(want) & set(got) if want[k] != got[k])
     if missing or extra or wrong:
@@ -193,28 +187,44 @@ def _skeletons(diffusers, ucfg: dict, vcfg: dict, ccfg: dict, mcfg: dict) -> dic
                 "text_encoder": CLIPTextModel(CLIPTextConfig(**ccfg)), "motion_adapter": diffusers.MotionAdapter(**mcfg)}
 
 
-def _converted(tensors: dict, motion: dict, ucfg: dict, vcfg: dict, clip_keys: set) -> dict:
-    """The checkpoint's and the motion module's tensors under diffusers' names, by diffusers' own converters (the
-    text encoder's under the names ``clip_keys`` of the CLIPTextModel built)."""
-    from diffusers.loaders.single_file_utils import (convert_animatediff_checkpoint_to_diffusers,
-                                                     convert_ldm_clip_checkpoint, convert_ldm_unet_checkpoint,
-                                                     convert_ldm_vae_checkpoint)
-    return {"unet": convert_ldm_unet_checkpoint(tensors, ucfg), "vae": convert_ldm_vae_checkpoint(tensors, vcfg),
-            "text_encoder": _clip_names(convert_ldm_clip_checkpoint(tensors), clip_keys),
-            "motion_adapter": convert_animatediff_checkpoint_to_diffusers(motion)}
+def _part(wf: WeightFile, prefix: str) -> WeightFile:
+    """The tensors of ``wf`` under ``prefix``, their names kept (one model of an all-in-one checkpoint); nothing read."""
+    from ...files.qwen_parts import renamed as by_names
+    return by_names(wf, {k: k for k in wf.tensors if k.startswith(prefix)})
 
 
 WORDS = {"unet": "image UNet", "vae": "VAE", "text_encoder": "CLIP text encoder", "motion_adapter": "motion module"}
 
 
+def _plans(diffusers, ckpt: WeightFile, wf: WeightFile, cfgs: dict, clip_keys: set) -> dict:
+    """Each part's (class, config, the file under its names or None where diffusers' converter does more than
+    rename, the file as it is, the shapes under diffusers' names): the load of single_file.load_denoiser, made
+    per part of the checkpoint (renamed by diffusers' converters on shapes alone; nothing read)."""
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    from ...files.qwen_parts import renamed as by_names
+    from ...files.single_file import converted_shapes, renamed
+    out = {}
+    for c, cls, part in (("unet", diffusers.UNet2DConditionModel, _part(ckpt, UNET)),
+                         ("vae", diffusers.AutoencoderKL, _part(ckpt, VAE)),
+                         ("motion_adapter", diffusers.MotionAdapter, wf)):
+        named = renamed(cls, cfgs[c], part)
+        shapes = {k: v.shape for k, v in named.tensors.items()} if named is not None else \
+            converted_shapes(cls, cfgs[c], part) or {}
+        out[c] = (cls, cfgs[c], named, part, shapes)
+    text = by_names(ckpt, {old: new for new, old in _clip_names(
+        {k.removeprefix(CLIP): k for k in ckpt.tensors if k.startswith(CLIP)}, clip_keys).items()})
+    out["text_encoder"] = (CLIPTextModel, CLIPTextConfig(**cfgs["text_encoder"]), text, text,
+                           {k: v.shape for k, v in text.tensors.items()})
+    return out
+
+
 def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info, waiting=()):
     """(AnimateDiffPipeline, weights in words, model_index-like dict, parts {}) from the motion module ``wf`` and
     the SD 1.5 checkpoint ``files['image_model']``: every config read and every tensor checked on the meta device
-    before the weights are read."""
-    import torch
-    from transformers import CLIPTextConfig
-
-    from ...files.single_file import lean_load
+    before the weights are read, then each part loaded lean (read straight into its model where diffusers'
+    converter only renames: the UNet, the text encoder, the motion module; the VAE converted as read)."""
+    from ...files.single_file import converted_load, lean_load
     from ...files.weight_formats import read_weight_file
     check_parts(fam, {}, wf.path, files, diffusers)
     _, mcfg, _ = denoiser_config(diffusers, fam, wf)
@@ -232,22 +242,15 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     if tok.model_max_length > ccfg["max_position_embeddings"]:  # vocab.json and merges.txt alone say no length
         tok.model_max_length = ccfg["max_position_embeddings"]
     skeletons = _skeletons(diffusers, ucfg, vcfg, ccfg, mcfg)
-    clip_keys = set(skeletons["text_encoder"].state_dict())
-    shapes = _converted({k: torch.empty(v.shape, device="meta") for k, v in ckpt.tensors.items()},
-                        {k: torch.empty(v.shape, device="meta") for k, v in wf.tensors.items()}, ucfg, vcfg, clip_keys)
-    for c, state in shapes.items():  # names and shapes, before any weight is read
-        _fitted(skeletons[c], state, WORDS[c], wf.path if c == "motion_adapter" else ckpt.path,
+    plans = _plans(diffusers, ckpt, wf, {"unet": ucfg, "vae": vcfg, "text_encoder": ccfg, "motion_adapter": mcfg},
+                   set(skeletons["text_encoder"].state_dict()))
+    for c, (*_, shapes) in plans.items():  # names and shapes, before any weight is read
+        _fitted(skeletons[c], shapes, WORDS[c], wf.path if c == "motion_adapter" else ckpt.path,
                 skip=("position_ids", "pos_embed.pe"))
-    states = _converted(_read(ckpt, (UNET, VAE, CLIP)), _read(wf, ""), ucfg, vcfg, clip_keys)
-    classes = {"unet": (diffusers.UNet2DConditionModel, ucfg), "vae": (diffusers.AutoencoderKL, vcfg),
-               "motion_adapter": (diffusers.MotionAdapter, mcfg)}
-    comps = {c: lean_load(cls, cfg, wf if c == "motion_adapter" else ckpt, torch_dtype, state=states.pop(c))
-             for c, (cls, cfg) in classes.items()}
-    from transformers import CLIPTextModel
-    comps["text_encoder"] = lean_load(CLIPTextModel, CLIPTextConfig(**ccfg), ckpt, torch_dtype,
-                                      state=states.pop("text_encoder"))
-    pipe = diffusers.AnimateDiffPipeline(**{c: m.eval() for c, m in comps.items()}, tokenizer=tok,
-                                         scheduler=diffusers.DDIMScheduler(**SCHEDULER))
+    comps = {c: (lean_load(cls, cfg, named, torch_dtype) if named is not None
+                 else converted_load(cls, cfg, part, torch_dtype))
+             for c, (cls, cfg, named, part, _) in plans.items()}
+    pipe = diffusers.AnimateDiffPipeline(**comps, tokenizer=tok, scheduler=diffusers.DDIMScheduler(**SCHEDULER))
     info(f"weights: the motion module {os.path.basename(wf.path)} ({describe(wf)}) on the SD 1.5 checkpoint "
          f"{os.path.basename(ckpt.path)} ({describe(ckpt)}), renamed by diffusers' converters; configs from their "
          f"shapes (SD 1.5's 8 attention heads and 32 norm groups; {mcfg['motion_max_seq_length']}-frame positions); "
