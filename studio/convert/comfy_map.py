@@ -283,14 +283,15 @@ class _Builder(IntentReading):
             used.add(loader.id)
             if loader.cls in SHIFTS:
                 shifts.append(wf.value(loader, "shift"))
+            elif taken is not None and loader.id in taken:
+                pass  # the first sampler's LoRAs, on its chain already
             elif loader.cls in lora_stacks.STACKS:  # rgthree's stacks: each LoRA that is on, last applied first
-                for name, strength, clip in reversed(lora_stacks.stacked(wf, loader) if taken is None or
-                                                     loader.id not in taken else []):
+                for name, strength, clip in reversed(lora_stacks.stacked(wf, loader)):
                     chain.append((name, strength, loader))
                     if clip is not None and clip != strength:
                         said.append(f"LoRA '{name}': its text-encoder strength {clip:g} is not applied (Video LoRA puts "
                                     "it on the denoiser)")
-            elif taken is None or loader.id not in taken:
+            else:
                 chain.append((wf.value(loader, "lora_name"), wf.value(loader, "strength_model"), loader))
                 clip = wf.value(loader, "strength_clip")
                 if isinstance(clip, (int, float)) and clip:
@@ -593,12 +594,10 @@ class _Builder(IntentReading):
                 "of the scheduler Studio gives this model's ComfyUI files (a model folder: the folder's scheduler)")
 
     def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode) -> None:
-        choice = studio_sampler(main.sampler)
         task = self.made[max(self.made, key=lambda k: self.made[k][2])][1]
         own = {"sampler", "shift"} & self.spec_params(task)
-        if not self._flow() and "sampler" in own:
-            own.discard("sampler")
-            choice = None
+        # None: a family sampling with its own (non-flow) scheduler keeps the generator's sampler 'auto'
+        choice = None if "sampler" in own and not self._flow() else studio_sampler(main.sampler)
         lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.shown_cls}' (#{at.id}):",
                  f"- sampler '{main.sampler}', scheduler '{main.scheduler}': nearest diffusers scheduler "
                  f"{nearest_scheduler(main.sampler, main.scheduler)}; "
