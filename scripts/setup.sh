@@ -11,8 +11,9 @@ APT_PKGS=(python3 python3-venv python3-pip libportaudio2 xvfb xauth
 
 if command -v apt-get >/dev/null 2>&1; then
   # one dpkg-query for the whole list (one a package took about 1 s in all on a loaded machine)
-  installed=" $(dpkg-query -W -f='${Package} ${Status}\n' "${APT_PKGS[@]}" 2>/dev/null \
-                | grep ' install ok installed$' | cut -d' ' -f1 | tr '\n' ' ')"
+  # (dpkg-query exits 1 when any of them is unknown: that is the case this looks for, not a failure)
+  installed=" $( { dpkg-query -W -f='${Package} ${Status}\n' "${APT_PKGS[@]}" 2>/dev/null || true; } \
+                | grep ' install ok installed$' | cut -d' ' -f1 | tr '\n' ' ' || true)"
   missing=()
   for p in "${APT_PKGS[@]}"; do
     [[ "$installed" == *" $p "* ]] || missing+=("$p")
