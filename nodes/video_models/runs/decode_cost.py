@@ -18,10 +18,13 @@ family's own decode arguments) nothing is predicted and the estimate says the de
 from __future__ import annotations
 
 import math
+import threading
 
 from ..base.work import Work, counter
 
+_SKELETONS: dict = {}  # (the VAE's class, its config) -> its copy on meta (kept per process)
 _DECODES: dict = {}  # (the VAE's class and config, the latent's shape) -> Work or None (kept per process)
+_LOCK = threading.Lock()
 
 
 def latent_shape(pipe, width: int, height: int, frames: int) -> tuple[int, ...] | None:
@@ -42,10 +45,21 @@ def latent_shape(pipe, width: int, height: int, frames: int) -> tuple[int, ...] 
     return (1, int(ch), int(lat_f), max(1, height // s), max(1, width // s))
 
 
+def _skeleton(vae):
+    """A copy of ``vae`` on the meta device, built from its config once a process for each class and config
+    (building one is a fifth of a tiny VAE's count: every decode of another size reuses it). Its switches
+    (tiling, frame-wise decoding) are set from the real one's at each use by the caller."""
+    import torch
+    key = (type(vae), repr(sorted(dict(vae.config).items())))
+    if key not in _SKELETONS:
+        with torch.device("meta"):
+            _SKELETONS[key] = type(vae).from_config(vae.config)
+    return _SKELETONS[key]
+
+
 def decode_work(pipe, width: int, height: int, frames: int) -> Work | None:
     """The decode's work for one window, counted on a meta copy of the pipeline's VAE; None where it
     cannot be (no VAE, one that needs arguments of its family, or one not built from a config)."""
-    import torch
     shape = latent_shape(pipe, width, height, frames)
     vae = getattr(pipe, "vae", None)
     if shape is None or not hasattr(type(vae), "from_config"):
@@ -54,10 +68,16 @@ def decode_work(pipe, width: int, height: int, frames: int) -> Work | None:
            tuple(sorted((k, v) for k, v in vars(vae).items() if isinstance(v, (bool, int, float)))))
     if key in _DECODES:
         return _DECODES[key]
-    work = None
+    with _LOCK:  # one skeleton, one decode at a time (a VAE keeps its decode's caches on itself)
+        work = _meta_decode_work(vae, shape)
+    _DECODES[key] = work
+    return work
+
+
+def _meta_decode_work(vae, shape) -> Work | None:
+    import torch
     try:
-        with torch.device("meta"):
-            meta = type(vae).from_config(vae.config)
+        meta = _skeleton(vae)
         for k, v in vars(vae).items():  # tiling, frame-wise decoding and their sizes, as the real one has them
             if isinstance(v, (bool, int, float)) and not k.startswith("_"):
                 setattr(meta, k, v)
@@ -69,14 +89,12 @@ def decode_work(pipe, width: int, height: int, frames: int) -> Work | None:
             z, more = torch.empty((b * f, c, h, w), device="meta", dtype=dtype), {"num_frames": f}
         else:
             z, more = torch.empty(shape, device="meta", dtype=dtype), {}
-        count = counter()
-        with torch.inference_mode(), torch.device("meta"), count:  # what it makes without a device, on meta
+        count = counter(device="meta")  # what it makes without a device, on meta
+        with torch.inference_mode(), count:
             meta.decode(z, **more)
-        work = count.work
+        return count.work
     except Exception:  # noqa: BLE001 - an estimate must never fail a run: the decode is left out, said
-        work = None
-    _DECODES[key] = work
-    return work
+        return None
 
 
 def decode_seconds(step_work: Work | None, step_seconds: float, dec: Work | None) -> float | None:
