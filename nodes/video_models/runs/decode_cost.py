@@ -45,12 +45,13 @@ def latent_shape(pipe, width: int, height: int, frames: int) -> tuple[int, ...] 
     return (1, int(ch), int(lat_f), max(1, height // s), max(1, width // s))
 
 
-def _skeleton(vae):
-    """A copy of ``vae`` on the meta device, built from its config once a process for each class and config
-    (building one is a fifth of a tiny VAE's count: every decode of another size reuses it). Its switches
-    (tiling, frame-wise decoding) are set from the real one's at each use by the caller."""
+def _skeleton(vae, config: str):
+    """A copy of ``vae`` on the meta device, built from its config (``config``: its items, written out) once a
+    process for each class and config (building one is a fifth of a tiny VAE's count: every decode of another
+    size reuses it). Its switches (tiling, frame-wise decoding) are set from the real one's at each use by the
+    caller."""
     import torch
-    key = (type(vae), repr(sorted(dict(vae.config).items())))
+    key = (type(vae), config)
     if key not in _SKELETONS:
         with torch.device("meta"):
             _SKELETONS[key] = type(vae).from_config(vae.config)
@@ -64,20 +65,21 @@ def decode_work(pipe, width: int, height: int, frames: int) -> Work | None:
     vae = getattr(pipe, "vae", None)
     if shape is None or not hasattr(type(vae), "from_config"):
         return None
-    key = (type(vae).__name__, repr(sorted(dict(vae.config).items())), shape,
+    config = repr(sorted(dict(vae.config).items()))
+    key = (type(vae).__name__, config, shape,
            tuple(sorted((k, v) for k, v in vars(vae).items() if isinstance(v, (bool, int, float)))))
     if key in _DECODES:
         return _DECODES[key]
     with _LOCK:  # one skeleton, one decode at a time (a VAE keeps its decode's caches on itself)
-        work = _meta_decode_work(vae, shape)
+        work = _meta_decode_work(vae, config, shape)
     _DECODES[key] = work
     return work
 
 
-def _meta_decode_work(vae, shape) -> Work | None:
+def _meta_decode_work(vae, config: str, shape) -> Work | None:
     import torch
     try:
-        meta = _skeleton(vae)
+        meta = _skeleton(vae, config)
         for k, v in vars(vae).items():  # tiling, frame-wise decoding and their sizes, as the real one has them
             if isinstance(v, (bool, int, float)) and not k.startswith("_"):
                 setattr(meta, k, v)

@@ -25,15 +25,13 @@ MOTION_LOADERS = {"ADE_LoadAnimateDiffModel": "model_name", "ADE_AnimateDiffLoad
                   "ADE_LoadAnimateDiffModelWithCameraCtrl": "model_name", "ADE_LoadAnimateLCMI2VModel": "model_name",
                   "ADE_InjectI2VIntoAnimateDiffModel": "model_name", "ADE_InjectPIAIntoAnimateDiffModel": "model_name"}
 # its nodes that make another task than AnimateDiff's text or video to video -> (the task, why Studio cannot)
-HELD = {
-    "ADE_ApplyAnimateDiffModelWithPIA": ("an image animated with PIA", "PIA's image-conditioned motion module"),
-    "ADE_InjectPIAIntoAnimateDiffModel": ("an image animated with PIA", "PIA's image-conditioned motion module"),
-    "ADE_ApplyAnimateLCMI2VModel": ("image to video with AnimateLCM-I2V", "AnimateLCM-I2V's image encoder"),
-    "ADE_LoadAnimateLCMI2VModel": ("image to video with AnimateLCM-I2V", "AnimateLCM-I2V's image encoder"),
-    "ADE_InjectI2VIntoAnimateDiffModel": ("image to video with AnimateLCM-I2V", "AnimateLCM-I2V's image encoder"),
-    "ADE_ApplyAnimateDiffModelWithCameraCtrl": ("a video along a camera path (CameraCtrl)", "CameraCtrl's pose encoder"),
-    "ADE_LoadAnimateDiffModelWithCameraCtrl": ("a video along a camera path (CameraCtrl)", "CameraCtrl's pose encoder"),
-}
+_PIA = ("an image animated with PIA", "PIA's image-conditioned motion module")
+_LCM_I2V = ("image to video with AnimateLCM-I2V", "AnimateLCM-I2V's image encoder")
+_CAMERA = ("a video along a camera path (CameraCtrl)", "CameraCtrl's pose encoder")
+HELD = {"ADE_ApplyAnimateDiffModelWithPIA": _PIA, "ADE_InjectPIAIntoAnimateDiffModel": _PIA,
+        "ADE_ApplyAnimateLCMI2VModel": _LCM_I2V, "ADE_LoadAnimateLCMI2VModel": _LCM_I2V,
+        "ADE_InjectI2VIntoAnimateDiffModel": _LCM_I2V,
+        "ADE_ApplyAnimateDiffModelWithCameraCtrl": _CAMERA, "ADE_LoadAnimateDiffModelWithCameraCtrl": _CAMERA}
 EMPTY = ("EmptyLatentImage", "ADE_EmptyLatentImageLarge")  # an image latent: its batch is the clip's frames
 CONTEXT = ("ADE_StandardUniformContextOptions", "ADE_StandardStaticContextOptions", "ADE_LoopedUniformContextOptions",
            "ADE_AnimateDiffUniformContextOptions", "ADE_BatchedContextOptions", "ADE_ViewsOnlyContextOptions")
