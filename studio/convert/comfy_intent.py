@@ -6,8 +6,6 @@ output of one sampler, and a task Studio cannot do held with its sentence. Also 
 samplers (through latents only) and a port's file loader."""
 from __future__ import annotations
 
-import math
-
 from studio.core.shown import number
 
 from .comfy_read import CNode, Workflow
@@ -210,11 +208,15 @@ class IntentReading:
                 if held is not None and held.generator is None:
                     return gen, node, inputs, held
             gen = claim.generator or gen
-        steps = comfy_registry.lookup("latent_steps")
+        steps, declared = comfy_registry.lookup("latent_steps"), comfy_registry.declared()
         for n in chain:  # a family's nodes on the latent's way (LTX's image, keyframes and control)
-            used.add(n.id)
             if n.cls in steps:
+                used.add(n.id)
                 gen = steps[n.cls](self, n, gen, inputs, said)
+            elif n.cls in declared:
+                used.add(n.id)
+            # else a node no family reads (a pack's guide): left unconverted, so that a file given to the sampler
+            # through it holds the output (comfy_ledger.blocked) instead of being dropped with it
         hooks = comfy_registry.generator(gen)
         if hooks is not None and hooks.intent is not None:  # VACE's task, LTX-2's sound, S2V's take
             hooks.intent(self, node, up, inputs, said)
@@ -287,7 +289,7 @@ class IntentReading:
     def step(self, n: CNode, src: tuple[str, str], at: str | None = None) -> tuple[str, str]:
         """Studio's node for a ComfyUI step between a file and an intent input (Canny -> Edges with
         its thresholds in grey levels; SAM 3 -> Segment with its phrase), wired from ``src``."""
-        wf, key = self.wf, f"{n.id}<{src[0]}.{src[1]}"
+        key = f"{n.id}<{src[0]}.{src[1]}"
         if key in self.loaded:  # one Studio node for a step read twice (SAM 3's mask for two inputs)
             return self.loaded[key], STEP_OUT[n.cls]
         self.loaded[key] = self._step(n, src)

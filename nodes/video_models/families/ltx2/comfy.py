@@ -64,24 +64,37 @@ def _depth_control(b, n: CNode, inputs: dict, said: list[str]) -> None:
                 "with its own model (Load Preprocessor, kind 'depth')")
 
 
+# the nodes that encode a sound with LTX-2's audio VAE: its own, and ComfyUI's core VAEEncodeAudio given that VAE
+# (ComfyUI-LTXVideo's example workflows use the latter, on LTXVAudioVAELoader's VAE)
+ENCODERS = ("LTXVAudioVAEEncode", "VAEEncodeAudio")
+# ComfyUI-LTXVideo's reference tokens (iclora.py, read for meaning): outputs 0 and 1 the conditioning with the
+# encoded sound attached as reference tokens (a voice), output 2 the same latent with a noise mask of 0 (held clean)
+REF_TOKENS = "LTXVSetAudioRefTokens"
+
+
 def _ltx2_audio(b, up: list[CNode], inputs: dict, said: list[str]) -> None:
-    """LTX-2 with a sound track of the workflow's (LTXVAudioVAEEncode of a Load Audio): the
-    node's 'audio' input, with 'sound: drive' when the encoded sound is held clean (a noise mask
-    of 0 on it, as video_ltx2_3_ia2v does: the picture made to the sound), else 'sound: input'
-    (the map's default); an LTXVReferenceAudio's clip (an ID-LoRA's reference voice) on the same one
-    sound input with 'sound: voice', with its identity guidance and the part of the schedule it runs in.
-    A workflow with both: the first met is taken, the other said."""
+    """LTX-2 with a sound track of the workflow's (an encoder of ENCODERS on a Load Audio, or a Load Video's sound):
+    the node's 'audio' input, with 'sound: drive' when the encoded sound is held clean (a noise mask of 0 on it, as
+    video_ltx2_3_ia2v does, or the frozen output of ComfyUI-LTXVideo's LTXVSetAudioRefTokens: the picture made to
+    the sound), 'sound: voice' when it reaches the sampler as that node's reference tokens (the take's speech in
+    that voice, as the pack's lip-dub workflow does), else 'sound: input' (the map's default); an
+    LTXVReferenceAudio's clip (an ID-LoRA's reference voice) on the same one sound input with 'sound: voice', with
+    its identity guidance and the part of the schedule it runs in. A workflow with both: the first met is taken,
+    the other said."""
     for n in up:
-        if n.cls not in ("LTXVAudioVAEEncode", "LTXVReferenceAudio"):
+        if n.cls not in ENCODERS + ("LTXVReferenceAudio",):
             continue
         if "audio" in inputs:
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) is not taken: LTX-2 has one sound "
                         "input and it takes the workflow's other sound")
-        elif n.cls == "LTXVAudioVAEEncode":
+        elif n.cls in ENCODERS:
             b.used.add(n.id)
             b.intent(n, "audio", "audio", inputs, said)
-            if _held_clean(b, n, up):
-                b.extra["sound"] = "drive"
+            use = _sound_use(b, n, up, said)
+            if use:
+                b.extra["sound"] = use
+            if use == "voice":  # the pack's tokens are read with no identity guidance (its guider is the sampler's)
+                b.extra["identity_guidance"] = 0.0
         else:
             b.used.add(n.id)
             b.intent(n, "reference_audio", "audio", inputs, said)
@@ -91,6 +104,29 @@ def _ltx2_audio(b, up: list[CNode], inputs: dict, said: list[str]) -> None:
                 v = b.wf.value(n, key)
                 if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
                     b.extra[into] = float(v)
+
+
+def _sound_use(b, enc: CNode, up: list[CNode], said: list[str]) -> str:
+    """What the sampler makes of the sound ``enc`` encodes: 'drive' (held clean), 'voice' (reference tokens on
+    its conditioning), '' (denoised with the take: the map's 'input'). Both of the reference-token node's uses
+    of one sound: held clean, its tokens said."""
+    if _held_clean(b, enc, up):
+        return "drive"
+    given: dict[str, set[int]] = {}  # a node of ``up`` -> the outputs of it that nodes of ``up`` read
+    for m in up:
+        for src, slot in m.links.values():
+            given.setdefault(src, set()).add(slot)
+    uses = set()
+    for m in up:
+        if m.cls == REF_TOKENS and m.enabled and b.wf.source(m, "audio_latent") is enc:
+            b.used.add(m.id)
+            slots = given.get(m.id, set())
+            uses |= {"drive"} if 2 in slots else set()
+            uses |= {"voice"} if slots & {0, 1} else set()
+    if uses == {"drive", "voice"}:
+        said.append(f"the sound encoded by '{enc.title or enc.shown_cls}' (#{enc.id}) is held clean and also given as "
+                    f"reference tokens ({REF_TOKENS}): LTX-2 holds it clean ('sound: drive'); the tokens are not read")
+    return "drive" if "drive" in uses else "voice" if uses else ""
 
 
 def _held_clean(b, enc: CNode, up: list[CNode]) -> bool:
