@@ -15,7 +15,7 @@ from typing import Any
 from studio.core.errors import StudioError
 from studio.core.limits import MAX_LINKS, MAX_NODES
 
-from . import comfy_registry
+from . import comfy_registry, comfy_wiring
 
 CONTROL = "control_after_generate"  # the UI's extra value after a seed (fixed / randomize / ...)
 
@@ -178,17 +178,22 @@ class Workflow:
         # context windows, wan/comfy_wrappers.py): sampler id -> Studio parameter -> value
         self.carried: dict[str, dict[str, Any]] = {}
         self.taken: set[str] = set()  # the nodes whose settings were carried so (read: not listed as dropped)
+        # the frontend-only nodes read away as the links they stand for (comfy_wiring), by type; what was said
+        self.wiring: dict[str, int] = {}
+        self.wiring_said: list[str] = []
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod
     def read(cls, doc: Any) -> "Workflow":
         kind = is_workflow(doc)
         if kind in ("api", "ui"):
-            nodes = _read_api(doc) if kind == "api" else _read_ui(doc)
+            nodes, wiring, said = (_read_api(doc), {}, []) if kind == "api" else _read_ui(doc)
             for n in nodes.values():
                 if n.cls in ALIASES:
                     n.origin, n.cls = n.cls, ALIASES[n.cls]
-            return cls(nodes, kind)
+            wf = cls(nodes, kind)
+            wf.wiring, wf.wiring_said = wiring, said
+            return wf
         raise WorkflowError("not a ComfyUI workflow: neither its UI JSON (nodes and links) nor its API JSON "
                             "({id: {class_type, inputs}})")
 
@@ -352,13 +357,15 @@ def _read_api(doc: dict) -> dict[str, CNode]:
     return out
 
 
-def _read_ui(doc: dict) -> dict[str, CNode]:
+def _read_ui(doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str]]:
     subs = {s.get("id"): s for s in (doc.get("definitions") or {}).get("subgraphs") or [] if isinstance(s, dict)}
     nodes: dict[str, CNode] = {}
     inst_out: dict[tuple[str, int], tuple[str, int]] = {}  # a subgraph node's output -> the inner output
     inst_in: dict[tuple[str, str], tuple[str, int] | None] = {}  # its input -> the outer source (None: unwired)
 
     budget = [MAX_ITEMS]  # nodes and links read, subgraphs' once per instance
+    wiring: dict[str, int] = {}  # the frontend-only nodes read away as links, by type
+    wiring_said: list[str] = []
 
     def spend(items) -> None:
         budget[0] -= len(items) if isinstance(items, list) else 0
@@ -366,39 +373,73 @@ def _read_ui(doc: dict) -> dict[str, CNode]:
             raise WorkflowError(f"its nodes and links, with each subgraph counted once per use, pass {MAX_ITEMS:,} "
                                 "(subgraphs that hold copies of themselves?): Studio reads no workflow that large")
 
-    def add(gnodes, glinks, prefix: str, inst: str | None, sub: dict | None, depth: int, outer_mode: int = 0):
+    def add(gnodes, glinks, prefix: str, inst: str | None, sub: dict | None, depth: int, outer_mode: int = 0,
+            outer: dict | None = None, groups: list | None = None):
         spend(gnodes)
         spend(glinks)
-        by_id = {}
+        by_id, to_outputs = {}, []
         for l in glinks or []:
             try:
                 lid, o, os_, t, ts = _link(l)
             except (IndexError, TypeError, ValueError):
                 continue
             by_id[lid] = (o, os_)
-            if t == -20 and inst is not None:  # into the subgraph's outputs
-                inst_out[(inst, ts)] = (prefix + str(o), os_)
-        for n in gnodes or []:
-            if not isinstance(n, dict) or "type" not in n:
+            if t == -20 and inst is not None:  # into the subgraph's outputs (named below, through Set/Get)
+                to_outputs.append((ts, (o, os_)))
+        gnodes = [n for n in gnodes or [] if isinstance(n, dict) and "type" in n]
+        raw = {str(n.get("id")): n for n in gnodes}
+        # the links the frontend-only nodes stand for (comfy_wiring): broadcasts into unwired inputs, Set/Get
+        ue = comfy_wiring.broadcasts(gnodes, by_id.get, groups, wiring_said)
+
+        def raw_source(n: dict, i: dict):
+            lid = i.get("link")
+            return by_id[lid] if lid is not None and lid in by_id else ue.get((str(n.get("id")), str(i.get("name"))))
+        local = comfy_wiring.setters(gnodes, raw_source)
+
+        def qualify(src):
+            """A source in this graph, through Set/Get, as the flat workflow names it (None: nothing)."""
+            for _ in range(MAX_DEPTH):
+                w = raw.get(str(src[0]))
+                name = comfy_wiring.getter_name(w) if w is not None else None
+                if name is None:
+                    break
+                if w["type"] == comfy_wiring.SET:  # its own output passes its input on
+                    ins = [i for i in w.get("inputs") or [] if isinstance(i, dict)]
+                    src = raw_source(w, ins[0]) if ins else None
+                elif name in local:
+                    src = local[name]
+                else:  # a Set of the graph around this one (already named as the flat workflow does)
+                    return (outer or {}).get(name)
+                if src is None:
+                    return None
+            else:
+                return None
+            o, os_ = src
+            if o == -10 and sub is not None:  # from the subgraph's inputs
+                names = [str(x.get("name")) for x in sub.get("inputs") or [] if isinstance(x, dict)]
+                return "@in", inst, names[os_] if 0 <= os_ < len(names) else ""
+            return prefix + str(o), os_
+        scope = {**(outer or {}), **{k: q for k, v in local.items() if (q := qualify(v)) is not None}}
+        for ts, src in to_outputs:
+            if (q := qualify(src)) is not None:
+                inst_out[(inst, ts)] = q
+        for n in gnodes:
+            if comfy_wiring.is_wiring(n):  # read away: its links are made above
+                wiring[str(n["type"])] = wiring.get(str(n["type"]), 0) + 1
                 continue
             nid = prefix + str(n.get("id"))
             links = {}
             for i in n.get("inputs") or []:
-                lid = i.get("link") if isinstance(i, dict) else None
-                if lid is None or lid not in by_id:
-                    continue
-                o, os_ = by_id[lid]
-                name = str(i.get("name"))
-                if o == -10 and sub is not None:  # from the subgraph's inputs
-                    names = [str(x.get("name")) for x in sub.get("inputs") or [] if isinstance(x, dict)]
-                    links[name] = ("@in", inst, names[os_] if 0 <= os_ < len(names) else "")
-                else:
-                    links[name] = (prefix + str(o), os_)
+                src = raw_source(n, i) if isinstance(i, dict) else None
+                q = qualify(src) if src is not None else None
+                if q is not None:
+                    links[str(i.get("name"))] = q
             if n["type"] in subs and depth < 8:
                 s = subs[n["type"]]
                 for name, src in links.items():
                     inst_in[(nid, name)] = src
-                add(s.get("nodes"), s.get("links"), nid + ":", nid, s, depth + 1, _mode(n) or outer_mode)
+                add(s.get("nodes"), s.get("links"), nid + ":", nid, s, depth + 1, _mode(n) or outer_mode, scope,
+                    s.get("groups"))
                 _proxy_values(nodes, nid, n, s)
                 continue
             pos = n.get("pos")
@@ -409,7 +450,7 @@ def _read_ui(doc: dict) -> dict[str, CNode]:
             nodes[nid] = CNode(nid, str(n["type"]), str(n.get("title") or ""), _mode(n) or outer_mode,
                                _named(str(n["type"]), n.get("widgets_values")), links, pos, n.get("widgets_values"),
                                ins, outs)
-    add(doc.get("nodes"), doc.get("links"), "", None, None, 0)
+    add(doc.get("nodes"), doc.get("links"), "", None, None, 0, groups=doc.get("groups"))
 
     def resolve(src, depth=0):
         """A link's source through subgraph boundaries: (node id, slot), or None when unwired."""
@@ -427,7 +468,9 @@ def _read_ui(doc: dict) -> dict[str, CNode]:
     for n in nodes.values():
         n.links = {k: r for k, v in n.links.items() if (r := resolve(v)) is not None}
     _run_modes(nodes)
-    return nodes
+    for k, v in _first_given(nodes).items():
+        wiring[k] = wiring.get(k, 0) + v
+    return nodes, wiring, wiring_said
 
 
 def _mode(n: dict) -> int:
@@ -462,6 +505,38 @@ def _run_modes(nodes: dict[str, CNode]) -> None:
     for n in nodes.values():
         if any(nodes[s[0]].mode not in (0, 1) for s in n.links.values() if s[0] in nodes):
             n.links = {k: r for k, v in n.links.items() if (r := _passed(nodes, v)) is not None}
+
+
+# nodes that give their first input given anything, read away as that link: reroutes (ComfyUI's own, rgthree's and
+# pysssss' frontend-only ones, LayerStyle's AnyRerouter) and rgthree's Any Switch (an input whose source is muted gets
+# nothing when ComfyUI runs the workflow: the first one still wired is what it gives)
+FIRST_GIVEN = ("Any Switch (rgthree)", "Reroute", "Reroute (rgthree)", "ReroutePrimitive|pysssss",
+               "LayerUtility: AnyRerouter")
+
+
+def _first_given(nodes: dict[str, CNode]) -> dict[str, int]:
+    """Links from a FIRST_GIVEN node read as its first wired input's (after the modes: _run_modes); those nodes
+    removed; how many of each type."""
+    switches = {k for k, n in nodes.items() if n.cls in FIRST_GIVEN and n.enabled}
+    if not switches:
+        return {}
+
+    def pick(src):
+        for _ in range(MAX_DEPTH):
+            if src[0] not in switches:
+                return src
+            src = next(iter(nodes[src[0]].links.values()), None)
+            if src is None:
+                return None
+        return None
+    for n in nodes.values():
+        if any(s[0] in switches for s in n.links.values()):
+            n.links = {k: r for k, v in n.links.items() if (r := pick(v)) is not None}
+    counts: dict[str, int] = {}
+    for k in switches:
+        counts[nodes[k].cls] = counts.get(nodes[k].cls, 0) + 1
+        del nodes[k]
+    return counts
 
 
 def _proxy_values(nodes: dict[str, CNode], inst: str, n: dict, sub: dict | None = None) -> None:
