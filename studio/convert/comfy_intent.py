@@ -177,6 +177,10 @@ class IntentReading:
         input -> (ComfyUI loader, its output slot)) and the task's declaration."""
         wf, used = self.wf, self.used
         node, chain = task_node(wf, first, up)
+        # a node no family reads making the latent from nothing (a pack's reference-to-video node): its size and length
+        # settings, by ComfyUI's names, are the generator's (comfy_map._params)
+        self.maker = chain[-1] if node is None and chain and not any(k in chain[-1].links for k in LATENT_NAMES) \
+            else None
         spec = task_of(node)
         if node is not None:
             used.add(node.id)

@@ -95,6 +95,7 @@ class _Builder(IntentReading):
         self.enhancer = None  # a family's prompt enhancer of the pipeline being made (LTX-2's), its loader its own
         self.family_now: str | None = None  # the family title of the pipeline being made
         self.pass_key: frozenset = frozenset()  # the samplers of the output being made
+        self.maker: CNode | None = None  # an unread node making the first sampler's latent (comfy_intent._task)
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -364,6 +365,7 @@ class _Builder(IntentReading):
             if " prompt " in line:
                 self.out.log.append(f"{self.name}: {line}")
         w = h = frames = None
+        latent = latent if latent is not None else self.maker
         if latent is not None:
             w, h, frames = (wf.value(latent, k) for k in ("width", "height", "length"))
             frames = frames if frames is not None else wf.value(latent, "video_frames")  # SVD's

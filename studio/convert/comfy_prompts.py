@@ -33,6 +33,10 @@ def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: s
 ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut")  # and the families' nodes that encode their own prompt
 
 
+# the inputs an unread conditioning node takes its positive (negative) prompt on, by ComfyUI's usual names
+PROMPT_INPUTS = (("prompt", "text", "positive_prompt", "positive_text"), ("negative_prompt", "negative_text"))
+
+
 def encoders() -> tuple[str, ...]:
     """The node types a prompt is read from: ComfyUI's text encoders and the families' (their prompt_nodes)."""
     return ENCODERS + tuple(comfy_registry.lookup("prompt_nodes"))
@@ -48,10 +52,15 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
         end = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"),
                     lambda x: x.cls in known or x.cls not in ("ComfySwitchNode", "Reroute") and not any(k in x.links for k in (
                         which, "conditioning", "conditioning_to", "cond", "cond1")), set())
-        if end is not None and said is not None:
+        if end is None:
+            return None
+        # a node Studio does not read that takes its prompt as text (a pack's reference-to-video node): that text
+        text = next((v for k in PROMPT_INPUTS[which == "negative"] if isinstance(v := wf.value(end, k), str)), None)
+        if said is not None:
             said.append(f"the {which} prompt comes from ComfyUI's '{end.title or end.cls}' ({end.cls}, #{end.id}), "
-                        "which Studio does not read: write it in the generator's prompt")
-        return None
+                        + ("which Studio does not read: the text it is given is the generator's prompt" if text is not None
+                           else "which Studio does not read: write it in the generator's prompt"))
+        return text
     used.add(n.id)
     if n.cls == "ConditioningZeroOut":
         return ""
