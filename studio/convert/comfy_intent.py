@@ -6,6 +6,8 @@ output of one sampler, and a task Studio cannot do held with its sentence. Also 
 samplers (through latents only) and a port's file loader."""
 from __future__ import annotations
 
+import math
+
 from studio.core.shown import number
 
 from .comfy_read import CNode, Workflow
@@ -57,11 +59,21 @@ def sampler_denoise(wf: Workflow, s: CNode) -> float | None:
     if s.cls == "KSampler":
         return num(wf.value(s, "denoise"))
     if s.cls == "KSamplerAdvanced":
-        if num(s.widgets.get("denoise")) is not None:  # a WanVideoSampler's, kept as it was (wan/comfy_wrappers.py)
-            return num(s.widgets["denoise"])
         steps, start = num(wf.value(s, "steps")), num(wf.value(s, "start_at_step"))
-        return None if not steps or start is None else max(0.0, 1.0 - start / steps)
+        by_start = None if not steps or start is None else max(0.0, 1.0 - start / steps)
+        d = num(s.widgets.get("denoise"))
+        if d is not None:  # a WanVideoSampler's, kept as it was (wan/comfy_wrappers.py): its denoise_strength below 1
+            # overrides its start step; at 1, the start step is where it starts
+            return d if d < 1 or not start or by_start is None else by_start
+        return by_start
     sig = wf.source(s, "sigmas")
+    if sig is not None and sig.cls == "ManualSigmas":  # its first sigma (1: from pure noise)
+        first = str(wf.value(sig, "sigmas") or "").replace(";", ",").split(",")[0].strip()
+        try:
+            v = float(first)
+        except ValueError:
+            return None
+        return min(1.0, max(0.0, v)) if math.isfinite(v) else None
     return num(wf.value(sig, "denoise")) if sig is not None and sig.cls == "BasicScheduler" else None
 
 
@@ -235,7 +247,7 @@ class IntentReading:
         whole, is lost in ComfyUI too."""
         d = sampler_denoise(self.wf, first)
         found = find_loader(self.wf, node, "pixels", set())
-        if d is None or d >= 1:
+        if d is not None and d >= 1:
             clip = f" ({LOADER_NODES[found[0].cls][1]} '{self.file_of(found[0])}')" if found is not None else ""
             said.append(f"'{first.title or first.cls}' denoises its encoded latent whole (denoise 1): the clip encoded"
                         f"{clip} is noised away, as in ComfyUI, and the video is made from the prompt alone")
@@ -244,6 +256,11 @@ class IntentReading:
             return Task("video to video from an encoded image", None, family=None,
                         cannot="restyle a latent encoded from a still image or from nodes it does not convert (Video "
                                "to Video takes a clip)")
+        if d is None:  # wired to nodes Studio cannot work out: not a whole denoise, a strength unknown
+            said.append(f"how far '{first.title or first.cls}' denoises its encoded latent is given by nodes Studio "
+                        "cannot work out: Video to Video runs at its default strength; set 'strength' to the "
+                        "workflow's")
+            return spec
         self.extra["strength"] = round(float(d), 4)
         return spec
 

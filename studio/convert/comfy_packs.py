@@ -55,11 +55,27 @@ class PackTranslation:
         raise NotImplementedError
 
     def named(self, n: CNode) -> dict[str, Any]:
-        """The node's settings by name: as the file names them (API JSON), else by their places."""
+        """The node's settings by name: as the file names them (API JSON), else by their places; a setting wired
+        to a value the workflow's nodes give, that value (one Studio cannot work out: the value saved, said)."""
         if n.widgets:
-            return dict(n.widgets)
-        names = self.WIDGETS.get(n.cls, ())
-        return dict(zip(names, n.raw)) if isinstance(n.raw, list) else {}
+            out = dict(n.widgets)
+        else:
+            names = self.WIDGETS.get(n.cls, ())
+            out = dict(zip(names, n.raw)) if isinstance(n.raw, list) else {}
+        names = list(out) + [k for k in self.WIDGETS.get(n.cls, ()) if k not in out]  # an API file's wired ones too
+        for k in [k for k in names if k in n.links]:
+            v = self.wf.value(n, k)
+            if v is not None:
+                out[k] = v
+                continue
+            src = self.wf.source(n, k)
+            line = (f"'{n.title or n.shown_cls}' (#{n.id})'s {k} comes from "
+                    + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src is not None else "a node")
+                    + ", whose value Studio cannot work out: "
+                    + (f"the value saved in the file ({out[k]!r}) is used" if k in out else "it is left unset"))
+            if line not in self.said:
+                self.said.append(line)
+        return out
 
     def core(self, n: CNode, cls: str, widgets: dict, links: dict, nid: str | None = None) -> CNode:
         """A core node made for pack node ``n`` (in its place, or beside it as ``nid``)."""

@@ -17,6 +17,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from . import comfy_registry, comfy_wiring
 
+SEED_CONTROLS = ("fixed", "increment", "decrement", "randomize")  # the UI's values of a seed's CONTROL
 CONTROL = "control_after_generate"  # the UI's extra value after a seed (fixed / randomize / ...)
 
 # The names of the values in a UI node's ``widgets_values``, in order, for the nodes Studio reads
@@ -251,7 +252,7 @@ class Workflow:
         if c == "GetImageSize":
             size = self.image_size(self.source(node, "image"), depth)
             return size[slot] if size and slot < 2 else None
-        return None
+        return _constant(node, slot)
 
     def image_size(self, node: CNode | None, depth: int = 0) -> tuple[int, int] | None:
         if node is None or depth > MAX_DEPTH:
@@ -263,6 +264,30 @@ class Workflow:
             size, k = self.image_size(self.source(node, "image"), depth + 1), self.value(node, "scale_by", depth)
             return (int(round(size[0] * k)), int(round(size[1] * k))) if size and isinstance(k, (int, float)) else None
         return None
+
+
+CONSTANT_TYPES = {"INT": int, "FLOAT": (int, float), "STRING": str, "BOOLEAN": bool}
+CONSTANT_NAMES = ("value", "int", "float", "string", "text", "number", "boolean")
+
+
+def _constant(node: CNode, slot: int) -> Any:
+    """A node pack's constant, told by its types (a UI file's): nothing wired in, one output of a plain type and
+    one setting of that type (KJNodes' INTConstant, a JWInteger, a text box), its value; else None."""
+    if node.links or slot != 0:
+        return None
+    if not node.out_types and len(node.widgets) == 1:  # an API file's: its one setting, by a constant's usual names
+        (k, v), = node.widgets.items()
+        ok = k in CONSTANT_NAMES and isinstance(v, (int, float, str)) and not (isinstance(v, float) and not math.isfinite(v))
+        return v if ok else None
+    if len(node.out_types) != 1 or not isinstance(node.raw, list):
+        return None
+    kind = CONSTANT_TYPES.get(node.out_types[0])
+    values = [v for v in node.raw if not (isinstance(v, str) and v in SEED_CONTROLS)]
+    if kind is None or len(values) != 1:
+        return None
+    v = values[0]
+    plain = isinstance(v, kind) and (kind is bool or not isinstance(v, bool))
+    return v if plain and (not isinstance(v, float) or math.isfinite(v)) else None
 
 
 def resolution(aspect: Any, megapixels: Any, multiple: Any) -> tuple[int | None, int | None]:

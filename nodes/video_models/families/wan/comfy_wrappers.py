@@ -184,6 +184,13 @@ class _Translation(PackTranslation):
             links["model"] = model
         steps, start, end = w.get("steps"), w.get("start_step"), w.get("end_step")
         denoise = w.get("denoise_strength")
+        if samples is not None and "start_step" in n.links and self.wf.value(n, "start_step") is None:
+            # its start wired to a value Studio cannot work out (said; a UI file's saved value is not what runs):
+            # how far it denoises is unknown too (comfy_intent._encoded: video to video at its default strength)
+            start = denoise = None
+            self.said[:] = [line.split(", whose value")[0] + ", whose value Studio cannot work out: how far the "
+                            "sampler denoises its clip is not known (set Video to Video's strength)"
+                            if f"(#{n.id})'s start_step comes from" in line else line for line in self.said]
         if samples is not None and finite(denoise) and denoise < 1 and finite(steps) and not finite(start):
             start = int(round(steps * (1 - denoise)))  # KSamplerAdvanced's way of a partial denoise
         self.context(n)
