@@ -62,6 +62,8 @@ class PackTranslation:
         else:
             names = self.WIDGETS.get(n.cls, ())
             out = dict(zip(names, n.raw)) if isinstance(n.raw, list) else {}
+        if not self.is_pack(n):  # a core node: the converter reads it itself
+            return out
         names = list(out) + [k for k in self.WIDGETS.get(n.cls, ()) if k not in out]  # an API file's wired ones too
         for k in [k for k in names if k in n.links]:
             v = self.wf.value(n, k)

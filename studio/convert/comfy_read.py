@@ -192,6 +192,8 @@ class Workflow:
             for n in nodes.values():
                 if n.cls in ALIASES:
                     n.origin, n.cls = n.cls, ALIASES[n.cls]
+                else:
+                    _pack_loader(n)
             wf = cls(nodes, kind)
             wf.wiring, wf.wiring_said = wiring, said
             return wf
@@ -268,6 +270,31 @@ class Workflow:
 
 CONSTANT_TYPES = {"INT": int, "FLOAT": (int, float), "STRING": str, "BOOLEAN": bool}
 CONSTANT_NAMES = ("value", "int", "float", "string", "text", "number", "boolean")
+
+
+# a node pack's file loader, told by its types (a UI file's) and its file's name: read as the core loader
+MEDIA_LOADERS = (("IMAGE", (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"), "LoadImage", "image"),
+                 ("IMAGE", (".mp4", ".mov", ".webm", ".mkv", ".avi", ".gif", ".m4v"), "VHS_LoadVideoPath", "video"),
+                 ("VIDEO", (".mp4", ".mov", ".webm", ".mkv", ".avi", ".gif", ".m4v"), "LoadVideo", "file"),
+                 ("AUDIO", (".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus"), "LoadAudio", "audio"))
+CORE_LOADERS = ("LoadImage", "LoadVideo", "LoadAudio", "VHS_LoadVideo", "VHS_LoadVideoPath", "VHS_LoadAudio",
+                "VHS_LoadAudioUpload", "VHS_LoadImagePath")
+
+
+def _pack_loader(n: CNode) -> None:
+    """A pack's loader (pysssss' LoadImageWithFilename...): nothing wired in, its first output a picture, a clip or
+    a sound, a setting naming a file of that kind: read as ComfyUI's own loader of it (its type kept as origin)."""
+    if n.cls in CORE_LOADERS or n.links or not n.out_types:
+        return
+    values = list(n.widgets.values()) if n.widgets else (n.raw if isinstance(n.raw, list) else [])
+    names = [v for v in values if isinstance(v, str) and 0 < len(v) < 1024]
+    for kind, exts, core, setting in MEDIA_LOADERS:
+        if n.out_types[0] != kind:
+            continue
+        name = next((v for v in names if v.lower().rsplit("?", 1)[0].endswith(exts)), None)
+        if name is not None:
+            n.origin, n.cls, n.widgets = n.cls, core, {setting: name}
+            return
 
 
 def _constant(node: CNode, slot: int) -> Any:

@@ -225,3 +225,18 @@ def test_a_hostile_expression_is_not_run_and_thousands_of_broadcasts_stay_bounde
     assert "would be checked against its inputs more than 1,000,000 times" in log
     assert sum("at one priority: ComfyUI leaves it unwired" in line for line in conv.log) == 20  # then a count
     assert "more inputs are reached by broadcasts at one priority and left unwired" in log and len(log) < 60_000
+
+
+def test_a_packs_file_loader_is_read_as_comfyuis_own_by_its_types_and_its_files_name():
+    """pysssss' LoadImageWithFilename, or any node with nothing wired in whose first output is a picture and whose
+    setting names an image file: the start image (an artist's Wan workflow had been held, 'the start image the
+    workflow generates first')."""
+    w = UI()
+    unet, clip, vae, _ = _loaders(w)
+    img = w.add("LoadImageWithFilename|pysssss", ["portraits/fox.jpeg", "image"], ["IMAGE", "MASK", "STRING"])
+    _wan_i2v(w, (unet, 0), (clip, 0), (vae, 0), (img, 0))
+    conv = convert(w.doc(), "pack_loader")
+    assert _image_of(conv) == "portraits/fox.jpeg"
+    assert "LoadImageWithFilename" not in _listed(conv)
+    w.nodes[img - 1]["widgets_values"] = ["notes.txt", "image"]  # no image file named: not a loader of one
+    assert _nodes(convert(w.doc(), "not_a_loader"), "video_models.image_to_video") == []
