@@ -26,7 +26,7 @@ from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
 from . import comfy_ledger as ledger, comfy_lora_stacks as lora_stacks, comfy_registry, comfy_segments as segments
 from .comfy_tasks import I2V, Task, family, folder_only_params, made_task, tasks
-from .comfy_utility import ENDS, UTILITIES, after_take, make_utility, utility_path
+from .comfy_utility import ENDS, after_take, make_utility, utility, utility_path
 from .comfy_core import core_path, make_core
 from .comfy_guiders import distilled_guidance, guider_of
 from .comfy_roles import carries, role
@@ -662,7 +662,7 @@ class _Builder(IntentReading):
         ends = sorted((n for n in wf.nodes.values() if n.cls in ENDS and n.enabled), key=lambda n: ENDS.index(n.cls))
         for n in ends:  # SAM 3, Depth Anything, SDPose, FILM... as Studio's nodes (a save before a preview)
             path = utility_path(wf, n) if n.id not in self.used else None
-            if path is not None and not any(x.id in self.used for x in path if x.cls in UTILITIES):
+            if path is not None and not any(x.id in self.used for x in path if utility(x.cls)):
                 make_utility(self, n, path)
         for n in ends:  # EmptyImage -> CreateVideo -> SaveVideo: no model, a solid colour
             core = core_path(wf, n) if n.id not in self.used else None

@@ -28,6 +28,16 @@ UTILITIES = {
     "RIFE VFI": ("frame interpolation (RIFE)", None),
     "ImageUpscaleWithModel": ("upscale (learned upscaler)", None),
 }
+
+
+def utility(cls: str) -> tuple[str, str | None] | None:
+    """What a utility node does (UTILITIES); any frame-interpolation pack's '... VFI' node too (ComfyUI-Frame-
+    Interpolation's GMFSS, IFRNet, AMT...: Studio's flow-based Frame Interpolation, said); None otherwise."""
+    if cls in UTILITIES:
+        return UTILITIES[cls]
+    return (f"frame interpolation ({cls[:-4].strip() or cls})", None) if cls.endswith(" VFI") else None
+
+
 ENDS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine", "MaskPreview",
         "PreviewImage", "SaveImage")
 FOLLOW = ("video", "images", "image2", "image", "input", "keypoints", "da3_geometry", "mask", "frames")
@@ -48,7 +58,7 @@ def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
         seen.add(node.id)
         path.append(node)
         if node.cls in VIDEO_FILES:
-            return path if any(n.cls in UTILITIES for n in path) else None
+            return path if any(utility(n.cls) for n in path) else None
     return None
 
 
@@ -62,9 +72,9 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     clip, steps = cur, []
     for n in reversed(path[:-1]):
         b.used.add(n.id)
-        if n.cls not in UTILITIES:
+        if utility(n.cls) is None:
             continue
-        what, kind = UTILITIES[n.cls]
+        what, kind = utility(n.cls)
         if (out == "pose") != (n.cls == "SDPoseDrawKeypoints") or out == "mask":  # not what its Studio node reads
             said.append(f"{what}: not made (it reads a {out}, which Studio's node for it does not take)")
             continue
@@ -117,11 +127,11 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
         if node is None or node.id in seen or node.cls.startswith("VAEDecode") or node.id in b.pass_key:
             break
         seen.add(node.id)
-        if node.cls in AFTER and node.enabled:
+        if (node.cls in AFTER or node.cls.endswith(" VFI")) and node.enabled:
             path.append(node)
     for n in reversed(path):  # nearest the decoder first
         b.used.add(n.id)
-        what, _ = UTILITIES[n.cls]
+        what, _ = utility(n.cls)
         model = _model(wf, n, b.used)
         if n.cls == "ImageUpscaleWithModel":
             src = (_node(b, "finishing.upscale", {"model": model or ""}, n, (*src, "video")), "video")
@@ -137,9 +147,12 @@ def _interpolation(b, n: CNode, what: str, model: str | None, said: list[str], w
     (frame_interpolation/; the node tells the network from the file). Another pack's VFI node (its
     .pth files) -> the flow-based Frame Interpolation."""
     wf = b.wf
-    factor = wf.value(n, "multiplier") or n.widgets.get("multiplier") or (n.raw[0] if isinstance(n.raw, list)
-                                                                         and n.raw else 2)
-    name = model or str(n.widgets.get("ckpt_name") or "")
+    raw = n.raw if isinstance(n.raw, list) else []
+    # a UI file's values by place: ComfyUI-Frame-Interpolation's nodes save ckpt_name, clear_cache_after_n_frames,
+    # multiplier first
+    placed = raw[2] if len(raw) >= 3 and isinstance(raw[0], str) else (raw[0] if raw else None)
+    factor = wf.value(n, "multiplier") or n.widgets.get("multiplier") or placed or 2
+    name = model or str(n.widgets.get("ckpt_name") or (raw[0] if raw and isinstance(raw[0], str) else ""))
     low = name.lower()
     if n.cls != "FrameInterpolate" and not low.endswith(".safetensors"):
         said.append(f"{what}: Studio interpolates by optical flow, not with ComfyUI's network ('{name or '?'}')")

@@ -98,3 +98,18 @@ def test_a_packs_constant_wired_into_a_setting_is_read_in_ui_and_api_files():
     doc["16"] = {"class_type": "INTConstant", "inputs": {"value": 42}}
     doc["10"]["inputs"]["noise_seed"] = ["16", 0]
     assert _nodes(convert(doc, "api"), "video_models.video_to_video")[0].params["seed"] == 42
+
+
+def test_any_frame_interpolation_packs_vfi_node_becomes_frame_interpolation_with_its_multiplier():
+    """ComfyUI-Frame-Interpolation's other networks (GMFSS Fortuna, AMT, IFRNet...: '... VFI', their values saved
+    ckpt_name, clear_cache_after_n_frames, multiplier): Studio's flow-based Frame Interpolation, the network said."""
+    for cls, ckpt, mult in (("GMFSS Fortuna VFI", "GMFSS_fortuna_union", 3), ("AMT VFI", "amt-s.pth", 4)):
+        w = UI()
+        clip = w.add("VHS_LoadVideo", {"video": "walk.mp4", "force_rate": 0, "frame_load_cap": 0})
+        vfi = w.add(cls, [ckpt, 10, mult], frames=(clip, 0))
+        w.add("VHS_VideoCombine", {"frame_rate": 24, "filename_prefix": "smooth"}, images=(vfi, 0))
+        conv = convert(w.doc(), "vfi")
+        assert conv.graph.validate() == []
+        interp = _nodes(conv, "motion.interpolate")[0]
+        assert interp.params["factor"] == mult
+        assert f"Studio interpolates by optical flow, not with ComfyUI's network ('{ckpt}')" in _said(conv)
