@@ -12,7 +12,7 @@ from studio.core.checked_open import read_bounded
 from studio.core.limits import MAX_GRAPH_FILE_BYTES
 
 from .comfy_map import Conversion, convert
-from .comfy_read import WorkflowError, is_workflow
+from .comfy_read import WorkflowError, enveloped, is_workflow
 
 
 def _reject_constant(name: str):
@@ -31,14 +31,15 @@ def read_json(path: str) -> Any:
 
 
 def is_comfy_file(path: str) -> bool:
-    """True for a .json file holding a ComfyUI workflow (UI or API JSON), not a Studio graph."""
+    """True for a .json file holding a ComfyUI workflow (UI or API JSON, or one inside another object: an API
+    client's body, a /history entry), not a Studio graph."""
     if not path.lower().endswith(".json"):
         return False
     try:
         doc = read_json(path)
     except WorkflowError:
         return False
-    return not (isinstance(doc, dict) and "format" in doc) and is_workflow(doc) is not None
+    return not (isinstance(doc, dict) and "format" in doc) and is_workflow(enveloped(doc)[0]) is not None
 
 
 def convert_file(path: str, registry=None) -> Conversion:

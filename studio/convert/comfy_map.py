@@ -725,6 +725,9 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         said = [line for m in comfy_registry.mappings() if m.translate is not None for line in m.translate(wf)]
         said += wf.wiring_said  # an input two broadcasts reach at one priority (left unwired, as in ComfyUI)
         b = _Builder(wf, name, registry)
+        if wf.inside:
+            b.out.log.append(f"{name}: the workflow is read from the file's '{wf.inside}' (the file holds it inside "
+                             "another object)")
         if wf.wiring:  # frontend-only nodes: what they stand for is in the links (information, the Log only)
             b.out.log.append(f"{name}: read as the links ComfyUI's frontend makes of them when it queues the workflow: "
                              + ", ".join(f"{k} x{v}" if v > 1 else k for k, v in sorted(wf.wiring.items())))

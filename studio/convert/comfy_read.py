@@ -147,6 +147,25 @@ def is_workflow(doc: Any) -> str | None:
     return None
 
 
+def enveloped(doc: Any) -> tuple[Any, str]:
+    """The one workflow a JSON object holds one level down ({'prompt': {...}} as ComfyUI's API clients post it,
+    {'workflow': {...}}, a tool's {'api_graph': {...}}, a /history entry's 'prompt' list), or two where the object
+    is a single entry ({prompt id: {'prompt': [...]}}, ComfyUI's /history answer), and the key it was under;
+    (doc, '') when there is not exactly one."""
+    if not isinstance(doc, dict) or "format" in doc:
+        return doc, ""
+    level = doc
+    for _ in range(2):
+        found = [(k, v) for k, v in level.items() if is_workflow(v)]
+        found += [(k, v[2]) for k, v in level.items() if isinstance(v, list) and len(v) > 2 and is_workflow(v[2])]
+        if len(found) == 1:
+            return found[0][1], str(found[0][0])
+        if found or len(level) != 1 or not isinstance(next(iter(level.values())), dict):
+            break
+        level = next(iter(level.values()))
+    return doc, ""
+
+
 def _named(cls: str, values: Any) -> dict[str, Any]:
     if isinstance(values, dict):  # VHS_VideoCombine and other nodes that save their values by name
         return dict(values)
@@ -182,20 +201,26 @@ class Workflow:
         # the frontend-only nodes read away as the links they stand for (comfy_wiring), by type; what was said
         self.wiring: dict[str, int] = {}
         self.wiring_said: list[str] = []
+        self.inside = ""  # the key of the object the workflow was saved in ('' : the file is the workflow)
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod
     def read(cls, doc: Any) -> "Workflow":
-        kind = is_workflow(doc)
+        kind, inside = is_workflow(doc), ""
+        if kind is None:  # a workflow saved inside another object: an API client's body, a history entry, a tool's
+            doc, inside = enveloped(doc)
+            kind = is_workflow(doc)
         if kind in ("api", "ui"):
             nodes, wiring, said = (_read_api(doc), {}, []) if kind == "api" else _read_ui(doc)
+            if kind == "api":  # an API file keeps rgthree's Any Switch and pack reroutes (server nodes): read away too
+                wiring = _first_given(nodes)
             for n in nodes.values():
                 if n.cls in ALIASES:
                     n.origin, n.cls = n.cls, ALIASES[n.cls]
                 else:
                     _pack_loader(n)
             wf = cls(nodes, kind)
-            wf.wiring, wf.wiring_said = wiring, said
+            wf.wiring, wf.wiring_said, wf.inside = wiring, said, inside
             return wf
         raise WorkflowError("not a ComfyUI workflow: neither its UI JSON (nodes and links) nor its API JSON "
                             "({id: {class_type, inputs}})")
