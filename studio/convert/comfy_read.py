@@ -166,6 +166,15 @@ def enveloped(doc: Any) -> tuple[Any, str]:
     return doc, ""
 
 
+def _by_inputs(n: dict) -> dict[str, Any]:
+    """A node Studio has no names for, its values named by the settings its inputs list (ComfyUI's newer
+    frontend lists each setting as an input marked 'widget', in the order its values are saved), where the counts
+    agree; else nothing (the values stay by place)."""
+    values = n.get("widgets_values")
+    names = [str(i.get("name")) for i in n.get("inputs") or [] if isinstance(i, dict) and i.get("widget")]
+    return dict(zip(names, values)) if isinstance(values, list) and names and len(names) == len(values) else {}
+
+
 def _named(cls: str, values: Any) -> dict[str, Any]:
     if isinstance(values, dict):  # VHS_VideoCombine and other nodes that save their values by name
         return dict(values)
@@ -525,7 +534,8 @@ def _read_ui(doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str]]:
             ins = {str(i.get("name")): str(i.get("type")) for i in n.get("inputs") or [] if isinstance(i, dict)}
             outs = [str(o.get("type")) if isinstance(o, dict) else "" for o in n.get("outputs") or []]
             nodes[nid] = CNode(nid, str(n["type"]), str(n.get("title") or ""), _mode(n) or outer_mode,
-                               _named(str(n["type"]), n.get("widgets_values")), links, pos, n.get("widgets_values"),
+                               _named(str(n["type"]), n.get("widgets_values")) or _by_inputs(n), links, pos,
+                               n.get("widgets_values"),
                                ins, outs)
     add(doc.get("nodes"), doc.get("links"), "", None, None, 0, groups=doc.get("groups"))
 

@@ -159,6 +159,40 @@ def _inplace(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     return I2V if gen == T2V else gen
 
 
+def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
+    """KJNodes' LTXVImgToVideoInplaceKJ (ltxv_nodes.py, read for meaning): its images each encoded in place at a
+    frame (counted in frames, from the end where negative) with a strength. One image at frame 0: the start image,
+    as LTXVImgToVideoInplace's; otherwise each a keyframe at its frame (four at most), the last at -1."""
+    wf = b.wf
+    ports = sorted((k for k in n.links if k.startswith("num_images.image_")), key=lambda k: int(k.rsplit("_", 1)[1])
+                   if k.rsplit("_", 1)[1].isdigit() else 0)
+    at = {k: wf.value(n, k.replace(".image_", ".index_")) for k in ports}
+    strength = {k: wf.value(n, k.replace(".image_", ".strength_")) for k in ports}
+    if len(ports) == 1 and at[ports[0]] in (0, None):
+        b.intent(n, ports[0], "image", inputs, said)
+        v = strength[ports[0]]
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and v != 1:
+            said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s strength {number(v)} (the start image's "
+                        "latents partly noised) is not taken: LTX-2 holds the start image clean")
+        return I2V if gen == T2V else gen
+    for port in ports:
+        k = next((i for i in range(1, 5) if f"keyframe_{i}" not in inputs), None)
+        frame = at[port]
+        whole = isinstance(frame, (int, float)) and not isinstance(frame, bool) and math.isfinite(frame) and \
+            abs(frame) < 10**9
+        if k is None or (whole and frame < -1):
+            said.append(f"the image on '{port}' of '{n.title or n.shown_cls}' (#{n.id}) at frame {number(frame)} is not "
+                        "taken: " + ("four keyframes at most" if k is None else "Studio places a keyframe at a frame "
+                                     "number or the last frame"))
+            continue
+        b.intent(n, port, f"keyframe_{k}", inputs, said)
+        b.keyframes.append("last" if frame == -1 else str(int(frame)) if whole else "0")
+        v = strength[port]
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+            b.keyframe_strength = float(v)
+    return LTX2 if ports else gen
+
+
 def _ic_guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     """ComfyUI-LTXVideo's LTXAddVideoICLoRAGuide (its IC-LoRA's guide clip): LTX-2's 'control' with its strength;
     a guide placed later than frame 0 or read at a smaller scale said."""
@@ -235,7 +269,7 @@ MAPPING = ComfyMapping(
     # ComfyUI-LTXVideo's LTXVImgToVideoConditionOnly does what the core LTXVImgToVideoInplace does (its image encoded
     # into the first latent frames, a noise mask of 1 - strength: latents.py, read for meaning)
     latent_steps={"LTXVImgToVideoInplace": _inplace, "LTXVImgToVideoConditionOnly": _inplace, "LTXVAddGuide": _guided,
-                  "LTXAddVideoICLoRAGuide": _ic_guide},
+                  "LTXAddVideoICLoRAGuide": _ic_guide, "LTXVImgToVideoInplaceKJ": _inplace_kj},
     lora_loaders=("LTXICLoRALoaderModelOnly",),  # ComfyUI-LTXVideo's IC-LoRA loader: a Video LoRA
     files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
     folded=("LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio", "LTXVAudioVAEDecode",

@@ -1,0 +1,67 @@
+"""KJNodes' LTXVImgToVideoInplaceKJ on an LTX-2 workflow's latent (its images each at a frame, with a strength; its
+settings named by the inputs a UI file lists): one image at frame 0 is LTX-2's start image, more are keyframes at
+their frames. Two of an artist's LTX-2.3 image-to-video workflows had been held, that node named."""
+from __future__ import annotations
+
+from studio.convert.comfy_map import convert
+from tests.convert.test_comfy_wiring import UI
+from tests.convert.test_comfy_wrappers import _nodes
+
+CKPT = "ltx-2.3-22b-distilled.safetensors"
+
+
+def _doc(images):
+    """``images``: (file, frame index, strength) for the node's image_1, image_2..."""
+    w = UI()
+    ck = w.add("CheckpointLoaderSimple", [CKPT], ["MODEL", "CLIP", "VAE"])
+    te = w.add("LTXAVTextEncoderLoader", ["gemma_3_12B_it.safetensors", CKPT, "default"], ["CLIP"])
+    pos = w.add("CLIPTextEncode", ["a lighthouse at dusk"], ["CONDITIONING"], {"clip": (te, 0, "CLIP")})
+    neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (te, 0, "CLIP")})
+    empty = w.add("EmptyLTXVLatentVideo", [768, 512, 97, 1], ["LATENT"])
+    loads = [w.add("LoadImage", [f, "image"], ["IMAGE", "MASK"]) for f, _, _ in images]
+    inputs = {"vae": (ck, 2, "VAE"), "latent": (empty, 0, "LATENT")}
+    for i, img in enumerate(loads, 1):
+        inputs[f"num_images.image_{i}"] = (img, 0, "IMAGE")
+    kj = w.add("LTXVImgToVideoInplaceKJ", [], ["LATENT"], inputs)
+    node = w.nodes[kj - 1]
+    values = [str(len(images))]
+    node["inputs"].insert(2, {"name": "num_images", "type": "COMFY_DYNAMICCOMBO_V3", "link": None, "widget": {"name": "num_images"}})
+    for i, (_, at, strength) in enumerate(images, 1):
+        node["inputs"] += [{"name": f"num_images.strength_{i}", "type": "FLOAT", "link": None, "widget": {"name": "s"}},
+                           {"name": f"num_images.index_{i}", "type": "INT", "link": None, "widget": {"name": "i"}}]
+        values += [strength, at]
+    node["widgets_values"] = values
+    avae = w.add("LTXVAudioVAELoader", [CKPT], ["VAE"])
+    audio = w.add("LTXVEmptyLatentAudio", [97, 24, 1], ["LATENT"], {"audio_vae": (avae, 0, "VAE")})
+    cat = w.add("LTXVConcatAVLatent", [], ["LATENT"], {"video_latent": (kj, 0, "LATENT"), "audio_latent": (audio, 0, "LATENT")})
+    ks = w.add("KSampler", [5, "fixed", 8, 1.0, "euler", "simple", 1.0], ["LATENT"],
+               {"model": (ck, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
+                "latent_image": (cat, 0, "LATENT")})
+    sep = w.add("LTXVSeparateAVLatent", [], ["LATENT", "LATENT"], {"av_latent": (ks, 0, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (sep, 0, "LATENT"), "vae": (ck, 2, "VAE")})
+    sound = w.add("LTXVAudioVAEDecode", [], ["AUDIO"], {"samples": (sep, 1, "LATENT"), "audio_vae": (avae, 0, "VAE")})
+    cv = w.add("CreateVideo", [24], ["VIDEO"], {"images": (dec, 0, "IMAGE"), "audio": (sound, 0, "AUDIO")})
+    w.add("SaveVideo", ["lh", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    return w.doc()
+
+
+def _wired(conv, gen, port):
+    link = conv.graph.input_link(gen.id, port)
+    return conv.graph.nodes[link.src].params["path"] if link is not None else None
+
+
+def test_one_image_at_frame_0_is_the_start_image_its_partial_strength_said():
+    conv = convert(_doc([("lighthouse.png", 0, 0.75)]), "kj")
+    assert conv.graph.validate() == []
+    gen = _nodes(conv, "video_models.ltx2")[0]
+    assert [(t["task"], t["inputs"]) for t in conv.tasks] == [("image to video", ["image"])]
+    assert _wired(conv, gen, "image") == "lighthouse.png"
+    said = "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
+    assert "strength 0.75 (the start image's latents partly noised) is not taken" in said
+
+
+def test_images_at_other_frames_are_keyframes_the_last_at_minus_1():
+    conv = convert(_doc([("first.png", 0, 1.0), ("mid.png", 48, 0.8), ("end.png", -1, 0.8)]), "kj3")
+    gen = _nodes(conv, "video_models.ltx2")[0]
+    assert [_wired(conv, gen, f"keyframe_{i}") for i in (1, 2, 3)] == ["first.png", "mid.png", "end.png"]
+    assert gen.params["keyframes"] == "0, 48, last" and gen.params["keyframe_strength"] == 0.8
