@@ -11,6 +11,7 @@ import math
 from studio.core.shown import number
 
 from .comfy_read import CNode, Workflow
+from .comfy_roles import in_type
 from . import comfy_registry
 from .comfy_roles import generates
 from .comfy_sampling import SAMPLERS
@@ -27,6 +28,7 @@ STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", 
             "AudioEncoderEncode": "features", **{k: "video" for k in POSE_STEPS}, **{k: "depth" for k in DEPTH_STEPS}}
 MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow holds fewer)
 # ComfyUI's file loaders -> Studio's, and how a sentence names them
+FILE_TYPES = ("IMAGE", "VIDEO", "AUDIO", "MASK")  # what a file gives a node (not a latent made from one)
 LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_video", "video"),
                 "VHS_LoadVideo": ("io.load_video", "video"), "LoadAudio": ("io.load_audio", "audio"),
                 "VHS_LoadAudio": ("io.load_audio", "audio"),  # VideoHelperSuite's, by path or upload:
@@ -229,10 +231,10 @@ class IntentReading:
             if n.cls in steps:
                 used.add(n.id)
                 gen = steps[n.cls](self, n, gen, inputs, said)
-            elif n.cls in declared:
-                used.add(n.id)
-            # else a node no family reads (a pack's guide): left unconverted, so that a file given to the sampler
-            # through it holds the output (comfy_ledger.blocked) instead of being dropped with it
+            elif n.cls in declared or not any(in_type(n, k) in FILE_TYPES for k in n.links):
+                used.add(n.id)  # read, or a node passing the latent on (a pack's check of it) with no file of its own
+            # else a node no family reads given a file (a pack's guide): left unconverted, so that the file given to
+            # the sampler through it holds the output (comfy_ledger.blocked) instead of being dropped with it
         hooks = comfy_registry.generator(gen)
         if hooks is not None and hooks.intent is not None:  # VACE's task, LTX-2's sound, S2V's take
             hooks.intent(self, node, up, inputs, said)

@@ -103,3 +103,13 @@ def test_a_node_no_family_reads_on_the_latents_way_given_a_file_holds_the_output
     first = conv.log[0]
     assert first.startswith("This workflow makes a video from video given to the sampler by SomePackVideoGuide")
     assert "SomePackVideoGuide" in next(line for line in conv.log if "not converted" in line)
+
+
+def test_a_node_no_family_reads_passing_the_latent_on_with_no_file_of_its_own_does_not_hold_the_output():
+    """A pack's check of the latent on its way (an artist's MiniMaxH3Preflight: conditioning and samples in, the
+    same out) is passed over, as before: only a node given a file of its own holds the output."""
+    doc = _doc()
+    doc["21"] = {"class_type": "SomePackLatentCheck", "inputs": {"samples": ["14", 0]}}
+    doc["15"]["inputs"]["latent_image"] = ["21", 0]
+    conv = convert(doc, "t")
+    assert [(t["generator"], t["inputs"]) for t in conv.tasks] == [("video_models.ltx2", ["audio", "control"])]
