@@ -21,11 +21,16 @@ from .comfy_utility import depth_node, phrase_of, pose_nodes
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
 # ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
 # own pose (people -> pose -> drawn) and depth nodes, their models chosen on Load Preprocessor (said)
-POSE_STEPS = ("DWPreprocessor", "OpenposePreprocessor", "DWPose")
+# kijai's ComfyUI-WanAnimatePreprocess (read for meaning): PoseAndFaceDetection finds the poses (output 0) and crops
+# the face (output 1); DrawViTPose draws its poses. A pose drawn: Studio's pose nodes and Draw Pose; the face crops:
+# its pose nodes and Face Crops (the detection absorbed in the step that reads it)
+POSE_STEPS = ("DWPreprocessor", "OpenposePreprocessor", "DWPose", "DrawViTPose")
+FACE_STEPS = ("PoseAndFaceDetection",)
 DEPTH_STEPS = ("DepthAnythingV2Preprocessor", "DepthAnythingPreprocessor", "DepthAnything_V2", "DA3Inference")
-STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode") + POSE_STEPS + DEPTH_STEPS
+STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode") + POSE_STEPS + FACE_STEPS + DEPTH_STEPS
 STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth",
-            "AudioEncoderEncode": "features", **{k: "video" for k in POSE_STEPS}, **{k: "depth" for k in DEPTH_STEPS}}
+            "AudioEncoderEncode": "features", **{k: "video" for k in POSE_STEPS}, **{k: "face" for k in FACE_STEPS},
+            **{k: "depth" for k in DEPTH_STEPS}}
 MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow holds fewer)
 # ComfyUI's file loaders -> Studio's, and how a sentence names them
 FILE_TYPES = ("IMAGE", "VIDEO", "AUDIO", "MASK")  # what a file gives a node (not a latent made from one)
@@ -283,6 +288,11 @@ class IntentReading:
                         f"'{into}'")
             return
         steps = [n for n in via if n.cls in STEPS and (n.cls.startswith("SAM3") == into.endswith("mask"))]
+        if any(n.cls == "DrawViTPose" for n in steps):  # its poses' detection is part of that step
+            absorbed = [n for n in steps if n.cls in FACE_STEPS]
+            steps = [n for n in steps if n not in absorbed]
+            via = [n for n in via if n not in absorbed]
+            self.used |= {n.id for n in absorbed}
         if any(n.cls == "ImagePadForOutpaint" for n in via) and self.pad is None:
             self.pad = next(n for n in via if n.cls == "ImagePadForOutpaint")
         if self.pad is not None and into == "mask":
@@ -292,8 +302,8 @@ class IntentReading:
             said.append(f"'{port}' of '{node.title or node.cls}' is {loader.cls}'s file through ComfyUI's "
                         f"{', '.join(other)}: the file is wired without "
                         f"{'that step' if len(other) == 1 else 'those steps'}; add Studio's node for it if it matters")
-        for n in (n for n in steps if n.cls in POSE_STEPS or n.cls in DEPTH_STEPS):
-            what, kinds = ("pose", "'people' and 'pose'") if n.cls in POSE_STEPS else ("depth", "'depth'")
+        for n in (n for n in steps if n.cls in POSE_STEPS + FACE_STEPS + DEPTH_STEPS):
+            what, kinds = ("depth", "'depth'") if n.cls in DEPTH_STEPS else ("pose", "'people' and 'pose'")
             said.append(f"'{into}' is made by Studio's {what} nodes for {n.shown_cls} (#{n.id}): choose their "
                         f"models on Load Preprocessor ({kinds}); ComfyUI's preprocessor files are their own format")
         self.used |= {n.id for n in steps}
@@ -318,6 +328,14 @@ class IntentReading:
         self.loaded[key] = self._step(n, src)
         return self.loaded[key], STEP_OUT[n.cls]
 
+    def _poses(self, n: CNode, src: tuple[str, str]) -> str:
+        """Studio's Pose Estimate of the clip ``src`` (with its Detect People): one for every step that reads the
+        same clip's poses (Wan Animate's drawn pose and its face crops)."""
+        key = f"poses<{src[0]}.{src[1]}"
+        if key not in self.loaded:
+            self.loaded[key] = pose_nodes(self, n, src)
+        return self.loaded[key]
+
     def _step(self, n: CNode, src: tuple[str, str]) -> str:
         """Studio's node for one step (Lotus -> Depth, Canny -> Edges, SAM 3 -> Segment, an audio encoder's
         encode -> Speech Features with every hidden state, as HuMo reads Whisper's), wired."""
@@ -325,10 +343,16 @@ class IntentReading:
         if n.cls == "AudioEncoderEncode":  # a wav2vec2 or another encoder (Whisper), told by the encoder's file
             return self.speech_features(n, src, self._voice(n))
         if n.cls in POSE_STEPS:  # people, their poses, drawn over the clip's size: what a pose ControlNet reads
-            pose = pose_nodes(self, n, src)
+            pose = self._poses(n, src)
             nid = self.add("preprocess.draw_pose", {}, n)
             self.g.connect(pose, "pose", nid, "pose")
             self.g.connect(*src, nid, "like")
+            return nid
+        if n.cls in FACE_STEPS:  # the face crops of the people found: Wan Animate's face clip, at 512 as it reads it
+            pose = self._poses(n, src)
+            nid = self.add("preprocess.face_crops", {"size": 512}, n)
+            self.g.connect(*src, nid, "video")
+            self.g.connect(pose, "pose", nid, "pose")
             return nid
         if n.cls == "LotusConditioning" or n.cls in DEPTH_STEPS:
             return depth_node(self, n, src)

@@ -286,3 +286,32 @@ def test_hostile_wrapper_settings_convert_or_are_refused_in_words_never_crash():
         conv = convert(w.doc(), "hostile")
         assert conv.graph.validate() == [], bad
         assert [t["generator"] for t in conv.tasks] == ["video_models.text_to_video"], bad
+
+
+def test_wrapper_wan_animate_is_studios_wan_animate_with_its_pose_and_face_made_by_studios_nodes():
+    """WanVideoAnimateEmbeds is read as ComfyUI's WanAnimateToVideo (its reference, pose, face; its windows as the
+    generator's 'window'); kijai's WanAnimatePreprocess steps become Studio's: DrawViTPose the drawn pose,
+    PoseAndFaceDetection's face output Face Crops, one Pose Estimate for both (an artist's workflow had been held)."""
+    w = UI()
+    model, text, vae = _common(w)
+    clip = w.add("CLIPVisionLoader", ["clip_vision_h.safetensors"])
+    ref = w.add("LoadImage", ["hero.png", "image"])
+    drive = w.add("VHS_LoadVideo", {"video": "dance.mp4", "force_rate": 16, "frame_load_cap": 0})
+    vis = w.add("WanVideoClipVisionEncode", [1.0, 1.0, "center", "average", True], clip_vision=(clip, 0),
+                image_1=(ref, 0))
+    found = w.add("PoseAndFaceDetection", [832, 480], images=(drive, 0))
+    drawn = w.add("DrawViTPose", [832, 480, 4, 4, 2], pose_data=(found, 0))
+    emb = w.add("WanVideoAnimateEmbeds", [832, 480, 81, True, 77, "disabled", 1.0, 0.8, False], vae=(vae, 0),
+                clip_embeds=(vis, 0), ref_images=(ref, 0), pose_images=(drawn, 0), face_images=(found, 1))
+    _save(w, _sampler(w, model, text, emb, widgets=(6, 1.0, 5.0, 3, "fixed", True, "lcm", 0, 1.0)), vae)
+    conv = convert(w.doc(), "wrapper_animate")
+    assert conv.graph.validate() == []
+    assert (conv.tasks[0]["generator"], conv.tasks[0]["inputs"]) == ("video_models.wan_animate",
+                                                                    ["face", "pose", "reference"])
+    g = conv.graph
+    gen = _nodes(conv, "video_models.wan_animate")[0]
+    source = {p: g.nodes[g.input_link(gen.id, p).src].type_id for p in ("reference", "pose", "face")}
+    assert source == {"reference": "io.load_image", "pose": "preprocess.draw_pose", "face": "preprocess.face_crops"}
+    assert len(_nodes(conv, "preprocess.pose_estimate")) == 1
+    assert (gen.params["frames"], gen.params["window"]) == (81, 77)
+    assert "face_strength 0.8 is not taken" in "\n".join(conv.log)

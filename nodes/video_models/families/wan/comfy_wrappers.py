@@ -44,6 +44,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "WanVideoEncode": ("enable_vae_tiling", "tile_x", "tile_y", "tile_stride_x", "tile_stride_y",
                        "noise_aug_strength", "latent_strength"),
     "WanVideoLoraSelect": ("lora", "strength", "low_mem_load"),
+    "WanVideoAnimateEmbeds": ("width", "height", "num_frames", "force_offload", "frame_window_size", "colormatch",
+                              "pose_strength", "face_strength", "tiled_vae"),
 }
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
@@ -63,7 +65,6 @@ PACK_NODES = {
     "WanVideoFunCameraEmbeds": ("conditioning", "a Fun Camera path"),
     "HuMoEmbeds": ("conditioning", "HuMo's reference images and voice"),
     "WanVideoHuMoEmbeds": ("conditioning", "HuMo's reference images and voice"),
-    "WanVideoAnimateEmbeds": ("conditioning", "Animate's driving video, pose and reference"),
     "WanVideoPhantomEmbeds": ("conditioning", "Phantom's reference images"),
     "WanVideoImageToVideoMultiTalk": ("conditioning", "MultiTalk's start image and voices"),
     "MultiTalkWav2VecEmbeds": ("conditioning", "the voices MultiTalk / InfiniteTalk speak"),
@@ -146,7 +147,31 @@ class _Translation(PackTranslation):
                     "length": w.get("num_frames"), "batch_size": 1}
             c = self.core(n, "WanFirstLastFrameToVideo" if end else "WanImageToVideo", size, links)
             return (c.id, 2)
+        if n.cls == "WanVideoAnimateEmbeds":  # Wan Animate: ComfyUI's WanAnimateToVideo takes the same inputs
+            return self.animate(n, w, pos, neg)
         return None
+
+    def animate(self, n: CNode, w: dict, pos, neg) -> tuple[str, int]:
+        """WanVideoAnimateEmbeds as ComfyUI's WanAnimateToVideo (the wrapper's nodes.py, read for meaning: its
+        reference, pose, face and background clips, the mask, the take's length, sampled in windows of
+        frame_window_size); its strengths and colour match said where they differ from the core node's."""
+        links = {k: v for k, v in (("positive", pos), ("negative", neg), ("vae", self.link(n, "vae")),
+                                   ("clip_vision_output", self.link(n, "clip_embeds")),
+                                   ("reference_image", self.link(n, "ref_images")),
+                                   ("pose_video", self.link(n, "pose_images")),
+                                   ("face_video", self.link(n, "face_images")),
+                                   ("background_video", self.link(n, "bg_images")),
+                                   ("character_mask", self.link(n, "mask"))) if v is not None}
+        c = self.core(n, "WanAnimateToVideo", {"width": w.get("width"), "height": w.get("height"),
+                                               "length": w.get("num_frames"), "batch_size": 1}, links)
+        for k in ("pose_strength", "face_strength"):
+            if finite(w.get(k)) and w[k] != 1:
+                self.said.append(f"'{n.title or n.shown_cls}' (#{n.id})'s {k} {w[k]:g} is not taken: Studio's Wan "
+                                 "Animate reads the pose and the face at full strength")
+        if w.get("colormatch") not in (None, "disabled"):
+            self.said.append(f"'{n.title or n.shown_cls}' (#{n.id})'s colour match {w['colormatch']!r} between windows "
+                             "is not taken")
+        return (c.id, 2)
 
     def samplers(self) -> None:
         for n in list(self.wf.nodes.values()):
@@ -164,8 +189,12 @@ class _Translation(PackTranslation):
         if emb is not None and emb.id in self.latents:  # an embeds node two samplers share (two experts)
             latent, pos, neg = self.latents[emb.id]
         elif emb is not None and self.is_pack(emb):
-            i2v = emb.cls in ("WanVideoImageClipEncode", "WanVideoImageToVideoEncode")
+            i2v = emb.cls in ("WanVideoImageClipEncode", "WanVideoImageToVideoEncode", "WanVideoAnimateEmbeds")
             latent = self.embeds(emb, pos, neg)
+            window = self.named(emb).get("frame_window_size") if emb.cls == "WanVideoAnimateEmbeds" else None
+            if finite(window) and window > 0:  # the wrapper's windows: Studio's Wan Animate 'window'
+                self.wf.carried.setdefault(n.id, {})["window"] = int(window)
+                self.wf.taken.add(emb.id)
             if i2v:
                 pos, neg = (emb.id, 0), (emb.id, 1)  # through WanImageToVideo, as the core workflow wires it
             if latent is not None:
@@ -220,7 +249,7 @@ class _Translation(PackTranslation):
             carried["context_schedule"] = sched
         else:
             self.said.append(f"its context schedule {w.get('context_schedule')!r} is made as Studio's 'uniform'")
-        self.wf.carried[n.id] = carried
+        self.wf.carried.setdefault(n.id, {}).update(carried)
         self.wf.taken.add(opt.id)
         self.made.setdefault(opt.cls, "the generator's context windows (long_take, window, overlap)")
 
