@@ -39,7 +39,9 @@ class Task:
 
 # a sampler's latent encoded from a clip (VAEEncode), denoised part way: video to video, its strength
 # the sampler's denoise (comfy_intent reads it; denoised whole, the clip is lost: text to video)
-ENCODED = {"VAEEncode": Task("video to video", V2V, (("pixels", "video"),))}
+# (ComfyUI's VAEEncodeTiled encodes the same latent in tiles: the same task)
+ENCODED = {"VAEEncode": Task("video to video", V2V, (("pixels", "video"),)),
+           "VAEEncodeTiled": Task("video to video", V2V, (("pixels", "video"),))}
 LATENT_NAMES = ("latent_image", "samples", "latent", "video_latent", "av_latent")
 
 

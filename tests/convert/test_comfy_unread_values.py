@@ -113,3 +113,12 @@ def test_any_frame_interpolation_packs_vfi_node_becomes_frame_interpolation_with
         interp = _nodes(conv, "motion.interpolate")[0]
         assert interp.params["factor"] == mult
         assert f"Studio interpolates by optical flow, not with ComfyUI's network ('{ckpt}')" in _said(conv)
+
+
+def test_a_tiled_encode_is_the_same_video_to_video():
+    doc = _core("0.4, 0.2, 0.0")
+    doc["7"] = {"class_type": "VAEEncodeTiled", "inputs": {"pixels": ["6", 0], "vae": ["3", 0], "tile_size": 512,
+                                                            "overlap": 64, "temporal_size": 64, "temporal_overlap": 8}}
+    conv = convert(doc, "tiled")
+    assert (conv.tasks[0]["generator"], conv.tasks[0]["inputs"]) == ("video_models.video_to_video", ["video"])
+    assert _nodes(conv, "video_models.video_to_video")[0].params["strength"] == 0.4
