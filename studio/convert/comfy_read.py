@@ -578,7 +578,7 @@ def _passed(nodes: dict[str, CNode], src: tuple[str, int]) -> tuple[str, int] | 
         kind = n.out_types[src[1]] if 0 <= src[1] < len(n.out_types) else None
         names = list(n.in_types)
         same = [k for k in names if n.in_types[k] == kind and k in n.links]
-        first = names[src[1]] if src[1] < len(names) and names[src[1]] in same else None
+        first = names[src[1]] if 0 <= src[1] < len(names) and names[src[1]] in same else None
         name = first or (same[0] if same else None)
         if kind is None or name is None:
             return None

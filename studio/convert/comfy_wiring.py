@@ -22,6 +22,7 @@ the rules here are written from those descriptions:
 Plain stdlib: nothing is run."""
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Callable
 
@@ -158,7 +159,7 @@ class _Broadcast:
             allowed = matching if allowed is None else allowed & matching
         self.allowed = allowed
         p = ue.get("priority")
-        if isinstance(p, (int, float)) and not isinstance(p, bool) and p:
+        if isinstance(p, (int, float)) and not isinstance(p, bool) and p and math.isfinite(p):
             self.priority = float(p)
         else:
             self.priority = 10 + (10 if str(ctrl.get("type")) == PROMPTS else 0) + (
@@ -192,8 +193,13 @@ class _Broadcast:
         return theirs == mine
 
 
+def _dict(v: Any) -> dict:
+    return v if isinstance(v, dict) else {}
+
+
 def _int(v: Any) -> int:
-    return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else 0
+    ok = isinstance(v, int) or isinstance(v, float) and math.isfinite(v) and abs(v) < 2**31
+    return int(v) if ok and not isinstance(v, bool) else 0
 
 
 def _live(n: dict) -> bool:
@@ -222,7 +228,7 @@ def broadcasts(nodes: list[dict], source_of: Callable[[Any], Source | None], gro
             made += [_Broadcast(n, i, kind, src, name, kinds.count(kind) > 1, where, nodes, said)
                      for i, kind, src, name in wired if kind]
         elif _props(n).get("ue_convert"):
-            quiet = _ue(n).get("output_not_broadcasting") or {}
+            quiet = _dict(_ue(n).get("output_not_broadcasting"))
             outs = [o for o in n.get("outputs") or [] if isinstance(o, dict)]
             kinds = [str(o.get("type") or "") for o in outs]
             made += [_Broadcast(n, -1, str(o.get("type") or ""), (n.get("id"), j), _name(o),
@@ -246,9 +252,9 @@ def broadcasts(nodes: list[dict], source_of: Callable[[Any], Source | None], gro
                 continue
             name = str(inp.get("name"))
             if inp.get("widget") is not None:
-                if not (ue.get("widget_ue_connectable") or {}).get(name):
+                if not _dict(ue.get("widget_ue_connectable")).get(name):
                     continue
-            elif (ue.get("input_ue_unconnectable") or {}).get(name):
+            elif _dict(ue.get("input_ue_unconnectable")).get(name):
                 continue
             those = by_kind.get(str(inp.get("type") or ""), []) + loose
             budget -= len(those)
