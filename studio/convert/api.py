@@ -201,6 +201,10 @@ class ComfyMapping:
     # its node pack's nodes the converter does not read -> (their role, what they carry into the sampler in words),
     # said for what is lost where a workflow uses them (comfy_roles, comfy_ledger)
     pack_nodes: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # its node pack's preprocessing steps between a file and an input -> what Studio's nodes make of each: 'pose'
+    # (Studio's pose nodes and Draw Pose) or 'face' (its pose nodes and Face Crops); a pose step absorbs the face
+    # step before it on the file's way (the detection whose poses it draws)
+    steps: Mapping[str, str] = field(default_factory=dict)
     # its node pack's LoRA loaders read as ComfyUI's LoraLoaderModelOnly (their lora_name and strength_model)
     lora_loaders: tuple[str, ...] = ()
     # its nodes that pass values on as given: node type -> the inputs given as its outputs 1, 2...

@@ -11,9 +11,8 @@ import math
 from studio.core.shown import number
 
 from .comfy_read import CNode, Workflow
-from .comfy_roles import in_type
 from . import comfy_registry
-from .comfy_roles import generates
+from .comfy_roles import generates, in_type
 from .comfy_sampling import SAMPLERS
 from .comfy_tasks import I2V, LATENT_NAMES, T2V, V2V, Task, sentence, task_node, task_of
 from .comfy_utility import depth_node, phrase_of, pose_nodes
@@ -21,16 +20,23 @@ from .comfy_utility import depth_node, phrase_of, pose_nodes
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
 # ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
 # own pose (people -> pose -> drawn) and depth nodes, their models chosen on Load Preprocessor (said)
-# kijai's ComfyUI-WanAnimatePreprocess (read for meaning): PoseAndFaceDetection finds the poses (output 0) and crops
-# the face (output 1); DrawViTPose draws its poses. A pose drawn: Studio's pose nodes and Draw Pose; the face crops:
-# its pose nodes and Face Crops (the detection absorbed in the step that reads it)
-POSE_STEPS = ("DWPreprocessor", "OpenposePreprocessor", "DWPose", "DrawViTPose")
-FACE_STEPS = ("PoseAndFaceDetection",)
+# (and a family's pack's own steps, its mapping's 'steps': 'pose' drawn as these are, 'face' as Face Crops)
+POSE_STEPS = ("DWPreprocessor", "OpenposePreprocessor", "DWPose")
 DEPTH_STEPS = ("DepthAnythingV2Preprocessor", "DepthAnythingPreprocessor", "DepthAnything_V2", "DA3Inference")
-STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode") + POSE_STEPS + FACE_STEPS + DEPTH_STEPS
+STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode") + POSE_STEPS + DEPTH_STEPS
 STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth",
-            "AudioEncoderEncode": "features", **{k: "video" for k in POSE_STEPS}, **{k: "face" for k in FACE_STEPS},
-            **{k: "depth" for k in DEPTH_STEPS}}
+            "AudioEncoderEncode": "features", **{k: "video" for k in POSE_STEPS}, **{k: "depth" for k in DEPTH_STEPS}}
+FAMILY_STEP_OUT = {"pose": "video", "face": "face"}
+
+
+def step_kind(cls: str) -> str | None:
+    """'pose', 'face' or 'depth' for a preprocessing step Studio's pose / depth nodes make (ComfyUI's, or a
+    family's pack's: its mapping's 'steps'); None for any other node."""
+    if cls in POSE_STEPS:
+        return "pose"
+    if cls in DEPTH_STEPS:
+        return "depth"
+    return comfy_registry.lookup("steps").get(cls)
 MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow holds fewer)
 # ComfyUI's file loaders -> Studio's, and how a sentence names them
 FILE_TYPES = ("IMAGE", "VIDEO", "AUDIO", "MASK")  # what a file gives a node (not a latent made from one)
@@ -287,9 +293,11 @@ class IntentReading:
                         f"when the workflow runs; Studio does not run it: connect what it makes to the generator's "
                         f"'{into}'")
             return
-        steps = [n for n in via if n.cls in STEPS and (n.cls.startswith("SAM3") == into.endswith("mask"))]
-        if any(n.cls == "DrawViTPose" for n in steps):  # its poses' detection is part of that step
-            absorbed = [n for n in steps if n.cls in FACE_STEPS]
+        steps = [n for n in via if (n.cls in STEPS or step_kind(n.cls))
+                 and (n.cls.startswith("SAM3") == into.endswith("mask"))]
+        theirs = comfy_registry.lookup("steps")
+        if any(theirs.get(n.cls) == "pose" for n in steps):  # a family's pose drawing: its detection is part of it
+            absorbed = [n for n in steps if theirs.get(n.cls) == "face"]
             steps = [n for n in steps if n not in absorbed]
             via = [n for n in via if n not in absorbed]
             self.used |= {n.id for n in absorbed}
@@ -302,8 +310,8 @@ class IntentReading:
             said.append(f"'{port}' of '{node.title or node.cls}' is {loader.cls}'s file through ComfyUI's "
                         f"{', '.join(other)}: the file is wired without "
                         f"{'that step' if len(other) == 1 else 'those steps'}; add Studio's node for it if it matters")
-        for n in (n for n in steps if n.cls in POSE_STEPS + FACE_STEPS + DEPTH_STEPS):
-            what, kinds = ("depth", "'depth'") if n.cls in DEPTH_STEPS else ("pose", "'people' and 'pose'")
+        for n in (n for n in steps if step_kind(n.cls)):
+            what, kinds = ("depth", "'depth'") if step_kind(n.cls) == "depth" else ("pose", "'people' and 'pose'")
             said.append(f"'{into}' is made by Studio's {what} nodes for {n.shown_cls} (#{n.id}): choose their "
                         f"models on Load Preprocessor ({kinds}); ComfyUI's preprocessor files are their own format")
         self.used |= {n.id for n in steps}
@@ -322,11 +330,10 @@ class IntentReading:
     def step(self, n: CNode, src: tuple[str, str], at: str | None = None) -> tuple[str, str]:
         """Studio's node for a ComfyUI step between a file and an intent input (Canny -> Edges with
         its thresholds in grey levels; SAM 3 -> Segment with its phrase), wired from ``src``."""
-        key = f"{n.id}<{src[0]}.{src[1]}"
-        if key in self.loaded:  # one Studio node for a step read twice (SAM 3's mask for two inputs)
-            return self.loaded[key], STEP_OUT[n.cls]
-        self.loaded[key] = self._step(n, src)
-        return self.loaded[key], STEP_OUT[n.cls]
+        key, out = f"{n.id}<{src[0]}.{src[1]}", STEP_OUT.get(n.cls) or FAMILY_STEP_OUT[step_kind(n.cls)]
+        if key not in self.loaded:  # one Studio node for a step read twice (SAM 3's mask for two inputs)
+            self.loaded[key] = self._step(n, src)
+        return self.loaded[key], out
 
     def _poses(self, n: CNode, src: tuple[str, str]) -> str:
         """Studio's Pose Estimate of the clip ``src`` (with its Detect People): one for every step that reads the
@@ -342,19 +349,20 @@ class IntentReading:
         wf = self.wf
         if n.cls == "AudioEncoderEncode":  # a wav2vec2 or another encoder (Whisper), told by the encoder's file
             return self.speech_features(n, src, self._voice(n))
-        if n.cls in POSE_STEPS:  # people, their poses, drawn over the clip's size: what a pose ControlNet reads
+        kind = step_kind(n.cls)
+        if kind == "pose":  # people, their poses, drawn over the clip's size: what a pose ControlNet reads
             pose = self._poses(n, src)
             nid = self.add("preprocess.draw_pose", {}, n)
             self.g.connect(pose, "pose", nid, "pose")
             self.g.connect(*src, nid, "like")
             return nid
-        if n.cls in FACE_STEPS:  # the face crops of the people found: Wan Animate's face clip, at 512 as it reads it
+        if kind == "face":  # the face crops of the people found: Wan Animate's face clip, at 512 as it reads it
             pose = self._poses(n, src)
             nid = self.add("preprocess.face_crops", {"size": 512}, n)
             self.g.connect(*src, nid, "video")
             self.g.connect(pose, "pose", nid, "pose")
             return nid
-        if n.cls == "LotusConditioning" or n.cls in DEPTH_STEPS:
+        if n.cls == "LotusConditioning" or kind == "depth":
             return depth_node(self, n, src)
         if n.cls == "Canny":
             raw = n.raw if isinstance(n.raw, list) else []

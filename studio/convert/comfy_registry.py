@@ -40,7 +40,7 @@ def node_types(mapping: Any) -> set[str]:
     return (set(mapping.tasks) | set(mapping.empty) | set(mapping.widgets) | set(mapping.latent_steps)
             | set(mapping.passing) | set(mapping.folded) | set(mapping.file_loaders) | set(mapping.schedulers)
             | set(mapping.prompt_nodes) | set(mapping.pass_values) | set(mapping.fps_nodes) | set(mapping.upscalers)
-            | set(mapping.lora_loaders) | set(mapping.guiders)
+            | set(mapping.lora_loaders) | set(mapping.guiders) | set(mapping.steps)
             | {c.rstrip("*") for c in mapping.claims})
 
 
@@ -118,6 +118,7 @@ def _lookups() -> dict[str, Any]:
         "upscalers": tuple(c for m in ms for c in m.upscalers),
         "roles": tuple(r for m in ms for r in m.roles),
         "pack_nodes": {cls: r for m in ms for cls, r in m.pack_nodes.items()},
+        "steps": {cls: k for m in ms for cls, k in m.steps.items()},
         "lora_loaders": tuple(c for m in ms for c in m.lora_loaders),
         # the titles of the families whose text encoder, VAE... Load Video Model reads as separate files, by rank
         "separate": tuple(m.title for m in sorted(ms, key=lambda m: m.rank)
@@ -131,7 +132,7 @@ def lookup(what: str) -> Any:
     """One of the lookups made from every mapping: 'tasks' (node type -> Task), 'generators' (type id ->
     Generator), 'empty', 'files', 'voices', 'widgets', 'latent_steps', 'claims', 'passing', 'folded',
     'file_loaders', 'text_types', 'text_loaders', 'dual_types', 'by_title' (a family's title -> its mapping), 'wholes',
-    'schedulers', 'prompt_nodes', 'pass_values', 'fps_nodes', 'upscalers', 'roles', 'pack_nodes', 'lora_loaders', 'separate' (the titles of the
+    'schedulers', 'prompt_nodes', 'pass_values', 'fps_nodes', 'upscalers', 'roles', 'pack_nodes', 'steps', 'lora_loaders', 'separate' (the titles of the
     families whose separate part files Load Video Model reads, by rank), 'experts'."""
     return _lookups()[what]
 

@@ -207,7 +207,6 @@ def test_any_switch_gives_its_first_input_whose_source_runs_and_reroutes_pass_th
 
 
 def test_a_hostile_expression_is_not_run_and_thousands_of_broadcasts_stay_bounded():
-    import time
     w = UI()
     unet, clip, vae, img = _loaders(w)
     w.add("Anything Everywhere", [], [], {"anything": (unet, 0, "MODEL")},
@@ -217,9 +216,7 @@ def test_a_hostile_expression_is_not_run_and_thousands_of_broadcasts_stay_bounde
     for _ in range(1500):  # 1,500 broadcasts of one type, 1,500 inputs that take it: over the checks' bound
         w.add("Anything Everywhere", [], [], {"anything": (img, 0, "IMAGE")})
         w.add("PreviewImage", [], [], {"images": "IMAGE"})
-    t0 = time.perf_counter()
-    conv = convert(w.doc(), "hostile")
-    assert time.perf_counter() - t0 < 20
+    conv = convert(w.doc(), "hostile")  # the checks stop at their bound (said below): pytest's timeout is the hang's
     log = "\n".join(conv.log)
     assert "broadcast's expression '(a+)+$' repeats a group that repeats or chooses" in log
     assert "would be checked against its inputs more than 1,000,000 times" in log

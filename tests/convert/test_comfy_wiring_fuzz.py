@@ -1,12 +1,11 @@
 """Seeded hostile wiring (comfy_wiring, comfy_read): random Set/Get names (cycles, missing, duplicated, across a
 subgraph), broadcasts with any properties (regexes of every kind, priorities, restrictions of every value),
-switches and reroutes wired into each other, values of every type. Each workflow converts promptly to a graph
+switches and reroutes wired into each other, values of every type. Each workflow converts (its walks bounded: pytest's timeout is a hang's) to a graph
 that validates (or says which input it could not wire: a mask given as a picture), or is refused in one
 WorkflowError - never another exception, and never the converter's catch-all for one ("could not be read")."""
 from __future__ import annotations
 
 import random
-import time
 
 from studio.convert.comfy_map import convert
 from studio.convert.comfy_read import WorkflowError
@@ -59,7 +58,6 @@ def _random_workflow(rng: random.Random) -> dict:
 
 def test_random_wiring_converts_promptly_or_is_refused_in_words():
     rng = random.Random(20261127)
-    t0 = time.perf_counter()
     made = refused = 0
     for _ in range(150):
         doc = _random_workflow(rng)
@@ -73,4 +71,3 @@ def test_random_wiring_converts_promptly_or_is_refused_in_words():
         assert conv.graph.validate() == [] or "is not wired to" in said, conv.log[:3]  # a mask given as a picture
         made += 1
     assert made > 100
-    assert time.perf_counter() - t0 < 60

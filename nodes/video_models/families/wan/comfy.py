@@ -194,4 +194,7 @@ MAPPING = ComfyMapping(
     packs=tuple((p, "ComfyUI-WanVideoWrapper", "Wan") for p in PREFIXES), translate=translate,
     tracks=lambda params: "ATI" if params.get("tracks_as") == "ati" else "Wan-Move",
     pass_values={"WanCameraEmbedding": ("width", "height", "length")},  # passed on as given
-    widgets=WIDGETS, pack_nodes=PACK_NODES)
+    widgets=WIDGETS, pack_nodes=PACK_NODES,
+    # kijai's ComfyUI-WanAnimatePreprocess (read for meaning) on Wan Animate's pose and face clips: PoseAndFaceDetection
+    # finds the poses (output 0) and crops the face (output 1), DrawViTPose draws its poses
+    steps={"DrawViTPose": "pose", "PoseAndFaceDetection": "face"})
