@@ -309,7 +309,7 @@ class _Builder(IntentReading):
         wf = self.wf
         for nid in sorted(passed):
             n = wf.nodes.get(nid)
-            if n is None or n.cls in ("Reroute", "ComfySwitchNode") or n.cls in FOLDED or \
+            if n is None or n.cls in FOLDED or \
                     n.cls in comfy_registry.declared() or n.cls in comfy_registry.lookup("tasks"):  # a family reads it
                 continue
             what = carries(n) or "a model patch"

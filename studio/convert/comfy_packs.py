@@ -7,7 +7,7 @@ sentence of what was read as what. Plain data and stdlib, as the rest of the con
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Mapping
 
 from .comfy_read import CNode, Workflow
 from .comfy_tasks import Task
@@ -54,27 +54,28 @@ class PackTranslation:
     def steps(self) -> None:
         raise NotImplementedError
 
-    def named(self, n: CNode) -> dict[str, Any]:
+    def named(self, n: CNode, unknown: Mapping[str, str] | None = None) -> dict[str, Any]:
         """The node's settings by name: as the file names them (API JSON), else by their places; a setting wired
-        to a value the workflow's nodes give, that value (one Studio cannot work out: the value saved, said)."""
-        if n.widgets:
-            out = dict(n.widgets)
-        else:
-            names = self.WIDGETS.get(n.cls, ())
-            out = dict(zip(names, n.raw)) if isinstance(n.raw, list) else {}
+        to a value the workflow's nodes give, that value (one Studio cannot work out: the value saved, said; a
+        setting of ``unknown`` is left out instead, its words said)."""
+        order = self.WIDGETS.get(n.cls, ())
+        out = dict(n.widgets) if n.widgets else dict(zip(order, n.raw)) if isinstance(n.raw, list) else {}
         if not self.is_pack(n):  # a core node: the converter reads it itself
             return out
-        names = list(out) + [k for k in self.WIDGETS.get(n.cls, ()) if k not in out]  # an API file's wired ones too
-        for k in [k for k in names if k in n.links]:
+        for k in [k for k in list(out) + [k for k in order if k not in out] if k in n.links]:  # an API file's too
             v = self.wf.value(n, k)
             if v is not None:
                 out[k] = v
                 continue
             src = self.wf.source(n, k)
+            if unknown and k in unknown:  # a saved value that is not what runs, where it decides something
+                tail = unknown[k]
+                out.pop(k, None)
+            else:
+                tail = f"the value saved in the file ({out[k]!r}) is used" if k in out else "it is left unset"
             line = (f"'{n.title or n.shown_cls}' (#{n.id})'s {k} comes from "
                     + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src is not None else "a node")
-                    + ", whose value Studio cannot work out: "
-                    + (f"the value saved in the file ({out[k]!r}) is used" if k in out else "it is left unset"))
+                    + ", whose value Studio cannot work out: " + tail)
             if line not in self.said:
                 self.said.append(line)
         return out

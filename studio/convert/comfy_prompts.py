@@ -24,8 +24,6 @@ def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: s
             node = wf.source(node, "on_true" if on else "on_false")
             continue
         name = next((k for k in names if k in node.links), None)
-        if name is None and node.cls == "Reroute" and node.links:
-            name = next(iter(node.links))
         node = wf.source(node, name) if name else None
     return None
 
@@ -50,7 +48,7 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
     n = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in known, used)
     if n is None:
         end = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"),
-                    lambda x: x.cls in known or x.cls not in ("ComfySwitchNode", "Reroute") and not any(k in x.links for k in (
+                    lambda x: x.cls in known or x.cls != "ComfySwitchNode" and not any(k in x.links for k in (
                         which, "conditioning", "conditioning_to", "cond", "cond1")), set())
         if end is None:
             return None
@@ -67,12 +65,10 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
     text = wf.value(n, comfy_registry.lookup("prompt_nodes").get(n.cls, "text"))
     if text is None and "text" in n.links and said is not None:
         src = wf.source(n, "text")
-        for _ in range(MAX_SAMPLERS):  # the node a switch or reroute chooses
-            if src is None or src.cls not in ("ComfySwitchNode", "Reroute"):
+        for _ in range(MAX_SAMPLERS):  # the node a switch chooses (reroutes are read away: comfy_read._first_given)
+            if src is None or src.cls != "ComfySwitchNode":
                 break
-            side = ("on_true" if wf.value(src, "switch") else "on_false") if src.cls == "ComfySwitchNode" else \
-                next(iter(src.links), None)
-            src = wf.source(src, side) if side else None
+            src = wf.source(src, "on_true" if wf.value(src, "switch") else "on_false")
         what = f"'{src.title or src.cls}' ({src.cls}, #{src.id})" if src is not None else "another node"
         said.append(f"the {which} prompt is written by ComfyUI's {what} when the workflow runs; Studio does not run "
                     "it: write the prompt in the generator's prompt"

@@ -267,8 +267,6 @@ class Workflow:
         c = node.cls
         if c in PRIMITIVES:
             return self.value(node, "value", depth)
-        if c == "Reroute" and node.links:
-            return self.value(node, next(iter(node.links)), depth)
         if c == "ComfySwitchNode":
             on = self.value(node, "switch", depth)
             return None if on is None else self.value(node, "on_true" if on else "on_false", depth)

@@ -129,7 +129,7 @@ class _Broadcast:
     def __init__(self, ctrl: dict, index: int, kind: str, source: Source, name: str, repeated: bool,
                  groups: dict[str, list[str]], nodes: list[dict], said: list[str]):
         ue = _ue(ctrl)
-        self.ctrl, self.index, self.kind, self.source, self.name = ctrl, index, kind, source, name
+        self.ctrl, self.kind, self.source, self.name = ctrl, kind, source, name
         self.title_rx = _regex(ue.get("title_regex"), ue.get("title_regex_invert"), said)
         self.input_rx = _regex(ue.get("input_regex"), ue.get("input_regex_invert"), said)
         group_rx = _regex(ue.get("group_regex"), ue.get("group_regex_invert"), said)
@@ -141,6 +141,7 @@ class _Broadcast:
         self.rule = _int(ue.get("repeated_type_rule")) if repeated or _int(ue.get("apply_to_unrepeated")) else None
         if str(ctrl.get("type")) == PROMPTS and index in (0, 1):  # its two inputs told apart by these instead
             self.input_rx, self.rule = _regex(PROMPT_REGEXES[index], False), None
+        self.name_rx = _regex(name, False, []) if self.rule == 4 else None  # its input's name as an expression
         self.any = _int(ue.get("send_to_any")) > 0
         self.to_combo = _int(ue.get("string_to_combo")) > 0
         me = str(ctrl.get("id"))
@@ -188,8 +189,7 @@ class _Broadcast:
         if self.rule == 3:
             return str(node.get("title") or "") == mine
         if self.rule == 4:
-            rx = _regex(mine, False, [])
-            return rx is not None and bool(rx[0].search(theirs))
+            return self.name_rx is not None and bool(self.name_rx[0].search(theirs))
         return theirs == mine
 
 

@@ -75,6 +75,10 @@ PACK_NODES = {
 }
 
 
+LOADER_TYPES = ("WanVideoModelLoader", "WanVideoVAELoader", "LoadWanVideoT5TextEncoder", "LoadWanVideoClipTextEncoder")
+TEXT_TYPES = ("WanVideoTextEncode", "WanVideoTextEncodeSingle", "WanVideoTextEncodeCached")
+
+
 class _Translation(PackTranslation):
     PACK, PREFIXES, WIDGETS, SETTINGS_ONLY = "WanVideoWrapper", PREFIXES, WIDGETS, SETTINGS_ONLY
 
@@ -94,6 +98,8 @@ class _Translation(PackTranslation):
     # -- the nodes ---------------------------------------------------------------------------
     def loaders(self) -> None:
         for n in list(self.wf.nodes.values()):
+            if n.cls not in LOADER_TYPES:  # (named() reads a pack node's wired settings, and says what it cannot)
+                continue
             w = self.named(n)
             if n.cls == "WanVideoModelLoader":
                 self.model_loader(n, "UNETLoader", {"unet_name": w.get("model")}, ("WanVideoLoraSelect",),
@@ -108,6 +114,8 @@ class _Translation(PackTranslation):
     def texts(self) -> None:
         """WanVideoTextEncode: two CLIPTextEncode (the positive keeps its id; '<id>:neg' the negative)."""
         for n in list(self.wf.nodes.values()):
+            if n.cls not in TEXT_TYPES:
+                continue
             w = self.named(n)
             t5 = self.link(n, "t5")
             links = {"clip": t5} if t5 else {}
@@ -122,7 +130,7 @@ class _Translation(PackTranslation):
                 self.core(n, "CLIPTextEncode", {"text": w.get("negative_prompt") or ""}, {"clip": (t5.id, 0)},
                           nid=f"{n.id}:neg")
 
-    def embeds(self, n: CNode, pos, neg) -> tuple[str, int] | None:
+    def embeds(self, n: CNode, pos, neg, sampler: CNode) -> tuple[str, int] | None:
         """The latent a sampler's image_embeds stand for, made from the wrapper's embeds node (None:
         a node Studio has no counterpart for, kept as it is)."""
         w = self.named(n)
@@ -148,13 +156,18 @@ class _Translation(PackTranslation):
             c = self.core(n, "WanFirstLastFrameToVideo" if end else "WanImageToVideo", size, links)
             return (c.id, 2)
         if n.cls == "WanVideoAnimateEmbeds":  # Wan Animate: ComfyUI's WanAnimateToVideo takes the same inputs
-            return self.animate(n, w, pos, neg)
+            return self.animate(n, w, pos, neg, sampler)
         return None
 
-    def animate(self, n: CNode, w: dict, pos, neg) -> tuple[str, int]:
+    def animate(self, n: CNode, w: dict, pos, neg, sampler: CNode) -> tuple[str, int]:
         """WanVideoAnimateEmbeds as ComfyUI's WanAnimateToVideo (the wrapper's nodes.py, read for meaning: its
         reference, pose, face and background clips, the mask, the take's length, sampled in windows of
-        frame_window_size); its strengths and colour match said where they differ from the core node's."""
+        frame_window_size: the generator's 'window', carried on ``sampler``); its strengths and colour match said
+        where they differ from the core node's."""
+        window = w.get("frame_window_size")
+        if finite(window) and window > 0:
+            self.wf.carried.setdefault(sampler.id, {})["window"] = int(window)
+            self.wf.taken.add(n.id)
         links = {k: v for k, v in (("positive", pos), ("negative", neg), ("vae", self.link(n, "vae")),
                                    ("clip_vision_output", self.link(n, "clip_embeds")),
                                    ("reference_image", self.link(n, "ref_images")),
@@ -175,8 +188,11 @@ class _Translation(PackTranslation):
 
     def samplers(self) -> None:
         for n in list(self.wf.nodes.values()):
-            if n.cls == "WanVideoSampler":
-                self.sampler(n, self.named(n))
+            if n.cls == "WanVideoSampler":  # a start step on an encoded clip decides how far it is denoised:
+                # wired to a value Studio cannot work out, none is guessed (comfy_intent._encoded: its default strength)
+                unknown = {"start_step": "how far the sampler denoises its clip is not known (set Video to Video's "
+                                         "strength)"} if self.link(n, "samples") else None
+                self.sampler(n, self.named(n, unknown))
 
     def sampler(self, n: CNode, w: dict) -> None:
         text = self.link(n, "text_embeds")
@@ -190,11 +206,7 @@ class _Translation(PackTranslation):
             latent, pos, neg = self.latents[emb.id]
         elif emb is not None and self.is_pack(emb):
             i2v = emb.cls in ("WanVideoImageClipEncode", "WanVideoImageToVideoEncode", "WanVideoAnimateEmbeds")
-            latent = self.embeds(emb, pos, neg)
-            window = self.named(emb).get("frame_window_size") if emb.cls == "WanVideoAnimateEmbeds" else None
-            if finite(window) and window > 0:  # the wrapper's windows: Studio's Wan Animate 'window'
-                self.wf.carried.setdefault(n.id, {})["window"] = int(window)
-                self.wf.taken.add(emb.id)
+            latent = self.embeds(emb, pos, neg, n)
             if i2v:
                 pos, neg = (emb.id, 0), (emb.id, 1)  # through WanImageToVideo, as the core workflow wires it
             if latent is not None:
@@ -213,13 +225,8 @@ class _Translation(PackTranslation):
             links["model"] = model
         steps, start, end = w.get("steps"), w.get("start_step"), w.get("end_step")
         denoise = w.get("denoise_strength")
-        if samples is not None and "start_step" in n.links and self.wf.value(n, "start_step") is None:
-            # its start wired to a value Studio cannot work out (said; a UI file's saved value is not what runs):
-            # how far it denoises is unknown too (comfy_intent._encoded: video to video at its default strength)
-            start = denoise = None
-            self.said[:] = [line.split(", whose value")[0] + ", whose value Studio cannot work out: how far the "
-                            "sampler denoises its clip is not known (set Video to Video's strength)"
-                            if f"(#{n.id})'s start_step comes from" in line else line for line in self.said]
+        if samples is not None and "start_step" in n.links and start is None:  # its start unknown (said by named):
+            denoise = None  # so is how far it denoises
         if samples is not None and finite(denoise) and denoise < 1 and finite(steps) and not finite(start):
             start = int(round(steps * (1 - denoise)))  # KSamplerAdvanced's way of a partial denoise
         self.context(n)
