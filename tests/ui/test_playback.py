@@ -156,11 +156,15 @@ def test_in_out_range_loops_and_shuttle_plays_backward(qtbot):
     player.stop()
     assert min(seen) >= 10 and max(seen) <= 19
     assert seen.count(10) >= 2  # looped
+    # backward, on a range long enough that no wait under load reaches its start and loops (at 100 fps a
+    # 90 ms wait from frame 18 of 10-19 had looped to 19): 40 frames at 10 fps are four seconds
+    player.set_media(50, 10.0, None)
     seen.clear()
-    player.current = 18
+    player.current = 40
     player.shuttle("J")
     assert player.speed == -1.0
-    qtbot.wait(60)
+    qtbot.waitUntil(lambda: len(seen) >= 2, timeout=5000)
     player.shuttle("K")
     assert not player.playing
-    assert seen[0] == 18 and seen[-1] < 18
+    assert seen[0] == 40 and seen[-1] < 40
+    assert all(b < a for a, b in zip(seen, seen[1:]))  # each frame shown before the last
