@@ -79,11 +79,14 @@ def test_playing_one_second_advances_about_fps_frames_and_says_muted_once(qtbot)
     msgs, frames = [], []
     player.message.connect(msgs.append)
     player.frameChanged.connect(frames.append)
+    t0 = time.perf_counter()
     player.play(0)
     qtbot.wait(1000)
     player.stop()
+    played = time.perf_counter() - t0  # a second asked; longer when the machine is loaded
     assert not player.audio_is_clock
-    assert 18 <= player.current <= 30, player.current
+    assert abs(player.current - played * 24.0) <= 6, (player.current, played)  # the wall clock's frame
+    assert player.current >= 18, player.current
     assert frames == sorted(frames) and frames[0] == 0
     player.play(player.current)
     qtbot.wait(50)
