@@ -10,7 +10,7 @@ import math
 
 from studio.core.shown import number
 
-from .comfy_read import CNode, Workflow
+from .comfy_read import LOADER_NODES, CNode, Workflow
 from . import comfy_registry
 from .comfy_roles import generates, in_type
 from .comfy_sampling import SAMPLERS
@@ -37,14 +37,11 @@ def step_kind(cls: str) -> str | None:
     if cls in DEPTH_STEPS:
         return "depth"
     return comfy_registry.lookup("steps").get(cls)
+
+
 MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow holds fewer)
-# ComfyUI's file loaders -> Studio's, and how a sentence names them
 FILE_TYPES = ("IMAGE", "VIDEO", "AUDIO", "MASK")  # what a file gives a node (not a latent made from one)
-LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_video", "video"),
-                "VHS_LoadVideo": ("io.load_video", "video"), "LoadAudio": ("io.load_audio", "audio"),
-                "VHS_LoadAudio": ("io.load_audio", "audio"),  # VideoHelperSuite's, by path or upload:
-                "VHS_LoadVideoPath": ("io.load_video", "video"), "VHS_LoadAudioUpload": ("io.load_audio", "audio"),
-                "VHS_LoadImagePath": ("io.load_image", "image")}
+
 
 def model_file(wf: Workflow, loader: CNode):
     """The file a model loader reads (UNETLoader's and UnetLoaderGGUF's unet_name, a checkpoint's

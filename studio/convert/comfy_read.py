@@ -151,8 +151,8 @@ def enveloped(doc: Any) -> tuple[Any, str]:
     """The one workflow a JSON object holds one level down ({'prompt': {...}} as ComfyUI's API clients post it,
     {'workflow': {...}}, a tool's {'api_graph': {...}}, a /history entry's 'prompt' list), or two where the object
     is a single entry ({prompt id: {'prompt': [...]}}, ComfyUI's /history answer), and the key it was under;
-    (doc, '') when there is not exactly one."""
-    if not isinstance(doc, dict) or "format" in doc:
+    (doc, '') when ``doc`` is a workflow itself or there is not exactly one."""
+    if not isinstance(doc, dict) or "format" in doc or is_workflow(doc):
         return doc, ""
     level = doc
     for _ in range(2):
@@ -215,10 +215,8 @@ class Workflow:
     # -- reading ------------------------------------------------------------------------------
     @classmethod
     def read(cls, doc: Any) -> "Workflow":
-        kind, inside = is_workflow(doc), ""
-        if kind is None:  # a workflow saved inside another object: an API client's body, a history entry, a tool's
-            doc, inside = enveloped(doc)
-            kind = is_workflow(doc)
+        doc, inside = enveloped(doc)  # a workflow saved inside another object: an API client's body, a history entry
+        kind = is_workflow(doc)
         if kind in ("api", "ui"):
             nodes, wiring, said = (_read_api(doc), {}, []) if kind == "api" else _read_ui(doc)
             if kind == "api":  # an API file keeps rgthree's Any Switch and pack reroutes (server nodes): read away too
@@ -309,14 +307,18 @@ MEDIA_LOADERS = (("IMAGE", (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".
                  ("IMAGE", (".mp4", ".mov", ".webm", ".mkv", ".avi", ".gif", ".m4v"), "VHS_LoadVideoPath", "video"),
                  ("VIDEO", (".mp4", ".mov", ".webm", ".mkv", ".avi", ".gif", ".m4v"), "LoadVideo", "file"),
                  ("AUDIO", (".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus"), "LoadAudio", "audio"))
-CORE_LOADERS = ("LoadImage", "LoadVideo", "LoadAudio", "VHS_LoadVideo", "VHS_LoadVideoPath", "VHS_LoadAudio",
-                "VHS_LoadAudioUpload", "VHS_LoadImagePath")
+# ComfyUI's file loaders -> Studio's, and how a sentence names them (comfy_intent reads files through them)
+LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_video", "video"),
+                "VHS_LoadVideo": ("io.load_video", "video"), "LoadAudio": ("io.load_audio", "audio"),
+                "VHS_LoadAudio": ("io.load_audio", "audio"),  # VideoHelperSuite's, by path or upload:
+                "VHS_LoadVideoPath": ("io.load_video", "video"), "VHS_LoadAudioUpload": ("io.load_audio", "audio"),
+                "VHS_LoadImagePath": ("io.load_image", "image")}
 
 
 def _pack_loader(n: CNode) -> None:
     """A pack's loader (pysssss' LoadImageWithFilename...): nothing wired in, its first output a picture, a clip or
     a sound, a setting naming a file of that kind: read as ComfyUI's own loader of it (its type kept as origin)."""
-    if n.cls in CORE_LOADERS or n.links or not n.out_types:
+    if n.cls in LOADER_NODES or n.links or not n.out_types:
         return
     values = list(n.widgets.values()) if n.widgets else (n.raw if isinstance(n.raw, list) else [])
     names = [v for v in values if isinstance(v, str) and 0 < len(v) < 1024]

@@ -35,7 +35,12 @@ def utility(cls: str) -> tuple[str, str | None] | None:
     Interpolation's GMFSS, IFRNet, AMT...: Studio's flow-based Frame Interpolation, said); None otherwise."""
     if cls in UTILITIES:
         return UTILITIES[cls]
-    return (f"frame interpolation ({cls[:-4].strip() or cls})", None) if cls.endswith(" VFI") else None
+    return (f"frame interpolation ({cls[:-4].strip() or cls})", None) if _vfi(cls) else None
+
+
+def _vfi(cls: str) -> bool:
+    """A frame-interpolation pack's node: ComfyUI-Frame-Interpolation names each network's node '<NAME> VFI'."""
+    return cls.endswith(" VFI")
 
 
 ENDS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine", "MaskPreview",
@@ -114,7 +119,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> Load Video -> {' -> '.join(steps)}")
 
 
-AFTER = ("ImageUpscaleWithModel", "FrameInterpolate", "FILM VFI", "RIFE VFI")  # made on a generated take too
+AFTER = ("ImageUpscaleWithModel", "FrameInterpolate")  # made on a generated take too, as every '... VFI' node is
 
 
 def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[str, str]:
@@ -127,7 +132,7 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
         if node is None or node.id in seen or node.cls.startswith("VAEDecode") or node.id in b.pass_key:
             break
         seen.add(node.id)
-        if (node.cls in AFTER or node.cls.endswith(" VFI")) and node.enabled:
+        if (node.cls in AFTER or _vfi(node.cls)) and node.enabled:
             path.append(node)
     for n in reversed(path):  # nearest the decoder first
         b.used.add(n.id)

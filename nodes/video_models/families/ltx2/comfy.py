@@ -4,9 +4,8 @@ workflow's sound and reference voice, its second stage (comfy_stages) and prompt
 (comfy_enhance). Plain data and stdlib: nothing of ComfyUI is imported or run."""
 from __future__ import annotations
 
-import math
-
-from studio.convert.api import I2V, T2V, CNode, ComfyMapping, Generator, Guider, Task, find_loader, upstream
+from studio.convert.api import (I2V, T2V, CNode, ComfyMapping, Generator, Guider, Task, find_loader, finite,
+                                upstream)
 from studio.core.shown import number
 
 from .comfy_enhance import enhance_stage, read_enhancer
@@ -37,12 +36,12 @@ def _guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
                     + ("its image is made by nodes Studio does not convert" if found is None else "four keyframes at most"))
         return
     b.intent(n, "image", f"keyframe_{k}", inputs, said)
-    whole = isinstance(at, (int, float)) and not isinstance(at, bool) and math.isfinite(at) and abs(at) < 10**9
+    whole = finite(at) and abs(at) < 10**9
     where = "last" if at == -1 else (str(int(at)) if whole else "0")
     if not whole and at is not None:
         said.append(f"a guide's frame {number(at)} is not a frame number: frame 0 used")
     b.keyframes.append(where)
-    if isinstance(strength, (int, float)) and not isinstance(strength, bool) and math.isfinite(strength):
+    if finite(strength):
         b.keyframe_strength = float(strength)
 
 
@@ -102,7 +101,7 @@ def _ltx2_audio(b, up: list[CNode], inputs: dict, said: list[str]) -> None:
             for key, into in (("identity_guidance_scale", "identity_guidance"), ("start_percent", "identity_start"),
                               ("end_percent", "identity_end")):
                 v = b.wf.value(n, key)
-                if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+                if finite(v):
                     b.extra[into] = float(v)
 
 
@@ -178,8 +177,7 @@ def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     for port in ports:
         k = next((i for i in range(1, 5) if f"keyframe_{i}" not in inputs), None)
         frame = at[port]
-        whole = isinstance(frame, (int, float)) and not isinstance(frame, bool) and math.isfinite(frame) and \
-            abs(frame) < 10**9
+        whole = finite(frame) and abs(frame) < 10**9
         if k is None or (whole and frame < -1):
             said.append(f"the image on '{port}' of '{n.title or n.shown_cls}' (#{n.id}) at frame {number(frame)} is not "
                         "taken: " + ("four keyframes at most" if k is None else "Studio places a keyframe at a frame "
@@ -188,7 +186,7 @@ def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
         b.intent(n, port, f"keyframe_{k}", inputs, said)
         b.keyframes.append("last" if frame == -1 else str(int(frame)) if whole else "0")
         v = strength[port]
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+        if finite(v):
             b.keyframe_strength = float(v)
     return LTX2 if ports else gen
 
@@ -202,7 +200,7 @@ def _ic_guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
         return gen
     b.intent(n, "image", "control", inputs, said)
     strength = wf.value(n, "strength")
-    if isinstance(strength, (int, float)) and not isinstance(strength, bool) and math.isfinite(strength):
+    if finite(strength):
         b.extra["control_strength"] = float(strength)
     at, scale = wf.value(n, "frame_idx"), wf.value(n, "latent_downscale_factor")
     if at not in (0, None):
