@@ -51,6 +51,47 @@ def _wan_animate_2_masks_made_eagerly():
         yield
 
 
+@pytest.fixture(scope="module")
+def module_models():
+    """The loaded models this module's executors share (``Executor()`` made with no ``models`` of its own
+    gets this cache): a model a module's earlier test loaded is served from memory, as the window's second
+    run is, where every test loaded it again (176 of 403 loads of these tests repeated one made earlier in
+    the same module, 38 s of 92). Unloaded at the module's end. A test that checks what a load does (its
+    messages, what it reads, counts of loads) is marked ``fresh_models`` and loads on a cache of its own."""
+    from studio.engine.model_cache import ModelCache
+    cache = ModelCache()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _executors_share_the_modules_models(request, monkeypatch):
+    if request.node.get_closest_marker("fresh_models"):
+        yield None
+        return
+    import studio.engine.executor as executor
+    shared, own = request.getfixturevalue("module_models"), executor.ModelCache
+    monkeypatch.setattr(executor, "ModelCache", lambda *a, **k: own(*a, **k) if a or k else shared)
+    from types import SimpleNamespace
+    yield SimpleNamespace(cache=shared, hits_before=shared.hits)
+    shared.on_unload.clear()  # the test's executors: nothing of theirs is kept alive by the module's cache
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing test that ran on models an earlier test of its module loaded says so, and how to opt out."""
+    report = yield
+    if report.failed and call.when == "call" and not item.get_closest_marker("fresh_models"):
+        shared = item.funcargs.get("_executors_share_the_modules_models")
+        served = shared.cache.hits - shared.hits_before if shared is not None else 0
+        if served:
+            report.sections.append(("shared models", (
+                f"this test's executors were served {served} time(s) by the module's loaded models "
+                "(tests/video_models/conftest.py module_models): if it checks what a load does, mark it "
+                "@pytest.mark.fresh_models")))
+    return report
+
+
 def _shelved(key: str, name: str, **settings):
     """A session fixture: the session's tiny model ``key`` (tests/conftest.py ``tiny``) in a folder
     ``name`` (tests read it in messages and run records), read only."""

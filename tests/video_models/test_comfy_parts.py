@@ -271,6 +271,7 @@ def test_a_gguf_denoiser_and_a_scaled_fp8_text_encoder(comfy, want, tmp_path):
     assert db >= 40
 
 
+@pytest.mark.fresh_models
 def test_the_text_encoder_file_is_not_read_for_a_cached_prompt(comfy, tmp_path, monkeypatch):
     """Issue 60 item 2 with ComfyUI's files: while the prompt-embedding cache is on, the UMT5 part file
     waits on disk; the first render reads it (its prompt is not cached), a second with only the seed

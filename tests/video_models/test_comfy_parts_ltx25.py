@@ -57,6 +57,7 @@ def _load(files, **kw):
     return load_video_model(files["transformer"], base=None, device=CPU, dtype_name="fp32", parts=parts, **kw)
 
 
+@pytest.mark.fresh_models
 def test_ltx25_split_files_make_the_folders_picture_and_sound_exactly(ltx25, monkeypatch, folders_take):
     from nodes.video_models.catalog.listing import describe_file
     monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")  # every part loaded at once, to compare
@@ -229,6 +230,7 @@ def dd_files(ltx25, tmp_path_factory):
     return _diffusion_vae(ltx25[1], str(tmp_path_factory.mktemp("ltx25-dd")))
 
 
+@pytest.mark.fresh_models
 def test_int8_convrot_transformer_and_text_encoder_stay_int8_near_the_folders_picture(ltx25, tmp_path, monkeypatch,
                                                                                       folders_take, int8_states):
     """The templates' files are ComfyUI's int8 convrot ('-comfy-int8-convrot'): the transformer's blocks

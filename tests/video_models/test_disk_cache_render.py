@@ -71,6 +71,7 @@ def test_second_render_in_a_new_process_is_read_from_the_disk_cache(wan_dir, tmp
     assert np.array_equal(first, third)
 
 
+@pytest.mark.fresh_models
 def test_a_fresh_engine_reads_the_same_frames_and_says_disk(wan_dir, tmp_path):
     dc = DiskCache(str(tmp_path / "cache"), 10 ** 9)
     first = Executor(disk_cache=dc).run(_graph(wan_dir), targets=["gen"]).value("gen")

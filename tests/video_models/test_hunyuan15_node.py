@@ -22,6 +22,7 @@ def _run(folder, guidance=2.0, steps=2, on_event=None):
     return Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=on_event).value("gen").frames
 
 
+@pytest.mark.fresh_models
 def test_text_to_video_renders_hunyuan15_with_progress_and_its_guidance(hy15, monkeypatch):
     from diffusers.guiders import ClassifierFreeGuidance
 
@@ -104,6 +105,7 @@ def test_image_to_video_makes_the_nodes_size_from_hunyuan15s_buckets(tmp_path):
         .pipeline("i2v").target_size == 640  # the tiny model's own
 
 
+@pytest.mark.fresh_models
 @pytest.mark.parametrize("guidance", [2.0, 1.0])
 def test_a_cached_prompt_loads_no_qwen_and_makes_the_same_frames(hy15, tmp_path, monkeypatch, guidance):
     """The prompt-embedding cache (issue 60) for HunyuanVideo 1.5: both encoders' states and masks,

@@ -226,6 +226,7 @@ def test_an_fp8_denoiser_in_tencents_names_is_kept_in_8_bits(hy15, tmp_path, fol
     assert not torch.equal(want, got) and db >= 40
 
 
+@pytest.mark.fresh_models
 @pytest.mark.parametrize("given", [("text_encoder",), ("text_encoder", "text_encoder_2")])
 def test_with_the_prompt_cache_on_both_text_encoders_wait_given_as_files_or_the_folders(hy15, monkeypatch, given):
     """Issue 60: a cached prompt loads no text encoder, whether Qwen and byT5 come as ComfyUI's files or

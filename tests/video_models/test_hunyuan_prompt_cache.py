@@ -10,6 +10,10 @@ import pytest
 
 from . import tiny_parts as tp
 
+# what a load does (its count, what it reads, the prompt cache) is what these tests check: each loads its
+# models itself (tests/video_models/conftest.py module_models)
+pytestmark = pytest.mark.fresh_models
+
 pytest.importorskip("diffusers")
 
 

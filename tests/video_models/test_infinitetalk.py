@@ -121,6 +121,7 @@ def _reference_block(block, audio_block, audio, frames):
     return forward
 
 
+@pytest.mark.fresh_models
 def test_the_audio_blocks_equal_the_reference_block_and_the_first_frame_is_held(monkeypatch):
     from .tiny import tiny_wan_transformer
     torch.manual_seed(0)
@@ -400,6 +401,7 @@ def test_token_masks_are_the_faces_and_the_background_on_the_token_grid():
     assert m[2].tolist() == [[0, 1, 1, 0]] * 2
 
 
+@pytest.mark.fresh_models
 def test_two_speakers_on_the_denoiser_equal_the_reference_blocks(monkeypatch):
     from nodes.video_models.families.wan.talk.infinitetalk import token_masks
     from .tiny import tiny_wan_transformer
@@ -598,6 +600,7 @@ def test_text_and_audio_guidance_apart_give_the_references_three_call_formula():
     assert not torch.allclose(one, c, atol=1e-3)
 
 
+@pytest.mark.fresh_models
 def test_the_node_with_audio_guidance_apart_equals_the_pipeline_so_guided(models, monkeypatch):
     from nodes.video_models.base.calls import to_pil
     model_dir, patch_path = models

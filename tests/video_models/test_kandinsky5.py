@@ -174,6 +174,7 @@ def _said_run(model_dir, node="video_models.text_to_video", **p):
 
 @pytest.mark.parametrize("task,negative,guidance", [("t2v", "static cartoon", 5.0), ("t2v", "", 5.0),
                                                     ("t2v", "static cartoon", 1.0), ("i2v", "static cartoon", 5.0)])
+@pytest.mark.fresh_models
 def test_a_cached_prompt_loads_neither_text_encoder_and_makes_the_same_frames(t2v_dir, i2v_dir, tmp_path,
                                                                               monkeypatch, task, negative, guidance):
     """The prompt-embedding cache (issue 60) for Kandinsky 5: Qwen2.5-VL's states and their cumulative

@@ -148,6 +148,7 @@ def test_decode_out_of_memory_decodes_again_in_tiles(model, vae, cache):
     assert np.abs(plain.frames - clip.frames).max() > 1e-3  # the tiles are real here: untiled differs
 
 
+@pytest.mark.fresh_models
 def test_kept_latents_are_decoded_by_a_rerun_without_sampling(any_model, vae, forwards, cache):
     from safetensors import safe_open
     model = any_model
@@ -181,6 +182,7 @@ def test_kept_latents_are_decoded_by_a_rerun_without_sampling(any_model, vae, fo
     assert (again.n_frames, again.width, again.height) == (normal.n_frames, 32, 32)
 
 
+@pytest.mark.fresh_models
 def test_another_seed_is_sampled_not_taken_from_kept_latents(wan_dir, vae, forwards, cache):
     vae.mode = "always"
     with pytest.raises(NodeExecutionError, match="kept in"):

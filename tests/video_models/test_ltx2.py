@@ -145,6 +145,7 @@ def test_timeline_plays_the_made_sound(qtbot, made):
     np.testing.assert_array_equal(rec[:sound.n_samples], sound.samples)
 
 
+@pytest.mark.fresh_models
 def test_stop_inside_a_step_and_the_cached_model_after(ltx2_dir):
     ex = Executor()
     g, load, gen = ltx2_graph(ltx2_dir, steps=2)
@@ -174,6 +175,7 @@ def test_image_to_video_and_family(ltx2_dir, monkeypatch):
     assert r.value(gen.id, "audio").n_samples > 0
 
 
+@pytest.mark.fresh_models
 def test_a_cached_prompt_loads_no_gemma_and_makes_the_same_picture_and_sound(ltx2_dir, tmp_path, monkeypatch):
     """The prompt-embedding cache (issue 60) for LTX-2: its Gemma states (before the connectors, which
     the call applies) kept at the node's own length; a second render with only the seed changed loads
@@ -208,6 +210,7 @@ def test_a_cached_prompt_loads_no_gemma_and_makes_the_same_picture_and_sound(ltx
     assert np.array_equal(frames, plain) and np.array_equal(sound, plain_sound)
 
 
+@pytest.mark.fresh_models
 def test_a_cached_image_to_video_gets_the_crf_gemma_would_give(ltx2_dir, tmp_path, monkeypatch):
     """LTX-2's image to video re-compresses its image at a CRF diffusers reads from the text encoder's
     model type; with every prompt cached Gemma waits on disk and the node gives the CRF from its config:

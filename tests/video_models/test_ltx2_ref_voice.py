@@ -181,6 +181,7 @@ def spies(monkeypatch):
     return seen
 
 
+@pytest.mark.fresh_models
 def test_the_voice_is_read_before_the_take_and_the_sound_keeps_the_takes_length(ltx2_a2v_dir, pipe, spies):
     import torch
 

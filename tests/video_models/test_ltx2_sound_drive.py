@@ -116,6 +116,7 @@ def spies(monkeypatch):
     return seen
 
 
+@pytest.mark.fresh_models
 def test_the_given_sound_is_held_clean_and_drives_the_picture(ltx2_a2v_dir, spies):
     import torch
     clip, sound = run(ltx2_a2v_dir, "tone")
@@ -175,6 +176,7 @@ def test_bad_sounds_are_refused_or_said(ltx2_a2v_dir, monkeypatch):
     assert not any("resampled" in t or "mono" in t or "silent" in t or "mixed" in t for _, t in msgs)
 
 
+@pytest.mark.fresh_models
 def test_a_portrait_is_made_to_the_sound(ltx2_a2v_dir, spies, monkeypatch):
     """Image + voice (the talking portrait): LTX2ImageToVideoPipeline, which gives the transformer an
     audio timestep of its own, is held to the sound the same way."""

@@ -240,6 +240,7 @@ def test_refine_runs_with_the_lora_wired_on_the_model_and_leaves_it_off(ltx2_rea
     assert not getattr(pipe.transformer, "peft_config", None)  # unloaded after the call
 
 
+@pytest.mark.fresh_models
 def test_a_cached_refine_prompt_loads_no_gemma(ltx2_real, upsampler, tmp_path, monkeypatch):
     """The refine pass's prompt goes through the prompt-embedding cache (issue 60) as the generators' do:
     with it cached, Gemma stays on disk and the refined frames are those of the cache off."""

@@ -68,6 +68,7 @@ def test_text_to_video_refuses_lucy_edit_in_words(lucy_dir):
         Executor().run(_graph(lucy_dir, node="video_models.text_to_video"), targets=["gen"], device="cpu")
 
 
+@pytest.mark.fresh_models
 def test_a_cached_prompt_loads_no_text_encoder(lucy_dir, tmp_path, monkeypatch):
     """The prompt-embedding cache (issue 60) reads Lucy Edit's prompts as Wan's: the second render with
     only the seed changed loads no T5 and makes the frames of a render with the cache off."""

@@ -36,6 +36,7 @@ def _graph(model, node="video_models.text_to_video", **p):
     return g
 
 
+@pytest.mark.fresh_models
 def test_text_to_video_runs_minimax_h3_as_the_modular_pipeline_called_directly(minimax_dir):
     import torch
     from diffusers import ModularPipeline

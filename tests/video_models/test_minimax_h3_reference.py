@@ -119,6 +119,7 @@ def _spied(run):
         MiniMaxH3ModularPipeline.__call__ = orig
 
 
+@pytest.mark.fresh_models
 def test_references_run_as_the_modular_pipeline_called_directly(minimax_dir):
     """Two pictures and a voice, in that order: the frames equal diffusers' ref2va called directly
     with the same references at the video's short edge (reference size 'match'); the folder's own
@@ -239,6 +240,7 @@ def test_comfyuis_minimax_h3_dit_file_is_told_and_refused_in_words(tmp_path):
         Executor().run(g, targets=["load"], device="cpu")
 
 
+@pytest.mark.fresh_models
 def test_text_to_video_after_references_reads_its_transformer_again(minimax_dir):
     """The two transformers swap on one loaded model: a reference run sets transformer/ aside; readied
     for text to video after it (what modular_run does before a call), transformer/ is read again with

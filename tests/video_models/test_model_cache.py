@@ -18,6 +18,10 @@ from studio.engine.model_cache import ModelCache
 from .graphs import spy_call
 from .test_video_nodes import i2v_graph, t2v_graph
 
+# what a load does (its count, what it reads, the prompt cache) is what these tests check: each loads its
+# models itself (tests/video_models/conftest.py module_models)
+pytestmark = pytest.mark.fresh_models
+
 pytest.importorskip("diffusers")
 
 

@@ -15,6 +15,10 @@ from studio.engine.executor import Executor
 
 from .prompt_cache_check import NOT_LOADED, off_then_cached
 
+# what a load does (its count, what it reads, the prompt cache) is what these tests check: each loads its
+# models itself (tests/video_models/conftest.py module_models)
+pytestmark = pytest.mark.fresh_models
+
 pytest.importorskip("diffusers")
 PROMPT = "a red fox running in the snow"
 

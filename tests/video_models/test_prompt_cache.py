@@ -18,6 +18,10 @@ pytest.importorskip("diffusers")
 from .prompt_cache_check import NOT_LOADED as SAID
 from .prompt_cache_check import counted_loads, off_then_cached
 
+# what a load does (its count, what it reads, the prompt cache) is what these tests check: each loads its
+# models itself (tests/video_models/conftest.py module_models)
+pytestmark = pytest.mark.fresh_models
+
 
 def _graph(wan_dir: str, seed: int, prompt: str = "a fox", guidance: float = 3.0) -> Graph:
     g = Graph()

@@ -153,6 +153,7 @@ def test_a_plain_skyreels_model_makes_context_windows_and_says_so_when_asked_to_
     assert any(t.startswith("long take: context windows: 17 frames sampled as one take") for t in _said(ev, "info"))
 
 
+@pytest.mark.fresh_models
 def test_a_stopped_df_take_starts_again_whole_and_leaves_the_model_as_it_was(df_dir):
     """A diffusion-forcing take is one call whose blocks live inside it: a Stop keeps nothing (said on the
     node), the cached model has no hook left, and the re-run makes the take an uninterrupted run makes."""
@@ -198,6 +199,7 @@ def test_the_long_take_each_skyreels_model_makes_by_default_and_instead():
     assert choose_take(df, "t2v", SHOTS) == (SHOTS, None)
 
 
+@pytest.mark.fresh_models
 @pytest.mark.parametrize("kind", ["df", "plain"])
 def test_a_cached_prompt_loads_no_text_encoder(kind, df_dir, plain_dir, tmp_path, monkeypatch):
     """The prompt-embedding cache (issue 60) reads SkyReels-V2's prompts as Wan's; its diffusion-forcing

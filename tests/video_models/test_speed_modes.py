@@ -82,6 +82,7 @@ def test_attention_backend_falls_back_and_says_so():
     assert speed.compile_wanted("on", "cpu") and not speed.compile_wanted("off", "cuda")
 
 
+@pytest.mark.fresh_models
 @pytest.mark.parametrize("estimate", [True, False], ids=["cpu-guard", "gpu-guard"])
 def test_compiled_model_is_not_compiled_again_for_a_new_seed(wan_dir, monkeypatch, estimate):
     """Regional compile, then runs with another seed and other frame counts: one graph for the

@@ -113,6 +113,7 @@ def test_inpaint_needs_a_mask_and_a_plain_wan_is_refused(vace_dir, wan_dir):
         Executor().run(g, targets=[gen.id], device="cpu")
 
 
+@pytest.mark.fresh_models
 def test_cached_model_stop_inside_a_step_and_usable_after(vace_dir):
     ex = Executor()
     g, load, gen = vace_graph(vace_dir, steps=2)
@@ -196,6 +197,7 @@ def test_a_long_extend_says_what_it_will_make_before_sampling(vace_dir, monkeypa
     assert "17 frames (the video's 5, then 12 new) in 3 calls of 9 frames, 1 step each" in said, said
 
 
+@pytest.mark.fresh_models
 def test_a_cached_prompt_loads_no_t5_and_makes_the_same_frames(vace_dir, tmp_path, monkeypatch):
     """The prompt-embedding cache (issue 60) read and filled by Wan VACE as by the plain Wan
     generators: the second render with only the seed changed loads no T5 and makes the frames of a

@@ -341,6 +341,7 @@ def test_template_trains_and_samples_with_the_tiny_model(wan, tmp_path, monkeypa
     assert os.path.isfile(tmp_path / "out" / "l.latents.safetensors")
 
 
+@pytest.mark.fresh_models
 def test_training_leaves_loaded_loras_and_the_cached_model_as_they_were(wan, trained, tmp_path):
     """A model cached across runs with a LoRA already applied (Video LoRA -> Text to Video): training
     on it, then the same graph again, gives the same frames, with and without that LoRA."""

@@ -131,6 +131,7 @@ def test_fp8_lora_learns_the_clip_and_applies_through_the_lora_node(wan, fp8_run
     assert np.isfinite(with_lora).all() and np.abs(with_lora - plain).max() > 1e-3
 
 
+@pytest.mark.fresh_models
 def test_fp8_training_leaves_the_cached_model_as_it_was(fp8_run):
     m = fp8_run["m"]
     hooks, state = fp8_run["before"]

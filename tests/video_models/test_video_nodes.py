@@ -53,6 +53,7 @@ def run(g, target, events=None, cancel=None, ex=None):
     return r.value(target.id), r
 
 
+@pytest.mark.fresh_models
 def test_svd_folder_progress_previews_and_clip(svd_dir):
     ev = []
     g, load, gen = i2v_graph(svd_dir)

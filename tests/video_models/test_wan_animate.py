@@ -162,6 +162,7 @@ def test_the_loader_names_the_variant_and_keeps_it_to_its_node(animate_dir):
         ex.run(g, targets=[t2v.id], device="cpu")
 
 
+@pytest.mark.fresh_models
 def test_stop_inside_a_step_then_the_cached_model_runs_again(animate_dir):
     from .stopping import stop_inside_a_step
     ex = Executor()
@@ -187,6 +188,7 @@ def test_a_single_wan_animate_file_is_recognised_in_both_layouts(animate_dir):
     assert recognise(original).variant == "Wan 2.2 Animate 14B"
 
 
+@pytest.mark.fresh_models
 def test_a_cached_prompt_loads_no_t5_and_makes_the_same_frames(animate_dir, tmp_path, monkeypatch):
     """The prompt-embedding cache (issue 60) read and filled by Wan Animate as by the plain Wan
     generators: the second render with only the seed changed loads no T5 and makes the frames of a

@@ -287,6 +287,7 @@ def test_the_wan_animate_node_sends_a_wan_animate_2_model_to_its_own_node(base_d
         Executor().run(g, targets=["v1"], device="cpu")
 
 
+@pytest.mark.fresh_models
 def test_stop_inside_a_step_then_the_cached_model_runs_again(base_dir):
     from .stopping import stop_inside_a_step
     ex = Executor()
@@ -319,6 +320,7 @@ def test_the_transformer_file_alone_is_told_as_wan_animate_2_not_wan_i2v(base_di
     assert (r.kind, r.family, r.variant) == ("denoiser", "wan_animate2", "Wan Animate 2 (width 32)")
 
 
+@pytest.mark.fresh_models
 def test_text_to_video_given_wan_animate_2_is_refused_before_the_model_loads(base_dir):
     """Said at validation from the folder's index (advice.py), naming the node that runs it."""
     g = Graph()

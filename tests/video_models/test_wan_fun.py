@@ -107,6 +107,7 @@ def test_a_model_that_reads_no_control_and_a_short_clip_are_refused_in_words(fun
         Executor().run(_graph(fun_dir, clip_frames=9, frames=13), targets=["gen"], device="cpu")
 
 
+@pytest.mark.fresh_models
 def test_a_cached_prompt_loads_no_t5_and_makes_the_same_frames(fun_dir, tmp_path, monkeypatch):
     """The prompt-embedding cache (issue 60) read and filled by Wan Fun Control as by the plain Wan
     generators (with guidance: the negative kept too): the second render with only the seed changed
