@@ -107,12 +107,19 @@ def _lora(folder, path, form):
     return path
 
 
+def _forward_hooks(model) -> set:
+    """Every forward hook on ``model``'s modules, as (module name, hook): a LoRA for the call is applied by
+    forward hooks. Compared before and after, not required to be none: transformers installs its own
+    output-capturing hooks at a model's first call that captures outputs, and keeps them."""
+    return {(n, h) for n, m in model.named_modules() for h in m._forward_hooks.values()}
+
+
 def test_a_lora_changes_the_text_for_the_call_and_leaves_the_model_as_it_was(ltx23, tmp_path):
     folder, files = ltx23
     ex = Executor()  # one model cache: the same loaded Gemma each run
     plain, ref, _ = _run(files["checkpoint"], files["text_encoder"], ex=ex)
     before = {k: v.clone() for k, v in ref.module.text_encoder.state_dict().items()}
-    hooks = {(n, h) for n, m in ref.module.text_encoder.named_modules() for h in m._forward_hooks.values()}
+    hooks = _forward_hooks(ref.module.text_encoder)
     comfy = _lora(folder, str(tmp_path / "gemma-3-tiny-abliterated_lora.safetensors"), "comfy")
     kohya = _lora(folder, str(tmp_path / "gemma-3-tiny-kohya_lora.safetensors"), "kohya")
     with_lora, ref2, said = _run(files["checkpoint"], files["text_encoder"], lora=comfy,
@@ -124,9 +131,7 @@ def test_a_lora_changes_the_text_for_the_call_and_leaves_the_model_as_it_was(ltx
     after = ref2.module.text_encoder.state_dict()
     assert ref2.module.text_encoder is ref.module.text_encoder  # the cached model, used again
     assert set(after) == set(before) and all(torch.equal(after[k], before[k]) for k in before)
-    # the LoRA's forward hooks gone (transformers' own output-capturing hooks, installed at a model's first
-    # call that captures outputs and kept, stay as they were)
-    assert {(n, h) for n, m in ref2.module.text_encoder.named_modules() for h in m._forward_hooks.values()} == hooks
+    assert _forward_hooks(ref2.module.text_encoder) == hooks  # the LoRA's gone
     assert _run(files["checkpoint"], files["text_encoder"], ex=ex)[0] == plain
 
 
@@ -248,10 +253,9 @@ def test_stop_ends_the_writing_between_tokens_and_takes_the_lora_off(ltx23, tmp_
             stop.cancel()  # Stop pressed as the first token is reported
     ex = Executor()
 
-    def hooks():  # the text encoder's forward hooks (transformers installs its own output-capturing ones
-        # on a model's first call that captures outputs, and keeps them): the LoRA's are forward hooks
-        te = ex.run(g, targets=["load"], device="cpu", use_cache=False).value("load").module.text_encoder
-        return {(n, h) for n, m in te.named_modules() for h in m._forward_hooks.values()}
+    def hooks():
+        loaded = ex.run(g, targets=["load"], device="cpu", use_cache=False).value("load")
+        return _forward_hooks(loaded.module.text_encoder)
     before = hooks()
     with pytest.raises(Cancelled):
         ex.run(g, targets=["en"], device="cpu", use_cache=False, cancel=stop, on_event=seen)
