@@ -267,6 +267,8 @@ class ModelCache:
             entries = [e for k, e in self._d.items() if k not in self._held]
             for e in entries:
                 del self._d[e.key]
+        if not entries:  # nothing unloaded: no full collection (0.3 s in a process holding torch and diffusers)
+            return entries
         for e in entries:
             self._unload(e)
         gc.collect()

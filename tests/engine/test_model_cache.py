@@ -62,3 +62,20 @@ def test_a_held_model_outlives_another_runs_room_making_and_clear():
     assert c.make_room("cuda:0", 50) == [] and "used" in c  # the second run still holds it
     c.let_go(["used"])
     assert not c.held("used") and c.make_room("cuda:0", 50) == ["used"] and used.released
+
+
+def test_clear_walks_the_heap_only_when_it_unloads_something(monkeypatch):
+    """A full collection walks every object of a process holding torch and diffusers (0.3 s): Clear or
+    Pause with no model loaded, or with only models a run holds, makes none; one that unloads makes one."""
+    import studio.engine.model_cache as mc
+    walks = []
+    monkeypatch.setattr(mc.gc, "collect", lambda *a: walks.append(1) or 0)
+    c = ModelCache(free_bytes=lambda d: 10**12, reserve={"cpu": 0})
+    assert c.clear() == [] and walks == []
+    c.put("held", {"model": _Model()}, "cpu", 100)
+    c.hold("held")
+    assert c.clear() == [] and walks == []  # a run uses it: nothing unloaded
+    c.let_go(["held"])
+    idle = _Model()
+    c.put("idle", {"model": idle}, "cpu", 100)
+    assert [e.key for e in c.clear()] == ["held", "idle"] and idle.released and walks == [1]
