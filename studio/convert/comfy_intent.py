@@ -45,8 +45,26 @@ FILE_TYPES = ("IMAGE", "VIDEO", "AUDIO", "MASK")  # what a file gives a node (no
 
 def model_file(wf: Workflow, loader: CNode):
     """The file a model loader reads (UNETLoader's and UnetLoaderGGUF's unet_name, a checkpoint's
-    ckpt_name, LoaderGGUF's gguf_name)."""
-    return wf.value(loader, "unet_name") or wf.value(loader, "ckpt_name") or wf.value(loader, "gguf_name")
+    ckpt_name, LoaderGGUF's gguf_name, KJNodes' DiffusionModelLoaderKJ's model_name)."""
+    return wf.value(loader, "unet_name") or wf.value(loader, "ckpt_name") or wf.value(loader, "gguf_name") or (
+        wf.value(loader, "model_name") if loader.cls == "DiffusionModelLoaderKJ" else None)
+
+
+def loader_extras(wf: Workflow, loader: CNode) -> list[str]:
+    """What a model loader does beyond reading its file that the converted graph does not (KJNodes'
+    DiffusionModelLoaderKJ: a second state dict merged in; its attention and matmul patches), in words."""
+    if loader.cls != "DiffusionModelLoaderKJ":
+        return []
+    name, out = f"'{loader.title or loader.cls}' (#{loader.id})", []
+    if "extra_state_dict" in loader.links:
+        out.append(f"{name}'s extra_state_dict (weights merged into its model) is not taken: Load Video Model reads "
+                   "the model file alone")
+    speed = [k for k in ("patch_cublaslinear", "sage_attention", "enable_fp16_accumulation")
+             if wf.value(loader, k) not in (None, False, "disabled")]
+    if speed:
+        out.append(f"{name}'s {', '.join(speed)}: the generator's own speed settings (attention, compile) are used "
+                   "instead")
+    return out
 
 
 def upstream(wf: Workflow, start: CNode) -> list[CNode]:

@@ -23,7 +23,7 @@ from .comfy_layout import lay_out
 from .comfy_prompts import MAX_SAMPLERS, prompt_text, switched_off_loras, walk
 from .comfy_values import as_float, fitted_value, g4, listed, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
-from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
+from .comfy_intent import LOADER_NODES, IntentReading, loader_extras, model_file, sampler_chain, upstream
 from . import comfy_ledger as ledger, comfy_lora_stacks as lora_stacks, comfy_registry, comfy_segments as segments
 from .comfy_tasks import I2V, Task, family, folder_only_params, made_task, tasks
 from .comfy_utility import ENDS, after_take, make_utility, utility, utility_path
@@ -33,7 +33,8 @@ from .comfy_roles import carries, role
 from .comfy_sampling import SAMPLERS, Sampling, nearest_scheduler, read_sampling, studio_sampler
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
-LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF", "LoaderGGUF", "ImageOnlyCheckpointLoader")
+LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF", "LoaderGGUF", "ImageOnlyCheckpointLoader",
+           "DiffusionModelLoaderKJ")
 FILE_LOADERS = {"CLIPLoader": ("clip_name", "text encoder"), "DualCLIPLoader": ("clip_name1", "text encoder"),
                 "VAELoader": ("vae_name", "VAE"), "CLIPVisionLoader": ("clip_name", "image encoder (clip_vision)")}
 # (and the families' own loaders: their mappings' file_loaders)
@@ -221,8 +222,6 @@ class _Builder(IntentReading):
         self.used.add(save.id)
         self.bands.append(list(self.g.nodes)[made:])
         self.made[key] = (gen, task, len(self.bands) - 1, save)
-        if hooks is not None and hooks.made is not None:  # SCAIL-2's first segment: its continued take's start
-            hooks.made(self, key)
         wired = {i.name for i in self.g.registry.get(task).inputs if i.name != "model" and self.g.input_link(gen, i.name)}
         self.out.tasks.append({"task": made_task(task, wired, params), "family": fam, "generator": task, "inputs": sorted(wired)})
         ledger.check(self, save, key, up, params, said)
@@ -230,6 +229,8 @@ class _Builder(IntentReading):
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {task} "
                             f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
+        if hooks is not None and hooks.made is not None:  # last: it may remove this generator (SCAIL-2's first
+            hooks.made(self, key)  # segment, the start of a continued take made before or after it)
         return True
 
     def _pack_sampler(self, save: CNode, up: list[CNode]) -> None:
@@ -333,6 +334,7 @@ class _Builder(IntentReading):
                 if isinstance(dtype, str) and dtype != "default":
                     said.append(f"weight_dtype '{dtype}' of '{loader.title or loader.cls}': Load Video Model's "
                                 "'memory' setting chooses how the weights are stored (fp8 modes)")
+                said += loader_extras(self.wf, loader)
             if s is main:
                 loras += [(n, v, at, "auto") for n, v, at in chain]
             elif len(loaders) > 1 and loader is loaders[1]:  # the second expert's chain

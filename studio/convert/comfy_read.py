@@ -8,6 +8,7 @@ small reader of numbers and + - * / // % ** and floor/ceil/round/min/max/abs, no
 from __future__ import annotations
 
 import ast
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from . import comfy_registry, comfy_wiring
 
 SEED_CONTROLS = ("fixed", "increment", "decrement", "randomize")  # the UI's values of a seed's CONTROL
 CONTROL = "control_after_generate"  # the UI's extra value after a seed (fixed / randomize / ...)
+CONTROLS = (CONTROL, "control_before_generate")
 
 # The names of the values in a UI node's ``widgets_values``, in order, for the nodes Studio reads
 # (ComfyUI's INPUT_TYPES order; CONTROL where the UI adds its seed-control value); a family's own nodes':
@@ -40,6 +42,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "ModelSamplingAuraFlow": ("shift",),
     "UNETLoader": ("unet_name", "weight_dtype"),
     "UnetLoaderGGUF": ("unet_name",),  # city96's ComfyUI-GGUF
+    "DiffusionModelLoaderKJ": ("model_name", "weight_dtype", "compute_dtype", "patch_cublaslinear", "sage_attention",
+                               "enable_fp16_accumulation"),  # kijai's ComfyUI-KJNodes (model_optimization_nodes.py)
     "LoaderGGUF": ("gguf_name",),  # calcuis' gguf pack
     "CLIPLoader": ("clip_name", "type", "device"),
     "DualCLIPLoader": ("clip_name1", "clip_name2", "type", "device"),
@@ -631,14 +635,17 @@ def _proxy_values(nodes: dict[str, CNode], inst: str, n: dict, sub: dict | None 
     written into those inner nodes. An empty list keeps the inner nodes' values. Files whose node lists
     fewer setting inputs than it holds values (ComfyUI's Wan Animate 2 template: 10 listed, 18 values)
     are read by the subgraph's own inputs, those the node does not take as a wire, in order."""
-    proxies = (n.get("properties") or {}).get("proxyWidgets") or []
+    proxies = _proxies(n)
     values = n.get("widgets_values")
     if not isinstance(values, list) or not values:
         return
-    if len(values) == len(proxies):
-        for (inner, name), v in zip(proxies, values):
-            node = nodes.get(f"{inst}:{inner}")
-            if node is not None:
+    # the values follow the list; a seed's control shown beside it keeps no value of its own there
+    named = proxies if len(values) == len(proxies) else [p for p in proxies if p[1] not in CONTROLS]
+    if named and len(values) == len(named):
+        for (inner, name), v in zip(named, values):
+            if inner == "-1":  # the subgraph's own input of that name: the inner settings it feeds
+                _feed(nodes, inst, name, v)
+            elif (node := nodes.get(f"{inst}:{inner}")) is not None:
                 node.widgets[name] = v
         return
     # older files: the values of the node's inputs that are settings, in order, each written into
@@ -650,8 +657,27 @@ def _proxy_values(nodes: dict[str, CNode], inst: str, n: dict, sub: dict | None 
     if len(shown) != len(values):
         return
     for name, v in zip(shown, values):
-        for node in nodes.values():
-            if node.id.startswith(inst + ":"):
-                for k, src in node.links.items():
-                    if len(src) == 3 and src[1] == inst and src[2] == name:
-                        node.widgets[k] = v
+        _feed(nodes, inst, name, v)
+
+
+def _proxies(n: dict) -> list[tuple[str, str]]:
+    """A subgraph node's ``properties.proxyWidgets``: (inner node id, or "-1" for the subgraph's own input, and
+    the setting's name) pairs, in the order of its values; saved as a list or as that list in JSON text."""
+    raw = (n.get("properties") or {}).get("proxyWidgets") or []
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return []
+    if not isinstance(raw, list):
+        return []
+    return [(str(p[0]), str(p[1])) for p in raw if isinstance(p, (list, tuple)) and len(p) == 2]
+
+
+def _feed(nodes: dict[str, CNode], inst: str, name: str, v: Any) -> None:
+    """The value of subgraph node ``inst``'s input ``name`` written into each inner setting that input feeds."""
+    for node in nodes.values():
+        if node.id.startswith(inst + ":"):
+            for k, src in node.links.items():
+                if len(src) == 3 and src[1] == inst and src[2] == name:
+                    node.widgets[k] = v

@@ -5,6 +5,10 @@ sampler through a Get had become text to video (the sampler given nothing), and 
 arrived by broadcast had no model at all."""
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from studio.convert.comfy_map import convert
 from tests.convert.test_comfy_wrappers import _nodes
 
@@ -237,3 +241,65 @@ def test_a_packs_file_loader_is_read_as_comfyuis_own_by_its_types_and_its_files_
     assert "LoadImageWithFilename" not in _listed(conv)
     w.nodes[img - 1]["widgets_values"] = ["notes.txt", "image"]  # no image file named: not a loader of one
     assert _nodes(convert(w.doc(), "not_a_loader"), "video_models.image_to_video") == []
+
+
+def _shown_settings_workflow(proxies, values) -> dict:
+    """Wan 2.1 text to video whose prompt, size and sampler sit in a subgraph; the subgraph node shows some of
+    their settings (``properties.proxyWidgets``: the subgraph's own inputs as "-1", an inner node's by its id)
+    and holds their values (``widgets_values``), in the order of that list, not of the subgraph's inputs."""
+    inner = UI()
+    text = inner.add("CLIPTextEncode", ["inner text"], ["CONDITIONING"], {"clip": "CLIP"})
+    neg = inner.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": "CLIP"})
+    latent = inner.add("EmptyHunyuanLatentVideo", [848, 480, 33, 1], ["LATENT"])
+    ks = inner.add("KSampler", [7, "fixed", 20, 6.0, "uni_pc", "simple", 1.0], ["LATENT"],
+                   {"model": "MODEL", "positive": (text, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
+                    "latent_image": (latent, 0, "LATENT")})
+    names = ["model", "clip", "width", "height", "text"]  # the subgraph's inputs: another order than the values'
+    feeds = {"model": [(ks, "model")], "clip": [(text, "clip"), (neg, "clip")], "width": [(latent, "width")],
+             "height": [(latent, "height")], "text": [(text, "text")]}
+    by_id = {n["id"]: n for n in inner.nodes}
+    for slot, name in enumerate(names):
+        for nid, port in feeds[name]:
+            lid = len(inner.links) + 1
+            inner.links.append([lid, -10, slot, nid, 0, "*"])
+            ins = by_id[nid]["inputs"]
+            found = next((i for i in ins if i["name"] == port), None)
+            if found is None:
+                found = {"name": port, "type": "*", "widget": {"name": port}}
+                ins.append(found)
+            found["link"] = lid
+    inner.links.append([len(inner.links) + 1, ks, 0, -20, 0, "LATENT"])
+    sub = {"id": "sg-shown", "name": "sampling", "inputs": [{"name": n, "type": "*"} for n in names],
+           "outputs": [{"name": "LATENT", "type": "LATENT"}], "nodes": inner.nodes, "links": inner.links}
+    w = UI()
+    unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", [CLIP, "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", [VAE], ["VAE"])
+    inst = w.add("sg-shown", values, ["LATENT"], {"model": (unet, 0, "MODEL"), "clip": (clip, 0, "CLIP")},
+                 props={"proxyWidgets": [[str(a) if a != "ks" else str(ks), b] for a, b in proxies]})
+    w.nodes[-1]["inputs"] += [{"name": n, "type": "*", "widget": {"name": n}, "link": None} for n in ("width", "height")]
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (inst, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    cv = w.add("CreateVideo", [16], ["VIDEO"], {"images": (dec, 0, "IMAGE")})
+    w.add("SaveVideo", ["fox", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    doc = w.doc()
+    doc["definitions"] = {"subgraphs": [sub]}
+    return doc
+
+
+@pytest.mark.parametrize("proxies, values", [
+    # a seed shown with its control: the control keeps no value of its own in the list (ComfyUI's frontend)
+    ([("-1", "text"), ("-1", "width"), ("-1", "height"), ("ks", "seed"), ("ks", "control_after_generate")],
+     ["a red fox in the snow", 640, 352, 42]),
+    ([("-1", "text"), ("-1", "width"), ("-1", "height"), ("ks", "seed")], ["a red fox in the snow", 640, 352, 42]),
+])
+def test_a_subgraph_nodes_shown_settings_reach_the_settings_they_show(proxies, values):
+    conv = convert(_shown_settings_workflow(proxies, values), "shown")
+    assert conv.graph.validate() == []
+    assert [t["task"] for t in conv.tasks] == ["text to video"]
+    gen = _nodes(conv, "video_models.text_to_video")[0].params
+    assert (gen["prompt"], gen["width"], gen["height"], gen["frames"], gen["seed"]) == (
+        "a red fox in the snow", 640, 352, 33, 42)
+    as_text = _shown_settings_workflow(proxies, values)  # the same list saved as JSON text
+    inst = next(n for n in as_text["nodes"] if n["type"] == "sg-shown")
+    inst["properties"]["proxyWidgets"] = json.dumps(inst["properties"]["proxyWidgets"])
+    assert _nodes(convert(as_text, "text"), "video_models.text_to_video")[0].params["prompt"] == "a red fox in the snow"

@@ -169,6 +169,28 @@ def test_api_json_with_a_lora_and_a_node_studio_lacks():
     assert save.params["path"] == "out/fox.mp4"
 
 
+def test_kjnodes_diffusion_model_loader_reads_its_file_and_says_what_it_adds():
+    """KJNodes' DiffusionModelLoaderKJ in place of UNETLoader: the same model file, generator and values; a state
+    dict merged in and its attention patch said (the generator's own speed settings are Studio's)."""
+    with open(os.path.join(DATA, "wan21_t2v_api.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    doc["1"] = {"class_type": "DiffusionModelLoaderKJ", "inputs": {
+        "model_name": "wan2.1_t2v_1.3B_fp16.safetensors", "weight_dtype": "default", "compute_dtype": "default",
+        "patch_cublaslinear": False, "sage_attention": "auto", "enable_fp16_accumulation": False,
+        "extra_state_dict": ["13", 0]}}
+    doc["13"] = {"class_type": "PrimitiveString", "inputs": {"value": "/models/vace_module.safetensors"}}
+    conv = convert(doc, "kj_loader")
+    g = conv.graph
+    assert g.validate() == []
+    gen = _gen(g)
+    assert gen.type_id == "video_models.text_to_video" and (gen.params["steps"], gen.params["seed"]) == (30, 1234)
+    load = next(n for n in g.nodes.values() if n.type_id == "video_models.load")
+    assert load.params["model"] == "wan2.1_t2v_1.3B_fp16.safetensors"
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "extra_state_dict (weights merged into its model) is not taken" in notes
+    assert "sage_attention: the generator's own speed settings" in notes
+
+
 def test_damaged_workflows_convert_or_say_why_in_one_error():
     """Values swapped for junk anywhere in real workflows: a graph that validates and saves, or a
     WorkflowError; never another exception."""

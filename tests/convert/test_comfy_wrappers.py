@@ -84,6 +84,38 @@ def test_wrapper_text_to_video_with_loras_keeps_prompts_settings_and_loras():
     assert "WanVideoSampler as KSamplerAdvanced" in said and "WanVideoBlockSwap" in said
 
 
+def test_the_wrappers_sampler_in_two_nodes_is_read_as_its_one_sampler():
+    """WanVideoSamplerSettings (WanVideoSampler's inputs and settings) sampled by WanVideoSamplerFromSettings: the
+    same generator as with WanVideoSampler; an unknown embeds node on its way (SteadyDancer's) holds the task."""
+    w = UI()
+    model, text, vae = _common(w)
+    emb = w.add("WanVideoEmptyEmbeds", [640, 352, 49])
+    settings = w.add("WanVideoSamplerSettings", [20, 6.0, 5.0, 123, "fixed", True, "unipc", 0, 1.0],
+                     model=(model, 0), text_embeds=(text, 0), image_embeds=(emb, 0))
+    _save(w, w.add("WanVideoSamplerFromSettings", [], sampler_inputs=(settings, 0)), vae)
+    conv = convert(w.doc(), "split_sampler")
+    assert conv.graph.validate() == []
+    assert [t["generator"] for t in conv.tasks] == ["video_models.text_to_video"]
+    gen = _nodes(conv, "video_models.text_to_video")[0].params
+    assert (gen["steps"], gen["guidance"], gen["shift"], gen["seed"], gen["sampler"]) == (20, 6.0, 5.0, 123, "unipc")
+    assert (gen["prompt"], gen["width"], gen["height"], gen["frames"]) == (PROMPT, 640, 352, 49)
+    assert "WanVideoSamplerFromSettings" not in next(line for line in conv.log if "not converted" in line)
+
+    w = UI()
+    model, text, vae = _common(w)
+    image = w.add("LoadImage", ["dancer.png", "image"])
+    emb = w.add("WanVideoImageToVideoEncode", [832, 480, 81, 0.0, 1.0, 1.0, True], vae=(vae, 0), start_image=(image, 0))
+    pose = w.add("WanVideoEncode", [True, 272, 272, 144, 128, 0.0, 1.0], vae=(vae, 0),
+                 image=(w.add("VHS_LoadVideo", {"video": "pose.mp4"}), 0))
+    dancer = w.add("WanVideoAddSteadyDancerEmbeds", [1, 1, 0, 1], embeds=(emb, 0), pose_latents_positive=(pose, 0))
+    settings = w.add("WanVideoSamplerSettings", [4, 1.0, 5.0, 7, "fixed", True, "dpm++_sde", 0, 1.0],
+                     model=(model, 0), text_embeds=(text, 0), image_embeds=(dancer, 0))
+    _save(w, w.add("WanVideoSamplerFromSettings", [], sampler_inputs=(settings, 0)), vae)
+    conv = convert(w.doc(), "steady_dancer")
+    assert not _nodes(conv, "video_models.image_to_video") and not _nodes(conv, "video_models.text_to_video")
+    assert "Studio cannot read ComfyUI-WanVideoWrapper's WanVideoAddSteadyDancerEmbeds" in conv.log[0]
+
+
 def test_wrapper_image_to_video_wires_the_start_and_end_images():
     w = UI()
     model, text, vae = _common(w)

@@ -54,13 +54,28 @@ def test_scail_is_not_taken_for_wan_i2v_nor_wan_animate():
     assert recognise(animate).variant == "Wan 2.2 Animate 14B"
 
 
-def test_the_scail2_templates_convert_to_the_scail2_node():
+def _first_segment_saved_last(doc: dict) -> dict:
+    """The workflow with its first segment's Save Video numbered after every other node: the converter, which
+    takes the outputs by number, meets the continued take before its first segment (as in workflows that
+    artists number otherwise)."""
+    first = next(n["id"] for n in doc["nodes"] if n["type"] == "SaveVideo" and "First" in (n.get("title") or ""))
+    last = max(n["id"] for n in doc["nodes"]) + 1
+    for n in doc["nodes"]:
+        n["id"] = last if n["id"] == first else n["id"]
+    for link in doc["links"]:
+        link[1], link[3] = (last if link[1] == first else link[1]), (last if link[3] == first else link[3])
+    return doc
+
+
+@pytest.mark.parametrize("order", ["as saved", "first segment saved last"])
+def test_the_scail2_templates_convert_to_the_scail2_node(order):
     templates = pytest.importorskip("comfyui_workflow_templates_json")
     from studio.convert.comfy_map import convert
     folder = os.path.join(os.path.dirname(templates.__file__), "templates")
     for name in ("video_wan21_scail2_character_replacement", "video_wan21_scail2_character_replacement_int8"):
         with open(os.path.join(folder, name + ".json"), encoding="utf-8") as f:
-            conv = convert(json.load(f), name)
+            doc = json.load(f)
+        conv = convert(doc if order == "as saved" else _first_segment_saved_last(doc), name)
         g = conv.graph
         scail = [n for n in g.nodes.values() if n.type_id == "video_models.scail2"]
         # one take of the whole driving video; the first segment's output is its first 81 frames (made once)

@@ -40,6 +40,9 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "WanVideoSampler": ("steps", "cfg", "shift", "seed", CONTROL, "force_offload", "scheduler", "riflex_freq_index",
                         "denoise_strength", "batched_cfg", "rope_function", "start_step", "end_step",
                         "add_noise_to_samples"),
+    "WanVideoSamplerSettings": ("steps", "cfg", "shift", "seed", CONTROL, "force_offload", "scheduler",
+                                "riflex_freq_index", "denoise_strength", "batched_cfg", "rope_function", "start_step",
+                                "end_step", "add_noise_to_samples"),  # WanVideoSampler's, for its FromSettings
     "WanVideoDecode": ("enable_vae_tiling", "tile_x", "tile_y", "tile_stride_x", "tile_stride_y"),
     "WanVideoEncode": ("enable_vae_tiling", "tile_x", "tile_y", "tile_stride_x", "tile_stride_y",
                        "noise_aug_strength", "latent_strength"),
@@ -72,9 +75,11 @@ PACK_NODES = {
     "WanVideoVACEEncode": ("conditioning", "VACE's control clip, mask and references"),
     "WanVideoUni3C_embeds": ("conditioning", "a Uni3C camera render"),
     "WanVideoControlEmbeds": ("conditioning", "a control clip"),
+    "WanVideoAddSteadyDancerEmbeds": ("conditioning", "SteadyDancer's pose latents"),
 }
 
 
+SAMPLER_TYPES = ("WanVideoSampler", "WanVideoSamplerSettings")
 LOADER_TYPES = ("WanVideoModelLoader", "WanVideoVAELoader", "LoadWanVideoT5TextEncoder", "LoadWanVideoClipTextEncoder")
 TEXT_TYPES = ("WanVideoTextEncode", "WanVideoTextEncodeSingle", "WanVideoTextEncodeCached")
 
@@ -187,12 +192,26 @@ class _Translation(PackTranslation):
         return (c.id, 2)
 
     def samplers(self) -> None:
+        self.split_samplers()
         for n in list(self.wf.nodes.values()):
-            if n.cls == "WanVideoSampler":  # a start step on an encoded clip decides how far it is denoised:
+            if n.cls in SAMPLER_TYPES:  # a start step on an encoded clip decides how far it is denoised:
                 # wired to a value Studio cannot work out, none is guessed (comfy_intent._encoded: its default strength)
                 unknown = {"start_step": "how far the sampler denoises its clip is not known (set Video to Video's "
                                          "strength)"} if self.link(n, "samples") else None
                 self.sampler(n, self.named(n, unknown))
+
+    def split_samplers(self) -> None:
+        """The wrapper's sampler in two nodes: WanVideoSamplerSettings takes WanVideoSampler's inputs and settings
+        and WanVideoSamplerFromSettings samples them. The settings node is read as the sampler and what the
+        second's samples feed reads the first's; a FromSettings fed otherwise stays a node not converted."""
+        for n in list(self.wf.nodes.values()):
+            src = self.link(n, "sampler_inputs") if n.cls == "WanVideoSamplerFromSettings" else None
+            settings = self.wf.nodes.get(src[0]) if src else None
+            if settings is None or settings.cls != "WanVideoSamplerSettings":
+                continue
+            self.rewire((n.id, 0), (settings.id, 0))
+            del self.wf.nodes[n.id]
+            self.made.setdefault(n.cls, "the sampler of its WanVideoSamplerSettings (KSamplerAdvanced)")
 
     def sampler(self, n: CNode, w: dict) -> None:
         text = self.link(n, "text_embeds")
