@@ -67,12 +67,24 @@ def loader_extras(wf: Workflow, loader: CNode) -> list[str]:
     return out
 
 
+def taken_links(wf: Workflow, n: CNode) -> dict:
+    """``n``'s links as a run takes them: a ComfySwitchNode whose switch is known (set, or wired to a value)
+    passes one side on (on_true, else on_false), the other side is not part of what it makes."""
+    if n.cls != "ComfySwitchNode":
+        return n.links
+    on = wf.value(n, "switch")
+    if not isinstance(on, bool):
+        return n.links
+    off = "on_false" if on else "on_true"
+    return {k: v for k, v in n.links.items() if k != off}
+
+
 def upstream(wf: Workflow, start: CNode) -> list[CNode]:
     seen, todo, out = {start.id}, [start], []
     while todo:
         n = todo.pop()
         out.append(n)
-        for src, _ in n.links.values():
+        for src, _ in taken_links(wf, n).values():
             if src not in seen and src in wf.nodes:
                 seen.add(src)
                 todo.append(wf.nodes[src])
@@ -115,7 +127,7 @@ def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
         if n.cls in SAMPLERS:
             found.append(n)
             latent_only = True
-        for name, (src, _) in n.links.items():
+        for name, (src, _) in taken_links(wf, n).items():
             if src in seen or src not in wf.nodes:
                 continue
             kind = n.in_types.get(name)

@@ -303,3 +303,36 @@ def test_a_subgraph_nodes_shown_settings_reach_the_settings_they_show(proxies, v
     inst = next(n for n in as_text["nodes"] if n["type"] == "sg-shown")
     inst["properties"]["proxyWidgets"] = json.dumps(inst["properties"]["proxyWidgets"])
     assert _nodes(convert(as_text, "text"), "video_models.text_to_video")[0].params["prompt"] == "a red fox in the snow"
+
+
+@pytest.mark.parametrize("on", [False, True])
+def test_a_switch_set_by_a_value_makes_its_output_from_the_side_it_passes_on(on):
+    """ComfyUI's Switch (ComfySwitchNode) before the Save, its switch wired to a boolean: the output is made from
+    the side the switch passes on; the other side (a shader over a still) is not read as what makes the video."""
+    w = UI()
+    unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", [CLIP, "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", [VAE], ["VAE"])
+    pos = w.add("CLIPTextEncode", ["a red fox in the snow"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    latent = w.add("EmptyHunyuanLatentVideo", [640, 352, 33, 1], ["LATENT"])
+    ks = w.add("KSampler", [7, "fixed", 20, 6.0, "uni_pc", "simple", 1.0], ["LATENT"],
+               {"model": (unet, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"),
+                "negative": (neg, 0, "CONDITIONING"), "latent_image": (latent, 0, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    still = w.add("LoadImage", ["still.png", "image"], ["IMAGE", "MASK"])
+    shader = w.add("GLSLShader", ["void main() {}"], ["IMAGE"], {"images.image0": (still, 0, "IMAGE")})
+    flag = w.add("PrimitiveBoolean", [on], ["BOOLEAN"])
+    switch = w.add("ComfySwitchNode", [False], ["*"], {"on_false": (dec, 0, "IMAGE"), "on_true": (shader, 0, "IMAGE"),
+                                                       "switch": (flag, 0, "BOOLEAN")})
+    w.nodes[-1]["inputs"][-1]["widget"] = {"name": "switch"}
+    cv = w.add("CreateVideo", [16], ["VIDEO"], {"images": (switch, 0, "IMAGE")})
+    w.add("SaveVideo", ["fox", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    conv = convert(w.doc(), "switch")
+    assert conv.graph.validate() == []
+    if not on:
+        assert [(t["task"], t["inputs"]) for t in conv.tasks] == [("text to video", [])]
+        assert _nodes(conv, "video_models.text_to_video")[0].params["prompt"] == "a red fox in the snow"
+    else:  # the shader's picture: no Wan generator made of the side the switch leaves off
+        assert not _nodes(conv, "video_models.text_to_video")
+        assert any("GLSLShader" in line for line in conv.log)
