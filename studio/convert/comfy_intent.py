@@ -311,6 +311,7 @@ class IntentReading:
         if found is None:
             said.append(f"'{port}' of '{node.title or node.cls}' is made by ComfyUI nodes Studio does not convert (see "
                         f"their note): connect one to the generator's '{into}'")
+            self.unmade.add(into)
             return
         loader, slot, via = found
         made = next((n for n in via if generates(self.wf, n)), None)
@@ -319,6 +320,7 @@ class IntentReading:
                         f"({made.shown_cls}, #{made.id}) from {LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' "
                         f"when the workflow runs; Studio does not run it: connect what it makes to the generator's "
                         f"'{into}'")
+            self.unmade.add(into)
             return
         steps = [n for n in via if (n.cls in STEPS or step_kind(n.cls))
                  and (n.cls.startswith("SAM3") == into.endswith("mask"))]

@@ -119,7 +119,7 @@ def uncarried(b: Any, first: CNode, inputs: dict, said: list[str]) -> list[CNode
     within = {n.id for n in upstream(wf, first)}
     cons = _consumers(wf)
     wired = {v[0].id for v in inputs.values()} | set(b.loaded)
-    return [n for n in media_sources(wf, [wf.nodes[i] for i in within]) if n.id not in wired
+    return [n for n in media_sources(wf, [n for n in wf.nodes.values() if n.id in within]) if n.id not in wired
             and _reaches(n, cons, within) and not _mentioned(b, n, said)]
 
 
@@ -156,7 +156,7 @@ def blocked(b: Any, first: CNode) -> list[tuple[CNode, CNode]]:
                 todo.append(wf.nodes[src])
     declared = comfy_registry.declared() | set(tasks())
     out = []
-    for f in media_sources(wf, [wf.nodes[i] for i in within]):
+    for f in media_sources(wf, [n for n in wf.nodes.values() if n.id in within]):
         seen, todo = {f.id}, [f]
         while todo:
             n = todo.pop(0)

@@ -89,6 +89,7 @@ class _Builder(IntentReading):
         self.keyframes: list[str] = []
         self.keyframe_strength: float | None = None
         self.pad: CNode | None = None  # an outpaint's ImagePadForOutpaint
+        self.unmade: set[str] = set()  # the generator's inputs the workflow gives but Studio cannot make (intent)
         self.motion: dict[str, tuple[str, str]] = {}  # generator input -> a family's tracks, a camera path
         self.extra: dict = {}  # the generator's settings read from how its inputs are made
         self.stage: dict | None = None  # a family's later stage (LTX-2's upsampler and refine): Generator.stage
@@ -182,19 +183,21 @@ class _Builder(IntentReading):
         said: list[str] = []
         self.pass_key = key  # this output's samplers (a file read by another pass alone is not its model's)
         self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
+        self.unmade = set()
         loras, shifts, loaders = self._models(main, rest, said)
         task, latent, inputs, spec = self._task(first, up, said)
         fam = family(model_file(self.wf, loaders[0]) if loaders else None, spec, up)
         if spec is not None and spec.generator is None:
             self._hold(save, spec, fam, latent, loaders, up)
             return False
-        if task == I2V and "image" not in inputs:  # its start image made by a pass Studio does not convert
-            self._hold(save, Task("image to video", None, family=fam, cannot="make the start image the workflow "
-                                  "generates first (with ComfyUI nodes it does not convert)"), fam, latent, loaders, up)
-            return False
         hooks = comfy_registry.generator(task)
         if hooks is not None and hooks.output is not None:  # the family makes the output itself (Wan Dancer's)
             return hooks.output(self, save, first, up, fam, said)
+        if (task == I2V or "image" in self.unmade) and "image" not in inputs:  # its start image made by a pass
+            # Studio does not convert (a family's generator too: without it, it would make another video)
+            self._hold(save, Task("image to video", None, family=fam, cannot="make the start image the workflow "
+                                  "generates first (with ComfyUI nodes it does not convert)"), fam, latent, loaders, up)
+            return False
         lost = [] if inputs or self.motion else ledger.uncarried(self, first, inputs, said)
         lost += [f for f, _ in ledger.blocked(self, first) if f.id not in {n.id for n in lost}]
         if lost:  # made without them, it would be another task

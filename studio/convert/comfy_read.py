@@ -95,6 +95,10 @@ ALIASES = {"CLIPLoaderGGUF": "CLIPLoader", "DualCLIPLoaderGGUF": "DualCLIPLoader
 WIDGETS.update({"CLIPLoaderGGUF": ("clip_name", "type"), "DualCLIPLoaderGGUF": ("clip_name1", "clip_name2", "type"),
                 "ClipLoaderGGUF": ("clip_name", "type"), "DualClipLoaderGGUF": ("clip_name1", "clip_name2", "type"),
                 "VaeGGUF": ("vae_name",)})
+# nodes whose copies node packs ship under names of their own (read as the original: _saved_as); VideoHelperSuite's
+# Video Combine saves its values by name, or in a list whose first four are these (the rest depend on the format)
+MADE_AS = ("VHS_VideoCombine",)
+WIDGETS["VHS_VideoCombine"] = ("frame_rate", "loop_count", "filename_prefix", "format")
 PRIMITIVES = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString", "PrimitiveStringMultiline",
               "PrimitiveNode")
 MODES = {0: "normal", 1: "on event", 2: "muted", 3: "never", 4: "bypassed"}
@@ -177,6 +181,18 @@ def _by_inputs(n: dict) -> dict[str, Any]:
     values = n.get("widgets_values")
     names = [str(i.get("name")) for i in n.get("inputs") or [] if isinstance(i, dict) and i.get("widget")]
     return dict(zip(names, values)) if isinstance(values, list) and names and len(names) == len(values) else {}
+
+
+def _saved_as(n: dict) -> tuple[str, str]:
+    """(the type a UI node is read as, its type in the file where that differs): a node pack's copy of a node Studio
+    reads, under a name of its own, that the frontend still files under the original's name ('Node name for S&R',
+    set when the node is made: ComfyUI-LTXLongAudio's LTXVideoCombine is VideoHelperSuite's VHS_VideoCombine), is
+    read as the original; any other node as its own type."""
+    cls = str(n["type"])
+    made_as = (n.get("properties") or {}).get("Node name for S&R") if isinstance(n.get("properties"), dict) else None
+    if made_as in MADE_AS and made_as != cls and cls not in WIDGETS and cls not in ALIASES:
+        return str(made_as), cls
+    return cls, ""
 
 
 def _named(cls: str, values: Any) -> dict[str, Any]:
@@ -537,10 +553,11 @@ def _read_ui(doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str]]:
                 (float(pos.get("0", 0)), float(pos.get("1", 0))) if isinstance(pos, dict) else (0.0, 0.0))
             ins = {str(i.get("name")): str(i.get("type")) for i in n.get("inputs") or [] if isinstance(i, dict)}
             outs = [str(o.get("type")) if isinstance(o, dict) else "" for o in n.get("outputs") or []]
-            nodes[nid] = CNode(nid, str(n["type"]), str(n.get("title") or ""), _mode(n) or outer_mode,
-                               _named(str(n["type"]), n.get("widgets_values")) or _by_inputs(n), links, pos,
+            cls, origin = _saved_as(n)
+            nodes[nid] = CNode(nid, cls, str(n.get("title") or ""), _mode(n) or outer_mode,
+                               _named(cls, n.get("widgets_values")) or _by_inputs(n), links, pos,
                                n.get("widgets_values"),
-                               ins, outs)
+                               ins, outs, origin)
     add(doc.get("nodes"), doc.get("links"), "", None, None, 0, groups=doc.get("groups"))
 
     def resolve(src, depth=0):

@@ -64,6 +64,9 @@ def out_types(wf: Workflow, n: CNode) -> set[str]:
     return {in_type(m, k) for m, k in consumers(wf).get(n.id, ())} - {""}
 
 
+PASS_ON = ("Reroute", "ComfySwitchNode")  # nodes that pass on what they are given: never what a file is lost in
+
+
 def role(wf: Workflow, n: CNode) -> str:
     """What ``n`` is, by its declared (or linked) types: 'sampler', 'latent maker', 'latent step',
     'conditioning', 'guider', 'model patch', 'loader', 'decoder', 'media loader', 'media step', 'prompt'
@@ -73,6 +76,8 @@ def role(wf: Workflow, n: CNode) -> str:
         return known[0]
     if n.cls in SAMPLER_TYPES:
         return "sampler"
+    if n.cls in PASS_ON:
+        return "other"
     ins = {in_type(n, k) for k in n.links} | set(n.in_types.values())
     outs = out_types(wf, n)
     if "LATENT" in outs:

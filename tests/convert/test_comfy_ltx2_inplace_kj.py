@@ -65,3 +65,19 @@ def test_images_at_other_frames_are_keyframes_the_last_at_minus_1():
     gen = _nodes(conv, "video_models.ltx2")[0]
     assert [_wired(conv, gen, f"keyframe_{i}") for i in (1, 2, 3)] == ["first.png", "mid.png", "end.png"]
     assert gen.params["keyframes"] == "0, 48, last" and gen.params["keyframe_strength"] == 0.8
+
+
+def test_a_start_image_made_by_nodes_studio_does_not_read_holds_the_take():
+    """The start image made by a pack's node Studio does not read (a folder's images picked at random): the take is
+    held with its sentence, as a core image-to-video is, not made as a text to video with the image said missing."""
+    doc = _doc([("lighthouse.png", 0, 1.0)])
+    picker = {"id": 99, "type": "LTXRandomFolderImage", "mode": 0, "inputs": [], "pos": [0, 0], "size": [200, 100],
+              "outputs": [{"name": "IMAGE", "type": "IMAGE"}], "widgets_values": ["", 0, 0, 1], "properties": {}}
+    doc["nodes"] = [n for n in doc["nodes"] if n["type"] != "LoadImage"] + [picker]
+    for link in doc["links"]:
+        if link[5] == "IMAGE" and link[3] == next(n["id"] for n in doc["nodes"] if n["type"] == "LTXVImgToVideoInplaceKJ"):
+            link[1] = 99
+    conv = convert(doc, "picked")
+    assert conv.graph.validate() == []
+    assert not _nodes(conv, "video_models.ltx2")
+    assert conv.log[0].startswith("This workflow makes image to video with LTX-2; Studio cannot make the start image")

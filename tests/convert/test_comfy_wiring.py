@@ -336,3 +336,29 @@ def test_a_switch_set_by_a_value_makes_its_output_from_the_side_it_passes_on(on)
     else:  # the shader's picture: no Wan generator made of the side the switch leaves off
         assert not _nodes(conv, "video_models.text_to_video")
         assert any("GLSLShader" in line for line in conv.log)
+
+
+def test_a_packs_copy_of_video_combine_filed_under_its_name_is_read_as_video_combine():
+    """A node pack's copy of VideoHelperSuite's Video Combine under a name of its own (ComfyUI-LTXLongAudio's
+    LTXVideoCombine), which the frontend files under 'VHS_VideoCombine' ('Node name for S&R'): read as Video Combine,
+    its values in a list (frame rate, loop count, prefix, format first); had been 'no video output'."""
+    w = UI()
+    unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", [CLIP, "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", [VAE], ["VAE"])
+    pos = w.add("CLIPTextEncode", ["a red fox in the snow"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    latent = w.add("EmptyHunyuanLatentVideo", [640, 352, 33, 1], ["LATENT"])
+    ks = w.add("KSampler", [7, "fixed", 20, 6.0, "uni_pc", "simple", 1.0], ["LATENT"],
+               {"model": (unet, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"),
+                "negative": (neg, 0, "CONDITIONING"), "latent_image": (latent, 0, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    w.add("LTXVideoCombine", [12, 0, "fox_take", "video/h264-mp4", "yuv420p", 19, True, True, False, True],
+          ["VHS_FILENAMES"], {"images": (dec, 0, "IMAGE")}, props={"Node name for S&R": "VHS_VideoCombine"})
+    conv = convert(w.doc(), "copy")
+    assert conv.graph.validate() == []
+    assert [t["task"] for t in conv.tasks] == ["text to video"]
+    assert _nodes(conv, "video_models.text_to_video")[0].params["fps"] == 12.0
+    assert _nodes(conv, "io.save_video")[0].params["path"].endswith("fox_take.mp4")
+    w.nodes[-1]["properties"] = {}  # filed under its own name: a node Studio does not read
+    assert not convert(w.doc(), "unknown").tasks
