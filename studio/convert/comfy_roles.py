@@ -81,7 +81,9 @@ def role(wf: Workflow, n: CNode) -> str:
     ins = {in_type(n, k) for k in n.links} | set(n.in_types.values())
     outs = out_types(wf, n)
     if "LATENT" in outs:
-        only_latent = outs <= {"LATENT"}  # a sampler gives latents alone (a task node gives its model, prompts...)
+        # a sampler gives latents and nothing a task node gives (its model, prompts, pictures): RES4LYF's samplers
+        # give their options too
+        only_latent = not outs & {"MODEL", "CONDITIONING", "CLIP", "VAE", "IMAGE", "GUIDER", "AUDIO", "MASK"}
         return "sampler" if only_latent and ("GUIDER" in ins or {"MODEL", "CONDITIONING"} <= ins) else (
             "latent step" if "LATENT" in ins else "latent maker")
     if "GUIDER" in outs:

@@ -176,6 +176,26 @@ def test_a_video_sampled_by_a_packs_sampler_is_held_with_its_sentence():
                                   "with LTX-2; Studio cannot read ComfyUI's LTXVLoopingSampler")
 
 
+def test_a_packs_sampler_giving_its_options_too_is_told_a_sampler():
+    """RES4LYF's ClownsharKSampler_Beta gives its options beside its latents (UI types): still a sampler Studio does
+    not read, so the output is held naming it, not 'no video output with a sampler found'."""
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
+    pos = w.add("CLIPTextEncode", ["a fox"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    latent = w.add("EmptyHunyuanLatentVideo", [640, 352, 33, 1], ["LATENT"])
+    ks = w.add("ClownsharKSampler_Beta", [0.5, "exponential/res_2s", "beta57", 30, -1, 1, 5.5, 0, "fixed"],
+               ["LATENT", "LATENT", "OPTIONS"], {"model": (unet, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"),
+                                                 "latent_image": (latent, 0, "LATENT"), "options": "OPTIONS"})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    w.add("VHS_VideoCombine", {"frame_rate": 16, "filename_prefix": "fox", "format": "video/h264-mp4"}, [],
+          {"images": (dec, 0, "IMAGE")})
+    conv = convert(w.doc(), "clown")
+    assert conv.log[0].startswith("This workflow makes a take sampled by a node pack's sampler (ClownsharKSampler_Beta)")
+
+
 EXAMPLES = os.path.join(os.path.dirname(__file__), "data", "comfyui_examples")  # ComfyUI_examples' (its licence)
 
 
