@@ -84,7 +84,11 @@ def role(wf: Workflow, n: CNode) -> str:
         # a sampler gives latents and nothing a task node gives (its model, prompts, pictures): RES4LYF's samplers
         # give their options too
         only_latent = not outs & {"MODEL", "CONDITIONING", "CLIP", "VAE", "IMAGE", "GUIDER", "AUDIO", "MASK"}
-        return "sampler" if only_latent and ("GUIDER" in ins or {"MODEL", "CONDITIONING"} <= ins) else (
+        # a model and prompts in: ComfyUI's MODEL and CONDITIONING, a pack's own (the wrapper's WANVIDEOMODEL and
+        # WANVIDEOTEXTEMBEDS), or a guider
+        model = any(t == "MODEL" or t.endswith("VIDEOMODEL") for t in ins)
+        prompts = any(t == "CONDITIONING" or t.endswith("TEXTEMBEDS") for t in ins)
+        return "sampler" if only_latent and ("GUIDER" in ins or model and prompts) else (
             "latent step" if "LATENT" in ins else "latent maker")
     if "GUIDER" in outs:
         return "guider"
@@ -118,8 +122,14 @@ def prompted(n: CNode) -> bool:
         return False
     settings = n.settings()
     named = next((v for k, v in settings.items() if k in ("prompt", "instruction", "text")), None)
-    if isinstance(named, str) and len(named.split()) > 2:
+    if isinstance(named, str) and _words(named) > 2:
         return True
     # a node whose settings the file does not name (a paid service's): its declared 'prompt' input, or a sentence
-    return "prompt" in n.in_types or any(isinstance(v, str) and len(v.split()) > 3 for k, v in settings.items()
+    return "prompt" in n.in_types or any(isinstance(v, str) and _words(v) > 3 for k, v in settings.items()
                                          if k.startswith("#"))
+
+
+def _words(text: str) -> int:
+    """How many words of two letters or more ``text`` holds: a sentence has some, an expression ('a - (b + 3)',
+    a math node's) or a list of numbers none."""
+    return sum(1 for w in text.split() if sum(c.isalpha() for c in w) >= 2)

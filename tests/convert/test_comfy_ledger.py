@@ -196,6 +196,35 @@ def test_a_packs_sampler_giving_its_options_too_is_told_a_sampler():
     assert conv.log[0].startswith("This workflow makes a take sampled by a node pack's sampler (ClownsharKSampler_Beta)")
 
 
+def test_a_samplers_types_of_a_packs_own_model_and_prompts_tell_it_a_sampler():
+    """WanVideoWrapper's WanVideoSamplerv2 takes the wrapper's own model and prompt types (WANVIDEOMODEL,
+    WANVIDEOTEXTEMBEDS) and gives latents: a sampler Studio does not read, the output held naming it (had been 'no
+    video output with a sampler found'); a math node on the frames' way, its expression 'a - (b + 3)', is no prompt."""
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    model = w.add("WanVideoModelLoader", ["Wan2_1-I2V-14B-480P_fp8.safetensors", "fp16", "disabled", "offload_device",
+                                          "sdpa"], ["WANVIDEOMODEL"])
+    text = w.add("WanVideoTextEncodeCached", ["umt5-xxl-enc-bf16.safetensors", "bf16", "a woman talks", "", "disabled",
+                                               False, "gpu"], ["WANVIDEOTEXTEMBEDS"])
+    face = w.add("LoadImage", ["woman.jpg", "image"], ["IMAGE", "MASK"])
+    emb = w.add("WanVideoImageToVideoEncode", [832, 480, 81, 0, 1, 1, True], ["WANVIDIMAGE_EMBEDS"],
+                {"start_image": (face, 0, "IMAGE")})
+    s = w.add("WanVideoSamplerv2", [1.0, 42, "fixed"], ["LATENT", "LATENT"],
+              {"model": (model, 0, "WANVIDEOMODEL"), "text_embeds": (text, 0, "WANVIDEOTEXTEMBEDS"),
+               "image_embeds": (emb, 0, "WANVIDIMAGE_EMBEDS")})
+    vae = w.add("WanVideoVAELoader", ["Wan2_1_VAE_bf16.safetensors", "bf16"], ["WANVAE"])
+    dec = w.add("WanVideoDecode", [False, 272, 272, 144, 128], ["IMAGE"], {"samples": (s, 0, "LATENT"),
+                                                                          "vae": (vae, 0, "WANVAE")})
+    count = w.add("GetImageSizeAndCount", [], ["IMAGE", "INT", "INT", "INT"], {"image": (dec, 0, "IMAGE")})
+    math = w.add("SimpleMath+", ["a - (b + 3)"], ["INT", "FLOAT"], {"a": (count, 3, "INT")})
+    cut = w.add("GetImageRangeFromBatch", [0, 1], ["IMAGE", "MASK"], {"images": (count, 0, "IMAGE"),
+                                                                      "num_frames": (math, 0, "INT")})
+    w.add("VHS_VideoCombine", {"frame_rate": 25, "filename_prefix": "talk", "format": "video/h264-mp4"}, [],
+          {"images": (cut, 0, "IMAGE")})
+    conv = convert(w.doc(), "samplerv2")
+    assert conv.log[0].startswith("This workflow makes a take sampled by a node pack's sampler (WanVideoSamplerv2)")
+
+
 EXAMPLES = os.path.join(os.path.dirname(__file__), "data", "comfyui_examples")  # ComfyUI_examples' (its licence)
 
 
@@ -224,3 +253,14 @@ def test_workflows_from_comfyui_examples_are_kept_or_held_with_their_sentence():
     gen = _gens(conv, "video_models.wan_fun_camera")[0]
     wired = {l.dst_port for l in conv.graph.links if l.dst == gen.id}
     assert {"image", "camera"} <= wired
+
+
+def test_an_expression_or_numbers_are_no_prompt_a_sentence_is():
+    """A node that holds a sentence draws what it is told (an API model: the video is its own); a math node's
+    expression or a list of numbers is no sentence (the wrapper's SkyReels-A2 workflow had been held as 'a video made
+    by SimpleMath+')."""
+    from studio.convert.comfy_read import CNode
+    from studio.convert.comfy_roles import prompted
+    assert not prompted(CNode("1", "SimpleMath+", widgets={"#0": "a - (b + 3)"}))
+    assert not prompted(CNode("2", "ManualSigmas", widgets={"#0": "0.909375, 0.725, 0.421875, 0.0"}))
+    assert prompted(CNode("3", "SomeVideoAPI", widgets={"#0": "a fox runs through the snow"}))

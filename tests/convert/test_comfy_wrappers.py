@@ -8,6 +8,8 @@ The workflows are written here in the layout the wrapper's UI files have (widget
 order, unnamed), or its API files (named)."""
 from __future__ import annotations
 
+import pytest
+
 from studio.convert.comfy_map import convert
 
 PROMPT, NEGATIVE = "a red panda on a bamboo stem", "blurry, low quality"
@@ -114,6 +116,56 @@ def test_the_wrappers_sampler_in_two_nodes_is_read_as_its_one_sampler():
     conv = convert(w.doc(), "steady_dancer")
     assert not _nodes(conv, "video_models.image_to_video") and not _nodes(conv, "video_models.text_to_video")
     assert "Studio cannot read ComfyUI-WanVideoWrapper's WanVideoAddSteadyDancerEmbeds" in conv.log[0]
+
+
+@pytest.mark.parametrize("model, scheduler", [("WanVideo\\2_2\\wan2.2_ti2v_5B_fp16.safetensors", "flowmatch_pusa"),
+                                              ("WanVideo\\Wan2_1-T2V-14B_fp8_e4m3fn.safetensors", "flowmatch_pusa"),
+                                              ("WanVideo\\Wan2_1-T2V-14B_fp8_e4m3fn.safetensors", "unipc"),
+                                              ("LongCat\\LongCat_TI2V_comfy_fp8_e4m3fn.safetensors", "longcat_distill_euler")])
+def test_empty_embeds_given_a_start_image_as_extra_latents(model, scheduler):
+    """WanVideoEmptyEmbeds given extra_latents (WanVideoEncode of a picture): the wrapper's Wan 2.2 TI2V 5B image to
+    video, read as ComfyUI's Wan22ImageToVideoLatent; on another model (Pusa's per-frame timesteps on Wan 2.1) the
+    task is held with its sentence. Both had become a text to video, the picture dropped without a word."""
+    w = UI()
+    _, text, vae = _common(w)
+    model_id = w.add("WanVideoModelLoader", [model, "fp16", "disabled", "offload_device", "sdpa"])
+    image = w.add("LoadImage", ["violin.png", "image"])
+    enc = w.add("WanVideoEncode", [False, 272, 272, 144, 128, 0, 1], vae=(vae, 0), image=(image, 0))
+    emb = w.add("WanVideoEmptyEmbeds", [832, 480, 121], extra_latents=(enc, 0))
+    _save(w, _sampler(w, model_id, text, emb, widgets=(30, 5.0, 8.0, 47, "fixed", True, scheduler, 0, 1.0)), vae)
+    conv = convert(w.doc(), "extra_latents")
+    assert conv.graph.validate() == []
+    if "ti2v" in model:
+        assert [(t["task"], t["inputs"]) for t in conv.tasks] == [("image to video", ["image"])]
+        assert {n.params["path"] for n in _nodes(conv, "io.load_image")} == {"violin.png"}
+        gen = _nodes(conv, "video_models.image_to_video")[0].params
+        assert (gen["width"], gen["height"], gen["frames"], gen["steps"], gen["seed"]) == (832, 480, 121, 30, 47)
+    else:
+        assert not _nodes(conv, "video_models.text_to_video") and not _nodes(conv, "video_models.image_to_video")
+        why = "Pusa's image to video" if scheduler == "flowmatch_pusa" else "a start image for Wan 2.2 TI2V 5B only"
+        assert any("is given extra_latents" in line and why in line for line in conv.log)
+
+
+def test_a_controlnet_on_the_models_way_holds_the_task():
+    """The wrapper's WanVideoControlnet patches the model with a control clip (a depth video): Studio's generators have
+    no counterpart, so the task is held in one sentence; it had been made as a plain image to video."""
+    w = UI()
+    _, text, vae = _common(w)
+    model = w.add("WanVideoModelLoader", ["WanVideo\\2_2\\wan2.2_ti2v_5B_fp16.safetensors", "fp16", "disabled",
+                                          "offload_device", "sdpa"])
+    cn = w.add("WanVideoControlnetLoader", ["wan2.2-ti2v-5b-controlnet-depth-v1/diffusion_pytorch_model.safetensors",
+                                            "bf16", "disabled", "main_device"])
+    depth = w.add("VHS_LoadVideo", {"video": "depth.mp4"})
+    patched = w.add("WanVideoControlnet", [1, 3, 0, 1], model=(model, 0), controlnet=(cn, 0), control_images=(depth, 0))
+    w.nodes[-1]["inputs"][2]["type"] = "IMAGE"
+    image = w.add("LoadImage", ["violin.png", "image"])
+    enc = w.add("WanVideoEncode", [False, 272, 272, 144, 128, 0, 1], vae=(vae, 0), image=(image, 0))
+    emb = w.add("WanVideoEmptyEmbeds", [832, 480, 121], extra_latents=(enc, 0))
+    _save(w, _sampler(w, patched, text, emb, widgets=(30, 5.0, 8.0, 47, "fixed", True, "flowmatch_pusa", 0, 1.0)), vae)
+    conv = convert(w.doc(), "controlnet")
+    assert conv.graph.validate() == []
+    assert not _nodes(conv, "video_models.image_to_video") and not _nodes(conv, "video_models.text_to_video")
+    assert conv.log[0].startswith("This workflow makes a video with a control clip (ControlNet) (WanVideoControlnet)")
 
 
 def test_wrapper_image_to_video_wires_the_start_and_end_images():

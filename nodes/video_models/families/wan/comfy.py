@@ -7,13 +7,13 @@ here; comfy_wrappers: kijai's ComfyUI-WanVideoWrapper read as core nodes).
 Plain data and stdlib: nothing of ComfyUI is imported or run."""
 from __future__ import annotations
 
-from studio.convert.api import I2V, ComfyMapping, Generator, Task, Voice, find_loader
+from studio.convert.api import I2V, ComfyMapping, Generator, Task, Voice, find_loader, held_task
 from studio.core.shown import number
 
 from .dancer.comfy_dancer import dancer_output
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
-from .comfy_wrappers import PACK_NODES, PREFIXES, translate
+from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate
 from .humo.humo_rate import FPS as HUMO_FPS  # HuMo's frame rate: its Whisper features are made at it
 
 VACE, ANIMATE = "video_models.wan_vace", "video_models.wan_animate"
@@ -185,7 +185,9 @@ WIDGETS = {
     "WanHuMoImageToVideo": ("width", "height", "length", "batch_size"),
     "WanAnimateToVideo": ("width", "height", "length", "batch_size", "continue_motion_max_frames",
                           "video_frame_offset"),
+    HELD: ("input", "from", "carries"),  # comfy_wrappers: a sampler input Studio cannot carry
 }
+TASKS[HELD] = Task("a video", None, family="Wan", read=held_task("Wan"))
 
 MAPPING = ComfyMapping(
     key="wan", title="Wan", file_names_version=True, tasks=TASKS, generators=GENERATORS, voices=VOICES,

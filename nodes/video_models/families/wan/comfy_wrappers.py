@@ -80,12 +80,17 @@ PACK_NODES = {
 
 
 SAMPLER_TYPES = ("WanVideoSampler", "WanVideoSamplerSettings")
+# the node a translation makes where what a sampler is given cannot be carried (the mapping holds the task: held_task);
+# the wrapper's model patches that bring pictures into the model (a depth or pose ControlNet), which Studio's
+# generators have no counterpart for: without them the video is another one
+HELD = "WanVideoWrapperHeldInput"
+MODEL_CONTROLS = {"WanVideoControlnet": "a control clip (ControlNet)"}
 LOADER_TYPES = ("WanVideoModelLoader", "WanVideoVAELoader", "LoadWanVideoT5TextEncoder", "LoadWanVideoClipTextEncoder")
 TEXT_TYPES = ("WanVideoTextEncode", "WanVideoTextEncodeSingle", "WanVideoTextEncodeCached")
 
 
 class _Translation(PackTranslation):
-    PACK, PREFIXES, WIDGETS, SETTINGS_ONLY = "WanVideoWrapper", PREFIXES, WIDGETS, SETTINGS_ONLY
+    PACK, PREFIXES, WIDGETS, SETTINGS_ONLY, HELD = "WanVideoWrapper", PREFIXES, WIDGETS, SETTINGS_ONLY, HELD
 
     def __init__(self, wf: Workflow):
         super().__init__(wf)
@@ -139,6 +144,8 @@ class _Translation(PackTranslation):
         """The latent a sampler's image_embeds stand for, made from the wrapper's embeds node (None:
         a node Studio has no counterpart for, kept as it is)."""
         w = self.named(n)
+        if n.cls == "WanVideoEmptyEmbeds" and self.link(n, "extra_latents"):
+            return self.start_latents(n, w, sampler)
         if n.cls == "WanVideoEmptyEmbeds":
             c = self.core(n, "EmptyHunyuanLatentVideo", {"width": w.get("width"), "height": w.get("height"),
                                                           "length": w.get("num_frames"), "batch_size": 1}, {})
@@ -191,6 +198,56 @@ class _Translation(PackTranslation):
                              "is not taken")
         return (c.id, 2)
 
+    def start_latents(self, n: CNode, w: dict, sampler: CNode) -> tuple[str, int] | None:
+        """WanVideoEmptyEmbeds given extra_latents: a start image encoded into the take's first latent frames (the
+        wrapper's Wan 2.2 TI2V 5B image to video), as ComfyUI's Wan22ImageToVideoLatent. Sampled with Pusa's
+        per-frame timesteps (the 'flowmatch_pusa' scheduler) it is Pusa's image to video, which Studio does not
+        have; an encoding it cannot trace to an image: kept as it is (None), the task held with its sentence."""
+        src = self.link(n, "extra_latents")
+        enc = self.wf.nodes.get(src[0]) if src else None
+        sched = str(self.named(sampler).get("scheduler") or "")
+        image = None if enc is None else self.link(enc, {"WanVideoEncode": "image", "VAEEncode": "pixels"}.get(
+            enc.cls, ""))  # (decoders() has read the wrapper's encode as VAEEncode by now)
+        name = self.model_name(sampler).lower()
+        ti2v = "ti2v" in name and "wan" in name  # Wan 2.2 TI2V 5B (its first frame kept clean per frame), not
+        # another model's TI2V the wrapper runs (LongCat's)
+        if not ti2v or image is None:
+            why = ("Studio cannot trace them to a start image" if image is None else
+                   "it is Pusa's image to video, sampled with per-frame timesteps ('flowmatch_pusa') Studio has for "
+                   "Wan 2.2 TI2V 5B only" if sched.startswith("flowmatch_pusa") else
+                   "Studio reads them as a start image for Wan 2.2 TI2V 5B only")
+            self.said.append(f"'{n.title or n.shown_cls}' (#{n.id}) is given extra_latents (a start image encoded "
+                             f"into the take): {why}")
+            return None
+        self.wf.taken.add(enc.id)  # its picture is the start image (the encode is Wan22ImageToVideoLatent's own)
+        c = self.core(n, "Wan22ImageToVideoLatent", {"width": w.get("width"), "height": w.get("height"),
+                                                     "length": w.get("num_frames"), "batch_size": 1},
+                      {k: v for k, v in (("vae", self.link(enc, "vae")), ("start_image", image)) if v})
+        return (c.id, 0)
+
+    def model_control(self, sampler: CNode) -> CNode | None:
+        """A model patch bringing pictures in (MODEL_CONTROLS, given a picture) on ``sampler``'s model's way."""
+        src, seen = self.link(sampler, "model"), set()
+        while src is not None and src[0] in self.wf.nodes and src[0] not in seen:
+            seen.add(src[0])
+            m = self.wf.nodes[src[0]]
+            if m.cls in MODEL_CONTROLS and any(t == "IMAGE" for k, t in m.in_types.items() if k in m.links) \
+                    or m.cls in MODEL_CONTROLS and not m.in_types:  # (an API file's: no types, the node says it)
+                return m
+            src = self.link(m, "model")
+        return None
+
+    def model_name(self, sampler: CNode) -> str:
+        """The file of the WanVideoModelLoader behind ``sampler``'s model (through its LoRA and patch nodes), or ''."""
+        src, seen = self.link(sampler, "model"), set()
+        while src is not None and src[0] in self.wf.nodes and src[0] not in seen:
+            seen.add(src[0])
+            m = self.wf.nodes[src[0]]
+            if m.cls in ("WanVideoModelLoader", "UNETLoader"):  # (as loaders() has read it)
+                return str(self.named(m).get("model") or m.widgets.get("unet_name") or "")
+            src = self.link(m, "model")
+        return ""
+
     def samplers(self) -> None:
         self.split_samplers()
         for n in list(self.wf.nodes.values()):
@@ -234,6 +291,11 @@ class _Translation(PackTranslation):
                 latent = src
         if samples is not None:  # a pass that continues another's latent (a second expert, video to video)
             latent = samples
+        control = self.model_control(n)
+        if control is not None:  # pictures brought in through the model: the task held (the mapping's sentence)
+            held = self.core(n, HELD, {"input": "model", "from": control.shown_cls,
+                                       "carries": MODEL_CONTROLS[control.cls]}, {}, nid=f"{n.id}:held")
+            latent = (held.id, 0)
         links = {k: v for k, v in (("positive", pos), ("negative", neg), ("latent_image", latent)) if v is not None}
         model = self.link(n, "model")
         shift = w.get("shift")
