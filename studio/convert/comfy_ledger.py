@@ -12,6 +12,7 @@ sentence instead (comfy_intent._hold), never made as another task.
 Plain data and stdlib: the builder (comfy_map._Builder) is asked for what it made."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import comfy_registry
@@ -23,6 +24,28 @@ from .comfy_tasks import Task, tasks
 SIZE_ONLY = ("GetImageSize",)  # a file read for its size alone: nothing of it reaches the video
 KEPT_ASIDE = ("PreviewImage", "SaveImage", "PreviewAny", "MaskPreview")
 CARRIED = {"IMAGE", "VIDEO", "AUDIO", "MASK", "LATENT", ""}  # what a file gives a node (not a text, a size)
+# a picture's, clip's or sound's file name inside a setting's text (a timeline editor's JSON: LTX Director's)
+MEDIA_NAME = re.compile(r"[^\s\"'<>|*?=&]+\.(png|jpe?g|webp|bmp|tiff?|gif|mp4|mov|webm|mkv|avi|m4v|wav|mp3|flac|ogg|m4a)"
+                        r"(?![\w.])", re.IGNORECASE)
+MEDIA_KIND = {**{e: "image" for e in ("png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "gif")},
+              **{e: "video" for e in ("mp4", "mov", "webm", "mkv", "avi", "m4v")},
+              **{e: "sound" for e in ("wav", "mp3", "flac", "ogg", "m4a")}}
+MAX_SCANNED = 200_000  # characters of a node's settings searched for file names (a hostile file: megabytes)
+
+
+def named_files(n: CNode) -> list[str]:
+    """The picture, clip and sound files a node's settings name (in their text, a timeline's JSON included), once
+    each, in order: a node pack's node that brings them in itself."""
+    found: list[str] = []
+    budget = MAX_SCANNED
+    for v in n.settings().values():
+        if not isinstance(v, str) or budget <= 0:
+            continue
+        for m in MEDIA_NAME.finditer(v[:budget]):
+            if m.group(0) not in found:
+                found.append(m.group(0))
+        budget -= len(v)
+    return found
 
 
 def _consumers(wf: Workflow) -> dict[str, list[CNode]]:
@@ -40,11 +63,18 @@ def media_sources(wf: Workflow, nodes: list[CNode]) -> list[CNode]:
         if n.cls in LOADER_NODES or (not any(src for src in n.links.values()) and role(wf, n) == "media loader"
                                      and any(isinstance(v, str) and v.strip() for v in n.settings().values())):
             found.append(n)
+        elif n.links and role(wf, n) not in ("media loader", "prompt", "loader") and named_files(n):
+            found.append(n)  # a node wired to others that brings files in through its settings (LTX Director's)
     return found
 
 
 def words(b: Any, n: CNode) -> str:
     """'image 'cat.png' (LoadImage, #3)'."""
+    files = [] if n.cls in LOADER_NODES else named_files(n)
+    if files and n.links:  # a pack's node naming its files among its settings (a timeline editor's)
+        kinds = sorted({MEDIA_KIND.get(f.rsplit(".", 1)[-1].lower(), "file") for f in files})
+        more = f" and {len(files) - 1} more" if len(files) > 1 else ""
+        return f"{' and '.join(kinds)} '{files[0][:80]}'{more} ({n.shown_cls}, #{n.id})"
     kind = LOADER_NODES[n.cls][1] if n.cls in LOADER_NODES else (carries(n) or next(
         (MEDIA[t] for t in n.out_types if t in MEDIA), "input"))
     name = b.file_of(n) if n.cls in LOADER_NODES else next(
@@ -73,6 +103,7 @@ def _conditioning(wf: Workflow, src: CNode, within: set[str], cons: dict[str, li
     """The first node on ``src``'s way into the sampler that is conditioning or makes the latent, by its types (what
     the file becomes there), preferring a node pack's: the node to name where what it gives is lost."""
     seen, todo, found = {src.id}, [src], []
+    declared = comfy_registry.declared()  # a node a family reads (LTX's frame-rate conditioning) is not where it is lost
     while todo:
         n = todo.pop(0)
         for m in cons.get(n.id, []):
@@ -82,7 +113,8 @@ def _conditioning(wf: Workflow, src: CNode, within: set[str], cons: dict[str, li
             if role(wf, m) in ("conditioning", "latent step", "latent maker") and m.cls not in SAMPLER_TYPES:
                 found.append(m)
             todo.append(m)
-    return next((m for m in found if carries(m)), found[0] if found else None)
+    unread = [m for m in found if m.cls not in declared]
+    return next((m for m in found if carries(m)), unread[0] if unread else found[0] if found else None)
 
 
 def _reaches(src: CNode, cons: dict[str, list[CNode]], within: set[str]) -> bool:
@@ -187,6 +219,9 @@ def held_task(b: Any, first: CNode, lost: list[CNode], fam: str) -> Task:
     ids = {n.id for n in lost}
     vias = list({m.id: m for f, m in blocked(b, first) if f.id in ids}.values())
     for n in lost:
+        if n.cls not in LOADER_NODES and n.links and named_files(n):  # the node that brings its files in itself
+            vias.append(n)
+            continue
         v = _via(wf, n, within, set(), cons)
         if not vias and v is not None:
             vias.append(_conditioning(wf, n, within, cons) or v)

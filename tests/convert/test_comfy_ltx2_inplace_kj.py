@@ -81,3 +81,26 @@ def test_a_start_image_made_by_nodes_studio_does_not_read_holds_the_take():
     assert conv.graph.validate() == []
     assert not _nodes(conv, "video_models.ltx2")
     assert conv.log[0].startswith("This workflow makes image to video with LTX-2; Studio cannot make the start image")
+
+
+def test_a_timeline_node_naming_its_pictures_in_its_settings_holds_the_take():
+    """A node pack's timeline editor (LTX Director's kind) wired to the model, naming its pictures inside its settings'
+    JSON and making the latent: its pictures reach the sampler, Studio cannot read them, so the take is held naming
+    that node. It had become a text to video, the pictures unsaid."""
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    ck = w.add("CheckpointLoaderSimple", [CKPT], ["MODEL", "CLIP", "VAE"])
+    te = w.add("LTXAVTextEncoderLoader", ["gemma_3_12B_it.safetensors", CKPT, "default"], ["CLIP"])
+    timeline = w.add("ShotTimeline", ['{"segments":[{"start":0,"imageFile":"shots/first.png"},'
+                                      '{"start":48,"imageFile":"/view?filename=second.jpg&type=input"}]}', 97],
+                     ["CONDITIONING", "LATENT"], {"model": (ck, 0, "MODEL"), "clip": (te, 0, "CLIP")})
+    ks = w.add("KSampler", [5, "fixed", 8, 1.0, "euler", "simple", 1.0], ["LATENT"],
+               {"model": (ck, 0, "MODEL"), "positive": (timeline, 0, "CONDITIONING"),
+                "negative": (timeline, 0, "CONDITIONING"), "latent_image": (timeline, 1, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (ck, 2, "VAE")})
+    cv = w.add("CreateVideo", [24], ["VIDEO"], {"images": (dec, 0, "IMAGE")})
+    w.add("SaveVideo", ["lh", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    conv = convert(w.doc(), "timeline")
+    assert conv.graph.validate() == []
+    assert not _nodes(conv, "video_models.ltx2")
+    assert conv.log[0].startswith("This workflow makes a video from image given to the sampler by ShotTimeline")
