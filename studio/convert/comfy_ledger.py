@@ -24,9 +24,13 @@ from .comfy_tasks import Task, tasks
 SIZE_ONLY = ("GetImageSize",)  # a file read for its size alone: nothing of it reaches the video
 KEPT_ASIDE = ("PreviewImage", "SaveImage", "PreviewAny", "MaskPreview")
 CARRIED = {"IMAGE", "VIDEO", "AUDIO", "MASK", "LATENT", ""}  # what a file gives a node (not a text, a size)
-# a picture's, clip's or sound's file name inside a setting's text (a timeline editor's JSON: LTX Director's)
-MEDIA_NAME = re.compile(r"[^\s\"'<>|*?=&]+\.(png|jpe?g|webp|bmp|tiff?|gif|mp4|mov|webm|mkv|avi|m4v|wav|mp3|flac|ogg|m4a)"
-                        r"(?![\w.])", re.IGNORECASE)
+# a picture's, clip's or sound's file name inside a setting's text (a timeline editor's JSON: LTX Director's): its
+# extension found first, then the name back to the nearest quote, space or URL separator (at most 255 characters:
+# a pattern reading the name forwards backtracks over a long text without spaces, quadratic in its length)
+MEDIA_EXT = re.compile(r"\.(png|jpe?g|webp|bmp|tiff?|gif|mp4|mov|webm|mkv|avi|m4v|wav|mp3|flac|ogg|m4a)(?![\w.])",
+                       re.IGNORECASE)
+NAME_STOP = set(" \t\r\n\"'<>|*?=&,;[]{}")
+MAX_NAMED = 1_000  # file names taken from one node's settings
 MEDIA_KIND = {**{e: "image" for e in ("png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "gif")},
               **{e: "video" for e in ("mp4", "mov", "webm", "mkv", "avi", "m4v")},
               **{e: "sound" for e in ("wav", "mp3", "flac", "ogg", "m4a")}}
@@ -36,16 +40,22 @@ MAX_SCANNED = 200_000  # characters of a node's settings searched for file names
 def named_files(n: CNode) -> list[str]:
     """The picture, clip and sound files a node's settings name (in their text, a timeline's JSON included), once
     each, in order: a node pack's node that brings them in itself."""
-    found: list[str] = []
+    found: dict[str, None] = {}
     budget = MAX_SCANNED
     for v in n.settings().values():
         if not isinstance(v, str) or budget <= 0:
             continue
-        for m in MEDIA_NAME.finditer(v[:budget]):
-            if m.group(0) not in found:
-                found.append(m.group(0))
+        text = v[:budget]
+        for m in MEDIA_EXT.finditer(text):
+            i = m.start()
+            while i > 0 and m.start() - i < 255 and text[i - 1] not in NAME_STOP:
+                i -= 1
+            if i < m.start():
+                found.setdefault(text[i:m.end()])
+            if len(found) >= MAX_NAMED:
+                return list(found)
         budget -= len(v)
-    return found
+    return list(found)
 
 
 def _consumers(wf: Workflow) -> dict[str, list[CNode]]:

@@ -227,3 +227,15 @@ def test_numbers_past_a_float_or_not_numbers_are_said():
                  "'fps' 1000000000000000000000000000000000000000… (361 more characters) not taken", "240.0 used instead",
                  "'shift' 1000000000000000000000000000000000000000… (361 more characters) not taken"):
         assert said in log, said
+
+
+def test_file_names_in_long_settings_are_found_in_linear_time():
+    """The ledger's search for file names in a node's settings (a timeline editor's JSON) reads an extension first and
+    walks back to the name: a 300,000-character setting without spaces, or one of 75,000 extensions, ends promptly
+    (a pattern reading names forwards had taken minutes on the hostile prompt above)."""
+    from studio.convert.comfy_ledger import named_files
+    from studio.convert.comfy_read import CNode
+    for text in ("a" * 300_000, ".png" * 75_000, "x.png " * 50_000):
+        assert len(_promptly(lambda: named_files(CNode("1", "X", widgets={"a": text})), 5.0)) <= 1
+    names = named_files(CNode("2", "X", widgets={"a": '{"i": "/view?filename=shot.jpg&type=input", "s": "voice.wav"}'}))
+    assert names == ["shot.jpg", "voice.wav"]
