@@ -21,7 +21,10 @@ def _reject_constant(name: str):
 
 def read_json(path: str) -> Any:
     try:
-        text = read_bounded(path, MAX_GRAPH_FILE_BYTES, "workflow file").decode("utf-8-sig")
+        raw = read_bounded(path, MAX_GRAPH_FILE_BYTES, "workflow file")
+        # UTF-8 (with or without its BOM), or UTF-16 / UTF-32 as Windows tools save text (PowerShell's '>'
+        # writes UTF-16 with a BOM): told from the first bytes, as json.loads tells them
+        text = raw.decode(json.detect_encoding(raw))
         json_limits.check_shape(text)  # nesting refused in words before json's parser recurses
         return json.loads(text, parse_constant=_reject_constant)
     except RecursionError:

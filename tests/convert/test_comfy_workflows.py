@@ -191,6 +191,22 @@ def test_kjnodes_diffusion_model_loader_reads_its_file_and_says_what_it_adds():
     assert "sage_attention: the generator's own speed settings" in notes
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig", "utf-32"])
+def test_a_workflow_saved_in_utf16_or_with_a_bom_is_read(tmp_path, encoding):
+    """Windows tools save text as UTF-16 (PowerShell's '>' redirect: with a BOM) or UTF-8 with a BOM: the file is read
+    as it was written (an artist's UTF-16 workflow had been refused with Python's codec error)."""
+    with open(os.path.join(DATA, "wan21_t2v_api.json"), encoding="utf-8") as f:
+        text = f.read()
+    path = tmp_path / "wf.json"
+    path.write_bytes(text.encode(encoding))
+    assert is_comfy_file(str(path))
+    p = _gen(convert_file(str(path)).graph).params
+    assert (p["prompt"], p["steps"], p["seed"]) == ("a red fox running through snow", 30, 1234)
+    path.write_bytes(b"\xff\xfe\x00\xd8")  # a lone surrogate: not text in any of them
+    with pytest.raises(WorkflowError, match="wf.json"):
+        convert_file(str(path))
+
+
 def test_damaged_workflows_convert_or_say_why_in_one_error():
     """Values swapped for junk anywhere in real workflows: a graph that validates and saves, or a
     WorkflowError; never another exception."""
