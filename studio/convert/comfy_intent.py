@@ -117,6 +117,15 @@ def sampler_denoise(wf: Workflow, s: CNode) -> float | None:
     return num(wf.value(sig, "denoise")) if sig is not None and sig.cls == "BasicScheduler" else None
 
 
+def adds_noise(wf: Workflow, s: CNode) -> bool:
+    """Whether sampler ``s`` noises its latent before sampling: not with ComfyUI's DisableNoise as its noise
+    (SamplerCustomAdvanced) or its add_noise off (SamplerCustom, KSamplerAdvanced)."""
+    noise = wf.source(s, "noise")
+    if noise is not None and noise.cls == "DisableNoise":
+        return False
+    return wf.value(s, "add_noise") not in (False, "disable")
+
+
 def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
     """The samplers whose latents make an output: those reached from it, and from a sampler on
     through latents only (a depth estimator's or another segment's sampler, whose images feed a
@@ -287,6 +296,11 @@ class IntentReading:
         whole, is lost in ComfyUI too."""
         d = sampler_denoise(self.wf, first)
         found = find_loader(self.wf, node, "pixels", set())
+        if d is not None and d >= 1 and not adds_noise(self.wf, first):  # the clip itself sampled: an inversion, an edit
+            clip = f" {LOADER_NODES[found[0].cls][1]} '{self.file_of(found[0])}'" if found is not None else ""
+            return Task(f"a video sampled from the encoded clip{clip} itself (no noise added)", None, family=None,
+                        cannot=f"sample a clip with no noise added ('{first.title or first.shown_cls}' #{first.id}: an "
+                               "inversion or an edit of the clip, as FlowEdit and RF-inversion make)")
         if d is not None and d >= 1:
             clip = f" ({LOADER_NODES[found[0].cls][1]} '{self.file_of(found[0])}')" if found is not None else ""
             said.append(f"'{first.title or first.cls}' denoises its encoded latent whole (denoise 1): the clip encoded"

@@ -264,3 +264,36 @@ def test_an_expression_or_numbers_are_no_prompt_a_sentence_is():
     assert not prompted(CNode("1", "SimpleMath+", widgets={"#0": "a - (b + 3)"}))
     assert not prompted(CNode("2", "ManualSigmas", widgets={"#0": "0.909375, 0.725, 0.421875, 0.0"}))
     assert prompted(CNode("3", "SomeVideoAPI", widgets={"#0": "a fox runs through the snow"}))
+
+
+@pytest.mark.parametrize("noise", ["DisableNoise", "RandomNoise"])
+def test_a_clip_sampled_with_no_noise_added_is_held_not_said_noised_away(noise):
+    """An encoded clip sampled from the top of the schedule (denoise 1) with no noise added (ComfyUI's DisableNoise: an
+    inversion or an edit, FlowEdit's) is the clip itself sampled: held, not 'noised away, made from the prompt'; with
+    noise added it is noised away, as before."""
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
+    pos = w.add("CLIPTextEncode", ["a fox in anime style"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    load = w.add("LoadVideo", ["fox.mp4", "image"], ["VIDEO"])
+    src = w.add("GetVideoComponents", [], ["IMAGE", "AUDIO", "FLOAT"], {"video": (load, 0, "VIDEO")})
+    enc = w.add("VAEEncode", [], ["LATENT"], {"pixels": (src, 0, "IMAGE"), "vae": (vae, 0, "VAE")})
+    nz = w.add(noise, [] if noise == "DisableNoise" else [7, "fixed"], ["NOISE"])
+    guider = w.add("CFGGuider", [1.0], ["GUIDER"], {"model": (unet, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"),
+                                                     "negative": (pos, 0, "CONDITIONING")})
+    pick = w.add("KSamplerSelect", ["euler"], ["SAMPLER"])
+    sig = w.add("BasicScheduler", ["simple", 20, 1.0], ["SIGMAS"], {"model": (unet, 0, "MODEL")})
+    s = w.add("SamplerCustomAdvanced", [], ["LATENT", "LATENT"],
+              {"noise": (nz, 0, "NOISE"), "guider": (guider, 0, "GUIDER"), "sampler": (pick, 0, "SAMPLER"),
+               "sigmas": (sig, 0, "SIGMAS"), "latent_image": (enc, 0, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (s, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    cv = w.add("CreateVideo", [16], ["VIDEO"], {"images": (dec, 0, "IMAGE")})
+    w.add("SaveVideo", ["fox", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    conv = convert(w.doc(), "edit")
+    if noise == "DisableNoise":
+        assert conv.log[0].startswith("This workflow makes a video sampled from the encoded clip video 'fox.mp4' itself")
+        assert not _gens(conv, "video_models.text_to_video")
+    else:  # noised: made from the prompt, the clip said noised away (as ComfyUI makes it)
+        assert _gens(conv, "video_models.text_to_video") and "is noised away" in _text(conv)
