@@ -104,3 +104,35 @@ def test_a_timeline_node_naming_its_pictures_in_its_settings_holds_the_take():
     assert conv.graph.validate() == []
     assert not _nodes(conv, "video_models.ltx2")
     assert conv.log[0].startswith("This workflow makes a video from image given to the sampler by ShotTimeline")
+
+
+def test_add_guide_multi_makes_each_image_a_keyframe_at_its_frame():
+    """ComfyUI's LTXVAddGuideMulti (its images each at a frame, with a strength; the values saved after the count):
+    each image a keyframe at its frame, as LTXVAddGuide's is (cseti007's LTX-2.3 two-pass workflow had been held)."""
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    ck = w.add("CheckpointLoaderSimple", [CKPT], ["MODEL", "CLIP", "VAE"])
+    te = w.add("LTXAVTextEncoderLoader", ["gemma_3_12B_it.safetensors", CKPT, "default"], ["CLIP"])
+    pos = w.add("CLIPTextEncode", ["a lighthouse at dusk"], ["CONDITIONING"], {"clip": (te, 0, "CLIP")})
+    neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (te, 0, "CLIP")})
+    empty = w.add("EmptyLTXVLatentVideo", [768, 512, 97, 1], ["LATENT"])
+    first, last = (w.add("LoadImage", [f, "image"], ["IMAGE", "MASK"]) for f in ("dawn.png", "dusk.png"))
+    guides = w.add("LTXVAddGuideMulti", ["2", 0, 1.0, 48, 0.75], ["CONDITIONING", "CONDITIONING", "LATENT"],
+                   {"positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
+                    "vae": (ck, 2, "VAE"), "latent": (empty, 0, "LATENT"),
+                    "num_guides.image_1": (first, 0, "IMAGE"), "num_guides.image_2": (last, 0, "IMAGE")})
+    ks = w.add("KSampler", [5, "fixed", 8, 1.0, "euler", "simple", 1.0], ["LATENT"],
+               {"model": (ck, 0, "MODEL"), "positive": (guides, 0, "CONDITIONING"),
+                "negative": (guides, 1, "CONDITIONING"), "latent_image": (guides, 2, "LATENT")})
+    crop = w.add("LTXVCropGuides", [], ["CONDITIONING", "CONDITIONING", "LATENT"],
+                 {"positive": (guides, 0, "CONDITIONING"), "negative": (guides, 1, "CONDITIONING"),
+                  "latent": (ks, 0, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (crop, 2, "LATENT"), "vae": (ck, 2, "VAE")})
+    cv = w.add("CreateVideo", [24], ["VIDEO"], {"images": (dec, 0, "IMAGE")})
+    w.add("SaveVideo", ["lh", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    conv = convert(w.doc(), "guides")
+    assert conv.graph.validate() == []
+    gen = _nodes(conv, "video_models.ltx2")[0]
+    assert conv.tasks[0]["inputs"] == ["keyframe_1", "keyframe_2"]
+    assert (_wired(conv, gen, "keyframe_1"), _wired(conv, gen, "keyframe_2")) == ("dawn.png", "dusk.png")
+    assert gen.params["keyframes"] == "0, 48"

@@ -216,6 +216,25 @@ def _guided(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     return gen
 
 
+def _guided_multi(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
+    """ComfyUI's LTXVAddGuideMulti (comfy_extras/nodes_lt.py, read for meaning): its images each a guide at a frame
+    with a strength (num_guides.image_i; the values saved after the count, frame and strength for each, unless the
+    frame is wired): each read as one LTXVAddGuide is (a still at its frame: a keyframe)."""
+    raw = n.raw if isinstance(n.raw, list) else []
+    ports = sorted((k for k in n.links if k.startswith("num_guides.image_")),
+                   key=lambda k: int(k.rsplit("_", 1)[1]) if k.rsplit("_", 1)[1].isdigit() else 0)
+    for port in ports:
+        i = int(port.rsplit("_", 1)[1]) if port.rsplit("_", 1)[1].isdigit() else 0
+        at = b.wf.value(n, f"num_guides.frame_idx_{i}")
+        if at is None and len(raw) > 2 * i - 1:
+            at = raw[2 * i - 1]
+        strength = raw[2 * i] if len(raw) > 2 * i else None
+        one = CNode(n.id, n.cls, n.title, n.mode, {"frame_idx": at, "strength": strength}, {"image": n.links[port]},
+                    n.pos, origin=n.origin)
+        _guide(b, one, gen, inputs, said)
+    return gen
+
+
 def _sound(params: dict, inputs: dict, said: list[str]) -> None:
     if "audio" in inputs:
         params.setdefault("sound", "input")  # 'drive' when the workflow holds its sound clean (_ltx2_audio)
@@ -267,6 +286,7 @@ MAPPING = ComfyMapping(
     # ComfyUI-LTXVideo's LTXVImgToVideoConditionOnly does what the core LTXVImgToVideoInplace does (its image encoded
     # into the first latent frames, a noise mask of 1 - strength: latents.py, read for meaning)
     latent_steps={"LTXVImgToVideoInplace": _inplace, "LTXVImgToVideoConditionOnly": _inplace, "LTXVAddGuide": _guided,
+                  "LTXVAddGuideMulti": _guided_multi,
                   "LTXAddVideoICLoRAGuide": _ic_guide, "LTXVImgToVideoInplaceKJ": _inplace_kj},
     lora_loaders=("LTXICLoRALoaderModelOnly",),  # ComfyUI-LTXVideo's IC-LoRA loader: a Video LoRA
     files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
