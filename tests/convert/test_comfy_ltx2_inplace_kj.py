@@ -10,14 +10,20 @@ from tests.convert.test_comfy_wrappers import _nodes
 CKPT = "ltx-2.3-22b-distilled.safetensors"
 
 
-def _doc(images):
-    """``images``: (file, frame index, strength) for the node's image_1, image_2..."""
-    w = UI()
+def _ltx2_head(w: UI) -> tuple[int, int, int, int]:
+    """An LTX-2.3 checkpoint, its Gemma text encoder, the two prompts and an empty 768x512x97 latent: their ids
+    (checkpoint, positive, negative, latent)."""
     ck = w.add("CheckpointLoaderSimple", [CKPT], ["MODEL", "CLIP", "VAE"])
     te = w.add("LTXAVTextEncoderLoader", ["gemma_3_12B_it.safetensors", CKPT, "default"], ["CLIP"])
     pos = w.add("CLIPTextEncode", ["a lighthouse at dusk"], ["CONDITIONING"], {"clip": (te, 0, "CLIP")})
     neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (te, 0, "CLIP")})
-    empty = w.add("EmptyLTXVLatentVideo", [768, 512, 97, 1], ["LATENT"])
+    return ck, pos, neg, w.add("EmptyLTXVLatentVideo", [768, 512, 97, 1], ["LATENT"])
+
+
+def _doc(images):
+    """``images``: (file, frame index, strength) for the node's image_1, image_2..."""
+    w = UI()
+    ck, pos, neg, empty = _ltx2_head(w)
     loads = [w.add("LoadImage", [f, "image"], ["IMAGE", "MASK"]) for f, _, _ in images]
     inputs = {"vae": (ck, 2, "VAE"), "latent": (empty, 0, "LATENT")}
     for i, img in enumerate(loads, 1):
@@ -111,11 +117,7 @@ def test_add_guide_multi_makes_each_image_a_keyframe_at_its_frame():
     each image a keyframe at its frame, as LTXVAddGuide's is (cseti007's LTX-2.3 two-pass workflow had been held)."""
     from tests.convert.test_comfy_wiring import UI
     w = UI()
-    ck = w.add("CheckpointLoaderSimple", [CKPT], ["MODEL", "CLIP", "VAE"])
-    te = w.add("LTXAVTextEncoderLoader", ["gemma_3_12B_it.safetensors", CKPT, "default"], ["CLIP"])
-    pos = w.add("CLIPTextEncode", ["a lighthouse at dusk"], ["CONDITIONING"], {"clip": (te, 0, "CLIP")})
-    neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (te, 0, "CLIP")})
-    empty = w.add("EmptyLTXVLatentVideo", [768, 512, 97, 1], ["LATENT"])
+    ck, pos, neg, empty = _ltx2_head(w)
     first, last = (w.add("LoadImage", [f, "image"], ["IMAGE", "MASK"]) for f in ("dawn.png", "dusk.png"))
     guides = w.add("LTXVAddGuideMulti", ["2", 0, 1.0, 48, 0.75], ["CONDITIONING", "CONDITIONING", "LATENT"],
                    {"positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),

@@ -305,11 +305,9 @@ def test_a_subgraph_nodes_shown_settings_reach_the_settings_they_show(proxies, v
     assert _nodes(convert(as_text, "text"), "video_models.text_to_video")[0].params["prompt"] == "a red fox in the snow"
 
 
-@pytest.mark.parametrize("on", [False, True])
-def test_a_switch_set_by_a_value_makes_its_output_from_the_side_it_passes_on(on):
-    """ComfyUI's Switch (ComfySwitchNode) before the Save, its switch wired to a boolean: the output is made from
-    the side the switch passes on; the other side (a shader over a still) is not read as what makes the video."""
-    w = UI()
+def _wan_t2v_frames(w: UI) -> int:
+    """ComfyUI's Wan 2.1 text to video up to its decoded frames (a red fox in the snow, 640x352, 33 frames, seed 7):
+    the VAEDecode's id, for a test to save its way."""
     unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], ["MODEL"])
     clip = w.add("CLIPLoader", [CLIP, "wan", "default"], ["CLIP"])
     vae = w.add("VAELoader", [VAE], ["VAE"])
@@ -319,7 +317,15 @@ def test_a_switch_set_by_a_value_makes_its_output_from_the_side_it_passes_on(on)
     ks = w.add("KSampler", [7, "fixed", 20, 6.0, "uni_pc", "simple", 1.0], ["LATENT"],
                {"model": (unet, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"),
                 "negative": (neg, 0, "CONDITIONING"), "latent_image": (latent, 0, "LATENT")})
-    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    return w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+
+
+@pytest.mark.parametrize("on", [False, True])
+def test_a_switch_set_by_a_value_makes_its_output_from_the_side_it_passes_on(on):
+    """ComfyUI's Switch (ComfySwitchNode) before the Save, its switch wired to a boolean: the output is made from
+    the side the switch passes on; the other side (a shader over a still) is not read as what makes the video."""
+    w = UI()
+    dec = _wan_t2v_frames(w)
     still = w.add("LoadImage", ["still.png", "image"], ["IMAGE", "MASK"])
     shader = w.add("GLSLShader", ["void main() {}"], ["IMAGE"], {"images.image0": (still, 0, "IMAGE")})
     flag = w.add("PrimitiveBoolean", [on], ["BOOLEAN"])
@@ -343,16 +349,7 @@ def test_a_packs_copy_of_video_combine_filed_under_its_name_is_read_as_video_com
     LTXVideoCombine), which the frontend files under 'VHS_VideoCombine' ('Node name for S&R'): read as Video Combine,
     its values in a list (frame rate, loop count, prefix, format first); had been 'no video output'."""
     w = UI()
-    unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], ["MODEL"])
-    clip = w.add("CLIPLoader", [CLIP, "wan", "default"], ["CLIP"])
-    vae = w.add("VAELoader", [VAE], ["VAE"])
-    pos = w.add("CLIPTextEncode", ["a red fox in the snow"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
-    neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
-    latent = w.add("EmptyHunyuanLatentVideo", [640, 352, 33, 1], ["LATENT"])
-    ks = w.add("KSampler", [7, "fixed", 20, 6.0, "uni_pc", "simple", 1.0], ["LATENT"],
-               {"model": (unet, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"),
-                "negative": (neg, 0, "CONDITIONING"), "latent_image": (latent, 0, "LATENT")})
-    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    dec = _wan_t2v_frames(w)
     w.add("LTXVideoCombine", [12, 0, "fox_take", "video/h264-mp4", "yuv420p", 19, True, True, False, True],
           ["VHS_FILENAMES"], {"images": (dec, 0, "IMAGE")}, props={"Node name for S&R": "VHS_VideoCombine"})
     conv = convert(w.doc(), "copy")
