@@ -58,6 +58,12 @@ def named_files(n: CNode) -> list[str]:
     return list(found)
 
 
+def files_brought(n: CNode) -> list[str]:
+    """The files a node wired into the graph names among its settings (a timeline editor's), not a loader: the
+    files it brings in itself."""
+    return named_files(n) if n.links and n.cls not in LOADER_NODES else []
+
+
 def _consumers(wf: Workflow) -> dict[str, list[CNode]]:
     return {k: [m for m, _ in v] for k, v in consumers(wf).items()}
 
@@ -73,15 +79,15 @@ def media_sources(wf: Workflow, nodes: list[CNode]) -> list[CNode]:
         if n.cls in LOADER_NODES or (not any(src for src in n.links.values()) and role(wf, n) == "media loader"
                                      and any(isinstance(v, str) and v.strip() for v in n.settings().values())):
             found.append(n)
-        elif n.links and role(wf, n) not in ("media loader", "prompt", "loader") and named_files(n):
+        elif role(wf, n) not in ("media loader", "prompt", "loader") and files_brought(n):
             found.append(n)  # a node wired to others that brings files in through its settings (LTX Director's)
     return found
 
 
 def words(b: Any, n: CNode) -> str:
     """'image 'cat.png' (LoadImage, #3)'."""
-    files = [] if n.cls in LOADER_NODES else named_files(n)
-    if files and n.links:  # a pack's node naming its files among its settings (a timeline editor's)
+    files = files_brought(n)
+    if files:  # a pack's node naming its files among its settings (a timeline editor's)
         kinds = sorted({MEDIA_KIND.get(f.rsplit(".", 1)[-1].lower(), "file") for f in files})
         more = f" and {len(files) - 1} more" if len(files) > 1 else ""
         return f"{' and '.join(kinds)} '{files[0][:80]}'{more} ({n.shown_cls}, #{n.id})"
@@ -124,7 +130,7 @@ def _conditioning(wf: Workflow, src: CNode, within: set[str], cons: dict[str, li
                 found.append(m)
             todo.append(m)
     unread = [m for m in found if m.cls not in declared]
-    return next((m for m in found if carries(m)), unread[0] if unread else found[0] if found else None)
+    return next((m for m in found if carries(m)), (unread or found or [None])[0])
 
 
 def _reaches(src: CNode, cons: dict[str, list[CNode]], within: set[str]) -> bool:
@@ -229,7 +235,7 @@ def held_task(b: Any, first: CNode, lost: list[CNode], fam: str) -> Task:
     ids = {n.id for n in lost}
     vias = list({m.id: m for f, m in blocked(b, first) if f.id in ids}.values())
     for n in lost:
-        if n.cls not in LOADER_NODES and n.links and named_files(n):  # the node that brings its files in itself
+        if files_brought(n):  # the node that brings its files in itself
             vias.append(n)
             continue
         v = _via(wf, n, within, set(), cons)

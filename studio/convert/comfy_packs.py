@@ -158,16 +158,20 @@ class PackTranslation:
                       nid=f"{n.id}:held")
         return (c.id, 0)
 
-    def model_name(self, link) -> str | None:
-        """The file or repository name of the loader a 'model' link comes from (through the LoRAs between)."""
+    def model_way(self, link):
+        """The nodes a 'model' link comes through, nearest first (the LoRAs and patches, then the loader)."""
         seen: set[str] = set()
         while link is not None and link[0] in self.wf.nodes and link[0] not in seen:
             seen.add(link[0])
-            m = self.wf.nodes[link[0]]
+            yield self.wf.nodes[link[0]]
+            link = self.wf.nodes[link[0]].links.get("model")
+
+    def model_name(self, link) -> str | None:
+        """The file or repository name of the loader a 'model' link comes from (through the LoRAs between)."""
+        for m in self.model_way(link):
             name = m.widgets.get("ckpt_name") or m.widgets.get("unet_name")
             if isinstance(name, str):
                 return name
-            link = m.links.get("model")
         return None
 
     def settings_only(self) -> None:

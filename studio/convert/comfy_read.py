@@ -189,7 +189,8 @@ def _saved_as(n: dict) -> tuple[str, str]:
     set when the node is made: ComfyUI-LTXLongAudio's LTXVideoCombine is VideoHelperSuite's VHS_VideoCombine), is
     read as the original; any other node as its own type."""
     cls = str(n["type"])
-    made_as = (n.get("properties") or {}).get("Node name for S&R") if isinstance(n.get("properties"), dict) else None
+    props = n.get("properties")
+    made_as = props.get("Node name for S&R") if isinstance(props, dict) else None
     if made_as in MADE_AS and made_as != cls and cls not in WIDGETS and cls not in ALIASES:
         return str(made_as), cls
     return cls, ""

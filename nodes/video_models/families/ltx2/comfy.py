@@ -158,13 +158,19 @@ def _inplace(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     return I2V if gen == T2V else gen
 
 
+def _numbered(n: CNode, prefix: str) -> list[tuple[int, str]]:
+    """A dynamic node's wired inputs ``prefix``1, ``prefix``2... (KJNodes' and ComfyUI's 'num_images.image_i'), as
+    (i, input name) in order (a name not ending in a number counts as 0)."""
+    found = [(int(k[len(prefix):]) if k[len(prefix):].isdigit() else 0, k) for k in n.links if k.startswith(prefix)]
+    return sorted(found, key=lambda f: f[0])
+
+
 def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     """KJNodes' LTXVImgToVideoInplaceKJ (ltxv_nodes.py, read for meaning): its images each encoded in place at a
     frame (counted in frames, from the end where negative) with a strength. One image at frame 0: the start image,
     as LTXVImgToVideoInplace's; otherwise each a keyframe at its frame (four at most), the last at -1."""
     wf = b.wf
-    ports = sorted((k for k in n.links if k.startswith("num_images.image_")), key=lambda k: int(k.rsplit("_", 1)[1])
-                   if k.rsplit("_", 1)[1].isdigit() else 0)
+    ports = [port for _, port in _numbered(n, "num_images.image_")]
     at = {k: wf.value(n, k.replace(".image_", ".index_")) for k in ports}
     strength = {k: wf.value(n, k.replace(".image_", ".strength_")) for k in ports}
     if len(ports) == 1 and at[ports[0]] in (0, None):
@@ -221,10 +227,7 @@ def _guided_multi(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     with a strength (num_guides.image_i; the values saved after the count, frame and strength for each, unless the
     frame is wired): each read as one LTXVAddGuide is (a still at its frame: a keyframe)."""
     raw = n.raw if isinstance(n.raw, list) else []
-    ports = sorted((k for k in n.links if k.startswith("num_guides.image_")),
-                   key=lambda k: int(k.rsplit("_", 1)[1]) if k.rsplit("_", 1)[1].isdigit() else 0)
-    for port in ports:
-        i = int(port.rsplit("_", 1)[1]) if port.rsplit("_", 1)[1].isdigit() else 0
+    for i, port in _numbered(n, "num_guides.image_"):
         at = b.wf.value(n, f"num_guides.frame_idx_{i}")
         if at is None and len(raw) > 2 * i - 1:
             at = raw[2 * i - 1]

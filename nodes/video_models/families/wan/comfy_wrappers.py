@@ -40,9 +40,6 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "WanVideoSampler": ("steps", "cfg", "shift", "seed", CONTROL, "force_offload", "scheduler", "riflex_freq_index",
                         "denoise_strength", "batched_cfg", "rope_function", "start_step", "end_step",
                         "add_noise_to_samples"),
-    "WanVideoSamplerSettings": ("steps", "cfg", "shift", "seed", CONTROL, "force_offload", "scheduler",
-                                "riflex_freq_index", "denoise_strength", "batched_cfg", "rope_function", "start_step",
-                                "end_step", "add_noise_to_samples"),  # WanVideoSampler's, for its FromSettings
     "WanVideoDecode": ("enable_vae_tiling", "tile_x", "tile_y", "tile_stride_x", "tile_stride_y"),
     "WanVideoEncode": ("enable_vae_tiling", "tile_x", "tile_y", "tile_stride_x", "tile_stride_y",
                        "noise_aug_strength", "latent_strength"),
@@ -50,6 +47,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "WanVideoAnimateEmbeds": ("width", "height", "num_frames", "force_offload", "frame_window_size", "colormatch",
                               "pose_strength", "face_strength", "tiled_vae"),
 }
+WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
                  "WanVideoEasyCache", "WanVideoEnhanceAVideo", "WanVideoVRAMManagement", "WanVideoSLG",
@@ -208,7 +206,7 @@ class _Translation(PackTranslation):
         sched = str(self.named(sampler).get("scheduler") or "")
         image = None if enc is None else self.link(enc, {"WanVideoEncode": "image", "VAEEncode": "pixels"}.get(
             enc.cls, ""))  # (decoders() has read the wrapper's encode as VAEEncode by now)
-        name = self.model_name(sampler).lower()
+        name = (self.model_name(self.link(sampler, "model")) or "").lower()  # (loaders() read it as a UNETLoader)
         ti2v = "ti2v" in name and "wan" in name  # Wan 2.2 TI2V 5B (its first frame kept clean per frame), not
         # another model's TI2V the wrapper runs (LongCat's)
         if not ti2v or image is None:
@@ -227,26 +225,9 @@ class _Translation(PackTranslation):
 
     def model_control(self, sampler: CNode) -> CNode | None:
         """A model patch bringing pictures in (MODEL_CONTROLS, given a picture) on ``sampler``'s model's way."""
-        src, seen = self.link(sampler, "model"), set()
-        while src is not None and src[0] in self.wf.nodes and src[0] not in seen:
-            seen.add(src[0])
-            m = self.wf.nodes[src[0]]
-            if m.cls in MODEL_CONTROLS and any(t == "IMAGE" for k, t in m.in_types.items() if k in m.links) \
-                    or m.cls in MODEL_CONTROLS and not m.in_types:  # (an API file's: no types, the node says it)
-                return m
-            src = self.link(m, "model")
-        return None
-
-    def model_name(self, sampler: CNode) -> str:
-        """The file of the WanVideoModelLoader behind ``sampler``'s model (through its LoRA and patch nodes), or ''."""
-        src, seen = self.link(sampler, "model"), set()
-        while src is not None and src[0] in self.wf.nodes and src[0] not in seen:
-            seen.add(src[0])
-            m = self.wf.nodes[src[0]]
-            if m.cls in ("WanVideoModelLoader", "UNETLoader"):  # (as loaders() has read it)
-                return str(self.named(m).get("model") or m.widgets.get("unet_name") or "")
-            src = self.link(m, "model")
-        return ""
+        return next((m for m in self.model_way(self.link(sampler, "model")) if m.cls in MODEL_CONTROLS and (
+            not m.in_types  # (an API file's: no types, the node says it)
+            or any(t == "IMAGE" for k, t in m.in_types.items() if k in m.links))), None)
 
     def samplers(self) -> None:
         self.split_samplers()
