@@ -24,7 +24,7 @@ from .comfy_tasks import Task, tasks
 SIZE_ONLY = ("GetImageSize",)  # a file read for its size alone: nothing of it reaches the video
 KEPT_ASIDE = ("PreviewImage", "SaveImage", "PreviewAny", "MaskPreview")
 CARRIED = {"IMAGE", "VIDEO", "AUDIO", "MASK", "LATENT", ""}  # what a file gives a node (not a text, a size)
-# a picture's, clip's or sound's file name inside a setting's text (a timeline editor's JSON: LTX Director's): its
+# a picture's, clip's or sound's file name inside a setting's text (a timeline editor's JSON): its
 # extension found first, then the name back to the nearest quote, space or URL separator (at most 255 characters:
 # a pattern reading the name forwards backtracks over a long text without spaces, quadratic in its length)
 MEDIA_EXT = re.compile(r"\.(png|jpe?g|webp|bmp|tiff?|gif|mp4|mov|webm|mkv|avi|m4v|wav|mp3|flac|ogg|m4a)(?![\w.])",
@@ -80,7 +80,7 @@ def media_sources(wf: Workflow, nodes: list[CNode]) -> list[CNode]:
                                      and any(isinstance(v, str) and v.strip() for v in n.settings().values())):
             found.append(n)
         elif role(wf, n) not in ("media loader", "prompt", "loader") and files_brought(n):
-            found.append(n)  # a node wired to others that brings files in through its settings (LTX Director's)
+            found.append(n)  # a node wired to others that brings files in through its settings (a timeline editor)
     return found
 
 
@@ -119,7 +119,7 @@ def _conditioning(wf: Workflow, src: CNode, within: set[str], cons: dict[str, li
     """The first node on ``src``'s way into the sampler that is conditioning or makes the latent, by its types (what
     the file becomes there), preferring a node pack's: the node to name where what it gives is lost."""
     seen, todo, found = {src.id}, [src], []
-    declared = comfy_registry.declared()  # a node a family reads (LTX's frame-rate conditioning) is not where it is lost
+    declared = comfy_registry.declared()  # a node a family reads (its frame-rate conditioning) is not where it is lost
     while todo:
         n = todo.pop(0)
         for m in cons.get(n.id, []):

@@ -232,7 +232,7 @@ class _Builder(IntentReading):
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {task} "
                             f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
-        if hooks is not None and hooks.made is not None:  # last: it may remove this generator (SCAIL-2's first
+        if hooks is not None and hooks.made is not None:  # last: it may remove this generator (a family's first
             hooks.made(self, key)  # segment, the start of a continued take made before or after it)
         return True
 

@@ -186,7 +186,7 @@ def _by_inputs(n: dict) -> dict[str, Any]:
 def _saved_as(n: dict) -> tuple[str, str]:
     """(the type a UI node is read as, its type in the file where that differs): a node pack's copy of a node Studio
     reads, under a name of its own, that the frontend still files under the original's name ('Node name for S&R',
-    set when the node is made: ComfyUI-LTXLongAudio's LTXVideoCombine is VideoHelperSuite's VHS_VideoCombine), is
+    set when the node is made: a pack's own Video Combine filed as VideoHelperSuite's VHS_VideoCombine), is
     read as the original; any other node as its own type."""
     cls = str(n["type"])
     props = n.get("properties")

@@ -84,8 +84,8 @@ def role(wf: Workflow, n: CNode) -> str:
         # a sampler gives latents and nothing a task node gives (its model, prompts, pictures): RES4LYF's samplers
         # give their options too
         only_latent = not outs & {"MODEL", "CONDITIONING", "CLIP", "VAE", "IMAGE", "GUIDER", "AUDIO", "MASK"}
-        # a model and prompts in: ComfyUI's MODEL and CONDITIONING, a pack's own (the wrapper's WANVIDEOMODEL and
-        # WANVIDEOTEXTEMBEDS), or a guider
+        # a model and prompts in: ComfyUI's MODEL and CONDITIONING, a video pack's own (its *VIDEOMODEL and
+        # *TEXTEMBEDS types), or a guider
         model = any(t == "MODEL" or t.endswith("VIDEOMODEL") for t in ins)
         prompts = any(t == "CONDITIONING" or t.endswith("TEXTEMBEDS") for t in ins)
         return "sampler" if only_latent and ("GUIDER" in ins or model and prompts) else (
