@@ -79,7 +79,7 @@ def media_sources(wf: Workflow, nodes: list[CNode]) -> list[CNode]:
         if n.cls in LOADER_NODES or (not any(src for src in n.links.values()) and role(wf, n) == "media loader"
                                      and any(isinstance(v, str) and v.strip() for v in n.settings().values())):
             found.append(n)
-        elif role(wf, n) not in ("media loader", "prompt", "loader") and files_brought(n):
+        elif files_brought(n) and role(wf, n) not in ("media loader", "prompt", "loader"):  # (most name no file)
             found.append(n)  # a node wired to others that brings files in through its settings (a timeline editor)
     return found
 
