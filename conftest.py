@@ -66,25 +66,58 @@ def pytest_cmdline_main(config):
     no longer lets a plugin change. A run of named files or tests stays in one process, as does a
     ``-m`` that selects the ``gpu`` tests (they share one GPU and measure its memory); ``-n``,
     ``-p no:xdist`` or ``--pdb`` decide for themselves, and ``STUDIO_TEST_PARALLEL=0`` keeps the
-    whole suite in one process. Runs before xdist's own hook (both
-    tryfirst: a conftest's hooks are called first)."""
+    whole suite in one process. The workers of any parallel run get one thread each and tcmalloc
+    (:func:`_preload_tcmalloc`). Runs before xdist's own hook (both tryfirst: a conftest's hooks are
+    called first)."""
     o = config.option
     if os.environ.get("STUDIO_TEST_PARALLEL") == "0":
         return  # one process, as asked
     if os.environ.get("PYTEST_XDIST_WORKER") or hasattr(config, "workerinput"):
         return  # a worker (or a pytest a worker's test starts) runs its tests itself: never workers of its own
-    if (not config.pluginmanager.hasplugin("xdist") or o.numprocesses is not None or o.usepdb
-            or o.collectonly or config.args_source != pytest.Config.ArgsSource.TESTPATHS
-            or "gpu" in (o.markexpr or "")):
+    if not config.pluginmanager.hasplugin("xdist"):
         return
-    o.numprocesses = "auto"
-    if o.dist == "no":
-        o.dist = "loadfile"
-    # one core's share each, for what torch.set_num_threads(1) below does not reach: numpy's BLAS pool and
-    # the processes a test starts (a fresh python's torch takes every core, beside the other worker): the
-    # workers inherit this environment. The suite on two workers: 276 s -> 262 s.
+    if not (o.numprocesses is not None or o.usepdb or o.collectonly
+            or config.args_source != pytest.Config.ArgsSource.TESTPATHS or "gpu" in (o.markexpr or "")):
+        o.numprocesses = "auto"
+        if o.dist == "no":
+            o.dist = "loadfile"
+    if o.numprocesses in (None, 0, "0") or o.usepdb or o.collectonly:
+        return
+    # a parallel run's workers: one core's share each, for what torch.set_num_threads(1) below does not reach:
+    # numpy's BLAS pool and the processes a test starts (a fresh python's torch takes every core, beside the
+    # other worker): the workers inherit this environment. The suite on two workers: 276 s -> 262 s.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(var, "1")
+    _preload_tcmalloc()
+
+
+def _tcmalloc() -> str | None:
+    """tcmalloc's library where the machine has it (Debian's libtcmalloc-minimal4: scripts/setup.sh installs it)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import sysconfig
+    arch = sysconfig.get_config_var("MULTIARCH") or ""
+    for folder in (f"/usr/lib/{arch}", f"/lib/{arch}", "/usr/lib64", "/usr/lib", "/usr/local/lib"):
+        path = os.path.join(folder, "libtcmalloc_minimal.so.4")
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def _preload_tcmalloc() -> None:
+    """The workers, and the processes their tests start, allocate through tcmalloc (inherited LD_PRELOAD; this
+    process, started before, keeps glibc's malloc, and runs no test). The tests make and free millions of small
+    and mid-sized tensors and module objects: glibc handed the larger ones back to the system and faulted them in
+    again, where tcmalloc keeps them in its caches (a worker's page faults about halved). STUDIO_TEST_TCMALLOC=0
+    leaves the C library's malloc, to compare. studio.engine.memory.give_back calls tcmalloc's own release where
+    it is loaded."""
+    lib = _tcmalloc()
+    preload = os.environ.get("LD_PRELOAD", "")
+    if lib is None or os.environ.get("STUDIO_TEST_TCMALLOC") == "0" or "tcmalloc" in preload:
+        return
+    os.environ["LD_PRELOAD"] = f"{lib} {preload}".strip()
+    # its note on every allocation over 1 GB (a test's hostile sizes) would be written into the tests' output
+    os.environ.setdefault("TCMALLOC_LARGE_ALLOC_REPORT_THRESHOLD", str(1 << 62))
 
 
 # A test that hangs must end the run's wait, never prolong it. pytest-timeout's thread cannot act while

@@ -1,7 +1,10 @@
-"""studio.engine.memory.give_back: memory glibc keeps after it is freed goes back to the system (the growth a
-long take's time tiles showed, tile after tile); and the take's decode gives it back after every tile."""
+"""studio.engine.memory.give_back: memory the C allocator keeps after it is freed goes back to the system (the
+growth a long take's time tiles showed, tile after tile), glibc's or tcmalloc's (preloaded, as a parallel test
+run's workers are); and the take's decode gives it back after every tile."""
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 
 import numpy as np
@@ -29,6 +32,45 @@ def test_freed_heap_memory_goes_back_to_the_system():
     assert give_back()
     assert before - _anon_mb() > 50  # of the 100 MB freed
     assert last.sum() == 8192
+
+
+FREE_AND_GIVE_BACK = """
+import numpy as np
+from studio.engine.memory import give_back
+def anon():
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) / 1024 for l in f if l.startswith("RssAnon"))
+blocks = [np.ones(8192) for _ in range(1600)]
+last = blocks[-1]
+del blocks
+before = anon()
+print(give_back(), round(before - anon()))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's heap, tcmalloc (Linux)")
+@pytest.mark.parametrize("allocator", ["glibc", "tcmalloc"])
+def test_freed_memory_goes_back_from_either_allocator(allocator):
+    import conftest as root  # the repository's: where it finds tcmalloc for the workers
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    if allocator == "tcmalloc":
+        if root._tcmalloc() is None:
+            pytest.skip("no tcmalloc on this machine (scripts/setup.sh installs it)")
+        env["LD_PRELOAD"] = root._tcmalloc()
+    root_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", FREE_AND_GIVE_BACK], cwd=root_dir, env=env, capture_output=True,
+                         text=True, check=True, timeout=60).stdout.split()
+    assert out[0] == "True" and int(out[1]) > 50, out  # of the 100 MB freed
+
+
+def test_a_parallel_runs_workers_allocate_through_tcmalloc():
+    import conftest as root
+    if not os.environ.get("PYTEST_XDIST_WORKER") or os.environ.get("STUDIO_TEST_TCMALLOC") == "0":
+        pytest.skip("not a worker of a parallel run that uses tcmalloc")
+    if root._tcmalloc() is None:
+        pytest.skip("no tcmalloc on this machine (scripts/setup.sh installs it)")
+    with open("/proc/self/maps") as f:
+        assert "libtcmalloc" in f.read()
 
 
 def test_a_take_decoded_in_time_tiles_gives_back_after_every_tile(monkeypatch):

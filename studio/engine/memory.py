@@ -35,21 +35,30 @@ def no_hugepage_madvise() -> bool:
 
 
 @functools.cache
-def _trim():
+def _release():
+    """The call that hands the allocator's free memory back: tcmalloc's where the process allocates through it
+    (preloaded, as the test workers are: conftest.py), else glibc's ``malloc_trim(0)``; None where neither."""
     if not sys.platform.startswith("linux"):
         return None
     import ctypes
     import ctypes.util
+    try:  # the symbols of what the process has loaded: tcmalloc's C API is there only when it was preloaded
+        release = ctypes.CDLL(None).MallocExtension_ReleaseFreeMemory
+        release.restype = None
+        return release
+    except (OSError, AttributeError):
+        pass
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        return lambda: trim(0)
     except (OSError, AttributeError):  # no glibc (musl has no malloc_trim)
         return None
 
 
 def give_back() -> bool:
     """Freed heap memory handed back to the system; False where the C library cannot."""
-    trim = _trim()
-    if trim is None:
+    release = _release()
+    if release is None:
         return False
-    trim(0)
+    release()
     return True

@@ -18,15 +18,19 @@ def _apt_step() -> str:
     return m.group(0)
 
 
-def _run(tmp_path, installed: list[str], all_known: bool = False):
+def _run(tmp_path, installed: list[str], apt_lacks: tuple[str, ...] = ()):
     bin_ = tmp_path / "bin"
-    bin_.mkdir()
+    bin_.mkdir(parents=True)
     log = tmp_path / "apt.log"
     stand_ins = {
-        # as dpkg-query -W does: a line for each package it knows, exit 1 if any is unknown
-        "dpkg-query": "\n".join([f"echo '{p} install ok installed'" for p in installed] +
-                                 ["exit 0" if all_known else "exit 1"]),
-        "apt-get": f'echo "$*" >> {log}',
+        # as dpkg-query -W does: a line for each package asked about that it knows, exit 1 if any is unknown
+        "dpkg-query": (f'known=" {" ".join(installed)} "; code=0\n'
+                       'for a in "$@"; do case "$a" in -*) continue;; esac\n'
+                       '  case "$known" in *" $a "*) echo "$a install ok installed";; *) code=1;; esac\n'
+                       'done\nexit $code'),
+        # as apt-get does for a package name it does not know: exit 100 (after logging the call here)
+        "apt-get": f'echo "$*" >> {log}\n' + "".join(f'case " $* " in *" {p} "*) exit 100;; esac\n'
+                                                   for p in apt_lacks),
         "id": "echo 0",
     }
     for name, body in stand_ins.items():
@@ -41,13 +45,30 @@ def _run(tmp_path, installed: list[str], all_known: bool = False):
 def test_missing_packages_are_installed_when_dpkg_query_knows_only_some(tmp_path):
     run, apt = _run(tmp_path, ["python3", "python3-venv", "libgl1"])
     assert run.returncode == 0 and run.stdout.strip().endswith("done"), run.stderr
-    install = [line for line in apt if line.startswith("install")]
+    install = [line for line in apt if line.startswith("install") and "tcmalloc" not in line]
     assert len(install) == 1 and "xvfb" in install[0].split() and "libportaudio2" in install[0].split()
     assert "python3" not in install[0].split() and "libgl1" not in install[0].split()
     assert "apt-get install" in run.stdout  # said before it installs
 
 
+def _names(array: str) -> list[str]:
+    return re.search(array + r"=\((.*?)\)", _apt_step(), re.S).group(1).split()
+
+
 def test_nothing_is_installed_when_every_package_is(tmp_path):
-    names = re.search(r"APT_PKGS=\((.*?)\)", _apt_step(), re.S).group(1).split()
-    run, apt = _run(tmp_path, names, all_known=True)
+    run, apt = _run(tmp_path, _names("APT_PKGS") + _names("TCMALLOC_PKGS")[:1])
     assert run.returncode == 0 and apt == [], (run.stderr, apt)
+    run, apt = _run(tmp_path / "t64", _names("APT_PKGS") + ["libtcmalloc-minimal4t64"])
+    assert run.returncode == 0 and apt == [], (run.stderr, apt)  # Debian 13's name for it is as good
+
+
+def test_tcmalloc_is_installed_by_the_name_apt_knows_and_its_absence_stops_nothing(tmp_path):
+    base = _names("APT_PKGS")
+    run, apt = _run(tmp_path / "a", base, apt_lacks=("libtcmalloc-minimal4",))
+    installs = [line.split()[-1] for line in apt if line.startswith("install")]
+    assert installs == ["libtcmalloc-minimal4", "libtcmalloc-minimal4t64"], apt  # Debian 13's name, second
+    assert "update -qq" in apt and "[setup] apt-get install libtcmalloc-minimal4t64" in run.stdout
+    assert run.returncode == 0 and run.stdout.strip().endswith("done"), run.stderr
+    run, apt = _run(tmp_path / "b", base, apt_lacks=("libtcmalloc-minimal4", "libtcmalloc-minimal4t64"))
+    assert run.returncode == 0 and run.stdout.strip().endswith("done"), run.stderr
+    assert "tcmalloc could not be installed" in run.stdout
