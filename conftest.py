@@ -74,14 +74,14 @@ def pytest_cmdline_main(config):
         return  # one process, as asked
     if os.environ.get("PYTEST_XDIST_WORKER") or hasattr(config, "workerinput"):
         return  # a worker (or a pytest a worker's test starts) runs its tests itself: never workers of its own
-    if not config.pluginmanager.hasplugin("xdist"):
+    if not config.pluginmanager.hasplugin("xdist") or o.usepdb or o.collectonly:
         return
-    if not (o.numprocesses is not None or o.usepdb or o.collectonly
-            or config.args_source != pytest.Config.ArgsSource.TESTPATHS or "gpu" in (o.markexpr or "")):
+    if (o.numprocesses is None and config.args_source == pytest.Config.ArgsSource.TESTPATHS
+            and "gpu" not in (o.markexpr or "")):
         o.numprocesses = "auto"
         if o.dist == "no":
             o.dist = "loadfile"
-    if o.numprocesses in (None, 0, "0") or o.usepdb or o.collectonly:
+    if o.numprocesses in (None, 0, "0"):
         return
     # a parallel run's workers: one core's share each, for what torch.set_num_threads(1) below does not reach:
     # numpy's BLAS pool and the processes a test starts (a fresh python's torch takes every core, beside the

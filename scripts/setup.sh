@@ -8,29 +8,26 @@ APT_PKGS=(python3 python3-venv python3-pip libportaudio2 xvfb xauth
           libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
           libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
           libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libpulse0)
+# tcmalloc, which the test workers allocate through (conftest.py: the suite 652 s -> 597 s here); optional, and
+# its package was renamed in Debian 13 (the 64-bit time_t transition): the first name apt knows is installed
+TCMALLOC_PKGS=(libtcmalloc-minimal4 libtcmalloc-minimal4t64)
 
 if command -v apt-get >/dev/null 2>&1; then
   # one dpkg-query for the whole list (one a package took about 1 s in all on a loaded machine)
   # (dpkg-query exits 1 when any of them is unknown: that is the case this looks for, not a failure)
-  installed=" $( { dpkg-query -W -f='${Package} ${Status}\n' "${APT_PKGS[@]}" 2>/dev/null || true; } \
+  installed=" $( { dpkg-query -W -f='${Package} ${Status}\n' "${APT_PKGS[@]}" "${TCMALLOC_PKGS[@]}" 2>/dev/null || true; } \
                 | grep ' install ok installed$' | cut -d' ' -f1 | tr '\n' ' ' || true)"
   missing=()
   for p in "${APT_PKGS[@]}"; do
     [[ "$installed" == *" $p "* ]] || missing+=("$p")
   done
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   if [ ${#missing[@]} -gt 0 ]; then
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     echo "[setup] apt-get install ${missing[*]}"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
-  # tcmalloc, which the test workers allocate through (conftest.py: the suite 652 s -> 597 s here); optional,
-  # and its package was renamed in Debian 13 (the 64-bit time_t transition): the first name apt knows
-  TCMALLOC_PKGS=(libtcmalloc-minimal4 libtcmalloc-minimal4t64)
-  have_tc="$( { dpkg-query -W -f='${Package} ${Status}\n' "${TCMALLOC_PKGS[@]}" 2>/dev/null || true; } \
-             | grep -c ' install ok installed$' || true)"
-  if [ "${have_tc:-0}" = "0" ]; then
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  if [[ "$installed" != *" ${TCMALLOC_PKGS[0]} "* && "$installed" != *" ${TCMALLOC_PKGS[1]} "* ]]; then
     [ ${#missing[@]} -gt 0 ] || $SUDO apt-get update -qq || true
     tc=""
     for p in "${TCMALLOC_PKGS[@]}"; do

@@ -54,9 +54,9 @@ def test_freed_memory_goes_back_from_either_allocator(allocator):
     import conftest as root  # the repository's: where it finds tcmalloc for the workers
     env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
     if allocator == "tcmalloc":
-        if root._tcmalloc() is None:
-            pytest.skip("no tcmalloc on this machine (scripts/setup.sh installs it)")
         env["LD_PRELOAD"] = root._tcmalloc()
+        if env["LD_PRELOAD"] is None:
+            pytest.skip("no tcmalloc on this machine (scripts/setup.sh installs it)")
     root_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out = subprocess.run([sys.executable, "-c", FREE_AND_GIVE_BACK], cwd=root_dir, env=env, capture_output=True,
                          text=True, check=True, timeout=60).stdout.split()
