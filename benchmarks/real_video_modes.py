@@ -36,7 +36,7 @@ import json
 import os
 import tempfile
 import time
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 
 CASES = {  # name: (transformer kwargs, width, height, frames, vae kind, pipeline kwargs)
     "wan14b": (dict(num_attention_heads=40, attention_head_dim=128, ffn_dim=13824, num_layers=40, in_channels=16,
@@ -347,6 +347,7 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
         pipe.to("cpu")
         _free()
         on_card = False
+    scope = ExitStack()  # what a mode sets for the process, put back when the mode ends
     try:
         if cuda:
             torch.cuda.reset_peak_memory_stats()
@@ -384,7 +385,10 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
             elif mode == "attention":
                 name, _ = speedmod.pick_backend("auto", device)
                 out["backend"] = name
-                if name != "native":
+                if name != "native":  # set_attention_backend makes it the process default too: the modes
+                    # after this one ran with it until the default was put back at the end of the mode
+                    from diffusers import attention_backend
+                    scope.enter_context(attention_backend(name))
                     pipe.transformer.set_attention_backend(name)
             else:
                 pipe.transformer.enable_cache(speedmod.cache_config(mode, pipe, "BCTHW"))
@@ -442,6 +446,7 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
             sampler.stop()  # nvidia-smi ended when the call ran out of memory (a second stop does nothing)
         if cuda:
             torch.cuda.set_per_process_memory_fraction(1.0)
+        scope.close()
         if keep is not None and snap is None:  # the weights as built (a run writes none of them)
             keep.update(snapshot(pipe))
         # this frame's own reference dropped before collecting: _free(pipe) alone left the pipeline (and its

@@ -82,6 +82,30 @@ def test_attention_backend_falls_back_and_says_so():
     assert speed.compile_wanted("on", "cpu") and not speed.compile_wanted("off", "cuda")
 
 
+def test_a_runs_attention_backend_does_not_outlive_the_run(wan_dir, plain, monkeypatch):
+    """diffusers' set_attention_backend also makes its backend the process-wide default, which
+    reset_attention_backend leaves: a later run whose node asked for native took the kernel of
+    whichever run came before (in the app, a Sage run made every later run int8). '_native_math'
+    stands in for a CUDA kernel; it is counted where diffusers dispatches to it."""
+    from diffusers.models import attention_dispatch as ad
+    ex, base = plain
+    name = ad.AttentionBackendName._NATIVE_MATH
+    calls = []
+    math = ad._AttentionBackendRegistry._backends[name]
+    monkeypatch.setitem(ad._AttentionBackendRegistry._backends, name,
+                        lambda *a, **k: calls.append(1) or math(*a, **k))
+    monkeypatch.setattr(speed, "pick_backend", lambda choice, device, training=False: (
+        ("_native_math", None) if choice != "native" else ("native", None)))
+    g, _, gen = _graph(wan_dir, attention="flash")
+    ex.run(g, targets=[gen.id], device="cpu")
+    assert calls, "the run asked for another kernel and did not use it"
+    calls.clear()
+    assert ad._AttentionBackendRegistry.get_active_backend()[0] == ad.AttentionBackendName.NATIVE
+    g, _, gen = _graph(wan_dir, attention="native", seed=1)
+    ex.run(g, targets=[gen.id], device="cpu")
+    assert not calls, f"a native run took the kernel of the run before it ({len(calls)} calls)"
+
+
 @pytest.mark.fresh_models
 @pytest.mark.parametrize("estimate", [True, False], ids=["cpu-guard", "gpu-guard"])
 def test_compiled_model_is_not_compiled_again_for_a_new_seed(wan_dir, monkeypatch, estimate):

@@ -251,6 +251,8 @@ def test_the_step_runs_with_the_attention_backend_then_it_is_reset(wan, tmp_path
     assert asked == [("flash", True)]
     assert during and all(b == {"_native_math"} for b in during)
     assert {p._attention_backend for p in procs} == {None}
+    from diffusers.models.attention_dispatch import AttentionBackendName, _AttentionBackendRegistry
+    assert _AttentionBackendRegistry.get_active_backend()[0] == AttentionBackendName.NATIVE  # the process default too
 
 
 def test_regional_compile_for_the_step_and_off_under_fp8(wan, tmp_path, monkeypatch):

@@ -20,7 +20,7 @@ compile stays on the model (that is its point). Importing this module costs noth
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 COMPILE_CHOICES = ("auto", "on", "off")
 ATTENTION_CHOICES = ("native", "auto", "_flash_3", "sage", "flash", "_native_cudnn", "_native_flash",
@@ -207,8 +207,15 @@ def speed_applied(ctx, ref, pipe, params, training: bool = False):
     cache = get("step_cache", "off")
     ctx.info(f"{device_words(ref.device)}: {speed_words(get('compile', 'auto'), backend, cache, ref.device)}")
     cached, backends = [], []
+    process_wide = ExitStack()
     try:
         if backend != "native":
+            # set_attention_backend also makes the backend diffusers' process-wide default (what a
+            # model not set says) and reset_attention_backend leaves it so: without this, every later
+            # run in the app, whatever its node asked, took this run's kernel. diffusers' own
+            # context manager puts the default back at the end of the run.
+            from diffusers import attention_backend
+            process_wide.enter_context(attention_backend(backend))
             for d in dens:
                 d.set_attention_backend(backend)
                 backends.append(d)
@@ -230,3 +237,4 @@ def speed_applied(ctx, ref, pipe, params, training: bool = False):
             d.disable_cache()
         for d in backends:
             d.reset_attention_backend()
+        process_wide.close()
