@@ -6,8 +6,8 @@ canvas, the viewer, a dock), unless the focus is in a field that types or steps 
 (a text field, a spin box, an editable combo box, a slider, a note being edited on the canvas;
 Space on a focused button or check box presses it).
 
-An application event filter, owned by the window: a key press aimed at a widget of this window
-goes to the timeline's own key handler before the widget sees it. Shortcuts of actions (F5,
+One application event filter, owned by the window (WindowFilter): a key press aimed at a widget of
+this window goes to the timeline's own key handler before the widget sees it. Shortcuts of actions (F5,
 Ctrl+..., the canvas' M/B/F) are matched by Qt before key presses are sent, so they are unaffected."""
 from __future__ import annotations
 
@@ -26,28 +26,39 @@ _ALLOWED_MODS = {Qt.Key_Left: Qt.ShiftModifier, Qt.Key_Right: Qt.ShiftModifier, 
                  Qt.Key_O: Qt.AltModifier}
 
 
-class _WhileShown(QObject):
-    """An application event filter that is there while its window is: installed at once and again each
-    time the window shows, removed when it hides or closes. A hidden window has no keys to take and no
-    dialog to take the focus back from, and a closed window that stays in memory (tests keep hundreds
-    in one process) would otherwise keep every event of the program passing through its filters."""
+class WindowFilter(QObject):
+    """The window's one application event filter: key presses go to its :class:`TransportKeys`, the
+    Hide events of other windows to its :class:`Refocus`. One filter, not one for each: Qt calls an
+    application filter for every event of the program (paint, timers, mouse moves), each call a trip
+    into Python, so the window's two filters had doubled what every event cost.
 
-    def __init__(self, window: QWidget):
+    There while its window is: installed at once and again each time the window shows, removed when
+    it hides or closes. A hidden window has no keys to take and no dialog to take the focus back from,
+    and a closed window that stays in memory (tests keep hundreds in one process) would otherwise keep
+    every event of the program passing through its filter."""
+
+    def __init__(self, window: QWidget, keys: "TransportKeys | None", refocus: "Refocus | None"):
         super().__init__(window)
-        self._window = window
+        self._window, self.keys, self.refocus = window, keys, refocus
         window.installEventFilter(self)  # the window's own Show and Hide events (in eventFilter below)
         QApplication.instance().installEventFilter(self)
         self.installed = True  # whether the application filter is in place
 
-    def _window_shown_or_hidden(self, obj, ev) -> None:
-        if obj is self._window:
-            if ev.type() == QEvent.Hide:
+    def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt's name
+        kind = ev.type()
+        if kind == QEvent.KeyPress:
+            return self.keys is not None and isinstance(obj, QWidget) and self.keys.key_press(obj, ev)
+        if kind == QEvent.Hide:
+            if obj is self._window:
                 QApplication.instance().removeEventFilter(self)
                 self.installed = False
-            elif ev.type() == QEvent.Show:
-                QApplication.instance().removeEventFilter(self)  # never twice in the list
-                QApplication.instance().installEventFilter(self)
-                self.installed = True
+            elif self.refocus is not None:
+                self.refocus.hidden(obj)
+        elif kind == QEvent.Show and obj is self._window:
+            QApplication.instance().removeEventFilter(self)  # never twice in the list
+            QApplication.instance().installEventFilter(self)
+            self.installed = True
+        return False
 
 
 def types_keys(w: QWidget | None, key: int) -> bool:
@@ -72,14 +83,14 @@ def types_keys(w: QWidget | None, key: int) -> bool:
     return False
 
 
-class TransportKeys(_WhileShown):
+class TransportKeys:
     """Sends transport keys pressed anywhere in ``window`` to ``handler`` (the timeline's
-    ``keyPressEvent``). Removed with the window (it is the window's child)."""
+    ``keyPressEvent``); its window's :class:`WindowFilter` hands it the key presses."""
 
     def __init__(self, window: QWidget, handler: Callable, timeline: QWidget | None = None):
+        self._window = window
         self._handler = handler
         self._timeline = timeline  # its own key handler already reads them
-        super().__init__(window)
 
     @classmethod
     def for_window(cls, win) -> "TransportKeys | None":
@@ -87,10 +98,8 @@ class TransportKeys(_WhileShown):
         tl = getattr(win.preview, "timeline", None) if win.preview is not None else None
         return cls(win, tl.keyPressEvent, tl) if tl is not None else None
 
-    def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt's name
-        if ev.type() != QEvent.KeyPress or not isinstance(obj, QWidget):
-            self._window_shown_or_hidden(obj, ev)
-            return False
+    def key_press(self, obj: QWidget, ev) -> bool:
+        """Whether the key press ``ev`` aimed at ``obj`` was taken (the widget then never sees it)."""
         key = ev.key()
         if key not in TRANSPORT_KEYS or obj is self._timeline or obj.window() is not self._window:
             return False
@@ -106,26 +115,26 @@ class TransportKeys(_WhileShown):
         return True
 
 
-class Refocus(_WhileShown):
+class Refocus:
     """Focus back on the window after a dialog: without a window manager nothing gives the keyboard
     focus back when a dialog of the window (a file dialog, a question) closes, so keys went nowhere
-    until the artist clicked. When one hides and no window of the program has the focus, the
+    until the artist clicked. When one hides and no shown window of the program has the focus, the
     window takes it back (Qt clears its focus window without a signal when a dialog goes: the
-    dialog's Hide event is what can be seen)."""
+    dialog's Hide event, which its window's :class:`WindowFilter` hands on, is what can be seen)."""
 
     def __init__(self, win):
         self.win = win
-        super().__init__(win)
 
-    def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt's name
-        self._window_shown_or_hidden(obj, ev)
-        if ev.type() == QEvent.Hide and isinstance(obj, QWidget) and obj.isWindow() and obj is not self.win:
+    def hidden(self, obj) -> None:
+        """``obj`` (any object of the program, not the window itself) was hidden."""
+        if isinstance(obj, QWidget) and obj.isWindow():
             parent = obj.parentWidget()
             if parent is not None and parent.window() is self.win:
                 QTimer.singleShot(0, self._take_back)
-        return False
 
     def _take_back(self) -> None:
-        if QGuiApplication.focusWindow() is None and self.win.isVisible() \
+        focus = QGuiApplication.focusWindow()  # None under X without a window manager; the hidden dialog's
+        # own window where the platform leaves it in place (Qt's offscreen platform)
+        if (focus is None or not focus.isVisible()) and self.win.isVisible() \
                 and QApplication.activeModalWidget() is None and QApplication.activePopupWidget() is None:
             self.win.activateWindow()

@@ -33,7 +33,7 @@ from studio.ui.window.layout import LayoutKeeper, apply_dock_sizes, graph_trains
 from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
 from studio.ui.window.status_bar import ElidedLabel, StatusBar
 from studio.ui.window.status_log import link_status_to_log
-from studio.ui.window.keyboard import Refocus, TransportKeys
+from studio.ui.window.keyboard import Refocus, TransportKeys, WindowFilter
 from studio.ui.window.menus import SHORTCUTS, build_menus, build_toolbar
 from studio.ui.worker import RunController
 
@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         # Space, J/K/L, arrows...: window-wide; the focus back here after a dialog (without a window manager)
         self.transport_keys, self.refocus = TransportKeys.for_window(self), Refocus(self)
+        self.window_filter = WindowFilter(self, self.transport_keys, self.refocus)
         build_menus(self)
         build_toolbar(self)
         self._build_status()
