@@ -210,10 +210,10 @@ def speed_applied(ctx, ref, pipe, params, training: bool = False):
     process_wide = ExitStack()
     try:
         if backend != "native":
-            # set_attention_backend also makes the backend diffusers' process-wide default (what a
-            # model not set says) and reset_attention_backend leaves it so: without this, every later
-            # run in the app, whatever its node asked, took this run's kernel. diffusers' own
-            # context manager puts the default back at the end of the run.
+            # set_attention_backend also makes the backend diffusers' process-wide default (the kernel of
+            # every model whose processors name none), and reset_attention_backend leaves it so: without
+            # this, every later run in the app, whatever its node asked, took this run's kernel.
+            # diffusers' own context manager puts the default back at the end of the run.
             from diffusers import attention_backend
             process_wide.enter_context(attention_backend(backend))
             for d in dens:
