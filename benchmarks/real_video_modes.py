@@ -385,11 +385,8 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
             elif mode == "attention":
                 name, _ = speedmod.pick_backend("auto", device)
                 out["backend"] = name
-                if name != "native":  # set_attention_backend makes it the process default too: the modes
-                    # after this one ran with it until the default was put back at the end of the mode
-                    from diffusers import attention_backend
-                    scope.enter_context(attention_backend(name))
-                    pipe.transformer.set_attention_backend(name)
+                # for this mode only: the modes after it ran with its kernel, the process's default
+                scope.enter_context(speedmod.attention_on([pipe.transformer], name))
             else:
                 pipe.transformer.enable_cache(speedmod.cache_config(mode, pipe, "BCTHW"))
         out["setup_s"] = time.perf_counter() - t1

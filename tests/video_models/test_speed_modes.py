@@ -88,7 +88,7 @@ def test_a_runs_attention_backend_does_not_outlive_the_run(wan_dir, plain, monke
     whichever run came before (in the app, a Sage run made every later run int8). '_native_math'
     stands in for a CUDA kernel; it is counted where diffusers dispatches to it."""
     from diffusers.models import attention_dispatch as ad
-    ex, base = plain
+    ex, _ = plain
     name = ad.AttentionBackendName._NATIVE_MATH
     calls = []
     math = ad._AttentionBackendRegistry._backends[name]

@@ -184,6 +184,29 @@ def compiled_blocks(module) -> int:
 
 
 @contextmanager
+def attention_on(models, backend: str):
+    """``backend`` on the attention of ``models`` (diffusers ModelMixins) for the block, then as it was.
+    ``set_attention_backend`` also makes the backend diffusers' process-wide default (the kernel of every
+    model whose processors name none), and ``reset_attention_backend`` puts back only the model's: without
+    diffusers' own context manager around both, every later run in the app, whatever its node asked, took
+    this run's kernel (a Sage run made later native runs int8). 'native' changes nothing."""
+    if backend == "native":
+        yield
+        return
+    from diffusers import attention_backend
+    done = []
+    with attention_backend(backend):
+        try:
+            for m in models:
+                m.set_attention_backend(backend)
+                done.append(m)
+            yield
+        finally:
+            for m in done:
+                m.reset_attention_backend()
+
+
+@contextmanager
 def speed_applied(ctx, ref, pipe, params, training: bool = False):
     """The speed settings in ``params`` (a node's params; missing keys: defaults) on ``pipe``'s
     denoiser for the block. Yields a dict: 'compiling' (this run compiles), 'notes'.
@@ -206,19 +229,10 @@ def speed_applied(ctx, ref, pipe, params, training: bool = False):
         ctx.info(note)
     cache = get("step_cache", "off")
     ctx.info(f"{device_words(ref.device)}: {speed_words(get('compile', 'auto'), backend, cache, ref.device)}")
-    cached, backends = [], []
-    process_wide = ExitStack()
+    cached = []
+    attention = ExitStack()
     try:
-        if backend != "native":
-            # set_attention_backend also makes the backend diffusers' process-wide default (the kernel of
-            # every model whose processors name none), and reset_attention_backend leaves it so: without
-            # this, every later run in the app, whatever its node asked, took this run's kernel.
-            # diffusers' own context manager puts the default back at the end of the run.
-            from diffusers import attention_backend
-            process_wide.enter_context(attention_backend(backend))
-            for d in dens:
-                d.set_attention_backend(backend)
-                backends.append(d)
+        attention.enter_context(attention_on(dens, backend))
         if cache != "off":
             for d in dens:
                 if not hasattr(d, "enable_cache"):
@@ -235,6 +249,4 @@ def speed_applied(ctx, ref, pipe, params, training: bool = False):
         ref.shared.compile_warn = None
         for d in cached:
             d.disable_cache()
-        for d in backends:
-            d.reset_attention_backend()
-        process_wide.close()
+        attention.close()
