@@ -37,7 +37,7 @@ class WindowFilter(QObject):
     and a closed window that stays in memory (tests keep hundreds in one process) would otherwise keep
     every event of the program passing through its filter."""
 
-    def __init__(self, window: QWidget, keys: "TransportKeys | None", refocus: "Refocus | None"):
+    def __init__(self, window: QWidget, keys: "TransportKeys | None", refocus: "Refocus"):
         super().__init__(window)
         self._window, self.keys, self.refocus = window, keys, refocus
         window.installEventFilter(self)  # the window's own Show and Hide events (in eventFilter below)
@@ -52,7 +52,7 @@ class WindowFilter(QObject):
             if obj is self._window:
                 QApplication.instance().removeEventFilter(self)
                 self.installed = False
-            elif self.refocus is not None:
+            else:
                 self.refocus.hidden(obj)
         elif kind == QEvent.Show and obj is self._window:
             QApplication.instance().removeEventFilter(self)  # never twice in the list
