@@ -129,7 +129,8 @@ def test_cosmos_transfer_is_the_transfer_pipeline_called_directly(transfer_dir, 
     g = model_graph(transfer_dir, "video_models.cosmos_transfer", p, control=(CONTROL, "video"))
     clip, said = render(Executor(), g)
     assert (clip.n_frames, clip.width, clip.height) == (5, 32, 32) and len(calls) == 1
-    kw = {k: v for k, v in calls[0].items() if k != "callback_on_step_end"}
+    kw = {k: v for k, v in calls[0].items() if not k.startswith("callback_on_step_end")}
+    kw["output_type"] = "np"
     seed = kw.pop("generator").initial_seed()
     assert (kw["num_frames"], kw["num_frames_per_chunk"], kw["controls_conditioning_scale"]) == (5, 5, 0.8)
     assert np.array_equal(np.stack([np.asarray(f, np.float32) / 255.0 for f in kw["controls"]]), _control())

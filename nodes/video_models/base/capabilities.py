@@ -181,6 +181,44 @@ class PreviewLayout(Capability):
     scaling: bool = False
 
 
+# -- what a pipeline's call returns (sampling/sampler.py) ---------------------------------------------------------
+@dataclass(frozen=True)
+class Outputs(Capability):
+    """What its pipelines' call returns, declared where it is not diffusers' common ``output.frames`` (a batch of
+    one clip, frames only), as diffusers declares each family's output class (pipelines/ltx2/pipeline_output.py):
+    ``frames``, the attribute holding the frames; ``batched``, they hold a batch whose first clip is the take
+    (Cosmos 3's ``video`` is one clip); ``sound``, the attribute holding the sound made in the same call ('' :
+    none); ``sound_of(pipe, raw) -> Audio | None``, that sound as an Audio value at its own rate. Sound travels
+    with the frames: the Sampler keeps it beside them (``Sampler.audio``)."""
+    what: ClassVar[str] = "what its pipeline's call returns beside the frames: sound and its rate (sampling/sampler.py)"
+    without: ClassVar[str] = "its pipelines return frames only, as diffusers' common output (output.frames[0])"
+    frames: str = "frames"
+    batched: bool = True
+    sound: str = ""
+    sound_of: Callable | None = None
+
+    def take(self, out):
+        """The take's frames in ``out`` (a pipeline's output object)."""
+        made = getattr(out, self.frames)
+        return made[0] if self.batched else made
+
+    def sound_made(self, out):
+        """The raw sound ``out`` holds, None where the call made none."""
+        return getattr(out, self.sound, None) if self.sound else None
+
+    def audio(self, pipe, raw):
+        """The sound as an Audio value (None where none was made)."""
+        return None if raw is None or self.sound_of is None else self.sound_of(pipe, raw)
+
+
+FRAMES_ONLY = Outputs()  # diffusers' common output: a batch of clips in ``frames``, no sound
+
+
+def outputs(fam) -> Outputs:
+    """A family's Outputs, or ``FRAMES_ONLY`` where it declares none."""
+    return fam.capability(Outputs) or FRAMES_ONLY
+
+
 # -- Train Video LoRA (lora/) ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class LoraTraining(Capability):
@@ -394,4 +432,4 @@ NO_LORA_NAMES = "its LoRAs are told by diffusers' names only (no original names 
 # every kind a family is checked against (tests/video_models/test_family_capabilities.py)
 KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, TimeTiles, PreviewLayout, LoraTraining,
                            Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
-                           SingleFile, MemoryCounts)
+                           SingleFile, MemoryCounts, Outputs)

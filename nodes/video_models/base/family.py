@@ -58,10 +58,10 @@ class Family:
 
     def why_without(self, kind: type) -> str:
         """Why it lacks the capability ``kind``, in words ('' : it has it, or says nothing); a kind that says
-        the same for every family without it (``unmeasured``) gives its own reason."""
+        the same for every family without it (``unmeasured``, ``without``) gives its own reason."""
         if self.capability(kind) is not None:
             return ""
-        return self.lacks.get(kind, "") or getattr(kind, "unmeasured", "")
+        return self.lacks.get(kind, "") or getattr(kind, "unmeasured", "") or getattr(kind, "without", "")
 
     @property
     def modular(self) -> bool:

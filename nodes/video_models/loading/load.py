@@ -187,6 +187,15 @@ class VideoModelRef(ModelRef):
             self.shared.hooked = None
         return True
 
+    def own_pipeline(self, text: bool = True):
+        """The loaded folder's own pipeline, as it was loaded (a family node's that runs no generic task:
+        Framepack's, Sana Video's, a control folder's), with its text encoder loaded unless ``text`` is False."""
+        if text and self.shared.text_loader is not None:
+            self.load_text_encoder()
+        if self.shared.released:
+            raise ModelError(f"the model '{self.path}' was unloaded to make room for another: run again to load it")
+        return self.module
+
     def pipeline(self, task: str, text: bool = True):
         """The diffusers pipeline for ``task`` ('i2v', 't2v', 'v2v'), sharing the loaded components;
         with its text encoder loaded unless ``text`` is False (every prompt of the run cached)."""

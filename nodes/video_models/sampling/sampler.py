@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from contextlib import nullcontext
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -15,59 +15,14 @@ from studio.engine.stack import fresh_stack
 
 from ..base.family import valid_frames
 from ..loading.load import VideoModelRef
-from ..base.calls import call_defaults, to_pil  # noqa: F401  (to_pil: the sampler's callers use it)
+from ..base.calls import call_defaults, to_pil  # noqa: F401  (call_defaults, to_pil: the sampler's callers use them)
 from ..base.guard import RunGuard
 from ..runs.kept_latents import DecodeRescue
+from ..base.capabilities import outputs
+from .call_args import call_frames, filter_kwargs, frames_asked  # noqa: F401  (filter_kwargs: callers use it)
 from .previews import Previewer, PreviewStream, fit_projection
 
 PREVIEW_INTERVAL = 0.4  # seconds between preview images (progress events are throttled by the context)
-
-
-def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> dict[str, Any]:
-    """The kwargs this pipeline takes; a set value it does not take is reported, not dropped silently."""
-    from .call_adapters import guided_by_guider, sized_by_buckets
-    accepted = call_defaults(pipe)
-    out = {}
-    for k, v in kwargs.items():  # call_adapters applies a guider's scale, a bucketed pipeline's size
-        if k in accepted or (k == "guidance_scale" and guided_by_guider(pipe)) or \
-                (k in ("height", "width") and sized_by_buckets(pipe)):
-            out[k] = v
-        elif k == "num_inference_steps" and STAGED in accepted:  # a pyramid pipeline counts its steps a stage
-            out[STAGED] = staged_steps(int(v), accepted[STAGED])
-        elif k == "num_frames" and FRAMES_AS in accepted:  # an older pipeline's name for the frame count (Latte's)
-            out[FRAMES_AS] = v
-        elif _is_set(v):
-            warn(f"{type(pipe).__name__} has no '{k}': ignored")
-    return out
-
-
-FRAMES_AS = "video_length"
-
-
-def call_frames(kwargs: dict) -> int:
-    """The frames a pipeline call makes, under either name (``num_frames``, or Latte's FRAMES_AS); 1 when unsaid."""
-    return int(kwargs.get("num_frames") or kwargs.get(FRAMES_AS) or 1)
-
-
-STAGED = "pyramid_num_inference_steps_list"  # the steps of each stage of a coarse-to-fine (pyramid) sampling
-
-
-def staged_steps(steps: int, stages) -> list[int]:
-    """The node's ``steps`` shared over a pyramid pipeline's stages (as many as its own default list: 6 steps over
-    three stages -> [2, 2, 2]; the first stages take what does not divide), at least one a stage."""
-    n = max(1, len(stages or ()) or 3)
-    base, extra = divmod(max(steps, n), n)
-    return [base + (i < extra) for i in range(n)]
-
-
-def _is_set(v) -> bool:
-    """A value given (not None, '', 0): an array or tensor is one, whatever it holds (``v in (0, ...)``
-    would compare it element-wise and raise)."""
-    if v is None:
-        return False
-    if isinstance(v, (str, int, float)):
-        return v not in ("", 0, 0.0)
-    return True
 
 
 def plan_windows(n: int, window: int, overlap: int) -> list[int]:
@@ -129,11 +84,12 @@ class Sampler:
     declare a window layout, and context-window takes); the block hooks that make Stop work inside a
     step read a flag."""
 
-    def __init__(self, ctx, ref: VideoModelRef, task: str, text: bool = True):
+    def __init__(self, ctx, ref: VideoModelRef, task: str, text: bool = True, own: bool = False):
         from .draft import apply_draft
         ref, self.draft = apply_draft(ctx, ref, task)  # 'quality' draft: the family's distilled recipe (draft.py)
         self.ctx, self.ref, self.task = ctx, ref, task
-        self.pipe = ref.pipeline(task, text=text)  # text False: every prompt cached (prompt_cache.py)
+        # text False: every prompt cached (prompt_cache.py); own: the folder's own pipeline (one_call.py)
+        self.pipe = ref.own_pipeline(text) if own else ref.pipeline(task, text=text)
         self.fam = ref.fam
         self.on_cpu = getattr(ref.device, "type", str(ref.device)) == "cpu"
         self.light_decode = False  # a decode of this run ran out of memory: later windows decode tiled at once
@@ -144,11 +100,17 @@ class Sampler:
         self.forcing = None  # a takes.forcing.Forcing: the call makes the take by diffusion forcing (SkyReels-V2 DF)
         self.last_phases: dict = {}  # the last window's phases (runs/phases.WindowTimer)
         self.segments = 1  # denoising loops in one pipeline call (Wan Animate: one per segment it makes)
+        self.audio = None  # the raw sound the last call made beside its frames (the family's Outputs)
+        self.made_frames = 0  # the frames the last call made (a pipeline making whole sections: more than kept)
         if self.on_cpu:
             # a report, not a warning of the run: nothing asked for is skipped (issue 35: every CPU run
             # ended "with 1 warning"); an estimate past LONG_RUN_S is one (guard.py)
             ctx.info("running a pretrained video model on the CPU: expect minutes per step at real sizes "
                      "(a CUDA or Apple GPU is tens to hundreds of times faster)")
+
+    def sound(self):
+        """The sound the last call made, as an Audio value (the family's declared Outputs); None where it made none."""
+        return outputs(self.fam).audio(self.pipe, self.audio)
 
     def native_frames(self) -> int | None:
         """The frame count a fixed-length model was trained on (SVD's UNet says it), else None."""
@@ -210,17 +172,15 @@ class Sampler:
 
     def run_window(self, kwargs: dict[str, Any], k: int, n_windows: int, previews: bool,
                    guard: RunGuard | None = None) -> np.ndarray:
+        """One pipeline call, the ``k``-th of ``n_windows``: its frames on the host ([T, H, W, C] in [0, 1]); the
+        sound made in the same call kept as ``self.audio`` (the family's Outputs)."""
         ctx, pipe = self.ctx, self.pipe
-        from ..takes.forcing import call_kwargs
-        kwargs = call_kwargs(self, kwargs)  # a diffusion-forcing pipeline's own arguments
-        from .draft import with_sigmas
-        kwargs = with_sigmas(pipe, self.draft, kwargs)  # a draft recipe's own sigmas (LTX-2's distilled)
+        kwargs = self._call_kwargs(kwargs)
         stream = (PreviewStream(self._previewer(call_frames(kwargs), kwargs["height"], kwargs["width"]))
                   if previews else None)
         t_call = time.perf_counter()
         from ..runs.phases import WindowTimer
         timer = WindowTimer()
-
         gen = ctx.torch_generator(device="cpu", salt=k)
         keeper = None
         if self.keeps_steps:  # a Stop keeps the take's last finished step (kept_steps.py)
@@ -228,15 +188,12 @@ class Sampler:
             keeper = StepKeeper(ctx, self.ref, pipe, dict(kwargs, schedule=self.context_tag), gen.initial_seed(),
                                 self.context)
         from ..takes.decode_progress import DecodeProgress, temporal_ratio
-        from ..takes.time_tiles import can_tile, decode_take, to_host
+        from ..takes.time_tiles import can_tile
         timed = self.one_take and can_tile(pipe) and kwargs.get("last_image") is None
         decoding = None if timed else DecodeProgress(  # the pipeline decodes: said as it goes
             ctx, getattr(pipe, "vae", None), call_frames(kwargs), temporal_ratio(pipe),
             pace=guard.decoding if guard is not None else None)
         on_step = self._step_callback(kwargs, k, n_windows, stream, guard, keeper, timer, t_call, decoding)
-
-        from .call_adapters import adapted_call
-        from .global_noise import seeded_noise
         # one take of the whole clip: its latent decoded in time tiles into the clip's buffer (time_tiles.py)
         tiled = False if timed else self._tile_if_needed(kwargs, say=k == 0)
         call = dict(kwargs, generator=gen, output_type="latent" if timed else "pt", callback_on_step_end=on_step,
@@ -245,29 +202,9 @@ class Sampler:
         # an out-of-memory error while decoding keeps the latents and decodes again lighter; latents
         # an earlier run kept under this run's key are decoded without sampling (kept_latents.py)
         rescue = DecodeRescue(ctx, self.ref, pipe, kwargs, gen.initial_seed(), light=self.light_decode)
-        import torch
-
-        from ..runs.kept_steps import KeptStepsMismatch
-        returned = False  # the pipeline's call ran to its end, where it frees its own offload hooks
+        returned = [False]  # the pipeline's call ran to its end, where it frees its own offload hooks
         try:
-            with torch.inference_mode():
-                frames = rescue.decode_kept() if rescue.kept else None
-                if frames is None:
-                    for again in (False, True):
-                        try:
-                            # global noise a pipeline draws (I2VGen-XL's, SkyReels-V2 DF's) from the call's seed
-                            with rescue, seeded_noise(gen.initial_seed(), self.ref.device), self._windows(keeper), \
-                                    adapted_call(pipe, call) as fit, (decoding or nullcontext()):
-                                timer.call()
-                                out = fresh_stack(pipe, **fit)  # a loop of calls across a stack chunk's edge: stack.py
-                                returned = True
-                            break
-                        except KeptStepsMismatch:  # kept steps that do not fit this call (removed, said): made again
-                            if again:
-                                raise
-                            gen.manual_seed(gen.initial_seed())
-                    frames = out.frames if timed else out.frames[0] if hasattr(out, "frames") else \
-                        out.video if hasattr(out, "video") else out[0][0]  # Cosmos 3's: one clip, unbatched
+            frames = self._sample(call, gen, rescue, keeper, timer, decoding, timed, returned)
         except Cancelled:
             if keeper is not None:
                 keeper.stopped()
@@ -277,28 +214,66 @@ class Sampler:
             # offloaded model on the device and a step cache's state set: freed here, as the call's end would
             # (done again after a finished call, it cost 0.45 ms a run: components read by signature, every
             # module's hooks walked)
-            if not returned and hasattr(pipe, "maybe_free_model_hooks"):
+            if not returned[0] and hasattr(pipe, "maybe_free_model_hooks"):
                 pipe.maybe_free_model_hooks()
             if tiled:
                 pipe.vae.disable_tiling()  # on for this run only: the cached model is left as it was
         self.light_decode = rescue.light
         self.untypical = self.untypical or rescue.kept or rescue.light  # not a time to predict from
-        # LTX-2's and Kandinsky 6's sound ('audio'), Cosmos 3's ('sound'): made in the same call
-        self.audio = None if rescue.kept else getattr(out, "audio", None) if hasattr(out, "audio") else \
-            getattr(out, "sound", None)
-        if timed and not rescue.kept:
-            made = decode_take(ctx, pipe, frames, call)
-            if hasattr(pipe, "maybe_free_model_hooks"):
-                pipe.maybe_free_model_hooks()  # a CPU-offloaded VAE the decode brought to the device goes back
-        elif self.one_take:  # the pipeline decoded the take: to the host a tile at a time
-            made = to_host(ctx, frames)
-        else:
-            made = host_frames(frames)
+        made = self._to_host(frames, timed and not rescue.kept, call)
+        self.made_frames = len(made)
         self.last_phases = timer.end()  # encode, steps, decode of this call (runs/phases.py)
         if keeper is not None:
             keeper.finish()
         rescue.finish()  # said, and the kept file deleted: the frames are made
         return made
+
+    def _call_kwargs(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The node's arguments for one call as the pipeline takes them: a diffusion-forcing pipeline's own
+        (forcing.py), a draft recipe's sigmas (draft.py), and the frames asked (:func:`frames_asked`)."""
+        from ..takes.forcing import call_kwargs
+        from .draft import with_sigmas
+        return frames_asked(self.pipe, with_sigmas(self.pipe, self.draft, call_kwargs(self, kwargs)))
+
+    def _sample(self, call: dict, gen, rescue, keeper, timer, decoding, timed: bool, returned: list):
+        """The call made (or the latents an earlier run kept decoded): the take's frames as the pipeline gives
+        them (latents when ``timed``); the sound it made beside them in ``self.audio`` (the family's Outputs)."""
+        import torch
+
+        from ..runs.kept_steps import KeptStepsMismatch
+        from .call_adapters import adapted_call
+        from .global_noise import seeded_noise
+        self.audio = None
+        with torch.inference_mode():
+            if rescue.kept:
+                return rescue.decode_kept()
+            for again in (False, True):
+                try:
+                    # global noise a pipeline draws (I2VGen-XL's, SkyReels-V2 DF's) from the call's seed
+                    with rescue, seeded_noise(gen.initial_seed(), self.ref.device), self._windows(keeper), \
+                            adapted_call(self.pipe, call) as fit, (decoding or nullcontext()):
+                        timer.call()
+                        out = fresh_stack(self.pipe, **fit)  # a loop of calls across a stack chunk's edge: stack.py
+                        returned[0] = True
+                    break
+                except KeptStepsMismatch:  # kept steps that do not fit this call (removed, said): made again
+                    if again:
+                        raise
+                    gen.manual_seed(gen.initial_seed())
+        declared = outputs(self.fam)
+        self.audio = declared.sound_made(out)  # the sound made in the same call (LTX-2's, Kandinsky 6's, Cosmos 3's)
+        return out.frames if timed else declared.take(out)
+
+    def _to_host(self, frames, timed: bool, call: dict) -> np.ndarray:
+        """The take's frames on the host: a long take's latent decoded in time tiles (time_tiles.py), a long take
+        the pipeline decoded copied a tile at a time, a window's frames at once."""
+        from ..takes.time_tiles import decode_take, to_host
+        if timed:
+            made = decode_take(self.ctx, self.pipe, frames, call)
+            if hasattr(self.pipe, "maybe_free_model_hooks"):
+                self.pipe.maybe_free_model_hooks()  # a CPU-offloaded VAE the decode brought to the device goes back
+            return made
+        return to_host(self.ctx, frames) if self.one_take else host_frames(frames)
 
     @property
     def one_take(self) -> bool:

@@ -6,12 +6,11 @@ video-model nodes' (sampling.Sampler). Not run in windows: the sound of separate
 
 A family's node declares its inputs, outputs and parameters (its own words) and gives what differs:
 ``family_key`` and ``needs`` (the model it takes, for the refusal), ``sound_problem`` (why a model makes no
-sound, or None), ``call`` (the pipeline's arguments: their names differ by family) and ``sound_of`` (the
-pipeline's waveform as an Audio value)."""
+sound, or None), ``call`` (the pipeline's arguments: their names differ by family). The sound comes back as the family's
+Outputs declare it (base/capabilities.py), through the Sampler."""
 from __future__ import annotations
 
 from studio.core.errors import StudioError
-from studio.core.values import Audio
 from studio.engine.clip import ArrayClip
 
 from ..base.errors import ModelError
@@ -34,10 +33,6 @@ class SoundTakeNode(GeneratorNode):
 
     def call(self, s, p, text: str, w: int, h: int, n: int, fps: float, made_sound: bool) -> dict:
         """The pipeline's arguments for the whole take (before ``filter_kwargs``)."""
-        raise NotImplementedError
-
-    def sound_of(self, pipe, sound) -> Audio | None:
-        """The pipeline's waveform as an Audio value (None where it gave none)."""
         raise NotImplementedError
 
     def run(self, ctx, model, image=None, prompt=None, audio=None):
@@ -76,7 +71,7 @@ class SoundTakeNode(GeneratorNode):
             base["image"] = to_pil(img)
         clip = s.generate(n, n, 0, lambda start, still: dict(base), fps, previews=p.previews, steps=self.steps,
                           size=(w, h))
-        made = self.sound_of(s.pipe, getattr(s, "audio", None)) if made_sound else None
+        made = s.sound() if made_sound else None
         if made_sound and made is None:
             raise ModelError(f"{type(s.pipe).__name__} made no sound")
         sound = audio if p.sound == "input" else made

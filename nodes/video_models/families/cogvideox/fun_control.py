@@ -4,7 +4,8 @@ CogVideoX-Fun-*-Control, saved as diffusers' ``CogVideoXFunControlPipeline``: pi
 pipeline_cogvideox_fun_control.py in diffusers 0.42.1). Its transformer reads the noise and the control
 clip's VAE latents side by side on its channels (``in_channels`` twice the latents'); the take is as long as
 the control clip given it (4k + 1 frames; 8k + 1 decode to exactly that many, others a few more, cut) and
-made in one call.
+made in one call by the one Sampler (sampling/one_call.py: previews, Stop inside a step, progress and
+estimates as every generator's).
 
 Everything is checked before the call: the model (a Fun Control folder), the control clip (long enough), the
 frame count (4k + 1) and the size (multiples of 16, the control clip's own by default)."""
@@ -13,11 +14,11 @@ from __future__ import annotations
 import numpy as np
 
 from studio.core.errors import StudioError
-from studio.core.params import Float, Int, Seed, Text
-from studio.core.spec import CLIP, In, Node, Out
-from studio.engine.stack import fresh_stack
+from studio.core.params import Int, Text
+from studio.core.spec import In, Out
 
-from ...loading.node import CATEGORY
+from ...sampling.generators import prompt_of
+from ...sampling.one_call import RUN, Call, OneCallNode, shared
 
 PIPELINE = "CogVideoXFunControlPipeline"
 FPS = 8.0  # CogVideoX's frame rate
@@ -27,15 +28,15 @@ class FunControlError(StudioError):
     pass
 
 
-class CogVideoXFunControl(Node):
+class CogVideoXFunControl(OneCallNode):
     """Make a clip that follows a control clip with CogVideoX Fun Control: connect Load Video Model (a diffusers
     CogVideoX Fun Control folder) and the control clip (Pose, Depth, Edges, as the model was trained on). The
     take is as long as the control clip (or 'frames' of it)."""
     id = "video_models.cogvideox_fun_control"
     title = "CogVideoX Fun Control"
-    category = CATEGORY
-    timing = CLIP
     keywords = ("cogvideox", "fun", "control", "controlnet", "pose", "depth", "edges", "canny", "videox-fun")
+    family_key, pipelines, error = "cogvideox", (PIPELINE,), FunControlError
+    wanted, how = "CogVideoX Fun Control", "load a diffusers CogVideoX Fun Control folder in Load Video Model"
     inputs = (In("model", "Video Model", help="a diffusers CogVideoX Fun Control folder"),
               In("control", "Video", help="the control clip (pose, depth or edges) the take follows"),
               In("prompt", "Text", optional=True))
@@ -45,17 +46,15 @@ class CogVideoXFunControl(Node):
               Int("frames", 0, min=0, max=10_000, special="the control clip's length",
                   help="frames to make (4k + 1, the release's 49) from the control clip's first; 0: the clip's own"),
               Int("width", 0, min=0, max=4096, special="the control clip's", help="a multiple of 16"),
-              Int("height", 0, min=0, max=4096, special="the control clip's", help="a multiple of 16"),
-              Int("steps", 50, min=1, max=500, help="denoising steps (the pipeline's 50)"),
-              Float("guidance", 6.0, min=0.0, max=30.0, help="classifier-free guidance (the pipeline's 6)"),
-              Seed("seed", 0))
+              Int("height", 0, min=0, max=4096, special="the control clip's", help="a multiple of 16")) + \
+        shared("steps", "guidance", steps={"default": 50, "help": "denoising steps (the pipeline's 50)"},
+               guidance={"default": 6.0, "help": "classifier-free guidance (the pipeline's 6)"}) + shared(*RUN)
 
-    def run(self, ctx, model, control, prompt=None):
-        from studio.engine.clip import ArrayClip, as_clip
+    def call(self, ctx, s, control, prompt=None) -> Call:
+        from studio.engine.clip import as_clip
 
         from ...base.calls import clip_take, to_pil
         p = ctx.params
-        pipe = self._pipeline(model)
         clip = as_clip(control)
         n, w, h = clip_take(self.title, clip, p.frames, p.width, p.height, 16, FunControlError)
         if (n - 1) % 4:
@@ -63,25 +62,10 @@ class CogVideoXFunControl(Node):
             raise FunControlError(f"{self.title}: {n} frames: CogVideoX makes 4k + 1 frames; set frames to {k}"
                                   + (f" or {k + 4}" if k + 4 <= len(clip) else ""))
         frames = [to_pil(np.asarray(clip.frame(i), np.float32)) for i in range(n)]
-        text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
-        steps = int(p.steps)
         ctx.info(f"{n} frames at {w}x{h}, following the control clip")
-
-        def on_step(_pipe, i, _t, kw):
-            ctx.check_cancelled()
-            ctx.progress(i + 1, steps)
-            return kw
-        import torch
-        with torch.inference_mode():  # no autograd records, the call in a stack chunk of its own (stack.py)
-            out = fresh_stack(pipe, control_video=frames, prompt=text, negative_prompt=p.negative_prompt or None,
-                              height=h, width=w, num_inference_steps=steps, guidance_scale=float(p.guidance),
-                              generator=ctx.torch_generator(device="cpu"), output_type="np",
-                              callback_on_step_end=on_step).frames[0]
         # a take of an even number of latent frames decodes to more frames than asked (the VAE's time
         # upsampling keeps a first frame alone only when the count is odd): the first n are the take
-        return {"video": ArrayClip(np.clip(np.asarray(out[:n], np.float32), 0, 1), FPS)}
-
-    def _pipeline(self, model):
-        from ...loading.inputs import pipeline_input
-        return pipeline_input(self.title, model, PIPELINE, "CogVideoX Fun Control", "load a diffusers CogVideoX Fun "
-                              "Control folder in Load Video Model", FunControlError)
+        return Call({"control_video": frames, "prompt": prompt_of(ctx, prompt),
+                     "negative_prompt": p.negative_prompt or None, "height": h, "width": w,
+                     "num_inference_steps": self.steps, "guidance_scale": float(p.guidance)},
+                    n, FPS, (w, h), self.steps)

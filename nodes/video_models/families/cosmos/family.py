@@ -19,6 +19,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows,
                                   Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
                                   PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.capabilities import Outputs
 from ...base.family import Family, config_int
 from . import distilled, layouts, recognise
 
@@ -160,11 +161,18 @@ def _cosmos3_lacks() -> dict:
     return out
 
 
+
+def _sound3_of(pipe, raw):
+    """The call's waveform as an Audio value (sound3.py's reading)."""
+    from .sound3 import sound_of
+    return sound_of(pipe, raw)
+
 COSMOS3 = Cosmos(
     "cosmos3", "Cosmos 3 (picture and sound)", (OMNI3,), t2v=OMNI3, i2v=OMNI3, v2v=OMNI3,
     frames=189, frame_multiple=(4, 1), size_multiple=16, fps=24.0, scale_attr="latents_std", key_rank=59,
     recogniser=recognise.recognise3,
-    has=(SingleFile(refusal=COSMOS3_FOLDER), PreviewLayout()), lacks=_cosmos3_lacks(), not_built=COSMOS3_NOT_BUILT,
+    has=(SingleFile(refusal=COSMOS3_FOLDER), PreviewLayout(),
+         Outputs(frames="video", batched=False, sound="sound", sound_of=_sound3_of)), lacks=_cosmos3_lacks(), not_built=COSMOS3_NOT_BUILT,
     variants=(("Cosmos 3 (picture and sound)", lambda idx, cfg: bool(cfg.get("sound_gen"))
                and bool((idx.get("sound_tokenizer") or [None])[0])),
               ("Cosmos 3", lambda idx, cfg: True)))

@@ -60,6 +60,3 @@ class Cosmos3Video(SoundTakeNode):
         return {"prompt": text, "negative_prompt": p.negative_prompt or None, "height": h, "width": w,
                 "num_frames": n, "fps": fps, "num_inference_steps": self.steps, "guidance_scale": p.guidance,
                 "enable_sound": made_sound}
-
-    def sound_of(self, pipe, sound) -> Audio | None:
-        return sound_of(pipe, sound)

@@ -3,7 +3,9 @@ Edges, Depth and Segment nodes make them) and a prompt, by a Cosmos Transfer2.5 
 ``Cosmos2_5_TransferPipeline`` (pipelines/cosmos/pipeline_cosmos2_5_transfer.py in diffusers 0.42.1), its
 control clip's latents read by a CosmosControlNetModel beside the transformer. The pipeline makes the take in
 chunks of ``chunk`` frames (its num_frames_per_chunk, 93 as released), each after the first continuing from
-the last frame of the one before: one call makes the whole take, the control clip's length by default.
+the last frame of the one before: one call makes the whole take, the control clip's length by default, made
+by the one Sampler (sampling/one_call.py: previews, Stop inside a step, progress over every chunk's steps,
+estimates).
 
 Everything is checked before the call: the model (a Transfer2.5 folder), the control clip (as long as the
 take), the size (multiples of 16, the control clip's own by default)."""
@@ -12,11 +14,11 @@ from __future__ import annotations
 import numpy as np
 
 from studio.core.errors import StudioError
-from studio.core.params import Float, Int, Seed, Text
-from studio.core.spec import CLIP, In, Node, Out
-from studio.engine.stack import fresh_stack
+from studio.core.params import Float, Int, Text
+from studio.core.spec import In, Out
 
-from ...loading.node import CATEGORY
+from ...sampling.generators import prompt_of
+from ...sampling.one_call import RUN, Call, OneCallNode, shared
 
 PIPELINE = "Cosmos2_5_TransferPipeline"
 FPS = 16.0  # Transfer2.5's frame rate (its Predict2.5 base's)
@@ -26,14 +28,14 @@ class TransferError(StudioError):
     pass
 
 
-class CosmosTransfer(Node):
+class CosmosTransfer(OneCallNode):
     """Make a clip that follows a control clip with Cosmos Transfer2.5: connect Load Video Model (a diffusers
     Cosmos Transfer2.5 folder) and the control clip (Edges, Depth, Segment, or a blurred clip, as the
     Transfer model was trained on). 'control_strength' is how closely the take follows it."""
     id = "video_models.cosmos_transfer"
     title = "Cosmos Transfer"
-    category = CATEGORY
-    timing = CLIP
+    family_key, pipelines, error = "cosmos25", (PIPELINE,), TransferError
+    wanted, how = "Cosmos Transfer2.5", "load a diffusers Cosmos Transfer2.5 folder in Load Video Model"
     keywords = ("cosmos", "transfer", "control", "controlnet", "edges", "depth", "segmentation", "nvidia")
     inputs = (In("model", "Video Model", help="a diffusers Cosmos Transfer2.5 folder"),
               In("control", "Video", help="the control clip (edges, depth, segmentation or blur) the take follows"),
@@ -45,45 +47,27 @@ class CosmosTransfer(Node):
                   help="frames to make at 16 fps; 0: as long as the control clip"),
               Int("width", 0, min=0, max=4096, special="the control clip's", help="a multiple of 16"),
               Int("height", 0, min=0, max=4096, special="the control clip's", help="a multiple of 16"),
-              Int("steps", 36, min=1, max=500, help="denoising steps per chunk (the release's 36)"),
-              Float("guidance", 3.0, min=0.0, max=30.0, help="classifier-free guidance (the release's 3)"),
+              *shared("steps", "guidance", steps={"default": 36, "help": "denoising steps per chunk (the release's 36)"},
+                      guidance={"default": 3.0, "help": "classifier-free guidance (the release's 3)"}),
               Float("control_strength", 1.0, min=0.0, max=2.0, help="how closely the take follows the control clip"),
               Int("chunk", 93, min=5, max=1000, help="frames a chunk (4k + 1, the release's 93): a longer take is "
-                                                     "made chunk by chunk"),
-              Seed("seed", 0))
+                                                     "made chunk by chunk")) + shared(*RUN)
 
-    def run(self, ctx, model, control, prompt=None):
-        from studio.engine.clip import ArrayClip, as_clip
+    def call(self, ctx, s, control, prompt=None) -> Call:
+        from studio.engine.clip import as_clip
 
         from ...base.calls import clip_take, to_pil
         p = ctx.params
-        pipe = self._pipeline(model)
         clip = as_clip(control)
         n, w, h = clip_take(self.title, clip, p.frames, p.width, p.height, 16, TransferError)
         if (p.chunk - 1) % 4:
             raise TransferError(f"{self.title}: 'chunk' is {p.chunk}: it must be 4k + 1 frames (the release's 93)")
         frames = [to_pil(np.asarray(clip.frame(i), np.float32)) for i in range(n)]
-        text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
-        steps = int(p.steps)
         chunks = max(1, -(-(n - 1) // (int(p.chunk) - 1)))
         ctx.info(f"{n} frames at {w}x{h}, following the control clip at strength {p.control_strength:g}"
                  + (f", in about {chunks} chunks of {p.chunk}" if chunks > 1 else ""))
-
-        def on_step(_pipe, i, _t, kw):
-            ctx.check_cancelled()
-            ctx.progress(i + 1, chunks * steps)
-            return kw
         extra = {"negative_prompt": p.negative_prompt} if p.negative_prompt.strip() else {}
-        import torch
-        with torch.inference_mode():  # no autograd records, the call in a stack chunk of its own (stack.py)
-            out = fresh_stack(pipe, controls=frames, controls_conditioning_scale=float(p.control_strength),
-                              prompt=text, height=h, width=w, num_frames=n, num_frames_per_chunk=int(p.chunk),
-                              num_inference_steps=steps, guidance_scale=float(p.guidance),
-                              generator=ctx.torch_generator(device="cpu"), output_type="np",
-                              callback_on_step_end=on_step, **extra).frames[0]
-        return {"video": ArrayClip(np.clip(np.asarray(out, np.float32), 0, 1), FPS)}
-
-    def _pipeline(self, model):
-        from ...loading.inputs import pipeline_input
-        return pipeline_input(self.title, model, PIPELINE, "Cosmos Transfer2.5", "load a diffusers Cosmos Transfer2.5 "
-                              "folder in Load Video Model", TransferError)
+        return Call({"controls": frames, "controls_conditioning_scale": float(p.control_strength),
+                     "prompt": prompt_of(ctx, prompt), "height": h, "width": w, "num_frames": n,
+                     "num_frames_per_chunk": int(p.chunk), "num_inference_steps": self.steps,
+                     "guidance_scale": float(p.guidance), **extra}, n, FPS, (w, h), self.steps, loops=chunks)

@@ -3,7 +3,8 @@ make them), a prompt and, if given, a reference image, by an EasyAnimate V5.1 Co
 ``EasyAnimateControlPipeline`` (pipelines/easyanimate/pipeline_easyanimate_control.py in diffusers 0.42.1). Its
 transformer reads the control clip's and the reference image's VAE latents beside the noise on its channels
 (``in_channels`` three times the latents'); the take is as long as the control clip given it (4k + 1 frames)
-and made in one call.
+and made in one call by the one Sampler (sampling/one_call.py: previews, Stop inside a step, progress and
+estimates as every generator's).
 
 Two mends make diffusers 0.42.1's pipeline run at all, each put on the loaded pipeline only while diffusers lacks
 it (:func:`mend`), copying none of it: its ``__call__`` passes ``encode_prompt`` a ``text_encoder_index`` that
@@ -35,11 +36,11 @@ import inspect
 import numpy as np
 
 from studio.core.errors import StudioError
-from studio.core.params import Float, Int, Seed, Text
-from studio.core.spec import CLIP, In, Node, Out
-from studio.engine.stack import fresh_stack
+from studio.core.params import Int, Text
+from studio.core.spec import In, Out
 
-from ...loading.node import CATEGORY
+from ...sampling.generators import prompt_of
+from ...sampling.one_call import RUN, Call, OneCallNode, shared
 
 PIPELINE = "EasyAnimateControlPipeline"
 FPS = 8.0  # EasyAnimate's frame rate (the family's)
@@ -72,15 +73,15 @@ def mend(pipe) -> None:
         pipe.decode_latents = decode_latents
 
 
-class EasyAnimateControl(Node):
+class EasyAnimateControl(OneCallNode):
     """Make a clip that follows a control clip or a camera path with EasyAnimate: connect Load Video Model (a
     diffusers EasyAnimate V5.1 Control folder) and the control clip (Pose, Depth, Edges, as the model was trained
     on), or for a Control-Camera model a Camera Path; a reference image, if connected, is what the take's first
     frame looks like. The take is as long as the control clip or the camera path (or 'frames' of it)."""
     id = "video_models.easyanimate_control"
     title = "EasyAnimate Control"
-    category = CATEGORY
-    timing = CLIP
+    family_key, pipelines, error = "easyanimate", (PIPELINE,), EasyAnimateControlError
+    wanted, how = "EasyAnimate Control", "load a diffusers EasyAnimate V5.1 Control folder in Load Video Model"
     keywords = ("easyanimate", "control", "controlnet", "pose", "depth", "edges", "canny", "reference",
                 "camera control", "camera path")
     inputs = (In("model", "Video Model", help="a diffusers EasyAnimate V5.1 Control folder"),
@@ -97,18 +98,15 @@ class EasyAnimateControl(Node):
               Int("width", 0, min=0, max=4096, special="the control clip's or reference image's",
                   help="a multiple of 16 (0: the control clip's, or for a camera path the reference image's)"),
               Int("height", 0, min=0, max=4096, special="the control clip's or reference image's",
-                  help="a multiple of 16"),
-              Int("steps", 50, min=1, max=500, help="denoising steps (the pipeline's 50)"),
-              Float("guidance", 5.0, min=0.0, max=30.0, help="classifier-free guidance (the pipeline's 5)"),
-              Seed("seed", 0))
+                  help="a multiple of 16")) + \
+        shared("steps", "guidance", steps={"default": 50, "help": "denoising steps (the pipeline's 50)"},
+               guidance={"default": 5.0, "help": "classifier-free guidance (the pipeline's 5)"}) + shared(*RUN)
 
-    def run(self, ctx, model, control=None, camera=None, image=None, prompt=None):
+    def call(self, ctx, s, control=None, camera=None, image=None, prompt=None) -> Call:
         import torch
 
-        from studio.engine.clip import ArrayClip
-
-        p = ctx.params
-        pipe = self._pipeline(model)
+        p, pipe = ctx.params, s.pipe
+        mend(pipe)
         still = self._still(image)
         if reads_camera(pipe.transformer, pipe.vae):
             n, w, h, more = self._camera(p, camera, control, still)
@@ -118,20 +116,10 @@ class EasyAnimateControl(Node):
             follows = "following the control clip"
         if still is not None:
             more["ref_image"] = torch.from_numpy(still).permute(2, 0, 1)[None, :, None]  # (1, C, 1, H, W)
-        text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
-        steps = int(p.steps)
         ctx.info(f"{n} frames at {w}x{h}, {follows}" + (", from the reference image" if still is not None else ""))
-
-        def on_step(_pipe, i, _t, kw):
-            ctx.check_cancelled()
-            ctx.progress(i + 1, steps)
-            return kw
-        with torch.inference_mode():  # no autograd records, the call in a stack chunk of its own (stack.py)
-            out = fresh_stack(pipe, prompt=text, negative_prompt=p.negative_prompt, num_frames=n, height=h, width=w,
-                              num_inference_steps=steps, guidance_scale=float(p.guidance),
-                              generator=ctx.torch_generator(device="cpu"), output_type="np",
-                              callback_on_step_end=on_step, **more).frames[0]
-        return {"video": ArrayClip(np.clip(np.asarray(out[:n], np.float32), 0, 1), FPS)}
+        return Call({"prompt": prompt_of(ctx, prompt), "negative_prompt": p.negative_prompt, "num_frames": n,
+                     "height": h, "width": w, "num_inference_steps": self.steps, "guidance_scale": float(p.guidance),
+                     **more}, n, FPS, (w, h), self.steps)
 
     @staticmethod
     def _still(image):
@@ -206,10 +194,3 @@ class EasyAnimateControl(Node):
             raise EasyAnimateControlError(f"{self.title}: the camera's embedding of {n} frames at {w}x{h} needs "
                                           f"{fmt_gb(need)} of memory, {fmt_gb(free)} is free: lower width, height or "
                                           "frames")
-
-    def _pipeline(self, model):
-        from ...loading.inputs import pipeline_input
-        pipe = pipeline_input(self.title, model, PIPELINE, "EasyAnimate Control", "load a diffusers EasyAnimate V5.1 "
-                              "Control folder in Load Video Model", EasyAnimateControlError)
-        mend(pipe)
-        return pipe

@@ -14,6 +14,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
                                   ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.capabilities import Outputs
 from ...base.family import Family, config_int
 from ..kandinsky5.family import HUNYUAN_VAE
 from . import recognise
@@ -49,13 +50,19 @@ class Kandinsky6(Family):
                              f"make one; use the {SR_NODE} node")
 
 
+
+def _sound_of(pipe, raw):
+    """The call's waveform as an Audio value (node.py's reading)."""
+    from .node import sound_of
+    return sound_of(pipe, raw)
+
 FAMILY = Kandinsky6(
     "kandinsky6", "Kandinsky 6 (picture and sound)", (TI2VA, SR), t2v=TI2VA, i2v=TI2VA,
     latent_layout="BTHWC", frames=121, frame_multiple=(4, 1), size_multiple=16, fps=24.0, key_rank=4,
     recogniser=recognise.recognise, task_kinds_by_inputs=("upscale",),  # the Kandinsky 6 Super-Resolution node
     part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Kandinsky 6)"), ("CLIP-L text", "CLIP-L text (Kandinsky 6)")),
     key_patterns=(("video_time_embeddings.", "audio_text_transformer_blocks.", "audio_out_layer."),),
-    has=(SingleFile(_converters), PreviewLayout(),
+    has=(SingleFile(_converters), PreviewLayout(), Outputs(sound="audio", sound_of=_sound_of),
          PartReader(_parts, files="DiT, Qwen2.5-VL and CLIP-L text encoders, HunyuanVideo VAE, the audio VAE with its "
                                   "vocoder in one file beside the VAE; no diffusers folder needed")),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,

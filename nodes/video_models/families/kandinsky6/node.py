@@ -66,6 +66,3 @@ class Kandinsky6Video(SoundTakeNode):
         return {"prompt": text, "negative_prompt": p.negative_prompt or None, "height": h, "width": w,
                 "num_frames": n, "frame_rate": fps, "num_inference_steps": self.steps, "guidance_scale": p.guidance,
                 "sample_audio": made_sound, "max_sequence_length": tokens_of(s.pipe)}
-
-    def sound_of(self, pipe, sound) -> Audio | None:
-        return sound_of(pipe, sound)

@@ -8,6 +8,7 @@ from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_LAST_FRA
                                   Conditions, ContextWindows, Drafts, FirstLast, LoraNames, LoraTraining, Modular,
                                   PartReader, PreviewLayout, PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks,
                                   TwoExperts, VaeTiles)
+from ...base.capabilities import Outputs
 from ...base.family import Family
 from ...base.prompt_recipes import MASKED
 from . import drafts, part_configs, recognise
@@ -17,6 +18,12 @@ class LTX2(Family):
     def checkpoint_words(self, tensors):
         return recognise.checkpoint_words(tensors)
 
+
+
+def _sound_of(pipe, raw):
+    """The call's waveform as an Audio value (node.py's reading)."""
+    from .node import sound_of
+    return sound_of(pipe, raw)
 
 def _gguf_state(cls_name, state):
     """LTX-2.3's prompt AdaLN renamed (diffusers' single-file converter has LTX-2's names only)."""
@@ -67,7 +74,7 @@ FAMILY = LTX2(
     has=(SingleFile(gguf=_gguf_state, tensors=_transformer_file), Drafts(drafts.RECIPES), LoraNames("LTX-2", recognise.lora_names),
          PartReader(_parts),
          PromptRecipe(PIPELINES, MASKED, tokenizer_side="left"), VaeTiles("AutoencoderKLLTX2Video", BLENDED, "last"),
-         PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions)),
+         PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions), Outputs(sound="audio", sound_of=_sound_of)),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS,
            ResumeKeeps: "its sound is decoded after the picture, from latents a kept file would not hold: the lighter "
                         "retry only",

@@ -179,7 +179,7 @@ class LTX2Video(GeneratorNode):
         with held:
             clip = s.generate(n, n, 0, lambda start, still: dict(base), fps, previews=p.previews, steps=self.steps,
                               size=(w, h))
-        made = sound_of(s.pipe, getattr(s, "audio", None))
+        made = s.sound()  # the family's declared Outputs: the sound made with the picture
         if made is None and p.sound in ("generated", "voice"):
             raise ModelError(f"{type(s.pipe).__name__} made no sound")
         sound = audio if p.sound == "input" else take_of(audio, n, fps) if p.sound == "drive" else made  # voice: made

@@ -1,0 +1,72 @@
+"""A pipeline call's arguments as the pipeline takes them: those it has no parameter for said, not dropped
+silently; the frame count under the pipeline's own name and handed to one that takes it; a pyramid
+pipeline's steps shared over its stages."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ..base.calls import call_defaults
+
+
+def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> dict[str, Any]:
+    """The kwargs this pipeline takes; a set value it does not take is reported, not dropped silently."""
+    from .call_adapters import guided_by_guider, sized_by_buckets
+    accepted = call_defaults(pipe)
+    out = {}
+    for k, v in kwargs.items():  # call_adapters applies a guider's scale, a bucketed pipeline's size
+        if k in accepted or (k == "guidance_scale" and guided_by_guider(pipe)) or \
+                (k in ("height", "width") and sized_by_buckets(pipe)):
+            out[k] = v
+        elif k == "num_inference_steps" and STAGED in accepted:  # a pyramid pipeline counts its steps a stage
+            out[STAGED] = staged_steps(int(v), accepted[STAGED])
+        elif k == "num_frames" and frames_name(accepted) != k:  # another name for the frame count (Latte's, Sana's)
+            out[frames_name(accepted)] = v
+        elif _is_set(v):
+            warn(f"{type(pipe).__name__} has no '{k}': ignored")
+    return out
+
+
+FRAMES_AS = ("video_length", "frames")  # other pipelines' names for the frame count (Latte's; Sana Video's)
+
+
+def frames_name(takes) -> str | None:
+    """What a pipeline taking the arguments ``takes`` calls its frame count: ``num_frames``, or one of FRAMES_AS;
+    None where it takes none."""
+    return next((n for n in ("num_frames",) + FRAMES_AS if n in takes), None)
+
+
+def call_frames(kwargs: dict) -> int:
+    """The frames a pipeline call makes, under any of its names (``num_frames``, FRAMES_AS); 1 when unsaid."""
+    return int(next((kwargs[n] for n in ("num_frames",) + FRAMES_AS if kwargs.get(n)), 1))
+
+
+def frames_asked(pipe, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The call with its frame count said to a pipeline that takes one, where the call gives its frames only as a
+    clip (Video to Video's ``video``): a video-to-world pipeline otherwise makes its own default length (Cosmos
+    1.0's 121, Predict2's 93, Cosmos 3's 189, Helios's 132) and fails on the clip's size or throws frames away.
+    The clip's length is the window's, already a count the family accepts (frames_and_window)."""
+    if frames_name(kwargs) is not None or not hasattr(kwargs.get("video"), "__len__"):
+        return kwargs
+    name = frames_name(call_defaults(pipe))
+    return dict(kwargs, **{name: len(kwargs["video"])}) if name else kwargs
+
+
+STAGED = "pyramid_num_inference_steps_list"  # the steps of each stage of a coarse-to-fine (pyramid) sampling
+
+
+def staged_steps(steps: int, stages) -> list[int]:
+    """The node's ``steps`` shared over a pyramid pipeline's stages (as many as its own default list: 6 steps over
+    three stages -> [2, 2, 2]; the first stages take what does not divide), at least one a stage."""
+    n = max(1, len(stages or ()) or 3)
+    base, extra = divmod(max(steps, n), n)
+    return [base + (i < extra) for i in range(n)]
+
+
+def _is_set(v) -> bool:
+    """A value given (not None, '', 0): an array or tensor is one, whatever it holds (``v in (0, ...)``
+    would compare it element-wise and raise)."""
+    if v is None:
+        return False
+    if isinstance(v, (str, int, float)):
+        return v not in ("", 0, 0.0)
+    return True

@@ -1,0 +1,102 @@
+"""A family's own node whose take is one pipeline call (Sana Video, Framepack, CogVideoX Fun Control, EasyAnimate
+Control, Cosmos Transfer, and the picture-and-sound nodes of sound_take.py): the node is a declaration (its ports,
+its settings, the pipelines it takes) and a ``call()`` giving what it hands the pipeline. The one Sampler
+(sampler.py) makes the call, as it makes every generator's: seeds, steps and the step callback, live previews,
+kept steps and resume after a Stop where the family declares its layout, the decode and its out-of-memory rescue,
+the frames cut to those asked, cancel, progress and the run's estimate. ComfyUI's family nodes work so too
+(comfy_extras/nodes_wan.py: WanImageToVideo only builds the conditioning, one sampler runs every model).
+
+A node declares ``family_key`` and ``needs`` (the model it takes, for the refusal), ``pipelines`` (the classes
+it runs: the loaded folder's own pipeline, not one built for a generic task) and gives ``call()``; it may give
+``finish()`` (its outputs from the clip made)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from studio.core.errors import StudioError
+
+from ..base.errors import ModelError
+from ..loading.inputs import video_model_input
+from .generators import COMMON, GeneratorNode, preview_and_steps
+
+_SHARED = {q.name: q for q in COMMON}
+RUN = ("seed", "previews", "preview_size", "compile", "attention", "step_cache")  # how any generator's run goes
+
+
+def shared(*names: str, **changed) -> tuple:
+    """The generators' shared settings ``names`` (generators.COMMON, declared once), in that order; a setting
+    in ``changed`` takes that default (a number) or those fields (a dict: the release's own default and help)."""
+    out = []
+    for name in names:
+        q = _SHARED[name]
+        if name in changed:
+            c = changed[name]
+            q = replace(q, **(c if isinstance(c, dict) else {"default": c}))
+        out.append(q)
+    return tuple(out)
+
+
+@dataclass
+class Call:
+    """What a node hands the Sampler for its one call: ``kwargs``, the pipeline's arguments (before
+    ``filter_kwargs``); ``frames``, the frames kept; ``made``, the frames the call makes (0: ``frames``; a
+    pipeline making whole sections makes more, cut back); ``fps``; ``size`` (width, height); ``steps``, the
+    denoising steps of one loop; ``loops``, the denoising loops inside the call (Framepack's sections, Cosmos
+    Transfer's chunks: progress counts them all)."""
+    kwargs: dict
+    frames: int
+    fps: float
+    size: tuple[int, int]
+    steps: int
+    made: int = 0
+    loops: int = 1
+    cut: str = ""  # said when the call made more frames than kept: words with '{made}', the frames it made
+
+
+class OneCallNode(GeneratorNode):
+    """The run of a family's one-call node (module docstring); subclasses declare the node."""
+    streams_output = False  # one call: nothing to stream
+    family_key = ""  # the registry's key of the family whose models it takes
+    pipelines: tuple[str, ...] = ()  # the pipeline classes it runs ((): the family's for ``task``)
+    needs = ""  # the model it takes, as the refusal says it ("a <family> model (<its pipeline class>)")
+    error: type[StudioError] = ModelError  # what a model it cannot run is refused as
+    wanted, how = "", ""  # with ``how``: refused as loading/inputs.not_this_model says, naming ``wanted`` and how
+
+    def call(self, ctx, s, **inputs) -> Call:
+        """The call for this run (``s``: the Sampler, its pipeline ``s.pipe``; ``self.steps`` and
+        ``self.preview``: the steps and preview size the run asks)."""
+        raise NotImplementedError
+
+    def finish(self, ctx, s, clip, c: Call):
+        """The node's outputs from the clip made."""
+        return {"video": clip}
+
+    def task_for(self, ref, inputs: dict) -> str:
+        """The task the pipeline is asked for (the family's pipeline for it, where ``pipelines`` is empty)."""
+        return self.task or "t2v"
+
+    def model_ref(self, model):
+        """The Video Model wired in, refused in words when it is not one this node runs."""
+        ref = video_model_input(model)
+        kind = type(ref.module).__name__
+        if self.how and kind not in self.pipelines:
+            from ..loading.inputs import not_this_model
+            raise not_this_model(self.title, ref, self.wanted, self.how, self.error)
+        if ref.fam.key != self.family_key or (self.pipelines and kind not in self.pipelines):
+            what = f"a {ref.fam.title} model" + (f" ({kind})" if ref.fam.key == self.family_key else "")
+            raise self.error(f"model '{ref.path}' is {what}: {self.title} needs {self.needs}")
+        return ref
+
+    def run(self, ctx, model, **inputs):
+        from .sampler import Sampler, filter_kwargs
+        ref = self.model_ref(model)
+        s = Sampler(ctx, ref, self.task_for(ref, inputs), own=bool(self.pipelines))
+        self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
+        c = self.call(ctx, s, **inputs)
+        s.segments = max(1, c.loops)
+        base = filter_kwargs(s.pipe, c.kwargs, ctx.warn)
+        clip = s.generate(c.frames, c.made or c.frames, 0, lambda start, still: dict(base), c.fps,
+                          previews=ctx.params.previews, steps=c.steps, size=c.size)
+        if c.cut and s.made_frames > c.frames:
+            ctx.info(c.cut.format(made=s.made_frames))
+        return self.finish(ctx, s, self._made(ctx, clip, *c.size), c)

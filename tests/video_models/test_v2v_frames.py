@@ -1,0 +1,36 @@
+"""Video to Video hands the pipeline the frames asked (issue 98): a video-to-world pipeline that takes a frame
+count (Cosmos 1.0, Predict2, Predict2.5, Cosmos 3, Helios) is called with the clip's length, rounded as its
+family needs, instead of its own default length (121, 93, 189, 132), which failed on the clip's size (Cosmos
+1.0 and Predict2/2.5) or made many more frames than were kept (Cosmos 3, Helios)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from studio.engine.clip import ArrayClip
+from studio.engine.executor import Executor
+from tests.sources import source
+
+from .graphs import model_graph, render, spy_call
+
+pytest.importorskip("diffusers")
+
+CLIP = source("test.v2v_frames_clip", "video", "Video",
+              lambda p: ArrayClip(np.random.RandomState(1).rand(9, 32, 32, 3).astype(np.float32), 16.0))
+PARAMS = {"width": 32, "height": 32, "frames": 9, "steps": 2, "guidance": 3.0, "prompt": "a red fox",
+          "previews": False, "preview_size": "off", "seed": 5}
+
+
+@pytest.mark.parametrize("key, made", [("cosmos1", 9), ("cosmos2", 9), ("cosmos25", 9), ("cosmos3", 9),
+                                       ("helios", 33)])  # Helios makes 33k frames a call: 33, cut to the 9 asked
+def test_video_to_video_calls_the_pipeline_with_the_frames_asked(key, made, tiny, monkeypatch):
+    import diffusers
+    folder = tiny(key)
+    g = model_graph(folder, "video_models.video_to_video", PARAMS, video=(CLIP, "video"))
+    ex = Executor()
+    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("v2v")
+    calls, _ = spy_call(monkeypatch, getattr(diffusers, type(pipe).__name__),
+                        lambda kw: (kw.get("num_frames"), len(kw["video"])))
+    clip, _ = render(ex, g)
+    assert clip.n_frames == 9 and (clip.width, clip.height) == (32, 32)
+    assert calls == [(made, made)]  # one call, told the length of the clip it is given
