@@ -260,21 +260,19 @@ def cmd_nodes(args) -> int:
 def cmd_models(args) -> int:
     """The models in the models folders (diffusers folders, the Hugging Face cache, a ComfyUI
     folder's kind folders), recognised from their headers, with each memory mode's fit."""
-    from dataclasses import asdict
-
-    from nodes.video_models.catalog import listing as catalog
-    notes: list[str] = []
-    m = catalog.machine()
-    entries = catalog.list_models(m=m, notes=notes, use_cache=not args.refresh)
+    from studio.core.registry import default_registry
+    # Load Video Model's declared door to its catalog (Node.models_report): no node code imported here
+    report = default_registry().get("video_models.load").cls.models_report(refresh=args.refresh)
+    notes = report["notes"]
     if args.json:
-        print(json.dumps({"machine": asdict(m), "models": [e.as_dict() for e in entries], "notes": notes}, indent=1))
+        print(json.dumps({k: report[k] for k in ("machine", "models", "notes")}, indent=1))
         return 0
     from studio.core.models import model_dirs
-    if not entries:
+    if not report["models"]:
         print(f"no model found in {', '.join(model_dirs())} (choose the folders in Edit > Preferences…, "
               "or set STUDIO_MODELS)")
     else:
-        catalog.print_table(entries, m, [])
+        print(report["table"], end="")
     for n in notes:
         print(f"note: {n}", file=sys.stderr)
     return 0

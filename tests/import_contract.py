@@ -51,6 +51,7 @@ UI_LAYERS = [
 FORBIDDEN = [  # (importer, imported, why)
     ("studio.ui.preview", "studio.ui.document", "the preview shows values; it never edits the document"),
     ("studio.ui", "nodes", "the window knows nodes by their declarations (the registry), never by their code"),
+    ("studio.cli", "nodes", "the command line knows nodes by their declarations (the registry), never by their code"),
 ]
 # (importer, package below) -> the package's one module that importer may use, its door (nodes' family
 # ComfyUI mappings see the converter's typed surface; its builder, tables and walks stay its own)

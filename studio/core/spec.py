@@ -281,6 +281,13 @@ class Node:
         return []
 
     @staticmethod
+    def models_report(refresh: bool = False) -> dict | None:
+        """Every model the models folders hold, for ``main.py models`` (its door to the loaders' catalog, so the
+        command line imports no node code): ``{"machine": {...}, "models": [entry dicts], "notes": [...],
+        "table": the listing in words}``; None: this node lists none (the video model loader does)."""
+        return None
+
+    @staticmethod
     def model_choices(kinds: Any, refresh: bool = False) -> dict:
         """What the window's model picker lists for a Path parameter that declares ``models`` (the
         kinds it takes): ``{"machine": words, "notes": [...], "models": [entry dicts]}``

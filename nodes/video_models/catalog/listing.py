@@ -412,6 +412,20 @@ def choices(kinds, refresh: bool = False) -> dict:
     return {"machine": f"{m.name} ({fmt_gb(m.memory)})", "notes": notes, "models": out}
 
 
+def report(refresh: bool = False) -> dict:
+    """Every model found, for ``main.py models`` (Load Video Model's ``models_report``): the machine, the entries
+    and the notes, and the table of them in words."""
+    import io
+    notes: list[str] = []
+    m = machine()
+    entries = list_models(m=m, notes=notes, use_cache=not refresh)
+    table = io.StringIO()
+    if entries:
+        print_table(entries, m, [], out=table)
+    return {"machine": asdict(m), "models": [e.as_dict() for e in entries], "notes": notes,
+            "table": table.getvalue()}
+
+
 def print_table(entries: list[ModelEntry], m: Machine, notes: list[str], out=None) -> None:
     out = out or sys.stdout
     print(f"{len(entries)} model(s); memory plans for {m.name} ({fmt_gb(m.memory)})", file=out)

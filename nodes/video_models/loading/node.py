@@ -11,6 +11,7 @@ from studio.core.params import Bool, Choice, Float, Path
 from studio.core.spec import CLIP, SOURCE, In, Node, Out
 
 from ..catalog.listing import choices as model_choices
+from ..catalog.listing import report as models_report
 from ..base.errors import ModelError
 from .checks import model_files
 from .inputs import graph_base_dir as _base_dir, video_model_input as _video_model  # one copy: inputs.py
@@ -187,6 +188,7 @@ class LoadVideoModel(Node):
 
     keeps_model = True  # the engine keeps what it loads in its model cache (studio.engine.model_cache)
     model_choices = staticmethod(model_choices)  # the window's model picker (catalog/listing.py)
+    models_report = staticmethod(models_report)  # `main.py models` (catalog/listing.py)
 
     @classmethod
     def model_families(cls) -> list[dict]:
