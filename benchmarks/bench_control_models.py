@@ -28,6 +28,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+import benchmarks  # noqa: E402,F401  (allows the temporary folder it works in: benchmarks/__init__.py)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 NAME = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
 

@@ -24,6 +24,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+import benchmarks  # noqa: E402,F401  (allows the temporary folder it works in: benchmarks/__init__.py)
 
 from studio.core.graph import Graph  # noqa: E402
 from studio.distributed.engines import DEFAULT_CHUNK  # noqa: E402

@@ -19,6 +19,7 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("STUDIO_NO_AUDIO_DEVICE", "1")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import benchmarks  # noqa: E402,F401  (allows the temporary folder it works in: benchmarks/__init__.py)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402

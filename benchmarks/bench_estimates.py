@@ -24,6 +24,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+import benchmarks  # noqa: E402,F401  (allows the temporary folder it works in: benchmarks/__init__.py)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

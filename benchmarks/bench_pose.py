@@ -25,6 +25,7 @@ import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+import benchmarks  # noqa: E402,F401  (allows the temporary folder it works in: benchmarks/__init__.py)
 
 from nodes.preprocess.hf import processor_class  # noqa: E402
 from studio.core.graph import Graph  # noqa: E402

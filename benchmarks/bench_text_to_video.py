@@ -48,6 +48,7 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import benchmarks  # noqa: E402,F401  (allows the temporary folder it works in: benchmarks/__init__.py)
 
 from studio.core.fileformat import load_graph  # noqa: E402
 from studio.engine.device import configure_threads  # noqa: E402
