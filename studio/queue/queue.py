@@ -144,7 +144,7 @@ class JobQueue:
             for job in jobs:
                 why = job_problem(job.to_dict())  # what the queue writes it reads back (schema.py)
                 if why or job.id in ids or self.get(job.id) is not None:
-                    raise StudioError(f"the job '{job.title[:80]}' {why}" if why else
+                    raise StudioError(f"the job '{job.title[:80]}' {why}: it is not queued" if why else
                                       f"a job {job.id[:80]} is already in the queue")
                 ids.add(job.id)
             if len(self._jobs) + len(jobs) > MAX_JOBS:

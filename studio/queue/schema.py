@@ -145,7 +145,7 @@ def job_problem(d: Any) -> str | None:
         if name in d:
             why = check(d[name])
             if why:
-                return f"field '{name}' {why}"
+                return f"has a field '{name}' that {why}"
     return None
 
 
