@@ -36,6 +36,7 @@ class JobQueue:
         self.store.lock()  # QueueBusy when another process holds this queue
         self._jobs: list[Job] = self.store.load()
         self._by_id = {j.id: j for j in self._jobs}
+        _drop_unsealed_outputs(self._jobs)
         self.notes: list[str] = self.store.notes  # what reading the folder found (a damaged file set aside)
         self._paused = self.store.paused()
         self._runner = runner or run_job
@@ -287,14 +288,17 @@ class JobQueue:
                 if self._closing:
                     return
                 job = self.pending()[0]
+                sealed = seal.holds(job)  # asked before its outputs are cleared (they are part of the seal)
                 job.state, job.started, job.progress = RUNNING, time.time(), 0.0
                 job.outputs, job.node_outputs, job.error, job.error_node = [], {}, "", ""
                 self._running, self._cancel = job, CancelToken()
                 cancel = self._cancel
                 self._save_said(job)
             self._tell("started", job)
-            self._run(job, cancel)
+            self._run(job, cancel, sealed)
             with self._lock:
+                if sealed or job.base_dir is None:  # what the run wrote is the user's: sealed with the job
+                    job.seal = seal.seal(job)
                 self._running, self._cancel = None, None
                 if self._closing and job.state == CANCELLED and job.error == "":
                     job.state, job.started, job.ended = QUEUED, None, None
@@ -308,9 +312,9 @@ class JobQueue:
                     self._ending = None
                     self._wake.notify_all()
 
-    def _run(self, job: Job, cancel) -> None:
+    def _run(self, job: Job, cancel, sealed: bool) -> None:
         try:
-            seal.check(job)  # its folder is the user's, not the queue file's say
+            seal.check(job, sealed)  # its folder is the user's, not the queue file's say
             if self._executor is None:
                 self._executor = self._factory()
             self._runner(job, self._executor, cancel, lambda e: self._tell("event", job, e))
@@ -353,6 +357,14 @@ class JobQueue:
         drop = {id(j) for j in ended[:max(0, len(ended) - MAX_ENDED)]}
         if drop:
             self._jobs = [j for j in self._jobs if id(j) not in drop]
+
+
+def _drop_unsealed_outputs(jobs: list[Job]) -> None:
+    """The files a job names as its outputs are opened from the window: kept only under the job's seal."""
+    for j in jobs:
+        if (j.outputs or j.node_outputs) and not seal.holds(j):
+            j.outputs, j.node_outputs = [], {}
+            j.say("its list of output files was changed outside Studio: not kept")
 
 
 class _Means:

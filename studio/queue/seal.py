@@ -5,9 +5,11 @@ A graph's own folder is a folder it may read and write (studio.core.confine): `m
 that folder (``base_dir``) in the queue file, and the queue file is no proof of anything: a job edited
 to ``"base_dir": "/"`` would read and write anywhere. So each job added to a queue is sealed: a
 keyed hash (HMAC-SHA256) of what decides where it reads and writes (its folder, its graph, its
-overrides, seed and output suffix) under a key kept in the user's settings folder, never in the queue
-folder. A job whose folder is set runs only when its seal holds; any other job runs confined by the
-user's settings alone (the project folder and the allowed folders), as a graph never saved does.
+overrides, seed and output suffix) and of the files its runs wrote (the window opens them), under a
+key kept in the user's settings folder, never in the queue folder; sealed again when a run ends. A
+job whose folder is set runs only when its seal holds; any other job runs confined by the user's
+settings alone (the project folder and the allowed folders), as a graph never saved does. The
+outputs of a job whose seal does not hold are not kept (JobQueue drops them, said in its log).
 
 The key is made once (random, 0600, created without following a link) beside the settings file.
 When it cannot be kept there, this process makes one of its own: its jobs run, and jobs queued
@@ -76,8 +78,8 @@ def _make_key(path: str) -> bytes:
 
 def _payload(job: Job) -> bytes:
     # the order of a dict's keys survives the file (json keeps it), so the text is the same before and after
-    return json.dumps([job.base_dir, job.graph, job.overrides, job.seed, job.output_suffix],
-                      default=str).encode("utf-8", "surrogatepass")
+    return json.dumps([job.base_dir, job.graph, job.overrides, job.seed, job.output_suffix, job.outputs,
+                       job.node_outputs], default=str).encode("utf-8", "surrogatepass")
 
 
 def seal(job: Job) -> str:
@@ -90,9 +92,10 @@ def holds(job: Job) -> bool:
     return bool(job.seal) and hmac.compare_digest(job.seal, seal(job))
 
 
-def check(job: Job) -> None:
-    """Refuse a job whose folder its seal does not vouch for: it may not read or write there."""
-    if job.base_dir is not None and not holds(job):
+def check(job: Job, sealed: bool | None = None) -> None:
+    """Refuse a job whose folder its seal does not vouch for: it may not read or write there. ``sealed``:
+    whether its seal held (asked before a run cleared its outputs)."""
+    if job.base_dir is not None and not (holds(job) if sealed is None else sealed):
         raise StudioError(
             f"the job was changed outside Studio or queued by another account: it names the folder "
             f"{job.base_dir[:300]} as its graph's own, and a queue file decides nothing about where a job may "

@@ -235,3 +235,25 @@ def test_the_worker_goes_on_when_the_queue_cannot_be_saved(tmp_path, monkeypatch
     assert q.wait_idle(10) and (a.state, b.state) == (DONE, DONE)
     assert "the queue could not be saved" in a.log[0] and "the disk is full" in a.log[0]
     q.close()
+
+
+def test_outputs_named_by_an_edited_file_are_not_kept(tmp_path):
+    """The window opens a job's outputs with the system's handler: a list of them edited in the file (a
+    script, /etc/passwd) is dropped and said; the list a run wrote is kept from session to session."""
+    def writes(job, executor, cancel, on_event):
+        job.outputs.append(str(tmp_path / f"{job.title}.mp4"))
+        job.node_outputs["n1"] = list(job.outputs)
+    q = _queue(tmp_path / "q", writes)
+    kept, edited = q.add(Job(graph=GRAPH, title="kept")), q.add(Job(graph=GRAPH, title="edited"))
+    q.start()
+    assert q.wait_idle(10)
+    q.close()
+    path = tmp_path / "q" / "queue.json"
+    doc = json.loads(path.read_text())
+    doc["jobs"][1]["outputs"] = doc["jobs"][1]["node_outputs"]["n1"] = ["/etc/passwd"]
+    path.write_text(json.dumps(doc))
+    q = _queue(tmp_path / "q")
+    kept, edited = q.get(kept.id), q.get(edited.id)
+    assert kept.outputs == [str(tmp_path / "kept.mp4")] and kept.node_outputs == {"n1": kept.outputs}
+    assert edited.outputs == [] and edited.node_outputs == {} and "changed outside Studio" in edited.log[-1]
+    q.close()
