@@ -298,7 +298,7 @@ class JobQueue:
             self._run(job, cancel, sealed)
             with self._lock:
                 if sealed or job.base_dir is None:  # what the run wrote is the user's: sealed with the job
-                    job.seal = seal.seal(job)
+                    job.seal = seal.seal_or(job, job.seal)
                 self._running, self._cancel = None, None
                 if self._closing and job.state == CANCELLED and job.error == "":
                     job.state, job.started, job.ended = QUEUED, None, None

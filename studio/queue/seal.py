@@ -71,6 +71,8 @@ def _make_key(path: str) -> bytes:
     try:
         os.write(fd, key.hex().encode("ascii"))
         os.fsync(fd)
+    except OSError:  # a full disk: no half key left behind; this process keeps its own
+        os.unlink(path)
     finally:
         os.close(fd)
     return key
@@ -87,9 +89,21 @@ def seal(job: Job) -> str:
     return hmac.new(_key(), _payload(job), hashlib.sha256).hexdigest()
 
 
+def seal_or(job: Job, kept: str) -> str:
+    """The job's seal as it is now, or ``kept`` when it cannot be made (the worker goes on)."""
+    try:
+        return seal(job)
+    except (ValueError, TypeError, RecursionError, OSError):
+        return kept
+
+
 def holds(job: Job) -> bool:
-    """Whether the job's seal is its own (it is as this user queued it)."""
-    return bool(job.seal) and hmac.compare_digest(job.seal, seal(job))
+    """Whether the job's seal is its own (it is as this user queued it); False when it cannot be told (a
+    graph nested past what json writes)."""
+    try:
+        return bool(job.seal) and hmac.compare_digest(job.seal, seal(job))
+    except (ValueError, TypeError, RecursionError, OSError):
+        return False
 
 
 def check(job: Job, sealed: bool | None = None) -> None:

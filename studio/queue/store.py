@@ -45,7 +45,7 @@ class JobStore:
         try:
             os.makedirs(folder, exist_ok=True)
         except FileExistsError:
-            raise StudioError(f"the queue folder {folder} is a file, not a folder: give a folder") from None
+            raise StudioError(f"the queue folder {folder} is not a folder (a file has that name): give a folder") from None
         self._lock_fd: int | None = None
         self._paused = False
         self.notes: list[str] = []  # what reading the folder found (a file set aside), one sentence each
