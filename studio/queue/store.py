@@ -27,6 +27,9 @@ FILE = "queue.json"
 LOCK = ".lock"
 MAX_FILE_BYTES = 64_000_000  # the most a queue file is read from (its jobs: well under 2 GB in memory)
 ADD_LIMIT = 48_000_000  # a job is not added past this, so the logs of the jobs kept have room
+# objects and lists a queue file may hold, counted in its bytes before it is parsed: a queue writes about one
+# a 30 bytes; 64 MB of '[],' would be 21 million lists (1.6 GB), this many are under 0.7 GB
+MAX_CONTAINERS = 8_000_000
 _FLAGS = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -123,6 +126,9 @@ class JobStore:
             raw = f.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
             raise QueueFileError(f"it grew past {MAX_FILE_BYTES / 1e6:.0f} MB while it was read")
+        if raw.count(b"{") + raw.count(b"[") > MAX_CONTAINERS:  # brackets inside text counted too: an upper bound
+            raise QueueFileError(f"it holds more than {MAX_CONTAINERS:,} JSON objects and lists, over what a queue "
+                                 "file may hold")
         try:
             doc = json.loads(raw.decode("utf-8"))
         except json.JSONDecodeError as e:

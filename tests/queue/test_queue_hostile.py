@@ -102,9 +102,14 @@ def test_a_damaged_or_foreign_queue_file_is_set_aside_whole_and_the_queue_goes_o
     q.close()
 
 
-def test_a_fifo_a_link_to_dev_zero_and_a_huge_file_are_refused_before_a_byte_is_read(tmp_path):
+def test_a_fifo_a_link_to_dev_zero_and_a_huge_file_are_refused_before_it_is_parsed(tmp_path):
+    """Before a byte is read (a FIFO, a link, a size over the cap) or before it is parsed (more than 8 million
+    objects and lists: 64 MB of '[],' would be 21 million lists, 1.6 GB once parsed; the cap keeps any queue
+    file under 0.7 GB)."""
+    lists = b"[" * 8_000_001
     cases = {"fifo": lambda p: os.mkfifo(p), "zero": lambda p: os.symlink("/dev/zero", p),
-             "huge": lambda p: open(p, "wb").truncate(65_000_000)}  # sparse: nothing written
+             "huge": lambda p: open(p, "wb").truncate(65_000_000),  # sparse: nothing written
+             "lists": lambda p: open(p, "wb").write(lists)}
     for name, make in cases.items():
         folder = tmp_path / name
         folder.mkdir()
@@ -116,7 +121,8 @@ def test_a_fifo_a_link_to_dev_zero_and_a_huge_file_are_refused_before_a_byte_is_
         assert not t.is_alive() and opened, f"{name}: opening the queue hung"
         q = opened[0]
         assert q.jobs() == [] and len(q.notes) == 1, name
-        assert {"fifo": "not a regular file", "zero": "it is a link", "huge": "over the 64 MB"}[name] in q.notes[0]
+        assert {"fifo": "not a regular file", "zero": "it is a link", "huge": "over the 64 MB",
+                "lists": "more than 8,000,000 JSON objects and lists"}[name] in q.notes[0]
         assert not os.path.lexists(folder / "queue.json")  # set aside, as it was
         q.close()
 
