@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 
 from studio.core.errors import StudioError
 
@@ -48,6 +47,8 @@ def add_command(sub) -> None:
 def cmd_queue(args) -> int:
     from .queue import JobQueue
     q = JobQueue(args.folder or default_folder())
+    for note in q.notes:  # a damaged queue file set aside: said, and the queue goes on empty
+        print(f"warning: {note}", file=sys.stderr)
     try:
         return _COMMANDS[args.queue_cmd](q, args)
     finally:
@@ -70,27 +71,29 @@ def _add(q, args) -> int:
             what, values = parse_variations(args.vary)
             jobs = seed_variations(job, [int(v) for v in values]) if what == "seeds" else \
                 sweep_variations(job, what, values)
+        from .run import job_graph
         for j in jobs:
-            from .run import job_graph
             job_graph(j)  # the overrides checked now, not when it runs
-            q.add(j)
+        for j in q.add_many(jobs):  # one write of the queue for all of them
             print(f"queued {j.id[:8]} {j.title}")
     return 0
 
 
 def _list(q, args) -> int:
+    places = q.positions()  # once: a place asked job by job would read the queue once per job
     if args.json:
-        print(json.dumps([{"id": j.id, "title": j.title, "state": j.state, "position": q.position(j.id),
-                           "progress": j.progress, "estimate": q.estimate(j), "seconds": j.seconds,
+        estimates = q.estimates()
+        print(json.dumps([{"id": j.id, "title": j.title, "state": j.state, "position": places.get(j.id),
+                           "progress": j.progress, "estimate": estimates[j.id], "seconds": j.seconds,
                            "outputs": j.outputs, "error": j.error} for j in q.jobs()], indent=1))
         return 0
     for j in q.jobs():
-        pos = q.position(j.id)
+        pos = places.get(j.id)
         where = f"#{pos}" if pos else j.state
         took = f" {j.seconds:.1f} s" if j.seconds is not None and j.state in ENDED else ""
         print(f"{j.id[:8]}  {where:<10} {j.title}{took}" + (f"  -> {', '.join(j.outputs)}" if j.outputs else "")
               + (f"  ({j.error})" if j.error else ""))
-    print(f"{len(q.pending())} queued" + (" (paused)" if q.paused else ""))
+    print(f"{len(places)} queued" + (" (paused)" if q.paused else ""))
     return 0
 
 
@@ -110,7 +113,11 @@ def _run(q, args) -> int:
     q.listen(heard)
     q.start()
     while not q.wait_idle(3600):
-        time.sleep(0)
+        if not q.working:
+            raise StudioError("the queue's worker stopped before the queued jobs ran")
+    if failed:
+        print(f"error: {len(failed)} of the jobs run did not finish: "
+              + ", ".join(f"{j.id[:8]} {j.state}" for j in failed), file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -37,6 +37,7 @@ class Job:
     log: list[str] = field(default_factory=list)
     error: str = ""
     error_node: str = ""  # the Studio node the error names ('' when none)
+    seal: str = ""  # set when the job is added: its folder, graph and overrides are the user's (seal.py)
 
     @property
     def ended_state(self) -> bool:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from typing import Any, Callable
+from collections import deque
+from typing import Any, Callable, Iterable
 
 from studio.core.errors import Cancelled, StudioError
 
+from . import seal
 from .job import CANCELLED, DONE, ENDED, FAILED, QUEUED, RUNNING, Job
-from .store import JobStore
+from .schema import MAX_JOBS, job_problem
+from .store import ADD_LIMIT, JobStore, QueueFull
 
 MAX_ENDED = 1000  # ended jobs kept (history); the oldest go first
 Listener = Callable[[str, Job, Any], None]
@@ -32,6 +35,9 @@ class JobQueue:
         self.store = JobStore(folder)
         self.store.lock()  # QueueBusy when another process holds this queue
         self._jobs: list[Job] = self.store.load()
+        self._by_id = {j.id: j for j in self._jobs}
+        _drop_unsealed_outputs(self._jobs)
+        self.notes: list[str] = self.store.notes  # what reading the folder found (a damaged file set aside)
         self._paused = self.store.paused()
         self._runner = runner or run_job
         self._may_start = may_start
@@ -42,6 +48,7 @@ class JobQueue:
         self._listeners: list[Listener] = []
         self._cancel = None  # the running job's CancelToken
         self._running: Job | None = None
+        self._ending: Job | None = None  # a job ended whose listeners are being told (wait_idle waits for them)
         self._thread: threading.Thread | None = None
         self._closing = False
         self._number = max((j.number for j in self._jobs), default=0)
@@ -70,7 +77,7 @@ class JobQueue:
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
-            return next((j for j in self._jobs if j.id == job_id), None)
+            return self._by_id.get(job_id)
 
     @property
     def running(self) -> Job | None:
@@ -86,17 +93,21 @@ class JobQueue:
 
     def position(self, job_id: str) -> int | None:
         """1 for the next job to run; None for a job not queued."""
-        ids = [j.id for j in self.pending()]
-        return ids.index(job_id) + 1 if job_id in ids else None
+        return self.positions().get(job_id)
+
+    def positions(self) -> dict[str, int]:
+        """Each queued job's place (1: next to run), in one pass (a list of every job asks this once)."""
+        return {j.id: k + 1 for k, j in enumerate(self.pending())}
 
     def estimate(self, job: Job) -> float | None:
         """Seconds the job should take: the mean of the last finished jobs of the same graph (its node
         types), else of any finished job; None before any finished."""
-        kind = _kind(job)
-        done = [j for j in self.jobs() if j.state == DONE and j.seconds is not None]
-        same = [j.seconds for j in done if _kind(j) == kind][-8:]
-        pool = same or [j.seconds for j in done][-8:]
-        return sum(pool) / len(pool) if pool else None
+        return _Means(self.jobs()).of(job)
+
+    def estimates(self, jobs: Iterable[Job] | None = None) -> dict[str, float | None]:
+        """:meth:`estimate` of each of ``jobs`` (all by default), the finished jobs read once."""
+        means = _Means(self.jobs())
+        return {j.id: means.of(j) for j in (self.jobs() if jobs is None else jobs)}
 
     def eta(self, job_id: str) -> float | None:
         """Seconds until the job ends: what is left of the running one and the jobs before it."""
@@ -104,16 +115,16 @@ class JobQueue:
         if job is None or job.state in ENDED:
             return None
         total = 0.0
-        run = self._running
+        run, means = self._running, _Means(self.jobs())
         if run is not None:
-            est = self.estimate(run)
+            est = means.of(run)
             if est is None:
                 return None
             total += max(0.0, est * (1.0 - run.progress)) if run.progress else max(0.0, est - (run.seconds or 0.0))
             if run.id == job_id:
                 return total
         for j in self.pending():
-            est = self.estimate(j)
+            est = means.of(j)
             if est is None:
                 return None
             total += est
@@ -123,17 +134,40 @@ class JobQueue:
 
     # -- changing -------------------------------------------------------------------------------
     def add(self, job: Job) -> Job:
+        """Queue ``job``, sealed as this user's (seal.py); StudioError, nothing queued, when it cannot be."""
+        return self.add_many([job])[0]
+
+    def add_many(self, jobs: list[Job]) -> list[Job]:
+        """Queue ``jobs`` together (one write of the queue file: 1,000 variations are not 1,000 writes of a
+        growing file); all or none (StudioError, nothing queued, naming the first that cannot be)."""
         with self._lock:
-            if self.get(job.id) is not None:
-                raise StudioError(f"a job {job.id} is already in the queue")
-            self._number += 1
-            job.number, job.state = self._number, QUEUED
-            self._jobs.append(job)
+            ids = set()
+            for job in jobs:
+                why = job_problem(job.to_dict())  # what the queue writes it reads back (schema.py)
+                if why or job.id in ids or self.get(job.id) is not None:
+                    raise StudioError(f"the job '{job.title[:80]}' {why}: it is not queued" if why else
+                                      f"a job {job.id[:80]} is already in the queue")
+                ids.add(job.id)
+            if len(self._jobs) + len(jobs) > MAX_JOBS:
+                raise StudioError(f"the queue holds {len(self._jobs):,} jobs; {len(jobs):,} more would pass the "
+                                  f"{MAX_JOBS:,} a queue holds: run or remove some first")
+            kept, number = list(self._jobs), self._number
+            for job in jobs:
+                self._number += 1
+                job.number, job.state, job.seal = self._number, QUEUED, seal.seal(job)
+                self._jobs.append(job)
             self._trim()
-            self._save()
+            try:
+                self.store.save(self._jobs, self._paused, limit=ADD_LIMIT)
+            except QueueFull:
+                self._jobs, self._number = kept, number
+                raise
+            finally:
+                self._by_id = {j.id: j for j in self._jobs}  # linear, as the write of the file is
             self._wake.notify_all()
-        self._tell("added", job)
-        return job
+        for job in jobs:
+            self._tell("added", job)
+        return jobs
 
     def cancel(self, job_id: str) -> bool:
         """Cancel a queued job (at once) or the running one (at its next check); False when it had ended."""
@@ -183,6 +217,7 @@ class JobQueue:
         old = self.get(job_id)
         if old is None:
             raise StudioError(f"no job {job_id}")
+        seal.check(old)  # a job changed outside Studio is not made the user's by queueing it again
         return self.add(Job(graph=old.graph, title=old.title, overrides=list(old.overrides), seed=old.seed,
                             base_dir=old.base_dir, source=old.source, workflow=old.workflow, origin=dict(old.origin)))
 
@@ -193,6 +228,7 @@ class JobQueue:
             if job is None or job.state not in ENDED:
                 raise StudioError("only an ended job can be removed (cancel it first)")
             self._jobs.remove(job)
+            del self._by_id[job.id]
             self._save()
 
     def set_paused(self, paused: bool) -> None:
@@ -230,12 +266,18 @@ class JobQueue:
         """Block until no job is queued or running (tests, `main.py queue run`)."""
         end = time.monotonic() + timeout
         with self._lock:
-            while self._running is not None or (self.pending() and not self._paused):
+            while self._running is not None or self._ending is not None or (self.pending() and not self._paused):
                 left = end - time.monotonic()
-                if left <= 0:
+                if left <= 0 or not self.working:
                     return False
                 self._wake.wait(min(left, 0.5))
         return True
+
+    @property
+    def working(self) -> bool:
+        """Whether the worker thread runs (started and not stopped)."""
+        t = self._thread
+        return t is not None and t.is_alive()
 
     def _work(self) -> None:
         from studio.engine.context import CancelToken
@@ -246,25 +288,33 @@ class JobQueue:
                 if self._closing:
                     return
                 job = self.pending()[0]
+                sealed = seal.holds(job)  # asked before its outputs are cleared (they are part of the seal)
                 job.state, job.started, job.progress = RUNNING, time.time(), 0.0
                 job.outputs, job.node_outputs, job.error, job.error_node = [], {}, "", ""
                 self._running, self._cancel = job, CancelToken()
                 cancel = self._cancel
-                self._save()
+                self._save_said(job)
             self._tell("started", job)
-            self._run(job, cancel)
+            self._run(job, cancel, sealed)
             with self._lock:
+                if sealed or job.base_dir is None:  # what the run wrote is the user's: sealed with the job
+                    job.seal = seal.seal_or(job, job.seal)
                 self._running, self._cancel = None, None
                 if self._closing and job.state == CANCELLED and job.error == "":
                     job.state, job.started, job.ended = QUEUED, None, None
                     job.say("stopped with Studio: queued again")
-                self._save()
+                self._ending = job if job.state in ENDED else None
+                self._save_said(job)
                 self._wake.notify_all()
             if job.state in ENDED:
-                self._tell("ended", job)
+                self._tell("ended", job)  # before wait_idle returns: `queue run` hears every job's end
+                with self._lock:
+                    self._ending = None
+                    self._wake.notify_all()
 
-    def _run(self, job: Job, cancel) -> None:
+    def _run(self, job: Job, cancel, sealed: bool) -> None:
         try:
+            seal.check(job, sealed)  # its folder is the user's, not the queue file's say
             if self._executor is None:
                 self._executor = self._factory()
             self._runner(job, self._executor, cancel, lambda e: self._tell("event", job, e))
@@ -294,14 +344,50 @@ class JobQueue:
     def _save(self) -> None:
         self.store.save(self._jobs, self._paused)
 
+    def _save_said(self, job: Job) -> None:
+        """Save after a job ran; a failed write (a full disk) is said on the job, never the worker's end."""
+        try:
+            self._save()
+        except Exception as e:  # noqa: BLE001 - the worker goes on; the next change writes the queue again
+            from studio.core.errors import disk_problem
+            job.say(f"error: the queue could not be saved: {disk_problem(e) or e}")
+
     def _trim(self) -> None:
         ended = [j for j in self._jobs if j.state in ENDED]
-        for j in ended[:max(0, len(ended) - MAX_ENDED)]:
-            self._jobs.remove(j)
+        drop = {id(j) for j in ended[:max(0, len(ended) - MAX_ENDED)]}
+        if drop:
+            self._jobs = [j for j in self._jobs if id(j) not in drop]
+
+
+def _drop_unsealed_outputs(jobs: list[Job]) -> None:
+    """The files a job names as its outputs are opened from the window: kept only under the job's seal."""
+    for j in jobs:
+        if (j.outputs or j.node_outputs) and not seal.holds(j):
+            j.outputs, j.node_outputs = [], {}
+            j.say("its list of output files was changed outside Studio: not kept")
+
+
+class _Means:
+    """The estimates of a queue's jobs, its finished jobs read once: the mean of the last 8 finished
+    jobs of the same graph (its node types), else of the last 8 of any."""
+
+    def __init__(self, jobs: list[Job]):
+        self.kinds: dict[tuple, deque] = {}
+        self.any: deque = deque(maxlen=8)
+        for j in jobs:
+            if j.state == DONE and j.seconds is not None:
+                self.kinds.setdefault(_kind(j), deque(maxlen=8)).append(j.seconds)
+                self.any.append(j.seconds)
+
+    def of(self, job: Job) -> float | None:
+        pool = self.kinds.get(_kind(job)) or self.any
+        return sum(pool) / len(pool) if pool else None
 
 
 def _kind(job: Job) -> tuple:
-    return tuple(sorted(str(n.get("type", "")) for n in job.graph.get("nodes", []) if isinstance(n, dict)))
+    nodes = job.graph.get("nodes", [])
+    return tuple(sorted(str(n.get("type", "")) for n in nodes if isinstance(n, dict))) if isinstance(nodes, list) \
+        else ()
 
 
 def job_executor(models=None):

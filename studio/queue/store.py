@@ -2,33 +2,56 @@
 beside it, flushed to the disk, then renamed over it), so a kill at any moment leaves the last
 whole queue: no job that was queued is lost. A job that was running when the process died is
 failed as interrupted when the queue is read again (its outputs may be half written), said in
-its log; the user re-queues it (JobQueue.retry)."""
+its log; the user re-queues it (JobQueue.retry).
+
+The folder is input like any file from elsewhere (issue 101): the queue file is read only as a
+regular file (never through a link, never waited on as a FIFO), its size known before a byte is
+read, its text checked against the schema (schema.py) before any job is made of it. A file that
+fails is set aside whole beside it (queue.json.damaged-<time>), said in one sentence (``notes``),
+and the queue starts empty. The lock file is never opened through a link."""
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import time
 
 from studio.core.errors import StudioError
 from studio.core.paths import write_atomic
 
 from .job import FAILED, RUNNING, Job
+from .schema import FORMAT, QueueFileError, check_doc
 
 FILE = "queue.json"
 LOCK = ".lock"
-FORMAT = "studio-queue"
+MAX_FILE_BYTES = 64_000_000  # the most a queue file is read from (its jobs: well under 2 GB in memory)
+ADD_LIMIT = 48_000_000  # a job is not added past this, so the logs of the jobs kept have room
+# objects and lists a queue file may hold, counted in its bytes before it is parsed: a queue writes about one
+# a 30 bytes; 64 MB of '[],' would be 21 million lists (1.6 GB), this many are under 0.7 GB
+MAX_CONTAINERS = 8_000_000
+_FLAGS = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 class QueueBusy(StudioError):
     """The queue's folder is held by another process (a window, `main.py serve`, `main.py queue run`)."""
 
 
+class QueueFull(StudioError):
+    """A job not added: the queue file would grow past what a queue file may hold."""
+
+
 class JobStore:
     def __init__(self, folder: str):
         self.folder = folder
         self.path = os.path.join(folder, FILE)
-        os.makedirs(folder, exist_ok=True)
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except FileExistsError:
+            raise StudioError(f"the queue folder {folder} is not a folder (a file has that name): give a folder") from None
         self._lock_fd: int | None = None
+        self._paused = False
+        self.notes: list[str] = []  # what reading the folder found (a file set aside), one sentence each
 
     def lock(self) -> None:
         """Hold the folder for this process (an advisory lock the system drops when the process ends,
@@ -37,7 +60,17 @@ class JobStore:
             import fcntl
         except ImportError:  # Windows: not held (one Studio at a time there)
             return
-        fd = os.open(os.path.join(self.folder, LOCK), os.O_RDWR | os.O_CREAT, 0o644)
+        path = os.path.join(self.folder, LOCK)
+        try:  # never through a link: one would make (and lock) the file it leads to, outside the folder
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | _FLAGS, 0o644)
+        except OSError as e:
+            why = "it is a link, and Studio never opens the lock through one" if e.errno == errno.ELOOP else \
+                (e.strerror or type(e).__name__)
+            raise StudioError(f"the queue's lock file {path} cannot be opened ({why}): remove it, or give "
+                              "another folder") from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise StudioError(f"the queue's lock file {path} is not a regular file: remove it, or give another folder")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -52,17 +85,20 @@ class JobStore:
             self._lock_fd = None
 
     def load(self) -> list[Job]:
-        """The jobs kept, in order; those that were running are failed as interrupted."""
+        """The jobs kept, in order; those that were running are failed as interrupted. A file that cannot
+        be read as a queue is set aside (said in ``notes``) and the queue starts empty."""
         try:
-            with open(self.path, encoding="utf-8") as f:
-                doc = json.load(f)
+            doc = self._read()
         except FileNotFoundError:
             return []
-        except (OSError, ValueError) as e:  # a damaged file is set aside, never silently dropped
-            aside = f"{self.path}.damaged-{int(time.time())}"
-            os.replace(self.path, aside)
-            raise OSError(f"the queue file {self.path} could not be read ({e}): moved to {aside}") from None
-        jobs = [Job.from_dict(d) for d in doc.get("jobs", []) if isinstance(d, dict) and isinstance(d.get("graph"), dict)]
+        except (OSError, ValueError) as e:  # a damaged or foreign file is set aside whole, never dropped
+            why = _words(e)
+            aside = self._set_aside(why)
+            self.notes.append(f"the queue file {self.path} could not be read as a queue: {why}; it was moved to "
+                              f"{aside} and the queue starts empty")
+            return []
+        self._paused = doc.get("paused", False)
+        jobs = [Job.from_dict(d) for d in doc.get("jobs", [])]
         for j in jobs:
             if j.state == RUNNING:
                 j.state, j.ended = FAILED, j.ended or time.time()
@@ -70,14 +106,70 @@ class JobStore:
                 j.say(j.error)
         return jobs
 
-    def save(self, jobs: list[Job], paused: bool = False) -> None:
+    def _read(self) -> dict:
+        """The queue document, checked: FileNotFoundError when there is none; QueueFileError in words."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | _FLAGS)
+        except OSError as e:
+            if e.errno == errno.ELOOP:
+                raise QueueFileError("it is a link; a queue file is read only as a regular file") from None
+            if e.errno == errno.ENXIO:
+                raise QueueFileError("it is a socket or a device, not a regular file") from None
+            raise
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise QueueFileError("it is not a regular file (a FIFO, a device or a folder)")
+            if st.st_size > MAX_FILE_BYTES:
+                raise QueueFileError(f"it is {st.st_size / 1e6:,.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB a "
+                                     "queue file may hold")
+            raw = f.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise QueueFileError(f"it grew past {MAX_FILE_BYTES / 1e6:.0f} MB while it was read")
+        if raw.count(b"{") + raw.count(b"[") > MAX_CONTAINERS:  # brackets inside text counted too: an upper bound
+            raise QueueFileError(f"it holds more than {MAX_CONTAINERS:,} JSON objects and lists, over what a queue "
+                                 "file may hold")
+        try:
+            doc = json.loads(raw.decode("utf-8"))
+        except json.JSONDecodeError as e:
+            raise QueueFileError(f"it is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
+        except RecursionError:
+            raise QueueFileError("its JSON nests too deeply") from None
+        check_doc(doc)
+        return doc
+
+    def _set_aside(self, why: str) -> str:
+        stamp = int(time.time())
+        aside, n = f"{self.path}.damaged-{stamp}", 1
+        while os.path.lexists(aside):  # one set aside earlier this second is kept too
+            n += 1
+            aside = f"{self.path}.damaged-{stamp}-{n}"
+        try:
+            os.rename(self.path, aside)  # a link or a FIFO is moved as it is: nothing is read through it
+        except OSError as e:
+            raise StudioError(f"the queue file {self.path} could not be read ({why}) nor moved aside "
+                              f"({e.strerror or type(e).__name__}): move it away, then open the queue again") from None
+        return aside
+
+    def save(self, jobs: list[Job], paused: bool = False, limit: int | None = None) -> None:
+        """Write the queue (atomically). ``limit``: QueueFull, writing nothing, when it would take more bytes."""
         doc = {"format": FORMAT, "version": 1, "paused": paused, "jobs": [j.to_dict() for j in jobs]}
         # one write through the C encoder (json.dump writes in pieces); written beside, flushed, renamed
-        write_atomic(self.path, json.dumps(doc, default=str), durable=True)
+        text = json.dumps(doc, default=str)
+        if limit is not None and len(text) > limit:  # ASCII (json's default): characters are bytes
+            raise QueueFull(f"the queue file would hold {len(text) / 1e6:,.0f} MB with this job, over the "
+                            f"{limit / 1e6:.0f} MB a queue takes: run or remove some jobs first")
+        write_atomic(self.path, text, durable=True)
 
     def paused(self) -> bool:
-        try:
-            with open(self.path, encoding="utf-8") as f:
-                return bool(json.load(f).get("paused"))
-        except (OSError, ValueError):
-            return False
+        """Whether the queue read was paused."""
+        return bool(self._paused)
+
+
+def _words(e: Exception) -> str:
+    """Why a queue file could not be read, in words (no Python exception names)."""
+    if isinstance(e, QueueFileError):
+        return str(e)
+    if isinstance(e, OSError):
+        return e.strerror or "it cannot be read"
+    return "it is not UTF-8 text"  # UnicodeDecodeError: the one other ValueError of a read
