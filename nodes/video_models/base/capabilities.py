@@ -211,6 +211,22 @@ class Outputs(Capability):
         return None if raw is None or self.sound_of is None else self.sound_of(pipe, raw)
 
 
+# -- nodes that call their pipeline outside the one Sampler (sampling/one_call.py) ---------------------------------
+@dataclass(frozen=True)
+class DirectCalls(Capability):
+    """Its nodes that call their pipeline themselves, outside the one Sampler, each with why (a multi-stage
+    pipeline with its own loop that a step callback cannot enter, a pipeline with no step callback): ``nodes``,
+    ((node id, why), ...). Those nodes go without what the Sampler gives (live previews, resume from kept steps,
+    the decode's out-of-memory rescue); ``main.py families`` says which and why
+    (tests/video_models/test_one_road.py finds every direct call and checks it is declared here)."""
+    what: ClassVar[str] = "nodes that call their pipeline outside the one Sampler, each with why (sampling/one_call.py)"
+    without: ClassVar[str] = "every node of it calls its pipeline through the one Sampler (sampling/sampler.py)"
+    nodes: tuple[tuple[str, str], ...] = ()
+
+    def why(self, node_id: str) -> str:
+        return dict(self.nodes).get(node_id, "")
+
+
 FRAMES_ONLY = Outputs()  # diffusers' common output: a batch of clips in ``frames``, no sound
 
 
@@ -432,4 +448,4 @@ NO_LORA_NAMES = "its LoRAs are told by diffusers' names only (no original names 
 # every kind a family is checked against (tests/video_models/test_family_capabilities.py)
 KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, TimeTiles, PreviewLayout, LoraTraining,
                            Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
-                           SingleFile, MemoryCounts, Outputs)
+                           SingleFile, MemoryCounts, Outputs, DirectCalls)

@@ -7,25 +7,30 @@ from __future__ import annotations
 
 import re
 
-from ..base.capabilities import KINDS
+from ..base.capabilities import KINDS, DirectCalls
 from ..base.recognise import encoder_kind
 from ..base.registry import all_families
 from ..base.tasks import INPUTS, task_kinds
 
 
 def family_record(fam) -> dict:
+    """The family's record; its nodes that call their pipeline outside the one Sampler are said under ``lacks``
+    as 'Sampler', each with why (DirectCalls)."""
     kinds = task_kinds(fam)
+    direct = fam.capability(DirectCalls)
+    own = [k for k in KINDS if k is not DirectCalls]
     return {"kind": "video model", "family": fam.key, "name": fam.title,
             "variants": [t for t, _ in fam.variants] or [fam.title],
             "tasks": [t.key for t in kinds],
             "inputs": {t.key: [INPUTS[i].title for i in t.inputs] for t in kinds},
             "formats": fam.formats(),
             "frames": fam.frames, "fps": fam.fps,
-            "capabilities": [k.__name__ for k in KINDS if fam.capability(k) is not None],
+            "capabilities": [k.__name__ for k in own if fam.capability(k) is not None],
             # the capabilities in words, with the names the models go by ('point tracks ... (Wan-Move, ATI)'):
             # the families list is searched by them
-            "does": [k.what for k in KINDS if fam.capability(k) is not None and getattr(k, "what", "")],
-            "lacks": {k.__name__: fam.why_without(k) for k in KINDS if fam.capability(k) is None},
+            "does": [k.what for k in own if fam.capability(k) is not None and getattr(k, "what", "")],
+            "lacks": {**{k.__name__: fam.why_without(k) for k in own if fam.capability(k) is None},
+                      **({"Sampler": "; ".join(f"{node}: {why}" for node, why in direct.nodes)} if direct else {})},
             **({"not_built": [{"task": t, "why": why} for t, why in fam.not_built]} if fam.not_built else {})}
 
 

@@ -61,15 +61,22 @@ class OneCallNode(GeneratorNode):
     needs = ""  # the model it takes, as the refusal says it ("a <family> model (<its pipeline class>)")
     error: type[StudioError] = ModelError  # what a model it cannot run is refused as
     wanted, how = "", ""  # with ``how``: refused as loading/inputs.not_this_model says, naming ``wanted`` and how
+    own_draft = False  # its 'quality' draft is its own (``prepared``), not the family's recipe (sampling/draft.py)
 
     def call(self, ctx, s, **inputs) -> Call:
         """The call for this run (``s``: the Sampler, its pipeline ``s.pipe``; ``self.steps`` and
         ``self.preview``: the steps and preview size the run asks)."""
         raise NotImplementedError
 
-    def finish(self, ctx, s, clip, c: Call):
-        """The node's outputs from the clip made."""
+    def finish(self, ctx, s, clip, c: Call, **inputs):
+        """The node's outputs from the clip made (``inputs``: what is wired into it)."""
         return {"video": clip}
+
+    def prepared(self, ctx, ref, inputs: dict):
+        """The model as this run takes it, before the Sampler is made and any of its parts read: what is wired
+        checked, a node with its own Draft putting its distilled LoRA on and setting its steps (``own_draft``); as
+        wired by default."""
+        return ref
 
     def task_for(self, ref, inputs: dict) -> str:
         """The task the pipeline is asked for (the family's pipeline for it, where ``pipelines`` is empty)."""
@@ -89,8 +96,8 @@ class OneCallNode(GeneratorNode):
 
     def run(self, ctx, model, **inputs):
         from .sampler import Sampler, filter_kwargs
-        ref = self.model_ref(model)
-        s = Sampler(ctx, ref, self.task_for(ref, inputs), own=bool(self.pipelines))
+        ref = self.prepared(ctx, self.model_ref(model), inputs)
+        s = Sampler(ctx, ref, self.task_for(ref, inputs), own=bool(self.pipelines), draft=not self.own_draft)
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         c = self.call(ctx, s, **inputs)
         s.segments = max(1, c.loops)
@@ -99,4 +106,4 @@ class OneCallNode(GeneratorNode):
                           previews=ctx.params.previews, steps=c.steps, size=c.size)
         if c.cut and s.made_frames > c.frames:
             ctx.info(c.cut.format(made=s.made_frames))
-        return self.finish(ctx, s, self._made(ctx, clip, *c.size), c)
+        return self.finish(ctx, s, self._made(ctx, clip, *c.size), c, **inputs)

@@ -84,9 +84,10 @@ class Sampler:
     declare a window layout, and context-window takes); the block hooks that make Stop work inside a
     step read a flag."""
 
-    def __init__(self, ctx, ref: VideoModelRef, task: str, text: bool = True, own: bool = False):
+    def __init__(self, ctx, ref: VideoModelRef, task: str, text: bool = True, own: bool = False, draft: bool = True):
         from .draft import apply_draft
-        ref, self.draft = apply_draft(ctx, ref, task)  # 'quality' draft: the family's distilled recipe (draft.py)
+        # 'quality' draft: the family's distilled recipe (draft.py); draft False: the node applied its own
+        ref, self.draft = apply_draft(ctx, ref, task) if draft else (ref, None)
         self.ctx, self.ref, self.task = ctx, ref, task
         # text False: every prompt cached (prompt_cache.py); own: the folder's own pipeline (one_call.py)
         self.pipe = ref.own_pipeline(text) if own else ref.pipeline(task, text=text)

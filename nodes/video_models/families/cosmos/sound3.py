@@ -56,7 +56,7 @@ class Cosmos3Video(SoundTakeNode):
             return "has no sound tokenizer or sound branch"
         return None
 
-    def call(self, s, p, text, w, h, n, fps, made_sound) -> dict:
+    def take_args(self, s, p, text, w, h, n, fps, made_sound) -> dict:
         return {"prompt": text, "negative_prompt": p.negative_prompt or None, "height": h, "width": w,
                 "num_frames": n, "fps": fps, "num_inference_steps": self.steps, "guidance_scale": p.guidance,
                 "enable_sound": made_sound}

@@ -62,7 +62,7 @@ class Kandinsky6Video(SoundTakeNode):
         return ("has no audio VAE and vocoder (ComfyUI's files: put kandinsky6_audio_vae.safetensors beside the VAE "
                 "file)" if not ref.config.get("base") and ref.config.get("parts") else "has no audio_vae and vocoder")
 
-    def call(self, s, p, text, w, h, n, fps, made_sound) -> dict:
+    def take_args(self, s, p, text, w, h, n, fps, made_sound) -> dict:
         return {"prompt": text, "negative_prompt": p.negative_prompt or None, "height": h, "width": w,
                 "num_frames": n, "frame_rate": fps, "num_inference_steps": self.steps, "guidance_scale": p.guidance,
                 "sample_audio": made_sound, "max_sequence_length": tokens_of(s.pipe)}

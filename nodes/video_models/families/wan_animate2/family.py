@@ -32,6 +32,7 @@ from ...base.capabilities import (NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST
                                   ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows, Drafts, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
                                   ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.capabilities import DirectCalls
 from ...base.family import Family, config_int
 from ...base.recognise import Recognised
 
@@ -109,7 +110,10 @@ def _parts():
 FAMILY = WanAnimate2Family(
     "wan_animate2", "Wan Animate 2", (PIPELINE, DISTILLED), frames=81, frame_multiple=(4, 1), size_multiple=16,
     fps=FPS, scale_attr="latents_std", key_rank=3, recogniser=recognise, task_kinds_by_inputs=("drive",),
-    has=(PartReader(_parts, files=PART_FILES), WanAnimate2Modular(), PreviewLayout()),
+    has=(PartReader(_parts, files=PART_FILES), WanAnimate2Modular(), PreviewLayout(),
+         DirectCalls((("video_models.wan_animate_2", "a modular pipeline (WanAnimate2ModularPipeline): its steps "
+                      "run inside diffusers' modular blocks, which take no step callback; progress and Stop come "
+                      "from a hook on the transformer, no previews or kept steps"),))),
     lacks={SingleFile: SINGLE_FILE_AS_IS, TwoExperts: ONE_DENOISER, ContextWindows: ONE_CALL, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PromptRecipe: "its modular pipeline has no encode_prompt and no call taking embeddings: its text encoder "
                          "step (the prompt, the negative, the motion prompt) runs inside the one call",
