@@ -26,7 +26,7 @@ from aiohttp import WSMsgType, web
 from studio.queue.job import ENDED, QUEUED, RUNNING
 from studio.queue.queue import JobQueue
 
-from . import records
+from . import records, validate
 from .folders import UPLOAD_EXTS, Folders
 from .prompt import Namer, Refused, make_job, read_request
 
@@ -80,6 +80,7 @@ class Server:
         for job in queue.pending():  # jobs queued before a restart keep their names
             self.namer.reserve(job)
         self.known = read_types()
+        self._declared: dict[str, dict] = {}
         self.sockets: dict[str, tuple[web.WebSocketResponse, dict]] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         self.last_node: dict[str, Any] = {}  # the running job's node (sent again to a client that reconnects)
@@ -212,7 +213,7 @@ class Server:
                 raise Refused(f"prompt_id {prompt_id} is already in use", kind="invalid_prompt")
             loop = asyncio.get_running_loop()
             job = await loop.run_in_executor(None, make_job, prompt, prompt_id, client_id, self.folders,
-                                             self.namer, self.known)
+                                             self.namer, self.known, self._check)
             self.queue.add(job)
             if body.get("front") is True:  # ComfyUI's 'front': run it next
                 self.queue.move(job.id, 0)
@@ -222,6 +223,16 @@ class Server:
             return web.json_response(Refused(f"the workflow could not be read: {type(e).__name__}: "
                                              f"{str(e)[:300]}").body(), status=400)
         return web.json_response({"prompt_id": job.id, "number": job.number, "node_errors": {}})
+
+    def _check(self, prompt: dict) -> None:
+        """ComfyUI's validation of a prompt against the declarations /object_info serves."""
+        validate.check(prompt, self.declared)
+
+    def declared(self, cls: str) -> dict:
+        from .object_info import read_node
+        if cls not in self._declared:
+            self._declared[cls] = read_node(cls)
+        return self._declared[cls]
 
     async def get_queue(self, request):
         run = self.queue.running

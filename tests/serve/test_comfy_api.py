@@ -147,6 +147,22 @@ def test_hostile_requests_are_400_naming_the_node_and_the_server_goes_on(plain):
     assert not (folder.parent / "abs").exists()
 
 
+def test_a_value_out_of_range_is_400_in_comfyuis_shape_and_nothing_is_queued(plain):
+    url, _ = plain
+    body = json.dumps({"prompt": core_workflow(), "client_id": "v"}).replace('"fps": 8', '"fps": 1e999').encode()
+    status, answer = call(url, "/prompt", body)  # JSON's 1e999 reads as inf: refused, never made 24
+    assert status == 400 and answer["error"]["type"] == "prompt_outputs_failed_validation"
+    (e,) = answer["node_errors"]["2"]["errors"]
+    assert e["type"] == "value_bigger_than_max" and e["extra_info"]["input_name"] == "fps"
+    wf = core_workflow()
+    wf["1"]["inputs"]["width"] = "abc"
+    status, answer = call(url, "/api/prompt", {"prompt": wf})
+    assert status == 400 and answer["node_errors"]["1"]["errors"][0]["type"] == "invalid_input_type"
+    assert answer["node_errors"]["1"]["dependent_outputs"] == ["3"] and answer["node_errors"]["1"]["class_type"] == \
+        "EmptyImage"
+    assert call(url, "/queue")[1]["queue_pending"] == []
+
+
 @pytest.mark.parametrize("path", ["/etc/passwd", "../serve/queue/queue.json", "~/.ssh/id_rsa"])
 def test_a_file_read_from_outside_the_input_folder_is_refused_naming_the_node(path, tmp_path):
     from studio.core.graph import Graph
