@@ -14,6 +14,7 @@ import json
 import mimetypes
 import os
 import platform
+import re
 import shutil
 import sys
 
@@ -22,6 +23,7 @@ import uuid
 from typing import Any
 
 from aiohttp import WSMsgType, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from studio.queue.job import ENDED, QUEUED, RUNNING
 from studio.queue.queue import JobQueue
@@ -31,6 +33,8 @@ from .folders import UPLOAD_EXTS, Folders
 from .prompt import Namer, Refused, make_job, read_request
 
 VERSION = "0.1.0-studio"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in an upload's name: refused whole, never cut away
+MAX_NAME = 255
 
 
 def is_loopback(host: str | None) -> bool:
@@ -59,6 +63,33 @@ async def origin_check(request: web.Request, handler):
     return await handler(request)
 
 
+def host_check(bound: str, token: str | None):
+    """Against DNS rebinding (a page of evil.example whose name is made to point at 127.0.0.1 posts
+    with the page's own Host and Origin, so the Origin check above passes): without a token the Host
+    must name this machine (localhost, a loopback address) or the address bound, else 403. With a
+    token the token guards it."""
+    names = {"localhost", bound.strip("[]").lower()}
+
+    @web.middleware
+    async def check(request: web.Request, handler):
+        host = request.headers.get("Host")
+        if not token and host is not None:
+            name = urllib.parse.urlsplit("//" + host.lower()).hostname if _plain_host(host) else None
+            if name is None or not (name in names or is_loopback(name)):
+                return web.Response(status=403, text="the request's Host is not this server (use localhost, "
+                                                     "127.0.0.1 or the address it listens on)")
+        return await handler(request)
+    return check
+
+
+def _plain_host(host: str) -> bool:
+    try:
+        urllib.parse.urlsplit("//" + host).port  # noqa: B018 - a port that is no number raises
+    except ValueError:
+        return False
+    return bool(host) and not any(c in host for c in "/\\@?#\x00 ")
+
+
 def token_check(token: str | None):
     @web.middleware
     async def check(request: web.Request, handler):
@@ -73,9 +104,10 @@ def token_check(token: str | None):
 
 class Server:
     def __init__(self, queue: JobQueue, folders: Folders, token: str | None = None,
-                 max_upload: int = 100 * 2**20):
+                 max_upload: int = 100 * 2**20, host: str = "127.0.0.1"):
         from .object_info import read_types
         self.queue, self.folders, self.token, self.max_upload = queue, folders, token, max_upload
+        self.host = host
         self.namer = Namer(folders)
         for job in queue.pending():  # jobs queued before a restart keep their names
             self.namer.reserve(job)
@@ -88,7 +120,8 @@ class Server:
     # -- the application ------------------------------------------------------------------------
     def app(self) -> web.Application:
         app = web.Application(client_max_size=self.max_upload + 2**20,
-                              middlewares=[origin_check, token_check(self.token)])
+                              middlewares=[host_check(self.host, self.token), origin_check,
+                                           token_check(self.token)])
         routes = [
             ("GET", "/ws", self.ws), ("GET", "/prompt", self.get_prompt), ("POST", "/prompt", self.post_prompt),
             ("GET", "/queue", self.get_queue), ("POST", "/queue", self.post_queue),
@@ -218,10 +251,10 @@ class Server:
             if body.get("front") is True:  # ComfyUI's 'front': run it next
                 self.queue.move(job.id, 0)
         except Refused as e:
-            return web.json_response(e.body(), status=400)
+            return web.json_response(self.folders.public.answer(e.body()), status=400)
         except Exception as e:  # noqa: BLE001 - a hostile workflow is a 400, never a crash of the server
-            return web.json_response(Refused(f"the workflow could not be read: {type(e).__name__}: "
-                                             f"{str(e)[:300]}").body(), status=400)
+            return web.json_response(self.folders.public.answer(Refused(
+                f"the workflow could not be read: {type(e).__name__}: {str(e)[:300]}").body()), status=400)
         return web.json_response({"prompt_id": job.id, "number": job.number, "node_errors": {}})
 
     def _check(self, prompt: dict) -> None:
@@ -312,12 +345,14 @@ class Server:
             post = await request.post()
         except web.HTTPRequestEntityTooLarge:
             return web.Response(status=413, text=f"uploads are limited to {self.max_upload // 2**20} MB")
-        except ValueError:
-            return web.Response(status=400, text="not a multipart upload")
+        except (ValueError, HttpProcessingError):  # a part's header with a NUL, a broken body
+            return web.Response(status=400, text="not a multipart upload (or a part's header is malformed)")
         image = post.get("image")
         kind = str(post.get("type") or "input")
         if kind not in ("input", "temp") or not hasattr(image, "file") or not getattr(image, "filename", ""):
             return web.Response(status=400, text="an 'image' file is needed (type input or temp)")
+        if _CONTROL.search(str(image.filename)) or len(str(image.filename)) > MAX_NAME:
+            return web.Response(status=400, text="the file's name has a control character or is too long")
         name = os.path.basename(str(image.filename).replace("\\", "/"))
         if os.path.splitext(name)[1].lower() not in UPLOAD_EXTS:
             return web.Response(status=400, text="only images, video and audio are taken")
@@ -445,7 +480,7 @@ def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: i
     allow_for_session(folders.output)  # jobs write there (and only there: prompt.py names every output)
     allow_reading_for_session(folders.input)  # and read the clients' uploads
     queue = JobQueue(os.path.join(folders.root, "queue"))
-    server = Server(queue, folders, token, max_upload_mb * 2**20)
+    server = Server(queue, folders, token, max_upload_mb * 2**20, host)
 
     async def main() -> None:
         # the engine imported before the port is announced: the first prompt does not wait for torch

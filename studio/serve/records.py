@@ -77,8 +77,9 @@ def outputs(job: Job, folders: Folders) -> dict[str, dict]:
     return res
 
 
-def end_messages(job: Job) -> list[tuple[str, dict]]:
-    """The messages that end a run, as ComfyUI keeps them in /history's status.messages."""
+def end_messages(job: Job, folders: Folders) -> list[tuple[str, dict]]:
+    """The messages that end a run, as ComfyUI keeps them in /history's status.messages (the error
+    naming no folder of the machine)."""
     start = [("execution_start", {"prompt_id": job.id, "timestamp": _ms(job.started or job.ended)}),
              ("execution_cached", {"nodes": [], "prompt_id": job.id, "timestamp": _ms(job.started or job.ended)})]
     done = [c for c in (comfy_id(job, n) for n in job.node_outputs) if c]
@@ -90,7 +91,7 @@ def end_messages(job: Job) -> list[tuple[str, dict]]:
         return start + [("execution_interrupted", {"prompt_id": job.id, "node_id": node, "node_type": node_type,
                                                    "executed": done, "timestamp": _ms(job.ended)})]
     return start + [("execution_error", {"prompt_id": job.id, "node_id": node, "node_type": node_type,
-                                         "executed": done, "exception_message": job.error,
+                                         "executed": done, "exception_message": folders.public.text(job.error or ""),
                                          "exception_type": "StudioError", "traceback": [],
                                          "current_inputs": {}, "current_outputs": {}, "timestamp": _ms(job.ended)})]
 
@@ -99,7 +100,7 @@ def history_item(job: Job, folders: Folders) -> dict:
     ok = job.state == DONE
     return {"prompt": queue_item(job), "outputs": outputs(job, folders),
             "status": {"status_str": "success" if ok else "error", "completed": ok,
-                       "messages": [list(m) for m in end_messages(job)]},
+                       "messages": [list(m) for m in end_messages(job, folders)]},
             "meta": {cid: {"node_id": cid, "display_node": cid, "parent_node": None, "real_node_id": cid}
                      for cid in outputs(job, folders)}}
 
@@ -116,7 +117,7 @@ def run_messages(kind: str, job: Job, event: Any, folders: Folders) -> list:
         return [("execution_start", {"prompt_id": pid, "timestamp": _ms(job.started)}),
                 ("execution_cached", {"nodes": [], "prompt_id": pid, "timestamp": _ms(job.started)})]
     if kind == "ended":
-        last = end_messages(job)[-1]
+        last = end_messages(job, folders)[-1]
         return [last, ("executing", {"node": None, "display_node": None, "prompt_id": pid})]
     if kind != "event":
         return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import uuid
 
 import pytest
@@ -210,6 +211,46 @@ def test_object_info_stats_and_the_origin_check(plain):
     port = url.rsplit(":", 1)[1]
     assert call(url, "/queue", headers={"Origin": "http://evil.example"})[0] == 403
     assert call(url, "/queue", headers={"Origin": f"http://127.0.0.1:{port}"})[0] == 200
+
+
+def test_a_host_not_this_machine_is_refused_against_dns_rebinding(plain):
+    url, _ = plain
+    port = url.rsplit(":", 1)[1]
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.evil.example", "localhost@evil.example", "[::2]",
+                 "localhost:notaport"):
+        assert call(url, "/queue", headers={"Host": host})[0] == 403, host
+    for host in (f"localhost:{port}", "127.0.0.1", f"127.0.0.1:{port}", "[::1]", "LOCALHOST"):
+        assert call(url, "/queue", headers={"Host": host})[0] == 200, host
+
+
+def test_answers_quote_no_folder_of_the_machine_and_a_nul_name_is_400(plain):
+    from .conftest import wan_workflow
+    url, folder = plain
+    root = str(folder.parent)
+    status, answer = call(url, "/prompt", {"prompt": wan_workflow("sub/nosuch.safetensors")})
+    text = json.dumps(answer)
+    assert status == 400 and "not found" in text and "sub/nosuch.safetensors" in text
+    assert root not in text and os.path.expanduser("~") + "/" not in text, text  # 'models/...' instead
+
+    def up(disposition: bytes) -> int:  # written by hand: aiohttp's client refuses to send a NUL
+        body = (b"--b\r\nContent-Disposition: form-data; name=\"image\"; " + disposition +
+                b"\r\nContent-Type: image/png\r\n\r\nx\r\n--b--\r\n")
+        return call(url, "/upload/image", body, headers={"Content-Type": "multipart/form-data; boundary=b"})[0]
+    assert up(b'filename="a\x00.png"') == 400
+    assert up(b"filename*=utf-8''a%00.png") == 400
+    assert up(b"filename*=utf-8''a%00%2F..%2F..%2Fx.png") == 400
+    assert up(b"filename*=utf-8''%FF%FE.png") in (200, 400)  # not UTF-8: never a 500
+    assert call(url, "/view?filename=a%00.png&type=input")[0] == 400
+
+
+def test_public_names_the_servers_and_the_models_folders_and_hides_any_other(tmp_path):
+    from studio.serve.public import Public
+    p = Public([(str(tmp_path / "srv" / "input"), "input"), (str(tmp_path / "models"), "models")])
+    said = p.text(f"model 'a/b.safetensors' not found: looked in {tmp_path}/models, /home/someone/models. "
+                  f"'{tmp_path}/srv/input/clip one.mp4'? /etc/passwd; C:\\Users\\me\\x.png; route /prompt")
+    assert said == ("model 'a/b.safetensors' not found: looked in models, …/models. 'input/clip one.mp4'? …/passwd; "
+                    "…\\x.png; route /prompt")
+    assert p.answer({"a": [f"{tmp_path}/models/wan/m.safetensors", 5]}) == {"a": ["models/wan/m.safetensors", 5]}
 
 
 def test_a_server_off_this_machine_needs_a_token(tmp_path):
