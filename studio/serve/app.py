@@ -31,6 +31,7 @@ from studio.queue.queue import JobQueue
 from . import records, validate
 from .folders import UPLOAD_EXTS, Folders
 from .prompt import Namer, Refused, make_job, read_request
+from .run_messages import RunMessages
 
 VERSION = "0.1.0-studio"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in an upload's name: refused whole, never cut away
@@ -115,7 +116,8 @@ class Server:
         self._declared: dict[str, dict] = {}
         self.sockets: dict[str, tuple[web.WebSocketResponse, dict]] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.last_node: dict[str, Any] = {}  # the running job's node (sent again to a client that reconnects)
+        self.last_node: dict[str, Any] = {}
+        self.runs: dict[str, RunMessages] = {}  # the running job's messages (the worker's thread only)  # the running job's node (sent again to a client that reconnects)
 
     # -- the application ------------------------------------------------------------------------
     def app(self) -> web.Application:
@@ -154,10 +156,14 @@ class Server:
 
     # -- queue notices (the worker's thread) -> the loop ---------------------------------------
     def _heard(self, kind: str, job, event) -> None:
-        msgs = records.run_messages(kind, job, event, self.folders)
+        if kind == "started":
+            self.runs[job.id] = RunMessages(job, self.folders)
+        run = self.runs.pop(job.id, None) if kind == "ended" else self.runs.get(job.id)
+        msgs = run.messages(kind, event) if run is not None else []
         status = kind in ("added", "started", "ended", "changed")
-        if kind == "event" and msgs and isinstance(msgs[0], tuple) and msgs[0][0] == "executing":
-            self.last_node = {"client": job.client_id, "node": msgs[0][1]["node"], "prompt_id": job.id}
+        now = [m[1]["node"] for m in msgs if isinstance(m, tuple) and m[0] == "executing"]
+        if kind == "event" and now:
+            self.last_node = {"client": job.client_id, "node": now[-1], "prompt_id": job.id}
         elif kind == "ended":
             self.last_node = {}
         if (msgs or status) and self.loop is not None and not self.loop.is_closed():

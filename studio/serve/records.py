@@ -1,7 +1,7 @@
-"""A queue job as ComfyUI's API shows one: its /queue item, its /history entry, and the websocket
-messages of its run (``status``, ``execution_start``, ``executing``, ``progress``, ``executed``,
-``execution_success`` / ``execution_error`` / ``execution_interrupted``, then ``executing`` with no
-node), with node ids in the workflow's own ids where the job was converted from one."""
+"""A queue job as ComfyUI's API shows one: its /queue item, its /history entry, the messages that
+end its run (``execution_success`` / ``execution_error`` / ``execution_interrupted``) and its preview
+frames, with node ids in the workflow's own ids where the job was converted from one (the messages
+during a run: run_messages.py)."""
 from __future__ import annotations
 
 import os
@@ -9,7 +9,6 @@ import struct
 import time
 from typing import Any
 
-from studio.engine.events import NodeFinished, NodeProgress, NodeStarted
 from studio.queue.job import CANCELLED, DONE, Job
 
 from .folders import Folders
@@ -107,38 +106,6 @@ def history_item(job: Job, folders: Folders) -> dict:
 
 def status(remaining: int) -> dict:
     return {"status": {"exec_info": {"queue_remaining": remaining}}}
-
-
-def run_messages(kind: str, job: Job, event: Any, folders: Folders) -> list:
-    """The websocket messages for one queue notice of a job: (type, data) pairs, or bytes (a binary
-    preview frame: ComfyUI's PREVIEW_IMAGE_WITH_METADATA, its metadata naming node and prompt)."""
-    pid = job.id
-    if kind == "started":
-        return [("execution_start", {"prompt_id": pid, "timestamp": _ms(job.started)}),
-                ("execution_cached", {"nodes": [], "prompt_id": pid, "timestamp": _ms(job.started)})]
-    if kind == "ended":
-        last = end_messages(job, folders)[-1]
-        return [last, ("executing", {"node": None, "display_node": None, "prompt_id": pid})]
-    if kind != "event":
-        return []
-    cid = comfy_id(job, getattr(event, "node_id", ""))
-    if cid is None:
-        return []
-    if isinstance(event, NodeStarted):
-        return [("executing", {"node": cid, "display_node": cid, "prompt_id": pid})]
-    if isinstance(event, NodeProgress) and event.total:
-        msgs: list = [("progress", {"value": int(min(event.step, event.total)), "max": int(event.total),
-                                    "prompt_id": pid, "node": cid})]
-        frame = preview_frame(event.preview, {"node_id": cid, "prompt_id": pid, "display_node_id": cid,
-                                              "parent_node_id": None, "real_node_id": cid,
-                                              "image_type": "image/jpeg"})
-        if frame is not None:
-            msgs.append(frame)
-        return msgs
-    if isinstance(event, NodeFinished) and event.written:
-        return [("executed", {"node": cid, "display_node": cid, "output": node_output(job, event.written, folders),
-                              "prompt_id": pid})]
-    return []
 
 
 def preview_frame(image: Any, meta: dict) -> bytes | None:

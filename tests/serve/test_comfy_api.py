@@ -83,7 +83,10 @@ def test_run_messages_come_in_comfyuis_order_to_the_submitting_client_only(plain
     executed = next(d for k, d in a if k == "executed")
     assert executed["node"] == "3" and executed["prompt_id"] == pid  # the workflow's own SaveVideo id
     assert executed["output"]["animated"] == [True] and executed["output"]["images"][0]["subfolder"] == "video"
-    assert [d["node"] for k, d in a if k == "executing"][0] == "1"  # EmptyImage made Solid Colour
+    # once for every node that runs, in order: CreateVideo (folded into Solid Colour's clip) too
+    assert [d["node"] for k, d in a if k == "executing"] == ["1", "2", "3", None]
+    last = [d for k, d in a if k == "progress_state"][-1]
+    assert last["prompt_id"] == pid and last["nodes"]["3"]["state"] == "finished"
     assert {k for k, _ in b} <= {"status", "feature_flags"}  # bob hears the queue, never alice's run
 
 
