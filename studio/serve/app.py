@@ -29,6 +29,7 @@ from studio.queue.job import ENDED, QUEUED, RUNNING
 from studio.queue.queue import JobQueue
 
 from . import records, validate
+from .extras import Extras
 from .folders import UPLOAD_EXTS, Folders
 from .prompt import Namer, Refused, make_job, read_request
 from .run_messages import RunMessages
@@ -113,6 +114,8 @@ class Server:
         for job in queue.pending():  # jobs queued before a restart keep their names
             self.namer.reserve(job)
         self.known = read_types()
+        self.extras = Extras(os.path.join(folders.root, "extra"))
+        self.extras.keep_only({j.id for j in queue.jobs()})
         self._declared: dict[str, dict] = {}
         self.sockets: dict[str, tuple[web.WebSocketResponse, dict]] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -250,18 +253,28 @@ class Server:
             prompt, prompt_id, client_id = read_request(body)
             if self.queue.get(prompt_id) is not None:
                 raise Refused(f"prompt_id {prompt_id} is already in use", kind="invalid_prompt")
-            loop = asyncio.get_running_loop()
-            job = await loop.run_in_executor(None, make_job, prompt, prompt_id, client_id, self.folders,
-                                             self.namer, self.known, self._check)
-            self.queue.add(job)
-            if body.get("front") is True:  # ComfyUI's 'front': run it next
-                self.queue.move(job.id, 0)
+            try:
+                extra = Extras.of(body, client_id)
+            except ValueError as e:
+                raise Refused(str(e), kind="invalid_prompt") from None
+            job = await asyncio.get_running_loop().run_in_executor(None, self._admit, prompt, prompt_id, client_id,
+                                                                   extra, body.get("front") is True)
         except Refused as e:
             return web.json_response(self.folders.public.answer(e.body()), status=400)
         except Exception as e:  # noqa: BLE001 - a hostile workflow is a 400, never a crash of the server
             return web.json_response(self.folders.public.answer(Refused(
                 f"the workflow could not be read: {type(e).__name__}: {str(e)[:300]}").body()), status=400)
         return web.json_response({"prompt_id": job.id, "number": job.number, "node_errors": {}})
+
+    def _admit(self, prompt: dict, prompt_id: str, client_id: str, extra: dict, front: bool):
+        """Validate, convert and queue a prompt (a worker's thread: the queue's file is written here,
+        never on the event loop)."""
+        job = make_job(prompt, prompt_id, client_id, self.folders, self.namer, self.known, self._check)
+        self.extras.put(job.id, extra)
+        self.queue.add(job)
+        if front:  # ComfyUI's 'front': run it next
+            self.queue.move(job.id, 0)
+        return job
 
     def _check(self, prompt: dict) -> None:
         """ComfyUI's validation of a prompt against the declarations /object_info serves."""
@@ -273,50 +286,68 @@ class Server:
             self._declared[cls] = read_node(cls)
         return self._declared[cls]
 
+    def _item(self, job) -> list:
+        return records.queue_item(job, self.extras.get(job.id, job.client_id))
+
     async def get_queue(self, request):
         run = self.queue.running
-        return web.json_response({"queue_running": [records.queue_item(run)] if run is not None else [],
-                                  "queue_pending": [records.queue_item(j) for j in self.queue.pending()]})
+        return web.json_response({"queue_running": [self._item(run)] if run is not None else [],
+                                  "queue_pending": [self._item(j) for j in self.queue.pending()]})
 
     async def post_queue(self, request):
+        """ComfyUI's clear and delete of waiting jobs, done on a worker's thread (the queue's file is
+        written there): the loop answers other requests meanwhile."""
         body = await _json_or_empty(request)
-        if body.get("clear"):
-            self.queue.clear_pending()
-        for pid in body.get("delete", []) if isinstance(body.get("delete"), list) else []:
-            job = self.queue.get(str(pid))
-            if job is not None and job.state == QUEUED:
-                self.queue.cancel(job.id)
+        ids = [j.id for j in self.queue.pending()] if body.get("clear") else []
+        ids += [str(p) for p in body.get("delete", [])] if isinstance(body.get("delete"), list) else []
+        if ids:
+            await asyncio.get_running_loop().run_in_executor(None, self._cancel_waiting, ids)
         return web.Response(status=200)
 
-    def _history(self) -> dict:
-        return {j.id: records.history_item(j, self.folders) for j in self.queue.jobs()
-                if j.state in ENDED and j.source.startswith("comfy")}
+    def _cancel_waiting(self, ids: list[str]) -> None:
+        for pid in ids:
+            job = self.queue.get(pid)
+            if job is not None and job.state == QUEUED:
+                self.queue.cancel(job.id)
+
+    def _history_item(self, job) -> dict:
+        return records.history_item(job, self.folders, self.extras.get(job.id, job.client_id))
 
     async def get_history(self, request):
-        hist = self._history()
-        try:
-            n = int(request.rel_url.query.get("max_items", "0"))
-        except ValueError:
-            n = 0
-        if n > 0:
-            hist = dict(list(hist.items())[-n:])
-        return web.json_response(hist)
+        """ComfyUI's /history?max_items=N&offset=M: from the M-th ended prompt (oldest first) at most
+        N; without an offset, the last N."""
+        q = request.rel_url.query
+        n, offset = _int(q.get("max_items")), _int(q.get("offset"))
+        ended = [j for j in self.queue.jobs() if j.state in ENDED and j.source.startswith("comfy")]
+        if n is not None and n < 0:
+            n = None
+        if offset is None or offset < 0:
+            offset = max(0, len(ended) - n) if n is not None else 0
+        picked = ended[offset:] if n is None else ended[offset:offset + n]
+        return web.json_response({j.id: self._history_item(j) for j in picked})
 
     async def get_history_one(self, request):
         job = self.queue.get(request.match_info["id"])
         if job is None or job.state not in ENDED:
             return web.json_response({})
-        return web.json_response({job.id: records.history_item(job, self.folders)})
+        return web.json_response({job.id: self._history_item(job)})
 
     async def post_history(self, request):
         body = await _json_or_empty(request)
         ids = [j.id for j in self.queue.jobs() if j.state in ENDED] if body.get("clear") else \
             [str(x) for x in body.get("delete", [])] if isinstance(body.get("delete"), list) else []
+        if ids:
+            await asyncio.get_running_loop().run_in_executor(None, self._forget, ids)
+        return web.Response(status=200)
+
+    def _forget(self, ids: list[str]) -> None:
+        gone = []
         for pid in ids:
             job = self.queue.get(pid)
             if job is not None and job.state in ENDED:
                 self.queue.remove(pid)
-        return web.Response(status=200)
+                gone.append(pid)
+        self.extras.drop(gone)
 
     async def interrupt(self, request):
         body = await _json_or_empty(request)
@@ -415,6 +446,13 @@ async def _read_json(request) -> Any:
         return json.loads(text, parse_constant=_no_constant)
     except RecursionError:
         raise ValueError("it nests too deeply") from None
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
 
 
 def _no_constant(name: str):

@@ -37,9 +37,10 @@ def outputs_to_execute(job: Job) -> list[str]:
     return [c for c in (comfy_id(job, i) for i in ids if i) if c]
 
 
-def queue_item(job: Job) -> list:
+def queue_item(job: Job, extra: dict | None = None) -> list:
     """[number, prompt_id, prompt, extra_data, outputs_to_execute], as ComfyUI's /queue lists a job."""
-    return [job.number, job.id, job.workflow or {}, {"client_id": job.client_id}, outputs_to_execute(job)]
+    return [job.number, job.id, job.workflow or {}, extra if extra is not None else {"client_id": job.client_id},
+            outputs_to_execute(job)]
 
 
 def node_output(job: Job, files: list[str], folders: Folders) -> dict[str, Any]:
@@ -95,9 +96,9 @@ def end_messages(job: Job, folders: Folders) -> list[tuple[str, dict]]:
                                          "current_inputs": {}, "current_outputs": {}, "timestamp": _ms(job.ended)})]
 
 
-def history_item(job: Job, folders: Folders) -> dict:
+def history_item(job: Job, folders: Folders, extra: dict | None = None) -> dict:
     ok = job.state == DONE
-    return {"prompt": queue_item(job), "outputs": outputs(job, folders),
+    return {"prompt": queue_item(job, extra), "outputs": outputs(job, folders),
             "status": {"status_str": "success" if ok else "error", "completed": ok,
                        "messages": [list(m) for m in end_messages(job, folders)]},
             "meta": {cid: {"node_id": cid, "display_node": cid, "parent_node": None, "real_node_id": cid}

@@ -129,6 +129,28 @@ def test_a_hundred_jobs_queue_and_a_client_leaving_mid_run_stops_nothing(plain):
     assert status == 200 and len(hist) == 3
 
 
+def test_extra_data_is_kept_with_the_job_and_history_pages_by_offset(plain):
+    url, folder = plain
+    extra = {"extra_pnginfo": {"workflow": {"nodes": [1, 2]}}, "api_key_comfy_org": "s3cret-key"}
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    for pid in ids:
+        body = {"prompt": core_workflow(size=16, frames=1), "prompt_id": pid, "client_id": "pager", "extra_data": extra}
+        assert call(url, "/prompt", body)[0] == 200
+    kept = wait_history(url, ids[0])["prompt"][3]
+    assert kept == {"extra_pnginfo": {"workflow": {"nodes": [1, 2]}}, "client_id": "pager"}  # ComfyUI's secret left out
+    assert not any("s3cret-key" in f.read_text() for f in (folder / "extra").iterdir())
+    for pid in ids:
+        wait_history(url, pid)
+    every = list(call(url, "/history")[1])
+    assert every[-3:] == ids
+    assert list(call(url, "/history?max_items=2")[1]) == every[-2:]
+    assert list(call(url, "/history?offset=1&max_items=2")[1]) == every[1:3]
+    assert list(call(url, f"/history?offset={len(every) - 1}")[1]) == every[-1:]
+    assert call(url, "/prompt", {"prompt": core_workflow(), "extra_data": [1]})[0] == 400
+    assert call(url, "/history", {"delete": [ids[0]]})[0] == 200
+    assert call(url, f"/history/{ids[0]}")[1] == {} and not (folder / "extra" / f"{ids[0]}.json").exists()
+
+
 def test_hostile_requests_are_400_naming_the_node_and_the_server_goes_on(plain):
     url, folder = plain
     cases = [
