@@ -15,7 +15,6 @@ import mimetypes
 import os
 import platform
 import re
-import shutil
 import sys
 
 import urllib.parse
@@ -28,9 +27,9 @@ from aiohttp.http_exceptions import HttpProcessingError
 from studio.queue.job import ENDED, QUEUED, RUNNING
 from studio.queue.queue import JobQueue
 
-from . import records, validate
+from . import records, uploads, validate
 from .extras import Extras
-from .folders import UPLOAD_EXTS, Folders
+from .folders import TYPES, UPLOAD_EXTS, Folders
 from .prompt import Namer, Refused, make_job, read_request
 from .run_messages import RunMessages
 
@@ -133,7 +132,8 @@ class Server:
             ("GET", "/history", self.get_history), ("GET", "/history/{id}", self.get_history_one),
             ("POST", "/history", self.post_history), ("POST", "/interrupt", self.interrupt),
             ("POST", "/jobs/{id}/cancel", self.cancel), ("GET", "/view", self.view),
-            ("POST", "/upload/image", self.upload), ("GET", "/object_info", self.get_object_info),
+            ("POST", "/upload/image", self.upload),
+            ("POST", "/upload/mask", self.upload_mask), ("GET", "/object_info", self.get_object_info),
             ("GET", "/object_info/{cls}", self.get_object_info_one), ("GET", "/system_stats", self.system_stats),
             ("GET", "/features", self.features), ("GET", "/embeddings", self.empty_list),
             ("GET", "/extensions", self.empty_list),
@@ -378,6 +378,15 @@ class Server:
                                                "Content-Disposition": f'filename="{os.path.basename(path)}"'})
 
     async def upload(self, request):
+        return await self._upload(request, mask=False)
+
+    async def upload_mask(self, request):
+        return await self._upload(request, mask=True)
+
+    async def _upload(self, request, mask: bool):
+        """ComfyUI's /upload/image and /upload/mask: the file 'image' into the folder 'type' (input,
+        temp or output) under 'subfolder'; a mask is first laid as alpha over the image its
+        'original_ref' ({filename, subfolder, type}) names."""
         try:
             post = await request.post()
         except web.HTTPRequestEntityTooLarge:
@@ -386,21 +395,43 @@ class Server:
             return web.Response(status=400, text="not a multipart upload (or a part's header is malformed)")
         image = post.get("image")
         kind = str(post.get("type") or "input")
-        if kind not in ("input", "temp") or not hasattr(image, "file") or not getattr(image, "filename", ""):
-            return web.Response(status=400, text="an 'image' file is needed (type input or temp)")
+        if kind not in TYPES or not hasattr(image, "file") or not getattr(image, "filename", ""):
+            return web.Response(status=400, text="an 'image' file is needed (type input, temp or output)")
         if _CONTROL.search(str(image.filename)) or len(str(image.filename)) > MAX_NAME:
             return web.Response(status=400, text="the file's name has a control character or is too long")
         name = os.path.basename(str(image.filename).replace("\\", "/"))
-        if os.path.splitext(name)[1].lower() not in UPLOAD_EXTS:
-            return web.Response(status=400, text="only images, video and audio are taken")
+        if os.path.splitext(name)[1].lower() not in (UPLOAD_EXTS if not mask else (".png",)):
+            return web.Response(status=400, text="only images, video and audio are taken" if not mask else
+                                "a mask is saved as PNG: give its file a .png name")
         sub = str(post.get("subfolder") or "")
         folder = self.folders.folder(kind, sub)
         if folder is None or self.folders.file(kind, sub, name) is None:
-            return web.Response(status=400, text="not a file name inside the input folder")
+            return web.Response(status=400, text=f"not a file name inside the {kind} folder")
         overwrite = str(post.get("overwrite") or "").lower() in ("true", "1")
-        name = await asyncio.get_running_loop().run_in_executor(None, _store_upload, image.file, folder, name,
-                                                                overwrite)
+        loop, src = asyncio.get_running_loop(), image.file
+        if mask:
+            original = self._original(post.get("original_ref"))
+            if original is None:
+                return web.Response(status=400, text="original_ref must name an image in the server's folders: "
+                                                     '{"filename": ..., "subfolder": ..., "type": ...}')
+            try:
+                src = await loop.run_in_executor(None, uploads.masked, image.file, original)
+            except uploads.BadMask as e:
+                return web.Response(status=400, text=str(e))
+        name = await loop.run_in_executor(None, uploads.store, src, folder, name, overwrite)
         return web.json_response({"name": name, "subfolder": sub, "type": kind})
+
+    def _original(self, ref) -> str | None:
+        """The image a mask's original_ref names (None when it names none inside the folders)."""
+        try:
+            ref = json.loads(str(ref)) if ref is not None else None
+        except ValueError:
+            return None
+        if not isinstance(ref, dict) or not all(isinstance(ref.get(k, ""), str) for k in ("filename", "subfolder",
+                                                                                          "type")):
+            return None
+        path = self.folders.file(ref.get("type") or "output", ref.get("subfolder", ""), ref.get("filename", ""))
+        return path if path is not None and os.path.isfile(path) else None
 
     # -- what this server is --------------------------------------------------------------------
     async def get_object_info(self, request):
@@ -465,37 +496,6 @@ async def _json_or_empty(request) -> dict:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
-
-
-def _store_upload(src, folder: str, name: str, overwrite: bool) -> str:
-    """Write an upload into ``folder``; an existing name of other bytes gets ' (1)', ' (2)'... added."""
-    os.makedirs(folder, exist_ok=True)
-    stem, ext = os.path.splitext(name)
-    path, k = os.path.join(folder, name), 1
-    while os.path.exists(path) and not overwrite:
-        if _same_bytes(path, src):
-            return os.path.basename(path)
-        path, k = os.path.join(folder, f"{stem} ({k}){ext}"), k + 1
-    tmp = path + f".part-{uuid.uuid4().hex[:8]}"
-    src.seek(0)
-    with open(tmp, "wb") as f:
-        shutil.copyfileobj(src, f)
-    os.replace(tmp, path)
-    return os.path.basename(path)
-
-
-def _same_bytes(path: str, src) -> bool:
-    src.seek(0, os.SEEK_END)
-    if os.path.getsize(path) != src.tell():
-        return False
-    src.seek(0)
-    with open(path, "rb") as f:
-        while True:
-            a, b = f.read(2**20), src.read(2**20)
-            if a != b:
-                return False
-            if not a:
-                return True
 
 
 def _ram() -> tuple[int, int]:

@@ -220,9 +220,49 @@ def test_uploads_land_in_the_input_folder_capped_and_named(plain):
     assert (folder / "input" / "clip.mp4").read_bytes() == b"x" * 10
     assert asyncio.run(up("run.py", b"import os"))[0] == 400
     assert asyncio.run(up("a.png", b"x", subfolder="../.."))[0] == 400
-    assert asyncio.run(up("a.png", b"x", type="output"))[0] == 400
+    assert asyncio.run(up("a.png", b"x", type="elsewhere"))[0] == 400
     assert asyncio.run(up("big.mp4", b"x" * (3 * 2**20)))[0] == 413  # over --max-upload-mb 1
     assert not (folder / "input" / "big.mp4").exists()
+
+
+def test_a_mask_is_laid_over_its_image_as_alpha_and_output_takes_uploads(plain):
+    import io
+
+    import numpy as np
+    from PIL import Image
+    url, folder = plain
+
+    def png(mode: str, size, data) -> bytes:
+        buf = io.BytesIO()
+        Image.fromarray(np.asarray(data, np.uint8).reshape(size[1], size[0], len(mode)), mode).save(buf, "PNG")
+        return buf.getvalue()
+
+    async def up(route: str, name: str, data: bytes, **fields):
+        form = aiohttp.FormData()
+        form.add_field("image", data, filename=name)
+        for k, v in fields.items():
+            form.add_field(k, v)
+        async with aiohttp.ClientSession() as s:
+            async with s.post(url + route, data=form) as r:
+                return r.status, (await r.json() if r.status == 200 else await r.text())
+    rgb = np.arange(4 * 3 * 3) * 7 % 256
+    assert asyncio.run(up("/upload/image", "orig.png", png("RGB", (4, 3), rgb), type="output"))[0] == 200
+    assert (folder / "output" / "orig.png").exists()  # type=output, as ComfyUI takes it
+    alpha = np.array([0, 255, 128, 7] * 3)
+    mask = png("RGBA", (4, 3), np.stack([np.zeros(12), np.zeros(12), np.zeros(12), alpha], 1))
+    ref = json.dumps({"filename": "orig.png", "subfolder": "", "type": "output"})
+    status, said = asyncio.run(up("/upload/mask", "clipspace-mask.png", mask, original_ref=ref))
+    assert status == 200 and said == {"name": "clipspace-mask.png", "subfolder": "", "type": "input"}
+    made = np.asarray(Image.open(folder / "input" / "clipspace-mask.png"))
+    assert made.shape == (3, 4, 4) and (made[..., 3].ravel() == alpha).all()
+    assert (made[..., :3].ravel() == rgb).all()  # the image's own colours kept
+    small = png("RGBA", (2, 2), np.zeros(16))
+    assert "same size" in asyncio.run(up("/upload/mask", "m.png", small, original_ref=ref))[1]
+    assert "alpha" in asyncio.run(up("/upload/mask", "m.png", png("RGB", (4, 3), rgb), original_ref=ref))[1]
+    for bad in (json.dumps({"filename": "../queue/queue.json", "type": "output"}), "{not json",
+                json.dumps({"filename": "nosuch.png"})):
+        assert asyncio.run(up("/upload/mask", "m.png", mask, original_ref=bad))[0] == 400, bad
+    assert not (folder / "input" / "m.png").exists()
 
 
 def test_object_info_stats_and_the_origin_check(plain):
