@@ -30,6 +30,7 @@ from studio.queue.queue import JobQueue
 from . import records, uploads, validate
 from .extras import Extras
 from .folders import TYPES, UPLOAD_EXTS, Folders
+from .memory import Memory
 from .prompt import Namer, Refused, make_job, read_request
 from .run_messages import RunMessages
 
@@ -105,10 +106,10 @@ def token_check(token: str | None):
 
 class Server:
     def __init__(self, queue: JobQueue, folders: Folders, token: str | None = None,
-                 max_upload: int = 100 * 2**20, host: str = "127.0.0.1"):
+                 max_upload: int = 100 * 2**20, host: str = "127.0.0.1", memory: Memory | None = None):
         from .object_info import read_types
         self.queue, self.folders, self.token, self.max_upload = queue, folders, token, max_upload
-        self.host = host
+        self.host, self.memory = host, memory
         self.namer = Namer(folders)
         for job in queue.pending():  # jobs queued before a restart keep their names
             self.namer.reserve(job)
@@ -136,7 +137,9 @@ class Server:
             ("POST", "/upload/mask", self.upload_mask), ("GET", "/object_info", self.get_object_info),
             ("GET", "/object_info/{cls}", self.get_object_info_one), ("GET", "/system_stats", self.system_stats),
             ("GET", "/features", self.features), ("GET", "/embeddings", self.empty_list),
-            ("GET", "/extensions", self.empty_list),
+            ("GET", "/extensions", self.empty_list), ("POST", "/free", self.free),
+            ("GET", "/models", self.get_models), ("GET", "/models/{folder}", self.get_models_in),
+            ("GET", "/view_metadata/{folder}", self.view_metadata),
         ]
         for method, path, handler in routes:
             if path != "/jobs/{id}/cancel":
@@ -433,6 +436,35 @@ class Server:
         path = self.folders.file(ref.get("type") or "output", ref.get("subfolder", ""), ref.get("filename", ""))
         return path if path is not None and os.path.isfile(path) else None
 
+    # -- models ---------------------------------------------------------------------------------
+    async def free(self, request):
+        """ComfyUI's /free: {"unload_models": true} unloads the models kept between jobs;
+        {"free_memory": true} also drops the results kept for a re-run."""
+        body = await _json_or_empty(request)
+        if self.memory is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.memory.free, body.get("unload_models") is True,
+                                                             body.get("free_memory") is True)
+        return web.Response(status=200)
+
+    async def get_models(self, request):
+        from .models import folder_names
+        return web.json_response(folder_names())
+
+    async def get_models_in(self, request):
+        from .models import files
+        found = await asyncio.get_running_loop().run_in_executor(None, files, request.match_info["folder"])
+        if found is None:
+            return web.Response(status=404, text="no such folder of models")
+        return web.json_response(list(found))
+
+    async def view_metadata(self, request):
+        from .models import metadata
+        meta = await asyncio.get_running_loop().run_in_executor(None, metadata, request.match_info["folder"],
+                                                                request.rel_url.query.get("filename", ""))
+        if meta is None:
+            return web.Response(status=404)
+        return web.json_response(meta)
+
     # -- what this server is --------------------------------------------------------------------
     async def get_object_info(self, request):
         from .object_info import object_info
@@ -523,8 +555,9 @@ def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: i
     folders = Folders(folder)
     allow_for_session(folders.output)  # jobs write there (and only there: prompt.py names every output)
     allow_reading_for_session(folders.input)  # and read the clients' uploads
-    queue = JobQueue(os.path.join(folders.root, "queue"))
-    server = Server(queue, folders, token, max_upload_mb * 2**20, host)
+    memory = Memory()
+    queue = JobQueue(os.path.join(folders.root, "queue"), executor_factory=memory.executor)
+    server = Server(queue, folders, token, max_upload_mb * 2**20, host, memory)
 
     async def main() -> None:
         # the engine imported before the port is announced: the first prompt does not wait for torch

@@ -265,6 +265,43 @@ def test_a_mask_is_laid_over_its_image_as_alpha_and_output_takes_uploads(plain):
     assert not (folder / "input" / "m.png").exists()
 
 
+def test_models_folders_files_metadata_and_free_as_comfyui_answers_them(plain):
+    import struct
+    url, folder = plain
+    models = folder.parent / "models"  # the server's STUDIO_MODELS
+
+    def safetensors(path, meta):
+        header = json.dumps({"__metadata__": meta} if meta is not None else {}).encode()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(struct.pack("<Q", len(header)) + header)
+    safetensors(models / "loras" / "style" / "red.safetensors", {"ss_tag_frequency": "red ball"})
+    safetensors(models / "loras" / "plain.safetensors", None)
+    safetensors(models / "diffusion_models" / "wan.safetensors", {"format": "pt"})
+    status, names = call(url, "/models")
+    assert status == 200 and {"loras", "diffusion_models", "vae", "text_encoders", "checkpoints"} <= set(names)
+    assert call(url, "/models/loras") == (200, ["plain.safetensors", "style/red.safetensors"])
+    assert call(url, "/api/models/diffusion_models")[1] == ["wan.safetensors"]
+    assert call(url, "/models/nosuch")[0] == 404
+    assert call(url, "/view_metadata/loras?filename=style/red.safetensors") == (200, {"ss_tag_frequency": "red ball"})
+    for q in ("loras?filename=plain.safetensors", "loras?filename=../diffusion_models/wan.safetensors",
+              "loras?filename=%2Fetc%2Fpasswd", "vae?filename=style/red.safetensors", "loras"):
+        assert call(url, f"/view_metadata/{q}")[0] == 404, q
+    assert call(url, "/free", {"unload_models": True, "free_memory": True})[0] == 200
+    assert call(url, "/api/free", {})[0] == 200
+
+
+def test_free_unloads_the_models_kept_and_with_free_memory_the_results_too():
+    from studio.serve.memory import Memory
+    memory = Memory()
+    memory.models.put("wan", object(), "cpu", 1000)
+    ex = memory.executor()
+    ex.cache.put("a result", object(), 10)
+    assert memory.free(False, False) == (0, 0) and len(memory.models) == 1
+    assert memory.free(True, False) == (1, 1000) and len(memory.models) == 0 and len(ex.cache) == 1
+    memory.free(False, True)
+    assert len(ex.cache) == 0
+
+
 def test_object_info_stats_and_the_origin_check(plain):
     url, _ = plain
     status, info = call(url, "/object_info")
