@@ -28,6 +28,7 @@ from studio.queue.job import ENDED, QUEUED, RUNNING
 from studio.queue.queue import JobQueue
 
 from . import records, uploads, validate
+from .bulk import one_write
 from .extras import Extras
 from .folders import TYPES, UPLOAD_EXTS, Folders
 from .memory import Memory
@@ -308,10 +309,11 @@ class Server:
         return web.Response(status=200)
 
     def _cancel_waiting(self, ids: list[str]) -> None:
-        for pid in ids:
-            job = self.queue.get(pid)
-            if job is not None and job.state == QUEUED:
-                self.queue.cancel(job.id)
+        with one_write(self.queue):
+            for pid in ids:
+                job = self.queue.get(pid)
+                if job is not None and job.state == QUEUED:
+                    self.queue.cancel(job.id)
 
     def _history_item(self, job) -> dict:
         return records.history_item(job, self.folders, self.extras.get(job.id, job.client_id))
@@ -345,11 +347,12 @@ class Server:
 
     def _forget(self, ids: list[str]) -> None:
         gone = []
-        for pid in ids:
-            job = self.queue.get(pid)
-            if job is not None and job.state in ENDED:
-                self.queue.remove(pid)
-                gone.append(pid)
+        with one_write(self.queue):
+            for pid in ids:
+                job = self.queue.get(pid)
+                if job is not None and job.state in ENDED:
+                    self.queue.remove(pid)
+                    gone.append(pid)
         self.extras.drop(gone)
 
     async def interrupt(self, request):
