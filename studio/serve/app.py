@@ -27,7 +27,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from studio.queue.job import ENDED, QUEUED, RUNNING
 from studio.queue.queue import JobQueue
 
-from . import records, uploads, validate
+from . import bounds, records, uploads, validate
 from .bulk import one_write
 from .extras import Extras
 from .folders import TYPES, UPLOAD_EXTS, Folders
@@ -120,8 +120,8 @@ class Server:
         self._declared: dict[str, dict] = {}
         self.sockets: dict[str, tuple[web.WebSocketResponse, dict]] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.last_node: dict[str, Any] = {}
-        self.runs: dict[str, RunMessages] = {}  # the running job's messages (the worker's thread only)  # the running job's node (sent again to a client that reconnects)
+        self.last_node: dict[str, Any] = {}  # the running job's node (sent again to a client that reconnects)
+        self.runs: dict[str, RunMessages] = {}  # the running job's messages (the worker's thread only)
 
     # -- the application ------------------------------------------------------------------------
     def app(self) -> web.Application:
@@ -283,6 +283,8 @@ class Server:
     def _check(self, prompt: dict) -> None:
         """ComfyUI's validation of a prompt against the declarations /object_info serves."""
         validate.check(prompt, self.declared)
+        from studio.engine.model_cache import host_available
+        bounds.check(prompt, host_available())
 
     def declared(self, cls: str) -> dict:
         from .object_info import read_node

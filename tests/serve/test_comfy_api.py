@@ -186,6 +186,8 @@ def test_a_value_out_of_range_is_400_in_comfyuis_shape_and_nothing_is_queued(pla
     assert status == 400 and answer["node_errors"]["1"]["errors"][0]["type"] == "invalid_input_type"
     assert answer["node_errors"]["1"]["dependent_outputs"] == ["3"] and answer["node_errors"]["1"]["class_type"] == \
         "EmptyImage"
+    status, answer = call(url, "/prompt", {"prompt": core_workflow(size=4096, frames=2000)})  # 375 GB as ComfyUI has it
+    assert status == 400 and answer["node_errors"]["1"]["errors"][0]["type"] == "job_too_large"
     assert call(url, "/queue")[1]["queue_pending"] == []
 
 
@@ -350,8 +352,8 @@ def test_public_names_the_servers_and_the_models_folders_and_hides_any_other(tmp
     p = Public([(str(tmp_path / "srv" / "input"), "input"), (str(tmp_path / "models"), "models")])
     said = p.text(f"model 'a/b.safetensors' not found: looked in {tmp_path}/models, /home/someone/models. "
                   f"'{tmp_path}/srv/input/clip one.mp4'? /etc/passwd; C:\\Users\\me\\x.png; route /prompt")
-    assert said == ("model 'a/b.safetensors' not found: looked in models, …/models. 'input/clip one.mp4'? …/passwd; "
-                    "…\\x.png; route /prompt")
+    assert said == ("model 'a/b.safetensors' not found: looked in models, …/models. 'input/clip one.mp4'? "
+                    "…/passwd; …\\x.png; route /prompt")
     assert p.answer({"a": [f"{tmp_path}/models/wan/m.safetensors", 5]}) == {"a": ["models/wan/m.safetensors", 5]}
 
 
