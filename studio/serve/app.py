@@ -1,6 +1,6 @@
 """The aiohttp application of `main.py serve`: ComfyUI's routes (each also under /api/, as ComfyUI
-has them), its websocket, and the checks that keep it safe by default (ComfyUI's check of a page's
-Origin against the Host, a token when one is set, uploads size-capped into the input folder).
+has them), its websocket, and the checks that keep it safe by default (guards.py: the Host and a
+page's Origin must be this server, a token when one is set; uploads size-capped into its folders).
 
 The queue's worker runs jobs on its own thread; what it tells (studio.queue.queue listeners) is made
 into ComfyUI's messages there and handed to the event loop, which sends each to the client that
@@ -8,21 +8,16 @@ submitted the job (``client_id``), as ComfyUI does; ``status`` goes to every cli
 from __future__ import annotations
 
 import asyncio
-import hmac
-import ipaddress
 import json
 import mimetypes
 import os
 import platform
-import re
 import sys
 
-import urllib.parse
 import uuid
 from typing import Any
 
 from aiohttp import WSMsgType, web
-from aiohttp.http_exceptions import HttpProcessingError
 
 from studio.queue.job import ENDED, QUEUED, RUNNING
 from studio.queue.queue import JobQueue
@@ -30,79 +25,13 @@ from studio.queue.queue import JobQueue
 from . import bounds, records, uploads, validate
 from .bulk import one_write
 from .extras import Extras
-from .folders import TYPES, UPLOAD_EXTS, Folders
+from .folders import Folders
+from .guards import host_check, is_loopback, origin_check, token_check
 from .memory import Memory
 from .prompt import Namer, Refused, make_job, read_request
 from .run_messages import RunMessages
 
 VERSION = "0.1.0-studio"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in an upload's name: refused whole, never cut away
-MAX_NAME = 255
-
-
-def is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-@web.middleware
-async def origin_check(request: web.Request, handler):
-    """ComfyUI's guard against a web page posting to a local server: with a loopback Host, a page's
-    Origin must name the same host (and port, where both give one), else 403."""
-    host, origin = request.headers.get("Host"), request.headers.get("Origin")
-    if host and origin:
-        h = urllib.parse.urlsplit("//" + host.lower())
-        o = urllib.parse.urlsplit(origin.lower())
-        if is_loopback(h.hostname):
-            same = (h.hostname == o.hostname) and (h.port is None or o.port is None or h.port == o.port)
-            if not same:
-                return web.Response(status=403, text="the request's Origin is not this server")
-    return await handler(request)
-
-
-def host_check(bound: str, token: str | None):
-    """Against DNS rebinding (a page of evil.example whose name is made to point at 127.0.0.1 posts
-    with the page's own Host and Origin, so the Origin check above passes): without a token the Host
-    must name this machine (localhost, a loopback address) or the address bound, else 403. With a
-    token the token guards it."""
-    names = {"localhost", bound.strip("[]").lower()}
-
-    @web.middleware
-    async def check(request: web.Request, handler):
-        host = request.headers.get("Host")
-        if not token and host is not None:
-            name = urllib.parse.urlsplit("//" + host.lower()).hostname if _plain_host(host) else None
-            if name is None or not (name in names or is_loopback(name)):
-                return web.Response(status=403, text="the request's Host is not this server (use localhost, "
-                                                     "127.0.0.1 or the address it listens on)")
-        return await handler(request)
-    return check
-
-
-def _plain_host(host: str) -> bool:
-    try:
-        urllib.parse.urlsplit("//" + host).port  # noqa: B018 - a port that is no number raises
-    except ValueError:
-        return False
-    return bool(host) and not any(c in host for c in "/\\@?#\x00 ")
-
-
-def token_check(token: str | None):
-    @web.middleware
-    async def check(request: web.Request, handler):
-        if token:
-            given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() \
-                or request.rel_url.query.get("token", "")
-            if not hmac.compare_digest(given.encode(), token.encode()):
-                return web.Response(status=401, text="a token is needed (Authorization: Bearer TOKEN)")
-        return await handler(request)
-    return check
 
 
 class Server:
@@ -386,60 +315,10 @@ class Server:
                                                "Content-Disposition": f'filename="{os.path.basename(path)}"'})
 
     async def upload(self, request):
-        return await self._upload(request, mask=False)
+        return await uploads.receive(request, self.folders, self.max_upload, mask=False)
 
     async def upload_mask(self, request):
-        return await self._upload(request, mask=True)
-
-    async def _upload(self, request, mask: bool):
-        """ComfyUI's /upload/image and /upload/mask: the file 'image' into the folder 'type' (input,
-        temp or output) under 'subfolder'; a mask is first laid as alpha over the image its
-        'original_ref' ({filename, subfolder, type}) names."""
-        try:
-            post = await request.post()
-        except web.HTTPRequestEntityTooLarge:
-            return web.Response(status=413, text=f"uploads are limited to {self.max_upload // 2**20} MB")
-        except (ValueError, HttpProcessingError):  # a part's header with a NUL, a broken body
-            return web.Response(status=400, text="not a multipart upload (or a part's header is malformed)")
-        image = post.get("image")
-        kind = str(post.get("type") or "input")
-        if kind not in TYPES or not hasattr(image, "file") or not getattr(image, "filename", ""):
-            return web.Response(status=400, text="an 'image' file is needed (type input, temp or output)")
-        if _CONTROL.search(str(image.filename)) or len(str(image.filename)) > MAX_NAME:
-            return web.Response(status=400, text="the file's name has a control character or is too long")
-        name = os.path.basename(str(image.filename).replace("\\", "/"))
-        if os.path.splitext(name)[1].lower() not in (UPLOAD_EXTS if not mask else (".png",)):
-            return web.Response(status=400, text="only images, video and audio are taken" if not mask else
-                                "a mask is saved as PNG: give its file a .png name")
-        sub = str(post.get("subfolder") or "")
-        folder = self.folders.folder(kind, sub)
-        if folder is None or self.folders.file(kind, sub, name) is None:
-            return web.Response(status=400, text=f"not a file name inside the {kind} folder")
-        overwrite = str(post.get("overwrite") or "").lower() in ("true", "1")
-        loop, src = asyncio.get_running_loop(), image.file
-        if mask:
-            original = self._original(post.get("original_ref"))
-            if original is None:
-                return web.Response(status=400, text="original_ref must name an image in the server's folders: "
-                                                     '{"filename": ..., "subfolder": ..., "type": ...}')
-            try:
-                src = await loop.run_in_executor(None, uploads.masked, image.file, original)
-            except uploads.BadMask as e:
-                return web.Response(status=400, text=str(e))
-        name = await loop.run_in_executor(None, uploads.store, src, folder, name, overwrite)
-        return web.json_response({"name": name, "subfolder": sub, "type": kind})
-
-    def _original(self, ref) -> str | None:
-        """The image a mask's original_ref names (None when it names none inside the folders)."""
-        try:
-            ref = json.loads(str(ref)) if ref is not None else None
-        except ValueError:
-            return None
-        if not isinstance(ref, dict) or not all(isinstance(ref.get(k, ""), str) for k in ("filename", "subfolder",
-                                                                                          "type")):
-            return None
-        path = self.folders.file(ref.get("type") or "output", ref.get("subfolder", ""), ref.get("filename", ""))
-        return path if path is not None and os.path.isfile(path) else None
+        return await uploads.receive(request, self.folders, self.max_upload, mask=True)
 
     # -- models ---------------------------------------------------------------------------------
     async def free(self, request):
