@@ -217,42 +217,42 @@ def _cycles(prompt: dict, declared) -> dict[str, list[dict]]:
 
 
 def _strong_groups(sources: dict[str, list[str]]) -> list[list[str]]:
-    """The strongly connected groups of the link graph (Tarjan's, without recursion: a prompt of
-    10,000 nodes in one chain must not reach Python's recursion limit)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on, stack, groups = set(), [], []
+    """The strongly connected groups of the link graph (Kosaraju's two passes, without recursion: a
+    prompt of 10,000 nodes in one chain must not reach Python's recursion limit)."""
+    finished: list[str] = []  # the first pass: each node once everything it depends on is done
+    seen: set[str] = set()
     for root in sources:
-        if root in index:
+        if root in seen:
             continue
+        seen.add(root)
         work = [(root, iter(sources[root]))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on.add(root)
         while work:
             node, it = work[-1]
-            nxt = next(it, None)
-            if nxt is not None:
-                if nxt not in index:
-                    index[nxt] = low[nxt] = len(index)
-                    stack.append(nxt)
-                    on.add(nxt)
-                    work.append((nxt, iter(sources[nxt])))
-                elif nxt in on:
-                    low[node] = min(low[node], index[nxt])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                group = []
-                while True:
-                    m = stack.pop()
-                    on.discard(m)
-                    group.append(m)
-                    if m == node:
-                        break
-                groups.append(group)
+            nxt = next((s for s in it if s not in seen), None)
+            if nxt is None:
+                work.pop()
+                finished.append(node)
+            else:
+                seen.add(nxt)
+                work.append((nxt, iter(sources[nxt])))
+    users: dict[str, list[str]] = {n: [] for n in sources}
+    for n, srcs in sources.items():
+        for s in srcs:
+            users[s].append(n)
+    groups, placed = [], set()
+    for root in reversed(finished):  # the second pass, along the links reversed
+        if root in placed:
+            continue
+        placed.add(root)
+        group, todo = [], [root]
+        while todo:
+            n = todo.pop()
+            group.append(n)
+            for u in users[n]:
+                if u not in placed:
+                    placed.add(u)
+                    todo.append(u)
+        groups.append(group)
     return groups
 
 
