@@ -61,7 +61,7 @@ def _node(prompt: dict, declared, node: dict) -> list[dict]:
               for name, conf in required.items() if name not in inputs and conf and conf[0] != "*"]
     for name, value in inputs.items():
         conf = required.get(name) or optional.get(name)
-        if isinstance(value, list):
+        if isinstance(value, list) and (_typed(conf) or _link_shaped(value)):
             errors += _link(prompt, declared, name, value, conf)
             continue
         found = _value(name, value, conf)
@@ -70,6 +70,17 @@ def _node(prompt: dict, declared, node: dict) -> list[dict]:
         elif found is not value:
             inputs[name] = found  # "512" for an INT: the number it says
     return errors
+
+
+def _typed(conf) -> bool:
+    """Whether an input's declaration says what it takes (not '*', not undeclared)."""
+    return bool(conf) and conf[0] != "*"
+
+
+def _link_shaped(value: list) -> bool:
+    """A list an input of any type reads as a link (as the converter reads one): [id, output index].
+    Another list given to an input declared '*' or not at all is that node's value (a node pack's)."""
+    return len(value) == 2 and isinstance(value[1], int) and not isinstance(value[1], bool)
 
 
 def _link(prompt: dict, declared, name: str, value: list, conf) -> list[dict]:

@@ -156,3 +156,14 @@ def test_a_prompt_whose_images_would_not_fit_in_memory_is_refused_naming_the_nod
     with pytest.raises(Refused) as e:
         bounds.check(wan, available=8 * 2**30)
     assert list(e.value.node_errors) == ["6"]
+
+
+def test_a_list_given_to_an_input_of_no_declared_type_is_a_value_unless_it_is_shaped_as_a_link():
+    wf = wan_workflow("tiny")
+    wf["4"]["inputs"]["extra_words"] = ["red", "ball", 3]  # a node pack's list: its value, left as given
+    validate.check(wf, read_node)
+    wf["4"]["inputs"]["extra_words"] = ["99", 0]  # read as a link by the converter: to a node the prompt lacks
+    e = refused(wf)["4"]["errors"][0]
+    assert e["type"] == "bad_linked_input" and e["extra_info"]["input_name"] == "extra_words"
+    wf["4"]["inputs"]["extra_words"] = [1.0, float("inf")]
+    assert refused(wf)["4"]["errors"][0]["type"] == "invalid_input_type"
