@@ -22,7 +22,7 @@ from aiohttp import WSMsgType, web
 from studio.queue.job import ENDED, QUEUED, RUNNING
 from studio.queue.queue import JobQueue
 
-from . import bounds, records, uploads, validate
+from . import bounds, records, uploads, validate, view
 from .bulk import one_write
 from .extras import Extras
 from .folders import Folders
@@ -310,9 +310,16 @@ class Server:
             return web.Response(status=400, text="not a file name inside the server's folders")
         if not os.path.isfile(path):
             return web.Response(status=404)
+        name = os.path.basename(path)
+        if view.wanted(q):  # ComfyUI's preview=webp;90 / channel=rgb|a of an image
+            made = await asyncio.get_running_loop().run_in_executor(None, view.converted, path, q.get("preview"),
+                                                                    q.get("channel", ""))
+            if made is not None:
+                return web.Response(body=made[0], content_type=made[1],
+                                    headers={"Content-Disposition": f'filename="{name}"'})
         ctype = mimetypes.guess_type(path)[0] or "application/octet-stream"
         return web.FileResponse(path, headers={"Content-Type": ctype,
-                                               "Content-Disposition": f'filename="{os.path.basename(path)}"'})
+                                               "Content-Disposition": f'filename="{name}"'})
 
     async def upload(self, request):
         return await uploads.receive(request, self.folders, self.max_upload, mask=False)

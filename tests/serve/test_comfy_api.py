@@ -304,6 +304,32 @@ def test_free_unloads_the_models_kept_and_with_free_memory_the_results_too():
     assert len(ex.cache) == 0
 
 
+def test_view_makes_comfyuis_previews_and_channels_of_an_image(plain):
+    import io
+
+    import numpy as np
+    from PIL import Image
+    url, folder = plain
+    rgba = np.zeros((6, 8, 4), np.uint8)
+    rgba[..., 0], rgba[..., 3] = 200, np.arange(8, dtype=np.uint8) * 30
+    Image.fromarray(rgba, "RGBA").save(folder / "input" / "see.png")
+    q = "/view?filename=see.png&type=input"
+
+    def image(path):
+        status, raw = call(url, path)
+        assert status == 200, path
+        return Image.open(io.BytesIO(raw))
+    assert image(q + "&preview=jpeg;50").format == "JPEG"
+    assert image(q + "&preview=jpeg;50&channel=rgba").format == "WEBP"  # alpha asked for: webp keeps it
+    assert image(q + "&preview=bmp").format == "WEBP"
+    rgb = image(q + "&channel=rgb")
+    assert rgb.mode == "RGB" and rgb.getpixel((0, 0)) == (200, 0, 0)
+    a = np.asarray(image(q + "&channel=a"))
+    assert (a[..., 3] == rgba[..., 3]).all() and not a[..., :3].any()
+    assert call(url, q)[1] == (folder / "input" / "see.png").read_bytes()  # as it is
+    assert call(url, q + "&channel=nonsense")[1] == (folder / "input" / "see.png").read_bytes()
+
+
 def test_object_info_stats_and_the_origin_check(plain):
     url, _ = plain
     status, info = call(url, "/object_info")
