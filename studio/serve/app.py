@@ -1,6 +1,6 @@
 """The aiohttp application of `main.py serve`: ComfyUI's routes (each also under /api/, as ComfyUI
-has them), its websocket, and the checks that keep it safe by default (ComfyUI's check of a page's
-Origin against the Host, a token when one is set, uploads size-capped into the input folder).
+has them), its websocket, and the checks that keep it safe by default (guards.py: the Host and a
+page's Origin must be this server, a token when one is set; uploads size-capped into its folders).
 
 The queue's worker runs jobs on its own thread; what it tells (studio.queue.queue listeners) is made
 into ComfyUI's messages there and handed to the event loop, which sends each to the client that
@@ -8,16 +8,12 @@ submitted the job (``client_id``), as ComfyUI does; ``status`` goes to every cli
 from __future__ import annotations
 
 import asyncio
-import hmac
-import ipaddress
 import json
 import mimetypes
 import os
 import platform
-import shutil
 import sys
 
-import urllib.parse
 import uuid
 from typing import Any
 
@@ -26,78 +22,54 @@ from aiohttp import WSMsgType, web
 from studio.queue.job import ENDED, QUEUED, RUNNING
 from studio.queue.queue import JobQueue
 
-from . import records
-from .folders import UPLOAD_EXTS, Folders
+from . import bounds, records, uploads, validate, view
+from .bulk import one_write
+from .extras import Extras
+from .folders import Folders
+from .guards import host_check, is_loopback, origin_check, token_check
+from .memory import Memory
 from .prompt import Namer, Refused, make_job, read_request
+from .run_messages import RunMessages
 
 VERSION = "0.1.0-studio"
 
 
-def is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-@web.middleware
-async def origin_check(request: web.Request, handler):
-    """ComfyUI's guard against a web page posting to a local server: with a loopback Host, a page's
-    Origin must name the same host (and port, where both give one), else 403."""
-    host, origin = request.headers.get("Host"), request.headers.get("Origin")
-    if host and origin:
-        h = urllib.parse.urlsplit("//" + host.lower())
-        o = urllib.parse.urlsplit(origin.lower())
-        if is_loopback(h.hostname):
-            same = (h.hostname == o.hostname) and (h.port is None or o.port is None or h.port == o.port)
-            if not same:
-                return web.Response(status=403, text="the request's Origin is not this server")
-    return await handler(request)
-
-
-def token_check(token: str | None):
-    @web.middleware
-    async def check(request: web.Request, handler):
-        if token:
-            given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() \
-                or request.rel_url.query.get("token", "")
-            if not hmac.compare_digest(given.encode(), token.encode()):
-                return web.Response(status=401, text="a token is needed (Authorization: Bearer TOKEN)")
-        return await handler(request)
-    return check
-
-
 class Server:
     def __init__(self, queue: JobQueue, folders: Folders, token: str | None = None,
-                 max_upload: int = 100 * 2**20):
+                 max_upload: int = 100 * 2**20, host: str = "127.0.0.1", memory: Memory | None = None):
         from .object_info import read_types
         self.queue, self.folders, self.token, self.max_upload = queue, folders, token, max_upload
+        self.host, self.memory = host, memory
         self.namer = Namer(folders)
         for job in queue.pending():  # jobs queued before a restart keep their names
             self.namer.reserve(job)
         self.known = read_types()
+        self.extras = Extras(os.path.join(folders.root, "extra"))
+        self.extras.keep_only({j.id for j in queue.jobs()})
+        self._declared: dict[str, dict] = {}
         self.sockets: dict[str, tuple[web.WebSocketResponse, dict]] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         self.last_node: dict[str, Any] = {}  # the running job's node (sent again to a client that reconnects)
+        self.runs: dict[str, RunMessages] = {}  # the running job's messages (the worker's thread only)
 
     # -- the application ------------------------------------------------------------------------
     def app(self) -> web.Application:
         app = web.Application(client_max_size=self.max_upload + 2**20,
-                              middlewares=[origin_check, token_check(self.token)])
+                              middlewares=[host_check(self.host, self.token), origin_check,
+                                           token_check(self.token)])
         routes = [
             ("GET", "/ws", self.ws), ("GET", "/prompt", self.get_prompt), ("POST", "/prompt", self.post_prompt),
             ("GET", "/queue", self.get_queue), ("POST", "/queue", self.post_queue),
             ("GET", "/history", self.get_history), ("GET", "/history/{id}", self.get_history_one),
             ("POST", "/history", self.post_history), ("POST", "/interrupt", self.interrupt),
             ("POST", "/jobs/{id}/cancel", self.cancel), ("GET", "/view", self.view),
-            ("POST", "/upload/image", self.upload), ("GET", "/object_info", self.get_object_info),
+            ("POST", "/upload/image", self.upload),
+            ("POST", "/upload/mask", self.upload_mask), ("GET", "/object_info", self.get_object_info),
             ("GET", "/object_info/{cls}", self.get_object_info_one), ("GET", "/system_stats", self.system_stats),
             ("GET", "/features", self.features), ("GET", "/embeddings", self.empty_list),
-            ("GET", "/extensions", self.empty_list),
+            ("GET", "/extensions", self.empty_list), ("POST", "/free", self.free),
+            ("GET", "/models", self.get_models), ("GET", "/models/{folder}", self.get_models_in),
+            ("GET", "/view_metadata/{folder}", self.view_metadata),
         ]
         for method, path, handler in routes:
             if path != "/jobs/{id}/cancel":
@@ -120,10 +92,14 @@ class Server:
 
     # -- queue notices (the worker's thread) -> the loop ---------------------------------------
     def _heard(self, kind: str, job, event) -> None:
-        msgs = records.run_messages(kind, job, event, self.folders)
+        if kind == "started":
+            self.runs[job.id] = RunMessages(job, self.folders)
+        run = self.runs.pop(job.id, None) if kind == "ended" else self.runs.get(job.id)
+        msgs = run.messages(kind, event) if run is not None else []
         status = kind in ("added", "started", "ended", "changed")
-        if kind == "event" and msgs and isinstance(msgs[0], tuple) and msgs[0][0] == "executing":
-            self.last_node = {"client": job.client_id, "node": msgs[0][1]["node"], "prompt_id": job.id}
+        now = [m[1]["node"] for m in msgs if isinstance(m, tuple) and m[0] == "executing"]
+        if kind == "event" and now:
+            self.last_node = {"client": job.client_id, "node": now[-1], "prompt_id": job.id}
         elif kind == "ended":
             self.last_node = {}
         if (msgs or status) and self.loop is not None and not self.loop.is_closed():
@@ -210,63 +186,105 @@ class Server:
             prompt, prompt_id, client_id = read_request(body)
             if self.queue.get(prompt_id) is not None:
                 raise Refused(f"prompt_id {prompt_id} is already in use", kind="invalid_prompt")
-            loop = asyncio.get_running_loop()
-            job = await loop.run_in_executor(None, make_job, prompt, prompt_id, client_id, self.folders,
-                                             self.namer, self.known)
-            self.queue.add(job)
-            if body.get("front") is True:  # ComfyUI's 'front': run it next
-                self.queue.move(job.id, 0)
+            try:
+                extra = Extras.of(body, client_id)
+            except ValueError as e:
+                raise Refused(str(e), kind="invalid_prompt") from None
+            job = await asyncio.get_running_loop().run_in_executor(None, self._admit, prompt, prompt_id, client_id,
+                                                                   extra, body.get("front") is True)
         except Refused as e:
-            return web.json_response(e.body(), status=400)
+            return web.json_response(self.folders.public.answer(e.body()), status=400)
         except Exception as e:  # noqa: BLE001 - a hostile workflow is a 400, never a crash of the server
-            return web.json_response(Refused(f"the workflow could not be read: {type(e).__name__}: "
-                                             f"{str(e)[:300]}").body(), status=400)
+            return web.json_response(self.folders.public.answer(Refused(
+                f"the workflow could not be read: {type(e).__name__}: {str(e)[:300]}").body()), status=400)
         return web.json_response({"prompt_id": job.id, "number": job.number, "node_errors": {}})
+
+    def _admit(self, prompt: dict, prompt_id: str, client_id: str, extra: dict, front: bool):
+        """Validate, convert and queue a prompt (a worker's thread: the queue's file is written here,
+        never on the event loop)."""
+        job = make_job(prompt, prompt_id, client_id, self.folders, self.namer, self.known, self._check)
+        self.extras.put(job.id, extra)
+        self.queue.add(job)
+        if front:  # ComfyUI's 'front': run it next
+            self.queue.move(job.id, 0)
+        return job
+
+    def _check(self, prompt: dict) -> None:
+        """ComfyUI's validation of a prompt against the declarations /object_info serves."""
+        validate.check(prompt, self.declared)
+        from studio.engine.model_cache import host_available
+        bounds.check(prompt, host_available())
+
+    def declared(self, cls: str) -> dict:
+        from .object_info import read_node
+        if cls not in self._declared:
+            self._declared[cls] = read_node(cls)
+        return self._declared[cls]
+
+    def _item(self, job) -> list:
+        return records.queue_item(job, self.extras.get(job.id, job.client_id))
 
     async def get_queue(self, request):
         run = self.queue.running
-        return web.json_response({"queue_running": [records.queue_item(run)] if run is not None else [],
-                                  "queue_pending": [records.queue_item(j) for j in self.queue.pending()]})
+        return web.json_response({"queue_running": [self._item(run)] if run is not None else [],
+                                  "queue_pending": [self._item(j) for j in self.queue.pending()]})
 
     async def post_queue(self, request):
+        """ComfyUI's clear and delete of waiting jobs, done on a worker's thread (the queue's file is
+        written there): the loop answers other requests meanwhile."""
         body = await _json_or_empty(request)
-        if body.get("clear"):
-            self.queue.clear_pending()
-        for pid in body.get("delete", []) if isinstance(body.get("delete"), list) else []:
-            job = self.queue.get(str(pid))
-            if job is not None and job.state == QUEUED:
-                self.queue.cancel(job.id)
+        ids = [j.id for j in self.queue.pending()] if body.get("clear") else []
+        ids += [str(p) for p in body.get("delete", [])] if isinstance(body.get("delete"), list) else []
+        if ids:
+            await asyncio.get_running_loop().run_in_executor(None, self._cancel_waiting, ids)
         return web.Response(status=200)
 
-    def _history(self) -> dict:
-        return {j.id: records.history_item(j, self.folders) for j in self.queue.jobs()
-                if j.state in ENDED and j.source.startswith("comfy")}
+    def _cancel_waiting(self, ids: list[str]) -> None:
+        with one_write(self.queue):
+            for pid in ids:
+                job = self.queue.get(pid)
+                if job is not None and job.state == QUEUED:
+                    self.queue.cancel(job.id)
+
+    def _history_item(self, job) -> dict:
+        return records.history_item(job, self.folders, self.extras.get(job.id, job.client_id))
 
     async def get_history(self, request):
-        hist = self._history()
-        try:
-            n = int(request.rel_url.query.get("max_items", "0"))
-        except ValueError:
-            n = 0
-        if n > 0:
-            hist = dict(list(hist.items())[-n:])
-        return web.json_response(hist)
+        """ComfyUI's /history?max_items=N&offset=M: from the M-th ended prompt (oldest first) at most
+        N; without an offset, the last N."""
+        q = request.rel_url.query
+        n, offset = _int(q.get("max_items")), _int(q.get("offset"))
+        ended = [j for j in self.queue.jobs() if j.state in ENDED and j.source.startswith("comfy")]
+        if n is not None and n < 0:
+            n = None
+        if offset is None or offset < 0:
+            offset = max(0, len(ended) - n) if n is not None else 0
+        picked = ended[offset:] if n is None else ended[offset:offset + n]
+        return web.json_response({j.id: self._history_item(j) for j in picked})
 
     async def get_history_one(self, request):
         job = self.queue.get(request.match_info["id"])
         if job is None or job.state not in ENDED:
             return web.json_response({})
-        return web.json_response({job.id: records.history_item(job, self.folders)})
+        return web.json_response({job.id: self._history_item(job)})
 
     async def post_history(self, request):
         body = await _json_or_empty(request)
         ids = [j.id for j in self.queue.jobs() if j.state in ENDED] if body.get("clear") else \
             [str(x) for x in body.get("delete", [])] if isinstance(body.get("delete"), list) else []
-        for pid in ids:
-            job = self.queue.get(pid)
-            if job is not None and job.state in ENDED:
-                self.queue.remove(pid)
+        if ids:
+            await asyncio.get_running_loop().run_in_executor(None, self._forget, ids)
         return web.Response(status=200)
+
+    def _forget(self, ids: list[str]) -> None:
+        gone = []
+        with one_write(self.queue):
+            for pid in ids:
+                job = self.queue.get(pid)
+                if job is not None and job.state in ENDED:
+                    self.queue.remove(pid)
+                    gone.append(pid)
+        self.extras.drop(gone)
 
     async def interrupt(self, request):
         body = await _json_or_empty(request)
@@ -292,32 +310,51 @@ class Server:
             return web.Response(status=400, text="not a file name inside the server's folders")
         if not os.path.isfile(path):
             return web.Response(status=404)
+        name = os.path.basename(path)
+        if view.wanted(q):  # ComfyUI's preview=webp;90 / channel=rgb|a of an image
+            made = await asyncio.get_running_loop().run_in_executor(None, view.converted, path, q.get("preview"),
+                                                                    q.get("channel", ""))
+            if made is not None:
+                return web.Response(body=made[0], content_type=made[1],
+                                    headers={"Content-Disposition": f'filename="{name}"'})
         ctype = mimetypes.guess_type(path)[0] or "application/octet-stream"
         return web.FileResponse(path, headers={"Content-Type": ctype,
-                                               "Content-Disposition": f'filename="{os.path.basename(path)}"'})
+                                               "Content-Disposition": f'filename="{name}"'})
 
     async def upload(self, request):
-        try:
-            post = await request.post()
-        except web.HTTPRequestEntityTooLarge:
-            return web.Response(status=413, text=f"uploads are limited to {self.max_upload // 2**20} MB")
-        except ValueError:
-            return web.Response(status=400, text="not a multipart upload")
-        image = post.get("image")
-        kind = str(post.get("type") or "input")
-        if kind not in ("input", "temp") or not hasattr(image, "file") or not getattr(image, "filename", ""):
-            return web.Response(status=400, text="an 'image' file is needed (type input or temp)")
-        name = os.path.basename(str(image.filename).replace("\\", "/"))
-        if os.path.splitext(name)[1].lower() not in UPLOAD_EXTS:
-            return web.Response(status=400, text="only images, video and audio are taken")
-        sub = str(post.get("subfolder") or "")
-        folder = self.folders.folder(kind, sub)
-        if folder is None or self.folders.file(kind, sub, name) is None:
-            return web.Response(status=400, text="not a file name inside the input folder")
-        overwrite = str(post.get("overwrite") or "").lower() in ("true", "1")
-        name = await asyncio.get_running_loop().run_in_executor(None, _store_upload, image.file, folder, name,
-                                                                overwrite)
-        return web.json_response({"name": name, "subfolder": sub, "type": kind})
+        return await uploads.receive(request, self.folders, self.max_upload, mask=False)
+
+    async def upload_mask(self, request):
+        return await uploads.receive(request, self.folders, self.max_upload, mask=True)
+
+    # -- models ---------------------------------------------------------------------------------
+    async def free(self, request):
+        """ComfyUI's /free: {"unload_models": true} unloads the models kept between jobs;
+        {"free_memory": true} also drops the results kept for a re-run."""
+        body = await _json_or_empty(request)
+        if self.memory is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.memory.free, body.get("unload_models") is True,
+                                                             body.get("free_memory") is True)
+        return web.Response(status=200)
+
+    async def get_models(self, request):
+        from .models import folder_names
+        return web.json_response(folder_names())
+
+    async def get_models_in(self, request):
+        from .models import files
+        found = await asyncio.get_running_loop().run_in_executor(None, files, request.match_info["folder"])
+        if found is None:
+            return web.Response(status=404, text="no such folder of models")
+        return web.json_response(list(found))
+
+    async def view_metadata(self, request):
+        from .models import metadata
+        meta = await asyncio.get_running_loop().run_in_executor(None, metadata, request.match_info["folder"],
+                                                                request.rel_url.query.get("filename", ""))
+        if meta is None:
+            return web.Response(status=404)
+        return web.json_response(meta)
 
     # -- what this server is --------------------------------------------------------------------
     async def get_object_info(self, request):
@@ -365,6 +402,13 @@ async def _read_json(request) -> Any:
         raise ValueError("it nests too deeply") from None
 
 
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
+
+
 def _no_constant(name: str):
     raise ValueError(f"'{name}' is not JSON")
 
@@ -375,37 +419,6 @@ async def _json_or_empty(request) -> dict:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
-
-
-def _store_upload(src, folder: str, name: str, overwrite: bool) -> str:
-    """Write an upload into ``folder``; an existing name of other bytes gets ' (1)', ' (2)'... added."""
-    os.makedirs(folder, exist_ok=True)
-    stem, ext = os.path.splitext(name)
-    path, k = os.path.join(folder, name), 1
-    while os.path.exists(path) and not overwrite:
-        if _same_bytes(path, src):
-            return os.path.basename(path)
-        path, k = os.path.join(folder, f"{stem} ({k}){ext}"), k + 1
-    tmp = path + f".part-{uuid.uuid4().hex[:8]}"
-    src.seek(0)
-    with open(tmp, "wb") as f:
-        shutil.copyfileobj(src, f)
-    os.replace(tmp, path)
-    return os.path.basename(path)
-
-
-def _same_bytes(path: str, src) -> bool:
-    src.seek(0, os.SEEK_END)
-    if os.path.getsize(path) != src.tell():
-        return False
-    src.seek(0)
-    with open(path, "rb") as f:
-        while True:
-            a, b = f.read(2**20), src.read(2**20)
-            if a != b:
-                return False
-            if not a:
-                return True
 
 
 def _ram() -> tuple[int, int]:
@@ -433,8 +446,9 @@ def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: i
     folders = Folders(folder)
     allow_for_session(folders.output)  # jobs write there (and only there: prompt.py names every output)
     allow_reading_for_session(folders.input)  # and read the clients' uploads
-    queue = JobQueue(os.path.join(folders.root, "queue"))
-    server = Server(queue, folders, token, max_upload_mb * 2**20)
+    memory = Memory()
+    queue = JobQueue(os.path.join(folders.root, "queue"), executor_factory=memory.executor)
+    server = Server(queue, folders, token, max_upload_mb * 2**20, host, memory)
 
     async def main() -> None:
         # the engine imported before the port is announced: the first prompt does not wait for torch

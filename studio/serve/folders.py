@@ -22,6 +22,22 @@ class Folders:
             os.makedirs(d, exist_ok=True)
 
     @property
+    def public(self):
+        """How an answer names this machine's files (public.Public): the folders as ComfyUI names
+        them, the models folders as 'models', any other absolute path by its last name."""
+        if getattr(self, "_public", None) is None:
+            from studio.core.models import model_dirs
+
+            from .public import Public
+            places = [(d, t) for t, d in self.dirs.items()] + [(self.root, "the server's folder")]
+            try:
+                places += [(d, "models") for d in model_dirs()]
+            except Exception:  # noqa: BLE001 - unreadable settings: the generic rule still hides the folders
+                pass
+            self._public = Public(places)
+        return self._public
+
+    @property
     def input(self) -> str:
         return self.dirs["input"]
 

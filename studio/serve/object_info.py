@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-# ComfyUI's own inputs of the core nodes a smallest workflow uses (EmptyImage -> CreateVideo -> SaveVideo)
+MAX_SEED = 0xFFFFFFFFFFFFFFFF
+# ComfyUI's own inputs and outputs of the core nodes clients send most (EmptyImage -> CreateVideo -> SaveVideo,
+# and a sampler's chain), as ComfyUI declares them, narrowed where Studio takes less: EmptyImage is made a
+# Solid Colour (procedural.solid: 16 to 4096 pixels a side; test_validate checks the two agree). /prompt
+# checks every request against these (validate.py), so a client is told what /object_info told it.
+# (inputs, outputs, category); an input typed "*" takes anything.
 CORE = {
-    "EmptyImage": ({"width": ["INT", {"default": 512, "min": 1, "max": 16384}],
-                    "height": ["INT", {"default": 512, "min": 1, "max": 16384}],
+    "EmptyImage": ({"width": ["INT", {"default": 512, "min": 16, "max": 4096}],
+                    "height": ["INT", {"default": 512, "min": 16, "max": 4096}],
                     "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}],
                     "color": ["INT", {"default": 0, "min": 0, "max": 0xFFFFFF}]}, ["IMAGE"], "image"),
     "CreateVideo": ({"images": ["IMAGE"], "fps": ["FLOAT", {"default": 30.0, "min": 1.0, "max": 120.0}]},
@@ -16,7 +21,30 @@ CORE = {
     "SaveVideo": ({"video": ["VIDEO"], "filename_prefix": ["STRING", {"default": "video/ComfyUI"}],
                    "format": [["auto", "mp4"], {"default": "auto"}], "codec": [["auto", "h264"], {"default": "auto"}]},
                   [], "image/video"),
+    "KSampler": ({"model": ["MODEL"], "seed": ["INT", {"default": 0, "min": 0, "max": MAX_SEED}],
+                  "steps": ["INT", {"default": 20, "min": 1, "max": 10000}],
+                  "cfg": ["FLOAT", {"default": 8.0, "min": 0.0, "max": 100.0}], "sampler_name": ["*"],
+                  "scheduler": ["*"], "positive": ["CONDITIONING"], "negative": ["CONDITIONING"],
+                  "latent_image": ["LATENT"], "denoise": ["FLOAT", {"default": 1.0, "min": 0.0, "max": 1.0}]},
+                 ["LATENT"], "sampling"),
+    "CLIPTextEncode": ({"text": ["STRING", {"multiline": True}], "clip": ["CLIP"]}, ["CONDITIONING"], "conditioning"),
+    "VAEDecode": ({"samples": ["LATENT"], "vae": ["VAE"]}, ["IMAGE"], "latent"),
+    "EmptyLatentImage": ({"width": ["INT", {"default": 512, "min": 16, "max": 16384}],
+                          "height": ["INT", {"default": 512, "min": 16, "max": 16384}],
+                          "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}]}, ["LATENT"], "latent"),
+    "EmptyHunyuanLatentVideo": ({"width": ["INT", {"default": 848, "min": 16, "max": 16384}],
+                                 "height": ["INT", {"default": 480, "min": 16, "max": 16384}],
+                                 "length": ["INT", {"default": 25, "min": 1, "max": 16384}],
+                                 "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}]}, ["LATENT"],
+                                "latent/video"),
 }
+# the outputs of the loaders (their inputs are the converter's: a model looked up by name), so that a link
+# from one is checked for its output's index and type
+LOADER_OUTPUTS = {"UNETLoader": ["MODEL"], "CLIPLoader": ["CLIP"], "DualCLIPLoader": ["CLIP"], "VAELoader": ["VAE"],
+                  "CheckpointLoaderSimple": ["MODEL", "CLIP", "VAE"], "CLIPVisionLoader": ["CLIP_VISION"],
+                  "LoraLoaderModelOnly": ["MODEL"], "LoraLoader": ["MODEL", "CLIP"], "LoadImage": ["IMAGE", "MASK"]}
+OUTPUT_NODES = ("SaveVideo", "SaveWEBM", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveImage", "PreviewImage",
+                "VHS_VideoCombine")
 
 
 def read_types() -> set[str]:
@@ -69,12 +97,12 @@ def read_node(cls: str) -> dict:
     if cls in CORE:
         req, out, cat = CORE[cls]
     else:
-        req, out, cat = {w: ["*"] for w in WIDGETS.get(cls, ()) if w != CONTROL}, [], "read by Studio"
+        req, out, cat = {w: ["*"] for w in WIDGETS.get(cls, ()) if w != CONTROL}, LOADER_OUTPUTS.get(cls, []), \
+            "read by Studio"
     return {"input": {"required": req, "optional": {}}, "input_order": {"required": list(req), "optional": []},
             "output": out, "output_is_list": [False] * len(out), "output_name": out, "name": cls, "display_name": cls,
             "description": "a ComfyUI node type Studio converts into its own nodes", "python_module": "comfy",
-            "category": cat, "output_node": cls in ("SaveVideo", "SaveWEBM", "SaveAnimatedWEBP", "SaveAnimatedPNG",
-                                                    "SaveImage", "PreviewImage", "VHS_VideoCombine"),
+            "category": cat, "output_node": cls in OUTPUT_NODES,
             "deprecated": False, "experimental": False}
 
 

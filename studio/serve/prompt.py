@@ -10,7 +10,7 @@ import os
 import re
 import threading
 import uuid
-from typing import Any
+from typing import Any, Callable
 
 from studio.core.errors import StudioError
 from studio.queue.job import Job
@@ -99,8 +99,11 @@ class Namer:
         return path
 
 
-def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, namer: Namer, known: set[str]) -> Job:
-    """The queue job of a prompt read by :func:`read_request` (Refused when it cannot run)."""
+def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, namer: Namer, known: set[str],
+             check: Callable[[dict], None] | None = None) -> Job:
+    """The queue job of a prompt read by :func:`read_request` (Refused when it cannot run): its node
+    types known, then ``check`` (validate.check: ComfyUI's validation), then converted and checked as
+    Studio runs it; a value the converter could not take as given is refused too, never fitted."""
     from studio.convert.comfy_read import WorkflowError
     from studio.core.fileformat import graph_to_dict
     from studio.queue.make import job_from_workflow
@@ -111,11 +114,14 @@ def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, nam
         first = next(iter(unknown.values()))["class_type"]
         raise Refused(f"Cannot execute because node {first} does not exist in Studio.", unknown,
                       kind="invalid_prompt")
+    if check is not None:
+        check(prompt)
     try:
         job, conv = job_from_workflow(prompt, "prompt", folders.input)
     except WorkflowError as e:
         raise Refused(str(e)) from None
     g, origin = conv.graph, conv.origin
+    _refuse_fitted(conv.log, prompt)
 
     def refuse(nid: str, message: str) -> Refused:
         cid = origin.get(nid, "")
@@ -133,6 +139,25 @@ def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, nam
     job.graph = graph_to_dict(g, include_ui=False)
     job.id, job.client_id, job.title = prompt_id, client_id, f"prompt {prompt_id[:8]}"
     return job
+
+
+FITTED = re.compile(r"^[^:]*: (?P<what>.+) not taken \((?P<why>.+)\): .+ \(from '.*' #(?P<node>[^\s()]+)\)$")
+
+
+def _refuse_fitted(log: list[str], prompt: dict) -> None:
+    """The converter fits a value a Studio node cannot take (a width of 8 made 16) and says so in
+    its Log, which a client never reads: here each is a 400 naming the node instead."""
+    errors: dict[str, dict] = {}
+    for line in log:
+        m = FITTED.match(line)
+        if m and m["node"] in prompt:
+            what = f"Studio cannot take {m['what']}: {m['why']}"
+            entry = errors.setdefault(m["node"], node_error(prompt[m["node"]]["class_type"], what))
+            if entry["errors"][0]["message"] != what:
+                entry["errors"].append(node_error("", what)["errors"][0])
+    if errors:
+        raise Refused("Prompt outputs failed validation", errors, kind="prompt_outputs_failed_validation",
+                      details="\n".join(e["message"] for v in errors.values() for e in v["errors"]))
 
 
 def _place_files(g, origin: dict, prompt: dict, namer: Namer, refuse) -> None:

@@ -1,7 +1,7 @@
-"""A queue job as ComfyUI's API shows one: its /queue item, its /history entry, and the websocket
-messages of its run (``status``, ``execution_start``, ``executing``, ``progress``, ``executed``,
-``execution_success`` / ``execution_error`` / ``execution_interrupted``, then ``executing`` with no
-node), with node ids in the workflow's own ids where the job was converted from one."""
+"""A queue job as ComfyUI's API shows one: its /queue item, its /history entry, the messages that
+end its run (``execution_success`` / ``execution_error`` / ``execution_interrupted``) and its preview
+frames, with node ids in the workflow's own ids where the job was converted from one (the messages
+during a run: run_messages.py)."""
 from __future__ import annotations
 
 import os
@@ -9,7 +9,6 @@ import struct
 import time
 from typing import Any
 
-from studio.engine.events import NodeFinished, NodeProgress, NodeStarted
 from studio.queue.job import CANCELLED, DONE, Job
 
 from .folders import Folders
@@ -38,9 +37,10 @@ def outputs_to_execute(job: Job) -> list[str]:
     return [c for c in (comfy_id(job, i) for i in ids if i) if c]
 
 
-def queue_item(job: Job) -> list:
+def queue_item(job: Job, extra: dict | None = None) -> list:
     """[number, prompt_id, prompt, extra_data, outputs_to_execute], as ComfyUI's /queue lists a job."""
-    return [job.number, job.id, job.workflow or {}, {"client_id": job.client_id}, outputs_to_execute(job)]
+    return [job.number, job.id, job.workflow or {}, extra if extra is not None else {"client_id": job.client_id},
+            outputs_to_execute(job)]
 
 
 def node_output(job: Job, files: list[str], folders: Folders) -> dict[str, Any]:
@@ -77,8 +77,9 @@ def outputs(job: Job, folders: Folders) -> dict[str, dict]:
     return res
 
 
-def end_messages(job: Job) -> list[tuple[str, dict]]:
-    """The messages that end a run, as ComfyUI keeps them in /history's status.messages."""
+def end_messages(job: Job, folders: Folders) -> list[tuple[str, dict]]:
+    """The messages that end a run, as ComfyUI keeps them in /history's status.messages (the error
+    naming no folder of the machine)."""
     start = [("execution_start", {"prompt_id": job.id, "timestamp": _ms(job.started or job.ended)}),
              ("execution_cached", {"nodes": [], "prompt_id": job.id, "timestamp": _ms(job.started or job.ended)})]
     done = [c for c in (comfy_id(job, n) for n in job.node_outputs) if c]
@@ -90,54 +91,22 @@ def end_messages(job: Job) -> list[tuple[str, dict]]:
         return start + [("execution_interrupted", {"prompt_id": job.id, "node_id": node, "node_type": node_type,
                                                    "executed": done, "timestamp": _ms(job.ended)})]
     return start + [("execution_error", {"prompt_id": job.id, "node_id": node, "node_type": node_type,
-                                         "executed": done, "exception_message": job.error,
+                                         "executed": done, "exception_message": folders.public.text(job.error or ""),
                                          "exception_type": "StudioError", "traceback": [],
                                          "current_inputs": {}, "current_outputs": {}, "timestamp": _ms(job.ended)})]
 
 
-def history_item(job: Job, folders: Folders) -> dict:
+def history_item(job: Job, folders: Folders, extra: dict | None = None) -> dict:
     ok = job.state == DONE
-    return {"prompt": queue_item(job), "outputs": outputs(job, folders),
+    return {"prompt": queue_item(job, extra), "outputs": outputs(job, folders),
             "status": {"status_str": "success" if ok else "error", "completed": ok,
-                       "messages": [list(m) for m in end_messages(job)]},
+                       "messages": [list(m) for m in end_messages(job, folders)]},
             "meta": {cid: {"node_id": cid, "display_node": cid, "parent_node": None, "real_node_id": cid}
                      for cid in outputs(job, folders)}}
 
 
 def status(remaining: int) -> dict:
     return {"status": {"exec_info": {"queue_remaining": remaining}}}
-
-
-def run_messages(kind: str, job: Job, event: Any, folders: Folders) -> list:
-    """The websocket messages for one queue notice of a job: (type, data) pairs, or bytes (a binary
-    preview frame: ComfyUI's PREVIEW_IMAGE_WITH_METADATA, its metadata naming node and prompt)."""
-    pid = job.id
-    if kind == "started":
-        return [("execution_start", {"prompt_id": pid, "timestamp": _ms(job.started)}),
-                ("execution_cached", {"nodes": [], "prompt_id": pid, "timestamp": _ms(job.started)})]
-    if kind == "ended":
-        last = end_messages(job)[-1]
-        return [last, ("executing", {"node": None, "display_node": None, "prompt_id": pid})]
-    if kind != "event":
-        return []
-    cid = comfy_id(job, getattr(event, "node_id", ""))
-    if cid is None:
-        return []
-    if isinstance(event, NodeStarted):
-        return [("executing", {"node": cid, "display_node": cid, "prompt_id": pid})]
-    if isinstance(event, NodeProgress) and event.total:
-        msgs: list = [("progress", {"value": int(min(event.step, event.total)), "max": int(event.total),
-                                    "prompt_id": pid, "node": cid})]
-        frame = preview_frame(event.preview, {"node_id": cid, "prompt_id": pid, "display_node_id": cid,
-                                              "parent_node_id": None, "real_node_id": cid,
-                                              "image_type": "image/jpeg"})
-        if frame is not None:
-            msgs.append(frame)
-        return msgs
-    if isinstance(event, NodeFinished) and event.written:
-        return [("executed", {"node": cid, "display_node": cid, "output": node_output(job, event.written, folders),
-                              "prompt_id": pid})]
-    return []
 
 
 def preview_frame(image: Any, meta: dict) -> bytes | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import uuid
 
 import pytest
@@ -82,7 +83,10 @@ def test_run_messages_come_in_comfyuis_order_to_the_submitting_client_only(plain
     executed = next(d for k, d in a if k == "executed")
     assert executed["node"] == "3" and executed["prompt_id"] == pid  # the workflow's own SaveVideo id
     assert executed["output"]["animated"] == [True] and executed["output"]["images"][0]["subfolder"] == "video"
-    assert [d["node"] for k, d in a if k == "executing"][0] == "1"  # EmptyImage made Solid Colour
+    # once for every node that runs, in order: CreateVideo (folded into Solid Colour's clip) too
+    assert [d["node"] for k, d in a if k == "executing"] == ["1", "2", "3", None]
+    last = [d for k, d in a if k == "progress_state"][-1]
+    assert last["prompt_id"] == pid and last["nodes"]["3"]["state"] == "finished"
     assert {k for k, _ in b} <= {"status", "feature_flags"}  # bob hears the queue, never alice's run
 
 
@@ -125,6 +129,28 @@ def test_a_hundred_jobs_queue_and_a_client_leaving_mid_run_stops_nothing(plain):
     assert status == 200 and len(hist) == 3
 
 
+def test_extra_data_is_kept_with_the_job_and_history_pages_by_offset(plain):
+    url, folder = plain
+    extra = {"extra_pnginfo": {"workflow": {"nodes": [1, 2]}}, "api_key_comfy_org": "s3cret-key"}
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    for pid in ids:
+        body = {"prompt": core_workflow(size=16, frames=1), "prompt_id": pid, "client_id": "pager", "extra_data": extra}
+        assert call(url, "/prompt", body)[0] == 200
+    kept = wait_history(url, ids[0])["prompt"][3]
+    assert kept == {"extra_pnginfo": {"workflow": {"nodes": [1, 2]}}, "client_id": "pager"}  # ComfyUI's secret left out
+    assert not any("s3cret-key" in f.read_text() for f in (folder / "extra").iterdir())
+    for pid in ids:
+        wait_history(url, pid)
+    every = list(call(url, "/history")[1])
+    assert every[-3:] == ids
+    assert list(call(url, "/history?max_items=2")[1]) == every[-2:]
+    assert list(call(url, "/history?offset=1&max_items=2")[1]) == every[1:3]
+    assert list(call(url, f"/history?offset={len(every) - 1}")[1]) == every[-1:]
+    assert call(url, "/prompt", {"prompt": core_workflow(), "extra_data": [1]})[0] == 400
+    assert call(url, "/history", {"delete": [ids[0]]})[0] == 200
+    assert call(url, f"/history/{ids[0]}")[1] == {} and not (folder / "extra" / f"{ids[0]}.json").exists()
+
+
 def test_hostile_requests_are_400_naming_the_node_and_the_server_goes_on(plain):
     url, folder = plain
     cases = [
@@ -145,6 +171,24 @@ def test_hostile_requests_are_400_naming_the_node_and_the_server_goes_on(plain):
     assert call(url, "/prompt", b'{"prompt": {"1": NaN}}')[0] == 400
     assert call(url, "/prompt", {"prompt": core_workflow(frames=1)})[0] == 200  # still serving
     assert not (folder.parent / "abs").exists()
+
+
+def test_a_value_out_of_range_is_400_in_comfyuis_shape_and_nothing_is_queued(plain):
+    url, _ = plain
+    body = json.dumps({"prompt": core_workflow(), "client_id": "v"}).replace('"fps": 8', '"fps": 1e999').encode()
+    status, answer = call(url, "/prompt", body)  # JSON's 1e999 reads as inf: refused, never made 24
+    assert status == 400 and answer["error"]["type"] == "prompt_outputs_failed_validation"
+    (e,) = answer["node_errors"]["2"]["errors"]
+    assert e["type"] == "value_bigger_than_max" and e["extra_info"]["input_name"] == "fps"
+    wf = core_workflow()
+    wf["1"]["inputs"]["width"] = "abc"
+    status, answer = call(url, "/api/prompt", {"prompt": wf})
+    assert status == 400 and answer["node_errors"]["1"]["errors"][0]["type"] == "invalid_input_type"
+    assert answer["node_errors"]["1"]["dependent_outputs"] == ["3"] and answer["node_errors"]["1"]["class_type"] == \
+        "EmptyImage"
+    status, answer = call(url, "/prompt", {"prompt": core_workflow(size=4096, frames=2000)})  # 375 GB as ComfyUI has it
+    assert status == 400 and answer["node_errors"]["1"]["errors"][0]["type"] == "job_too_large"
+    assert call(url, "/queue")[1]["queue_pending"] == []
 
 
 @pytest.mark.parametrize("path", ["/etc/passwd", "../serve/queue/queue.json", "~/.ssh/id_rsa"])
@@ -178,9 +222,112 @@ def test_uploads_land_in_the_input_folder_capped_and_named(plain):
     assert (folder / "input" / "clip.mp4").read_bytes() == b"x" * 10
     assert asyncio.run(up("run.py", b"import os"))[0] == 400
     assert asyncio.run(up("a.png", b"x", subfolder="../.."))[0] == 400
-    assert asyncio.run(up("a.png", b"x", type="output"))[0] == 400
+    assert asyncio.run(up("a.png", b"x", type="elsewhere"))[0] == 400
     assert asyncio.run(up("big.mp4", b"x" * (3 * 2**20)))[0] == 413  # over --max-upload-mb 1
     assert not (folder / "input" / "big.mp4").exists()
+
+
+def test_a_mask_is_laid_over_its_image_as_alpha_and_output_takes_uploads(plain):
+    import io
+
+    import numpy as np
+    from PIL import Image
+    url, folder = plain
+
+    def png(mode: str, size, data) -> bytes:
+        buf = io.BytesIO()
+        Image.fromarray(np.asarray(data, np.uint8).reshape(size[1], size[0], len(mode)), mode).save(buf, "PNG")
+        return buf.getvalue()
+
+    async def up(route: str, name: str, data: bytes, **fields):
+        form = aiohttp.FormData()
+        form.add_field("image", data, filename=name)
+        for k, v in fields.items():
+            form.add_field(k, v)
+        async with aiohttp.ClientSession() as s:
+            async with s.post(url + route, data=form) as r:
+                return r.status, (await r.json() if r.status == 200 else await r.text())
+    rgb = np.arange(4 * 3 * 3) * 7 % 256
+    assert asyncio.run(up("/upload/image", "orig.png", png("RGB", (4, 3), rgb), type="output"))[0] == 200
+    assert (folder / "output" / "orig.png").exists()  # type=output, as ComfyUI takes it
+    alpha = np.array([0, 255, 128, 7] * 3)
+    mask = png("RGBA", (4, 3), np.stack([np.zeros(12), np.zeros(12), np.zeros(12), alpha], 1))
+    ref = json.dumps({"filename": "orig.png", "subfolder": "", "type": "output"})
+    status, said = asyncio.run(up("/upload/mask", "clipspace-mask.png", mask, original_ref=ref))
+    assert status == 200 and said == {"name": "clipspace-mask.png", "subfolder": "", "type": "input"}
+    made = np.asarray(Image.open(folder / "input" / "clipspace-mask.png"))
+    assert made.shape == (3, 4, 4) and (made[..., 3].ravel() == alpha).all()
+    assert (made[..., :3].ravel() == rgb).all()  # the image's own colours kept
+    small = png("RGBA", (2, 2), np.zeros(16))
+    assert "same size" in asyncio.run(up("/upload/mask", "m.png", small, original_ref=ref))[1]
+    assert "alpha" in asyncio.run(up("/upload/mask", "m.png", png("RGB", (4, 3), rgb), original_ref=ref))[1]
+    for bad in (json.dumps({"filename": "../queue/queue.json", "type": "output"}), "{not json",
+                json.dumps({"filename": "nosuch.png"})):
+        assert asyncio.run(up("/upload/mask", "m.png", mask, original_ref=bad))[0] == 400, bad
+    assert not (folder / "input" / "m.png").exists()
+
+
+def test_models_folders_files_metadata_and_free_as_comfyui_answers_them(plain):
+    import struct
+    url, folder = plain
+    models = folder.parent / "models"  # the server's STUDIO_MODELS
+
+    def safetensors(path, meta):
+        header = json.dumps({"__metadata__": meta} if meta is not None else {}).encode()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(struct.pack("<Q", len(header)) + header)
+    safetensors(models / "loras" / "style" / "red.safetensors", {"ss_tag_frequency": "red ball"})
+    safetensors(models / "loras" / "plain.safetensors", None)
+    safetensors(models / "diffusion_models" / "wan.safetensors", {"format": "pt"})
+    status, names = call(url, "/models")
+    assert status == 200 and {"loras", "diffusion_models", "vae", "text_encoders", "checkpoints"} <= set(names)
+    assert call(url, "/models/loras") == (200, ["plain.safetensors", "style/red.safetensors"])
+    assert call(url, "/api/models/diffusion_models")[1] == ["wan.safetensors"]
+    assert call(url, "/models/nosuch")[0] == 404
+    assert call(url, "/view_metadata/loras?filename=style/red.safetensors") == (200, {"ss_tag_frequency": "red ball"})
+    for q in ("loras?filename=plain.safetensors", "loras?filename=../diffusion_models/wan.safetensors",
+              "loras?filename=%2Fetc%2Fpasswd", "vae?filename=style/red.safetensors", "loras"):
+        assert call(url, f"/view_metadata/{q}")[0] == 404, q
+    assert call(url, "/free", {"unload_models": True, "free_memory": True})[0] == 200
+    assert call(url, "/api/free", {})[0] == 200
+
+
+def test_free_unloads_the_models_kept_and_with_free_memory_the_results_too():
+    from studio.serve.memory import Memory
+    memory = Memory()
+    memory.models.put("wan", object(), "cpu", 1000)
+    ex = memory.executor()
+    ex.cache.put("a result", object(), 10)
+    assert memory.free(False, False) == (0, 0) and len(memory.models) == 1
+    assert memory.free(True, False) == (1, 1000) and len(memory.models) == 0 and len(ex.cache) == 1
+    memory.free(False, True)
+    assert len(ex.cache) == 0
+
+
+def test_view_makes_comfyuis_previews_and_channels_of_an_image(plain):
+    import io
+
+    import numpy as np
+    from PIL import Image
+    url, folder = plain
+    rgba = np.zeros((6, 8, 4), np.uint8)
+    rgba[..., 0], rgba[..., 3] = 200, np.arange(8, dtype=np.uint8) * 30
+    Image.fromarray(rgba, "RGBA").save(folder / "input" / "see.png")
+    q = "/view?filename=see.png&type=input"
+
+    def image(path):
+        status, raw = call(url, path)
+        assert status == 200, path
+        return Image.open(io.BytesIO(raw))
+    assert image(q + "&preview=jpeg;50").format == "JPEG"
+    assert image(q + "&preview=jpeg;50&channel=rgba").format == "WEBP"  # alpha asked for: webp keeps it
+    assert image(q + "&preview=bmp").format == "WEBP"
+    rgb = image(q + "&channel=rgb")
+    assert rgb.mode == "RGB" and rgb.getpixel((0, 0)) == (200, 0, 0)
+    a = np.asarray(image(q + "&channel=a"))
+    assert (a[..., 3] == rgba[..., 3]).all() and not a[..., :3].any()
+    assert call(url, q)[1] == (folder / "input" / "see.png").read_bytes()  # as it is
+    assert call(url, q + "&channel=nonsense")[1] == (folder / "input" / "see.png").read_bytes()
 
 
 def test_object_info_stats_and_the_origin_check(plain):
@@ -194,6 +341,46 @@ def test_object_info_stats_and_the_origin_check(plain):
     port = url.rsplit(":", 1)[1]
     assert call(url, "/queue", headers={"Origin": "http://evil.example"})[0] == 403
     assert call(url, "/queue", headers={"Origin": f"http://127.0.0.1:{port}"})[0] == 200
+
+
+def test_a_host_not_this_machine_is_refused_against_dns_rebinding(plain):
+    url, _ = plain
+    port = url.rsplit(":", 1)[1]
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.evil.example", "localhost@evil.example", "[::2]",
+                 "localhost:notaport"):
+        assert call(url, "/queue", headers={"Host": host})[0] == 403, host
+    for host in (f"localhost:{port}", "127.0.0.1", f"127.0.0.1:{port}", "[::1]", "LOCALHOST"):
+        assert call(url, "/queue", headers={"Host": host})[0] == 200, host
+
+
+def test_answers_quote_no_folder_of_the_machine_and_a_nul_name_is_400(plain):
+    from .conftest import wan_workflow
+    url, folder = plain
+    root = str(folder.parent)
+    status, answer = call(url, "/prompt", {"prompt": wan_workflow("sub/nosuch.safetensors")})
+    text = json.dumps(answer)
+    assert status == 400 and "not found" in text and "sub/nosuch.safetensors" in text
+    assert root not in text and os.path.expanduser("~") + "/" not in text, text  # 'models/...' instead
+
+    def up(disposition: bytes) -> int:  # written by hand: aiohttp's client refuses to send a NUL
+        body = (b"--b\r\nContent-Disposition: form-data; name=\"image\"; " + disposition +
+                b"\r\nContent-Type: image/png\r\n\r\nx\r\n--b--\r\n")
+        return call(url, "/upload/image", body, headers={"Content-Type": "multipart/form-data; boundary=b"})[0]
+    assert up(b'filename="a\x00.png"') == 400
+    assert up(b"filename*=utf-8''a%00.png") == 400
+    assert up(b"filename*=utf-8''a%00%2F..%2F..%2Fx.png") == 400
+    assert up(b"filename*=utf-8''%FF%FE.png") in (200, 400)  # not UTF-8: never a 500
+    assert call(url, "/view?filename=a%00.png&type=input")[0] == 400
+
+
+def test_public_names_the_servers_and_the_models_folders_and_hides_any_other(tmp_path):
+    from studio.serve.public import Public
+    p = Public([(str(tmp_path / "srv" / "input"), "input"), (str(tmp_path / "models"), "models")])
+    said = p.text(f"model 'a/b.safetensors' not found: looked in {tmp_path}/models, /home/someone/models. "
+                  f"'{tmp_path}/srv/input/clip one.mp4'? /etc/passwd; C:\\Users\\me\\x.png; route /prompt")
+    assert said == ("model 'a/b.safetensors' not found: looked in models, …/models. 'input/clip one.mp4'? "
+                    "…/passwd; …\\x.png; route /prompt")
+    assert p.answer({"a": [f"{tmp_path}/models/wan/m.safetensors", 5]}) == {"a": ["models/wan/m.safetensors", 5]}
 
 
 def test_a_server_off_this_machine_needs_a_token(tmp_path):
