@@ -171,20 +171,31 @@ class JobQueue:
 
     def cancel(self, job_id: str) -> bool:
         """Cancel a queued job (at once) or the running one (at its next check); False when it had ended."""
+        return bool(self.cancel_many([job_id]))
+
+    def cancel_many(self, job_ids: Iterable[str]) -> int:
+        """Cancel each of ``job_ids`` as :meth:`cancel` does, the queue written once for all of them (a client
+        clearing 500 waiting prompts: one write, not 500); how many were cancelled or asked to stop."""
+        changed, n = [], 0
         with self._lock:
-            job = self.get(job_id)
-            if job is None or job.state in ENDED:
-                return False
-            if job.state == RUNNING:
-                if self._cancel is not None:
-                    self._cancel.cancel()
-                job.say("cancel asked")
-                return True
-            job.state, job.ended = CANCELLED, time.time()
-            job.say("cancelled before it ran")
-            self._save()
-        self._tell("changed", job)
-        return True
+            for job_id in job_ids:
+                job = self.get(job_id)
+                if job is None or job.state in ENDED:
+                    continue
+                n += 1
+                if job.state == RUNNING:
+                    if self._cancel is not None:
+                        self._cancel.cancel()
+                    job.say("cancel asked")
+                    continue
+                job.state, job.ended = CANCELLED, time.time()
+                job.say("cancelled before it ran")
+                changed.append(job)
+            if changed:
+                self._save()
+        for job in changed:
+            self._tell("changed", job)
+        return n
 
     def cancel_running(self) -> Job | None:
         job = self._running
@@ -193,10 +204,7 @@ class JobQueue:
         return job
 
     def clear_pending(self) -> int:
-        n = 0
-        for j in self.pending():
-            n += self.cancel(j.id)
-        return n
+        return self.cancel_many([j.id for j in self.pending()])
 
     def move(self, job_id: str, place: int) -> None:
         """Put a queued job at ``place`` among the queued jobs (0: next to run)."""
@@ -227,9 +235,19 @@ class JobQueue:
             job = self.get(job_id)
             if job is None or job.state not in ENDED:
                 raise StudioError("only an ended job can be removed (cancel it first)")
-            self._jobs.remove(job)
-            del self._by_id[job.id]
-            self._save()
+            self.remove_many([job_id])
+
+    def remove_many(self, job_ids: Iterable[str]) -> list[str]:
+        """Forget the ended jobs among ``job_ids`` (their files stay), the queue written once for all of them (a
+        client clearing 1,000 of history); the ids forgotten. In one pass over the queue, not one per job."""
+        with self._lock:
+            gone = {i for i in job_ids if (j := self._by_id.get(i)) is not None and j.state in ENDED}
+            if gone:
+                self._jobs = [j for j in self._jobs if j.id not in gone]
+                for i in gone:
+                    del self._by_id[i]
+                self._save()
+        return sorted(gone)
 
     def set_paused(self, paused: bool) -> None:
         with self._lock:

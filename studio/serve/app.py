@@ -23,7 +23,6 @@ from studio.queue.job import ENDED, QUEUED, RUNNING
 from studio.queue.queue import JobQueue
 
 from . import bounds, records, uploads, validate, view
-from .bulk import one_write
 from .extras import Extras
 from .folders import Folders
 from .guards import host_check, is_loopback, origin_check, token_check
@@ -240,11 +239,8 @@ class Server:
         return web.Response(status=200)
 
     def _cancel_waiting(self, ids: list[str]) -> None:
-        with one_write(self.queue):
-            for pid in ids:
-                job = self.queue.get(pid)
-                if job is not None and job.state == QUEUED:
-                    self.queue.cancel(job.id)
+        """The waiting prompts among ``ids`` cancelled, the queue written once (JobQueue.cancel_many)."""
+        self.queue.cancel_many([pid for pid in ids if (j := self.queue.get(pid)) is not None and j.state == QUEUED])
 
     def _history_item(self, job) -> dict:
         return records.history_item(job, self.folders, self.extras.get(job.id, job.client_id))
@@ -277,14 +273,8 @@ class Server:
         return web.Response(status=200)
 
     def _forget(self, ids: list[str]) -> None:
-        gone = []
-        with one_write(self.queue):
-            for pid in ids:
-                job = self.queue.get(pid)
-                if job is not None and job.state in ENDED:
-                    self.queue.remove(pid)
-                    gone.append(pid)
-        self.extras.drop(gone)
+        """The ended prompts among ``ids`` forgotten, the queue written once (JobQueue.remove_many)."""
+        self.extras.drop(self.queue.remove_many(ids))
 
     async def interrupt(self, request):
         body = await _json_or_empty(request)
