@@ -7,27 +7,58 @@ hook on every denoiser of the pipeline (diffusers' ``ModelHook`` through ``HookR
 the step under way was made by the stopped run, and calls the denoiser as it is otherwise. The
 scheduler steps those zeros cheaply and its state is replaced at the kept step, so the take is the one
 an uninterrupted run makes. The prediction's shape is the input's with the denoiser's
-``out_channels`` on the family's channel axis (``BCTHW``: axis 1; ``packed`` tokens: the last), so
-only families that declare ``ContextWindows`` keep the steps of a plain take."""
+``out_channels`` on the family's channel axis (``BCTHW``: axis 1; ``packed`` tokens: the last) where the
+family declares it (its ``ContextWindows``).
+
+Elsewhere the shape is learned (``layout`` None): the first skipped call of each input shape runs the
+denoiser, and its output, as zeros of the same structure (every tensor of it: a prediction in several
+parts too), stands for the later ones. That one real call is thrown away like the zeros (the kept state
+replaces what the skipped steps made), so the take is the same; it costs one step's denoiser call a
+resume. The Sampler asks this only of a call whose whole state the step callback holds (sampler.py
+``plain_resumable``: its latents put back by the pipeline, no sound latents beside them, one loop)."""
 from __future__ import annotations
 
 HOOK = "studio_kept_steps"
 
 
-def make_hook(layout: str, skip):
+def make_hook(layout: str | None, skip):
     from diffusers.hooks import ModelHook
 
     from ..base.hooks import hidden_states_of, no_prediction
 
     class _Skip(ModelHook):
+        def __init__(self):
+            super().__init__()
+            self.learned: dict = {}  # (input shape, return_dict) -> zeros in the structure of the output
+
         def new_forward(self, module, *args, **kwargs):
             if not skip():
                 return self.fn_ref.original_forward(*args, **kwargs)
-            return no_prediction(module, hidden_states_of(args, kwargs), layout, kwargs.get("return_dict", True))
+            x = hidden_states_of(args, kwargs)
+            if layout is not None:
+                return no_prediction(module, x, layout, kwargs.get("return_dict", True))
+            key = (tuple(x.shape), kwargs.get("return_dict", True))
+            if key not in self.learned:
+                out = self.fn_ref.original_forward(*args, **kwargs)
+                self.learned[key] = zeros_like_output(out)
+                return out
+            return self.learned[key]
     return _Skip()
 
 
-def kept_steps_skipped(pipe, layout: str, skip):
+def zeros_like_output(out):
+    """``out`` (a denoiser's output: a tensor, a tuple, a list, an output object) with every tensor as zeros."""
+    import torch
+    if isinstance(out, torch.Tensor):
+        return torch.zeros_like(out)
+    if isinstance(out, (tuple, list)):
+        return type(out)(zeros_like_output(v) for v in out)
+    if isinstance(out, dict):  # diffusers' BaseOutput: an ordered dict of its fields
+        return type(out)(**{k: zeros_like_output(v) for k, v in out.items()})
+    return out
+
+
+def kept_steps_skipped(pipe, layout: str | None, skip):
     """The hook on every denoiser of ``pipe`` inside the block (base.hooks: removed however it ends)."""
     from ..base.hooks import denoiser_hooks
     return denoiser_hooks(pipe, HOOK, lambda mod: make_hook(layout, skip))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from studio.core.errors import StudioError
+from studio.core.params import Int
 
 from ..base.errors import ModelError
 from ..loading.inputs import video_model_input
@@ -34,6 +35,16 @@ def shared(*names: str, **changed) -> tuple:
             q = replace(q, **(c if isinstance(c, dict) else {"default": c}))
         out.append(q)
     return tuple(out)
+
+
+def clip_take_settings(of: str, frames_help: str, size_of: str = "", size_help: str = "a multiple of 16",
+                       most: int = 10_000) -> tuple:
+    """'frames', 'width' and 'height' of a take made from a clip wired in (``of``: "the control clip"), each 0 for
+    the clip's own (``size_of``: whose size 0 takes, where it differs)."""
+    size_of = size_of or f"{of}'s"
+    return (Int("frames", 0, min=0, max=most, special=f"{of}'s length", help=frames_help),
+            Int("width", 0, min=0, max=4096, special=size_of, help=size_help),
+            Int("height", 0, min=0, max=4096, special=size_of, help=size_help))
 
 
 @dataclass

@@ -283,9 +283,11 @@ class Sampler:
 
     @property
     def keeps_steps(self) -> bool:
-        """A Stop keeps the call's last finished step: a context-windows take, or a plain call of a
-        family whose denoiser input's layout is declared (skip_steps.py); not a diffusion-forcing take."""
-        return self.context is not None or (self.forcing is None and self._layout() is not None)
+        """A Stop keeps the call's last finished step: a context-windows take, or a plain call of a family
+        whose denoiser input's layout is declared, or whose call the step callback holds whole
+        (:func:`plain_resumable`; skip_steps.py); not a diffusion-forcing take."""
+        return self.context is not None or (self.forcing is None and (
+            self._layout() is not None or plain_resumable(self.pipe, self.fam, self.segments)))
 
     def _layout(self) -> str | None:
         """How the family's denoiser input lies for context windows (its ContextWindows), None: undeclared."""
@@ -356,6 +358,30 @@ class Sampler:
             making.step()
         making.close()
         return ArrayClip(making.out, fps)  # in [0, 1]: diffusers' postprocess clamps, blends of it stay inside
+
+
+def plain_resumable(pipe, fam, loops: int) -> bool:
+    """Whether a plain call of ``pipe`` can resume from a kept step with the take an uninterrupted run makes: the
+    step callback's latents are its whole state (one denoising loop, no sound latents beside the picture's:
+    the family's Outputs, no pyramid of stages) and the pipeline puts back the latents its callback returns
+    (diffusers' ``callback_outputs.pop("latents", ...)``, read from its code once per class)."""
+    from .call_args import STAGED
+    if loops != 1 or outputs(fam).sound or STAGED in call_defaults(pipe):
+        return False
+    return _pops_latents(type(pipe))
+
+
+_POPS: dict = {}
+
+
+def _pops_latents(cls) -> bool:
+    if cls not in _POPS:
+        import inspect
+        try:
+            _POPS[cls] = 'callback_outputs.pop("latents"' in inspect.getsource(cls.__call__)
+        except (OSError, TypeError):
+            _POPS[cls] = False
+    return _POPS[cls]
 
 
 def call_frames_limit(pipe, fam) -> int | None:

@@ -11,13 +11,35 @@ back as the family's Outputs declare it (base/capabilities.py), through the Samp
 from __future__ import annotations
 
 from studio.core.errors import StudioError
+from studio.core.params import Choice, Text
+from studio.core.spec import In, Out
 
 from ..base.errors import ModelError
 from ..base.family import valid_frames
-from .generators import output_size, prompt_of, say_frame_rule
+from .generators import COMMON, TAKE_PARAMS, output_size, prompt_of, say_frame_rule
 from .one_call import Call, OneCallNode
 
 SOUNDS = ("generated", "input", "off")
+
+
+def sound_ports(model: str) -> tuple[tuple, tuple]:
+    """(inputs, outputs) of a picture-and-sound node taking ``model`` (its words: 'a Kandinsky 6 model (...)')."""
+    return ((In("model", "Video Model", help=model),
+             In("image", "Image", optional=True, help="the first frame: image to video"),
+             In("prompt", "Text", optional=True),
+             In("audio", "Audio", optional=True, help="a track to keep instead of the made sound ('sound: input')")),
+            (Out("video", "Video", help="the picture, with the sound"), Out("audio", "Audio")))
+
+
+def sound_params(prompt: str, negative: str, family: str) -> tuple:
+    """A picture-and-sound node's settings: its prompt (``prompt`` by default), its negative (``negative``: what
+    an empty one means), 'sound', and the generators' shared ones but those of windows (one call: not run in
+    windows)."""
+    return (Text("prompt", prompt), Text("negative_prompt", "", help=negative),
+            Choice("sound", "generated", choices=SOUNDS,
+                   help=f"generated: {family}'s own sound; input: the track on the audio input replaces it afterwards "
+                        "(the picture is not made to it); off: the picture only")) + \
+        tuple(q for q in COMMON if q.name not in ("window", "overlap", "guidance_2") + TAKE_PARAMS)
 
 
 class SoundTakeNode(OneCallNode):

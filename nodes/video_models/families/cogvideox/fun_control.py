@@ -14,11 +14,11 @@ from __future__ import annotations
 import numpy as np
 
 from studio.core.errors import StudioError
-from studio.core.params import Int, Text
+from studio.core.params import Text
 from studio.core.spec import In, Out
 
 from ...sampling.generators import prompt_of
-from ...sampling.one_call import RUN, Call, OneCallNode, shared
+from ...sampling.one_call import RUN, Call, OneCallNode, clip_take_settings, shared
 
 PIPELINE = "CogVideoXFunControlPipeline"
 FPS = 8.0  # CogVideoX's frame rate
@@ -43,10 +43,8 @@ class CogVideoXFunControl(OneCallNode):
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a dancer in a red dress on a stage, cinematic"),
               Text("negative_prompt", ""),
-              Int("frames", 0, min=0, max=10_000, special="the control clip's length",
-                  help="frames to make (4k + 1, the release's 49) from the control clip's first; 0: the clip's own"),
-              Int("width", 0, min=0, max=4096, special="the control clip's", help="a multiple of 16"),
-              Int("height", 0, min=0, max=4096, special="the control clip's", help="a multiple of 16")) + \
+              *clip_take_settings("the control clip", "frames to make (4k + 1, the release's 49) from the control "
+                                                      "clip's first; 0: the clip's own")) + \
         shared("steps", "guidance", steps={"default": 50, "help": "denoising steps (the pipeline's 50)"},
                guidance={"default": 6.0, "help": "classifier-free guidance (the pipeline's 6)"}) + shared(*RUN)
 

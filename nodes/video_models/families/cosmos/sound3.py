@@ -8,12 +8,9 @@ generic Text / Image / Video to Video nodes make its picture without sound. Not 
 sound of separate windows would not join."""
 from __future__ import annotations
 
-from studio.core.params import Choice, Text
-from studio.core.spec import In, Out
 from studio.core.values import Audio
 
-from ...sampling.generators import COMMON, TAKE_PARAMS
-from ...sampling.sound_take import SOUNDS, SoundTakeNode
+from ...sampling.sound_take import SoundTakeNode, sound_params, sound_ports
 
 
 
@@ -38,17 +35,9 @@ class Cosmos3Video(SoundTakeNode):
     title = "Cosmos 3 Video + Sound"
     task = "t2v"
     keywords = ("cosmos", "cosmos 3", "nvidia", "world", "sound", "audio", "text to video", "image to video")
-    inputs = (In("model", "Video Model", help="a Cosmos 3 model (Cosmos3OmniPipeline) with its sound tokenizer"),
-              In("image", "Image", optional=True, help="the first frame: image to video"),
-              In("prompt", "Text", optional=True),
-              In("audio", "Audio", optional=True, help="a track to keep instead of the made sound ('sound: input')"))
-    outputs = (Out("video", "Video", help="the picture, with the sound"), Out("audio", "Audio"))
-    params = (Text("prompt", "waves break on a rocky shore at dusk, gulls calling, cinematic"),
-              Text("negative_prompt", "", help="empty: the pipeline's empty negative (with guidance above 1)"),
-              Choice("sound", "generated", choices=SOUNDS, help="generated: Cosmos 3's own sound; input: the track on "
-                                                                "the audio input replaces it afterwards (the picture "
-                                                                "is not made to it); off: the picture only")) + \
-        tuple(q for q in COMMON if q.name not in ("window", "overlap", "guidance_2") + TAKE_PARAMS)
+    inputs, outputs = sound_ports("a Cosmos 3 model (Cosmos3OmniPipeline) with its sound tokenizer")
+    params = sound_params("waves break on a rocky shore at dusk, gulls calling, cinematic",
+                          "empty: the pipeline's empty negative (with guidance above 1)", "Cosmos 3")
 
     def sound_problem(self, ref, s) -> str | None:
         den_cfg = getattr(getattr(ref.module, "transformer", None), "config", None)

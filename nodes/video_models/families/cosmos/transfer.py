@@ -18,7 +18,7 @@ from studio.core.params import Float, Int, Text
 from studio.core.spec import In, Out
 
 from ...sampling.generators import prompt_of
-from ...sampling.one_call import RUN, Call, OneCallNode, shared
+from ...sampling.one_call import RUN, Call, OneCallNode, clip_take_settings, shared
 
 PIPELINE = "Cosmos2_5_TransferPipeline"
 FPS = 16.0  # Transfer2.5's frame rate (its Predict2.5 base's)
@@ -43,10 +43,8 @@ class CosmosTransfer(OneCallNode):
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a red fox running through snow, cinematic"),
               Text("negative_prompt", "", help="empty: the pipeline's own negative prompt"),
-              Int("frames", 0, min=0, max=100_000, special="the control clip's length",
-                  help="frames to make at 16 fps; 0: as long as the control clip"),
-              Int("width", 0, min=0, max=4096, special="the control clip's", help="a multiple of 16"),
-              Int("height", 0, min=0, max=4096, special="the control clip's", help="a multiple of 16"),
+              *clip_take_settings("the control clip", "frames to make at 16 fps; 0: as long as the control clip",
+                                  most=100_000),
               *shared("steps", "guidance", steps={"default": 36, "help": "denoising steps per chunk (the release's 36)"},
                       guidance={"default": 3.0, "help": "classifier-free guidance (the release's 3)"}),
               Float("control_strength", 1.0, min=0.0, max=2.0, help="how closely the take follows the control clip"),

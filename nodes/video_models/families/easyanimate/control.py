@@ -36,11 +36,11 @@ import inspect
 import numpy as np
 
 from studio.core.errors import StudioError
-from studio.core.params import Int, Text
+from studio.core.params import Text
 from studio.core.spec import In, Out
 
 from ...sampling.generators import prompt_of
-from ...sampling.one_call import RUN, Call, OneCallNode, shared
+from ...sampling.one_call import RUN, Call, OneCallNode, clip_take_settings, shared
 
 PIPELINE = "EasyAnimateControlPipeline"
 FPS = 8.0  # EasyAnimate's frame rate (the family's)
@@ -92,13 +92,10 @@ class EasyAnimateControl(OneCallNode):
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a dancer in a red dress on a stage, cinematic"),
               Text("negative_prompt", ""),
-              Int("frames", 0, min=0, max=10_000, special="the control clip's or camera path's length",
-                  help="frames to make (4k + 1, the release's 49) from the control clip's or the camera path's first; "
-                       "0: all of it"),
-              Int("width", 0, min=0, max=4096, special="the control clip's or reference image's",
-                  help="a multiple of 16 (0: the control clip's, or for a camera path the reference image's)"),
-              Int("height", 0, min=0, max=4096, special="the control clip's or reference image's",
-                  help="a multiple of 16")) + \
+              *clip_take_settings("the control clip's or camera path", "frames to make (4k + 1, the release's "
+                                  "49) from the control clip's or the camera path's first; 0: all of it",
+                                  "the control clip's or reference image's", "a multiple of 16 (0: the control "
+                                  "clip's, or for a camera path the reference image's)")) + \
         shared("steps", "guidance", steps={"default": 50, "help": "denoising steps (the pipeline's 50)"},
                guidance={"default": 5.0, "help": "classifier-free guidance (the pipeline's 5)"}) + shared(*RUN)
 

@@ -8,12 +8,9 @@ are the other video-model nodes' (sampling.Sampler). Not run in windows: the sou
 would not join."""
 from __future__ import annotations
 
-from studio.core.params import Choice, Text
-from studio.core.spec import In, Out
 from studio.core.values import Audio
 
-from ...sampling.generators import COMMON, TAKE_PARAMS
-from ...sampling.sound_take import SOUNDS, SoundTakeNode
+from ...sampling.sound_take import SoundTakeNode, sound_params, sound_ports
 
 MAX_TOKENS = 1024  # Kandinsky6TI2VAPipeline's own max_sequence_length (prompt tokens after its template)
 
@@ -44,17 +41,9 @@ class Kandinsky6Video(SoundTakeNode):
     title = "Kandinsky 6 Video + Sound"
     task = "t2v"
     keywords = ("kandinsky", "kandinsky 6", "sound", "audio", "text to video", "image to video", "foley")
-    inputs = (In("model", "Video Model", help="a Kandinsky 6 model (Kandinsky6TI2VAPipeline)"),
-              In("image", "Image", optional=True, help="the first frame: image to video"),
-              In("prompt", "Text", optional=True),
-              In("audio", "Audio", optional=True, help="a track to keep instead of the made sound ('sound: input')"))
-    outputs = (Out("video", "Video", help="the picture, with the sound"), Out("audio", "Audio"))
-    params = (Text("prompt", "a drummer plays a fast solo on a small stage, close up, cinematic"),
-              Text("negative_prompt", "", help="empty: the pipeline's own negative (with guidance above 1)"),
-              Choice("sound", "generated", choices=SOUNDS, help="generated: Kandinsky 6's own sound; input: the track "
-                                                                "on the audio input replaces it afterwards (the "
-                                                                "picture is not made to it); off: the picture only")) + \
-        tuple(q for q in COMMON if q.name not in ("window", "overlap", "guidance_2") + TAKE_PARAMS)
+    inputs, outputs = sound_ports("a Kandinsky 6 model (Kandinsky6TI2VAPipeline)")
+    params = sound_params("a drummer plays a fast solo on a small stage, close up, cinematic",
+                          "empty: the pipeline's own negative (with guidance above 1)", "Kandinsky 6")
 
     def sound_problem(self, ref, s) -> str | None:
         if getattr(s.pipe, "audio_vae", None) is not None:
