@@ -50,11 +50,12 @@ def test_a_power_lora_loaders_loras_that_are_on_are_video_loras_in_its_order():
         not in said
 
 
-def test_the_ui_layout_and_the_four_slot_stack_are_read_alike():
+def _ui(slots: list) -> dict:
+    """The Wan workflow as a UI file, a Power Lora Loader with ``slots`` among its widgets."""
     w = UI()
     unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"])
     clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"])
-    power = w.add("Power Lora Loader (rgthree)", [{}, {"type": "PowerLoraLoaderHeaderWidget"}, *SLOTS.values(), {}, ""],
+    power = w.add("Power Lora Loader (rgthree)", [{}, {"type": "PowerLoraLoaderHeaderWidget"}, *slots, {}, ""],
                   model=(unet, 0), clip=(clip, 0))
     pos = w.add("CLIPTextEncode", ["a paper boat"], clip=(power, 1))
     neg = w.add("CLIPTextEncode", [""], clip=(power, 1))
@@ -63,7 +64,11 @@ def test_the_ui_layout_and_the_four_slot_stack_are_read_alike():
               negative=(neg, 0), latent_image=(lat, 0))
     dec = w.add("VAEDecode", [], samples=(s, 0), vae=(w.add("VAELoader", ["wan_2.1_vae.safetensors"]), 0))
     w.add("SaveWEBM", ["boat", "vp9", 16.0, 32], images=(dec, 0))
-    assert _chain(convert(w.doc(), "power_ui")) == [("wan\\lightx2v_4step.safetensors", 1.0),
+    return w.doc()
+
+
+def test_the_ui_layout_and_the_four_slot_stack_are_read_alike():
+    assert _chain(convert(_ui(list(SLOTS.values())), "power_ui")) == [("wan\\lightx2v_4step.safetensors", 1.0),
                                                      ("paper_style.safetensors", 0.6)]
     stack = {"lora_01": "a.safetensors", "strength_01": 0.5, "lora_02": "None", "strength_02": 1.0,
              "lora_03": "b.safetensors", "strength_03": 0.8, "lora_04": "None", "strength_04": 1.0}
@@ -111,19 +116,8 @@ def test_thousands_of_slots_are_read_promptly_the_loras_past_a_stacks_limit_said
     assert [name for name, _ in _chain(conv)] == [f"l{i}.safetensors" for i in range(1, MAX_STACKED + 1)]
     assert f"applies 30,000 LoRAs; Studio makes the first {MAX_STACKED} of a stack: the other {30_000 - MAX_STACKED:,}" \
         f" (from 'l{MAX_STACKED + 1}.safetensors') are not applied" in _said(conv)
-    w = UI()
-    unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"])
-    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"])
     bad = [{"on": True, "lora": f"bad{i}.safetensors", "strength": None} for i in range(20)]
-    power = w.add("Power Lora Loader (rgthree)", [{}, {"type": "PowerLoraLoaderHeaderWidget"}, *bad,
-                                                  *stack.values(), {}, ""], model=(unet, 0), clip=(clip, 0))
-    pos = w.add("CLIPTextEncode", ["a paper boat"], clip=(power, 1))
-    lat = w.add("EmptyHunyuanLatentVideo", [832, 480, 33, 1])
-    s = w.add("KSampler", [3, "fixed", 4, 1.0, "euler", "simple", 1.0], model=(power, 0), positive=(pos, 0),
-              negative=(pos, 0), latent_image=(lat, 0))
-    dec = w.add("VAEDecode", [], samples=(s, 0), vae=(w.add("VAELoader", ["wan_2.1_vae.safetensors"]), 0))
-    w.add("SaveWEBM", ["boat", "vp9", 16.0, 32], images=(dec, 0))
-    conv = _promptly(lambda: convert(w.doc(), "many_ui"))
+    conv = _promptly(lambda: convert(_ui(bad + list(stack.values())), "many_ui"))
     assert len(_chain(conv)) == MAX_STACKED
     assert "slot 1: LoRA 'bad0.safetensors': its strength None is not a number" in _said(conv)
     assert "; and 10 more: not applied" in _said(conv)
