@@ -6,9 +6,9 @@ whole (2.9 GB); Speech Features reads the take and a second past it, Save Video 
 The spans are read from the start of the file by one decoder that goes on where the last span ended (a
 render's sound written second after second is decoded once, in order); a span before it starts the decoder
 again from the start. Nothing is skipped by seeking, so every span holds the very samples a whole decode gives.
-The sound's length is the container's (a few samples off for some codecs: the span past the last decoded sample
-is silence); a node that needs the whole sound (``samples``) decodes it whole, within load_audio's limits, and the
-length is then the decoded one."""
+The sound's length is its packets' (read without decoding them; a few samples off for some codecs: the span
+past the last decoded sample is silence); a node that needs the whole sound (``samples``) decodes it whole,
+within load_audio's limits, and the length is then the decoded one."""
 from __future__ import annotations
 
 import os
@@ -30,15 +30,29 @@ def open_sound(path: str, rate: int | None = None, mono: bool = False) -> Audio:
     when there is none)."""
     c = _open(path, "audio")
     try:
-        _s, _layout, nch, out_rate, seconds = sound_stream(c, os.path.basename(path), rate, mono)
+        s, _layout, nch, out_rate, seconds = sound_stream(c, os.path.basename(path), rate, mono)
+        short = seconds * out_rate * nch * 4 <= EAGER_BYTES
+        if not short:
+            seconds = _packet_seconds(c, s) or seconds
     finally:
         c.close()
-    n = int(round(seconds * out_rate))
-    if n * nch * 4 <= EAGER_BYTES:
+    if short:
         return load_audio(path, rate, mono)
-    sound = FileSound(path, rate, mono, n, nch, out_rate)
+    sound = FileSound(path, rate, mono, int(round(seconds * out_rate)), nch, out_rate)
     sound.slice_samples(0, 1)  # its first block: a file that does not decode is refused here, in words
     return sound if sound.decoded else Audio(np.zeros((0, nch), np.float32), out_rate)
+
+
+def _packet_seconds(c, s) -> float:
+    """The length of the stream's packets, read without decoding them (0 when a packet does not say its own): a
+    long sound's length from what the file holds, not its header's word (a file of a second whose header said ten
+    hours had been ten hours of silence to the nodes asking its length). A 59-minute mp3: 0.5 s."""
+    total = 0
+    for p in c.demux(s):
+        if p.size and not p.duration:
+            return 0.0
+        total += p.duration or 0
+    return float(total * s.time_base) if s.time_base is not None else 0.0
 
 
 class FileSound(LazyAudio):

@@ -75,3 +75,29 @@ def test_a_sound_at_a_rate_no_sound_has_is_refused_in_words(tmp_path, rate, aske
         with pytest.raises(MediaError, match="odd.wav") as e:
             read(p, asked)
         assert words in str(e.value)
+
+
+def test_a_long_sounds_length_is_its_packets_not_its_headers_word(tmp_path, monkeypatch):
+    """A FLAC of 3 s whose header (STREAMINFO) says it holds 2^36 samples: its length is what the file holds (it had
+    been months of silence to the nodes asking its length, Speech Features encoding an hour of it)."""
+    import struct
+
+    import av
+    monkeypatch.setattr(sound_spans, "EAGER_BYTES", RATE * 2 * 4)
+    p = str(tmp_path / "liar.flac")
+    with av.open(p, "w") as c:
+        s = c.add_stream("flac", rate=RATE)
+        s.layout = "stereo"
+        x = np.random.default_rng(0).integers(-3000, 3000, (1, 3 * RATE * 2), dtype=np.int16)
+        fr = av.AudioFrame.from_ndarray(x, format="s16", layout="stereo")
+        fr.sample_rate, fr.pts = RATE, 0
+        for pk in [*s.encode(fr), *s.encode(None)]:
+            c.mux(pk)
+    with open(p, "r+b") as f:  # STREAMINFO's last 36 bits of the 8 bytes at 18: the samples it holds
+        f.seek(18)
+        v = struct.unpack(">Q", f.read(8))[0] | ((1 << 36) - 1)
+        f.seek(18)
+        f.write(struct.pack(">Q", v))
+    assert sound_file.declared_seconds(p) > 1e6
+    sound = open_sound(p)
+    assert isinstance(sound, FileSound) and sound.n_samples == 3 * RATE
