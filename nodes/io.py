@@ -13,7 +13,8 @@ from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.core.fileformat import graph_to_json
 from studio.engine.clip import Clip
 from studio.engine import sequence as S
-from studio.engine.media import VideoFileClip, load_audio, write_video
+from studio.engine.media import VideoFileClip, write_video
+from studio.engine.sound_spans import FileSound, open_sound
 from studio.engine.video_encode import aac_rate
 
 VIDEO_FILTER = "Video (*.mp4 *.mov *.mkv *.avi *.webm *.m4v *.gif)"
@@ -189,12 +190,15 @@ class LoadAudio(Node):
     def foresee(cls, params, base_dir, inputs):
         """The length its container declares, in seconds (validation tells a take against it), at the file's
         own rate and channels ('rate' and 'mono' change neither)."""
-        from studio.engine.media import declared_seconds
+        from studio.engine.sound_file import declared_seconds
         s = declared_seconds(params["path"]) if params.get("path") else 0.0
         return {"audio": {"seconds": s}} if s > 0 else {}
 
     def run(self, ctx, **_):
-        a = load_audio(ctx.params.path, ctx.params.rate or None, ctx.params.mono)
+        a = open_sound(ctx.params.path, ctx.params.rate or None, ctx.params.mono)
+        if isinstance(a, FileSound):
+            ctx.info(f"'{os.path.basename(ctx.params.path)}' lasts {a.duration / 60:.0f} minutes: its sound is decoded "
+                     "where a node reads it, not held whole")
         if a.n_samples == 0:
             raise MediaError(f"audio file '{os.path.basename(ctx.params.path)}' has no samples")
         return a

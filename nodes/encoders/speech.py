@@ -181,7 +181,8 @@ class SpeechFeatures(Node):
         # only the sound the take needs is mixed and resampled (a second past it: the interpolation's edge);
         # an hour of voice for a 0.2 s take cost 3 GB and a minute
         keep = min(audio.n_samples, int(math.ceil((take_s + 1.0) * audio.rate)))
-        x = mono_at(audio if keep == audio.n_samples else Audio(audio.samples[:keep], audio.rate), rate)
+        # (a long file's sound, studio.engine.sound_file, is decoded for that span alone)
+        x = mono_at(audio if keep == audio.n_samples else Audio(audio.slice_samples(0, keep), audio.rate), rate)
         if not np.isfinite(x).all():
             raise SpeechFeaturesError(f"{self.title}: the sound holds NaN or infinite samples")
         voice_frames = min(frames, int(round(audio.duration * fps)))  # frames the voice covers (half a frame kept)

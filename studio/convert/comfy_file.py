@@ -29,7 +29,11 @@ def read_json(path: str) -> Any:
         return json.loads(text, parse_constant=_reject_constant)
     except RecursionError:
         raise WorkflowError(f"'{os.path.basename(path)}': its JSON nests too deeply to be a workflow") from None
-    except (OSError, ValueError) as e:  # UnicodeDecodeError, JSONDecodeError and JSONLimitError are ValueErrors
+    except UnicodeDecodeError as e:  # said in words, not the codec's ("illegal UTF-16 surrogate")
+        text = e.encoding.upper().replace("-SIG", "").replace("-LE", "").replace("-BE", "")
+        raise WorkflowError(f"'{os.path.basename(path)}' is not a workflow: it reads as {text} text, but from byte "
+                            f"{e.start:,} on it is not {text} (a damaged or cut-short file, or not text)") from None
+    except (OSError, ValueError) as e:  # JSONDecodeError and JSONLimitError are ValueErrors
         raise WorkflowError(f"'{os.path.basename(path)}': {getattr(e, 'strerror', None) or e}") from None
 
 

@@ -25,36 +25,43 @@ SIZE_ONLY = ("GetImageSize",)  # a file read for its size alone: nothing of it r
 KEPT_ASIDE = ("PreviewImage", "SaveImage", "PreviewAny", "MaskPreview")
 CARRIED = {"IMAGE", "VIDEO", "AUDIO", "MASK", "LATENT", ""}  # what a file gives a node (not a text, a size)
 # a picture's, clip's or sound's file name inside a setting's text (a timeline editor's JSON): its
-# extension found first, then the name back to the nearest quote, space or URL separator (at most 255 characters:
-# a pattern reading the name forwards backtracks over a long text without spaces, quadratic in its length)
-MEDIA_EXT = re.compile(r"\.(png|jpe?g|webp|bmp|tiff?|gif|mp4|mov|webm|mkv|avi|m4v|wav|mp3|flac|ogg|m4a)(?![\w.])",
-                       re.IGNORECASE)
-NAME_STOP = set(" \t\r\n\"'<>|*?=&,;[]{}")
+# extension found first (after a character a name may hold), then the name back to the nearest quote, space or URL
+# separator, at most MAX_NAME characters: a pattern reading the name forwards backtracks over a long text without
+# spaces, quadratic in its length; a Python loop walking back character by character is too slow on megabytes
+STOPS = " \t\r\n\"'<>|*?=&,;[]{}"
+_STOP_CLASS = re.escape(STOPS)
+MEDIA_EXT = re.compile(r"\.(?<=[^" + _STOP_CLASS + r"]\.)(png|jpe?g|webp|bmp|tiff?|gif|mp4|mov|webm|mkv|avi|m4v|wav|"
+                       r"mp3|flac|ogg|m4a)(?![\w.])", re.IGNORECASE)
+NAME_BACK = re.compile(r"[^" + _STOP_CLASS + r"]*")  # matched on the text before an extension, read backwards
+MAX_NAME = 255  # characters of a file name before its extension
 MAX_NAMED = 1_000  # file names taken from one node's settings
+MAX_EXTENSIONS = 100_000  # extensions read in one setting (a hostile one: millions, each a name read back)
 MEDIA_KIND = {**{e: "image" for e in ("png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "gif")},
               **{e: "video" for e in ("mp4", "mov", "webm", "mkv", "avi", "m4v")},
               **{e: "sound" for e in ("wav", "mp3", "flac", "ogg", "m4a")}}
-MAX_SCANNED = 200_000  # characters of a node's settings searched for file names (a hostile file: megabytes)
+
+
+def _names_in(text: str, found: dict[str, None]) -> None:
+    """The file names in ``text`` added to ``found`` (up to MAX_NAMED): the whole text read, in time linear in its
+    length (each extension found by the pattern, each name read back at most MAX_NAME characters). Every extension
+    the pattern finds gives a name (it follows a character a name may hold), so a setting naming files is never
+    taken for one naming none, however long the text before its names (a 250,000-character thumbnail); past
+    MAX_EXTENSIONS names (the same few over and over in a hostile text) the reading ends, the node said by then."""
+    for count, m in enumerate(MEDIA_EXT.finditer(text)):
+        start = m.start()
+        back = text[max(0, start - MAX_NAME):start][::-1]
+        found.setdefault(text[start - NAME_BACK.match(back).end():m.end()])
+        if len(found) >= MAX_NAMED or count >= MAX_EXTENSIONS:
+            return
 
 
 def named_files(n: CNode) -> list[str]:
     """The picture, clip and sound files a node's settings name (in their text, a timeline's JSON included), once
-    each, in order: a node pack's node that brings them in itself."""
+    each, in order: a node pack's node that brings them in itself. Each setting is read to its end."""
     found: dict[str, None] = {}
-    budget = MAX_SCANNED
     for v in n.settings().values():
-        if not isinstance(v, str) or budget <= 0:
-            continue
-        text = v[:budget]
-        for m in MEDIA_EXT.finditer(text):
-            i = m.start()
-            while i > 0 and m.start() - i < 255 and text[i - 1] not in NAME_STOP:
-                i -= 1
-            if i < m.start():
-                found.setdefault(text[i:m.end()])
-            if len(found) >= MAX_NAMED:
-                return list(found)
-        budget -= len(v)
+        if isinstance(v, str) and len(found) < MAX_NAMED:
+            _names_in(v, found)
     return list(found)
 
 

@@ -291,7 +291,7 @@ class _Builder(IntentReading):
             elif taken is not None and loader.id in taken:
                 pass  # the first sampler's LoRAs, on its chain already
             elif loader.cls in lora_stacks.STACKS:  # rgthree's stacks: each LoRA that is on, last applied first
-                for name, strength, clip in reversed(lora_stacks.stacked(wf, loader)):
+                for name, strength, clip in reversed(lora_stacks.stacked(wf, loader, said)):
                     chain.append((name, strength, loader))
                     if clip is not None and clip != strength:
                         said.append(f"LoRA '{name}': its text-encoder strength {clip:g} is not applied (Video LoRA puts "

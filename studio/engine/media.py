@@ -12,11 +12,13 @@ import numpy as np
 
 from studio.core.checked_open import ReadRefused, library_path
 from studio.core.errors import DiskError, MediaError, disk_problem
-from studio.core.limits import MAX_AUDIO_SAMPLES, check_frame_size, regular_file_problem
+from studio.core.limits import check_frame_size
 from studio.core.paths import finish_atomic
 from studio.core.values import Audio
 
 from .clip import Clip
+from .media_open import open_media as _open
+from .sound_spans import open_sound
 from .video_encode import (SoundFeed, add_video_stream, encode_frames, encoder_size, frame_maker,
                            frame_range, pick_format, render_temp, video_muxer)
 
@@ -28,29 +30,6 @@ AUDIO_EXTS = (".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus")
 def _av():
     import av
     return av
-
-
-def _open(path: str, what: str):
-    av = _av()
-    if not path:
-        raise MediaError(f"no {what} file chosen")
-    if not os.path.exists(path):
-        raise MediaError(f"{what} file not found: {path}")
-    if os.path.isdir(path):
-        raise MediaError(f"{path} is a folder, not a {what} file")
-    why = regular_file_problem(path)
-    if why:  # a FIFO would block the open forever, a device never ends
-        raise MediaError(f"cannot read {what} '{path}': {why}")
-    if os.path.getsize(path) == 0:
-        raise MediaError(f"{what} file is empty: {path}")
-    try:  # FFmpeg opens the checked descriptor's file (/proc/self/fd/N), never a name swapped since the check
-        with library_path(path, what, named=True) as opened:  # named: FFmpeg's probe weighs the extension
-            return av.open(opened)
-    except ReadRefused as e:
-        raise MediaError(str(e)) from None
-    except av.error.FFmpegError as e:
-        raise MediaError(f"cannot read {what} '{os.path.basename(path)}': corrupt or not {'an' if what[0] in 'aeiou' else 'a'} {what} "
-                         f"file ({e.strerror or type(e).__name__})") from None
 
 
 def declared_frames(path: str) -> int:
@@ -143,7 +122,7 @@ class VideoFileClip(Clip):
         if not self._audio_loaded:
             with self._lock:
                 if not self._audio_loaded:
-                    self._audio = load_audio(self.path) if self._has_audio else None
+                    self._audio = open_sound(self.path) if self._has_audio else None
                     self._audio_loaded = True
         return self._audio
 
@@ -283,90 +262,6 @@ class _VideoAlphaClip(Clip):
     def _frame(self, i: int) -> np.ndarray:
         a = self.src.read(i)[1]
         return a if a is not None else np.ones((self.height, self.width, 1), np.float32)
-
-
-MAX_AUDIO_BYTES = 2 << 30  # one sound held as float32 samples: past this it is refused, estimated first
-
-
-def _audio_estimate(c, s) -> float:
-    """The stream's length in seconds as its container says (0: unknown)."""
-    if s.duration is not None and s.time_base is not None:
-        return float(s.duration * s.time_base)
-    return float(c.duration) / 1e6 if c.duration else 0.0
-
-
-def declared_seconds(path: str) -> float:
-    """The length of a file's first audio stream as its container declares it (its header: nothing is decoded),
-    0 when it declares none; what validation can tell of a sound's length before a run (studio.engine.foresight)."""
-    c = _open(path, "audio")
-    try:
-        return _audio_estimate(c, c.streams.audio[0]) if c.streams.audio else 0.0
-    finally:
-        c.close()
-
-
-def load_audio(path: str, rate: int | None = None, mono: bool = False) -> Audio:
-    """Decode a file's first audio stream to float32 [n, channels], at its own rate or ``rate``. Its
-    size is estimated from the container's length before a sample is decoded, and refused in words
-    past MAX_AUDIO_BYTES (a 1.2 MB FLAC of two hours of silence took 5.3 GB); the samples go into one
-    array as they are decoded (no list of pieces joined at the end: that doubled the peak), which
-    grows only within the limit when the container understated its length."""
-    av = _av()
-    name = os.path.basename(path)
-    c = _open(path, "audio")
-    try:
-        if not c.streams.audio:
-            raise MediaError(f"'{name}' has no audio stream")
-        s = c.streams.audio[0]
-        cc = s.codec_context
-        if cc is None:  # a header of 0 bits a sample: FFmpeg opens no decoder for it
-            raise MediaError(f"'{name}' has an audio stream Studio cannot decode (no sample format or rate in its "
-                             "header: a damaged or unusual file)")
-        src_rate = cc.sample_rate or 44100
-        layout = "mono" if mono or (cc.channels or 1) == 1 else "stereo"
-        nch = 1 if layout == "mono" else 2
-        out_rate = int(rate or src_rate)
-        seconds = _audio_estimate(c, s)
-        limit = min(MAX_AUDIO_BYTES // (4 * nch), MAX_AUDIO_SAMPLES)  # samples per channel
-
-        def refuse(n: float):
-            return MediaError(f"the sound of '{name}' is {n / out_rate / 60:.0f} minutes at {out_rate:,} Hz, "
-                              f"{n * nch * 4 / 1e9:.1f} GB as {nch} channel{'s' if nch > 1 else ''} of float samples; "
-                              f"Studio holds at most {MAX_AUDIO_BYTES / 1e9:.1f} GB of sound at once: cut the file, "
-                              "or set 'rate' lower or 'mono' on (refused before decoding it)")
-        want = int(seconds * out_rate) + out_rate  # a second more: the container's length is rounded
-        if seconds * out_rate > limit:
-            raise refuse(seconds * out_rate)
-        buf = np.empty((min(max(want, out_rate), limit) * nch,), np.float32)
-        res = av.AudioResampler(format="flt", layout=layout, rate=out_rate)
-        at = 0
-
-        def put(frames) -> None:
-            nonlocal buf, at
-            for r in frames:
-                x = r.to_ndarray().reshape(-1)  # packed 'flt': interleaved channels
-                if at + len(x) > len(buf):
-                    if (at + len(x)) // nch > limit:
-                        raise refuse((at + len(x)) // nch)
-                    grown = np.empty((min(max(2 * len(buf), at + len(x)), limit * nch),), np.float32)
-                    grown[:at] = buf[:at]
-                    buf = grown
-                buf[at:at + len(x)] = x
-                at += len(x)
-        try:
-            for fr in c.decode(s):
-                put(res.resample(fr))
-            put(res.resample(None))
-        except av.error.FFmpegError as e:
-            if not at:
-                raise MediaError(f"cannot decode audio of '{name}': {e.strerror or e}") from None
-    finally:
-        c.close()
-    if at and not np.isfinite(buf[:at]).all():  # a float file of NaN: said here, not by the AAC encoder later
-        raise MediaError(f"the sound of '{name}' holds NaN or infinite samples: not a sound Studio can play or write")
-    if at < len(buf) // 2:  # the container overstated its length: the unused part is not kept
-        buf = buf[:at].copy()
-    return Audio(buf[:at].reshape(-1, nch) if at else np.zeros((0, nch), np.float32), out_rate)
 
 
 def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = None, *,

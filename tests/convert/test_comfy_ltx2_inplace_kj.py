@@ -3,6 +3,8 @@ settings named by the inputs a UI file lists): one image at frame 0 is LTX-2's s
 their frames. Two of an artist's LTX-2.3 image-to-video workflows had been held, that node named."""
 from __future__ import annotations
 
+import pytest
+
 from studio.convert.comfy_map import convert
 from tests.convert.test_comfy_wiring import UI
 from tests.convert.test_comfy_wrappers import _nodes
@@ -89,15 +91,18 @@ def test_a_start_image_made_by_nodes_studio_does_not_read_holds_the_take():
     assert conv.log[0].startswith("This workflow makes image to video with LTX-2; Studio cannot make the start image")
 
 
-def test_a_timeline_node_naming_its_pictures_in_its_settings_holds_the_take():
+@pytest.mark.parametrize("thumbnail", [0, 250_000, 3_000_000])
+def test_a_timeline_node_naming_its_pictures_in_its_settings_holds_the_take(thumbnail):
     """A node pack's timeline editor (LTX Director's kind) wired to the model, naming its pictures inside its settings'
     JSON and making the latent: its pictures reach the sampler, Studio cannot read them, so the take is held naming
-    that node. It had become a text to video, the pictures unsaid."""
+    that node. It had become a text to video, the pictures unsaid; and so again where the pictures were named after
+    a thumbnail of 250,000 characters (issue 101: the ledger stopped reading a setting after 200,000, unsaid)."""
     from tests.convert.test_comfy_wiring import UI
     w = UI()
     ck = w.add("CheckpointLoaderSimple", [CKPT], ["MODEL", "CLIP", "VAE"])
     te = w.add("LTXAVTextEncoderLoader", ["gemma_3_12B_it.safetensors", CKPT, "default"], ["CLIP"])
-    timeline = w.add("ShotTimeline", ['{"segments":[{"start":0,"imageFile":"shots/first.png"},'
+    thumb = '"thumb":"data:image/png;base64,' + "iVBORw0K" * (thumbnail // 8) + '",' if thumbnail else ""
+    timeline = w.add("ShotTimeline", ['{' + thumb + '"segments":[{"start":0,"imageFile":"shots/first.png"},'
                                       '{"start":48,"imageFile":"/view?filename=second.jpg&type=input"}]}', 97],
                      ["CONDITIONING", "LATENT"], {"model": (ck, 0, "MODEL"), "clip": (te, 0, "CLIP")})
     ks = w.add("KSampler", [5, "fixed", 8, 1.0, "euler", "simple", 1.0], ["LATENT"],

@@ -141,3 +141,14 @@ def test_an_ati_temperature_of_nan_is_said_not_dropped_silently():
     assert gen.params["ati_topk"] == 10 and gen.params["ati_temperature"] == gen.spec.param("ati_temperature").default
     text = "\n".join(c.log + [n["text"] for n in c.graph.ui.get("notes", [])])
     assert "its temperature is not a finite number (nan): Image to Video's own ATI temperature is used" in text
+
+
+@pytest.mark.parametrize("value, shown", [("NaN", "'NaN'"), ("hot", "'hot'"), (True, "True"), ([220], "[220]")])
+def test_an_ati_temperature_that_is_no_number_is_said_not_made_the_default_silently(value, shown):
+    """Issue 101: a temperature given as the text 'NaN' (or any other no-number) had become Image to Video's 220,
+    unsaid."""
+    doc = _doc("video_wan_ati")
+    next(n for n in doc["nodes"] if n["type"] == "WanTrackToVideo")["widgets_values"][5] = value
+    c = convert(doc, "ati")
+    text = "\n".join(c.log + [n["text"] for n in c.graph.ui.get("notes", [])])
+    assert f"its temperature is not a finite number ({shown}): Image to Video's own ATI temperature is used" in text

@@ -207,6 +207,21 @@ def test_a_workflow_saved_in_utf16_or_with_a_bom_is_read(tmp_path, encoding):
         convert_file(str(path))
 
 
+@pytest.mark.parametrize("raw, words", [
+    (b"\xff\xfe\x00\xd8", "it reads as UTF-16 text, but from byte 2 on it is not UTF-16"),  # a lone surrogate
+    (b"\xff\xfe{\x00}\x00\x00", "it reads as UTF-16 text, but from byte 6 on it is not UTF-16"),  # cut short
+    (b"\xff\xfe\x00\x00\x00\x00\x11\x00", "it reads as UTF-32 text, but from byte 4 on it is not UTF-32"),
+    (b'{"a": "\xff"}', "it reads as UTF-8 text, but from byte 7 on it is not UTF-8")])
+def test_a_workflow_that_is_not_the_text_it_begins_as_is_refused_in_words(tmp_path, raw, words):
+    """Issue 101: said in plain words naming the file, not in Python's codec words ('illegal UTF-16 surrogate')."""
+    path = tmp_path / "wf.json"
+    path.write_bytes(raw)
+    with pytest.raises(WorkflowError) as e:
+        convert_file(str(path))
+    assert str(e.value).startswith("'wf.json' is not a workflow: ") and words in str(e.value)
+    assert "codec" not in str(e.value) and "surrogate" not in str(e.value)
+
+
 def test_damaged_workflows_convert_or_say_why_in_one_error():
     """Values swapped for junk anywhere in real workflows: a graph that validates and saves, or a
     WorkflowError; never another exception."""

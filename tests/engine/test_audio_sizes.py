@@ -11,7 +11,7 @@ import pytest
 
 from studio.core.errors import MediaError
 from studio.core.values import Audio
-from studio.engine import media
+from studio.engine import sound_file
 
 
 def _wav(path, seconds: float, rate: int = 8000) -> str:
@@ -25,18 +25,18 @@ def _wav(path, seconds: float, rate: int = 8000) -> str:
 
 def test_a_sound_past_the_limit_is_refused_from_its_length_before_decoding(tmp_path, monkeypatch):
     p = _wav(tmp_path / "quiet.wav", 3.0)
-    a = media.load_audio(p)
+    a = sound_file.load_audio(p)
     assert a.samples.shape == (24_000, 2) and a.rate == 8000
     decoded = []
-    monkeypatch.setattr(media.np, "empty", lambda *a, **k: decoded.append(a) or np.zeros(*a, **k))
-    monkeypatch.setattr(media, "MAX_AUDIO_BYTES", 4 * 2 * 8000 * 2)  # two seconds of 8 kHz stereo
+    monkeypatch.setattr(sound_file.np, "empty", lambda *a, **k: decoded.append(a) or np.zeros(*a, **k))
+    monkeypatch.setattr(sound_file, "MAX_AUDIO_BYTES", 4 * 2 * 8000 * 2)  # two seconds of 8 kHz stereo
     with pytest.raises(MediaError, match=r"quiet\.wav' is 0 minutes at 8,000 Hz, 0\.0 GB as 2 channels.*refused "
                                          r"before decoding it"):
-        media.load_audio(p)
+        sound_file.load_audio(p)
     with pytest.raises(MediaError, match=r"at 192,000 Hz"):
-        media.load_audio(p, rate=192_000)  # the asked rate sizes it: refused before resampling
+        sound_file.load_audio(p, rate=192_000)  # the asked rate sizes it: refused before resampling
     assert decoded == []  # no buffer was made
-    assert media.load_audio(p, mono=True).samples.shape == (24_000, 1)  # mono fits: half the bytes
+    assert sound_file.load_audio(p, mono=True).samples.shape == (24_000, 1)  # mono fits: half the bytes
 
 
 def test_speech_features_refuses_a_take_too_long_before_making_it():
@@ -64,5 +64,5 @@ def _raw_wav(path, fmt_tag: int, bits: int, data: bytes) -> str:
 def test_a_wav_of_no_bits_or_of_nan_is_refused_in_words(tmp_path, fmt_tag, bits, data, words):
     p = _raw_wav(tmp_path / "odd.wav", fmt_tag, bits, data)
     with pytest.raises(MediaError, match=r"odd\.wav") as e:
-        media.load_audio(p)
+        sound_file.load_audio(p)
     assert words in str(e.value)

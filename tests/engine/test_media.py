@@ -10,7 +10,8 @@ from studio.core.fileformat import load_graph, parse_graph_text
 from studio.core.graph import Graph
 from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
-from studio.engine.media import VideoFileClip, load_audio, probe, read_graph_json, write_video
+from studio.engine.media import VideoFileClip, probe, read_graph_json, write_video
+from studio.engine.sound_file import load_audio
 from studio.core.values import Audio
 
 DEMO = os.path.join(os.path.dirname(__file__), "..", "..", "assets", "graphs", "demo.json")

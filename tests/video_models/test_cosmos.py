@@ -223,3 +223,11 @@ def test_a_predict2_file_in_the_release_names_loads_the_folders_transformer_with
         assert describe_file(path).family == "cosmos2"
         got = load_video_model(path, base=cosmos2_dir, device="cpu").module.transformer.state_dict()
         assert got.keys() == sd.keys() and all(torch.equal(got[k], v) for k, v in sd.items()), prefix
+
+
+def test_text_to_video_is_refused_for_a_cosmos1_video2world_of_any_size(tiny):
+    """Issue 101: told by its transformer's input channels against its VAE's latents (4 + 1 here), not the release's
+    16 + 1 alone (the tiny Video2World had not been refused)."""
+    g = model_graph(tiny("cosmos1"), "video_models.text_to_video", PARAMS)
+    with pytest.raises(StudioError, match=r"is a Cosmos 1\.0 Video2World model: it makes video from frames"):
+        Executor().run(g, targets=["gen"], device="cpu", use_cache=False)

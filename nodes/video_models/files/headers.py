@@ -13,6 +13,31 @@ from ..base.errors import ModelError
 from ..base.registry import FAMILIES
 
 
+# a layer's weight stored as whole numbers: F32 relabelled I32 (of one size: the header's offsets still fit) had
+# loaded and run to a NaN at Save Video. A file's other whole-number tensors are not weights (position ids, a batch
+# norm's count, the tokenizer's bytes ComfyUI keeps as 'spiece_model'); a quantised layer's whole numbers come with
+# its scales or its quantisation state (ComfyUI's int8 and NVFP4 are read as such before this check; a folder whose
+# config names its quantization skips it)
+INTEGER_STORAGE = ("I64", "I32", "I16", "I8", "U8")
+QUANT_BESIDE = ("weight_scale", "weight_scale_inv", "scale", "scales", "SCB", "absmax", "qzeros", "zeros")
+
+
+def check_float_storage(path: str, dtypes: dict) -> None:
+    """Refuse, naming ``path`` and the tensor, the first layer weight or bias of ``dtypes`` (name -> safetensors
+    dtype) stored as whole numbers with nothing beside it that would make it a quantised one."""
+    parents = None  # names that have tensors under them (bitsandbytes' 'x.weight.absmax'), made when first asked
+    for name, dtype in dtypes.items():
+        layer, _, last = name.rpartition(".")
+        if dtype not in INTEGER_STORAGE or last not in ("weight", "bias"):
+            continue
+        parents = parents if parents is not None else {k.rpartition(".")[0] for k in dtypes}
+        if name in parents or any(f"{layer}.{q}" in dtypes for q in QUANT_BESIDE):
+            continue
+        raise ModelError(f"'{path}': tensor '{name}' is stored as {dtype} (whole numbers), but a model's weights "
+                         "are floating-point numbers (bf16, fp16, fp32 or fp8): a damaged file, or one whose header "
+                         "was rewritten; Studio does not run it")
+
+
 def safetensors_keys(path: str) -> list[str]:
     """The tensor names of a .safetensors file, after checking the file holds every byte its
     header promises (a truncated download is one clear error, not a crash deep in torch)."""

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from studio.core import json_limits
 
 from ..base.errors import ModelError
-from ..files.headers import read_safetensors_header, refuse_pickle, regular_file, unknown_architecture
+from ..files.headers import (check_float_storage, read_safetensors_header, refuse_pickle, regular_file,
+                             unknown_architecture)
 from ..base.family import Family
 from ..base.recognise import family_from_keys
 
@@ -113,6 +114,7 @@ def read_weight_file(path: str) -> WeightFile:
     orphans = [w for w in scales if w not in tensors]
     if orphans:
         raise ModelError(f"'{path}': the scale '{scales[orphans[0]]}' has no weight '{orphans[0]}'")
+    check_float_storage(path, {k: t.dtype for k, t in tensors.items()})  # (int8 and NVFP4 layers: INT8, NVFP4)
     return WeightFile(path, "safetensors", tensors, scales, 8 + n, aside)
 
 

@@ -11,8 +11,8 @@ import os
 from ..base.errors import ModelError
 from ..base.recognise import family_from_keys
 from ..base.registry import FAMILIES, Family, family_from_index
-from ..files.headers import (PICKLE_EXTS, read_json, refuse_pickle, regular_file, safetensors_header,
-                             safetensors_keys, unknown_architecture)
+from ..files.headers import (PICKLE_EXTS, check_float_storage, read_json, refuse_pickle, regular_file,
+                             safetensors_header, safetensors_keys, unknown_architecture)
 
 
 # component kind -> (files of which one must exist, weight files of which one must exist)
@@ -43,6 +43,7 @@ def check_folder(path: str) -> tuple[Family, dict, list[str]]:
         known = ", ".join(f.title for f in FAMILIES.values())
         raise ModelError(f"'{path}' holds a '{index.get('_class_name', '?')}', not a video model Studio "
                          f"opens ({known})")
+    foreign_index(path, index, fam)
     weights: list[str] = []
     for comp, spec in sorted(index.items()):
         if comp.startswith("_") or not isinstance(spec, list) or len(spec) != 2 or spec[0] is None:
@@ -82,6 +83,45 @@ def check_folder(path: str) -> tuple[Family, dict, list[str]]:
     for w in weights:
         safetensors_keys(w)  # truncated files fail here, naming the file
     return fam, index, weights
+
+
+DENOISERS = ("transformer", "unet")  # the folders a diffusers pipeline keeps its denoiser in
+
+
+def foreign_index(path: str, index: dict, fam: Family) -> None:
+    """Refuse a model_index.json that is not its folder's own (another model's put beside the components), naming
+    it and what the folder holds: told by the folder's denoiser, whose own config names another class than the
+    index gives it (or one the index does not list), before the components the index lists are looked for (a
+    knock-on 'text_encoder is missing', or another family's task refused, had been said)."""
+    for comp in DENOISERS:
+        cfg_path = os.path.join(path, comp, "config.json")
+        if not os.path.isfile(cfg_path):
+            continue
+        own = read_json(cfg_path).get("_class_name")
+        spec = index.get(comp)
+        named = str(spec[1]) if isinstance(spec, list) and len(spec) == 2 else None
+        if not isinstance(own, str) or own == named:
+            continue
+        whose = _family_of_weights(os.path.join(path, comp))
+        held = f"{whose.title}'s denoiser ({own})" if whose is not None and whose.key != fam.key else own
+        names = f"the index names {named}" if named else f"the index names no '{comp}'"
+        raise ModelError(f"'{os.path.join(path, 'model_index.json')}' is {fam.title}'s ({index.get('_class_name')}), "
+                         f"but the folder's '{comp}/' holds {held}, where {names}: a model_index.json from another "
+                         "model; put back the one that came with the folder")
+
+
+def _family_of_weights(folder: str) -> Family | None:
+    """The family a component folder's weights are, from their names (None when they are not told)."""
+    try:
+        index = os.path.join(folder, "diffusion_pytorch_model.safetensors.index.json")
+        if os.path.isfile(index):
+            keys = list(read_json(index).get("weight_map") or {})
+        else:
+            files = sorted(f for f in os.listdir(folder) if f.endswith(".safetensors"))
+            keys = safetensors_keys(os.path.join(folder, files[0])) if files else []
+    except (ModelError, OSError, AttributeError):
+        return None
+    return family_from_keys(keys) if keys else None
 
 
 def _only_regular_files(folder: str) -> None:
@@ -140,7 +180,10 @@ def check_folder_configs(path: str, index: dict, weights: list[str], diffusers, 
         cfg = read_json(cfg_path)
         shapes, value_bytes = {}, 2
         for w in files:
-            for k, v in safetensors_header(w).items():
+            header = safetensors_header(w)
+            if "quantization_config" not in cfg:  # (a quantised model's whole-number weights are its layout)
+                check_float_storage(w, {k: v.get("dtype") for k, v in header.items() if isinstance(v, dict)})
+            for k, v in header.items():
                 if k != "__metadata__" and isinstance(v, dict) and not any(o in k for o in (own or {}).get(comp, ())):
                     shapes[k] = tuple(v.get("shape", ()))
                     value_bytes = max(value_bytes, SAFETENSORS_DTYPES.get(v.get("dtype"), ("", 2))[1])

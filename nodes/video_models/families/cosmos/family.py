@@ -67,10 +67,14 @@ class Cosmos(Family):
         cin = config_int(dict(getattr(den, "config", None) or {}), "in_channels")
         if not cin or self.key == "cosmos25":  # Predict2.5: one pipeline for every task
             return
-        if task in ("i2v", "v2v") and cin == 16:
+        # its latents' channels (the VAE's: 16 in the releases), and a Video2World's condition mask one more: told
+        # against the VAE's, not the release's 16 and 17 alone (a model of other sizes had not been refused)
+        vae = dict(getattr(components.get("vae"), "config", None) or {})
+        z = config_int(vae, "latent_channels") or config_int(vae, "z_dim") or 16
+        if task in ("i2v", "v2v") and cin == z:
             raise ModelError(f"'{path}' is a {self.title} text model (Text2World / Text2Image): it takes no frames, "
                              f"so it does not do {TASKS[task]}; load a Video2World folder")
-        if task == "t2v" and cin == 17:
+        if task == "t2v" and cin == z + 1:
             raise ModelError(f"'{path}' is a {self.title} Video2World model: it makes video from frames (Image to "
                              "Video, Video to Video); load a Text2World folder for text to video")
 

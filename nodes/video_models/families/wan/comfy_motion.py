@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from studio.convert.api import CNode
+from studio.core.shown import cut, number
 
 TRACK_NODES = ("GenerateTracks", "WanMoveTracksFromCoords", "WanMoveConcatTrack")
 EASING = {"linear": "linear", "ease_in": "ease_in", "ease_out": "ease_out", "ease_in_out": "ease_in_out",
@@ -98,13 +99,14 @@ def ati_tracks(b, node: CNode, mode: str, said: list[str]) -> tuple[str, str] | 
     length, temp, topk = (wf.value(node, k) for k in ("length", "temperature", "topk"))
     b.extra["tracks_as"] = "ati"
     for k, what, v in (("ati_temperature", "temperature", temp), ("ati_topk", "topk", topk)):
-        if not isinstance(v, (int, float)) or isinstance(v, bool):
+        if v is None:  # not set (or wired to what gives no constant)
             continue
-        if math.isfinite(v):
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
             b.extra[k] = v
-        else:  # NaN or infinite in the workflow: said, never dropped silently
-            said.append(f"'{node.title or node.cls}': its {what} is not a finite number ({v}): Image to Video's own "
-                        f"ATI {what} is used")
+        else:  # NaN, infinite or a text ("NaN") in the workflow: said, never dropped silently
+            given = cut(repr(v) if isinstance(v, str) else number(v), 40)
+            said.append(f"'{node.title or node.cls}': its {what} is not a finite number ({given}): Image to Video's "
+                        f"own ATI {what} is used")
     text = _coords_text(wf, node, "tracks")
     if text.strip() in ("", "[]"):
         said.append(f"'{node.title or node.cls}' has no drawn tracks: connect Keypoints to Image to Video's 'tracks'")
