@@ -444,6 +444,7 @@ NO_WINDOWS = "no frame axis of its denoiser input is declared for context window
 NO_DRAFTS = "no distilled recipe (LoRA or checkpoint) for a quality draft is known for it"
 SINGLE_FILE_AS_IS = "no step of its own on a single denoiser file: diffusers' converters (or its part reader) read it"
 NO_LORA_NAMES = "its LoRAs are told by diffusers' names only (no original names Studio knows)"
+RAW_PREVIEWS = "its VAE was not fitted for previews: the step previews show its latent channels as they are"
 
 # every kind a family is checked against (tests/video_models/test_family_capabilities.py)
 KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, TimeTiles, PreviewLayout, LoraTraining,

@@ -13,6 +13,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_LA
                                   ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.capabilities import RAW_PREVIEWS
 from ...base.family import Family
 from .draft import DISTILLED
 
@@ -28,7 +29,7 @@ FAMILY = Family(
                             "names: it is read as that)"), Drafts((DISTILLED,))),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: OWN, LoraNames: NO_LORA_NAMES,
            PartReader: "read as a diffusers folder", PromptRecipe: OWN + ": the prompt cache is not read",
-           ResumeKeeps: OWN, TimeTiles: OWN, VaeTiles: OWN, PreviewLayout: OWN + ": no previews between steps",
+           ResumeKeeps: OWN, TimeTiles: OWN, VaeTiles: OWN, PreviewLayout: RAW_PREVIEWS,
            LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS, Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME,
            Modular: NOT_MODULAR},
     not_built=(("ComfyUI's ChronoEdit workflow", "its chrono_edit_14B file has Wan 2.1 image to video's names and "

@@ -15,6 +15,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.capabilities import RAW_PREVIEWS
 from ...base.family import Family
 from ..hunyuan.family import VAE_TILES
 from . import recognise
@@ -40,7 +41,7 @@ FAMILY = Family(
                        "read as a set: a diffusers folder, or the DiT file with one as 'base'", Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
            PromptRecipe: "its encode_prompt is not declared for the prompt cache yet",
            ResumeKeeps: ONE_CALL + ": each section is decoded as it is made", TimeTiles: ONE_CALL,
-           PreviewLayout: ONE_CALL + ": its sections' latents are not the take's (no previews between steps)",
+           PreviewLayout: RAW_PREVIEWS + " (the section under way)",
            FirstLast: "its pipeline takes the last image as it is", LoraTraining: NOT_TRAINED, Modular: NOT_MODULAR},
     not_built=(("F1 (forward sampling) as a preset", "the pipeline's 'vanilla' sampling is the FramePack-F1 "
                                                       "checkpoint's; Studio's node offers it as a setting, with no "

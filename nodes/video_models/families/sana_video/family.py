@@ -11,6 +11,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   NO_TRACKS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.capabilities import RAW_PREVIEWS
 from ...base.family import Family
 
 T2V, I2V = "SanaVideoPipeline", "SanaImageToVideoPipeline"
@@ -25,7 +26,7 @@ FAMILY = Family(
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: OWN, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "read as a diffusers folder", PromptRecipe: "its prompt is encoded after its own instruction "
            "inside the call; the prompt cache does not read it yet", ResumeKeeps: OWN, TimeTiles: OWN,
-           VaeTiles: OWN, PreviewLayout: OWN + ": no previews between steps", LoraTraining: NOT_TRAINED,
+           VaeTiles: OWN, PreviewLayout: RAW_PREVIEWS, LoraTraining: NOT_TRAINED,
            Conditions: NO_CONDITIONS, Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
     not_built=(("long video (LongSana)", "the causal long-video pipelines are not in diffusers 0.42.1"),
                ("prompt rewriting", "the pipeline's complex_human_instruction is kept as diffusers sets it; Studio "
