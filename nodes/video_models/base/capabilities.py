@@ -196,11 +196,14 @@ class Outputs(Capability):
     batched: bool = True
     sound: str = ""
     sound_of: Callable | None = None
+    channels_last: tuple[str, ...] = ()  # pipeline classes whose frames come channels last ([T, H, W, C]: LTX-2 HDR's)
 
-    def take(self, out):
-        """The take's frames in ``out`` (a pipeline's output object)."""
+    def take(self, out, pipe=None):
+        """The take's frames in ``out`` (a pipeline's output object), [T, C, H, W] as diffusers' "pt" output lays
+        them (a view of a pipeline's channels-last frames)."""
         made = getattr(out, self.frames)
-        return made[0] if self.batched else made
+        made = made[0] if self.batched else made
+        return made.permute(0, 3, 1, 2) if type(pipe).__name__ in self.channels_last else made
 
     def sound_made(self, out):
         """The raw sound ``out`` holds, None where the call made none."""

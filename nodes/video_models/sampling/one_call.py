@@ -89,6 +89,11 @@ class OneCallNode(GeneratorNode):
         wired by default."""
         return ref
 
+    def pipeline_of(self, ref):
+        """The pipeline the call runs where it is neither the folder's own nor the family's for ``task`` (one made
+        from the loaded components: LTX-2 HDR's); None by default."""
+        return None
+
     def task_for(self, ref, inputs: dict) -> str:
         """The task the pipeline is asked for (the family's pipeline for it, where ``pipelines`` is empty)."""
         return self.task or "t2v"
@@ -97,7 +102,7 @@ class OneCallNode(GeneratorNode):
         """The Video Model wired in, refused in words when it is not one this node runs."""
         ref = video_model_input(model)
         kind = type(ref.module).__name__
-        if self.how and kind not in self.pipelines:
+        if self.how and (ref.fam.key != self.family_key or (self.pipelines and kind not in self.pipelines)):
             from ..loading.inputs import not_this_model
             raise not_this_model(self.title, ref, self.wanted, self.how, self.error)
         if ref.fam.key != self.family_key or (self.pipelines and kind not in self.pipelines):
@@ -108,7 +113,8 @@ class OneCallNode(GeneratorNode):
     def run(self, ctx, model, **inputs):
         from .sampler import Sampler, filter_kwargs
         ref = self.prepared(ctx, self.model_ref(model), inputs)
-        s = Sampler(ctx, ref, self.task_for(ref, inputs), own=bool(self.pipelines), draft=not self.own_draft)
+        s = Sampler(ctx, ref, self.task_for(ref, inputs), own=bool(self.pipelines), draft=not self.own_draft,
+                    pipe=self.pipeline_of(ref))
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         c = self.call(ctx, s, **inputs)
         s.segments = max(1, c.loops)

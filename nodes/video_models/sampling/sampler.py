@@ -84,13 +84,15 @@ class Sampler:
     declare a window layout, and context-window takes); the block hooks that make Stop work inside a
     step read a flag."""
 
-    def __init__(self, ctx, ref: VideoModelRef, task: str, text: bool = True, own: bool = False, draft: bool = True):
+    def __init__(self, ctx, ref: VideoModelRef, task: str, text: bool = True, own: bool = False, draft: bool = True,
+                 pipe=None):
         from .draft import apply_draft
         # 'quality' draft: the family's distilled recipe (draft.py); draft False: the node applied its own
         ref, self.draft = apply_draft(ctx, ref, task) if draft else (ref, None)
         self.ctx, self.ref, self.task = ctx, ref, task
-        # text False: every prompt cached (prompt_cache.py); own: the folder's own pipeline (one_call.py)
-        self.pipe = ref.own_pipeline(text) if own else ref.pipeline(task, text=text)
+        # text False: every prompt cached (prompt_cache.py); own: the folder's own pipeline, or ``pipe``, one made
+        # from it (one_call.py)
+        self.pipe = pipe if pipe is not None else ref.own_pipeline(text) if own else ref.pipeline(task, text=text)
         self.fam = ref.fam
         self.on_cpu = getattr(ref.device, "type", str(ref.device)) == "cpu"
         self.light_decode = False  # a decode of this run ran out of memory: later windows decode tiled at once
@@ -263,7 +265,7 @@ class Sampler:
                     gen.manual_seed(gen.initial_seed())
         declared = outputs(self.fam)
         self.audio = declared.sound_made(out)  # the sound made in the same call (LTX-2's, Kandinsky 6's, Cosmos 3's)
-        return out.frames if timed else declared.take(out)
+        return out.frames if timed else declared.take(out, self.pipe)
 
     def _to_host(self, frames, timed: bool, call: dict) -> np.ndarray:
         """The take's frames on the host: a long take's latent decoded in time tiles (time_tiles.py), a long take

@@ -62,8 +62,6 @@ DIRECT = DirectCalls((
     ("video_models.ltx2_dfr", "LTX-2.5 DFR chains four pipelines (the half-size take, the latent upsampler, the "
      "detailing pass with the take in context, the temporal refine rounds; the 4K epilogue), each its own fixed "
      "schedule: progress and Stop per step, no previews or kept steps"),
-    ("video_models.ltx2_hdr", "LTX2HDRPipeline decodes to linear HDR above 1 through its own post-process, which the "
-     "Sampler's decode and host copy do not read yet: progress and Stop per step, no previews or kept steps"),
     ("video_models.ltx2_latent_upscale", "the latent upsampler encodes, upsamples and decodes window by window with "
      "no denoising steps; its 'refine' is a second pass on each window's upsampled latents (refine.py): progress "
      "per window, no previews")))
@@ -86,7 +84,7 @@ FAMILY = LTX2(
     has=(SingleFile(gguf=_gguf_state, tensors=_transformer_file), Drafts(drafts.RECIPES), LoraNames("LTX-2", recognise.lora_names),
          PartReader(_parts),
          PromptRecipe(PIPELINES, MASKED, tokenizer_side="left"), VaeTiles("AutoencoderKLLTX2Video", BLENDED, "last"),
-         PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions), Outputs(sound="audio", sound_of=_sound_of),
+         PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions), Outputs(sound="audio", sound_of=_sound_of, channels_last=("LTX2HDRPipeline",)),
          DIRECT),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS,
            ResumeKeeps: "its sound is decoded after the picture, from latents a kept file would not hold: the lighter "

@@ -10,7 +10,8 @@ or an 8/16-bit PNG or TIFF clips it to [0, 1]. The viewer shows the clipped pict
 The LoRA's release conditions on fixed connector embeddings rather than a prompt: 'embeddings' names that
 safetensors file (its ``video_context`` and ``audio_context``), read in place of the prompt; empty, the prompt
 is encoded. Its sampling is the pipeline's own schedule at the node's steps (8, no guidance, as the release
-runs its distilled model)."""
+runs its distilled model). The call is made by the one Sampler (sampling/one_call.py: previews, Stop inside a
+step, progress and estimates as every generator's); the family's Outputs say its frames come channels last."""
 from __future__ import annotations
 
 import os
@@ -18,11 +19,12 @@ import os
 import numpy as np
 
 from studio.core.errors import StudioError
-from studio.core.params import Float, Int, Path, Seed, Text
-from studio.core.spec import CLIP, In, Node, Out
+from studio.core.params import Float, Path, Text
+from studio.core.spec import In, Out
 
 from ...base.errors import ModelError
-from ...loading.node import CATEGORY
+from ...sampling.generators import prompt_of
+from ...sampling.one_call import RUN, Call, OneCallNode, clip_take_settings, shared
 
 PIPELINE = "LTX2HDRPipeline"
 TASK = "hdr"  # its pipeline among the model's task pipelines (the loaded components shared)
@@ -54,15 +56,15 @@ def connector_embeds(path: str) -> dict:
                 "connector_audio_embeds": f.get_tensor("audio_context")}
 
 
-class LTX2HDR(Node):
+class LTX2HDR(OneCallNode):
     """Lift an SDR clip to linear HDR with LTX-2 and its HDR IC-LoRA (wire the LoRA through Video LoRA). The
     output's highlights go above 1: save it with Save Image Sequence as EXR (half or float) to keep them; an
     MP4 clips them."""
     id = "video_models.ltx2_hdr"
     title = "LTX-2 HDR"
-    category = CATEGORY
-    timing = CLIP
     keywords = ("ltx", "ltx-2", "hdr", "high dynamic range", "exr", "linear", "logc", "ic-lora", "sdr to hdr")
+    family_key, error = "ltx2", ModelError
+    wanted, how = "LTX-2", "load an LTX-2.3 model and wire the HDR IC-LoRA through Video LoRA"
     inputs = (In("model", "Video Model", help="an LTX-2.3 model with the HDR IC-LoRA (through Video LoRA)"),
               In("video", "Video", help="the SDR clip to lift"),
               In("prompt", "Text", optional=True))
@@ -70,60 +72,50 @@ class LTX2HDR(Node):
     params = (Text("prompt", "", help="read when no embeddings file is given"),
               Path("embeddings", "", filters="Safetensors (*.safetensors)",
                    help="the HDR LoRA's connector embeddings (video_context, audio_context); empty: the prompt"),
-              Int("frames", 0, min=0, max=100_000, special="the clip's length",
-                  help="frames to make (8k + 1) from the clip's first; 0: the clip's own"),
-              Int("width", 0, min=0, max=8192, special="the clip's", help="a multiple of 32"),
-              Int("height", 0, min=0, max=8192, special="the clip's", help="a multiple of 32"),
-              Int("steps", 8, min=1, max=500, help="denoising steps (the pipeline's 8)"),
-              Float("guidance", 1.0, min=0.0, max=30.0, help="classifier-free guidance (1: none, the pipeline's)"),
+              *clip_take_settings("the clip", "frames to make (8k + 1) from the clip's first; 0: the clip's own",
+                                  size_help="a multiple of 32", most=100_000),
+              *shared("steps", "guidance", steps={"default": 8, "help": "denoising steps (the pipeline's 8)"},
+                      guidance={"default": 1.0, "help": "classifier-free guidance (1: none, the pipeline's)"}),
               Float("strength", 1.0, min=0.0, max=1.0, help="how clean the clip's tokens look to the model (1: as "
-                                                            "given)"),
-              Seed("seed", 0))
+                                                            "given)")) + shared(*RUN)
 
-    def run(self, ctx, model, video, prompt=None):
-        import torch
+    def pipeline_of(self, ref):
+        return hdr_pipeline(ref)
 
-        from studio.engine.clip import ArrayClip, as_clip
+    def prepared(self, ctx, ref, inputs: dict):
+        """What the node is given, checked before the pipeline is made."""
+        p = ctx.params
+        if not p.embeddings.strip() and not prompt_of(ctx, inputs.get("prompt")).strip():
+            raise HDRError(f"{self.title}: give the HDR LoRA's embeddings file or a prompt")
+        if not ref.loras:
+            ctx.warn("no LoRA on the model: LTX-2 makes HDR only with its HDR IC-LoRA; wire it through Video LoRA "
+                     "between the loader and this node")
+        return ref
+
+    def call(self, ctx, s, video, prompt=None) -> Call:
         from diffusers.pipelines.ltx2.pipeline_ltx2_hdr_lora import LTX2HDRReferenceCondition
 
+        from studio.engine.clip import as_clip
+
         from ...base.calls import clip_take, to_pil
-        from ...loading.inputs import not_this_model, video_model_input
-        from ...loading.loras import loras_applied
         from .ic_control import downscale_factor
-        p = ctx.params
-        ref = video_model_input(model)
-        if ref.fam.key != "ltx2":
-            raise not_this_model(self.title, ref, "LTX-2", "load an LTX-2.3 model and wire the HDR IC-LoRA through "
-                                 "Video LoRA", ModelError)
+        p, pipe = ctx.params, s.pipe
         clip = as_clip(video)
         n, w, h = clip_take(self.title, clip, p.frames, p.width, p.height, 32, HDRError, what="the clip")
         if (n - 1) % 8:
             k = (n - 1) // 8 * 8 + 1
             raise HDRError(f"{self.title}: {n} frames: LTX-2 makes 8k + 1 frames; set frames to {k}")
-        text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
+        text = prompt_of(ctx, prompt)
         embeds = connector_embeds(p.embeddings) if p.embeddings.strip() else {}
-        if not embeds and not text.strip():
-            raise HDRError(f"{self.title}: give the HDR LoRA's embeddings file or a prompt")
-        if not ref.loras:
-            ctx.warn("no LoRA on the model: LTX-2 makes HDR only with its HDR IC-LoRA; wire it through Video LoRA "
-                     "between the loader and this node")
-        pipe = hdr_pipeline(ref)
         frames = [to_pil(np.asarray(clip.frame(i), np.float32)) for i in range(n)]
-        steps = int(p.steps)
-
-        def on_step(_pipe, i, _t, kw):
-            ctx.check_cancelled()
-            ctx.progress(i + 1, steps)
-            return kw
         tokens = min(1024, int(getattr(pipe.tokenizer, "model_max_length", 1024) or 1024))  # the pipeline's 1024
-        call = dict(prompt=None if embeds else text, max_sequence_length=tokens, height=h, width=w, num_frames=n, frame_rate=float(clip.fps),
-                    reference_conditions=[LTX2HDRReferenceCondition(frames=frames, strength=float(p.strength))],
-                    reference_downscale_factor=downscale_factor(ref), num_inference_steps=steps,
-                    guidance_scale=float(p.guidance), generator=ctx.torch_generator(device="cpu"),
-                    output_type="np", callback_on_step_end=on_step, **embeds)
-        with loras_applied(ref, pipe, ctx.warn, ctx.info), torch.inference_mode():
-            out = pipe(**call).frames[0]
-        made = np.asarray(out, np.float32)
-        ctx.info(f"{n} frames at {w}x{h} in linear HDR: brightest {float(made.max()):.2f} (1 is SDR white); save as "
-                 "EXR (Save Image Sequence, half or float) to keep the values above 1")
-        return {"video": ArrayClip(made, clip.fps)}
+        return Call(dict(prompt=None if embeds else text, max_sequence_length=tokens, height=h, width=w, num_frames=n,
+                         frame_rate=float(clip.fps),
+                         reference_conditions=[LTX2HDRReferenceCondition(frames=frames, strength=float(p.strength))],
+                         reference_downscale_factor=downscale_factor(s.ref), num_inference_steps=self.steps,
+                         guidance_scale=float(p.guidance), **embeds), n, float(clip.fps), (w, h), self.steps)
+
+    def finish(self, ctx, s, clip, c: Call, **inputs):
+        ctx.info(f"{c.frames} frames at {c.size[0]}x{c.size[1]} in linear HDR: brightest {float(clip.frames.max()):.2f} "
+                 "(1 is SDR white); save as EXR (Save Image Sequence, half or float) to keep the values above 1")
+        return {"video": clip}
