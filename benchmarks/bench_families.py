@@ -133,7 +133,8 @@ def measure(tiny: str, build_settings: dict | None = None, size: str = "", steps
               **case.params}
     spec = default_registry().get(node)
     declared = {p.name for p in spec.params}  # a family's own node: the parameters it has
-    still = case.still or i2v or any(i.name == "image" and not i.optional for i in spec.inputs)
+    still = (case.still or i2v or any(i.name == "image" and not i.optional for i in spec.inputs)) and \
+        any(i.name == "image" for i in spec.inputs)  # a node taking no still (Video to Video) is given none
     feeds = {"image": (_still(w, h), "image")} if still else {}
     if case.clip:
         feeds[case.clip] = (_noise_clip(w, h, t), "video")

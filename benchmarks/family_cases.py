@@ -108,6 +108,16 @@ CASES = {
                               still=True, node="video_models.image_to_video", params={"quality": "draft"}, steps=4,
                               widen=_cosmos3),
     "helios": Case("helios", "helios", size="64x64x9", steps=28),
+    # Video to Video (issue 98: the frames asked handed to the call; its length had been the pipeline's default)
+    **{f"{key}-v2v": Case(key, fam, "Video to Video over a source clip: the call told the clip's length",
+                          node="video_models.video_to_video", pipeline=cls, size="64x64x9", wide=wide, steps=steps,
+                          clip="video", widen=widen)
+       for key, fam, cls, wide, steps, widen in (
+           ("cosmos1", "cosmos", "CosmosVideoToWorldPipeline", 8, 14, None),
+           ("cosmos2", "cosmos2", "Cosmos2VideoToWorldPipeline", 8, 32, None),
+           ("cosmos25", "cosmos25", "Cosmos2_5_PredictBasePipeline", 8, 32, None),
+           ("cosmos3", "cosmos3", "Cosmos3OmniPipeline", 16, 28, _cosmos3),
+           ("helios", "helios", "HeliosPipeline", 4, 28, None))},
     "helios-pyramid": Case("helios-distilled", "helios_pyramid", "its pyramid folder", size="64x64x9", steps=36),
     "sana-video": Case("sana-video", "sana_video", _SANA, node="video_models.sana_video", size="96x96x9",
                        wide=8, steps=32, params={"binning": False}, widen=_sana),
