@@ -1,11 +1,41 @@
 """What a family built on Wan's files with a node and a pipeline of its own (Wan 2.2 S2V, SCAIL-2: families
-of their own by the wing rule, docs/architecture.md) lacks of the capabilities, and why: one list for them."""
+of their own by the wing rule, docs/architecture.md) is: its file formats, its node that calls its own pipeline
+outside the one Sampler and why, and what it lacks of the capabilities and why: one declaration for them."""
 from __future__ import annotations
 
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows,
                                   Drafts, FirstLast, LoraNames, LoraTraining, Modular, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.capabilities import DirectCalls
+from ...base.family import Family
+
+
+class OwnWanFamily(Family):
+    """Such a family: no diffusers folder exists for it, ComfyUI's (or the release's) denoiser file with Wan's part
+    files (``PARTS``, in words) is read."""
+    PARTS = "UMT5-XXL text encoder, Wan 2.1 VAE"
+
+    def formats(self) -> list[str]:
+        return ["single denoiser file (.safetensors bf16/fp16/fp32, ComfyUI's scaled fp8), original layout",
+                f"ComfyUI part files ({self.PARTS})"]
+
+
+def on_wan_denoiser(name: str, mixin: type, init):
+    """A denoiser class ``name``: ``mixin``'s methods on diffusers' WanTransformer3DModel, ``init`` registered as its
+    config (diffusers imported here, when first made)."""
+    from diffusers.configuration_utils import register_to_config
+    from diffusers.models.transformers.transformer_wan import WanTransformer3DModel
+    return type(name, (mixin, WanTransformer3DModel),
+                {"__init__": register_to_config(init), "__module__": mixin.__module__, "__doc__": mixin.__doc__,
+                 "_no_split_modules": ["WanTransformerBlock"]})
+
+
+def own_direct(node_id: str, unit: str) -> DirectCalls:
+    """Its node ``node_id`` calling its own pipeline outside the one Sampler, the take made ``unit`` by ``unit``."""
+    return DirectCalls(((node_id, f"Studio's own pipeline (pipeline.py) makes the take {unit} by {unit}, each written "
+                                  f"into the take's buffer as it is made (one {unit}'s memory): progress per step and "
+                                  "Stop, no previews or kept steps yet"),))
 
 
 def own_pipeline_lacks(node: str) -> dict:

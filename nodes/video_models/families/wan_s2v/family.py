@@ -1,19 +1,15 @@
 """Wan 2.2 S2V 14B (speech + reference image [+ pose clip] to video): its own node (node.py)."""
 from __future__ import annotations
 
-from ...base.capabilities import DirectCalls, PartReader, PreviewLayout
-from ...base.family import Family
-from ..wan.own_pipeline import own_pipeline_lacks
+from ...base.capabilities import PartReader, PreviewLayout
+from ..wan.own_pipeline import OwnWanFamily, own_direct, own_pipeline_lacks
 from . import recognise
 
 PIPELINE = "WanS2VPipeline"  # pipeline.py: not a diffusers class, built by parts.py
 
 
-class WanS2V(Family):
-    def formats(self) -> list[str]:
-        """No diffusers folder exists for it: ComfyUI's (or the release's) denoiser file with Wan's parts."""
-        return ["single denoiser file (.safetensors bf16/fp16/fp32, ComfyUI's scaled fp8), original layout",
-                "ComfyUI part files (UMT5-XXL text encoder, Wan 2.1 VAE)"]
+class WanS2V(OwnWanFamily):
+    PARTS = "UMT5-XXL text encoder, Wan 2.1 VAE"
 
 
 def _parts():
@@ -26,9 +22,6 @@ FAMILY = WanS2V(
     "wan_s2v", "Wan S2V", (PIPELINE,), frames=77, frame_multiple=(1, 0), size_multiple=16, fps=16.0,
     scale_attr="latents_std", key_rank=3, recogniser=recognise.recognise,
     layouts=("original (Wan-Video, ComfyUI)",), task_kinds_by_inputs=("audio",),  # the Speech to Video (S2V) node
-    has=(PartReader(_parts), PreviewLayout(),
-         DirectCalls((("video_models.wan_s2v", "Studio's own pipeline (pipeline.py) makes the take window by window, each "
-                      "written into the take's buffer as it is made (one window's memory): progress per step "
-                      "and Stop, no previews or kept steps yet"),))),
+    has=(PartReader(_parts), PreviewLayout(), own_direct("video_models.wan_s2v", "window")),
     lacks=own_pipeline_lacks("the Speech to Video (S2V) node"),
     variants=(("Wan 2.2 S2V 14B", lambda idx, cfg: cfg.get("num_layers") == 40),))

@@ -200,11 +200,8 @@ def _init(self, patch_size=(1, 2, 2), num_attention_heads: int = 40, attention_h
 def s2v_class():
     """WanS2VTransformer3DModel: ``S2VDenoiser``'s methods on diffusers' WanTransformer3DModel, its
     ``__init__`` registered as its config (diffusers imported here, once)."""
-    from diffusers.configuration_utils import register_to_config
-    from diffusers.models.transformers.transformer_wan import WanTransformer3DModel
-    return type("WanS2VTransformer3DModel", (S2VDenoiser, WanTransformer3DModel),
-                {"__init__": register_to_config(_init), "__module__": __name__, "__doc__": S2VDenoiser.__doc__,
-                 "_no_split_modules": ["WanTransformerBlock"]})
+    from ..wan.own_pipeline import on_wan_denoiser
+    return on_wan_denoiser("WanS2VTransformer3DModel", S2VDenoiser, _init)
 
 
 def __getattr__(name: str):

@@ -1,19 +1,15 @@
 """SCAIL-2 (Zhipu, zai-org/SCAIL-2): its own node (node.py, 'SCAIL-2 Character')."""
 from __future__ import annotations
 
-from ...base.capabilities import DirectCalls, PartReader, PreviewLayout
-from ...base.family import Family
-from ..wan.own_pipeline import own_pipeline_lacks
+from ...base.capabilities import PartReader, PreviewLayout
+from ..wan.own_pipeline import OwnWanFamily, own_direct, own_pipeline_lacks
 from . import recognise
 
 PIPELINE = "SCAIL2Pipeline"  # pipeline.py: not a diffusers class, built by parts.py
 
 
-class WanSCAIL(Family):
-    def formats(self) -> list[str]:
-        """No diffusers folder exists for it: ComfyUI's (or the release's) denoiser file with Wan's parts."""
-        return ["single denoiser file (.safetensors bf16/fp16/fp32, ComfyUI's scaled fp8), original layout",
-                "ComfyUI part files (UMT5-XXL text encoder, Wan 2.1 VAE, CLIP vision H)"]
+class WanSCAIL(OwnWanFamily):
+    PARTS = "UMT5-XXL text encoder, Wan 2.1 VAE, CLIP vision H"
 
 
 def _parts():
@@ -26,9 +22,6 @@ FAMILY = WanSCAIL(
     "wan_scail", "SCAIL-2", (PIPELINE,), frames=81, frame_multiple=(4, 1), size_multiple=32, fps=16.0,
     scale_attr="latents_std", key_rank=3, recogniser=recognise.recognise,
     layouts=("original (zai-org, ComfyUI)",), task_kinds_by_inputs=("drive",),  # the SCAIL-2 Character node
-    has=(PartReader(_parts), PreviewLayout(),
-         DirectCalls((("video_models.scail2", "Studio's own pipeline (pipeline.py) makes the take segment by segment, each "
-                      "written into the take's buffer as it is made (one segment's memory): progress per step "
-                      "and Stop, no previews or kept steps yet"),))),
+    has=(PartReader(_parts), PreviewLayout(), own_direct("video_models.scail2", "segment")),
     lacks=own_pipeline_lacks("the SCAIL-2 Character node"),
     variants=(("Wan 2.1 SCAIL-2 14B", lambda idx, cfg: cfg.get("num_layers") == 40),))

@@ -76,11 +76,8 @@ def _init(self, patch_size=(1, 2, 2), num_attention_heads: int = 40, attention_h
 def scail_class():
     """WanSCAIL2Transformer3DModel: ``SCAIL2Denoiser``'s methods on diffusers' WanTransformer3DModel, its
     ``__init__`` registered as its config (diffusers imported here, once)."""
-    from diffusers.configuration_utils import register_to_config
-    from diffusers.models.transformers.transformer_wan import WanTransformer3DModel
-    return type("WanSCAIL2Transformer3DModel", (SCAIL2Denoiser, WanTransformer3DModel),
-                {"__init__": register_to_config(_init), "__module__": __name__, "__doc__": SCAIL2Denoiser.__doc__,
-                 "_no_split_modules": ["WanTransformerBlock"]})
+    from ..wan.own_pipeline import on_wan_denoiser
+    return on_wan_denoiser("WanSCAIL2Transformer3DModel", SCAIL2Denoiser, _init)
 
 
 def __getattr__(name: str):
