@@ -69,3 +69,22 @@ def test_a_stopped_take_resumes_from_its_last_finished_step(key, tiny, tmp_path,
     assert len(calls) <= 2 * per_step + 1  # steps 3 and 4, and the one call that learns the prediction's shape
     assert np.array_equal(again, whole)  # the take an uninterrupted run makes
     assert os.listdir(kept_steps.folder()) == []
+
+
+def test_a_take_whose_steps_cannot_be_kept_says_so_when_stopped(tiny, tmp_path, monkeypatch):
+    """Framepack's call makes its take in sections, each its own denoising loop: a kept step would not say which
+    section it was of, so none is kept, and the Stop says so instead of losing the steps silently."""
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    g = model_graph(tiny("framepack"), "video_models.framepack", dict(RUN, frames=6, window=2, guidance=6.0),
+                    image=(STILL, "image"))
+    ex = Executor()
+    tr = _entry(ex.run(g, targets=["load"], device="cpu").value("load").module.transformer)
+    tok, ev = CancelToken(), []
+    h = tr.register_forward_pre_hook(lambda *_: tok.cancel())
+    try:
+        with pytest.raises(Cancelled):
+            ex.run(g, targets=["gen"], device="cpu", use_cache=False, cancel=tok, on_event=ev.append)
+    finally:
+        h.remove()
+    assert any(t.startswith("stopped: the steps made are not kept (its call makes 2 denoising loops")
+               and t.endswith("a re-run samples the take from its first step") for t in said(ev, "gen")), said(ev)

@@ -211,6 +211,10 @@ class Sampler:
         except Cancelled:
             if keeper is not None:
                 keeper.stopped()
+            elif not self.one_take:  # said, not silently lost: nothing of this call is kept
+                what = f"window {k + 1}" if n_windows > 1 else "the take"
+                ctx.info(f"stopped: the steps made are not kept ({resume_problem(pipe, self.fam, self.segments)}): "
+                         f"a re-run samples {what} from its first step")
             raise
         finally:
             # a call that stopped or failed part-way (or the kept latents decoded without one) leaves a CPU-
@@ -367,10 +371,21 @@ def plain_resumable(pipe, fam, loops: int) -> bool:
     step callback's latents are its whole state (one denoising loop, no sound latents beside the picture's:
     the family's Outputs, no pyramid of stages) and the pipeline puts back the latents its callback returns
     (diffusers' ``callback_outputs.pop("latents", ...)``, read from its code once per class)."""
+    return not resume_problem(pipe, fam, loops)
+
+
+def resume_problem(pipe, fam, loops: int) -> str:
+    """Why a Stop keeps no step of a plain call of ``pipe`` ('' : it keeps them), said when it is stopped."""
     from .call_args import STAGED
-    if loops != 1 or outputs(fam).sound or STAGED in call_defaults(pipe):
-        return False
-    return _pops_latents(type(pipe))
+    if loops != 1:
+        return f"its call makes {loops} denoising loops (sections or chunks), which a kept step does not tell apart"
+    if outputs(fam).sound:
+        return "its sound is sampled beside the picture, and its step callback hands over the picture's latents only"
+    if STAGED in call_defaults(pipe):
+        return "its stages change the latent's size between steps"
+    if not _pops_latents(type(pipe)):
+        return f"{type(pipe).__name__} does not take back the latents its step callback returns"
+    return ""
 
 
 _POPS: dict = {}
