@@ -22,6 +22,14 @@ INTEGER_STORAGE = ("I64", "I32", "I16", "I8", "U8")
 QUANT_BESIDE = ("weight_scale", "weight_scale_inv", "scale", "scales", "SCB", "absmax", "qzeros", "zeros")
 
 
+class WholeNumberWeights(ModelError):
+    """A layer weight stored as whole numbers (check_float_storage): ``tensor`` names it."""
+
+    def __init__(self, message: str, tensor: str):
+        super().__init__(message)
+        self.tensor = tensor
+
+
 def check_float_storage(path: str, dtypes: dict) -> None:
     """Refuse, naming ``path`` and the tensor, the first layer weight or bias of ``dtypes`` (name -> safetensors
     dtype) stored as whole numbers with nothing beside it that would make it a quantised one."""
@@ -33,9 +41,9 @@ def check_float_storage(path: str, dtypes: dict) -> None:
         parents = parents if parents is not None else {k.rpartition(".")[0] for k in dtypes}
         if name in parents or any(f"{layer}.{q}" in dtypes for q in QUANT_BESIDE):
             continue
-        raise ModelError(f"'{path}': tensor '{name}' is stored as {dtype} (whole numbers), but a model's weights "
-                         "are floating-point numbers (bf16, fp16, fp32 or fp8): a damaged file, or one whose header "
-                         "was rewritten; Studio does not run it")
+        raise WholeNumberWeights(f"'{path}': tensor '{name}' is stored as {dtype} (whole numbers), but a model's "
+                                 "weights are floating-point numbers (bf16, fp16, fp32 or fp8): a damaged file, or one "
+                                 "whose header was rewritten; Studio does not run it", name)
 
 
 def safetensors_keys(path: str) -> list[str]:
