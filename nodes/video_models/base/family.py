@@ -45,6 +45,9 @@ class Family:
     variants: tuple[tuple[str, object], ...] = field(default=(), compare=False)
     layouts: tuple[str, ...] = ("diffusers",)  # the key layouts of its weight files Studio reads
     task_kinds_by_inputs: tuple = ()  # task kinds its generators do by an input, not a pipeline of their own
+    # the nodes making its tasks where they are not the generic generators (base/tasks.py Maker, GENERIC): a
+    # kind named here is made by these nodes only, on the ports each names
+    makers: tuple = field(default=(), compare=False)
     # (task, why) of what its release is known for that Studio does not make: said by ``main.py families``
     not_built: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     # its optional capabilities (base/capabilities.py): an object of each kind it provides, and for each kind

@@ -1,5 +1,5 @@
 """One record per video model family (``main.py families``): its key, name, variants, the task kinds
-it does with the inputs each takes, the file formats and layouts Studio reads for it, and its
+it does with the node making each and the input ports it takes, the file formats and layouts Studio reads for it, and its
 capabilities (base/capabilities.py: the kinds it provides, and why not for each other); then one
 per text or image encoder those families read as a part (the families' ``part_titles``), with the
 families that use it. Asks the registry only (no torch, no diffusers)."""
@@ -10,15 +10,19 @@ import re
 from ..base.capabilities import KINDS
 from ..base.recognise import encoder_kind
 from ..base.registry import all_families
-from ..base.tasks import INPUTS, task_kinds
+from ..base.tasks import makers, task_kinds
 
 
 def family_record(fam) -> dict:
+    """Its record; each task's ``inputs`` are the ports of the node that makes it (its first maker), and
+    ``makers`` names every node that makes the task with the ports it takes it on (base/tasks.py)."""
     kinds = task_kinds(fam)
+    made = {t.key: makers(fam, t.key) for t in kinds}
     return {"kind": "video model", "family": fam.key, "name": fam.title,
             "variants": [t for t, _ in fam.variants] or [fam.title],
             "tasks": [t.key for t in kinds],
-            "inputs": {t.key: [INPUTS[i].title for i in t.inputs] for t in kinds},
+            "inputs": {k: list(ms[0].ports) if ms else [] for k, ms in made.items()},
+            "makers": {k: [{"node": m.node, "inputs": list(m.ports)} for m in ms] for k, ms in made.items()},
             "formats": fam.formats(),
             "frames": fam.frames, "fps": fam.fps,
             "capabilities": [k.__name__ for k in KINDS if fam.capability(k) is not None],

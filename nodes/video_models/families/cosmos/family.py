@@ -21,6 +21,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.capabilities import Outputs
 from ...base.family import Family, config_int
+from ...base.tasks import GENERIC, Maker
 from . import distilled, layouts, recognise
 
 WAN_VAE = "its VAE is Wan 2.1's (AutoencoderKLWan): the Wan family's declaration serves it"
@@ -127,7 +128,8 @@ COSMOS25 = Cosmos(
     frames=93, frame_multiple=(4, 1), size_multiple=16, fps=16.0, scale_attr="latents_std", key_rank=60,
     key_patterns=(("crossattn_proj.0", "x_embedder.proj.1"),), layouts=("diffusers", "original (the release's)"),
     part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Cosmos Predict2.5)"),),
-    has=(PreviewLayout(), PREFIX_STEP), task_kinds_by_inputs=("control",),  # Transfer2.5's control clip: the Cosmos Transfer node
+    has=(PreviewLayout(), PREFIX_STEP), task_kinds_by_inputs=("control",),
+    makers=(Maker("control", "video_models.cosmos_transfer", ("control", "prompt")),),  # Transfer2.5's control clip: the Cosmos Transfer node
     lacks=_lacks(WAN_VAE, WAN_VAE),
     not_built=(CONTROL, OMNI),
     variants=(("Cosmos Transfer2.5", lambda idx, cfg: idx.get("_class_name") == "Cosmos2_5_TransferPipeline"),)
@@ -144,6 +146,8 @@ COSMOS3_NOT_BUILT = (
     ("text to image (num_frames 1)", "it makes stills; Studio's generators make video"),
     ("the release's recommended negative prompts", "Studio sends the prompt and negative as written (an empty "
      "negative is the pipeline's empty string); the Cosmos 3 docs list them to paste"),
+    ("video to video with its sound", "the Cosmos 3 Video + Sound node takes no source clip: Video to Video "
+     "continues one, its picture alone"),
     ("its guardrail as the release runs it", "cosmos_guardrail is optional: without it the stand-in checks "
      "nothing, said at load (guardrail.py)"))
 
@@ -169,6 +173,10 @@ def _sound3_of(pipe, raw):
 
 COSMOS3 = Cosmos(
     "cosmos3", "Cosmos 3 (picture and sound)", (OMNI3,), t2v=OMNI3, i2v=OMNI3, v2v=OMNI3,
+    # its picture and sound by the Cosmos 3 Video + Sound node (sound3.py); its picture alone by the generic
+    # generators, which alone continue a clip (that node takes no source video)
+    makers=(Maker("text", "video_models.cosmos3", ("prompt",)), GENERIC["text"],
+            Maker("image", "video_models.cosmos3", ("image", "prompt")), GENERIC["image"], GENERIC["video"]),
     frames=189, frame_multiple=(4, 1), size_multiple=16, fps=24.0, scale_attr="latents_std", key_rank=59,
     recogniser=recognise.recognise3,
     has=(SingleFile(refusal=COSMOS3_FOLDER), PreviewLayout(),

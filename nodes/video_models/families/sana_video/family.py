@@ -12,6 +12,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
+from ...base.tasks import Maker
 
 T2V, I2V = "SanaVideoPipeline", "SanaImageToVideoPipeline"
 NODE = "Sana Video"
@@ -19,7 +20,8 @@ OWN = "run by its own node in one call"
 
 FAMILY = Family(
     "sana_video", "Sana Video", (T2V, I2V), frames=81, frame_multiple=(4, 1), size_multiple=32, fps=16.0,
-    key_rank=200, task_kinds_by_inputs=("text", "image"),  # the Sana Video node (node.py)
+    key_rank=200, task_kinds_by_inputs=("text", "image"),
+    makers=(Maker("text", "video_models.sana_video", ("prompt",)), Maker("image", "video_models.sana_video", ("image", "prompt"))),  # the Sana Video node (node.py)
     part_titles=(("Gemma 2 2B", "Gemma 2 2B (Sana Video)"),),
     has=(SingleFile(refusal="Sana Video is read as a diffusers folder"),),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: OWN, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
