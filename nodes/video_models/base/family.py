@@ -48,6 +48,7 @@ class Family:
     # the nodes making its tasks where they are not the generic generators (base/tasks.py Maker, GENERIC): a
     # kind named here is made by these nodes only, on the ports each names
     makers: tuple = field(default=(), compare=False)
+    node_pipelines: tuple[str, ...] = ()  # other diffusers pipeline classes its own nodes run (LTX-2's HDR, DFR)
     # (task, why) of what its release is known for that Studio does not make: said by ``main.py families``
     not_built: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     # its optional capabilities (base/capabilities.py): an object of each kind it provides, and for each kind

@@ -9,8 +9,17 @@ import re
 
 from ..base.capabilities import KINDS
 from ..base.recognise import encoder_kind
-from ..base.registry import all_families
+from ..base.registry import FORCING, all_families
 from ..base.tasks import makers, task_kinds
+
+
+def pipelines(fam) -> list[str]:
+    """The diffusers pipeline classes Studio runs for the family: its folders' classes (its diffusion-forcing twin's
+    too), its task pipelines and its own nodes' others; what it does not run of diffusers' is in its not_built."""
+    twin = FORCING.get(fam.key)
+    fields = (getattr(fam, f) for f in ("t2v", "i2v", "v2v", "vace", "animate", "cond", "ic"))
+    return sorted({*fam.index_classes, *(twin.index_classes if twin else ()), *filter(None, fields),
+                   *fam.node_pipelines})
 
 
 def family_record(fam) -> dict:
@@ -24,6 +33,7 @@ def family_record(fam) -> dict:
             "inputs": {k: list(ms[0].ports) if ms else [] for k, ms in made.items()},
             "makers": {k: [{"node": m.node, "inputs": list(m.ports)} for m in ms] for k, ms in made.items()},
             "formats": fam.formats(),
+            "pipelines": pipelines(fam),
             "frames": fam.frames, "fps": fam.fps,
             "capabilities": [k.__name__ for k in KINDS if fam.capability(k) is not None],
             # the capabilities in words, with the names the models go by ('point tracks ... (Wan-Move, ATI)'):
