@@ -106,6 +106,12 @@ class Family:
         families/cosmos/guardrail.py); none by default."""
         return {}
 
+    def unavailable(self) -> str:
+        """Why its models cannot run on this machine, in one sentence saying what to install and where ('' : they
+        can): Cosmos's without its guardrail (families/cosmos/guardrail.py). Load Video Model refuses such a model
+        at its check and before reading any weight; the model picker says it."""
+        return ""
+
     def matches_keys(self, keys: list[str]) -> bool:
         """Whether a single file's tensor names are this family's (every fragment of one pattern)."""
         return any(all(any(fr in k for k in keys) for fr in frags) for frags in self.key_patterns)

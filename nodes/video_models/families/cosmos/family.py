@@ -11,7 +11,7 @@ share this folder (recognise.py tells their files apart, comfy.py reads ComfyUI'
 
 Video to World continues a clip: the pipeline takes the given frames' first latent frames as the
 condition and makes the rest (Studio's Video to Video gives it the clip; there is no strength). Every
-call goes through Cosmos's guardrail or its stand-in (guardrail.py). Frame rules are the VAEs': Wan's
+call goes through NVIDIA's guardrail; without it a Cosmos model is refused before loading (guardrail.py). Frame rules are the VAEs': Wan's
 4k + 1 frames, Cosmos 1.0's 8k + 1; sizes multiples of 16 (the VAE's 8 or 16 times a 2 x 2 patch)."""
 from __future__ import annotations
 
@@ -52,11 +52,15 @@ class Cosmos(Family):
     """A Cosmos generation: its pipelines get the guardrail at load, and a task its folder's transformer
     was not trained for is refused in words (a Text2World transformer reads no condition frames)."""
 
+    def unavailable(self) -> str:
+        from .guardrail import unavailable
+        return unavailable(self.title)
+
     def load_kwargs(self, info) -> dict:
         from .guardrail import safety_checker
         from .torchvision_stand_in import ready
         ready()  # the torchvision operations its transformer calls, where torchvision is not installed
-        return {"safety_checker": safety_checker(info)}
+        return {"safety_checker": safety_checker(info, self.title)}
 
     def refuse_pipeline(self, task: str, components: dict, config: dict, path: str) -> None:
         from ...base.errors import ModelError
@@ -147,9 +151,7 @@ COSMOS3_NOT_BUILT = (
     ("the release's recommended negative prompts", "Studio sends the prompt and negative as written (an empty "
      "negative is the pipeline's empty string); the Cosmos 3 docs list them to paste"),
     ("video to video with its sound", "the Cosmos 3 Video + Sound node takes no source clip: Video to Video "
-     "continues one, its picture alone"),
-    ("its guardrail as the release runs it", "cosmos_guardrail is optional: without it the stand-in checks "
-     "nothing, said at load (guardrail.py)"))
+     "continues one, its picture alone"))
 
 
 DISTILLED_DRAFT = ("its distilled checkpoints (Cosmos3-Super-Text2Image-4Step, -Image2Video-4Step) are modular "

@@ -30,7 +30,7 @@ FAMILY = Family(
            VaeTiles: OWN, PreviewLayout: OWN + ": no previews between steps", LoraTraining: NOT_TRAINED,
            Conditions: NO_CONDITIONS, Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
     not_built=(("long video (LongSana)", "the causal long-video pipelines are not in diffusers 0.42.1"),
-               ("SANA-WM, a world model (SanaWMPipeline)", "a picture moved by keyboard actions and camera intrinsics "
+               ("SANA-WM, a world model (SanaWMPipeline)", "a picture driven by keyboard actions and camera intrinsics "
                 "('w-80,jw-40', fx fy cx cy), refined by an LTX-2 stage: actions of that kind are not an input Studio "
                 "has; not built yet"),
                ("prompt rewriting", "the pipeline's complex_human_instruction is kept as diffusers sets it; Studio "
