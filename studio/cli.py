@@ -282,15 +282,23 @@ def cmd_families(args) -> int:
     """Every kind of model Studio reads: one record per video model family (its variants, tasks, the
     inputs of each task, the file formats and layouts read), and the preprocessors' models."""
     from studio.core.registry import default_registry
-    records = default_registry().model_families()  # what every node declares (Node.model_families)
+    reg = default_registry()
+    records = reg.model_families()  # what every node declares (Node.model_families)
     if args.json:
         print(json.dumps(records, indent=1))
         return 0
+
+    def title(node: str) -> str:
+        return reg.get(node).title if node in reg else node
+
     for r in records:
         print(f"{r['family']:<12} {r['kind']:<12} {r['name']}")
         print(f"{'':<12} variants: {', '.join(r['variants'])}")
         for t in r["tasks"]:
-            print(f"{'':<12} {t}: {', '.join(r['inputs'][t])}")
+            made = r.get("makers", {}).get(t)  # a video model family's: each node making the task, on its ports
+            for m in made or [{"inputs": r["inputs"][t]}]:
+                by = f"  ({title(m['node'])})" if "node" in m else ""
+                print(f"{'':<12} {t}: {', '.join(m['inputs'])}{by}")
         if r.get("why"):
             print(f"{'':<12} does: {r['does']}")
             print(f"{'':<12} not read: {r['why']}")

@@ -45,6 +45,18 @@ def hf_cache_dir() -> str | None:
     return d if os.path.isdir(d) else None
 
 
+def hf_snapshot(repo: str) -> str | None:
+    """The Hugging Face cache's snapshot folder of ``repo`` ('org/name') holding files, when there is one: what a
+    library reading the hub offline finds (Cosmos's guardrail, by the template browser and its family)."""
+    cache = hf_cache_dir()
+    snaps = os.path.join(cache, "models--" + repo.strip("/").replace("/", "--"), "snapshots") if cache else ""
+    try:
+        return next((os.path.join(snaps, s) for s in sorted(os.listdir(snaps)) if os.listdir(os.path.join(snaps, s))),
+                    None)
+    except OSError:
+        return None
+
+
 @dataclass(frozen=True)
 class Root:
     """A folder models are looked for in. ``hint``: the kind of model a ComfyUI kind folder holds

@@ -151,12 +151,24 @@ class Context:
         return np.random.default_rng([self.seed, salt])
 
     def torch_generator(self, device=None, salt: int = 0):
+        """A torch generator for this node's draw number ``salt`` (a take's window): seeded with
+        ``generator_seed``."""
         import torch
         self.seed_torch()
         dev = torch.device(device) if device is not None else self.device
         g = torch.Generator(device=dev if dev.type != "mps" else "cpu")
-        g.manual_seed(self.seed * 1_000_003 + salt)
+        g.manual_seed(self.generator_seed(salt))
         return g
+
+    def generator_seed(self, salt: int = 0) -> int:
+        """The seed of ``torch_generator``: this node's seed (the graph's seed, the node's id and its own
+        'seed' setting, hashed: copies of a node differ) * 1,000,003 + ``salt``; with the node's
+        'seed_as' set to 'diffusers', its 'seed' setting as a diffusers script gives it
+        (``torch.Generator().manual_seed(seed)``), + ``salt`` for a second window on, so the same number
+        gives the script's noise."""
+        if self.params.get("seed_as") == "diffusers":
+            return int(self.params.get("seed") or 0) + salt
+        return self.seed * 1_000_003 + salt
 
     def frame_clip(self, node, inputs: dict[str, Any]):
         """The lazy output of a FRAME or WINDOW node (``Node.run``'s default): clips that pull

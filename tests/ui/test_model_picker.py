@@ -142,7 +142,7 @@ def test_the_families_studio_reads_from_the_picker_and_help(qtbot, comfy_win):
     assert rows == [f"{r['kind']}/{r['family']}" for r in win.doc.graph.registry.model_families()]
     wan = next(fams.tree.topLevelItem(0).child(j) for j in range(fams.tree.topLevelItem(0).childCount())
                if "(wan)" in fams.tree.topLevelItem(0).child(j).text(0))
-    assert "animate (start image, pose video, face video, prompt)" in wan.text(2)
+    assert "animate (reference, pose, face, background, mask, prompt)" in wan.text(2)
     fams.reject()
     picker.reject()
     act = next(a for m in win.menuBar().findChildren(type(win.menuBar().actions()[0].menu()))

@@ -52,7 +52,7 @@ def test_the_image_edit_kind_names_its_picture_the_picture_to_edit():
     """`main.py families` says what ChronoEdit takes: the picture to edit, not a start image (a first frame)."""
     from nodes.video_models.catalog.family_records import family_record
     from nodes.video_models.families.chronoedit.family import FAMILY
-    assert family_record(FAMILY)["inputs"]["image_edit"] == ["picture to edit", "edit instruction"]
+    assert family_record(FAMILY)["inputs"]["image_edit"] == ["image", "prompt"]
 
 
 def _tiny_lora(folder: str, path) -> str:

@@ -25,14 +25,13 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     for r in video.values():
         assert r["name"] and r["variants"] and r["tasks"] and r["formats"][0] == "diffusers folder"
         assert set(r["inputs"]) == set(r["tasks"])
-    assert video["svd"]["tasks"] == ["image"] and video["svd"]["inputs"]["image"] == ["start image", "prompt"]
+    assert video["svd"]["tasks"] == ["image"] and video["svd"]["inputs"]["image"] == ["image"]  # its call takes no prompt
     # its capabilities, and why not for the others (base/capabilities.py)
     assert "PromptRecipe" in video["wan"]["capabilities"] and "PromptRecipe" not in video["wan"]["lacks"]
     assert "no prompt" in video["svd"]["lacks"]["PromptRecipe"] and "PartReader" in video["svd"]["capabilities"]
-    assert "animate" in video["wan"]["tasks"] and "pose video" in video["wan"]["inputs"]["animate"]
+    assert "animate" in video["wan"]["tasks"] and "pose" in video["wan"]["inputs"]["animate"]
     assert "Wan 2.2 A14B (two experts)" in video["wan"]["variants"]
-    assert "camera" in video["wan"]["tasks"] and video["wan"]["inputs"]["camera"] == ["start image", "camera path",
-                                                                                        "prompt"]
+    assert "camera" in video["wan"]["tasks"] and video["wan"]["inputs"]["camera"] == ["camera", "image", "prompt"]
     assert "Wan 2.1 Fun Camera" in video["wan"]["variants"]  # Wan Fun Camera (families/wan/fun/camera.py)
     k5 = video["kandinsky5"]
     assert k5["tasks"] == ["text", "image"] and "Kandinsky 5 Lite I2V" in k5["variants"]
@@ -46,7 +45,7 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     assert "ComfyUI's pruned DiT file (curve form, int8 convrot) with a folder as base" in mm["formats"]
     wa2 = video["wan_animate2"]  # issue 56: its own node (Wan Animate 2), a reference moved by a driving video
     assert (wa2["name"], wa2["tasks"], wa2["inputs"]["drive"]) == ("Wan Animate 2", ["drive"],
-                                                                   ["start image", "driving video", "prompt"])
+                                                                   ["reference", "driving", "prompt"])
     assert "Wan Animate 2 14B distilled" in wa2["variants"] and (wa2["frames"], wa2["fps"]) == (81, 24.0)
     assert "LTX-2.3" in video["ltx2"]["variants"] and "LTX-2.5" in video["ltx2"]["variants"]
     assert "audio" in video["ltx2"]["tasks"]  # 'sound: drive': the picture made to a given sound
@@ -57,7 +56,7 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
 def test_families_plain_lists_each_family_and_its_tasks(capsys):
     assert main(["families"]) == 0
     out = capsys.readouterr().out
-    assert "HunyuanVideo 1.5" in out and "animate: start image, pose video, face video, prompt" in out
+    assert "HunyuanVideo 1.5" in out and "animate: reference, pose, face, background, mask, prompt  (Wan Animate)" in out
     from nodes.video_models.base.registry import all_families
     assert out.count("video model") == len(all_families()) and "used by: Wan" in out  # each family once
 

@@ -45,6 +45,10 @@ class Family:
     variants: tuple[tuple[str, object], ...] = field(default=(), compare=False)
     layouts: tuple[str, ...] = ("diffusers",)  # the key layouts of its weight files Studio reads
     task_kinds_by_inputs: tuple = ()  # task kinds its generators do by an input, not a pipeline of their own
+    # the nodes making its tasks where they are not the generic generators (base/tasks.py Maker, GENERIC): a
+    # kind named here is made by these nodes only, on the ports each names
+    makers: tuple = field(default=(), compare=False)
+    node_pipelines: tuple[str, ...] = ()  # other diffusers pipeline classes its own nodes run (LTX-2's HDR, DFR)
     # (task, why) of what its release is known for that Studio does not make: said by ``main.py families``
     not_built: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     # its optional capabilities (base/capabilities.py): an object of each kind it provides, and for each kind
@@ -101,6 +105,12 @@ class Family:
         """Components its pipelines must be given at load that its folder does not hold (Cosmos's guardrail:
         families/cosmos/guardrail.py); none by default."""
         return {}
+
+    def unavailable(self) -> str:
+        """Why its models cannot run on this machine, in one sentence saying what to install and where ('' : they
+        can): Cosmos's without its guardrail (families/cosmos/guardrail.py). Load Video Model refuses such a model
+        at its check and before reading any weight; the model picker says it."""
+        return ""
 
     def matches_keys(self, keys: list[str]) -> bool:
         """Whether a single file's tensor names are this family's (every fragment of one pattern)."""

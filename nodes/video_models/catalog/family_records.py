@@ -1,5 +1,5 @@
 """One record per video model family (``main.py families``): its key, name, variants, the task kinds
-it does with the inputs each takes, the file formats and layouts Studio reads for it, and its
+it does with the node making each and the input ports it takes, the file formats and layouts Studio reads for it, and its
 capabilities (base/capabilities.py: the kinds it provides, and why not for each other); then one
 per text or image encoder those families read as a part (the families' ``part_titles``), with the
 families that use it. Asks the registry only (no torch, no diffusers)."""
@@ -9,21 +9,35 @@ import re
 
 from ..base.capabilities import KINDS, DirectCalls
 from ..base.recognise import encoder_kind
-from ..base.registry import all_families
-from ..base.tasks import INPUTS, task_kinds
+from ..base.registry import FORCING, all_families
+from ..base.tasks import makers, task_kinds
+
+
+def pipelines(fam) -> list[str]:
+    """The diffusers pipeline classes Studio runs for the family: its folders' classes (its diffusion-forcing twin's
+    too), its task pipelines and its own nodes' others; what it does not run of diffusers' is in its not_built."""
+    twin = FORCING.get(fam.key)
+    fields = (getattr(fam, f) for f in ("t2v", "i2v", "v2v", "vace", "animate", "cond", "ic"))
+    return sorted({*fam.index_classes, *(twin.index_classes if twin else ()), *filter(None, fields),
+                   *fam.node_pipelines})
 
 
 def family_record(fam) -> dict:
-    """The family's record; its nodes that call their pipeline outside the one Sampler are said under ``lacks``
-    as 'Sampler', each with why (DirectCalls)."""
+    """Its record; each task's ``inputs`` are the ports of the node that makes it (its first maker), and
+    ``makers`` names every node that makes the task with the ports it takes it on (base/tasks.py); its nodes that
+    call their pipeline outside the one Sampler are said under ``lacks`` as 'Sampler', each with why
+    (DirectCalls)."""
     kinds = task_kinds(fam)
+    made = {t.key: makers(fam, t.key) for t in kinds}
     direct = fam.capability(DirectCalls)
     own = [k for k in KINDS if k is not DirectCalls]
     return {"kind": "video model", "family": fam.key, "name": fam.title,
             "variants": [t for t, _ in fam.variants] or [fam.title],
             "tasks": [t.key for t in kinds],
-            "inputs": {t.key: [INPUTS[i].title for i in t.inputs] for t in kinds},
+            "inputs": {k: list(ms[0].ports) if ms else [] for k, ms in made.items()},
+            "makers": {k: [{"node": m.node, "inputs": list(m.ports)} for m in ms] for k, ms in made.items()},
             "formats": fam.formats(),
+            "pipelines": pipelines(fam),
             "frames": fam.frames, "fps": fam.fps,
             "capabilities": [k.__name__ for k in own if fam.capability(k) is not None],
             # the capabilities in words, with the names the models go by ('point tracks ... (Wan-Move, ATI)'):

@@ -46,6 +46,7 @@ class ModelEntry:
     root: str = ""
     hint: str = ""  # the kind its ComfyUI kind folder gives it
     note: str = ""
+    needs: str = ""  # why its family cannot run here, what to install and where (Family.unavailable: Cosmos's guardrail)
     fits: dict = field(default_factory=dict)  # memory mode -> True / False (RUNNABLE kinds on a known machine)
     peaks: dict = field(default_factory=dict)  # memory mode -> predicted peak bytes
 
@@ -335,6 +336,24 @@ def _save_cache(path: str, entries: dict) -> None:
         pass  # a read-only cache folder: the next listing reads the headers again
 
 
+UNCACHED = ("fits", "peaks", "needs")  # what depends on this machine as it is now, not on the file
+
+
+def _say_needs(entries: list[ModelEntry], notes: list[str]) -> None:
+    """Each entry whose family cannot run here says why (its ``needs``), and the notes once per family: installing
+    what it names is seen at the next listing (never cached)."""
+    said: dict[str, str] = {}
+    for e in entries:
+        fam = FAMILIES.get(e.family)
+        if fam is None or e.kind not in RUNNABLE:
+            continue
+        if fam.key not in said:
+            said[fam.key] = fam.unavailable()
+            if said[fam.key]:
+                notes.append(said[fam.key])
+        e.needs = said[fam.key]
+
+
 def list_models(roots: list | None = None, m: Machine | None = None, notes: list[str] | None = None,
                 use_cache: bool = True) -> list[ModelEntry]:
     """Every model under ``roots`` (default: the models folders of the settings), sorted by family,
@@ -358,9 +377,10 @@ def list_models(roots: list | None = None, m: Machine | None = None, notes: list
             e = None
         if e is None:
             e = _described(f)
-        fresh[f.path] = {"sig": sig, "entry": {k: v for k, v in e.as_dict().items() if k not in ("fits", "peaks")}}
+        fresh[f.path] = {"sig": sig, "entry": {k: v for k, v in e.as_dict().items() if k not in UNCACHED}}
         e.name, e.root, e.hint = f.name, f.root, f.hint
         out.append(e)
+    _say_needs(out, notes)
     if cpath and fresh != cache:
         _save_cache(cpath, fresh)
     if m is None:
@@ -406,7 +426,8 @@ def choices(kinds, refresh: bool = False) -> dict:
     out = []
     for e in entries:
         if e.kind in kinds or (e.kind == "unknown" and e.hint in kinds):
-            out.append({**e.as_dict(), "fit": fit_summary(e), "best": best_mode(e), "fit_short": fit_short(e),
+            out.append({**e.as_dict(), "fit": fit_summary(e), "best": best_mode(e),
+                        "fit_short": "needs an install" if e.needs else fit_short(e),
                         "size_text": size_text(e.size),
                         "kind_title": e.kind_title})
     return {"machine": f"{m.name} ({fmt_gb(m.memory)})", "notes": notes, "models": out}

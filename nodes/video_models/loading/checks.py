@@ -195,3 +195,11 @@ def check_folder_configs(path: str, index: dict, weights: list[str], diffusers, 
                      hasattr(cls, "from_config"))
         if spec[0] == "transformers":
             check_transformers_shapes(cfg_path, cfg, str(spec[1]), shapes, where, value_bytes)
+
+
+def runnable(fam: Family) -> None:
+    """A family that cannot run on this machine (Family.unavailable: Cosmos without its guardrail), refused in
+    its one sentence before any weight is read."""
+    why = fam.unavailable()
+    if why:
+        raise ModelError(why)

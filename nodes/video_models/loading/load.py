@@ -14,7 +14,7 @@ from studio.core.values import ModelRef
 from ..base.errors import ModelError
 from ..base.loaded import LoadedState
 from ..files.headers import safetensors_keys
-from .checks import check_folder
+from .checks import check_folder, runnable
 from .deferred_text import EAGER_MEMORY
 from ..base.tasks import TASKS
 from ..base.capabilities import Modular, PartReader, TwoExperts, single_file
@@ -329,6 +329,7 @@ def _checked_source(path: str, base: str | None, given: dict):
             raise ModelError(f"'{path}' is a {fam.title} file but the base '{base}' is a {bfam.title} model")
         from .family_parts import denoiser_tensors
         single, path = denoiser_tensors(fam, wf), base  # an LTX-2 checkpoint: its transformer's tensors only
+    runnable(fam)
     return fam, index, files, single, path
 
 
@@ -477,6 +478,7 @@ def _modular_ref(path: str, given: dict, device, dtype_name: str, memory: str, w
     bfam = modular_family(path) if given else None  # a denoiser file's part files, read as its family says
     files = bfam.capability(Modular).files(bfam, given, path, single) if bfam is not None else {}  # (MiniMax H3's VAEs), headers checked
     fam, index, found = check_modular_folder(path, supplied=tuple(files))
+    runnable(fam)
     own = single_denoiser(fam, found, single) if single else None  # checked before any load
     torch_dtype = _modular_dtype(fam, dtype_name, device, memory, warn)
     diffusers_offline()

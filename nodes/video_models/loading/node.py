@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 from studio.core import models as model_paths
+from studio.core.errors import StudioError
 from studio.core.params import Bool, Choice, Float, Path
 from studio.core.spec import CLIP, SOURCE, In, Node, Out
 
@@ -131,6 +132,18 @@ def _memory_param(params) -> str:
     """The memory mode asked: 'memory', or 'model_offload' from an older graph's cpu_offload."""
     mode = params.get("memory", "auto") or "auto"
     return "model_offload" if mode == "auto" and params.get("cpu_offload") else mode
+
+
+def _unavailable(path: str) -> str:
+    """Why the model's family cannot run on this machine (Family.unavailable: Cosmos without its guardrail),
+    from its headers; '' when it can or the headers do not tell."""
+    from ..base.registry import FAMILIES
+    from .foresee import model_facts
+    try:
+        key = model_facts(path, None).get("family")
+    except (StudioError, OSError, ValueError):  # a file its headers do not tell: the load's own check says why
+        return ""
+    return FAMILIES[key].unavailable() if key in FAMILIES else ""
 
 
 class LoadVideoModel(Node):
@@ -272,7 +285,7 @@ class LoadVideoModel(Node):
                     continue
                 if key == "model":  # a VAE or text encoder typed as the model: said as the part pickers see it
                     from .foresee import other_part
-                    problems += [why for why in (other_part(path),) if why]
+                    problems += [why for why in (other_part(path), _unavailable(path)) if why]
         for key in FILES:
             if (params.get(key) or "").strip():
                 try:

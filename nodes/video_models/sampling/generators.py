@@ -92,6 +92,13 @@ def prompt_of(ctx, wired) -> str:
     return wired if isinstance(wired, str) and wired.strip() else ctx.params.prompt
 
 
+SEED_AS = ("studio", "diffusers")
+SEED_HELP = ("the noise's seed. As Studio seeds (seed_as 'studio'): the generator's seed is this number, the graph's "
+             "seed and this node's id hashed (copies of a node differ), times 1,000,003, plus the window's number: "
+             "seed 0 here is not a diffusers script's seed 0 (studio/engine/context.py generator_seed)")
+SEED_AS_HELP = ("studio: the seed as Studio derives it (see 'seed'); diffusers: the generator seeded with 'seed' itself, "
+                "as a diffusers script's torch.Generator().manual_seed(seed) on the CPU (the second window on: seed + "
+                "its number), so a script's seed gives its picture")
 COMMON = (Int("frames", 0, min=0, max=100000, special="default",
               help="0 (default): the model's own clip length (the video's, where one is connected); longer clips are "
                    "made in overlapping windows"),
@@ -109,7 +116,8 @@ COMMON = (Int("frames", 0, min=0, max=100000, special="default",
           Choice("long_take", "auto", choices=LONG_TAKES, help=LONG_TAKE_HELP),
           Choice("context_schedule", "uniform", choices=SCHEDULES, help=SCHEDULE_HELP),
           Choice("hold_colour", "auto", choices=HOLD_CHOICES, help=HOLD_HELP),
-          Seed("seed", 0),
+          Seed("seed", 0, help=SEED_HELP),
+          Choice("seed_as", "studio", choices=SEED_AS, help=SEED_AS_HELP),
           Choice("sampler", "auto", choices=SAMPLER_CHOICES, help=SAMPLER_HELP),
           Float("shift", 0.0, min=0.0, max=100.0, help=SHIFT_HELP),
           Choice("compile", "auto", choices=COMPILE_CHOICES, help=COMPILE_HELP),

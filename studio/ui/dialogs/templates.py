@@ -44,13 +44,14 @@ class Template:
     gpu: bool = False              # made for a CUDA GPU (far too slow on a CPU)
     category: str = OTHER          # its shelf in the browser (studio.core.template_categories)
     wants: tuple[Want, ...] = ()   # files it is made for but runs without (ui.template.wants)
+    requires: tuple[Require, ...] = ()  # what it cannot run without besides its models (ui.template.requires)
 
     def words(self) -> str:
         """Everything the search box matches: title, description, the files and their folders (not the
         shelf: the box beside it chooses that)."""
         return " ".join([self.title, self.description, self.name] +
                         [f"{n.label} {n.name} {n.folder}" for n in self.needs] +
-                        [f"{w.label} {w.folder}" for w in self.wants]).lower()
+                        [f"{w.label} {w.folder}" for w in self.wants] + [r.label for r in self.requires]).lower()
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,31 @@ class Want:
     folder: str
     match: tuple[str, ...]
     without: str
+
+
+@dataclass(frozen=True)
+class Require:
+    """What a template cannot run without besides the models its parameters name (Cosmos's guardrail: a Python
+    package and the models it reads from the Hugging Face cache): its name in words, the module to import,
+    the Hugging Face names of its models and how to get them, in words."""
+    label: str
+    module: str
+    models: tuple[str, ...]
+    how: str
+
+    def found(self) -> bool:
+        import importlib.util
+        from studio.core.models import hf_snapshot
+        return importlib.util.find_spec(self.module) is not None and all(hf_snapshot(m) for m in self.models)
+
+
+def _requires(t: dict) -> tuple[Require, ...]:
+    out = []
+    for r in t.get("requires") or ():
+        if isinstance(r, dict) and r.get("label") and r.get("module"):
+            out.append(Require(str(r["label"]), str(r["module"]), tuple(str(m) for m in r.get("models") or ()),
+                               str(r.get("how") or "")))
+    return tuple(out)
 
 
 def _wants(t: dict) -> tuple[Want, ...]:
@@ -95,7 +121,7 @@ def list_templates(folder: str | os.PathLike | None = None, registry=None) -> li
         thumb = os.path.join(folder, stem + ".png")
         out.append(Template(stem, p, str(t.get("title") or stem), str(t.get("description") or ""),
                             thumb if os.path.exists(thumb) else None, tuple(needed_models(doc, registry)),
-                            t.get("gpu") is True, category_of(stem, t.get("category")), _wants(t)))
+                            t.get("gpu") is True, category_of(stem, t.get("category")), _wants(t), _requires(t)))
     return sorted(out, key=lambda t: t.title.lower())
 
 
@@ -143,6 +169,8 @@ def needs_html(t: Template, found, wanted=None) -> str:
         ok = bool(wanted(w)) if wanted is not None else False
         lines.append(f"{escape_html(w.label)} {_found_word(ok, 'missing: ' + w.without if w.without else 'missing')} "
                      f"<span style='color:#888'>→ {escape_html(w.folder + '/' if w.folder else 'models folder')}</span>")
+    for r in t.requires:  # refused without it: said as a need, with how to get it
+        lines.append(f"{escape_html(r.label)} {_found_word(r.found(), 'missing: ' + r.how if r.how else 'missing')}")
     return "needs: " + "<br>".join(lines)
 
 

@@ -132,7 +132,7 @@ class ModelPicker(QDialog):
             item = QTreeWidgetItem(groups[g], [e.get("variant") or "?", e.get("size_text", ""), e.get("dtype", ""),
                                                e.get("fit_short", ""), e.get("kind_title", ""), e.get("name", "")])
             item.setData(0, ENTRY, e)
-            tip = e["path"] + (f"\n{e['note']}" if e.get("note") else "")
+            tip = e["path"] + "".join(f"\n{e[k]}" for k in ("note", "needs") if e.get(k))  # needs: what it cannot run without
             for c in range(len(COLUMNS)):
                 item.setToolTip(c, tip)
             item.setToolTip(FIT, (e.get("fit") + "\n" if e.get("fit") else "") + _fit_tip(e))

@@ -38,6 +38,19 @@ def _parts():
     return parts
 
 
+NOT_BUILT = (
+    ("ControlNet (AnimateDiffControlNetPipeline; on a source video: AnimateDiffVideoToVideoControlNetPipeline)",
+     "a ControlNet model beside the motion module is not built yet: Studio's AnimateDiff nodes take no ControlNet; "
+     "a control clip is Wan VACE's, Wan Fun Control's, CogVideoX Fun Control's or LTX-2's IC-LoRA's"),
+    ("SparseCtrl (AnimateDiffSparseControlNetPipeline)", "sparse sketches or pictures at chosen frames through a "
+     "SparseControlNetModel are not built yet: pictures at chosen frames are LTX-Video's and LTX-2's keyframes"),
+    ("AnimateDiff-SDXL (AnimateDiffSDXLPipeline)", "Studio reads the SD 1.5 motion modules with an SD 1.5 "
+     "checkpoint; the SDXL motion module and an SDXL UNet are not built yet"),
+    ("perturbed-attention guidance (AnimateDiffPAGPipeline)", "Studio's generators have no PAG setting: the "
+     "guidance is the pipeline's classifier-free one"),
+    ("PIA, the personalized image animator (PIAPipeline, deprecated in diffusers)", "its UNet with the picture as "
+     "extra input channels is not built: a picture is animated by Image to Video with another family"))
+
 IMAGE_VAE = "its VAE is an image model's (frames decoded one by one in chunks, decode_chunk_size)"
 
 FAMILY = Family(
@@ -52,4 +65,5 @@ FAMILY = Family(
            PromptRecipe: "its pipelines encode the prompt with the image model's CLIP text encoder: recipe not read",
            VaeTiles: IMAGE_VAE, TimeTiles: IMAGE_VAE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS,
            Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
-    frames=16, fixed_frames=16, size_multiple=8, fps=8.0, key_rank=0, recogniser=recognise, key_patterns=(("motion_modules.",),),)
+    frames=16, fixed_frames=16, size_multiple=8, fps=8.0, key_rank=0, recogniser=recognise, key_patterns=(("motion_modules.",),),
+    not_built=NOT_BUILT)

@@ -15,6 +15,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_LA
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.capabilities import RAW_PREVIEWS
 from ...base.family import Family
+from ...base.tasks import Maker
 from .draft import DISTILLED
 
 PIPELINE = "ChronoEditPipeline"
@@ -23,7 +24,8 @@ OWN = "run by its own node in one call"
 
 FAMILY = Family(
     "chronoedit", "ChronoEdit", (PIPELINE,), frames=5, frame_multiple=(4, 1), size_multiple=16, fps=16.0,
-    key_rank=200, task_kinds_by_inputs=("image_edit",),  # the ChronoEdit Image Edit node (node.py)
+    key_rank=200, task_kinds_by_inputs=("image_edit",),
+    makers=(Maker("image_edit", "video_models.chronoedit", ("image", "prompt")),),  # the ChronoEdit Image Edit node (node.py)
     part_titles=(("UMT5-XXL", "UMT5-XXL (ChronoEdit)"),),
     has=(SingleFile(refusal="ChronoEdit is read as a diffusers folder (its single file has Wan 2.1 image to video's "
                             "names: it is read as that)"), Drafts((DISTILLED,))),

@@ -7,6 +7,7 @@ from ...base.capabilities import (CONV_CACHE, NOT_MODULAR, NO_CONDITIONS, NO_DRA
                                   Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
                                   PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
+from ...base.tasks import Maker
 from ...base.prompt_recipes import PLAIN
 from ...base.recognise import Recognised
 
@@ -49,8 +50,11 @@ class CogVideoX(Family):
 FAMILY = CogVideoX(
     "cogvideox", "CogVideoX", PIPELINES + (FUN_CONTROL,),
     i2v="CogVideoXImageToVideoPipeline", t2v="CogVideoXPipeline", v2v="CogVideoXVideoToVideoPipeline",
-    task_kinds_by_inputs=("control",),  # Fun Control's control clip: the CogVideoX Fun Control node
+    task_kinds_by_inputs=("control",), makers=(Maker("control", "video_models.cogvideox_fun_control", ("control", "prompt")),),  # Fun Control's control clip: the CogVideoX Fun Control node
     variants=(("CogVideoX Fun Control", lambda idx, cfg: idx.get("_class_name") == FUN_CONTROL),),
+    not_built=(("ConsisID, identity from a face (ConsisIDPipeline)", "its CogVideoX transformer reads a face's "
+                "features that diffusers leaves to the caller (insightface, facexlib and EVA-CLIP models, with their "
+                "own weights): not built yet"),),
     latent_layout="BTCHW", frames=49, fixed_frames=49, frame_multiple=(4, 1), size_multiple=16, fps=8.0, key_rank=7, recogniser=recognise,
     has=(PromptRecipe(PIPELINES, PLAIN), ResumeKeeps(tuple((name, 0) for name in PIPELINES)),
          VaeTiles("AutoencoderKLCogVideoX", CONV_CACHE), PreviewLayout(),

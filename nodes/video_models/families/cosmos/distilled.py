@@ -54,7 +54,7 @@ def distilled(index: dict) -> bool:
 class Cosmos3DistilledModular(Modular):
     """Its modular pipeline: every component read by its class's own from_pretrained; a modular Cosmos 3
     folder that is not the distilled checkpoint refused in words before its transformer is read; the
-    guardrail (or its stand-in, said) given before the first call, as the Cosmos pipelines get it at load."""
+    guardrail (the tests' stand-in under the suite) given before the first call, as the Cosmos pipelines get it at load."""
     components = COMPONENTS
     task = "text and image to video (few steps)"
 
@@ -82,6 +82,10 @@ class Cosmos3DistilledModular(Modular):
 
 @dataclass(frozen=True)
 class Cosmos3DistilledFamily(Family):
+    def unavailable(self) -> str:
+        from .guardrail import unavailable
+        return unavailable(self.title)
+
     def formats(self) -> list[str]:
         return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout"]
 

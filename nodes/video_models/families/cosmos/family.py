@@ -11,7 +11,7 @@ share this folder (recognise.py tells their files apart, comfy.py reads ComfyUI'
 
 Video to World continues a clip: the pipeline takes the given frames' first latent frames as the
 condition and makes the rest (Studio's Video to Video gives it the clip; there is no strength). Every
-call goes through Cosmos's guardrail or its stand-in (guardrail.py). Frame rules are the VAEs': Wan's
+call goes through NVIDIA's guardrail; without it a Cosmos model is refused before loading (guardrail.py). Frame rules are the VAEs': Wan's
 4k + 1 frames, Cosmos 1.0's 8k + 1; sizes multiples of 16 (the VAE's 8 or 16 times a 2 x 2 patch)."""
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.capabilities import Outputs
 from ...base.family import Family, config_int
+from ...base.tasks import GENERIC, Maker
 from . import distilled, layouts, recognise
 
 WAN_VAE = "its VAE is Wan 2.1's (AutoencoderKLWan): the Wan family's declaration serves it"
@@ -51,11 +52,15 @@ class Cosmos(Family):
     """A Cosmos generation: its pipelines get the guardrail at load, and a task its folder's transformer
     was not trained for is refused in words (a Text2World transformer reads no condition frames)."""
 
+    def unavailable(self) -> str:
+        from .guardrail import unavailable
+        return unavailable(self.title)
+
     def load_kwargs(self, info) -> dict:
         from .guardrail import safety_checker
         from .torchvision_stand_in import ready
         ready()  # the torchvision operations its transformer calls, where torchvision is not installed
-        return {"safety_checker": safety_checker(info)}
+        return {"safety_checker": safety_checker(info, self.title)}
 
     def refuse_pipeline(self, task: str, components: dict, config: dict, path: str) -> None:
         from ...base.errors import ModelError
@@ -131,7 +136,8 @@ COSMOS25 = Cosmos(
     frames=93, frame_multiple=(4, 1), size_multiple=16, fps=16.0, scale_attr="latents_std", key_rank=60,
     key_patterns=(("crossattn_proj.0", "x_embedder.proj.1"),), layouts=("diffusers", "original (the release's)"),
     part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Cosmos Predict2.5)"),),
-    has=(PreviewLayout(), PREFIX_STEP), task_kinds_by_inputs=("control",),  # Transfer2.5's control clip: the Cosmos Transfer node
+    has=(PreviewLayout(), PREFIX_STEP), task_kinds_by_inputs=("control",),
+    makers=(Maker("control", "video_models.cosmos_transfer", ("control", "prompt")),),  # Transfer2.5's control clip: the Cosmos Transfer node
     lacks=_lacks(WAN_VAE, WAN_VAE),
     not_built=(CONTROL, OMNI),
     variants=(("Cosmos Transfer2.5", lambda idx, cfg: idx.get("_class_name") == "Cosmos2_5_TransferPipeline"),)
@@ -148,8 +154,8 @@ COSMOS3_NOT_BUILT = (
     ("text to image (num_frames 1)", "it makes stills; Studio's generators make video"),
     ("the release's recommended negative prompts", "Studio sends the prompt and negative as written (an empty "
      "negative is the pipeline's empty string); the Cosmos 3 docs list them to paste"),
-    ("its guardrail as the release runs it", "cosmos_guardrail is optional: without it the stand-in checks "
-     "nothing, said at load (guardrail.py)"))
+    ("video to video with its sound", "the Cosmos 3 Video + Sound node takes no source clip: Video to Video "
+     "continues one, its picture alone"))
 
 
 DISTILLED_DRAFT = ("its distilled checkpoints (Cosmos3-Super-Text2Image-4Step, -Image2Video-4Step) are modular "
@@ -173,6 +179,10 @@ def _sound3_of(pipe, raw):
 
 COSMOS3 = Cosmos(
     "cosmos3", "Cosmos 3 (picture and sound)", (OMNI3,), t2v=OMNI3, i2v=OMNI3, v2v=OMNI3,
+    # its picture and sound by the Cosmos 3 Video + Sound node (sound3.py); its picture alone by the generic
+    # generators, which alone continue a clip (that node takes no source video)
+    makers=(Maker("text", "video_models.cosmos3", ("prompt",)), GENERIC["text"],
+            Maker("image", "video_models.cosmos3", ("image", "prompt")), GENERIC["image"], GENERIC["video"]),
     frames=189, frame_multiple=(4, 1), size_multiple=16, fps=24.0, scale_attr="latents_std", key_rank=59,
     recogniser=recognise.recognise3,
     has=(SingleFile(refusal=COSMOS3_FOLDER), PreviewLayout(),

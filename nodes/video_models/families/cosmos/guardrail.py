@@ -1,22 +1,61 @@
 """Cosmos's guardrail. Every diffusers Cosmos pipeline takes a ``safety_checker`` and refuses to run
 without one (pipelines/cosmos in diffusers 0.42.1: with none given it builds ``cosmos_guardrail``'s
-CosmosSafetyChecker, which downloads its own models; with None it refuses each call). Studio gives the
-pipeline cosmos_guardrail's checker where that package is installed and its models are on disk (Studio
-reads no network at run time); else a stand-in that passes the prompt and the frames through, said in
-the Load Video Model's messages: the NVIDIA Open Model License asks whoever runs a Cosmos model to keep
-a guardrail fit for their use, which is then the artist's to keep."""
+CosmosSafetyChecker, which downloads its own models; with None it refuses each call), and the NVIDIA Open
+Model License ties the rights to keeping the model's guardrail. Studio follows diffusers (issue 102): a
+Cosmos family runs with cosmos_guardrail's checker, an optional extra (``pip install cosmos-guardrail``)
+whose models it reads offline from the Hugging Face cache, as Studio's models folders do; without either,
+the model is refused before anything is loaded, in one sentence saying what to install and where its files
+go (``missing``: Family.unavailable, asked by Load Video Model's check and load, and the model picker).
+
+The stand-in that passes prompts and frames through unchecked is the test suite's only: it is used where
+``STUDIO_TEST_COSMOS_STAND_IN`` is '1', which the suite's conftest.py sets and nothing else does. Importing
+this module costs nothing (stdlib; torch only for the stand-in)."""
 from __future__ import annotations
 
-UNCHECKED = ("Cosmos guardrail: cosmos_guardrail is not installed (or its models are not on disk): prompts and "
-             "frames are not checked; the NVIDIA Open Model License asks for a guardrail fit for your use")
+import importlib.util
+import os
+
+PACKAGE, MODULE = "cosmos-guardrail", "cosmos_guardrail"
+# what CosmosSafetyChecker reads through the Hugging Face hub (cosmos_guardrail 0.3.2: its blocklist and
+# face-blur filter from NVIDIA's checkpoint, the text guard Qwen3Guard)
+REPOS = ("nvidia/Cosmos-1.0-Guardrail", "Qwen/Qwen3Guard-Gen-0.6B")
+TEST_ONLY = "STUDIO_TEST_COSMOS_STAND_IN"
+UNCHECKED = ("Cosmos guardrail: the test suite's stand-in (STUDIO_TEST_COSMOS_STAND_IN): prompts and frames are "
+             "not checked")
+
+
+def missing(title: str = "Cosmos") -> str:
+    """Why ``title`` (a Cosmos model) cannot run here, in one sentence ('' : its guardrail is installed and its
+    models are in the Hugging Face cache)."""
+    from studio.core.models import hf_cache_dir, hf_snapshot
+    cache = hf_cache_dir()
+    absent = [r for r in REPOS if hf_snapshot(r) is None]
+    if importlib.util.find_spec(MODULE) is not None and not absent:
+        return ""
+    where = cache or os.environ.get("HF_HUB_CACHE") or os.path.join("~", ".cache", "huggingface", "hub")
+    install = f"install it into Studio's Python (pip install {PACKAGE}) and " \
+        if importlib.util.find_spec(MODULE) is None else ""
+    return (f"{title} runs only with NVIDIA's Cosmos guardrail, as its licence and diffusers ask: {install}download "
+            f"its models ({', '.join(absent or REPOS)}: huggingface-cli download NAME) into the Hugging Face cache "
+            f"Studio reads, {where}")
+
+
+def stand_in_allowed() -> bool:
+    """The test suite's stand-in is on (conftest.py): never in a run of the app."""
+    return os.environ.get(TEST_ONLY) == "1"
+
+
+def unavailable(title: str) -> str:
+    """Family.unavailable's words for a Cosmos family: '' where it can run (its guardrail, or the tests' stand-in)."""
+    return "" if stand_in_allowed() else missing(title)
 
 
 def _stand_in():
     import torch
 
     class PassThrough(torch.nn.Module):
-        """Takes the guardrail's place: every prompt passes, every frame is returned as it is. Its one
-        value gives it a device and a dtype, which a pipeline reads of each of its modules."""
+        """Takes the guardrail's place in tests: every prompt passes, every frame is returned as it is. Its
+        one value gives it a device and a dtype, which a pipeline reads of each of its modules."""
 
         def __init__(self):
             super().__init__()
@@ -39,13 +78,17 @@ def _stand_in():
     return PassThrough()
 
 
-def safety_checker(info=None):
-    """cosmos_guardrail's CosmosSafetyChecker when it loads offline, else the pass-through stand-in (said
-    through ``info``)."""
-    try:
-        from cosmos_guardrail import CosmosSafetyChecker  # optional: not a dependency of Studio
-        return CosmosSafetyChecker()
-    except Exception:  # not installed, or its models not on disk (offline): the stand-in, said
+def safety_checker(info=None, title: str = "Cosmos"):
+    """cosmos_guardrail's CosmosSafetyChecker, read offline (the Hugging Face hub is switched offline before
+    diffusers is imported: loading/load.py); under the test suite without it, the stand-in (said through
+    ``info``); else the refusal (a ModelError), as the load's check would have said."""
+    why = missing(title)
+    if why and stand_in_allowed():
         if info is not None:
             info(UNCHECKED)
         return _stand_in()
+    if why:
+        from ...base.errors import ModelError
+        raise ModelError(why)
+    from cosmos_guardrail import CosmosSafetyChecker  # optional: not a dependency of Studio
+    return CosmosSafetyChecker()

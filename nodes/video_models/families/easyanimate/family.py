@@ -22,6 +22,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
                                   ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
+from ...base.tasks import Maker
 
 T2V, INP, CONTROL = "EasyAnimatePipeline", "EasyAnimateInpaintPipeline", "EasyAnimateControlPipeline"
 MAGVIT = "its MagViT VAE's decode was not read for tiles: the pipeline decodes the whole clip"
@@ -97,6 +98,8 @@ FAMILY = EasyAnimate(
     frames=49, frame_multiple=(4, 1), size_multiple=16, fps=8.0, key_rank=200,
     task_kinds_by_inputs=("first_last", "control", "camera"),  # Image to Video's last image (InP); the EasyAnimate
     # Control node's control clip or camera path (control.py)
+    makers=(Maker("control", "video_models.easyanimate_control", ("control", "image", "prompt")),
+            Maker("camera", "video_models.easyanimate_control", ("camera", "image", "prompt"))),
     has=(SingleFile(refusal="EasyAnimate is read as a diffusers folder"), FirstLast(_ready_for_end_image)),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "read as a diffusers folder", PromptRecipe: "its prompt is a chat turn read with an attention "

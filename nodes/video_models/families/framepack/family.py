@@ -17,6 +17,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.capabilities import RAW_PREVIEWS
 from ...base.family import Family
+from ...base.tasks import Maker
 from ..hunyuan.family import VAE_TILES
 from . import recognise
 
@@ -33,7 +34,9 @@ ONE_CALL = "its pipeline makes the whole take, section by section, in one call"
 FAMILY = Family(
     "framepack", "HunyuanVideo Framepack", (PIPELINE,), frames=129, frame_multiple=(1, 0), size_multiple=16,
     fps=30.0, key_rank=2, recogniser=recognise.recognise,  # told before HunyuanVideo (3), whose names it shares
-    task_kinds_by_inputs=("image", "first_last"),  # the Framepack node (node.py)
+    task_kinds_by_inputs=("image", "first_last"),
+    makers=(Maker("image", "video_models.framepack", ("image", "prompt")),
+            Maker("first_last", "video_models.framepack", ("image", "last_image", "prompt"))),  # the Framepack node (node.py)
     part_titles=(("Llama 3 8B", "Llama 3 8B (Framepack)"), ("CLIP-L text", "CLIP-L text (Framepack)")),
     has=(SingleFile(_converters), VAE_TILES),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: ONE_CALL, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,

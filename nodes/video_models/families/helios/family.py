@@ -13,6 +13,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
                                   ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
+from ...base.said import modular_forms
 from ...base.recognise import Recognised
 
 WAN_VAE = "its VAE is Wan 2.1's (AutoencoderKLWan): the Wan family's declaration serves it"
@@ -20,7 +21,9 @@ FOLDER = ("Helios is read as a diffusers folder (its transformer's names are Wan
           "the folder, not its transformer file")
 CHUNK = 33  # (num_latent_frames_per_chunk 9 - 1) * 4 + 1: the frames one chunk makes
 NOT_BUILT = (("Helios's interactive sampling (a prompt changed between chunks)", "its pipeline takes one prompt a "
-              "call: Studio makes the take in one call"),)
+              "call: Studio makes the take in one call"),
+             modular_forms(("HeliosModularPipeline", "HeliosPyramidModularPipeline",
+                            "HeliosPyramidDistilledModularPipeline"), "HeliosPipeline and HeliosPyramidPipeline"))
 
 
 def recognise(t, filename: str = "") -> Recognised | None:

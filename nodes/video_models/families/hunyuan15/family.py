@@ -6,6 +6,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_LA
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
                                   ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
+from ...base.said import modular_forms
 from . import drafts, recognise
 
 
@@ -43,4 +44,6 @@ FAMILY = Family(
                  ("SigLIP so400m/14 384", "SigLIP so400m/14 384 (HunyuanVideo 1.5 I2V)")),
     key_patterns=(("cond_type_embed", "context_embedder_2.", "transformer_blocks."),
                   ("cond_type_embedding", "double_blocks.", "txt_in.")),  # Tencent's names (ComfyUI's files)
+    not_built=(modular_forms(("HunyuanVideo15ModularPipeline",), "HunyuanVideo15Pipeline and its image-to-video "
+                             "pipeline"),),
     variants=(("HunyuanVideo 1.5", lambda idx, cfg: True),))

@@ -16,6 +16,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.capabilities import DirectCalls, Outputs
 from ...base.family import Family, config_int
+from ...base.tasks import Maker
 from ..kandinsky5.family import HUNYUAN_VAE
 from . import recognise
 
@@ -59,7 +60,9 @@ def _sound_of(pipe, raw):
 FAMILY = Kandinsky6(
     "kandinsky6", "Kandinsky 6 (picture and sound)", (TI2VA, SR), t2v=TI2VA, i2v=TI2VA,
     latent_layout="BTHWC", frames=121, frame_multiple=(4, 1), size_multiple=16, fps=24.0, key_rank=4,
-    recogniser=recognise.recognise, task_kinds_by_inputs=("upscale",),  # the Kandinsky 6 Super-Resolution node
+    recogniser=recognise.recognise, task_kinds_by_inputs=("upscale",),
+    makers=(Maker("text", "video_models.kandinsky6", ("prompt",)), Maker("image", "video_models.kandinsky6", ("image", "prompt")),
+            Maker("upscale", "video_models.kandinsky6_sr", ("video",))),  # the Kandinsky 6 Super-Resolution node
     part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Kandinsky 6)"), ("CLIP-L text", "CLIP-L text (Kandinsky 6)")),
     key_patterns=(("video_time_embeddings.", "audio_text_transformer_blocks.", "audio_out_layer."),),
     has=(SingleFile(_converters), PreviewLayout(), Outputs(sound="audio", sound_of=_sound_of),

@@ -6,6 +6,7 @@ from ...base.capabilities import (BLENDED, NOT_MODULAR, NO_DRAFTS, NO_LAST_FRAME
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
                                   ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_int
+from ...base.said import modular_forms
 from ...base.prompt_recipes import MASKED
 from . import recognise
 
@@ -39,6 +40,11 @@ FAMILY = Family(
     i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", cond="LTXConditionPipeline", latent_layout="packed",
     frames=49, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=6, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Lightricks)"),
+    not_built=(("long image to video with a prompt a stretch (LTXI2VLongMultiPromptPipeline)", "not built yet: a long "
+                "take with a prompt a stretch is Text to Video's 'schedule' (Prompt Schedule) over context windows"),
+               ("LTX-Video 0.9's latent upsampler (LTXLatentUpsamplePipeline)", "its spatial upsampler between two "
+                "passes is not built: Studio's latent upscale node is LTX-2's (LTX2LatentUpsamplePipeline)"),
+               modular_forms(("LTXModularPipeline",), "LTXPipeline and LTXImageToVideoPipeline")),
     part_titles=(("T5-XXL", "T5-XXL (LTX-Video, CogVideoX)"),),
     key_patterns=(("adaln_single.", "caption_projection.", "scale_shift_table"),
                   ("time_embed.", "caption_projection.", "scale_shift_table")),

@@ -10,7 +10,9 @@ from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_LAST_FRA
                                   TwoExperts, VaeTiles)
 from ...base.capabilities import DirectCalls, Outputs
 from ...base.family import Family
+from ...base.said import modular_forms
 from ...base.prompt_recipes import MASKED
+from ...base.tasks import KEYS, Maker
 from . import drafts, part_configs, recognise
 
 
@@ -75,8 +77,21 @@ FAMILY = LTX2(
     # the LTX-2 node's 'sound: drive' (the picture made to a given sound); the LTX-2 HDR node (hdr.py); the
     # LTX-2.5 DFR node (dfr.py) makes text and image to video, kinds the family has already
     task_kinds_by_inputs=("audio", "hdr"),
+    makers=(Maker("text", "video_models.ltx2", ("prompt",)), Maker("text", "video_models.ltx2_dfr", ("prompt",)),
+            Maker("image", "video_models.ltx2", ("image", "prompt")),
+            Maker("image", "video_models.ltx2_dfr", ("image", "prompt")),
+            Maker("first_last", "video_models.ltx2", ("image", "prompt") + KEYS),  # the last one a keyframe
+            Maker("control", "video_models.ltx2", ("control", "prompt")),
+            Maker("audio", "video_models.ltx2", ("image", "prompt", "audio")),
+            Maker("hdr", "video_models.ltx2_hdr", ("video", "prompt")),
+            Maker("inbetween", "video_models.ltx2", ("prompt",) + KEYS)),
+    node_pipelines=("LTX2HDRPipeline", "LTX2DFRPipeline", "LTX2DFRTemporalRefinePipeline", "LTX2LatentUpsamplePipeline",
+                    "LTX2VideoDiffusionDecodePipeline"),  # hdr.py, dfr.py, upsample.py, diffusion_vae.py
     not_built=(("HDR's second stage (upsampled and refined in tiles)", "the LTX-2 HDR node makes the first stage "
-                "at the take's size; diffusers has no tiled refine of it either"),),
+                "at the take's size; diffusers has no tiled refine of it either"),
+               modular_forms(("LTX2ModularPipeline", "LTX25ModularPipeline"), "LTX2Pipeline and its task pipelines"),
+               ("Echo (EchoModularPipeline)", "a distilled long-video checkpoint with sound on LTX-2's transformer, run "
+                "only as a modular pipeline with its own denoising loop: not built yet")),
     part_titles=(("Gemma 3 12B", "Gemma 3 12B (LTX-2)"),),
     # its prompts cached with their masks: Gemma's states before its connectors, which the call applies (its
     # image CRF, which the call reads from Gemma's config, is given by the node); diffusers' pipeline_ltx2.py

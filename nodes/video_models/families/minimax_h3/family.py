@@ -24,6 +24,7 @@ from ...base.capabilities import (NOT_TRAINED, NO_CONDITIONS, NO_LAST_FRAME, NO_
                                   PreviewLayout, PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts,
                                   VaeTiles)
 from ...base.family import Family
+from ...base.tasks import Maker
 from . import drafts, recognise
 
 FPS = 24.0
@@ -139,5 +140,7 @@ FAMILY = MiniMaxH3Family(
            PreviewLayout: ONE_CALL + ": no previews between steps", LoraTraining: NOT_TRAINED,
            Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
            FirstLast: "its first-and-last-frame workflow ('fl2va') takes the last image in the one call as it is"},
-    task_kinds_by_inputs=("reference",),  # MiniMax H3 Reference to Video (reference.py)
+    task_kinds_by_inputs=("reference",),
+    makers=(Maker("reference", "video_models.minimax_h3_reference", ("prompt",) + tuple(
+        f"{k}_{i}" for k, n in (("image", 9), ("video", 3), ("audio", 3)) for i in range(1, n + 1))),),  # MiniMax H3 Reference to Video (reference.py)
     variants=(("MiniMax H3", lambda idx, cfg: True),))

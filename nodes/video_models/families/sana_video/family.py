@@ -13,6 +13,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.capabilities import RAW_PREVIEWS
 from ...base.family import Family
+from ...base.tasks import Maker
 
 T2V, I2V = "SanaVideoPipeline", "SanaImageToVideoPipeline"
 NODE = "Sana Video"
@@ -20,7 +21,8 @@ OWN = "run by its own node in one call"
 
 FAMILY = Family(
     "sana_video", "Sana Video", (T2V, I2V), frames=81, frame_multiple=(4, 1), size_multiple=32, fps=16.0,
-    key_rank=200, task_kinds_by_inputs=("text", "image"),  # the Sana Video node (node.py)
+    key_rank=200, task_kinds_by_inputs=("text", "image"),
+    makers=(Maker("text", "video_models.sana_video", ("prompt",)), Maker("image", "video_models.sana_video", ("image", "prompt"))),  # the Sana Video node (node.py)
     part_titles=(("Gemma 2 2B", "Gemma 2 2B (Sana Video)"),),
     has=(SingleFile(refusal="Sana Video is read as a diffusers folder"),),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: OWN, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
@@ -29,6 +31,9 @@ FAMILY = Family(
            VaeTiles: OWN, PreviewLayout: RAW_PREVIEWS, LoraTraining: NOT_TRAINED,
            Conditions: NO_CONDITIONS, Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
     not_built=(("long video (LongSana)", "the causal long-video pipelines are not in diffusers 0.42.1"),
+               ("SANA-WM, a world model (SanaWMPipeline)", "a picture driven by keyboard actions and camera intrinsics "
+                "('w-80,jw-40', fx fy cx cy), refined by an LTX-2 stage: actions of that kind are not an input Studio "
+                "has; not built yet"),
                ("prompt rewriting", "the pipeline's complex_human_instruction is kept as diffusers sets it; Studio "
                                     "offers no other")),
     variants=(("Sana Video I2V", lambda idx, cfg: idx.get("_class_name") == I2V),

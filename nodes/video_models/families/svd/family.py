@@ -7,6 +7,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
                                   ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
+from ...base.tasks import Maker
 from . import recognise
 
 
@@ -33,6 +34,7 @@ FAMILY = SVD("svd", "Stable Video Diffusion", ("StableVideoDiffusionPipeline",),
              i2v="StableVideoDiffusionPipeline", denoiser="unet", latent_layout="BTCHW", frames=14,
              fixed_frames=14, size_multiple=8, fps=7.0, key_rank=1, recogniser=recognise.recognise,
              layouts=("diffusers", "Stability's sgm checkpoint"),
+             makers=(Maker("image", "video_models.image_to_video", ("image",)),),  # no prompt: its call takes none
              has=(SingleFile(_converters), PartReader(_parts, one_checkpoint=True),
                   ResumeKeeps((("StableVideoDiffusionPipeline", 0),)), PreviewLayout(video_vae=False)),
              lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,

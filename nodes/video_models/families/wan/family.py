@@ -5,6 +5,8 @@ from ...base.capabilities import (FRAME_CACHE, NOT_MODULAR, Conditions, ContextW
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_width
+from ...base.said import modular_forms
+from ...base.tasks import Maker
 from ...base.prompt_recipes import PLAIN
 from . import drafts, lora_names, memory_counts, recognise
 
@@ -138,6 +140,16 @@ FAMILY = Wan(
     vace="WanVACEPipeline", animate="WanAnimatePipeline", frames=33, frame_multiple=(4, 1), size_multiple=16,
     fps=16.0, scale_attr="latents_std", key_rank=4, recogniser=recognise.recognise,
     task_kinds_by_inputs=("first_last", "trajectories", "camera"),
+    not_built=(("AnyFlow (AnyFlowPipeline) and AnyFlow FAR (AnyFlowFARPipeline)", "NVIDIA's few-step flow-map Wan 2.1 "
+                "models have a transformer class and a scheduler of their own (AnyFlowTransformer3DModel, "
+                "FlowMapEulerDiscreteScheduler) and FAR continues a clip frame-block by frame-block: not built yet; "
+                "a few-step Wan is Studio's with a distill LoRA"),
+               modular_forms(("WanModularPipeline", "WanImage2VideoModularPipeline", "Wan22ModularPipeline",
+                              "Wan22Image2VideoModularPipeline", "Wan22VaceModularPipeline"),
+                             "WanPipeline, WanImageToVideoPipeline and WanVACEPipeline")),
+    makers=(Maker("camera", "video_models.wan_fun_camera", ("camera", "image", "prompt")),  # fun/camera.py
+            Maker("fun_control", "video_models.wan_fun_control", ("control", "image", "prompt")),  # fun/fun.py
+            Maker("audio", "video_models.wan_humo", ("features", "reference", "prompt"))),  # HuMo 17B: humo/
     layouts=("diffusers", "original (Wan-Video, ComfyUI)"),
     part_titles=(("UMT5-XXL", "UMT5-XXL (Wan)"), ("CLIP ViT-H/14", "CLIP ViT-H/14 (Wan 2.1 I2V, FLF2V)")),
     key_patterns=(("condition_embedder.", "blocks."), ("text_embedding.", "time_projection.", "blocks.")),

@@ -34,6 +34,7 @@ from ...base.capabilities import (NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST
                                   ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.capabilities import DirectCalls
 from ...base.family import Family, config_int
+from ...base.tasks import Maker
 from ...base.recognise import Recognised
 
 TRANSFORMER = "WanAnimate2Transformer3DModel"
@@ -110,6 +111,7 @@ def _parts():
 FAMILY = WanAnimate2Family(
     "wan_animate2", "Wan Animate 2", (PIPELINE, DISTILLED), frames=81, frame_multiple=(4, 1), size_multiple=16,
     fps=FPS, scale_attr="latents_std", key_rank=3, recogniser=recognise, task_kinds_by_inputs=("drive",),
+    makers=(Maker("drive", "video_models.wan_animate_2", ("reference", "driving", "prompt")),),
     has=(PartReader(_parts, files=PART_FILES), WanAnimate2Modular(), PreviewLayout(),
          DirectCalls((("video_models.wan_animate_2", "a modular pipeline (WanAnimate2ModularPipeline): its steps "
                       "run inside diffusers' modular blocks, which take no step callback; progress and Stop come "

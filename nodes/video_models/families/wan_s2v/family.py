@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...base.capabilities import PartReader, PreviewLayout
+from ...base.tasks import Maker
 from ..wan.own_pipeline import OwnWanFamily, own_direct, own_pipeline_lacks
 from . import recognise
 
@@ -21,7 +22,8 @@ def _parts():
 FAMILY = WanS2V(
     "wan_s2v", "Wan S2V", (PIPELINE,), frames=77, frame_multiple=(1, 0), size_multiple=16, fps=16.0,
     scale_attr="latents_std", key_rank=3, recogniser=recognise.recognise,
-    layouts=("original (Wan-Video, ComfyUI)",), task_kinds_by_inputs=("audio",),  # the Speech to Video (S2V) node
+    layouts=("original (Wan-Video, ComfyUI)",), task_kinds_by_inputs=("audio",),
+    makers=(Maker("audio", "video_models.wan_s2v", ("image", "speech", "audio", "pose", "prompt")),),  # the S2V node
     has=(PartReader(_parts), PreviewLayout(), own_direct("video_models.wan_s2v", "window")),
     lacks=own_pipeline_lacks("the Speech to Video (S2V) node"),
     variants=(("Wan 2.2 S2V 14B", lambda idx, cfg: cfg.get("num_layers") == 40),))

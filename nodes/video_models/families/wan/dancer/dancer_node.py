@@ -171,7 +171,7 @@ class WanDancer(GeneratorNode):
                  "variants": ["global (keyframes over the take)", "local (30 fps segments of 149 frames)",
                               "long takes in segments"],
                  "tasks": ["music to dance video"],
-                 "inputs": {"music to dance video": ["start image", "music (Load Audio)", "dance style", "amplitude"]},
+                 "inputs": {"music to dance video": ["image (the dancer)", "audio (the music: Load Audio)", "prompt"]},
                  "formats": ["ComfyUI diffusion_models/wan2.2_dancer_14b_{global,local}*.safetensors",
                              "the release's global_model.safetensors / local_model.safetensors"]}]
 
