@@ -12,7 +12,7 @@ from studio.core.shown import number
 
 from .comfy_read import LOADER_NODES, CNode, Workflow
 from . import comfy_registry
-from .comfy_roles import generates, in_type
+from .comfy_roles import generates, in_type, is_latent_input
 from .comfy_sampling import SAMPLERS
 from .comfy_tasks import I2V, LATENT_NAMES, T2V, V2V, Task, sentence, task_node, task_of
 from .comfy_utility import depth_node, phrase_of, pose_nodes
@@ -139,9 +139,7 @@ def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
         for name, (src, _) in taken_links(wf, n).items():
             if src in seen or src not in wf.nodes:
                 continue
-            kind = n.in_types.get(name)
-            if latent_only and not (kind == "LATENT" or kind is None and name in LATENT_NAMES or
-                                    n.cls in SAMPLERS and name in ("latent_image", "latent")):
+            if latent_only and not (is_latent_input(n, name) or n.cls in SAMPLERS and name in ("latent_image", "latent")):
                 continue
             seen.add(src)
             todo.append((wf.nodes[src], latent_only))

@@ -24,7 +24,8 @@ from .comfy_prompts import MAX_SAMPLERS, prompt_text, switched_off_loras, walk
 from .comfy_values import as_float, fitted_value, g4, listed, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, loader_extras, model_file, sampler_chain, upstream
-from . import comfy_ledger as ledger, comfy_lora_stacks as lora_stacks, comfy_registry, comfy_segments as segments
+from . import comfy_ledger as ledger, comfy_lora_stacks as lora_stacks, comfy_passes as passes, comfy_registry, \
+    comfy_segments as segments
 from .comfy_tasks import I2V, Task, family, folder_only_params, made_task, tasks
 from .comfy_utility import ENDS, after_take, make_utility, utility, utility_path
 from .comfy_core import core_path, make_core
@@ -169,6 +170,10 @@ class _Builder(IntentReading):
             self._pack_sampler(save, up)
             return False
         first, main, rest = found
+        earlier = passes.earlier_pass(self.wf, first)
+        if earlier is not None:  # a pack's sampler makes the take the core passes refine: not made from the refine
+            self._pack_sampler(save, up, earlier, first)
+            return False
         key = frozenset([main.node.id] + [r.node.id for r in rest])
         maker = ledger.maker_between(self, save, key)
         if maker is not None:  # the samplers make its still; the video is another node's
@@ -227,8 +232,9 @@ class _Builder(IntentReading):
         self.made[key] = (gen, task, len(self.bands) - 1, save)
         wired = {i.name for i in self.g.registry.get(task).inputs if i.name != "model" and self.g.input_link(gen, i.name)}
         self.out.tasks.append({"task": made_task(task, wired, params), "family": fam, "generator": task, "inputs": sorted(wired)})
-        ledger.check(self, save, key, up, params, said)
-        self._sampling_note(main, rest, shifts, loaders, said, first)
+        refined = passes.pack_refines(self, save, key, said)  # a pack's refine after the converted passes: said
+        ledger.check(self, save, key | refined, up, params, said)
+        self._sampling_note(main, rest, shifts, loaders, said, first, params)
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {task} "
                             f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
@@ -236,18 +242,17 @@ class _Builder(IntentReading):
             hooks.made(self, key)  # segment, the start of a continued take made before or after it)
         return True
 
-    def _pack_sampler(self, save: CNode, up: list[CNode]) -> None:
+    def _pack_sampler(self, save: CNode, up: list[CNode], other: CNode | None = None, refine: CNode | None = None):
         """An output sampled by a node pack's sampler Studio does not read (LTXVLoopingSampler...), told by its
-        types: held with its sentence, never left as notes alone."""
-        other = next((n for n in up if n.enabled and n.cls not in SAMPLERS and role(self.wf, n) == "sampler"), None)
-        if other is None or sampler_chain(self.wf, save):
-            return
+        types, or whose main pass such a sampler makes (comfy_passes): held with its sentence, never left as notes
+        alone nor made from a later pass alone."""
+        if other is None:
+            other = next((n for n in up if n.enabled and n.cls not in SAMPLERS and role(self.wf, n) == "sampler"), None)
+            if other is None or sampler_chain(self.wf, save):
+                return
         loaders = [n for n in up if n.cls in LOADERS][:1]
         fam = family(model_file(self.wf, loaders[0]) if loaders else None, None, up)
-        what = carries(other) or "a take sampled by a node pack's sampler"
-        self._hold(save, Task(f"{what} ({other.shown_cls})", None, family=fam,
-                              cannot=f"read ComfyUI's {other.shown_cls}, a sampler it has no counterpart for"),
-                   fam, None, loaders, up)
+        self._hold(save, passes.held(other, refine, fam), fam, None, loaders, up)
 
     def _samplers(self, save: CNode, up: list[CNode]) -> tuple[CNode, Sampling, list[Sampling]] | None:
         """The output's first sampler (no other sampler upstream of it) and the later passes,
@@ -600,7 +605,7 @@ class _Builder(IntentReading):
         return (f"{'the same as' if same else 'not applied: the generator has no shift setting;'} the shift {g4(fixed)} "
                 "of the scheduler Studio gives this model's ComfyUI files (a model folder: the folder's scheduler)")
 
-    def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode) -> None:
+    def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode, params) -> None:
         task = self.made[max(self.made, key=lambda k: self.made[k][2])][1]
         own = {"sampler", "shift"} & self.spec_params(task)
         # None: a family sampling with its own (non-flow) scheduler keeps the generator's sampler 'auto'
@@ -622,6 +627,9 @@ class _Builder(IntentReading):
             lines.append(f"- shift {', '.join(g4(s) for s in dict.fromkeys(shifts))} (ModelSamplingSD3): "
                          + ("the generator's shift" if "shift" in own else self._fixed_shift(task, shifts)))
         for r in rest:
+            if len(loaders) < 2 and self.stage is None and passes.refines(self.wf, r.node):  # what it does, in words
+                lines.append(f"- {passes.refine_line(self, r, params)}")
+                continue
             what = "the low-noise expert" if len(loaders) > 1 else "a second pass"
             lines.append(f"- {what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), steps {shown(r.steps)}, cfg {shown(r.cfg)}"
                          + (f", steps {shown(r.start)}-{shown(r.end)}" if r.start is not None else "")
