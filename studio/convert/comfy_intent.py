@@ -15,6 +15,7 @@ from . import comfy_registry
 from .comfy_roles import generates, in_type, is_latent_input
 from .comfy_sampling import SAMPLERS
 from .comfy_tasks import I2V, LATENT_NAMES, T2V, V2V, Task, sentence, task_node, task_of
+from .comfy_finish import after_take
 from .comfy_utility import depth_node, phrase_of, pose_nodes
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
@@ -212,23 +213,27 @@ class IntentReading:
         self.out.log.insert(sum(1 for line in self.out.log if line.startswith("This workflow makes")), text)
         self.first_notes.append(text)
 
-    def _another_output(self, save: CNode, gen: str, task: str, band: int, made_for: CNode) -> None:
+    def _another_output(self, save: CNode, gen: str, task: str, band: int, made_for: CNode, said: list[str]) -> str:
         """A second output of the same sampler: a Save Video on the same generator (a path of its own,
-        so neither overwrites the other), not the video generated twice."""
+        so neither overwrites the other), not the video generated twice; its own finishing (an upscale, a
+        resize, an interpolation: comfy_finish) between the take and it. The Save Video's id."""
         path, taken = self.save_path(save), {n.params.get("path") for n in self.g.nodes.values()
                                               if n.type_id == "io.save_video"}
         stem, k = path.removesuffix(".mp4"), 2
         while path in taken:
             path, k = f"{stem}_{k}.mp4", k + 1
         sv = self.add("io.save_video", {"path": path}, save)
-        self.g.connect(gen, "video", sv, "video")
+        made = len(self.g.nodes) - 1
+        take = self.takes.get(gen, (gen, "video"))  # the take before the first output's own finishing
+        self.g.connect(*after_take(self, save, take, said), sv, "video")
         hooks = comfy_registry.generator(task)
         if hooks is not None and hooks.sound:
             self.g.connect(gen, "audio", sv, "audio")
         self.used.add(save.id)
-        self.bands[band].append(sv)
+        self.bands[band] += [n for n in list(self.g.nodes)[made:]]
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> another Save Video ({path}) on the "
                             f"pipeline of '{made_for.title or made_for.cls}' (the same sampler: generated once)")
+        return sv
 
     def _task(self, first: CNode, up: list[CNode], said: list[str]) -> tuple[str, CNode | None, dict, Task | None]:
         """The generator (a Studio type id) for the task the first sampler's latent and conditioning

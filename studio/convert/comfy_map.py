@@ -25,9 +25,10 @@ from .comfy_values import as_float, fitted_value, g4, listed, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, loader_extras, model_file, sampler_chain, upstream
 from . import comfy_ledger as ledger, comfy_lora_stacks as lora_stacks, comfy_passes as passes, comfy_registry, \
-    comfy_segments as segments
+    comfy_segments as segments, comfy_sound as sound
 from .comfy_tasks import I2V, Task, family, folder_only_params, made_task, tasks
-from .comfy_utility import ENDS, after_take, make_utility, utility, utility_path
+from .comfy_finish import after_take
+from .comfy_utility import ENDS, make_utility, utility, utility_path
 from .comfy_core import core_path, make_core
 from .comfy_guiders import distilled_guidance, guider_of
 from .comfy_roles import carries, role
@@ -99,6 +100,7 @@ class _Builder(IntentReading):
         self.family_now: str | None = None  # the family title of the pipeline being made
         self.pass_key: frozenset = frozenset()  # the samplers of the output being made
         self.maker: CNode | None = None  # an unread node making the first sampler's latent (comfy_intent._task)
+        self.takes: dict[str, tuple[str, str]] = {}  # a generator -> its take's video before an output's finishing
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -183,7 +185,11 @@ class _Builder(IntentReading):
                        f"ComfyUI's {maker.shown_cls}", None, [], up)
             return False
         if key in self.made:  # another output of a pipeline already made: one more Save Video on it
-            self._another_output(save, *self.made[key])
+            lines: list[str] = []
+            sound.remux(self, save, self._another_output(save, *self.made[key], lines), lines)
+            for line in lines:  # its own finishing and sound, in the Log and the pipeline's note
+                self.log(line)
+            self._add_to_note(self.made[key][2], lines)
             return False
         said: list[str] = []
         self.pass_key = key  # this output's samplers (a file read by another pass alone is not its model's)
@@ -241,6 +247,14 @@ class _Builder(IntentReading):
         if hooks is not None and hooks.made is not None:  # last: it may remove this generator (a family's first
             hooks.made(self, key)  # segment, the start of a continued take made before or after it)
         return True
+
+    def _add_to_note(self, band: int, lines: list[str]) -> None:
+        """Lines added to the note of pipeline ``band`` (the last about it), else a note of their own."""
+        at = next((i for i in range(len(self.notes) - 1, -1, -1) if self.note_bands[i] == band), None)
+        if at is not None:
+            self.notes[at]["text"] += "".join(f"\n- {x}" for x in lines)
+        elif lines:
+            self.note("\n".join(f"- {x}" for x in lines), band)
 
     def _pack_sampler(self, save: CNode, up: list[CNode], other: CNode | None = None, refine: CNode | None = None):
         """An output sampled by a node pack's sampler Studio does not read (LTXVLoopingSampler...), told by its
@@ -473,12 +487,14 @@ class _Builder(IntentReading):
         hooks = comfy_registry.generator(task)
         video = hooks.video if hooks is not None and hooks.video is not None else None
         src = video(self, gen, load, model_out, params) if video else (gen, "video")
-        self.g.connect(*after_take(self, save, src, said), sv, "video")  # an upscale, a frame interpolation
+        self.takes[gen] = src  # the take before this output's own finishing (another output's starts there too)
+        self.g.connect(*after_take(self, save, src, said), sv, "video")  # an upscale, a resize, an interpolation
         if hooks is not None and hooks.sound:
             self.g.connect(gen, "audio", sv, "audio")
         if hooks is not None and hooks.wired is not None:
             hooks.wired(self, gen, load, params)
         self.hear(save, sv, hooks.heard if hooks is not None else (), inputs)
+        sound.remux(self, save, sv, said)  # a file's sound the save muxes (Video Combine's, CreateVideo's)
         return gen
 
     def file_of(self, node: CNode | None) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from .comfy_intent import sampler_chain, upstream
 from .comfy_prompts import MAX_SAMPLERS
 from .comfy_read import CNode, Workflow
+from .comfy_sound import remux
 
 MAX_SEGMENTS = 16  # takes joined into one output (ComfyUI's templates join up to 5)
 
@@ -120,10 +121,13 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
     sv = b.add("io.save_video", {"path": b.save_path(save)}, save)
     b.g.connect(*out, sv, "video")
     band.append(sv)
+    heard: list[str] = []
+    remux(b, save, sv, heard)  # a file's sound the output muxes beside the joined takes
     line = (f"ComfyUI '{save.title or save.shown_cls}' joins {len(lasts)} takes, each sampled on its own (key-frame "
             f"segments, a loop or an extension): {len(made)} made, each a pipeline of its own, joined in the output's "
             "order by Concatenate into one Save Video" + (f"; {'; '.join(names)}" if names else "")
-            + ". Frames the workflow trims or overlaps where takes meet are not trimmed")
+            + ". Frames the workflow trims or overlaps where takes meet are not trimmed"
+            + "".join(f"; {x}" for x in heard))
     b.log(line)
     b.note(line)
     return True
