@@ -16,7 +16,7 @@ from typing import Any
 from studio.core.errors import StudioError
 from studio.core.limits import MAX_LINKS, MAX_NODES
 
-from . import comfy_registry, comfy_wiring
+from . import comfy_registry, comfy_strings, comfy_wiring
 
 SEED_CONTROLS = ("fixed", "increment", "decrement", "randomize")  # the UI's values of a seed's CONTROL
 CONTROL = "control_after_generate"  # the UI's extra value after a seed (fixed / randomize / ...)
@@ -85,6 +85,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "ComfySwitchNode": ("switch",),
     "ComfyMathExpression": ("expression",),
     "ResolutionSelector": ("aspect_ratio", "megapixels", "multiple"),
+    "StringConcatenate": ("string_a", "string_b", "delimiter"),  # ComfyUI's (comfy_strings joins them)
+    "JoinStrings": ("string1", "string2", "delimiter"),  # KJNodes'
     "MarkdownNote": ("text",),
     "Note": ("text",),
 }
@@ -302,6 +304,10 @@ class Workflow:
         if c == "ResolutionSelector" and slot in (0, 1):
             return resolution(self.value(node, "aspect_ratio", depth), self.value(node, "megapixels", depth),
                               self.value(node, "multiple", depth))[slot]
+        if comfy_strings.is_join(c) and slot == 0:  # texts joined when the workflow runs: known where each is
+            names = list(dict.fromkeys([*node.widgets, *node.links]))
+            return comfy_strings.joined(names, lambda k: self.value(node, k, depth),
+                                        any(k in names for k in comfy_strings.DELIMITERS), set(node.links))
         if c == "GetImageSize":
             size = self.image_size(self.source(node, "image"), depth)
             return size[slot] if size and slot < 2 else None

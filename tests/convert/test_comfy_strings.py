@@ -1,0 +1,71 @@
+"""Issue 99, item 6: a prompt made by other nodes is read where it is knowable (texts joined by ComfyUI's
+StringConcatenate or a pack's join node, from primitives and settings), otherwise said, never left as Studio's
+default in silence. Small workflows of our own (Wan 2.1 text to video, API and UI JSON)."""
+from __future__ import annotations
+
+import json
+import os
+
+from studio.convert.comfy_map import convert
+from studio.core.registry import default_registry
+
+from .test_comfy_wiring import UI
+
+DATA = os.path.join(os.path.dirname(__file__), "data", "wan21_t2v_api.json")
+
+
+def _wan(text_from: list, **extra) -> dict:
+    with open(DATA, encoding="utf-8") as f:
+        d = json.load(f)
+    d["6"]["inputs"]["text"] = text_from  # the positive prompt's text wired from another node
+    d.update(extra)
+    return d
+
+
+def _gen(conv):
+    return next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
+
+
+def _notes(conv):
+    return "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
+
+
+def test_a_prompt_joined_from_a_primitive_and_a_setting_is_read():
+    """StringConcatenate of a PrimitiveStringMultiline and its own text, joined by ', ': the generator's prompt is
+    the joined text, and nothing says it could not be read."""
+    conv = convert(_wan(["40", 0], **{
+        "41": {"class_type": "PrimitiveStringMultiline", "inputs": {"value": "a red fox"}},
+        "40": {"class_type": "StringConcatenate", "inputs": {"string_a": ["41", 0], "string_b": "running through snow",
+                                                             "delimiter": ", "}}}), "joined")
+    assert _gen(conv).params["prompt"] == "a red fox, running through snow"
+    assert "positive prompt" not in _notes(conv)
+    # one of the texts written by a language model node when the workflow runs: not knowable, so said (the join
+    # is never read as its other text alone), and the generator's prompt is not Studio's default
+    conv = convert(_wan(["40", 0], **{
+        "41": {"class_type": "OllamaGenerate", "inputs": {"prompt": "describe a fox", "model": "llama3"}},
+        "40": {"class_type": "StringConcatenate", "inputs": {"string_a": ["41", 0], "string_b": "cinematic",
+                                                             "delimiter": ", "}}}), "llm")
+    assert "the positive prompt is written by ComfyUI's 'StringConcatenate' (StringConcatenate, #40) when the " \
+           "workflow runs" in _notes(conv)
+    default = next(p.default for p in default_registry().get("video_models.text_to_video").params if p.name == "prompt")
+    assert _gen(conv).params["prompt"] not in (default, "cinematic")
+
+
+def test_a_packs_join_of_joins_in_a_ui_file_is_read_in_its_inputs_order():
+    """KJNodes' JoinStrings (UI JSON, its values by place) fed by another join: the texts in their inputs' order."""
+    w = UI()
+    unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
+    inner = w.add("JoinStrings", ["a red fox", "in the snow", " "], ["STRING"])
+    outer = w.add("JoinStrings", ["", "cinematic light", ". "], ["STRING"], {"string1": (inner, 0, "STRING")})
+    pos = w.add("CLIPTextEncode", [""], ["CONDITIONING"], {"clip": (clip, 0, "CLIP"), "text": (outer, 0, "STRING")})
+    neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    latent = w.add("EmptyHunyuanLatentVideo", [640, 352, 33, 1], ["LATENT"])
+    ks = w.add("KSampler", [5, "fixed", 20, 6, "uni_pc", "simple", 1], ["LATENT"],
+               {"model": (unet, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
+                "latent_image": (latent, 0, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    w.add("SaveAnimatedWEBP", ["fox", 16, False, 90, "default"], [], {"images": (dec, 0, "IMAGE")})
+    conv = convert(w.doc(), "ui_join")
+    assert _gen(conv).params["prompt"] == "a red fox in the snow. cinematic light"
