@@ -8,7 +8,6 @@ small reader of numbers and + - * / // % ** and floor/ceil/round/min/max/abs, no
 from __future__ import annotations
 
 import ast
-import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,11 +15,9 @@ from typing import Any
 from studio.core.errors import StudioError
 from studio.core.limits import MAX_LINKS, MAX_NODES
 
-from . import comfy_registry, comfy_strings, comfy_wiring
+from . import comfy_registry, comfy_strings, comfy_subgraphs, comfy_wiring
 
-SEED_CONTROLS = ("fixed", "increment", "decrement", "randomize")  # the UI's values of a seed's CONTROL
-CONTROL = "control_after_generate"  # the UI's extra value after a seed (fixed / randomize / ...)
-CONTROLS = (CONTROL, "control_before_generate")
+from .comfy_subgraphs import CONTROL, CONTROLS, SEED_CONTROLS  # noqa: F401 - the converter's names for them
 
 # The names of the values in a UI node's ``widgets_values``, in order, for the nodes Studio reads
 # (ComfyUI's INPUT_TYPES order; CONTROL where the UI adds its seed-control value); a family's own nodes':
@@ -553,7 +550,7 @@ def _read_ui(doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str]]:
                     inst_in[(nid, name)] = src
                 add(s.get("nodes"), s.get("links"), nid + ":", nid, s, depth + 1, _mode(n) or outer_mode, scope,
                     s.get("groups"))
-                _proxy_values(nodes, nid, n, s)
+                comfy_subgraphs.proxy_values(nodes, nid, n, s, wiring_said)
                 continue
             pos = n.get("pos")
             pos = (float(pos[0]), float(pos[1])) if isinstance(pos, list) and len(pos) >= 2 else (
@@ -652,56 +649,3 @@ def _first_given(nodes: dict[str, CNode]) -> dict[str, int]:
         counts[nodes[k].cls] = counts.get(nodes[k].cls, 0) + 1
         del nodes[k]
     return counts
-
-
-def _proxy_values(nodes: dict[str, CNode], inst: str, n: dict, sub: dict | None = None) -> None:
-    """A subgraph node's own values for the inner settings it shows (``properties.proxyWidgets``):
-    written into those inner nodes. An empty list keeps the inner nodes' values. Files whose node lists
-    fewer setting inputs than it holds values (ComfyUI's Wan Animate 2 template: 10 listed, 18 values)
-    are read by the subgraph's own inputs, those the node does not take as a wire, in order."""
-    proxies = _proxies(n)
-    values = n.get("widgets_values")
-    if not isinstance(values, list) or not values:
-        return
-    # the values follow the list; a seed's control shown beside it keeps no value of its own there
-    named = proxies if len(values) == len(proxies) else [p for p in proxies if p[1] not in CONTROLS]
-    if named and len(values) == len(named):
-        for (inner, name), v in zip(named, values):
-            if inner == "-1":  # the subgraph's own input of that name: the inner settings it feeds
-                _feed(nodes, inst, name, v)
-            elif (node := nodes.get(f"{inst}:{inner}")) is not None:
-                node.widgets[name] = v
-        return
-    # older files: the values of the node's inputs that are settings, in order, each written into
-    # the inner settings that input feeds
-    shown = [i.get("name") for i in n.get("inputs") or [] if isinstance(i, dict) and i.get("widget")]
-    if len(shown) != len(values) and isinstance(sub, dict):
-        wired = {i.get("name") for i in n.get("inputs") or [] if isinstance(i, dict) and not i.get("widget")}
-        shown = [x.get("name") for x in sub.get("inputs") or [] if isinstance(x, dict) and x.get("name") not in wired]
-    if len(shown) != len(values):
-        return
-    for name, v in zip(shown, values):
-        _feed(nodes, inst, name, v)
-
-
-def _proxies(n: dict) -> list[tuple[str, str]]:
-    """A subgraph node's ``properties.proxyWidgets``: (inner node id, or "-1" for the subgraph's own input, and
-    the setting's name) pairs, in the order of its values; saved as a list or as that list in JSON text."""
-    raw = (n.get("properties") or {}).get("proxyWidgets") or []
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            return []
-    if not isinstance(raw, list):
-        return []
-    return [(str(p[0]), str(p[1])) for p in raw if isinstance(p, (list, tuple)) and len(p) == 2]
-
-
-def _feed(nodes: dict[str, CNode], inst: str, name: str, v: Any) -> None:
-    """The value of subgraph node ``inst``'s input ``name`` written into each inner setting that input feeds."""
-    for node in nodes.values():
-        if node.id.startswith(inst + ":"):
-            for k, src in node.links.items():
-                if len(src) == 3 and src[1] == inst and src[2] == name:
-                    node.widgets[k] = v
