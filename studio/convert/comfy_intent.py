@@ -288,7 +288,7 @@ class IntentReading:
         hooks = comfy_registry.generator(gen)
         if hooks is not None and hooks.intent is not None:  # VACE's task, LTX-2's sound, S2V's take
             hooks.intent(self, node, up, inputs, said)
-        if gen == I2V and "image" not in inputs:
+        if gen == I2V and "image" not in inputs and "image" not in self.motion:
             said.append("the workflow's start image is made by ComfyUI nodes Studio does not convert: connect an image "
                         "to Image to Video's 'image'")
         return gen, node, inputs, spec
@@ -324,6 +324,11 @@ class IntentReading:
     def intent(self, node: CNode, port: str, into: str, inputs: dict, said: list[str]) -> None:
         """The Load Image / Load Video / Load Audio behind ``node``'s ``port``, for the generator's
         ``into``; what makes it otherwise is said."""
+        cont = self.continuing.get((node.id, port))
+        if cont is not None:  # a frame of an earlier take of the output (comfy_segments): its Frame Hold
+            self.motion[into] = cont[:2]
+            said.append(cont[2])
+            return
         found = find_loader(self.wf, node, port, self.used)
         if found is None:
             said.append(f"'{port}' of '{node.title or node.cls}' is made by ComfyUI nodes Studio does not convert (see "

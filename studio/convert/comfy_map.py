@@ -101,6 +101,7 @@ class _Builder(IntentReading):
         self.pass_key: frozenset = frozenset()  # the samplers of the output being made
         self.maker: CNode | None = None  # an unread node making the first sampler's latent (comfy_intent._task)
         self.takes: dict[str, tuple[str, str]] = {}  # a generator -> its take's video before an output's finishing
+        self.continuing: dict = {}  # (task node, port) -> a take's Frame Hold and its line (comfy_segments)
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -204,7 +205,8 @@ class _Builder(IntentReading):
         hooks = comfy_registry.generator(task)
         if hooks is not None and hooks.output is not None:  # the family makes the output itself (Wan Dancer's)
             return hooks.output(self, save, first, up, fam, said)
-        if (task == I2V or "image" in self.unmade) and "image" not in inputs:  # its start image made by a pass
+        if (task == I2V or "image" in self.unmade) and "image" not in inputs and "image" not in self.motion:
+            # its start image made by a pass
             # Studio does not convert (a family's generator too: without it, it would make another video)
             self._hold(save, Task("image to video", None, family=fam, cannot="make the start image the workflow "
                                   "generates first (with ComfyUI nodes it does not convert)"), fam, latent, loaders, up)
