@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from studio.convert.comfy_map import convert
 
-from .test_comfy_wiring import UI
+from .test_comfy_wiring import UI, saved_subgraph, wan_sampler
 
 INPUTS = (("seed", "INT"), ("unet_name", "COMBO"), ("lora_name", "COMBO"), ("clip_name", "COMBO"), ("text", "STRING"))
 
@@ -21,12 +21,7 @@ def _workflow(values: list) -> dict:
     unet = inner.add("UNETLoader", ["inner_model.safetensors", "default"], ["MODEL"])
     lora = inner.add("LoraLoaderModelOnly", ["inner_lora.safetensors", 0.7], ["MODEL"], {"model": (unet, 0, "MODEL")})
     clip = inner.add("CLIPLoader", ["inner_te.safetensors", "wan", "default"], ["CLIP"])
-    pos = inner.add("CLIPTextEncode", ["the inner prompt"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
-    neg = inner.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
-    latent = inner.add("EmptyHunyuanLatentVideo", [640, 352, 33, 1], ["LATENT"])
-    ks = inner.add("KSampler", [1, "fixed", 20, 6.0, "uni_pc", "simple", 1.0], ["LATENT"],
-                   {"model": (lora, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"),
-                    "negative": (neg, 0, "CONDITIONING"), "latent_image": (latent, 0, "LATENT")})
+    pos, ks = wan_sampler(inner, lora, clip, "the inner prompt", 1)
     feeds = {"seed": (ks, "seed"), "unet_name": (unet, "unet_name"), "lora_name": (lora, "lora_name"),
              "clip_name": (clip, "clip_name"), "text": (pos, "text")}
     by_id = {n["id"]: n for n in inner.nodes}
@@ -41,13 +36,7 @@ def _workflow(values: list) -> dict:
     w = UI()
     inst = w.add("sg-wan", values, ["LATENT"])
     w.nodes[-1]["inputs"] = [{"name": n, "type": k, "widget": {"name": n}, "link": None} for n, k in INPUTS]
-    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
-    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (inst, 0, "LATENT"), "vae": (vae, 0, "VAE")})
-    cv = w.add("CreateVideo", [16], ["VIDEO"], {"images": (dec, 0, "IMAGE")})
-    w.add("SaveVideo", ["fox", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
-    doc = w.doc()
-    doc["definitions"] = {"subgraphs": [sub]}
-    return doc
+    return saved_subgraph(w, inst, w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"]), sub)
 
 
 def _params(conv, type_id):
