@@ -112,3 +112,20 @@ def test_a_pass_joined_through_a_latent_input_of_another_name_is_found():
     p = _gens(conv)[0].params
     assert (p["steps"], p["guidance"], p["seed"]) == (20, 6.0, 1234)
     assert "'KSampler' (KSampler, #21) refines the take (denoise 0.5" in _notes(conv)
+
+
+def test_ltx2s_two_stages_with_a_packs_main_pass_are_held_never_made_from_the_three_step_refine():
+    """ComfyUI's LTX-2 text to video with its 20-step first stage sampled by a pack's sampler (LTXVBaseSampler, told
+    by its types) instead of SamplerCustomAdvanced: had been made as LTX-2 at 3 steps and cfg 1 (the refine's
+    ManualSigmas) with the main pass dropped unsaid; now held, both passes named."""
+    templates = pytest.importorskip("comfyui_workflow_templates_json")
+    with open(os.path.join(os.path.dirname(templates.__file__), "templates", "video_ltx2_t2v.json"),
+              encoding="utf-8") as f:
+        doc = json.load(f)
+    main = next(n for sg in doc["definitions"]["subgraphs"] for n in sg["nodes"] if n["id"] == 41)
+    assert main["type"] == "SamplerCustomAdvanced"
+    main["type"] = "LTXVBaseSampler"
+    conv = convert(doc, "ltx2_pack_main")
+    assert _gens(conv) == []
+    assert conv.log[0].startswith("This workflow makes a take sampled by a node pack's sampler (LTXVBaseSampler) in "
+                                  "its main pass (#92:41), then refined by 'SamplerCustomAdvanced' (#92:70) with LTX-2")
