@@ -11,6 +11,7 @@ from .comfy_read import CNode
 from .comfy_roles import role
 from .comfy_utility import FOLLOW, interpolation_node, is_vfi, model_of, utility, wired_node
 
+FRAME_SAVES = ("SaveImage",)  # a take written as pictures, one a frame (comfy_frames tells when it is an output)
 UPSCALES = ("ImageUpscaleWithModel", "FrameInterpolate")  # made on a generated take too, as every '... VFI' node is
 RESIZES = ("ImageScale", "ImageScaleBy", "ImageResizeKJv2", "ImageResizeKJ")
 PASSING = ("Reroute", "CreateVideo", "GetImageSizeAndCount", "VHS_VideoInfo", "ImageFromBatch")  # the take unchanged
@@ -71,3 +72,12 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
             src = (interpolation_node(b, n, what, model, said, (*src, "video")), "video")
         said.append(f"{what} of the take before {out} writes it: Studio's node after the generator")
     return src
+
+
+def save_node(b, save: CNode, path: str | None = None) -> str:
+    """Studio's save for ComfyUI's output ``save``: Save Video at ``path`` (else its own), or Save Image Sequence
+    into a folder of its prefix for a take ComfyUI writes as pictures."""
+    if save.cls in FRAME_SAVES:
+        prefix = str(b.wf.value(save, "filename_prefix") or "ComfyUI").strip("/") or "ComfyUI"
+        return b.add("io.save_images", {"folder": f"out/{prefix}"}, save)
+    return b.add("io.save_video", {"path": path or b.save_path(save)}, save)

@@ -15,7 +15,7 @@ from . import comfy_registry
 from .comfy_roles import generates, in_type, is_latent_input
 from .comfy_sampling import SAMPLERS
 from .comfy_tasks import I2V, LATENT_NAMES, T2V, V2V, Task, sentence, task_node, task_of
-from .comfy_finish import after_take
+from .comfy_finish import after_take, save_node
 from .comfy_utility import depth_node, phrase_of, pose_nodes
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
@@ -222,12 +222,12 @@ class IntentReading:
         stem, k = path.removesuffix(".mp4"), 2
         while path in taken:
             path, k = f"{stem}_{k}.mp4", k + 1
-        sv = self.add("io.save_video", {"path": path}, save)
+        sv = save_node(self, save, path)
         made = len(self.g.nodes) - 1
         take = self.takes.get(gen, (gen, "video"))  # the take before the first output's own finishing
         self.g.connect(*after_take(self, save, take, said), sv, "video")
         hooks = comfy_registry.generator(task)
-        if hooks is not None and hooks.sound:
+        if hooks is not None and hooks.sound and self.g.nodes[sv].type_id == "io.save_video":
             self.g.connect(gen, "audio", sv, "audio")
         self.used.add(save.id)
         self.bands[band] += [n for n in list(self.g.nodes)[made:]]

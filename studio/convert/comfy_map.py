@@ -27,7 +27,8 @@ from .comfy_intent import LOADER_NODES, IntentReading, loader_extras, model_file
 from . import comfy_ledger as ledger, comfy_lora_stacks as lora_stacks, comfy_passes as passes, comfy_registry, \
     comfy_segments as segments, comfy_sound as sound
 from .comfy_tasks import I2V, Task, family, folder_only_params, made_task, tasks
-from .comfy_finish import after_take
+from .comfy_finish import after_take, save_node
+from .comfy_frames import frame_saves
 from .comfy_utility import ENDS, make_utility, utility, utility_path
 from .comfy_core import core_path, make_core
 from .comfy_guiders import distilled_guidance, guider_of
@@ -485,18 +486,19 @@ class _Builder(IntentReading):
                             "connect what the workflow makes from it")
         for into, src in self.motion.items():  # a family's tracks, a camera path (Task.read)
             self.g.connect(*src, gen, into)
-        sv = self.add("io.save_video", {"path": self.save_path(save)}, save)
+        sv = save_node(self, save)  # a Save Video, or a Save Image Sequence for a take saved as pictures
         hooks = comfy_registry.generator(task)
         video = hooks.video if hooks is not None and hooks.video is not None else None
         src = video(self, gen, load, model_out, params) if video else (gen, "video")
         self.takes[gen] = src  # the take before this output's own finishing (another output's starts there too)
         self.g.connect(*after_take(self, save, src, said), sv, "video")  # an upscale, a resize, an interpolation
-        if hooks is not None and hooks.sound:
+        if hooks is not None and hooks.sound and sound.hears(self, sv):
             self.g.connect(gen, "audio", sv, "audio")
         if hooks is not None and hooks.wired is not None:
             hooks.wired(self, gen, load, params)
-        self.hear(save, sv, hooks.heard if hooks is not None else (), inputs)
-        sound.remux(self, save, sv, said)  # a file's sound the save muxes (Video Combine's, CreateVideo's)
+        if sound.hears(self, sv):
+            self.hear(save, sv, hooks.heard if hooks is not None else (), inputs)
+            sound.remux(self, save, sv, said)  # a file's sound the save muxes (Video Combine's, CreateVideo's)
         return gen
 
     def file_of(self, node: CNode | None) -> str:
@@ -683,6 +685,9 @@ class _Builder(IntentReading):
             if takes and segments.make(self, s, takes):  # several takes joined: a pipeline each, concatenated
                 self.out.pipelines += 1
             elif not takes and self.pipeline(s):
+                self.out.pipelines += 1
+        for s in frame_saves(wf, set().union(*self.made) if self.made else set()):  # a take saved as pictures
+            if s.id not in self.used and self.pipeline(s):
                 self.out.pipelines += 1
         known = tasks()
         for n in wf.nodes.values():  # a task Studio cannot do, with no sampler Studio reads (a model it does not run)

@@ -13,6 +13,7 @@ from typing import Any
 from .comfy_intent import sampler_chain, upstream
 from .comfy_prompts import MAX_SAMPLERS
 from .comfy_extend import continued
+from .comfy_finish import save_node
 from .comfy_read import CNode, Workflow
 from .comfy_sound import remux
 
@@ -169,7 +170,7 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
         rest = rest[3:]
         out = (cat, "video")
         band.append(cat)
-    sv = b.add("io.save_video", {"path": b.save_path(save)}, save)
+    sv = save_node(b, save)
     b.g.connect(*out, sv, "video")
     band.append(sv)
     heard: list[str] = []

@@ -26,10 +26,15 @@ def sound_port(wf, save: CNode) -> tuple[CNode, str] | None:
     return None
 
 
+def hears(b: Any, sv: str) -> bool:
+    """Studio's save ``sv`` writes sound (a Save Video; not a Save Image Sequence)."""
+    return b.g.nodes[sv].type_id == "io.save_video"
+
+
 def remux(b: Any, save: CNode, sv: str, said: list[str]) -> None:
     """The file's sound ``save`` writes, wired into Studio's Save Video ``sv`` (whose 'audio' is not wired yet);
     said where it is made by nodes Studio does not convert."""
-    if b.g.input_link(sv, "audio") is not None:
+    if not hears(b, sv) or b.g.input_link(sv, "audio") is not None:
         return  # the generator's own sound, or a voice the family hears (Generator.sound, heard)
     port = sound_port(b.wf, save)
     if port is None:

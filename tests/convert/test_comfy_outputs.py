@@ -95,3 +95,22 @@ def test_two_saves_on_one_sampler_each_keep_their_own_finishing_and_sound():
     assert (resize.params["width"], resize.params["height"]) == (416, 240)
     assert "'SaveAnimatedWEBP' (#30) writes the take after ComfyUI's 'ImageSharpen' (ImageSharpen, #29), which Studio " \
            "does not convert" in _notes(conv)
+
+
+def test_a_take_saved_as_pictures_is_an_output_and_a_picked_still_is_not():
+    """A Wan text to video whose 33 frames are written by SaveImage (a turnaround saved as an image sequence): the
+    generator is made and writes into a Save Image Sequence in a folder of the save's prefix (had been nothing but
+    notes); a SaveImage of one frame picked from the take (ImageFromBatch: a still) is not made an output."""
+    conv = convert(_wan(**{"30": {"class_type": "SaveImage", "inputs": {"filename_prefix": "turn/fox",
+                                                                        "images": ["10", 0]}}}), "frames")
+    g = conv.graph
+    assert g.validate() == []
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert gen.params["frames"] == 33
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_images")
+    assert save.params["folder"] == "out/turn/fox" and g.input_link(save.id, "video").src == gen.id
+    still = convert(_wan(**{"29": {"class_type": "ImageFromBatch", "inputs": {"image": ["10", 0], "batch_index": 32,
+                                                                              "length": 1}},
+                            "30": {"class_type": "SaveImage", "inputs": {"filename_prefix": "still",
+                                                                         "images": ["29", 0]}}}), "still")
+    assert not any(n.type_id.startswith("video_models.") for n in still.graph.nodes.values())
