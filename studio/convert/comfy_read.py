@@ -15,7 +15,7 @@ from typing import Any
 from studio.core.errors import StudioError
 from studio.core.limits import MAX_LINKS, MAX_NODES
 
-from . import comfy_registry, comfy_strings, comfy_subgraphs, comfy_wiring
+from . import comfy_registry, comfy_strings, comfy_subgraphs, comfy_switches, comfy_wiring
 
 from .comfy_subgraphs import CONTROL, CONTROLS, SEED_CONTROLS  # noqa: F401 - the converter's names for them
 
@@ -83,6 +83,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "ComfyMathExpression": ("expression",),
     "ResolutionSelector": ("aspect_ratio", "megapixels", "multiple"),
     "StringConcatenate": ("string_a", "string_b", "delimiter"),  # ComfyUI's (comfy_strings joins them)
+    "ImpactSwitch": ("select", "sel_mode"),  # Impact Pack's (comfy_switches reads it away)
     "JoinStrings": ("string1", "string2", "delimiter"),  # KJNodes'
     "MarkdownNote": ("text",),
     "Note": ("text",),
@@ -241,6 +242,7 @@ class Workflow:
             nodes, wiring, said = (_read_api(doc), {}, []) if kind == "api" else _read_ui(doc)
             if kind == "api":  # an API file keeps rgthree's Any Switch and pack reroutes (server nodes): read away too
                 wiring = _first_given(nodes)
+                wiring.update(comfy_switches.read_away(nodes))
             for n in nodes.values():
                 if n.cls in ALIASES:
                     n.origin, n.cls = n.cls, ALIASES[n.cls]
@@ -580,7 +582,7 @@ def _read_ui(doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str]]:
     for n in nodes.values():
         n.links = {k: r for k, v in n.links.items() if (r := resolve(v)) is not None}
     _run_modes(nodes)
-    for k, v in _first_given(nodes).items():
+    for k, v in {**_first_given(nodes), **comfy_switches.read_away(nodes)}.items():
         wiring[k] = wiring.get(k, 0) + v
     return nodes, wiring, wiring_said
 

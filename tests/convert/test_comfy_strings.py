@@ -1,6 +1,6 @@
 """Issue 99, item 6: a prompt made by other nodes is read where it is knowable (texts joined by ComfyUI's
-StringConcatenate or a pack's join node, from primitives and settings), otherwise said, never left as Studio's
-default in silence. Small workflows of our own (Wan 2.1 text to video, API and UI JSON)."""
+StringConcatenate or a pack's join node, from primitives and settings; a pack's switch whose choice is set),
+otherwise said, never left as Studio's default in silence. Small workflows of our own (Wan 2.1 text to video, API and UI JSON)."""
 from __future__ import annotations
 
 import json
@@ -69,3 +69,43 @@ def test_a_packs_join_of_joins_in_a_ui_file_is_read_in_its_inputs_order():
     w.add("SaveAnimatedWEBP", ["fox", 16, False, 90, "default"], [], {"images": (dec, 0, "IMAGE")})
     conv = convert(w.doc(), "ui_join")
     assert _gen(conv).params["prompt"] == "a red fox in the snow. cinematic light"
+
+
+def test_pack_switches_whose_choice_is_set_pass_on_the_chosen_input():
+    """Impact's ImpactSwitch (select 2 of input1, input2: counted from 1) chooses the prompt; Crystools' switch
+    (boolean off: on_false) chooses the model without the LoRA; Easy-Use's index switch (UI JSON, index 0 of
+    value0, value1) chooses the negative prompt. Each is read as the link it passes on."""
+    conv = convert(_wan(["40", 0], **{
+        "41": {"class_type": "PrimitiveString", "inputs": {"value": "a cat"}},
+        "42": {"class_type": "PrimitiveString", "inputs": {"value": "a red fox in the snow"}},
+        "40": {"class_type": "ImpactSwitch", "inputs": {"select": 2, "sel_mode": False, "input1": ["41", 0],
+                                                        "input2": ["42", 0]}}}), "switches")
+    assert _gen(conv).params["prompt"] == "a red fox in the snow"
+    assert "ImpactSwitch" in conv.log[0] and "positive prompt" not in _notes(conv)
+    with open(DATA, encoding="utf-8") as f:
+        doc = json.load(f)
+    doc["5"]["inputs"]["model"] = ["43", 0]
+    doc["43"] = {"class_type": "Switch any [Crystools]", "inputs": {"boolean": False, "on_true": ["4", 0],
+                                                                    "on_false": ["1", 0]}}
+    conv = convert(doc, "model_switch")
+    assert not any(n.type_id == "video_models.lora" for n in conv.graph.nodes.values())  # the LoRA side is off
+    doc["43"]["inputs"]["boolean"] = True
+    assert [n.params["lora"] for n in convert(doc, "on").graph.nodes.values() if n.type_id == "video_models.lora"] \
+        == ["my_style.safetensors"]
+    w = UI()
+    unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
+    texts = [w.add("PrimitiveStringMultiline", [t], ["STRING"]) for t in ("blurry, static", "oversaturated")]
+    pick = w.add("easy anythingIndexSwitch", [0], ["*"], {"value0": (texts[0], 0, "STRING"),
+                                                           "value1": (texts[1], 0, "STRING")})
+    w.nodes[-1]["inputs"].append({"name": "index", "type": "INT", "widget": {"name": "index"}, "link": None})
+    pos = w.add("CLIPTextEncode", ["a red fox"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    neg = w.add("CLIPTextEncode", [""], ["CONDITIONING"], {"clip": (clip, 0, "CLIP"), "text": (pick, 0, "STRING")})
+    latent = w.add("EmptyHunyuanLatentVideo", [640, 352, 33, 1], ["LATENT"])
+    ks = w.add("KSampler", [5, "fixed", 20, 6, "uni_pc", "simple", 1], ["LATENT"],
+               {"model": (unet, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
+                "latent_image": (latent, 0, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    w.add("SaveAnimatedWEBP", ["fox", 16, False, 90, "default"], [], {"images": (dec, 0, "IMAGE")})
+    assert _gen(convert(w.doc(), "ui_index")).params["negative_prompt"] == "blurry, static"
