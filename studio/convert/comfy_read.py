@@ -631,23 +631,4 @@ FIRST_GIVEN = ("Any Switch (rgthree)", "Reroute", "Reroute (rgthree)", "RerouteP
 def _first_given(nodes: dict[str, CNode]) -> dict[str, int]:
     """Links from a FIRST_GIVEN node read as its first wired input's (after the modes: _run_modes); those nodes
     removed; how many of each type."""
-    switches = {k for k, n in nodes.items() if n.cls in FIRST_GIVEN and n.enabled}
-    if not switches:
-        return {}
-
-    def pick(src):
-        for _ in range(MAX_DEPTH):
-            if src[0] not in switches:
-                return src
-            src = next(iter(nodes[src[0]].links.values()), None)
-            if src is None:
-                return None
-        return None
-    for n in nodes.values():
-        if any(s[0] in switches for s in n.links.values()):
-            n.links = {k: r for k, v in n.links.items() if (r := pick(v)) is not None}
-    counts: dict[str, int] = {}
-    for k in switches:
-        counts[nodes[k].cls] = counts.get(nodes[k].cls, 0) + 1
-        del nodes[k]
-    return counts
+    return comfy_switches.passed_on(nodes, {k: None for k, n in nodes.items() if n.cls in FIRST_GIVEN and n.enabled})

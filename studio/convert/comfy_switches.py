@@ -61,7 +61,12 @@ def read_away(nodes: dict[str, Any]) -> dict[str, int]:
     """Links from a pack's switch whose choice is knowable read as the chosen input's (unwired: nothing); those
     switches removed; how many of each type."""
     picks = {k: chosen(nodes, n) for k, n in nodes.items() if n.enabled and _is_switch(n.cls)}
-    picks = {k: c for k, c in picks.items() if c is not None}
+    return passed_on(nodes, {k: c for k, c in picks.items() if c is not None})
+
+
+def passed_on(nodes: dict[str, Any], picks: dict[str, str | None]) -> dict[str, int]:
+    """Links from the nodes ``picks`` names read as the input each passes on (its name; None: its first wired, as
+    rgthree's Any Switch and the reroutes give: comfy_read); those nodes removed; how many of each type."""
     if not picks:
         return {}
 
@@ -69,7 +74,9 @@ def read_away(nodes: dict[str, Any]) -> dict[str, int]:
         for _ in range(MAX_CHAIN):
             if src[0] not in picks:
                 return src
-            src = nodes[src[0]].links.get(picks[src[0]])
+            links = nodes[src[0]].links
+            name = picks[src[0]]
+            src = links.get(name) if name is not None else next(iter(links.values()), None)
             if src is None:
                 return None
         return None

@@ -54,21 +54,28 @@ def test_a_prompt_joined_from_a_primitive_and_a_setting_is_read():
 def test_a_packs_join_of_joins_in_a_ui_file_is_read_in_its_inputs_order():
     """KJNodes' JoinStrings (UI JSON, its values by place) fed by another join: the texts in their inputs' order."""
     w = UI()
+    inner = w.add("JoinStrings", ["a red fox", "in the snow", " "], ["STRING"])
+    outer = w.add("JoinStrings", ["", "cinematic light", ". "], ["STRING"], {"string1": (inner, 0, "STRING")})
+    conv = convert(_ui_wan(w, outer, None), "ui_join")
+    assert _gen(conv).params["prompt"] == "a red fox in the snow. cinematic light"
+
+
+def _ui_wan(w: UI, positive: int | None, negative: int | None) -> dict:
+    """Wan 2.1 text to video in UI JSON (KSampler, seed 5, saved as WEBP) added to ``w``, its positive and negative
+    texts given by the nodes ``positive`` and ``negative`` (None: 'a red fox', 'blurry' as set)."""
     unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], ["MODEL"])
     clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
     vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
-    inner = w.add("JoinStrings", ["a red fox", "in the snow", " "], ["STRING"])
-    outer = w.add("JoinStrings", ["", "cinematic light", ". "], ["STRING"], {"string1": (inner, 0, "STRING")})
-    pos = w.add("CLIPTextEncode", [""], ["CONDITIONING"], {"clip": (clip, 0, "CLIP"), "text": (outer, 0, "STRING")})
-    neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    texts = [w.add("CLIPTextEncode", ["" if given else text], ["CONDITIONING"], {
+        "clip": (clip, 0, "CLIP"), **({"text": (given, 0, "STRING")} if given else {})})
+        for given, text in ((positive, "a red fox"), (negative, "blurry"))]
     latent = w.add("EmptyHunyuanLatentVideo", [640, 352, 33, 1], ["LATENT"])
     ks = w.add("KSampler", [5, "fixed", 20, 6, "uni_pc", "simple", 1], ["LATENT"],
-               {"model": (unet, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
-                "latent_image": (latent, 0, "LATENT")})
+               {"model": (unet, 0, "MODEL"), "positive": (texts[0], 0, "CONDITIONING"),
+                "negative": (texts[1], 0, "CONDITIONING"), "latent_image": (latent, 0, "LATENT")})
     dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
     w.add("SaveAnimatedWEBP", ["fox", 16, False, 90, "default"], [], {"images": (dec, 0, "IMAGE")})
-    conv = convert(w.doc(), "ui_join")
-    assert _gen(conv).params["prompt"] == "a red fox in the snow. cinematic light"
+    return w.doc()
 
 
 def test_pack_switches_whose_choice_is_set_pass_on_the_chosen_input():
@@ -93,19 +100,8 @@ def test_pack_switches_whose_choice_is_set_pass_on_the_chosen_input():
     assert [n.params["lora"] for n in convert(doc, "on").graph.nodes.values() if n.type_id == "video_models.lora"] \
         == ["my_style.safetensors"]
     w = UI()
-    unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], ["MODEL"])
-    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
-    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
     texts = [w.add("PrimitiveStringMultiline", [t], ["STRING"]) for t in ("blurry, static", "oversaturated")]
     pick = w.add("easy anythingIndexSwitch", [0], ["*"], {"value0": (texts[0], 0, "STRING"),
                                                            "value1": (texts[1], 0, "STRING")})
     w.nodes[-1]["inputs"].append({"name": "index", "type": "INT", "widget": {"name": "index"}, "link": None})
-    pos = w.add("CLIPTextEncode", ["a red fox"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
-    neg = w.add("CLIPTextEncode", [""], ["CONDITIONING"], {"clip": (clip, 0, "CLIP"), "text": (pick, 0, "STRING")})
-    latent = w.add("EmptyHunyuanLatentVideo", [640, 352, 33, 1], ["LATENT"])
-    ks = w.add("KSampler", [5, "fixed", 20, 6, "uni_pc", "simple", 1], ["LATENT"],
-               {"model": (unet, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
-                "latent_image": (latent, 0, "LATENT")})
-    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
-    w.add("SaveAnimatedWEBP", ["fox", 16, False, 90, "default"], [], {"images": (dec, 0, "IMAGE")})
-    assert _gen(convert(w.doc(), "ui_index")).params["negative_prompt"] == "blurry, static"
+    assert _gen(convert(_ui_wan(w, None, pick), "ui_index")).params["negative_prompt"] == "blurry, static"
