@@ -235,6 +235,7 @@ class _Builder(IntentReading):
             params.update(keyframes=", ".join(self.keyframes), keyframe_strength=self.keyframe_strength)
         if hooks is not None and hooks.finish is not None:
             hooks.finish(params, inputs, said)
+        passes.unread(self, main, params, task, said)  # a step count, cfg or seed made when the workflow runs
         gen = self._make(save, first, task, params, loaders, loras, inputs, up, said)
         self.used.add(save.id)
         self.bands.append(list(self.g.nodes)[made:])

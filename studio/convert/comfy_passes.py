@@ -146,3 +146,23 @@ def take_passes(wf: Workflow, save: CNode) -> list[CNode]:
             seen.add(src)
             todo.append((wf.nodes[src], latent_only))
     return found
+
+
+# the generator's settings a first pass gives -> the pass's inputs they come from (a widget or a wire, then a node)
+READ = (("steps", ("steps", "sigmas")), ("guidance", ("cfg", "guider")), ("seed", ("seed", "noise_seed", "noise")))
+
+
+def unread(b: Any, main: Sampling, params: dict, task: str, said: list[str]) -> None:
+    """The first pass's steps, guidance and seed that could not be read (made when the workflow runs, by a node
+    Studio does not read): each said with the node that makes it, where the generator's own default stands."""
+    wf, spec = b.wf, b.g.registry.get(task)
+    defaults = {p.name: p.default for p in spec.params}
+    for param, names in READ:
+        if param not in defaults or params.get(param) is not None:
+            continue
+        node = next((wf.source(n, k) for n in (main.node, main.inputs(wf)) for k in names if k in n.links), None)
+        deeper = next((wf.source(node, k) for k in names if node is not None and k in node.links), None)
+        maker = deeper or node
+        by = f"ComfyUI's {_name(maker)}" if maker is not None else "nodes Studio does not read"
+        said.append(f"the first pass's {param} is made by {by} when the workflow runs: the generator's own "
+                    f"{number(defaults[param])} stands; set the workflow's")

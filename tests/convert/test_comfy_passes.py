@@ -129,3 +129,20 @@ def test_ltx2s_two_stages_with_a_packs_main_pass_are_held_never_made_from_the_th
     assert _gens(conv) == []
     assert conv.log[0].startswith("This workflow makes a take sampled by a node pack's sampler (LTXVBaseSampler) in "
                                   "its main pass (#92:41), then refined by 'SamplerCustomAdvanced' (#92:70) with LTX-2")
+
+
+def test_a_first_passs_steps_from_another_scheduler_are_read_and_a_seed_made_at_run_is_said():
+    """SamplerCustomAdvanced with ComfyUI's KarrasScheduler (30 steps): its steps are the generator's (its spacing
+    said); its noise from a pack's node whose seed another node makes when the workflow runs: said, naming that
+    node, where the generator's own seed stands (had been that default in silence)."""
+    d = _custom_first(_two_pass())
+    d["33"] = {"class_type": "KarrasScheduler", "inputs": {"steps": 30, "sigma_max": 14.6, "sigma_min": 0.03,
+                                                           "rho": 7.0}}
+    d["30"] = {"class_type": "PackNoise", "inputs": {"seed": ["34", 0]}}
+    d["34"] = {"class_type": "SeedGenerator", "inputs": {"mode": "random"}}
+    conv = convert(d, "values")
+    assert _gens(conv)[0].params["steps"] == 30
+    notes = _notes(conv)
+    assert "sigmas: scheduler KarrasScheduler, sigma_max 14.6" in notes
+    assert "the first pass's seed is made by ComfyUI's 'SeedGenerator' (SeedGenerator, #34) when the workflow runs: " \
+           "the generator's own 0 stands" in notes
