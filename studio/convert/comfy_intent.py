@@ -176,8 +176,9 @@ def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode,
             ins = theirs[n.cls]
             src = n.links.get(ins[src[1]] if 0 <= src[1] < len(ins) else ins[0])
             continue
-        src = next((n.links[k] for k in ("image", "images", "video", "pixels", "audio", "input", "mask", "value",
-                                          "source") if k in n.links), next(iter(n.links.values()), None))
+        keys = ("audio",) if sound else ()  # a clip's sound followed: its sound's way (CreateVideo's 'audio')
+        src = next((n.links[k] for k in keys + ("image", "images", "video", "pixels", "audio", "input", "mask", "value",
+                                                "source") if k in n.links), next(iter(n.links.values()), None))
     return None
 
 

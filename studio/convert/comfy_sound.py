@@ -11,8 +11,10 @@ from typing import Any
 
 from .comfy_intent import find_loader
 from .comfy_read import LOADER_NODES, CNode
+from .comfy_roles import role
 
 MUXERS = ("CreateVideo",)  # nodes that put a sound beside the frames before a save (ComfyUI's VIDEO)
+CARRIERS = MUXERS + ("SaveVideo",)  # nodes a clip's sound passes through as it is (a save gives its video on)
 
 
 def sound_port(wf, save: CNode) -> tuple[CNode, str] | None:
@@ -41,15 +43,20 @@ def remux(b: Any, save: CNode, sv: str, said: list[str]) -> None:
         return
     node, name = port
     found = find_loader(b.wf, node, name, b.used)
-    if found is None:
-        return  # a sound the workflow makes (a family's audio decode): the family's, or the ledger's to say
+    if found is None:  # a sound the workflow makes with nodes Studio does not convert (a family's is wired above)
+        maker = b.wf.source(node, name)
+        if maker is not None and role(b.wf, maker) != "decoder":  # (a decoder's: the generator's own, its family's)
+            said.append(f"the sound '{save.title or save.shown_cls}' (#{save.id}) writes is made by ComfyUI's "
+                        f"'{maker.title or maker.shown_cls}' ({maker.shown_cls}, #{maker.id}), which Studio does not "
+                        "convert: its Save Video writes the video without it")
+        return
     loader, slot, via = found
     kind = LOADER_NODES[loader.cls][1]
     src = b.studio_loader(loader, 3 if kind == "video" else slot)  # a clip's sound: Load Video's 'audio'
     b.g.connect(*src, sv, "audio")
     b.used.add(node.id)
     what = f"{'sound of the video' if kind == 'video' else 'sound'} '{b.file_of(loader)}'"
-    steps = [n for n in via if n.cls not in MUXERS and n.id != node.id]
+    steps = [n for n in via if n.cls not in CARRIERS and n.id != node.id]
     said.append(f"the {what} ({loader.shown_cls}, #{loader.id}) is written with the video, as "
                 f"'{save.title or save.shown_cls}' (#{save.id}) muxes it: Save Video's 'audio'"
                 + (f", without ComfyUI's {', '.join(sorted({n.shown_cls for n in steps}))} on its way" if steps else ""))

@@ -114,3 +114,15 @@ def test_a_take_saved_as_pictures_is_an_output_and_a_picked_still_is_not():
                             "30": {"class_type": "SaveImage", "inputs": {"filename_prefix": "still",
                                                                          "images": ["29", 0]}}}), "still")
     assert not any(n.type_id.startswith("video_models.") for n in still.graph.nodes.values())
+
+
+def test_a_sound_made_by_a_node_studio_does_not_convert_is_said_for_its_save():
+    """The sound a Video Combine writes is made by a pack's node from the frames (a foley model): Studio's Save
+    Video writes the video without it, said naming the node, never dropped in silence."""
+    conv = convert(_wan(**{
+        "30": {"class_type": "MMAudioSampler", "inputs": {"images": ["10", 0], "prompt": "footsteps in snow"}},
+        "31": {"class_type": "VHS_VideoCombine", "inputs": {"frame_rate": 16, "loop_count": 0, "filename_prefix": "fox",
+                                                            "format": "video/h264-mp4", "images": ["10", 0],
+                                                            "audio": ["30", 0]}}}), "foley")
+    assert "the sound 'VHS_VideoCombine' (#31) writes is made by ComfyUI's 'MMAudioSampler' (MMAudioSampler, #30), " \
+           "which Studio does not convert: its Save Video writes the video without it" in _notes(conv)
