@@ -18,6 +18,7 @@ from typing import Any
 
 from studio.core.shown import number
 
+from . import comfy_registry
 from .comfy_intent import sampler_denoise
 from .comfy_read import CNode, Workflow
 from .comfy_roles import carries, is_latent_input, role
@@ -107,9 +108,10 @@ def refine_line(b: Any, r: Sampling, params: dict) -> str:
     w, h = params.get("width"), params.get("height")
     size = f" at {w}x{h}" if isinstance(w, int) and isinstance(h, int) else ""
     strength = f" at strength {number(d)}" if d is not None and d < 1 else ""
+    upscaled = any(n.cls in comfy_registry.lookup("upscalers") for n in steps)  # the size made is the upscaled one
     return (f"a later pass: {_name(r.node)} refines the take ({', '.join(x for x in what if x)}){via}; Studio's graph "
-            f"makes the first pass alone{size}: for the refine, add a Video to Video{strength} after the generator"
-            + (" (and a Resize for the upscale)" if steps else ""))
+            f"makes the first pass alone{size}{' directly' if upscaled else ''}: for the refine, add a Video to "
+            f"Video{strength} after the generator" + (" (and a Resize for the upscale)" if steps and not upscaled else ""))
 
 
 def pack_refines(b: Any, save: CNode, key: frozenset, said: list[str]) -> set[str]:

@@ -146,3 +146,30 @@ def test_a_first_passs_steps_from_another_scheduler_are_read_and_a_seed_made_at_
     assert "sigmas: scheduler KarrasScheduler, sigma_max 14.6" in notes
     assert "the first pass's seed is made by ComfyUI's 'SeedGenerator' (SeedGenerator, #34) when the workflow runs: " \
            "the generator's own 0 stands" in notes
+
+
+def test_a_refine_after_a_familys_latent_upscaler_is_said_at_the_size_made_directly():
+    """LTX-Video's KSampler at 384x256 -> LTXVLatentUpsampler -> a KSampler refine at denoise 0.4: the generator
+    makes 768x512 directly (the upscaler's x2), so the refine's line says that size and no Resize to add."""
+    d = {"1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "ltxv-13b-0.9.7-dev.safetensors"}},
+         "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "t5xxl_fp16.safetensors", "type": "ltxv"}},
+         "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "a fox", "clip": ["2", 0]}},
+         "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+         "5": {"class_type": "EmptyLTXVLatentVideo", "inputs": {"width": 384, "height": 256, "length": 49,
+                                                                "batch_size": 1}},
+         "7": {"class_type": "LatentUpscaleModelLoader", "inputs": {"model_name": "ltxv-spatial-upscaler.safetensors"}},
+         "8": {"class_type": "LTXVLatentUpsampler", "inputs": {"samples": ["6", 0], "upscale_model": ["7", 0],
+                                                               "vae": ["1", 2]}},
+         "10": {"class_type": "VAEDecode", "inputs": {"samples": ["9", 0], "vae": ["1", 2]}},
+         "11": {"class_type": "SaveWEBM", "inputs": {"filename_prefix": "ltx", "codec": "vp9", "fps": 24, "crf": 32,
+                                                     "images": ["10", 0]}}}
+    for nid, seed, steps, denoise, latent in (("6", 1, 20, 1.0, "5"), ("9", 2, 10, 0.4, "8")):
+        d[nid] = {"class_type": "KSampler", "inputs": {
+            "seed": seed, "steps": steps, "cfg": 3.0, "sampler_name": "euler", "scheduler": "simple", "denoise": denoise,
+            "model": ["1", 0], "positive": ["3", 0], "negative": ["4", 0], "latent_image": [latent, 0]}}
+    conv = convert(d, "ltxv")
+    p = _gens(conv)[0].params
+    assert (p["steps"], p["width"], p["height"]) == (20, 768, 512)
+    line = next(x for x in _notes(conv).splitlines() if "#9" in x)
+    assert "makes the first pass alone at 768x512 directly: for the refine, add a Video to Video at strength 0.4 " \
+           "after the generator" in line and "Resize" not in line
