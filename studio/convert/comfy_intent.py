@@ -14,7 +14,7 @@ from .comfy_read import LOADER_NODES, CNode, Workflow
 from . import comfy_registry
 from .comfy_roles import generates, in_type, is_latent_input
 from .comfy_sampling import SAMPLERS
-from .comfy_tasks import I2V, LATENT_NAMES, T2V, V2V, Task, sentence, task_node, task_of
+from .comfy_tasks import I2V, LATENT_NAMES, T2V, V2V, Task, conditioning_task, sentence, task_node, task_of, tasks
 from .comfy_finish import after_take, save_node
 from .comfy_utility import depth_node, phrase_of, pose_nodes
 
@@ -249,6 +249,14 @@ class IntentReading:
         spec = task_of(node)
         if node is not None:
             used.add(node.id)
+        if spec is not None and spec.generator == V2V and (other := conditioning_task(wf, first)) is not None:
+            # a clip encoded as the latent, a family's conditioning beside it (InfiniteTalk's voice): not a restyle
+            given = tasks()[other.cls]
+            return V2V, node, {}, Task(f"video to video from an encoded clip, conditioned by {other.shown_cls} "
+                                       f"({given.what})", None, family=given.family, cannot=(
+                                           f"restyle a clip with {other.shown_cls}'s conditioning: Video to Video takes "
+                                           "the clip and the prompt alone, and that task's generator makes its take "
+                                           "from its own inputs (made as either, it would be another video)"))
         if spec is not None and spec.generator == V2V:
             spec = self._encoded(first, node, spec, said)
         inputs: dict[str, tuple[CNode, int]] = {}
