@@ -24,12 +24,17 @@ def _path(b, save: CNode) -> list[CNode]:
         name = next((k for k in FOLLOW if k in node.links), None)
         node = wf.source(node, name) if name else None
         if node is None or node.id in seen or node.cls.startswith("VAEDecode") or node.id in b.pass_key or \
-                role(wf, node) == "decoder":
+                role(wf, node) == "decoder" or _joins(node):
             break
         seen.add(node.id)
         if node.enabled:
             path.append(node)
     return path
+
+
+def _joins(n: CNode) -> bool:
+    """``n`` joins pictures from two or more ways (ImageBatch: where takes meet; Concatenate makes it)."""
+    return sum(1 for k in n.links if k.startswith(("image", "video", "frames"))) > 1
 
 
 def _size(b, n: CNode, src: tuple[str, str]) -> tuple[int, int] | None:

@@ -13,7 +13,7 @@ from typing import Any
 from .comfy_intent import sampler_chain, upstream
 from .comfy_prompts import MAX_SAMPLERS
 from .comfy_extend import continued
-from .comfy_finish import save_node
+from .comfy_finish import after_take, save_node
 from .comfy_read import CNode, Workflow
 from .comfy_sound import remux
 
@@ -171,9 +171,10 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
         out = (cat, "video")
         band.append(cat)
     sv = save_node(b, save)
-    b.g.connect(*out, sv, "video")
-    band.append(sv)
     heard: list[str] = []
+    b.pass_key, made_before = frozenset(), len(b.g.nodes)
+    b.g.connect(*after_take(b, save, out, heard), sv, "video")  # its finishing after the join (an upscale)
+    band += [n for n in list(b.g.nodes)[made_before:] if n not in band] + [sv]
     remux(b, save, sv, heard)  # a file's sound the output muxes beside the joined takes
     line = (f"ComfyUI '{save.title or save.shown_cls}' joins {len(lasts)} takes, each sampled on its own (key-frame "
             f"segments, a loop or an extension): {len(made)} made, each a pipeline of its own, joined in the output's "

@@ -79,3 +79,20 @@ def test_an_extension_chain_becomes_a_generator_per_segment_joined_in_order(inde
     assert g.nodes[next(l.dst for l in g.links if l.src == loras[0].id)].params["prompt"] == "segment 2"
     notes = "\n".join(n["text"] for n in g.ui["notes"])
     assert "take 2 starts from frame 32 of take 1's video" in notes and "second pass" not in notes
+
+
+def test_an_upscale_after_the_takes_are_joined_is_made_after_the_concatenation():
+    """The joined frames upscaled by a learned upscaler before the save: Concatenate -> Upscale Video -> Save Video
+    (ImageBatch, where the takes meet, is Concatenate's: not said as a step Studio does not convert)."""
+    d = _chain(2, 32)
+    d["95"] = {"class_type": "UpscaleModelLoader", "inputs": {"model_name": "4x_esrgan.safetensors"}}
+    d["96"] = {"class_type": "ImageUpscaleWithModel", "inputs": {"upscale_model": ["95", 0], "image": ["901", 0]}}
+    d["98"]["inputs"]["images"] = ["96", 0]
+    conv = convert(d, "joined_upscale")
+    g = conv.graph
+    assert g.validate() == []
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
+    up = g.nodes[g.input_link(save.id, "video").src]
+    assert up.type_id == "finishing.upscale" and up.params["model"] == "4x_esrgan.safetensors"
+    assert g.nodes[g.input_link(up.id, "video").src].type_id == "edit.concatenate"
+    assert "ImageBatch" not in "\n".join(n["text"] for n in g.ui["notes"] if n["text"].startswith("Converted"))
