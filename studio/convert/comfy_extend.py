@@ -40,9 +40,10 @@ def _frame(wf: Workflow, pick: CNode | None) -> tuple[int | None, bool]:
     return (i if isinstance(i, int) and not isinstance(i, bool) and i >= 0 else None), one
 
 
-def continued(wf: Workflow, first: CNode, samplers: set[str]) -> Continued | None:
+def continued(wf: Workflow, first: CNode, samplers: set[str], single: bool = True) -> Continued | None:
     """How sampler ``first``'s take starts from a frame of the take of one of ``samplers`` (its task node's start
-    image, through a frame pick and resizes, from that take's decoder); None where it does not."""
+    image, through a frame pick and resizes, from that take's decoder); None where it does not (or, ``single``,
+    where it starts from several frames)."""
     node, _ = task_node(wf, first, [])
     spec = task_of(node)
     if node is None or spec is None or spec.generator is None:
@@ -57,7 +58,7 @@ def continued(wf: Workflow, first: CNode, samplers: set[str]) -> Continued | Non
             if src.cls.startswith("VAEDecode"):
                 made = wf.source(src, "samples")
                 frame, one = _frame(wf, pick)
-                if made is not None and made.id in samplers and one:
+                if made is not None and made.id in samplers and (one or not single):
                     return Continued(node, port, made.id, frame, pick)
                 break
             if src.cls in FRAME_PICKS and pick is None:

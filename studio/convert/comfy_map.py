@@ -651,6 +651,9 @@ class _Builder(IntentReading):
             if len(loaders) < 2 and self.stage is None and passes.refines(self.wf, r.node):  # what it does, in words
                 lines.append(f"- {passes.refine_line(self, r, params)}")
                 continue
+            if len(loaders) < 2 and (line := passes.segment_line(self, r)) is not None:  # a take of its own
+                lines.append(f"- {line}")
+                continue
             what = "the low-noise expert" if len(loaders) > 1 else "a second pass"
             lines.append(f"- {what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), steps {shown(r.steps)}, cfg {shown(r.cfg)}"
                          + (f", steps {shown(r.start)}-{shown(r.end)}" if r.start is not None else "")

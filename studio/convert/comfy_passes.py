@@ -19,6 +19,7 @@ from typing import Any
 from studio.core.shown import number
 
 from . import comfy_registry
+from .comfy_extend import continued
 from .comfy_intent import sampler_denoise
 from .comfy_read import CNode, Workflow
 from .comfy_roles import carries, is_latent_input, role
@@ -92,6 +93,21 @@ def refines(wf: Workflow, later: CNode) -> bool:
     segment, which its family reads as one continued take)."""
     d = sampler_denoise(wf, later)
     return d is not None and d < 1
+
+
+def segment_line(b: Any, r: Sampling) -> str | None:
+    """A later core pass that samples a take of its own started from frames of the converted take (its task node's
+    start image; several frames, which Studio's generators do not start from: comfy_extend makes a single frame's)
+    in one sentence; None where it is not one (a family's own continuation is its family's to say)."""
+    cont = continued(b.wf, r.node, set(b.pass_key), single=False)
+    if cont is None:
+        return None
+    pick = f" (ComfyUI's {_name(cont.pick)})" if cont.pick is not None else ""
+    return (f"another take: {_name(r.node)} samples a segment of its own from {_name(cont.node)} ({number(r.steps)} "
+            f"steps, cfg {number(r.cfg)}), started from frames of the take of {_name(b.wf.nodes[cont.sampler])}{pick}"
+            " and joined with it by ComfyUI's nodes: Studio's graph makes only the first take (its generators start "
+            "from one picture, not several frames); add a generator for it (its prompt and LoRAs) and join them "
+            "(Concatenate)")
 
 
 def refine_line(b: Any, r: Sampling, params: dict) -> str:

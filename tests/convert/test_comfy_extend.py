@@ -96,3 +96,19 @@ def test_an_upscale_after_the_takes_are_joined_is_made_after_the_concatenation()
     assert up.type_id == "finishing.upscale" and up.params["model"] == "4x_esrgan.safetensors"
     assert g.nodes[g.input_link(up.id, "video").src].type_id == "edit.concatenate"
     assert "ImageBatch" not in "\n".join(n["text"] for n in g.ui["notes"] if n["text"].startswith("Converted"))
+
+
+def test_segments_started_from_several_frames_are_each_said_as_a_take_of_their_own():
+    """Each segment starts from the last 5 frames of the one before (KJNodes' GetImageRangeFromBatch): Studio's
+    generators start from one picture, so the first take is made and each later one is said as another take with
+    the take it starts from, never as 'a second pass' of the first."""
+    d = _chain(3, 32)
+    for k in (105, 205, 305):
+        d[str(k)] = {"class_type": "GetImageRangeFromBatch", "inputs": {"images": d[str(k)]["inputs"]["image"],
+                                                                         "start_index": 28, "num_frames": 5}}
+    conv = convert(d, "several_frames")
+    notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
+    assert "another take: 'KSampler' (KSampler, #303) samples a segment of its own from 'WanImageToVideo' " \
+           "(WanImageToVideo, #302) (20 steps, cfg 5.0), started from frames of the take of 'KSampler' (KSampler, " \
+           "#203) (ComfyUI's 'GetImageRangeFromBatch' (GetImageRangeFromBatch, #205))" in notes
+    assert "#203) samples a segment of its own" in notes and "a second pass" not in notes
