@@ -56,7 +56,12 @@ def earlier_pass(wf: Workflow, first: CNode) -> CNode | None:
     """A node pack's sampler (told by its role) that makes the latent the output's first core pass starts from:
     the core pass only refines that take."""
     found, _ = _latent_back(wf, first)
-    return found if found is not None and found.cls not in SAMPLERS else None
+    return found if found is not None and _unread(found) else None
+
+
+def _unread(n: CNode) -> bool:
+    """A pass of a sampler no family reads (not a core one, nor a wrapper's its family reads)."""
+    return n.cls not in SAMPLERS and n.cls not in comfy_registry.declared()
 
 
 def held(other: CNode, refine: CNode | None, fam: str) -> Task:
@@ -136,7 +141,7 @@ def pack_refines(b: Any, save: CNode, key: frozenset, said: list[str]) -> set[st
     wf, out = b.wf, set()
     for n in take_passes(wf, save):
         before, _ = _latent_back(wf, n)
-        if n.cls in SAMPLERS or n.id in key or before is None or before.id not in key:
+        if not _unread(n) or n.id in key or before is None or before.id not in key:
             continue
         out.add(n.id)
         values = [f"{k} {number(v)}" for k in ("denoise", "steps", "cfg", "seed", "noise_seed")
