@@ -12,9 +12,10 @@ from studio.core.shown import number
 
 from .comfy_read import LOADER_NODES, CNode, Workflow
 from . import comfy_registry
-from .comfy_roles import generates, in_type
+from .comfy_roles import generates, in_type, is_latent_input
 from .comfy_sampling import SAMPLERS
-from .comfy_tasks import I2V, LATENT_NAMES, T2V, V2V, Task, sentence, task_node, task_of
+from .comfy_tasks import I2V, LATENT_NAMES, T2V, V2V, Task, conditioning_task, sentence, task_node, task_of, tasks
+from .comfy_finish import after_take, save_node
 from .comfy_utility import depth_node, phrase_of, pose_nodes
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
@@ -139,9 +140,7 @@ def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
         for name, (src, _) in taken_links(wf, n).items():
             if src in seen or src not in wf.nodes:
                 continue
-            kind = n.in_types.get(name)
-            if latent_only and not (kind == "LATENT" or kind is None and name in LATENT_NAMES or
-                                    n.cls in SAMPLERS and name in ("latent_image", "latent")):
+            if latent_only and not (is_latent_input(n, name) or n.cls in SAMPLERS and name in ("latent_image", "latent")):
                 continue
             seen.add(src)
             todo.append((wf.nodes[src], latent_only))
@@ -177,8 +176,9 @@ def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode,
             ins = theirs[n.cls]
             src = n.links.get(ins[src[1]] if 0 <= src[1] < len(ins) else ins[0])
             continue
-        src = next((n.links[k] for k in ("image", "images", "video", "pixels", "audio", "input", "mask", "value",
-                                          "source") if k in n.links), next(iter(n.links.values()), None))
+        keys = ("audio",) if sound else ()  # a clip's sound followed: its sound's way (CreateVideo's 'audio')
+        src = next((n.links[k] for k in keys + ("image", "images", "video", "pixels", "audio", "input", "mask", "value",
+                                                "source") if k in n.links), next(iter(n.links.values()), None))
     return None
 
 
@@ -214,23 +214,27 @@ class IntentReading:
         self.out.log.insert(sum(1 for line in self.out.log if line.startswith("This workflow makes")), text)
         self.first_notes.append(text)
 
-    def _another_output(self, save: CNode, gen: str, task: str, band: int, made_for: CNode) -> None:
+    def _another_output(self, save: CNode, gen: str, task: str, band: int, made_for: CNode, said: list[str]) -> str:
         """A second output of the same sampler: a Save Video on the same generator (a path of its own,
-        so neither overwrites the other), not the video generated twice."""
+        so neither overwrites the other), not the video generated twice; its own finishing (an upscale, a
+        resize, an interpolation: comfy_finish) between the take and it. The Save Video's id."""
         path, taken = self.save_path(save), {n.params.get("path") for n in self.g.nodes.values()
                                               if n.type_id == "io.save_video"}
         stem, k = path.removesuffix(".mp4"), 2
         while path in taken:
             path, k = f"{stem}_{k}.mp4", k + 1
-        sv = self.add("io.save_video", {"path": path}, save)
-        self.g.connect(gen, "video", sv, "video")
+        sv = save_node(self, save, path)
+        made = len(self.g.nodes) - 1
+        take = self.takes.get(gen, (gen, "video"))  # the take before the first output's own finishing
+        self.g.connect(*after_take(self, save, take, said), sv, "video")
         hooks = comfy_registry.generator(task)
-        if hooks is not None and hooks.sound:
+        if hooks is not None and hooks.sound and self.g.nodes[sv].type_id == "io.save_video":
             self.g.connect(gen, "audio", sv, "audio")
         self.used.add(save.id)
-        self.bands[band].append(sv)
+        self.bands[band] += [n for n in list(self.g.nodes)[made:]]
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> another Save Video ({path}) on the "
                             f"pipeline of '{made_for.title or made_for.cls}' (the same sampler: generated once)")
+        return sv
 
     def _task(self, first: CNode, up: list[CNode], said: list[str]) -> tuple[str, CNode | None, dict, Task | None]:
         """The generator (a Studio type id) for the task the first sampler's latent and conditioning
@@ -245,6 +249,14 @@ class IntentReading:
         spec = task_of(node)
         if node is not None:
             used.add(node.id)
+        if spec is not None and spec.generator == V2V and (other := conditioning_task(wf, first)) is not None:
+            # a clip encoded as the latent, a family's conditioning beside it (InfiniteTalk's voice): not a restyle
+            given = tasks()[other.cls]
+            return V2V, node, {}, Task(f"video to video from an encoded clip, conditioned by {other.shown_cls} "
+                                       f"({given.what})", None, family=given.family, cannot=(
+                                           f"restyle a clip with {other.shown_cls}'s conditioning: Video to Video takes "
+                                           "the clip and the prompt alone, and that task's generator makes its take "
+                                           "from its own inputs (made as either, it would be another video)"))
         if spec is not None and spec.generator == V2V:
             spec = self._encoded(first, node, spec, said)
         inputs: dict[str, tuple[CNode, int]] = {}
@@ -285,7 +297,7 @@ class IntentReading:
         hooks = comfy_registry.generator(gen)
         if hooks is not None and hooks.intent is not None:  # VACE's task, LTX-2's sound, S2V's take
             hooks.intent(self, node, up, inputs, said)
-        if gen == I2V and "image" not in inputs:
+        if gen == I2V and "image" not in inputs and "image" not in self.motion:
             said.append("the workflow's start image is made by ComfyUI nodes Studio does not convert: connect an image "
                         "to Image to Video's 'image'")
         return gen, node, inputs, spec
@@ -321,6 +333,11 @@ class IntentReading:
     def intent(self, node: CNode, port: str, into: str, inputs: dict, said: list[str]) -> None:
         """The Load Image / Load Video / Load Audio behind ``node``'s ``port``, for the generator's
         ``into``; what makes it otherwise is said."""
+        cont = self.continuing.get((node.id, port))
+        if cont is not None:  # a frame of an earlier take of the output (comfy_segments): its Frame Hold
+            self.motion[into] = cont[:2]
+            said.append(cont[2])
+            return
         found = find_loader(self.wf, node, port, self.used)
         if found is None:
             said.append(f"'{port}' of '{node.title or node.cls}' is made by ComfyUI nodes Studio does not convert (see "

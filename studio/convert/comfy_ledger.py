@@ -190,7 +190,7 @@ def maker_between(b: Any, save: CNode, key: frozenset) -> CNode | None:
             if m.id in seen or m.id not in within or m.id == save.id:
                 continue
             seen.add(m.id)
-            if m.enabled and prompted(m) and role(wf, m) != "prompt":
+            if m.enabled and prompted(m) and role(wf, m) != "prompt" and out_types(wf, m) != {"AUDIO"}:  # (a sound's)
                 found.append(m)
             todo.append(m)
     # the one that gives the video (an image editor on the way only changes the still), else the nearest the output

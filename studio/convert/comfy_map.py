@@ -24,9 +24,12 @@ from .comfy_prompts import MAX_SAMPLERS, prompt_text, switched_off_loras, walk
 from .comfy_values import as_float, fitted_value, g4, listed, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, loader_extras, model_file, sampler_chain, upstream
-from . import comfy_ledger as ledger, comfy_lora_stacks as lora_stacks, comfy_registry, comfy_segments as segments
+from . import comfy_ledger as ledger, comfy_lora_stacks as lora_stacks, comfy_passes as passes, comfy_registry, \
+    comfy_segments as segments, comfy_sound as sound
 from .comfy_tasks import I2V, Task, family, folder_only_params, made_task, tasks
-from .comfy_utility import ENDS, after_take, make_utility, utility, utility_path
+from .comfy_finish import after_take, save_node
+from .comfy_frames import frame_saves
+from .comfy_utility import ENDS, make_utility, utility, utility_path
 from .comfy_core import core_path, make_core
 from .comfy_guiders import distilled_guidance, guider_of
 from .comfy_roles import carries, role
@@ -98,6 +101,8 @@ class _Builder(IntentReading):
         self.family_now: str | None = None  # the family title of the pipeline being made
         self.pass_key: frozenset = frozenset()  # the samplers of the output being made
         self.maker: CNode | None = None  # an unread node making the first sampler's latent (comfy_intent._task)
+        self.takes: dict[str, tuple[str, str]] = {}  # a generator -> its take's video before an output's finishing
+        self.continuing: dict = {}  # (task node, port) -> a take's Frame Hold and its line (comfy_segments)
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -169,6 +174,10 @@ class _Builder(IntentReading):
             self._pack_sampler(save, up)
             return False
         first, main, rest = found
+        earlier = passes.earlier_pass(self.wf, first)
+        if earlier is not None:  # a pack's sampler makes the take the core passes refine: not made from the refine
+            self._pack_sampler(save, up, earlier, first)
+            return False
         key = frozenset([main.node.id] + [r.node.id for r in rest])
         maker = ledger.maker_between(self, save, key)
         if maker is not None:  # the samplers make its still; the video is another node's
@@ -178,7 +187,11 @@ class _Builder(IntentReading):
                        f"ComfyUI's {maker.shown_cls}", None, [], up)
             return False
         if key in self.made:  # another output of a pipeline already made: one more Save Video on it
-            self._another_output(save, *self.made[key])
+            lines: list[str] = []
+            sound.remux(self, save, self._another_output(save, *self.made[key], lines), lines)
+            for line in lines:  # its own finishing and sound, in the Log and the pipeline's note
+                self.log(line)
+            self._add_to_note(self.made[key][2], lines)
             return False
         said: list[str] = []
         self.pass_key = key  # this output's samplers (a file read by another pass alone is not its model's)
@@ -193,7 +206,8 @@ class _Builder(IntentReading):
         hooks = comfy_registry.generator(task)
         if hooks is not None and hooks.output is not None:  # the family makes the output itself (Wan Dancer's)
             return hooks.output(self, save, first, up, fam, said)
-        if (task == I2V or "image" in self.unmade) and "image" not in inputs:  # its start image made by a pass
+        if (task == I2V or "image" in self.unmade) and "image" not in inputs and "image" not in self.motion:
+            # its start image made by a pass
             # Studio does not convert (a family's generator too: without it, it would make another video)
             self._hold(save, Task("image to video", None, family=fam, cannot="make the start image the workflow "
                                   "generates first (with ComfyUI nodes it does not convert)"), fam, latent, loaders, up)
@@ -221,14 +235,16 @@ class _Builder(IntentReading):
             params.update(keyframes=", ".join(self.keyframes), keyframe_strength=self.keyframe_strength)
         if hooks is not None and hooks.finish is not None:
             hooks.finish(params, inputs, said)
+        passes.unread(self, main, params, task, said)  # a step count, cfg or seed made when the workflow runs
         gen = self._make(save, first, task, params, loaders, loras, inputs, up, said)
         self.used.add(save.id)
         self.bands.append(list(self.g.nodes)[made:])
         self.made[key] = (gen, task, len(self.bands) - 1, save)
         wired = {i.name for i in self.g.registry.get(task).inputs if i.name != "model" and self.g.input_link(gen, i.name)}
         self.out.tasks.append({"task": made_task(task, wired, params), "family": fam, "generator": task, "inputs": sorted(wired)})
-        ledger.check(self, save, key, up, params, said)
-        self._sampling_note(main, rest, shifts, loaders, said, first)
+        refined = passes.pack_refines(self, save, key, said)  # a pack's refine after the converted passes: said
+        ledger.check(self, save, key | refined, up, params, said)
+        self._sampling_note(main, rest, shifts, loaders, said, first, params)
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {task} "
                             f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
@@ -236,18 +252,25 @@ class _Builder(IntentReading):
             hooks.made(self, key)  # segment, the start of a continued take made before or after it)
         return True
 
-    def _pack_sampler(self, save: CNode, up: list[CNode]) -> None:
+    def _add_to_note(self, band: int, lines: list[str]) -> None:
+        """Lines added to the note of pipeline ``band`` (the last about it), else a note of their own."""
+        at = next((i for i in range(len(self.notes) - 1, -1, -1) if self.note_bands[i] == band), None)
+        if at is not None:
+            self.notes[at]["text"] += "".join(f"\n- {x}" for x in lines)
+        elif lines:
+            self.note("\n".join(f"- {x}" for x in lines), band)
+
+    def _pack_sampler(self, save: CNode, up: list[CNode], other: CNode | None = None, refine: CNode | None = None):
         """An output sampled by a node pack's sampler Studio does not read (LTXVLoopingSampler...), told by its
-        types: held with its sentence, never left as notes alone."""
-        other = next((n for n in up if n.enabled and n.cls not in SAMPLERS and role(self.wf, n) == "sampler"), None)
-        if other is None or sampler_chain(self.wf, save):
-            return
+        types, or whose main pass such a sampler makes (comfy_passes): held with its sentence, never left as notes
+        alone nor made from a later pass alone."""
+        if other is None:
+            other = next((n for n in up if n.enabled and n.cls not in SAMPLERS and role(self.wf, n) == "sampler"), None)
+            if other is None or sampler_chain(self.wf, save):
+                return
         loaders = [n for n in up if n.cls in LOADERS][:1]
         fam = family(model_file(self.wf, loaders[0]) if loaders else None, None, up)
-        what = carries(other) or "a take sampled by a node pack's sampler"
-        self._hold(save, Task(f"{what} ({other.shown_cls})", None, family=fam,
-                              cannot=f"read ComfyUI's {other.shown_cls}, a sampler it has no counterpart for"),
-                   fam, None, loaders, up)
+        self._hold(save, passes.held(other, refine, fam), fam, None, loaders, up)
 
     def _samplers(self, save: CNode, up: list[CNode]) -> tuple[CNode, Sampling, list[Sampling]] | None:
         """The output's first sampler (no other sampler upstream of it) and the later passes,
@@ -464,16 +487,19 @@ class _Builder(IntentReading):
                             "connect what the workflow makes from it")
         for into, src in self.motion.items():  # a family's tracks, a camera path (Task.read)
             self.g.connect(*src, gen, into)
-        sv = self.add("io.save_video", {"path": self.save_path(save)}, save)
+        sv = save_node(self, save)  # a Save Video, or a Save Image Sequence for a take saved as pictures
         hooks = comfy_registry.generator(task)
         video = hooks.video if hooks is not None and hooks.video is not None else None
         src = video(self, gen, load, model_out, params) if video else (gen, "video")
-        self.g.connect(*after_take(self, save, src, said), sv, "video")  # an upscale, a frame interpolation
-        if hooks is not None and hooks.sound:
+        self.takes[gen] = src  # the take before this output's own finishing (another output's starts there too)
+        self.g.connect(*after_take(self, save, src, said), sv, "video")  # an upscale, a resize, an interpolation
+        if hooks is not None and hooks.sound and sound.hears(self, sv):
             self.g.connect(gen, "audio", sv, "audio")
         if hooks is not None and hooks.wired is not None:
             hooks.wired(self, gen, load, params)
-        self.hear(save, sv, hooks.heard if hooks is not None else (), inputs)
+        if sound.hears(self, sv):
+            self.hear(save, sv, hooks.heard if hooks is not None else (), inputs)
+            sound.remux(self, save, sv, said)  # a file's sound the save muxes (Video Combine's, CreateVideo's)
         return gen
 
     def file_of(self, node: CNode | None) -> str:
@@ -600,7 +626,7 @@ class _Builder(IntentReading):
         return (f"{'the same as' if same else 'not applied: the generator has no shift setting;'} the shift {g4(fixed)} "
                 "of the scheduler Studio gives this model's ComfyUI files (a model folder: the folder's scheduler)")
 
-    def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode) -> None:
+    def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode, params) -> None:
         task = self.made[max(self.made, key=lambda k: self.made[k][2])][1]
         own = {"sampler", "shift"} & self.spec_params(task)
         # None: a family sampling with its own (non-flow) scheduler keeps the generator's sampler 'auto'
@@ -622,6 +648,12 @@ class _Builder(IntentReading):
             lines.append(f"- shift {', '.join(g4(s) for s in dict.fromkeys(shifts))} (ModelSamplingSD3): "
                          + ("the generator's shift" if "shift" in own else self._fixed_shift(task, shifts)))
         for r in rest:
+            if len(loaders) < 2 and self.stage is None and passes.refines(self.wf, r.node):  # what it does, in words
+                lines.append(f"- {passes.refine_line(self, r, params)}")
+                continue
+            if len(loaders) < 2 and (line := passes.segment_line(self, r)) is not None:  # a take of its own
+                lines.append(f"- {line}")
+                continue
             what = "the low-noise expert" if len(loaders) > 1 else "a second pass"
             lines.append(f"- {what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), steps {shown(r.steps)}, cfg {shown(r.cfg)}"
                          + (f", steps {shown(r.start)}-{shown(r.end)}" if r.start is not None else "")
@@ -657,6 +689,9 @@ class _Builder(IntentReading):
             if takes and segments.make(self, s, takes):  # several takes joined: a pipeline each, concatenated
                 self.out.pipelines += 1
             elif not takes and self.pipeline(s):
+                self.out.pipelines += 1
+        for s in frame_saves(wf, set().union(*self.made) if self.made else set()):  # a take saved as pictures
+            if s.id not in self.used and self.pipeline(s):
                 self.out.pipelines += 1
         known = tasks()
         for n in wf.nodes.values():  # a task Studio cannot do, with no sampler Studio reads (a model it does not run)

@@ -8,7 +8,6 @@ small reader of numbers and + - * / // % ** and floor/ceil/round/min/max/abs, no
 from __future__ import annotations
 
 import ast
-import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,11 +15,9 @@ from typing import Any
 from studio.core.errors import StudioError
 from studio.core.limits import MAX_LINKS, MAX_NODES
 
-from . import comfy_registry, comfy_wiring
+from . import comfy_registry, comfy_strings, comfy_subgraphs, comfy_switches, comfy_wiring
 
-SEED_CONTROLS = ("fixed", "increment", "decrement", "randomize")  # the UI's values of a seed's CONTROL
-CONTROL = "control_after_generate"  # the UI's extra value after a seed (fixed / randomize / ...)
-CONTROLS = (CONTROL, "control_before_generate")
+from .comfy_subgraphs import CONTROL, CONTROLS, SEED_CONTROLS  # noqa: F401 - the converter's names for them
 
 # The names of the values in a UI node's ``widgets_values``, in order, for the nodes Studio reads
 # (ComfyUI's INPUT_TYPES order; CONTROL where the UI adds its seed-control value); a family's own nodes':
@@ -85,6 +82,9 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "ComfySwitchNode": ("switch",),
     "ComfyMathExpression": ("expression",),
     "ResolutionSelector": ("aspect_ratio", "megapixels", "multiple"),
+    "StringConcatenate": ("string_a", "string_b", "delimiter"),  # ComfyUI's (comfy_strings joins them)
+    "ImpactSwitch": ("select", "sel_mode"),  # Impact Pack's (comfy_switches reads it away)
+    "JoinStrings": ("string1", "string2", "delimiter"),  # KJNodes'
     "MarkdownNote": ("text",),
     "Note": ("text",),
 }
@@ -242,6 +242,7 @@ class Workflow:
             nodes, wiring, said = (_read_api(doc), {}, []) if kind == "api" else _read_ui(doc)
             if kind == "api":  # an API file keeps rgthree's Any Switch and pack reroutes (server nodes): read away too
                 wiring = _first_given(nodes)
+                wiring.update(comfy_switches.read_away(nodes))
             for n in nodes.values():
                 if n.cls in ALIASES:
                     n.origin, n.cls = n.cls, ALIASES[n.cls]
@@ -302,6 +303,10 @@ class Workflow:
         if c == "ResolutionSelector" and slot in (0, 1):
             return resolution(self.value(node, "aspect_ratio", depth), self.value(node, "megapixels", depth),
                               self.value(node, "multiple", depth))[slot]
+        if comfy_strings.is_join(c) and slot == 0:  # texts joined when the workflow runs: known where each is
+            names = list(dict.fromkeys([*node.widgets, *node.links]))
+            return comfy_strings.joined(names, lambda k: self.value(node, k, depth),
+                                        any(k in names for k in comfy_strings.DELIMITERS), set(node.links))
         if c == "GetImageSize":
             size = self.image_size(self.source(node, "image"), depth)
             return size[slot] if size and slot < 2 else None
@@ -547,7 +552,7 @@ def _read_ui(doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str]]:
                     inst_in[(nid, name)] = src
                 add(s.get("nodes"), s.get("links"), nid + ":", nid, s, depth + 1, _mode(n) or outer_mode, scope,
                     s.get("groups"))
-                _proxy_values(nodes, nid, n, s)
+                comfy_subgraphs.proxy_values(nodes, nid, n, s, wiring_said)
                 continue
             pos = n.get("pos")
             pos = (float(pos[0]), float(pos[1])) if isinstance(pos, list) and len(pos) >= 2 else (
@@ -577,7 +582,7 @@ def _read_ui(doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str]]:
     for n in nodes.values():
         n.links = {k: r for k, v in n.links.items() if (r := resolve(v)) is not None}
     _run_modes(nodes)
-    for k, v in _first_given(nodes).items():
+    for k, v in {**_first_given(nodes), **comfy_switches.read_away(nodes)}.items():
         wiring[k] = wiring.get(k, 0) + v
     return nodes, wiring, wiring_said
 
@@ -626,76 +631,4 @@ FIRST_GIVEN = ("Any Switch (rgthree)", "Reroute", "Reroute (rgthree)", "RerouteP
 def _first_given(nodes: dict[str, CNode]) -> dict[str, int]:
     """Links from a FIRST_GIVEN node read as its first wired input's (after the modes: _run_modes); those nodes
     removed; how many of each type."""
-    switches = {k for k, n in nodes.items() if n.cls in FIRST_GIVEN and n.enabled}
-    if not switches:
-        return {}
-
-    def pick(src):
-        for _ in range(MAX_DEPTH):
-            if src[0] not in switches:
-                return src
-            src = next(iter(nodes[src[0]].links.values()), None)
-            if src is None:
-                return None
-        return None
-    for n in nodes.values():
-        if any(s[0] in switches for s in n.links.values()):
-            n.links = {k: r for k, v in n.links.items() if (r := pick(v)) is not None}
-    counts: dict[str, int] = {}
-    for k in switches:
-        counts[nodes[k].cls] = counts.get(nodes[k].cls, 0) + 1
-        del nodes[k]
-    return counts
-
-
-def _proxy_values(nodes: dict[str, CNode], inst: str, n: dict, sub: dict | None = None) -> None:
-    """A subgraph node's own values for the inner settings it shows (``properties.proxyWidgets``):
-    written into those inner nodes. An empty list keeps the inner nodes' values. Files whose node lists
-    fewer setting inputs than it holds values (ComfyUI's Wan Animate 2 template: 10 listed, 18 values)
-    are read by the subgraph's own inputs, those the node does not take as a wire, in order."""
-    proxies = _proxies(n)
-    values = n.get("widgets_values")
-    if not isinstance(values, list) or not values:
-        return
-    # the values follow the list; a seed's control shown beside it keeps no value of its own there
-    named = proxies if len(values) == len(proxies) else [p for p in proxies if p[1] not in CONTROLS]
-    if named and len(values) == len(named):
-        for (inner, name), v in zip(named, values):
-            if inner == "-1":  # the subgraph's own input of that name: the inner settings it feeds
-                _feed(nodes, inst, name, v)
-            elif (node := nodes.get(f"{inst}:{inner}")) is not None:
-                node.widgets[name] = v
-        return
-    # older files: the values of the node's inputs that are settings, in order, each written into
-    # the inner settings that input feeds
-    shown = [i.get("name") for i in n.get("inputs") or [] if isinstance(i, dict) and i.get("widget")]
-    if len(shown) != len(values) and isinstance(sub, dict):
-        wired = {i.get("name") for i in n.get("inputs") or [] if isinstance(i, dict) and not i.get("widget")}
-        shown = [x.get("name") for x in sub.get("inputs") or [] if isinstance(x, dict) and x.get("name") not in wired]
-    if len(shown) != len(values):
-        return
-    for name, v in zip(shown, values):
-        _feed(nodes, inst, name, v)
-
-
-def _proxies(n: dict) -> list[tuple[str, str]]:
-    """A subgraph node's ``properties.proxyWidgets``: (inner node id, or "-1" for the subgraph's own input, and
-    the setting's name) pairs, in the order of its values; saved as a list or as that list in JSON text."""
-    raw = (n.get("properties") or {}).get("proxyWidgets") or []
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            return []
-    if not isinstance(raw, list):
-        return []
-    return [(str(p[0]), str(p[1])) for p in raw if isinstance(p, (list, tuple)) and len(p) == 2]
-
-
-def _feed(nodes: dict[str, CNode], inst: str, name: str, v: Any) -> None:
-    """The value of subgraph node ``inst``'s input ``name`` written into each inner setting that input feeds."""
-    for node in nodes.values():
-        if node.id.startswith(inst + ":"):
-            for k, src in node.links.items():
-                if len(src) == 3 and src[1] == inst and src[2] == name:
-                    node.widgets[k] = v
+    return comfy_switches.passed_on(nodes, {k: None for k, n in nodes.items() if n.cls in FIRST_GIVEN and n.enabled})

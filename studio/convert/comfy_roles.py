@@ -45,6 +45,16 @@ def in_type(n: CNode, name: str) -> str:
     return n.in_types.get(name) or NAME_TYPES.get(name) or NAME_TYPES.get(name.rstrip("_0123456789"), "")
 
 
+def is_latent_input(n: CNode, name: str) -> bool:
+    """``n``'s input ``name`` takes latents: as the file says (UI JSON), else by its name (API JSON: ComfyUI's
+    latent_image, samples, samples1, samples_to, a pack's video_latent, latents...)."""
+    kind = n.in_types.get(name)
+    if kind:
+        return kind == "LATENT"
+    low = name.lower()
+    return in_type(n, name) == "LATENT" or "latent" in low or low.startswith("samples")
+
+
 def consumers(wf: Workflow) -> dict[str, list[tuple[CNode, str]]]:
     """Each node's consumers (the node, its input), made once per workflow read."""
     got = wf.__dict__.get("_consumers")

@@ -125,4 +125,8 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
             text = str(val(sig, "sigmas") or "")
             out.steps = max(1, len([x for x in text.replace(";", ",").split(",") if x.strip()]) - 1)
             out.extra = {"sigmas": text}
+        elif isinstance(steps := _num(val(sig, "steps"), int), int):  # another scheduler (Karras, Align Your
+            out.steps = steps  # Steps...): its steps; its own spacing said, the model's used
+            out.extra = {"scheduler": sig.shown_cls, **{k: v for k, v in sig.widgets.items() if k != "steps"
+                                                        and isinstance(v, (int, float)) and not isinstance(v, bool)}}
     return out

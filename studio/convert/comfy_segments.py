@@ -12,7 +12,10 @@ from typing import Any
 
 from .comfy_intent import sampler_chain, upstream
 from .comfy_prompts import MAX_SAMPLERS
+from .comfy_extend import continued
+from .comfy_finish import after_take, save_node
 from .comfy_read import CNode, Workflow
+from .comfy_sound import remux
 
 MAX_SEGMENTS = 16  # takes joined into one output (ComfyUI's templates join up to 5)
 
@@ -49,9 +52,17 @@ def segments(wf: Workflow, save: CNode) -> list[CNode]:
     last, ups = {}, {s.id: {u.id for u in upstream(wf, s)} for s in samplers}
     for c in chains:  # the chain's sampler that no other of its samplers feeds
         last[id(c)] = next(s for s in c if not any(s.id in ups[o.id] for o in c if o is not s))
-    for c in chains:  # a take made from another's pictures (an extension): the family reads it as one continued take
-        if any(s.id in ups[o.id] for o in c for s in samplers if s not in c):
+    ids, after = {s.id for s in samplers}, {}
+    for c in chains:  # a take made from another's pictures (an extension)
+        others = {s.id for o in c for s in samplers if s not in c and s.id in ups[o.id]}
+        if not others:
+            continue
+        # started from a frame of another take (comfy_extend): a generator each; else its family reads it as one
+        # continued take (InfiniteTalk's previous frames, SCAIL-2's Extend)
+        cont = continued(wf, _head(c, ups), ids - {s.id for s in c})
+        if cont is None or not others <= ups[cont.sampler] | {cont.sampler}:
             return []
+        after[id(c)] = cont.sampler
     order, seen, todo = [], set(), [save]
     ends = {last[id(c)].id: last[id(c)] for c in chains}
     while todo and len(seen) < 100_000:  # depth first, each node's inputs in their order
@@ -66,7 +77,43 @@ def segments(wf: Workflow, save: CNode) -> list[CNode]:
             src = wf.nodes.get(n.links[name][0])
             if src is not None and src.id not in seen:
                 todo.append(src)
-    return order if len(order) == len(chains) else []
+    if len(order) != len(chains):
+        return []
+    pos = {e.id: i for i, e in enumerate(order)}
+    take = {s.id: pos[last[id(c)].id] for c in chains for s in c}  # each sampler's take, in the output's order
+    if any(take[j] >= take[c[0].id] for c in chains if (j := after.get(id(c))) is not None):
+        return []  # a take continuing one the output joins after it: not a chain made in order
+    return order
+
+
+def _head(chain: list[CNode], ups: dict[str, set[str]]) -> CNode:
+    """The chain's first sampler: no other of its samplers feeds it."""
+    return next(s for s in chain if not any(o.id in ups[s.id] for o in chain if o is not s))
+
+
+def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset]) -> str | None:
+    """Take ``k`` (its output ``fake``) started from a frame of an earlier take made here: Studio's Frame Hold of
+    that take's video, handed to the builder to wire as its start image (b.continuing); its id, else None."""
+    wf = b.wf
+    chain = sampler_chain(wf, fake)
+    ups = {s.id: {u.id for u in upstream(wf, s)} - {s.id} for s in chain}
+    earlier = {sid: (j, key) for j, key in enumerate(keys, 1) for sid in key}
+    cont = continued(wf, _head(chain, ups), set(earlier)) if chain else None
+    if cont is None:
+        return None
+    j, key = earlier[cont.sampler]
+    gen = b.made[key][0]
+    frames = b.g.nodes[gen].params.get("frames")
+    frame = cont.frame if cont.frame is not None else (frames - 1 if isinstance(frames, int) and frames > 0 else 0)
+    hold = b.add("edit.frame_hold", {"frame": frame}, cont.pick or cont.node)
+    b.g.connect(*b.takes.get(gen, (gen, "video")), hold, "video")
+    how = f" (ComfyUI's {cont.pick.shown_cls}, #{cont.pick.id})" if cont.pick is not None else ""
+    b.used |= {cont.pick.id} if cont.pick is not None else set()
+    b.continuing = {(cont.node.id, cont.port): (hold, "image", (
+        f"take {k} starts from frame {frame} of take {j}'s video{how}: Frame Hold gives it as the start image"
+        + ("" if cont.frame is not None or isinstance(frames, int) and frames > 0 else
+           "; the take's length is not known: set Frame Hold's 'frame' to its last")))}
+    return hold
 
 
 def _natural(name: str) -> tuple:
@@ -79,7 +126,7 @@ def _natural(name: str) -> tuple:
 def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
     """Each take a pipeline of its own, their videos joined by Concatenate into the Save Video of ``save``;
     said in the Log and a note. False when no take could be made."""
-    wf, made, names = b.wf, [], []
+    wf, made, names, keys = b.wf, [], [], []
     fps = b.fps_of(upstream(wf, save))  # the joined video's rate (each take's own is read before it is joined)
     for k, last in enumerate(lasts, 1):
         fake = CNode(f"{save.id}~{k}", "SaveVideo", f"{save.title or save.shown_cls}, take {k}", save.mode,
@@ -88,13 +135,19 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
         wf.nodes[fake.id] = fake
         try:
             before = len(b.bands)
+            hold = _continue(b, fake, k, keys)  # its start image a frame of an earlier take: that take's Frame Hold
             ok = b.pipeline(fake)
         finally:
             del wf.nodes[fake.id]
+            b.continuing = {}
         if not ok:
             names.append(f"take {k} ('{last.title or last.shown_cls}', #{last.id}) is not made (said above)")
+            if hold is not None:
+                b.g.remove_node(hold)
             continue
         band = b.bands[before]
+        keys.append(next(key for key, m in b.made.items() if m[2] == before))
+        band[:0] = [hold] if hold is not None else []
         gen = next(m[0] for m in b.made.values() if m[2] == before)
         if fps and "fps" in b.g.nodes[gen].params and not b.g.nodes[gen].params["fps"]:  # the output's rate
             b.set_param(gen, "fps", fps, last)
@@ -117,13 +170,17 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
         rest = rest[3:]
         out = (cat, "video")
         band.append(cat)
-    sv = b.add("io.save_video", {"path": b.save_path(save)}, save)
-    b.g.connect(*out, sv, "video")
-    band.append(sv)
+    sv = save_node(b, save)
+    heard: list[str] = []
+    b.pass_key, made_before = frozenset(), len(b.g.nodes)
+    b.g.connect(*after_take(b, save, out, heard), sv, "video")  # its finishing after the join (an upscale)
+    band += [n for n in list(b.g.nodes)[made_before:] if n not in band] + [sv]
+    remux(b, save, sv, heard)  # a file's sound the output muxes beside the joined takes
     line = (f"ComfyUI '{save.title or save.shown_cls}' joins {len(lasts)} takes, each sampled on its own (key-frame "
             f"segments, a loop or an extension): {len(made)} made, each a pipeline of its own, joined in the output's "
             "order by Concatenate into one Save Video" + (f"; {'; '.join(names)}" if names else "")
-            + ". Frames the workflow trims or overlaps where takes meet are not trimmed")
+            + ". Frames the workflow trims or overlaps where takes meet are not trimmed"
+            + "".join(f"; {x}" for x in heard))
     b.log(line)
     b.note(line)
     return True

@@ -100,6 +100,22 @@ def task_node(wf: Workflow, first: CNode, up: list[CNode]) -> tuple[CNode | None
     return next((n for n in up if n.cls in known), None), chain
 
 
+def conditioning_task(wf: Workflow, first: CNode) -> CNode | None:
+    """A family's task node (one with a generator) on sampler ``first``'s model or conditioning way, not its
+    latent's: what the sampler is given besides the latent (InfiniteTalk's voice, an image's conditioning)."""
+    known = comfy_registry.lookup("tasks")
+    seen, todo = {first.id}, [wf.source(first, k) for k in first.links if k not in LATENT_NAMES]
+    while todo and len(seen) < 10_000:
+        n = todo.pop()
+        if n is None or n.id in seen:
+            continue
+        seen.add(n.id)
+        if n.cls in known and known[n.cls].generator:
+            return n
+        todo += [wf.source(n, k) for k in n.links]
+    return None
+
+
 def task_of(node: CNode | None) -> Task | None:
     """The task ``node`` says (tasks()); a node pack's node that its mapping could not read as a core
     node: a task Studio cannot keep, in words."""

@@ -35,10 +35,10 @@ def utility(cls: str) -> tuple[str, str | None] | None:
     Interpolation's GMFSS, IFRNet, AMT...: Studio's flow-based Frame Interpolation, said); None otherwise."""
     if cls in UTILITIES:
         return UTILITIES[cls]
-    return (f"frame interpolation ({cls[:-4].strip() or cls})", None) if _vfi(cls) else None
+    return (f"frame interpolation ({cls[:-4].strip() or cls})", None) if is_vfi(cls) else None
 
 
-def _vfi(cls: str) -> bool:
+def is_vfi(cls: str) -> bool:
     """A frame-interpolation pack's node: ComfyUI-Frame-Interpolation names each network's node '<NAME> VFI'."""
     return cls.endswith(" VFI")
 
@@ -84,13 +84,13 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             said.append(f"{what}: not made (it reads a {out}, which Studio's node for it does not take)")
             continue
         steps.append(what)
-        model = _model(wf, n, b.used)
+        model = model_of(wf, n, b.used)
         if kind is not None:
             said.append(f"{what}: ComfyUI's model file '{model or '?'}' is its own format; choose Studio's model (a "
                         f"Hugging Face folder) on Load Preprocessor (kind '{kind}')")
         if kind == "segment":
             phrase = phrase_of(wf, n, b.used)
-            cur, out = _node(b, "preprocess.segment", {"phrase": phrase}, n, (cur, out, "video"),
+            cur, out = wired_node(b, "preprocess.segment", {"phrase": phrase}, n, (cur, out, "video"),
                              (b.add("preprocess.load", {"kind": "segment"}, n), "model")), "mask"
             if not phrase:
                 said.append("the phrase to segment is not written in the workflow: set Segment's 'phrase'")
@@ -99,13 +99,13 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
         elif kind == "pose":
             cur, out = pose_nodes(b, n, (cur, out), (clip, "video")), "pose"
         elif n.cls == "SDPoseDrawKeypoints":
-            cur, out = _node(b, "preprocess.draw_pose", {}, n, (cur, out, "pose"), (clip, "video", "like")), "video"
+            cur, out = wired_node(b, "preprocess.draw_pose", {}, n, (cur, out, "pose"), (clip, "video", "like")), "video"
         elif n.cls == "ImageUpscaleWithModel":
-            cur, out = _node(b, "finishing.upscale", {"model": model or ""}, n, (cur, out, "video")), "video"
+            cur, out = wired_node(b, "finishing.upscale", {"model": model or ""}, n, (cur, out, "video")), "video"
             if not model:
                 said.append(f"{what}: the workflow names no upscaler file: choose one on Upscale Video ('model')")
         else:  # frame interpolation
-            cur, out = _interpolation(b, n, what, model, said, (cur, out, "video")), "video"
+            cur, out = interpolation_node(b, n, what, model, said, (cur, out, "video")), "video"
     if end.cls in ("MaskPreview", "PreviewImage", "SaveImage") or out in ("mask", "pose"):
         b.g.connect(cur, out, b.add("io.preview", {}, end), "value")
     else:
@@ -119,34 +119,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> Load Video -> {' -> '.join(steps)}")
 
 
-AFTER = ("ImageUpscaleWithModel", "FrameInterpolate")  # made on a generated take too, as every '... VFI' node is
-
-
-def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[str, str]:
-    """The upscale and frame interpolation a workflow runs on its generated take before writing it (between the
-    decoder and ``save``), as Studio's nodes after the generator's video ``src``, in the workflow's order."""
-    wf, path, node, seen = b.wf, [], save, {save.id}
-    while len(path) < 64:
-        name = next((k for k in FOLLOW if k in node.links), None)
-        node = wf.source(node, name) if name else None
-        if node is None or node.id in seen or node.cls.startswith("VAEDecode") or node.id in b.pass_key:
-            break
-        seen.add(node.id)
-        if (node.cls in AFTER or _vfi(node.cls)) and node.enabled:
-            path.append(node)
-    for n in reversed(path):  # nearest the decoder first
-        b.used.add(n.id)
-        what, _ = utility(n.cls)
-        model = _model(wf, n, b.used)
-        if n.cls == "ImageUpscaleWithModel":
-            src = (_node(b, "finishing.upscale", {"model": model or ""}, n, (*src, "video")), "video")
-        else:
-            src = (_interpolation(b, n, what, model, said, (*src, "video")), "video")
-        said.append(f"{what} of the take before it is written: Studio's node after the generator")
-    return src
-
-
-def _interpolation(b, n: CNode, what: str, model: str | None, said: list[str], wire) -> str:
+def interpolation_node(b, n: CNode, what: str, model: str | None, said: list[str], wire) -> str:
     """ComfyUI's FrameInterpolate (its file from FrameInterpolationModelLoader) -> Interpolate Frames
     with that file and multiplier: a RIFE 4.25 / 4.26 or FILM .safetensors is the same file in both
     (frame_interpolation/; the node tells the network from the file). Another pack's VFI node (its
@@ -161,32 +134,32 @@ def _interpolation(b, n: CNode, what: str, model: str | None, said: list[str], w
     low = name.lower()
     if n.cls != "FrameInterpolate" and not low.endswith(".safetensors"):
         said.append(f"{what}: Studio interpolates by optical flow, not with ComfyUI's network ('{name or '?'}')")
-        return _node(b, "motion.interpolate", {"factor": factor}, n, wire)
+        return wired_node(b, "motion.interpolate", {"factor": factor}, n, wire)
     mult = max(2, min(16, int(round(float(factor)))))
     if not low.endswith(".safetensors"):
         name = FILM_DEFAULT if "film" in low else RIFE_DEFAULT
         said.append(f"{what}: '{n.widgets.get('ckpt_name') or model or '?'}' is not a .safetensors (Studio never "
                     f"opens a pickle), so Interpolate Frames is set to {name}: put it in a models "
                     "folder's frame_interpolation/, or use Frame Interpolation (optical flow)")
-    return _node(b, "motion.interpolate_rife", {"model": name, "multiplier": mult}, n, wire)
+    return wired_node(b, "motion.interpolate_rife", {"model": name, "multiplier": mult}, n, wire)
 
 
 def pose_nodes(b, at: CNode, video: tuple[str, str], clip: tuple[str, str] | None = None) -> str:
     """Studio's poses of the people in ``video`` (Detect People -> Pose Estimate, reading ``clip``, else ``video``),
     each model on a Load Preprocessor of its own: what ComfyUI's DWPose / OpenPose preprocessors find. The Pose
     Estimate node."""
-    people = _node(b, "preprocess.detect_people", {}, at, (*video, "video"),
+    people = wired_node(b, "preprocess.detect_people", {}, at, (*video, "video"),
                    (b.add("preprocess.load", {"kind": "people"}, at), "model"))
-    return _node(b, "preprocess.pose_estimate", {}, at, (*(clip or video), "video"), (people, "people", "people"),
+    return wired_node(b, "preprocess.pose_estimate", {}, at, (*(clip or video), "video"), (people, "people", "people"),
                  (b.add("preprocess.load", {"kind": "pose"}, at), "model"))
 
 
 def depth_node(b, at: CNode, video: tuple[str, str]) -> str:
     """Studio's Depth of ``video``, its model on a Load Preprocessor (kind 'depth'). The Depth node."""
-    return _node(b, "preprocess.depth", {}, at, (*video, "video"), (b.add("preprocess.load", {"kind": "depth"}, at), "model"))
+    return wired_node(b, "preprocess.depth", {}, at, (*video, "video"), (b.add("preprocess.load", {"kind": "depth"}, at), "model"))
 
 
-def _node(b, type_id: str, params: dict, at: CNode, *wires) -> str:
+def wired_node(b, type_id: str, params: dict, at: CNode, *wires) -> str:
     nid = b.add(type_id, params, at)
     for w in wires:
         src, port, into = w if len(w) == 3 else (w[0], w[1], w[1])
@@ -194,7 +167,7 @@ def _node(b, type_id: str, params: dict, at: CNode, *wires) -> str:
     return nid
 
 
-def _model(wf: Workflow, n: CNode, used: set) -> str | None:
+def model_of(wf: Workflow, n: CNode, used: set) -> str | None:
     """The file of the model a utility reads (its loader's first text setting; the loader is
     then converted: the file named in the note)."""
     src = next((wf.source(n, k) for k in ("model", "da3_model", "interp_model", "pose_model", "upscale_model")

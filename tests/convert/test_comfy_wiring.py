@@ -278,6 +278,12 @@ def _shown_settings_workflow(proxies, values) -> dict:
     inst = w.add("sg-shown", values, ["LATENT"], {"model": (unet, 0, "MODEL"), "clip": (clip, 0, "CLIP")},
                  props={"proxyWidgets": [[str(a) if a != "ks" else str(ks), b] for a, b in proxies]})
     w.nodes[-1]["inputs"] += [{"name": n, "type": "*", "widget": {"name": n}, "link": None} for n in ("width", "height")]
+    return saved_subgraph(w, inst, vae, sub)
+
+
+def saved_subgraph(w: UI, inst: int, vae: int, sub: dict) -> dict:
+    """The workflow of ``w`` with its subgraph node ``inst``'s latent decoded by ``vae`` and saved (CreateVideo at
+    16 fps, SaveVideo 'fox'), ``sub`` its subgraph's definition."""
     dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (inst, 0, "LATENT"), "vae": (vae, 0, "VAE")})
     cv = w.add("CreateVideo", [16], ["VIDEO"], {"images": (dec, 0, "IMAGE")})
     w.add("SaveVideo", ["fox", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
@@ -311,13 +317,20 @@ def _wan_t2v_frames(w: UI) -> int:
     unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], ["MODEL"])
     clip = w.add("CLIPLoader", [CLIP, "wan", "default"], ["CLIP"])
     vae = w.add("VAELoader", [VAE], ["VAE"])
-    pos = w.add("CLIPTextEncode", ["a red fox in the snow"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    _, ks = wan_sampler(w, unet, clip, "a red fox in the snow", 7)
+    return w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+
+
+def wan_sampler(w: UI, model: int, clip: int, text: str, seed: int) -> tuple[int, int]:
+    """Wan 2.1's prompts (``text``, 'blurry'), a 640x352 33-frame latent and a KSampler (20 steps, cfg 6, ``seed``)
+    on ``model`` and ``clip``: (the positive prompt's id, the KSampler's)."""
+    pos = w.add("CLIPTextEncode", [text], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
     neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
     latent = w.add("EmptyHunyuanLatentVideo", [640, 352, 33, 1], ["LATENT"])
-    ks = w.add("KSampler", [7, "fixed", 20, 6.0, "uni_pc", "simple", 1.0], ["LATENT"],
-               {"model": (unet, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"),
+    ks = w.add("KSampler", [seed, "fixed", 20, 6.0, "uni_pc", "simple", 1.0], ["LATENT"],
+               {"model": (model, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"),
                 "negative": (neg, 0, "CONDITIONING"), "latent_image": (latent, 0, "LATENT")})
-    return w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    return pos, ks
 
 
 @pytest.mark.parametrize("on", [False, True])

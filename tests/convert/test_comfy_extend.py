@@ -1,0 +1,114 @@
+"""Issue 99, item 2: a chain of segments, each extending the one before from its last frame with its own prompt,
+seed and LoRAs, joined in order into one output (a workflow of our own: Wan 2.1 image to video, API JSON), becomes
+one Image to Video per segment, each after the first starting from a Frame Hold of the take before, joined in
+order by Concatenate into one Save Video; never N copies of segment 1, nor one take with the rest said as
+'second passes'."""
+from __future__ import annotations
+
+import pytest
+
+from studio.convert.comfy_map import convert
+
+WAN = {"1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
+                                                    "weight_dtype": "default"}},
+       "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan",
+                                                    "device": "default"}},
+       "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+       "4": {"class_type": "CLIPVisionLoader", "inputs": {"clip_name": "clip_vision_h.safetensors"}},
+       "5": {"class_type": "LoadImage", "inputs": {"image": "start.png"}},
+       "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}}}
+
+
+def _chain(n: int, index) -> dict:
+    """``n`` segments of 33 frames; segment k's start image is frame ``index`` of segment k-1's decoded frames
+    (ImageFromBatch); segment 2 runs through a LoRA of its own; the frames joined by ImageBatch in order."""
+    d, image, frames = {k: dict(v) for k, v in WAN.items()}, ["5", 0], []
+    d["50"] = {"class_type": "LoraLoaderModelOnly", "inputs": {"lora_name": "second.safetensors", "strength_model": 0.6,
+                                                               "model": ["1", 0]}}
+    for k in range(1, n + 1):
+        b = 100 * k
+        d.update({
+            f"{b}": {"class_type": "CLIPTextEncode", "inputs": {"text": f"segment {k}", "clip": ["2", 0]}},
+            f"{b + 1}": {"class_type": "CLIPVisionEncode", "inputs": {"crop": "none", "clip_vision": ["4", 0],
+                                                                      "image": image}},
+            f"{b + 2}": {"class_type": "WanImageToVideo", "inputs": {
+                "width": 832, "height": 480, "length": 33, "batch_size": 1, "positive": [f"{b}", 0],
+                "negative": ["7", 0], "vae": ["3", 0], "clip_vision_output": [f"{b + 1}", 0], "start_image": image}},
+            f"{b + 3}": {"class_type": "KSampler", "inputs": {
+                "seed": k, "steps": 20, "cfg": 5.0, "sampler_name": "uni_pc", "scheduler": "simple", "denoise": 1.0,
+                "model": ["50", 0] if k == 2 else ["1", 0], "positive": [f"{b + 2}", 0], "negative": [f"{b + 2}", 1],
+                "latent_image": [f"{b + 2}", 2]}},
+            f"{b + 4}": {"class_type": "VAEDecode", "inputs": {"samples": [f"{b + 3}", 0], "vae": ["3", 0]}},
+            f"{b + 5}": {"class_type": "ImageFromBatch", "inputs": {"image": [f"{b + 4}", 0], "batch_index": index,
+                                                                    "length": 1}}})
+        frames.append([f"{b + 4}", 0])
+        image = [f"{b + 5}", 0]
+    joined = frames[0]
+    for k, f in enumerate(frames[1:], 1):
+        d[f"90{k}"] = {"class_type": "ImageBatch", "inputs": {"image1": joined, "image2": f}}
+        joined = [f"90{k}", 0]
+    d["98"] = {"class_type": "CreateVideo", "inputs": {"fps": 16, "images": joined}}
+    d["99"] = {"class_type": "SaveVideo", "inputs": {"filename_prefix": "ext", "format": "auto", "codec": "auto",
+                                                     "video": ["98", 0]}}
+    return d
+
+
+@pytest.mark.parametrize("index", [32, -1], ids=["frame_32", "last_frame"])
+def test_an_extension_chain_becomes_a_generator_per_segment_joined_in_order(index):
+    conv = convert(_chain(3, index), "extend")
+    g = conv.graph
+    assert g.validate() == []
+    gens = {n.params["prompt"]: n for n in g.nodes.values() if n.type_id == "video_models.image_to_video"}
+    assert sorted(gens) == ["segment 1", "segment 2", "segment 3"]
+    assert [gens[f"segment {k}"].params["seed"] for k in (1, 2, 3)] == [1, 2, 3]
+
+    def source(node_id, port):
+        link = g.input_link(node_id, port)
+        return g.nodes[link.src]
+    assert source(gens["segment 1"].id, "image").params["path"] == "start.png"
+    for k in (2, 3):  # each later take starts from the last frame (32 of 33) of the take before
+        hold = source(gens[f"segment {k}"].id, "image")
+        assert hold.type_id == "edit.frame_hold" and hold.params["frame"] == 32
+        assert g.input_link(hold.id, "video").src == gens[f"segment {k - 1}"].id
+    cat = next(n for n in g.nodes.values() if n.type_id == "edit.concatenate")
+    assert [source(cat.id, p).params["prompt"] for p in "abc"] == ["segment 1", "segment 2", "segment 3"]
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
+    assert g.input_link(save.id, "video").src == cat.id
+    loras = [n for n in g.nodes.values() if n.type_id == "video_models.lora"]  # segment 2's own LoRA, on its take
+    assert [(n.params["lora"], n.params["strength"]) for n in loras] == [("second.safetensors", 0.6)]
+    assert g.nodes[next(l.dst for l in g.links if l.src == loras[0].id)].params["prompt"] == "segment 2"
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "take 2 starts from frame 32 of take 1's video" in notes and "second pass" not in notes
+
+
+def test_an_upscale_after_the_takes_are_joined_is_made_after_the_concatenation():
+    """The joined frames upscaled by a learned upscaler before the save: Concatenate -> Upscale Video -> Save Video
+    (ImageBatch, where the takes meet, is Concatenate's: not said as a step Studio does not convert)."""
+    d = _chain(2, 32)
+    d["95"] = {"class_type": "UpscaleModelLoader", "inputs": {"model_name": "4x_esrgan.safetensors"}}
+    d["96"] = {"class_type": "ImageUpscaleWithModel", "inputs": {"upscale_model": ["95", 0], "image": ["901", 0]}}
+    d["98"]["inputs"]["images"] = ["96", 0]
+    conv = convert(d, "joined_upscale")
+    g = conv.graph
+    assert g.validate() == []
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
+    up = g.nodes[g.input_link(save.id, "video").src]
+    assert up.type_id == "finishing.upscale" and up.params["model"] == "4x_esrgan.safetensors"
+    assert g.nodes[g.input_link(up.id, "video").src].type_id == "edit.concatenate"
+    assert "ImageBatch" not in "\n".join(n["text"] for n in g.ui["notes"] if n["text"].startswith("Converted"))
+
+
+def test_segments_started_from_several_frames_are_each_said_as_a_take_of_their_own():
+    """Each segment starts from the last 5 frames of the one before (KJNodes' GetImageRangeFromBatch): Studio's
+    generators start from one picture, so the first take is made and each later one is said as another take with
+    the take it starts from, never as 'a second pass' of the first."""
+    d = _chain(3, 32)
+    for k in (105, 205, 305):
+        d[str(k)] = {"class_type": "GetImageRangeFromBatch", "inputs": {"images": d[str(k)]["inputs"]["image"],
+                                                                         "start_index": 28, "num_frames": 5}}
+    conv = convert(d, "several_frames")
+    notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
+    assert "another take: 'KSampler' (KSampler, #303) samples a segment of its own from 'WanImageToVideo' " \
+           "(WanImageToVideo, #302) (20 steps, cfg 5.0), started from frames of the take of 'KSampler' (KSampler, " \
+           "#203) (ComfyUI's 'GetImageRangeFromBatch' (GetImageRangeFromBatch, #205))" in notes
+    assert "#203) samples a segment of its own" in notes and "a second pass" not in notes
