@@ -1,6 +1,8 @@
 """The Queue dock: the window's face of the engine's job queue (studio.queue). Add the graph as it is
-now, or N variations of it (seeds '1-5', or one parameter swept: 'n3.steps=20,30,40'); each job's
-place, state, progress and time left; move a queued job up or down, cancel one, pause the queue;
+now, or N variations of it (seeds '1-5', or one parameter swept: 'n3.steps=20,30,40'), at the size
+picked (Preview: every generator at 'preview size', as the window previews; Final: full size, as
+`main.py render` makes it); each job's place, seed, size, state, progress and time left; move a queued
+job up or down, cancel one, pause the queue (the button then says Resume);
 open a finished job's outputs (the system's player) or its graph (into the window, as it ran). The
 running job's latest preview frame is shown beside the list: the preview follows the running job.
 
@@ -14,8 +16,9 @@ from typing import Callable
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPainter, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QSizePolicy, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from studio.core.errors import StudioError
 from studio.engine.events import NodeProgress
@@ -24,8 +27,32 @@ from studio.queue.make import job_from_graph, parse_variations, seed_variations,
 from studio.queue.queue import JobQueue
 from studio.ui.preview.qimages import qimage
 
-COLUMNS = ("#", "Job", "State", "Progress", "Time")
-ADD_COLUMN_PX = 180  # the adding controls' column, left of the table
+COLUMNS = ("#", "Job", "Seed", "Size", "State", "Progress", "Time")
+ADD_COLUMN_PX = 150  # the adding controls' column, left of the table
+SIZES = ("Preview", "Final")
+PREVIEW_PARAM = "preview_size"  # the generators' 'preview size' (studio.core.targets.PREVIEW_PARAM)
+PREVIEW_SET = f".{PREVIEW_PARAM}=always"  # a Preview job's override on each generator (NODE.preview_size=always)
+
+
+def preview_overrides(graph) -> list[str]:
+    """A Preview job's overrides: every generator of ``graph`` at 'preview size' wherever the job runs
+    (a job is rendered full size unless told: studio.queue.run)."""
+    return [f"{n.id}{PREVIEW_SET}" for n in graph.nodes.values()
+            if n.spec is not None and n.spec.param(PREVIEW_PARAM) is not None and n.mode != "mute"]
+
+
+def size_of(job: Job) -> str:
+    """'Preview' for a job whose generators run at preview size (its overrides say so), else 'Final'."""
+    return "Preview" if any(o.endswith(PREVIEW_SET) for o in job.overrides) else "Final"
+
+
+def seed_of(job: Job) -> str:
+    """The seed the job runs with: its own (a seed variation's), else its graph's."""
+    if job.seed is not None:
+        return str(job.seed)
+    settings = job.graph.get("settings") if isinstance(job.graph, dict) else None
+    seed = settings.get("seed") if isinstance(settings, dict) else None
+    return str(seed) if isinstance(seed, int) else ""
 class _Bridge(QObject):
     heard = Signal(str, object, object)  # kind, job, event: emitted on the queue's thread, received on the GUI's
 
@@ -70,6 +97,7 @@ class QueuePanel(QWidget):
                                        executor_factory=executor_factory)
         self.current_graph, self.open_graph, self.log = current_graph, open_graph, log
         self.current_title: Callable[[], str] = lambda: ""  # the window's name for its graph (its file's)
+        self.window_previews: Callable[[], bool] = lambda: False  # the window's runs are at preview size
         self.open_url = lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path))  # tests replace it
         self.follow: Callable | None = None  # follow(event): the window's viewer and timeline follow the running job
         self._bridge = _Bridge(self)
@@ -79,6 +107,8 @@ class QueuePanel(QWidget):
             self.queue.set_paused(True)  # jobs from the last session wait for the artist
         self._build()
         self.refresh()
+        for note in self.queue.notes:  # a damaged queue file set aside: said where the artist reads
+            self.log(f"queue: {note}", "warn")
 
     def _build(self) -> None:
         # at 1024x700 the dock shares the Log's tab height (about 140 px): the adding controls stand in a
@@ -95,9 +125,17 @@ class QueuePanel(QWidget):
         self.variations.setPlaceholderText("seeds 1-5 or n3.steps=20,30")
         self.variations.setToolTip("variations: seeds 1-5 (one job per seed), or one setting swept: n3.steps=20,30,40")
         self.variations_button = QPushButton("Add variations", self)
+        self.size_box = QComboBox(self)  # the size of the jobs added next
+        self.size_box.addItems([f"Size: {s}" for s in SIZES])
+        self.size_box.setToolTip("the size of the jobs added: Preview, every generator at 'preview size' (fewer "
+                                 "pixels and steps, as the window previews; files named name.preview.mp4); Final, "
+                                 "the full size, as main.py render makes it. Follows the toolbar's Preview until "
+                                 "picked here")
+        self.size_picked: str | None = None  # None: follow the window (its toolbar's Preview / Full size)
+        self.size_box.activated.connect(lambda i: setattr(self, "size_picked", SIZES[i]))
         self.pause_button = QPushButton("Pause", self)
         self.pause_button.setCheckable(True)
-        for w in (self.add_button, self.variations, self.variations_button, self.pause_button):
+        for w in (self.add_button, self.variations, self.variations_button, self.size_box, self.pause_button):
             w.setFixedWidth(ADD_COLUMN_PX)
             add.addWidget(w)
         add.addStretch(1)
@@ -156,7 +194,16 @@ class QueuePanel(QWidget):
         if errs:
             self.log(f"not queued: {errs[0]}", "error")
             return None
-        return job_from_graph(graph, title=self.current_title() or getattr(graph, "title", "") or "graph")
+        job = job_from_graph(graph, title=self.current_title() or getattr(graph, "title", "") or "graph")
+        if self.size() == "Preview":
+            job.overrides.extend(preview_overrides(graph))
+        return job
+
+    def size(self) -> str:
+        """The size of the jobs added now: the one picked, else the window's (Preview while it previews)."""
+        if self.size_picked is not None:
+            return self.size_picked
+        return "Preview" if self.window_previews() else "Final"
 
     def add_current(self) -> list[Job]:
         job = self._job_now()
@@ -269,28 +316,52 @@ class QueuePanel(QWidget):
         jobs = self.queue.jobs()
         chosen = self.selected()
         self.table.setRowCount(len(jobs))
+        places, etas = self.queue.positions(), self._etas(jobs)  # one pass: not a queue walk a row
         for r, job in enumerate(jobs):
-            self._fill(r, job)
+            self._fill(r, job, places, etas)
         if chosen is not None:
             self.select(chosen.id)
         pending = len(self.queue.pending())
         self.pause_button.blockSignals(True)
         self.pause_button.setChecked(self.queue.paused)
         self.pause_button.blockSignals(False)
+        self.pause_button.setText("Resume" if self.queue.paused else "Pause")
+        self.pause_button.setToolTip("run the waiting jobs" if self.queue.paused else
+                                     "let the running job end, then start no other until Resume")
+        self.size_box.setCurrentIndex(SIZES.index(self.size()))
         self.status.setText(f"{pending} waiting" + (" · paused" if self.queue.paused else "")
                             + (f" · running {self.queue.running.title}" if self.queue.running else ""))
         self._update_buttons()
 
+    def _etas(self, jobs: list[Job]) -> dict[str, float | None]:
+        """Seconds until each job ends (an ended job: how long it ran), from the queue's estimates read
+        once: what is left of the running job, then each waiting job's in the order they run; None from
+        the first job with no estimate on."""
+        est = self.queue.estimates(jobs)
+        out: dict[str, float | None] = {j.id: j.seconds for j in jobs if j.state in ENDED}
+        total: float | None = 0.0
+        run = self.queue.running
+        if run is not None:
+            e = est.get(run.id)
+            total = None if e is None else (max(0.0, e * (1.0 - run.progress)) if run.progress
+                                            else max(0.0, e - (run.seconds or 0.0)))
+            out[run.id] = total
+        for j in self.queue.pending():
+            e = est.get(j.id)
+            total = None if total is None or e is None else total + e
+            out[j.id] = total
+        return out
+
     def _update_row(self, job: Job) -> None:
         for r in range(self.table.rowCount()):
             if self.table.item(r, 1).data(Qt.UserRole) == job.id:
-                self._fill(r, job)
+                self._fill(r, job, self.queue.positions(), self._etas(self.queue.jobs()))
                 return
 
-    def _fill(self, r: int, job: Job) -> None:
-        pos = self.queue.position(job.id)
-        eta = self.queue.eta(job.id) if job.state not in ENDED else job.seconds
-        cells = (str(pos) if pos else "", job.title, job.state, f"{int(job.progress * 100)}%", _time(eta))
+    def _fill(self, r: int, job: Job, places: dict[str, int], etas: dict[str, float | None]) -> None:
+        pos = places.get(job.id)
+        cells = (str(pos) if pos else "", job.title, seed_of(job), size_of(job), job.state,
+                 f"{int(job.progress * 100)}%", _time(etas.get(job.id)))
         for c, text in enumerate(cells):
             item = self.table.item(r, c)
             if item is None:
@@ -303,7 +374,7 @@ class QueuePanel(QWidget):
 
     def _update_buttons(self) -> None:
         job = self.selected()
-        queued = job is not None and self.queue.position(job.id) is not None
+        queued = job is not None and job.state == "queued"
         for b in (self.up_button, self.down_button):
             b.setEnabled(queued)
         self.cancel_button.setEnabled(job is not None and job.state not in ENDED)

@@ -75,9 +75,9 @@ class TitleLabel(QLabel):
         return QSize(min(120, QFontMetrics(bold).horizontalAdvance(self.title) + 6), super().minimumSizeHint().height())
 
 
-class Readout(QLabel):
-    """The pixel readout under the cursor, drawn over the bottom left of the picture while there
-    is something to read (a row of its own cost a small viewer 17 px of picture)."""
+class Overlay(QLabel):
+    """A label drawn over a corner of the picture while it has text (a row of its own cost a small
+    viewer 17 px of picture); it follows the viewer's size and lets the mouse through."""
 
     def __init__(self, host: QWidget):
         super().__init__(host)
@@ -103,7 +103,37 @@ class Readout(QLabel):
         return False
 
     def _place(self) -> None:
+        raise NotImplementedError
+
+
+class Readout(Overlay):
+    """The pixel readout under the cursor, over the bottom left of the picture while there is
+    something to read."""
+
+    def _place(self) -> None:
         self.move(4, max(0, self.host.height() - self.height() - 4))
+        self.raise_()
+
+
+class PreviewMark(Overlay):
+    """PREVIEW in the viewer's own top right corner while the clip shown was made at 'preview size'
+    (studio/engine/previews.py): the title's '[PREVIEW: …]' was cut off in a 1024-wide window (issue
+    104's walk), leaving only a tooltip to say it. Its tooltip says which node made it small."""
+
+    WORD = "PREVIEW"
+
+    def __init__(self, host: QWidget):
+        super().__init__(host)
+        self.setStyleSheet("background: rgba(200, 150, 40, 225); color: #111; font-weight: bold; border-radius: 3px")
+
+    def set_mark(self, how: str) -> None:
+        """``how``: how the clip is a preview ('' : it is not)."""
+        self.setToolTip(f"a preview, not the final: {how} (set 'preview size' to off, or the toolbar's "
+                        "Preview button, for the full size)" if how else "")
+        self.setText(self.WORD if how else "")
+
+    def _place(self) -> None:
+        self.move(max(0, self.host.width() - self.width() - 4), 4)
         self.raise_()
 
 
@@ -144,6 +174,7 @@ def build_viewer(area) -> None:
     area.stack = ViewerStack()
     lay.addWidget(area.stack, 1)
     area.pixel_label = Readout(area.stack)  # over the picture: a row of its own took 17 px of it
+    area.preview_mark = PreviewMark(area.stack)  # PREVIEW in the picture's corner: never cut off with the title
     area.stack.image.hovered.connect(area.pixel_label.setText)
     area.stack.similarity.hovered.connect(area.pixel_label.setText)
 
