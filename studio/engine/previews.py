@@ -31,6 +31,15 @@ def marks_of(steps, kept: dict[str, str]) -> dict[str, str]:
     return {st.node.id: kept[st.signature] for st in steps if st.signature in kept}
 
 
+def read_back(runtime, node_id: str, signature: str, outs: dict) -> None:
+    """A node's outputs read back from the disk cache: a clip made at preview size (its ``preview``,
+    kept in the entry) marks the node again, as a run that made it would (else a later process wrote a
+    preview under the final name)."""
+    how = next((v.preview for v in outs.values() if getattr(v, "preview", "")), "")
+    if how:
+        runtime.previews[node_id] = runtime.preview_marks[signature] = how
+
+
 def upstream_marks(ctx) -> list[str]:
     """The preview marks of the nodes this node's inputs come from (all of the run's where the node
     is not in the graph the run was given, as inside a group)."""

@@ -25,6 +25,30 @@ class Shrinks(Node):
         return ctx.params.value
 
 
+class ShrinksClip(Node):
+    """A generator kept in the disk cache whose clip was made at preview size (marked, as the clip says)."""
+    id, title, timing, disk_cache = "test.marks_preview_clip", "Shrinking Clip", SOURCE, True
+    outputs = (Out("video", "Video"),)
+
+    def run(self, ctx):
+        import numpy as np
+
+        from studio.engine.clip import ArrayClip
+        clip = ArrayClip(np.zeros((2, 4, 4, 3), np.float32))
+        clip.preview = "Shrinking Clip at 4x4 instead of 64x64"
+        mark(ctx, clip.preview)
+        return clip
+
+
+class WritesClip(Node):
+    id, title = "test.writes_marked_clip", "Clip Writer"
+    inputs, outputs = (In("video", "Video"),), (Out("marks", "Number"),)
+    is_output, cacheable = True, False
+
+    def run(self, ctx, video):
+        return len(output_path(ctx, "/nowhere/take.mp4")[1])
+
+
 class Writes(Node):
     """An output that names its file as Save Video does."""
     id, title = "test.writes_marked", "Writer"
@@ -69,3 +93,22 @@ def test_a_mark_of_one_graph_is_not_said_by_another_sharing_its_ids():
     r = ex.run(first, on_event=events.append)
     assert r.cached and r.value(out1) == 1
     assert "Shrinking Generator at 8x8" in _warnings(events, out1)[0]
+
+
+def test_a_preview_read_back_from_the_disk_cache_is_still_a_preview(tmp_path):
+    """Seen under Xvfb: the window reopened, F5 read the generator's preview clip back from the disk cache
+    and Save Video wrote it under the final name, with no PREVIEW in the viewer."""
+    from studio.engine.disk_cache import DiskCache
+    reg = registry()
+    reg.register(ShrinksClip)
+    reg.register(WritesClip)
+    g = Graph(reg)
+    src = g.add_node("test.marks_preview_clip")
+    out = g.add_node("test.writes_marked_clip")
+    g.connect(src.id, "video", out.id, "video")
+    assert Executor(disk_cache=DiskCache(str(tmp_path), 10 ** 8)).run(g).value(out.id) == 1
+    later, events = Executor(disk_cache=DiskCache(str(tmp_path), 10 ** 8)), []  # another process
+    r = later.run(g, on_event=events.append)
+    assert r.cached == [src.id] and r.value(out.id) == 1
+    assert "Shrinking Clip at 4x4" in _warnings(events, out.id)[0]
+    assert r.value(src.id, "video").preview.startswith("Shrinking Clip")  # the viewer's PREVIEW mark
