@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPainter, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout,
                                QWidget)
 
@@ -112,8 +112,9 @@ class QueuePanel(QWidget):
 
     def _build(self) -> None:
         # at 1024x700 the dock shares the Log's tab height (about 140 px): the adding controls stand in a
-        # column left of the table, the job's buttons and the count in one row under it, rows as tall as
-        # their text, so the table shows at least MIN_ROWS jobs (it showed one: issue 75's walk)
+        # column left of the table, the job's buttons, the count and the running job's frame in one right
+        # of it, rows as tall as their text, so the table has the whole height and shows at least five jobs
+        # (it showed one: issue 75's walk; four with the buttons under it: issue 100's)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 2, 4, 2)
         lay.setSpacing(6)
@@ -146,32 +147,40 @@ class QueuePanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
         head = self.table.horizontalHeader()  # the columns fit the table's width: no scroll bar eating a row
         for c in range(len(COLUMNS)):
             head.setSectionResizeMode(c, QHeaderView.Stretch if COLUMNS[c] == "Job" else QHeaderView.ResizeToContents)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.table.setMinimumHeight(48)
-        middle = QVBoxLayout()
-        middle.setSpacing(3)
-        middle.addWidget(self.table, 1)
-        row = QHBoxLayout()
+        lay.addWidget(self.table, 1)  # the whole height: five rows and more at 1024x700 (issue 100's walk: one)
+        side = QVBoxLayout()  # the selected job's buttons, two a row, the count, the running job's frame
+        side.setSpacing(2)
+        grid = QGridLayout()
+        grid.setSpacing(2)
         # tool buttons: as wide as their word (a push button's 80 px floor widened the dock past a 1024 window's room)
         self.up_button, self.down_button = QToolButton(self), QToolButton(self)
         self.cancel_button, self.retry_button = QToolButton(self), QToolButton(self)
         self.outputs_button, self.graph_button = QToolButton(self), QToolButton(self)
-        for w, word in ((self.up_button, "Up"), (self.down_button, "Down"), (self.cancel_button, "Cancel"),
-                        (self.retry_button, "Again"), (self.outputs_button, "Outputs"), (self.graph_button, "Open graph")):
+        for k, (w, word, tip) in enumerate((
+                (self.up_button, "Up", "run the selected job sooner"),
+                (self.down_button, "Down", "run the selected job later"),
+                (self.cancel_button, "Cancel", "cancel the selected job (the running one stops)"),
+                (self.retry_button, "Again", "queue the selected finished job again"),
+                (self.outputs_button, "Outputs", "open the files the selected job wrote"),
+                (self.graph_button, "Graph", "open the selected job's graph in the window, as it ran"))):
             w.setText(word)
-            row.addWidget(w)
+            w.setToolTip(tip)
+            w.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+            grid.addWidget(w, k // 2, k % 2)
+        side.addLayout(grid)
         self.status = _EndCutLabel(self)  # '1 waiting · running …' widened the window past a 1024 screen
-        row.addWidget(self.status, 1)
-        middle.addLayout(row)
-        lay.addLayout(middle, 1)
-        self.preview = QLabel(self)  # the running job's last frame, right of the table
+        side.addWidget(self.status)
+        self.preview = QLabel(self)  # the running job's last frame, under the buttons
         self.preview.setAlignment(Qt.AlignCenter)
-        self.preview.setMinimumWidth(72)
-        lay.addWidget(self.preview)
+        self.preview.setMinimumSize(72, 24)
+        side.addWidget(self.preview, 1)
+        lay.addLayout(side)
         self.add_button.clicked.connect(self.add_current)
         self.variations_button.clicked.connect(self.add_variations)
         self.variations.returnPressed.connect(self.add_variations)
@@ -328,10 +337,14 @@ class QueuePanel(QWidget):
         self.pause_button.setText("Resume" if self.queue.paused else "Pause")
         self.pause_button.setToolTip("run the waiting jobs" if self.queue.paused else
                                      "let the running job end, then start no other until Resume")
-        self.size_box.setCurrentIndex(SIZES.index(self.size()))
+        self.sync_size()
         self.status.setText(f"{pending} waiting" + (" · paused" if self.queue.paused else "")
                             + (f" · running {self.queue.running.title}" if self.queue.running else ""))
         self._update_buttons()
+
+    def sync_size(self) -> None:
+        """The size box shows the size the next jobs get (the window's, until one is picked here)."""
+        self.size_box.setCurrentIndex(SIZES.index(self.size()))
 
     def _etas(self, jobs: list[Job]) -> dict[str, float | None]:
         """Seconds until each job ends (an ended job: how long it ran), from the queue's estimates read

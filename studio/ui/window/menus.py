@@ -190,6 +190,9 @@ def build_toolbar(win) -> None:
     tb.addWidget(win.quality_toggle)
     win.preview_toggle = PreviewToggle(win.doc, win.runs_on_cpu, win)  # says Preview when the run previews
     tb.addWidget(win.preview_toggle)
+    if getattr(win, "queue_panel", None) is not None:  # the Queue dock's size follows it until picked there
+        win.preview_toggle.toggled.connect(lambda _on: win.queue_panel.sync_size())
+        win.queue_panel.sync_size()
     win.settings_to_toolbar(win.doc.graph.settings)
 
 

@@ -1,0 +1,130 @@
+"""Issue 104 item 4 and issue 100 item 6, driven through the window's widgets at 1024x700: the viewer's
+PREVIEW mark in its own corner (the title's '[PREVIEW: …]' was cut off), the toolbar saying Preview
+while the run previews (it read Final), the output link cut at its end with '…', and the Queue dock's
+jobs with their seed and size (Preview / Final, picked in the dock) in five rows and more, Pause saying
+Resume while paused."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+from studio.core.assets import TEMPLATES_DIR
+from studio.engine.clip import ArrayClip
+
+TEMPLATE = os.path.join(str(TEMPLATES_DIR), "text_to_video_pretrained.json")
+
+
+def _settle(ms: int = 120) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def test_the_preview_mark_stands_in_the_viewers_corner(make_area):
+    area = make_area(360, 240)
+    clip = ArrayClip(np.zeros((3, 48, 64, 3), np.float32))
+    clip.preview = "Text to Video at 256x144 instead of 832x480, 8 steps instead of 30"
+    area.show_value("n2", "Save Video with a long title that the bar cuts", clip, "sig:video")
+    mark = area.preview_mark
+    assert mark.isVisible() and mark.text() == "PREVIEW" and "256x144 instead of 832x480" in mark.toolTip()
+    stack = area.stack.rect()
+    assert stack.contains(mark.geometry()) and mark.geometry().right() >= stack.right() - 8  # its own top right
+    assert mark.geometry().top() <= 8
+    area.viewer_widget.resize(220, 240)  # narrower: it moves with the corner, still whole
+    _settle(30)
+    assert area.stack.rect().contains(mark.geometry())
+    area.show_value("n3", "Resize", ArrayClip(np.zeros((3, 48, 64, 3), np.float32)), "sig2:video")
+    assert not mark.isVisible()  # a full-size clip: no mark
+    area.show_value("n2", "Save Video", clip, "sig:video")
+    area.clear()
+    assert not mark.isVisible()
+
+
+def test_the_toolbar_says_preview_while_the_run_previews(nodes_window, monkeypatch):
+    win = nodes_window
+    assert win.files.open_path(TEMPLATE, ask=False)
+    gen = next(n for n in win.doc.graph.nodes.values() if n.spec.param("preview_size") is not None)
+    toggle = win.preview_toggle
+    monkeypatch.setattr(win, "runs_on_cpu", lambda: True)
+    toggle.on_cpu = win.runs_on_cpu
+    gen.params["preview_size"] = "on CPU"
+    toggle.sync()
+    assert toggle.isChecked() and toggle.text() == "Preview" and gen.label in toggle.toolTip()
+    toggle.click()  # full size: every generator's 'preview size' off, one undo step
+    assert gen.params["preview_size"] == "off" and toggle.text() == "Full size" and not toggle.isChecked()
+    win.doc.undo_stack.undo()
+    assert gen.params["preview_size"] == "on CPU" and toggle.text() == "Preview"
+    monkeypatch.setattr(win, "runs_on_cpu", lambda: False)  # on a GPU 'on CPU' makes the full size
+    toggle.on_cpu = win.runs_on_cpu
+    toggle.sync()
+    assert toggle.text() == "Full size"
+    toggle.click()  # preview on a GPU: 'always'
+    assert gen.params["preview_size"] == "always" and toggle.text() == "Preview"
+
+
+def test_the_output_link_is_cut_at_its_end(nodes_window, tmp_path):
+    """Seen under Xvfb: 'wrote text_to_video_pretrained.preview.m', the name cut off with no sign of it."""
+    import re
+    win = nodes_window
+    win.resize(1024, 700)
+    link = win.runs.output_link
+    name = "text_to_video_pretrained_with_a_rather_long_name_for_a_take.preview.mp4"
+    link.set_outputs([str(tmp_path / "renders" / name)])
+    _settle(60)
+    shown = re.sub("<[^>]+>", "", link.text())
+    assert shown.startswith("wrote text_to_video") and shown.endswith("…") and shown.count("…") == 1
+    assert link.fontMetrics().horizontalAdvance(shown) <= link.contentsRect().width()  # whole, to its '…'
+    assert name in link.toolTip()
+    link.set_outputs([str(tmp_path / "t.mp4")])  # a short name: whole, its folder cut first
+    _settle(60)
+    assert re.sub("<[^>]+>", "", link.text()).startswith("wrote t.mp4 in ")
+
+
+def test_the_queue_dock_shows_seeds_sizes_and_resume_at_1024x700(nodes_window, qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_ALLOWED_DIRS", str(tmp_path))
+    win = nodes_window
+    win.resize(1024, 700)
+    assert win.files.open_path(TEMPLATE, ask=False)
+    gen = next(n for n in win.doc.graph.nodes.values() if n.spec.param("preview_size") is not None)
+    gen.params["preview_size"] = "always"
+    win.preview_toggle.sync()
+    panel = win.queue_panel
+    win.queue_dock.raise_()
+    qtbot.mouseClick(panel.pause_button, Qt.LeftButton)  # the jobs wait: only the list is looked at
+    assert panel.queue.paused and panel.pause_button.text() == "Resume"
+    assert panel.size_box.currentText() == "Size: Preview"  # as the window previews, until picked
+    panel.variations.setText("seeds 1-5")
+    qtbot.mouseClick(panel.variations_button, Qt.LeftButton)
+    panel.size_box.activated.emit(1)  # the artist picks Final
+    panel.size_box.setCurrentIndex(1)
+    qtbot.mouseClick(panel.add_button, Qt.LeftButton)
+    _settle()
+    table = panel.table
+    cols = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    rows = [{cols[c]: table.item(r, c).text() for c in range(len(cols))} for r in range(table.rowCount())]
+    assert [(r["Seed"], r["Size"], r["State"]) for r in rows[:5]] == [(str(s), "Preview", "queued") for s in range(1, 6)]
+    assert rows[5]["Size"] == "Final" and rows[5]["Seed"] == str(win.doc.graph.settings.get("seed", 0))
+    shown = [r for r in range(6) if table.visualRect(table.model().index(r, 1)).bottom() <= table.viewport().height()]
+    assert len(shown) >= 5, (table.viewport().height(), table.rowHeight(0))
+    assert not table.horizontalScrollBar().isVisible() and win.width() == 1024
+    from studio.queue.run import job_graph
+    preview_job, final_job = panel.queue.jobs()[0], panel.queue.jobs()[5]
+    assert job_graph(preview_job).nodes[gen.id].params["preview_size"] == "always"  # wherever it runs
+    assert job_graph(final_job).nodes[gen.id].params["preview_size"] == "off"  # full size, as main.py render
+    win.preview_toggle.click()  # the window at full size: the dock keeps the size picked there
+    assert panel.size_box.currentText() == "Size: Final"
+    qtbot.mouseClick(panel.pause_button, Qt.LeftButton)
+    assert panel.pause_button.text() == "Pause"
+    panel.queue.set_paused(True)
+
+
+def test_a_damaged_queue_file_is_said_in_the_log(open_window, tmp_path):
+    folder = tmp_path / "data" / "queue"
+    folder.mkdir(parents=True)
+    from studio.queue.store import FILE
+    (folder / FILE).write_text("{ not json")
+    win = open_window()
+    assert win.queue_panel.queue.notes
+    assert f"queue: {win.queue_panel.queue.notes[0]}" in win.log_view.toPlainText()
