@@ -128,3 +128,31 @@ def test_a_damaged_queue_file_is_said_in_the_log(open_window, tmp_path):
     win = open_window()
     assert win.queue_panel.queue.notes
     assert f"queue: {win.queue_panel.queue.notes[0]}" in win.log_view.toPlainText()
+
+
+def test_a_path_typed_in_properties_is_allowed_as_a_pick_is(qtbot, open_window, place):
+    """Issue 104 item 6: a newcomer typing the README's paths met 'Allow this folder?' at F5 first. The
+    artist's typed path gives its folder as a pick in a file dialog does (read: kept; write: this session);
+    a value the graph brought, focused and left, gives nothing."""
+    from studio.core import confine
+    from studio.core.settings import load_settings
+    shared, outside = place
+    win = open_window()
+    load = win.doc.add_node("io.load_image", (0, 0), {"path": str(outside / "elsewhere" / "x.png")})
+    win.canvas.select([load])
+    ed = win.properties.editors["path"]
+    ed.edit.setFocus()
+    ed.edit.editingFinished.emit()  # the graph's own value: not the artist's keys
+    assert load_settings()["read_dirs"] == []
+    ed.edit.clear()
+    qtbot.keyClicks(ed.edit, str(outside / "plate.png"))
+    qtbot.keyClick(ed.edit, Qt.Key_Return)
+    assert win.doc.graph.nodes[load].params["path"] == str(outside / "plate.png")
+    assert load_settings()["read_dirs"] == [confine.real(str(outside))]
+    save = win.doc.add_node("io.save_video", (200, 0), {"path": "out.mp4"})
+    win.canvas.select([save])
+    ed = win.properties.editors["path"]
+    ed.edit.clear()
+    qtbot.keyClicks(ed.edit, str(outside / "renders" / "take.mp4"))
+    win.properties.flush_edits()  # F5 with the cursor still in the field
+    assert confine.real(str(outside / "renders")) in confine.allowed_dirs(str(shared))
