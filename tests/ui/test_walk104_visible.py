@@ -156,3 +156,35 @@ def test_a_path_typed_in_properties_is_allowed_as_a_pick_is(qtbot, open_window, 
     qtbot.keyClicks(ed.edit, str(outside / "renders" / "take.mp4"))
     win.properties.flush_edits()  # F5 with the cursor still in the field
     assert confine.real(str(outside / "renders")) in confine.allowed_dirs(str(shared))
+
+
+def test_preferences_list_every_folder_given_and_revoke_one(qtbot, place):
+    """Issue 104 item 6: the folders read from (picked or typed) and those allowed for this session are
+    listed in Preferences beside the allowed output folders, and Remove revokes one, at once."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from studio.core import confine
+    from studio.core.settings import load_settings
+    from studio.ui.dialogs.preferences import PreferencesDialog
+    shared, outside = place
+    footage, renders = outside / "footage", outside / "renders"
+    confine.remember_read_folder(str(footage))
+    confine.allow_for_session(str(renders))
+    assert confine.real(str(footage)) in confine.readable_dirs(str(shared))
+    d = PreferencesDialog()
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    assert d.read_dirs.folders() == [confine.real(str(footage))]
+    assert d.session_dirs.folders() == [confine.real(str(renders)), confine.real(str(footage))]
+    assert not d.session_dirs.add_button.isVisible()
+    assert d.minimumSizeHint().height() <= 660, d.minimumSizeHint()  # fits a 1024x700 screen, title bar and all
+    d.read_dirs.list.setCurrentRow(0)
+    qtbot.mouseClick(d.read_dirs.remove_button, Qt.LeftButton)
+    d.session_dirs.list.setCurrentRow(0)
+    qtbot.mouseClick(d.session_dirs.remove_button, Qt.LeftButton)
+    with qtbot.waitSignal(d.saved, timeout=2000):
+        qtbot.mouseClick(d.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    assert load_settings()["read_dirs"] == []
+    assert confine.real(str(footage)) not in confine.readable_dirs(str(shared))  # revoked now, not next session
+    assert confine.real(str(renders)) not in confine.allowed_dirs(str(shared))
