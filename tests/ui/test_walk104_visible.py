@@ -188,3 +188,26 @@ def test_preferences_list_every_folder_given_and_revoke_one(qtbot, place):
     assert load_settings()["read_dirs"] == []
     assert confine.real(str(footage)) not in confine.readable_dirs(str(shared))  # revoked now, not next session
     assert confine.real(str(renders)) not in confine.allowed_dirs(str(shared))
+
+
+def test_the_families_dialog_counts_families_as_the_readme_does():
+    """'65 kinds of model' beside the README's '34 families' (issue 104's walk): the dialog counts the video
+    model families apart, the number the README's fact says."""
+    import re
+
+    from scripts import doc_facts
+    from studio.ui.panels.families import count_words
+    records = [{"kind": "video model"}] * 3 + [{"kind": "text encoder"}, {"kind": "upscaler"}, {"kind": "not read"}]
+    assert count_words(records) == ("3 video model families, 2 other models (text encoders, upscalers, "
+                                    "preprocessors…) and 1 named, not read")
+    from nodes.video_models.catalog.family_records import family_records
+    said = count_words(family_records())
+    assert said.startswith(f"{doc_facts.facts()['families_count']} video model families")
+    readme = open(os.path.join(os.path.dirname(doc_facts.__file__), "..", "README.md"), encoding="utf-8").read()
+    assert re.search(r"fact:families_count -->(\d+)<", readme).group(1) == doc_facts.facts()["families_count"]
+
+
+def test_the_readme_counts_the_templates_the_browser_lists():
+    from scripts import doc_facts
+    from studio.ui.dialogs.templates import list_templates
+    assert doc_facts.facts()["templates"] == str(len(list_templates()))  # 36, where 37 files counted the demo
