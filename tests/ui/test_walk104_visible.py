@@ -211,3 +211,20 @@ def test_the_readme_counts_the_templates_the_browser_lists():
     from scripts import doc_facts
     from studio.ui.dialogs.templates import list_templates
     assert doc_facts.facts()["templates"] == str(len(list_templates()))  # 36, where 37 files counted the demo
+
+
+def test_checks_said_of_a_node_are_not_shown_for_another_graphs_node_with_its_id(qtbot, nodes_window, tmp_path):
+    """Issue 104 item 2: what was said of a node belongs to its graph. Node ids repeat from graph to graph:
+    a node of the next graph selected before its own check ran showed the old graph's '⚠ … not found'."""
+    from studio.core.graph import Graph
+    win = nodes_window
+    nid = win.doc.add_node("io.load_image", (0, 0), {"path": str(tmp_path / "gone.png")})
+    win.canvas.select([nid])
+    win.check_now()
+    assert "not found" in win.properties.checks.text()
+    other = Graph(win.doc.graph.registry)
+    fine = other.add_node("io.load_image", {"path": os.path.join(str(TEMPLATES_DIR), "media", "still.png")})
+    assert fine.id == nid  # the same id in another graph
+    win.doc.set_graph(other, None)
+    win.canvas.select([nid])  # at once: before the new graph's checks have run
+    assert not win.properties.checks.isVisible()
