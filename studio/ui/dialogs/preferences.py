@@ -15,7 +15,7 @@ import os
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton,
-                               QSizePolicy, QVBoxLayout, QWidget)
+                               QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
 
 from studio.core import settings as S
 from studio.core.project import default_project_dir
@@ -102,6 +102,16 @@ class FolderList(QWidget):
         return [self.list.item(i).text() for i in range(self.list.count())]
 
 
+def _page(group: QWidget) -> QWidget:
+    """A tab's page: the group at its natural height, at the top (not stretched over the page)."""
+    page = QWidget()
+    lay = QVBoxLayout(page)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.addWidget(group)
+    lay.addStretch(1)
+    return page
+
+
 def _session_folders() -> list[str]:
     """The folders this session allowed (to write into, or read from), each once."""
     from studio.core.confine import session_dirs, session_read_dirs
@@ -145,7 +155,11 @@ class PreferencesDialog(QDialog):
             hint += f" STUDIO_MODELS is set ({env}): its folders are searched first."
         self.models_hint = self._hint(hint, models)
         form.addRow(self.models_hint)
-        lay.addWidget(models)
+        # three pages: at 1024x700 one column of every group squeezed the folder lists to a line each, their
+        # buttons over one another (seen under Xvfb once the read and session folders joined, issue 104)
+        self.pages = QTabWidget(self)
+        self.pages.addTab(_page(models), "Models")
+        lay.addWidget(self.pages, 1)
 
         files = QGroupBox("Files", self)
         form = QFormLayout(files)
@@ -167,8 +181,11 @@ class PreferencesDialog(QDialog):
         form.addRow("Folders read from", self.read_dirs)
         self.session_dirs = FolderList(_session_folders(), "", files, can_add=False)
         form.addRow("This session only", self.session_dirs)
-        lay.addWidget(files)
-        lay.addWidget(self._disk_cache_group(s))
+        form.addRow(self._hint("Read from: the folders you picked or typed a file in (kept). This session only: "
+                               "folders allowed until Studio closes. Remove, then OK, revokes a folder at once.",
+                               files))
+        self.pages.addTab(_page(files), "Folders")
+        self.pages.addTab(_page(self._disk_cache_group(s)), "Disk cache")
 
         self.path_label = QLabel(f"Saved in {S.settings_path()}", self)
         self.path_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
