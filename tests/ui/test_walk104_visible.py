@@ -228,3 +228,14 @@ def test_checks_said_of_a_node_are_not_shown_for_another_graphs_node_with_its_id
     win.doc.set_graph(other, None)
     win.canvas.select([nid])  # at once: before the new graph's checks have run
     assert not win.properties.checks.isVisible()
+
+
+def test_the_timelines_message_is_cut_at_its_end(make_area):
+    """A plain label with no width of its own clipped the timeline's message mid-word, with no sign of it."""
+    area = make_area(320, 200)
+    area._say("muted: no audio device was found on this machine, so playback runs silent until one is")
+    _settle(30)
+    shown = area.info_label.shown_text()
+    assert shown.endswith("…") and shown.startswith("muted:")
+    assert area.info_label.fontMetrics().horizontalAdvance(shown) <= area.info_label.contentsRect().width()
+    assert "until one is" in area.info_label.toolTip()

@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPainter, QPixmap
+from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout,
                                QWidget)
@@ -25,6 +25,7 @@ from studio.engine.events import NodeProgress
 from studio.queue.job import ENDED, Job
 from studio.queue.make import job_from_graph, parse_variations, seed_variations, sweep_variations
 from studio.queue.queue import JobQueue
+from studio.ui.end_cut_label import EndCutLabel
 from studio.ui.preview.qimages import qimage
 
 COLUMNS = ("#", "Job", "Seed", "Size", "State", "Progress", "Time")
@@ -62,26 +63,6 @@ def _time(seconds: float | None) -> str:
         return ""
     s = int(round(seconds))
     return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
-
-
-class _EndCutLabel(QLabel):
-    """A one-line label that takes no width of its own: its text cut at the end to the room it gets,
-    whole in its tooltip (a long line must not widen the dock, and so the window, past the screen)."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
-        super().setText(text)
-        self.setToolTip(text)
-
-    def paintEvent(self, ev) -> None:  # noqa: N802 - Qt's name
-        p = QPainter(self)
-        shown = self.fontMetrics().elidedText(self.text(), Qt.ElideRight, self.contentsRect().width())
-        p.setPen(self.palette().color(self.foregroundRole()))
-        p.drawText(self.contentsRect(), int(Qt.AlignLeft | Qt.AlignVCenter), shown)
-        p.end()
 
 
 class QueuePanel(QWidget):
@@ -174,7 +155,7 @@ class QueuePanel(QWidget):
             w.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
             grid.addWidget(w, k // 2, k % 2)
         side.addLayout(grid)
-        self.status = _EndCutLabel(self)  # '1 waiting · running …' widened the window past a 1024 screen
+        self.status = EndCutLabel("", self)  # '1 waiting · running …' widened the window past a 1024 screen
         side.addWidget(self.status)
         self.preview = QLabel(self)  # the running job's last frame, under the buttons
         self.preview.setAlignment(Qt.AlignCenter)

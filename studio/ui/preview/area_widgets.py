@@ -8,6 +8,7 @@ from typing import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
+from studio.ui.end_cut_label import EndCutLabel
 from studio.ui.preview.timeline import Timeline
 from studio.ui.preview.view_controls import ViewControls
 from studio.ui.preview.viewers import ViewerStack
@@ -193,16 +194,15 @@ def build_timeline(area) -> None:
     area.loop_button.setChecked(True)
     area.mute_button = tool_button("Mute", "play without sound", area.transport.set_mute, True)
     area.fit_timeline_button = tool_button("Fit", "show the whole clip (\\)", lambda: area.timeline.set_zoom(None))
-    area.time_label = QLabel("")
-    area.info_label = QLabel("")
-    for lab in (area.time_label, area.info_label):  # text that changes must not resize the dock
-        lab.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+    # text that changes must not resize the dock: no width of their own, cut at their end with '…'
+    area.time_label = EndCutLabel("")
+    area.info_label = EndCutLabel("")
     area.time_label.setMinimumWidth(270)
     area.info_label.setStyleSheet("color: #c8a040")
     for w in (area.play_button, area.loop_button, area.mute_button, area.time_label):
         bar.addWidget(w)
-    bar.addStretch(1)
-    bar.addWidget(area.info_label)
+    area.info_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+    bar.addWidget(area.info_label, 1)  # the room left (beside a stretch it got none: its message never showed)
     bar.addWidget(area.fit_timeline_button)
     lay.addLayout(bar)
     area.timeline = Timeline()
