@@ -239,3 +239,27 @@ def test_the_timelines_message_is_cut_at_its_end(make_area):
     assert shown.endswith("…") and shown.startswith("muted:")
     assert area.info_label.fontMetrics().horizontalAdvance(shown) <= area.info_label.contentsRect().width()
     assert "until one is" in area.info_label.toolTip()
+
+
+def test_the_time_left_of_each_row_in_one_pass():
+    """The dock's times from the queue's estimates read once (not a queue walk a row): the running job's
+    rest, then each waiting job's in the order they run; unknown from the first job with no estimate."""
+    from types import SimpleNamespace as NS
+
+    from studio.ui.panels.queue_rows import time_left
+    run = NS(id="r", state="running", progress=0.5, seconds=3.0)
+    a, b, c = (NS(id=k, state="queued", seconds=None) for k in "abc")
+    done = NS(id="d", state="done", seconds=7.0)
+    calls = []
+
+    class Queue:
+        running = run
+
+        def estimates(self, jobs):
+            calls.append(len(jobs))
+            return {"r": 10.0, "a": 4.0, "b": None, "c": 2.0, "d": 8.0}
+
+        def pending(self):
+            return [a, b, c]
+    left = time_left(Queue(), [done, run, a, b, c])
+    assert left == {"d": 7.0, "r": 5.0, "a": 9.0, "b": None, "c": None} and calls == [5]
