@@ -263,3 +263,19 @@ def test_the_time_left_of_each_row_in_one_pass():
             return [a, b, c]
     left = time_left(Queue(), [done, run, a, b, c])
     assert left == {"d": 7.0, "r": 5.0, "a": 9.0, "b": None, "c": None} and calls == [5]
+
+
+def test_the_viewer_is_the_windows_again_when_a_queued_job_ends(open_window, tmp_path, monkeypatch):
+    """Seen under Xvfb: after the queued jobs had ended, the viewer still showed the last job's live frame
+    ('live: step 8 / 8') under the window's own node title."""
+    from studio.engine.events import NodeProgress
+    monkeypatch.setenv("STUDIO_ALLOWED_DIRS", str(tmp_path))
+    win = open_window()
+    g = win.doc.graph
+    solid = g.add_node("procedural.solid", {"frames": 2, "width": 16, "height": 16})
+    area = win.preview
+    area.on_progress(NodeProgress(solid.id, 8, 8, preview=np.zeros((16, 16, 3), np.float32)))  # a job's frame
+    assert area.live_node == solid.id and area.stack.image.caption.startswith("live: step 8 / 8")
+    job = type("Job", (), {"title": "t · seed 1", "state": "done", "error": "", "outputs": []})()
+    win.queue_panel._on_heard("ended", job, None)
+    assert area.live_node is None and area.stack.image.caption == "" and area.node_id is None

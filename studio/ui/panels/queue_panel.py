@@ -58,6 +58,7 @@ class QueuePanel(QWidget):
         self.window_previews: Callable[[], bool] = lambda: False  # the window's runs are at preview size
         self.open_url = lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path))  # tests replace it
         self.follow: Callable | None = None  # follow(event): the window's viewer and timeline follow the running job
+        self.job_ended: Callable | None = None  # job_ended(job): the window takes its viewer back
         self._bridge = _Bridge(self)
         self._bridge.heard.connect(self._on_heard)
         self.queue.listen(self._bridge.heard.emit)
@@ -269,6 +270,8 @@ class QueuePanel(QWidget):
             level = {"done": "ok", "cancelled": "warn"}.get(job.state, "error")
             self.log(f"queue: {job.title} {job.state}" + (f": {job.error}" if job.error else "")
                      + (f" ({', '.join(job.outputs)})" if job.outputs else ""), level)
+            if self.job_ended is not None:
+                self.job_ended(job)
         self.refresh()
 
     def _show_preview(self, image) -> None:
