@@ -190,7 +190,7 @@ def test_preferences_list_every_folder_given_and_revoke_one(qtbot, place):
     assert confine.real(str(renders)) not in confine.allowed_dirs(str(shared))
 
 
-def test_the_families_dialog_counts_families_as_the_readme_does():
+def test_the_families_dialog_counts_families_as_the_readme_does(qtbot):
     """'65 kinds of model' beside the README's '34 families' (issue 104's walk): the dialog counts the video
     model families apart, the number the README's fact says."""
     import re
@@ -205,6 +205,10 @@ def test_the_families_dialog_counts_families_as_the_readme_does():
     assert said.startswith(f"{doc_facts.facts()['families_count']} video model families")
     readme = open(os.path.join(os.path.dirname(doc_facts.__file__), "..", "README.md"), encoding="utf-8").read()
     assert re.search(r"fact:families_count -->(\d+)<", readme).group(1) == doc_facts.facts()["families_count"]
+    from studio.ui.panels.families import FamiliesDialog
+    d = FamiliesDialog(family_records())
+    qtbot.addWidget(d)
+    assert d.minimumSizeHint().width() <= 1000  # its words wrap: the dialog fits a 1024-wide screen
 
 
 def test_the_readme_counts_the_templates_the_browser_lists():

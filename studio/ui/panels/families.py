@@ -54,6 +54,7 @@ class FamiliesDialog(QDialog):
         about = QLabel(f"{count_words(records)}, from the nodes' own declarations "
                        "(the same list as `main.py families --json`)", self)
         about.setStyleSheet("color:#aaa")
+        about.setWordWrap(True)  # one line of it widened the dialog past a 1024-wide screen
         lay.addWidget(about)
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("filter: family, variant, task, format…")
