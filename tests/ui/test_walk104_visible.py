@@ -109,6 +109,11 @@ def test_the_queue_dock_shows_seeds_sizes_and_resume_at_1024x700(nodes_window, q
     shown = [r for r in range(6) if table.visualRect(table.model().index(r, 1)).bottom() <= table.viewport().height()]
     assert len(shown) >= 5, (table.viewport().height(), table.rowHeight(0))
     assert not table.horizontalScrollBar().isVisible() and win.width() == 1024
+    qtbot.mouseClick(panel.add_button, Qt.LeftButton)  # an eighth: past the fold, the list scrolls to it
+    _settle()
+    last = table.visualRect(table.model().index(table.rowCount() - 1, 1))
+    sb = table.verticalScrollBar()
+    assert last.top() >= 0 and last.bottom() <= table.viewport().height(), (sb.maximum(), sb.value(), table.rowCount())
     from studio.queue.run import job_graph
     preview_job, final_job = panel.queue.jobs()[0], panel.queue.jobs()[5]
     assert job_graph(preview_job).nodes[gen.id].params["preview_size"] == "always"  # wherever it runs

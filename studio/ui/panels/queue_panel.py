@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout,
@@ -196,6 +196,8 @@ class QueuePanel(QWidget):
         self.queue.start()
         self.log(f"queued {len(jobs)} job{'s' if len(jobs) != 1 else ''}" + ("" if not self.queue.paused else " (the queue is paused)"), "ok")
         self.refresh()
+        if jobs:  # the list shows what was just added, at its end (under Xvfb a seventh job sat half under
+            QTimer.singleShot(0, self, self.table.scrollToBottom)  # the fold), once its rows are laid out
         return jobs
 
     # -- acting on the selected job -------------------------------------------------------------
