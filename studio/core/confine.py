@@ -112,6 +112,20 @@ def session_dirs() -> list[str]:
         return list(_session)
 
 
+def session_read_dirs() -> list[str]:
+    with _lock:
+        return list(_session_reads)
+
+
+def forget_for_session(folder: str) -> None:
+    """``folder`` no longer allowed by this session, to write into or read from (Preferences' Remove)."""
+    r = real(folder)
+    with _lock:
+        for kept in (_session, _session_reads):
+            while r in kept:
+                kept.remove(r)
+
+
 def forget_session() -> None:
     """Drop the folders allowed for this session (tests)."""
     with _lock:

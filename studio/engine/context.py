@@ -45,7 +45,11 @@ class Runtime:
     def __init__(self):
         self.emit: Callable[[Any], None] = lambda e: None
         self.cancel = CancelToken()
-        self.previews: dict[str, str] = {}  # node id -> how its clip is a preview (studio/engine/previews.py)
+        # this run's preview marks: node id -> how its clip is a preview (studio/engine/previews.py); filled
+        # at each run's start from ``preview_marks`` (by signature: a mark belongs to the clip that was made,
+        # never to a node of another graph that happens to share its id)
+        self.previews: dict[str, str] = {}
+        self.preview_marks: dict[str, str] = {}  # step signature -> its mark, kept across runs
 
 
 def derive_seed(graph_seed: int, node_id: str, node_seed: int = 0) -> int:
@@ -73,6 +77,7 @@ class Context:
         self.stream_to: list[str] | None = None
         self.options = options or {}
         self._last_progress = 0.0
+        self.signature = ""  # its step's signature (set by the executor): what its preview mark is kept by
         self.wrote: list[str] | None = None  # the files an output wrote, where not its path parameters
         self.started = time.perf_counter()  # the node's start: a node's own estimate of its whole time
 

@@ -19,7 +19,7 @@ from studio.core.errors import Cancelled, NodeExecutionError, StudioError
 from studio.core.graph import Graph, NodeInstance
 from studio.core.params import Path as PathParam
 
-from . import reuse
+from . import previews, reuse
 from .cache import CachedClip, FrameCache, OutputCache, nbytes_of
 from .clip import ArrayClip, Clip, CostMeter, StillClip
 from .context import CancelToken, Context, Runtime, seed_torch_for
@@ -207,6 +207,7 @@ class Executor:
                 emit(RunFinished(time.perf_counter() - t_run, False, error=e))
                 raise
         _announce(plan, emit)
+        self.runtime.previews = previews.marks_of(plan.steps, self.runtime.preview_marks)
         self.costs.reset()
         # a whole-clip render only (not a frame range): the disk cache reads and keeps whole outputs
         disk = self.disk_cache if use_cache and frame_range is None else None
@@ -298,6 +299,7 @@ class Executor:
         if cached is None and n.id in p.from_disk:  # read back from the disk cache
             cached = p.from_disk[n.id]
             self.cache.put(st.signature, cached, nbytes_of(cached), 0.0)
+            previews.read_back(self.runtime, n.id, st.signature, cached)
             p.result.cached.append(n.id)
             p.streams.after(n.id, n.label, None, lambda _s, nid=n.id, v=cached: emit(
                 NodeFinished(nid, 0.0, True, v, cached_from="disk")))
@@ -320,6 +322,7 @@ class Executor:
         ctx = Context(n.id, n.label, dict(st.params), st.seed, st.device, self.runtime,
                       p.frame_range, {"graph": p.plan.source or p.plan.graph, **(p.options or {})})
         ctx.stream_to = p.streams.stream_to(n.id)
+        ctx.signature = st.signature  # what its preview mark is kept by (previews.py)
         where = None
         if keeps_model:
             where = self._make_room(st, emit, p.run_models, p.plan.base_dir)

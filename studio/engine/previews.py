@@ -2,7 +2,8 @@
 
 A generator whose 'preview size' made its clip smaller or with fewer steps than its settings ask
 (on a CPU, 'preview size: on CPU' does this quietly even at quality 'final') marks it here: on the
-run's runtime, by node id, kept across runs (a cached generator's clip is still a preview), and on
+run's runtime, by node id for this run and by the step's signature across runs (a cached generator's
+clip is still a preview; a node of another graph that shares its id is not: issue 104), and on
 the clip (``Clip.preview``, which the viewer's title shows). An output downstream of a mark writes
 its file under a name that says so (``take.preview.mp4`` for ``take.mp4``) and says which node made
 it small, unless the names were given on the command line (``main.py render -o``)."""
@@ -15,11 +16,28 @@ KEEP_NAMES = "keep_output_names"  # a run option: the outputs' names are the use
 
 def mark(ctx, text: str | None) -> None:
     """Record (``text``) or clear (None) this node's preview mark for this and later runs."""
-    marks = ctx.runtime.previews
+    rt = ctx.runtime
+    kept = rt.preview_marks if ctx.signature else {}
     if text:
-        marks[ctx.node_id] = text
+        rt.previews[ctx.node_id] = kept[ctx.signature] = text
     else:
-        marks.pop(ctx.node_id, None)
+        rt.previews.pop(ctx.node_id, None)
+        kept.pop(ctx.signature, None)
+
+
+def marks_of(steps, kept: dict[str, str]) -> dict[str, str]:
+    """A run's marks at its start (node id -> mark): those kept for its steps' signatures, so a
+    cached generator's clip is still said as a preview and nothing of another graph is."""
+    return {st.node.id: kept[st.signature] for st in steps if st.signature in kept}
+
+
+def read_back(runtime, node_id: str, signature: str, outs: dict) -> None:
+    """A node's outputs read back from the disk cache: a clip made at preview size (its ``preview``,
+    kept in the entry) marks the node again, as a run that made it would (else a later process wrote a
+    preview under the final name)."""
+    how = next((v.preview for v in outs.values() if getattr(v, "preview", "")), "")
+    if how:
+        runtime.previews[node_id] = runtime.preview_marks[signature] = how
 
 
 def upstream_marks(ctx) -> list[str]:

@@ -33,7 +33,7 @@ def test_the_queue_dock_queues_moves_cancels_pauses_and_opens_results(open_windo
     qtbot.mouseClick(panel.up_button, Qt.LeftButton)  # seed 4 before seed 3
     assert [j.title.split()[-1] for j in panel.queue.pending()][-2:] == ["4", "3"]
     qtbot.mouseClick(panel.cancel_button, Qt.LeftButton)  # still selected: seed 4
-    assert panel.table.item(1, 2).text() == "cancelled"
+    assert panel.table.item(1, 4).text() == "cancelled"
     followed = []
     win.preview.on_progress = followed.append  # the viewer and timeline follow the running job
     qtbot.mouseClick(panel.pause_button, Qt.LeftButton)  # resume: the two left run
@@ -51,7 +51,7 @@ def test_the_queue_dock_queues_moves_cancels_pauses_and_opens_results(open_windo
     qtbot.mouseClick(panel.graph_button, Qt.LeftButton)
     node = next(n for n in win.doc.graph.nodes.values() if n.type_id == "procedural.solid")
     assert node.params["frames"] == 2  # the graph as the job ran it
-    assert panel.table.item(0, 2).text() == "done" and panel.table.item(0, 3).text() == "100%"
+    assert panel.table.item(0, 4).text() == "done" and panel.table.item(0, 5).text() == "100%"
 
 
 def test_jobs_left_waiting_come_back_paused(open_window, tmp_path, monkeypatch):

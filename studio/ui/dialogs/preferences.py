@@ -15,7 +15,7 @@ import os
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton,
-                               QSizePolicy, QVBoxLayout, QWidget)
+                               QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
 
 from studio.core import settings as S
 from studio.core.project import default_project_dir
@@ -57,9 +57,10 @@ class FolderField(QWidget):
 class FolderList(QWidget):
     """A list of folders with Add… and Remove."""
 
-    def __init__(self, folders: list[str], caption: str, parent=None):
+    def __init__(self, folders: list[str], caption: str, parent=None, can_add: bool = True):
         super().__init__(parent)
         self.caption = caption
+        self.removed: list[str] = []  # taken out of the list (their permission is revoked on OK)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.list = QListWidget(self)
@@ -76,6 +77,7 @@ class FolderList(QWidget):
         self.remove_button.setEnabled(False)
         side.addWidget(self.add_button)
         side.addWidget(self.remove_button)
+        self.add_button.setVisible(can_add)
         side.addStretch(1)
         lay.addWidget(self.list, 1)
         lay.addLayout(side)
@@ -94,10 +96,26 @@ class FolderList(QWidget):
     def _remove(self) -> None:
         r = self.list.currentRow()
         if r >= 0:
-            self.list.takeItem(r)
+            self.removed.append(self.list.takeItem(r).text())
 
     def folders(self) -> list[str]:
         return [self.list.item(i).text() for i in range(self.list.count())]
+
+
+def _page(group: QWidget) -> QWidget:
+    """A tab's page: the group at its natural height, at the top (not stretched over the page)."""
+    page = QWidget()
+    lay = QVBoxLayout(page)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.addWidget(group)
+    lay.addStretch(1)
+    return page
+
+
+def _session_folders() -> list[str]:
+    """The folders this session allowed (to write into, or read from), each once."""
+    from studio.core.confine import session_dirs, session_read_dirs
+    return list(dict.fromkeys(session_dirs() + session_read_dirs()))
 
 
 class PreferencesDialog(QDialog):
@@ -137,7 +155,11 @@ class PreferencesDialog(QDialog):
             hint += f" STUDIO_MODELS is set ({env}): its folders are searched first."
         self.models_hint = self._hint(hint, models)
         form.addRow(self.models_hint)
-        lay.addWidget(models)
+        # three pages: at 1024x700 one column of every group squeezed the folder lists to a line each, their
+        # buttons over one another (seen under Xvfb once the read and session folders joined, issue 104)
+        self.pages = QTabWidget(self)
+        self.pages.addTab(_page(models), "Models")
+        lay.addWidget(self.pages, 1)
 
         files = QGroupBox("Files", self)
         form = QFormLayout(files)
@@ -152,8 +174,18 @@ class PreferencesDialog(QDialog):
         form.addRow(self._hint("A graph may write into its own folder and the project folder; add the other "
                                "folders renders, checkpoints and LoRAs may go to (a renders disk, a shared "
                                "drive). A graph from elsewhere cannot write anywhere else.", files))
-        lay.addWidget(files)
-        lay.addWidget(self._disk_cache_group(s))
+        # the other folders the artist gave, each revocable (issue 104 item 6): those a file was picked or
+        # typed in (read from, kept), and those allowed for this session only (the window's question, a
+        # typed output, --allow-dir)
+        self.read_dirs = FolderList(s["read_dirs"], "Allow graphs to read from a folder", files)
+        form.addRow("Folders read from", self.read_dirs)
+        self.session_dirs = FolderList(_session_folders(), "", files, can_add=False)
+        form.addRow("This session only", self.session_dirs)
+        form.addRow(self._hint("Read from: the folders you picked or typed a file in (kept). This session only: "
+                               "folders allowed until Studio closes. Remove, then OK, revokes a folder at once.",
+                               files))
+        self.pages.addTab(_page(files), "Folders")
+        self.pages.addTab(_page(self._disk_cache_group(s)), "Disk cache")
 
         self.path_label = QLabel(f"Saved in {S.settings_path()}", self)
         self.path_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -225,6 +257,7 @@ class PreferencesDialog(QDialog):
                 "comfyui_dir": self.comfyui_dir.text(),
                 "project_dir": self.project_dir.text(),
                 "allowed_dirs": self.allowed_dirs.folders(),
+                "read_dirs": self.read_dirs.folders(),
                 "disk_cache_gb": round(self.disk_cache_gb.value(), 1)}
 
     def problems(self, v: dict) -> list[str]:
@@ -253,6 +286,10 @@ class PreferencesDialog(QDialog):
         except OSError as e:
             self._error(f"could not save {S.settings_path()}: {e.strerror or e}")
             return
+        from studio.core.confine import forget_for_session
+        for folder in self.allowed_dirs.removed + self.read_dirs.removed + self.session_dirs.removed:
+            if folder not in v["allowed_dirs"] + v["read_dirs"]:  # removed, not moved: revoked now
+                forget_for_session(folder)
         self.saved.emit(path)
         super().accept()
 

@@ -30,6 +30,18 @@ def _uses(t, r: dict) -> bool:
     return any(n and n.lower().replace("-", " ") in text for n in names)
 
 
+def count_words(records: list[dict]) -> str:
+    """'34 video model families, 27 other models (text encoders, upscalers…) and 4 named, not read': the
+    README's count of families beside the rest (the dialog said '65 kinds of model' beside the README's
+    '34 families', issue 104's walk)."""
+    video = sum(r.get("kind") == "video model" for r in records)
+    unread = sum(r.get("kind") == "not read" for r in records)
+    other = len(records) - video - unread
+    return (f"{video} video model {'family' if video == 1 else 'families'}, {other} other "
+            f"model{'' if other == 1 else 's'} (text encoders, upscalers, preprocessors…)"
+            + (f" and {unread} named, not read" if unread else ""))
+
+
 class FamiliesDialog(QDialog):
     """The records in a tree grouped by kind, with a filter (family, variant, task, format)."""
 
@@ -39,9 +51,10 @@ class FamiliesDialog(QDialog):
         self.records = records
         self._templates = None  # the shipped templates, read when a family is first chosen
         lay = QVBoxLayout(self)
-        about = QLabel(f"{len(records)} kinds of model, from the nodes' own declarations "
+        about = QLabel(f"{count_words(records)}, from the nodes' own declarations "
                        "(the same list as `main.py families --json`)", self)
         about.setStyleSheet("color:#aaa")
+        about.setWordWrap(True)  # one line of it widened the dialog past a 1024-wide screen
         lay.addWidget(about)
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("filter: family, variant, task, format…")

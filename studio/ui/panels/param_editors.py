@@ -227,6 +227,8 @@ class PathEditor(StringEditor):
     def build(self):
         super().build()
         self.edit.editingFinished.connect(lambda: QTimer.singleShot(0, self, self.show_name))  # after the focus has gone
+        self.edit.textEdited.connect(self._typed)  # the artist's own keys (not a graph's value shown)
+        self.edit.editingFinished.connect(self._commit_typed)
         self.edit.installEventFilter(self)  # and each time the field is laid out at a new width
         self.button = QToolButton(self)
         self.button.setText("…")
@@ -245,6 +247,10 @@ class PathEditor(StringEditor):
     def set_value(self, value):
         super().set_value(value)
         self.show_name()
+
+    def flush(self):  # F5 with the typing cursor still in the field: allowed before it runs
+        self._commit_typed()
+        super().flush()
 
     def eventFilter(self, obj, ev):  # noqa: N802 - Qt's name
         if obj is self.edit and ev.type() in (QEvent.Resize, QEvent.Show):
@@ -290,13 +296,30 @@ class PathEditor(StringEditor):
             start = start_dir(p, self.edit.text(), self.base_dir())
         path = self.ask_path(p, start)
         if path:  # chosen in a file dialog: the artist allows that folder (to read from, or write into)
-            from studio.core.confine import allow_for_session, remember_read_folder
-            (allow_for_session if p.mode in ("save", "dir") else remember_read_folder)(
-                path if p.mode == "dir" else os.path.dirname(os.path.abspath(path)))
-        if path:
+            self.allow(path)
             self.edit.setText(path)
             self._safe_commit(path)
             self.show_name()
+
+    def allow(self, path: str) -> None:
+        """The artist gave ``path`` (picked or typed): its folder may be read (kept for another day) or,
+        for an output, written into this session, as a pick in a file dialog or a typed ``--set`` allows it.
+        A graph's own value is not allowed so: only what the artist's keys or dialogs gave."""
+        from studio.core.confine import allow_for_session, remember_read_folder
+        full = os.path.join(self.base_dir(), os.path.expanduser(path))  # relative: the graph's folder
+        folder = full if self.param.mode == "dir" else os.path.dirname(os.path.abspath(full))
+        if folder:
+            (allow_for_session if self.param.mode in ("save", "dir") else remember_read_folder)(folder)
+
+    def _typed(self, _text: str) -> None:
+        self._typed_now = True
+
+    def _commit_typed(self) -> None:
+        """A path typed into the field (README's examples type them): allowed as a pick is (issue 104's
+        walk: the typed path was refused at F5 first), then committed."""
+        if getattr(self, "_typed_now", False) and self.edit.text().strip():
+            self.allow(self.edit.text().strip())
+        self._typed_now = False
 
     def ask_path(self, p, start: str) -> str:
         """The file dialog (tests replace this)."""

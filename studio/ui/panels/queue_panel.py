@@ -1,6 +1,8 @@
 """The Queue dock: the window's face of the engine's job queue (studio.queue). Add the graph as it is
-now, or N variations of it (seeds '1-5', or one parameter swept: 'n3.steps=20,30,40'); each job's
-place, state, progress and time left; move a queued job up or down, cancel one, pause the queue;
+now, or N variations of it (seeds '1-5', or one parameter swept: 'n3.steps=20,30,40'), at the size
+picked (Preview: every generator at 'preview size', as the window previews; Final: full size, as
+`main.py render` makes it); each job's place, seed, size, state, progress and time left; move a queued
+job up or down, cancel one, pause the queue (the button then says Resume);
 open a finished job's outputs (the system's player) or its graph (into the window, as it ran). The
 running job's latest preview frame is shown beside the list: the preview follows the running job.
 
@@ -12,20 +14,23 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPainter, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QSizePolicy, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPixmap
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from studio.core.errors import StudioError
 from studio.engine.events import NodeProgress
 from studio.queue.job import ENDED, Job
 from studio.queue.make import job_from_graph, parse_variations, seed_variations, sweep_variations
 from studio.queue.queue import JobQueue
+from studio.ui.end_cut_label import EndCutLabel
+from studio.ui.panels.queue_rows import SIZES, preview_overrides, seed_of, size_of, time_left
 from studio.ui.preview.qimages import qimage
 
-COLUMNS = ("#", "Job", "State", "Progress", "Time")
-ADD_COLUMN_PX = 180  # the adding controls' column, left of the table
+COLUMNS = ("#", "Job", "Seed", "Size", "State", "Progress", "Time")
+ADD_COLUMN_PX = 150  # the adding controls' column, left of the table
 class _Bridge(QObject):
     heard = Signal(str, object, object)  # kind, job, event: emitted on the queue's thread, received on the GUI's
 
@@ -35,26 +40,6 @@ def _time(seconds: float | None) -> str:
         return ""
     s = int(round(seconds))
     return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
-
-
-class _EndCutLabel(QLabel):
-    """A one-line label that takes no width of its own: its text cut at the end to the room it gets,
-    whole in its tooltip (a long line must not widen the dock, and so the window, past the screen)."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
-        super().setText(text)
-        self.setToolTip(text)
-
-    def paintEvent(self, ev) -> None:  # noqa: N802 - Qt's name
-        p = QPainter(self)
-        shown = self.fontMetrics().elidedText(self.text(), Qt.ElideRight, self.contentsRect().width())
-        p.setPen(self.palette().color(self.foregroundRole()))
-        p.drawText(self.contentsRect(), int(Qt.AlignLeft | Qt.AlignVCenter), shown)
-        p.end()
 
 
 class QueuePanel(QWidget):
@@ -70,8 +55,10 @@ class QueuePanel(QWidget):
                                        executor_factory=executor_factory)
         self.current_graph, self.open_graph, self.log = current_graph, open_graph, log
         self.current_title: Callable[[], str] = lambda: ""  # the window's name for its graph (its file's)
+        self.window_previews: Callable[[], bool] = lambda: False  # the window's runs are at preview size
         self.open_url = lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path))  # tests replace it
         self.follow: Callable | None = None  # follow(event): the window's viewer and timeline follow the running job
+        self.job_ended: Callable | None = None  # job_ended(job): the window takes its viewer back
         self._bridge = _Bridge(self)
         self._bridge.heard.connect(self._on_heard)
         self.queue.listen(self._bridge.heard.emit)
@@ -79,11 +66,14 @@ class QueuePanel(QWidget):
             self.queue.set_paused(True)  # jobs from the last session wait for the artist
         self._build()
         self.refresh()
+        for note in self.queue.notes:  # a damaged queue file set aside: said where the artist reads
+            self.log(f"queue: {note}", "warn")
 
     def _build(self) -> None:
         # at 1024x700 the dock shares the Log's tab height (about 140 px): the adding controls stand in a
-        # column left of the table, the job's buttons and the count in one row under it, rows as tall as
-        # their text, so the table shows at least MIN_ROWS jobs (it showed one: issue 75's walk)
+        # column left of the table, the job's buttons, the count and the running job's frame in one right
+        # of it, rows as tall as their text, so the table has the whole height and shows at least five jobs
+        # (it showed one: issue 75's walk; four with the buttons under it: issue 100's)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 2, 4, 2)
         lay.setSpacing(6)
@@ -95,9 +85,17 @@ class QueuePanel(QWidget):
         self.variations.setPlaceholderText("seeds 1-5 or n3.steps=20,30")
         self.variations.setToolTip("variations: seeds 1-5 (one job per seed), or one setting swept: n3.steps=20,30,40")
         self.variations_button = QPushButton("Add variations", self)
+        self.size_box = QComboBox(self)  # the size of the jobs added next
+        self.size_box.addItems([f"Size: {s}" for s in SIZES])
+        self.size_box.setToolTip("the size of the jobs added: Preview, every generator at 'preview size' (fewer "
+                                 "pixels and steps, as the window previews; files named name.preview.mp4); Final, "
+                                 "the full size, as main.py render makes it. Follows the toolbar's Preview until "
+                                 "picked here")
+        self.size_picked: str | None = None  # None: follow the window (its toolbar's Preview / Full size)
+        self.size_box.activated.connect(lambda i: setattr(self, "size_picked", SIZES[i]))
         self.pause_button = QPushButton("Pause", self)
         self.pause_button.setCheckable(True)
-        for w in (self.add_button, self.variations, self.variations_button, self.pause_button):
+        for w in (self.add_button, self.variations, self.variations_button, self.size_box, self.pause_button):
             w.setFixedWidth(ADD_COLUMN_PX)
             add.addWidget(w)
         add.addStretch(1)
@@ -108,32 +106,40 @@ class QueuePanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
         head = self.table.horizontalHeader()  # the columns fit the table's width: no scroll bar eating a row
         for c in range(len(COLUMNS)):
             head.setSectionResizeMode(c, QHeaderView.Stretch if COLUMNS[c] == "Job" else QHeaderView.ResizeToContents)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.table.setMinimumHeight(48)
-        middle = QVBoxLayout()
-        middle.setSpacing(3)
-        middle.addWidget(self.table, 1)
-        row = QHBoxLayout()
+        lay.addWidget(self.table, 1)  # the whole height: five rows and more at 1024x700 (issue 100's walk: one)
+        side = QVBoxLayout()  # the selected job's buttons, two a row, the count, the running job's frame
+        side.setSpacing(2)
+        grid = QGridLayout()
+        grid.setSpacing(2)
         # tool buttons: as wide as their word (a push button's 80 px floor widened the dock past a 1024 window's room)
         self.up_button, self.down_button = QToolButton(self), QToolButton(self)
         self.cancel_button, self.retry_button = QToolButton(self), QToolButton(self)
         self.outputs_button, self.graph_button = QToolButton(self), QToolButton(self)
-        for w, word in ((self.up_button, "Up"), (self.down_button, "Down"), (self.cancel_button, "Cancel"),
-                        (self.retry_button, "Again"), (self.outputs_button, "Outputs"), (self.graph_button, "Open graph")):
+        for k, (w, word, tip) in enumerate((
+                (self.up_button, "Up", "run the selected job sooner"),
+                (self.down_button, "Down", "run the selected job later"),
+                (self.cancel_button, "Cancel", "cancel the selected job (the running one stops)"),
+                (self.retry_button, "Again", "queue the selected finished job again"),
+                (self.outputs_button, "Outputs", "open the files the selected job wrote"),
+                (self.graph_button, "Graph", "open the selected job's graph in the window, as it ran"))):
             w.setText(word)
-            row.addWidget(w)
-        self.status = _EndCutLabel(self)  # '1 waiting · running …' widened the window past a 1024 screen
-        row.addWidget(self.status, 1)
-        middle.addLayout(row)
-        lay.addLayout(middle, 1)
-        self.preview = QLabel(self)  # the running job's last frame, right of the table
+            w.setToolTip(tip)
+            w.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+            grid.addWidget(w, k // 2, k % 2)
+        side.addLayout(grid)
+        self.status = EndCutLabel("", self)  # '1 waiting · running …' widened the window past a 1024 screen
+        side.addWidget(self.status)
+        self.preview = QLabel(self)  # the running job's last frame, under the buttons
         self.preview.setAlignment(Qt.AlignCenter)
-        self.preview.setMinimumWidth(72)
-        lay.addWidget(self.preview)
+        self.preview.setMinimumSize(72, 24)
+        side.addWidget(self.preview, 1)
+        lay.addLayout(side)
         self.add_button.clicked.connect(self.add_current)
         self.variations_button.clicked.connect(self.add_variations)
         self.variations.returnPressed.connect(self.add_variations)
@@ -156,7 +162,16 @@ class QueuePanel(QWidget):
         if errs:
             self.log(f"not queued: {errs[0]}", "error")
             return None
-        return job_from_graph(graph, title=self.current_title() or getattr(graph, "title", "") or "graph")
+        job = job_from_graph(graph, title=self.current_title() or getattr(graph, "title", "") or "graph")
+        if self.size() == "Preview":
+            job.overrides.extend(preview_overrides(graph))
+        return job
+
+    def size(self) -> str:
+        """The size of the jobs added now: the one picked, else the window's (Preview while it previews)."""
+        if self.size_picked is not None:
+            return self.size_picked
+        return "Preview" if self.window_previews() else "Final"
 
     def add_current(self) -> list[Job]:
         job = self._job_now()
@@ -181,6 +196,8 @@ class QueuePanel(QWidget):
         self.queue.start()
         self.log(f"queued {len(jobs)} job{'s' if len(jobs) != 1 else ''}" + ("" if not self.queue.paused else " (the queue is paused)"), "ok")
         self.refresh()
+        if jobs:  # the list shows what was just added, at its end (under Xvfb a seventh job sat half under
+            QTimer.singleShot(0, self, self.table.scrollToBottom)  # the fold), once its rows are laid out
         return jobs
 
     # -- acting on the selected job -------------------------------------------------------------
@@ -255,6 +272,8 @@ class QueuePanel(QWidget):
             level = {"done": "ok", "cancelled": "warn"}.get(job.state, "error")
             self.log(f"queue: {job.title} {job.state}" + (f": {job.error}" if job.error else "")
                      + (f" ({', '.join(job.outputs)})" if job.outputs else ""), level)
+            if self.job_ended is not None:
+                self.job_ended(job)
         self.refresh()
 
     def _show_preview(self, image) -> None:
@@ -269,28 +288,40 @@ class QueuePanel(QWidget):
         jobs = self.queue.jobs()
         chosen = self.selected()
         self.table.setRowCount(len(jobs))
+        places, etas = self.queue.positions(), self._etas(jobs)  # one pass: not a queue walk a row
         for r, job in enumerate(jobs):
-            self._fill(r, job)
+            self._fill(r, job, places, etas)
         if chosen is not None:
             self.select(chosen.id)
         pending = len(self.queue.pending())
         self.pause_button.blockSignals(True)
         self.pause_button.setChecked(self.queue.paused)
         self.pause_button.blockSignals(False)
+        self.pause_button.setText("Resume" if self.queue.paused else "Pause")
+        self.pause_button.setToolTip("run the waiting jobs" if self.queue.paused else
+                                     "let the running job end, then start no other until Resume")
+        self.sync_size()
         self.status.setText(f"{pending} waiting" + (" · paused" if self.queue.paused else "")
                             + (f" · running {self.queue.running.title}" if self.queue.running else ""))
         self._update_buttons()
 
+    def sync_size(self) -> None:
+        """The size box shows the size the next jobs get (the window's, until one is picked here)."""
+        self.size_box.setCurrentIndex(SIZES.index(self.size()))
+
+    def _etas(self, jobs: list[Job]) -> dict[str, float | None]:
+        return time_left(self.queue, jobs)
+
     def _update_row(self, job: Job) -> None:
         for r in range(self.table.rowCount()):
             if self.table.item(r, 1).data(Qt.UserRole) == job.id:
-                self._fill(r, job)
+                self._fill(r, job, self.queue.positions(), self._etas(self.queue.jobs()))
                 return
 
-    def _fill(self, r: int, job: Job) -> None:
-        pos = self.queue.position(job.id)
-        eta = self.queue.eta(job.id) if job.state not in ENDED else job.seconds
-        cells = (str(pos) if pos else "", job.title, job.state, f"{int(job.progress * 100)}%", _time(eta))
+    def _fill(self, r: int, job: Job, places: dict[str, int], etas: dict[str, float | None]) -> None:
+        pos = places.get(job.id)
+        cells = (str(pos) if pos else "", job.title, seed_of(job), size_of(job), job.state,
+                 f"{int(job.progress * 100)}%", _time(etas.get(job.id)))
         for c, text in enumerate(cells):
             item = self.table.item(r, c)
             if item is None:
@@ -303,7 +334,7 @@ class QueuePanel(QWidget):
 
     def _update_buttons(self) -> None:
         job = self.selected()
-        queued = job is not None and self.queue.position(job.id) is not None
+        queued = job is not None and job.state == "queued"
         for b in (self.up_button, self.down_button):
             b.setEnabled(queued)
         self.cancel_button.setEnabled(job is not None and job.state not in ENDED)

@@ -165,6 +165,7 @@ class PreviewArea(QObject):
         img.set_keypoints(None)
         kind = self.kind
         self.title_label.set_parts(title, summary(value))
+        self.preview_mark.set_mark(value.preview if isinstance(value, Clip) else "")
         self.arrows_button.setVisible(kind in ("flow", "flow_image"))  # only flow has arrows to draw
         self.matte_button.setVisible(kind in ("mask", "mask_image"))  # a mask: over its plate, or its matte
         live = set(self.timeline.live) if self.live_node == node_id else set()
@@ -221,6 +222,7 @@ class PreviewArea(QObject):
         self.live.set_stale(False)
         self._drop_compare()  # the A/B wipe belongs to the document: its B was a node of the graph gone
         self.title_label.set_parts("")
+        self.preview_mark.set_mark("")
         self.arrows_button.setVisible(False)
         self.matte_button.setVisible(False)
         self.stack.image.set_frame(None)

@@ -8,6 +8,8 @@ from typing import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
+from studio.ui.end_cut_label import EndCutLabel
+from studio.ui.preview.overlays import PreviewMark, Readout
 from studio.ui.preview.timeline import Timeline
 from studio.ui.preview.view_controls import ViewControls
 from studio.ui.preview.viewers import ViewerStack
@@ -75,38 +77,6 @@ class TitleLabel(QLabel):
         return QSize(min(120, QFontMetrics(bold).horizontalAdvance(self.title) + 6), super().minimumSizeHint().height())
 
 
-class Readout(QLabel):
-    """The pixel readout under the cursor, drawn over the bottom left of the picture while there
-    is something to read (a row of its own cost a small viewer 17 px of picture)."""
-
-    def __init__(self, host: QWidget):
-        super().__init__(host)
-        self.host = host
-        self.setAttribute(Qt.WA_TransparentForMouseEvents)
-        self.setContentsMargins(6, 1, 6, 1)
-        self.setStyleSheet("background: rgba(20, 20, 22, 190); color: #ddd; border-radius: 3px")
-        host.installEventFilter(self)
-        self.hide()
-
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
-        super().setText(text)
-        self.setVisible(bool(text))
-        if text:
-            self.setMaximumWidth(max(40, self.host.width() - 8))
-            self.adjustSize()
-            self._place()
-
-    def eventFilter(self, obj, ev):  # noqa: N802
-        from PySide6.QtCore import QEvent
-        if obj is self.host and ev.type() == QEvent.Resize and self.isVisible():
-            self._place()
-        return False
-
-    def _place(self) -> None:
-        self.move(4, max(0, self.host.height() - self.height() - 4))
-        self.raise_()
-
-
 def build_viewer(area) -> None:
     """The Viewer dock's widget: a bar (title, A/B, arrows, display, fit, 1:1, pin), the display
     controls (folded away), the viewer stack and the pixel readout."""
@@ -144,6 +114,7 @@ def build_viewer(area) -> None:
     area.stack = ViewerStack()
     lay.addWidget(area.stack, 1)
     area.pixel_label = Readout(area.stack)  # over the picture: a row of its own took 17 px of it
+    area.preview_mark = PreviewMark(area.stack)  # PREVIEW in the picture's corner: never cut off with the title
     area.stack.image.hovered.connect(area.pixel_label.setText)
     area.stack.similarity.hovered.connect(area.pixel_label.setText)
 
@@ -162,16 +133,15 @@ def build_timeline(area) -> None:
     area.loop_button.setChecked(True)
     area.mute_button = tool_button("Mute", "play without sound", area.transport.set_mute, True)
     area.fit_timeline_button = tool_button("Fit", "show the whole clip (\\)", lambda: area.timeline.set_zoom(None))
-    area.time_label = QLabel("")
-    area.info_label = QLabel("")
-    for lab in (area.time_label, area.info_label):  # text that changes must not resize the dock
-        lab.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+    # text that changes must not resize the dock: no width of their own, cut at their end with '…'
+    area.time_label = EndCutLabel("")
+    area.info_label = EndCutLabel("")
     area.time_label.setMinimumWidth(270)
     area.info_label.setStyleSheet("color: #c8a040")
     for w in (area.play_button, area.loop_button, area.mute_button, area.time_label):
         bar.addWidget(w)
-    bar.addStretch(1)
-    bar.addWidget(area.info_label)
+    area.info_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+    bar.addWidget(area.info_label, 1)  # the room left (beside a stretch it got none: its message never showed)
     bar.addWidget(area.fit_timeline_button)
     lay.addLayout(bar)
     area.timeline = Timeline()

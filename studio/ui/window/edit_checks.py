@@ -50,7 +50,12 @@ def bind(win: WindowApi) -> None:
     ev.node_added.connect(lambda e: later(getattr(e, "node_id", "")))
     ev.link_added.connect(lambda e: later(e.link.dst))
     ev.link_removed.connect(lambda e: later(e.link.dst))
-    win.doc.replaced.connect(lambda: later(everything=True))
+
+    def replaced() -> None:  # what was said belongs to the graph gone (ids repeat from graph to graph)
+        seen.clear()
+        pending.clear()
+        later(everything=True)
+    win.doc.replaced.connect(replaced)
 
     def selected(ids: list) -> None:
         if len(ids) == 1:

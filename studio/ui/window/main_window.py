@@ -284,6 +284,21 @@ class MainWindow(QMainWindow):
         self.mem_label.setToolTip(self.mem_label.text().strip())
         self.node_label.setText(self.runs.status_text())
         self.node_label.setToolTip(self.node_label.text().strip())
+        if hasattr(self, "preview_toggle"):  # the Device setting or torch's devices changed what 'on CPU' does
+            self.preview_toggle.sync()
+
+    def runs_on_cpu(self) -> bool:
+        """Whether the next run's device is the CPU (the toolbar's Preview says what 'on CPU' does): 'auto'
+        counts as the CPU until torch has loaded and says otherwise."""
+        from studio.engine.device import describe_device
+        from studio.engine.warmup import warmed_up
+        setting = str(self.doc.graph.settings.get("device", "auto"))
+        if setting == "auto" and warmed_up():
+            try:
+                setting = describe_device(setting)
+            except StudioError:
+                return True
+        return setting in ("auto", "cpu")
 
     def settings_to_toolbar(self, settings: dict) -> None:
         from PySide6.QtCore import QSignalBlocker

@@ -185,9 +185,14 @@ def build_toolbar(win) -> None:
     reroll.clicked.connect(lambda: win.doc.change_setting("seed", random.randint(0, 2**31 - 1)))
     tb.addWidget(reroll)
     tb.addSeparator()
-    from .quality import QualityToggle
+    from .quality import PreviewToggle, QualityToggle
     win.quality_toggle = QualityToggle(win.doc, win)
     tb.addWidget(win.quality_toggle)
+    win.preview_toggle = PreviewToggle(win.doc, win.runs_on_cpu, win)  # says Preview when the run previews
+    tb.addWidget(win.preview_toggle)
+    if getattr(win, "queue_panel", None) is not None:  # the Queue dock's size follows it until picked there
+        win.preview_toggle.toggled.connect(lambda _on: win.queue_panel.sync_size())
+        win.queue_panel.sync_size()
     win.settings_to_toolbar(win.doc.graph.settings)
 
 

@@ -23,12 +23,8 @@ class OutputLink(QLabel):
         self.setTextFormat(Qt.RichText)
         self.setCursor(Qt.PointingHandCursor)
         self.paths: list[str] = []
+        self.parts: tuple[str, str, str] = ("", "", "")  # (file name, '+N more', folder): drawn to the room
         self.opener = lambda p: open_or_view(self.window(), p, folder=True)  # tests replace it
-
-    def minimumSizeHint(self):  # noqa: N802 - Qt's name: a long folder gives way; it never widens the window
-        from PySide6.QtCore import QSize
-        s = super().minimumSizeHint()
-        return QSize(min(s.width(), 80), s.height())
 
     def set_outputs(self, paths: list[str]) -> None:
         self.paths = list(dict.fromkeys(paths))
@@ -38,9 +34,8 @@ class OutputLink(QLabel):
         first = self.paths[0]
         more = f" (+{len(self.paths) - 1} more)" if len(self.paths) > 1 else ""
         folder = first if os.path.isdir(first) else os.path.dirname(os.path.abspath(first))
-        link = "<span style='color:#8ab4f8; text-decoration:underline'>{}</span>"
-        self.setText(f"wrote {link.format(escape_html(os.path.basename(first) or first))}{more} in "
-                     + link.format(escape_html(short_folder(folder))))
+        self.parts = (os.path.basename(first) or first, more, short_folder(folder))
+        self._fit()
         self.setToolTip("click to open the folder (in the viewer when the desktop cannot)\n" + "\n".join(self.paths))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
@@ -50,10 +45,33 @@ class OutputLink(QLabel):
         return QSize(min(s.width(), 140), s.height())
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """The whole line's width (not the cut one shown), up to 30% of the window."""
         s = super().sizeHint()
+        name, more, folder = self.parts
+        want = self.fontMetrics().horizontalAdvance(f"wrote {name}{more} in {folder}") + 8 if self.paths else s.width()
         win = self.window()
         cap = int(win.width() * 0.3) if win is not None and win is not self else 300
-        return QSize(min(s.width(), max(140, cap)), s.height())
+        return QSize(min(want, max(140, cap)), s.height())
+
+    def _fit(self) -> None:
+        """The line cut at its END to the room it has, with '…' (issue 104's walk read
+        'wrote text_to_video_pretrained.preview.m', the name cut with no sign of it): the folder gives way
+        first, then the name."""
+        name, more, folder = self.parts
+        fm, room = self.fontMetrics(), max(40, self.contentsRect().width() - 2)
+        link = "<span style='color:#8ab4f8; text-decoration:underline'>{}</span>"
+        head = f"wrote {name}{more}"
+        if fm.horizontalAdvance(f"{head} in {folder}") > room and fm.horizontalAdvance(head) <= room:
+            folder = fm.elidedText(folder, Qt.ElideRight, room - fm.horizontalAdvance(f"{head} in "))
+        elif fm.horizontalAdvance(head) > room:  # not even the name: the name cut at its end, no folder
+            name, more, folder = fm.elidedText(name, Qt.ElideRight, room - fm.horizontalAdvance("wrote ")), "", ""
+        self.setText(f"wrote {link.format(escape_html(name))}{more}"
+                     + (f" in {link.format(escape_html(folder))}" if folder and folder != "…" else ""))
+
+    def resizeEvent(self, e) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(e)
+        if self.paths:
+            self._fit()
 
     def clear(self) -> None:
         self.paths = []

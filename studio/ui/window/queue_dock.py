@@ -33,7 +33,11 @@ def add_queue_dock(win) -> None:
         widget.setWordWrap(True)
     if win.queue_panel is not None:
         win.queue_panel.follow = lambda e: _follow(win, e)
+        win.queue_panel.job_ended = lambda job: _back_to_window(win)
         win.queue_panel.current_title = lambda: _graph_name(win)
+        # a job is sized as the window previews (the toolbar's Preview) until the dock's size is picked
+        win.queue_panel.window_previews = lambda: bool(win.preview_toggle.previews()) \
+            if hasattr(win, "preview_toggle") else False
     win.queue_dock = QDockWidget("Queue", win)
     win.queue_dock.setObjectName("dock-queue")
     win.queue_dock.setWidget(widget)
@@ -56,3 +60,17 @@ def _follow(win, event) -> None:
             win.preview.on_progress(event)
         except Exception:  # noqa: BLE001 - a viewer problem must not break the queue's feedback
             pass
+
+
+def _back_to_window(win) -> None:
+    """A queued job ended: the viewer no longer shows its last live frame under the window's node title
+    ('live: step 8 / 8' stayed over 'Text to Video' after the jobs had ended, seen under Xvfb) but the
+    window's own result of the node shown, or nothing."""
+    area = win.preview
+    if area is None or win.runner.running or area.live_node is None:
+        return
+    area.live_node, area.stack.image.caption = None, ""
+    nid = area.node_id
+    area.value = None  # shown again, though it is the same result
+    if nid is None or not win.runs.show_result(nid):
+        area.clear()

@@ -1,0 +1,51 @@
+"""What a Queue dock row says of its job beyond its title and state (issue 100 item 6): its seed, its
+size (Preview: every generator at 'preview size'; Final: full size, as `main.py render` makes it) and
+the time left, from the queue's estimates read once for the whole list. Qt-free."""
+from __future__ import annotations
+
+from studio.queue.job import ENDED, Job
+
+SIZES = ("Preview", "Final")
+PREVIEW_PARAM = "preview_size"  # the generators' 'preview size' (studio.core.targets.PREVIEW_PARAM)
+PREVIEW_SET = f".{PREVIEW_PARAM}=always"  # a Preview job's override on each generator (NODE.preview_size=always)
+
+
+def preview_overrides(graph) -> list[str]:
+    """A Preview job's overrides: every generator of ``graph`` at 'preview size' wherever the job runs
+    (a job is rendered full size unless told: studio.queue.run)."""
+    return [f"{n.id}{PREVIEW_SET}" for n in graph.nodes.values()
+            if n.spec is not None and n.spec.param(PREVIEW_PARAM) is not None and n.mode != "mute"]
+
+
+def size_of(job: Job) -> str:
+    """'Preview' for a job whose generators run at preview size (its overrides say so), else 'Final'."""
+    return "Preview" if any(o.endswith(PREVIEW_SET) for o in job.overrides) else "Final"
+
+
+def seed_of(job: Job) -> str:
+    """The seed the job runs with: its own (a seed variation's), else its graph's."""
+    if job.seed is not None:
+        return str(job.seed)
+    settings = job.graph.get("settings") if isinstance(job.graph, dict) else None
+    seed = settings.get("seed") if isinstance(settings, dict) else None
+    return str(seed) if isinstance(seed, int) else ""
+
+
+def time_left(queue, jobs: list[Job]) -> dict[str, float | None]:
+    """Seconds until each job ends (an ended job: how long it ran), from the queue's estimates read
+    once: what is left of the running job, then each waiting job's in the order they run; None from
+    the first job with no estimate on."""
+    est = queue.estimates(jobs)
+    out: dict[str, float | None] = {j.id: j.seconds for j in jobs if j.state in ENDED}
+    total: float | None = 0.0
+    run = queue.running
+    if run is not None:
+        e = est.get(run.id)
+        total = None if e is None else (max(0.0, e * (1.0 - run.progress)) if run.progress
+                                        else max(0.0, e - (run.seconds or 0.0)))
+        out[run.id] = total
+    for j in queue.pending():
+        e = est.get(j.id)
+        total = None if total is None or e is None else total + e
+        out[j.id] = total
+    return out
