@@ -299,9 +299,9 @@ class LoadVideoModel(Node):
         """The family and pipeline of the model, from its headers (loading/foresee.py)."""
         from .foresee import model_facts
         base = (params.get("base") or "").strip()
-        facts = model_facts(find_model(params.get("model") or "", base_dir),
-                            find_model(base, base_dir) if base else None)
-        return {"model": facts} if facts else {}
+        found = find_model(params.get("model") or "", base_dir)
+        facts = model_facts(found, find_model(base, base_dir) if base else None)
+        return {"model": {**facts, "path": found}} if facts else {}  # the path: a distilled checkpoint told by name
 
     @classmethod
     def signature_files(cls, params, base_dir=None) -> list[str]:

@@ -114,6 +114,7 @@ def advise(node_cls, params: dict, inputs: dict) -> list[tuple[str, str]]:
     if params.get("quality") == "draft" and node_cls.task:
         from .draft import foreseen_draft
         facts = inputs.get("model") or {}
-        why = foreseen_draft(fam, node_cls.task, int(facts.get("experts") or 1), str(facts.get("variant") or ""), title)
+        why = foreseen_draft(fam, node_cls.task, int(facts.get("experts") or 1), str(facts.get("variant") or ""), title,
+                             str(facts.get("path") or ""))
         said += [("warning", why)] if why else []
     return said

@@ -25,10 +25,11 @@ def draft_folders() -> list[str]:
     return kind_folders("lora")
 
 
-def foreseen_draft(fam, task: str, experts: int, variant: str, title: str) -> str | None:
+def foreseen_draft(fam, task: str, experts: int, variant: str, title: str, path: str = "") -> str | None:
     """What a draft will not do, said before the run (advice.py, at edit time on the node): no recipe of
     the family fits this model (its recipes are for other sizes), or none's files are in the models
-    folders; None when one will run (or a checkpoint recipe decides by the model's own name at the run)."""
+    folders and, for a recipe that is a distilled checkpoint, the model at ``path`` is not it (as the run
+    tells it: apply_draft); None when one will run, or where the model's path is not known."""
     from ..base.capabilities import Drafts
     drafts = fam.capability(Drafts)
     recipes = drafts.recipes if drafts is not None else ()
@@ -39,13 +40,18 @@ def foreseen_draft(fam, task: str, experts: int, variant: str, title: str) -> st
         why = (f"{fam.title}'s distilled recipes for this task are for {' and '.join(sized)} models, not {model}"
                if sized else f"{fam.title} has no distilled recipe for this task ({model})")
         return f"Draft will not draft: {why}; the final settings will run"
-    if any(r.checkpoint for r in fitting):
-        return None
-    missing = [f"{r.looked_for()} for {r.title}" for r in fitting if not all(_first(f) for _, f in r.loras)]
+    if any(r.checkpoint for r in fitting) and not path:
+        return None  # the run tells the distilled checkpoint by the model's name
+    missing = []
+    for r in fitting:
+        if r.checkpoint and not all(f in path.lower() for f in r.checkpoint):
+            missing.append(f"a model named '*{'*'.join(r.checkpoint)}*' for {r.title}")
+        elif not r.checkpoint and not all(_first(f) for _, f in r.loras):
+            missing.append(f"{r.looked_for()} in the models folders' loras for {r.title}")
     if len(missing) < len(fitting):
         return None
-    return (f"Draft will not draft: no distilled file for {model} in the models folders' loras: looked for "
-            f"{'; '.join(missing)}; the final settings will run")
+    return f"Draft will not draft: no distilled file for {model}: looked for {'; '.join(missing)}; the final " \
+           "settings will run"
 
 
 def apply_draft(ctx, ref, task: str):
