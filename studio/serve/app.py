@@ -421,7 +421,14 @@ def _ram() -> tuple[int, int]:
 
 
 def _warm() -> None:
+    """The engine and torch imported once, on one thread, before the queue's worker starts and the port opens:
+    after a restart with jobs waiting, the worker's first job and a client's first request had imported torch
+    on two threads at once ("partially initialized module 'torch'", 2 of 4 restarts after kill -9)."""
     import studio.engine.executor  # noqa: F401
+    try:
+        import torch  # noqa: F401
+    except ImportError:  # a machine without torch: the jobs that need it say so
+        pass
 
 
 def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: int, announce=print,

@@ -479,3 +479,14 @@ def test_with_a_token_every_request_must_bring_it(tmp_path):
         assert asyncio.run(ws("?clientId=a")) == 401 and asyncio.run(ws("?clientId=a&token=s3cret")) == "status"
     finally:
         proc.stop()
+
+
+def test_the_server_imports_torch_once_before_its_worker_starts():
+    """kill -9 with jobs waiting, then a restart: the worker's first job and a client's request imported torch on two
+    threads at once ("partially initialized module 'torch'"); the server imports it on one thread first (_warm)."""
+    import subprocess
+    import sys
+    code = ("import sys; from studio.serve.app import _warm; assert 'torch' not in sys.modules; _warm(); "
+            "print('torch' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "True", r.stderr[-800:]
