@@ -25,25 +25,33 @@ def test_a_missing_file_is_said_on_the_node_and_in_properties_and_goes_when_fixe
     assert "⚠" not in win.canvas.badges.status_text(nid)
 
 
+def _drafting(tmp_path, monkeypatch, node: str, **models) -> tuple:
+    """Load Video Model (the first of ``models``: name -> tiny folder, linked into a models folder of the test's
+    own) wired into ``node`` at quality 'draft': (graph, the loader's id, the node's id)."""
+    from studio.core.graph import Graph
+    folder = tmp_path / "models"
+    folder.mkdir()
+    for name, tiny_dir in models.items():
+        (folder / name).symlink_to(tiny_dir, target_is_directory=True)
+    monkeypatch.setenv("STUDIO_MODELS", str(folder))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    g = Graph()
+    load = g.add_node("video_models.load", {"model": next(iter(models))})
+    gen = g.add_node(node, {"quality": "draft", "prompt": "a cat"})
+    g.connect(load.id, "model", gen.id, "model")
+    return g, load.id, gen.id
+
+
 def test_draft_without_its_distilled_file_is_said_before_the_run(tmp_path, monkeypatch, tiny):
     """Wan 1.3B with quality 'draft' and no LoRA in the models folders: the generator says the draft will
     not draft and why (the recipes it would use and what they look for), at validation."""
-    from studio.core.graph import Graph
     from studio.engine.edit_checks import node_checks
-    models = tmp_path / "models"
-    models.mkdir()
-    (models / "wan").symlink_to(tiny("wan-t2v"), target_is_directory=True)
-    monkeypatch.setenv("STUDIO_MODELS", str(models))
-    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
-    g = Graph()
-    load = g.add_node("video_models.load", {"model": "wan"})
-    gen = g.add_node("video_models.text_to_video", {"quality": "draft", "prompt": "a cat"})
-    g.connect(load.id, "model", gen.id, "model")
-    said = node_checks(g, gen.id)
+    g, load, gen = _drafting(tmp_path, monkeypatch, "video_models.text_to_video", wan=tiny("wan-t2v"))
+    said = node_checks(g, gen)
     assert len(said) == 1 and said[0][0] == "warning" and said[0][1].startswith("Draft will not draft"), said
     assert "the final settings will run" in said[0][1]
-    g.set_param(gen.id, "quality", "final")
-    assert node_checks(g, gen.id) == []
+    g.set_param(gen, "quality", "final")
+    assert node_checks(g, gen) == []
 
 
 def test_ltx2_draft_without_its_distilled_checkpoint_or_lora_is_said_on_the_node_and_by_validate(
@@ -51,30 +59,18 @@ def test_ltx2_draft_without_its_distilled_checkpoint_or_lora_is_said_on_the_node
     """LTX-2's draft recipes are a distilled checkpoint (told by the model's name) and a distilled LoRA (issue 104
     item 3): a model of another name with no such LoRA in the models folders is said at edit time and by `main.py
     validate`, as Wan's Text to Video is; where the model is the distilled checkpoint, nothing is said."""
-    import json
-
     from studio import cli
-    from studio.core.graph import Graph
+    from studio.core.fileformat import save_graph
     from studio.engine.edit_checks import node_checks
-    models = tmp_path / "models"
-    models.mkdir()
-    (models / "ltx2").symlink_to(tiny("ltx2"), target_is_directory=True)
-    (models / "ltx-2-19b-distilled").symlink_to(tiny("ltx2"), target_is_directory=True)
-    monkeypatch.setenv("STUDIO_MODELS", str(models))
-    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
-    g = Graph()
-    load = g.add_node("video_models.load", {"model": "ltx2"})
-    gen = g.add_node("video_models.ltx2", {"quality": "draft", "prompt": "a cat"})
-    g.connect(load.id, "model", gen.id, "model")
-    said = node_checks(g, gen.id)
+    g, load, gen = _drafting(tmp_path, monkeypatch, "video_models.ltx2", ltx2=tiny("ltx2"),
+                             **{"ltx-2-19b-distilled": tiny("ltx2")})
+    said = node_checks(g, gen)
     assert len(said) == 1 and said[0][0] == "warning" and said[0][1].startswith("Draft will not draft"), said
     assert "ltx-2-19b-distilled" in said[0][1] and "ltx-2-19b-distilled-lora" in said[0][1]
-    path = tmp_path / "portrait.json"
-    from studio.core.fileformat import save_graph
-    save_graph(g, str(path))
-    assert cli.main(["validate", str(path)]) == 0
+    path = str(tmp_path / "portrait.json")
+    save_graph(g, path)
+    assert cli.main(["validate", path]) == 0
     out = capsys.readouterr()
     assert "Draft will not draft" in out.out + out.err
-    g.set_param(load.id, "model", "ltx-2-19b-distilled")  # the distilled checkpoint itself: the draft runs
-    assert node_checks(g, gen.id) == []
-    json.loads(path.read_text())  # the file the check was made on is a graph file
+    g.set_param(load, "model", "ltx-2-19b-distilled")  # the distilled checkpoint itself: the draft runs
+    assert node_checks(g, gen) == []
