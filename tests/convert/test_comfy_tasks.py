@@ -12,6 +12,8 @@ import pytest
 from studio.convert.comfy_map import convert
 from studio.convert.comfy_read import Workflow
 
+from .test_comfy_wan_animate_mode import ANIMATE
+
 templates = pytest.importorskip("comfyui_workflow_templates_json")
 TEMPLATES = os.path.join(os.path.dirname(templates.__file__), "templates")
 
@@ -388,24 +390,7 @@ def test_file_open_says_the_sentence_first_in_the_log(qtbot, tmp_path, monkeypat
 
 
 def test_wan_animate_api_workflow_wires_reference_pose_and_face():
-    doc = {
-        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "Wan2_2-Animate-14B.safetensors", "weight_dtype": "default"}},
-        "2": {"class_type": "CLIPTextEncode", "inputs": {"text": "a dancer", "clip": ["12", 0]}},
-        "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["12", 0]}},
-        "4": {"class_type": "LoadImage", "inputs": {"image": "me.png"}},
-        "5": {"class_type": "VHS_LoadVideo", "inputs": {"video": "dance.mp4"}},
-        "6": {"class_type": "VHS_LoadVideo", "inputs": {"video": "face.mp4"}},
-        "7": {"class_type": "WanAnimateToVideo", "inputs": {
-            "positive": ["2", 0], "negative": ["3", 0], "reference_image": ["4", 0], "pose_video": ["5", 0],
-            "face_video": ["6", 0], "width": 640, "height": 640, "length": 77, "batch_size": 1}},
-        "8": {"class_type": "KSampler", "inputs": {"model": ["1", 0], "positive": ["7", 0], "negative": ["7", 1],
-                                                   "latent_image": ["7", 2], "seed": 3, "steps": 6, "cfg": 1.0,
-                                                   "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0}},
-        "9": {"class_type": "VAEDecode", "inputs": {"samples": ["8", 0], "vae": ["13", 0]}},
-        "10": {"class_type": "CreateVideo", "inputs": {"images": ["9", 0], "fps": 16}},
-        "11": {"class_type": "SaveVideo", "inputs": {"video": ["10", 0], "filename_prefix": "animate"}},
-        "12": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5.safetensors", "type": "wan"}},
-        "13": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_vae.safetensors"}}}
+    doc = copy.deepcopy(ANIMATE)  # reference, pose and face wired; no background, no mask
     conv = convert(doc, "animate")
     g = conv.graph
     assert g.validate() == []

@@ -135,6 +135,29 @@ def _vace_words(inputs, params) -> str:
     return "VACE video" + (f" ({', '.join(parts)})" if parts else " (text only)")
 
 
+def _animate_mode(b, node, up, inputs: dict, said: list[str]) -> None:
+    """Wan Animate's mode from WanAnimateToVideo's wiring, as ComfyUI decides it: its background_video and
+    character_mask wired -> 'replace' (the character put into that clip where the mask is white); neither ->
+    'animate'. One of the two alone is ComfyUI's half-replace, which Studio's node has no mode for: said, the
+    mode left 'animate' (it does not use either), never a silent change of the task."""
+    if node is None:
+        return
+    wired = [k for k in ("background_video", "character_mask") if b.wf.source(node, k) is not None]
+    if len(wired) == 2:
+        b.extra["mode"] = "replace"
+        lost = [into for into in ("background", "mask") if into not in inputs]
+        if lost:
+            said.append(f"'{node.title or node.shown_cls}' (#{node.id}) is wired for replacing the person in a clip "
+                        f"(mode 'replace'), but its {' and '.join(lost)} could not be wired (said above): wire "
+                        f"{'them' if len(lost) == 2 else 'it'} into Wan Animate before running")
+    elif wired:
+        other = "character_mask" if wired[0] == "background_video" else "background_video"
+        said.append(f"'{node.title or node.shown_cls}' (#{node.id}) has its {wired[0]} wired but no {other}: ComfyUI "
+                    "then replaces only in part, which Studio's Wan Animate has no mode for; its mode is left "
+                    "'animate', which does not use it: wire both 'background' and 'mask' and set mode 'replace' "
+                    "to put the character into the clip")
+
+
 def _humo_params(params: dict, inputs, said: list[str]) -> None:
     """HuMo's guidance from the sampler's cfg: 1 (a distilled LoRA's, as ComfyUI's template) -> one model call a
     step ('off'); above -> the release's text and audio guidance (ComfyUI's plain cfg is not HuMo's: said)."""
@@ -154,7 +177,8 @@ def _humo_words(inputs, params) -> str:
 
 GENERATORS = (
     Generator(VACE, describe=_vace_words, intent=_vace_task, settings=_vace_settings),
-    Generator(ANIMATE, describe=lambda inputs, params: "character animation"),
+    Generator(ANIMATE, describe=lambda inputs, params: "character replacement" if params.get("mode") == "replace"
+              else "character animation", intent=_animate_mode),
     Generator(FUN_CONTROL, describe=lambda inputs, params: "control video (Fun Control)"
               + (" from a start image" if "image" in inputs else "")),
     Generator(TALK, describe=lambda inputs, params: "a talking video from speech (InfiniteTalk)",
