@@ -208,7 +208,16 @@ class Server:
     def _admit(self, prompt: dict, prompt_id: str, client_id: str, extra: dict, front: bool):
         """Validate, convert and queue a prompt (a worker's thread: the queue's file is written here,
         never on the event loop)."""
-        job = make_job(prompt, prompt_id, client_id, self.folders, self.namer, self.known, self._check)
+        from studio.core.registry import default_registry
+
+        from .studio_prompt import make_studio_job, refuse_mixed, studio_types
+        reg = default_registry()
+        studio = studio_types(prompt, reg)
+        refuse_mixed(prompt, studio)
+        if studio:  # Studio's own nodes, as /object_info lists them: a Studio graph already
+            job = make_studio_job(prompt, prompt_id, client_id, self.folders, self.namer, reg, self._check)
+        else:
+            job = make_job(prompt, prompt_id, client_id, self.folders, self.namer, self.known, self._check)
         self.extras.put(job.id, extra)
         self.queue.add(job)
         if front:  # ComfyUI's 'front': run it next
@@ -222,9 +231,13 @@ class Server:
         bounds.check(prompt, host_available())
 
     def declared(self, cls: str) -> dict:
-        from .object_info import read_node
+        """What /object_info declares of ``cls`` (a Studio node's own declaration for its type)."""
+        from studio.core.registry import default_registry
+
+        from .object_info import read_node, studio_node
         if cls not in self._declared:
-            self._declared[cls] = read_node(cls)
+            reg = default_registry()
+            self._declared[cls] = studio_node(reg.get(cls)) if cls in reg else read_node(cls)
         return self._declared[cls]
 
     def _item(self, job) -> list:

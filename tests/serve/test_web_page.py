@@ -26,9 +26,15 @@ def _own_folders(tmp_path, monkeypatch):
 
 
 @contextlib.asynccontextmanager
-async def served(tmp_path, token=None, host="127.0.0.1", jobs=()):
-    queue = JobQueue(str(tmp_path / "serve" / "queue"), runner=lambda *a, **k: None)
-    queue.set_paused(True)  # the jobs stay as the test made them
+async def served(tmp_path, token=None, host="127.0.0.1", jobs=(), run=False):
+    """A server on the test's folders; its queue runs jobs only when ``run`` (as `main.py serve`)."""
+    if run:
+        from studio.core.confine import allow_for_session, allow_reading_for_session
+        folders = Folders(str(tmp_path / "serve"))
+        allow_for_session(folders.output)
+        allow_reading_for_session(folders.input)
+    queue = JobQueue(str(tmp_path / "serve" / "queue"), **({} if run else {"runner": lambda *a, **k: None}))
+    queue.set_paused(not run)  # else the jobs stay as the test made them
     for j in jobs:
         state = j.state
         queue.add(j)  # queued...
