@@ -368,10 +368,17 @@ class Server:
 
     # -- what this server is --------------------------------------------------------------------
     async def get_object_info(self, request):
+        """Made for each request, as ComfyUI does: a loader's options are the files there now."""
+        return web.json_response(await asyncio.get_running_loop().run_in_executor(None, self._object_info))
+
+    def _object_info(self) -> dict:
+        from studio.core.models import scan
+
+        from .models import files
         from .object_info import object_info
-        if not hasattr(self, "_info"):
-            self._info = await asyncio.get_running_loop().run_in_executor(None, object_info)
-        return web.json_response(self._info)
+        found = scan()
+        return object_info(model_files=lambda folder: list(files(folder, found) or {}),
+                           input_files=self.folders.input_files)
 
     async def get_object_info_one(self, request):
         info = (await self.get_object_info(request)).text
