@@ -28,6 +28,15 @@ PAGE_WIDGETS = ("upload",)
 NO_SOCKET = ("COMBO", "IMAGEUPLOAD")
 
 
+def templates_folder() -> str | None:
+    try:
+        import comfyui_workflow_templates_json as t
+    except ImportError:
+        return None
+    folder = os.path.join(os.path.dirname(os.path.abspath(t.__file__)), "templates")
+    return folder if os.path.isdir(folder) else None
+
+
 def table() -> dict[str, dict]:
     try:
         with open(TABLE, encoding="utf-8") as f:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 
-from .comfy_declared import INPUT_FILES, MODEL_WIDGETS, NO_SOCKET, PAGE_WIDGETS, SCALARS, TABLE
+from .comfy_declared import (INPUT_FILES, MODEL_WIDGETS, NO_SOCKET, PAGE_WIDGETS, SCALARS, TABLE,
+                             templates_folder)
 
 
-def _instances(folder: str, types: set[str]) -> dict[str, list[dict]]:
+def instances(folder: str, types: set[str]) -> dict[str, list[dict]]:
     """Every saved node of a type in ``types`` in the templates of ``folder`` (subgraphs too)."""
     seen: dict[str, list[dict]] = {}
     for name in sorted(os.listdir(folder)):
@@ -91,22 +92,11 @@ def build(folder: str) -> dict[str, dict]:
     types = read_types() - set(CORE)
     family = comfy_registry.lookup("widgets")
     table = {}
-    for cls, nodes in sorted(_instances(folder, types).items()):
+    for cls, nodes in sorted(instances(folder, types).items()):
         d = declare(cls, nodes, WIDGETS.get(cls) or family.get(cls))
         if d is not None:
             table[cls] = d
     return table
-
-
-def templates_folder() -> str | None:
-    try:
-        import comfyui_workflow_templates_json as t
-    except ImportError:
-        return None
-    folder = os.path.join(os.path.dirname(os.path.abspath(t.__file__)), "templates")
-    return folder if os.path.isdir(folder) else None
-
-
 
 
 if __name__ == "__main__":

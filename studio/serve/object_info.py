@@ -120,7 +120,8 @@ def object_info(registry=None, model_files=None, input_files=None) -> dict[str, 
     info = {cls: _page_widgets(read_node(cls)) for cls in sorted(CORE)}
     for cls, d in table().items():
         if cls in read and cls not in info:
-            info[cls] = _page_widgets({**node_info(cls, d, model_files, input_files), "output_node": cls in OUTPUT_NODES})
+            made = node_info(cls, d, model_files, input_files)
+            info[cls] = _page_widgets({**made, "output_node": cls in OUTPUT_NODES})
     for spec in reg.specs():
         info[spec.id] = studio_node(spec)
     return info

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from . import frontend, jobs
 from .bodies import read_json
+from .comfy_declared import templates_folder
 from .userdata import UserData
 
 TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,200}\.json$")
@@ -64,7 +65,7 @@ class PageRoutes:
         """ComfyUI's template library (its index and workflows, JSON only) where the package
         comfyui-workflow-templates-json is installed; else an empty index."""
         name = request.match_info["name"]
-        folder = _templates_folder()
+        folder = templates_folder()
         if TEMPLATE_NAME.match(name) and folder is not None and os.path.isfile(os.path.join(folder, name)):
             return web.FileResponse(os.path.join(folder, name), headers={"Content-Type": "application/json"})
         if name in ("index.json", "index_logo.json"):
@@ -208,13 +209,3 @@ async def _json_body(request):
 
 def _on(text: str | None) -> bool:
     return (text or "").lower() == "true"
-
-
-def _templates_folder() -> str | None:
-    try:
-        import comfyui_workflow_templates_json as t
-    except ImportError:
-        return None
-    folder = os.path.join(os.path.dirname(os.path.abspath(t.__file__)), "templates")
-    return folder if os.path.isdir(folder) else None
-

@@ -15,6 +15,8 @@ from studio.serve.object_info import CORE, read_node
 from .test_web_page import served
 
 NOTES = ("Note", "MarkdownNote", "Reroute")  # the page's own: nothing to run
+needs_templates = pytest.mark.skipif(comfy_declared.templates_folder() is None,
+                                     reason="comfyui-workflow-templates-json is not installed")
 
 
 @pytest.fixture(autouse=True)
@@ -30,9 +32,9 @@ def _info(tmp_path) -> dict:
     return asyncio.run(go())
 
 
-@pytest.mark.skipif(comfy_templates.templates_folder() is None, reason="comfyui-workflow-templates-json not installed")
+@needs_templates
 def test_the_table_is_what_comfyuis_templates_declare():
-    assert comfy_templates.build(comfy_templates.templates_folder()) == comfy_declared.table()
+    assert comfy_templates.build(comfy_declared.templates_folder()) == comfy_declared.table()
 
 
 def _widget_slots(d: dict) -> int:
@@ -47,14 +49,14 @@ def _widget_slots(d: dict) -> int:
     return n
 
 
-@pytest.mark.skipif(comfy_templates.templates_folder() is None, reason="comfyui-workflow-templates-json not installed")
+@needs_templates
 def test_every_comfyui_type_listed_holds_a_saved_nodes_values_in_order(tmp_path):
     info = _info(tmp_path)
     comfy = {cls: d for cls, d in info.items() if d["python_module"] == "comfy"}
     assert len(comfy) > 80
     for cls, d in comfy.items():
         assert cls in NOTES or d["input"]["required"] or d["input"]["optional"] or d["output"], cls  # none bare
-    saved = comfy_templates._instances(comfy_templates.templates_folder(), set(comfy) - set(CORE))
+    saved = comfy_templates.instances(comfy_declared.templates_folder(), set(comfy) - set(CORE))
     checked = 0
     for cls, nodes in saved.items():
         for n in nodes:
