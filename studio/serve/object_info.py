@@ -30,6 +30,8 @@ CORE = {
                  ["LATENT"], "sampling"),
     "CLIPTextEncode": ({"text": ["STRING", {"multiline": True}], "clip": ["CLIP"]}, ["CONDITIONING"], "conditioning"),
     "VAEDecode": ({"samples": ["LATENT"], "vae": ["VAE"]}, ["IMAGE"], "latent"),
+    "ModelSamplingAuraFlow": ({"model": ["MODEL"], "shift": ["FLOAT", {"default": 1.73, "min": 0.0, "max": 100.0,
+                                                                       "step": 0.01}]}, ["MODEL"], "advanced/model"),
     "EmptyLatentImage": ({"width": ["INT", {"default": 512, "min": 16, "max": 16384}],
                           "height": ["INT", {"default": 512, "min": 16, "max": 16384}],
                           "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}]}, ["LATENT"], "latent"),

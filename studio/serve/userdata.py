@@ -28,6 +28,8 @@ class UserData:
         self.folder = os.path.join(real(root), "user", "default")
         os.makedirs(self.folder, exist_ok=True)
         self.folder = real(self.folder)
+        for kind in ("workflows", "subgraphs"):  # the page lists both at boot: an empty list, not a 404
+            os.makedirs(os.path.join(self.folder, kind), exist_ok=True)
         self.max_file = max_file
         self._lock = threading.Lock()
 

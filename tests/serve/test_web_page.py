@@ -127,7 +127,8 @@ def test_workflows_are_saved_listed_read_moved_and_deleted(tmp_path):
 
     async def go():
         async with served(tmp_path) as (c, _):
-            assert (await c.get("/api/userdata?dir=workflows")).status == 404  # none saved yet: as ComfyUI
+            assert await (await c.get("/api/userdata?dir=workflows")).json() == []  # none saved yet
+            assert (await c.get("/api/userdata?dir=nothing")).status == 404  # as ComfyUI
             r = await c.post("/api/userdata/workflows%2Fmine.json?overwrite=false&full_info=true", data=wf)
             info = await r.json()
             assert r.status == 200 and info["path"] == "workflows/mine.json" and info["size"] == len(wf)
