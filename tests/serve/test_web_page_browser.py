@@ -1,8 +1,9 @@
 """ComfyUI's web page on `main.py serve` in a real browser (issue 105): Debian's chromium driven by
 selenium (scripts/setup.sh installs both), headless at 1280x800. The page boots from Studio's server
 alone (no request leaves the machine, no route it asks for is missing), its search finds Studio's
-nodes, and a graph of Studio's nodes loaded into it runs from its Run button, its video shown in
-its Save Video node. Skipped where chromium, its driver, selenium or the frontend is missing."""
+nodes, a graph of Studio's nodes loaded into it runs from its Run button, its video shown in its
+Save Video node, ComfyUI's own nodes placed in it run too, and a workflow saved from it is there
+again after a reload. Skipped where chromium, its driver, selenium or the frontend is missing."""
 from __future__ import annotations
 
 import json
@@ -138,13 +139,10 @@ def test_a_graph_of_studios_nodes_runs_from_the_run_button_and_shows_its_video(p
     assert ok is True, ok
     run = _wait(lambda: next((b for b in driver.find_elements(By.TAG_NAME, "button") if b.text.strip() == "Run"),
                              None))
+    before = {j["id"] for j in _jobs(url, "completed,failed")}
     run.click()
-
-    def ended():
-        with urllib.request.urlopen(url + "/api/jobs?status=completed,failed", timeout=10) as r:
-            jobs = json.load(r)["jobs"]
-        return jobs[0] if jobs else None
-    job = _wait(ended, timeout=120)
+    job = _wait(lambda: next((j for j in _jobs(url, "completed,failed") if j["id"] not in before), None),
+                timeout=120)
     assert job["status"] == "completed", job
     assert job["preview_output"]["nodeId"] == "2" and job["preview_output"]["mediaType"] == "video"
     src = _wait(lambda: driver.execute_script(
@@ -165,3 +163,47 @@ def _wait(fn, timeout: float = 30.0):
             return got
         time.sleep(0.1)
     raise AssertionError(f"not seen within {timeout} s")
+
+
+def test_comfyuis_own_nodes_placed_in_the_page_run_and_a_saved_workflow_is_there_after_a_reload(page):
+    """EmptyImage -> CreateVideo -> SaveVideo placed and wired in the page (ComfyUI's nodes as
+    /object_info declares them), run from the Run button; Ctrl+S saves it by name into userdata and
+    the page reloaded opens it again."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    driver, url, _ = page
+    driver.execute_script("""
+        const LG = window.LiteGraph, g = window.app.graph; g.clear();
+        const a = LG.createNode('EmptyImage'), b = LG.createNode('CreateVideo'), c = LG.createNode('SaveVideo');
+        g.add(a); g.add(b); g.add(c); b.pos = [400, 100]; c.pos = [750, 100];
+        const set = (n, k, v) => { n.widgets.find(w => w.name === k).value = v; };
+        set(a, 'width', 64); set(a, 'height', 64); set(a, 'batch_size', 4);
+        a.connect(0, b, 0); b.connect(0, c, 0);""")
+    before = {j["id"] for j in _jobs(url, "completed,failed")}
+    next(b for b in driver.find_elements(By.TAG_NAME, "button") if b.text.strip() == "Run").click()
+    job = _wait(lambda: next((j for j in _jobs(url, "completed,failed") if j["id"] not in before), None),
+                timeout=120)
+    assert job["status"] == "completed", job
+    assert job["preview_output"]["subfolder"] == "video" and job["preview_output"]["nodeId"] == "3"
+
+    ActionChains(driver).key_down(Keys.CONTROL).send_keys("s").key_up(Keys.CONTROL).perform()
+    name = _wait(lambda: driver.switch_to.active_element if driver.switch_to.active_element.tag_name == "input"
+                 else None)
+    name.send_keys(Keys.CONTROL, "a")
+    name.send_keys("my core video", Keys.ENTER)
+
+    def saved():
+        with urllib.request.urlopen(url + "/api/userdata?dir=workflows&recurse=true", timeout=10) as r:
+            return "my core video.json" in json.load(r)
+    _wait(saved)
+    driver.get(url + "/")
+    _wait(lambda: "my core video" in driver.find_element(By.TAG_NAME, "body").text)
+    assert _wait(lambda: driver.execute_script(
+        "return window.app && window.app.graph && window.app.graph.nodes.map(n => n.type).sort().join(',')")) \
+        == "CreateVideo,EmptyImage,SaveVideo"
+
+
+def _jobs(url: str, status: str) -> list[dict]:
+    with urllib.request.urlopen(f"{url}/api/jobs?status={status}", timeout=10) as r:
+        return json.load(r)["jobs"]
