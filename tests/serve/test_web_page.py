@@ -9,6 +9,7 @@ import contextlib
 import os
 
 import pytest
+from aiohttp import WSServerHandshakeError
 from aiohttp.test_utils import TestClient, TestServer
 
 from studio.queue.job import DONE, FAILED, Job
@@ -248,6 +249,9 @@ def test_with_a_token_the_page_asks_for_it_once_and_keeps_a_cookie_for_this_serv
             assert cookie.value != "s3cret" and cookie["httponly"] and cookie["samesite"] == "Strict"
             assert not cookie["domain"]  # this server only
             assert (await c.get("/api/settings")).status == 200  # the cookie jar sends it now
+            ws = await c.ws_connect("/ws?clientId=page")  # the page's websocket too
+            assert (await ws.receive_json())["type"] == "status"
+            await ws.close()
             host = c.server.host + ":" + str(c.server.port)
             other = await c.post("/api/settings", json={"a": 1}, headers={"Origin": "http://evil.example"})
             assert other.status == 403  # another site's page cannot use the cookie
@@ -256,6 +260,8 @@ def test_with_a_token_the_page_asks_for_it_once_and_keeps_a_cookie_for_this_serv
             c.session.cookie_jar.clear()
             c.session.cookie_jar.update_cookies({login.COOKIE: "forged"}, c.make_url("/"))
             assert (await c.get("/api/settings")).status == 401
+            with pytest.raises(WSServerHandshakeError):  # 401
+                await c.ws_connect("/ws?clientId=page")
             assert (await c.get("/api/settings", headers={"Authorization": "Bearer s3cret"})).status == 200
     run(go())
 
