@@ -82,11 +82,20 @@ def _param(p) -> list:
     return [kind, {"default": d, **extra}]
 
 
-def studio_node(spec) -> dict:
+SEEDS = ("seed", "noise_seed")  # ComfyUI's page puts its seed control after a whole number named so
+
+
+def studio_node(spec, page: bool = False) -> dict:
+    """A Studio node in ComfyUI's schema; ``page``: as ComfyUI's page is to show it, a setting that
+    has a port of its name too (a prompt typed or linked) declared as the setting alone (the page
+    would drop the widget for the socket)."""
     req = {i.name: [i.type.upper()] for i in spec.inputs if not i.optional}
-    opt = {i.name: [i.type.upper()] for i in spec.inputs if i.optional}
+    opt = {i.name: [i.type.upper()] for i in spec.inputs if i.optional
+           and not (page and spec.param(i.name) is not None)}
     for p in spec.params:
         req[p.name] = _param(p)
+        if p.name in SEEDS and req[p.name][0] == "INT":
+            req[p.name][1]["control_after_generate"] = True
     return {"input": {"required": req, "optional": opt},
             "input_order": {"required": list(req), "optional": list(opt)},
             "output": [o.type.upper() for o in spec.outputs], "output_is_list": [False] * len(spec.outputs),
@@ -125,7 +134,7 @@ def object_info(registry=None, model_files=None, input_files=None) -> dict[str, 
             made = node_info(cls, d, model_files, input_files)
             info[cls] = _page_widgets({**made, "output_node": cls in OUTPUT_NODES})
     for spec in reg.specs():
-        info[spec.id] = studio_node(spec)
+        info[spec.id] = studio_node(spec, page=True)
     return info
 
 

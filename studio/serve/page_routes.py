@@ -32,7 +32,8 @@ class PageRoutes:
             ("POST", "/userdata/{file}", self.write_userdata), ("DELETE", "/userdata/{file}", self.delete_userdata),
             ("POST", "/userdata/{file}/move/{dest}", self.move_userdata),
             ("GET", "/i18n", self.empty_object), ("GET", "/global_subgraphs", self.empty_object),
-            ("GET", "/workflow_templates", self.empty_object), ("GET", "/node_replacements", self.empty_object),
+            ("GET", "/workflow_templates", self.template_modules), ("GET", "/node_replacements", self.empty_object),
+            ("GET", "/workflow_templates/{module}/{file}", self.module_template),
             ("GET", "/experiment/models", self.model_folders), ("GET", "/experiment/models/{folder}", self.models_in),
             ("GET", "/jobs", self.list_jobs), ("GET", "/jobs/{id}", self.job),
             ("POST", "/jobs/cancel", self.cancel_jobs),
@@ -71,6 +72,25 @@ class PageRoutes:
         if name in ("index.json", "index_logo.json"):
             return web.json_response([] if name == "index.json" else {})
         return web.Response(status=404)
+
+    async def template_modules(self, request):
+        """Studio's own templates, offered as a module of the page's template browser."""
+        from . import studio_templates
+        return web.json_response({studio_templates.MODULE: studio_templates.names()})
+
+    async def module_template(self, request):
+        from . import studio_templates
+        module, name = request.match_info["module"], request.match_info["file"]
+        stem, ext = os.path.splitext(name)
+        if module != studio_templates.MODULE:
+            return web.Response(status=404)
+        if ext == ".json":
+            wf = await asyncio.get_running_loop().run_in_executor(None, studio_templates.workflow, stem)
+            return web.json_response(wf) if wf is not None else web.Response(status=404)
+        picture = studio_templates.thumbnail(stem) if ext in (".jpg", ".png", ".webp") else None
+        if picture is None:
+            return web.Response(status=404)
+        return web.FileResponse(picture, headers={"Content-Type": "image/png"})
 
     # -- the one user and its settings ------------------------------------------------------------
     async def users(self, request):

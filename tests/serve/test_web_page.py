@@ -92,8 +92,7 @@ def test_the_routes_the_page_boots_on_answer_in_comfyuis_shapes(tmp_path):
         async with served(tmp_path) as (c, _):
             for path in ("/api/users", "/users"):
                 assert await (await c.get(path)).json() == {"storage": "server", "migrated": True}
-            for path, want in (("/api/i18n", {}), ("/api/global_subgraphs", {}), ("/api/workflow_templates", {}),
-                               ("/api/node_replacements", {})):
+            for path, want in (("/api/i18n", {}), ("/api/global_subgraphs", {}), ("/api/node_replacements", {})):
                 r = await c.get(path)
                 assert r.status == 200 and await r.json() == want, path
             index = await c.get("/templates/index.json")
@@ -273,4 +272,30 @@ def test_without_a_token_a_foreign_host_or_origin_is_refused_as_for_the_api(tmp_
             assert (await c.post("/api/settings", json={}, headers={"Origin": "http://evil.example"})).status == 403
             assert (await c.post("/api/userdata/a.json", data=b"x",
                                  headers={"Origin": "http://evil.example"})).status == 403
+    run(go())
+
+
+def test_studios_templates_are_a_template_module_the_page_opens_as_they_are(tmp_path):
+    async def go():
+        async with served(tmp_path) as (c, _):
+            modules = await (await c.get("/api/workflow_templates")).json()
+            assert list(modules) == ["Studio"] and "camera_move" in modules["Studio"]
+            info = await (await c.get("/object_info")).json()
+            for name in modules["Studio"]:
+                wf = await (await c.get(f"/api/workflow_templates/Studio/{name}.json")).json()
+                ids = {n["id"] for n in wf["nodes"]}
+                for n in wf["nodes"]:
+                    d = info[n["type"]]  # a type the page knows
+                    widgets = [v for v in d["input"]["required"].values() if isinstance(v[0], list) or len(v) > 1]
+                    controls = [v for v in widgets if v[1].get("control_after_generate")]  # the page's own widget
+                    assert len(n["widgets_values"]) == len(widgets) + len(controls), (name, n["type"])
+                    assert not set(d["input"]["optional"]) & set(d["input"]["required"])  # no widget lost
+                for _, src, so, dst, di, kind in wf["links"]:
+                    assert src in ids and dst in ids
+                    assert info[next(n["type"] for n in wf["nodes"] if n["id"] == src)]["output"][so] == kind
+            thumb = await c.get("/api/workflow_templates/Studio/camera_move.jpg")
+            assert thumb.status == 200 and (await thumb.read())[:4] == b"\x89PNG"
+            for bad in ("/api/workflow_templates/Studio/..%2F..%2Fpyproject.json",
+                        "/api/workflow_templates/Other/camera_move.json", "/api/workflow_templates/Studio/nope.json"):
+                assert (await c.get(bad)).status == 404, bad
     run(go())
