@@ -20,6 +20,7 @@ SCALARS = ("INT", "FLOAT", "STRING", "BOOLEAN")
 MODEL_WIDGETS = {"unet_name": "diffusion_models", "clip_name": "text_encoders", "clip_name1": "text_encoders",
                  "clip_name2": "text_encoders", "clip_name3": "text_encoders", "clip_name4": "text_encoders",
                  "vae_name": "vae", "ckpt_name": "checkpoints", "lora_name": "loras"}
+WHOLE_MODELS = ("unet_name", "ckpt_name")
 # a loader of the input folder's files: its widget lists them and the page adds its upload button (whose
 # value, the 'upload' widget's in a saved node, the page keeps itself: not declared)
 INPUT_FILES = {("LoadImage", "image"): ("image_upload", (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")),
@@ -53,6 +54,8 @@ def node_info(cls: str, d: dict, model_files=None, input_files=None) -> dict[str
         spec = [list(spec[0]) if isinstance(spec[0], list) else spec[0], dict(spec[1])]
         if name in MODEL_WIDGETS and model_files is not None:
             spec[0] = list(model_files(MODEL_WIDGETS[name]))
+            if name in WHOLE_MODELS:  # Studio also loads a whole diffusers folder by its name there
+                spec[0] += [f for f in model_files("diffusers") if f not in spec[0]]
         if (cls, name) in INPUT_FILES:
             flag, exts = INPUT_FILES[(cls, name)]
             spec[0], spec[1][flag] = list(input_files(exts)) if input_files is not None else [], True

@@ -52,15 +52,16 @@ def studio_graph() -> dict:
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    """(driver, url, seconds the page took to boot): the server in this process, the page booted."""
+def page(tmp_path_factory, tiny_wan):
+    """(driver, url, seconds the page took to boot): the server in this process on the session's tiny
+    Wan's models folder, the page booted."""
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
 
     from studio.serve.app import serve
     root = tmp_path_factory.mktemp("page")
-    env = server_env(root)
+    env = server_env(root, tiny_wan[0])
     with pytest.MonkeyPatch.context() as mp:
         for k in ("STUDIO_PROJECT_DIR", "STUDIO_CONFIG_DIR", "STUDIO_MODELS", "HF_HUB_CACHE", "HF_HUB_OFFLINE"):
             mp.setenv(k, env[k])
@@ -202,6 +203,37 @@ def test_comfyuis_own_nodes_placed_in_the_page_run_and_a_saved_workflow_is_there
     assert _wait(lambda: driver.execute_script(
         "return window.app && window.app.graph && window.app.graph.nodes.map(n => n.type).sort().join(',')")) \
         == "CreateVideo,EmptyImage,SaveVideo"
+
+
+def test_a_comfyui_wan_text_to_video_graph_built_in_the_page_runs_on_the_tiny_model(page, tiny_wan):
+    """ComfyUI's Wan text-to-video chain placed in the page, its loader's list naming the model this
+    machine has: the page's own prompt of it runs in Studio."""
+    driver, url, _ = page
+    nodes = driver.execute_script("""
+        const LG = window.LiteGraph, g = window.app.graph; g.clear();
+        const add = (type, x, y) => { const n = LG.createNode(type); n.pos = [x, y]; g.add(n); return n; };
+        const set = (n, k, v) => { n.widgets.find(w => w.name === k).value = v; };
+        const unet = add('UNETLoader', 0, 0), clip = add('CLIPLoader', 0, 200), vae = add('VAELoader', 0, 400);
+        const pos = add('CLIPTextEncode', 350, 0), neg = add('CLIPTextEncode', 350, 250);
+        const lat = add('EmptyHunyuanLatentVideo', 350, 500), ks = add('KSampler', 750, 0);
+        const dec = add('VAEDecode', 1100, 0), mk = add('CreateVideo', 1100, 200), save = add('SaveVideo', 1400, 0);
+        set(clip, 'type', 'wan'); set(pos, 'text', 'a red ball'); set(neg, 'text', '');
+        set(lat, 'width', 32); set(lat, 'height', 32); set(lat, 'length', 5);
+        set(ks, 'steps', 2); set(ks, 'cfg', 5.0); set(ks, 'sampler_name', 'uni_pc'); set(mk, 'fps', 16);
+        set(save, 'filename_prefix', 'video/wan');
+        clip.connect(0, pos, 'clip'); clip.connect(0, neg, 'clip');
+        unet.connect(0, ks, 'model'); pos.connect(0, ks, 'positive'); neg.connect(0, ks, 'negative');
+        lat.connect(0, ks, 'latent_image'); ks.connect(0, dec, 'samples'); vae.connect(0, dec, 'vae');
+        dec.connect(0, mk, 'images'); mk.connect(0, save, 'video');
+        return unet.widgets.find(w => w.name === 'unet_name').value;""")
+    assert nodes == tiny_wan[1]  # the loader lists this machine's model, first
+    before = {j["id"] for j in _jobs(url, "completed,failed")}
+    from selenium.webdriver.common.by import By
+    next(b for b in driver.find_elements(By.TAG_NAME, "button") if b.text.strip() == "Run").click()
+    job = _wait(lambda: next((j for j in _jobs(url, "completed,failed") if j["id"] not in before), None),
+                timeout=300)
+    assert job["status"] == "completed", job.get("execution_error")
+    assert job["preview_output"]["subfolder"] == "video" and job["preview_output"]["filename"].startswith("wan_")
 
 
 def _jobs(url: str, status: str) -> list[dict]:
