@@ -6,6 +6,7 @@ Save Video node, ComfyUI's own nodes placed in it run too, and a workflow saved 
 again after a reload. Skipped where chromium, its driver, selenium or the frontend is missing."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -16,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from studio.serve import frontend
+from studio.serve import frontend, login
 
 from .conftest import server_env
 
@@ -51,24 +52,22 @@ def studio_graph() -> dict:
             "links": [[1, 1, 0, 2, 0, "VIDEO"]]}
 
 
-@pytest.fixture(scope="module")
-def page(tmp_path_factory, tiny_wan):
-    """(driver, url, seconds the page took to boot): the server in this process on the session's tiny
-    Wan's models folder, the page booted."""
+@contextlib.contextmanager
+def _server_and_browser(root, models: str | None = None, token: str | None = None):
+    """(driver, url): `main.py serve`'s server in this process on ``root``'s folders, and chromium."""
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
 
     from studio.serve.app import serve
-    root = tmp_path_factory.mktemp("page")
-    env = server_env(root, tiny_wan[0])
+    env = server_env(root, models)
     with pytest.MonkeyPatch.context() as mp:
         for k in ("STUDIO_PROJECT_DIR", "STUDIO_CONFIG_DIR", "STUDIO_MODELS", "HF_HUB_CACHE", "HF_HUB_OFFLINE"):
             mp.setenv(k, env[k])
         mp.setenv("SE_OFFLINE", "true")  # selenium looks for no driver on the internet
         mp.setenv("SE_AVOID_STATS", "true")
         said, stop = queue.Queue(), threading.Event()
-        t = threading.Thread(target=serve, args=("127.0.0.1", 0, str(root / "serve"), None, 100),
+        t = threading.Thread(target=serve, args=("127.0.0.1", 0, str(root / "serve"), token, 100),
                              kwargs={"announce": said.put, "stop": stop}, daemon=True)
         t.start()
         url = said.get(timeout=120).split(" on ", 1)[1].split()[0]
@@ -80,20 +79,34 @@ def page(tmp_path_factory, tiny_wan):
         o.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         driver = webdriver.Chrome(options=o, service=Service(DRIVER))
         try:
-            start = time.monotonic()
-            driver.get(url + "/")
-            booted = None
-            while time.monotonic() - start < 60:
-                if driver.execute_script("return !!(window.app && window.app.graph) "
-                                         "&& !document.getElementById('splash-loader')"):
-                    booted = time.monotonic() - start
-                    break
-                time.sleep(0.1)
-            yield driver, url, booted
+            yield driver, url
         finally:
             driver.quit()
             stop.set()
             t.join(60)
+
+
+def _booted(driver) -> float | None:
+    """Seconds until the page is past its splash with its graph (None: not within a minute)."""
+    start = time.monotonic()
+    while time.monotonic() - start < 60:
+        try:
+            if driver.execute_script("return !!(window.app && window.app.graph) "
+                                     "&& !document.getElementById('splash-loader')"):
+                return time.monotonic() - start
+        except Exception:  # noqa: BLE001 - the page is being replaced (a form's answer)
+            pass
+        time.sleep(0.1)
+    return None
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory, tiny_wan):
+    """(driver, url, seconds the page took to boot): the server in this process on the session's tiny
+    Wan's models folder, the page booted."""
+    with _server_and_browser(tmp_path_factory.mktemp("page"), tiny_wan[0]) as (driver, url):
+        driver.get(url + "/")
+        yield driver, url, _booted(driver)
 
 
 def test_the_page_boots_from_this_machine_alone(page):
@@ -234,6 +247,18 @@ def test_a_comfyui_wan_text_to_video_graph_built_in_the_page_runs_on_the_tiny_mo
                 timeout=300)
     assert job["status"] == "completed", job.get("execution_error")
     assert job["preview_output"]["subfolder"] == "video" and job["preview_output"]["filename"].startswith("wan_")
+
+
+def test_with_a_token_the_page_asks_for_it_once_then_boots_with_its_websocket(tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    with _server_and_browser(tmp_path, token="s3cret-token") as (driver, url):
+        driver.get(url + "/")
+        assert driver.title == "Studio: token"
+        driver.find_element(By.NAME, "token").send_keys("s3cret-token", Keys.ENTER)
+        assert _booted(driver) is not None
+        assert [c["name"] for c in driver.get_cookies()] == [login.COOKIE]
+        assert _wait(lambda: driver.execute_script("return window.app.api.socket.readyState === 1"))
 
 
 def _jobs(url: str, status: str) -> list[dict]:
