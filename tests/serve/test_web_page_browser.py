@@ -181,8 +181,8 @@ def _wait(fn, timeout: float = 30.0):
 
 def test_comfyuis_own_nodes_placed_in_the_page_run_and_a_saved_workflow_is_there_after_a_reload(page):
     """EmptyImage -> CreateVideo -> SaveVideo placed and wired in the page (ComfyUI's nodes as
-    /object_info declares them), run from the Run button; Ctrl+S saves it by name into userdata and
-    the page reloaded opens it again."""
+    /object_info declares them), run from the Run button and listed in the page's job queue panel;
+    Ctrl+S saves it by name into userdata and the page reloaded opens it again."""
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -200,6 +200,10 @@ def test_comfyuis_own_nodes_placed_in_the_page_run_and_a_saved_workflow_is_there
                 timeout=120)
     assert job["status"] == "completed", job
     assert job["preview_output"]["subfolder"] == "video" and job["preview_output"]["nodeId"] == "3"
+    queue_button = next(b for b in driver.find_elements(By.TAG_NAME, "button") if "active" in b.text)
+    queue_button.click()  # the page's job queue panel, from the jobs API: the job with its video
+    _wait(lambda: job["preview_output"]["filename"] in driver.find_element(By.TAG_NAME, "body").text)
+    queue_button.click()
 
     ActionChains(driver).key_down(Keys.CONTROL).send_keys("s").key_up(Keys.CONTROL).perform()
     name = _wait(lambda: driver.switch_to.active_element if driver.switch_to.active_element.tag_name == "input"
