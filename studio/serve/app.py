@@ -26,7 +26,11 @@ from . import bounds, records, uploads, validate, view
 from .extras import Extras
 from .folders import Folders
 from .guards import host_check, is_loopback, origin_check, token_check
+from .login import LOGIN, login
+from .bodies import json_or_empty as _json_or_empty
+from .bodies import read_json as _read_json
 from .memory import Memory
+from .page_routes import PageRoutes
 from .prompt import Namer, Refused, make_job, read_request
 from .run_messages import RunMessages
 
@@ -50,12 +54,13 @@ class Server:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.last_node: dict[str, Any] = {}  # the running job's node (sent again to a client that reconnects)
         self.runs: dict[str, RunMessages] = {}  # the running job's messages (the worker's thread only)
+        self.page = PageRoutes(self)
 
     # -- the application ------------------------------------------------------------------------
     def app(self) -> web.Application:
         app = web.Application(client_max_size=self.max_upload + 2**20,
                               middlewares=[host_check(self.host, self.token), origin_check,
-                                           token_check(self.token)])
+                                           token_check(self.token, self.host)])
         routes = [
             ("GET", "/ws", self.ws), ("GET", "/prompt", self.get_prompt), ("POST", "/prompt", self.post_prompt),
             ("GET", "/queue", self.get_queue), ("POST", "/queue", self.post_queue),
@@ -69,11 +74,13 @@ class Server:
             ("GET", "/extensions", self.empty_list), ("POST", "/free", self.free),
             ("GET", "/models", self.get_models), ("GET", "/models/{folder}", self.get_models_in),
             ("GET", "/view_metadata/{folder}", self.view_metadata),
-        ]
+        ] + self.page.api_routes()
         for method, path, handler in routes:
-            if path != "/jobs/{id}/cancel":
+            if not path.startswith("/jobs"):  # ComfyUI has its jobs API under /api only
                 app.router.add_route(method, path, handler)
             app.router.add_route(method, "/api" + path, handler)
+        app.router.add_post(LOGIN, login(self.token))
+        self.page.add_page(app)  # last: its static files are matched after every route above
         app.on_startup.append(self._startup)
         app.on_cleanup.append(self._cleanup)
         return app
@@ -201,7 +208,16 @@ class Server:
     def _admit(self, prompt: dict, prompt_id: str, client_id: str, extra: dict, front: bool):
         """Validate, convert and queue a prompt (a worker's thread: the queue's file is written here,
         never on the event loop)."""
-        job = make_job(prompt, prompt_id, client_id, self.folders, self.namer, self.known, self._check)
+        from studio.core.registry import default_registry
+
+        from .studio_prompt import make_studio_job, refuse_mixed, studio_types
+        reg = default_registry()
+        studio = studio_types(prompt, reg)
+        refuse_mixed(prompt, studio)
+        if studio:  # Studio's own nodes, as /object_info lists them: a Studio graph already
+            job = make_studio_job(prompt, prompt_id, client_id, self.folders, self.namer, reg, self._check)
+        else:
+            job = make_job(prompt, prompt_id, client_id, self.folders, self.namer, self.known, self._check)
         self.extras.put(job.id, extra)
         self.queue.add(job)
         if front:  # ComfyUI's 'front': run it next
@@ -215,9 +231,13 @@ class Server:
         bounds.check(prompt, host_available())
 
     def declared(self, cls: str) -> dict:
-        from .object_info import read_node
+        """What /object_info declares of ``cls`` (a Studio node's own declaration for its type)."""
+        from studio.core.registry import default_registry
+
+        from .object_info import read_node, studio_node
         if cls not in self._declared:
-            self._declared[cls] = read_node(cls)
+            reg = default_registry()
+            self._declared[cls] = studio_node(reg.get(cls)) if cls in reg else read_node(cls)
         return self._declared[cls]
 
     def _item(self, job) -> list:
@@ -348,10 +368,17 @@ class Server:
 
     # -- what this server is --------------------------------------------------------------------
     async def get_object_info(self, request):
+        """Made for each request, as ComfyUI does: a loader's options are the files there now."""
+        return web.json_response(await asyncio.get_running_loop().run_in_executor(None, self._object_info))
+
+    def _object_info(self) -> dict:
+        from studio.core.models import scan
+
+        from .models import files
         from .object_info import object_info
-        if not hasattr(self, "_info"):
-            self._info = await asyncio.get_running_loop().run_in_executor(None, object_info)
-        return web.json_response(self._info)
+        found = scan()
+        return object_info(model_files=lambda folder: list(files(folder, found) or {}),
+                           input_files=self.folders.input_files)
 
     async def get_object_info_one(self, request):
         info = (await self.get_object_info(request)).text
@@ -375,21 +402,11 @@ class Server:
         return web.json_response({"system": {"os": os.name, "ram_total": ram[0], "ram_free": ram[1],
                                              "comfyui_version": VERSION, "python_version": sys.version,
                                              "pytorch_version": torch.__version__, "embedded_python": False,
-                                             "argv": ["main.py", "serve"], "platform": platform.platform()},
+                                             # Studio has no paid API nodes: ComfyUI's page, told so,
+                                             # asks no release-notes service (userdata.py)
+                                             "argv": ["main.py", "serve", "--disable-api-nodes"],
+                                             "platform": platform.platform()},
                                   "devices": devices})
-
-
-async def _read_json(request) -> Any:
-    """A request's JSON body, its nesting checked before the parser recurses (a body nested a
-    million deep is a ValueError, never a RecursionError); NaN and Infinity refused."""
-    from studio.core import json_limits
-    raw = await request.read()
-    try:
-        text = raw.decode("utf-8")
-        json_limits.check_shape(text)
-        return json.loads(text, parse_constant=_no_constant)
-    except RecursionError:
-        raise ValueError("it nests too deeply") from None
 
 
 def _int(text: str | None) -> int | None:
@@ -399,18 +416,6 @@ def _int(text: str | None) -> int | None:
         return None
 
 
-def _no_constant(name: str):
-    raise ValueError(f"'{name}' is not JSON")
-
-
-async def _json_or_empty(request) -> dict:
-    try:
-        body = await _read_json(request)
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
 def _ram() -> tuple[int, int]:
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
@@ -418,6 +423,13 @@ def _ram() -> tuple[int, int]:
         return int(total), int(free)
     except (ValueError, OSError, AttributeError):
         return 0, 0
+
+
+def _page_line() -> str:
+    from . import frontend
+    if frontend.static_folder() is None:
+        return f"ComfyUI's web page is not installed ({frontend.INSTALL})"
+    return f"ComfyUI's web page {frontend.version()} at the same address"
 
 
 def _warm() -> None:
@@ -456,7 +468,7 @@ def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: i
         await site.start()
         real_port = runner.addresses[0][1] if runner.addresses else port
         announce(f"Studio serves ComfyUI's API on http://{host}:{real_port} (folders: {folders.root}; "
-                 f"{len(queue.pending())} job(s) queued)")
+                 f"{len(queue.pending())} job(s) queued); " + _page_line())
         try:
             while stop is None or not stop.is_set():
                 await asyncio.sleep(3600 if stop is None else 0.2)

@@ -63,6 +63,14 @@ class Folders:
         path = real(os.path.join(folder, filename))
         return path if is_inside(path, folder) else None
 
+    def input_files(self, exts: tuple[str, ...]) -> list[str]:
+        """The input folder's files whose names end in one of ``exts`` (what a loader lists)."""
+        try:
+            names = os.listdir(self.input)
+        except OSError:
+            return []
+        return sorted(n for n in names if n.lower().endswith(exts) and os.path.isfile(os.path.join(self.input, n)))
+
     def where(self, path: str) -> tuple[str, str, str] | None:
         """(filename, subfolder, type) of a file inside one of the folders, as ComfyUI names it."""
         r = real(path)

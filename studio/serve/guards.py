@@ -9,6 +9,8 @@ import urllib.parse
 
 from aiohttp import web
 
+from .login import COOKIE, LOGIN, SAFE_METHODS, cookie_value, login_page, plain_host, same_origin
+
 
 def is_loopback(host: str | None) -> bool:
     if not host:
@@ -47,7 +49,7 @@ def host_check(bound: str, token: str | None):
     async def check(request: web.Request, handler):
         host = request.headers.get("Host")
         if not token and host is not None:
-            name = urllib.parse.urlsplit("//" + host.lower()).hostname if _plain_host(host) else None
+            name = urllib.parse.urlsplit("//" + host.lower()).hostname if plain_host(host) else None
             if name is None or not (name in names or is_loopback(name)):
                 return web.Response(status=403, text="the request's Host is not this server (use localhost, "
                                                      "127.0.0.1 or the address it listens on)")
@@ -55,21 +57,27 @@ def host_check(bound: str, token: str | None):
     return check
 
 
-def _plain_host(host: str) -> bool:
-    try:
-        urllib.parse.urlsplit("//" + host).port  # noqa: B018 - a port that is no number raises
-    except ValueError:
-        return False
-    return bool(host) and not any(c in host for c in "/\\@?#\x00 ")
-
-
-def token_check(token: str | None):
+def token_check(token: str | None, bound: str = "127.0.0.1"):
+    """With a token, every request brings it: 'Authorization: Bearer TOKEN', ?token=TOKEN, or the
+    cookie the web page gets once the token is given on its login form (``login``). A request that
+    comes with the cookie alone is a browser's: its Origin, where it gives one, must be this server
+    whatever the Host (the cookie is SameSite=Strict too), so no other site's page can use it."""
     @web.middleware
     async def check(request: web.Request, handler):
-        if token:
-            given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() \
-                or request.rel_url.query.get("token", "")
-            if not hmac.compare_digest(given.encode(), token.encode()):
-                return web.Response(status=401, text="a token is needed (Authorization: Bearer TOKEN)")
-        return await handler(request)
+        if not token:
+            return await handler(request)
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() \
+            or request.rel_url.query.get("token", "")
+        if given and hmac.compare_digest(given.encode(), token.encode()):
+            return await handler(request)
+        kept = request.cookies.get(COOKIE, "")
+        if not given and kept and hmac.compare_digest(kept.encode(), cookie_value(token).encode()):
+            if not same_origin(request):
+                return web.Response(status=403, text="the request's Origin is not this server")
+            return await handler(request)
+        if request.path == LOGIN:
+            return await handler(request)
+        if request.path == "/" and request.method in SAFE_METHODS:
+            return web.Response(status=401, text=login_page(""), content_type="text/html")
+        return web.Response(status=401, text="a token is needed (Authorization: Bearer TOKEN)")
     return check

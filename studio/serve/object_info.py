@@ -21,7 +21,8 @@ CORE = {
     "SaveVideo": ({"video": ["VIDEO"], "filename_prefix": ["STRING", {"default": "video/ComfyUI"}],
                    "format": [["auto", "mp4"], {"default": "auto"}], "codec": [["auto", "h264"], {"default": "auto"}]},
                   [], "image/video"),
-    "KSampler": ({"model": ["MODEL"], "seed": ["INT", {"default": 0, "min": 0, "max": MAX_SEED}],
+    "KSampler": ({"model": ["MODEL"], "seed": ["INT", {"default": 0, "min": 0, "max": MAX_SEED,
+                                                       "control_after_generate": True}],
                   "steps": ["INT", {"default": 20, "min": 1, "max": 10000}],
                   "cfg": ["FLOAT", {"default": 8.0, "min": 0.0, "max": 100.0}], "sampler_name": ["*"],
                   "scheduler": ["*"], "positive": ["CONDITIONING"], "negative": ["CONDITIONING"],
@@ -29,6 +30,8 @@ CORE = {
                  ["LATENT"], "sampling"),
     "CLIPTextEncode": ({"text": ["STRING", {"multiline": True}], "clip": ["CLIP"]}, ["CONDITIONING"], "conditioning"),
     "VAEDecode": ({"samples": ["LATENT"], "vae": ["VAE"]}, ["IMAGE"], "latent"),
+    "ModelSamplingAuraFlow": ({"model": ["MODEL"], "shift": ["FLOAT", {"default": 1.73, "min": 0.0, "max": 100.0,
+                                                                       "step": 0.01}]}, ["MODEL"], "advanced/model"),
     "EmptyLatentImage": ({"width": ["INT", {"default": 512, "min": 16, "max": 16384}],
                           "height": ["INT", {"default": 512, "min": 16, "max": 16384}],
                           "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}]}, ["LATENT"], "latent"),
@@ -79,11 +82,20 @@ def _param(p) -> list:
     return [kind, {"default": d, **extra}]
 
 
-def studio_node(spec) -> dict:
+SEEDS = ("seed", "noise_seed")  # ComfyUI's page puts its seed control after a whole number named so
+
+
+def studio_node(spec, page: bool = False) -> dict:
+    """A Studio node in ComfyUI's schema; ``page``: as ComfyUI's page is to show it, a setting that
+    has a port of its name too (a prompt typed or linked) declared as the setting alone (the page
+    would drop the widget for the socket)."""
     req = {i.name: [i.type.upper()] for i in spec.inputs if not i.optional}
-    opt = {i.name: [i.type.upper()] for i in spec.inputs if i.optional}
+    opt = {i.name: [i.type.upper()] for i in spec.inputs if i.optional
+           and not (page and spec.param(i.name) is not None)}
     for p in spec.params:
         req[p.name] = _param(p)
+        if p.name in SEEDS and req[p.name][0] == "INT":
+            req[p.name][1]["control_after_generate"] = True
     return {"input": {"required": req, "optional": opt},
             "input_order": {"required": list(req), "optional": list(opt)},
             "output": [o.type.upper() for o in spec.outputs], "output_is_list": [False] * len(spec.outputs),
@@ -106,10 +118,34 @@ def read_node(cls: str) -> dict:
             "deprecated": False, "experimental": False}
 
 
-def object_info(registry=None) -> dict[str, dict]:
+def object_info(registry=None, model_files=None, input_files=None) -> dict[str, dict]:
+    """What /object_info lists: the ComfyUI types declared by hand (CORE) and from ComfyUI's templates
+    (comfy_declared.py: their widgets, sockets and outputs, so ComfyUI's page keeps their values), then
+    Studio's own nodes. A type Studio converts but cannot declare so is not listed (/prompt still takes
+    it from API clients). ``model_files(folder)`` / ``input_files(exts)``: a loader's options here."""
     from studio.core.registry import default_registry
+
+    from .comfy_declared import node_info, table
     reg = registry or default_registry()
-    info = {cls: read_node(cls) for cls in sorted(read_types())}
+    read = read_types()
+    info = {cls: _page_widgets(read_node(cls)) for cls in sorted(CORE)}
+    for cls, d in table().items():
+        if cls in read and cls not in info:
+            made = node_info(cls, d, model_files, input_files)
+            info[cls] = _page_widgets({**made, "output_node": cls in OUTPUT_NODES})
     for spec in reg.specs():
-        info[spec.id] = studio_node(spec)
+        info[spec.id] = studio_node(spec, page=True)
     return info
+
+
+def _page_widgets(d: dict) -> dict:
+    """A sampler's and a scheduler's names as the lists ComfyUI's page shows (the names Studio's
+    converter knows; /prompt takes any name, the nearest scheduler then chosen)."""
+    from studio.convert.comfy_sampling import NEAREST, SIGMAS
+    lists = {"sampler_name": ([k for k, _ in NEAREST], "euler"), "scheduler": (list(SIGMAS), "simple")}
+    d = {**d, "input": {**d["input"], "required": dict(d["input"]["required"])}}  # CORE's own is validate's
+    req = d["input"]["required"]
+    for name, (options, default) in lists.items():
+        if name in req:
+            req[name] = [options, {"default": default}]
+    return d

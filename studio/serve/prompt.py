@@ -105,7 +105,6 @@ def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, nam
     types known, then ``check`` (validate.check: ComfyUI's validation), then converted and checked as
     Studio runs it; a value the converter could not take as given is refused too, never fitted."""
     from studio.convert.comfy_read import WorkflowError
-    from studio.core.fileformat import graph_to_dict
     from studio.queue.make import job_from_workflow
     unknown = {nid: node_error(n["class_type"], f"Studio does not read the node type '{n['class_type']}'",
                                kind="node_not_supported")
@@ -120,8 +119,17 @@ def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, nam
         job, conv = job_from_workflow(prompt, "prompt", folders.input)
     except WorkflowError as e:
         raise Refused(str(e)) from None
-    g, origin = conv.graph, conv.origin
     _refuse_fitted(conv.log, prompt)
+    finish(job, conv.graph, conv.origin, prompt, namer)
+    job.id, job.client_id, job.title = prompt_id, client_id, f"prompt {prompt_id[:8]}"
+    return job
+
+
+def finish(job: Job, g, origin: dict, prompt: dict, namer: Namer) -> None:
+    """The checks every prompt's graph passes before it is queued (its outputs named in the output
+    folder, its files read only from the input and models folders, the engine's own checks), the
+    graph then kept in ``job``. ``origin``: the graph's node id -> the prompt's."""
+    from studio.core.fileformat import graph_to_dict
 
     def refuse(nid: str, message: str) -> Refused:
         cid = origin.get(nid, "")
@@ -137,8 +145,6 @@ def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, nam
         raise refuse(getattr(e, "node_id", "") or "", str(e))
     _preflight(g, refuse)
     job.graph = graph_to_dict(g, include_ui=False)
-    job.id, job.client_id, job.title = prompt_id, client_id, f"prompt {prompt_id[:8]}"
-    return job
 
 
 FITTED = re.compile(r"^[^:]*: (?P<what>.+) not taken \((?P<why>.+)\): .+ \(from '.*' #(?P<node>[^\s()]+)\)$")

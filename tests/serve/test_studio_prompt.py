@@ -1,0 +1,102 @@
+"""One contract between /object_info and /prompt (issue 105): every type /object_info lists is one
+/prompt takes. Studio's own nodes, as ComfyUI's web page sends a graph built from them, run as a
+Studio graph; a value or link that does not fit is refused in ComfyUI's shape naming the node and
+input; a prompt mixing Studio's nodes with ComfyUI's is refused saying so."""
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+
+from .test_web_page import served
+
+
+@pytest.fixture(autouse=True)
+def _own_folders(tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
+    monkeypatch.setenv("STUDIO_MODELS", str(tmp_path / "models"))
+
+
+def solid_to_video(frames: int = 4, size: int = 32) -> dict:
+    return {"1": {"class_type": "procedural.solid", "inputs": {"frames": frames, "fps": 8.0, "width": size,
+                                                               "height": size, "color": "#3366cc"}},
+            "2": {"class_type": "io.save_video", "inputs": {"video": ["1", 0], "path": "out.mp4", "crf": 18,
+                                                            "preset": "medium", "embed_graph": True}}}
+
+
+async def _history(c, pid: str) -> dict:
+    for _ in range(600):
+        h = await (await c.get(f"/history/{pid}")).json()
+        if h:
+            return h[pid]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{pid} did not end")
+
+
+def test_a_prompt_of_studios_own_nodes_runs_as_a_studio_graph(tmp_path):
+    async def go():
+        async with served(tmp_path, run=True) as (c, server):
+            r = await c.post("/prompt", json={"prompt": solid_to_video(), "client_id": "page"})
+            body = await r.json()
+            assert r.status == 200 and body["node_errors"] == {}, body
+            h = await _history(c, body["prompt_id"])
+            assert h["status"]["completed"], h["status"]
+            (item,) = h["outputs"]["2"]["images"]  # the prompt's own node id
+            assert item["type"] == "output" and item["filename"].startswith("ComfyUI_")
+            assert os.path.getsize(os.path.join(server.folders.output, item["filename"])) > 0
+            job = (await (await c.get(f"/api/jobs/{body['prompt_id']}")).json())
+            assert job["status"] == "completed" and job["preview_output"]["mediaType"] == "video"
+    asyncio.run(go())
+
+
+@pytest.mark.parametrize("node, name, value, kind", [
+    ("1", "width", "wide", "invalid_input_type"),
+    ("1", "width", 100000, "value_bigger_than_max"),
+    ("2", "preset", "warp", "value_not_in_list"),
+    ("2", "video", ["9", 0], "bad_linked_input"),
+    ("2", "video", ["1", 3], "bad_linked_input"),
+])
+def test_a_studio_node_value_or_link_that_does_not_fit_is_refused_naming_node_and_input(tmp_path, node, name,
+                                                                                       value, kind):
+    wf = solid_to_video()
+    wf[node]["inputs"][name] = value
+
+    async def go():
+        async with served(tmp_path) as (c, server):
+            r = await c.post("/prompt", json={"prompt": wf})
+            body = await r.json()
+            assert r.status == 400 and list(body["node_errors"]) == [node], body
+            (e,) = body["node_errors"][node]["errors"]
+            assert e["type"] == kind and e["extra_info"]["input_name"] == name
+            assert server.queue.jobs() == []
+    asyncio.run(go())
+
+
+def test_a_prompt_mixing_studio_and_comfyui_nodes_is_refused_saying_so(tmp_path):
+    wf = solid_to_video()
+    wf["3"] = {"class_type": "EmptyImage", "inputs": {"width": 32, "height": 32, "batch_size": 1, "color": 0}}
+
+    async def go():
+        async with served(tmp_path) as (c, _):
+            body = await (await c.post("/prompt", json={"prompt": wf})).json()
+            assert body["error"]["type"] == "invalid_prompt" and "mixes" in body["error"]["message"]
+            assert sorted(body["node_errors"]) == ["1", "2"]
+    asyncio.run(go())
+
+
+def test_every_type_object_info_lists_is_one_prompt_takes(tmp_path):
+    """Each type alone in a prompt: refused for what it lacks (inputs, an output), never as a type
+    Studio does not have (as the 128 Studio types were before)."""
+    async def go():
+        async with served(tmp_path) as (c, _):
+            info = await (await c.get("/object_info")).json()
+            studio = [cls for cls, d in info.items() if d["python_module"] == "studio"]
+            assert len(studio) > 100
+            for cls in info:
+                r = await c.post("/prompt", json={"prompt": {"1": {"class_type": cls, "inputs": {}}}})
+                body = await r.json()
+                assert "does not exist" not in body.get("error", {}).get("message", ""), (cls, body)
+                assert all(e["type"] != "node_not_supported" for n in body.get("node_errors", {}).values()
+                           for e in n["errors"]), (cls, body)
+    asyncio.run(go())
