@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import subprocess
 
 import pytest
 from aiohttp import WSServerHandshakeError
@@ -54,7 +55,11 @@ def run(coro):
 def test_the_page_and_its_files_come_from_the_installed_package(tmp_path):
     folder = frontend.static_folder()
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    assert not os.path.realpath(folder).startswith(os.path.realpath(root) + os.sep)  # where pip put it, no copy
+    import comfyui_frontend_package
+    installed = os.path.dirname(os.path.realpath(comfyui_frontend_package.__file__))
+    assert os.path.realpath(folder).startswith(installed + os.sep)  # where pip put it, no copy
+    tracked = subprocess.run(["git", "ls-files", "--", "*.js", "*.css"], cwd=root, capture_output=True, text=True)
+    assert not [f for f in tracked.stdout.split() if "index-" in f or f.startswith("studio/")]  # none in the project
     script = next(f for f in sorted(os.listdir(os.path.join(folder, "assets"))) if f.endswith(".js"))
 
     async def go():

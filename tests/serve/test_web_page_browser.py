@@ -242,8 +242,10 @@ def test_a_comfyui_wan_text_to_video_graph_built_in_the_page_runs_on_the_tiny_mo
         unet.connect(0, ks, 'model'); pos.connect(0, ks, 'positive'); neg.connect(0, ks, 'negative');
         lat.connect(0, ks, 'latent_image'); ks.connect(0, dec, 'samples'); vae.connect(0, dec, 'vae');
         dec.connect(0, mk, 'images'); mk.connect(0, save, 'video');
-        return unet.widgets.find(w => w.name === 'unet_name').value;""")
-    assert nodes == tiny_wan[1]  # the loader lists this machine's model, first
+        const pick = unet.widgets.find(w => w.name === 'unet_name');
+        const listed = pick.options.values; pick.value = arguments[0];
+        return listed;""", tiny_wan[1])
+    assert tiny_wan[1] in nodes  # the loader lists this machine's model (others of the session's folder beside it)
     before = {j["id"] for j in _jobs(url, "completed,failed")}
     from selenium.webdriver.common.by import By
     next(b for b in driver.find_elements(By.TAG_NAME, "button") if b.text.strip() == "Run").click()
