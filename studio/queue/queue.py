@@ -83,6 +83,12 @@ class JobQueue:
     def running(self) -> Job | None:
         return self._running
 
+    def snapshot(self) -> tuple[Job | None, list[Job]]:
+        """(the running job, the waiting ones) read together under the queue's lock: read one after the other, a
+        job starting between the two reads was in neither (a client polling /queue then took it for gone)."""
+        with self._lock:
+            return self._running, self.pending()
+
     @property
     def paused(self) -> bool:
         return self._paused

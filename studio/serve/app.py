@@ -244,9 +244,9 @@ class Server:
         return records.queue_item(job, self.extras.get(job.id, job.client_id))
 
     async def get_queue(self, request):
-        run = self.queue.running
+        run, waiting = self.queue.snapshot()  # one read: a job starting meanwhile is in one list or the other
         return web.json_response({"queue_running": [self._item(run)] if run is not None else [],
-                                  "queue_pending": [self._item(j) for j in self.queue.pending()]})
+                                  "queue_pending": [self._item(j) for j in waiting]})
 
     async def post_queue(self, request):
         """ComfyUI's clear and delete of waiting jobs, done on a worker's thread (the queue's file is

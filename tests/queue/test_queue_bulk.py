@@ -27,3 +27,39 @@ def test_a_clear_of_many_jobs_writes_the_queue_once_and_keeps_every_change(tmp_p
         assert all(j.id not in kept for j in jobs[:10])
     finally:
         again.close()
+
+
+
+def test_the_snapshot_holds_a_starting_job_in_one_of_its_lists(tmp_path):
+    """/queue's two lists come from one read under the queue's lock (JobQueue.snapshot): a job starting while another
+    thread polls is, in every snapshot, waiting or running until it ends (read one after the other, it had been in
+    neither once in a whole-suite run, and ComfyUI's API proxy took it for gone: 'expired')."""
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+
+    def runner(job, executor, cancel, on_event):
+        started.set()
+        release.wait(10)
+    q = JobQueue(str(tmp_path / "queue"), runner=runner, executor_factory=lambda: None)
+    job = q.add(Job(graph={"nodes": []}, title="j"))
+    seen, stop = [], threading.Event()
+
+    def poll():
+        while not stop.is_set():
+            run, waiting = q.snapshot()
+            seen.append((run is not None and run.id == job.id) or any(j.id == job.id for j in waiting))
+    t = threading.Thread(target=poll)
+    t.start()
+    q.start()
+    try:
+        assert started.wait(10)
+        stop.set()
+        t.join(10)
+        assert seen and all(seen)  # before and while it runs: in one list or the other, every time
+        run, waiting = q.snapshot()
+        assert run is job and waiting == []
+    finally:
+        release.set()
+        stop.set()
+        q.close()
