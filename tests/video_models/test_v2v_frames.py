@@ -34,3 +34,14 @@ def test_video_to_video_calls_the_pipeline_with_the_frames_asked(key, made, tiny
     clip, _ = render(ex, g)
     assert clip.n_frames == 9 and (clip.width, clip.height) == (32, 32)
     assert calls == [(made, made)]  # one call, told the length of the clip it is given
+
+
+def test_a_size_past_the_models_positions_is_refused_in_words(tiny):
+    """A take wider than the denoiser's rotary positions reach (Wan: rope_max_seq_len cells of 2 latents of 8 px)
+    is refused naming the largest side, where diffusers failed in its rotary table with "shape '[1, 1, 52, -1]'
+    is invalid" (a queued template at full size on the tiny models, issue 104)."""
+    from studio.core.errors import StudioError
+    g = model_graph(tiny("wan-t2v"), "video_models.text_to_video",
+                    dict(PARAMS, width=832, height=32, frames=5, steps=1))
+    with pytest.raises(StudioError, match=r"832x32 is more than this model's positions reach: it makes at most 512 px"):
+        Executor().run(g, targets=["gen"], device="cpu", use_cache=False)

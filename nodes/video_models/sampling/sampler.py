@@ -351,6 +351,12 @@ class Sampler:
             raise StudioError(f"one model call of {span:,} frames is more than this model's positions reach "
                               f"({most:,} frames a call): set 'window' to {most} or less to make the clip in "
                               "overlapping windows")
+        side = call_side_limit(self.pipe, self.fam)
+        if side is not None and size is not None and max(size) > side:
+            w, h = size  # past its positions diffusers fails in the rotary table ("shape '[1, 1, 52, -1]' is invalid")
+            raise StudioError(f"{w}x{h} is more than this model's positions reach: it makes at most {side} px a side "
+                              f"({type(getattr(self.pipe, self.fam.denoiser)).__name__}'s rope_max_seq_len); set "
+                              f"width and height to {side} or less (or 'preview size' on)")
         starts = window_starts(n_frames, window, overlap, blend, lead)
         making = ClipMaking(self, starts, n_frames, window, overlap, make_kwargs, image, previews,
                             steps * self.segments, size, blend=blend, hold=hold, lead=lead)
@@ -410,6 +416,17 @@ def call_frames_limit(pipe, fam) -> int | None:
     if not isinstance(most, int) or not isinstance(t, int) or not isinstance(patch, (list, tuple)) or len(patch) != 3:
         return None
     return (most * int(patch[0]) - 1) * t + 1
+
+
+def call_side_limit(pipe, fam) -> int | None:
+    """The most pixels a side one call of ``pipe`` can make, from its denoiser's rotary positions (Wan:
+    ``rope_max_seq_len`` cells of ``patch_size[1]`` latents of the VAE's spatial factor), or None where unknown."""
+    cfg = getattr(getattr(pipe, fam.denoiser, None), "config", None)
+    most, patch = getattr(cfg, "rope_max_seq_len", None), getattr(cfg, "patch_size", None)
+    s = getattr(pipe, "vae_scale_factor_spatial", None)
+    if not isinstance(most, int) or not isinstance(s, int) or not isinstance(patch, (list, tuple)) or len(patch) != 3:
+        return None
+    return most * int(patch[1]) * s
 
 
 def frames_and_window(fam, frames: int, window: int, native: int | None) -> tuple[int, int]:
