@@ -453,3 +453,14 @@ RAW_PREVIEWS = "its VAE was not fitted for previews: the step previews show its 
 KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, TimeTiles, PreviewLayout, LoraTraining,
                            Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
                            SingleFile, MemoryCounts, Outputs, DirectCalls)
+
+
+def folder_image_vae_lacks(folder: str, prompt: str, image_vae: str) -> dict:
+    """What a family read only as a diffusers folder, over an image model's VAE (Latte, I2VGen-XL, ModelScope T2V),
+    lacks and why: ``folder``, why no part files are read; ``prompt``, its encode_prompt in words; ``image_vae``, its
+    VAE in words."""
+    return {TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
+            PartReader: folder, PromptRecipe: f"its encode_prompt ({prompt}) is not declared for the prompt cache yet",
+            ResumeKeeps: "its decode was not read for a lone redo: the lighter retry only", VaeTiles: image_vae,
+            TimeTiles: image_vae, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
+            FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR}

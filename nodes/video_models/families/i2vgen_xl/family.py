@@ -11,10 +11,7 @@ torch's global generator, not the call's: the sampler seeds that generator from 
 I2VGen-XL nodes."""
 from __future__ import annotations
 
-from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
-                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
-                                  LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
-                                  ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.capabilities import PreviewLayout, SingleFile, folder_image_vae_lacks
 from ...base.family import Family
 
 PIPELINE = "I2VGenXLPipeline"
@@ -25,11 +22,6 @@ FAMILY = Family(
     "i2vgen_xl", "I2VGen-XL", (PIPELINE,), i2v=PIPELINE, denoiser="unet", frames=16, size_multiple=8, fps=16.0,
     fps_arg="target_fps", key_rank=200, part_titles=(("CLIP-H text", "CLIP-H text (I2VGen-XL)"), ("CLIP ViT-H/14", "CLIP ViT-H/14 (I2VGen-XL)")),
     has=(SingleFile(refusal=FOLDER), PreviewLayout(video_vae=False)),
-    lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
-           PartReader: FOLDER, PromptRecipe: "its encode_prompt (CLIP with clip_skip) is not declared for the prompt "
-                                             "cache yet",
-           ResumeKeeps: "its decode was not read for a lone redo: the lighter retry only", VaeTiles: IMAGE_VAE,
-           TimeTiles: IMAGE_VAE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
-           FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
+    lacks=folder_image_vae_lacks(FOLDER, "CLIP with clip_skip", IMAGE_VAE),
     not_built=(("text to video", "I2VGen-XL needs a start image: it has no text-to-video pipeline"),),
     variants=(("I2VGen-XL", lambda idx, cfg: True),))

@@ -7,10 +7,7 @@ clips in windows of 16). Its call names the frame count ``video_length`` (read b
 filter_kwargs). Read as a diffusers folder: ComfyUI has no Latte nodes."""
 from __future__ import annotations
 
-from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
-                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
-                                  LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
-                                  ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.capabilities import PreviewLayout, SingleFile, folder_image_vae_lacks
 from ...base.family import Family
 
 PIPELINE = "LattePipeline"
@@ -21,12 +18,7 @@ FAMILY = Family(
     "latte", "Latte", (PIPELINE,), t2v=PIPELINE, frames=16, fixed_frames=16, frame_multiple=(16, 0),
     size_multiple=8, fps=8.0, key_rank=200, part_titles=(("T5-XXL", "T5-XXL (Latte)"),),
     has=(SingleFile(refusal=FOLDER), PreviewLayout(video_vae=False)),
-    lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
-           PartReader: FOLDER, PromptRecipe: "its encode_prompt (T5 with its attention mask, PixArt-alpha's caption "
-                                             "cleaning) is not declared for the prompt cache yet",
-           ResumeKeeps: "its decode was not read for a lone redo: the lighter retry only", VaeTiles: IMAGE_VAE,
-           TimeTiles: IMAGE_VAE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
-           FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
+    lacks=folder_image_vae_lacks(FOLDER, "T5 with its attention mask, PixArt-alpha's caption cleaning", IMAGE_VAE),
     not_built=(("image to video", "Latte's release is text to video only (LattePipeline)"),
                ("frame interpolation, video prediction", "trained by Latte's authors (LatteT2V variants) but not in "
                                                          "diffusers 0.42.1")),

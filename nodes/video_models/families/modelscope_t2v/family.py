@@ -7,10 +7,7 @@ calls take no step callback, so Studio's per-step work runs after each scheduler
 (sampling/call_adapters.py). Read as a diffusers folder: ComfyUI has no ModelScope nodes."""
 from __future__ import annotations
 
-from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
-                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
-                                  LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
-                                  ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.capabilities import PreviewLayout, SingleFile, folder_image_vae_lacks
 from ...base.family import Family
 
 T2V, V2V = "TextToVideoSDPipeline", "VideoToVideoSDPipeline"
@@ -22,11 +19,6 @@ FAMILY = Family(
     "modelscope_t2v", "ModelScope T2V", (T2V, V2V), t2v=T2V, v2v=V2V, denoiser="unet", frames=16, size_multiple=8,
     fps=8.0, key_rank=200, part_titles=(("CLIP-H text", "CLIP-H text (ModelScope T2V)"),),
     has=(SingleFile(refusal=FOLDER), PreviewLayout(video_vae=False)),
-    lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
-           PartReader: FOLDER, PromptRecipe: "its encode_prompt (Stable Diffusion's CLIP) is not declared for the "
-                                             "prompt cache yet",
-           ResumeKeeps: "its decode was not read for a lone redo: the lighter retry only", VaeTiles: IMAGE_VAE,
-           TimeTiles: IMAGE_VAE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
-           FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
+    lacks=folder_image_vae_lacks(FOLDER, "Stable Diffusion's CLIP", IMAGE_VAE),
     not_built=(("image to video", "ModelScope's release has no image-to-video pipeline in diffusers 0.42.1"),),
     variants=(("ModelScope", lambda idx, cfg: True),))
