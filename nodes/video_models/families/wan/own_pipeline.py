@@ -31,6 +31,21 @@ def on_wan_denoiser(name: str, mixin: type, init):
                  "_no_split_modules": ["WanTransformerBlock"]})
 
 
+def lazy_denoiser(module: str, name: str, mixin, init):
+    """A module's ``__getattr__`` giving its denoiser class ``name`` (:func:`on_wan_denoiser` of ``mixin()`` and
+    ``init``), made when first asked for and once: diffusers is imported when the model is read, not when Studio
+    finds its nodes."""
+    made: dict = {}
+
+    def get(attr: str):
+        if attr != name:
+            raise AttributeError(f"module {module!r} has no attribute {attr!r}")
+        if name not in made:
+            made[name] = on_wan_denoiser(name, mixin(), init)
+        return made[name]
+    return get
+
+
 def own_direct(node_id: str, unit: str) -> DirectCalls:
     """Its node ``node_id`` calling its own pipeline outside the one Sampler, the take made ``unit`` by ``unit``."""
     return DirectCalls(((node_id, f"Studio's own pipeline (pipeline.py) makes the take {unit} by {unit}, each written "

@@ -22,15 +22,15 @@ Tensor names are the release's (``casual_audio_encoder``, ``audio_injector``, ``
 renames in ``convert.py``.
 
 diffusers is imported when the class is first asked for (``WanS2VTransformer3DModel``, made by
-``s2v_class`` from ``S2VDenoiser``'s methods and diffusers' class), not when Studio finds its nodes."""
+``lazy_denoiser`` from ``S2VDenoiser``'s methods and diffusers' class), not when Studio finds its nodes."""
 from __future__ import annotations
-
-import functools
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from ..wan.own_pipeline import lazy_denoiser
 
 REF_FRAME = 30  # the reference latent's rotary frame (model_s2v.py: ref_grid_sizes [30, 0, 0] .. [31, h, w])
 RELEASED_INJECT = (0, 4, 8, 12, 16, 20, 24, 27, 30, 33, 36, 39)  # wan_s2v_14B.py audio_inject_layers
@@ -196,23 +196,14 @@ def _init(self, patch_size=(1, 2, 2), num_attention_heads: int = 40, attention_h
     self._inject_at = {int(b): i for i, b in enumerate(audio_inject_layers)}
 
 
-@functools.cache
-def s2v_class():
-    """WanS2VTransformer3DModel: ``S2VDenoiser``'s methods on diffusers' WanTransformer3DModel, its
-    ``__init__`` registered as its config (diffusers imported here, once)."""
-    from ..wan.own_pipeline import on_wan_denoiser
-    return on_wan_denoiser("WanS2VTransformer3DModel", S2VDenoiser, _init)
-
-
-def __getattr__(name: str):
-    if name == "WanS2VTransformer3DModel":
-        return s2v_class()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# WanS2VTransformer3DModel: ``S2VDenoiser``'s methods on diffusers' WanTransformer3DModel, its ``__init__``
+# registered as its config, made when first asked for
+__getattr__ = lazy_denoiser(__name__, "WanS2VTransformer3DModel", lambda: S2VDenoiser, _init)
 
 
 class S2VDenoiser:
     """Wan S2V's denoiser: diffusers' Wan blocks with S2V's audio, reference, motion and pose inputs
-    (the methods of WanS2VTransformer3DModel, s2v_class)."""
+    (the methods of WanS2VTransformer3DModel)."""
 
     @property
     def lat_motion_frames(self) -> int:

@@ -31,14 +31,14 @@ Tensor names are the release's (``patch_embedding_pose``, ``patch_embedding_mask
 original layout (ComfyUI's wan2.1_14B_SCAIL_2_*.safetensors) maps onto it by diffusers' Wan renames.
 
 diffusers is imported when the class is first asked for (``WanSCAIL2Transformer3DModel``, made by
-``scail_class``), not when Studio finds its nodes."""
+``lazy_denoiser``), not when Studio finds its nodes."""
 from __future__ import annotations
-
-import functools
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from ..wan.own_pipeline import lazy_denoiser
 
 POSE_W_SHIFT = 120  # model_scail2.py: rope_W_shift['pose']
 REF_H_SHIFT = 120  # rope_H_shift['ref'] in replace mode
@@ -72,18 +72,9 @@ def _init(self, patch_size=(1, 2, 2), num_attention_heads: int = 40, attention_h
         self.patch_embedding_mask = nn.Conv3d(mask_channels, dim, kernel_size=patch_size, stride=patch_size)
 
 
-@functools.cache
-def scail_class():
-    """WanSCAIL2Transformer3DModel: ``SCAIL2Denoiser``'s methods on diffusers' WanTransformer3DModel, its
-    ``__init__`` registered as its config (diffusers imported here, once)."""
-    from ..wan.own_pipeline import on_wan_denoiser
-    return on_wan_denoiser("WanSCAIL2Transformer3DModel", SCAIL2Denoiser, _init)
-
-
-def __getattr__(name: str):
-    if name == "WanSCAIL2Transformer3DModel":
-        return scail_class()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# WanSCAIL2Transformer3DModel: ``SCAIL2Denoiser``'s methods on diffusers' WanTransformer3DModel, its ``__init__``
+# registered as its config, made when first asked for
+__getattr__ = lazy_denoiser(__name__, "WanSCAIL2Transformer3DModel", lambda: SCAIL2Denoiser, _init)
 
 
 def grid_rotary(rope, f: int, h: int, w: int, shift: tuple[int, int, int]):
@@ -116,7 +107,7 @@ def pose_rotary(rope, f: int, h: int, w: int, shift: tuple[int, int, int]):
 
 class SCAIL2Denoiser:
     """SCAIL-2's denoiser: diffusers' Wan 2.1 I2V blocks over one sequence of reference, video and pose
-    tokens (the methods of WanSCAIL2Transformer3DModel, scail_class)."""
+    tokens (the methods of WanSCAIL2Transformer3DModel)."""
 
     def rotary(self, frames: int, hp: int, wp: int, replace: bool, device):
         """(cos, sin) [1, L, 1, head_dim] of the reference (1 x hp x wp), video (frames x hp x wp) and pose
