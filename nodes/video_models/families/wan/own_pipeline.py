@@ -46,6 +46,16 @@ def lazy_denoiser(module: str, name: str, mixin, init):
     return get
 
 
+def assembled(cls, comps: dict, parts: dict, torch_dtype, info, denoiser: str):
+    """Its pipeline ``cls`` made of ``comps`` and the part files ``parts`` (each loaded, said), with the
+    model_index-like record naming its ``denoiser`` class: (pipeline, index)."""
+    from ...files.parts import PART_TITLES, load_part
+    for c, part in parts.items():
+        comps[c] = load_part(part, torch_dtype)
+        info(f"{PART_TITLES[c]}: {part.words}")
+    return cls(**comps), {"_class_name": cls.__name__, "transformer": ["studio", denoiser]}
+
+
 def own_direct(node_id: str, unit: str) -> DirectCalls:
     """Its node ``node_id`` calling its own pipeline outside the one Sampler, the take made ``unit`` by ``unit``."""
     return DirectCalls(((node_id, f"Studio's own pipeline (pipeline.py) makes the take {unit} by {unit}, each written "

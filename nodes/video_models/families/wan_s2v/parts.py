@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from ...base.errors import ModelError
 from ...base.family import Family
-from ...files.parts import PART_TITLES, load_part, tokenizer_for
+from ...files.parts import PART_TITLES, tokenizer_for
+from ..wan.own_pipeline import assembled
 
 S2V_SHIFT = 3.0  # wan/configs/wan_s2v_14B.py sample_shift
 
@@ -54,9 +55,5 @@ def build_pipeline(diffusers, fam: Family, wf, files: dict[str, str], torch_dtyp
          f"128 values, audio injected after blocks {', '.join(map(str, cfg['audio_inject_layers']))})")
     comps = {"transformer": den, "tokenizer": tokenizer_for(parts["text_encoder"], None),
              "scheduler": diffusers.UniPCMultistepScheduler.from_config({**pc.WAN_SCHEDULER, "flow_shift": S2V_SHIFT})}
-    for c, part in parts.items():
-        comps[c] = load_part(part, torch_dtype)
-        info(f"{PART_TITLES[c]}: {part.words}")
-    pipe = WanS2VPipeline(**comps)
-    index = {"_class_name": "WanS2VPipeline", "transformer": ["studio", "WanS2VTransformer3DModel"]}
+    pipe, index = assembled(WanS2VPipeline, comps, parts, torch_dtype, info, "WanS2VTransformer3DModel")
     return pipe, wf.fmt, index, parts

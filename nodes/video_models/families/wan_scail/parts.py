@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from ...base.errors import ModelError
 from ...base.family import Family
-from ...files.parts import PART_TITLES, load_part, shapes_of, tokenizer_for
+from ...files.parts import PART_TITLES, shapes_of, tokenizer_for
+from ..wan.own_pipeline import assembled
 
 SHIFT = 5.0  # ComfyUI's SCAIL-2 templates: ModelSamplingSD3 shift 5, euler, 6 steps (with the lightx2v LoRA)
 MARK = "patch_embedding_mask.weight"
@@ -104,9 +105,5 @@ def build_pipeline(diffusers, fam: Family, wf, files: dict[str, str], torch_dtyp
     comps = {"transformer": den, "tokenizer": tokenizer_for(parts["text_encoder"], None),
              "scheduler": diffusers.FlowMatchEulerDiscreteScheduler(shift=SHIFT),
              "image_processor": CLIPImageProcessor(**pc.CLIP_IMAGE_PROCESSOR)}
-    for c, part in parts.items():
-        comps[c] = load_part(part, torch_dtype)
-        info(f"{PART_TITLES[c]}: {part.words}")
-    pipe = SCAIL2Pipeline(**comps)
-    index = {"_class_name": "SCAIL2Pipeline", "transformer": ["studio", "WanSCAIL2Transformer3DModel"]}
+    pipe, index = assembled(SCAIL2Pipeline, comps, parts, torch_dtype, info, "WanSCAIL2Transformer3DModel")
     return pipe, wf.fmt, index, parts

@@ -26,6 +26,7 @@ import torch
 from . import dancer
 from .dancer_hooks import dancer_applied, skipping
 from ..latents import denormalised, normalised
+from ..wrapped import WrappedPipeline
 
 
 def keyframe_mask(mask, height: int, width: int) -> torch.Tensor:
@@ -84,17 +85,9 @@ def segment_slots(n_keys: int, seg_len: int, n_segments: int) -> list[list[tuple
     return out
 
 
-class DancerPipeline:
+class DancerPipeline(WrappedPipeline):
     """A WanImageToVideoPipeline (``pipe``: every attribute not here is the pipeline's) sampled as Wan Dancer
     samples (the module's docstring)."""
-
-    def __init__(self, pipe):
-        self.pipe = pipe
-
-    def __getattr__(self, name):
-        if name == "pipe":
-            raise AttributeError(name)
-        return getattr(self.pipe, name)
 
     def condition(self, keyframes: np.ndarray, mask, height: int, width: int, device) -> torch.Tensor:
         """[1, 20, f, H/8, W/8]: the mask channels and the keyframes' video's latents (the VAE's mean)."""

@@ -23,6 +23,7 @@ from PIL import Image, ImageOps
 
 from . import humo
 from ..latents import denormalised, normalised
+from ..wrapped import WrappedPipeline
 
 GUIDANCE = ("release", "off")
 
@@ -42,18 +43,9 @@ def fitted(image, width: int, height: int) -> np.ndarray:
     return np.asarray(img, np.float32) / 255.0
 
 
-class HumoPipeline:
+class HumoPipeline(WrappedPipeline):
     """A WanPipeline (``pipe``: its components, prompt encoding, latents, LoRA loading, offload hooks: every
-    attribute not here is the pipeline's) sampled as HuMo samples (see the module's docstring). Not a subclass:
-    diffusers is imported only when a model runs (node discovery imports this module)."""
-
-    def __init__(self, pipe):
-        self.pipe = pipe
-
-    def __getattr__(self, name):
-        if name == "pipe":
-            raise AttributeError(name)
-        return getattr(self.pipe, name)
+    attribute not here is the pipeline's) sampled as HuMo samples (see the module's docstring)."""
 
     def _encoded(self, video: torch.Tensor, device) -> torch.Tensor:
         """[1, 3, T, H, W] in [-1, 1] -> the VAE's normalised latents (the mean, as the release's encode)."""
