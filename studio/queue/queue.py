@@ -37,6 +37,8 @@ class JobQueue:
         self._jobs: list[Job] = self.store.load()
         self._by_id = {j.id: j for j in self._jobs}
         _drop_unsealed_outputs(self._jobs)
+        for j in self.store.interrupted:
+            _sweep_partial(j)
         self.notes: list[str] = self.store.notes  # what reading the folder found (a damaged file set aside)
         self._paused = self.store.paused()
         self._runner = runner or run_job
@@ -337,12 +339,13 @@ class JobQueue:
                     self._wake.notify_all()
 
     def _run(self, job: Job, cancel, sealed: bool) -> None:
+        mark = [("", 0)]
         try:
             seal.check(job, sealed)  # its folder is the user's, not the queue file's say
             if self._executor is None:
                 self._executor = self._factory()
-            self._runner(job, self._executor, cancel, lambda e: self._tell("event", job, e))
-            job.state = DONE
+            self._runner(job, self._executor, cancel, lambda e: self._heard(job, e, mark, sealed))
+            job.state, job.error_node = DONE, ""
         except Cancelled:
             job.state = CANCELLED
             job.say("cancelled")
@@ -358,6 +361,19 @@ class JobQueue:
             job.error_node = job.error_node or getattr(e, "node_id", "") or ""
             job.say(f"error: {job.error}")
         job.ended = time.time()
+
+    def _heard(self, job: Job, event: Any, mark: list, sealed: bool) -> None:
+        """An engine event of the running job, told to the listeners; the queue is saved when a node starts
+        writing files or the job's list of written files grows, so that after a kill -9 the job lists the
+        files it finished and names the node whose files are incomplete (run.py keeps it in error_node)."""
+        now = (job.error_node, len(job.outputs))
+        if now != mark[0]:
+            mark[0] = now
+            with self._lock:
+                if sealed or job.base_dir is None:  # the files it wrote are sealed with it, as at its end
+                    job.seal = seal.seal_or(job, job.seal)
+                self._save_said(job)
+        self._tell("event", job, event)
 
     def _free(self) -> bool:
         try:
@@ -389,6 +405,31 @@ def _drop_unsealed_outputs(jobs: list[Job]) -> None:
         if (j.outputs or j.node_outputs) and not seal.holds(j):
             j.outputs, j.node_outputs = [], {}
             j.say("its list of output files was changed outside Studio: not kept")
+
+
+def _sweep_partial(job: Job) -> None:
+    """The video a killed run of ``job`` was encoding (the encoder's ``.render-<pid>-`` file beside each of
+    its outputs, its process gone) removed: a job's outputs themselves are whole or absent (each written
+    beside, then renamed), an image sequence's frames included. Only for a job whose seal holds: a queue file
+    decides nothing about where Studio deletes."""
+    import os
+
+    from studio.core.paths import sweep_stale
+    from studio.core.targets import file_outputs
+    if not seal.holds(job):
+        return
+    try:
+        from studio.core.fileformat import graph_from_dict
+        graph = graph_from_dict(job.graph, None, source=job.title or job.id)
+    except Exception:  # noqa: BLE001 - a graph that no longer reads: nothing to sweep, the job says why at Again
+        return
+    for n, pname in file_outputs(graph):
+        path = n.params.get(pname) or ""
+        if path:
+            path = os.path.join(job.base_dir or os.getcwd(), os.path.expanduser(path))
+            for folder in {os.path.dirname(path), path}:
+                if os.path.isdir(folder):
+                    sweep_stale(folder, ".render-")
 
 
 class _Means:
