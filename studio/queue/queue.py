@@ -27,10 +27,11 @@ Listener = Callable[[str, Job, Any], None]
 
 class JobQueue:
     def __init__(self, folder: str, runner: Callable | None = None, executor_factory: Callable | None = None,
-                 may_start: Callable[[], bool] | None = None):
+                 may_start: Callable[[], bool] | None = None, memory_cap: int | None = None):
         """``folder``: where the queue is kept. ``runner(job, executor, cancel, on_event)`` runs one
         job (run.run_job); ``executor_factory()`` makes the one executor jobs run on. ``may_start()``:
-        False while the device is busy otherwise (the window's own run): the next job waits."""
+        False while the device is busy otherwise (the window's own run): the next job waits. ``memory_cap``:
+        the bytes of resident memory past which a running job is stopped (watch.py; None: the settings')."""
         from .run import run_job
         self.store = JobStore(folder)
         self.store.lock()  # QueueBusy when another process holds this queue
@@ -44,6 +45,7 @@ class JobQueue:
         self._runner = runner or run_job
         self._may_start = may_start
         self._factory = executor_factory or job_executor
+        self._memory_cap = memory_cap
         self._executor = None
         self._lock = threading.RLock()
         self._wake = threading.Condition(self._lock)
@@ -339,16 +341,28 @@ class JobQueue:
                     self._wake.notify_all()
 
     def _run(self, job: Job, cancel, sealed: bool) -> None:
+        from .watch import MemoryWatch, default_cap
         mark = [("", 0)]
+        cap, why = (self._memory_cap, "the queue's cap") if self._memory_cap is not None else default_cap()
+        watch = MemoryWatch(cap, why, cancel)
+
+        def heard(e: Any) -> None:
+            watch.heard(e)
+            self._heard(job, e, mark, sealed)
         try:
             seal.check(job, sealed)  # its folder is the user's, not the queue file's say
             if self._executor is None:
                 self._executor = self._factory()
-            self._runner(job, self._executor, cancel, lambda e: self._heard(job, e, mark, sealed))
+            with watch:
+                self._runner(job, self._executor, cancel, heard)
             job.state, job.error_node = DONE, ""
         except Cancelled:
-            job.state = CANCELLED
-            job.say("cancelled")
+            if watch.message:  # stopped by the memory watch: a failure naming the node, not the user's cancel
+                job.state, job.error, job.error_node = FAILED, watch.message, watch.node_id
+                job.say(f"error: {watch.message}")
+            else:
+                job.state = CANCELLED
+                job.say("cancelled")
         except StudioError as e:
             job.state, job.error = FAILED, str(e)
             job.error_node = job.error_node or getattr(e, "node_id", "") or ""
