@@ -19,16 +19,20 @@ def _clip_job(out, name: str, size: int, frames: int):
     return job_from_graph(g, name), v.id
 
 
-def test_a_job_past_the_memory_cap_is_stopped_naming_its_node(tmp_path, monkeypatch):
-    monkeypatch.setenv("STUDIO_ALLOWED_DIRS", str(tmp_path))
-    big, save_id = _clip_job(tmp_path, "big", 512, 1_000_000)  # hours of encoding, were it not stopped
-    q = JobQueue(str(tmp_path / "q"), memory_cap=1)  # any process is past one byte
-    q.add(big)
+def _run_alone(tmp_path, job, **kw) -> None:
+    q = JobQueue(str(tmp_path / "q"), **kw)
+    q.add(job)
     q.start()
     try:
         assert q.wait_idle(60)
     finally:
         q.close()
+
+
+def test_a_job_past_the_memory_cap_is_stopped_naming_its_node(tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_ALLOWED_DIRS", str(tmp_path))
+    big, save_id = _clip_job(tmp_path, "big", 512, 1_000_000)  # hours of encoding, were it not stopped
+    _run_alone(tmp_path, big, memory_cap=1)  # any process is past one byte
     assert big.state == FAILED and big.error_node == save_id
     assert big.error.startswith("stopped: Studio's memory reached") and f"Save Video ({save_id}) ran" in big.error
     assert "over the 0 MB a job may use" in big.error and "memory reached" in big.log[-1]
@@ -47,11 +51,5 @@ def test_under_the_cap_jobs_run_and_the_cap_comes_from_the_settings(tmp_path, mo
     save_settings({"job_memory_percent": "all"})  # not a share: the default
     assert default_cap()[0] == int(total * DEFAULT_PERCENT / 100)
     small, _ = _clip_job(tmp_path, "small", 16, 2)
-    q = JobQueue(str(tmp_path / "q"))  # the settings' cap, far above a 16 px clip
-    q.add(small)
-    q.start()
-    try:
-        assert q.wait_idle(60)
-    finally:
-        q.close()
+    _run_alone(tmp_path, small)  # the settings' cap, far above a 16 px clip
     assert small.state == DONE, small.error
