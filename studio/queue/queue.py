@@ -27,21 +27,25 @@ Listener = Callable[[str, Job, Any], None]
 
 class JobQueue:
     def __init__(self, folder: str, runner: Callable | None = None, executor_factory: Callable | None = None,
-                 may_start: Callable[[], bool] | None = None):
+                 may_start: Callable[[], bool] | None = None, memory_cap: int | None = None):
         """``folder``: where the queue is kept. ``runner(job, executor, cancel, on_event)`` runs one
         job (run.run_job); ``executor_factory()`` makes the one executor jobs run on. ``may_start()``:
-        False while the device is busy otherwise (the window's own run): the next job waits."""
+        False while the device is busy otherwise (the window's own run): the next job waits. ``memory_cap``:
+        the bytes of resident memory past which a running job is stopped (watch.py; None: the settings')."""
         from .run import run_job
         self.store = JobStore(folder)
         self.store.lock()  # QueueBusy when another process holds this queue
         self._jobs: list[Job] = self.store.load()
         self._by_id = {j.id: j for j in self._jobs}
         _drop_unsealed_outputs(self._jobs)
+        for j in self.store.interrupted:
+            _sweep_partial(j)
         self.notes: list[str] = self.store.notes  # what reading the folder found (a damaged file set aside)
         self._paused = self.store.paused()
         self._runner = runner or run_job
         self._may_start = may_start
         self._factory = executor_factory or job_executor
+        self._memory_cap = memory_cap
         self._executor = None
         self._lock = threading.RLock()
         self._wake = threading.Condition(self._lock)
@@ -337,15 +341,28 @@ class JobQueue:
                     self._wake.notify_all()
 
     def _run(self, job: Job, cancel, sealed: bool) -> None:
+        from .watch import MemoryWatch, default_cap
+        mark = [("", 0)]
+        cap, why = (self._memory_cap, "the queue's cap") if self._memory_cap is not None else default_cap()
+        watch = MemoryWatch(cap, why, cancel)
+
+        def heard(e: Any) -> None:
+            watch.heard(e)
+            self._heard(job, e, mark, sealed)
         try:
             seal.check(job, sealed)  # its folder is the user's, not the queue file's say
             if self._executor is None:
                 self._executor = self._factory()
-            self._runner(job, self._executor, cancel, lambda e: self._tell("event", job, e))
-            job.state = DONE
+            with watch:
+                self._runner(job, self._executor, cancel, heard)
+            job.state, job.error_node = DONE, ""
         except Cancelled:
-            job.state = CANCELLED
-            job.say("cancelled")
+            if watch.message:  # stopped by the memory watch: a failure naming the node, not the user's cancel
+                job.state, job.error, job.error_node = FAILED, watch.message, watch.node_id
+                job.say(f"error: {watch.message}")
+            else:
+                job.state = CANCELLED
+                job.say("cancelled")
         except StudioError as e:
             job.state, job.error = FAILED, str(e)
             job.error_node = job.error_node or getattr(e, "node_id", "") or ""
@@ -358,6 +375,19 @@ class JobQueue:
             job.error_node = job.error_node or getattr(e, "node_id", "") or ""
             job.say(f"error: {job.error}")
         job.ended = time.time()
+
+    def _heard(self, job: Job, event: Any, mark: list, sealed: bool) -> None:
+        """An engine event of the running job, told to the listeners; the queue is saved when a node starts
+        writing files or the job's list of written files grows, so that after a kill -9 the job lists the
+        files it finished and names the node whose files are incomplete (run.py keeps it in error_node)."""
+        now = (job.error_node, len(job.outputs))
+        if now != mark[0]:
+            mark[0] = now
+            with self._lock:
+                if sealed or job.base_dir is None:  # the files it wrote are sealed with it, as at its end
+                    job.seal = seal.seal_or(job, job.seal)
+                self._save_said(job)
+        self._tell("event", job, event)
 
     def _free(self) -> bool:
         try:
@@ -389,6 +419,31 @@ def _drop_unsealed_outputs(jobs: list[Job]) -> None:
         if (j.outputs or j.node_outputs) and not seal.holds(j):
             j.outputs, j.node_outputs = [], {}
             j.say("its list of output files was changed outside Studio: not kept")
+
+
+def _sweep_partial(job: Job) -> None:
+    """The video a killed run of ``job`` was encoding (the encoder's ``.render-<pid>-`` file beside each of
+    its outputs, its process gone) removed: a job's outputs themselves are whole or absent (each written
+    beside, then renamed), an image sequence's frames included. Only for a job whose seal holds: a queue file
+    decides nothing about where Studio deletes."""
+    import os
+
+    from studio.core.paths import sweep_stale
+    from studio.core.targets import file_outputs
+    if not seal.holds(job):
+        return
+    try:
+        from studio.core.fileformat import graph_from_dict
+        graph = graph_from_dict(job.graph, None, source=job.title or job.id)
+    except Exception:  # noqa: BLE001 - a graph that no longer reads: nothing to sweep, the job says why at Again
+        return
+    for n, pname in file_outputs(graph):
+        path = n.params.get(pname) or ""
+        if path:
+            path = os.path.join(job.base_dir or os.getcwd(), os.path.expanduser(path))
+            for folder in {os.path.dirname(path), path}:
+                if os.path.isdir(folder):
+                    sweep_stale(folder, ".render-")
 
 
 class _Means:

@@ -54,6 +54,7 @@ def run_job(job: Job, executor, cancel, on_event: Callable[[Any], None]) -> None
     plan = executor.compile(graph)
     if not file_outputs(graph):
         raise StudioError("the graph has no output that writes a file (Save Video, Save Image Sequence...)")
+    writers = {n.id for n, _ in file_outputs(graph)}
     total = [1]
     done: set[str] = set()
     current = {"id": "", "frac": 0.0}
@@ -64,11 +65,15 @@ def run_job(job: Job, executor, cancel, on_event: Callable[[Any], None]) -> None
         elif isinstance(e, NodeStarted):
             current.update(id=e.node_id, frac=0.0)
             job.say(f"{e.title} ({e.node_id}) ...")
+            if e.node_id in writers:  # what a kill -9 now would leave half written (the queue saves it)
+                job.error_node = e.node_id
         elif isinstance(e, NodeProgress) and e.total:
             current.update(id=e.node_id, frac=min(1.0, e.step / e.total))
         elif isinstance(e, NodeFinished):
             done.add(e.node_id)
             current.update(id="", frac=0.0)
+            if job.error_node == e.node_id:
+                job.error_node = ""
             if e.written:
                 job.node_outputs.setdefault(e.node_id, []).extend(e.written)
                 job.outputs.extend(w for w in e.written if w not in job.outputs)

@@ -1,8 +1,9 @@
 """The queue on disk: one JSON file in the queue's folder, replaced whole at each change (written
 beside it, flushed to the disk, then renamed over it), so a kill at any moment leaves the last
 whole queue: no job that was queued is lost. A job that was running when the process died is
-failed as interrupted when the queue is read again (its outputs may be half written), said in
-its log; the user re-queues it (JobQueue.retry).
+failed as interrupted when the queue is read again, naming the node that was writing its files then
+(saved as it started writing, with each file the job finished), said in its log; the user re-queues it
+(JobQueue.retry).
 
 The folder is input like any file from elsewhere (issue 101): the queue file is read only as a
 regular file (never through a link, never waited on as a FIFO), its size known before a byte is
@@ -41,6 +42,14 @@ class QueueFull(StudioError):
     """A job not added: the queue file would grow past what a queue file may hold."""
 
 
+def interrupted(job: Job) -> str:
+    """Why a job found running when its queue is read again failed: named by the node that was writing
+    its files then, if one was (run.py keeps it in error_node while it writes)."""
+    what = (f"while node {job.error_node} wrote its files (they are incomplete; the files the job had finished are "
+            "listed)") if job.error_node else "while this job ran"
+    return f"interrupted: Studio stopped {what}; re-queue it"
+
+
 class JobStore:
     def __init__(self, folder: str):
         self.folder = folder
@@ -52,6 +61,7 @@ class JobStore:
         self._lock_fd: int | None = None
         self._paused = False
         self.notes: list[str] = []  # what reading the folder found (a file set aside), one sentence each
+        self.interrupted: list[Job] = []  # the jobs load() found running (their process was killed)
 
     def lock(self) -> None:
         """Hold the folder for this process (an advisory lock the system drops when the process ends,
@@ -102,8 +112,9 @@ class JobStore:
         for j in jobs:
             if j.state == RUNNING:
                 j.state, j.ended = FAILED, j.ended or time.time()
-                j.error = "interrupted: Studio stopped while this job ran (its outputs may be incomplete); re-queue it"
+                j.error = interrupted(j)
                 j.say(j.error)
+                self.interrupted.append(j)
         return jobs
 
     def _read(self) -> dict:

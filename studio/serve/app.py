@@ -33,6 +33,7 @@ from .memory import Memory
 from .page_routes import PageRoutes
 from .prompt import Namer, Refused, make_job, read_request
 from .run_messages import RunMessages
+from .worker import run_job
 
 VERSION = "0.1.0-studio"
 
@@ -456,7 +457,8 @@ def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: i
     allow_for_session(folders.output)  # jobs write there (and only there: prompt.py names every output)
     allow_reading_for_session(folders.input)  # and read the clients' uploads
     memory = Memory()
-    queue = JobQueue(os.path.join(folders.root, "queue"), executor_factory=memory.executor)
+    queue = JobQueue(os.path.join(folders.root, "queue"), executor_factory=memory.executor,
+                     runner=lambda *a: run_job(server.extras, *a))  # worker.py: the workflow kept in its videos
     server = Server(queue, folders, token, max_upload_mb * 2**20, host, memory)
 
     async def main() -> None:

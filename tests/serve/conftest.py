@@ -2,6 +2,7 @@
 its models folder), and comfy-api-proxy in front of it where a module asks for it."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -100,17 +101,15 @@ def tiny_wan(tiny):
     return os.path.dirname(path), os.path.basename(path)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, tiny_wan):
-    """The server of `main.py serve` in this process (on a thread of its own), on the tiny Wan's models
-    folder: a Wan job then shares the libraries this test process has imported (diffusers: 15 s to
-    import in a new process). test_comfy_api.py starts `main.py serve` itself, as a process."""
+@contextlib.contextmanager
+def thread_server(root, models: str):
+    """(url, serve folder) of `main.py serve`'s server run in this process on a thread of its own, on the
+    models folder ``models``, stopped at the end."""
     import queue
     import threading
 
     from studio.serve.app import serve
-    root = tmp_path_factory.mktemp("serve")
-    env = server_env(root, tiny_wan[0])
+    env = server_env(root, models)
     with pytest.MonkeyPatch.context() as mp:
         for k in ("STUDIO_PROJECT_DIR", "STUDIO_CONFIG_DIR", "STUDIO_MODELS", "HF_HUB_CACHE", "HF_HUB_OFFLINE"):
             mp.setenv(k, env[k])
@@ -119,9 +118,29 @@ def server(tmp_path_factory, tiny_wan):
                              kwargs={"announce": said.put, "stop": stop}, daemon=True)
         t.start()
         url = said.get(timeout=120).split(" on ", 1)[1].split()[0]
-        yield url, root / "serve"
-        stop.set()
-        t.join(60)
+        try:
+            yield url, root / "serve"
+        finally:
+            stop.set()
+            t.join(60)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, tiny_wan):
+    """The server of `main.py serve` in this process (on a thread of its own), on the tiny Wan's models
+    folder: a Wan job then shares the libraries this test process has imported (diffusers: 15 s to
+    import in a new process). test_comfy_api.py starts `main.py serve` itself, as a process."""
+    with thread_server(tmp_path_factory.mktemp("serve"), tiny_wan[0]) as got:
+        yield got
+
+
+@pytest.fixture(scope="module")
+def core_server(tmp_path_factory):
+    """The same server on an empty models folder, for core-node workflows only (no tiny model built)."""
+    root = tmp_path_factory.mktemp("serve")
+    (root / "models").mkdir()
+    with thread_server(root, str(root / "models")) as got:
+        yield got
 
 
 def call(url: str, path: str, body=None, method: str | None = None, headers: dict | None = None):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 import uuid
 
 import pytest
@@ -417,16 +418,24 @@ def test_a_kill_9_of_the_server_loses_no_queued_job(tmp_path):
             assert call(url, "/prompt", {"prompt": core_workflow(size=16, frames=1), "prompt_id": pid})[0] == 200
         status, q = call(url, "/queue")
         assert [i[1] for i in q["queue_pending"]] == waiting  # the long one runs; three wait
+        video = tmp_path / "serve" / "output" / "video"
+        end = time.monotonic() + 60
+        while not (video.is_dir() and any(n.startswith(".render-") for n in os.listdir(video))):
+            assert time.monotonic() < end, "the long job's video was never being encoded"
+            time.sleep(0.05)
     finally:
         proc.p.send_signal(signal.SIGKILL)
         proc.p.wait()
     proc, url = start_server(tmp_path)  # the same folders
     try:
+        assert not [n for n in os.listdir(video) if n.startswith(".render-")]  # the half-encoded video removed
         for pid in waiting:
             assert wait_history(url, pid)["status"]["status_str"] == "success"
         h = wait_history(url, long_one)
-        assert h["status"]["status_str"] == "error"
-        assert "interrupted" in h["status"]["messages"][-1][1]["exception_message"]
+        assert h["status"]["status_str"] == "error" and h["outputs"] == {}
+        end = h["status"]["messages"][-1][1]
+        assert "interrupted" in end["exception_message"] and "wrote its files" in end["exception_message"]
+        assert (end["node_id"], end["node_type"]) == ("3", "SaveVideo")  # the workflow's node that was writing
     finally:
         proc.stop()
 
