@@ -94,7 +94,7 @@ def _picture(path) -> None:
     assert cv2.imwrite(str(path), img)
 
 
-def test_comfyuis_load_image_feeds_studios_nodes(tmp_path):
+def test_comfyuis_load_image_and_load_video_feed_studios_nodes(tmp_path):
     """The page's LoadImage (its upload button) wired into a Studio node: read as Studio's Load Image
     (the converter's own reading of it), the rest Studio's graph as it is; its MASK (1 - alpha in
     ComfyUI) wired in is refused naming the input, never read as Studio's alpha."""
@@ -114,6 +114,13 @@ def test_comfyuis_load_image_feeds_studios_nodes(tmp_path):
             assert h["status"]["completed"], h["status"]
             (item,) = h["outputs"]["3"]["images"]
             assert os.path.getsize(os.path.join(server.folders.output, item["filename"])) > 0
+            import shutil  # that video, into ComfyUI's LoadVideo feeding a Studio node
+            shutil.copy(os.path.join(server.folders.output, item["filename"]), os.path.join(server.folders.input, "c.mp4"))
+            clip = {"1": {"class_type": "LoadVideo", "inputs": {"file": "c.mp4"}},
+                    "2": {"class_type": "transform.trim", "inputs": {"video": ["1", 0], "start": 0, "end": 2, "step": 1}},
+                    "3": wf["3"]}
+            body = await (await c.post("/prompt", json={"prompt": clip})).json()
+            assert (await _history(c, body["prompt_id"]))["status"]["completed"], body
             mask = {**wf, "2": {**wf["2"], "inputs": {**wf["2"]["inputs"], "video": ["1", 1]}}}
             r = await c.post("/prompt", json={"prompt": mask})
             return r.status, await r.json()
