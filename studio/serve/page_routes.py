@@ -55,7 +55,8 @@ class PageRoutes:
         if folder is None:
             return web.Response(text=frontend.MISSING, content_type="text/html", status=404)
         return web.FileResponse(os.path.join(folder, "index.html"),
-                                headers={"Cache-Control": "no-cache", "Content-Type": "text/html"})
+                                headers={"Cache-Control": "no-cache", "Content-Type": "text/html",
+                                         "Content-Security-Policy": frontend.CONNECT_ONLY_HERE})
 
     async def empty_css(self, request):
         return web.Response(text="", content_type="text/css")

@@ -126,6 +126,20 @@ def test_the_page_boots_from_this_machine_alone(page):
     assert outside == set()
 
 
+def test_the_page_can_reach_only_this_server(page):
+    """Whatever the page would call elsewhere (its error reports to its vendor's Sentry, a download
+    site for a model's size) the browser refuses: the page is served allowing connections to this
+    server alone, and its API and websocket work (the other tests)."""
+    driver, url, _ = page
+    blocked = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1]; let blocked = null;
+        document.addEventListener('securitypolicyviolation', e => { blocked = e.blockedURI; }, {once: true});
+        const end = () => setTimeout(() => done(blocked), 100);
+        fetch('https://huggingface.co/x', {method: 'HEAD'}).then(end, end);""")
+    assert blocked == "https://huggingface.co/x"  # refused by the page's policy (not only by a network there is not)
+    assert driver.execute_script("return window.app.api.socket.readyState") == 1
+
+
 def test_the_search_finds_studios_nodes(page):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
