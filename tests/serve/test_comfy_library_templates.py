@@ -2,10 +2,12 @@
 its index and opens ComfyUI's Wan 2.1 text-to-video template, whose model files this machine does
 not have; its prompt, as the page makes it, is refused naming each missing file on its own loader
 (ComfyUI's ``value_not_in_list`` with the widget's name, which the page shows on that widget), and
-a loader whose file is in the models folders passes. In this process, aiohttp's test client: no
-model runs (tests/serve/test_web_page_browser.py runs the template on the tiny Wan)."""
+a loader whose file is in the models folders passes; where this machine has files of the template's
+names (the tiny Wan written as ComfyUI's files) it runs as it is. In this process, aiohttp's test
+client (tests/serve/test_web_page_browser.py opens and runs the template in the page)."""
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 
@@ -118,3 +120,42 @@ def test_a_library_template_is_served_without_download_addresses_and_the_models_
     assert [n["widgets_values"] for n in doc["nodes"]] == [n["widgets_values"] for n in kept["nodes"]]
     assert doc["links"] == kept["links"]
     assert paths["diffusion_models"] == ["models/diffusion_models"] and str(tmp_path) not in json.dumps(paths)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(templates_folder() is None, reason="comfyui-workflow-templates-json is not installed")
+def test_comfyuis_wan_template_runs_as_it_is_where_its_files_are_here(tmp_path, tiny):
+    """The template with its own file names, where this machine has files of those names (the tiny
+    Wan written as ComfyUI's single files: denoiser, UMT5 text encoder, VAE), runs unchanged but for
+    its size and steps (the tiny model's): no setting to move from what ComfyUI's library saves."""
+    from tests.video_models.tiny_parts import write_parts
+    made = write_parts(tiny("wan-parts"), str(tmp_path / "parts"))
+    models = tmp_path / "models"
+    for key, folder, name in (("denoiser", "diffusion_models", "wan2.1_t2v_1.3B_fp16.safetensors"),
+                              ("text_encoder", "text_encoders", "umt5_xxl_fp8_e4m3fn_scaled.safetensors"),
+                              ("vae", "vae", "wan_2.1_vae.safetensors")):
+        (models / folder).mkdir(parents=True)
+        os.replace(made[key], models / folder / name)
+
+    async def go():
+        async with served(tmp_path, run=True) as (c, server):
+            doc = await (await c.get(f"/templates/{WAN}.json")).json()
+            prompt = api_prompt(doc, await (await c.get("/object_info")).json())
+            for node in prompt.values():
+                if node["class_type"] == "EmptyHunyuanLatentVideo":
+                    node["inputs"].update(width=32, height=32, length=5)
+                if node["class_type"] == "KSampler":
+                    node["inputs"]["steps"] = 2
+            r = await c.post("/prompt", json={"prompt": prompt})
+            body = await r.json()
+            assert r.status == 200, body
+            for _ in range(3000):
+                h = (await (await c.get(f"/history/{body['prompt_id']}")).json()).get(body["prompt_id"])
+                if h:
+                    return h, server.folders.output
+                await asyncio.sleep(0.05)
+            raise AssertionError("the job did not end")
+    h, out = run(go())
+    assert h["status"]["completed"], h["status"]
+    (item,) = h["outputs"]["50"]["images"]  # the template's SaveVideo
+    assert item["subfolder"] == "video" and os.path.getsize(os.path.join(out, "video", item["filename"])) > 0
