@@ -26,21 +26,39 @@ def missing(prompt: dict, comfy_types: set[str], listed=None) -> dict[str, dict]
     from studio.core.models import resolve
     if listed is None:
         from .models import files as listed
+    from .object_info import OUTPUT_NODES
+    held = _held_back(prompt, [nid for nid, n in prompt.items() if n["class_type"] in OUTPUT_NODES])
     node_errors: dict[str, dict] = {}
     for nid, node in prompt.items():
-        if node["class_type"] not in comfy_types:
+        if node["class_type"] not in comfy_types or not held.get(nid):  # a loader no output uses: not run
             continue
         for name, value in node.get("inputs", {}).items():
             if name not in MODEL_WIDGETS or not isinstance(value, str) or not value.strip():
                 continue
             if resolve(value, None) is not None:
                 continue
-            entry = node_errors.setdefault(nid, {"errors": [], "dependent_outputs": [],
+            entry = node_errors.setdefault(nid, {"errors": [], "dependent_outputs": held[nid],
                                                  "class_type": node["class_type"]})
             entry["errors"].append({"type": "value_not_in_list", "message": "Model file not found on this machine",
                                     "details": _details(name, value, listed),
                                     "extra_info": {"input_name": name, "received_value": cut(value, 200)}})
     return node_errors
+
+
+def _held_back(prompt: dict, outputs: list[str]) -> dict[str, list[str]]:
+    """Each node's outputs that depend on it (ComfyUI checks only what an output needs)."""
+    held: dict[str, list[str]] = {}
+    for o in outputs:
+        seen, todo = {o}, [o]
+        while todo:
+            for v in prompt[todo.pop()].get("inputs", {}).values():
+                src = v[0] if isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) else None
+                if src in prompt and src not in seen:
+                    seen.add(src)
+                    todo.append(src)
+        for nid in seen:
+            held.setdefault(nid, []).append(o)
+    return held
 
 
 def _details(name: str, value: str, listed) -> str:

@@ -84,15 +84,20 @@ def test_a_loaders_file_in_the_models_folders_passes_and_the_others_are_named(tm
     prompt = {"1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan.safetensors"}},
               "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "", "type": "wan"}},
               "3": {"class_type": "VAELoader", "inputs": {"vae_name": "gone.safetensors"}},
-              "4": {"class_type": "io.load_model", "inputs": {"vae_name": "not a ComfyUI loader's"}}}
+              "4": {"class_type": "io.load_model", "inputs": {"vae_name": "not a ComfyUI loader's"}},
+              "5": {"class_type": "VAELoader", "inputs": {"vae_name": "unused.safetensors"}},  # no output needs it
+              "6": {"class_type": "SaveVideo", "inputs": {"video": ["9", 0]}},
+              "9": {"class_type": "Anything", "inputs": {"a": ["1", 0], "b": ["2", 0], "c": ["3", 0], "d": ["4", 0]}}}
     listed = {"diffusion_models": {"wan.safetensors": str(wan)}, "diffusers": {"tiny-wan": "x"}}
     assert missing_models.missing(prompt, {"UNETLoader", "CLIPLoader"}, lambda f: listed.get(f, {})) == {}
     prompt["1"]["inputs"]["unet_name"] = "other.safetensors"  # above: found; empty; 4 is Studio's
     errors = missing_models.missing(prompt, {"UNETLoader", "CLIPLoader", "VAELoader"}, lambda f: listed.get(f, {}))
     assert set(errors) == {"1", "3"}  # an empty file name is the run's to judge (a diffusers folder's own)
+    assert errors["3"]["dependent_outputs"] == ["6"]
     said = json.dumps(errors)
     assert "this machine has: wan.safetensors, tiny-wan" in said  # the model's list: files and diffusers folders
-    assert "leave it empty: a diffusers folder chosen as the model brings its own" in errors["3"]["errors"][0]["details"]
+    said_of_vae = errors["3"]["errors"][0]["details"]
+    assert "leave it empty: a diffusers folder chosen as the model brings its own" in said_of_vae
     assert str(tmp_path) not in said and os.sep + "models" + os.sep not in said
 
 

@@ -115,9 +115,11 @@ def test_comfyuis_load_image_and_load_video_feed_studios_nodes(tmp_path):
             (item,) = h["outputs"]["3"]["images"]
             assert os.path.getsize(os.path.join(server.folders.output, item["filename"])) > 0
             import shutil  # that video, into ComfyUI's LoadVideo feeding a Studio node
-            shutil.copy(os.path.join(server.folders.output, item["filename"]), os.path.join(server.folders.input, "c.mp4"))
+            shutil.copy(os.path.join(server.folders.output, item["filename"]),
+                        os.path.join(server.folders.input, "c.mp4"))
             clip = {"1": {"class_type": "LoadVideo", "inputs": {"file": "c.mp4"}},
-                    "2": {"class_type": "transform.trim", "inputs": {"video": ["1", 0], "start": 0, "end": 2, "step": 1}},
+                    "2": {"class_type": "transform.trim",
+                          "inputs": {"video": ["1", 0], "start": 0, "end": 2, "step": 1}},
                     "3": wf["3"]}
             body = await (await c.post("/prompt", json={"prompt": clip})).json()
             assert (await _history(c, body["prompt_id"]))["status"]["completed"], body

@@ -39,7 +39,7 @@ def open_web_page(win) -> bool:
     """Open the page in the browser if a server answers; else say how to start one. True when opened."""
     url = page_url()
     if not server_answers(url):
-        _say(win, f"no server answers at {url}: start one with '{START}' (in Studio's folder), then open the page again",
+        _say(win, f"no server answers at {url}: start one with '{START}' (in Studio's folder), then try again",
              "ComfyUI's page: no server running",
              f"No server answers at {url}.\n\nComfyUI's web page is served by Studio's server. Start it "
              f"from Studio's folder with:\n\n    {START}\n\nthen choose File > Open ComfyUI's page in a "
