@@ -10,6 +10,10 @@ import os
 PACKAGE = "comfyui-frontend-package"
 PIN = "1.58.1"
 INSTALL = f'pip install "{PACKAGE}=={PIN}"'
+# the page may reach only this server (its API, its websocket): its error reports to the vendor (Sentry,
+# sent whenever the page reports an error), a download site asked for a model's size (a workflow's own
+# links), any other call it makes, are refused by the browser itself, not left to each setting
+CONNECT_ONLY_HERE = "connect-src 'self'"
 
 
 def static_folder() -> str | None:

@@ -89,8 +89,8 @@ def studio_node(spec, page: bool = False) -> dict:
     """A Studio node in ComfyUI's schema; ``page``: as ComfyUI's page is to show it, a setting that
     has a port of its name too (a prompt typed or linked) declared as the setting alone (the page
     would drop the widget for the socket)."""
-    req = {i.name: [i.type.upper()] for i in spec.inputs if not i.optional}
-    opt = {i.name: [i.type.upper()] for i in spec.inputs if i.optional
+    req = {i.name: [_takes(i.type)] for i in spec.inputs if not i.optional}
+    opt = {i.name: [_takes(i.type)] for i in spec.inputs if i.optional
            and not (page and spec.param(i.name) is not None)}
     for p in spec.params:
         req[p.name] = _param(p)
@@ -102,6 +102,13 @@ def studio_node(spec, page: bool = False) -> dict:
             "output_name": [o.name for o in spec.outputs], "name": spec.id, "display_name": spec.title,
             "description": spec.help or "", "python_module": "studio", "category": f"Studio/{spec.category}",
             "output_node": bool(spec.is_output), "deprecated": False, "experimental": False}
+
+
+def _takes(kind: str) -> str:
+    """A Studio input's type as ComfyUI writes one taking several ('VIDEO,IMAGE,MASK': a Video input
+    also takes a picture or a mask, as Studio's own wires do), so the page and /prompt wire what Studio does."""
+    from studio.core.types import get_type
+    return ",".join([kind.upper()] + [t.upper() for t in get_type(kind).accepts_from])
 
 
 def read_node(cls: str) -> dict:

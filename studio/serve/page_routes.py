@@ -44,6 +44,7 @@ class PageRoutes:
         app.router.add_get("/", self.index)
         app.router.add_get("/user.css", self.empty_css)
         app.router.add_get("/templates/{name}", self.template)
+        app.router.add_get("/internal/folder_paths", self.folder_paths)
         folder = frontend.static_folder()
         if folder is not None:
             app.router.add_static("/", folder, follow_symlinks=False, append_version=False)
@@ -54,7 +55,8 @@ class PageRoutes:
         if folder is None:
             return web.Response(text=frontend.MISSING, content_type="text/html", status=404)
         return web.FileResponse(os.path.join(folder, "index.html"),
-                                headers={"Cache-Control": "no-cache", "Content-Type": "text/html"})
+                                headers={"Cache-Control": "no-cache", "Content-Type": "text/html",
+                                         "Content-Security-Policy": frontend.CONNECT_ONLY_HERE})
 
     async def empty_css(self, request):
         return web.Response(text="", content_type="text/css")
@@ -63,15 +65,24 @@ class PageRoutes:
         return web.json_response({})
 
     async def template(self, request):
-        """ComfyUI's template library (its index and workflows, JSON only) where the package
-        comfyui-workflow-templates-json is installed; else an empty index."""
+        """ComfyUI's template library (its index and workflows, JSON only, without the model files'
+        download addresses: library_templates.py) where the package comfyui-workflow-templates-json is
+        installed; else an empty index."""
+        from . import library_templates
         name = request.match_info["name"]
-        folder = templates_folder()
-        if TEMPLATE_NAME.match(name) and folder is not None and os.path.isfile(os.path.join(folder, name)):
-            return web.FileResponse(os.path.join(folder, name), headers={"Content-Type": "application/json"})
+        if TEMPLATE_NAME.match(name) and templates_folder() is not None:
+            doc = await asyncio.get_running_loop().run_in_executor(None, library_templates.read, name)
+            if doc is not None:
+                return web.json_response(doc)
         if name in ("index.json", "index_logo.json"):
             return web.json_response([] if name == "index.json" else {})
         return web.Response(status=404)
+
+    async def folder_paths(self, request):
+        """ComfyUI's /internal/folder_paths (where the page says a missing model belongs): each folder
+        of models by its name under the models folder, never where it is on this machine."""
+        from .models import folder_names
+        return web.json_response({f: [f"models/{f}"] for f in folder_names()})
 
     async def template_modules(self, request):
         """Studio's own templates, offered as a module of the page's template browser."""

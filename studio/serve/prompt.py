@@ -102,7 +102,8 @@ class Namer:
 def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, namer: Namer, known: set[str],
              check: Callable[[dict], None] | None = None) -> Job:
     """The queue job of a prompt read by :func:`read_request` (Refused when it cannot run): its node
-    types known, then ``check`` (validate.check: ComfyUI's validation), then converted and checked as
+    types known, then ``check`` (validate.check: ComfyUI's validation), its model files found (each
+    missing one named on its loader: missing_models.py), then converted and checked as
     Studio runs it; a value the converter could not take as given is refused too, never fitted."""
     from studio.convert.comfy_read import WorkflowError
     from studio.queue.make import job_from_workflow
@@ -115,6 +116,11 @@ def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, nam
                       kind="invalid_prompt")
     if check is not None:
         check(prompt)
+    from .missing_models import MESSAGE, missing
+    lacking = missing(prompt, known)  # every loader's missing file named on it (the run's check stops at one)
+    if lacking:
+        raise Refused(MESSAGE, lacking, kind="prompt_outputs_failed_validation",
+                      details="\n".join(e["details"] for entry in lacking.values() for e in entry["errors"]))
     try:
         job, conv = job_from_workflow(prompt, "prompt", folders.input)
     except WorkflowError as e:

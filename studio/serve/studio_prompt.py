@@ -17,15 +17,50 @@ def studio_types(prompt: dict, registry) -> set[str]:
     return {nid for nid, n in prompt.items() if n["class_type"] in registry}
 
 
+# ComfyUI's file loaders a prompt of Studio's nodes may hold (issue 105: the page's LoadImage, with its
+# upload button, feeding a Studio node): each is the Studio loader the converter makes of it, its file
+# setting, and its outputs by index as Studio's (None: no Studio output means the same; LoadImage's
+# MASK is 1 - alpha, Studio's alpha is the alpha)
+LOADERS = {"LoadImage": ("io.load_image", "image", (0, None)), "LoadVideo": ("io.load_video", "file", (0,))}
+
+
 def refuse_mixed(prompt: dict, studio: set[str]) -> None:
     """A prompt is either Studio's nodes or ComfyUI's (the converter reads ComfyUI's into Studio's
-    and has no place for a Studio node among them): a mix is refused naming Studio's nodes."""
-    if studio and len(studio) < len(prompt):
-        errors = {nid: node_error(prompt[nid]["class_type"], "a Studio node among ComfyUI's nodes: a prompt is "
-                                  "made of Studio's nodes only, or of ComfyUI's only", kind="invalid_prompt")
-                  for nid in sorted(studio)}
-        raise Refused("Cannot execute a prompt that mixes Studio's own nodes with ComfyUI's: build it of one kind",
-                      errors, kind="invalid_prompt")
+    and has no place for a Studio node among them), but for ComfyUI's file loaders among Studio's
+    nodes (LOADERS): any other mix is refused naming its ComfyUI nodes."""
+    others = sorted(nid for nid in prompt if nid not in studio and prompt[nid]["class_type"] not in LOADERS)
+    if studio and others:
+        errors = {nid: node_error(prompt[nid]["class_type"], "a ComfyUI node among Studio's nodes: a prompt is made "
+                                  "of Studio's nodes (ComfyUI's LoadImage and LoadVideo may feed them), or of "
+                                  "ComfyUI's only", kind="invalid_prompt") for nid in others}
+        raise Refused("Cannot execute a prompt that mixes Studio's own nodes with ComfyUI's (but for LoadImage and "
+                      "LoadVideo): build it of one kind", errors, kind="invalid_prompt")
+
+
+def as_studio(prompt: dict) -> dict:
+    """``prompt`` with each ComfyUI loader made its Studio loader and each link to it renumbered
+    (Refused where a link takes an output Studio has no like of)."""
+    out = {}
+    for nid, node in prompt.items():
+        if node["class_type"] in LOADERS:
+            cls, setting, _ = LOADERS[node["class_type"]]
+            out[nid] = {"class_type": cls, "inputs": {"path": node.get("inputs", {}).get(setting, "")}}
+            continue
+        inputs = dict(node.get("inputs", {}))
+        for name, v in inputs.items():
+            if is_link(v) and v[0] in prompt and prompt[v[0]]["class_type"] in LOADERS:
+                outs = LOADERS[prompt[v[0]]["class_type"]][2]
+                index = outs[v[1]] if 0 <= v[1] < len(outs) else None
+                if index is None:
+                    e = node_error(node["class_type"], f"{name}: output {v[1]} of {prompt[v[0]]['class_type']} "
+                                   f"'#{v[0]}' has no like in Studio (a ComfyUI mask is 1 - alpha): use Studio's "
+                                   "own loader's alpha", kind="bad_linked_input")
+                    e["errors"][0]["extra_info"] = {"input_name": name}
+                    raise Refused("Prompt outputs failed validation", {nid: e},
+                                  kind="prompt_outputs_failed_validation", details=e["errors"][0]["message"])
+                inputs[name] = [v[0], index]
+        out[nid] = {**node, "inputs": inputs}
+    return out
 
 
 def is_link(v: Any) -> bool:
@@ -82,7 +117,7 @@ def make_studio_job(prompt: dict, prompt_id: str, client_id: str, folders, namer
     from studio.queue.job import Job
     if check is not None:
         check(prompt)
-    g = build(prompt, registry, folders.input)
+    g = build(as_studio(prompt), registry, folders.input)
     job = Job(graph={}, title=f"prompt {prompt_id[:8]}", base_dir=folders.input, source="comfy-api",
               workflow=prompt, origin={nid: nid for nid in prompt}, id=prompt_id, client_id=client_id)
     finish(job, g, job.origin, prompt, namer)

@@ -1,7 +1,8 @@
 """One contract between /object_info and /prompt (issue 105): every type /object_info lists is one
 /prompt takes. Studio's own nodes, as ComfyUI's web page sends a graph built from them, run as a
 Studio graph; a value or link that does not fit is refused in ComfyUI's shape naming the node and
-input; a prompt mixing Studio's nodes with ComfyUI's is refused saying so."""
+input; ComfyUI's LoadImage may feed Studio's nodes; any other mix of Studio's nodes with ComfyUI's is
+refused saying so."""
 from __future__ import annotations
 
 import asyncio
@@ -81,8 +82,54 @@ def test_a_prompt_mixing_studio_and_comfyui_nodes_is_refused_saying_so(tmp_path)
         async with served(tmp_path) as (c, _):
             body = await (await c.post("/prompt", json={"prompt": wf})).json()
             assert body["error"]["type"] == "invalid_prompt" and "mixes" in body["error"]["message"]
-            assert sorted(body["node_errors"]) == ["1", "2"]
+            assert sorted(body["node_errors"]) == ["3"]  # the ComfyUI node that cannot be there
     asyncio.run(go())
+
+
+def _picture(path) -> None:
+    import cv2
+    import numpy as np
+    img = np.zeros((32, 48, 3), np.uint8)
+    img[:, :, 2] = 200  # red (BGR)
+    assert cv2.imwrite(str(path), img)
+
+
+def test_comfyuis_load_image_and_load_video_feed_studios_nodes(tmp_path):
+    """The page's LoadImage (its upload button) wired into a Studio node: read as Studio's Load Image
+    (the converter's own reading of it), the rest Studio's graph as it is; its MASK (1 - alpha in
+    ComfyUI) wired in is refused naming the input, never read as Studio's alpha."""
+    wf = {"1": {"class_type": "LoadImage", "inputs": {"image": "red.png", "upload": "image"}},
+          "2": {"class_type": "edit.crop", "inputs": {"video": ["1", 0], "x": 0, "y": 0, "width": 32, "height": 32}},
+          "3": {"class_type": "io.save_video", "inputs": {"video": ["2", 0], "path": "out.mp4", "crf": 18,
+                                                          "preset": "medium", "embed_graph": True}}}
+
+    async def go():
+        async with served(tmp_path, run=True) as (c, server):
+            os.makedirs(server.folders.input, exist_ok=True)
+            _picture(os.path.join(server.folders.input, "red.png"))
+            r = await c.post("/prompt", json={"prompt": wf})
+            body = await r.json()
+            assert r.status == 200, body
+            h = await _history(c, body["prompt_id"])
+            assert h["status"]["completed"], h["status"]
+            (item,) = h["outputs"]["3"]["images"]
+            assert os.path.getsize(os.path.join(server.folders.output, item["filename"])) > 0
+            import shutil  # that video, into ComfyUI's LoadVideo feeding a Studio node
+            shutil.copy(os.path.join(server.folders.output, item["filename"]),
+                        os.path.join(server.folders.input, "c.mp4"))
+            clip = {"1": {"class_type": "LoadVideo", "inputs": {"file": "c.mp4"}},
+                    "2": {"class_type": "transform.trim",
+                          "inputs": {"video": ["1", 0], "start": 0, "end": 2, "step": 1}},
+                    "3": wf["3"]}
+            body = await (await c.post("/prompt", json={"prompt": clip})).json()
+            assert (await _history(c, body["prompt_id"]))["status"]["completed"], body
+            mask = {**wf, "2": {**wf["2"], "inputs": {**wf["2"]["inputs"], "video": ["1", 1]}}}
+            r = await c.post("/prompt", json={"prompt": mask})
+            return r.status, await r.json()
+    status, body = asyncio.run(go())
+    assert status == 400 and list(body["node_errors"]) == ["2"], body
+    (e,) = body["node_errors"]["2"]["errors"]
+    assert e["extra_info"]["input_name"] == "video" and "1 - alpha" in e["message"]
 
 
 def test_every_type_object_info_lists_is_one_prompt_takes(tmp_path):

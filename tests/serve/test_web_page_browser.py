@@ -126,6 +126,20 @@ def test_the_page_boots_from_this_machine_alone(page):
     assert outside == set()
 
 
+def test_the_page_can_reach_only_this_server(page):
+    """Whatever the page would call elsewhere (its error reports to its vendor's Sentry, a download
+    site for a model's size) the browser refuses: the page is served allowing connections to this
+    server alone, and its API and websocket work (the other tests)."""
+    driver, url, _ = page
+    blocked = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1]; let blocked = null;
+        document.addEventListener('securitypolicyviolation', e => { blocked = e.blockedURI; }, {once: true});
+        const end = () => setTimeout(() => done(blocked), 100);
+        fetch('https://huggingface.co/x', {method: 'HEAD'}).then(end, end);""")
+    assert blocked == "https://huggingface.co/x"  # refused by the page's policy (not only by a network there is not)
+    assert driver.execute_script("return window.app.api.socket.readyState") == 1
+
+
 def test_the_search_finds_studios_nodes(page):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
@@ -253,6 +267,63 @@ def test_a_comfyui_wan_text_to_video_graph_built_in_the_page_runs_on_the_tiny_mo
                 timeout=300)
     assert job["status"] == "completed", job.get("execution_error")
     assert job["preview_output"]["subfolder"] == "video" and job["preview_output"]["filename"].startswith("wan_")
+
+
+def test_comfyuis_wan_template_opened_from_the_template_browser_names_its_missing_files_then_runs(page, tiny_wan):
+    """ComfyUI's own Wan 2.1 text-to-video template, found in the page's template browser and opened
+    from it: its model files are not on this machine, and Run is refused naming each on its own loader
+    (the widget named: the page marks it), with no request leaving the machine (the page asks no
+    download site for the files' sizes); with the tiny Wan chosen in its model loader (whose diffusers
+    folder brings its own text encoder and VAE) at the tiny model's sizes, the template runs."""
+    driver, url, _ = page
+    try:
+        _open_and_run_the_wan_template(driver, url, tiny_wan[1])
+    finally:
+        driver.get_log("browser")  # the template browser's cards have no pictures here (404s): not the boot's
+
+
+def _open_and_run_the_wan_template(driver, url: str, model: str) -> None:
+    from selenium.webdriver.common.by import By
+    driver.get_log("performance")
+    driver.execute_script("window.app.extensionManager.command.execute('Comfy.BrowseTemplates')")
+    _wait(lambda: driver.find_element(By.CSS_SELECTOR, "input[placeholder^='Search']")).send_keys(
+        "Wan 2.1 Text to Video")
+    _wait(lambda: driver.find_element(By.CSS_SELECTOR, "[data-testid='template-workflow-text_to_video_wan']")).click()
+    types = _wait(lambda: driver.execute_script(
+        "const t = window.app.graph.nodes.map(n => n.type); return t.includes('UNETLoader') && t.sort().join(',')"))
+    assert types == ("CLIPLoader,CLIPTextEncode,CLIPTextEncode,CreateVideo,EmptyHunyuanLatentVideo,KSampler,"
+                     "ModelSamplingSD3,SaveVideo,UNETLoader,VAEDecode,VAELoader")
+    _wait(lambda: not driver.find_elements(By.CSS_SELECTOR, "[data-testid='template-workflows-content']"))
+    run = next(b for b in driver.find_elements(By.TAG_NAME, "button") if b.text.strip() == "Run")
+    run.click()
+    errors = _wait(lambda: driver.execute_script("return window.app.lastNodeErrors"))
+    named = {e["class_type"]: e["errors"][0] for e in errors.values()}
+    assert {k: v["extra_info"]["input_name"] for k, v in named.items()} == \
+        {"UNETLoader": "unet_name", "CLIPLoader": "clip_name", "VAELoader": "vae_name"}
+    assert "wan2.1_t2v_1.3B_fp16.safetensors" in named["UNETLoader"]["details"]
+    assert model in named["UNETLoader"]["details"]  # the files this machine has
+    outside = set()
+    for entry in driver.get_log("performance"):
+        m = json.loads(entry["message"])["message"]
+        if m["method"] == "Network.requestWillBeSent" and not m["params"]["request"]["url"].startswith(
+                (url, "data:", "blob:")):
+            outside.add(m["params"]["request"]["url"])
+    assert outside == set()
+
+    driver.execute_script("""
+        const g = window.app.graph, by = t => g.nodes.filter(n => n.type === t);
+        const set = (n, k, v) => { n.widgets.find(w => w.name === k).value = v; };
+        set(by('UNETLoader')[0], 'unet_name', arguments[0]);
+        set(by('CLIPLoader')[0], 'clip_name', ''); set(by('VAELoader')[0], 'vae_name', '');
+        const lat = by('EmptyHunyuanLatentVideo')[0];
+        set(lat, 'width', 32); set(lat, 'height', 32); set(lat, 'length', 5);
+        set(by('KSampler')[0], 'steps', 2);""", model)
+    before = {j["id"] for j in _jobs(url, "completed,failed")}
+    run.click()
+    job = _wait(lambda: next((j for j in _jobs(url, "completed,failed") if j["id"] not in before), None),
+                timeout=300)
+    assert job["status"] == "completed", job.get("execution_error")
+    assert job["preview_output"]["subfolder"] == "video" and job["preview_output"]["nodeId"] == "50"
 
 
 def test_with_a_token_the_page_asks_for_it_once_then_boots_with_its_websocket(tmp_path):

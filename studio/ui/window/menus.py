@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QToolButton
 
 from studio.engine.device import known_devices
 from studio.ui.window.help_menu import add_guides, show_about
+from studio.ui.window.web_page import open_web_page, page_url
 
 
 class DeviceCombo(QComboBox):
@@ -61,7 +62,7 @@ def build_menus(win) -> None:
 
 
 def _file_menu(win, mb) -> None:
-    """New, templates, open, recent files, save and quit."""
+    """New, templates, open, recent files, save, ComfyUI's web page and quit."""
     f = mb.addMenu("&File")
     add_action(win, "&New", win.files.new_graph, QKeySequence.New, f)
     add_action(win, "New from &Template…", win.files.new_from_template, "Ctrl+Shift+N", f,
@@ -71,6 +72,9 @@ def _file_menu(win, mb) -> None:
     f.addSeparator()
     add_action(win, "&Save", win.files.save, QKeySequence.Save, f)
     add_action(win, "Save &As…", win.files.save_as, "Ctrl+Shift+S", f)
+    f.addSeparator()
+    add_action(win, "Open ComfyUI's &page in a browser", lambda: open_web_page(win), menu=f,
+               tip=f"ComfyUI's own web page on Studio's server ({page_url()}, started by 'main.py serve')")
     f.addSeparator()
     add_action(win, "&Quit", win.close, QKeySequence.Quit, f)
     win.files.rebuild_recent()
