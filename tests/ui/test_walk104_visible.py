@@ -288,3 +288,16 @@ def test_the_viewer_is_the_windows_again_when_a_queued_job_ends(open_window, tmp
     job = type("Job", (), {"title": "t · seed 1", "state": "done", "error": "", "outputs": []})()
     win.queue_panel._on_heard("ended", job, None)
     assert area.live_node is None and area.stack.image.caption == "" and area.node_id is None
+
+
+def test_a_seed_variations_row_leaves_the_seed_to_its_column():
+    """The walk: every row read 'name · seed N' beside the Seed column's N. The title keeps it (the CLI's list
+    has no such column); a title that only looks alike, or a sweep's, is shown whole."""
+    from types import SimpleNamespace as NS
+
+    from studio.ui.panels.queue_rows import title_of
+    assert title_of(NS(title="sh010 · seed 12", seed=12)) == "sh010"
+    assert title_of(NS(title="sh010 · seed 12", seed=None)) == "sh010 · seed 12"
+    assert title_of(NS(title="sh010 · seed 12", seed=3)) == "sh010 · seed 12"
+    assert title_of(NS(title=" · seed 1", seed=1)) == " · seed 1"  # nothing left: kept whole
+    assert title_of(NS(title="sh010 · steps=20", seed=None)) == "sh010 · steps=20"
