@@ -127,3 +127,12 @@ def test_svd_long_take_refused_before_its_first_step_from_a_run_at_another_size(
     assert any(t.startswith("the prediction comes from this model's run at another size on cpu x") for t in said)
     assert not [p for p in events if isinstance(p, NodeProgress) and p.node_id == "gen" and p.step > 0]
     assert os.path.exists(os.path.join(tmp_path, run_times.FILE_NAME))
+
+
+def test_a_time_scaled_from_another_size_refuses_only_far_past_the_limit():
+    """Scaled from runs at another size, the pixels' exponent is a guess: near the limit the first step decides
+    (a limit is handed to the guard); far past it the take is refused before its first step."""
+    limit = check_before(Ctx(), _plan(), 3 * HOUR, "this model's run at another size", scaled=True)
+    assert limit is not None  # 3 h: under twice the limit, not refused yet
+    with pytest.raises(ModelError, match=r"about 5\.0 h \(this model's run at another size\)"):
+        check_before(Ctx(), _plan(), 5 * HOUR, "this model's run at another size", scaled=True)

@@ -205,6 +205,7 @@ class RunClock:
                     (f"|{kind}" if kind else "")) if size else None
         self.predicted: float | None = None  # the whole node's time, said before it starts
         self.basis = ""  # where the prediction comes from, in words
+        self.scaled = False  # it comes from runs at another size (or of another node), scaled
         self.said: float | None = None  # the latest estimate said under the node
         self.meter = PeakMeter(device)
         self.t0 = time.perf_counter()
@@ -236,7 +237,7 @@ class RunClock:
             whole = predict_node(pool, self.pixels, self.steps, self.windows, self.cold)
             if whole is not None:
                 records = self.records = pool
-                got = (whole[0] / self.windows, whole[1])
+                got, self.scaled = (whole[0] / self.windows, whole[1]), True
                 self.basis = (f"this model's run at another size{' on another node' if other_node else ''} on "
                               f"{where}, scaled")
         if got is None:

@@ -106,7 +106,7 @@ class ClipMaking:
                         self.starts[1] - self.starts[0] if len(self.starts) > 1 else self.window, self.steps,
                         "x".join(str(v) for v in self.size) if self.size else "this size", machine(s.ref.device),
                         s.on_cpu, asked == "always" or (asked == "on CPU" and s.on_cpu), k)
-        return check_before(self.ctx, plan, self.clock.predicted, self.clock.basis)
+        return check_before(self.ctx, plan, self.clock.predicted, self.clock.basis, self.clock.scaled)
 
     def close(self, error: BaseException | None = None) -> None:
         """The model as it was (hooks out, LoRAs unloaded); made whole: its time recorded and

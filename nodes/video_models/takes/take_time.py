@@ -23,6 +23,9 @@ AIM_S = 3600.0  # what the refusal's changes aim at
 # a first step that has not ended is a poor measure of the rest: it pays for its kernels' first use, and
 # on tiny models it was 1.5x to 5x the later steps (base/step_time.py). A bound from it is divided by this
 COLD_FIRST = 5.0
+# a time scaled from runs at another size is a guess at the pixels' exponent: refused before the first step only
+# when past this many times TOO_LONG_S; nearer, the first step decides
+SCALED_MARGIN = 2.0
 
 
 @dataclass(frozen=True)
@@ -86,12 +89,15 @@ def too_long(plan: TakePlan, seconds: float, how: str) -> str:
     return f"{plan.what()} would take {how}: {verdict}. {plan.changes(seconds)}"
 
 
-def check_before(ctx, plan: TakePlan, predicted: float | None, basis: str) -> Callable | None:
-    """Before the take's first step. Timed by earlier runs (``predicted``, from ``basis``): refused on the
-    CPU past TOO_LONG_S (a warning on a GPU), and None. Else, on the CPU, what the guard calls with its
-    estimate from the first step (:func:`first_step_limit`)."""
+def check_before(ctx, plan: TakePlan, predicted: float | None, basis: str, scaled: bool = False) -> Callable | None:
+    """Before the take's first step. Timed by earlier runs (``predicted``, from ``basis``; ``scaled``: from
+    another size): refused on the CPU past TOO_LONG_S (scaled: SCALED_MARGIN times it; a warning on a GPU),
+    and None. Else, on the CPU, what the guard calls with its estimate from the first step
+    (:func:`first_step_limit`)."""
     if not plan.long:
         return None
+    if scaled and predicted is not None and predicted <= SCALED_MARGIN * TOO_LONG_S:
+        predicted = None  # a guess near the limit: the first step measures it
     if predicted is not None:
         if predicted > TOO_LONG_S:
             text = too_long(plan, predicted, f"about {fmt_duration(predicted)} ({basis})")
