@@ -72,6 +72,7 @@ def output_path(ctx, path: str) -> tuple[str, list[str]]:
         ctx.info(f"a preview: {'; '.join(marks)}")
     else:
         ctx.warn(f"a preview, not the final: {'; '.join(marks)}; written as {os.path.basename(where)}, not "
-                 f"{os.path.basename(path)} (set 'preview size' to off for the final)")
+                 f"{os.path.basename(path)} (for the final: the toolbar's Preview / Full size button, or "
+                 "'preview size' off on the generator; main.py render without --preview)")
     ctx.wrote = [os.path.abspath(where)]
     return where, marks

@@ -81,6 +81,9 @@ def test_a_mark_of_one_graph_is_not_said_by_another_sharing_its_ids():
     events: list = []
     assert ex.run(first, on_event=events.append).value(out1) == 1
     assert "Shrinking Generator at 8x8" in _warnings(events, out1)[0]
+    # and how to make the final, the window's way first (issue 104's walk: the toolbar's button was not named)
+    assert _warnings(events, out1)[0].endswith("(for the final: the toolbar's Preview / Full size button, or "
+                                               "'preview size' off on the generator; main.py render without --preview)")
 
     second, out2 = _graph(reg, "test.const")  # the same ids: its source is no preview
     assert set(second.nodes) == set(first.nodes)

@@ -27,7 +27,7 @@ def test_the_queue_dock_queues_moves_cancels_pauses_and_opens_results(open_windo
     win.doc.graph.set_param(solid.id, "frames", 9)  # an edit after queueing does not change the job
     panel.variations.setText("3-4")
     qtbot.mouseClick(panel.variations_button, Qt.LeftButton)
-    assert panel.table.rowCount() == 3 and panel.table.item(2, 1).text().endswith("seed 4")
+    assert panel.table.rowCount() == 3 and panel.table.item(2, 2).text() == "4"
     assert [panel.table.item(r, 0).text() for r in range(3)] == ["1", "2", "3"]
     panel.table.selectRow(2)
     qtbot.mouseClick(panel.up_button, Qt.LeftButton)  # seed 4 before seed 3
@@ -87,7 +87,8 @@ def test_at_1024x700_the_queue_table_shows_four_jobs(open_window, qtbot, tmp_pat
     shown = [r for r in range(6) if table.visualRect(table.model().index(r, 1)).bottom() <= table.viewport().height()]
     assert len(shown) >= 4, (table.viewport().height(), table.rowHeight(0))
     assert not table.horizontalScrollBar().isVisible()  # every column in view, no bar over the rows
-    assert table.item(0, 1).text() == "sh010_finish · seed 1"  # named by its file, where every job was 'graph'
+    assert table.item(0, 1).text() == "sh010_finish"  # named by its file, where every job was 'graph'
+    assert table.item(0, 2).text() == "1"  # the seed in its own column only (issue 104's walk: both said it)
     assert "queued 6 jobs" in win.log_view.toPlainText()
     # the walk: '1 waiting · running …' under the table widened the window past the screen
     panel.status.setText("5 waiting · running sh010_finish_with_a_rather_long_name_for_the_client · seed 1 " * 2)

@@ -147,3 +147,21 @@ def test_template_browser_cancel_and_double_click(qtbot, win):
     assert sorted(n.type_id for n in win.doc.graph.nodes.values()) == sorted(
         n.type_id for n in load_graph(os.path.join(TEMPLATES_DIR, "slow_motion.json")).nodes.values())
     assert QApplication.activeModalWidget() is None
+
+
+def test_the_cards_fit_the_list_with_no_horizontal_scroll_bar(qtbot):
+    """The walk at 1024x700: a horizontal scroll bar under the cards. Cards whose height did not change kept the
+    width of a viewport before its vertical scroll bar came (or their first guess): every card is now as wide as
+    the viewport, after the bar comes and after a resize."""
+    dlg = TemplateBrowser(list_templates())
+    qtbot.addWidget(dlg)
+    dlg.resize(720, 640)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    for size in ((720, 640), (900, 600), (720, 640)):
+        dlg.resize(*size)
+        qtbot.waitUntil(lambda: dlg.list.viewport().width() < size[0])
+        QApplication.processEvents()
+        widths = {dlg.list.item(i).sizeHint().width() for i in range(dlg.list.count())}
+        assert widths == {dlg.list.viewport().width() - 2 * dlg.list.spacing()}, (size, widths)
+        assert dlg.list.horizontalScrollBar().maximum() == 0

@@ -288,3 +288,67 @@ def test_the_viewer_is_the_windows_again_when_a_queued_job_ends(open_window, tmp
     job = type("Job", (), {"title": "t · seed 1", "state": "done", "error": "", "outputs": []})()
     win.queue_panel._on_heard("ended", job, None)
     assert area.live_node is None and area.stack.image.caption == "" and area.node_id is None
+
+
+def test_a_seed_variations_row_leaves_the_seed_to_its_column():
+    """The walk: every row read 'name · seed N' beside the Seed column's N. The title keeps it (the CLI's list
+    has no such column); a title that only looks alike, or a sweep's, is shown whole."""
+    from types import SimpleNamespace as NS
+
+    from studio.ui.panels.queue_rows import title_of
+    assert title_of(NS(title="sh010 · seed 12", seed=12)) == "sh010"
+    assert title_of(NS(title="sh010 · seed 12", seed=None)) == "sh010 · seed 12"
+    assert title_of(NS(title="sh010 · seed 12", seed=3)) == "sh010 · seed 12"
+    assert title_of(NS(title=" · seed 1", seed=1)) == " · seed 1"  # nothing left: kept whole
+    assert title_of(NS(title="sh010 · steps=20", seed=None)) == "sh010 · steps=20"
+
+
+def test_before_its_first_frame_a_run_says_its_clip_is_coming_not_a_one_frame_clip(make_area):
+    """The walk: a step preview made the strip a one-frame clip, its red playhead and label mid-strip over the
+    ruler. Now the strip says the clip is coming; the first frame makes the clip; the run's end clears it."""
+    from types import SimpleNamespace as NS
+
+    from studio.engine.events import NodeProgress
+    from studio.ui.preview.live import WAITING
+    from studio.ui.window.run_views import end_live
+    area = make_area(360, 240)
+    preview = np.full((9, 16, 3), 0.5, np.float32)
+    area.on_progress(NodeProgress("gen", 1, 8, preview=preview))
+    tl = area.timeline
+    assert tl.n_frames == 0 and tl.waiting == WAITING
+    end_live(area, NS(level="info", verdict="done"))
+    assert tl.waiting == ""
+    area.on_progress(NodeProgress("gen", 2, 8, preview=preview))
+    area.on_progress(NodeProgress("gen", 1, 5, frame=0, preview=preview))  # frames: the clip grows
+    assert tl.n_frames == 5 and tl.waiting == ""
+
+
+def test_the_playhead_label_keeps_inside_the_strip_and_off_the_rulers_numbers(qtbot):
+    """Its label turns left of the line at the strip's end; a ruler number or timecode it would cover is left
+    out (the walk: the ruler's timecodes ran under it)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    from studio.ui.preview.timeline import Timeline
+    from studio.ui.preview.timeline_paint import paint_ruler, playhead_label
+    tl = Timeline()
+    qtbot.addWidget(tl)
+    tl.resize(160, 120)
+    tl.set_clip(2, 24.0)
+    img = QImage(160, 120, QImage.Format_RGB32)
+
+    class Painter(QPainter):
+        texts: list = []
+
+        def drawText(self, *a):  # noqa: N802 - Qt's name
+            self.texts.append(a[-1])
+            return super().drawText(*a)
+    p = Painter(img)
+    ppf = tl.pixels_per_frame()
+    _label, box = playhead_label(p, tl, 160, ppf)
+    assert box.left() > tl.x_of(0) and box.right() > tl.x_of(1)  # frame 0's label runs over frame 1's numbers
+    paint_ruler(p, tl, 160, 0, 2, ppf)
+    assert "1" not in p.texts and "0" in p.texts  # frame 1's number, under the label, is left out
+    tl.current = 1
+    _label, box = playhead_label(p, tl, 160, ppf)
+    assert box.right() <= 160 and box.right() < tl.x_of(1) + ppf / 2  # at the end: left of the line
+    p.end()

@@ -177,3 +177,19 @@ def test_the_picture_and_sound_template_renders_on_the_tiny_model(k6_dir, tmp_pa
     info = probe(str(out))
     assert info["frames"] == 121 and (info["width"], info["height"]) == (32, 16) and info.get("audio_codec") == "aac"
     assert not [ln for ln in err.replace("\r", "\n").splitlines() if "warning" in ln.lower()]
+
+
+def test_its_decode_in_time_tiles_is_counted_as_it_runs(k6_dir, monkeypatch):
+    """Issue 104's walk: 121 frames decoded for about 50 s behind a full bar, "decoding 121 frames…" said once.
+    HunyuanVideo's VAE decodes in overlapping time tiles, one decoder call a tile: 25 frames are 7 latent
+    frames, tiles 3 latent frames apart: 3 calls, each said as its share of the clip."""
+    from studio.engine.events import NodeNote
+
+    from nodes.video_models.takes import decode_progress
+    monkeypatch.setattr(decode_progress, "INTERVAL", 0.0)
+    g = model_graph(k6_dir, "video_models.kandinsky6", dict(PARAMS, frames=25, steps=1, sound="off"))
+    ev: list = []
+    Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append)
+    notes = [e.text for e in ev if isinstance(e, NodeNote) and e.node_id == "gen" and e.text.startswith("decoding")]
+    assert notes[0] == "decoding 25 frames with the VAE…"
+    assert notes[1:] == ["decoding 8 / 25 frames", "decoding 16 / 25 frames", "decoding 25 / 25 frames"], notes

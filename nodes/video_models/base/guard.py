@@ -248,7 +248,8 @@ class RunGuard:
     """``with RunGuard(ctx, pipe, denoiser_name, steps, estimate=...)``: hooks installed inside."""
 
     def __init__(self, ctx, pipe, denoiser: str, steps: int, estimate: bool, whole=None,
-                 predicted: float | None = None, started: float | None = None, counted=None, windows: int = 1):
+                 predicted: float | None = None, started: float | None = None, counted=None, windows: int = 1,
+                 limit=None):
         self.ctx, self.pipe, self.denoiser_name = ctx, pipe, denoiser
         self.steps = max(1, int(steps))  # denoising steps of the whole generation (every window)
         self.estimate = estimate
@@ -276,6 +277,9 @@ class RunGuard:
         # Stop checked at every depth and inside large operations: a CPU run not predicted to be short
         self.deep = estimate and not (predicted is not None and predicted < SHORT_RUN_S)
         self.waiting = False  # the first step's estimate waits for the second step (WARM_WAIT_S)
+        # (the whole node's seconds, the first step's, early) -> raises when the run is not to go on: a long
+        # take of hours on the CPU (takes/take_time.py first_step_limit); None: any length runs
+        self.limit = limit
 
     @property
     def step_s(self) -> float | None:
@@ -463,6 +467,8 @@ class RunGuard:
         start = self.first_forward_start if self.first_forward_start is not None else time.perf_counter()
         # the first step at its own time (the steps made, as they ran), the rest at the warm one
         total += (time.perf_counter() - start - w * done) if done > 1 else per_step - w
+        if self.limit is not None:
+            self.limit(total, per_step, early)  # a run of hours refused here, in words, before it goes on
         if not early and self.whole is not None:  # what it holds past the steps, kept for the running estimate
             self.tail = max(0.0, total - (time.perf_counter() - self.started) - w * (self.steps - done)
                             if done > 1 else total - (start - self.started) - per_step - w * (self.steps - 1))

@@ -199,9 +199,13 @@ class RunClock:
         # size and frames are in the key (issue 73: a run of another size, or of another node on the same
         # model, was scaled into "about 3 min" for a run that took 59 s): only runs of this node at this
         # size predict, their steps scaled
-        self.key = (run_key(ref, ctx.params, device) + f"|{node_kind(ctx.params)}|{self.size_words}" +
+        self.model_key = run_key(ref, ctx.params, device)  # the model and its settings here, any node or size
+        self.kind = kind
+        self.key = (self.model_key + f"|{node_kind(ctx.params)}|{self.size_words}" +
                     (f"|{kind}" if kind else "")) if size else None
         self.predicted: float | None = None  # the whole node's time, said before it starts
+        self.basis = ""  # where the prediction comes from, in words
+        self.scaled = False  # it comes from runs at another size (or of another node), scaled
         self.said: float | None = None  # the latest estimate said under the node
         self.meter = PeakMeter(device)
         self.t0 = time.perf_counter()
@@ -226,6 +230,16 @@ class RunClock:
         whole = predict_node(records, self.pixels, self.steps, self.windows, self.cold)
         got = (whole[0] / self.windows, whole[1]) if whole else predict(records, self.pixels, self.steps)
         where = self.key.split("|")[2]
+        self.basis = f"an earlier run on {where}"
+        if got is None:  # none at this size: the model's measured step time at another, scaled (issue 104)
+            from .records import of_the_model
+            pool, other_node = of_the_model(load(), self.model_key, node_kind(self.ctx.params), self.kind)
+            whole = predict_node(pool, self.pixels, self.steps, self.windows, self.cold)
+            if whole is not None:
+                records = self.records = pool
+                got, self.scaled = (whole[0] / self.windows, whole[1]), True
+                self.basis = (f"this model's run at another size{' on another node' if other_node else ''} on "
+                              f"{where}, scaled")
         if got is None:
             self.ctx.info(f"no time {'or peak memory ' if self.meter.on else ''}prediction yet: no earlier run of "
                           f"this model at this size ({self.size_words}) on {where}: this run measures "
@@ -236,7 +250,7 @@ class RunClock:
         mem = self.meter.predict(records, self.pixels)
         self.ctx.note(f"predicted: about {fmt_duration(self.predicted)}" +  # the node, status bar, Log
                       (f", peak about {fmt_gb(mem[0])}" if mem else ""), "info")
-        self.ctx.info(f"the prediction comes from an earlier run on {where}: {rec['steps']} steps of "
+        self.ctx.info(f"the prediction comes from {self.basis}: {rec['steps']} steps of "
                       f"{rec['pixels']:,} pixels a window in {fmt_duration(rec['seconds'])}" +
                       (f", peak {fmt_gb(mem[1]['peak'])}" if mem else ""))
         if mem:

@@ -40,6 +40,7 @@ class ClipMaking:
         self.s, self.ctx = sampler, sampler.ctx
         self.starts, self.n_frames, self.window, self.overlap = starts, n_frames, window, overlap
         self.make_kwargs, self.image, self.previews, self.steps = make_kwargs, image, previews, steps
+        self.size = size  # (width, height) made, or None
         # blend: the overlap cross-fades (separate shots); else the earlier window's frames stay there
         # (continue: the next window starts from them). hold: each window's colour matched to them.
         self.blend, self.hold = blend, hold
@@ -69,6 +70,7 @@ class ClipMaking:
         from ..base.schedulers import one_step_unstretched, scheduler_applied, sigmas_as_given
         s = self.s
         self.clock.say_prediction()
+        limit = self._planned()  # a long take of hours on the CPU: refused now, or at its first step
         stack = contextlib.ExitStack()
         try:
             stack.enter_context(loras_applied(s.ref, s.pipe, self.ctx.warn, self.ctx.info))
@@ -82,12 +84,29 @@ class ClipMaking:
                                                        predicted=self.clock.predicted,
                                                        started=self.clock.node_t0,
                                                        counted=self.clock.work_sink(),
-                                                       windows=len(self.starts)))
+                                                       windows=len(self.starts), limit=limit))
         except BaseException:
             stack.close()
             raise
         self._stack = stack
         self.clock.start()
+
+    def _planned(self):
+        """A long take's time on this machine against takes/take_time.py's limit: refused (ModelError) when
+        earlier runs time it past it on the CPU; else what the guard checks its first step against, or None."""
+        from ..takes.take_time import TakePlan, check_before
+        from .times import machine
+        s, p = self.s, self.ctx.params
+        c, k = getattr(s, "context", None), 0
+        if c is not None:
+            from ..takes.context_windows import temporal_ratio
+            k = len(c.windows((self.n_frames - 1) // temporal_ratio(s.pipe) + 1))
+        asked = p.get("preview_size") if hasattr(p, "get") else None
+        plan = TakePlan(self.n_frames, self.window, len(self.starts),
+                        self.starts[1] - self.starts[0] if len(self.starts) > 1 else self.window, self.steps,
+                        "x".join(str(v) for v in self.size) if self.size else "this size", machine(s.ref.device),
+                        s.on_cpu, asked == "always" or (asked == "on CPU" and s.on_cpu), k)
+        return check_before(self.ctx, plan, self.clock.predicted, self.clock.basis, self.clock.scaled)
 
     def close(self, error: BaseException | None = None) -> None:
         """The model as it was (hooks out, LoRAs unloaded); made whole: its time recorded and

@@ -325,12 +325,15 @@ class TemplateBrowser(QDialog):
         return super().eventFilter(obj, event)
 
     def fit_cards(self) -> None:
+        """Each card as wide as the list's viewport and as tall as its text there: the width set too when
+        the height stays (issue 104's walk: cards left at the width of a viewport before its scroll bar
+        came, or at their first guess, made a horizontal scroll bar at 1024x700)."""
         width = self.list.viewport().width() - 2 * self.list.spacing()
         for i in range(self.list.count()):
             it = self.list.item(i)
-            h = self.list.itemWidget(it).height_for(width)
-            if it.sizeHint().height() != h:
-                it.setSizeHint(QSize(width, h))
+            size = QSize(width, self.list.itemWidget(it).height_for(width))
+            if it.sizeHint() != size:
+                it.setSizeHint(size)
 
     def chosen(self) -> str | None:
         it = self.list.currentItem()

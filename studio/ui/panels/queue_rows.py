@@ -22,6 +22,13 @@ def size_of(job: Job) -> str:
     return "Preview" if any(o.endswith(PREVIEW_SET) for o in job.overrides) else "Final"
 
 
+def title_of(job: Job) -> str:
+    """The job's title as its row shows it: a seed variation's " · seed N" left off (the Seed column says it;
+    `main.py queue list`, with no such column, keeps it)."""
+    tail = f" · seed {job.seed}" if job.seed is not None else ""
+    return job.title[:-len(tail)] if tail and job.title.endswith(tail) and len(job.title) > len(tail) else job.title
+
+
 def seed_of(job: Job) -> str:
     """The seed the job runs with: its own (a seed variation's), else its graph's."""
     if job.seed is not None:

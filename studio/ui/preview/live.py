@@ -15,6 +15,7 @@ from studio.ui.preview.pixels import display_rgb
 from studio.ui.preview.stale import STALE_WORD
 
 LIVE_KINDS = ("none", "video", "image", "flow", "mask", "keypoints")  # what a step preview may replace
+WAITING = "running: the clip comes here when it is made (the viewer shows its steps)"
 
 
 class LiveView:
@@ -82,7 +83,12 @@ class LiveView:
             area.live_node, area.live_frames = nid, False
             if area.node_id is None:
                 tl.reset_live()
-        if area.node_id is None:
+        if area.node_id is None and event.frame is None and tl.n_frames == 0:
+            # a step preview before any frame: the strip says the clip is coming, not a one-frame clip with
+            # its playhead mid-strip (issue 104's walk)
+            tl.waiting = WAITING
+            tl.update()
+        elif area.node_id is None:
             n = max(tl.n_frames, (event.frame or 0) + 1, event.total or 0 if event.frame is not None else 1)
             if n != tl.n_frames:
                 h, w = (event.preview.shape[:2] if event.preview is not None else (9, 16))

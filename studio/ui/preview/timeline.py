@@ -69,6 +69,7 @@ class Timeline(QWidget):
         self.computed: set[int] = set()
         self.live: set[int] = set()
         self.stale = ""  # what the strip says while it shows the last run's clip (preview/live.py)
+        self.waiting = ""  # what the empty strip says while a run makes its clip (preview/live.py), not "no clip"
         self.thumbs: dict[int, QImage] = {}
         self.aspect = 16 / 9
         self._audio_lo: np.ndarray | None = None
@@ -96,6 +97,7 @@ class Timeline(QWidget):
         playhead (a run's clip that grew while it ran)."""
         live, thumbs, cur = self.live, self.thumbs, self.current
         self.n_frames = max(0, int(n_frames))
+        self.waiting = ""
         self.fps = float(fps) if fps and fps > 0 else 24.0
         self.aspect = max(0.2, min(5.0, width / max(1, height)))
         self.current = min(self.current, max(0, self.n_frames - 1))
@@ -318,7 +320,7 @@ class Timeline(QWidget):
         p.fillRect(self.rect(), QColor(30, 30, 32))
         if self.n_frames == 0:
             p.setPen(QColor(140, 140, 140))
-            p.drawText(self.rect(), Qt.AlignCenter, "no clip")
+            p.drawText(self.rect().adjusted(8, 0, -8, 0), Qt.AlignCenter | Qt.TextWordWrap, self.waiting or "no clip")
             return
         ppf = self.pixels_per_frame()
         a, b = self.visible_range()

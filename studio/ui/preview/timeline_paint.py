@@ -10,8 +10,22 @@ from studio.core.timecode import timecode
 from studio.ui.preview.ruler import frame_runs, nice_step
 
 
+LABEL_H = 13  # the playhead's label: a red box over the ruler's row of frame numbers
+
+
+def playhead_label(p: QPainter, tl, W: int, ppf: float) -> tuple[str, QRectF]:
+    """The playhead's label and its box: right of the line, or left of it where it would run past the
+    strip's end (the painter's font: the ruler's)."""
+    x = tl.x_of(tl.current) + max(2.0, ppf) / 2
+    label = f"{tl.current}  {timecode(tl.current, tl.fps)}"
+    w = p.fontMetrics().horizontalAdvance(label) + 8
+    left = x + 2 if x + 2 + w <= W or x - 2 - w < 0 else x - 2 - w
+    return label, QRectF(left, 0, w, LABEL_H)
+
+
 def paint_ruler(p: QPainter, tl, W: int, a: int, b: int, ppf: float) -> None:
-    """The ruler: minor ticks, and at each step a tick, the frame number and its timecode."""
+    """The ruler: minor ticks, and at each step a tick, the frame number and its timecode; a number or a
+    timecode that would run under the playhead's label is left out (issue 104's walk: they overlapped)."""
     p.fillRect(QRectF(0, 0, W, tl.RULER_H), QColor(44, 44, 48))
     font = QFont(tl.font())
     font.setPointSizeF(max(6.5, font.pointSizeF() * 0.8))
@@ -24,12 +38,21 @@ def paint_ruler(p: QPainter, tl, W: int, a: int, b: int, ppf: float) -> None:
         x = tl.x_of(f)
         p.drawLine(QPointF(x, tl.RULER_H - 5), QPointF(x, tl.RULER_H))
     p.setPen(QColor(200, 200, 205))
+    box = playhead_label(p, tl, W, ppf)[1] if tl.n_frames else None
+    fm = p.fontMetrics()
+
+    def clear(x: float, text: str, top: float) -> bool:
+        r = QRectF(x + 3, top, fm.horizontalAdvance(text), fm.height())
+        return box is None or not r.intersects(box.adjusted(-3, 0, 3, 0))
     for f in range(a - a % step, b + 1, step):
         x = tl.x_of(f)
         p.drawLine(QPointF(x, tl.RULER_H - 12), QPointF(x, tl.RULER_H))
-        p.drawText(QPointF(x + 3, 11), str(f))
+        if clear(x, str(f), 11 - fm.ascent()):
+            p.drawText(QPointF(x + 3, 11), str(f))
         p.setPen(QColor(140, 140, 150))
-        p.drawText(QPointF(x + 3, 21), timecode(f, tl.fps))
+        code = timecode(f, tl.fps)
+        if clear(x, code, 21 - fm.ascent()):
+            p.drawText(QPointF(x + 3, 21), code)
         p.setPen(QColor(200, 200, 205))
 
 
@@ -90,7 +113,7 @@ def paint_playhead(p: QPainter, tl, H: int, ppf: float) -> None:
     p.fillRect(QRectF(x + (pw - band) / 2, 0, band, H), QColor(255, 70, 70, 70))
     p.setPen(QPen(QColor(255, 80, 80), 2))
     p.drawLine(QPointF(x + pw / 2, 0), QPointF(x + pw / 2, H))
-    label = f"{tl.current}  {timecode(tl.current, tl.fps)}"
-    p.fillRect(QRectF(x + pw / 2 + 2, 0, p.fontMetrics().horizontalAdvance(label) + 8, 13), QColor(200, 50, 50))
+    label, box = playhead_label(p, tl, tl.width(), ppf)
+    p.fillRect(box, QColor(200, 50, 50))
     p.setPen(QColor(255, 255, 255))
-    p.drawText(QPointF(x + pw / 2 + 6, 10), label)
+    p.drawText(QPointF(box.left() + 4, 10), label)

@@ -120,6 +120,10 @@ def end_live(area, state: RunState) -> None:
     said "running…" after Stop)."""
     word = "stopped" if state.level == "warn" and state.verdict.startswith("stopped") else \
         ("failed" if state.level == "error" else "")
+    tl = getattr(area, "timeline", None)
+    if tl is not None and tl.waiting:  # no clip came: the strip no longer says one is coming
+        tl.waiting = ""
+        tl.update()
     if word and hasattr(area, "live"):
         area.live.run_ended(word)  # a clip marked stale stays so, saying the run ended without a new one
     nid = area.live_node
