@@ -28,7 +28,7 @@ import benchmarks  # noqa: E402,F401  (allows the temporary folder it works in: 
 
 SHIM = '''"""Studio's server in place of the fake ComfyUI (benchmarks/proxy_suite.py)."""
 import os, sys, tempfile
-port = sys.argv[sys.argv.index("--port") + 1]
+port = sys.argv[sys.argv.index("--port") + 1] if "--port" in sys.argv else "8188"  # the fake's default: ComfyUI's
 folder = tempfile.mkdtemp(prefix="studio-proxy-suite-")
 os.execv({python!r}, [{python!r}, {main!r}, "serve", "--port", port, "--folder", folder])
 '''
