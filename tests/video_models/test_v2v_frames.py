@@ -45,3 +45,21 @@ def test_a_size_past_the_models_positions_is_refused_in_words(tiny):
                     dict(PARAMS, width=832, height=32, frames=5, steps=1))
     with pytest.raises(StudioError, match=r"832x32 is more than this model's positions reach: it makes at most 512 px"):
         Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
+
+
+def test_a_frame_count_a_pipeline_takes_under_no_name_is_said_not_handed_on():
+    """filter_kwargs: 'num_frames' goes to a pipeline under its own name for it (Latte's 'video_length'); one that
+    takes no frame count at all is told nothing and the value is said as ignored (not passed under no name)."""
+    from nodes.video_models.sampling.call_args import filter_kwargs
+
+    class Latte:
+        def __call__(self, prompt=None, video_length=16):
+            pass
+
+    class NoFrames:
+        def __call__(self, prompt=None, video=None):
+            pass
+    said = []
+    assert filter_kwargs(Latte(), {"prompt": "a", "num_frames": 9}, said.append) == {"prompt": "a", "video_length": 9}
+    assert filter_kwargs(NoFrames(), {"prompt": "a", "num_frames": 9}, said.append) == {"prompt": "a"}
+    assert said == ["NoFrames has no 'num_frames': ignored"]

@@ -19,8 +19,8 @@ def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> 
             out[k] = v
         elif k == "num_inference_steps" and STAGED in accepted:  # a pyramid pipeline counts its steps a stage
             out[STAGED] = staged_steps(int(v), accepted[STAGED])
-        elif k == "num_frames" and frames_name(accepted) != k:  # another name for the frame count (Latte's, Sana's)
-            out[frames_name(accepted)] = v
+        elif k == "num_frames" and (name := frames_name(accepted)) is not None:  # its other name (Latte's, Sana's)
+            out[name] = v
         elif _is_set(v):
             warn(f"{type(pipe).__name__} has no '{k}': ignored")
     return out
