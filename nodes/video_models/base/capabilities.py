@@ -226,9 +226,6 @@ class DirectCalls(Capability):
     without: ClassVar[str] = "every node of it calls its pipeline through the one Sampler (sampling/sampler.py)"
     nodes: tuple[tuple[str, str], ...] = ()
 
-    def why(self, node_id: str) -> str:
-        return dict(self.nodes).get(node_id, "")
-
 
 FRAMES_ONLY = Outputs()  # diffusers' common output: a batch of clips in ``frames``, no sound
 

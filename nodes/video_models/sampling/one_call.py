@@ -90,9 +90,9 @@ class OneCallNode(GeneratorNode):
         return ref
 
     def pipeline_of(self, ref):
-        """The pipeline the call runs where it is neither the folder's own nor the family's for ``task`` (one made
-        from the loaded components: LTX-2 HDR's); None by default."""
-        return None
+        """The pipeline the call runs: the loaded folder's own where the node runs its ``pipelines``, one made from
+        the loaded components (LTX-2 HDR's: overridden), or None, the family's for ``task``."""
+        return ref.own_pipeline() if self.pipelines else None
 
     def task_for(self, ref, inputs: dict) -> str:
         """The task the pipeline is asked for (the family's pipeline for it, where ``pipelines`` is empty)."""
@@ -102,19 +102,18 @@ class OneCallNode(GeneratorNode):
         """The Video Model wired in, refused in words when it is not one this node runs."""
         ref = video_model_input(model)
         kind = type(ref.module).__name__
-        if self.how and (ref.fam.key != self.family_key or (self.pipelines and kind not in self.pipelines)):
+        if ref.fam.key == self.family_key and (not self.pipelines or kind in self.pipelines):
+            return ref
+        if self.how:
             from ..loading.inputs import not_this_model
             raise not_this_model(self.title, ref, self.wanted, self.how, self.error)
-        if ref.fam.key != self.family_key or (self.pipelines and kind not in self.pipelines):
-            what = f"a {ref.fam.title} model" + (f" ({kind})" if ref.fam.key == self.family_key else "")
-            raise self.error(f"model '{ref.path}' is {what}: {self.title} needs {self.needs}")
-        return ref
+        what = f"a {ref.fam.title} model" + (f" ({kind})" if ref.fam.key == self.family_key else "")
+        raise self.error(f"model '{ref.path}' is {what}: {self.title} needs {self.needs}")
 
     def run(self, ctx, model, **inputs):
         from .sampler import Sampler, filter_kwargs
         ref = self.prepared(ctx, self.model_ref(model), inputs)
-        s = Sampler(ctx, ref, self.task_for(ref, inputs), own=bool(self.pipelines), draft=not self.own_draft,
-                    pipe=self.pipeline_of(ref))
+        s = Sampler(ctx, ref, self.task_for(ref, inputs), draft=not self.own_draft, pipe=self.pipeline_of(ref))
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         c = self.call(ctx, s, **inputs)
         s.segments = max(1, c.loops)

@@ -3,6 +3,7 @@ live latent previews, reproducible seeds, LoRAs applied, and sliding windows wit
 blending for clips longer than the model makes at once."""
 from __future__ import annotations
 
+import functools
 import time
 from contextlib import nullcontext
 from typing import Any
@@ -84,15 +85,13 @@ class Sampler:
     declare a window layout, and context-window takes); the block hooks that make Stop work inside a
     step read a flag."""
 
-    def __init__(self, ctx, ref: VideoModelRef, task: str, text: bool = True, own: bool = False, draft: bool = True,
-                 pipe=None):
+    def __init__(self, ctx, ref: VideoModelRef, task: str, text: bool = True, draft: bool = True, pipe=None):
         from .draft import apply_draft
         # 'quality' draft: the family's distilled recipe (draft.py); draft False: the node applied its own
         ref, self.draft = apply_draft(ctx, ref, task) if draft else (ref, None)
         self.ctx, self.ref, self.task = ctx, ref, task
-        # text False: every prompt cached (prompt_cache.py); own: the folder's own pipeline, or ``pipe``, one made
-        # from it (one_call.py)
-        self.pipe = pipe if pipe is not None else ref.own_pipeline(text) if own else ref.pipeline(task, text=text)
+        # text False: every prompt cached (prompt_cache.py); ``pipe``: a family node's own (one_call.py)
+        self.pipe = pipe if pipe is not None else ref.pipeline(task, text=text)
         self.fam = ref.fam
         self.on_cpu = getattr(ref.device, "type", str(ref.device)) == "cpu"
         self.light_decode = False  # a decode of this run ran out of memory: later windows decode tiled at once
@@ -205,9 +204,8 @@ class Sampler:
         # an out-of-memory error while decoding keeps the latents and decodes again lighter; latents
         # an earlier run kept under this run's key are decoded without sampling (kept_latents.py)
         rescue = DecodeRescue(ctx, self.ref, pipe, kwargs, gen.initial_seed(), light=self.light_decode)
-        returned = [False]  # the pipeline's call ran to its end, where it frees its own offload hooks
         try:
-            frames = self._sample(call, gen, rescue, keeper, timer, decoding, timed, returned)
+            frames = self._sample(call, gen, rescue, keeper, timer, decoding, timed)
         except Cancelled:
             if keeper is not None:
                 keeper.stopped()
@@ -217,12 +215,6 @@ class Sampler:
                          f"a re-run samples {what} from its first step")
             raise
         finally:
-            # a call that stopped or failed part-way (or the kept latents decoded without one) leaves a CPU-
-            # offloaded model on the device and a step cache's state set: freed here, as the call's end would
-            # (done again after a finished call, it cost 0.45 ms a run: components read by signature, every
-            # module's hooks walked)
-            if not returned[0] and hasattr(pipe, "maybe_free_model_hooks"):
-                pipe.maybe_free_model_hooks()
             if tiled:
                 pipe.vae.disable_tiling()  # on for this run only: the cached model is left as it was
         self.light_decode = rescue.light
@@ -242,7 +234,7 @@ class Sampler:
         from .draft import with_sigmas
         return frames_asked(self.pipe, with_sigmas(self.pipe, self.draft, call_kwargs(self, kwargs)))
 
-    def _sample(self, call: dict, gen, rescue, keeper, timer, decoding, timed: bool, returned: list):
+    def _sample(self, call: dict, gen, rescue, keeper, timer, decoding, timed: bool):
         """The call made (or the latents an earlier run kept decoded): the take's frames as the pipeline gives
         them (latents when ``timed``); the sound it made beside them in ``self.audio`` (the family's Outputs)."""
         import torch
@@ -251,22 +243,31 @@ class Sampler:
         from .call_adapters import adapted_call
         from .global_noise import seeded_noise
         self.audio = None
-        with torch.inference_mode():
-            if rescue.kept:
-                return rescue.decode_kept()
-            for again in (False, True):
-                try:
-                    # global noise a pipeline draws (I2VGen-XL's, SkyReels-V2 DF's) from the call's seed
-                    with rescue, seeded_noise(gen.initial_seed(), self.ref.device), self._windows(keeper), \
-                            adapted_call(self.pipe, call) as fit, (decoding or nullcontext()):
-                        timer.call()
-                        out = fresh_stack(self.pipe, **fit)  # a loop of calls across a stack chunk's edge: stack.py
-                        returned[0] = True
-                    break
-                except KeptStepsMismatch:  # kept steps that do not fit this call (removed, said): made again
-                    if again:
-                        raise
-                    gen.manual_seed(gen.initial_seed())
+        returned = False  # the pipeline's call ran to its end, where it frees its own offload hooks
+        try:
+            with torch.inference_mode():
+                if rescue.kept:
+                    return rescue.decode_kept()
+                for again in (False, True):
+                    try:
+                        # global noise a pipeline draws (I2VGen-XL's, SkyReels-V2 DF's) from the call's seed
+                        with rescue, seeded_noise(gen.initial_seed(), self.ref.device), self._windows(keeper), \
+                                adapted_call(self.pipe, call) as fit, (decoding or nullcontext()):
+                            timer.call()
+                            out = fresh_stack(self.pipe, **fit)  # a loop of calls across a stack chunk's edge
+                            returned = True
+                        break
+                    except KeptStepsMismatch:  # kept steps that do not fit this call (removed, said): made again
+                        if again:
+                            raise
+                        gen.manual_seed(gen.initial_seed())
+        finally:
+            # a call that stopped or failed part-way (or the kept latents decoded without one) leaves a CPU-
+            # offloaded model on the device and a step cache's state set: freed here, as the call's end would
+            # (done again after a finished call, it cost 0.45 ms a run: components read by signature, every
+            # module's hooks walked)
+            if not returned and hasattr(self.pipe, "maybe_free_model_hooks"):
+                self.pipe.maybe_free_model_hooks()
         declared = outputs(self.fam)
         self.audio = declared.sound_made(out)  # the sound made in the same call (LTX-2's, Kandinsky 6's, Cosmos 3's)
         return out.frames if timed else declared.take(out, self.pipe)
@@ -394,39 +395,39 @@ def resume_problem(pipe, fam, loops: int) -> str:
     return ""
 
 
-_POPS: dict = {}
-
-
+@functools.cache
 def _pops_latents(cls) -> bool:
-    if cls not in _POPS:
-        import inspect
-        try:
-            _POPS[cls] = 'callback_outputs.pop("latents"' in inspect.getsource(cls.__call__)
-        except (OSError, TypeError):
-            _POPS[cls] = False
-    return _POPS[cls]
+    import inspect
+    try:
+        return 'callback_outputs.pop("latents"' in inspect.getsource(cls.__call__)
+    except (OSError, TypeError):
+        return False
+
+
+def _rope_reach(pipe, fam, axis: int, scale_attr: str) -> tuple[int, int, int] | None:
+    """(the denoiser's rotary positions ``rope_max_seq_len``, its patch along ``axis``, the VAE's factor named
+    ``scale_attr``), or None where its config or the pipeline does not say them (no such range known)."""
+    cfg = getattr(getattr(pipe, fam.denoiser, None), "config", None)
+    most, patch = getattr(cfg, "rope_max_seq_len", None), getattr(cfg, "patch_size", None)
+    scale = getattr(pipe, scale_attr, None)
+    if not isinstance(most, int) or not isinstance(scale, int) or not isinstance(patch, (list, tuple)) \
+            or len(patch) != 3:
+        return None
+    return most, int(patch[axis]), scale
 
 
 def call_frames_limit(pipe, fam) -> int | None:
     """The most frames one call of ``pipe`` can make, from its denoiser's rotary positions (Wan:
     ``rope_max_seq_len`` latent frames of ``patch_size[0]``), or None where no such range is known."""
-    cfg = getattr(getattr(pipe, fam.denoiser, None), "config", None)
-    most, patch = getattr(cfg, "rope_max_seq_len", None), getattr(cfg, "patch_size", None)
-    t = getattr(pipe, "vae_scale_factor_temporal", None)
-    if not isinstance(most, int) or not isinstance(t, int) or not isinstance(patch, (list, tuple)) or len(patch) != 3:
-        return None
-    return (most * int(patch[0]) - 1) * t + 1
+    reach = _rope_reach(pipe, fam, 0, "vae_scale_factor_temporal")
+    return None if reach is None else (reach[0] * reach[1] - 1) * reach[2] + 1
 
 
 def call_side_limit(pipe, fam) -> int | None:
     """The most pixels a side one call of ``pipe`` can make, from its denoiser's rotary positions (Wan:
     ``rope_max_seq_len`` cells of ``patch_size[1]`` latents of the VAE's spatial factor), or None where unknown."""
-    cfg = getattr(getattr(pipe, fam.denoiser, None), "config", None)
-    most, patch = getattr(cfg, "rope_max_seq_len", None), getattr(cfg, "patch_size", None)
-    s = getattr(pipe, "vae_scale_factor_spatial", None)
-    if not isinstance(most, int) or not isinstance(s, int) or not isinstance(patch, (list, tuple)) or len(patch) != 3:
-        return None
-    return most * int(patch[1]) * s
+    reach = _rope_reach(pipe, fam, 1, "vae_scale_factor_spatial")
+    return None if reach is None else reach[0] * reach[1] * reach[2]
 
 
 def frames_and_window(fam, frames: int, window: int, native: int | None) -> tuple[int, int]:
