@@ -5,9 +5,10 @@ A mapping says which ComfyUI node types, core and node packs, belong to the fami
 Studio's terms (a :class:`Task`: the task in words, the Studio generator's type id, ComfyUI input ->
 generator input, the family's title), and, per generator, what the generic converter cannot know (a
 :class:`Generator`: how its settings are read from the task node, what its Save Video hears, the
-task in words...). The converter finds the mappings by discovery (comfy_registry.py): a module
-named ``comfy`` in a family's folder whose ``MAPPING`` is a :class:`ComfyMapping`. Nothing here
-imports ``nodes``; plain data and stdlib, as the rest of the converter."""
+task in words...), and what the family alone reads, as its own hooks (comfy_hooks.py: readers of its own
+node types, callables asked at fixed stages). The converter finds the mappings by discovery
+(comfy_registry.py): a module named ``comfy`` in a family's folder whose ``MAPPING`` is a
+:class:`ComfyMapping`. Nothing here imports ``nodes``; plain data and stdlib, as the rest of the converter."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from .comfy_intent import SAMPLERS, find_loader, model_file, upstream
 from .comfy_packs import PackTranslation, finite, held_task
 from .comfy_prompts import encoders, prompt_text, walk
 from .comfy_guiders import Guider
+from .comfy_hooks import HOOKS, hook
 from .comfy_read import CONTROL, CNode, Workflow
 from .comfy_sampling import Sampling, read_sampling
 from .comfy_tasks import I2V, LATENT_NAMES, T2V, Task, task_node
@@ -144,19 +146,17 @@ class Generator:
 
 @dataclass(frozen=True)
 class ComfyMapping:
-    """One family's ComfyUI mapping: its node types and what each means in Studio's terms."""
+    """One family's ComfyUI mapping: its node types and what each means in Studio's terms. Its fields are
+    what several families declare; what one family alone reads is its own ``hooks`` (comfy_hooks.HOOKS), so
+    that a family's special reading costs files in its own folder only."""
     key: str  # the family's key (its folder)
     title: str = ""  # the family's title, as the Log names it
-    file_names_version: bool = False  # its model file names it more closely than its nodes (Wan 2.1, 2.2)
     tasks: Mapping[str, Task] = field(default_factory=dict)  # ComfyUI task node type -> Task
     generators: tuple[Generator, ...] = ()  # its generators' hooks
     empty: tuple[str, ...] = ()  # its empty-latent node types: text to video
     files: tuple[tuple[str, str], ...] = ()  # model file name part (lower case) -> the family's title
     voices: tuple[Voice, ...] = ()  # how it hears an AudioEncoderEncode's voice
     widgets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # node type -> its widgets, in order
-    # node type -> (b, node, generator, inputs, said) -> the generator: a node on the latent's way (LTX's guides)
-    latent_steps: Mapping[str, Callable[[Builder, CNode, str, Inputs, list[str]], str]] = \
-        field(default_factory=dict)
     # node types (or prefixes ending in '*') upstream that say the pipeline is this family's, and its Task
     claims: tuple[str, ...] = ()
     claimed: Task | None = None
@@ -164,55 +164,33 @@ class ComfyMapping:
     # outputs (empty: the first of the usual ones)
     passing: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     folded: tuple[str, ...] = ()  # node types read while tracing (their values folded into the nodes made)
-    file_loaders: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # loader type -> (input, part)
-    text_loaders: tuple[str, ...] = ()  # its own text-encoder loader types (Load Video Model reads their files)
-    # the positive prompt made by a node of its (an enhancer): (b, the prompt's node, the prompt read, said) -> it
-    prompt: Callable[[Builder, CNode | None, str | None, list[str]], str | None] | None = None
     text_types: tuple[str, ...] = ()  # CLIPLoader types whose files Load Video Model reads (text_encoder, vae...)
     dual_types: tuple[str, ...] = ()  # DualCLIPLoader types whose two files Load Video Model reads
-    # (a family declaring text_types, text_loaders or dual_types is named among those whose separate files are
+    # (a family declaring text_types, dual_types or a 'text_loaders' hook is named among those whose separate files are
     # read, where a workflow of another family names such files; ``rank``: its place there, lower first)
     rank: int = 100
-    # its model of two experts (two model loaders, the second its low-noise model), as said where only one file
-    # is taken ('' : none of its models has two)
-    experts: str = ""
-    # the family is read from a diffusers folder: its ComfyUI part files in one sentence ({files}), and the
-    # CLIPLoader type whose text-encoder file, and whether its VAE file, Load Video Model reads
+    # the family is read from a diffusers folder: its ComfyUI part files in one sentence ({files}) (the files it
+    # sets on Load Video Model: its 'folder_files' hook)
     folder_only: str = ""
-    text_file_type: str | None = None
-    vae_file_read: bool = False
-    shortest: tuple[int, int] | None = None  # frames it makes at least -> the shortest it makes
     # its models sample with a flow-matching scheduler, which the generators' 'sampler' and 'shift' swap; False:
     # with their own (DDIM, Euler), the generators' sampler left 'auto' (another is refused at the run), said
     flow: bool = True
-    # Load Video Model's files set by the family itself from the workflow's loaders, instead of the generic
-    # reading: (b, upstream nodes, model loaders, the Load node, its settings, said) (AnimateDiff's motion module
-    # on its SD 1.5 checkpoint)
-    load_files: Callable[[Builder, list[CNode], list[CNode], str, set, list[str]], None] | None = None
-    # a whole output it converts itself before the pipelines: (b, an output node) -> made
-    whole: Callable[[Builder, CNode], bool] | None = None
     # node-pack prefixes of its nodes a translation could not read: (prefix, the pack, the family's title)
     packs: tuple[tuple[str, str, str], ...] = ()
     # a node pack's workflow read as core nodes before the conversion: (workflow) -> what is said
     translate: Callable[[Workflow], list[str]] | None = None
-    # its tracks in words, from the generator's settings (params) -> 'ATI'...
-    tracks: Callable[[dict], str] | None = None
     prompt_nodes: Mapping[str, str] = field(default_factory=dict)  # its nodes that hold a prompt -> that input
     # its node pack's nodes the converter does not read -> (their role, what they carry into the sampler in words),
     # said for what is lost where a workflow uses them (comfy_roles, comfy_ledger)
     pack_nodes: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-    # its node pack's preprocessing steps between a file and an input -> what Studio's nodes make of each: 'pose'
-    # (Studio's pose nodes and Draw Pose) or 'face' (its pose nodes and Face Crops); a pose step absorbs the face
-    # step before it on the file's way (the detection whose poses it draws)
-    steps: Mapping[str, str] = field(default_factory=dict)
-    # its node pack's LoRA loaders read as ComfyUI's LoraLoaderModelOnly (their lora_name and strength_model)
-    lora_loaders: tuple[str, ...] = ()
-    # its nodes that pass values on as given: node type -> the inputs given as its outputs 1, 2...
-    pass_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    fps_nodes: tuple[str, ...] = ()  # its nodes whose 'frame_rate' (or 'fps') is the video's
-    upscalers: tuple[str, ...] = ()  # its latent upscalers (x2 each), where no later stage of its reads them
-    # a loader whose every consumer is one of these node types -> the words said instead of setting its file
-    roles: tuple[tuple[tuple[str, ...], str], ...] = ()
-    # sampler scheduler node types and the settings of theirs that are its own (said, not taken)
-    schedulers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     guiders: Mapping[str, Guider] = field(default_factory=dict)  # its guider node types (their settings: widgets)
+    # what this family alone reads: hook point (comfy_hooks.HOOKS: its readers of its own node types, its callables
+    # asked at fixed stages) -> its hook, as that point's entry says (a name that is no hook point is refused)
+    hooks: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        """A hook point reads as the mapping's attribute too (``m.experts``: the point's default where the
+        family declares none), as the fields it replaced did."""
+        if name in HOOKS:
+            return hook(self, name)
+        raise AttributeError(f"'ComfyMapping' object has no attribute '{name}'")

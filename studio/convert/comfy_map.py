@@ -26,7 +26,7 @@ from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, loader_extras, model_file, sampler_chain, upstream
 from . import comfy_ledger as ledger, comfy_lora_stacks as lora_stacks, comfy_passes as passes, comfy_registry, \
     comfy_segments as segments, comfy_sound as sound
-from .comfy_tasks import I2V, Task, family, folder_only_params, made_task, tasks
+from .comfy_tasks import I2V, Task, family, made_task, tasks
 from .comfy_finish import after_take, save_node
 from .comfy_frames import frame_saves
 from .comfy_utility import ENDS, make_utility, utility, utility_path
@@ -226,7 +226,8 @@ class _Builder(IntentReading):
         self.family_now = fam
         self.stage = hooks.stage(self, up, rest, said) if hooks is not None and hooks.stage is not None else None
         params = self._params(main, rest, latent, loaders, shifts, up, said)
-        folder_only_params(fam, params, said)
+        if (last_word := comfy_registry.family_hook(fam, "params")) is not None:  # MiniMax H3's shortest clip
+            last_word(fam, params, said)
         if hooks is not None and hooks.settings is not None:  # the settings its task node holds
             loras = hooks.settings(self, latent, params, loras, said, bool(rest))
         params.update(self.extra)
@@ -384,9 +385,8 @@ class _Builder(IntentReading):
         cond = main.inputs(wf)
         start = next((wf.source(cond, k) for k in ("positive", "conditioning", "cond1") if k in cond.links), None)
         pos = prompt_text(wf, start, "positive", used, said)
-        for m in comfy_registry.mappings():  # a family's prompt enhancer (LTX-2's)
-            if m.prompt is not None:
-                pos = m.prompt(self, start, pos, said)
+        for enhanced in comfy_registry.lookup("prompt"):  # a family's prompt enhancer (LTX-2's)
+            pos = enhanced(self, start, pos, said)
         neg = prompt_text(wf, wf.source(cond, "negative"), "negative", used, said)
         guidance = self._guidance(main, start, said)
         for line in said:
@@ -529,22 +529,16 @@ class _Builder(IntentReading):
         wf = self.wf
         file_loaders = {**FILE_LOADERS, **comfy_registry.lookup("file_loaders")}
         own = comfy_registry.lookup("by_title").get(self.family_now)
-        if own is not None and own.load_files is not None:  # the family sets its files itself (AnimateDiff's)
-            own.load_files(self, up, loaders, load, lp, said)
+        if (load_files := comfy_registry.family_hook(self.family_now, "load_files")) is not None:
+            load_files(self, up, loaders, load, lp, said)  # the family sets its files itself (AnimateDiff's)
             return
         if own is not None and own.folder_only:  # a family read from a folder: its files in one sentence
             files = [str(model_file(wf, n)) for n in loaders] + [str(wf.value(n, file_loaders[n.cls][0])) for n in up
                                                                  if n.cls in file_loaders]
             self.used.update(n.id for n in up if n.cls in file_loaders)
             said.append(own.folder_only.format(files=", ".join(dict.fromkeys(files))))
-            vae = next((v for n in up if n.cls == "VAELoader" and isinstance(v := wf.value(n, "vae_name"), str)
-                        and v.strip() and "audio" not in v.lower()), None)
-            if own.vae_file_read and vae and "vae" in lp:  # its video VAE (the audio one beside it)
-                self.g.set_param(load, "vae", vae)
-            te = next((v for n in up if n.cls == "CLIPLoader" and wf.value(n, "type") == own.text_file_type
-                       and isinstance(v := wf.value(n, "clip_name"), str) and v.strip()), None)
-            if te and "text_encoder" in lp:  # its text-encoder file (the tokenizer beside it, or 'base')
-                self.g.set_param(load, "text_encoder", te)
+            if (folder_files := comfy_registry.family_hook(self.family_now, "folder_files")) is not None:
+                folder_files(self, up, load, lp)  # the part files it takes (MiniMax H3's VAE, text encoder)
             return
         if len(loaders) > 1:
             second = model_file(wf, loaders[1])
@@ -553,8 +547,8 @@ class _Builder(IntentReading):
             elif "model_2" in lp:
                 said.append(f"second expert {shown(second)} is not a file name: set Load Video Model's 'model_2'")
             else:  # the model of two experts its mapping names (the family's own first)
-                experts = (own.experts if own is not None and own.experts else
-                           next(iter(comfy_registry.lookup("experts")), ""))
+                experts = (comfy_registry.family_hook(self.family_now, "experts")
+                           or next(iter(comfy_registry.lookup("experts")), ""))
                 said.append(f"second expert '{second}' ({experts}'s low-noise model): Load Video Model takes one "
                             f"file; point 'model' at a {experts} diffusers folder for both experts" if experts else
                             f"second expert '{second}' (the low-noise model): Load Video Model takes one file; point "
@@ -679,7 +673,7 @@ class _Builder(IntentReading):
         saves = [n for n in wf.nodes.values() if n.cls in OUTPUTS]
         saves.sort(key=lambda n: (not n.enabled, n.id))
         for n in wf.nodes.values():  # an output a family converts whole (ComfyUI's SeedVR2 upscale: its node)
-            for whole in comfy_registry.lookup("wholes"):
+            for whole in comfy_registry.lookup("whole"):
                 if n.id not in self.used and whole(self, n):
                     break
         for s in saves:

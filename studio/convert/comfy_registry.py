@@ -4,7 +4,8 @@ its name (a string, so the converter never imports ``nodes``, which sits above i
 ``MAPPING`` registered. The lookups the generic converter asks (which mapping knows this node type,
 the hooks of a generator) are made once from the registered mappings.
 
-Stdlib only: nothing of the converter is imported here, so every converter module may ask it."""
+Stdlib only (and comfy_hooks, the hook points, stdlib too): nothing else of the converter is imported here,
+so every converter module may ask it."""
 from __future__ import annotations
 
 import functools
@@ -12,6 +13,9 @@ import importlib
 import importlib.util
 import pkgutil
 from typing import Any
+
+from . import comfy_hooks
+from .comfy_hooks import hook
 
 # where the mappings are found (a setting: tests point it elsewhere, then call reset())
 PACKAGES: tuple[str, ...] = ("nodes.video_models.families", "nodes.finishing")
@@ -24,7 +28,11 @@ _discovered = False
 
 
 def register(mapping: Any) -> Any:
-    """Add one family's mapping; a node type another family already declares is refused (ValueError)."""
+    """Add one family's mapping; a node type another family already declares, or a hook that is no hook
+    point (comfy_hooks.HOOKS), is refused (ValueError)."""
+    if comfy_hooks.unknown(mapping):
+        raise ValueError(f"{mapping.key}'s ComfyUI mapping names hooks that are no hook point: "
+                         f"{', '.join(comfy_hooks.unknown(mapping))} (studio/convert/comfy_hooks.py lists them)")
     mine = node_types(mapping)
     for key, other in _registered.items():
         if key != mapping.key and mine & node_types(other):
@@ -37,10 +45,8 @@ def register(mapping: Any) -> Any:
 
 def node_types(mapping: Any) -> set[str]:
     """Every ComfyUI node type a mapping declares as its family's."""
-    return (set(mapping.tasks) | set(mapping.empty) | set(mapping.widgets) | set(mapping.latent_steps)
-            | set(mapping.passing) | set(mapping.folded) | set(mapping.file_loaders) | set(mapping.schedulers)
-            | set(mapping.prompt_nodes) | set(mapping.pass_values) | set(mapping.fps_nodes) | set(mapping.upscalers)
-            | set(mapping.lora_loaders) | set(mapping.guiders) | set(mapping.steps)
+    return (set(mapping.tasks) | set(mapping.empty) | set(mapping.widgets) | set(mapping.passing)
+            | set(mapping.folded) | set(mapping.prompt_nodes) | set(mapping.guiders) | comfy_hooks.declared(mapping)
             | {c.rstrip("*") for c in mapping.claims})
 
 
@@ -94,47 +100,42 @@ def _lookups() -> dict[str, Any]:
     ms = mappings()
     files = [(part, title) for m in ms for part, title in m.files]
     return {
+        **comfy_hooks.gathered(ms),  # each hook point's hooks, gathered (under the point's name)
         "tasks": {cls: t for m in ms for cls, t in m.tasks.items()},
         "generators": {g.id: g for m in ms for g in m.generators},
         "empty": tuple(c for m in ms for c in m.empty),
         "files": tuple(sorted(files, key=lambda f: -len(f[0]))),  # the most specific name first
         "voices": tuple(v for m in ms for v in m.voices),
         "widgets": {cls: w for m in ms for cls, w in m.widgets.items()},
-        "latent_steps": {cls: f for m in ms for cls, f in m.latent_steps.items()},
         "claims": tuple((m.claims, m.claimed) for m in ms if m.claims),
         "passing": {cls: p for m in ms for cls, p in m.passing.items()},
         "folded": tuple(c for m in ms for c in m.folded),
-        "file_loaders": {cls: f for m in ms for cls, f in m.file_loaders.items()},
         "text_types": tuple(t for m in ms for t in m.text_types),
-        "text_loaders": tuple(t for m in ms for t in m.text_loaders),
         "dual_types": tuple(t for m in ms for t in m.dual_types),
         "by_title": {t.family: m for m in ms for t in (*m.tasks.values(), m.claimed) if t is not None and t.family},
-        "wholes": tuple(m.whole for m in ms if m.whole is not None),
-        "schedulers": {cls: s for m in ms for cls, s in m.schedulers.items()},
         "guiders": {cls: g for m in ms for cls, g in m.guiders.items()},
         "prompt_nodes": {cls: k for m in ms for cls, k in m.prompt_nodes.items()},
-        "pass_values": {cls: k for m in ms for cls, k in m.pass_values.items()},
-        "fps_nodes": tuple(c for m in ms for c in m.fps_nodes),
-        "upscalers": tuple(c for m in ms for c in m.upscalers),
-        "roles": tuple(r for m in ms for r in m.roles),
         "pack_nodes": {cls: r for m in ms for cls, r in m.pack_nodes.items()},
-        "steps": {cls: k for m in ms for cls, k in m.steps.items()},
-        "lora_loaders": tuple(c for m in ms for c in m.lora_loaders),
         # the titles of the families whose text encoder, VAE... Load Video Model reads as separate files, by rank
         "separate": tuple(m.title for m in sorted(ms, key=lambda m: m.rank)
-                          if m.text_types or m.text_loaders or m.dual_types),
-        "experts": tuple(m.experts for m in ms if m.experts),  # the models of two experts, by name
+                          if m.text_types or hook(m, "text_loaders") or m.dual_types),
         "declared": frozenset().union(*(node_types(m) for m in ms)),
     }
 
 
 def lookup(what: str) -> Any:
     """One of the lookups made from every mapping: 'tasks' (node type -> Task), 'generators' (type id ->
-    Generator), 'empty', 'files', 'voices', 'widgets', 'latent_steps', 'claims', 'passing', 'folded',
-    'file_loaders', 'text_types', 'text_loaders', 'dual_types', 'by_title' (a family's title -> its mapping), 'wholes',
-    'schedulers', 'prompt_nodes', 'pass_values', 'fps_nodes', 'upscalers', 'roles', 'pack_nodes', 'steps', 'lora_loaders', 'separate' (the titles of the
-    families whose separate part files Load Video Model reads, by rank), 'experts'."""
+    Generator), 'empty', 'files', 'voices', 'widgets', 'claims', 'passing', 'folded', 'text_types', 'dual_types',
+    'by_title' (a family's title -> its mapping), 'prompt_nodes', 'pack_nodes', 'separate' (the titles of the
+    families whose separate part files Load Video Model reads, by rank), and each hook point's hooks gathered
+    under its name ('latent_steps', 'whole', 'experts'...: comfy_hooks.HOOKS)."""
     return _lookups()[what]
+
+
+def family_hook(title: str | None, name: str) -> Any:
+    """The hook ``name`` of the family titled ``title`` (the hook point's default where it declares none)."""
+    m = _lookups()["by_title"].get(title)
+    return hook(m, name) if m is not None else comfy_hooks.HOOKS[name].default
 
 
 def declared() -> frozenset:

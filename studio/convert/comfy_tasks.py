@@ -69,7 +69,7 @@ def family(model_file: Any, task: Task | None, up: list[CNode]) -> str:
 
 def _plain_titles() -> set[str]:
     """The families' plain titles: a model file names the version more closely than a node of theirs."""
-    return {m.title for m in comfy_registry.mappings() if m.file_names_version}
+    return {m.title for m in comfy_registry.mappings() if comfy_registry.hook(m, "file_names_version")}
 
 
 def pack_task(cls: str) -> Task | None:
@@ -133,7 +133,7 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
     if generator == V2V:
         return "video to video"
     if "tracks" in inputs:
-        words = next((m.tracks for m in comfy_registry.mappings() if m.tracks), lambda p: "tracks")
+        words = next(iter(comfy_registry.lookup("tracks")), lambda p: "tracks")
         return f"image to video along tracks ({words(params or {})})"
     what = ("first-and-last-frame video" if "last_image" in inputs else "keyframe video" if "keyframe_2" in inputs
             else "image to video" if "image" in inputs or "keyframe_1" in inputs else "text to video")
@@ -150,14 +150,3 @@ def sentence(task: Task, fam: str, held: list[str], loader: bool = True) -> str:
     instead = f"holds {' and '.join(what)}, with no generator" if what else "holds only its notes"
     return (f"This workflow makes {task.what} with {fam}; Studio cannot {task.cannot or 'do that task'}; "
             f"the graph instead {instead}.")
-
-
-def folder_only_params(fam: str, params: dict, said: list[str]) -> None:
-    """A clip shorter than the family makes, made as its shortest (said)."""
-    m = comfy_registry.lookup("by_title").get(fam)
-    least = m.shortest if m is not None else None
-    frames = params.get("frames")
-    if least and isinstance(frames, int) and frames < least[0]:
-        said.append(f"{fam} makes 5 to 15 seconds in diffusers: the workflow's {frames} frames are made as {least[1]} "
-                    f"(the shortest)")
-        params["frames"] = least[1]

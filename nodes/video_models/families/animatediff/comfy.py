@@ -189,7 +189,7 @@ MAPPING = ComfyMapping(
     key="animatediff", title=TITLE,
     claims=tuple(MOTION_LOADERS), claimed=Task("text or video to video", None, family=TITLE, read=read),
     empty=("ADE_EmptyLatentImageLarge",),
-    files=(("animatediff", TITLE),), load_files=load_files,
+    files=(("animatediff", TITLE),), hooks={"load_files": load_files},
     # every node of the pack read here is declared (a ComfyUI API client's prompt holding one is taken): those
     # whose settings are read with their widgets, the others with none read
     widgets={**WIDGETS, **{cls: () for cls in (*PASSED, *CONTEXT, *NOT_TAKEN, *HELD) if cls not in WIDGETS}},

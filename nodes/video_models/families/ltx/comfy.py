@@ -23,4 +23,4 @@ MAPPING = ComfyMapping(
                            "whole"),))},
     empty=("EmptyLTXVLatentVideo",), files=(("ltxv", "LTX-Video"), ("ltx-video", "LTX-Video")), text_types=("ltxv",),
     rank=2, passing={"LTXVPreprocess": ()}, folded=("LTXVConditioning",),
-    fps_nodes=("LTXVConditioning",), widgets=WIDGETS, guiders=GUIDERS)
+    widgets=WIDGETS, guiders=GUIDERS, hooks={"fps_nodes": ("LTXVConditioning",)})

@@ -277,6 +277,25 @@ PACK_NODES = {
     "LTXVGemmaEnhancePrompt": ("prompt", "a prompt written by Gemma"),
 }
 
+# what LTX-2 alone reads (studio/convert/comfy_hooks.py: the hook points)
+HOOKS = {
+    # ComfyUI-LTXVideo's LTXVImgToVideoConditionOnly does what the core LTXVImgToVideoInplace does (its image encoded
+    # into the first latent frames, a noise mask of 1 - strength: latents.py, read for meaning)
+    "latent_steps": {"LTXVImgToVideoInplace": _inplace, "LTXVImgToVideoConditionOnly": _inplace,
+                     "LTXVAddGuide": _guided, "LTXVAddGuideMulti": _guided_multi,
+                     "LTXAddVideoICLoRAGuide": _ic_guide, "LTXVImgToVideoInplaceKJ": _inplace_kj},
+    "lora_loaders": ("LTXICLoRALoaderModelOnly",),  # ComfyUI-LTXVideo's IC-LoRA loader: a Video LoRA
+    "prompt": read_enhancer, "text_loaders": ("LTXAVTextEncoderLoader",), "upscalers": ("LTXVLatentUpsampler",),
+    "schedulers": {"LTXVScheduler": ("max_shift", "base_shift", "stretch", "terminal")},
+    # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
+    # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
+    # the audio VAE through a second VAELoader
+    "roles": ((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
+               "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"),),
+    "file_loaders": {"LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
+                     "LTXVAudioVAELoader": ("ckpt_name", "audio VAE")},
+}
+
 MAPPING = ComfyMapping(
     key="ltx2", title="LTX-2",
     claims=("LTXAV*", "LTXVEmptyLatentAudio", "LTXVConcatAVLatent"), claimed=Task("video and sound", LTX2,
@@ -286,25 +305,12 @@ MAPPING = ComfyMapping(
                           video=lambda b, gen, load, model_out, params: upscale_stage(b, gen, load, model_out, params)
                           if b.stage else (gen, "video"),
                           wired=enhance_stage),),
-    # ComfyUI-LTXVideo's LTXVImgToVideoConditionOnly does what the core LTXVImgToVideoInplace does (its image encoded
-    # into the first latent frames, a noise mask of 1 - strength: latents.py, read for meaning)
-    latent_steps={"LTXVImgToVideoInplace": _inplace, "LTXVImgToVideoConditionOnly": _inplace, "LTXVAddGuide": _guided,
-                  "LTXVAddGuideMulti": _guided_multi,
-                  "LTXAddVideoICLoRAGuide": _ic_guide, "LTXVImgToVideoInplaceKJ": _inplace_kj},
-    lora_loaders=("LTXICLoRALoaderModelOnly",),  # ComfyUI-LTXVideo's IC-LoRA loader: a Video LoRA
     files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
     folded=("LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio", "LTXVAudioVAEDecode",
             "LTXVCropGuides"),
-    prompt=read_enhancer, text_loaders=("LTXAVTextEncoderLoader",), rank=3, upscalers=("LTXVLatentUpsampler",),
-    schedulers={"LTXVScheduler": ("max_shift", "base_shift", "stretch", "terminal")},
+    rank=3,
     # its picture's and its sound's own scales; ComfyUI-LTXVideo's multimodal guider sets them per modality
     # and step (said, not taken)
     guiders={"LTXVDualCFGGuider": Guider("video_cfg", sound="audio_cfg"),
              "MultimodalGuider": Guider(None, per_step=True)},
-    # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
-    # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
-    # the audio VAE through a second VAELoader
-    roles=((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
-            "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"),),
-    file_loaders={"LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
-                  "LTXVAudioVAELoader": ("ckpt_name", "audio VAE")}, widgets=WIDGETS, pack_nodes=PACK_NODES)
+    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from studio.convert.api import I2V, T2V, CNode, ComfyMapping, Generator, Task, find_loader
 
 MINIMAX_REF = "video_models.minimax_h3_reference"
+SHORTEST = (120, 124)  # frames it makes at least (diffusers: 5 s at 24 fps) -> the shortest it makes
 # MiniMaxH3FunControlNetApply (a model patch on the model the sampler uses): held with this sentence
 MINIMAX_CONTROL = Task("control video (Fun ControlNet-Union)", None, family="MiniMax H3",
                        cannot="run MiniMax H3's Fun ControlNet-Union: diffusers 0.42.1 has no model class for its "
@@ -56,6 +57,31 @@ def _first_frame(b, node: CNode, up: list[CNode], spec: Task, inputs: dict, said
         "last frame without a first one (Image to Video takes a start image)")
 
 
+def _folder_files(b, up: list[CNode], load: str, lp: set) -> None:
+    """Its part files Load Video Model takes beside the DiT file: the video VAE (the audio one beside it is
+    read from its folder) and the Qwen3-VL file of a CLIPLoader of type 'minimax' (the tokenizer beside it, or
+    'base')."""
+    wf = b.wf
+    vae = next((v for n in up if n.cls == "VAELoader" and isinstance(v := wf.value(n, "vae_name"), str)
+                and v.strip() and "audio" not in v.lower()), None)
+    if vae and "vae" in lp:
+        b.g.set_param(load, "vae", vae)
+    te = next((v for n in up if n.cls == "CLIPLoader" and wf.value(n, "type") == "minimax"
+               and isinstance(v := wf.value(n, "clip_name"), str) and v.strip()), None)
+    if te and "text_encoder" in lp:
+        b.g.set_param(load, "text_encoder", te)
+
+
+def _shortest(fam: str, params: dict, said: list[str]) -> None:
+    """A clip shorter than it makes (diffusers: 5 s at 24 fps, 120 frames at least), made as its shortest, 124
+    frames (said)."""
+    frames = params.get("frames")
+    if isinstance(frames, int) and frames < SHORTEST[0]:
+        said.append(f"{fam} makes 5 to 15 seconds in diffusers: the workflow's {frames} frames are made as "
+                    f"{SHORTEST[1]} (the shortest)")
+        params["frames"] = SHORTEST[1]
+
+
 # its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
 WIDGETS = {
     "MiniMaxH3ImageToVideo": ("prompt", "width", "height", "length"),
@@ -77,7 +103,6 @@ MAPPING = ComfyMapping(
                                           "MiniMax H3", read=_minimax_reference),
     },
     generators=(Generator(MINIMAX_REF, describe=lambda inputs, params: "reference to video"),),
-    files=(("minimax_h3", "MiniMax H3"),), folder_only=FOLDER_ONLY, text_file_type="minimax", vae_file_read=True,
+    files=(("minimax_h3", "MiniMax H3"),), folder_only=FOLDER_ONLY,
     prompt_nodes={"MiniMaxH3ImageToVideo": "prompt", "MiniMaxH3ReferenceToVideo": "prompt"},  # their own prompt
-    shortest=(120, 124),  # frames it makes at least (diffusers: 5 s at 24 fps) -> the shortest it makes
-    widgets=WIDGETS)
+    widgets=WIDGETS, hooks={"folder_files": _folder_files, "params": _shortest})

@@ -214,13 +214,14 @@ WIDGETS = {
 TASKS[HELD] = Task("a video", None, family="Wan", read=held_task("Wan"))
 
 MAPPING = ComfyMapping(
-    key="wan", title="Wan", file_names_version=True, tasks=TASKS, generators=GENERATORS, voices=VOICES,
+    key="wan", title="Wan", tasks=TASKS, generators=GENERATORS, voices=VOICES,
     files=(("wan2.2", "Wan 2.2"), ("wan2_2", "Wan 2.2"), ("wan2.1", "Wan 2.1"), ("wan2_1", "Wan 2.1"), ("wan", "Wan")),
-    text_types=("wan",), rank=1, experts="Wan 2.2 A14B", passing={"WanDancerEncodeAudio": ()},  # the music's encoding: the Wan Dancer node's own
+    text_types=("wan",), rank=1, passing={"WanDancerEncodeAudio": ()},  # the music's encoding: the Wan Dancer node's own
     packs=tuple((p, "ComfyUI-WanVideoWrapper", "Wan") for p in PREFIXES), translate=translate,
-    tracks=lambda params: "ATI" if params.get("tracks_as") == "ati" else "Wan-Move",
-    pass_values={"WanCameraEmbedding": ("width", "height", "length")},  # passed on as given
     widgets=WIDGETS, pack_nodes=PACK_NODES,
-    # kijai's ComfyUI-WanAnimatePreprocess (read for meaning) on Wan Animate's pose and face clips: PoseAndFaceDetection
-    # finds the poses (output 0) and crops the face (output 1), DrawViTPose draws its poses
-    steps={"DrawViTPose": "pose", "PoseAndFaceDetection": "face"})
+    hooks={"file_names_version": True, "experts": "Wan 2.2 A14B",
+           "tracks": lambda params: "ATI" if params.get("tracks_as") == "ati" else "Wan-Move",
+           "pass_values": {"WanCameraEmbedding": ("width", "height", "length")},  # passed on as given
+           # kijai's ComfyUI-WanAnimatePreprocess (read for meaning) on Wan Animate's pose and face clips:
+           # PoseAndFaceDetection finds the poses (output 0) and crops the face (output 1), DrawViTPose draws them
+           "steps": {"DrawViTPose": "pose", "PoseAndFaceDetection": "face"}})
