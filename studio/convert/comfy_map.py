@@ -685,7 +685,7 @@ class _Builder(IntentReading):
         for s in saves:
             if s.id in self.used:
                 continue
-            takes = segments.segments(wf, s) if s.enabled else []
+            takes = segments.segments(wf, s, self.g.registry) if s.enabled else []
             if takes and segments.make(self, s, takes):  # several takes joined: a pipeline each, concatenated
                 self.out.pipelines += 1
             elif not takes and self.pipeline(s):
