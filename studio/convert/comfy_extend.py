@@ -17,7 +17,9 @@ from .comfy_read import CNode, Workflow
 from .comfy_tasks import task_node, task_of
 
 # frames of a take picked, or resized, on their way to the next take's start image or clip to extend
-FRAME_PICKS = {"ImageFromBatch": ("batch_index", "length"), "GetImageRangeFromBatch": ("start_index", "num_frames")}
+FRAME_PICKS = {"ImageFromBatch": ("batch_index", "length"), "GetImageRangeFromBatch": ("start_index", "num_frames"),
+               "VHS_SplitImages": ("split_index", "")}  # VideoHelperSuite's: the frames before it, or from it on
+SPLITS = ("VHS_SplitImages",)
 RESIZES = ("ImageScale", "ImageScaleBy", "ImageResizeKJv2", "ImageResizeKJ", "Reroute")
 BATCHES = ("ImageBatch",)  # the frames kept, then what pads them to the take's length (a clip to extend)
 INTO = ("image", "video")  # the generator inputs a take continues through: a start image, a clip to extend
@@ -34,17 +36,21 @@ class Continued:
     frame: int | None  # the first frame picked (None: the last ones, or not known)
     pick: CNode | None  # the node picking them
     into: str = "image"  # the generator's input the port is ('image' or 'video': Wan VACE's clip to extend)
-    count: int | None = 1  # the frames picked (None: not known)
+    count: int | None = 1  # the frames picked (None: not known, or to the take's end from ``frame``)
     padded: CNode | None = None  # the node padding them to the take's length (ImageBatch), where one does
     via: frozenset[str] = frozenset()  # the nodes between the earlier take's sampler and the port (read here)
 
 
-def _frame(wf: Workflow, pick: CNode | None) -> tuple[int | None, int | None]:
-    """(the first frame a picking node takes: None for the last ones or unknown, how many it takes: None unknown)."""
+def _frame(wf: Workflow, pick: CNode | None, slot: int = 0) -> tuple[int | None, int | None]:
+    """(the first frame a picking node takes: None for the last ones or unknown, how many it takes: None unknown,
+    or to the take's end); a split's output ``slot``: 0 the frames before its index, 1 those from it on."""
     if pick is None:
         return None, None
     at, count = FRAME_PICKS[pick.cls]
-    i, n = wf.value(pick, at), wf.value(pick, count)
+    i, n = wf.value(pick, at), wf.value(pick, count) if count else None
+    if pick.cls in SPLITS:
+        known = isinstance(i, int) and not isinstance(i, bool) and i >= 0
+        return (0, i if known and i > 0 else None) if slot == 0 else (i if known else None, None)
     n = 1 if n is None else n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else None
     return (i if isinstance(i, int) and not isinstance(i, bool) and i >= 0 else None), n
 
@@ -73,7 +79,8 @@ def continued(wf: Workflow, first: CNode, samplers: set[str], single: bool = Tru
     for port, into in spec.ports:
         if into not in INTO or port not in node.links or (into == "video" and not (extends and extends(spec.generator))):
             continue
-        src, pick, padded, via = wf.source(node, port), None, None, set()
+        src, pick, padded, via, slot = wf.source(node, port), None, None, set(), node.links[port][1]
+        picked = 0  # the pick's output the frames come from (a split's: before its index, or from it on)
         for _ in range(MAX_STEPS):
             if src is None:
                 break
@@ -85,17 +92,18 @@ def continued(wf: Workflow, first: CNode, samplers: set[str], single: bool = Tru
                         break
                     via.add(made.id)
                     made = wf.source(made, "samples")
-                frame, count = _frame(wf, pick)
+                frame, count = _frame(wf, pick, picked)
                 if made is not None and made.id in samplers and pick is not None and (count == 1 or not single):
                     return Continued(node, port, made.id, frame, pick, into, count, padded, frozenset(via))
                 break
             if src.cls in FRAME_PICKS and pick is None:
-                pick = src
+                pick, picked = src, slot
             elif src.cls in BATCHES and into == "video" and pick is None and padded is None:
                 padded = src  # the frames first, the padding after
-                src = wf.source(src, "image1")
+                src, slot = wf.source(src, "image1"), src.links.get("image1", ("", 0))[1]
                 continue
             elif src.cls not in RESIZES:
                 break
-            src = wf.source(src, "image") or wf.source(src, "images")
+            link = src.links.get("image") or src.links.get("images")
+            src, slot = (wf.nodes.get(link[0]), link[1]) if link else (None, 0)
     return None

@@ -108,7 +108,7 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset]) -> tuple[str |
     gen = b.made[key][0]
     frames = b.g.nodes[gen].params.get("frames")
     frames = frames if isinstance(frames, int) and frames > 0 else None
-    count = cont.count or 1
+    count = cont.count or (frames - cont.frame if frames and cont.frame is not None and frames > cont.frame else 1)
     first = cont.frame if cont.frame is not None else (frames - count if frames else None)  # the last ones
     how = f" (ComfyUI's {cont.pick.shown_cls}, #{cont.pick.id})" if cont.pick is not None else ""
     b.used |= cont.via  # the earlier take's frames on their way: read here (not this take's own inputs)

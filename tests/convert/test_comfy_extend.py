@@ -199,3 +199,15 @@ def test_a_wan_vace_extension_chain_extends_the_last_frames_of_each_take_in_orde
     assert "take 2 extends frames 25-32 of take 1's video (ComfyUI's ImageFromBatch, #210): Time (trim) gives them " \
            "as Wan VACE's video" in notes
     assert "a second pass" not in notes and "another take" not in notes
+
+
+def test_a_vace_take_extending_the_frames_a_videohelpersuite_split_leaves_after_its_index():
+    """VideoHelperSuite's Split Images (its second output: the frames from split_index on) gives the frames kept: the
+    take extends frames 21-32 (12 of them) of the take before, its new frames 33 less 12."""
+    d = _vace_chain(2, 8)
+    d["210"] = {"class_type": "VHS_SplitImages", "inputs": {"images": ["104", 0], "split_index": 21}}
+    d["212"]["inputs"]["image1"] = ["210", 1]
+    g = convert(d, "vace_split").graph
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.wan_vace" and n.params["prompt"] == "segment 2")
+    trim = g.nodes[g.input_link(gen.id, "video").src]
+    assert (trim.params["start"], trim.params["length"], gen.params["extend"]) == (21, 12, 21)
