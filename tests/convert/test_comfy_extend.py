@@ -43,6 +43,11 @@ def _chain(n: int, index) -> dict:
                                                                     "length": 1}}})
         frames.append([f"{b + 4}", 0])
         image = [f"{b + 5}", 0]
+    return _joined(d, frames)
+
+
+def _joined(d: dict, frames: list) -> dict:
+    """``d`` with its takes' ``frames`` joined in order by ImageBatch into CreateVideo -> SaveVideo."""
     joined = frames[0]
     for k, f in enumerate(frames[1:], 1):
         d[f"90{k}"] = {"class_type": "ImageBatch", "inputs": {"image1": joined, "image2": f}}
@@ -163,14 +168,7 @@ def _vace_chain(n: int, kept: int) -> dict:
                                                                      "trim_amount": [f"{b + 2}", 3]}},
             f"{b + 4}": {"class_type": "VAEDecode", "inputs": {"samples": [f"{b + 5}", 0], "vae": ["3", 0]}}})
         frames.append([f"{b + 4}", 0])
-    joined = frames[0]
-    for k, f in enumerate(frames[1:], 1):
-        d[f"90{k}"] = {"class_type": "ImageBatch", "inputs": {"image1": joined, "image2": f}}
-        joined = [f"90{k}", 0]
-    d["98"] = {"class_type": "CreateVideo", "inputs": {"fps": 16, "images": joined}}
-    d["99"] = {"class_type": "SaveVideo", "inputs": {"filename_prefix": "vace_ext", "format": "auto", "codec": "auto",
-                                                     "video": ["98", 0]}}
-    return d
+    return _joined(d, frames)
 
 
 def test_a_wan_vace_extension_chain_extends_the_last_frames_of_each_take_in_order():
