@@ -18,6 +18,8 @@ from .comfy_read import CNode, Workflow
 from .comfy_sound import remux
 
 MAX_SEGMENTS = 16  # takes joined into one output (ComfyUI's templates join up to 5)
+# the nodes that join the takes' frames, in order, where Studio's Concatenate does (read: not listed as dropped)
+JOINS = ("ImageBatch", "ImageBatchMulti", "VHS_MergeImages")
 
 
 def _chains(wf: Workflow, samplers: list[CNode]) -> list[list[CNode]]:
@@ -190,6 +192,8 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
         b.g.remove_node(sv)
         band.remove(sv)
     b.used.add(save.id)
+    within = set().union(*({u.id for u in upstream(wf, last)} for last in lasts))  # the takes' own nodes
+    b.used |= {n.id for n in upstream(wf, save) if n.cls in JOINS and n.id not in within}  # Concatenate's joins
     if not made:
         return False
     out, band = made[0][0], made[-1][2]

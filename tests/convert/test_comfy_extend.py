@@ -84,6 +84,8 @@ def test_an_extension_chain_becomes_a_generator_per_segment_joined_in_order(inde
     assert g.nodes[next(l.dst for l in g.links if l.src == loras[0].id)].params["prompt"] == "segment 2"
     notes = "\n".join(n["text"] for n in g.ui["notes"])
     assert "take 2 starts from frame 32 of take 1's video" in notes and "second pass" not in notes
+    # the ImageBatch nodes joining the takes are Concatenate's: not listed among the nodes not converted
+    assert not [line for line in conv.log if "not converted" in line and "ImageBatch" in line]
 
 
 def test_an_upscale_after_the_takes_are_joined_is_made_after_the_concatenation():
