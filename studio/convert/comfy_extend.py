@@ -23,6 +23,9 @@ SPLITS = ("VHS_SplitImages",)
 RESIZES = ("ImageScale", "ImageScaleBy", "ImageResizeKJv2", "ImageResizeKJ", "Reroute")
 BATCHES = ("ImageBatch",)  # the frames kept, then what pads them to the take's length (a clip to extend)
 INTO = ("image", "video")  # the generator inputs a take continues through: a start image, a clip to extend
+# colour matched to another picture on the frames' way (KJNodes' ColorMatch, essentials' Image Color Match): the
+# frames are read through it (the input named), the match not applied, said
+MATCHES = {"ColorMatch": "image_target", "ImageColorMatch+": "image"}
 TRIMS = ("TrimVideoLatent", "Reroute")  # between a take's sampler and its decoder (Wan VACE's reference frames cut)
 MAX_STEPS = 16
 
@@ -39,6 +42,7 @@ class Continued:
     count: int | None = 1  # the frames picked (None: not known, or to the take's end from ``frame``)
     padded: CNode | None = None  # the node padding them to the take's length (ImageBatch), where one does
     via: frozenset[str] = frozenset()  # the nodes between the earlier take's sampler and the port (read here)
+    matched: CNode | None = None  # a colour match on the way, not applied
 
 
 def _frame(wf: Workflow, pick: CNode | None, slot: int = 0) -> tuple[int | None, int | None]:
@@ -79,7 +83,8 @@ def continued(wf: Workflow, first: CNode, samplers: set[str], single: bool = Tru
     for port, into in spec.ports:
         if into not in INTO or port not in node.links or (into == "video" and not (extends and extends(spec.generator))):
             continue
-        src, pick, padded, via, slot = wf.source(node, port), None, None, set(), node.links[port][1]
+        src, pick, padded, matched, via = wf.source(node, port), None, None, None, set()
+        slot = node.links[port][1]
         picked = 0  # the pick's output the frames come from (a split's: before its index, or from it on)
         for _ in range(MAX_STEPS):
             if src is None:
@@ -94,7 +99,7 @@ def continued(wf: Workflow, first: CNode, samplers: set[str], single: bool = Tru
                     made = wf.source(made, "samples")
                 frame, count = _frame(wf, pick, picked)
                 if made is not None and made.id in samplers and pick is not None and (count == 1 or not single):
-                    return Continued(node, port, made.id, frame, pick, into, count, padded, frozenset(via))
+                    return Continued(node, port, made.id, frame, pick, into, count, padded, frozenset(via), matched)
                 break
             if src.cls in FRAME_PICKS and pick is None:
                 pick, picked = src, slot
@@ -102,8 +107,10 @@ def continued(wf: Workflow, first: CNode, samplers: set[str], single: bool = Tru
                 padded = src  # the frames first, the padding after
                 src, slot = wf.source(src, "image1"), src.links.get("image1", ("", 0))[1]
                 continue
+            elif src.cls in MATCHES and matched is None:
+                matched = src
             elif src.cls not in RESIZES:
                 break
-            link = src.links.get("image") or src.links.get("images")
+            link = src.links.get(MATCHES.get(src.cls, "image")) or src.links.get("images")
             src, slot = (wf.nodes.get(link[0]), link[1]) if link else (None, 0)
     return None

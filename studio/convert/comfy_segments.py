@@ -115,6 +115,9 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset]) -> tuple[str |
     how = f" (ComfyUI's {cont.pick.shown_cls}, #{cont.pick.id})" if cont.pick is not None else ""
     b.used |= cont.via  # the earlier take's frames on their way: read here (not this take's own inputs)
     unknown = "" if first is not None else f"; take {j}'s length is not known: set the frame to its last"
+    if cont.matched is not None:  # a colour match on the way (to the first take's start image, as a rule)
+        unknown += (f"; ComfyUI's {cont.matched.shown_cls} (#{cont.matched.id}) matching their colour to another "
+                    "picture on the way is not applied")
     if cont.into == "video":  # Wan VACE's clip to extend: the last frames kept, the rest of the take made after them
         at = max(first or 0, 0)
         node = b.add("edit.time", {"mode": "trim", "start": at, "length": count}, cont.pick or cont.node)

@@ -211,3 +211,34 @@ def test_a_vace_take_extending_the_frames_a_videohelpersuite_split_leaves_after_
     gen = next(n for n in g.nodes.values() if n.type_id == "video_models.wan_vace" and n.params["prompt"] == "segment 2")
     trim = g.nodes[g.input_link(gen.id, "video").src]
     assert (trim.params["start"], trim.params["length"], gen.params["extend"]) == (21, 12, 21)
+
+
+def test_a_colour_match_on_the_way_to_the_next_start_image_is_read_through_and_said():
+    """KJNodes' ColorMatch between the picked frame and the next segment's start image (its colour matched to the
+    first start image): still a generator per segment from a Frame Hold, the match said as not applied; never the
+    second segment read as 'a second pass' of the first."""
+    d = _chain(2, 32)
+    d["106"] = {"class_type": "ColorMatch", "inputs": {"image_ref": ["5", 0], "image_target": ["105", 0],
+                                                       "method": "mkl"}}
+    d["201"]["inputs"]["image"] = d["202"]["inputs"]["start_image"] = ["106", 0]
+    conv = convert(d, "colour_matched")
+    g = conv.graph
+    gens = {n.params["prompt"]: n for n in g.nodes.values() if n.type_id == "video_models.image_to_video"}
+    assert sorted(gens) == ["segment 1", "segment 2"]
+    assert g.nodes[g.input_link(gens["segment 2"].id, "image").src].type_id == "edit.frame_hold"
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "ComfyUI's ColorMatch (#106) matching their colour to another picture on the way is not applied" in notes
+    assert "a second pass" not in notes
+
+
+def test_a_segment_started_from_frames_through_a_node_studio_does_not_read_is_said_as_another_take():
+    """The picked frame reaches the next segment's start image through a pack's filter Studio does not read: the
+    first take is made and the second said as another take started from frames of the first, never as 'a second
+    pass' of it."""
+    d = _chain(2, 32)
+    d["106"] = {"class_type": "SomePackFilter", "inputs": {"image": ["105", 0], "amount": 0.5}}
+    d["201"]["inputs"]["image"] = d["202"]["inputs"]["start_image"] = ["106", 0]
+    notes = "\n".join(n["text"] for n in convert(d, "unread_filter").graph.ui["notes"])
+    assert "another take: 'KSampler' (KSampler, #203) samples a segment of its own (20 steps, cfg 5.0), started " \
+           "from frames of the take of 'KSampler' (KSampler, #103) through nodes Studio does not read" in notes
+    assert "a second pass" not in notes
