@@ -3,10 +3,12 @@ Studio's default left in): its checkpoint loaders ('easy fullLoader', 'easy a111
 as a CheckpointLoaderSimple with their LoRAs (their own 'lora_name' and an 'optional_lora_stack') chained after it,
 their VAE file as a VAELoader, their two prompts as CLIPTextEncode and their latent as an EmptyLatentImage, each
 output's readers moved to the node that gives the same; 'easy loraStackApply' of an 'easy loraStack' (stacks
-chained through 'optional_lora_stack', the earlier's LoRAs first, as the pack applies them) as a LoraLoader chain
+chained through 'optional_lora_stack', the earlier's LoRAs first, as the pack applies them; one switched off
+passes on those chained into it) as a LoraLoader chain
 on the model's way. The nodes' settings and their order in a UI file are the pack's (its INPUT_TYPES, read for
-meaning; nothing of it is copied or run). What the pack does that Studio has no counterpart for is said: A1111
-prompt weighting, clip skip, the pipe its own samplers read.
+meaning; nothing of it is copied or run); its name and prompt boxes ('easy ckptNames', 'easy loraNames', 'easy
+positive', 'easy negative') are read as the values they give. What the pack does that Studio has no counterpart
+for is said: A1111 prompt weighting, clip skip, the pipe its own samplers read.
 
 Plain data and stdlib."""
 from __future__ import annotations
@@ -17,9 +19,12 @@ from .comfy_packs import PackTranslation, finite
 from .comfy_read import CNode, Workflow
 from .comfy_values import shown
 
-FULL, A1111, COMFY = "easy fullLoader", "easy a1111Loader", "easy comfyLoader"
+FULL, A1111, COMFY, MOCHI = "easy fullLoader", "easy a1111Loader", "easy comfyLoader", "easy mochiLoader"
 STACK, APPLY = "easy loraStack", "easy loraStackApply"
-LOADERS = (FULL, A1111, COMFY)
+LOADERS = (FULL, A1111, COMFY, MOCHI)
+# its nodes that give one value as set (a file's name, a prompt): read as ComfyUI's primitive of it
+VALUES = {"easy ckptNames": "ckpt_name", "easy loraNames": "lora_name", "easy positive": "positive",
+          "easy negative": "negative"}
 SLOTS = 10  # an 'easy loraStack' holds up to ten LoRAs
 MAX_CHAINED = 64  # stacks chained through 'optional_lora_stack' (a circle ends where it comes round)
 _SLOT = ("name", "strength", "model_strength", "clip_strength")
@@ -31,11 +36,14 @@ WIDGETS = {
         "negative_token_normalization", "negative_weight_interpretation", "batch_size", "a1111_prompt_style"),
     A1111: ("ckpt_name", "vae_name", "clip_skip") + _LORA + ("positive", "negative", "batch_size", "a1111_prompt_style"),
     COMFY: ("ckpt_name", "vae_name", "clip_skip") + _LORA + ("positive", "negative", "batch_size"),
+    MOCHI: ("ckpt_name", "vae_name", "positive", "negative", "resolution", "empty_latent_width", "empty_latent_height",
+            "length", "batch_size"),
+    **{k: (v,) for k, v in VALUES.items()},
     STACK: ("toggle", "mode", "num_loras") + tuple(f"lora_{i}_{k}" for i in range(1, SLOTS + 1) for k in _SLOT),
 }
 # each loader's outputs, by slot: what reads it reads the core node made for that output instead
 OUTPUTS = {FULL: ("pipe", "model", "vae", "clip", "positive", "negative", "latent"),
-           A1111: ("pipe", "model", "vae"), COMFY: ("pipe", "model", "vae")}
+           A1111: ("pipe", "model", "vae"), COMFY: ("pipe", "model", "vae"), MOCHI: ("pipe", "model", "vae")}
 NONE = ("", "None")
 BAKED = ("Baked VAE", "Baked-VAE")
 
@@ -44,6 +52,9 @@ class _EasyUse(PackTranslation):
     PACK, PREFIXES, WIDGETS = "Easy-Use's", ("easy ",), WIDGETS
 
     def steps(self) -> None:
+        for n in list(self.wf.nodes.values()):
+            if n.cls in VALUES:
+                self.core(n, "PrimitiveStringMultiline", {"value": self.named(n).get(VALUES[n.cls])}, {})
         for n in list(self.wf.nodes.values()):
             if n.cls in LOADERS:
                 self._loader(n)
@@ -63,9 +74,8 @@ class _EasyUse(PackTranslation):
                                  "them as Video LoRA nodes")
                 break
             self.wf.taken.add(n.id)  # read here: not listed among the nodes not converted
-            if self.named(n).get("toggle") in (False, None, "False"):
-                break  # switched off, it gives no stack: neither its LoRAs nor those chained before it
-            chain.append(n)
+            if self.named(n).get("toggle") not in (False, None, "False"):  # switched off, it passes the chained on
+                chain.append(n)
             link = n.links.get("optional_lora_stack")
         out = []
         for n in reversed(chain):  # the pack puts the chained stack's LoRAs before its own
@@ -130,8 +140,10 @@ class _EasyUse(PackTranslation):
             made[k] = (self.core(n, "CLIPTextEncode", {"text": s.get(k) or ""}, {"clip": made["clip"]},
                                  nid=f"{n.id}:{k}").id, 0)
         w, h = _size(s.get("resolution"), s.get("empty_latent_width"), s.get("empty_latent_height"))
-        made["latent"] = (self.core(n, "EmptyLatentImage", {"width": w, "height": h, "batch_size": s.get("batch_size")},
-                                    {}, nid=f"{n.id}:latent").id, 0)
+        latent = {"width": w, "height": h, "batch_size": s.get("batch_size")}
+        made["latent"] = (self.core(n, "EmptyMochiLatentVideo" if n.cls == MOCHI else "EmptyLatentImage",
+                                    {**latent, "length": s.get("length")} if n.cls == MOCHI else latent, {},
+                                    nid=f"{n.id}:latent").id, 0)
         for slot, what in enumerate(OUTPUTS[n.cls]):
             if what != "pipe":
                 self.rewire((n.id, slot), made[what], {m for m in self.wf.nodes if m.startswith(f"{n.id}:")})

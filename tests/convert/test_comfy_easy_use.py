@@ -96,8 +96,8 @@ def test_an_easy_lora_stack_applied_on_a_wan_model_in_advanced_mode_and_switched
                                   ("style.safetensors", 0.4)]
     assert "easy loraStackApply" not in _notes(conv).split("ComfyUI nodes not converted")[-1]
     off = copy.deepcopy(d)
-    off["30"]["inputs"]["toggle"] = False  # the pack gives no stack at all, the chained one's included
-    assert _loras(convert(off, "easy_stack_off").graph) == [("my_style.safetensors", 0.8)]
+    off["30"]["inputs"]["toggle"] = False  # switched off, the pack passes on the stack chained into it
+    assert _loras(convert(off, "easy_stack_off").graph) == [("first.safetensors", 0.7), ("my_style.safetensors", 0.8)]
 
 
 def test_a_ui_easy_comfy_loader_is_read_by_place():
@@ -121,3 +121,21 @@ def test_a_ui_easy_comfy_loader_is_read_by_place():
     doc["nodes"][0]["type"] = "easy a1111Loader"
     doc["nodes"][0]["widgets_values"].append(False)
     assert "the A1111 way" in _notes(convert(doc, "ui_a1111"))
+
+
+def test_easy_use_name_and_prompt_boxes_give_their_values():
+    """'easy ckptNames' wired into a loader's checkpoint and 'easy positive' into a text encoder (API JSON, their
+    values by name): the file and the prompt are theirs, never Studio's defaults."""
+    with open(DATA, encoding="utf-8") as f:
+        d = json.load(f)
+    loader = next(k for k, v in d.items() if v["class_type"] == "UNETLoader")
+    text = next(k for k, v in d.items() if v["class_type"] == "CLIPTextEncode" and "blur" not in str(v["inputs"]))
+    d.update({"40": {"class_type": "easy ckptNames", "inputs": {"ckpt_name": "wan2.1_t2v_14B_fp16.safetensors"}},
+              "41": {"class_type": "easy positive", "inputs": {"positive": "a heron lands on a misty lake"}}})
+    d[loader]["inputs"]["unet_name"] = ["40", 0]
+    d[text]["inputs"]["text"] = ["41", 0]
+    conv = convert(d, "easy_values")
+    load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert load.params["model"] == "wan2.1_t2v_14B_fp16.safetensors"
+    assert gen.params["prompt"] == "a heron lands on a misty lake"
