@@ -37,7 +37,7 @@ WIDGETS = {
     A1111: ("ckpt_name", "vae_name", "clip_skip") + _LORA + ("positive", "negative", "batch_size", "a1111_prompt_style"),
     COMFY: ("ckpt_name", "vae_name", "clip_skip") + _LORA + ("positive", "negative", "batch_size"),
     MOCHI: ("ckpt_name", "vae_name", "positive", "negative", "resolution", "empty_latent_width", "empty_latent_height",
-            "length", "batch_size"),
+            "length", "batch_size"),  # (its prompts and latent reach the pipe alone)
     **{k: (v,) for k, v in VALUES.items()},
     STACK: ("toggle", "mode", "num_loras") + tuple(f"lora_{i}_{k}" for i in range(1, SLOTS + 1) for k in _SLOT),
 }
@@ -124,9 +124,15 @@ class _EasyUse(PackTranslation):
 
     # -- the loaders ---------------------------------------------------------------------------
     def _loader(self, n: CNode) -> None:
+        """The loader's checkpoint and LoRAs, and, where a node reads them (not only the pipe the pack's samplers
+        read: a1111, comfy and mochi loaders give their prompts and latent through it alone), its VAE file, its
+        prompts and its latent."""
         s = self.named(n)
+        read = {what for slot, what in enumerate(OUTPUTS[n.cls]) if any(
+            tuple(v[:2]) == (n.id, slot) for m in self.wf.nodes.values() for v in m.links.values())}
         ckpt = self.core(n, "CheckpointLoaderSimple", {"ckpt_name": s.get("ckpt_name")}, {}, nid=f"{n.id}:ckpt")
-        self.made.setdefault(n.cls, "CheckpointLoaderSimple, CLIPTextEncode, EmptyLatentImage")
+        self.made.setdefault(n.cls, "CheckpointLoaderSimple" + (", CLIPTextEncode, EmptyLatentImage"
+                                                                if "latent" in read else ""))
         loras = self._stack(n.links.get("optional_lora_stack"))
         name = s.get("lora_name")
         if isinstance(name, str) and name not in NONE:  # applied after the stack's (as the pack's cascade loader)
@@ -134,18 +140,19 @@ class _EasyUse(PackTranslation):
             loras.append((name, float(model) if finite(model) else 1.0, float(clip) if finite(clip) else 1.0))
         made = {"model": self._chain(n, (ckpt.id, 0), loras), "clip": (ckpt.id, 1), "vae": (ckpt.id, 2)}
         vae = s.get("vae_name")
-        if isinstance(vae, str) and vae not in BAKED:
+        if "vae" in read and isinstance(vae, str) and vae not in BAKED:
             made["vae"] = (self.core(n, "VAELoader", {"vae_name": vae}, {}, nid=f"{n.id}:vae").id, 0)
         for k in ("positive", "negative"):
-            made[k] = (self.core(n, "CLIPTextEncode", {"text": s.get(k) or ""}, {"clip": made["clip"]},
-                                 nid=f"{n.id}:{k}").id, 0)
-        w, h = _size(s.get("resolution"), s.get("empty_latent_width"), s.get("empty_latent_height"))
-        latent = {"width": w, "height": h, "batch_size": s.get("batch_size")}
-        made["latent"] = (self.core(n, "EmptyMochiLatentVideo" if n.cls == MOCHI else "EmptyLatentImage",
-                                    {**latent, "length": s.get("length")} if n.cls == MOCHI else latent, {},
-                                    nid=f"{n.id}:latent").id, 0)
+            if k in read:
+                made[k] = (self.core(n, "CLIPTextEncode", {"text": s.get(k) or ""}, {"clip": made["clip"]},
+                                     nid=f"{n.id}:{k}").id, 0)
+        if "latent" in read:
+            w, h = _size(s.get("resolution"), s.get("empty_latent_width"), s.get("empty_latent_height"))
+            made["latent"] = (self.core(n, "EmptyLatentImage", {"width": w, "height": h,
+                                                                "batch_size": s.get("batch_size")},
+                                        {}, nid=f"{n.id}:latent").id, 0)
         for slot, what in enumerate(OUTPUTS[n.cls]):
-            if what != "pipe":
+            if what in made:
                 self.rewire((n.id, slot), made[what], {m for m in self.wf.nodes if m.startswith(f"{n.id}:")})
         self._unread(n, s)
         self.wf.taken.add(n.id)

@@ -117,6 +117,8 @@ def test_a_ui_easy_comfy_loader_is_read_by_place():
     conv = convert(w.doc(), "ui_easy")
     load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
     assert load.params["model"] == CKPT and _loras(conv.graph) == []
+    # its prompts and latent reach only the pipe, which nothing reads: no node made of them, none listed as dropped
+    assert "easy comfyLoader" not in "\n".join(line for line in conv.log if "not converted" in line)
     doc = w.doc()
     doc["nodes"][0]["type"] = "easy a1111Loader"
     doc["nodes"][0]["widgets_values"].append(False)
