@@ -16,6 +16,7 @@ from .comfy_extend import clip_extenders, continued
 from .comfy_finish import after_take, save_node
 from .comfy_read import CNode, Workflow
 from .comfy_sound import remux
+from .comfy_tasks import task_of
 
 MAX_SEGMENTS = 16  # takes joined into one output (ComfyUI's templates join up to 5)
 # the nodes that join the takes' frames, in order, where Studio's Concatenate does (read: not listed as dropped)
@@ -118,15 +119,15 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset]) -> tuple[str |
     if cont.matched is not None:  # a colour match on the way (to the first take's start image, as a rule)
         unknown += (f"; ComfyUI's {cont.matched.shown_cls} (#{cont.matched.id}) matching their colour to another "
                     "picture on the way is not applied")
-    if cont.into == "video":  # Wan VACE's clip to extend: the last frames kept, the rest of the take made after them
-        at = max(first or 0, 0)
+    if cont.into == "video":  # a clip to extend (Wan VACE's): the last frames kept, the rest of the take after them
+        at, spec = max(first or 0, 0), task_of(cont.node)
         node = b.add("edit.time", {"mode": "trim", "start": at, "length": count}, cont.pick or cont.node)
         b.g.connect(*b.takes.get(gen, (gen, "video")), node, "video")
         line = (f"take {k} extends frames {at}-{at + count - 1} of take {j}'s video{how}: Time (trim) gives them as "
-                "Wan VACE's video, its 'extend' preset keeping them and making the rest of the take (the workflow's "
-                "own control masks and padding are replaced by the preset's)" + unknown)
-        b.continuing = {(cont.node.id, cont.port): (node, "video", line),
-                        (cont.node.id, "control_masks"): (None, None, "")}
+                f"{b.g.registry.get(spec.generator).title}'s video, its 'extend' preset keeping them and making the "
+                "rest of the take (the workflow's own masks and padding are replaced by the preset's)" + unknown)
+        b.continuing = {(cont.node.id, port): (None, None, "") for port, into in spec.ports if into == "mask"}
+        b.continuing[(cont.node.id, cont.port)] = (node, "video", line)
         return node, {"task": "extend", "kept": count}
     frame = (first or 0) + count - 1 if first is not None else 0  # one picture: the last of the frames picked
     node = b.add("edit.frame_hold", {"frame": frame}, cont.pick or cont.node)

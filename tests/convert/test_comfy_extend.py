@@ -197,7 +197,7 @@ def test_a_wan_vace_extension_chain_extends_the_last_frames_of_each_take_in_orde
     assert [g.nodes[g.input_link(cat.id, p).src].params["prompt"] for p in "abc"] == [f"segment {k}" for k in (1, 2, 3)]
     notes = "\n".join(n["text"] for n in g.ui["notes"])
     assert "take 2 extends frames 25-32 of take 1's video (ComfyUI's ImageFromBatch, #210): Time (trim) gives them " \
-           "as Wan VACE's video" in notes
+           "as Wan VACE's video, its 'extend' preset keeping them" in notes
     assert "a second pass" not in notes and "another take" not in notes
 
 
