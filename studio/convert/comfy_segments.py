@@ -113,6 +113,9 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset]) -> tuple[str |
     frames = frames if isinstance(frames, int) and frames > 0 else None
     count = cont.count or (frames - cont.frame if frames and cont.frame is not None and frames > cont.frame else 1)
     first = cont.frame if cont.frame is not None else (frames - count if frames else None)  # the last ones
+    if frames and first is not None and first + count > frames:  # past the take's end: cut to it, as ComfyUI does
+        first = min(first, frames - 1)
+        count = frames - first
     how = f" (ComfyUI's {cont.pick.shown_cls}, #{cont.pick.id})" if cont.pick is not None else ""
     b.used |= cont.via  # the earlier take's frames on their way: read here (not this take's own inputs)
     unknown = "" if first is not None else f"; take {j}'s length is not known: set the frame to its last"

@@ -58,7 +58,7 @@ def _joined(d: dict, frames: list) -> dict:
     return d
 
 
-@pytest.mark.parametrize("index", [32, -1], ids=["frame_32", "last_frame"])
+@pytest.mark.parametrize("index", [32, -1, 4095], ids=["frame_32", "last_frame", "past_the_end"])
 def test_an_extension_chain_becomes_a_generator_per_segment_joined_in_order(index):
     conv = convert(_chain(3, index), "extend")
     g = conv.graph
