@@ -62,6 +62,8 @@ def test_its_text_to_video_sampler_gives_easyanimate_text_to_video_with_its_sett
     assert (lora.params["lora"], lora.params["strength"]) == ("pixel_art.safetensors", 0.55)
     said = _said(conv)
     assert "TeaCache" in said and "model_cpu_offload_and_qfloat8" in said and "diffusers folder" in said
+    assert "LoRA 'pixel_art.safetensors' of 'LoadEasyAnimateLora' is a Video LoRA, which Studio's EasyAnimate refuses" \
+        in said
     assert conv.graph.validate() == []
 
 

@@ -69,6 +69,9 @@ class _Translation(PackTranslation):
                 self.core(n, "LoraLoaderModelOnly", {"lora_name": w.get("lora_name"),
                                                      "strength_model": w.get("strength_model")},
                           {"model": n.links["easyanimate_model"]} if "easyanimate_model" in n.links else {})
+                self.said.append(f"LoRA '{w.get('lora_name')}' of '{n.title or n.cls}' is a Video LoRA, which Studio's "
+                                 "EasyAnimate refuses at the run (diffusers' EasyAnimate pipelines have no LoRA "
+                                 "loader): remove it, or merge it into the model first")
             elif n.cls in TEXTS and self._feeds_sampler(n):
                 self.core(n, "CLIPTextEncode", {"text": w.get("prompt")}, {})
         for n in list(self.wf.nodes.values()):
