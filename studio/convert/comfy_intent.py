@@ -334,9 +334,9 @@ class IntentReading:
         """The Load Image / Load Video / Load Audio behind ``node``'s ``port``, for the generator's
         ``into``; what makes it otherwise is said."""
         cont = self.continuing.get((node.id, port))
-        if cont is not None:  # a frame of an earlier take of the output (comfy_segments): its Frame Hold
-            self.motion[into] = cont[:2]
-            said.append(cont[2])
+        if cont is not None:  # frames of an earlier take of the output (comfy_segments): its Frame Hold, or Time
+            self.motion.update({into: cont[:2]} if cont[0] is not None else {})  # (a mask the preset makes: none)
+            said += [cont[2]] if cont[2] else []
             return
         found = find_loader(self.wf, node, port, self.used)
         if found is None:

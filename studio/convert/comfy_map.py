@@ -24,8 +24,8 @@ from .comfy_prompts import MAX_SAMPLERS, prompt_text, switched_off_loras, walk
 from .comfy_values import as_float, fitted_value, g4, listed, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, loader_extras, model_file, sampler_chain, upstream
-from . import comfy_ledger as ledger, comfy_lora_stacks as lora_stacks, comfy_passes as passes, comfy_registry, \
-    comfy_segments as segments, comfy_sound as sound
+from . import comfy_easy_use as easy_use, comfy_ledger as ledger, comfy_lora_stacks as lora_stacks, \
+    comfy_passes as passes, comfy_registry, comfy_segments as segments, comfy_sound as sound
 from .comfy_tasks import I2V, Task, family, made_task, tasks
 from .comfy_finish import after_take, save_node
 from .comfy_frames import frame_saves
@@ -679,7 +679,7 @@ class _Builder(IntentReading):
         for s in saves:
             if s.id in self.used:
                 continue
-            takes = segments.segments(wf, s) if s.enabled else []
+            takes = segments.segments(wf, s, self.g.registry) if s.enabled else []
             if takes and segments.make(self, s, takes):  # several takes joined: a pipeline each, concatenated
                 self.out.pipelines += 1
             elif not takes and self.pipeline(s):
@@ -756,7 +756,7 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         raise WorkflowError(f"'{name}' looks like a ComfyUI workflow but could not be read "
                             f"({type(e).__name__}: {str(e)[:200]})") from None
     try:
-        said = [line for m in comfy_registry.mappings() if m.translate is not None for line in m.translate(wf)]
+        said = easy_use.translate(wf) + [x for m in comfy_registry.mappings() if m.translate for x in m.translate(wf)]
         said += wf.wiring_said  # an input two broadcasts reach at one priority (left unwired, as in ComfyUI)
         b = _Builder(wf, name, registry)
         if wf.inside:

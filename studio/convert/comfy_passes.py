@@ -19,8 +19,8 @@ from typing import Any
 from studio.core.shown import number
 
 from . import comfy_registry
-from .comfy_extend import continued
-from .comfy_intent import sampler_denoise
+from .comfy_extend import TRIMS, continued
+from .comfy_intent import sampler_denoise, upstream
 from .comfy_read import CNode, Workflow
 from .comfy_roles import carries, is_latent_input, role
 from .comfy_sampling import SAMPLERS, Sampling
@@ -102,17 +102,34 @@ def refines(wf: Workflow, later: CNode) -> bool:
 
 def segment_line(b: Any, r: Sampling) -> str | None:
     """A later core pass that samples a take of its own started from frames of the converted take (its task node's
-    start image; several frames, which Studio's generators do not start from: comfy_extend makes a single frame's)
-    in one sentence; None where it is not one (a family's own continuation is its family's to say)."""
+    start image; frames reaching it another way: a guide, a pack's node) in one sentence; None where it is not one
+    (a family's own continuation is its family's to say)."""
     cont = continued(b.wf, r.node, set(b.pass_key), single=False)
-    if cont is None:
+    src = b.wf.nodes[cont.sampler] if cont is not None else _frames_from(b.wf, r.node, set(b.pass_key) - {r.node.id})
+    if src is None:
         return None
-    pick = f" (ComfyUI's {_name(cont.pick)})" if cont.pick is not None else ""
-    return (f"another take: {_name(r.node)} samples a segment of its own from {_name(cont.node)} ({number(r.steps)} "
-            f"steps, cfg {number(r.cfg)}), started from frames of the take of {_name(b.wf.nodes[cont.sampler])}{pick}"
-            " and joined with it by ComfyUI's nodes: Studio's graph makes only the first take (its generators start "
-            "from one picture, not several frames); add a generator for it (its prompt and LoRAs) and join them "
-            "(Concatenate)")
+    pick = (f" (ComfyUI's {_name(cont.pick)})" if cont.pick is not None else "") if cont is not None else \
+        " through nodes Studio does not read as a take's start (a guide, a pack's node)"
+    return (f"another take: {_name(r.node)} samples a segment of its own ({number(r.steps)} steps, cfg "
+            f"{number(r.cfg)}), started from frames of the take of {_name(src)}{pick} and joined with it by ComfyUI's "
+            "nodes: Studio's graph makes only the first take; add a generator for it (its prompt and LoRAs) and join "
+            "them (Concatenate)")
+
+
+def _frames_from(wf: Workflow, later: CNode, samplers: set[str]) -> CNode | None:
+    """The sampler of ``samplers`` whose decoded frames reach pass ``later`` where its latent does not come from a
+    pass nor is encoded from pictures (a take of its own started from them, not a refine of that take, nor its frames
+    upscaled and encoded again); None where none does."""
+    back, passed = _latent_back(wf, later)
+    if back is not None or refines(wf, later) or any(n.cls.startswith("VAEEncode") for n in passed):
+        return None
+    for n in upstream(wf, later):
+        made = wf.source(n, "samples") if n.cls.startswith("VAEDecode") else None
+        while made is not None and made.cls in TRIMS:
+            made = wf.source(made, "samples")
+        if made is not None and made.id in samplers:
+            return made
+    return None
 
 
 def refine_line(b: Any, r: Sampling, params: dict) -> str:

@@ -12,12 +12,15 @@ from typing import Any
 
 from .comfy_intent import sampler_chain, upstream
 from .comfy_prompts import MAX_SAMPLERS
-from .comfy_extend import continued
+from .comfy_extend import clip_extenders, continued
 from .comfy_finish import after_take, save_node
 from .comfy_read import CNode, Workflow
 from .comfy_sound import remux
+from .comfy_tasks import task_of
 
 MAX_SEGMENTS = 16  # takes joined into one output (ComfyUI's templates join up to 5)
+# the nodes that join the takes' frames, in order, where Studio's Concatenate does (read: not listed as dropped)
+JOINS = ("ImageBatch", "ImageBatchMulti", "VHS_MergeImages")
 
 
 def _chains(wf: Workflow, samplers: list[CNode]) -> list[list[CNode]]:
@@ -40,9 +43,9 @@ def _chains(wf: Workflow, samplers: list[CNode]) -> list[list[CNode]]:
     return list(groups.values())
 
 
-def segments(wf: Workflow, save: CNode) -> list[CNode]:
+def segments(wf: Workflow, save: CNode, registry: Any = None) -> list[CNode]:
     """The last sampler of each take an output joins, in the order it joins them (its inputs in order,
-    depth first); [] when it is made of one take."""
+    depth first); [] when it is made of one take. ``registry``: Studio's nodes (which generators extend a clip)."""
     samplers = sampler_chain(wf, save)
     if not 2 <= len(samplers) <= MAX_SAMPLERS:  # more: the builder says it keeps them as notes
         return []
@@ -53,13 +56,14 @@ def segments(wf: Workflow, save: CNode) -> list[CNode]:
     for c in chains:  # the chain's sampler that no other of its samplers feeds
         last[id(c)] = next(s for s in c if not any(s.id in ups[o.id] for o in c if o is not s))
     ids, after = {s.id for s in samplers}, {}
+    extends = clip_extenders(registry) if registry is not None else None
     for c in chains:  # a take made from another's pictures (an extension)
         others = {s.id for o in c for s in samplers if s not in c and s.id in ups[o.id]}
         if not others:
             continue
-        # started from a frame of another take (comfy_extend): a generator each; else its family reads it as one
+        # started from frames of another take (comfy_extend): a generator each; else its family reads it as one
         # continued take (InfiniteTalk's previous frames, SCAIL-2's Extend)
-        cont = continued(wf, _head(c, ups), ids - {s.id for s in c})
+        cont = continued(wf, _head(c, ups), ids - {s.id for s in c}, False, extends)
         if cont is None or not others <= ups[cont.sampler] | {cont.sampler}:
             return []
         after[id(c)] = cont.sampler
@@ -91,29 +95,65 @@ def _head(chain: list[CNode], ups: dict[str, set[str]]) -> CNode:
     return next(s for s in chain if not any(o.id in ups[s.id] for o in chain if o is not s))
 
 
-def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset]) -> str | None:
-    """Take ``k`` (its output ``fake``) started from a frame of an earlier take made here: Studio's Frame Hold of
-    that take's video, handed to the builder to wire as its start image (b.continuing); its id, else None."""
+def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset]) -> tuple[str | None, dict]:
+    """Take ``k`` (its output ``fake``) started from frames of an earlier take made here: Studio's node giving them
+    from that take's video (Frame Hold: one frame, the start image; Time's trim: the last frames, a clip to extend),
+    handed to the builder to wire (b.continuing); its id, else None, and the settings it asks of the take's
+    generator (Wan VACE's 'extend' preset and the frames kept)."""
     wf = b.wf
     chain = sampler_chain(wf, fake)
     ups = {s.id: {u.id for u in upstream(wf, s)} - {s.id} for s in chain}
     earlier = {sid: (j, key) for j, key in enumerate(keys, 1) for sid in key}
-    cont = continued(wf, _head(chain, ups), set(earlier)) if chain else None
+    cont = continued(wf, _head(chain, ups), set(earlier), False, clip_extenders(b.g.registry)) if chain else None
     if cont is None:
-        return None
+        return None, {}
     j, key = earlier[cont.sampler]
     gen = b.made[key][0]
     frames = b.g.nodes[gen].params.get("frames")
-    frame = cont.frame if cont.frame is not None else (frames - 1 if isinstance(frames, int) and frames > 0 else 0)
-    hold = b.add("edit.frame_hold", {"frame": frame}, cont.pick or cont.node)
-    b.g.connect(*b.takes.get(gen, (gen, "video")), hold, "video")
+    frames = frames if isinstance(frames, int) and frames > 0 else None
+    count = cont.count or (frames - cont.frame if frames and cont.frame is not None and frames > cont.frame else 1)
+    first = cont.frame if cont.frame is not None else (frames - count if frames else None)  # the last ones
+    if frames and first is not None and first + count > frames:  # past the take's end: cut to it, as ComfyUI does
+        first = min(first, frames - 1)
+        count = frames - first
     how = f" (ComfyUI's {cont.pick.shown_cls}, #{cont.pick.id})" if cont.pick is not None else ""
-    b.used |= {cont.pick.id} if cont.pick is not None else set()
-    b.continuing = {(cont.node.id, cont.port): (hold, "image", (
-        f"take {k} starts from frame {frame} of take {j}'s video{how}: Frame Hold gives it as the start image"
-        + ("" if cont.frame is not None or isinstance(frames, int) and frames > 0 else
-           "; the take's length is not known: set Frame Hold's 'frame' to its last")))}
-    return hold
+    b.used |= cont.via  # the earlier take's frames on their way: read here (not this take's own inputs)
+    unknown = "" if first is not None else f"; take {j}'s length is not known: set the frame to its last"
+    if cont.matched is not None:  # a colour match on the way (to the first take's start image, as a rule)
+        unknown += (f"; ComfyUI's {cont.matched.shown_cls} (#{cont.matched.id}) matching their colour to another "
+                    "picture on the way is not applied")
+    if cont.into == "video":  # a clip to extend (Wan VACE's): the last frames kept, the rest of the take after them
+        at, spec = max(first or 0, 0), task_of(cont.node)
+        node = b.add("edit.time", {"mode": "trim", "start": at, "length": count}, cont.pick or cont.node)
+        b.g.connect(*b.takes.get(gen, (gen, "video")), node, "video")
+        line = (f"take {k} extends frames {at}-{at + count - 1} of take {j}'s video{how}: Time (trim) gives them as "
+                f"{b.g.registry.get(spec.generator).title}'s video, its 'extend' preset keeping them and making the "
+                "rest of the take (the workflow's own masks and padding are replaced by the preset's)" + unknown)
+        b.continuing = {(cont.node.id, port): (None, None, "") for port, into in spec.ports if into == "mask"}
+        b.continuing[(cont.node.id, cont.port)] = (node, "video", line)
+        return node, {"task": "extend", "kept": count}
+    frame = (first or 0) + count - 1 if first is not None else 0  # one picture: the last of the frames picked
+    node = b.add("edit.frame_hold", {"frame": frame}, cont.pick or cont.node)
+    b.g.connect(*b.takes.get(gen, (gen, "video")), node, "video")
+    line = f"take {k} starts from frame {frame} of take {j}'s video{how}: Frame Hold gives it as the start image"
+    if count > 1:
+        line = (f"take {k} starts from {count} frames ({first if first is not None else 'the last'}"
+                f"{'-' + str(first + count - 1) if first is not None else ''}) of take {j}'s video{how} in ComfyUI; "
+                f"Studio's generator starts from one picture: Frame Hold gives it the last of them (frame {frame}), "
+                f"the motion of the {count - 1} before it is not carried")
+    b.continuing = {(cont.node.id, cont.port): (node, "image", line + unknown)}
+    return node, {}
+
+
+def _extend(b: Any, gen: str, ext: dict, at: CNode) -> None:
+    """A take extending another's last frames (``ext``): Wan VACE's 'extend' preset, its new frames the take's
+    length less the frames kept."""
+    if not ext:
+        return
+    frames = b.g.nodes[gen].params.get("frames")
+    b.set_param(gen, "task", ext["task"], at)
+    if isinstance(frames, int) and frames > ext["kept"]:
+        b.set_param(gen, "extend", frames - ext["kept"], at)
 
 
 def _natural(name: str) -> tuple:
@@ -135,7 +175,7 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
         wf.nodes[fake.id] = fake
         try:
             before = len(b.bands)
-            hold = _continue(b, fake, k, keys)  # its start image a frame of an earlier take: that take's Frame Hold
+            hold, ext = _continue(b, fake, k, keys)  # it starts from frames of an earlier take: Frame Hold, or Time
             ok = b.pipeline(fake)
         finally:
             del wf.nodes[fake.id]
@@ -149,6 +189,7 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
         keys.append(next(key for key, m in b.made.items() if m[2] == before))
         band[:0] = [hold] if hold is not None else []
         gen = next(m[0] for m in b.made.values() if m[2] == before)
+        _extend(b, gen, ext, last)
         if fps and "fps" in b.g.nodes[gen].params and not b.g.nodes[gen].params["fps"]:  # the output's rate
             b.set_param(gen, "fps", fps, last)
         sv = next(n for n in band if b.g.nodes[n].type_id == "io.save_video")
@@ -158,6 +199,8 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
         b.g.remove_node(sv)
         band.remove(sv)
     b.used.add(save.id)
+    within = set().union(*({u.id for u in upstream(wf, last)} for last in lasts))  # the takes' own nodes
+    b.used |= {n.id for n in upstream(wf, save) if n.cls in JOINS and n.id not in within}  # Concatenate's joins
     if not made:
         return False
     out, band = made[0][0], made[-1][2]

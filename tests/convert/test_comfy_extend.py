@@ -43,6 +43,11 @@ def _chain(n: int, index) -> dict:
                                                                     "length": 1}}})
         frames.append([f"{b + 4}", 0])
         image = [f"{b + 5}", 0]
+    return _joined(d, frames)
+
+
+def _joined(d: dict, frames: list) -> dict:
+    """``d`` with its takes' ``frames`` joined in order by ImageBatch into CreateVideo -> SaveVideo."""
     joined = frames[0]
     for k, f in enumerate(frames[1:], 1):
         d[f"90{k}"] = {"class_type": "ImageBatch", "inputs": {"image1": joined, "image2": f}}
@@ -53,7 +58,7 @@ def _chain(n: int, index) -> dict:
     return d
 
 
-@pytest.mark.parametrize("index", [32, -1], ids=["frame_32", "last_frame"])
+@pytest.mark.parametrize("index", [32, -1, 4095], ids=["frame_32", "last_frame", "past_the_end"])
 def test_an_extension_chain_becomes_a_generator_per_segment_joined_in_order(index):
     conv = convert(_chain(3, index), "extend")
     g = conv.graph
@@ -79,6 +84,8 @@ def test_an_extension_chain_becomes_a_generator_per_segment_joined_in_order(inde
     assert g.nodes[next(l.dst for l in g.links if l.src == loras[0].id)].params["prompt"] == "segment 2"
     notes = "\n".join(n["text"] for n in g.ui["notes"])
     assert "take 2 starts from frame 32 of take 1's video" in notes and "second pass" not in notes
+    # the ImageBatch nodes joining the takes are Concatenate's: not listed among the nodes not converted
+    assert not [line for line in conv.log if "not converted" in line and "ImageBatch" in line]
 
 
 def test_an_upscale_after_the_takes_are_joined_is_made_after_the_concatenation():
@@ -98,17 +105,140 @@ def test_an_upscale_after_the_takes_are_joined_is_made_after_the_concatenation()
     assert "ImageBatch" not in "\n".join(n["text"] for n in g.ui["notes"] if n["text"].startswith("Converted"))
 
 
-def test_segments_started_from_several_frames_are_each_said_as_a_take_of_their_own():
-    """Each segment starts from the last 5 frames of the one before (KJNodes' GetImageRangeFromBatch): Studio's
-    generators start from one picture, so the first take is made and each later one is said as another take with
-    the take it starts from, never as 'a second pass' of the first."""
+def test_segments_started_from_several_frames_are_a_generator_each_from_the_last_of_them_said():
+    """Each segment starts from the last 5 frames of the one before (KJNodes' GetImageRangeFromBatch): still one
+    Image to Video per segment, joined in order, each later one from the last of those frames (a Frame Hold of the
+    take before), and one sentence each saying the other 4 frames' motion is not carried; never the first take alone
+    nor 'a second pass' of it."""
     d = _chain(3, 32)
     for k in (105, 205, 305):
         d[str(k)] = {"class_type": "GetImageRangeFromBatch", "inputs": {"images": d[str(k)]["inputs"]["image"],
                                                                          "start_index": 28, "num_frames": 5}}
     conv = convert(d, "several_frames")
-    notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
-    assert "another take: 'KSampler' (KSampler, #303) samples a segment of its own from 'WanImageToVideo' " \
-           "(WanImageToVideo, #302) (20 steps, cfg 5.0), started from frames of the take of 'KSampler' (KSampler, " \
-           "#203) (ComfyUI's 'GetImageRangeFromBatch' (GetImageRangeFromBatch, #205))" in notes
-    assert "#203) samples a segment of its own" in notes and "a second pass" not in notes
+    g = conv.graph
+    gens = {n.params["prompt"]: n for n in g.nodes.values() if n.type_id == "video_models.image_to_video"}
+    assert sorted(gens) == ["segment 1", "segment 2", "segment 3"] and g.validate() == []
+    for k in (2, 3):
+        hold = g.nodes[g.input_link(gens[f"segment {k}"].id, "image").src]
+        assert hold.type_id == "edit.frame_hold" and hold.params["frame"] == 32
+        assert g.input_link(hold.id, "video").src == gens[f"segment {k - 1}"].id
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "take 3 starts from 5 frames (28-32) of take 2's video (ComfyUI's GetImageRangeFromBatch, #205) in " \
+           "ComfyUI; Studio's generator starts from one picture: Frame Hold gives it the last of them (frame 32), " \
+           "the motion of the 4 before it is not carried" in notes
+    assert "a second pass" not in notes and "another take" not in notes
+
+
+VACE = {"1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_vace_14B_fp16.safetensors",
+                                                     "weight_dtype": "default"}},
+        "2": WAN["2"], "3": WAN["3"], "7": WAN["7"],
+        "5": {"class_type": "LoadImage", "inputs": {"image": "character.png"}}}
+
+
+def _vace_chain(n: int, kept: int) -> dict:
+    """``n`` Wan VACE segments of 33 frames (API JSON, as ComfyUI's VACE extension workflows wire them): the first
+    from a reference image; each later one's control clip the last ``kept`` frames of the one before (ImageFromBatch)
+    padded with grey frames (ImageBatch of an EmptyImage), its masks made by ComfyUI's mask nodes; the latent's
+    trim applied after each sampler; the frames joined by ImageBatch in order."""
+    d, frames = {k: dict(v) for k, v in VACE.items()}, []
+    for k in range(1, n + 1):
+        b = 100 * k
+        vace = {"width": 832, "height": 480, "length": 33, "batch_size": 1, "strength": 1.0,
+                "positive": [f"{b}", 0], "negative": ["7", 0], "vae": ["3", 0]}
+        if k == 1:
+            vace["reference_image"] = ["5", 0]
+        else:
+            prev = f"{b - 100 + 4}"
+            d.update({
+                f"{b + 10}": {"class_type": "ImageFromBatch", "inputs": {"image": [prev, 0], "batch_index": 33 - kept,
+                                                                         "length": kept}},
+                f"{b + 11}": {"class_type": "EmptyImage", "inputs": {"width": 832, "height": 480,
+                                                                     "batch_size": 33 - kept, "color": 8421504}},
+                f"{b + 12}": {"class_type": "ImageBatch", "inputs": {"image1": [f"{b + 10}", 0],
+                                                                     "image2": [f"{b + 11}", 0]}},
+                f"{b + 13}": {"class_type": "SolidMask", "inputs": {"value": 0.0, "width": 832, "height": 480}},
+                f"{b + 14}": {"class_type": "RepeatMask", "inputs": {"mask": [f"{b + 13}", 0], "amount": kept}}})
+            vace.update(control_video=[f"{b + 12}", 0], control_masks=[f"{b + 14}", 0])
+        d.update({
+            f"{b}": {"class_type": "CLIPTextEncode", "inputs": {"text": f"segment {k}", "clip": ["2", 0]}},
+            f"{b + 2}": {"class_type": "WanVaceToVideo", "inputs": vace},
+            f"{b + 3}": {"class_type": "KSampler", "inputs": {
+                "seed": k, "steps": 20, "cfg": 5.0, "sampler_name": "uni_pc", "scheduler": "simple", "denoise": 1.0,
+                "model": ["1", 0], "positive": [f"{b + 2}", 0], "negative": [f"{b + 2}", 1],
+                "latent_image": [f"{b + 2}", 2]}},
+            f"{b + 5}": {"class_type": "TrimVideoLatent", "inputs": {"samples": [f"{b + 3}", 0],
+                                                                     "trim_amount": [f"{b + 2}", 3]}},
+            f"{b + 4}": {"class_type": "VAEDecode", "inputs": {"samples": [f"{b + 5}", 0], "vae": ["3", 0]}}})
+        frames.append([f"{b + 4}", 0])
+    return _joined(d, frames)
+
+
+def test_a_wan_vace_extension_chain_extends_the_last_frames_of_each_take_in_order():
+    """Wan VACE segments each extending the last 8 frames of the one before: a Wan VACE generator per segment (its
+    prompt and seed), each later one on the 'extend' preset with Time (trim) giving it frames 25-32 of the take
+    before and 25 new frames after them (33 less the 8 kept), joined in order by Concatenate; never one take with
+    the others said, nor a control clip read as a pose or depth video."""
+    conv = convert(_vace_chain(3, 8), "vace_extend")
+    g = conv.graph
+    assert g.validate() == []
+    gens = {n.params["prompt"]: n for n in g.nodes.values() if n.type_id == "video_models.wan_vace"}
+    assert sorted(gens) == ["segment 1", "segment 2", "segment 3"]
+    assert [gens[f"segment {k}"].params["seed"] for k in (1, 2, 3)] == [1, 2, 3]
+    assert gens["segment 1"].params["task"] != "extend"
+    for k in (2, 3):
+        gen = gens[f"segment {k}"]
+        assert (gen.params["task"], gen.params["extend"]) == ("extend", 25)
+        trim = g.nodes[g.input_link(gen.id, "video").src]
+        assert trim.type_id == "edit.time" and (trim.params["mode"], trim.params["start"], trim.params["length"]) == \
+            ("trim", 25, 8)
+        assert g.input_link(trim.id, "video").src == gens[f"segment {k - 1}"].id
+        assert g.input_link(gen.id, "mask") is None  # the preset's own mask
+    cat = next(n for n in g.nodes.values() if n.type_id == "edit.concatenate")
+    assert [g.nodes[g.input_link(cat.id, p).src].params["prompt"] for p in "abc"] == [f"segment {k}" for k in (1, 2, 3)]
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "take 2 extends frames 25-32 of take 1's video (ComfyUI's ImageFromBatch, #210): Time (trim) gives them " \
+           "as Wan VACE's video, its 'extend' preset keeping them" in notes
+    assert "a second pass" not in notes and "another take" not in notes
+
+
+def test_a_vace_take_extending_the_frames_a_videohelpersuite_split_leaves_after_its_index():
+    """VideoHelperSuite's Split Images (its second output: the frames from split_index on) gives the frames kept: the
+    take extends frames 21-32 (12 of them) of the take before, its new frames 33 less 12."""
+    d = _vace_chain(2, 8)
+    d["210"] = {"class_type": "VHS_SplitImages", "inputs": {"images": ["104", 0], "split_index": 21}}
+    d["212"]["inputs"]["image1"] = ["210", 1]
+    g = convert(d, "vace_split").graph
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.wan_vace" and n.params["prompt"] == "segment 2")
+    trim = g.nodes[g.input_link(gen.id, "video").src]
+    assert (trim.params["start"], trim.params["length"], gen.params["extend"]) == (21, 12, 21)
+
+
+def test_a_colour_match_on_the_way_to_the_next_start_image_is_read_through_and_said():
+    """KJNodes' ColorMatch between the picked frame and the next segment's start image (its colour matched to the
+    first start image): still a generator per segment from a Frame Hold, the match said as not applied; never the
+    second segment read as 'a second pass' of the first."""
+    d = _chain(2, 32)
+    d["106"] = {"class_type": "ColorMatch", "inputs": {"image_ref": ["5", 0], "image_target": ["105", 0],
+                                                       "method": "mkl"}}
+    d["201"]["inputs"]["image"] = d["202"]["inputs"]["start_image"] = ["106", 0]
+    conv = convert(d, "colour_matched")
+    g = conv.graph
+    gens = {n.params["prompt"]: n for n in g.nodes.values() if n.type_id == "video_models.image_to_video"}
+    assert sorted(gens) == ["segment 1", "segment 2"]
+    assert g.nodes[g.input_link(gens["segment 2"].id, "image").src].type_id == "edit.frame_hold"
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "ComfyUI's ColorMatch (#106) matching their colour to another picture on the way is not applied" in notes
+    assert "a second pass" not in notes
+
+
+def test_a_segment_started_from_frames_through_a_node_studio_does_not_read_is_said_as_another_take():
+    """The picked frame reaches the next segment's start image through a pack's filter Studio does not read: the
+    first take is made and the second said as another take started from frames of the first, never as 'a second
+    pass' of it."""
+    d = _chain(2, 32)
+    d["106"] = {"class_type": "SomePackFilter", "inputs": {"image": ["105", 0], "amount": 0.5}}
+    d["201"]["inputs"]["image"] = d["202"]["inputs"]["start_image"] = ["106", 0]
+    notes = "\n".join(n["text"] for n in convert(d, "unread_filter").graph.ui["notes"])
+    assert "another take: 'KSampler' (KSampler, #203) samples a segment of its own (20 steps, cfg 5.0), started " \
+           "from frames of the take of 'KSampler' (KSampler, #103) through nodes Studio does not read" in notes
+    assert "a second pass" not in notes

@@ -53,3 +53,37 @@ def test_its_image_to_video_keeps_the_start_image():
     assert src.type_id == "io.load_image" and src.params["path"].endswith("street.png")
     assert (gen.params["width"], gen.params["height"], gen.params["frames"]) == (864, 480, 121)
     assert g.validate() == []
+
+
+def _ui_t2va(empty_values: list, fps_from_latent: bool) -> dict:
+    """Kandinsky 6 text to video and sound in UI JSON, its empty latent's values saved by place; the video's rate
+    CreateVideo's own 24, or wired from the empty latent's 'fps' output (the later form of the node)."""
+    from .test_comfy_wiring import UI
+    w = UI()
+    unet = w.add("UNETLoader", ["kandinsky6_pro_distill_5s_bf16.safetensors", "default"], ["MODEL"])
+    clip = w.add("DualCLIPLoader", ["qwen_2.5_vl_7b_fp8_scaled.safetensors", "clip_l.safetensors", "kandinsky5",
+                                    "default"], ["CLIP"])
+    vae = w.add("VAELoader", ["hunyuan_video_vae_bf16.safetensors"], ["VAE"])
+    pos, neg = (w.add("CLIPTextEncode", [t], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+                for t in ("a drummer on a rainy street", ""))
+    empty = w.add("Kandinsky6EmptyLatent", empty_values, ["LATENT", "FLOAT"])
+    ks = w.add("KSampler", [3, "fixed", 16, 1.0, "euler", "simple", 1.0], ["LATENT"],
+               {"model": (unet, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
+                "latent_image": (empty, 0, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    video = w.add("CreateVideo", [24], ["VIDEO"], {"images": (dec, 0, "IMAGE"),
+                                                   **({"fps": (empty, 1, "FLOAT")} if fps_from_latent else {})})
+    w.add("SaveVideo", ["k6", "auto", "auto"], [], {"video": (video, 0, "VIDEO")})
+    return w.doc()
+
+
+def test_the_later_empty_latent_with_a_frame_rate_is_read_by_its_places():
+    """The later Kandinsky6EmptyLatent saves (width, height, length, fps, batch_size): its rate is the video's (and its
+    'fps' output gives it), never read as the batch size; the earlier four-value form reads as before."""
+    conv = convert(_ui_t2va([832, 464, 97, 30.0, 1], True), "k6_fps")
+    gen = _gen(conv.graph)
+    assert (gen.params["width"], gen.params["height"], gen.params["frames"], gen.params["fps"]) == (832, 464, 97, 30.0)
+    assert not any("batch" in line for line in conv.log)
+    assert conv.graph.validate() == []
+    gen = _gen(convert(_ui_t2va([640, 368, 49, 1], False), "k6").graph)
+    assert (gen.params["width"], gen.params["height"], gen.params["frames"], gen.params["fps"]) == (640, 368, 49, 24.0)

@@ -35,6 +35,8 @@ MAPPING = ComfyMapping(
     generators=(Generator(K6, sound=True, settings=_size),),
     files=(("kandinsky6", "Kandinsky 6"), ("kandinsky_6", "Kandinsky 6"), ("kandinsky-6", "Kandinsky 6")),
     folded=("Kandinsky6RemoveReferenceLatent",), widgets=WIDGETS,
+    # the later empty latent's frame rate (comfy_nodes.EMPTY_WITH_FPS): the video's, and its output 1 as given
+    hooks={"fps_nodes": ("Kandinsky6EmptyLatent",), "pass_values": {"Kandinsky6EmptyLatent": ("fps",)}},
     # its prompt and sampler nodes read as CLIPTextEncode and KSampler (comfy_nodes.py); its PiFlow guider (a
     # distilled model's, one conditioning: no classifier-free guidance) read as BasicGuider is
     translate=translate, guiders={"Kandinsky6PiFlowGuider": Guider(None)})

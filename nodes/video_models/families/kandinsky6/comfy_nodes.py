@@ -37,6 +37,22 @@ class _Translation(PackTranslation):
                 self.core(n, "KSampler", self.named(n), {k: v for k, v in n.links.items() if k in SAMPLER_INPUTS})
 
 
+# Kandinsky6EmptyLatent comes in two forms: (width, height, length, batch_size), its frame rate fixed at the model's
+# 24, and a later one that sets the rate too, between length and batch_size (and gives it as its output 1). A UI file
+# saves five values for the later: read by place as the first, its rate would be taken as the batch size and lost.
+EMPTY = "Kandinsky6EmptyLatent"
+EMPTY_WITH_FPS = ("width", "height", "length", "fps", "batch_size")
+
+
+def _empty_latents(wf: Workflow) -> None:
+    """The later Kandinsky6EmptyLatent's five values of a UI file named by their places (its frame rate read)."""
+    for n in wf.nodes.values():
+        if n.cls == EMPTY and isinstance(n.raw, list) and len(n.raw) == len(EMPTY_WITH_FPS):
+            n.widgets = dict(zip(EMPTY_WITH_FPS, n.raw))
+
+
 def translate(wf: Workflow) -> list[str]:
-    """Rewrites ``wf``'s Kandinsky 6 prompt and sampler nodes as CLIPTextEncode and KSampler, in place; what is said."""
+    """Rewrites ``wf``'s Kandinsky 6 prompt and sampler nodes as CLIPTextEncode and KSampler, in place (and names the
+    later empty latent's values by their places); what is said."""
+    _empty_latents(wf)
     return _Translation.translate(wf)
