@@ -45,7 +45,8 @@ CORE = {
 # from one is checked for its output's index and type
 LOADER_OUTPUTS = {"UNETLoader": ["MODEL"], "CLIPLoader": ["CLIP"], "DualCLIPLoader": ["CLIP"], "VAELoader": ["VAE"],
                   "CheckpointLoaderSimple": ["MODEL", "CLIP", "VAE"], "CLIPVisionLoader": ["CLIP_VISION"],
-                  "LoraLoaderModelOnly": ["MODEL"], "LoraLoader": ["MODEL", "CLIP"], "LoadImage": ["IMAGE", "MASK"]}
+                  "LoraLoaderModelOnly": ["MODEL"], "LoraLoader": ["MODEL", "CLIP"], "LoadImage": ["IMAGE", "MASK"],
+                  "UpscaleModelLoader": ["UPSCALE_MODEL"]}  # ImageUpscaleWithModel's (Upscale Video's model file)
 OUTPUT_NODES = ("SaveVideo", "SaveWEBM", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveImage", "PreviewImage",
                 "VHS_VideoCombine")
 
@@ -54,7 +55,7 @@ def read_types() -> set[str]:
     """Every ComfyUI node type Studio's converter reads (converts, folds into another, or lists)."""
     from studio.convert import (comfy_intent, comfy_lora_stacks, comfy_map, comfy_read, comfy_registry, comfy_tasks,
                                 comfy_utility)
-    names: set[str] = set(CORE)
+    names: set[str] = set(CORE) | set(LOADER_OUTPUTS)
     names |= set(comfy_read.WIDGETS) | set(comfy_read.PRIMITIVES)
     names |= set(comfy_map.OUTPUTS) | set(comfy_map.LOADERS) | set(comfy_map.FILE_LOADERS) | set(comfy_map.FOLDED)
     names |= set(comfy_map.TEXT_NOTES) | set(comfy_utility.UTILITIES) | set(comfy_utility.ENDS)
