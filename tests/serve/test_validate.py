@@ -150,3 +150,18 @@ def test_a_list_given_to_an_input_of_no_declared_type_is_a_value_unless_it_is_sh
     assert e["type"] == "bad_linked_input" and e["extra_info"]["input_name"] == "extra_words"
     wf["4"]["inputs"]["extra_words"] = [1.0, float("inf")]
     assert refused(wf)["4"]["errors"][0]["type"] == "invalid_input_type"
+
+
+def test_the_families_empty_latents_are_declared_from_their_mappings_with_comfyuis_ranges():
+    from studio.convert import comfy_registry
+    from studio.serve.comfy_declared import table
+    empties = [c for c in comfy_registry.lookup("empty") if c not in table()]
+    assert "EmptyHunyuanLatentVideo" in empties and "EmptyCosmosLatentVideo" in empties
+    for cls in empties:  # none named by the server: each from ComfyMapping.empty and its widgets
+        req = read_node(cls)["input"]["required"]
+        assert list(req) == list(comfy_registry.lookup("widgets")[cls]) and req["width"][1]["min"] == 16, cls
+    wf = wan_workflow("tiny")
+    wf["6"] = {"class_type": "EmptyCosmosLatentVideo", "inputs": {"width": 32, "height": 32, "length": 0,
+                                                                   "batch_size": 1}}
+    e = refused(wf)["6"]["errors"][0]
+    assert e["type"] == "value_smaller_than_min" and e["extra_info"]["input_name"] == "length"
