@@ -197,8 +197,9 @@ def _place_files(g, origin: dict, prompt: dict, namer: Namer, refuse) -> None:
                 if outputs.get(n.id) == p.name:
                     cid = origin.get(n.id, "")
                     prefix = str(prompt.get(cid, {}).get("inputs", {}).get("filename_prefix") or "ComfyUI")
+                    ext = "" if p.mode == "dir" else suffix_of(v) or ".mp4"  # a sequence: a folder of its own
                     try:
-                        g.set_param(n.id, p.name, namer.name(prefix or "ComfyUI", suffix_of(v) or ".mp4"))
+                        g.set_param(n.id, p.name, namer.name(prefix or "ComfyUI", ext))
                     except ValueError as e:
                         raise refuse(n.id, str(e)) from None
                 elif v:
