@@ -101,7 +101,8 @@ def _run(args: list[str], env: dict) -> tuple[dict | None, str]:
 
 
 def _comfy_cli(comfy: str, url: str, wf: str, work: Path, env: dict) -> tuple[dict | None, str]:
-    """comfy-cli: `comfy run --wait`, `comfy download`, `comfy free` (its own JSON envelopes)."""
+    """comfy-cli: `comfy run --wait`, `comfy download`, `comfy free`, `comfy upload` of a picture, `comfy nodes ls`
+    (its own JSON envelopes)."""
     host, port = url.split("//", 1)[1].rstrip("/").rsplit(":", 1)
     env = {**env, "HOME": str(work / "home"), "COMFY_LOCAL_URL": url, "DO_NOT_TRACK": "1"}
     run, why = _run([comfy, "--skip-prompt", "run", "--workflow", wf, "--wait", "--host", host, "--port", port,
@@ -110,12 +111,20 @@ def _comfy_cli(comfy: str, url: str, wf: str, work: Path, env: dict) -> tuple[di
         return None, why or json.dumps((run or {}).get("error"))[:300]
     got, why = _run([comfy, "--skip-prompt", "download", run["data"]["prompt_id"], "--out-dir", str(work / "dl")], env)
     freed, _ = _run([comfy, "--skip-prompt", "free"], env)
+    picture = work / "cli-upload.png"
+    if not picture.exists():
+        import cv2
+        import numpy as np
+        cv2.imwrite(str(picture), np.full((8, 8, 3), 128, np.uint8))
+    sent, _ = _run([comfy, "--skip-prompt", "upload", str(picture), "--overwrite"], env)
+    listed, _ = _run([comfy, "--skip-prompt", "nodes", "ls"], env)
     if not got or not got.get("ok"):
         return None, why or json.dumps((got or {}).get("error"))[:300]
     path = Path(got["data"]["files"][0]["path"])
     data = path.read_bytes()
     return {"file": run["data"]["outputs"][0].split("filename=")[1].split("&")[0], "bytes": len(data),
-            "mp4": data[4:8] == b"ftyp", "free": bool(freed and freed.get("ok"))}, ""
+            "mp4": data[4:8] == b"ftyp", "free": bool(freed and freed.get("ok")), "upload": bool(sent and sent.get("ok")),
+            "nodes_ls": bool(listed and listed.get("ok"))}, ""
 
 
 def main() -> int:
@@ -154,11 +163,14 @@ def main() -> int:
         ok = bool(got and got.get("mp4"))
         table[name] = {"completed_and_downloaded": ok, **(got or {}), **({"failed": why} if why else {})}
         print(f"{name:22s} {'ok' if ok else 'FAILED'}  {json.dumps(got) if got else why}")
+    versions, _ = _run([a.python, "-c", "import importlib.metadata as m, json; print(json.dumps({p: m.version(p) for p in "
+                        "('comfyui-utils', 'comfy-catapult', 'comfy-script', 'comfy-cli')}))"], os.environ.copy())
+    table["versions"] = versions
     out = os.path.join(ROOT, "benchmarks", "results", "index_clients.json")
     with open(out, "w", encoding="utf-8") as f:
         json.dump(table, f, indent=1)
         f.write("\n")
-    return 0 if all(v["completed_and_downloaded"] for v in table.values()) else 1
+    return 0 if all(v["completed_and_downloaded"] for k, v in table.items() if k != "versions") else 1
 
 
 if __name__ == "__main__":
