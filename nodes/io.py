@@ -13,7 +13,8 @@ from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.core.fileformat import graph_to_json
 from studio.engine.clip import Clip
 from studio.engine import sequence as S
-from studio.engine.media import VideoFileClip, write_video
+from studio.engine.media import FILE_TAGS, VideoFileClip, write_video
+from studio.engine.png_text import write_png
 from studio.engine.sound_spans import FileSound, open_sound
 from studio.engine.video_encode import aac_rate
 
@@ -254,7 +255,7 @@ class SaveVideo(Node):
         path, marks = output_path(ctx, p.path)
         write_video(path, video, rng, audio=audio if audio is not None else video.audio, graph_json=gj,
                     crf=p.crf, preset=p.preset, on_chunk=on_chunk, check=ctx.check_cancelled,
-                    producer=producer)
+                    producer=producer, tags=ctx.options.get(FILE_TAGS))
         if audio is not None and audio is not video.audio:
             video = _WithSound(video, audio)  # the output is what the file holds: its picture and sound
         if marks and not video.preview:
@@ -304,15 +305,19 @@ class SaveImages(Node):
             raise MediaError(f"'{p.folder}' is not a folder: choose a folder to write the frames into")
         os.makedirs(p.folder, exist_ok=True)
         rng = ctx.frames_to_render(video.n_frames)
+        texts = ctx.options.get(FILE_TAGS) or {}  # kept in each PNG as ComfyUI keeps a workflow (png_text.py)
         for i in rng:
             ctx.progress(i - rng.start + 1, len(rng), frame=i)
             f = video.frame(i)
             u8 = np.clip(f * 255 + 0.5, 0, 255).astype(np.uint8)
             bgr = cv2.cvtColor(u8, cv2.COLOR_RGB2BGR) if u8.shape[2] == 3 else u8
             name = os.path.join(p.folder, substitute(p.pattern, i))  # checked before the run (preflight)
-            if not cv2.imwrite(name, bgr):
+            if texts and name.lower().endswith(".png"):
+                write_png(name, bgr, texts)
+            elif not cv2.imwrite(name, bgr):
                 raise MediaError(f"cannot write {name}")
         return video
+
 
 
 class Preview(Node):

@@ -6,6 +6,7 @@ GPU where the architecture allows it, fp32 on the CPU. The memory a frame takes 
 before anything is allocated; a scale beyond it is refused, saying the estimate."""
 from __future__ import annotations
 
+import functools
 import os
 
 import cv2
@@ -60,6 +61,28 @@ def check_memory(width: int, height: int, scale: int, p, dtype_bytes: int, devic
                            f"{max(1, p.batch)} with {p.tile} px tiles is {where}, over {HEADROOM:.0%} of what is "
                            "free. Lower 'tile' or 'batch', or use a smaller scale; nothing was allocated")
     return est
+
+
+FORESEE_FILE_BYTES = 512 * 2**20  # an upscaler read to learn its scale before a run: larger ones are not (x1 said)
+
+
+def model_scale(name: str, base_dir: str | None) -> int:
+    """The scale of the upscaler ``name`` (spandrel's descriptor, read once per file and version), 1 where it
+    cannot be read cheaply (not found, not an upscaler, over FORESEE_FILE_BYTES): the least it makes."""
+    try:
+        path = find_upscaler(name, base_dir)
+        st = os.stat(path)
+    except (UpscalerFileError, OSError):
+        return 1
+    return 1 if st.st_size > FORESEE_FILE_BYTES else _scale_of(path, st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _scale_of(path: str, mtime_ns: int, size: int) -> int:
+    try:
+        return max(1, int(load_descriptor(path).scale))
+    except (StudioError, OSError, ValueError):
+        return 1
 
 
 class UpscaleClip(Clip):
@@ -136,6 +159,22 @@ class UpscaleVideo(Node):
         except UpscalerFileError as e:
             return [str(e)]
         return []
+
+    @classmethod
+    def foresee(cls, params, base_dir, inputs):
+        """Its clip's size (the input's by 'scale'; 0: by the model's own, read from its file: model_scale) and
+        the host memory a batch takes besides (tiles.estimate, float32 as on the CPU), for the job's memory
+        foreseen before it runs (studio.engine.held)."""
+        src = inputs.get("video") or {}
+        w, h = src.get("width"), src.get("height")
+        if not (isinstance(w, int) and isinstance(h, int) and w > 0 and h > 0):
+            return {}
+        scale = max(1, round(float(params.get("scale") or 0) or model_scale(params.get("model") or "", base_dir)))
+        est = tiles.estimate(w, h, scale, int(params.get("tile") or 0), int(params.get("overlap") or 0),
+                             max(1, int(params.get("batch") or 1)), 4)
+        ow, oh = est["out_size"]
+        out = {"width": ow, "height": oh, "bytes": est["host"]}
+        return {"video": {**({"frames": src["frames"]} if src.get("frames") else {}), **out}}
 
     @classmethod
     def signature_files(cls, params, base_dir=None) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from studio.core.fileformat import graph_to_json
 from studio.core.params import Bool, Choice, Int, Path
 from studio.core.spec import CLIP, In, Node, Out
-from studio.engine.media import write_video
+from studio.engine.media import FILE_TAGS, write_video
 from studio.engine.video_formats import CODECS
 
 MASTER_FILTER = "Video (*.mov *.mkv *.mp4 *.avi)"
@@ -62,6 +62,6 @@ class SaveVideoMaster(Node):
                         crf=p.crf, preset="medium", producer=producer, codec=p.codec, alpha=alpha,
                         matrix=p.matrix, color_range=p.range, bits=int(p.bits),
                         on_chunk=lambda done, total: ctx.progress(done, total, frame=rng.start + done - 1),
-                        check=ctx.check_cancelled)
+                        check=ctx.check_cancelled, tags=ctx.options.get(FILE_TAGS))
         ctx.info(f"wrote {n} frames as {spec.title}, {p.matrix.upper()} {p.range} range")
         return video

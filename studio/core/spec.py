@@ -235,11 +235,12 @@ class Node:
     @classmethod
     def foresee(cls, params: dict[str, Any], base_dir: str | None, inputs: dict[str, dict]) -> dict[str, dict]:
         """What this node's outputs will be, known before a run without running anything, as
-        {output name: facts} (a clip's ``frames``, a model's ``family``); ``inputs``: the facts
-        foreseen for its wired inputs, by port. Asked only of the nodes upstream of one that
-        advises (:meth:`advise`); cheap (headers), and what cannot be known is left out (a
-        problem here is the run's, or preflight's, to say). A FRAME node without its own keeps
-        its first clip input's length (studio.engine.foresight)."""
+        {output name: facts} (a clip's ``frames``, ``width`` and ``height``, a model's ``family``, the
+        ``bytes`` of its own work besides the clip); ``inputs``: the facts foreseen for its wired
+        inputs, by port. Asked of the nodes upstream of one that advises (:meth:`advise`), and of
+        every node when a job's memory is foreseen (studio.engine.held); cheap (headers), and what
+        cannot be known is left out (a problem here is the run's, or preflight's, to say). A FRAME
+        node without its own keeps its first clip input's length (studio.engine.foresight)."""
         return {}
 
     @classmethod

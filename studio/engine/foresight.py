@@ -3,7 +3,8 @@ that advises (``Node.advise``) is given the facts foreseen for its wired inputs 
 of the nodes upstream: a model's family from its files' headers, a clip's frame count from its
 container), and says what it will not do as asked (a mode the model cannot make, a port it cannot
 use, frames that will be dropped). Errors refuse the run; warnings and information are told at its
-start, as the plan's notes. Cheap: headers only, nothing is decoded or loaded. Plain Python."""
+start, as the plan's notes. Cheap: headers, nothing decoded (a small upscaler is read once to know its scale:
+Upscale Video's foresee). Plain Python."""
 from __future__ import annotations
 
 from typing import Any

@@ -23,6 +23,9 @@ from .video_encode import (SoundFeed, add_video_stream, encode_frames, encoder_s
                            frame_range, pick_format, render_temp, video_muxer)
 
 GRAPH_META_KEY = "studio_graph"
+# a run's option: {name: text} kept in every file its Save nodes write (a video's tags, a PNG's text
+# chunks): a ComfyUI client's workflow, as ComfyUI keeps it (studio.serve.embed)
+FILE_TAGS = "file_tags"
 VIDEO_EXTS = (".mp4", ".mov", ".mkv", ".avi", ".webm", ".m4v", ".gif")
 AUDIO_EXTS = (".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus")
 
@@ -270,11 +273,13 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
                 on_chunk: Callable[[int, int], None] | None = None,
                 check: Callable[[], None] | None = None, producer: str = "",
                 codec: str = "h264", alpha: Clip | None = None, matrix: str = "bt709",
-                color_range: str = "limited", bits: int = 8) -> int:
+                color_range: str = "limited", bits: int = 8, tags: dict[str, str] | None = None) -> int:
     """Encode ``clip`` (frames ``frames``, default all) with AAC sound: H.264 (default), H.265,
     ProRes 422 HQ / 4444 (with ``alpha``), or FFV1 lossless (see :mod:`.video_formats`).
     ``matrix`` ('bt709'/'bt601') and ``color_range`` ('limited'/'full') set both the RGB->YUV
     conversion and the file's colour tags; ``bits`` 10 writes 10-bit H.264/H.265 (16-bit FFV1).
+    ``tags``: more of the container's metadata, written with it (a ComfyUI client's workflow: the
+    server's run options, studio.serve.embed); Studio's own tags are never replaced by one.
 
     Writes to a temporary file and renames it over ``path`` at the end, so a failed or
     cancelled render never leaves a half-written file where a good one was. Returns the
@@ -292,6 +297,7 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
         opts = {"movflags": "use_metadata_tags+faststart"} if fmt in ("mp4", "mov") else {}
         c = av.open(tmp, "w", format=fmt, options=opts)
         try:
+            c.metadata.update({k: v for k, v in (tags or {}).items() if k not in (GRAPH_META_KEY, "encoder_app")})
             if graph_json:
                 c.metadata[GRAPH_META_KEY] = graph_json
             c.metadata["encoder_app"] = "Studio"

@@ -45,10 +45,11 @@ def _rename_outputs(graph, suffix: str) -> None:
         graph.set_param(n.id, pname, stem + suffix + tail)
 
 
-def run_job(job: Job, executor, cancel, on_event: Callable[[Any], None]) -> None:
+def run_job(job: Job, executor, cancel, on_event: Callable[[Any], None], options: dict | None = None) -> None:
     """Run ``job`` on ``executor`` (its caches and models kept for the next job), updating its
-    progress, outputs and log; engine events go to ``on_event`` too. Raises what the run raises
-    (Cancelled, a StudioError naming the node)."""
+    progress, outputs and log; engine events go to ``on_event`` too; ``options``: the run's (the
+    tags its files keep: studio.engine.media.FILE_TAGS). Raises what the run raises (Cancelled, a
+    StudioError naming the node)."""
     from studio.core.targets import file_outputs
     graph = job_graph(job)
     plan = executor.compile(graph)
@@ -90,5 +91,5 @@ def run_job(job: Job, executor, cancel, on_event: Callable[[Any], None]) -> None
         job.progress = min(0.999, (len(done) + current["frac"]) / total[0])
         on_event(e)
 
-    executor.run(plan, on_event=follow, cancel=cancel)
+    executor.run(plan, on_event=follow, cancel=cancel, options=options)
     job.progress = 1.0

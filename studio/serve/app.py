@@ -22,7 +22,7 @@ from aiohttp import WSMsgType, web
 from studio.queue.job import ENDED, QUEUED, RUNNING
 from studio.queue.queue import JobQueue
 
-from . import bounds, records, uploads, validate, view
+from . import records, uploads, validate, view
 from .extras import Extras
 from .folders import Folders
 from .guards import host_check, is_loopback, origin_check, token_check
@@ -32,7 +32,7 @@ from .bodies import read_json as _read_json
 from .memory import Memory
 from .page_routes import PageRoutes
 from .prompt import Namer, Refused, make_job, read_request
-from .run_messages import RunMessages
+from .run_messages import RunMessages, wants_previews
 from .worker import run_job
 
 VERSION = "0.1.0-studio"
@@ -40,9 +40,11 @@ VERSION = "0.1.0-studio"
 
 class Server:
     def __init__(self, queue: JobQueue, folders: Folders, token: str | None = None,
-                 max_upload: int = 100 * 2**20, host: str = "127.0.0.1", memory: Memory | None = None):
+                 max_upload: int = 100 * 2**20, host: str = "127.0.0.1", memory: Memory | None = None,
+                 preview_method: str = "none"):
         from .object_info import read_types
         self.queue, self.folders, self.token, self.max_upload = queue, folders, token, max_upload
+        self.preview_method = preview_method  # a job's previews when its extra_data asks for none (run_messages.py)
         self.host, self.memory = host, memory
         self.namer = Namer(folders)
         for job in queue.pending():  # jobs queued before a restart keep their names
@@ -100,7 +102,8 @@ class Server:
     # -- queue notices (the worker's thread) -> the loop ---------------------------------------
     def _heard(self, kind: str, job, event) -> None:
         if kind == "started":
-            self.runs[job.id] = RunMessages(job, self.folders)
+            asked = wants_previews(self.extras.get(job.id, job.client_id), self.preview_method)  # binary frames
+            self.runs[job.id] = RunMessages(job, self.folders, asked)
         run = self.runs.pop(job.id, None) if kind == "ended" else self.runs.get(job.id)
         msgs = run.messages(kind, event) if run is not None else []
         status = kind in ("added", "started", "ended", "changed")
@@ -227,9 +230,7 @@ class Server:
 
     def _check(self, prompt: dict) -> None:
         """ComfyUI's validation of a prompt against the declarations /object_info serves."""
-        validate.check(prompt, self.declared)
-        from studio.engine.model_cache import host_available
-        bounds.check(prompt, host_available())
+        validate.check(prompt, self.declared)  # its memory once converted: prompt.finish (bounds.py)
 
     def declared(self, cls: str) -> dict:
         """What /object_info declares of ``cls`` (a Studio node's own declaration for its type)."""
@@ -445,7 +446,7 @@ def _warm() -> None:
 
 
 def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: int, announce=print,
-          stop=None) -> None:
+          stop=None, preview_method: str = "none") -> None:
     """Run the server until interrupted, or until ``stop`` (a threading.Event) is set (``port`` 0: a
     free port, announced)."""
     from studio.core.confine import allow_for_session, allow_reading_for_session
@@ -459,7 +460,7 @@ def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: i
     memory = Memory()
     queue = JobQueue(os.path.join(folders.root, "queue"), executor_factory=memory.executor,
                      runner=lambda *a: run_job(server.extras, *a))  # worker.py: the workflow kept in its videos
-    server = Server(queue, folders, token, max_upload_mb * 2**20, host, memory)
+    server = Server(queue, folders, token, max_upload_mb * 2**20, host, memory, preview_method)
 
     async def main() -> None:
         # the engine imported before the port is announced: the first prompt does not wait for torch

@@ -19,6 +19,9 @@ def add_command(sub) -> None:
     s.add_argument("--folder", default=None, help="where the input, output and temp folders and the queue are kept "
                                                   "(default: the project folder's 'serve')")
     s.add_argument("--max-upload-mb", type=int, default=100, help="the largest upload taken (default 100 MB)")
+    s.add_argument("--preview-method", default="none", choices=("none", "auto", "latent2rgb", "taesd"),
+                   help="live preview frames sent to a job's client when its request asks for none (ComfyUI's "
+                        "page: 'default'); default none, as ComfyUI's (any other: Studio's previews)")
 
 
 def cmd_serve(args) -> int:
@@ -30,5 +33,5 @@ def cmd_serve(args) -> int:
     folder = args.folder or os.path.join(project_dir(), "serve")
     token = args.token or os.environ.get(ENV_TOKEN) or None
     serve(args.host, args.port, folder, token, max(1, args.max_upload_mb),
-          announce=lambda line: print(line, flush=True, file=sys.stdout))
+          announce=lambda line: print(line, flush=True, file=sys.stdout), preview_method=args.preview_method)
     return 0

@@ -88,8 +88,8 @@ def build(folder: str) -> dict[str, dict]:
     from studio.convert import comfy_registry
     from studio.convert.comfy_read import WIDGETS
 
-    from .object_info import CORE, read_types
-    types = read_types() - set(CORE)
+    from .object_info import core, read_types
+    types = read_types() - set(core())
     family = comfy_registry.lookup("widgets")
     table = {}
     for cls, nodes in sorted(instances(folder, types).items()):

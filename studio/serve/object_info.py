@@ -3,6 +3,7 @@ ComfyUI types them), and the ComfyUI node types Studio's converter reads (their 
 converter knows their names), so that a client can check a workflow before it sends it."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 MAX_SEED = 0xFFFFFFFFFFFFFFFF
@@ -35,26 +36,43 @@ CORE = {
     "EmptyLatentImage": ({"width": ["INT", {"default": 512, "min": 16, "max": 16384}],
                           "height": ["INT", {"default": 512, "min": 16, "max": 16384}],
                           "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}]}, ["LATENT"], "latent"),
-    "EmptyHunyuanLatentVideo": ({"width": ["INT", {"default": 848, "min": 16, "max": 16384}],
-                                 "height": ["INT", {"default": 480, "min": 16, "max": 16384}],
-                                 "length": ["INT", {"default": 25, "min": 1, "max": 16384}],
-                                 "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}]}, ["LATENT"],
-                                "latent/video"),
 }
+# ComfyUI's declaration of an empty video latent's inputs (HunyuanVideo's, the loosest of the
+# families'): each node type a family declares as its empty latent (ComfyMapping.empty) is declared with those of
+# its widgets (ComfyMapping.widgets) found here, so the server names no family's node itself (core())
+EMPTY_LATENT_INPUTS = {"width": ["INT", {"default": 848, "min": 16, "max": 16384}],
+                       "height": ["INT", {"default": 480, "min": 16, "max": 16384}],
+                       "length": ["INT", {"default": 25, "min": 1, "max": 16384}],
+                       "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}]}
 # the outputs of the loaders (their inputs are the converter's: a model looked up by name), so that a link
 # from one is checked for its output's index and type
 LOADER_OUTPUTS = {"UNETLoader": ["MODEL"], "CLIPLoader": ["CLIP"], "DualCLIPLoader": ["CLIP"], "VAELoader": ["VAE"],
                   "CheckpointLoaderSimple": ["MODEL", "CLIP", "VAE"], "CLIPVisionLoader": ["CLIP_VISION"],
-                  "LoraLoaderModelOnly": ["MODEL"], "LoraLoader": ["MODEL", "CLIP"], "LoadImage": ["IMAGE", "MASK"]}
+                  "LoraLoaderModelOnly": ["MODEL"], "LoraLoader": ["MODEL", "CLIP"], "LoadImage": ["IMAGE", "MASK"],
+                  "UpscaleModelLoader": ["UPSCALE_MODEL"]}  # ImageUpscaleWithModel's (Upscale Video's model file)
 OUTPUT_NODES = ("SaveVideo", "SaveWEBM", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveImage", "PreviewImage",
                 "VHS_VideoCombine")
+
+
+@functools.lru_cache(maxsize=1)
+def core() -> dict[str, tuple]:
+    """CORE and the families' empty latents (EMPTY_LATENT_INPUTS) that ComfyUI's templates do not declare
+    (comfy_declared.table: their defaults are the templates'), as (inputs, outputs, category)."""
+    from studio.convert import comfy_registry
+
+    from .comfy_declared import table
+    widgets, templates = comfy_registry.lookup("widgets"), table()
+    empties = {cls: ({w: EMPTY_LATENT_INPUTS[w] for w in widgets[cls]}, ["LATENT"], "latent/video")
+               for cls in comfy_registry.lookup("empty") if cls not in templates
+               if widgets.get(cls) and all(w in EMPTY_LATENT_INPUTS for w in widgets[cls])}
+    return {**empties, **CORE}
 
 
 def read_types() -> set[str]:
     """Every ComfyUI node type Studio's converter reads (converts, folds into another, or lists)."""
     from studio.convert import (comfy_intent, comfy_lora_stacks, comfy_map, comfy_read, comfy_registry, comfy_tasks,
                                 comfy_utility)
-    names: set[str] = set(CORE)
+    names: set[str] = set(CORE) | set(LOADER_OUTPUTS)
     names |= set(comfy_read.WIDGETS) | set(comfy_read.PRIMITIVES)
     names |= set(comfy_map.OUTPUTS) | set(comfy_map.LOADERS) | set(comfy_map.FILE_LOADERS) | set(comfy_map.FOLDED)
     names |= set(comfy_map.TEXT_NOTES) | set(comfy_utility.UTILITIES) | set(comfy_utility.ENDS)
@@ -113,8 +131,9 @@ def _takes(kind: str) -> str:
 
 def read_node(cls: str) -> dict:
     from studio.convert.comfy_read import CONTROL, WIDGETS
-    if cls in CORE:
-        req, out, cat = CORE[cls]
+    declared = core()
+    if cls in declared:
+        req, out, cat = declared[cls]
     else:
         req, out, cat = {w: ["*"] for w in WIDGETS.get(cls, ()) if w != CONTROL}, LOADER_OUTPUTS.get(cls, []), \
             "read by Studio"
@@ -126,7 +145,7 @@ def read_node(cls: str) -> dict:
 
 
 def object_info(registry=None, model_files=None, input_files=None) -> dict[str, dict]:
-    """What /object_info lists: the ComfyUI types declared by hand (CORE) and from ComfyUI's templates
+    """What /object_info lists: the ComfyUI types declared by hand (core()) and from ComfyUI's templates
     (comfy_declared.py: their widgets, sockets and outputs, so ComfyUI's page keeps their values), then
     Studio's own nodes. A type Studio converts but cannot declare so is not listed (/prompt still takes
     it from API clients). ``model_files(folder)`` / ``input_files(exts)``: a loader's options here."""
@@ -135,7 +154,7 @@ def object_info(registry=None, model_files=None, input_files=None) -> dict[str, 
     from .comfy_declared import node_info, table
     reg = registry or default_registry()
     read = read_types()
-    info = {cls: _page_widgets(read_node(cls)) for cls in sorted(CORE)}
+    info = {cls: _page_widgets(read_node(cls)) for cls in sorted(core())}
     for cls, d in table().items():
         if cls in read and cls not in info:
             made = node_info(cls, d, model_files, input_files)

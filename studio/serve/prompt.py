@@ -133,7 +133,8 @@ def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, nam
 
 def finish(job: Job, g, origin: dict, prompt: dict, namer: Namer) -> None:
     """The checks every prompt's graph passes before it is queued (its outputs named in the output
-    folder, its files read only from the input and models folders, the engine's own checks), the
+    folder, its files read only from the input and models folders, the engine's own checks, each
+    node's memory foreseen against what the machine has free: bounds.py), the
     graph then kept in ``job``. ``origin``: the graph's node id -> the prompt's."""
     from studio.core.fileformat import graph_to_dict
 
@@ -149,7 +150,14 @@ def finish(job: Job, g, origin: dict, prompt: dict, namer: Namer) -> None:
                       "-> CreateVideo)", kind="prompt_no_outputs")
     for e in g.validate():
         raise refuse(getattr(e, "node_id", "") or "", str(e))
-    _preflight(g, refuse)
+    plan = _preflight(g, refuse)
+    from studio.engine.model_cache import host_available
+
+    from .bounds import refused
+    over = refused(plan, origin, prompt, host_available(), g.base_dir)  # each node's clips against the free memory
+    if over:
+        raise Refused("Prompt outputs failed validation", over, kind="prompt_outputs_failed_validation",
+                      details="\n".join(f"{e['message']}: {e['details']}" for v in over.values() for e in v["errors"]))
     job.graph = graph_to_dict(g, include_ui=False)
 
 
@@ -189,8 +197,9 @@ def _place_files(g, origin: dict, prompt: dict, namer: Namer, refuse) -> None:
                 if outputs.get(n.id) == p.name:
                     cid = origin.get(n.id, "")
                     prefix = str(prompt.get(cid, {}).get("inputs", {}).get("filename_prefix") or "ComfyUI")
+                    ext = "" if p.mode == "dir" else suffix_of(v) or ".mp4"  # a sequence: a folder of its own
                     try:
-                        g.set_param(n.id, p.name, namer.name(prefix or "ComfyUI", suffix_of(v) or ".mp4"))
+                        g.set_param(n.id, p.name, namer.name(prefix or "ComfyUI", ext))
                     except ValueError as e:
                         raise refuse(n.id, str(e)) from None
                 elif v:
@@ -200,11 +209,11 @@ def _place_files(g, origin: dict, prompt: dict, namer: Namer, refuse) -> None:
                                    "/upload/image) and models in the models folders by name")
 
 
-def _preflight(g, refuse) -> None:
-    """The engine's checks before a run (inputs readable, models found, outputs allowed)."""
+def _preflight(g, refuse):
+    """The engine's checks before a run (inputs readable, models found, outputs allowed); the plan."""
     from studio.engine.executor import Executor
     try:
-        Executor().compile(g, check_only=True)
+        return Executor().compile(g, check_only=True)
     except StudioError as e:
         first = (getattr(e, "errors", None) or [e])[0]
         raise refuse(getattr(first, "node_id", "") or "", str(first)) from None

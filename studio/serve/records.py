@@ -47,7 +47,7 @@ def node_output(job: Job, files: list[str], folders: Folders) -> dict[str, Any]:
     """What ComfyUI's save node answers in 'executed' and /history: a video as ``images`` with
     ``animated: [true]`` (clients depend on it), audio as ``audio``."""
     images, audio, animated = [], [], False
-    for f in files:
+    for f in _listed(files):
         where = folders.where(f)
         if where is None:
             continue
@@ -65,6 +65,19 @@ def node_output(job: Job, files: list[str], folders: Folders) -> dict[str, Any]:
             out["animated"] = [True]
     if audio:
         out["audio"] = audio
+    return out
+
+
+def _listed(files: list[str]) -> list[str]:
+    """``files`` with each folder a node wrote (an image sequence's) as the files in it, in order: ComfyUI
+    lists each picture its SaveImage wrote."""
+    out = []
+    for f in files:
+        if os.path.isdir(f):
+            with os.scandir(f) as it:
+                out += sorted(e.path for e in it if e.is_file(follow_symlinks=False))
+        else:
+            out.append(f)
     return out
 
 

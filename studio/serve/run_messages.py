@@ -20,9 +20,20 @@ from . import records
 from .folders import Folders
 
 
+# the preview methods a job's extra_data may ask for (ComfyUI's web page sends its setting as 'preview_method'); with
+# none asked ('default' or no key) the server's --preview-method, 'none' unless given, as ComfyUI's: no binary frame
+# then, which a client reading only text messages does not expect (comfyui-utils asserts every message is text)
+PREVIEW_METHODS = ("none", "auto", "latent2rgb", "taesd")
+
+
+def wants_previews(extra: dict | None, default: str = "none") -> bool:
+    asked = extra.get("preview_method") if isinstance(extra, dict) else None
+    return (asked if asked in PREVIEW_METHODS else default) != "none"
+
+
 class RunMessages:
-    def __init__(self, job: Job, folders: Folders):
-        self.job, self.folders, self.pid = job, folders, job.id
+    def __init__(self, job: Job, folders: Folders, previews: bool = False):
+        self.job, self.folders, self.pid, self.previews = job, folders, job.id, previews
         wf = job.workflow if job.source.startswith("comfy") and isinstance(job.workflow, dict) else {}
         self.sources = {nid: [v[0] for v in (n.get("inputs") or {}).values() if isinstance(v, list) and len(v) == 2
                               and v[0] in wf] for nid, n in wf.items() if isinstance(n, dict)}
@@ -57,9 +68,9 @@ class RunMessages:
             value, top = int(min(event.step, event.total)), int(event.total)
             out: list = [("progress", {"value": value, "max": top, "prompt_id": self.pid, "node": cid})]
             out += self._progress_state(cid, "running", value, top)
-            frame = records.preview_frame(event.preview, {"node_id": cid, "prompt_id": self.pid,
-                                                          "display_node_id": cid, "parent_node_id": None,
-                                                          "real_node_id": cid, "image_type": "image/jpeg"})
+            meta = {"node_id": cid, "prompt_id": self.pid, "display_node_id": cid, "parent_node_id": None,
+                    "real_node_id": cid, "image_type": "image/jpeg"}
+            frame = records.preview_frame(event.preview, meta) if self.previews else None
             return out + ([frame] if frame is not None else [])
         if isinstance(event, NodeFinished):
             out = []

@@ -79,7 +79,7 @@ def test_a_refused_workflow_is_the_proxys_invalid_workflow_naming_the_node(sdk, 
     assert "3" in body["error"]["details"]["node_errors"]
 
 
-def test_a_wan_job_sends_its_steps_and_preview_frames_to_its_client(server, tiny_wan):
+def test_a_wan_job_sends_its_steps_and_preview_frames_to_its_client_that_asked_for_them(server, tiny_wan):
     import asyncio
     import json
     import struct
@@ -88,15 +88,16 @@ def test_a_wan_job_sends_its_steps_and_preview_frames_to_its_client(server, tiny
     import aiohttp
     url, _ = server
     wf = wan_workflow(tiny_wan[1])
-    wf["7"]["inputs"]["seed"] = 11  # not the run above: sampled again, not read from a cache
 
-    async def run():
+    async def run(seed: int, extra: dict):
+        wf["7"]["inputs"]["seed"] = seed  # not a run before: sampled again, not read from a cache
         got = []
         async with aiohttp.ClientSession() as s:
             async with s.ws_connect(url.replace("http", "ws") + "/ws?clientId=painter") as ws:
                 await ws.send_json({"type": "feature_flags", "data": {"supports_preview_metadata": True}})
                 pid = str(uuid.uuid4())
-                async with s.post(url + "/prompt", json={"prompt": wf, "prompt_id": pid, "client_id": "painter"}) as r:
+                async with s.post(url + "/prompt", json={"prompt": wf, "prompt_id": pid, "client_id": "painter",
+                                                         "extra_data": extra}) as r:
                     assert r.status == 200
                 while True:
                     m = await asyncio.wait_for(ws.receive(), 120)
@@ -107,10 +108,12 @@ def test_a_wan_job_sends_its_steps_and_preview_frames_to_its_client(server, tiny
                     got.append((d["type"], d["data"]))
                     if d["type"] == "executing" and d["data"]["node"] is None:
                         return pid, got
-    pid, got = asyncio.run(run())
+    pid, got = asyncio.run(run(11, {"preview_method": "auto"}))  # as ComfyUI's web page asks for them
     steps = [d for m in got if isinstance(m, tuple) and m[0] == "progress" for d in [m[1]] if d["node"] == "7"]
     assert [d["value"] for d in steps][-1] == 2 and steps[-1]["max"] == 2  # KSampler's steps, in its id
     frames = [m for m in got if isinstance(m, bytes)]
     assert frames and struct.unpack(">I", frames[0][:4])[0] == 4  # PREVIEW_IMAGE_WITH_METADATA
     n = struct.unpack(">I", frames[0][4:8])[0]
     assert json.loads(frames[0][8:8 + n])["prompt_id"] == pid
+    pid, got = asyncio.run(run(12, {}))  # none asked for: ComfyUI's server default sends none (text messages only)
+    assert [m for m in got if isinstance(m, tuple) and m[0] == "progress"] and not any(isinstance(m, bytes) for m in got)

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from studio.serve import comfy_declared, comfy_templates
-from studio.serve.object_info import CORE, read_node
+from studio.serve.object_info import core, read_node
 
 from .test_web_page import served
 
@@ -56,7 +56,7 @@ def test_every_comfyui_type_listed_holds_a_saved_nodes_values_in_order(tmp_path)
     assert len(comfy) > 80
     for cls, d in comfy.items():
         assert cls in NOTES or d["input"]["required"] or d["input"]["optional"] or d["output"], cls  # none bare
-    saved = comfy_templates.instances(comfy_declared.templates_folder(), set(comfy) - set(CORE))
+    saved = comfy_templates.instances(comfy_declared.templates_folder(), set(comfy) - set(core()))
     checked = 0
     for cls, nodes in saved.items():
         for n in nodes:

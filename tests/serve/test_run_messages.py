@@ -58,3 +58,12 @@ def test_a_successful_run_announces_the_nodes_it_never_reached_and_a_failed_one_
     said += run.messages("ended")
     assert [d["node"] for k, d in said if k == "executing"] == ["1", None]
     assert [k for k, _ in said].count("execution_cached") == 1
+
+
+def test_preview_frames_are_sent_as_the_job_asks_else_as_the_server_says():
+    from studio.serve.run_messages import wants_previews
+    assert not wants_previews({}) and not wants_previews(None)  # ComfyUI's server default: none
+    assert not wants_previews({"preview_method": "default"})  # ComfyUI's page left on 'default': the server's
+    assert wants_previews({"preview_method": "default"}, "auto") and wants_previews({}, "latent2rgb")
+    assert wants_previews({"preview_method": "taesd"}) and not wants_previews({"preview_method": "none"}, "auto")
+    assert not wants_previews({"preview_method": ["auto"]})  # not a method: the server's

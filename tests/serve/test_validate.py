@@ -141,23 +141,6 @@ def test_emptyimage_is_declared_within_what_solid_colour_takes():
     assert solid["fps"].min <= fps["min"] and fps["max"] <= solid["fps"].max
 
 
-def test_a_prompt_whose_images_would_not_fit_in_memory_is_refused_naming_the_node():
-    from studio.serve import bounds
-    wf = core_workflow(size=4096, frames=2000)  # inside EmptyImage's declared limits: 375 GB as ComfyUI holds it
-    validate.check(wf, read_node)
-    with pytest.raises(Refused) as e:
-        bounds.check(wf, available=16 * 2**30)
-    (err,) = e.value.node_errors["1"]["errors"]
-    assert err["type"] == "job_too_large" and "4096x4096 x 2000 frame(s)" in err["details"]
-    assert "375.0 GB" in err["details"] and "16.0 GB" in err["details"]
-    bounds.check(core_workflow(size=1024, frames=100), available=16 * 2**30)  # 1.2 GB: taken
-    wan = wan_workflow("tiny")
-    wan["6"]["inputs"].update(width=1024, height=1024, length=1000)
-    with pytest.raises(Refused) as e:
-        bounds.check(wan, available=8 * 2**30)
-    assert list(e.value.node_errors) == ["6"]
-
-
 def test_a_list_given_to_an_input_of_no_declared_type_is_a_value_unless_it_is_shaped_as_a_link():
     wf = wan_workflow("tiny")
     wf["4"]["inputs"]["extra_words"] = ["red", "ball", 3]  # a node pack's list: its value, left as given
@@ -167,3 +150,18 @@ def test_a_list_given_to_an_input_of_no_declared_type_is_a_value_unless_it_is_sh
     assert e["type"] == "bad_linked_input" and e["extra_info"]["input_name"] == "extra_words"
     wf["4"]["inputs"]["extra_words"] = [1.0, float("inf")]
     assert refused(wf)["4"]["errors"][0]["type"] == "invalid_input_type"
+
+
+def test_the_families_empty_latents_are_declared_from_their_mappings_with_comfyuis_ranges():
+    from studio.convert import comfy_registry
+    from studio.serve.comfy_declared import table
+    empties = [c for c in comfy_registry.lookup("empty") if c not in table()]
+    assert "EmptyHunyuanLatentVideo" in empties and "EmptyCosmosLatentVideo" in empties
+    for cls in empties:  # none named by the server: each from ComfyMapping.empty and its widgets
+        req = read_node(cls)["input"]["required"]
+        assert list(req) == list(comfy_registry.lookup("widgets")[cls]) and req["width"][1]["min"] == 16, cls
+    wf = wan_workflow("tiny")
+    wf["6"] = {"class_type": "EmptyCosmosLatentVideo", "inputs": {"width": 32, "height": 32, "length": 0,
+                                                                   "batch_size": 1}}
+    e = refused(wf)["6"]["errors"][0]
+    assert e["type"] == "value_smaller_than_min" and e["extra_info"]["input_name"] == "length"
