@@ -384,7 +384,7 @@ def plain_resumable(pipe, fam, loops: int) -> bool:
 def resume_problem(pipe, fam, loops: int) -> str:
     """Why a Stop keeps no step of a plain call of ``pipe`` ('' : it keeps them), said when it is stopped."""
     from .call_args import STAGED
-    if loops != 1:
+    if loops != 1 and not hasattr(pipe, "steps_in_call"):  # one that counts its steps on over its loops: told apart
         return f"its call makes {loops} denoising loops (sections or chunks), which a kept step does not tell apart"
     if outputs(fam).sound:
         return "its sound is sampled beside the picture, and its step callback hands over the picture's latents only"
