@@ -154,6 +154,11 @@ class S2VSampling:
         ref = self.encode(image[:, :, None]).to(device, dtype)
         history = torch.zeros(1, 3, m, h, w, device=self.vae.device, dtype=self.vae.dtype)  # grey before the take
         lat_shape = (1, tr.config.in_channels, window // 4, h // 8, w // 8)
+        stepped = None
+        if callback_on_step_end is not None:
+            def stepped(r: int, i: int, t, latents):  # the callback's latents taken back, as diffusers' pipelines do
+                callback_outputs = callback_on_step_end(self, r * num_inference_steps + i, t, {"latents": latents})
+                return callback_outputs.pop("latents", latents)
         out = []
         for r in range(windows):
             latents = torch.randn(lat_shape, generator=generator, device=torch.device("cpu"),
@@ -161,7 +166,7 @@ class S2VSampling:
             frames = take.load(r) if take is not None else None  # an earlier run's, kept: not sampled again
             if frames is None:
                 frames = self._window(r, latents, ref, history, cond, uncond, audio, pose, window, num_inference_steps,
-                                      guidance_scale, callback_on_step_end)
+                                      guidance_scale, stepped)
                 if take is not None:
                     take.keep(r, frames)
             k = min(m, frames.shape[2])
@@ -171,7 +176,7 @@ class S2VSampling:
         return returned(take, out, num_frames)
 
     def _window(self, r: int, latents, ref, history, cond, uncond, audio, pose, window: int, steps: int,
-                guidance_scale: float, callback_on_step_end):
+                guidance_scale: float, stepped):
         """Window ``r``'s frames ([1, 3, T, H, W] in [-1, 1], the first window's 3 first cut) from its noise
         ``latents``, continuing from ``history`` (the last motion frames made)."""
         tr, device, dtype = self.transformer, latents.device, latents.dtype
@@ -193,8 +198,7 @@ class S2VSampling:
                 pred_u = tr(latents, ts, uncond, audio_input=a * 0.0, **args)[0]
                 pred = pred_u + guidance_scale * (pred - pred_u)
             latents = self.scheduler.step(pred, t, latents, return_dict=False)[0]
-            if callback_on_step_end is not None:
-                callback_outputs = callback_on_step_end(self, r * steps + i, t, {"latents": latents})
-                latents = callback_outputs.pop("latents", latents)
+            if stepped is not None:
+                latents = stepped(r, i, t, latents)
         frames = self.decode(torch.cat([ref if first else motion, latents], dim=2))[:, :, -window:]
         return frames[:, :, FIRST_CUT:] if first else frames

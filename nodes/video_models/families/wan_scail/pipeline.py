@@ -162,6 +162,11 @@ class SCAIL2Sampling:
         ref, clip = self.conditioning(reference, reference_mask, replace, device, dtype)
         h, w = ref.shape[-2:]
         plan = segments(num_frames if callable(driving) else driving.shape[2], window, overlap)
+        stepped = None
+        if callback_on_step_end is not None:
+            def stepped(r: int, i: int, t, latents):  # the callback's latents taken back, as diffusers' pipelines do
+                callback_outputs = callback_on_step_end(self, r * num_inference_steps + i, t, {"latents": latents})
+                return callback_outputs.pop("latents", latents)
         prev, out = None, []
         for r, (start, count) in enumerate(plan):
             latents = torch.randn((1, tr.config.out_channels, padded_length(count) // 4 + 1, h, w),
@@ -178,7 +183,7 @@ class SCAIL2Sampling:
                 args = dict(encoder_hidden_states_image=clip, ref_latents=ref, pose_latents=pose, history_mask=hm,
                             ref_masks=rm, driving_masks=dm, replace=replace, return_dict=False)
                 made = self._segment(r, latents.to(device, dtype), hist, cond, uncond, args, num_inference_steps,
-                                     guidance_scale, callback_on_step_end)[:, :, :count]
+                                     guidance_scale, stepped)[:, :, :count]
                 if take is not None:
                     take.keep(r, made)
             prev = made[:, :, -overlap:].to(self.vae.device, self.vae.dtype)
@@ -187,7 +192,7 @@ class SCAIL2Sampling:
         return returned(take, out)
 
     def _segment(self, r: int, latents, hist, cond, uncond, args: dict, steps: int, guidance_scale: float,
-                 callback_on_step_end):
+                 stepped):
         """Segment ``r``'s frames decoded ([1, 3, 4k + 1, H, W] in [-1, 1]) from its noise ``latents``, its first
         latent frames held at ``hist`` (the segment before's last frames, encoded) at every step."""
         tr, device = self.transformer, latents.device
@@ -201,9 +206,8 @@ class SCAIL2Sampling:
                 pred_u = tr(latents, ts, uncond, **args)[0]
                 pred = pred_u + guidance_scale * (pred - pred_u)
             latents = self.scheduler.step(pred, t, latents, return_dict=False)[0]
-            if callback_on_step_end is not None:
-                callback_outputs = callback_on_step_end(self, r * steps + i, t, {"latents": latents})
-                latents = callback_outputs.pop("latents", latents)
+            if stepped is not None:
+                latents = stepped(r, i, t, latents)
         if hist is not None:
             latents[:, :, :hist.shape[2]] = hist
         return self.decode(latents)

@@ -1,0 +1,122 @@
+"""Wan S2V and SCAIL-2 through the one Sampler (issue 98): their own pipelines make the take window by window in
+one call the Sampler makes, so they get what every family gets: live step previews, and after a Stop the
+finished windows and the last finished step kept, a re-run resuming there ("resumed from step N") with the
+frames an uninterrupted run makes, the windows before it not sampled again."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import torch
+
+from studio.core.errors import Cancelled
+from tests.node_run import Recorder, run_node
+
+from .test_wan_s2v import _image, _speech
+from .test_wan_scail2 import _clip, _mask
+from .tiny_wan_s2v import build_wan_s2v
+from .tiny_wan_scail import build_wan_scail
+
+CPU = torch.device("cpu")
+
+
+def _s2v(tmp):
+    from nodes.video_models.families.wan_s2v.node import SpeechToVideo
+    from nodes.video_models.loading.load import load_video_model
+    f = build_wan_s2v(tmp)
+    model = load_video_model(f["denoiser"], base=None, device=CPU, dtype_name="fp32",
+                             parts={"text_encoder": f["text_encoder"], "vae": f["vae"]})
+    # two windows: the first gives 8 - 3 = 5 frames, the second 8 (cut to 9 in all); 2 steps each
+    params = {"prompt": "a red fox", "frames": 9, "window": 8, "steps": 2, "guidance": 1.0, "width": 64,
+              "height": 64, "seed": 3}
+    return SpeechToVideo, model, params, dict(image=_image(), speech=_speech(frames=12))
+
+
+def _scail(tmp):
+    from nodes.video_models.families.wan_scail.node import SCAIL2Character
+    from nodes.video_models.loading.load import load_video_model
+    f = build_wan_scail(tmp)
+    model = load_video_model(f["denoiser"], base=None, device=CPU, dtype_name="fp32",
+                             parts={"text_encoder": f["text_encoder"], "vae": f["vae"],
+                                    "image_encoder": f["clip_vision"]})
+    ref = np.random.default_rng(5).random((32, 32, 3), dtype=np.float32)
+    # two segments of 9 frames, the second carrying the first's last 5; 2 steps each
+    params = {"prompt": "a red fox", "frames": 13, "window": 9, "overlap": 5, "steps": 2, "guidance": 1.0,
+              "width": 32, "height": 32, "seed": 3, "mode": "replace"}
+    return SCAIL2Character, model, params, dict(reference=ref, driving=_clip(h=32, w=32),
+                                                driving_mask=_mask(h=32, w=32))
+
+
+FAMILIES = {"wan_s2v": _s2v, "wan_scail": _scail}
+
+
+@pytest.mark.parametrize("key", list(FAMILIES))
+def test_a_windowed_take_previews_and_resumes_in_its_second_window(key, tmp_path, monkeypatch):
+    from nodes.video_models.runs import kept_steps, kept_windows
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    node, model, params, inputs = FAMILIES[key](str(tmp_path / "model"))
+    tr = model.module.transformer
+    calls = []
+    h = tr.register_forward_pre_hook(lambda *_: calls.append(1))
+    try:
+        rec = Recorder()
+        whole = np.array(run_node(node, params, runtime=rec, model=model, **inputs)["video"].frames)
+        assert len(calls) == 4  # 2 windows of 2 steps, one denoiser call a step (guidance 1)
+        previews = [e.preview for e in rec.events if getattr(e, "preview", None) is not None]
+        assert previews and all(p.ndim == 3 and p.shape[2] == 3 for p in previews)  # live step previews
+        h.remove()
+        calls.clear()
+        stop = Recorder()
+
+        def count(*_):
+            calls.append(1)
+            if len(calls) == 4:  # window 1's two steps and window 2's first made: Stop pressed in its second
+                stop.cancel.cancel()
+        h = tr.register_forward_pre_hook(count)
+        with pytest.raises(Cancelled):
+            run_node(node, params, runtime=stop, model=model, **inputs)
+        assert len(os.listdir(kept_steps.folder())) == 1 and len(os.listdir(kept_windows.folder())) == 1, \
+            stop.messages()
+        assert any(t.startswith("stopped: the take's first 3 steps are kept") for t in stop.messages())
+        calls.clear()
+        again = Recorder()
+        resumed = np.array(run_node(node, params, runtime=again, model=model, **inputs)["video"].frames)
+    finally:
+        h.remove()
+    said = again.messages()
+    assert any(t.startswith("resumed from step 4") for t in said), said
+    assert any("1 window of 2 came from an earlier run" in t for t in said), said
+    assert len(calls) <= 2  # window 1 loaded, not sampled; window 2's last step (and the call that learns its shape)
+    assert resumed.shape == whole.shape and np.abs(resumed - whole).max() <= 1 / 255
+    assert os.listdir(kept_steps.folder()) == [] and os.listdir(kept_windows.folder()) == []
+
+
+@pytest.mark.parametrize("key", list(FAMILIES))
+def test_a_kept_step_of_a_window_whose_windows_before_are_gone_is_not_used(key, tmp_path, monkeypatch):
+    """The kept windows were removed (pruned) but the kept step of window 2 is there: it is not put into window 1
+    (that would make the wrong take); it is said, removed, and the take made from its first step."""
+    from nodes.video_models.runs import kept_steps, kept_windows
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    node, model, params, inputs = FAMILIES[key](str(tmp_path / "model"))
+    whole = np.array(run_node(node, params, model=model, **inputs)["video"].frames)
+    tr = model.module.transformer
+    calls, stop = [], Recorder()
+
+    def count(*_):
+        calls.append(1)
+        if len(calls) == 4:
+            stop.cancel.cancel()
+    h = tr.register_forward_pre_hook(count)
+    try:
+        with pytest.raises(Cancelled):
+            run_node(node, params, runtime=stop, model=model, **inputs)
+    finally:
+        h.remove()
+    for name in os.listdir(kept_windows.folder()):
+        os.remove(os.path.join(kept_windows.folder(), name))
+    rec = Recorder()
+    again = np.array(run_node(node, params, runtime=rec, model=model, **inputs)["video"].frames)
+    assert any("the kept steps of an earlier run were not used (its step 3 is in window 2, and this run samples "
+               "from window 1)" in t for t in rec.messages("warning")), rec.messages()
+    assert np.array_equal(again, whole) and os.listdir(kept_steps.folder()) == []
