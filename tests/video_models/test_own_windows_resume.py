@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from studio.core.errors import Cancelled
+from studio.engine.events import NodeProgress
 from tests.node_run import Recorder, run_node
 
 from .test_wan_s2v import _image, _speech
@@ -78,6 +79,8 @@ def test_a_windowed_take_previews_and_resumes_in_its_second_window(key, family, 
         assert len(calls) == 4  # 2 windows of 2 steps, one denoiser call a step (guidance 1)
         previews = [e.preview for e in rec.events if getattr(e, "preview", None) is not None]
         assert previews and all(p.ndim == 3 and p.shape[2] == 3 for p in previews)  # live step previews
+        prog = [e for e in rec.events if isinstance(e, NodeProgress) and e.total == 4]
+        assert prog and prog[-1].step == 4  # progress over every window's steps
         h.remove()
         calls.clear()
         stop = Recorder()

@@ -20,7 +20,7 @@ from ..base.calls import call_defaults, to_pil  # noqa: F401  (call_defaults, to
 from ..base.guard import RunGuard
 from ..runs.kept_latents import DecodeRescue
 from ..base.capabilities import outputs
-from .call_args import call_frames, filter_kwargs, frames_asked  # noqa: F401  (filter_kwargs: callers use it)
+from .call_args import call_frames, decoded_frames, filter_kwargs, frames_asked  # noqa: F401  (filter_kwargs: callers use it)
 from .previews import Previewer, PreviewStream, fit_projection
 
 PREVIEW_INTERVAL = 0.4  # seconds between preview images (progress events are throttled by the context)
@@ -193,7 +193,7 @@ class Sampler:
         from ..takes.time_tiles import can_tile
         timed = self.one_take and can_tile(pipe) and kwargs.get("last_image") is None
         decoding = None if timed else DecodeProgress(  # the pipeline decodes: said as it goes
-            ctx, getattr(pipe, "vae", None), call_frames(kwargs), temporal_ratio(pipe),
+            ctx, getattr(pipe, "vae", None), decoded_frames(pipe, kwargs), temporal_ratio(pipe),
             pace=guard.decoding if guard is not None else None)
         on_step = self._step_callback(kwargs, k, n_windows, stream, guard, keeper, timer, t_call, decoding)
         # one take of the whole clip: its latent decoded in time tiles into the clip's buffer (time_tiles.py)
@@ -319,7 +319,7 @@ class Sampler:
         vae = getattr(self.pipe, "vae", None)
         if self.ref.tiling or vae is None or not hasattr(vae, "enable_tiling") or self.on_cpu:
             return False
-        n, w, h = call_frames(kwargs), int(kwargs.get("width") or 0), int(kwargs.get("height") or 0)
+        n, w, h = decoded_frames(self.pipe, kwargs), int(kwargs.get("width") or 0), int(kwargs.get("height") or 0)
         if not decode_needs_tiling(n, w, h, free_memory(self.ref.device)):
             return False
         try:

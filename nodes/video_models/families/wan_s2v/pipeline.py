@@ -112,6 +112,10 @@ class S2VSampling:
         windows, _ = take_plan(int(kwargs.get("num_frames") or 77), int(kwargs.get("window") or 80))
         return windows * int(kwargs.get("num_inference_steps") or 40)
 
+    def frames_per_decode(self, kwargs: dict) -> int:
+        """The frames one window's decode makes: the motion frames it continues from and the window."""
+        return int(self.transformer.config.motion_frames) + int(kwargs.get("window") or 80)
+
     @torch.no_grad()
     def __call__(self, image: torch.Tensor, audio: torch.Tensor, prompt: str | None = None,
                  negative_prompt: str | None = None, pose: torch.Tensor | None = None, num_frames: int = 77,

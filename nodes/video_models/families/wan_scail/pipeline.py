@@ -128,6 +128,10 @@ class SCAIL2Sampling:
         plan = segments(int(n), int(kwargs.get("window") or WINDOW), int(kwargs.get("overlap") or OVERLAP))
         return len(plan) * int(kwargs.get("num_inference_steps") or 6)
 
+    def frames_per_decode(self, kwargs: dict) -> int:
+        """The frames one segment's decode makes: a segment's."""
+        return padded_length(int(kwargs.get("window") or WINDOW))
+
     @torch.no_grad()
     def __call__(self, reference: torch.Tensor, driving: torch.Tensor, driving_mask: torch.Tensor | None = None,
                  reference_mask: torch.Tensor | None = None, replace: bool = True, prompt: str | None = None,
