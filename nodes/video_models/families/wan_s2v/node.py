@@ -117,10 +117,12 @@ class SpeechToVideo(OneCallNode):
             raise S2VError(f"{self.title}: 'window' is {p.window}: it must be a multiple of 4 (the release's 80)")
         still = image.frame(0) if hasattr(image, "frame") else np.asarray(image)
         w, h = (int(p.width), int(p.height)) if p.width and p.height else fit_size(still.shape[1], still.shape[0])
+        if not (w % 16 or h % 16):
+            w, h = output_size(ctx, s, w, h, None, self.preview)  # 'preview size': smaller, said
         if w % 16 or h % 16 or min(w, h) < 64:
             raise S2VError(f"{self.title}: the size {w}x{h} must be multiples of 16 and at least 64 (the motion "
-                           "frames are packed 8 latents to one)")
-        w, h = output_size(ctx, s, w, h, None, self.preview)  # 'preview size': smaller, said
+                           "frames are packed 8 latents to one)" + (" (at 'preview size': set it to off)"
+                                                                    if self.preview else ""))
         pose_t = self._pose(ctx, pose, n, w, h)
         ref = torch.from_numpy(covered(still, w, h)).permute(2, 0, 1)[None] * 2 - 1
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
