@@ -136,3 +136,32 @@ def test_a_kept_step_of_a_window_whose_windows_before_are_gone_is_not_used(famil
     assert any("the kept steps of an earlier run were not used (its step 3 is in window 2, and this run samples "
                "from window 1)" in t for t in rec.messages("warning")), rec.messages()
     assert np.array_equal(again, whole) and os.listdir(kept_steps.folder()) == []
+
+
+def test_a_stop_at_a_windows_first_step_resumes_from_the_window_after_the_kept_one(family, tmp_path, monkeypatch):
+    """Stopped in window 2's first step: window 1 is kept whole, and so is its last step; the re-run loads window 1
+    and samples window 2 from its first step, saying nothing of the step it did not need."""
+    from nodes.video_models.runs import kept_steps, kept_windows
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    node, model, params, inputs = family("wan_scail")
+    whole = np.array(run_node(node, params, model=model, **inputs)["video"].frames)
+    tr = model.module.transformer
+    calls, stop = [], Recorder()
+
+    def count(*_):
+        calls.append(1)
+        if len(calls) == 3:
+            stop.cancel.cancel()
+    h = tr.register_forward_pre_hook(count)
+    try:
+        with pytest.raises(Cancelled):
+            run_node(node, params, runtime=stop, model=model, **inputs)
+        assert len(os.listdir(kept_windows.folder())) == 1
+        calls.clear()
+        rec = Recorder()
+        again = np.array(run_node(node, params, runtime=rec, model=model, **inputs)["video"].frames)
+    finally:
+        h.remove()
+    assert not [t for t in rec.messages("warning") if "kept" in t] and any("1 window of 2 came from an earlier run" in t for t in rec.messages())
+    assert len(calls) <= 3  # window 2's two steps, and the one skipped before the kept step was found finished
+    assert np.array_equal(again, whole) and os.listdir(kept_steps.folder()) == []

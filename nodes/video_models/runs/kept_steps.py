@@ -107,7 +107,11 @@ class StepKeeper:
         if self.resume_at >= total:
             self._miss(f"its step {self.resume_at + 1} is past this take's {total}")
             raise KeptStepsMismatch
-        if self.resume_at // self.loop != i // self.loop:
+        if self.resume_at // self.loop < i // self.loop:  # its window finished and is kept whole (a windowed call)
+            _drop(self.path)
+            self.resume_at, self.kept = -1, None
+            raise KeptStepsMismatch  # this step was skipped for it: the call is made again, nothing to say
+        if self.resume_at // self.loop > i // self.loop:
             self._miss(f"its step {self.resume_at + 1} is in window {self.resume_at // self.loop + 1}, and this run "
                        f"samples from window {i // self.loop + 1}")
             raise KeptStepsMismatch

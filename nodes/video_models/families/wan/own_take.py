@@ -29,7 +29,8 @@ class OwnTakeOutput:
 class OwnTake:
     """The windows of one call (the module's docstring): ``load(r)`` an earlier run's frames of window ``r`` (None:
     sample it), ``keep(r, frames)`` a finished one's, ``put(r, frames)`` its new frames ([1, 3, T, H, W] in [-1, 1])
-    into the take, ``result()`` the call's output, ``finish()`` once the take is made."""
+    into the take, ``result()`` the call's output, ``finish()`` once the take is made; ``begin()`` as each call of
+    the pipeline begins."""
 
     def __init__(self, ctx, s, shape: tuple[int, int, int], windows: int, how: str, key_args: dict):
         from ...runs.kept_latents import run_key
@@ -44,6 +45,11 @@ class OwnTake:
 
     def __repr__(self) -> str:
         return "OwnTake()"  # the call's arguments beside it decide the take
+
+    def begin(self) -> None:
+        """The call begins (again, where the Sampler makes it once more: kept steps that did not fit it)."""
+        self.at = 0
+        self.kept.loaded.clear()
 
     def load(self, r: int):
         """Window ``r``'s frames as an earlier run of this call kept them (a float32 tensor), or None."""

@@ -132,6 +132,8 @@ class S2VSampling:
         its finished windows are kept and an earlier run's loaded, and its output is returned.
         ``callback_on_step_end(pipe, window * num_inference_steps + step, t, {"latents": ...})`` after each step."""
         from ..wan.own_take import emitted, returned
+        if take is not None:
+            take.begin()
         tr = self.transformer
         device = self._execution_device
         if window % 4:

@@ -150,6 +150,8 @@ class SCAIL2Sampling:
         segments are kept and an earlier run's loaded, and its output is returned.
         ``callback_on_step_end(pipe, segment * num_inference_steps + step, t, {"latents": ...})`` after each step."""
         from ..wan.own_take import emitted, returned
+        if take is not None:
+            take.begin()
         if output_type == "latent":
             raise ValueError("SCAIL2Pipeline decodes each segment to continue from it: no 'latent' output")
         if (height or reference.shape[-2]) != reference.shape[-2] or (width or reference.shape[-1]) != \
