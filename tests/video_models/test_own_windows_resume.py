@@ -102,6 +102,8 @@ def test_a_windowed_take_previews_and_resumes_in_its_second_window(key, family, 
         h.remove()
     said = again.messages()
     assert any(t.startswith("resumed from step 4") for t in said), said
+    prog = [e.step for e in again.events if isinstance(e, NodeProgress) and e.total == 4]
+    assert prog and min(prog) >= 3 and prog[-1] == 4  # window 1's steps counted made, not counted again from 0
     assert any("1 window of 2 came from an earlier run" in t for t in said), said
     assert len(calls) <= 2  # window 1 loaded, not sampled; window 2's last step (and the call that learns its shape)
     assert resumed.shape == whole.shape and np.abs(resumed - whole).max() <= 1 / 255

@@ -147,6 +147,7 @@ class Sampler:
             timer.step()
             total = int(getattr(p, "num_timesteps", 0) or kwargs.get("num_inference_steps", 1))
             done[0] += 1
+            made = max(done[0], i + 1)  # a windowed call's kept windows are loaded, their steps counted made
             prev = None
             if stream is not None:
                 prev = stream.ready(wait=i + 1 == total)  # a preview started at an earlier step, if landed
@@ -163,11 +164,11 @@ class Sampler:
             # raises Cancelled when the user stopped: the exception leaves the pipeline at this step
             first = i == 0 and n_windows > 1  # the window log line, once per window
             per_call = total * self.segments
-            ctx.progress(k * per_call + done[0], n_windows * per_call, preview=prev, force=first,
+            ctx.progress(k * per_call + made, n_windows * per_call, preview=prev, force=first,
                          message=f"window {k + 1}/{n_windows}" if first else None)
             if guard is not None:  # past its estimate: said again from the steps made
-                guard.tick(k * per_call + done[0], n_windows * per_call)
-            if decoding is not None and done[0] >= per_call:
+                guard.tick(k * per_call + made, n_windows * per_call)
+            if decoding is not None and made >= per_call:
                 decoding.begin()
             return kw
         return on_step
