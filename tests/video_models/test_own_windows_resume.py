@@ -65,47 +65,61 @@ def family(tmp_path_factory):
     return get
 
 
+class Calls:
+    """The denoiser's calls counted (a hook on it); with ``stop_at``, Stop pressed as the n-th call begins."""
+
+    def __init__(self, model, stop_at: int = 0):
+        self.n, self.stop_at, self.runtime = 0, stop_at, Recorder()
+        self.handle = model.module.transformer.register_forward_pre_hook(self._called)
+
+    def _called(self, *_):
+        self.n += 1
+        if self.n == self.stop_at:
+            self.runtime.cancel.cancel()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.remove()
+
+
+def stopped(node, model, params, inputs, at: int) -> Recorder:
+    """A run of the node stopped as the denoiser's ``at``-th call begins: what it said."""
+    with Calls(model, stop_at=at) as c, pytest.raises(Cancelled):
+        run_node(node, params, runtime=c.runtime, model=model, **inputs)
+    return c.runtime
+
+
+def made(node, model, params, inputs) -> tuple[np.ndarray, Recorder, int]:
+    """(the frames of a run of the node, what it said, the denoiser's calls it made)."""
+    with Calls(model) as c:
+        frames = np.array(run_node(node, params, runtime=c.runtime, model=model, **inputs)["video"].frames)
+    return frames, c.runtime, c.n
+
+
 @pytest.mark.parametrize("key", list(FAMILIES))
 def test_a_windowed_take_previews_and_resumes_in_its_second_window(key, family, tmp_path, monkeypatch):
     from nodes.video_models.runs import kept_steps, kept_windows
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
     node, model, params, inputs = family(key)
-    tr = model.module.transformer
-    calls = []
-    h = tr.register_forward_pre_hook(lambda *_: calls.append(1))
-    try:
-        rec = Recorder()
-        whole = np.array(run_node(node, params, runtime=rec, model=model, **inputs)["video"].frames)
-        assert len(calls) == 4  # 2 windows of 2 steps, one denoiser call a step (guidance 1)
-        previews = [e.preview for e in rec.events if getattr(e, "preview", None) is not None]
-        assert previews and all(p.ndim == 3 and p.shape[2] == 3 for p in previews)  # live step previews
-        prog = [e for e in rec.events if isinstance(e, NodeProgress) and e.total == 4]
-        assert prog and prog[-1].step == 4  # progress over every window's steps
-        h.remove()
-        calls.clear()
-        stop = Recorder()
-
-        def count(*_):
-            calls.append(1)
-            if len(calls) == 4:  # window 1's two steps and window 2's first made: Stop pressed in its second
-                stop.cancel.cancel()
-        h = tr.register_forward_pre_hook(count)
-        with pytest.raises(Cancelled):
-            run_node(node, params, runtime=stop, model=model, **inputs)
-        assert len(os.listdir(kept_steps.folder())) == 1 and len(os.listdir(kept_windows.folder())) == 1, \
-            stop.messages()
-        assert any(t.startswith("stopped: the take's first 3 steps are kept") for t in stop.messages())
-        calls.clear()
-        again = Recorder()
-        resumed = np.array(run_node(node, params, runtime=again, model=model, **inputs)["video"].frames)
-    finally:
-        h.remove()
+    whole, rec, calls = made(node, model, params, inputs)
+    assert calls == 4  # 2 windows of 2 steps, one denoiser call a step (guidance 1)
+    previews = [e.preview for e in rec.events if getattr(e, "preview", None) is not None]
+    assert previews and all(p.ndim == 3 and p.shape[2] == 3 for p in previews)  # live step previews
+    prog = [e for e in rec.events if isinstance(e, NodeProgress) and e.total == 4]
+    assert prog and prog[-1].step == 4  # progress over every window's steps
+    # window 1's two steps and window 2's first made: Stop pressed in window 2's second
+    stop = stopped(node, model, params, inputs, at=4)
+    assert len(os.listdir(kept_steps.folder())) == 1 and len(os.listdir(kept_windows.folder())) == 1
+    assert any(t.startswith("stopped: the take's first 3 steps are kept") for t in stop.messages())
+    resumed, again, calls = made(node, model, params, inputs)
     said = again.messages()
     assert any(t.startswith("resumed from step 4") for t in said), said
     prog = [e.step for e in again.events if isinstance(e, NodeProgress) and e.total == 4]
     assert prog and min(prog) >= 3 and prog[-1] == 4  # window 1's steps counted made, not counted again from 0
     assert any("1 window of 2 came from an earlier run" in t for t in said), said
-    assert len(calls) <= 2  # window 1 loaded, not sampled; window 2's last step (and the call that learns its shape)
+    assert calls <= 2  # window 1 loaded, not sampled; window 2's last step (and the call that learns its shape)
     assert resumed.shape == whole.shape and np.abs(resumed - whole).max() <= 1 / 255
     assert os.listdir(kept_steps.folder()) == [] and os.listdir(kept_windows.folder()) == []
 
@@ -117,24 +131,11 @@ def test_a_kept_step_of_a_window_whose_windows_before_are_gone_is_not_used(famil
     from nodes.video_models.runs import kept_steps, kept_windows
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
     node, model, params, inputs = family("wan_scail")
-    whole = np.array(run_node(node, params, model=model, **inputs)["video"].frames)
-    tr = model.module.transformer
-    calls, stop = [], Recorder()
-
-    def count(*_):
-        calls.append(1)
-        if len(calls) == 4:
-            stop.cancel.cancel()
-    h = tr.register_forward_pre_hook(count)
-    try:
-        with pytest.raises(Cancelled):
-            run_node(node, params, runtime=stop, model=model, **inputs)
-    finally:
-        h.remove()
+    whole = made(node, model, params, inputs)[0]
+    stopped(node, model, params, inputs, at=4)
     for name in os.listdir(kept_windows.folder()):
         os.remove(os.path.join(kept_windows.folder(), name))
-    rec = Recorder()
-    again = np.array(run_node(node, params, runtime=rec, model=model, **inputs)["video"].frames)
+    again, rec, _ = made(node, model, params, inputs)
     assert any("the kept steps of an earlier run were not used (its step 3 is in window 2, and this run samples "
                "from window 1)" in t for t in rec.messages("warning")), rec.messages()
     assert np.array_equal(again, whole) and os.listdir(kept_steps.folder()) == []
@@ -146,24 +147,11 @@ def test_a_stop_at_a_windows_first_step_resumes_from_the_window_after_the_kept_o
     from nodes.video_models.runs import kept_steps, kept_windows
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
     node, model, params, inputs = family("wan_scail")
-    whole = np.array(run_node(node, params, model=model, **inputs)["video"].frames)
-    tr = model.module.transformer
-    calls, stop = [], Recorder()
-
-    def count(*_):
-        calls.append(1)
-        if len(calls) == 3:
-            stop.cancel.cancel()
-    h = tr.register_forward_pre_hook(count)
-    try:
-        with pytest.raises(Cancelled):
-            run_node(node, params, runtime=stop, model=model, **inputs)
-        assert len(os.listdir(kept_windows.folder())) == 1
-        calls.clear()
-        rec = Recorder()
-        again = np.array(run_node(node, params, runtime=rec, model=model, **inputs)["video"].frames)
-    finally:
-        h.remove()
-    assert not [t for t in rec.messages("warning") if "kept" in t] and any("1 window of 2 came from an earlier run" in t for t in rec.messages())
-    assert len(calls) <= 3  # window 2's two steps, and the one skipped before the kept step was found finished
+    whole = made(node, model, params, inputs)[0]
+    stopped(node, model, params, inputs, at=3)
+    assert len(os.listdir(kept_windows.folder())) == 1
+    again, rec, calls = made(node, model, params, inputs)
+    assert not [t for t in rec.messages("warning") if "kept" in t]
+    assert any("1 window of 2 came from an earlier run" in t for t in rec.messages())
+    assert calls <= 3  # window 2's two steps, and the one skipped before the kept step was found finished
     assert np.array_equal(again, whole) and os.listdir(kept_steps.folder()) == []

@@ -170,14 +170,16 @@ class S2VSampling:
             latents = torch.randn(lat_shape, generator=generator, device=torch.device("cpu"),
                                   dtype=torch.float32).to(device, dtype)  # drawn for a kept window too: in step
             frames = take.load(r) if take is not None else None  # an earlier run's, kept: not sampled again
-            if frames is None:
+            fresh = frames is None
+            if fresh:
                 frames = self._window(r, latents, ref, history, cond, uncond, audio, pose, window, num_inference_steps,
                                       guidance_scale, stepped)
-                if take is not None:
-                    take.keep(r, frames)
             k = min(m, frames.shape[2])
             history = torch.cat([history[:, :, k:], frames[:, :, -k:].to(history)], dim=2)
-            emitted(r, frames.float().cpu(), take, on_window, out)
+            host = frames.float().cpu()
+            if fresh and take is not None:
+                take.keep(r, host)
+            emitted(r, host, take, on_window, out)
         self.maybe_free_model_hooks()
         return returned(take, out, num_frames)
 

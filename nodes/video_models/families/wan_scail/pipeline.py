@@ -179,7 +179,8 @@ class SCAIL2Sampling:
                                   generator=generator, device=torch.device("cpu"),
                                   dtype=torch.float32)  # drawn for a kept segment too: the noise stays in step
             made = take.load(r) if take is not None else None  # an earlier run's, kept: not sampled again
-            if made is None:
+            fresh = made is None
+            if fresh:
                 pose, dm, rm, frames = self.segment_inputs(driving, driving_mask, reference_mask, start, count,
                                                            device, dtype)
                 hist = hm = None
@@ -190,10 +191,11 @@ class SCAIL2Sampling:
                             ref_masks=rm, driving_masks=dm, replace=replace, return_dict=False)
                 made = self._segment(r, latents.to(device, dtype), hist, cond, uncond, args, num_inference_steps,
                                      guidance_scale, stepped)[:, :, :count]
-                if take is not None:
-                    take.keep(r, made)
             prev = made[:, :, -overlap:].to(self.vae.device, self.vae.dtype)
-            emitted(r, (made if r == 0 else made[:, :, overlap:]).float().cpu(), take, on_segment, out)
+            host = made.float().cpu()
+            if fresh and take is not None:
+                take.keep(r, host)
+            emitted(r, host if r == 0 else host[:, :, overlap:], take, on_segment, out)
         self.maybe_free_model_hooks()
         return returned(take, out)
 
