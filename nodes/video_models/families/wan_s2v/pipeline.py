@@ -168,12 +168,12 @@ class S2VSampling:
         out = []
         for r in range(windows):
             latents = torch.randn(lat_shape, generator=generator, device=torch.device("cpu"),
-                                  dtype=torch.float32).to(device, dtype)  # drawn for a kept window too: in step
+                                  dtype=torch.float32)  # drawn for a kept window too: the noise stays in step
             frames = take.load(r) if take is not None else None  # an earlier run's, kept: not sampled again
             fresh = frames is None
             if fresh:
-                frames = self._window(r, latents, ref, history, cond, uncond, audio, pose, window, num_inference_steps,
-                                      guidance_scale, stepped)
+                frames = self._window(r, latents.to(device, dtype), ref, history, cond, uncond, audio, pose, window,
+                                      num_inference_steps, guidance_scale, stepped)
             k = min(m, frames.shape[2])
             history = torch.cat([history[:, :, k:], frames[:, :, -k:].to(history)], dim=2)
             host = frames.float().cpu()
