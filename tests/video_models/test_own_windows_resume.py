@@ -155,3 +155,24 @@ def test_a_stop_at_a_windows_first_step_resumes_from_the_window_after_the_kept_o
     assert any("1 window of 2 came from an earlier run" in t for t in rec.messages())
     assert calls <= 3  # window 2's two steps, and the one skipped before the kept step was found finished
     assert np.array_equal(again, whole) and os.listdir(kept_steps.folder()) == []
+
+
+@pytest.mark.parametrize("key", list(FAMILIES))
+def test_a_window_whose_decode_runs_out_of_memory_is_decoded_again_lighter(key, family, tmp_path, monkeypatch):
+    """The Sampler's decode rescue reaches the windows' decodes: a decode that runs out of memory untiled is said
+    and run again tiled, and the take is made (the node called its pipeline itself before: the error ended it)."""
+    from diffusers import AutoencoderKLWan
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    node, model, params, inputs = family(key)
+    orig = AutoencoderKLWan._decode
+
+    def failing(self, z, *a, **k):
+        if not self.use_tiling:
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return orig(self, z, *a, **k)
+    monkeypatch.setattr(AutoencoderKLWan, "_decode", failing)
+    frames, rec, _ = made(node, model, params, inputs)
+    assert frames.shape[0] == params["frames"] and np.isfinite(frames).all()
+    assert any(t.startswith("decoding ran out of memory (CUDA out of memory") and "decoded again in tiles" in t
+               for t in rec.messages("warning")), rec.messages()
+    assert not model.module.vae.use_tiling  # as it was after the call
