@@ -20,7 +20,7 @@ from ..base.calls import call_defaults, to_pil  # noqa: F401  (call_defaults, to
 from ..base.guard import RunGuard
 from ..runs.kept_latents import DecodeRescue
 from ..base.capabilities import outputs
-from .call_args import call_frames, decoded_frames, filter_kwargs, frames_asked  # noqa: F401  (filter_kwargs: callers use it)
+from .call_args import call_frames, decoded_frames, filter_kwargs, frames_asked  # noqa: F401  (filter_kwargs: callers')
 from .previews import Previewer, PreviewStream, fit_projection
 
 PREVIEW_INTERVAL = 0.4  # seconds between preview images (progress events are throttled by the context)

@@ -95,7 +95,8 @@ class SpeechToVideo(OneCallNode):
                   help="frames to make at 16 fps; 0: as long as the speech"),
               Int("window", 80, min=4, max=400, help="frames per window (a multiple of 4; the release's 80); "
                                                       "the first gives 3 fewer"),
-              *shared("steps", "guidance", steps={"default": 40, "help": "denoising steps per window (the release's 40)"},
+              *shared("steps", "guidance",
+                      steps={"default": 40, "help": "denoising steps per window (the release's 40)"},
                       guidance={"default": 4.5, "help": "classifier-free guidance (the release's 4.5)"}),
               Int("width", 0, min=0, max=4096, special="from the image",
                   help="0: the image's aspect in the release's 832x480 area, sides multiples of 64"),
