@@ -73,7 +73,10 @@ class StepKeeper:
         self.resume_at, self.kept = -1, None  # the kept step, its latent and scheduler state
         self.checked = False  # the kept step and latent checked against the call (at its first step)
         steps = kwargs.get("num_inference_steps")
-        self.max_steps = int(steps) if isinstance(steps, int) and 0 < steps <= MAX_STEPS else MAX_STEPS
+        self.loop = int(steps) if isinstance(steps, int) and 0 < steps <= MAX_STEPS else MAX_STEPS
+        # a call of several denoising loops (Studio's own windowed pipelines) counts its steps on over them
+        in_call = getattr(pipe, "steps_in_call", None)
+        self.max_steps = min(MAX_STEPS, int(in_call(kwargs))) if in_call is not None else self.loop
         if os.path.lexists(self.path):  # a link or a FIFO there too: refused by kept_file, removed
             self._load()
 
@@ -93,15 +96,24 @@ class StepKeeper:
         except kept_file.KeptFileError as e:
             self._miss(str(e))
 
-    def fits(self, pipe, latents) -> None:
-        """At the call's first step: the kept step lies inside the call's schedule and the kept latent
-        has the call's shape, else a miss (:class:`KeptStepsMismatch`: the call is made again)."""
+    def fits(self, pipe, latents, i: int = 0) -> None:
+        """At the call's first step (``i``): the kept step lies inside the call's schedule, in the loop this step
+        is of (a windowed call loads the windows before it: their frames kept), and the kept latent has the call's
+        shape, else a miss (:class:`KeptStepsMismatch`: the call is made again)."""
         if self.checked or self.kept is None:
             return
         self.checked = True
         total = int(getattr(pipe, "num_timesteps", 0) or 0) or self.max_steps
         if self.resume_at >= total:
             self._miss(f"its step {self.resume_at + 1} is past this take's {total}")
+            raise KeptStepsMismatch
+        if self.resume_at // self.loop < i // self.loop:  # its window finished and is kept whole (a windowed call)
+            _drop(self.path)
+            self.resume_at, self.kept = -1, None
+            raise KeptStepsMismatch  # this step was skipped for it: the call is made again, nothing to say
+        if self.resume_at // self.loop > i // self.loop:
+            self._miss(f"its step {self.resume_at + 1} is in window {self.resume_at // self.loop + 1}, and this run "
+                       f"samples from window {i // self.loop + 1}")
             raise KeptStepsMismatch
         if tuple(self.kept[0].shape) != tuple(latents.shape):
             self._miss("its latent is not of this take's shape")
@@ -117,7 +129,7 @@ class StepKeeper:
         step, the latent and state held for a Stop."""
         self.done = i
         if "latents" in kw:
-            self.fits(pipe, kw["latents"])
+            self.fits(pipe, kw["latents"], i)
         if i == self.resume_at and self.kept is not None:
             latents, state = self.kept
             device = kw["latents"].device

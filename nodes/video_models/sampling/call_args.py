@@ -40,6 +40,13 @@ def call_frames(kwargs: dict) -> int:
     return int(next((kwargs[n] for n in ("num_frames",) + FRAMES_AS if kwargs.get(n)), 1))
 
 
+def decoded_frames(pipe, kwargs: dict) -> int:
+    """The frames one decode of the call makes: a pipeline making its take window by window in one call says its
+    window's (``frames_per_decode``: Studio's own S2V and SCAIL-2), else the call's frames."""
+    per = getattr(pipe, "frames_per_decode", None)
+    return int(per(kwargs)) if per is not None else call_frames(kwargs)
+
+
 def frames_asked(pipe, kwargs: dict[str, Any]) -> dict[str, Any]:
     """The call with its frame count said to a pipeline that takes one, where the call gives its frames only as a
     clip (Video to Video's ``video``): a video-to-world pipeline otherwise makes its own default length (Cosmos

@@ -20,7 +20,7 @@ from ..base.calls import call_defaults, to_pil  # noqa: F401  (call_defaults, to
 from ..base.guard import RunGuard
 from ..runs.kept_latents import DecodeRescue
 from ..base.capabilities import outputs
-from .call_args import call_frames, filter_kwargs, frames_asked  # noqa: F401  (filter_kwargs: callers use it)
+from .call_args import call_frames, decoded_frames, filter_kwargs, frames_asked  # noqa: F401  (filter_kwargs: callers')
 from .previews import Previewer, PreviewStream, fit_projection
 
 PREVIEW_INTERVAL = 0.4  # seconds between preview images (progress events are throttled by the context)
@@ -147,6 +147,7 @@ class Sampler:
             timer.step()
             total = int(getattr(p, "num_timesteps", 0) or kwargs.get("num_inference_steps", 1))
             done[0] += 1
+            made = max(done[0], i + 1)  # a windowed call's kept windows are loaded, their steps counted made
             prev = None
             if stream is not None:
                 prev = stream.ready(wait=i + 1 == total)  # a preview started at an earlier step, if landed
@@ -163,11 +164,11 @@ class Sampler:
             # raises Cancelled when the user stopped: the exception leaves the pipeline at this step
             first = i == 0 and n_windows > 1  # the window log line, once per window
             per_call = total * self.segments
-            ctx.progress(k * per_call + done[0], n_windows * per_call, preview=prev, force=first,
+            ctx.progress(k * per_call + made, n_windows * per_call, preview=prev, force=first,
                          message=f"window {k + 1}/{n_windows}" if first else None)
             if guard is not None:  # past its estimate: said again from the steps made
-                guard.tick(k * per_call + done[0], n_windows * per_call)
-            if decoding is not None and done[0] >= per_call:
+                guard.tick(k * per_call + made, n_windows * per_call)
+            if decoding is not None and made >= per_call:
                 decoding.begin()
             return kw
         return on_step
@@ -193,7 +194,7 @@ class Sampler:
         from ..takes.time_tiles import can_tile
         timed = self.one_take and can_tile(pipe) and kwargs.get("last_image") is None
         decoding = None if timed else DecodeProgress(  # the pipeline decodes: said as it goes
-            ctx, getattr(pipe, "vae", None), call_frames(kwargs), temporal_ratio(pipe),
+            ctx, getattr(pipe, "vae", None), decoded_frames(pipe, kwargs), temporal_ratio(pipe),
             pace=guard.decoding if guard is not None else None)
         on_step = self._step_callback(kwargs, k, n_windows, stream, guard, keeper, timer, t_call, decoding)
         # one take of the whole clip: its latent decoded in time tiles into the clip's buffer (time_tiles.py)
@@ -319,7 +320,7 @@ class Sampler:
         vae = getattr(self.pipe, "vae", None)
         if self.ref.tiling or vae is None or not hasattr(vae, "enable_tiling") or self.on_cpu:
             return False
-        n, w, h = call_frames(kwargs), int(kwargs.get("width") or 0), int(kwargs.get("height") or 0)
+        n, w, h = decoded_frames(self.pipe, kwargs), int(kwargs.get("width") or 0), int(kwargs.get("height") or 0)
         if not decode_needs_tiling(n, w, h, free_memory(self.ref.device)):
             return False
         try:
@@ -384,7 +385,7 @@ def plain_resumable(pipe, fam, loops: int) -> bool:
 def resume_problem(pipe, fam, loops: int) -> str:
     """Why a Stop keeps no step of a plain call of ``pipe`` ('' : it keeps them), said when it is stopped."""
     from .call_args import STAGED
-    if loops != 1:
+    if loops != 1 and not hasattr(pipe, "steps_in_call"):  # one that counts its steps on over its loops: told apart
         return f"its call makes {loops} denoising loops (sections or chunks), which a kept step does not tell apart"
     if outputs(fam).sound:
         return "its sound is sampled beside the picture, and its step callback hands over the picture's latents only"

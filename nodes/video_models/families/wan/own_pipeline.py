@@ -1,13 +1,13 @@
 """What a family built on Wan's files with a node and a pipeline of its own (Wan 2.2 S2V, SCAIL-2: families
-of their own by the wing rule, docs/architecture.md) is: its file formats, its node that calls its own pipeline
-outside the one Sampler and why, and what it lacks of the capabilities and why: one declaration for them."""
+of their own by the wing rule, docs/architecture.md) is: its file formats and what it lacks of the capabilities
+and why: one declaration for them. Its node's call is made by the one Sampler (its take window by window:
+own_take.py)."""
 from __future__ import annotations
 
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows,
                                   Drafts, FirstLast, LoraNames, LoraTraining, Modular, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
-from ...base.capabilities import DirectCalls
 from ...base.family import Family
 
 
@@ -54,13 +54,6 @@ def assembled(cls, comps: dict, parts: dict, torch_dtype, info, denoiser: str):
         comps[c] = load_part(part, torch_dtype)
         info(f"{PART_TITLES[c]}: {part.words}")
     return cls(**comps), {"_class_name": cls.__name__, "transformer": ["studio", denoiser]}
-
-
-def own_direct(node_id: str, unit: str) -> DirectCalls:
-    """Its node ``node_id`` calling its own pipeline outside the one Sampler, the take made ``unit`` by ``unit``."""
-    return DirectCalls(((node_id, f"Studio's own pipeline (pipeline.py) makes the take {unit} by {unit}, each written "
-                                  f"into the take's buffer as it is made (one {unit}'s memory): progress per step and "
-                                  "Stop, no previews or kept steps yet"),))
 
 
 def own_pipeline_lacks(node: str) -> dict:

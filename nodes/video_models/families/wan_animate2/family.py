@@ -113,9 +113,12 @@ FAMILY = WanAnimate2Family(
     fps=FPS, scale_attr="latents_std", key_rank=3, recogniser=recognise, task_kinds_by_inputs=("drive",),
     makers=(Maker("drive", "video_models.wan_animate_2", ("reference", "driving", "prompt")),),
     has=(PartReader(_parts, files=PART_FILES), WanAnimate2Modular(), PreviewLayout(),
-         DirectCalls((("video_models.wan_animate_2", "a modular pipeline (WanAnimate2ModularPipeline): its steps "
-                      "run inside diffusers' modular blocks, which take no step callback; progress and Stop come "
-                      "from a hook on the transformer, no previews or kept steps"),))),
+         DirectCalls((("video_models.wan_animate_2", "a modular pipeline (WanAnimate2ModularPipeline, diffusers "
+                      "0.42.1) with no step callback: each segment's steps run in a plain loop inside one block "
+                      "(WanAnimate2SegmentDenoiseInner), conditioned on the segment before's decoded frames and the "
+                      "reference's attention cache, both held in the modular block state, where a kept step or "
+                      "segment cannot be put back; progress and Stop come from a hook on the transformer, no "
+                      "previews or kept steps"),))),
     lacks={SingleFile: SINGLE_FILE_AS_IS, TwoExperts: ONE_DENOISER, ContextWindows: ONE_CALL, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PromptRecipe: "its modular pipeline has no encode_prompt and no call taking embeddings: its text encoder "
                          "step (the prompt, the negative, the motion prompt) runs inside the one call",

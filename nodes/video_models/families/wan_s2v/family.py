@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...base.capabilities import PartReader, PreviewLayout
 from ...base.tasks import Maker
-from ..wan.own_pipeline import OwnWanFamily, own_direct, own_pipeline_lacks
+from ..wan.own_pipeline import OwnWanFamily, own_pipeline_lacks
 from . import recognise
 
 PIPELINE = "WanS2VPipeline"  # pipeline.py: not a diffusers class, built by parts.py
@@ -24,6 +24,6 @@ FAMILY = WanS2V(
     scale_attr="latents_std", key_rank=3, recogniser=recognise.recognise,
     layouts=("original (Wan-Video, ComfyUI)",), task_kinds_by_inputs=("audio",),
     makers=(Maker("audio", "video_models.wan_s2v", ("image", "speech", "audio", "pose", "prompt")),),  # the S2V node
-    has=(PartReader(_parts), PreviewLayout(), own_direct("video_models.wan_s2v", "window")),
+    has=(PartReader(_parts), PreviewLayout()),
     lacks=own_pipeline_lacks("the Speech to Video (S2V) node"),
     variants=(("Wan 2.2 S2V 14B", lambda idx, cfg: cfg.get("num_layers") == 40),))

@@ -13,12 +13,11 @@ import math
 import numpy as np
 
 from studio.core.errors import StudioError
-from studio.core.params import Float, Int, Seed, Text
-from studio.core.spec import CLIP, In, Node, Out
+from studio.core.params import Int, Text
+from studio.core.spec import In, Out
 
 from ...base.voice import check_voice, voice_frames
-from ...loading.node import CATEGORY
-from ...takes.time_tiles import take_buffer
+from ...sampling.one_call import RUN, Call, OneCallNode, shared
 from .family import PIPELINE
 
 AREA = 832 * 480  # the release's 480p S2V area (its generate.py defaults to 1280*720, --size 832*480 here)
@@ -69,18 +68,19 @@ def covered(img: np.ndarray, w: int, h: int) -> np.ndarray:
     return x[top:top + h, left:left + w]
 
 
-class SpeechToVideo(Node):
+class SpeechToVideo(OneCallNode):
     """Make a talking (or singing) person from one image and a voice with Wan 2.2 S2V 14B: connect Load
     Video Model (the S2V file with umt5_xxl and wan_2.1_vae), the image, Speech Features (a wav2vec2
     model, layers 'all') and the voice on 'audio' to hear it in the take. A pose clip (Draw Pose) moves
     the body. Load LoRA nodes before it put their LoRAs on S2V's Wan blocks for the take. Takes longer
-    than 'window' frames continue window by window from the model's own last frames."""
+    than 'window' frames continue window by window from the model's own last frames. The call is made by
+    the one Sampler (sampling/one_call.py): previews, kept steps and windows, resume after a Stop."""
     id = "video_models.wan_s2v"
     title = "Speech to Video (S2V)"
-    category = CATEGORY
-    timing = CLIP
     code_version = 2  # 2: frames 0 is the voice's length (voice_frames), zeros past the voice; LoRAs applied
     keywords = ("s2v", "talking", "lip sync", "speech", "wan", "portrait", "audio driven")
+    family_key, pipelines, error = "wan_s2v", (PIPELINE,), S2VError
+    wanted, how = "Wan S2V", "load wan2.2_s2v_14B_bf16.safetensors with umt5_xxl and wan_2.1_vae in Load Video Model"
     inputs = (In("model", "Video Model", help="a Wan S2V model (wan2.2_s2v_14B with its text encoder and VAE)"),
               In("image", "Image", help="the person: the take's reference (a clip's first frame)"),
               In("speech", "Features", help="Speech Features (wav2vec2-large, layers 'all') of the voice; at 30 fps "
@@ -95,21 +95,21 @@ class SpeechToVideo(Node):
                   help="frames to make at 16 fps; 0: as long as the speech"),
               Int("window", 80, min=4, max=400, help="frames per window (a multiple of 4; the release's 80); "
                                                       "the first gives 3 fewer"),
-              Int("steps", 40, min=1, max=500, help="denoising steps per window (the release's 40)"),
-              Float("guidance", 4.5, min=0.0, max=30.0, help="classifier-free guidance (the release's 4.5)"),
+              *shared("steps", "guidance",
+                      steps={"default": 40, "help": "denoising steps per window (the release's 40)"},
+                      guidance={"default": 4.5, "help": "classifier-free guidance (the release's 4.5)"}),
               Int("width", 0, min=0, max=4096, special="from the image",
                   help="0: the image's aspect in the release's 832x480 area, sides multiples of 64"),
-              Int("height", 0, min=0, max=4096, special="from the image"),
-              Seed("seed", 0))
+              Int("height", 0, min=0, max=4096, special="from the image")) + shared(*RUN)
 
-    def run(self, ctx, model, image, speech, audio=None, pose=None, prompt=None):
+    def call(self, ctx, s, image, speech, audio=None, pose=None, prompt=None) -> Call:
         import torch
 
-        from .pipeline import S2V_FPS, audio_buckets
+        from ...sampling.generators import output_size
+        from ..wan.own_take import OwnTake
+        from .pipeline import S2V_FPS, audio_buckets, take_plan
         p = ctx.params
-        pipe = self._pipeline(model)
-        tr = pipe.transformer
-        feats = self._features(speech, tr.config)
+        feats = self._features(speech, s.pipe.transformer.config)
         # the voice's frames only: past it the release's buckets read zeros, not Speech Features' padded silence
         n = int(p.frames) or check_voice(speech, self.title, 0, S2V_FPS, S2VError)
         check_voice(speech, self.title, n, S2V_FPS, S2VError)
@@ -118,42 +118,27 @@ class SpeechToVideo(Node):
             raise S2VError(f"{self.title}: 'window' is {p.window}: it must be a multiple of 4 (the release's 80)")
         still = image.frame(0) if hasattr(image, "frame") else np.asarray(image)
         w, h = (int(p.width), int(p.height)) if p.width and p.height else fit_size(still.shape[1], still.shape[0])
+        if not (w % 16 or h % 16):
+            w, h = output_size(ctx, s, w, h, None, self.preview)  # 'preview size': smaller, said
         if w % 16 or h % 16 or min(w, h) < 64:
             raise S2VError(f"{self.title}: the size {w}x{h} must be multiples of 16 and at least 64 (the motion "
-                           "frames are packed 8 latents to one)")
+                           "frames are packed 8 latents to one)" + (" (at 'preview size': set it to off)"
+                                                                    if self.preview else ""))
         pose_t = self._pose(ctx, pose, n, w, h)
         ref = torch.from_numpy(covered(still, w, h)).permute(2, 0, 1)[None] * 2 - 1
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
-        steps = int(p.steps)
-        from .pipeline import take_plan
         windows, _ = take_plan(n, int(p.window))
         ctx.info(f"{n} frames at {w}x{h} in {windows} window{'s' if windows > 1 else ''} of {p.window}"
                  + (", each after the first continuing from the model's last 73 frames" if windows > 1 else ""))
+        kwargs = dict(image=ref, audio=audio_buckets(feats, float(speech.fps), windows * int(p.window)), prompt=text,
+                      negative_prompt=p.negative_prompt or None, pose=pose_t, num_frames=n, window=int(p.window),
+                      num_inference_steps=self.steps, guidance_scale=float(p.guidance), height=h, width=w)
+        kwargs["take"] = OwnTake(ctx, s, (n, h, w), windows, "written window by window", kwargs)
+        return Call(kwargs, n, float(S2V_FPS), (w, h), self.steps, loops=windows)
 
-        def on_step(_pipe, i, _t, kw):
-            ctx.check_cancelled()
-            ctx.progress(i + 1, windows * steps)
-            return kw
-        out = take_buffer(ctx, (n, h, w, 3), how="written window by window")
-        at = [0]
-
-        def keep(_r, frames):  # each window into the take's buffer as it is made ([-1, 1] -> [0, 1])
-            k = min(frames.shape[2], n - at[0])
-            if k > 0:
-                out[at[0]:at[0] + k] = ((frames[0, :, :k].permute(1, 2, 3, 0).numpy() + 1.0) / 2.0).clip(0.0, 1.0)
-                at[0] += k
-        from ...loading.loras import loras_applied
-        with loras_applied(model, pipe, ctx.warn, ctx.info):  # the Load LoRA stack, taken off after the take
-            pipe(ref, audio_buckets(feats, float(speech.fps), windows * int(p.window)), prompt=text,
-                 negative_prompt=p.negative_prompt or None, pose=pose_t, num_frames=n, window=int(p.window),
-                 num_inference_steps=steps, guidance_scale=float(p.guidance),
-                 generator=ctx.torch_generator(device="cpu"), callback_on_step_end=on_step, on_window=keep)
-        return {"video": self._clip(out, audio)}
-
-    def _pipeline(self, model):
-        from ...loading.inputs import pipeline_input
-        return pipeline_input(self.title, model, PIPELINE, "Wan S2V", "load wan2.2_s2v_14B_bf16.safetensors with "
-                              "umt5_xxl and wan_2.1_vae in Load Video Model", S2VError)
+    def finish(self, ctx, s, clip, c: Call, audio=None, **inputs):
+        c.kwargs["take"].finish()
+        return {"video": self._clip(clip, audio)}
 
     def _features(self, speech, cfg):
         """[T, layers, C] from Speech Features' per-frame vectors, checked against the audio encoder."""
@@ -187,15 +172,13 @@ class SpeechToVideo(Node):
         frames = [covered(f, w, h) for _, c in clip.chunks(16, 0, n, ctx.check_cancelled) for f in c]
         return torch.from_numpy(np.stack(frames)).permute(3, 0, 1, 2)[None] * 2 - 1
 
-    def _clip(self, frames: np.ndarray, audio):
-        from studio.engine.clip import ArrayClip
-
+    def _clip(self, clip, audio):
+        """The take with the voice on it, cut or padded to the picture's duration."""
         from .pipeline import S2V_FPS
-        sound = None
         if audio is not None:
             from studio.core.values import Audio
 
             from ....edit.audio import fit_length
-            n = int(round(len(frames) / S2V_FPS * audio.rate))
-            sound = Audio(fit_length(audio.samples, n), audio.rate)
-        return ArrayClip(frames, S2V_FPS, audio=sound)
+            n = int(round(clip.n_frames / S2V_FPS * audio.rate))
+            clip.audio = Audio(fit_length(audio.samples, n), audio.rate)
+        return clip

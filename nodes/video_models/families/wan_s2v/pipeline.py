@@ -106,21 +106,42 @@ class S2VSampling:
         x = torch.cat([pose[:, :, :1], pose], dim=2)
         return self.encode(x)[:, :, 1:].to(device, dtype)
 
+    def steps_in_call(self, kwargs: dict) -> int:
+        """The denoising steps a call with ``kwargs`` makes: its windows' (runs/kept_steps.py counts a step
+        ``window * steps + step``)."""
+        windows, _ = take_plan(int(kwargs.get("num_frames") or 77), int(kwargs.get("window") or 80))
+        return windows * int(kwargs.get("num_inference_steps") or 40)
+
+    def frames_per_decode(self, kwargs: dict) -> int:
+        """The frames one window's decode makes: the motion frames it continues from and the window."""
+        return int(self.transformer.config.motion_frames) + int(kwargs.get("window") or 80)
+
     @torch.no_grad()
     def __call__(self, image: torch.Tensor, audio: torch.Tensor, prompt: str | None = None,
                  negative_prompt: str | None = None, pose: torch.Tensor | None = None, num_frames: int = 77,
                  window: int = 80, num_inference_steps: int = 40, guidance_scale: float = 4.5,
                  generator: torch.Generator | None = None, prompt_embeds=None, negative_prompt_embeds=None,
-                 max_sequence_length: int = 512, output_type: str = "pt", callback_on_step_end=None,
-                 callback_on_step_end_tensor_inputs=("latents",), on_window=None):
-        """``image`` [1, 3, H, W] in [-1, 1] (the reference, at the take's size); ``audio`` [layers, C, n]
-        features per video frame at 16 fps (``audio_buckets``), n >= the frames made; ``pose`` [1, 3, n, H,
-        W] in [-1, 1] or None. Returns the frames [1, 3, num_frames, H, W] in [-1, 1]; with ``on_window(r,
-        frames)`` each window's frames go to it as they are made and None is returned."""
+                 max_sequence_length: int = 512, height: int | None = None, width: int | None = None,
+                 output_type: str = "pt", callback_on_step_end=None, callback_on_step_end_tensor_inputs=("latents",),
+                 on_window=None, take=None):
+        """``image`` [1, 3, H, W] in [-1, 1] (the reference, at the take's size: ``height`` and ``width``, where
+        given, are said of it); ``audio`` [layers, C, n] features per video frame at 16 fps (``audio_buckets``),
+        n >= the frames made; ``pose`` [1, 3, n, H, W] in [-1, 1] or None. Returns the frames [1, 3, num_frames,
+        H, W] in [-1, 1]; with ``on_window(r, frames)`` each window's frames go to it as they are made and None is
+        returned; with ``take`` (families/wan/own_take.py: the Sampler's call) they go into the take's buffer,
+        its finished windows are kept and an earlier run's loaded, and its output is returned.
+        ``callback_on_step_end(pipe, window * num_inference_steps + step, t, {"latents": ...})`` after each step."""
+        from ..wan.own_take import emitted, returned
+        if take is not None:
+            take.begin()
         tr = self.transformer
         device = self._execution_device
         if window % 4:
             raise ValueError(f"window must be a multiple of 4 (the release's 80), not {window}")
+        if output_type == "latent":
+            raise ValueError("WanS2VPipeline decodes each window to continue from it: no 'latent' output")
+        if (height or image.shape[-2]) != image.shape[-2] or (width or image.shape[-1]) != image.shape[-1]:
+            raise ValueError(f"the reference is {image.shape[-1]}x{image.shape[-2]}, not {width}x{height}")
         windows, _ = take_plan(num_frames, window)
         need = windows * window  # window r reads frames [r * window, (r + 1) * window): zero sound, -1 pose past the end
         if audio.shape[-1] < need:
@@ -138,42 +159,54 @@ class S2VSampling:
         m = int(tr.config.motion_frames)
         ref = self.encode(image[:, :, None]).to(device, dtype)
         history = torch.zeros(1, 3, m, h, w, device=self.vae.device, dtype=self.vae.dtype)  # grey before the take
-        motion = None  # the first window reads none (drop_first_motion); each later one the last m frames made
         lat_shape = (1, tr.config.in_channels, window // 4, h // 8, w // 8)
+        stepped = None
+        if callback_on_step_end is not None:
+            def stepped(r: int, i: int, t, latents):  # the callback's latents taken back, as diffusers' pipelines do
+                callback_outputs = callback_on_step_end(self, r * num_inference_steps + i, t, {"latents": latents})
+                return callback_outputs.pop("latents", latents)
         out = []
         for r in range(windows):
-            a = audio[None, ..., r * window:(r + 1) * window].to(device, dtype)
-            p = pose[:, :, r * window:(r + 1) * window] if pose is not None else None
-            cond_lat = self.pose_latents(p, window, (1, tr.config.cond_dim or 16, window // 4, h // 8, w // 8),
-                                         device, dtype)
-            first = r == 0
             latents = torch.randn(lat_shape, generator=generator, device=torch.device("cpu"),
-                                  dtype=torch.float32).to(device, dtype)
-            self.scheduler.set_timesteps(num_inference_steps, device=device)
-            if not first:
-                motion = self.encode(history).to(device, dtype)
-            args = dict(ref_latents=ref, motion_latents=motion, cond_states=cond_lat, drop_motion_frames=first,
-                        return_dict=False)
-            for i, t in enumerate(self.scheduler.timesteps):
-                ts = t.expand(1).to(device)
-                pred = tr(latents, ts, cond, audio_input=a, **args)[0]
-                if do_cfg:
-                    pred_u = tr(latents, ts, uncond, audio_input=a * 0.0, **args)[0]
-                    pred = pred_u + guidance_scale * (pred - pred_u)
-                latents = self.scheduler.step(pred, t, latents, return_dict=False)[0]
-                if callback_on_step_end is not None:
-                    got = callback_on_step_end(self, r * num_inference_steps + i, t, {"latents": latents})
-                    latents = got.pop("latents", latents)
-            before = ref if first else motion
-            frames = self.decode(torch.cat([before, latents], dim=2))[:, :, -window:]
-            if first:
-                frames = frames[:, :, FIRST_CUT:]
+                                  dtype=torch.float32)  # drawn for a kept window too: the noise stays in step
+            frames = take.load(r) if take is not None else None  # an earlier run's, kept: not sampled again
+            fresh = frames is None
+            if fresh:
+                frames = self._window(r, latents.to(device, dtype), ref, history, cond, uncond, audio, pose, window,
+                                      num_inference_steps, guidance_scale, stepped)
             k = min(m, frames.shape[2])
-            history = torch.cat([history[:, :, k:], frames[:, :, -k:].to(history.dtype)], dim=2)
-            frames = frames.float().cpu()
-            if on_window is not None:  # handed on, not kept: a long take's frames need not fit in memory
-                on_window(r, frames)
-            else:
-                out.append(frames)
+            history = torch.cat([history[:, :, k:], frames[:, :, -k:].to(history)], dim=2)
+            host = frames.float().cpu()
+            if fresh and take is not None:
+                take.keep(r, host)
+            emitted(r, host, take, on_window, out)
         self.maybe_free_model_hooks()
-        return torch.cat(out, dim=2)[:, :, :num_frames] if out else None
+        return returned(take, out, num_frames)
+
+    def _window(self, r: int, latents, ref, history, cond, uncond, audio, pose, window: int, steps: int,
+                guidance_scale: float, stepped):
+        """Window ``r``'s frames ([1, 3, T, H, W] in [-1, 1], the first window's 3 first cut) from its noise
+        ``latents``, continuing from ``history`` (the last motion frames made)."""
+        tr, device, dtype = self.transformer, latents.device, latents.dtype
+        h, w = history.shape[-2:]
+        a = audio[None, ..., r * window:(r + 1) * window].to(device, dtype)
+        p = pose[:, :, r * window:(r + 1) * window] if pose is not None else None
+        cond_lat = self.pose_latents(p, window, (1, tr.config.cond_dim or 16, window // 4, h // 8, w // 8), device,
+                                     dtype)
+        first = r == 0  # it reads no motion frames (drop_first_motion); each later one the last m frames made
+        self.scheduler.set_timesteps(steps, device=device)
+        motion = None if first else self.encode(history).to(device, dtype)
+        args = dict(ref_latents=ref, motion_latents=motion, cond_states=cond_lat, drop_motion_frames=first,
+                    return_dict=False)
+        do_cfg = uncond is not None and guidance_scale > 1.0
+        for i, t in enumerate(self.scheduler.timesteps):
+            ts = t.expand(1).to(device)
+            pred = tr(latents, ts, cond, audio_input=a, **args)[0]
+            if do_cfg:
+                pred_u = tr(latents, ts, uncond, audio_input=a * 0.0, **args)[0]
+                pred = pred_u + guidance_scale * (pred - pred_u)
+            latents = self.scheduler.step(pred, t, latents, return_dict=False)[0]
+            if stepped is not None:
+                latents = stepped(r, i, t, latents)
+        frames = self.decode(torch.cat([ref if first else motion, latents], dim=2))[:, :, -window:]
+        return frames[:, :, FIRST_CUT:] if first else frames

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...base.capabilities import PartReader, PreviewLayout
 from ...base.tasks import Maker
-from ..wan.own_pipeline import OwnWanFamily, own_direct, own_pipeline_lacks
+from ..wan.own_pipeline import OwnWanFamily, own_pipeline_lacks
 from . import recognise
 
 PIPELINE = "SCAIL2Pipeline"  # pipeline.py: not a diffusers class, built by parts.py
@@ -25,6 +25,6 @@ FAMILY = WanSCAIL(
     layouts=("original (zai-org, ComfyUI)",), task_kinds_by_inputs=("drive",),
     makers=(Maker("drive", "video_models.scail2",  # the SCAIL-2 Character node
                   ("reference", "driving", "driving_mask", "reference_mask", "prompt")),),
-    has=(PartReader(_parts), PreviewLayout(), own_direct("video_models.scail2", "segment")),
+    has=(PartReader(_parts), PreviewLayout()),
     lacks=own_pipeline_lacks("the SCAIL-2 Character node"),
     variants=(("Wan 2.1 SCAIL-2 14B", lambda idx, cfg: cfg.get("num_layers") == 40),))

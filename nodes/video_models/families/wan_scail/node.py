@@ -18,11 +18,10 @@ from __future__ import annotations
 import numpy as np
 
 from studio.core.errors import StudioError
-from studio.core.params import Choice, Float, Int, Seed, Text
-from studio.core.spec import CLIP, In, Node, Out
+from studio.core.params import Choice, Int, Text
+from studio.core.spec import In, Out
 
-from ...loading.node import CATEGORY
-from ...takes.time_tiles import take_buffer
+from ...sampling.one_call import RUN, Call, OneCallNode, shared
 from .conditioning import OVERLAP, WINDOW, paint, segments
 from .family import PIPELINE
 
@@ -54,19 +53,21 @@ def colour_mask(frames: np.ndarray, background: float) -> np.ndarray:
     return paint(frames[..., 0], background)
 
 
-class SCAIL2Character(Node):
+class SCAIL2Character(OneCallNode):
     """Put a character into a video with SCAIL-2: in replace mode the reference image's character takes
     the place of the masked person of the driving video (the scene kept); in animate mode the character
     moves as that person moves (on the reference's background). Connect Load Video Model (the SCAIL-2
     file with umt5_xxl, wan_2.1_vae and clip_vision_h), the reference image, the driving video and the
-    person's mask (Segment); the reference's mask tells the character in the image."""
+    person's mask (Segment); the reference's mask tells the character in the image. The call is made by the
+    one Sampler (sampling/one_call.py): previews, kept steps and segments, resume after a Stop."""
     id = "video_models.scail2"
     title = TITLE
-    category = CATEGORY
-    timing = CLIP
     code_version = 1
     keywords = ("scail", "scail-2", "character replacement", "replace person", "animate character", "motion transfer",
                 "wan")
+    family_key, pipelines, error = "wan_scail", (PIPELINE,), SCAILError
+    wanted, how = "SCAIL-2", "load wan2.1_14B_SCAIL_2_fp16.safetensors with umt5_xxl, wan_2.1_vae and clip_vision_h " \
+        "in Load Video Model"
     inputs = (In("model", "Video Model", help="a SCAIL-2 model (wan2.1_14B_SCAIL_2 with umt5_xxl, wan_2.1_vae and "
                                               "clip_vision_h)"),
               In("reference", "Image", help="the character (a still; a clip's first frame)"),
@@ -86,13 +87,13 @@ class SCAIL2Character(Node):
               Int("window", WINDOW, min=5, max=401, help="frames per segment (4k + 1; the release's 81)"),
               Int("overlap", OVERLAP, min=1, max=64, help="frames each segment carries from the one before (the "
                                                         "release's 5)"),
-              Int("steps", 50, min=1, max=500, help="denoising steps per segment (the release's 50; ComfyUI's template: 6, with the "
-                                                   "lightx2v and DPO LoRAs on the model)"),
-              Float("guidance", 4.0, min=0.0, max=30.0, help="classifier-free guidance (the release's 4; 1: none, as the "
-                                                              "template with its LoRAs)"),
+              *shared("steps", "guidance",
+                      steps={"default": 50, "help": "denoising steps per segment (the release's 50; ComfyUI's template: "
+                                                    "6, with the lightx2v and DPO LoRAs on the model)"},
+                      guidance={"default": 4.0, "help": "classifier-free guidance (the release's 4; 1: none, as the "
+                                                        "template with its LoRAs)"}),
               Int("width", 512, min=32, max=4096, help="a multiple of 32 (ComfyUI's template: 512)"),
-              Int("height", 896, min=32, max=4096, help="a multiple of 32 (ComfyUI's template: 896)"),
-              Seed("seed", 0))
+              Int("height", 896, min=32, max=4096, help="a multiple of 32 (ComfyUI's template: 896)")) + shared(*RUN)
 
     @classmethod
     def preflight(cls, params, base_dir):
@@ -108,12 +109,14 @@ class SCAIL2Character(Node):
                        "and longer than the overlap (its 5)")
         return out
 
-    def run(self, ctx, model, reference, driving, driving_mask=None, reference_mask=None, prompt=None):
+    def call(self, ctx, s, reference, driving, driving_mask=None, reference_mask=None, prompt=None) -> Call:
         import torch
 
         from studio.engine.clip import as_clip
+
+        from ...sampling.generators import output_size
+        from ..wan.own_take import FramesReader, OwnTake
         p = ctx.params
-        pipe = self._pipeline(model)
         clip = as_clip(driving)
         n, w, h, replace = self._checked(p, clip, driving_mask)
         dmask = as_clip(driving_mask) if driving_mask is not None else None
@@ -123,6 +126,7 @@ class SCAIL2Character(Node):
         if (dmask is None) != (reference_mask is None):
             ctx.warn(f"only the {'driving' if dmask is not None else 'reference'} mask is given: SCAIL-2 binds the "
                      "driving video's identity to the reference's by their masks' colours; give both")
+        w, h = output_size(ctx, s, w, h, None, self.preview)  # 'preview size': smaller, said
         bg = 1.0 if replace else 0.0
         still = reference.frame(0) if hasattr(reference, "frame") else np.asarray(reference)
         ref = torch.from_numpy(cover(still[..., :3], w, h)).permute(2, 0, 1)[None] * 2 - 1
@@ -132,41 +136,29 @@ class SCAIL2Character(Node):
             m = m[..., None] if m.ndim == 2 else m
             rmask = torch.from_numpy(colour_mask(cover(m, w, h)[None], 0.0)).permute(0, 3, 1, 2)
 
-        def frames_of(start: int, count: int):
-            f = np.stack([cover(clip.frame(i)[..., :3], w, h) for i in range(start, start + count)])
+        def frames_of(c, start: int, count: int):
+            f = np.stack([cover(c.frame(i)[..., :3], w, h) for i in range(start, start + count)])
             return torch.from_numpy(f).permute(3, 0, 1, 2)[None] * 2 - 1
 
-        def masks_of(start: int, count: int):
-            f = np.stack([cover(_channels(dmask.frame(i)), w, h) for i in range(start, start + count)])
+        def masks_of(c, start: int, count: int):
+            f = np.stack([cover(_channels(c.frame(i)), w, h) for i in range(start, start + count)])
             return torch.from_numpy(colour_mask(f, bg)).permute(0, 3, 1, 2)
         plan = segments(n, int(p.window), int(p.overlap))
-        steps = int(p.steps)
         ctx.info(f"{n} frames at {w}x{h}, {p.mode} mode, in {len(plan)} segment{'s' if len(plan) > 1 else ''} of "
                  f"{p.window}" + (f", each after the first continuing from the last {p.overlap} frames made"
                                   if len(plan) > 1 else ""))
-
-        def on_step(_pipe, i, _t, kw):
-            ctx.check_cancelled()
-            ctx.progress(i + 1, len(plan) * steps)
-            return kw
-        out = take_buffer(ctx, (n, h, w, 3), how="written segment by segment")
-        at = [0]
-
-        def keep(_r, frames):  # each segment's new frames into the take's buffer ([-1, 1] -> [0, 1])
-            k = min(frames.shape[2], n - at[0])
-            out[at[0]:at[0] + k] = ((frames[0, :, :k].permute(1, 2, 3, 0).numpy() + 1.0) / 2.0).clip(0.0, 1.0)
-            at[0] += k
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
-        from ...loading.inputs import video_model_input
-        from ...loading.loras import loras_applied
-        with loras_applied(video_model_input(model), pipe, ctx.warn, ctx.info):  # the lightx2v / DPO LoRAs
-            pipe(ref, frames_of, masks_of if dmask is not None else None, rmask, replace=replace, prompt=text,
-                 negative_prompt=p.negative_prompt or None, window=int(p.window), overlap=int(p.overlap),
-                 num_inference_steps=steps, guidance_scale=float(p.guidance),
-                 generator=ctx.torch_generator(device="cpu"), callback_on_step_end=on_step, on_segment=keep,
-                 num_frames=n)
-        from studio.engine.clip import ArrayClip
-        return {"video": ArrayClip(out, clip.fps if clip.fps > 0 else 16.0)}
+        kwargs = dict(reference=ref, driving=FramesReader(clip, frames_of, f"{w}x{h}"),
+                      driving_mask=FramesReader(dmask, masks_of, f"{w}x{h} on {bg}") if dmask is not None else None,
+                      reference_mask=rmask, replace=replace, prompt=text, negative_prompt=p.negative_prompt or None,
+                      window=int(p.window), overlap=int(p.overlap), num_inference_steps=self.steps,
+                      guidance_scale=float(p.guidance), num_frames=n, height=h, width=w)
+        kwargs["take"] = OwnTake(ctx, s, (n, h, w), len(plan), "written segment by segment", kwargs)
+        return Call(kwargs, n, clip.fps if clip.fps > 0 else 16.0, (w, h), self.steps, loops=len(plan))
+
+    def finish(self, ctx, s, clip, c: Call, **inputs):
+        c.kwargs["take"].finish()
+        return {"video": clip}
 
     def _checked(self, p, clip, driving_mask) -> tuple[int, int, int, bool]:
         """(frames, width, height, replace), refused in words before anything large is made."""
@@ -189,11 +181,6 @@ class SCAIL2Character(Node):
             raise SCAILError(f"{TITLE}: replace mode needs 'driving_mask' (the person to replace, e.g. from Segment): "
                              "connect it, or set mode to animate")
         return n, w, h, replace
-
-    def _pipeline(self, model):
-        from ...loading.inputs import pipeline_input
-        return pipeline_input(TITLE, model, PIPELINE, "SCAIL-2", "load wan2.1_14B_SCAIL_2_fp16.safetensors with "
-                              "umt5_xxl, wan_2.1_vae and clip_vision_h in Load Video Model", SCAILError)
 
 
 def _channels(frame: np.ndarray) -> np.ndarray:

@@ -118,6 +118,20 @@ class SCAIL2Sampling:
             else None
         return pose, dm, rm, frames
 
+    def steps_in_call(self, kwargs: dict) -> int:
+        """The denoising steps a call with ``kwargs`` makes: its segments' (runs/kept_steps.py counts a step
+        ``segment * steps + step``)."""
+        n = kwargs.get("num_frames")
+        if not n:
+            driving = kwargs.get("driving")
+            n = driving.shape[2] if hasattr(driving, "shape") else 1
+        plan = segments(int(n), int(kwargs.get("window") or WINDOW), int(kwargs.get("overlap") or OVERLAP))
+        return len(plan) * int(kwargs.get("num_inference_steps") or 6)
+
+    def frames_per_decode(self, kwargs: dict) -> int:
+        """The frames one segment's decode makes: a segment's."""
+        return padded_length(int(kwargs.get("window") or WINDOW))
+
     @torch.no_grad()
     def __call__(self, reference: torch.Tensor, driving: torch.Tensor, driving_mask: torch.Tensor | None = None,
                  reference_mask: torch.Tensor | None = None, replace: bool = True, prompt: str | None = None,
@@ -125,12 +139,24 @@ class SCAIL2Sampling:
                  num_inference_steps: int = 6, guidance_scale: float = 1.0, generator: torch.Generator | None = None,
                  prompt_embeds=None, negative_prompt_embeds=None, max_sequence_length: int = 512,
                  callback_on_step_end=None, callback_on_step_end_tensor_inputs=("latents",), on_segment=None,
-                 num_frames: int | None = None):
-        """``reference`` [1, 3, H, W] and ``driving`` [1, 3, N, H, W] in [-1, 1] (H, W multiples of 32);
-        ``driving_mask`` [N, 3, H, W] and ``reference_mask`` [1, 3, H, W] colour masks in [0, 1] (conditioning.py
-        ``paint``); ``driving`` and ``driving_mask`` may be readers ``f(start, count)`` of those frames, with
-        ``num_frames`` N. Returns the frames [1, 3, N, H, W] in [-1, 1]; with ``on_segment(r, frames)`` each
-        segment's new frames go to it as they are made and None is returned."""
+                 num_frames: int | None = None, height: int | None = None, width: int | None = None,
+                 output_type: str = "pt", take=None):
+        """``reference`` [1, 3, H, W] and ``driving`` [1, 3, N, H, W] in [-1, 1] (H, W multiples of 32: ``height``
+        and ``width``, where given, are said of them); ``driving_mask`` [N, 3, H, W] and ``reference_mask`` [1, 3, H,
+        W] colour masks in [0, 1] (conditioning.py ``paint``); ``driving`` and ``driving_mask`` may be readers
+        ``f(start, count)`` of those frames, with ``num_frames`` N. Returns the frames [1, 3, N, H, W] in [-1, 1];
+        with ``on_segment(r, frames)`` each segment's new frames go to it as they are made and None is returned;
+        with ``take`` (families/wan/own_take.py: the Sampler's call) they go into the take's buffer, its finished
+        segments are kept and an earlier run's loaded, and its output is returned.
+        ``callback_on_step_end(pipe, segment * num_inference_steps + step, t, {"latents": ...})`` after each step."""
+        from ..wan.own_take import emitted, returned
+        if take is not None:
+            take.begin()
+        if output_type == "latent":
+            raise ValueError("SCAIL2Pipeline decodes each segment to continue from it: no 'latent' output")
+        if (height or reference.shape[-2]) != reference.shape[-2] or (width or reference.shape[-1]) != \
+                reference.shape[-1]:
+            raise ValueError(f"the reference is {reference.shape[-1]}x{reference.shape[-2]}, not {width}x{height}")
         tr = self.transformer
         device = self._execution_device
         do_cfg = guidance_scale > 1.0
@@ -142,39 +168,54 @@ class SCAIL2Sampling:
         ref, clip = self.conditioning(reference, reference_mask, replace, device, dtype)
         h, w = ref.shape[-2:]
         plan = segments(num_frames if callable(driving) else driving.shape[2], window, overlap)
+        stepped = None
+        if callback_on_step_end is not None:
+            def stepped(r: int, i: int, t, latents):  # the callback's latents taken back, as diffusers' pipelines do
+                callback_outputs = callback_on_step_end(self, r * num_inference_steps + i, t, {"latents": latents})
+                return callback_outputs.pop("latents", latents)
         prev, out = None, []
         for r, (start, count) in enumerate(plan):
-            pose, dm, rm, frames = self.segment_inputs(driving, driving_mask, reference_mask, start, count, device,
-                                                       dtype)
-            latents = torch.randn((1, tr.config.out_channels, frames, h, w), generator=generator,
-                                  device=torch.device("cpu"), dtype=torch.float32).to(device, dtype)
-            hist = hm = None
-            if prev is not None:
-                hist = self.encode(prev).to(device, dtype)[:, :, :HISTORY_LATENTS]
-                hm = history_mask(frames, h, w, hist.shape[2])[None].to(device, dtype)
-            args = dict(encoder_hidden_states_image=clip, ref_latents=ref, pose_latents=pose, history_mask=hm,
-                        ref_masks=rm, driving_masks=dm, replace=replace, return_dict=False)
-            self.scheduler.set_timesteps(num_inference_steps, device=device)
-            for i, t in enumerate(self.scheduler.timesteps):
-                if hist is not None:
-                    latents[:, :, :hist.shape[2]] = hist
-                ts = t.expand(1).to(device)
-                pred = tr(latents, ts, cond, **args)[0]
-                if do_cfg:
-                    pred_u = tr(latents, ts, uncond, **args)[0]
-                    pred = pred_u + guidance_scale * (pred - pred_u)
-                latents = self.scheduler.step(pred, t, latents, return_dict=False)[0]
-                if callback_on_step_end is not None:
-                    got = callback_on_step_end(self, r * num_inference_steps + i, t, {"latents": latents})
-                    latents = got.pop("latents", latents)
+            latents = torch.randn((1, tr.config.out_channels, padded_length(count) // 4 + 1, h, w),
+                                  generator=generator, device=torch.device("cpu"),
+                                  dtype=torch.float32)  # drawn for a kept segment too: the noise stays in step
+            made = take.load(r) if take is not None else None  # an earlier run's, kept: not sampled again
+            fresh = made is None
+            if fresh:
+                pose, dm, rm, frames = self.segment_inputs(driving, driving_mask, reference_mask, start, count,
+                                                           device, dtype)
+                hist = hm = None
+                if prev is not None:
+                    hist = self.encode(prev).to(device, dtype)[:, :, :HISTORY_LATENTS]
+                    hm = history_mask(frames, h, w, hist.shape[2])[None].to(device, dtype)
+                args = dict(encoder_hidden_states_image=clip, ref_latents=ref, pose_latents=pose, history_mask=hm,
+                            ref_masks=rm, driving_masks=dm, replace=replace, return_dict=False)
+                made = self._segment(r, latents.to(device, dtype), hist, cond, uncond, args, num_inference_steps,
+                                     guidance_scale, stepped)[:, :, :count]
+            prev = made[:, :, -overlap:].to(self.vae.device, self.vae.dtype)
+            host = made.float().cpu()
+            if fresh and take is not None:
+                take.keep(r, host)
+            emitted(r, host if r == 0 else host[:, :, overlap:], take, on_segment, out)
+        self.maybe_free_model_hooks()
+        return returned(take, out)
+
+    def _segment(self, r: int, latents, hist, cond, uncond, args: dict, steps: int, guidance_scale: float,
+                 stepped):
+        """Segment ``r``'s frames decoded ([1, 3, 4k + 1, H, W] in [-1, 1]) from its noise ``latents``, its first
+        latent frames held at ``hist`` (the segment before's last frames, encoded) at every step."""
+        tr, device = self.transformer, latents.device
+        self.scheduler.set_timesteps(steps, device=device)
+        for i, t in enumerate(self.scheduler.timesteps):
             if hist is not None:
                 latents[:, :, :hist.shape[2]] = hist
-            made = self.decode(latents)[:, :, :count]
-            prev = made[:, :, -overlap:]
-            new = (made if r == 0 else made[:, :, overlap:]).float().cpu()
-            if on_segment is not None:  # handed on, not kept: a long take's frames need not fit in memory
-                on_segment(r, new)
-            else:
-                out.append(new)
-        self.maybe_free_model_hooks()
-        return torch.cat(out, dim=2) if out else None
+            ts = t.expand(1).to(device)
+            pred = tr(latents, ts, cond, **args)[0]
+            if uncond is not None and guidance_scale > 1.0:
+                pred_u = tr(latents, ts, uncond, **args)[0]
+                pred = pred_u + guidance_scale * (pred - pred_u)
+            latents = self.scheduler.step(pred, t, latents, return_dict=False)[0]
+            if stepped is not None:
+                latents = stepped(r, i, t, latents)
+        if hist is not None:
+            latents[:, :, :hist.shape[2]] = hist
+        return self.decode(latents)
