@@ -206,7 +206,8 @@ class RunClock:
         self.predicted: float | None = None  # the whole node's time, said before it starts
         self.basis = ""  # where the prediction comes from, in words
         self.scaled = False  # it comes from runs at another size (or of another node), scaled
-        self.said: float | None = None  # the latest estimate said under the node
+        from .figure import Figure
+        self.figure = Figure()  # the one figure said under the node, from every estimate (figure.py; the guard's too)
         self.meter = PeakMeter(device)
         self.t0 = time.perf_counter()
         self.node_t0 = getattr(ctx, "started", None) or self.t0  # the node's start (its whole time)
@@ -218,6 +219,11 @@ class RunClock:
         self.cold = not getattr(getattr(ref, "shared", None), "sampled", False)
         self.step_work = None  # the first step's work (decode_cost.Work), counted where no earlier run has phases
         self.decode_work = None  # a window's decode's (work_sink), counted on a meta copy of the VAE
+
+    @property
+    def said(self) -> float | None:
+        """The latest estimate said under the node (figure.py)."""
+        return self.figure.said
 
     def say_prediction(self) -> None:
         from ..base.guard import fmt_duration
@@ -246,7 +252,8 @@ class RunClock:
                           f"{'them' if self.meter.on else 'it'}")
             return
         per, rec = got
-        self.predicted = self.said = per * self.windows
+        self.predicted = per * self.windows
+        self.figure.prior = self.figure.said = self.predicted  # what the run's own measures are blended with
         mem = self.meter.predict(records, self.pixels)
         self.ctx.note(f"predicted: about {fmt_duration(self.predicted)}" +  # the node, status bar, Log
                       (f", peak about {fmt_gb(mem[0])}" if mem else ""), "info")
@@ -369,9 +376,9 @@ class RunClock:
         done = len(self.window_s)
         if self.key is None or done >= self.windows:
             return
-        est = remaining(time.perf_counter() - self.node_t0, self.window_s, self.windows, self.cold)
-        if self.said is None or abs(est - self.said) >= 0.3 * self.said:
-            self.said = est
+        elapsed = time.perf_counter() - self.node_t0
+        est = self.figure.offer(remaining(elapsed, self.window_s, self.windows, self.cold), elapsed, done / self.windows)
+        if est is not None:  # moved by 30 % or more, blended with the prior, not back against its last move
             self.ctx.note(f"now about {fmt_duration(est)} in all ({done} of {self.windows} windows made)", "info")
 
     def finished(self, record: bool = True) -> None:
