@@ -263,6 +263,17 @@ class RunClock:
         if mem:
             self._warn_if_too_big(mem[0])
 
+    def _weights(self) -> dict:
+        """{'weights': the denoiser's} for the record: another family's run is scaled by them before F5
+        (foresee_time.py); {} where the pipeline does not tell."""
+        den = getattr(self.pipe, getattr(getattr(self.ref, "fam", None), "denoiser", "") or "transformer", None)
+        from .foresee_time import weights_of
+        try:
+            n = weights_of(den)
+        except Exception:  # noqa: BLE001 - a courtesy: the record is kept without them
+            n = 0
+        return {"weights": n} if n > 0 else {}
+
     def _check_plan(self) -> None:
         """The clip against the memory plan the model was loaded with (memory/plan.py clip_check): a
         warning before the run, with the frames that fit, when it is predicted not to."""
@@ -400,6 +411,6 @@ class RunClock:
         if record:
             phases = (dict(window_phases(self.phases, self.cold, self.steps), before=self.before, cold=self.cold)
                       if len(self.phases) == self.windows else None)
-            keep(self.key, self.pixels, self.steps, took / self.windows, memory, phases)
+            keep(self.key, self.pixels, self.steps, took / self.windows, {**(memory or {}), **self._weights()}, phases)
         if hasattr(self.ref, "shared"):
             self.ref.shared.sampled = True  # later runs of this model in this process are warm

@@ -151,6 +151,12 @@ class GeneratorNode(Node):
         return advise(cls, params, inputs)
 
     @classmethod
+    def estimate(cls, params, base_dir, inputs):
+        """Its time before F5, from this machine's measured runs (advice.estimate, runs/foresee_time.py)."""
+        from .advice import estimate
+        return estimate(cls, params, inputs)
+
+    @classmethod
     def signature_files(cls, params, base_dir=None):
         """Draft: the models folders' LoRA folders (a distill LoRA added or removed re-runs it)."""
         from .draft import draft_folders, drafting
