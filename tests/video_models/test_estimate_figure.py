@@ -1,5 +1,5 @@
 """Issue 104 item 1: one smoothed figure during a run, that does not flip (Framepack said 2, then 3,
-then 8 min; others went up, down and up again). Every re-estimate goes through runs/figure.py: blended
+then 8 min; others went up, down and up again). Every re-estimate goes through base/estimate_figure.py: blended
 with the prior from this machine's earlier runs, said only when it moved, never back against its last
 move on one figure. Fake clocks: no model, no timing."""
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from nodes.video_models.base import guard as run_guard
-from nodes.video_models.runs.figure import Figure
+from nodes.video_models.base.estimate_figure import Figure
 
 
 class _Ctx:

@@ -125,7 +125,7 @@ def test_the_decodes_to_come_are_taken_at_the_first_decodes_measured_time(monkey
     g.said_at = 0.0
     g.tick(3, 4)
     # one step, one decode of 4 s to come (blended with the 100 s predicted, three quarters of the run measured:
-    # runs/figure.py)
+    # base/estimate_figure.py)
     assert g.said == pytest.approx(g.figure.blend(20.0 + 1 * g.step_s + 4.0, 20.0, 3 / 4))
 
 

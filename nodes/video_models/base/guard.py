@@ -263,8 +263,8 @@ class RunGuard:
         self.first_forward_start: float | None = None
         self.first_forward_s: float | None = None
         self.warned = False
-        from ..runs.figure import Figure
-        # the one figure said of the node (runs/figure.py): shared with the windows' clock (times.RunClock)
+        from .estimate_figure import Figure
+        # the one figure said of the node (base/estimate_base/estimate_figure.py): shared with the windows' clock (times.RunClock)
         self.figure = figure if figure is not None else Figure(predicted)
         self.bound = False  # what was said is a lower bound ("more than ..."): the first step's estimate follows
         self.started = started if started is not None else time.perf_counter()  # the node's start
@@ -285,7 +285,7 @@ class RunGuard:
 
     @property
     def said(self) -> float | None:
-        """The estimate said, in seconds (the node's one figure: runs/figure.py)."""
+        """The estimate said, in seconds (the node's one figure: base/estimate_base/estimate_figure.py)."""
         return self.figure.said
 
     @said.setter

@@ -345,8 +345,7 @@ class LoadVideoModel(Node):
             path, base=base, device=device, dtype_name=p.dtype, memory=_memory_param(p),
             tiling=p.vae_tiling, slicing=p.vae_slicing, warn=warnings.append, info=said.append, planned=planned,
             parts=parts), what=f"'{os.path.basename(path.rstrip(os.sep))}'")
-        from ..runs.foresee_time import loaded
-        loaded(ref, time.perf_counter() - t0)  # the loads' speed here, for the estimates before a run
+        ref.shared.load_seconds = time.perf_counter() - t0  # kept by its first run: the estimates before F5
         for w in warnings:
             ctx.warn(w)
         ctx.info(f"{ref.summary()} on {device} ({str(ref.dtype).replace('torch.', '')})")

@@ -1,8 +1,8 @@
 """How long a generator node will take on this machine, told before F5 (issue 104 item 1: "no estimate
-anywhere before F5"), on the node and in the status bar, for loading, the steps and decoding apart.
+anywhere before F5"), on the node and in Properties, for loading, the steps and decoding apart.
 
 It comes from this machine's own measured runs (times.py's records, with their phases: phases.py) and
-loads (:func:`keep_load`), never from a table of card speeds:
+loads (a model's first run keeps what loading it took: times.RunClock), never from a table of card speeds:
 
 * **this model** (the same file and settings' family title): its nearest run in size, the steps scaled
   by the pixels (the exponent two sizes show, else 1) and the steps, the decode by the pixels;
@@ -25,37 +25,7 @@ import sys
 from dataclasses import dataclass
 
 from .phases import has_phases, step_exponent
-
-LOAD = "load"  # the first part of a load record's key: 'load|machine|title'
-
-
-def load_key(machine: str, title: str) -> str:
-    return f"{LOAD}|{machine}|{title}"
-
-
-def keep_load(machine: str, title: str, weights: int, seconds: float) -> None:
-    """One model's load here: ``weights`` read in ``seconds`` (times.keep's file; 'pixels' holds the weights,
-    'steps' 1: times.predict scales it by them)."""
-    if weights > 0 and seconds > 0:
-        from .times import keep
-        keep(load_key(machine, title), weights, 1, seconds)
-
-
-def weights_of(module) -> int:
-    """The weights a component holds (a run record's 'weights': the denoiser's; a load's: every part's)."""
-    from ..loading.load import weight_count
-    return sum(weight_count(p) for p in module.parameters()) if hasattr(module, "parameters") else 0
-
-
-def loaded(ref, seconds: float) -> None:
-    """A Load Video Model that read ``ref`` in ``seconds``: kept for the estimates before a run."""
-    from .times import machine
-    try:
-        n = sum(weights_of(c) for c in ref.module.components.values())
-        keep_load(machine(ref.device), ref.variant or ref.fam.title, n, seconds)
-    except Exception:  # noqa: BLE001 - a courtesy: the load itself went well
-        pass
-
+from .times import LOAD, load, load_key, predict
 
 def this_machine() -> str | None:
     """The machine a run would use ('auto': a CUDA GPU when there is one), named as the records name it;
@@ -186,7 +156,6 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
 
 def _load(data: dict, asked: Asked, where: str) -> float | None:
     """A load's seconds on ``where``: this model's title's records, else any title's scaled by the weights."""
-    from .times import predict
     mine = data.get(load_key(where, asked.title)) or []
     if mine:
         got = predict(mine, max(1, asked.all_weights or mine[-1]["pixels"]), 1)
@@ -200,6 +169,5 @@ def _load(data: dict, asked: Asked, where: str) -> float | None:
 
 def words_for(asked: Asked) -> str:
     """What the node says before its run: the estimate in parts, or that nothing measures it here."""
-    from .times import load
     got = foresee(load(), asked, this_machine())
     return got.words() if got is not None else NOT_MEASURED

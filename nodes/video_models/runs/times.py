@@ -24,6 +24,7 @@ from .records import nearest_and_far
 FILE_NAME = "video_model_times.jsonl"  # a record a line
 OLD_FILE_NAME = "video_model_times.json"  # before: one JSON object, written whole each run
 KEEP = 6  # records per key
+LOAD = "load"  # the first part of a load record's key ('load|machine|title': its 'pixels' are the weights read)
 MAX_KEYS = 200
 
 
@@ -50,6 +51,23 @@ def run_key(ref, params, device) -> str:
              str(ref.dtype).replace("torch.", ""), "cfg" if guided else "no-cfg", f"compile={get('compile', 'auto')}",
              f"attention={get('attention', 'native')}", f"cache={get('step_cache', 'off')}")
     return "|".join(parts)
+
+
+def load_key(machine_name: str, title: str) -> str:
+    """A load's record (foresee_time.py times a load before F5 from them): by machine and model title."""
+    return f"{LOAD}|{machine_name}|{title}"
+
+
+def runs_of(data: dict) -> dict:
+    """The run records of ``data`` (:func:`read`), without the loads'."""
+    return {k: v for k, v in data.items() if not k.startswith(LOAD + "|")}
+
+
+def weights_of(module) -> int:
+    """The weights a component holds, as its tensors count them (a run record's 'weights': the denoiser's; a
+    load's: every part's). A quantised file's tensors count its bytes: a rough figure, as the scaling by
+    weights is (another family's step time, foresee_time.py)."""
+    return sum(p.numel() for p in module.parameters()) if hasattr(module, "parameters") else 0
 
 
 def node_kind(params) -> str:
@@ -206,8 +224,8 @@ class RunClock:
         self.predicted: float | None = None  # the whole node's time, said before it starts
         self.basis = ""  # where the prediction comes from, in words
         self.scaled = False  # it comes from runs at another size (or of another node), scaled
-        from .figure import Figure
-        self.figure = Figure()  # the one figure said under the node, from every estimate (figure.py; the guard's too)
+        from ..base.estimate_figure import Figure
+        self.figure = Figure()  # the one figure said under the node, from every estimate (base/estimate_figure.py; the guard's too)
         self.meter = PeakMeter(device)
         self.t0 = time.perf_counter()
         self.node_t0 = getattr(ctx, "started", None) or self.t0  # the node's start (its whole time)
@@ -222,7 +240,7 @@ class RunClock:
 
     @property
     def said(self) -> float | None:
-        """The latest estimate said under the node (figure.py)."""
+        """The latest estimate said under the node (base/estimate_base/estimate_figure.py)."""
         return self.figure.said
 
     def say_prediction(self) -> None:
@@ -267,12 +285,28 @@ class RunClock:
         """{'weights': the denoiser's} for the record: another family's run is scaled by them before F5
         (foresee_time.py); {} where the pipeline does not tell."""
         den = getattr(self.pipe, getattr(getattr(self.ref, "fam", None), "denoiser", "") or "transformer", None)
-        from .foresee_time import weights_of
         try:
             n = weights_of(den)
         except Exception:  # noqa: BLE001 - a courtesy: the record is kept without them
             n = 0
         return {"weights": n} if n > 0 else {}
+
+    def _keep_load(self) -> None:
+        """What loading the model took (Load Video Model keeps it on the model: LoadedState.load_seconds), kept once
+        by the weights read, for the estimates before F5 (foresee_time.py)."""
+        shared = getattr(self.ref, "shared", None)
+        seconds = getattr(shared, "load_seconds", None)
+        if not seconds or self.pipe is None:
+            return
+        shared.load_seconds = None
+        try:
+            comps = getattr(self.pipe, "components", {}) or {}
+            n = sum(weights_of(c) for c in comps.values())
+            title = self.key.split("|")[1]
+            if n > 0:
+                keep(load_key(machine(self.ref.device), title), n, 1, seconds)
+        except Exception:  # noqa: BLE001 - a courtesy: the run went well
+            pass
 
     def _check_plan(self) -> None:
         """The clip against the memory plan the model was loaded with (memory/plan.py clip_check): a
@@ -412,5 +446,6 @@ class RunClock:
             phases = (dict(window_phases(self.phases, self.cold, self.steps), before=self.before, cold=self.cold)
                       if len(self.phases) == self.windows else None)
             keep(self.key, self.pixels, self.steps, took / self.windows, {**(memory or {}), **self._weights()}, phases)
+            self._keep_load()
         if hasattr(self.ref, "shared"):
             self.ref.shared.sampled = True  # later runs of this model in this process are warm

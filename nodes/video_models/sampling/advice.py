@@ -118,29 +118,3 @@ def advise(node_cls, params: dict, inputs: dict) -> list[tuple[str, str]]:
                              str(facts.get("path") or ""))
         said += [("warning", why)] if why else []
     return said
-
-
-def estimate(node_cls, params: dict, inputs: dict) -> str | None:
-    """The node's time before its run (runs/foresee_time.py), from the model wired in and the settings as the
-    run will take them ('preview size' on a CPU: the longest side and the steps it samples at); None where no
-    model is foreseen (nothing to time)."""
-    from ..runs.foresee_time import Asked, this_machine, words_for
-    from .generators import PREVIEW_SIDE, PREVIEW_STEPS
-    fam, title = family_wired(inputs)
-    facts = inputs.get("model") or {}
-    if fam is None or not facts.get("path"):
-        return None
-    n, win = clip_and_window(fam, params)
-    ov = int(params.get("overlap") or 0)
-    windows = 1 if n <= win else 1 + -(-(n - win) // max(1, win - min(ov, win - 1)))
-    w, h, steps = int(params.get("width") or 0), int(params.get("height") or 0), int(params.get("steps") or 1)
-    asked = params.get("preview_size") or "off"
-    if asked == "always" or (asked == "on CPU" and (this_machine() or "cpu").startswith("cpu")):
-        steps = min(steps, PREVIEW_STEPS)
-        if w and h and max(w, h) > PREVIEW_SIDE:
-            k, m = PREVIEW_SIDE / max(w, h), fam.size_multiple
-            w, h = max(m, int(w * k) // m * m), max(m, int(h * k) // m * m)
-    guided = float(params.get("guidance", 1.0) or 1.0) > 1.0
-    return words_for(Asked(str(facts["path"]), str(facts.get("variant") or title), w * h if w and h else 0,
-                           min(n, win), windows, steps, guided, int(facts.get("weights") or 0),
-                           int(facts.get("all_weights") or 0)))
