@@ -33,8 +33,8 @@ def marks_of(steps, kept: dict[str, str]) -> dict[str, str]:
 
 # a clip read back from a disk-cache entry written before Studio kept preview or final in it (issue 104): it may
 # be a preview, so it is said as one (its file named so, the viewer's mark), never as the final
-UNKNOWN = ("size unknown: cached before Studio recorded preview or final size (it may be a preview); run it again "
-           "for a known size")
+UNKNOWN = ("size unknown: cached before Studio recorded preview or final size (it may be a preview); change any "
+           "setting of the generator to make it again at a known size")
 
 
 def read_back(runtime, node_id: str, signature: str, outs: dict, previewable: bool = False) -> None:
