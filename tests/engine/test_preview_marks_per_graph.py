@@ -98,17 +98,23 @@ def test_a_mark_of_one_graph_is_not_said_by_another_sharing_its_ids():
     assert "Shrinking Generator at 8x8" in _warnings(events, out1)[0]
 
 
+def _clip_to_writer(source) -> tuple:
+    """(graph, its ``source`` node, the Clip Writer it feeds)."""
+    reg = registry()
+    reg.register(source)
+    reg.register(WritesClip)
+    g = Graph(reg)
+    src = g.add_node(source.id)
+    out = g.add_node("test.writes_marked_clip")
+    g.connect(src.id, "video", out.id, "video")
+    return g, src, out
+
+
 def test_a_preview_read_back_from_the_disk_cache_is_still_a_preview(tmp_path):
     """Seen under Xvfb: the window reopened, F5 read the generator's preview clip back from the disk cache
     and Save Video wrote it under the final name, with no PREVIEW in the viewer."""
     from studio.engine.disk_cache import DiskCache
-    reg = registry()
-    reg.register(ShrinksClip)
-    reg.register(WritesClip)
-    g = Graph(reg)
-    src = g.add_node("test.marks_preview_clip")
-    out = g.add_node("test.writes_marked_clip")
-    g.connect(src.id, "video", out.id, "video")
+    g, src, out = _clip_to_writer(ShrinksClip)
     assert Executor(disk_cache=DiskCache(str(tmp_path), 10 ** 8)).run(g).value(out.id) == 1
     later, events = Executor(disk_cache=DiskCache(str(tmp_path), 10 ** 8)), []  # another process
     r = later.run(g, on_event=events.append)
@@ -133,17 +139,11 @@ class MakesClip(Node):
 def _final_and_read_back(tmp_path, monkeypatch, old_entry: bool):
     """The final clip made and kept on the disk (``old_entry``: as Studio wrote entries before it kept preview or
     final in them), then read back by another process's executor: (its result, the writer's warnings)."""
-    from studio.engine import disk_cache, disk_values
+    from studio.engine import disk_cache
     from studio.engine.disk_cache import DiskCache
-    reg = registry()
-    reg.register(MakesClip)
-    reg.register(WritesClip)
-    g = Graph(reg)
-    src = g.add_node("test.makes_final_clip")
-    out = g.add_node("test.writes_marked_clip")
-    g.connect(src.id, "video", out.id, "video")
+    g, src, out = _clip_to_writer(MakesClip)
     if old_entry:
-        encode = disk_values.encode
+        encode = disk_cache.encode
 
         def old_encode(outs):  # the old code wrote 'preview' only for a preview
             arrays, desc = encode(outs)
