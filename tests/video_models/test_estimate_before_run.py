@@ -38,8 +38,7 @@ def _facts(g, gen):
 
 def _record(facts, width, height, frames, steps, step, decode, weights, guided=True, title=None):
     """One finished run as RunClock.finished keeps it, on this machine (the machine the estimate looks at)."""
-    import torch
-    key = "|".join((facts["path"], title or facts.get("variant") or facts["title"], times.machine(torch.device("cpu")),
+    key = "|".join((facts["path"], title or facts.get("variant") or facts["title"], foresee_time.this_machine(),
                     "gpu", "float32", "cfg" if guided else "no-cfg", "compile=auto", "attention=native", "cache=off",
                     "node=0000abcd", f"{width}x{height}x{frames}"))
     phases = {"before": 1.0, "encode": 0.5, "step": step, "decode": decode, "other": 0.5, "cold": False}
@@ -61,10 +60,10 @@ def test_this_models_run_times_it_in_parts_and_exactly_for_a_repeat(tmp_path, mo
     _record(facts, 64, 64, 9, 10, step=3.0, decode=20.0, weights=facts["weights"])
     words = node_estimate(g, gen)
     # the same size and steps: before 1 + encode 0.5 + 10 x 3 + decode 20 + other 0.5 = 52 s
-    assert words.startswith("about 52 s:") and "10 steps 30 s, decode 20 s" in words, words
-    assert "(measured on cpu" in words and "load not measured here yet" in words
+    assert words.startswith("time: about 52 s (") and "10 steps 30 s, decode 20 s;" in words, words
+    assert "; measured on cpu x" in words and "load not measured here yet" in words
     g.set_param(gen, "steps", 20)  # twice the steps: the steps' part doubles, the decode stays
-    assert "20 steps 60 s, decode 20 s" in node_estimate(g, gen)
+    assert "20 steps 60 s, decode 20 s;" in node_estimate(g, gen)
     g.set_param(gen, "width", 128)  # twice the pixels: the decode doubles
     assert "decode 40 s" in node_estimate(g, gen)
 
@@ -76,7 +75,7 @@ def test_another_family_is_timed_from_the_nearest_measured_one_and_says_so(tmp_p
     wan = _facts(g, gen)
     _record(wan, 64, 64, 9, 10, step=3.0, decode=20.0, weights=wan["weights"], title="Wan 2.1")
     # Wan's load: 8 s for its weights (times.RunClock keeps it by its first run)
-    times.keep(times.load_key(times.machine(__import__("torch").device("cpu")), "Wan 2.1"), wan["all_weights"], 1, 8.0)
+    times.keep(times.load_key(foresee_time.this_machine(), "Wan 2.1"), wan["all_weights"], 1, 8.0)
     g2, gen2 = _graph(tmp_path, monkeypatch, tiny, "cogvideox", "video_models.text_to_video", width=64, height=64,
                       frames=9, steps=10)
     cog = _facts(g2, gen2)

@@ -99,6 +99,8 @@ def test_the_node_predicts_from_an_earlier_run_and_says_how_it_went(wan_dir, tmp
     data = {k: v for k, v in data.items() if k not in loads}
     (key, recs), = data.items()
     assert recs[0]["pixels"] == 16 * 16 * 5 and recs[0]["steps"] == 2 and "tiny-wan" in key
+    from nodes.video_models.runs.foresee_time import this_machine
+    assert key.split("|")[2] == this_machine()  # the machine the estimate before F5 looks for (all cores)
     ev.clear()
     ex.run(_graph(wan_dir, 4), targets=["gen"], device="cpu", on_event=ev.append, use_cache=False)
     notes = [e.text for e in ev if isinstance(e, NodeNote) and e.node_id == "gen"]

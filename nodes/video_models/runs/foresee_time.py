@@ -21,6 +21,7 @@ nothing."""
 from __future__ import annotations
 
 import math
+import os
 import sys
 from dataclasses import dataclass
 
@@ -28,16 +29,20 @@ from .phases import has_phases, step_exponent
 from .times import LOAD, load, load_key, predict
 
 def this_machine() -> str | None:
-    """The machine a run would use ('auto': a CUDA GPU when there is one), named as the records name it;
-    None while torch is not imported yet (the window loads it in the background): records of any machine."""
+    """The machine a run would use ('auto': a CUDA GPU when there is one), named as the records name it: the CPU
+    with every core, as a pretrained model's run takes them (studio.engine.device.threads_for_run: the window's
+    own thread has one fewer); None while torch is not imported yet and may find a GPU: records of any machine."""
     torch = sys.modules.get("torch")
-    if torch is None:
-        return None
-    from .times import machine
     try:
-        return machine(torch.device("cuda") if torch.cuda.is_available() else torch.device("cpu"))
+        if torch is not None and torch.cuda.is_available():
+            from .times import machine
+            return machine(torch.device("cuda"))
+        from studio.engine.device import cpu_only_build
+        if torch is not None or cpu_only_build():
+            return f"cpu x{os.cpu_count() or 1}"
     except Exception:  # noqa: BLE001 - a courtesy: no machine named, every record considered
-        return None
+        pass
+    return None
 
 
 @dataclass(frozen=True)
@@ -69,12 +74,12 @@ class Foreseen:
         return self.steps + self.decode + self.other
 
     def words(self) -> str:
-        """'about 2 min: load 20 s (if not in memory), 25 steps 1 min, decode 30 s (measured on cpu x2)'."""
+        """'time: about 2 min (load 20 s if not in memory, 25 steps 1 min, decode 30 s; measured on cpu x2)'."""
         from ..base.guard import fmt_duration
         load = f"load {fmt_duration(self.load)} if not in memory" if self.load is not None else \
             "load not measured here yet"
-        return (f"about {fmt_duration(self.run + (self.load or 0.0))}: {load}, {self.total_steps} steps "
-                f"{fmt_duration(self.steps)}, decode {fmt_duration(self.decode)} ({self.basis})")
+        return (f"time: about {fmt_duration(self.run + (self.load or 0.0))} ({load}, {self.total_steps} steps "
+                f"{fmt_duration(self.steps)}, decode {fmt_duration(self.decode)}; {self.basis})")
 
 
 NOT_MEASURED = "time: not measured on this machine yet (the first run measures it)"

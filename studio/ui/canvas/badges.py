@@ -53,7 +53,7 @@ class RunBadges:
         self.refresh(nid)
 
     def set_estimate(self, nid: str, words: str | None) -> None:
-        """The node's time before a run ('⏱ about 2 min: load ..., 25 steps ..., decode ...'), under it while it
+        """The node's time before a run ('time: about 2 min (load ..., 25 steps ..., decode ...)'), under it while it
         has not run (or its result is stale) and nothing is wrong with it, whole in its tooltip."""
         if words:
             self._estimates[nid] = words
@@ -205,7 +205,7 @@ class RunBadges:
             whole = worst[0] == "error"
         elif self._estimates.get(nid) and not error and not st.get("running") and inst.mode == "normal" and (
                 not ran or ran.endswith("stale")):  # before F5: its time here, in parts (foresee_time.py)
-            text = "⏱ " + self._estimates[nid] + (" · stale" if ran else "")
+            text = self._estimates[nid] + (" · stale" if ran else "")
             color = NOT_RUN_COLOR
         item = self._status.get(nid)
         raised = ng.view.zValue() == RAISED_Z
@@ -223,7 +223,7 @@ class RunBadges:
         elif st.get("reason"):
             tip += f"<br><span style='color:#e6b450'>{escape_html(st['reason'])}</span>"
         if self._estimates.get(nid) and not error:
-            tip += f"<br>⏱ {escape_html(self._estimates[nid])}"
+            tip += f"<br>{escape_html(self._estimates[nid])}"
         for level, words in checks if not error else ():
             tip += f"<br><span style='color:{'#ff6e6e' if level == 'error' else '#e6b450'}'>⚠ {escape_html(words)}</span>"
         ng.view.setToolTip(tip)

@@ -95,9 +95,9 @@ class PropertiesPanel(QWidget):
         self.checks.setVisible(bool(lines))
 
     def set_estimate(self, words: str | None) -> None:
-        """Show how long the shown node will take, before a run ('⏱ about 2 min: load ..., 25 steps ..., decode
-        ...'); hidden when it has nothing to say."""
-        self.estimate.setText(f"⏱ {words}" if words else "")
+        """Show how long the shown node will take, before a run ('time: about 2 min (load ..., 25 steps ...,
+        decode ...; measured on ...)'); hidden when it has nothing to say."""
+        self.estimate.setText(words or "")
         self.estimate.setVisible(bool(words))
 
     def show_node(self, node_id: str | None) -> None:
