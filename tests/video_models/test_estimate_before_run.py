@@ -86,3 +86,11 @@ def test_another_family_is_timed_from_the_nearest_measured_one_and_says_so(tmp_p
     assert f"10 steps {fmt_duration(step_s)}" in words
     load_s = 8.0 * cog["all_weights"] / wan["all_weights"]
     assert f"load {fmt_duration(load_s)} if not in memory" in words
+
+
+def test_framepack_is_timed_by_its_sections_in_one_call():
+    """Framepack makes a take in sections of 'window' latent frames, each 'steps' steps, in one call (the run's
+    record is of that call): 301 frames in windows of 9 latent frames are 10 sections of 33 frames, not 34
+    windows of 9 frames (the first estimate said 272 steps of 8 for 80)."""
+    from nodes.video_models.families.framepack.node import FramepackVideo
+    assert FramepackVideo.take_shape({"frames": 301, "window": 9}, None) == (330, 1, 10)

@@ -429,7 +429,7 @@ class RunGuard:
             self._say(self.clock.per_step, early=False, warm=self.clock.per_step, done=done)
         per_window = max(1, total // self.windows)  # steps a window; its decode follows its last step
         decodes_left = self.windows - (-(-done // per_window) - 1)
-        est = overrun(elapsed, self.said, done, total, self.clock.per_step, self.tail * decodes_left / self.windows)
+        est = overrun(elapsed, self.said, done, total, self.clock.pace, self.tail * decodes_left / self.windows)
         if est is None or now - self.said_at < REVISE_EVERY_S:
             return
         old = self.said

@@ -151,7 +151,13 @@ class GeneratorNode(Node):
     def estimate(cls, params, base_dir, inputs):
         """Its time before F5, from this machine's measured runs (time_before.py, runs/foresee_time.py)."""
         from .time_before import estimate
-        return estimate(params, inputs)
+        return estimate(params, inputs, cls.take_shape)
+
+    @classmethod
+    def take_shape(cls, params, fam) -> tuple[int, int, int] | None:
+        """(frames a pipeline call makes, the calls, denoising loops a call) as the run will make them, for the
+        time said before it (time_before.py); None: windows of 'window' frames, 'overlap' apart."""
+        return None
 
     @classmethod
     def signature_files(cls, params, base_dir=None):
