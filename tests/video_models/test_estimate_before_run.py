@@ -94,3 +94,20 @@ def test_framepack_is_timed_by_its_sections_in_one_call():
     windows of 9 frames (the first estimate said 272 steps of 8 for 80)."""
     from nodes.video_models.families.framepack.node import FramepackVideo
     assert FramepackVideo.take_shape({"frames": 301, "window": 9}, None) == (330, 1, 10)
+
+
+def test_a_kin_is_nearer_than_another_family_and_a_load_is_scaled_at_most_in_proportion():
+    """Wan Fun Camera timed from Wan's run (a title of the same first word) though Framepack's is nearer in
+    weights; a load of a model never loaded here from the nearest load in weights: two loads of the same seconds
+    at different weights show its fixed part (the exponent 0), not a power past 1."""
+    phases = {"before": 1.0, "encode": 0.0, "step": 1.0, "decode": 10.0, "other": 0.0}
+    key = "/m/{}|{}|cpu x2|gpu|float32|cfg|compile=auto|attention=native|cache=off|node=1|64x64x9"
+    data = {key.format("wan", "Wan"): [{"pixels": 64 * 64 * 9, "steps": 8, "seconds": 19.0, "weights": 1000, **phases}],
+            key.format("fp", "HunyuanVideo Framepack"): [{"pixels": 64 * 64 * 9, "steps": 8, "seconds": 99.0,
+                                                          "weights": 5000, **phases, "step": 11.0}],
+            times.load_key("cpu x2", "Wan"): [{"pixels": 1000, "steps": 1, "seconds": 6.0}],
+            times.load_key("cpu x2", "HunyuanVideo Framepack"): [{"pixels": 4000, "steps": 1, "seconds": 6.0}]}
+    asked = foresee_time.Asked("/m/camera", "Wan 2.1 Fun Camera", 64 * 64, 9, 1, 8, True, 4000, 16000)
+    got = foresee_time.foresee(data, asked, "cpu x2")
+    assert got.basis == "estimated from Wan's speed on cpu x2" and got.steps == pytest.approx(8 * 4.0)
+    assert got.load == pytest.approx(6.0)  # not 6 s x 16000 / 4000

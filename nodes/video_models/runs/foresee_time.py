@@ -7,14 +7,15 @@ loads (a model's first run keeps what loading it took: times.RunClock), never fr
 * **this model** (the same file and settings' family title): its nearest run in size, the steps scaled
   by the pixels (the exponent two sizes show, else 1) and the steps, the decode by the pixels;
 * else **this family** (the same title on another file);
-* else **the nearest measured family**: the run whose denoiser is nearest in weights, its step time
+* else a kin's (a title of the same first word: Wan Fun Camera from Wan), else **the nearest measured family**:
+  the run whose denoiser is nearest in weights, its step time
   scaled by the weights (a transformer's work a step grows with them) and said as such: "estimated from
   Wan 2.1's speed";
 * guidance on where the record had it off (or off where on): a step is two passes of the denoiser, or one;
 * none: "not measured on this machine yet", never a figure made up.
 
-Loading comes from the load records (the seconds a Load Video Model took, by the weights it read: the
-same file's, else the same family's, else any, scaled by the weights), said as "if not in memory".
+Loading comes from the load records (the seconds a Load Video Model took, by the weights it read: the same
+title's newest, else the nearest in weights, scaled by them at most in proportion), said as "if not in memory".
 
 Plain Python: no torch (the machine is named only where torch is imported already). Importing it costs
 nothing."""
@@ -26,7 +27,8 @@ import sys
 from dataclasses import dataclass
 
 from .phases import has_phases, step_exponent
-from .times import LOAD, load, load_key, predict
+from .records import nearest_and_far
+from .times import LOAD, load, load_key
 
 def this_machine() -> str | None:
     """The machine a run would use ('auto': a CUDA GPU when there is one), named as the records name it: the CPU
@@ -94,13 +96,16 @@ def _parts(key: str) -> list[str] | None:
 def _tier(parts: list[str], asked: Asked) -> int:
     if parts[0] == asked.path and parts[1] == asked.title:
         return 0  # this model
-    return 1 if parts[1] == asked.title else 2  # this family (title) on another file; another family
+    if parts[1] == asked.title:
+        return 1  # this family (title) on another file
+    # a kin of it: the title's first word (Wan Fun Camera's runs from Wan's, before another family's)
+    return 2 if parts[1].split()[:1] == asked.title.split()[:1] else 3
 
 
 def _runs(data: dict, asked: Asked, where: str | None) -> tuple[int, list[tuple[list[str], dict]]]:
     """(the best tier, its records with phases, each with its key's parts) on the machine ``where`` (None:
     any), only runs without a take kind (a context-window take is timed unlike plain windows)."""
-    best, out = 3, []
+    best, out = 4, []
     for key, recs in data.items():
         parts = _parts(key)
         if parts is None or (where is not None and parts[2] != where) or len(parts) > 11:
@@ -133,7 +138,7 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
     tier, runs = _runs(data, asked, where)
     if not runs:
         return None
-    if tier == 2:
+    if tier >= 2:
         runs = _nearest_family(runs, asked.weights)
     recs = [r for _, r in runs]
     frame_pixels = asked.frame_pixels
@@ -143,7 +148,7 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
     ratio = pixels / near["pixels"]
     scale = 1.0
     basis_from = ""
-    if tier == 2:
+    if tier >= 2:
         w = near.get("weights") or 0
         scale = asked.weights / w if asked.weights > 0 and w > 0 else 1.0
         basis_from = f"estimated from {near_parts[1]}'s speed"
@@ -160,16 +165,21 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
 
 
 def _load(data: dict, asked: Asked, where: str) -> float | None:
-    """A load's seconds on ``where``: this model's title's records, else any title's scaled by the weights."""
-    mine = data.get(load_key(where, asked.title)) or []
+    """A load's seconds on ``where``: this model's title's newest, else the load nearest in weights scaled by
+    them, at most in proportion (a load has a fixed part: the pipeline built, its files opened; on tiny models
+    all of it), by the power two loads of different weights show, between 0 and 1."""
+    mine = [r for r in data.get(load_key(where, asked.title)) or [] if r.get("pixels", 0) > 0]
     if mine:
-        got = predict(mine, max(1, asked.all_weights or mine[-1]["pixels"]), 1)
-        return got[0] if got else None
-    others = [r for k, rs in data.items() if k.startswith(f"{LOAD}|{where}|") for r in rs if isinstance(r, dict)]
+        return float(mine[-1]["seconds"])
+    others = [r for k, rs in data.items() if k.startswith(f"{LOAD}|{where}|") for r in rs
+              if isinstance(r, dict) and r.get("pixels", 0) > 0 and r.get("seconds", 0) > 0]
     if not others or asked.all_weights <= 0:
         return None
-    got = predict(others, asked.all_weights, 1)
-    return got[0] if got else None
+    near, far = nearest_and_far(others, asked.all_weights)
+    exp = 1.0
+    if far is not None:
+        exp = min(1.0, max(0.0, math.log(far["seconds"] / near["seconds"]) / math.log(far["pixels"] / near["pixels"])))
+    return float(near["seconds"]) * (asked.all_weights / near["pixels"]) ** exp
 
 
 def words_for(asked: Asked) -> str:

@@ -63,13 +63,6 @@ def runs_of(data: dict) -> dict:
     return {k: v for k, v in data.items() if not k.startswith(LOAD + "|")}
 
 
-def weights_of(module) -> int:
-    """The weights a component holds, as its tensors count them (a run record's 'weights': the denoiser's; a
-    load's: every part's). A quantised file's tensors count its bytes: a rough figure, as the scaling by
-    weights is (another family's step time, foresee_time.py)."""
-    return sum(p.numel() for p in module.parameters()) if hasattr(module, "parameters") else 0
-
-
 def node_kind(params) -> str:
     """The node a run is of, by the names of its settings (Wan-Move's tracks, InfiniteTalk's audio: their
     own records, not a text-to-video's on the same model): 'node=' and 8 hex digits."""
@@ -281,32 +274,31 @@ class RunClock:
         if mem:
             self._warn_if_too_big(mem[0])
 
-    def _weights(self) -> dict:
-        """{'weights': the denoiser's} for the record: another family's run is scaled by them before F5
-        (foresee_time.py); {} where the pipeline does not tell."""
-        den = getattr(self.pipe, getattr(getattr(self.ref, "fam", None), "denoiser", "") or "transformer", None)
-        try:
-            n = weights_of(den)
-        except Exception:  # noqa: BLE001 - a courtesy: the record is kept without them
-            n = 0
-        return {"weights": n} if n > 0 else {}
+    def _weights(self) -> tuple[int, int]:
+        """(the denoiser's weights, every part's) as the model's files' headers count them, the count the estimate
+        before F5 has of a model not yet run (Load Video Model's foresight; foresee_time.py scales another
+        family's step by the one, a load by the other): (0, 0) where they cannot be read. Counted on the loaded
+        modules they differed (a tiny Wan Fun Camera: 187,956 in its files, 30,060 on its transformer)."""
+        if getattr(self, "_counted", None) is None:
+            from ..loading.node import LoadVideoModel
+            try:
+                _, den, other, _ = LoadVideoModel.weight_numbers({"model": self.ref.path}, "cpu")
+                self._counted = (den, den + other)
+            except Exception:  # noqa: BLE001 - a courtesy: the record is kept without them
+                self._counted = (0, 0)
+        return self._counted
 
     def _keep_load(self) -> None:
         """What loading the model took (Load Video Model keeps it on the model: LoadedState.load_seconds), kept once
         by the weights read, for the estimates before F5 (foresee_time.py)."""
         shared = getattr(self.ref, "shared", None)
         seconds = getattr(shared, "load_seconds", None)
-        if not seconds or self.pipe is None:
+        if not seconds:
             return
         shared.load_seconds = None
-        try:
-            comps = getattr(self.pipe, "components", {}) or {}
-            n = sum(weights_of(c) for c in comps.values())
-            title = self.key.split("|")[1]
-            if n > 0:
-                keep(load_key(machine(self.ref.device), title), n, 1, seconds)
-        except Exception:  # noqa: BLE001 - a courtesy: the run went well
-            pass
+        n = self._weights()[1]
+        if n > 0:
+            keep(load_key(machine(self.ref.device), self.key.split("|")[1]), n, 1, seconds)
 
     def _check_plan(self) -> None:
         """The clip against the memory plan the model was loaded with (memory/plan.py clip_check): a
@@ -445,7 +437,9 @@ class RunClock:
         if record:
             phases = (dict(window_phases(self.phases, self.cold, self.steps), before=self.before, cold=self.cold)
                       if len(self.phases) == self.windows else None)
-            keep(self.key, self.pixels, self.steps, took / self.windows, {**(memory or {}), **self._weights()}, phases)
+            den = self._weights()[0]
+            keep(self.key, self.pixels, self.steps, took / self.windows, {**(memory or {}), **({"weights": den} if den
+                                                                                              else {})}, phases)
             self._keep_load()
         if hasattr(self.ref, "shared"):
             self.ref.shared.sampled = True  # later runs of this model in this process are warm
