@@ -80,7 +80,7 @@ def test_another_family_is_timed_from_the_nearest_measured_one_and_says_so(tmp_p
                       frames=9, steps=10)
     cog = _facts(g2, gen2)
     words = node_estimate(g2, gen2)
-    assert "estimated from Wan 2.1's speed on cpu" in words, words
+    assert "a rough guess from Wan 2.1's speed, another family on cpu" in words, words
     step_s = 3.0 * 10 * cog["weights"] / wan["weights"]  # the step scaled by the denoisers' weights
     from nodes.video_models.base.guard import fmt_duration
     assert f"10 steps {fmt_duration(step_s)}" in words
@@ -111,3 +111,6 @@ def test_a_kin_is_nearer_than_another_family_and_a_load_is_scaled_at_most_in_pro
     got = foresee_time.foresee(data, asked, "cpu x2")
     assert got.basis == "estimated from Wan's speed on cpu x2" and got.steps == pytest.approx(8 * 4.0)
     assert got.load == pytest.approx(6.0)  # not 6 s x 16000 / 4000
+    # a UNet (SVD) is not timed from transformers' runs: the tiny SVD took 410 s where Wan's speed said 7 s
+    svd = foresee_time.Asked("/m/svd", "Stable Video Diffusion", 64 * 64, 9, 1, 8, True, 4000, 16000, unet=True)
+    assert foresee_time.foresee(data, svd, "cpu x2") is None

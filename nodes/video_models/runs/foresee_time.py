@@ -59,6 +59,7 @@ class Asked:
     guided: bool         # guidance above 1: two passes of the denoiser a step
     weights: int = 0     # the denoiser's weights (its headers), 0: not known
     all_weights: int = 0  # every part's weights: what a load reads
+    unet: bool = False   # its denoiser is a UNet (SVD, AnimateDiff): another family's step says nothing of it
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,11 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
     tier, runs = _runs(data, asked, where)
     if not runs:
         return None
+    if tier == 3:  # another family: only one whose denoiser is of the same kind (a UNet's convolutions over every
+        # pixel against a transformer's tokens: the tiny SVD took 410 s where Wan's speed said 7 s)
+        runs = [pr for pr in runs if bool(pr[1].get("unet")) == asked.unet]
+        if not runs:
+            return None
     if tier >= 2:
         runs = _nearest_family(runs, asked.weights)
     recs = [r for _, r in runs]
@@ -151,7 +157,8 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
     if tier >= 2:
         w = near.get("weights") or 0
         scale = asked.weights / w if asked.weights > 0 and w > 0 else 1.0
-        basis_from = f"estimated from {near_parts[1]}'s speed"
+        basis_from = (f"estimated from {near_parts[1]}'s speed" if tier == 2 else
+                      f"a rough guess from {near_parts[1]}'s speed, another family")
     guided_then = near_parts[5] == "cfg"
     scale *= 2.0 if asked.guided and not guided_then else 0.5 if guided_then and not asked.guided else 1.0
     step = near["step"] * ratio ** step_exponent(recs, near) * scale

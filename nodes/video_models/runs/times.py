@@ -438,8 +438,9 @@ class RunClock:
             phases = (dict(window_phases(self.phases, self.cold, self.steps), before=self.before, cold=self.cold)
                       if len(self.phases) == self.windows else None)
             den = self._weights()[0]
-            keep(self.key, self.pixels, self.steps, took / self.windows, {**(memory or {}), **({"weights": den} if den
-                                                                                              else {})}, phases)
+            unet = int(getattr(getattr(self.ref, "fam", None), "denoiser", "") == "unet")  # its denoiser's kind
+            keep(self.key, self.pixels, self.steps, took / self.windows,
+                 {**(memory or {}), **({"weights": den} if den else {}), "unet": unet}, phases)
             self._keep_load()
         if hasattr(self.ref, "shared"):
             self.ref.shared.sampled = True  # later runs of this model in this process are warm

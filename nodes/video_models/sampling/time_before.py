@@ -32,4 +32,4 @@ def estimate(params: dict, inputs: dict, shape=None) -> str | None:
     guided = float(params.get("guidance", 1.0) or 1.0) > 1.0
     return words_for(Asked(str(facts["path"]), str(facts.get("variant") or title), w * h if w and h else 0,
                            frames, windows, steps * loops, guided, int(facts.get("weights") or 0),
-                           int(facts.get("all_weights") or 0)))
+                           int(facts.get("all_weights") or 0), fam.denoiser == "unet"))
