@@ -80,7 +80,8 @@ def test_another_family_is_timed_from_the_nearest_measured_one_and_says_so(tmp_p
                       frames=9, steps=10)
     cog = _facts(g2, gen2)
     words = node_estimate(g2, gen2)
-    assert "a rough guess from Wan 2.1's speed, another family on cpu" in words, words
+    assert words.startswith("time: about ") and ", a rough guess (" in words, words  # said first, seen under the node
+    assert "; from Wan 2.1's speed, another family on cpu" in words, words
     step_s = 3.0 * 10 * cog["weights"] / wan["weights"]  # the step scaled by the denoisers' weights
     from nodes.video_models.base.guard import fmt_duration
     assert f"10 steps {fmt_duration(step_s)}" in words

@@ -71,6 +71,7 @@ class Foreseen:
     other: float         # preparing, encoding the prompt, the frames to the clip
     basis: str           # 'measured on ...' or 'estimated from Wan 2.1's speed on ...'
     total_steps: int
+    rough: bool = False  # from another family's speed: said first, where a line cut short under the node shows it
 
     @property
     def run(self) -> float:
@@ -81,7 +82,8 @@ class Foreseen:
         from ..base.guard import fmt_duration
         load = f"load {fmt_duration(self.load)} if not in memory" if self.load is not None else \
             "load not measured here yet"
-        return (f"time: about {fmt_duration(self.run + (self.load or 0.0))} ({load}, {self.total_steps} steps "
+        return (f"time: about {fmt_duration(self.run + (self.load or 0.0))}{', a rough guess' if self.rough else ''} "
+                f"({load}, {self.total_steps} steps "
                 f"{fmt_duration(self.steps)}, decode {fmt_duration(self.decode)}; {self.basis})")
 
 
@@ -158,7 +160,7 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
         w = near.get("weights") or 0
         scale = asked.weights / w if asked.weights > 0 and w > 0 else 1.0
         basis_from = (f"estimated from {near_parts[1]}'s speed" if tier == 2 else
-                      f"a rough guess from {near_parts[1]}'s speed, another family")
+                      f"from {near_parts[1]}'s speed, another family")
     guided_then = near_parts[5] == "cfg"
     scale *= 2.0 if asked.guided and not guided_then else 0.5 if guided_then and not asked.guided else 1.0
     step = near["step"] * ratio ** step_exponent(recs, near) * scale
@@ -168,7 +170,8 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
         near["encode"] + near["other"] * ratio)
     where_words = f"on {near_parts[2]}"
     basis = f"{basis_from} {where_words}" if basis_from else f"measured {where_words}"
-    return Foreseen(_load(data, asked, near_parts[2]), steps, decode, other, basis, asked.steps * asked.windows)
+    return Foreseen(_load(data, asked, near_parts[2]), steps, decode, other, basis, asked.steps * asked.windows,
+                    tier == 3)
 
 
 def _load(data: dict, asked: Asked, where: str) -> float | None:
