@@ -253,6 +253,13 @@ class Node:
         return []
 
     @classmethod
+    def estimate(cls, params: dict[str, Any], base_dir: str | None, inputs: dict[str, dict]) -> str | None:
+        """How long this node will take, in words, before a run (from this machine's measured runs), or
+        None where it has nothing to say; ``inputs`` as for :meth:`advise`. Shown on the node and in
+        Properties while the graph is edited."""
+        return None
+
+    @classmethod
     def first_frame(cls, params: dict[str, Any], base_dir: str | None) -> Any:
         """The first frame of the file a loader would read (HxWx3 float32), for the viewer before
         any run (Nuke's Read shows it as soon as its path is set), or None when there is nothing to

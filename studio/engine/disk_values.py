@@ -70,8 +70,9 @@ def encode(outs: dict[str, Any]) -> tuple[list[Array], dict[str, Any]]:
         elif isinstance(v, Clip):
             src = _source_clip(v)
             d = {"kind": "clip", "fps": v.fps}
-            if v.preview:  # made at 'preview size': still said so when read back (studio/engine/previews.py)
-                d["preview"] = str(v.preview)
+            # made at 'preview size' (its words) or not (''): still said so when read back (studio/engine/previews.py);
+            # an entry without it was written before Studio recorded it (previews.UNKNOWN)
+            d["preview"] = str(v.preview or "")
             arrays.append(Array(f"{port}.frames", "F32", (v.n_frames, v.height, v.width, v.channels), src))
             audio = v.audio
             if isinstance(audio, Audio):
@@ -113,6 +114,7 @@ def decode(desc: dict[str, Any], arrays: dict[str, np.ndarray]) -> dict[str, Any
             audio = Audio(arrays[f"{port}.audio"], d["audio_rate"]) if "audio_rate" in d else None
             outs[port] = ArrayClip(arrays[f"{port}.frames"], float(d["fps"]), audio)
             outs[port].preview = str(d.get("preview") or "")
+            outs[port].preview_recorded = "preview" in d  # False: written before preview or final was recorded
         elif kind == "audio":
             outs[port] = Audio(arrays[f"{port}.samples"], d["rate"])
         elif kind == "keypoints":

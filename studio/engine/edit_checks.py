@@ -39,3 +39,19 @@ def _words(e, node) -> str:
         if text.startswith(head):
             return text[len(head):]
     return text
+
+
+def node_estimate(graph, node_id: str) -> str | None:
+    """How long node ``node_id`` of ``graph`` will take, in words, before a run (a video model generator:
+    from this machine's measured runs, or 'not measured on this machine yet'); None where it has nothing
+    to say or cannot be planned (its checks say why)."""
+    from .foresight import estimate
+    from .plan import compile_plan
+    node = graph.nodes.get(node_id)
+    if node is None or node.spec is None or node.mode != "normal":
+        return None
+    try:
+        plan = compile_plan(graph, targets=[node_id], check_only=True, confine_outputs=False)
+        return estimate(plan, plan.base_dir, node_id)
+    except Exception:  # noqa: BLE001 - an edit half made: nothing said, its checks say what is wrong
+        return None

@@ -299,7 +299,7 @@ class Executor:
         if cached is None and n.id in p.from_disk:  # read back from the disk cache
             cached = p.from_disk[n.id]
             self.cache.put(st.signature, cached, nbytes_of(cached), 0.0)
-            previews.read_back(self.runtime, n.id, st.signature, cached)
+            previews.read_back(self.runtime, n.id, st.signature, cached, previews.previewable(n))
             p.result.cached.append(n.id)
             p.streams.after(n.id, n.label, None, lambda _s, nid=n.id, v=cached: emit(
                 NodeFinished(nid, 0.0, True, v, cached_from="disk")))

@@ -44,19 +44,36 @@ def _foreseen(st, base_dir: str | None, inputs: dict[str, dict]) -> dict[str, di
     return out
 
 
+def _facts(plan, base_dir: str | None, steps: list) -> dict[str, dict[str, dict]]:
+    """The facts foreseen for every node upstream of ``steps``, by node id."""
+    need: set[str] = set()
+    for st in steps:
+        need |= plan.graph.upstream(st.node.id)
+    facts: dict[str, dict[str, dict]] = {}
+    for st in plan.steps:  # in order: a node's inputs are foreseen before it
+        if st.node.id in need and st.node.spec is not None:
+            facts[st.node.id] = _foreseen(st, base_dir, _inputs(st, facts))
+    return facts
+
+
+def estimate(plan, base_dir: str | None, node_id: str) -> str | None:
+    """Node ``node_id``'s time before a run, in words (``Node.estimate``), from what is wired into it."""
+    st = next((s for s in plan.steps if s.node.id == node_id), None)
+    if st is None or st.node.spec is None or st.node.spec.cls.estimate.__func__ is Node.estimate.__func__:
+        return None
+    try:
+        return st.node.spec.cls.estimate(st.params, base_dir, _inputs(st, _facts(plan, base_dir, [st])))
+    except (StudioError, OSError, ValueError):  # not foreseen: the run says why
+        return None
+
+
 def advice(plan, base_dir: str | None) -> list[tuple[Any, str, str]]:
     """(node, level, words) said by every node of ``plan`` that advises, in the plan's order."""
     advisers = [st for st in plan.steps if st.node.spec is not None and st.node.spec.preflight
                 and _advises(st.node.spec.cls)]
     if not advisers:
         return []
-    need: set[str] = set()
-    for st in advisers:
-        need |= plan.graph.upstream(st.node.id)
-    facts: dict[str, dict[str, dict]] = {}
-    for st in plan.steps:  # in order: a node's inputs are foreseen before it
-        if st.node.id in need and st.node.spec is not None:
-            facts[st.node.id] = _foreseen(st, base_dir, _inputs(st, facts))
+    facts = _facts(plan, base_dir, advisers)
     out = []
     for st in advisers:
         try:

@@ -31,13 +31,30 @@ def marks_of(steps, kept: dict[str, str]) -> dict[str, str]:
     return {st.node.id: kept[st.signature] for st in steps if st.signature in kept}
 
 
-def read_back(runtime, node_id: str, signature: str, outs: dict) -> None:
+# a clip read back from a disk-cache entry written before Studio kept preview or final in it (issue 104): it may
+# be a preview, so it is said as one (its file named so, the viewer's mark), never as the final
+UNKNOWN = ("size unknown: cached before Studio recorded preview or final size (it may be a preview); change any "
+           "setting of the generator to make it again at a known size")
+
+
+def read_back(runtime, node_id: str, signature: str, outs: dict, previewable: bool = False) -> None:
     """A node's outputs read back from the disk cache: a clip made at preview size (its ``preview``,
     kept in the entry) marks the node again, as a run that made it would (else a later process wrote a
-    preview under the final name)."""
+    preview under the final name). ``previewable``: the node has a 'preview size' (a generator): a clip
+    of an entry that does not say whether it was a preview is marked UNKNOWN, on the clip and the node."""
+    if previewable:
+        for v in outs.values():
+            if getattr(v, "preview_recorded", True) is False and not getattr(v, "preview", ""):
+                v.preview = UNKNOWN
     how = next((v.preview for v in outs.values() if getattr(v, "preview", "")), "")
     if how:
         runtime.previews[node_id] = runtime.preview_marks[signature] = how
+
+
+def previewable(node) -> bool:
+    """The node samples at a 'preview size' it has (a generator): its clips may be previews."""
+    from studio.core.targets import PREVIEW_PARAM
+    return node.spec is not None and node.spec.param(PREVIEW_PARAM) is not None
 
 
 def upstream_marks(ctx) -> list[str]:

@@ -6,7 +6,7 @@ from the cache is still said as a preview."""
 from __future__ import annotations
 
 from studio.core.graph import Graph
-from studio.core.params import Float
+from studio.core.params import Choice, Float
 from studio.core.spec import SOURCE, In, Node, Out
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
@@ -98,20 +98,77 @@ def test_a_mark_of_one_graph_is_not_said_by_another_sharing_its_ids():
     assert "Shrinking Generator at 8x8" in _warnings(events, out1)[0]
 
 
+def _clip_to_writer(source) -> tuple:
+    """(graph, its ``source`` node, the Clip Writer it feeds)."""
+    reg = registry()
+    reg.register(source)
+    reg.register(WritesClip)
+    g = Graph(reg)
+    src = g.add_node(source.id)
+    out = g.add_node("test.writes_marked_clip")
+    g.connect(src.id, "video", out.id, "video")
+    return g, src, out
+
+
 def test_a_preview_read_back_from_the_disk_cache_is_still_a_preview(tmp_path):
     """Seen under Xvfb: the window reopened, F5 read the generator's preview clip back from the disk cache
     and Save Video wrote it under the final name, with no PREVIEW in the viewer."""
     from studio.engine.disk_cache import DiskCache
-    reg = registry()
-    reg.register(ShrinksClip)
-    reg.register(WritesClip)
-    g = Graph(reg)
-    src = g.add_node("test.marks_preview_clip")
-    out = g.add_node("test.writes_marked_clip")
-    g.connect(src.id, "video", out.id, "video")
+    g, src, out = _clip_to_writer(ShrinksClip)
     assert Executor(disk_cache=DiskCache(str(tmp_path), 10 ** 8)).run(g).value(out.id) == 1
     later, events = Executor(disk_cache=DiskCache(str(tmp_path), 10 ** 8)), []  # another process
     r = later.run(g, on_event=events.append)
     assert r.cached == [src.id] and r.value(out.id) == 1
     assert "Shrinking Clip at 4x4" in _warnings(events, out.id)[0]
     assert r.value(src.id, "video").preview.startswith("Shrinking Clip")  # the viewer's PREVIEW mark
+
+
+class MakesClip(Node):
+    """A generator with a 'preview size' kept in the disk cache, whose clip was made at the size asked (final)."""
+    id, title, timing, disk_cache = "test.makes_final_clip", "Final Clip", SOURCE, True
+    outputs = (Out("video", "Video"),)
+    params = (Choice("preview_size", "off", choices=("on CPU", "always", "off")),)
+
+    def run(self, ctx):
+        import numpy as np
+
+        from studio.engine.clip import ArrayClip
+        return ArrayClip(np.zeros((2, 4, 4, 3), np.float32))
+
+
+def _final_and_read_back(tmp_path, monkeypatch, old_entry: bool):
+    """The final clip made and kept on the disk (``old_entry``: as Studio wrote entries before it kept preview or
+    final in them), then read back by another process's executor: (its result, the writer's warnings)."""
+    from studio.engine import disk_cache
+    from studio.engine.disk_cache import DiskCache
+    g, src, out = _clip_to_writer(MakesClip)
+    if old_entry:
+        encode = disk_cache.encode
+
+        def old_encode(outs):  # the old code wrote 'preview' only for a preview
+            arrays, desc = encode(outs)
+            for d in desc.values():
+                if d.get("preview") == "":
+                    del d["preview"]
+            return arrays, desc
+        monkeypatch.setattr(disk_cache, "encode", old_encode)
+    assert Executor(disk_cache=DiskCache(str(tmp_path), 10 ** 8)).run(g).value(out.id) == 0  # made: final
+    monkeypatch.undo()
+    events: list = []
+    r = Executor(disk_cache=DiskCache(str(tmp_path), 10 ** 8)).run(g, on_event=events.append)
+    assert r.cached == [src.id]
+    return r, src.id, out.id, _warnings(events, out.id)
+
+
+def test_a_clip_cached_before_preview_or_final_was_recorded_is_never_shown_as_final(tmp_path, monkeypatch):
+    """Issue 104: entries written before the preview mark was kept carry none; a generator's clip read from one
+    may be a preview, so it is said as 'size unknown', its file named as a preview, never as the final."""
+    from studio.engine.previews import UNKNOWN
+    r, src, out, warned = _final_and_read_back(tmp_path, monkeypatch, old_entry=True)
+    assert r.value(out) == 1 and UNKNOWN in warned[0] and "take.preview.mp4" in warned[0]
+    assert r.value(src, "video").preview == UNKNOWN  # the viewer's mark: '[PREVIEW: size unknown: ...]'
+
+
+def test_a_final_clip_cached_now_reads_back_as_final(tmp_path, monkeypatch):
+    r, src, out, warned = _final_and_read_back(tmp_path, monkeypatch, old_entry=False)
+    assert r.value(out) == 0 and warned == [] and r.value(src, "video").preview == ""

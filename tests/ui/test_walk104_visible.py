@@ -352,3 +352,22 @@ def test_the_playhead_label_keeps_inside_the_strip_and_off_the_rulers_numbers(qt
     _label, box = playhead_label(p, tl, 160, ppf)
     assert box.right() <= 160 and box.right() < tl.x_of(1) + ppf / 2  # at the end: left of the line
     p.end()
+
+
+def test_draft_and_preview_stand_beside_the_run_controls_at_1024x700(nodes_window):
+    """Issue 104: the toolbar's Final / Preview toggles say what the next run makes; they stand right after Run,
+    Stop and Pause (they had come after Device, Seed and Roll), whole on screen at 1024x700."""
+    from PySide6.QtWidgets import QToolBar
+    win = nodes_window
+    win.resize(1024, 700)
+    assert win.files.open_path(TEMPLATE, ask=False)
+    _settle()
+    bar = win.findChild(QToolBar, "toolbar-run")
+    pause = bar.widgetForAction(win.pause_action)
+    items = [bar.widgetForAction(a) for a in bar.actions()]
+    at = items.index(pause)
+    assert items[at + 1] is win.quality_toggle and items[at + 2] is win.preview_toggle  # next to the run controls
+    for w in (bar.widgetForAction(win.run_action), pause, win.quality_toggle, win.preview_toggle):
+        assert w.isVisible() and bar.rect().contains(w.geometry())  # whole, not in the toolbar's overflow
+    gap = win.quality_toggle.geometry().left() - pause.geometry().right()
+    assert 0 <= gap <= 12 and win.preview_toggle.geometry().left() - win.quality_toggle.geometry().right() <= 12

@@ -242,7 +242,7 @@ def test_a_one_take_run_is_recorded_under_its_own_key_and_predicts_the_next(wan_
     ev: list = []
     ex.run(_graph(wan_dir), targets=["gen"], device="cpu", use_cache=False, on_event=ev.append)
     assert any(t.startswith("no time prediction yet") for t in _said(ev))
-    (key, recs), = run_times.read(os.path.join(tmp_path, run_times.FILE_NAME)).items()
+    (key, recs), = run_times.runs_of(run_times.read(os.path.join(tmp_path, run_times.FILE_NAME))).items()
     assert key.endswith("|take=context 2/1 uniform") and recs[0]["pixels"] == 16 * 16 * 13
     ev.clear()
     ex.run(_graph(wan_dir), targets=["gen"], device="cpu", use_cache=False, on_event=ev.append)

@@ -32,8 +32,10 @@ def test_a_guard_past_its_estimate_says_the_new_one_and_not_at_every_step():
     g.tick(4, 8)
     assert len(ctx.notes) == 1
     text = ctx.notes[0]
-    assert text.startswith("longer than predicted (about 10 s): about 4") and "4 of 8 steps made" in text
-    assert g.said == pytest.approx(40.0, rel=0.05)  # what the node says now
+    assert text.startswith("longer than predicted (about 10 s): about 38 s") and "4 of 8 steps made" in text
+    # what the node says now: the steps' 40 s blended with the prior (base/estimate_figure.py), half the run measured
+    # weighing five times the prior
+    assert g.said == pytest.approx(g.figure.blend(40.0, 20.0, 0.5), rel=0.05) and 35.0 < g.said < 40.0
     g.tick(5, 8)  # within two seconds, and within the new estimate: nothing more
     assert len(ctx.notes) == 1
     g.said_at -= run_guard.REVISE_EVERY_S

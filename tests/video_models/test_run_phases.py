@@ -95,7 +95,7 @@ def test_a_multi_window_run_records_every_phase_and_the_next_is_predicted_from_t
     notes = [e.text for e in ev if isinstance(e, NodeNote) and e.node_id == "gen"]
     # no earlier run: after the first of its 3 windows (frames 0-4, 4-8, 8-12) the node says its whole time
     assert any(n.startswith("now about ") and n.endswith(" in all (1 of 3 windows made)") for n in notes), notes
-    (rec,), = run_times.read(os.path.join(tmp_path, run_times.FILE_NAME)).values()
+    (rec,), = run_times.runs_of(run_times.read(os.path.join(tmp_path, run_times.FILE_NAME))).values()
     assert run_phases.has_phases(rec) and rec["step"] > 0 and rec["decode"] > 0 and rec["before"] >= 0
     # the phases account for the whole window: steps x step + encode + decode + other = its seconds
     window = rec["encode"] + rec["steps"] * rec["step"] + rec["decode"] + rec["other"]

@@ -94,8 +94,17 @@ def test_the_node_predicts_from_an_earlier_run_and_says_how_it_went(wan_dir, tmp
     logs = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
     assert any(t.startswith("no time prediction yet: no earlier run of this model at this size (16x16x5) on cpu x") for t in logs), logs
     data = run_times.read(os.path.join(tmp_path, run_times.FILE_NAME))
+    loads = [k for k in data if k.startswith(run_times.LOAD + "|")]  # its load, kept too (foresee_time.py)
+    assert len(loads) == 1 and data[loads[0]][0]["seconds"] > 0
+    load_rec = data[loads[0]][0]
+    data = {k: v for k, v in data.items() if k not in loads}
     (key, recs), = data.items()
     assert recs[0]["pixels"] == 16 * 16 * 5 and recs[0]["steps"] == 2 and "tiny-wan" in key
+    from nodes.video_models.runs.foresee_time import this_machine
+    assert key.split("|")[2] == this_machine()  # the machine the estimate before F5 looks for (all cores)
+    from nodes.video_models.loading.node import LoadVideoModel
+    facts = LoadVideoModel.foresee({"model": wan_dir}, None, {})["model"]  # what it is scaled by before F5
+    assert recs[0]["weights"] == facts["weights"] and load_rec["pixels"] == facts["all_weights"]
     ev.clear()
     ex.run(_graph(wan_dir, 4), targets=["gen"], device="cpu", on_event=ev.append, use_cache=False)
     notes = [e.text for e in ev if isinstance(e, NodeNote) and e.node_id == "gen"]
@@ -152,7 +161,7 @@ def test_the_node_predicts_its_peak_from_an_earlier_run_and_warns_before_one_tha
     logs = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
     assert "peak 3.0 GB of GPU memory" in logs and card.resets == 1, logs
     assert any(t.startswith("no time or peak memory prediction yet: no earlier run of this model at this size") for t in logs), logs
-    (rec,), = run_times.read(os.path.join(tmp_path, run_times.FILE_NAME)).values()
+    (rec,), = run_times.runs_of(run_times.read(os.path.join(tmp_path, run_times.FILE_NAME))).values()
     assert rec["base"] == 1 * GB and rec["peak"] == 3 * GB
 
     ev.clear()

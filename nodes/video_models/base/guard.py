@@ -249,7 +249,7 @@ class RunGuard:
 
     def __init__(self, ctx, pipe, denoiser: str, steps: int, estimate: bool, whole=None,
                  predicted: float | None = None, started: float | None = None, counted=None, windows: int = 1,
-                 limit=None):
+                 limit=None, figure=None):
         self.ctx, self.pipe, self.denoiser_name = ctx, pipe, denoiser
         self.steps = max(1, int(steps))  # denoising steps of the whole generation (every window)
         self.estimate = estimate
@@ -263,7 +263,9 @@ class RunGuard:
         self.first_forward_start: float | None = None
         self.first_forward_s: float | None = None
         self.warned = False
-        self.said: float | None = predicted  # the estimate said, in seconds
+        from .estimate_figure import Figure
+        # the one figure said of the node (base/estimate_base/estimate_figure.py): shared with the windows' clock (times.RunClock)
+        self.figure = figure if figure is not None else Figure(predicted)
         self.bound = False  # what was said is a lower bound ("more than ..."): the first step's estimate follows
         self.started = started if started is not None else time.perf_counter()  # the node's start
         self.next_early = EARLY_ESTIMATE_S  # when the first step has run this long, say "at least"
@@ -280,6 +282,15 @@ class RunGuard:
         # (the whole node's seconds, the first step's, early) -> raises when the run is not to go on: a long
         # take of hours on the CPU (takes/take_time.py first_step_limit); None: any length runs
         self.limit = limit
+
+    @property
+    def said(self) -> float | None:
+        """The estimate said, in seconds (the node's one figure: base/estimate_base/estimate_figure.py)."""
+        return self.figure.said
+
+    @said.setter
+    def said(self, value: float | None) -> None:
+        self.figure.said = value
 
     @property
     def step_s(self) -> float | None:
@@ -418,10 +429,14 @@ class RunGuard:
             self._say(self.clock.per_step, early=False, warm=self.clock.per_step, done=done)
         per_window = max(1, total // self.windows)  # steps a window; its decode follows its last step
         decodes_left = self.windows - (-(-done // per_window) - 1)
-        est = overrun(elapsed, self.said, done, total, self.clock.per_step, self.tail * decodes_left / self.windows)
+        est = overrun(elapsed, self.said, done, total, self.clock.pace, self.tail * decodes_left / self.windows)
         if est is None or now - self.said_at < REVISE_EVERY_S:
             return
-        old, self.said, self.said_at = self.said, est, now
+        old = self.said
+        est = self.figure.offer(est, elapsed, done / max(1, total))  # blended with the prior, never flipping
+        if est is None:
+            return
+        self.said_at = now
         left = "the decode to come" if done >= total else f"{done} of {total} steps made"
         self.ctx.note(f"{'longer' if est > old else 'shorter'} than predicted (about {fmt_duration(old)}): about "
                       f"{fmt_duration(est)} now, {fmt_duration(elapsed)} so far, {left}")
@@ -445,8 +460,10 @@ class RunGuard:
             return
         from .step_time import during_decode
         est = during_decode(now - self.started, part, seconds, done, self.steps, self.step_s, self.tail, self.windows)
-        if abs(est - self.said) > REVISE_BY * self.said:
-            old, self.said, self.said_at = self.said, est, now
+        old = self.said
+        est = self.figure.offer(est, now - self.started, done / self.steps)
+        if est is not None:
+            self.said_at = now
             self.ctx.note(f"{'longer' if est > old else 'shorter'} than predicted (about {fmt_duration(old)}): about "
                           f"{fmt_duration(est)} now, {fmt_duration(now - self.started)} so far, decoding")
 
@@ -484,7 +501,8 @@ class RunGuard:
         now = time.perf_counter()
         if early and now - self.said_at < 1.0:
             return  # not twice within a second
-        self.said, self.said_at, self.bound = total, now, early
+        self.figure.take(total)
+        self.said_at, self.bound = now, early
         long = total >= LONG_RUN_S
         text = f"{'more than' if early else 'about'} {fmt_duration(total)} on the CPU" + \
             (": lower width/height/frames or use a GPU" if long else "") + \

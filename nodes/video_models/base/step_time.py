@@ -38,6 +38,7 @@ class StepClock:
         self.calls: list[float] = []  # the seconds of each denoiser call in the first step (guidance: two)
         self.call_t0: float | None = None  # when the denoiser's current call began, in the first step
         self.cold = False  # per_step is the first step's own time (one call: no warm measure): replaced, not smoothed
+        self.since: tuple[float, int] | None = None  # (when, steps done) at the first step's end: the pace's start
 
     def call_started(self, when: float) -> None:
         if self.last is None:  # only the first step's calls are timed
@@ -54,12 +55,24 @@ class StepClock:
         (:func:`warm_step`), the running mean's start, returned."""
         warm = warm_step(step_s, [c * scale for c in self.calls])
         self.per_step, self.last, self.cold = warm, (when, 1), not self.warm_measured
+        self.since = (when, 1)
         return warm
 
     @property
     def warm_measured(self) -> bool:
         """The first step made two or more calls: a warm measure (:func:`warm_step`)."""
         return len(self.calls) >= 2
+
+    @property
+    def pace(self) -> float | None:
+        """Seconds a step still to come takes, for the running estimate: the steps' mean time since the first
+        step ended (its one-off costs left out), once two or more are timed, else ``per_step``. A mean, not the
+        smoothed last steps: what runs between steps now and then (Framepack decodes each section after its
+        last step: one step in eight took ten times the others) is spread over the steps, and the estimate does
+        not jump at each such step and fall back after it (issue 104: "2 -> 3 -> 8 min")."""
+        if self.since is None or self.last is None or self.last[1] - self.since[1] < 2:
+            return self.per_step
+        return (self.last[0] - self.since[0]) / (self.last[1] - self.since[1])
 
     def step(self, when: float, done: int) -> None:
         """``done`` steps are made at ``when``: the steps since the last, timed, move the mean."""
@@ -70,6 +83,7 @@ class StepClock:
         cold, self.cold = self.cold, False
         self.per_step = step if self.per_step is None or cold else SMOOTH * step + (1 - SMOOTH) * self.per_step
         self.last = (when, done)
+        self.since = self.since or self.last  # no first step's end said (no estimate on a GPU): from this step
 
 
 

@@ -5,6 +5,7 @@ diffusers is imported only when one of these runs (see load.py)."""
 from __future__ import annotations
 
 import os
+import time
 
 from studio.core import models as model_paths
 from studio.core.errors import StudioError
@@ -301,7 +302,14 @@ class LoadVideoModel(Node):
         base = (params.get("base") or "").strip()
         found = find_model(params.get("model") or "", base_dir)
         facts = model_facts(found, find_model(base, base_dir) if base else None)
-        return {"model": {**facts, "path": found}} if facts else {}  # the path: a distilled checkpoint told by name
+        if not facts:
+            return {}
+        try:  # the weights, from the headers: a generator's time before its run is scaled by them (foresee_time.py)
+            _, den, other, _ = cls.weight_numbers({**params, "device": "cpu"}, "cpu", base_dir)
+            facts.update(weights=den, all_weights=den + other)
+        except (StudioError, OSError, ValueError):
+            pass
+        return {"model": {**facts, "path": found}}  # the path: a distilled checkpoint told by name
 
     @classmethod
     def signature_files(cls, params, base_dir=None) -> list[str]:
@@ -332,10 +340,12 @@ class LoadVideoModel(Node):
         planned = self._plan_before_load(ctx, device)
         warnings: list[str] = []
         said: list[str] = []
+        t0 = time.perf_counter()
         ref = _stoppable(ctx, lambda: load_video_model(
             path, base=base, device=device, dtype_name=p.dtype, memory=_memory_param(p),
             tiling=p.vae_tiling, slicing=p.vae_slicing, warn=warnings.append, info=said.append, planned=planned,
             parts=parts), what=f"'{os.path.basename(path.rstrip(os.sep))}'")
+        ref.shared.load_seconds = time.perf_counter() - t0  # kept by its first run: the estimates before F5
         for w in warnings:
             ctx.warn(w)
         ctx.info(f"{ref.summary()} on {device} ({str(ref.dtype).replace('torch.', '')})")

@@ -24,6 +24,7 @@ from .records import nearest_and_far
 FILE_NAME = "video_model_times.jsonl"  # a record a line
 OLD_FILE_NAME = "video_model_times.json"  # before: one JSON object, written whole each run
 KEEP = 6  # records per key
+LOAD = "load"  # the first part of a load record's key ('load|machine|title': its 'pixels' are the weights read)
 MAX_KEYS = 200
 
 
@@ -50,6 +51,16 @@ def run_key(ref, params, device) -> str:
              str(ref.dtype).replace("torch.", ""), "cfg" if guided else "no-cfg", f"compile={get('compile', 'auto')}",
              f"attention={get('attention', 'native')}", f"cache={get('step_cache', 'off')}")
     return "|".join(parts)
+
+
+def load_key(machine_name: str, title: str) -> str:
+    """A load's record (foresee_time.py times a load before F5 from them): by machine and model title."""
+    return f"{LOAD}|{machine_name}|{title}"
+
+
+def runs_of(data: dict) -> dict:
+    """The run records of ``data`` (:func:`read`), without the loads'."""
+    return {k: v for k, v in data.items() if not k.startswith(LOAD + "|")}
 
 
 def node_kind(params) -> str:
@@ -206,7 +217,8 @@ class RunClock:
         self.predicted: float | None = None  # the whole node's time, said before it starts
         self.basis = ""  # where the prediction comes from, in words
         self.scaled = False  # it comes from runs at another size (or of another node), scaled
-        self.said: float | None = None  # the latest estimate said under the node
+        from ..base.estimate_figure import Figure
+        self.figure = Figure()  # the one figure said under the node, from every estimate (base/estimate_figure.py; the guard's too)
         self.meter = PeakMeter(device)
         self.t0 = time.perf_counter()
         self.node_t0 = getattr(ctx, "started", None) or self.t0  # the node's start (its whole time)
@@ -218,6 +230,11 @@ class RunClock:
         self.cold = not getattr(getattr(ref, "shared", None), "sampled", False)
         self.step_work = None  # the first step's work (decode_cost.Work), counted where no earlier run has phases
         self.decode_work = None  # a window's decode's (work_sink), counted on a meta copy of the VAE
+
+    @property
+    def said(self) -> float | None:
+        """The latest estimate said under the node (base/estimate_base/estimate_figure.py)."""
+        return self.figure.said
 
     def say_prediction(self) -> None:
         from ..base.guard import fmt_duration
@@ -246,7 +263,8 @@ class RunClock:
                           f"{'them' if self.meter.on else 'it'}")
             return
         per, rec = got
-        self.predicted = self.said = per * self.windows
+        self.predicted = per * self.windows
+        self.figure.prior = self.figure.said = self.predicted  # what the run's own measures are blended with
         mem = self.meter.predict(records, self.pixels)
         self.ctx.note(f"predicted: about {fmt_duration(self.predicted)}" +  # the node, status bar, Log
                       (f", peak about {fmt_gb(mem[0])}" if mem else ""), "info")
@@ -255,6 +273,32 @@ class RunClock:
                       (f", peak {fmt_gb(mem[1]['peak'])}" if mem else ""))
         if mem:
             self._warn_if_too_big(mem[0])
+
+    def _weights(self) -> tuple[int, int]:
+        """(the denoiser's weights, every part's) as the model's files' headers count them, the count the estimate
+        before F5 has of a model not yet run (Load Video Model's foresight; foresee_time.py scales another
+        family's step by the one, a load by the other): (0, 0) where they cannot be read. Counted on the loaded
+        modules they differed (a tiny Wan Fun Camera: 187,956 in its files, 30,060 on its transformer)."""
+        if getattr(self, "_counted", None) is None:
+            from ..loading.node import LoadVideoModel
+            try:
+                _, den, other, _ = LoadVideoModel.weight_numbers({"model": self.ref.path}, "cpu")
+                self._counted = (den, den + other)
+            except Exception:  # noqa: BLE001 - a courtesy: the record is kept without them
+                self._counted = (0, 0)
+        return self._counted
+
+    def _keep_load(self) -> None:
+        """What loading the model took (Load Video Model keeps it on the model: LoadedState.load_seconds), kept once
+        by the weights read, for the estimates before F5 (foresee_time.py)."""
+        shared = getattr(self.ref, "shared", None)
+        seconds = getattr(shared, "load_seconds", None)
+        if not seconds:
+            return
+        shared.load_seconds = None
+        n = self._weights()[1]
+        if n > 0:
+            keep(load_key(machine(self.ref.device), self.key.split("|")[1]), n, 1, seconds)
 
     def _check_plan(self) -> None:
         """The clip against the memory plan the model was loaded with (memory/plan.py clip_check): a
@@ -369,9 +413,9 @@ class RunClock:
         done = len(self.window_s)
         if self.key is None or done >= self.windows:
             return
-        est = remaining(time.perf_counter() - self.node_t0, self.window_s, self.windows, self.cold)
-        if self.said is None or abs(est - self.said) >= 0.3 * self.said:
-            self.said = est
+        elapsed = time.perf_counter() - self.node_t0
+        est = self.figure.offer(remaining(elapsed, self.window_s, self.windows, self.cold), elapsed, done / self.windows)
+        if est is not None:  # moved by 30 % or more, blended with the prior, not back against its last move
             self.ctx.note(f"now about {fmt_duration(est)} in all ({done} of {self.windows} windows made)", "info")
 
     def finished(self, record: bool = True) -> None:
@@ -393,6 +437,10 @@ class RunClock:
         if record:
             phases = (dict(window_phases(self.phases, self.cold, self.steps), before=self.before, cold=self.cold)
                       if len(self.phases) == self.windows else None)
-            keep(self.key, self.pixels, self.steps, took / self.windows, memory, phases)
+            den = self._weights()[0]
+            unet = int(getattr(getattr(self.ref, "fam", None), "denoiser", "") == "unet")  # its denoiser's kind
+            keep(self.key, self.pixels, self.steps, took / self.windows,
+                 {**(memory or {}), **({"weights": den} if den else {}), "unet": unet}, phases)
+            self._keep_load()
         if hasattr(self.ref, "shared"):
             self.ref.shared.sampled = True  # later runs of this model in this process are warm

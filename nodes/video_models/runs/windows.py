@@ -84,7 +84,8 @@ class ClipMaking:
                                                        predicted=self.clock.predicted,
                                                        started=self.clock.node_t0,
                                                        counted=self.clock.work_sink(),
-                                                       windows=len(self.starts), limit=limit))
+                                                       windows=len(self.starts), limit=limit,
+                                                       figure=self.clock.figure))
         except BaseException:
             stack.close()
             raise

@@ -26,9 +26,7 @@ from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CA
 
 
 
-PREVIEW_SIDE = 256  # 'preview size': the longest side, in pixels
-PREVIEW_STEPS = 8  # 'preview size' shrinks the pixels and the steps, never the clip's length or timing
-PREVIEW_CHOICES = ("on CPU", "always", "off")
+from .preview_size import PREVIEW_CHOICES, PREVIEW_SIDE, PREVIEW_STEPS, shrunk  # noqa: F401 - PREVIEW_SIDE: its name here
 
 
 def preview_and_steps(ctx, on_cpu: bool) -> tuple[bool, int]:
@@ -74,8 +72,7 @@ def output_size(ctx, sampler, width: int, height: int, like: tuple[int, int] | N
     h = height or (like[1] if like else None) or int(d.get("height") or 512)
     m = sampler.fam.size_multiple
     if preview and max(w, h) > PREVIEW_SIDE:
-        k = PREVIEW_SIDE / max(w, h)
-        pw, ph = max(m, int(w * k) // m * m), max(m, int(h * k) // m * m)
+        pw, ph = shrunk(w, h, m)
         ctx.info(f"preview size: {pw}x{ph} instead of {w}x{h}, every frame kept (set 'preview size' to off for "
                  "the full size)")
         from studio.engine.previews import mark
@@ -149,6 +146,18 @@ class GeneratorNode(Node):
         keyframes it cannot take, a long take made otherwise than asked, source frames dropped."""
         from .advice import advise
         return advise(cls, params, inputs)
+
+    @classmethod
+    def estimate(cls, params, base_dir, inputs):
+        """Its time before F5, from this machine's measured runs (time_before.py, runs/foresee_time.py)."""
+        from .time_before import estimate
+        return estimate(params, inputs, cls.take_shape)
+
+    @classmethod
+    def take_shape(cls, params, fam) -> tuple[int, int, int] | None:
+        """(frames a pipeline call makes, the calls, denoising loops a call) as the run will make them, for the
+        time said before it (time_before.py); None: windows of 'window' frames, 'overlap' apart."""
+        return None
 
     @classmethod
     def signature_files(cls, params, base_dir=None):

@@ -74,6 +74,12 @@ class OneCallNode(GeneratorNode):
     wanted, how = "", ""  # with ``how``: refused as loading/inputs.not_this_model says, naming ``wanted`` and how
     own_draft = False  # its 'quality' draft is its own (``prepared``), not the family's recipe (sampling/draft.py)
 
+    @classmethod
+    def take_shape(cls, params, fam):
+        """One call of the whole clip (a node whose call loops inside says so: Framepack's sections)."""
+        from .advice import clip_and_window
+        return clip_and_window(fam, params)[0], 1, 1
+
     def call(self, ctx, s, **inputs) -> Call:
         """The call for this run (``s``: the Sampler, its pipeline ``s.pipe``; ``self.steps`` and
         ``self.preview``: the steps and preview size the run asks)."""

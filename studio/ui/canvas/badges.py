@@ -25,6 +25,7 @@ class RunBadges:
         self._status: dict[str, StatusItem] = {}  # model id -> the status line under its node
         self._run_state: dict[str, dict] = {}     # model id -> {"text", "color", "progress", "error"}
         self._checks: dict[str, list] = {}        # model id -> [(level, words)] said while it is edited
+        self._estimates: dict[str, str] = {}      # model id -> its time before a run (edit_checks.node_estimate)
         canvas.index.view_created.connect(self._view_created)
         canvas.index.view_removed.connect(self.forget)
 
@@ -51,7 +52,20 @@ class RunBadges:
             self._checks.pop(nid, None)
         self.refresh(nid)
 
+    def set_estimate(self, nid: str, words: str | None) -> None:
+        """The node's time before a run ('time: about 2 min (load ..., 25 steps ..., decode ...)'), under it while it
+        has not run (or its result is stale) and nothing is wrong with it, whole in its tooltip."""
+        if words:
+            self._estimates[nid] = words
+        else:
+            self._estimates.pop(nid, None)
+        self.refresh(nid)
+
+    def estimate(self, nid: str) -> str:
+        return self._estimates.get(nid, "")
+
     def forget(self, nid: str) -> None:
+        self._estimates.pop(nid, None)
         self._checks.pop(nid, None)
         self._status.pop(nid, None)
         self._run_state.pop(nid, None)
@@ -189,6 +203,10 @@ class RunBadges:
             text = "⚠ " + words + (f" (+{len(checks) - 1})" if len(checks) > 1 else "")
             color = ERROR_COLOR if worst[0] == "error" else WARN_COLOR
             whole = worst[0] == "error"
+        elif self._estimates.get(nid) and not error and not st.get("running") and inst.mode == "normal" and (
+                not ran or ran.endswith("stale")):  # before F5: its time here, in parts (foresee_time.py)
+            text = self._estimates[nid] + (" · stale" if ran else "")
+            color = NOT_RUN_COLOR
         item = self._status.get(nid)
         raised = ng.view.zValue() == RAISED_Z
         if whole != raised and not ng.view.isSelected():  # a wrapped error reads over the nodes below it
@@ -204,6 +222,8 @@ class RunBadges:
             tip += f"<br><span style='color:#ff6e6e'>{escape_html(error)}</span>"
         elif st.get("reason"):
             tip += f"<br><span style='color:#e6b450'>{escape_html(st['reason'])}</span>"
+        if self._estimates.get(nid) and not error:
+            tip += f"<br>{escape_html(self._estimates[nid])}"
         for level, words in checks if not error else ():
             tip += f"<br><span style='color:{'#ff6e6e' if level == 'error' else '#e6b450'}'>⚠ {escape_html(words)}</span>"
         ng.view.setToolTip(tip)

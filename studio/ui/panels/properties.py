@@ -64,6 +64,11 @@ class PropertiesPanel(QWidget):
         self.checks.setTextFormat(Qt.RichText)
         self.checks.hide()
         outer.addWidget(self.checks)
+        self.estimate = QLabel("", self)  # the node's time before a run (window/edit_checks.py)
+        self.estimate.setObjectName("node-estimate")
+        self.estimate.setWordWrap(True)
+        self.estimate.hide()
+        outer.addWidget(self.estimate)
         self._scroll_at: dict[str, int] = {}     # node id -> the panel's scroll position when it was left
         self._applied: dict[str, str] = {}       # node id -> the preset last applied or saved here
         self.scroll = QScrollArea(self)
@@ -89,6 +94,12 @@ class PropertiesPanel(QWidget):
         self.checks.setText("<br>".join(lines))
         self.checks.setVisible(bool(lines))
 
+    def set_estimate(self, words: str | None) -> None:
+        """Show how long the shown node will take, before a run ('time: about 2 min (load ..., 25 steps ...,
+        decode ...; measured on ...)'); hidden when it has nothing to say."""
+        self.estimate.setText(words or "")
+        self.estimate.setVisible(bool(words))
+
     def show_node(self, node_id: str | None) -> None:
         if node_id is not None and node_id not in self.doc.graph.nodes:
             node_id = None
@@ -98,6 +109,7 @@ class PropertiesPanel(QWidget):
         self.node_id = node_id
         self._graph = self.doc.graph  # the graph the editors were made for
         self.set_checks([])
+        self.set_estimate(None)
         self.editors = {}
         self.body = QWidget()
         self.form = QFormLayout(self.body)

@@ -2,14 +2,18 @@
 a missing input file, a model not found, a draft without its distilled file, a long take the model
 cannot make as asked... (studio.engine.edit_checks), not first at F5. Checked a moment after an edit
 (the changed node and those downstream of it), on selection, and for every node when a graph opens
-(a converted workflow's missing files are said at open)."""
+(a converted workflow's missing files are said at open).
+
+A node that can tell its time before a run (a video model generator: studio.engine.edit_checks.node_estimate)
+shows it the same way, on the node while it has not run and in Properties; again for every node after a run
+(the run is measured: the figures change)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
-from studio.engine.edit_checks import node_checks
+from studio.engine.edit_checks import node_checks, node_estimate
 
 if TYPE_CHECKING:
     from studio.ui.window.api import WindowApi
@@ -20,6 +24,7 @@ DELAY_MS = 250  # after the last edit: typing a path is not checked at every key
 def bind(win: WindowApi) -> None:
     pending: set[str] = set()
     seen: dict[str, list] = {}  # node id -> what was last said of it (shown at once when it is selected)
+    timed: dict[str, str | None] = {}  # node id -> its time before a run, as last said
     timer = QTimer(win)
     timer.setSingleShot(True)
     timer.setInterval(DELAY_MS)
@@ -40,8 +45,11 @@ def bind(win: WindowApi) -> None:
         for nid in ids:
             said = seen[nid] = node_checks(graph, nid)
             win.canvas.badges.set_check(nid, said)
+            est = timed[nid] = node_estimate(graph, nid)
+            win.canvas.badges.set_estimate(nid, est)
             if nid == win.properties.node_id:
                 win.properties.set_checks(said)
+                win.properties.set_estimate(est)
 
     timer.timeout.connect(check)
     ev = win.doc.events
@@ -53,6 +61,7 @@ def bind(win: WindowApi) -> None:
 
     def replaced() -> None:  # what was said belongs to the graph gone (ids repeat from graph to graph)
         seen.clear()
+        timed.clear()
         pending.clear()
         later(everything=True)
     win.doc.replaced.connect(replaced)
@@ -60,6 +69,8 @@ def bind(win: WindowApi) -> None:
     def selected(ids: list) -> None:
         if len(ids) == 1:
             win.properties.set_checks(seen.get(ids[0], []))
+            win.properties.set_estimate(timed.get(ids[0]))
             later(ids[0])
     win.canvas.selection_changed.connect(selected)
+    win.run_finished.connect(lambda *_: later(everything=True))  # a run measured: the times before the next change
     win.check_now = lambda: (timer.stop(), check())  # tests, and before a screenshot

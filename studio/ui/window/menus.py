@@ -169,6 +169,13 @@ def build_toolbar(win) -> None:
     tb.addAction(win.run_action)
     tb.addAction(win.stop_action)
     tb.addAction(win.pause_action)
+    # Draft / Final and Preview / Full size beside Run, Stop and Pause: they say what the next run makes (issue
+    # 104: at 1024x700 they had stood past Device and Seed, away from the run they govern)
+    from .quality import PreviewToggle, QualityToggle
+    win.quality_toggle = QualityToggle(win.doc, win)
+    tb.addWidget(win.quality_toggle)
+    win.preview_toggle = PreviewToggle(win.doc, win.runs_on_cpu, win)  # says Preview when the run previews
+    tb.addWidget(win.preview_toggle)
     tb.addSeparator()
     tb.addWidget(QLabel(" Device ", win))
     win.device_combo = DeviceCombo(win)
@@ -188,12 +195,6 @@ def build_toolbar(win) -> None:
     reroll.setToolTip("re-roll the graph seed")
     reroll.clicked.connect(lambda: win.doc.change_setting("seed", random.randint(0, 2**31 - 1)))
     tb.addWidget(reroll)
-    tb.addSeparator()
-    from .quality import PreviewToggle, QualityToggle
-    win.quality_toggle = QualityToggle(win.doc, win)
-    tb.addWidget(win.quality_toggle)
-    win.preview_toggle = PreviewToggle(win.doc, win.runs_on_cpu, win)  # says Preview when the run previews
-    tb.addWidget(win.preview_toggle)
     if getattr(win, "queue_panel", None) is not None:  # the Queue dock's size follows it until picked there
         win.preview_toggle.toggled.connect(lambda _on: win.queue_panel.sync_size())
         win.queue_panel.sync_size()

@@ -28,6 +28,14 @@ def sections(frames: int, window: int, temporal: int = 4) -> int:
 class FramepackVideo(OneCallNode):
     """Make a long take from a still (and an optional last image) with HunyuanVideo Framepack, section by
     section in one call; the first 'frames' frames it makes are kept."""
+
+    @classmethod
+    def take_shape(cls, params, fam):
+        """Its sections, each 'steps' denoising steps, in one call of whole sections (the estimate before F5; the
+        VAE's 4x in time, as the release's)."""
+        window = int(params.get("window") or 9)
+        n = sections(int(params.get("frames") or 129), window)
+        return n * ((window - 1) * 4 + 1), 1, n
     id = "video_models.framepack"
     title = NODE
     keywords = ("framepack", "long take", "image to video", "hunyuan", "long video", "anti-drifting")

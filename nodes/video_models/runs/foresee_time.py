@@ -1,0 +1,198 @@
+"""How long a generator node will take on this machine, told before F5 (issue 104 item 1: "no estimate
+anywhere before F5"), on the node and in Properties, for loading, the steps and decoding apart.
+
+It comes from this machine's own measured runs (times.py's records, with their phases: phases.py) and
+loads (a model's first run keeps what loading it took: times.RunClock), never from a table of card speeds:
+
+* **this model** (the same file and settings' family title): its nearest run in size, the steps scaled
+  by the pixels (the exponent two sizes show, else 1) and the steps, the decode by the pixels;
+* else **this family** (the same title on another file);
+* else a kin's (a title of the same first word: Wan Fun Camera from Wan), else **the nearest measured family**:
+  the run whose denoiser is nearest in weights, its step time
+  scaled by the weights (a transformer's work a step grows with them) and said as such: "estimated from
+  Wan 2.1's speed";
+* guidance on where the record had it off (or off where on): a step is two passes of the denoiser, or one;
+* none: "not measured on this machine yet", never a figure made up.
+
+Loading comes from the load records (the seconds a Load Video Model took, by the weights it read: the same
+title's newest, else the nearest in weights, scaled by them at most in proportion), said as "if not in memory".
+
+Plain Python: no torch (the machine is named only where torch is imported already). Importing it costs
+nothing."""
+from __future__ import annotations
+
+import math
+import os
+import sys
+from dataclasses import dataclass
+
+from .phases import has_phases, step_exponent
+from .records import nearest_and_far
+from .times import LOAD, load, load_key
+
+def this_machine() -> str | None:
+    """The machine a run would use ('auto': a CUDA GPU when there is one), named as the records name it: the CPU
+    with every core, as a pretrained model's run takes them (studio.engine.device.threads_for_run: the window's
+    own thread has one fewer); None while torch is not imported yet and may find a GPU: records of any machine."""
+    torch = sys.modules.get("torch")
+    try:
+        if torch is not None and torch.cuda.is_available():
+            from .times import machine
+            return machine(torch.device("cuda"))
+        from studio.engine.device import cpu_only_build
+        if torch is not None or cpu_only_build():
+            return f"cpu x{os.cpu_count() or 1}"
+    except Exception:  # noqa: BLE001 - a courtesy: no machine named, every record considered
+        pass
+    return None
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a generator node will make, as its settings and its model foreseen say."""
+    path: str            # the model's file or folder (Load Video Model's foresight)
+    title: str           # the model in words: 'Wan 2.1 1.3B' (its variant, else its family's title)
+    frame_pixels: int    # width x height a frame (0: the pipeline's default, not known before the run)
+    frames: int          # frames a window
+    windows: int
+    steps: int           # steps a window
+    guided: bool         # guidance above 1: two passes of the denoiser a step
+    weights: int = 0     # the denoiser's weights (its headers), 0: not known
+    all_weights: int = 0  # every part's weights: what a load reads
+    unet: bool = False   # its denoiser is a UNet (SVD, AnimateDiff): another family's step says nothing of it
+
+
+@dataclass(frozen=True)
+class Foreseen:
+    """The node's time before it runs, in parts (seconds), and where it comes from."""
+    load: float | None   # None: no load measured here
+    steps: float
+    decode: float
+    other: float         # preparing, encoding the prompt, the frames to the clip
+    basis: str           # 'measured on ...' or 'estimated from Wan 2.1's speed on ...'
+    total_steps: int
+    rough: bool = False  # from another family's speed: said first, where a line cut short under the node shows it
+
+    @property
+    def run(self) -> float:
+        return self.steps + self.decode + self.other
+
+    def words(self) -> str:
+        """'time: about 2 min (load 20 s if not in memory, 25 steps 1 min, decode 30 s; measured on cpu x2)'."""
+        from ..base.guard import fmt_duration
+        load = f"load {fmt_duration(self.load)} if not in memory" if self.load is not None else \
+            "load not measured here yet"
+        return (f"time: about {fmt_duration(self.run + (self.load or 0.0))}{', a rough guess' if self.rough else ''} "
+                f"({load}, {self.total_steps} steps "
+                f"{fmt_duration(self.steps)}, decode {fmt_duration(self.decode)}; {self.basis})")
+
+
+NOT_MEASURED = "time: not measured on this machine yet (the first run measures it)"
+
+
+def _parts(key: str) -> list[str] | None:
+    """A run record's key in parts (times.run_key, node, size[, kind]); None for a load record or another."""
+    parts = key.split("|")
+    return parts if len(parts) >= 11 and parts[0] != LOAD else None
+
+
+def _tier(parts: list[str], asked: Asked) -> int:
+    if parts[0] == asked.path and parts[1] == asked.title:
+        return 0  # this model
+    if parts[1] == asked.title:
+        return 1  # this family (title) on another file
+    # a kin of it: the title's first word (Wan Fun Camera's runs from Wan's, before another family's)
+    return 2 if parts[1].split()[:1] == asked.title.split()[:1] else 3
+
+
+def _runs(data: dict, asked: Asked, where: str | None) -> tuple[int, list[tuple[list[str], dict]]]:
+    """(the best tier, its records with phases, each with its key's parts) on the machine ``where`` (None:
+    any), only runs without a take kind (a context-window take is timed unlike plain windows)."""
+    best, out = 4, []
+    for key, recs in data.items():
+        parts = _parts(key)
+        if parts is None or (where is not None and parts[2] != where) or len(parts) > 11:
+            continue
+        t = _tier(parts, asked)
+        if t > best:
+            continue
+        good = [(parts, r) for r in recs if isinstance(r, dict) and has_phases(r) and r.get("pixels", 0) > 0]
+        if not good:
+            continue
+        if t < best:
+            best, out = t, []
+        out += good
+    return best, out
+
+
+def _nearest_family(runs: list[tuple[list[str], dict]], weights: int) -> list[tuple[list[str], dict]]:
+    """The runs of the one model nearest in denoiser weights (all of the newest model's when weights are not
+    known)."""
+    def distance(pr):
+        w = pr[1].get("weights") or 0
+        return abs(math.log(weights / w)) if weights > 0 and w > 0 else math.inf
+    near = min(reversed(runs), key=distance)
+    return [pr for pr in runs if pr[0][0] == near[0][0] and pr[0][1] == near[0][1]]
+
+
+def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | None:
+    """The node's time from the records ``data`` (times.load()) of the machine ``where``; None when none
+    measures it."""
+    tier, runs = _runs(data, asked, where)
+    if not runs:
+        return None
+    if tier == 3:  # another family: only one whose denoiser is of the same kind (a UNet's convolutions over every
+        # pixel against a transformer's tokens: the tiny SVD took 410 s where Wan's speed said 7 s)
+        runs = [pr for pr in runs if bool(pr[1].get("unet")) == asked.unet]
+        if not runs:
+            return None
+    if tier >= 2:
+        runs = _nearest_family(runs, asked.weights)
+    recs = [r for _, r in runs]
+    frame_pixels = asked.frame_pixels
+    near_parts, near = min(reversed(runs), key=lambda pr: abs(math.log(
+        (frame_pixels * asked.frames if frame_pixels else pr[1]["pixels"]) / pr[1]["pixels"])))
+    pixels = frame_pixels * asked.frames if frame_pixels else near["pixels"]  # size unknown: the run's own
+    ratio = pixels / near["pixels"]
+    scale = 1.0
+    basis_from = ""
+    if tier >= 2:
+        w = near.get("weights") or 0
+        scale = asked.weights / w if asked.weights > 0 and w > 0 else 1.0
+        basis_from = (f"estimated from {near_parts[1]}'s speed" if tier == 2 else
+                      f"from {near_parts[1]}'s speed, another family")
+    guided_then = near_parts[5] == "cfg"
+    scale *= 2.0 if asked.guided and not guided_then else 0.5 if guided_then and not asked.guided else 1.0
+    step = near["step"] * ratio ** step_exponent(recs, near) * scale
+    steps = step * asked.steps * asked.windows
+    decode = near["decode"] * ratio * asked.windows
+    other = near["before"] + max(0.0, near.get("first_extra", 0.0)) + asked.windows * (
+        near["encode"] + near["other"] * ratio)
+    where_words = f"on {near_parts[2]}"
+    basis = f"{basis_from} {where_words}" if basis_from else f"measured {where_words}"
+    return Foreseen(_load(data, asked, near_parts[2]), steps, decode, other, basis, asked.steps * asked.windows,
+                    tier == 3)
+
+
+def _load(data: dict, asked: Asked, where: str) -> float | None:
+    """A load's seconds on ``where``: this model's title's newest, else the load nearest in weights scaled by
+    them, at most in proportion (a load has a fixed part: the pipeline built, its files opened; on tiny models
+    all of it), by the power two loads of different weights show, between 0 and 1."""
+    mine = [r for r in data.get(load_key(where, asked.title)) or [] if r.get("pixels", 0) > 0]
+    if mine:
+        return float(mine[-1]["seconds"])
+    others = [r for k, rs in data.items() if k.startswith(f"{LOAD}|{where}|") for r in rs
+              if isinstance(r, dict) and r.get("pixels", 0) > 0 and r.get("seconds", 0) > 0]
+    if not others or asked.all_weights <= 0:
+        return None
+    near, far = nearest_and_far(others, asked.all_weights)
+    exp = 1.0
+    if far is not None:
+        exp = min(1.0, max(0.0, math.log(far["seconds"] / near["seconds"]) / math.log(far["pixels"] / near["pixels"])))
+    return float(near["seconds"]) * (asked.all_weights / near["pixels"]) ** exp
+
+
+def words_for(asked: Asked) -> str:
+    """What the node says before its run: the estimate in parts, or that nothing measures it here."""
+    got = foresee(load(), asked, this_machine())
+    return got.words() if got is not None else NOT_MEASURED

@@ -1,0 +1,35 @@
+"""A generator node's time before its run (issue 104 item 1), from the model wired into it and its settings as
+the run will take them: the frames a window and the windows (advice.clip_and_window), 'preview size' on a CPU
+(the longest side and the steps it samples at), guidance on or off. The figures come from this machine's
+measured runs (runs/foresee_time.py). Plain Python: no torch."""
+from __future__ import annotations
+
+from .advice import clip_and_window, family_wired
+from .preview_size import PREVIEW_SIDE, PREVIEW_STEPS, shrunk
+
+
+def estimate(params: dict, inputs: dict, shape=None) -> str | None:
+    """The node's time in words, or that nothing measures it here; None where no model is foreseen (nothing to
+    time). ``shape(params, fam)``: (frames a call, calls, denoising loops a call) as the node makes them (its
+    ``take_shape``), None for windows of 'window' frames, 'overlap' apart."""
+    from ..runs.foresee_time import Asked, this_machine, words_for
+    fam, title = family_wired(inputs)
+    facts = inputs.get("model") or {}
+    if fam is None or not facts.get("path"):
+        return None
+    got = shape(params, fam) if shape is not None else None
+    if got is None:
+        n, win = clip_and_window(fam, params)
+        ov = int(params.get("overlap") or 0)
+        got = min(n, win), 1 if n <= win else 1 + -(-(n - win) // max(1, win - min(ov, win - 1))), 1
+    frames, windows, loops = got
+    w, h, steps = int(params.get("width") or 0), int(params.get("height") or 0), int(params.get("steps") or 1)
+    asked = params.get("preview_size") or "off"
+    if asked == "always" or (asked == "on CPU" and (this_machine() or "cpu").startswith("cpu")):
+        steps = min(steps, PREVIEW_STEPS)
+        if w and h and max(w, h) > PREVIEW_SIDE:
+            w, h = shrunk(w, h, fam.size_multiple)
+    guided = float(params.get("guidance", 1.0) or 1.0) > 1.0
+    return words_for(Asked(str(facts["path"]), str(facts.get("variant") or title), w * h if w and h else 0,
+                           frames, windows, steps * loops, guided, int(facts.get("weights") or 0),
+                           int(facts.get("all_weights") or 0), fam.denoiser == "unet"))

@@ -1,0 +1,117 @@
+"""Issue 104 item 1: a video model generator's time said before F5, from this machine's measured runs, for
+loading, the steps and decoding apart (runs/foresee_time.py): this model's own run when there is one, else the
+nearest measured family's, said as such ("estimated from Wan 2.1's speed"), else "not measured on this
+machine yet", never a figure made up. Records written as a run writes them (times.keep); no model is run."""
+from __future__ import annotations
+
+import pytest
+
+from nodes.video_models.runs import foresee_time, times
+
+
+@pytest.fixture
+def records(tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    times._READ.clear()
+    yield
+    times._READ.clear()
+
+
+def _graph(tmp_path, monkeypatch, tiny, key: str, node: str, **params):
+    from studio.core.graph import Graph
+    folder = tmp_path / "models"
+    folder.mkdir(exist_ok=True)
+    (folder / key).symlink_to(tiny(key), target_is_directory=True)
+    monkeypatch.setenv("STUDIO_MODELS", str(folder))
+    g = Graph()
+    load = g.add_node("video_models.load", {"model": key})
+    gen = g.add_node(node, {"prompt": "a cat", "preview_size": "off", **params})
+    g.connect(load.id, "model", gen.id, "model")
+    return g, gen.id
+
+
+def _facts(g, gen):
+    from nodes.video_models.loading.node import LoadVideoModel
+    load = next(n for n in g.nodes.values() if n.type_id == "video_models.load")
+    return LoadVideoModel.foresee(load.params, None, {})["model"]
+
+
+def _record(facts, width, height, frames, steps, step, decode, weights, guided=True, title=None):
+    """One finished run as RunClock.finished keeps it, on this machine (the machine the estimate looks at)."""
+    key = "|".join((facts["path"], title or facts.get("variant") or facts["title"], foresee_time.this_machine(),
+                    "gpu", "float32", "cfg" if guided else "no-cfg", "compile=auto", "attention=native", "cache=off",
+                    "node=0000abcd", f"{width}x{height}x{frames}"))
+    phases = {"before": 1.0, "encode": 0.5, "step": step, "decode": decode, "other": 0.5, "cold": False}
+    times.keep(key, width * height * frames, steps, 2.0 + steps * step + decode, {"weights": weights}, phases)
+
+
+def test_nothing_measured_is_said_so(tmp_path, monkeypatch, tiny, records):
+    from studio.engine.edit_checks import node_estimate
+    g, gen = _graph(tmp_path, monkeypatch, tiny, "wan-t2v", "video_models.text_to_video", width=64, height=64,
+                    frames=9, steps=10)
+    assert node_estimate(g, gen) == foresee_time.NOT_MEASURED
+
+
+def test_this_models_run_times_it_in_parts_and_exactly_for_a_repeat(tmp_path, monkeypatch, tiny, records):
+    from studio.engine.edit_checks import node_estimate
+    g, gen = _graph(tmp_path, monkeypatch, tiny, "wan-t2v", "video_models.text_to_video", width=64, height=64,
+                    frames=9, steps=10)
+    facts = _facts(g, gen)
+    _record(facts, 64, 64, 9, 10, step=3.0, decode=20.0, weights=facts["weights"])
+    words = node_estimate(g, gen)
+    # the same size and steps: before 1 + encode 0.5 + 10 x 3 + decode 20 + other 0.5 = 52 s
+    assert words.startswith("time: about 52 s (") and "10 steps 30 s, decode 20 s;" in words, words
+    assert "; measured on cpu x" in words and "load not measured here yet" in words
+    g.set_param(gen, "steps", 20)  # twice the steps: the steps' part doubles, the decode stays
+    assert "20 steps 60 s, decode 20 s;" in node_estimate(g, gen)
+    g.set_param(gen, "width", 128)  # twice the pixels: the decode doubles
+    assert "decode 40 s" in node_estimate(g, gen)
+
+
+def test_another_family_is_timed_from_the_nearest_measured_one_and_says_so(tmp_path, monkeypatch, tiny, records):
+    from studio.engine.edit_checks import node_estimate
+    g, gen = _graph(tmp_path, monkeypatch, tiny, "wan-t2v", "video_models.text_to_video", width=64, height=64,
+                    frames=9, steps=10)
+    wan = _facts(g, gen)
+    _record(wan, 64, 64, 9, 10, step=3.0, decode=20.0, weights=wan["weights"], title="Wan 2.1")
+    # Wan's load: 8 s for its weights (times.RunClock keeps it by its first run)
+    times.keep(times.load_key(foresee_time.this_machine(), "Wan 2.1"), wan["all_weights"], 1, 8.0)
+    g2, gen2 = _graph(tmp_path, monkeypatch, tiny, "cogvideox", "video_models.text_to_video", width=64, height=64,
+                      frames=9, steps=10)
+    cog = _facts(g2, gen2)
+    words = node_estimate(g2, gen2)
+    assert words.startswith("time: about ") and ", a rough guess (" in words, words  # said first, seen under the node
+    assert "; from Wan 2.1's speed, another family on cpu" in words, words
+    step_s = 3.0 * 10 * cog["weights"] / wan["weights"]  # the step scaled by the denoisers' weights
+    from nodes.video_models.base.guard import fmt_duration
+    assert f"10 steps {fmt_duration(step_s)}" in words
+    load_s = 8.0 * cog["all_weights"] / wan["all_weights"]
+    assert f"load {fmt_duration(load_s)} if not in memory" in words
+
+
+def test_framepack_is_timed_by_its_sections_in_one_call():
+    """Framepack makes a take in sections of 'window' latent frames, each 'steps' steps, in one call (the run's
+    record is of that call): 301 frames in windows of 9 latent frames are 10 sections of 33 frames, not 34
+    windows of 9 frames (the first estimate said 272 steps of 8 for 80)."""
+    from nodes.video_models.families.framepack.node import FramepackVideo
+    assert FramepackVideo.take_shape({"frames": 301, "window": 9}, None) == (330, 1, 10)
+
+
+def test_a_kin_is_nearer_than_another_family_and_a_load_is_scaled_at_most_in_proportion():
+    """Wan Fun Camera timed from Wan's run (a title of the same first word) though Framepack's is nearer in
+    weights; a load of a model never loaded here from the nearest load in weights: two loads of the same seconds
+    at different weights show its fixed part (the exponent 0), not a power past 1."""
+    phases = {"before": 1.0, "encode": 0.0, "step": 1.0, "decode": 10.0, "other": 0.0}
+    key = "/m/{}|{}|cpu x2|gpu|float32|cfg|compile=auto|attention=native|cache=off|node=1|64x64x9"
+    data = {key.format("wan", "Wan"): [{"pixels": 64 * 64 * 9, "steps": 8, "seconds": 19.0, "weights": 1000, **phases}],
+            key.format("fp", "HunyuanVideo Framepack"): [{"pixels": 64 * 64 * 9, "steps": 8, "seconds": 99.0,
+                                                          "weights": 5000, **phases, "step": 11.0}],
+            times.load_key("cpu x2", "Wan"): [{"pixels": 1000, "steps": 1, "seconds": 6.0}],
+            times.load_key("cpu x2", "HunyuanVideo Framepack"): [{"pixels": 4000, "steps": 1, "seconds": 6.0}]}
+    asked = foresee_time.Asked("/m/camera", "Wan 2.1 Fun Camera", 64 * 64, 9, 1, 8, True, 4000, 16000)
+    got = foresee_time.foresee(data, asked, "cpu x2")
+    assert got.basis == "estimated from Wan's speed on cpu x2" and got.steps == pytest.approx(8 * 4.0)
+    assert got.load == pytest.approx(6.0)  # not 6 s x 16000 / 4000
+    # a UNet (SVD) is not timed from transformers' runs: the tiny SVD took 410 s where Wan's speed said 7 s
+    svd = foresee_time.Asked("/m/svd", "Stable Video Diffusion", 64 * 64, 9, 1, 8, True, 4000, 16000, unet=True)
+    assert foresee_time.foresee(data, svd, "cpu x2") is None
