@@ -29,8 +29,8 @@ from .errors import StudioError
 from .params import Bool, CameraKeys, Choice, Color, Float, Frames, Int, Path, Seed, String
 from .spec import In, Node, NodeSpec, Out
 
-FORMAT = 6  # 2: specs say disk_cache; 3: and shows_first_frame; 4: and lists_models; 5: and keywords;
-# 6: and the records of the models each node reads
+FORMAT = 7  # 2: specs say disk_cache; 3: and shows_first_frame; 4: and lists_models; 5: and keywords;
+# 6: and the records of the models each node reads; 7: and whether it estimates its time (Node.estimate)
 PARAM_CLASSES = {c.__name__: c for c in (Int, Float, Bool, Choice, String, Path, Color, Seed, Frames, CameraKeys)}
 
 
@@ -127,6 +127,7 @@ def spec_to_json(spec: NodeSpec) -> dict:
             "legacy_ids": list(spec.legacy_ids), "is_output": spec.is_output, "cacheable": spec.cacheable,
             "disk_cache": spec.disk_cache, "preflight": spec.preflight,
             "shows_first_frame": spec.shows_first_frame, "lists_models": spec.lists_models,
+            "estimates": spec.estimates,
             "keywords": list(spec.keywords),
             # the kinds of model it reads (Node.model_families), so main.py families and Help >
             # Model families import no node module (the text encoder's imports torch)
@@ -144,6 +145,7 @@ def spec_from_json(d: dict, module: str) -> "LazyNodeSpec":
                         preflight=bool(d.get("preflight", False)),
                         shows_first_frame=bool(d.get("shows_first_frame", False)),
                         lists_models=bool(d.get("lists_models", False)),
+                        estimates=bool(d.get("estimates", False)),
                         keywords=tuple(str(k) for k in d.get("keywords") or () if isinstance(k, str)),
                         models=_records(d.get("models", [])))
 

@@ -86,6 +86,7 @@ class NodeSpec:
     preflight: bool = False  # the class has checks to make before a run (Node.preflight)
     shows_first_frame: bool = False  # the class can show its file's first frame before a run (Node.first_frame)
     lists_models: bool = False  # the class declares the kinds of model it reads (Node.model_families)
+    estimates: bool = False  # the class foresees its time before a run (Node.estimate), known without importing it
     keywords: tuple[str, ...] = ()  # other words the palette and the search find it by (Nuke's, Resolve's)
     cls: type | None = field(default=None, compare=False, repr=False)
 
@@ -202,6 +203,7 @@ class Node:
                                     or cls.advise.__func__ is not Node.advise.__func__),
                          shows_first_frame=cls.first_frame.__func__ is not Node.first_frame.__func__,
                          lists_models=cls.model_families.__func__ is not Node.model_families.__func__,
+                         estimates=cls.estimate.__func__ is not Node.estimate.__func__,
                          keywords=tuple(str(k).lower() for k in cls.keywords), cls=cls)
             cls._spec = s
         return s

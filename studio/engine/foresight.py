@@ -59,8 +59,10 @@ def _facts(plan, base_dir: str | None, steps: list) -> dict[str, dict[str, dict]
 def estimate(plan, base_dir: str | None, node_id: str) -> str | None:
     """Node ``node_id``'s time before a run, in words (``Node.estimate``), from what is wired into it."""
     st = next((s for s in plan.steps if s.node.id == node_id), None)
-    if st is None or st.node.spec is None or st.node.spec.cls.estimate.__func__ is Node.estimate.__func__:
+    if st is None or st.node.spec is None or not st.node.spec.estimates:  # the manifest says: no import here
         return None
+    if not getattr(st.node.spec, "loaded", True):  # its module not imported yet: the window's engine loader does
+        return None  # that off the GUI thread, and asks again once it has (studio/ui/window/edit_checks.py)
     try:
         return st.node.spec.cls.estimate(st.params, base_dir, _inputs(st, _facts(plan, base_dir, [st])))
     except (StudioError, OSError, ValueError):  # not foreseen: the run says why

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QTimer
 
 from studio.engine.edit_checks import node_checks, node_estimate
@@ -73,4 +74,7 @@ def bind(win: WindowApi) -> None:
             later(ids[0])
     win.canvas.selection_changed.connect(selected)
     win.run_finished.connect(lambda *_: later(everything=True))  # a run measured: the times before the next change
+    # the node modules loaded off the GUI thread: the times a node tells once its module is there
+    # (the loader outlives a window closed meanwhile: its timer may be gone by then)
+    win.engine_loader.loaded.connect(lambda *_: later(everything=True) if shiboken6.isValid(timer) else None)
     win.check_now = lambda: (timer.stop(), check())  # tests, and before a screenshot
