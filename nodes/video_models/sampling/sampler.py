@@ -352,13 +352,14 @@ def resume_problem(pipe, fam, loops: int) -> str:
     """Why a Stop keeps no step of a plain call of ``pipe`` ('' : it keeps them), said when it is stopped."""
     from .call_args import STAGED
     if loops != 1 and not hasattr(pipe, "steps_in_call"):  # one that counts its steps on over its loops: told apart
-        return f"its call makes {loops} denoising loops (sections or chunks), which a kept step does not tell apart"
+        return (f"its call makes {loops} denoising loops (sections, chunks or tiles), which a kept step does not "
+                "tell apart")
+    if not _pops_latents(type(pipe)):  # first: true of the pipeline whatever its family makes
+        return f"{type(pipe).__name__} does not take back the latents its step callback returns"
     if outputs(fam).sound:
         return "its sound is sampled beside the picture, and its step callback hands over the picture's latents only"
     if STAGED in call_defaults(pipe):
         return "its stages change the latent's size between steps"
-    if not _pops_latents(type(pipe)):
-        return f"{type(pipe).__name__} does not take back the latents its step callback returns"
     return ""
 
 
