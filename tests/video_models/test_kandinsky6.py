@@ -12,7 +12,7 @@ import pytest
 from studio.engine.executor import Executor
 from tests.sources import source
 
-from .graphs import model_graph, spy_call
+from .graphs import model_graph, said, spy_call
 from .tiny_kandinsky6 import native_name
 
 pytest.importorskip("diffusers")
@@ -114,6 +114,48 @@ def test_super_resolution_is_the_sr_pipeline_called_directly(tiny, monkeypatch):
                   generator=torch.Generator().manual_seed(kw["generator"].initial_seed())).frames[0]
     assert out.frames.shape == (2, 32, 32, 3) and np.array_equal(out.frames, np.clip(direct[:2], 0, 1))
     assert out.audio is not None and out.audio.rate == 16000  # the clip's sound kept
+
+
+WIDE_IN = source("test.kandinsky6_wide_clip", "video", "Video", lambda p: _wide_clip())
+
+
+def _wide_clip():
+    """A 40 x 16 clip of 5 frames: three 16 px tiles across at 2 x (the tiny SR DiT's 32 px tile, halved)."""
+    from studio.engine.clip import ArrayClip
+    return ArrayClip(np.random.RandomState(5).random((5, 16, 40, 3)).astype(np.float32), 24.0)
+
+
+def test_super_resolution_goes_through_the_sampler_with_previews_and_says_a_stop_keeps_nothing(tiny, tmp_path,
+                                                                                                 monkeypatch):
+    """The SR call is the one Sampler's (one_call.py): progress over every tile's steps (the tiles counted as the
+    pipeline cuts them), a live preview of the tile being refined, and a Stop said, nothing kept (tiles)."""
+    from studio.core.errors import Cancelled
+    from studio.engine.context import CancelToken
+    from studio.engine.events import NodeProgress
+
+    from nodes.video_models.families.kandinsky6.sr_node import tile_count
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))  # the run's estimates and anything kept: its own
+    sr_dir = tiny("kandinsky6-sr")
+    ev: list = []
+    g = model_graph(sr_dir, "video_models.kandinsky6_sr", {"scale": "2", "steps": 2, "seed": 3},
+                    video=(WIDE_IN, "video"))
+    out = Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen")
+    steps = [e for e in ev if isinstance(e, NodeProgress) and e.node_id == "gen" and e.total]
+    assert out.frames.shape == (5, 32, 80, 3) and steps[-1].total == 3 * 2 and steps[-1].step == 6
+    assert sum(e.preview is not None for e in steps) >= 2  # each tile's first step at least
+    from diffusers import Kandinsky6SRPipeline
+    assert tile_count(Kandinsky6SRPipeline.from_pretrained(sr_dir), 40, 16, 2, 0.2) == 3
+
+    tok, ev = CancelToken(), []
+
+    def stop_at_third(e):  # Stop pressed as the second tile's first step is made
+        ev.append(e)
+        if isinstance(e, NodeProgress) and e.node_id == "gen" and e.total and e.step >= 3:
+            tok.cancel()
+    with pytest.raises(Cancelled):
+        Executor().run(g, targets=["gen"], device="cpu", use_cache=False, cancel=tok, on_event=stop_at_third)
+    assert any(t.startswith("stopped: the steps made are not kept (its call makes 3 denoising loops (sections, "
+                            "chunks or tiles)") for t in said(ev, "gen")), said(ev, "gen")
 
 
 def test_its_dit_as_a_single_file_is_told_and_loads_with_a_kandinsky6_base(k6_dir, k6_direct, tmp_path):

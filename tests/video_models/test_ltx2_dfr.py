@@ -110,6 +110,10 @@ def test_dfr_and_its_4k_epilogue_are_diffusers_recipe_called_directly(tiny, monk
     assert (clip.n_frames, clip.width, clip.height, clip.fps) == (17, 128, 128, 480.0)
     assert "pass 1: 32x32" in said and "pass 2: 64x64" in said and "epilogue: 128x128 in" in said
     assert "temporal round 1 of 1: 17 frames at 480 fps" in said and "no detailing LoRA" not in said
+    # the Sampler's step work (sampling/chain_steps.py): each step of the chain counted, a live preview of each pass
+    # (every step here is its pass's first or last: always one), 2 + 1 + 1 + 1 steps
+    steps = [(e.step, e.total, e.preview is not None) for e in ev if type(e).__name__ == "NodeProgress" and e.total]
+    assert steps == [(k, 5, True) for k in range(1, 6)]
     frames, wave = _direct(folder, files, seeds[0], size=128, epilogue=True)
     assert np.array_equal(clip.frames, np.asarray(frames, np.float32))
     assert np.array_equal(sound.samples, np.clip(wave[0].float().numpy().T, -1, 1)) and clip.audio is sound

@@ -15,7 +15,7 @@ from nodes.video_models.base.registry import FAMILIES
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FAMILY_ROOM = os.path.join(ROOT, "nodes", "video_models", "families")
 # modules holding a node's direct call for it, where the node's class is declared in another module of the folder
-HELD_FOR = {"ltx2/dfr_chain.py": "video_models.ltx2_dfr", "ltx2/refine.py": "video_models.ltx2_latent_upscale"}
+HELD_FOR = {"ltx2/refine.py": "video_models.ltx2_latent_upscale"}
 
 
 def _direct_calls(tree) -> int:
@@ -71,7 +71,39 @@ def test_every_direct_pipeline_call_is_declared_with_why():
                                      f"{sorted(set(calls) - set(said))}; declared but going through it: "
                                      f"{sorted(set(said) - set(calls))}")
     assert all(len(why) > 40 for why in said.values())
-    assert len(calls) <= 4  # 13 node types at the start of wave 8
+    assert len(calls) <= 3  # 13 node types at the start of wave 8
+
+
+def _step_callbacks_given(tree) -> list[int]:
+    """Lines where a step callback is handed to a call: ``callback_on_step_end`` passed by keyword (``dict(...)`` too)
+    or written as a dict's key. A pipeline's own definition takes it as a parameter and calls it: neither is this."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and any(k.arg == "callback_on_step_end" for k in node.keywords):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == "callback_on_step_end"
+                                                for k in node.keys):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_no_family_file_writes_a_step_callback_of_its_own():
+    """Step callbacks are the Sampler's (sampler.py; a chain's passes: sampling/chain_steps.py), never a family's:
+    11 family files gave their pipeline one of their own at the start of wave 8."""
+    given = {}
+    for path in sorted(glob.glob(os.path.join(FAMILY_ROOM, "**", "*.py"), recursive=True)):
+        lines = _step_callbacks_given(ast.parse(open(path, encoding="utf-8").read()))
+        if lines:
+            given[os.path.relpath(path, FAMILY_ROOM).replace(os.sep, "/")] = lines
+    assert not given, f"step callbacks of their own in families/: {given}"
+
+
+def test_the_step_callback_finder_finds_one():
+    """The finder above sees a callback passed by keyword, in dict(...) and as a dict's key; not a pipeline's own
+    parameter or its call of it."""
+    src = ("pipe(x=1, callback_on_step_end=f)\nkw = dict(callback_on_step_end=f)\nkw2 = {'callback_on_step_end': f}\n"
+           "def __call__(self, callback_on_step_end=None):\n    callback_on_step_end(self, 0, 0, {})\n")
+    assert _step_callbacks_given(ast.parse(src)) == [1, 2, 3]
 
 
 def test_main_py_families_says_the_nodes_outside_the_sampler():

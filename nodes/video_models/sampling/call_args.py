@@ -42,9 +42,14 @@ def call_frames(kwargs: dict) -> int:
 
 def decoded_frames(pipe, kwargs: dict) -> int:
     """The frames one decode of the call makes: a pipeline making its take window by window in one call says its
-    window's (``frames_per_decode``: Studio's own S2V and SCAIL-2), else the call's frames."""
+    window's (``frames_per_decode``: Studio's own S2V and SCAIL-2), one taking a clip and no frame count the clip's,
+    else the call's frames."""
     per = getattr(pipe, "frames_per_decode", None)
-    return int(per(kwargs)) if per is not None else call_frames(kwargs)
+    if per is not None:
+        return int(per(kwargs))
+    if frames_name(kwargs) is None and hasattr(kwargs.get("video"), "__len__"):
+        return len(kwargs["video"])  # a clip refined whole by a pipeline taking no frame count (Kandinsky 6 SR)
+    return call_frames(kwargs)
 
 
 def frames_asked(pipe, kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -95,6 +95,11 @@ class OneCallNode(GeneratorNode):
         wired by default."""
         return ref
 
+    def run_settings(self, ctx, s) -> tuple[bool, int]:
+        """(sample at preview size, the steps to run): the generators' 'preview size' and 'steps' by default
+        (generators.preview_and_steps); an upscaler's own (Kandinsky 6 SR: its steps, its scale's size)."""
+        return preview_and_steps(ctx, s.on_cpu)
+
     def pipeline_of(self, ref):
         """The pipeline the call runs: the loaded folder's own where the node runs its ``pipelines``, one made from
         the loaded components (LTX-2 HDR's: overridden), or None, the family's for ``task``."""
@@ -120,7 +125,7 @@ class OneCallNode(GeneratorNode):
         from .sampler import Sampler, filter_kwargs
         ref = self.prepared(ctx, self.model_ref(model), inputs)
         s = Sampler(ctx, ref, self.task_for(ref, inputs), draft=not self.own_draft, pipe=self.pipeline_of(ref))
-        self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
+        self.preview, self.steps = self.run_settings(ctx, s)
         c = self.call(ctx, s, **inputs)
         s.segments = max(1, c.loops)
         base = filter_kwargs(s.pipe, c.kwargs, ctx.warn)

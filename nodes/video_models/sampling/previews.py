@@ -150,3 +150,57 @@ class PreviewStream:
         ev.synchronize()
         self._pending = None
         return self.p.image(host.float().numpy() * np.float32(scale))
+
+
+PREVIEW_INTERVAL = 0.4  # seconds between preview images (progress events are throttled by the context)
+
+
+def unit_scale(pipe) -> float:
+    """1 / sqrt(sigma^2 + 1) for a sigma-scaled (Karras/EDM) sampler, as the model sees its
+    latents (early previews are then noise of unit size, not saturated colour), else 1. Read
+    only from a schedule kept on the host (no device read)."""
+    sched = getattr(pipe, "scheduler", None)
+    i, sigmas = getattr(sched, "step_index", None), getattr(sched, "sigmas", None)
+    if i is None or sigmas is None or i >= len(sigmas) or getattr(sigmas, "device", None) is None \
+            or sigmas.device.type != "cpu":
+        return 1.0
+    sigma = float(sigmas[i])
+    return 1.0 / (sigma * sigma + 1) ** 0.5 if sigma > 1 else 1.0
+
+
+def previewer_for(ref, pipe, frames: int, height: int, width: int) -> Previewer:
+    """The previewer of one call of ``pipe`` (``ref``'s model) making ``frames`` frames of ``width`` x ``height``:
+    its projection fitted once per loaded model (kept in ``ref.shared``), its latent grid from the VAE's factors."""
+    if not ref.shared.preview_fitted:
+        try:
+            ref.shared.preview_w = fit_projection(pipe, ref.fam)
+        except Exception:  # noqa: BLE001 - a preview must never fail a run: fall back to raw channels
+            ref.shared.preview_w = None
+        ref.shared.preview_fitted = True
+    s = int(getattr(pipe, "vae_spatial_compression_ratio", 8) or 8)
+    t = int(getattr(pipe, "vae_temporal_compression_ratio", 1) or 1)
+    grid = ((frames - 1) // t + 1, height // s, width // s)
+    return Previewer(ref.fam, ref.shared.preview_w, grid)
+
+
+class LivePreview:
+    """The preview part of a step callback (the Sampler's, a chain's: chain_steps.py): a preview started now and
+    then (every PREVIEW_INTERVAL, and at the last step) from the step's latents, and the one that has landed."""
+
+    def __init__(self, stream: PreviewStream | None):
+        self.stream, self.last = stream, 0.0
+
+    def at_step(self, pipe, kw: dict, last_step: bool) -> np.ndarray | None:
+        """The preview to show after this step (None: none new); ``kw``: the step callback's tensors."""
+        import time
+        if self.stream is None:
+            return None
+        prev = self.stream.ready(wait=last_step)  # a preview started at an earlier step, if landed
+        now = time.perf_counter()
+        if "latents" in kw and (now - self.last >= PREVIEW_INTERVAL or last_step):
+            self.last = now
+            got = self.stream.submit(kw["latents"], unit_scale(pipe))
+            if last_step and got is None:
+                got = self.stream.ready(wait=True)
+            prev = got if got is not None else prev
+        return prev

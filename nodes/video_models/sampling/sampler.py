@@ -21,10 +21,7 @@ from ..base.guard import RunGuard
 from ..runs.kept_latents import DecodeRescue
 from ..base.capabilities import outputs
 from .call_args import call_frames, decoded_frames, filter_kwargs, frames_asked  # noqa: F401  (filter_kwargs: callers')
-from .previews import Previewer, PreviewStream, fit_projection
-
-PREVIEW_INTERVAL = 0.4  # seconds between preview images (progress events are throttled by the context)
-
+from .previews import LivePreview, PreviewStream, previewer_for
 
 def plan_windows(n: int, window: int, overlap: int) -> list[int]:
     """Start frames of windows of ``window`` frames covering ``n`` frames, overlapping by ``overlap``."""
@@ -44,19 +41,6 @@ def window_starts(n: int, window: int, overlap: int, blend: bool, lead: int) -> 
         return plan_windows(n, window, overlap)
     from ..takes.continuation import continued_starts
     return continued_starts(n, window, lead)
-
-
-def unit_scale(pipe) -> float:
-    """1 / sqrt(sigma^2 + 1) for a sigma-scaled (Karras/EDM) sampler, as the model sees its
-    latents (early previews are then noise of unit size, not saturated colour), else 1. Read
-    only from a schedule kept on the host (no device read)."""
-    sched = getattr(pipe, "scheduler", None)
-    i, sigmas = getattr(sched, "step_index", None), getattr(sched, "sigmas", None)
-    if i is None or sigmas is None or i >= len(sigmas) or getattr(sigmas, "device", None) is None \
-            or sigmas.device.type != "cpu":
-        return 1.0
-    sigma = float(sigmas[i])
-    return 1.0 / (sigma * sigma + 1) ** 0.5 if sigma > 1 else 1.0
 
 
 def host_frames(frames) -> np.ndarray:
@@ -120,17 +104,8 @@ class Sampler:
         n = getattr(getattr(den, "config", None), "num_frames", None)
         return int(n) if n else self.fam.fixed_frames
 
-    def _previewer(self, frames: int, height: int, width: int) -> Previewer:
-        if not self.ref.shared.preview_fitted:
-            try:
-                self.ref.shared.preview_w = fit_projection(self.pipe, self.fam)
-            except Exception:  # noqa: BLE001 - a preview must never fail a run: fall back to raw channels
-                self.ref.shared.preview_w = None
-            self.ref.shared.preview_fitted = True
-        s = int(getattr(self.pipe, "vae_spatial_compression_ratio", 8) or 8)
-        t = int(getattr(self.pipe, "vae_temporal_compression_ratio", 1) or 1)
-        grid = ((frames - 1) // t + 1, height // s, width // s)
-        return Previewer(self.fam, self.ref.shared.preview_w, grid)
+    def _previewer(self, frames: int, height: int, width: int):
+        return previewer_for(self.ref, self.pipe, frames, height, width)
 
     def _step_callback(self, kwargs: dict[str, Any], k: int, n_windows: int, stream, guard, keeper, timer,
                        t_call: float, decoding=None):
@@ -138,7 +113,7 @@ class Sampler:
         and then, the guard's first-step timing and the progress (which raises Cancelled on a Stop);
         after the call's last step, the decode said as it begins (``decoding``: decode_progress)."""
         ctx = self.ctx
-        last = [0.0]
+        live = LivePreview(stream)
         done = [0]  # steps of this call, over all its denoising loops
 
         def on_step(p, i, t, kw):
@@ -148,16 +123,7 @@ class Sampler:
             total = int(getattr(p, "num_timesteps", 0) or kwargs.get("num_inference_steps", 1))
             done[0] += 1
             made = max(done[0], i + 1)  # a windowed call's kept windows are loaded, their steps counted made
-            prev = None
-            if stream is not None:
-                prev = stream.ready(wait=i + 1 == total)  # a preview started at an earlier step, if landed
-                now = time.perf_counter()
-                if "latents" in kw and (now - last[0] >= PREVIEW_INTERVAL or i + 1 == total):
-                    last[0] = now
-                    got = stream.submit(kw["latents"], unit_scale(p))
-                    if i + 1 == total and got is None:
-                        got = stream.ready(wait=True)
-                    prev = got if got is not None else prev
+            prev = live.at_step(p, kw, i + 1 == total)
             if guard is not None and k == 0 and done[0] == 1:  # the call's first step (not a later block's)
                 start = guard.first_forward_start or t_call
                 guard.step_done(time.perf_counter() - start)
@@ -179,8 +145,8 @@ class Sampler:
         sound made in the same call kept as ``self.audio`` (the family's Outputs)."""
         ctx, pipe = self.ctx, self.pipe
         kwargs = self._call_kwargs(kwargs)
-        stream = (PreviewStream(self._previewer(call_frames(kwargs), kwargs["height"], kwargs["width"]))
-                  if previews else None)
+        stream = (PreviewStream(self._previewer(call_frames(kwargs), int(kwargs.get("height") or 0),
+                                                int(kwargs.get("width") or 0))) if previews else None)
         t_call = time.perf_counter()
         from ..runs.phases import WindowTimer
         timer = WindowTimer()
@@ -386,13 +352,14 @@ def resume_problem(pipe, fam, loops: int) -> str:
     """Why a Stop keeps no step of a plain call of ``pipe`` ('' : it keeps them), said when it is stopped."""
     from .call_args import STAGED
     if loops != 1 and not hasattr(pipe, "steps_in_call"):  # one that counts its steps on over its loops: told apart
-        return f"its call makes {loops} denoising loops (sections or chunks), which a kept step does not tell apart"
+        return (f"its call makes {loops} denoising loops (sections, chunks or tiles), which a kept step does not "
+                "tell apart")
+    if not _pops_latents(type(pipe)):  # first: true of the pipeline whatever its family makes
+        return f"{type(pipe).__name__} does not take back the latents its step callback returns"
     if outputs(fam).sound:
         return "its sound is sampled beside the picture, and its step callback hands over the picture's latents only"
     if STAGED in call_defaults(pipe):
         return "its stages change the latent's size between steps"
-    if not _pops_latents(type(pipe)):
-        return f"{type(pipe).__name__} does not take back the latents its step callback returns"
     return ""
 
 

@@ -14,7 +14,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
                                   ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
-from ...base.capabilities import DirectCalls, Outputs
+from ...base.capabilities import Outputs
 from ...base.family import Family, config_int
 from ...base.tasks import Maker
 from ..kandinsky5.family import HUNYUAN_VAE
@@ -66,9 +66,6 @@ FAMILY = Kandinsky6(
     part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Kandinsky 6)"), ("CLIP-L text", "CLIP-L text (Kandinsky 6)")),
     key_patterns=(("video_time_embeddings.", "audio_text_transformer_blocks.", "audio_out_layer."),),
     has=(SingleFile(_converters), PreviewLayout(), Outputs(sound="audio", sound_of=_sound_of),
-         DirectCalls((("video_models.kandinsky6_sr", "Kandinsky6SRPipeline refines the clip tile by tile, each tile "
-                      "its own few-step loop, and takes no step callback: Stop and progress come between calls, "
-                      "no previews or kept steps"),)),
          PartReader(_parts, files="DiT, Qwen2.5-VL and CLIP-L text encoders, HunyuanVideo VAE, the audio VAE with its "
                                   "vocoder in one file beside the VAE; no diffusers folder needed")),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,

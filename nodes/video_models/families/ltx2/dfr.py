@@ -26,6 +26,7 @@ from studio.core.spec import CLIP, In, Node, Out
 
 from ...base.errors import ModelError
 from ...loading.node import CATEGORY
+from ...sampling.one_call import shared
 from .upsample import FOLDER, find_upsampler, released_config
 
 TASK = "dfr"  # its pipeline among the model's task pipelines (the loaded components shared)
@@ -199,7 +200,7 @@ class LTX2DFR(Node):
               String("sigmas", SIGMAS, help="the half-size pass's schedule (the distilled 8 steps)"),
               String("detail_sigmas", DETAIL_SIGMAS, help="the full-size pass's; its first is the renoise level"),
               String("temporal_sigmas", TEMPORAL_SIGMAS, help="each temporal round's (run once per tile)"),
-              Seed("seed", 0))
+              Seed("seed", 0)) + shared("previews")
 
     @staticmethod
     def model_choices(kinds, refresh: bool = False) -> dict:
@@ -237,6 +238,7 @@ class LTX2DFR(Node):
         from ...loading.inputs import not_this_model, video_model_input
         from ...loading.load import LoRAUse
         from ...loading.loras import loras_applied
+        from ...sampling.chain_steps import ChainSteps
         from .dfr_chain import Recipe, decoded, render
         from .node import MAX_TOKENS, sound_of
         from .refine import sigmas_as_given
@@ -270,13 +272,7 @@ class LTX2DFR(Node):
         pipe, up, temporal = dfr_pipelines(
             ref, ctx, checked_upsampler(p.upsampler, base_dir, False),
             checked_upsampler(p.temporal_upsampler, base_dir, True) if rounds else None)
-        total, done = recipe.steps(), [0]
-
-        def on_step(_pipe, _i, _t, kw):
-            ctx.check_cancelled()
-            done[0] += 1
-            ctx.progress(min(done[0], total), total)
-            return kw
+        steps = ChainSteps(ctx, ref, recipe.steps(), previews=bool(p.previews))  # the Sampler's step work
         tokens = min(MAX_TOKENS, int(getattr(pipe.tokenizer, "model_max_length", MAX_TOKENS) or MAX_TOKENS))
         with torch.inference_mode():  # once for every pass, as the LTX-2 node encodes it
             embeds, mask = pipe.encode_prompt(prompt=text, max_sequence_length=tokens,
@@ -285,7 +281,7 @@ class LTX2DFR(Node):
         with sigmas_as_given(pipe), torch.inference_mode():
             latents, audio, n, fps = fresh_stack(  # its frames in a stack chunk of their own: studio/engine/stack.py
                 render, pipe, up, temporal, recipe, {"prompt_embeds": embeds, "prompt_attention_mask": mask},
-                ctx.torch_generator(device="cpu"), on_step, ctx.info,
+                ctx.torch_generator(device="cpu"), steps, ctx.info,
                 detailing=lambda: loras_applied(detailed, pipe, ctx.warn, ctx.info),
                 held=lambda: loras_applied(ref, pipe, ctx.warn, ctx.info))
             video, wave = decoded(pipe, latents, audio, n, fps)

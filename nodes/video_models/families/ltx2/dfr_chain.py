@@ -52,33 +52,40 @@ class Recipe:
             + tiles * len(self.temporal_sigmas)
 
 
-def render(pipe, upsample, temporal, recipe: Recipe, words: dict, generator, on_step=None, stage=None,
+def plain(pipe, _frames: int = 0, **kwargs):
+    """A pass called as it is (no step work: a test's stand-in pipelines)."""
+    return pipe(**kwargs)
+
+
+def render(pipe, upsample, temporal, recipe: Recipe, words: dict, generator, steps=plain, stage=None,
            detailing=nullcontext, held=nullcontext):
     """(the final latents cut to the frames made, the first pass's audio latents, the frames made, their rate).
-    ``words``: the prompt's embeddings and mask (encoded once for every pass); ``detailing()``: the context the
-    full-size pass runs in (the model's LoRAs and the detailing LoRA on), ``held()`` the one the others run in;
-    ``stage(text)`` is told each pass as it starts."""
+    ``words``: the prompt's embeddings and mask (encoded once for every pass); ``steps(pipe, canvas, **kwargs)``
+    makes each denoising pass (the Sampler's step work: sampling/chain_steps.py, ``canvas`` the frames its latents
+    hold); ``detailing()``: the context the full-size pass runs in (the model's LoRAs and the detailing LoRA on),
+    ``held()`` the one the others run in; ``stage(text)`` is told each pass as it starts."""
+    from diffusers.pipelines.ltx2.dfr_layout import resolve_canvas
     from diffusers.pipelines.ltx2.utils import trim_canvas
     say = stage or (lambda _t: None)
     r = recipe
     scale = 2 if r.epilogue else 1  # the detailed size below the epilogue's
     width, height = r.width // scale, r.height // scale
-    common = dict(words, conditions=r.conditions, generator=generator, output_type="latent",
-                  callback_on_step_end=on_step)
+    common = dict(words, conditions=r.conditions, generator=generator, output_type="latent")
+    ratio = pipe.vae_temporal_compression_ratio
+    padded = resolve_canvas(r.frames, ratio)[0]  # the first passes' canvas: whole segments
     say(f"pass 1: {width // 2}x{height // 2}, {r.frames} frames and keyframe slots")
     with held():
-        first = pipe(**common, height=height // 2, width=width // 2, num_frames=r.frames, frame_rate=r.fps,
-                     sigmas=r.sigmas)
+        first = steps(pipe, padded, **common, height=height // 2, width=width // 2, num_frames=r.frames,
+                      frame_rate=r.fps, sigmas=r.sigmas)
     say("the latents and slots upsampled x2")
     up_video = upsample(latents=first.frames, output_type="latent", return_dict=False)[0]
     up_slots = upsample(latents=first.keyframes, output_type="latent", return_dict=False)[0]
     say(f"pass 2: {width}x{height}, the half-size take read in context")
     with detailing():
-        out = pipe(**common, latents=up_video, audio_latents=first.audio, keyframes_latents=up_slots,
-                   keyframe_positions=first.keyframe_positions, reference_latents=first.frames, height=height,
-                   width=width, num_frames=r.frames, frame_rate=r.fps, noise_scale=r.detail_sigmas[0],
-                   sigmas=r.detail_sigmas)
-    ratio = pipe.vae_temporal_compression_ratio
+        out = steps(pipe, padded, **common, latents=up_video, audio_latents=first.audio, keyframes_latents=up_slots,
+                    keyframe_positions=first.keyframe_positions, reference_latents=first.frames, height=height,
+                    width=width, num_frames=r.frames, frame_rate=r.fps, noise_scale=r.detail_sigmas[0],
+                    sigmas=r.detail_sigmas)
     canvas = (out.frames.shape[2] - 1) * ratio + 1
     seconds = canvas / r.fps  # the first pass's canvas: every round cuts its sound from it
     made, fps, seams = r.frames, r.fps, []
@@ -86,18 +93,19 @@ def render(pipe, upsample, temporal, recipe: Recipe, words: dict, generator, on_
         seams = out.keyframe_positions  # the keyframes handed to the last round: its seams
         say(f"temporal round {k} of {r.rounds}: {2 * (made - 1) + 1} frames at {2 * fps:g} fps")
         with held():
-            out = temporal(**common, latents=out.frames, keyframes_latents=out.keyframes,
-                           keyframe_positions=out.keyframe_positions, audio_latents=first.audio, height=height,
-                           width=width, num_frames=(out.frames.shape[2] - 1) * ratio + 1, frame_rate=fps,
-                           source_seconds=seconds, condition_num_frames=r.frames, round_index=k,
-                           sigmas=r.temporal_sigmas)
+            doubled = 2 * (out.frames.shape[2] - 1) * ratio + 1  # the canvas its steps make
+            out = steps(temporal, doubled, **common, latents=out.frames, keyframes_latents=out.keyframes,
+                        keyframe_positions=out.keyframe_positions, audio_latents=first.audio, height=height,
+                        width=width, num_frames=(out.frames.shape[2] - 1) * ratio + 1, frame_rate=fps,
+                        source_seconds=seconds, condition_num_frames=r.frames, round_index=k,
+                        sigmas=r.temporal_sigmas)
         made, fps = 2 * (made - 1) + 1, 2 * fps
     if r.epilogue:
-        out = epilogue(pipe, upsample, out, first.audio, seams, r, common, fps, say, detailing)
+        out = epilogue(pipe, upsample, out, first.audio, seams, r, common, fps, say, detailing, steps)
     return trim_canvas(out.frames, made, ratio), first.audio, made, fps
 
 
-def epilogue(pipe, upsample, last, audio, seams, r: Recipe, common: dict, fps: float, say, detailing):
+def epilogue(pipe, upsample, last, audio, seams, r: Recipe, common: dict, fps: float, say, detailing, steps=plain):
     """The 4K epilogue as diffusers' LTX-2 docs compose it ("A third spatial stage"): the last pass's output
     ``last`` detailed at the full size, ``seams`` the keyframe positions handed to the last temporal round."""
     import torch
@@ -112,10 +120,10 @@ def epilogue(pipe, upsample, last, audio, seams, r: Recipe, common: dict, fps: f
                            frame_tiles=2 ** r.rounds, frame_seams=[pixel_to_latent_index(2 * p, ratio) for p in seams])
     say(f"epilogue: {r.width}x{r.height} in {len(tiles)} tiles, the keyframes rebuilt through RGB")
     with detailing():  # a detailing pass too
-        return pipe(**common, latents=up_video, audio_latents=audio, generate_slots=False,
-                    guidance_keyframe_latents=keyframes, guidance_keyframe_positions=last.keyframe_positions,
-                    reference_latents=last.frames, height=r.height, width=r.width, num_frames=canvas, frame_rate=fps,
-                    noise_scale=r.detail_sigmas[0], sigmas=r.detail_sigmas, freeze_audio=True, video_tiles=tiles)
+        return steps(pipe, canvas, **common, latents=up_video, audio_latents=audio, generate_slots=False,
+                     guidance_keyframe_latents=keyframes, guidance_keyframe_positions=last.keyframe_positions,
+                     reference_latents=last.frames, height=r.height, width=r.width, num_frames=canvas, frame_rate=fps,
+                     noise_scale=r.detail_sigmas[0], sigmas=r.detail_sigmas, freeze_audio=True, video_tiles=tiles)
 
 
 def decoded(pipe, latents, audio_latents, frames: int, fps: float):

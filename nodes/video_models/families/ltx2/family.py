@@ -63,7 +63,8 @@ def _parts():
 DIRECT = DirectCalls((
     ("video_models.ltx2_dfr", "LTX-2.5 DFR chains four pipelines (the half-size take, the latent upsampler, the "
      "detailing pass with the take in context, the temporal refine rounds; the 4K epilogue), each its own fixed "
-     "schedule: progress and Stop per step, no previews or kept steps"),
+     "schedule: each pass's steps get the Sampler's step work (sampling/chain_steps.py: progress, Stop and live "
+     "previews), no kept steps (a pass's latents are not the chain's whole state: its keyframes and sound go on)"),
     ("video_models.ltx2_latent_upscale", "the latent upsampler encodes, upsamples and decodes window by window with "
      "no denoising steps; its 'refine' is a second pass on each window's upsampled latents (refine.py): progress "
      "per window, no previews")))
