@@ -63,8 +63,11 @@ class StepKeeper:
     :meth:`skipping` for the hook, :meth:`stopped` when the run is stopped, :meth:`finish` once the
     frames are made."""
 
-    def __init__(self, ctx, ref, pipe, kwargs: dict, seed: int, plan):
+    def __init__(self, ctx, ref, pipe, kwargs: dict, seed: int, plan, replay: bool = False):
+        from .skip_steps import Replay
         self.ctx, self.pipe = ctx, pipe
+        # a sound sampled beside the picture: its predictions held and handed back (skip_steps.py)
+        self.replay = Replay(self._replay_miss) if replay else None
         windows = {} if plan is None else {"context_windows": (plan.window, plan.overlap, plan.schedule)}
         self.key = run_key(ref, pipe, {**windows, **kwargs}, seed, ctx.params)
         self.path = os.path.join(folder(), self.key + ".safetensors")
@@ -81,13 +84,24 @@ class StepKeeper:
         """The kept file is not used: removed and said (once: nothing is kept any more)."""
         _drop(self.path)
         self.resume_at, self.kept = -1, None
+        if self.replay is not None:
+            self.replay.clear()
         self.ctx.warn(f"the kept steps of an earlier run were not used ({why}): removed, the take is sampled "
                       "from its first step")
+
+    def _replay_miss(self, why: str) -> None:
+        self._miss(why)
+        raise KeptStepsMismatch
 
     def _load(self) -> None:
         try:
             tensors, info = kept_file.read(self.path, self.key, max_bytes=MAX_BYTES)
             self.resume_at, self.kept = _state(tensors, info, self.max_steps)
+            if self.replay is not None:
+                counts = info.get("replay")
+                if not (isinstance(counts, list) and all(type(n) is int and 0 <= n <= len(tensors) for n in counts)):
+                    raise kept_file.KeptFileError("it holds no sound predictions to replay")
+                self.replay.load(tensors, counts)
         except FileNotFoundError:
             return
         except kept_file.KeptFileError as e:
@@ -128,11 +142,12 @@ class StepKeeper:
                     v = v.to(device)
                 setattr(pipe.scheduler, k, v)
             kw = dict(kw, latents=latents.to(device, kw["latents"].dtype))
-            total = int(getattr(pipe, "num_timesteps", 0) or 0)
+            total = int(getattr(pipe, "num_timesteps", 0) or 0) or (self.max_steps if self.max_steps < MAX_STEPS else 0)
             self.ctx.info(f"resumed from step {i + 2}{f' of {total}' if total else ''}: steps 1-{i + 1} were kept "
                           "from an earlier run of this take that was stopped")
         if "latents" in kw:
-            self.held = (i, kw["latents"].detach().clone(), scheduler_state(pipe.scheduler))
+            calls = len(self.replay.records) if self.replay is not None else 0
+            self.held = (i, kw["latents"].detach().clone(), scheduler_state(pipe.scheduler), calls)
         return kw
 
     def stopped(self) -> None:
@@ -140,9 +155,12 @@ class StepKeeper:
         if self.held is None:
             return
         import torch
-        i, latents, state = self.held
+        i, latents, state, calls = self.held
         tensors = {"latents": latents.to("cpu").contiguous()}
         info = {"step": i, "plain": {}, "tensors": [], "lists": {}, "list_plain": {}}
+        if self.replay is not None:
+            replayed, info["replay"] = self.replay.tensors(calls)
+            tensors.update(replayed)
         for k, v in state.items():
             if isinstance(v, torch.Tensor):
                 tensors[f"s.{k}"] = v.to("cpu").contiguous()

@@ -188,7 +188,7 @@ class Sampler:
         if self.keeps_steps:  # a Stop keeps the take's last finished step (kept_steps.py)
             from ..runs.kept_steps import StepKeeper
             keeper = StepKeeper(ctx, self.ref, pipe, dict(kwargs, schedule=self.context_tag), gen.initial_seed(),
-                                self.context)
+                                self.context, replay=self.context is None and bool(outputs(self.fam).sound))
         from ..takes.decode_progress import DecodeProgress, temporal_ratio
         from ..takes.time_tiles import can_tile
         timed = self.one_take and can_tile(pipe) and kwargs.get("last_image") is None
@@ -308,7 +308,7 @@ class Sampler:
             if keeper is None:
                 return nullcontext()
             from ..runs.skip_steps import kept_steps_skipped
-            return kept_steps_skipped(self.pipe, self._layout(), keeper.skipping)
+            return kept_steps_skipped(self.pipe, self._layout(), keeper.skipping, keeper.replay)
         from ..takes.context_windows import context_windows_applied
         return context_windows_applied(self.pipe, self.fam, self.context,
                                        skip=keeper.skipping if keeper is not None else None, cond_for=self.context_cond)
@@ -375,9 +375,9 @@ class Sampler:
 
 def plain_resumable(pipe, fam, loops: int) -> bool:
     """Whether a plain call of ``pipe`` can resume from a kept step with the take an uninterrupted run makes: the
-    step callback's latents are its whole state (one denoising loop, no sound latents beside the picture's:
-    the family's Outputs, no pyramid of stages) and the pipeline puts back the latents its callback returns
-    (diffusers' ``callback_outputs.pop("latents", ...)``, read from its code once per class)."""
+    step callback's latents are the picture's whole state (one denoising loop, no pyramid of stages; a sound
+    sampled beside it has its predictions replayed: skip_steps.py) and the pipeline puts back the latents its
+    callback returns (diffusers' ``callback_outputs.pop("latents", ...)``, read from its code once per class)."""
     return not resume_problem(pipe, fam, loops)
 
 
@@ -386,11 +386,13 @@ def resume_problem(pipe, fam, loops: int) -> str:
     from .call_args import STAGED
     if loops != 1:
         return f"its call makes {loops} denoising loops (sections or chunks), which a kept step does not tell apart"
-    if outputs(fam).sound:
-        return "its sound is sampled beside the picture, and its step callback hands over the picture's latents only"
     if STAGED in call_defaults(pipe):
         return "its stages change the latent's size between steps"
-    if not _pops_latents(type(pipe)):
+    from .call_adapters import STEP_CALLBACK
+    from ..base.calls import call_params
+    # a pipeline with no step callback of its own is called back after each scheduler step, whose sample the
+    # callback's latents replace (call_adapters.py): it takes them back too
+    if not _pops_latents(type(pipe)) and STEP_CALLBACK in call_params(pipe):
         return f"{type(pipe).__name__} does not take back the latents its step callback returns"
     return ""
 
