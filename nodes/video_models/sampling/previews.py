@@ -83,9 +83,10 @@ def middle_frame(fam: Family, latents, shape: tuple[int, int, int] | None = None
         if shape is None:
             return None
         t, h, w = shape
-        if x.shape[0] != t * h * w:
+        if x.shape[0] < t * h * w:
             return None
-        return x.reshape(t, h, w, -1)[t // 2].permute(2, 0, 1)
+        # the take's tokens first: LTX-2's in-context pipelines (HDR, IC-LoRA) append the reference's after them
+        return x[:t * h * w].reshape(t, h, w, -1)[t // 2].permute(2, 0, 1)
     return x[:, x.shape[1] // 2]  # [C, T, H, W]
 
 

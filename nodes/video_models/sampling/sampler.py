@@ -23,6 +23,9 @@ from ..base.capabilities import outputs
 from .call_args import call_frames, filter_kwargs, frames_asked  # noqa: F401  (filter_kwargs: callers use it)
 from .previews import Previewer, PreviewStream, fit_projection
 
+# why a diffusion-forcing take keeps no step (said at a Stop; SkyReels-V2 DF's Family.no_resume)
+FORCING_NO_RESUME = ("its diffusion-forcing call makes the take in overlapping blocks of frames, each its own "
+                     "denoising loop, which a kept step does not tell apart")
 PREVIEW_INTERVAL = 0.4  # seconds between preview images (progress events are throttled by the context)
 
 
@@ -209,10 +212,10 @@ class Sampler:
         except Cancelled:
             if keeper is not None:
                 keeper.stopped()
-            elif not self.one_take:  # said, not silently lost: nothing of this call is kept
-                what = f"window {k + 1}" if n_windows > 1 else "the take"
-                ctx.info(f"stopped: the steps made are not kept ({resume_problem(pipe, self.fam, self.segments)}): "
-                         f"a re-run samples {what} from its first step")
+            else:  # said, not silently lost: nothing of this call is kept
+                what = f"window {k + 1}" if n_windows > 1 and not self.one_take else "the take"
+                why = FORCING_NO_RESUME if self.forcing is not None else resume_problem(pipe, self.fam, self.segments)
+                ctx.info(f"stopped: the steps made are not kept ({why}): a re-run samples {what} from its first step")
             raise
         finally:
             if tiled:
