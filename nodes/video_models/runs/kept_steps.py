@@ -64,7 +64,7 @@ class StepKeeper:
     frames are made."""
 
     def __init__(self, ctx, ref, pipe, kwargs: dict, seed: int, plan, replay: bool = False):
-        from .skip_steps import Replay
+        from .replay import Replay
         self.ctx, self.pipe = ctx, pipe
         # a sound sampled beside the picture: its predictions held and handed back (skip_steps.py)
         self.replay = Replay(self._replay_miss) if replay else None

@@ -391,8 +391,8 @@ def resume_problem(pipe, fam, loops: int) -> str:
         return f"its call makes {loops} denoising loops (sections or chunks), which a kept step does not tell apart"
     if STAGED in call_defaults(pipe):
         return "its stages change the latent's size between steps"
-    from .call_adapters import STEP_CALLBACK
     from ..base.calls import call_params
+    from .call_adapters import STEP_CALLBACK
     # a pipeline with no step callback of its own is called back after each scheduler step, whose sample the
     # callback's latents replace (call_adapters.py): it takes them back too
     if not _pops_latents(type(pipe)) and STEP_CALLBACK in call_params(pipe):
