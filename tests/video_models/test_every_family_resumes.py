@@ -1,8 +1,9 @@
 """Every video-model family through the one Sampler gives step previews and resumes after a Stop (issue 98).
 
 For each family's node (its tiny model, three steps, a few frames of 32 px): a render with previews on reports a
-preview image; a run stopped once two steps are made keeps them and a re-run says "resumed from step 3" and makes
-the frames an uninterrupted run makes (<= 1/255 apart: in fact equal). A family whose call cannot resume says why
+preview image; a run stopped once two steps are made (a call of several loops: once into its second) keeps them
+and a re-run says "resumed from step 3" and makes the frames (and sound) an uninterrupted run makes (<= 1/255
+apart: in fact equal). A family whose call cannot resume says why
 at the Stop (the Sampler's resume_problem) and its record in ``main.py families`` says so under ``lacks``
 ('Resume'). A family that silently samples again from its first step, or shows no previews, fails here."""
 from __future__ import annotations
@@ -39,7 +40,7 @@ RUN = {"prompt": "a red fox running", "negative_prompt": "static", "steps": 3, "
 SMALL = dict(RUN, width=32, height=32, frames=5)
 T2V, I2V = "video_models.text_to_video", "video_models.image_to_video"
 IMAGE = {"image": (STILL, "image")}
-CASES = {  # case: ((tiny builder, its settings), node, the node's settings, what is wired in)
+CASES = {  # case: ((tiny builder, its settings), node, the node's settings, what is wired in[, the steps kept])
     "wan": (("wan-t2v", {}), T2V, SMALL, {}),
     "ltx": (("ltx", {}), T2V, dict(SMALL, frames=9), {}),
     "cogvideox": (("cogvideox", {}), T2V, dict(SMALL, frames=9), {}),
@@ -87,6 +88,9 @@ CASES = {  # case: ((tiny builder, its settings), node, the node's settings, wha
     "ltx2_hdr": (("ltx2", {"real_compression": False, "audio_encoder": False}), "video_models.ltx2_hdr",
                  {k: v for k, v in RUN.items() if k != "negative_prompt"},
                  {"video": (CONTROL_9, "video")}),
+    # two chunks, each a denoising loop of its own: stopped in the second
+    "cosmos_transfer_chunks": (("cosmos25-transfer", {}), "video_models.cosmos_transfer", dict(RUN, chunk=5),
+                               {"control": (CONTROL_9, "video")}, 4),
     "framepack": (("framepack", {}), "video_models.framepack", dict(SMALL, frames=6, window=2), IMAGE),
     "kandinsky6": (("kandinsky6", {}), "video_models.kandinsky6", SMALL, {}),
     "cosmos3": (("cosmos3", {}), "video_models.cosmos3", SMALL, {}),
@@ -110,7 +114,8 @@ def _stop_after(monkeypatch, tok: CancelToken, steps: int) -> None:
 def test_a_family_shows_previews_and_resumes_from_its_kept_steps(case, tiny, tmp_path, monkeypatch):
     from nodes.video_models.catalog.family_records import family_record
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
-    (key, built), node, params, feeds = CASES[case]
+    (key, built), node, params, feeds, *kept = CASES[case]
+    kept = kept[0] if kept else 2
     g = model_graph(tiny(key, **built), node, params, **feeds)
     ex, ev = Executor(), []
     fam = ex.run(g, targets=["load"], device="cpu").value("load").fam
@@ -123,18 +128,18 @@ def test_a_family_shows_previews_and_resumes_from_its_kept_steps(case, tiny, tmp
     assert shown, f"{case}: no step preview"
     tok, ev = CancelToken(), []
     with monkeypatch.context() as m:
-        _stop_after(m, tok, 2)
+        _stop_after(m, tok, kept)
         with pytest.raises(Cancelled):
             ex.run(g, targets=["gen"], device="cpu", use_cache=False, cancel=tok, on_event=ev.append)
     stopped = said(ev, "gen")
-    if not any(t.startswith("stopped: the take's first 2 steps are kept") for t in stopped):
+    if not any(t.startswith(f"stopped: the take's first {kept} steps are kept") for t in stopped):
         why = [t for t in stopped if t.startswith("stopped: the steps made are not kept (")]
         assert why and "a re-run samples" in why[0], f"{case}: stopped without keeping its steps, silently: {stopped}"
         assert lacks.get("Resume"), f"{case}: `main.py families` does not say it cannot resume"
         return
     ev = []
     again = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen")
-    assert any(t.startswith(f"resumed from step 3 of {params['steps']}") for t in said(ev, "gen")), said(ev, "gen")
+    assert any(t.startswith(f"resumed from step {kept + 1} of ") for t in said(ev, "gen")), said(ev, "gen")
     assert np.abs(np.asarray(again.frames) - np.asarray(whole.frames)).max() <= 1 / 255
     if getattr(whole, "audio", None) is not None:  # the sound made with the picture: the same too
         assert np.abs(np.asarray(again.audio.samples) - np.asarray(whole.audio.samples)).max() <= 1e-5

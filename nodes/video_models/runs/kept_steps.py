@@ -63,7 +63,7 @@ class StepKeeper:
     :meth:`skipping` for the hook, :meth:`stopped` when the run is stopped, :meth:`finish` once the
     frames are made."""
 
-    def __init__(self, ctx, ref, pipe, kwargs: dict, seed: int, plan, replay: bool = False):
+    def __init__(self, ctx, ref, pipe, kwargs: dict, seed: int, plan, replay: bool = False, loops: int = 1):
         from .replay import Replay
         self.ctx, self.pipe = ctx, pipe
         # a sound sampled beside the picture: its predictions held and handed back (skip_steps.py)
@@ -71,12 +71,16 @@ class StepKeeper:
         windows = {} if plan is None else {"context_windows": (plan.window, plan.overlap, plan.schedule)}
         self.key = run_key(ref, pipe, {**windows, **kwargs}, seed, ctx.params)
         self.path = os.path.join(folder(), self.key + ".safetensors")
-        self.done = -1  # the last step finished in this call
+        self.done = -1  # the last step finished in this call, counted over all its denoising loops
+        # a call of several denoising loops (Framepack's sections): each loop's last latents, which the later
+        # loops read (the pipeline takes them back from the callback), held; a kept run's handed back
+        self.loops, self.finals, self.kept_finals = max(1, loops), [], []
         self.held: tuple | None = None
         self.resume_at, self.kept = -1, None  # the kept step, its latent and scheduler state
         self.checked = False  # the kept step and latent checked against the call (at its first step)
         steps = kwargs.get("num_inference_steps")
-        self.max_steps = int(steps) if isinstance(steps, int) and 0 < steps <= MAX_STEPS else MAX_STEPS
+        self.max_steps = int(steps) * self.loops if isinstance(steps, int) and 0 < steps * self.loops <= MAX_STEPS \
+            else MAX_STEPS
         if os.path.lexists(self.path):  # a link or a FIFO there too: refused by kept_file, removed
             self._load()
 
@@ -84,6 +88,7 @@ class StepKeeper:
         """The kept file is not used: removed and said (once: nothing is kept any more)."""
         _drop(self.path)
         self.resume_at, self.kept = -1, None
+        self.done, self.finals, self.kept_finals = -1, [], []  # the call is made again from its start
         if self.replay is not None:
             self.replay.clear()
         self.ctx.warn(f"the kept steps of an earlier run were not used ({why}): removed, the take is sampled "
@@ -97,6 +102,11 @@ class StepKeeper:
         try:
             tensors, info = kept_file.read(self.path, self.key, max_bytes=MAX_BYTES)
             self.resume_at, self.kept = _state(tensors, info, self.max_steps)
+            finals = info.get("finals", 0)
+            if type(finals) is not int or not 0 <= finals <= self.loops or any(f"f.{j}" not in tensors
+                                                                                 for j in range(finals)):
+                raise kept_file.KeptFileError("its loops' latents are not this take's")
+            self.kept_finals = [tensors[f"f.{j}"] for j in range(finals)]
             if self.replay is not None:
                 counts = info.get("replay")
                 if not (isinstance(counts, list) and all(type(n) is int and 0 <= n <= len(tensors) for n in counts)):
@@ -113,7 +123,7 @@ class StepKeeper:
         if self.checked or self.kept is None:
             return
         self.checked = True
-        total = int(getattr(pipe, "num_timesteps", 0) or 0) or self.max_steps
+        total = int(getattr(pipe, "num_timesteps", 0) or 0) * self.loops or self.max_steps
         if self.resume_at >= total:
             self._miss(f"its step {self.resume_at + 1} is past this take's {total}")
             raise KeptStepsMismatch
@@ -127,11 +137,16 @@ class StepKeeper:
         return self.done < self.resume_at
 
     def step(self, pipe, i: int, kw: dict) -> dict:
-        """After step ``i``: at the kept step, the kept latent and scheduler state put back; at every
-        step, the latent and state held for a Stop."""
-        self.done = i
+        """After step ``i`` (of its loop): at the kept step, the kept latent and scheduler state put back; at
+        the end of a loop the kept run finished, that loop's latents; at every step, the latent and state held
+        for a Stop."""
+        self.done = i = self.done + 1  # over all the call's loops
+        per_loop = int(getattr(pipe, "num_timesteps", 0) or 0)
+        loop_ends = self.loops > 1 and per_loop > 0 and (i + 1) % per_loop == 0
         if "latents" in kw:
             self.fits(pipe, kw["latents"])
+        if loop_ends and i < self.resume_at and self.kept is not None and len(self.finals) < len(self.kept_finals):
+            kw = dict(kw, latents=self.kept_finals[len(self.finals)].to(kw["latents"].device, kw["latents"].dtype))
         if i == self.resume_at and self.kept is not None:
             latents, state = self.kept
             device = kw["latents"].device
@@ -142,12 +157,14 @@ class StepKeeper:
                     v = v.to(device)
                 setattr(pipe.scheduler, k, v)
             kw = dict(kw, latents=latents.to(device, kw["latents"].dtype))
-            total = int(getattr(pipe, "num_timesteps", 0) or 0) or (self.max_steps if self.max_steps < MAX_STEPS else 0)
+            total = per_loop * self.loops or (self.max_steps if self.max_steps < MAX_STEPS else 0)
             self.ctx.info(f"resumed from step {i + 2}{f' of {total}' if total else ''}: steps 1-{i + 1} were kept "
                           "from an earlier run of this take that was stopped")
         if "latents" in kw:
+            if loop_ends:
+                self.finals.append(kw["latents"].detach().clone())
             calls = len(self.replay.records) if self.replay is not None else 0
-            self.held = (i, kw["latents"].detach().clone(), scheduler_state(pipe.scheduler), calls)
+            self.held = (i, kw["latents"].detach().clone(), scheduler_state(pipe.scheduler), calls, len(self.finals))
         return kw
 
     def stopped(self) -> None:
@@ -155,9 +172,10 @@ class StepKeeper:
         if self.held is None:
             return
         import torch
-        i, latents, state, calls = self.held
+        i, latents, state, calls, finals = self.held
         tensors = {"latents": latents.to("cpu").contiguous()}
-        info = {"step": i, "plain": {}, "tensors": [], "lists": {}, "list_plain": {}}
+        tensors.update({f"f.{j}": f.to("cpu").contiguous() for j, f in enumerate(self.finals[:finals])})
+        info = {"step": i, "plain": {}, "tensors": [], "lists": {}, "list_plain": {}, "finals": finals}
         if self.replay is not None:
             replayed, info["replay"] = self.replay.tensors(calls)
             tensors.update(replayed)

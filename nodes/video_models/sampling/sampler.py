@@ -191,7 +191,8 @@ class Sampler:
         if self.keeps_steps:  # a Stop keeps the take's last finished step (kept_steps.py)
             from ..runs.kept_steps import StepKeeper
             keeper = StepKeeper(ctx, self.ref, pipe, dict(kwargs, schedule=self.context_tag), gen.initial_seed(),
-                                self.context, replay=self.context is None and bool(outputs(self.fam).sound))
+                                self.context, replay=self.context is None and bool(outputs(self.fam).sound),
+                                loops=self.segments)
         from ..takes.decode_progress import DecodeProgress, temporal_ratio
         from ..takes.time_tiles import can_tile
         timed = self.one_take and can_tile(pipe) and kwargs.get("last_image") is None
@@ -378,17 +379,17 @@ class Sampler:
 
 def plain_resumable(pipe, fam, loops: int) -> bool:
     """Whether a plain call of ``pipe`` can resume from a kept step with the take an uninterrupted run makes: the
-    step callback's latents are the picture's whole state (one denoising loop, no pyramid of stages; a sound
-    sampled beside it has its predictions replayed: skip_steps.py) and the pipeline puts back the latents its
-    callback returns (diffusers' ``callback_outputs.pop("latents", ...)``, read from its code once per class)."""
+    step callback's latents are the picture's whole state (no pyramid of stages; a sound sampled beside it has its
+    predictions replayed: replay.py; a call of several denoising loops has each finished loop's last latents kept
+    with the step: kept_steps.py) and the pipeline puts back the latents its callback returns (diffusers'
+    ``callback_outputs.pop("latents", ...)``, read from its code once per class). ``fam`` and ``loops`` (the
+    call's loops) no longer decide it: kept for the callers that pass them."""
     return not resume_problem(pipe, fam, loops)
 
 
 def resume_problem(pipe, fam, loops: int) -> str:
     """Why a Stop keeps no step of a plain call of ``pipe`` ('' : it keeps them), said when it is stopped."""
     from .call_args import STAGED
-    if loops != 1:
-        return f"its call makes {loops} denoising loops (sections or chunks), which a kept step does not tell apart"
     if STAGED in call_defaults(pipe):
         return "its stages change the latent's size between steps"
     from ..base.calls import call_params

@@ -139,8 +139,6 @@ COSMOS25 = Cosmos(
     has=(PreviewLayout(), PREFIX_STEP), task_kinds_by_inputs=("control",),
     makers=(Maker("control", "video_models.cosmos_transfer", ("control", "prompt")),),  # Transfer2.5's control clip: the Cosmos Transfer node
     lacks=_lacks(WAN_VAE, WAN_VAE),
-    no_resume="a Cosmos Transfer take longer than one chunk ('chunk' frames): its call makes each chunk in a "
-              "denoising loop of its own, which a kept step does not tell apart (a take of one chunk resumes)",
     not_built=(CONTROL, OMNI),
     variants=(("Cosmos Transfer2.5", lambda idx, cfg: idx.get("_class_name") == "Cosmos2_5_TransferPipeline"),)
     + _sized("Cosmos Predict2.5", (("", lambda idx: True),), {2048: "2B", 5120: "14B"}))

@@ -46,8 +46,6 @@ FAMILY = Family(
            ResumeKeeps: ONE_CALL + ": each section is decoded as it is made", TimeTiles: ONE_CALL,
            PreviewLayout: RAW_PREVIEWS + " (the section under way)",
            FirstLast: "its pipeline takes the last image as it is", LoraTraining: NOT_TRAINED, Modular: NOT_MODULAR},
-    no_resume="its call makes the take in sections, each a denoising loop of its own reading the sections made "
-              "before it, which a kept step does not tell apart",
     not_built=(("F1 (forward sampling) as a preset", "the pipeline's 'vanilla' sampling is the FramePack-F1 "
                                                       "checkpoint's; Studio's node offers it as a setting, with no "
                                                       "recipe of the F1 model's own steps"),),
