@@ -19,7 +19,12 @@ A re-run with that key calls the pipeline as before; the context-windows hook re
 running the denoiser for the steps already made (the scheduler steps them, cheaply), and at the end of
 the last kept step the callback puts back the kept latent and the scheduler's state: from there the
 run is the stopped one's, so the take is the one an uninterrupted run makes. The node says it resumed;
-the file is deleted once the frames are made."""
+the file is deleted once the frames are made.
+
+A call of several denoising loops (Framepack's sections, Cosmos Transfer's chunks: each reads what the loops
+before it made) counts its steps over all of them and keeps each finished loop's last latents with the step;
+a re-run hands them back at those loops' ends (the pipeline takes them back from the callback as any step's),
+so the loops after them read what the stopped run's read."""
 from __future__ import annotations
 
 import os
