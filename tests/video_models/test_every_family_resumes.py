@@ -85,6 +85,9 @@ CASES = {  # case: ((tiny builder, its settings), node, the node's settings, wha
                        {"camera": ("motion.camera_path", "camera", {"preset": "Zoom In", "frames": 5}), **IMAGE}),
     "wan_animate": (("wan-animate", {}), "video_models.wan_animate", SMALL,
                     {"reference": (STILL, "image"), "pose": (CONTROL, "video"), "face": (CONTROL, "video")}),
+    "wan_animate_segments": (("wan-animate", {}), "video_models.wan_animate", dict(SMALL, frames=9, window=5),
+                             {"reference": (STILL, "image"), "pose": (CONTROL_9, "video"),
+                              "face": (CONTROL_9, "video")}, 4),  # two segments, each a loop: stopped in the second
     "ltx2_hdr": (("ltx2", {"real_compression": False, "audio_encoder": False}), "video_models.ltx2_hdr",
                  {k: v for k, v in RUN.items() if k != "negative_prompt"},
                  {"video": (CONTROL_9, "video")}),
