@@ -9,10 +9,10 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from studio.core.errors import Cancelled, StudioError
+from studio.core.errors import StudioError
 from studio.engine.stack import fresh_stack
 
-from ..base.capabilities import MODULAR_NO_RESUME, Modular
+from ..base.capabilities import Modular
 
 
 def _refuse_inputs(fam, features, schedule, keys: dict, keyframes: str) -> None:
@@ -141,14 +141,10 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
         frames_in["fps"] = float(p.fps or fam.fps)
     gen = ctx.torch_generator(device="cpu", salt=0)
     import torch
-    try:
-        with _configured(pipe, configs(w, h) if configs else {}), modular.loras(ref, task, ctx.warn, ctx.info), \
-                torch.inference_mode():  # no autograd records, as the sampler's call (a modular call runs under no_grad)
-            state = fresh_stack(pipe, prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w,
-                                num_frames=n, output_type="np", **frames_in)  # studio/engine/stack.py
-    except Cancelled:  # said, not silently lost
-        ctx.info(f"stopped: the steps made are not kept ({MODULAR_NO_RESUME})")
-        raise
+    with _configured(pipe, configs(w, h) if configs else {}), modular.loras(ref, task, ctx.warn, ctx.info), \
+            torch.inference_mode():  # no autograd records, as the sampler's call (a modular call runs under no_grad)
+        state = fresh_stack(pipe, prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w,
+                            num_frames=n, output_type="np", **frames_in)  # studio/engine/stack.py
     videos = np.asarray(state.get("videos"), np.float32)  # [batch, frames, ...] (MiniMax H3) or [frames, ...] (Cosmos 3)
     frames = np.clip(videos[0] if videos.ndim == 5 else videos, 0, 1)
     rate = state.get("sampling_rate")
