@@ -306,6 +306,8 @@ def cmd_families(args) -> int:
         print(f"{'':<12} reads: {'; '.join(r['formats'])}")
         for nb in r.get("not_built", []):
             print(f"{'':<12} not made: {nb['task']}: {nb['why']}")
+        if r.get("lacks", {}).get("Resume"):  # why a Stop keeps none of its takes' steps (family_records.py)
+            print(f"{'':<12} no resume: {r['lacks']['Resume']}")
         if r.get("used_by"):
             print(f"{'':<12} used by: {', '.join(r['used_by'])}")
     return 0

@@ -71,20 +71,30 @@ def test_a_stopped_take_resumes_from_its_last_finished_step(key, tiny, tmp_path,
     assert os.listdir(kept_steps.folder()) == []
 
 
-def test_a_take_whose_steps_cannot_be_kept_says_so_when_stopped(tiny, tmp_path, monkeypatch):
-    """Framepack's call makes its take in sections, each its own denoising loop: a kept step would not say which
-    section it was of, so none is kept, and the Stop says so instead of losing the steps silently."""
+@pytest.mark.parametrize("stop_after", [3, 4])  # the first section's end; a step into the second
+def test_a_take_made_in_sections_resumes_from_a_step_of_any_section(stop_after, tiny, tmp_path, monkeypatch):
+    """Framepack's call makes its take in sections, each its own denoising loop reading the sections made before
+    it: the kept step says which section it is of (counted over the call), the finished sections' last latents
+    are kept with it and handed back at their ends, so a re-run resumes inside any section with the frames an
+    uninterrupted run makes (it said the steps were not kept before)."""
+    from studio.engine.context import Context
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
-    g = model_graph(tiny("framepack"), "video_models.framepack", dict(RUN, frames=6, window=2, guidance=6.0),
+    g = model_graph(tiny("framepack"), "video_models.framepack", dict(RUN, steps=3, frames=6, window=2, guidance=6.0),
                     image=(STILL, "image"))
     ex = Executor()
-    tr = _entry(ex.run(g, targets=["load"], device="cpu").value("load").module.transformer)
-    tok, ev = CancelToken(), []
-    h = tr.register_forward_pre_hook(lambda *_: tok.cancel())
-    try:
+    whole = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    tok, ev, plain = CancelToken(), [], Context.progress
+
+    def progress(self, step, total=None, **kw):
+        plain(self, step, total, **kw)
+        if self.node_id == "gen" and step == stop_after and kw.get("unit", "frame") == "frame":
+            tok.cancel()
+    with monkeypatch.context() as m:
+        m.setattr(Context, "progress", progress)
         with pytest.raises(Cancelled):
             ex.run(g, targets=["gen"], device="cpu", use_cache=False, cancel=tok, on_event=ev.append)
-    finally:
-        h.remove()
-    assert any(t.startswith("stopped: the steps made are not kept (its call makes 2 denoising loops")
-               and t.endswith("a re-run samples the take from its first step") for t in said(ev, "gen")), said(ev)
+    assert any(t.startswith(f"stopped: the take's first {stop_after} steps are kept") for t in said(ev, "gen"))
+    ev = []
+    again = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen").frames
+    assert any(t.startswith(f"resumed from step {stop_after + 1} of 6") for t in said(ev, "gen")), said(ev, "gen")
+    assert np.array_equal(again, whole)

@@ -21,6 +21,9 @@ RELEASED_SIGLIP_PROCESSOR = {"do_convert_rgb": None, "do_normalize": True, "do_r
                              "rescale_factor": 0.00392156862745098, "size": {"height": 384, "width": 384}}
 SIGLIP_SIDE = 28  # the tiny tower's image: 2 x 2 patches of 14
 
+TINY = {"hunyuan15": ("build_hunyuan15", {})}  # its builder, found by tests/tiny_models.py
+
+
 
 def build_hunyuan15(path: str, i2v: bool = False) -> str:
     """The tiny T2V folder; ``i2v``: the I2V one (a denoiser reading 32-wide image states, a tiny

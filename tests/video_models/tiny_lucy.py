@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 
+TINY = {"lucy": ("build_lucy", {})}  # its builder, found by tests/tiny_models.py
+
+
 
 def build_lucy(path: str) -> str:
     from diffusers import FlowMatchEulerDiscreteScheduler, LucyEditPipeline

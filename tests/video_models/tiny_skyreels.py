@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from .tiny import save_wan_pipeline
 
+TINY = {"skyreels-df": ("build_skyreels", {}), "skyreels": ("build_skyreels", {"forcing": False})}  # found by tests/tiny_models.py
+
+
 
 def build_skyreels(path: str, forcing: bool = True) -> str:
     """A tiny SkyReels-V2 text-to-video folder: diffusion forcing (SkyReelsV2DiffusionForcingPipeline)

@@ -444,6 +444,9 @@ NO_WINDOWS = "no frame axis of its denoiser input is declared for context window
 NO_DRAFTS = "no distilled recipe (LoRA or checkpoint) for a quality draft is known for it"
 SINGLE_FILE_AS_IS = "no step of its own on a single denoiser file: diffusers' converters (or its part reader) read it"
 NO_LORA_NAMES = "its LoRAs are told by diffusers' names only (no original names Studio knows)"
+# why a modular pipeline's take keeps no steps (catalog/family_records.resume_lack: `main.py families`)
+MODULAR_NO_RESUME = ("its modular pipeline runs its steps inside diffusers' blocks, which take no step callback: no "
+                     "step previews, and a Stop keeps no finished step (a re-run samples the take from its first step)")
 RAW_PREVIEWS = "its VAE was not fitted for previews: the step previews show its latent channels as they are"
 
 # every kind a family is checked against (tests/video_models/test_family_capabilities.py)

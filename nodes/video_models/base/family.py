@@ -55,6 +55,9 @@ class Family:
     # of capabilities.KINDS it does not provide, why not in words
     has: tuple[Capability, ...] = field(default=(), compare=False)
     lacks: dict = field(default_factory=dict, compare=False, hash=False)
+    # why a Stop keeps none of its takes' finished steps ('' : a re-run resumes from them, sampling/sampler.py
+    # resume_problem): said by ``main.py families`` under 'lacks' as 'Resume', and by the node when stopped
+    no_resume: str = field(default="", compare=False)
 
     def capability(self, kind: type):
         """Its capability of ``kind`` (a base.capabilities class), or None when it lacks it (``why_without``)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..base.capabilities import KINDS, DirectCalls
+from ..base.capabilities import KINDS, MODULAR_NO_RESUME, DirectCalls
 from ..base.recognise import encoder_kind
 from ..base.registry import FORCING, all_families
 from ..base.tasks import makers, task_kinds
@@ -26,7 +26,7 @@ def family_record(fam) -> dict:
     """Its record; each task's ``inputs`` are the ports of the node that makes it (its first maker), and
     ``makers`` names every node that makes the task with the ports it takes it on (base/tasks.py); its nodes that
     call their pipeline outside the one Sampler are said under ``lacks`` as 'Sampler', each with why
-    (DirectCalls)."""
+    (DirectCalls); why a Stop keeps none of its steps, as 'Resume' (:func:`resume_lack`)."""
     kinds = task_kinds(fam)
     made = {t.key: makers(fam, t.key) for t in kinds}
     direct = fam.capability(DirectCalls)
@@ -44,8 +44,15 @@ def family_record(fam) -> dict:
             # the families list is searched by them
             "does": [k.what for k in own if fam.capability(k) is not None and getattr(k, "what", "")],
             "lacks": {**{k.__name__: fam.why_without(k) for k in own if fam.capability(k) is None},
-                      **({"Sampler": "; ".join(f"{node}: {why}" for node, why in direct.nodes)} if direct else {})},
+                      **({"Sampler": "; ".join(f"{node}: {why}" for node, why in direct.nodes)} if direct else {}),
+                      **({"Resume": resume_lack(fam)} if resume_lack(fam) else {})},
             **({"not_built": [{"task": t, "why": why} for t, why in fam.not_built]} if fam.not_built else {})}
+
+
+def resume_lack(fam) -> str:
+    """Why a Stop keeps none of the family's finished steps for a re-run ('' : its takes resume from them): its
+    ``no_resume``, or a modular pipeline's (sampling/modular_run.py)."""
+    return fam.no_resume or (MODULAR_NO_RESUME if fam.modular else "")
 
 
 ENCODER_FORMATS = {"text_encoder": ("a single file in the models folder's text_encoders (or clip) folder, as "

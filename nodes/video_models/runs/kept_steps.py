@@ -19,7 +19,12 @@ A re-run with that key calls the pipeline as before; the context-windows hook re
 running the denoiser for the steps already made (the scheduler steps them, cheaply), and at the end of
 the last kept step the callback puts back the kept latent and the scheduler's state: from there the
 run is the stopped one's, so the take is the one an uninterrupted run makes. The node says it resumed;
-the file is deleted once the frames are made."""
+the file is deleted once the frames are made.
+
+A call of several denoising loops (Framepack's sections, Cosmos Transfer's chunks: each reads what the loops
+before it made) counts its steps over all of them and keeps each finished loop's last latents with the step;
+a re-run hands them back at those loops' ends (the pipeline takes them back from the callback as any step's),
+so the loops after them read what the stopped run's read."""
 from __future__ import annotations
 
 import os
@@ -63,20 +68,29 @@ class StepKeeper:
     :meth:`skipping` for the hook, :meth:`stopped` when the run is stopped, :meth:`finish` once the
     frames are made."""
 
-    def __init__(self, ctx, ref, pipe, kwargs: dict, seed: int, plan):
+    def __init__(self, ctx, ref, pipe, kwargs: dict, seed: int, plan, replay: bool = False, loops: int = 1):
+        from .replay import Replay
         self.ctx, self.pipe = ctx, pipe
+        # a sound sampled beside the picture: its predictions held and handed back (skip_steps.py)
+        self.replay = Replay(self._replay_miss) if replay else None
         windows = {} if plan is None else {"context_windows": (plan.window, plan.overlap, plan.schedule)}
         self.key = run_key(ref, pipe, {**windows, **kwargs}, seed, ctx.params)
         self.path = os.path.join(folder(), self.key + ".safetensors")
-        self.done = -1  # the last step finished in this call
+        self.done = -1  # the last step finished in this call, counted over all its denoising loops
+        # a call of several denoising loops (Framepack's sections): each loop's last latents, which the later
+        # loops read (the pipeline takes them back from the callback), held; a kept run's handed back
+        self.loops, self.finals, self.kept_finals = max(1, loops), [], []
         self.held: tuple | None = None
         self.resume_at, self.kept = -1, None  # the kept step, its latent and scheduler state
         self.checked = False  # the kept step and latent checked against the call (at its first step)
         steps = kwargs.get("num_inference_steps")
         self.loop = int(steps) if isinstance(steps, int) and 0 < steps <= MAX_STEPS else MAX_STEPS
-        # a call of several denoising loops (Studio's own windowed pipelines) counts its steps on over them
+        # Studio's own windowed pipelines (Wan S2V, SCAIL-2) number their steps on over their windows themselves,
+        # and load the windows a kept run finished instead of sampling them (families/wan/own_take.py)
         in_call = getattr(pipe, "steps_in_call", None)
-        self.max_steps = min(MAX_STEPS, int(in_call(kwargs))) if in_call is not None else self.loop
+        self.windowed = in_call is not None
+        self.max_steps = min(MAX_STEPS, int(in_call(kwargs))) if self.windowed else \
+            (self.loop * self.loops if self.loop * self.loops <= MAX_STEPS else MAX_STEPS)
         if os.path.lexists(self.path):  # a link or a FIFO there too: refused by kept_file, removed
             self._load()
 
@@ -84,34 +98,52 @@ class StepKeeper:
         """The kept file is not used: removed and said (once: nothing is kept any more)."""
         _drop(self.path)
         self.resume_at, self.kept = -1, None
+        self.done, self.finals, self.kept_finals = -1, [], []  # the call is made again from its start
+        if self.replay is not None:
+            self.replay.clear()
         self.ctx.warn(f"the kept steps of an earlier run were not used ({why}): removed, the take is sampled "
                       "from its first step")
+
+    def _replay_miss(self, why: str) -> None:
+        self._miss(why)
+        raise KeptStepsMismatch
 
     def _load(self) -> None:
         try:
             tensors, info = kept_file.read(self.path, self.key, max_bytes=MAX_BYTES)
             self.resume_at, self.kept = _state(tensors, info, self.max_steps)
+            finals = info.get("finals", 0)
+            if type(finals) is not int or not 0 <= finals <= self.loops or any(f"f.{j}" not in tensors
+                                                                                 for j in range(finals)):
+                raise kept_file.KeptFileError("its loops' latents are not this take's")
+            self.kept_finals = [tensors[f"f.{j}"] for j in range(finals)]
+            if self.replay is not None:
+                counts = info.get("replay")
+                if not (isinstance(counts, list) and all(type(n) is int and 0 <= n <= len(tensors) for n in counts)):
+                    raise kept_file.KeptFileError("it holds no sound predictions to replay")
+                self.replay.load(tensors, counts)
         except FileNotFoundError:
             return
         except kept_file.KeptFileError as e:
             self._miss(str(e))
 
     def fits(self, pipe, latents, i: int = 0) -> None:
-        """At the call's first step (``i``): the kept step lies inside the call's schedule, in the loop this step
-        is of (a windowed call loads the windows before it: their frames kept), and the kept latent has the call's
-        shape, else a miss (:class:`KeptStepsMismatch`: the call is made again)."""
+        """At the call's first step (``i``): the kept step lies inside the call's schedule (in a windowed call, in
+        the window this step is of: the windows before it are loaded, their frames kept) and the kept latent has
+        the call's shape, else a miss (:class:`KeptStepsMismatch`: the call is made again)."""
         if self.checked or self.kept is None:
             return
         self.checked = True
-        total = int(getattr(pipe, "num_timesteps", 0) or 0) or self.max_steps
+        total = self.max_steps if self.windowed else \
+            int(getattr(pipe, "num_timesteps", 0) or 0) * self.loops or self.max_steps
         if self.resume_at >= total:
             self._miss(f"its step {self.resume_at + 1} is past this take's {total}")
             raise KeptStepsMismatch
-        if self.resume_at // self.loop < i // self.loop:  # its window finished and is kept whole (a windowed call)
+        if self.windowed and self.resume_at // self.loop < i // self.loop:  # its window finished and is kept whole
             _drop(self.path)
             self.resume_at, self.kept = -1, None
             raise KeptStepsMismatch  # this step was skipped for it: the call is made again, nothing to say
-        if self.resume_at // self.loop > i // self.loop:
+        if self.windowed and self.resume_at // self.loop > i // self.loop:
             self._miss(f"its step {self.resume_at + 1} is in window {self.resume_at // self.loop + 1}, and this run "
                        f"samples from window {i // self.loop + 1}")
             raise KeptStepsMismatch
@@ -125,11 +157,17 @@ class StepKeeper:
         return self.done < self.resume_at
 
     def step(self, pipe, i: int, kw: dict) -> dict:
-        """After step ``i``: at the kept step, the kept latent and scheduler state put back; at every
-        step, the latent and state held for a Stop."""
-        self.done = i
+        """After step ``i`` (of its loop): at the kept step, the kept latent and scheduler state put back; at
+        the end of a loop the kept run finished, that loop's latents; at every step, the latent and state held
+        for a Stop."""
+        # over all the call's loops (a windowed call numbers its steps over its windows itself)
+        self.done = i = i if self.windowed else self.done + 1
+        per_loop = int(getattr(pipe, "num_timesteps", 0) or 0)
+        loop_ends = self.loops > 1 and per_loop > 0 and (i + 1) % per_loop == 0
         if "latents" in kw:
             self.fits(pipe, kw["latents"], i)
+        if loop_ends and i < self.resume_at and self.kept is not None and len(self.finals) < len(self.kept_finals):
+            kw = dict(kw, latents=self.kept_finals[len(self.finals)].to(kw["latents"].device, kw["latents"].dtype))
         if i == self.resume_at and self.kept is not None:
             latents, state = self.kept
             device = kw["latents"].device
@@ -140,11 +178,15 @@ class StepKeeper:
                     v = v.to(device)
                 setattr(pipe.scheduler, k, v)
             kw = dict(kw, latents=latents.to(device, kw["latents"].dtype))
-            total = int(getattr(pipe, "num_timesteps", 0) or 0)
+            total = self.max_steps if self.windowed else \
+                per_loop * self.loops or (self.max_steps if self.max_steps < MAX_STEPS else 0)
             self.ctx.info(f"resumed from step {i + 2}{f' of {total}' if total else ''}: steps 1-{i + 1} were kept "
                           "from an earlier run of this take that was stopped")
         if "latents" in kw:
-            self.held = (i, kw["latents"].detach().clone(), scheduler_state(pipe.scheduler))
+            if loop_ends:
+                self.finals.append(kw["latents"].detach().clone())
+            calls = len(self.replay.records) if self.replay is not None else 0
+            self.held = (i, kw["latents"].detach().clone(), scheduler_state(pipe.scheduler), calls, len(self.finals))
         return kw
 
     def stopped(self) -> None:
@@ -152,9 +194,13 @@ class StepKeeper:
         if self.held is None:
             return
         import torch
-        i, latents, state = self.held
+        i, latents, state, calls, finals = self.held
         tensors = {"latents": latents.to("cpu").contiguous()}
-        info = {"step": i, "plain": {}, "tensors": [], "lists": {}, "list_plain": {}}
+        tensors.update({f"f.{j}": f.to("cpu").contiguous() for j, f in enumerate(self.finals[:finals])})
+        info = {"step": i, "plain": {}, "tensors": [], "lists": {}, "list_plain": {}, "finals": finals}
+        if self.replay is not None:
+            replayed, info["replay"] = self.replay.tensors(calls)
+            tensors.update(replayed)
         for k, v in state.items():
             if isinstance(v, torch.Tensor):
                 tensors[f"s.{k}"] = v.to("cpu").contiguous()

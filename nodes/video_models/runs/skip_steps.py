@@ -14,14 +14,28 @@ Elsewhere the shape is learned (``layout`` None): the first skipped call of each
 denoiser, and its output, as zeros of the same structure (every tensor of it: a prediction in several
 parts too), stands for the later ones. That one real call is thrown away like the zeros (the kept state
 replaces what the skipped steps made), so the take is the same; it costs one step's denoiser call a
-resume. The Sampler asks this only of a call whose whole state the step callback holds (sampler.py
-``plain_resumable``: its latents put back by the pipeline, no sound latents beside them, one loop)."""
+resume. The Sampler asks this only of a call whose picture's state the step callback holds (sampler.py
+``plain_resumable``: its latents put back by the pipeline, one loop).
+
+A family that makes sound in the same call has the sound's predictions replayed for the skipped steps
+(replay.py)."""
 from __future__ import annotations
+
+from .replay import Replay, leaves
 
 HOOK = "studio_kept_steps"
 
 
-def make_hook(layout: str | None, skip):
+def input_shapes(args: tuple, kwargs: dict) -> tuple:
+    """The shape of a denoiser call's input latents; where it takes none by that name (Cosmos 3's packs its
+    modalities' tokens in lists), the shapes of every tensor it is given."""
+    from ..base.hooks import hidden_states_of
+    if "hidden_states" in kwargs or args:
+        return tuple(hidden_states_of(args, kwargs).shape)
+    return tuple((k, tuple(t.shape)) for k, v in sorted(kwargs.items()) for t in leaves(v) if t is not None)
+
+
+def make_hook(layout: str | None, skip, replay: Replay | None = None):
     from diffusers.hooks import ModelHook
 
     from ..base.hooks import hidden_states_of, no_prediction
@@ -33,16 +47,18 @@ def make_hook(layout: str | None, skip):
 
         def new_forward(self, module, *args, **kwargs):
             if not skip():
-                return self.fn_ref.original_forward(*args, **kwargs)
-            x = hidden_states_of(args, kwargs)
-            if layout is not None:
-                return no_prediction(module, x, layout, kwargs.get("return_dict", True))
-            key = (tuple(x.shape), kwargs.get("return_dict", True))
+                out = self.fn_ref.original_forward(*args, **kwargs)
+                if replay is not None:
+                    replay.record(out)
+                return out
+            if layout is not None and replay is None:
+                return no_prediction(module, hidden_states_of(args, kwargs), layout, kwargs.get("return_dict", True))
+            key = (input_shapes(args, kwargs), kwargs.get("return_dict", True))
             if key not in self.learned:
                 out = self.fn_ref.original_forward(*args, **kwargs)
                 self.learned[key] = zeros_like_output(out)
-                return out
-            return self.learned[key]
+                return out if replay is None else replay.replayed(out)
+            return self.learned[key] if replay is None else replay.replayed(self.learned[key])
     return _Skip()
 
 
@@ -58,7 +74,8 @@ def zeros_like_output(out):
     return out
 
 
-def kept_steps_skipped(pipe, layout: str | None, skip):
-    """The hook on every denoiser of ``pipe`` inside the block (base.hooks: removed however it ends)."""
+def kept_steps_skipped(pipe, layout: str | None, skip, replay: Replay | None = None):
+    """The hook on every denoiser of ``pipe`` inside the block (base.hooks: removed however it ends); with
+    ``replay``, the outputs' parts after the first held and handed back (the module's docstring)."""
     from ..base.hooks import denoiser_hooks
-    return denoiser_hooks(pipe, HOOK, lambda mod: make_hook(layout, skip))
+    return denoiser_hooks(pipe, HOOK, lambda mod: make_hook(layout, skip, replay))

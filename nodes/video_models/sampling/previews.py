@@ -72,6 +72,8 @@ def middle_frame(fam: Family, latents, shape: tuple[int, int, int] | None = None
     """[C, H, W] of the middle latent frame of the first sample, on the latents' device (a small
     slice: only it is copied to the host), whatever the family's layout. ``shape``: (T, H, W) of
     the latent grid, needed to unpack LTX's token sequence. None when the layout does not fit."""
+    if latents.ndim == 4 and fam.latent_layout != "packed":  # frames as a batch ([T, C, H, W]): the scheduler's
+        return latents[latents.shape[0] // 2].detach()       # sample of ModelScope's, I2VGen-XL's (call_adapters.py)
     x = latents[0].detach()
     if fam.latent_layout == "BTCHW":
         return x[x.shape[0] // 2]
@@ -81,9 +83,10 @@ def middle_frame(fam: Family, latents, shape: tuple[int, int, int] | None = None
         if shape is None:
             return None
         t, h, w = shape
-        if x.shape[0] != t * h * w:
+        if x.shape[0] < t * h * w:
             return None
-        return x.reshape(t, h, w, -1)[t // 2].permute(2, 0, 1)
+        # the take's tokens first: LTX-2's in-context pipelines (HDR, IC-LoRA) append the reference's after them
+        return x[:t * h * w].reshape(t, h, w, -1)[t // 2].permute(2, 0, 1)
     return x[:, x.shape[1] // 2]  # [C, T, H, W]
 
 

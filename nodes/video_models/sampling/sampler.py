@@ -23,6 +23,10 @@ from ..base.capabilities import outputs
 from .call_args import call_frames, decoded_frames, filter_kwargs, frames_asked  # noqa: F401  (filter_kwargs: callers')
 from .previews import LivePreview, PreviewStream, previewer_for
 
+# why a diffusion-forcing take keeps no step (said at a Stop; SkyReels-V2 DF's Family.no_resume)
+FORCING_NO_RESUME = ("its diffusion-forcing call makes the take in overlapping blocks of frames, each its own "
+                     "denoising loop, which a kept step does not tell apart")
+
 def plan_windows(n: int, window: int, overlap: int) -> list[int]:
     """Start frames of windows of ``window`` frames covering ``n`` frames, overlapping by ``overlap``."""
     if n <= window:
@@ -155,7 +159,8 @@ class Sampler:
         if self.keeps_steps:  # a Stop keeps the take's last finished step (kept_steps.py)
             from ..runs.kept_steps import StepKeeper
             keeper = StepKeeper(ctx, self.ref, pipe, dict(kwargs, schedule=self.context_tag), gen.initial_seed(),
-                                self.context)
+                                self.context, replay=self.context is None and bool(outputs(self.fam).sound),
+                                loops=self.segments)
         from ..takes.decode_progress import DecodeProgress, temporal_ratio
         from ..takes.time_tiles import can_tile
         timed = self.one_take and can_tile(pipe) and kwargs.get("last_image") is None
@@ -176,10 +181,10 @@ class Sampler:
         except Cancelled:
             if keeper is not None:
                 keeper.stopped()
-            elif not self.one_take:  # said, not silently lost: nothing of this call is kept
-                what = f"window {k + 1}" if n_windows > 1 else "the take"
-                ctx.info(f"stopped: the steps made are not kept ({resume_problem(pipe, self.fam, self.segments)}): "
-                         f"a re-run samples {what} from its first step")
+            else:  # said, not silently lost: nothing of this call is kept
+                what = f"window {k + 1}" if n_windows > 1 and not self.one_take else "the take"
+                why = FORCING_NO_RESUME if self.forcing is not None else resume_problem(pipe, self.fam, self.segments)
+                ctx.info(f"stopped: the steps made are not kept ({why}): a re-run samples {what} from its first step")
             raise
         finally:
             if tiled:
@@ -275,7 +280,7 @@ class Sampler:
             if keeper is None:
                 return nullcontext()
             from ..runs.skip_steps import kept_steps_skipped
-            return kept_steps_skipped(self.pipe, self._layout(), keeper.skipping)
+            return kept_steps_skipped(self.pipe, self._layout(), keeper.skipping, keeper.replay)
         from ..takes.context_windows import context_windows_applied
         return context_windows_applied(self.pipe, self.fam, self.context,
                                        skip=keeper.skipping if keeper is not None else None, cond_for=self.context_cond)
@@ -342,24 +347,25 @@ class Sampler:
 
 def plain_resumable(pipe, fam, loops: int) -> bool:
     """Whether a plain call of ``pipe`` can resume from a kept step with the take an uninterrupted run makes: the
-    step callback's latents are its whole state (one denoising loop, no sound latents beside the picture's:
-    the family's Outputs, no pyramid of stages) and the pipeline puts back the latents its callback returns
-    (diffusers' ``callback_outputs.pop("latents", ...)``, read from its code once per class)."""
+    step callback's latents are the picture's whole state (no pyramid of stages; a sound sampled beside it has its
+    predictions replayed: replay.py; a call of several denoising loops has each finished loop's last latents kept
+    with the step: kept_steps.py) and the pipeline puts back the latents its callback returns (diffusers'
+    ``callback_outputs.pop("latents", ...)``, read from its code once per class). ``fam`` and ``loops`` (the
+    call's loops) no longer decide it: kept for the callers that pass them."""
     return not resume_problem(pipe, fam, loops)
 
 
 def resume_problem(pipe, fam, loops: int) -> str:
     """Why a Stop keeps no step of a plain call of ``pipe`` ('' : it keeps them), said when it is stopped."""
     from .call_args import STAGED
-    if loops != 1 and not hasattr(pipe, "steps_in_call"):  # one that counts its steps on over its loops: told apart
-        return (f"its call makes {loops} denoising loops (sections, chunks or tiles), which a kept step does not "
-                "tell apart")
-    if not _pops_latents(type(pipe)):  # first: true of the pipeline whatever its family makes
-        return f"{type(pipe).__name__} does not take back the latents its step callback returns"
-    if outputs(fam).sound:
-        return "its sound is sampled beside the picture, and its step callback hands over the picture's latents only"
     if STAGED in call_defaults(pipe):
         return "its stages change the latent's size between steps"
+    from ..base.calls import call_params
+    from .call_adapters import STEP_CALLBACK
+    # a pipeline with no step callback of its own is called back after each scheduler step, whose sample the
+    # callback's latents replace (call_adapters.py): it takes them back too
+    if not _pops_latents(type(pipe)) and STEP_CALLBACK in call_params(pipe):
+        return f"{type(pipe).__name__} does not take back the latents its step callback returns"
     return ""
 
 

@@ -29,5 +29,7 @@ FAMILY = Family(
     part_titles=(("UMT5-XXL", "UMT5-XXL (Helios)"),),
     has=(SingleFile(refusal=FOLDER), PreviewLayout(), Drafts((DISTILLED,))),
     lacks={k: v for k, v in lacks().items() if k is not Drafts},
+    no_resume="its pyramid's stages change the latent's size between steps, which a kept step of one size does not "
+              "carry over",
     not_built=NOT_BUILT,
     variants=(("Helios-Distilled", _distilled), ("Helios-Mid", lambda idx, cfg: True)))

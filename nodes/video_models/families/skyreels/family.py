@@ -27,7 +27,11 @@ _SKYREELS = dict(frames=97, fixed_frames=97, frame_multiple=(4, 1), size_multipl
                         ResumeKeeps: "its decode and post-processing were not read for a lone redo: the lighter retry "
                                      "only",
                         VaeTiles: WAN_VAE, TimeTiles: WAN_VAE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS,
-                        Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR})
+                        Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
+                 # as the Sampler says it at a Stop (sampling/sampler.py FORCING_NO_RESUME)
+                 no_resume="its diffusion-forcing (DF) models' takes: the call makes the take in overlapping blocks "
+                           "of frames, each its own denoising loop, which a kept step does not tell apart (the plain "
+                           "models' takes resume)")
 # 97 frames a call at 540P (base_num_frames; 121 at 720P); Wan's transformer: its frame axis and LoRA names
 
 
