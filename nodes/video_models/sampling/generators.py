@@ -72,7 +72,7 @@ def output_size(ctx, sampler, width: int, height: int, like: tuple[int, int] | N
     h = height or (like[1] if like else None) or int(d.get("height") or 512)
     m = sampler.fam.size_multiple
     if preview and max(w, h) > PREVIEW_SIDE:
-        pw, ph = shrunk(w, h, m)
+        pw, ph = shrunk(w, h, m, PREVIEW_SIDE)  # this module's side (tests set it smaller)
         ctx.info(f"preview size: {pw}x{ph} instead of {w}x{h}, every frame kept (set 'preview size' to off for "
                  "the full size)")
         from studio.engine.previews import mark

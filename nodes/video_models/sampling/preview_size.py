@@ -7,8 +7,8 @@ PREVIEW_STEPS = 8  # 'preview size' shrinks the pixels and the steps, never the 
 PREVIEW_CHOICES = ("on CPU", "always", "off")
 
 
-def shrunk(w: int, h: int, multiple: int) -> tuple[int, int]:
-    """``w`` x ``h`` scaled down to PREVIEW_SIDE on the longest side, rounded down to the family's multiple
+def shrunk(w: int, h: int, multiple: int, side: int = PREVIEW_SIDE) -> tuple[int, int]:
+    """``w`` x ``h`` scaled down to ``side`` on the longest side, rounded down to the family's multiple
     (at least one multiple)."""
-    k = PREVIEW_SIDE / max(w, h)
+    k = side / max(w, h)
     return max(multiple, int(w * k) // multiple * multiple), max(multiple, int(h * k) // multiple * multiple)
