@@ -90,6 +90,7 @@ class Sampler:
         self.forcing = None  # a takes.forcing.Forcing: the call makes the take by diffusion forcing (SkyReels-V2 DF)
         self.last_phases: dict = {}  # the last window's phases (runs/phases.WindowTimer)
         self.segments = 1  # denoising loops in one pipeline call (Wan Animate: one per segment it makes)
+        self.no_resume = ""  # why a Stop keeps nothing of the call, whatever the pipeline (Call.no_resume)
         self.audio = None  # the raw sound the last call made beside its frames (the family's Outputs)
         self.made_frames = 0  # the frames the last call made (a pipeline making whole sections: more than kept)
         if self.on_cpu:
@@ -183,7 +184,8 @@ class Sampler:
                 keeper.stopped()
             else:  # said, not silently lost: nothing of this call is kept
                 what = f"window {k + 1}" if n_windows > 1 and not self.one_take else "the take"
-                why = FORCING_NO_RESUME if self.forcing is not None else resume_problem(pipe, self.fam, self.segments)
+                why = FORCING_NO_RESUME if self.forcing is not None else \
+                    self.no_resume or resume_problem(pipe, self.fam, self.segments)
                 ctx.info(f"stopped: the steps made are not kept ({why}): a re-run samples {what} from its first step")
             raise
         finally:
@@ -265,7 +267,7 @@ class Sampler:
         """A Stop keeps the call's last finished step: a context-windows take, or a plain call of a family
         whose denoiser input's layout is declared, or whose call the step callback holds whole
         (:func:`plain_resumable`; skip_steps.py); not a diffusion-forcing take."""
-        return self.context is not None or (self.forcing is None and (
+        return self.context is not None or (self.forcing is None and not self.no_resume and (
             self._layout() is not None or plain_resumable(self.pipe, self.fam, self.segments)))
 
     def _layout(self) -> str | None:

@@ -57,6 +57,11 @@ def tile_count(pipe, width: int, height: int, scale: float, overlap: float) -> i
                                                                                             snap))
 
 
+# why a Stop keeps nothing of a call of several tiles: each tile's loop ends in latents the pipeline blends into
+# the picture itself, which a kept step does not hand back (tried: a resumed run's frames were 0.42 off)
+NO_RESUME = ("its call refines {n} tiles, each its own denoising loop whose result the pipeline blends into the "
+             "picture itself, which a kept step does not hand back")
+
 class Kandinsky6SuperResolution(OneCallNode):
     """Make a clip 2, 2.25 or 4 times larger with Kandinsky 6's super-resolution model (a Kandinsky 6 SR
     folder on Load Video Model): refined tile by tile, the tiles blended back; the sound is kept."""
@@ -113,7 +118,8 @@ class Kandinsky6SuperResolution(OneCallNode):
         return Call(dict(video=np.ascontiguousarray(given), resolution_scale=scale, num_inference_steps=self.steps,
                          lq_noise_scale=p.noise, min_overlap=p.overlap), len(frames), float(clip.fps),
                     out_size(pipe, clip.width, clip.height, scale), self.steps, made=len(given),
-                    loops=tile_count(pipe, clip.width, clip.height, scale, p.overlap))
+                    loops=(n := tile_count(pipe, clip.width, clip.height, scale, p.overlap)),
+                    no_resume=NO_RESUME.format(n=n) if n > 1 else "")
 
     def finish(self, ctx, s, clip, c: Call, video):
         """The clip larger, with the given clip's sound."""
