@@ -46,10 +46,9 @@ SCHEDULERS = {"Euler": "euler", "Euler A": "euler_ancestral", "DPM++": "dpmpp_2m
 PACK_NODES = {
     "CreateTrajectoryBasedOnKJNodes": ("conditioning", "a trajectory drawn into EasyAnimate's control clip"),
     "ImageMaximumNode": ("conditioning", "two control clips merged by their brighter pixels"),
-    "CameraBasicFromChaoJie": ("conditioning", "EasyAnimate's camera motion"),
-    "CameraCombineFromChaoJie": ("conditioning", "EasyAnimate's camera motion"),
-    "CameraJoinFromChaoJie": ("conditioning", "EasyAnimate's camera motion"),
     "CameraTrajectoryFromChaoJie": ("conditioning", "EasyAnimate's camera path"),
+    **{f"Camera{kind}FromChaoJie": ("conditioning", "EasyAnimate's camera motion")
+       for kind in ("Basic", "Combine", "Join")},
 }
 
 
