@@ -86,6 +86,7 @@ def _graph(wan_dir, steps):
     return g
 
 
+@pytest.mark.fresh_models  # its load is timed and kept: a model an earlier test of the module loaded is not loaded
 def test_the_node_predicts_from_an_earlier_run_and_says_how_it_went(wan_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
     ex = Executor()
