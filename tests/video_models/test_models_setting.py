@@ -230,4 +230,7 @@ def test_previews_read_every_latent_layout():
     packed = torch.cat([lat, torch.zeros(1, 1, 4, 2, 2)], 1).permute(0, 2, 3, 4, 1).reshape(1, 16, 4)  # LTX tokens
     img = Previewer(FAMILIES["ltx"], w, grid=(4, 2, 2), min_size=2)(packed)
     assert np.allclose(img[0, 0], [0, 1, 0])
-    assert Previewer(FAMILIES["ltx"], w, grid=(3, 2, 2))(packed) is None  # a grid that does not fit: no preview
+    assert Previewer(FAMILIES["ltx"], w, grid=(5, 2, 2))(packed) is None  # a grid past the tokens given: no preview
+    # the take's tokens first, read whatever follows them (LTX-2's in-context pipelines append the reference's)
+    img = Previewer(FAMILIES["ltx"], w, grid=(3, 2, 2), min_size=2)(packed)
+    assert np.allclose(img[0, 0], [1, 0, 0])  # the middle of 3 latent frames: frame 1, red

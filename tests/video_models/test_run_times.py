@@ -89,6 +89,16 @@ def _graph(wan_dir, steps):
 @pytest.mark.fresh_models  # its load is timed and kept: a model an earlier test of the module loaded is not loaded
 def test_the_node_predicts_from_an_earlier_run_and_says_how_it_went(wan_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    import torch
+    threads = torch.get_num_threads()  # a run of a pretrained model takes every core (device.threads_for_run);
+    torch.set_num_threads(os.cpu_count() or 1)  # a test worker's torch may have been given fewer
+    try:
+        _predicts_from_an_earlier_run(wan_dir, tmp_path)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _predicts_from_an_earlier_run(wan_dir, tmp_path):
     ex = Executor()
     ev: list = []
     ex.run(_graph(wan_dir, 2), targets=["gen"], device="cpu", on_event=ev.append, use_cache=False)
