@@ -115,3 +115,35 @@ def test_a_kin_is_nearer_than_another_family_and_a_load_is_scaled_at_most_in_pro
     # a UNet (SVD) is not timed from transformers' runs: the tiny SVD took 410 s where Wan's speed said 7 s
     svd = foresee_time.Asked("/m/svd", "Stable Video Diffusion", 64 * 64, 9, 1, 8, True, 4000, 16000, unet=True)
     assert foresee_time.foresee(data, svd, "cpu x2") is None
+
+
+def test_infinitetalk_is_timed_for_the_frames_its_voice_gives(tmp_path, monkeypatch, tiny, records):
+    """Seen under Xvfb: InfiniteTalk to a 3 s voice said 'about 7 s' before F5 and took 54 s, and after that run
+    said 32 s for the same graph: it was timed at the model's default length (33 frames), not the 73 the voice
+    gives (Speech Features foresaw nothing). The voice's length, from its file's header, now makes its frames."""
+    import wave
+
+    import numpy as np
+    from studio.engine.edit_checks import node_estimate
+    voice = tmp_path / "voice.wav"
+    with wave.open(str(voice), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
+        w.writeframes(np.zeros(3 * 16000, "<i2").tobytes())
+    (tmp_path / "patch.safetensors").write_bytes(b"")  # found is all the estimate needs: it is never read
+    g, gen = _graph(tmp_path, monkeypatch, tiny, "wan-i2v", "video_models.infinitetalk", width=64, height=64,
+                    steps=8, guidance=5.0, patch=str(tmp_path / "patch.safetensors"))
+    audio = g.add_node("io.load_audio", {"path": str(voice)})
+    feats = g.add_node("encode.speech", {"layers": "all", "align": "encoder input"})
+    g.connect(audio.id, "audio", feats.id, "audio")
+    g.connect(feats.id, "features", gen, "speech")
+    import cv2
+    cv2.imwrite(str(tmp_path / "face.png"), np.zeros((64, 64, 3), np.uint8))
+    still = g.add_node("io.load_image", {"path": str(tmp_path / "face.png")})
+    g.connect(still.id, "image", gen, "image")
+    facts = _facts(g, gen)
+    # the run's record as it was kept: 73 frames (3 s at 25 fps, 4k+1), 8 steps of 3 s, decode 10 s
+    _record(facts, 64, 64, 73, 8, step=3.0, decode=10.0, weights=facts["weights"], title="InfiniteTalk")
+    words = node_estimate(g, gen)
+    assert "8 steps 24 s, decode 10 s;" in words, words  # exact for a repeat (was 8 steps 11 s, decode 4 s)
+    g.set_param(gen, "frames", 37)  # frames asked: they, not the voice's, make the take
+    assert "decode 5 s" in node_estimate(g, gen)
