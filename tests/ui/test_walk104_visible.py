@@ -384,3 +384,13 @@ def test_the_timeline_message_stands_beside_the_time_not_over_it(make_area):
     assert info.left() > time.right() and info.right() < area.fit_timeline_button.geometry().left()
     assert area.time_label.fontMetrics().horizontalAdvance(area.time_label.text()) <= time.width()
     assert area.info_label.shown_text().endswith("…")  # cut at its end, whole in its tooltip
+
+
+def test_the_timelines_message_goes_with_its_graph(make_area):
+    """Seen under Xvfb: 'the Zoom In preset is now keys you can move' (said drawing a camera key in the Camera move
+    template) stood on the timeline's bar of the Kandinsky 6 template opened next, over 'no clip'."""
+    area = make_area(696, 150)
+    area._say("the Zoom In preset is now keys you can move ('Custom'): Undo brings it back")
+    assert area.info_label.text()
+    area.clear()  # another graph opened
+    assert area.info_label.text() == "" and area.info_label.toolTip() == ""
