@@ -128,6 +128,18 @@ class SpeechFeatures(Node):
                           "and MultiTalk were trained"))
 
     @classmethod
+    def foresee(cls, params, base_dir, inputs):
+        """The frames it will encode and those the voice covers, from the length Load Audio's file declares (no
+        sound read), as run() counts them: what a talking-portrait node's time before F5 is made of (InfiniteTalk
+        said 7 s for a 3 s voice and took 54 s, timed as the model's default length: issue 104's walk)."""
+        seconds = float((inputs.get("audio") or {}).get("seconds") or 0.0)
+        if inputs.get("video") is not None or seconds <= 0:
+            return {}  # the video's own length and sound: not foreseen
+        fps = float(params.get("fps") or 25.0)
+        frames = int(params.get("frames") or 0) or max(1, int(math.ceil(min(seconds, MAX_SECONDS + 1) * fps - 1e-9)))
+        return {"features": {"frames": frames, "voice_frames": min(frames, int(round(seconds * fps))), "fps": fps}}
+
+    @classmethod
     def preflight(cls, params, base_dir):
         if not (params.get("encoder") or "").strip():
             return []

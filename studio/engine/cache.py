@@ -146,6 +146,7 @@ class CachedClip(Clip):
         super().__init__(clip.n_frames, clip.fps, clip.width, clip.height, clip.channels, audio_from=clip)
         self.src, self.cache, self.key = clip, cache, key
         self.producer = clip.producer
+        self.preview = clip.preview  # the viewer's PREVIEW mark (a Save Video fed a voice lost it: issue 104's walk)
 
     def _frame(self, i: int) -> np.ndarray:
         f = self.cache.get((self.key, i))

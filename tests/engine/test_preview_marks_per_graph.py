@@ -172,3 +172,30 @@ def test_a_clip_cached_before_preview_or_final_was_recorded_is_never_shown_as_fi
 def test_a_final_clip_cached_now_reads_back_as_final(tmp_path, monkeypatch):
     r, src, out, warned = _final_and_read_back(tmp_path, monkeypatch, old_entry=False)
     assert r.value(out) == 0 and warned == [] and r.value(src, "video").preview == ""
+
+
+class WritesWithSound(Node):
+    """An output that returns a lazy clip of its own, as Save Video fed a separate voice does (_WithSound)."""
+    id, title = "test.writes_with_sound", "Writer With Sound"
+    inputs, outputs = (In("video", "Video"),), (Out("video", "Video"),)
+    is_output, cacheable = True, False
+
+    def run(self, ctx, video):
+        from studio.engine.clip import MapClip
+        clip = MapClip(video, lambda f: f)  # not an ArrayClip: the executor keeps its frames in a CachedClip
+        clip.preview = video.preview or "; ".join(output_path(ctx, "/nowhere/take.mp4")[1])
+        return clip
+
+
+def test_a_lazy_output_clip_keeps_its_preview_mark_through_the_frame_cache():
+    """Seen under Xvfb at 1024x700: InfiniteTalk's clip showed PREVIEW in the viewer, the Save Video it fed
+    (with the voice on its audio input) none, though its file was named .preview.mp4: the frame cache's view
+    of the output dropped the clip's mark."""
+    reg = registry()
+    reg.register(ShrinksClip)
+    reg.register(WritesWithSound)
+    g = Graph(reg)
+    src, out = g.add_node(ShrinksClip.id), g.add_node(WritesWithSound.id)
+    g.connect(src.id, "video", out.id, "video")
+    shown = Executor().run(g).value(out.id, "video")
+    assert shown.preview.startswith("Shrinking Clip at 4x4")

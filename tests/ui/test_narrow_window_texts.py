@@ -175,3 +175,18 @@ def test_the_properties_header_keeps_a_sentence_whose_list_ends_in_an_ellipsis(q
     win.properties.show_node(nid)
     header = win.properties.header.text()
     assert "DAT... recognised by spandrel from the file)." in header
+
+
+def test_a_message_is_cut_again_when_a_verdict_takes_its_room(qtbot, win):
+    """Seen under Xvfb at 1024x700: 'zoomed to read the titles: F (Fit Graph) shows the who' (cut to the room it
+    had when shown; the run's verdict then took some, and the bar clipped it mid-word with no '…')."""
+    sb = win.statusBar()
+    text = "zoomed to read the titles: F (Fit Graph) shows the whole graph, and a few more words to fill a bar"
+    win.runs.run_label.setText("")
+    settle()
+    sb.showMessage(text, 8000)
+    win.runs.run_label.setText("✓ run finished in 0.03 s: 0 ran, 3 cached, and a verdict long enough to take room")
+    qtbot.waitUntil(lambda: super(type(sb), sb).currentMessage().endswith("…"), timeout=2000)
+    shown = super(type(sb), sb).currentMessage()
+    assert text.startswith(shown[:-1]) and sb.fontMetrics().horizontalAdvance(shown) <= sb.room()
+    assert sb.currentMessage() == text  # still whole for the Log and the tooltip

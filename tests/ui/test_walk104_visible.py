@@ -371,3 +371,26 @@ def test_draft_and_preview_stand_beside_the_run_controls_at_1024x700(nodes_windo
         assert w.isVisible() and bar.rect().contains(w.geometry())  # whole, not in the toolbar's overflow
     gap = win.quality_toggle.geometry().left() - pause.geometry().right()
     assert 0 <= gap <= 12 and win.preview_toggle.geometry().left() - win.quality_toggle.geometry().right() <= 12
+
+
+def test_the_timeline_message_stands_beside_the_time_not_over_it(make_area):
+    """Seen under Xvfb at 1024x700: drawing a camera key said 'the Zoom In preset is now keys you can move' on
+    the timeline's bar over 'frame 40 / 48  00:00:02:08  16 fps' (the layout gave the time no room of its own)."""
+    area = make_area(696, 150)
+    area.time_label.setText("frame 40 / 48   00:00:02:08   16 fps")
+    area.info_label.setText("the Zoom In preset is now keys you can move ('Custom'): Undo brings it back")
+    _settle(30)
+    time, info = area.time_label.geometry(), area.info_label.geometry()
+    assert info.left() > time.right() and info.right() < area.fit_timeline_button.geometry().left()
+    assert area.time_label.fontMetrics().horizontalAdvance(area.time_label.text()) <= time.width()
+    assert area.info_label.shown_text().endswith("…")  # cut at its end, whole in its tooltip
+
+
+def test_the_timelines_message_goes_with_its_graph(make_area):
+    """Seen under Xvfb: 'the Zoom In preset is now keys you can move' (said drawing a camera key in the Camera move
+    template) stood on the timeline's bar of the Kandinsky 6 template opened next, over 'no clip'."""
+    area = make_area(696, 150)
+    area._say("the Zoom In preset is now keys you can move ('Custom'): Undo brings it back")
+    assert area.info_label.text()
+    area.clear()  # another graph opened
+    assert area.info_label.text() == "" and area.info_label.toolTip() == ""

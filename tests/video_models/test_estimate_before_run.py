@@ -115,3 +115,56 @@ def test_a_kin_is_nearer_than_another_family_and_a_load_is_scaled_at_most_in_pro
     # a UNet (SVD) is not timed from transformers' runs: the tiny SVD took 410 s where Wan's speed said 7 s
     svd = foresee_time.Asked("/m/svd", "Stable Video Diffusion", 64 * 64, 9, 1, 8, True, 4000, 16000, unet=True)
     assert foresee_time.foresee(data, svd, "cpu x2") is None
+
+
+def _voice(path, seconds: float):
+    """A silent WAV file of ``seconds`` (its header is all the estimate reads)."""
+    import wave
+
+    import numpy as np
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
+        w.writeframes(np.zeros(int(seconds * 16000), "<i2").tobytes())
+    return str(path)
+
+
+def test_infinitetalk_is_timed_for_the_frames_its_voice_gives(tmp_path, monkeypatch, tiny, records):
+    """Seen under Xvfb: InfiniteTalk to a 3 s voice said 'about 7 s' before F5 and took 54 s, and after that run
+    said 32 s for the same graph: it was timed at the model's default length (33 frames), not the 73 the voice
+    gives (Speech Features foresaw nothing). The voice's length, from its file's header, now makes its frames."""
+    import numpy as np
+    from studio.engine.edit_checks import node_estimate
+    voice = _voice(tmp_path / "voice.wav", 3.0)
+    (tmp_path / "patch.safetensors").write_bytes(b"")  # found is all the estimate needs: it is never read
+    g, gen = _graph(tmp_path, monkeypatch, tiny, "wan-i2v", "video_models.infinitetalk", width=64, height=64,
+                    steps=8, guidance=5.0, patch=str(tmp_path / "patch.safetensors"))
+    audio = g.add_node("io.load_audio", {"path": voice})
+    feats = g.add_node("encode.speech", {"layers": "all", "align": "encoder input"})
+    g.connect(audio.id, "audio", feats.id, "audio")
+    g.connect(feats.id, "features", gen, "speech")
+    import cv2
+    cv2.imwrite(str(tmp_path / "face.png"), np.zeros((64, 64, 3), np.uint8))
+    still = g.add_node("io.load_image", {"path": str(tmp_path / "face.png")})
+    g.connect(still.id, "image", gen, "image")
+    facts = _facts(g, gen)
+    # the run's record as it was kept: 73 frames (3 s at 25 fps, 4k+1), 8 steps of 3 s, decode 10 s
+    _record(facts, 64, 64, 73, 8, step=3.0, decode=10.0, weights=facts["weights"], title="InfiniteTalk")
+    words = node_estimate(g, gen)
+    assert "8 steps 24 s, decode 10 s;" in words, words  # exact for a repeat (was 8 steps 11 s, decode 4 s)
+    g.set_param(gen, "frames", 37)  # frames asked: they, not the voice's, make the take
+    assert "decode 5 s" in node_estimate(g, gen)
+
+
+def test_ltx2_made_to_a_voice_is_timed_for_the_voices_length(tmp_path, monkeypatch, tiny, records):
+    """Seen under Xvfb: the LTX-2 talking portrait ('sound: drive', frames 0: the take lasts as long as the voice)
+    said 19 s before F5 for the template's 6 s voice and for a 3 s one alike (timed at LTX-2's default 121 frames)."""
+    from studio.engine.edit_checks import node_estimate
+    g, gen = _graph(tmp_path, monkeypatch, tiny, "ltx2", "video_models.ltx2", width=64, height=64, steps=8,
+                    sound="drive", frames=0, fps=24.0)
+    audio = g.add_node("io.load_audio", {"path": _voice(tmp_path / "voice.wav", 3.0)})
+    g.connect(audio.id, "audio", gen, "audio")
+    facts = _facts(g, gen)
+    _record(facts, 64, 64, 73, 8, step=1.0, decode=10.0, weights=facts["weights"])  # 3 s at 24 fps: 73 (8k+1)
+    assert "8 steps 8 s, decode 10 s;" in node_estimate(g, gen)  # the run's own size: exact
+    g.set_param(audio.id, "path", _voice(tmp_path / "long.wav", 6.0))  # twice the voice: about twice the frames
+    assert "decode 20 s" in node_estimate(g, gen)

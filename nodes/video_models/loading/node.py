@@ -93,6 +93,18 @@ def find_part(key: str, name: str, base_dir: str | None) -> str:
     return path
 
 
+def _held_by(folders: list[str], key: str) -> str:
+    """What to do where a part file is missing and the model's diffusers folder holds that part: seen under Xvfb, a
+    ComfyUI Fun Camera workflow kept its text encoder, VAE and CLIP vision file names after the artist picked a
+    diffusers folder that has all three, and the run was refused for files it did not need."""
+    comp = FILES[key]
+    for folder in folders:
+        if os.path.isfile(os.path.join(folder, "model_index.json")) and os.path.isdir(os.path.join(folder, comp)):
+            return (f"; the model '{os.path.basename(folder)}' has its own {key.replace('_', ' ')} ({comp}/): clear "
+                    f"'{key.replace('_', ' ')}' to use it")
+    return ""
+
+
 def part_files(params, base_dir: str | None) -> dict[str, str]:
     """{pipeline component: path} of the part files set (text encoder, VAE, CLIP vision, second expert)."""
     return {comp: find_part(key, params.get(key) or "", base_dir)
@@ -277,6 +289,7 @@ class LoadVideoModel(Node):
         would look: validate says so, not the run."""
         from studio.engine.device import setting_problem
         problems = [why for why in (setting_problem(params.get("device", "auto")),) if why]
+        folders = []  # the model's and base's diffusers folders: a part they hold needs no file of its own
         for key in ("model", "base"):
             if key == "model" or (params.get(key) or "").strip():
                 try:
@@ -284,6 +297,7 @@ class LoadVideoModel(Node):
                 except ModelError as e:
                     problems.append(str(e))
                     continue
+                folders += [path] if os.path.isdir(path) else []
                 if key == "model":  # a VAE or text encoder typed as the model: said as the part pickers see it
                     from .foresee import other_part
                     problems += [why for why in (other_part(path), _unavailable(path)) if why]
@@ -292,7 +306,7 @@ class LoadVideoModel(Node):
                 try:
                     find_part(key, params[key], base_dir)
                 except ModelError as e:
-                    problems.append(str(e))
+                    problems.append(str(e) + _held_by(folders, key))
         return problems
 
     @classmethod

@@ -223,6 +223,7 @@ class PreviewArea(QObject):
         self._drop_compare()  # the A/B wipe belongs to the document: its B was a node of the graph gone
         self.title_label.set_parts("")
         self.preview_mark.set_mark("")
+        self.info_label.setText("")  # the timeline's message was of the graph gone (a camera key drawn in it)
         self.arrows_button.setVisible(False)
         self.matte_button.setVisible(False)
         self.stack.image.set_frame(None)

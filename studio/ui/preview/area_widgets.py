@@ -134,9 +134,12 @@ def build_timeline(area) -> None:
     area.mute_button = tool_button("Mute", "play without sound", area.transport.set_mute, True)
     area.fit_timeline_button = tool_button("Fit", "show the whole clip (\\)", lambda: area.timeline.set_zoom(None))
     # text that changes must not resize the dock: no width of their own, cut at their end with '…'
-    area.time_label = EndCutLabel("")
+    # the time asks 270 px whatever its text (less in a narrow dock), the message has the rest and at least 120: a
+    # minimum width on an 'ignored' label got it no room in the layout, and the message was painted over the time
+    # (seen under Xvfb at 1024x700)
+    area.time_label = EndCutLabel("", room=270)
     area.info_label = EndCutLabel("")
-    area.time_label.setMinimumWidth(270)
+    area.info_label.setMinimumWidth(120)
     area.info_label.setStyleSheet("color: #c8a040")
     for w in (area.play_button, area.loop_button, area.mute_button, area.time_label):
         bar.addWidget(w)

@@ -4,9 +4,10 @@ words of the cause read; never a cut in the middle), the whole message in the ba
 the Log; a click on the message opens the Log at its line. ``currentMessage`` is the whole message."""
 from __future__ import annotations
 
+import time
 from typing import Callable
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QStatusBar, QStyle, QStyleOption, QWidget
 
@@ -20,12 +21,36 @@ class StatusBar(QStatusBar):
         super().__init__(parent)
         self._permanent: list[QWidget] = []
         self._whole = ""
+        self._until = 0.0  # when the message shown goes (0: it stays)
         self.to_log: Callable[[str], None] | None = None  # puts a message in the Log unless it is there
         self.messageChanged.connect(self._changed)
 
     def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:  # noqa: N802 - Qt's name
         self._permanent.append(widget)
+        widget.installEventFilter(self)  # its room changing cuts the message again (_fit)
         super().addPermanentWidget(widget, stretch)
+
+    def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt's name
+        if ev.type() in (QEvent.Resize, QEvent.Show, QEvent.Hide):
+            QTimer.singleShot(0, self._fit)
+        return super().eventFilter(obj, ev)
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(ev)
+        QTimer.singleShot(0, self._fit)
+
+    def _fit(self) -> None:
+        """The message shown cut again to the room it has now: seen under Xvfb, 'zoomed to read the titles: F (Fit
+        Graph) shows the who' (cut for the room it had, then a run's verdict took some: clipped mid-word, no '…')."""
+        shown = super().currentMessage()
+        if not shown or not self._whole:
+            return
+        fitted = self.fontMetrics().elidedText(" ".join(self._whole.split()), Qt.ElideRight, self.room())
+        if fitted != shown:
+            left = int((self._until - time.monotonic()) * 1000) if self._until else 0
+            if self._until and left <= 0:
+                return  # about to go
+            super().showMessage(fitted, left)
 
     def room(self) -> int:
         """Pixels the message has: the bar less its shown permanent labels, their spacing and grip."""
@@ -36,6 +61,7 @@ class StatusBar(QStatusBar):
         one_line = " ".join(str(text).split())
         shown = self.fontMetrics().elidedText(one_line, Qt.ElideRight, self.room())
         self._whole = str(text)
+        self._until = time.monotonic() + timeout / 1000 if timeout > 0 else 0.0
         if self.to_log is not None and one_line:
             self.to_log(self._whole)
         super().showMessage(shown, timeout)

@@ -94,6 +94,20 @@ class LTX2Video(GeneratorNode):
         tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS) + KEY_PARAMS
 
     @classmethod
+    def estimate(cls, params, base_dir, inputs):
+        """'sound: drive' with frames 0 is timed for the frames the voice gives (its file's declared length), as
+        take_to_sound makes them: the LTX-2 portrait said the same time for a 3 s voice as for the template's 6 s."""
+        import math
+
+        from ...sampling.advice import family_wired
+        seconds = float((inputs.get("audio") or {}).get("seconds") or 0.0)
+        fam, _ = family_wired(inputs)
+        if params.get("sound") == "drive" and not int(params.get("frames") or 0) and seconds > 0 and fam is not None:
+            fps = float(params.get("fps") or 0) or fam.fps
+            params = dict(params, frames=valid_frames(fam, max(1, math.ceil(seconds * fps - 1e-6))))
+        return super().estimate(params, base_dir, inputs)
+
+    @classmethod
     def upgrade(cls, version: int, params: dict, links: dict) -> str | None:
         """Version 1's second sound input 'voice' wired into the one 'audio', with 'sound: voice'. With both
         wired, the one the old node used is kept: the voice when 'sound' was generated (the track on 'audio'

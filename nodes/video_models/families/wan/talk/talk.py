@@ -118,6 +118,24 @@ class InfiniteTalk(GeneratorNode):
                  "formats": ["ComfyUI model_patches/wan2.1_infiniteTalk_*.safetensors", "infinitetalk.safetensors"]}]
 
     @classmethod
+    def estimate(cls, params, base_dir, inputs):
+        """Timed for the frames the voice gives (Speech Features' foresight) where 'frames' is 0, as run() makes them."""
+        voices = [int((inputs.get(k) or {}).get("voice_frames") or 0) for k in ("speech", "speech_2") if inputs.get(k)]
+        if not int(params.get("frames") or 0) and voices and min(voices) > 0:
+            params = dict(params, frames=min(voices))
+        return super().estimate(params, base_dir, inputs)
+
+    @classmethod
+    def take_shape(cls, params, fam):
+        """4k+1 frames in one window, or windows of 81 continued from their last 'motion_frames' (run())."""
+        want = int(params.get("frames") or 0)
+        if want < 1 + VAE_SCALE:
+            return None
+        n = want if want > TRAINED_FRAMES else (want - 1) // VAE_SCALE * VAE_SCALE + 1
+        win = min(n, TRAINED_FRAMES)
+        return win, len(window_starts(n, win, int(params.get("motion_frames") or 9))), 1
+
+    @classmethod
     def preflight(cls, params, base_dir):
         try:
             find_patch(params.get("patch") or "", base_dir, cls.title)
