@@ -147,13 +147,11 @@ def test_super_resolution_goes_through_the_sampler_with_previews_and_says_a_stop
     assert tile_count(Kandinsky6SRPipeline.from_pretrained(sr_dir), 40, 16, 2, 0.2) == 3
 
     tok, ev = CancelToken(), []
-
-    def stop_at_third(e):  # Stop pressed as the second tile's first step is made
-        ev.append(e)
-        if isinstance(e, NodeProgress) and e.node_id == "gen" and e.total and e.step >= 3:
-            tok.cancel()
-    with pytest.raises(Cancelled):
-        Executor().run(g, targets=["gen"], device="cpu", use_cache=False, cancel=tok, on_event=stop_at_third)
+    from tests.video_models.test_every_family_resumes import _stop_after
+    with monkeypatch.context() as m:  # Stop pressed as the second tile's first step is made (the step itself, not
+        _stop_after(m, tok, 3)  # its event, which is throttled: under load it came after the last step)
+        with pytest.raises(Cancelled):
+            Executor().run(g, targets=["gen"], device="cpu", use_cache=False, cancel=tok, on_event=ev.append)
     assert any(t.startswith("stopped: the steps made are not kept (its call refines 3 tiles, each its own "
                             "denoising loop") for t in said(ev, "gen")), said(ev, "gen")
     # (a kept step resumed with the loops' latents handed back, as Framepack's sections are, was 0.42 off)

@@ -32,12 +32,12 @@ class StatusBar(QStatusBar):
 
     def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt's name
         if ev.type() in (QEvent.Resize, QEvent.Show, QEvent.Hide):
-            QTimer.singleShot(0, self._fit)
+            QTimer.singleShot(0, self, self._fit)  # with the bar as context: never after it is gone
         return super().eventFilter(obj, ev)
 
     def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(ev)
-        QTimer.singleShot(0, self._fit)
+        QTimer.singleShot(0, self, self._fit)  # with the bar as context: never after it is gone
 
     def _fit(self) -> None:
         """The message shown cut again to the room it has now: seen under Xvfb, 'zoomed to read the titles: F (Fit
