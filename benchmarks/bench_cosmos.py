@@ -32,6 +32,8 @@ def _build(path: str, wide: int) -> str:
 
 
 def main() -> int:
+    from benchmarks.child_env import own_tiny_cosmos
+    own_tiny_cosmos()  # its Cosmos models are its own tiny, random ones
     args = settings(size="64x64x17", steps=8, reps=5, device="cpu", wide=0)
     import diffusers
     from benchmarks.bench_video_models import node_against_direct

@@ -29,6 +29,8 @@ def _sound_same(pipe, out, res) -> bool:
 
 
 def main() -> int:
+    from benchmarks.child_env import own_tiny_cosmos
+    own_tiny_cosmos()  # its Cosmos models are its own tiny, random ones
     args = settings(size="32x32x9", steps=6, reps=5, device="cpu", wide=8)
     import diffusers
     from benchmarks.bench_video_models import node_against_direct

@@ -212,6 +212,8 @@ def _line(r: dict) -> str:
 
 
 def main() -> int:
+    from benchmarks.child_env import own_tiny_cosmos
+    own_tiny_cosmos()  # its Cosmos models are its own tiny, random ones
     args = settings(tiny="", build="{}", size="", steps=0, reps=5, device="cpu", wide=-1, node="", threads=1,
                     clock="cpu", ablate=0, rows="", out=RESULTS)
     if not args.tiny:  # every row

@@ -249,6 +249,8 @@ def measure(fam_key: str, spec: str, wide: int, mb: float, single: bool, tmp: st
 
 
 def main() -> int:
+    from benchmarks.child_env import own_tiny_cosmos
+    own_tiny_cosmos()  # its Cosmos models are its own tiny, random ones
     a = settings(only="", wide=0, mb=100.0, single=1, old=0, json="")
     import nodes.video_models.families  # noqa: F401
     from studio.core.confine import allow_reading_for_session
