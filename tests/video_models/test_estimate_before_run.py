@@ -61,7 +61,7 @@ def test_this_models_run_times_it_in_parts_and_exactly_for_a_repeat(tmp_path, mo
     words = node_estimate(g, gen)
     # the same size and steps: before 1 + encode 0.5 + 10 x 3 + decode 20 + other 0.5 = 52 s
     assert words.startswith("time: about 52 s (") and "10 steps 30 s, decode 20 s;" in words, words
-    assert "; measured on cpu x" in words and "load not measured here yet" in words
+    assert "; measured on cpu x" in words and "+ load: not measured here yet;" in words
     g.set_param(gen, "steps", 20)  # twice the steps: the steps' part doubles, the decode stays
     assert "20 steps 60 s, decode 20 s;" in node_estimate(g, gen)
     g.set_param(gen, "width", 128)  # twice the pixels: the decode doubles

@@ -78,12 +78,14 @@ class Foreseen:
         return self.steps + self.decode + self.other
 
     def words(self) -> str:
-        """'time: about 2 min (load 20 s if not in memory, 25 steps 1 min, decode 30 s; measured on cpu x2)'."""
+        """'time: about 2 min (+ load 20 s if not in memory; 25 steps 1 min, decode 30 s; measured on cpu x2)': the
+        run's own time first, the load beside it (a model the window keeps in memory is not loaded again: seen
+        under Xvfb, a repeat said 'about 11 s' with the load in it and took 7 s)."""
         from ..base.guard import fmt_duration
-        load = f"load {fmt_duration(self.load)} if not in memory" if self.load is not None else \
-            "load not measured here yet"
-        return (f"time: about {fmt_duration(self.run + (self.load or 0.0))}{', a rough guess' if self.rough else ''} "
-                f"({load}, {self.total_steps} steps "
+        load = f"+ load {fmt_duration(self.load)} if not in memory" if self.load is not None else \
+            "+ load: not measured here yet"
+        return (f"time: about {fmt_duration(self.run)}{', a rough guess' if self.rough else ''} "
+                f"({load}; {self.total_steps} steps "
                 f"{fmt_duration(self.steps)}, decode {fmt_duration(self.decode)}; {self.basis})")
 
 
