@@ -8,8 +8,9 @@ The sizes come from what the engine already foresees (``Node.foresee``: a file's
 upscaler's size) and from the parameters every node that sets a size declares (``width``, ``height``,
 ``frames``, a ``scale`` of its input's size; 0 is "the input's" or "the model's own" and is left to
 the input). A node that foresees a ``bytes`` fact for an output (the work it needs besides the clip:
-an upscale's tiles) has it counted too. What cannot be known before the run (a model's own default
-length) is left out: the estimate is never more than the run will need. Cheap, plain Python."""
+an upscale's tiles) has it counted too; a video model's generator foresees the frames its run makes,
+'frames' 0 included (the model's own length, or its wired clip's or voice's). What cannot be known
+before the run is left out (counted as one frame, or not at all without a size). Cheap, plain Python."""
 from __future__ import annotations
 
 from typing import Any
@@ -74,13 +75,14 @@ def clip_bytes(f: dict) -> int | None:
     return int(f.get("frames") or 1) * int(f["width"]) * int(f["height"]) * CHANNELS * 4
 
 
-def estimates(plan, base_dir: str | None) -> list[tuple[Any, int, str]]:
-    """(node, bytes, how) of each node of ``plan`` whose outputs' size is foreseen: the largest of its
-    clips held whole, and the work it foresees besides (``bytes``)."""
+def estimates(plan, base_dir: str | None) -> list[tuple[Any, int, str, dict]]:
+    """(node, bytes, how, size) of each node of ``plan`` whose outputs' size is foreseen: the largest of
+    its clips held whole, and the work it foresees besides (``bytes``); ``size``: that clip's facts
+    (its ``width``, ``height`` and ``frames``: what a server names the setting of, studio.serve.bounds)."""
     out = []
     facts = foreseen(plan, base_dir)
     for st in plan.steps:
-        best: tuple[int, str] | None = None
+        best: tuple[int, str, dict] | None = None
         for f in facts.get(st.node.id, {}).values():
             held = clip_bytes(f)
             if held is None:
@@ -90,7 +92,7 @@ def estimates(plan, base_dir: str | None) -> list[tuple[Any, int, str]]:
             if extra:
                 how += f", and {extra / 2**20:,.0f} MB of its own work"
             if best is None or held + extra > best[0]:
-                best = (held + extra, how)
+                best = (held + extra, how, f)
         if best is not None:
             out.append((st.node, *best))
     return out

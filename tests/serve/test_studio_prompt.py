@@ -147,3 +147,38 @@ def test_every_type_object_info_lists_is_one_prompt_takes(tmp_path):
                 assert all(e["type"] != "node_not_supported" for n in body.get("node_errors", {}).values()
                            for e in n["errors"]), (cls, body)
     asyncio.run(go())
+
+
+def test_a_studio_generator_at_a_hostile_size_and_the_models_length_is_refused_before_it_queues(tmp_path, tiny,
+                                                                                                monkeypatch):
+    """'frames' 0 (the model's own length) was counted as one frame: 4096x4096 x 33 frames (6.2 GB) was taken
+    with 4 GB free. Now a 400 naming the generator and its 'frames'; the same prompt at 512x512 is queued."""
+    models = tmp_path / "models"
+    models.mkdir()
+    wan = tiny("wan-t2v")
+    os.symlink(wan, models / os.path.basename(wan))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr("studio.engine.model_cache.host_available", lambda: 4 * 2**30)
+    from studio.core.registry import default_registry
+
+    from .test_bounds import studio_t2v
+    reg = default_registry()
+
+    def whole(size: int) -> dict:  # every input given, as ComfyUI's page sends them
+        wf = studio_t2v(os.path.basename(wan), size)
+        for n in wf.values():
+            n["inputs"] = {**{p.name: p.default for p in reg.get(n["class_type"]).params}, **n["inputs"]}
+        return wf
+
+    async def go():
+        async with served(tmp_path) as (c, server):
+            r = await c.post("/prompt", json={"prompt": whole(4096)})
+            body = await r.json()
+            assert r.status == 400 and list(body["node_errors"]) == ["2"], body
+            (e,) = body["node_errors"]["2"]["errors"]
+            assert e["type"] == "job_too_large" and e["extra_info"]["input_name"] == "frames", e
+            assert "4096x4096 x 33 frame(s)" in e["details"] and server.queue.jobs() == []
+            r = await c.post("/prompt", json={"prompt": whole(512)})
+            assert r.status == 200, await r.json()
+            assert len(server.queue.jobs()) == 1
+    asyncio.run(go())

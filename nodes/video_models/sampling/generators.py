@@ -139,6 +139,13 @@ class GeneratorNode(Node):
     disk_cache = True  # minutes of sampling: the clip is kept between runs and processes
     task = ""
     source_ports: tuple[str, ...] = ()  # clip inputs whose frames the node makes (said when 'frames' drops some)
+    length_ports: tuple[str, ...] = ()  # other inputs whose length 'frames' 0 makes (a voice's features)
+
+    @classmethod
+    def foresee(cls, params, base_dir, inputs):
+        """Its clip's frames as the run makes them, 'frames' 0 included (take_length.py): a job's memory."""
+        from .take_length import foreseen_take
+        return foreseen_take(cls, params, inputs)
 
     @classmethod
     def advise(cls, params, base_dir, inputs):

@@ -269,6 +269,7 @@ class WanFunCamera(GeneratorNode):
     keywords = ("fun camera", "camera control", "videox-fun", "camera path", "wan camera", "dolly", "orbit")
     title = "Wan Fun Camera"
     task = "t2v"
+    length_ports = ("camera",)  # 'frames' 0: the camera path's length
     inputs = (In("model", "Video Model", help="a Wan Fun camera model (its file holds control_adapter)"),
               In("camera", "Camera", help="the camera's path (Camera Path)"),
               In("image", "Image", help="the first frame"),

@@ -106,6 +106,7 @@ class WanHuMo(GeneratorNode):
     task = "t2v"
     streams_output = False  # one call makes the take
     keywords = ("humo", "talking", "lip sync", "voice", "speech", "audio driven", "reference")
+    length_ports = ("features",)  # 'frames' 0: the voice's length (Speech Features' foresight)
     inputs = (In("model", "Video Model", help="a HuMo 17B model (humo_17B_*.safetensors) with Wan 2.1's VAE and T5"),
               In("features", "Features", help="the voice: Speech Features (Whisper large-v3, layers 'all')"),
               In("reference", "Image", optional=True, help="the person (none: text and voice only)"),

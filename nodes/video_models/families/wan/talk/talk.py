@@ -81,6 +81,7 @@ class InfiniteTalk(GeneratorNode):
     keywords = ("infinitetalk", "multitalk", "talking head", "talking portrait", "lip sync", "speech", "voice",
                 "audio driven", "dubbing")
     task = "i2v"
+    length_ports = ("speech", "speech_2")  # 'frames' 0: the voice's length (Speech Features' foresight)
     inputs = (In("model", "Video Model", help="Wan 2.1 I2V 14B (480p): InfiniteTalk's base model"),
               In("image", "Image", help="the speaker: the first frame"),
               In("speech", "Features", help="Speech Features of the voice (wav2vec2, layers 'all', fps 25)"),
