@@ -258,9 +258,17 @@ class RunClock:
                 self.basis = (f"this model's run at another size{' on another node' if other_node else ''} on "
                               f"{where}, scaled")
         if got is None:
+            measures = f"this run measures {'them' if self.meter.on else 'it'}"
+            before = self._foreseen(where)
+            if before is not None:  # the node showed an estimate before F5: the Log says where it came from, not
+                # "no time prediction yet" (issue 104's walk); a guess from other runs, so the running figure
+                # stays the run's own
+                self.ctx.info(f"no earlier run of this model at this size ({self.size_words}) on {where}; the "
+                              f"estimate before the run came from {before.source}"
+                              f"{' (a rough guess)' if before.rough else ''}: {measures}")
+                return
             self.ctx.info(f"no time {'or peak memory ' if self.meter.on else ''}prediction yet: no earlier run of "
-                          f"this model at this size ({self.size_words}) on {where}: this run measures "
-                          f"{'them' if self.meter.on else 'it'}")
+                          f"this model at this size ({self.size_words}) on {where}: {measures}")
             return
         per, rec = got
         self.predicted = per * self.windows
@@ -273,6 +281,21 @@ class RunClock:
                       (f", peak {fmt_gb(mem[1]['peak'])}" if mem else ""))
         if mem:
             self._warn_if_too_big(mem[0])
+
+    def _foreseen(self, where: str):
+        """What the node showed before F5 for this run (foresee_time.py: another model's or family's measured
+        speed), or None where it showed none: asked as the node asks it, with this run's size and steps."""
+        from .foresee_time import Asked, foresee
+        parts = self.key.split("|")
+        w, h, frames = (int(x) for x in self.size_words.split("x"))
+        den, every = self._weights()
+        fam = getattr(self.ref, "fam", None)
+        asked = Asked(parts[0], parts[1], w * h, frames, self.windows, self.steps, parts[5] == "cfg", den, every,
+                      getattr(fam, "denoiser", "") == "unet")
+        try:
+            return foresee(load(), asked, where)
+        except Exception:  # noqa: BLE001 - a courtesy: the Log says only what is measured
+            return None
 
     def _weights(self) -> tuple[int, int]:
         """(the denoiser's weights, every part's) as the model's files' headers count them, the count the estimate
