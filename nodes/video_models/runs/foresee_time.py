@@ -195,6 +195,15 @@ def _load(data: dict, asked: Asked, where: str) -> float | None:
     return float(near["seconds"]) * (asked.all_weights / near["pixels"]) ** exp
 
 
+def for_run(where: str, **asked) -> Foreseen | None:
+    """What the node showed before F5 for a run about to start on ``where`` (times.RunClock asks it, its Log
+    saying where that estimate came from); None where it showed none."""
+    try:
+        return foresee(load(), Asked(**asked), where)
+    except Exception:  # noqa: BLE001 - a courtesy: the Log says only what is measured
+        return None
+
+
 def words_for(asked: Asked) -> str:
     """What the node says before its run: the estimate in parts, or that nothing measures it here."""
     got = foresee(load(), asked, this_machine())
