@@ -259,17 +259,18 @@ class RunClock:
                 self.basis = (f"this model's run at another size{' on another node' if other_node else ''} on "
                               f"{where}, scaled")
         if got is None:
-            measures = f"this run measures {'them' if self.meter.on else 'it'}"
             before = self._foreseen(where)
             if before is not None:  # the node showed an estimate before F5: the Log says where it came from, not
                 # "no time prediction yet" (issue 104's walk); a guess from other runs, so the running figure
                 # stays the run's own
                 self.ctx.info(f"no earlier run of this model at this size ({self.size_words}) on {where}; the "
                               f"estimate before the run came from {before.source}"
-                              f"{' (a rough guess)' if before.rough else ''}: {measures}")
+                              f"{' (a rough guess)' if before.rough else ''}: this run measures its time"
+                              f"{' and peak memory' if self.meter.on else ''}")
                 return
             self.ctx.info(f"no time {'or peak memory ' if self.meter.on else ''}prediction yet: no earlier run of "
-                          f"this model at this size ({self.size_words}) on {where}: {measures}")
+                          f"this model at this size ({self.size_words}) on {where}: this run measures "
+                          f"{'them' if self.meter.on else 'it'}")
             return
         per, rec = got
         self.predicted = per * self.windows
