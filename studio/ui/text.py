@@ -30,6 +30,21 @@ def short_folder(path: str, n: int = 32) -> str:
     return "…" + os.sep + tail
 
 
+ZWSP = "\u200b"  # a place a line may break, not drawn
+_LONG_RUN = 24  # characters without a place to break, past which one is made
+
+
+def breakable(text) -> str:
+    """``text`` with places a wrapped line may break inside long runs without spaces: a path after each of its
+    separators, any other part every ``_LONG_RUN`` characters (a label's wrap then never asks for a path's width)."""
+    import re
+
+    def cut(m) -> str:
+        parts = re.split(r"(?<=[/\\])", m.group(0))  # after each folder separator
+        return ZWSP.join(p[i:i + _LONG_RUN] for p in parts if p for i in range(0, len(p), _LONG_RUN))
+    return re.sub(r"\S{%d,}" % (_LONG_RUN + 1), cut, str(text))
+
+
 def escape_html(text) -> str:
     """``text`` safe inside a Qt rich-text label or log line."""
     return html.escape(str(text), quote=False)

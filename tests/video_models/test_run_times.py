@@ -214,3 +214,33 @@ def test_a_clip_that_will_not_fit_names_the_memory_mode_that_would():
     clock.ref.memory = "fp8"
     assert clock._lighter(2 * GB, 2 * GB) == "Lower the frames or size, or try Load Video Model's memory " \
         "'fp8+block_offload'"
+
+
+def test_a_first_run_after_an_estimate_from_another_models_speed_says_so_in_the_log(wan_dir, tmp_path, monkeypatch):
+    """Issue 104's walk: the node showed "time: about .., a rough guess (..; from X's speed, another family ..)"
+    before F5, and the Log of the run said "no time prediction yet". It says where the estimate came from, and
+    the guess does not become the run's predicted figure (only this model's own runs do)."""
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    run_times._READ.clear()
+    import torch
+    from studio.engine.edit_checks import node_estimate
+    threads = torch.get_num_threads()
+    torch.set_num_threads(os.cpu_count() or 1)  # the machine the run's records name (device.threads_for_run)
+    try:
+        where = run_times.machine(torch.device("cpu"))
+        key = f"/m/zeta|Zeta Model|{where}|gpu|float32|no-cfg|compile=auto|attention=native|cache=off|node=1|16x16x5"
+        phases = {"before": 0.1, "encode": 0.1, "step": 0.2, "decode": 0.3, "other": 0.1, "cold": False}
+        run_times.keep(key, 16 * 16 * 5, 2, 1.0, {"weights": 1000}, phases)
+        g = _graph(wan_dir, 2)
+        shown = node_estimate(g, "gen")
+        assert ", a rough guess (" in shown and "from Zeta Model's speed, another family" in shown, shown
+        ev: list = []
+        Executor().run(g, targets=["gen"], device="cpu", on_event=ev.append, use_cache=False)
+    finally:
+        torch.set_num_threads(threads)
+        run_times._READ.clear()
+    logs = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
+    assert not any("no time prediction yet" in t for t in logs), logs
+    assert any(t.startswith(f"no earlier run of this model at this size (16x16x5) on {where}; the estimate before "
+                            "the run came from Zeta Model's speed, another family (a rough guess)") for t in logs), logs
+    assert not any(isinstance(e, NodeNote) and e.text.startswith("predicted:") for e in ev)  # the guess is no figure

@@ -72,6 +72,7 @@ class Foreseen:
     basis: str           # 'measured on ...' or 'estimated from Wan 2.1's speed on ...'
     total_steps: int
     rough: bool = False  # from another family's speed: said first, where a line cut short under the node shows it
+    source: str = ""     # whose runs it comes from, in words: "Wan 2.1's speed" (the run's Log says it: times.RunClock)
 
     @property
     def run(self) -> float:
@@ -172,8 +173,10 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
         near["encode"] + near["other"] * ratio)
     where_words = f"on {near_parts[2]}"
     basis = f"{basis_from} {where_words}" if basis_from else f"measured {where_words}"
+    source = ("this model's earlier runs", f"{asked.title}'s runs of another file", f"{near_parts[1]}'s speed",
+              f"{near_parts[1]}'s speed, another family")[tier]
     return Foreseen(_load(data, asked, near_parts[2]), steps, decode, other, basis, asked.steps * asked.windows,
-                    tier == 3)
+                    tier == 3, source)
 
 
 def _load(data: dict, asked: Asked, where: str) -> float | None:
@@ -192,6 +195,15 @@ def _load(data: dict, asked: Asked, where: str) -> float | None:
     if far is not None:
         exp = min(1.0, max(0.0, math.log(far["seconds"] / near["seconds"]) / math.log(far["pixels"] / near["pixels"])))
     return float(near["seconds"]) * (asked.all_weights / near["pixels"]) ** exp
+
+
+def for_run(where: str, **asked) -> Foreseen | None:
+    """What the node showed before F5 for a run about to start on ``where`` (times.RunClock asks it, its Log
+    saying where that estimate came from); None where it showed none."""
+    try:
+        return foresee(load(), Asked(**asked), where)
+    except Exception:  # noqa: BLE001 - a courtesy: the Log says only what is measured
+        return None
 
 
 def words_for(asked: Asked) -> str:

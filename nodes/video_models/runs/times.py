@@ -201,8 +201,9 @@ class RunClock:
     what it took recorded after. ``pipe``: the pipeline, to name a memory mode that would fit."""
 
     def __init__(self, ctx, ref, device, size: tuple[int, int] | None, window: int, windows: int, steps: int,
-                 pipe=None, kind: str = ""):
+                 pipe=None, kind: str = "", foreseen_by=None):
         from .peaks import PeakMeter
+        self.foreseen_by = foreseen_by  # (machine, **Asked) -> what the node showed before F5: _foreseen
         self.ctx, self.ref, self.pipe, self.windows, self.steps = ctx, ref, pipe, max(1, windows), max(1, steps)
         self.pixels = int(size[0] * size[1] * max(1, window)) if size else 0
         self.size_words = f"{size[0]}x{size[1]}x{max(1, window)}" if size else ""
@@ -258,6 +259,15 @@ class RunClock:
                 self.basis = (f"this model's run at another size{' on another node' if other_node else ''} on "
                               f"{where}, scaled")
         if got is None:
+            before = self._foreseen(where)
+            if before is not None:  # the node showed an estimate before F5: the Log says where it came from, not
+                # "no time prediction yet" (issue 104's walk); a guess from other runs, so the running figure
+                # stays the run's own
+                self.ctx.info(f"no earlier run of this model at this size ({self.size_words}) on {where}; the "
+                              f"estimate before the run came from {before.source}"
+                              f"{' (a rough guess)' if before.rough else ''}: this run measures its time"
+                              f"{' and peak memory' if self.meter.on else ''}")
+                return
             self.ctx.info(f"no time {'or peak memory ' if self.meter.on else ''}prediction yet: no earlier run of "
                           f"this model at this size ({self.size_words}) on {where}: this run measures "
                           f"{'them' if self.meter.on else 'it'}")
@@ -273,6 +283,20 @@ class RunClock:
                       (f", peak {fmt_gb(mem[1]['peak'])}" if mem else ""))
         if mem:
             self._warn_if_too_big(mem[0])
+
+    def _foreseen(self, where: str):
+        """What the node showed before F5 for this run (another model's or family's measured speed), or None where
+        it showed none: asked as the node asks it, with this run's size and steps, of ``foreseen_by``
+        (foresee_time.for_run, passed in: that module reads this one's records)."""
+        if self.foreseen_by is None:
+            return None
+        parts = self.key.split("|")
+        w, h, frames = (int(x) for x in self.size_words.split("x"))
+        den, every = self._weights()
+        unet = getattr(getattr(self.ref, "fam", None), "denoiser", "") == "unet"
+        return self.foreseen_by(where, path=parts[0], title=parts[1], frame_pixels=w * h, frames=frames,
+                                windows=self.windows, steps=self.steps, guided=parts[5] == "cfg", weights=den,
+                                all_weights=every, unet=unet)
 
     def _weights(self) -> tuple[int, int]:
         """(the denoiser's weights, every part's) as the model's files' headers count them, the count the estimate

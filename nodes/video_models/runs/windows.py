@@ -35,6 +35,7 @@ class ClipMaking:
 
     def __init__(self, sampler, starts: list[int], n_frames: int, window: int, overlap: int, make_kwargs,
                  image, previews: bool, steps: int, size, blend: bool = True, hold: bool = False, lead: int = 1):
+        from .foresee_time import for_run
         from .kept_windows import KeptWindows
         from .times import RunClock
         self.s, self.ctx = sampler, sampler.ctx
@@ -51,7 +52,7 @@ class ClipMaking:
         f = getattr(sampler, "forcing", None)  # a diffusion-forcing take: its own records too (forcing.py)
         kind = f"take=forcing {f.window}/{f.overlap}" if f is not None else kind
         self.clock = RunClock(self.ctx, sampler.ref, sampler.ref.device, size, window, len(starts), steps,
-                              sampler.pipe, kind=kind)
+                              sampler.pipe, kind=kind, foreseen_by=for_run)
         self.kept = KeptWindows(self.ctx, sampler.ref, sampler.pipe, len(starts))  # a Stop loses no finished window
         self.out: np.ndarray | None = None
         self.k = 0      # windows made

@@ -16,7 +16,8 @@ from studio.core.library import delete_preset, list_presets
 
 from studio.ui.document.document import Document
 from studio.ui.panels.param_editors import ParamEditor, PathEditor, editor_for
-from studio.ui.text import escape_html
+from studio.ui.text import breakable, escape_html
+from studio.ui.wrap_label import WrapLabel
 
 
 class _WheelToScroll(QObject):
@@ -56,17 +57,15 @@ class PropertiesPanel(QWidget):
         self._graph = doc.graph  # the graph the editors were made for (show_node)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
-        self.header = QLabel("Select a node to edit its parameters.", self)
-        self.header.setWordWrap(True)
+        # the labels above the fields wrap, a long path too, and never widen the dock (wrap_label.py)
+        self.header = WrapLabel("Select a node to edit its parameters.", self)
         outer.addWidget(self.header)
-        self.checks = QLabel("", self)  # what the node will not do as set (window/edit_checks.py)
-        self.checks.setWordWrap(True)
+        self.checks = WrapLabel("", self)  # what the node will not do as set (window/edit_checks.py)
         self.checks.setTextFormat(Qt.RichText)
         self.checks.hide()
         outer.addWidget(self.checks)
-        self.estimate = QLabel("", self)  # the node's time before a run (window/edit_checks.py)
+        self.estimate = WrapLabel("", self)  # the node's time before a run (window/edit_checks.py)
         self.estimate.setObjectName("node-estimate")
-        self.estimate.setWordWrap(True)
         self.estimate.hide()
         outer.addWidget(self.estimate)
         self._scroll_at: dict[str, int] = {}     # node id -> the panel's scroll position when it was left
@@ -89,7 +88,7 @@ class PropertiesPanel(QWidget):
 
     def set_checks(self, said: list) -> None:
         """Show what the shown node will not do as set: [(level, words)], errors red, warnings amber."""
-        lines = [f"<span style='color:{'#ff6e6e' if lv == 'error' else '#e6b450'}'>⚠ {escape_html(w)}</span>"
+        lines = [f"<span style='color:{'#ff6e6e' if lv == 'error' else '#e6b450'}'>⚠ {escape_html(breakable(w))}</span>"
                  for lv, w in said]
         self.checks.setText("<br>".join(lines))
         self.checks.setVisible(bool(lines))
@@ -97,7 +96,7 @@ class PropertiesPanel(QWidget):
     def set_estimate(self, words: str | None) -> None:
         """Show how long the shown node will take, before a run ('time: about 2 min (load ..., 25 steps ...,
         decode ...; measured on ...)'); hidden when it has nothing to say."""
-        self.estimate.setText(words or "")
+        self.estimate.setText(breakable(words or ""))
         self.estimate.setVisible(bool(words))
 
     def show_node(self, node_id: str | None) -> None:
@@ -126,7 +125,8 @@ class PropertiesPanel(QWidget):
         self.header.setText(f"<b>{inst.label}</b> <span style='color:#888'>{inst.type_id} · {node_id}</span>"
                             + (f"<br><span style='color:#aaa'>{_first_sentence(spec.help)}</span>"
                                if spec and spec.help else "")
-                            + (f"<br><span style='color:#ff6e6e'>{inst.error}</span>" if inst.error else ""))
+                            + (f"<br><span style='color:#ff6e6e'>{escape_html(breakable(inst.error))}</span>"
+                               if inst.error else ""))
         self.header.setToolTip(spec.help if spec and spec.help else "")
         self.title_edit = QLineEdit(inst.title or "", self.body)
         self.title_edit.setPlaceholderText(spec.title if spec else inst.type_id)

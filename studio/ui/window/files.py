@@ -87,13 +87,16 @@ class FileActions:
         # why the graph shown is not on disk as shown though nothing was edited ("converted from the
         # ComfyUI workflow x.json", "the graph inside the clip x.mp4"): it is asked about like an edit
         self.not_on_disk = ""
+        # where a recovered autosave's graph was saved when that file is gone: its name in the title, Save As there
+        self.saved_as = ""
 
     # -- files ------------------------------------------------------------------------------
     def update_title(self) -> None:
         """The graph file's name; a graph from a template, not saved yet, by the template's name
         ("Demo (template, not saved)": issue 48, the demo said "untitled")."""
         name = os.path.basename(self.win.doc.path) if self.win.doc.path else \
-            (f"{self.template_name} (template, not saved)" if self.template_name else "untitled")
+            (f"{self.template_name} (template, not saved)" if self.template_name else
+             f"{os.path.basename(self.saved_as)} (recovered, not saved)" if self.saved_as else "untitled")
         self.win.setWindowTitle(f"{name}[*] — Studio")
         self.win.setWindowModified(self.unsaved())
 
@@ -225,7 +228,7 @@ class FileActions:
         return True
 
     def _set_graph(self, g: Graph, path: str | None, template: str = "") -> None:
-        self.template_name, self.not_on_disk = template, ""
+        self.template_name, self.not_on_disk, self.saved_as = template, "", ""
         if self.win.runner.running:
             self.win.runner.stop()
         self.win.statusBar().clearMessage()  # a message about the graph gone ("B = ...") is stale
@@ -246,6 +249,8 @@ class FileActions:
 
     def save_as_start(self) -> str:
         """Where Save As opens: the graph's folder or the project folder, never the templates'."""
+        if not self.win.doc.path and self.saved_as and not in_templates(self.saved_as):
+            return self.saved_as  # a recovered graph: where it was saved (its folder made again if need be)
         name = os.path.basename(self.win.doc.path) if self.win.doc.path else "untitled.json"
         if not self.win.doc.path and self.template_name:  # seen under Xvfb (issue 61): 'untitled.json'
             slug = re.sub(r"[^a-z0-9]+", "_", self.template_name.lower()).strip("_")
@@ -326,8 +331,10 @@ class FileActions:
         """Write the graph to the user's data folder when it has unsaved changes."""
         if not self.win.doc.dirty:
             return None
-        doc = {"studio_autosave": 1, "source_path": self.win.doc.path, "saved_at": time.time(),
-               "pid": os.getpid(), "graph": graph_to_dict(self.win.doc.graph)}
+        # the graph's name kept with it (the walk: a recovered template came back as 'untitled.json')
+        doc = {"studio_autosave": 1, "source_path": self.win.doc.path or self.saved_as or None,
+               "template_name": self.template_name, "saved_at": time.time(), "pid": os.getpid(),
+               "graph": graph_to_dict(self.win.doc.graph)}
         try:
             from studio.core.fileformat import atomic_write
             atomic_write(self.win.autosave_path, json.dumps(doc, allow_nan=False))
@@ -374,10 +381,13 @@ class FileActions:
             with open(newest, encoding="utf-8") as f:
                 data = json.load(f)
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(data.get("saved_at", os.path.getmtime(newest))))
-            src = data.get("source_path")
-            if self.ask_recover(f"at {when}" + (f" (from {os.path.basename(src)})" if src else "")):
+            src = data.get("source_path") if isinstance(data.get("source_path"), str) else ""
+            template = data.get("template_name") if isinstance(data.get("template_name"), str) else ""
+            named = os.path.basename(src) if src else f"the template '{template}'" if template else ""
+            if self.ask_recover(f"at {when}" + (f" (from {named})" if named else "")):
                 g = parse_graph_text(json.dumps(data["graph"]), self.win.registry, source=newest)
-                self._set_graph(g, src if src and os.path.exists(src) else None)
+                self._set_graph(g, src if src and os.path.exists(src) else None, template)
+                self.saved_as = os.path.abspath(src) if src and not self.win.doc.path else ""
                 self.win.doc.undo_stack.resetClean()  # recovered work is unsaved
                 self.update_title()
                 self.win.log(f"recovered the autosave of {when}", "ok")

@@ -1,0 +1,33 @@
+"""A label of several lines that takes no width of its own: its text wraps to the room the panel gives it, a long
+path too, broken after its separators. A word-wrapping QLabel still asks for the width of its longest word, so a
+long error path in Properties widened the right-hand docks at 1024x700, and they stayed wide when it went
+(issue 104's walk)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QLabel
+
+
+class WrapLabel(QLabel):
+    """Word-wrapped; no width asked for (the panel's width decides): give it text through text.breakable."""
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def _height(self) -> int:
+        """The height its lines take at the width it has (a dock that does not ask its widgets' height for a width
+        would give it the height of fewer, longer lines: the path's end cut off)."""
+        w = self.width()
+        return self.heightForWidth(w) if w > 0 and self.hasHeightForWidth() else super().sizeHint().height()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(0, self._height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name: no width asked for
+        return QSize(0, self._height())
+
+    def resizeEvent(self, e) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(e)
+        if e.oldSize().width() != e.size().width():
+            self.updateGeometry()  # its height for the new width
