@@ -15,9 +15,15 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from studio.core.errors import Cancelled
+
 from .call_adapters import after_each_scheduler_step
 from .call_args import call_frames
 from .previews import LivePreview, PreviewStream, previewer_for
+
+
+# why a Stop inside a modular pipeline's call keeps nothing (the Resume lack: base/capabilities.MODULAR_NO_RESUME)
+MODULAR_STOP = "its modular pipeline runs the take inside diffusers' blocks, with its decode: none of it can be kept"
 
 
 class ChainSteps:
@@ -53,8 +59,13 @@ class ChainSteps:
             if n:
                 self.total = max(self.done, calls * n)
             return n
-        with after_each_scheduler_step(pipe, self._on_step(pipe, frames, height, width, seen, steps)):
-            yield self
+        try:
+            with after_each_scheduler_step(pipe, self._on_step(pipe, frames, height, width, seen, steps)):
+                yield self
+        except Cancelled:  # said, not silently lost (as the Sampler says it: sampler.py)
+            self.ctx.info(f"stopped: the steps made are not kept ({MODULAR_STOP}): a re-run samples the take from its "
+                          "first step")
+            raise
 
     def _on_step(self, pipe, frames: int, height: int, width: int, seen=None, steps=None):
         """The step callback ``(pipe, i, t, {"latents": ...}) -> the same dict``: progress over the chain, Stop,
