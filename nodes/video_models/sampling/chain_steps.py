@@ -26,6 +26,23 @@ from .previews import LivePreview, PreviewStream, previewer_for
 MODULAR_STOP = "its modular pipeline runs the take inside diffusers' blocks, with its decode: none of it can be kept"
 
 
+@contextmanager
+def _stop_not_logged():
+    """A Stop is not an error: diffusers' modular blocks log every exception leaving a block as 'Error in block'
+    with its traceback, at each level of blocks; those records are dropped while a Cancelled is what leaves."""
+    import logging
+    import sys
+    logger = logging.getLogger("diffusers.modular_pipelines.modular_pipeline")
+
+    def not_a_stop(_record) -> bool:
+        return not isinstance(sys.exc_info()[1], Cancelled)
+    logger.addFilter(not_a_stop)
+    try:
+        yield
+    finally:
+        logger.removeFilter(not_a_stop)
+
+
 class ChainSteps:
     """Calls a chain's denoising passes with one step callback: ``steps(pipe, frames, **kwargs)`` is
     ``pipe(**kwargs)`` with it. ``total``: the chain's steps in all (progress is ``done / total`` over every pass);
@@ -60,7 +77,8 @@ class ChainSteps:
                 self.total = max(self.done, calls * n)
             return n
         try:
-            with after_each_scheduler_step(pipe, self._on_step(pipe, frames, height, width, seen, steps)):
+            with after_each_scheduler_step(pipe, self._on_step(pipe, frames, height, width, seen, steps)), \
+                    _stop_not_logged():
                 yield self
         except Cancelled:  # said, not silently lost (as the Sampler says it: sampler.py)
             self.ctx.info(f"stopped: the steps made are not kept ({MODULAR_STOP}): a re-run samples the take from its "
