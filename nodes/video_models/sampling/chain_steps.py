@@ -96,7 +96,7 @@ class ChainSteps:
             n = steps() if steps is not None else int(getattr(p, "num_timesteps", 0) or 0)
             last = n > 0 and (i + 1) % n == 0
             shown = kw
-            if seen is not None and "latents" in kw:
+            if seen is not None and "latents" in kw and live.stream is not None:
                 latents = seen(kw["latents"])
                 shown = {} if latents is None else {"latents": latents}
             prev = live.at_step(p, shown, last)
