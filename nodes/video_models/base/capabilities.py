@@ -300,6 +300,12 @@ class Modular(Capability):
     def ready(self, ctx, ref, task: str) -> None:
         """Ready the pipeline for a ``task`` call; nothing by default."""
 
+    def step_latents(self, pipe, sample, height: int, width: int):
+        """One scheduler step's ``sample`` inside its blocks as the video's latents [B, C, T, H, W] for a step
+        preview (sampling/chain_steps.py; ``height`` x ``width``: the call's size), None where it is not them; by
+        default the sample itself when it has that shape."""
+        return sample if sample.ndim == 5 else None
+
     def check_loras(self, ref) -> bool:
         """Whether it takes ``ref.loras`` (each checked, refused in words when it does not fit, before anything
         is read); False by default (Studio runs the modular pipeline as diffusers has it)."""
@@ -445,8 +451,9 @@ NO_DRAFTS = "no distilled recipe (LoRA or checkpoint) for a quality draft is kno
 SINGLE_FILE_AS_IS = "no step of its own on a single denoiser file: diffusers' converters (or its part reader) read it"
 NO_LORA_NAMES = "its LoRAs are told by diffusers' names only (no original names Studio knows)"
 # why a modular pipeline's take keeps no steps (catalog/family_records.resume_lack: `main.py families`)
-MODULAR_NO_RESUME = ("its modular pipeline runs its steps inside diffusers' blocks, which take no step callback: no "
-                     "step previews, and a Stop keeps no finished step (a re-run samples the take from its first step)")
+MODULAR_NO_RESUME = ("its modular pipeline runs its steps inside diffusers' blocks, which take no step callback: its "
+                     "step previews and Stop come after each scheduler step (sampling/chain_steps.py), but a Stop "
+                     "keeps no finished step (a re-run samples the take from its first step)")
 RAW_PREVIEWS = "its VAE was not fitted for previews: the step previews show its latent channels as they are"
 
 # every kind a family is checked against (tests/video_models/test_family_capabilities.py)

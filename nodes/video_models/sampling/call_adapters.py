@@ -42,7 +42,7 @@ def adapted_call(pipe, call: dict[str, Any]):
         if STEP_CALLBACK in call and STEP_CALLBACK not in params:
             on_step = call.pop(STEP_CALLBACK)
             call.pop("callback_on_step_end_tensor_inputs", None)
-            stack.enter_context(_after_each_scheduler_step(pipe, on_step))
+            stack.enter_context(after_each_scheduler_step(pipe, on_step))
         if "guidance_scale" in call and guided_by_guider(pipe):
             stack.enter_context(_guider_scale(pipe, float(call.pop("guidance_scale"))))
         if "height" in call and "image" in call and sized_by_buckets(pipe):
@@ -51,9 +51,10 @@ def adapted_call(pipe, call: dict[str, Any]):
 
 
 @contextmanager
-def _after_each_scheduler_step(pipe, on_step: Callable):
+def after_each_scheduler_step(pipe, on_step: Callable):
     """``on_step(pipe, i, t, {"latents": ...})`` after each of the call's scheduler steps, as the
-    pipeline's own step callback would be called; latents it returns replace the step's."""
+    pipeline's own step callback would be called; latents it returns replace the step's (also the step
+    work of a modular pipeline's call, whose blocks take no callback: chain_steps.ChainSteps)."""
     sched = pipe.scheduler
     step, i = sched.step, [0]
 

@@ -4,11 +4,43 @@ chain is called here, with the Sampler's step callback work (Stop at the next st
 chain's steps, a live preview now and then: previews.LivePreview, as the Sampler's own callback), never with a
 callback of the family's own. No kept steps: a pass's latents are not the chain's whole state (the passes before
 it hand it their latents, keyframes and sound), which a Stop would have to keep too (said on the family's
-DirectCalls)."""
+DirectCalls).
+
+The same step work runs a modular pipeline's call (sampling/modular_run.py, Wan Animate 2's node), whose blocks take
+no step callback: ``ChainSteps.scheduler_steps`` calls it after each of the call's scheduler steps instead
+(call_adapters.after_each_scheduler_step, as for a pipeline whose ``__call__`` takes none), the step's sample shown
+in the family's latent layout by its ``Modular.step_latents``. Nothing is handed back to the step: the frames are
+the direct call's."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+from studio.core.errors import Cancelled
+
+from .call_adapters import after_each_scheduler_step
 from .call_args import call_frames
 from .previews import LivePreview, PreviewStream, previewer_for
+
+
+# why a Stop inside a modular pipeline's call keeps nothing (the Resume lack: base/capabilities.MODULAR_NO_RESUME)
+MODULAR_STOP = "its modular pipeline runs the take inside diffusers' blocks, with its decode: none of it can be kept"
+
+
+@contextmanager
+def _stop_not_logged():
+    """A Stop is not an error: diffusers' modular blocks log every exception leaving a block as 'Error in block'
+    with its traceback, at each level of blocks; those records are dropped while a Cancelled is what leaves."""
+    import logging
+    import sys
+    logger = logging.getLogger("diffusers.modular_pipelines.modular_pipeline")
+
+    def not_a_stop(_record) -> bool:
+        return not isinstance(sys.exc_info()[1], Cancelled)
+    logger.addFilter(not_a_stop)
+    try:
+        yield
+    finally:
+        logger.removeFilter(not_a_stop)
 
 
 class ChainSteps:
@@ -22,22 +54,56 @@ class ChainSteps:
         self.done = 0  # steps made over the chain's passes
 
     def __call__(self, pipe, frames: int = 0, **kwargs):
-        live = LivePreview(PreviewStream(previewer_for(
-            self.ref, pipe, frames or call_frames(kwargs), int(kwargs.get("height") or 0),
-            int(kwargs.get("width") or 0))) if self.previews else None)
-        video_tokens = self._tokens(pipe, frames or call_frames(kwargs), kwargs)
+        frames = frames or call_frames(kwargs)
+        video_tokens = self._tokens(pipe, frames, kwargs)
+
+        def seen(latents):
+            if video_tokens and latents.ndim == 3:  # packed: the video's tokens lead
+                return latents[:, :video_tokens]
+            return latents
+        on_step = self._on_step(pipe, frames, int(kwargs.get("height") or 0), int(kwargs.get("width") or 0), seen)
+        return pipe(**kwargs, callback_on_step_end=on_step, callback_on_step_end_tensor_inputs=["latents"])
+
+    @contextmanager
+    def scheduler_steps(self, pipe, frames: int, height: int, width: int, calls: int = 1, seen=None):
+        """The step work after each scheduler step of ``pipe``'s calls inside the block (a modular pipeline's
+        blocks take no step callback): ``calls``, the calls made in it (Wan Animate 2's segments), each as many
+        steps as its scheduler's timesteps (read at the step: a schedule can make fewer than asked); ``seen(sample)``:
+        the step's sample in the family's latent layout (None: not shown)."""
+        def steps():
+            timesteps = getattr(pipe.scheduler, "timesteps", None)
+            n = 0 if timesteps is None else len(timesteps)
+            if n:
+                self.total = max(self.done, calls * n)
+            return n
+        try:
+            with after_each_scheduler_step(pipe, self._on_step(pipe, frames, height, width, seen, steps)), \
+                    _stop_not_logged():
+                yield self
+        except Cancelled:  # said, not silently lost (as the Sampler says it: sampler.py)
+            self.ctx.info(f"stopped: the steps made are not kept ({MODULAR_STOP}): a re-run samples the take from its "
+                          "first step")
+            raise
+
+    def _on_step(self, pipe, frames: int, height: int, width: int, seen=None, steps=None):
+        """The step callback ``(pipe, i, t, {"latents": ...}) -> the same dict``: progress over the chain, Stop,
+        a preview now and then of ``seen(latents)``; ``steps()``: a call's steps (None: the pipeline's own)."""
+        live = LivePreview(PreviewStream(previewer_for(self.ref, pipe, frames, height, width))
+                           if self.previews else None)
 
         def on_step(p, i, _t, kw):
             self.done += 1
-            last = i + 1 >= int(getattr(p, "num_timesteps", 0) or 0) > 0
-            seen = kw
-            if video_tokens and "latents" in kw and kw["latents"].ndim == 3:  # packed: the video's tokens lead
-                seen = {"latents": kw["latents"][:, :video_tokens]}
-            prev = live.at_step(p, seen, last)
+            n = steps() if steps is not None else int(getattr(p, "num_timesteps", 0) or 0)
+            last = n > 0 and (i + 1) % n == 0
+            shown = kw
+            if seen is not None and "latents" in kw and live.stream is not None:
+                latents = seen(kw["latents"])
+                shown = {} if latents is None else {"latents": latents}
+            prev = live.at_step(p, shown, last)
             # raises Cancelled when the user stopped: the exception leaves the pipeline at this step
             self.ctx.progress(min(self.done, self.total), self.total, preview=prev)
             return kw
-        return pipe(**kwargs, callback_on_step_end=on_step, callback_on_step_end_tensor_inputs=["latents"])
+        return on_step
 
     @staticmethod
     def _tokens(pipe, frames: int, kwargs: dict) -> int:

@@ -228,7 +228,8 @@ class GeneratorNode(Node):
         n = valid_frames(fam, asked)
         say_frame_rule(ctx, fam, asked, n)
         clip, w, h = modular_video(ctx, ref, text, neg, features, schedule, keys, n, self.steps,
-                                   PREVIEW_SIDE if preview else 0, **frames)
+                                   PREVIEW_SIDE if preview else 0, previews=bool(getattr(ctx.params, "previews", True)),
+                                   **frames)
         return self._made(ctx, clip, w, h)
 
     def _made(self, ctx, clip, w: int, h: int):

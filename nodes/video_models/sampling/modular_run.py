@@ -1,8 +1,10 @@
 """Text to Video with a modular pipeline (MiniMax H3: diffusers' MiniMaxH3ModularPipeline; the distilled
 Cosmos 3: Cosmos3DistilledBlocks, its steps fixed by its checkpoint), called as
 diffusers documents it: ``pipe(prompt=..., generator=..., num_inference_steps=..., height=..., width=...,
-num_frames=..., output_type='np')``, its ``videos`` the clip. One call makes the whole clip (no windows,
-no previews); what the node asks that the model does not take is refused or said, before the call."""
+num_frames=..., output_type='np')``, its ``videos`` the clip. One call makes the whole clip (no windows, no kept
+steps); its blocks take no step callback, so progress, Stop and step previews come after each of its scheduler steps
+(chain_steps.ChainSteps.scheduler_steps); what the node asks that the model does not take is refused or said, before
+the call."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -102,7 +104,7 @@ def _configured(pipe, values: dict):
 
 def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: dict, n: int, steps: int,
                   preview_side: int, image=None, last_image=None, references=None, configs=None,
-                  keep_sound: bool = False):
+                  keep_sound: bool = False, previews: bool = True):
     """(the clip of ``text`` made by ``ref``'s modular pipeline in one call, width, height): ``n``
     frames, ``steps`` steps, at most ``preview_side`` pixels on the longest side (0: the size asked);
     from a first (``image``) and / or last frame (``last_image``, float RGB arrays) when given: its
@@ -110,9 +112,11 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
     ``references`` (the pipeline's reference objects, in order) when given: its 'ref2va' workflow.
     ``configs(width, height)``: the pipeline's config values for this call (set for the call, put
     back after it: the pipeline is the cached model's). ``keep_sound``: the soundtrack it makes goes
-    with the clip (else said and dropped)."""
+    with the clip (else said and dropped). ``previews``: a step preview now and then (progress and Stop
+    after every step whatever it is)."""
     from studio.engine.clip import ArrayClip
 
+    from .chain_steps import ChainSteps
     from .sampler import to_pil
     p, fam, pipe = ctx.params, ref.fam, ref.module
     if fam.t2v is None and fam.i2v is None:  # a family run by its own node (Wan Animate 2): refused in its words
@@ -142,7 +146,10 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
     gen = ctx.torch_generator(device="cpu", salt=0)
     import torch
     with _configured(pipe, configs(w, h) if configs else {}), modular.loras(ref, task, ctx.warn, ctx.info), \
-            torch.inference_mode():  # no autograd records, as the sampler's call (a modular call runs under no_grad)
+            torch.inference_mode(), \
+            ChainSteps(ctx, ref, steps, previews).scheduler_steps(  # after each step: progress, Stop, a preview
+                pipe, n, h, w, seen=lambda x: modular.step_latents(pipe, x, h, w)):
+        # no autograd records, as the sampler's call (a modular call runs under no_grad)
         state = fresh_stack(pipe, prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w,
                             num_frames=n, output_type="np", **frames_in)  # studio/engine/stack.py
     videos = np.asarray(state.get("videos"), np.float32)  # [batch, frames, ...] (MiniMax H3) or [frames, ...] (Cosmos 3)

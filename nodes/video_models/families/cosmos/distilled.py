@@ -73,6 +73,11 @@ class Cosmos3DistilledModular(Modular):
                                  "Cosmos 3 from its model_index.json (Cosmos3OmniPipeline)")
         return None
 
+    def step_latents(self, pipe, sample, height: int, width: int):
+        """Its vision latents [1, 1, C, T, H, W] (the loop steps them with a batch axis added:
+        Cosmos3DistilledVisionLoopSchedulerStep) as [1, C, T, H, W]."""
+        return sample[:, 0] if sample.ndim == 6 else super().step_latents(pipe, sample, height, width)
+
     def ready(self, ctx, ref, task: str) -> None:
         pipe = ref.module
         if getattr(pipe, "safety_checker", None) is None:  # the decode block refuses to run without one
@@ -95,7 +100,7 @@ LACKS = {
     PromptRecipe: "it has no text encoder: its transformer reads the prompt's tokens in its own sequence",
     ResumeKeeps: ONE_CALL + ": its decode is a block of it, not a decode Studio can redo alone",
     VaeTiles: ONE_CALL + ": its VAE decodes inside it", TimeTiles: ONE_CALL,
-    PreviewLayout: ONE_CALL + ": no previews between steps", LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS,
+    LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS,
     Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME}
 
 NOT_BUILT = (
@@ -110,7 +115,7 @@ NOT_BUILT = (
 FAMILY = Cosmos3DistilledFamily(
     "cosmos3_distilled", "Cosmos 3 distilled (few steps)", (PIPELINE, OMNI_MODULAR), t2v=PIPELINE, i2v=PIPELINE,
     frames=189, frame_multiple=(4, 1), size_multiple=16, fps=24.0, scale_attr="latents_std", key_rank=202,
-    has=(Cosmos3DistilledModular(), Drafts((DISTILLED,)), SingleFile(refusal=FOLDER)),
+    has=(Cosmos3DistilledModular(), PreviewLayout(), Drafts((DISTILLED,)), SingleFile(refusal=FOLDER)),
     lacks=LACKS, not_built=NOT_BUILT,
     variants=(("Cosmos 3 distilled", lambda idx, cfg: distilled(idx)),
               ("Cosmos 3 modular (not the distilled checkpoint: not read)", lambda idx, cfg: True)))

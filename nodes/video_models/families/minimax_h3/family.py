@@ -58,6 +58,20 @@ class MiniMaxH3Modular(Modular):
         refuse_without_vision(ref, task)  # a Qwen3-VL file with no vision tower: text to video only
         use_partition(ctx, ref, task)
 
+    def step_latents(self, pipe, sample, height: int, width: int):
+        """The middle latent frames of its video's packed rows [frames x rows a frame, C x patch] (the scheduler
+        steps them apart from the audio rows: diffusers' MiniMaxH3LoopSchedulerStep), unpacked as its decoder
+        does (MiniMaxH3UnpackLatentsStep): [1, C, patch_t, H, W]; None where the rows do not fit the grid."""
+        pt, ph, pw = pipe.patch_size
+        s, c = int(pipe.vae_spatial_compression_ratio), int(pipe.vae_latent_channels)
+        gh, gw = height // s // ph, width // s // pw
+        per = gh * gw
+        if sample.ndim != 2 or not per or sample.shape[1] != c * pt * ph * pw or sample.shape[0] % per:
+            return None
+        m = sample.shape[0] // per // 2
+        rows = sample[m * per:(m + 1) * per].reshape(1, 1, gh, gw, c, pt, ph, pw)
+        return rows.permute(0, 4, 1, 5, 2, 6, 3, 7).reshape(1, c, pt, gh * ph, gw * pw)
+
     def check_loras(self, ref) -> bool:
         """Its LoRAs in ComfyUI's names (lora.py), each file's header checked against the transformer in memory
         (both partitions have the same layers)."""
@@ -131,13 +145,13 @@ FAMILY = MiniMaxH3Family(
     has=(SingleFile(refusal=SINGLE_FILE, refused_with=_refusal_with),
          Drafts(drafts.RECIPES), LoraNames("MiniMax H3", recognise.lora_names),
          PartReader(_parts, files="text encoder (qwen3vl_32b_minimax_h3_nvfp4_awq), VAE (video; audio beside it)"),
-         MiniMaxH3Modular()),
+         MiniMaxH3Modular(), PreviewLayout()),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: ONE_CALL,
            PromptRecipe: "its modular pipeline has no encode_prompt and no call taking embeddings: its text encoder "
                          "step runs inside the one call",
            ResumeKeeps: ONE_CALL + ": its decode is a block of it, not a decode Studio can redo alone",
            VaeTiles: ONE_CALL + ": its VAE decodes inside it", TimeTiles: ONE_CALL,
-           PreviewLayout: ONE_CALL + ": no previews between steps", LoraTraining: NOT_TRAINED,
+           LoraTraining: NOT_TRAINED,
            Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
            FirstLast: "its first-and-last-frame workflow ('fl2va') takes the last image in the one call as it is"},
     task_kinds_by_inputs=("reference",),

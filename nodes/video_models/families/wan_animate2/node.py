@@ -13,8 +13,8 @@ pose window and reference strength have no argument in diffusers' pipeline (the 
 One call makes the whole clip, segment by segment (each of 'window' frames, continuing from the last
 'overlap' frames the one before made, the tail padded by reflected frames and cut off again: the
 pipeline's own plan). Around the call the node says what it does, refuses what the model cannot take
-before anything large is allocated, counts the denoiser's calls as progress and stops at the next
-call when Stop is pressed."""
+before anything large is allocated, counts its scheduler steps as progress, shows a step preview now and
+then and stops at the next step when Stop is pressed (sampling/chain_steps.py, as for every modular pipeline)."""
 from __future__ import annotations
 
 import math
@@ -25,6 +25,7 @@ from studio.core.spec import In, Out
 from studio.engine.clip import ArrayClip, as_clip
 from studio.engine.stack import fresh_stack
 
+from ...base.capabilities import Modular
 from ...base.errors import ModelError
 from ...sampling.generators import GeneratorNode
 from .family import DISTILLED, TRANSFORMER
@@ -172,7 +173,8 @@ class WanAnimate2(GeneratorNode):
         if p.fps and src_fps and abs(p.fps - src_fps) > 1e-6:  # resampled by the pipeline (nearest frames)
             kw.update(driving_video_fps=src_fps, fps=p.fps)
             ctx.info(f"the driving video's {src_fps:g} fps resampled to {p.fps:g} fps (nearest frames)")
-        frames = self._call(ctx, ref, kw, distilled, segments * self._calls(steps, pipe, p.guidance, distilled))
+        frames = self._call(ctx, ref, kw, distilled, segments * self._calls(steps, pipe, p.guidance, distilled),
+                            segments, w, h)
         self.steps = steps
         return self._made(ctx, ArrayClip(frames, fps), frames.shape[2], frames.shape[1])
 
@@ -223,10 +225,11 @@ class WanAnimate2(GeneratorNode):
         scale = guidance or float(getattr(getattr(pipe, "guider", None), "guidance_scale", 1.0) or 1.0)
         return 1 + steps * (2 if scale > 1.0 else 1)
 
-    def _call(self, ctx, ref, kw: dict, distilled: bool, total: int):
-        """The pipeline called once (its guider set to 'guidance' for the call and put back after),
-        each denoiser call counted as progress; Stop checked inside each call (base/guard.py's RunGuard:
-        before every block, on the CPU inside large operations too)."""
+    def _call(self, ctx, ref, kw: dict, distilled: bool, total: int, segments: int, w: int, h: int):
+        """The pipeline called once (its guider set to 'guidance' for the call and put back after), making
+        ``segments`` segments of ``w`` x ``h``: each scheduler step counted as progress, Stop checked after it
+        and a step preview shown now and then (sampling/chain_steps.py: its blocks take no step callback); Stop
+        checked before every block too (base/guard.py's RunGuard; ``total``: its denoiser calls)."""
         import numpy as np
 
         from ...base.guard import RunGuard
@@ -239,25 +242,22 @@ class WanAnimate2(GeneratorNode):
                 ctx.warn("the distilled Wan Animate 2 samples without guidance: 'guidance' above 1 runs two passes a "
                          "step it was not made for")
             pipe.update_components(guider=ClassifierFreeGuidance(guidance_scale=float(p.guidance)))
-        done = [0]
-
-        def tick(_mod, _args, _kwargs):
-            done[0] += 1
-            ctx.progress(done[0], total, unit="step")
-        # Hook: torch's own, not diffusers' registry: a step is counted at every call, outside every registry
-        # hook on the transformer whatever order they came in (one that skips the forward would skip the count)
-        hook = pipe.transformer.register_forward_pre_hook(tick, with_kwargs=True)
+        from ...sampling.chain_steps import ChainSteps
+        steps = ChainSteps(ctx, ref, segments * int(kw["num_inference_steps"]),
+                           bool(getattr(p, "previews", True)))  # its node has no switch: always on
         try:
             # Stop before every block; not the CPU's splitting of large operations (estimate=False): it runs
             # each attention processor under a torch function mode, and this model's processors apply their
             # rotary embeddings in Python loops of small operations, each of which it would then intercept
             with animate2_loras(ref, pipe.transformer, ctx.warn), \
-                    RunGuard(ctx, pipe, "transformer", total, estimate=False):
+                    RunGuard(ctx, pipe, "transformer", total, estimate=False), \
+                    steps.scheduler_steps(pipe, kw["segment_frame_length"], h, w, segments,
+                                          lambda x: ref.fam.capability(Modular).step_latents(pipe, x, h, w)):
+                # each segment's steps (its scheduler's): progress, Stop at the next step, a step preview now and then
                 # its frames in a stack chunk of their own (studio/engine/stack.py): from inside the node, torch's flex
                 # attention crossed a chunk's edge 2,880 times a run (0.61 s against 0.52 s, two CPU threads)
                 state = fresh_stack(pipe, generator=ctx.torch_generator(device="cpu", salt=0), **kw)
         finally:
-            hook.remove()
             if p.guidance and old is not None:
                 pipe.update_components(guider=old)
         return np.clip(np.asarray(state.get("videos")[0], np.float32), 0, 1)
