@@ -88,6 +88,28 @@ def _fixed_steps(fam, pipe, steps: int) -> None:
                           "draft")
 
 
+def denoiser_passes(scheduler, steps: int) -> int | None:
+    """The denoiser passes ``steps`` make on ``scheduler`` (None: not known before the call). MiniMax H3's
+    scheduler counts the schedule's terminal 0 among its steps (its set_timesteps: N grid points, N - 1 model
+    evaluations), as its release does."""
+    try:
+        from copy import deepcopy
+        probe = deepcopy(scheduler)  # the pipeline's own is set again by its call; a copy keeps it untouched
+        probe.set_timesteps(steps)
+        return len(probe.timesteps)
+    except Exception:  # noqa: BLE001 - a scheduler set otherwise (sigmas fixed by a checkpoint): the call's own
+        return None
+
+
+def _passes_said(ctx, fam, pipe, steps: int) -> None:
+    """Said before the call where the scheduler makes fewer denoiser passes than the steps asked (nothing is
+    skipped: the model's own counting, which a user comparing the progress with 'steps' would otherwise not know)."""
+    n = denoiser_passes(getattr(pipe, "scheduler", None), steps)
+    if n is not None and 0 < n < steps:
+        ctx.info(f"{fam.title}: {steps} steps make {n} denoiser passes (its scheduler, "
+                 f"{type(pipe.scheduler).__name__}, counts the schedule's end as a step, as its release does)")
+
+
 @contextmanager
 def _configured(pipe, values: dict):
     """The modular pipeline with ``values`` as its config for the block, its own put back after
@@ -131,6 +153,7 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
     task = "r2v" if references else "i2v" if first is not None else "t2v"
     fam.refuse_call(task, n, h, w)
     _fixed_steps(fam, pipe, steps)
+    _passes_said(ctx, fam, pipe, steps)
     modular = fam.capability(Modular)
     modular.ready(ctx, ref, task)  # MiniMax H3: the transformer the task runs on, read when it is not
     frames_in = {k: to_pil(np.asarray(x, np.float32)) for k, x in (("image", image), ("last_image", last_image))
