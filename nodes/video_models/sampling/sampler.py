@@ -185,7 +185,7 @@ class Sampler:
             else:  # said, not silently lost: nothing of this call is kept
                 what = f"window {k + 1}" if n_windows > 1 and not self.one_take else "the take"
                 why = FORCING_NO_RESUME if self.forcing is not None else \
-                    self.no_resume or resume_problem(pipe, self.fam, self.segments)
+                    self.no_resume or resume_problem(pipe)
                 ctx.info(f"stopped: the steps made are not kept ({why}): a re-run samples {what} from its first step")
             raise
         finally:
@@ -268,7 +268,7 @@ class Sampler:
         whose denoiser input's layout is declared, or whose call the step callback holds whole
         (:func:`plain_resumable`; skip_steps.py); not a diffusion-forcing take."""
         return self.context is not None or (self.forcing is None and not self.no_resume and (
-            self._layout() is not None or plain_resumable(self.pipe, self.fam, self.segments)))
+            self._layout() is not None or plain_resumable(self.pipe)))
 
     def _layout(self) -> str | None:
         """How the family's denoiser input lies for context windows (its ContextWindows), None: undeclared."""
@@ -347,17 +347,16 @@ class Sampler:
         return ArrayClip(making.out, fps)  # in [0, 1]: diffusers' postprocess clamps, blends of it stay inside
 
 
-def plain_resumable(pipe, fam, loops: int) -> bool:
+def plain_resumable(pipe) -> bool:
     """Whether a plain call of ``pipe`` can resume from a kept step with the take an uninterrupted run makes: the
     step callback's latents are the picture's whole state (no pyramid of stages; a sound sampled beside it has its
     predictions replayed: replay.py; a call of several denoising loops has each finished loop's last latents kept
     with the step: kept_steps.py) and the pipeline puts back the latents its callback returns (diffusers'
-    ``callback_outputs.pop("latents", ...)``, read from its code once per class). ``fam`` and ``loops`` (the
-    call's loops) no longer decide it: kept for the callers that pass them."""
-    return not resume_problem(pipe, fam, loops)
+    ``callback_outputs.pop("latents", ...)``, read from its code once per class)."""
+    return not resume_problem(pipe)
 
 
-def resume_problem(pipe, fam, loops: int) -> str:
+def resume_problem(pipe) -> str:
     """Why a Stop keeps no step of a plain call of ``pipe`` ('' : it keeps them), said when it is stopped."""
     from .call_args import STAGED
     if STAGED in call_defaults(pipe):
