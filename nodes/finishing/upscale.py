@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 
 import cv2
 import numpy as np
@@ -68,7 +69,11 @@ FORESEE_FILE_BYTES = 512 * 2**20  # an upscaler read to learn its scale before a
 
 def model_scale(name: str, base_dir: str | None) -> int:
     """The scale of the upscaler ``name`` (spandrel's descriptor, read once per file and version), 1 where it
-    cannot be read cheaply (not found, not an upscaler, over FORESEE_FILE_BYTES): the least it makes."""
+    cannot be read cheaply (not found, not an upscaler, over FORESEE_FILE_BYTES, or torch not imported yet: the
+    window's edit checks run on its GUI thread, which loads no engine; they ask again once the engine has loaded
+    off it): the least it makes."""
+    if "torch" not in sys.modules:
+        return 1
     try:
         path = find_upscaler(name, base_dir)
         st = os.stat(path)

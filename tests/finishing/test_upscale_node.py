@@ -169,3 +169,24 @@ def test_spandrel_is_read_without_leaving_a_torchvision_behind():
     assert torch.equal(spandrel_import.normalize(x, [0.5, 1.0, 2.0], [2.0, 4.0, 0.5]), want)
     with pytest.raises(RuntimeError, match="rotate"):
         spandrel_import.rotate(x, 90)
+
+
+def test_the_models_own_scale_is_read_only_where_torch_is_loaded(tiny, tmp_path, monkeypatch):
+    """Upscale Video's foresight (its clip's size before a run) reads its model's scale from the file, but not in a
+    process that has not imported torch: the window's edit checks run on its GUI thread before the engine has
+    loaded (2-3 s of imports there); it counts the least the model makes, and asks again once the engine is in."""
+    import os
+    import subprocess
+    import sys
+
+    import shutil
+
+    from nodes.finishing.upscale import model_scale
+    path = str(tmp_path / "RealESRGAN_x2plus.pth")  # as test_bounds gives it (a file a user keeps so)
+    shutil.copy(tiny("esrgan-x2plus"), path)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    code = ("import sys; from nodes.finishing.upscale import model_scale; "
+            "print(model_scale(sys.argv[1], None), 'torch' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code, path], cwd=root, capture_output=True, text=True, timeout=120)
+    assert r.stdout.split() == ["1", "False"], r.stdout + r.stderr
+    assert model_scale(path, None) == 2  # here torch is loaded: the file's own x2
