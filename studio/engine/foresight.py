@@ -20,7 +20,7 @@ def _advises(cls) -> bool:
     return cls is not None and cls.advise.__func__ is not Node.advise.__func__
 
 
-def _inputs(st, facts: dict[str, dict]) -> dict[str, dict]:
+def inputs_of(st, facts: dict[str, dict]) -> dict[str, dict]:
     """The facts foreseen for each wired input of step ``st`` ({} where none are known)."""
     out = {}
     for port, link in st.inputs.items():
@@ -30,12 +30,18 @@ def _inputs(st, facts: dict[str, dict]) -> dict[str, dict]:
     return out
 
 
+def own_facts(st, base_dir: str | None, inputs: dict[str, dict]) -> dict[str, dict]:
+    """What step ``st``'s node foresees of its outputs (``Node.foresee``), {} where it cannot: the run (or
+    preflight) says why (a value of the wrong type too: a graph or a request from elsewhere)."""
+    try:
+        return dict(st.node.spec.cls.foresee(st.params, base_dir, inputs) or {})
+    except (StudioError, OSError, ValueError, TypeError):
+        return {}
+
+
 def _foreseen(st, base_dir: str | None, inputs: dict[str, dict]) -> dict[str, dict]:
     spec = st.node.spec
-    try:
-        out = dict(spec.cls.foresee(st.params, base_dir, inputs) or {})
-    except (StudioError, OSError, ValueError):  # not foreseen: the run (or preflight) says why
-        out = {}
+    out = own_facts(st, base_dir, inputs)
     if not out and spec.timing == FRAME:  # frame by frame: its first clip input's length
         first = next((inputs[i.name] for i in spec.inputs if i.type in CLIP_TYPES and "frames" in inputs.get(i.name, {})),
                      None)
@@ -52,7 +58,7 @@ def _facts(plan, base_dir: str | None, steps: list) -> dict[str, dict[str, dict]
     facts: dict[str, dict[str, dict]] = {}
     for st in plan.steps:  # in order: a node's inputs are foreseen before it
         if st.node.id in need and st.node.spec is not None:
-            facts[st.node.id] = _foreseen(st, base_dir, _inputs(st, facts))
+            facts[st.node.id] = _foreseen(st, base_dir, inputs_of(st, facts))
     return facts
 
 
@@ -64,7 +70,7 @@ def estimate(plan, base_dir: str | None, node_id: str) -> str | None:
     if not getattr(st.node.spec, "loaded", True):  # its module not imported yet: the window's engine loader does
         return None  # that off the GUI thread, and asks again once it has (studio/ui/window/edit_checks.py)
     try:
-        return st.node.spec.cls.estimate(st.params, base_dir, _inputs(st, _facts(plan, base_dir, [st])))
+        return st.node.spec.cls.estimate(st.params, base_dir, inputs_of(st, _facts(plan, base_dir, [st])))
     except (StudioError, OSError, ValueError):  # not foreseen: the run says why
         return None
 
@@ -79,7 +85,7 @@ def advice(plan, base_dir: str | None) -> list[tuple[Any, str, str]]:
     out = []
     for st in advisers:
         try:
-            said = st.node.spec.cls.advise(st.params, base_dir, _inputs(st, facts)) or []
+            said = st.node.spec.cls.advise(st.params, base_dir, inputs_of(st, facts)) or []
         except StudioError as e:
             said = [("error", str(e))]
         out += [(st.node, level if level in LEVELS else "info", text) for level, text in said]

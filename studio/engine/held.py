@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from studio.core.errors import StudioError
+from .foresight import inputs_of, own_facts
 
 CLIPS = ("Video", "Mask", "Image")
 CHANNELS = 3  # RGB, as ComfyUI holds an image and Studio a clip
@@ -24,14 +24,6 @@ SIZES = ("frames", "width", "height")
 
 def _positive(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
-
-
-def _own(st, base_dir: str | None, inputs: dict[str, dict]) -> dict[str, dict]:
-    spec = st.node.spec
-    try:
-        return dict(spec.cls.foresee(st.params, base_dir, inputs) or {})
-    except (StudioError, OSError, ValueError, TypeError):  # not foreseen: the run (or preflight) says why
-        return {}
 
 
 def _sized(st, inputs: dict[str, dict]) -> dict:
@@ -57,12 +49,9 @@ def foreseen(plan, base_dir: str | None) -> dict[str, dict[str, dict]]:
         spec = st.node.spec
         if spec is None:
             continue
-        inputs = {}
-        for port, link in st.inputs.items():
-            if link is not None:
-                inputs[port] = dict(facts.get(link[0], {}).get(link[1], {}))
+        inputs = inputs_of(st, facts)
         sized = _sized(st, inputs)
-        own = _own(st, base_dir, inputs)
+        own = own_facts(st, base_dir, inputs)
         facts[st.node.id] = {o.name: {**(sized if o.type in CLIPS else {}), **own.get(o.name, {})}
                              for o in spec.outputs}
     return facts
