@@ -80,6 +80,7 @@ class Context:
         self.signature = ""  # its step's signature (set by the executor): what its preview mark is kept by
         self.wrote: list[str] | None = None  # the files an output wrote, where not its path parameters
         self.started = time.perf_counter()  # the node's start: a node's own estimate of its whole time
+        self.clocked_until = 0.0  # where the last part a node times on its own ended (a video model's calls)
 
     # -- device -------------------------------------------------------------------------
     @property

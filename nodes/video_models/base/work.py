@@ -23,6 +23,9 @@ class Work:
     convs: int = 0  # of the ops, convolutions (a CPU's costliest call: im2col, its own threads)
     elements: int = 0
     flops: float = 0.0
+    unfolded: float = 0.0  # the convolutions' inputs as unfolded (im2col: an output pixel's inputs, each kernel tap):
+    # what a VAE of few channels costs a CPU (the tiny VAEs' decodes: 1.6-2.1 ns each, where the elements made
+    # ranged 2.2-7 ns); not in ``cost`` (fitted without it): runs/decode_cost.folder_decode_cost weighs it
     calls: int = 0  # every call the mode saw (a tensor made or not): what counting cost the step
     per_call_s: float = 0.0  # what one call cost more under the mode, measured as the counting began
 
@@ -167,9 +170,12 @@ def counter(device=None):
                 w = self.work
                 name = getattr(func, "__name__", "")
                 w.ops += 1
-                w.convs += name.startswith("conv")
                 w.elements += out.numel()
-                w.flops += _flops(name, args, kwargs, out)
+                flops = _flops(name, args, kwargs, out)
+                w.flops += flops
+                if name.startswith("conv"):
+                    w.convs += 1
+                    w.unfolded += flops / (2.0 * max(1, out.shape[1] if out.dim() > 1 else 1))
             return out
     return WorkCounter()
 

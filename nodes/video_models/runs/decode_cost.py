@@ -105,3 +105,4 @@ def decode_seconds(step_work: Work | None, step_seconds: float, dec: Work | None
         return None
     ratio = dec.cost() / max(step_work.cost(), 1e-12)
     return step_seconds * ratio if math.isfinite(ratio) else None
+

@@ -8,9 +8,9 @@ loads (a model's first run keeps what loading it took: times.RunClock), never fr
   by the pixels (the exponent two sizes show, else 1) and the steps, the decode by the pixels;
 * else **this family** (the same title on another file);
 * else a kin's (a title of the same first word: Wan Fun Camera from Wan), else **the nearest measured family**:
-  the run whose denoiser is nearest in weights, its step time
-  scaled by the weights (a transformer's work a step grows with them) and said as such: "estimated from
-  Wan 2.1's speed";
+  the run whose denoiser is nearest in weights, said as such ("estimated from Wan 2.1's speed"), its step
+  scaled by the tokens a step sees and the weights, its decode by the two VAEs' work (cross_scale.py; by the
+  weights and the pixels where the grid is not known);
 * guidance on where the record had it off (or off where on): a step is two passes of the denoiser, or one;
 * none: "not measured on this machine yet", never a figure made up.
 
@@ -26,6 +26,7 @@ import os
 import sys
 from dataclasses import dataclass
 
+from .cross_scale import crossed_phases, encoding
 from .phases import has_phases, step_exponent
 from .records import nearest_and_far
 from .times import LOAD, load, load_key
@@ -60,6 +61,10 @@ class Asked:
     weights: int = 0     # the denoiser's weights (its headers), 0: not known
     all_weights: int = 0  # every part's weights: what a load reads
     unet: bool = False   # its denoiser is a UNet (SVD, AnimateDiff): another family's step says nothing of it
+    grid: tuple[int, int] = (0, 0)  # (pixels a token spans a side, frames a latent frame): cross_scale.grid; 0: not known
+    size: tuple[int, int] = (0, 0)  # width, height (0: the pipeline's default)
+    frames_in: bool | None = None  # frames wired in (an image, a video, a mask): the VAE encodes them; None: not known
+    loops: int = 1       # denoising loops a call (Framepack's sections): a step sees a loop's share of the frames
 
 
 @dataclass(frozen=True)
@@ -157,20 +162,28 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
         (frame_pixels * asked.frames if frame_pixels else pr[1]["pixels"]) / pr[1]["pixels"])))
     pixels = frame_pixels * asked.frames if frame_pixels else near["pixels"]  # size unknown: the run's own
     ratio = pixels / near["pixels"]
-    scale = 1.0
     basis_from = ""
     if tier >= 2:
-        w = near.get("weights") or 0
-        scale = asked.weights / w if asked.weights > 0 and w > 0 else 1.0
         basis_from = (f"estimated from {near_parts[1]}'s speed" if tier == 2 else
                       f"from {near_parts[1]}'s speed, another family")
     guided_then = near_parts[5] == "cfg"
-    scale *= 2.0 if asked.guided and not guided_then else 0.5 if guided_then and not asked.guided else 1.0
-    step = near["step"] * ratio ** step_exponent(recs, near) * scale
+    crossed = crossed_phases(near_parts, near, asked, where or near_parts[2]) if tier >= 1 else None
+    encode = near["encode"]
+    if crossed is not None:  # another model's step and decode scaled by tokens and VAE work (cross_scale.py)
+        step, decode = crossed
+        encode = encoding(near, decode, asked.frames_in)
+    else:
+        scale = 1.0
+        if tier >= 2:
+            w = near.get("weights") or 0
+            scale = asked.weights / w if asked.weights > 0 and w > 0 else 1.0
+        scale *= 2.0 if asked.guided and not guided_then else 0.5 if guided_then and not asked.guided else 1.0
+        step = near["step"] * ratio ** step_exponent(recs, near) * scale
+        decode = near["decode"] * ratio
     steps = step * asked.steps * asked.windows
-    decode = near["decode"] * ratio * asked.windows
+    decode *= asked.windows
     other = near["before"] + max(0.0, near.get("first_extra", 0.0)) + asked.windows * (
-        near["encode"] + near["other"] * ratio)
+        encode + near["other"] * ratio)
     where_words = f"on {near_parts[2]}"
     basis = f"{basis_from} {where_words}" if basis_from else f"measured {where_words}"
     source = ("this model's earlier runs", f"{asked.title}'s runs of another file", f"{near_parts[1]}'s speed",
@@ -179,10 +192,17 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
                     tier == 3, source)
 
 
+# weights a second a load reads, where one load record cannot tell its reading from its fixed part (building the
+# pipeline, opening files): a disk's 500 MB/s of bf16. The tiny models' loads (60,000-290,000 weights) are all
+# fixed part (0.7-3.6 s); a real one's mostly reading
+LOAD_RATE = 250e6
+
+
 def _load(data: dict, asked: Asked, where: str) -> float | None:
     """A load's seconds on ``where``: this model's title's newest, else the load nearest in weights scaled by
     them, at most in proportion (a load has a fixed part: the pipeline built, its files opened; on tiny models
-    all of it), by the power two loads of different weights show, between 0 and 1."""
+    all of it), by the power two loads of different weights show, between 0 and 1; with one load, its fixed
+    part kept and its reading scaled (LOAD_RATE)."""
     mine = [r for r in data.get(load_key(where, asked.title)) or [] if r.get("pixels", 0) > 0]
     if mine:
         return float(mine[-1]["seconds"])
@@ -191,9 +211,12 @@ def _load(data: dict, asked: Asked, where: str) -> float | None:
     if not others or asked.all_weights <= 0:
         return None
     near, far = nearest_and_far(others, asked.all_weights)
-    exp = 1.0
-    if far is not None:
-        exp = min(1.0, max(0.0, math.log(far["seconds"] / near["seconds"]) / math.log(far["pixels"] / near["pixels"])))
+    if far is None:  # one load measured: its fixed part and its reading apart, at LOAD_RATE
+        read = near["pixels"] / LOAD_RATE
+        fixed = max(0.0, near["seconds"] - read)
+        rate = near["pixels"] / max(near["seconds"] - fixed, 1e-9)
+        return fixed + asked.all_weights / rate
+    exp = min(1.0, max(0.0, math.log(far["seconds"] / near["seconds"]) / math.log(far["pixels"] / near["pixels"])))
     return float(near["seconds"]) * (asked.all_weights / near["pixels"]) ** exp
 
 

@@ -201,7 +201,7 @@ class RunClock:
     what it took recorded after. ``pipe``: the pipeline, to name a memory mode that would fit."""
 
     def __init__(self, ctx, ref, device, size: tuple[int, int] | None, window: int, windows: int, steps: int,
-                 pipe=None, kind: str = "", foreseen_by=None):
+                 pipe=None, kind: str = "", foreseen_by=None, loops: int = 1):
         from .peaks import PeakMeter
         self.foreseen_by = foreseen_by  # (machine, **Asked) -> what the node showed before F5: _foreseen
         self.ctx, self.ref, self.pipe, self.windows, self.steps = ctx, ref, pipe, max(1, windows), max(1, steps)
@@ -222,7 +222,11 @@ class RunClock:
         self.figure = Figure()  # the one figure said under the node, from every estimate (base/estimate_figure.py; the guard's too)
         self.meter = PeakMeter(device)
         self.t0 = time.perf_counter()
-        self.node_t0 = getattr(ctx, "started", None) or self.t0  # the node's start (its whole time)
+        # the node's start (its whole time); a node that makes its clip in several calls, each timed (InfiniteTalk's
+        # takes), times each from the end of the one before: the second had kept the first's whole time as its
+        # 'before' (11.5 s of a 23 s run), and an estimate from it counted it again
+        self.node_t0 = max(getattr(ctx, "started", None) or self.t0, getattr(ctx, "clocked_until", 0.0) or 0.0)
+        self.loops = max(1, int(loops))  # denoising loops a call (Framepack's sections): kept with the record
         self.before = 0.0
         self.window_s: list[float] = []  # each window made: its seconds, and its phases
         self.phases: list[dict] = []
@@ -297,6 +301,15 @@ class RunClock:
         return self.foreseen_by(where, path=parts[0], title=parts[1], frame_pixels=w * h, frames=frames,
                                 windows=self.windows, steps=self.steps, guided=parts[5] == "cfg", weights=den,
                                 all_weights=every, unet=unet)
+
+    def _grid(self, fam) -> dict:
+        """The family's token grid and the call's denoising loops, kept with the record: another model's estimate
+        scales this run's step by the tokens a step sees (cross_scale.py)."""
+        if fam is None or not hasattr(fam, "size_multiple"):
+            return {}
+        from .cross_scale import grid
+        s, t = grid(fam.size_multiple, fam.frame_multiple)
+        return {"grid_s": s, "grid_t": t, "loops": self.loops}
 
     def _weights(self) -> tuple[int, int]:
         """(the denoiser's weights, every part's) as the model's files' headers count them, the count the estimate
@@ -451,7 +464,12 @@ class RunClock:
         if self.key is None:
             return
         from .phases import window_phases
-        took = time.perf_counter() - self.node_t0  # the whole node so far: what the prediction is of
+        now = time.perf_counter()
+        took = now - self.node_t0  # the whole node so far: what the prediction is of
+        try:
+            self.ctx.clocked_until = now  # the node's next timed call, if any, starts here
+        except AttributeError:
+            pass
         memory = self.meter.record_fields()
         if self.predicted is not None:
             self.ctx.info(f"took {fmt_duration(took)} (predicted about {fmt_duration(self.predicted)})")
@@ -462,9 +480,10 @@ class RunClock:
             phases = (dict(window_phases(self.phases, self.cold, self.steps), before=self.before, cold=self.cold)
                       if len(self.phases) == self.windows else None)
             den = self._weights()[0]
-            unet = int(getattr(getattr(self.ref, "fam", None), "denoiser", "") == "unet")  # its denoiser's kind
+            fam = getattr(self.ref, "fam", None)
+            unet = int(getattr(fam, "denoiser", "") == "unet")  # its denoiser's kind
             keep(self.key, self.pixels, self.steps, took / self.windows,
-                 {**(memory or {}), **({"weights": den} if den else {}), "unet": unet}, phases)
+                 {**(memory or {}), **({"weights": den} if den else {}), "unet": unet, **self._grid(fam)}, phases)
             self._keep_load()
         if hasattr(self.ref, "shared"):
             self.ref.shared.sampled = True  # later runs of this model in this process are warm

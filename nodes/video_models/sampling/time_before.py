@@ -8,10 +8,12 @@ from .advice import clip_and_window, family_wired
 from .preview_size import PREVIEW_SIDE, PREVIEW_STEPS, shrunk
 
 
-def estimate(params: dict, inputs: dict, shape=None) -> str | None:
+def estimate(params: dict, inputs: dict, shape=None, frames_in: bool | None = None) -> str | None:
     """The node's time in words, or that nothing measures it here; None where no model is foreseen (nothing to
     time). ``shape(params, fam)``: (frames a call, calls, denoising loops a call) as the node makes them (its
-    ``take_shape``), None for windows of 'window' frames, 'overlap' apart."""
+    ``take_shape``), None for windows of 'window' frames, 'overlap' apart. ``frames_in``: frames are wired in (the
+    VAE encodes them: another model's run is scaled to that)."""
+    from ..runs.cross_scale import grid
     from ..runs.foresee_time import Asked, this_machine, words_for
     fam, title = family_wired(inputs)
     facts = inputs.get("model") or {}
@@ -32,4 +34,5 @@ def estimate(params: dict, inputs: dict, shape=None) -> str | None:
     guided = float(params.get("guidance", 1.0) or 1.0) > 1.0
     return words_for(Asked(str(facts["path"]), str(facts.get("variant") or title), w * h if w and h else 0,
                            frames, windows, steps * loops, guided, int(facts.get("weights") or 0),
-                           int(facts.get("all_weights") or 0), fam.denoiser == "unet"))
+                           int(facts.get("all_weights") or 0), fam.denoiser == "unet",
+                           grid(fam.size_multiple, fam.frame_multiple), (w, h), frames_in, max(1, loops)))

@@ -1,0 +1,151 @@
+"""Issue 104's aim "estimates within 2x before a run after one run of any model on the machine", measured: the
+templates that run a pretrained video model, each rendered once in a process of its own with no earlier run
+recorded (a user's first render of it), on the tiny random models of ``tests.tiny_models`` (made here unless
+``--models`` names a folder of them). Then, for every pair (A, B), the estimate node B shows before F5 when only
+A's run is recorded on this machine (runs/foresee_time.py), against B's measured time: its run (steps, decode and
+the rest) and its load apart.
+
+    .venv/bin/python benchmarks/bench_cross_family_estimate.py [--models DIR] [--cases camera_move,...]
+        [--runs DIR: reuse the renders of an earlier call]
+
+Prints the ratio table (estimate / measured, rows: the run recorded, columns: the node estimated) and writes
+benchmarks/results/cross_family_estimate_cpu.json. Each row has the machine's 1-minute load average: on a shared
+machine a run's time follows its load."""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+import benchmarks  # noqa: E402,F401  (allows the temporary folder it works in: benchmarks/__init__.py)
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("STUDIO_TEST_COSMOS_STAND_IN", "1")  # the tiny Cosmos models (child_env.own_tiny_cosmos)
+
+# template -> its generator node (assets/graphs): one per family the tiny models carry
+CASES = {
+    "text_to_video_pretrained": "n2",      # Wan 2.1 T2V
+    "first_last_frame": "n4",              # Wan 2.1 FLF2V (image to video)
+    "camera_move": "n4",                   # Wan Fun Camera
+    "talking_portrait_infinitetalk": "n6",  # InfiniteTalk (Wan I2V)
+    "depth_to_video": "n5",                # Wan VACE
+    "talking_clip": "n2",                  # LTX-2
+    "kandinsky6_sound_clip": "n2",         # Kandinsky 6
+    "framepack_long_take": "n3",           # Framepack (HunyuanVideo)
+    "chronoedit_image_edit": "n3",         # ChronoEdit
+    "image_to_video": "n3",                # SVD (a UNet)
+}
+SECONDS = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0}
+
+
+def _secs(text: str, pattern: str) -> float | None:
+    m = re.search(pattern + r"([\d.]+) (ms|s|min|h)\b", text)
+    return float(m.group(1)) * SECONDS[m.group(2)] if m else None
+
+
+def child(name: str, out: str) -> None:
+    """Render template ``name`` here (its generator and what feeds it) and write the times."""
+    from studio.core.fileformat import load_graph
+    from studio.engine.events import NodeFinished
+    from studio.engine.executor import Executor
+    g = load_graph(os.path.join(ROOT, "assets", "graphs", f"{name}.json"))
+    ev = []
+    t0 = time.perf_counter()
+    Executor().run(g, targets=[CASES[name]], device="auto", on_event=ev.append, use_cache=False)
+    took = {e.node_id: e.seconds for e in ev if isinstance(e, NodeFinished)}
+    loads = [n.id for n in g.nodes.values() if n.type_id == "video_models.load"]
+    with open(out, "w") as f:
+        json.dump({"run": took.get(CASES[name]), "load": sum(took.get(i, 0.0) for i in loads),
+                   "wall": time.perf_counter() - t0, "load_avg": os.getloadavg()[0]}, f)
+
+
+def estimate(name: str) -> str | None:
+    from studio.core.fileformat import load_graph
+    from studio.engine.edit_checks import node_estimate
+    return node_estimate(load_graph(os.path.join(ROOT, "assets", "graphs", f"{name}.json")), CASES[name])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--models", default="")
+    ap.add_argument("--cases", default="all")
+    ap.add_argument("--runs", default="")
+    ap.add_argument("--child", default="")
+    ap.add_argument("--out", default="")
+    a = ap.parse_args()
+    if a.child:
+        child(a.child, a.out)
+        return 0
+    from benchmarks.child_env import extend_pythonpath
+    from nodes.video_models.runs import times
+    names = list(CASES) if a.cases == "all" else [n for n in CASES if n in a.cases.split(",")]
+    runs = a.runs or tempfile.mkdtemp(prefix="studio-bench-xf-")
+    models = a.models
+    if not models:
+        models = os.path.join(runs, "models")
+        if not os.path.isdir(models):
+            subprocess.run([sys.executable, "-m", "tests.tiny_models", models], cwd=ROOT, check=True)
+    os.environ["STUDIO_MODELS"] = models
+    measured = {}
+    for name in names:
+        folder = os.path.join(runs, name)
+        res = os.path.join(folder, "took.json")
+        if not os.path.exists(res):
+            os.makedirs(folder, exist_ok=True)
+            env = dict(extend_pythonpath(ROOT), STUDIO_CACHE_DIR=os.path.join(folder, "cache"),
+                       STUDIO_CONFIG_DIR=os.path.join(folder, "config"), STUDIO_MODELS=models)
+            p = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", name, "--out", res], env=env,
+                               cwd=ROOT, capture_output=True, text=True)
+            if p.returncode != 0 or not os.path.exists(res):
+                print(f"{name}: failed\n{p.stderr[-3000:]}")
+                continue
+        measured[name] = json.load(open(res))
+        m = measured[name]
+        print(f"{name}: run {m['run']:.1f} s, load {m['load']:.1f} s (load average {m['load_avg']:.1f})", flush=True)
+    done = [n for n in names if n in measured]
+    import diffusers  # noqa: F401  (as in the window after a run: the VAEs are counted where it is imported)
+    table, words = {}, {}
+    for a_name in done:  # only A's run recorded
+        os.environ["STUDIO_CACHE_DIR"] = os.path.join(runs, a_name, "cache")
+        times._READ.clear()
+        for b_name in done:
+            said = estimate(b_name) or ""
+            run, load = _secs(said, r"about "), _secs(said, r"\+ load ")
+            b = measured[b_name]
+            table[(a_name, b_name)] = (run / b["run"] if run and b["run"] else None,
+                                       load / b["load"] if load and b["load"] else None)
+            words[f"{a_name} -> {b_name}"] = said
+    short = {n: n[:10] for n in done}
+    print("\nrun estimate / measured (rows: the one run recorded; columns: the node estimated)")
+    print(" " * 12 + " ".join(f"{short[b]:>10}" for b in done))
+    worst = []
+    for a_name in done:
+        cells = []
+        for b_name in done:
+            r = table[(a_name, b_name)][0]
+            cells.append(f"{r:10.2f}" if r else f"{'-':>10}")
+            if r and a_name != b_name:
+                worst.append(abs(math.log(r)))
+        print(f"{short[a_name]:>12}" + " ".join(cells))
+    if worst:
+        within = sum(w <= math.log(2) for w in worst)
+        print(f"\ncross pairs within 2x: {within} of {len(worst)}; worst {math.exp(max(worst)):.2f}x off; "
+              f"geometric mean {math.exp(sum(worst) / len(worst)):.2f}x off")
+    out = os.path.join(ROOT, "benchmarks", "results", "cross_family_estimate_cpu.json")
+    with open(out, "w") as f:
+        json.dump({"measured": measured, "ratios": {f"{x} -> {y}": v for (x, y), v in table.items()},
+                   "words": words}, f, indent=1)
+    print(f"wrote {out} (renders in {runs})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""A model's VAE decode counted before the model is loaded, in work units: a meta copy of the VAE built from its
+diffusers folder's config decodes a latent of the window's shape under base/work.py's counter (no weights, no
+arithmetic). Another model's measured decode is scaled by two such counts (cross_scale.py: the tiny Wan, LTX-2 and
+HunyuanVideo VAEs decode a pixel in 0.97, 0.07 and 3.5 microseconds on the CPU; pixels alone had put LTX-2's
+decode 13x off). Importing this module costs nothing; counting needs torch and diffusers imported already."""
+from __future__ import annotations
+
+import threading
+
+from ..base.work import COST, Work, counter
+
+_SKELETONS: dict = {}  # (the VAE's class, its config) -> its copy on meta (kept per process)
+_LOCK = threading.Lock()
+
+
+UNFOLDED_SECONDS = 1.8e-9  # a convolution's unfolded input element on a CPU (work.Work.unfolded: the tiny Wan,
+# LTX-2 and HunyuanVideo VAEs' decodes measured 2.1, 1.6 and 1.7 ns): with the multiply-adds, the two kinds of VAE cost
+SIDE_CAP = 16  # latent pixels a side a folder's decode is counted at: the rest scaled by the area (a conv's work)
+_FOLDERS: dict = {}  # (the folder, the latent's shape) -> the decode's cost in work.COST units, or None
+
+
+def folder_decode_cost(path: str, width: int, height: int, frames: int) -> float | None:
+    """What the VAE of the diffusers folder ``path`` (or its model_index.json) costs decoding one window of
+    ``width`` x ``height`` x ``frames``, in work.COST units, counted on a meta copy built from its config, before
+    the model is loaded (foresee_time.py scales another model's measured decode by it: cross_scale.py). The
+    latent is counted at most SIDE_CAP a side, the elements and multiply-adds scaled to the whole area (the calls
+    follow the frames, not the pixels: counting stays a few hundredths of a second at any size). None: not a
+    folder, a VAE that is not a diffusers one, or diffusers not imported yet (no run made in this process: nothing
+    is imported on the window's thread for an estimate)."""
+    import os
+    import sys
+    if "diffusers" not in sys.modules or "torch" not in sys.modules:
+        return None
+    folder = os.path.dirname(path) if path.endswith("model_index.json") else path
+    key = (folder, width, height, frames)
+    if key in _FOLDERS:
+        return _FOLDERS[key]
+    with _LOCK:
+        _FOLDERS[key] = cost = _folder_cost(folder, width, height, frames)
+    return cost
+
+
+def _folder_cost(folder: str, width: int, height: int, frames: int) -> float | None:
+    import os
+    try:
+        import diffusers
+        import torch
+
+        from ..files.headers import read_json
+        lib, name = read_json(os.path.join(folder, "model_index.json"))["vae"]
+        config = read_json(os.path.join(folder, "vae", "config.json"))
+        cls = getattr(diffusers, name) if lib == "diffusers" else None
+        if cls is None:
+            return None
+        key = (cls, repr(sorted(config.items())))
+        if key not in _SKELETONS:
+            with torch.device("meta"):
+                _SKELETONS[key] = cls.from_config(config).eval()
+        vae = _SKELETONS[key]
+        own = vars(vae)  # what the class works out itself (LTX's from its patch and blocks), else its config's
+        s = next((int(v) for v in (own.get("spatial_compression_ratio"), config.get("scale_factor_spatial"),
+                                   config.get("spatial_compression_ratio")) if isinstance(v, int) and v > 0), 8)
+        t = next((int(v) for v in (own.get("temporal_compression_ratio"), config.get("scale_factor_temporal"),
+                                   config.get("temporal_compression_ratio")) if isinstance(v, int) and v > 0), 1)
+        ch = int(config.get("z_dim") or config.get("latent_channels") or 4)
+        lat_f = (frames - 1) // t + 1 if t > 1 else frames
+        h, w = max(1, height // s), max(1, width // s)
+        hc, wc = min(h, SIDE_CAP), min(w, SIDE_CAP)
+        work = _count(vae, (1, ch, lat_f, hc, wc), torch.float32)
+        if work is None or work.ops <= 0:
+            return None
+        area = (h * w) / (hc * wc)
+        return (work.ops * COST["ops"] + work.convs * COST["convs"] +
+                area * (work.unfolded * UNFOLDED_SECONDS + work.flops * COST["flops"]))
+    except Exception:  # noqa: BLE001 - a courtesy: the caller scales by the pixels instead
+        return None
+
+
+def _count(meta, shape, dtype) -> Work | None:
+    """The work of ``meta`` (a VAE on the meta device) decoding a latent of ``shape``."""
+    import inspect
+
+    import torch
+    if "num_frames" in inspect.signature(meta.decode).parameters:  # frames in the batch (SVD's)
+        b, c, f, h, w = shape
+        z, more = torch.empty((b * f, c, h, w), device="meta", dtype=dtype), {"num_frames": f}
+    else:
+        z, more = torch.empty(shape, device="meta", dtype=dtype), {}
+    count = counter(device="meta")
+    with torch.inference_mode(), count:
+        meta.decode(z, **more)
+    return count.work

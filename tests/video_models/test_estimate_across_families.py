@@ -1,0 +1,135 @@
+"""Issue 104's aim "estimates within 2x after one run of any model on the machine": another model's measured run
+scaled to this one by what differs between them (runs/cross_scale.py), not by the pixels and weights alone (the
+walk's LTX-2 said 14 s from Wan's run and took 5.1 s). No model is run: records are written as a run writes them,
+the VAEs counted on meta copies of the tiny models' own."""
+from __future__ import annotations
+
+import pytest
+
+from nodes.video_models.runs import cross_scale, foresee_time, times
+
+
+@pytest.fixture
+def records(tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    times._READ.clear()
+    yield
+    times._READ.clear()
+
+
+def test_a_token_spans_the_family_grid():
+    """Wan's token is 16x16 pixels of 4 frames (VAE 8 x patch 2), LTX's 32x32 of 8 (VAE 32, patch 1): at the same
+    clip LTX's denoiser sees an eighth of Wan's tokens."""
+    wan, ltx = cross_scale.grid(16, (4, 1)), cross_scale.grid(32, (8, 1))
+    assert wan == (16, 4) and ltx == (32, 8) and cross_scale.grid(16, (1, 0)) == (16, 4)
+    assert cross_scale.tokens(wan, 832, 480, 81) == 21 * 30 * 52
+    assert cross_scale.tokens(ltx, 832, 480, 81) * 8 == pytest.approx(cross_scale.tokens(wan, 832, 480, 81), rel=0.1)
+
+
+def test_a_small_models_step_follows_the_tokens_a_large_ones_the_weights_too():
+    """The share of the measured step that its multiply-adds explain at the machine's speed follows the weights;
+    the rest (a small model's module calls) only the tokens. Guidance doubles the passes."""
+    tiny = {"step": 0.05, "weights": 30_000}  # 2 x 30,000 x 1,000 x 2 multiply-adds: 3 ms of 50 ms on a CPU
+    share = 2 * 30_000 * 1000 * 2 * cross_scale.FLOP_SECONDS["cpu"] / 0.05
+    assert 0.03 < share < 0.1
+    same = cross_scale.step_scale(tiny, 1000, 2, 1000, 2, 300_000, "cpu x2")
+    assert same == pytest.approx((1 - share) + share * 10)  # ten times the weights: 1.5x the step, not 10x
+    assert cross_scale.step_scale(tiny, 1000, 2, 2000, 2, 30_000, "cpu x2") == pytest.approx(2 ** 1.25, rel=0.01)
+    assert cross_scale.step_scale(tiny, 1000, 2, 1000, 1, 30_000, "cpu x2") == pytest.approx(0.5, rel=0.01)
+    big = {"step": 1.5, "weights": 1_300_000_000}  # Wan 1.3B on a GPU: its multiply-adds (1.7 s at 100 TFLOP/s) are all of it
+    t = 21 * 30 * 52
+    assert cross_scale.step_scale(big, t, 2, t, 2, 14_000_000_000, "NVIDIA H100") == pytest.approx(14 / 1.3, rel=0.01)
+
+
+def test_a_decode_scales_by_each_vaes_counted_work(tiny):
+    """LTX-2's VAE (32x32 pixels a latent, 8 frames) decodes a pixel for a fraction of Wan's; the scale comes from
+    each VAE counted on a meta copy built from its folder's config, and by the pixels where one cannot be."""
+    pytest.importorskip("diffusers")
+    from nodes.video_models.runs.vae_work import folder_decode_cost
+    wan, ltx2 = str(tiny("wan-t2v")), str(tiny("ltx2"))
+    w = folder_decode_cost(wan, 256, 160, 121)
+    l2 = folder_decode_cost(ltx2, 256, 160, 121)
+    assert w and l2 and l2 < w / 2
+    assert folder_decode_cost(wan, 512, 320, 121) == pytest.approx(4 * w, rel=0.15)  # the area counted in
+    assert cross_scale.decode_scale(wan, (256, 160, 121), ltx2, (256, 160, 121)) == pytest.approx(l2 / w)
+    assert cross_scale.decode_scale(wan, (64, 64, 9), wan + "-gone", (128, 64, 9)) == 2.0  # no VAE: the pixels
+
+
+def _key(path, title, size, guided=True):
+    return "|".join((path, title, foresee_time.this_machine(), "gpu", "float32", "cfg" if guided else "no-cfg",
+                     "compile=auto", "attention=native", "cache=off", "node=0000abcd", size))
+
+
+def test_another_familys_run_times_this_one_by_its_tokens_and_its_vae(tmp_path, monkeypatch, tiny, records):
+    """A Wan run recorded: LTX-2's node at the same clip is said at Wan's step scaled by LTX-2's tokens (an
+    eighth) and Wan's decode by the two VAEs' work, not by the pixels; what ran before and the encoding as
+    Wan's."""
+    pytest.importorskip("diffusers")
+    from nodes.video_models.runs.vae_work import folder_decode_cost
+    wan, ltx2 = str(tiny("wan-t2v")), str(tiny("ltx2"))
+    phases = {"before": 0.5, "encode": 0.25, "step": 0.2, "decode": 4.0, "other": 0.0, "cold": True}
+    times.keep(_key(wan, "Wan", "256x160x121"), 256 * 160 * 121, 8, 6.35, {"weights": 30_000}, phases)
+    asked = foresee_time.Asked(ltx2, "LTX-2", 256 * 160, 121, 1, 8, True, 38_000, 240_000,
+                               grid=cross_scale.grid(32, (8, 1)), size=(256, 160))
+    got = foresee_time.foresee(times.load(), asked, foresee_time.this_machine())
+    assert got is not None and got.rough and got.source == "Wan's speed, another family"
+    t_wan = cross_scale.tokens((16, 4), 256, 160, 121)
+    t_ltx = cross_scale.tokens((32, 8), 256, 160, 121)
+    rec = {"step": 0.2, "weights": 30_000}
+    assert got.steps == pytest.approx(8 * 0.2 * cross_scale.step_scale(rec, t_wan, 2, t_ltx, 2, 38_000, "cpu"))
+    assert got.steps < 8 * 0.2 * (t_ltx / t_wan)  # an eighth of the tokens: under an eighth of Wan's steps
+    assert got.decode == pytest.approx(4.0 * folder_decode_cost(ltx2, 256, 160, 121) /
+                                       folder_decode_cost(wan, 256, 160, 121))
+    assert got.other == pytest.approx(0.75) and got.run < 0.5 * 6.35  # Wan's pixels would have said 6.35 s
+
+
+def test_one_load_keeps_its_fixed_part():
+    """One load measured: a tiny model's (all of it building the pipeline) says the same for another tiny one,
+    four times its weights (it had said four times the time); a real one's reading grows with the weights."""
+    def one(weights, seconds):
+        return {times.load_key("cpu x2", "Wan"): [{"pixels": weights, "steps": 1, "seconds": seconds}]}
+    asked = foresee_time.Asked("x", "LTX-2", 0, 9, 1, 4, False, 0, 240_000)
+    assert foresee_time._load(one(60_000, 3.0), asked, "cpu x2") == pytest.approx(3.0, abs=0.01)
+    big = foresee_time.Asked("x", "Wan 14B", 0, 9, 1, 4, False, 0, 20_000_000_000)
+    # 7e9 weights in 40 s: 28 s of reading at LOAD_RATE, 12 s fixed
+    assert foresee_time._load(one(7_000_000_000, 40.0), big, "cpu x2") == pytest.approx(
+        12.0 + 20e9 / foresee_time.LOAD_RATE)
+    # a faster disk than LOAD_RATE: all of it reading, at the rate it showed
+    assert foresee_time._load(one(7_000_000_000, 14.0), big, "cpu x2") == pytest.approx(40.0)
+
+
+def test_a_node_timed_in_two_calls_records_each_from_the_last(tmp_path, monkeypatch, records):
+    """InfiniteTalk makes its clip in two timed calls: the second's record had kept the first's whole time as its
+    'before' (11.5 s of a 23 s run), and its estimate counted it twice. Each call is timed from the end of the one
+    before, and the record keeps the family's token grid and the call's loops (cross_scale.py)."""
+    from types import SimpleNamespace
+
+    from studio.engine.context import Context, Runtime
+    clock = [100.0]
+    monkeypatch.setattr(times.time, "perf_counter", lambda: clock[0])
+    ctx = Context("n1", "InfiniteTalk", {"steps": 4, "guidance": 5.0}, 0, "cpu", Runtime())
+    ctx.started = 90.0
+    ctx.note = ctx.info = lambda *a, **k: None
+    fam = SimpleNamespace(title="Wan", denoiser="transformer", size_multiple=16, frame_multiple=(4, 1))
+    ref = SimpleNamespace(path=str(tmp_path / "wan"), variant="Wan", memory="gpu", dtype="fp32", fam=fam,
+                          shared=SimpleNamespace(sampled=True))
+    monkeypatch.setattr(times.RunClock, "_weights", lambda self: (30_000, 60_000))
+    for k in range(2):
+        c = times.RunClock(ctx, ref, "cpu", (64, 64), 9, 1, 4, loops=1)
+        clock[0] += 10.0
+        c.finished()
+    recs = times.load()[c.key]
+    assert [round(r["seconds"], 3) for r in recs] == [20.0, 10.0]  # the first from the node's start, then its own
+    assert recs[-1]["grid_s"] == 16 and recs[-1]["grid_t"] == 4 and recs[-1]["loops"] == 1
+
+
+def test_the_encoding_follows_the_frames_wired_in():
+    """Wan's first-and-last-frame run encoded its frames (2 s against a 3 s decode): a text-to-video node is not
+    said to encode them (LTX-2's talking clip was said 11x its time from such a run), and a node with frames wired
+    in encodes its own at that share of its own decode; from a text-only run, at FRAMES_ENCODED."""
+    flf = {"encode": 2.0, "decode": 3.0}
+    t2v = {"encode": 0.01, "decode": 1.2}
+    assert cross_scale.encoding(flf, 0.4, frames_in=False) == 0.0
+    assert cross_scale.encoding(flf, 0.4, frames_in=True) == pytest.approx(0.4 * 2.0 / 3.0)
+    assert cross_scale.encoding(t2v, 3.0, frames_in=True) == pytest.approx(3.0 * cross_scale.FRAMES_ENCODED)
+    assert cross_scale.encoding(t2v, 3.0, frames_in=False) == 0.01 and cross_scale.encoding(flf, 9.0, None) == 2.0
