@@ -133,3 +133,22 @@ def test_the_encoding_follows_the_frames_wired_in():
     assert cross_scale.encoding(flf, 0.4, frames_in=True) == pytest.approx(0.4 * 2.0 / 3.0)
     assert cross_scale.encoding(t2v, 3.0, frames_in=True) == pytest.approx(3.0 * cross_scale.FRAMES_ENCODED)
     assert cross_scale.encoding(t2v, 3.0, frames_in=False) == 0.01 and cross_scale.encoding(flf, 9.0, None) == 2.0
+
+
+def test_a_fixed_length_model_is_timed_at_its_own_length(tmp_path, monkeypatch, tiny):
+    """SVD with 'frames' 0 makes the frames its UNet's config says (the tiny one's 4, SVD-XT's 25), as the run
+    does (sampler.frames_and_window): the estimate had timed the family's 14 and said 10 min for a 3 min run."""
+    import json
+    import os
+
+    from nodes.video_models.base.registry import FAMILIES
+    from nodes.video_models.loading.node import LoadVideoModel
+    from nodes.video_models.sampling.advice import clip_and_window
+    folder = str(tiny("svd"))
+    monkeypatch.setenv("STUDIO_MODELS", os.path.dirname(folder))
+    facts = LoadVideoModel.foresee({"model": folder}, None, {})["model"]
+    with open(os.path.join(folder, "unet", "config.json")) as f:
+        own = json.load(f)["num_frames"]
+    assert own != FAMILIES["svd"].frames and facts["native_frames"] == own
+    assert clip_and_window(FAMILIES["svd"], {"frames": 0}, facts["native_frames"]) == (own, own)
+    assert clip_and_window(FAMILIES["svd"], {"frames": 0}) == (14, 14)

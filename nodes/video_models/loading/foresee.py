@@ -33,7 +33,9 @@ def _size_of(folder: str, fam, index: dict) -> dict:
     except Exception:  # noqa: BLE001 - a folder whose config does not tell: the run says what it finds
         return {}
     experts = 2 if isinstance(index.get("transformer_2"), list) and index["transformer_2"][0] else 1
-    return {"variant": variant if variant != fam.title else "", "experts": experts}
+    n = dict(config or {}).get("num_frames")  # a fixed-length model's own (SVD's UNet): what frames 0 makes
+    native = {"native_frames": n} if isinstance(n, int) and not isinstance(n, bool) and n > 0 else {}
+    return {"variant": variant if variant != fam.title else "", "experts": experts, **native}
 
 
 def _positions(folder: str | None) -> dict:

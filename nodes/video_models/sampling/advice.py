@@ -53,11 +53,18 @@ def keyframe_problem(fam, params: dict, inputs: dict, node_title: str, n: int, w
     return None
 
 
-def clip_and_window(fam, params: dict) -> tuple[int, int]:
+def native_frames(inputs: dict) -> int | None:
+    """The frames the model wired in was trained on, where its config says (Load Video Model's foresight)."""
+    n = (inputs.get("model") or {}).get("native_frames")
+    return int(n) if isinstance(n, int) and not isinstance(n, bool) and n > 0 else None
+
+
+def clip_and_window(fam, params: dict, native: int | None = None) -> tuple[int, int]:
     """(frames to make, frames per call) as the run will find them (sampler.frames_and_window, with the
-    family's fixed length for a model's own)."""
-    n = int(params.get("frames") or 0) or fam.frames
-    native = fam.fixed_frames
+    model's own length where its config says it, ``native``: the tiny SVD's 4, SVD-XT's 25; else the family's
+    fixed length)."""
+    native = native or fam.fixed_frames
+    n = int(params.get("frames") or 0) or native or fam.frames
     win = int(params.get("window") or 0) or (min(n, native) if native else n)
     return n, max(1, valid_frames(fam, win))
 
@@ -97,7 +104,7 @@ def advise(node_cls, params: dict, inputs: dict) -> list[tuple[str, str]]:
     why = task_problem(fam, title, node_cls.task)
     if why:
         return said + [("error", why)]
-    n, win = clip_and_window(fam, params)
+    n, win = clip_and_window(fam, params, native_frames(inputs))
     m = next((int(inputs[p]["frames"]) for p in node_cls.source_ports if (inputs.get(p) or {}).get("frames")), 0)
     if m:  # a source clip's frames (at most 'frames' for Video to Video)
         frames = int(params.get("frames") or 0)

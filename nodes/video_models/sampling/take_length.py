@@ -12,13 +12,14 @@ def frames_made(fam, params: dict, inputs: dict, ports: tuple[str, ...]) -> int 
     family tells it (the run, or preflight, says what is missing)."""
     asked = int(params.get("frames") or 0)
     wired = [int((inputs.get(p) or {}).get("frames") or 0) for p in ports]
-    n = asked or max(wired, default=0) or (fam.frames if fam is not None else 0)
+    from .advice import clip_and_window, native_frames
+    native = native_frames(inputs)
+    n = asked or max(wired, default=0) or native or (fam.frames if fam is not None else 0)
     if n <= 0:
         return None
     if fam is None:
         return n
-    from .advice import clip_and_window
-    _, win = clip_and_window(fam, {**params, "frames": n})
+    _, win = clip_and_window(fam, {**params, "frames": n}, native)
     return max(n, win)
 
 

@@ -4,7 +4,7 @@ the run will take them: the frames a window and the windows (advice.clip_and_win
 measured runs (runs/foresee_time.py). Plain Python: no torch."""
 from __future__ import annotations
 
-from .advice import clip_and_window, family_wired
+from .advice import clip_and_window, family_wired, native_frames
 from .preview_size import PREVIEW_SIDE, PREVIEW_STEPS, shrunk
 
 
@@ -21,7 +21,7 @@ def estimate(params: dict, inputs: dict, shape=None, frames_in: bool | None = No
         return None
     got = shape(params, fam) if shape is not None else None
     if got is None:
-        n, win = clip_and_window(fam, params)
+        n, win = clip_and_window(fam, params, native_frames(inputs))
         ov = int(params.get("overlap") or 0)
         got = min(n, win), 1 if n <= win else 1 + -(-(n - win) // max(1, win - min(ov, win - 1))), 1
     frames, windows, loops = got
