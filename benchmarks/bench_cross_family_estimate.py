@@ -28,7 +28,6 @@ sys.path.insert(0, ROOT)
 import benchmarks  # noqa: E402,F401  (allows the temporary folder it works in: benchmarks/__init__.py)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("STUDIO_TEST_COSMOS_STAND_IN", "1")  # the tiny Cosmos models (child_env.own_tiny_cosmos)
 
 # template -> its generator node (assets/graphs): one per family the tiny models carry
 CASES = {
@@ -84,8 +83,9 @@ def main() -> int:
     if a.child:
         child(a.child, a.out)
         return 0
-    from benchmarks.child_env import extend_pythonpath
+    from benchmarks.child_env import extend_pythonpath, own_tiny_cosmos
     from nodes.video_models.runs import times
+    own_tiny_cosmos()  # the tiny models made here include Cosmos's (its children inherit it)
     names = list(CASES) if a.cases == "all" else [n for n in CASES if n in a.cases.split(",")]
     runs = a.runs or tempfile.mkdtemp(prefix="studio-bench-xf-")
     models = a.models

@@ -125,14 +125,16 @@ def test_a_node_timed_in_two_calls_records_each_from_the_last(tmp_path, monkeypa
 
 def test_the_encoding_follows_the_frames_wired_in():
     """Wan's first-and-last-frame run encoded its frames (2 s against a 3 s decode): a text-to-video node is not
-    said to encode them (LTX-2's talking clip was said 11x its time from such a run), and a node with frames wired
-    in encodes its own at that share of its own decode; from a text-only run, at FRAMES_ENCODED."""
+    said to encode them (LTX-2's talking clip was said 11x its time from such a run); a node of Wan's kind with an
+    image wired in encodes its window at that share of its own decode; another family's encodes the frames wired
+    in (Framepack's one image of 330 frames had been said 37 s of encoding)."""
     flf = {"encode": 2.0, "decode": 3.0}
     t2v = {"encode": 0.01, "decode": 1.2}
-    assert cross_scale.encoding(flf, 0.4, frames_in=False) == 0.0
-    assert cross_scale.encoding(flf, 0.4, frames_in=True) == pytest.approx(0.4 * 2.0 / 3.0)
-    assert cross_scale.encoding(t2v, 3.0, frames_in=True) == pytest.approx(3.0 * cross_scale.FRAMES_ENCODED)
-    assert cross_scale.encoding(t2v, 3.0, frames_in=False) == 0.01 and cross_scale.encoding(flf, 9.0, None) == 2.0
+    assert cross_scale.encoding(flf, 0.4, 0, 81, True) == 0.0
+    assert cross_scale.encoding(flf, 0.4, 1, 81, True) == pytest.approx(0.4 * 2.0 / 3.0)
+    assert cross_scale.encoding(flf, 60.0, 1, 330, False) == pytest.approx(60.0 * cross_scale.FRAMES_ENCODED / 330)
+    assert cross_scale.encoding(t2v, 3.0, 10 ** 6, 33, True) == pytest.approx(3.0 * cross_scale.FRAMES_ENCODED)
+    assert cross_scale.encoding(t2v, 3.0, 0, 33, True) == 0.01 and cross_scale.encoding(flf, 9.0, None, 9, True) == 2.0
 
 
 def test_a_fixed_length_model_is_timed_at_its_own_length(tmp_path, monkeypatch, tiny):

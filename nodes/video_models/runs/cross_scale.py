@@ -72,23 +72,26 @@ def decode_scale(a_path: str, a_size: tuple[int, int, int], b_path: str, b_size:
     return math.prod(b_size) / max(1, math.prod(a_size))
 
 
-# a window's encoding over its decode where the frames wired in are VAE-encoded whole (Wan's image to video, first
-# and last frame, InfiniteTalk: 0.60-0.63 on the tiny models; VACE's two encodes 1.3; LTX-2's first frame 0.08)
+# a frame's encoding over its decoding (Wan's first and last frame and InfiniteTalk encode the whole window:
+# 0.60-0.63 of its decode on the tiny models; VACE's two encodes 1.3; LTX-2 and Fun Camera the frames given)
 FRAMES_ENCODED = 0.6
 ENCODES_FRAMES = 0.3  # a run whose encoding is this share of its decode or more encoded frames
 
 
-def encoding(rec: dict, decode: float, frames_in: bool | None) -> float:
-    """A window's encoding for another model whose decode is ``decode``, from run ``rec``: the frames wired in
-    are encoded by that model's VAE (at the share of its decode the run showed, where it encoded frames too);
-    a run that encoded frames says nothing of a text-only one's encoding (the prompt's: left out), nor a text-only
-    run of one with frames. ``frames_in`` None: the run's own encoding."""
+def encoding(rec: dict, decode: float, frames_in: int | None, window: int, same_kind: bool) -> float:
+    """A window's encoding for another model whose decode is ``decode`` (a window of ``window`` frames), from
+    run ``rec``. ``frames_in``: the frames wired in (an image one, a clip its own); None: not known (the run's own
+    encoding). A run of the same family or a kin that encoded frames tells how the family encodes them (Wan's
+    image to video: the whole window); otherwise the frames wired in are what is encoded. A run that encoded
+    frames says nothing of a text-only one's encoding (left out)."""
     share = rec["encode"] / rec["decode"] if rec.get("decode", 0) > 0 else 0.0
     if frames_in is None:
         return rec["encode"]
-    if frames_in:
-        return decode * (share if share >= ENCODES_FRAMES else FRAMES_ENCODED)
-    return 0.0 if share >= ENCODES_FRAMES else rec["encode"]
+    if frames_in <= 0:
+        return 0.0 if share >= ENCODES_FRAMES else rec["encode"]
+    if share >= ENCODES_FRAMES and same_kind:
+        return decode * share
+    return decode * FRAMES_ENCODED * min(1.0, frames_in / max(1, window))
 
 
 def _size(parts: list[str]) -> tuple[int, int, int] | None:

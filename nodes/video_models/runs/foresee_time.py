@@ -63,7 +63,7 @@ class Asked:
     unet: bool = False   # its denoiser is a UNet (SVD, AnimateDiff): another family's step says nothing of it
     grid: tuple[int, int] = (0, 0)  # (pixels a token spans a side, frames a latent frame): cross_scale.grid; 0: not known
     size: tuple[int, int] = (0, 0)  # width, height (0: the pipeline's default)
-    frames_in: bool | None = None  # frames wired in (an image, a video, a mask): the VAE encodes them; None: not known
+    frames_in: int | None = None  # frames wired in (an image one, a clip its own): the VAE encodes them; None: not known
     loops: int = 1       # denoising loops a call (Framepack's sections): a step sees a loop's share of the frames
 
 
@@ -171,7 +171,7 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
     encode = near["encode"]
     if crossed is not None:  # another model's step and decode scaled by tokens and VAE work (cross_scale.py)
         step, decode = crossed
-        encode = encoding(near, decode, asked.frames_in)
+        encode = encoding(near, decode, asked.frames_in, asked.frames, tier <= 2)
     else:
         scale = 1.0
         if tier >= 2:

@@ -18,7 +18,8 @@ from ..base.capabilities import FirstLast, Tracks
 from ..loading.inputs import video_model_input as _video_model  # one copy: inputs.py
 from ..loading.node import CATEGORY
 
-FRAME_TYPES = ("Image", "Video", "Mask")  # inputs whose frames a generator's VAE encodes (its time before F5)
+FRAME_TYPES = ("Image", "Video", "Mask")  # inputs whose frames a generator's VAE encodes (its time before F5: an
+# image one frame, a clip its foreseen frames, all of a window where not foreseen)
 from ..takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
 from ..takes.long_take import HOLD_CHOICES, HOLD_HELP, LONG_TAKE_HELP, LONG_TAKES, SCHEDULE_HELP, SCHEDULES
 from ..base.drafts import QUALITIES, QUALITY_HELP
@@ -160,7 +161,8 @@ class GeneratorNode(Node):
     def estimate(cls, params, base_dir, inputs):
         """Its time before F5, from this machine's measured runs (time_before.py, runs/foresee_time.py)."""
         from .time_before import estimate
-        frames_in = any(p.name in inputs and p.type in FRAME_TYPES for p in cls.inputs)
+        frames_in = sum(1 if p.type == "Image" else int((inputs[p.name] or {}).get("frames") or 10 ** 6)
+                        for p in cls.inputs if p.name in inputs and p.type in FRAME_TYPES)
         return estimate(params, inputs, cls.take_shape, frames_in)
 
     @classmethod

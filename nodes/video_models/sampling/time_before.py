@@ -8,10 +8,10 @@ from .advice import clip_and_window, family_wired, native_frames
 from .preview_size import PREVIEW_SIDE, PREVIEW_STEPS, shrunk
 
 
-def estimate(params: dict, inputs: dict, shape=None, frames_in: bool | None = None) -> str | None:
+def estimate(params: dict, inputs: dict, shape=None, frames_in: int | None = None) -> str | None:
     """The node's time in words, or that nothing measures it here; None where no model is foreseen (nothing to
     time). ``shape(params, fam)``: (frames a call, calls, denoising loops a call) as the node makes them (its
-    ``take_shape``), None for windows of 'window' frames, 'overlap' apart. ``frames_in``: frames are wired in (the
+    ``take_shape``), None for windows of 'window' frames, 'overlap' apart. ``frames_in``: the frames wired in (the
     VAE encodes them: another model's run is scaled to that)."""
     from ..runs.cross_scale import grid
     from ..runs.foresee_time import Asked, this_machine, words_for
