@@ -6,7 +6,11 @@ A's run is recorded on this machine (runs/foresee_time.py), against B's measured
 the rest) and its load apart.
 
     .venv/bin/python benchmarks/bench_cross_family_estimate.py [--models DIR] [--cases camera_move,...]
-        [--runs DIR: reuse the renders of an earlier call]
+        [--runs DIR: reuse the renders of an earlier call] [--set templates|heldout|all]
+
+``--set heldout``: text to video on tiny models of families and sizes no template has (CogVideoX, HunyuanVideo,
+LTX-Video, Mochi, Kandinsky 5, Sana Video, Motif Video, Wan at 96x96x21), made by ``tests.tiny_models`` here:
+the cases the scaling was not fitted on.
 
 Prints the ratio table (estimate / measured, rows: the run recorded, columns: the node estimated) and writes
 benchmarks/results/cross_family_estimate_cpu.json. Each row has the machine's 1-minute load average: on a shared
@@ -42,6 +46,18 @@ CASES = {
     "chronoedit_image_edit": "n3",         # ChronoEdit
     "image_to_video": "n3",                # SVD (a UNet)
 }
+# held out: name -> (tiny model key, Text to Video's settings); node id 'gen'
+HELDOUT = {
+    "cogvideox 64x64x17": ("cogvideox", dict(width=64, height=64, frames=17)),
+    "hunyuan 64x64x17": ("hunyuan", dict(width=64, height=64, frames=17)),
+    "ltx 96x64x25": ("ltx", dict(width=96, height=64, frames=25)),
+    "mochi 64x64x13": ("mochi", dict(width=64, height=64, frames=13)),
+    "kandinsky5 64x64x17": ("kandinsky5", dict(width=64, height=64, frames=17)),
+    "sana-video 64x64x17": ("sana-video", dict(width=64, height=64, frames=17)),
+    "motif-video 64x64x17": ("motif-video", dict(width=64, height=64, frames=17)),
+    "wan 96x96x21": ("wan-t2v", dict(width=96, height=96, frames=21)),
+}
+QUIET = {"prompt": "a fox", "steps": 4, "previews": False, "preview_size": "off"}
 SECONDS = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0}
 
 
@@ -50,26 +66,37 @@ def _secs(text: str, pattern: str) -> float | None:
     return float(m.group(1)) * SECONDS[m.group(2)] if m else None
 
 
+def graph_of(name: str):
+    """(the graph of case ``name``, its generator's id): a template's, or a held-out Text to Video on a tiny
+    model of the shelf under STUDIO_BENCH_SHELF."""
+    if name in CASES:
+        from studio.core.fileformat import load_graph
+        return load_graph(os.path.join(ROOT, "assets", "graphs", f"{name}.json")), CASES[name]
+    from tests.tiny_models import Shelf
+    from tests.video_models.graphs import model_graph
+    key, params = HELDOUT[name]
+    model = str(Shelf(os.environ["STUDIO_BENCH_SHELF"])(key))
+    return model_graph(model, "video_models.text_to_video", dict(QUIET, **params)), "gen"
+
+
 def child(name: str, out: str) -> None:
-    """Render template ``name`` here (its generator and what feeds it) and write the times."""
-    from studio.core.fileformat import load_graph
+    """Render case ``name`` here (its generator and what feeds it) and write the times."""
     from studio.engine.events import NodeFinished
     from studio.engine.executor import Executor
-    g = load_graph(os.path.join(ROOT, "assets", "graphs", f"{name}.json"))
+    g, gen = graph_of(name)
     ev = []
     t0 = time.perf_counter()
-    Executor().run(g, targets=[CASES[name]], device="auto", on_event=ev.append, use_cache=False)
+    Executor().run(g, targets=[gen], device="auto", on_event=ev.append, use_cache=False)
     took = {e.node_id: e.seconds for e in ev if isinstance(e, NodeFinished)}
     loads = [n.id for n in g.nodes.values() if n.type_id == "video_models.load"]
     with open(out, "w") as f:
-        json.dump({"run": took.get(CASES[name]), "load": sum(took.get(i, 0.0) for i in loads),
+        json.dump({"run": took.get(gen), "load": sum(took.get(i, 0.0) for i in loads),
                    "wall": time.perf_counter() - t0, "load_avg": os.getloadavg()[0]}, f)
 
 
 def estimate(name: str) -> str | None:
-    from studio.core.fileformat import load_graph
     from studio.engine.edit_checks import node_estimate
-    return node_estimate(load_graph(os.path.join(ROOT, "assets", "graphs", f"{name}.json")), CASES[name])
+    return node_estimate(*graph_of(name))
 
 
 def main() -> int:
@@ -77,6 +104,7 @@ def main() -> int:
     ap.add_argument("--models", default="")
     ap.add_argument("--cases", default="all")
     ap.add_argument("--runs", default="")
+    ap.add_argument("--set", default="templates", choices=("templates", "heldout", "all"))
     ap.add_argument("--child", default="")
     ap.add_argument("--out", default="")
     a = ap.parse_args()
@@ -86,8 +114,10 @@ def main() -> int:
     from benchmarks.child_env import extend_pythonpath, own_tiny_cosmos
     from nodes.video_models.runs import times
     own_tiny_cosmos()  # the tiny models made here include Cosmos's (its children inherit it)
-    names = list(CASES) if a.cases == "all" else [n for n in CASES if n in a.cases.split(",")]
+    pool = {"templates": list(CASES), "heldout": list(HELDOUT), "all": list(CASES) + list(HELDOUT)}[a.set]
+    names = pool if a.cases == "all" else [n for n in pool if n in a.cases.split(",")]
     runs = a.runs or tempfile.mkdtemp(prefix="studio-bench-xf-")
+    os.environ["STUDIO_BENCH_SHELF"] = os.path.join(runs, "shelf")
     models = a.models
     if not models:
         models = os.path.join(runs, "models")
@@ -96,7 +126,7 @@ def main() -> int:
     os.environ["STUDIO_MODELS"] = models
     measured = {}
     for name in names:
-        folder = os.path.join(runs, name)
+        folder = os.path.join(runs, name.replace(" ", "_"))
         res = os.path.join(folder, "took.json")
         if not os.path.exists(res):
             os.makedirs(folder, exist_ok=True)
@@ -114,7 +144,7 @@ def main() -> int:
     import diffusers  # noqa: F401  (as in the window after a run: the VAEs are counted where it is imported)
     table, words = {}, {}
     for a_name in done:  # only A's run recorded
-        os.environ["STUDIO_CACHE_DIR"] = os.path.join(runs, a_name, "cache")
+        os.environ["STUDIO_CACHE_DIR"] = os.path.join(runs, a_name.replace(" ", "_"), "cache")
         times._READ.clear()
         for b_name in done:
             said = estimate(b_name) or ""
@@ -123,7 +153,7 @@ def main() -> int:
             table[(a_name, b_name)] = (run / b["run"] if run and b["run"] else None,
                                        load / b["load"] if load and b["load"] else None)
             words[f"{a_name} -> {b_name}"] = said
-    short = {n: n[:10] for n in done}
+    short = {n: n.replace(" ", "")[:10] for n in done}
     print("\nrun estimate / measured (rows: the one run recorded; columns: the node estimated)")
     print(" " * 12 + " ".join(f"{short[b]:>10}" for b in done))
     worst = []
@@ -139,7 +169,7 @@ def main() -> int:
         within = sum(w <= math.log(2) for w in worst)
         print(f"\ncross pairs within 2x: {within} of {len(worst)}; worst {math.exp(max(worst)):.2f}x off; "
               f"geometric mean {math.exp(sum(worst) / len(worst)):.2f}x off")
-    out = os.path.join(ROOT, "benchmarks", "results", "cross_family_estimate_cpu.json")
+    out = os.path.join(ROOT, "benchmarks", "results", f"cross_family_estimate_cpu_{a.set}.json")
     with open(out, "w") as f:
         json.dump({"measured": measured, "ratios": {f"{x} -> {y}": v for (x, y), v in table.items()},
                    "words": words}, f, indent=1)

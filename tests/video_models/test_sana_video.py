@@ -44,3 +44,17 @@ def test_sana_video_is_its_pipeline_called_directly(tiny, monkeypatch, i2v):
                frames=5, num_inference_steps=2, guidance_scale=6.0, use_resolution_binning=False, output_type="np",
                generator=torch.Generator().manual_seed(kw["generator"].initial_seed()), **more).frames[0]
     assert clip.n_frames == 5 and np.isfinite(out).all() and np.array_equal(clip.frames, np.clip(out, 0, 1))
+
+
+def test_a_sana_model_in_text_to_video_is_sent_to_its_own_node(tiny, monkeypatch):
+    """Sana Video is run by its own node: wired into Text to Video it is said so while editing, naming that node,
+    and a run is refused in the same words before anything loads (it had said nothing before F5, then failed in
+    the node with "do not do text to video (they do: )")."""
+    from studio.core.errors import StudioError
+    from studio.engine.edit_checks import node_checks
+    g = model_graph(str(tiny("sana-video")), "video_models.text_to_video", {"prompt": "a fox", "width": 32,
+                                                                            "height": 32, "frames": 5, "steps": 1})
+    said = node_checks(g, "gen")
+    assert ("error", "this model (Sana Video) is run by its own node: use 'Sana Video'") in said, said
+    with pytest.raises(StudioError, match="is run by its own node: use 'Sana Video'"):
+        Executor().run(g, targets=["gen"], device="cpu", use_cache=False)

@@ -85,3 +85,17 @@ def makers(fam, kind: str) -> list[Maker]:
     where it declares any for that kind, else the generic generator for it; [] when no node makes it."""
     own = [m for m in fam.makers if m.kind == kind]
     return own or ([GENERIC[kind]] if kind in GENERIC else [])
+
+
+def own_nodes(fam) -> list[str]:
+    """The titles of the nodes a family declares as its makers (Sana Video's), as the node menu shows them."""
+    from studio.core.registry import default_registry
+    out = []
+    for m in getattr(fam, "makers", ()):
+        try:
+            title = default_registry().get(m.node).title
+        except Exception:  # noqa: BLE001 - a node not registered here: its type id
+            title = m.node
+        if f"'{title}'" not in out:
+            out.append(f"'{title}'")
+    return out

@@ -205,6 +205,11 @@ class VideoModelRef(ModelRef):
         cls_name = getattr(fam, task)
         if cls_name is None:
             can = [TASKS[t] for t in TASKS if getattr(fam, t)]
+            if not can:  # a family run by its own node only (Sana Video, Framepack): which
+                from ..base.tasks import own_nodes
+                own = " or ".join(own_nodes(fam))
+                raise ModelError(f"{fam.title} models do not do {TASKS[task]} in this node"
+                                 + (f": they are run by their own node, {own}" if own else ""))
             raise ModelError(f"{fam.title} models do not do {TASKS[task]} (they do: {', '.join(can)})")
         if self.shared.released:
             raise ModelError(f"the model '{self.path}' was unloaded to make room for another: run again to load it")

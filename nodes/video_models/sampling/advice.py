@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..base.family import valid_frames
 from ..base.registry import FAMILIES, family_of
-from ..base.tasks import TASKS
+from ..base.tasks import TASKS, own_nodes
 
 NODES = {"t2v": "Text to Video", "i2v": "Image to Video", "v2v": "Video to Video", "vace": "Wan VACE",
          "animate": "Wan Animate"}  # the node that does each task field of a Family
@@ -32,7 +32,7 @@ def task_problem(fam, title: str, task: str) -> str | None:
     if not does:  # a family run by a node of its own only (Wan Animate 2)
         from ..base.capabilities import Modular
         modular = fam.capability(Modular)
-        own = modular.own_node if modular is not None else ""
+        own = modular.own_node if modular is not None else " or ".join(own_nodes(fam))
         return f"this model ({title}) is run by its own node: use {own}" if own else None
     made = " and ".join(TASKS[f] for f in does)
     use = " or ".join(NODES[f] for f in does)
