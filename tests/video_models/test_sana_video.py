@@ -58,3 +58,10 @@ def test_a_sana_model_in_text_to_video_is_sent_to_its_own_node(tiny, monkeypatch
     assert ("error", "this model (Sana Video) is run by its own node: use 'Sana Video'") in said, said
     with pytest.raises(StudioError, match="is run by its own node: use 'Sana Video'"):
         Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
+    own = model_graph(str(tiny("sana-video")), "video_models.sana_video", PARAMS)  # its own node: nothing said
+    assert not [w for _l, w in node_checks(own, "gen") if "own node" in w]
+    from nodes.video_models.sampling.advice import advise
+    from nodes.video_models.families.framepack.node import FramepackVideo
+    from nodes.video_models.base.registry import FAMILIES
+    assert advise(FramepackVideo, {}, {"model": {"family": "framepack", "title": FAMILIES["framepack"].title,
+                                                 "path": "x"}}) == []  # Framepack's node on a Framepack model

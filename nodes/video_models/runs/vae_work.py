@@ -19,28 +19,30 @@ SIDE_CAP = 16  # latent pixels a side a folder's decode is counted at: the rest 
 _FOLDERS: dict = {}  # (the folder, the latent's shape) -> the decode's cost in work.COST units, or None
 
 
-def folder_decode_cost(path: str, width: int, height: int, frames: int) -> float | None:
+def folder_decode_cost(path: str, width: int, height: int, frames: int,
+                       frames_per_latent: int | None = None) -> float | None:
     """What the VAE of the diffusers folder ``path`` (or its model_index.json) costs decoding one window of
     ``width`` x ``height`` x ``frames``, in work.COST units, counted on a meta copy built from its config, before
     the model is loaded (foresee_time.py scales another model's measured decode by it: cross_scale.py). The
     latent is counted at most SIDE_CAP a side, the elements and multiply-adds scaled to the whole area (the calls
     follow the frames, not the pixels: counting stays a few hundredths of a second at any size). None: not a
     folder, a VAE that is not a diffusers one, or diffusers not imported yet (no run made in this process: nothing
-    is imported on the window's thread for an estimate)."""
+    is imported on the window's thread for an estimate). ``frames_per_latent``: the family's, where neither the
+    VAE nor its config says it."""
     import os
     import sys
     if "diffusers" not in sys.modules or "torch" not in sys.modules:
         return None
     folder = os.path.dirname(path) if path.endswith("model_index.json") else path
-    key = (folder, width, height, frames)
+    key = (folder, width, height, frames, frames_per_latent)
     if key in _FOLDERS:
         return _FOLDERS[key]
     with _LOCK:
-        _FOLDERS[key] = cost = _folder_cost(folder, width, height, frames)
+        _FOLDERS[key] = cost = _folder_cost(folder, width, height, frames, frames_per_latent)
     return cost
 
 
-def _folder_cost(folder: str, width: int, height: int, frames: int) -> float | None:
+def _folder_cost(folder: str, width: int, height: int, frames: int, frames_per_latent: int | None) -> float | None:
     import os
     try:
         import diffusers
@@ -59,9 +61,11 @@ def _folder_cost(folder: str, width: int, height: int, frames: int) -> float | N
         vae = _SKELETONS[key]
         own = vars(vae)  # what the class works out itself (LTX's from its patch and blocks), else its config's
         s = next((int(v) for v in (own.get("spatial_compression_ratio"), config.get("scale_factor_spatial"),
-                                   config.get("spatial_compression_ratio")) if isinstance(v, int) and v > 0), 8)
+                                   config.get("spatial_compression_ratio"), _product(config, "spatial_expansions"))
+                  if isinstance(v, int) and v > 0), 8)
         t = next((int(v) for v in (own.get("temporal_compression_ratio"), config.get("scale_factor_temporal"),
-                                   config.get("temporal_compression_ratio")) if isinstance(v, int) and v > 0), 1)
+                                   config.get("temporal_compression_ratio"), _product(config, "temporal_expansions"),
+                                   frames_per_latent) if isinstance(v, int) and v > 0), 1)
         ch = int(config.get("z_dim") or config.get("latent_channels") or 4)
         lat_f = (frames - 1) // t + 1 if t > 1 else frames
         h, w = max(1, height // s), max(1, width // s)
@@ -74,6 +78,17 @@ def _folder_cost(folder: str, width: int, height: int, frames: int) -> float | N
                 area * (work.unfolded * UNFOLDED_SECONDS + work.flops * COST["flops"]))
     except Exception:  # noqa: BLE001 - a courtesy: the caller scales by the pixels instead
         return None
+
+
+def _product(config: dict, key: str) -> int | None:
+    """A VAE's compression as its config lists it stage by stage (Mochi's temporal_expansions [1, 2, 3]: 6)."""
+    v = config.get(key)
+    if not isinstance(v, (list, tuple)) or not v or not all(isinstance(x, int) and x > 0 for x in v):
+        return None
+    out = 1
+    for x in v:
+        out *= x
+    return out
 
 
 def _count(meta, shape, dtype) -> Work | None:

@@ -101,7 +101,8 @@ def advise(node_cls, params: dict, inputs: dict) -> list[tuple[str, str]]:
     fam, title = family_wired(inputs)
     if fam is None:
         return said
-    why = task_problem(fam, title, node_cls.task)
+    own = getattr(node_cls, "id", "") in {m.node for m in getattr(fam, "makers", ())}  # the family's own node
+    why = None if own else task_problem(fam, title, node_cls.task)
     if why:
         return said + [("error", why)]
     n, win = clip_and_window(fam, params, native_frames(inputs))
