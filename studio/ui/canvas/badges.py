@@ -141,7 +141,9 @@ class RunBadges:
         if st is None or st.get("error") or st.get("running"):
             return
         made = (f" · {frames} of {total} frames" if total > frames else f" · {frames} frames") if frames else ""
-        st["text"] = fmt_seconds(seconds) + made + (" · " + extra if extra else "")
+        # a cached node whose clip made frames again for this run (its frames no longer held) stays said cached
+        st["text"] = ("cached · " if st.get("cached") else "") + fmt_seconds(seconds) + made + (
+            " · " + extra if extra else "")
         st["cost"] = seconds
         self.refresh(nid)
 
