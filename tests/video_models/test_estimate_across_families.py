@@ -154,3 +154,21 @@ def test_a_fixed_length_model_is_timed_at_its_own_length(tmp_path, monkeypatch, 
     assert own != FAMILIES["svd"].frames and facts["native_frames"] == own
     assert clip_and_window(FAMILIES["svd"], {"frames": 0}, facts["native_frames"]) == (own, own)
     assert clip_and_window(FAMILIES["svd"], {"frames": 0}) == (14, 14)
+
+
+def test_a_load_says_the_libraries_start_only_where_the_process_has_not_had_it(monkeypatch):
+    """A window's first load starts diffusers (2.8 s here), the next model's does not (the tiny LTX-2 loaded in
+    0.15 s after a Wan run in the same window, and was said 4 s): the record keeps the start apart and the
+    estimate adds it only where this process has not had it yet."""
+    import sys
+
+    from nodes.video_models.loading.node import _start_libraries
+    data = {times.load_key("cpu x2", "Wan"): [{"pixels": 60_000, "steps": 1, "seconds": 1.0, "imports": 2.8}]}
+    asked = foresee_time.Asked("x", "Wan", 0, 9, 1, 4, False, 0, 60_000)
+    pytest.importorskip("diffusers")
+    import diffusers
+    diffusers.DiffusionPipeline  # noqa: B018 - the pipeline machinery in, as after a run
+    assert _start_libraries() == 0.0
+    assert foresee_time._load(data, asked, "cpu x2") == pytest.approx(1.0)
+    monkeypatch.delitem(sys.modules, "diffusers.pipelines.pipeline_utils")  # as in a window before its first run
+    assert foresee_time._load(data, asked, "cpu x2") == pytest.approx(3.8)

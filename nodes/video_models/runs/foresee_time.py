@@ -202,7 +202,23 @@ def _load(data: dict, asked: Asked, where: str) -> float | None:
     """A load's seconds on ``where``: this model's title's newest, else the load nearest in weights scaled by
     them, at most in proportion (a load has a fixed part: the pipeline built, its files opened; on tiny models
     all of it), by the power two loads of different weights show, between 0 and 1; with one load, its fixed
-    part kept and its reading scaled (LOAD_RATE)."""
+    part kept and its reading scaled (LOAD_RATE); and the libraries' start where this process has not had it."""
+    got = _model_load(data, asked, where)
+    return None if got is None else got + _imports(data, where)
+
+
+def _imports(data: dict, where: str) -> float:
+    """The seconds the first load of a process spends starting the libraries, where this process has not yet
+    (the newest measured on ``where``; 0 where none is): a window's second model loads without them."""
+    if "diffusers.pipelines.pipeline_utils" in sys.modules:
+        return 0.0
+    got = [r.get("imports") for k, rs in data.items() if k.startswith(f"{LOAD}|{where}|") for r in rs
+           if isinstance(r, dict) and isinstance(r.get("imports"), (int, float))]
+    return float(got[-1]) if got else 0.0
+
+
+def _model_load(data: dict, asked: Asked, where: str) -> float | None:
+    """A load's own seconds (the libraries' start apart, where its record keeps it)."""
     mine = [r for r in data.get(load_key(where, asked.title)) or [] if r.get("pixels", 0) > 0]
     if mine:
         return float(mine[-1]["seconds"])

@@ -334,8 +334,10 @@ class RunClock:
             return
         shared.load_seconds = None
         n = self._weights()[1]
+        imports = float(getattr(shared, "import_seconds", 0.0) or 0.0)
         if n > 0:
-            keep(load_key(machine(self.ref.device), self.key.split("|")[1]), n, 1, seconds)
+            keep(load_key(machine(self.ref.device), self.key.split("|")[1]), n, 1, seconds,
+                 phases={"imports": imports} if imports > 0 else None)
 
     def _check_plan(self) -> None:
         """The clip against the memory plan the model was loaded with (memory/plan.py clip_check): a
