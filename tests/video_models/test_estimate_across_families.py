@@ -172,3 +172,40 @@ def test_a_load_says_the_libraries_start_only_where_the_process_has_not_had_it(m
     assert foresee_time._load(data, asked, "cpu x2") == pytest.approx(1.0)
     monkeypatch.delitem(sys.modules, "diffusers.pipelines.pipeline_utils")  # as in a window before its first run
     assert foresee_time._load(data, asked, "cpu x2") == pytest.approx(3.8)
+
+
+def test_the_running_figure_starts_from_the_estimate_shown_before_f5(tmp_path, monkeypatch, records):
+    """Seen under Xvfb: Framepack was shown 'about 38 s' before F5 (from Kandinsky 6's speed), its run then said
+    27 s from its first step, then 49 and 68 (down, then up), and took 58 s. The estimate shown starts the run's
+    figure, weighed as a guess (a quarter of an earlier run of the model): the first step moves it little, the
+    run soon outweighs it, and it moves one way."""
+    from types import SimpleNamespace
+
+    from nodes.video_models.base.estimate_figure import GUESS_SHARE, Figure
+    from nodes.video_models.runs.foresee_time import Foreseen
+    shown = Foreseen(None, 20.0, 15.0, 3.0, "from Kandinsky 6 TI2V's speed, another family on cpu x2", 80, True,
+                     "Kandinsky 6 TI2V's speed, another family")
+    ctx = SimpleNamespace(params={"steps": 8}, notes=[], infos=[])
+    ctx.note = lambda text, level="info", logged=True: ctx.notes.append(text)
+    ctx.info = ctx.infos.append
+    fam = SimpleNamespace(title="HunyuanVideo Framepack", denoiser="transformer", size_multiple=16,
+                          frame_multiple=(1, 0))
+    ref = SimpleNamespace(path=str(tmp_path / "fp"), variant="", memory="gpu", dtype="fp32", fam=fam,
+                          shared=SimpleNamespace(sampled=False))
+    monkeypatch.setattr(times.RunClock, "_weights", lambda self: (78_000, 160_000))
+    asked = {}
+    clock = times.RunClock(ctx, ref, "cpu", (256, 256), 330, 1, 80, loops=10,
+                           foreseen_by=lambda where, **a: asked.update(a) or shown)
+    clock.say_prediction()
+    assert clock.predicted is None and not ctx.notes  # not said as the run's prediction
+    assert "came from Kandinsky 6 TI2V's speed, another family (a rough guess)" in ctx.infos[-1]
+    assert asked["loops"] == 10 and asked["grid"] == (16, 4) and asked["size"] == (256, 256)
+    f = clock.figure
+    assert f.said == pytest.approx(38.0) and f.prior_share == GUESS_SHARE
+    said = [f.offer(27.0, 3.0, 1 / 80), f.offer(49.0, 5.0, 9 / 80), f.offer(68.0, 17.0, 25 / 80)]
+    assert said[0] is None  # one step's 27 s: within 30 % of the 38 s blended, not said
+    moved = [x for x in said if x is not None]
+    assert moved and all(b >= a for a, b in zip([38.0] + moved, moved))  # one way: up, as the run shows
+    assert abs(moved[-1] - 68.0) < 0.1 * 68.0  # a third of the run measured outweighs the guess
+    plain = Figure()  # without it: the first step's figure, then up
+    assert plain.offer(27.0, 3.0, 1 / 80) == 27.0

@@ -6,7 +6,8 @@ time after each step, a decode's pace, each window made (times.RunClock). Each i
 whole node's time; said as they come, one slow step or a decode faster than predicted flips the label.
 So every raw figure goes through one :class:`Figure` for the node:
 
-* **Blended with the prior.** Where earlier runs on this machine predicted the node's time, the time
+* **Blended with the prior.** Where earlier runs on this machine predicted the node's time (or, weighing a
+  quarter as much, another model's runs did: the estimate shown before F5), the time
   still to come is the raw figure's and the prior's
   (the larger of its share of the work left and what it has left) weighed by the evidence: the share of the
   run measured, against PRIOR_SHARE for the prior (a tenth of
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 REVISE_BY = 0.3  # a figure this much off what was said is said (the guard's rule, kept)
 PRIOR_SHARE = 0.1  # the prior weighs as much as this share of the run measured
+GUESS_SHARE = 0.025  # a prior from another model's runs (foresee_time.py: shown before F5) weighs a quarter of that
 CONFIRM = 2  # figures in a row that must move against the last move before it is said
 
 
@@ -31,6 +33,7 @@ class Figure:
 
     def __init__(self, prior: float | None = None):
         self.prior = prior if prior is not None and prior > 0 else None  # from earlier runs (times.py)
+        self.prior_share = PRIOR_SHARE  # GUESS_SHARE for another model's: the first steps soon outweigh it
         self.said: float | None = self.prior
         self.direction = 0  # +1: the last figure said went up; -1: down; 0: none moved yet
         self.against = 0  # figures in a row moving against ``direction``
@@ -41,7 +44,7 @@ class Figure:
         elapsed = max(0.0, elapsed)
         if self.prior is None or progress >= 1.0:
             return max(raw, elapsed)
-        w = progress / (progress + PRIOR_SHARE)
+        w = progress / (progress + self.prior_share)
         # the prior's time to come: its share of the work left, or what it has left when the run is ahead of it
         # (nothing measured yet: what it has left; what ran so far was loading and encoding, which it holds)
         prior_left = max(0.0, self.prior - elapsed) if progress <= 0 else max(self.prior * (1.0 - progress),

@@ -265,8 +265,12 @@ class RunClock:
         if got is None:
             before = self._foreseen(where)
             if before is not None:  # the node showed an estimate before F5: the Log says where it came from, not
-                # "no time prediction yet" (issue 104's walk); a guess from other runs, so the running figure
-                # stays the run's own
+                # "no time prediction yet" (issue 104's walk); a guess from other runs: not the run's prediction,
+                # but where its running figure starts, weighed as a guess (Framepack's went 38 s shown, then 27 s
+                # from its first step, then 49 and 68: down, then up)
+                from ..base.estimate_figure import GUESS_SHARE
+                self.figure.prior = self.figure.said = before.run
+                self.figure.prior_share = GUESS_SHARE
                 self.ctx.info(f"no earlier run of this model at this size ({self.size_words}) on {where}; the "
                               f"estimate before the run came from {before.source}"
                               f"{' (a rough guess)' if before.rough else ''}: this run measures its time"
@@ -297,10 +301,13 @@ class RunClock:
         parts = self.key.split("|")
         w, h, frames = (int(x) for x in self.size_words.split("x"))
         den, every = self._weights()
-        unet = getattr(getattr(self.ref, "fam", None), "denoiser", "") == "unet"
+        fam = getattr(self.ref, "fam", None)
+        unet = getattr(fam, "denoiser", "") == "unet"
+        g = self._grid(fam)
         return self.foreseen_by(where, path=parts[0], title=parts[1], frame_pixels=w * h, frames=frames,
                                 windows=self.windows, steps=self.steps, guided=parts[5] == "cfg", weights=den,
-                                all_weights=every, unet=unet)
+                                all_weights=every, unet=unet, size=(w, h), loops=self.loops,
+                                grid=(g["grid_s"], g["grid_t"]) if g else (0, 0))
 
     def _grid(self, fam) -> dict:
         """The family's token grid and the call's denoising loops, kept with the record: another model's estimate
