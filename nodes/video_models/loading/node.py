@@ -326,6 +326,12 @@ class LoadVideoModel(Node):
         return problems
 
     @classmethod
+    def warm_up(cls) -> None:
+        """Started by the window's engine loader off the GUI thread (studio/engine/warmup.py): diffusers' pipeline
+        machinery, which the first load would import (2.8 s), and which the estimates before F5 count VAEs with."""
+        _start_libraries()
+
+    @classmethod
     def foresee(cls, params, base_dir, inputs):
         """The family and pipeline of the model, from its headers (loading/foresee.py)."""
         from .foresee import model_facts
