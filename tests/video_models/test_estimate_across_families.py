@@ -209,3 +209,37 @@ def test_the_running_figure_starts_from_the_estimate_shown_before_f5(tmp_path, m
     assert abs(moved[-1] - 68.0) < 0.1 * 68.0  # a third of the run measured outweighs the guess
     plain = Figure()  # without it: the first step's figure, then up
     assert plain.offer(27.0, 3.0, 1 / 80) == 27.0
+
+
+def test_the_first_step_is_blended_with_a_guess_not_put_in_its_place(monkeypatch):
+    """Seen under Xvfb: Framepack shown 'about 66 s' (from Wan's speed) said 'about 25 s' after its first step (its
+    sections' decodes fall between later steps), then 55 s, and took 51 s. With the guess as the figure's prior the
+    first step's figure is blended with it: a first step that says less than a third of the guess moves it little."""
+    from nodes.video_models.base import guard as run_guard
+    from nodes.video_models.base.estimate_figure import GUESS_SHARE, Figure
+
+    class Ctx:
+        def __init__(self):
+            self.notes, self.params = [], {}
+
+        def note(self, text, level="info", logged=True):
+            self.notes.append(text)
+
+        def info(self, text):
+            pass
+
+        warn = info
+    t = [0.0]
+    monkeypatch.setattr(run_guard.time, "perf_counter", lambda: t[0])
+    fig = Figure(66.0)
+    fig.prior_share = GUESS_SHARE
+    ctx = Ctx()
+    g = run_guard.RunGuard(ctx, None, "transformer", 80, estimate=True, started=0.0, figure=fig,
+                           whole=lambda per, start, early: (25.0, ""))
+    t[0] = 3.0
+    g._say(0.3, early=False)
+    assert g.said > 50.0 and not any("about 25 s" in n for n in ctx.notes)  # not 25 s: the guess holds most
+    unguessed = run_guard.RunGuard(Ctx(), None, "transformer", 80, estimate=True, started=0.0,
+                                   whole=lambda per, start, early: (25.0, ""))
+    unguessed._say(0.3, early=False)
+    assert unguessed.said == pytest.approx(25.0)  # no guess: the first step's figure

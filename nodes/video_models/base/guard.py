@@ -489,7 +489,15 @@ class RunGuard:
         if not early and self.whole is not None:  # what it holds past the steps, kept for the running estimate
             self.tail = max(0.0, total - (time.perf_counter() - self.started) - w * (self.steps - done)
                             if done > 1 else total - (start - self.started) - per_step - w * (self.steps - 1))
-        if self.said is not None:
+        if not early and self.figure.prior is not None and not self.predicted:
+            # the estimate shown before F5 from another model's runs (a guess, weighed as one): the first step's
+            # figure blended with it, not put in its place (Framepack: 66 s shown, 25 s from its first step, then
+            # 55 s; it took 51 s)
+            blended = self.figure.offer(total, time.perf_counter() - self.started, done / max(1, self.steps))
+            if blended is None:
+                return
+            total = blended
+        elif self.said is not None:
             if early and total <= self.said:
                 return  # a lower bound only rises: the label never goes back
             # close to what was said: not repeated. A prediction from earlier runs (run_times.py) is
