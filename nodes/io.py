@@ -169,6 +169,15 @@ class LoadImage(Node):
         """The image: all there is to scrub."""
         return cls.first_frame(params, base_dir)
 
+    @classmethod
+    def foresee(cls, params, base_dir, inputs):
+        """Its size, from the file's header (a generator sized by its image is timed at it before F5)."""
+        size = image_size(params["path"]) if params.get("path") else None
+        if not size:
+            return {}
+        w, h = size
+        return {"image": {"width": w, "height": h, "frames": 1}, "alpha": {"width": w, "height": h, "frames": 1}}
+
     def run(self, ctx, **_):
         rgb, alpha = read_image_alpha(ctx.params.path)
         if alpha is None:

@@ -243,3 +243,27 @@ def test_the_first_step_is_blended_with_a_guess_not_put_in_its_place(monkeypatch
                                    whole=lambda per, start, early: (25.0, ""))
     unguessed._say(0.3, early=False)
     assert unguessed.said == pytest.approx(25.0)  # no guess: the first step's figure
+
+
+def test_a_generator_sized_by_its_image_is_timed_at_it(tmp_path):
+    """Framepack's template leaves width and height 0 (the image's size): Load Image now foresees its size from the
+    file's header, and the estimate before F5 is of that size (it had been of the measured run's own size: the node
+    showed 67 s while its run started from 2 min for 256x256)."""
+    from PIL import Image
+
+    from nodes.io import LoadImage
+    from nodes.video_models.sampling import time_before
+    p = tmp_path / "still.png"
+    Image.new("RGB", (320, 192)).save(p)
+    facts = LoadImage.foresee({"path": str(p)}, None, {})
+    assert facts["image"] == {"width": 320, "height": 192, "frames": 1}
+    asked = []
+    import nodes.video_models.runs.foresee_time as ft
+    orig = ft.words_for
+    try:
+        ft.words_for = lambda a: asked.append(a) or "x"
+        time_before.estimate({"width": 0, "height": 0, "frames": 9, "steps": 4},
+                             {"model": {"family": "wan", "title": "Wan", "path": "m"}, "image": facts["image"]})
+    finally:
+        ft.words_for = orig
+    assert asked[0].size == (320, 192) and asked[0].frame_pixels == 320 * 192

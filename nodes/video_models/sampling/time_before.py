@@ -26,6 +26,9 @@ def estimate(params: dict, inputs: dict, shape=None, frames_in: int | None = Non
         got = min(n, win), 1 if n <= win else 1 + -(-(n - win) // max(1, win - min(ov, win - 1))), 1
     frames, windows, loops = got
     w, h, steps = int(params.get("width") or 0), int(params.get("height") or 0), int(params.get("steps") or 1)
+    image = inputs.get("image") or {}
+    if not (w and h) and isinstance(image.get("width"), int) and isinstance(image.get("height"), int):
+        w, h = image["width"], image["height"]  # sized by its image (0: the image's size, Framepack's bucket near it)
     asked = params.get("preview_size") or "off"
     if asked == "always" or (asked == "on CPU" and (this_machine() or "cpu").startswith("cpu")):
         steps = min(steps, PREVIEW_STEPS)
