@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import threading
 
-from ..base.work import COST, Work, counter
+from ..base.work import Work, counter
 
 _SKELETONS: dict = {}  # (the VAE's class, its config) -> its copy on meta (kept per process)
 _LOCK = threading.Lock()
 
 
-UNFOLDED_SECONDS = 1.8e-9  # a convolution's unfolded input element on a CPU (work.Work.unfolded: the tiny Wan,
-# LTX-2 and HunyuanVideo VAEs' decodes measured 2.1, 1.6 and 1.7 ns): with the multiply-adds, the two kinds of VAE cost
+# seconds a VAE decode's counted work costs a CPU, by kind: fitted to 7 tiny VAEs' decodes at two sizes on the 2-core
+# machine (benchmarks/fit_vae_costs.py; results/vae_costs_fit.txt): a call 100 microseconds (a tiny VAE's decode is
+# mostly its calls), a convolution's unfolded input element (work.Work.unfolded) 0.67 ns, a multiply-add held at
+# no less than 2.5e-12 s (what a real VAE's decode is mostly made of; the tiny ones make too few to tell it), the
+# elements made nothing. Only their ratios matter: another model's measured decode is scaled by two such counts.
+# base/work.py's weights (fitted on one model's step against its decode) had put the tiny HunyuanVideo VAE 3x and
+# Mochi's 5x slower against Wan's than they decode
+VAE_COST = {"ops": 1e-4, "elements": 0.0, "flops": 2.5e-12, "unfolded": 6.7e-10}
 SIDE_CAP = 16  # latent pixels a side a folder's decode is counted at: the rest scaled by the area (a conv's work)
 _FOLDERS: dict = {}  # (the folder, the latent's shape) -> the decode's cost in work.COST units, or None
 
@@ -57,7 +63,7 @@ def _folder_cost(folder: str, width: int, height: int, frames: int, frames_per_l
         key = (cls, repr(sorted(config.items())))
         if key not in _SKELETONS:
             with torch.device("meta"):
-                _SKELETONS[key] = cls.from_config(config).eval()
+                _SKELETONS[key] = cls.from_config(config).to("meta").eval()  # SVD makes a weight on the CPU
         vae = _SKELETONS[key]
         own = vars(vae)  # what the class works out itself (LTX's from its patch and blocks), else its config's
         s = next((int(v) for v in (own.get("spatial_compression_ratio"), config.get("scale_factor_spatial"),
@@ -74,8 +80,9 @@ def _folder_cost(folder: str, width: int, height: int, frames: int, frames_per_l
         if work is None or work.ops <= 0:
             return None
         area = (h * w) / (hc * wc)
-        return (work.ops * COST["ops"] + work.convs * COST["convs"] +
-                area * (work.unfolded * UNFOLDED_SECONDS + work.flops * COST["flops"]))
+        return work.ops * VAE_COST["ops"] + area * (work.elements * VAE_COST["elements"] +
+                                                     work.flops * VAE_COST["flops"] +
+                                                     work.unfolded * VAE_COST["unfolded"])
     except Exception:  # noqa: BLE001 - a courtesy: the caller scales by the pixels instead
         return None
 
