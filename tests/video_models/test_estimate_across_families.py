@@ -54,6 +54,11 @@ def test_a_decode_scales_by_each_vaes_counted_work(tiny):
     assert 1.5 * w < big < 4.05 * w
     assert cross_scale.decode_scale(wan, (256, 160, 121), ltx2, (256, 160, 121)) == pytest.approx(l2 / w)
     assert cross_scale.decode_scale(wan, (64, 64, 9), wan + "-gone", (128, 64, 9)) == 2.0  # no VAE: the pixels
+    # on a CUDA GPU weighed as a GPU spends it (its calls cheaper, its multiply-adds far cheaper, no unfolding)
+    on_gpu = cross_scale.decode_scale(wan, (256, 160, 121), ltx2, (256, 160, 121), where="NVIDIA H100")
+    assert on_gpu == pytest.approx(folder_decode_cost(ltx2, 256, 160, 121, gpu=True) /
+                                   folder_decode_cost(wan, 256, 160, 121, gpu=True))
+    assert on_gpu != pytest.approx(l2 / w, rel=0.05)
 
 
 def _key(path, title, size, guided=True):

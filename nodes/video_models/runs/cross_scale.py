@@ -62,12 +62,14 @@ def step_scale(rec: dict, a_tokens: int, a_passes: int, b_tokens: int, b_passes:
 
 
 def decode_scale(a_path: str, a_size: tuple[int, int, int], b_path: str, b_size: tuple[int, int, int],
-                 a_t: int | None = None, b_t: int | None = None) -> float:
+                 a_t: int | None = None, b_t: int | None = None, where: str = "cpu") -> float:
     """B's decode over A's: by the work of their VAEs (counted on meta copies; ``a_t``, ``b_t``: their families'
-    frames a latent frame, where a VAE's config does not say) where both can be counted, else by the pixels."""
+    frames a latent frame, where a VAE's config does not say; weighed as the machine ``where`` spends it) where both
+    can be counted, else by the pixels."""
     from .vae_work import folder_decode_cost
-    a = folder_decode_cost(a_path, *a_size, a_t)
-    b = folder_decode_cost(b_path, *b_size, b_t) if a else None
+    gpu = not where.startswith("cpu")
+    a = folder_decode_cost(a_path, *a_size, a_t, gpu)
+    b = folder_decode_cost(b_path, *b_size, b_t, gpu) if a else None
     if a and b:
         return b / a
     return math.prod(b_size) / max(1, math.prod(a_size))
@@ -132,4 +134,4 @@ def crossed_phases(parts: list[str], rec: dict, asked, where: str) -> tuple[floa
     b_tok = tokens(asked.grid, b_size[0], b_size[1], max(1, asked.frames // max(1, asked.loops)))
     step = rec["step"] * step_scale(rec, a_tok, 2 if parts[5] == "cfg" else 1, b_tok, 2 if asked.guided else 1,
                                     asked.weights, where)
-    return step, rec["decode"] * decode_scale(parts[0], a_size, asked.path, b_size, a_grid[1], asked.grid[1])
+    return step, rec["decode"] * decode_scale(parts[0], a_size, asked.path, b_size, a_grid[1], asked.grid[1], where)

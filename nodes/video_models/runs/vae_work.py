@@ -21,12 +21,15 @@ _LOCK = threading.Lock()
 # base/work.py's weights (fitted on one model's step against its decode) had put the tiny HunyuanVideo VAE 3x and
 # Mochi's 5x slower against Wan's than they decode
 VAE_COST = {"ops": 1e-4, "elements": 0.0, "flops": 2.5e-12, "unfolded": 6.7e-10}
+# a CUDA GPU's, not fitted (no GPU was lent to measure one): a kernel launch and its Python 20 microseconds, a
+# multiply-add at about 100 TFLOP/s, no unfolding (cuDNN's implicit GEMM)
+VAE_COST_GPU = {"ops": 2e-5, "elements": 0.0, "flops": 1e-14, "unfolded": 0.0}
 SIDE_CAP = 16  # latent pixels a side a folder's decode is counted at: the rest scaled by the area (a conv's work)
 _FOLDERS: dict = {}  # (the folder, the latent's shape) -> the decode's cost in work.COST units, or None
 
 
 def folder_decode_cost(path: str, width: int, height: int, frames: int,
-                       frames_per_latent: int | None = None) -> float | None:
+                       frames_per_latent: int | None = None, gpu: bool = False) -> float | None:
     """What the VAE of the diffusers folder ``path`` (or its model_index.json) costs decoding one window of
     ``width`` x ``height`` x ``frames``, in work.COST units, counted on a meta copy built from its config, before
     the model is loaded (foresee_time.py scales another model's measured decode by it: cross_scale.py). The
@@ -40,15 +43,17 @@ def folder_decode_cost(path: str, width: int, height: int, frames: int,
     if "diffusers" not in sys.modules or "torch" not in sys.modules:
         return None
     folder = os.path.dirname(path) if path.endswith("model_index.json") else path
-    key = (folder, width, height, frames, frames_per_latent)
+    key = (folder, width, height, frames, frames_per_latent, gpu)
     if key in _FOLDERS:
         return _FOLDERS[key]
     with _LOCK:
-        _FOLDERS[key] = cost = _folder_cost(folder, width, height, frames, frames_per_latent)
+        _FOLDERS[key] = cost = _folder_cost(folder, width, height, frames, frames_per_latent,
+                                            VAE_COST_GPU if gpu else VAE_COST)
     return cost
 
 
-def _folder_cost(folder: str, width: int, height: int, frames: int, frames_per_latent: int | None) -> float | None:
+def _folder_cost(folder: str, width: int, height: int, frames: int, frames_per_latent: int | None,
+                 weights: dict) -> float | None:
     import os
     try:
         import diffusers
@@ -80,9 +85,8 @@ def _folder_cost(folder: str, width: int, height: int, frames: int, frames_per_l
         if work is None or work.ops <= 0:
             return None
         area = (h * w) / (hc * wc)
-        return work.ops * VAE_COST["ops"] + area * (work.elements * VAE_COST["elements"] +
-                                                     work.flops * VAE_COST["flops"] +
-                                                     work.unfolded * VAE_COST["unfolded"])
+        return work.ops * weights["ops"] + area * (work.elements * weights["elements"] +
+                                                    work.flops * weights["flops"] + work.unfolded * weights["unfolded"])
     except Exception:  # noqa: BLE001 - a courtesy: the caller scales by the pixels instead
         return None
 
