@@ -72,20 +72,8 @@ FLOOR = {2: math.log(2.5e-12)}  # a multiply-add costs at least this (400 GFLOP/
 
 
 def fit(rows, start):
-    x, step = list(start), 2.0
-    best = loss(x, rows)
-    while step > 0.01:
-        moved = False
-        for i in range(len(x)):
-            for d in (step, -step):
-                y = list(x)
-                y[i] = max(y[i] + d, FLOOR.get(i, -math.inf))
-                got = loss(y, rows)
-                if got < best:
-                    x, best, moved = y, got, True
-        if not moved:
-            step /= 2
-    return x
+    from benchmarks.log_search import coordinate_search
+    return coordinate_search(lambda x: loss(x, rows), start, floor=FLOOR)
 
 
 def main() -> int:

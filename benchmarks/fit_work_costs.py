@@ -55,21 +55,9 @@ def loss(x, rows) -> float:
 
 
 def fit(rows, start) -> np.ndarray:
-    """A coordinate search in log space, its steps halved until below 1 %."""
-    x, step = np.array(start, float), 2.0
-    best = loss(x, rows)
-    while step > 0.01:
-        moved = False
-        for i in range(3):
-            for d in (step, -step):
-                y = x.copy()
-                y[i] += d
-                got = loss(y, rows)
-                if got < best:
-                    x, best, moved = y, got, True
-        if not moved:
-            step /= 2
-    return x
+    """A coordinate search in log space (log_search.py), the multiply-adds' weight held."""
+    from benchmarks.log_search import coordinate_search
+    return np.array(coordinate_search(lambda x: loss(x, rows), start, free=range(3)))
 
 
 def main() -> int:

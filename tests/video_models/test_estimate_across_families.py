@@ -9,14 +9,6 @@ import pytest
 from nodes.video_models.runs import cross_scale, foresee_time, times
 
 
-@pytest.fixture
-def records(tmp_path, monkeypatch):
-    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
-    times._READ.clear()
-    yield
-    times._READ.clear()
-
-
 def test_a_token_spans_the_family_grid():
     """Wan's token is 16x16 pixels of 4 frames (VAE 8 x patch 2), LTX's 32x32 of 8 (VAE 32, patch 1): at the same
     clip LTX's denoiser sees an eighth of Wan's tokens."""
@@ -66,7 +58,7 @@ def _key(path, title, size, guided=True):
                      "compile=auto", "attention=native", "cache=off", "node=0000abcd", size))
 
 
-def test_another_familys_run_times_this_one_by_its_tokens_and_its_vae(tmp_path, monkeypatch, tiny, records):
+def test_another_familys_run_times_this_one_by_its_tokens_and_its_vae(tmp_path, monkeypatch, tiny, run_records):
     """A Wan run recorded: LTX-2's node at the same clip is said at Wan's step scaled by LTX-2's tokens (an
     eighth) and Wan's decode by the two VAEs' work, not by the pixels; what ran before and the encoding as
     Wan's."""
@@ -104,7 +96,7 @@ def test_one_load_keeps_its_fixed_part():
     assert foresee_time._load(one(7_000_000_000, 14.0), big, "cpu x2") == pytest.approx(40.0)
 
 
-def test_a_node_timed_in_two_calls_records_each_from_the_last(tmp_path, monkeypatch, records):
+def test_a_node_timed_in_two_calls_records_each_from_the_last(tmp_path, monkeypatch, run_records):
     """InfiniteTalk makes its clip in two timed calls: the second's record had kept the first's whole time as its
     'before' (11.5 s of a 23 s run), and its estimate counted it twice. Each call is timed from the end of the one
     before, and the record keeps the family's token grid and the call's loops (cross_scale.py)."""
@@ -180,7 +172,7 @@ def test_a_load_says_the_libraries_start_only_where_the_process_has_not_had_it(m
     assert foresee_time._load(data, asked, "cpu x2") == pytest.approx(3.8)
 
 
-def test_the_running_figure_starts_from_the_estimate_shown_before_f5(tmp_path, monkeypatch, records):
+def test_the_running_figure_starts_from_the_estimate_shown_before_f5(tmp_path, monkeypatch, run_records):
     """Seen under Xvfb: Framepack was shown 'about 38 s' before F5 (from Kandinsky 6's speed), its run then said
     27 s from its first step, then 49 and 68 (down, then up), and took 58 s. The estimate shown starts the run's
     figure, weighed as a guess (a quarter of an earlier run of the model): the first step moves it little, the

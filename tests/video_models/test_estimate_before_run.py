@@ -9,14 +9,6 @@ import pytest
 from nodes.video_models.runs import foresee_time, times
 
 
-@pytest.fixture
-def records(tmp_path, monkeypatch):
-    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
-    times._READ.clear()
-    yield
-    times._READ.clear()
-
-
 def _graph(tmp_path, monkeypatch, tiny, key: str, node: str, **params):
     from studio.core.graph import Graph
     folder = tmp_path / "models"
@@ -45,14 +37,14 @@ def _record(facts, width, height, frames, steps, step, decode, weights, guided=T
     times.keep(key, width * height * frames, steps, 2.0 + steps * step + decode, {"weights": weights}, phases)
 
 
-def test_nothing_measured_is_said_so(tmp_path, monkeypatch, tiny, records):
+def test_nothing_measured_is_said_so(tmp_path, monkeypatch, tiny, run_records):
     from studio.engine.edit_checks import node_estimate
     g, gen = _graph(tmp_path, monkeypatch, tiny, "wan-t2v", "video_models.text_to_video", width=64, height=64,
                     frames=9, steps=10)
     assert node_estimate(g, gen) == foresee_time.NOT_MEASURED
 
 
-def test_this_models_run_times_it_in_parts_and_exactly_for_a_repeat(tmp_path, monkeypatch, tiny, records):
+def test_this_models_run_times_it_in_parts_and_exactly_for_a_repeat(tmp_path, monkeypatch, tiny, run_records):
     from studio.engine.edit_checks import node_estimate
     g, gen = _graph(tmp_path, monkeypatch, tiny, "wan-t2v", "video_models.text_to_video", width=64, height=64,
                     frames=9, steps=10)
@@ -68,7 +60,7 @@ def test_this_models_run_times_it_in_parts_and_exactly_for_a_repeat(tmp_path, mo
     assert "decode 40 s" in node_estimate(g, gen)
 
 
-def test_another_family_is_timed_from_the_nearest_measured_one_and_says_so(tmp_path, monkeypatch, tiny, records):
+def test_another_family_is_timed_from_the_nearest_measured_one_and_says_so(tmp_path, monkeypatch, tiny, run_records):
     from studio.engine.edit_checks import node_estimate
     g, gen = _graph(tmp_path, monkeypatch, tiny, "wan-t2v", "video_models.text_to_video", width=64, height=64,
                     frames=9, steps=10)
@@ -132,7 +124,7 @@ def _voice(path, seconds: float):
     return str(path)
 
 
-def test_infinitetalk_is_timed_for_the_frames_its_voice_gives(tmp_path, monkeypatch, tiny, records):
+def test_infinitetalk_is_timed_for_the_frames_its_voice_gives(tmp_path, monkeypatch, tiny, run_records):
     """Seen under Xvfb: InfiniteTalk to a 3 s voice said 'about 7 s' before F5 and took 54 s, and after that run
     said 32 s for the same graph: it was timed at the model's default length (33 frames), not the 73 the voice
     gives (Speech Features foresaw nothing). The voice's length, from its file's header, now makes its frames."""
@@ -159,7 +151,7 @@ def test_infinitetalk_is_timed_for_the_frames_its_voice_gives(tmp_path, monkeypa
     assert "decode 5 s" in node_estimate(g, gen)
 
 
-def test_ltx2_made_to_a_voice_is_timed_for_the_voices_length(tmp_path, monkeypatch, tiny, records):
+def test_ltx2_made_to_a_voice_is_timed_for_the_voices_length(tmp_path, monkeypatch, tiny, run_records):
     """Seen under Xvfb: the LTX-2 talking portrait ('sound: drive', frames 0: the take lasts as long as the voice)
     said 19 s before F5 for the template's 6 s voice and for a 3 s one alike (timed at LTX-2's default 121 frames)."""
     from studio.engine.edit_checks import node_estimate
