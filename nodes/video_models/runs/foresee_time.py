@@ -172,6 +172,9 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
     if crossed is not None:  # another model's step and decode scaled by tokens and VAE work (cross_scale.py)
         step, decode = crossed
         encode = encoding(near, decode, asked.frames_in, asked.frames, tier <= 2)
+        # what follows the call (the frames to the clip) by the pixels, at most as the decode scaled: VACE's 0.88 s
+        # (its control frames) had been scaled by the pixels into 2 s of LTX-2's 0.7 s run
+        ratio = min(ratio, decode / near["decode"]) if near["decode"] > 0 else ratio
     else:
         scale = 1.0
         if tier >= 2:
