@@ -13,8 +13,10 @@ times Wan's. So:
   (two a weight a token). The measured run tells which: its multiply-adds at the machine's speed
   (``FLOP_SECONDS``) against its step's time is the share that follows the weights, the rest the tokens alone;
 * **a decode** scales by the work of each model's VAE decoding its own latent (counted on a meta copy of each VAE
-  built from its config: vae_work.folder_decode_cost), where both are diffusers folders and diffusers is already
-  imported (a run has been made: there is a record); else by the pixels.
+  built from its config and weighed as the machine spends it: vae_work.folder_decode_cost), where both are
+  diffusers folders and diffusers is imported (by a run, or the window's engine loader); else by the pixels;
+* **the encoding** follows the frames wired in (:func:`encoding`), and what follows the call the pixels, at most
+  as the decode scaled (foresee_time.py).
 
 Plain Python; torch only through vae_work where it is imported already."""
 from __future__ import annotations
