@@ -33,7 +33,7 @@ def measure(folder: str):
     import torch
 
     from nodes.video_models.files.headers import read_json
-    from nodes.video_models.runs.vae_work import _count
+    from nodes.video_models.runs.decode_cost import count_decode
     lib, name = read_json(os.path.join(folder, "model_index.json"))["vae"]
     cls = getattr(diffusers, name)
     config = read_json(os.path.join(folder, "vae", "config.json"))
@@ -43,7 +43,7 @@ def measure(folder: str):
     ch = int(config.get("z_dim") or config.get("latent_channels") or 4)
     out = []
     for f, h, w in SHAPES:
-        work = _count(meta, (1, ch, f, h, w), torch.float32)
+        work = count_decode(meta, (1, ch, f, h, w), torch.float32)
         if "num_frames" in __import__("inspect").signature(vae.decode).parameters:
             z, more = torch.randn(f, ch, h, w), {"num_frames": f}
         else:

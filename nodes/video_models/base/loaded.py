@@ -7,6 +7,16 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 
+LIBRARIES = "diffusers.pipelines.pipeline_utils"  # imported once a process has started diffusers' pipeline machinery
+
+
+def libraries_started() -> bool:
+    """Whether this process has started the libraries a model's first load starts (2.8 s here): the next load does
+    not pay for them (loading/node.py starts them, runs/foresee_time.py counts them only where not yet)."""
+    import sys
+    return LIBRARIES in sys.modules
+
+
 @dataclass(eq=False)
 class LoadedState:
     pipes: dict = field(default_factory=dict)  # task -> the pipeline built for it from the loaded one

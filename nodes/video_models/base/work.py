@@ -24,8 +24,7 @@ class Work:
     elements: int = 0
     flops: float = 0.0
     unfolded: float = 0.0  # the convolutions' inputs as unfolded (im2col: an output pixel's inputs, each kernel tap):
-    # what a VAE of few channels costs a CPU (the tiny VAEs' decodes: 1.6-2.1 ns each, where the elements made
-    # ranged 2.2-7 ns); not in ``cost`` (fitted without it): runs/decode_cost.folder_decode_cost weighs it
+    # what a VAE of few channels costs a CPU; not in ``cost`` (fitted without it): runs/vae_work.VAE_COST weighs it
     calls: int = 0  # every call the mode saw (a tensor made or not): what counting cost the step
     per_call_s: float = 0.0  # what one call cost more under the mode, measured as the counting began
 

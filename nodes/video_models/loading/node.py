@@ -163,8 +163,8 @@ def _start_libraries() -> float:
     """Seconds the process's first load spends starting diffusers (its pipeline and model machinery, transformers,
     accelerate: 2.8 s of the tiny Wan's 3.9 s load in a new window, the next model's load then 0.15 s), 0 once they
     are in: a load's record keeps them apart, and an estimate adds them only where they are not in yet."""
-    import sys
-    if "diffusers.pipelines.pipeline_utils" in sys.modules:
+    from ..base.loaded import libraries_started
+    if libraries_started():
         return 0.0
     t0 = time.perf_counter()
     try:

@@ -77,26 +77,31 @@ def decode_work(pipe, width: int, height: int, frames: int) -> Work | None:
 
 
 def _meta_decode_work(vae, config: str, shape) -> Work | None:
-    import torch
     try:
         meta = _skeleton(vae, config)
         for k, v in vars(vae).items():  # tiling, frame-wise decoding and their sizes, as the real one has them
             if isinstance(v, (bool, int, float)) and not k.startswith("_"):
                 setattr(meta, k, v)
         meta = meta.to("meta").eval()  # a weight made by a legacy constructor stays on the CPU (SVD's mix factor)
-        dtype = next(vae.parameters()).dtype
-        import inspect
-        if "num_frames" in inspect.signature(meta.decode).parameters:  # frames in the batch (SVD's)
-            b, c, f, h, w = shape
-            z, more = torch.empty((b * f, c, h, w), device="meta", dtype=dtype), {"num_frames": f}
-        else:
-            z, more = torch.empty(shape, device="meta", dtype=dtype), {}
-        count = counter(device="meta")  # what it makes without a device, on meta
-        with torch.inference_mode(), count:
-            meta.decode(z, **more)
-        return count.work
+        return count_decode(meta, shape, next(vae.parameters()).dtype)
     except Exception:  # noqa: BLE001 - an estimate must never fail a run: the decode is left out, said
         return None
+
+
+def count_decode(meta, shape, dtype) -> Work:
+    """The work of ``meta`` (a VAE on the meta device) decoding a latent of ``shape`` (B, C, T, H, W)."""
+    import inspect
+
+    import torch
+    if "num_frames" in inspect.signature(meta.decode).parameters:  # frames in the batch (SVD's)
+        b, c, f, h, w = shape
+        z, more = torch.empty((b * f, c, h, w), device="meta", dtype=dtype), {"num_frames": f}
+    else:
+        z, more = torch.empty(shape, device="meta", dtype=dtype), {}
+    count = counter(device="meta")  # what it makes without a device, on meta
+    with torch.inference_mode(), count:
+        meta.decode(z, **more)
+    return count.work
 
 
 def decode_seconds(step_work: Work | None, step_seconds: float, dec: Work | None) -> float | None:
@@ -105,4 +110,3 @@ def decode_seconds(step_work: Work | None, step_seconds: float, dec: Work | None
         return None
     ratio = dec.cost() / max(step_work.cost(), 1e-12)
     return step_seconds * ratio if math.isfinite(ratio) else None
-

@@ -213,7 +213,8 @@ def _load(data: dict, asked: Asked, where: str) -> float | None:
 def _imports(data: dict, where: str) -> float:
     """The seconds the first load of a process spends starting the libraries, where this process has not yet
     (the newest measured on ``where``; 0 where none is): a window's second model loads without them."""
-    if "diffusers.pipelines.pipeline_utils" in sys.modules:
+    from ..base.loaded import libraries_started
+    if libraries_started():
         return 0.0
     got = [r.get("imports") for k, rs in data.items() if k.startswith(f"{LOAD}|{where}|") for r in rs
            if isinstance(r, dict) and isinstance(r.get("imports"), (int, float))]

@@ -303,20 +303,10 @@ class RunClock:
         den, every = self._weights()
         fam = getattr(self.ref, "fam", None)
         unet = getattr(fam, "denoiser", "") == "unet"
-        g = self._grid(fam)
         return self.foreseen_by(where, path=parts[0], title=parts[1], frame_pixels=w * h, frames=frames,
                                 windows=self.windows, steps=self.steps, guided=parts[5] == "cfg", weights=den,
                                 all_weights=every, unet=unet, size=(w, h), loops=self.loops,
-                                grid=(g["grid_s"], g["grid_t"]) if g else (0, 0))
-
-    def _grid(self, fam) -> dict:
-        """The family's token grid and the call's denoising loops, kept with the record: another model's estimate
-        scales this run's step by the tokens a step sees (cross_scale.py)."""
-        if fam is None or not hasattr(fam, "size_multiple"):
-            return {}
-        from .cross_scale import grid
-        s, t = grid(fam.size_multiple, fam.frame_multiple)
-        return {"grid_s": s, "grid_t": t, "loops": self.loops}
+                                grid=_grid(fam) or (0, 0))
 
     def _weights(self) -> tuple[int, int]:
         """(the denoiser's weights, every part's) as the model's files' headers count them, the count the estimate
@@ -492,7 +482,17 @@ class RunClock:
             fam = getattr(self.ref, "fam", None)
             unet = int(getattr(fam, "denoiser", "") == "unet")  # its denoiser's kind
             keep(self.key, self.pixels, self.steps, took / self.windows,
-                 {**(memory or {}), **({"weights": den} if den else {}), "unet": unet, **self._grid(fam)}, phases)
+                 {**(memory or {}), **({"weights": den} if den else {}), "unet": unet, "loops": self.loops,
+                  # the family's token grid: another model's estimate scales this step by a step's tokens
+                  **dict(zip(("grid_s", "grid_t"), _grid(fam) or ()))}, phases)
             self._keep_load()
         if hasattr(self.ref, "shared"):
             self.ref.shared.sampled = True  # later runs of this model in this process are warm
+
+
+def _grid(fam) -> tuple[int, int] | None:
+    """The family's token grid (cross_scale.grid), None for a reference without a family."""
+    if fam is None or not hasattr(fam, "size_multiple"):
+        return None
+    from .cross_scale import grid
+    return grid(fam.size_multiple, fam.frame_multiple)

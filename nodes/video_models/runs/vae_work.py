@@ -5,9 +5,10 @@ HunyuanVideo VAEs decode a pixel in 0.97, 0.07 and 3.5 microseconds on the CPU; 
 decode 13x off). Importing this module costs nothing; counting needs torch and diffusers imported already."""
 from __future__ import annotations
 
+import math
 import threading
 
-from ..base.work import Work, counter
+from .decode_cost import count_decode
 
 _SKELETONS: dict = {}  # (the VAE's class, its config) -> its copy on meta (kept per process)
 _LOCK = threading.Lock()
@@ -25,13 +26,14 @@ VAE_COST = {"ops": 1e-4, "elements": 0.0, "flops": 2.5e-12, "unfolded": 6.7e-10}
 # multiply-add at about 100 TFLOP/s, no unfolding (cuDNN's implicit GEMM)
 VAE_COST_GPU = {"ops": 2e-5, "elements": 0.0, "flops": 1e-14, "unfolded": 0.0}
 SIDE_CAP = 16  # latent pixels a side a folder's decode is counted at: the rest scaled by the area (a conv's work)
-_FOLDERS: dict = {}  # (the folder, the latent's shape) -> the decode's cost in work.COST units, or None
+_FOLDERS: dict = {}  # (the folder, the window, the machine's kind) -> the decode's cost in seconds, or None
 
 
 def folder_decode_cost(path: str, width: int, height: int, frames: int,
                        frames_per_latent: int | None = None, gpu: bool = False) -> float | None:
     """What the VAE of the diffusers folder ``path`` (or its model_index.json) costs decoding one window of
-    ``width`` x ``height`` x ``frames``, in work.COST units, counted on a meta copy built from its config, before
+    ``width`` x ``height`` x ``frames``, in seconds as VAE_COST weighs it (VAE_COST_GPU with ``gpu``), counted on
+    a meta copy built from its config, before
     the model is loaded (foresee_time.py scales another model's measured decode by it: cross_scale.py). The
     latent is counted at most SIDE_CAP a side, the elements and multiply-adds scaled to the whole area (the calls
     follow the frames, not the pixels: counting stays a few hundredths of a second at any size). None: not a
@@ -81,7 +83,7 @@ def _folder_cost(folder: str, width: int, height: int, frames: int, frames_per_l
         lat_f = (frames - 1) // t + 1 if t > 1 else frames
         h, w = max(1, height // s), max(1, width // s)
         hc, wc = min(h, SIDE_CAP), min(w, SIDE_CAP)
-        work = _count(vae, (1, ch, lat_f, hc, wc), torch.float32)
+        work = count_decode(vae, (1, ch, lat_f, hc, wc), torch.float32)
         if work is None or work.ops <= 0:
             return None
         area = (h * w) / (hc * wc)
@@ -96,23 +98,4 @@ def _product(config: dict, key: str) -> int | None:
     v = config.get(key)
     if not isinstance(v, (list, tuple)) or not v or not all(isinstance(x, int) and x > 0 for x in v):
         return None
-    out = 1
-    for x in v:
-        out *= x
-    return out
-
-
-def _count(meta, shape, dtype) -> Work | None:
-    """The work of ``meta`` (a VAE on the meta device) decoding a latent of ``shape``."""
-    import inspect
-
-    import torch
-    if "num_frames" in inspect.signature(meta.decode).parameters:  # frames in the batch (SVD's)
-        b, c, f, h, w = shape
-        z, more = torch.empty((b * f, c, h, w), device="meta", dtype=dtype), {"num_frames": f}
-    else:
-        z, more = torch.empty(shape, device="meta", dtype=dtype), {}
-    count = counter(device="meta")
-    with torch.inference_mode(), count:
-        meta.decode(z, **more)
-    return count.work
+    return math.prod(v)
