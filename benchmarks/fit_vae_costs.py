@@ -24,7 +24,7 @@ import benchmarks  # noqa: E402,F401  (allows the temporary folder it works in: 
 
 KEYS = ("ops", "elements", "flops", "unfolded")
 MODELS = ("wan-t2v", "ltx2", "kandinsky6", "mochi", "cogvideox", "ltx", "hunyuan", "kandinsky5", "svd")
-SHAPES = ((5, 16, 16), (9, 24, 32))  # latent frames, height, width
+SHAPES = ((5, 16, 16), (9, 24, 32), (11, 32, 32))  # latent frames, height, width
 
 
 def measure(folder: str):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from nodes.video_models.runs import cross_scale, foresee_time, times
+from nodes.video_models.runs import cross_scale, foresee_time, step_shape, times
 
 
 def test_a_token_spans_the_family_grid():
@@ -14,23 +14,72 @@ def test_a_token_spans_the_family_grid():
     clip LTX's denoiser sees an eighth of Wan's tokens."""
     wan, ltx = cross_scale.grid(16, (4, 1)), cross_scale.grid(32, (8, 1))
     assert wan == (16, 4) and ltx == (32, 8) and cross_scale.grid(16, (1, 0)) == (16, 4)
-    assert cross_scale.tokens(wan, 832, 480, 81) == 21 * 30 * 52
-    assert cross_scale.tokens(ltx, 832, 480, 81) * 8 == pytest.approx(cross_scale.tokens(wan, 832, 480, 81), rel=0.1)
+    assert step_shape.tokens(wan, 832, 480, 81) == 21 * 30 * 52
+    assert step_shape.tokens(ltx, 832, 480, 81) * 8 == pytest.approx(step_shape.tokens(wan, 832, 480, 81), rel=0.1)
 
 
-def test_a_small_models_step_follows_the_tokens_a_large_ones_the_weights_too():
-    """The share of the measured step that its multiply-adds explain at the machine's speed follows the weights;
-    the rest (a small model's module calls) only the tokens. Guidance doubles the passes."""
-    tiny = {"step": 0.05, "weights": 30_000}  # 2 x 30,000 x 1,000 x 2 multiply-adds: 3 ms of 50 ms on a CPU
-    share = 2 * 30_000 * 1000 * 2 * cross_scale.FLOP_SECONDS["cpu"] / 0.05
-    assert 0.03 < share < 0.1
-    same = cross_scale.step_scale(tiny, 1000, 2, 1000, 2, 300_000, "cpu x2")
-    assert same == pytest.approx((1 - share) + share * 10)  # ten times the weights: 1.5x the step, not 10x
-    assert cross_scale.step_scale(tiny, 1000, 2, 2000, 2, 30_000, "cpu x2") == pytest.approx(2 ** 1.25, rel=0.01)
-    assert cross_scale.step_scale(tiny, 1000, 2, 1000, 1, 30_000, "cpu x2") == pytest.approx(0.5, rel=0.01)
-    big = {"step": 1.5, "weights": 1_300_000_000}  # Wan 1.3B on a GPU: its multiply-adds (1.7 s at 100 TFLOP/s) are all of it
-    t = 21 * 30 * 52
-    assert cross_scale.step_scale(big, t, 2, t, 2, 14_000_000_000, "NVIDIA H100") == pytest.approx(14 / 1.3, rel=0.01)
+def test_a_folders_grid_is_read_from_its_configs_not_its_familys():
+    """The tiny LTX-Video's VAE halves twice (4x4 pixels a token, where the family's makes 32x32): its step saw
+    5,376 tokens where the family's grid said 48, and scaled to others 16x-59x off. The grid is the VAE's
+    compression, worked out as diffusers' pipelines do, times the denoiser's patch."""
+    ratios = step_shape.vae_ratios
+    assert ratios({"patch_size": 1, "patch_size_t": 1, "spatio_temporal_scaling": [True, True, False, False],
+                   "spatial_compression_ratio": None}) == (4, 4)  # LTX-Video's: the patch, a halving a stage
+    assert ratios({"patch_size": 4, "patch_size_t": 1, "spatio_temporal_scaling": [True, True, True]}) == (32, 8)
+    assert ratios({"scale_factor_spatial": 8, "scale_factor_temporal": 4}) == (8, 4)  # Wan's
+    assert ratios({"spatial_expansions": [2, 2, 2], "temporal_expansions": [1, 2, 3]}) == (8, 6)  # Mochi's
+    assert ratios({"block_out_channels": [8, 8, 8, 8], "temporal_compression_ratio": 4}) == (8, 4)  # CogVideoX's
+    assert ratios({"_class_name": "AutoencoderKLTemporalDecoder", "block_out_channels": [32, 64]}) == (2, 1)
+    assert ratios({"temperal_downsample": [False, True, True]}) == (8, 4)
+    assert ratios({"block_out_channels": [8, 8, 8], "_class_name": "SomeVideoVAE"})[1] is None  # the family's t
+    assert step_shape.patch({"patch_size": [1, 2, 2]}) == (2, 1) and step_shape.patch({"patch_size": 2}) == (2, 1)
+    assert step_shape.patch({"patch_size": 2, "patch_size_t": 2}) == (2, 2)
+    vace = step_shape.shape_of({"scale_factor_spatial": 8, "scale_factor_temporal": 4},
+                               {"patch_size": [1, 2, 2], "num_layers": 3, "vace_layers": [0, 2],
+                                "num_attention_heads": 2, "attention_head_dim": 12}, False)
+    assert vace.grid == (16, 4) and vace.layers == 5 and vace.width == 24 and vace.heads == 2
+
+
+def test_the_tiny_models_folders_say_their_own_grids(tiny):
+    ltx, wan, svd = (step_shape.folder_shape(str(tiny(k))) for k in ("ltx", "wan-t2v", "svd"))
+    assert ltx.grid == (4, 4) and wan.grid == (16, 4)
+    assert svd.unet and svd.grid[1] == 1 and svd.levels[0][1] > 0  # a UNet: every frame, attention at level 0
+    assert step_shape.folder_shape(str(tiny("wan-t2v")) + "-gone") is None
+
+
+def test_a_steps_multiply_adds_count_its_attention():
+    """Two a weight a token, and four a token pair a width a layer: at four times the tokens the attention's
+    sixteen times. A head narrower than a CPU's lane pays for the lane (the tiny SVD's heads are 4 wide: 43 ps a
+    multiply-add against 7 at 16); linear attention (Sana Video's) has no token-pair term."""
+    s = step_shape.StepShape((16, 4), layers=2, width=32, heads=2)  # heads 16 wide
+    one = step_shape.step_flops(s, 1000, s.grid, 64, 64, 1)  # 16 tokens
+    assert one == pytest.approx(2 * 1000 * 16 + 4 * 16 * 16 * 32 * 2)
+    four = step_shape.step_flops(s, 1000, s.grid, 128, 128, 1)
+    assert four == pytest.approx(2 * 1000 * 64 + 4 * 64 * 64 * 32 * 2)
+    narrow = step_shape.StepShape((16, 4), layers=2, width=32, heads=8)  # 4 wide: four lanes' worth
+    assert step_shape.step_flops(narrow, 1000, s.grid, 64, 64, 1) == pytest.approx(2 * 1000 * 16 +
+                                                                                  4 * (4 * 16 * 16 * 32 * 2))
+    linear = step_shape.StepShape((16, 4), layers=2, width=32, attends=False)
+    assert step_shape.step_flops(linear, 1000, s.grid, 64, 64, 1) == pytest.approx(2 * 1000 * 16)
+    # a single file (no folder): the attention guessed from the weights, a block twelve widths squared
+    guessed = step_shape.step_flops(None, 12 * 64 * 64 * step_shape.DEPTH_GUESS, (16, 4), 64, 64, 1)
+    assert guessed > 2 * 12 * 64 * 64 * step_shape.DEPTH_GUESS * 16
+
+
+def test_another_models_step_is_weighed_by_its_multiply_adds_and_its_calls():
+    """A pass costs its multiply-adds and its modules' calls (pass_seconds); A's measured step scales by B's over
+    A's, so the machine's speed cancels. Guidance doubles the passes; modules not counted are taken as the same."""
+    cpu = "cpu x2"
+    same = cross_scale.step_scale(2, 1e9, 2, 1e9, cpu, (50, 50))
+    assert same == pytest.approx(1.0)
+    assert cross_scale.step_scale(2, 1e9, 1, 1e9, cpu, (50, 50)) == pytest.approx(0.5)
+    more_calls = cross_scale.step_scale(2, 1e6, 2, 1e6, cpu, (50, 150))  # a small model: its calls are its step
+    assert 2.5 < more_calls <= 3.0
+    more_work = cross_scale.step_scale(2, 1e11, 2, 4e11, cpu, (50, 50))  # a large one: its multiply-adds
+    assert 3.8 < more_work <= 4.0
+    assert cross_scale.step_scale(2, 1e6, 2, 1e6, cpu, (50, None)) == pytest.approx(1.0)
+    # a GPU's multiply-adds are far cheaper: the same work difference moves a small model's step less
+    assert cross_scale.step_scale(2, 1e9, 2, 4e9, "NVIDIA H100", (50, 50)) < more_work
 
 
 def test_a_decode_scales_by_each_vaes_counted_work(tiny):
@@ -71,11 +120,14 @@ def test_another_familys_run_times_this_one_by_its_tokens_and_its_vae(tmp_path, 
                                grid=cross_scale.grid(32, (8, 1)), size=(256, 160))
     got = foresee_time.foresee(times.load(), asked, foresee_time.this_machine())
     assert got is not None and got.rough and got.source == "Wan's speed, another family"
-    t_wan = cross_scale.tokens((16, 4), 256, 160, 121)
-    t_ltx = cross_scale.tokens((32, 8), 256, 160, 121)
-    rec = {"step": 0.2, "weights": 30_000}
-    assert got.steps == pytest.approx(8 * 0.2 * cross_scale.step_scale(rec, t_wan, 2, t_ltx, 2, 38_000, "cpu"))
-    assert got.steps < 8 * 0.2 * (t_ltx / t_wan)  # an eighth of the tokens: under an eighth of Wan's steps
+    a, b = step_shape.folder_shape(wan), step_shape.folder_shape(ltx2)
+    fa = step_shape.step_flops(a, 30_000, a.grid, 256, 160, 121)
+    fb = step_shape.step_flops(b, 38_000, b.grid, 256, 160, 121)
+    mods = (step_shape.module_count(wan), step_shape.module_count(ltx2))
+    assert all(mods) and mods[1] > mods[0]  # LTX-2's audio and video modules
+    assert got.steps == pytest.approx(8 * 0.2 * cross_scale.step_scale(2, fa, 2, fb, foresee_time.this_machine(),
+                                                                       mods))
+    assert fb < fa / 8  # an eighth of the tokens: under an eighth of the multiply-adds
     assert got.decode == pytest.approx(4.0 * folder_decode_cost(ltx2, 256, 160, 121) /
                                        folder_decode_cost(wan, 256, 160, 121))
     # what ran before and the encoding as Wan's; what follows the call by the pixels, at most as the decode scaled
@@ -269,3 +321,54 @@ def test_a_generator_sized_by_its_image_is_timed_at_it(tmp_path):
     finally:
         ft.words_for = orig
     assert asked[0].size == (320, 192) and asked[0].frame_pixels == 320 * 192
+
+
+def test_a_cpu_unfolds_only_its_small_convolutions():
+    """PyTorch's CPU convolution unfolds a sample's input (slow_conv3d) only where its first four sizes hold at
+    most 20,480 elements and its kernel is 3x3 or less (ConvUtils' use_mkldnn): a tiny VAE's, not a real one's.
+    Counting every convolution's unfolded input had put the tiny LTX-2, Mochi and SVD VAEs 3x-7x off."""
+    torch = pytest.importorskip("torch")
+    from nodes.video_models.base.work import counter, unfolds
+    small = torch.empty(1, 8, 9, 48, 64, device="meta")
+    wide = torch.empty(1, 96, 9, 24, 32, device="meta")
+    k = torch.empty(8, 8, 3, 3, 3, device="meta")
+    assert unfolds((small, k), {}) and not unfolds((wide, torch.empty(96, 96, 3, 3, 3, device="meta")), {})
+    assert not unfolds((small, k), {}, rows=100)  # counted on fewer rows than the real decode's
+    assert not unfolds((torch.empty(4, 8, 9, 48, 64, device="meta"), k), {})  # a batch: oneDNN's
+    assert not unfolds((small, torch.empty(8, 8, 3, 5, 5, device="meta")), {})
+    with counter() as c:
+        torch.nn.functional.conv3d(small, k, padding=1)
+    with counter(rows=100) as big:
+        torch.nn.functional.conv3d(small, k, padding=1)
+    assert c.work.unfolded > 0 and big.work.unfolded == 0 and big.work.flops == c.work.flops
+
+
+def test_vace_and_wan_image_to_video_are_timed_with_the_windows_they_encode(tmp_path, monkeypatch):
+    """VACE encodes its video twice a window (its inactive and reactive halves, a blank video where none is wired:
+    4.1 s against a 3.2 s decode), Wan's image to video a whole window from one still; the estimate before F5
+    from another family's run had counted one still's encoding (VACE said 0.43x its time)."""
+    from nodes.video_models.families.wan.vace import WanVACE
+    from nodes.video_models.sampling import time_before
+    from nodes.video_models.sampling.generators import GeneratorNode
+    asked = []
+    monkeypatch.setattr(foresee_time, "words_for", lambda a: asked.append(a) or "x")
+    model = {"model": {"family": "wan", "title": "Wan", "path": "m"}}
+    WanVACE.estimate({"width": 256, "height": 256, "frames": 33, "steps": 4}, None, dict(model))
+    assert asked[-1].encodes == 2.0
+    time_before.estimate({"width": 256, "height": 256, "frames": 33, "steps": 4}, dict(model), None, 1, 0.0, "i2v")
+    assert asked[-1].encodes == 1.0 and asked[-1].frames_in == 1
+    time_before.estimate({"width": 256, "height": 256, "frames": 33, "steps": 4}, dict(model), None, 1, 0.0, "t2v")
+    assert asked[-1].encodes == 0.0 and GeneratorNode.encoded_windows == 0.0
+    t2v = {"encode": 0.01, "decode": 1.2}
+    assert cross_scale.encoding(t2v, 3.0, 1, 33, False, 2.0) == pytest.approx(2 * 3.0 * cross_scale.FRAMES_ENCODED)
+
+
+def test_framepack_is_timed_with_the_frames_its_sections_decode():
+    """Framepack decodes each section with the one before it (diffusers' section_latent_frames: two windows), so
+    its VAE decodes about twice the frames it makes: its take shape says so, and the estimate scales another
+    model's decode by those frames (it had said 0.45x of a 48 s decode)."""
+    from nodes.video_models.base.registry import FAMILIES
+    from nodes.video_models.families.framepack.node import FramepackVideo, decoded
+    frames, calls, loops, dec = FramepackVideo.take_shape({"frames": 330, "window": 9}, FAMILIES["framepack"])
+    assert (frames, calls, loops) == (330, 1, 10) and dec == decoded(10, 9) == 33 + 9 * 69
+    assert decoded(1, 9) == 33

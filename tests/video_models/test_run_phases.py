@@ -109,3 +109,19 @@ def test_a_multi_window_run_records_every_phase_and_the_next_is_predicted_from_t
     from nodes.video_models.base.guard import fmt_duration
     notes = [e.text for e in ev if isinstance(e, NodeNote) and e.node_id == "gen"]
     assert f"predicted: about {fmt_duration(want)}" in notes, (notes, want)
+
+
+def test_a_decode_between_two_denoising_loops_is_the_decodes_not_a_steps():
+    """Framepack decodes each section between its steps: those gaps are decode, not a slow step."""
+    clock = FakeClock()
+    w = run_phases.WindowTimer(clock)
+    w.call()
+    # two loops of three 1 s steps, 5 s of decoding the first loop's frames between them
+    for t in (2.0, 3.0, 4.0, 10.0, 11.0, 12.0):
+        clock.t = t
+        w.step()
+    clock.t = 17.0
+    got = w.end()
+    assert got["step"] == pytest.approx(1.0) and got["encode"] == pytest.approx(1.0)
+    assert got["decode"] == pytest.approx(5.0 + 5.0)  # the last decode and the one between the loops
+    assert got["encode"] + 6 * got["step"] + got["decode"] == pytest.approx(got["call"])

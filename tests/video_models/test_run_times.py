@@ -131,7 +131,7 @@ def test_a_step_under_a_second_is_said_in_milliseconds():
     from nodes.video_models.base.guard import fmt_duration
     assert fmt_duration(0.011) == "11 ms"  # was "1 s": "about 3 s on the CPU (1 s a step, 260 steps)"
     assert fmt_duration(0.0001) == "1 ms"
-    assert fmt_duration(2.4) == "2 s" and fmt_duration(600) == "10 min"
+    assert fmt_duration(2.4) == "2.4 s" and fmt_duration(12.4) == "12 s" and fmt_duration(600) == "10 min"
 
 
 # -- the peak memory (run_memory.py), with a CUDA allocator's counters emulated ---------------------

@@ -30,6 +30,9 @@ class Family:
     fps_arg: str = ""  # its pipeline's frame-rate condition, given the take's rate (I2VGen-XL's 'target_fps')
     scale_attr: str = "scaling_factor"  # how its latents are scaled for the denoiser
     extra_i2v_params: tuple[str, ...] = field(default=())
+    # tasks whose pipeline VAE-encodes a whole window from a still (Wan's image to video: the still and blank frames
+    # after it, as long to encode as 0.6 of the window's decode): the time said before F5 counts it
+    window_encoding: tuple[str, ...] = ()
     forcing: bool = False  # a long take by diffusion forcing inside one call (SkyReels-V2 DF; takes/forcing.py)
     # how a single file tells the family (base/recognise.py asks every family by ``key_rank``, lowest
     # first): ``recogniser(tensors, filename)`` -> a Recognised (its denoisers, checkpoints, VAEs by

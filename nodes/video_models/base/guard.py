@@ -47,8 +47,10 @@ WARM_WAIT_S = 5.0
 def fmt_duration(s: float) -> str:
     if s < 0.95:  # a tiny model's step on the CPU: "11 ms a step", not "1 s a step" (260 steps in 3 s)
         return f"{max(1, round(s * 1000))} ms"
+    if s < 9.95:  # "1.4 s", not "1 s": a figure to plan by (within 2x) on a short run; "8 s", not "8.0 s"
+        return f"{s:.1f}".rstrip("0").rstrip(".") + " s"
     if s < 90:
-        return f"{max(1, round(s))} s"
+        return f"{round(s)} s"
     if s < 90 * 60:
         return f"{round(s / 60)} min"
     return f"{s / 3600:.1f} h"

@@ -25,6 +25,7 @@ class Work:
     flops: float = 0.0
     unfolded: float = 0.0  # the convolutions' inputs as unfolded (im2col: an output pixel's inputs, each kernel tap):
     # what a VAE of few channels costs a CPU; not in ``cost`` (fitted without it): runs/vae_work.VAE_COST weighs it
+    attention: float = 0.0  # of the multiply-adds, attention's (growing as the square of what it attends over)
     calls: int = 0  # every call the mode saw (a tensor made or not): what counting cost the step
     per_call_s: float = 0.0  # what one call cost more under the mode, measured as the counting began
 
@@ -141,13 +142,37 @@ def _constructors() -> frozenset:
     return frozenset(_device_constructors())
 
 
-def counter(device=None):
+# a CPU convolution of one sample is unfolded (im2col: the slow path) unless its input's first four sizes hold more
+# than this many elements, its kernel is over 3x3, or it is grouped (PyTorch's ConvUtils use_mkldnn: measured here,
+# a 3D convolution of 8 channels over 9x48 rows unfolded, of 8 over 30x100 did not); a real VAE's channels always
+# take oneDNN's, a tiny one's mostly not: the tiny Wan's and CogVideoX's decodes were 53-94 % slow_conv3d
+UNFOLD_LIMIT = 20480
+
+
+def unfolds(args, kwargs, rows: float = 1.0) -> bool:
+    """Whether the CPU unfolds this convolution (``args``, ``kwargs``: F.conv2d's or F.conv3d's), its input's
+    rows ``rows`` times as many as the counted ones (a decode counted on fewer latent rows: vae_work.SIDE_CAP)."""
+    torch = _torch()
+    try:
+        x, w = args[0], (args[1] if len(args) > 1 else kwargs["weight"])
+        groups = args[6] if len(args) > 6 else kwargs.get("groups", 1)
+        if x.dim() not in (4, 5) or x.dtype != torch.float32 or groups != 1 or x.shape[0] > 1:
+            return False
+        if w.shape[-1] > 3 and w.shape[-2] > 3:
+            return False
+        return x.shape[0] * x.shape[1] * x.shape[2] * x.shape[3] * rows <= UNFOLD_LIMIT
+    except (IndexError, KeyError, AttributeError, TypeError):
+        return False
+
+
+def counter(device=None, rows: float = 1.0):
     """A fresh function mode counting the work of the torch calls made under it (``.work``): those that
     make a tensor. A function mode, not a dispatch mode: a dispatch mode's first use in a process costs
     seconds (what it imports), which would land in the step being timed. ``device``: where a tensor made
     from nothing (torch.zeros, torch.arange...) with no device given is made, as ``torch.device(device)``
     would place it, without a second mode between every call and its kernel (the meta decode's: a third of
-    its time went through ``torch.device('meta')``'s mode)."""
+    its time went through ``torch.device('meta')``'s mode). ``rows``: the real input's rows over the counted
+    ones (a decode counted on a capped latent: which convolutions a CPU unfolds follows the real size)."""
     import torch
     from torch.overrides import TorchFunctionMode
     made_here = _constructors() if device is not None else frozenset()
@@ -172,9 +197,12 @@ def counter(device=None):
                 w.elements += out.numel()
                 flops = _flops(name, args, kwargs, out)
                 w.flops += flops
+                if name == "scaled_dot_product_attention":
+                    w.attention += flops
                 if name.startswith("conv"):
                     w.convs += 1
-                    w.unfolded += flops / (2.0 * max(1, out.shape[1] if out.dim() > 1 else 1))
+                    if name.startswith("conv_transpose") or unfolds(args, kwargs, rows):
+                        w.unfolded += flops / (2.0 * max(1, out.shape[1] if out.dim() > 1 else 1))
             return out
     return WorkCounter()
 

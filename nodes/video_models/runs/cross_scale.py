@@ -6,30 +6,36 @@ bench_cross_family_estimate.py: 23 of 72 pairs within 2x): LTX-2's VAE makes a t
 frames where Wan's makes one of 16x16 and 4, and its decode is a tenth of Wan's a pixel; Kandinsky 6's is four
 times Wan's. So:
 
-* **a step** scales by the tokens the denoiser sees a step (the family's grid: ``size_multiple`` pixels a side,
-  the VAE's frames a latent frame; a call of several denoising loops, Framepack's sections, a loop's share of the
-  frames) and its passes (guidance: two). What a step costs a token is, on a small model, mostly the calls of its
-  modules (the overhead, growing a little faster than the tokens: attention), on a large one its multiply-adds
-  (two a weight a token). The measured run tells which: its multiply-adds at the machine's speed
-  (``FLOP_SECONDS``) against its step's time is the share that follows the weights, the rest the tokens alone;
+* **a step** scales by what a pass of each denoiser costs (``pass_seconds``): its multiply-adds, the weights' two a
+  token and the attention's four a token pair a width a layer, over the tokens its folder's configs say it sees
+  (step_shape.py: the VAE's compression times the patch, a UNet's levels; a call of several denoising loops,
+  Framepack's sections, a loop's share of the frames), and its modules' calls (a small model's step is mostly
+  them: counted on a meta copy of each denoiser). Guidance doubles the passes. A's measured step is scaled by
+  B's cost over A's, so the machine's speed cancels: 24 tiny-model steps of 12 families fit within 0.41x-1.52x;
 * **a decode** scales by the work of each model's VAE decoding its own latent (counted on a meta copy of each VAE
   built from its config and weighed as the machine spends it: vae_work.folder_decode_cost), where both are
   diffusers folders and diffusers is imported (by a run, or the window's engine loader); else by the pixels;
-* **the encoding** follows the frames wired in (:func:`encoding`), and what follows the call the pixels, at most
-  as the decode scaled (foresee_time.py).
+  the frames decoded are those made, or what the node says its call decodes (Framepack's sections: twice);
+* **the encoding** follows the frames wired in, or the windows the node's pipeline encodes whatever is wired
+  (VACE's two; Wan's image to video one, from a still: :func:`encoding`), and what follows the call the pixels,
+  at most as the decode scaled (foresee_time.py).
 
-Plain Python; torch only through vae_work where it is imported already."""
+Plain Python; torch only through vae_work and step_shape where it is imported already. Measured:
+benchmarks/bench_cross_family_estimate.py (held-out families: 42 of 42 pairs within 2x)."""
 from __future__ import annotations
 
 import math
 import os
 
-from ..base.work import COST
+from .step_shape import folder_shape, module_count, step_flops
 
-OVERHEAD_EXPONENT = 1.25  # a small model's step against its tokens (the tiny models' steps: 1.0-1.5 fitted 1.25)
-# seconds a multiply-add (x2) costs: a CPU's as base/work.py fits it; a CUDA GPU's at about 100 TFLOP/s, what a
-# video transformer's bf16 step reaches on an H100 (Wan 14B, 832x480x33: benchmarks/results/gpu_h200_*)
-FLOP_SECONDS = {"cpu": COST["flops"], "gpu": 1e-14}
+# seconds a multiply-add (x2) of a denoiser's pass costs: a CPU's fitted to 24 tiny-model steps of 12 families
+# (their weights' and attention's multiply-adds, step_shape.step_flops, and their modules' calls: 12 ps and 24
+# microseconds a module, each step within 0.41x-1.52x), a CUDA GPU's at about 100 TFLOP/s, what a video
+# transformer's bf16 step reaches on an H100 (Wan 14B, 832x480x33: benchmarks/results/gpu_h200_*)
+FLOP_SECONDS = {"cpu": 1.2e-11, "gpu": 1e-14}
+CALL_SECONDS = {"cpu": 2.4e-5, "gpu": 2e-5}  # a module's call (a GPU's: its kernels' launches; not fitted)
+MODULES_GUESS = 55  # a denoiser's modules where they cannot be counted (diffusers not imported): the tiny Wan's
 
 
 def grid(size_multiple: int, frame_multiple: tuple[int, int]) -> tuple[int, int]:
@@ -40,27 +46,21 @@ def grid(size_multiple: int, frame_multiple: tuple[int, int]) -> tuple[int, int]
     return max(1, int(size_multiple)), (int(a) if b == 1 and a > 1 else 4)
 
 
-def tokens(g: tuple[int, int], width: int, height: int, frames: int) -> int:
-    """The tokens a denoiser sees a step for ``frames`` frames of ``width`` x ``height``."""
-    s, t = g
-    return max(1, ((max(1, frames) - 1) // t + 1) * -(-max(1, height) // s) * -(-max(1, width) // s))
+
+def pass_seconds(flops: float, modules: int, where: str) -> float:
+    """A pass of a denoiser as the model above weighs it: its multiply-adds and its modules' calls."""
+    key = "cpu" if where.startswith("cpu") else "gpu"
+    return flops * FLOP_SECONDS[key] + modules * CALL_SECONDS[key]
 
 
-def flop_seconds(where: str) -> float:
-    return FLOP_SECONDS["cpu" if where.startswith("cpu") else "gpu"]
-
-
-def step_scale(rec: dict, a_tokens: int, a_passes: int, b_tokens: int, b_passes: int, b_weights: int,
-               where: str) -> float:
-    """B's step over A's (``rec``: A's record, its step's seconds and its denoiser's weights)."""
-    wa = int(rec.get("weights") or 0)
-    over = (b_tokens / a_tokens) ** OVERHEAD_EXPONENT
-    share = 0.0
-    compute = over
-    if wa > 0 and b_weights > 0 and rec.get("step", 0) > 0:
-        share = min(1.0, 2.0 * wa * a_tokens * a_passes * flop_seconds(where) / rec["step"])
-        compute = (b_weights * b_tokens) / (wa * a_tokens)
-    return (b_passes / a_passes) * ((1.0 - share) * over + share * compute)
+def step_scale(a_passes: int, a_flops: float, b_passes: int, b_flops: float, where: str,
+               modules: tuple[int | None, int | None] = (None, None)) -> float:
+    """B's step over A's, each weighed as ``pass_seconds`` (``*_flops``: a pass's multiply-adds,
+    step_shape.step_flops; ``modules``: A's and B's leaf modules, step_shape.module_count; where either is not
+    known both are taken as MODULES_GUESS). A's measured step then scales by it: the machine's speed cancels."""
+    a_mods, b_mods = modules if all(modules) else (MODULES_GUESS, MODULES_GUESS)
+    a = a_passes * pass_seconds(a_flops, a_mods, where)
+    return b_passes * pass_seconds(b_flops, b_mods, where) / a if a > 0 else 1.0
 
 
 def decode_scale(a_path: str, a_size: tuple[int, int, int], b_path: str, b_size: tuple[int, int, int],
@@ -83,12 +83,16 @@ FRAMES_ENCODED = 0.6
 ENCODES_FRAMES = 0.3  # a run whose encoding is this share of its decode or more encoded frames
 
 
-def encoding(rec: dict, decode: float, frames_in: int | None, window: int, same_kind: bool) -> float:
+def encoding(rec: dict, decode: float, frames_in: int | None, window: int, same_kind: bool,
+             encodes: float = 0.0) -> float:
     """A window's encoding for another model whose decode is ``decode`` (a window of ``window`` frames), from
     run ``rec``. ``frames_in``: the frames wired in (an image one, a clip its own); None: not known (the run's own
     encoding). A run of the same family or a kin that encoded frames tells how the family encodes them (Wan's
     image to video: the whole window); otherwise the frames wired in are what is encoded. A run that encoded
-    frames says nothing of a text-only one's encoding (left out)."""
+    frames says nothing of a text-only one's encoding (left out). ``encodes``: the windows the node's pipeline
+    encodes whatever is wired (VACE's two halves of its video: 4.1 s against a 3.2 s decode), where it says so."""
+    if encodes > 0:
+        return decode * FRAMES_ENCODED * encodes
     share = rec["encode"] / rec["decode"] if rec.get("decode", 0) > 0 else 0.0
     if frames_in is None:
         return rec["encode"]
@@ -108,7 +112,11 @@ def _size(parts: list[str]) -> tuple[int, int, int] | None:
 
 
 def _grid_of(rec: dict, path: str) -> tuple[int, int] | None:
-    """A record's model's token grid: kept with the run (times.RunClock), else its folder's family's."""
+    """A record's model's token grid: its folder's (step_shape.folder_shape), else kept with the run
+    (times.RunClock), else its folder's family's."""
+    shape = folder_shape(path)
+    if shape is not None:
+        return shape.grid
     if rec.get("grid_s") and rec.get("grid_t"):
         return int(rec["grid_s"]), int(rec["grid_t"])
     try:
@@ -123,17 +131,23 @@ def _grid_of(rec: dict, path: str) -> tuple[int, int] | None:
 
 def crossed_phases(parts: list[str], rec: dict, asked, where: str) -> tuple[float, float] | None:
     """(a step's seconds, a window's decode) of ``asked`` (foresee_time.Asked) from another model's run ``rec``
-    (its key's ``parts``), scaled by the tokens a step sees and the VAEs' work; None where the grids are not
-    known."""
+    (its key's ``parts``), scaled by the tokens and multiply-adds a step sees (the folders' configs:
+    step_shape.py) and the VAEs' work; None where the grids are not known."""
     a_size, a_grid = _size(parts), _grid_of(rec, parts[0])
-    if a_size is None or a_grid is None or not all(asked.grid):
+    b_shape = folder_shape(asked.path)
+    b_grid = b_shape.grid if b_shape is not None else asked.grid
+    if a_size is None or a_grid is None or not all(b_grid):
         return None
     side = int(math.sqrt(asked.frame_pixels))
     b_size = ((*asked.size, asked.frames) if all(asked.size) else (side, side, asked.frames) if side else
               (*a_size[:2], asked.frames))  # size unknown: the run's own
     a_loops = max(1, int(rec.get("loops") or 1))
-    a_tok = tokens(a_grid, a_size[0], a_size[1], a_size[2] // a_loops)
-    b_tok = tokens(asked.grid, b_size[0], b_size[1], max(1, asked.frames // max(1, asked.loops)))
-    step = rec["step"] * step_scale(rec, a_tok, 2 if parts[5] == "cfg" else 1, b_tok, 2 if asked.guided else 1,
-                                    asked.weights, where)
-    return step, rec["decode"] * decode_scale(parts[0], a_size, asked.path, b_size, a_grid[1], asked.grid[1], where)
+    a_win = (a_size[0], a_size[1], max(1, a_size[2] // a_loops))
+    b_win = (b_size[0], b_size[1], max(1, asked.frames // max(1, asked.loops)))
+    a_flops = step_flops(folder_shape(parts[0]), int(rec.get("weights") or 0), a_grid, *a_win)
+    b_flops = step_flops(b_shape, asked.weights, b_grid, *b_win)
+    step = rec["step"] * step_scale(2 if parts[5] == "cfg" else 1, a_flops, 2 if asked.guided else 1, b_flops,
+                                    where, (module_count(parts[0]), module_count(asked.path)))
+    a_dec = (*a_size[:2], int(rec.get("decoded") or a_size[2]))  # overlaps counted (Framepack's sections)
+    b_dec = (*b_size[:2], asked.decoded or b_size[2])
+    return step, rec["decode"] * decode_scale(parts[0], a_dec, asked.path, b_dec, a_grid[1], b_grid[1], where)

@@ -88,8 +88,9 @@ def _meta_decode_work(vae, config: str, shape) -> Work | None:
         return None
 
 
-def count_decode(meta, shape, dtype) -> Work:
-    """The work of ``meta`` (a VAE on the meta device) decoding a latent of ``shape`` (B, C, T, H, W)."""
+def count_decode(meta, shape, dtype, rows: float = 1.0) -> Work:
+    """The work of ``meta`` (a VAE on the meta device) decoding a latent of ``shape`` (B, C, T, H, W);
+    ``rows``: the real latent's rows over ``shape``'s (base/work.counter)."""
     import inspect
 
     import torch
@@ -98,7 +99,7 @@ def count_decode(meta, shape, dtype) -> Work:
         z, more = torch.empty((b * f, c, h, w), device="meta", dtype=dtype), {"num_frames": f}
     else:
         z, more = torch.empty(shape, device="meta", dtype=dtype), {}
-    count = counter(device="meta")  # what it makes without a device, on meta
+    count = counter(device="meta", rows=rows)  # what it makes without a device, on meta
     with torch.inference_mode(), count:
         meta.decode(z, **more)
     return count.work

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from .cross_scale import crossed_phases, encoding
 from .phases import has_phases, step_exponent
 from .records import nearest_and_far
+from .step_shape import folder_shape
 from .times import LOAD, load, load_key
 
 def this_machine() -> str | None:
@@ -65,6 +66,8 @@ class Asked:
     size: tuple[int, int] = (0, 0)  # width, height (0: the pipeline's default)
     frames_in: int | None = None  # frames wired in (an image one, a clip its own): the VAE encodes them; None: not known
     loops: int = 1       # denoising loops a call (Framepack's sections): a step sees a loop's share of the frames
+    decoded: int = 0     # frames the VAE decodes a window where not ``frames`` (Framepack's: twice; 0: ``frames``)
+    encodes: float = 0.0  # windows the VAE encodes a window whatever is wired (VACE's 2); 0: by ``frames_in``
 
 
 @dataclass(frozen=True)
@@ -149,9 +152,11 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
     tier, runs = _runs(data, asked, where)
     if not runs:
         return None
-    if tier == 3:  # another family: only one whose denoiser is of the same kind (a UNet's convolutions over every
-        # pixel against a transformer's tokens: the tiny SVD took 410 s where Wan's speed said 7 s)
-        runs = [pr for pr in runs if bool(pr[1].get("unet")) == asked.unet]
+    if tier == 3:  # another family: a denoiser of another kind only where both folders say their step's shape (a
+        # UNet's convolutions over every pixel against a transformer's tokens: the tiny SVD took 410 s where Wan's
+        # speed by the weights said 7 s; its attention over a frame's pixels counted, step_shape.py)
+        runs = [pr for pr in runs if bool(pr[1].get("unet")) == asked.unet or
+                (folder_shape(pr[0][0]) is not None and folder_shape(asked.path) is not None)]
         if not runs:
             return None
     if tier >= 2:
@@ -171,7 +176,7 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
     encode = near["encode"]
     if crossed is not None:  # another model's step and decode scaled by tokens and VAE work (cross_scale.py)
         step, decode = crossed
-        encode = encoding(near, decode, asked.frames_in, asked.frames, tier <= 2)
+        encode = encoding(near, decode, asked.frames_in, asked.frames, tier <= 2, asked.encodes)
         # what follows the call (the frames to the clip) by the pixels, at most as the decode scaled: VACE's 0.88 s
         # (its control frames) had been scaled by the pixels into 2 s of LTX-2's 0.7 s run
         ratio = min(ratio, decode / near["decode"]) if near["decode"] > 0 else ratio

@@ -22,12 +22,18 @@ PHASES = ("before", "encode", "step", "decode", "other")
 
 class WindowTimer:
     """One pipeline call's phases from its step callbacks: ``call()`` as it starts, ``step()`` at
-    each step's end, ``end()`` when it returns (the decode is done)."""
+    each step's end, ``end()`` when it returns (the decode is done). A gap between two steps of over
+    ``OUTLIER`` times their median is not a step's: a call of several denoising loops decodes each loop's
+    frames between them (Framepack's sections: its 10 section decodes had made a 50 ms step 608 ms),
+    so what such a gap holds beyond a step is the decode's."""
+
+    OUTLIER = 2.0
 
     def __init__(self, clock: Callable[[], float] = time.perf_counter):
         self.clock = clock
         self.t_call = self.first = self.last = None
         self.steps = 0
+        self.gaps: list[float] = []
 
     def call(self) -> None:
         self.t_call = self.clock()
@@ -36,6 +42,8 @@ class WindowTimer:
         now = self.clock()
         if self.first is None:
             self.first = now
+        else:
+            self.gaps.append(now - self.last)
         self.last = now
         self.steps += 1
 
@@ -47,11 +55,14 @@ class WindowTimer:
         if self.first is None:  # no step ran (kept latents decoded): all of it is the decode
             return {"call": now - t0, "encode": 0.0, "step": 0.0, "decode": now - t0}
         if self.steps >= 2:
-            step = (self.last - self.first) / (self.steps - 1)
+            mid = sorted(self.gaps)[len(self.gaps) // 2]
+            kept = [g for g in self.gaps if g <= self.OUTLIER * mid]
+            step = sum(kept) / len(kept)
             encode = max(0.0, self.first - t0 - step)
+            between = sum(g - step for g in self.gaps if g > self.OUTLIER * mid)  # the loops' decodes
         else:
-            step, encode = self.first - t0, 0.0
-        return {"call": now - t0, "encode": encode, "step": step, "decode": max(0.0, now - self.last)}
+            step, encode, between = self.first - t0, 0.0, 0.0
+        return {"call": now - t0, "encode": encode, "step": step, "decode": max(0.0, now - self.last) + between}
 
 
 def has_phases(rec: dict) -> bool:

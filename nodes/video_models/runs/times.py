@@ -201,7 +201,7 @@ class RunClock:
     what it took recorded after. ``pipe``: the pipeline, to name a memory mode that would fit."""
 
     def __init__(self, ctx, ref, device, size: tuple[int, int] | None, window: int, windows: int, steps: int,
-                 pipe=None, kind: str = "", foreseen_by=None, loops: int = 1):
+                 pipe=None, kind: str = "", foreseen_by=None, loops: int = 1, decoded: int = 0):
         from .peaks import PeakMeter
         self.foreseen_by = foreseen_by  # (machine, **Asked) -> what the node showed before F5: _foreseen
         self.ctx, self.ref, self.pipe, self.windows, self.steps = ctx, ref, pipe, max(1, windows), max(1, steps)
@@ -227,6 +227,7 @@ class RunClock:
         # 'before' (11.5 s of a 23 s run), and an estimate from it counted it again
         self.node_t0 = max(getattr(ctx, "started", None) or self.t0, getattr(ctx, "clocked_until", 0.0) or 0.0)
         self.loops = max(1, int(loops))  # denoising loops a call (Framepack's sections): kept with the record
+        self.decoded = max(0, int(decoded))  # frames the VAE decodes a call where not the window's (one_call.Call)
         self.before = 0.0
         self.window_s: list[float] = []  # each window made: its seconds, and its phases
         self.phases: list[dict] = []
@@ -305,7 +306,7 @@ class RunClock:
         unet = getattr(fam, "denoiser", "") == "unet"
         return self.foreseen_by(where, path=parts[0], title=parts[1], frame_pixels=w * h, frames=frames,
                                 windows=self.windows, steps=self.steps, guided=parts[5] == "cfg", weights=den,
-                                all_weights=every, unet=unet, size=(w, h), loops=self.loops,
+                                all_weights=every, unet=unet, size=(w, h), loops=self.loops, decoded=self.decoded,
                                 grid=_grid(fam) or (0, 0))
 
     def _weights(self) -> tuple[int, int]:
@@ -483,6 +484,7 @@ class RunClock:
             unet = int(getattr(fam, "denoiser", "") == "unet")  # its denoiser's kind
             keep(self.key, self.pixels, self.steps, took / self.windows,
                  {**(memory or {}), **({"weights": den} if den else {}), "unet": unet, "loops": self.loops,
+                  **({"decoded": self.decoded} if self.decoded else {}),
                   # the family's token grid: another model's estimate scales this step by a step's tokens
                   **dict(zip(("grid_s", "grid_t"), _grid(fam) or ()))}, phases)
             self._keep_load()

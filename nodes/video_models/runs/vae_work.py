@@ -5,23 +5,22 @@ HunyuanVideo VAEs decode a pixel in 0.97, 0.07 and 3.5 microseconds on the CPU; 
 decode 13x off). Importing this module costs nothing; counting needs torch and diffusers imported already."""
 from __future__ import annotations
 
-import math
 import threading
 
 from .decode_cost import count_decode
+from .step_shape import vae_ratios
 
 _SKELETONS: dict = {}  # (the VAE's class, its config) -> its copy on meta (kept per process)
 _LOCK = threading.Lock()
 
 
-# seconds a VAE decode's counted work costs a CPU, by kind: fitted to 7 tiny VAEs' decodes at two sizes on the 2-core
-# machine (benchmarks/fit_vae_costs.py; results/vae_costs_fit.txt): a call 100 microseconds (a tiny VAE's decode is
-# mostly its calls), a convolution's unfolded input element (work.Work.unfolded) 0.67 ns, a multiply-add held at
-# no less than 2.5e-12 s (what a real VAE's decode is mostly made of; the tiny ones make too few to tell it), the
-# elements made nothing. Only their ratios matter: another model's measured decode is scaled by two such counts.
-# base/work.py's weights (fitted on one model's step against its decode) had put the tiny HunyuanVideo VAE 3x and
-# Mochi's 5x slower against Wan's than they decode
-VAE_COST = {"ops": 1e-4, "elements": 0.0, "flops": 2.5e-12, "unfolded": 6.7e-10}
+# seconds a VAE decode's counted work costs a CPU, by kind: fitted to 7 tiny VAEs' decodes at three sizes on the
+# 2-core machine (benchmarks/fit_vae_costs.py; results/vae_costs_fit.txt): a multiply-add 8.1 ps, an input element of
+# a convolution the CPU unfolds (base/work.unfolds: the small ones, slow_conv3d) 1.5 ns; the calls and the elements
+# made, nothing. Only their ratios matter: another model's measured decode is scaled by two such counts. Counting
+# every convolution's unfolded input (a real VAE's take oneDNN's path, which does not unfold) had put the tiny
+# LTX-2, Mochi and SVD VAEs 3x-7x slower against Wan's than they decode
+VAE_COST = {"ops": 0.0, "elements": 0.0, "flops": 8.1e-12, "unfolded": 1.5e-9}
 # a CUDA GPU's, not fitted (no GPU was lent to measure one): a kernel launch and its Python 20 microseconds, a
 # multiply-add at about 100 TFLOP/s, no unfolding (cuDNN's implicit GEMM)
 VAE_COST_GPU = {"ops": 2e-5, "elements": 0.0, "flops": 1e-14, "unfolded": 0.0}
@@ -35,8 +34,9 @@ def folder_decode_cost(path: str, width: int, height: int, frames: int,
     ``width`` x ``height`` x ``frames``, in seconds as VAE_COST weighs it (VAE_COST_GPU with ``gpu``), counted on
     a meta copy built from its config, before
     the model is loaded (foresee_time.py scales another model's measured decode by it: cross_scale.py). The
-    latent is counted at most SIDE_CAP a side, the elements and multiply-adds scaled to the whole area (the calls
-    follow the frames, not the pixels: counting stays a few hundredths of a second at any size). None: not a
+    latent is counted at most SIDE_CAP a side, the elements and multiply-adds scaled to the whole area, attention's
+    to its square (the calls follow the frames, not the pixels: counting stays a few hundredths of a second at any
+    size). None: not a
     folder, a VAE that is not a diffusers one, or diffusers not imported yet (no run made in this process: nothing
     is imported on the window's thread for an estimate). ``frames_per_latent``: the family's, where neither the
     VAE nor its config says it."""
@@ -72,30 +72,18 @@ def _folder_cost(folder: str, width: int, height: int, frames: int, frames_per_l
             with torch.device("meta"):
                 _SKELETONS[key] = cls.from_config(config).to("meta").eval()  # SVD makes a weight on the CPU
         vae = _SKELETONS[key]
-        own = vars(vae)  # what the class works out itself (LTX's from its patch and blocks), else its config's
-        s = next((int(v) for v in (own.get("spatial_compression_ratio"), config.get("scale_factor_spatial"),
-                                   config.get("spatial_compression_ratio"), _product(config, "spatial_expansions"))
-                  if isinstance(v, int) and v > 0), 8)
-        t = next((int(v) for v in (own.get("temporal_compression_ratio"), config.get("scale_factor_temporal"),
-                                   config.get("temporal_compression_ratio"), _product(config, "temporal_expansions"),
-                                   frames_per_latent) if isinstance(v, int) and v > 0), 1)
+        s, t = vae_ratios(config)  # as the pipelines work them out (step_shape.py: the steps' grid reads the same)
+        t = t or frames_per_latent or 1
         ch = int(config.get("z_dim") or config.get("latent_channels") or 4)
         lat_f = (frames - 1) // t + 1 if t > 1 else frames
         h, w = max(1, height // s), max(1, width // s)
         hc, wc = min(h, SIDE_CAP), min(w, SIDE_CAP)
-        work = count_decode(vae, (1, ch, lat_f, hc, wc), torch.float32)
+        work = count_decode(vae, (1, ch, lat_f, hc, wc), torch.float32, rows=h / hc)
         if work is None or work.ops <= 0:
             return None
-        area = (h * w) / (hc * wc)
-        return work.ops * weights["ops"] + area * (work.elements * weights["elements"] +
-                                                    work.flops * weights["flops"] + work.unfolded * weights["unfolded"])
+        area = (h * w) / (hc * wc)  # attention over a frame's latent pixels (a mid block's) grows as its square
+        return work.ops * weights["ops"] + area * (work.elements * weights["elements"] + work.unfolded * weights[
+            "unfolded"] + (work.flops - work.attention) * weights["flops"]) + area ** 2 * work.attention * weights["flops"]
     except Exception:  # noqa: BLE001 - a courtesy: the caller scales by the pixels instead
         return None
 
-
-def _product(config: dict, key: str) -> int | None:
-    """A VAE's compression as its config lists it stage by stage (Mochi's temporal_expansions [1, 2, 3]: 6)."""
-    v = config.get(key)
-    if not isinstance(v, (list, tuple)) or not v or not all(isinstance(x, int) and x > 0 for x in v):
-        return None
-    return math.prod(v)

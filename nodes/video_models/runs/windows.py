@@ -52,7 +52,8 @@ class ClipMaking:
         f = getattr(sampler, "forcing", None)  # a diffusion-forcing take: its own records too (forcing.py)
         kind = f"take=forcing {f.window}/{f.overlap}" if f is not None else kind
         self.clock = RunClock(self.ctx, sampler.ref, sampler.ref.device, size, window, len(starts), steps,
-                              sampler.pipe, kind=kind, foreseen_by=for_run, loops=getattr(sampler, "segments", 1))
+                              sampler.pipe, kind=kind, foreseen_by=for_run, loops=getattr(sampler, "segments", 1),
+                              decoded=getattr(sampler, "decoded", 0))
         self.kept = KeptWindows(self.ctx, sampler.ref, sampler.pipe, len(starts))  # a Stop loses no finished window
         self.out: np.ndarray | None = None
         self.k = 0      # windows made

@@ -143,6 +143,9 @@ class GeneratorNode(Node):
     task = ""
     source_ports: tuple[str, ...] = ()  # clip inputs whose frames the node makes (said when 'frames' drops some)
     length_ports: tuple[str, ...] = ()  # other inputs whose length 'frames' 0 makes (a voice's features)
+    # windows of frames its pipeline VAE-encodes a window whatever is wired (VACE's: 2, the video's inactive and
+    # reactive halves, a blank video where none); 0: the frames wired in. The time said before F5 counts them
+    encoded_windows: float = 0.0
 
     @classmethod
     def foresee(cls, params, base_dir, inputs):
@@ -163,12 +166,13 @@ class GeneratorNode(Node):
         from .time_before import estimate
         frames_in = sum(1 if p.type == "Image" else int((inputs[p.name] or {}).get("frames") or 10 ** 6)
                         for p in cls.inputs if p.name in inputs and p.type in FRAME_TYPES)
-        return estimate(params, inputs, cls.take_shape, frames_in)
+        return estimate(params, inputs, cls.take_shape, frames_in, cls.encoded_windows, cls.task)
 
     @classmethod
-    def take_shape(cls, params, fam) -> tuple[int, int, int] | None:
-        """(frames a pipeline call makes, the calls, denoising loops a call) as the run will make them, for the
-        time said before it (time_before.py); None: windows of 'window' frames, 'overlap' apart."""
+    def take_shape(cls, params, fam) -> tuple[int, ...] | None:
+        """(frames a pipeline call makes, the calls, denoising loops a call[, frames its VAE decodes a call, where
+        not those made]) as the run will make them, for the time said before it (time_before.py); None: windows
+        of 'window' frames, 'overlap' apart."""
         return None
 
     @classmethod

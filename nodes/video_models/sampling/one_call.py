@@ -61,6 +61,8 @@ class Call:
     steps: int
     made: int = 0
     loops: int = 1
+    decoded: int = 0  # frames the VAE decodes in the call, overlaps counted (Framepack's sections: about twice those
+    # made); 0: those made. The estimates scale another model's decode by it (runs/cross_scale.py)
     cut: str = ""  # said when the call made more frames than kept: words with '{made}', the frames it made
     # why a Stop keeps nothing of it, where its loops are not the kind a kept step resumes ('' : it resumes)
     no_resume: str = ""
@@ -129,7 +131,7 @@ class OneCallNode(GeneratorNode):
         s = Sampler(ctx, ref, self.task_for(ref, inputs), draft=not self.own_draft, pipe=self.pipeline_of(ref))
         self.preview, self.steps = self.run_settings(ctx, s)
         c = self.call(ctx, s, **inputs)
-        s.segments, s.no_resume = max(1, c.loops), c.no_resume
+        s.segments, s.no_resume, s.decoded = max(1, c.loops), c.no_resume, c.decoded
         base = filter_kwargs(s.pipe, c.kwargs, ctx.warn)
         clip = s.generate(c.frames, c.made or c.frames, 0, lambda start, still: dict(base), c.fps,
                           previews=ctx.params.previews, steps=c.steps, size=c.size)

@@ -90,6 +90,7 @@ class Sampler:
         self.forcing = None  # a takes.forcing.Forcing: the call makes the take by diffusion forcing (SkyReels-V2 DF)
         self.last_phases: dict = {}  # the last window's phases (runs/phases.WindowTimer)
         self.segments = 1  # denoising loops in one pipeline call (Wan Animate: one per segment it makes)
+        self.decoded = 0  # frames the VAE decodes in one call where not those made (one_call.Call.decoded)
         self.no_resume = ""  # why a Stop keeps nothing of the call, whatever the pipeline (Call.no_resume)
         self.audio = None  # the raw sound the last call made beside its frames (the family's Outputs)
         self.made_frames = 0  # the frames the last call made (a pipeline making whole sections: more than kept)

@@ -8,11 +8,13 @@ from .advice import clip_and_window, family_wired, native_frames
 from .preview_size import PREVIEW_SIDE, PREVIEW_STEPS, shrunk
 
 
-def estimate(params: dict, inputs: dict, shape=None, frames_in: int | None = None) -> str | None:
+def estimate(params: dict, inputs: dict, shape=None, frames_in: int | None = None,
+             encoded_windows: float = 0.0, task: str = "") -> str | None:
     """The node's time in words, or that nothing measures it here; None where no model is foreseen (nothing to
     time). ``shape(params, fam)``: (frames a call, calls, denoising loops a call) as the node makes them (its
-    ``take_shape``), None for windows of 'window' frames, 'overlap' apart. ``frames_in``: the frames wired in (the
-    VAE encodes them: another model's run is scaled to that)."""
+    ``take_shape``, and the frames the VAE decodes a call where not those: Framepack's), None for windows of 'window' frames, 'overlap' apart. ``frames_in``: the frames wired in (the
+    VAE encodes them: another model's run is scaled to that); ``encoded_windows``: the windows the node's pipeline
+    encodes whatever is wired (the node's word, else its family's for ``task``: Family.window_encoding)."""
     from ..runs.cross_scale import grid
     from ..runs.foresee_time import Asked, this_machine, words_for
     fam, title = family_wired(inputs)
@@ -24,7 +26,7 @@ def estimate(params: dict, inputs: dict, shape=None, frames_in: int | None = Non
         n, win = clip_and_window(fam, params, native_frames(inputs))
         ov = int(params.get("overlap") or 0)
         got = min(n, win), 1 if n <= win else 1 + -(-(n - win) // max(1, win - min(ov, win - 1))), 1
-    frames, windows, loops = got
+    frames, windows, loops, *more = got  # and, where a node says so, the frames its VAE decodes a call
     w, h, steps = int(params.get("width") or 0), int(params.get("height") or 0), int(params.get("steps") or 1)
     image = inputs.get("image") or {}
     if not (w and h) and isinstance(image.get("width"), int) and isinstance(image.get("height"), int):
@@ -35,7 +37,10 @@ def estimate(params: dict, inputs: dict, shape=None, frames_in: int | None = Non
         if w and h and max(w, h) > PREVIEW_SIDE:
             w, h = shrunk(w, h, fam.size_multiple)
     guided = float(params.get("guidance", 1.0) or 1.0) > 1.0
+    if not encoded_windows and task and task in fam.window_encoding:
+        encoded_windows = 1.0  # its pipeline encodes a whole window from the still (Family.window_encoding)
     return words_for(Asked(str(facts["path"]), str(facts.get("variant") or title), w * h if w and h else 0,
                            frames, windows, steps * loops, guided, int(facts.get("weights") or 0),
                            int(facts.get("all_weights") or 0), fam.denoiser == "unet",
-                           grid(fam.size_multiple, fam.frame_multiple), (w, h), frames_in, max(1, loops)))
+                           grid(fam.size_multiple, fam.frame_multiple), (w, h), frames_in, max(1, loops),
+                           int(more[0]) if more else 0, encoded_windows))

@@ -24,7 +24,7 @@ OWN = "run by its own node in one call"
 
 FAMILY = Family(
     "chronoedit", "ChronoEdit", (PIPELINE,), frames=5, frame_multiple=(4, 1), size_multiple=16, fps=16.0,
-    key_rank=200, task_kinds_by_inputs=("image_edit",),
+    key_rank=200, task_kinds_by_inputs=("image_edit",), window_encoding=("i2v",),  # the image and blank frames
     makers=(Maker("image_edit", "video_models.chronoedit", ("image", "prompt")),),  # the ChronoEdit Image Edit node (node.py)
     part_titles=(("UMT5-XXL", "UMT5-XXL (ChronoEdit)"),),
     has=(SingleFile(refusal="ChronoEdit is read as a diffusers folder (its single file has Wan 2.1 image to video's "

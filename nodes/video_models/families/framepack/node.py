@@ -25,6 +25,13 @@ def sections(frames: int, window: int, temporal: int = 4) -> int:
     return max(1, (frames + per - 1) // per)
 
 
+def decoded(n: int, window: int, temporal: int = 4) -> int:
+    """The frames the pipeline decodes for ``n`` sections: the first section's, then each later section's with the
+    section before it (it decodes two windows and blends their overlap: diffusers' pipeline_hunyuan_video_framepack,
+    ``section_latent_frames``), so about twice the frames made."""
+    return (window - 1) * temporal + 1 + (n - 1) * ((2 * window - 1) * temporal + 1)
+
+
 class FramepackVideo(OneCallNode):
     """Make a long take from a still (and an optional last image) with HunyuanVideo Framepack, section by
     section in one call; the first 'frames' frames it makes are kept."""
@@ -35,7 +42,7 @@ class FramepackVideo(OneCallNode):
         VAE's 4x in time, as the release's)."""
         window = int(params.get("window") or 9)
         n = sections(int(params.get("frames") or 129), window)
-        return n * ((window - 1) * 4 + 1), 1, n
+        return n * ((window - 1) * 4 + 1), 1, n, decoded(n, window)
     id = "video_models.framepack"
     title = NODE
     keywords = ("framepack", "long take", "image to video", "hunyuan", "long video", "anti-drifting")
@@ -79,6 +86,6 @@ class FramepackVideo(OneCallNode):
         temporal = s.pipe.vae_scale_factor_temporal
         n = sections(p.frames, p.window, temporal)
         made = n * ((p.window - 1) * temporal + 1)
-        return Call(call, p.frames, p.fps, (w, h), self.steps, made=made, loops=n,
+        return Call(call, p.frames, p.fps, (w, h), self.steps, made=made, loops=n, decoded=decoded(n, p.window, temporal),
                     cut="Framepack made {made} frames in whole sections of " + f"{p.window} latent frames: the first "
                         f"{p.frames} kept")
