@@ -372,3 +372,21 @@ def test_framepack_is_timed_with_the_frames_its_sections_decode():
     frames, calls, loops, dec = FramepackVideo.take_shape({"frames": 330, "window": 9}, FAMILIES["framepack"])
     assert (frames, calls, loops) == (330, 1, 10) and dec == decoded(10, 9) == 33 + 9 * 69
     assert decoded(1, 9) == 33
+
+
+def test_a_unet_is_timed_from_a_transformers_run_where_both_folders_say_their_shape(tiny, run_records):
+    """SVD's tiny UNet attends over every latent pixel of a frame (128x72 at 256x144: its step took 22 s where
+    the tiny Wan's took 18 ms); with both folders' shapes read it is timed from Wan's run by their multiply-adds,
+    and refused where its folder cannot say (a UNet's convolutions against a transformer's tokens)."""
+    pytest.importorskip("diffusers")
+    wan, svd = str(tiny("wan-t2v")), str(tiny("svd"))
+    phases = {"before": 0.2, "encode": 0.01, "step": 0.018, "decode": 1.2, "other": 0.03, "cold": True}
+    times.keep(_key(wan, "Wan", "256x144x33"), 256 * 144 * 33, 8, 1.6, {"weights": 28_328, "unet": 0}, phases)
+
+    def asked(path):
+        return foresee_time.Asked(path, "Stable Video Diffusion", 256 * 144, 4, 1, 8, True, 1_793_078, 2_000_000,
+                                  unet=True, grid=(8, 1), size=(256, 144), frames_in=1)
+    got = foresee_time.foresee(times.load(), asked(svd), foresee_time.this_machine())
+    assert got is not None and got.rough and "another family" in got.source
+    assert got.steps > 100 * 8 * 0.018  # its attention: hundreds of times Wan's step
+    assert foresee_time.foresee(times.load(), asked(svd + "-gone"), foresee_time.this_machine()) is None
