@@ -22,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 import benchmarks  # noqa: E402,F401  (allows the temporary folder it works in: benchmarks/__init__.py)
 
-KEYS = ("ops", "elements", "flops", "unfolded")
+KEYS = ("ops", "elements", "flops", "unfolded", "conv3d")
 MODELS = ("wan-t2v", "ltx2", "kandinsky6", "mochi", "cogvideox", "ltx", "hunyuan", "kandinsky5", "svd")
 SHAPES = ((5, 16, 16), (9, 24, 32), (11, 32, 32))  # latent frames, height, width
 
@@ -55,7 +55,7 @@ def measure(folder: str):
                 t0 = time.perf_counter()
                 vae.decode(z, **more)
                 best = min(best, time.perf_counter() - t0)
-        out.append(((work.ops, work.elements, work.flops, work.unfolded), best))
+        out.append((tuple(getattr(work, k) for k in KEYS), best))
     return f"{name} ({os.path.basename(folder.rstrip('/'))})", out
 
 
@@ -100,9 +100,9 @@ def main() -> int:
             rows.append(measure(folder))
         except Exception as e:  # noqa: BLE001 - a VAE that cannot be counted is said and left out
             print(f"{key}: left out ({type(e).__name__}: {e})")
-    now = [math.log(x) for x in (COST["ops"], COST["elements"], COST["flops"], 1.8e-9)]  # before this fit
-    used = [math.log(max(vae_work.VAE_COST[k], 1e-30)) for k in KEYS]
-    x = fit(rows, used)
+    now = [math.log(x) for x in (COST["ops"], COST["elements"], COST["flops"], 1.8e-9, 1e-30)]  # before this fit
+    used = [math.log(max(vae_work.VAE_COST.get(k, 0.0), 1e-30)) for k in KEYS]
+    x = fit(rows, [max(u, math.log(1e-12)) for u in used])  # each weight from where it weighs something
     lines = [f"{len(rows)} VAEs, {sum(len(p) for _n, p in rows)} decodes; squared log error: work.COST with "
              f"1.8 ns an unfolded element {loss(now, rows):.2f}, vae_work.VAE_COST {loss(used, rows):.2f}, fitted {loss(x, rows):.2f}",
              "fitted: " + ", ".join(f"{k} {math.exp(v):.2g}" for k, v in zip(KEYS, x)),

@@ -341,6 +341,7 @@ def test_a_cpu_unfolds_only_its_small_convolutions():
     with counter(rows=100) as big:
         torch.nn.functional.conv3d(small, k, padding=1)
     assert c.work.unfolded > 0 and big.work.unfolded == 0 and big.work.flops == c.work.flops
+    assert c.work.conv3d == 0 and big.work.conv3d == big.work.flops  # oneDNN's 3D path: weighed apart (vae_work)
 
 
 def test_vace_and_wan_image_to_video_are_timed_with_the_windows_they_encode(tmp_path, monkeypatch):

@@ -25,6 +25,8 @@ class Work:
     flops: float = 0.0
     unfolded: float = 0.0  # the convolutions' inputs as unfolded (im2col: an output pixel's inputs, each kernel tap):
     # what a VAE of few channels costs a CPU; not in ``cost`` (fitted without it): runs/vae_work.VAE_COST weighs it
+    conv3d: float = 0.0  # of the multiply-adds, 3D convolutions' a CPU does not unfold (oneDNN's: slower a
+    # multiply-add than its 2D ones)
     attention: float = 0.0  # of the multiply-adds, attention's (growing as the square of what it attends over)
     calls: int = 0  # every call the mode saw (a tensor made or not): what counting cost the step
     per_call_s: float = 0.0  # what one call cost more under the mode, measured as the counting began
@@ -203,6 +205,8 @@ def counter(device=None, rows: float = 1.0):
                     w.convs += 1
                     if name.startswith("conv_transpose") or unfolds(args, kwargs, rows):
                         w.unfolded += flops / (2.0 * max(1, out.shape[1] if out.dim() > 1 else 1))
+                    elif name == "conv3d":
+                        w.conv3d += flops
             return out
     return WorkCounter()
 

@@ -15,15 +15,16 @@ _LOCK = threading.Lock()
 
 
 # seconds a VAE decode's counted work costs a CPU, by kind: fitted to 7 tiny VAEs' decodes at three sizes on the
-# 2-core machine (benchmarks/fit_vae_costs.py; results/vae_costs_fit.txt): a multiply-add 8.1 ps, an input element of
-# a convolution the CPU unfolds (base/work.unfolds: the small ones, slow_conv3d) 1.5 ns; the calls and the elements
-# made, nothing. Only their ratios matter: another model's measured decode is scaled by two such counts. Counting
-# every convolution's unfolded input (a real VAE's take oneDNN's path, which does not unfold) had put the tiny
-# LTX-2, Mochi and SVD VAEs 3x-7x slower against Wan's than they decode
-VAE_COST = {"ops": 0.0, "elements": 0.0, "flops": 8.1e-12, "unfolded": 1.5e-9}
+# 2-core machine (benchmarks/fit_vae_costs.py; results/vae_costs_fit.txt): a multiply-add 2.5 ps (held there: a real
+# VAE's decode is mostly them) and 8.5 ps more in a 3D convolution (oneDNN's 3D path: the tiny SVD's 2D decoder had
+# been counted 2x slow against LTX-2's 3D one), an input element of a convolution the CPU unfolds (base/work.unfolds:
+# the small ones, slow_conv3d) 1.5 ns, an element made 0.043 ns; a call, nothing. Only their ratios matter: another
+# model's measured decode is scaled by two such counts. Counting every convolution's unfolded input had put the
+# tiny LTX-2, Mochi and SVD VAEs 3x-7x slower against Wan's than they decode
+VAE_COST = {"ops": 0.0, "elements": 4.3e-11, "flops": 2.5e-12, "unfolded": 1.5e-9, "conv3d": 8.5e-12}
 # a CUDA GPU's, not fitted (no GPU was lent to measure one): a kernel launch and its Python 20 microseconds, a
 # multiply-add at about 100 TFLOP/s, no unfolding (cuDNN's implicit GEMM)
-VAE_COST_GPU = {"ops": 2e-5, "elements": 0.0, "flops": 1e-14, "unfolded": 0.0}
+VAE_COST_GPU = {"ops": 2e-5, "elements": 0.0, "flops": 1e-14, "unfolded": 0.0, "conv3d": 0.0}
 SIDE_CAP = 16  # latent pixels a side a folder's decode is counted at: the rest scaled by the area (a conv's work)
 _FOLDERS: dict = {}  # (the folder, the window, the machine's kind) -> the decode's cost in seconds, or None
 
@@ -82,8 +83,9 @@ def _folder_cost(folder: str, width: int, height: int, frames: int, frames_per_l
         if work is None or work.ops <= 0:
             return None
         area = (h * w) / (hc * wc)  # attention over a frame's latent pixels (a mid block's) grows as its square
-        return work.ops * weights["ops"] + area * (work.elements * weights["elements"] + work.unfolded * weights[
-            "unfolded"] + (work.flops - work.attention) * weights["flops"]) + area ** 2 * work.attention * weights["flops"]
+        return work.ops * weights["ops"] + area * (
+            work.elements * weights["elements"] + work.unfolded * weights["unfolded"] + work.conv3d * weights["conv3d"]
+            + (work.flops - work.attention) * weights["flops"]) + area ** 2 * work.attention * weights["flops"]
     except Exception:  # noqa: BLE001 - a courtesy: the caller scales by the pixels instead
         return None
 
