@@ -15,7 +15,8 @@ recorded and the time measured (a shared machine's load moved one render 1.5x be
 LTX-Video, Mochi, Kandinsky 5, Motif Video, Wan at 192x112x41), made by ``tests.tiny_models`` here:
 the cases the scaling was not fitted on.
 
-Prints the ratio table (estimate / measured, rows: the run recorded, columns: the node estimated) and writes
+Prints the ratio table (estimate / measured, rows: the run recorded, columns: the node estimated), then each
+node's estimate with every other case's run recorded (a machine after a few renders), and writes
 benchmarks/results/cross_family_estimate_cpu.json. Each row has the machine's 1-minute load average: on a shared
 machine a run's time follows its load."""
 from __future__ import annotations
@@ -179,10 +180,27 @@ def main() -> int:
         within = sum(w <= math.log(2) for w in worst)
         print(f"\ncross pairs within 2x: {within} of {len(worst)}; worst {math.exp(max(worst)):.2f}x off; "
               f"geometric mean {math.exp(sum(worst) / len(worst)):.2f}x off")
+    # every other case's run recorded (a user's machine after a few renders): the estimate of each
+    others, others_words = {}, {}
+    for b_name in done:
+        merged = tempfile.mkdtemp(prefix="studio-bench-xf-others-")
+        with open(os.path.join(merged, "video_model_times.jsonl"), "w") as f:
+            for a_name in done:
+                if a_name != b_name:
+                    with open(os.path.join(folders[a_name], "cache", "video_model_times.jsonl")) as g:
+                        f.write(g.read())
+        os.environ["STUDIO_CACHE_DIR"] = merged
+        times._READ.clear()
+        said = estimate(b_name) or ""
+        run = _secs(said, r"about ")
+        others[b_name] = run / measured[b_name]["run"] if run and measured[b_name]["run"] else None
+        others_words[b_name] = said
+    print("\nevery other case's run recorded: " + ", ".join(
+        f"{short[b]} {others[b]:.2f}" if others[b] else f"{short[b]} -" for b in done))
     out = os.path.join(ROOT, "benchmarks", "results", f"cross_family_estimate_cpu_{a.set}.json")
     with open(out, "w") as f:
         json.dump({"measured": measured, "ratios": {f"{x} -> {y}": v for (x, y), v in table.items()},
-                   "words": words}, f, indent=1)
+                   "words": words, "every_other": others, "every_other_words": others_words}, f, indent=1)
     print(f"wrote {out} (renders in {runs})")
     return 0
 

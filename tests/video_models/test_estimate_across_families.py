@@ -391,3 +391,25 @@ def test_a_unet_is_timed_from_a_transformers_run_where_both_folders_say_their_sh
     assert got is not None and got.rough and "another family" in got.source
     assert got.steps > 100 * 8 * 0.018  # its attention: hundreds of times Wan's step
     assert foresee_time.foresee(times.load(), asked(svd + "-gone"), foresee_time.this_machine()) is None
+
+
+def test_runs_of_several_other_families_are_all_weighed(tmp_path, tiny, run_records):
+    """With runs of several other families measured, the estimate is their estimates' geometric mean phase by
+    phase, said as whose (one family's run holds what its counts do not: LTX-2's sound decoded beside its video
+    had put Kandinsky 6 at 2.3x its time from its run alone)."""
+    pytest.importorskip("diffusers")
+    wan, ltx, cog = str(tiny("wan-t2v")), str(tiny("ltx")), str(tiny("cogvideox"))
+    phases = {"before": 0.2, "encode": 0.01, "step": 0.02, "decode": 1.0, "other": 0.03, "cold": True}
+    times.keep(_key(wan, "Wan", "128x128x25"), 128 * 128 * 25, 8, 1.4, {"weights": 28_328}, phases)
+    asked = foresee_time.Asked(cog, "CogVideoX", 128 * 128, 25, 1, 8, True, 16_440, 100_000, size=(128, 128))
+    where = foresee_time.this_machine()
+    one = foresee_time.foresee(times.load(), asked, where)
+    times.keep(_key(ltx, "LTX-Video", "128x96x25"), 128 * 96 * 25, 8, 2.0, {"weights": 35_464},
+               dict(phases, step=0.16, decode=0.12))
+    times._READ.clear()
+    only_ltx = foresee_time.foresee({k: v for k, v in times.load().items() if k.startswith(ltx)}, asked, where)
+    both = foresee_time.foresee(times.load(), asked, where)
+    assert both.steps == pytest.approx((one.steps * only_ltx.steps) ** 0.5)
+    assert both.decode == pytest.approx((one.decode * only_ltx.decode) ** 0.5)
+    assert both.rough and "from the speeds of LTX-Video and Wan, other families on" in both.basis
+    assert both.source == "the speeds of LTX-Video and Wan, other families"

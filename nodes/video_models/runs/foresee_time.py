@@ -7,10 +7,11 @@ loads (a model's first run keeps what loading it took: times.RunClock), never fr
 * **this model** (the same file and settings' family title): its nearest run in size, the steps scaled
   by the pixels (the exponent two sizes show, else 1) and the steps, the decode by the pixels;
 * else **this family** (the same title on another file);
-* else a kin's (a title of the same first word: Wan Fun Camera from Wan), else **the nearest measured family**:
-  the run whose denoiser is nearest in weights, said as such ("estimated from Wan 2.1's speed"), its step
-  scaled by the tokens a step sees and the weights, its decode by the two VAEs' work (cross_scale.py; by the
-  weights and the pixels where the grid is not known);
+* else a kin's (a title of the same first word: Wan Fun Camera from Wan: the kin nearest in weights, said as
+  such, "estimated from Wan 2.1's speed"), else **the other measured families**: each one's nearest run in size,
+  its step scaled by what a pass of each denoiser costs and its decode by the two VAEs' work (cross_scale.py;
+  by the weights and the pixels where the grid is not known), and with several, their geometric mean phase by
+  phase ("from the speeds of 3 other families");
 * guidance on where the record had it off (or off where on): a step is two passes of the denoiser, or one;
 * none: "not measured on this machine yet", never a figure made up.
 
@@ -148,7 +149,9 @@ def _nearest_family(runs: list[tuple[list[str], dict]], weights: int) -> list[tu
 
 def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | None:
     """The node's time from the records ``data`` (times.load()) of the machine ``where``; None when none
-    measures it."""
+    measures it. From other families, each measured family's estimate and their geometric mean, phase by phase:
+    what one family's run holds that its counts do not (LTX-2's sound decoded beside its video: from its run
+    alone Kandinsky 6 was said 2.3x its time) weighs less against the others'."""
     tier, runs = _runs(data, asked, where)
     if not runs:
         return None
@@ -159,8 +162,32 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
                 (folder_shape(pr[0][0]) is not None and folder_shape(asked.path) is not None)]
         if not runs:
             return None
-    if tier >= 2:
+        models: dict = {}
+        for pr in runs:
+            models.setdefault((pr[0][0], pr[0][1]), []).append(pr)
+        got = [_foresee_from(group, tier, data, asked) for group in models.values()]
+        return got[0] if len(got) == 1 else _combined(got)
+    if tier == 2:
         runs = _nearest_family(runs, asked.weights)
+    return _foresee_from(runs, tier, data, asked)
+
+
+def _combined(got: list[Foreseen]) -> Foreseen:
+    """Estimates from several families in one: each phase their geometric mean, said as whose."""
+    def mean(xs):
+        return math.exp(sum(math.log(max(x, 1e-9)) for x in xs) / len(xs))
+    names = sorted({g.source.split("'s speed")[0] for g in got})
+    who = ", ".join(names[:-1]) + " and " + names[-1]
+    short = who if len(names) == 2 else f"{len(names)} other families"  # the node's line stays short; the Log names them
+    where_words = got[0].basis.rsplit(" on ", 1)[-1]
+    return Foreseen(got[0].load, mean([g.steps for g in got]), mean([g.decode for g in got]),
+                    mean([g.other for g in got]), f"from the speeds of {short}, other families on {where_words}"
+                    if len(names) == 2 else f"from the speeds of {short} on {where_words}",
+                    got[0].total_steps, True, f"the speeds of {who}, other families")
+
+
+def _foresee_from(runs: list[tuple[list[str], dict]], tier: int, data: dict, asked: Asked) -> Foreseen:
+    """The node's time from ``runs`` (one model's, or this model's or family's) of the best ``tier``."""
     recs = [r for _, r in runs]
     frame_pixels = asked.frame_pixels
     near_parts, near = min(reversed(runs), key=lambda pr: abs(math.log(
@@ -172,7 +199,7 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
         basis_from = (f"estimated from {near_parts[1]}'s speed" if tier == 2 else
                       f"from {near_parts[1]}'s speed, another family")
     guided_then = near_parts[5] == "cfg"
-    crossed = crossed_phases(near_parts, near, asked, where or near_parts[2]) if tier >= 1 else None
+    crossed = crossed_phases(near_parts, near, asked, near_parts[2]) if tier >= 1 else None
     encode = near["encode"]
     if crossed is not None:  # another model's step and decode scaled by tokens and VAE work (cross_scale.py)
         step, decode = crossed
