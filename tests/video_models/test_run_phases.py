@@ -125,3 +125,18 @@ def test_a_decode_between_two_denoising_loops_is_the_decodes_not_a_steps():
     assert got["step"] == pytest.approx(1.0) and got["encode"] == pytest.approx(1.0)
     assert got["decode"] == pytest.approx(5.0 + 5.0)  # the last decode and the one between the loops
     assert got["encode"] + 6 * got["step"] + got["decode"] == pytest.approx(got["call"])
+
+
+def test_a_call_of_several_loops_is_timed_at_its_steps_and_its_loops_decodes():
+    """Framepack decodes each section after its last step: the running estimate takes the steps at their median
+    and the decodes to come at those measured between the sections with the predicted share weighed as one (the
+    steps' mean had spread them over every step and said 2 min for a 59 s run)."""
+    from nodes.video_models.base.step_time import loops_ahead
+    assert loops_ahead([0.05] * 5, 6, 80, 1, 40.0) is None  # one loop: the pace as before
+    step, after = loops_ahead([0.05] * 5, 6, 80, 10, 40.0)  # first section: no decode measured yet
+    assert step == pytest.approx(0.05) and after == pytest.approx(10 * 4.0)
+    gaps = [0.05] * 7 + [3.05] + [0.05] * 7 + [3.05] + [0.05] * 3  # two sections' decodes measured: 3 s each
+    step, after = loops_ahead(gaps, 20, 80, 10, 40.0)
+    each = (3.0 + 3.0 + 4.0) / 3  # the two measured and the predicted share, weighed as one
+    assert step == pytest.approx(0.05) and after == pytest.approx(8 * each)  # eight decodes to come, the last's too
+    assert loops_ahead(gaps, 80, 80, 10, 40.0)[1] == pytest.approx(each)  # all steps made: the last decode

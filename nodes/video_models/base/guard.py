@@ -251,9 +251,10 @@ class RunGuard:
 
     def __init__(self, ctx, pipe, denoiser: str, steps: int, estimate: bool, whole=None,
                  predicted: float | None = None, started: float | None = None, counted=None, windows: int = 1,
-                 limit=None, figure=None):
+                 limit=None, figure=None, loops: int = 1):
         self.ctx, self.pipe, self.denoiser_name = ctx, pipe, denoiser
         self.steps = max(1, int(steps))  # denoising steps of the whole generation (every window)
+        self.loops = max(1, int(loops))  # denoising loops a call, each decoded after its last step (Framepack's)
         self.estimate = estimate
         # (per step, first step's start, early) -> (the whole node's seconds, what it includes):
         # run_times.RunClock.whole_after_step; None: the steps alone
@@ -431,7 +432,10 @@ class RunGuard:
             self._say(self.clock.per_step, early=False, warm=self.clock.per_step, done=done)
         per_window = max(1, total // self.windows)  # steps a window; its decode follows its last step
         decodes_left = self.windows - (-(-done // per_window) - 1)
-        est = overrun(elapsed, self.said, done, total, self.clock.pace, self.tail * decodes_left / self.windows)
+        from .step_time import loops_ahead
+        ahead = loops_ahead(self.clock.gaps, done, total, self.loops, self.tail) if self.windows == 1 else None
+        est = (overrun(elapsed, self.said, done, total, *ahead) if ahead is not None else
+               overrun(elapsed, self.said, done, total, self.clock.pace, self.tail * decodes_left / self.windows))
         if est is None or now - self.said_at < REVISE_EVERY_S:
             return
         old = self.said

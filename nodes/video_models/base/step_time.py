@@ -39,6 +39,7 @@ class StepClock:
         self.call_t0: float | None = None  # when the denoiser's current call began, in the first step
         self.cold = False  # per_step is the first step's own time (one call: no warm measure): replaced, not smoothed
         self.since: tuple[float, int] | None = None  # (when, steps done) at the first step's end: the pace's start
+        self.gaps: list[float] = []  # each later step's seconds (what ran between two steps with it)
 
     def call_started(self, when: float) -> None:
         if self.last is None:  # only the first step's calls are timed
@@ -80,11 +81,34 @@ class StepClock:
             self.last = (when, done) if self.last is None else self.last
             return
         step = (when - self.last[0]) / (done - self.last[1])
+        self.gaps.extend([step] * (done - self.last[1]))
         cold, self.cold = self.cold, False
         self.per_step = step if self.per_step is None or cold else SMOOTH * step + (1 - SMOOTH) * self.per_step
         self.last = (when, done)
         self.since = self.since or self.last  # no first step's end said (no estimate on a GPU): from this step
 
+
+
+LOOP_GAP = 2.0  # a step of over this many times the steps' median holds a denoising loop's decode (runs/phases.py)
+
+
+def loops_ahead(gaps: list[float], done: int, total: int, loops: int, tail: float) -> tuple[float, float] | None:
+    """(a step's seconds, what follows the steps) still to come in a call of ``loops`` denoising loops, each loop's
+    frames decoded after its last step (Framepack's sections): the steps at their median, the loops' decodes at
+    the mean of those measured between them (a step's excess over the median) and of ``tail`` (the call's
+    decodes predicted) shared among the loops, weighed as one. The steps' mean had spread the decodes over every step: none in the first loop, and
+    the label then rose past the whole run's time (73 s -> 2 min; it took 59 s). None: under three steps timed."""
+    if loops <= 1 or len(gaps) < 3:
+        return None
+    mid = sorted(gaps)[len(gaps) // 2]
+    steps = [g for g in gaps if g <= LOOP_GAP * mid]
+    step = sum(steps) / len(steps)
+    decodes = [g - step for g in gaps if g > LOOP_GAP * mid]
+    per_loop = max(1, total // loops)
+    left = loops - min(loops, max(0, done - 1) // per_loop)  # loops whose decode is to come (a loop's follows its
+    # last step and ends before the next loop's first: the last's after all the steps)
+    each = (sum(decodes) + tail / loops) / (len(decodes) + 1)  # the prediction weighed as one loop's measure: the
+    return step, left * each  # first loop's decode is Framepack's shortest (one window, the later ones two)
 
 
 def during_decode(elapsed: float, part: float, seconds: float, done: int, total: int, per_step: float | None,

@@ -403,7 +403,7 @@ class RunClock:
             return None
         from .decode_cost import decode_work
         w, h, f = (int(x) for x in self.size_words.split("x"))
-        return decode_work(self.pipe, w, h, f)
+        return decode_work(self.pipe, w, h, self.decoded or f)  # overlaps counted: Framepack's sections decode twice
 
     def step_counted(self, work) -> None:
         self.step_work = work

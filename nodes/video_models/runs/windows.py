@@ -87,7 +87,7 @@ class ClipMaking:
                                                        started=self.clock.node_t0,
                                                        counted=self.clock.work_sink(),
                                                        windows=len(self.starts), limit=limit,
-                                                       figure=self.clock.figure))
+                                                       figure=self.clock.figure, loops=self.clock.loops))
         except BaseException:
             stack.close()
             raise
