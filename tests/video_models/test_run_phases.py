@@ -140,3 +140,37 @@ def test_a_call_of_several_loops_is_timed_at_its_steps_and_its_loops_decodes():
     each = (3.0 + 3.0 + 4.0) / 3  # the two measured and the predicted share, weighed as one
     assert step == pytest.approx(0.05) and after == pytest.approx(8 * each)  # eight decodes to come, the last's too
     assert loops_ahead(gaps, 80, 80, 10, 40.0)[1] == pytest.approx(each)  # all steps made: the last decode
+
+
+def test_the_sound_decoded_in_a_call_is_timed_apart():
+    """LTX-2 decodes its sound (audio VAE, vocoder) in the same phase as its video: those seconds are kept apart
+    (``sound``), so another model's decode is scaled from its video's alone; the parts are left as they were."""
+    torch = pytest.importorskip("torch")
+    from types import SimpleNamespace
+    clock = FakeClock()
+
+    class Vocoder(torch.nn.Module):
+        def forward(self, x):
+            clock.t += 0.25
+            return x
+
+    class AudioVAE:
+        def decode(self, z):
+            clock.t += 0.5
+            return z
+    pipe = SimpleNamespace(audio_vae=AudioVAE(), vocoder=Vocoder())
+    w = run_phases.WindowTimer(clock)
+    w.call()
+    with w.sounds(pipe):
+        clock.t = 1.0
+        w.step()
+        clock.t = 2.0
+        w.step()
+        pipe.vocoder(pipe.audio_vae.decode(1))  # in the decode phase
+        clock.t += 1.0  # the video's decode
+    got = w.end()
+    assert got["sound"] == pytest.approx(0.75) and got["decode"] == pytest.approx(1.75)
+    assert "decode" not in vars(pipe.audio_vae) and "forward" not in vars(pipe.vocoder)
+    rest = run_phases.window_phases([got, dict(got, sound=0.25)])
+    assert rest["sound"] == pytest.approx(0.5)
+    assert "sound" not in run_phases.window_phases([{"encode": 0, "step": 1, "decode": 1, "other": 0}])

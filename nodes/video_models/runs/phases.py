@@ -34,6 +34,13 @@ class WindowTimer:
         self.t_call = self.first = self.last = None
         self.steps = 0
         self.gaps: list[float] = []
+        self.sound = 0.0  # of the decode, the sound's (:meth:`sounds`)
+
+    def sounds(self, pipe):
+        """A context timing the call's sound decoders (its ``audio_vae``'s decode, its ``vocoder``) into
+        ``self.sound``: LTX-2 decodes its sound inside its decode phase (2.4x its video VAE's counted work on the
+        tiny model), which another model's decode is not to be scaled from (runs/cross_scale.py)."""
+        return _SoundClock(self, pipe)
 
     def call(self) -> None:
         self.t_call = self.clock()
@@ -62,7 +69,43 @@ class WindowTimer:
             between = sum(g - step for g in self.gaps if g > self.OUTLIER * mid)  # the loops' decodes
         else:
             step, encode, between = self.first - t0, 0.0, 0.0
-        return {"call": now - t0, "encode": encode, "step": step, "decode": max(0.0, now - self.last) + between}
+        out = {"call": now - t0, "encode": encode, "step": step, "decode": max(0.0, now - self.last) + between}
+        return dict(out, sound=min(self.sound, out["decode"])) if self.sound > 0 else out
+
+
+class _SoundClock:
+    """WindowTimer.sounds: the seconds in the pipeline's sound decoders while the call runs."""
+    PARTS = ("audio_vae", "vocoder")
+
+    def __init__(self, timer: WindowTimer, pipe):
+        self.timer, self.pipe, self.undo = timer, pipe, []
+
+    def _timed(self, fn):
+        def run(*a, **k):
+            t0 = self.timer.clock()
+            try:
+                return fn(*a, **k)
+            finally:
+                self.timer.sound += self.timer.clock() - t0
+        return run
+
+    def __enter__(self):
+        for name in self.PARTS:
+            part = getattr(self.pipe, name, None)
+            if part is None:
+                continue
+            what = "decode" if hasattr(part, "decode") else "forward" if hasattr(part, "forward") else None
+            if what is None or what in vars(part):
+                continue
+            vars(part)[what] = self._timed(getattr(part, what))  # on the instance: its class untouched
+            self.undo.append((part, what))
+        return self
+
+    def __exit__(self, *exc):
+        for part, what in self.undo:
+            vars(part).pop(what, None)
+        self.undo.clear()
+        return False
 
 
 def has_phases(rec: dict) -> bool:
@@ -110,6 +153,8 @@ def window_phases(windows: list[dict], cold: bool = False, steps: int = 1) -> di
     rest = windows[1:] if cold and len(windows) > 1 else windows
     n = max(1, len(rest))
     out = {k: sum(w.get(k, 0.0) for w in rest) / n for k in ("encode", "step", "decode", "other")}
+    if any(w.get("sound") for w in rest):
+        out["sound"] = sum(w.get("sound", 0.0) for w in rest) / n  # of the decode, the sound's
     if cold and len(windows) > 1:
         def total(w):
             return w.get("encode", 0.0) + w.get("step", 0.0) * steps + w.get("decode", 0.0) + w.get("other", 0.0)

@@ -227,7 +227,8 @@ class Sampler:
                     try:
                         # global noise a pipeline draws (I2VGen-XL's, SkyReels-V2 DF's) from the call's seed
                         with rescue, seeded_noise(gen.initial_seed(), self.ref.device), self._windows(keeper), \
-                                adapted_call(self.pipe, call) as fit, (decoding or nullcontext()):
+                                adapted_call(self.pipe, call) as fit, (decoding or nullcontext()), \
+                                timer.sounds(self.pipe):
                             timer.call()
                             out = fresh_stack(self.pipe, **fit)  # a loop of calls across a stack chunk's edge
                             returned = True
