@@ -33,6 +33,9 @@ class Family:
     # tasks whose pipeline VAE-encodes a whole window from a still (Wan's image to video: the still and blank frames
     # after it, as long to encode as 0.6 of the window's decode): the time said before F5 counts it
     window_encoding: tuple[str, ...] = ()
+    # its denoiser's self-attention is linear in the tokens (Sana Video's): a step's time before F5 has no term for
+    # every pair of tokens (runs/step_shape.py)
+    linear_attention: bool = False
     forcing: bool = False  # a long take by diffusion forcing inside one call (SkyReels-V2 DF; takes/forcing.py)
     # how a single file tells the family (base/recognise.py asks every family by ``key_rank``, lowest
     # first): ``recogniser(tensors, filename)`` -> a Recognised (its denoisers, checkpoints, VAEs by

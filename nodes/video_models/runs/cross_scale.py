@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import os
 
-from .step_shape import folder_shape, module_count, step_flops
+from .step_shape import folder_of, folder_shape, module_count, step_flops
 
 # seconds a multiply-add (x2) of a denoiser's pass costs: a CPU's fitted to 24 tiny-model steps of 12 families
 # (their weights' and attention's multiply-adds, step_shape.step_flops, and their modules' calls: 12 ps and 24
@@ -122,8 +122,7 @@ def _grid_of(rec: dict, path: str) -> tuple[int, int] | None:
     try:
         from ..base.registry import family_from_index
         from ..files.headers import read_json
-        folder = os.path.dirname(path) if path.endswith("model_index.json") else path
-        fam = family_from_index(read_json(os.path.join(folder, "model_index.json")))
+        fam = family_from_index(read_json(os.path.join(folder_of(path), "model_index.json")))
         return grid(fam.size_multiple, fam.frame_multiple) if fam is not None else None
     except Exception:  # noqa: BLE001 - a single file, or a folder gone: scaled by the pixels instead
         return None

@@ -36,8 +36,6 @@ LAYER_KEYS = ("num_layers", "num_single_layers", "num_decoder_layers", "num_hidd
 # heads are 4 wide). A real model's heads are 64-128 wide
 LANE = 16
 DEPTH_GUESS = 40  # layers of a video transformer whose folder does not say (a single file): Wan 14B's
-# denoisers whose self-attention is linear in the tokens (Sana Video's): no token-pair term
-LINEAR_ATTENTION = ("SanaVideoTransformer3DModel",)
 
 
 @dataclass(frozen=True)
@@ -58,8 +56,16 @@ _SHAPES: dict = {}  # (folder, its configs' times) -> StepShape or None
 _MODULES: dict = {}  # (folder, its config's time) -> the denoiser's leaf modules, or None
 
 
-def _folder_of(path: str) -> str:
+def folder_of(path: str) -> str:
+    """The diffusers folder of ``path`` (the folder, or its model_index.json)."""
     return os.path.dirname(path) if path.endswith("model_index.json") else path
+
+
+def _denoiser_config(folder: str) -> tuple[str, str] | None:
+    """(the denoiser's part, its config.json) of a diffusers folder: its transformer's, else its UNet's; None:
+    neither."""
+    return next(((d, os.path.join(folder, d, "config.json")) for d in ("transformer", "unet")
+                 if os.path.isfile(os.path.join(folder, d, "config.json"))), None)
 
 
 def module_count(path: str) -> int | None:
@@ -69,11 +75,11 @@ def module_count(path: str) -> int | None:
     import sys
     if "diffusers" not in sys.modules or "torch" not in sys.modules:
         return None
-    folder = _folder_of(path)
-    cfg_path = next((os.path.join(folder, d, "config.json") for d in ("transformer", "unet")
-                     if os.path.isfile(os.path.join(folder, d, "config.json"))), None)
-    if cfg_path is None:
+    folder = folder_of(path)
+    den = _denoiser_config(folder)
+    if den is None:
         return None
+    _, cfg_path = den
     key = (folder, os.path.getmtime(cfg_path))
     if key not in _MODULES:
         _MODULES[key] = None
@@ -96,19 +102,20 @@ def module_count(path: str) -> int | None:
 def folder_shape(path: str) -> StepShape | None:
     """The step shape of the diffusers folder ``path`` (or its model_index.json); None: not a folder, or configs
     that do not say (a single file: the family's grid stands, cross_scale.py)."""
-    folder = _folder_of(path)
-    if not os.path.isfile(os.path.join(folder, "model_index.json")):
+    folder = folder_of(path)
+    index = os.path.join(folder, "model_index.json")
+    den, vae_cfg = _denoiser_config(folder), os.path.join(folder, "vae", "config.json")
+    if not os.path.isfile(index) or den is None or not os.path.isfile(vae_cfg):
         return None
-    den = next((d for d in ("transformer", "unet") if os.path.isfile(os.path.join(folder, d, "config.json"))), None)
-    vae_cfg = os.path.join(folder, "vae", "config.json")
-    if den is None or not os.path.isfile(vae_cfg):
-        return None
-    den_cfg = os.path.join(folder, den, "config.json")
+    part, den_cfg = den
     key = (folder, os.path.getmtime(den_cfg), os.path.getmtime(vae_cfg))
     if key not in _SHAPES:
         try:
+            from ..base.registry import family_from_index
             from ..files.headers import read_json
-            _SHAPES[key] = shape_of(read_json(vae_cfg), read_json(den_cfg), den == "unet")
+            fam = family_from_index(read_json(index))
+            _SHAPES[key] = shape_of(read_json(vae_cfg), read_json(den_cfg), part == "unet",
+                                    attends=not getattr(fam, "linear_attention", False))
         except Exception:  # noqa: BLE001 - a config that cannot be read: the family's grid stands
             _SHAPES[key] = None
     return _SHAPES[key]
@@ -152,9 +159,9 @@ def patch(cfg: dict) -> tuple[int, int]:
     return _int(p) or 1, _int(cfg.get("patch_size_t")) or 1
 
 
-def shape_of(vae: dict, den: dict, unet: bool, frames_per_latent: int = 4) -> StepShape:
+def shape_of(vae: dict, den: dict, unet: bool, frames_per_latent: int = 4, attends: bool = True) -> StepShape:
     """A step's shape from the VAE's and the denoiser's configs (``frames_per_latent``: where the VAE's does not
-    say)."""
+    say; ``attends``: False where the family's self-attention is linear in the tokens, Family.linear_attention)."""
     s, t = vae_ratios(vae)
     if unet:
         heads = den.get("num_attention_heads") or den.get("attention_head_dim")  # (sic: a UNet's heads)
@@ -167,8 +174,7 @@ def shape_of(vae: dict, den: dict, unet: bool, frames_per_latent: int = 4) -> St
     heads = _int(den.get("num_attention_heads"))
     size = _int(den.get("attention_head_dim")) or _int(den.get("head_dim"))
     width = heads * size if heads and size else _int(den.get("model_dim")) or _int(den.get("hidden_size")) or 0
-    return StepShape((s * ps, (t or frames_per_latent) * pt), layers, width,
-                     attends=den.get("_class_name") not in LINEAR_ATTENTION, heads=heads or 0)
+    return StepShape((s * ps, (t or frames_per_latent) * pt), layers, width, attends=attends, heads=heads or 0)
 
 
 def _levels(cfg: dict) -> tuple[tuple[int, int, int], ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 
 from .decode_cost import count_decode
-from .step_shape import vae_ratios
+from .step_shape import folder_of, vae_ratios
 
 _SKELETONS: dict = {}  # (the VAE's class, its config) -> its copy on meta (kept per process)
 _LOCK = threading.Lock()
@@ -45,7 +45,7 @@ def folder_decode_cost(path: str, width: int, height: int, frames: int,
     import sys
     if "diffusers" not in sys.modules or "torch" not in sys.modules:
         return None
-    folder = os.path.dirname(path) if path.endswith("model_index.json") else path
+    folder = folder_of(path)
     key = (folder, width, height, frames, frames_per_latent, gpu)
     if key in _FOLDERS:
         return _FOLDERS[key]

@@ -21,7 +21,7 @@ OWN = "run by its own node in one call"
 
 FAMILY = Family(
     "sana_video", "Sana Video", (T2V, I2V), frames=81, frame_multiple=(4, 1), size_multiple=32, fps=16.0,
-    key_rank=200, task_kinds_by_inputs=("text", "image"),
+    key_rank=200, task_kinds_by_inputs=("text", "image"), linear_attention=True,  # its blocks' linear attention
     makers=(Maker("text", "video_models.sana_video", ("prompt",)), Maker("image", "video_models.sana_video", ("image", "prompt"))),  # the Sana Video node (node.py)
     part_titles=(("Gemma 2 2B", "Gemma 2 2B (Sana Video)"),),
     has=(SingleFile(refusal="Sana Video is read as a diffusers folder"),),
