@@ -32,6 +32,8 @@ import time
 
 from studio.core.errors import Cancelled
 
+from .step_time import StepClock, during_decode, loops_ahead
+
 EARLY_ESTIMATE_S = 5.0  # the first step has not ended after this long: say "at least", then at 2x, 4x...
 LONG_RUN_S = 120.0  # a CPU run longer than this is a warning of the run
 # a CPU run predicted (from earlier runs of the model: run_times) to take less than this in all is guarded as a
@@ -272,7 +274,6 @@ class RunGuard:
         self.bound = False  # what was said is a lower bound ("more than ..."): the first step's estimate follows
         self.started = started if started is not None else time.perf_counter()  # the node's start
         self.next_early = EARLY_ESTIMATE_S  # when the first step has run this long, say "at least"
-        from .step_time import StepClock
         self.clock = StepClock()  # the steps' time: the first step's warm share, then the later steps' (step_time.py)
         # the first step's work counted as it runs (work.py), handed to ``counted`` as it ends:
         # what a first run's decode is predicted from; None: not counted
@@ -432,7 +433,6 @@ class RunGuard:
             self._say(self.clock.per_step, early=False, warm=self.clock.per_step, done=done)
         per_window = max(1, total // self.windows)  # steps a window; its decode follows its last step
         decodes_left = self.windows - (-(-done // per_window) - 1)
-        from .step_time import loops_ahead
         ahead = loops_ahead(self.clock.gaps, done, total, self.loops, self.tail) if self.windows == 1 else None
         est = (overrun(elapsed, self.said, done, total, *ahead) if ahead is not None else
                overrun(elapsed, self.said, done, total, self.clock.pace, self.tail * decodes_left / self.windows))
@@ -464,7 +464,6 @@ class RunGuard:
         now, done = time.perf_counter(), (self.clock.last or (0.0, 0))[1]
         if self.said is None or not 0 < part < 1 or now - self.said_at < REVISE_EVERY_S:
             return
-        from .step_time import during_decode
         est = during_decode(now - self.started, part, seconds, done, self.steps, self.step_s, self.tail, self.windows)
         old = self.said
         est = self.figure.offer(est, now - self.started, done / self.steps)

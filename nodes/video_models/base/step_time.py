@@ -89,21 +89,29 @@ class StepClock:
 
 
 
-LOOP_GAP = 2.0  # a step of over this many times the steps' median holds a denoising loop's decode (runs/phases.py)
+LOOP_GAP = 2.0  # a step of over this many times the steps' median holds a denoising loop's decode
+
+
+def split_gaps(gaps: list[float]) -> tuple[float, list[float]]:
+    """(a step's seconds, what ran beside the steps) from the seconds between steps: a gap of over LOOP_GAP times
+    their median holds a denoising loop's decode (Framepack decodes each section between its steps: its 10 section
+    decodes had made a 50 ms step 608 ms), its excess over the other gaps' mean counted apart. ``gaps`` not empty."""
+    mid = sorted(gaps)[len(gaps) // 2]
+    steps = [g for g in gaps if g <= LOOP_GAP * mid]
+    step = sum(steps) / len(steps)
+    return step, [g - step for g in gaps if g > LOOP_GAP * mid]
 
 
 def loops_ahead(gaps: list[float], done: int, total: int, loops: int, tail: float) -> tuple[float, float] | None:
     """(a step's seconds, what follows the steps) still to come in a call of ``loops`` denoising loops, each loop's
-    frames decoded after its last step (Framepack's sections): the steps at their median, the loops' decodes at
-    the mean of those measured between them (a step's excess over the median) and of ``tail`` (the call's
-    decodes predicted) shared among the loops, weighed as one. The steps' mean had spread the decodes over every step: none in the first loop, and
-    the label then rose past the whole run's time (73 s -> 2 min; it took 59 s). None: under three steps timed."""
+    frames decoded after its last step (Framepack's sections): the steps and the decodes measured between them as
+    :func:`split_gaps` tells them apart, the decodes to come at the mean of those and of ``tail`` (the call's decodes
+    predicted) shared among the loops, weighed as one. The steps' mean had spread the decodes over every step: none
+    in the first loop, and the label then rose past the whole run's time (73 s -> 2 min; it took 59 s). None: under
+    three steps timed."""
     if loops <= 1 or len(gaps) < 3:
         return None
-    mid = sorted(gaps)[len(gaps) // 2]
-    steps = [g for g in gaps if g <= LOOP_GAP * mid]
-    step = sum(steps) / len(steps)
-    decodes = [g - step for g in gaps if g > LOOP_GAP * mid]
+    step, decodes = split_gaps(gaps)
     per_loop = max(1, total // loops)
     left = loops - min(loops, max(0, done - 1) // per_loop)  # loops whose decode is to come (a loop's follows its
     # last step and ends before the next loop's first: the last's after all the steps)

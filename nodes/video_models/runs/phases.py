@@ -17,17 +17,16 @@ import math
 import time
 from typing import Callable
 
+from ..base.step_time import split_gaps
+
 PHASES = ("before", "encode", "step", "decode", "other")
 
 
 class WindowTimer:
     """One pipeline call's phases from its step callbacks: ``call()`` as it starts, ``step()`` at
-    each step's end, ``end()`` when it returns (the decode is done). A gap between two steps of over
-    ``OUTLIER`` times their median is not a step's: a call of several denoising loops decodes each loop's
-    frames between them (Framepack's sections: its 10 section decodes had made a 50 ms step 608 ms),
-    so what such a gap holds beyond a step is the decode's."""
-
-    OUTLIER = 2.0
+    each step's end, ``end()`` when it returns (the decode is done). A call of several denoising loops decodes
+    each loop's frames between its steps (Framepack's sections): what such a gap holds beyond a step is the
+    decode's (base/step_time.split_gaps)."""
 
     def __init__(self, clock: Callable[[], float] = time.perf_counter):
         self.clock = clock
@@ -62,11 +61,9 @@ class WindowTimer:
         if self.first is None:  # no step ran (kept latents decoded): all of it is the decode
             return {"call": now - t0, "encode": 0.0, "step": 0.0, "decode": now - t0}
         if self.steps >= 2:
-            mid = sorted(self.gaps)[len(self.gaps) // 2]
-            kept = [g for g in self.gaps if g <= self.OUTLIER * mid]
-            step = sum(kept) / len(kept)
+            step, loops = split_gaps(self.gaps)
             encode = max(0.0, self.first - t0 - step)
-            between = sum(g - step for g in self.gaps if g > self.OUTLIER * mid)  # the loops' decodes
+            between = sum(loops)  # the loops' decodes
         else:
             step, encode, between = self.first - t0, 0.0, 0.0
         out = {"call": now - t0, "encode": encode, "step": step, "decode": max(0.0, now - self.last) + between}
