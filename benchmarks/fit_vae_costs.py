@@ -107,15 +107,12 @@ def main() -> int:
              f"1.8 ns an unfolded element {loss(now, rows):.2f}, vae_work.VAE_COST {loss(used, rows):.2f}, fitted {loss(x, rows):.2f}",
              "fitted: " + ", ".join(f"{k} {math.exp(v):.2g}" for k, v in zip(KEYS, x)),
              "VAE: measured seconds; predicted by VAE_COST x; by a fit without the VAE x"]
-    for i, (name, pts) in enumerate(rows):
-        out = fit(rows[:i] + rows[i + 1:], x)
+    from benchmarks.log_search import left_out, report
+    for (name, pts), out in left_out(fit, rows, x):
         for (c, s), shape in zip(pts, SHAPES):
             lines.append(f"{name:44} {'x'.join(map(str, shape)):9} {s:7.3f} s  VAE_COST x{predict(used, c) / s:.2f}  "
                          f"left out x{predict(out, c) / s:.2f}")
-    text = "\n".join(lines) + "\n"
-    print(text, end="")
-    with open(os.path.join(ROOT, "benchmarks", "results", "vae_costs_fit.txt"), "w") as f:
-        f.write(text)
+    report(lines, "vae_costs_fit.txt")
     return 0
 
 

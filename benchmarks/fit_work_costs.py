@@ -71,14 +71,11 @@ def main() -> int:
              "fitted: " + ", ".join(f"{k} {v:.2g}" for k, v in zip(KEYS, weights(x))),
              "case: measured decode/step (geometric mean, spread x, runs); predicted by work.py's weights; by a "
              "fit without the case"]
-    for i, (name, s, d, g, sp, c) in enumerate(rows):
-        out = fit(rows[:i] + rows[i + 1:], x)
+    from benchmarks.log_search import left_out, report
+    for (name, s, d, g, sp, c), out in left_out(fit, rows, x):
         lines.append(f"{name:34} {g:6.2f} (x{math.exp(sp):.1f}, {c})  work.py x{ratio(now, s, d) / g:.2f}  "
                      f"left out x{ratio(weights(out), s, d) / g:.2f}")
-    text = "\n".join(lines) + "\n"
-    print(text, end="")
-    with open(os.path.join(ROOT, "benchmarks", "results", "estimates_fit.txt"), "w") as f:
-        f.write(text)
+    report(lines, "estimates_fit.txt")
     return 0
 
 

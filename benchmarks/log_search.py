@@ -1,8 +1,10 @@
 """A coordinate search in log space, for fitting a few cost weights to measured times (fit_work_costs.py,
-fit_vae_costs.py): each weight moved up and down by a step, the step halved when none helps, until below 1 %."""
+fit_vae_costs.py): each weight moved up and down by a step, the step halved when none helps, until below 1 %; and
+what both fits report: each case against a fit without it, printed and written to benchmarks/results/."""
 from __future__ import annotations
 
 import math
+import os
 
 
 def coordinate_search(loss, start, free=None, floor: dict | None = None) -> list[float]:
@@ -24,3 +26,17 @@ def coordinate_search(loss, start, free=None, floor: dict | None = None) -> list
         if not moved:
             step /= 2
     return x
+
+
+def left_out(fit, rows, start):
+    """Each row with the weights ``fit(rows, start)`` finds without it (how a case no fit has seen is predicted)."""
+    for i, row in enumerate(rows):
+        yield row, fit(rows[:i] + rows[i + 1:], start)
+
+
+def report(lines: list[str], name: str) -> None:
+    """``lines`` printed and written to benchmarks/results/``name``."""
+    text = "\n".join(lines) + "\n"
+    print(text, end="")
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", name), "w") as f:
+        f.write(text)

@@ -17,9 +17,6 @@ from studio.core.values import Features, Keypoints
 from ..base.capabilities import FirstLast, Tracks
 from ..loading.inputs import video_model_input as _video_model  # one copy: inputs.py
 from ..loading.node import CATEGORY
-
-FRAME_TYPES = ("Image", "Video", "Mask")  # inputs whose frames a generator's VAE encodes (its time before F5: an
-# image one frame, a clip its foreseen frames, all of a window where not foreseen)
 from ..takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
 from ..takes.long_take import HOLD_CHOICES, HOLD_HELP, LONG_TAKE_HELP, LONG_TAKES, SCHEDULE_HELP, SCHEDULES
 from ..base.drafts import QUALITIES, QUALITY_HELP
@@ -27,9 +24,10 @@ from ..base.schedulers import SAMPLER_CHOICES, SAMPLER_HELP, SHIFT_HELP
 from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
                             COMPILE_HELP)
 
-
-
 from .preview_size import PREVIEW_CHOICES, PREVIEW_SIDE, PREVIEW_STEPS, shrunk  # noqa: F401 - PREVIEW_SIDE: its name here
+
+FRAME_TYPES = ("Image", "Video", "Mask")  # inputs whose frames a generator's VAE encodes (its time before F5: an
+# image one frame, a clip its foreseen frames, all of a window where not foreseen)
 
 
 def preview_and_steps(ctx, on_cpu: bool) -> tuple[bool, int]:

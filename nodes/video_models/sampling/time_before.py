@@ -11,10 +11,11 @@ from .preview_size import PREVIEW_SIDE, PREVIEW_STEPS, shrunk
 def estimate(params: dict, inputs: dict, shape=None, frames_in: int | None = None,
              encoded_windows: float = 0.0, task: str = "") -> str | None:
     """The node's time in words, or that nothing measures it here; None where no model is foreseen (nothing to
-    time). ``shape(params, fam)``: (frames a call, calls, denoising loops a call) as the node makes them (its
-    ``take_shape``, and the frames the VAE decodes a call where not those: Framepack's), None for windows of 'window' frames, 'overlap' apart. ``frames_in``: the frames wired in (the
-    VAE encodes them: another model's run is scaled to that); ``encoded_windows``: the windows the node's pipeline
-    encodes whatever is wired (the node's word, else its family's for ``task``: Family.window_encoding)."""
+    time). ``shape(params, fam)``: (frames a call, calls, denoising loops a call[, frames the VAE decodes a call
+    where not those: Framepack's]) as the node makes them (its ``take_shape``), None for windows of 'window'
+    frames, 'overlap' apart. ``frames_in``: the frames wired in (the VAE encodes them: another model's run is scaled
+    to that); ``encoded_windows``: the windows the node's pipeline encodes whatever is wired (the node's word, else
+    its family's for ``task``: Family.window_encoding)."""
     from ..runs.cross_scale import grid
     from ..runs.foresee_time import Asked, this_machine, words_for
     fam, title = family_wired(inputs)
