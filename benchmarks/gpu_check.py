@@ -54,6 +54,12 @@ BUDGET_S = 455  # the stages in all; a stage's box is its most, the budget the w
 SETUP_S = 20  # the carried wheels installed, the machine's first CUDA call (setup.sh; 9 s on the second H200 lease)
 GPU_TEST_PICK = "slots or vae or not trains"  # two training architectures, every other gpu test
 TEST_TIMEOUT_S = 60  # one GPU test at most (pytest-timeout); the stage goes on with the next
+FIELD = "field: Wan 2.1 I2V 14B 832x480x81, CFG, a step"
+DISTILLED = "distilled: Wan 2.2 A14B I2V 832x480x81, 4 steps, CFG off"
+FIT = "fit: LTX-Video 2B and Wan 1.3B steps"
+# the default run (issue 117): the field's benchmark and the recipe first (never timed before), the GPU tests, the
+# estimates' fit; the memory stages measured on three leases (2-5) run when asked (--stages 3,4)
+DEFAULT_ORDER = (6, 7, 1, 8)
 
 
 def stages(out: str, tiny: bool) -> list[dict]:
@@ -62,20 +68,22 @@ def stages(out: str, tiny: bool) -> list[dict]:
     bench = [py, "benchmarks/bench_video_models.py", "--real"] + (["--small"] if tiny else [])
     modes_dir = os.path.join(out, "modes")
     a14_dir = os.path.join(out, "modes_a14b")
+    field = [py, "benchmarks/gpu_field.py"] + (["--tiny"] if tiny else [])
     small = "real_modes_small.json" if tiny else "real_modes.json"
     return [
         {"name": "gpu tests", "box": 45, "modes": None,
          "cmd": [py, "-m", "pytest", "-v", "-p", "no:xdist", "-p", "no:random_order", "-o", "console_output_style=times",
                  "--durations=10", f"--timeout={TEST_TIMEOUT_S}", "-o", "timeout_method=signal", "-m", "gpu",
                  "-k", GPU_TEST_PICK, *GPU_TEST_FILES]},
-        {"name": "wan 1.3B node/direct", "box": 45, "modes": None,
+        {"name": "wan 1.3B node/direct", "box": 45, "modes": None, "extra": True,
          "cmd": bench + ["--cases", "wan33", "--steps", "12", "--reps", "1", "--no-memory", "--out",
                          os.path.join(out, "wan13")]},
-        {"name": "wan 14B reference, fp8 22 GB, planned 16/12/8 GB", "box": 215,
+        {"name": "wan 14B reference, fp8 22 GB, planned 16/12/8 GB", "box": 215, "extra": True,
          "modes": os.path.join(modes_dir, small),
          "cmd": bench + ["--cases", "wan14b", "--steps", "6", "--modes", "fp8@22,plan@16,plan@12,plan@8",
                          "--out", modes_dir]},
         {"name": "wan 2.2 A14B reference, planned 24 GB", "box": 150, "modes": os.path.join(a14_dir, small),
+         "extra": True,
          "cmd": bench + ["--cases", "wan22_a14b", "--steps", "6", "--modes", "plan@24", "--out", a14_dir]},
         # not in the default run (--stages 5): the 12 GB plan first, after the 8 GB one, and again, in one process
         # (on the second H200 lease the 12 GB plan took 1.45x as the first streamed run of its process and 1.14x
@@ -84,6 +92,15 @@ def stages(out: str, tiny: bool) -> list[dict]:
          "extra": True,
          "cmd": bench + ["--cases", "wan14b", "--steps", "6", "--modes", "plan@12,plan@8,plan@12", "--profile-call",
                          "--out", os.path.join(out, "modes_order")]},
+        # issue 117 item 3: the field's benchmark and the artists' recipe, each step timed on the card (gpu_field.py)
+        {"name": FIELD, "box": 170, "modes": None, "field": os.path.join(out, "field", "gpu_field.json"),
+         "cmd": field + ["--cases", "field", "--modes", "plain,compile,cudnn", "--steps", "2", "--out",
+                         os.path.join(out, "field")]},
+        {"name": DISTILLED, "box": 160, "modes": None, "field": os.path.join(out, "distilled", "gpu_field.json"),
+         "cmd": field + ["--cases", "distilled", "--modes", "plain,compile", "--out", os.path.join(out, "distilled")]},
+        # issue 117 item 4: a second family's step and Wan at another size, for the estimates' GPU weights
+        {"name": FIT, "box": 60, "modes": None, "field": os.path.join(out, "fit", "gpu_field.json"),
+         "cmd": field + ["--cases", "ltx,wan13", "--modes", "plain", "--steps", "3", "--out", os.path.join(out, "fit")]},
     ]
 
 
@@ -193,7 +210,29 @@ def card_bits(r: dict) -> list[str]:
     return bits
 
 
-def table(results: list[dict], rows: list[dict], device: str) -> str:
+def field_rows(path: str) -> list[dict]:
+    """The rows gpu_field.py wrote so far (none when it wrote nothing)."""
+    try:
+        with open(path) as f:
+            return list(json.load(f).get("rows", []))
+    except (OSError, ValueError, AttributeError):
+        return []
+
+
+def field_table(rows: list[dict]) -> list[str]:
+    f = lambda v, fmt: format(v, fmt) if isinstance(v, (int, float)) else "–"  # noqa: E731
+    out = ["", "| case | mode | steps | a step s (min-max) | before steps s | after s | call s | tokens x passes | "
+           "peak GB | note |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        out.append(f"| {r['case']} | {r['mode']} | {r.get('steps', '–')} | {f(r.get('step_s'), '.3f')} "
+                   f"({f(r.get('step_min_s'), '.3f')}-{f(r.get('step_max_s'), '.3f')}) | "
+                   f"{f(r.get('before_steps_s'), '.2f')} | {f(r.get('after_last_step_s'), '.2f')} | "
+                   f"{f(r.get('call_s'), '.2f')} | {r.get('tokens', '–')} x {r.get('passes_a_step', '–')} | "
+                   f"{f(r.get('peak_gb'), '.1f')} | {r.get('error') or r.get('skipped') or ''} |")
+    return out
+
+
+def table(results: list[dict], rows: list[dict], device: str, fields: list[dict] = ()) -> str:
     f = lambda v, fmt: format(v, fmt) if isinstance(v, (int, float)) else "–"  # noqa: E731
     lines = [f"# GPU check ({device})", "", "| stage | result | s |", "|---|---|---|"]
     for r in results:
@@ -214,6 +253,8 @@ def table(results: list[dict], rows: list[dict], device: str) -> str:
             lines.append(f"| {r['case']} | {r['mode']} | {r.get('cap_gb') or '–'} | {f(r.get('peak_gb'), '.1f')} | "
                          f"{f(r.get('predicted_peak_gb'), '.1f')} | {f(r.get('seconds'), '.2f')} | "
                          f"{f(r.get('x_gpu'), '.2f')} | {f(r.get('alloc_retries'), 'd')} | {note} |")
+    if fields:
+        lines += field_table(list(fields))
     return "\n".join(lines) + "\n"
 
 
@@ -234,14 +275,16 @@ def check(out: str, budget_s: float, dry_run: bool = False, tiny: bool = False, 
     device = device or ("dry run" if dry_run else device_name())
     results: list[dict] = []
     rows: list[dict] = []
+    fields: list[dict] = []
     every = stages(out, tiny)
-    plan = [every[i - 1] for i in only] if only else [s for s in every if not s.get("extra")]  # --stages 3,4,1
+    plan = [every[i - 1] for i in (only or DEFAULT_ORDER)]  # --stages 3,4,1
 
     def write() -> None:
         with open(os.path.join(out, "gpu_check.json"), "w") as fh:
-            json.dump({"device": device, "budget_s": budget_s, "stages": results, "modes": rows}, fh, indent=1)
+            json.dump({"device": device, "budget_s": budget_s, "stages": results, "modes": rows, "field": fields},
+                      fh, indent=1)
         with open(os.path.join(out, "gpu_check.md"), "w") as fh:
-            fh.write(table(results, rows, device))
+            fh.write(table(results, rows, device, fields))
     for st in plan:
         left = budget_s - (clock() - t0)
         if dry_run:
@@ -256,11 +299,12 @@ def check(out: str, budget_s: float, dry_run: bool = False, tiny: bool = False, 
             if st["name"] == "gpu tests":
                 results[-1]["slowest"] = slowest_tests(results[-1]["tail"])
         rows = [r for p in dict.fromkeys(s["modes"] for s in plan[:len(results)] if s["modes"]) for r in mode_rows(p)]
+        fields = [r for s in plan[:len(results)] if s.get("field") for r in field_rows(s["field"])]
         write()
         print(f"{st['name']}: {results[-1]['seconds']} s, rc {results[-1]['rc']}"
               f"{' (cut off)' if results[-1]['cut_off'] else ''}", flush=True)
-    print(table(results, rows, device), flush=True)
-    return {"stages": results, "modes": rows}
+    print(table(results, rows, device, fields), flush=True)
+    return {"stages": results, "modes": rows, "field": fields}
 
 
 def main() -> int:

@@ -19,13 +19,14 @@ W14 = "wan 14B reference, fp8 22 GB, planned 16/12/8 GB"
 def test_the_dry_run_lists_the_stages_in_order_within_eight_minutes(tmp_path):
     res = gpu_check.check(str(tmp_path), gpu_check.BUDGET_S, dry_run=True)
     names = [r["stage"] for r in res["stages"]]
-    assert names == ["gpu tests", "wan 1.3B node/direct", W14, A14]
-    st = [s for s in gpu_check.stages(str(tmp_path), False) if not s.get("extra")]  # the default run's
+    assert names == [gpu_check.FIELD, gpu_check.DISTILLED, "gpu tests", gpu_check.FIT]
+    every = gpu_check.stages(str(tmp_path), False)
+    st = [every[i - 1] for i in gpu_check.DEFAULT_ORDER]  # the default run's
     # the whole check, set-up included, inside 8 minutes with every stage's box in it
     assert sum(s["box"] for s in st) <= gpu_check.BUDGET_S and gpu_check.BUDGET_S + gpu_check.SETUP_S <= 8 * 60
     md = (tmp_path / "gpu_check.md").read_text()
-    assert "| gpu tests | dry run: " in md and "-m gpu" in md and "fp8@22,plan@16,plan@12,plan@8" in md
-    tests = st[0]["cmd"]  # each test printed as it ends, with its time, and stopped alone when slow
+    assert "| gpu tests | dry run: " in md and "-m gpu" in md and "gpu_field.py --cases field" in md
+    tests = st[2]["cmd"]  # each test printed as it ends, with its time, and stopped alone when slow
     assert "-v" in tests and "console_output_style=times" in tests and "timeout_method=signal" in tests
     assert f"--timeout={gpu_check.TEST_TIMEOUT_S}" in tests and "-q" not in tests
     for f in gpu_check.GPU_TEST_FILES:
@@ -50,7 +51,8 @@ def test_a_stage_cut_off_leaves_the_table_and_the_rest_goes_on(tmp_path):
                 {"case": "wan14b", "mode": "fp8", "cap_gb": 22, "seconds": 10.8, "peak_gb": 18.0,
                  "predicted_peak_gb": 19.6, "alloc_retries": 0}]}))
         return subprocess.CompletedProcess(cmd, 0, None, None)
-    res = gpu_check.check(str(tmp_path), 185, runner=runner, clock=lambda: clock[0], device="emulated")
+    res = gpu_check.check(str(tmp_path), 185, runner=runner, clock=lambda: clock[0], device="emulated",
+                          only=[1, 2, 3, 4])
     by = {r["stage"]: r for r in res["stages"]}
     assert by["gpu tests"]["cut_off"] and by["gpu tests"]["slowest"] == [
         "tests/c.py::test_slower failed 65.0 s", "tests/b.py::test_slow[x y] passed 41.5 s",
@@ -208,3 +210,36 @@ def test_the_gpu_probe_summarizes_a_profiled_call_and_the_cards_samples(tmp_path
                                                                    "syncs_all_streams": 2},
                                 "profiled_call": s})
     assert "33% of samples idle" in note and "40 cudaMalloc / 38 cudaFree" in note and "0.3 ms no kernel" in note
+
+
+def test_the_field_stages_rows_reach_the_table(tmp_path):
+    """The field's benchmark writes its rows as it goes (gpu_field.py): the check's table shows each step's time,
+    what came before and after the steps, and a failed row's error."""
+    def runner(cmd, timeout, stdout, **kw):
+        if "--cases" in cmd and "field" in cmd:
+            out = cmd[cmd.index("--out") + 1]
+            os.makedirs(out, exist_ok=True)
+            with open(os.path.join(out, "gpu_field.json"), "w") as f:
+                json.dump({"rows": [
+                    {"case": "field", "mode": "plain", "steps": 2, "step_s": 6.1234, "step_min_s": 6.1,
+                     "step_max_s": 6.2, "before_steps_s": 4.5, "after_last_step_s": 0.01, "call_s": 16.8,
+                     "tokens": 32760, "passes_a_step": 2, "peak_gb": 40.2},
+                    {"case": "field", "mode": "compile", "error": "RuntimeError: out of memory"}]}, f)
+        return subprocess.CompletedProcess(cmd, 0, None, None)
+    res = gpu_check.check(str(tmp_path), gpu_check.BUDGET_S, runner=runner, device="emulated", only=[6])
+    assert [r["mode"] for r in res["field"]] == ["plain", "compile"]
+    md = (tmp_path / "gpu_check.md").read_text()
+    assert "| field | plain | 2 | 6.123 (6.100-6.200) | 4.50 | 0.01 | 16.80 | 32760 x 2 | 40.2 |  |" in md
+    assert "| field | compile |" in md and "RuntimeError: out of memory" in md
+
+
+def test_the_field_benchmark_counts_what_the_estimates_weigh():
+    """gpu_field.py's token counts are the pipelines' own (Wan: 4x16x16 pixels a token; LTX-Video 8x32x32), and
+    each case's call is one the library takes (checked on the CPU with narrow models where cheap)."""
+    from benchmarks import gpu_field
+    assert gpu_field.tokens("field", False) == 21 * 30 * 52 == gpu_field.tokens("distilled", False)
+    assert gpu_field.tokens("ltx", False) == 7 * 16 * 24 and gpu_field.tokens("wan13", False) == 9 * 30 * 52
+    pipe = gpu_field.build("wan13", True, "cpu")
+    clock = gpu_field.StepClock("cpu")
+    gpu_field.call(pipe, "wan13", 2, True, "cpu", clock)
+    assert len(clock.seconds()) == 3 and all(s >= 0 for s in clock.seconds())  # start, 2 steps, end
