@@ -12,7 +12,7 @@ import time
 
 from benchmarks import gpu_check
 
-A14 = "wan 2.2 A14B reference, planned 24 GB"
+A14 = "wan 2.2 A14B reference, planned 24 and 16 GB"
 W14 = "wan 14B reference, fp8 22 GB, planned 16/12/8 GB"
 
 
