@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from studio.core.shown import cut
 
-from .prompt import Refused
+from .refused import Refused
 
 PRIMITIVE = ("INT", "FLOAT", "STRING", "BOOLEAN")
 MAX_LISTED = 20  # options echoed in a 'value_not_in_list' (ComfyUI's: a long list of files is not sent back)

@@ -12,7 +12,7 @@ import threading
 from studio.core.confine import is_inside, real
 from studio.core.paths import write_atomic
 
-from .folders import safe_relative
+from ..checks.folders import safe_relative
 
 SETTINGS = "comfy.settings.json"
 # what the page is served with until its user changes it: nothing leaves the machine. The page asks

@@ -9,7 +9,8 @@ from typing import Any
 
 from studio.core.errors import StudioError
 
-from .prompt import Refused, finish, node_error
+from ..checks.refused import Refused, node_error
+from .prompt import finish
 
 
 def studio_types(prompt: dict, registry) -> set[str]:

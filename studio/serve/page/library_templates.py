@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 
-from .comfy_declared import templates_folder
+from ..api.comfy_declared import templates_folder
 
 
 
