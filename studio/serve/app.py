@@ -33,7 +33,7 @@ class Server:
                  max_upload: int = 100 * 2**20, host: str = "127.0.0.1", memory: Memory | None = None,
                  preview_method: str = "none"):
         self.queue, self.folders, self.token, self.max_upload = queue, folders, token, max_upload
-        self.preview_method = preview_method  # a job's previews when its extra_data asks for none (run_messages.py)
+        self.preview_method = preview_method  # previews when extra_data asks none (bridge/run_messages.py)
         self.host, self.memory = host, memory
         self.extras = Extras(os.path.join(folders.root, "extra"))
         self.extras.keep_only({j.id for j in queue.jobs()})

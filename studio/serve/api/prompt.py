@@ -117,7 +117,7 @@ def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, nam
 def finish(job: Job, g, origin: dict, prompt: dict, namer: Namer) -> None:
     """The checks every prompt's graph passes before it is queued (its outputs named in the output
     folder, its files read only from the input and models folders, the engine's own checks, each
-    node's memory foreseen against what the machine has free: bounds.py), the
+    node's memory foreseen against what the machine has free: checks/bounds.py), the
     graph then kept in ``job``. ``origin``: the graph's node id -> the prompt's."""
     from studio.core.fileformat import graph_to_dict
 
