@@ -48,6 +48,14 @@ UI_LAYERS = [
     ("studio.ui.worker", "studio.ui.project_paths", "studio.ui.theme", "studio.ui.text",
      "studio.ui._refcount_guard", "studio.ui"),
 ]
+SERVE_LAYERS = [  # the rooms of `main.py serve` (studio/serve/__init__.py says what each holds)
+    ("studio.serve.cli",),
+    ("studio.serve.app",),     # the application, assembled from the routes of the rooms below
+    ("studio.serve.page",),    # the web page's routes: they read the API's declarations and model lists
+    ("studio.serve.api", "studio.serve.files"),  # ComfyUI's API, and the files: beside each other
+    ("studio.serve.bridge",),  # the queue bridge: records, run messages, jobs, the worker
+    ("studio.serve.checks",),  # validation and bounds: guards, bodies, validate, bounds, folders
+]
 FORBIDDEN = [  # (importer, imported, why)
     ("studio.ui.preview", "studio.ui.document", "the preview shows values; it never edits the document"),
     ("studio.ui", "nodes", "the window knows nodes by their declarations (the registry), never by their code"),
@@ -525,8 +533,8 @@ def check(graph=None, third=None, sources=None, counts=None, records=None) -> li
         sources = read_sources()
         graph, third = build_graph(sources=sources)
     run = runtime(graph)
-    breaches = (layer_breaches(run, STUDIO_LAYERS) + layer_breaches(run, UI_LAYERS) + forbidden_breaches(graph)
-                + door_breaches(run))
+    breaches = (layer_breaches(run, STUDIO_LAYERS) + layer_breaches(run, UI_LAYERS) + layer_breaches(run, SERVE_LAYERS)
+                + forbidden_breaches(graph) + door_breaches(run))
     problems = [why for _, why in breaches] + placement_violations(third or {})
     run_cycles = cycles(run)  # studio, nodes and scripts alike
     problems += ["import cycle: " + " -> ".join(c) for c in run_cycles]

@@ -49,7 +49,8 @@ from tests import import_contract as ic  # noqa: E402
 
 def test_import_contract_holds():
     """Layers import downwards only (scripts > cli > ui > distributed > nodes > engine > core), and
-    inside studio/ui: scripts/shots > app > window > dialogs > panels > canvas | preview > document > base; the
+    inside studio/ui: scripts/shots > app > window > dialogs > panels > canvas | preview > document > base;
+    inside studio/serve: cli > app > page > api | files > bridge > checks; the
     preview never imports the document, studio.ui never imports nodes but for the listed edges; no
     import cycles between modules of studio, at run time or with the type-only imports drawn in;
     NodeGraphQt only under studio/ui/canvas/; no private name reached across files but the listed
@@ -330,10 +331,10 @@ LONG_FUNCTION = 80  # lines
 MOST_LONG_FUNCTIONS = 5  # issue 53: functions by their steps
 
 
-def long_functions(root: str = ROOT) -> list[str]:
-    """'path:line name (N lines)' of each function over LONG_FUNCTION lines in studio/ and nodes/."""
+def long_functions(root: str = ROOT, tops=("studio", "nodes"), longest: int = LONG_FUNCTION) -> list[str]:
+    """'path:line name (N lines)' of each function over ``longest`` lines in ``tops`` (folders)."""
     out = []
-    for top in ("studio", "nodes"):
+    for top in tops:
         for dp, _, fs in os.walk(os.path.join(root, top)):
             for f in fs:
                 if f.endswith(".py"):
@@ -341,7 +342,7 @@ def long_functions(root: str = ROOT) -> list[str]:
                     with open(p, encoding="utf-8") as fh:
                         functions = ic.scan(fh.read()).functions  # the import contract's one parse of the file
                     out += [f"{os.path.relpath(p, root)}:{line} {name} ({size} lines)"
-                            for line, name, size in functions if size > LONG_FUNCTION]
+                            for line, name, size in functions if size > longest]
     return out
 
 
@@ -351,6 +352,50 @@ def test_at_most_five_functions_run_over_80_lines(tmp_path):
     (tmp_path / "studio").mkdir()  # the count itself sees a long function
     (tmp_path / "studio" / "long.py").write_text("def f():\n" + "    x = 1\n" * 90)
     assert long_functions(str(tmp_path)) == ["studio/long.py:1 f (91 lines)"]
+
+
+SERVE_LONGEST = 60  # lines: issue 111, the server in rooms (functions by their steps)
+SERVE_TOP = {"__init__.py", "app.py", "cli.py"}  # the server's top: the rest lives in its rooms
+
+
+def test_no_function_in_the_server_runs_over_60_lines(tmp_path):
+    found = long_functions(tops=("studio/serve",), longest=SERVE_LONGEST)
+    assert not found, "split these by their steps:\n" + "\n".join(found)
+    (tmp_path / "studio" / "serve").mkdir(parents=True)  # the count itself sees a function of 61 lines
+    (tmp_path / "studio" / "serve" / "long.py").write_text("async def f():\n" + "    x = 1\n" * 60)
+    assert long_functions(str(tmp_path), ("studio/serve",), SERVE_LONGEST) == ["studio/serve/long.py:1 f (61 lines)"]
+
+
+def test_the_server_keeps_a_small_top_and_its_rooms():
+    """studio/serve's top holds a handful of modules (the application and its command); the rest is in
+    its rooms (api, page, files, bridge, checks), each a package whose docstring says what it holds,
+    each named in tests/import_contract.py's SERVE_LAYERS."""
+    top = os.path.join(ROOT, "studio", "serve")
+    modules = {f for f in os.listdir(top) if f.endswith(".py")}
+    assert modules <= SERVE_TOP, f"modules at the server's top: {sorted(modules - SERVE_TOP)} belong in a room"
+    rooms = sorted(d for d in os.listdir(top) if os.path.isfile(os.path.join(top, d, "__init__.py")))
+    layered = {pkg.rpartition(".")[2] for layer in ic.SERVE_LAYERS for pkg in layer}
+    assert set(rooms) <= layered, f"rooms without a floor in SERVE_LAYERS: {sorted(set(rooms) - layered)}"
+    for room in rooms:
+        doc = ast.get_docstring(ast.parse(open(os.path.join(top, room, "__init__.py"), encoding="utf-8").read()))
+        assert doc and len(doc) > 200, f"studio/serve/{room}/__init__.py: say what the room holds"
+
+
+def test_contract_keeps_the_servers_rooms_on_their_floors():
+    """Inside studio/serve: the routes (page, api, files) may import the queue bridge and the checks; the
+    bridge imports the checks only; the checks import no other room; the API and the files sit beside
+    each other."""
+    g, third = _planted({"studio/serve/checks/validate.py": "from studio.serve.bridge.records import X\n",
+                         "studio/serve/api/prompt.py": "from ..checks import validate\nfrom ..bridge import records\n",
+                         "studio/serve/bridge/records.py": "X = 1\ndef f():\n    from ..page import routes\n",
+                         "studio/serve/page/routes.py": "R = 1\n",
+                         "studio/serve/files/view.py": "from ..api.prompt import Refused\n"})
+    bad = ic.check(g, third)
+    assert len(bad) == 3, bad
+    assert "checks/validate.py:1" in bad[0], bad
+    assert "up a layer (studio.serve.checks is below studio.serve.bridge)" in bad[0], bad
+    assert "bridge/records.py:3" in bad[1] and "up a layer" in bad[1], bad
+    assert "files/view.py:1" in bad[2] and "beside each other" in bad[2], bad
 
 
 # -- one hook mechanism: diffusers' registry, torch's own hooks only with their reason ------------------

@@ -2,7 +2,7 @@
 size followed from the nodes that set them down the wires, and each node's output counted as a clip
 held whole (frames x height x width x RGB float32: what a node that makes its clip whole holds, in
 memory or in its frames buffer, and what ComfyUI holds as an IMAGE batch). A server refuses a job
-whose largest node would not fit before anything is allocated (studio.serve.bounds).
+whose largest node would not fit before anything is allocated (studio.serve.checks.bounds).
 
 The sizes come from what the engine already foresees (``Node.foresee``: a file's declared frames, an
 upscaler's size) and from the parameters every node that sets a size declares (``width``, ``height``,
@@ -67,7 +67,7 @@ def clip_bytes(f: dict) -> int | None:
 def estimates(plan, base_dir: str | None) -> list[tuple[Any, int, str, dict]]:
     """(node, bytes, how, size) of each node of ``plan`` whose outputs' size is foreseen: the largest of
     its clips held whole, and the work it foresees besides (``bytes``); ``size``: that clip's facts
-    (its ``width``, ``height`` and ``frames``: what a server names the setting of, studio.serve.bounds)."""
+    (its ``width``, ``height`` and ``frames``: what a server names the setting of, studio.serve.checks.bounds)."""
     out = []
     facts = foreseen(plan, base_dir)
     for st in plan.steps:

@@ -24,7 +24,7 @@ from .video_encode import (SoundFeed, add_video_stream, encode_frames, encoder_s
 
 GRAPH_META_KEY = "studio_graph"
 # a run's option: {name: text} kept in every file its Save nodes write (a video's tags, a PNG's text
-# chunks): a ComfyUI client's workflow, as ComfyUI keeps it (studio.serve.embed)
+# chunks): a ComfyUI client's workflow, as ComfyUI keeps it (studio.serve.bridge.embed)
 FILE_TAGS = "file_tags"
 VIDEO_EXTS = (".mp4", ".mov", ".mkv", ".avi", ".webm", ".m4v", ".gif")
 AUDIO_EXTS = (".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus")
@@ -279,7 +279,7 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
     ``matrix`` ('bt709'/'bt601') and ``color_range`` ('limited'/'full') set both the RGB->YUV
     conversion and the file's colour tags; ``bits`` 10 writes 10-bit H.264/H.265 (16-bit FFV1).
     ``tags``: more of the container's metadata, written with it (a ComfyUI client's workflow: the
-    server's run options, studio.serve.embed); Studio's own tags are never replaced by one.
+    server's run options, studio.serve.bridge.embed); Studio's own tags are never replaced by one.
 
     Writes to a temporary file and renames it over ``path`` at the end, so a failed or
     cancelled render never leaves a half-written file where a good one was. Returns the

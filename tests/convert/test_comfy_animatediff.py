@@ -167,7 +167,7 @@ def test_the_converted_workflow_renders_from_the_artists_comfyui_folder_in_its_c
 
 def test_an_api_clients_animatediff_prompt_names_no_node_studio_refuses_as_unknown():
     """ComfyUI's API clients send these prompts to the queue, which refuses a node type Studio does not read."""
-    from studio.serve.object_info import read_types
+    from studio.serve.api.object_info import read_types
     known = read_types()
     sent = {n["class_type"] for doc in (_api(lora=True), _api(pia=True), _api(clip=True)) for n in doc.values()}
     assert sent - known == set()

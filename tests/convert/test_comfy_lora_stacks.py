@@ -77,7 +77,7 @@ def test_the_ui_layout_and_the_four_slot_stack_are_read_alike():
 
 
 def test_the_queue_takes_an_api_clients_prompt_with_either_stack():
-    from studio.serve.object_info import read_types
+    from studio.serve.api.object_info import read_types
     assert {"Power Lora Loader (rgthree)", "Lora Loader Stack (rgthree)"} <= read_types()
 
 

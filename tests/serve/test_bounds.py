@@ -1,4 +1,4 @@
-"""A job's memory foreseen from its graph before it is queued (studio/serve/bounds.py over
+"""A job's memory foreseen from its graph before it is queued (studio/serve/checks/bounds.py over
 studio/engine/held.py), for any node that sets a clip's size: a hostile size on a video model's
 generator, a resize or a learned upscale after it, or an EmptyImage is a 400 in ComfyUI's shape
 naming the prompt's node that made the clip too large, while the same workflows at ordinary sizes are
@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from studio.serve.prompt import Namer, Refused, make_job
+from studio.serve.api.prompt import Namer, Refused, make_job
 
 from .conftest import core_workflow, wan_workflow
 
@@ -23,8 +23,8 @@ def admit(tmp_path, tiny, monkeypatch):
     """``admit(prompt)``: the prompt made a job as /prompt makes one (its answer's node_errors when refused,
     else None), on a models folder holding the tiny Wan and a tiny x2 upscaler, with FREE bytes free."""
     from studio.core.confine import allow_for_session, allow_reading_for_session
-    from studio.serve.folders import Folders
-    from studio.serve.object_info import read_types
+    from studio.serve.checks.folders import Folders
+    from studio.serve.api.object_info import read_types
     models = tmp_path / "models"
     models.mkdir()
     wan = tiny("wan-t2v")
@@ -40,7 +40,7 @@ def admit(tmp_path, tiny, monkeypatch):
 
     def run(prompt: dict):
         from studio.core.registry import default_registry
-        from studio.serve.studio_prompt import make_studio_job, studio_types
+        from studio.serve.api.studio_prompt import make_studio_job, studio_types
         reg = default_registry()
         try:
             if studio_types(prompt, reg):  # Studio's own nodes, as the server takes them (app.py _admit)

@@ -195,7 +195,7 @@ def test_a_value_out_of_range_is_400_in_comfyuis_shape_and_nothing_is_queued(pla
 @pytest.mark.parametrize("path", ["/etc/passwd", "../serve/queue/queue.json", "~/.ssh/id_rsa"])
 def test_a_file_read_from_outside_the_input_folder_is_refused_naming_the_node(path, tmp_path):
     from studio.core.graph import Graph
-    from studio.serve.prompt import Refused, _place_files
+    from studio.serve.api.prompt import Refused, _place_files
     g = Graph()
     n = g.add_node("io.load_image", {"path": path})
 
@@ -294,7 +294,7 @@ def test_models_folders_files_metadata_and_free_as_comfyui_answers_them(plain):
 
 
 def test_free_unloads_the_models_kept_and_with_free_memory_the_results_too():
-    from studio.serve.memory import Memory
+    from studio.serve.bridge.memory import Memory
     memory = Memory()
     memory.models.put("wan", object(), "cpu", 1000)
     ex = memory.executor()
@@ -380,7 +380,7 @@ def test_answers_quote_no_folder_of_the_machine_and_a_nul_name_is_400(plain):
 
 
 def test_public_names_the_servers_and_the_models_folders_and_hides_any_other(tmp_path):
-    from studio.serve.public import Public
+    from studio.serve.checks.public import Public
     p = Public([(str(tmp_path / "srv" / "input"), "input"), (str(tmp_path / "models"), "models")])
     said = p.text(f"model 'a/b.safetensors' not found: looked in {tmp_path}/models, /home/someone/models. "
                   f"'{tmp_path}/srv/input/clip one.mp4'? /etc/passwd; C:\\Users\\me\\x.png; route /prompt")
@@ -402,7 +402,7 @@ def test_preview_frames_carry_comfyuis_header_and_metadata():
 
     import numpy as np
 
-    from studio.serve.records import legacy_preview, preview_frame
+    from studio.serve.bridge.records import legacy_preview, preview_frame
     frame = preview_frame(np.full((8, 12, 3), 0.5, np.float32), {"node_id": "7", "prompt_id": "p"})
     kind, n = struct.unpack(">II", frame[:8])
     assert kind == 4 and json.loads(frame[8:8 + n]) == {"node_id": "7", "prompt_id": "p"}

@@ -13,8 +13,8 @@ import os
 
 import pytest
 
-from studio.serve import missing_models
-from studio.serve.comfy_declared import templates_folder
+from studio.serve.api import missing_models
+from studio.serve.api.comfy_declared import templates_folder
 
 from .test_web_page import run, served
 

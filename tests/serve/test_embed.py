@@ -91,7 +91,7 @@ def test_png_text_chunks_are_read_as_pil_reads_comfyuis():
 
 
 def test_tags_are_comfyuis_and_never_studios_own():
-    from studio.serve.embed import tags
+    from studio.serve.bridge.embed import tags
     got = tags({"1": {}}, {"extra_pnginfo": {"workflow": {"a": 1}, "encoder_app": "x", "Studio_Graph": "y",
                                              "x" * 65: 1, 3: 4}})
     assert got == {"workflow": '{"a": 1}', "prompt": '{"1": {}}'}

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from studio.serve import comfy_declared, comfy_templates
-from studio.serve.object_info import core, read_node
+from studio.serve.api import comfy_declared, comfy_templates
+from studio.serve.api.object_info import core, read_node
 
 from .test_web_page import served
 

@@ -1,12 +1,12 @@
-"""One run's websocket messages (studio/serve/run_messages.py) from the queue's notices: executing
+"""One run's websocket messages (studio/serve/bridge/run_messages.py) from the queue's notices: executing
 once for every node of the workflow that runs (a node folded into another's Studio node too), the
 nodes kept from before in execution_cached, progress_state, the end. Plain objects: no server."""
 from __future__ import annotations
 
 from studio.engine.events import NodeFinished, NodeProgress, NodeStarted
 from studio.queue.job import DONE, FAILED, Job
-from studio.serve.folders import Folders
-from studio.serve.run_messages import RunMessages
+from studio.serve.checks.folders import Folders
+from studio.serve.bridge.run_messages import RunMessages
 
 from .conftest import core_workflow
 
@@ -61,7 +61,7 @@ def test_a_successful_run_announces_the_nodes_it_never_reached_and_a_failed_one_
 
 
 def test_preview_frames_are_sent_as_the_job_asks_else_as_the_server_says():
-    from studio.serve.run_messages import wants_previews
+    from studio.serve.bridge.run_messages import wants_previews
     assert not wants_previews({}) and not wants_previews(None)  # ComfyUI's server default: none
     assert not wants_previews({"preview_method": "default"})  # ComfyUI's page left on 'default': the server's
     assert wants_previews({"preview_method": "default"}, "auto") and wants_previews({}, "latent2rgb")

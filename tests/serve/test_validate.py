@@ -1,4 +1,4 @@
-"""/prompt's validation at the door (studio/serve/validate.py), as ComfyUI's validate_inputs answers:
+"""/prompt's validation at the door (studio/serve/checks/validate.py), as ComfyUI's validate_inputs answers:
 types, ranges and options from the declarations /object_info serves, required inputs, links to
 missing nodes or outputs, cycles (beside a valid chain too); a value the converter would fit is
 refused rather than fitted. Plain functions: no server."""
@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from studio.serve import validate
-from studio.serve.object_info import CORE, read_node
-from studio.serve.prompt import Refused, _refuse_fitted
+from studio.serve.checks import validate
+from studio.serve.api.object_info import CORE, read_node
+from studio.serve.api.prompt import Refused, _refuse_fitted
 
 from .conftest import core_workflow, wan_workflow
 
@@ -154,7 +154,7 @@ def test_a_list_given_to_an_input_of_no_declared_type_is_a_value_unless_it_is_sh
 
 def test_the_families_empty_latents_are_declared_from_their_mappings_with_comfyuis_ranges():
     from studio.convert import comfy_registry
-    from studio.serve.comfy_declared import table
+    from studio.serve.api.comfy_declared import table
     empties = [c for c in comfy_registry.lookup("empty") if c not in table()]
     assert "EmptyHunyuanLatentVideo" in empties and "EmptyCosmosLatentVideo" in empties
     for cls in empties:  # none named by the server: each from ComfyMapping.empty and its widgets

@@ -15,10 +15,10 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from studio.queue.job import DONE, FAILED, Job
 from studio.queue.queue import JobQueue
-from studio.serve import frontend
-from studio.serve import login
+from studio.serve.page import frontend
+from studio.serve.checks import login
 from studio.serve.app import Server
-from studio.serve.folders import Folders
+from studio.serve.checks.folders import Folders
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,8 @@ import urllib.request
 
 import pytest
 
-from studio.serve import frontend, login
+from studio.serve.checks import login
+from studio.serve.page import frontend
 
 from .conftest import server_env
 

@@ -4,13 +4,13 @@ node lists the files it needs (``properties.models``: name, folder, address on H
 the page, finding one missing here, asks that address for the file's size (an HTTP HEAD to
 huggingface.co): a request leaving the machine each time a template is opened. Served without those lists,
 the page still finds every missing file (a loader's value not among the files it lists here), and
-Studio's /prompt names each on its loader (missing_models.py); Studio never downloads."""
+Studio's /prompt names each on its loader (api/missing_models.py); Studio never downloads."""
 from __future__ import annotations
 
 import json
 import os
 
-from .comfy_declared import templates_folder
+from ..api.comfy_declared import templates_folder
 
 
 

@@ -15,28 +15,11 @@ from typing import Any, Callable
 from studio.core.errors import StudioError
 from studio.queue.job import Job
 
-from .folders import Folders, safe_relative
+from ..checks.folders import Folders, safe_relative
+from ..checks.refused import Refused, node_error
 
 MAX_CLIENT_ID = 256
 MAX_PREFIX = 200
-
-
-class Refused(Exception):
-    """A prompt ComfyUI's /prompt would answer 400: ``body()`` is that answer."""
-
-    def __init__(self, message: str, node_errors: dict | None = None, kind: str = "invalid_prompt",
-                 details: str = ""):
-        super().__init__(message)
-        self.message, self.node_errors, self.kind, self.details = message, node_errors or {}, kind, details
-
-    def body(self) -> dict:
-        return {"error": {"type": self.kind, "message": self.message, "details": self.details, "extra_info": {}},
-                "node_errors": self.node_errors}
-
-
-def node_error(cls: str, message: str, details: str = "", kind: str = "value_not_valid") -> dict:
-    return {"errors": [{"type": kind, "message": message, "details": details, "extra_info": {}}],
-            "dependent_outputs": [], "class_type": cls}
 
 
 def read_request(body: Any) -> tuple[dict, str, str]:
@@ -134,7 +117,7 @@ def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, nam
 def finish(job: Job, g, origin: dict, prompt: dict, namer: Namer) -> None:
     """The checks every prompt's graph passes before it is queued (its outputs named in the output
     folder, its files read only from the input and models folders, the engine's own checks, each
-    node's memory foreseen against what the machine has free: bounds.py), the
+    node's memory foreseen against what the machine has free: checks/bounds.py), the
     graph then kept in ``job``. ``origin``: the graph's node id -> the prompt's."""
     from studio.core.fileformat import graph_to_dict
 
@@ -153,7 +136,7 @@ def finish(job: Job, g, origin: dict, prompt: dict, namer: Namer) -> None:
     plan = _preflight(g, refuse)
     from studio.engine.model_cache import host_available
 
-    from .bounds import refused
+    from ..checks.bounds import refused
     over = refused(plan, origin, prompt, host_available(), g.base_dir)  # each node's clips against the free memory
     if over:
         raise Refused("Prompt outputs failed validation", over, kind="prompt_outputs_failed_validation",

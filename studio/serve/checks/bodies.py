@@ -1,5 +1,5 @@
 """A request's JSON body, read safely: its nesting checked before the parser recurses, NaN and
-Infinity refused (app.py's and page_routes.py's routes)."""
+Infinity refused (the routes of api/, files/ and page/)."""
 from __future__ import annotations
 
 import json
@@ -29,3 +29,14 @@ async def json_or_empty(request) -> dict:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+BAD = object()  # a body that is not JSON (json_body)
+
+
+async def json_body(request):
+    """A request's JSON body, or BAD where it is not JSON Studio takes."""
+    try:
+        return await read_json(request)
+    except ValueError:
+        return BAD

@@ -10,7 +10,7 @@ MAX_SEED = 0xFFFFFFFFFFFFFFFF
 # ComfyUI's own inputs and outputs of the core nodes clients send most (EmptyImage -> CreateVideo -> SaveVideo,
 # and a sampler's chain), as ComfyUI declares them, narrowed where Studio takes less: EmptyImage is made a
 # Solid Colour (procedural.solid: 16 to 4096 pixels a side; test_validate checks the two agree). /prompt
-# checks every request against these (validate.py), so a client is told what /object_info told it.
+# checks every request against these (checks/validate.py), so a client is told what /object_info told it.
 # (inputs, outputs, category); an input typed "*" takes anything.
 CORE = {
     "EmptyImage": ({"width": ["INT", {"default": 512, "min": 16, "max": 4096}],

@@ -3,7 +3,7 @@
 node of the prompt and an output it has, of the type the input takes; no node depends on its own
 output; every required input is given; each value is of its input's type (a whole number for INT, a
 finite number for FLOAT, true or false for BOOLEAN, text for STRING), inside its min and max, one of
-its options. The declarations are those /object_info serves (object_info.read_node), so a client is
+its options. The declarations are those /object_info serves (api/object_info.read_node), so a client is
 held to what it was told. Nothing is replaced: a value a client must change is a 400 naming the node
 and the input in ComfyUI's shape (``node_errors``); stricter than ComfyUI where it would guess (3.7
 for an INT, NaN, a value where a link belongs), and every output must pass, not only one."""
@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from studio.core.shown import cut
 
-from .prompt import Refused
+from .refused import Refused
 
 PRIMITIVE = ("INT", "FLOAT", "STRING", "BOOLEAN")
 MAX_LISTED = 20  # options echoed in a 'value_not_in_list' (ComfyUI's: a long list of files is not sent back)

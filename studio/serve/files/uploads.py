@@ -19,7 +19,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from studio.core.limits import MAX_FRAME_PIXELS
 
-from .folders import TYPES, UPLOAD_EXTS, Folders
+from ..checks.folders import TYPES, UPLOAD_EXTS, Folders
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in an upload's name: refused whole, never cut away
 MAX_NAME = 255

@@ -11,7 +11,7 @@ from typing import Any
 
 from studio.queue.job import CANCELLED, DONE, Job
 
-from .folders import Folders
+from ..checks.folders import Folders
 
 VIDEO_EXTS = (".mp4", ".mov", ".webm", ".mkv", ".gif", ".webp", ".avi", ".m4v")
 AUDIO_EXTS = (".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus")

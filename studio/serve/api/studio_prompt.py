@@ -1,7 +1,7 @@
 """A ``POST /prompt`` made of Studio's own node types (those ``/object_info`` lists under 'Studio/'),
 as ComfyUI's web page sends a graph built from them: it is a Studio graph already, so it is built
 as one (no converter): each node by its id, a value by its parameter's name, a link ``[node,
-index]`` to that node's output of that index. Refused as ComfyUI refuses (prompt.Refused, the
+index]`` to that node's output of that index. Refused as ComfyUI refuses (checks/refused.py, the
 node and input named) where a value or a link does not fit."""
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 
 from studio.core.errors import StudioError
 
-from .prompt import Refused, finish, node_error
+from ..checks.refused import Refused, node_error
+from .prompt import finish
 
 
 def studio_types(prompt: dict, registry) -> set[str]:

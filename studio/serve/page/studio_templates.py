@@ -68,7 +68,7 @@ def workflow(name: str) -> dict | None:
 def _values(n) -> list:
     """A node's settings in /object_info's order; after a seed, the page's control of it ('fixed':
     the template's seed kept)."""
-    from .object_info import SEEDS
+    from ..api.object_info import SEEDS
     out = []
     for p in n.spec.params:
         out.append(n.params.get(p.name, p.default))

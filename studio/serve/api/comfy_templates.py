@@ -1,5 +1,5 @@
 """comfy_nodes.json made from ComfyUI's workflow templates (comfyui-workflow-templates-json, MIT; a
-test dependency): ``python -m studio.serve.comfy_templates`` writes it again (see comfy_declared.py)."""
+test dependency): ``python -m studio.serve.api.comfy_templates`` writes it again (see comfy_declared.py)."""
 from __future__ import annotations
 
 import json

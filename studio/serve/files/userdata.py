@@ -12,12 +12,12 @@ import threading
 from studio.core.confine import is_inside, real
 from studio.core.paths import write_atomic
 
-from .folders import safe_relative
+from ..checks.folders import safe_relative
 
 SETTINGS = "comfy.settings.json"
 # what the page is served with until its user changes it: nothing leaves the machine. The page asks
 # the vendor's release-notes service only while 'Show version updates' is on (and never with
-# --disable-api-nodes in /system_stats' argv, which app.py lists too: Studio has no paid API nodes).
+# --disable-api-nodes in /system_stats' argv, which api/info.py lists too: Studio has no paid API nodes).
 DEFAULT_SETTINGS = {"Comfy.Notification.ShowVersionUpdates": False,
                     "Comfy.TutorialCompleted": True}  # no first-run template tour over the page
 MAX_SETTINGS = 4 * 2**20

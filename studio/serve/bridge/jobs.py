@@ -8,7 +8,7 @@ from typing import Any
 from studio.queue.job import CANCELLED, DONE, FAILED, QUEUED, RUNNING, Job
 
 from . import records
-from .folders import Folders
+from ..checks.folders import Folders
 
 STATUS = {QUEUED: "pending", RUNNING: "in_progress", DONE: "completed", FAILED: "failed", CANCELLED: "cancelled"}
 STATUSES = tuple(STATUS.values())

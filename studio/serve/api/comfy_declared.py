@@ -7,7 +7,7 @@ agrees with those names; the rest are not listed in /object_info (a node the pag
 without its values), though /prompt still takes them from API clients.
 
 The table is kept in comfy_nodes.json beside this file, made from the templates by
-``python -m studio.serve.comfy_templates`` (a test checks it against the installed templates)."""
+``python -m studio.serve.api.comfy_templates`` (a test checks it against the installed templates)."""
 from __future__ import annotations
 
 import json

@@ -17,7 +17,7 @@ from studio.engine.events import NodeFinished, NodeProgress, NodeStarted
 from studio.queue.job import DONE, Job
 
 from . import records
-from .folders import Folders
+from ..checks.folders import Folders
 
 
 # the preview methods a job's extra_data may ask for (ComfyUI's web page sends its setting as 'preview_method'); with
