@@ -1,0 +1,47 @@
+"""Text2Video-Zero as a Studio family (issue 111 item 5, added by following only docs/architecture.md's how-to):
+its folder loads through Load Video Model and is listed with its family; Text to Video makes, frame for frame,
+what TextToVideoZeroPipeline called directly makes with the same seed and the family's T1 and T0 (a tiny random
+model, CPU, a few frames); the first frame's steps to T0 are counted, a Stop says why nothing is kept or resumes
+as an uninterrupted run."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from studio.engine.executor import Executor
+
+from .graphs import model_graph, render, spy_call
+
+pytest.importorskip("diffusers")
+PARAMS = {"width": 32, "height": 32, "frames": 4, "steps": 6, "prompt": "a red fox running",
+          "negative_prompt": "", "previews": False, "preview_size": "off", "seed": 3}
+
+
+def test_its_steps_back_keep_the_release_proportions():
+    from nodes.video_models.families.text2video_zero.family import timesteps_back
+    assert timesteps_back(50) == (47, 44)  # the pipeline's own defaults
+    assert timesteps_back(6) == (5, 4) and timesteps_back(2) == (1, 0)
+    for n in range(2, 80):
+        t1, t0 = timesteps_back(n)
+        assert 0 <= t0 < t1 < n
+
+
+def test_text2video_zero_is_its_pipeline_called_directly(tiny, monkeypatch):
+    import diffusers
+    import torch
+
+    from nodes.video_models.catalog.listing import describe_folder
+    folder = tiny("text2video-zero")
+    e = describe_folder(folder)
+    assert (e.family, e.variant) == ("text2video_zero", "Text2Video-Zero T2V")
+    calls, orig = spy_call(monkeypatch, diffusers.TextToVideoZeroPipeline, dict)
+    clip, _ = render(Executor(), model_graph(folder, "video_models.text_to_video", PARAMS))
+    kw = calls[0]
+    assert (kw["video_length"], kw["t1"], kw["t0"]) == (4, 5, 4)
+    pipe = diffusers.TextToVideoZeroPipeline.from_pretrained(folder, safety_checker=None, feature_extractor=None)
+    out = orig(pipe, prompt="a red fox running", negative_prompt="", height=32, width=32, video_length=4,
+               num_inference_steps=6, guidance_scale=kw["guidance_scale"], t1=5, t0=4,
+               generator=torch.Generator().manual_seed(kw["generator"].initial_seed())).images
+    assert clip.n_frames == 4 and out.std() > 0.01
+    assert np.abs(np.asarray(clip.frames) - out).max() <= 1 / 255
+    assert np.abs(out[1:] - out[:1]).max() > 0  # the frames move (the motion field), not one still four times
