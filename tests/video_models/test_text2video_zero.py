@@ -10,7 +10,7 @@ import pytest
 
 from studio.engine.executor import Executor
 
-from .graphs import model_graph, render, spy_call
+from .graphs import model_graph, render, said, spy_call
 
 pytest.importorskip("diffusers")
 PARAMS = {"width": 32, "height": 32, "frames": 4, "steps": 6, "prompt": "a red fox running",
@@ -45,3 +45,31 @@ def test_text2video_zero_is_its_pipeline_called_directly(tiny, monkeypatch):
     assert clip.n_frames == 4 and out.std() > 0.01
     assert np.abs(np.asarray(clip.frames) - out).max() <= 1 / 255
     assert np.abs(out[1:] - out[:1]).max() > 0  # the frames move (the motion field), not one still four times
+
+
+def test_a_second_render_of_the_loaded_model_is_the_first_and_previews_show(tiny):
+    """Its call swaps its scheduler for a copy half-way: the step work put on the scheduler for one call is not left
+    on the copy for the next (the same frames again, from the model loaded once); previews on, a preview is shown."""
+    from studio.engine.events import NodeProgress
+    g = model_graph(tiny("text2video-zero"), "video_models.text_to_video", dict(PARAMS, previews=True))
+    ex, ev = Executor(), []
+    first = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen")
+    assert any(e.preview is not None for e in ev if isinstance(e, NodeProgress) and e.node_id == "gen")
+    steps = [(e.step, e.total) for e in ev if isinstance(e, NodeProgress) and e.node_id == "gen" and e.total]
+    assert steps[-1] == (7, 7) and all(total == 7 for _, total in steps)  # 6 steps asked, the first frame's T1-T0 one
+    assert "made 4 frames at 32x32, 6 steps" in said(ev, "gen")
+    pipe = ex.run(g, targets=["load"], device="cpu").value("load").module
+    assert "step" not in vars(pipe.scheduler)  # nothing of the call left on the scheduler it ends with
+    again = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert np.array_equal(np.asarray(first.frames), np.asarray(again.frames))
+
+
+def test_it_shows_previews_and_resumes_from_its_kept_steps(tiny, tmp_path, monkeypatch):
+    """As every family through the one Sampler (test_every_family_resumes.py, run here on its own case): stopped
+    after two steps, a re-run resumes from step 3 and makes the frames of an uninterrupted run."""
+    from . import test_every_family_resumes as resumes
+    case = (("text2video-zero", {}), "video_models.text_to_video", dict(resumes.SMALL, width=32, frames=4, steps=6),
+            {})
+    monkeypatch.setitem(resumes.CASES, "text2video_zero", case)
+    resumes.test_a_family_shows_previews_and_resumes_from_its_kept_steps("text2video_zero", tiny, tmp_path,
+                                                                        monkeypatch)

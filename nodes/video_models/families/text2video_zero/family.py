@@ -10,7 +10,9 @@ What its pipeline needs that the generic call does not give (``pipeline_call``, 
 are steps counted from the end of the schedule (``t1``, ``t0``: 47 and 44 of the release's 50 steps); they are
 scaled to the call's steps, so a take of fewer steps keeps the release's proportions. Its call takes no
 ``callback_on_step_end``: the Sampler's step work runs after each scheduler step (sampling/call_adapters.py), so
-the first frame's steps to T0 are counted as steps too (``t1 - t0`` more than the steps asked). Its output is the
+the first frame's steps to T0 are counted as steps too (``t1 - t0`` more than the steps asked, said as the
+pipeline's ``num_timesteps``), their one-frame latent not handed to the step work, which keeps every frame's
+for a Stop to resume from (``first_frame_unkept``). Its output is the
 frames alone, one clip of channels-last floats in ``images`` (``Outputs``: ``take``). Its folder's safety checker
 is not loaded (``load_kwargs``)."""
 from __future__ import annotations
@@ -42,6 +44,22 @@ class ImagesOutput(Outputs):
         return torch.from_numpy(out.images).permute(0, 3, 1, 2)
 
 
+def first_frame_unkept(on_step, alone: int):
+    """The Sampler's step work (``on_step``) with the first ``alone`` steps (the first frame's alone, to T0) counted
+    and shown but their latent not handed on: a kept step is one of every frame's (a latent of one shape), so a
+    Stop there keeps nothing and a Stop later resumes (its denoiser skipped up to the kept step, the first frame's
+    steps with it)."""
+    seen = [0]
+
+    def each(pipe, i, t, kw):
+        seen[0] += 1
+        if seen[0] > alone:
+            return on_step(pipe, i, t, kw)
+        on_step(pipe, i, t, {k: v for k, v in kw.items() if k != "latents"})
+        return kw
+    return each
+
+
 class TextToVideoZero(Family):
     def load_kwargs(self, info) -> dict:
         """Its pipeline asks for Stable Diffusion's safety checker and its image processor, which a folder saved
@@ -58,7 +76,14 @@ class TextToVideoZero(Family):
             raise ModelError("Text2Video-Zero samples its first frame to a step T1 before the others: it needs at "
                              "least 2 steps (the release: 50)")
         t1, t0 = timesteps_back(steps)
-        return dict(call, t1=t1, t0=t0)
+        # the steps its call makes, as a pipeline's num_timesteps says them to the Sampler's step work: the first
+        # frame's from T1 to T0 besides the steps asked
+        pipe.num_timesteps = steps + t1 - t0
+        call = dict(call, t1=t1, t0=t0)
+        on_step = call.get("callback_on_step_end")
+        if on_step is not None:
+            call["callback_on_step_end"] = first_frame_unkept(on_step, steps - t0 - 1)
+        return call
 
 
 FAMILY = TextToVideoZero(
