@@ -78,7 +78,7 @@ def after_each_scheduler_step(pipe, on_step: Callable):
         yield
     finally:
         # from a copy swapped in too: the next call's work is not stepped through this one's
-        for s in {id(s): s for s in (sched, getattr(pipe, "scheduler", sched))}.values():
+        for s in {id(s): s for s in (sched, getattr(pipe, "scheduler", None)) if s is not None}.values():
             if getattr(vars(s).get("step"), "__func__", None) is stepped:
                 del s.step
 
