@@ -49,7 +49,7 @@ def test_every_video_pipeline_diffusers_carries_is_read_or_said_with_why():
     neither = sorted(c for c in video_pipelines() if c not in read and c not in said)
     assert not neither, f"diffusers video pipelines neither read nor said in main.py families: {neither}"
     for c in UNSAID_BEFORE:  # named with why, or read since (a family added later: no line here to edit)
-        assert (c in read) != (c in said), f"{c}: read and named as not read" if c in read else c
+        assert c in read or c in said, c
     assert "LTX2HDRPipeline" in read  # its own node's (the LTX-2 HDR node)
 
 

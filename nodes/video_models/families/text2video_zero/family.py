@@ -92,7 +92,11 @@ FAMILY = TextToVideoZero(
     has=(SingleFile(refusal=FOLDER), ImagesOutput(frames="images", batched=False)),
     lacks={**folder_image_vae_lacks(FOLDER, "Stable Diffusion's CLIP", IMAGE_VAE),
            PreviewLayout: "its latents are an image model's, a frame a batch item: no preview was fitted on them"},
-    not_built=(("video to video, pose, edges, depth (Text2Video-Zero's ControlNet and Video Instruct-Pix2Pix uses)",
+    not_built=(("a Stable Diffusion 1.x folder as released (its model_index.json names StableDiffusionPipeline)",
+                "Load Video Model reads a folder as the pipeline its index names: an image model's folder is not "
+                "taken for Text2Video-Zero's; saved as one (TextToVideoZeroPipeline.from_pretrained(folder)"
+                ".save_pretrained(new folder)) it is read"),
+               ("video to video, pose, edges, depth (Text2Video-Zero's ControlNet and Video Instruct-Pix2Pix uses)",
                 "diffusers ships them as attention processors over other pipelines (CrossFrameAttnProcessor), not as "
                 "a video pipeline: not built"),
                ("Text2Video-Zero over SDXL (TextToVideoZeroSDXLPipeline)", "an SDXL model's two text encoders are not "
