@@ -23,7 +23,7 @@ def build_text2video_zero(path: str) -> str:
                                 out_channels=4, down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
                                 up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"), cross_attention_dim=8,
                                 attention_head_dim=4, norm_num_groups=4)
-    with torch.no_grad():  # its zero-initialised output made to matter (a random model ignoring its input proves nothing)
+    with torch.no_grad():  # its zero-initialised output made to matter (a random model ignoring its input: no test)
         for p in unet.parameters():
             p.add_(torch.randn_like(p) * 0.02)
     torch.manual_seed(0)

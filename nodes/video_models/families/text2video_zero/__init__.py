@@ -1,1 +1,1 @@
-"""Text2Video-Zero (Picsart AI Research): zero-shot video from a Stable Diffusion image model, by cross-frame attention and motion put into the latents."""
+"""Text2Video-Zero: zero-shot video from a Stable Diffusion image model (cross-frame attention, motion in latents)."""
