@@ -64,12 +64,14 @@ def test_a_second_render_of_the_loaded_model_is_the_first_and_previews_show(tiny
     assert np.array_equal(np.asarray(first.frames), np.asarray(again.frames))
 
 
-def test_it_shows_previews_and_resumes_from_its_kept_steps(tiny, tmp_path, monkeypatch):
+@pytest.mark.parametrize("kept", [1, 2, 4])
+def test_it_shows_previews_and_resumes_from_its_kept_steps(kept, tiny, tmp_path, monkeypatch):
     """As every family through the one Sampler (test_every_family_resumes.py, run here on its own case): stopped
-    after two steps, a re-run resumes from step 3 and makes the frames of an uninterrupted run."""
+    after ``kept`` steps, a re-run resumes from the next and makes the frames of an uninterrupted run; at 8 steps (t1
+    7, t0 6) step 1 is the first frame's alone (T1 to T0), steps 2 to 9 every frame's from T1."""
     from . import test_every_family_resumes as resumes
-    case = (("text2video-zero", {}), "video_models.text_to_video", dict(resumes.SMALL, width=32, frames=4, steps=6),
-            {})
+    case = (("text2video-zero", {}), "video_models.text_to_video", dict(resumes.SMALL, width=32, frames=4, steps=8),
+            {}, kept)
     monkeypatch.setitem(resumes.CASES, "text2video_zero", case)
     resumes.test_a_family_shows_previews_and_resumes_from_its_kept_steps("text2video_zero", tiny, tmp_path,
                                                                         monkeypatch)

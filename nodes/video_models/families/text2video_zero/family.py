@@ -11,8 +11,8 @@ are steps counted from the end of the schedule (``t1``, ``t0``: 47 and 44 of the
 scaled to the call's steps, so a take of fewer steps keeps the release's proportions. Its call takes no
 ``callback_on_step_end``: the Sampler's step work runs after each scheduler step (sampling/call_adapters.py), so
 the first frame's steps to T0 are counted as steps too (``t1 - t0`` more than the steps asked, said as the
-pipeline's ``num_timesteps``), their one-frame latent not handed to the step work, which keeps every frame's
-for a Stop to resume from (``first_frame_unkept``). Its output is the
+pipeline's ``num_timesteps``), their one-frame latent handed to the step work as the clip's, whose shape it keeps
+for a Stop to resume from (``first_frame_as_the_clip``). Its output is the
 frames alone, one clip of channels-last floats in ``images`` (``Outputs``: ``take``). Its folder's safety checker
 is not loaded (``load_kwargs``)."""
 from __future__ import annotations
@@ -44,19 +44,19 @@ class ImagesOutput(Outputs):
         return torch.from_numpy(out.images).permute(0, 3, 1, 2)
 
 
-def first_frame_unkept(on_step, alone: int):
-    """The Sampler's step work (``on_step``) with the first ``alone`` steps (the first frame's alone, to T0) counted
-    and shown but their latent not handed on: a kept step is one of every frame's (a latent of one shape), so a
-    Stop there keeps nothing and a Stop later resumes (its denoiser skipped up to the kept step, the first frame's
-    steps with it)."""
+def first_frame_as_the_clip(on_step, alone: int, frames: int):
+    """The Sampler's step work (``on_step``) with the first ``alone`` steps (the first frame's alone, to T0) handed
+    the first frame's latent as every frame's: the step work keeps a latent of one shape for a Stop (every frame's,
+    as the later steps have it) and shows it; a kept step put back there is the first frame's again."""
     seen = [0]
 
     def each(pipe, i, t, kw):
         seen[0] += 1
-        if seen[0] > alone:
+        if seen[0] > alone or "latents" not in kw:
             return on_step(pipe, i, t, kw)
-        on_step(pipe, i, t, {k: v for k, v in kw.items() if k != "latents"})
-        return kw
+        clip = kw["latents"].expand(frames, -1, -1, -1)
+        back = on_step(pipe, i, t, dict(kw, latents=clip))
+        return kw if back.get("latents") is clip else dict(back, latents=back["latents"][:1])
     return each
 
 
@@ -82,7 +82,8 @@ class TextToVideoZero(Family):
         call = dict(call, t1=t1, t0=t0)
         on_step = call.get("callback_on_step_end")
         if on_step is not None:
-            call["callback_on_step_end"] = first_frame_unkept(on_step, steps - t0 - 1)
+            frames = int(call.get("video_length") or 8)  # the pipeline's default
+            call["callback_on_step_end"] = first_frame_as_the_clip(on_step, steps - t0 - 1, frames)
         return call
 
 
