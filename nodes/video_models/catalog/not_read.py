@@ -20,10 +20,6 @@ NOT_READ = (
     ("void", "VOID", "object removal from a video (Netflix/void-model), with a SAM 3.1 mask",
      "its inpainting pipeline is in no library Studio uses; Wan VACE's inpaint task with Segment's mask is Studio's "
      "object removal"),
-    ("text2video-zero", "Text2Video-Zero", "zero-shot video from a Stable Diffusion or SDXL image model (cross-frame "
-     "attention and motion put into the latents)",
-     "its pipelines (TextToVideoZeroPipeline, TextToVideoZeroSDXLPipeline) run an image model, which Load Video Model "
-     "does not load; not built: AnimateDiff animates an SD 1.5 checkpoint with a motion module"),
 )
 
 

@@ -55,11 +55,14 @@ def after_each_scheduler_step(pipe, on_step: Callable):
     """``on_step(pipe, i, t, {"latents": ...})`` after each of the call's scheduler steps, as the
     pipeline's own step callback would be called; latents it returns replace the step's (also the step
     work of a modular pipeline's call, whose blocks take no callback: chain_steps.ChainSteps)."""
+    import types
     sched = pipe.scheduler
     step, i = sched.step, [0]
 
-    def stepped(model_output, timestep, sample, *args, **kwargs):
-        out = step(model_output, timestep, sample, *args, **kwargs)
+    def stepped(this, model_output, timestep, sample, *args, **kwargs):
+        # a copy of the scheduler the pipeline makes and swaps in mid-call (Text2Video-Zero's) steps by its own state
+        own = step if this is sched else type(this).step.__get__(this)
+        out = own(model_output, timestep, sample, *args, **kwargs)
         latents = out[0] if isinstance(out, tuple) else out.prev_sample
         new = on_step(pipe, i[0], timestep, {"latents": latents}).get("latents", latents)
         i[0] += 1
@@ -70,11 +73,14 @@ def after_each_scheduler_step(pipe, on_step: Callable):
         out.prev_sample = new
         return out
 
-    sched.step = stepped  # this instance only, for this call
+    sched.step = types.MethodType(stepped, sched)  # this instance only (a deep copy of it rebinds), for this call
     try:
         yield
     finally:
-        del sched.step
+        # from a copy swapped in too: the next call's work is not stepped through this one's
+        for s in {id(s): s for s in (sched, getattr(pipe, "scheduler", None)) if s is not None}.values():
+            if getattr(vars(s).get("step"), "__func__", None) is stepped:
+                del s.step
 
 
 @contextmanager
