@@ -3,7 +3,8 @@ at half the size, LTX2LatentUpsamplePipeline, LTX2DFRPipeline at the full size w
 the half-size latents as reference, one LTX2DFRTemporalRefinePipeline round with the ancestral scheduler, trimmed and
 decoded) called by hand with the same arguments (a first frame given to every pass), on the tiny LTX-2.5
 (tiny_ltx2_parts) and tiny upsamplers and LoRA (tiny_ltx2_dfr), CPU, 64 x 64, 9 -> 17 frames, 240 -> 480 fps,
-2 + 1 + 1 steps; an older LTX-2 and wrong settings are refused in words before anything is built."""
+2 + 1 + 1 steps; an older LTX-2 and wrong settings are refused in words before anything is built; a Stop ends the
+chain at the next step, said as keeping nothing."""
 from __future__ import annotations
 
 import os
@@ -11,12 +12,13 @@ import os
 import numpy as np
 import pytest
 
-from studio.core.errors import StudioError
+from studio.core.errors import Cancelled, StudioError
+from studio.engine.context import CancelToken, Context
 from studio.engine.executor import Executor
 
 from tests.sources import source
 
-from .graphs import model_graph, spy_call
+from .graphs import model_graph, said, spy_call
 from .tiny_ltx2_dfr import LORA, SPATIAL, TEMPORAL
 
 pytest.importorskip("diffusers")
@@ -219,3 +221,28 @@ def test_two_rounds_keep_the_first_canvas_sound_and_each_pass_its_loras():
     assert [(t.frames, t.heights, t.widths) for t in last["video_tiles"]] == [(t.frames, t.heights, t.widths)
                                                                               for t in tiles]
     assert (n, fps, latents.shape[2]) == (33, 96.0, 5) and recipe.steps() == 1 + 2 + 3
+
+
+def test_a_stop_inside_the_chain_ends_it_at_the_next_step_and_says_nothing_is_kept(tiny, monkeypatch):
+    """Every call of the chain goes through its road (sampling/chain_steps.py): a Stop pressed as the first pass's
+    first step is reported ends the run before any later call (no upsampler or later pass runs), said as a Stop that
+    keeps nothing (ChainSteps.run: the chain's passes hand each other their latents, keyframes and sound)."""
+    from diffusers import LTX2DFRTemporalRefinePipeline, LTX2LatentUpsamplePipeline
+    later = []
+    for cls in (LTX2LatentUpsamplePipeline, LTX2DFRTemporalRefinePipeline):
+        monkeypatch.setattr(cls, "__call__", lambda self, *a, **kw: later.append(type(self).__name__))
+    tok, plain = CancelToken(), Context.progress
+
+    def progress(self, step, total=None, **kw):
+        plain(self, step, total, **kw)
+        if self.node_id == "gen" and total and step == 1:
+            tok.cancel()
+    monkeypatch.setattr(Context, "progress", progress)
+    folder, files = tiny("ltx2-parts", generation="LTX-2.5"), tiny("ltx2-dfr-files")
+    ev: list = []
+    with pytest.raises(Cancelled):
+        Executor().run(model_graph(folder, "video_models.ltx2_dfr", _params(files), image=(START, "image")),
+                       targets=["gen"], device="cpu", use_cache=False, cancel=tok, on_event=ev.append)
+    assert later == []
+    assert any(t.startswith("stopped: the steps made are not kept (its take is a chain of pipeline calls")
+               for t in said(ev, "gen")), said(ev, "gen")

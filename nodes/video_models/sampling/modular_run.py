@@ -125,15 +125,15 @@ def _configured(pipe, values: dict):
             pipe.update_components(**before)
 
 
-def modular_call(ctx, ref, kwargs, steps, frames: int, height: int, width: int, calls: int = 1, around=()):
+def modular_call(ref, kwargs, steps, frames: int, height: int, width: int, calls: int = 1, around=()):
     """The state of one call of ``ref``'s modular pipeline with ``kwargs`` (a dict, or a function giving it once
-    ``around`` is entered) (MiniMax H3's and the distilled Cosmos 3's take: modular_video; Wan Animate 2's segments:
-    its node), the one road for a modular pipeline: its blocks take no
-    step callback (ModularPipeline.__call__), so ``steps`` (a chain_steps.ChainSteps) does the Sampler's step work
-    after each of its scheduler steps (progress, Stop, a preview of the step's sample in the family's layout:
-    Modular.step_latents); ``calls``, the denoising loops inside the call (Wan Animate 2's segments), each
-    ``frames`` frames of ``width`` x ``height``; ``around``, contexts the call runs inside (entered in order, left
-    however it ends: the node's config, LoRAs, guard); the call in a stack chunk of its own (studio/engine/stack.py)."""
+    ``around`` is entered): the one road of a modular pipeline's call (MiniMax H3's and the distilled Cosmos 3's
+    take: modular_video; Wan Animate 2's segments: its node). Its blocks take no step callback
+    (ModularPipeline.__call__), so ``steps`` (a chain_steps.ChainSteps) does the Sampler's step work after each of its
+    scheduler steps (progress, Stop, a preview of the step's sample in the family's layout: Modular.step_latents);
+    ``calls``, the denoising loops inside the call (Wan Animate 2's segments), each ``frames`` frames of ``width`` x
+    ``height``; ``around``, contexts the call runs inside (entered in order, left however it ends: the node's config,
+    LoRAs, guard); the call in a stack chunk of its own (studio/engine/stack.py)."""
     from contextlib import ExitStack
     pipe, modular = ref.module, ref.fam.capability(Modular)
     with ExitStack() as held:
@@ -188,9 +188,10 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
         frames_in["fps"] = float(p.fps or fam.fps)
     gen = ctx.torch_generator(device="cpu", salt=0)
     import torch
-    # no autograd records, as the sampler's call (a modular call runs under no_grad)
-    state = modular_call(ctx, ref, dict(prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w,
-                                        num_frames=n, output_type="np", **frames_in),
+    # its config and LoRAs for the call, under inference mode (no autograd records, as the sampler's call: a modular
+    # call runs under no_grad)
+    state = modular_call(ref, dict(prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w,
+                                   num_frames=n, output_type="np", **frames_in),
                          ChainSteps(ctx, ref, steps, previews), n, h, w,
                          around=(_configured(pipe, configs(w, h) if configs else {}),
                                  modular.loras(ref, task, ctx.warn, ctx.info), torch.inference_mode()))

@@ -253,7 +253,7 @@ class WanAnimate2(GeneratorNode):
             # LoRAs' setup draws from torch's seeded generator, as before). Its frames in a stack chunk of their own:
             # from inside the node, torch's flex attention crossed a chunk's edge 2,880 times a run (0.61 s against
             # 0.52 s, two CPU threads)
-            state = modular_call(ctx, ref, lambda: dict(kw, generator=ctx.torch_generator(device="cpu", salt=0)), steps,
+            state = modular_call(ref, lambda: dict(kw, generator=ctx.torch_generator(device="cpu", salt=0)), steps,
                                  kw["segment_frame_length"], h, w, segments,
                                  around=(animate2_loras(ref, pipe.transformer, ctx.warn),
                                          RunGuard(ctx, pipe, "transformer", total, estimate=False)))
