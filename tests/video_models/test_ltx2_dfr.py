@@ -3,7 +3,8 @@ at half the size, LTX2LatentUpsamplePipeline, LTX2DFRPipeline at the full size w
 the half-size latents as reference, one LTX2DFRTemporalRefinePipeline round with the ancestral scheduler, trimmed and
 decoded) called by hand with the same arguments (a first frame given to every pass), on the tiny LTX-2.5
 (tiny_ltx2_parts) and tiny upsamplers and LoRA (tiny_ltx2_dfr), CPU, 64 x 64, 9 -> 17 frames, 240 -> 480 fps,
-2 + 1 + 1 steps; an older LTX-2 and wrong settings are refused in words before anything is built."""
+2 + 1 + 1 steps; an older LTX-2 and wrong settings are refused in words before anything is built; a Stop ends the
+chain at the next step, said as keeping nothing."""
 from __future__ import annotations
 
 import os
@@ -11,12 +12,13 @@ import os
 import numpy as np
 import pytest
 
-from studio.core.errors import StudioError
+from studio.core.errors import Cancelled, StudioError
+from studio.engine.context import CancelToken, Context
 from studio.engine.executor import Executor
 
 from tests.sources import source
 
-from .graphs import model_graph, spy_call
+from .graphs import model_graph, said, spy_call
 from .tiny_ltx2_dfr import LORA, SPATIAL, TEMPORAL
 
 pytest.importorskip("diffusers")
@@ -111,9 +113,12 @@ def test_dfr_and_its_4k_epilogue_are_diffusers_recipe_called_directly(tiny, monk
     assert "pass 1: 32x32" in said and "pass 2: 64x64" in said and "epilogue: 128x128 in" in said
     assert "temporal round 1 of 1: 17 frames at 480 fps" in said and "no detailing LoRA" not in said
     # the Sampler's step work (sampling/chain_steps.py): each step of the chain counted, a live preview of each pass
-    # (every step here is its pass's first or last: always one), 2 + 1 + 1 + 1 steps
+    # (every step here is its pass's first or last: always one), 2 + 1 + 1 + 1 steps; each of the latent upsampler's
+    # 3 calls (no denoising steps: ChainSteps.once) counted as one, shown without a preview (when the progress's
+    # interval has passed: not at this speed)
     steps = [(e.step, e.total, e.preview is not None) for e in ev if type(e).__name__ == "NodeProgress" and e.total]
-    assert steps == [(k, 5, True) for k in range(1, 6)]
+    assert [s for s in steps if s[2]] == [(k, 8, True) for k in (1, 2, 5, 6, 8)]  # pass 1, 2, round 1, epilogue
+    assert {t for _, t, _ in steps} == {8} and {k for k, _, shown in steps if not shown} <= {3, 4, 7}
     frames, wave = _direct(folder, files, seeds[0], size=128, epilogue=True)
     assert np.array_equal(clip.frames, np.asarray(frames, np.float32))
     assert np.array_equal(sound.samples, np.clip(wave[0].float().numpy().T, -1, 1)) and clip.audio is sound
@@ -216,3 +221,28 @@ def test_two_rounds_keep_the_first_canvas_sound_and_each_pass_its_loras():
     assert [(t.frames, t.heights, t.widths) for t in last["video_tiles"]] == [(t.frames, t.heights, t.widths)
                                                                               for t in tiles]
     assert (n, fps, latents.shape[2]) == (33, 96.0, 5) and recipe.steps() == 1 + 2 + 3
+
+
+def test_a_stop_inside_the_chain_ends_it_at_the_next_step_and_says_nothing_is_kept(tiny, monkeypatch):
+    """Every call of the chain goes through its road (sampling/chain_steps.py): a Stop pressed as the first pass's
+    first step is reported ends the run before any later call (no upsampler or later pass runs), said as a Stop that
+    keeps nothing (ChainSteps.run: the chain's passes hand each other their latents, keyframes and sound)."""
+    from diffusers import LTX2DFRTemporalRefinePipeline, LTX2LatentUpsamplePipeline
+    later = []
+    for cls in (LTX2LatentUpsamplePipeline, LTX2DFRTemporalRefinePipeline):
+        monkeypatch.setattr(cls, "__call__", lambda self, *a, **kw: later.append(type(self).__name__))
+    tok, plain = CancelToken(), Context.progress
+
+    def progress(self, step, total=None, **kw):
+        plain(self, step, total, **kw)
+        if self.node_id == "gen" and total and step == 1:
+            tok.cancel()
+    monkeypatch.setattr(Context, "progress", progress)
+    folder, files = tiny("ltx2-parts", generation="LTX-2.5"), tiny("ltx2-dfr-files")
+    ev: list = []
+    with pytest.raises(Cancelled):
+        Executor().run(model_graph(folder, "video_models.ltx2_dfr", _params(files), image=(START, "image")),
+                       targets=["gen"], device="cpu", use_cache=False, cancel=tok, on_event=ev.append)
+    assert later == []
+    assert any(t.startswith("stopped: the steps made are not kept (its take is a chain of pipeline calls")
+               for t in said(ev, "gen")), said(ev, "gen")

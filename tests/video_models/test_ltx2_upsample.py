@@ -162,11 +162,16 @@ def _direct_refined(model_dir, upsampler_dir, frames, seed):
 
 def test_refine_pass_equals_the_ltx2_pipeline_called_directly(ltx2_real, upsampler):
     folder, _single = upsampler
-    said = []
     g = _graph(ltx2_real, folder, refine=True, prompt=PROMPT, sigmas="0.85, 0.7250, 0.4219, 0.0", seed=7)
-    clip = Executor().run(g, targets=["up"], device="cpu",
-                          on_event=lambda e: said.append(getattr(e, "text", ""))).value("up")
+    ev: list = []
+    clip = Executor().run(g, targets=["up"], device="cpu", on_event=ev.append).value("up")
+    said = [getattr(e, "text", "") for e in ev]
     assert (clip.n_frames, clip.width, clip.height) == (N_FRAMES, 128, 128)
+    # every call through the chain's road (sampling/chain_steps.py): each window's upsampling counted as a step
+    # (1, 5), each refine step with the Sampler's step work, a live preview of a pass's first and last (2, 4; 6, 8)
+    steps = [(e.step, e.total, e.preview is not None) for e in ev if type(e).__name__ == "NodeProgress" and e.total]
+    assert {t for _, t, _ in steps} == {8} and steps[-1] == (8, 8, True)
+    assert {2, 4, 6, 8} <= {k for k, _, shown in steps if shown} <= {2, 3, 4, 6, 7, 8}
     src = np.random.default_rng(3).random((N_FRAMES, 64, 64, 3), dtype=np.float32)
     first = _direct_refined(ltx2_real, folder, src[:9], 7)
     last = _direct_refined(ltx2_real, folder, np.concatenate([src[9:], np.repeat(src[-1:], 6, 0)]), 7)[:3]
@@ -289,3 +294,17 @@ def test_replacing_the_upsampler_found_by_name_or_its_folder_changes_the_cache_k
         replaced.write_bytes(replaced.read_bytes() + b" ")
         os.utime(replaced, (1, 1))
         assert key(value) != before, value
+
+
+@pytest.mark.fresh_models
+def test_stop_inside_a_refine_step_ends_the_run_at_the_next_step(ltx2_real, upsampler):
+    """The refine pass's steps get the Sampler's step work (sampling/chain_steps.py): a Stop pressed inside one ends
+    the run within a second (it had waited for the window's whole pass), and the cached model runs again after it."""
+    from .stopping import stop_inside_a_step
+    ex = Executor()
+    g = _graph(ltx2_real, upsampler[0], refine=True, prompt=PROMPT, seed=7)
+    ref = ex.run(g, targets=["load"], device="cpu").value("load")
+    blocks = list(ref.module.transformer.transformer_blocks)
+    stop_inside_a_step(ex, g, "up", blocks)
+    assert not any(m._forward_pre_hooks for m in ref.module.transformer.modules())
+    assert ex.run(g, targets=["up"], device="cpu").value("up").n_frames == N_FRAMES

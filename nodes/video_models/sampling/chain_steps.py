@@ -1,10 +1,12 @@
-"""The step work of a chain of pipeline calls that makes one take (LTX-2.5 DFR's passes:
-families/ltx2/dfr_chain.py), where the one Sampler cannot make the take in one call: each denoising pass of the
-chain is called here, with the Sampler's step callback work (Stop at the next step, progress counted over the
-chain's steps, a live preview now and then: previews.LivePreview, as the Sampler's own callback), never with a
-callback of the family's own. No kept steps: a pass's latents are not the chain's whole state (the passes before
-it hand it their latents, keyframes and sound), which a Stop would have to keep too (said on the family's
-DirectCalls).
+"""The road of a chain of pipeline calls that makes one take (LTX-2.5 DFR's passes: families/ltx2/dfr_chain.py;
+LTX-2 Latent Upscale's windows, each upsampled and refined: families/ltx2/upsample.py), where the one Sampler cannot
+make the take in one call: every call of the chain is made here, none in the family's files. Each denoising pass
+with the Sampler's step callback work (Stop at the next step, progress counted over the chain's steps, a live
+preview now and then: previews.LivePreview, as the Sampler's own callback), never with a callback of the family's
+own; a call with no denoising steps (LTX-2's latent upsampler: encode, upsample, decode) with Stop checked before
+it and counted as one step (``ChainSteps.once``); the whole chain under inference mode in a stack chunk of its own
+(``ChainSteps.run``). No kept steps: a pass's latents are not the chain's whole state (the passes before it hand it
+their latents, keyframes and sound), which a Stop would have to keep too (said at the Stop: CHAIN_STOP).
 
 The same step work runs a modular pipeline's call (sampling/modular_run.py, Wan Animate 2's node), whose blocks take
 no step callback: ``ChainSteps.scheduler_steps`` calls it after each of the call's scheduler steps instead
@@ -16,6 +18,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from studio.core.errors import Cancelled
+from studio.engine.stack import fresh_stack
 
 from .call_adapters import after_each_scheduler_step
 from .call_args import call_frames
@@ -24,6 +27,9 @@ from .previews import LivePreview, PreviewStream, previewer_for
 
 # why a Stop inside a modular pipeline's call keeps nothing (the Resume lack: base/capabilities.MODULAR_NO_RESUME)
 MODULAR_STOP = "its modular pipeline runs the take inside diffusers' blocks, with its decode: none of it can be kept"
+# why a Stop inside a chain keeps nothing
+CHAIN_STOP = ("its take is a chain of pipeline calls, each handing the next its latents (and keyframes and sound): a "
+              "kept step of one call is not the chain's state")
 
 
 @contextmanager
@@ -63,6 +69,28 @@ class ChainSteps:
             return latents
         on_step = self._on_step(pipe, frames, int(kwargs.get("height") or 0), int(kwargs.get("width") or 0), seen)
         return pipe(**kwargs, callback_on_step_end=on_step, callback_on_step_end_tensor_inputs=["latents"])
+
+    def once(self, pipe, **kwargs):
+        """``pipe(**kwargs)``, a call of the chain with no denoising steps (LTX-2's latent upsampler): Stop checked
+        before it, counted as one step of the chain's progress."""
+        self.ctx.check_cancelled()
+        out = pipe(**kwargs)
+        self.done += 1
+        self.ctx.progress(min(self.done, self.total), self.total)
+        return out
+
+    def run(self, make, *args, **kwargs):
+        """``make(*args, **kwargs)``, the chain whose calls go through this object, under inference mode (no autograd
+        records, as the Sampler's call) in a stack chunk of its own (studio/engine/stack.py); a Stop said: its steps
+        are not kept (CHAIN_STOP)."""
+        import torch
+        try:
+            with torch.inference_mode():
+                return fresh_stack(make, *args, **kwargs)
+        except Cancelled:
+            self.ctx.info(f"stopped: the steps made are not kept ({CHAIN_STOP}): a re-run makes the take from its "
+                          "first call")
+            raise
 
     @contextmanager
     def scheduler_steps(self, pipe, frames: int, height: int, width: int, calls: int = 1, seen=None):
@@ -113,3 +141,17 @@ class ChainSteps:
         t = int(getattr(pipe, "vae_temporal_compression_ratio", 0) or 0)
         h, w = int(kwargs.get("height") or 0), int(kwargs.get("width") or 0)
         return ((frames - 1) // t + 1) * (h // s) * (w // s) if s and t and h and w else 0
+
+
+class Plain:
+    """A chain's calls made as they are, with no step work (``ChainSteps``' stand-in where a test calls a chain with
+    stand-in pipelines)."""
+
+    def __call__(self, pipe, _frames: int = 0, **kwargs):
+        return pipe(**kwargs)
+
+    def once(self, pipe, **kwargs):
+        return pipe(**kwargs)
+
+
+PLAIN = Plain()

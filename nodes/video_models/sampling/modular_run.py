@@ -1,4 +1,5 @@
-"""Text to Video with a modular pipeline (MiniMax H3: diffusers' MiniMaxH3ModularPipeline; the distilled
+"""The road of a modular pipeline's call (modular_call: Wan Animate 2's node makes its call through it too), and Text
+to Video with a modular pipeline (MiniMax H3: diffusers' MiniMaxH3ModularPipeline; the distilled
 Cosmos 3: Cosmos3DistilledBlocks, its steps fixed by its checkpoint), called as
 diffusers documents it: ``pipe(prompt=..., generator=..., num_inference_steps=..., height=..., width=...,
 num_frames=..., output_type='np')``, its ``videos`` the clip. One call makes the whole clip (no windows, no kept
@@ -124,6 +125,25 @@ def _configured(pipe, values: dict):
             pipe.update_components(**before)
 
 
+def modular_call(ref, kwargs, steps, frames: int, height: int, width: int, calls: int = 1, around=()):
+    """The state of one call of ``ref``'s modular pipeline with ``kwargs`` (a dict, or a function giving it once
+    ``around`` is entered): the one road of a modular pipeline's call (MiniMax H3's and the distilled Cosmos 3's
+    take: modular_video; Wan Animate 2's segments: its node). Its blocks take no step callback
+    (ModularPipeline.__call__), so ``steps`` (a chain_steps.ChainSteps) does the Sampler's step work after each of its
+    scheduler steps (progress, Stop, a preview of the step's sample in the family's layout: Modular.step_latents);
+    ``calls``, the denoising loops inside the call (Wan Animate 2's segments), each ``frames`` frames of ``width`` x
+    ``height``; ``around``, contexts the call runs inside (entered in order, left however it ends: the node's config,
+    LoRAs, guard); the call in a stack chunk of its own (studio/engine/stack.py)."""
+    from contextlib import ExitStack
+    pipe, modular = ref.module, ref.fam.capability(Modular)
+    with ExitStack() as held:
+        for c in around:
+            held.enter_context(c)
+        held.enter_context(steps.scheduler_steps(pipe, frames, height, width, calls,
+                                                 lambda x: modular.step_latents(pipe, x, height, width)))
+        return fresh_stack(pipe, **(kwargs() if callable(kwargs) else kwargs))
+
+
 def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: dict, n: int, steps: int,
                   preview_side: int, image=None, last_image=None, references=None, configs=None,
                   keep_sound: bool = False, previews: bool = True):
@@ -168,13 +188,13 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
         frames_in["fps"] = float(p.fps or fam.fps)
     gen = ctx.torch_generator(device="cpu", salt=0)
     import torch
-    with _configured(pipe, configs(w, h) if configs else {}), modular.loras(ref, task, ctx.warn, ctx.info), \
-            torch.inference_mode(), \
-            ChainSteps(ctx, ref, steps, previews).scheduler_steps(  # after each step: progress, Stop, a preview
-                pipe, n, h, w, seen=lambda x: modular.step_latents(pipe, x, h, w)):
-        # no autograd records, as the sampler's call (a modular call runs under no_grad)
-        state = fresh_stack(pipe, prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w,
-                            num_frames=n, output_type="np", **frames_in)  # studio/engine/stack.py
+    # its config and LoRAs for the call, under inference mode (no autograd records, as the sampler's call: a modular
+    # call runs under no_grad)
+    state = modular_call(ref, dict(prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w,
+                                   num_frames=n, output_type="np", **frames_in),
+                         ChainSteps(ctx, ref, steps, previews), n, h, w,
+                         around=(_configured(pipe, configs(w, h) if configs else {}),
+                                 modular.loras(ref, task, ctx.warn, ctx.info), torch.inference_mode()))
     videos = np.asarray(state.get("videos"), np.float32)  # [batch, frames, ...] (MiniMax H3) or [frames, ...] (Cosmos 3)
     frames = np.clip(videos[0] if videos.ndim == 5 else videos, 0, 1)
     rate = state.get("sampling_rate")

@@ -4,7 +4,8 @@ detailed at the full size with the half-size take read in context (the detailing
 LTX-2.5-22b-IC-LoRA-Pixel-Spatial-Upscaler, at 0.5), then temporal refine rounds, each doubling the frame rate with
 LTX-2.5's temporal upsampler, and with '4K epilogue' a last, tiled pass at twice the size (dfr_chain.py: diffusers'
 LTX2DFRPipeline, LTX2LatentUpsamplePipeline and LTX2DFRTemporalRefinePipeline, composed as diffusers' LTX-2 docs
-compose them).
+compose them), every call made by the chain's road (sampling/chain_steps.py: progress, Stop and live previews over
+every pass's steps).
 
 It needs LTX-2.5 (a transformer with keyframe position embeddings: ``use_keyframes_abs_pos_embedding``), refused in
 words with any other model before anything is built. Each pass runs its fixed distilled schedule (the sigmas, as
@@ -232,7 +233,6 @@ class LTX2DFR(Node):
         import torch
 
         from studio.engine.clip import ArrayClip
-        from studio.engine.stack import fresh_stack
 
         from ...base.calls import to_pil
         from ...loading.inputs import not_this_model, video_model_input
@@ -272,19 +272,21 @@ class LTX2DFR(Node):
         pipe, up, temporal = dfr_pipelines(
             ref, ctx, checked_upsampler(p.upsampler, base_dir, False),
             checked_upsampler(p.temporal_upsampler, base_dir, True) if rounds else None)
-        steps = ChainSteps(ctx, ref, recipe.steps(), previews=bool(p.previews))  # the Sampler's step work
+        # the Sampler's step work over every pass's steps, each upsampler call counted as one
+        steps = ChainSteps(ctx, ref, recipe.steps() + recipe.upsamples(), previews=bool(p.previews))
         tokens = min(MAX_TOKENS, int(getattr(pipe.tokenizer, "model_max_length", MAX_TOKENS) or MAX_TOKENS))
         with torch.inference_mode():  # once for every pass, as the LTX-2 node encodes it
             embeds, mask = pipe.encode_prompt(prompt=text, max_sequence_length=tokens,
                                               device=ref.execution_device(pipe))
         detailed = replace(ref, loras=ref.loras + (LoRAUse(lora, float(p.detailing_strength)),)) if lora else ref
-        with sigmas_as_given(pipe), torch.inference_mode():
-            latents, audio, n, fps = fresh_stack(  # its frames in a stack chunk of their own: studio/engine/stack.py
+        with sigmas_as_given(pipe):
+            latents, audio, n, fps = steps.run(  # every call of the chain made by the chain's road
                 render, pipe, up, temporal, recipe, {"prompt_embeds": embeds, "prompt_attention_mask": mask},
                 ctx.torch_generator(device="cpu"), steps, ctx.info,
                 detailing=lambda: loras_applied(detailed, pipe, ctx.warn, ctx.info),
                 held=lambda: loras_applied(ref, pipe, ctx.warn, ctx.info))
-            video, wave = decoded(pipe, latents, audio, n, fps)
+            with torch.inference_mode():
+                video, wave = decoded(pipe, latents, audio, n, fps)
         sound = sound_of(pipe, wave)
         frames = np.asarray(video[0], np.float32)
         ctx.info(f"{n} frames at {recipe.width}x{recipe.height}, {fps:g} fps, after {rounds} temporal round(s); "

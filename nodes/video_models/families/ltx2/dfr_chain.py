@@ -1,5 +1,7 @@
 """The chain of calls of LTX-2.5's Diffusion Fidelity Rendering, as diffusers' LTX-2 docs compose it ("Diffusion
-Fidelity Rendering (DFR) for LTX-2.5", diffusers 0.42.1): each pass is one diffusers call, nothing sampled here.
+Fidelity Rendering (DFR) for LTX-2.5", diffusers 0.42.1): each pass is one diffusers call, made by the chain's road
+(sampling/chain_steps.py: ``steps(pipe, ...)`` a denoising pass, ``steps.once(pipe, ...)`` the upsampler's call with
+no steps), nothing sampled or called here.
 
 1. ``LTX2DFRPipeline`` at half the size: the take and its keyframe slots (single-frame latents on a 24 or 32 frame
    grid, ``dfr_layout.resolve_canvas``), the canvas padded to whole segments;
@@ -22,6 +24,8 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from dataclasses import dataclass
+
+from ...sampling.chain_steps import PLAIN
 
 ETA = 0.5  # diffusers' TEMPORAL_ANCESTRAL_ETA: the temporal rounds' scheduler
 
@@ -51,19 +55,19 @@ class Recipe:
         return len(self.sigmas) + len(self.detail_sigmas) * (2 if self.epilogue else 1) \
             + tiles * len(self.temporal_sigmas)
 
+    def upsamples(self) -> int:
+        """The latent upsampler's calls (no denoising steps): the take's latents and its slots, the epilogue's video."""
+        return 2 + (1 if self.epilogue else 0)
 
-def plain(pipe, _frames: int = 0, **kwargs):
-    """A pass called as it is (no step work: a test's stand-in pipelines)."""
-    return pipe(**kwargs)
 
-
-def render(pipe, upsample, temporal, recipe: Recipe, words: dict, generator, steps=plain, stage=None,
+def render(pipe, upsample, temporal, recipe: Recipe, words: dict, generator, steps=PLAIN, stage=None,
            detailing=nullcontext, held=nullcontext):
     """(the final latents cut to the frames made, the first pass's audio latents, the frames made, their rate).
     ``words``: the prompt's embeddings and mask (encoded once for every pass); ``steps(pipe, canvas, **kwargs)``
     makes each denoising pass (the Sampler's step work: sampling/chain_steps.py, ``canvas`` the frames its latents
-    hold); ``detailing()``: the context the full-size pass runs in (the model's LoRAs and the detailing LoRA on),
-    ``held()`` the one the others run in; ``stage(text)`` is told each pass as it starts."""
+    hold), ``steps.once(pipe, **kwargs)`` each upsampler call (PLAIN: the calls as they are); ``detailing()``: the
+    context the full-size pass runs in (the model's LoRAs and the detailing LoRA on), ``held()`` the one the others
+    run in; ``stage(text)`` is told each pass as it starts."""
     from diffusers.pipelines.ltx2.dfr_layout import resolve_canvas
     from diffusers.pipelines.ltx2.utils import trim_canvas
     say = stage or (lambda _t: None)
@@ -78,8 +82,8 @@ def render(pipe, upsample, temporal, recipe: Recipe, words: dict, generator, ste
         first = steps(pipe, padded, **common, height=height // 2, width=width // 2, num_frames=r.frames,
                       frame_rate=r.fps, sigmas=r.sigmas)
     say("the latents and slots upsampled x2")
-    up_video = upsample(latents=first.frames, output_type="latent", return_dict=False)[0]
-    up_slots = upsample(latents=first.keyframes, output_type="latent", return_dict=False)[0]
+    up_video = steps.once(upsample, latents=first.frames, output_type="latent", return_dict=False)[0]
+    up_slots = steps.once(upsample, latents=first.keyframes, output_type="latent", return_dict=False)[0]
     say(f"pass 2: {width}x{height}, the half-size take read in context")
     with detailing():
         out = steps(pipe, padded, **common, latents=up_video, audio_latents=first.audio, keyframes_latents=up_slots,
@@ -105,14 +109,14 @@ def render(pipe, upsample, temporal, recipe: Recipe, words: dict, generator, ste
     return trim_canvas(out.frames, made, ratio), first.audio, made, fps
 
 
-def epilogue(pipe, upsample, last, audio, seams, r: Recipe, common: dict, fps: float, say, detailing, steps=plain):
+def epilogue(pipe, upsample, last, audio, seams, r: Recipe, common: dict, fps: float, say, detailing, steps=PLAIN):
     """The 4K epilogue as diffusers' LTX-2 docs compose it ("A third spatial stage"): the last pass's output
     ``last`` detailed at the full size, ``seams`` the keyframe positions handed to the last temporal round."""
     import torch
     from diffusers.pipelines.ltx2.dfr_layout import epilogue_tiles, pixel_to_latent_index
     ratio, cell = pipe.vae_temporal_compression_ratio, pipe.vae_spatial_compression_ratio
     canvas = (last.frames.shape[2] - 1) * ratio + 1
-    up_video = upsample(latents=last.frames, output_type="latent", return_dict=False)[0]  # the video only
+    up_video = steps.once(upsample, latents=last.frames, output_type="latent", return_dict=False)[0]  # the video only
     keyframes = pipe.rebuild_epilogue_keyframes(last.keyframes, decode_timestep=0.0, decode_noise_scale=0.0,
                                                 seed=common["generator"].initial_seed(), device=up_video.device,
                                                 dtype=torch.float32)

@@ -8,7 +8,7 @@ from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_LAST_FRA
                                   Conditions, ContextWindows, Drafts, FirstLast, LoraNames, LoraTraining, Modular,
                                   PartReader, PreviewLayout, PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks,
                                   TwoExperts, VaeTiles)
-from ...base.capabilities import DirectCalls, Outputs
+from ...base.capabilities import Outputs
 from ...base.family import Family
 from ...base.said import modular_forms
 from ...base.prompt_recipes import MASKED
@@ -58,17 +58,6 @@ def _parts():
     return reader
 
 
-
-# its nodes that chain several pipelines, each with its own schedule, where one Sampler call makes one take
-DIRECT = DirectCalls((
-    ("video_models.ltx2_dfr", "LTX-2.5 DFR chains four pipelines (the half-size take, the latent upsampler, the "
-     "detailing pass with the take in context, the temporal refine rounds; the 4K epilogue), each its own fixed "
-     "schedule: each pass's steps get the Sampler's step work (sampling/chain_steps.py: progress, Stop and live "
-     "previews), no kept steps (a pass's latents are not the chain's whole state: its keyframes and sound go on)"),
-    ("video_models.ltx2_latent_upscale", "the latent upsampler encodes, upsamples and decodes window by window with "
-     "no denoising steps; its 'refine' is a second pass on each window's upsampled latents (refine.py): progress "
-     "per window, no previews")))
-
 FAMILY = LTX2(
     "ltx2", "LTX-2 (picture and sound)", PIPELINES,
     i2v="LTX2ImageToVideoPipeline", t2v="LTX2Pipeline", cond="LTX2ConditionPipeline", ic="LTX2InContextPipeline",
@@ -100,8 +89,7 @@ FAMILY = LTX2(
     has=(SingleFile(gguf=_gguf_state, tensors=_transformer_file), Drafts(drafts.RECIPES), LoraNames("LTX-2", recognise.lora_names),
          PartReader(_parts),
          PromptRecipe(PIPELINES, MASKED, tokenizer_side="left"), VaeTiles("AutoencoderKLLTX2Video", BLENDED, "last"),
-         PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions), Outputs(sound="audio", sound_of=_sound_of, channels_last=("LTX2HDRPipeline",)),
-         DIRECT),
+         PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions), Outputs(sound="audio", sound_of=_sound_of, channels_last=("LTX2HDRPipeline",))),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS,
            ResumeKeeps: "its sound is decoded after the picture, from latents a kept file would not hold: the lighter "
                         "retry only",

@@ -24,7 +24,6 @@ from contextlib import nullcontext
 import numpy as np
 
 from studio.core.errors import StudioError
-from studio.engine.stack import fresh_stack
 
 TEMPLATE_SIGMAS = "0.85, 0.725, 0.4219, 0.0"  # video_ltx2_3_t2v.json, the second pass's ManualSigmas
 TEMPLATE_SEED = 42  # its RandomNoise, fixed
@@ -77,12 +76,11 @@ def refine_kwargs(latents, words: dict, sigmas: list[float], seed: int, size: tu
                 generator=torch.Generator().manual_seed(seed), output_type="np", return_dict=False)
 
 
-def refine(ctx, pipe, kwargs: dict, sound=None, ref=None) -> np.ndarray:
-    """The refined frames ``[frames, H, W, 3]`` of one window's upsampled latents; ``sound`` (the
-    window's part of the clip's track) held clean while the picture is denoised; the LoRAs wired on
-    the model (``ref``: the distilled LoRA through Video LoRA) on for the call, off after it."""
-    import torch
-
+def refine(ctx, steps, pipe, kwargs: dict, sound=None, ref=None) -> np.ndarray:
+    """The refined frames ``[frames, H, W, 3]`` of one window's upsampled latents, its steps made by ``steps``
+    (sampling/chain_steps.ChainSteps: the Sampler's step work); ``sound`` (the window's part of the clip's track)
+    held clean while the picture is denoised; the LoRAs wired on the model (``ref``: the distilled LoRA through
+    Video LoRA) on for the call, off after it."""
     from ...loading.loras import loras_applied
     held = nullcontext()
     if sound is not None:
@@ -90,6 +88,6 @@ def refine(ctx, pipe, kwargs: dict, sound=None, ref=None) -> np.ndarray:
         kwargs = dict(kwargs, audio_latents=encoded_sound(ctx, pipe, sound, kwargs["num_frames"], kwargs["frame_rate"]))
         held = sound_held(pipe, kwargs["audio_latents"])
     loras = loras_applied(ref, pipe, ctx.warn, ctx.info) if ref is not None else nullcontext()
-    with loras, held, sigmas_as_given(pipe), torch.inference_mode():
-        video = fresh_stack(pipe, **kwargs)[0]  # its frames in a stack chunk of their own: studio/engine/stack.py
+    with loras, held, sigmas_as_given(pipe):
+        video = steps(pipe, kwargs["num_frames"], **kwargs)[0]
     return np.asarray(video[0], np.float32)

@@ -26,7 +26,6 @@ from studio.core.limits import regular_file_problem
 from studio.core.params import Bool, Float, Int, Path, String, Text
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine.clip import ArrayClip, as_clip
-from studio.engine.stack import fresh_stack
 
 from ...base.errors import ModelError
 from ...loading.inputs import video_model_input
@@ -159,7 +158,6 @@ class LTX2LatentUpscale(Node):
             return []
 
     def run(self, ctx, model, video, prompt=None):
-        import torch
         from diffusers import LTX2LatentUpsamplePipeline
         ref = video_model_input(model)
         if ref.fam.key != "ltx2":
@@ -180,28 +178,36 @@ class LTX2LatentUpscale(Node):
         if len(plan) > 1:
             ctx.info(f"{len(clip)} frames in {len(plan)} windows of up to {p.window}, each encoded on its own "
                      "(they meet unblended)")
+        from ...sampling.chain_steps import ChainSteps
+        # every call made by the chain's road: each window's upsampler call counted as one step, the refine pass's
+        # steps with the Sampler's step work (progress, Stop at the next step, a live preview now and then)
+        steps = ChainSteps(ctx, ref, len(plan) * (1 + (len(second[1]) if second else 0)))
+        out_frames = steps.run(self._windows, ctx, steps, pipe, clip, plan, second)
+        ctx.info(f"made {len(out_frames)} frames at {out_frames.shape[2]}x{out_frames.shape[1]} with "
+                 f"{os.path.basename(path.rstrip(os.sep))}" + (f", refined in {len(second[1])} steps" if second else ""))
+        return ArrayClip(out_frames, clip.fps, getattr(clip, "audio", None))
+
+    def _windows(self, ctx, steps, pipe, clip, plan: list, second) -> np.ndarray:
+        """The clip's frames [n, 2h, 2w, 3] in 0..1, window by window: upsampled (``pipe``, no denoising steps), and
+        refined where ``second`` is the refine pass; every call through ``steps`` (sampling/chain_steps.py)."""
+        import torch
+        p = ctx.params
         out_frames = None  # [n, 2h, 2w, 3], filled window by window (clipped in place: one pass)
-        for i, (start, made, given) in enumerate(plan):
-            ctx.check_cancelled()
+        for start, made, given in plan:
             frames = clip.chunk(start, start + made)
             if given > made:  # padded with the last frame to the VAE's 8k+1, dropped after
                 frames = np.concatenate([frames, np.repeat(frames[-1:], given - made, 0)])
-            with torch.inference_mode():
-                out = fresh_stack(  # its frames in a stack chunk of their own: studio/engine/stack.py
-                    pipe, video=[np.ascontiguousarray(f[..., :3]) for f in frames], height=clip.height,
-                    width=clip.width, adain_factor=p.adain, tone_map_compression_ratio=p.tone_map,
-                    generator=torch.Generator().manual_seed(0),  # the VAE's decode noise, if it has any
-                    output_type="latent" if second else "np", return_dict=False)[0]
+            out = steps.once(pipe, video=[np.ascontiguousarray(f[..., :3]) for f in frames], height=clip.height,
+                             width=clip.width, adain_factor=p.adain, tone_map_compression_ratio=p.tone_map,
+                             generator=torch.Generator().manual_seed(0),  # the VAE's decode noise, if it has any
+                             output_type="latent" if second else "np", return_dict=False)[0]
             if second:
-                out = self._refined(ctx, second, out, clip, start, given)
+                out = self._refined(ctx, steps, second, out, clip, start, given)
             part = np.asarray(out[0])[:made]
             if out_frames is None:
                 out_frames = np.empty((len(clip),) + part.shape[1:], np.float32)
             np.clip(part, 0, 1, out=out_frames[start:start + made])
-            ctx.progress(i + 1, len(plan))
-        ctx.info(f"made {len(out_frames)} frames at {out_frames.shape[2]}x{out_frames.shape[1]} with "
-                 f"{os.path.basename(path.rstrip(os.sep))}" + (f", refined in {len(second[1])} steps" if second else ""))
-        return ArrayClip(out_frames, clip.fps, getattr(clip, "audio", None))
+        return out_frames
 
     @staticmethod
     def _second_pass(ctx, ref, prompt) -> tuple:
@@ -222,8 +228,9 @@ class LTX2LatentUpscale(Node):
         return held.pipe, sigmas, words, ref
 
     @staticmethod
-    def _refined(ctx, second, latents, clip, start: int, given: int) -> np.ndarray:
-        """One window's upsampled latents denoised by the refine pass: frames [1, given, 2h, 2w, 3]."""
+    def _refined(ctx, steps, second, latents, clip, start: int, given: int) -> np.ndarray:
+        """One window's upsampled latents denoised by the refine pass (its steps through ``steps``): frames
+        [1, given, 2h, 2w, 3]."""
         from .refine import refine, refine_kwargs, window_sound
         pipe, sigmas, words, ref = second
         size = (latents.shape[-1] * pipe.vae_spatial_compression_ratio,
@@ -231,4 +238,4 @@ class LTX2LatentUpscale(Node):
         kwargs = refine_kwargs(latents, words, sigmas, ctx.params.seed, size, given, float(clip.fps))
         audio = getattr(clip, "audio", None)
         sound = window_sound(audio, start, given, float(clip.fps)) if audio is not None else None
-        return refine(ctx, pipe, kwargs, sound, ref)[None]
+        return refine(ctx, steps, pipe, kwargs, sound, ref)[None]

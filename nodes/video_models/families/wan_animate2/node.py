@@ -23,9 +23,7 @@ from studio.core.errors import StudioError
 from studio.core.params import Float, Int, Seed, Text
 from studio.core.spec import In, Out
 from studio.engine.clip import ArrayClip, as_clip
-from studio.engine.stack import fresh_stack
 
-from ...base.capabilities import Modular
 from ...base.errors import ModelError
 from ...sampling.generators import GeneratorNode
 from .family import DISTILLED, TRANSFORMER
@@ -243,20 +241,22 @@ class WanAnimate2(GeneratorNode):
                          "step it was not made for")
             pipe.update_components(guider=ClassifierFreeGuidance(guidance_scale=float(p.guidance)))
         from ...sampling.chain_steps import ChainSteps
+        from ...sampling.modular_run import modular_call
         steps = ChainSteps(ctx, ref, segments * int(kw["num_inference_steps"]),
                            bool(getattr(p, "previews", True)))  # its node has no switch: always on
         try:
-            # Stop before every block; not the CPU's splitting of large operations (estimate=False): it runs
-            # each attention processor under a torch function mode, and this model's processors apply their
-            # rotary embeddings in Python loops of small operations, each of which it would then intercept
-            with animate2_loras(ref, pipe.transformer, ctx.warn), \
-                    RunGuard(ctx, pipe, "transformer", total, estimate=False), \
-                    steps.scheduler_steps(pipe, kw["segment_frame_length"], h, w, segments,
-                                          lambda x: ref.fam.capability(Modular).step_latents(pipe, x, h, w)):
-                # each segment's steps (its scheduler's): progress, Stop at the next step, a step preview now and then
-                # its frames in a stack chunk of their own (studio/engine/stack.py): from inside the node, torch's flex
-                # attention crossed a chunk's edge 2,880 times a run (0.61 s against 0.52 s, two CPU threads)
-                state = fresh_stack(pipe, generator=ctx.torch_generator(device="cpu", salt=0), **kw)
+            # the modular road (sampling/modular_run.py): each segment's steps (its scheduler's) get the Sampler's
+            # step work, progress, Stop at the next step and a step preview now and then; Stop before every block
+            # too, not the CPU's splitting of large operations (estimate=False): it runs each attention processor
+            # under a torch function mode, and this model's processors apply their rotary embeddings in Python loops
+            # of small operations, each of which it would then intercept. The generator made once they are on (the
+            # LoRAs' setup draws from torch's seeded generator, as before). Its frames in a stack chunk of their own:
+            # from inside the node, torch's flex attention crossed a chunk's edge 2,880 times a run (0.61 s against
+            # 0.52 s, two CPU threads)
+            state = modular_call(ref, lambda: dict(kw, generator=ctx.torch_generator(device="cpu", salt=0)), steps,
+                                 kw["segment_frame_length"], h, w, segments,
+                                 around=(animate2_loras(ref, pipe.transformer, ctx.warn),
+                                         RunGuard(ctx, pipe, "transformer", total, estimate=False)))
         finally:
             if p.guidance and old is not None:
                 pipe.update_components(guider=old)
