@@ -52,6 +52,18 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         return "\n".join(lines)
 
     def build(self) -> Conversion:
+        """The whole workflow: its outputs made (or held), then its utilities and model-free videos, then the
+        notes (what was not converted, the workflow's own) laid out beside the nodes."""
+        self._outputs()
+        self._held_tasks()
+        self._utilities()
+        dropped, texts = self._not_converted()
+        self._notes(dropped, texts)
+        return self._summary()
+
+    def _outputs(self) -> None:
+        """Each video output made into a pipeline: a family's whole outputs first, then the saves (several takes
+        joined: a pipeline each), then takes saved as pictures."""
         wf = self.wf
         saves = [n for n in wf.nodes.values() if n.cls in OUTPUTS]
         saves.sort(key=lambda n: (not n.enabled, n.id))
@@ -70,12 +82,19 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         for s in frame_saves(wf, set().union(*self.made) if self.made else set()):  # a take saved as pictures
             if s.id not in self.used and self.pipeline(s):
                 self.out.pipelines += 1
-        known = tasks()
-        for n in wf.nodes.values():  # a task Studio cannot do, with no sampler Studio reads (a model it does not run)
+
+    def _held_tasks(self) -> None:
+        """A task Studio cannot do, with no sampler Studio reads (a model it does not run): held with its sentence."""
+        wf, known = self.wf, tasks()
+        for n in wf.nodes.values():
             spec = known.get(n.cls)
             if spec is not None and spec.generator is None and n.enabled and n.id not in self.held | self.used:
                 models = [x for x in wf.nodes.values() if x.enabled and x.cls in LOADERS and x.id not in self.used][:1]
                 self._hold(None, spec, family(None, spec, []), n, models, [])
+
+    def _utilities(self) -> None:
+        """ComfyUI's video utilities and model-free videos that end a chain, as Studio's nodes."""
+        wf = self.wf
         ends = sorted((n for n in wf.nodes.values() if n.cls in ENDS and n.enabled), key=lambda n: ENDS.index(n.cls))
         for n in ends:  # SAM 3, Depth Anything, SDPose, FILM... as Studio's nodes (a save before a preview)
             path = utility_path(wf, n) if n.id not in self.used else None
@@ -85,8 +104,11 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             core = core_path(wf, n) if n.id not in self.used else None
             if core is not None:
                 make_core(self, n, *core)
+
+    def _not_converted(self) -> tuple[list[CNode], list[str]]:
+        """The ComfyUI nodes not converted (counted by type for the Log) and the texts of the workflow's notes."""
         dropped, texts, folded = [], [], families.lookup("folded")
-        for n in wf.nodes.values():
+        for n in self.wf.nodes.values():
             if n.id in self.used or n.cls in FOLDED or n.cls in folded:
                 continue
             if n.cls in TEXT_NOTES:
@@ -96,6 +118,11 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             shown = n.shown_cls + ("" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)")
             self.skipped[shown] = self.skipped.get(shown, 0) + 1
             dropped.append(n)
+        return dropped, texts
+
+    def _notes(self, dropped: list[CNode], texts: list[str]) -> None:
+        """The notes in their order (the sentences said first, Studio's, the nodes not converted, the workflow's
+        own), laid out with the nodes."""
         for text in self.first_notes:
             self.note(text)
         self.notes = self.notes[-len(self.first_notes):] + self.notes[:-len(self.first_notes)] if self.first_notes \
@@ -113,6 +140,9 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         if self.notes:
             self.g.set_annotations("notes", self.notes)
         self.out.notes = len(self.notes)
+
+    def _summary(self) -> Conversion:
+        """The conversion, its last lines in the Log."""
         if not self.out.pipelines and not self.out.tasks:
             self.out.log.append(f"{self.name}: no video output with a sampler found: only notes made")
         self.out.log.append(f"{self.name}: {self.out.pipelines} pipeline(s), {len(self.g.nodes)} Studio nodes, "

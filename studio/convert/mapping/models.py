@@ -153,18 +153,28 @@ class ModelReading:
                 folder_files(self, up, load, lp)  # the part files it takes (MiniMax H3's VAE, text encoder)
             return
         if len(loaders) > 1:
-            second = model_file(wf, loaders[1])
-            if "model_2" in lp and isinstance(second, str):
-                self.g.set_param(load, "model_2", second)
-            elif "model_2" in lp:
-                said.append(f"second expert {shown(second)} is not a file name: set Load Video Model's 'model_2'")
-            else:  # the model of two experts its mapping names (the family's own first)
-                experts = (families.family_hook(self.family_now, "experts")
-                           or next(iter(families.lookup("experts")), ""))
-                said.append(f"second expert '{second}' ({experts}'s low-noise model): Load Video Model takes one "
-                            f"file; point 'model' at a {experts} diffusers folder for both experts" if experts else
-                            f"second expert '{second}' (the low-noise model): Load Video Model takes one file; point "
-                            "'model' at a diffusers folder holding both experts")
+            self._second_expert(loaders[1], load, lp, said)
+        self._part_files(up, loaders, load, lp, file_loaders, said)
+
+    def _second_expert(self, loader: CNode, load: str, lp: set[str], said: list[str]) -> None:
+        """The low-noise expert's file: Load Video Model's 'model_2' where it has one, else said."""
+        second = model_file(self.wf, loader)
+        if "model_2" in lp and isinstance(second, str):
+            self.g.set_param(load, "model_2", second)
+        elif "model_2" in lp:
+            said.append(f"second expert {shown(second)} is not a file name: set Load Video Model's 'model_2'")
+        else:  # the model of two experts its mapping names (the family's own first)
+            experts = (families.family_hook(self.family_now, "experts")
+                       or next(iter(families.lookup("experts")), ""))
+            said.append(f"second expert '{second}' ({experts}'s low-noise model): Load Video Model takes one "
+                        f"file; point 'model' at a {experts} diffusers folder for both experts" if experts else
+                        f"second expert '{second}' (the low-noise model): Load Video Model takes one file; point "
+                        "'model' at a diffusers folder holding both experts")
+
+    def _part_files(self, up, loaders, load, lp, file_loaders, said) -> None:
+        """The text encoder, VAE and image encoder files of the loaders upstream set on Load Video Model where it
+        reads them as separate files, else said."""
+        wf = self.wf
         # Load Video Model reads a family's text encoder, VAE and CLIP vision as separate files where its mapping
         # says so: by the 'type' of ComfyUI's CLIPLoader (text_types), of its DualCLIPLoader (dual_types: the two
         # text encoders) or by a text-encoder loader of its own (text_loaders); another family's come from 'base'
@@ -185,28 +195,33 @@ class ModelReading:
             if n is dual or (en is not None and en.file and n is en.loader):
                 continue  # a family's prompt enhancer's file (LTX-2.5's): its own
             if n.cls in file_loaders:
-                self.used.add(n.id)
-                key, what = file_loaders[n.cls]
-                value = wf.value(n, key)
-                other = self._other_pass(n, up)
-                if other is not None:  # a depth estimator's SD1.5 VAE: not the video model's
-                    said.append(f"{what} '{value}' is read by the pass of '{other.title or other.shown_cls}' (#{other.id}) "
-                                "alone, not by this generator's model: not set on Load Video Model")
-                    continue
-                param = {"text encoder": "text_encoder", "VAE": "vae",
-                         "image encoder (clip_vision)": "clip_vision"}.get(what)
-                if what == "audio VAE" and value == model:
-                    continue  # LTX-2's audio VAE inside the checkpoint Load Video Model reads
-                role = _role(n, up)
-                if role:
-                    said.append(role.format(value=value))
-                    continue
-                if separate and param in lp and isinstance(value, str) and value.strip():
-                    self.g.set_param(load, param, value)
-                else:
-                    said.append(f"{what} '{value}': Load Video Model takes it from 'base' (a diffusers folder "
-                                "of the same family)" + ("" if separate or param not in lp else
-                                                         f"; separate files are read for {listed(families.lookup('separate'))} only"))
+                self._part_file(n, up, model, separate, load, lp, file_loaders[n.cls], said)
+
+    def _part_file(self, n: CNode, up, model, separate: bool, load: str, lp: set[str], kind: tuple[str, str],
+                   said: list[str]) -> None:
+        """One file loader's file (``kind``: its setting, the part in words) set on Load Video Model, else said."""
+        self.used.add(n.id)
+        key, what = kind
+        value = self.wf.value(n, key)
+        other = self._other_pass(n, up)
+        if other is not None:  # a depth estimator's SD1.5 VAE: not the video model's
+            said.append(f"{what} '{value}' is read by the pass of '{other.title or other.shown_cls}' (#{other.id}) "
+                        "alone, not by this generator's model: not set on Load Video Model")
+            return
+        param = {"text encoder": "text_encoder", "VAE": "vae",
+                 "image encoder (clip_vision)": "clip_vision"}.get(what)
+        if what == "audio VAE" and value == model:
+            return  # LTX-2's audio VAE inside the checkpoint Load Video Model reads
+        role = _role(n, up)
+        if role:
+            said.append(role.format(value=value))
+            return
+        if separate and param in lp and isinstance(value, str) and value.strip():
+            self.g.set_param(load, param, value)
+        else:
+            said.append(f"{what} '{value}': Load Video Model takes it from 'base' (a diffusers folder "
+                        "of the same family)" + ("" if separate or param not in lp else
+                                                 f"; separate files are read for {listed(families.lookup('separate'))} only"))
 
     def _other_pass(self, loader: CNode, up: list[CNode]) -> CNode | None:
         """The sampler of another pass (one that makes an input of this output: a depth estimator's) whose nodes
