@@ -47,7 +47,7 @@ class IntentReading:
         wf, used = self.wf, self.used
         node, chain = task_node(wf, first, up)
         # a node no family reads making the latent from nothing (a pack's reference-to-video node): its size and length
-        # settings, by ComfyUI's names, are the generator's (mapping.convert._params)
+        # settings, by ComfyUI's names, are the generator's (mapping.settings._params)
         self.maker = chain[-1] if node is None and chain and not any(k in chain[-1].links for k in LATENT_NAMES) \
             else None
         spec = task_of(node)
@@ -64,20 +64,7 @@ class IntentReading:
         if spec is not None and spec.generator == V2V:
             spec = self._encoded(first, node, spec, said)
         inputs: dict[str, tuple[CNode, int]] = {}
-        for port, into in spec.ports if spec is not None else ():
-            if port in node.links:
-                self.intent(node, port, into, inputs, said)
-        if spec is not None and spec.read is not None and node is not None:  # the family's own reading
-            spec = spec.read(self, node, up, spec, inputs, said) or spec
-        for name, param, words in spec.settings if spec is not None and node is not None else ():
-            v = wf.value(node, name)
-            if v is None:
-                continue
-            if param is not None:
-                self.extra[param] = v
-            else:
-                said.append(f"{node.shown_cls}'s {name} {number(v) if isinstance(v, (int, float)) else v} ({words}) is "
-                            "not taken")
+        spec = self._task_node(node, up, spec, inputs, said)
         gen = spec.generator if spec is not None and spec.generator else T2V
         if spec is not None and spec.needs and "image" not in inputs:
             gen = T2V  # Wan 2.2 TI2V / HunyuanVideo 1.5 with no start image: text to video
@@ -89,15 +76,7 @@ class IntentReading:
                 if held is not None and held.generator is None:
                     return gen, node, inputs, held
             gen = claim.generator or gen
-        steps, declared = families.lookup("latent_steps"), families.declared()
-        for n in chain:  # a family's nodes on the latent's way (LTX's image, keyframes and control)
-            if n.cls in steps:
-                used.add(n.id)
-                gen = steps[n.cls](self, n, gen, inputs, said)
-            elif n.cls in declared or not any(in_type(n, k) in FILE_TYPES for k in n.links):
-                used.add(n.id)  # read, or a node passing the latent on (a pack's check of it) with no file of its own
-            # else a node no family reads given a file (a pack's guide): left unconverted, so that the file given to
-            # the sampler through it holds the output (ledger.blocked) instead of being dropped with it
+        gen = self._latent_steps(chain, gen, inputs, said)
         hooks = families.generator(gen)
         if hooks is not None and hooks.intent is not None:  # VACE's task, LTX-2's sound, S2V's take
             hooks.intent(self, node, up, inputs, said)
@@ -105,6 +84,39 @@ class IntentReading:
             said.append("the workflow's start image is made by ComfyUI nodes Studio does not convert: connect an image "
                         "to Image to Video's 'image'")
         return gen, node, inputs, spec
+
+    def _task_node(self, node: CNode | None, up: list[CNode], spec: Task | None, inputs: dict,
+                   said: list[str]) -> Task | None:
+        """The task node's intent inputs read into ``inputs``, the family's own reading of it (which may say
+        another task), and its settings: the generator's, or said as not taken."""
+        for port, into in spec.ports if spec is not None else ():
+            if port in node.links:
+                self.intent(node, port, into, inputs, said)
+        if spec is not None and spec.read is not None and node is not None:  # the family's own reading
+            spec = spec.read(self, node, up, spec, inputs, said) or spec
+        for name, param, words in spec.settings if spec is not None and node is not None else ():
+            v = self.wf.value(node, name)
+            if v is None:
+                continue
+            if param is not None:
+                self.extra[param] = v
+            else:
+                said.append(f"{node.shown_cls}'s {name} {number(v) if isinstance(v, (int, float)) else v} ({words}) is "
+                            "not taken")
+        return spec
+
+    def _latent_steps(self, chain: list[CNode], gen: str, inputs: dict, said: list[str]) -> str:
+        """The generator after a family's nodes on the latent's way are read (LTX's image, keyframes and control)."""
+        steps, declared = families.lookup("latent_steps"), families.declared()
+        for n in chain:
+            if n.cls in steps:
+                self.used.add(n.id)
+                gen = steps[n.cls](self, n, gen, inputs, said)
+            elif n.cls in declared or not any(in_type(n, k) in FILE_TYPES for k in n.links):
+                self.used.add(n.id)  # read, or a node passing the latent on (a pack's check of it) with no file of its own
+            # else a node no family reads given a file (a pack's guide): left unconverted, so that the file given to
+            # the sampler through it holds the output (ledger.blocked) instead of being dropped with it
+        return gen
 
     def _encoded(self, first: CNode, node: CNode, spec: Task, said: list[str]) -> Task | None:
         """A sampler's latent encoded from a clip (VAEEncode): video to video when the sampler

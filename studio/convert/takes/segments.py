@@ -169,40 +169,64 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
     wf, made, names, keys = b.wf, [], [], []
     fps = b.fps_of(upstream(wf, save))  # the joined video's rate (each take's own is read before it is joined)
     for k, last in enumerate(lasts, 1):
-        fake = CNode(f"{save.id}~{k}", "SaveVideo", f"{save.title or save.shown_cls}, take {k}", save.mode,
-                     {"filename_prefix": f"{wf.value(save, 'filename_prefix') or 'ComfyUI'}_take{k}"},
-                     {"video": (last.id, 0)}, last.pos)
-        wf.nodes[fake.id] = fake
-        try:
-            before = len(b.bands)
-            hold, ext = _continue(b, fake, k, keys)  # it starts from frames of an earlier take: Frame Hold, or Time
-            ok = b.pipeline(fake)
-        finally:
-            del wf.nodes[fake.id]
-            b.continuing = {}
-        if not ok:
+        take = _take(b, save, k, last, keys, fps)
+        if take is None:
             names.append(f"take {k} ('{last.title or last.shown_cls}', #{last.id}) is not made (said above)")
-            if hold is not None:
-                b.g.remove_node(hold)
-            continue
-        band = b.bands[before]
-        keys.append(next(key for key, m in b.made.items() if m[2] == before))
-        band[:0] = [hold] if hold is not None else []
-        gen = next(m[0] for m in b.made.values() if m[2] == before)
-        _extend(b, gen, ext, last)
-        if fps and "fps" in b.g.nodes[gen].params and not b.g.nodes[gen].params["fps"]:  # the output's rate
-            b.set_param(gen, "fps", fps, last)
-        sv = next(n for n in band if b.g.nodes[n].type_id == "io.save_video")
-        src = b.g.input_link(sv, "video")
-        audio = b.g.input_link(sv, "audio")
-        made.append(((src.src, src.src_port), (audio.src, audio.src_port) if audio else None, band))
-        b.g.remove_node(sv)
-        band.remove(sv)
+        else:
+            made.append(take)
     b.used.add(save.id)
     within = set().union(*({u.id for u in upstream(wf, last)} for last in lasts))  # the takes' own nodes
     b.used |= {n.id for n in upstream(wf, save) if n.cls in JOINS and n.id not in within}  # Concatenate's joins
     if not made:
         return False
+    heard = _join(b, save, made)
+    line = (f"ComfyUI '{save.title or save.shown_cls}' joins {len(lasts)} takes, each sampled on its own (key-frame "
+            f"segments, a loop or an extension): {len(made)} made, each a pipeline of its own, joined in the output's "
+            "order by Concatenate into one Save Video" + (f"; {'; '.join(names)}" if names else "")
+            + ". Frames the workflow trims or overlaps where takes meet are not trimmed"
+            + "".join(f"; {x}" for x in heard))
+    b.log(line)
+    b.note(line)
+    return True
+
+
+def _take(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset], fps: Any) -> tuple | None:
+    """Take ``k`` (ending at ``last``) made as a pipeline of its own, its Save Video taken away: (its video, its
+    sound or None, its band); None where it could not be made (said)."""
+    wf = b.wf
+    fake = CNode(f"{save.id}~{k}", "SaveVideo", f"{save.title or save.shown_cls}, take {k}", save.mode,
+                 {"filename_prefix": f"{wf.value(save, 'filename_prefix') or 'ComfyUI'}_take{k}"},
+                 {"video": (last.id, 0)}, last.pos)
+    wf.nodes[fake.id] = fake
+    try:
+        before = len(b.bands)
+        hold, ext = _continue(b, fake, k, keys)  # it starts from frames of an earlier take: Frame Hold, or Time
+        ok = b.pipeline(fake)
+    finally:
+        del wf.nodes[fake.id]
+        b.continuing = {}
+    if not ok:
+        if hold is not None:
+            b.g.remove_node(hold)
+        return None
+    band = b.bands[before]
+    keys.append(next(key for key, m in b.made.items() if m[2] == before))
+    band[:0] = [hold] if hold is not None else []
+    gen = next(m[0] for m in b.made.values() if m[2] == before)
+    _extend(b, gen, ext, last)
+    if fps and "fps" in b.g.nodes[gen].params and not b.g.nodes[gen].params["fps"]:  # the output's rate
+        b.set_param(gen, "fps", fps, last)
+    sv = next(n for n in band if b.g.nodes[n].type_id == "io.save_video")
+    src = b.g.input_link(sv, "video")
+    audio = b.g.input_link(sv, "audio")
+    b.g.remove_node(sv)
+    band.remove(sv)
+    return (src.src, src.src_port), (audio.src, audio.src_port) if audio else None, band
+
+
+def _join(b: Any, save: CNode, made: list[tuple]) -> list[str]:
+    """The takes' videos joined by Concatenate (a chain of them for more than four) into the Save Video of
+    ``save``, after the output's finishing, with the sound it muxes; what is said of them."""
     out, band = made[0][0], made[-1][2]
     rest = [m[0] for m in made[1:]]
     while rest:  # Concatenate takes four clips: a chain of them for more
@@ -219,11 +243,4 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
     b.g.connect(*after_take(b, save, out, heard), sv, "video")  # its finishing after the join (an upscale)
     band += [n for n in list(b.g.nodes)[made_before:] if n not in band] + [sv]
     remux(b, save, sv, heard)  # a file's sound the output muxes beside the joined takes
-    line = (f"ComfyUI '{save.title or save.shown_cls}' joins {len(lasts)} takes, each sampled on its own (key-frame "
-            f"segments, a loop or an extension): {len(made)} made, each a pipeline of its own, joined in the output's "
-            "order by Concatenate into one Save Video" + (f"; {'; '.join(names)}" if names else "")
-            + ". Frames the workflow trims or overlaps where takes meet are not trimmed"
-            + "".join(f"; {x}" for x in heard))
-    b.log(line)
-    b.note(line)
-    return True
+    return heard
