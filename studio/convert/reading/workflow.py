@@ -473,122 +473,151 @@ def _read_api(doc: dict) -> dict[str, CNode]:
     return out
 
 
-def _read_ui(doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str]]:
-    subs = {s.get("id"): s for s in (doc.get("definitions") or {}).get("subgraphs") or [] if isinstance(s, dict)}
-    nodes: dict[str, CNode] = {}
-    inst_out: dict[tuple[str, int], tuple[str, int]] = {}  # a subgraph node's output -> the inner output
-    inst_in: dict[tuple[str, str], tuple[str, int] | None] = {}  # its input -> the outer source (None: unwired)
+class _Level:
+    """One graph of a UI file (the top one, or a subgraph's instance, its ids prefixed by the instance's): its links
+    by id, the links its frontend-only nodes stand for, and a source in it named as the flat workflow names it."""
 
-    budget = [MAX_ITEMS]  # nodes and links read, subgraphs' once per instance
-    wiring: dict[str, int] = {}  # the frontend-only nodes read away as links, by type
-    wiring_said: list[str] = []
-
-    def spend(items) -> None:
-        budget[0] -= len(items) if isinstance(items, list) else 0
-        if budget[0] < 0:
-            raise WorkflowError(f"its nodes and links, with each subgraph counted once per use, pass {MAX_ITEMS:,} "
-                                "(subgraphs that hold copies of themselves?): Studio reads no workflow that large")
-
-    def add(gnodes, glinks, prefix: str, inst: str | None, sub: dict | None, depth: int, outer_mode: int = 0,
-            outer: dict | None = None, groups: list | None = None):
-        spend(gnodes)
-        spend(glinks)
-        by_id, to_outputs = {}, []
+    def __init__(self, gnodes, glinks, prefix: str, inst: str | None, sub: dict | None, outer: dict | None,
+                 groups: list | None, said: list[str]):
+        self.prefix, self.inst, self.sub, self.outer = prefix, inst, sub, outer
+        self.by_id, self.to_outputs = {}, []
         for l in glinks or []:
             try:
                 lid, o, os_, t, ts = _link(l)
             except (IndexError, TypeError, ValueError):
                 continue
-            by_id[lid] = (o, os_)
+            self.by_id[lid] = (o, os_)
             if t == -20 and inst is not None:  # into the subgraph's outputs (named below, through Set/Get)
-                to_outputs.append((ts, (o, os_)))
-        gnodes = [n for n in gnodes or [] if isinstance(n, dict) and "type" in n]
-        raw = {str(n.get("id")): n for n in gnodes}
+                self.to_outputs.append((ts, (o, os_)))
+        self.gnodes = [n for n in gnodes or [] if isinstance(n, dict) and "type" in n]
+        self.raw = {str(n.get("id")): n for n in self.gnodes}
         # the links the frontend-only nodes stand for (values.wiring): broadcasts into unwired inputs, Set/Get
-        ue = frontend.broadcasts(gnodes, by_id.get, groups, wiring_said)
+        self.ue = frontend.broadcasts(self.gnodes, self.by_id.get, groups, said)
+        self.local = frontend.setters(self.gnodes, self.raw_source)
 
-        def raw_source(n: dict, i: dict):
-            lid = i.get("link")
-            return by_id[lid] if lid is not None and lid in by_id else ue.get((str(n.get("id")), str(i.get("name"))))
-        local = frontend.setters(gnodes, raw_source)
+    def raw_source(self, n: dict, i: dict):
+        lid = i.get("link")
+        return self.by_id[lid] if lid is not None and lid in self.by_id else \
+            self.ue.get((str(n.get("id")), str(i.get("name"))))
 
-        def qualify(src):
-            """A source in this graph, through Set/Get, as the flat workflow names it (None: nothing)."""
-            for _ in range(MAX_DEPTH):
-                w = raw.get(str(src[0]))
-                name = frontend.getter_name(w) if w is not None else None
-                if name is None:
-                    break
-                if w["type"] == frontend.SET:  # its own output passes its input on
-                    ins = [i for i in w.get("inputs") or [] if isinstance(i, dict)]
-                    src = raw_source(w, ins[0]) if ins else None
-                elif name in local:
-                    src = local[name]
-                else:  # a Set of the graph around this one (already named as the flat workflow does)
-                    return (outer or {}).get(name)
-                if src is None:
-                    return None
-            else:
+    def qualify(self, src):
+        """A source in this graph, through Set/Get, as the flat workflow names it (None: nothing)."""
+        for _ in range(MAX_DEPTH):
+            w = self.raw.get(str(src[0]))
+            name = frontend.getter_name(w) if w is not None else None
+            if name is None:
+                break
+            if w["type"] == frontend.SET:  # its own output passes its input on
+                ins = [i for i in w.get("inputs") or [] if isinstance(i, dict)]
+                src = self.raw_source(w, ins[0]) if ins else None
+            elif name in self.local:
+                src = self.local[name]
+            else:  # a Set of the graph around this one (already named as the flat workflow does)
+                return (self.outer or {}).get(name)
+            if src is None:
                 return None
-            o, os_ = src
-            if o == -10 and sub is not None:  # from the subgraph's inputs
-                names = [str(x.get("name")) for x in sub.get("inputs") or [] if isinstance(x, dict)]
-                return "@in", inst, names[os_] if 0 <= os_ < len(names) else ""
-            return prefix + str(o), os_
-        scope = {**(outer or {}), **{k: q for k, v in local.items() if (q := qualify(v)) is not None}}
-        for ts, src in to_outputs:
-            if (q := qualify(src)) is not None:
-                inst_out[(inst, ts)] = q
-        for n in gnodes:
+        else:
+            return None
+        o, os_ = src
+        if o == -10 and self.sub is not None:  # from the subgraph's inputs
+            names = [str(x.get("name")) for x in self.sub.get("inputs") or [] if isinstance(x, dict)]
+            return "@in", self.inst, names[os_] if 0 <= os_ < len(names) else ""
+        return self.prefix + str(o), os_
+
+    def links(self, n: dict) -> dict:
+        """A node's inputs -> their sources, as the flat workflow names them."""
+        links = {}
+        for i in n.get("inputs") or []:
+            src = self.raw_source(n, i) if isinstance(i, dict) else None
+            q = self.qualify(src) if src is not None else None
+            if q is not None:
+                links[str(i.get("name"))] = q
+        return links
+
+
+def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
+    """A UI file's node as the flat workflow holds it."""
+    pos = n.get("pos")
+    pos = (float(pos[0]), float(pos[1])) if isinstance(pos, list) and len(pos) >= 2 else (
+        (float(pos.get("0", 0)), float(pos.get("1", 0))) if isinstance(pos, dict) else (0.0, 0.0))
+    ins = {str(i.get("name")): str(i.get("type")) for i in n.get("inputs") or [] if isinstance(i, dict)}
+    outs = [str(o.get("type")) if isinstance(o, dict) else "" for o in n.get("outputs") or []]
+    cls, origin = _saved_as(n)
+    return CNode(nid, cls, str(n.get("title") or ""), mode, _named(cls, n.get("widgets_values")) or _by_inputs(n), links,
+                 pos, n.get("widgets_values"), ins, outs, origin)
+
+
+class _UiReader:
+    """A UI file read into flat nodes: its graph and, nested, each subgraph instance's (its ids prefixed by the
+    instance's), the links between them resolved through the subgraphs' inputs and outputs."""
+
+    def __init__(self, doc: dict):
+        self.subs = {s.get("id"): s for s in (doc.get("definitions") or {}).get("subgraphs") or [] if isinstance(s, dict)}
+        self.nodes: dict[str, CNode] = {}
+        self.inst_out: dict[tuple[str, int], tuple[str, int]] = {}  # a subgraph node's output -> the inner output
+        self.inst_in: dict[tuple[str, str], tuple[str, int] | None] = {}  # its input -> the outer source (None: unwired)
+        self.budget = MAX_ITEMS  # nodes and links read, subgraphs' once per instance
+        self.wiring: dict[str, int] = {}  # the frontend-only nodes read away as links, by type
+        self.wiring_said: list[str] = []
+
+    def spend(self, items) -> None:
+        self.budget -= len(items) if isinstance(items, list) else 0
+        if self.budget < 0:
+            raise WorkflowError(f"its nodes and links, with each subgraph counted once per use, pass {MAX_ITEMS:,} "
+                                "(subgraphs that hold copies of themselves?): Studio reads no workflow that large")
+
+    def add(self, gnodes, glinks, prefix: str, inst: str | None, sub: dict | None, depth: int, outer_mode: int = 0,
+            outer: dict | None = None, groups: list | None = None) -> None:
+        """One graph's nodes (a subgraph's instance within it read in turn, up to 8 deep)."""
+        self.spend(gnodes)
+        self.spend(glinks)
+        level = _Level(gnodes, glinks, prefix, inst, sub, outer, groups, self.wiring_said)
+        scope = {**(outer or {}), **{k: q for k, v in level.local.items() if (q := level.qualify(v)) is not None}}
+        for ts, src in level.to_outputs:
+            if (q := level.qualify(src)) is not None:
+                self.inst_out[(inst, ts)] = q
+        for n in level.gnodes:
             if frontend.is_wiring(n):  # read away: its links are made above
-                wiring[str(n["type"])] = wiring.get(str(n["type"]), 0) + 1
+                self.wiring[str(n["type"])] = self.wiring.get(str(n["type"]), 0) + 1
                 continue
             nid = prefix + str(n.get("id"))
-            links = {}
-            for i in n.get("inputs") or []:
-                src = raw_source(n, i) if isinstance(i, dict) else None
-                q = qualify(src) if src is not None else None
-                if q is not None:
-                    links[str(i.get("name"))] = q
-            if n["type"] in subs and depth < 8:
-                s = subs[n["type"]]
+            links = level.links(n)
+            if n["type"] in self.subs and depth < 8:
+                s = self.subs[n["type"]]
                 for name, src in links.items():
-                    inst_in[(nid, name)] = src
-                add(s.get("nodes"), s.get("links"), nid + ":", nid, s, depth + 1, _mode(n) or outer_mode, scope,
-                    s.get("groups"))
-                subgraphs.proxy_values(nodes, nid, n, s, wiring_said)
+                    self.inst_in[(nid, name)] = src
+                self.add(s.get("nodes"), s.get("links"), nid + ":", nid, s, depth + 1, _mode(n) or outer_mode, scope,
+                         s.get("groups"))
+                subgraphs.proxy_values(self.nodes, nid, n, s, self.wiring_said)
                 continue
-            pos = n.get("pos")
-            pos = (float(pos[0]), float(pos[1])) if isinstance(pos, list) and len(pos) >= 2 else (
-                (float(pos.get("0", 0)), float(pos.get("1", 0))) if isinstance(pos, dict) else (0.0, 0.0))
-            ins = {str(i.get("name")): str(i.get("type")) for i in n.get("inputs") or [] if isinstance(i, dict)}
-            outs = [str(o.get("type")) if isinstance(o, dict) else "" for o in n.get("outputs") or []]
-            cls, origin = _saved_as(n)
-            nodes[nid] = CNode(nid, cls, str(n.get("title") or ""), _mode(n) or outer_mode,
-                               _named(cls, n.get("widgets_values")) or _by_inputs(n), links, pos,
-                               n.get("widgets_values"),
-                               ins, outs, origin)
-    add(doc.get("nodes"), doc.get("links"), "", None, None, 0, groups=doc.get("groups"))
+            self.nodes[nid] = _ui_node(n, nid, links, _mode(n) or outer_mode)
 
-    def resolve(src, depth=0):
+    def resolve(self, src, depth=0):
         """A link's source through subgraph boundaries: (node id, slot), or None when unwired."""
         while depth < MAX_DEPTH:
             depth += 1
             if isinstance(src, tuple) and len(src) == 3 and src[0] == "@in":
-                src = inst_in.get((src[1], src[2]))
+                src = self.inst_in.get((src[1], src[2]))
                 if src is None:
                     return None
-            elif (src[0], src[1]) in inst_out:
-                src = inst_out[(src[0], src[1])]
+            elif (src[0], src[1]) in self.inst_out:
+                src = self.inst_out[(src[0], src[1])]
             else:
                 return src
         return None
-    for n in nodes.values():
-        n.links = {k: r for k, v in n.links.items() if (r := resolve(v)) is not None}
-    _run_modes(nodes)
-    for k, v in {**_first_given(nodes), **switches.read_away(nodes)}.items():
-        wiring[k] = wiring.get(k, 0) + v
-    return nodes, wiring, wiring_said
+
+    def read(self, doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str]]:
+        self.add(doc.get("nodes"), doc.get("links"), "", None, None, 0, groups=doc.get("groups"))
+        for n in self.nodes.values():
+            n.links = {k: r for k, v in n.links.items() if (r := self.resolve(v)) is not None}
+        _run_modes(self.nodes)
+        for k, v in {**_first_given(self.nodes), **switches.read_away(self.nodes)}.items():
+            self.wiring[k] = self.wiring.get(k, 0) + v
+        return self.nodes, self.wiring, self.wiring_said
+
+
+def _read_ui(doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str]]:
+    return _UiReader(doc).read(doc)
 
 
 def _mode(n: dict) -> int:

@@ -213,6 +213,16 @@ def broadcasts(nodes: list[dict], source_of: Callable[[Any], Source | None], gro
     ``nodes`` (``source_of``: a link id -> its source); an input two broadcasts reach at one priority is said."""
     nodes = [n for n in nodes if isinstance(n, dict)]
     where = _groups_of(nodes, groups or [])
+    made = _broadcasters(nodes, source_of, where, said)
+    if not made:
+        return {}
+    return _wired(nodes, made, source_of, said)
+
+
+def _broadcasters(nodes: list[dict], source_of: Callable[[Any], Source | None], where: dict[str, list[str]],
+                  said: list[str]) -> list["_Broadcast"]:
+    """The broadcasts of ``nodes``: each wired input of an Anything Everywhere node, each output of a node set to
+    broadcast its own (ue_convert) but those it keeps quiet."""
     made: list[_Broadcast] = []
     for n in nodes:
         if not _live(n):
@@ -234,8 +244,13 @@ def broadcasts(nodes: list[dict], source_of: Callable[[Any], Source | None], gro
             made += [_Broadcast(n, -1, str(o.get("type") or ""), (n.get("id"), j), _name(o),
                                 kinds.count(str(o.get("type") or "")) > 1, where, nodes, said)
                      for j, o in enumerate(outs) if o.get("type") and not quiet.get(o.get("name"))]
-    if not made:
-        return {}
+    return made
+
+
+def _wired(nodes: list[dict], made: list["_Broadcast"], source_of: Callable[[Any], Source | None],
+           said: list[str]) -> dict[tuple[str, str], Source]:
+    """Each unwired input of ``nodes`` that takes a broadcast and is reached by ``made``: the source of the one
+    of highest priority (a tie at one priority left unwired and said; the checks bounded by CHECKS)."""
     by_kind: dict[str, list[_Broadcast]] = {}
     for b in made:
         by_kind.setdefault(b.kind, []).append(b)
