@@ -13,7 +13,8 @@ import pytest
 from studio.cli import main as cli_main
 from studio.convert.mapping.file import convert_file
 from studio.convert.mapping.convert import convert
-from studio.convert.reading.workflow import WorkflowError, evaluate
+from studio.convert.reading.primitives import evaluate
+from studio.convert.reading.workflow import WorkflowError
 
 templates = pytest.importorskip("comfyui_workflow_templates_json")
 TEMPLATES = os.path.join(os.path.dirname(templates.__file__), "templates")
