@@ -75,14 +75,14 @@ def read_types() -> set[str]:
     from studio.convert.mapping import convert as comfy_map, intent as comfy_intent
     from studio.convert.packs import lora_stacks as comfy_lora_stacks
     from studio.convert.reading import workflow as comfy_read
-    from studio.convert.tracing import tasks as comfy_tasks, walks as comfy_walks
+    from studio.convert.tracing import sampling as comfy_sampling, tasks as comfy_tasks, walks as comfy_walks
     names: set[str] = set(CORE) | set(LOADER_OUTPUTS)
     names |= set(comfy_read.WIDGETS) | set(comfy_read.PRIMITIVES)
     names |= set(comfy_map.OUTPUTS) | set(comfy_map.LOADERS) | set(comfy_map.FILE_LOADERS) | set(comfy_map.FOLDED)
     names |= set(comfy_map.TEXT_NOTES) | set(comfy_utility.UTILITIES) | set(comfy_utility.ENDS)
     names |= set(comfy_utility.VIDEO_FILES) | set(comfy_intent.LOADER_NODES) | set(comfy_intent.STEPS)
     names |= set(comfy_walks.PASSING) | set(comfy_tasks.tasks()) | set(comfy_tasks.ENCODED)
-    names |= set(getattr(comfy_intent, "SAMPLERS", ())) | set(comfy_lora_stacks.STACKS)
+    names |= set(comfy_sampling.SAMPLERS) | set(comfy_lora_stacks.STACKS)
     for m in comfy_registry.mappings():
         names |= comfy_registry.node_types(m)
     return {n for n in names if isinstance(n, str) and n and not n.endswith("*")}
