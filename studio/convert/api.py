@@ -16,15 +16,14 @@ from typing import Any, Callable, Mapping, Protocol
 
 from studio.core.graph import Graph
 
-from .tracing.sampling import SAMPLERS
-from .tracing.walks import find_loader, model_file, upstream
-from .packs.translation import PackTranslation, finite, held_task
-from .tracing.prompts import encoders, prompt_text, walk
-from .tracing.guiders import Guider
 from .families.hooks import HOOKS, hook
+from .packs.translation import PackTranslation, finite, held_task
 from .reading.workflow import CONTROL, CNode, Workflow
-from .tracing.sampling import Sampling, read_sampling
+from .tracing.guiders import Guider
+from .tracing.prompts import encoders, prompt_text, walk
+from .tracing.sampling import SAMPLERS, Sampling, read_sampling
 from .tracing.tasks import I2V, LATENT_NAMES, T2V, Task, task_node
+from .tracing.walks import find_loader, model_file, upstream
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
@@ -148,7 +147,7 @@ class Generator:
 @dataclass(frozen=True)
 class ComfyMapping:
     """One family's ComfyUI mapping: its node types and what each means in Studio's terms. Its fields are
-    what several families declare; what one family alone reads is its own ``hooks`` (hooks.HOOKS), so
+    what several families declare; what one family alone reads is its own ``hooks`` (families/hooks.py's HOOKS), so
     that a family's special reading costs files in its own folder only."""
     key: str  # the family's key (its folder)
     title: str = ""  # the family's title, as the Log names it
@@ -185,7 +184,7 @@ class ComfyMapping:
     # said for what is lost where a workflow uses them (tracing.roles, takes.ledger)
     pack_nodes: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     guiders: Mapping[str, Guider] = field(default_factory=dict)  # its guider node types (their settings: widgets)
-    # what this family alone reads: hook point (hooks.HOOKS: its readers of its own node types, its callables
+    # what this family alone reads: hook point (families/hooks.py's HOOKS: its readers of its own node types, its callables
     # asked at fixed stages) -> its hook, as that point's entry says (a name that is no hook point is refused)
     hooks: Mapping[str, Any] = field(default_factory=dict)
 
