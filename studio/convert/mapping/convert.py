@@ -28,8 +28,8 @@ from ..tracing.tasks import family, tasks
 from .base import BuilderBase, Conversion
 from .inputs import InputMaking
 from .intent import IntentReading
-from .kinds import FILE_LOADERS, FOLDED, LOADERS, MAX_LISTED, OUTPUTS, SETTINGS_CHARS, TEXT_NOTES  # noqa: F401 (FILE_LOADERS:
-# studio.serve's object_info lists the types the converter reads from here)
+# (FILE_LOADERS too: studio.serve's object_info lists the node types the converter reads from here)
+from .kinds import FILE_LOADERS, FOLDED, LOADERS, MAX_LISTED, OUTPUTS, SETTINGS_CHARS, TEXT_NOTES  # noqa: F401
 from .making import Making
 from .models import ModelReading
 from .outputs import OutputStage
