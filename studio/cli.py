@@ -320,7 +320,7 @@ def _no_display() -> bool:
 
 def cmd_convert(args) -> int:
     """A ComfyUI workflow (UI or API JSON) written as a Studio graph, what was made said."""
-    from studio.convert.comfy_file import convert_file
+    from studio.convert.mapping.file import convert_file
     from studio.core.fileformat import save_graph
     conv = convert_file(args.workflow)
     out = args.output or os.path.splitext(args.workflow)[0] + ".studio.json"

@@ -5,9 +5,9 @@ A mapping says which ComfyUI node types, core and node packs, belong to the fami
 Studio's terms (a :class:`Task`: the task in words, the Studio generator's type id, ComfyUI input ->
 generator input, the family's title), and, per generator, what the generic converter cannot know (a
 :class:`Generator`: how its settings are read from the task node, what its Save Video hears, the
-task in words...), and what the family alone reads, as its own hooks (comfy_hooks.py: readers of its own
+task in words...), and what the family alone reads, as its own hooks (families/hooks.py: readers of its own
 node types, callables asked at fixed stages). The converter finds the mappings by discovery
-(comfy_registry.py): a module named ``comfy`` in a family's folder whose ``MAPPING`` is a
+(families/registry.py): a module named ``comfy`` in a family's folder whose ``MAPPING`` is a
 :class:`ComfyMapping`. Nothing here imports ``nodes``; plain data and stdlib, as the rest of the converter."""
 from __future__ import annotations
 
@@ -16,14 +16,14 @@ from typing import Any, Callable, Mapping, Protocol
 
 from studio.core.graph import Graph
 
-from .comfy_intent import SAMPLERS, find_loader, model_file, upstream
-from .comfy_packs import PackTranslation, finite, held_task
-from .comfy_prompts import encoders, prompt_text, walk
-from .comfy_guiders import Guider
-from .comfy_hooks import HOOKS, hook
-from .comfy_read import CONTROL, CNode, Workflow
-from .comfy_sampling import Sampling, read_sampling
-from .comfy_tasks import I2V, LATENT_NAMES, T2V, Task, task_node
+from .families.hooks import HOOKS, hook
+from .packs.translation import PackTranslation, finite, held_task
+from .reading.workflow import CONTROL, CNode, Workflow
+from .tracing.guiders import Guider
+from .tracing.prompts import encoders, prompt_text, walk
+from .tracing.sampling import SAMPLERS, Sampling, read_sampling
+from .tracing.tasks import I2V, LATENT_NAMES, T2V, Task, task_node
+from .tracing.walks import find_loader, model_file, upstream
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
@@ -33,7 +33,7 @@ Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the 
 
 
 class Builder(Protocol):
-    """What a family's hooks may read and call of the converter's builder (comfy_map._Builder): the
+    """What a family's hooks may read and call of the converter's builder (mapping.convert._Builder): the
     workflow, the graph being made and the state of the output being made; nothing else of it."""
     wf: Workflow  # the workflow read
     name: str  # the workflow's name, as the Log says it
@@ -147,7 +147,7 @@ class Generator:
 @dataclass(frozen=True)
 class ComfyMapping:
     """One family's ComfyUI mapping: its node types and what each means in Studio's terms. Its fields are
-    what several families declare; what one family alone reads is its own ``hooks`` (comfy_hooks.HOOKS), so
+    what several families declare; what one family alone reads is its own ``hooks`` (families/hooks.py's HOOKS), so
     that a family's special reading costs files in its own folder only."""
     key: str  # the family's key (its folder)
     title: str = ""  # the family's title, as the Log names it
@@ -181,10 +181,10 @@ class ComfyMapping:
     translate: Callable[[Workflow], list[str]] | None = None
     prompt_nodes: Mapping[str, str] = field(default_factory=dict)  # its nodes that hold a prompt -> that input
     # its node pack's nodes the converter does not read -> (their role, what they carry into the sampler in words),
-    # said for what is lost where a workflow uses them (comfy_roles, comfy_ledger)
+    # said for what is lost where a workflow uses them (tracing.roles, takes.ledger)
     pack_nodes: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     guiders: Mapping[str, Guider] = field(default_factory=dict)  # its guider node types (their settings: widgets)
-    # what this family alone reads: hook point (comfy_hooks.HOOKS: its readers of its own node types, its callables
+    # what this family alone reads: hook point (families/hooks.py's HOOKS: its readers of its own node types, its callables
     # asked at fixed stages) -> its hook, as that point's entry says (a name that is no hook point is refused)
     hooks: Mapping[str, Any] = field(default_factory=dict)
 

@@ -25,8 +25,8 @@ def job_from_graph(graph, title: str = "", overrides: Iterable[str] = (), seed: 
 
 def job_from_workflow(doc: Any, name: str = "workflow", base_dir: str | None = None) -> tuple[Job, Any]:
     """A job of a ComfyUI workflow (API or UI JSON, parsed), and its conversion (its log, its origin)."""
-    from studio.convert.comfy_map import convert
-    from studio.convert.comfy_read import is_workflow
+    from studio.convert.mapping.convert import convert
+    from studio.convert.reading.workflow import is_workflow
     from studio.core.fileformat import graph_to_dict
     kind = is_workflow(doc)
     conv = convert(doc, name)
@@ -41,7 +41,7 @@ def job_from_workflow(doc: Any, name: str = "workflow", base_dir: str | None = N
 
 def job_from_file(path: str, overrides: Iterable[str] = (), seed: int | None = None) -> Job:
     """A job of a graph file, or of a ComfyUI workflow file (converted)."""
-    from studio.convert.comfy_file import is_comfy_file, read_json
+    from studio.convert.mapping.file import is_comfy_file, read_json
     name = os.path.basename(path)
     if is_comfy_file(path):
         doc = read_json(path)

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 
 templates = pytest.importorskip("comfyui_workflow_templates_json")
 TEMPLATES = os.path.join(os.path.dirname(templates.__file__), "templates")

@@ -9,7 +9,7 @@ tiny motion module and checkpoint written as ComfyUI holds them. Written in the 
 send (widgets in its INPUT_TYPES order)."""
 from __future__ import annotations
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import UI, _nodes
 
 PROMPT = "a paper boat drifting down a rain gutter"

@@ -6,7 +6,7 @@ sentence, never made into a plain text or image to video. Written in the layout 
 CogVideoX found by the repository name the wrapper's loader gives."""
 from __future__ import annotations
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import UI, _nodes
 from tests.video_models.conftest import cogvideox_dir  # noqa: F401 - fixture
 

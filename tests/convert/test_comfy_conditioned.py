@@ -5,7 +5,7 @@ half way. Made as Video to Video (strength 0.5) it would be a plain restyle with
 held with one sentence naming the conditioning node and its task."""
 from __future__ import annotations
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 
 
 def _talk_v2v() -> dict:

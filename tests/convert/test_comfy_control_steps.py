@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import UI, _nodes
 
 

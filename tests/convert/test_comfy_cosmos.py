@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 
 
 def _workflow(latent: str, unet: str, size: tuple[int, int, int]) -> dict:

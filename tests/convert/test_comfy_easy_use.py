@@ -9,7 +9,7 @@ import copy
 import json
 import os
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 
 from .test_comfy_animatediff import CKPT, MOTION
 from .test_comfy_wiring import UI

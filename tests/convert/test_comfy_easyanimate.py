@@ -6,7 +6,7 @@ to video at the sampler's denoise; EasyAnimate Control on the control clip and r
 the pack's camera nodes held in one sentence. Before, each gave no generator."""
 from __future__ import annotations
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 
 from .test_comfy_wiring import UI
 

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 from studio.engine.plan import resolve_source
 
 templates = pytest.importorskip("comfyui_workflow_templates_json")

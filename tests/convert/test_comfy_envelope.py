@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from studio.convert.comfy_file import convert_file, is_comfy_file
-from studio.convert.comfy_read import WorkflowError
+from studio.convert.mapping.file import convert_file, is_comfy_file
+from studio.convert.reading.workflow import WorkflowError
 from tests.convert.test_comfy_unread_maker import _doc
 
 

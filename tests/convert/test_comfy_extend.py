@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 
 WAN = {"1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
                                                     "weight_dtype": "default"}},

@@ -4,7 +4,7 @@ the section size, steps, embedded guidance, true cfg and seed; a clip to restyle
 held in one sentence. Written in the layout the wrapper's UI files have (widgets in INPUT_TYPES order)."""
 from __future__ import annotations
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import UI, _nodes
 
 PROMPT = "a stag in a misty forest"

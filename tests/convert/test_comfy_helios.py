@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 
 HELIOS = {
     "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "helios_distilled_bf16.safetensors",

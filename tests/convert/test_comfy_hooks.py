@@ -9,8 +9,10 @@ import os
 
 import pytest
 
-from studio.convert import api, comfy_hooks, comfy_registry
-from studio.convert.comfy_map import convert
+from studio.convert import api
+from studio.convert.families import hooks as comfy_hooks
+from studio.convert.families import registry as comfy_registry
+from studio.convert.mapping.convert import convert
 
 
 def _set(m, f: dataclasses.Field) -> bool:
@@ -28,7 +30,7 @@ def test_every_field_of_a_mapping_is_declared_by_several_families():
 
 def test_a_hook_that_is_no_hook_point_is_refused_when_registered():
     with pytest.raises(ValueError, match=r"planted's ComfyUI mapping names hooks that are no hook point: "
-                                         r"fps_node \(studio/convert/comfy_hooks.py"):
+                                         r"fps_node \(studio/convert/families/hooks.py"):
         comfy_registry.register(api.ComfyMapping(key="planted", hooks={"fps_node": ("PlantedFps",)}))
     assert "planted" not in {m.key for m in comfy_registry.mappings()}
 

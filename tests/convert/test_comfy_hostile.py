@@ -11,9 +11,10 @@ import threading
 import pytest
 
 from studio.cli import main as cli_main
-from studio.convert.comfy_file import convert_file
-from studio.convert.comfy_map import convert
-from studio.convert.comfy_read import WorkflowError, evaluate
+from studio.convert.mapping.file import convert_file
+from studio.convert.mapping.convert import convert
+from studio.convert.reading.primitives import evaluate
+from studio.convert.reading.workflow import WorkflowError
 
 templates = pytest.importorskip("comfyui_workflow_templates_json")
 TEMPLATES = os.path.join(os.path.dirname(templates.__file__), "templates")
@@ -233,8 +234,8 @@ def test_file_names_in_long_settings_are_found_in_linear_time():
     """The ledger's search for file names in a node's settings (a timeline editor's JSON) reads an extension first and
     walks back to the name: a 300,000-character setting without spaces, or one of 75,000 extensions, ends promptly
     (a pattern reading names forwards had taken minutes on the hostile prompt above)."""
-    from studio.convert.comfy_ledger import named_files
-    from studio.convert.comfy_read import CNode
+    from studio.convert.takes.ledger import named_files
+    from studio.convert.reading.workflow import CNode
     for text in ("a" * 300_000, ".png" * 75_000, "x.png " * 50_000):
         assert len(_promptly(lambda: named_files(CNode("1", "X", widgets={"a": text})), 5.0)) <= 1
     names = named_files(CNode("2", "X", widgets={"a": '{"i": "/view?filename=shot.jpg&type=input", "s": "voice.wav"}'}))

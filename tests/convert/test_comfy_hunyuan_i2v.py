@@ -3,7 +3,7 @@
 image, size and length, its model file on Load Video Model."""
 from __future__ import annotations
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 
 WORKFLOW = {
     "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "hunyuan_video_image_to_video_720p_bf16.safetensors",

@@ -6,7 +6,7 @@ text to video. Written in the layout the wrapper's UI files have (widgets in INP
 its API files (named)."""
 from __future__ import annotations
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import UI, _nodes
 
 PROMPT, NEGATIVE = "a red panda on a bamboo stick", "bad quality video"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 
 T2VA = {
     "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "kandinsky6_pro_distill_5s_bf16.safetensors",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 
 from .test_comfy_kandinsky6 import T2VA
 

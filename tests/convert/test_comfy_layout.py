@@ -9,8 +9,8 @@ import os
 
 import pytest
 
-from studio.convert import comfy_layout
-from studio.convert.comfy_map import MAX_LISTED, convert
+from studio.convert.finishing import layout as comfy_layout
+from studio.convert.mapping.convert import MAX_LISTED, convert
 
 templates = pytest.importorskip("comfyui_workflow_templates_json")
 TEMPLATES = os.path.join(os.path.dirname(templates.__file__), "templates")

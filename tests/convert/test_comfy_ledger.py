@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 
 templates = pytest.importorskip("comfyui_workflow_templates_json")
 TEMPLATES = os.path.join(os.path.dirname(templates.__file__), "templates")
@@ -259,8 +259,8 @@ def test_an_expression_or_numbers_are_no_prompt_a_sentence_is():
     """A node that holds a sentence draws what it is told (an API model: the video is its own); a math node's
     expression or a list of numbers is no sentence (the wrapper's SkyReels-A2 workflow had been held as 'a video made
     by SimpleMath+')."""
-    from studio.convert.comfy_read import CNode
-    from studio.convert.comfy_roles import prompted
+    from studio.convert.reading.workflow import CNode
+    from studio.convert.tracing.roles import prompted
     assert not prompted(CNode("1", "SimpleMath+", widgets={"#0": "a - (b + 3)"}))
     assert not prompted(CNode("2", "ManualSigmas", widgets={"#0": "0.909375, 0.725, 0.421875, 0.0"}))
     assert prompted(CNode("3", "SomeVideoAPI", widgets={"#0": "a fox runs through the snow"}))

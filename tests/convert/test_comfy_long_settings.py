@@ -4,8 +4,8 @@ search stopped after 200,000 characters, unsaid) and the take became an LTX-2 te
 test_comfy_ltx2_inplace_kj.py)."""
 from __future__ import annotations
 
-from studio.convert.comfy_ledger import named_files
-from studio.convert.comfy_read import CNode
+from studio.convert.takes.ledger import named_files
+from studio.convert.reading.workflow import CNode
 from tests.convert.test_comfy_hostile import _promptly
 
 

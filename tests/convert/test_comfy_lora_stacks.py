@@ -5,7 +5,7 @@ not applied" (the LoRAs lost: a 4-step distilled LoRA's workflow sampled without
 a separate text-encoder strength is said."""
 from __future__ import annotations
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import UI, _nodes
 
 SLOTS = {"lora_1": {"on": True, "lora": "wan\\lightx2v_4step.safetensors", "strength": 1.0},
@@ -109,7 +109,7 @@ def test_a_slot_that_cannot_be_read_is_said_and_not_applied():
 def test_thousands_of_slots_are_read_promptly_the_loras_past_a_stacks_limit_said():
     """9,000 slots had taken 67 s (each LoRA a node wired into a graph growing with them), 30,000 had hung: the
     LoRAs past MAX_STACKED are said, not made; in a UI file the same."""
-    from studio.convert.comfy_lora_stacks import MAX_STACKED
+    from studio.convert.packs.lora_stacks import MAX_STACKED
     from tests.convert.test_comfy_hostile import _promptly
     stack = {f"lora_{i}": {"on": True, "lora": f"l{i}.safetensors", "strength": 0.5} for i in range(1, 30_001)}
     conv = _promptly(lambda: convert(_api(stack), "many"))

@@ -4,7 +4,7 @@ LTX-2.3 T2V/I2V workflows with no generator; with its bypass on (those workflows
 the video is text to video and the unused image is said by name; a strength below 1 is said as not taken."""
 from __future__ import annotations
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import _nodes
 
 CKPT = "ltx-2.3-22b-distilled.safetensors"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wiring import UI
 from tests.convert.test_comfy_wrappers import _nodes
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import _nodes
 
 CKPT = "ltx-2.3-22b-dev.safetensors"

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 from studio.core.spec import SOURCE, Node, Out
 
 templates = pytest.importorskip("comfyui_workflow_templates_json")

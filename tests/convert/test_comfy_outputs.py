@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 
 DATA = os.path.join(os.path.dirname(__file__), "data", "wan21_t2v_api.json")
 

@@ -15,8 +15,8 @@ import time
 
 import pytest
 
-from studio.convert.comfy_map import convert
-from studio.convert.comfy_read import Workflow
+from studio.convert.mapping.convert import convert
+from studio.convert.reading.workflow import Workflow
 
 from .workflow_labels import MODEL_FILES, judge, labels
 

@@ -11,7 +11,8 @@ import types
 
 import pytest
 
-from studio.convert import api, comfy_registry
+from studio.convert import api
+from studio.convert.families import registry as comfy_registry
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CONVERT = os.path.join(ROOT, "studio", "convert")
@@ -100,7 +101,7 @@ def test_the_packages_searched_are_a_setting(monkeypatch):
 def test_the_models_studio_does_not_run_are_a_mapping_in_nodes(monkeypatch):
     """Their task nodes and file names come from a module named in the MODULES setting (in nodes, beside the
     catalog's not_read.py), not from the converter: without it, the converter knows none of them."""
-    from studio.convert.comfy_tasks import family, tasks
+    from studio.convert.tracing.tasks import family, tasks
     assert "nodes.video_models.catalog.comfy_not_read" in comfy_registry.MODULES
     theirs = next(m for m in comfy_registry.mappings() if m.key == "not_read")
     assert theirs.tasks and all(t.generator is None and t.cannot for t in theirs.tasks.values())
@@ -159,7 +160,7 @@ def test_loading_every_mapping_imports_neither_numpy_nor_torch():
     """The converter and its mappings are plain data and stdlib (main.py convert, the app's import of a
     workflow): a mapping reads a fact of its model's code (a frame rate...) from a light module that code
     imports too, never the model's code itself. Run in a fresh interpreter, as nothing else is imported there."""
-    code = ("import sys, studio.convert.comfy_map, studio.convert.comfy_registry as r; n = len(r.mappings()); "
+    code = ("import sys, studio.convert.mapping.convert, studio.convert.families.registry as r; n = len(r.mappings()); "
             "print(n, ','.join(m for m in ('numpy', 'torch') if m in sys.modules) or '-')")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 from studio.core.registry import default_registry
 
 from .test_comfy_wiring import UI

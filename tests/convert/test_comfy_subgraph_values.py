@@ -6,7 +6,7 @@ said, never one along nor Studio's defaults left in silence. Small UI workflows 
 video in a subgraph)."""
 from __future__ import annotations
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 
 from .test_comfy_wiring import UI, saved_subgraph, wan_sampler
 

@@ -9,8 +9,8 @@ import os
 
 import pytest
 
-from studio.convert.comfy_map import convert
-from studio.convert.comfy_read import Workflow
+from studio.convert.mapping.convert import convert
+from studio.convert.reading.workflow import Workflow
 
 from .test_comfy_wan_animate_mode import ANIMATE
 

@@ -4,7 +4,7 @@ makes takes that node's size, length and prompt by ComfyUI's names, where it had
 an empty prompt, the length unsaid."""
 from __future__ import annotations
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import _nodes
 
 

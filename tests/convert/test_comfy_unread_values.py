@@ -6,7 +6,7 @@ out, it is unknown (video to video at its default strength, said), never a whole
 upscale and face-enhance workflows had become text to video with 'the clip is noised away' said."""
 from __future__ import annotations
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import UI, _common, _nodes, _sampler, _save
 
 FULL = (20, 6.0, 5.0, 7, "fixed", True, "unipc", 0, 1.0, False, "comfy")  # the sampler's settings up to start_step

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 
 ANIMATE = {
     "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "Wan2_2-Animate-14B.safetensors", "weight_dtype": "default"}},

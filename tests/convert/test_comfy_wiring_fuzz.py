@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import random
 
-from studio.convert.comfy_map import convert
-from studio.convert.comfy_read import WorkflowError
+from studio.convert.mapping.convert import convert
+from studio.convert.reading.workflow import WorkflowError
 from tests.convert.test_comfy_wiring import UI, _loaders, _wan_i2v
 
 WIRING = ("SetNode", "GetNode", "Anything Everywhere", "Anything Everywhere?", "Anything Everywhere3", "Prompts Everywhere",

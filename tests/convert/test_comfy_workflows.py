@@ -11,9 +11,10 @@ import shutil
 import pytest
 
 from studio.cli import main as cli_main
-from studio.convert.comfy_file import convert_file, is_comfy_file
-from studio.convert.comfy_map import convert
-from studio.convert.comfy_read import Workflow, WorkflowError, evaluate
+from studio.convert.mapping.file import convert_file, is_comfy_file
+from studio.convert.mapping.convert import convert
+from studio.convert.reading.primitives import evaluate
+from studio.convert.reading.workflow import Workflow, WorkflowError
 from studio.core.fileformat import load_graph
 
 templates = pytest.importorskip("comfyui_workflow_templates_json")  # a test dependency (pyproject [test])

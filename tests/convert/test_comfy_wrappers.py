@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from studio.convert.comfy_map import convert
+from studio.convert.mapping.convert import convert
 
 PROMPT, NEGATIVE = "a red panda on a bamboo stem", "blurry, low quality"
 

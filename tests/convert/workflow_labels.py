@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from studio.convert.comfy_read import CNode, Workflow
+from studio.convert.reading.workflow import CNode, Workflow
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
 FILES = {"LoadImage": "image", "LoadVideo": "file", "LoadAudio": "audio", "VHS_LoadVideo": "video",

@@ -44,7 +44,7 @@ def test_a_long_error_message_says_how_many_more_characters():
 
 def test_a_converted_workflow_says_its_shift_in_few_digits():
     templates = pytest.importorskip("comfyui_workflow_templates_json")
-    from studio.convert.comfy_map import convert
+    from studio.convert.mapping.convert import convert
     path = os.path.join(os.path.dirname(templates.__file__), "templates", "video_wan2_2_14B_flf2v.json")
     with open(path, encoding="utf-8") as f:
         conv = convert(json.load(f), "flf2v")

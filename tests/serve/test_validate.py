@@ -119,7 +119,7 @@ def test_a_wan_workflow_passes_and_a_number_json_cannot_hold_is_refused_anywhere
 
 
 def test_a_value_the_converter_would_fit_is_refused_naming_the_workflows_node():
-    from studio.convert.comfy_map import convert
+    from studio.convert.mapping.convert import convert
     wf = wan_workflow("tiny")
     wf["7"]["inputs"]["steps"] = 10000  # inside KSampler's declared range; Studio's generator takes 500
     validate.check(wf, read_node)
@@ -153,7 +153,7 @@ def test_a_list_given_to_an_input_of_no_declared_type_is_a_value_unless_it_is_sh
 
 
 def test_the_families_empty_latents_are_declared_from_their_mappings_with_comfyuis_ranges():
-    from studio.convert import comfy_registry
+    from studio.convert.families import registry as comfy_registry
     from studio.serve.api.comfy_declared import table
     empties = [c for c in comfy_registry.lookup("empty") if c not in table()]
     assert "EmptyHunyuanLatentVideo" in empties and "EmptyCosmosLatentVideo" in empties

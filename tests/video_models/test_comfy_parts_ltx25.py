@@ -350,7 +350,7 @@ def test_each_ltx25_template_renders_from_comfyuis_files(ltx25, tmp_path, monkey
     import numpy as np
     from safetensors.torch import save_file
 
-    from studio.convert.comfy_map import convert
+    from studio.convert.mapping.convert import convert
     from studio.engine.executor import Executor
     from studio.engine.media import probe
     from tests.convert.test_comfy_workflows import _doc, _gen, _tiny_upsampler

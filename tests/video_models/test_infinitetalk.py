@@ -522,7 +522,7 @@ def test_the_converted_comfyui_template_renders_with_its_patch_found_by_name(mod
 
     from PIL import Image
 
-    from studio.convert.comfy_map import convert
+    from studio.convert.mapping.convert import convert
     from studio.engine.media import probe
     templates = pytest.importorskip("comfyui_workflow_templates_json")
     model_dir, _ = models

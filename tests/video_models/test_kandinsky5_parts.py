@@ -208,7 +208,7 @@ def test_comfyuis_templates_convert_with_their_part_files_set_and_no_base(name, 
     import json
 
     templates = pytest.importorskip("comfyui_workflow_templates_json")
-    from studio.convert.comfy_map import convert
+    from studio.convert.mapping.convert import convert
     path = os.path.join(os.path.dirname(templates.__file__), "templates", f"{name}.json")
     with open(path, encoding="utf-8") as f:
         conv = convert(json.load(f), name)
@@ -228,7 +228,7 @@ def test_the_converted_t2v_template_renders_from_comfyuis_files_as_the_folder_do
     import json
 
     templates = pytest.importorskip("comfyui_workflow_templates_json")
-    from studio.convert.comfy_map import convert
+    from studio.convert.mapping.convert import convert
     from studio.engine.executor import Executor
     folder, files = k5
     path = os.path.join(os.path.dirname(templates.__file__), "templates", "video_kandinsky5_t2v.json")

@@ -179,7 +179,7 @@ def test_a_converted_comfyui_workflow_makes_the_folders_clip_and_sound_from_its_
 
     import numpy as np
 
-    from studio.convert.comfy_map import convert
+    from studio.convert.mapping.convert import convert
     from studio.engine.executor import Executor
     from tests.convert.test_comfy_kandinsky6 import T2VA
     folder, files = k6_set

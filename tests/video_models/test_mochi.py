@@ -34,7 +34,7 @@ def test_mochi_text_to_video_is_the_pipeline_called_directly(tiny, monkeypatch):
 
 
 def test_comfyui_mochi_workflow_converts_to_text_to_video():
-    from studio.convert.comfy_map import convert
+    from studio.convert.mapping.convert import convert
 
     def node(i, kind, widgets=(), inputs=(), outputs=()):
         return {"id": i, "type": kind, "mode": 0, "widgets_values": list(widgets),

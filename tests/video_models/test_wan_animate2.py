@@ -255,7 +255,7 @@ def test_the_converted_distilled_template_renders_on_the_tiny_distilled_folder(d
     folder (its part files, which the converter set, emptied: the folder has its own) and its image and video to
     the project's own media: the Wan Animate 2 node makes the clip."""
     templates = pytest.importorskip("comfyui_workflow_templates_json")
-    from studio.convert.comfy_map import convert
+    from studio.convert.mapping.convert import convert
     with open(os.path.join(os.path.dirname(templates.__file__), "templates", "video_wan_animate2_distilled.json"),
               encoding="utf-8") as f:
         g = convert(json.load(f), "video_wan_animate2_distilled").graph

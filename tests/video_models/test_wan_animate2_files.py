@@ -146,7 +146,7 @@ def test_the_converted_templates_set_the_part_files_and_render_from_them(made):
     Wan 2.1 VAE and clip_vision_h files and no 'base'; with the tiny files in their places (and the
     project's own media) the base template's graph renders."""
     templates = pytest.importorskip("comfyui_workflow_templates_json")
-    from studio.convert.comfy_map import convert
+    from studio.convert.mapping.convert import convert
     _, files = made
     for name in ("video_wan_animate2", "video_wan_animate2_distilled"):
         with open(os.path.join(os.path.dirname(templates.__file__), "templates", f"{name}.json"), encoding="utf-8") as f:

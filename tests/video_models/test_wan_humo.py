@@ -296,7 +296,7 @@ def test_comfyuis_humo_template_converts_to_the_node_with_image_voice_and_prompt
     import json
     import os
     templates = pytest.importorskip("comfyui_workflow_templates_json")
-    from studio.convert.comfy_map import convert
+    from studio.convert.mapping.convert import convert
     with open(os.path.join(os.path.dirname(templates.__file__), "templates", "video_humo.json"), encoding="utf-8") as f:
         conv = convert(json.load(f), "video_humo")
     g = conv.graph

@@ -70,7 +70,7 @@ def _first_segment_saved_last(doc: dict) -> dict:
 @pytest.mark.parametrize("order", ["as saved", "first segment saved last"])
 def test_the_scail2_templates_convert_to_the_scail2_node(order):
     templates = pytest.importorskip("comfyui_workflow_templates_json")
-    from studio.convert.comfy_map import convert
+    from studio.convert.mapping.convert import convert
     folder = os.path.join(os.path.dirname(templates.__file__), "templates")
     for name in ("video_wan21_scail2_character_replacement", "video_wan21_scail2_character_replacement_int8"):
         with open(os.path.join(folder, name + ".json"), encoding="utf-8") as f:

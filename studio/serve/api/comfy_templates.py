@@ -45,7 +45,7 @@ def _kind(values: list, typed: set[str]) -> str:
 
 def declare(cls: str, nodes: list[dict], names: tuple | None) -> dict | None:
     """The declaration of ``cls`` from its saved ``nodes`` (None where they disagree with ``names``)."""
-    from studio.convert.comfy_read import CONTROLS
+    from studio.convert.reading.workflow import CONTROLS
     rows = [n.get("widgets_values") if n.get("widgets_values") is not None else [] for n in nodes]
     if not all(isinstance(r, list) for r in rows) or any(len(r) != len(names or ()) for r in rows):
         return None
@@ -85,8 +85,8 @@ def declare(cls: str, nodes: list[dict], names: tuple | None) -> dict | None:
 
 
 def build(folder: str) -> dict[str, dict]:
-    from studio.convert import comfy_registry
-    from studio.convert.comfy_read import WIDGETS
+    from studio.convert.families import registry as comfy_registry
+    from studio.convert.reading.workflow import WIDGETS
 
     from .object_info import core, read_types
     types = read_types() - set(core())

@@ -58,7 +58,7 @@ OUTPUT_NODES = ("SaveVideo", "SaveWEBM", "SaveAnimatedWEBP", "SaveAnimatedPNG", 
 def core() -> dict[str, tuple]:
     """CORE and the families' empty latents (EMPTY_LATENT_INPUTS) that ComfyUI's templates do not declare
     (comfy_declared.table: their defaults are the templates'), as (inputs, outputs, category)."""
-    from studio.convert import comfy_registry
+    from studio.convert.families import registry as comfy_registry
 
     from .comfy_declared import table
     widgets, templates = comfy_registry.lookup("widgets"), table()
@@ -70,15 +70,19 @@ def core() -> dict[str, tuple]:
 
 def read_types() -> set[str]:
     """Every ComfyUI node type Studio's converter reads (converts, folds into another, or lists)."""
-    from studio.convert import (comfy_intent, comfy_lora_stacks, comfy_map, comfy_read, comfy_registry, comfy_tasks,
-                                comfy_utility)
+    from studio.convert.families import registry as comfy_registry
+    from studio.convert.finishing import utility as comfy_utility
+    from studio.convert.mapping import convert as comfy_map, intent as comfy_intent
+    from studio.convert.packs import lora_stacks as comfy_lora_stacks
+    from studio.convert.reading import workflow as comfy_read
+    from studio.convert.tracing import sampling as comfy_sampling, tasks as comfy_tasks, walks as comfy_walks
     names: set[str] = set(CORE) | set(LOADER_OUTPUTS)
     names |= set(comfy_read.WIDGETS) | set(comfy_read.PRIMITIVES)
     names |= set(comfy_map.OUTPUTS) | set(comfy_map.LOADERS) | set(comfy_map.FILE_LOADERS) | set(comfy_map.FOLDED)
     names |= set(comfy_map.TEXT_NOTES) | set(comfy_utility.UTILITIES) | set(comfy_utility.ENDS)
     names |= set(comfy_utility.VIDEO_FILES) | set(comfy_intent.LOADER_NODES) | set(comfy_intent.STEPS)
-    names |= set(comfy_intent.PASSING) | set(comfy_tasks.tasks()) | set(comfy_tasks.ENCODED)
-    names |= set(getattr(comfy_intent, "SAMPLERS", ())) | set(comfy_lora_stacks.STACKS)
+    names |= set(comfy_walks.PASSING) | set(comfy_tasks.tasks()) | set(comfy_tasks.ENCODED)
+    names |= set(comfy_sampling.SAMPLERS) | set(comfy_lora_stacks.STACKS)
     for m in comfy_registry.mappings():
         names |= comfy_registry.node_types(m)
     return {n for n in names if isinstance(n, str) and n and not n.endswith("*")}
@@ -130,7 +134,7 @@ def _takes(kind: str) -> str:
 
 
 def read_node(cls: str) -> dict:
-    from studio.convert.comfy_read import CONTROL, WIDGETS
+    from studio.convert.reading.workflow import CONTROL, WIDGETS
     declared = core()
     if cls in declared:
         req, out, cat = declared[cls]
@@ -167,7 +171,7 @@ def object_info(registry=None, model_files=None, input_files=None) -> dict[str, 
 def _page_widgets(d: dict) -> dict:
     """A sampler's and a scheduler's names as the lists ComfyUI's page shows (the names Studio's
     converter knows; /prompt takes any name, the nearest scheduler then chosen)."""
-    from studio.convert.comfy_sampling import NEAREST, SIGMAS
+    from studio.convert.tracing.sampling import NEAREST, SIGMAS
     lists = {"sampler_name": ([k for k, _ in NEAREST], "euler"), "scheduler": (list(SIGMAS), "simple")}
     d = {**d, "input": {**d["input"], "required": dict(d["input"]["required"])}}  # CORE's own is validate's
     req = d["input"]["required"]

@@ -88,7 +88,7 @@ def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, nam
     types known, then ``check`` (validate.check: ComfyUI's validation), its model files found (each
     missing one named on its loader: missing_models.py), then converted and checked as
     Studio runs it; a value the converter could not take as given is refused too, never fitted."""
-    from studio.convert.comfy_read import WorkflowError
+    from studio.convert.reading.workflow import WorkflowError
     from studio.queue.make import job_from_workflow
     unknown = {nid: node_error(n["class_type"], f"Studio does not read the node type '{n['class_type']}'",
                                kind="node_not_supported")

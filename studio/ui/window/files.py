@@ -179,7 +179,7 @@ class FileActions:
             return False
         if path.lower().endswith(".json") and in_templates(path):  # a shipped template: untitled
             return self.open_template(path)
-        from studio.convert.comfy_file import is_comfy_file
+        from studio.convert.mapping.file import is_comfy_file
         if is_comfy_file(path):
             return self.open_comfy(path)
         try:
@@ -208,7 +208,7 @@ class FileActions:
     def open_comfy(self, path: str) -> bool:
         """A ComfyUI workflow (UI or API JSON) converted to a new untitled graph (Save asks
         where); what was made and what was kept as notes said in the Log."""
-        from studio.convert.comfy_file import convert_file
+        from studio.convert.mapping.file import convert_file
         try:
             conv = convert_file(path, self.win.registry)
         except StudioError as e:

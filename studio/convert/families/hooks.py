@@ -1,0 +1,99 @@
+"""The hook points of a family's ComfyUI mapping (api.ComfyMapping.hooks): what one family alone reads of a
+workflow, declared in its own folder as readers of its own node types or as callables the converter asks at
+fixed stages, so that a family's special reading costs no field of the mapping every family shares.
+
+Each hook point is named here once, with the shape a family gives it and how the converter gathers the
+families' hooks: ``by_type`` (a node type -> its reader or value, every family's merged), ``types`` (a tuple
+of node types, or of items naming them, every family's joined), ``each`` (each family's hook that is set, in
+the mappings' order: the converter asks them all) or ``own`` (asked of the family of the pipeline being made
+only). ``declares``: the node types it names are the family's own (families.node_types: two families
+may not both declare one, and a declared node is read, never listed as 'not converted').
+
+A new hook point is one entry here and the converter's call at its stage; a family using one names it in
+its mapping's ``hooks`` (a name not here is refused when the mapping is registered). Stdlib only, as
+families.registry, which reads it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class HookPoint:
+    gather: str  # 'by_type', 'types', 'each' or 'own' (above)
+    default: Any  # what the converter reads of a family that does not declare it
+    declares: bool = False  # its node types are the family's own
+    what: str = ""  # the hook's shape and the stage it is asked at, in words
+
+
+HOOKS: dict[str, HookPoint] = {
+    # -- readers of a family's own node types --
+    "latent_steps": HookPoint("by_type", {}, True, "node type -> (b, node, generator, inputs, said) -> the "
+                              "generator: a node on the latent's way up from the sampler (LTX-2's guides)"),
+    "file_loaders": HookPoint("by_type", {}, True, "loader type -> (its file input, the part in words): a "
+                              "loader of a part file of its own, as ComfyUI's (LTX-2's audio VAE loader)"),
+    "schedulers": HookPoint("by_type", {}, True, "sampler scheduler type -> its own settings (said, not taken), "
+                            "read where BasicScheduler is (LTX-2's LTXVScheduler)"),
+    "steps": HookPoint("by_type", {}, True, "a pack's preprocessing step between a file and an input -> what "
+                       "Studio's nodes make of it: 'pose' (its pose nodes and Draw Pose) or 'face' (its pose "
+                       "nodes and Face Crops); a pose step absorbs the face step before it (Wan Animate's)"),
+    "pass_values": HookPoint("by_type", {}, True, "a node passing values on as given -> the inputs given as its "
+                             "outputs 1, 2... (Wan's)"),
+    "lora_loaders": HookPoint("types", (), True, "a pack's LoRA loaders read as ComfyUI's LoraLoaderModelOnly "
+                              "(their lora_name and strength_model) (LTX-2's IC-LoRA loader)"),
+    "fps_nodes": HookPoint("types", (), True, "nodes whose 'frame_rate' (or 'fps') is the video's (LTX's)"),
+    "upscalers": HookPoint("types", (), True, "its latent upscalers (x2 each), where no later stage of its "
+                           "reads them (LTX-2's)"),
+    "text_loaders": HookPoint("types", (), False, "its own text-encoder loader types: Load Video Model reads "
+                              "their files (a family naming some is among those whose separate files are read)"),
+    "roles": HookPoint("types", (), False, "(node types, words): a loader whose every consumer is one of the "
+                       "node types has the words said instead of its file set (LTX-2.5's audio VAE)"),
+    # -- callables and values asked at fixed stages --
+    "whole": HookPoint("each", None, False, "(b, an output node) -> made: a whole output it converts itself "
+                       "before the pipelines (SeedVR2's upscale)"),
+    "prompt": HookPoint("each", None, False, "(b, the prompt's node, the prompt read, said) -> the positive "
+                        "prompt, after the generic reading: one made by a node of its (LTX-2's enhancer)"),
+    "tracks": HookPoint("each", None, False, "(the generator's settings) -> its tracks in words, in the task "
+                        "said ('ATI'...: Wan's; the first family's is taken)"),
+    "experts": HookPoint("each", "", False, "its model of two experts, named where Load Video Model takes one "
+                         "of two model loaders' files (the family's own first, else the first family's: Wan)"),
+    "file_names_version": HookPoint("own", False, False, "True: its model file names the version more closely "
+                                    "than its nodes (Wan 2.1, 2.2)"),
+    "load_files": HookPoint("own", None, False, "(b, upstream nodes, model loaders, the Load node, its settings, "
+                            "said): Load Video Model's files set from the workflow's loaders, in place of the "
+                            "generic reading (AnimateDiff's motion module on its SD 1.5 checkpoint)"),
+    "folder_files": HookPoint("own", None, False, "(b, upstream nodes, the Load node, its settings): a family read "
+                              "from a diffusers folder (folder_only) sets the part files Load Video Model takes, "
+                              "after its files are said (MiniMax H3's video VAE and Qwen3-VL file)"),
+    "params": HookPoint("own", None, False, "(family title, params, said): its last word on the generator's "
+                        "settings read from the sampler, before the task node's (MiniMax H3's shortest clip)"),
+}
+
+
+def hook(mapping: Any, name: str) -> Any:
+    """One family's hook ``name`` (its point's default where the family declares none)."""
+    return mapping.hooks.get(name, HOOKS[name].default)
+
+
+def unknown(mapping: Any) -> list[str]:
+    """The hook names a mapping gives that are no hook point."""
+    return sorted(set(mapping.hooks) - set(HOOKS))
+
+
+def gathered(mappings: list[Any]) -> dict[str, Any]:
+    """Every gathered hook point's hooks of ``mappings``: its name -> the merged table, joined tuple, or
+    each family's hook that is set ('own' points are asked of one mapping: :func:`hook`)."""
+    out = {}
+    for name, point in HOOKS.items():
+        if point.gather == "by_type":
+            out[name] = {cls: f for m in mappings for cls, f in hook(m, name).items()}
+        elif point.gather == "types":
+            out[name] = tuple(c for m in mappings for c in hook(m, name))
+        elif point.gather == "each":
+            out[name] = tuple(h for m in mappings if (h := hook(m, name)))
+    return out
+
+
+def declared(mapping: Any) -> set[str]:
+    """The node types a mapping's hooks declare as its own."""
+    return {cls for name, point in HOOKS.items() if point.declares for cls in hook(mapping, name)}

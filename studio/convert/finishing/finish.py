@@ -1,0 +1,88 @@
+"""Per-output finishing (issue 99, item 3): what a ComfyUI save writes after the decoder of its take (a learned
+upscale, a resize, a frame interpolation) made as Studio's nodes between the generator's video and that
+output's own Save Video, in the workflow's order, for each save, also when two saves share one sampler (one
+writes the take as it is, the other upscaled). A step Studio has no node for (a sharpen, a colour match) is
+said for that save, naming it: the Save Video writes the take without it.
+
+Functions on a builder ``b`` of mapping.convert; plain data and stdlib."""
+from __future__ import annotations
+
+from ..reading.workflow import CNode
+from ..tracing.roles import role
+from .utility import FOLLOW, interpolation_node, is_vfi, model_of, utility, wired_node
+
+FRAME_SAVES = ("SaveImage",)  # a take written as pictures, one a frame (takes.frames tells when it is an output)
+UPSCALES = ("ImageUpscaleWithModel", "FrameInterpolate")  # made on a generated take too, as every '... VFI' node is
+RESIZES = ("ImageScale", "ImageScaleBy", "ImageResizeKJv2", "ImageResizeKJ")
+PASSING = ("Reroute", "CreateVideo", "GetImageSizeAndCount", "VHS_VideoInfo", "ImageFromBatch")  # the take unchanged
+
+
+def _path(b, save: CNode) -> list[CNode]:
+    """The enabled nodes between ``save`` and the decoder of its take (or its converted sampler), save first."""
+    wf, path, node, seen = b.wf, [], save, {save.id}
+    while len(path) < 64:
+        name = next((k for k in FOLLOW if k in node.links), None)
+        node = wf.source(node, name) if name else None
+        if node is None or node.id in seen or node.cls.startswith("VAEDecode") or node.id in b.pass_key or \
+                role(wf, node) == "decoder" or _joins(node):
+            break
+        seen.add(node.id)
+        if node.enabled:
+            path.append(node)
+    return path
+
+
+def _joins(n: CNode) -> bool:
+    """``n`` joins pictures from two or more ways (ImageBatch: where takes meet; Concatenate makes it)."""
+    return sum(1 for k in n.links if k.startswith(("image", "video", "frames"))) > 1
+
+
+def _size(b, n: CNode, src: tuple[str, str]) -> tuple[int, int] | None:
+    """The size a resize gives: its own width and height, else its scale of the generator's size."""
+    wf = b.wf
+    w, h = wf.value(n, "width"), wf.value(n, "height")
+    if isinstance(w, int) and isinstance(h, int) and w > 0 and h > 0:
+        return w, h
+    scale = wf.value(n, "scale_by")
+    params = b.g.nodes[src[0]].params
+    gw, gh = params.get("width"), params.get("height")
+    if isinstance(scale, (int, float)) and scale > 0 and isinstance(gw, int) and isinstance(gh, int) and gw and gh:
+        return int(round(gw * scale / 8)) * 8, int(round(gh * scale / 8)) * 8
+    return None
+
+
+def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[str, str]:
+    """The upscale, resize and frame interpolation ``save`` runs on its generated take before writing it, as
+    Studio's nodes after the generator's video ``src``, in the workflow's order; a step Studio has no node for
+    on the way said, naming the save."""
+    wf, out = b.wf, f"'{save.title or save.shown_cls}' (#{save.id})"
+    for n in reversed(_path(b, save)):  # nearest the decoder first
+        if n.cls in RESIZES and (size := _size(b, n, src)) is not None:
+            b.used.add(n.id)
+            src = (wired_node(b, "transform.resize", {"width": size[0], "height": size[1]}, n, (*src, "video")), "video")
+            said.append(f"{out} writes the take resized to {size[0]}x{size[1]} ({n.shown_cls}, #{n.id}): Studio's "
+                        "Resize after the generator")
+            continue
+        if not (n.cls in UPSCALES or is_vfi(n.cls)):
+            if n.cls not in PASSING and n.id not in b.used and role(wf, n) == "media step":
+                said.append(f"{out} writes the take after ComfyUI's '{n.title or n.shown_cls}' ({n.shown_cls}, "
+                            f"#{n.id}), which Studio does not convert: its Save Video writes the take without it")
+            continue
+        b.used.add(n.id)
+        what, _ = utility(n.cls)
+        model = model_of(wf, n, b.used)
+        if n.cls == "ImageUpscaleWithModel":
+            src = (wired_node(b, "finishing.upscale", {"model": model or ""}, n, (*src, "video")), "video")
+        else:
+            src = (interpolation_node(b, n, what, model, said, (*src, "video")), "video")
+        said.append(f"{what} of the take before {out} writes it: Studio's node after the generator")
+    return src
+
+
+def save_node(b, save: CNode, path: str | None = None) -> str:
+    """Studio's save for ComfyUI's output ``save``: Save Video at ``path`` (else its own), or Save Image Sequence
+    into a folder of its prefix for a take ComfyUI writes as pictures."""
+    if save.cls in FRAME_SAVES:
+        prefix = str(b.wf.value(save, "filename_prefix") or "ComfyUI").strip("/") or "ComfyUI"
+        return b.add("io.save_images", {"folder": f"out/{prefix}"}, save)
+    return b.add("io.save_video", {"path": path or b.save_path(save)}, save)

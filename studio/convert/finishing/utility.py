@@ -1,0 +1,188 @@
+"""ComfyUI's video utilities as Studio's own nodes: an output fed from a Load Video through SAM 3
+(Segment by phrase), Depth Anything (Depth), SDPose / DWPose (Detect People + Pose Estimate + Draw
+Pose), RIFE or FILM (Interpolate Frames: the same .safetensors, ComfyUI's frame_interpolation/) or
+another pack's VFI (Frame Interpolation) or an upscale model (Upscale Video) becomes Load Video ->
+those nodes -> Save Video (or a Preview for a mask). Each preprocessor's model is chosen on Studio's
+Load Preprocessor (a Hugging Face folder): ComfyUI's single file is named in the note, not set
+(another format). An upscaler file is the same file in both (ComfyUI's upscale_models/, read by
+spandrel): Upscale Video is given its name.
+
+Plain data: the builder (mapping.convert._Builder) makes the nodes; nothing of ComfyUI is run."""
+from __future__ import annotations
+
+from ..reading.workflow import CNode, Workflow
+
+# ComfyUI node type -> (what it does, Studio's kind of preprocessor or None)
+UTILITIES = {
+    "SAM3_Detect": ("segment by phrase (SAM 3)", "segment"),
+    "SAM3_VideoTrack": ("segment by phrase (SAM 3)", "segment"),
+    "DA3Inference": ("depth (Depth Anything 3)", "depth"),
+    "DepthAnything_V2": ("depth (Depth Anything V2)", "depth"),
+    "DepthAnythingV2Preprocessor": ("depth (Depth Anything V2)", "depth"),
+    "DepthAnythingPreprocessor": ("depth (Depth Anything)", "depth"),
+    "SDPoseKeypointExtractor": ("pose (SDPose)", "pose"),
+    "DWPreprocessor": ("pose (DWPose)", "pose"),
+    "SDPoseDrawKeypoints": ("draw the pose", None),
+    "FrameInterpolate": ("frame interpolation", None),
+    "FILM VFI": ("frame interpolation (FILM)", None),
+    "RIFE VFI": ("frame interpolation (RIFE)", None),
+    "ImageUpscaleWithModel": ("upscale (learned upscaler)", None),
+}
+
+
+def utility(cls: str) -> tuple[str, str | None] | None:
+    """What a utility node does (UTILITIES); any frame-interpolation pack's '... VFI' node too (ComfyUI-Frame-
+    Interpolation's GMFSS, IFRNet, AMT...: Studio's flow-based Frame Interpolation, said); None otherwise."""
+    if cls in UTILITIES:
+        return UTILITIES[cls]
+    return (f"frame interpolation ({cls[:-4].strip() or cls})", None) if is_vfi(cls) else None
+
+
+def is_vfi(cls: str) -> bool:
+    """A frame-interpolation pack's node: ComfyUI-Frame-Interpolation names each network's node '<NAME> VFI'."""
+    return cls.endswith(" VFI")
+
+
+ENDS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine", "MaskPreview",
+        "PreviewImage", "SaveImage")
+FOLLOW = ("video", "images", "image2", "image", "input", "keypoints", "da3_geometry", "mask", "frames")
+VIDEO_FILES = ("LoadVideo", "VHS_LoadVideo", "VHS_LoadVideoPath")
+RIFE_DEFAULT = "rife_v4.26.safetensors"  # set where a workflow's interpolation file is not a .safetensors
+FILM_DEFAULT = "film_net_fp16.safetensors"  # the same, where its name says FILM
+
+
+def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
+    """The nodes from an output back to its Load Video (output first) when a utility is on the
+    way; None otherwise."""
+    path, node, seen = [end], end, {end.id}
+    while len(path) < 64:
+        name = next((k for k in FOLLOW if k in node.links), None)
+        node = wf.source(node, name) if name else None
+        if node is None or node.id in seen:
+            return None
+        seen.add(node.id)
+        path.append(node)
+        if node.cls in VIDEO_FILES:
+            return path if any(utility(n.cls) for n in path) else None
+    return None
+
+
+def make_utility(b, end: CNode, path: list[CNode]) -> None:
+    """Studio's nodes for ``path`` (a Load Video, the utilities in order, the output), made by the
+    builder ``b``, with what differs said in the pipeline's note and the Log."""
+    wf, said = b.wf, []
+    made = len(b.g.nodes)
+    loader = path[-1]
+    cur, out = b.add("io.load_video", {"path": b.file_of(loader)}, loader), "video"
+    clip, steps = cur, []
+    for n in reversed(path[:-1]):
+        b.used.add(n.id)
+        if utility(n.cls) is None:
+            continue
+        what, kind = utility(n.cls)
+        if (out == "pose") != (n.cls == "SDPoseDrawKeypoints") or out == "mask":  # not what its Studio node reads
+            said.append(f"{what}: not made (it reads a {out}, which Studio's node for it does not take)")
+            continue
+        steps.append(what)
+        model = model_of(wf, n, b.used)
+        if kind is not None:
+            said.append(f"{what}: ComfyUI's model file '{model or '?'}' is its own format; choose Studio's model (a "
+                        f"Hugging Face folder) on Load Preprocessor (kind '{kind}')")
+        if kind == "segment":
+            phrase = phrase_of(wf, n, b.used)
+            cur, out = wired_node(b, "preprocess.segment", {"phrase": phrase}, n, (cur, out, "video"),
+                             (b.add("preprocess.load", {"kind": "segment"}, n), "model")), "mask"
+            if not phrase:
+                said.append("the phrase to segment is not written in the workflow: set Segment's 'phrase'")
+        elif kind == "depth":
+            cur, out = depth_node(b, n, (cur, out)), "depth"
+        elif kind == "pose":
+            cur, out = pose_nodes(b, n, (cur, out), (clip, "video")), "pose"
+        elif n.cls == "SDPoseDrawKeypoints":
+            cur, out = wired_node(b, "preprocess.draw_pose", {}, n, (cur, out, "pose"), (clip, "video", "like")), "video"
+        elif n.cls == "ImageUpscaleWithModel":
+            cur, out = wired_node(b, "finishing.upscale", {"model": model or ""}, n, (cur, out, "video")), "video"
+            if not model:
+                said.append(f"{what}: the workflow names no upscaler file: choose one on Upscale Video ('model')")
+        else:  # frame interpolation
+            cur, out = interpolation_node(b, n, what, model, said, (cur, out, "video")), "video"
+    if end.cls in ("MaskPreview", "PreviewImage", "SaveImage") or out in ("mask", "pose"):
+        b.g.connect(cur, out, b.add("io.preview", {}, end), "value")
+    else:
+        b.g.connect(cur, out, b.add("io.save_video", {"path": b.save_path(end)}, end), "video")
+    b.used |= {end.id, loader.id}
+    b.bands.append(list(b.g.nodes)[made:])
+    b.note("\n".join([f"Converted from ComfyUI ({b.name}), output '{end.title or end.cls}' (#{end.id}): "
+                      + " -> ".join(steps)] + [f"- {s}" for s in said]), len(b.bands) - 1)
+    b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": None,
+                        "inputs": ["video"]})
+    b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> Load Video -> {' -> '.join(steps)}")
+
+
+def interpolation_node(b, n: CNode, what: str, model: str | None, said: list[str], wire) -> str:
+    """ComfyUI's FrameInterpolate (its file from FrameInterpolationModelLoader) -> Interpolate Frames
+    with that file and multiplier: a RIFE 4.25 / 4.26 or FILM .safetensors is the same file in both
+    (frame_interpolation/; the node tells the network from the file). Another pack's VFI node (its
+    .pth files) -> the flow-based Frame Interpolation."""
+    wf = b.wf
+    raw = n.raw if isinstance(n.raw, list) else []
+    # a UI file's values by place: ComfyUI-Frame-Interpolation's nodes save ckpt_name, clear_cache_after_n_frames,
+    # multiplier first
+    placed = raw[2] if len(raw) >= 3 and isinstance(raw[0], str) else (raw[0] if raw else None)
+    factor = wf.value(n, "multiplier") or n.widgets.get("multiplier") or placed or 2
+    name = model or str(n.widgets.get("ckpt_name") or (raw[0] if raw and isinstance(raw[0], str) else ""))
+    low = name.lower()
+    if n.cls != "FrameInterpolate" and not low.endswith(".safetensors"):
+        said.append(f"{what}: Studio interpolates by optical flow, not with ComfyUI's network ('{name or '?'}')")
+        return wired_node(b, "motion.interpolate", {"factor": factor}, n, wire)
+    mult = max(2, min(16, int(round(float(factor)))))
+    if not low.endswith(".safetensors"):
+        name = FILM_DEFAULT if "film" in low else RIFE_DEFAULT
+        said.append(f"{what}: '{n.widgets.get('ckpt_name') or model or '?'}' is not a .safetensors (Studio never "
+                    f"opens a pickle), so Interpolate Frames is set to {name}: put it in a models "
+                    "folder's frame_interpolation/, or use Frame Interpolation (optical flow)")
+    return wired_node(b, "motion.interpolate_rife", {"model": name, "multiplier": mult}, n, wire)
+
+
+def pose_nodes(b, at: CNode, video: tuple[str, str], clip: tuple[str, str] | None = None) -> str:
+    """Studio's poses of the people in ``video`` (Detect People -> Pose Estimate, reading ``clip``, else ``video``),
+    each model on a Load Preprocessor of its own: what ComfyUI's DWPose / OpenPose preprocessors find. The Pose
+    Estimate node."""
+    people = wired_node(b, "preprocess.detect_people", {}, at, (*video, "video"),
+                   (b.add("preprocess.load", {"kind": "people"}, at), "model"))
+    return wired_node(b, "preprocess.pose_estimate", {}, at, (*(clip or video), "video"), (people, "people", "people"),
+                 (b.add("preprocess.load", {"kind": "pose"}, at), "model"))
+
+
+def depth_node(b, at: CNode, video: tuple[str, str]) -> str:
+    """Studio's Depth of ``video``, its model on a Load Preprocessor (kind 'depth'). The Depth node."""
+    return wired_node(b, "preprocess.depth", {}, at, (*video, "video"), (b.add("preprocess.load", {"kind": "depth"}, at), "model"))
+
+
+def wired_node(b, type_id: str, params: dict, at: CNode, *wires) -> str:
+    nid = b.add(type_id, params, at)
+    for w in wires:
+        src, port, into = w if len(w) == 3 else (w[0], w[1], w[1])
+        b.g.connect(src, port, nid, into)
+    return nid
+
+
+def model_of(wf: Workflow, n: CNode, used: set) -> str | None:
+    """The file of the model a utility reads (its loader's first text setting; the loader is
+    then converted: the file named in the note)."""
+    src = next((wf.source(n, k) for k in ("model", "da3_model", "interp_model", "pose_model", "upscale_model")
+                if k in n.links), None)
+    if src is None:
+        return None
+    used.add(src.id)
+    values = list(src.settings().values())
+    return next((v for v in values if isinstance(v, str) and "." in v), None)
+
+
+def phrase_of(wf: Workflow, n: CNode, used: set) -> str:
+    """SAM 3's phrase: the text of the CLIPTextEncode on its conditioning."""
+    src = wf.source(n, "conditioning")
+    if src is not None and src.cls == "CLIPTextEncode":
+        used.add(src.id)
+    text = wf.value(src, "text") if src is not None and src.cls == "CLIPTextEncode" else None
+    return str(text or "")

@@ -1,0 +1,171 @@
+"""The builder's ground floor: the Studio graph being made and what is said of it. Its state (what each stage
+reads and leaves for the next: the nodes used, the pipelines made, the notes), a node added or a setting set
+with a value it cannot take fitted and said, the notes on the canvas and the lines of the Log. The stages
+(intent.py, inputs.py, models.py, settings.py, making.py, outputs.py) build on it; convert.py composes them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.core.errors import StudioError
+from studio.core.graph import Graph
+
+from ..families import registry as families
+from ..reading.workflow import CNode, Workflow
+from ..values.shown import as_float, fitted_value, posix_name, shown
+from .kinds import FPS_NODES
+
+
+@dataclass
+class Conversion:
+    graph: Graph
+    log: list[str] = field(default_factory=list)  # what was made and what was not, for the Log / the CLI
+    pipelines: int = 0
+    notes: int = 0
+    tasks: list[dict] = field(default_factory=list)  # per pipeline: task, family, generator, inputs wired
+    origin: dict[str, str] = field(default_factory=dict)  # Studio node id -> the ComfyUI node id it was made for
+
+
+class BuilderBase:
+    """The graph being made, the state the stages share and what is said of it (api.Builder: what a
+    family's hooks may use of the builder)."""
+
+    def __init__(self, wf: Workflow, name: str, registry=None):
+        self.wf, self.name = wf, name
+        self.g = Graph(registry)
+        self.out = Conversion(self.g)
+        self.used: set[str] = set(wf.taken)
+        self.notes: list[dict] = []
+        self.note_bands: list[int | None] = []  # the pipeline each note is about (None: the workflow)
+        self.bands: list[list[str]] = []  # each pipeline's Studio nodes, in the order made
+        self.refused: list[str] = []  # values a node could not take
+        self.skipped: dict[str, int] = {}  # ComfyUI node types not converted -> how many
+        self.made: dict[frozenset, tuple] = {}  # a pipeline's samplers -> (generator, task, band, its output)
+        self.held: set[str] = set()  # task nodes of tasks Studio cannot do, whose inputs are held
+        self.loaded: dict[str, str] = {}  # a ComfyUI loader -> its Studio loader
+        self.first_notes: list[str] = []  # the sentences said first
+        self.keyframes: list[str] = []
+        self.keyframe_strength: float | None = None
+        self.pad: CNode | None = None  # an outpaint's ImagePadForOutpaint
+        self.unmade: set[str] = set()  # the generator's inputs the workflow gives but Studio cannot make (intent)
+        self.motion: dict[str, tuple[str, str]] = {}  # generator input -> a family's tracks, a camera path
+        self.extra: dict = {}  # the generator's settings read from how its inputs are made
+        self.stage: dict | None = None  # a family's later stage (LTX-2's upsampler and refine): Generator.stage
+        self.pass_loras: dict[str, tuple[list, list[str]]] = {}  # a later sampler -> its own LoRAs, what was said
+        self.enhancer = None  # a family's prompt enhancer of the pipeline being made (LTX-2's), its loader its own
+        self.family_now: str | None = None  # the family title of the pipeline being made
+        self.pass_key: frozenset = frozenset()  # the samplers of the output being made
+        self.maker: CNode | None = None  # an unread node making the first sampler's latent (mapping.intent._task)
+        self.takes: dict[str, tuple[str, str]] = {}  # a generator -> its take's video before an output's finishing
+        self.continuing: dict = {}  # (task node, port) -> a take's Frame Hold and its line (takes.segments)
+
+    def spec_params(self, type_id: str) -> set[str]:
+        return {p.name for p in self.g.registry.get(type_id).params}
+
+    def add(self, type_id: str, params: dict, at: CNode | None, title: str | None = None, mode: str = "normal") -> str:
+        spec = self.g.registry.get(type_id)
+        known = {p.name for p in spec.params}
+        kept = {}
+        for k, v in params.items():
+            if k not in known or v is None:
+                continue
+            try:
+                spec.coerce_params({k: v})
+                kept[k] = v
+            except StudioError as e:  # a value Studio cannot take (out of range, of another kind): said
+                kept.update(self._fitted(spec, k, v, e, at))
+        pos = (at.pos[0], at.pos[1]) if at is not None else None
+        nid = self.g.add_node(type_id, kept, title=title, mode=mode, pos=pos).id
+        if at is not None:  # a server answers in the workflow's node ids (studio.serve)
+            self.out.origin[nid] = at.id
+        return nid
+
+    def set_param(self, node_id: str, name: str, value: Any, at: CNode | None) -> bool:
+        spec = self.g.nodes[node_id].spec
+        try:
+            spec.coerce_params({name: value})
+            kept = {name: value}
+        except StudioError as e:
+            kept = self._fitted(spec, name, value, e, at)
+        if name in kept:
+            self.g.set_param(node_id, name, kept[name])
+        return kept.get(name) == value
+
+    def _fitted(self, spec, name: str, value: Any, why: Exception, at: CNode | None = None) -> dict[str, Any]:
+        """The nearest value ``spec``'s ``name`` takes for ``value`` (a number clamped into its
+        range, a text cut to its length), else nothing (its default), said in the Log and the
+        pipeline's note with the original, the workflow's node it came from and what is used instead."""
+        p = next(q for q in spec.params if q.name == name)
+        fit = fitted_value(p, value)
+        if fit is not None:
+            try:
+                spec.coerce_params({name: fit})
+            except StudioError:
+                fit = None
+        used = f"{shown(fit)} used instead" if fit is not None else f"its default {shown(p.default)} used"
+        why = str(why).split("': ", 1)[-1] if str(why).startswith(("node '", "parameter '")) else why  # no Studio id
+        src = f" (from '{at.title or at.shown_cls}' #{at.id})" if at is not None else ""
+        line = f"{spec.title} '{name}' {shown(value)} not taken ({why}): {used}{src}"
+        self.refused.append(line)
+        self.out.log.append(f"{self.name}: {line}")
+        return {name: fit} if fit is not None else {}
+
+    def note(self, text: str, band: int | None = None) -> None:
+        """A note (one of the same text is made once); placed by finishing.layout."""
+        if any(n["text"] == text for n in self.notes):
+            return
+        self.notes.append({"pos": [0.0, 0.0], "text": text})
+        self.note_bands.append(band)
+
+    def _add_to_note(self, band: int, lines: list[str]) -> None:
+        """Lines added to the note of pipeline ``band`` (the last about it), else a note of their own."""
+        at = next((i for i in range(len(self.notes) - 1, -1, -1) if self.note_bands[i] == band), None)
+        if at is not None:
+            self.notes[at]["text"] += "".join(f"\n- {x}" for x in lines)
+        elif lines:
+            self.note("\n".join(f"- {x}" for x in lines), band)
+
+    def say_first(self, text: str) -> None:
+        """A sentence first in the Log and as the first canvas note."""
+        self.out.log.insert(sum(1 for line in self.out.log if line.startswith("This workflow makes")), text)
+        self.first_notes.append(text)
+
+    def say(self, line: str) -> None:
+        """A line in the pipeline's note and the Log (said once)."""
+        if line not in self.refused:
+            self.refused.append(line)
+            self.log(line)
+
+    def said_lines(self) -> list[str]:
+        """The lines said for the pipeline's note so far (values not taken, files read), handed over once."""
+        lines, self.refused = self.refused, []
+        return lines
+
+    def task_made(self, what: str, fam: str | None, generator: str | None, inputs: list[str]) -> None:
+        """A converted output's task for the conversion's summary (Conversion.tasks)."""
+        self.out.tasks.append({"task": what, "family": fam, "generator": generator, "inputs": inputs})
+
+    def log(self, line: str) -> None:
+        """A line in the Log, after the workflow's name."""
+        self.out.log.append(f"{self.name}: {line}")
+
+    def file_of(self, node: CNode | None) -> str:
+        if node is None:
+            return ""
+        v = self.wf.value(node, "image") if node.cls in ("LoadImage", "VHS_LoadImagePath") else (
+            self.wf.value(node, "file") or self.wf.value(node, "video") or self.wf.value(node, "audio")
+            or self.wf.value(node, "audio_file"))
+        return posix_name(str(v or ""))
+
+    def fps_of(self, up: list[CNode]) -> float | None:
+        """The video's frame rate: the first of ``up`` that sets one (CreateVideo, a Save node, a family's)."""
+        for n in up:
+            for k in ("fps", "frame_rate"):
+                if (n.cls in FPS_NODES or n.cls in families.lookup("fps_nodes")) \
+                        and isinstance(self.wf.value(n, k), (int, float)):
+                    return as_float(self.wf.value(n, k))
+        return None
+
+    def save_path(self, save: CNode) -> str:
+        prefix = str(self.wf.value(save, "filename_prefix") or "ComfyUI").strip("/") or "ComfyUI"
+        return f"out/{prefix}.mp4"

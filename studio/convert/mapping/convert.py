@@ -1,0 +1,187 @@
+"""A ComfyUI workflow (reading.workflow.Workflow) made into a Studio graph: each video output (SaveVideo,
+SaveAnimatedWEBP, SaveWEBM, VHS_VideoCombine...) traced back to its sampler, model, LoRAs, prompts,
+latent and images, and written as Load Video Model -> Video LoRA... -> Text to Video / Image to
+Video / a family's own generator -> Save Video, with Load Image / Load Video feeding it. The sampler's
+settings (steps, cfg, seed), size, length and frame rate are the workflow's; what Studio does not
+take (the sampler and scheduler, mapped to the nearest diffusers scheduler; the shift; a second
+expert; a text encoder or VAE file) is said in a note beside the pipeline. Every other node is
+listed, with its class and settings, in one note; finishing.layout places the nodes and the notes; the
+prompts are read by tracing.prompts, values shown and fitted by values.shown. What is a family's own (its
+task nodes, how its generator's settings are read, what its Save Video hears...) its mapping says
+(api.ComfyMapping in its folder, found by families.registry): the builder calls its declared hooks."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from studio.core.shown import cut, rounded
+
+from ..families import registry as families
+from ..finishing.core import core_path, make_core
+from ..finishing.layout import lay_out
+from ..finishing.utility import ENDS, make_utility, utility, utility_path
+from ..packs import easy_use
+from ..reading.workflow import MODES, CNode, Workflow, WorkflowError
+from ..takes import segments
+from ..takes.frames import frame_saves
+from ..tracing.tasks import family, tasks
+from .base import BuilderBase, Conversion
+from .inputs import InputMaking
+from .intent import IntentReading
+# (FILE_LOADERS too: studio.serve's object_info lists the node types the converter reads from here)
+from .kinds import FILE_LOADERS, FOLDED, LOADERS, MAX_LISTED, OUTPUTS, SETTINGS_CHARS, TEXT_NOTES  # noqa: F401
+from .making import Making
+from .models import ModelReading
+from .outputs import OutputStage
+from .settings import SettingsReading
+
+
+class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading, InputMaking, BuilderBase):
+    """The builder, composed of its stages (each its own module): outputs.py takes an output through them;
+    intent.py reads its task, inputs.py makes the nodes behind its inputs, models.py reads its samplers, LoRAs and
+    files, settings.py its generator's settings, making.py makes its nodes; base.py holds the graph, the state
+    they share and what is said. Here: the whole workflow, output after output, then what was not converted."""
+
+    def _dropped_note(self, dropped: list[CNode]) -> str:
+        """One note naming the ComfyUI nodes not converted, each with its settings."""
+        lines = [f"ComfyUI nodes not converted ({len(dropped):,}): Studio has no node doing what they do. "
+                 "Their settings as the workflow saved them:"]
+        lines += [_dropped_line(n) for n in dropped[:MAX_LISTED]]
+        if len(dropped) > MAX_LISTED:
+            lines.append(f"- and {len(dropped) - MAX_LISTED:,} more (their types are in the Log)")
+        return "\n".join(lines)
+
+    def build(self) -> Conversion:
+        """The whole workflow: its outputs made (or held), then its utilities and model-free videos, then the
+        notes (what was not converted, the workflow's own) laid out beside the nodes."""
+        self._outputs()
+        self._held_tasks()
+        self._utilities()
+        dropped, texts = self._not_converted()
+        self._notes(dropped, texts)
+        return self._summary()
+
+    def _outputs(self) -> None:
+        """Each video output made into a pipeline: a family's whole outputs first, then the saves (several takes
+        joined: a pipeline each), then takes saved as pictures."""
+        wf = self.wf
+        saves = [n for n in wf.nodes.values() if n.cls in OUTPUTS]
+        saves.sort(key=lambda n: (not n.enabled, n.id))
+        for n in wf.nodes.values():  # an output a family converts whole (ComfyUI's SeedVR2 upscale: its node)
+            for whole in families.lookup("whole"):
+                if n.id not in self.used and whole(self, n):
+                    break
+        for s in saves:
+            if s.id in self.used:
+                continue
+            takes = segments.segments(wf, s, self.g.registry) if s.enabled else []
+            if takes and segments.make(self, s, takes):  # several takes joined: a pipeline each, concatenated
+                self.out.pipelines += 1
+            elif not takes and self.pipeline(s):
+                self.out.pipelines += 1
+        for s in frame_saves(wf, set().union(*self.made) if self.made else set()):  # a take saved as pictures
+            if s.id not in self.used and self.pipeline(s):
+                self.out.pipelines += 1
+
+    def _held_tasks(self) -> None:
+        """A task Studio cannot do, with no sampler Studio reads (a model it does not run): held with its sentence."""
+        wf, known = self.wf, tasks()
+        for n in wf.nodes.values():
+            spec = known.get(n.cls)
+            if spec is not None and spec.generator is None and n.enabled and n.id not in self.held | self.used:
+                models = [x for x in wf.nodes.values() if x.enabled and x.cls in LOADERS and x.id not in self.used][:1]
+                self._hold(None, spec, family(None, spec, []), n, models, [])
+
+    def _utilities(self) -> None:
+        """ComfyUI's video utilities and model-free videos that end a chain, as Studio's nodes."""
+        wf = self.wf
+        ends = sorted((n for n in wf.nodes.values() if n.cls in ENDS and n.enabled), key=lambda n: ENDS.index(n.cls))
+        for n in ends:  # SAM 3, Depth Anything, SDPose, FILM... as Studio's nodes (a save before a preview)
+            path = utility_path(wf, n) if n.id not in self.used else None
+            if path is not None and not any(x.id in self.used for x in path if utility(x.cls)):
+                make_utility(self, n, path)
+        for n in ends:  # EmptyImage -> CreateVideo -> SaveVideo: no model, a solid colour
+            core = core_path(wf, n) if n.id not in self.used else None
+            if core is not None:
+                make_core(self, n, *core)
+
+    def _not_converted(self) -> tuple[list[CNode], list[str]]:
+        """The ComfyUI nodes not converted (counted by type for the Log) and the texts of the workflow's notes."""
+        dropped, texts, folded = [], [], families.lookup("folded")
+        for n in self.wf.nodes.values():
+            if n.id in self.used or n.cls in FOLDED or n.cls in folded:
+                continue
+            if n.cls in TEXT_NOTES:
+                texts.append(str(n.widgets.get("text") or ""))
+                continue
+            # a bypassed or muted copy said as such (an S2V workflow's bypassed LoadAudio read as 'not converted')
+            shown = n.shown_cls + ("" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)")
+            self.skipped[shown] = self.skipped.get(shown, 0) + 1
+            dropped.append(n)
+        return dropped, texts
+
+    def _notes(self, dropped: list[CNode], texts: list[str]) -> None:
+        """The notes in their order (the sentences said first, Studio's, the nodes not converted, the workflow's
+        own), laid out with the nodes."""
+        for text in self.first_notes:
+            self.note(text)
+        self.notes = self.notes[-len(self.first_notes):] + self.notes[:-len(self.first_notes)] if self.first_notes \
+            else self.notes
+        self.note_bands = self.note_bands[-len(self.first_notes):] + self.note_bands[:-len(self.first_notes)] \
+            if self.first_notes else self.note_bands
+        if dropped:
+            self.note(self._dropped_note(dropped))
+        for text in texts:  # the workflow's own notes, after Studio's
+            self.note(text)
+        if self.skipped:
+            self.out.log.append(f"{self.name}: ComfyUI nodes not converted (listed in a note on the canvas): "
+                                + ", ".join(f"{c} x{k}" if k > 1 else c for c, k in sorted(self.skipped.items())))
+        lay_out(self.g, self.bands, self.notes, self.note_bands)
+        if self.notes:
+            self.g.set_annotations("notes", self.notes)
+        self.out.notes = len(self.notes)
+
+    def _summary(self) -> Conversion:
+        """The conversion, its last lines in the Log."""
+        if not self.out.pipelines and not self.out.tasks:
+            self.out.log.append(f"{self.name}: no video output with a sampler found: only notes made")
+        self.out.log.append(f"{self.name}: {self.out.pipelines} pipeline(s), {len(self.g.nodes)} Studio nodes, "
+                            f"{self.out.notes} notes (ComfyUI nodes not converted, and what each generator "
+                            "does not take)")
+        return self.out
+
+
+def _dropped_line(n: CNode) -> str:
+    off = "" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)"
+    settings = cut(json.dumps(rounded(n.settings()), ensure_ascii=False, default=str), SETTINGS_CHARS)
+    read_as = f", read as {n.cls}" if n.origin else ""
+    return f"- '{n.title or n.shown_cls}' ({n.shown_cls}{read_as}, #{n.id}){off}: {settings}"
+
+
+def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
+    """A ComfyUI workflow (its UI or API JSON, parsed) as a Studio graph (reading.workflow.WorkflowError
+    when it is neither)."""
+    try:
+        wf = Workflow.read(doc)
+    except WorkflowError as e:
+        raise WorkflowError(f"'{name}': {e}") from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as e:
+        raise WorkflowError(f"'{name}' looks like a ComfyUI workflow but could not be read "
+                            f"({type(e).__name__}: {str(e)[:200]})") from None
+    try:
+        said = easy_use.translate(wf) + [x for m in families.mappings() if m.translate for x in m.translate(wf)]
+        said += wf.wiring_said  # an input two broadcasts reach at one priority (left unwired, as in ComfyUI)
+        b = _Builder(wf, name, registry)
+        if wf.inside:
+            b.out.log.append(f"{name}: the workflow is read from the file's '{wf.inside}' (the file holds it inside "
+                             "another object)")
+        if wf.wiring:  # frontend-only nodes: what they stand for is in the links (information, the Log only)
+            b.out.log.append(f"{name}: read as the links ComfyUI's frontend makes of them when it queues the workflow: "
+                             + ", ".join(f"{k} x{v}" if v > 1 else k for k, v in sorted(wf.wiring.items())))
+        for line in said:
+            b.out.log.append(f"{name}: {line}")
+        if said:
+            b.note("\n".join(said))
+        return b.build()
+    except RecursionError:  # every walk is bounded; this is the last word if one is not
+        raise WorkflowError(f"'{name}': its nodes are chained too deeply to convert") from None

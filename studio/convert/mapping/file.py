@@ -1,0 +1,60 @@
+"""A ComfyUI workflow file on disk: told apart from a Studio graph, read within the graph files'
+limits (a FIFO or device refused, at most MAX_GRAPH_FILE_BYTES read; JSON only, nothing run), and
+converted (mapping.convert)."""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from studio.core import json_limits
+from studio.core.checked_open import read_bounded
+from studio.core.limits import MAX_GRAPH_FILE_BYTES
+
+from .convert import Conversion, convert
+from ..reading.workflow import WorkflowError, enveloped, is_workflow
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"'{name}' is not valid JSON")
+
+
+def read_json(path: str) -> Any:
+    try:
+        raw = read_bounded(path, MAX_GRAPH_FILE_BYTES, "workflow file")
+        # UTF-8 (with or without its BOM), or UTF-16 / UTF-32 as Windows tools save text (PowerShell's '>'
+        # writes UTF-16 with a BOM): told from the first bytes, as json.loads tells them
+        text = raw.decode(json.detect_encoding(raw))
+        json_limits.check_shape(text)  # nesting refused in words before json's parser recurses
+        return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise WorkflowError(f"'{os.path.basename(path)}': its JSON nests too deeply to be a workflow") from None
+    except UnicodeDecodeError as e:  # said in words, not the codec's ("illegal UTF-16 surrogate")
+        text = e.encoding.upper().replace("-SIG", "").replace("-LE", "").replace("-BE", "")
+        raise WorkflowError(f"'{os.path.basename(path)}' is not a workflow: it reads as {text} text, but from byte "
+                            f"{e.start:,} on it is not {text} (a damaged or cut-short file, or not text)") from None
+    except (OSError, ValueError) as e:  # JSONDecodeError and JSONLimitError are ValueErrors
+        raise WorkflowError(f"'{os.path.basename(path)}': {getattr(e, 'strerror', None) or e}") from None
+
+
+def is_comfy_file(path: str) -> bool:
+    """True for a .json file holding a ComfyUI workflow (UI or API JSON, or one inside another object: an API
+    client's body, a /history entry), not a Studio graph."""
+    if not path.lower().endswith(".json"):
+        return False
+    try:
+        doc = read_json(path)
+    except WorkflowError:
+        return False
+    return not (isinstance(doc, dict) and "format" in doc) and is_workflow(enveloped(doc)[0]) is not None
+
+
+def convert_file(path: str, registry=None) -> Conversion:
+    """The Studio graph of a ComfyUI workflow file (WorkflowError, one line, when it is not one);
+    its ``base_dir`` is the workflow's folder (images named in it are looked for there)."""
+    doc = read_json(path)
+    if isinstance(doc, dict) and isinstance(doc.get("prompt"), dict) and is_workflow(doc["prompt"]) == "api":
+        doc = doc["prompt"]  # the API JSON as ComfyUI's /prompt takes it
+    conv = convert(doc, os.path.basename(path), registry)
+    conv.graph.base_dir = os.path.dirname(os.path.abspath(path))
+    return conv

@@ -1,0 +1,127 @@
+"""The builder's stage that makes the Studio nodes behind a generator's inputs: Studio's Load Image / Load Video /
+Load Audio for a ComfyUI loader (one each), the steps between a file and an input (Canny -> Edges, SAM 3 ->
+Segment, poses, depth, an audio encoder -> Speech Features as the family's api.Voice hears it), and the voice a
+Save Video carries."""
+from __future__ import annotations
+
+from ..families import registry as families
+from ..finishing.utility import depth_node, phrase_of, pose_nodes
+from ..reading.workflow import LOADER_NODES, CNode
+from .intent import FAMILY_STEP_OUT, STEP_OUT, step_kind
+
+
+class InputMaking:
+    """Studio's nodes for the files and steps an output's inputs are made from."""
+
+    def studio_loader(self, loader: CNode, slot: int = 0) -> tuple[str, str]:
+        """Studio's Load Image / Load Video / Load Audio for a ComfyUI loader (one each, however
+        often it is read), and the output for ``slot`` (a LoadImage's mask: its alpha)."""
+        kind, _ = LOADER_NODES[loader.cls]
+        if loader.id not in self.loaded:
+            self.loaded[loader.id] = self.add(kind, {"path": self.file_of(loader)}, loader)
+        out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
+               "io.load_audio": ("audio",)}[kind]
+        return self.loaded[loader.id], out[slot] if 0 <= slot < len(out) else out[0]
+
+    def step(self, n: CNode, src: tuple[str, str], at: str | None = None) -> tuple[str, str]:
+        """Studio's node for a ComfyUI step between a file and an intent input (Canny -> Edges with
+        its thresholds in grey levels; SAM 3 -> Segment with its phrase), wired from ``src``."""
+        key, out = f"{n.id}<{src[0]}.{src[1]}", STEP_OUT.get(n.cls) or FAMILY_STEP_OUT[step_kind(n.cls)]
+        if key not in self.loaded:  # one Studio node for a step read twice (SAM 3's mask for two inputs)
+            self.loaded[key] = self._step(n, src)
+        return self.loaded[key], out
+
+    def _poses(self, n: CNode, src: tuple[str, str]) -> str:
+        """Studio's Pose Estimate of the clip ``src`` (with its Detect People): one for every step that reads the
+        same clip's poses (Wan Animate's drawn pose and its face crops)."""
+        key = f"poses<{src[0]}.{src[1]}"
+        if key not in self.loaded:
+            self.loaded[key] = pose_nodes(self, n, src)
+        return self.loaded[key]
+
+    def _step(self, n: CNode, src: tuple[str, str]) -> str:
+        """Studio's node for one step (Lotus -> Depth, Canny -> Edges, SAM 3 -> Segment, an audio encoder's
+        encode -> Speech Features with every hidden state, as HuMo reads Whisper's), wired."""
+        wf = self.wf
+        if n.cls == "AudioEncoderEncode":  # a wav2vec2 or another encoder (Whisper), told by the encoder's file
+            return self.speech_features(n, src, self._voice(n))
+        kind = step_kind(n.cls)
+        if kind == "pose":  # people, their poses, drawn over the clip's size: what a pose ControlNet reads
+            pose = self._poses(n, src)
+            nid = self.add("preprocess.draw_pose", {}, n)
+            self.g.connect(pose, "pose", nid, "pose")
+            self.g.connect(*src, nid, "like")
+            return nid
+        if kind == "face":  # the face crops of the people found: Wan Animate's face clip, at 512 as it reads it
+            pose = self._poses(n, src)
+            nid = self.add("preprocess.face_crops", {"size": 512}, n)
+            self.g.connect(*src, nid, "video")
+            self.g.connect(pose, "pose", nid, "pose")
+            return nid
+        if n.cls == "LotusConditioning" or kind == "depth":
+            return depth_node(self, n, src)
+        if n.cls == "Canny":
+            raw = n.raw if isinstance(n.raw, list) else []
+            lo, hi = (wf.value(n, k) if k in n.links else (raw[i] if i < len(raw) else None)
+                      for i, k in enumerate(("low_threshold", "high_threshold")))
+            params = {k: int(round(v * 255)) for k, v in (("low", lo), ("high", hi))
+                      if isinstance(v, (int, float)) and 0 <= v <= 1}
+            nid = self.add("control.edges", params, n)
+            self.g.connect(*src, nid, "video")
+            return nid
+        prep = self.add("preprocess.load", {"kind": "segment"}, n)
+        nid = self.add("preprocess.segment", {"phrase": phrase_of(wf, n, self.used)}, n)
+        self.g.connect(*src, nid, "video")
+        self.g.connect(prep, "model", nid, "model")
+        return nid
+
+    def hear(self, save: CNode, sv: str, heard: tuple[str, ...], inputs: dict) -> None:
+        """The voice the take is made to (the generator's inputs ``heard``: Generator.heard) in the Save Video
+        ``sv``'s file with it; a second voice mixed with the first, as the model hears them (a dialogue)."""
+        if not heard or heard[0] not in inputs:
+            return
+        voice = self.studio_loader(*inputs[heard[0]][:2])
+        if len(heard) > 1 and heard[1] in inputs:
+            mix = self.add("edit.audio_mix", {}, save)
+            self.g.connect(*voice, mix, "a")
+            self.g.connect(*self.studio_loader(*inputs[heard[1]][:2]), mix, "b")
+            voice = (mix, "audio")
+        self.g.connect(*voice, sv, "audio")
+
+    def _voice(self, n: CNode):
+        """How the family whose node ``n`` (an AudioEncoderEncode) feeds hears it (api.Voice): of the voices
+        the mappings declare for its kind of encoder (wav2vec2 or not), the one for the node it feeds,
+        else the one for any."""
+        wf = self.wf
+        enc = wf.source(n, "audio_encoder")
+        name = enc is not None and wf.value(enc, "audio_encoder_name")
+        wav2vec = isinstance(name, str) and "wav2vec" in name.lower()
+        voices = [v for v in families.lookup("voices") if v.wav2vec == wav2vec]
+        fed = {m.cls for m in wf.nodes.values() if any(src[0] == n.id for src in m.links.values())}
+        return next((v for v in voices if v.feeds and any(c.startswith(v.feeds) for c in fed)),
+                    next(v for v in voices if not v.feeds))
+
+    def speech_features(self, n: CNode, src: tuple[str, str], voice) -> str:
+        """Speech Features (``voice.params``) for an AudioEncoderEncode, wired from the Load Audio ``src``:
+        reading ComfyUI's single file of its AudioEncoderLoader (models/audio_encoders/, read into
+        transformers' class by Speech Features' 'encoder'); with no file named, Load Preprocessor (kind
+        'speech') on the release's Hugging Face folder. What it reads is said in the pipeline's note."""
+        wf = self.wf
+        enc = wf.source(n, "audio_encoder")
+        name = wf.value(enc, "audio_encoder_name") if enc is not None else None
+        if enc is not None:
+            self.used.add(enc.id)
+        named = isinstance(name, str) and name.strip() != ""
+        params = dict(voice.params)
+        nid = self.add("encode.speech", dict(params, encoder=name.replace("\\", "/")) if named else params, n)
+        self.g.connect(*src, nid, "audio")
+        if named:
+            line = (f"the voice's features: Speech Features reads ComfyUI's '{name}' (audio_encoders/) into "
+                    f"transformers' {voice.what}")
+        else:
+            prep = self.add("preprocess.load", {"kind": "speech", "model": voice.folder}, enc or n)
+            self.g.connect(prep, "model", nid, "model")
+            line = (f"the voice's features: no audio encoder file is named, so Speech Features takes Load "
+                    f"Preprocessor's '{voice.folder}', a Hugging Face folder ({voice.what})")
+        self.say(line)
+        return nid

@@ -1,0 +1,206 @@
+"""The builder's stage that reads what an output makes: the task its first sampler's latent and conditioning
+nodes say (tracing.tasks, a family's reading of its task node, of the nodes on the latent's way and of its
+generator's inputs: its mapping's hooks), a latent encoded from a clip (video to video, or said), and the Load
+Image / Load Video / Load Audio behind each intent input with the steps on its way (made by inputs.py)."""
+from __future__ import annotations
+
+from studio.core.shown import number
+
+from ..reading.workflow import LOADER_NODES, CNode
+from ..families import registry as families
+from ..tracing.roles import generates, in_type
+from ..tracing.tasks import I2V, LATENT_NAMES, T2V, V2V, Task, conditioning_task, task_node, task_of, tasks
+from ..tracing.walks import FILE_TYPES, adds_noise, find_loader, sampler_denoise
+
+# ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
+# ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
+# own pose (people -> pose -> drawn) and depth nodes, their models chosen on Load Preprocessor (said)
+# (and a family's pack's own steps, its mapping's 'steps': 'pose' drawn as these are, 'face' as Face Crops)
+POSE_STEPS = ("DWPreprocessor", "OpenposePreprocessor", "DWPose")
+DEPTH_STEPS = ("DepthAnythingV2Preprocessor", "DepthAnythingPreprocessor", "DepthAnything_V2", "DA3Inference")
+STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode") + POSE_STEPS + DEPTH_STEPS
+STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth",
+            "AudioEncoderEncode": "features", **{k: "video" for k in POSE_STEPS}, **{k: "depth" for k in DEPTH_STEPS}}
+FAMILY_STEP_OUT = {"pose": "video", "face": "face"}
+
+
+def step_kind(cls: str) -> str | None:
+    """'pose', 'face' or 'depth' for a preprocessing step Studio's pose / depth nodes make (ComfyUI's, or a
+    family's pack's: its mapping's 'steps'); None for any other node."""
+    if cls in POSE_STEPS:
+        return "pose"
+    if cls in DEPTH_STEPS:
+        return "depth"
+    return families.lookup("steps").get(cls)
+
+
+class IntentReading:
+    """An output's task and intent inputs (a stage of the builder: its state is base.BuilderBase's)."""
+
+
+
+
+    def _task(self, first: CNode, up: list[CNode], said: list[str]) -> tuple[str, CNode | None, dict, Task | None]:
+        """The generator (a Studio type id) for the task the first sampler's latent and conditioning
+        nodes say (tracing.tasks.tasks(): the families' mappings'), that node, the intent inputs wired into it (the generator's
+        input -> (ComfyUI loader, its output slot)) and the task's declaration."""
+        wf, used = self.wf, self.used
+        node, chain = task_node(wf, first, up)
+        # a node no family reads making the latent from nothing (a pack's reference-to-video node): its size and length
+        # settings, by ComfyUI's names, are the generator's (mapping.settings._params)
+        self.maker = chain[-1] if node is None and chain and not any(k in chain[-1].links for k in LATENT_NAMES) \
+            else None
+        spec = task_of(node)
+        if node is not None:
+            used.add(node.id)
+        if spec is not None and spec.generator == V2V and (other := conditioning_task(wf, first)) is not None:
+            # a clip encoded as the latent, a family's conditioning beside it (InfiniteTalk's voice): not a restyle
+            given = tasks()[other.cls]
+            return V2V, node, {}, Task(f"video to video from an encoded clip, conditioned by {other.shown_cls} "
+                                       f"({given.what})", None, family=given.family, cannot=(
+                                           f"restyle a clip with {other.shown_cls}'s conditioning: Video to Video takes "
+                                           "the clip and the prompt alone, and that task's generator makes its take "
+                                           "from its own inputs (made as either, it would be another video)"))
+        if spec is not None and spec.generator == V2V:
+            spec = self._encoded(first, node, spec, said)
+        inputs: dict[str, tuple[CNode, int]] = {}
+        spec = self._task_node(node, up, spec, inputs, said)
+        gen = spec.generator if spec is not None and spec.generator else T2V
+        if spec is not None and spec.needs and "image" not in inputs:
+            gen = T2V  # Wan 2.2 TI2V / HunyuanVideo 1.5 with no start image: text to video
+        claim = families.claimed(up)
+        if claim is not None:  # a family told by its nodes upstream (LTX-2 by its audio nodes)
+            if claim.read is not None:  # its own reading of the pipeline (given the latent's maker): a task held
+                held = claim.read(self, node if node is not None else wf.source(first, "latent_image"), up, claim,
+                                  inputs, said)
+                if held is not None and held.generator is None:
+                    return gen, node, inputs, held
+            gen = claim.generator or gen
+        gen = self._latent_steps(chain, gen, inputs, said)
+        hooks = families.generator(gen)
+        if hooks is not None and hooks.intent is not None:  # VACE's task, LTX-2's sound, S2V's take
+            hooks.intent(self, node, up, inputs, said)
+        if gen == I2V and "image" not in inputs and "image" not in self.motion:
+            said.append("the workflow's start image is made by ComfyUI nodes Studio does not convert: connect an image "
+                        "to Image to Video's 'image'")
+        return gen, node, inputs, spec
+
+    def _task_node(self, node: CNode | None, up: list[CNode], spec: Task | None, inputs: dict,
+                   said: list[str]) -> Task | None:
+        """The task node's intent inputs read into ``inputs``, the family's own reading of it (which may say
+        another task), and its settings: the generator's, or said as not taken."""
+        for port, into in spec.ports if spec is not None else ():
+            if port in node.links:
+                self.intent(node, port, into, inputs, said)
+        if spec is not None and spec.read is not None and node is not None:  # the family's own reading
+            spec = spec.read(self, node, up, spec, inputs, said) or spec
+        for name, param, words in spec.settings if spec is not None and node is not None else ():
+            v = self.wf.value(node, name)
+            if v is None:
+                continue
+            if param is not None:
+                self.extra[param] = v
+            else:
+                said.append(f"{node.shown_cls}'s {name} {number(v) if isinstance(v, (int, float)) else v} ({words}) is "
+                            "not taken")
+        return spec
+
+    def _latent_steps(self, chain: list[CNode], gen: str, inputs: dict, said: list[str]) -> str:
+        """The generator after a family's nodes on the latent's way are read (LTX's image, keyframes and control)."""
+        steps, declared = families.lookup("latent_steps"), families.declared()
+        for n in chain:
+            if n.cls in steps:
+                self.used.add(n.id)
+                gen = steps[n.cls](self, n, gen, inputs, said)
+            elif n.cls in declared or not any(in_type(n, k) in FILE_TYPES for k in n.links):
+                self.used.add(n.id)  # read, or a node passing the latent on (a pack's check of it) with no file of its own
+            # else a node no family reads given a file (a pack's guide): left unconverted, so that the file given to
+            # the sampler through it holds the output (ledger.blocked) instead of being dropped with it
+        return gen
+
+    def _encoded(self, first: CNode, node: CNode, spec: Task, said: list[str]) -> Task | None:
+        """A sampler's latent encoded from a clip (VAEEncode): video to video when the sampler
+        denoises it part way (its strength the denoise), else text to video (said): the clip, noised
+        whole, is lost in ComfyUI too."""
+        d = sampler_denoise(self.wf, first)
+        found = find_loader(self.wf, node, "pixels", set())
+        if d is not None and d >= 1 and not adds_noise(self.wf, first):  # the clip itself sampled: an inversion, an edit
+            clip = f" {LOADER_NODES[found[0].cls][1]} '{self.file_of(found[0])}'" if found is not None else ""
+            return Task(f"a video sampled from the encoded clip{clip} itself (no noise added)", None, family=None,
+                        cannot=f"sample a clip with no noise added ('{first.title or first.shown_cls}' #{first.id}: an "
+                               "inversion or an edit of the clip, as FlowEdit and RF-inversion make)")
+        if d is not None and d >= 1:
+            clip = f" ({LOADER_NODES[found[0].cls][1]} '{self.file_of(found[0])}')" if found is not None else ""
+            said.append(f"'{first.title or first.cls}' denoises its encoded latent whole (denoise 1): the clip encoded"
+                        f"{clip} is noised away, as in ComfyUI, and the video is made from the prompt alone")
+            return None
+        if found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video":
+            return Task("video to video from an encoded image", None, family=None,
+                        cannot="restyle a latent encoded from a still image or from nodes it does not convert (Video "
+                               "to Video takes a clip)")
+        if d is None:  # wired to nodes Studio cannot work out: not a whole denoise, a strength unknown
+            said.append(f"how far '{first.title or first.cls}' denoises its encoded latent is given by nodes Studio "
+                        "cannot work out: Video to Video runs at its default strength; set 'strength' to the "
+                        "workflow's")
+            return spec
+        self.extra["strength"] = round(float(d), 4)
+        return spec
+
+    def intent(self, node: CNode, port: str, into: str, inputs: dict, said: list[str]) -> None:
+        """The Load Image / Load Video / Load Audio behind ``node``'s ``port``, for the generator's
+        ``into``; what makes it otherwise is said."""
+        cont = self.continuing.get((node.id, port))
+        if cont is not None:  # frames of an earlier take of the output (takes.segments): its Frame Hold, or Time
+            self.motion.update({into: cont[:2]} if cont[0] is not None else {})  # (a mask the preset makes: none)
+            said += [cont[2]] if cont[2] else []
+            return
+        found = find_loader(self.wf, node, port, self.used)
+        if found is None:
+            said.append(f"'{port}' of '{node.title or node.cls}' is made by ComfyUI nodes Studio does not convert (see "
+                        f"their note): connect one to the generator's '{into}'")
+            self.unmade.add(into)
+            return
+        loader, slot, via = found
+        made = next((n for n in via if generates(self.wf, n)), None)
+        if made is not None:  # a picture another node makes from the file (an API image model): not the file
+            said.append(f"'{port}' of '{node.title or node.cls}' is made by ComfyUI's '{made.title or made.shown_cls}' "
+                        f"({made.shown_cls}, #{made.id}) from {LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' "
+                        f"when the workflow runs; Studio does not run it: connect what it makes to the generator's "
+                        f"'{into}'")
+            self.unmade.add(into)
+            return
+        steps = [n for n in via if (n.cls in STEPS or step_kind(n.cls))
+                 and (n.cls.startswith("SAM3") == into.endswith("mask"))]
+        theirs = families.lookup("steps")
+        if any(theirs.get(n.cls) == "pose" for n in steps):  # a family's pose drawing: its detection is part of it
+            absorbed = [n for n in steps if theirs.get(n.cls) == "face"]
+            steps = [n for n in steps if n not in absorbed]
+            via = [n for n in via if n not in absorbed]
+            self.used |= {n.id for n in absorbed}
+        if any(n.cls == "ImagePadForOutpaint" for n in via) and self.pad is None:
+            self.pad = next(n for n in via if n.cls == "ImagePadForOutpaint")
+        if self.pad is not None and into == "mask":
+            return  # Wan VACE draws the outpaint mask from its pads
+        other = sorted({n.cls for n in via if n not in steps and n.cls != "ImagePadForOutpaint"})
+        if other:
+            said.append(f"'{port}' of '{node.title or node.cls}' is {loader.cls}'s file through ComfyUI's "
+                        f"{', '.join(other)}: the file is wired without "
+                        f"{'that step' if len(other) == 1 else 'those steps'}; add Studio's node for it if it matters")
+        for n in (n for n in steps if step_kind(n.cls)):
+            what, kinds = ("depth", "'depth'") if step_kind(n.cls) == "depth" else ("pose", "'people' and 'pose'")
+            said.append(f"'{into}' is made by Studio's {what} nodes for {n.shown_cls} (#{n.id}): choose their "
+                        f"models on Load Preprocessor ({kinds}); ComfyUI's preprocessor files are their own format")
+        self.used |= {n.id for n in steps}
+        inputs[into] = (loader, slot, tuple(reversed(steps)))
+
+
+
+
+
+
+
+
+
+
+
+

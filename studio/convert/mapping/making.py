@@ -1,0 +1,91 @@
+"""The builder's stage that makes one output's Studio nodes: Load Video Model (its part files), the Video LoRAs,
+the generator with its inputs wired, and the Save Video after the take's finishing (its sound); a second output
+of the same sampler as one more Save Video on the same generator."""
+from __future__ import annotations
+
+from studio.core.errors import StudioError
+
+from ..families import registry as families
+from ..finishing.finish import after_take, save_node
+from ..reading.workflow import LOADER_NODES, CNode
+from ..takes import sound
+from ..tracing.walks import model_file
+
+
+class Making:
+    """One output's Studio nodes, wired."""
+
+    def _make(self, save: CNode, first: CNode, task: str, params: dict, loaders: list[CNode], loras: list,
+              inputs: dict, up: list[CNode], said: list[str]) -> str:
+        """The Studio nodes of one output, wired; the generator's id."""
+        files = [model_file(self.wf, loaders[0])] if loaders else [None]
+        lp = self.spec_params("video_models.load")
+        load = self.add("video_models.load", {"model": files[0]}, loaders[0] if loaders else None)
+        if not files[0]:
+            said.append("no model loader found: set Load Video Model's 'model'")
+        self.loader_files(up, loaders, load, lp, said)
+        model_out = (load, "model")
+        for name, strength, at, expert in loras:
+            lid = self.add("video_models.lora", {"lora": name, "strength": strength,
+                                                 **({"expert": expert} if expert != "auto" else {})}, at)
+            self.g.connect(*model_out, lid, "model")
+            model_out = (lid, "model")
+        gen = self.add(task, params, first)
+        self.g.connect(*model_out, gen, "model")
+        ports = {i.name for i in self.g.registry.get(task).inputs}
+        for into, (loader, slot, steps) in inputs.items():
+            if into not in ports:
+                said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' for '{into}': "
+                            f"{self.g.registry.get(task).title} has no such input")
+                continue
+            nid, out = self.studio_loader(loader, slot)
+            for step in steps:  # Canny -> Edges, SAM 3 -> Segment
+                nid, out = self.step(step, (nid, out))
+            want = next(i.type for i in self.g.registry.get(task).inputs if i.name == into)
+            if out == "video" and want == "Image":  # a frame of a clip (ComfyUI's GetVideoComponents / ImageFromBatch)
+                nid, out = self.add("edit.frame_hold", {"frame": 0}, loader), "image"
+                self.g.connect(self.loaded[loader.id], "video", nid, "video")
+                said.append(f"'{into}' is a frame of the clip '{self.file_of(loader)}': Frame Hold gives its first frame")
+            try:
+                self.g.connect(nid, out, gen, into)
+            except StudioError as e:  # a mask made from a clip by ComfyUI nodes, and the like
+                said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' is not wired to '{into}' ({e}): "
+                            "connect what the workflow makes from it")
+        for into, src in self.motion.items():  # a family's tracks, a camera path (Task.read)
+            self.g.connect(*src, gen, into)
+        sv = save_node(self, save)  # a Save Video, or a Save Image Sequence for a take saved as pictures
+        hooks = families.generator(task)
+        video = hooks.video if hooks is not None and hooks.video is not None else None
+        src = video(self, gen, load, model_out, params) if video else (gen, "video")
+        self.takes[gen] = src  # the take before this output's own finishing (another output's starts there too)
+        self.g.connect(*after_take(self, save, src, said), sv, "video")  # an upscale, a resize, an interpolation
+        if hooks is not None and hooks.sound and sound.hears(self, sv):
+            self.g.connect(gen, "audio", sv, "audio")
+        if hooks is not None and hooks.wired is not None:
+            hooks.wired(self, gen, load, params)
+        if sound.hears(self, sv):
+            self.hear(save, sv, hooks.heard if hooks is not None else (), inputs)
+            sound.remux(self, save, sv, said)  # a file's sound the save muxes (Video Combine's, CreateVideo's)
+        return gen
+
+    def _another_output(self, save: CNode, gen: str, task: str, band: int, made_for: CNode, said: list[str]) -> str:
+        """A second output of the same sampler: a Save Video on the same generator (a path of its own,
+        so neither overwrites the other), not the video generated twice; its own finishing (an upscale, a
+        resize, an interpolation: finishing.finish) between the take and it. The Save Video's id."""
+        path, taken = self.save_path(save), {n.params.get("path") for n in self.g.nodes.values()
+                                              if n.type_id == "io.save_video"}
+        stem, k = path.removesuffix(".mp4"), 2
+        while path in taken:
+            path, k = f"{stem}_{k}.mp4", k + 1
+        sv = save_node(self, save, path)
+        made = len(self.g.nodes) - 1
+        take = self.takes.get(gen, (gen, "video"))  # the take before the first output's own finishing
+        self.g.connect(*after_take(self, save, take, said), sv, "video")
+        hooks = families.generator(task)
+        if hooks is not None and hooks.sound and self.g.nodes[sv].type_id == "io.save_video":
+            self.g.connect(gen, "audio", sv, "audio")
+        self.used.add(save.id)
+        self.bands[band] += [n for n in list(self.g.nodes)[made:]]
+        self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> another Save Video ({path}) on the "
+                            f"pipeline of '{made_for.title or made_for.cls}' (the same sampler: generated once)")
+        return sv

@@ -1,0 +1,238 @@
+"""The builder's stage that reads an output's samplers and models: the first sampler and the later passes, each
+sampler's LoRAs (rgthree's stacks too) and model loader, the patches on the model's way that are not applied, the
+shifts, and the text encoder, VAE, image encoder and second expert files set on Load Video Model (else said)."""
+from __future__ import annotations
+
+import json
+
+from studio.core.shown import cut, rounded
+
+from ..families import registry as families
+from ..packs import lora_stacks
+from ..reading.workflow import CNode
+from ..tracing.prompts import MAX_SAMPLERS, switched_off_loras, walk
+from ..tracing.roles import carries
+from ..tracing.sampling import SAMPLERS, Sampling, read_sampling
+from ..tracing.walks import loader_extras, model_file, sampler_chain, upstream
+from ..values.shown import listed, shown
+from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
+
+
+def _role(n: CNode, up: list[CNode]) -> str:
+    """The words for a loader whose every consumer is one of a family's nodes it declares a role for (its
+    mapping's roles: LTX-2.5's audio VAE) ('' else)."""
+    users = {u.cls for u in up if any(src == n.id for src, _ in u.links.values())}
+    for classes, words in families.lookup("roles"):
+        if users and users <= set(classes):
+            return words
+    return ""
+
+
+class ModelReading:
+    """An output's samplers, LoRAs, model loaders and part files."""
+
+    def _samplers(self, save: CNode, up: list[CNode]) -> tuple[CNode, Sampling, list[Sampling]] | None:
+        """The output's first sampler (no other sampler upstream of it) and the later passes,
+        nearest first, read; None when no sampler feeds it (or, said, too many do)."""
+        wf = self.wf
+        samplers = sampler_chain(wf, save)
+        if not samplers:
+            return None
+        if len(samplers) > MAX_SAMPLERS:
+            self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' (#{save.id}) is fed by "
+                                f"{len(samplers):,} samplers; Studio converts outputs of up to {MAX_SAMPLERS}: "
+                                "kept as notes")
+            return None
+        ids = {s.id: {u.id for u in upstream(wf, s)} - {s.id} for s in samplers}
+        first = next((s for s in samplers if not any(o.id in ids[s.id] for o in samplers)), samplers[0])
+        later = sorted((s for s in samplers if s is not first), key=lambda s: len(ids[s.id]))
+        main = read_sampling(wf, first)
+        rest = [read_sampling(wf, s) for s in later]
+        for s in [main] + rest:
+            self.used.add(s.node.id)
+            self.used |= s.used
+        return first, main, rest
+
+    def lora_chain(self, s: Sampling, taken: set | None, shifts: list, said: list[str]) -> tuple[list, CNode | None]:
+        """One sampler's LoRAs (name, strength, node), nearest the sampler first, but those in
+        ``taken`` (the first sampler's), and its model loader; a ModelSamplingSD3 on the way adds
+        its shift. A chain wired in a circle ends where it comes round again."""
+        wf, used = self.wf, self.used
+        loras = families.lookup("lora_loaders")  # a family's pack's LoRA loaders (LTX-2's IC-LoRA loader)
+
+        def stop(x: CNode) -> bool:
+            return x.cls in LOADERS or x.cls in SHIFTS or x.cls.startswith("LoraLoader") or x.cls in loras or \
+                x.cls in lora_stacks.STACKS
+        chain, walked, passed = [], set(), set()
+        loader = walk(wf, s.inputs(wf), ("model",), stop, passed)
+        while loader is not None and loader.cls not in LOADERS and loader.id not in walked:
+            walked.add(loader.id)
+            used.add(loader.id)
+            if loader.cls in SHIFTS:
+                shifts.append(wf.value(loader, "shift"))
+            elif taken is not None and loader.id in taken:
+                pass  # the first sampler's LoRAs, on its chain already
+            elif loader.cls in lora_stacks.STACKS:  # rgthree's stacks: each LoRA that is on, last applied first
+                for name, strength, clip in reversed(lora_stacks.stacked(wf, loader, said)):
+                    chain.append((name, strength, loader))
+                    if clip is not None and clip != strength:
+                        said.append(f"LoRA '{name}': its text-encoder strength {clip:g} is not applied (Video LoRA puts "
+                                    "it on the denoiser)")
+            else:
+                chain.append((wf.value(loader, "lora_name"), wf.value(loader, "strength_model"), loader))
+                clip = wf.value(loader, "strength_clip")
+                if isinstance(clip, (int, float)) and clip:
+                    said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
+                                "not applied (Video LoRA puts it on the denoiser)")
+            loader = walk(wf, wf.source(loader, "model"), ("model",), stop, passed)
+        self._patches(s, passed - used - {s.node.id, s.inputs(wf).id}, said)
+        used |= passed
+        return chain, loader
+
+    def _patches(self, s: Sampling, passed: set[str], said: list[str]) -> None:
+        """The nodes on the model's way from its loader to sampler ``s`` that change the model and are not
+        read (an IC-LoRA loader, a speed patch), each said."""
+        wf = self.wf
+        for nid in sorted(passed):
+            n = wf.nodes.get(nid)
+            if n is None or n.cls in FOLDED or \
+                    n.cls in families.declared() or n.cls in families.lookup("tasks"):  # a family reads it
+                continue
+            what = carries(n) or "a model patch"
+            said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: {what}) between the model loader and "
+                        f"'{s.node.title or s.node.shown_cls}' is not applied: Studio loads the model without it "
+                        f"({cut(json.dumps(rounded(n.settings()), ensure_ascii=False, default=str), 120)})")
+
+    def _models(self, main: Sampling, rest: list[Sampling], said: list[str]) -> tuple[list, list, list[CNode]]:
+        """The LoRAs (name, strength, node, expert; nearest the loader first), the shifts and the
+        model loaders of the samplers (a LoRA on Wan 2.2 A14B's low-noise model: expert low noise)."""
+        loras, shifts, loaders, others, self.pass_loras = [], [], [], [], {}
+        for s in [main] + rest:
+            chain, loader = self.lora_chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
+            if loader is not None and loader.cls in LOADERS:
+                self.used.add(loader.id)
+            if loader is not None and loader.cls in LOADERS and loader not in loaders and not any(
+                    model_file(self.wf, x) == model_file(self.wf, loader) for x in loaders):  # one file loaded twice: one model
+                self.used.add(loader.id)
+                loaders.append(loader)
+                dtype = self.wf.value(loader, "weight_dtype")
+                if isinstance(dtype, str) and dtype != "default":
+                    said.append(f"weight_dtype '{dtype}' of '{loader.title or loader.cls}': Load Video Model's "
+                                "'memory' setting chooses how the weights are stored (fp8 modes)")
+                said += loader_extras(self.wf, loader)
+            if s is main:
+                loras += [(n, v, at, "auto") for n, v, at in chain]
+            elif len(loaders) > 1 and loader is loaders[1]:  # the second expert's chain
+                others += [(n, v, at, "low noise") for n, v, at in chain]
+            else:
+                self.pass_loras[s.node.id] = (chain, [f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.shown_cls}' "
+                                                      f"(#{s.node.id}) only: not applied (Studio's LoRAs go on the "
+                                                      "whole model)" for n, v, _ in chain])
+                said += self.pass_loras[s.node.id][1]  # a family's later stage may take them (LTX-2's)
+        if others:  # two experts: each LoRA on its own expert, whatever its file name says
+            loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]
+        loras.reverse()  # nearest the loader first
+        said += switched_off_loras(self.wf, self.used)  # a turbo LoRA behind a switch shipped off (MiniMax H3's)
+        return loras, shifts, loaders
+
+    def loader_files(self, up, loaders, load, lp, said) -> None:
+        """Text encoder, VAE, image encoder and a second expert: set where Load Video Model takes
+        them, else said."""
+        wf = self.wf
+        file_loaders = {**FILE_LOADERS, **families.lookup("file_loaders")}
+        own = families.lookup("by_title").get(self.family_now)
+        if (load_files := families.family_hook(self.family_now, "load_files")) is not None:
+            load_files(self, up, loaders, load, lp, said)  # the family sets its files itself (AnimateDiff's)
+            return
+        if own is not None and own.folder_only:  # a family read from a folder: its files in one sentence
+            files = [str(model_file(wf, n)) for n in loaders] + [str(wf.value(n, file_loaders[n.cls][0])) for n in up
+                                                                 if n.cls in file_loaders]
+            self.used.update(n.id for n in up if n.cls in file_loaders)
+            said.append(own.folder_only.format(files=", ".join(dict.fromkeys(files))))
+            if (folder_files := families.family_hook(self.family_now, "folder_files")) is not None:
+                folder_files(self, up, load, lp)  # the part files it takes (MiniMax H3's VAE, text encoder)
+            return
+        if len(loaders) > 1:
+            self._second_expert(loaders[1], load, lp, said)
+        self._part_files(up, loaders, load, lp, file_loaders, said)
+
+    def _second_expert(self, loader: CNode, load: str, lp: set[str], said: list[str]) -> None:
+        """The low-noise expert's file: Load Video Model's 'model_2' where it has one, else said."""
+        second = model_file(self.wf, loader)
+        if "model_2" in lp and isinstance(second, str):
+            self.g.set_param(load, "model_2", second)
+        elif "model_2" in lp:
+            said.append(f"second expert {shown(second)} is not a file name: set Load Video Model's 'model_2'")
+        else:  # the model of two experts its mapping names (the family's own first)
+            experts = (families.family_hook(self.family_now, "experts")
+                       or next(iter(families.lookup("experts")), ""))
+            said.append(f"second expert '{second}' ({experts}'s low-noise model): Load Video Model takes one "
+                        f"file; point 'model' at a {experts} diffusers folder for both experts" if experts else
+                        f"second expert '{second}' (the low-noise model): Load Video Model takes one file; point "
+                        "'model' at a diffusers folder holding both experts")
+
+    def _part_files(self, up, loaders, load, lp, file_loaders, said) -> None:
+        """The text encoder, VAE and image encoder files of the loaders upstream set on Load Video Model where it
+        reads them as separate files, else said."""
+        wf = self.wf
+        # Load Video Model reads a family's text encoder, VAE and CLIP vision as separate files where its mapping
+        # says so: by the 'type' of ComfyUI's CLIPLoader (text_types), of its DualCLIPLoader (dual_types: the two
+        # text encoders) or by a text-encoder loader of its own (text_loaders); another family's come from 'base'
+        separate = any(n.cls == "CLIPLoader" and wf.value(n, "type") in families.lookup("text_types") or
+                       n.cls in families.lookup("text_loaders") for n in up)
+        model = model_file(wf, loaders[0]) if loaders else None
+        dual = next((n for n in up if n.cls == "DualCLIPLoader"
+                     and wf.value(n, "type") in families.lookup("dual_types")), None)
+        if dual is not None and "text_encoder_2" in lp:  # Qwen2.5-VL, then byT5 / CLIP-L (ComfyUI's order)
+            separate = True
+            self.used.add(dual.id)
+            for key, param in (("clip_name1", "text_encoder"), ("clip_name2", "text_encoder_2")):
+                value = wf.value(dual, key)
+                if isinstance(value, str) and value.strip():
+                    self.g.set_param(load, param, value)
+        en = getattr(self, "enhancer", None)
+        for n in up:
+            if n is dual or (en is not None and en.file and n is en.loader):
+                continue  # a family's prompt enhancer's file (LTX-2.5's): its own
+            if n.cls in file_loaders:
+                self._part_file(n, up, model, separate, load, lp, file_loaders[n.cls], said)
+
+    def _part_file(self, n: CNode, up, model, separate: bool, load: str, lp: set[str], kind: tuple[str, str],
+                   said: list[str]) -> None:
+        """One file loader's file (``kind``: its setting, the part in words) set on Load Video Model, else said."""
+        self.used.add(n.id)
+        key, what = kind
+        value = self.wf.value(n, key)
+        other = self._other_pass(n, up)
+        if other is not None:  # a depth estimator's SD1.5 VAE: not the video model's
+            said.append(f"{what} '{value}' is read by the pass of '{other.title or other.shown_cls}' (#{other.id}) "
+                        "alone, not by this generator's model: not set on Load Video Model")
+            return
+        param = {"text encoder": "text_encoder", "VAE": "vae",
+                 "image encoder (clip_vision)": "clip_vision"}.get(what)
+        if what == "audio VAE" and value == model:
+            return  # LTX-2's audio VAE inside the checkpoint Load Video Model reads
+        role = _role(n, up)
+        if role:
+            said.append(role.format(value=value))
+            return
+        if separate and param in lp and isinstance(value, str) and value.strip():
+            self.g.set_param(load, param, value)
+        else:
+            said.append(f"{what} '{value}': Load Video Model takes it from 'base' (a diffusers folder "
+                        "of the same family)" + ("" if separate or param not in lp else
+                                                 f"; separate files are read for {listed(families.lookup('separate'))} only"))
+
+    def _other_pass(self, loader: CNode, up: list[CNode]) -> CNode | None:
+        """The sampler of another pass (one that makes an input of this output: a depth estimator's) whose nodes
+        are the only readers of ``loader``'s file; None where this output's samplers read it too."""
+        key = self.pass_key
+        others = [n for n in up if n.cls in SAMPLERS and n.id not in key]
+        if not key or not others:
+            return None
+        region = {o.id: {u.id for u in upstream(self.wf, o)} for o in others}
+        readers = [m for m in up if any(src == loader.id for src, _ in m.links.values())]
+        for o in others:
+            if readers and all(m.id in region[o.id] or any(src == o.id for src, _ in m.links.values()) for m in readers):
+                return o
+        return None

@@ -1,0 +1,202 @@
+"""The builder's stage that takes one video output through the others: its samplers read, its task, its models
+and settings, its nodes made and checked against the ledger, or the output held with its sentence (a task
+Studio cannot do, a pass it does not read, inputs it cannot carry)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.core.shown import number
+
+from ..families import registry as families
+from ..reading.workflow import LOADER_NODES, CNode
+from ..takes import ledger, passes, sound
+from ..tracing.roles import role
+from ..tracing.sampling import SAMPLERS, Sampling
+from ..tracing.tasks import I2V, Task, family, made_task, sentence
+from ..tracing.walks import model_file, sampler_chain, upstream
+from .kinds import LOADERS
+
+
+@dataclass
+class Output:
+    """What is read of one video output on its way through the stages."""
+    save: CNode  # its Save node
+    up: list[CNode]  # the nodes upstream of it
+    first: CNode  # its first sampler
+    main: Sampling  # that sampler's settings
+    rest: list[Sampling]  # the later passes, nearest first
+    said: list[str] = field(default_factory=list)  # the lines of its pipeline's note
+    loras: list = field(default_factory=list)  # (name, strength, node, expert), nearest the loader first
+    shifts: list = field(default_factory=list)  # the shifts on the model's way
+    loaders: list[CNode] = field(default_factory=list)  # its model loaders
+    task: str = ""  # its generator's type id
+    latent: CNode | None = None  # its task node (or the node making its latent)
+    inputs: dict = field(default_factory=dict)  # the generator's input -> (ComfyUI loader, its slot, the steps)
+    fam: str | None = None  # its family's title
+    hooks: Any = None  # its generator's hooks (api.Generator), if its family declares any
+
+    @property
+    def key(self) -> frozenset:
+        """Its samplers, as the pipelines made are known by."""
+        return frozenset([self.main.node.id] + [r.node.id for r in self.rest])
+
+
+class OutputStage:
+    """One video output made into a pipeline, or held."""
+
+    def pipeline(self, save: CNode) -> bool:
+        """One video output made into Load Video Model -> Video LoRA... -> generator -> Save Video
+        (False when no sampler feeds it)."""
+        if not save.enabled:  # ComfyUI does not run it: listed with its mode among the nodes not converted
+            return False
+        up = upstream(self.wf, save)
+        found = self._samplers(save, up)
+        if found is None:
+            self._pack_sampler(save, up)
+            return False
+        o = Output(save, up, *found)
+        if self._made_otherwise(o):
+            return False
+        self.pass_key = o.key  # this output's samplers (a file read by another pass alone is not its model's)
+        self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
+        self.unmade = set()
+        o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
+        o.task, o.latent, o.inputs, spec = self._task(o.first, up, o.said)
+        o.fam = family(model_file(self.wf, o.loaders[0]) if o.loaders else None, spec, up)
+        if spec is not None and spec.generator is None:
+            self._hold(save, spec, o.fam, o.latent, o.loaders, up)
+            return False
+        o.hooks = families.generator(o.task)
+        if o.hooks is not None and o.hooks.output is not None:  # the family makes the output itself (Wan Dancer's)
+            return o.hooks.output(self, save, o.first, up, o.fam, o.said)
+        if self._held_back(o):
+            return False
+        made = len(self.g.nodes)
+        self.family_now = o.fam
+        params = self._settings(o)
+        gen = self._make(save, o.first, o.task, params, o.loaders, o.loras, o.inputs, up, o.said)
+        self._made(o, gen, params, made)
+        return True
+
+    def _made_otherwise(self, o: "Output") -> bool:
+        """True where the output is not a pipeline of its own: a pack's sampler makes the take its core passes
+        refine, its samplers make a still another node makes the video from (held), or another output of the
+        same samplers made the pipeline already (one more Save Video on it)."""
+        save, up = o.save, o.up
+        earlier = passes.earlier_pass(self.wf, o.first)
+        if earlier is not None:  # a pack's sampler makes the take the core passes refine: not made from the refine
+            self._pack_sampler(save, up, earlier, o.first)
+            return True
+        maker = ledger.maker_between(self, save, o.key)
+        if maker is not None:  # the samplers make its still; the video is another node's
+            self._hold(save, Task(f"a video made by {maker.shown_cls} from a picture its samplers make first", None,
+                                  family=f"ComfyUI's {maker.shown_cls}", cannot=f"run {maker.shown_cls}, which makes "
+                                  "the video itself (a paid service's node or a model it does not run)"),
+                       f"ComfyUI's {maker.shown_cls}", None, [], up)
+            return True
+        if o.key in self.made:  # another output of a pipeline already made: one more Save Video on it
+            lines: list[str] = []
+            sound.remux(self, save, self._another_output(save, *self.made[o.key], lines), lines)
+            for line in lines:  # its own finishing and sound, in the Log and the pipeline's note
+                self.log(line)
+            self._add_to_note(self.made[o.key][2], lines)
+            return True
+        return False
+
+    def _held_back(self, o: "Output") -> bool:
+        """True where the output is held with its sentence: its start image made by a pass Studio does not
+        convert, a file it is made from that cannot be carried, or a model no family of Studio's runs."""
+        save, up, fam, task, loaders = o.save, o.up, o.fam, o.task, o.loaders
+        if (task == I2V or "image" in self.unmade) and "image" not in o.inputs and "image" not in self.motion:
+            # its start image made by a pass
+            # Studio does not convert (a family's generator too: without it, it would make another video)
+            self._hold(save, Task("image to video", None, family=fam, cannot="make the start image the workflow "
+                                  "generates first (with ComfyUI nodes it does not convert)"), fam, o.latent, loaders, up)
+            return True
+        lost = [] if o.inputs or self.motion else ledger.uncarried(self, o.first, o.inputs, o.said)
+        lost += [f for f, _ in ledger.blocked(self, o.first) if f.id not in {n.id for n in lost}]
+        if lost:  # made without them, it would be another task
+            self._hold(save, ledger.held_task(self, o.first, lost, fam), fam, None, loaders, up)
+            return True
+        if fam in ledger.not_run():  # a model no family of Studio's runs (Cosmos today): never another's generator
+            self._hold(save, Task(task.rsplit(".", 1)[-1].replace("_", " "), None, family=fam,
+                                  cannot=f"run {fam}: no family of Studio's reads its files or its nodes"),
+                       fam, o.latent, loaders, up)
+            return True
+        return False
+
+    def _settings(self, o: "Output") -> dict:
+        """The generator's settings: the family's later stage read first, the workflow's, then the family's and
+        its task node's last word; the output's LoRAs as the family keeps them (``o.loras``)."""
+        hooks, said = o.hooks, o.said
+        self.stage = hooks.stage(self, o.up, o.rest, said) if hooks is not None and hooks.stage is not None else None
+        params = self._params(o.main, o.rest, o.latent, o.loaders, o.shifts, o.up, said)
+        if (last_word := families.family_hook(o.fam, "params")) is not None:  # MiniMax H3's shortest clip
+            last_word(o.fam, params, said)
+        if hooks is not None and hooks.settings is not None:  # the settings its task node holds
+            o.loras = hooks.settings(self, o.latent, params, o.loras, said, bool(o.rest))
+        params.update(self.extra)
+        params.update(self.wf.carried.get(o.main.node.id, {}))
+        if self.keyframes:
+            params.update(keyframes=", ".join(self.keyframes), keyframe_strength=self.keyframe_strength)
+        if hooks is not None and hooks.finish is not None:
+            hooks.finish(params, o.inputs, said)
+        passes.unread(self, o.main, params, o.task, said)  # a step count, cfg or seed made when the workflow runs
+        return params
+
+    def _made(self, o: "Output", gen: str, params: dict, made: int) -> None:
+        """The pipeline made: its band, its task in the summary, the ledger's check, its note and Log line, and
+        the family's last word (it may remove this generator: a family's first segment, the start of a continued
+        take made before or after it)."""
+        save, task, key, said = o.save, o.task, o.key, o.said
+        self.used.add(save.id)
+        self.bands.append(list(self.g.nodes)[made:])
+        self.made[key] = (gen, task, len(self.bands) - 1, save)
+        wired = {i.name for i in self.g.registry.get(task).inputs if i.name != "model" and self.g.input_link(gen, i.name)}
+        self.out.tasks.append({"task": made_task(task, wired, params), "family": o.fam, "generator": task,
+                               "inputs": sorted(wired)})
+        refined = passes.pack_refines(self, save, key, said)  # a pack's refine after the converted passes: said
+        ledger.check(self, save, key | refined, o.up, params, said)
+        self._sampling_note(o.main, o.rest, o.shifts, o.loaders, said, o.first, params)
+        held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
+        self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {task} "
+                            f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
+        if o.hooks is not None and o.hooks.made is not None:
+            o.hooks.made(self, key)
+
+    def _pack_sampler(self, save: CNode, up: list[CNode], other: CNode | None = None, refine: CNode | None = None):
+        """An output sampled by a node pack's sampler Studio does not read (LTXVLoopingSampler...), told by its
+        types, or whose main pass such a sampler makes (takes.passes): held with its sentence, never left as notes
+        alone nor made from a later pass alone."""
+        if other is None:
+            other = next((n for n in up if n.enabled and n.cls not in SAMPLERS and role(self.wf, n) == "sampler"), None)
+            if other is None or sampler_chain(self.wf, save):
+                return
+        loaders = [n for n in up if n.cls in LOADERS][:1]
+        fam = family(model_file(self.wf, loaders[0]) if loaders else None, None, up)
+        self._hold(save, passes.held(other, refine, fam), fam, None, loaders, up)
+
+    def _hold(self, save: CNode | None, spec: Task, fam: str, node: CNode | None, loaders: list[CNode], up: list[CNode]) -> None:
+        """A task Studio cannot do: the model loader and the workflow's inputs, no generator, and one
+        sentence first in the Log and as the first note."""
+        if save is not None:
+            self.used.add(save.id)
+        if node is not None and node.id in self.held:
+            return
+        made, seen, names = len(self.g.nodes), set(), []
+        if loaders:
+            self.add("video_models.load", {"model": model_file(self.wf, loaders[0])}, loaders[0])
+            self.used |= {n.id for n in loaders}
+        for n in sorted(upstream(self.wf, node) if node is not None else up, key=lambda n: n.id):
+            if n.cls in LOADER_NODES and n.id not in seen:
+                seen.add(n.id)
+                self.used.add(n.id)
+                self.studio_loader(n)
+                names.append(f"{LOADER_NODES[n.cls][1]} '{self.file_of(n)}'")
+        self.bands.append(list(self.g.nodes)[made:])
+        if node is not None:
+            self.held.add(node.id)
+        if not any(line.startswith(f"This workflow makes {spec.what} with {fam};") for line in self.first_notes):
+            self.say_first(sentence(spec, fam, names, bool(loaders)))
+        self.out.tasks.append({"task": spec.what, "family": fam, "generator": None, "inputs": []})

@@ -1,0 +1,139 @@
+"""The builder's stage that reads a generator's settings: the prompts, guidance (a guider's, a distilled model's
+embedded one), size, length, frame rate, seed, sampler and shift; and the pipeline's note of how the workflow's
+sampling is taken (the nearest scheduler, the shift, the later passes, what is not taken)."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..families import registry as families
+from ..reading.workflow import CNode
+from ..takes import passes
+from ..tracing.guiders import distilled_guidance, guider_of
+from ..tracing.prompts import prompt_text
+from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
+from ..values.shown import as_float, g4, shown
+from .kinds import SEED_MAX
+
+
+class SettingsReading:
+    """A generator's settings read from the workflow, and the sampling note."""
+
+    def _params(self, main: Sampling, rest: list[Sampling], latent: CNode | None, loaders: list[CNode],
+                shifts: list, up: list[CNode], said: list[str]) -> dict[str, Any]:
+        """The generator's settings: prompts (from the sampler's own conditioning, through the
+        latent nodes' pass-through), sampling, size, length, frame rate."""
+        wf, used = self.wf, self.used
+        cond = main.inputs(wf)
+        start = next((wf.source(cond, k) for k in ("positive", "conditioning", "cond1") if k in cond.links), None)
+        pos = prompt_text(wf, start, "positive", used, said)
+        for enhanced in families.lookup("prompt"):  # a family's prompt enhancer (LTX-2's)
+            pos = enhanced(self, start, pos, said)
+        neg = prompt_text(wf, wf.source(cond, "negative"), "negative", used, said)
+        guidance = self._guidance(main, start, said)
+        for line in said:
+            if " prompt " in line:
+                self.out.log.append(f"{self.name}: {line}")
+        w = h = frames = None
+        latent = latent if latent is not None else self.maker
+        if latent is not None:
+            w, h, frames = (wf.value(latent, k) for k in ("width", "height", "length"))
+            frames = frames if frames is not None else wf.value(latent, "video_frames")  # SVD's
+        ups = sum(1 for n in up if n.cls in families.lookup("upscalers"))  # a family's latent upscaler
+        if self.stage is not None and self.stage.get("line") is not None:  # the family's stages in one line
+            said.insert(0, self.stage["line"]({**self.stage, "prompt": pos}, w, h))
+        elif ups and isinstance(w, int) and isinstance(h, int):
+            said.append(f"ComfyUI samples at {w}x{h}, then upscales the latent x{2 ** ups} and refines it: "
+                        f"Studio makes {w * 2 ** ups}x{h * 2 ** ups} directly")
+            w, h = w * 2 ** ups, h * 2 ** ups
+        seed = main.seed
+        if isinstance(seed, int) and not 0 <= seed < SEED_MAX:
+            said.append(f"seed {shown(seed)} is past Studio's range: {seed % SEED_MAX} used (ComfyUI's noise differs "
+                        "from diffusers' anyway)")
+            self.out.log.append(f"{self.name}: {said[-1]}")
+            seed %= SEED_MAX
+        guidance_2 = rest[0].cfg if rest and len(loaders) > 1 else None
+        shift = next((as_float(x) for x in shifts if isinstance(x, (int, float)) and not isinstance(x, bool)), None)
+        return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": guidance,
+                "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
+                "fps": self.fps_of(up), "sampler": studio_sampler(main.sampler) if self._flow() else "auto",
+                "shift": shift}
+
+    def _flow(self) -> bool:
+        """The family being made samples with a flow-matching scheduler (its mapping's ``flow``)."""
+        own = families.lookup("by_title").get(self.family_now)
+        return own is None or own.flow
+
+    def _guidance(self, main: Sampling, positive: CNode | None, said: list[str]) -> Any:
+        """The generator's guidance: the sampler's (or its guider's) cfg; a guidance-distilled model's embedded
+        guidance (FluxGuidance on the prompt's way) where the sampler runs without classifier-free guidance."""
+        said += main.said
+        guider = self.wf.source(main.node, "guider")
+        known = guider_of(guider.cls) if guider is not None else None
+        if known is not None and known.sound is not None:  # the sound's own scale (LTX-2's audio_guidance)
+            a = self.wf.value(guider, known.sound)
+            if isinstance(a, (int, float)) and a != self.wf.value(guider, known.scale):
+                self.extra["audio_guidance"] = float(a)
+        found = distilled_guidance(self.wf, positive)
+        if found is None:
+            return main.cfg
+        node, value = found
+        self.used.add(node.id)
+        name = f"'{node.title or node.shown_cls}' ({node.shown_cls}, #{node.id})"
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            said.append(f"{name}'s guidance could not be read: the generator's guidance is the sampler's cfg")
+            return main.cfg
+        if main.cfg is None or main.cfg <= 1:
+            said.append(f"{name} {g4(value)}: the generator's guidance (the model's embedded guidance; the sampler "
+                        "runs without classifier-free guidance)")
+            return float(value)
+        said.append(f"{name} {g4(value)} (embedded guidance) is not taken: the generator's guidance is the sampler's "
+                    f"cfg {g4(main.cfg)}")
+        return main.cfg
+
+    def _fixed_shift(self, task: str, shifts: list) -> str:
+        """What becomes of the workflow's shift for a generator with no shift setting."""
+        hooks = families.generator(task)
+        fixed = hooks.shift if hooks is not None else None
+        if fixed is None:
+            return "not applied (the generator has no shift setting: the model folder's scheduler's)"
+        same = all(abs(float(s) - fixed) < 1e-6 for s in shifts)
+        return (f"{'the same as' if same else 'not applied: the generator has no shift setting;'} the shift {g4(fixed)} "
+                "of the scheduler Studio gives this model's ComfyUI files (a model folder: the folder's scheduler)")
+
+    def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode, params) -> None:
+        task = self.made[max(self.made, key=lambda k: self.made[k][2])][1]
+        own = {"sampler", "shift"} & self.spec_params(task)
+        # None: a family sampling with its own (non-flow) scheduler keeps the generator's sampler 'auto'
+        choice = None if "sampler" in own and not self._flow() else studio_sampler(main.sampler)
+        lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.shown_cls}' (#{at.id}):",
+                 f"- sampler '{main.sampler}', scheduler '{main.scheduler}': nearest diffusers scheduler "
+                 f"{nearest_scheduler(main.sampler, main.scheduler)}; "
+                 + (f"the generator's sampler is 'auto': {self.family_now} samples with its model folder's own "
+                    "scheduler (the generators' samplers are flow-matching ones)" if choice is None
+                    else "the generator has no sampler setting: the model folder's own scheduler" if "sampler" not in own
+                    else f"the generator's sampler is '{choice}'" if choice != "auto" else
+                    "none of the generator's samplers is close: 'auto' (the model's own scheduler)")
+                 + ("" if main.scheduler in (None, "simple", "normal") else
+                    f"; the '{main.scheduler}' sigma spacing is not taken (the scheduler's own)")]
+        if main.extra:
+            lines.append(f"- sigmas: {', '.join(f'{k} {v}' for k, v in main.extra.items())} (the model's own used)")
+        shifts = [s for s in shifts if isinstance(s, (int, float)) and not isinstance(s, bool)]
+        if shifts:
+            lines.append(f"- shift {', '.join(g4(s) for s in dict.fromkeys(shifts))} (ModelSamplingSD3): "
+                         + ("the generator's shift" if "shift" in own else self._fixed_shift(task, shifts)))
+        for r in rest:
+            if len(loaders) < 2 and self.stage is None and passes.refines(self.wf, r.node):  # what it does, in words
+                lines.append(f"- {passes.refine_line(self, r, params)}")
+                continue
+            if len(loaders) < 2 and (line := passes.segment_line(self, r)) is not None:  # a take of its own
+                lines.append(f"- {line}")
+                continue
+            what = "the low-noise expert" if len(loaders) > 1 else "a second pass"
+            lines.append(f"- {what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), steps {shown(r.steps)}, cfg {shown(r.cfg)}"
+                         + (f", steps {shown(r.start)}-{shown(r.end)}" if r.start is not None else "")
+                         + (" (diffusers switches experts at the model's boundary_ratio)" if len(loaders) > 1 else ""))
+        if main.start is not None and main.end is not None:
+            lines.append(f"- first sampler runs steps {shown(main.start)}-{shown(main.end)} of {shown(main.steps)}")
+        lines += [f"- {s}" for s in said + self.refused]
+        self.refused = []
+        self.note("\n".join(lines), len(self.bands) - 1)

@@ -1,0 +1,191 @@
+"""What a family's node-pack translation is made of (api.PackTranslation): a node pack's workflow (kijai's
+wrappers ...) rewritten, in place, into the core nodes that mean the same, so the converter reads it as it
+reads a core workflow. A family's ``translate`` (its mapping's) subclasses it with its pack's nodes; this
+holds what every such translation does alike: its nodes' settings by name, a core node made in a pack node's
+place, links moved, a loader's chain of LoRA selectors, the settings nodes said as not taken, and the one
+sentence of what was read as what. Plain data and stdlib, as the rest of the converter."""
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping
+
+from ..reading.workflow import CNode, Workflow
+from ..tracing.tasks import Task
+
+
+def finite(v: Any) -> bool:
+    """A finite number (a hostile file's infinity or NaN is passed on as it is: the node says it)."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+class PackTranslation:
+    """One workflow's translation. A subclass sets ``PACK`` (the pack's name, as the Log says it),
+    ``PREFIXES`` (its nodes' type names start so), ``WIDGETS`` (each node's settings in the order a UI file
+    saves them) and ``SETTINGS_ONLY`` (its speed and memory nodes), and ``steps()``, the rewriting."""
+    PACK = ""
+    PREFIXES: tuple[str, ...] = ()
+    WIDGETS: dict[str, tuple[str, ...]] = {}
+    SETTINGS_ONLY: tuple[str, ...] = ()
+    HELD = ""  # the node type its mapping declares for a sampler input it cannot carry (read: held_task)
+
+    def __init__(self, wf: Workflow):
+        self.wf = wf
+        self.said: list[str] = []
+        self.made: dict[str, str] = {}  # pack node type -> what it was read as
+
+    @classmethod
+    def is_pack(cls, n: CNode) -> bool:
+        return n.cls.startswith(cls.PREFIXES)
+
+    @classmethod
+    def translate(cls, wf: Workflow) -> list[str]:
+        """Rewrites ``wf``'s nodes of the pack into the core nodes that mean the same, in place; the sentences
+        that say what was read as what, and what was not taken (none when the workflow has no node of it)."""
+        if not any(cls.is_pack(n) for n in wf.nodes.values()):
+            return []
+        t = cls(wf)
+        t.steps()
+        t.settings_only()
+        if not t.made:
+            return t.said
+        made = ", ".join(f"{k} as {v}" for k, v in sorted(t.made.items()))
+        return [f"{cls.PACK} nodes read as ComfyUI's own: {made}"] + t.said
+
+    def steps(self) -> None:
+        raise NotImplementedError
+
+    def named(self, n: CNode, unknown: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """The node's settings by name: as the file names them (API JSON), else by their places; a setting wired
+        to a value the workflow's nodes give, that value (one Studio cannot work out: the value saved, said; a
+        setting of ``unknown`` is left out instead, its words said)."""
+        order = self.WIDGETS.get(n.cls, ())
+        out = dict(n.widgets) if n.widgets else dict(zip(order, n.raw)) if isinstance(n.raw, list) else {}
+        if not self.is_pack(n):  # a core node: the converter reads it itself
+            return out
+        for k in [k for k in list(out) + [k for k in order if k not in out] if k in n.links]:  # an API file's too
+            v = self.wf.value(n, k)
+            if v is not None:
+                out[k] = v
+                continue
+            src = self.wf.source(n, k)
+            if unknown and k in unknown:  # a saved value that is not what runs, where it decides something
+                tail = unknown[k]
+                out.pop(k, None)
+            else:
+                tail = f"the value saved in the file ({out[k]!r}) is used" if k in out else "it is left unset"
+            line = (f"'{n.title or n.shown_cls}' (#{n.id})'s {k} comes from "
+                    + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src is not None else "a node")
+                    + ", whose value Studio cannot work out: " + tail)
+            if line not in self.said:
+                self.said.append(line)
+        return out
+
+    def core(self, n: CNode, cls: str, widgets: dict, links: dict, nid: str | None = None) -> CNode:
+        """A core node made for pack node ``n`` (in its place, or beside it as ``nid``)."""
+        c = CNode(nid or n.id, cls, n.title, n.mode, {k: v for k, v in widgets.items() if v is not None}, links, n.pos,
+                  origin=n.cls)
+        self.wf.nodes[c.id] = c
+        if nid is None:
+            self.made.setdefault(n.cls, cls)
+        return c
+
+    def rewire(self, old: tuple[str, int], new: tuple[str, int], skip=frozenset()) -> None:
+        """Every input fed by ``old`` fed by ``new`` instead (but the nodes in ``skip``)."""
+        for m in self.wf.nodes.values():
+            if m.id in skip:
+                continue
+            for k, v in list(m.links.items()):
+                if tuple(v[:2]) == old:
+                    m.links[k] = new
+
+    def model_loader(self, n: CNode, cls: str, widgets: dict, selectors: tuple[str, ...],
+                     read: tuple[str, ...] = ()) -> None:
+        """Loader ``n`` as core ``cls`` and the LoRAs hung off it (its 'lora' input, each selector's 'prev_lora'
+        before it) as a LoraLoaderModelOnly chain between it and what it feeds; an input of it other than
+        'lora' and ``read`` said as not read."""
+        loras, src, seen = [], n.links.get("lora"), set()
+        while src is not None and src[0] in self.wf.nodes and src[0] not in seen:
+            seen.add(src[0])
+            sel = self.wf.nodes[src[0]]
+            if sel.cls not in selectors:
+                self.said.append(f"the LoRAs of '{sel.title or sel.cls}' ({sel.cls}, #{sel.id}) are not read: add "
+                                 "them as Video LoRA nodes")
+                break
+            loras.append(sel)
+            src = sel.links.get("prev_lora")
+        for k in n.links:
+            if k != "lora" and k not in read:
+                self.said.append(f"{n.cls}'s '{k}' input is not read (Studio loads the model file alone)")
+        self.core(n, cls, widgets, {})
+        top = (n.id, 0)
+        for sel in reversed(loras):  # the one nearest the loader first
+            sw = self.named(sel)
+            lora = self.core(sel, "LoraLoaderModelOnly", {"lora_name": sw.get("lora"), "strength_model": sw.get("strength")},
+                             {"model": top}, nid=f"{sel.id}:lora")
+            self.made.setdefault(sel.cls, lora.cls)
+            top = (lora.id, 0)
+        if top != (n.id, 0):
+            self.rewire((n.id, 0), top, {f"{s.id}:lora" for s in loras})
+
+    def clip_text(self, n: CNode, text) -> None:
+        """Text node ``n`` giving (conditioning, the text encoder it read) as a CLIPTextEncode of ``text``: what
+        its second output fed reads that text encoder."""
+        clip = n.links.get("clip")
+        self.core(n, "CLIPTextEncode", {"text": text}, {"clip": clip} if clip else {})
+        if clip:
+            self.rewire((n.id, 1), clip)
+
+    def not_taken(self, n: CNode, keys, instead: str) -> None:
+        """Sampler ``n``'s inputs among ``keys`` that are linked, each said as not taken, ``instead`` used."""
+        for k in keys:
+            if k in n.links:
+                src = self.wf.nodes.get(n.links[k][0])
+                self.said.append(f"the sampler's '{k}' ({src.cls if src else 'a node'}) is not taken: {instead}")
+
+    def decoders(self, *types: str) -> None:
+        """Every node of ``types`` (the pack's decode: vae, samples) as VAEDecode."""
+        for n in list(self.wf.nodes.values()):
+            if n.cls in types:
+                self.core(n, "VAEDecode", {}, {k: v for k, v in (("samples", n.links.get("samples")),
+                                                                 ("vae", n.links.get("vae"))) if v})
+
+    def held(self, n: CNode, port: str, words: str) -> tuple[str, int]:
+        """A node of type ``HELD`` standing for sampler ``n``'s task where its input ``port`` (carrying ``words``)
+        cannot be carried: its mapping holds the task in one sentence (held_task)."""
+        src = self.wf.nodes.get(n.links[port][0])
+        c = self.core(n, self.HELD, {"input": port, "from": src.shown_cls if src else "a node", "carries": words},
+                      {k: v for k, v in n.links.items() if k in ("image_cond_latents", "samples", port)},
+                      nid=f"{n.id}:held")
+        return (c.id, 0)
+
+    def model_way(self, link):
+        """The nodes a 'model' link comes through, nearest first (the LoRAs and patches, then the loader)."""
+        seen: set[str] = set()
+        while link is not None and link[0] in self.wf.nodes and link[0] not in seen:
+            seen.add(link[0])
+            yield self.wf.nodes[link[0]]
+            link = self.wf.nodes[link[0]].links.get("model")
+
+    def model_name(self, link) -> str | None:
+        """The file or repository name of the loader a 'model' link comes from (through the LoRAs between)."""
+        for m in self.model_way(link):
+            name = m.widgets.get("ckpt_name") or m.widgets.get("unet_name")
+            if isinstance(name, str):
+                return name
+        return None
+
+    def settings_only(self) -> None:
+        found = sorted({n.cls for n in self.wf.nodes.values() if n.cls in self.SETTINGS_ONLY and n.enabled})
+        if found:
+            self.said.append(f"its {', '.join(found)} set{'s' if len(found) == 1 else ''} the wrapper's memory and speed: "
+                             "Studio's own (Load Video Model's memory, the generator's speed settings) are used instead")
+
+
+def held_task(family: str):
+    """A mapping's Task ``read`` hook for the node a translation makes where a sampler input cannot be carried
+    (its settings 'input', 'from', 'carries'): the task in words, held, with what Studio has no counterpart for."""
+    def read(b, node, up, spec, inputs, said):
+        src, carries, port = b.wf.value(node, "from"), b.wf.value(node, "carries"), b.wf.value(node, "input")
+        return Task(f"a video with {carries} ({src})", None, family=family,
+                    cannot=f"give {family} {carries} (made by {src} for the sampler's '{port}'): it has no counterpart")
+    return read

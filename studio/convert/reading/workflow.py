@@ -1,0 +1,565 @@
+"""ComfyUI's workflow files read into one flat form: its UI JSON (``nodes`` + ``links``, with
+subgraphs flattened) and its API JSON (``{id: {class_type, inputs}}``) both become a ``Workflow`` of
+``CNode``s whose settings are named, and whose constant values can be asked for through primitives,
+reroutes, switches, math expressions and subgraph inputs (``Workflow.value``).
+
+Plain data and stdlib: nothing of ComfyUI is imported or run; a math expression is evaluated by a
+small reader of numbers and + - * / // % ** and floor/ceil/round/min/max/abs, nothing else (primitives.py)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.core.errors import StudioError
+from studio.core.limits import MAX_LINKS, MAX_NODES
+
+from ..families import registry as families
+from ..values import strings
+from . import subgraphs
+from ..values import switches
+from ..values import wiring as frontend
+
+from .primitives import constant, evaluate, resolution
+from .subgraphs import CONTROL, CONTROLS  # noqa: F401 (CONTROLS: studio.serve reads it here)
+
+# The names of the values in a UI node's ``widgets_values``, in order, for the nodes Studio reads
+# (ComfyUI's INPUT_TYPES order; CONTROL where the UI adds its seed-control value); a family's own nodes':
+# its mapping's ``widgets`` (nodes/video_models/families/<key>/comfy.py).
+WIDGETS: dict[str, tuple[str, ...]] = {
+    "KSampler": ("seed", CONTROL, "steps", "cfg", "sampler_name", "scheduler", "denoise"),
+    "KSamplerAdvanced": ("add_noise", "noise_seed", CONTROL, "steps", "cfg", "sampler_name", "scheduler",
+                         "start_at_step", "end_at_step", "return_with_leftover_noise"),
+    "SamplerCustom": ("add_noise", "noise_seed", CONTROL, "cfg"),
+    "RandomNoise": ("noise_seed", CONTROL),
+    "CFGGuider": ("cfg",),
+    "DualCFGGuider": ("cfg_conds", "cfg_cond2_negative", "style"),  # the guiders: tracing/guiders.py
+    "PerpNegGuider": ("cfg", "neg_scale"),
+    "FluxGuidance": ("guidance",),
+    "KSamplerSelect": ("sampler_name",),
+    "BasicScheduler": ("scheduler", "steps", "denoise"),
+    "ManualSigmas": ("sigmas",),
+    "ModelSamplingSD3": ("shift",),
+    "ModelSamplingAuraFlow": ("shift",),
+    "UNETLoader": ("unet_name", "weight_dtype"),
+    "UnetLoaderGGUF": ("unet_name",),  # city96's ComfyUI-GGUF
+    "DiffusionModelLoaderKJ": ("model_name", "weight_dtype", "compute_dtype", "patch_cublaslinear", "sage_attention",
+                               "enable_fp16_accumulation"),  # kijai's ComfyUI-KJNodes (model_optimization_nodes.py)
+    "LoaderGGUF": ("gguf_name",),  # calcuis' gguf pack
+    "CLIPLoader": ("clip_name", "type", "device"),
+    "DualCLIPLoader": ("clip_name1", "clip_name2", "type", "device"),
+    "VAELoader": ("vae_name",),
+    "CLIPVisionLoader": ("clip_name",),
+    "CLIPVisionEncode": ("crop",),
+    "CheckpointLoaderSimple": ("ckpt_name",),
+    "ImageOnlyCheckpointLoader": ("ckpt_name",),  # SVD's
+    "LoraLoaderModelOnly": ("lora_name", "strength_model"),
+    "LoraLoader": ("lora_name", "strength_model", "strength_clip"),
+    "CLIPTextEncode": ("text",),
+    "ModelPatchLoader": ("name",),
+    "AudioEncoderLoader": ("audio_encoder_name",),
+    "GenerateTracks": ("width", "height", "start_x", "start_y", "end_x", "end_y", "num_frames", "num_tracks",
+                       "track_spread", "bezier", "mid_x", "mid_y", "interpolation"),
+    "Canny": ("low_threshold", "high_threshold"),
+    "AudioEncoderLoader": ("audio_encoder_name",),
+    "LoadAudio": ("audio", "audioUI", "upload"),
+    "AudioEncoderLoader": ("audio_encoder_name",),
+    "SolidMask": ("value", "width", "height"),
+    "TrimVideoLatent": ("trim_amount",),
+    "LoadImage": ("image", "upload"),
+    "LoadVideo": ("file", "upload"),
+    "CreateVideo": ("fps",),
+    "SaveVideo": ("filename_prefix", "format", "codec"),
+    "SaveAnimatedWEBP": ("filename_prefix", "fps", "lossless", "quality", "method"),
+    "SaveAnimatedPNG": ("filename_prefix", "fps", "compress_level"),
+    "SaveWEBM": ("filename_prefix", "codec", "fps", "crf"),
+    "EmptyImage": ("width", "height", "batch_size", "color"),
+    "EmptyLatentImage": ("width", "height", "batch_size"),
+    "Lora Loader Stack (rgthree)": tuple(f"{k}_{i:02d}" for i in range(1, 5) for k in ("lora", "strength")),
+    "ImageScaleBy": ("upscale_method", "scale_by"),
+    "PrimitiveInt": ("value", CONTROL),
+    "PrimitiveFloat": ("value",),
+    "PrimitiveBoolean": ("value",),
+    "PrimitiveString": ("value",),
+    "PrimitiveStringMultiline": ("value",),
+    "PrimitiveNode": ("value", CONTROL),
+    "ComfySwitchNode": ("switch",),
+    "ComfyMathExpression": ("expression",),
+    "ResolutionSelector": ("aspect_ratio", "megapixels", "multiple"),
+    "StringConcatenate": ("string_a", "string_b", "delimiter"),  # ComfyUI's (values.strings joins them)
+    "ImpactSwitch": ("select", "sel_mode"),  # Impact Pack's (values.switches reads it away)
+    "JoinStrings": ("string1", "string2", "delimiter"),  # KJNodes'
+    "MarkdownNote": ("text",),
+    "Note": ("text",),
+}
+# node packs' loaders that read a file as a core loader does (city96's and calcuis' GGUF packs): read as that
+# core node (its type in the file kept as the node's origin), so every rule for the core loader holds for them
+ALIASES = {"CLIPLoaderGGUF": "CLIPLoader", "DualCLIPLoaderGGUF": "DualCLIPLoader", "ClipLoaderGGUF": "CLIPLoader",
+           "DualClipLoaderGGUF": "DualCLIPLoader", "VaeGGUF": "VAELoader"}
+WIDGETS.update({"CLIPLoaderGGUF": ("clip_name", "type"), "DualCLIPLoaderGGUF": ("clip_name1", "clip_name2", "type"),
+                "ClipLoaderGGUF": ("clip_name", "type"), "DualClipLoaderGGUF": ("clip_name1", "clip_name2", "type"),
+                "VaeGGUF": ("vae_name",)})
+# nodes whose copies node packs ship under names of their own (read as the original: _saved_as); VideoHelperSuite's
+# Video Combine saves its values by name, or in a list whose first four are these (the rest depend on the format)
+MADE_AS = ("VHS_VideoCombine",)
+WIDGETS["VHS_VideoCombine"] = ("frame_rate", "loop_count", "filename_prefix", "format")
+PRIMITIVES = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString", "PrimitiveStringMultiline",
+              "PrimitiveNode")
+MODES = {0: "normal", 1: "on event", 2: "muted", 3: "never", 4: "bypassed"}
+BYPASSED = 4  # ComfyUI runs a bypassed node as a wire: each output gives the input of its type
+
+MAX_DEPTH = 64  # of a value's chain through primitives, switches and reroutes; of nested subgraphs: 8
+MAX_ITEMS = MAX_NODES + MAX_LINKS  # nodes and links of a workflow, its subgraphs' counted once per use
+
+
+class WorkflowError(StudioError):
+    """A file that is not a ComfyUI workflow, or one that cannot be read."""
+
+
+@dataclass
+class CNode:
+    id: str
+    cls: str
+    title: str = ""
+    mode: int = 0
+    widgets: dict[str, Any] = field(default_factory=dict)  # named settings
+    links: dict[str, tuple[str, int]] = field(default_factory=dict)  # input name -> (source id, output slot)
+    pos: tuple[float, float] = (0.0, 0.0)
+    raw: Any = None  # the UI's widgets_values as they were (a node Studio has no names for)
+    in_types: dict[str, str] = field(default_factory=dict)  # input name -> its type (UI JSON only)
+    out_types: list[str] = field(default_factory=list)  # each output's type (UI JSON only)
+    origin: str = ""  # the node type in the file, where it is read as another (a mapping's translate: wan/comfy_wrappers.py)
+
+    @property
+    def shown_cls(self) -> str:
+        """The node's type as the workflow names it."""
+        return self.origin or self.cls
+
+    @property
+    def enabled(self) -> bool:
+        return self.mode in (0, 1)
+
+    def settings(self) -> dict[str, Any]:
+        """Its settings as the file has them, named where Studio knows the names."""
+        if self.widgets:
+            return {k: v for k, v in self.widgets.items() if k != CONTROL}
+        if isinstance(self.raw, list):
+            return {f"#{i}": v for i, v in enumerate(self.raw)}
+        return dict(self.raw) if isinstance(self.raw, dict) else {}
+
+
+def is_workflow(doc: Any) -> str | None:
+    """'ui' or 'api' for a ComfyUI workflow, else None (a Studio graph too)."""
+    if isinstance(doc, dict) and "format" in doc:
+        return None
+    if isinstance(doc, dict) and isinstance(doc.get("nodes"), list) and isinstance(doc.get("links"), list):
+        return "ui" if all(isinstance(n, dict) and "type" in n for n in doc["nodes"]) else None
+    if isinstance(doc, dict) and doc and all(isinstance(v, dict) and "class_type" in v for v in doc.values()):
+        return "api"
+    return None
+
+
+def enveloped(doc: Any) -> tuple[Any, str]:
+    """The one workflow a JSON object holds one level down ({'prompt': {...}} as ComfyUI's API clients post it,
+    {'workflow': {...}}, a tool's {'api_graph': {...}}, a /history entry's 'prompt' list), or two where the object
+    is a single entry ({prompt id: {'prompt': [...]}}, ComfyUI's /history answer), and the key it was under;
+    (doc, '') when ``doc`` is a workflow itself or there is not exactly one."""
+    if not isinstance(doc, dict) or "format" in doc or is_workflow(doc):
+        return doc, ""
+    level = doc
+    for _ in range(2):
+        found = [(k, v) for k, v in level.items() if is_workflow(v)]
+        found += [(k, v[2]) for k, v in level.items() if isinstance(v, list) and len(v) > 2 and is_workflow(v[2])]
+        if len(found) == 1:
+            return found[0][1], str(found[0][0])
+        if found or len(level) != 1 or not isinstance(next(iter(level.values())), dict):
+            break
+        level = next(iter(level.values()))
+    return doc, ""
+
+
+def _by_inputs(n: dict) -> dict[str, Any]:
+    """A node Studio has no names for, its values named by the settings its inputs list (ComfyUI's newer
+    frontend lists each setting as an input marked 'widget', in the order its values are saved), where the counts
+    agree; else nothing (the values stay by place)."""
+    values = n.get("widgets_values")
+    names = [str(i.get("name")) for i in n.get("inputs") or [] if isinstance(i, dict) and i.get("widget")]
+    return dict(zip(names, values)) if isinstance(values, list) and names and len(names) == len(values) else {}
+
+
+def _saved_as(n: dict) -> tuple[str, str]:
+    """(the type a UI node is read as, its type in the file where that differs): a node pack's copy of a node Studio
+    reads, under a name of its own, that the frontend still files under the original's name ('Node name for S&R',
+    set when the node is made: a pack's own Video Combine filed as VideoHelperSuite's VHS_VideoCombine), is
+    read as the original; any other node as its own type."""
+    cls = str(n["type"])
+    props = n.get("properties")
+    made_as = props.get("Node name for S&R") if isinstance(props, dict) else None
+    if made_as in MADE_AS and made_as != cls and cls not in WIDGETS and cls not in ALIASES:
+        return str(made_as), cls
+    return cls, ""
+
+
+def _named(cls: str, values: Any) -> dict[str, Any]:
+    if isinstance(values, dict):  # VHS_VideoCombine and other nodes that save their values by name
+        return dict(values)
+    names = WIDGETS.get(cls) or families.lookup("widgets").get(cls)  # a family's: its mapping's
+    if not names or not isinstance(values, list):
+        return {}
+    return dict(zip(names, values))
+
+
+def _link(l: Any) -> tuple[Any, Any, int, Any, int]:
+    """(id, origin, origin slot, target, target slot) of a UI link, a list or an object."""
+    if isinstance(l, dict):
+        return l.get("id"), l.get("origin_id"), int(l.get("origin_slot") or 0), l.get("target_id"), \
+            int(l.get("target_slot") or 0)
+    return l[0], l[1], int(l[2] or 0), l[3], int(l[4] or 0)
+
+
+class Workflow:
+    """The flat nodes of a workflow, by id (a subgraph's nodes as 'outer:inner', as ComfyUI's API
+    export names them)."""
+
+    def __init__(self, nodes: dict[str, CNode], kind: str):
+        self.nodes, self.kind = nodes, kind
+        # the constants worked out, by (node id, output slot), each once (those cut short by a
+        # circle or MAX_DEPTH too: asked again they would be cut again, at every path to them);
+        # the outputs being worked out (one wired into itself, or into a node it reads, gives None)
+        self._known: dict[tuple[str, int], Any] = {}
+        self._asking: set[tuple[str, int]] = set()
+        # generator settings a sampler carries that ComfyUI's core keeps nowhere (a WanVideoSampler's
+        # context windows, wan/comfy_wrappers.py): sampler id -> Studio parameter -> value
+        self.carried: dict[str, dict[str, Any]] = {}
+        self.taken: set[str] = set()  # the nodes whose settings were carried so (read: not listed as dropped)
+        # the frontend-only nodes read away as the links they stand for (values.wiring), by type; what was said
+        self.wiring: dict[str, int] = {}
+        self.wiring_said: list[str] = []
+        self.inside = ""  # the key of the object the workflow was saved in ('' : the file is the workflow)
+
+    # -- reading ------------------------------------------------------------------------------
+    @classmethod
+    def read(cls, doc: Any) -> "Workflow":
+        doc, inside = enveloped(doc)  # a workflow saved inside another object: an API client's body, a history entry
+        kind = is_workflow(doc)
+        if kind in ("api", "ui"):
+            nodes, wiring, said = (_read_api(doc), {}, []) if kind == "api" else _read_ui(doc)
+            if kind == "api":  # an API file keeps rgthree's Any Switch and pack reroutes (server nodes): read away too
+                wiring = _first_given(nodes)
+                wiring.update(switches.read_away(nodes))
+            for n in nodes.values():
+                if n.cls in ALIASES:
+                    n.origin, n.cls = n.cls, ALIASES[n.cls]
+                else:
+                    _pack_loader(n)
+            wf = cls(nodes, kind)
+            wf.wiring, wf.wiring_said, wf.inside = wiring, said, inside
+            return wf
+        raise WorkflowError("not a ComfyUI workflow: neither its UI JSON (nodes and links) nor its API JSON "
+                            "({id: {class_type, inputs}})")
+
+    # -- values -------------------------------------------------------------------------------
+    def source(self, node: CNode, name: str) -> CNode | None:
+        s = node.links.get(name)
+        return self.nodes.get(s[0]) if s else None
+
+    def value(self, node: CNode, name: str, depth: int = 0) -> Any:
+        """A setting's value: its own, or the constant wired into it (None when not constant)."""
+        s = node.links.get(name)
+        if s is None:
+            return node.widgets.get(name)
+        src = self.nodes.get(s[0])
+        return None if src is None or depth > MAX_DEPTH else self.output(src, s[1], depth + 1)
+
+    def output(self, node: CNode, slot: int, depth: int = 0) -> Any:
+        """The constant an output gives (a primitive, switch, math expression, image size), else None.
+        Each output is worked out once (a chain of nodes each reading the one before twice stays
+        linear); one wired in a circle gives None."""
+        key = (node.id, slot)
+        if key in self._known:
+            return self._known[key]
+        if key in self._asking:
+            return None
+        self._asking.add(key)
+        try:
+            v = self._known[key] = self._output(node, slot, depth)
+        finally:
+            self._asking.discard(key)
+        return v
+
+    def _output(self, node: CNode, slot: int, depth: int) -> Any:
+        c = node.cls
+        if c in PRIMITIVES:
+            return self.value(node, "value", depth)
+        if c == "ComfySwitchNode":
+            on = self.value(node, "switch", depth)
+            return None if on is None else self.value(node, "on_true" if on else "on_false", depth)
+        if c == "ComfyMathExpression":
+            names = {k.split(".", 1)[1]: self.value(node, k, depth) for k in node.links if k.startswith("values.")}
+            r = evaluate(str(node.widgets.get("expression", "")), names)
+            try:
+                return None if r is None or not math.isfinite(r) else (int(math.floor(r)) if slot == 1 else float(r))
+            except (OverflowError, ValueError, TypeError):
+                return None
+        given = families.lookup("pass_values").get(c)  # a family's node passing values on as given
+        if given and 1 <= slot <= len(given):
+            return self.value(node, given[slot - 1], depth)
+        if c == "ResolutionSelector" and slot in (0, 1):
+            return resolution(self.value(node, "aspect_ratio", depth), self.value(node, "megapixels", depth),
+                              self.value(node, "multiple", depth))[slot]
+        if strings.is_join(c) and slot == 0:  # texts joined when the workflow runs: known where each is
+            names = list(dict.fromkeys([*node.widgets, *node.links]))
+            return strings.joined(names, lambda k: self.value(node, k, depth),
+                                        any(k in names for k in strings.DELIMITERS), set(node.links))
+        if c == "GetImageSize":
+            size = self.image_size(self.source(node, "image"), depth)
+            return size[slot] if size and slot < 2 else None
+        return constant(node, slot)
+
+    def image_size(self, node: CNode | None, depth: int = 0) -> tuple[int, int] | None:
+        if node is None or depth > MAX_DEPTH:
+            return None
+        if node.cls == "EmptyImage":
+            w, h = self.value(node, "width", depth), self.value(node, "height", depth)
+            return (int(w), int(h)) if isinstance(w, (int, float)) and isinstance(h, (int, float)) else None
+        if node.cls == "ImageScaleBy":
+            size, k = self.image_size(self.source(node, "image"), depth + 1), self.value(node, "scale_by", depth)
+            return (int(round(size[0] * k)), int(round(size[1] * k))) if size and isinstance(k, (int, float)) else None
+        return None
+
+
+# a node pack's file loader, told by its types (a UI file's) and its file's name: read as the core loader
+MEDIA_LOADERS = (("IMAGE", (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"), "LoadImage", "image"),
+                 ("IMAGE", (".mp4", ".mov", ".webm", ".mkv", ".avi", ".gif", ".m4v"), "VHS_LoadVideoPath", "video"),
+                 ("VIDEO", (".mp4", ".mov", ".webm", ".mkv", ".avi", ".gif", ".m4v"), "LoadVideo", "file"),
+                 ("AUDIO", (".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus"), "LoadAudio", "audio"))
+# ComfyUI's file loaders -> Studio's, and how a sentence names them (mapping.intent reads files through them)
+LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_video", "video"),
+                "VHS_LoadVideo": ("io.load_video", "video"), "LoadAudio": ("io.load_audio", "audio"),
+                "VHS_LoadAudio": ("io.load_audio", "audio"),  # VideoHelperSuite's, by path or upload:
+                "VHS_LoadVideoPath": ("io.load_video", "video"), "VHS_LoadAudioUpload": ("io.load_audio", "audio"),
+                "VHS_LoadImagePath": ("io.load_image", "image")}
+
+
+def _pack_loader(n: CNode) -> None:
+    """A pack's loader (pysssss' LoadImageWithFilename...): nothing wired in, its first output a picture, a clip or
+    a sound, a setting naming a file of that kind: read as ComfyUI's own loader of it (its type kept as origin)."""
+    if n.cls in LOADER_NODES or n.links or not n.out_types:
+        return
+    values = list(n.widgets.values()) if n.widgets else (n.raw if isinstance(n.raw, list) else [])
+    names = [v for v in values if isinstance(v, str) and 0 < len(v) < 1024]
+    for kind, exts, core, setting in MEDIA_LOADERS:
+        if n.out_types[0] != kind:
+            continue
+        name = next((v for v in names if v.lower().rsplit("?", 1)[0].endswith(exts)), None)
+        if name is not None:
+            n.origin, n.cls, n.widgets = n.cls, core, {setting: name}
+            return
+
+
+def _read_api(doc: dict) -> dict[str, CNode]:
+    if len(doc) > MAX_NODES:
+        raise WorkflowError(f"it has {len(doc):,} nodes: Studio reads workflows of up to {MAX_NODES:,}")
+    out = {}
+    for nid, n in doc.items():
+        inputs = n.get("inputs") if isinstance(n.get("inputs"), dict) else {}
+        links = {k: (str(v[0]), int(v[1])) for k, v in inputs.items()
+                 if isinstance(v, list) and len(v) == 2 and isinstance(v[1], int)}
+        widgets = {k: v for k, v in inputs.items() if k not in links}
+        meta = n.get("_meta") if isinstance(n.get("_meta"), dict) else {}
+        out[str(nid)] = CNode(str(nid), str(n["class_type"]), str(meta.get("title") or ""), 0, widgets, links)
+    return out
+
+
+class _Level:
+    """One graph of a UI file (the top one, or a subgraph's instance, its ids prefixed by the instance's): its links
+    by id, the links its frontend-only nodes stand for, and a source in it named as the flat workflow names it."""
+
+    def __init__(self, gnodes, glinks, prefix: str, inst: str | None, sub: dict | None, outer: dict | None,
+                 groups: list | None, said: list[str]):
+        self.prefix, self.inst, self.sub, self.outer = prefix, inst, sub, outer
+        self.by_id, self.to_outputs = {}, []
+        for l in glinks or []:
+            try:
+                lid, o, os_, t, ts = _link(l)
+            except (IndexError, TypeError, ValueError):
+                continue
+            self.by_id[lid] = (o, os_)
+            if t == -20 and inst is not None:  # into the subgraph's outputs (named below, through Set/Get)
+                self.to_outputs.append((ts, (o, os_)))
+        self.gnodes = [n for n in gnodes or [] if isinstance(n, dict) and "type" in n]
+        self.raw = {str(n.get("id")): n for n in self.gnodes}
+        # the links the frontend-only nodes stand for (values.wiring): broadcasts into unwired inputs, Set/Get
+        self.ue = frontend.broadcasts(self.gnodes, self.by_id.get, groups, said)
+        self.local = frontend.setters(self.gnodes, self.raw_source)
+
+    def raw_source(self, n: dict, i: dict):
+        lid = i.get("link")
+        return self.by_id[lid] if lid is not None and lid in self.by_id else \
+            self.ue.get((str(n.get("id")), str(i.get("name"))))
+
+    def qualify(self, src):
+        """A source in this graph, through Set/Get, as the flat workflow names it (None: nothing)."""
+        for _ in range(MAX_DEPTH):
+            w = self.raw.get(str(src[0]))
+            name = frontend.getter_name(w) if w is not None else None
+            if name is None:
+                break
+            if w["type"] == frontend.SET:  # its own output passes its input on
+                ins = [i for i in w.get("inputs") or [] if isinstance(i, dict)]
+                src = self.raw_source(w, ins[0]) if ins else None
+            elif name in self.local:
+                src = self.local[name]
+            else:  # a Set of the graph around this one (already named as the flat workflow does)
+                return (self.outer or {}).get(name)
+            if src is None:
+                return None
+        else:
+            return None
+        o, os_ = src
+        if o == -10 and self.sub is not None:  # from the subgraph's inputs
+            names = [str(x.get("name")) for x in self.sub.get("inputs") or [] if isinstance(x, dict)]
+            return "@in", self.inst, names[os_] if 0 <= os_ < len(names) else ""
+        return self.prefix + str(o), os_
+
+    def links(self, n: dict) -> dict:
+        """A node's inputs -> their sources, as the flat workflow names them."""
+        links = {}
+        for i in n.get("inputs") or []:
+            src = self.raw_source(n, i) if isinstance(i, dict) else None
+            q = self.qualify(src) if src is not None else None
+            if q is not None:
+                links[str(i.get("name"))] = q
+        return links
+
+
+def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
+    """A UI file's node as the flat workflow holds it."""
+    pos = n.get("pos")
+    pos = (float(pos[0]), float(pos[1])) if isinstance(pos, list) and len(pos) >= 2 else (
+        (float(pos.get("0", 0)), float(pos.get("1", 0))) if isinstance(pos, dict) else (0.0, 0.0))
+    ins = {str(i.get("name")): str(i.get("type")) for i in n.get("inputs") or [] if isinstance(i, dict)}
+    outs = [str(o.get("type")) if isinstance(o, dict) else "" for o in n.get("outputs") or []]
+    cls, origin = _saved_as(n)
+    return CNode(nid, cls, str(n.get("title") or ""), mode, _named(cls, n.get("widgets_values")) or _by_inputs(n), links,
+                 pos, n.get("widgets_values"), ins, outs, origin)
+
+
+class _UiReader:
+    """A UI file read into flat nodes: its graph and, nested, each subgraph instance's (its ids prefixed by the
+    instance's), the links between them resolved through the subgraphs' inputs and outputs."""
+
+    def __init__(self, doc: dict):
+        self.subs = {s.get("id"): s for s in (doc.get("definitions") or {}).get("subgraphs") or [] if isinstance(s, dict)}
+        self.nodes: dict[str, CNode] = {}
+        self.inst_out: dict[tuple[str, int], tuple[str, int]] = {}  # a subgraph node's output -> the inner output
+        self.inst_in: dict[tuple[str, str], tuple[str, int] | None] = {}  # its input -> the outer source (None: unwired)
+        self.budget = MAX_ITEMS  # nodes and links read, subgraphs' once per instance
+        self.wiring: dict[str, int] = {}  # the frontend-only nodes read away as links, by type
+        self.wiring_said: list[str] = []
+
+    def spend(self, items) -> None:
+        self.budget -= len(items) if isinstance(items, list) else 0
+        if self.budget < 0:
+            raise WorkflowError(f"its nodes and links, with each subgraph counted once per use, pass {MAX_ITEMS:,} "
+                                "(subgraphs that hold copies of themselves?): Studio reads no workflow that large")
+
+    def add(self, gnodes, glinks, prefix: str, inst: str | None, sub: dict | None, depth: int, outer_mode: int = 0,
+            outer: dict | None = None, groups: list | None = None) -> None:
+        """One graph's nodes (a subgraph's instance within it read in turn, up to 8 deep)."""
+        self.spend(gnodes)
+        self.spend(glinks)
+        level = _Level(gnodes, glinks, prefix, inst, sub, outer, groups, self.wiring_said)
+        scope = {**(outer or {}), **{k: q for k, v in level.local.items() if (q := level.qualify(v)) is not None}}
+        for ts, src in level.to_outputs:
+            if (q := level.qualify(src)) is not None:
+                self.inst_out[(inst, ts)] = q
+        for n in level.gnodes:
+            if frontend.is_wiring(n):  # read away: its links are made above
+                self.wiring[str(n["type"])] = self.wiring.get(str(n["type"]), 0) + 1
+                continue
+            nid = prefix + str(n.get("id"))
+            links = level.links(n)
+            if n["type"] in self.subs and depth < 8:
+                s = self.subs[n["type"]]
+                for name, src in links.items():
+                    self.inst_in[(nid, name)] = src
+                self.add(s.get("nodes"), s.get("links"), nid + ":", nid, s, depth + 1, _mode(n) or outer_mode, scope,
+                         s.get("groups"))
+                subgraphs.proxy_values(self.nodes, nid, n, s, self.wiring_said)
+                continue
+            self.nodes[nid] = _ui_node(n, nid, links, _mode(n) or outer_mode)
+
+    def resolve(self, src, depth=0):
+        """A link's source through subgraph boundaries: (node id, slot), or None when unwired."""
+        while depth < MAX_DEPTH:
+            depth += 1
+            if isinstance(src, tuple) and len(src) == 3 and src[0] == "@in":
+                src = self.inst_in.get((src[1], src[2]))
+                if src is None:
+                    return None
+            elif (src[0], src[1]) in self.inst_out:
+                src = self.inst_out[(src[0], src[1])]
+            else:
+                return src
+        return None
+
+    def read(self, doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str]]:
+        self.add(doc.get("nodes"), doc.get("links"), "", None, None, 0, groups=doc.get("groups"))
+        for n in self.nodes.values():
+            n.links = {k: r for k, v in n.links.items() if (r := self.resolve(v)) is not None}
+        _run_modes(self.nodes)
+        for k, v in {**_first_given(self.nodes), **switches.read_away(self.nodes)}.items():
+            self.wiring[k] = self.wiring.get(k, 0) + v
+        return self.nodes, self.wiring, self.wiring_said
+
+
+def _read_ui(doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str]]:
+    return _UiReader(doc).read(doc)
+
+
+def _mode(n: dict) -> int:
+    m = n.get("mode")
+    return m if isinstance(m, int) and not isinstance(m, bool) and m in MODES else 0
+
+
+def _passed(nodes: dict[str, CNode], src: tuple[str, int]) -> tuple[str, int] | None:
+    """Where a link from ``src`` really reads, as ComfyUI runs the workflow: through a bypassed
+    node, the input of the output's type (the same slot's input first), unwired when it has none;
+    from a muted (or never-run) node, nothing."""
+    for _ in range(MAX_DEPTH):
+        n = nodes.get(src[0])
+        if n is None or n.mode in (0, 1):
+            return src
+        if n.mode != BYPASSED:
+            return None
+        kind = n.out_types[src[1]] if 0 <= src[1] < len(n.out_types) else None
+        names = list(n.in_types)
+        same = [k for k in names if n.in_types[k] == kind and k in n.links]
+        first = names[src[1]] if 0 <= src[1] < len(names) and names[src[1]] in same else None
+        name = first or (same[0] if same else None)
+        if kind is None or name is None:
+            return None
+        src = n.links[name]
+    return None
+
+
+def _run_modes(nodes: dict[str, CNode]) -> None:
+    """Links rewired as ComfyUI runs the nodes' modes: a bypassed node is passed through, a muted
+    one gives nothing (the nodes themselves stay, to be listed with their mode)."""
+    for n in nodes.values():
+        if any(nodes[s[0]].mode not in (0, 1) for s in n.links.values() if s[0] in nodes):
+            n.links = {k: r for k, v in n.links.items() if (r := _passed(nodes, v)) is not None}
+
+
+# nodes that give their first input given anything, read away as that link: reroutes (ComfyUI's own, rgthree's and
+# pysssss' frontend-only ones, LayerStyle's AnyRerouter) and rgthree's Any Switch (an input whose source is muted gets
+# nothing when ComfyUI runs the workflow: the first one still wired is what it gives)
+FIRST_GIVEN = ("Any Switch (rgthree)", "Reroute", "Reroute (rgthree)", "ReroutePrimitive|pysssss",
+               "LayerUtility: AnyRerouter")
+
+
+def _first_given(nodes: dict[str, CNode]) -> dict[str, int]:
+    """Links from a FIRST_GIVEN node read as its first wired input's (after the modes: _run_modes); those nodes
+    removed; how many of each type."""
+    return switches.passed_on(nodes, {k: None for k, n in nodes.items() if n.cls in FIRST_GIVEN and n.enabled})

@@ -1,0 +1,291 @@
+"""The converter's ledger (issue 71): what a ComfyUI output is made from is carried into Studio's graph or
+said, never dropped in silence. For each output converted: every file (an image, a clip, a sound, a
+mask, tracks drawn by hand) that reaches it is wired into Studio's graph or named in a sentence of the
+pipeline's note and the Log, with the ComfyUI node it passes through that Studio does not convert (its
+role told by its types, tracing.roles); every further sampler pass that makes part of it (another segment,
+a loop) is said; a size, length or prompt the workflow's nodes give that could not be read is said,
+not left as Studio's default in silence. And before a generator is made: where the first sampler's
+conditioning or latent holds a file Studio cannot wire and no input of the task is wired, the task is
+another than the workflow's (text to video for an image to video): the output is held with its
+sentence instead (mapping.intent._hold), never made as another task.
+
+Plain data and stdlib: the builder (mapping.convert._Builder) is asked for what it made."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..families import registry as families
+from ..reading.workflow import LOADER_NODES, CNode, Workflow
+from ..tracing.walks import upstream
+from ..tracing.roles import MEDIA, SAMPLER_TYPES, carries, consumers, in_type, out_types, prompted, role
+from ..tracing.tasks import Task, tasks
+
+SIZE_ONLY = ("GetImageSize",)  # a file read for its size alone: nothing of it reaches the video
+KEPT_ASIDE = ("PreviewImage", "SaveImage", "PreviewAny", "MaskPreview")
+CARRIED = {"IMAGE", "VIDEO", "AUDIO", "MASK", "LATENT", ""}  # what a file gives a node (not a text, a size)
+# a picture's, clip's or sound's file name inside a setting's text (a timeline editor's JSON): its
+# extension found first (after a character a name may hold), then the name back to the nearest quote, space or URL
+# separator, at most MAX_NAME characters: a pattern reading the name forwards backtracks over a long text without
+# spaces, quadratic in its length; a Python loop walking back character by character is too slow on megabytes
+STOPS = " \t\r\n\"'<>|*?=&,;[]{}"
+_STOP_CLASS = re.escape(STOPS)
+MEDIA_EXT = re.compile(r"\.(?<=[^" + _STOP_CLASS + r"]\.)(png|jpe?g|webp|bmp|tiff?|gif|mp4|mov|webm|mkv|avi|m4v|wav|"
+                       r"mp3|flac|ogg|m4a)(?![\w.])", re.IGNORECASE)
+NAME_BACK = re.compile(r"[^" + _STOP_CLASS + r"]*")  # matched on the text before an extension, read backwards
+MAX_NAME = 255  # characters of a file name before its extension
+MAX_NAMED = 1_000  # file names taken from one node's settings
+MAX_EXTENSIONS = 100_000  # extensions read in one setting (a hostile one: millions, each a name read back)
+MEDIA_KIND = {**{e: "image" for e in ("png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "gif")},
+              **{e: "video" for e in ("mp4", "mov", "webm", "mkv", "avi", "m4v")},
+              **{e: "sound" for e in ("wav", "mp3", "flac", "ogg", "m4a")}}
+
+
+def _names_in(text: str, found: dict[str, None]) -> None:
+    """The file names in ``text`` added to ``found`` (up to MAX_NAMED): the whole text read, in time linear in its
+    length (each extension found by the pattern, each name read back at most MAX_NAME characters). Every extension
+    the pattern finds gives a name (it follows a character a name may hold), so a setting naming files is never
+    taken for one naming none, however long the text before its names (a 250,000-character thumbnail); past
+    MAX_EXTENSIONS names (the same few over and over in a hostile text) the reading ends, the node said by then."""
+    for count, m in enumerate(MEDIA_EXT.finditer(text)):
+        start = m.start()
+        back = text[max(0, start - MAX_NAME):start][::-1]
+        found.setdefault(text[start - NAME_BACK.match(back).end():m.end()])
+        if len(found) >= MAX_NAMED or count >= MAX_EXTENSIONS:
+            return
+
+
+def named_files(n: CNode) -> list[str]:
+    """The picture, clip and sound files a node's settings name (in their text, a timeline's JSON included), once
+    each, in order: a node pack's node that brings them in itself. Each setting is read to its end."""
+    found: dict[str, None] = {}
+    for v in n.settings().values():
+        if isinstance(v, str) and len(found) < MAX_NAMED:
+            _names_in(v, found)
+    return list(found)
+
+
+def files_brought(n: CNode) -> list[str]:
+    """The files a node wired into the graph names among its settings (a timeline editor's), not a loader: the
+    files it brings in itself."""
+    return named_files(n) if n.links and n.cls not in LOADER_NODES else []
+
+
+def _consumers(wf: Workflow) -> dict[str, list[CNode]]:
+    return {k: [m for m, _ in v] for k, v in consumers(wf).items()}
+
+
+def media_sources(wf: Workflow, nodes: list[CNode]) -> list[CNode]:
+    """The nodes among ``nodes`` that bring a file (or something drawn by hand) into the workflow: ComfyUI's
+    and VideoHelperSuite's loaders, and any node whose types say it gives a picture, a sound or a mask
+    from nothing wired (a pack's loader, a track editor)."""
+    found = []
+    for n in nodes:
+        if not n.enabled:
+            continue
+        if n.cls in LOADER_NODES or (not any(src for src in n.links.values()) and role(wf, n) == "media loader"
+                                     and any(isinstance(v, str) and v.strip() for v in n.settings().values())):
+            found.append(n)
+        elif files_brought(n) and role(wf, n) not in ("media loader", "prompt", "loader"):  # (most name no file)
+            found.append(n)  # a node wired to others that brings files in through its settings (a timeline editor)
+    return found
+
+
+def words(b: Any, n: CNode) -> str:
+    """'image 'cat.png' (LoadImage, #3)'."""
+    files = files_brought(n)
+    if files:  # a pack's node naming its files among its settings (a timeline editor's)
+        kinds = sorted({MEDIA_KIND.get(f.rsplit(".", 1)[-1].lower(), "file") for f in files})
+        more = f" and {len(files) - 1} more" if len(files) > 1 else ""
+        return f"{' and '.join(kinds)} '{files[0][:80]}'{more} ({n.shown_cls}, #{n.id})"
+    kind = LOADER_NODES[n.cls][1] if n.cls in LOADER_NODES else (carries(n) or next(
+        (MEDIA[t] for t in n.out_types if t in MEDIA), "input"))
+    name = b.file_of(n) if n.cls in LOADER_NODES else next(
+        (v for v in n.settings().values() if isinstance(v, str) and v.strip()), "")
+    shown = f" '{name[:80]}'" if name else ""
+    return f"{kind}{shown} ({n.shown_cls}, #{n.id})"
+
+
+def _via(wf: Workflow, src: CNode, within: set[str], used: set[str], cons: dict[str, list[CNode]]) -> CNode | None:
+    """The first node on ``src``'s way into ``within`` that Studio did not convert (else the first on its way)."""
+    seen, todo, first = {src.id}, [src], None
+    while todo:
+        n = todo.pop(0)
+        for m in cons.get(n.id, []):
+            if m.id in seen or m.id not in within:
+                continue
+            seen.add(m.id)
+            first = first or m
+            if m.id not in used:
+                return m
+            todo.append(m)
+    return first
+
+
+def _conditioning(wf: Workflow, src: CNode, within: set[str], cons: dict[str, list[CNode]]) -> CNode | None:
+    """The first node on ``src``'s way into the sampler that is conditioning or makes the latent, by its types (what
+    the file becomes there), preferring a node pack's: the node to name where what it gives is lost."""
+    seen, todo, found = {src.id}, [src], []
+    declared = families.declared()  # a node a family reads (its frame-rate conditioning) is not where it is lost
+    while todo:
+        n = todo.pop(0)
+        for m in cons.get(n.id, []):
+            if m.id in seen or m.id not in within:
+                continue
+            seen.add(m.id)
+            if role(wf, m) in ("conditioning", "latent step", "latent maker") and m.cls not in SAMPLER_TYPES:
+                found.append(m)
+            todo.append(m)
+    unread = [m for m in found if m.cls not in declared]
+    return next((m for m in found if carries(m)), (unread or found or [None])[0])
+
+
+def _reaches(src: CNode, cons: dict[str, list[CNode]], within: set[str]) -> bool:
+    """``src`` gives something to a node of ``within`` other than a size reader."""
+    return any(m.id in within and m.cls not in SIZE_ONLY for m in cons.get(src.id, []))
+
+
+def _beside(s: CNode, save: CNode, key: frozenset, cons: dict[str, list[CNode]], within: set[str]) -> bool:
+    """Sampler ``s``'s take reaches ``save`` without passing the converted samplers ``key`` (a segment joined to
+    theirs; not a pass making one of their inputs, as a depth estimator's sampler does)."""
+    seen, todo = {s.id}, [s]
+    while todo:
+        n = todo.pop()
+        for m in cons.get(n.id, []):
+            if m.id == save.id:
+                return True
+            if m.id in seen or m.id in key or m.id not in within:
+                continue
+            seen.add(m.id)
+            todo.append(m)
+    return False
+
+
+def _mentioned(b: Any, n: CNode, said: list[str]) -> bool:
+    name = b.file_of(n) if n.cls in LOADER_NODES else ""
+    text = "\n".join(said + list(b.refused) + list(b.out.log) + list(b.first_notes) + [x["text"] for x in b.notes])
+    return (bool(name) and name in text) or f"#{n.id})" in text or f"#{n.id}," in text
+
+
+def uncarried(b: Any, first: CNode, inputs: dict, said: list[str]) -> list[CNode]:
+    """The files that reach the first sampler (through its conditioning or its latent) and are neither wired
+    into the generator's inputs nor read already."""
+    wf = b.wf
+    within = {n.id for n in upstream(wf, first)}
+    cons = _consumers(wf)
+    wired = {v[0].id for v in inputs.values()} | set(b.loaded)
+    return [n for n in media_sources(wf, [n for n in wf.nodes.values() if n.id in within]) if n.id not in wired
+            and _reaches(n, cons, within) and not _mentioned(b, n, said)]
+
+
+def maker_between(b: Any, save: CNode, key: frozenset) -> CNode | None:
+    """A node between the output's samplers and ``save`` that makes the video itself from what they make (a paid
+    service's image-to-video node prompted on its own): the samplers then make its still, not the video."""
+    wf, cons = b.wf, _consumers(b.wf)
+    within = {n.id for n in upstream(wf, save)}
+    seen, todo, found = set(key), [wf.nodes[k] for k in key if k in wf.nodes], []
+    while todo:
+        n = todo.pop(0)
+        for m in cons.get(n.id, []):
+            if m.id in seen or m.id not in within or m.id == save.id:
+                continue
+            seen.add(m.id)
+            if m.enabled and prompted(m) and role(wf, m) != "prompt" and out_types(wf, m) != {"AUDIO"}:  # (a sound's)
+                found.append(m)
+            todo.append(m)
+    # the one that gives the video (an image editor on the way only changes the still), else the nearest the output
+    return next((m for m in found if "VIDEO" in out_types(wf, m)), found[-1] if found else None)
+
+
+def blocked(b: Any, first: CNode) -> list[tuple[CNode, CNode]]:
+    """(file, node) where a file reaches the first sampler through a conditioning or latent node Studio does not
+    read (an IC-LoRA guide, a pack's image-to-video conditioning): what it gives the sampler is lost, so the
+    generator would make another task."""
+    wf, cons = b.wf, _consumers(b.wf)
+    within, todo = {first.id}, [first]  # the first sampler's own inputs, not those of another pass above it
+    while todo:
+        n = todo.pop()
+        for src, _ in n.links.values():
+            if src in wf.nodes and src not in within and wf.nodes[src].cls not in SAMPLER_TYPES:
+                within.add(src)
+                todo.append(wf.nodes[src])
+    declared = families.declared() | set(tasks())
+    out = []
+    for f in media_sources(wf, [n for n in wf.nodes.values() if n.id in within]):
+        seen, todo = {f.id}, [f]
+        while todo:
+            n = todo.pop(0)
+            for m in cons.get(n.id, []):
+                if m.id in seen or m.id not in within or m.id == first.id:
+                    continue
+                seen.add(m.id)
+                given = {in_type(m, k) for k, (src, _) in m.links.items() if src == n.id}
+                if (m.id not in b.used and m.cls not in declared and m.enabled and given & CARRIED
+                        and role(wf, m) in ("conditioning", "latent step", "latent maker")):
+                    out.append((f, m))
+                    todo = []
+                    break
+                todo.append(m)
+    return out
+
+
+def not_run() -> set[str]:
+    """The models named by a mapping that runs none of them (catalog/comfy_not_read.py: Cosmos, Mochi...)."""
+    return {title for m in families.mappings() if m.tasks and not m.generators and not any(
+        t.generator for t in m.tasks.values()) for _, title in m.files}
+
+
+def held_task(b: Any, first: CNode, lost: list[CNode], fam: str) -> Task:
+    """The task a workflow makes from files Studio cannot wire, in words, for the sentence said first."""
+    wf, cons = b.wf, _consumers(b.wf)
+    within = {n.id for n in upstream(wf, first)}
+    ids = {n.id for n in lost}
+    vias = list({m.id: m for f, m in blocked(b, first) if f.id in ids}.values())
+    for n in lost:
+        if files_brought(n):  # the node that brings its files in itself
+            vias.append(n)
+            continue
+        v = _via(wf, n, within, set(), cons)
+        if not vias and v is not None:
+            vias.append(_conditioning(wf, n, within, cons) or v)
+    vias = list({v.id: v for v in vias}.values())
+    names = ", ".join(f"{v.shown_cls} ({carries(v) or role(wf, v)})" for v in vias[:4]) or "nodes it does not read"
+    what = " and ".join(sorted({words(b, n).split(" ", 1)[0] for n in lost}))  # the same words in any process
+    if fam in not_run():  # a model whose family Studio does not have (yet): said as such
+        return Task(f"a video from {what} given to the sampler by {names}", None, family=fam,
+                    cannot=f"run {fam}: no family of Studio's reads its files or its nodes")
+    return Task(f"a video from {what} given to the sampler by {names}", None, family=fam,
+                cannot=f"wire what {'that node gives' if len(vias) == 1 else 'those nodes give'} into a generator "
+                       "of that task (made from the prompt alone, it would be another video)")
+
+
+def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, said: list[str]) -> None:
+    """The ledger of one converted output: a sentence in ``said`` for each file, sampler pass, size, length
+    or prompt of the workflow's that Studio's graph does not carry."""
+    wf, cons = b.wf, _consumers(b.wf)
+    within = {n.id for n in up}
+    for n in media_sources(wf, up):
+        if n.id in b.loaded or not _reaches(n, cons, within) or _mentioned(b, n, said):
+            continue
+        v = _via(wf, n, within, b.used, cons)
+        through = (f" through ComfyUI's '{v.title or v.shown_cls}' ({v.shown_cls}, #{v.id}: "
+                   f"{carries(v) or role(wf, v)})") if v is not None else ""
+        said.append(f"the {words(b, n)} reaches this output{through}, which Studio does not convert: the video is "
+                    "made without it")
+    made = set().union(*b.made) if b.made else set()
+    others = [n for n in up if n.enabled and n.id not in key and n.id not in made and role(wf, n) == "sampler"
+              and _beside(n, save, key, cons, within)]
+    if others:
+        names = ", ".join(f"'{n.title or n.shown_cls}' (#{n.id})" for n in others[:6])
+        said.append(f"{len(others)} more sampler pass{'es' if len(others) > 1 else ''} ({names}) make part of this "
+                    "output (another segment, a loop or an extension joined by ComfyUI's nodes): Studio's graph makes "
+                    "only the pass converted; add a generator for each and join them (Concatenate)")
+    text = "\n".join(said)
+    missing = [k for k in ("width", "height", "frames") if k in params and params[k] is None]
+    if missing and "size" not in text and "frames" not in text:
+        said.append(f"the workflow's {', '.join(missing)} could not be read from its nodes (made when ComfyUI runs): "
+                    "the generator's own default stands (0: the start image's size, else the model's); set the "
+                    "workflow's")
+    if params.get("prompt") is None and "prompt" not in text:
+        said.append("the workflow's prompt could not be read from its nodes: the generator's default prompt stands; "
+                    "write the workflow's")

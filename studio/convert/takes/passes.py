@@ -1,0 +1,208 @@
+"""Every sampler pass of a ComfyUI output in the ledger (issue 99, item 1): a pass is found by its role (it
+takes a model and a conditioning or a guider, and gives latents: tracing.roles.role), whatever its pack or name,
+not by ComfyUI's four core sampler names alone. The builder converts the output's first core pass and
+reads the later ones as its refinements; here:
+
+- ``earlier_pass``: a node pack's sampler whose latent the first core pass refines (an upsample-then-refine
+  whose main pass is RES4LYF's or LTXVideo's sampler). Made from the refine alone the video would be another
+  (a few steps at a low cfg from noise): the builder holds the output with its sentence instead;
+- ``refine_line``: a later core pass in one sentence naming it, with what it does (its denoise, steps, cfg,
+  seed and the latent steps between the passes, an upscale) and what Studio's graph makes instead;
+- ``pack_refines``: a node pack's sampler refining the converted pass's take on its way to the output, said as
+  the refine it is (takes.ledger says any other pass beside the converted ones: another segment, a loop).
+
+Plain data and stdlib: the builder (mapping.convert._Builder) is asked for what it made and said."""
+from __future__ import annotations
+
+from typing import Any
+
+from studio.core.shown import number
+
+from ..families import registry as families
+from .extend import TRIMS, continued
+from ..tracing.walks import sampler_denoise, upstream
+from ..reading.workflow import CNode, Workflow
+from ..tracing.roles import carries, is_latent_input, role
+from ..tracing.sampling import SAMPLERS, Sampling
+from ..tracing.tasks import Task
+
+MAX_WALKED = 10_000  # nodes walked back along one pass's latent (a workflow holds fewer)
+
+
+def is_pass(wf: Workflow, n: CNode) -> bool:
+    """``n`` samples a pass: one of ComfyUI's core samplers, or any node whose types say it is one."""
+    return n.enabled and (n.cls in SAMPLERS or role(wf, n) == "sampler")
+
+
+def _latent_back(wf: Workflow, start: CNode) -> tuple[CNode | None, list[CNode]]:
+    """The nearest sampler pass on ``start``'s latent's way back (through its latent inputs only) and the
+    nodes passed on the way (nearest ``start`` first); (None, those) when none is."""
+    seen, todo, passed = {start.id}, [start], []
+    while todo and len(seen) < MAX_WALKED:
+        n = todo.pop(0)
+        for name, (src, _) in n.links.items():
+            m = wf.nodes.get(src)
+            if m is None or m.id in seen or not is_latent_input(n, name):
+                continue
+            seen.add(m.id)
+            if is_pass(wf, m):
+                return m, passed
+            passed.append(m)
+            todo.append(m)
+    return None, passed
+
+
+def earlier_pass(wf: Workflow, first: CNode) -> CNode | None:
+    """A node pack's sampler (told by its role) that makes the latent the output's first core pass starts from:
+    the core pass only refines that take."""
+    found, _ = _latent_back(wf, first)
+    return found if found is not None and _unread(found) else None
+
+
+def _unread(n: CNode) -> bool:
+    """A pass of a sampler no family reads (not a core one, nor a wrapper's its family reads)."""
+    return n.cls not in SAMPLERS and n.cls not in families.declared()
+
+
+def held(other: CNode, refine: CNode | None, fam: str) -> Task:
+    """The task of an output sampled by a node pack's sampler ``other`` (its main pass where a core pass
+    ``refine`` refines its take), which Studio cannot read: held with its sentence."""
+    then = (f" in its main pass (#{other.id}), then refined by '{refine.title or refine.shown_cls}' (#{refine.id})"
+            if refine is not None else "")
+    also = " (made from the refine alone, it would be another video: a few steps from noise)" if refine else ""
+    what = carries(other) or "a take sampled by a node pack's sampler"
+    return Task(f"{what} ({other.shown_cls}){then}", None,
+                family=fam, cannot=f"read ComfyUI's {other.shown_cls}, a sampler it has no counterpart for{also}")
+
+
+def _name(n: CNode) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def _between(wf: Workflow, later: CNode) -> list[CNode]:
+    """The nodes between a later pass and the pass before it, on its latent's way (an upscale), nearest the
+    earlier pass first."""
+    _, passed = _latent_back(wf, later)
+    return [n for n in reversed(passed) if n.enabled]
+
+
+def _settings(n: CNode) -> str:
+    """A latent step's own numbers in words ('scale_by 1.5')."""
+    shown = [f"{k} {number(v)}" for k, v in n.widgets.items()
+             if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return f": {', '.join(shown[:3])}" if shown else ""
+
+
+def refines(wf: Workflow, later: CNode) -> bool:
+    """A later pass denoises the take part way (a refine); not one sampling a latent whole (an extension's next
+    segment, which its family reads as one continued take)."""
+    d = sampler_denoise(wf, later)
+    return d is not None and d < 1
+
+
+def segment_line(b: Any, r: Sampling) -> str | None:
+    """A later core pass that samples a take of its own started from frames of the converted take (its task node's
+    start image; frames reaching it another way: a guide, a pack's node) in one sentence; None where it is not one
+    (a family's own continuation is its family's to say)."""
+    cont = continued(b.wf, r.node, set(b.pass_key), single=False)
+    src = b.wf.nodes[cont.sampler] if cont is not None else _frames_from(b.wf, r.node, set(b.pass_key) - {r.node.id})
+    if src is None:
+        return None
+    pick = (f" (ComfyUI's {_name(cont.pick)})" if cont.pick is not None else "") if cont is not None else \
+        " through nodes Studio does not read as a take's start (a guide, a pack's node)"
+    return (f"another take: {_name(r.node)} samples a segment of its own ({number(r.steps)} steps, cfg "
+            f"{number(r.cfg)}), started from frames of the take of {_name(src)}{pick} and joined with it by ComfyUI's "
+            "nodes: Studio's graph makes only the first take; add a generator for it (its prompt and LoRAs) and join "
+            "them (Concatenate)")
+
+
+def _frames_from(wf: Workflow, later: CNode, samplers: set[str]) -> CNode | None:
+    """The sampler of ``samplers`` whose decoded frames reach pass ``later`` where its latent does not come from a
+    pass nor is encoded from pictures (a take of its own started from them, not a refine of that take, nor its frames
+    upscaled and encoded again); None where none does."""
+    back, passed = _latent_back(wf, later)
+    if back is not None or refines(wf, later) or any(n.cls.startswith("VAEEncode") for n in passed):
+        return None
+    for n in upstream(wf, later):
+        made = wf.source(n, "samples") if n.cls.startswith("VAEDecode") else None
+        while made is not None and made.cls in TRIMS:
+            made = wf.source(made, "samples")
+        if made is not None and made.id in samplers:
+            return made
+    return None
+
+
+def refine_line(b: Any, r: Sampling, params: dict) -> str:
+    """One later core pass in one sentence: what it does and what Studio's graph makes instead."""
+    wf = b.wf
+    d = sampler_denoise(wf, r.node)
+    what = [f"denoise {number(d)}" if d is not None else None, f"{number(r.steps)} steps" if r.steps else None,
+            f"cfg {number(r.cfg)}" if r.cfg is not None else None,
+            f"seed {number(r.seed)}" if r.seed is not None else None]
+    if r.start is not None:
+        what.append(f"steps {number(r.start)}-{number(r.end)}")
+    steps = _between(wf, r.node)
+    via = (" after ComfyUI's " + ", ".join(f"{_name(n)}{_settings(n)}" for n in steps)) if steps else ""
+    w, h = params.get("width"), params.get("height")
+    size = f" at {w}x{h}" if isinstance(w, int) and isinstance(h, int) else ""
+    strength = f" at strength {number(d)}" if d is not None and d < 1 else ""
+    upscaled = any(n.cls in families.lookup("upscalers") for n in steps)  # the size made is the upscaled one
+    return (f"a later pass: {_name(r.node)} refines the take ({', '.join(x for x in what if x)}){via}; Studio's graph "
+            f"makes the first pass alone{size}{' directly' if upscaled else ''}: for the refine, add a Video to "
+            f"Video{strength} after the generator" + (" (and a Resize for the upscale)" if steps and not upscaled else ""))
+
+
+def pack_refines(b: Any, save: CNode, key: frozenset, said: list[str]) -> set[str]:
+    """The node packs' sampler passes that refine the take of the converted passes ``key`` on its way to ``save``
+    (RES4LYF's sampler after a KSampler), each said in one sentence with the settings its file names; their ids."""
+    wf, out = b.wf, set()
+    for n in take_passes(wf, save):
+        before, _ = _latent_back(wf, n)
+        if not _unread(n) or n.id in key or before is None or before.id not in key:
+            continue
+        out.add(n.id)
+        values = [f"{k} {number(v)}" for k in ("denoise", "steps", "cfg", "seed", "noise_seed")
+                  if isinstance(v := wf.value(n, k), (int, float)) and not isinstance(v, bool)]
+        steps = _between(wf, n)
+        via = (" after ComfyUI's " + ", ".join(f"{_name(m)}{_settings(m)}" for m in steps)) if steps else ""
+        said.append(f"a later pass: {_name(n)}, a node pack's sampler, refines the converted pass's take"
+                    + (f" ({', '.join(values)})" if values else "") + f"{via}; Studio does not read that sampler: the "
+                    "video is the first pass's, without the refine (add a Video to Video after the generator for it)")
+    return out
+
+
+def take_passes(wf: Workflow, save: CNode) -> list[CNode]:
+    """The sampler passes (told by their role) whose latents make ``save``'s take: those first met on the way up
+    from it, then those each one's latent is made from (not a pass whose pictures feed an input)."""
+    found, seen, todo = [], {save.id}, [(save, False)]
+    while todo and len(seen) < MAX_WALKED:
+        n, latent_only = todo.pop()
+        if n is not save and is_pass(wf, n):
+            found.append(n)
+            latent_only = True
+        for name, (src, _) in n.links.items():
+            if src in seen or src not in wf.nodes or latent_only and not is_latent_input(n, name):
+                continue
+            seen.add(src)
+            todo.append((wf.nodes[src], latent_only))
+    return found
+
+
+# the generator's settings a first pass gives -> the pass's inputs they come from (a widget or a wire, then a node)
+READ = (("steps", ("steps", "sigmas")), ("guidance", ("cfg", "guider")), ("seed", ("seed", "noise_seed", "noise")))
+
+
+def unread(b: Any, main: Sampling, params: dict, task: str, said: list[str]) -> None:
+    """The first pass's steps, guidance and seed that could not be read (made when the workflow runs, by a node
+    Studio does not read): each said with the node that makes it, where the generator's own default stands."""
+    wf, spec = b.wf, b.g.registry.get(task)
+    defaults = {p.name: p.default for p in spec.params}
+    for param, names in READ:
+        if param not in defaults or params.get(param) is not None:
+            continue
+        node = next((wf.source(n, k) for n in (main.node, main.inputs(wf)) for k in names if k in n.links), None)
+        deeper = next((wf.source(node, k) for k in names if node is not None and k in node.links), None)
+        maker = deeper or node
+        by = f"ComfyUI's {_name(maker)}" if maker is not None else "nodes Studio does not read"
+        said.append(f"the first pass's {param} is made by {by} when the workflow runs: the generator's own "
+                    f"{number(defaults[param])} stands; set the workflow's")

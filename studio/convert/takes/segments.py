@@ -1,0 +1,246 @@
+"""An output ComfyUI makes of several takes joined (issue 71, item 3): key-frame segments and loops,
+each sampled by its own sampler chain and joined as pictures (an image batch) before the video is
+written. (A take made from another's pictures, an extension, is read by its family as one continued
+take: InfiniteTalk's, SCAIL-2's; where none does, the ledger says the passes it does not make.) Each take becomes its own Studio pipeline (read as a single output would be, by the
+builder), and the takes are joined by Concatenate, in the order the output joins them, into one Save
+Video. A take that cannot be made is said; the others are still made.
+
+Plain data and stdlib: the builder (mapping.convert._Builder) makes the nodes."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..tracing.walks import sampler_chain, upstream
+from ..tracing.prompts import MAX_SAMPLERS
+from .extend import clip_extenders, continued
+from ..finishing.finish import after_take, save_node
+from ..reading.workflow import CNode, Workflow
+from .sound import remux
+from ..tracing.tasks import task_of
+
+MAX_SEGMENTS = 16  # takes joined into one output (ComfyUI's templates join up to 5)
+# the nodes that join the takes' frames, in order, where Studio's Concatenate does (read: not listed as dropped)
+JOINS = ("ImageBatch", "ImageBatchMulti", "VHS_MergeImages")
+
+
+def _chains(wf: Workflow, samplers: list[CNode]) -> list[list[CNode]]:
+    """The samplers grouped into chains whose latents flow from one to the next (one take each)."""
+    ids = {s.id for s in samplers}
+    parent = {s.id: s.id for s in samplers}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+    for s in samplers:
+        for other in sampler_chain(wf, CNode(f"{s.id}~", "SaveVideo", links={"video": (s.id, 0)})):
+            if other.id in ids:
+                parent[find(other.id)] = find(s.id)
+    groups: dict[str, list[CNode]] = {}
+    for s in samplers:
+        groups.setdefault(find(s.id), []).append(s)
+    return list(groups.values())
+
+
+def segments(wf: Workflow, save: CNode, registry: Any = None) -> list[CNode]:
+    """The last sampler of each take an output joins, in the order it joins them (its inputs in order,
+    depth first); [] when it is made of one take. ``registry``: Studio's nodes (which generators extend a clip)."""
+    samplers = sampler_chain(wf, save)
+    if not 2 <= len(samplers) <= MAX_SAMPLERS:  # more: the builder says it keeps them as notes
+        return []
+    chains = [c for c in _chains(wf, samplers)]
+    if len(chains) < 2 or len(chains) > MAX_SEGMENTS:
+        return []
+    last, ups = {}, {s.id: {u.id for u in upstream(wf, s)} for s in samplers}
+    for c in chains:  # the chain's sampler that no other of its samplers feeds
+        last[id(c)] = next(s for s in c if not any(s.id in ups[o.id] for o in c if o is not s))
+    ids, after = {s.id for s in samplers}, {}
+    extends = clip_extenders(registry) if registry is not None else None
+    for c in chains:  # a take made from another's pictures (an extension)
+        others = {s.id for o in c for s in samplers if s not in c and s.id in ups[o.id]}
+        if not others:
+            continue
+        # started from frames of another take (takes.extend): a generator each; else its family reads it as one
+        # continued take (InfiniteTalk's previous frames, SCAIL-2's Extend)
+        cont = continued(wf, _head(c, ups), ids - {s.id for s in c}, False, extends)
+        if cont is None or not others <= ups[cont.sampler] | {cont.sampler}:
+            return []
+        after[id(c)] = cont.sampler
+    order, seen, todo = [], set(), [save]
+    ends = {last[id(c)].id: last[id(c)] for c in chains}
+    while todo and len(seen) < 100_000:  # depth first, each node's inputs in their order
+        n = todo.pop()
+        if n.id in seen:
+            continue
+        seen.add(n.id)
+        if n.id in ends:
+            order.append(ends[n.id])
+            continue
+        for name in sorted(n.links, key=_natural, reverse=True):
+            src = wf.nodes.get(n.links[name][0])
+            if src is not None and src.id not in seen:
+                todo.append(src)
+    if len(order) != len(chains):
+        return []
+    pos = {e.id: i for i, e in enumerate(order)}
+    take = {s.id: pos[last[id(c)].id] for c in chains for s in c}  # each sampler's take, in the output's order
+    if any(take[j] >= take[c[0].id] for c in chains if (j := after.get(id(c))) is not None):
+        return []  # a take continuing one the output joins after it: not a chain made in order
+    return order
+
+
+def _head(chain: list[CNode], ups: dict[str, set[str]]) -> CNode:
+    """The chain's first sampler: no other of its samplers feeds it."""
+    return next(s for s in chain if not any(o.id in ups[s.id] for o in chain if o is not s))
+
+
+def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset]) -> tuple[str | None, dict]:
+    """Take ``k`` (its output ``fake``) started from frames of an earlier take made here: Studio's node giving them
+    from that take's video (Frame Hold: one frame, the start image; Time's trim: the last frames, a clip to extend),
+    handed to the builder to wire (b.continuing); its id, else None, and the settings it asks of the take's
+    generator (Wan VACE's 'extend' preset and the frames kept)."""
+    wf = b.wf
+    chain = sampler_chain(wf, fake)
+    ups = {s.id: {u.id for u in upstream(wf, s)} - {s.id} for s in chain}
+    earlier = {sid: (j, key) for j, key in enumerate(keys, 1) for sid in key}
+    cont = continued(wf, _head(chain, ups), set(earlier), False, clip_extenders(b.g.registry)) if chain else None
+    if cont is None:
+        return None, {}
+    j, key = earlier[cont.sampler]
+    gen = b.made[key][0]
+    frames = b.g.nodes[gen].params.get("frames")
+    frames = frames if isinstance(frames, int) and frames > 0 else None
+    count = cont.count or (frames - cont.frame if frames and cont.frame is not None and frames > cont.frame else 1)
+    first = cont.frame if cont.frame is not None else (frames - count if frames else None)  # the last ones
+    if frames and first is not None and first + count > frames:  # past the take's end: cut to it, as ComfyUI does
+        first = min(first, frames - 1)
+        count = frames - first
+    how = f" (ComfyUI's {cont.pick.shown_cls}, #{cont.pick.id})" if cont.pick is not None else ""
+    b.used |= cont.via  # the earlier take's frames on their way: read here (not this take's own inputs)
+    unknown = "" if first is not None else f"; take {j}'s length is not known: set the frame to its last"
+    if cont.matched is not None:  # a colour match on the way (to the first take's start image, as a rule)
+        unknown += (f"; ComfyUI's {cont.matched.shown_cls} (#{cont.matched.id}) matching their colour to another "
+                    "picture on the way is not applied")
+    if cont.into == "video":  # a clip to extend (Wan VACE's): the last frames kept, the rest of the take after them
+        at, spec = max(first or 0, 0), task_of(cont.node)
+        node = b.add("edit.time", {"mode": "trim", "start": at, "length": count}, cont.pick or cont.node)
+        b.g.connect(*b.takes.get(gen, (gen, "video")), node, "video")
+        line = (f"take {k} extends frames {at}-{at + count - 1} of take {j}'s video{how}: Time (trim) gives them as "
+                f"{b.g.registry.get(spec.generator).title}'s video, its 'extend' preset keeping them and making the "
+                "rest of the take (the workflow's own masks and padding are replaced by the preset's)" + unknown)
+        b.continuing = {(cont.node.id, port): (None, None, "") for port, into in spec.ports if into == "mask"}
+        b.continuing[(cont.node.id, cont.port)] = (node, "video", line)
+        return node, {"task": "extend", "kept": count}
+    frame = (first or 0) + count - 1 if first is not None else 0  # one picture: the last of the frames picked
+    node = b.add("edit.frame_hold", {"frame": frame}, cont.pick or cont.node)
+    b.g.connect(*b.takes.get(gen, (gen, "video")), node, "video")
+    line = f"take {k} starts from frame {frame} of take {j}'s video{how}: Frame Hold gives it as the start image"
+    if count > 1:
+        line = (f"take {k} starts from {count} frames ({first if first is not None else 'the last'}"
+                f"{'-' + str(first + count - 1) if first is not None else ''}) of take {j}'s video{how} in ComfyUI; "
+                f"Studio's generator starts from one picture: Frame Hold gives it the last of them (frame {frame}), "
+                f"the motion of the {count - 1} before it is not carried")
+    b.continuing = {(cont.node.id, cont.port): (node, "image", line + unknown)}
+    return node, {}
+
+
+def _extend(b: Any, gen: str, ext: dict, at: CNode) -> None:
+    """A take extending another's last frames (``ext``): Wan VACE's 'extend' preset, its new frames the take's
+    length less the frames kept."""
+    if not ext:
+        return
+    frames = b.g.nodes[gen].params.get("frames")
+    b.set_param(gen, "task", ext["task"], at)
+    if isinstance(frames, int) and frames > ext["kept"]:
+        b.set_param(gen, "extend", frames - ext["kept"], at)
+
+
+def _natural(name: str) -> tuple:
+    """'image10' after 'image2'."""
+    head = name.rstrip("0123456789")
+    tail = name[len(head):]
+    return head, int(tail) if tail else -1
+
+
+def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
+    """Each take a pipeline of its own, their videos joined by Concatenate into the Save Video of ``save``;
+    said in the Log and a note. False when no take could be made."""
+    wf, made, names, keys = b.wf, [], [], []
+    fps = b.fps_of(upstream(wf, save))  # the joined video's rate (each take's own is read before it is joined)
+    for k, last in enumerate(lasts, 1):
+        take = _take(b, save, k, last, keys, fps)
+        if take is None:
+            names.append(f"take {k} ('{last.title or last.shown_cls}', #{last.id}) is not made (said above)")
+        else:
+            made.append(take)
+    b.used.add(save.id)
+    within = set().union(*({u.id for u in upstream(wf, last)} for last in lasts))  # the takes' own nodes
+    b.used |= {n.id for n in upstream(wf, save) if n.cls in JOINS and n.id not in within}  # Concatenate's joins
+    if not made:
+        return False
+    heard = _join(b, save, made)
+    line = (f"ComfyUI '{save.title or save.shown_cls}' joins {len(lasts)} takes, each sampled on its own (key-frame "
+            f"segments, a loop or an extension): {len(made)} made, each a pipeline of its own, joined in the output's "
+            "order by Concatenate into one Save Video" + (f"; {'; '.join(names)}" if names else "")
+            + ". Frames the workflow trims or overlaps where takes meet are not trimmed"
+            + "".join(f"; {x}" for x in heard))
+    b.log(line)
+    b.note(line)
+    return True
+
+
+def _take(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset], fps: Any) -> tuple | None:
+    """Take ``k`` (ending at ``last``) made as a pipeline of its own, its Save Video taken away: (its video, its
+    sound or None, its band); None where it could not be made (said)."""
+    wf = b.wf
+    fake = CNode(f"{save.id}~{k}", "SaveVideo", f"{save.title or save.shown_cls}, take {k}", save.mode,
+                 {"filename_prefix": f"{wf.value(save, 'filename_prefix') or 'ComfyUI'}_take{k}"},
+                 {"video": (last.id, 0)}, last.pos)
+    wf.nodes[fake.id] = fake
+    try:
+        before = len(b.bands)
+        hold, ext = _continue(b, fake, k, keys)  # it starts from frames of an earlier take: Frame Hold, or Time
+        ok = b.pipeline(fake)
+    finally:
+        del wf.nodes[fake.id]
+        b.continuing = {}
+    if not ok:
+        if hold is not None:
+            b.g.remove_node(hold)
+        return None
+    band = b.bands[before]
+    keys.append(next(key for key, m in b.made.items() if m[2] == before))
+    band[:0] = [hold] if hold is not None else []
+    gen = next(m[0] for m in b.made.values() if m[2] == before)
+    _extend(b, gen, ext, last)
+    if fps and "fps" in b.g.nodes[gen].params and not b.g.nodes[gen].params["fps"]:  # the output's rate
+        b.set_param(gen, "fps", fps, last)
+    sv = next(n for n in band if b.g.nodes[n].type_id == "io.save_video")
+    src = b.g.input_link(sv, "video")
+    audio = b.g.input_link(sv, "audio")
+    b.g.remove_node(sv)
+    band.remove(sv)
+    return (src.src, src.src_port), (audio.src, audio.src_port) if audio else None, band
+
+
+def _join(b: Any, save: CNode, made: list[tuple]) -> list[str]:
+    """The takes' videos joined by Concatenate (a chain of them for more than four) into the Save Video of
+    ``save``, after the output's finishing, with the sound it muxes; what is said of them."""
+    out, band = made[0][0], made[-1][2]
+    rest = [m[0] for m in made[1:]]
+    while rest:  # Concatenate takes four clips: a chain of them for more
+        cat = b.add("edit.concatenate", {"conform": "conform to first"}, save)
+        b.g.connect(*out, cat, "a")
+        for port, src in zip("bcd", rest[:3]):
+            b.g.connect(*src, cat, port)
+        rest = rest[3:]
+        out = (cat, "video")
+        band.append(cat)
+    sv = save_node(b, save)
+    heard: list[str] = []
+    b.pass_key, made_before = frozenset(), len(b.g.nodes)
+    b.g.connect(*after_take(b, save, out, heard), sv, "video")  # its finishing after the join (an upscale)
+    band += [n for n in list(b.g.nodes)[made_before:] if n not in band] + [sv]
+    remux(b, save, sv, heard)  # a file's sound the output muxes beside the joined takes
+    return heard

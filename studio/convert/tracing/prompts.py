@@ -1,0 +1,111 @@
+"""The prompts of a ComfyUI sampler's conditioning, followed through the nodes that pass
+conditioning on (guiders, switches, reroutes) to the text encoder; a prompt Studio cannot read (written
+by another node when the workflow runs, made by a node it does not convert) is said. Plain stdlib."""
+from __future__ import annotations
+
+from studio.core.shown import cut
+
+from ..families import registry as families
+from ..reading.workflow import CNode, Workflow
+from ..values.shown import shown
+
+MAX_SAMPLERS = 32  # feeding one output (a first pass and its refinements: two to four in ComfyUI's own)
+
+
+def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: set, limit: int = 64) -> CNode | None:
+    """Follow the first of ``names`` wired on each node (a switch: its chosen side) until ``stop(node)``."""
+    while node is not None and limit > 0:
+        limit -= 1
+        if stop(node):
+            return node
+        used.add(node.id)
+        if node.cls == "ComfySwitchNode":
+            on = wf.value(node, "switch")
+            node = wf.source(node, "on_true" if on else "on_false")
+            continue
+        name = next((k for k in names if k in node.links), None)
+        node = wf.source(node, name) if name else None
+    return None
+
+
+ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut")  # and the families' nodes that encode their own prompt
+
+
+# the inputs an unread conditioning node takes its positive (negative) prompt on, by ComfyUI's usual names
+PROMPT_INPUTS = (("prompt", "text", "positive_prompt", "positive_text"), ("negative_prompt", "negative_text"))
+
+
+def encoders() -> tuple[str, ...]:
+    """The node types a prompt is read from: ComfyUI's text encoders and the families' (their prompt_nodes)."""
+    return ENCODERS + tuple(families.lookup("prompt_nodes"))
+
+
+def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[str] | None = None) -> str | None:
+    """The prompt of a conditioning input (through the nodes that pass conditioning on); None when
+    none is found. Where it cannot be read (a text written by another node, a conditioning made by
+    a node Studio does not read), that is said in ``said``."""
+    known = encoders()
+    n = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in known, used)
+    if n is None:
+        end = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"),
+                    lambda x: x.cls in known or x.cls != "ComfySwitchNode" and not any(k in x.links for k in (
+                        which, "conditioning", "conditioning_to", "cond", "cond1")), set())
+        if end is None:
+            return None
+        # a node Studio does not read that takes its prompt as text (a pack's reference-to-video node): that text
+        text = next((v for k in PROMPT_INPUTS[which == "negative"] if isinstance(v := wf.value(end, k), str)), None)
+        if said is not None:
+            said.append(f"the {which} prompt comes from ComfyUI's '{end.title or end.cls}' ({end.cls}, #{end.id}), "
+                        + ("which Studio does not read: the text it is given is the generator's prompt" if text is not None
+                           else "which Studio does not read: write it in the generator's prompt"))
+        return text
+    used.add(n.id)
+    if n.cls == "ConditioningZeroOut":
+        return ""
+    text = wf.value(n, families.lookup("prompt_nodes").get(n.cls, "text"))
+    if text is None and "text" in n.links and said is not None:
+        src = wf.source(n, "text")
+        for _ in range(MAX_SAMPLERS):  # the node a switch chooses (reroutes are read away: reading.workflow._first_given)
+            if src is None or src.cls != "ComfySwitchNode":
+                break
+            src = wf.source(src, "on_true" if wf.value(src, "switch") else "on_false")
+        what = f"'{src.title or src.cls}' ({src.cls}, #{src.id})" if src is not None else "another node"
+        said.append(f"the {which} prompt is written by ComfyUI's {what} when the workflow runs; Studio does not run "
+                    "it: write the prompt in the generator's prompt"
+                    + (f" (the text as saved: {cut(str(n.widgets.get('text')), 80)!r})" if n.widgets.get("text") else ""))
+        return str(n.widgets.get("text") or "")
+    return str(text or "")
+
+
+def switched_off_loras(wf: Workflow, used: set) -> list[str]:
+    """The LoRA chains on a taken ComfySwitchNode's other side (the MiniMax H3 templates' turbo LoRA, behind
+    an 'If/Else Switch (Model)' shipped off), said in one sentence each with the steps a switch of the same
+    boolean would give that side, and marked used (not listed among the nodes Studio has no node for)."""
+    out = []
+    for sw in [n for n in wf.nodes.values() if n.cls == "ComfySwitchNode" and n.id in used]:
+        on = wf.value(sw, "switch")
+        if on is None:
+            continue
+        side = "on_false" if on else "on_true"
+        node, off = wf.source(sw, side), []
+        while node is not None and node.cls.startswith("LoraLoader") and node.id not in used and len(off) < 16:
+            off.append(node)
+            node = wf.source(node, "model")
+        if not off:
+            continue
+        used.update(x.id for x in off)
+        key = wf.source(sw, "switch")
+        steps = next((wf.value(x, side) for x in wf.nodes.values() if x.cls == "ComfySwitchNode" and x is not sw
+                      and key is not None and getattr(wf.source(x, "switch"), "id", None) == key.id
+                      and _feeds_steps(wf, x) and isinstance(wf.value(x, side), int)), None)
+        names = ", ".join(f"'{wf.value(x, 'lora_name')}' (strength {shown(wf.value(x, 'strength_model'))})" for x in off)
+        out.append(f"the template's LoRA path behind '{sw.title or sw.shown_cls}' (#{sw.id}) is switched off in the "
+                   f"template and not converted: {names} (ComfyUI runs the model without it, as Studio does); to run "
+                   "it, put a Video LoRA with that file between Load Video Model and the generator"
+                   + (f" and set steps to {steps}" if steps is not None else ""))
+    return out
+
+
+def _feeds_steps(wf: Workflow, node: CNode) -> bool:
+    """Whether ``node``'s output is a sampler's or a scheduler's 'steps' (not a split point's step)."""
+    return any(k == "steps" and src[0] == node.id for m in wf.nodes.values() for k, src in m.links.items())

@@ -1,0 +1,132 @@
+"""A ComfyUI sampler's settings, read whichever way the workflow wires them (KSampler,
+KSamplerAdvanced, SamplerCustom with KSamplerSelect and a scheduler node, SamplerCustomAdvanced with
+RandomNoise, CFGGuider, KSamplerSelect and sigmas), and the diffusers scheduler nearest to its
+sampler and scheduler names."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..families import registry as families
+from .guiders import guider_cfg
+from ..reading.workflow import CNode, Workflow
+
+SAMPLERS = ("KSampler", "KSamplerAdvanced", "SamplerCustom", "SamplerCustomAdvanced")
+
+# ComfyUI sampler name (its start) -> the diffusers scheduler that steps the same way
+NEAREST = (
+    ("uni_pc", "UniPCMultistepScheduler"),
+    ("dpmpp_2m", "DPMSolverMultistepScheduler"),
+    ("dpmpp_3m", "DPMSolverMultistepScheduler"),
+    ("dpmpp_sde", "DPMSolverSDEScheduler"),
+    ("dpmpp_2s", "DPMSolverSinglestepScheduler"),
+    ("dpm_2", "KDPM2DiscreteScheduler"),
+    ("heun", "FlowMatchHeunDiscreteScheduler (flow models) / HeunDiscreteScheduler"),
+    ("lcm", "LCMScheduler"),
+    ("ddim", "DDIMScheduler"),
+    ("ddpm", "DDPMScheduler"),
+    ("lms", "LMSDiscreteScheduler"),
+    ("euler_ancestral", "EulerAncestralDiscreteScheduler (flow models: FlowMatchEulerDiscreteScheduler, "
+                        "without the ancestral noise)"),
+    ("euler", "FlowMatchEulerDiscreteScheduler (flow models) / EulerDiscreteScheduler"),
+    ("res_multistep", "none close: the model's own scheduler"),
+)
+SIGMAS = {"karras": "use_karras_sigmas=True", "exponential": "use_exponential_sigmas=True",
+          "beta": "use_beta_sigmas=True", "simple": "its own spacing", "normal": "its own spacing",
+          "sgm_uniform": "timestep_spacing='trailing'", "ddim_uniform": "timestep_spacing='leading'"}
+
+
+# ComfyUI sampler name (its start) -> the generators' 'sampler' choice (nodes/video_models/base/schedulers.py)
+CHOICES = (("uni_pc", "unipc"), ("dpmpp_2m", "dpm++"), ("dpmpp_3m", "dpm++"), ("euler", "euler"))
+
+
+def studio_sampler(sampler: str | None) -> str:
+    """The generators' 'sampler' nearest ComfyUI's: 'auto' (the model's own) where none is close."""
+    return next((c for k, c in CHOICES if (sampler or "").startswith(k)), "auto")
+
+
+def nearest_scheduler(sampler: str | None, scheduler: str | None) -> str:
+    """'uni_pc' + 'simple' -> 'UniPCMultistepScheduler (its own spacing)'."""
+    name = next((d for k, d in NEAREST if (sampler or "").startswith(k)), "the model's own scheduler")
+    spacing = SIGMAS.get(scheduler or "", "")
+    return f"{name}{f', {spacing}' if spacing else ''}"
+
+
+@dataclass
+class Sampling:
+    node: CNode
+    seed: int | None = None
+    steps: int | None = None
+    cfg: float | None = None
+    sampler: str | None = None
+    scheduler: str | None = None
+    start: int | None = None  # KSamplerAdvanced's steps window
+    end: int | None = None
+    extra: dict = field(default_factory=dict)  # LTXVScheduler's shifts, ManualSigmas' values
+    used: set = field(default_factory=set)  # the helper nodes read (KSamplerSelect, RandomNoise, ...)
+    said: list = field(default_factory=list)  # what its guider sets that the generator does not take
+
+    def inputs(self, wf: Workflow) -> CNode:
+        """The node whose model / positive / negative inputs this sampler uses (its guider's for
+        SamplerCustomAdvanced)."""
+        g = wf.source(self.node, "guider") if self.node.cls == "SamplerCustomAdvanced" else None
+        return g or self.node
+
+
+def _str(v) -> str | None:
+    return v if isinstance(v, str) else None
+
+
+def _num(v, kind):
+    """``v`` as an int or a float; as it is when it is not one (a string, infinity, an int past a
+    float's range): the node it is given to says it could not take it, and what it used instead."""
+    try:
+        return None if v is None or isinstance(v, bool) else kind(v)
+    except (TypeError, ValueError, OverflowError):
+        return v
+
+
+def read_sampling(wf: Workflow, s: CNode) -> Sampling:
+    out = Sampling(s)
+    val = wf.value
+    if s.cls == "KSampler":
+        out.seed, out.steps, out.cfg = _num(val(s, "seed"), int), _num(val(s, "steps"), int), _num(val(s, "cfg"), float)
+        out.sampler, out.scheduler = _str(val(s, "sampler_name")), _str(val(s, "scheduler"))
+        return out
+    if s.cls == "KSamplerAdvanced":
+        out.seed, out.steps, out.cfg = (_num(val(s, "noise_seed"), int), _num(val(s, "steps"), int),
+                                        _num(val(s, "cfg"), float))
+        out.sampler, out.scheduler = _str(val(s, "sampler_name")), _str(val(s, "scheduler"))
+        out.start, out.end = _num(val(s, "start_at_step"), int), _num(val(s, "end_at_step"), int)
+        return out
+    if s.cls == "SamplerCustom":
+        out.seed, out.cfg = _num(val(s, "noise_seed"), int), _num(val(s, "cfg"), float)
+    else:  # SamplerCustomAdvanced
+        noise, guider = wf.source(s, "noise"), wf.source(s, "guider")
+        if noise is not None:
+            out.seed = _num(val(noise, "noise_seed"), int)
+            out.used.add(noise.id)
+        if guider is not None:
+            cfg, out.said = guider_cfg(wf, guider)
+            out.cfg = _num(cfg, float)
+            out.used.add(guider.id)
+    sel = wf.source(s, "sampler")
+    if sel is not None:
+        out.sampler = _str(val(sel, "sampler_name"))
+        out.used.add(sel.id)
+    sig = wf.source(s, "sigmas")
+    if sig is not None:
+        out.used.add(sig.id)
+        if sig.cls == "BasicScheduler" or sig.cls in families.lookup("schedulers"):  # or a family's
+            out.steps = _num(val(sig, "steps"), int)
+            out.scheduler = _str(val(sig, "scheduler")) if sig.cls == "BasicScheduler" else None
+            out.extra = {k: val(sig, k) for k in ("max_shift", "base_shift", "stretch", "terminal", "denoise")
+                         if val(sig, k) is not None}
+        elif sig.cls == "ManualSigmas":
+            text = str(val(sig, "sigmas") or "")
+            out.steps = max(1, len([x for x in text.replace(";", ",").split(",") if x.strip()]) - 1)
+            out.extra = {"sigmas": text}
+        elif isinstance(steps := _num(val(sig, "steps"), int), int):  # another scheduler (Karras, Align Your
+            out.steps = steps  # Steps...): its steps; its own spacing said, the model's used
+            out.extra = {"scheduler": sig.shown_cls, **{k: v for k, v in sig.widgets.items() if k != "steps"
+                                                        and isinstance(v, (int, float)) and not isinstance(v, bool)}}
+    return out
