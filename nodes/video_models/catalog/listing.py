@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from studio.core import models as model_paths
 from studio.core.errors import StudioError
 
+from ..base.capabilities import unavailable
 from ..base.registry import FAMILIES, family_from_index, family_of, variant_title
 from .headers import FileInfo, HeaderError, read_info
 from ..memory.modes import MEMORY_MODES, predicted_peak
@@ -348,7 +349,7 @@ def _say_needs(entries: list[ModelEntry], notes: list[str]) -> None:
         if fam is None or e.kind not in RUNNABLE:
             continue
         if fam.key not in said:
-            said[fam.key] = fam.unavailable()
+            said[fam.key] = unavailable(fam)
             if said[fam.key]:
                 notes.append(said[fam.key])
         e.needs = said[fam.key]

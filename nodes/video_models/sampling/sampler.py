@@ -23,7 +23,7 @@ from ..base.capabilities import outputs
 from .call_args import call_frames, decoded_frames, filter_kwargs, frames_asked  # noqa: F401  (filter_kwargs: callers')
 from .previews import LivePreview, PreviewStream, previewer_for
 
-# why a diffusion-forcing take keeps no step (said at a Stop; SkyReels-V2 DF's Family.no_resume)
+# why a diffusion-forcing take keeps no step (said at a Stop; SkyReels-V2 DF's KeepsNoSteps)
 FORCING_NO_RESUME = ("its diffusion-forcing call makes the take in overlapping blocks of frames, each its own "
                      "denoising loop, which a kept step does not tell apart")
 

@@ -4,6 +4,7 @@ the run will take them: the frames a window and the windows (advice.clip_and_win
 measured runs (runs/foresee_time.py). Plain Python: no torch."""
 from __future__ import annotations
 
+from ..base.capabilities import cost
 from .advice import clip_and_window, family_wired, native_frames
 from .preview_size import PREVIEW_SIDE, PREVIEW_STEPS, shrunk
 
@@ -15,7 +16,7 @@ def estimate(params: dict, inputs: dict, shape=None, frames_in: int | None = Non
     where not those: Framepack's]) as the node makes them (its ``take_shape``), None for windows of 'window'
     frames, 'overlap' apart. ``frames_in``: the frames wired in (the VAE encodes them: another model's run is scaled
     to that); ``encoded_windows``: the windows the node's pipeline encodes whatever is wired (the node's word, else
-    its family's for ``task``: Family.window_encoding)."""
+    its family's declared Cost for ``task``)."""
     from ..runs.cross_scale import grid
     from ..runs.foresee_time import Asked, this_machine, words_for
     fam, title = family_wired(inputs)
@@ -38,8 +39,8 @@ def estimate(params: dict, inputs: dict, shape=None, frames_in: int | None = Non
         if w and h and max(w, h) > PREVIEW_SIDE:
             w, h = shrunk(w, h, fam.size_multiple)
     guided = float(params.get("guidance", 1.0) or 1.0) > 1.0
-    if not encoded_windows and task and task in fam.window_encoding:
-        encoded_windows = 1.0  # its pipeline encodes a whole window from the still (Family.window_encoding)
+    if not encoded_windows and task:
+        encoded_windows = cost(fam).encoded_windows(task)  # a whole window from a still (Wan's i2v), VACE's two
     return words_for(Asked(str(facts["path"]), str(facts.get("variant") or title), w * h if w and h else 0,
                            frames, windows, steps * loops, guided, int(facts.get("weights") or 0),
                            int(facts.get("all_weights") or 0), fam.denoiser == "unet",

@@ -15,6 +15,8 @@ from __future__ import annotations
 import importlib.util
 import os
 
+from ...base.capabilities import Requires
+
 PACKAGE, MODULE = "cosmos-guardrail", "cosmos_guardrail"
 # what CosmosSafetyChecker reads through the Hugging Face hub (cosmos_guardrail 0.3.2: its blocklist and
 # face-blur filter from NVIDIA's checkpoint, the text guard Qwen3Guard)
@@ -46,8 +48,15 @@ def stand_in_allowed() -> bool:
 
 
 def unavailable(title: str) -> str:
-    """Family.unavailable's words for a Cosmos family: '' where it can run (its guardrail, or the tests' stand-in)."""
+    """Why a Cosmos family cannot run here ('' : it can: its guardrail, or the tests' stand-in)."""
     return "" if stand_in_allowed() else missing(title)
+
+
+def _family_unavailable(fam) -> str:
+    return unavailable(fam.title)
+
+
+GUARDRAIL = Requires(_family_unavailable)  # every Cosmos family needs it: refused without it, before loading
 
 
 def _stand_in():
