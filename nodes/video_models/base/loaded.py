@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 
-LIBRARIES = "diffusers.pipelines.pipeline_utils"  # imported once a process has started diffusers' pipeline machinery
+from .capabilities import LIBRARIES  # imported once a process has started diffusers' pipeline machinery
 
 
-def libraries_started() -> bool:
-    """Whether this process has started the libraries a model's first load starts (2.8 s here): the next load does
-    not pay for them (loading/node.py starts them, runs/foresee_time.py counts them only where not yet)."""
+def libraries_started(module: str = LIBRARIES) -> bool:
+    """Whether this process has started the libraries a model's first load starts (2.8 s here; ``module``: what it
+    imports, its family's Cost.starts): the next load does not pay for them (loading/node.py starts them,
+    runs/foresee_time.py counts them only where not yet)."""
     import sys
-    return LIBRARIES in sys.modules
+    return module in sys.modules
 
 
 @dataclass(eq=False)

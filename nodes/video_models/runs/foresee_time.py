@@ -27,6 +27,7 @@ import os
 import sys
 from dataclasses import dataclass
 
+from ..base.capabilities import LIBRARIES
 from .cross_scale import crossed_phases, encoding
 from .phases import has_phases, step_exponent
 from .records import nearest_and_far
@@ -69,6 +70,7 @@ class Asked:
     loops: int = 1       # denoising loops a call (Framepack's sections): a step sees a loop's share of the frames
     decoded: int = 0     # frames the VAE decodes a window where not ``frames`` (Framepack's: twice; 0: ``frames``)
     encodes: float = 0.0  # windows the VAE encodes a window whatever is wired (VACE's 2); 0: by ``frames_in``
+    starts: str = LIBRARIES  # what its first load imports (its family's Cost.starts): counted where not in yet
 
 
 @dataclass(frozen=True)
@@ -239,14 +241,14 @@ def _load(data: dict, asked: Asked, where: str) -> float | None:
     all of it), by the power two loads of different weights show, between 0 and 1; with one load, its fixed
     part kept and its reading scaled (LOAD_RATE); and the libraries' start where this process has not had it."""
     got = _model_load(data, asked, where)
-    return None if got is None else got + _imports(data, where)
+    return None if got is None else got + _imports(data, where, asked.starts)
 
 
-def _imports(data: dict, where: str) -> float:
+def _imports(data: dict, where: str, starts: str = LIBRARIES) -> float:
     """The seconds the first load of a process spends starting the libraries, where this process has not yet
     (the newest measured on ``where``; 0 where none is): a window's second model loads without them."""
     from ..base.loaded import libraries_started
-    if libraries_started():
+    if libraries_started(starts):
         return 0.0
     got = [r.get("imports") for k, rs in data.items() if k.startswith(f"{LOAD}|{where}|") for r in rs
            if isinstance(r, dict) and isinstance(r.get("imports"), (int, float))]

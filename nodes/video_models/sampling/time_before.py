@@ -45,4 +45,4 @@ def estimate(params: dict, inputs: dict, shape=None, frames_in: int | None = Non
                            frames, windows, steps * loops, guided, int(facts.get("weights") or 0),
                            int(facts.get("all_weights") or 0), fam.denoiser == "unet",
                            grid(fam.size_multiple, fam.frame_multiple), (w, h), frames_in, max(1, loops),
-                           int(more[0]) if more else 0, encoded_windows))
+                           int(more[0]) if more else 0, encoded_windows, cost(fam).starts))
