@@ -127,7 +127,7 @@ def main() -> int:
         child(a.child, a.out)
         return 0
     from benchmarks.child_env import extend_pythonpath, own_tiny_cosmos
-    from nodes.video_models.runs import times
+    from nodes.video_models.estimates import times
     own_tiny_cosmos()  # the tiny models made here include Cosmos's (its children inherit it)
     pool = {"templates": list(CASES), "heldout": list(HELDOUT), "heldout2": list(HELDOUT2),
             "all": list(CASES) + list(HELDOUT)}[a.set]

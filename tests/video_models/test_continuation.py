@@ -138,7 +138,7 @@ def test_a_continued_window_is_kept_under_a_key_of_its_condition_frames():
 
     from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
 
-    from nodes.video_models.runs.kept_latents import _feed
+    from nodes.video_models.resume.kept_latents import _feed
 
     def key(value: float) -> str:
         h = hashlib.sha256()

@@ -90,7 +90,7 @@ def test_every_part_reader_keeps_the_part_reader_protocol(key, fam):
 def test_the_registry_answers_as_the_tables_did():
     """A few answers the generic rooms' old tables gave, now from the families' own declarations."""
     from nodes.video_models.base import prompt_recipes as pr
-    from nodes.video_models.runs.kept_latents import keeps
+    from nodes.video_models.resume.kept_latents import keeps
     assert pr.returns("WanPipeline") == pr.PLAIN == pr.returns("SkyReelsV2DiffusionForcingPipeline")
     assert pr.returns("LTXConditionPipeline") == pr.MASKED == pr.returns("LTX2Pipeline")
     assert pr.tokenizer_side("LTX2Pipeline") == "left" and pr.tokenizer_side("LTXPipeline") is None

@@ -22,7 +22,7 @@ RUN = {"prompt": "a red fox sings", "steps": 3, "seed": 3, "previews": False, "p
 
 
 def test_kept_steps_short_of_their_sound_predictions_are_a_miss(ltx2_dir, tmp_path, monkeypatch):
-    from nodes.video_models.runs import kept_file, kept_steps
+    from nodes.video_models.resume import kept_file, kept_steps
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
     g = model_graph(ltx2_dir, "video_models.ltx2", RUN)
     ex = Executor()

@@ -18,7 +18,7 @@ from studio.engine.events import NodeFinished, NodeMessage, NodeStarted
 from studio.engine.executor import Executor
 from studio.engine.streaming import stream_groups
 
-from nodes.video_models.runs import kept_windows
+from nodes.video_models.resume import kept_windows
 
 pytest.importorskip("diffusers")
 

@@ -18,7 +18,7 @@ from ..base.family import valid_frames
 from ..loading.load import VideoModelRef
 from ..base.calls import call_defaults, to_pil  # noqa: F401  (call_defaults, to_pil: the sampler's callers use them)
 from ..base.guard import RunGuard
-from ..runs.kept_latents import DecodeRescue
+from ..resume.kept_latents import DecodeRescue
 from ..base.capabilities import outputs
 from .call_args import call_frames, decoded_frames, filter_kwargs, frames_asked  # noqa: F401  (filter_kwargs: callers')
 from .previews import LivePreview, PreviewStream, previewer_for
@@ -154,12 +154,12 @@ class Sampler:
         stream = (PreviewStream(self._previewer(call_frames(kwargs), int(kwargs.get("height") or 0),
                                                 int(kwargs.get("width") or 0))) if previews else None)
         t_call = time.perf_counter()
-        from ..runs.phases import WindowTimer
+        from ..estimates.phases import WindowTimer
         timer = WindowTimer()
         gen = ctx.torch_generator(device="cpu", salt=k)
         keeper = None
         if self.keeps_steps:  # a Stop keeps the take's last finished step (kept_steps.py)
-            from ..runs.kept_steps import StepKeeper
+            from ..resume.kept_steps import StepKeeper
             keeper = StepKeeper(ctx, self.ref, pipe, dict(kwargs, schedule=self.context_tag), gen.initial_seed(),
                                 self.context, replay=self.context is None and bool(outputs(self.fam).sound),
                                 loops=self.segments)
@@ -214,7 +214,7 @@ class Sampler:
         them (latents when ``timed``); the sound it made beside them in ``self.audio`` (the family's Outputs)."""
         import torch
 
-        from ..runs.kept_steps import KeptStepsMismatch
+        from ..resume.kept_steps import KeptStepsMismatch
         from .call_adapters import adapted_call
         from .global_noise import seeded_noise
         self.audio = None
@@ -283,7 +283,7 @@ class Sampler:
         if self.context is None:
             if keeper is None:
                 return nullcontext()
-            from ..runs.skip_steps import kept_steps_skipped
+            from ..resume.skip_steps import kept_steps_skipped
             return kept_steps_skipped(self.pipe, self._layout(), keeper.skipping, keeper.replay)
         from ..takes.context_windows import context_windows_applied
         return context_windows_applied(self.pipe, self.fam, self.context,
@@ -319,7 +319,7 @@ class Sampler:
         A clip of several windows that goes only to outputs writing frames in order
         (``ctx.stream_to``, set by the executor) is returned after its first window as a
         :class:`~.windows.StreamedClip`: the outputs' pulls make the rest (windows.py)."""
-        from ..runs.windows import ClipMaking, StreamedClip
+        from ..resume.windows import ClipMaking, StreamedClip
         most = call_frames_limit(self.pipe, self.fam)
         # the transformer's positions end there (diffusers: a shape error); context windows run it on parts,
         # diffusion forcing on blocks of its window

@@ -14,7 +14,7 @@ from studio.core.spec import In, Out
 
 from ...sampling.generators import output_size, prompt_of
 from ...sampling.one_call import RUN, Call, OneCallNode, shared
-from .cost import decoded, sections  # noqa: F401  (its sections, as the run makes them)
+from .cost import decoded, sections, take_shape
 from .family import NODE, PIPELINE
 
 SAMPLINGS = ("inverted_anti_drifting", "vanilla")
@@ -23,6 +23,11 @@ SAMPLINGS = ("inverted_anti_drifting", "vanilla")
 class FramepackVideo(OneCallNode):
     """Make a long take from a still (and an optional last image) with HunyuanVideo Framepack, section by
     section in one call; the first 'frames' frames it makes are kept."""
+
+    @classmethod
+    def take_shape(cls, params, fam):
+        """Its sections in one call, as its family's Cost declares them (cost.py)."""
+        return take_shape(params)
 
     id = "video_models.framepack"
     title = NODE

@@ -33,8 +33,8 @@ class OwnTake:
     the pipeline begins."""
 
     def __init__(self, ctx, s, shape: tuple[int, int, int], windows: int, how: str, key_args: dict):
-        from ...runs.kept_latents import run_key
-        from ...runs.kept_windows import KeptWindows
+        from ...resume.kept_latents import run_key
+        from ...resume.kept_windows import KeptWindows
         from ...takes.time_tiles import take_buffer
         n, h, w = shape
         self.out = take_buffer(ctx, (n, h, w, 3), how=how)

@@ -27,12 +27,22 @@ import os
 import sys
 from dataclasses import dataclass
 
-from ..base.capabilities import LIBRARIES
-from .cross_scale import crossed_phases, encoding
+from ..base.capabilities import LIBRARIES, cost
+from .cross_scale import crossed_phases, encoding, grid
 from .phases import has_phases, step_exponent
 from .records import nearest_and_far
 from .step_shape import folder_shape
 from .times import LOAD, load, load_key
+
+def asked_for(fam, task: str = "", encoded_windows: float = 0.0, **fields) -> Asked:
+    """What a generator node asks of a model of ``fam`` (``fields``: Asked's, from the node's settings as the run
+    takes them), with what the family's declared Cost says (base/capabilities.py): the windows its ``task``
+    pipeline encodes whatever is wired (``encoded_windows``: the node's own word where it says one; Wan's image to
+    video a window from a still, VACE's two), what its first load starts; its token grid and its denoiser's kind."""
+    own = cost(fam)
+    return Asked(**fields, unet=fam.denoiser == "unet", grid=grid(fam.size_multiple, fam.frame_multiple),
+                 encodes=encoded_windows or (own.encoded_windows(task) if task else 0.0), starts=own.starts)
+
 
 def this_machine() -> str | None:
     """The machine a run would use ('auto': a CUDA GPU when there is one), named as the records name it: the CPU
