@@ -1,4 +1,4 @@
-"""runs/vae_work.py's weights fitted to the tiny models' VAE decodes, measured on this machine (issue 104: another
+"""estimates/vae_work.py's weights fitted to the tiny models' VAE decodes, measured on this machine (issue 104: another
 model's decode is scaled by two VAEs' counted work; with base/work.py's weights, fitted on one model's step against
 its decode, the tiny HunyuanVideo VAE was counted 3.6x slower than it decoded, and Framepack's time said 2.4x).
 

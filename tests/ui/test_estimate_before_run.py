@@ -1,6 +1,6 @@
 """Issue 104 item 1, in the window: before F5 a video model generator shows its time on the node and in
 Properties, from this machine's measured runs (load, steps and decode apart), or says it is not measured here
-yet (studio/ui/window/edit_checks.py, runs/foresee_time.py). Records written as a run writes them; nothing runs."""
+yet (studio/ui/window/edit_checks.py, estimates/foresee_time.py). Records written as a run writes them; nothing runs."""
 from __future__ import annotations
 
 

@@ -1,5 +1,5 @@
 """Issue 104's aim "estimates within 2x after one run of any model on the machine": another model's measured run
-scaled to this one by what differs between them (runs/cross_scale.py), not by the pixels and weights alone (the
+scaled to this one by what differs between them (estimates/cross_scale.py), not by the pixels and weights alone (the
 walk's LTX-2 said 14 s from Wan's run and took 5.1 s). No model is run: records are written as a run writes them,
 the VAEs counted on meta copies of the tiny models' own."""
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Issue 104 item 1: a video model generator's time said before F5, from this machine's measured runs, for
-loading, the steps and decoding apart (runs/foresee_time.py): this model's own run when there is one, else the
+loading, the steps and decoding apart (estimates/foresee_time.py): this model's own run when there is one, else the
 nearest measured family's, said as such ("estimated from Wan 2.1's speed"), else "not measured on this
 machine yet", never a figure made up. Records written as a run writes them (times.keep); no model is run."""
 from __future__ import annotations
@@ -75,7 +75,7 @@ def test_another_family_is_timed_from_the_nearest_measured_one_and_says_so(tmp_p
     assert words.startswith("time: about ") and ", a rough guess (" in words, words  # said first, seen under the node
     assert "; from Wan 2.1's speed, another family on cpu" in words, words
     # the same tokens a step (both 16x16 pixels of 4 frames a token) and multiply-adds that explain none of a 3 s
-    # step: Wan's step scaled by the two denoisers' modules (runs/cross_scale.py: CogVideoX's tiny one has fewer);
+    # step: Wan's step scaled by the two denoisers' modules (estimates/cross_scale.py: CogVideoX's tiny one has fewer);
     # the decode by the two VAEs' work counted on meta copies of them
     from nodes.video_models.base.guard import fmt_duration
     from nodes.video_models.estimates import cross_scale, step_shape

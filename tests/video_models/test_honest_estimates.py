@@ -86,7 +86,7 @@ def test_a_prediction_comes_only_from_runs_of_this_node_at_this_size(monkeypatch
 
 
 def test_the_decode_counted_on_a_meta_copy_is_the_real_decode_counted():
-    """runs/decode_cost.py counts a VAE's decode on a meta copy built from its config: the same calls,
+    """estimates/decode_cost.py counts a VAE's decode on a meta copy built from its config: the same calls,
     convolutions, elements and multiply-adds as the real decode of that latent (nothing computed on the
     real one); more frames, more work."""
     import types

@@ -1,4 +1,4 @@
-"""Resume state proves itself before a take resumes from it (runs/kept_file.py): a kept step, window or
+"""Resume state proves itself before a take resumes from it (resume/kept_file.py): a kept step, window or
 decode's latents copied from another take, with bytes changed, at a FIFO, of the wrong shape or with a
 step past the take's is a miss: removed, said once, and the take is made again (issue 76 item 1)."""
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A plain take (no context windows) stopped in its steps resumes from its last finished step, with the
-frames an uninterrupted run makes (runs/skip_steps.py, runs/kept_steps.py)."""
+frames an uninterrupted run makes (resume/skip_steps.py, resume/kept_steps.py)."""
 from __future__ import annotations
 
 import os

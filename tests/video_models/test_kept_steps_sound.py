@@ -1,5 +1,5 @@
 """A take whose sound is sampled beside the picture (LTX-2) keeps its sound's predictions with its kept step
-(runs/replay.py): a kept file that proves itself but holds fewer of them than the kept steps made is a miss,
+(resume/replay.py): a kept file that proves itself but holds fewer of them than the kept steps made is a miss,
 said and removed, and the take is sampled from its first step with the frames and sound of an uninterrupted
 run (a resume that went on without them would step the sound from zeros: another sound)."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The decode's work counted on a meta VAE (runs/decode_cost.py) makes the results of norms, activations,
+"""The decode's work counted on a meta VAE (estimates/decode_cost.py) makes the results of norms, activations,
 attention, arithmetic and concatenation from their arguments' shapes instead of running torch's Python meta
 kernels (base/work.py): the count must be the one the kernels give, for every family's kind of VAE."""
 from __future__ import annotations

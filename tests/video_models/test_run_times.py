@@ -1,5 +1,5 @@
 """A video model run's time predicted before it starts from this machine's own earlier runs
-(nodes/video_models/runs/times.py): the scaling, the records, and what the node says."""
+(nodes/video_models/estimates/times.py): the scaling, the records, and what the node says."""
 from __future__ import annotations
 
 import os

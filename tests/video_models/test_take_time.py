@@ -1,6 +1,6 @@
 """Issue 104 item 5: a long take's time planned from this machine's measured step time, and refused in words on
 the CPU when it would take hours (SVD's long take planned 1,675 steps of its tiny model's 4-frame windows and its
-first step had not ended after 66 s), with what to change (nodes/video_models/takes/take_time.py)."""
+first step had not ended after 66 s), with what to change (nodes/video_models/estimates/take_time.py)."""
 from __future__ import annotations
 
 import os

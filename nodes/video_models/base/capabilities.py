@@ -106,13 +106,13 @@ class PromptRecipe(Capability):
         return self.each.both if self.each is not None else self.names
 
 
-# -- what a resume keeps: the sampled latents of a decode that ran out of memory (runs/kept_latents.py) ---
+# -- what a resume keeps: the sampled latents of a decode that ran out of memory (resume/kept_latents.py) ---
 @dataclass(frozen=True)
 class ResumeKeeps(Capability):
     """The pipelines whose one decode is followed only by ``video_processor.postprocess_video`` (their
     latents kept and decoded again alone), each with the leading frames it drops after decoding
     (HunyuanVideo I2V's 'latent_concat' image): ``((pipeline class, frames dropped), ...)``."""
-    what: ClassVar[str] = "sampled latents kept when the decode runs out of memory (runs/kept_latents.py)"
+    what: ClassVar[str] = "sampled latents kept when the decode runs out of memory (resume/kept_latents.py)"
     pipelines: tuple[tuple[str, int], ...]
 
     @property

@@ -95,7 +95,7 @@ class ClipMaking:
         self.clock.start()
 
     def _planned(self):
-        """A long take's time on this machine against takes/take_time.py's limit: refused (ModelError) when
+        """A long take's time on this machine against estimates/take_time.py's limit: refused (ModelError) when
         earlier runs time it past it on the CPU; else what the guard checks its first step against, or None."""
         from ..estimates.take_time import TakePlan, check_before
         from ..estimates.times import machine

@@ -160,7 +160,7 @@ class GeneratorNode(Node):
 
     @classmethod
     def estimate(cls, params, base_dir, inputs):
-        """Its time before F5, from this machine's measured runs (time_before.py, runs/foresee_time.py)."""
+        """Its time before F5, from this machine's measured runs (time_before.py, estimates/foresee_time.py)."""
         from .time_before import estimate
         frames_in = sum(1 if p.type == "Image" else int((inputs[p.name] or {}).get("frames") or 10 ** 6)
                         for p in cls.inputs if p.name in inputs and p.type in FRAME_TYPES)

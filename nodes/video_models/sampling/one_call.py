@@ -63,7 +63,7 @@ class Call:
     made: int = 0
     loops: int = 1
     decoded: int = 0  # frames the VAE decodes in the call, overlaps counted (Framepack's sections: about twice those
-    # made); 0: those made. The estimates scale another model's decode by it (runs/cross_scale.py)
+    # made); 0: those made. The estimates scale another model's decode by it (estimates/cross_scale.py)
     cut: str = ""  # said when the call made more frames than kept: words with '{made}', the frames it made
     # why a Stop keeps nothing of it, where its loops are not the kind a kept step resumes ('' : it resumes)
     no_resume: str = ""

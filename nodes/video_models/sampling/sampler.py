@@ -69,7 +69,7 @@ class Sampler:
 
     Inside the pipeline little is added per step that the direct call does not do: no host sync
     (previews are copied without blocking); one copy of the latents on the device and of the
-    scheduler's small tensors, kept for a Stop to resume from (runs/kept_steps.py; families that
+    scheduler's small tensors, kept for a Stop to resume from (resume/kept_steps.py; families that
     declare a window layout, and context-window takes); the block hooks that make Stop work inside a
     step read a flag."""
 
@@ -88,7 +88,7 @@ class Sampler:
         self.context_cond = None  # with a prompt schedule: latent frames -> a window's prompt embeddings
         self.context_tag = None  # what else decides the take (the schedule's weights), for a kept take's key
         self.forcing = None  # a takes.forcing.Forcing: the call makes the take by diffusion forcing (SkyReels-V2 DF)
-        self.last_phases: dict = {}  # the last window's phases (runs/phases.WindowTimer)
+        self.last_phases: dict = {}  # the last window's phases (estimates/phases.WindowTimer)
         self.segments = 1  # denoising loops in one pipeline call (Wan Animate: one per segment it makes)
         self.decoded = 0  # frames the VAE decodes in one call where not those made (one_call.Call.decoded)
         self.no_resume = ""  # why a Stop keeps nothing of the call, whatever the pipeline (Call.no_resume)
@@ -196,7 +196,7 @@ class Sampler:
         self.untypical = self.untypical or rescue.kept or rescue.light  # not a time to predict from
         made = self._to_host(frames, timed and not rescue.kept, call)
         self.made_frames = len(made)
-        self.last_phases = timer.end()  # encode, steps, decode of this call (runs/phases.py)
+        self.last_phases = timer.end()  # encode, steps, decode of this call (estimates/phases.py)
         if keeper is not None:
             keeper.finish()
         rescue.finish()  # said, and the kept file deleted: the frames are made
