@@ -45,7 +45,7 @@ def test_the_tiny_models_folders_say_their_own_grids(tiny):
     assert ltx.grid == (4, 4) and wan.grid == (16, 4)
     assert svd.unet and svd.grid[1] == 1 and svd.levels[0][1] > 0  # a UNet: every frame, attention at level 0
     assert step_shape.folder_shape(str(tiny("wan-t2v")) + "-gone") is None
-    # Sana Video's family says its attention is linear in the tokens: no token-pair term (Family.linear_attention)
+    # Sana Video's family says its attention is linear in the tokens: no token-pair term (its Cost: attention=LINEAR)
     assert wan.attends and not step_shape.folder_shape(str(tiny("sana-video"))).attends
 
 

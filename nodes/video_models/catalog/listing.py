@@ -47,7 +47,7 @@ class ModelEntry:
     root: str = ""
     hint: str = ""  # the kind its ComfyUI kind folder gives it
     note: str = ""
-    needs: str = ""  # why its family cannot run here, what to install and where (Family.unavailable: Cosmos's guardrail)
+    needs: str = ""  # why its family cannot run here, what to install and where (its Requires: Cosmos's guardrail)
     fits: dict = field(default_factory=dict)  # memory mode -> True / False (RUNNABLE kinds on a known machine)
     peaks: dict = field(default_factory=dict)  # memory mode -> predicted peak bytes
 

@@ -5,7 +5,7 @@ Model License ties the rights to keeping the model's guardrail. Studio follows d
 Cosmos family runs with cosmos_guardrail's checker, an optional extra (``pip install cosmos-guardrail``)
 whose models it reads offline from the Hugging Face cache, as Studio's models folders do; without either,
 the model is refused before anything is loaded, in one sentence saying what to install and where its files
-go (``missing``: Family.unavailable, asked by Load Video Model's check and load, and the model picker).
+go (``missing``: its family's Requires (GUARDRAIL), asked by Load Video Model's check and load, and the model picker).
 
 The stand-in that passes prompts and frames through unchecked is the test suite's only: it is used where
 ``STUDIO_TEST_COSMOS_STAND_IN`` is '1', which the suite's conftest.py sets and nothing else does. Importing
