@@ -504,7 +504,7 @@ def declared_nodes(fam) -> OwnNodes:
 @dataclass(frozen=True)
 class Requires(Capability):
     """What its models need on this machine beyond Studio's install: ``unavailable(fam)`` says why they cannot run
-    here (``unavailable(fam)``), in one sentence saying what to install and where ('' : they can): Cosmos's without its guardrail
+    here, in one sentence saying what to install and where ('' : they can): Cosmos's without its guardrail
     (families/cosmos/guardrail.py). Load Video Model refuses such a model at its check and before reading any
     weight; the model picker says it."""
     what: ClassVar[str] = "what its models need installed beyond Studio's own (loading/checks.py)"

@@ -83,7 +83,7 @@ def task_kinds(fam) -> list[TaskKind]:
 
 
 def makers(fam, kind: str) -> list[Maker]:
-    """The nodes that make task ``kind`` with a model of ``fam``: the family's own declared ones (its OwnNodes' ``makers``)
+    """The nodes that make task ``kind`` with a model of ``fam``: the family's own declared ones (OwnNodes.makers)
     where it declares any for that kind, else the generic generator for it; [] when no node makes it."""
     own = [m for m in declared_nodes(fam).makers if m.kind == kind]
     return own or ([GENERIC[kind]] if kind in GENERIC else [])

@@ -186,7 +186,8 @@ COSMOS3 = Cosmos(
     has=(SingleFile(refusal=COSMOS3_FOLDER), PreviewLayout(),
          Outputs(frames="video", batched=False, sound="sound", sound_of=_sound3_of), GUARDRAIL,
          OwnNodes(makers=(Maker("text", "video_models.cosmos3", ("prompt",)), GENERIC["text"],
-                          Maker("image", "video_models.cosmos3", ("image", "prompt")), GENERIC["image"], GENERIC["video"])),
+                          Maker("image", "video_models.cosmos3", ("image", "prompt")), GENERIC["image"],
+                          GENERIC["video"])),
          Cost(layer_keys=("num_hidden_layers",))), lacks=_cosmos3_lacks(), not_built=COSMOS3_NOT_BUILT,
     variants=(("Cosmos 3 (picture and sound)", lambda idx, cfg: bool(cfg.get("sound_gen"))
                and bool((idx.get("sound_tokenizer") or [None])[0])),

@@ -93,7 +93,8 @@ FAMILY = LTX2(
          PromptRecipe(PIPELINES, MASKED, tokenizer_side="left"), VaeTiles("AutoencoderKLLTX2Video", BLENDED, "last"),
          PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions), Outputs(sound="audio", sound_of=_sound_of, channels_last=("LTX2HDRPipeline",)),
          DIRECT,
-         OwnNodes(makers=(Maker("text", "video_models.ltx2", ("prompt",)), Maker("text", "video_models.ltx2_dfr", ("prompt",)),
+         OwnNodes(makers=(Maker("text", "video_models.ltx2", ("prompt",)),
+                          Maker("text", "video_models.ltx2_dfr", ("prompt",)),
                           Maker("image", "video_models.ltx2", ("image", "prompt")),
                           Maker("image", "video_models.ltx2_dfr", ("image", "prompt")),
                           Maker("first_last", "video_models.ltx2", ("image", "prompt") + KEYS),  # the last one a keyframe

@@ -37,7 +37,8 @@ FAMILY = SVD("svd", "Stable Video Diffusion", ("StableVideoDiffusionPipeline",),
              layouts=("diffusers", "Stability's sgm checkpoint"),
              has=(SingleFile(_converters), PartReader(_parts, one_checkpoint=True),
                   ResumeKeeps((("StableVideoDiffusionPipeline", 0),)), PreviewLayout(video_vae=False),
-                  OwnNodes(makers=(Maker("image", "video_models.image_to_video", ("image",)),)),  # no prompt: its call takes none
+                  # no prompt: its call takes none
+                  OwnNodes(makers=(Maker("image", "video_models.image_to_video", ("image",)),)),
                   Cost(frame_vaes=("AutoencoderKLTemporalDecoder",))),  # its temporal decoder keeps every frame
              lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PromptRecipe: "image to video with no prompt: nothing to encode",

@@ -163,9 +163,10 @@ FAMILY = Wan(
          VaeTiles(VAE, FRAME_CACHE), TimeTiles(VAE, decode_ready, vae_dtype=True), PreviewLayout(),
          LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "flow_matching", comfyui=lora_names.wan_native_keys),
          Tracks(tracks_applied), FirstLast(ready_for_last_image), memory_counts.COUNTS,
-         OwnNodes(makers=(Maker("camera", "video_models.wan_fun_camera", ("camera", "image", "prompt")),  # fun/camera.py
-                          Maker("fun_control", "video_models.wan_fun_control", ("control", "image", "prompt")),  # fun/fun.py
-                          Maker("audio", "video_models.wan_humo", ("features", "reference", "prompt")))),  # HuMo 17B: humo/
+         # its own nodes: fun/camera.py, fun/fun.py, HuMo 17B's humo/
+         OwnNodes(makers=(Maker("camera", "video_models.wan_fun_camera", ("camera", "image", "prompt")),
+                          Maker("fun_control", "video_models.wan_fun_control", ("control", "image", "prompt")),
+                          Maker("audio", "video_models.wan_humo", ("features", "reference", "prompt")))),
          # image to video encodes a whole window from the still (the still and blank frames after it, as long to
          # encode as 0.6 of the window's decode); VACE its video twice a window, x (1 - mask) and x mask (a blank
          # video, a full mask where none is wired: pipeline_wan_vace.prepare_video_latents)

@@ -25,6 +25,6 @@ FAMILY = WanS2V(
     scale_attr="latents_std", key_rank=3, recogniser=recognise.recognise,
     layouts=("original (Wan-Video, ComfyUI)",), task_kinds_by_inputs=("audio",),
     has=(PartReader(_parts), PreviewLayout(),
-         OwnNodes(makers=(Maker("audio", "video_models.wan_s2v", ("image", "speech", "audio", "pose", "prompt")),))),  # S2V node
+         OwnNodes(makers=(Maker("audio", "video_models.wan_s2v", ("image", "speech", "audio", "pose", "prompt")),))),
     lacks=own_pipeline_lacks("the Speech to Video (S2V) node"),
     variants=(("Wan 2.2 S2V 14B", lambda idx, cfg: cfg.get("num_layers") == 40),))
