@@ -2,7 +2,7 @@
 templates that run a pretrained video model, each rendered once in a process of its own with no earlier run
 recorded (a user's first render of it), on the tiny random models of ``tests.tiny_models`` (made here unless
 ``--models`` names a folder of them). Then, for every pair (A, B), the estimate node B shows before F5 when only
-A's run is recorded on this machine (runs/foresee_time.py), against B's measured time: its run (steps, decode and
+A's run is recorded on this machine (estimates/foresee_time.py), against B's measured time: its run (steps, decode and
 the rest) and its load apart.
 
     .venv/bin/python benchmarks/bench_cross_family_estimate.py [--models DIR] [--cases camera_move,...]
@@ -127,7 +127,7 @@ def main() -> int:
         child(a.child, a.out)
         return 0
     from benchmarks.child_env import extend_pythonpath, own_tiny_cosmos
-    from nodes.video_models.runs import times
+    from nodes.video_models.estimates import times
     own_tiny_cosmos()  # the tiny models made here include Cosmos's (its children inherit it)
     pool = {"templates": list(CASES), "heldout": list(HELDOUT), "heldout2": list(HELDOUT2),
             "all": list(CASES) + list(HELDOUT)}[a.set]

@@ -80,7 +80,7 @@ def child(name: str, model: str, steps: int, folder: str, emulated: bool, trace:
     """One case in this process: (its time, the estimates said after the first step, the phases recorded)."""
     import pytest
 
-    from nodes.video_models.runs import times
+    from nodes.video_models.estimates import times
     from tests.video_models import test_estimate_emulated_clock as emu
     if not emulated:
         emu.SCALE = 0.0

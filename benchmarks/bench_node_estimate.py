@@ -14,7 +14,7 @@ Aim: within +-30 % for the re-prediction of run 1 and the predictions of the lat
 
 The windows are made as separate shots (one pipeline call each): Text to Video's 'long take' auto
 is one take for Wan (context windows inside one call), a run that is not recorded for predictions
-(runs/times.py: an untypical run) and says no per-window estimate, so later runs say no prediction
+(estimates/times.py: an untypical run) and says no per-window estimate, so later runs say no prediction
 and only the first-step estimate is left to measure (--long-take auto shows it). Each row has the
 machine's 1-minute load average after the run.
 

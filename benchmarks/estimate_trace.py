@@ -10,7 +10,7 @@ import time
 def install(mp) -> dict:
     """Record into the returned dict for the length of ``mp`` (a pytest MonkeyPatch)."""
     from nodes.video_models.base.guard import RunGuard
-    from nodes.video_models.runs import phases, times
+    from nodes.video_models.estimates import phases, times
     tr: dict = {"calls": [], "ticks": [], "windows": [], "t0": None}
 
     def rel() -> float:

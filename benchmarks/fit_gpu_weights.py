@@ -50,7 +50,7 @@ def counts(case: str) -> tuple[float, int]:
     import torch
 
     from benchmarks.gpu_field import CASES
-    from nodes.video_models.runs.step_shape import shape_of, step_flops
+    from nodes.video_models.estimates.step_shape import shape_of, step_flops
     cls_name, kw = denoiser(case)
     with torch.device("meta"):
         model = getattr(diffusers, cls_name)(**kw)

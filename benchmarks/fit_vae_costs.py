@@ -1,4 +1,4 @@
-"""runs/vae_work.py's weights fitted to the tiny models' VAE decodes, measured on this machine (issue 104: another
+"""estimates/vae_work.py's weights fitted to the tiny models' VAE decodes, measured on this machine (issue 104: another
 model's decode is scaled by two VAEs' counted work; with base/work.py's weights, fitted on one model's step against
 its decode, the tiny HunyuanVideo VAE was counted 3.6x slower than it decoded, and Framepack's time said 2.4x).
 
@@ -33,7 +33,7 @@ def measure(folder: str):
     import torch
 
     from nodes.video_models.files.headers import read_json
-    from nodes.video_models.runs.decode_cost import count_decode
+    from nodes.video_models.estimates.decode_cost import count_decode
     lib, name = read_json(os.path.join(folder, "model_index.json"))["vae"]
     cls = getattr(diffusers, name)
     config = read_json(os.path.join(folder, "vae", "config.json"))
@@ -84,7 +84,7 @@ def main() -> int:
     if a.threads:
         torch.set_num_threads(a.threads)
     from nodes.video_models.base.work import COST
-    from nodes.video_models.runs import vae_work
+    from nodes.video_models.estimates import vae_work
     from tests.tiny_models import Shelf
     shelf = Shelf(tempfile.mkdtemp(prefix="studio-fit-vae-"))
     rows, seen = [], set()

@@ -129,12 +129,12 @@ def test_contract_catches_a_cycle_and_nodegraphqt_outside_the_canvas():
 def test_contract_catches_cycles_inside_nodes_too():
     """The node packages are held to the same rule: six two-file circles hid there while the
     contract looked at studio/ only (issue 44), one of them through an import inside a function."""
-    g, third = _planted({"nodes/video_models/runs/windows.py": "def f():\n    from ..sampling.sampler import g\n",
-                         "nodes/video_models/sampling/sampler.py": "from ..runs.windows import ClipMaking\n",
+    g, third = _planted({"nodes/video_models/resume/windows.py": "def f():\n    from ..sampling.sampler import g\n",
+                         "nodes/video_models/sampling/sampler.py": "from ..resume.windows import ClipMaking\n",
                          "nodes/generators/c.py": "if TYPE_CHECKING:\n    from .d import D\n",
                          "nodes/generators/d.py": "from .c import C\n"})
     bad = ic.check(g, third)
-    assert "import cycle: nodes.video_models.runs.windows -> nodes.video_models.sampling.sampler" in bad, bad
+    assert "import cycle: nodes.video_models.resume.windows -> nodes.video_models.sampling.sampler" in bad, bad
     assert "import cycle through type-only imports: nodes.generators.c -> nodes.generators.d" in bad, bad
 
 

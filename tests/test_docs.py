@@ -153,7 +153,6 @@ def test_every_template_is_listed_in_the_templates_guide():
 
 # -- the family how-to (docs/architecture.md "How to add a video model family") against the code ----------------
 LIST = re.compile(r"<!-- list:([a-z_]+) -->(.*?)<!-- /list -->", re.S)
-NOT_YET_KINDS = {"Cost"}  # said in the doc before base/capabilities.py declares it (the estimates' move)
 
 
 def doc_lists(text: str) -> dict[str, list[str]]:
@@ -181,12 +180,12 @@ def family_methods() -> set[str]:
             if not n.startswith("_") and (inspect.isfunction(v) or isinstance(v, property))}
 
 
-def list_against_code(said: list[str], code: set[str], not_yet: set[str] = frozenset()) -> list[str]:
+def list_against_code(said: list[str], code: set[str]) -> list[str]:
     """What a doc list gets wrong against the code's names: each name listed twice, each name of the code it lacks,
-    each name it gives that the code lacks (but ``not_yet``), in words."""
+    each name it gives that the code lacks, in words."""
     out = [f"listed twice: {n}" for n in sorted({n for n in said if said.count(n) > 1})]
     out += [f"not in the doc: {n}" for n in sorted(code - set(said))]
-    return out + [f"not in the code: {n}" for n in sorted(set(said) - code - set(not_yet))]
+    return out + [f"not in the code: {n}" for n in sorted(set(said) - code)]
 
 
 def test_the_family_how_to_lists_every_hook_of_family():
@@ -202,9 +201,9 @@ def test_the_family_how_to_lists_every_hook_of_family():
 
 def test_the_family_how_to_lists_every_capability_kind():
     """Every kind of base.capabilities.KINDS has its line in the how-to, and the how-to names no kind the code
-    lacks (but `Cost`, declared by the estimates' move: NOT_YET_KINDS)."""
+    lacks."""
     from nodes.video_models.base.capabilities import KINDS
-    bad = list_against_code(_architecture_lists().get("capabilities", []), {k.__name__ for k in KINDS}, NOT_YET_KINDS)
+    bad = list_against_code(_architecture_lists().get("capabilities", []), {k.__name__ for k in KINDS})
     assert not bad, "docs/architecture.md's capabilities list against base/capabilities.py's KINDS:\n" + "\n".join(bad)
 
 
@@ -215,7 +214,6 @@ def test_the_list_reader_sees_bullets_and_a_sentence():
 
 
 def test_a_new_hook_or_kind_without_its_doc_line_is_named():
-    assert list_against_code(["call_args", "gone", "call_args"], {"call_args", "new_hook"}, {"Cost"}) == [
+    assert list_against_code(["call_args", "gone", "call_args"], {"call_args", "new_hook"}) == [
         "listed twice: call_args", "not in the doc: new_hook", "not in the code: gone"]
-    assert list_against_code(["PartReader", "Cost"], {"PartReader"}, {"Cost"}) == []  # Cost: before it lands
-    assert list_against_code(["PartReader"], {"PartReader", "Cost"}, {"Cost"}) == ["not in the doc: Cost"]
+    assert list_against_code(["PartReader"], {"PartReader", "Cost"}) == ["not in the doc: Cost"]

@@ -6,7 +6,7 @@ frames) declares ``streams_output``; an output that writes frames in order decla
 When every node of the run that takes such a node's clip is such an output, on that port, the
 run is ordered so those outputs come right after it (what else they need first), and the node is
 told (``ctx.stream_to``, their titles). It may then return a clip whose frames are made as they
-are pulled (nodes/video_models/runs/windows.py ``StreamedClip``): the outputs' pulls make the windows
+are pulled (nodes/video_models/resume/windows.py ``StreamedClip``): the outputs' pulls make the windows
 and the encoder takes each one's frames as it finishes.
 
 No other thread may see such a clip before it is made: the node's ``NodeFinished`` (and its

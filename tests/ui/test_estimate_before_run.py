@@ -1,6 +1,6 @@
 """Issue 104 item 1, in the window: before F5 a video model generator shows its time on the node and in
 Properties, from this machine's measured runs (load, steps and decode apart), or says it is not measured here
-yet (studio/ui/window/edit_checks.py, runs/foresee_time.py). Records written as a run writes them; nothing runs."""
+yet (studio/ui/window/edit_checks.py, estimates/foresee_time.py). Records written as a run writes them; nothing runs."""
 from __future__ import annotations
 
 
@@ -10,7 +10,7 @@ def _wired(win, tmp_path, monkeypatch, tiny):
     (folder / "wan").symlink_to(tiny("wan-t2v"), target_is_directory=True)
     monkeypatch.setenv("STUDIO_MODELS", str(folder))
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
-    from nodes.video_models.runs import times
+    from nodes.video_models.estimates import times
     times._READ.clear()
     load = win.doc.add_node("video_models.load", (0, 0), {"model": "wan"})
     gen = win.doc.add_node("video_models.text_to_video", (300, 0),
@@ -23,7 +23,7 @@ def _wired(win, tmp_path, monkeypatch, tiny):
 def test_a_generator_says_it_is_not_measured_then_its_time_in_parts(qtbot, nodes_window, tmp_path, monkeypatch,
                                                                    tiny):
     from nodes.video_models.loading.node import LoadVideoModel
-    from nodes.video_models.runs import foresee_time, times
+    from nodes.video_models.estimates import foresee_time, times
     win = nodes_window
     load, gen = _wired(win, tmp_path, monkeypatch, tiny)
     win.canvas.select([gen])

@@ -169,9 +169,9 @@ def loras(tmp_path, monkeypatch):
 
 @pytest.fixture
 def run_records(tmp_path, monkeypatch):
-    """This test's own run-time records (runs/times.py: what a run keeps, what the estimates before F5 read), in its
+    """This test's own run-time records (estimates/times.py: what a run keeps, what the estimates before F5 read), in its
     temporary cache folder, none read before."""
-    from nodes.video_models.runs import times
+    from nodes.video_models.estimates import times
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
     times._READ.clear()
     yield

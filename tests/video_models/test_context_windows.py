@@ -112,7 +112,7 @@ def test_a_stopped_take_resumes_from_its_last_finished_step(wan_dir, tmp_path, m
     from studio.core.errors import Cancelled
     from studio.engine.context import CancelToken
 
-    from nodes.video_models.runs import kept_steps
+    from nodes.video_models.resume import kept_steps
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
     ex = Executor()
     g = _graph(wan_dir, steps=4)
@@ -236,7 +236,7 @@ def test_a_one_take_run_is_recorded_under_its_own_key_and_predicts_the_next(wan_
     import os
 
     from studio.engine.events import NodeNote
-    from nodes.video_models.runs import times as run_times
+    from nodes.video_models.estimates import times as run_times
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
     ex = Executor()
     ev: list = []

@@ -132,13 +132,13 @@ def test_continuation_a_family_cannot_use_says_which_and_what_it_does_instead(wa
 
 
 def test_a_continued_window_is_kept_under_a_key_of_its_condition_frames():
-    """A Stop keeps the finished windows under a key of the call's arguments (runs/kept_windows.py): a frame
+    """A Stop keeps the finished windows under a key of the call's arguments (resume/kept_windows.py): a frame
     condition is hashed by its frames (its repr names the images' addresses: a re-run would not find it)."""
     import hashlib
 
     from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
 
-    from nodes.video_models.runs.kept_latents import _feed
+    from nodes.video_models.resume.kept_latents import _feed
 
     def key(value: float) -> str:
         h = hashlib.sha256()

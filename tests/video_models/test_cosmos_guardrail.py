@@ -12,6 +12,8 @@ import pytest
 from studio.core.errors import StudioError
 from studio.engine.executor import Executor
 
+from nodes.video_models.base.capabilities import unavailable
+
 from .graphs import model_graph
 
 pytest.importorskip("diffusers")
@@ -71,12 +73,12 @@ def test_the_stand_in_is_the_test_suites_only(no_guardrail, monkeypatch):
     _one_sentence(str(e.value))
     assert str(e.value).startswith("Cosmos Predict2 runs only with NVIDIA's Cosmos guardrail")
     for key in ("cosmos", "cosmos2", "cosmos25", "cosmos3", "cosmos3_distilled"):
-        assert "guardrail" in FAMILIES[key].unavailable()
-    assert FAMILIES["wan"].unavailable() == ""
+        assert "guardrail" in unavailable(FAMILIES[key])
+    assert unavailable(FAMILIES["wan"]) == ""
     said = []
     monkeypatch.setenv(guardrail.TEST_ONLY, "1")  # as tests/conftest.py sets it
     assert guardrail.safety_checker(said.append).check_video_safety("frames") == "frames"
-    assert said == [guardrail.UNCHECKED] and FAMILIES["cosmos2"].unavailable() == ""
+    assert said == [guardrail.UNCHECKED] and unavailable(FAMILIES["cosmos2"]) == ""
 
 
 def test_with_the_package_and_its_models_it_runs(no_guardrail, monkeypatch):

@@ -1,12 +1,12 @@
 """Issue 104's aim "estimates within 2x after one run of any model on the machine": another model's measured run
-scaled to this one by what differs between them (runs/cross_scale.py), not by the pixels and weights alone (the
+scaled to this one by what differs between them (estimates/cross_scale.py), not by the pixels and weights alone (the
 walk's LTX-2 said 14 s from Wan's run and took 5.1 s). No model is run: records are written as a run writes them,
 the VAEs counted on meta copies of the tiny models' own."""
 from __future__ import annotations
 
 import pytest
 
-from nodes.video_models.runs import cross_scale, foresee_time, step_shape, times
+from nodes.video_models.estimates import cross_scale, foresee_time, step_shape, times
 
 
 def test_a_token_spans_the_family_grid():
@@ -45,7 +45,7 @@ def test_the_tiny_models_folders_say_their_own_grids(tiny):
     assert ltx.grid == (4, 4) and wan.grid == (16, 4)
     assert svd.unet and svd.grid[1] == 1 and svd.levels[0][1] > 0  # a UNet: every frame, attention at level 0
     assert step_shape.folder_shape(str(tiny("wan-t2v")) + "-gone") is None
-    # Sana Video's family says its attention is linear in the tokens: no token-pair term (Family.linear_attention)
+    # Sana Video's family says its attention is linear in the tokens: no token-pair term (its Cost: attention=LINEAR)
     assert wan.attends and not step_shape.folder_shape(str(tiny("sana-video"))).attends
 
 
@@ -88,7 +88,7 @@ def test_a_decode_scales_by_each_vaes_counted_work(tiny):
     """LTX-2's VAE (32x32 pixels a latent, 8 frames) decodes a pixel for a fraction of Wan's; the scale comes from
     each VAE counted on a meta copy built from its folder's config, and by the pixels where one cannot be."""
     pytest.importorskip("diffusers")
-    from nodes.video_models.runs.vae_work import folder_decode_cost
+    from nodes.video_models.estimates.vae_work import folder_decode_cost
     wan, ltx2 = str(tiny("wan-t2v")), str(tiny("ltx2"))
     w = folder_decode_cost(wan, 256, 160, 121)
     l2 = folder_decode_cost(ltx2, 256, 160, 121)
@@ -114,7 +114,7 @@ def test_another_familys_run_times_this_one_by_its_tokens_and_its_vae(tmp_path, 
     eighth) and Wan's decode by the two VAEs' work, not by the pixels; what ran before and the encoding as
     Wan's, what follows the call at most as the decode scaled."""
     pytest.importorskip("diffusers")
-    from nodes.video_models.runs.vae_work import folder_decode_cost
+    from nodes.video_models.estimates.vae_work import folder_decode_cost
     wan, ltx2 = str(tiny("wan-t2v")), str(tiny("ltx2"))
     phases = {"before": 0.5, "encode": 0.25, "step": 0.2, "decode": 4.0, "other": 0.5, "cold": True}
     times.keep(_key(wan, "Wan", "256x160x121"), 256 * 160 * 121, 8, 6.35, {"weights": 30_000}, phases)
@@ -238,7 +238,7 @@ def test_the_running_figure_starts_from_the_estimate_shown_before_f5(tmp_path, m
     from types import SimpleNamespace
 
     from nodes.video_models.base.estimate_figure import GUESS_SHARE, Figure
-    from nodes.video_models.runs.foresee_time import Foreseen
+    from nodes.video_models.estimates.foresee_time import Foreseen
     shown = Foreseen(None, 20.0, 15.0, 3.0, "from Kandinsky 6 TI2V's speed, another family on cpu x2", 80, True,
                      "Kandinsky 6 TI2V's speed, another family")
     ctx = SimpleNamespace(params={"steps": 8}, notes=[], infos=[])
@@ -314,7 +314,7 @@ def test_a_generator_sized_by_its_image_is_timed_at_it(tmp_path):
     facts = LoadImage.foresee({"path": str(p)}, None, {})
     assert facts["image"] == {"width": 320, "height": 192, "frames": 1}
     asked = []
-    import nodes.video_models.runs.foresee_time as ft
+    import nodes.video_models.estimates.foresee_time as ft
     orig = ft.words_for
     try:
         ft.words_for = lambda a: asked.append(a) or "x"

@@ -1,12 +1,12 @@
 """Issue 104 item 1: a video model generator's time said before F5, from this machine's measured runs, for
-loading, the steps and decoding apart (runs/foresee_time.py): this model's own run when there is one, else the
+loading, the steps and decoding apart (estimates/foresee_time.py): this model's own run when there is one, else the
 nearest measured family's, said as such ("estimated from Wan 2.1's speed"), else "not measured on this
 machine yet", never a figure made up. Records written as a run writes them (times.keep); no model is run."""
 from __future__ import annotations
 
 import pytest
 
-from nodes.video_models.runs import foresee_time, times
+from nodes.video_models.estimates import foresee_time, times
 
 
 def _graph(tmp_path, monkeypatch, tiny, key: str, node: str, **params):
@@ -75,17 +75,17 @@ def test_another_family_is_timed_from_the_nearest_measured_one_and_says_so(tmp_p
     assert words.startswith("time: about ") and ", a rough guess (" in words, words  # said first, seen under the node
     assert "; from Wan 2.1's speed, another family on cpu" in words, words
     # the same tokens a step (both 16x16 pixels of 4 frames a token) and multiply-adds that explain none of a 3 s
-    # step: Wan's step scaled by the two denoisers' modules (runs/cross_scale.py: CogVideoX's tiny one has fewer);
+    # step: Wan's step scaled by the two denoisers' modules (estimates/cross_scale.py: CogVideoX's tiny one has fewer);
     # the decode by the two VAEs' work counted on meta copies of them
     from nodes.video_models.base.guard import fmt_duration
-    from nodes.video_models.runs import cross_scale, step_shape
+    from nodes.video_models.estimates import cross_scale, step_shape
     a, b = step_shape.folder_shape(wan["path"]), step_shape.folder_shape(cog["path"])
     fa = step_shape.step_flops(a, wan["weights"], a.grid, 64, 64, 9)
     fb = step_shape.step_flops(b, cog["weights"], b.grid, 64, 64, 9)
     mods = (step_shape.module_count(wan["path"]), step_shape.module_count(cog["path"]))
     step = 3.0 * cross_scale.step_scale(2, fa, 2, fb, foresee_time.this_machine(), mods)
     assert f"10 steps {fmt_duration(10 * step)}" in words and step < 3.0, words
-    from nodes.video_models.runs.vae_work import folder_decode_cost
+    from nodes.video_models.estimates.vae_work import folder_decode_cost
     dec = 20.0 * folder_decode_cost(cog["path"], 64, 64, 9) / folder_decode_cost(wan["path"], 64, 64, 9)
     assert f"decode {fmt_duration(dec)};" in words and abs(dec - 20.0) > 2.0, words  # not Wan's 20 s
     # one load of tiny weights: all of it the fixed part (building the pipeline), not scaled by the weights

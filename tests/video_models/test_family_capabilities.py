@@ -90,7 +90,7 @@ def test_every_part_reader_keeps_the_part_reader_protocol(key, fam):
 def test_the_registry_answers_as_the_tables_did():
     """A few answers the generic rooms' old tables gave, now from the families' own declarations."""
     from nodes.video_models.base import prompt_recipes as pr
-    from nodes.video_models.runs.kept_latents import keeps
+    from nodes.video_models.resume.kept_latents import keeps
     assert pr.returns("WanPipeline") == pr.PLAIN == pr.returns("SkyReelsV2DiffusionForcingPipeline")
     assert pr.returns("LTXConditionPipeline") == pr.MASKED == pr.returns("LTX2Pipeline")
     assert pr.tokenizer_side("LTX2Pipeline") == "left" and pr.tokenizer_side("LTXPipeline") is None
@@ -198,3 +198,64 @@ def test_the_generic_rooms_check_catches_a_planted_name(tmp_path):
     hits = family_literals(str(planted), family_names())
     assert [h.split(": ", 1)[1].split(" (")[0] for h in hits] == ["'hunyuan15'", "'AutoencoderKLWan'",
                                                                     "'LTXConditionPipeline'"], hits
+
+
+# diffusers classes a generic room may name, each with why: none is one family's
+ANY_FAMILY: dict[str, str] = {n: "the generators' 'sampler' choices (base/schedulers.py): a scheduler any flow-matching "
+                                 "family may be given, no family's own"
+                              for n in ("FlowMatchEulerDiscreteScheduler", "UniPCMultistepScheduler",
+                                        "DPMSolverMultistepScheduler")}
+
+
+def diffusers_literals(path: str, diffusers) -> list[str]:
+    """'file:line: 'name'' for each string literal of the module at ``path`` (its docstrings left out) that is a
+    diffusers class (a model, a VAE, a pipeline: ``hasattr(diffusers, name)``), ANY_FAMILY's aside: a table of such
+    names in a generic room is a family's knowledge kept where a new family cannot add to it."""
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    rel = os.path.relpath(path, ROOT)
+    return [f"{rel}:{line}: {s!r}" for line, s in _literals(tree)
+            if CLASS_LIKE.match(s) and s not in ANY_FAMILY and hasattr(diffusers, s)]
+
+
+def test_generic_rooms_hold_no_table_of_diffusers_classes():
+    """No generic module of nodes/video_models names a diffusers class (the class-name tables IMAGE_VAES and
+    LAYER_KEYS' kind: a VAE class keeping every frame is a family's Cost.frame_vaes), whether or not a registered
+    family names it as its own (test_generic_rooms_name_no_family sees only those)."""
+    diffusers = pytest.importorskip("diffusers")
+    found = [hit for path in _generic_modules() for hit in diffusers_literals(path, diffusers)]
+    assert not found, "diffusers classes named in generic rooms:\n" + "\n".join(found)
+
+
+def test_the_diffusers_class_check_catches_a_planted_table(tmp_path):
+    """A table of diffusers classes no family declares as its own (an image VAE, a temporal decoder) is caught;
+    its docstring, a name diffusers has not, and the scheduler choices are not."""
+    diffusers = pytest.importorskip("diffusers")
+    planted = tmp_path / "planted.py"
+    planted.write_text('"""AutoencoderKL in a docstring is words."""\n'
+                       'IMAGE_VAES = ("AutoencoderKL", "AutoencoderKLTemporalDecoder", "AutoencoderTiny")\n'
+                       'OTHER = ("NoSuchDiffusersClass", "UniPCMultistepScheduler")\n')
+    hits = diffusers_literals(str(planted), diffusers)
+    assert [h.split(": ", 1)[1] for h in hits] == ["'AutoencoderKL'", "'AutoencoderKLTemporalDecoder'",
+                                                   "'AutoencoderTiny'"], hits
+    assert "AutoencoderTiny" not in family_names()  # no family's: the name check alone would not see it
+
+
+def family_members() -> list[str]:
+    """Family's members: its dataclass fields and the public methods and properties it defines."""
+    from nodes.video_models.base.family import Family
+    fields = [f.name for f in dataclasses.fields(Family)]
+    return fields + [n for n, v in vars(Family).items() if not n.startswith("_") and n not in fields
+                     and (callable(v) or isinstance(v, property))]
+
+
+def test_family_stays_small_and_holds_no_estimate():
+    """The Family interface holds at most 47 members (its size before the estimates added six back): what one kind of
+    work needs of a family is a capability (base/capabilities.py); its cost said before F5 is its Cost, read by
+    estimates/ alone."""
+    from nodes.video_models.base.capabilities import Cost
+    members = family_members()
+    assert len(members) <= 47, f"Family has {len(members)} members: {members}"
+    estimate_only = {f.name for f in dataclasses.fields(Cost)} | {"window_encoding", "linear_attention", "cost",
+                                                                   "encoded_windows", "attends", "layer_keys"}
+    assert not set(members) & estimate_only, set(members) & estimate_only

@@ -105,7 +105,7 @@ def test_run_times_are_read_again_only_when_the_file_changed(tmp_path, monkeypat
     import json
     import os
 
-    from nodes.video_models.runs import times
+    from nodes.video_models.estimates import times
     path = tmp_path / "times.json"
     monkeypatch.setattr(times, "_path", lambda: str(path))
     assert times.load() == {}

@@ -64,7 +64,7 @@ def test_a_prediction_comes_only_from_runs_of_this_node_at_this_size(monkeypatch
     another node on the same model, or of another size, predicts nothing, and says so."""
     from types import SimpleNamespace
 
-    from nodes.video_models.runs import times
+    from nodes.video_models.estimates import times
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
     fam = SimpleNamespace(title="Wan", denoiser="transformer")
     ref = SimpleNamespace(path=str(tmp_path / "wan"), variant="Wan 2.1 I2V 14B", memory="gpu", dtype="bf16", fam=fam,
@@ -86,7 +86,7 @@ def test_a_prediction_comes_only_from_runs_of_this_node_at_this_size(monkeypatch
 
 
 def test_the_decode_counted_on_a_meta_copy_is_the_real_decode_counted():
-    """runs/decode_cost.py counts a VAE's decode on a meta copy built from its config: the same calls,
+    """estimates/decode_cost.py counts a VAE's decode on a meta copy built from its config: the same calls,
     convolutions, elements and multiply-adds as the real decode of that latent (nothing computed on the
     real one); more frames, more work."""
     import types
@@ -95,7 +95,7 @@ def test_the_decode_counted_on_a_meta_copy_is_the_real_decode_counted():
     from diffusers import AutoencoderKLWan
 
     from nodes.video_models.base.work import counter
-    from nodes.video_models.runs import decode_cost
+    from nodes.video_models.estimates import decode_cost
     vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
                            temperal_downsample=[False, True, True]).eval()
     pipe = types.SimpleNamespace(vae=vae, vae_scale_factor_spatial=8, vae_scale_factor_temporal=4)
@@ -116,7 +116,7 @@ def test_a_first_run_estimate_holds_each_window_decode(monkeypatch, tmp_path):
     from types import SimpleNamespace
 
     from nodes.video_models.base.work import Work
-    from nodes.video_models.runs import decode_cost, times
+    from nodes.video_models.estimates import decode_cost, times
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(decode_cost, "decode_work", lambda pipe, w, h, f: Work(ops=300))
     ref = SimpleNamespace(path=str(tmp_path / "wan"), variant="Wan", memory="gpu", dtype="fp32",

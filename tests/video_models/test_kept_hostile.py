@@ -1,4 +1,4 @@
-"""Resume state proves itself before a take resumes from it (runs/kept_file.py): a kept step, window or
+"""Resume state proves itself before a take resumes from it (resume/kept_file.py): a kept step, window or
 decode's latents copied from another take, with bytes changed, at a FIFO, of the wrong shape or with a
 step past the take's is a miss: removed, said once, and the take is made again (issue 76 item 1)."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ import threading
 import numpy as np
 import pytest
 
-from nodes.video_models.runs import kept_file, kept_steps, kept_windows
+from nodes.video_models.resume import kept_file, kept_steps, kept_windows
 
 pytest.importorskip("safetensors")
 
@@ -121,7 +121,7 @@ def test_kept_latents_copied_under_another_runs_name_are_not_decoded(tmp_path):
     import shutil
 
     import torch
-    from nodes.video_models.runs import kept_latents as kl
+    from nodes.video_models.resume import kept_latents as kl
     a, b = str(tmp_path / f"{1:032x}.safetensors"), str(tmp_path / f"{2:032x}.safetensors")
     kl.save_inputs(a, {"z": torch.ones(2)}, {"call": "decode", "drop_frames": 0})
     assert kl.load_inputs(a, "cpu")[0]["z"].tolist() == [1.0, 1.0]

@@ -27,7 +27,7 @@ OOM_TEXT = "CUDA out of memory. Tried to allocate 12.00 GiB. GPU 0 has a total c
 def cache(tmp_path, monkeypatch):
     """Kept latents in this test's own cache folder."""
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
-    from nodes.video_models.runs.kept_latents import kept_folder
+    from nodes.video_models.resume.kept_latents import kept_folder
     return kept_folder()
 
 
@@ -226,7 +226,7 @@ def _meta(path: str) -> dict:
 
 def test_the_folder_keeps_the_newest_files_only(tmp_path):
     import torch
-    from nodes.video_models.runs import kept_latents as kl
+    from nodes.video_models.resume import kept_latents as kl
     folder = str(tmp_path / "kept")
     for i in range(kl.KEPT_MAX + 3):
         p = os.path.join(folder, f"{i:02d}.safetensors")
@@ -244,7 +244,7 @@ def test_the_folder_keeps_the_newest_files_only(tmp_path):
 def test_the_key_is_the_runs_and_not_where_it_decodes(tmp_path):
     import torch
     from nodes.video_models.base.loaded import LoadedState
-    from nodes.video_models.runs.kept_latents import run_key
+    from nodes.video_models.resume.kept_latents import run_key
     f = tmp_path / "w.safetensors"
     f.write_bytes(b"x")
 

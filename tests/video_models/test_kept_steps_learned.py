@@ -35,7 +35,7 @@ def _entry(tr):
 
 @pytest.mark.parametrize("key", list(CASES))
 def test_a_stopped_take_resumes_from_its_last_finished_step(key, tiny, tmp_path, monkeypatch):
-    from nodes.video_models.runs import kept_steps
+    from nodes.video_models.resume import kept_steps
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
     node, params, feeds = CASES[key]
     g = model_graph(tiny(key), node, params, **feeds)

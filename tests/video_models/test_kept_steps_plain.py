@@ -1,5 +1,5 @@
 """A plain take (no context windows) stopped in its steps resumes from its last finished step, with the
-frames an uninterrupted run makes (runs/skip_steps.py, runs/kept_steps.py)."""
+frames an uninterrupted run makes (resume/skip_steps.py, resume/kept_steps.py)."""
 from __future__ import annotations
 
 import os
@@ -32,7 +32,7 @@ def _entry(tr):
 
 @pytest.mark.parametrize("model, per_step", [("wan_dir", 2), ("ltx_dir", 1)])  # LTX batches both guidance halves
 def test_a_stopped_plain_take_resumes_from_its_last_finished_step(model, per_step, request, tmp_path, monkeypatch):
-    from nodes.video_models.runs import kept_steps
+    from nodes.video_models.resume import kept_steps
     model_dir = request.getfixturevalue(model)
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
     ex = Executor()
@@ -66,7 +66,7 @@ def test_a_stopped_plain_take_resumes_from_its_last_finished_step(model, per_ste
 
 
 def test_a_changed_seed_does_not_resume_from_another_takes_steps(wan_dir, tmp_path, monkeypatch):
-    from nodes.video_models.runs import kept_steps
+    from nodes.video_models.resume import kept_steps
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
     ex = Executor()
     g = _graph(wan_dir)

@@ -1,5 +1,5 @@
 """A take whose sound is sampled beside the picture (LTX-2) keeps its sound's predictions with its kept step
-(runs/replay.py): a kept file that proves itself but holds fewer of them than the kept steps made is a miss,
+(resume/replay.py): a kept file that proves itself but holds fewer of them than the kept steps made is a miss,
 said and removed, and the take is sampled from its first step with the frames and sound of an uninterrupted
 run (a resume that went on without them would step the sound from zeros: another sound)."""
 from __future__ import annotations
@@ -22,7 +22,7 @@ RUN = {"prompt": "a red fox sings", "steps": 3, "seed": 3, "previews": False, "p
 
 
 def test_kept_steps_short_of_their_sound_predictions_are_a_miss(ltx2_dir, tmp_path, monkeypatch):
-    from nodes.video_models.runs import kept_file, kept_steps
+    from nodes.video_models.resume import kept_file, kept_steps
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
     g = model_graph(ltx2_dir, "video_models.ltx2", RUN)
     ex = Executor()

@@ -13,7 +13,7 @@ from studio.engine.context import CancelToken
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 
-from nodes.video_models.runs import kept_windows
+from nodes.video_models.resume import kept_windows
 
 pytest.importorskip("diffusers")
 

@@ -217,7 +217,7 @@ def test_fp8_on_cuda_keeps_the_denoiser_there_and_the_plan_bounds_the_peak(wan_d
 def test_the_run_says_the_clip_check_before_it_starts(parts, tmp_path, monkeypatch):
     from types import SimpleNamespace
 
-    from nodes.video_models.runs.times import RunClock
+    from nodes.video_models.estimates.times import RunClock
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
     warned = []
     ctx = SimpleNamespace(params={"steps": 6}, warn=warned.append, info=lambda s: None, note=lambda *a, **k: None)

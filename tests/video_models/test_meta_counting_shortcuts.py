@@ -1,4 +1,4 @@
-"""The decode's work counted on a meta VAE (runs/decode_cost.py) makes the results of norms, activations,
+"""The decode's work counted on a meta VAE (estimates/decode_cost.py) makes the results of norms, activations,
 attention, arithmetic and concatenation from their arguments' shapes instead of running torch's Python meta
 kernels (base/work.py): the count must be the one the kernels give, for every family's kind of VAE."""
 from __future__ import annotations
@@ -82,7 +82,7 @@ def test_a_vaes_meta_copy_is_built_once_and_each_size_counts_as_a_fresh_one(monk
     counts what a copy built for that size alone counts."""
     import diffusers
 
-    from nodes.video_models.runs import decode_cost
+    from nodes.video_models.estimates import decode_cost
 
     class Pipe:  # what decode_work reads of a pipeline: its VAE and compression
         vae_scale_factor_spatial = 8

@@ -100,7 +100,7 @@ def made(node, model, params, inputs) -> tuple[np.ndarray, Recorder, int]:
 
 @pytest.mark.parametrize("key", list(FAMILIES))
 def test_a_windowed_take_previews_and_resumes_in_its_second_window(key, family, tmp_path, monkeypatch):
-    from nodes.video_models.runs import kept_steps, kept_windows
+    from nodes.video_models.resume import kept_steps, kept_windows
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
     node, model, params, inputs = family(key)
     whole, rec, calls = made(node, model, params, inputs)
@@ -128,7 +128,7 @@ def test_a_kept_step_of_a_window_whose_windows_before_are_gone_is_not_used(famil
     """The kept windows were removed (pruned) but the kept step of window 2 is there: it is not put into window 1
     (that would make the wrong take); it is said, removed, and the take made from its first step (SCAIL-2's: the
     check is the kept steps' own, the same for S2V)."""
-    from nodes.video_models.runs import kept_steps, kept_windows
+    from nodes.video_models.resume import kept_steps, kept_windows
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
     node, model, params, inputs = family("wan_scail")
     whole = made(node, model, params, inputs)[0]
@@ -144,7 +144,7 @@ def test_a_kept_step_of_a_window_whose_windows_before_are_gone_is_not_used(famil
 def test_a_stop_at_a_windows_first_step_resumes_from_the_window_after_the_kept_one(family, tmp_path, monkeypatch):
     """Stopped in window 2's first step: window 1 is kept whole, and so is its last step; the re-run loads window 1
     and samples window 2 from its first step, saying nothing of the step it did not need."""
-    from nodes.video_models.runs import kept_steps, kept_windows
+    from nodes.video_models.resume import kept_steps, kept_windows
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
     node, model, params, inputs = family("wan_scail")
     whole = made(node, model, params, inputs)[0]

@@ -12,7 +12,7 @@ from studio.core.graph import Graph
 from studio.engine.events import NodeNote
 from studio.engine.executor import Executor
 
-from nodes.video_models.runs import phases as run_phases, times as run_times
+from nodes.video_models.estimates import phases as run_phases, times as run_times
 
 pytest.importorskip("diffusers")
 

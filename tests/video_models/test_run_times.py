@@ -1,5 +1,5 @@
 """A video model run's time predicted before it starts from this machine's own earlier runs
-(nodes/video_models/runs/times.py): the scaling, the records, and what the node says."""
+(nodes/video_models/estimates/times.py): the scaling, the records, and what the node says."""
 from __future__ import annotations
 
 import os
@@ -10,7 +10,7 @@ from studio.core.graph import Graph
 from studio.engine.events import NodeMessage, NodeNote
 from studio.engine.executor import Executor
 
-from nodes.video_models.runs import times as run_times
+from nodes.video_models.estimates import times as run_times
 
 pytest.importorskip("diffusers")
 
@@ -111,7 +111,7 @@ def _predicts_from_an_earlier_run(wan_dir, tmp_path):
     data = {k: v for k, v in data.items() if k not in loads}
     (key, recs), = data.items()
     assert recs[0]["pixels"] == 16 * 16 * 5 and recs[0]["steps"] == 2 and "tiny-wan" in key
-    from nodes.video_models.runs.foresee_time import this_machine
+    from nodes.video_models.estimates.foresee_time import this_machine
     assert key.split("|")[2] == this_machine()  # the machine the estimate before F5 looks for (all cores)
     from nodes.video_models.loading.node import LoadVideoModel
     facts = LoadVideoModel.foresee({"model": wan_dir}, None, {})["model"]  # what it is scaled by before F5
@@ -139,7 +139,7 @@ GB = 1024 ** 3
 
 
 def test_a_runs_own_bytes_scale_with_pixels_from_the_records():
-    from nodes.video_models.runs.peaks import run_bytes
+    from nodes.video_models.estimates.peaks import run_bytes
     assert run_bytes([{"pixels": 1000, "steps": 2, "seconds": 1.0}], 1000) is None  # no memory measured (CPU)
     one = [{"pixels": 1000, "base": 4 * GB, "peak": 6 * GB}]
     assert run_bytes(one, 1000)[0] == 2 * GB
@@ -153,7 +153,7 @@ class _Card:
     """A CUDA allocator's counters as the run meter reads them."""
 
     def __init__(self, monkeypatch, base: int, peak: int, free: int):
-        from nodes.video_models.runs import peaks as run_memory
+        from nodes.video_models.estimates import peaks as run_memory
         self.base, self.top, self.free_bytes, self.resets = base, peak, free, 0
         monkeypatch.setattr(run_memory, "measurable", lambda d: True)
         monkeypatch.setattr(run_memory, "allocated", lambda d: self.base)
@@ -197,7 +197,7 @@ def test_a_clip_that_will_not_fit_names_the_memory_mode_that_would():
     import types
 
     import torch
-    from nodes.video_models.runs.times import RunClock
+    from nodes.video_models.estimates.times import RunClock
 
     def weights(n_blocks: int, width: int):  # sizes without memory: meta tensors
         return torch.nn.Sequential(torch.nn.ModuleList(

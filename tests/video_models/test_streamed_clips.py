@@ -1,4 +1,4 @@
-"""A long clip goes to its outputs as its windows finish (nodes/video_models/runs/windows.py,
+"""A long clip goes to its outputs as its windows finish (nodes/video_models/resume/windows.py,
 studio/engine/streaming.py): the frames of window 1 are on disk while window 2 is sampled, the
 clip is the one a whole run makes, nothing is told before the clip is made, and a Stop or an
 error leaves the model as it was and names the node that failed."""
@@ -18,7 +18,7 @@ from studio.engine.events import NodeFinished, NodeMessage, NodeStarted
 from studio.engine.executor import Executor
 from studio.engine.streaming import stream_groups
 
-from nodes.video_models.runs import kept_windows
+from nodes.video_models.resume import kept_windows
 
 pytest.importorskip("diffusers")
 

@@ -1,6 +1,6 @@
 """Issue 104 item 5: a long take's time planned from this machine's measured step time, and refused in words on
 the CPU when it would take hours (SVD's long take planned 1,675 steps of its tiny model's 4-frame windows and its
-first step had not ended after 66 s), with what to change (nodes/video_models/takes/take_time.py)."""
+first step had not ended after 66 s), with what to change (nodes/video_models/estimates/take_time.py)."""
 from __future__ import annotations
 
 import os
@@ -12,10 +12,10 @@ from studio.engine.events import NodeMessage, NodeProgress
 
 from nodes.video_models.base import guard
 from nodes.video_models.base.errors import ModelError
-from nodes.video_models.runs import times as run_times
-from nodes.video_models.runs.records import of_the_model
-from nodes.video_models.takes import take_time
-from nodes.video_models.takes.take_time import TakePlan, check_before, first_step_limit
+from nodes.video_models.estimates import times as run_times
+from nodes.video_models.estimates.records import of_the_model
+from nodes.video_models.estimates import take_time
+from nodes.video_models.estimates.take_time import TakePlan, check_before, first_step_limit
 
 from .test_video_nodes import i2v_graph, run
 

@@ -112,7 +112,7 @@ class _MostFrames:
         self.side, self.most = side, 0
 
     def frames(self, t) -> int:
-        if t.is_meta:  # no memory: a first run's decode is counted on a meta copy of the VAE (runs/decode_cost.py)
+        if t.is_meta:  # no memory: a first run's decode is counted on a meta copy of the VAE (estimates/decode_cost.py)
             return 0
         sh = tuple(t.shape)
         if t.ndim == 5 and sh[-2:] == (self.side, self.side):

@@ -106,13 +106,13 @@ class PromptRecipe(Capability):
         return self.each.both if self.each is not None else self.names
 
 
-# -- what a resume keeps: the sampled latents of a decode that ran out of memory (runs/kept_latents.py) ---
+# -- what a resume keeps: the sampled latents of a decode that ran out of memory (resume/kept_latents.py) ---
 @dataclass(frozen=True)
 class ResumeKeeps(Capability):
     """The pipelines whose one decode is followed only by ``video_processor.postprocess_video`` (their
     latents kept and decoded again alone), each with the leading frames it drops after decoding
     (HunyuanVideo I2V's 'latent_concat' image): ``((pipeline class, frames dropped), ...)``."""
-    what: ClassVar[str] = "sampled latents kept when the decode runs out of memory (runs/kept_latents.py)"
+    what: ClassVar[str] = "sampled latents kept when the decode runs out of memory (resume/kept_latents.py)"
     pipelines: tuple[tuple[str, int], ...]
 
     @property
@@ -431,6 +431,109 @@ class MemoryCounts(Capability):
     activation: tuple[int, int]
 
 
+# -- its cost, said before F5 (estimates/): read by the one estimator, never a table of class names -----------------
+QUADRATIC, LINEAR = "quadratic", "linear"  # how a step's attention grows with the tokens
+LIBRARIES = "diffusers.pipelines.pipeline_utils"  # what a diffusers pipeline's first load starts (base/loaded.py)
+
+
+@dataclass(frozen=True)
+class Cost(Capability):
+    """What a run of it costs, as the estimates before F5 read it (estimates/): ``attention``, how its step's
+    self-attention grows with the tokens (QUADRATIC: four multiply-adds a token pair a width a layer; LINEAR: no
+    token-pair term, Sana Video's); ``layer_keys``, its denoiser config's keys counting the blocks that attend over
+    the video's tokens (summed: HunyuanVideo's double- and single-stream blocks); ``frame_vaes``, its VAE classes
+    that keep every frame (an image VAE, SVD's temporal decoder: a latent frame a frame); ``encodes``, (task,
+    windows) its pipeline VAE-encodes a window whatever is wired (Wan's image to video: a whole window from a
+    still, 1; VACE: its video's two halves, 2); ``take_shape(params)``, (frames a call, calls, denoising loops a
+    call, frames its VAE decodes a call) where its calls are its own (Framepack's sections, decoding about twice
+    the frames made); ``starts``, the module its first load imports (the libraries' start, counted once a
+    process). A family declaring none has the common transformer's (``COMMON_COST``)."""
+    what: ClassVar[str] = "its cost said before F5: how a step grows, what it encodes and decodes (estimates/)"
+    without: ClassVar[str] = ("the common video transformer's cost: attention quadratic in the tokens, its blocks "
+                              "counted by 'num_layers', its VAE compressing time, encoding the frames wired in")
+    attention: str = QUADRATIC
+    layer_keys: tuple[str, ...] = ("num_layers",)
+    frame_vaes: tuple[str, ...] = ()
+    encodes: tuple[tuple[str, float], ...] = ()
+    take_shape: Callable | None = None
+    starts: str = LIBRARIES
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return self.frame_vaes
+
+    @property
+    def attends(self) -> bool:
+        """A step has a term for every pair of tokens."""
+        return self.attention != LINEAR
+
+    def encoded_windows(self, task: str) -> float:
+        """Windows its ``task`` pipeline encodes a window whatever is wired (0: the frames wired in)."""
+        return dict(self.encodes).get(task, 0.0)
+
+
+COMMON_COST = Cost()
+
+
+def cost(fam) -> Cost:
+    """A family's Cost, or ``COMMON_COST`` where it declares none (or no family is known)."""
+    return (fam.capability(Cost) if fam is not None else None) or COMMON_COST
+
+
+# -- its own nodes making its tasks (base/tasks.py) ---------------------------------------------------------------
+@dataclass(frozen=True)
+class OwnNodes(Capability):
+    """The nodes making its tasks where they are not the generic generators (base/tasks.py Maker, GENERIC): a kind
+    named in ``makers`` is made by these nodes only, on the ports each names; ``pipelines``: other diffusers
+    pipeline classes its own nodes run (LTX-2's HDR, DFR), listed by ``main.py families``."""
+    what: ClassVar[str] = "its own nodes making its tasks (base/tasks.py)"
+    without: ClassVar[str] = "its tasks are made by the generic generators (base/tasks.py GENERIC)"
+    makers: tuple = ()
+    pipelines: tuple[str, ...] = ()
+
+
+GENERIC_NODES = OwnNodes()  # its tasks made by the generic generators only
+
+
+def declared_nodes(fam) -> OwnNodes:
+    """A family's OwnNodes, or ``GENERIC_NODES`` where it declares none."""
+    return fam.capability(OwnNodes) or GENERIC_NODES
+
+
+# -- what it needs installed beyond Studio's own (loading/checks.py runnable) -----------------------------------------
+@dataclass(frozen=True)
+class Requires(Capability):
+    """What its models need on this machine beyond Studio's install: ``unavailable(fam)`` says why they cannot run
+    here, in one sentence saying what to install and where ('' : they can): Cosmos's without its guardrail
+    (families/cosmos/guardrail.py). Load Video Model refuses such a model at its check and before reading any
+    weight; the model picker says it."""
+    what: ClassVar[str] = "what its models need installed beyond Studio's own (loading/checks.py)"
+    without: ClassVar[str] = "its models run with what Studio installs"
+    unavailable: Callable
+
+
+def unavailable(fam) -> str:
+    """Why ``fam``'s models cannot run on this machine ('' : they can)."""
+    needs = fam.capability(Requires)
+    return needs.unavailable(fam) if needs is not None else ""
+
+
+# -- a Stop that keeps no finished step (sampling/sampler.py resume_problem) --------------------------------------
+@dataclass(frozen=True)
+class KeepsNoSteps(Capability):
+    """Why a Stop keeps none of its takes' finished steps (a re-run samples the take from its first step): said by
+    ``main.py families`` under 'lacks' as 'Resume', and by the node when stopped."""
+    what: ClassVar[str] = "a Stop keeps none of its takes' finished steps (sampling/sampler.py)"
+    without: ClassVar[str] = "a Stop keeps its takes' finished steps: a re-run resumes from them"
+    why: str
+
+
+def no_resume(fam) -> str:
+    """Why a Stop keeps none of ``fam``'s takes' finished steps ('' : a re-run resumes from them)."""
+    kept = fam.capability(KeepsNoSteps)
+    return kept.why if kept is not None else ""
+
+
 AS_IS = SingleFile()  # no step of its own: diffusers' converters (or its part reader) read its single files as they are
 
 
@@ -456,10 +559,15 @@ MODULAR_NO_RESUME = ("its modular pipeline runs its steps inside diffusers' bloc
                      "keeps no finished step (a re-run samples the take from its first step)")
 RAW_PREVIEWS = "its VAE was not fitted for previews: the step previews show its latent channels as they are"
 
+# the kinds ``main.py families`` says by other keys than 'capabilities' and 'lacks' (catalog/family_records.py):
+# its makers and pipelines, what it needs, 'Resume'; its cost is the estimates'
+SAID_APART: tuple[type, ...] = (DirectCalls, Cost, OwnNodes, Requires, KeepsNoSteps)
+
 # every kind a family is checked against (tests/video_models/test_family_capabilities.py)
 KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, TimeTiles, PreviewLayout, LoraTraining,
                            Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
-                           SingleFile, MemoryCounts, Outputs, DirectCalls)
+                           SingleFile, MemoryCounts, Outputs, DirectCalls, Cost, OwnNodes, Requires,
+                           KeepsNoSteps)
 
 
 def folder_image_vae_lacks(folder: str, prompt: str, image_vae: str) -> dict:

@@ -30,12 +30,6 @@ class Family:
     fps_arg: str = ""  # its pipeline's frame-rate condition, given the take's rate (I2VGen-XL's 'target_fps')
     scale_attr: str = "scaling_factor"  # how its latents are scaled for the denoiser
     extra_i2v_params: tuple[str, ...] = field(default=())
-    # tasks whose pipeline VAE-encodes a whole window from a still (Wan's image to video: the still and blank frames
-    # after it, as long to encode as 0.6 of the window's decode): the time said before F5 counts it
-    window_encoding: tuple[str, ...] = ()
-    # its denoiser's self-attention is linear in the tokens (Sana Video's): a step's time before F5 has no term for
-    # every pair of tokens (runs/step_shape.py)
-    linear_attention: bool = False
     forcing: bool = False  # a long take by diffusion forcing inside one call (SkyReels-V2 DF; takes/forcing.py)
     # how a single file tells the family (base/recognise.py asks every family by ``key_rank``, lowest
     # first): ``recogniser(tensors, filename)`` -> a Recognised (its denoisers, checkpoints, VAEs by
@@ -51,19 +45,13 @@ class Family:
     variants: tuple[tuple[str, object], ...] = field(default=(), compare=False)
     layouts: tuple[str, ...] = ("diffusers",)  # the key layouts of its weight files Studio reads
     task_kinds_by_inputs: tuple = ()  # task kinds its generators do by an input, not a pipeline of their own
-    # the nodes making its tasks where they are not the generic generators (base/tasks.py Maker, GENERIC): a
-    # kind named here is made by these nodes only, on the ports each names
-    makers: tuple = field(default=(), compare=False)
-    node_pipelines: tuple[str, ...] = ()  # other diffusers pipeline classes its own nodes run (LTX-2's HDR, DFR)
     # (task, why) of what its release is known for that Studio does not make: said by ``main.py families``
     not_built: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     # its optional capabilities (base/capabilities.py): an object of each kind it provides, and for each kind
-    # of capabilities.KINDS it does not provide, why not in words
+    # of capabilities.KINDS it does not provide, why not in words (its own nodes: OwnNodes; what it needs installed:
+    # Requires; a Stop keeping no step: KeepsNoSteps; its cost said before F5: Cost)
     has: tuple[Capability, ...] = field(default=(), compare=False)
     lacks: dict = field(default_factory=dict, compare=False, hash=False)
-    # why a Stop keeps none of its takes' finished steps ('' : a re-run resumes from them, sampling/sampler.py
-    # resume_problem): said by ``main.py families`` under 'lacks' as 'Resume', and by the node when stopped
-    no_resume: str = field(default="", compare=False)
 
     def capability(self, kind: type):
         """Its capability of ``kind`` (a base.capabilities class), or None when it lacks it (``why_without``)."""
@@ -114,12 +102,6 @@ class Family:
         """Components its pipelines must be given at load that its folder does not hold (Cosmos's guardrail:
         families/cosmos/guardrail.py); none by default."""
         return {}
-
-    def unavailable(self) -> str:
-        """Why its models cannot run on this machine, in one sentence saying what to install and where ('' : they
-        can): Cosmos's without its guardrail (families/cosmos/guardrail.py). Load Video Model refuses such a model
-        at its check and before reading any weight; the model picker says it."""
-        return ""
 
     def matches_keys(self, keys: list[str]) -> bool:
         """Whether a single file's tensor names are this family's (every fragment of one pattern)."""

@@ -284,7 +284,7 @@ class RunGuard:
         self.deep = estimate and not (predicted is not None and predicted < SHORT_RUN_S)
         self.waiting = False  # the first step's estimate waits for the second step (WARM_WAIT_S)
         # (the whole node's seconds, the first step's, early) -> raises when the run is not to go on: a long
-        # take of hours on the CPU (takes/take_time.py first_step_limit); None: any length runs
+        # take of hours on the CPU (estimates/take_time.py first_step_limit); None: any length runs
         self.limit = limit
 
     @property
@@ -473,7 +473,7 @@ class RunGuard:
                           f"{fmt_duration(est)} now, {fmt_duration(now - self.started)} so far, decoding")
 
     def window_made(self, phases: dict) -> None:
-        """A window was made (its ``phases``: runs/phases.py): the decodes to come are taken at its decode's
+        """A window was made (its ``phases``: estimates/phases.py): the decodes to come are taken at its decode's
         measured time (and what followed it), not what the first step predicted."""
         if phases and "decode" in phases:
             self.tail = self.windows * (phases["decode"] + phases.get("other", 0.0))

@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 
-LIBRARIES = "diffusers.pipelines.pipeline_utils"  # imported once a process has started diffusers' pipeline machinery
+from .capabilities import LIBRARIES  # imported once a process has started diffusers' pipeline machinery
 
 
-def libraries_started() -> bool:
-    """Whether this process has started the libraries a model's first load starts (2.8 s here): the next load does
-    not pay for them (loading/node.py starts them, runs/foresee_time.py counts them only where not yet)."""
+def libraries_started(module: str = LIBRARIES) -> bool:
+    """Whether this process has started the libraries a model's first load starts (2.8 s here; ``module``: what it
+    imports, its family's Cost.starts): the next load does not pay for them (loading/node.py starts them,
+    estimates/foresee_time.py counts them only where not yet)."""
     import sys
-    return LIBRARIES in sys.modules
+    return module in sys.modules
 
 
 @dataclass(eq=False)
@@ -22,10 +23,10 @@ class LoadedState:
     pipes: dict = field(default_factory=dict)  # task -> the pipeline built for it from the loaded one
     hooked: str | None = None  # the task whose pipeline holds model offload's hooks now
     released: bool = False  # the weights were freed for good (the model cache unloaded it)
-    sampled: bool = False  # a run has sampled with it in this process (later runs are warm: runs/times.py)
-    load_seconds: float | None = None  # what loading it took, kept by its first run (runs/times.py load_key)
+    sampled: bool = False  # a run has sampled with it in this process (later runs are warm: estimates/times.py)
+    load_seconds: float | None = None  # what loading it took, kept by its first run (estimates/times.py load_key)
     import_seconds: float = 0.0  # of which starting the libraries took, the process's first load (once a session)
-    kept_identity: str | None = None  # the weights' signature for kept latents (runs/kept_latents.py)
+    kept_identity: str | None = None  # the weights' signature for kept latents (resume/kept_latents.py)
     preview_fitted: bool = False  # preview_w was fitted (it may be None: no fit)
     preview_w: Any = None  # the latent-to-RGB projection of live previews (sampling/previews.py)
     compiled: bool = False  # torch.compile is on (memory/speed.py)

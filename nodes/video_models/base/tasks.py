@@ -1,10 +1,12 @@
 """The tasks a video model can do and the nodes that make each, declared once. ``TASKS`` are the tasks a
 family's pipelines do today (a Family field each: the diffusers class that does it); ``TASK_KINDS``
 are every kind of task Studio knows; a ``Maker`` is a node making one, with the ports it takes it on (the
-generic generators' in ``GENERIC``, a family's own nodes' in its ``makers``). Stdlib only."""
+generic generators' in ``GENERIC``, a family's own nodes' in its OwnNodes capability). Stdlib only."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .capabilities import declared_nodes
 
 # a family field -> the task in words (a family does it when the field names a pipeline class)
 TASKS = {"i2v": "image to video", "t2v": "text to video", "v2v": "video to video",
@@ -76,14 +78,14 @@ def task_kinds(fam) -> list[TaskKind]:
     generators and the kinds its own nodes make), in TASK_KINDS' order."""
     have = {k for f, kinds in FIELD_KINDS.items() if getattr(fam, f, None) for k in kinds}
     have.update(fam.task_kinds_by_inputs)  # Wan: trajectories (Image to Video's tracks), camera (Wan Fun Camera)
-    have.update(m.kind for m in fam.makers)
+    have.update(m.kind for m in declared_nodes(fam).makers)
     return [t for t in TASK_KINDS.values() if t.key in have]
 
 
 def makers(fam, kind: str) -> list[Maker]:
-    """The nodes that make task ``kind`` with a model of ``fam``: the family's own declared ones (``Family.makers``)
+    """The nodes that make task ``kind`` with a model of ``fam``: the family's own declared ones (OwnNodes.makers)
     where it declares any for that kind, else the generic generator for it; [] when no node makes it."""
-    own = [m for m in fam.makers if m.kind == kind]
+    own = [m for m in declared_nodes(fam).makers if m.kind == kind]
     return own or ([GENERIC[kind]] if kind in GENERIC else [])
 
 
@@ -91,7 +93,7 @@ def own_nodes(fam) -> list[str]:
     """The titles of the nodes a family declares as its makers (Sana Video's), as the node menu shows them."""
     from studio.core.registry import default_registry
     out = []
-    for m in getattr(fam, "makers", ()):
+    for m in declared_nodes(fam).makers:
         try:
             title = default_registry().get(m.node).title
         except Exception:  # noqa: BLE001 - a node not registered here: its type id

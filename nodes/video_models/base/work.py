@@ -1,5 +1,5 @@
 """The work of torch calls, counted in units a CPU's time follows: calls, convolutions, elements made,
-multiply-adds (runs/decode_cost.py predicts a first run's decode from it: the first denoising step is
+multiply-adds (estimates/decode_cost.py predicts a first run's decode from it: the first denoising step is
 counted here as it runs, by the guard's hooks). Importing this module costs nothing."""
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class Work:
     elements: int = 0
     flops: float = 0.0
     unfolded: float = 0.0  # the convolutions' inputs as unfolded (im2col: an output pixel's inputs, each kernel tap):
-    # what a VAE of few channels costs a CPU; not in ``cost`` (fitted without it): runs/vae_work.VAE_COST weighs it
+    # what a VAE of few channels costs a CPU; not in ``cost`` (fitted without it): estimates/vae_work.VAE_COST weighs it
     conv3d: float = 0.0  # of the multiply-adds, 3D convolutions' a CPU does not unfold (oneDNN's: slower a
     # multiply-add than its 2D ones)
     attention: float = 0.0  # of the multiply-adds, attention's (growing as the square of what it attends over)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..base.capabilities import KINDS, MODULAR_NO_RESUME, DirectCalls
+from ..base.capabilities import KINDS, MODULAR_NO_RESUME, SAID_APART, DirectCalls, declared_nodes, no_resume
 from ..base.recognise import encoder_kind
 from ..base.registry import FORCING, all_families
 from ..base.tasks import makers, task_kinds
@@ -19,7 +19,7 @@ def pipelines(fam) -> list[str]:
     twin = FORCING.get(fam.key)
     fields = (getattr(fam, f) for f in ("t2v", "i2v", "v2v", "vace", "animate", "cond", "ic"))
     return sorted({*fam.index_classes, *(twin.index_classes if twin else ()), *filter(None, fields),
-                   *fam.node_pipelines})
+                   *declared_nodes(fam).pipelines})
 
 
 def family_record(fam) -> dict:
@@ -30,7 +30,7 @@ def family_record(fam) -> dict:
     kinds = task_kinds(fam)
     made = {t.key: makers(fam, t.key) for t in kinds}
     direct = fam.capability(DirectCalls)
-    own = [k for k in KINDS if k is not DirectCalls]
+    own = [k for k in KINDS if k not in SAID_APART]
     return {"kind": "video model", "family": fam.key, "name": fam.title,
             "variants": [t for t, _ in fam.variants] or [fam.title],
             "tasks": [t.key for t in kinds],
@@ -51,8 +51,8 @@ def family_record(fam) -> dict:
 
 def resume_lack(fam) -> str:
     """Why a Stop keeps none of the family's finished steps for a re-run ('' : its takes resume from them): its
-    ``no_resume``, or a modular pipeline's (sampling/modular_run.py)."""
-    return fam.no_resume or (MODULAR_NO_RESUME if fam.modular else "")
+    KeepsNoSteps, or a modular pipeline's (sampling/modular_run.py)."""
+    return no_resume(fam) or (MODULAR_NO_RESUME if fam.modular else "")
 
 
 ENCODER_FORMATS = {"text_encoder": ("a single file in the models folder's text_encoders (or clip) folder, as "

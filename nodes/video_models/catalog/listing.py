@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from studio.core import models as model_paths
 from studio.core.errors import StudioError
 
+from ..base.capabilities import unavailable
 from ..base.registry import FAMILIES, family_from_index, family_of, variant_title
 from .headers import FileInfo, HeaderError, read_info
 from ..memory.modes import MEMORY_MODES, predicted_peak
@@ -46,7 +47,7 @@ class ModelEntry:
     root: str = ""
     hint: str = ""  # the kind its ComfyUI kind folder gives it
     note: str = ""
-    needs: str = ""  # why its family cannot run here, what to install and where (Family.unavailable: Cosmos's guardrail)
+    needs: str = ""  # why its family cannot run here, what to install and where (its Requires: Cosmos's guardrail)
     fits: dict = field(default_factory=dict)  # memory mode -> True / False (RUNNABLE kinds on a known machine)
     peaks: dict = field(default_factory=dict)  # memory mode -> predicted peak bytes
 
@@ -348,7 +349,7 @@ def _say_needs(entries: list[ModelEntry], notes: list[str]) -> None:
         if fam is None or e.kind not in RUNNABLE:
             continue
         if fam.key not in said:
-            said[fam.key] = fam.unavailable()
+            said[fam.key] = unavailable(fam)
             if said[fam.key]:
                 notes.append(said[fam.key])
         e.needs = said[fam.key]

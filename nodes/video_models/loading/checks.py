@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from ..base.capabilities import unavailable
 from ..base.errors import ModelError
 from ..base.recognise import family_from_keys
 from ..base.registry import FAMILIES, Family, family_from_index
@@ -198,8 +199,8 @@ def check_folder_configs(path: str, index: dict, weights: list[str], diffusers, 
 
 
 def runnable(fam: Family) -> None:
-    """A family that cannot run on this machine (Family.unavailable: Cosmos without its guardrail), refused in
+    """A family that cannot run on this machine (its Requires: Cosmos without its guardrail), refused in
     its one sentence before any weight is read."""
-    why = fam.unavailable()
+    why = unavailable(fam)
     if why:
         raise ModelError(why)

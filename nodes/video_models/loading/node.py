@@ -148,15 +148,16 @@ def _memory_param(params) -> str:
 
 
 def _unavailable(path: str) -> str:
-    """Why the model's family cannot run on this machine (Family.unavailable: Cosmos without its guardrail),
+    """Why the model's family cannot run on this machine (its Requires: Cosmos without its guardrail),
     from its headers; '' when it can or the headers do not tell."""
+    from ..base.capabilities import unavailable
     from ..base.registry import FAMILIES
     from .foresee import model_facts
     try:
         key = model_facts(path, None).get("family")
     except (StudioError, OSError, ValueError):  # a file its headers do not tell: the load's own check says why
         return ""
-    return FAMILIES[key].unavailable() if key in FAMILIES else ""
+    return unavailable(FAMILIES[key]) if key in FAMILIES else ""
 
 
 def _start_libraries() -> float:

@@ -6,6 +6,7 @@ warning: it runs, differently). Said at validation and at a run's start, not aft
 sampling (studio.engine.foresight). Plain Python: no torch."""
 from __future__ import annotations
 
+from ..base.capabilities import declared_nodes
 from ..base.family import valid_frames
 from ..base.registry import FAMILIES, family_of
 from ..base.tasks import TASKS, own_nodes
@@ -101,7 +102,7 @@ def advise(node_cls, params: dict, inputs: dict) -> list[tuple[str, str]]:
     fam, title = family_wired(inputs)
     if fam is None:
         return said
-    own = getattr(node_cls, "id", "") in {m.node for m in getattr(fam, "makers", ())}  # the family's own node
+    own = getattr(node_cls, "id", "") in {m.node for m in declared_nodes(fam).makers}  # the family's own node
     why = None if own else task_problem(fam, title, node_cls.task)
     if why:
         return said + [("error", why)]

@@ -14,7 +14,7 @@ from studio.core.params import Bool, Choice, Float, Int, Seed, Text
 from studio.core.spec import CLIP, In, Node, Out
 from studio.core.values import Features, Keypoints
 
-from ..base.capabilities import FirstLast, Tracks
+from ..base.capabilities import FirstLast, Tracks, cost
 from ..loading.inputs import video_model_input as _video_model  # one copy: inputs.py
 from ..loading.node import CATEGORY
 from ..takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
@@ -141,8 +141,8 @@ class GeneratorNode(Node):
     task = ""
     source_ports: tuple[str, ...] = ()  # clip inputs whose frames the node makes (said when 'frames' drops some)
     length_ports: tuple[str, ...] = ()  # other inputs whose length 'frames' 0 makes (a voice's features)
-    # windows of frames its pipeline VAE-encodes a window whatever is wired (VACE's: 2, the video's inactive and
-    # reactive halves, a blank video where none); 0: the frames wired in. The time said before F5 counts them
+    # windows of frames its pipeline VAE-encodes a window whatever is wired, where the node says so; 0: its family's
+    # declared Cost for its task (VACE's 2: the video's inactive and reactive halves), else the frames wired in
     encoded_windows: float = 0.0
 
     @classmethod
@@ -160,7 +160,7 @@ class GeneratorNode(Node):
 
     @classmethod
     def estimate(cls, params, base_dir, inputs):
-        """Its time before F5, from this machine's measured runs (time_before.py, runs/foresee_time.py)."""
+        """Its time before F5, from this machine's measured runs (time_before.py, estimates/foresee_time.py)."""
         from .time_before import estimate
         frames_in = sum(1 if p.type == "Image" else int((inputs[p.name] or {}).get("frames") or 10 ** 6)
                         for p in cls.inputs if p.name in inputs and p.type in FRAME_TYPES)
@@ -169,9 +169,10 @@ class GeneratorNode(Node):
     @classmethod
     def take_shape(cls, params, fam) -> tuple[int, ...] | None:
         """(frames a pipeline call makes, the calls, denoising loops a call[, frames its VAE decodes a call, where
-        not those made]) as the run will make them, for the time said before it (time_before.py); None: windows
-        of 'window' frames, 'overlap' apart."""
-        return None
+        not those made]) as the run will make them, for the time said before it (time_before.py): its family's where
+        its Cost declares its calls (Framepack's sections); None: windows of 'window' frames, 'overlap' apart."""
+        own = cost(fam).take_shape
+        return own(params) if own is not None else None
 
     @classmethod
     def signature_files(cls, params, base_dir=None):

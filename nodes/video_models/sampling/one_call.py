@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from studio.core.errors import StudioError
 from studio.core.params import Int
 
+from ..base.capabilities import cost
 from ..base.errors import ModelError
 from ..loading.inputs import video_model_input
 from .generators import COMMON, GeneratorNode, preview_and_steps
@@ -62,7 +63,7 @@ class Call:
     made: int = 0
     loops: int = 1
     decoded: int = 0  # frames the VAE decodes in the call, overlaps counted (Framepack's sections: about twice those
-    # made); 0: those made. The estimates scale another model's decode by it (runs/cross_scale.py)
+    # made); 0: those made. The estimates scale another model's decode by it (estimates/cross_scale.py)
     cut: str = ""  # said when the call made more frames than kept: words with '{made}', the frames it made
     # why a Stop keeps nothing of it, where its loops are not the kind a kept step resumes ('' : it resumes)
     no_resume: str = ""
@@ -80,9 +81,10 @@ class OneCallNode(GeneratorNode):
 
     @classmethod
     def take_shape(cls, params, fam):
-        """One call of the whole clip (a node whose call loops inside says so: Framepack's sections)."""
+        """One call of the whole clip, or the calls its family's Cost declares (Framepack's sections)."""
         from .advice import clip_and_window
-        return clip_and_window(fam, params)[0], 1, 1
+        own = cost(fam).take_shape
+        return own(params) if own is not None else (clip_and_window(fam, params)[0], 1, 1)
 
     def call(self, ctx, s, **inputs) -> Call:
         """The call for this run (``s``: the Sampler, its pipeline ``s.pipe``; ``self.steps`` and

@@ -18,12 +18,12 @@ from ..base.family import valid_frames
 from ..loading.load import VideoModelRef
 from ..base.calls import call_defaults, to_pil  # noqa: F401  (call_defaults, to_pil: the sampler's callers use them)
 from ..base.guard import RunGuard
-from ..runs.kept_latents import DecodeRescue
+from ..resume.kept_latents import DecodeRescue
 from ..base.capabilities import outputs
 from .call_args import call_frames, decoded_frames, filter_kwargs, frames_asked  # noqa: F401  (filter_kwargs: callers')
 from .previews import LivePreview, PreviewStream, previewer_for
 
-# why a diffusion-forcing take keeps no step (said at a Stop; SkyReels-V2 DF's Family.no_resume)
+# why a diffusion-forcing take keeps no step (said at a Stop; SkyReels-V2 DF's KeepsNoSteps)
 FORCING_NO_RESUME = ("its diffusion-forcing call makes the take in overlapping blocks of frames, each its own "
                      "denoising loop, which a kept step does not tell apart")
 
@@ -69,7 +69,7 @@ class Sampler:
 
     Inside the pipeline little is added per step that the direct call does not do: no host sync
     (previews are copied without blocking); one copy of the latents on the device and of the
-    scheduler's small tensors, kept for a Stop to resume from (runs/kept_steps.py; families that
+    scheduler's small tensors, kept for a Stop to resume from (resume/kept_steps.py; families that
     declare a window layout, and context-window takes); the block hooks that make Stop work inside a
     step read a flag."""
 
@@ -88,7 +88,7 @@ class Sampler:
         self.context_cond = None  # with a prompt schedule: latent frames -> a window's prompt embeddings
         self.context_tag = None  # what else decides the take (the schedule's weights), for a kept take's key
         self.forcing = None  # a takes.forcing.Forcing: the call makes the take by diffusion forcing (SkyReels-V2 DF)
-        self.last_phases: dict = {}  # the last window's phases (runs/phases.WindowTimer)
+        self.last_phases: dict = {}  # the last window's phases (estimates/phases.WindowTimer)
         self.segments = 1  # denoising loops in one pipeline call (Wan Animate: one per segment it makes)
         self.decoded = 0  # frames the VAE decodes in one call where not those made (one_call.Call.decoded)
         self.no_resume = ""  # why a Stop keeps nothing of the call, whatever the pipeline (Call.no_resume)
@@ -154,12 +154,12 @@ class Sampler:
         stream = (PreviewStream(self._previewer(call_frames(kwargs), int(kwargs.get("height") or 0),
                                                 int(kwargs.get("width") or 0))) if previews else None)
         t_call = time.perf_counter()
-        from ..runs.phases import WindowTimer
+        from ..estimates.phases import WindowTimer
         timer = WindowTimer()
         gen = ctx.torch_generator(device="cpu", salt=k)
         keeper = None
         if self.keeps_steps:  # a Stop keeps the take's last finished step (kept_steps.py)
-            from ..runs.kept_steps import StepKeeper
+            from ..resume.kept_steps import StepKeeper
             keeper = StepKeeper(ctx, self.ref, pipe, dict(kwargs, schedule=self.context_tag), gen.initial_seed(),
                                 self.context, replay=self.context is None and bool(outputs(self.fam).sound),
                                 loops=self.segments)
@@ -196,7 +196,7 @@ class Sampler:
         self.untypical = self.untypical or rescue.kept or rescue.light  # not a time to predict from
         made = self._to_host(frames, timed and not rescue.kept, call)
         self.made_frames = len(made)
-        self.last_phases = timer.end()  # encode, steps, decode of this call (runs/phases.py)
+        self.last_phases = timer.end()  # encode, steps, decode of this call (estimates/phases.py)
         if keeper is not None:
             keeper.finish()
         rescue.finish()  # said, and the kept file deleted: the frames are made
@@ -214,7 +214,7 @@ class Sampler:
         them (latents when ``timed``); the sound it made beside them in ``self.audio`` (the family's Outputs)."""
         import torch
 
-        from ..runs.kept_steps import KeptStepsMismatch
+        from ..resume.kept_steps import KeptStepsMismatch
         from .call_adapters import adapted_call
         from .global_noise import seeded_noise
         self.audio = None
@@ -283,7 +283,7 @@ class Sampler:
         if self.context is None:
             if keeper is None:
                 return nullcontext()
-            from ..runs.skip_steps import kept_steps_skipped
+            from ..resume.skip_steps import kept_steps_skipped
             return kept_steps_skipped(self.pipe, self._layout(), keeper.skipping, keeper.replay)
         from ..takes.context_windows import context_windows_applied
         return context_windows_applied(self.pipe, self.fam, self.context,
@@ -319,7 +319,7 @@ class Sampler:
         A clip of several windows that goes only to outputs writing frames in order
         (``ctx.stream_to``, set by the executor) is returned after its first window as a
         :class:`~.windows.StreamedClip`: the outputs' pulls make the rest (windows.py)."""
-        from ..runs.windows import ClipMaking, StreamedClip
+        from ..resume.windows import ClipMaking, StreamedClip
         most = call_frames_limit(self.pipe, self.fam)
         # the transformer's positions end there (diffusers: a shape error); context windows run it on parts,
         # diffusion forcing on blocks of its window

@@ -1,7 +1,8 @@
 """A generator node's time before its run (issue 104 item 1), from the model wired into it and its settings as
 the run will take them: the frames a window and the windows (advice.clip_and_window), 'preview size' on a CPU
 (the longest side and the steps it samples at), guidance on or off. The figures come from this machine's
-measured runs (runs/foresee_time.py). Plain Python: no torch."""
+measured runs (estimates/foresee_time.py), what differs by family from its declared Cost (read there). Plain
+Python: no torch."""
 from __future__ import annotations
 
 from .advice import clip_and_window, family_wired, native_frames
@@ -15,9 +16,8 @@ def estimate(params: dict, inputs: dict, shape=None, frames_in: int | None = Non
     where not those: Framepack's]) as the node makes them (its ``take_shape``), None for windows of 'window'
     frames, 'overlap' apart. ``frames_in``: the frames wired in (the VAE encodes them: another model's run is scaled
     to that); ``encoded_windows``: the windows the node's pipeline encodes whatever is wired (the node's word, else
-    its family's for ``task``: Family.window_encoding)."""
-    from ..runs.cross_scale import grid
-    from ..runs.foresee_time import Asked, this_machine, words_for
+    its family's declared Cost for ``task``)."""
+    from ..estimates.foresee_time import asked_for, this_machine, words_for
     fam, title = family_wired(inputs)
     facts = inputs.get("model") or {}
     if fam is None or not facts.get("path"):
@@ -38,10 +38,9 @@ def estimate(params: dict, inputs: dict, shape=None, frames_in: int | None = Non
         if w and h and max(w, h) > PREVIEW_SIDE:
             w, h = shrunk(w, h, fam.size_multiple)
     guided = float(params.get("guidance", 1.0) or 1.0) > 1.0
-    if not encoded_windows and task and task in fam.window_encoding:
-        encoded_windows = 1.0  # its pipeline encodes a whole window from the still (Family.window_encoding)
-    return words_for(Asked(str(facts["path"]), str(facts.get("variant") or title), w * h if w and h else 0,
-                           frames, windows, steps * loops, guided, int(facts.get("weights") or 0),
-                           int(facts.get("all_weights") or 0), fam.denoiser == "unet",
-                           grid(fam.size_multiple, fam.frame_multiple), (w, h), frames_in, max(1, loops),
-                           int(more[0]) if more else 0, encoded_windows))
+    return words_for(asked_for(fam, task, encoded_windows, path=str(facts["path"]),
+                               title=str(facts.get("variant") or title), frame_pixels=w * h if w and h else 0,
+                               frames=frames, windows=windows, steps=steps * loops, guided=guided,
+                               weights=int(facts.get("weights") or 0), all_weights=int(facts.get("all_weights") or 0),
+                               size=(w, h), frames_in=frames_in, loops=max(1, loops),
+                               decoded=int(more[0]) if more else 0))

@@ -2,6 +2,7 @@
 ComfyUI's motion module file on its SD 1.5 checkpoint (parts.py)."""
 from __future__ import annotations
 
+from ...base.capabilities import Cost
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
@@ -59,7 +60,8 @@ FAMILY = Family(
     has=(SingleFile(refusal=REFUSAL, refused_with=lambda given: "" if given.get("image_model") else REFUSAL),
          PartReader(_parts, files="the SD 1.5 checkpoint ('image_model')", image_model=True),
          ResumeKeeps(tuple((name, 0) for name in PIPELINES)), PreviewLayout(video_vae=False),
-         ContextWindows("BCTHW")),  # its UNetMotionModel reads (batch, channels, frames, height, width)
+         ContextWindows("BCTHW"),  # its UNetMotionModel reads (batch, channels, frames, height, width)
+         Cost(frame_vaes=("AutoencoderKL",))),  # SD 1.5's image VAE: a latent frame a frame
     lacks={TwoExperts: ONE_DENOISER,
            Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PromptRecipe: "its pipelines encode the prompt with the image model's CLIP text encoder: recipe not read",

@@ -9,6 +9,7 @@ the pipeline's Wan loader); its Draft is the release's 8-step distilled LoRA (dr
 folder."""
 from __future__ import annotations
 
+from ...base.capabilities import Cost, OwnNodes
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_LAST_FRAME, NO_LORA_NAMES, NO_TRACKS,
                                   ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
@@ -24,11 +25,12 @@ OWN = "run by its own node in one call"
 
 FAMILY = Family(
     "chronoedit", "ChronoEdit", (PIPELINE,), frames=5, frame_multiple=(4, 1), size_multiple=16, fps=16.0,
-    key_rank=200, task_kinds_by_inputs=("image_edit",), window_encoding=("i2v",),  # the image and blank frames
-    makers=(Maker("image_edit", "video_models.chronoedit", ("image", "prompt")),),  # the ChronoEdit Image Edit node (node.py)
+    key_rank=200, task_kinds_by_inputs=("image_edit",),
     part_titles=(("UMT5-XXL", "UMT5-XXL (ChronoEdit)"),),
     has=(SingleFile(refusal="ChronoEdit is read as a diffusers folder (its single file has Wan 2.1 image to video's "
-                            "names: it is read as that)"), Drafts((DISTILLED,))),
+                            "names: it is read as that)"), Drafts((DISTILLED,)),
+         OwnNodes(makers=(Maker("image_edit", "video_models.chronoedit", ("image", "prompt")),)),  # its Image Edit node
+         Cost(encodes=(("i2v", 1.0),))),  # its pipeline encodes the image and blank frames after it: a window
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: OWN, LoraNames: NO_LORA_NAMES,
            PartReader: "read as a diffusers folder", PromptRecipe: OWN + ": the prompt cache is not read",
            ResumeKeeps: OWN, TimeTiles: OWN, VaeTiles: OWN, PreviewLayout: RAW_PREVIEWS,

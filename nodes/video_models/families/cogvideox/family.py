@@ -2,6 +2,7 @@
 video: diffusers' CogVideoXFunControlPipeline) by its own node (fun_control.py)."""
 from __future__ import annotations
 
+from ...base.capabilities import OwnNodes
 from ...base.capabilities import (CONV_CACHE, NOT_MODULAR, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows,
                                   Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
@@ -50,7 +51,7 @@ class CogVideoX(Family):
 FAMILY = CogVideoX(
     "cogvideox", "CogVideoX", PIPELINES + (FUN_CONTROL,),
     i2v="CogVideoXImageToVideoPipeline", t2v="CogVideoXPipeline", v2v="CogVideoXVideoToVideoPipeline",
-    task_kinds_by_inputs=("control",), makers=(Maker("control", "video_models.cogvideox_fun_control", ("control", "prompt")),),  # Fun Control's control clip: the CogVideoX Fun Control node
+    task_kinds_by_inputs=("control",),
     variants=(("CogVideoX Fun Control", lambda idx, cfg: idx.get("_class_name") == FUN_CONTROL),),
     not_built=(("ConsisID, identity from a face (ConsisIDPipeline)", "its CogVideoX transformer reads a face's "
                 "features that diffusers leaves to the caller (insightface, facexlib and EVA-CLIP models, with their "
@@ -58,7 +59,9 @@ FAMILY = CogVideoX(
     latent_layout="BTCHW", frames=49, fixed_frames=49, frame_multiple=(4, 1), size_multiple=16, fps=8.0, key_rank=7, recogniser=recognise,
     has=(PromptRecipe(PIPELINES, PLAIN), ResumeKeeps(tuple((name, 0) for name in PIPELINES)),
          VaeTiles("AutoencoderKLCogVideoX", CONV_CACHE), PreviewLayout(),
-         LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "ddim_v_prediction")),
+         LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "ddim_v_prediction"),
+         # Fun Control's control clip: the CogVideoX Fun Control node
+         OwnNodes(makers=(Maker("control", "video_models.cogvideox_fun_control", ("control", "prompt")),))),
     lacks={SingleFile: SINGLE_FILE_AS_IS, TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "a CogVideoX denoiser file is read with a diffusers folder as 'base' (its T5, VAE and "
                        "scheduler)",

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...base.capabilities import Cost
 from ...base.capabilities import (NOT_TRAINED, NO_CONDITIONS, NO_LAST_FRAME, NO_LORA_NAMES, NO_TRACKS, NO_WINDOWS,
                                   ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.drafts import DraftRecipe
 from ...base.family import Family
+from .guardrail import GUARDRAIL
 
 PIPELINE = "Cosmos3DistilledModularPipeline"
 BLOCKS = "Cosmos3DistilledBlocks"
@@ -87,10 +89,6 @@ class Cosmos3DistilledModular(Modular):
 
 @dataclass(frozen=True)
 class Cosmos3DistilledFamily(Family):
-    def unavailable(self) -> str:
-        from .guardrail import unavailable
-        return unavailable(self.title)
-
     def formats(self) -> list[str]:
         return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout"]
 
@@ -115,7 +113,8 @@ NOT_BUILT = (
 FAMILY = Cosmos3DistilledFamily(
     "cosmos3_distilled", "Cosmos 3 distilled (few steps)", (PIPELINE, OMNI_MODULAR), t2v=PIPELINE, i2v=PIPELINE,
     frames=189, frame_multiple=(4, 1), size_multiple=16, fps=24.0, scale_attr="latents_std", key_rank=202,
-    has=(Cosmos3DistilledModular(), PreviewLayout(), Drafts((DISTILLED,)), SingleFile(refusal=FOLDER)),
+    has=(Cosmos3DistilledModular(), PreviewLayout(), Drafts((DISTILLED,)), SingleFile(refusal=FOLDER), GUARDRAIL,
+         Cost(layer_keys=("num_hidden_layers",))),
     lacks=LACKS, not_built=NOT_BUILT,
     variants=(("Cosmos 3 distilled", lambda idx, cfg: distilled(idx)),
               ("Cosmos 3 modular (not the distilled checkpoint: not read)", lambda idx, cfg: True)))

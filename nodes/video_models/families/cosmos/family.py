@@ -15,6 +15,7 @@ call goes through NVIDIA's guardrail; without it a Cosmos model is refused befor
 4k + 1 frames, Cosmos 1.0's 8k + 1; sizes multiples of 16 (the VAE's 8 or 16 times a 2 x 2 patch)."""
 from __future__ import annotations
 
+from ...base.capabilities import Cost, OwnNodes
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows,
                                   Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
@@ -23,6 +24,7 @@ from ...base.capabilities import Outputs
 from ...base.family import Family, config_int
 from ...base.tasks import GENERIC, Maker
 from . import distilled, layouts, recognise
+from .guardrail import GUARDRAIL
 
 WAN_VAE = "its VAE is Wan 2.1's (AutoencoderKLWan): the Wan family's declaration serves it"
 NO_CACHE = "its encode_prompt was not read for the prompt-embedding cache: its text encoder encodes each render"
@@ -51,10 +53,6 @@ PREFIX_STEP = SingleFile(prepare=layouts.prepare)
 class Cosmos(Family):
     """A Cosmos generation: its pipelines get the guardrail at load, and a task its folder's transformer
     was not trained for is refused in words (a Text2World transformer reads no condition frames)."""
-
-    def unavailable(self) -> str:
-        from .guardrail import unavailable
-        return unavailable(self.title)
 
     def load_kwargs(self, info) -> dict:
         from .guardrail import safety_checker
@@ -105,7 +103,7 @@ COSMOS1 = Cosmos(
     key_patterns=(("blocks.block0.blocks.0.block.attn", "x_embedder.proj.1"),),
     layouts=("diffusers", "original (the release's, ComfyUI's)"),
     part_titles=(("T5-XXL", "T5-XXL (Cosmos)"),),
-    has=(PREFIX_STEP,),
+    has=(PREFIX_STEP, GUARDRAIL),
     lacks=_lacks("its VAE (AutoencoderKLCosmos) was not read for time tiles: decoded whole",
                  "its pipeline's own decode (AutoencoderKLCosmos), whole") | {
         PreviewLayout: "its VAE (AutoencoderKLCosmos) was not fitted for live previews"},
@@ -121,7 +119,7 @@ COSMOS2 = Cosmos(
     key_patterns=(("self_attn.q_proj", "x_embedder.proj.1"),),
     layouts=("diffusers", "original (the release's, ComfyUI's)"),
     part_titles=(("T5-XXL", "T5-XXL (Cosmos)"),),
-    has=(PreviewLayout(), PREFIX_STEP),
+    has=(PreviewLayout(), PREFIX_STEP, GUARDRAIL),
     lacks=_lacks(WAN_VAE, WAN_VAE),
     not_built=(("text to image (Cosmos Predict2 Text2Image: Cosmos2TextToImagePipeline)", "it makes stills; Studio's "
                 "generators make video (a Text2Image folder is recognised and its tasks refused in words)"),
@@ -136,8 +134,10 @@ COSMOS25 = Cosmos(
     frames=93, frame_multiple=(4, 1), size_multiple=16, fps=16.0, scale_attr="latents_std", key_rank=60,
     key_patterns=(("crossattn_proj.0", "x_embedder.proj.1"),), layouts=("diffusers", "original (the release's)"),
     part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Cosmos Predict2.5)"),),
-    has=(PreviewLayout(), PREFIX_STEP), task_kinds_by_inputs=("control",),
-    makers=(Maker("control", "video_models.cosmos_transfer", ("control", "prompt")),),  # Transfer2.5's control clip: the Cosmos Transfer node
+    task_kinds_by_inputs=("control",),
+    has=(PreviewLayout(), PREFIX_STEP, GUARDRAIL,
+         # Transfer2.5's control clip: the Cosmos Transfer node
+         OwnNodes(makers=(Maker("control", "video_models.cosmos_transfer", ("control", "prompt")),))),
     lacks=_lacks(WAN_VAE, WAN_VAE),
     not_built=(CONTROL, OMNI),
     variants=(("Cosmos Transfer2.5", lambda idx, cfg: idx.get("_class_name") == "Cosmos2_5_TransferPipeline"),)
@@ -181,12 +181,14 @@ COSMOS3 = Cosmos(
     "cosmos3", "Cosmos 3 (picture and sound)", (OMNI3,), t2v=OMNI3, i2v=OMNI3, v2v=OMNI3,
     # its picture and sound by the Cosmos 3 Video + Sound node (sound3.py); its picture alone by the generic
     # generators, which alone continue a clip (that node takes no source video)
-    makers=(Maker("text", "video_models.cosmos3", ("prompt",)), GENERIC["text"],
-            Maker("image", "video_models.cosmos3", ("image", "prompt")), GENERIC["image"], GENERIC["video"]),
     frames=189, frame_multiple=(4, 1), size_multiple=16, fps=24.0, scale_attr="latents_std", key_rank=59,
     recogniser=recognise.recognise3,
     has=(SingleFile(refusal=COSMOS3_FOLDER), PreviewLayout(),
-         Outputs(frames="video", batched=False, sound="sound", sound_of=_sound3_of)), lacks=_cosmos3_lacks(), not_built=COSMOS3_NOT_BUILT,
+         Outputs(frames="video", batched=False, sound="sound", sound_of=_sound3_of), GUARDRAIL,
+         OwnNodes(makers=(Maker("text", "video_models.cosmos3", ("prompt",)), GENERIC["text"],
+                          Maker("image", "video_models.cosmos3", ("image", "prompt")), GENERIC["image"],
+                          GENERIC["video"])),
+         Cost(layer_keys=("num_hidden_layers",))), lacks=_cosmos3_lacks(), not_built=COSMOS3_NOT_BUILT,
     variants=(("Cosmos 3 (picture and sound)", lambda idx, cfg: bool(cfg.get("sound_gen"))
                and bool((idx.get("sound_tokenizer") or [None])[0])),
               ("Cosmos 3", lambda idx, cfg: True)))

@@ -5,7 +5,7 @@ Model License ties the rights to keeping the model's guardrail. Studio follows d
 Cosmos family runs with cosmos_guardrail's checker, an optional extra (``pip install cosmos-guardrail``)
 whose models it reads offline from the Hugging Face cache, as Studio's models folders do; without either,
 the model is refused before anything is loaded, in one sentence saying what to install and where its files
-go (``missing``: Family.unavailable, asked by Load Video Model's check and load, and the model picker).
+go (``missing``: its family's Requires (GUARDRAIL), asked by Load Video Model's check and load, and the model picker).
 
 The stand-in that passes prompts and frames through unchecked is the test suite's only: it is used where
 ``STUDIO_TEST_COSMOS_STAND_IN`` is '1', which the suite's conftest.py sets and nothing else does. Importing
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+
+from ...base.capabilities import Requires
 
 PACKAGE, MODULE = "cosmos-guardrail", "cosmos_guardrail"
 # what CosmosSafetyChecker reads through the Hugging Face hub (cosmos_guardrail 0.3.2: its blocklist and
@@ -46,8 +48,15 @@ def stand_in_allowed() -> bool:
 
 
 def unavailable(title: str) -> str:
-    """Family.unavailable's words for a Cosmos family: '' where it can run (its guardrail, or the tests' stand-in)."""
+    """Why a Cosmos family cannot run here ('' : it can: its guardrail, or the tests' stand-in)."""
     return "" if stand_in_allowed() else missing(title)
+
+
+def _family_unavailable(fam) -> str:
+    return unavailable(fam.title)
+
+
+GUARDRAIL = Requires(_family_unavailable)  # every Cosmos family needs it: refused without it, before loading
 
 
 def _stand_in():

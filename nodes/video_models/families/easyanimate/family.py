@@ -17,6 +17,7 @@ First and last frame (Image to Video's 'last_image', declared by FirstLast): the
 makes them from a start and an end image (the release's predict_i2v's validation_image_end)."""
 from __future__ import annotations
 
+from ...base.capabilities import OwnNodes
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
@@ -98,9 +99,9 @@ FAMILY = EasyAnimate(
     frames=49, frame_multiple=(4, 1), size_multiple=16, fps=8.0, key_rank=200,
     task_kinds_by_inputs=("first_last", "control", "camera"),  # Image to Video's last image (InP); the EasyAnimate
     # Control node's control clip or camera path (control.py)
-    makers=(Maker("control", "video_models.easyanimate_control", ("control", "image", "prompt")),
-            Maker("camera", "video_models.easyanimate_control", ("camera", "image", "prompt"))),
-    has=(SingleFile(refusal="EasyAnimate is read as a diffusers folder"), FirstLast(_ready_for_end_image)),
+    has=(SingleFile(refusal="EasyAnimate is read as a diffusers folder"), FirstLast(_ready_for_end_image),
+         OwnNodes(makers=(Maker("control", "video_models.easyanimate_control", ("control", "image", "prompt")),
+                          Maker("camera", "video_models.easyanimate_control", ("camera", "image", "prompt"))))),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "read as a diffusers folder", PromptRecipe: "its prompt is a chat turn read with an attention "
            "mask the prompt cache does not keep yet", ResumeKeeps: "its decode was not read for a lone redo: the "

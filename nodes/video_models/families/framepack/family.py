@@ -11,6 +11,7 @@ FramePackI2V_HY_bf16 / _fp8_e4m3fn, diffusers' names: layouts.py, told by recogn
 Framepack folder as 'base'."""
 from __future__ import annotations
 
+from ...base.capabilities import Cost, OwnNodes
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LORA_NAMES, NO_TRACKS,
                                   ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
@@ -20,6 +21,7 @@ from ...base.family import Family
 from ...base.tasks import Maker
 from ..hunyuan.family import VAE_TILES
 from . import recognise
+from .cost import take_shape
 
 PIPELINE = "HunyuanVideoFramepackPipeline"
 NODE = "Framepack Long Image to Video"
@@ -35,10 +37,11 @@ FAMILY = Family(
     "framepack", "HunyuanVideo Framepack", (PIPELINE,), frames=129, frame_multiple=(1, 0), size_multiple=16,
     fps=30.0, key_rank=2, recogniser=recognise.recognise,  # told before HunyuanVideo (3), whose names it shares
     task_kinds_by_inputs=("image", "first_last"),
-    makers=(Maker("image", "video_models.framepack", ("image", "prompt")),
-            Maker("first_last", "video_models.framepack", ("image", "last_image", "prompt"))),  # the Framepack node (node.py)
     part_titles=(("Llama 3 8B", "Llama 3 8B (Framepack)"), ("CLIP-L text", "CLIP-L text (Framepack)")),
-    has=(SingleFile(_converters), VAE_TILES),
+    has=(SingleFile(_converters), VAE_TILES,
+         OwnNodes(makers=(Maker("image", "video_models.framepack", ("image", "prompt")),  # the Framepack node (node.py)
+                          Maker("first_last", "video_models.framepack", ("image", "last_image", "prompt")))),
+         Cost(layer_keys=("num_layers", "num_single_layers"), take_shape=take_shape)),  # sections decoding twice
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: ONE_CALL, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "ComfyUI's part files (the Llama and CLIP-L text encoders, SigLIP vision, the VAE) are not "
                        "read as a set: a diffusers folder, or the DiT file with one as 'base'", Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,

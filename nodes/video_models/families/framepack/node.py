@@ -14,22 +14,10 @@ from studio.core.spec import In, Out
 
 from ...sampling.generators import output_size, prompt_of
 from ...sampling.one_call import RUN, Call, OneCallNode, shared
+from .cost import decoded, sections, take_shape
 from .family import NODE, PIPELINE
 
 SAMPLINGS = ("inverted_anti_drifting", "vanilla")
-
-
-def sections(frames: int, window: int, temporal: int = 4) -> int:
-    """How many sections the pipeline makes for ``frames`` (its own rule: a window of (window - 1) * 4 + 1 frames)."""
-    per = (window - 1) * temporal + 1
-    return max(1, (frames + per - 1) // per)
-
-
-def decoded(n: int, window: int, temporal: int = 4) -> int:
-    """The frames the pipeline decodes for ``n`` sections: the first section's, then each later section's with the
-    section before it (it decodes two windows and blends their overlap: diffusers' pipeline_hunyuan_video_framepack,
-    ``section_latent_frames``), so about twice the frames made."""
-    return (window - 1) * temporal + 1 + (n - 1) * ((2 * window - 1) * temporal + 1)
 
 
 class FramepackVideo(OneCallNode):
@@ -38,11 +26,9 @@ class FramepackVideo(OneCallNode):
 
     @classmethod
     def take_shape(cls, params, fam):
-        """Its sections, each 'steps' denoising steps, in one call of whole sections (the estimate before F5; the
-        VAE's 4x in time, as the release's)."""
-        window = int(params.get("window") or 9)
-        n = sections(int(params.get("frames") or 129), window)
-        return n * ((window - 1) * 4 + 1), 1, n, decoded(n, window)
+        """Its sections in one call, as its family's Cost declares them (cost.py)."""
+        return take_shape(params)
+
     id = "video_models.framepack"
     title = NODE
     keywords = ("framepack", "long take", "image to video", "hunyuan", "long video", "anti-drifting")

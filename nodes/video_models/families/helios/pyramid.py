@@ -6,6 +6,7 @@ the stages (sampling/sampler.py ``staged_steps``). Helios-Distilled is the Draft
 generator's 'draft' quality runs it at its few steps without guidance."""
 from __future__ import annotations
 
+from ...base.capabilities import KeepsNoSteps
 from ...base.capabilities import Drafts, PreviewLayout, SingleFile
 from ...base.drafts import DraftRecipe
 from ...base.family import Family
@@ -27,9 +28,9 @@ FAMILY = Family(
     "helios_pyramid", "Helios (pyramid)", (PIPELINE,), t2v=PIPELINE, i2v=PIPELINE, v2v=PIPELINE,
     frames=4 * CHUNK, frame_multiple=(CHUNK, 0), size_multiple=64, fps=24.0, scale_attr="latents_std", key_rank=201,
     part_titles=(("UMT5-XXL", "UMT5-XXL (Helios)"),),
-    has=(SingleFile(refusal=FOLDER), PreviewLayout(), Drafts((DISTILLED,))),
+    has=(SingleFile(refusal=FOLDER), PreviewLayout(), Drafts((DISTILLED,)),
+         KeepsNoSteps("its pyramid's stages change the latent's size between steps, which a kept step of one size "
+                      "does not carry over")),
     lacks={k: v for k, v in lacks().items() if k is not Drafts},
-    no_resume="its pyramid's stages change the latent's size between steps, which a kept step of one size does not "
-              "carry over",
     not_built=NOT_BUILT,
     variants=(("Helios-Distilled", _distilled), ("Helios-Mid", lambda idx, cfg: True)))

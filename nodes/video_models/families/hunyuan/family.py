@@ -1,6 +1,7 @@
 """HunyuanVideo: text and image to video."""
 from __future__ import annotations
 
+from ...base.capabilities import Cost
 from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_TRACKS,
                                   NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, Each, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
@@ -30,7 +31,7 @@ FAMILY = Family(
                       each=Each(("prompt_embeds", "pooled_prompt_embeds", "prompt_attention_mask"), dtype=False,
                                 length=True, negative="true_cfg")),
          ResumeKeeps((("HunyuanVideoPipeline", 0), ("HunyuanVideoImageToVideoPipeline", 4))), VAE_TILES,
-         PreviewLayout()),
+         PreviewLayout(), Cost(layer_keys=("num_layers", "num_single_layers"))),  # double- and single-stream blocks
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS,
            PartReader: "a HunyuanVideo denoiser file is read with a diffusers folder as 'base' (its Llama, CLIP and "
                        "VAE)",

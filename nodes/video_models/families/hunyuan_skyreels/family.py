@@ -9,6 +9,7 @@ embedded guidance, as HunyuanVideo's). Read as a diffusers folder: its transform
 HunyuanVideo's (a single file would be taken for HunyuanVideo's)."""
 from __future__ import annotations
 
+from ...base.capabilities import Cost
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
@@ -23,7 +24,8 @@ FAMILY = Family(
     "hunyuan_skyreels", "SkyReels V1 (HunyuanVideo)", (PIPELINE,), i2v=PIPELINE, frames=97, frame_multiple=(4, 1),
     size_multiple=16, fps=24.0, key_rank=200,
     part_titles=(("Llama 3 8B", "Llama 3 8B (SkyReels V1)"), ("CLIP-L text", "CLIP-L text (SkyReels V1)")),
-    has=(SingleFile(refusal="SkyReels V1 is read as " + AS_HUNYUAN), VAE_TILES, PreviewLayout()),
+    has=(SingleFile(refusal="SkyReels V1 is read as " + AS_HUNYUAN), VAE_TILES, PreviewLayout(),
+         Cost(layer_keys=("num_layers", "num_single_layers"))),  # double- and single-stream blocks
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "read as " + AS_HUNYUAN,
            PromptRecipe: "its encode_prompt (Llama's templated states, CLIP's pooled output, the mask, the negative "

@@ -11,6 +11,7 @@ torch's global generator, not the call's: the sampler seeds that generator from 
 I2VGen-XL nodes."""
 from __future__ import annotations
 
+from ...base.capabilities import Cost
 from ...base.capabilities import PreviewLayout, SingleFile, folder_image_vae_lacks
 from ...base.family import Family
 
@@ -21,7 +22,8 @@ FOLDER = "I2VGen-XL is read as a diffusers folder (ComfyUI has no I2VGen-XL node
 FAMILY = Family(
     "i2vgen_xl", "I2VGen-XL", (PIPELINE,), i2v=PIPELINE, denoiser="unet", frames=16, size_multiple=8, fps=16.0,
     fps_arg="target_fps", key_rank=200, part_titles=(("CLIP-H text", "CLIP-H text (I2VGen-XL)"), ("CLIP ViT-H/14", "CLIP ViT-H/14 (I2VGen-XL)")),
-    has=(SingleFile(refusal=FOLDER), PreviewLayout(video_vae=False)),
+    has=(SingleFile(refusal=FOLDER), PreviewLayout(video_vae=False),
+         Cost(frame_vaes=("AutoencoderKL",))),  # an image VAE: a latent frame a frame
     lacks=folder_image_vae_lacks(FOLDER, "CLIP with clip_skip", IMAGE_VAE),
     not_built=(("text to video", "I2VGen-XL needs a start image: it has no text-to-video pipeline"),),
     variants=(("I2VGen-XL", lambda idx, cfg: True),))

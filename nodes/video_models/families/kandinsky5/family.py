@@ -6,6 +6,7 @@ height and width multiples of 16; image to video normalises its first four laten
 frames after them, so it needs five latent frames (17 frames or more)."""
 from __future__ import annotations
 
+from ...base.capabilities import Cost
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, Each,
                                   FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
@@ -58,7 +59,7 @@ FAMILY = Kandinsky5(
                                   "needed"),
          PromptRecipe(PIPELINES, each=Each(("prompt_embeds_qwen", "prompt_embeds_clip", "prompt_cu_seqlens"),
                                            dtype=True, length=True, negative="guidance", default_negative=NEGATIVE)),
-         PreviewLayout()),
+         PreviewLayout(), Cost(layer_keys=("num_visual_blocks",))),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            ResumeKeeps: "its decode and post-processing were not read for a lone redo: the lighter retry only",
            VaeTiles: HUNYUAN_VAE, TimeTiles: "its pipeline's own decode, copied to the host a tile at a time",

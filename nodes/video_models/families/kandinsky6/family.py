@@ -10,6 +10,7 @@ a clip 2, 2.25 or 4 times larger. Frame and size rules are the pipeline's: frame
 others down), sizes in multiples of 16 (8 x VAE, 2 x 2 patches)."""
 from __future__ import annotations
 
+from ...base.capabilities import Cost, OwnNodes
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
@@ -61,13 +62,15 @@ FAMILY = Kandinsky6(
     "kandinsky6", "Kandinsky 6 (picture and sound)", (TI2VA, SR), t2v=TI2VA, i2v=TI2VA,
     latent_layout="BTHWC", frames=121, frame_multiple=(4, 1), size_multiple=16, fps=24.0, key_rank=4,
     recogniser=recognise.recognise, task_kinds_by_inputs=("upscale",),
-    makers=(Maker("text", "video_models.kandinsky6", ("prompt",)), Maker("image", "video_models.kandinsky6", ("image", "prompt")),
-            Maker("upscale", "video_models.kandinsky6_sr", ("video",))),  # the Kandinsky 6 Super-Resolution node
     part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Kandinsky 6)"), ("CLIP-L text", "CLIP-L text (Kandinsky 6)")),
     key_patterns=(("video_time_embeddings.", "audio_text_transformer_blocks.", "audio_out_layer."),),
     has=(SingleFile(_converters), PreviewLayout(), Outputs(sound="audio", sound_of=_sound_of),
          PartReader(_parts, files="DiT, Qwen2.5-VL and CLIP-L text encoders, HunyuanVideo VAE, the audio VAE with its "
-                                  "vocoder in one file beside the VAE; no diffusers folder needed")),
+                                  "vocoder in one file beside the VAE; no diffusers folder needed"),
+         OwnNodes(makers=(Maker("text", "video_models.kandinsky6", ("prompt",)),
+                          Maker("image", "video_models.kandinsky6", ("image", "prompt")),
+                          Maker("upscale", "video_models.kandinsky6_sr", ("video",)))),  # its Super-Resolution node
+         Cost(layer_keys=("num_visual_blocks",))),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PromptRecipe: "its encode_prompt returns Qwen2.5-VL's states with a padding mask and CLIP's pooled state "
                          "for the video and sound branches alike; the prompt cache does not read that set yet",

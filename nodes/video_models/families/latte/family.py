@@ -7,6 +7,7 @@ clips in windows of 16). Its call names the frame count ``video_length`` (read b
 filter_kwargs). Read as a diffusers folder: ComfyUI has no Latte nodes."""
 from __future__ import annotations
 
+from ...base.capabilities import Cost
 from ...base.capabilities import PreviewLayout, SingleFile, folder_image_vae_lacks
 from ...base.family import Family
 
@@ -17,7 +18,8 @@ FOLDER = "Latte is read as a diffusers folder (ComfyUI has no Latte nodes, so no
 FAMILY = Family(
     "latte", "Latte", (PIPELINE,), t2v=PIPELINE, frames=16, fixed_frames=16, frame_multiple=(16, 0),
     size_multiple=8, fps=8.0, key_rank=200, part_titles=(("T5-XXL", "T5-XXL (Latte)"),),
-    has=(SingleFile(refusal=FOLDER), PreviewLayout(video_vae=False)),
+    has=(SingleFile(refusal=FOLDER), PreviewLayout(video_vae=False),
+         Cost(frame_vaes=("AutoencoderKL",))),  # an image VAE: a latent frame a frame
     lacks=folder_image_vae_lacks(FOLDER, "T5 with its attention mask, PixArt-alpha's caption cleaning", IMAGE_VAE),
     not_built=(("image to video", "Latte's release is text to video only (LattePipeline)"),
                ("frame interpolation, video prediction", "trained by Latte's authors (LatteT2V variants) but not in "

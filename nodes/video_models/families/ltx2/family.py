@@ -4,6 +4,7 @@ linear HDR by the HDR IC-LoRA (hdr.py: LTX2HDRPipeline, the LTX-2 HDR node) and 
 render (dfr.py: LTX2DFRPipeline and LTX2DFRTemporalRefinePipeline, the LTX-2.5 DFR node)."""
 from __future__ import annotations
 
+from ...base.capabilities import OwnNodes
 from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_LAST_FRAME, NO_TRACKS, NO_WINDOWS, ONE_DENOISER,
                                   Conditions, ContextWindows, Drafts, FirstLast, LoraNames, LoraTraining, Modular,
                                   PartReader, PreviewLayout, PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks,
@@ -67,16 +68,6 @@ FAMILY = LTX2(
     # the LTX-2 node's 'sound: drive' (the picture made to a given sound); the LTX-2 HDR node (hdr.py); the
     # LTX-2.5 DFR node (dfr.py) makes text and image to video, kinds the family has already
     task_kinds_by_inputs=("audio", "hdr"),
-    makers=(Maker("text", "video_models.ltx2", ("prompt",)), Maker("text", "video_models.ltx2_dfr", ("prompt",)),
-            Maker("image", "video_models.ltx2", ("image", "prompt")),
-            Maker("image", "video_models.ltx2_dfr", ("image", "prompt")),
-            Maker("first_last", "video_models.ltx2", ("image", "prompt") + KEYS),  # the last one a keyframe
-            Maker("control", "video_models.ltx2", ("control", "prompt")),
-            Maker("audio", "video_models.ltx2", ("image", "prompt", "audio")),
-            Maker("hdr", "video_models.ltx2_hdr", ("video", "prompt")),
-            Maker("inbetween", "video_models.ltx2", ("prompt",) + KEYS)),
-    node_pipelines=("LTX2HDRPipeline", "LTX2DFRPipeline", "LTX2DFRTemporalRefinePipeline", "LTX2LatentUpsamplePipeline",
-                    "LTX2VideoDiffusionDecodePipeline"),  # hdr.py, dfr.py, upsample.py, diffusion_vae.py
     not_built=(("HDR's second stage (upsampled and refined in tiles)", "the LTX-2 HDR node makes the first stage "
                 "at the take's size; diffusers has no tiled refine of it either"),
                modular_forms(("LTX2ModularPipeline", "LTX25ModularPipeline"), "LTX2Pipeline and its task pipelines"),
@@ -89,7 +80,19 @@ FAMILY = LTX2(
     has=(SingleFile(gguf=_gguf_state, tensors=_transformer_file), Drafts(drafts.RECIPES), LoraNames("LTX-2", recognise.lora_names),
          PartReader(_parts),
          PromptRecipe(PIPELINES, MASKED, tokenizer_side="left"), VaeTiles("AutoencoderKLLTX2Video", BLENDED, "last"),
-         PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions), Outputs(sound="audio", sound_of=_sound_of, channels_last=("LTX2HDRPipeline",))),
+         PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions), Outputs(sound="audio", sound_of=_sound_of, channels_last=("LTX2HDRPipeline",)),
+         OwnNodes(makers=(Maker("text", "video_models.ltx2", ("prompt",)),
+                          Maker("text", "video_models.ltx2_dfr", ("prompt",)),
+                          Maker("image", "video_models.ltx2", ("image", "prompt")),
+                          Maker("image", "video_models.ltx2_dfr", ("image", "prompt")),
+                          Maker("first_last", "video_models.ltx2", ("image", "prompt") + KEYS),  # the last one a keyframe
+                          Maker("control", "video_models.ltx2", ("control", "prompt")),
+                          Maker("audio", "video_models.ltx2", ("image", "prompt", "audio")),
+                          Maker("hdr", "video_models.ltx2_hdr", ("video", "prompt")),
+                          Maker("inbetween", "video_models.ltx2", ("prompt",) + KEYS)),
+                  # other pipelines its own nodes run: hdr.py, dfr.py, upsample.py, diffusion_vae.py
+                  pipelines=("LTX2HDRPipeline", "LTX2DFRPipeline", "LTX2DFRTemporalRefinePipeline",
+                             "LTX2LatentUpsamplePipeline", "LTX2VideoDiffusionDecodePipeline"))),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS,
            ResumeKeeps: "its sound is decoded after the picture, from latents a kept file would not hold: the lighter "
                         "retry only",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...base.capabilities import OwnNodes
 from ...base.capabilities import (NOT_TRAINED, NO_CONDITIONS, NO_LAST_FRAME, NO_TRACKS, ONE_DENOISER, Conditions,
                                   ContextWindows, Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader,
                                   PreviewLayout, PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts,
@@ -145,7 +146,10 @@ FAMILY = MiniMaxH3Family(
     has=(SingleFile(refusal=SINGLE_FILE, refused_with=_refusal_with),
          Drafts(drafts.RECIPES), LoraNames("MiniMax H3", recognise.lora_names),
          PartReader(_parts, files="text encoder (qwen3vl_32b_minimax_h3_nvfp4_awq), VAE (video; audio beside it)"),
-         MiniMaxH3Modular(), PreviewLayout()),
+         MiniMaxH3Modular(), PreviewLayout(),
+         # MiniMax H3 Reference to Video (reference.py)
+         OwnNodes(makers=(Maker("reference", "video_models.minimax_h3_reference", ("prompt",) + tuple(
+             f"{k}_{i}" for k, n in (("image", 9), ("video", 3), ("audio", 3)) for i in range(1, n + 1))),))),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: ONE_CALL,
            PromptRecipe: "its modular pipeline has no encode_prompt and no call taking embeddings: its text encoder "
                          "step runs inside the one call",
@@ -155,6 +159,4 @@ FAMILY = MiniMaxH3Family(
            Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
            FirstLast: "its first-and-last-frame workflow ('fl2va') takes the last image in the one call as it is"},
     task_kinds_by_inputs=("reference",),
-    makers=(Maker("reference", "video_models.minimax_h3_reference", ("prompt",) + tuple(
-        f"{k}_{i}" for k, n in (("image", 9), ("video", 3), ("audio", 3)) for i in range(1, n + 1))),),  # MiniMax H3 Reference to Video (reference.py)
     variants=(("MiniMax H3", lambda idx, cfg: True),))

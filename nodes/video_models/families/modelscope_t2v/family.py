@@ -7,6 +7,7 @@ calls take no step callback, so Studio's per-step work runs after each scheduler
 (sampling/call_adapters.py). Read as a diffusers folder: ComfyUI has no ModelScope nodes."""
 from __future__ import annotations
 
+from ...base.capabilities import Cost
 from ...base.capabilities import PreviewLayout, SingleFile, folder_image_vae_lacks
 from ...base.family import Family
 
@@ -18,7 +19,8 @@ FOLDER = ("ModelScope text to video is read as a diffusers folder (ComfyUI has n
 FAMILY = Family(
     "modelscope_t2v", "ModelScope T2V", (T2V, V2V), t2v=T2V, v2v=V2V, denoiser="unet", frames=16, size_multiple=8,
     fps=8.0, key_rank=200, part_titles=(("CLIP-H text", "CLIP-H text (ModelScope T2V)"),),
-    has=(SingleFile(refusal=FOLDER), PreviewLayout(video_vae=False)),
+    has=(SingleFile(refusal=FOLDER), PreviewLayout(video_vae=False),
+         Cost(frame_vaes=("AutoencoderKL",))),  # an image VAE: a latent frame a frame
     lacks=folder_image_vae_lacks(FOLDER, "Stable Diffusion's CLIP", IMAGE_VAE),
     not_built=(("image to video", "ModelScope's release has no image-to-video pipeline in diffusers 0.42.1"),),
     variants=(("ModelScope", lambda idx, cfg: True),))

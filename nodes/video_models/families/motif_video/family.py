@@ -7,6 +7,7 @@ sampling/call_adapters.py). Run by the generic Text to Video and Image to Video;
 (its own transformer class, so a family)."""
 from __future__ import annotations
 
+from ...base.capabilities import Cost
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
@@ -33,7 +34,8 @@ FAMILY = MotifVideo(
     "motif_video", "Motif Video", (T2V, I2V), t2v=T2V, i2v=I2V, frames=121, frame_multiple=(4, 1),
     size_multiple=16, fps=24.0, key_rank=200,
     part_titles=(("T5Gemma 2", "T5Gemma 2 (Motif Video)"),),
-    has=(SingleFile(refusal="Motif Video is read as a diffusers folder"), PreviewLayout()),
+    has=(SingleFile(refusal="Motif Video is read as a diffusers folder"), PreviewLayout(),
+         Cost(layer_keys=("num_layers", "num_single_layers", "num_decoder_layers"))),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "read as a diffusers folder", PromptRecipe: "its encode_prompt is not declared for the "
            "prompt cache yet", ResumeKeeps: "its decode was not read for a lone redo: the lighter retry only",

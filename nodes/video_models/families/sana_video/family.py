@@ -7,6 +7,7 @@ bucket nearest the size asked and resize back (use_resolution_binning), a settin
 diffusers folder: a text-to-video folder does text to video, an image-to-video folder image to video."""
 from __future__ import annotations
 
+from ...base.capabilities import Cost, LINEAR, OwnNodes
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
@@ -21,10 +22,12 @@ OWN = "run by its own node in one call"
 
 FAMILY = Family(
     "sana_video", "Sana Video", (T2V, I2V), frames=81, frame_multiple=(4, 1), size_multiple=32, fps=16.0,
-    key_rank=200, task_kinds_by_inputs=("text", "image"), linear_attention=True,  # its blocks' linear attention
-    makers=(Maker("text", "video_models.sana_video", ("prompt",)), Maker("image", "video_models.sana_video", ("image", "prompt"))),  # the Sana Video node (node.py)
+    key_rank=200, task_kinds_by_inputs=("text", "image"),
     part_titles=(("Gemma 2 2B", "Gemma 2 2B (Sana Video)"),),
-    has=(SingleFile(refusal="Sana Video is read as a diffusers folder"),),
+    has=(SingleFile(refusal="Sana Video is read as a diffusers folder"),
+         OwnNodes(makers=(Maker("text", "video_models.sana_video", ("prompt",)),  # the Sana Video node (node.py)
+                          Maker("image", "video_models.sana_video", ("image", "prompt")))),
+         Cost(attention=LINEAR)),  # its blocks' linear attention
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: OWN, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "read as a diffusers folder", PromptRecipe: "its prompt is encoded after its own instruction "
            "inside the call; the prompt cache does not read it yet", ResumeKeeps: OWN, TimeTiles: OWN,

@@ -2,6 +2,7 @@
 ones, one family; a DF folder's tasks are made by its DF pipelines (``FORCING``, base.registry.family_of)."""
 from __future__ import annotations
 
+from ...base.capabilities import KeepsNoSteps
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_TRACKS,
                                   ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows, Drafts, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
@@ -20,18 +21,18 @@ _SKYREELS = dict(frames=97, fixed_frames=97, frame_multiple=(4, 1), size_multipl
                  scale_attr="latents_std",
                  # its LoRAs have Wan's names (told as Wan's, which is asked first), its original layout Wan's too
                  has=(PromptRecipe(PIPELINES, PLAIN), PreviewLayout(), ContextWindows("BCTHW"),
-                      LoraNames("Wan", wan_recognise.lora_names, wan_lora_names.ORIGINAL)),
+                      LoraNames("Wan", wan_recognise.lora_names, wan_lora_names.ORIGINAL),
+                      # as the Sampler says it at a Stop (sampling/sampler.py FORCING_NO_RESUME)
+                      KeepsNoSteps("its diffusion-forcing (DF) models' takes: the call makes the take in overlapping "
+                                   "blocks of frames, each its own denoising loop, which a kept step does not tell "
+                                   "apart (the plain models' takes resume)")),
                  lacks={SingleFile: SINGLE_FILE_AS_IS, TwoExperts: ONE_DENOISER, Drafts: NO_DRAFTS,
                         PartReader: "a SkyReels-V2 denoiser file is read with a diffusers folder as 'base' (its "
                                     "UMT5, VAE and scheduler)",
                         ResumeKeeps: "its decode and post-processing were not read for a lone redo: the lighter retry "
                                      "only",
                         VaeTiles: WAN_VAE, TimeTiles: WAN_VAE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS,
-                        Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
-                 # as the Sampler says it at a Stop (sampling/sampler.py FORCING_NO_RESUME)
-                 no_resume="its diffusion-forcing (DF) models' takes: the call makes the take in overlapping blocks "
-                           "of frames, each its own denoising loop, which a kept step does not tell apart (the plain "
-                           "models' takes resume)")
+                        Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR})
 # 97 frames a call at 540P (base_num_frames; 121 at 720P); Wan's transformer: its frame axis and LoRA names
 
 

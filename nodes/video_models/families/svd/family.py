@@ -2,6 +2,7 @@
 (Stability's sgm layout, read by Studio's converter)."""
 from __future__ import annotations
 
+from ...base.capabilities import Cost, OwnNodes
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
@@ -34,9 +35,11 @@ FAMILY = SVD("svd", "Stable Video Diffusion", ("StableVideoDiffusionPipeline",),
              i2v="StableVideoDiffusionPipeline", denoiser="unet", latent_layout="BTCHW", frames=14,
              fixed_frames=14, size_multiple=8, fps=7.0, key_rank=1, recogniser=recognise.recognise,
              layouts=("diffusers", "Stability's sgm checkpoint"),
-             makers=(Maker("image", "video_models.image_to_video", ("image",)),),  # no prompt: its call takes none
              has=(SingleFile(_converters), PartReader(_parts, one_checkpoint=True),
-                  ResumeKeeps((("StableVideoDiffusionPipeline", 0),)), PreviewLayout(video_vae=False)),
+                  ResumeKeeps((("StableVideoDiffusionPipeline", 0),)), PreviewLayout(video_vae=False),
+                  # no prompt: its call takes none
+                  OwnNodes(makers=(Maker("image", "video_models.image_to_video", ("image",)),)),
+                  Cost(frame_vaes=("AutoencoderKLTemporalDecoder",))),  # its temporal decoder keeps every frame
              lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PromptRecipe: "image to video with no prompt: nothing to encode",
                     VaeTiles: "its temporal decoder decodes in chunks of frames (decode_chunk_size), not in time tiles",

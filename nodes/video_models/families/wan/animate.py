@@ -5,7 +5,7 @@ on 'mask'), with diffusers' WanAnimatePipeline.
 The pipeline makes a long clip itself, segment by segment, each segment starting from the last
 1 or 5 frames the one before made ('overlap'); the node hands it the whole clip in one call so
 its segments are exactly the pipeline's own. Around that call the node shares what every
-video-model node has (sampling.Sampler, runs.windows.ClipMaking): progress over every segment's
+video-model node has (sampling.Sampler, resume.windows.ClipMaking): progress over every segment's
 steps, latent previews, Stop inside a step, LoRAs, the memory and speed settings, the model
 cache, the seed."""
 from __future__ import annotations
@@ -76,7 +76,7 @@ class WanAnimate(GeneratorNode):
         tuple(q for q in COMMON if q.name not in _OWN)
 
     def run(self, ctx, model, reference, pose, face, background=None, mask=None, prompt=None):
-        from ...runs.windows import ClipMaking
+        from ...resume.windows import ClipMaking
         from ...sampling.sampler import Sampler, call_frames_limit, filter_kwargs, to_pil
         ref = video_model_input(model)
         p = ctx.params

@@ -1,6 +1,7 @@
 """Wan (2.1, 2.2 A14B with two experts, 2.2 TI2V-5B, VACE, Animate, HuMo)."""
 from __future__ import annotations
 
+from ...base.capabilities import Cost, OwnNodes
 from ...base.capabilities import (FRAME_CACHE, NOT_MODULAR, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
@@ -136,7 +137,7 @@ def _parts():
 FAMILY = Wan(
     "wan", "Wan", ("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline",
                    "WanAnimatePipeline"),
-    i2v="WanImageToVideoPipeline", t2v="WanPipeline", v2v="WanVideoToVideoPipeline", window_encoding=("i2v",),
+    i2v="WanImageToVideoPipeline", t2v="WanPipeline", v2v="WanVideoToVideoPipeline",
     vace="WanVACEPipeline", animate="WanAnimatePipeline", frames=33, frame_multiple=(4, 1), size_multiple=16,
     fps=16.0, scale_attr="latents_std", key_rank=4, recogniser=recognise.recognise,
     task_kinds_by_inputs=("first_last", "trajectories", "camera"),
@@ -147,9 +148,7 @@ FAMILY = Wan(
                modular_forms(("WanModularPipeline", "WanImage2VideoModularPipeline", "Wan22ModularPipeline",
                               "Wan22Image2VideoModularPipeline", "Wan22VaceModularPipeline"),
                              "WanPipeline, WanImageToVideoPipeline and WanVACEPipeline")),
-    makers=(Maker("camera", "video_models.wan_fun_camera", ("camera", "image", "prompt")),  # fun/camera.py
-            Maker("fun_control", "video_models.wan_fun_control", ("control", "image", "prompt")),  # fun/fun.py
-            Maker("audio", "video_models.wan_humo", ("features", "reference", "prompt"))),  # HuMo 17B: humo/
+    # HuMo 17B: humo/
     layouts=("diffusers", "original (Wan-Video, ComfyUI)"),
     part_titles=(("UMT5-XXL", "UMT5-XXL (Wan)"), ("CLIP ViT-H/14", "CLIP ViT-H/14 (Wan 2.1 I2V, FLF2V)")),
     key_patterns=(("condition_embedder.", "blocks."), ("text_embedding.", "time_projection.", "blocks.")),
@@ -163,7 +162,15 @@ FAMILY = Wan(
                                                   "WanVACEPipeline"))),
          VaeTiles(VAE, FRAME_CACHE), TimeTiles(VAE, decode_ready, vae_dtype=True), PreviewLayout(),
          LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "flow_matching", comfyui=lora_names.wan_native_keys),
-         Tracks(tracks_applied), FirstLast(ready_for_last_image), memory_counts.COUNTS),
+         Tracks(tracks_applied), FirstLast(ready_for_last_image), memory_counts.COUNTS,
+         # its own nodes: fun/camera.py, fun/fun.py, HuMo 17B's humo/
+         OwnNodes(makers=(Maker("camera", "video_models.wan_fun_camera", ("camera", "image", "prompt")),
+                          Maker("fun_control", "video_models.wan_fun_control", ("control", "image", "prompt")),
+                          Maker("audio", "video_models.wan_humo", ("features", "reference", "prompt")))),
+         # image to video encodes a whole window from the still (the still and blank frames after it, as long to
+         # encode as 0.6 of the window's decode); VACE its video twice a window, x (1 - mask) and x mask (a blank
+         # video, a full mask where none is wired: pipeline_wan_vace.prepare_video_latents)
+         Cost(encodes=(("i2v", 1.0), ("vace", 2.0)))),
     # (said by takes/keyframes_at.py's refusal as what Wan does instead of keyframes at any frame)
     lacks={Conditions: "Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
                        "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model",

@@ -4,11 +4,11 @@ previews, progress, Stop and kept steps; this gives the windows.
 
 - Each window's frames go into the take's buffer as the window is made (in memory, or past a size in a file:
   take_buffer), so the call holds one window's memory; the buffer is the call's frames.
-- Each finished window's frames are kept (runs/kept_windows.py, under the whole call's key and the window's
+- Each finished window's frames are kept (resume/kept_windows.py, under the whole call's key and the window's
   number) until the take is made. A re-run with nothing changed loads them instead of sampling them again; the
   windows after them read what the loaded ones carry (S2V's motion frames, SCAIL-2's history), which the kept
   frames hold exactly, so the take is the one an uninterrupted run makes. The window the Stop fell in resumes at
-  its last finished step (runs/kept_steps.py: the pipeline counts a step ``window * steps + step``, and says
+  its last finished step (resume/kept_steps.py: the pipeline counts a step ``window * steps + step``, and says
   how many its call makes by ``steps_in_call``).
 - The run's keys hash the call's arguments: this object's own words are said by ``__repr__`` (a constant),
   and a clip read lazily by the pipeline is hashed by its frames (:class:`FramesReader`)."""
@@ -33,8 +33,8 @@ class OwnTake:
     the pipeline begins."""
 
     def __init__(self, ctx, s, shape: tuple[int, int, int], windows: int, how: str, key_args: dict):
-        from ...runs.kept_latents import run_key
-        from ...runs.kept_windows import KeptWindows
+        from ...resume.kept_latents import run_key
+        from ...resume.kept_windows import KeptWindows
         from ...takes.time_tiles import take_buffer
         n, h, w = shape
         self.out = take_buffer(ctx, (n, h, w, 3), how=how)

@@ -119,8 +119,6 @@ class WanVACE(GeneratorNode):
     title = "Wan VACE"
     task = "vace"
     source_ports = ("video",)  # the control (or source) clip: 'frames' shorter drops its last frames
-    encoded_windows = 2.0  # WanVACEPipeline encodes video x (1 - mask) and video x mask (a blank video, a full mask
-    # where none is wired): two windows a window (pipeline_wan_vace.prepare_video_latents)
     inputs = (In("model", "Video Model", help="a Wan VACE model (WanVACEPipeline)"),
               In("video", "Video", optional=True, help="control: the control video; inpaint / outpaint / extend: the "
                                                       "source clip"),

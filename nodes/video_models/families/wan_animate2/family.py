@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...base.capabilities import OwnNodes
 from ...base.capabilities import (NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES, NO_TRACKS,
                                   ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows, Drafts, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
@@ -110,8 +111,8 @@ def _parts():
 FAMILY = WanAnimate2Family(
     "wan_animate2", "Wan Animate 2", (PIPELINE, DISTILLED), frames=81, frame_multiple=(4, 1), size_multiple=16,
     fps=FPS, scale_attr="latents_std", key_rank=3, recogniser=recognise, task_kinds_by_inputs=("drive",),
-    makers=(Maker("drive", "video_models.wan_animate_2", ("reference", "driving", "prompt")),),
-    has=(PartReader(_parts, files=PART_FILES), WanAnimate2Modular(), PreviewLayout()),
+    has=(PartReader(_parts, files=PART_FILES), WanAnimate2Modular(), PreviewLayout(),
+         OwnNodes(makers=(Maker("drive", "video_models.wan_animate_2", ("reference", "driving", "prompt")),))),
     lacks={SingleFile: SINGLE_FILE_AS_IS, TwoExperts: ONE_DENOISER, ContextWindows: ONE_CALL, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PromptRecipe: "its modular pipeline has no encode_prompt and no call taking embeddings: its text encoder "
                          "step (the prompt, the negative, the motion prompt) runs inside the one call",

@@ -1,6 +1,7 @@
 """Wan 2.2 S2V 14B (speech + reference image [+ pose clip] to video): its own node (node.py)."""
 from __future__ import annotations
 
+from ...base.capabilities import OwnNodes
 from ...base.capabilities import PartReader, PreviewLayout
 from ...base.tasks import Maker
 from ..wan.own_pipeline import OwnWanFamily, own_pipeline_lacks
@@ -23,7 +24,7 @@ FAMILY = WanS2V(
     "wan_s2v", "Wan S2V", (PIPELINE,), frames=77, frame_multiple=(1, 0), size_multiple=16, fps=16.0,
     scale_attr="latents_std", key_rank=3, recogniser=recognise.recognise,
     layouts=("original (Wan-Video, ComfyUI)",), task_kinds_by_inputs=("audio",),
-    makers=(Maker("audio", "video_models.wan_s2v", ("image", "speech", "audio", "pose", "prompt")),),  # the S2V node
-    has=(PartReader(_parts), PreviewLayout()),
+    has=(PartReader(_parts), PreviewLayout(),
+         OwnNodes(makers=(Maker("audio", "video_models.wan_s2v", ("image", "speech", "audio", "pose", "prompt")),))),
     lacks=own_pipeline_lacks("the Speech to Video (S2V) node"),
     variants=(("Wan 2.2 S2V 14B", lambda idx, cfg: cfg.get("num_layers") == 40),))

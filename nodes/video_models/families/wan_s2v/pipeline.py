@@ -107,7 +107,7 @@ class S2VSampling:
         return self.encode(x)[:, :, 1:].to(device, dtype)
 
     def steps_in_call(self, kwargs: dict) -> int:
-        """The denoising steps a call with ``kwargs`` makes: its windows' (runs/kept_steps.py counts a step
+        """The denoising steps a call with ``kwargs`` makes: its windows' (resume/kept_steps.py counts a step
         ``window * steps + step``)."""
         windows, _ = take_plan(int(kwargs.get("num_frames") or 77), int(kwargs.get("window") or 80))
         return windows * int(kwargs.get("num_inference_steps") or 40)

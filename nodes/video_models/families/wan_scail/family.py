@@ -1,6 +1,7 @@
 """SCAIL-2 (Zhipu, zai-org/SCAIL-2): its own node (node.py, 'SCAIL-2 Character')."""
 from __future__ import annotations
 
+from ...base.capabilities import OwnNodes
 from ...base.capabilities import PartReader, PreviewLayout
 from ...base.tasks import Maker
 from ..wan.own_pipeline import OwnWanFamily, own_pipeline_lacks
@@ -23,8 +24,8 @@ FAMILY = WanSCAIL(
     "wan_scail", "SCAIL-2", (PIPELINE,), frames=81, frame_multiple=(4, 1), size_multiple=32, fps=16.0,
     scale_attr="latents_std", key_rank=3, recogniser=recognise.recognise,
     layouts=("original (zai-org, ComfyUI)",), task_kinds_by_inputs=("drive",),
-    makers=(Maker("drive", "video_models.scail2",  # the SCAIL-2 Character node
-                  ("reference", "driving", "driving_mask", "reference_mask", "prompt")),),
-    has=(PartReader(_parts), PreviewLayout()),
+    has=(PartReader(_parts), PreviewLayout(),
+         OwnNodes(makers=(Maker("drive", "video_models.scail2",  # the SCAIL-2 Character node
+                                ("reference", "driving", "driving_mask", "reference_mask", "prompt")),))),
     lacks=own_pipeline_lacks("the SCAIL-2 Character node"),
     variants=(("Wan 2.1 SCAIL-2 14B", lambda idx, cfg: cfg.get("num_layers") == 40),))

@@ -119,7 +119,7 @@ class SCAIL2Sampling:
         return pose, dm, rm, frames
 
     def steps_in_call(self, kwargs: dict) -> int:
-        """The denoising steps a call with ``kwargs`` makes: its segments' (runs/kept_steps.py counts a step
+        """The denoising steps a call with ``kwargs`` makes: its segments' (resume/kept_steps.py counts a step
         ``segment * steps + step``)."""
         n = kwargs.get("num_frames")
         if not n:

@@ -223,7 +223,7 @@ class WanDancer(GeneratorNode):
         return s, parts
 
     def _run(self, ctx, s, starts, n, window, kwargs_at, steps, size):
-        from ....runs.windows import ClipMaking
+        from ....resume.windows import ClipMaking
         making = ClipMaking(s, starts, n, window, 0, kwargs_at, None, ctx.params.previews, steps, size, blend=False)
         making.open()
         while not making.complete:

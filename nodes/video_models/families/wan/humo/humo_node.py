@@ -120,7 +120,7 @@ class WanHuMo(GeneratorNode):
         tuple(q for q in COMMON if q.name not in _OWN)
 
     def run(self, ctx, model, features, reference=None, prompt=None):
-        from ....runs.windows import ClipMaking
+        from ....resume.windows import ClipMaking
         from ....sampling.sampler import Sampler, filter_kwargs
         from .humo_pipeline import HumoPipeline
         p = ctx.params

@@ -27,11 +27,22 @@ import os
 import sys
 from dataclasses import dataclass
 
-from .cross_scale import crossed_phases, encoding
+from ..base.capabilities import LIBRARIES, cost
+from .cross_scale import crossed_phases, encoding, grid
 from .phases import has_phases, step_exponent
 from .records import nearest_and_far
 from .step_shape import folder_shape
 from .times import LOAD, load, load_key
+
+def asked_for(fam, task: str = "", encoded_windows: float = 0.0, **fields) -> Asked:
+    """What a generator node asks of a model of ``fam`` (``fields``: Asked's, from the node's settings as the run
+    takes them), with what the family's declared Cost says (base/capabilities.py): the windows its ``task``
+    pipeline encodes whatever is wired (``encoded_windows``: the node's own word where it says one; Wan's image to
+    video a window from a still, VACE's two), what its first load starts; its token grid and its denoiser's kind."""
+    own = cost(fam)
+    return Asked(**fields, unet=fam.denoiser == "unet", grid=grid(fam.size_multiple, fam.frame_multiple),
+                 encodes=encoded_windows or (own.encoded_windows(task) if task else 0.0), starts=own.starts)
+
 
 def this_machine() -> str | None:
     """The machine a run would use ('auto': a CUDA GPU when there is one), named as the records name it: the CPU
@@ -69,6 +80,7 @@ class Asked:
     loops: int = 1       # denoising loops a call (Framepack's sections): a step sees a loop's share of the frames
     decoded: int = 0     # frames the VAE decodes a window where not ``frames`` (Framepack's: twice; 0: ``frames``)
     encodes: float = 0.0  # windows the VAE encodes a window whatever is wired (VACE's 2); 0: by ``frames_in``
+    starts: str = LIBRARIES  # what its first load imports (its family's Cost.starts): counted where not in yet
 
 
 @dataclass(frozen=True)
@@ -239,14 +251,14 @@ def _load(data: dict, asked: Asked, where: str) -> float | None:
     all of it), by the power two loads of different weights show, between 0 and 1; with one load, its fixed
     part kept and its reading scaled (LOAD_RATE); and the libraries' start where this process has not had it."""
     got = _model_load(data, asked, where)
-    return None if got is None else got + _imports(data, where)
+    return None if got is None else got + _imports(data, where, asked.starts)
 
 
-def _imports(data: dict, where: str) -> float:
+def _imports(data: dict, where: str, starts: str = LIBRARIES) -> float:
     """The seconds the first load of a process spends starting the libraries, where this process has not yet
     (the newest measured on ``where``; 0 where none is): a window's second model loads without them."""
     from ..base.loaded import libraries_started
-    if libraries_started():
+    if libraries_started(starts):
         return 0.0
     got = [r.get("imports") for k, rs in data.items() if k.startswith(f"{LOAD}|{where}|") for r in rs
            if isinstance(r, dict) and isinstance(r.get("imports"), (int, float))]

@@ -31,10 +31,12 @@ from .step_shape import folder_of, folder_shape, module_count, step_flops
 
 # seconds a multiply-add (x2) of a denoiser's pass costs: a CPU's fitted to 24 tiny-model steps of 12 families
 # (their weights' and attention's multiply-adds, step_shape.step_flops, and their modules' calls: 12 ps and 24
-# microseconds a module, each step within 0.41x-1.52x), a CUDA GPU's at about 100 TFLOP/s, what a video
-# transformer's bf16 step reaches on an H100 (Wan 14B, 832x480x33: benchmarks/results/gpu_h200_*)
-FLOP_SECONDS = {"cpu": 1.2e-11, "gpu": 1e-14}
-CALL_SECONDS = {"cpu": 2.4e-5, "gpu": 2e-5}  # a module's call (a GPU's: its kernels' launches; not fitted)
+# microseconds a module, each step within 0.41x-1.52x); a CUDA GPU's fitted to 4 bf16 steps on an H200 (Wan 2.1 I2V
+# 14B and Wan 2.2 A14B at 832x480x81, Wan 1.3B at 832x480x33, LTX-Video 2B at 768x512x49, plain SDPA:
+# benchmarks/fit_gpu_weights.py on benchmarks/results/gpu_h200_2026-11-28: 1.8e-15 s and 25 us a module, each step
+# estimated from another's within 0.72x-1.40x)
+FLOP_SECONDS = {"cpu": 1.2e-11, "gpu": 1.8e-15}
+CALL_SECONDS = {"cpu": 2.4e-5, "gpu": 2.5e-5}  # a module's call (a GPU's: its kernels' launches)
 MODULES_GUESS = 55  # a denoiser's modules where they cannot be counted (diffusers not imported): the tiny Wan's
 
 

@@ -17,7 +17,7 @@ def nearest_and_far(recs: list[dict], pixels: int) -> tuple[dict, dict | None]:
 def of_the_model(data: dict, model_key: str, node: str, kind: str = "") -> tuple[list[dict], bool]:
     """(the records of the model ``model_key`` names, with its settings, on this machine at any size, the same
     take ``kind``: this ``node``'s when it has some, else any node's; whether they are another node's). A run
-    of a size not yet made here is planned from them (takes/take_time.py): the step time is the model's, the
+    of a size not yet made here is planned from them (estimates/take_time.py): the step time is the model's, the
     pixels scale it."""
     mine, others = [], []
     for key, recs in data.items():

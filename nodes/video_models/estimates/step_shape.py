@@ -26,11 +26,8 @@ import math
 import os
 from dataclasses import dataclass
 
-# a VAE class that keeps every frame (an image VAE, SVD's temporal decoder): a latent frame a frame
-IMAGE_VAES = ("AutoencoderKL", "AutoencoderKLTemporalDecoder", "AutoencoderTiny", "AsymmetricAutoencoderKL")
-# config keys counting blocks that attend over the video's tokens (Wan, LTX, Mochi, CogVideoX: num_layers;
-# HunyuanVideo, Motif: and single-stream ones; Cosmos 3: num_hidden_layers; Kandinsky 5 and 6: visual blocks)
-LAYER_KEYS = ("num_layers", "num_single_layers", "num_decoder_layers", "num_hidden_layers", "num_visual_blocks")
+from ..base.capabilities import COMMON_COST, Cost, cost
+
 # floats a CPU's attention kernel works on at once: a head narrower wastes the rest (this machine's flash
 # attention: 43, 20, 11 and 7.4 ps a multiply-add at heads of 4, 8, 12 and 16 wide, 5-6 at 32-128; the tiny SVD's
 # heads are 4 wide). A real model's heads are 64-128 wide
@@ -44,7 +41,7 @@ class StepShape:
     layers: int = 0                 # blocks attending over all the video's tokens (a transformer's)
     width: int = 0                  # their attention's width (heads x head size)
     levels: tuple[tuple[int, int, int], ...] = ()  # a UNet's (channels, attending layers, resnets) by level
-    attends: bool = True            # its attention costs a token pair (False: linear attention, Sana Video's)
+    attends: bool = True            # its attention costs a token pair (False: linear attention, Sana Video's Cost)
     heads: int = 0                  # attention heads (a UNet's at every level; 0: not said)
 
     @property
@@ -114,8 +111,7 @@ def folder_shape(path: str) -> StepShape | None:
             from ..base.registry import family_from_index
             from ..files.headers import read_json
             fam = family_from_index(read_json(index))
-            _SHAPES[key] = shape_of(read_json(vae_cfg), read_json(den_cfg), part == "unet",
-                                    attends=not getattr(fam, "linear_attention", False))
+            _SHAPES[key] = shape_of(read_json(vae_cfg), read_json(den_cfg), part == "unet", cost=cost(fam))
         except Exception:  # noqa: BLE001 - a config that cannot be read: the family's grid stands
             _SHAPES[key] = None
     return _SHAPES[key]
@@ -147,8 +143,15 @@ def vae_ratios(cfg: dict) -> tuple[int, int | None]:
                           (_int(cfg.get("patch_size_t")) or 1) * 2 ** stages if stages is not None else None,
                           _prod(cfg.get("temporal_expansions")),
                           2 ** sum(bool(x) for x in down) if isinstance(down, (list, tuple)) else None,
-                          1 if cfg.get("_class_name") in IMAGE_VAES else None) if v), None)
+                          1 if keeps_frames(cfg.get("_class_name")) else None) if v), None)
     return s, t
+
+
+def keeps_frames(vae_class) -> bool:
+    """Whether a family declares the VAE class ``vae_class`` as keeping every frame (Cost.frame_vaes: an image VAE,
+    SVD's temporal decoder): a latent frame a frame."""
+    from ..base.registry import capability_for
+    return isinstance(vae_class, str) and capability_for(Cost, vae_class) is not None
 
 
 def patch(cfg: dict) -> tuple[int, int]:
@@ -159,22 +162,22 @@ def patch(cfg: dict) -> tuple[int, int]:
     return _int(p) or 1, _int(cfg.get("patch_size_t")) or 1
 
 
-def shape_of(vae: dict, den: dict, unet: bool, frames_per_latent: int = 4, attends: bool = True) -> StepShape:
+def shape_of(vae: dict, den: dict, unet: bool, frames_per_latent: int = 4, cost: Cost = COMMON_COST) -> StepShape:
     """A step's shape from the VAE's and the denoiser's configs (``frames_per_latent``: where the VAE's does not
-    say; ``attends``: False where the family's self-attention is linear in the tokens, Family.linear_attention)."""
+    say; ``cost``: the family's declared Cost, the config keys counting its blocks and how its attention grows)."""
     s, t = vae_ratios(vae)
     if unet:
         heads = den.get("num_attention_heads") or den.get("attention_head_dim")  # (sic: a UNet's heads)
         heads = _int(heads[0] if isinstance(heads, (list, tuple)) and heads else heads) or 8
         return StepShape((s, t or 1), levels=_levels(den), heads=heads)
     ps, pt = patch(den)
-    layers = sum(_int(den.get(k)) or 0 for k in LAYER_KEYS)
+    layers = sum(_int(den.get(k)) or 0 for k in cost.layer_keys)
     vace = den.get("vace_layers")
     layers += len(vace) if isinstance(vace, (list, tuple)) else 0  # VACE's blocks see the same tokens
     heads = _int(den.get("num_attention_heads"))
     size = _int(den.get("attention_head_dim")) or _int(den.get("head_dim"))
     width = heads * size if heads and size else _int(den.get("model_dim")) or _int(den.get("hidden_size")) or 0
-    return StepShape((s * ps, (t or frames_per_latent) * pt), layers, width, attends=attends, heads=heads or 0)
+    return StepShape((s * ps, (t or frames_per_latent) * pt), layers, width, attends=cost.attends, heads=heads or 0)
 
 
 def _levels(cfg: dict) -> tuple[tuple[int, int, int], ...]:

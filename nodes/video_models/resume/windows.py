@@ -35,9 +35,9 @@ class ClipMaking:
 
     def __init__(self, sampler, starts: list[int], n_frames: int, window: int, overlap: int, make_kwargs,
                  image, previews: bool, steps: int, size, blend: bool = True, hold: bool = False, lead: int = 1):
-        from .foresee_time import for_run
+        from ..estimates.foresee_time import for_run
         from .kept_windows import KeptWindows
-        from .times import RunClock
+        from ..estimates.times import RunClock
         self.s, self.ctx = sampler, sampler.ctx
         self.starts, self.n_frames, self.window, self.overlap = starts, n_frames, window, overlap
         self.make_kwargs, self.image, self.previews, self.steps = make_kwargs, image, previews, steps
@@ -95,10 +95,10 @@ class ClipMaking:
         self.clock.start()
 
     def _planned(self):
-        """A long take's time on this machine against takes/take_time.py's limit: refused (ModelError) when
+        """A long take's time on this machine against estimates/take_time.py's limit: refused (ModelError) when
         earlier runs time it past it on the CPU; else what the guard checks its first step against, or None."""
-        from ..takes.take_time import TakePlan, check_before
-        from .times import machine
+        from ..estimates.take_time import TakePlan, check_before
+        from ..estimates.times import machine
         s, p = self.s, self.ctx.params
         c, k = getattr(s, "context", None), 0
         if c is not None:

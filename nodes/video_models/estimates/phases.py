@@ -38,7 +38,7 @@ class WindowTimer:
     def sounds(self, pipe):
         """A context timing the call's sound decoders (its ``audio_vae``'s decode, its ``vocoder``) into
         ``self.sound``: LTX-2 decodes its sound inside its decode phase (2.4x its video VAE's counted work on the
-        tiny model), which another model's decode is not to be scaled from (runs/cross_scale.py)."""
+        tiny model), which another model's decode is not to be scaled from (estimates/cross_scale.py)."""
         return _SoundClock(self, pipe)
 
     def call(self) -> None:

@@ -5,7 +5,7 @@ model's 4 frames, and its first step had not ended after 66 s; the node said "mo
 A take longer than the model's window multiplies a window's time by the windows (or, as one take, a
 step's time by its context windows), which the node's settings do not show: 'frames' 200 is 67 pipeline
 calls of a model whose window is 4 frames. Its time is planned from this machine's measured step time:
-this node's earlier runs at this size, else the model's at another size, scaled (runs/times.py
+this node's earlier runs at this size, else the model's at another size, scaled (estimates/times.py
 RunClock.say_prediction, which says which); without either, from its first step, timed as it runs
 (base/guard.py). On the CPU a take planned past TOO_LONG_S is refused, before its first step when
 earlier runs time it, else at its first step, with the figures and what to change to make it in about
