@@ -39,7 +39,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from benchmarks.cli import settings  # noqa: E402
-from benchmarks.family_cases import CASES, CHECKS, Case, widen  # noqa: E402
+from benchmarks.family_cases import CASES, CHECKS, Case, rows as all_rows, widen  # noqa: E402
 
 RESULTS = os.path.join(ROOT, "benchmarks", "results", "bench_families_cpu.json")
 
@@ -111,7 +111,7 @@ def measure(tiny: str, build_settings: dict | None = None, size: str = "", steps
     from studio.core.registry import default_registry
     from studio.engine.executor import Executor
     from tests.video_models.graphs import model_graph
-    case = CASES.get(tiny) or Case(tiny, "")
+    case = all_rows().get(tiny) or Case(tiny, "")
     steps = steps or case.steps
     wide = case.wide if wide < 0 else wide
     tmp = tempfile.mkdtemp()
@@ -217,7 +217,7 @@ def main() -> int:
     args = settings(tiny="", build="{}", size="", steps=0, reps=5, device="cpu", wide=-1, node="", threads=1,
                     clock="cpu", ablate=0, rows="", out=RESULTS)
     if not args.tiny:  # every row
-        rows = [r for r in args.rows.split(",") if r] or list(CASES)
+        rows = [r for r in args.rows.split(",") if r] or list(all_rows())
         return every_row(rows, args.reps, args.device, args.clock, args.threads, args.out)
     if args.threads:
         import torch

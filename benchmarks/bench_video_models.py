@@ -306,8 +306,8 @@ def node_against_direct(ex, g, pipe_cls, reps: int, device: str, n: int, on_even
         direct_s = clock() - t0
         if type(out).__name__ == "PipelineState":  # a modular pipeline's state: 'videos' (the distilled Cosmos 3)
             made = out.get("videos")
-        else:  # Cosmos 3's clip: 'video', unbatched
-            made = out.frames[0] if hasattr(out, "frames") else out.video
+        else:  # Cosmos 3's clip: 'video', unbatched; Text2Video-Zero's: 'images', one clip
+            made = out.frames[0] if hasattr(out, "frames") else out.video if hasattr(out, "video") else out.images
         frames = np.clip(np.asarray(made, np.float32)[:n], 0, 1)
         ok = frames.shape == clip.frames.shape and bool(np.array_equal(frames, clip.frames, equal_nan=True))
         if not ok and frames.shape == clip.frames.shape:

@@ -166,3 +166,21 @@ ELSEWHERE = {
     "wan_animate2": "benchmarks/bench_wan_animate2.py",
     "animatediff": _NONE, "hunyuan15": _NONE, "hunyuan": _NONE, "skyreels": _NONE, "lucy": _NONE,
 }
+
+
+def rows() -> dict[str, Case]:
+    """CASES, then a row for each registered family that no row names and ELSEWHERE does not say, whose tiny builder
+    (tests/tiny_models.py BUILDERS, found in its folder's TINY) is named by its key ('_' or '-'): the generic path
+    as built (its folder's pipeline, the generic generator, its smallest size, not widened), so a new family
+    needs no line here (docs/architecture.md, "How to add a video model family")."""
+    import nodes.video_models.families  # noqa: F401  (the registry filled)
+    from nodes.video_models.base.registry import FAMILIES
+    from tests.tiny_models import BUILDERS
+    out = dict(CASES)
+    named = {c.family for c in CASES.values()} | set(ELSEWHERE)
+    for key in FAMILIES:
+        builder = next((b for b in (key, key.replace("_", "-")) if b in BUILDERS), None)
+        if key not in named and builder is not None:
+            out[builder] = Case(builder, key, "the generic path, derived from its tiny builder", wide=0)
+    return out
+

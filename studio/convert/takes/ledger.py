@@ -106,36 +106,35 @@ def words(b: Any, n: CNode) -> str:
     return f"{kind}{shown} ({n.shown_cls}, #{n.id})"
 
 
-def _via(wf: Workflow, src: CNode, within: set[str], used: set[str], cons: dict[str, list[CNode]]) -> CNode | None:
-    """The first node on ``src``'s way into ``within`` that Studio did not convert (else the first on its way)."""
-    seen, todo, first = {src.id}, [src], None
+def _downstream(src: CNode, within: set[str], cons: dict[str, list[CNode]]):
+    """The nodes ``src`` feeds inside ``within``, nearest first (each once)."""
+    seen, todo = {src.id}, [src]
     while todo:
         n = todo.pop(0)
         for m in cons.get(n.id, []):
             if m.id in seen or m.id not in within:
                 continue
             seen.add(m.id)
-            first = first or m
-            if m.id not in used:
-                return m
+            yield m
             todo.append(m)
+
+
+def _via(wf: Workflow, src: CNode, within: set[str], used: set[str], cons: dict[str, list[CNode]]) -> CNode | None:
+    """The first node on ``src``'s way into ``within`` that Studio did not convert (else the first on its way)."""
+    first = None
+    for m in _downstream(src, within, cons):
+        first = first or m
+        if m.id not in used:
+            return m
     return first
 
 
 def _conditioning(wf: Workflow, src: CNode, within: set[str], cons: dict[str, list[CNode]]) -> CNode | None:
     """The first node on ``src``'s way into the sampler that is conditioning or makes the latent, by its types (what
     the file becomes there), preferring a node pack's: the node to name where what it gives is lost."""
-    seen, todo, found = {src.id}, [src], []
     declared = families.declared()  # a node a family reads (its frame-rate conditioning) is not where it is lost
-    while todo:
-        n = todo.pop(0)
-        for m in cons.get(n.id, []):
-            if m.id in seen or m.id not in within:
-                continue
-            seen.add(m.id)
-            if role(wf, m) in ("conditioning", "latent step", "latent maker") and m.cls not in SAMPLER_TYPES:
-                found.append(m)
-            todo.append(m)
+    found = [m for m in _downstream(src, within, cons)
+             if role(wf, m) in ("conditioning", "latent step", "latent maker") and m.cls not in SAMPLER_TYPES]
     unread = [m for m in found if m.cls not in declared]
     return next((m for m in found if carries(m)), (unread or found or [None])[0])
 
