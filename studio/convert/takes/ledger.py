@@ -106,17 +106,23 @@ def words(b: Any, n: CNode) -> str:
     return f"{kind}{shown} ({n.shown_cls}, #{n.id})"
 
 
-def _downstream(src: CNode, within: set[str], cons: dict[str, list[CNode]]):
-    """The nodes ``src`` feeds inside ``within``, nearest first (each once)."""
-    seen, todo = {src.id}, [src]
+def _walk(starts: list[CNode], within: set[str], cons: dict[str, list[CNode]], skip: frozenset = frozenset()):
+    """(feeding node, node) for each node ``starts`` feed inside ``within`` (never one of ``skip``), nearest first,
+    each once: a caller that stops early stops the walk."""
+    seen, todo = {n.id for n in starts} | skip, list(starts)
     while todo:
         n = todo.pop(0)
         for m in cons.get(n.id, []):
             if m.id in seen or m.id not in within:
                 continue
             seen.add(m.id)
-            yield m
+            yield n, m
             todo.append(m)
+
+
+def _downstream(src: CNode, within: set[str], cons: dict[str, list[CNode]]):
+    """The nodes ``src`` feeds inside ``within``, nearest first (each once)."""
+    return (m for _, m in _walk([src], within, cons))
 
 
 def _via(wf: Workflow, src: CNode, within: set[str], used: set[str], cons: dict[str, list[CNode]]) -> CNode | None:
@@ -182,16 +188,9 @@ def maker_between(b: Any, save: CNode, key: frozenset) -> CNode | None:
     service's image-to-video node prompted on its own): the samplers then make its still, not the video."""
     wf, cons = b.wf, _consumers(b.wf)
     within = {n.id for n in upstream(wf, save)}
-    seen, todo, found = set(key), [wf.nodes[k] for k in key if k in wf.nodes], []
-    while todo:
-        n = todo.pop(0)
-        for m in cons.get(n.id, []):
-            if m.id in seen or m.id not in within or m.id == save.id:
-                continue
-            seen.add(m.id)
-            if m.enabled and prompted(m) and role(wf, m) != "prompt" and out_types(wf, m) != {"AUDIO"}:  # (a sound's)
-                found.append(m)
-            todo.append(m)
+    starts = [wf.nodes[k] for k in key if k in wf.nodes]
+    found = [m for _, m in _walk(starts, within, cons, frozenset({save.id}))
+             if m.enabled and prompted(m) and role(wf, m) != "prompt" and out_types(wf, m) != {"AUDIO"}]  # (a sound's)
     # the one that gives the video (an image editor on the way only changes the still), else the nearest the output
     return next((m for m in found if "VIDEO" in out_types(wf, m)), found[-1] if found else None)
 
@@ -211,20 +210,12 @@ def blocked(b: Any, first: CNode) -> list[tuple[CNode, CNode]]:
     declared = families.declared() | set(tasks())
     out = []
     for f in media_sources(wf, [n for n in wf.nodes.values() if n.id in within]):
-        seen, todo = {f.id}, [f]
-        while todo:
-            n = todo.pop(0)
-            for m in cons.get(n.id, []):
-                if m.id in seen or m.id not in within or m.id == first.id:
-                    continue
-                seen.add(m.id)
-                given = {in_type(m, k) for k, (src, _) in m.links.items() if src == n.id}
-                if (m.id not in b.used and m.cls not in declared and m.enabled and given & CARRIED
-                        and role(wf, m) in ("conditioning", "latent step", "latent maker")):
-                    out.append((f, m))
-                    todo = []
-                    break
-                todo.append(m)
+        for n, m in _walk([f], within, cons, frozenset({first.id})):
+            given = {in_type(m, k) for k, (src, _) in m.links.items() if src == n.id}
+            if (m.id not in b.used and m.cls not in declared and m.enabled and given & CARRIED
+                    and role(wf, m) in ("conditioning", "latent step", "latent maker")):
+                out.append((f, m))
+                break
     return out
 
 
