@@ -187,17 +187,13 @@ def tokens(case: str, tiny: bool) -> int:
 
 def apply_mode(pipe, mode: str, stack):
     """``mode`` on ``pipe``'s denoisers, as Studio's speed setting applies it (memory/speed.py)."""
-    from nodes.video_models.memory.speed import COMPILE_KWARGS, attention_on
+    from nodes.video_models.memory.speed import COMPILE_KWARGS, attention_on, compiled_blocks, uncompile
     dens = [d for d in (pipe.transformer, getattr(pipe, "transformer_2", None)) if d is not None]
-    if "compile" in mode:
-        for d in dens:
-            if not any(getattr(m, "_compiled_call_impl", None) is not None for m in d.modules()):
-                d.compile_repeated_blocks(**COMPILE_KWARGS)
-    else:
-        for d in dens:
-            for m in d.modules():
-                if getattr(m, "_compiled_call_impl", None) is not None:
-                    m._compiled_call_impl = None
+    for d in dens:
+        if "compile" not in mode:
+            uncompile(d)
+        elif not compiled_blocks(d):
+            d.compile_repeated_blocks(**COMPILE_KWARGS)
     if "cudnn" in mode:
         stack.enter_context(attention_on(dens, "_native_cudnn"))
 

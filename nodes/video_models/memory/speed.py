@@ -172,11 +172,16 @@ def set_compiled(ref, pipe, on: bool) -> bool:
                 if f is not None and not getattr(f, "studio_guarded", False):
                     m._compiled_call_impl = _guarded(ref, pipe, m, f)
         else:
-            for m in den.modules():
-                if getattr(m, "_compiled_call_impl", None) is not None:
-                    m._compiled_call_impl = None
+            uncompile(den)
     ref.shared.compiled = on
     return on
+
+
+def uncompile(module) -> None:
+    """Every compiled block of ``module`` back to its eager call."""
+    for m in module.modules():
+        if getattr(m, "_compiled_call_impl", None) is not None:
+            m._compiled_call_impl = None
 
 
 def compiled_blocks(module) -> int:
