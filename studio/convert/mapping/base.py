@@ -24,6 +24,7 @@ class Conversion:
     notes: int = 0
     tasks: list[dict] = field(default_factory=list)  # per pipeline: task, family, generator, inputs wired
     origin: dict[str, str] = field(default_factory=dict)  # Studio node id -> the ComfyUI node id it was made for
+    dropped: list[str] = field(default_factory=list)  # the ComfyUI node ids listed as not converted
 
 
 class BuilderBase:

@@ -118,6 +118,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             shown = n.shown_cls + ("" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)")
             self.skipped[shown] = self.skipped.get(shown, 0) + 1
             dropped.append(n)
+        self.out.dropped = [n.id for n in dropped]
         return dropped, texts
 
     def _notes(self, dropped: list[CNode], texts: list[str]) -> None:
