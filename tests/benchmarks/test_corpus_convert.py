@@ -1,0 +1,67 @@
+"""The corpus benchmark (benchmarks/corpus_convert.py, issue 112 item 5) on three tiny hand-written workflows in a
+tmp folder: no network, no mirror. Each is converted in its own forked process; the printed table has its columns
+and the JSON its figures: a plain text to video kept; the same with a pack's filter before its save, which the
+converter names in a sentence (passed: kept); a UI file whose only video is that filter's, saved by VHS (no
+generator: not kept; the filter's pack read from its cnr_id, for the API file's node too); a file that is no
+workflow, refused with a message."""
+from __future__ import annotations
+
+import json
+
+from benchmarks import corpus_convert
+
+
+def _t2v(between: str | None = None) -> dict:
+    doc = {"1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors"}},
+           "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl.safetensors", "type": "wan"}},
+           "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+           "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a red fox", "clip": ["2", 0]}},
+           "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+           "8": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 832, "height": 480, "length": 33,
+                                                                     "batch_size": 1}},
+           "9": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 20, "cfg": 6.0, "sampler_name": "euler",
+                                                      "scheduler": "simple", "denoise": 1.0, "model": ["1", 0],
+                                                      "positive": ["6", 0], "negative": ["7", 0], "latent_image": ["8", 0]}},
+           "10": {"class_type": "VAEDecode", "inputs": {"samples": ["9", 0], "vae": ["3", 0]}},
+           "12": {"class_type": "SaveAnimatedWEBP", "inputs": {"filename_prefix": "fox", "fps": 16, "images": ["10", 0]}}}
+    if between:
+        doc["11"] = {"class_type": between, "inputs": {"amount": 2, "image": ["10", 0]}}
+        doc["12"]["inputs"]["images"] = ["11", 0]
+    return doc
+
+
+def test_the_benchmark_prints_its_columns_and_writes_its_figures(tmp_path, capsys):
+    cache = tmp_path / "cache" / "someone+pack"
+    cache.mkdir(parents=True)
+    (cache / "t2v.json").write_text(json.dumps(_t2v()))
+    (cache / "filtered.json").write_text(json.dumps(_t2v("SomePackFilter")))
+    ui = {"nodes": [{"id": 1, "type": "SomePackFilter", "properties": {"cnr_id": "some-pack"}, "inputs": [],
+                     "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": [1]}], "widgets_values": [2], "mode": 0},
+                    {"id": 3, "type": "VHS_VideoCombine", "properties": {"cnr_id": "comfyui-videohelpersuite"},
+                     "inputs": [{"name": "images", "type": "IMAGE", "link": 1}], "outputs": [],
+                     "widgets_values": {"frame_rate": 8, "filename_prefix": "x"}, "mode": 0},
+                    {"id": 2, "type": "Note", "properties": {}, "widgets_values": ["hello"], "mode": 0}],
+          "links": [[1, 1, 0, 3, 0, "IMAGE"]]}
+    (cache / "ui_only.json").write_text(json.dumps(ui))
+    (cache / "nothing.json").write_text(json.dumps({"hello": 1}))
+    out = tmp_path / "out.json"
+    assert corpus_convert.main(["--cache", str(tmp_path / "cache"), "--json", str(out), "--cpu-limit", "20"]) == 0
+    printed = capsys.readouterr().out
+    for column in ("pack", "types", "read", "passed", "not", "off", "workflows", "workflows_with_not", "state"):
+        assert column in printed
+    assert "task kept (proxy): 2 of 4" in printed
+    got = json.loads(out.read_text())
+    assert got["workflows"] == 4 and got["kept_workflows"] == ["someone+pack/filtered.json", "someone+pack/t2v.json"]
+    assert got["status"] == {"ok": 3, "refused": 1} and not got["crashes"]
+    assert got["refused"][0]["workflow"] == "someone+pack/nothing.json"
+    # the pack's filter before the save: named in a sentence ('writes the take without it'): passed, not a loss
+    assert got["per_workflow"]["someone+pack/filtered.json"]["blocking"] == []
+    ui_only = got["per_workflow"]["someone+pack/ui_only.json"]
+    assert not ui_only["generator"] and not ui_only["kept"] and "SomePackFilter" in ui_only["blocking"]
+    rows = {r["type"]: r for r in got["common_types"]}
+    assert rows["SomePackFilter"]["pack"] == "some-pack"  # from the UI file's cnr_id, for the API file's node too
+    assert (rows["SomePackFilter"]["passed"], rows["SomePackFilter"]["not"], rows["SomePackFilter"]["workflows"]) == (1, 1, 2)
+    assert rows["KSampler"]["read"] == 2 and rows["KSampler"]["state"] == "read"
+    assert "Note" not in rows  # the workflow's text note is not counted as a node
+    assert got["nodes"]["read"] == 18 and got["nodes"]["passed"] == 1
+    assert got["cpu_s"]["max"] >= 0.0 and got["cpu_s"]["total"] >= got["cpu_s"]["max"]
