@@ -26,7 +26,8 @@ counts. It is an upper bound of 'the task is kept' to be checked by hand on samp
 
 Pack of a node type: the node's ``properties.cnr_id`` (ComfyUI's registry id) or ``aux_id`` (owner/repo) as the
 corpus's UI files save them, the most frequent over the corpus; else a prefix/suffix heuristic (VHS_ ->
-comfyui-videohelpersuite, WanVideo -> comfyui-wanvideowrapper, '(rgthree)' -> rgthree-comfy...); else '?'.
+comfyui-videohelpersuite, WanVideo -> comfyui-wanvideowrapper, '(rgthree)' -> rgthree-comfy...); else, where all
+the workflows using it come from one repository, '~' and that repository's name (a guess); else '?'.
 
 Usage: python -m benchmarks.corpus_convert [--cache ~/.cache/studio/corpus] [--cpu-limit 30] [--json PATH]
 """
@@ -191,12 +192,17 @@ def run_one(path: str, limit: float) -> dict:
     return rec
 
 
-def pack_of(cls: str, votes: dict[str, collections.Counter]) -> str:
+def pack_of(cls: str, votes: dict[str, collections.Counter], folders: set[str] | None = None) -> str:
+    """A node type's pack: as the corpus's files name it, else by its name (HEURISTIC), else, where every workflow
+    using it comes from one repository, '~' and that repository's name (a guess: the pack shipping its examples),
+    else '?'."""
     if cls in votes and votes[cls]:
         return votes[cls].most_common(1)[0][0]
     for pattern, pack in HEURISTIC:
         if re.search(pattern, cls):
             return pack
+    if folders and len(folders) == 1:
+        return "~" + next(iter(folders)).rsplit("+", 1)[-1].lower()
     return "?"
 
 
@@ -225,9 +231,14 @@ def summarise(records: dict[str, dict], top: int = 40) -> dict:
             wf_of_type[cls].add(name)
             if state == "not":
                 wf_not_type[cls].add(name)
+    def folder(name: str) -> str:
+        return name.replace(os.sep, "/").split("/")[0]
+
+    def pack(cls: str) -> str:
+        return pack_of(cls, votes, {folder(n) for n in wf_of_type.get(cls, ())})
     packs: dict[str, dict] = {}
     for cls, c in by_type.items():
-        p = packs.setdefault(pack_of(cls, votes), {"types": 0, **{s: 0 for s in STATES}, "workflows": set(),
+        p = packs.setdefault(pack(cls), {"types": 0, **{s: 0 for s in STATES}, "workflows": set(),
                                                    "workflows_not": set()})
         p["types"] += 1
         for s in STATES:
@@ -242,20 +253,25 @@ def summarise(records: dict[str, dict], top: int = 40) -> dict:
         c = by_type[cls]
         live = c["read"] + c["passed"] + c["not"]
         state = max(("read", "passed", "not"), key=lambda s: c[s]) if live else "off"
-        return {"type": cls, "pack": pack_of(cls, votes), "workflows": len(wf_of_type[cls]),
+        return {"type": cls, "pack": pack(cls), "workflows": len(wf_of_type[cls]),
                 "workflows_not": len(wf_not_type[cls]), **{s: c[s] for s in STATES}, "state": state}
     common = sorted((type_row(c) for c in by_type if len(wf_of_type[c]) >= max(1, 0.01 * n_wf)),
                     key=lambda r: (-r["workflows"], r["type"]))
     not_top = sorted((type_row(c) for c in wf_not_type), key=lambda r: (-r["workflows_not"], r["type"]))[:top]
     blocks = collections.Counter(c for r in records.values() if r.get("generator") for c in r.get("blocking", ()))
-    blocking = [{"type": c, "pack": pack_of(c, votes), "workflows_blocked": k} for c, k in blocks.most_common(top)]
+    blocking = [{"type": c, "pack": pack(c), "workflows_blocked": k} for c, k in blocks.most_common(top)]
     status = collections.Counter(r["status"] for r in records.values())
     cpu = [(r.get("cpu_s") or 0.0, n) for n, r in records.items()]
     kept = sorted(n for n, r in records.items() if r.get("kept"))
     live = totals["read"] + totals["passed"] + totals["not"]
+    repos: dict[str, list[bool]] = collections.defaultdict(list)  # the cache's first folder: the source repository
+    for name, rec in records.items():
+        repos[folder(name)].append(bool(rec.get("kept")))
     return {
         "workflows": n_wf, "status": dict(status), "kept": len(kept),
         "kept_share": round(len(kept) / n_wf, 4) if n_wf else 0.0,
+        "repositories": len(repos),
+        "kept_share_per_repository": round(sum(sum(v) / len(v) for v in repos.values()) / len(repos), 4) if repos else 0.0,
         "with_generator": sum(1 for r in records.values() if r.get("generator")),
         "nodes": {s: totals[s] for s in STATES},
         "nodes_share": {s: round(totals[s] / live, 4) if live else 0.0 for s in ("read", "passed", "not")},
@@ -281,7 +297,8 @@ def report(s: dict, packs: int = 30) -> str:
     n = s["workflows"]
     nd, share = s["nodes"], s["nodes_share"]
     out = [f"workflows: {n} ({', '.join(f'{k} {v}' for k, v in sorted(s['status'].items()))})",
-           f"task kept (proxy): {s['kept']} of {n} ({100 * s['kept_share']:.1f} %); with a generator: {s['with_generator']}",
+           f"task kept (proxy): {s['kept']} of {n} ({100 * s['kept_share']:.1f} %; each of the {s['repositories']} "
+           f"folders weighted equally: {100 * s['kept_share_per_repository']:.1f} %); with a generator: {s['with_generator']}",
            f"node instances: read {nd['read']} ({100 * share['read']:.1f} %), passed with a sentence {nd['passed']} "
            f"({100 * share['passed']:.1f} %), not converted {nd['not']} ({100 * share['not']:.1f} %), off {nd['off']}",
            f"conversion CPU: total {s['cpu_s']['total']:.1f} s, max {s['cpu_s']['max']:.2f} s ({s['cpu_s']['max_workflow']})",

@@ -49,7 +49,7 @@ def test_the_benchmark_prints_its_columns_and_writes_its_figures(tmp_path, capsy
     printed = capsys.readouterr().out
     for column in ("pack", "types", "read", "passed", "not", "off", "workflows", "workflows_with_not", "state"):
         assert column in printed
-    assert "task kept (proxy): 2 of 4" in printed
+    assert "task kept (proxy): 2 of 4 (50.0 %; each of the 1 folders weighted equally: 50.0 %)" in printed
     got = json.loads(out.read_text())
     assert got["workflows"] == 4 and got["kept_workflows"] == ["someone+pack/filtered.json", "someone+pack/t2v.json"]
     assert got["status"] == {"ok": 3, "refused": 1} and not got["crashes"]
