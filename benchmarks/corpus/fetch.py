@@ -7,7 +7,7 @@ left as they are. Nothing is downloaded unless ``--network`` is given.
 The cache holds ``<dest>/<owner>+<name>/<path>``; benchmarks/corpus_convert.py reads it.
 
 Usage: python -m benchmarks.corpus.fetch [--sources benchmarks/corpus/sources.tsv] [--dest ~/.cache/studio/corpus]
-                                         [--mirror-root /work/.mirror] [--network]
+                                         [--mirror-root /work/.mirror] [--network] [--prune]
 """
 from __future__ import annotations
 
@@ -84,14 +84,32 @@ def fetch(rows: list[dict], dest: str, mirror_root: str | None, network: bool) -
     return out
 
 
+def prune(rows: list[dict], dest: str) -> list[str]:
+    """The .json files in the cache that the list does not name, removed (a list changed since the cache was
+    filled: the benchmark reads every .json file there); their paths."""
+    listed = {os.path.normpath(cache_path(dest, r)) for r in rows}
+    gone = []
+    for root, _, files in os.walk(dest):
+        for f in files:
+            p = os.path.normpath(os.path.join(root, f))
+            if f.lower().endswith(".json") and p not in listed:
+                os.remove(p)
+                gone.append(p)
+    return gone
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sources", default=os.path.join(HERE, "sources.tsv"))
     ap.add_argument("--dest", default=DEFAULT_DEST)
     ap.add_argument("--mirror-root", default="/work/.mirror" if os.path.isdir("/work/.mirror") else None)
     ap.add_argument("--network", action="store_true", help="fetch what no mirror holds from GitHub")
+    ap.add_argument("--prune", action="store_true", help="remove the cache's .json files the list does not name")
     a = ap.parse_args(argv)
-    out = fetch(read_sources(a.sources), a.dest, a.mirror_root, a.network)
+    rows = read_sources(a.sources)
+    out = fetch(rows, a.dest, a.mirror_root, a.network)
+    if a.prune:
+        print(f"{a.dest}: {len(prune(rows, a.dest))} files the list does not name removed")
     print(f"{a.dest}: {len(out['kept'])} already there, {len(out['fetched'])} fetched, "
           f"{len(out['missing'])} missing (no mirror{'' if a.network else ', --network not given'}), "
           f"{len(out['mismatch'])} not kept (sha256 differs)")

@@ -7,6 +7,7 @@ workflow, refused with a message."""
 from __future__ import annotations
 
 import json
+import os
 
 from benchmarks import corpus_convert
 
@@ -65,3 +66,37 @@ def test_the_benchmark_prints_its_columns_and_writes_its_figures(tmp_path, capsy
     assert "Note" not in rows  # the workflow's text note is not counted as a node
     assert got["nodes"]["read"] == 18 and got["nodes"]["passed"] == 1
     assert got["cpu_s"]["max"] >= 0.0 and got["cpu_s"]["total"] >= got["cpu_s"]["max"]
+
+
+def test_fetch_fills_the_cache_from_a_mirror_checks_sha256_and_prunes(tmp_path):
+    """benchmarks/corpus/fetch.py: a file from a local bare mirror (git show commit:path) kept when its sha256 is
+    the list's, refused when not; a file the list does not name removed with --prune; no network."""
+    import hashlib
+    import subprocess
+
+    from benchmarks.corpus import fetch
+
+    work = tmp_path / "work"
+    work.mkdir()
+    data = json.dumps(_t2v()).encode()
+    (work / "wf.json").write_bytes(data)
+    git = ["git", "-C", str(work), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q", str(work)], check=True)
+    subprocess.run(git + ["add", "wf.json"], check=True)
+    subprocess.run(git + ["commit", "-qm", "x"], check=True)
+    commit = subprocess.run(git + ["rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    mirrors = tmp_path / "mirrors"
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(mirrors / "someone+pack" / "repo")], check=True)
+    good = {"repo": "someone/pack", "commit": commit, "path": "wf.json", "sha256": hashlib.sha256(data).hexdigest()}
+    bad = {**good, "sha256": "0" * 64}
+    dest = tmp_path / "cache"
+    (dest / "old+repo").mkdir(parents=True)
+    (dest / "old+repo" / "stale.json").write_text("{}")
+    got = fetch.fetch([good], str(dest), str(mirrors), network=False)
+    assert got["fetched"] == ["someone/pack:wf.json"] and (dest / "someone+pack" / "wf.json").read_bytes() == data
+    assert fetch.fetch([good], str(dest), str(mirrors), network=False)["kept"] == ["someone/pack:wf.json"]
+    (dest / "someone+pack" / "wf.json").unlink()
+    assert fetch.fetch([bad], str(dest), str(mirrors), network=False)["mismatch"] == ["someone/pack:wf.json"]
+    assert not (dest / "someone+pack" / "wf.json").exists()
+    assert fetch.fetch([good], str(dest), None, network=False)["missing"] == ["someone/pack:wf.json"]
+    assert [os.path.basename(p) for p in fetch.prune([good], str(dest))] == ["stale.json"]
