@@ -9,6 +9,7 @@ from studio.convert.api import (I2V, T2V, CNode, ComfyMapping, Generator, Guider
 from studio.core.shown import number
 
 from .comfy_enhance import enhance_stage, read_enhancer
+from .comfy_loops import KEYS, loop_keys, translate
 from .comfy_stages import second_stage, upscale_stage
 
 LTX2 = "video_models.ltx2"
@@ -261,6 +262,9 @@ WIDGETS = {
     "LTXVAddGuide": ("frame_idx", "strength"),
     "LTXVEmptyLatentAudio": ("frames_number", "frame_rate", "batch_size"),
     "LTXVReferenceAudio": ("identity_guidance_scale", "start_percent", "end_percent"),
+    # ComfyUI-LTXVideo's Gemma loader (gemma_encoder.py, read for its inputs): a file of the text_encoders folder,
+    # the checkpoint, the prompt's length; its output a CLIP: a text encoder, never a LoRA
+    "LTXVGemmaCLIPModelLoader": ("gemma_path", "ltxv_path", "max_length"),
 }
 
 # ComfyUI-LTXVideo's nodes the converter does not read (Lightricks' node pack, read for meaning): their role and
@@ -273,7 +277,6 @@ PACK_NODES = {
     "LTXVLoopingSampler": ("sampler", "a long take sampled in overlapping loops"),
     "LTXVExtendSampler": ("sampler", "a clip extended by a further take"),
     "LTXVInContextSampler": ("sampler", "a take guided by a reference clip in context"),
-    "LTXVGemmaCLIPModelLoader": ("loader", "a Gemma text encoder"),
     "LTXVGemmaEnhancePrompt": ("prompt", "a prompt written by Gemma"),
 }
 
@@ -283,9 +286,11 @@ HOOKS = {
     # into the first latent frames, a noise mask of 1 - strength: latents.py, read for meaning)
     "latent_steps": {"LTXVImgToVideoInplace": _inplace, "LTXVImgToVideoConditionOnly": _inplace,
                      "LTXVAddGuide": _guided, "LTXVAddGuideMulti": _guided_multi,
-                     "LTXAddVideoICLoRAGuide": _ic_guide, "LTXVImgToVideoInplaceKJ": _inplace_kj},
+                     "LTXAddVideoICLoRAGuide": _ic_guide, "LTXVImgToVideoInplaceKJ": _inplace_kj,
+                     KEYS: lambda b, n, gen, inputs, said: loop_keys(b, n, gen, inputs, said, I2V, T2V)},
     "lora_loaders": ("LTXICLoRALoaderModelOnly",),  # ComfyUI-LTXVideo's IC-LoRA loader: a Video LoRA
-    "prompt": read_enhancer, "text_loaders": ("LTXAVTextEncoderLoader",), "upscalers": ("LTXVLatentUpsampler",),
+    "prompt": read_enhancer, "text_loaders": ("LTXAVTextEncoderLoader", "LTXVGemmaCLIPModelLoader"),
+    "upscalers": ("LTXVLatentUpsampler",),
     "schedulers": {"LTXVScheduler": ("max_shift", "base_shift", "stretch", "terminal")},
     # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
     # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
@@ -293,7 +298,8 @@ HOOKS = {
     "roles": ((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
                "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"),),
     "file_loaders": {"LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
-                     "LTXVAudioVAELoader": ("ckpt_name", "audio VAE")},
+                     "LTXVAudioVAELoader": ("ckpt_name", "audio VAE"),
+                     "LTXVGemmaCLIPModelLoader": ("gemma_path", "text encoder")},
 }
 
 MAPPING = ComfyMapping(
@@ -313,4 +319,4 @@ MAPPING = ComfyMapping(
     # and step (said, not taken)
     guiders={"LTXVDualCFGGuider": Guider("video_cfg", sound="audio_cfg"),
              "MultimodalGuider": Guider(None, per_step=True)},
-    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS)
+    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS, translate=translate)
