@@ -5,7 +5,7 @@ workflow's sound and reference voice, its second stage (comfy_stages) and prompt
 from __future__ import annotations
 
 from studio.convert.api import (I2V, T2V, CNode, ComfyMapping, Generator, Guider, Task, find_loader, finite,
-                                upstream)
+                                frame_mark, upstream)
 from studio.core.shown import number
 
 from .comfy_enhance import enhance_stage, read_enhancer
@@ -37,10 +37,9 @@ def _guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
                     + ("its image is made by nodes Studio does not convert" if found is None else "four keyframes at most"))
         return
     b.intent(n, "image", f"keyframe_{k}", inputs, said)
-    whole = finite(at) and abs(at) < 10**9
-    where = "last" if at == -1 else (str(int(at)) if whole else "0")
-    if not whole and at is not None:
-        said.append(f"a guide's frame {number(at)} is not a frame number: frame 0 used")
+    where, line = frame_mark(wf, n, "frame_idx", at)  # negative: from the end (-1 the last frame), as ComfyUI counts
+    if line:
+        said.append(line)
     b.keyframes.append(where)
     if finite(strength):
         b.keyframe_strength = float(strength)
@@ -174,7 +173,8 @@ def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     ports = [port for _, port in _numbered(n, "num_images.image_")]
     at = {k: wf.value(n, k.replace(".image_", ".index_")) for k in ports}
     strength = {k: wf.value(n, k.replace(".image_", ".strength_")) for k in ports}
-    if len(ports) == 1 and at[ports[0]] in (0, None):
+    index = ports[0].replace(".image_", ".index_") if ports else ""
+    if len(ports) == 1 and (at[ports[0]] == 0 or (at[ports[0]] is None and index not in n.links)):  # (not set: 0)
         b.intent(n, ports[0], "image", inputs, said)
         v = strength[ports[0]]
         if isinstance(v, (int, float)) and not isinstance(v, bool) and v != 1:
@@ -183,15 +183,15 @@ def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
         return I2V if gen == T2V else gen
     for port in ports:
         k = next((i for i in range(1, 5) if f"keyframe_{i}" not in inputs), None)
-        frame = at[port]
-        whole = finite(frame) and abs(frame) < 10**9
-        if k is None or (whole and frame < -1):
-            said.append(f"the image on '{port}' of '{n.title or n.shown_cls}' (#{n.id}) at frame {number(frame)} is not "
-                        "taken: " + ("four keyframes at most" if k is None else "Studio places a keyframe at a frame "
-                                     "number or the last frame"))
+        if k is None:
+            said.append(f"the image on '{port}' of '{n.title or n.shown_cls}' (#{n.id}) at frame {number(at[port])} is "
+                        "not taken: four keyframes at most")
             continue
         b.intent(n, port, f"keyframe_{k}", inputs, said)
-        b.keyframes.append("last" if frame == -1 else str(int(frame)) if whole else "0")
+        where, line = frame_mark(wf, n, port.replace(".image_", ".index_"), at[port])  # negative: from the end
+        b.keyframes.append(where)
+        if line:
+            said.append(line)
         v = strength[port]
         if finite(v):
             b.keyframe_strength = float(v)

@@ -14,7 +14,7 @@ their inputs and outputs only) read as ONE continued take (issue 112 item 4):
 Plain data and stdlib: nothing of ComfyUI is imported or run."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, PackTranslation, Workflow, finite
+from studio.convert.api import CNode, PackTranslation, Workflow, finite, frame_mark
 
 LOOP, EXTEND, PROMPTS = "LTXVLoopingSampler", "LTXVExtendSampler", "MultiPromptProvider"
 KEYS = "LTXVLoopKeyframes"  # the looping sampler's keyframe images, as this family's node on the latent's way
@@ -43,11 +43,6 @@ def indices(text) -> list[int] | None:
         return [int(p) for p in parts] or [0]
     except ValueError:
         return None
-
-
-def mark(at: int) -> str:
-    """A frame index as Studio's 'keyframes' writes it: -1 'last', another negative one counted from the end too."""
-    return "last" if at == -1 else str(int(at))
 
 
 class _Loops(PackTranslation):
@@ -256,7 +251,10 @@ def loop_keys(b, n: CNode, gen: str, inputs: dict, said: list[str], I2V: str, T2
             said.append(f"the keyframe image on {LOOP}'s {port} at frame {at[port]} is not taken: four keyframes at most")
             continue
         b.intent(n, port, f"keyframe_{k}", inputs, said)
-        b.keyframes.append(mark(at[port]))
+        where, line = frame_mark(wf, n, port.replace("image_", "index_"))  # negative: from the end (-1: the last)
+        b.keyframes.append(where)
+        if line:
+            said.append(line)
         if finite(strength):
             b.keyframe_strength = float(strength)
     return gen
