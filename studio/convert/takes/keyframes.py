@@ -48,5 +48,5 @@ def frame_mark(wf: Workflow, n: CNode, key: str, value: Any = None, default: int
     elif v is None:
         return mark(default), None
     else:
-        why = f"is {number(v) if isinstance(v, (int, float)) else repr(str(v)[:40])}, not a frame number"
+        why = f"({number(v) if isinstance(v, (int, float)) else repr(str(v)[:40])}) is not a frame number"
     return "0", f"the frame of {who} ('{key}') {why}: its image is placed at frame 0; set the generator's 'keyframes'"
