@@ -7,7 +7,8 @@ KJNodes LTXVImgToVideoInplaceKJ given N/5 images, each a LoadImage passed throug
 frame index a PrimitiveInt; the first image reaches it through a chain of N/5 image operations (ImageScaleBy,
 ImageInvert in turn); a sampler, a decode and a Save Video after it. Prints, for each size, the nodes, the links,
 the CPU seconds of studio.convert's ``convert`` (the least of ``--repeats``), the seconds per 1,000 nodes, and
-the ratio of the largest size's time per node to the smallest's (1.0: linear; a quadratic converter doubles it
+the ratio of the largest size's time per node to the smallest's, for each shape (``--shape``: 'mixed' above,
+'guides' a chain of N/2 LTXVAddGuide each given its LoadImage) (1.0: linear; a quadratic converter doubles it
 with each doubling of the size). Aim: 10,000 nodes in under 10 s of CPU. Prints figures, asserts nothing.
 """
 from __future__ import annotations
@@ -85,6 +86,33 @@ def scale_workflow(n: int) -> dict:
     return w.doc()
 
 
+def guide_chain(n: int) -> dict:
+    """An LTX-2.3 UI workflow of about ``n`` nodes: a chain of n/2 LTXVAddGuide, each given its LoadImage at a frame
+    (the last at -1), between the empty latent and the sampler: a long chain every file's walk runs down."""
+    w = _UI()
+    k = max(2, n // 2)
+    ck = w.add("CheckpointLoaderSimple", [CKPT], ["MODEL", "CLIP", "VAE"])
+    pos = w.add("CLIPTextEncode", ["a lighthouse at dusk"], ["CONDITIONING"], {"clip": (ck, 1, "CLIP")})
+    neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (ck, 1, "CLIP")})
+    p, q, lat = (pos, 0), (neg, 0), (w.add("EmptyLTXVLatentVideo", [768, 512, 97, 1], ["LATENT"]), 0)
+    for i in range(k):
+        img = w.add("LoadImage", [f"key{i}.png", "image"], ["IMAGE", "MASK"])
+        g = w.add("LTXVAddGuide", [-1 if i == k - 1 else i * 8, 1.0], ["CONDITIONING", "CONDITIONING", "LATENT"],
+                  {"positive": (*p, "CONDITIONING"), "negative": (*q, "CONDITIONING"), "vae": (ck, 2, "VAE"),
+                   "latent": (*lat, "LATENT"), "image": (img, 0, "IMAGE")})
+        p, q, lat = (g, 0), (g, 1), (g, 2)
+    ks = w.add("KSampler", [5, "fixed", 8, 1.0, "euler", "simple", 1.0], ["LATENT"],
+               {"model": (ck, 0, "MODEL"), "positive": (*p, "CONDITIONING"), "negative": (*q, "CONDITIONING"),
+                "latent_image": (*lat, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (ck, 2, "VAE")})
+    cv = w.add("CreateVideo", [24], ["VIDEO"], {"images": (dec, 0, "IMAGE")})
+    w.add("SaveVideo", ["guides", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    return w.doc()
+
+
+SHAPES = {"mixed": scale_workflow, "guides": guide_chain}
+
+
 def convert_seconds(doc: dict, repeats: int = 1) -> float:
     """The least CPU seconds of converting ``doc``, of ``repeats`` runs."""
     import copy
@@ -103,21 +131,23 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 5000, 10000])
     ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--shape", choices=sorted(SHAPES), nargs="+", default=sorted(SHAPES))
     a = ap.parse_args()
     from studio.convert.mapping.convert import convert
     convert(scale_workflow(50), "warm")  # the mappings discovered, the node registry loaded: not timed
-    rows = []
-    print(f"{'nodes':>7} {'links':>7} {'cpu s':>8} {'s / 1k nodes':>13}")
-    for n in a.sizes:
-        doc = scale_workflow(n)
-        s = convert_seconds(doc, a.repeats)
-        nodes, links = len(doc["nodes"]), len(doc["links"])
-        rows.append((nodes, s))
-        print(f"{nodes:>7,} {links:>7,} {s:>8.2f} {1000 * s / nodes:>13.3f}", flush=True)
-    if len(rows) > 1 and rows[0][1] > 0:
-        ratio = (rows[-1][1] / rows[-1][0]) / (rows[0][1] / rows[0][0])
-        print(f"time per node, {rows[-1][0]:,} nodes against {rows[0][0]:,}: {ratio:.2f} (1.0: linear; "
-              f"{rows[-1][0] / rows[0][0]:.1f}: quadratic)")
+    for shape in a.shape:
+        rows = []
+        print(f"{shape}:\n{'nodes':>7} {'links':>7} {'cpu s':>8} {'s / 1k nodes':>13}")
+        for n in a.sizes:
+            doc = SHAPES[shape](n)
+            s = convert_seconds(doc, a.repeats)
+            nodes, links = len(doc["nodes"]), len(doc["links"])
+            rows.append((nodes, s))
+            print(f"{nodes:>7,} {links:>7,} {s:>8.2f} {1000 * s / nodes:>13.3f}", flush=True)
+        if len(rows) > 1 and rows[0][1] > 0:
+            ratio = (rows[-1][1] / rows[-1][0]) / (rows[0][1] / rows[0][0])
+            print(f"time per node, {rows[-1][0]:,} nodes against {rows[0][0]:,}: {ratio:.2f} (1.0: linear; "
+                  f"{rows[-1][0] / rows[0][0]:.1f}: quadratic)")
     return 0
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from studio.core.shown import number
 
 from ..reading.workflow import CNode, Workflow
+from ..tracing.prompts import MAX_SAMPLERS
 from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import task_node
 from ..tracing.walks import sampler_chain, sampler_denoise, upstream
@@ -42,7 +43,7 @@ def pass_of(wf: Workflow, save: CNode) -> Pass | None:
     """The pass ``save``'s take is, where its first sampler reworks every frame of another sampler's take (above);
     None where it is not one."""
     samplers = sampler_chain(wf, save)
-    head = _head(wf, samplers) if samplers else None
+    head = _head(wf, samplers) if 0 < len(samplers) <= MAX_SAMPLERS else None  # more: the builder keeps them as notes
     if head is None:
         return None
     enc, _ = task_node(wf, head, [])
