@@ -80,6 +80,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
                 self.out.pipelines += 1
             elif reworked is not None and (made := restyle.make(self, s, reworked)) is not None:
                 self.out.pipelines += made  # a pass reworking an earlier take's frames: that take, then the pass
+            elif not takes and segments.from_earlier(self, s):  # its take starts from another output's frames
+                self.out.pipelines += 1
             elif not takes and self.pipeline(s):
                 self.out.pipelines += 1
         for s in frame_saves(wf, set().union(*self.made) if self.made else set()):  # a take saved as pictures
