@@ -136,3 +136,19 @@ def test_an_extend_chain_is_the_first_take_made_longer_not_copies_of_it():
     assert "extends the take of 'SamplerCustomAdvanced'" in said and "by 80 frames" in said and "by 40 frames" in said
     assert "the extension's own guider, sigmas and strength are not taken" in said
     assert "LTXVExtendSampler" not in next((x for x in conv.log if "not converted" in x), "")
+
+
+def test_an_ic_lora_loader_on_the_upsamplers_input_is_never_taken_as_the_upsampler():
+    """Issue 112: the latent upsampler's file is read by its loader's declared type (a latent upscale model), never
+    an IC-LoRA's file (a depth IC-LoRA of a subgraph): that loader is said and the upsampler's file left to set."""
+    from tests.convert.test_comfy_tasks import _all_nodes, _doc
+    doc = _doc("video_ltx2_3_t2v")
+    loader = next(n for n in _all_nodes(doc) if n["type"] == "LatentUpscaleModelLoader")
+    loader["type"] = "LTXICLoRALoaderModelOnly"
+    loader["widgets_values"] = ["ltx-2-19b-ic-lora-depth-control.safetensors", 1.0]
+    loader["outputs"] = [dict(o, type="MODEL", name="MODEL") for o in loader.get("outputs") or []]
+    conv = convert(doc, "ic_as_upsampler")
+    ups = [n for n in conv.graph.nodes.values() if n.type_id == "video_models.ltx2_latent_upscale"]
+    assert ups and all("ic-lora" not in str(n.params.get("upsampler")) for n in ups)
+    assert "which does not load a latent upscale model (an IC-LoRA's or another loader): its file is not taken as the " \
+           "upsampler" in _said(conv)

@@ -114,7 +114,6 @@ def _vace_task(b, node, up, inputs: dict, said: list[str]) -> None:
                     "Wan VACE's pad_* are fractions of the clip's width and height: set them for your clip")
     elif "mask" in inputs and any(s.cls in ("SAM3_Detect", "SAM3_VideoTrack") for s in inputs["mask"][2]):
         b.extra["task"] = "inpaint"
-    _still_control(b, node, inputs, said)
     src = wf.source(node, "control_video")
     if src is not None and src.cls == "BatchImagesNode":
         ends = [find_loader(wf, src, k, b.used) for k in sorted(k for k in src.links if k.startswith("images."))]
@@ -124,6 +123,8 @@ def _vace_task(b, node, up, inputs: dict, said: list[str]) -> None:
             inputs["keyframe_1"], inputs["keyframe_2"] = ((ends[0][0], 0, ()), (ends[-1][0], 0, ()))
             b.keyframes += ["0", "last"]
             said[:] = [line for line in said if "'control_" not in line]
+    elif src is not None and src.cls in STILLS:  # the loader itself, nothing between
+        _still_control(b, node, inputs, said)
 
 
 STILLS = ("LoadImage", "LoadImageOutput")  # loaders of one picture
