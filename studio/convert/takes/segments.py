@@ -173,8 +173,8 @@ def from_earlier(b: Any, save: CNode) -> bool:
     a start image Studio cannot make nor made as the earlier take again; False where it does not start so (or could not
     be made: the builder reads it as any output)."""
     keys = list(b.made)
-    if not keys or not save.enabled:
-        return False
+    if not keys or not save.enabled or not 0 < len(sampler_chain(b.wf, save)) <= MAX_SAMPLERS:
+        return False  # (more samplers: the builder keeps them as notes)
     before = len(b.bands)
     hold, ext = _continue(b, save, 0, keys, named=True)
     if hold is None:
