@@ -106,9 +106,18 @@ def test_prompts_per_tile_and_spatial_tiles_are_said():
     conv = convert(_loop(prompts="a calm sea | a storm | the dawn",
                          widgets=[80, 24, 1.0, 1.0, 1.0, 2, 2, 1, 0.3, 0, 1000, "0"]), "loop_prompts")
     said = _said(conv)
-    assert "(3 prompts, one a tile) are not taken: the whole take is made from its guider's prompt" in said
+    assert "3 prompts per tile from 'MultiPromptProvider' (MultiPromptProvider, #10) are a Prompt Schedule on the " \
+           "generator's 'schedule'" in said
     assert "in 2 x 2 spatial tiles" in said and "adain_factor 0.3" in said
-    assert _gens(conv)[0].params["prompt"] == "a lighthouse at dusk, waves"
+    gen = _gens(conv)[0]
+    schedule = conv.graph.nodes[conv.graph.input_link(gen.id, "schedule").src]
+    # each prompt from the frame its tile's new frames start at: 0, then 81 (the first tile's 81 frames), 81 + 56
+    assert schedule.params["prompts"] == "0: a calm sea\n81: a storm\n137: the dawn"
+    assert "MultiPromptProvider" not in next((x for x in conv.log if "not converted" in x), "")
+    # an image to video has no schedule input: the prompts per tile said, not taken
+    said = _said(convert(_loop(["harbour.png"], "0", prompts="a calm sea | a storm"), "loop_i2v_prompts"))
+    assert "2 prompts per tile from 'MultiPromptProvider' (MultiPromptProvider, #11) are not taken: Image to Video " \
+           "has no prompt schedule" in said
 
 
 def _extend_chain(news=(80, 40)):

@@ -94,9 +94,6 @@ def make(b: Any, save: CNode, p: Pass) -> int | None:
     sv = next((n for n in band if b.g.nodes[n].type_id == "io.save_video"), None)
     src = b.g.input_link(sv, "video") if sv is not None else None
     out = (src.src, src.src_port) if src is not None else b.takes.get(gen, (gen, "video"))
-    if sv is not None:
-        b.g.remove_node(sv)
-        band.remove(sv)
     b.used |= {n.id for n in p.steps}
     how = ("; ComfyUI's " + ", ".join(_name(n) for n in p.steps) + " on the frames' way " +
            ("is" if len(p.steps) == 1 else "are") + " not applied") if p.steps else ""
@@ -107,9 +104,15 @@ def make(b: Any, save: CNode, p: Pass) -> int | None:
     pixels = p.encode.links.pop("pixels", None)
     b.continuing = {(p.encode.id, "pixels"): (out[0], out[1], line)}
     try:
-        made = b.pipeline(save)  # (held with its sentence where it cannot be made: the earlier take stays)
+        made = b.pipeline(save)  # (held with its sentence where it cannot be made)
     finally:
         if pixels is not None:
             p.encode.links["pixels"] = pixels
         b.continuing = {}
+    if made and sv is not None:  # the take reworked is the pass's input, not an output of its own
+        b.g.remove_node(sv)
+        band.remove(sv)
+    elif sv is not None:  # the pass held: the earlier take is still written, said
+        b.log(f"the take of {_name(p.earlier)} that {_name(p.head)} reworks is made and written by its own Save Video "
+              f"('{b.g.nodes[sv].params.get('path')}'): the pass on it is held (said first)")
     return 1 + int(made)

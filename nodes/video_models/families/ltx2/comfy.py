@@ -9,7 +9,7 @@ from studio.convert.api import (I2V, T2V, CNode, ComfyMapping, Generator, Guider
 from studio.core.shown import number
 
 from .comfy_enhance import enhance_stage, read_enhancer
-from .comfy_loops import KEYS, loop_keys, translate
+from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
 
 LTX2 = "video_models.ltx2"
@@ -287,7 +287,8 @@ HOOKS = {
     "latent_steps": {"LTXVImgToVideoInplace": _inplace, "LTXVImgToVideoConditionOnly": _inplace,
                      "LTXVAddGuide": _guided, "LTXVAddGuideMulti": _guided_multi,
                      "LTXAddVideoICLoRAGuide": _ic_guide, "LTXVImgToVideoInplaceKJ": _inplace_kj,
-                     KEYS: lambda b, n, gen, inputs, said: loop_keys(b, n, gen, inputs, said, I2V, T2V)},
+                     KEYS: lambda b, n, gen, inputs, said: loop_keys(b, n, gen, inputs, said, I2V, T2V),
+                     TILES: loop_prompts},
     "lora_loaders": ("LTXICLoRALoaderModelOnly",),  # ComfyUI-LTXVideo's IC-LoRA loader: a Video LoRA
     "prompt": read_enhancer, "text_loaders": ("LTXAVTextEncoderLoader", "LTXVGemmaCLIPModelLoader"),
     "upscalers": ("LTXVLatentUpsampler",),

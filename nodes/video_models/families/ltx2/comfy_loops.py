@@ -18,6 +18,8 @@ from studio.convert.api import CNode, PackTranslation, Workflow, finite, frame_m
 
 LOOP, EXTEND, PROMPTS = "LTXVLoopingSampler", "LTXVExtendSampler", "MultiPromptProvider"
 KEYS = "LTXVLoopKeyframes"  # the looping sampler's keyframe images, as this family's node on the latent's way
+TILES = "LTXVLoopPrompts"  # its prompts per tile, as this family's node on the latent's way
+SCHEDULE = "video_models.prompt_schedule"  # Studio's Prompt Schedule (its 'schedule' output)
 TIME = 8  # LTX-2's VAE: pixel frames a latent frame holds (after the first)
 LOOP_WIDGETS = ("temporal_tile_size", "temporal_overlap", "guiding_strength", "temporal_overlap_cond_strength",
                 "cond_image_strength", "horizontal_tiles", "vertical_tiles", "spatial_overlap", "adain_factor",
@@ -64,6 +66,8 @@ class _Loops(PackTranslation):
         w = self.named(n)
         tile, overlap = w.get("temporal_tile_size", 80), w.get("temporal_overlap", 24)
         latent = n.links.get("latents")
+        if "optional_positive_conditionings" in n.links and latent is not None:  # (farther from the sampler than its
+            latent = self.prompts(n, w, latent)  # keyframes: read after them, on the generator they decide)
         if "optional_cond_images" in n.links and latent is not None:
             latent = self.keys(n, w, latent)
         links = {k: n.links[k] for k in ("noise", "guider", "sampler", "sigmas") if k in n.links}
@@ -130,15 +134,27 @@ class _Loops(PackTranslation):
                                  f"({src.shown_cls}, #{src.id}), are not taken: Studio's generator has no such input")
         src = self.wf.nodes.get(n.links["optional_positive_conditionings"][0]) \
             if "optional_positive_conditionings" in n.links else None
-        if src is not None:
-            prompts = [p.strip() for p in str(self.named(src).get("prompts") or "").split("|") if p.strip()] \
-                if src.cls == PROMPTS else []
-            if src.cls == PROMPTS:
-                self.wf.taken.add(src.id)  # its prompts said here
-            many = f" ({len(prompts)} prompts, one a tile)" if prompts else ""
+        if src is not None and f"{n.id}:prompts" not in self.wf.nodes:  # (read on the latent's way: loop_prompts)
             self.said.append(f"{self.name(n)}'s prompts per tile from '{src.title or src.shown_cls}' ({src.shown_cls}, "
-                             f"#{src.id}){many} are not taken: the whole take is made from its guider's prompt; a "
-                             "Prompt Schedule wired into the generator's 'schedule' changes it window by window")
+                             f"#{src.id}) are not taken: the whole take is made from its guider's prompt")
+
+    def prompts(self, n: CNode, w: dict, latent: tuple) -> tuple:
+        """The looping sampler's prompts per tile (MultiPromptProvider's, '|' between them) as this family's node
+        (TILES) on its latent's way, each with the frame its tile's new frames start at; the latent as it was where
+        they cannot be read so (said in :meth:`unlike`)."""
+        src = self.wf.nodes.get(n.links["optional_positive_conditionings"][0])
+        tile, overlap = w.get("temporal_tile_size", 80), w.get("temporal_overlap", 24)
+        text = str(self.named(src).get("prompts") or "") if src is not None and src.cls == PROMPTS else ""
+        prompts = [p.strip() for p in text.split("|") if p.strip()]
+        if not prompts or any(c in p for p in prompts for c in ";@\n") or not (finite(tile) and finite(overlap)) \
+                or tile <= overlap:
+            return latent
+        starts = [0] + [int(tile) + 1 + k * int(tile - overlap) for k in range(len(prompts) - 1)]
+        keys = "\n".join(f"{at}: {p}" for at, p in zip(starts, prompts))
+        self.core(n, TILES, {"prompts": keys, "count": len(prompts), "from": src.id, "from_cls": src.shown_cls,
+                             "from_title": src.title or src.shown_cls}, {"latent": latent}, nid=f"{n.id}:prompts")
+        self.wf.taken.add(src.id)
+        return (f"{n.id}:prompts", 0)
 
     def keys(self, n: CNode, w: dict, latent: tuple) -> tuple:
         """The looping sampler's keyframe images as this family's node (KEYS) on its latent's way; a batch of images
@@ -257,4 +273,24 @@ def loop_keys(b, n: CNode, gen: str, inputs: dict, said: list[str], I2V: str, T2
             said.append(line)
         if finite(strength):
             b.keyframe_strength = float(strength)
+    return gen
+
+
+def loop_prompts(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
+    """The looping sampler's prompts per tile (TILES): Studio's Prompt Schedule (keyframes: each prompt from the frame
+    its tile's new frames start at) on the generator's 'schedule' where it has one (Text to Video), else said."""
+    wf = b.wf
+    who = f"'{wf.value(n, 'from_title')}' ({wf.value(n, 'from_cls')}, #{wf.value(n, 'from')})"
+    count, keys = wf.value(n, "count"), str(wf.value(n, "prompts") or "")
+    spec = b.g.registry.get(gen) if gen in b.g.registry else None
+    if spec is None or spec.input("schedule") is None:
+        said.append(f"{LOOP}'s {count} prompts per tile from {who} are not taken: "
+                    f"{spec.title if spec is not None else gen} has no prompt schedule; the whole take is made from "
+                    "its guider's prompt")
+        return gen
+    sid = b.add(SCHEDULE, {"mode": "keyframes", "prompts": keys}, n)
+    b.motion["schedule"] = (sid, "schedule")
+    said.append(f"{LOOP}'s {count} prompts per tile from {who} are a Prompt Schedule on the generator's 'schedule' "
+                f"(each from the frame its tile's new frames start at in ComfyUI: {keys.replace(chr(10), '; ')}): "
+                "Studio changes the prompt window by window")
     return gen
