@@ -161,3 +161,17 @@ def test_an_ic_lora_loader_on_the_upsamplers_input_is_never_taken_as_the_upsampl
     assert ups and all("ic-lora" not in str(n.params.get("upsampler")) for n in ups)
     assert "which does not load a latent upscale model (an IC-LoRA's or another loader): its file is not taken as the " \
            "upsampler" in _said(conv)
+
+
+def test_an_extension_of_a_looped_take_makes_that_one_take_longer():
+    w = UI()
+    ck, inputs = _head(w)
+    loop = w.add("LTXVLoopingSampler", [80, 24, 1.0, 1.0, 1.0, 1, 1, 1, 0.0, 0, 1000, "0"], ["LATENT"], inputs)
+    ext = w.add("LTXVExtendSampler", [80, 16, 0.5, 1.0, ""], ["LATENT", "CONDITIONING", "CONDITIONING"],
+                {k: inputs[k] for k in ("model", "vae", "noise", "sampler", "sigmas", "guider")}
+                | {"latents": (loop, 0, "LATENT")})
+    _save(w, ck, ext)
+    conv = convert(w.doc(), "loop_extended")
+    gen, = _gens(conv)
+    assert (gen.params["frames"], gen.params["window"], gen.params["overlap"]) == (321, 81, 24)
+    assert "Studio makes the take 321 frames long" in _said(conv)
