@@ -19,6 +19,7 @@ from studio.core.graph import Graph
 from .families.hooks import HOOKS, hook
 from .packs.translation import PackTranslation, finite, held_task
 from .reading.workflow import CONTROL, CNode, Workflow
+from .takes.keyframes import frame_mark
 from .tracing.guiders import Guider
 from .tracing.prompts import encoders, prompt_text, walk
 from .tracing.sampling import SAMPLERS, Sampling, read_sampling
@@ -27,7 +28,7 @@ from .tracing.walks import find_loader, model_file, upstream
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
-           "CONTROL", "encoders", "finite", "held_task", "I2V", "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader",
+           "CONTROL", "encoders", "finite", "frame_mark", "held_task", "I2V", "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader",
            "model_file", "prompt_text", "read_sampling", "task_node", "upstream", "walk"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 

@@ -242,3 +242,54 @@ def test_a_segment_started_from_frames_through_a_node_studio_does_not_read_is_sa
     assert "another take: 'KSampler' (KSampler, #203) samples a segment of its own (20 steps, cfg 5.0), started " \
            "from frames of the take of 'KSampler' (KSampler, #103) through nodes Studio does not read" in notes
     assert "a second pass" not in notes
+
+
+def _i2v_chain(join: bool) -> dict:
+    """Three Wan 2.1 image-to-video segments, each starting from frame 80 of the one before (ImageFromBatch of its
+    decoded frames), each its own prompt and seed; saved each on its own (``join`` False) or joined by ImageBatch."""
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    unet = w.add("UNETLoader", ["wan2.1_i2v_480p_14B_fp16.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
+    src, decs = (w.add("LoadImage", ["start.png", "image"], ["IMAGE", "MASK"]), 0), []
+    for k in range(3):
+        pos = w.add("CLIPTextEncode", [f"segment {k}"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+        neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+        i2v = w.add("WanImageToVideo", [832, 480, 81, 1], ["CONDITIONING", "CONDITIONING", "LATENT"],
+                    {"positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"), "vae": (vae, 0, "VAE"),
+                     "start_image": (*src, "IMAGE")})
+        ks = w.add("KSampler", [k + 1, "fixed", 20, 5.0, "uni_pc", "simple", 1.0], ["LATENT"],
+                   {"model": (unet, 0, "MODEL"), "positive": (i2v, 0, "CONDITIONING"),
+                    "negative": (i2v, 1, "CONDITIONING"), "latent_image": (i2v, 2, "LATENT")})
+        decs.append(w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")}))
+        src = (w.add("ImageFromBatch", [80, 1], ["IMAGE"], {"image": (decs[-1], 0, "IMAGE")}), 0)
+        if not join:
+            cv = w.add("CreateVideo", [16], ["VIDEO"], {"images": (decs[-1], 0, "IMAGE")})
+            w.add("SaveVideo", [f"seg{k}", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    if join:
+        b1 = w.add("ImageBatch", [], ["IMAGE"], {"image1": (decs[0], 0, "IMAGE"), "image2": (decs[1], 0, "IMAGE")})
+        b2 = w.add("ImageBatch", [], ["IMAGE"], {"image1": (b1, 0, "IMAGE"), "image2": (decs[2], 0, "IMAGE")})
+        cv = w.add("CreateVideo", [16], ["VIDEO"], {"images": (b2, 0, "IMAGE")})
+        w.add("SaveVideo", ["joined", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    return w.doc()
+
+
+def test_an_extend_chain_saved_segment_by_segment_continues_never_held_nor_copies():
+    """Issue 112: each segment saved on its own, each starting from the one before's frame 80: a generator each with
+    its own prompt and seed, each later one's start image a Frame Hold of the earlier generator's video (was: the
+    later two held with a false sentence, 'cannot make the start image the workflow generates first')."""
+    for join in (False, True):
+        conv = convert(_i2v_chain(join), "chain")
+        g = conv.graph
+        assert g.validate() == []
+        gens = [n for n in g.nodes.values() if n.type_id == "video_models.image_to_video"]
+        assert [(n.params["prompt"], n.params["seed"]) for n in gens] == [(f"segment {k}", k + 1) for k in range(3)]
+        for earlier, later in zip(gens, gens[1:]):
+            hold = g.nodes[g.input_link(later.id, "image").src]
+            assert hold.type_id == "edit.frame_hold" and hold.params["frame"] == 80
+            assert g.input_link(hold.id, "video").src == earlier.id
+        said = "\n".join(conv.log + [n["text"] for n in g.ui["notes"]])
+        assert "This workflow makes" not in said
+        assert ("starts from frame 80 of the take of 'SaveVideo' (#" if not join else "take 2 starts from frame 80 of "
+                "take 1's video") in said

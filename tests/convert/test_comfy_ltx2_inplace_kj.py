@@ -143,3 +143,32 @@ def test_add_guide_multi_makes_each_image_a_keyframe_at_its_frame():
     assert conv.tasks[0]["inputs"] == ["keyframe_1", "keyframe_2"]
     assert (_wired(conv, gen, "keyframe_1"), _wired(conv, gen, "keyframe_2")) == ("dawn.png", "dusk.png")
     assert gen.params["keyframes"] == "0, 48"
+
+
+def test_an_end_image_alone_at_minus_1_is_the_last_keyframe_and_other_negatives_count_from_the_end():
+    """Issue 112: an end keyframe at -1 lands on the last frame, never frame 0 (not the start image), and any negative
+    index counts from the end of the take (Studio's keyframes count so too)."""
+    conv = convert(_doc([("end.png", -1, 1.0)]), "kj_end")
+    gen = _nodes(conv, "video_models.ltx2")[0]
+    assert _wired(conv, gen, "image") is None and _wired(conv, gen, "keyframe_1") == "end.png"
+    assert gen.params["keyframes"] == "last"
+    conv = convert(_doc([("first.png", 0, 1.0), ("near_end.png", -9, 1.0)]), "kj_neg")
+    gen = _nodes(conv, "video_models.ltx2")[0]
+    assert gen.params["keyframes"] == "0, -9" and _wired(conv, gen, "keyframe_2") == "near_end.png"
+
+
+def test_an_index_studio_cannot_read_is_said_never_frame_0_in_silence():
+    doc = _doc([("end.png", -1, 1.0)])
+    kj = next(n for n in doc["nodes"] if n["type"] == "LTXVImgToVideoInplaceKJ")
+    maths = {"id": 99, "type": "SomePackMath", "mode": 0, "inputs": [], "outputs": [{"name": "INT", "type": "INT"}],
+             "widgets_values": ["a - 1", 3], "pos": [0, 0], "size": [10, 10], "properties": {}}
+    doc["nodes"].append(maths)
+    doc["links"].append([999, 99, 0, kj["id"], len(kj["inputs"]), "INT"])
+    slot = next(i for i in kj["inputs"] if i["name"] == "num_images.index_1")
+    slot["link"] = 999
+    conv = convert(doc, "kj_wired")
+    gen = _nodes(conv, "video_models.ltx2")[0]
+    said = "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
+    assert _wired(conv, gen, "image") is None and _wired(conv, gen, "keyframe_1") == "end.png"
+    assert "('num_images.index_1') comes from 'SomePackMath' (SomePackMath, #99), whose value Studio cannot work out: " \
+           "its image is placed at frame 0" in said

@@ -399,3 +399,27 @@ def test_wrapper_wan_animate_is_studios_wan_animate_with_its_pose_and_face_made_
     assert len(_nodes(conv, "preprocess.pose_estimate")) == 1
     assert (gen.params["frames"], gen.params["window"]) == (81, 77)
     assert "face_strength 0.8 is not taken" in "\n".join(conv.log)
+
+
+def test_infinitetalk_video_to_video_keeps_its_voice_never_a_plain_restyle():
+    """WanVideoWrapper's InfiniteTalk video to video (a source clip encoded as the sampler's samples, the voice's
+    MultiTalkWav2VecEmbeds on its multitalk_embeds): held with one sentence naming the voice and the clip, its sound
+    loaded, never a Video to Video restyle without the voice (issue 112)."""
+    w = UI()
+    model, text, vae = _common(w)
+    clip = w.add("VHS_LoadVideo", {"video": "interview.mp4", "force_rate": 0, "frame_load_cap": 0})
+    enc = w.add("WanVideoEncode", [True, 272, 272, 144, 128, 0.0, 1.0], vae=(vae, 0), image=(clip, 0))
+    emb = w.add("WanVideoEmptyEmbeds", [832, 480, 81])
+    wav = w.add("DownloadAndLoadWav2VecModel", ["TencentGameMate/chinese-wav2vec2-base", "fp16", "main_device"])
+    sound = w.add("LoadAudio", ["dub.wav"])
+    voice = w.add("MultiTalkWav2VecEmbeds", [True, 81, 25, 1.0, 1.0, "para"], wav2vec_model=(wav, 0),
+                  audio_1=(sound, 0))
+    s = _sampler(w, model, text, emb, widgets=(6, 1.0, 5.0, 7, "fixed", True, "unipc", 0, 0.7), samples=(enc, 0),
+                 multitalk_embeds=(voice, 0))
+    _save(w, s, vae)
+    conv = convert(w.doc(), "infinitetalk_v2v")
+    assert conv.graph.validate() == []
+    assert not _nodes(conv, "video_models.video_to_video")  # not a restyle without the voice
+    assert conv.log[0].startswith("This workflow makes a video with a voice lip-synced onto a source clip")
+    paths = {n.params.get("path") for n in conv.graph.nodes.values() if n.type_id in ("io.load_audio", "io.load_video")}
+    assert {"dub.wav", "interview.mp4"} <= paths  # the voice and the clip kept in the graph

@@ -90,7 +90,7 @@ class IntentReading:
         """The task node's intent inputs read into ``inputs``, the family's own reading of it (which may say
         another task), and its settings: the generator's, or said as not taken."""
         for port, into in spec.ports if spec is not None else ():
-            if port in node.links:
+            if port in node.links or (node.id, port) in self.continuing:  # (an earlier take's: takes.restyle)
                 self.intent(node, port, into, inputs, said)
         if spec is not None and spec.read is not None and node is not None:  # the family's own reading
             spec = spec.read(self, node, up, spec, inputs, said) or spec
@@ -134,7 +134,8 @@ class IntentReading:
             said.append(f"'{first.title or first.cls}' denoises its encoded latent whole (denoise 1): the clip encoded"
                         f"{clip} is noised away, as in ComfyUI, and the video is made from the prompt alone")
             return None
-        if found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video":
+        taken = (node.id, "pixels") in self.continuing  # an earlier take's video (takes.restyle: a pass on it)
+        if not taken and (found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video"):
             return Task("video to video from an encoded image", None, family=None,
                         cannot="restyle a latent encoded from a still image or from nodes it does not convert (Video "
                                "to Video takes a clip)")

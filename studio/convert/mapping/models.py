@@ -78,6 +78,9 @@ class ModelReading:
                     if clip is not None and clip != strength:
                         said.append(f"LoRA '{name}': its text-encoder strength {clip:g} is not applied (Video LoRA puts "
                                     "it on the denoiser)")
+            elif loader.out_types and "MODEL" not in loader.out_types:  # a text encoder's or another loader: by its
+                said.append(f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) on the model's way "
+                            f"gives {', '.join(loader.out_types)}, not a model: not read as a LoRA")  # declared type
             else:
                 chain.append((wf.value(loader, "lora_name"), wf.value(loader, "strength_model"), loader))
                 clip = wf.value(loader, "strength_clip")

@@ -64,8 +64,10 @@ class OutputStage:
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
         o.task, o.latent, o.inputs, spec = self._task(o.first, up, o.said)
         o.fam = family(model_file(self.wf, o.loaders[0]) if o.loaders else None, spec, up)
-        if spec is not None and spec.generator is None:
-            self._hold(save, spec, o.fam, o.latent, o.loaders, up)
+        if spec is not None and spec.generator is None:  # (an encoded clip's task: every input of the output held,
+            # the clip and what conditions its sampler beside it, a voice)
+            encoded = o.latent is not None and o.latent.cls.startswith("VAEEncode")
+            self._hold(save, spec, o.fam, None if encoded else o.latent, o.loaders, up)
             return False
         o.hooks = families.generator(o.task)
         if o.hooks is not None and o.hooks.output is not None:  # the family makes the output itself (Wan Dancer's)

@@ -125,14 +125,52 @@ def _downstream(src: CNode, within: set[str], cons: dict[str, list[CNode]]):
     return (m for _, m in _walk([src], within, cons))
 
 
-def _via(wf: Workflow, src: CNode, within: set[str], used: set[str], cons: dict[str, list[CNode]]) -> CNode | None:
-    """The first node on ``src``'s way into ``within`` that Studio did not convert (else the first on its way)."""
-    first = None
-    for m in _downstream(src, within, cons):
-        first = first or m
-        if m.id not in used:
-            return m
-    return first
+def _via(wf: Workflow, src: CNode, within: set[str], used: set[str], cons: dict[str, list[CNode]],
+         known: dict | None = None) -> CNode | None:
+    """The first node on ``src``'s way into ``within`` that Studio did not convert (else the first on its way);
+    ``known``: what earlier calls with the same ``within`` and ``used`` found (each node's answer worked out once)."""
+    near = _nearest(src, within, cons, frozenset(), lambda n, m: m.id not in used, {} if known is None else known)
+    if near is not None:
+        return near[1]
+    return next((m for m in cons.get(src.id, []) if m.id in within), None)
+
+
+_PENDING = (-1, None)  # a node whose answer is being worked out (met again: a circle, no answer through it)
+
+
+def _nearest(src: CNode, within: set[str], cons: dict[str, list[CNode]], skip: frozenset, stop: Any,
+             known: dict) -> tuple[int, CNode] | None:
+    """(steps, node) of the nearest node ``src`` feeds inside ``within`` (never one of ``skip``) at which ``stop(feeding
+    node, node)`` holds, the walk going on through the others; None where there is none. Each node's answer is
+    worked out once, in ``known`` (shared by calls with the same ``within``, ``skip`` and ``stop``): a walk from
+    every file of thousands into one long chain stays linear in the workflow's size (issue 112 item 7), where a walk
+    each was quadratic. Ties: the node fed first."""
+    if src.id in known:
+        return None if known[src.id] is _PENDING else known[src.id]
+    known[src.id] = _PENDING
+    stack = [(src, iter(cons.get(src.id, [])))]
+    while stack:
+        n, it = stack[-1]
+        for m in it:
+            if m.id not in skip and m.id in within and m.id not in known and not stop(n, m):
+                known[m.id] = _PENDING
+                stack.append((m, iter(cons.get(m.id, []))))
+                break
+        else:
+            stack.pop()
+            found = None
+            for m in cons.get(n.id, []):
+                if m.id in skip or m.id not in within:
+                    continue
+                if stop(n, m):
+                    here = (1, m)
+                else:
+                    later = known.get(m.id)
+                    here = None if later is None or later is _PENDING else (later[0] + 1, later[1])
+                if here is not None and (found is None or here[0] < found[0]):
+                    found = here
+            known[n.id] = found
+    return known[src.id]
 
 
 def _conditioning(wf: Workflow, src: CNode, within: set[str], cons: dict[str, list[CNode]]) -> CNode | None:
@@ -166,10 +204,42 @@ def _beside(s: CNode, save: CNode, key: frozenset, cons: dict[str, list[CNode]],
     return False
 
 
-def _mentioned(b: Any, n: CNode, said: list[str]) -> bool:
-    name = b.file_of(n) if n.cls in LOADER_NODES else ""
-    text = "\n".join(said + list(b.refused) + list(b.out.log) + list(b.first_notes) + [x["text"] for x in b.notes])
-    return (bool(name) and name in text) or f"#{n.id})" in text or f"#{n.id}," in text
+_ID_SAID = re.compile(r"#([^#\s),]+)[),]")  # a node named in a sentence: '(LoadImage, #3)', '#3, ...'
+_WORDS = re.compile(r"[^\s\"'<>|*?=&,;()\[\]{}]+")  # a name said without quotes, up to a separator
+
+
+class _Said:
+    """What the sentences said so far name, indexed once (issue 112 item 7: a workflow of thousands of files was
+    read against every sentence for each file, quadratic): the nodes named ('#3)' or '#3,'), the texts between
+    quotes and the words, each with its path's tail; a sentence added later is indexed when it is added."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.ids: set[str] = set()
+        self.names: set[str] = set()
+        self.odd: list[str] = []  # the texts of names holding a quote themselves, searched whole (rare)
+        for t in texts:
+            self.add(t)
+
+    def add(self, text: str) -> None:
+        self.ids.update(_ID_SAID.findall(text))
+        for part in text.split("'") + _WORDS.findall(text):
+            self.names.add(part)
+            self.names.add(part.replace("\\", "/").rsplit("/", 1)[-1])
+        if "'" in text:
+            self.odd.append(text)
+
+    def names_node(self, b: Any, n: CNode) -> bool:
+        if n.id in self.ids:
+            return True
+        name = b.file_of(n) if n.cls in LOADER_NODES else ""
+        if not name:
+            return False
+        return name in self.names or ("'" in name and any(name in t for t in self.odd))
+
+
+def _said(b: Any, said: list[str]) -> _Said:
+    """The index of what has been said of the output so far (its lines, the refusals, the Log and the notes)."""
+    return _Said(said + list(b.refused) + list(b.out.log) + list(b.first_notes) + [x["text"] for x in b.notes])
 
 
 def uncarried(b: Any, first: CNode, inputs: dict, said: list[str]) -> list[CNode]:
@@ -179,8 +249,9 @@ def uncarried(b: Any, first: CNode, inputs: dict, said: list[str]) -> list[CNode
     within = {n.id for n in upstream(wf, first)}
     cons = _consumers(wf)
     wired = {v[0].id for v in inputs.values()} | set(b.loaded)
+    told = _said(b, said)
     return [n for n in media_sources(wf, [n for n in wf.nodes.values() if n.id in within]) if n.id not in wired
-            and _reaches(n, cons, within) and not _mentioned(b, n, said)]
+            and _reaches(n, cons, within) and not told.names_node(b, n)]
 
 
 def maker_between(b: Any, save: CNode, key: frozenset) -> CNode | None:
@@ -208,14 +279,20 @@ def blocked(b: Any, first: CNode) -> list[tuple[CNode, CNode]]:
                 within.add(src)
                 todo.append(wf.nodes[src])
     declared = families.declared() | set(tasks())
-    out = []
+    types: dict[str, dict] = {}  # a node -> what each node feeding it gives it (its links read once, not once a file)
+
+    def stops(n: CNode, m: CNode) -> bool:
+        if m.id not in types:
+            types[m.id] = {}
+            for k, (src, _) in m.links.items():
+                types[m.id].setdefault(src, set()).add(in_type(m, k))
+        return (m.id not in b.used and m.cls not in declared and m.enabled and bool(types[m.id].get(n.id, set()) & CARRIED)
+                and role(wf, m) in ("conditioning", "latent step", "latent maker"))
+    out, known = [], {}
     for f in media_sources(wf, [n for n in wf.nodes.values() if n.id in within]):
-        for n, m in _walk([f], within, cons, frozenset({first.id})):
-            given = {in_type(m, k) for k, (src, _) in m.links.items() if src == n.id}
-            if (m.id not in b.used and m.cls not in declared and m.enabled and given & CARRIED
-                    and role(wf, m) in ("conditioning", "latent step", "latent maker")):
-                out.append((f, m))
-                break
+        near = _nearest(f, within, cons, frozenset({first.id}), stops, known)
+        if near is not None:
+            out.append((f, near[1]))
     return out
 
 
@@ -253,15 +330,16 @@ def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, sa
     """The ledger of one converted output: a sentence in ``said`` for each file, sampler pass, size, length
     or prompt of the workflow's that Studio's graph does not carry."""
     wf, cons = b.wf, _consumers(b.wf)
-    within = {n.id for n in up}
+    within, told, known = {n.id for n in up}, _said(b, said), {}
     for n in media_sources(wf, up):
-        if n.id in b.loaded or not _reaches(n, cons, within) or _mentioned(b, n, said):
+        if n.id in b.loaded or not _reaches(n, cons, within) or told.names_node(b, n):
             continue
-        v = _via(wf, n, within, b.used, cons)
+        v = _via(wf, n, within, b.used, cons, known)
         through = (f" through ComfyUI's '{v.title or v.shown_cls}' ({v.shown_cls}, #{v.id}: "
                    f"{carries(v) or role(wf, v)})") if v is not None else ""
         said.append(f"the {words(b, n)} reaches this output{through}, which Studio does not convert: the video is "
                     "made without it")
+        told.add(said[-1])
     made = set().union(*b.made) if b.made else set()
     others = [n for n in up if n.enabled and n.id not in key and n.id not in made and role(wf, n) == "sampler"
               and _beside(n, save, key, cons, within)]

@@ -95,11 +95,12 @@ def _head(chain: list[CNode], ups: dict[str, set[str]]) -> CNode:
     return next(s for s in chain if not any(o.id in ups[s.id] for o in chain if o is not s))
 
 
-def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset]) -> tuple[str | None, dict]:
+def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset], named: bool = False) -> tuple[str | None, dict]:
     """Take ``k`` (its output ``fake``) started from frames of an earlier take made here: Studio's node giving them
     from that take's video (Frame Hold: one frame, the start image; Time's trim: the last frames, a clip to extend),
     handed to the builder to wire (b.continuing); its id, else None, and the settings it asks of the take's
-    generator (Wan VACE's 'extend' preset and the frames kept)."""
+    generator (Wan VACE's 'extend' preset and the frames kept). ``named``: the takes are said by their outputs (each
+    saved on its own) instead of their numbers in one joined output."""
     wf = b.wf
     chain = sampler_chain(wf, fake)
     ups = {s.id: {u.id for u in upstream(wf, s)} - {s.id} for s in chain}
@@ -109,6 +110,9 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset]) -> tuple[str |
         return None, {}
     j, key = earlier[cont.sampler]
     gen = b.made[key][0]
+    was = b.made[key][3]
+    this, that = (f"the take of '{fake.title or fake.shown_cls}' (#{fake.id})",
+                  f"the take of '{was.title or was.shown_cls}' (#{was.id})") if named else (f"take {k}", f"take {j}")
     frames = b.g.nodes[gen].params.get("frames")
     frames = frames if isinstance(frames, int) and frames > 0 else None
     count = cont.count or (frames - cont.frame if frames and cont.frame is not None and frames > cont.frame else 1)
@@ -118,7 +122,7 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset]) -> tuple[str |
         count = frames - first
     how = f" (ComfyUI's {cont.pick.shown_cls}, #{cont.pick.id})" if cont.pick is not None else ""
     b.used |= cont.via  # the earlier take's frames on their way: read here (not this take's own inputs)
-    unknown = "" if first is not None else f"; take {j}'s length is not known: set the frame to its last"
+    unknown = "" if first is not None else f"; {that}'s length is not known: set the frame to its last"
     if cont.matched is not None:  # a colour match on the way (to the first take's start image, as a rule)
         unknown += (f"; ComfyUI's {cont.matched.shown_cls} (#{cont.matched.id}) matching their colour to another "
                     "picture on the way is not applied")
@@ -126,7 +130,7 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset]) -> tuple[str |
         at, spec = max(first or 0, 0), task_of(cont.node)
         node = b.add("edit.time", {"mode": "trim", "start": at, "length": count}, cont.pick or cont.node)
         b.g.connect(*b.takes.get(gen, (gen, "video")), node, "video")
-        line = (f"take {k} extends frames {at}-{at + count - 1} of take {j}'s video{how}: Time (trim) gives them as "
+        line = (f"{this} extends frames {at}-{at + count - 1} of {that}'s video{how}: Time (trim) gives them as "
                 f"{b.g.registry.get(spec.generator).title}'s video, its 'extend' preset keeping them and making the "
                 "rest of the take (the workflow's own masks and padding are replaced by the preset's)" + unknown)
         b.continuing = {(cont.node.id, port): (None, None, "") for port, into in spec.ports if into == "mask"}
@@ -135,10 +139,10 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset]) -> tuple[str |
     frame = (first or 0) + count - 1 if first is not None else 0  # one picture: the last of the frames picked
     node = b.add("edit.frame_hold", {"frame": frame}, cont.pick or cont.node)
     b.g.connect(*b.takes.get(gen, (gen, "video")), node, "video")
-    line = f"take {k} starts from frame {frame} of take {j}'s video{how}: Frame Hold gives it as the start image"
+    line = f"{this} starts from frame {frame} of {that}'s video{how}: Frame Hold gives it as the start image"
     if count > 1:
-        line = (f"take {k} starts from {count} frames ({first if first is not None else 'the last'}"
-                f"{'-' + str(first + count - 1) if first is not None else ''}) of take {j}'s video{how} in ComfyUI; "
+        line = (f"{this} starts from {count} frames ({first if first is not None else 'the last'}"
+                f"{'-' + str(first + count - 1) if first is not None else ''}) of {that}'s video{how} in ComfyUI; "
                 f"Studio's generator starts from one picture: Frame Hold gives it the last of them (frame {frame}), "
                 f"the motion of the {count - 1} before it is not carried")
     b.continuing = {(cont.node.id, cont.port): (node, "image", line + unknown)}
@@ -161,6 +165,32 @@ def _natural(name: str) -> tuple:
     head = name.rstrip("0123456789")
     tail = name[len(head):]
     return head, int(tail) if tail else -1
+
+
+def from_earlier(b: Any, save: CNode) -> bool:
+    """An output whose take starts from frames of a take another output made (segments saved each on its own, a chain
+    of extensions): its start image a Frame Hold of that take's video (its clip to extend Time's trim), never held as
+    a start image Studio cannot make nor made as the earlier take again; False where it does not start so (or could not
+    be made: the builder reads it as any output)."""
+    keys = list(b.made)
+    if not keys or not save.enabled or not 0 < len(sampler_chain(b.wf, save)) <= MAX_SAMPLERS:
+        return False  # (more samplers: the builder keeps them as notes)
+    before = len(b.bands)
+    hold, ext = _continue(b, save, 0, keys, named=True)
+    if hold is None:
+        return False
+    try:
+        ok = b.pipeline(save)
+    finally:
+        b.continuing = {}
+    if not ok or len(b.bands) <= before:
+        b.g.remove_node(hold)
+        return False
+    band = b.bands[before]
+    band[:0] = [hold]
+    gen = next(m[0] for m in b.made.values() if m[2] == before)
+    _extend(b, gen, ext, save)
+    return True
 
 
 def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:

@@ -5,10 +5,11 @@ workflow's sound and reference voice, its second stage (comfy_stages) and prompt
 from __future__ import annotations
 
 from studio.convert.api import (I2V, T2V, CNode, ComfyMapping, Generator, Guider, Task, find_loader, finite,
-                                upstream)
+                                frame_mark, upstream)
 from studio.core.shown import number
 
 from .comfy_enhance import enhance_stage, read_enhancer
+from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
 
 LTX2 = "video_models.ltx2"
@@ -36,10 +37,9 @@ def _guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
                     + ("its image is made by nodes Studio does not convert" if found is None else "four keyframes at most"))
         return
     b.intent(n, "image", f"keyframe_{k}", inputs, said)
-    whole = finite(at) and abs(at) < 10**9
-    where = "last" if at == -1 else (str(int(at)) if whole else "0")
-    if not whole and at is not None:
-        said.append(f"a guide's frame {number(at)} is not a frame number: frame 0 used")
+    where, line = frame_mark(wf, n, "frame_idx", at)  # negative: from the end (-1 the last frame), as ComfyUI counts
+    if line:
+        said.append(line)
     b.keyframes.append(where)
     if finite(strength):
         b.keyframe_strength = float(strength)
@@ -173,7 +173,8 @@ def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     ports = [port for _, port in _numbered(n, "num_images.image_")]
     at = {k: wf.value(n, k.replace(".image_", ".index_")) for k in ports}
     strength = {k: wf.value(n, k.replace(".image_", ".strength_")) for k in ports}
-    if len(ports) == 1 and at[ports[0]] in (0, None):
+    index = ports[0].replace(".image_", ".index_") if ports else ""
+    if len(ports) == 1 and (at[ports[0]] == 0 or (at[ports[0]] is None and index not in n.links)):  # (not set: 0)
         b.intent(n, ports[0], "image", inputs, said)
         v = strength[ports[0]]
         if isinstance(v, (int, float)) and not isinstance(v, bool) and v != 1:
@@ -182,15 +183,15 @@ def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
         return I2V if gen == T2V else gen
     for port in ports:
         k = next((i for i in range(1, 5) if f"keyframe_{i}" not in inputs), None)
-        frame = at[port]
-        whole = finite(frame) and abs(frame) < 10**9
-        if k is None or (whole and frame < -1):
-            said.append(f"the image on '{port}' of '{n.title or n.shown_cls}' (#{n.id}) at frame {number(frame)} is not "
-                        "taken: " + ("four keyframes at most" if k is None else "Studio places a keyframe at a frame "
-                                     "number or the last frame"))
+        if k is None:
+            said.append(f"the image on '{port}' of '{n.title or n.shown_cls}' (#{n.id}) at frame {number(at[port])} is "
+                        "not taken: four keyframes at most")
             continue
         b.intent(n, port, f"keyframe_{k}", inputs, said)
-        b.keyframes.append("last" if frame == -1 else str(int(frame)) if whole else "0")
+        where, line = frame_mark(wf, n, port.replace(".image_", ".index_"), at[port])  # negative: from the end
+        b.keyframes.append(where)
+        if line:
+            said.append(line)
         v = strength[port]
         if finite(v):
             b.keyframe_strength = float(v)
@@ -261,6 +262,9 @@ WIDGETS = {
     "LTXVAddGuide": ("frame_idx", "strength"),
     "LTXVEmptyLatentAudio": ("frames_number", "frame_rate", "batch_size"),
     "LTXVReferenceAudio": ("identity_guidance_scale", "start_percent", "end_percent"),
+    # ComfyUI-LTXVideo's Gemma loader (gemma_encoder.py, read for its inputs): a file of the text_encoders folder,
+    # the checkpoint, the prompt's length; its output a CLIP: a text encoder, never a LoRA
+    "LTXVGemmaCLIPModelLoader": ("gemma_path", "ltxv_path", "max_length"),
 }
 
 # ComfyUI-LTXVideo's nodes the converter does not read (Lightricks' node pack, read for meaning): their role and
@@ -273,7 +277,6 @@ PACK_NODES = {
     "LTXVLoopingSampler": ("sampler", "a long take sampled in overlapping loops"),
     "LTXVExtendSampler": ("sampler", "a clip extended by a further take"),
     "LTXVInContextSampler": ("sampler", "a take guided by a reference clip in context"),
-    "LTXVGemmaCLIPModelLoader": ("loader", "a Gemma text encoder"),
     "LTXVGemmaEnhancePrompt": ("prompt", "a prompt written by Gemma"),
 }
 
@@ -283,9 +286,12 @@ HOOKS = {
     # into the first latent frames, a noise mask of 1 - strength: latents.py, read for meaning)
     "latent_steps": {"LTXVImgToVideoInplace": _inplace, "LTXVImgToVideoConditionOnly": _inplace,
                      "LTXVAddGuide": _guided, "LTXVAddGuideMulti": _guided_multi,
-                     "LTXAddVideoICLoRAGuide": _ic_guide, "LTXVImgToVideoInplaceKJ": _inplace_kj},
+                     "LTXAddVideoICLoRAGuide": _ic_guide, "LTXVImgToVideoInplaceKJ": _inplace_kj,
+                     KEYS: lambda b, n, gen, inputs, said: loop_keys(b, n, gen, inputs, said, I2V, T2V),
+                     TILES: loop_prompts},
     "lora_loaders": ("LTXICLoRALoaderModelOnly",),  # ComfyUI-LTXVideo's IC-LoRA loader: a Video LoRA
-    "prompt": read_enhancer, "text_loaders": ("LTXAVTextEncoderLoader",), "upscalers": ("LTXVLatentUpsampler",),
+    "prompt": read_enhancer, "text_loaders": ("LTXAVTextEncoderLoader", "LTXVGemmaCLIPModelLoader"),
+    "upscalers": ("LTXVLatentUpsampler",),
     "schedulers": {"LTXVScheduler": ("max_shift", "base_shift", "stretch", "terminal")},
     # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
     # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
@@ -293,7 +299,8 @@ HOOKS = {
     "roles": ((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
                "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"),),
     "file_loaders": {"LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
-                     "LTXVAudioVAELoader": ("ckpt_name", "audio VAE")},
+                     "LTXVAudioVAELoader": ("ckpt_name", "audio VAE"),
+                     "LTXVGemmaCLIPModelLoader": ("gemma_path", "text encoder")},
 }
 
 MAPPING = ComfyMapping(
@@ -313,4 +320,4 @@ MAPPING = ComfyMapping(
     # and step (said, not taken)
     guiders={"LTXVDualCFGGuider": Guider("video_cfg", sound="audio_cfg"),
              "MultimodalGuider": Guider(None, per_step=True)},
-    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS)
+    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS, translate=translate)

@@ -34,7 +34,11 @@ def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str]) -> d
         return None
     b.used.add(node.id)
     loader, file = wf.source(node, "upscale_model"), None
-    if loader is not None:
+    if loader is not None and not _upscale_loader(loader):  # by its declared type, never by its file's name
+        said.append(f"the latent upsampler's input comes from '{loader.title or loader.shown_cls}' ({loader.shown_cls}, "
+                    f"#{loader.id}), which does not load a latent upscale model (an IC-LoRA's or another loader): its "
+                    "file is not taken as the upsampler")
+    elif loader is not None:
         raw = loader.raw if isinstance(loader.raw, list) else []
         file = wf.value(loader, "model_name") or (raw[0] if raw and isinstance(raw[0], str) else None)
         b.used.add(loader.id)
@@ -54,6 +58,17 @@ def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str]) -> d
     return {"upsampler": file.replace("\\", "/") if file and not file.startswith(("\\", "~")) else file,
             "sigmas": sigmas, "seed": seed, "cfg": second.cfg, "at": node, "loras": list(reversed(chain)),
             "line": two_stage_line}  # the two stages in one line, said first in the note
+
+
+UPSCALE_LOADERS = ("LatentUpscaleModelLoader",)  # ComfyUI's loader of latent_upscale_models/
+
+
+def _upscale_loader(n: CNode) -> bool:
+    """``n`` loads a latent upscale model: ComfyUI's loader, or a node declaring a LATENT_UPSCALE_MODEL output (a UI
+    file's types); a LoRA or text-encoder loader (its MODEL or CLIP output) is not one, whatever its file is named."""
+    if n.cls in UPSCALE_LOADERS or "LATENT_UPSCALE_MODEL" in n.out_types:
+        return True
+    return not n.out_types and "lora" not in n.cls.lower() and "clip" not in n.cls.lower()  # (an API file: no types)
 
 
 def _second_image(b, second: Sampling, upsampler: CNode, said: list[str]) -> None:

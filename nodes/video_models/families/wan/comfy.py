@@ -123,6 +123,36 @@ def _vace_task(b, node, up, inputs: dict, said: list[str]) -> None:
             inputs["keyframe_1"], inputs["keyframe_2"] = ((ends[0][0], 0, ()), (ends[-1][0], 0, ()))
             b.keyframes += ["0", "last"]
             said[:] = [line for line in said if "'control_" not in line]
+    elif src is not None and src.cls in STILLS:  # the loader itself, nothing between
+        _still_control(b, node, inputs, said)
+
+
+STILLS = ("LoadImage", "LoadImageOutput")  # loaders of one picture
+
+
+def _still_control(b, node, inputs: dict, said: list[str]) -> None:
+    """A control 'video' that is one picture (a LoadImage, its own mask or none as the masks: a turnaround from a
+    still): ComfyUI pads it to the take with grey frames to make (masks of 1) and keeps the picture as the first frame;
+    Studio's Wan VACE gets it as a keyframe at frame 0, never a still fed as both its control clip and its mask."""
+    video, mask = inputs.get("video"), inputs.get("mask")
+    if video is None or video[0].cls not in STILLS or video[2] or "keyframe_1" in inputs:
+        return
+    if mask is not None and (mask[0].id != video[0].id or mask[1] != 1 or mask[2]):  # (its MASK output alone)
+        same = mask[0].id == video[0].id
+        said.append(f"Wan VACE's control video is the still '{b.file_of(video[0])}' ({video[0].shown_cls}, "
+                    f"#{video[0].id}), one picture ComfyUI pads to the take with grey frames"
+                    + (", its mask made from the same picture" if same else "") + ": Studio's Wan VACE is given the "
+                    "still itself as its control video" + (" and its mask" if same else "") + "; for a take that starts "
+                    "from it, connect it to 'keyframe_1' at frame 0 instead")
+        return
+    inputs.pop("video")
+    inputs.pop("mask", None)
+    inputs["keyframe_1"] = (video[0], video[1], ())
+    b.keyframes.append("0")
+    said.append(f"Wan VACE's control video is the still '{b.file_of(video[0])}' ({video[0].shown_cls}, #{video[0].id})"
+                + (" with its own mask" if mask is not None else "") + ": ComfyUI pads a one-picture control to the "
+                "take with grey frames to make, keeping the picture as the first frame; Studio's Wan VACE takes it as a "
+                "keyframe at frame 0 (its 'keyframes' '0')")
 
 
 def _vace_settings(b, latent, params, loras, said, continued):

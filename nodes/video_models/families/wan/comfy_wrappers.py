@@ -272,6 +272,11 @@ class _Translation(PackTranslation):
                 latent = src
         if samples is not None:  # a pass that continues another's latent (a second expert, video to video)
             latent = samples
+        if samples is not None and "multitalk_embeds" in n.links:  # InfiniteTalk video to video: a voice lip-syncing
+            # a source clip; Studio's InfiniteTalk starts from one image, and a restyle without the voice is another
+            # video: the task held in one sentence naming the voice, never a plain restyle (issue 112)
+            latent = self.held(n, "multitalk_embeds", "a voice lip-synced onto a source clip (InfiniteTalk video to "
+                                                      "video)")
         control = self.model_control(n)
         if control is not None:  # pictures brought in through the model: the task held (the mapping's sentence)
             held = self.core(n, HELD, {"input": "model", "from": control.shown_cls,

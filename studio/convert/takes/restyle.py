@@ -1,0 +1,118 @@
+"""A pass that reworks the frames of another take (issue 112 item 4): an output whose first sampler's latent is
+encoded (VAEEncode...) from the decoded frames of another sampler's take, every frame of it (resized or not, none
+picked), and denoised part way (denoise below 1), is a refine or restyle of that take, often by another model
+(Wan HuMo or Wan 2.2's low-noise model after LTX-2): the same frames reworked, not a segment continuing the
+timeline. It is made as two pipelines: the earlier take as any output is (its Save Video taken away), then the pass
+as Studio's Video to Video at the pass's denoise on that take's video, with the pass's own model, prompt and
+settings. Frames picked on the way (ImageFromBatch...) make a segment or an extension instead (takes.extend), and
+a latent noised whole (denoise 1) keeps nothing of the frames: neither is read here.
+
+Plain data and stdlib: the builder (mapping.convert._Builder) makes the nodes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from studio.core.shown import number
+
+from ..reading.workflow import CNode, Workflow
+from ..tracing.prompts import MAX_SAMPLERS
+from ..tracing.sampling import SAMPLERS
+from ..tracing.tasks import task_node
+from ..tracing.walks import sampler_chain, sampler_denoise, upstream
+from .extend import MATCHES, RESIZES, TRIMS
+
+MAX_STEPS = 16  # nodes between the earlier take's decoder and the pass's encoder
+
+
+@dataclass(frozen=True)
+class Pass:
+    earlier: CNode  # the sampler whose take the pass reworks
+    encode: CNode  # the pass's VAEEncode of that take's frames
+    head: CNode  # the pass's first sampler
+    denoise: float
+    steps: tuple[CNode, ...]  # the image steps between the decoder and the encoder (a resize, a colour match)
+
+
+def _head(wf: Workflow, samplers: list[CNode]) -> CNode | None:
+    ups = {s.id: {u.id for u in upstream(wf, s)} - {s.id} for s in samplers}
+    return next((s for s in samplers if not any(o.id in ups[s.id] for o in samplers if o is not s)), None)
+
+
+def pass_of(wf: Workflow, save: CNode) -> Pass | None:
+    """The pass ``save``'s take is, where its first sampler reworks every frame of another sampler's take (above);
+    None where it is not one."""
+    samplers = sampler_chain(wf, save)
+    head = _head(wf, samplers) if 0 < len(samplers) <= MAX_SAMPLERS else None  # more: the builder keeps them as notes
+    if head is None:
+        return None
+    enc, _ = task_node(wf, head, [])
+    d = sampler_denoise(wf, head)
+    if enc is None or not enc.cls.startswith("VAEEncode") or d is None or not 0 < d < 1:
+        return None
+    src, steps = wf.source(enc, "pixels"), []
+    for _ in range(MAX_STEPS):
+        if src is None or src.cls.startswith("VAEDecode"):
+            break
+        if src.cls not in RESIZES and src.cls not in MATCHES:
+            return None  # frames picked, or made otherwise: not every frame of a take
+        steps.append(src)
+        link = src.links.get(MATCHES.get(src.cls, "image")) or src.links.get("images")
+        src = wf.nodes.get(link[0]) if link else None
+    made = wf.source(src, "samples") if src is not None and src.cls.startswith("VAEDecode") else None
+    for _ in range(MAX_STEPS):
+        if made is None or made.cls not in TRIMS:
+            break
+        made = wf.source(made, "samples")
+    if made is None or made.cls not in SAMPLERS or made.id in {s.id for s in samplers}:
+        return None
+    return Pass(made, enc, head, float(d), tuple(steps))
+
+
+def _name(n: CNode) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def make(b: Any, save: CNode, p: Pass) -> int | None:
+    """The earlier take as its own pipeline (its Save Video taken away), then the pass as Video to Video on that
+    take's video into ``save``'s Save Video; said in the pass's note. The pipelines made; None where the earlier take
+    could not be made (the output is then read as it was: held with its sentence)."""
+    wf = b.wf
+    fake = CNode(f"{save.id}~taken", "SaveVideo", f"{save.title or save.shown_cls}, the take reworked", save.mode,
+                 {"filename_prefix": f"{wf.value(save, 'filename_prefix') or 'ComfyUI'}_take"},
+                 {"video": (p.earlier.id, 0)}, p.earlier.pos)
+    wf.nodes[fake.id] = fake
+    before = len(b.bands)
+    try:
+        ok = b.pipeline(fake)
+    finally:
+        del wf.nodes[fake.id]
+    if not ok or len(b.bands) <= before:
+        return None
+    band = b.bands[before]
+    gen = next(m[0] for m in b.made.values() if m[2] == before)
+    sv = next((n for n in band if b.g.nodes[n].type_id == "io.save_video"), None)
+    src = b.g.input_link(sv, "video") if sv is not None else None
+    out = (src.src, src.src_port) if src is not None else b.takes.get(gen, (gen, "video"))
+    b.used |= {n.id for n in p.steps}
+    how = ("; ComfyUI's " + ", ".join(_name(n) for n in p.steps) + " on the frames' way " +
+           ("is" if len(p.steps) == 1 else "are") + " not applied") if p.steps else ""
+    line = (f"a pass, not another segment: {_name(p.head)} reworks every frame of the take of {_name(p.earlier)} "
+            f"(encoded by {_name(p.encode)}, denoise {number(p.denoise)}): Studio's Video to Video restyles that take's "
+            f"video at strength {number(p.denoise)} with the pass's own model, prompt and settings, its size and frames "
+            f"that take's{how}")
+    pixels = p.encode.links.pop("pixels", None)
+    b.continuing = {(p.encode.id, "pixels"): (out[0], out[1], line)}
+    try:
+        made = b.pipeline(save)  # (held with its sentence where it cannot be made)
+    finally:
+        if pixels is not None:
+            p.encode.links["pixels"] = pixels
+        b.continuing = {}
+    if made and sv is not None:  # the take reworked is the pass's input, not an output of its own
+        b.g.remove_node(sv)
+        band.remove(sv)
+    elif sv is not None:  # the pass held: the earlier take is still written, said
+        b.log(f"the take of {_name(p.earlier)} that {_name(p.head)} reworks is made and written by its own Save Video "
+              f"('{b.g.nodes[sv].params.get('path')}'): the pass on it is held (said first)")
+    return 1 + int(made)

@@ -1,0 +1,104 @@
+"""A refine pass by another model (issue 112 item 4): a second sampler whose latent is encoded from every decoded frame
+of the first's take and denoised part way (Wan 2.2's low-noise model at denoise 0.35 after LTX-2) is a pass reworking
+the same frames: the first take made as its own pipeline, the pass as Video to Video on that take's video at the pass's
+denoise, with its own model and prompt, said as a pass, never as 'another segment' nor held."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.test_comfy_ltx2_inplace_kj import _ltx2_head
+from tests.convert.test_comfy_wiring import UI
+
+WAN_LOW = "wan2.2_t2v_low_noise_14B_fp16.safetensors"
+
+
+def _refined(denoise: float = 0.35, resize: bool = False):
+    w = UI()
+    ck, pos, neg, empty = _ltx2_head(w)
+    ks = w.add("KSampler", [5, "fixed", 8, 1.0, "euler", "simple", 1.0], ["LATENT"],
+               {"model": (ck, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
+                "latent_image": (empty, 0, "LATENT")})
+    frames = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (ck, 2, "VAE")})
+    if resize:
+        frames = w.add("ImageScale", ["lanczos", 1280, 720, "disabled"], ["IMAGE"], {"image": (frames, 0, "IMAGE")})
+    unet = w.add("UNETLoader", [WAN_LOW, "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
+    p2 = w.add("CLIPTextEncode", ["a lighthouse at dusk, fine detail"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    n2 = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    enc = w.add("VAEEncode", [], ["LATENT"], {"pixels": (frames, 0, "IMAGE"), "vae": (vae, 0, "VAE")})
+    ks2 = w.add("KSampler", [9, "fixed", 6, 1.0, "euler", "simple", denoise], ["LATENT"],
+                {"model": (unet, 0, "MODEL"), "positive": (p2, 0, "CONDITIONING"), "negative": (n2, 0, "CONDITIONING"),
+                 "latent_image": (enc, 0, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks2, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    cv = w.add("CreateVideo", [24], ["VIDEO"], {"images": (dec, 0, "IMAGE")})
+    w.add("SaveVideo", ["refined", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    return w.doc()
+
+
+def _said(conv) -> str:
+    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
+
+
+def test_a_refine_by_another_model_is_a_pass_on_the_first_take():
+    conv = convert(_refined(), "refined")
+    g = conv.graph
+    assert g.validate() == []
+    first = next(n for n in g.nodes.values() if n.type_id == "video_models.ltx2")
+    restyle = next(n for n in g.nodes.values() if n.type_id == "video_models.video_to_video")
+    assert g.input_link(restyle.id, "video").src == first.id  # the pass reworks the first take's frames
+    assert restyle.params["strength"] == 0.35 and restyle.params["prompt"] == "a lighthouse at dusk, fine detail"
+    load = g.nodes[g.input_link(restyle.id, "model").src]
+    assert load.params["model"] == WAN_LOW  # the pass's own model
+    assert [n.type_id for n in g.nodes.values()].count("io.save_video") == 1
+    said = _said(conv)
+    assert "a pass, not another segment: 'KSampler' (KSampler, #14) reworks every frame of the take of 'KSampler' " \
+           "(KSampler, #6)" in said
+    assert "another segment, a loop" not in said and "This workflow makes" not in said  # not held, not a segment
+    assert [t["generator"] for t in conv.tasks] == ["video_models.ltx2", "video_models.video_to_video"]
+
+
+def test_a_resize_on_the_frames_way_is_said_not_applied():
+    said = _said(convert(_refined(resize=True), "refined_up"))
+    assert "ComfyUI's 'ImageScale' (ImageScale, #8) on the frames' way is not applied" in said
+
+
+def test_a_humo_pass_studio_cannot_make_is_held_its_voice_kept_and_the_first_take_still_written():
+    """Wan HuMo reworking LTX-2's frames with a voice (WanHuMoImageToVideo on the pass's conditioning): Studio has no
+    restyle taking HuMo's conditioning, so the pass is held with its sentence, its sound loaded in the graph, and the
+    first take still made and written (said), never a segment nor a silent loss."""
+    w = UI()
+    ck, pos, neg, empty = _ltx2_head(w)
+    ks = w.add("KSampler", [5, "fixed", 8, 1.0, "euler", "simple", 1.0], ["LATENT"],
+               {"model": (ck, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
+                "latent_image": (empty, 0, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (ck, 2, "VAE")})
+    unet = w.add("UNETLoader", ["humo_17B_fp16.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
+    p2 = w.add("CLIPTextEncode", ["she sings"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    n2 = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    ae = w.add("AudioEncoderLoader", ["whisper_large_v3_fp16.safetensors"], ["AUDIO_ENCODER"])
+    au = w.add("LoadAudio", ["song.wav"], ["AUDIO"])
+    aenc = w.add("AudioEncoderEncode", [], ["AUDIO_ENCODER_OUTPUT"],
+                 {"audio_encoder": (ae, 0, "AUDIO_ENCODER"), "audio": (au, 0, "AUDIO")})
+    humo = w.add("WanHuMoImageToVideo", [832, 480, 97, 1], ["CONDITIONING", "CONDITIONING", "LATENT"],
+                 {"positive": (p2, 0, "CONDITIONING"), "negative": (n2, 0, "CONDITIONING"), "vae": (vae, 0, "VAE"),
+                  "audio_encoder_output": (aenc, 0, "AUDIO_ENCODER_OUTPUT")})
+    enc = w.add("VAEEncode", [], ["LATENT"], {"pixels": (dec, 0, "IMAGE"), "vae": (vae, 0, "VAE")})
+    ks2 = w.add("KSampler", [9, "fixed", 6, 1.0, "euler", "simple", 0.5], ["LATENT"],
+                {"model": (unet, 0, "MODEL"), "positive": (humo, 0, "CONDITIONING"),
+                 "negative": (humo, 1, "CONDITIONING"), "latent_image": (enc, 0, "LATENT")})
+    dec2 = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks2, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    cv = w.add("CreateVideo", [25], ["VIDEO"], {"images": (dec2, 0, "IMAGE"), "audio": (au, 0, "AUDIO")})
+    w.add("SaveVideo", ["humo", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    conv = convert(w.doc(), "humo")
+    g = conv.graph
+    assert g.validate() == []
+    ltx = next(n for n in g.nodes.values() if n.type_id == "video_models.ltx2")
+    sv = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
+    assert g.input_link(sv.id, "video").src == ltx.id  # the first take still written
+    assert any(n.type_id == "io.load_audio" and n.params["path"] == "song.wav" for n in g.nodes.values())
+    said = _said(conv)
+    assert conv.log[0].startswith("This workflow makes video to video from an encoded clip, conditioned by "
+                                  "WanHuMoImageToVideo") and "inputs (audio 'song.wav')" in conv.log[0]
+    assert "is made and written by its own Save Video" in said and "another segment" not in said
