@@ -202,6 +202,8 @@ def input_record(name: str, kind, opts, required: bool) -> dict:
         rec["upload"] = up
     if opts.get("multiline") is True:
         rec["multiline"] = True
+    if opts.get("control_after_generate") is True:  # the frontend's fixed/randomize value after it
+        rec["control"] = True
     return rec
 
 

@@ -33,6 +33,7 @@ class Input:
     upload: str | None = None
     files: str | None = None
     multiline: bool = False
+    control: bool = False  # the frontend saves a control value (fixed / randomize) after it
 
     @property
     def is_socket(self) -> bool:
@@ -86,7 +87,8 @@ def _input(d: dict) -> Input:
     return Input(name=d.get("name", UNKNOWN), type=d.get("type", UNKNOWN), optional=bool(d.get("optional")),
                  widget=bool(d.get("widget")), options=tuple(opts) if isinstance(opts, list) else opts,
                  min=d.get("min"), max=d.get("max"), step=d.get("step"), default=d.get("default"),
-                 upload=d.get("upload"), files=d.get("files"), multiline=bool(d.get("multiline")))
+                 upload=d.get("upload"), files=d.get("files"), multiline=bool(d.get("multiline")),
+                 control=bool(d.get("control")))
 
 
 def _node(name: str, d: dict, packs: dict) -> NodeType:
