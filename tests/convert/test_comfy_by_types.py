@@ -74,6 +74,18 @@ def test_load_and_resize_image_in_an_api_file_and_with_its_resize_off():
     assert wf.wiring_said == []  # its resize off: its size settings change nothing, nothing to say
 
 
+def test_only_a_loader_naming_a_file_of_its_kind_is_read_as_one():
+    """A text-to-picture node's font file, a folder's path: not a file loader (nothing rewritten, nothing said)."""
+    doc = {"1": {"class_type": "LayerUtility: TextImage", "inputs": {"text": "hi", "font_file": "a.ttf"}},
+           "2": {"class_type": "Load Image Batch", "inputs": {"path": "/frames", "mode": "incremental_image"}},
+           "3": {"class_type": "VHS_LoadVideoFFmpegPath", "inputs": {"video": "clip.mp4", "frame_load_cap": 16}}}
+    wf = Workflow.read(doc)
+    assert [wf.nodes[k].cls for k in "123"] == ["LayerUtility: TextImage", "Load Image Batch", "VHS_LoadVideoPath"]
+    assert wf.wiring_said == ["'VHS_LoadVideoFFmpegPath' (VHS_LoadVideoFFmpegPath, #3) is read as ComfyUI's "
+                              "VHS_LoadVideoPath of 'clip.mp4': its setting frame_load_cap 16 is not applied "
+                              "(Studio's loader reads the file as it is)"]
+
+
 def test_widgets_named_by_declared_types():
     assert by_types.widget_names("LoadAndResizeImage", ["a.png", *RESIZE, "image"]) == {
         "image": "a.png", "resize": True, "width": 832, "height": 480, "repeat": 1, "keep_proportion": True,

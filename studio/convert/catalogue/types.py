@@ -129,10 +129,14 @@ def packs() -> dict[str, dict]:
     return {k: dict(v) for k, v in _load()[1].items()}
 
 
+FILE_WIDGETS = frozenset({"image", "video", "audio", "file", "path", "filename", "file_path", "filepath",
+                          "image_path", "video_path", "audio_path", "image_file", "video_file", "audio_file"})
+
+
 def loader_kind(t: NodeType | None) -> str | None:
-    """'image' / 'video' / 'audio' when ``t`` loads a file: it gives that medium, takes none as a socket, and a
-    widget names the file (an upload, a file list, a path); a video's pictures (IMAGE) from a video file are
-    'video'."""
+    """'image' / 'video' / 'audio' when ``t`` loads a file: it gives that medium, takes none as a socket, and an
+    upload widget of that medium names the file, or (a loader by its name: 'Load' in it) a file or path widget
+    does; a video's pictures (IMAGE) from a video file are 'video'."""
     if t is None or t.inputs is None:
         return None
     given = [MEDIA[x] for x in t.output_types if x in MEDIA]
@@ -141,22 +145,20 @@ def loader_kind(t: NodeType | None) -> str | None:
     f = file_input(t)
     if f is None:
         return None
-    if f.upload in ("image", "video", "audio"):
-        return f.upload
+    if f.upload:
+        return f.upload if f.upload in ("image", "video", "audio") else None
     words = f.name.lower()
     return next((m for m in ("video", "audio", "image") if m in words and (m in given or m == "video")), given[0])
 
 
-def _file_word(name: str) -> bool:
-    n = name.lower()
-    return any(w in n for w in ("path", "file", "video", "image", "audio")) and "prefix" not in n
-
-
 def file_input(t: NodeType) -> Input | None:
-    """The widget naming a loader's file: its upload, else a path/file/video widget."""
+    """The widget naming a loader's file: its upload widget, else (a type named a loader) its file or path
+    widget (a combo of the input folder's files, or a text)."""
     ins = t.inputs or ()
-    return next((i for i in ins if i.upload), None) or \
-        next((i for i in ins if i.widget and i.type in ("COMBO", "STRING") and _file_word(i.name)), None)
+    up = next((i for i in ins if i.upload), None)
+    if up is not None or "load" not in t.name.lower():
+        return up
+    return next((i for i in ins if i.widget and i.type in ("COMBO", "STRING") and i.name.lower() in FILE_WIDGETS), None)
 
 
 def is_primitive(t: NodeType | None) -> bool:

@@ -14,6 +14,9 @@ from .subgraphs import CONTROL
 CORE_LOADERS = {"image": ("LoadImage", "image"), "video": ("VHS_LoadVideoPath", "video"),
                 "clip": ("LoadVideo", "file"), "audio": ("LoadAudio", "audio")}
 MEDIA_TYPES = ("IMAGE", "VIDEO", "AUDIO", "MASK")  # what a file gives, followed through a pack's node
+EXTENSIONS = {"image": (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif"),
+              "video": (".mp4", ".mov", ".webm", ".mkv", ".avi", ".gif", ".m4v"),
+              "audio": (".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus")}
 SEEDS = ("seed", "noise_seed")  # INT widgets ComfyUI's frontend gives a control value after
 UPLOAD = "upload"  # the frontend's extra value after an upload widget (LoadImage's 'image')
 PACK_TAGS = {"easy", "cr", "jw", "ttn", "mx", "kep", "layerutility:", "rgthree", "|pysssss", "kj"}  # packs' prefixes
@@ -78,6 +81,8 @@ def as_loader(n, loaders: dict, said: list[str]) -> bool:
     name = n.widgets.get(f.name)
     if not isinstance(name, str) or not name.strip() or len(name) > 4096:
         return False
+    if f.upload is None and not name.lower().rsplit("?", 1)[0].endswith(EXTENSIONS[kind]):
+        return False  # a path setting naming no file of its kind (a folder, a pattern): not read as one file
     if kind == "video" and t.gives("VIDEO") and not t.gives("IMAGE"):
         kind = "clip"
     core, setting = CORE_LOADERS[kind]
