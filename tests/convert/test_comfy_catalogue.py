@@ -130,3 +130,13 @@ def test_committed_catalogue_has_the_types_the_converter_reads():
     assert catalogue.is_primitive(catalogue.node_type("PrimitiveInt"))
     assert catalogue.node_type("CheckpointLoaderSimple").input("ckpt_name").files == "checkpoints"
     assert catalogue.node_type("no such node") is None and catalogue.ranges("no such node") == {}
+
+
+def test_object_info_form():
+    info = catalogue.object_info("ImageScaleBy")
+    assert info["input"]["required"]["scale_by"] == ["FLOAT", {"default": 1.0, "min": 0.01, "max": 8.0, "step": 0.01}]
+    assert info["input"]["required"]["upscale_method"][0][:2] == ["nearest-exact", "bilinear"]
+    assert info["input"]["required"]["image"] == ["IMAGE"] and info["output"] == ["IMAGE"]
+    assert catalogue.object_info("LoadImage")["input"]["required"]["image"] == [[], {"image_upload": True}]
+    assert catalogue.object_info("CheckpointLoaderSimple")["input"]["required"]["ckpt_name"] == [[], {"files": "checkpoints"}]
+    assert catalogue.object_info("no such node") is None

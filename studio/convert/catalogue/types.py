@@ -184,3 +184,29 @@ def ranges(name: str) -> dict[str, dict]:
             if r:
                 out[i.name] = r
     return out
+
+
+def object_info(name: str) -> dict | None:
+    """The type in the form of ComfyUI's ``/object_info`` entry (input.required/optional: name -> [type or
+    choices, options], output, output_name, category, display_name, output_node), from its declaration; choices
+    made at run time (a folder's files) are an empty list, a models folder's named as ``files``; None for a type
+    not catalogued or whose inputs are not known."""
+    t = node_type(name)
+    if t is None or t.inputs is None or t.outputs is None:
+        return None
+    ins: dict[str, dict] = {"required": {}, "optional": {}}
+    for i in t.inputs:
+        opts = {k: getattr(i, k) for k in ("default", "min", "max", "step")
+                if getattr(i, k) is not None and getattr(i, k) != UNKNOWN}
+        if i.upload:
+            opts[f"{i.upload}_upload"] = True
+        if i.files:
+            opts["files"] = i.files
+        if i.multiline:
+            opts["multiline"] = True
+        kind = list(i.options) if isinstance(i.options, tuple) else [] if i.type == "COMBO" else i.type
+        ins["optional" if i.optional else "required"][i.name] = [kind, opts] if opts else [kind]
+    return {"input": {k: v for k, v in ins.items() if v or k == "required"}, "output": list(t.output_types),
+            "output_name": [o.name or o.type for o in t.outputs], "name": t.name,
+            "display_name": t.display or t.name, "category": t.category, "output_node": t.output_node,
+            "python_module": t.pack}
