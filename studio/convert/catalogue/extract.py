@@ -87,9 +87,9 @@ class Pack:
             targets = st.targets if isinstance(st, ast.Assign) else [st.target] if isinstance(st, ast.AnnAssign) else []
             if any(isinstance(t, ast.Name) and t.id == attr for t in targets) and st.value is not None:
                 return evaluate(st.value, Scope(self, path, cls), depth)
-        for b in node.bases:
-            if isinstance(b, ast.Name):
-                v = self.class_attr(b.id, attr, depth, seen + (cls,))
+        for b in _base_names(node):
+            if b:
+                v = self.class_attr(b, attr, depth, seen + (cls,))
                 if v is not UNKNOWN:
                     return v
         return UNKNOWN
@@ -102,8 +102,8 @@ class Pack:
         for st in node.body:
             if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == name:
                 return path, st
-        for b in node.bases:
-            if isinstance(b, ast.Name) and (m := self.method(b.id, name, seen + (cls,))):
+        for b in _base_names(node):
+            if b and (m := self.method(b, name, seen + (cls,))):
                 return m
         return None
 
@@ -119,6 +119,11 @@ class Pack:
             if len(params) == len(args):
                 return evaluate(fn.body[-1].value, Scope(self, path, local=dict(zip(params, args))), depth)
         return UNKNOWN
+
+
+def _base_names(cls: ast.ClassDef) -> list[str]:
+    """A class's bases by their last name (``nodes.SaveImage`` -> SaveImage: looked up among the pack's classes)."""
+    return [b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else "" for b in cls.bases]
 
 
 def _decorated_io(d) -> bool:
