@@ -109,6 +109,17 @@ def test_a_packs_constant_by_its_types_and_a_maker_of_values_not():
     assert wf.value(wf.nodes["2"], "length") == 121
 
 
+def test_a_packs_math_expression_by_its_types():
+    doc = {"1": {"class_type": "INTConstant", "inputs": {"value": 24}},
+           "2": {"class_type": "SimpleMath+", "inputs": {"value": "a * 5 + 1", "a": ["1", 0]}},
+           "3": {"class_type": "MathExpression|pysssss", "inputs": {"expression": "a / 7", "a": ["2", 0]}},
+           "4": {"class_type": "SimpleMath+", "inputs": {"value": "a.width", "a": ["1", 0]}}}
+    wf = Workflow.read(doc)
+    assert [wf.output(wf.nodes["2"], s) for s in (0, 1)] == [121, 121.0]
+    assert wf.output(wf.nodes["3"], 1) == 121 / 7 and wf.output(wf.nodes["3"], 0) is None  # packs round differently
+    assert wf.output(wf.nodes["4"], 0) is None  # beyond arithmetic: unknown, never guessed
+
+
 def test_a_packs_node_passes_the_picture_of_its_outputs_type():
     """ImageCompositeMasked gives its destination with the source pasted: the destination is followed, not the
     source (nor its mask)."""

@@ -17,6 +17,7 @@ MEDIA_TYPES = ("IMAGE", "VIDEO", "AUDIO", "MASK")  # what a file gives, followed
 EXTENSIONS = {"image": (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif"),
               "video": (".mp4", ".mov", ".webm", ".mkv", ".avi", ".gif", ".m4v"),
               "audio": (".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus")}
+EXPRESSION_NAMES = ("expression", "value", "formula", "expr")  # a math node's expression setting
 SEEDS = ("seed", "noise_seed")  # INT widgets ComfyUI's frontend gives a control value after
 UPLOAD = "upload"  # the frontend's extra value after an upload widget (LoadImage's 'image')
 PACK_TAGS = {"easy", "cr", "jw", "ttn", "mx", "kep", "layerutility:", "rgthree", "|pysssss", "kj"}  # packs' prefixes
@@ -134,3 +135,33 @@ def passed_input(n, slot: int, preferred: tuple[str, ...] = ()) -> str | None:
         return None
     same = [i.name for i in t.sockets if i.type == kind and i.name in n.links]
     return next((k for k in preferred if k in same), same[0] if same else None)
+
+
+def expression(n) -> tuple[str, list[str]] | None:
+    """(its expression's setting, the names it reads) of a math node told by its types: one text widget named an
+    expression, sockets named by single letters (a, b, c), numbers out (essentials' SimpleMath+, pysssss' Math
+    Expression); None for another."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.inputs is None or not t.outputs or any(o not in ("INT", "FLOAT") for o in t.output_types):
+        return None
+    if len(t.widgets) != 1 or t.widgets[0].type != "STRING" or t.widgets[0].name not in EXPRESSION_NAMES:
+        return None
+    letters = [i.name for i in t.sockets]
+    return (t.widgets[0].name, letters) if all(len(x) == 1 and x.isalpha() for x in letters) else None
+
+
+def expression_output(n, slot: int, result: Any) -> Any:
+    """What output ``slot`` of an expression node gives for ``result``: a FLOAT output the number, an INT output
+    the number when it is whole (packs round a fraction differently: unknown then); None when unknown."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if result is None or isinstance(result, bool) or not 0 <= slot < len(t.outputs):
+        return None
+    try:
+        r = float(result)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if r != r or r in (float("inf"), float("-inf")):
+        return None
+    if t.outputs[slot].type == "FLOAT":
+        return r
+    return int(r) if r.is_integer() else None

@@ -315,6 +315,9 @@ class Workflow:
         if c == "GetImageSize":
             size = self.image_size(self.source(node, "image"), depth)
             return size[slot] if size and slot < 2 else None
+        if (expr := by_types.expression(node)) is not None:  # a pack's math node, by its declared types
+            names = {k: self.value(node, k, depth) for k in expr[1]}
+            return by_types.expression_output(node, slot, evaluate(str(self.value(node, expr[0], depth) or ""), names))
         v = constant(node, slot)
         return v if v is not None else by_types.primitive(node, slot)  # a pack's constant, by its declared types
 
