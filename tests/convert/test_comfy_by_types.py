@@ -120,6 +120,21 @@ def test_a_packs_math_expression_by_its_types():
     assert wf.output(wf.nodes["4"], 0) is None  # beyond arithmetic: unknown, never guessed
 
 
+def test_a_switchs_index_counts_as_its_pack_declares_it():
+    """Comfyroll's image switch ('Input' 1 or 2, declared from 1) picks image2; Easy-Use's index switch (index
+    declared from 0) at 0 picks value0, which this API file does not have: the switch stays (said where it is read),
+    never read as value1, the only one wired (its numbering was guessed from the wired inputs)."""
+    doc = {"1": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
+           "2": {"class_type": "LoadImage", "inputs": {"image": "b.png"}},
+           "3": {"class_type": "CR Image Input Switch", "inputs": {"Input": 2, "image1": ["1", 0], "image2": ["2", 0]}},
+           "4": {"class_type": "PreviewImage", "inputs": {"images": ["3", 0]}},
+           "5": {"class_type": "easy anythingIndexSwitch", "inputs": {"index": 0, "value1": ["2", 0]}},
+           "6": {"class_type": "PreviewImage", "inputs": {"images": ["5", 0]}}}
+    wf = Workflow.read(doc)
+    assert wf.nodes["4"].links == {"images": ("2", 0)} and "3" not in wf.nodes
+    assert wf.nodes["6"].links == {"images": ("5", 0)} and "5" in wf.nodes
+
+
 def test_a_packs_node_passes_the_picture_of_its_outputs_type():
     """ImageCompositeMasked gives its destination with the source pasted: the destination is followed, not the
     source (nor its mask)."""
