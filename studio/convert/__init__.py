@@ -5,6 +5,8 @@ only: it never imports ``nodes``, which sits above it; each video family's mappi
 
 Its rooms, each importing only those listed before it:
 
+- ``catalogue/``: the node types of ComfyUI and its packs (inputs, widgets, ranges, outputs, pack@commit), read
+  from their sources by scripts/comfy_catalogue.py without running them and kept as data; ``node_type(name)``.
 - ``families/``: the families' mappings found (registry.py) and the hook points a mapping may fill (hooks.py).
 - ``values/``: values a workflow makes when it runs and the links its frontend-only nodes stand for: texts
   joined (strings.py), switches read away (switches.py), Set/Get and broadcasts (wiring.py), and how the

@@ -184,7 +184,7 @@ class IntentReading:
             return  # Wan VACE draws the outpaint mask from its pads
         other = sorted({n.cls for n in via if n not in steps and n.cls != "ImagePadForOutpaint"})
         if other:
-            said.append(f"'{port}' of '{node.title or node.cls}' is {loader.cls}'s file through ComfyUI's "
+            said.append(f"'{port}' of '{node.title or node.cls}' is {loader.shown_cls}'s file through ComfyUI's "
                         f"{', '.join(other)}: the file is wired without "
                         f"{'that step' if len(other) == 1 else 'those steps'}; add Studio's node for it if it matters")
         for n in (n for n in steps if step_kind(n.cls)):

@@ -16,7 +16,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import subgraphs
+from . import by_types, subgraphs
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -244,13 +244,14 @@ class Workflow:
         kind = is_workflow(doc)
         if kind in ("api", "ui"):
             nodes, wiring, said = (_read_api(doc), {}, []) if kind == "api" else _read_ui(doc)
+            said = list(said)
             if kind == "api":  # an API file keeps rgthree's Any Switch and pack reroutes (server nodes): read away too
                 wiring = _first_given(nodes)
                 wiring.update(switches.read_away(nodes))
             for n in nodes.values():
                 if n.cls in ALIASES:
                     n.origin, n.cls = n.cls, ALIASES[n.cls]
-                else:
+                elif not by_types.as_loader(n, LOADER_NODES, said):  # a pack's loader, read by its declared types
                     _pack_loader(n)
             wf = cls(nodes, kind)
             wf.wiring, wf.wiring_said, wf.inside = wiring, said, inside
@@ -314,7 +315,11 @@ class Workflow:
         if c == "GetImageSize":
             size = self.image_size(self.source(node, "image"), depth)
             return size[slot] if size and slot < 2 else None
-        return constant(node, slot)
+        if (expr := by_types.expression(node)) is not None:  # a pack's math node, by its declared types
+            names = {k: self.value(node, k, depth) for k in expr[1]}
+            return by_types.expression_output(node, slot, evaluate(str(self.value(node, expr[0], depth) or ""), names))
+        v = constant(node, slot)
+        return v if v is not None else by_types.primitive(node, slot)  # a pack's constant, by its declared types
 
     def image_size(self, node: CNode | None, depth: int = 0) -> tuple[int, int] | None:
         if node is None or depth > MAX_DEPTH:
@@ -441,7 +446,8 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     ins = {str(i.get("name")): str(i.get("type")) for i in n.get("inputs") or [] if isinstance(i, dict)}
     outs = [str(o.get("type")) if isinstance(o, dict) else "" for o in n.get("outputs") or []]
     cls, origin = _saved_as(n)
-    return CNode(nid, cls, str(n.get("title") or ""), mode, _named(cls, n.get("widgets_values")) or _by_inputs(n), links,
+    named = _named(cls, n.get("widgets_values")) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values"))
+    return CNode(nid, cls, str(n.get("title") or ""), mode, named, links,
                  pos, n.get("widgets_values"), ins, outs, origin)
 
 

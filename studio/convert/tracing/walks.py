@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 from ..families import registry as families
+from ..reading import by_types
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from .roles import is_latent_input
 from .sampling import SAMPLERS
@@ -148,6 +149,9 @@ def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode,
             src = n.links.get(ins[src[1]] if 0 <= src[1] < len(ins) else ins[0])
             continue
         keys = ("audio",) if sound else ()  # a clip's sound followed: its sound's way (CreateVideo's 'audio')
-        src = next((n.links[k] for k in keys + ("image", "images", "video", "pixels", "audio", "input", "mask", "value",
-                                                "source") if k in n.links), next(iter(n.links.values()), None))
+        keys += ("image", "images", "video", "pixels", "audio", "input", "mask", "value", "source")
+        passed = None if sound else by_types.passed_input(n, src[1], keys[:6])  # a pack's node: its input of that
+        # type (of several: one of the usual names, else the first declared: a composite's destination, not its source)
+        src = n.links[passed] if passed else next((n.links[k] for k in keys if k in n.links),
+                                                  next(iter(n.links.values()), None))
     return None

@@ -7,11 +7,15 @@ consumers then read the chosen input's source (a prompt, a model, a LoRA chain),
 a switch whose choice is made when the workflow runs stays, and is said where what it gives is read.
 ComfyUI's own Switch (ComfySwitchNode) and rgthree's Any Switch have their own readings (reading.workflow).
 
-Plain data and stdlib (reading.workflow calls it while it reads a file)."""
+The inputs a switch has and how its index counts are taken from its pack's declaration where the catalogue has
+it (an API file names only the inputs set or wired). Plain data and stdlib (reading.workflow calls it while it
+reads a file)."""
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from .. import catalogue
 
 BOOLEAN = ("boolean", "cond", "switch", "on", "value")  # a boolean switch's setting
 PAIRS = (("on_true", "on_false"), ("tt_value", "ff_value"), ("if_true", "if_false"), ("true", "false"),
@@ -35,20 +39,43 @@ def _setting(nodes: dict[str, Any], n: Any, name: str) -> Any:
     return p.widgets.get("value") if p is not None and p.cls in PRIMITIVES and not p.links else None
 
 
+def _declared(n: Any) -> tuple[list[str], Any]:
+    """The switch's inputs as its file and its pack declare them (an API file lists only those set or wired), and
+    its catalogued type (None when not catalogued)."""
+    t = catalogue.node_type(n.origin or n.cls)
+    names = [i.name for i in t.inputs or ()] if t is not None else []
+    return list(dict.fromkeys([*n.in_types, *names, *n.links])), t
+
+
+def _by_index(nodes: dict[str, Any], n: Any, declared: list[str], t: Any) -> tuple[bool, str | None]:
+    """(an index setting was found, the input it picks) for an index switch."""
+    numbered = [(m.group(1), int(m.group(2)), x) for x in declared if (m := NUMBERED.match(x))]
+    base = 0 if any(i == 0 for _, i, _ in numbered) else 1  # its inputs numbered from 0 or from 1
+    for name, first in (("select", 1), ("index", 0), ("Input", 1), ("input", 1)):
+        k = _setting(nodes, n, name)
+        spec = t.input(name) if t is not None else None
+        low = spec.min if spec is not None and isinstance(spec.min, int) and not isinstance(spec.min, bool) else None
+        if not isinstance(k, int) or isinstance(k, bool) or (name.lower() == "input" and low is None):
+            continue  # a setting named 'input' is an index only where its pack declares it a number from low
+        heads = {h for h, _, _ in numbered}
+        if len(heads) != 1:
+            return True, None
+        if low is not None:  # declared from low: it names its input by number (input1, value0, image2)
+            want = f"{next(iter(heads))}{k}"
+            return True, want if want in declared else None
+        return True, next((x for _, i, x in numbered if i == base + k - first), None)
+    return False, None
+
+
 def chosen(nodes: dict[str, Any], n: Any) -> str | None:
     """The input a pack's switch passes on, where its own settings say it; None otherwise (not a switch of these
     forms, or its choice made when the workflow runs)."""
     if not _is_switch(n.cls):
         return None
-    declared = list(n.in_types) or list(n.links)
-    numbered = [(m.group(1), int(m.group(2)), x) for x in declared if (m := NUMBERED.match(x))]
-    base = 0 if any(i == 0 for _, i, _ in numbered) else 1  # its inputs numbered from 0 or from 1
-    for name, first in (("select", 1), ("index", 0)):  # Impact's select counts from 1, an index from 0
-        k = _setting(nodes, n, name)
-        if isinstance(k, int) and not isinstance(k, bool):
-            if len({h for h, _, _ in numbered}) != 1:
-                return None
-            return next((x for _, i, x in numbered if i == base + k - first), None)
+    declared, t = _declared(n)
+    found, pick = _by_index(nodes, n, declared, t)
+    if found:
+        return pick
     for name in BOOLEAN:
         on = _setting(nodes, n, name)
         if isinstance(on, bool):

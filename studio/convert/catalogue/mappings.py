@@ -1,0 +1,126 @@
+"""Which classes of a pack are node types, and under which names: the dict literals a pack registers them
+with (``NODE_CLASS_MAPPINGS = {...}``, ``.update({...})``, ``MAPPINGS["X"] = Cls``, KJNodes' ``{"X": {"class":
+Cls, "name": ...}}``), the display names beside them, and every V3 class whose schema names its node id.
+``extract_pack(sources)``: {type name: record}, read without running anything."""
+from __future__ import annotations
+
+import ast
+
+from .extract import Pack, is_node, v1_node
+from .schema import v3_node
+from .values import Scope, evaluate
+
+
+def _statements(body):
+    """A module's top-level statements, those inside module-level ``if``/``try``/``with`` blocks too."""
+    for st in body:
+        yield st
+        for part in ("body", "orelse", "finalbody"):
+            inner = getattr(st, part, None)
+            if isinstance(inner, list) and isinstance(st, (ast.If, ast.Try, ast.With)):
+                yield from _statements(inner)
+        for h in getattr(st, "handlers", []) or []:
+            yield from _statements(h.body)
+
+
+def _class_named(pack: Pack, v) -> str | None:
+    name = v.id if isinstance(v, ast.Name) else v.attr if isinstance(v, ast.Attribute) else None
+    return name if name in pack.classes and is_node(pack.classes[name][1]) else None
+
+
+def _entries(pack: Pack, path: str, d: ast.Dict, classes: dict, display: dict) -> None:
+    """A dict literal's node entries: "name": Cls, or "name": {"class": Cls, "name": "Shown"}."""
+    scope = Scope(pack, path)
+    for k, v in zip(d.keys, d.values):
+        if k is None:
+            continue
+        key = evaluate(k, scope)
+        if not isinstance(key, str):
+            continue
+        if isinstance(v, ast.Dict):
+            inner = {evaluate(a, scope): b for a, b in zip(v.keys, v.values) if a is not None}
+            cls = _class_named(pack, inner.get("class"))
+            shown = evaluate(inner["name"], scope) if "name" in inner else None
+            if cls and isinstance(shown, str):
+                display.setdefault(key, shown)
+        else:
+            cls = _class_named(pack, v)
+        if cls:
+            classes.setdefault(key, cls)
+
+
+def _display(pack: Pack, path: str, d: ast.Dict, display: dict) -> None:
+    scope = Scope(pack, path)
+    for k, v in zip(d.keys, d.values):
+        key, shown = (evaluate(k, scope), evaluate(v, scope)) if k is not None else (None, None)
+        if isinstance(key, str) and isinstance(shown, str):
+            display.setdefault(key, shown)
+
+
+def _registered(pack: Pack) -> tuple[dict, dict]:
+    """{type name: class name} and {type name: display name} of every registration the pack writes out."""
+    classes: dict[str, str] = {}
+    display: dict[str, str] = {}
+    for path, tree in pack.trees.items():
+        for st in _statements(tree.body):
+            target, value = None, None
+            if isinstance(st, (ast.Assign, ast.AnnAssign)):
+                target = st.targets[0] if isinstance(st, ast.Assign) else st.target
+                value = st.value
+            elif isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and \
+                    getattr(st.value.func, "attr", None) == "update" and st.value.args:
+                target, value = st.value.func.value, st.value.args[0]
+            if value is None:
+                continue
+            holder = target.value if isinstance(target, ast.Subscript) else target
+            named = getattr(holder, "id", getattr(holder, "attr", "")) or ""
+            if isinstance(target, ast.Subscript) and "MAPPING" in named.upper():
+                key, cls = evaluate(target.slice, Scope(pack, path)), _class_named(pack, value)
+                if isinstance(key, str) and cls:
+                    classes.setdefault(key, cls)
+            elif isinstance(value, ast.Dict):
+                if "DISPLAY" in named.upper():
+                    _display(pack, path, value, display)
+                else:
+                    _entries(pack, path, value, classes, display)
+    return classes, display
+
+
+def extract_pack(sources: dict[str, str], core_constants: dict | None = None,
+                 io_types: dict | None = None) -> dict[str, dict]:
+    """{type name: record} of a pack's sources ({path: text}); ``core_constants``: names the pack imports
+    from ComfyUI (MAX_RESOLUTION...), ``io_types``: V3 ``io.<Kind>`` -> its type when the pack has no _io.py."""
+    pack = Pack(sources, core_constants, io_types)
+    classes, display = _registered(pack)
+    out: dict[str, dict] = {}
+    for name, cls in classes.items():
+        v3 = v3_node(pack, cls)
+        rec = v3[1] if v3 else v1_node(pack, cls)
+        if name in display:
+            rec["display"] = display[name]
+        out[name] = rec
+    for cls, (_, node) in pack.classes.items():
+        v3 = v3_node(pack, cls) if any(isinstance(s, ast.FunctionDef) and s.name == "define_schema"
+                                       for s in node.body) else None
+        if v3 and v3[0] not in out:
+            out[v3[0]] = v3[1]
+    return out
+
+
+def constants_of(sources: dict[str, str], names=("MAX_RESOLUTION",)) -> dict:
+    """The core's module-level constants packs import (``nodes.MAX_RESOLUTION``), evaluated."""
+    pack = Pack(sources)
+    out = {}
+    for n in names:
+        for path in pack.constants:
+            if n in pack.constants[path]:
+                v = pack.constant(n, path, 0)
+                if isinstance(v, (int, float, str)) and v != "unknown":
+                    out[n] = v
+                    break
+    return out
+
+
+def io_types_of(sources: dict[str, str]) -> dict:
+    """ComfyUI's V3 io kinds (``Image`` -> "IMAGE") read from its ``@comfytype(io_type=...)`` classes."""
+    return dict(Pack(sources).io_types)

@@ -1,0 +1,167 @@
+"""Nodes Studio has no rule of its own for, read by the types their packs declare (the catalogue): a UI node's
+saved values named by its declared widgets; a pack's file loader (KJNodes' Load & Resize Image, a pack's Load
+Audio...) read as ComfyUI's own loader of its file, what it does beyond reading the file said; a pack's constant
+(its outputs plain values, its inputs widgets only) giving its value; and, on a picture's way, the input a node
+passes on for an output (the one of the output's type). Plain data and stdlib."""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import catalogue
+from .subgraphs import CONTROL
+
+# a file of each kind read as ComfyUI's own loader of it: (its type, the setting naming the file)
+CORE_LOADERS = {"image": ("LoadImage", "image"), "video": ("VHS_LoadVideoPath", "video"),
+                "clip": ("LoadVideo", "file"), "audio": ("LoadAudio", "audio")}
+MEDIA_TYPES = ("IMAGE", "VIDEO", "AUDIO", "MASK")  # what a file gives, followed through a pack's node
+EXTENSIONS = {"image": (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif"),
+              "video": (".mp4", ".mov", ".webm", ".mkv", ".avi", ".gif", ".m4v"),
+              "audio": (".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus")}
+EXPRESSION_NAMES = ("expression", "value", "formula", "expr")  # a math node's expression setting
+SEEDS = ("seed", "noise_seed")  # INT widgets ComfyUI's frontend gives a control value after
+UPLOAD = "upload"  # the frontend's extra value after an upload widget (LoadImage's 'image')
+PACK_TAGS = {"easy", "cr", "jw", "ttn", "mx", "kep", "layerutility:", "rgthree", "|pysssss", "kj"}  # packs' prefixes
+VALUE_WORDS = {"int", "integer", "float", "string", "text", "boolean", "bool", "number", "seed", "value"}
+SIZE_WORDS = ("width", "height", "keep_proportion", "divisible_by", "upscale_method", "crop", "interpolation",
+              "multiple_of", "size", "scale")  # a loader's resize settings, off when its 'resize' is
+
+
+def widget_names(cls: str, values: Any) -> dict[str, Any]:
+    """A UI node's ``widgets_values`` named by its type's declared widgets, in order (the frontend's control
+    value after a seed and the upload button's after the rest counted where the number of values says so); {} when
+    the type is not catalogued or the count agrees with no reading."""
+    t = catalogue.node_type(cls)
+    if t is None or t.inputs is None or not isinstance(values, list):
+        return {}
+    base = t.widgets
+    for controls in (False, True):
+        for uploads in (False, True):
+            names: list[str] = []
+            for i in base:
+                names.append(i.name)
+                if controls and i.type == "INT" and (i.name in SEEDS or i.control):
+                    names.append(CONTROL)
+            if uploads and any(i.upload for i in base):  # the upload button's value: the frontend adds it last
+                names.append(UPLOAD)
+            if len(names) == len(values):
+                return dict(zip(names, values))
+    return {}
+
+
+def _not_applied(n, t, file_setting: str) -> list[str]:
+    """A loader's settings beyond its file, in words, where they change what it gives: those wired, and those
+    set to other than their defaults (its resize settings only when its 'resize' is on)."""
+    resize_off = any(w.type == "BOOLEAN" and "resize" in w.name and n.widgets.get(w.name) is False for w in t.widgets)
+    out = []
+    for w in t.widgets:
+        if w.name == file_setting or (resize_off and any(s in w.name for s in SIZE_WORDS)):
+            continue
+        if w.name in n.links:
+            out.append(f"{w.name} (wired)")
+            continue
+        v = n.widgets.get(w.name)
+        if v is None or v == w.default or (w.type == "STRING" and v == "" and w.default in (None, "")) \
+                or (w.type == "COMBO" and w.default is None and isinstance(w.options, tuple) and w.options
+                    and v == w.options[0]):
+            continue
+        out.append(f"{w.name} {v}")
+    return out
+
+
+def as_loader(n, loaders: dict, said: list[str]) -> bool:
+    """A pack's file loader read as ComfyUI's own loader of its file (its type kept as the node's origin; its
+    other inputs let go), what it does that Studio's loader does not said in ``said``; False when the node is not
+    a catalogued loader naming a file (nothing changed)."""
+    if n.cls in loaders:
+        return False
+    t = catalogue.node_type(n.cls)
+    kind = catalogue.loader_kind(t)
+    f = catalogue.file_input(t) if kind else None
+    if f is None or f.name in n.links:
+        return False
+    name = n.widgets.get(f.name)
+    if not isinstance(name, str) or not name.strip() or len(name) > 4096:
+        return False
+    if f.upload is None and not name.lower().rsplit("?", 1)[0].endswith(EXTENSIONS[kind]):
+        return False  # a path setting naming no file of its kind (a folder, a pattern): not read as one file
+    if kind == "video" and t.gives("VIDEO") and not t.gives("IMAGE"):
+        kind = "clip"
+    core, setting = CORE_LOADERS[kind]
+    lost = _not_applied(n, t, f.name)
+    n.origin, n.cls, n.widgets, n.links = n.origin or n.cls, core, {setting: name}, {}
+    if lost:
+        many = len(lost) > 1
+        said.append(f"'{n.title or n.origin}' ({n.origin}, #{n.id}) is read as ComfyUI's {core} of '{name}': its "
+                    f"setting{'s' if many else ''} {', '.join(lost)} {'are' if many else 'is'} not applied (Studio's "
+                    "loader reads the file as it is)")
+    return True
+
+
+def _names_a_value(t) -> bool:
+    """A type whose name says it gives its value as set (an 'Int', a 'String Constant', 'Seed (rgthree)'), not one
+    that makes a value from it ('HSL to Hex', 'Integer place counter': their types alike)."""
+    words = [w for w in t.name.lower().replace("(", " ").replace(")", " ").split() if w not in PACK_TAGS]
+    return any(k in t.name.lower() for k in ("constant", "primitive", "literal")) or (
+        len(words) == 1 and words[0] in VALUE_WORDS)
+
+
+def primitive(n, slot: int) -> Any:
+    """A constant told by its declared types (nothing wired in, one output of a plain type, one widget of that
+    type and nothing else, a name saying it is a value): that widget's value; else None."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if n.links or slot != 0 or not catalogue.is_primitive(t) or len(t.outputs) != 1 or len(t.widgets) != 1 \
+            or not _names_a_value(t):
+        return None
+    kind = t.outputs[0].type
+    if t.widgets[0].type != kind:
+        return None
+    v = n.widgets.get(t.widgets[0].name)
+    if kind == "INT" and "seed" in t.name.lower() and isinstance(v, int) and v < 0:
+        return None  # a seed node's -1: a new seed each run
+    want = {"INT": int, "FLOAT": (int, float), "STRING": str, "BOOLEAN": bool}[kind]
+    plain = isinstance(v, want) and (kind == "BOOLEAN" or not isinstance(v, bool))
+    return v if plain and not (isinstance(v, float) and v != v) else None
+
+
+def passed_input(n, slot: int, preferred: tuple[str, ...] = ()) -> str | None:
+    """The input a catalogued node passes on for its output ``slot`` as a picture, a clip or a sound goes through
+    it: its wired socket of that output's type (IMAGE in, IMAGE out; of several, the first ``preferred`` name, else
+    the first declared); None when it has none or is not catalogued."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.outputs is None or not 0 <= slot < len(t.outputs):
+        return None
+    kind = t.outputs[slot].type
+    if kind not in MEDIA_TYPES:  # a latent, conditioning...: the walk's own way (a sampler's guider) is kept
+        return None
+    same = [i.name for i in t.sockets if i.type == kind and i.name in n.links]
+    return next((k for k in preferred if k in same), same[0] if same else None)
+
+
+def expression(n) -> tuple[str, list[str]] | None:
+    """(its expression's setting, the names it reads) of a math node told by its types: one text widget named an
+    expression, sockets named by single letters (a, b, c), numbers out (essentials' SimpleMath+, pysssss' Math
+    Expression); None for another."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.inputs is None or not t.outputs or any(o not in ("INT", "FLOAT") for o in t.output_types):
+        return None
+    if len(t.widgets) != 1 or t.widgets[0].type != "STRING" or t.widgets[0].name not in EXPRESSION_NAMES:
+        return None
+    letters = [i.name for i in t.sockets]
+    return (t.widgets[0].name, letters) if all(len(x) == 1 and x.isalpha() for x in letters) else None
+
+
+def expression_output(n, slot: int, result: Any) -> Any:
+    """What output ``slot`` of an expression node gives for ``result``: a FLOAT output the number, an INT output
+    the number when it is whole (packs round a fraction differently: unknown then); None when unknown."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if result is None or isinstance(result, bool) or not 0 <= slot < len(t.outputs):
+        return None
+    try:
+        r = float(result)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if r != r or r in (float("inf"), float("-inf")):
+        return None
+    if t.outputs[slot].type == "FLOAT":
+        return r
+    return int(r) if r.is_integer() else None
