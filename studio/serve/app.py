@@ -20,8 +20,10 @@ from .bridge.memory import Memory
 from .bridge.worker import run_job
 from .checks.folders import Folders
 from .checks.guards import host_check, is_loopback, origin_check, token_check
+from .checks.headers import security_headers
 from .checks.login import LOGIN, login
 from .files.routes import FileRoutes
+from .page import frontend
 from .page.routes import PageRoutes
 
 
@@ -42,8 +44,8 @@ class Server:
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=self.max_upload + 2**20,
-                              middlewares=[host_check(self.host, self.token), origin_check,
-                                           token_check(self.token, self.host)])
+                              middlewares=[security_headers(frontend.inline_hashes), host_check(self.host, self.token),
+                                           origin_check, token_check(self.token, self.host)])
         for method, path, handler in self.api.routes() + self.files.routes() + self.page.api_routes():
             if not path.startswith("/jobs"):  # ComfyUI has its jobs API under /api only
                 app.router.add_route(method, path, handler)
@@ -66,7 +68,6 @@ class Server:
 
 
 def _page_line() -> str:
-    from .page import frontend
     if frontend.static_folder() is None:
         return f"ComfyUI's web page is not installed ({frontend.INSTALL})"
     return f"ComfyUI's web page {frontend.version()} at the same address"

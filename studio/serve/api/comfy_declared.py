@@ -21,6 +21,13 @@ MODEL_WIDGETS = {"unet_name": "diffusion_models", "clip_name": "text_encoders", 
                  "clip_name2": "text_encoders", "clip_name3": "text_encoders", "clip_name4": "text_encoders",
                  "vae_name": "vae", "ckpt_name": "checkpoints", "lora_name": "loras"}
 WHOLE_MODELS = ("unet_name", "ckpt_name")
+# a loader whose widget's name is shared with another folder's (ComfyUI's CLIPVisionLoader lists clip_vision/)
+CLASS_FOLDERS = {("CLIPVisionLoader", "clip_name"): "clip_vision"}
+
+
+def model_folder(cls: str, name: str) -> str | None:
+    """The ComfyUI models folder whose files the widget ``name`` of ``cls`` lists (None: no model)."""
+    return CLASS_FOLDERS.get((cls, name)) or MODEL_WIDGETS.get(name)
 # a loader of the input folder's files: its widget lists them and the page adds its upload button (whose
 # value, the 'upload' widget's in a saved node, the page keeps itself: not declared)
 INPUT_FILES = {("LoadImage", "image"): ("image_upload", (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")),
@@ -53,7 +60,7 @@ def node_info(cls: str, d: dict, model_files=None, input_files=None) -> dict[str
     for name, spec in d["widgets"].items():
         spec = [list(spec[0]) if isinstance(spec[0], list) else spec[0], dict(spec[1])]
         if name in MODEL_WIDGETS and model_files is not None:
-            spec[0] = list(model_files(MODEL_WIDGETS[name]))
+            spec[0] = list(model_files(model_folder(cls, name)))
             if name in WHOLE_MODELS:  # Studio also loads a whole diffusers folder by its name there
                 spec[0] += [f for f in model_files("diffusers") if f not in spec[0]]
         if (cls, name) in INPUT_FILES:

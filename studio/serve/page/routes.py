@@ -38,6 +38,7 @@ class PageRoutes:
     def add_page(self, app: web.Application) -> None:
         """The page at / and its static files (added after every API route: those are matched first)."""
         app.router.add_get("/", self.index)
+        app.router.add_get("/index.html/{tail:.*}", self.beside_index)
         app.router.add_get("/user.css", self.empty_css)
         app.router.add_get("/templates/{name}", self.template)
         app.router.add_get("/internal/folder_paths", self.folder_paths)
@@ -51,8 +52,11 @@ class PageRoutes:
         if folder is None:
             return web.Response(text=frontend.MISSING, content_type="text/html", status=404)
         return web.FileResponse(os.path.join(folder, "index.html"),
-                                headers={"Cache-Control": "no-cache", "Content-Type": "text/html",
-                                         "Content-Security-Policy": frontend.CONNECT_ONLY_HERE})
+                                headers={"Cache-Control": "no-cache", "Content-Type": "text/html"})
+
+    async def beside_index(self, request):
+        """The page opened as /index.html asks its files beside it (/index.html/assets/...): they are at /."""
+        raise web.HTTPMovedPermanently("/" + request.match_info["tail"].lstrip("/"))
 
     async def empty_css(self, request):
         return web.Response(text="", content_type="text/css")
