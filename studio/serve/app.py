@@ -16,6 +16,7 @@ from studio.queue.queue import JobQueue
 from .api.routes import ComfyApi
 from .api.socket import Sockets
 from .bridge.extras import Extras
+from .bridge.logs import ServerLog
 from .bridge.memory import Memory
 from .bridge.worker import run_job
 from .checks.folders import Folders
@@ -39,6 +40,7 @@ class Server:
         self.host, self.memory = host, memory
         self.extras = Extras(os.path.join(folders.root, "extra"))
         self.extras.keep_only({j.id for j in queue.jobs()})
+        self.log = ServerLog()
         self.sockets = Sockets(self)
         self.api, self.files, self.page = ComfyApi(self), FileRoutes(self), PageRoutes(self)
 
@@ -59,10 +61,12 @@ class Server:
     async def _startup(self, app) -> None:
         self.sockets.loop = asyncio.get_running_loop()
         self.queue.listen(self.sockets.heard)
+        self.queue.listen(self.log.heard)
         self.queue.start()
 
     async def _cleanup(self, app) -> None:
         self.queue.unlisten(self.sockets.heard)
+        self.queue.unlisten(self.log.heard)
         await asyncio.get_running_loop().run_in_executor(None, self.queue.close)
         await self.sockets.close_all()
 
@@ -109,8 +113,10 @@ def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: i
         site = web.TCPSite(runner, host, port)
         await site.start()
         real_port = runner.addresses[0][1] if runner.addresses else port
-        announce(f"Studio serves ComfyUI's API on http://{host}:{real_port} (folders: {folders.root}; "
-                 f"{len(queue.pending())} job(s) queued); " + _page_line())
+        said = (f"Studio serves ComfyUI's API on http://{host}:{real_port} (folders: {folders.root}; "
+                f"{len(queue.pending())} job(s) queued); " + _page_line())
+        server.log.say(f"Studio serves ComfyUI's API ({len(queue.pending())} job(s) queued)")
+        announce(said)
         try:
             while stop is None or not stop.is_set():
                 await asyncio.sleep(3600 if stop is None else 0.2)

@@ -39,7 +39,8 @@ class FileRoutes:
         q = request.rel_url.query
         path = self.folders.file(q.get("type", "output"), q.get("subfolder", ""), q.get("filename", ""))
         if path is None:
-            return web.Response(status=400, text="not a file name inside the server's folders")
+            return web.Response(status=400, text="not a plain file inside the server's folders (a file reached through a "
+                                                 "link of any kind, symbolic or hard, is never served)")
         if not os.path.isfile(path):
             return web.Response(status=404)
         name = os.path.basename(path)

@@ -15,8 +15,10 @@ from aiohttp import web
 from ..api.comfy_declared import templates_folder
 from ..bridge import jobs
 from ..checks.bodies import json_body
+from ..checks.folders import TYPES
 from . import frontend
 
+MAX_FILES = 10_000
 TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,200}\.json$")
 
 
@@ -42,6 +44,10 @@ class PageRoutes:
         app.router.add_get("/user.css", self.empty_css)
         app.router.add_get("/templates/{name}", self.template)
         app.router.add_get("/internal/folder_paths", self.folder_paths)
+        app.router.add_get("/internal/files/{type}", self.folder_files)
+        app.router.add_get("/internal/logs", self.logs)
+        app.router.add_get("/internal/logs/raw", self.logs_raw)
+        app.router.add_patch("/internal/logs/subscribe", self.logs_subscribe)
         folder = frontend.static_folder()
         if folder is not None:
             app.router.add_static("/", folder, follow_symlinks=False, append_version=False)
@@ -56,7 +62,10 @@ class PageRoutes:
 
     async def beside_index(self, request):
         """The page opened as /index.html asks its files beside it (/index.html/assets/...): they are at /."""
-        raise web.HTTPMovedPermanently("/" + request.match_info["tail"].lstrip("/"))
+        tail = request.match_info["tail"]
+        if "\\" in tail or ":" in tail:  # '/\\host' is another site to a browser: never redirected there
+            raise web.HTTPNotFound()
+        raise web.HTTPMovedPermanently("/" + tail.lstrip("/"))
 
     async def empty_css(self, request):
         return web.Response(text="", content_type="text/css")
@@ -83,6 +92,26 @@ class PageRoutes:
         of models by its name under the models folder, never where it is on this machine."""
         from ..api.models import folder_names
         return web.json_response({f: [f"models/{f}"] for f in folder_names()})
+
+    async def folder_files(self, request):
+        """ComfyUI's /internal/files/{input,output,temp}: the names of the folder's files, newest first
+        (the page's Imported assets tab); at most MAX_FILES."""
+        kind = request.match_info["type"]
+        if kind not in TYPES:
+            return web.json_response({"error": "the folder is input, output or temp"}, status=400)
+        names = await asyncio.get_running_loop().run_in_executor(None, _newest_first, self.server.folders.dirs[kind])
+        return web.json_response(names)
+
+    async def logs(self, request):
+        return web.Response(text=self.server.folders.public.text(self.server.log.text()), content_type="text/plain")
+
+    async def logs_raw(self, request):
+        entries = self.server.folders.public.answer(self.server.log.entries())  # no path of this machine
+        return web.json_response({"entries": entries, "size": {"cols": 120, "rows": 40}})
+
+    async def logs_subscribe(self, request):
+        """The page asks lines as they come; Studio's are read again with /internal/logs/raw (none pushed)."""
+        return web.Response(status=200)
 
     async def template_modules(self, request):
         """Studio's own templates, offered as a module of the page's template browser."""
@@ -142,3 +171,16 @@ class PageRoutes:
         known = [i for i in ids if q.get(i) is not None]
         await asyncio.get_running_loop().run_in_executor(None, q.cancel_many, known)
         return web.json_response({"cancelled": known})
+
+
+def _newest_first(folder: str) -> list[str]:
+    """The plain files of ``folder`` (no links, no folders), newest first, at most MAX_FILES."""
+    found = []
+    try:
+        with os.scandir(folder) as it:
+            for e in it:
+                if e.is_file(follow_symlinks=False) and not e.name.startswith("."):
+                    found.append((e.stat(follow_symlinks=False).st_mtime, e.name))
+    except OSError:
+        return []
+    return [n for _, n in sorted(found, reverse=True)[:MAX_FILES]]

@@ -1,0 +1,131 @@
+"""The server's doors for ComfyUI's page and its clients (issue 113): one set of security headers on
+every path the page is reached by, /internal/files and /internal/logs, upload names measured as
+written and the upload cap per file, links of any kind never served. In this process (aiohttp's
+test client), no model runs."""
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+import yarl
+from aiohttp import FormData
+
+from studio.serve.page import frontend
+
+from .test_web_page import served
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+@pytest.fixture(autouse=True)
+def _own_folders(tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
+    monkeypatch.setenv("STUDIO_MODELS", str(tmp_path / "models"))
+
+
+async def raw_get(c, path: str):
+    """GET ``path`` exactly as written ('//index.html' is not made a host)."""
+    return await c.session.get(yarl.URL(f"http://127.0.0.1:{c.port}{path}", encoded=True), allow_redirects=False)
+
+
+def test_every_path_of_the_page_has_the_same_security_headers(tmp_path):
+    folder = frontend.static_folder()
+    paths = ["/", "/index.html", "/index.html?x=1", "//index.html", "/templates/index.json", "/api/prompt",
+             "/no-such-file.js", "/user.css", "/internal/logs"]
+    if folder is not None:
+        script = next(f for f in sorted(os.listdir(os.path.join(folder, "assets"))) if f.endswith(".js"))
+        paths += [f"/assets/{script}", "/scripts/api.js", "/index.html/assets/favicon.ico"]
+
+    async def go():
+        async with served(tmp_path) as (c, _):
+            seen = {}
+            for p in paths:
+                r = await raw_get(c, p)
+                assert r.status < 500, p
+                seen[p] = r.headers.get("Content-Security-Policy")
+                assert r.headers.get("X-Content-Type-Options") == "nosniff", p
+                assert r.headers.get("X-Frame-Options") == "SAMEORIGIN", p
+            csp = seen["/"]
+            assert set(seen.values()) == {csp}  # one policy, whatever the path
+            for part in ("default-src 'self'", "frame-ancestors 'self'", "img-src 'self' data: blob:",
+                         f"connect-src 'self' ws://127.0.0.1:{c.port}"):
+                assert part in csp
+            assert "https:" not in csp and "*" not in csp  # nothing elsewhere
+            if folder is not None:
+                r = await raw_get(c, "/index.html/assets/favicon.ico")  # the page opened as /index.html
+                assert r.status == 301 and r.headers["Location"] == "/assets/favicon.ico"
+                assert (await raw_get(c, "/index.html/\\\\evil.example")).status == 404  # never another site
+                page = await (await raw_get(c, "/index.html")).text()
+                from studio.serve.checks.headers import inline_hashes
+                assert inline_hashes(page) and all(h in csp for h in inline_hashes(page))  # its own script runs
+    run(go())
+
+
+def test_internal_files_and_logs_answer_as_comfyui_does(tmp_path):
+    async def go():
+        async with served(tmp_path) as (c, server):
+            with open(os.path.join(server.folders.input, "a.png"), "wb") as f:
+                f.write(b"x")
+            os.makedirs(os.path.join(server.folders.input, "sub"))
+            assert await (await c.get("/internal/files/input")).json() == ["a.png"]  # files, not folders
+            assert await (await c.get("/internal/files/output")).json() == []
+            assert (await c.get("/internal/files/models")).status == 400
+            server.log.say(f"a line naming {server.folders.input}")
+            text = await (await c.get("/internal/logs")).text()
+            assert "a line naming input" in text and server.folders.root not in text  # no path of this machine
+            raw = await (await c.get("/internal/logs/raw")).json()
+            assert raw["entries"][-1]["m"].startswith("a line") and {"t", "m"} <= set(raw["entries"][0])
+            assert (await c.patch("/internal/logs/subscribe", json={"enabled": True, "clientId": "x"})).status == 200
+    run(go())
+
+
+def _form(name: str, data: bytes = b"\x89PNG....") -> FormData:
+    form = FormData()
+    form.add_field("image", data, filename=name, content_type="image/png")
+    return form
+
+
+def test_upload_names_are_measured_as_written_and_the_cap_is_per_file(tmp_path):
+    async def go():
+        async with served(tmp_path) as (c, server):
+            server.files.max_upload = 1000  # the cap as main.py serve --max-upload-mb sets it, made small
+            for n in (242, 250, 255):
+                name = "a" * (n - 4) + ".png"
+                r = await c.post("/upload/image", data=_form(name))
+                assert r.status == 200 and (await r.json())["name"] == name, n
+            r = await c.post("/upload/image", data=_form("a" * 251 + ".png", b"other"))  # ' (1)' would not fit in 255
+            assert r.status == 400 and "shorter name" in await r.text()
+            for name in ("b" * 496 + ".png", "é" * 200 + ".png"):  # 500 characters; 404 bytes
+                r = await c.post("/upload/image", data=_form(name))
+                assert r.status == 400 and "bytes as written" in await r.text()
+            assert (await c.post("/upload/image", data=_form("full.png", b"x" * 1000))).status == 200
+            r = await c.post("/upload/image", data=_form("over.png", b"x" * 1001))
+            assert r.status == 413 and "1,001 bytes" in await r.text()
+            assert not os.path.exists(os.path.join(server.folders.input, "over.png"))
+            assert not [f for f in os.listdir(server.folders.input) if f.endswith(".part")]
+    run(go())
+
+
+def test_links_of_any_kind_are_never_served(tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"secret")
+
+    async def go():
+        async with served(tmp_path) as (c, server):
+            inp = server.folders.input
+            os.link(secret, os.path.join(inp, "hard.png"))
+            os.symlink(secret, os.path.join(inp, "soft.png"))
+            with open(os.path.join(inp, "plain.png"), "wb") as f:
+                f.write(b"plain")
+            os.symlink(inp, os.path.join(server.folders.output, "linked"))
+            assert (await c.get("/view", params={"filename": "plain.png", "type": "input"})).status == 200
+            for q in ({"filename": "hard.png", "type": "input"}, {"filename": "soft.png", "type": "input"},
+                      {"filename": "plain.png", "type": "output", "subfolder": "linked"}):
+                r = await c.get("/view", params=q)
+                assert r.status == 400 and b"secret" not in await r.read(), q
+            os.link(secret, os.path.join(server.files.user.folder, "w.json"))
+            assert (await c.get("/api/userdata/w.json")).status == 400
+    run(go())
