@@ -129,3 +129,23 @@ def test_links_of_any_kind_are_never_served(tmp_path):
             os.link(secret, os.path.join(server.files.user.folder, "w.json"))
             assert (await c.get("/api/userdata/w.json")).status == 400
     run(go())
+
+
+@pytest.mark.parametrize("cls", ["EmptyLTXVLatentVideo", "Wan22ImageToVideoLatent"])
+def test_the_video_latents_declared_ranges_are_served_and_enforced(tmp_path, cls):
+    async def go():
+        async with served(tmp_path) as (c, _):
+            info = (await (await c.get(f"/object_info/{cls}")).json())[cls]
+            width = info["input"]["required"]["width"]
+            assert width[0] == "INT" and width[1]["min"] >= 32 and width[1]["max"] == 16384  # as ComfyUI declares
+            answers = {}
+            for v in (-5, 0, "abc", 10**9):
+                inputs = {"width": v, "height": 512, "length": 9, "batch_size": 1}
+                r = await c.post("/prompt", json={"prompt": {"1": {"class_type": cls, "inputs": inputs}}})
+                body = await r.json()
+                (e,) = body["node_errors"]["1"]["errors"]
+                assert r.status == 400 and e["extra_info"]["input_name"] == "width"
+                answers[v] = e["type"]
+            assert answers == {-5: "value_smaller_than_min", 0: "value_smaller_than_min", "abc": "invalid_input_type",
+                               10**9: "value_bigger_than_max"}
+    run(go())

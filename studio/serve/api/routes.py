@@ -99,7 +99,15 @@ class ComfyApi:
         from .object_info import read_node, studio_node
         if cls not in self.declarations:
             reg = default_registry()
-            self.declarations[cls] = studio_node(reg.get(cls)) if cls in reg else read_node(cls)
+            if cls in reg:
+                self.declarations[cls] = studio_node(reg.get(cls))
+            else:  # a ComfyUI type: its numbers as the templates and ComfyUI declare them (comfy_ranges.py)
+                from .comfy_declared import checked_values
+                d = read_node(cls)
+                d["input"]["optional"] = {**checked_values(cls), **d["input"]["optional"]}
+                d["input"]["required"] = {k: v for k, v in d["input"]["required"].items()
+                                          if k not in d["input"]["optional"]}
+                self.declarations[cls] = d
         return self.declarations[cls]
 
     # -- the queue --------------------------------------------------------------------------------
