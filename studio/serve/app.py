@@ -42,7 +42,8 @@ class Server:
         self.extras.keep_only({j.id for j in queue.jobs()})
         self.log = ServerLog()
         self.sockets = Sockets(self)
-        self.api, self.files, self.page = ComfyApi(self), FileRoutes(self), PageRoutes(self)
+        self.files = FileRoutes(self)  # first: the API's prompts name their outputs with its names
+        self.api, self.page = ComfyApi(self), PageRoutes(self)
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=self.max_upload + 2**20,

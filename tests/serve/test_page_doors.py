@@ -149,3 +149,31 @@ def test_the_video_latents_declared_ranges_are_served_and_enforced(tmp_path, cls
             assert answers == {-5: "value_smaller_than_min", 0: "value_smaller_than_min", "abc": "invalid_input_type",
                                10**9: "value_bigger_than_max"}
     run(go())
+
+
+def test_output_names_follow_the_node_and_never_repeat(tmp_path):
+    from studio.serve.checks.folders import Folders
+    from studio.serve.files.names import OutputNames
+    folders = Folders(str(tmp_path / "serve"))
+    os.makedirs(os.path.join(folders.output, "video"))
+    open(os.path.join(folders.output, "video", "ComfyUI_00007_.mp4"), "wb").close()
+    names = OutputNames(folders)
+    got = [names.for_node({"filename_prefix": "video/ComfyUI"}, "", ".mp4"),
+           names.for_node({}, "", ".mp4"),  # another folder: the name's counter goes on
+           names.for_node({"path": "clips/out.webm"}, "clips/out.webm", ""),  # a Studio node's own path
+           names.for_node({}, "clips/out.webm", ""), names.for_node({}, "../../x.mp4", "")]
+    rel = [os.path.relpath(p, folders.output) for p in got]
+    assert rel == [os.path.join("video", "ComfyUI_00008_.mp4"), "ComfyUI_00009_.mp4",
+                   os.path.join("clips", "out_00001_.webm"), os.path.join("clips", "out_00002_.webm"),
+                   "ComfyUI_00010_.mp4"]  # a path leaving the folder: ComfyUI's default name
+    with pytest.raises(ValueError):
+        names.name("../outside", ".mp4")
+    import threading
+    many: list[str] = []
+    threads = [threading.Thread(target=lambda: many.extend(names.name("race", ".png") for _ in range(50)))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(many)) == 200  # taken under one lock: never one name twice

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from ..checks.bodies import BAD, json_body
 from . import uploads, view
+from .names import OutputNames
 from .userdata import UserData
 
 
@@ -20,6 +21,7 @@ class FileRoutes:
         self.server = server  # app.Server: its folders and upload limit
         self.folders, self.max_upload = server.folders, server.max_upload
         self.user = UserData(server.folders.root, server.max_upload)
+        self.names = OutputNames(server.folders)  # what jobs write is named here (the API's prompts)
 
     def routes(self) -> list[tuple[str, str, object]]:
         """(method, path, handler): each served as ComfyUI serves it, at the path and under /api."""
