@@ -171,3 +171,22 @@ def test_comfyuis_wan_template_runs_as_it_is_where_its_files_are_here(tmp_path, 
     assert h["status"]["completed"], h["status"]
     (item,) = h["outputs"]["50"]["images"]  # the template's SaveVideo
     assert item["subfolder"] == "video" and os.path.getsize(os.path.join(out, "video", item["filename"])) > 0
+
+
+@pytest.mark.skipif(templates_folder() is None, reason="comfyui-workflow-templates-json is not installed")
+def test_the_template_browser_leads_with_what_studio_runs_and_puts_the_paid_services_apart(tmp_path):
+    from studio.serve.page import library_templates
+
+    async def go():
+        async with served(tmp_path) as (c, _):
+            return await (await c.get("/templates/index.json")).json()
+    index = run(go())
+    first, last = index[0], index[-1]
+    assert first["category"] == "Studio" and WAN in {t["name"] for t in first["templates"]}
+    assert last["category"] == "Paid API services" and all(library_templates.paid(t) for t in last["templates"])
+    assert all(t["description"].startswith(library_templates.PAID_SAID) for t in last["templates"])
+    for m in index[1:-1]:
+        assert not any(library_templates.paid(t) for t in m["templates"])  # none among the others
+        names = [t["name"] in {x["name"] for x in first["templates"]} for t in m["templates"]]
+        assert names == sorted(names, reverse=True)  # in each category, what Studio runs first
+    assert len(last["templates"]) > 100

@@ -79,6 +79,10 @@ class PageRoutes:
         installed; else an empty index."""
         from . import library_templates
         name = request.match_info["name"]
+        if name == "index.json" and templates_folder() is not None:  # Studio's runnable first, paid ones last
+            known = frozenset(self.server.api.known)
+            return web.json_response(await asyncio.get_running_loop().run_in_executor(None, library_templates.index,
+                                                                                      known))
         if TEMPLATE_NAME.match(name) and templates_folder() is not None:
             doc = await asyncio.get_running_loop().run_in_executor(None, library_templates.read, name)
             if doc is not None:
