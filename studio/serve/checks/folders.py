@@ -50,7 +50,7 @@ class Folders:
         """The real path of ``subfolder`` of the folder ``kind`` (None when it leaves it, or a symbolic
         link on the way leads there)."""
         base = self.dirs.get(kind or "output")
-        if base is None or not safe_relative(subfolder, allow_empty=True):
+        if base is None or not safe_relative(subfolder, allow_empty=True) or not fits(subfolder):
             return None
         joined = os.path.normpath(os.path.join(base, subfolder))
         path = real(joined)
@@ -59,7 +59,8 @@ class Folders:
     def file(self, kind: str | None, subfolder: str, filename: str) -> str | None:
         """The real path of a file a request names (None when it is no plain name inside the folder, or
         a link of any kind leads there: a symbolic link on the way, a file with another name elsewhere)."""
-        if not filename or "/" in filename or filename in (".", "..") or _BAD_NAME.search(filename):
+        if not filename or "/" in filename or filename in (".", "..") or _BAD_NAME.search(filename) \
+                or not fits(filename):
             return None
         folder = self.folder(kind, subfolder)
         if folder is None or linked(os.path.join(folder, filename)):
@@ -83,6 +84,17 @@ class Folders:
                 sub = os.path.relpath(os.path.dirname(r), base)
                 return os.path.basename(r), "" if sub == "." else sub.replace(os.sep, "/"), kind
         return None
+
+
+NAME_MAX = 255  # bytes of one name in a path, as the file systems Studio runs on take it
+
+
+def fits(relative: str) -> bool:
+    """Whether every name of ``relative`` fits a folder's entry (at most NAME_MAX bytes as written)."""
+    try:
+        return all(len(os.fsencode(part)) <= NAME_MAX for part in relative.replace("\\", "/").split("/"))
+    except (UnicodeError, ValueError):
+        return False
 
 
 def linked(path: str) -> bool:

@@ -19,10 +19,10 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from studio.core.limits import MAX_FRAME_PIXELS
 
-from ..checks.folders import TYPES, UPLOAD_EXTS, Folders
+from ..checks.folders import NAME_MAX, TYPES, UPLOAD_EXTS, Folders
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in an upload's name: refused whole, never cut away
-MAX_NAME = 255
+MAX_NAME = NAME_MAX
 
 
 class NameTooLong(ValueError):
@@ -96,6 +96,9 @@ async def receive(request, folders: Folders, max_upload: int, mask: bool):
         name = await loop.run_in_executor(None, store, src, folder, name, overwrite)
     except NameTooLong as e:
         return web.Response(status=400, text=str(e))
+    except OSError as e:  # the disk full, a folder's name taken by a file...: said, nothing kept
+        return web.Response(status=400, text=f"the file could not be written into the {kind} folder "
+                                             f"({e.strerror or type(e).__name__})")
     return web.json_response({"name": name, "subfolder": sub, "type": kind})
 
 

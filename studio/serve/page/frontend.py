@@ -23,6 +23,25 @@ def static_folder() -> str | None:
     return folder if os.path.isfile(os.path.join(folder, "index.html")) else None
 
 
+def static_file(tail: str) -> str | None:
+    """The installed page's file at the relative path ``tail`` (None: no such plain file there; a name
+    too long for a folder, a '..', a link, anything leaving the folder)."""
+    folder = static_folder()
+    parts = tail.split("/")
+    if folder is None or not tail or any(p in ("", ".", "..") or "\\" in p or "\x00" in p for p in parts):
+        return None
+    try:
+        if any(len(os.fsencode(p)) > 255 for p in parts):
+            return None
+    except (UnicodeError, ValueError):
+        return None
+    path = os.path.join(folder, *parts)
+    base = os.path.realpath(folder)
+    if os.path.realpath(path) != os.path.join(base, *parts) or not os.path.isfile(path):
+        return None  # a link on the way, or not a file
+    return path
+
+
 @functools.lru_cache(maxsize=1)
 def inline_hashes() -> tuple[str, ...]:
     """The CSP hashes of index.html's own inline scripts (checks/headers.py lets those run, no other)."""

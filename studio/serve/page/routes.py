@@ -48,9 +48,7 @@ class PageRoutes:
         app.router.add_get("/internal/logs", self.logs)
         app.router.add_get("/internal/logs/raw", self.logs_raw)
         app.router.add_patch("/internal/logs/subscribe", self.logs_subscribe)
-        folder = frontend.static_folder()
-        if folder is not None:
-            app.router.add_static("/", folder, follow_symlinks=False, append_version=False)
+        app.router.add_get("/{tail:.*}", self.static)  # last: the page's files, after every route above
 
     # -- the page ---------------------------------------------------------------------------------
     async def index(self, request):
@@ -59,6 +57,13 @@ class PageRoutes:
             return web.Response(text=frontend.MISSING, content_type="text/html", status=404)
         return web.FileResponse(os.path.join(folder, "index.html"),
                                 headers={"Cache-Control": "no-cache", "Content-Type": "text/html"})
+
+    async def static(self, request):
+        """The installed page's files (frontend.static_file: plain files of its folder, never through a link)."""
+        path = frontend.static_file(request.match_info["tail"])
+        if path is None:
+            return web.Response(status=404, text="no such file of the page")
+        return web.FileResponse(path)
 
     async def beside_index(self, request):
         """The page opened as /index.html asks its files beside it (/index.html/assets/...): they are at /."""
