@@ -177,3 +177,16 @@ def test_output_names_follow_the_node_and_never_repeat(tmp_path):
     for t in threads:
         t.join()
     assert len(set(many)) == 200  # taken under one lock: never one name twice
+
+
+def test_the_page_is_given_studios_one_extension(tmp_path):
+    from studio.serve.page import extension
+
+    async def go():
+        async with served(tmp_path) as (c, _):
+            assert await (await c.get("/api/extensions")).json() == [extension.URL]
+            r = await c.get(extension.URL)
+            text = await r.text()
+            assert r.status == 200 and r.headers["Content-Type"].startswith("text/javascript")
+            assert "beforeConfigureGraph" in text and '"models"' in text and "http" not in text
+    run(go())

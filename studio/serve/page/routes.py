@@ -16,7 +16,7 @@ from ..api.comfy_declared import templates_folder
 from ..bridge import jobs
 from ..checks.bodies import json_body
 from ..checks.folders import TYPES
-from . import frontend
+from . import extension, frontend
 
 MAX_FILES = 10_000
 TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,200}\.json$")
@@ -42,6 +42,7 @@ class PageRoutes:
         app.router.add_get("/", self.index)
         app.router.add_get("/index.html/{tail:.*}", self.beside_index)
         app.router.add_get("/user.css", self.empty_css)
+        app.router.add_get(extension.URL, self.extension_script)
         app.router.add_get("/templates/{name}", self.template)
         app.router.add_get("/internal/folder_paths", self.folder_paths)
         app.router.add_get("/internal/files/{type}", self.folder_files)
@@ -71,6 +72,9 @@ class PageRoutes:
         if "\\" in tail or ":" in tail:  # '/\\host' is another site to a browser: never redirected there
             raise web.HTTPNotFound()
         raise web.HTTPMovedPermanently("/" + tail.lstrip("/"))
+
+    async def extension_script(self, request):
+        return web.Response(text=extension.SCRIPT, content_type="text/javascript")
 
     async def empty_css(self, request):
         return web.Response(text="", content_type="text/css")
