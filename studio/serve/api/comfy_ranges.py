@@ -1,5 +1,5 @@
 """The ranges ComfyUI declares for the numbers of its video latent nodes (min, max, step, as its
-comfy_extras/nodes_wan.py and nodes_lt.py declare them: facts read, no code copied; MAX_RESOLUTION is
+comfy_extras/nodes_wan.py, nodes_lt.py and nodes_hunyuan.py declare them: facts read, no code copied; MAX_RESOLUTION is
 ComfyUI's 16384). The templates Studio's table is made from (comfy_nodes.json) carry each widget's
 value and default, never its range: these are added to what /object_info serves, so the page's
 widgets stop at them and /prompt refuses a value past them (checks/validate.py) before anything is
@@ -14,7 +14,8 @@ _WAN = {"width": {"min": 16, "max": MAX_RESOLUTION, "step": 16}, "height": {"min
 
 RANGES: dict[str, dict[str, dict]] = {
     **{cls: _WAN for cls in ("WanImageToVideo", "WanFunControlToVideo", "Wan22FunControlToVideo",
-                             "WanFirstLastFrameToVideo", "WanFunInpaintToVideo", "WanCameraImageToVideo")},
+                             "WanFirstLastFrameToVideo", "WanFunInpaintToVideo", "WanCameraImageToVideo",
+                             "EmptyHunyuanVideo15Latent", "HunyuanVideo15ImageToVideo")},
     "WanVaceToVideo": {**_WAN, "strength": {"min": 0.0, "max": 1000.0, "step": 0.01}},
     "Wan22ImageToVideoLatent": {"width": {"min": 32, "max": MAX_RESOLUTION, "step": 32},
                                 "height": {"min": 32, "max": MAX_RESOLUTION, "step": 32},
@@ -22,6 +23,10 @@ RANGES: dict[str, dict[str, dict]] = {
     "EmptyLTXVLatentVideo": {"width": {"min": 64, "max": MAX_RESOLUTION, "step": 32},
                              "height": {"min": 64, "max": MAX_RESOLUTION, "step": 32},
                              "length": {"min": 1, "max": MAX_RESOLUTION, "step": 8}, "batch_size": _BATCH},
+    "LTXVImgToVideo": {"width": {"min": 64, "max": MAX_RESOLUTION, "step": 32},
+                       "height": {"min": 64, "max": MAX_RESOLUTION, "step": 32},
+                       "length": {"min": 9, "max": MAX_RESOLUTION, "step": 8}, "batch_size": _BATCH,
+                       "strength": {"min": 0.0, "max": 1.0}},
     "TrimVideoLatent": {"trim_amount": {"min": 0, "max": 99999}},
 }
 

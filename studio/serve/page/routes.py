@@ -98,6 +98,8 @@ class PageRoutes:
                 return web.json_response(doc)
         if name in ("index.json", "index_logo.json"):
             return web.json_response([] if name == "index.json" else {})
+        if name.lower().endswith((".webp", ".png", ".jpg", ".jpeg", ".mp4", ".mp3")):  # the page asks each thumbnail
+            return web.Response(status=404, text="no thumbnail: Studio serves ComfyUI's templates without their pictures")
         return web.Response(status=404)
 
     async def folder_paths(self, request):
