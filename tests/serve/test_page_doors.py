@@ -190,3 +190,12 @@ def test_the_page_is_given_studios_one_extension(tmp_path):
             assert r.status == 200 and r.headers["Content-Type"].startswith("text/javascript")
             assert "beforeConfigureGraph" in text and '"models"' in text and "http" not in text
     run(go())
+
+
+def test_the_users_style_sheet_is_an_empty_one_until_there_is_one(tmp_path):
+    async def go():
+        async with served(tmp_path) as (c, _):
+            r = await c.get("/api/userdata/user.css")  # nosniff: a style sheet must say it is one, even empty
+            assert r.status == 200 and r.headers["Content-Type"].startswith("text/css") and await r.text() == ""
+            assert (await c.get("/api/userdata/other.css")).status == 404
+    run(go())

@@ -107,6 +107,8 @@ class FileRoutes:
         except ValueError as e:
             return web.Response(status=400, text=str(e))
         if not os.path.isfile(path):
+            if request.match_info["file"] == "user.css":  # the page's own style sheet, none yet: an empty one (a
+                return web.Response(text="", content_type="text/css")  # 404 with nosniff is an error in its console
             return web.Response(status=404)
         return web.FileResponse(path)
 
