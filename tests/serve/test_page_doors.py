@@ -199,3 +199,23 @@ def test_the_users_style_sheet_is_an_empty_one_until_there_is_one(tmp_path):
             assert r.status == 200 and r.headers["Content-Type"].startswith("text/css") and await r.text() == ""
             assert (await c.get("/api/userdata/other.css")).status == 404
     run(go())
+
+
+def test_the_page_is_told_studios_sentence_for_each_missing_model(tmp_path):
+    from studio.serve.page import extension
+
+    from .conftest import wan_workflow
+    wf = wan_workflow("wan2.1_t2v_1.3B_fp16.safetensors")
+    wf["9b"] = {"class_type": "CLIPVisionLoader", "inputs": {"clip_name": "clip_vision_h.safetensors"}}
+    wf["4"]["inputs"]["clip_vision"] = ["9b", 0]  # used, so it is checked
+
+    async def go():
+        async with served(tmp_path) as (c, _):
+            said = await (await c.post(extension.MISSING, json={"prompt": wf})).json()
+            assert (await (await c.post(extension.MISSING, data=b"{")).json())["lines"] == []
+            return said
+    said = run(go())
+    assert "never downloads" in said["summary"]
+    text = "\n".join(said["lines"])
+    assert "'wan2.1_t2v_1.3B_fp16.safetensors' is not in the models folders' diffusion_models/" in text
+    assert "clip_vision/" in text and "this machine has none" in text and "Studio never downloads" in text

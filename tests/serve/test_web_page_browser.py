@@ -365,3 +365,17 @@ def test_a_workflow_opened_in_the_page_loses_its_download_addresses(page):
         m = json.loads(entry["message"])["message"]
         if m["method"] == "Network.requestWillBeSent":
             assert m["params"]["request"]["url"].startswith((url, "data:", "blob:"))
+
+
+def test_a_workflow_naming_files_this_machine_lacks_is_told_studios_sentence(page):
+    """Opened in the page, ComfyUI's Wan template (its three files missing here) gets Studio's notice, without
+    a click: which file, which folder, what this machine has, that Studio never downloads."""
+    from studio.serve.api.comfy_declared import templates_folder
+    if templates_folder() is None:
+        pytest.skip("comfyui-workflow-templates-json is not installed")
+    driver, url, _ = page
+    text = driver.execute_async_script("""const done = arguments[arguments.length - 1];
+        fetch('/templates/text_to_video_wan.json').then(r => r.json()).then(w => window.app.loadGraphData(w)).then(
+            () => setTimeout(() => done(document.body.innerText), 3000), e => done('ERR ' + e));""")
+    assert "Studio never downloads" in text
+    assert "'wan_2.1_vae.safetensors' is not in the models folders' vae/" in text

@@ -34,7 +34,7 @@ class PageRoutes:
             ("GET", "/workflow_templates/{module}/{file}", self.module_template),
             ("GET", "/experiment/models", self.model_folders), ("GET", "/experiment/models/{folder}", self.models_in),
             ("GET", "/jobs", self.list_jobs), ("GET", "/jobs/{id}", self.job),
-            ("POST", "/jobs/cancel", self.cancel_jobs),
+            ("POST", "/jobs/cancel", self.cancel_jobs), ("POST", extension.MISSING, self.missing_models),
         ]
 
     def add_page(self, app: web.Application) -> None:
@@ -75,6 +75,13 @@ class PageRoutes:
 
     async def extension_script(self, request):
         return web.Response(text=extension.SCRIPT, content_type="text/javascript")
+
+    async def missing_models(self, request):
+        """Studio's sentences for the model files a workflow the page opened names and this machine lacks."""
+        body = await json_body(request)
+        lines = await asyncio.get_running_loop().run_in_executor(None, extension.missing_lines, body,
+                                                                 self.server.api.known)
+        return web.json_response({"summary": extension.SUMMARY, "lines": lines})
 
     async def empty_css(self, request):
         return web.Response(text="", content_type="text/css")
