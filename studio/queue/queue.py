@@ -161,19 +161,26 @@ class JobQueue:
             if len(self._jobs) + len(jobs) > MAX_JOBS:
                 raise StudioError(f"the queue holds {len(self._jobs):,} jobs; {len(jobs):,} more would pass the "
                                   f"{MAX_JOBS:,} a queue holds: run or remove some first")
-            kept, number = list(self._jobs), self._number
+            kept, number = len(self._jobs), self._number
             for job in jobs:
                 self._number += 1
                 job.number, job.state, job.seal = self._number, QUEUED, seal.seal(job)
                 self._jobs.append(job)
-            self._trim()
+            before = self._jobs
+            trimmed = self._trim()
             try:
-                self.store.save(self._jobs, self._paused, limit=ADD_LIMIT)
+                if trimmed or not self.store.journaled():  # a short queue, or ended jobs dropped: written whole
+                    self.store.save(self._jobs, self._paused, limit=ADD_LIMIT)
+                    self._by_id = {j.id: j for j in self._jobs}
+                else:  # only the new jobs' lines written (store.py's journal): the same cost at any length
+                    self.store.append(jobs, limit=ADD_LIMIT)
+                    self._by_id.update((j.id, j) for j in jobs)
             except QueueFull:
-                self._jobs, self._number = kept, number
+                self._jobs = before
+                del self._jobs[kept:]
+                self._number = number
+                self._by_id = {j.id: j for j in self._jobs}
                 raise
-            finally:
-                self._by_id = {j.id: j for j in self._jobs}  # linear, as the write of the file is
             self._wake.notify_all()
         for job in jobs:
             self._tell("added", job)
@@ -406,11 +413,13 @@ class JobQueue:
             from studio.core.errors import disk_problem
             job.say(f"error: the queue could not be saved: {disk_problem(e) or e}")
 
-    def _trim(self) -> None:
+    def _trim(self) -> bool:
+        """The oldest ended jobs past MAX_ENDED dropped; whether any was."""
         ended = [j for j in self._jobs if j.state in ENDED]
         drop = {id(j) for j in ended[:max(0, len(ended) - MAX_ENDED)]}
         if drop:
             self._jobs = [j for j in self._jobs if id(j) not in drop]
+        return bool(drop)
 
 
 def _drop_unsealed_outputs(jobs: list[Job]) -> None:

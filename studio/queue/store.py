@@ -5,6 +5,11 @@ failed as interrupted when the queue is read again, naming the node that was wri
 (saved as it started writing, with each file the job finished), said in its log; the user re-queues it
 (JobQueue.retry).
 
+A job added to a long queue is not a rewrite of the whole queue (5,000 jobs would cost their whole
+size at each add): past JOURNAL_FROM bytes its one line is appended to the journal beside it (queue.added: one JSON job a line, flushed to
+the disk), which load() reads after the queue file and the next whole write empties. A line cut by a
+kill while it was written is a job never acknowledged: it is left out, said in ``notes``.
+
 The folder is input like any file from elsewhere (issue 101): the queue file is read only as a
 regular file (never through a link, never waited on as a FIFO), its size known before a byte is
 read, its text checked against the schema (schema.py) before any job is made of it. A file that
@@ -22,9 +27,11 @@ from studio.core.errors import StudioError
 from studio.core.paths import write_atomic
 
 from .job import FAILED, RUNNING, Job
-from .schema import FORMAT, QueueFileError, check_doc
+from .schema import FORMAT, QueueFileError, check_doc, job_problem
 
 FILE = "queue.json"
+JOURNAL = "queue.added"
+JOURNAL_FROM = 256_000  # bytes of queue past which an add is journaled (below, a whole write costs no more)
 LOCK = ".lock"
 MAX_FILE_BYTES = 64_000_000  # the most a queue file is read from (its jobs: well under 2 GB in memory)
 ADD_LIMIT = 48_000_000  # a job is not added past this, so the logs of the jobs kept have room
@@ -54,6 +61,8 @@ class JobStore:
     def __init__(self, folder: str):
         self.folder = folder
         self.path = os.path.join(folder, FILE)
+        self.journal = os.path.join(folder, JOURNAL)
+        self._bytes = 0  # of the queue file and the journal as last written or read (the limit of an add)
         try:
             os.makedirs(folder, exist_ok=True)
         except FileExistsError:
@@ -100,15 +109,17 @@ class JobStore:
         try:
             doc = self._read()
         except FileNotFoundError:
-            return []
+            doc = {}  # none written whole yet: the jobs added are in the journal alone
         except (OSError, ValueError) as e:  # a damaged or foreign file is set aside whole, never dropped
             why = _words(e)
             aside = self._set_aside(why)
             self.notes.append(f"the queue file {self.path} could not be read as a queue: {why}; it was moved to "
                               f"{aside} and the queue starts empty")
+            self._set_journal_aside()
             return []
         self._paused = doc.get("paused", False)
         jobs = [Job.from_dict(d) for d in doc.get("jobs", [])]
+        jobs += self._journaled({j.id for j in jobs})
         for j in jobs:
             if j.state == RUNNING:
                 j.state, j.ended = FAILED, j.ended or time.time()
@@ -117,10 +128,78 @@ class JobStore:
                 self.interrupted.append(j)
         return jobs
 
+    def _journaled(self, known: set[str]) -> list[Job]:
+        """The jobs the journal adds after the queue file (those already in it left out: a whole write
+        whose journal was not yet emptied when the process died)."""
+        try:
+            raw = self._raw(self.journal, MAX_FILE_BYTES - self._bytes)
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError) as e:
+            self.notes.append(f"the queue's journal {self.journal} could not be read ({_words(e)}): the jobs added "
+                              "since the queue was last written whole are not in the queue")
+            return []
+        self._bytes += len(raw)
+        jobs, lines = [], raw.split(b"\n")
+        for k, line in enumerate(lines):
+            if not line.strip():
+                continue
+            try:
+                d = json.loads(line.decode("utf-8"))
+                why = job_problem(d)
+            except (ValueError, RecursionError):
+                d, why = None, "is not JSON"
+            if why:
+                last = k == len(lines) - 1  # cut while it was written: never acknowledged to anyone
+                self.notes.append(f"line {k + 1} of the queue's journal {why}: " + (
+                    "a job being added when Studio stopped, not queued" if last else "that job is left out"))
+                continue
+            if d.get("id") not in known:
+                known.add(d.get("id"))
+                jobs.append(Job.from_dict(d))
+        return jobs
+
+    def journaled(self) -> bool:
+        """Whether an add is appended to the journal (a queue past JOURNAL_FROM bytes), not written whole."""
+        return self._bytes > JOURNAL_FROM
+
+    def append(self, jobs: list[Job], limit: int | None = None) -> None:
+        """Add ``jobs`` at the end of the queue kept: their lines appended to the journal, flushed to the
+        disk (nothing else of the queue is written). ``limit``: QueueFull, writing nothing, past it."""
+        text = "".join(json.dumps(j.to_dict(), default=str) + "\n" for j in jobs).encode()
+        if limit is not None and self._bytes + len(text) > limit:
+            raise QueueFull(f"the queue would hold {(self._bytes + len(text)) / 1e6:,.0f} MB with this job, over the "
+                            f"{limit / 1e6:.0f} MB a queue takes: run or remove some jobs first")
+        new = not os.path.lexists(self.journal)
+        fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _FLAGS, 0o644)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise StudioError(f"the queue's journal {self.journal} is not a regular file: remove it")
+            os.write(fd, text)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if new:
+            _sync_folder(self.folder)
+        self._bytes += len(text)
+
     def _read(self) -> dict:
         """The queue document, checked: FileNotFoundError when there is none; QueueFileError in words."""
+        raw = self._raw(self.path, MAX_FILE_BYTES)
+        self._bytes = len(raw)
         try:
-            fd = os.open(self.path, os.O_RDONLY | _FLAGS)
+            doc = json.loads(raw.decode("utf-8"))
+        except json.JSONDecodeError as e:
+            raise QueueFileError(f"it is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
+        except RecursionError:
+            raise QueueFileError("its JSON nests too deeply") from None
+        check_doc(doc)
+        return doc
+
+    def _raw(self, path: str, limit: int) -> bytes:
+        """The bytes of ``path`` read only as a regular file, at most ``limit`` (QueueFileError past it)."""
+        try:
+            fd = os.open(path, os.O_RDONLY | _FLAGS)
         except OSError as e:
             if e.errno == errno.ELOOP:
                 raise QueueFileError("it is a link; a queue file is read only as a regular file") from None
@@ -131,23 +210,24 @@ class JobStore:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 raise QueueFileError("it is not a regular file (a FIFO, a device or a folder)")
-            if st.st_size > MAX_FILE_BYTES:
-                raise QueueFileError(f"it is {st.st_size / 1e6:,.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB a "
+            if st.st_size > limit:
+                raise QueueFileError(f"it is {st.st_size / 1e6:,.0f} MB, over the {limit / 1e6:.0f} MB a "
                                      "queue file may hold")
-            raw = f.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:
+            raw = f.read(limit + 1)
+        if len(raw) > limit:
             raise QueueFileError(f"it grew past {MAX_FILE_BYTES / 1e6:.0f} MB while it was read")
         if raw.count(b"{") + raw.count(b"[") > MAX_CONTAINERS:  # brackets inside text counted too: an upper bound
             raise QueueFileError(f"it holds more than {MAX_CONTAINERS:,} JSON objects and lists, over what a queue "
                                  "file may hold")
-        try:
-            doc = json.loads(raw.decode("utf-8"))
-        except json.JSONDecodeError as e:
-            raise QueueFileError(f"it is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
-        except RecursionError:
-            raise QueueFileError("its JSON nests too deeply") from None
-        check_doc(doc)
-        return doc
+        return raw
+
+    def _set_journal_aside(self) -> None:
+        """The journal of a queue file set aside goes beside it (its jobs followed that file's)."""
+        if os.path.lexists(self.journal):
+            try:
+                os.rename(self.journal, f"{self.journal}.damaged-{int(time.time())}")
+            except OSError:
+                pass
 
     def _set_aside(self, why: str) -> str:
         stamp = int(time.time())
@@ -171,10 +251,29 @@ class JobStore:
             raise QueueFull(f"the queue file would hold {len(text) / 1e6:,.0f} MB with this job, over the "
                             f"{limit / 1e6:.0f} MB a queue takes: run or remove some jobs first")
         write_atomic(self.path, text, durable=True)
+        self._bytes = len(text)
+        try:  # its jobs are in the file now (a journal left by a kill here: load() skips the jobs it has)
+            os.remove(self.journal)
+        except FileNotFoundError:
+            pass
 
     def paused(self) -> bool:
         """Whether the queue read was paused."""
         return bool(self._paused)
+
+
+def _sync_folder(folder: str) -> None:
+    """The folder's entries flushed to the disk (a new journal's name survives a power cut)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _words(e: Exception) -> str:

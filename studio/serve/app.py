@@ -16,12 +16,15 @@ from studio.queue.queue import JobQueue
 from .api.routes import ComfyApi
 from .api.socket import Sockets
 from .bridge.extras import Extras
+from .bridge.logs import ServerLog
 from .bridge.memory import Memory
 from .bridge.worker import run_job
 from .checks.folders import Folders
 from .checks.guards import host_check, is_loopback, origin_check, token_check
+from .checks.headers import security_headers
 from .checks.login import LOGIN, login
 from .files.routes import FileRoutes
+from .page import frontend
 from .page.routes import PageRoutes
 
 
@@ -37,13 +40,15 @@ class Server:
         self.host, self.memory = host, memory
         self.extras = Extras(os.path.join(folders.root, "extra"))
         self.extras.keep_only({j.id for j in queue.jobs()})
+        self.log = ServerLog()
         self.sockets = Sockets(self)
-        self.api, self.files, self.page = ComfyApi(self), FileRoutes(self), PageRoutes(self)
+        self.files = FileRoutes(self)  # first: the API's prompts name their outputs with its names
+        self.api, self.page = ComfyApi(self), PageRoutes(self)
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=self.max_upload + 2**20,
-                              middlewares=[host_check(self.host, self.token), origin_check,
-                                           token_check(self.token, self.host)])
+                              middlewares=[security_headers(frontend.inline_hashes), host_check(self.host, self.token),
+                                           origin_check, token_check(self.token, self.host)])
         for method, path, handler in self.api.routes() + self.files.routes() + self.page.api_routes():
             if not path.startswith("/jobs"):  # ComfyUI has its jobs API under /api only
                 app.router.add_route(method, path, handler)
@@ -57,16 +62,17 @@ class Server:
     async def _startup(self, app) -> None:
         self.sockets.loop = asyncio.get_running_loop()
         self.queue.listen(self.sockets.heard)
+        self.queue.listen(self.log.heard)
         self.queue.start()
 
     async def _cleanup(self, app) -> None:
         self.queue.unlisten(self.sockets.heard)
+        self.queue.unlisten(self.log.heard)
         await asyncio.get_running_loop().run_in_executor(None, self.queue.close)
         await self.sockets.close_all()
 
 
 def _page_line() -> str:
-    from .page import frontend
     if frontend.static_folder() is None:
         return f"ComfyUI's web page is not installed ({frontend.INSTALL})"
     return f"ComfyUI's web page {frontend.version()} at the same address"
@@ -108,8 +114,10 @@ def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: i
         site = web.TCPSite(runner, host, port)
         await site.start()
         real_port = runner.addresses[0][1] if runner.addresses else port
-        announce(f"Studio serves ComfyUI's API on http://{host}:{real_port} (folders: {folders.root}; "
-                 f"{len(queue.pending())} job(s) queued); " + _page_line())
+        said = (f"Studio serves ComfyUI's API on http://{host}:{real_port} (folders: {folders.root}; "
+                f"{len(queue.pending())} job(s) queued); " + _page_line())
+        server.log.say(f"Studio serves ComfyUI's API ({len(queue.pending())} job(s) queued)")
+        announce(said)
         try:
             while stop is None or not stop.is_set():
                 await asyncio.sleep(3600 if stop is None else 0.2)

@@ -11,7 +11,8 @@ import uuid
 
 import pytest
 
-from studio.serve.api.prompt import Namer, Refused, make_job
+from studio.serve.api.prompt import Refused, make_job
+from studio.serve.files.names import OutputNames as Namer
 
 from .conftest import core_workflow, wan_workflow
 

@@ -188,7 +188,7 @@ def test_a_value_out_of_range_is_400_in_comfyuis_shape_and_nothing_is_queued(pla
     assert answer["node_errors"]["1"]["dependent_outputs"] == ["3"] and answer["node_errors"]["1"]["class_type"] == \
         "EmptyImage"
     status, answer = call(url, "/prompt", {"prompt": core_workflow(size=4096, frames=2000)})  # 375 GB as ComfyUI has it
-    assert status == 400 and answer["node_errors"]["1"]["errors"][0]["type"] == "job_too_large"
+    assert status == 400 and answer["node_errors"]["1"]["errors"][0]["extra_info"]["studio_type"] == "job_too_large"
     assert call(url, "/queue")[1]["queue_pending"] == []
 
 

@@ -67,7 +67,7 @@ def test_comfyuis_wan_template_is_listed_opened_and_its_missing_files_named_on_t
     body, prompt = run(go())
     assert body["error"]["type"] == "prompt_outputs_failed_validation"
     assert "never downloads" in body["error"]["message"]
-    named = {prompt[nid]["class_type"]: e for nid, entry in body["node_errors"].items() for e in entry["errors"]}
+    named = {prompt[nid]["class_type"]: entry["errors"][0] for nid, entry in body["node_errors"].items()}
     assert set(named) == {"UNETLoader", "CLIPLoader", "VAELoader"}  # each on its own loader, all at once
     for cls, widget, file in (("UNETLoader", "unet_name", "wan2.1_t2v_1.3B_fp16.safetensors"),
                               ("CLIPLoader", "clip_name", "umt5_xxl_fp8_e4m3fn_scaled.safetensors"),
@@ -75,6 +75,9 @@ def test_comfyuis_wan_template_is_listed_opened_and_its_missing_files_named_on_t
         e = named[cls]
         assert e["type"] == "value_not_in_list" and e["extra_info"]["input_name"] == widget
         assert file in e["details"] and "this machine has none" in e["details"]
+        words = next(e for e in body["node_errors"][next(n for n in prompt if prompt[n]["class_type"] == cls)]["errors"]
+                     if e["type"] == "custom_validation_failed")  # the page shows these details by the widget
+        assert words["extra_info"]["input_name"] == widget and "Studio never downloads" in words["details"]
 
 
 def test_a_loaders_file_in_the_models_folders_passes_and_the_others_are_named(tmp_path):
@@ -87,11 +90,15 @@ def test_a_loaders_file_in_the_models_folders_passes_and_the_others_are_named(tm
               "4": {"class_type": "io.load_model", "inputs": {"vae_name": "not a ComfyUI loader's"}},
               "5": {"class_type": "VAELoader", "inputs": {"vae_name": "unused.safetensors"}},  # no output needs it
               "6": {"class_type": "SaveVideo", "inputs": {"video": ["9", 0]}},
-              "9": {"class_type": "Anything", "inputs": {"a": ["1", 0], "b": ["2", 0], "c": ["3", 0], "d": ["4", 0]}}}
+              "7": {"class_type": "CLIPVisionLoader", "inputs": {"clip_name": "clip_vision_h.safetensors"}},
+              "9": {"class_type": "Anything", "inputs": {"a": ["1", 0], "b": ["2", 0], "c": ["3", 0], "d": ["4", 0],
+                                                         "e": ["7", 0]}}}
     listed = {"diffusion_models": {"wan.safetensors": str(wan)}, "diffusers": {"tiny-wan": "x"}}
     assert missing_models.missing(prompt, {"UNETLoader", "CLIPLoader"}, lambda f: listed.get(f, {})) == {}
     prompt["1"]["inputs"]["unet_name"] = "other.safetensors"  # above: found; empty; 4 is Studio's
-    errors = missing_models.missing(prompt, {"UNETLoader", "CLIPLoader", "VAELoader"}, lambda f: listed.get(f, {}))
+    errors = missing_models.missing(prompt, {"UNETLoader", "CLIPLoader", "VAELoader", "CLIPVisionLoader"},
+                                    lambda f: listed.get(f, {}))
+    assert "models folders' clip_vision/" in errors.pop("7")["errors"][0]["details"]  # its own folder (issue 113)
     assert set(errors) == {"1", "3"}  # an empty file name is the run's to judge (a diffusers folder's own)
     assert errors["3"]["dependent_outputs"] == ["6"]
     said = json.dumps(errors)
@@ -164,3 +171,22 @@ def test_comfyuis_wan_template_runs_as_it_is_where_its_files_are_here(tmp_path, 
     assert h["status"]["completed"], h["status"]
     (item,) = h["outputs"]["50"]["images"]  # the template's SaveVideo
     assert item["subfolder"] == "video" and os.path.getsize(os.path.join(out, "video", item["filename"])) > 0
+
+
+@pytest.mark.skipif(templates_folder() is None, reason="comfyui-workflow-templates-json is not installed")
+def test_the_template_browser_leads_with_what_studio_runs_and_puts_the_paid_services_apart(tmp_path):
+    from studio.serve.page import library_templates
+
+    async def go():
+        async with served(tmp_path) as (c, _):
+            return await (await c.get("/templates/index.json")).json()
+    index = run(go())
+    first, last = index[0], index[-1]
+    assert first["category"] == "Studio" and WAN in {t["name"] for t in first["templates"]}
+    assert last["category"] == "Paid API services" and all(library_templates.paid(t) for t in last["templates"])
+    assert all(t["description"].startswith(library_templates.PAID_SAID) for t in last["templates"])
+    for m in index[1:-1]:
+        assert not any(library_templates.paid(t) for t in m["templates"])  # none among the others
+        names = [t["name"] in {x["name"] for x in first["templates"]} for t in m["templates"]]
+        assert names == sorted(names, reverse=True)  # in each category, what Studio runs first
+    assert len(last["templates"]) > 100

@@ -342,3 +342,40 @@ def test_with_a_token_the_page_asks_for_it_once_then_boots_with_its_websocket(tm
 def _jobs(url: str, status: str) -> list[dict]:
     with urllib.request.urlopen(f"{url}/api/jobs?status={status}", timeout=10) as r:
         return json.load(r)["jobs"]
+
+
+def test_a_workflow_opened_in_the_page_loses_its_download_addresses(page):
+    """Studio's extension (page/extension.py) takes a workflow's model download lists out before the page
+    lays it out: its missing file is still marked on its loader, with no address to leave the machine for."""
+    driver, url, _ = page
+    driver.get_log("performance")
+    models = [{"name": "gone.safetensors", "directory": "diffusion_models",
+               "url": "https://huggingface.co/Comfy-Org/x/resolve/main/gone.safetensors"}]
+    wf = {"last_node_id": 1, "last_link_id": 0, "version": 0.4, "groups": [], "config": {}, "extra": {}, "links": [],
+          "models": models,
+          "nodes": [{"id": 1, "type": "UNETLoader", "pos": [50, 50], "size": [300, 100], "flags": {}, "order": 0,
+                     "mode": 0, "outputs": [{"name": "MODEL", "type": "MODEL", "links": []}],
+                     "properties": {"models": models}, "widgets_values": ["gone.safetensors", "default"]}]}
+    got = driver.execute_async_script("""const done = arguments[arguments.length - 1];
+        window.app.loadGraphData(arguments[0]).then(
+            () => setTimeout(() => done(JSON.stringify(window.app.graph.serialize())), 1000), e => done('ERR ' + e));""",
+                                      wf)
+    assert "gone.safetensors" in got and "huggingface" not in got
+    for entry in driver.get_log("performance"):
+        m = json.loads(entry["message"])["message"]
+        if m["method"] == "Network.requestWillBeSent":
+            assert m["params"]["request"]["url"].startswith((url, "data:", "blob:"))
+
+
+def test_a_workflow_naming_files_this_machine_lacks_is_told_studios_sentence(page):
+    """Opened in the page, ComfyUI's Wan template (its three files missing here) gets Studio's notice, without
+    a click: which file, which folder, what this machine has, that Studio never downloads."""
+    from studio.serve.api.comfy_declared import templates_folder
+    if templates_folder() is None:
+        pytest.skip("comfyui-workflow-templates-json is not installed")
+    driver, url, _ = page
+    text = driver.execute_async_script("""const done = arguments[arguments.length - 1];
+        fetch('/templates/text_to_video_wan.json').then(r => r.json()).then(w => window.app.loadGraphData(w)).then(
+            () => setTimeout(() => done(document.body.innerText), 3000), e => done('ERR ' + e));""")
+    assert "Studio never downloads" in text
+    assert "'wan_2.1_vae.safetensors' is not in the models folders' vae/" in text

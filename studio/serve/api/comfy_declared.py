@@ -14,6 +14,8 @@ import json
 import os
 from typing import Any
 
+from .comfy_ranges import declared_range
+
 TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "comfy_nodes.json")
 SCALARS = ("INT", "FLOAT", "STRING", "BOOLEAN")
 # a widget naming a model: its options are the files of that ComfyUI folder on this machine
@@ -21,6 +23,13 @@ MODEL_WIDGETS = {"unet_name": "diffusion_models", "clip_name": "text_encoders", 
                  "clip_name2": "text_encoders", "clip_name3": "text_encoders", "clip_name4": "text_encoders",
                  "vae_name": "vae", "ckpt_name": "checkpoints", "lora_name": "loras"}
 WHOLE_MODELS = ("unet_name", "ckpt_name")
+# a loader whose widget's name is shared with another folder's (ComfyUI's CLIPVisionLoader lists clip_vision/)
+CLASS_FOLDERS = {("CLIPVisionLoader", "clip_name"): "clip_vision"}
+
+
+def model_folder(cls: str, name: str) -> str | None:
+    """The ComfyUI models folder whose files the widget ``name`` of ``cls`` lists (None: no model)."""
+    return CLASS_FOLDERS.get((cls, name)) or MODEL_WIDGETS.get(name)
 # a loader of the input folder's files: its widget lists them and the page adds its upload button (whose
 # value, the 'upload' widget's in a saved node, the page keeps itself: not declared)
 INPUT_FILES = {("LoadImage", "image"): ("image_upload", (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")),
@@ -52,8 +61,10 @@ def node_info(cls: str, d: dict, model_files=None, input_files=None) -> dict[str
     req: dict[str, list] = {}
     for name, spec in d["widgets"].items():
         spec = [list(spec[0]) if isinstance(spec[0], list) else spec[0], dict(spec[1])]
+        if spec[0] in ("INT", "FLOAT"):
+            spec[1].update(declared_range(cls, name))  # ComfyUI's min/max (comfy_ranges.py)
         if name in MODEL_WIDGETS and model_files is not None:
-            spec[0] = list(model_files(MODEL_WIDGETS[name]))
+            spec[0] = list(model_files(model_folder(cls, name)))
             if name in WHOLE_MODELS:  # Studio also loads a whole diffusers folder by its name there
                 spec[0] += [f for f in model_files("diffusers") if f not in spec[0]]
         if (cls, name) in INPUT_FILES:
@@ -70,3 +81,14 @@ def node_info(cls: str, d: dict, model_files=None, input_files=None) -> dict[str
             "name": cls, "display_name": cls, "description": "a ComfyUI node type Studio converts into its own nodes",
             "python_module": "comfy", "category": "ComfyUI (read by Studio)", "deprecated": False,
             "experimental": False}
+
+
+def checked_values(cls: str) -> dict[str, list]:
+    """The inputs of ``cls`` whose values /prompt checks as ComfyUI declares them (its numbers, text and
+    switches, with their min and max): {name: [type, options]} ({}: not in the table). Its model files
+    are looked up on their own (missing_models.py), its lists' options are this machine's."""
+    d = table().get(cls)
+    if not d:
+        return {}
+    return {name: [spec[0], {**dict(spec[1]), **declared_range(cls, name)}]
+            for name, spec in d["widgets"].items() if spec[0] in SCALARS and name not in MODEL_WIDGETS}

@@ -18,6 +18,9 @@ from .socket import features
 VERSION = "0.1.0-studio"
 
 
+EXTENSIONS = ("/studio/offline.js",)  # served by the page's routes (page/extension.py)
+
+
 class Info:
     def __init__(self, server):
         self.server = server  # app.Server: its folders, memory and upload limit
@@ -27,7 +30,7 @@ class Info:
             ("GET", "/object_info", self.get_object_info), ("GET", "/object_info/{cls}", self.get_object_info_one),
             ("GET", "/system_stats", self.system_stats),
             ("GET", "/features", self.features), ("GET", "/embeddings", self.empty_list),
-            ("GET", "/extensions", self.empty_list), ("POST", "/free", self.free),
+            ("GET", "/extensions", self.extensions), ("POST", "/free", self.free),
             ("GET", "/models", self.get_models), ("GET", "/models/{folder}", self.get_models_in),
             ("GET", "/view_metadata/{folder}", self.view_metadata),
         ]
@@ -37,6 +40,10 @@ class Info:
 
     async def empty_list(self, request):
         return web.json_response([])
+
+    async def extensions(self, request):
+        """The page's extension scripts: Studio's one (page/extension.py), where the page is served."""
+        return web.json_response(list(EXTENSIONS))
 
     # -- models ---------------------------------------------------------------------------------
     async def free(self, request):

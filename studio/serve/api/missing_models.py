@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from studio.core.shown import cut
 
-from .comfy_declared import MODEL_WIDGETS, WHOLE_MODELS
+from .comfy_declared import MODEL_WIDGETS, WHOLE_MODELS, model_folder
 
 MAX_LISTED = 8  # of this machine's files named in an error
 MESSAGE = ("Prompt outputs failed validation: this machine lacks the model files the workflow names "
@@ -39,9 +39,14 @@ def missing(prompt: dict, comfy_types: set[str], listed=None) -> dict[str, dict]
                 continue
             entry = node_errors.setdefault(nid, {"errors": [], "dependent_outputs": held[nid],
                                                  "class_type": node["class_type"]})
-            entry["errors"].append({"type": "value_not_in_list", "message": "Model file not found on this machine",
-                                    "details": _details(name, value, listed),
-                                    "extra_info": {"input_name": name, "received_value": cut(value, 200)}})
+            said = _details(node["class_type"], name, value, listed)
+            info = {"input_name": name, "received_value": cut(value, 200)}
+            # the page's own type marks the widget and lists the file in its Missing Models panel; the second
+            # (one the page shows the details of) says Studio's sentence beside the node
+            entry["errors"] += [{"type": "value_not_in_list", "message": "Model file not found on this machine",
+                                 "details": said, "extra_info": dict(info)},
+                                {"type": "custom_validation_failed", "message": "Model file not found on this machine",
+                                 "details": said, "extra_info": dict(info, studio_type="model_missing")}]
     return node_errors
 
 
@@ -61,8 +66,8 @@ def _held_back(prompt: dict, outputs: list[str]) -> dict[str, list[str]]:
     return held
 
 
-def _details(name: str, value: str, listed) -> str:
-    folder = MODEL_WIDGETS[name]
+def _details(cls: str, name: str, value: str, listed) -> str:
+    folder = model_folder(cls, name)
     have = list(listed(folder) or {})
     if name in WHOLE_MODELS:
         have += [f for f in listed("diffusers") or {} if f not in have]
@@ -71,4 +76,4 @@ def _details(name: str, value: str, listed) -> str:
     hint = ("; or leave it empty: a diffusers folder chosen as the model brings its own"
             if name not in WHOLE_MODELS and name != "lora_name" and listed("diffusers") else "")
     return (f"{name}: '{cut(value, 120)}' is not in the models folders' {folder}/ ({there}{hint}). Put the file "
-            f"there or choose one listed")
+            f"there or choose one listed; Studio never downloads")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import uuid
 from typing import Any, Callable
 
@@ -19,7 +18,6 @@ from ..checks.folders import Folders, safe_relative
 from ..checks.refused import Refused, node_error
 
 MAX_CLIENT_ID = 256
-MAX_PREFIX = 200
 
 
 def read_request(body: Any) -> tuple[dict, str, str]:
@@ -49,40 +47,7 @@ def read_request(body: Any) -> tuple[dict, str, str]:
     return prompt, prompt_id, client_id
 
 
-class Namer:
-    """ComfyUI's output names: prefix 'video/ComfyUI' -> output/video/ComfyUI_00001_.mp4, the number
-    one past the highest on disk or given to a job still queued."""
-
-    def __init__(self, folders: Folders):
-        self.folders = folders
-        self._given: set[str] = set()
-        self._lock = threading.Lock()
-
-    def reserve(self, job: Job) -> None:
-        """The output names of a job kept from before a restart, not given again."""
-        for n in job.graph.get("nodes", []):
-            for v in (n.get("params") or {}).values() if isinstance(n, dict) else ():
-                if isinstance(v, str) and v.startswith(self.folders.output + os.sep):
-                    with self._lock:
-                        self._given.add(v)
-
-    def name(self, prefix: str, ext: str) -> str:
-        sub, _, stem = prefix.replace("\\", "/").rpartition("/")
-        folder = self.folders.folder("output", sub)
-        if folder is None or not stem or not safe_relative(prefix) or len(prefix) > MAX_PREFIX:
-            raise ValueError(f"filename_prefix '{prefix[:80]}' would save outside the output folder")
-        rx = re.compile(re.escape(stem) + r"_(\d+)_")
-        with self._lock:
-            seen = [int(m.group(1)) for f in (os.listdir(folder) if os.path.isdir(folder) else ())
-                    if (m := rx.match(f))]
-            seen += [int(m.group(1)) for p in self._given if os.path.dirname(p) == folder
-                     and (m := rx.match(os.path.basename(p)))]
-            path = os.path.join(folder, f"{stem}_{max(seen, default=0) + 1:05d}_{ext}")
-            self._given.add(path)
-        return path
-
-
-def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, namer: Namer, known: set[str],
+def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, namer, known: set[str],
              check: Callable[[dict], None] | None = None) -> Job:
     """The queue job of a prompt read by :func:`read_request` (Refused when it cannot run): its node
     types known, then ``check`` (validate.check: ComfyUI's validation), its model files found (each
@@ -114,7 +79,7 @@ def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, nam
     return job
 
 
-def finish(job: Job, g, origin: dict, prompt: dict, namer: Namer) -> None:
+def finish(job: Job, g, origin: dict, prompt: dict, namer) -> None:
     """The checks every prompt's graph passes before it is queued (its outputs named in the output
     folder, its files read only from the input and models folders, the engine's own checks, each
     node's memory foreseen against what the machine has free: checks/bounds.py), the
@@ -163,7 +128,7 @@ def _refuse_fitted(log: list[str], prompt: dict) -> None:
                       details="\n".join(e["message"] for v in errors.values() for e in v["errors"]))
 
 
-def _place_files(g, origin: dict, prompt: dict, namer: Namer, refuse) -> None:
+def _place_files(g, origin: dict, prompt: dict, namer, refuse) -> None:
     """Each output's file in the output folder under ComfyUI's name; a file read must be a plain name
     (the input folder, or a model looked up in the models folders); any other write refused."""
     from studio.core.params import Path as PathParam
@@ -179,10 +144,10 @@ def _place_files(g, origin: dict, prompt: dict, namer: Namer, refuse) -> None:
             if p.mode in ("save", "dir"):
                 if outputs.get(n.id) == p.name:
                     cid = origin.get(n.id, "")
-                    prefix = str(prompt.get(cid, {}).get("inputs", {}).get("filename_prefix") or "ComfyUI")
-                    ext = "" if p.mode == "dir" else suffix_of(v) or ".mp4"  # a sequence: a folder of its own
-                    try:
-                        g.set_param(n.id, p.name, namer.name(prefix or "ComfyUI", ext))
+                    inputs = prompt.get(cid, {}).get("inputs", {})
+                    own = inputs.get(p.name) if isinstance(inputs.get(p.name), str) else ""  # a Studio node's path
+                    try:  # named by its filename_prefix or its own path (files/names.py); a sequence: a folder
+                        g.set_param(n.id, p.name, namer.for_node(inputs, own, suffix_of(v), folder=p.mode == "dir"))
                     except ValueError as e:
                         raise refuse(n.id, str(e)) from None
                 elif v:

@@ -17,7 +17,7 @@ from ..checks import validate
 from ..checks.bodies import json_or_empty, read_json
 from ..checks.refused import Refused
 from .info import Info
-from .prompt import Namer, make_job, read_request
+from .prompt import make_job, read_request
 
 
 class ComfyApi:
@@ -25,7 +25,7 @@ class ComfyApi:
         from .object_info import read_types
         self.server = server  # app.Server: its queue, folders, extras and sockets
         self.queue, self.folders = server.queue, server.folders
-        self.namer = Namer(self.folders)
+        self.namer = server.files.names  # the output folder's names: one counter a name (files/names.py)
         for job in self.queue.pending():  # jobs queued before a restart keep their names
             self.namer.reserve(job)
         self.known = read_types()
@@ -99,7 +99,15 @@ class ComfyApi:
         from .object_info import read_node, studio_node
         if cls not in self.declarations:
             reg = default_registry()
-            self.declarations[cls] = studio_node(reg.get(cls)) if cls in reg else read_node(cls)
+            if cls in reg:
+                self.declarations[cls] = studio_node(reg.get(cls))
+            else:  # a ComfyUI type: its numbers as the templates and ComfyUI declare them (comfy_ranges.py)
+                from .comfy_declared import checked_values
+                d = read_node(cls)
+                d["input"]["optional"] = {**checked_values(cls), **d["input"]["optional"]}
+                d["input"]["required"] = {k: v for k, v in d["input"]["required"].items()
+                                          if k not in d["input"]["optional"]}
+                self.declarations[cls] = d
         return self.declarations[cls]
 
     # -- the queue --------------------------------------------------------------------------------

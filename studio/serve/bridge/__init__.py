@@ -6,6 +6,7 @@
   workflow's own node ids.
 - ``extras.py``: a prompt's ``extra_data`` kept with its job; ``embed.py`` and ``worker.py``: the
   client's workflow written into the files its job makes, as ComfyUI's Save nodes keep it.
-- ``memory.py``: the models and results ``POST /free`` frees.
+- ``memory.py``: the models and results ``POST /free`` frees; ``logs.py``: the server's log
+  (``/internal/logs``), each prompt queued, started and ended.
 
 Imports the checks (checks/folders.py) and the queue and engine below studio.serve; no route."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 
 from studio.core.confine import is_inside, real
 
@@ -46,19 +47,23 @@ class Folders:
         return self.dirs["output"]
 
     def folder(self, kind: str | None, subfolder: str = "") -> str | None:
-        """The real path of ``subfolder`` of the folder ``kind`` (None when it leaves it)."""
+        """The real path of ``subfolder`` of the folder ``kind`` (None when it leaves it, or a symbolic
+        link on the way leads there)."""
         base = self.dirs.get(kind or "output")
-        if base is None or not safe_relative(subfolder, allow_empty=True):
+        if base is None or not safe_relative(subfolder, allow_empty=True) or not fits(subfolder):
             return None
-        path = real(os.path.join(base, subfolder))
-        return path if is_inside(path, base) else None
+        joined = os.path.normpath(os.path.join(base, subfolder))
+        path = real(joined)
+        return path if is_inside(path, base) and (path == joined or not os.path.exists(joined)) else None
 
     def file(self, kind: str | None, subfolder: str, filename: str) -> str | None:
-        """The real path of a file a request names (None when it is no plain name inside the folder)."""
-        if not filename or "/" in filename or filename in (".", "..") or _BAD_NAME.search(filename):
+        """The real path of a file a request names (None when it is no plain name inside the folder, or
+        a link of any kind leads there: a symbolic link on the way, a file with another name elsewhere)."""
+        if not filename or "/" in filename or filename in (".", "..") or _BAD_NAME.search(filename) \
+                or not fits(filename):
             return None
         folder = self.folder(kind, subfolder)
-        if folder is None:
+        if folder is None or linked(os.path.join(folder, filename)):
             return None
         path = real(os.path.join(folder, filename))
         return path if is_inside(path, folder) else None
@@ -79,6 +84,27 @@ class Folders:
                 sub = os.path.relpath(os.path.dirname(r), base)
                 return os.path.basename(r), "" if sub == "." else sub.replace(os.sep, "/"), kind
         return None
+
+
+NAME_MAX = 255  # bytes of one name in a path, as the file systems Studio runs on take it
+
+
+def fits(relative: str) -> bool:
+    """Whether every name of ``relative`` fits a folder's entry (at most NAME_MAX bytes as written)."""
+    try:
+        return all(len(os.fsencode(part)) <= NAME_MAX for part in relative.replace("\\", "/").split("/"))
+    except (UnicodeError, ValueError):
+        return False
+
+
+def linked(path: str) -> bool:
+    """Whether ``path`` is a link of any kind: a symbolic link, or a regular file with another name (a
+    hard link: the same file may be outside the folder, e.g. a secret linked into input/)."""
+    try:
+        st = os.lstat(path)
+    except (OSError, ValueError):
+        return False  # not there (yet): an upload's new name
+    return stat.S_ISLNK(st.st_mode) or (stat.S_ISREG(st.st_mode) and st.st_nlink > 1)
 
 
 def safe_relative(text: str, allow_empty: bool = False) -> bool:

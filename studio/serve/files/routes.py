@@ -12,6 +12,7 @@ from aiohttp import web
 
 from ..checks.bodies import BAD, json_body
 from . import uploads, view
+from .names import OutputNames
 from .userdata import UserData
 
 
@@ -20,6 +21,7 @@ class FileRoutes:
         self.server = server  # app.Server: its folders and upload limit
         self.folders, self.max_upload = server.folders, server.max_upload
         self.user = UserData(server.folders.root, server.max_upload)
+        self.names = OutputNames(server.folders)  # what jobs write is named here (the API's prompts)
 
     def routes(self) -> list[tuple[str, str, object]]:
         """(method, path, handler): each served as ComfyUI serves it, at the path and under /api."""
@@ -39,7 +41,8 @@ class FileRoutes:
         q = request.rel_url.query
         path = self.folders.file(q.get("type", "output"), q.get("subfolder", ""), q.get("filename", ""))
         if path is None:
-            return web.Response(status=400, text="not a file name inside the server's folders")
+            return web.Response(status=400, text="not a plain file inside the server's folders (a file reached through a "
+                                                 "link of any kind, symbolic or hard, is never served)")
         if not os.path.isfile(path):
             return web.Response(status=404)
         name = os.path.basename(path)
@@ -104,6 +107,8 @@ class FileRoutes:
         except ValueError as e:
             return web.Response(status=400, text=str(e))
         if not os.path.isfile(path):
+            if request.match_info["file"] == "user.css":  # the page's own style sheet, none yet: an empty one (a
+                return web.Response(text="", content_type="text/css")  # 404 with nosniff is an error in its console
             return web.Response(status=404)
         return web.FileResponse(path)
 

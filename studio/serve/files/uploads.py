@@ -19,10 +19,31 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from studio.core.limits import MAX_FRAME_PIXELS
 
-from ..checks.folders import TYPES, UPLOAD_EXTS, Folders
+from ..checks.folders import NAME_MAX, TYPES, UPLOAD_EXTS, Folders
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in an upload's name: refused whole, never cut away
-MAX_NAME = 255
+MAX_NAME = NAME_MAX
+
+
+class NameTooLong(ValueError):
+    """A file's name longer than the folder takes (said to the client as a 400)."""
+
+
+def name_too_long(name: str) -> str:
+    """Why ``name`` cannot be a file's name here ('' when it can): its length as written on the disk
+    (UTF-8 bytes: 100 'é' are 200), against the 255 bytes a name may have."""
+    n = len(os.fsencode(name))
+    if n <= MAX_NAME:
+        return ""
+    return (f"the file's name is {n} bytes as written on the disk ({len(name)} characters): a name may have at most "
+            f"{MAX_NAME} bytes; give the file a shorter name")
+
+
+def _size(f) -> int:
+    f.seek(0, os.SEEK_END)
+    n = f.tell()
+    f.seek(0)
+    return n
 
 
 class BadMask(ValueError):
@@ -43,9 +64,16 @@ async def receive(request, folders: Folders, max_upload: int, mask: bool):
     kind = str(post.get("type") or "input")
     if kind not in TYPES or not hasattr(image, "file") or not getattr(image, "filename", ""):
         return web.Response(status=400, text="an 'image' file is needed (type input, temp or output)")
-    if _CONTROL.search(str(image.filename)) or len(str(image.filename)) > MAX_NAME:
-        return web.Response(status=400, text="the file's name has a control character or is too long")
+    if _CONTROL.search(str(image.filename)):
+        return web.Response(status=400, text="the file's name has a control character")
     name = os.path.basename(str(image.filename).replace("\\", "/"))
+    too_long = name_too_long(name)
+    if too_long:
+        return web.Response(status=400, text=too_long)
+    size = _size(image.file)
+    if size > max_upload:
+        return web.Response(status=413, text=f"the file is {size:,} bytes: an upload is at most {max_upload:,} bytes "
+                                             f"({max_upload // 2**20} MB, main.py serve --max-upload-mb)")
     if os.path.splitext(name)[1].lower() not in (UPLOAD_EXTS if not mask else (".png",)):
         return web.Response(status=400, text="only images, video and audio are taken" if not mask else
                             "a mask is saved as PNG: give its file a .png name")
@@ -64,7 +92,13 @@ async def receive(request, folders: Folders, max_upload: int, mask: bool):
             src = await loop.run_in_executor(None, masked, image.file, original)
         except BadMask as e:
             return web.Response(status=400, text=str(e))
-    name = await loop.run_in_executor(None, store, src, folder, name, overwrite)
+    try:
+        name = await loop.run_in_executor(None, store, src, folder, name, overwrite)
+    except NameTooLong as e:
+        return web.Response(status=400, text=str(e))
+    except OSError as e:  # the disk full, a folder's name taken by a file...: said, nothing kept
+        return web.Response(status=400, text=f"the file could not be written into the {kind} folder "
+                                             f"({e.strerror or type(e).__name__})")
     return web.json_response({"name": name, "subfolder": sub, "type": kind})
 
 
@@ -86,11 +120,14 @@ def store(src, folder: str, name: str, overwrite: bool) -> str:
     os.makedirs(folder, exist_ok=True)
     stem, ext = os.path.splitext(name)
     path, k = os.path.join(folder, name), 1
-    while os.path.exists(path) and not overwrite:
-        if _same_bytes(path, src):
+    while os.path.lexists(path) and not overwrite:
+        if not os.path.islink(path) and _same_bytes(path, src):
             return os.path.basename(path)
         path, k = os.path.join(folder, f"{stem} ({k}){ext}"), k + 1
-    tmp = path + f".part-{uuid.uuid4().hex[:8]}"
+    if name_too_long(os.path.basename(path)):  # ' (1)' made it longer than a name may be
+        raise NameTooLong(f"'{name[:60]}...' is taken and '{os.path.basename(path)[:60]}...' would be longer than "
+                          f"{MAX_NAME} bytes: give the file a shorter name or overwrite")
+    tmp = os.path.join(folder, f".upload-{uuid.uuid4().hex}.part")  # its own short name: any name fits beside
     src.seek(0)
     try:
         with open(tmp, "wb") as f:

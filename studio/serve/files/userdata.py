@@ -12,7 +12,7 @@ import threading
 from studio.core.confine import is_inside, real
 from studio.core.paths import write_atomic
 
-from ..checks.folders import safe_relative
+from ..checks.folders import linked, safe_relative
 
 SETTINGS = "comfy.settings.json"
 # what the page is served with until its user changes it: nothing leaves the machine. The page asks
@@ -132,11 +132,12 @@ class UserData:
 
 
 def _link_on_the_way(base: str, path: str) -> bool:
-    """Whether any part of ``path`` below ``base`` is a symbolic link."""
+    """Whether any part of ``path`` below ``base`` is a symbolic link, or the file a hard link (a file
+    with another name, which may be outside the folder)."""
     rel = os.path.relpath(path, base)
     here = base
     for part in rel.split(os.sep):
         here = os.path.join(here, part)
-        if os.path.islink(here):
+        if linked(here):
             return True
     return False

@@ -5,15 +5,12 @@ they are, and never copies them into the project. Without the package ``/`` says
 and the API goes on working."""
 from __future__ import annotations
 
+import functools
 import os
 
 PACKAGE = "comfyui-frontend-package"
 PIN = "1.58.1"
 INSTALL = f'pip install "{PACKAGE}=={PIN}"'
-# the page may reach only this server (its API, its websocket): its error reports to the vendor (Sentry,
-# sent whenever the page reports an error), a download site asked for a model's size (a workflow's own
-# links), any other call it makes, are refused by the browser itself, not left to each setting
-CONNECT_ONLY_HERE = "connect-src 'self'"
 
 
 def static_folder() -> str | None:
@@ -24,6 +21,36 @@ def static_folder() -> str | None:
         return None
     folder = os.path.join(os.path.dirname(os.path.abspath(comfyui_frontend_package.__file__)), "static")
     return folder if os.path.isfile(os.path.join(folder, "index.html")) else None
+
+
+def static_file(tail: str) -> str | None:
+    """The installed page's file at the relative path ``tail`` (None: no such plain file there; a name
+    too long for a folder, a '..', a link, anything leaving the folder)."""
+    folder = static_folder()
+    parts = tail.split("/")
+    if folder is None or not tail or any(p in ("", ".", "..") or "\\" in p or "\x00" in p for p in parts):
+        return None
+    try:
+        if any(len(os.fsencode(p)) > 255 for p in parts):
+            return None
+    except (UnicodeError, ValueError):
+        return None
+    path = os.path.join(folder, *parts)
+    base = os.path.realpath(folder)
+    if os.path.realpath(path) != os.path.join(base, *parts) or not os.path.isfile(path):
+        return None  # a link on the way, or not a file
+    return path
+
+
+@functools.lru_cache(maxsize=1)
+def inline_hashes() -> tuple[str, ...]:
+    """The CSP hashes of index.html's own inline scripts (checks/headers.py lets those run, no other)."""
+    from ..checks.headers import inline_hashes as of
+    folder = static_folder()
+    if folder is None:
+        return ()
+    with open(os.path.join(folder, "index.html"), encoding="utf-8") as f:
+        return tuple(of(f.read()))
 
 
 def version() -> str:
