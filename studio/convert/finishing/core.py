@@ -1,39 +1,201 @@
-"""ComfyUI's core image nodes that make a video without a model: EmptyImage -> CreateVideo ->
-SaveVideo becomes Solid Colour -> Save Video (the size, frame count, colour and frame rate the
-workflow's). The smallest workflow a ComfyUI client sends to check a back end, so it must run.
+"""ComfyUI's core image and video nodes, node for node, where an output (SaveImage, PreviewImage, SaveVideo)
+is made by them alone, with no model: LoadImage, LoadVideo, EmptyImage, GetVideoComponents, CreateVideo,
+ImageScale, ImageScaleBy, ImageInvert, ImageCrop, ImageBatch, ImageFromBatch, RepeatImageBatch,
+ImagePadForOutpaint, ImageBlend, ImageCompositeMasked and ImageUpscaleWithModel each become the Studio node
+doing what it does (OPS), wired as the workflow wires them. EmptyImage -> CreateVideo -> SaveVideo, the
+smallest workflow a ComfyUI client sends to check a back end, is Solid Colour -> Save Video.
 
-Plain data: the builder (mapping.convert._Builder) makes the nodes; nothing of ComfyUI is run."""
+An output whose chain holds anything else (a sampler's VAEDecode, a pack's node, an output Studio has no like
+of: ImagePadForOutpaint's mask, ImageBlend's soft light) is left to the other stages, which convert it or
+list it as not converted. Plain data: the builder (mapping.convert._Builder) makes the nodes."""
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
 
 from ..reading.workflow import CNode, Workflow
 
-SAVES = ("SaveVideo", "SaveWEBM", "SaveAnimatedWEBP", "SaveAnimatedPNG")
+METHODS = {"nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
+BLENDS = {"normal": "over", "multiply": "multiply", "screen": "screen", "overlay": "overlay",
+          "difference": "difference"}  # ImageBlend's modes Composite has (not soft_light)
 
 
-def core_path(wf: Workflow, end: CNode) -> tuple[CNode, CNode] | None:
-    """(CreateVideo, EmptyImage) feeding the output ``end``; None when it is fed otherwise."""
-    if end.cls not in SAVES:
+@dataclass(frozen=True)
+class Op:
+    """What a ComfyUI node type is in Studio: its node (None: no node, its outputs are its inputs'), the
+    ComfyUI input -> Studio input, its settings read from the workflow, each output slot -> Studio output."""
+    studio: str | None
+    inputs: dict[str, str] = field(default_factory=dict)
+    params: Callable[[Workflow, CNode], dict | None] = lambda wf, n: {}  # None: a value Studio has no like of
+    outputs: dict[int, str] = field(default_factory=lambda: {0: "video"})
+
+
+def _v(wf: Workflow, n: CNode, name: str, default=None):
+    v = wf.value(n, name)
+    return default if v is None else v
+
+
+def _scale(wf, n):
+    method = METHODS.get(str(_v(wf, n, "upscale_method", "nearest-exact")))
+    if method is None:
         return None
-    create = wf.source(end, "video") if end.cls == "SaveVideo" else None
-    image = wf.source(create, "images") if create is not None and create.cls == "CreateVideo" else \
-        wf.source(end, "images")
-    if image is None or image.cls != "EmptyImage":
+    if n.cls == "ImageScaleBy":
+        return {"factor": _v(wf, n, "scale_by", 1.0), "interpolation": method}
+    return {"width": _v(wf, n, "width", 512), "height": _v(wf, n, "height", 512),
+            "crop": _v(wf, n, "crop", "disabled"), "interpolation": method}
+
+
+def _solid(wf, n):
+    rgb = int(_v(wf, n, "color", 0) or 0) & 0xFFFFFF
+    return {"width": _v(wf, n, "width", 512), "height": _v(wf, n, "height", 512),
+            "frames": _v(wf, n, "batch_size", 1), "color": f"#{rgb:06x}"}
+
+
+def _from_batch(wf, n):
+    start = int(_v(wf, n, "batch_index", 0))
+    return {"start": start, "end": start + int(_v(wf, n, "length", 1))}
+
+
+def _blend(wf, n):
+    mode = BLENDS.get(str(_v(wf, n, "blend_mode", "normal")))
+    return None if mode is None else {"mode": mode, "opacity": _v(wf, n, "blend_factor", 0.5)}
+
+
+def _composite(wf, n):
+    return None if _v(wf, n, "resize_source", False) else {"mode": "over", "x": _v(wf, n, "x", 0),
+                                                           "y": _v(wf, n, "y", 0)}
+
+
+OPS: dict[str, Op] = {
+    "LoadImage": Op("io.load_image", outputs={0: "image", 1: "mask"}),  # MASK: 1 - alpha (Invert of 'alpha')
+    "LoadVideo": Op("io.load_video"),
+    "GetVideoComponents": Op(None, {"video": "video"}, outputs={0: "video", 1: "audio"}),
+    "EmptyImage": Op("procedural.solid", params=_solid),
+    "CreateVideo": Op("edit.frame_rate", {"images": "video", "audio": "audio"},
+                      lambda wf, n: {"fps": _v(wf, n, "fps", 30.0)}),
+    "ImageScale": Op("transform.scale", {"image": "video"}, _scale),
+    "ImageScaleBy": Op("transform.scale", {"image": "video"}, _scale),
+    "ImageInvert": Op("transform.invert", {"image": "video"}),
+    "ImageCrop": Op("edit.crop", {"image": "video"}, lambda wf, n: {k: _v(wf, n, k, d) for k, d in
+                                                                    (("x", 0), ("y", 0), ("width", 512), ("height", 512))}),
+    "ImageBatch": Op("edit.concatenate", {"image1": "a", "image2": "b"}, lambda wf, n: {"conform": "conform to first"}),
+    "ImageFromBatch": Op("transform.trim", {"image": "video"}, _from_batch),
+    "RepeatImageBatch": Op("edit.time", {"image": "video"},
+                           lambda wf, n: {"mode": "loop", "loops": _v(wf, n, "amount", 1)}),
+    "ImagePadForOutpaint": Op("edit.pad", {"image": "video"}, lambda wf, n: {
+        **{k: _v(wf, n, k, 0) for k in ("left", "top", "right", "bottom")}, "color": "#808080"}),  # ComfyUI's 0.5 grey
+    "ImageBlend": Op("edit.composite", {"image1": "background", "image2": "foreground"}, _blend),
+    "ImageCompositeMasked": Op("edit.composite", {"destination": "background", "source": "foreground",
+                                                  "mask": "mask"}, _composite),
+    "ImageUpscaleWithModel": Op("finishing.upscale", {"image": "video"}),  # its model: UpscaleModelLoader's file
+    "SaveVideo": Op("io.save_video", {"video": "video"}),
+    "SaveImage": Op("io.save_image", {"images": "video"}),
+    "PreviewImage": Op("io.save_image", {"images": "video"}),  # ComfyUI writes its previews into temp/ too
+}
+SAVES = ("SaveVideo", "SaveImage", "PreviewImage")
+MODEL_LOADERS = {"UpscaleModelLoader": "model_name"}  # a loader read as its file (set on the node it feeds)
+MAX_CHAIN = 10_000
+
+
+def core_chain(wf: Workflow, end: CNode) -> list[CNode] | None:
+    """The nodes making the output ``end`` (``end`` last, each after what it reads) when every one is in OPS
+    (or a model loader a core node reads) and each output read is one Studio has; None otherwise."""
+    if end.cls not in SAVES or not end.enabled:
         return None
-    return create or end, image
+    order: list[CNode] = []
+    state: dict[str, int] = {}  # 1: being walked, 2: done
+    stack = [(end, False)]
+    while stack:
+        n, done = stack.pop()
+        if done:
+            state[n.id] = 2
+            order.append(n)
+            continue
+        if state.get(n.id) == 2:
+            continue
+        if state.get(n.id) == 1 or len(state) > MAX_CHAIN or not n.enabled:
+            return None  # a loop, or too many, or a bypassed node (a wire ComfyUI makes of it: left to the others)
+        op = OPS.get(n.cls)
+        if op is None or (op.studio and op.params(wf, n) is None):
+            return None
+        state[n.id] = 1
+        stack.append((n, True))
+        for name, (src_id, slot) in n.links.items():
+            src = wf.nodes.get(src_id)
+            if src is None:
+                return None
+            if src.cls in MODEL_LOADERS and n.cls == "ImageUpscaleWithModel":
+                continue
+            if name not in op.inputs or src.cls not in OPS or slot not in OPS[src.cls].outputs:
+                return None
+            stack.append((src, False))
+    return order
 
 
-def make_core(b, end: CNode, create: CNode, image: CNode) -> None:
-    """Solid Colour -> Save Video for ``end``, made by the builder ``b``."""
+def make_chain(b, end: CNode, chain: list[CNode]) -> None:
+    """Studio's nodes for ``chain`` (core_chain's), made by the builder ``b`` and wired as the workflow's; a
+    node already made for another output is shared."""
     wf = b.wf
-    rgb = int(wf.value(image, "color") or 0) & 0xFFFFFF
-    fps = wf.value(create, "fps") or 24
-    params = {"width": wf.value(image, "width"), "height": wf.value(image, "height"),
-              "frames": wf.value(image, "batch_size") or 1, "fps": fps, "color": f"#{rgb:06x}"}
-    made = len(b.g.nodes)
-    solid = b.add("procedural.solid", params, image)
-    save = b.add("io.save_video", {"path": b.save_path(end)}, end)
-    b.g.connect(solid, "video", save, "video")
-    b.used |= {end.id, create.id, image.id}
-    b.bands.append(list(b.g.nodes)[made:])
-    b.out.tasks.append({"task": "solid colour", "family": "core", "generator": None, "inputs": []})
-    b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> Solid Colour -> Save Video")
+    made: dict[str, dict[int, tuple[str, str] | None]] = b.__dict__.setdefault("core_made", {})
+    first = len(b.g.nodes)
+    steps = []
+    for n in chain:
+        if n.id in made:
+            continue
+        op = OPS[n.cls]
+        refs = {name: made[src][slot] for name, (src, slot) in n.links.items() if name in op.inputs
+                and src in made}
+        if op.studio is None:  # GetVideoComponents: its images are the video, its audio the loader's
+            video = refs.get("video")
+            audio = (video[0], "audio") if video and b.g.nodes[video[0]].spec.output("audio") else None
+            made[n.id] = {0: video, 1: audio}
+            b.used.add(n.id)
+            continue
+        if n.cls == "CreateVideo" and _folds(b, refs.get("images")):  # EmptyImage's Solid Colour takes the fps
+            b.set_param(refs["images"][0], "fps", _v(wf, n, "fps", 30.0), n)
+            made[n.id] = {0: refs["images"]}
+            b.used.add(n.id)
+            continue
+        params = dict(op.params(wf, n) or {})
+        if n.cls in ("LoadImage", "LoadVideo"):
+            params["path"] = b.file_of(n)
+        elif n.cls == "ImageUpscaleWithModel":
+            loader = wf.source(n, "upscale_model")
+            params["model"] = str(wf.value(loader, "model_name") or "") if loader is not None else ""
+            if loader is not None:
+                b.used.add(loader.id)
+        elif n.cls in SAVES:
+            params["path"] = _save_path(wf, n)
+        nid = b.add(op.studio, params, n, title=_title(n))
+        for name, ref in refs.items():
+            if ref is not None:
+                b.g.connect(ref[0], ref[1], nid, op.inputs[name])
+        outs = {slot: (nid, port) for slot, port in op.outputs.items()}
+        if n.cls == "LoadImage" and any(s == (n.id, 1) for c in chain for s in c.links.values()):
+            inv = b.add("transform.invert", {}, n, title="Mask (1 - alpha)")  # ComfyUI's MASK is 1 - alpha
+            b.g.connect(nid, "alpha", inv, "video")
+            outs[1] = (inv, "video")
+        made[n.id] = outs
+        b.used.add(n.id)
+    b.bands.append(list(b.g.nodes)[first:])
+    b.out.tasks.append({"task": "images", "family": "core", "generator": None, "inputs": []})
+    b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> "
+                     + " -> ".join(b.g.nodes[x].label for x in b.bands[-1]))
+
+
+def _folds(b, ref) -> bool:
+    return ref is not None and b.g.nodes[ref[0]].type_id == "procedural.solid"
+
+
+def _title(n: CNode) -> str | None:
+    return n.title or None
+
+
+def _save_path(wf: Workflow, n: CNode) -> str:
+    """Where a save writes in a converted graph (next to it, in out/): ComfyUI's prefix and first name; a
+    server names each in its own folders (studio.serve.api.prompt)."""
+    if n.cls == "PreviewImage":
+        return "temp/ComfyUI_temp_00001_.png"
+    prefix = str(wf.value(n, "filename_prefix") or ("video/ComfyUI" if n.cls == "SaveVideo" else "ComfyUI"))
+    prefix = prefix.replace("\\", "/").strip("/") or "ComfyUI"
+    return f"out/{prefix}.mp4" if n.cls == "SaveVideo" else f"out/{prefix}_00001_.png"

@@ -37,6 +37,72 @@ CORE = {
                           "height": ["INT", {"default": 512, "min": 16, "max": 16384}],
                           "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}]}, ["LATENT"], "latent"),
 }
+MAX_RESOLUTION = 16384  # ComfyUI's (nodes.py)
+_SIDE = {"min": 0, "max": MAX_RESOLUTION, "step": 1}
+_METHODS = [["nearest-exact", "bilinear", "area", "bicubic", "lanczos"]]
+_BATCH = ["INT", {"default": 1, "min": 1, "max": 4096}]
+
+
+def _latent(w: int, h: int, lo: int, step: int, length: tuple | None = None) -> dict:
+    """An empty latent's inputs as ComfyUI declares them: width, height (from ``lo``, by ``step``), a video's
+    length (default, step), batch_size."""
+    side = {"min": lo, "max": MAX_RESOLUTION, "step": step}
+    d = {"width": ["INT", {"default": w, **side}], "height": ["INT", {"default": h, **side}]}
+    if length is not None:
+        d["length"] = ["INT", {"default": length[0], "min": 1, "max": MAX_RESOLUTION, "step": length[1]}]
+    return {**d, "batch_size": _BATCH}
+
+
+# ComfyUI's core image and video nodes Studio runs node for node (studio.convert.finishing.core), and the
+# empty latents, with ComfyUI's own declarations (nodes.py, comfy_extras/: names, types, ranges, defaults)
+CORE.update({
+    "SaveImage": ({"images": ["IMAGE"], "filename_prefix": ["STRING", {"default": "ComfyUI"}]}, [], "image"),
+    "PreviewImage": ({"images": ["IMAGE"]}, [], "image"),
+    "ImageScale": ({"image": ["IMAGE"], "upscale_method": _METHODS, "width": ["INT", {"default": 512, **_SIDE}],
+                    "height": ["INT", {"default": 512, **_SIDE}], "crop": [["disabled", "center"]]},
+                   ["IMAGE"], "image/upscaling"),
+    "ImageScaleBy": ({"image": ["IMAGE"], "upscale_method": _METHODS,
+                      "scale_by": ["FLOAT", {"default": 1.0, "min": 0.01, "max": 8.0, "step": 0.01}]},
+                     ["IMAGE"], "image/upscaling"),
+    "ImageInvert": ({"image": ["IMAGE"]}, ["IMAGE"], "image"),
+    "ImageBatch": ({"image1": ["IMAGE"], "image2": ["IMAGE"]}, ["IMAGE"], "image"),
+    "ImageFromBatch": ({"image": ["IMAGE"], "batch_index": ["INT", {"default": 0, "min": 0, "max": 4095}],
+                        "length": ["INT", {"default": 1, "min": 1, "max": 4096}]}, ["IMAGE"], "image/batch"),
+    "RepeatImageBatch": ({"image": ["IMAGE"], "amount": ["INT", {"default": 1, "min": 1, "max": 4096}]},
+                         ["IMAGE"], "image/batch"),
+    "ImageCrop": ({"image": ["IMAGE"], "width": ["INT", {"default": 512, "min": 1, "max": MAX_RESOLUTION, "step": 1}],
+                   "height": ["INT", {"default": 512, "min": 1, "max": MAX_RESOLUTION, "step": 1}],
+                   "x": ["INT", {"default": 0, **_SIDE}], "y": ["INT", {"default": 0, **_SIDE}]},
+                  ["IMAGE"], "image/transform"),
+    "ImagePadForOutpaint": ({"image": ["IMAGE"], **{k: ["INT", {"default": 0, "min": 0, "max": MAX_RESOLUTION,
+                                                                "step": 8}] for k in ("left", "top", "right", "bottom")},
+                             "feathering": ["INT", {"default": 40, **_SIDE}]}, ["IMAGE", "MASK"], "image"),
+    "ImageBlend": ({"image1": ["IMAGE"], "image2": ["IMAGE"],
+                    "blend_factor": ["FLOAT", {"default": 0.5, "min": 0.0, "max": 1.0, "step": 0.01}],
+                    "blend_mode": [["normal", "multiply", "screen", "overlay", "soft_light", "difference"]]},
+                   ["IMAGE"], "image/postprocessing"),
+    "ImageCompositeMasked": ({"destination": ["IMAGE"], "source": ["IMAGE"], "x": ["INT", {"default": 0, **_SIDE}],
+                              "y": ["INT", {"default": 0, **_SIDE}], "resize_source": ["BOOLEAN", {"default": False}],
+                              "mask": ["MASK"]}, ["IMAGE"], "image"),
+    "GetVideoComponents": ({"video": ["VIDEO"]}, ["IMAGE", "AUDIO", "FLOAT"], "image/video"),
+    "CreateVideo": ({"images": ["IMAGE"], "fps": ["FLOAT", {"default": 30.0, "min": 1.0, "max": 120.0, "step": 1.0}],
+                     "audio": ["AUDIO"]}, ["VIDEO"], "image/video"),
+    "UpscaleModelLoader": ({"model_name": ["STRING", {"default": ""}]}, ["UPSCALE_MODEL"], "loaders"),
+    "ImageUpscaleWithModel": ({"upscale_model": ["UPSCALE_MODEL"], "image": ["IMAGE"]}, ["IMAGE"],
+                              "image/upscaling"),
+    "EmptyLatentImage": (_latent(512, 512, 16, 8), ["LATENT"], "latent"),
+    "EmptySD3LatentImage": (_latent(1024, 1024, 16, 16), ["LATENT"], "latent/sd3"),
+    "EmptyHunyuanLatentVideo": (_latent(848, 480, 16, 16, (25, 4)), ["LATENT"], "latent/video"),
+    "EmptyLTXVLatentVideo": (_latent(768, 512, 64, 32, (97, 8)), ["LATENT"], "latent/video/ltxv"),
+    "Wan22ImageToVideoLatent": ({"vae": ["VAE"], **_latent(1280, 704, 32, 32, (49, 4)), "start_image": ["IMAGE"]},
+                                ["LATENT"], "conditioning/inpaint"),
+    "PrimitiveNode": ({}, ["*"], "utils"),  # the page's widget node: its value is put into the inputs it feeds
+})
+# the inputs ComfyUI declares optional (a core node's: CORE lists them with the required)
+OPTIONAL = {("ImageCompositeMasked", "mask"), ("CreateVideo", "audio"), ("Wan22ImageToVideoLatent", "start_image")}
+# a model widget of a core node: its options are the files of that models folder here
+CORE_MODELS = {("UpscaleModelLoader", "model_name"): "upscale_models"}
+
 # ComfyUI's declaration of an empty video latent's inputs (HunyuanVideo's, the loosest of the
 # families'): each node type a family declares as its empty latent (ComfyMapping.empty) is declared with those of
 # its widgets (ComfyMapping.widgets) found here, so the server names no family's node itself (core())
@@ -76,7 +142,8 @@ def read_types() -> set[str]:
     from studio.convert.packs import lora_stacks as comfy_lora_stacks
     from studio.convert.reading import workflow as comfy_read
     from studio.convert.tracing import sampling as comfy_sampling, tasks as comfy_tasks, walks as comfy_walks
-    names: set[str] = set(CORE) | set(LOADER_OUTPUTS)
+    from studio.convert.finishing import core as comfy_core
+    names: set[str] = set(CORE) | set(LOADER_OUTPUTS) | set(comfy_core.OPS) | set(comfy_core.MODEL_LOADERS)
     names |= set(comfy_read.WIDGETS) | set(comfy_read.PRIMITIVES)
     names |= set(comfy_map.OUTPUTS) | set(comfy_map.LOADERS) | set(comfy_map.FILE_LOADERS) | set(comfy_map.FOLDED)
     names |= set(comfy_map.TEXT_NOTES) | set(comfy_utility.UTILITIES) | set(comfy_utility.ENDS)
@@ -141,7 +208,9 @@ def read_node(cls: str) -> dict:
     else:
         req, out, cat = {w: ["*"] for w in WIDGETS.get(cls, ()) if w != CONTROL}, LOADER_OUTPUTS.get(cls, []), \
             "read by Studio"
-    return {"input": {"required": req, "optional": {}}, "input_order": {"required": list(req), "optional": []},
+    opt = {k: v for k, v in req.items() if (cls, k) in OPTIONAL}
+    req = {k: v for k, v in req.items() if k not in opt}
+    return {"input": {"required": req, "optional": opt}, "input_order": {"required": list(req), "optional": list(opt)},
             "output": out, "output_is_list": [False] * len(out), "output_name": out, "name": cls, "display_name": cls,
             "description": "a ComfyUI node type Studio converts into its own nodes", "python_module": "comfy",
             "category": cat, "output_node": cls in OUTPUT_NODES,
@@ -159,6 +228,9 @@ def object_info(registry=None, model_files=None, input_files=None) -> dict[str, 
     reg = registry or default_registry()
     read = read_types()
     info = {cls: _page_widgets(read_node(cls)) for cls in sorted(core())}
+    for (cls, name), folder in CORE_MODELS.items():  # the page's list of this machine's files
+        files = list(model_files(folder) or ()) if model_files is not None else []
+        info[cls]["input"]["required"][name] = [files or [""], {"default": (files or [""])[0]}]
     for cls, d in table().items():
         if cls in read and cls not in info:
             made = node_info(cls, d, model_files, input_files)

@@ -66,20 +66,40 @@ class Namer:
                     with self._lock:
                         self._given.add(v)
 
-    def name(self, prefix: str, ext: str) -> str:
+    def name(self, prefix: str, ext: str, kind: str = "output") -> str:
+        """The next free name of ``prefix`` in the folder ``kind`` (output, or temp for a preview), given
+        to no other output: ValueError when the prefix would leave the folder."""
         sub, _, stem = prefix.replace("\\", "/").rpartition("/")
-        folder = self.folders.folder("output", sub)
+        folder = self.folders.folder(kind, sub)
         if folder is None or not stem or not safe_relative(prefix) or len(prefix) > MAX_PREFIX:
-            raise ValueError(f"filename_prefix '{prefix[:80]}' would save outside the output folder")
-        rx = re.compile(re.escape(stem) + r"_(\d+)_")
+            raise ValueError(f"filename_prefix '{prefix[:80]}' would save outside the {kind} folder")
         with self._lock:
-            seen = [int(m.group(1)) for f in (os.listdir(folder) if os.path.isdir(folder) else ())
-                    if (m := rx.match(f))]
-            seen += [int(m.group(1)) for p in self._given if os.path.dirname(p) == folder
-                     and (m := rx.match(os.path.basename(p)))]
-            path = os.path.join(folder, f"{stem}_{max(seen, default=0) + 1:05d}_{ext}")
+            path = os.path.join(folder, f"{stem}_{self._next(folder, stem):05d}_{ext}")
             self._given.add(path)
         return path
+
+    def more(self, path: str, count: int) -> None:
+        """``count`` more numbers after ``path``'s (a Save Image of several frames: ComfyUI_00001_.png,
+        ComfyUI_00002_.png...) given to it, when the next ones are still free (else its node passes
+        over the numbers taken when it writes)."""
+        folder, name = os.path.split(path)
+        m = re.match(r"(.*)_(\d+)_(\.\w+)$", name)
+        if not m or count <= 0:
+            return
+        with self._lock:
+            if self._next(folder, m[1]) != int(m[2]) + 1:
+                return
+            self._given.update(os.path.join(folder, f"{m[1]}_{int(m[2]) + k:05d}_{m[3]}")
+                               for k in range(1, min(count, 100_000) + 1))
+
+    def _next(self, folder: str, stem: str) -> int:
+        """One past the highest number of ``stem`` on disk in ``folder`` or given (the lock held)."""
+        rx = re.compile(re.escape(stem) + r"_(\d+)_")
+        seen = [int(m.group(1)) for f in (os.listdir(folder) if os.path.isdir(folder) else ())
+                if (m := rx.match(f))]
+        seen += [int(m.group(1)) for p in self._given if os.path.dirname(p) == folder
+                 and (m := rx.match(os.path.basename(p)))]
+        return max(seen, default=0) + 1
 
 
 def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, namer: Namer, known: set[str],
@@ -129,11 +149,12 @@ def finish(job: Job, g, origin: dict, prompt: dict, namer: Namer) -> None:
     _place_files(g, origin, prompt, namer, refuse)
     from studio.core.targets import file_outputs
     if not file_outputs(g):
-        raise Refused("Prompt has no outputs that Studio can make (a SaveVideo fed by a sampler, or EmptyImage "
-                      "-> CreateVideo)", kind="prompt_no_outputs")
+        raise Refused("Prompt has no outputs that Studio can make (a SaveImage or SaveVideo fed by nodes Studio "
+                      "converts)", no_outputs(prompt, origin), kind="prompt_no_outputs")
     for e in g.validate():
         raise refuse(getattr(e, "node_id", "") or "", str(e))
     plan = _preflight(g, refuse)
+    _more_pictures(plan, g, namer)
     from studio.engine.model_cache import host_available
 
     from ..checks.bounds import refused
@@ -164,8 +185,9 @@ def _refuse_fitted(log: list[str], prompt: dict) -> None:
 
 
 def _place_files(g, origin: dict, prompt: dict, namer: Namer, refuse) -> None:
-    """Each output's file in the output folder under ComfyUI's name; a file read must be a plain name
-    (the input folder, or a model looked up in the models folders); any other write refused."""
+    """Each output's file in the output folder under ComfyUI's name (a PreviewImage's in temp/); a file read
+    must be a plain name (the input folder, or a model looked up in the models folders); any other write
+    refused."""
     from studio.core.params import Path as PathParam
     from studio.core.targets import file_outputs, suffix_of
     outputs = {n.id: pname for n, pname in file_outputs(g)}
@@ -179,17 +201,76 @@ def _place_files(g, origin: dict, prompt: dict, namer: Namer, refuse) -> None:
             if p.mode in ("save", "dir"):
                 if outputs.get(n.id) == p.name:
                     cid = origin.get(n.id, "")
-                    prefix = str(prompt.get(cid, {}).get("inputs", {}).get("filename_prefix") or "ComfyUI")
+                    node = prompt.get(cid, {})
+                    prefix, kind = _prefix(node, p.name), "output"
+                    if node.get("class_type") == "PreviewImage":
+                        prefix, kind = "ComfyUI_temp", "temp"
                     ext = "" if p.mode == "dir" else suffix_of(v) or ".mp4"  # a sequence: a folder of its own
                     try:
-                        g.set_param(n.id, p.name, namer.name(prefix or "ComfyUI", ext))
+                        g.set_param(n.id, p.name, namer.name(prefix, ext, kind))
                     except ValueError as e:
-                        raise refuse(n.id, str(e)) from None
+                        raise Refused(str(e), {cid: _input_error(node.get("class_type", ""), "filename_prefix" if
+                                                                 "filename_prefix" in node.get("inputs", {})
+                                                                 else p.name, str(e))} if cid else {},
+                                      kind="prompt_outputs_failed_validation", details=str(e)) from None
                 elif v:
                     raise refuse(n.id, f"'{n.label}' would write {v}: a ComfyUI client may only have outputs written")
             elif v and not safe_relative(v):
                 raise refuse(n.id, f"'{n.label}' reads '{v}': only files in the input folder (upload them with "
                                    "/upload/image) and models in the models folders by name")
+
+
+def _prefix(node: dict, pname: str) -> str:
+    """The name an output is given as its node says it: ComfyUI's filename_prefix, else (a Studio node's
+    prompt) its own file setting without its extension ('renders/shot.mp4': renders/shot_00001_.mp4)."""
+    inputs = node.get("inputs", {}) if isinstance(node, dict) else {}
+    given = inputs.get("filename_prefix")
+    if not isinstance(given, str) and isinstance(inputs.get(pname), str):
+        given = os.path.splitext(inputs[pname])[0]
+    prefix = (given or "ComfyUI").replace("\\", "/").strip()
+    return prefix if prefix.strip("/") else "ComfyUI"
+
+
+def _input_error(cls: str, name: str, message: str) -> dict:
+    e = node_error(cls, message, details=f"{name}: {message}")
+    e["errors"][0]["extra_info"] = {"input_name": name}
+    return e
+
+
+def no_outputs(prompt: dict, origin: dict) -> dict:
+    """node_errors of a prompt Studio makes no file of: each output node the prompt has, naming the input
+    whose chain Studio did not convert (and the nodes not converted); with no output node, every node."""
+    from .object_info import OUTPUT_NODES
+    made = set(origin.values())
+    lost = [f"#{nid} {n['class_type']}" for nid, n in prompt.items() if nid not in made]
+    shown = ", ".join(lost[:8]) + (" ..." if len(lost) > 8 else "")
+    errors = {}
+    for nid, n in prompt.items():
+        if n["class_type"] not in OUTPUT_NODES:
+            continue
+        name = next((k for k, v in n.get("inputs", {}).items() if isinstance(v, list) and len(v) == 2), None)
+        errors[nid] = _input_error(n["class_type"], name or "", f"Studio cannot make this output: what feeds it is "
+                                   f"not converted ({shown or 'nothing'})")
+        if name is None:
+            errors[nid]["errors"][0]["extra_info"] = {}
+    if errors:
+        return errors
+    return {nid: node_error(n["class_type"], "the prompt has no output node (SaveImage, SaveVideo, PreviewImage): "
+                            "nothing would be written", kind="prompt_no_outputs") for nid, n in prompt.items()}
+
+
+def _more_pictures(plan, g, namer: Namer) -> None:
+    """A Save Image's next numbers, one a frame it is foreseen to write (studio.engine.held)."""
+    from studio.engine.held import foreseen
+    from studio.engine.foresight import inputs_of
+    saves = [st for st in plan.steps if st.node.spec is not None and st.node.spec.id == "io.save_image"]
+    if not saves:
+        return
+    facts = foreseen(plan, g.base_dir)
+    for st in saves:
+        frames = inputs_of(st, facts).get("video", {}).get("frames")
+        if isinstance(frames, int) and frames > 1:
+            namer.more(st.params.get("path") or "", frames - 1)
 
 
 def _preflight(g, refuse):
