@@ -44,7 +44,7 @@ def test_a_prompt_of_studios_own_nodes_runs_as_a_studio_graph(tmp_path):
             h = await _history(c, body["prompt_id"])
             assert h["status"]["completed"], h["status"]
             (item,) = h["outputs"]["2"]["images"]  # the prompt's own node id
-            assert item["type"] == "output" and item["filename"].startswith("ComfyUI_")
+            assert item["type"] == "output" and item["filename"] == "out_00001_.mp4"  # named as its 'path' says
             assert os.path.getsize(os.path.join(server.folders.output, item["filename"])) > 0
             job = (await (await c.get(f"/api/jobs/{body['prompt_id']}")).json())
             assert job["status"] == "completed" and job["preview_output"]["mediaType"] == "video"

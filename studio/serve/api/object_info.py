@@ -84,7 +84,6 @@ CORE.update({
     "ImageCompositeMasked": ({"destination": ["IMAGE"], "source": ["IMAGE"], "x": ["INT", {"default": 0, **_SIDE}],
                               "y": ["INT", {"default": 0, **_SIDE}], "resize_source": ["BOOLEAN", {"default": False}],
                               "mask": ["MASK"]}, ["IMAGE"], "image"),
-    "GetVideoComponents": ({"video": ["VIDEO"]}, ["IMAGE", "AUDIO", "FLOAT"], "image/video"),
     "CreateVideo": ({"images": ["IMAGE"], "fps": ["FLOAT", {"default": 30.0, "min": 1.0, "max": 120.0, "step": 1.0}],
                      "audio": ["AUDIO"]}, ["VIDEO"], "image/video"),
     "UpscaleModelLoader": ({"model_name": ["STRING", {"default": ""}]}, ["UPSCALE_MODEL"], "loaders"),

@@ -129,16 +129,17 @@ def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, nam
     except WorkflowError as e:
         raise Refused(str(e)) from None
     _refuse_fitted(conv.log, prompt)
-    finish(job, conv.graph, conv.origin, prompt, namer)
+    finish(job, conv.graph, conv.origin, prompt, namer, conv.log)
     job.id, job.client_id, job.title = prompt_id, client_id, f"prompt {prompt_id[:8]}"
     return job
 
 
-def finish(job: Job, g, origin: dict, prompt: dict, namer: Namer) -> None:
+def finish(job: Job, g, origin: dict, prompt: dict, namer: Namer, said: list[str] = ()) -> None:
     """The checks every prompt's graph passes before it is queued (its outputs named in the output
     folder, its files read only from the input and models folders, the engine's own checks, each
     node's memory foreseen against what the machine has free: checks/bounds.py), the
-    graph then kept in ``job``. ``origin``: the graph's node id -> the prompt's."""
+    graph then kept in ``job``. ``origin``: the graph's node id -> the prompt's; ``said``: the converter's
+    Log (why an output was not made, told with a refusal)."""
     from studio.core.fileformat import graph_to_dict
 
     def refuse(nid: str, message: str) -> Refused:
@@ -150,7 +151,8 @@ def finish(job: Job, g, origin: dict, prompt: dict, namer: Namer) -> None:
     from studio.core.targets import file_outputs
     if not file_outputs(g):
         raise Refused("Prompt has no outputs that Studio can make (a SaveImage or SaveVideo fed by nodes Studio "
-                      "converts)", no_outputs(prompt, origin), kind="prompt_no_outputs")
+                      "converts)", no_outputs(prompt, origin, said), kind="prompt_no_outputs",
+                      details=_why(said))
     for e in g.validate():
         raise refuse(getattr(e, "node_id", "") or "", str(e))
     plan = _preflight(g, refuse)
@@ -237,7 +239,13 @@ def _input_error(cls: str, name: str, message: str) -> dict:
     return e
 
 
-def no_outputs(prompt: dict, origin: dict) -> dict:
+def _why(said) -> str:
+    """The converter's sentences of a conversion that made no output, without the workflow's name and the count."""
+    lines = [line.split(": ", 1)[-1] for line in said]
+    return "; ".join(x for x in lines if not re.match(r"\d+ pipeline", x))[:1000]
+
+
+def no_outputs(prompt: dict, origin: dict, said=()) -> dict:
     """node_errors of a prompt Studio makes no file of: each output node the prompt has, naming the input
     whose chain Studio did not convert (and the nodes not converted); with no output node, every node."""
     from .object_info import OUTPUT_NODES
@@ -251,6 +259,7 @@ def no_outputs(prompt: dict, origin: dict) -> dict:
         name = next((k for k, v in n.get("inputs", {}).items() if isinstance(v, list) and len(v) == 2), None)
         errors[nid] = _input_error(n["class_type"], name or "", f"Studio cannot make this output: what feeds it is "
                                    f"not converted ({shown or 'nothing'})")
+        errors[nid]["errors"][0]["details"] = _why(said) or errors[nid]["errors"][0]["details"]
         if name is None:
             errors[nid]["errors"][0]["extra_info"] = {}
     if errors:
