@@ -172,9 +172,9 @@ def make_chain(b, end: CNode, chain: list[CNode]) -> None:
                 b.g.connect(ref[0], ref[1], nid, op.inputs[name])
         outs = {slot: (nid, port) for slot, port in op.outputs.items()}
         if n.cls == "LoadImage" and any(s == (n.id, 1) for c in chain for s in c.links.values()):
-            inv = b.add("transform.invert", {}, n, title="Mask (1 - alpha)")  # ComfyUI's MASK is 1 - alpha
-            b.g.connect(nid, "alpha", inv, "video")
-            outs[1] = (inv, "video")
+            inv = b.add("edit.mask_tools", {"invert": True}, n, title="Mask (1 - alpha)")  # ComfyUI's MASK
+            b.g.connect(nid, "alpha", inv, "mask")
+            outs[1] = (inv, "mask")
         made[n.id] = outs
         b.used.add(n.id)
     b.bands.append(list(b.g.nodes)[first:])
