@@ -76,8 +76,8 @@ OPS: dict[str, Op] = {
     "ImageScale": Op("transform.scale", {"image": "video"}, _scale),
     "ImageScaleBy": Op("transform.scale", {"image": "video"}, _scale),
     "ImageInvert": Op("transform.invert", {"image": "video"}),
-    "ImageCrop": Op("edit.crop", {"image": "video"}, lambda wf, n: {k: _v(wf, n, k, d) for k, d in
-                                                                    (("x", 0), ("y", 0), ("width", 512), ("height", 512))}),
+    "ImageCrop": Op("edit.crop", {"image": "video"}, lambda wf, n: {
+        k: _v(wf, n, k, d) for k, d in (("x", 0), ("y", 0), ("width", 512), ("height", 512))}),
     "ImageBatch": Op("edit.concatenate", {"image1": "a", "image2": "b"}, lambda wf, n: {"conform": "conform to first"}),
     "ImageFromBatch": Op("transform.trim", {"image": "video"}, _from_batch),
     "RepeatImageBatch": Op("edit.time", {"image": "video"},
