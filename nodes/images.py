@@ -112,10 +112,11 @@ class FrameRate(Node):
     timing = CLIP
     inputs = (In("video", "Video"), In("audio", "Audio", optional=True, help="sound instead of the clip's own"))
     outputs = (Out("video", "Video"),)
-    params = (Float("fps", 24.0, min=1.0, max=240.0, help="frames per second the frames are played at"),)
+    params = (Float("fps", 24.0, min=0.0, max=240.0,
+                    help="frames per second the frames are played at; 0: the clip's own (only the sound changed)"),)
 
     def run(self, ctx, video, audio=None):
-        return _Retimed(video, ctx.params.fps, audio)
+        return _Retimed(video, ctx.params.fps or video.fps, audio)
 
 
 NUMBERED = re.compile(r"^(?P<stem>.*)_(?P<n>\d+)_(?P<ext>\.png)$", re.IGNORECASE)

@@ -123,3 +123,25 @@ def test_a_ui_workflows_values_are_read_by_their_place_and_an_unread_chain_is_li
     save = next(n for n in c.graph.nodes.values() if n.type_id == "io.save_image")
     assert save.params["path"] == "out/shots/a_00001_.png"
     assert any("not converted" in line and "ImageBlend" in line for line in c.log)  # soft light: no like in Studio
+
+
+def test_an_upscale_model_and_a_video_s_own_frame_rate_are_read():
+    pic = {"1": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
+           "3": {"class_type": "UpscaleModelLoader", "inputs": {"model_name": "4x-tiny.safetensors"}},
+           "4": {"class_type": "ImageUpscaleWithModel", "inputs": {"upscale_model": ["3", 0], "image": ["1", 0]}},
+           "6": {"class_type": "SaveImage", "inputs": {"images": ["4", 0], "filename_prefix": "up"}}}
+    up = next(n for n in convert(pic, "up").graph.nodes.values() if n.type_id == "finishing.upscale")
+    assert up.params["model"] == "4x-tiny.safetensors"
+    wf = {"1": {"class_type": "LoadVideo", "inputs": {"file": "clip.mp4"}},
+          "2": {"class_type": "GetVideoComponents", "inputs": {"video": ["1", 0]}},
+          "4": {"class_type": "ImageInvert", "inputs": {"image": ["2", 0]}},
+          "5": {"class_type": "CreateVideo", "inputs": {"images": ["4", 0], "audio": ["2", 1], "fps": ["2", 2]}},
+          "6": {"class_type": "SaveVideo", "inputs": {"video": ["5", 0], "filename_prefix": "up"}}}
+    c = convert(wf, "rate")
+    rate = next(n for n in c.graph.nodes.values() if n.type_id == "edit.frame_rate")
+    assert rate.params["fps"] == 0 and feeding(c.graph, rate.id, "audio") == "io.load_video"  # 0: the video's own
+    assert set(c.origin.values()) == {"1", "4", "5", "6"} and "not converted" not in " ".join(c.log[:-1])
+    other = {**wf, "7": {"class_type": "LoadVideo", "inputs": {"file": "b.mp4"}},
+             "8": {"class_type": "GetVideoComponents", "inputs": {"video": ["7", 0]}}}
+    other["5"] = {**wf["5"], "inputs": {**wf["5"]["inputs"], "fps": ["8", 2]}}  # another video's rate: not guessed
+    assert not any(n.type_id == "edit.frame_rate" for n in convert(other, "other").graph.nodes.values())

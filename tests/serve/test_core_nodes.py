@@ -148,3 +148,32 @@ def test_the_pages_default_workflow_is_listed_and_refused_in_studios_words(serve
     assert status == 400 and body["node_errors"]["4"]["errors"][0]["extra_info"]["input_name"] == "ckpt_name"
     assert "v1-5-pruned-emaonly-fp16.safetensors" in text and "checkpoints/" in text and "never downloads" in text
     assert "pip install" not in text and "update ComfyUI" not in text
+
+
+@pytest.mark.parametrize("cls, name", [("EmptyLTXVLatentVideo", "length"), ("EmptyLTXVLatentVideo", "width"),
+                                       ("Wan22ImageToVideoLatent", "height"), ("EmptySD3LatentImage", "batch_size")])
+def test_the_empty_latents_refuse_what_comfyui_declares_out_of_range(cls, name):
+    from studio.serve.api.object_info import read_node
+    from studio.serve.checks import validate
+    from studio.serve.checks.refused import Refused
+    ok = {k: v[1]["default"] for k, v in read_node(cls)["input"]["required"].items() if v[0] == "INT"}
+    if cls == "Wan22ImageToVideoLatent":
+        ok["vae"] = ["2", 0]
+    vae = {"2": {"class_type": "VAELoader", "inputs": {"vae_name": "wan2.2_vae.safetensors"}}}
+    for bad, kind in ((-5, "value_smaller_than_min"), (0, "value_smaller_than_min"), ("abc", "invalid_input_type"),
+                      (10**9, "value_bigger_than_max")):
+        with pytest.raises(Refused) as e:
+            validate.check({"1": {"class_type": cls, "inputs": {**ok, name: bad}}, **vae}, read_node)
+        (err,) = e.value.node_errors["1"]["errors"]
+        assert (err["type"], err["extra_info"]["input_name"]) == (kind, name)
+    validate.check({"1": {"class_type": cls, "inputs": ok}, **vae}, read_node)  # the declared defaults pass
+
+
+def test_a_studio_save_image_from_the_page_is_named_after_its_own_path(served):
+    url, _ = served
+    prompt = {"1": {"class_type": "procedural.solid", "inputs": {"frames": 2, "fps": 8.0, "width": 16, "height": 16,
+                                                                 "color": "#ff0000"}},
+              "2": {"class_type": "io.save_image", "inputs": {"video": ["1", 0], "path": "ComfyUI_00001_.png"}}}
+    h = run(url, prompt)
+    names = [i["filename"] for i in h["outputs"]["2"]["images"]]
+    assert len(names) == 2 and all(n.startswith("ComfyUI_") and n.count("_") == 2 for n in names), names

@@ -54,7 +54,7 @@ def test_an_image_sequences_pngs_keep_the_workflow_and_are_listed_one_by_one(cor
     images = h["outputs"]["2"]["images"]  # each picture, as ComfyUI's SaveImage lists them (no 'animated')
     assert [i["filename"] for i in images] == ["frame_00000.png", "frame_00001.png", "frame_00002.png"]
     (sub,) = {i["subfolder"] for i in images}  # a folder of the job's own, named as ComfyUI names an output
-    assert sub.startswith("ComfyUI_") and sub.endswith("_") and "animated" not in h["outputs"]["2"]
+    assert sub.startswith("pics_") and sub.endswith("_") and "animated" not in h["outputs"]["2"]  # its own name
     for i in images:
         with Image.open(folder / "output" / sub / i["filename"]) as im:
             assert im.size == (32, 24) and json.loads(im.text["workflow"]) == ui and json.loads(im.text["prompt"]) == wf

@@ -51,6 +51,26 @@ def _solid(wf, n):
             "frames": _v(wf, n, "batch_size", 1), "color": f"#{rgb:06x}"}
 
 
+def _fps(wf, n) -> float:
+    """CreateVideo's frame rate; 0 (the clip's own) where GetVideoComponents' fps of the video its images come
+    from is wired in (core_chain takes no other link there)."""
+    return 0.0 if wf.value(n, "fps") is None and "fps" in n.links else _v(wf, n, "fps", 30.0)
+
+
+def _own_fps(wf: Workflow, n: CNode) -> bool:
+    """Whether CreateVideo ``n``'s fps is the fps output of a GetVideoComponents its images come from."""
+    src_id, slot = n.links["fps"]
+    todo, seen = [n.links["images"][0]] if "images" in n.links else [], set()
+    while todo and len(seen) < MAX_CHAIN:
+        nid = todo.pop()
+        if nid == src_id:
+            return slot == 2 and wf.nodes[nid].cls == "GetVideoComponents"
+        if nid not in seen and nid in wf.nodes:
+            seen.add(nid)
+            todo += [s for s, _ in wf.nodes[nid].links.values()]
+    return False
+
+
 def _from_batch(wf, n):
     start = int(_v(wf, n, "batch_index", 0))
     return {"start": start, "end": start + int(_v(wf, n, "length", 1))}
@@ -71,8 +91,7 @@ OPS: dict[str, Op] = {
     "LoadVideo": Op("io.load_video"),
     "GetVideoComponents": Op(None, {"video": "video"}, outputs={0: "video", 1: "audio"}),
     "EmptyImage": Op("procedural.solid", params=_solid),
-    "CreateVideo": Op("edit.frame_rate", {"images": "video", "audio": "audio"},
-                      lambda wf, n: {"fps": _v(wf, n, "fps", 30.0)}),
+    "CreateVideo": Op("edit.frame_rate", {"images": "video", "audio": "audio"}, lambda wf, n: {"fps": _fps(wf, n)}),
     "ImageScale": Op("transform.scale", {"image": "video"}, _scale),
     "ImageScaleBy": Op("transform.scale", {"image": "video"}, _scale),
     "ImageInvert": Op("transform.invert", {"image": "video"}),
@@ -125,6 +144,10 @@ def core_chain(wf: Workflow, end: CNode) -> list[CNode] | None:
             if src is None:
                 return None
             if src.cls in MODEL_LOADERS and n.cls == "ImageUpscaleWithModel":
+                continue
+            if n.cls == "CreateVideo" and name == "fps" and wf.value(n, "fps") is None:
+                if not _own_fps(wf, n):
+                    return None
                 continue
             if name not in op.inputs or src.cls not in OPS or slot not in OPS[src.cls].outputs:
                 return None

@@ -107,11 +107,11 @@ def place_files(g, origin: dict, prompt: dict, namer: Namer, refuse) -> None:
 
 def _prefix(node: dict, pname: str) -> str:
     """The name an output is given as its node says it: ComfyUI's filename_prefix, else (a Studio node's
-    prompt) its own file setting without its extension ('renders/shot.mp4': renders/shot_00001_.mp4)."""
+    prompt) its own file setting without its extension or number ('renders/shot.mp4': renders/shot_00001_.mp4)."""
     inputs = node.get("inputs", {}) if isinstance(node, dict) else {}
     given = inputs.get("filename_prefix")
     if not isinstance(given, str) and isinstance(inputs.get(pname), str):
-        given = os.path.splitext(inputs[pname])[0]
+        given = re.sub(r"_\d+_$", "", os.path.splitext(inputs[pname])[0])  # Save Image's 'ComfyUI_00001_.png'
     prefix = (given or "ComfyUI").replace("\\", "/").strip()
     return prefix if prefix.strip("/") else "ComfyUI"
 
