@@ -145,3 +145,20 @@ def test_an_upscale_model_and_a_video_s_own_frame_rate_are_read():
              "8": {"class_type": "GetVideoComponents", "inputs": {"video": ["7", 0]}}}
     other["5"] = {**wf["5"], "inputs": {**wf["5"]["inputs"], "fps": ["8", 2]}}  # another video's rate: not guessed
     assert not any(n.type_id == "edit.frame_rate" for n in convert(other, "other").graph.nodes.values())
+
+
+def test_nodes_read_by_two_outputs_are_made_once_and_a_mask_read_later_is_made_then():
+    wf = {"1": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
+          "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "a"}},
+          "3": {"class_type": "EmptyImage", "inputs": {"width": 16, "height": 16, "batch_size": 1, "color": 0}},
+          "4": {"class_type": "ImageCompositeMasked", "inputs": {"destination": ["3", 0], "source": ["1", 0], "x": 0,
+                                                                  "y": 0, "resize_source": False, "mask": ["1", 1]}},
+          "5": {"class_type": "SaveImage", "inputs": {"images": ["4", 0], "filename_prefix": "b"}},
+          "6": {"class_type": "CreateVideo", "inputs": {"images": ["3", 0], "fps": 12}},
+          "7": {"class_type": "SaveVideo", "inputs": {"video": ["6", 0], "filename_prefix": "c"}}}
+    c = convert(wf, "shared")
+    ts = types(c)
+    assert ts.count("io.load_image") == 1 and ts.count("procedural.solid") == 1 and ts.count("edit.mask_tools") == 1
+    solid = next(n for n in c.graph.nodes.values() if n.type_id == "procedural.solid")
+    rate = next(n for n in c.graph.nodes.values() if n.type_id == "edit.frame_rate")  # read by two: not folded
+    assert rate.params["fps"] == 12 and solid.params["fps"] == 24

@@ -10,6 +10,7 @@ of: ImagePadForOutpaint's mask, ImageBlend's soft light) is left to the other st
 list it as not converted. Plain data: the builder (mapping.convert._Builder) makes the nodes."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -161,12 +162,11 @@ def make_chain(b, end: CNode, chain: list[CNode]) -> None:
     wf = b.wf
     made: dict[str, dict[int, tuple[str, str] | None]] = b.__dict__.setdefault("core_made", {})
     first = len(b.g.nodes)
-    steps = []
     for n in chain:
         if n.id in made:
             continue
         op = OPS[n.cls]
-        refs = {name: made[src][slot] for name, (src, slot) in n.links.items() if name in op.inputs
+        refs = {name: _output(b, made, src, slot) for name, (src, slot) in n.links.items() if name in op.inputs
                 and src in made}
         if op.studio is None:  # GetVideoComponents: its images are the video, its audio the loader's
             video = refs.get("video")
@@ -174,7 +174,7 @@ def make_chain(b, end: CNode, chain: list[CNode]) -> None:
             made[n.id] = {0: video, 1: audio}
             b.used.add(n.id)
             continue
-        if n.cls == "CreateVideo" and _folds(b, refs.get("images")):  # EmptyImage's Solid Colour takes the fps
+        if n.cls == "CreateVideo" and _folds(b, n, refs.get("images")):  # EmptyImage's Solid Colour takes the fps
             b.set_param(refs["images"][0], "fps", _v(wf, n, "fps", 30.0), n)
             made[n.id] = {0: refs["images"]}
             b.used.add(n.id)
@@ -193,12 +193,7 @@ def make_chain(b, end: CNode, chain: list[CNode]) -> None:
         for name, ref in refs.items():
             if ref is not None:
                 b.g.connect(ref[0], ref[1], nid, op.inputs[name])
-        outs = {slot: (nid, port) for slot, port in op.outputs.items()}
-        if n.cls == "LoadImage" and any(s == (n.id, 1) for c in chain for s in c.links.values()):
-            inv = b.add("edit.mask_tools", {"invert": True}, n, title="Mask (1 - alpha)")  # ComfyUI's MASK
-            b.g.connect(nid, "alpha", inv, "mask")
-            outs[1] = (inv, "mask")
-        made[n.id] = outs
+        made[n.id] = {slot: (nid, port) for slot, port in op.outputs.items() if port != "mask"}
         b.used.add(n.id)
     b.bands.append(list(b.g.nodes)[first:])
     b.out.tasks.append({"task": "images", "family": "core", "generator": None, "inputs": []})
@@ -206,8 +201,25 @@ def make_chain(b, end: CNode, chain: list[CNode]) -> None:
                      + " -> ".join(b.g.nodes[x].label for x in b.bands[-1]))
 
 
-def _folds(b, ref) -> bool:
-    return ref is not None and b.g.nodes[ref[0]].type_id == "procedural.solid"
+def _output(b, made: dict, src: str, slot: int) -> tuple[str, str] | None:
+    """The Studio output standing for output ``slot`` of the ComfyUI node ``src`` (made): LoadImage's MASK (1 -
+    alpha) is its alpha inverted by a Mask Tools, made when it is first read."""
+    if slot not in made[src] and b.wf.nodes[src].cls == "LoadImage" and slot == 1:
+        load = made[src][0][0]
+        inv = b.add("edit.mask_tools", {"invert": True}, b.wf.nodes[src], title="Mask (1 - alpha)")
+        b.g.connect(load, "alpha", inv, "mask")
+        made[src][1] = (inv, "mask")
+    return made[src].get(slot)
+
+
+def _folds(b, n: CNode, ref) -> bool:
+    """Whether CreateVideo ``n``'s rate is set on the Solid Colour its images are (its EmptyImage read by it alone)."""
+    if ref is None or b.g.nodes[ref[0]].type_id != "procedural.solid":
+        return False
+    users = b.__dict__.get("core_users")
+    if users is None:  # counted once a conversion: how many links read each node
+        users = b.core_users = Counter(s for m in b.wf.nodes.values() for s, _ in m.links.values())
+    return users[n.links["images"][0]] == 1
 
 
 def _title(n: CNode) -> str | None:
