@@ -49,12 +49,12 @@ def test_load_image_to_save_image_writes_comfyui_names_each_once(served):
     url, folder = served
     names = []
     for _ in range(2):
-        h = run(url, load_save())
+        h = run(url, load_save("still/ComfyUI"))
         (item,) = h["outputs"]["2"]["images"]
-        assert item["subfolder"] == "" and item["type"] == "output"
+        assert item["subfolder"] == "still" and item["type"] == "output"
         names.append(item["filename"])
     assert names == ["ComfyUI_00001_.png", "ComfyUI_00002_.png"]
-    got = cv2.imread(str(folder / "output" / names[0]))[..., ::-1]
+    got = cv2.imread(str(folder / "output" / "still" / names[0]))[..., ::-1]
     assert got.shape == (6, 10, 3) and tuple(got[0, 0]) == (255, 0, 0) and tuple(got[0, 9]) == (0, 0, 0)
 
 
@@ -177,3 +177,20 @@ def test_a_studio_save_image_from_the_page_is_named_after_its_own_path(served):
     h = run(url, prompt)
     names = [i["filename"] for i in h["outputs"]["2"]["images"]]
     assert len(names) == 2 and all(n.startswith("ComfyUI_") and n.count("_") == 2 for n in names), names
+
+
+def test_an_upscalers_file_is_listed_from_upscale_models_and_a_missing_one_named_on_its_loader(served):
+    url, folder = served
+    prompt = {"1": {"class_type": "LoadImage", "inputs": {"image": "half.png"}},
+              "2": {"class_type": "UpscaleModelLoader", "inputs": {"model_name": "4x-none.safetensors"}},
+              "3": {"class_type": "ImageUpscaleWithModel", "inputs": {"upscale_model": ["2", 0], "image": ["1", 0]}},
+              "4": {"class_type": "SaveImage", "inputs": {"images": ["3", 0], "filename_prefix": "up"}}}
+    ups = folder.parent / "models" / "upscale_models"
+    ups.mkdir(parents=True, exist_ok=True)
+    (ups / "2x-here.safetensors").write_bytes(b"\0" * 16)
+    status, body = call(url, "/prompt", {"prompt": prompt})
+    (err,) = body["node_errors"]["2"]["errors"]
+    assert status == 400 and err["extra_info"]["input_name"] == "model_name"
+    assert "upscale_models/" in err["details"] and "2x-here.safetensors" in err["details"]
+    listed = call(url, "/object_info/UpscaleModelLoader")[1]["UpscaleModelLoader"]["input"]["required"]["model_name"]
+    assert listed[0] == ["2x-here.safetensors"]

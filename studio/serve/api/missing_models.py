@@ -13,6 +13,7 @@ from __future__ import annotations
 from studio.core.shown import cut
 
 from .comfy_declared import MODEL_WIDGETS, WHOLE_MODELS
+from .core_declared import CORE_MODELS
 
 MAX_LISTED = 8  # of this machine's files named in an error
 MESSAGE = ("Prompt outputs failed validation: this machine lacks the model files the workflow names "
@@ -33,14 +34,15 @@ def missing(prompt: dict, comfy_types: set[str], listed=None) -> dict[str, dict]
         if node["class_type"] not in comfy_types or not held.get(nid):  # a loader no output uses: not run
             continue
         for name, value in node.get("inputs", {}).items():
-            if name not in MODEL_WIDGETS or not isinstance(value, str) or not value.strip():
+            named = CORE_MODELS.get((node["class_type"], name))  # a core node's file, read by name (upscale_models/)
+            if (name not in MODEL_WIDGETS and named is None) or not isinstance(value, str) or not value.strip():
                 continue
-            if resolve(value, None) is not None:
+            if (named is None and resolve(value, None) is not None) or (named is not None and _named(named, value)):
                 continue
             entry = node_errors.setdefault(nid, {"errors": [], "dependent_outputs": held[nid],
                                                  "class_type": node["class_type"]})
             entry["errors"].append({"type": "value_not_in_list", "message": "Model file not found on this machine",
-                                    "details": _details(name, value, listed),
+                                    "details": _details(name, value, listed, named),
                                     "extra_info": {"input_name": name, "received_value": cut(value, 200)}})
     return node_errors
 
@@ -61,8 +63,17 @@ def _held_back(prompt: dict, outputs: list[str]) -> dict[str, list[str]]:
     return held
 
 
-def _details(name: str, value: str, listed) -> str:
-    folder = MODEL_WIDGETS[name]
+def _named(folder: str, value: str) -> bool:
+    """Whether ``value`` is a file of ``folder`` (models.named_files) in a models folder here."""
+    from .models import named_files
+    return value.replace("\\", "/") in (named_files(folder) or {})
+
+
+def _details(name: str, value: str, listed, folder: str | None = None) -> str:
+    if folder is not None:
+        from .models import named_files
+        listed = named_files
+    folder = folder or MODEL_WIDGETS[name]
     have = list(listed(folder) or {})
     if name in WHOLE_MODELS:
         have += [f for f in listed("diffusers") or {} if f not in have]
