@@ -126,12 +126,14 @@ def test_a_ui_workflows_values_are_read_by_their_place_and_an_unread_chain_is_li
 
 
 def test_an_upscale_model_and_a_video_s_own_frame_rate_are_read():
-    pic = {"1": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
+    pic = {"1": {"class_type": "LoadImage", "inputs": {"image": "clipspace/a.png [input]"}},
            "3": {"class_type": "UpscaleModelLoader", "inputs": {"model_name": "4x-tiny.safetensors"}},
            "4": {"class_type": "ImageUpscaleWithModel", "inputs": {"upscale_model": ["3", 0], "image": ["1", 0]}},
            "6": {"class_type": "SaveImage", "inputs": {"images": ["4", 0], "filename_prefix": "up"}}}
-    up = next(n for n in convert(pic, "up").graph.nodes.values() if n.type_id == "finishing.upscale")
+    made = convert(pic, "up").graph.nodes.values()
+    up = next(n for n in made if n.type_id == "finishing.upscale")
     assert up.params["model"] == "4x-tiny.safetensors"
+    assert next(n for n in made if n.type_id == "io.load_image").params["path"] == "clipspace/a.png"  # the page's mark
     wf = {"1": {"class_type": "LoadVideo", "inputs": {"file": "clip.mp4"}},
           "2": {"class_type": "GetVideoComponents", "inputs": {"video": ["1", 0]}},
           "4": {"class_type": "ImageInvert", "inputs": {"image": ["2", 0]}},

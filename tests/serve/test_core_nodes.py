@@ -194,3 +194,11 @@ def test_an_upscalers_file_is_listed_from_upscale_models_and_a_missing_one_named
     assert "upscale_models/" in err["details"] and "2x-here.safetensors" in err["details"]
     listed = call(url, "/object_info/UpscaleModelLoader")[1]["UpscaleModelLoader"]["input"]["required"]["model_name"]
     assert listed[0] == ["2x-here.safetensors"]
+
+
+def test_a_missing_picture_is_refused_naming_the_loader_and_its_image_input(served):
+    url, _ = served
+    status, body = call(url, "/prompt", {"prompt": load_save() | {"1": {"class_type": "LoadImage",
+                                                                         "inputs": {"image": "nope.png"}}}})
+    (err,) = body["node_errors"]["1"]["errors"]
+    assert status == 400 and err["extra_info"]["input_name"] == "image" and "nope.png" in err["message"]

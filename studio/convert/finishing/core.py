@@ -181,7 +181,7 @@ def make_chain(b, end: CNode, chain: list[CNode]) -> None:
             continue
         params = dict(op.params(wf, n) or {})
         if n.cls in ("LoadImage", "LoadVideo"):
-            params["path"] = b.file_of(n)
+            params["path"] = b.file_of(n).removesuffix(" [input]")  # ComfyUI's page marks a file of input/ so
         elif n.cls == "ImageUpscaleWithModel":
             loader = wf.source(n, "upscale_model")
             params["model"] = str(wf.value(loader, "model_name") or "") if loader is not None else ""

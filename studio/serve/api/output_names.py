@@ -122,6 +122,20 @@ def _input_error(cls: str, name: str, message: str) -> dict:
     return e
 
 
+def refused_nodes(prompt: dict, cid: str, message: str) -> dict:
+    """node_errors of a refusal Studio's checks gave on the prompt's node ``cid``, naming the input whose value the
+    message quotes (a file's name: 'image'); '' (a node the converter added of its own): the prompt's outputs."""
+    if cid not in prompt:
+        from .object_info import OUTPUT_NODES
+        outs = [nid for nid, n in prompt.items() if n["class_type"] in OUTPUT_NODES] or list(prompt)[:1]
+        return {nid: node_error(prompt[nid]["class_type"], message) for nid in outs}
+    node = prompt[cid]
+    quoted = [k for k, v in node.get("inputs", {}).items() if isinstance(v, str) and len(v) > 1 and v in message]
+    if not quoted:
+        return {cid: node_error(node["class_type"], message)}
+    return {cid: _input_error(node["class_type"], max(quoted, key=lambda k: len(node["inputs"][k])), message)}
+
+
 def why_not_made(said) -> str:
     """The converter's sentences of a conversion that made no output, without the workflow's name and the count."""
     lines = [line.split(": ", 1)[-1] for line in said]

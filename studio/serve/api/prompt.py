@@ -15,7 +15,7 @@ from studio.queue.job import Job
 
 from ..checks.folders import Folders
 from ..checks.refused import Refused, node_error
-from .output_names import Namer, more_pictures, no_outputs, place_files, why_not_made  # Namer: its users import it here
+from .output_names import Namer, more_pictures, no_outputs, place_files, refused_nodes, why_not_made  # Namer: its users import it here
 
 MAX_CLIENT_ID = 256
 
@@ -72,7 +72,7 @@ def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, nam
     try:
         job, conv = job_from_workflow(prompt, "prompt", folders.input)
     except WorkflowError as e:
-        raise Refused(str(e)) from None
+        raise Refused(str(e), refused_nodes(prompt, "", str(e))) from None
     _refuse_fitted(conv.log, prompt)
     finish(job, conv.graph, conv.origin, prompt, namer, conv.log)
     job.id, job.client_id, job.title = prompt_id, client_id, f"prompt {prompt_id[:8]}"
@@ -88,9 +88,8 @@ def finish(job: Job, g, origin: dict, prompt: dict, namer: Namer, said: list[str
     from studio.core.fileformat import graph_to_dict
 
     def refuse(nid: str, message: str) -> Refused:
-        cid = origin.get(nid, "")
-        cls = prompt.get(cid, {}).get("class_type", "") if cid else ""
-        return Refused(f"{message}", {cid: node_error(cls, message)} if cid else {}, kind="prompt_outputs_failed_validation")
+        return Refused(message, refused_nodes(prompt, origin.get(nid, ""), message),
+                       kind="prompt_outputs_failed_validation", details=message)
 
     place_files(g, origin, prompt, namer, refuse)
     from studio.core.targets import file_outputs
@@ -123,7 +122,7 @@ def _refuse_fitted(log: list[str], prompt: dict) -> None:
         m = FITTED.match(line)
         if m and m["node"] in prompt:
             what = f"Studio cannot take {m['what']}: {m['why']}"
-            entry = errors.setdefault(m["node"], node_error(prompt[m["node"]]["class_type"], what))
+            entry = errors.setdefault(m["node"], refused_nodes(prompt, m["node"], what)[m["node"]])
             if entry["errors"][0]["message"] != what:
                 entry["errors"].append(node_error("", what)["errors"][0])
     if errors:
