@@ -64,9 +64,18 @@ def _held_back(prompt: dict, outputs: list[str]) -> dict[str, list[str]]:
 
 
 def _named(folder: str, value: str) -> bool:
-    """Whether ``value`` is a file of ``folder`` (models.named_files) in a models folder here."""
+    """Whether ``value`` is a file of ``folder`` (models.named_files) in a models folder here, or one at a models
+    folder's top, where Upscale Video finds it too."""
+    import os
+
+    from studio.core.models import model_dirs
+
     from .models import named_files
-    return value.replace("\\", "/") in (named_files(folder) or {})
+    name = value.replace("\\", "/")
+    if name in (named_files(folder) or {}):
+        return True
+    plain = not name.startswith(("/", "~")) and ".." not in name.split("/")
+    return plain and any(os.path.isfile(os.path.join(d, name)) for d in model_dirs())
 
 
 def _details(name: str, value: str, listed, folder: str | None = None) -> str:
