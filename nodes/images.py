@@ -13,7 +13,7 @@ import numpy as np
 from studio.core.errors import MediaError
 from studio.core.params import Choice, Float, Int, Path
 from studio.core.spec import CLIP, FRAME, In, Node, Out
-from studio.engine.clip import Clip
+from studio.engine.clip import Clip, MapClip
 
 from .transform import INTERP
 
@@ -23,7 +23,7 @@ MAX_SIDE = 16384  # ComfyUI's MAX_RESOLUTION
 def _scaled_size(w: int, h: int, p) -> tuple[int, int]:
     """The size Scale makes of a ``w`` x ``h`` frame (never under one pixel)."""
     if p.width == 0 and p.height == 0:
-        return max(1, round(w * p.factor)), max(1, round(h * p.factor))
+        return max(1, round(w * p.scale)), max(1, round(h * p.scale))
     if p.width == 0:
         return max(1, round(w * p.height / h)), p.height
     if p.height == 0:
@@ -31,46 +31,48 @@ def _scaled_size(w: int, h: int, p) -> tuple[int, int]:
     return p.width, p.height
 
 
+def _scaled(frame: np.ndarray, tw: int, th: int, crop: str, interp: int) -> np.ndarray:
+    """``frame`` made ``tw`` x ``th`` ('center': cut to that aspect first, its middle kept)."""
+    h, w = frame.shape[:2]
+    src = frame
+    if crop == "center" and w * th != h * tw:
+        if w * th > h * tw:  # wider than the target: cut the sides
+            cw = max(1, round(h * tw / th))
+            src = frame[:, (w - cw) // 2:(w - cw) // 2 + cw]
+        else:
+            ch = max(1, round(w * th / tw))
+            src = frame[(h - ch) // 2:(h - ch) // 2 + ch]
+    if (src.shape[1], src.shape[0]) == (tw, th):
+        return np.ascontiguousarray(src)
+    return cv2.resize(src, (tw, th), interpolation=interp).reshape(th, tw, -1)
+
+
 class Scale(Node):
     """Scale every frame by a factor, or to a width and height: 0 for one of them keeps the aspect
-    (both 0: the factor). 'center' crops the frame to the new aspect first, keeping its middle."""
+    (both 0: by the scale), or to the size of the clip on 'like' (its frames are not counted: every frame
+    of 'video' is kept). 'center' crops the frame to the new aspect first, keeping its middle."""
     id = "transform.scale"
     keywords = ("upscale", "downscale", "rescale", "scale by", "resize")
     title = "Scale"
     category = "Transform"
-    timing = FRAME
-    inputs = (In("video", "Video"),)
+    timing = CLIP
+    inputs = (In("video", "Video"),
+              In("like", "Video", optional=True, help="take the size from this clip (width, height, scale unused)"))
     outputs = (Out("video", "Video"),)
-    params = (Float("factor", 1.0, min=0.01, max=8.0, help="used when width and height are both 0"),
+    params = (Float("scale", 1.0, min=0.01, max=8.0, help="the factor, used when width and height are both 0"),
               Int("width", 0, min=0, max=MAX_SIDE, help="output width; 0: from the height and the aspect"),
               Int("height", 0, min=0, max=MAX_SIDE, help="output height; 0: from the width and the aspect"),
               Choice("crop", "disabled", choices=("disabled", "center"),
                      help="center: cut the frame to the new aspect first (its middle kept)"),
               Choice("interpolation", "area", choices=tuple(INTERP), help="resampling filter"))
 
-    def output_shape(self, ctx, video, **_):
-        w, h = _scaled_size(video.width, video.height, ctx.params)
-        if w * h > MAX_SIDE * MAX_SIDE:
-            raise ValueError(f"{video.width}x{video.height} scaled is {w}x{h}: over {MAX_SIDE}x{MAX_SIDE}")
-        return {"width": w, "height": h}
-
-    def frame(self, ctx, i, video):
+    def run(self, ctx, video, like=None):
         p = ctx.params
-        h, w = video.shape[:2]
-        tw, th = _scaled_size(w, h, p)
-        src = video
-        if p.crop == "center" and w * th != h * tw:
-            if w * th > h * tw:  # wider than the target: cut the sides
-                cw = max(1, round(h * tw / th))
-                x = (w - cw) // 2
-                src = video[:, x:x + cw]
-            else:
-                ch = max(1, round(w * th / tw))
-                y = (h - ch) // 2
-                src = video[y:y + ch]
-        if (src.shape[1], src.shape[0]) == (tw, th):
-            return src
-        return cv2.resize(src, (tw, th), interpolation=INTERP[p.interpolation]).reshape(th, tw, -1)
+        tw, th = (like.width, like.height) if like is not None else _scaled_size(video.width, video.height, p)
+        if tw * th > MAX_SIDE * MAX_SIDE:
+            raise ValueError(f"{video.width}x{video.height} scaled is {tw}x{th}: over {MAX_SIDE}x{MAX_SIDE}")
+        interp = INTERP[p.interpolation]
+        return MapClip(video, lambda f: _scaled(f, tw, th, p.crop, interp), width=tw, height=th)
 
 
 class Invert(Node):

@@ -54,7 +54,7 @@ def test_an_image_chain_becomes_studios_nodes_and_makes_comfyuis_pixels(tmp_path
     g = c.graph
     g.base_dir = str(tmp_path)
     assert sorted(types(c)) == sorted(["io.load_image", "transform.scale", "transform.invert", "procedural.solid",
-                                       "edit.concatenate", "transform.trim", "edit.time", "edit.crop", "edit.pad",
+                                       "transform.scale", "edit.concatenate", "transform.trim", "edit.time", "edit.crop", "edit.pad",
                                        "edit.composite", "io.save_image"])
     assert set(c.origin.values()) == set(wf) and "not converted" not in " ".join(c.log[:-1])
     save = next(n for n in g.nodes.values() if n.type_id == "io.save_image")
@@ -99,7 +99,7 @@ def test_a_video_taken_apart_and_made_again_keeps_its_sound_at_the_new_rate():
     assert rate.params["fps"] == 12 and feeding(g, rate.id, "audio") == "io.load_video"
     assert feeding(g, rate.id, "video") == "transform.scale"
     scale = next(n for n in g.nodes.values() if n.type_id == "transform.scale")
-    assert (scale.params["factor"], scale.params["interpolation"]) == (0.5, "linear")
+    assert (scale.params["scale"], scale.params["interpolation"]) == (0.5, "linear")
 
 
 def test_a_ui_workflows_values_are_read_by_their_place_and_an_unread_chain_is_listed():

@@ -35,8 +35,8 @@ def load_save(prefix: str = "ComfyUI") -> dict:
             "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": prefix}}}
 
 
-def scaled_video(frames: int = 6, scale: float = 0.5, prefix: str = "video/clip") -> dict:
-    return {"1": {"class_type": "EmptyImage", "inputs": {"width": 32, "height": 32, "batch_size": frames,
+def scaled_video(frames: int = 6, scale: float = 0.5, prefix: str = "video/clip", size: int = 32) -> dict:
+    return {"1": {"class_type": "EmptyImage", "inputs": {"width": size, "height": size, "batch_size": frames,
                                                          "color": 0x3366CC}},
             "2": {"class_type": "ImageScaleBy", "inputs": {"image": ["1", 0], "upscale_method": "nearest-exact",
                                                            "scale_by": scale}},
@@ -202,3 +202,11 @@ def test_a_missing_picture_is_refused_naming_the_loader_and_its_image_input(serv
                                                                          "inputs": {"image": "nope.png"}}}})
     (err,) = body["node_errors"]["1"]["errors"]
     assert status == 400 and err["extra_info"]["input_name"] == "image" and "nope.png" in err["message"]
+
+
+def test_a_scaled_batch_past_memory_is_refused_on_its_scale(served, monkeypatch):
+    url, _ = served
+    monkeypatch.setattr("studio.engine.model_cache.host_available", lambda: 500 * 2**20)
+    status, body = call(url, "/prompt", {"prompt": scaled_video(frames=8, scale=8.0, size=512)})  # 25 MB, x8: 1.6 GB
+    (err,) = body["node_errors"]["2"]["errors"]
+    assert status == 400 and err["type"] == "job_too_large" and set(body["node_errors"]) == {"2"}, body

@@ -41,7 +41,7 @@ def _scale(wf, n):
     if method is None:
         return None
     if n.cls == "ImageScaleBy":
-        return {"factor": _v(wf, n, "scale_by", 1.0), "interpolation": method}
+        return {"scale": _v(wf, n, "scale_by", 1.0), "interpolation": method}
     return {"width": _v(wf, n, "width", 512), "height": _v(wf, n, "height", 512),
             "crop": _v(wf, n, "crop", "disabled"), "interpolation": method}
 
@@ -190,6 +190,11 @@ def make_chain(b, end: CNode, chain: list[CNode]) -> None:
         elif n.cls in SAVES:
             params["path"] = _save_path(wf, n)
         nid = b.add(op.studio, params, n, title=_title(n))
+        if n.cls == "ImageBatch" and refs.get("image1") and refs.get("image2"):  # image2 at image1's size, as
+            fit = b.add("transform.scale", {"crop": "center", "interpolation": "linear"}, n, title="image2 as image1")
+            b.g.connect(*refs["image1"], fit, "like")  # ComfyUI makes it (bilinear, the middle kept)
+            b.g.connect(*refs["image2"], fit, "video")
+            refs["image2"] = (fit, "video")
         for name, ref in refs.items():
             if ref is not None:
                 b.g.connect(ref[0], ref[1], nid, op.inputs[name])
