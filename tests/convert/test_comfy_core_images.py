@@ -53,9 +53,10 @@ def test_an_image_chain_becomes_studios_nodes_and_makes_comfyuis_pixels(tmp_path
     c = convert(wf, "chain")
     g = c.graph
     g.base_dir = str(tmp_path)
-    assert sorted(types(c)) == sorted(["io.load_image", "transform.scale", "transform.invert", "procedural.solid",
-                                       "transform.scale", "edit.concatenate", "transform.trim", "edit.time", "edit.crop", "edit.pad",
-                                       "edit.composite", "io.save_image"])
+    assert sorted(types(c)) == sorted(["io.load_image", "transform.invert", "procedural.solid", "edit.concatenate",
+                                       "transform.trim", "edit.time", "edit.crop", "edit.pad", "edit.composite",
+                                       "io.save_image"] + ["transform.scale"] * 3)  # ImageScale, and image2 at
+    # image1's size for ImageBatch and ImageBlend
     assert set(c.origin.values()) == set(wf) and "not converted" not in " ".join(c.log[:-1])
     save = next(n for n in g.nodes.values() if n.type_id == "io.save_image")
     assert save.params["path"] == "out/pics/x_00001_.png" and feeding(g, save.id, "video") == "edit.composite"
@@ -81,7 +82,11 @@ def test_loadimages_mask_is_one_minus_alpha_and_composite_masked_uses_it(tmp_pat
     g = c.graph
     g.base_dir = str(tmp_path)
     comp = next(n for n in g.nodes.values() if n.type_id == "edit.composite")
-    assert feeding(g, comp.id, "mask") == "edit.mask_tools"
+    assert feeding(g, comp.id, "mask") == "edit.mask_tools" and feeding(g, comp.id, "foreground") == "procedural.solid"
+    resized = {**wf, "3": {**wf["3"], "inputs": {**wf["3"]["inputs"], "resize_source": True}}}
+    g2 = convert(resized, "resized").graph  # the source made the destination's size, stretched, as ComfyUI does
+    scale = next(n for n in g2.nodes.values() if n.type_id == "transform.scale")
+    assert scale.params["crop"] == "disabled" and feeding(g2, scale.id, "like") == "io.load_image"
     (frame,) = run(g, comp.id)
     assert np.allclose(frame[0, 0], [0, 0, 1]) and np.allclose(frame[0, 1], [1, 0, 0])  # blue only where alpha is 0
 

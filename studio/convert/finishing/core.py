@@ -83,8 +83,18 @@ def _blend(wf, n):
 
 
 def _composite(wf, n):
-    return None if _v(wf, n, "resize_source", False) else {"mode": "over", "x": _v(wf, n, "x", 0),
-                                                           "y": _v(wf, n, "y", 0)}
+    return {"mode": "over", "x": _v(wf, n, "x", 0), "y": _v(wf, n, "y", 0)}
+
+
+def _sized(wf: Workflow, n: CNode) -> tuple[str, str, str, str] | None:
+    """(input made the size of, that input, crop, filter) where ComfyUI resizes one input to another's size."""
+    if n.cls == "ImageBatch":
+        return "image2", "image1", "center", "linear"
+    if n.cls == "ImageBlend":
+        return "image2", "image1", "center", "cubic"
+    if n.cls == "ImageCompositeMasked" and _v(wf, n, "resize_source", False):
+        return "source", "destination", "disabled", "linear"
+    return None
 
 
 OPS: dict[str, Op] = {
@@ -190,11 +200,13 @@ def make_chain(b, end: CNode, chain: list[CNode]) -> None:
         elif n.cls in SAVES:
             params["path"] = _save_path(wf, n)
         nid = b.add(op.studio, params, n, title=_title(n))
-        if n.cls == "ImageBatch" and refs.get("image1") and refs.get("image2"):  # image2 at image1's size, as
-            fit = b.add("transform.scale", {"crop": "center", "interpolation": "linear"}, n, title="image2 as image1")
-            b.g.connect(*refs["image1"], fit, "like")  # ComfyUI makes it (bilinear, the middle kept)
-            b.g.connect(*refs["image2"], fit, "video")
-            refs["image2"] = (fit, "video")
+        sized = _sized(wf, n)
+        if sized and refs.get(sized[0]) and refs.get(sized[1]):  # one input at the other's size, as ComfyUI makes it
+            fit = b.add("transform.scale", {"crop": sized[2], "interpolation": sized[3]}, n,
+                        title=f"{sized[0]} as {sized[1]}")
+            b.g.connect(*refs[sized[1]], fit, "like")
+            b.g.connect(*refs[sized[0]], fit, "video")
+            refs[sized[0]] = (fit, "video")
         for name, ref in refs.items():
             if ref is not None:
                 b.g.connect(ref[0], ref[1], nid, op.inputs[name])
