@@ -210,3 +210,14 @@ def test_a_scaled_batch_past_memory_is_refused_on_its_scale(served, monkeypatch)
     status, body = call(url, "/prompt", {"prompt": scaled_video(frames=8, scale=8.0, size=512)})  # 25 MB, x8: 1.6 GB
     (err,) = body["node_errors"]["2"]["errors"]
     assert status == 400 and err["type"] == "job_too_large" and set(body["node_errors"]) == {"2"}, body
+
+
+def test_two_outputs_of_one_prompt_never_share_a_name(served):
+    url, folder = served
+    prompt = scaled_video(frames=4, prefix="twice/v")
+    prompt["5"] = {"class_type": "SaveVideo", "inputs": {"video": ["3", 0], "filename_prefix": "twice/v",
+                                                         "format": "auto", "codec": "auto"}}
+    h = run(url, prompt)
+    names = sorted(h["outputs"][k]["images"][0]["filename"] for k in ("4", "5"))
+    assert names == ["v_00001_.mp4", "v_00002_.mp4"]
+    assert sorted(os.listdir(folder / "output" / "twice")) == names
