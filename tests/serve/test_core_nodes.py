@@ -221,3 +221,21 @@ def test_two_outputs_of_one_prompt_never_share_a_name(served):
     names = sorted(h["outputs"][k]["images"][0]["filename"] for k in ("4", "5"))
     assert names == ["v_00001_.mp4", "v_00002_.mp4"]
     assert sorted(os.listdir(folder / "output" / "twice")) == names
+
+
+def test_the_namer_gives_a_batch_its_numbers_and_never_a_name_twice(tmp_path):
+    from studio.serve.api.output_names import Namer
+    from studio.serve.checks.folders import Folders
+    folders = Folders(str(tmp_path / "serve"))
+    namer = Namer(folders)
+    first = namer.name("ComfyUI", ".png")
+    namer.more(first, 3)  # a Save Image of four frames: 1 to 4
+    assert os.path.basename(first) == "ComfyUI_00001_.png"
+    assert os.path.basename(namer.name("ComfyUI", ".png")) == "ComfyUI_00005_.png"
+    (tmp_path / "serve" / "output" / "ComfyUI_00009_.png").write_bytes(b"")  # on disk: passed over
+    assert os.path.basename(namer.name("ComfyUI", ".mp4")) == "ComfyUI_00010_.mp4"
+    assert namer.name("video/ComfyUI", ".mp4").endswith(os.path.join("output", "video", "ComfyUI_00001_.mp4"))
+    assert namer.name("ComfyUI_temp", ".png", "temp").endswith(os.path.join("temp", "ComfyUI_temp_00001_.png"))
+    for bad in ("../x", "/etc/x", "a/../../x", ""):
+        with pytest.raises(ValueError):
+            namer.name(bad, ".png")

@@ -16,13 +16,17 @@ from ..checks.refused import Refused, node_error
 MAX_PREFIX = 200
 
 
+NUMBERED = re.compile(r"(?P<stem>.*)_(?P<n>\d+)_(?P<ext>\.\w+)?$")
+
+
 class Namer:
     """ComfyUI's output names: prefix 'video/ComfyUI' -> output/video/ComfyUI_00001_.mp4, the number
-    one past the highest on disk or given to a job still queued."""
+    one past the highest on disk or given to a job still queued (kept as the highest number given per
+    folder and stem: naming costs the same however many jobs wait)."""
 
     def __init__(self, folders: Folders):
         self.folders = folders
-        self._given: set[str] = set()
+        self._top: dict[tuple[str, str], int] = {}  # (folder, stem) -> the highest number given
         self._lock = threading.Lock()
 
     def reserve(self, job: Job) -> None:
@@ -31,7 +35,7 @@ class Namer:
             for v in (n.get("params") or {}).values() if isinstance(n, dict) else ():
                 if isinstance(v, str) and v.startswith(self.folders.output + os.sep):
                     with self._lock:
-                        self._given.add(v)
+                        self._give(v)
 
     def name(self, prefix: str, ext: str, kind: str = "output") -> str:
         """The next free name of ``prefix`` in the folder ``kind`` (output, or temp for a preview), given
@@ -42,7 +46,7 @@ class Namer:
             raise ValueError(f"filename_prefix '{prefix[:80]}' would save outside the {kind} folder")
         with self._lock:
             path = os.path.join(folder, f"{stem}_{self._next(folder, stem):05d}_{ext}")
-            self._given.add(path)
+            self._give(path)
         return path
 
     def more(self, path: str, count: int) -> None:
@@ -50,23 +54,26 @@ class Namer:
         ComfyUI_00002_.png...) given to it, when the next ones are still free (else its node passes
         over the numbers taken when it writes)."""
         folder, name = os.path.split(path)
-        m = re.match(r"(.*)_(\d+)_(\.\w+)$", name)
+        m = NUMBERED.match(name)
         if not m or count <= 0:
             return
         with self._lock:
-            if self._next(folder, m[1]) != int(m[2]) + 1:
-                return
-            self._given.update(os.path.join(folder, f"{m[1]}_{int(m[2]) + k:05d}_{m[3]}")
-                               for k in range(1, min(count, 100_000) + 1))
+            if self._next(folder, m["stem"]) == int(m["n"]) + 1:
+                self._top[(folder, m["stem"])] = int(m["n"]) + count
+
+    def _give(self, path: str) -> None:
+        folder, name = os.path.split(path)
+        m = NUMBERED.match(name)
+        if m:
+            key = (folder, m["stem"])
+            self._top[key] = max(self._top.get(key, 0), int(m["n"]))
 
     def _next(self, folder: str, stem: str) -> int:
         """One past the highest number of ``stem`` on disk in ``folder`` or given (the lock held)."""
         rx = re.compile(re.escape(stem) + r"_(\d+)_")
         seen = [int(m.group(1)) for f in (os.listdir(folder) if os.path.isdir(folder) else ())
                 if (m := rx.match(f))]
-        seen += [int(m.group(1)) for p in self._given if os.path.dirname(p) == folder
-                 and (m := rx.match(os.path.basename(p)))]
-        return max(seen, default=0) + 1
+        return max(seen + [self._top.get((folder, stem), 0)]) + 1
 
 
 def place_files(g, origin: dict, prompt: dict, namer: Namer, refuse) -> None:
@@ -138,7 +145,7 @@ def refused_nodes(prompt: dict, cid: str, message: str) -> dict:
 
 def why_not_made(said) -> str:
     """The converter's sentences of a conversion that made no output, without the workflow's name and the count."""
-    lines = [line.split(": ", 1)[-1] for line in said]
+    lines = [line.split(": ", 1)[-1].replace(" (listed in a note on the canvas)", "") for line in said]
     return "; ".join(x for x in lines if not re.match(r"\d+ pipeline", x))[:1000]
 
 
