@@ -122,7 +122,10 @@ OPS: dict[str, Op] = {
     "SaveImage": Op("io.save_image", {"images": "video"}),
     "PreviewImage": Op("io.save_image", {"images": "video"}),  # ComfyUI writes its previews into temp/ too
 }
-SAVES = ("SaveVideo", "SaveImage", "PreviewImage")
+# ComfyUI's saves of an animation in a format Studio does not write: an MP4 at their frame rate, said
+AS_MP4 = {"SaveAnimatedWEBP": "an animated WEBP", "SaveAnimatedPNG": "an animated PNG", "SaveWEBM": "a WEBM"}
+OPS.update({cls: Op("io.save_video", {"images": "video"}) for cls in AS_MP4})
+SAVES = ("SaveVideo", "SaveImage", "PreviewImage", *AS_MP4)
 MODEL_LOADERS = {"UpscaleModelLoader": "model_name"}  # a loader read as its file (set on the node it feeds)
 MAX_CHAIN = 10_000
 
@@ -199,6 +202,16 @@ def make_chain(b, end: CNode, chain: list[CNode]) -> None:
                 b.used.add(loader.id)
         elif n.cls in SAVES:
             params["path"] = _save_path(wf, n)
+        if n.cls in AS_MP4 and refs.get("images"):  # its frame rate: on Solid Colour, else a Frame Rate before it
+            fps = _v(wf, n, "fps", 6.0)
+            if _folds(b, n, refs["images"]):
+                b.set_param(refs["images"][0], "fps", fps, n)
+            else:
+                rate = b.add("edit.frame_rate", {"fps": fps}, n, title=f"{n.cls} fps")
+                b.g.connect(*refs["images"], rate, "video")
+                refs["images"] = (rate, "video")
+            b.out.log.append(f"{b.name}: '{n.title or n.cls}' (#{n.id}) is written as an MP4 video, not as "
+                             f"{AS_MP4[n.cls]}: Studio writes none")
         nid = b.add(op.studio, params, n, title=_title(n))
         sized = _sized(wf, n)
         if sized and refs.get(sized[0]) and refs.get(sized[1]):  # one input at the other's size, as ComfyUI makes it
@@ -250,4 +263,4 @@ def _save_path(wf: Workflow, n: CNode) -> str:
         return "temp/ComfyUI_temp_00001_.png"
     prefix = str(wf.value(n, "filename_prefix") or ("video/ComfyUI" if n.cls == "SaveVideo" else "ComfyUI"))
     prefix = prefix.replace("\\", "/").strip("/") or "ComfyUI"
-    return f"out/{prefix}.mp4" if n.cls == "SaveVideo" else f"out/{prefix}_00001_.png"
+    return f"out/{prefix}_00001_.png" if n.cls == "SaveImage" else f"out/{prefix}.mp4"
