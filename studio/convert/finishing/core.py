@@ -175,6 +175,7 @@ def make_chain(b, end: CNode, chain: list[CNode]) -> None:
     wf = b.wf
     made: dict[str, dict[int, tuple[str, str] | None]] = b.__dict__.setdefault("core_made", {})
     first = len(b.g.nodes)
+    shared = [n for n in chain if n.id in made]
     for n in chain:
         if n.id in made:
             continue
@@ -228,7 +229,9 @@ def make_chain(b, end: CNode, chain: list[CNode]) -> None:
     b.bands.append(list(b.g.nodes)[first:])
     b.out.tasks.append({"task": "images", "family": "core", "generator": None, "inputs": []})
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> "
-                     + " -> ".join(b.g.nodes[x].label for x in b.bands[-1]))
+                     + " -> ".join(b.g.nodes[x].label for x in b.bands[-1])
+                     + (f" (reading what was made of {', '.join(n.cls for n in shared)} for another output)"
+                        if shared else ""))
 
 
 def _output(b, made: dict, src: str, slot: int) -> tuple[str, str] | None:
