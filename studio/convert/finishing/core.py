@@ -172,66 +172,77 @@ def core_chain(wf: Workflow, end: CNode) -> list[CNode] | None:
 def make_chain(b, end: CNode, chain: list[CNode]) -> None:
     """Studio's nodes for ``chain`` (core_chain's), made by the builder ``b`` and wired as the workflow's; a
     node already made for another output is shared."""
-    wf = b.wf
     made: dict[str, dict[int, tuple[str, str] | None]] = b.__dict__.setdefault("core_made", {})
     first = len(b.g.nodes)
     shared = [n for n in chain if n.id in made]
     for n in chain:
-        if n.id in made:
-            continue
-        op = OPS[n.cls]
-        refs = {name: _output(b, made, src, slot) for name, (src, slot) in n.links.items() if name in op.inputs
-                and src in made}
-        if op.studio is None:  # GetVideoComponents: its images are the video, its audio the loader's
-            video = refs.get("video")
-            audio = (video[0], "audio") if video and b.g.nodes[video[0]].spec.output("audio") else None
-            made[n.id] = {0: video, 1: audio}
+        if n.id not in made:
+            made[n.id] = _make(b, made, n)
             b.used.add(n.id)
-            continue
-        if n.cls == "CreateVideo" and _folds(b, n, refs.get("images")):  # EmptyImage's Solid Colour takes the fps
-            b.set_param(refs["images"][0], "fps", _v(wf, n, "fps", 30.0), n)
-            made[n.id] = {0: refs["images"]}
-            b.used.add(n.id)
-            continue
-        params = dict(op.params(wf, n) or {})
-        if n.cls in ("LoadImage", "LoadVideo"):
-            params["path"] = b.file_of(n).removesuffix(" [input]")  # ComfyUI's page marks a file of input/ so
-        elif n.cls == "ImageUpscaleWithModel":
-            loader = wf.source(n, "upscale_model")
-            params["model"] = str(wf.value(loader, "model_name") or "") if loader is not None else ""
-            if loader is not None:
-                b.used.add(loader.id)
-        elif n.cls in SAVES:
-            params["path"] = _save_path(wf, n)
-        if n.cls in AS_MP4 and refs.get("images"):  # its frame rate: on Solid Colour, else a Frame Rate before it
-            fps = _v(wf, n, "fps", 6.0)
-            if _folds(b, n, refs["images"]):
-                b.set_param(refs["images"][0], "fps", fps, n)
-            else:
-                rate = b.add("edit.frame_rate", {"fps": fps}, n, title=f"{n.cls} fps")
-                b.g.connect(*refs["images"], rate, "video")
-                refs["images"] = (rate, "video")
-            b.out.log.append(f"{b.name}: '{n.title or n.cls}' (#{n.id}) is written as an MP4 video, not as "
-                             f"{AS_MP4[n.cls]}: Studio writes none")
-        nid = b.add(op.studio, params, n, title=_title(n))
-        sized = _sized(wf, n)
-        if sized and refs.get(sized[0]) and refs.get(sized[1]):  # one input at the other's size, as ComfyUI makes it
-            fit = b.add("transform.scale", {"crop": sized[2], "interpolation": sized[3]}, n,
-                        title=f"{sized[0]} as {sized[1]}")
-            b.g.connect(*refs[sized[1]], fit, "like")
-            b.g.connect(*refs[sized[0]], fit, "video")
-            refs[sized[0]] = (fit, "video")
-        for name, ref in refs.items():
-            if ref is not None:
-                b.g.connect(ref[0], ref[1], nid, op.inputs[name])
-        made[n.id] = {slot: (nid, port) for slot, port in op.outputs.items() if port != "mask"}
-        b.used.add(n.id)
     b.bands.append(list(b.g.nodes)[first:])
     b.out.tasks.append({"task": "images", "family": "core", "generator": None, "inputs": []})
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> "
                      + " -> ".join(b.g.nodes[x].label for x in b.bands[-1])
                      + (f" (reading what was made of {', '.join(n.cls for n in shared)} for another output)"
                         if shared else ""))
+
+
+def _make(b, made: dict, n: CNode) -> dict[int, tuple[str, str] | None]:
+    """The Studio node (and the steps before it) of the ComfyUI node ``n``, wired; its outputs by slot."""
+    wf, op = b.wf, OPS[n.cls]
+    refs = {name: _output(b, made, src, slot) for name, (src, slot) in n.links.items() if name in op.inputs
+            and src in made}
+    if op.studio is None:  # GetVideoComponents: its images are the video, its audio the loader's
+        video = refs.get("video")
+        return {0: video, 1: (video[0], "audio") if video and b.g.nodes[video[0]].spec.output("audio") else None}
+    if n.cls == "CreateVideo" and _folds(b, n, refs.get("images")):  # EmptyImage's Solid Colour takes the fps
+        b.set_param(refs["images"][0], "fps", _v(wf, n, "fps", 30.0), n)
+        return {0: refs["images"]}
+    _before(b, n, refs)
+    nid = b.add(op.studio, _params(b, n), n, title=_title(n))
+    for name, ref in refs.items():
+        if ref is not None:
+            b.g.connect(ref[0], ref[1], nid, op.inputs[name])
+    return {slot: (nid, port) for slot, port in op.outputs.items() if port != "mask"}
+
+
+def _params(b, n: CNode) -> dict:
+    """The settings of ``n``'s Studio node: its op's, and the file it reads or writes."""
+    wf = b.wf
+    params = dict(OPS[n.cls].params(wf, n) or {})
+    if n.cls in ("LoadImage", "LoadVideo"):
+        params["path"] = b.file_of(n).removesuffix(" [input]")  # ComfyUI's page marks a file of input/ so
+    elif n.cls == "ImageUpscaleWithModel":
+        loader = wf.source(n, "upscale_model")
+        params["model"] = str(wf.value(loader, "model_name") or "") if loader is not None else ""
+        if loader is not None:
+            b.used.add(loader.id)
+    elif n.cls in SAVES:
+        params["path"] = _save_path(wf, n)
+    return params
+
+
+def _before(b, n: CNode, refs: dict) -> None:
+    """The steps ComfyUI takes inside ``n`` before what its Studio node does, made before it (``refs`` then
+    naming them): an animation's frame rate, one input made the size of another."""
+    wf = b.wf
+    if n.cls in AS_MP4 and refs.get("images"):  # its frame rate: on Solid Colour, else a Frame Rate before it
+        fps = _v(wf, n, "fps", 6.0)
+        if _folds(b, n, refs["images"]):
+            b.set_param(refs["images"][0], "fps", fps, n)
+        else:
+            rate = b.add("edit.frame_rate", {"fps": fps}, n, title=f"{n.cls} fps")
+            b.g.connect(*refs["images"], rate, "video")
+            refs["images"] = (rate, "video")
+        b.out.log.append(f"{b.name}: '{n.title or n.cls}' (#{n.id}) is written as an MP4 video, not as "
+                         f"{AS_MP4[n.cls]}: Studio writes none")
+    sized = _sized(wf, n)
+    if sized and refs.get(sized[0]) and refs.get(sized[1]):  # one input at the other's size, as ComfyUI makes it
+        fit = b.add("transform.scale", {"crop": sized[2], "interpolation": sized[3]}, n,
+                    title=f"{sized[0]} as {sized[1]}")
+        b.g.connect(*refs[sized[1]], fit, "like")
+        b.g.connect(*refs[sized[0]], fit, "video")
+        refs[sized[0]] = (fit, "video")
 
 
 def _output(b, made: dict, src: str, slot: int) -> tuple[str, str] | None:
