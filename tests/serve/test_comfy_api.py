@@ -195,14 +195,14 @@ def test_a_value_out_of_range_is_400_in_comfyuis_shape_and_nothing_is_queued(pla
 @pytest.mark.parametrize("path", ["/etc/passwd", "../serve/queue/queue.json", "~/.ssh/id_rsa"])
 def test_a_file_read_from_outside_the_input_folder_is_refused_naming_the_node(path, tmp_path):
     from studio.core.graph import Graph
-    from studio.serve.api.prompt import Refused, _place_files
+    from studio.serve.api.output_names import Refused, place_files
     g = Graph()
     n = g.add_node("io.load_image", {"path": path})
 
     def refuse(nid, message):
         return Refused(message, {"7": {"node": nid}})
     with pytest.raises(Refused, match="only files in the input folder") as e:
-        _place_files(g, {n.id: "7"}, {"7": {"class_type": "LoadImage", "inputs": {}}}, None, refuse)
+        place_files(g, {n.id: "7"}, {"7": {"class_type": "LoadImage", "inputs": {}}}, None, refuse)
     assert e.value.node_errors == {"7": {"node": n.id}}
 
 

@@ -155,8 +155,10 @@ def test_a_list_given_to_an_input_of_no_declared_type_is_a_value_unless_it_is_sh
 def test_the_families_empty_latents_are_declared_from_their_mappings_with_comfyuis_ranges():
     from studio.convert.families import registry as comfy_registry
     from studio.serve.api.comfy_declared import table
-    empties = [c for c in comfy_registry.lookup("empty") if c not in table()]
-    assert "EmptyHunyuanLatentVideo" in empties and "EmptyCosmosLatentVideo" in empties
+    empties = [c for c in comfy_registry.lookup("empty") if c not in table() and c not in CORE]
+    assert "EmptyCosmosLatentVideo" in empties
+    ltx = read_node("EmptyLTXVLatentVideo")["input"]["required"]  # ComfyUI's own declaration, where CORE has it
+    assert ltx["width"][1] == {"default": 768, "min": 64, "max": 16384, "step": 32} and ltx["length"][1]["step"] == 8
     for cls in empties:  # none named by the server: each from ComfyMapping.empty and its widgets
         req = read_node(cls)["input"]["required"]
         assert list(req) == list(comfy_registry.lookup("widgets")[cls]) and req["width"][1]["min"] == 16, cls

@@ -237,6 +237,32 @@ def test_comfyuis_own_nodes_placed_in_the_page_run_and_a_saved_workflow_is_there
         == "CreateVideo,EmptyImage,SaveVideo"
 
 
+def test_comfyuis_core_image_nodes_placed_in_the_page_run_and_save_their_picture(page):
+    """EmptyImage -> ImageScaleBy -> ImageInvert -> SaveImage placed in the page (as /object_info declares them:
+    ImageScaleBy's scale_by a widget with ComfyUI's range), run from the Run button: its picture is saved under
+    ComfyUI's name. The page's PrimitiveNode is its own (a widget node, nothing of it is sent)."""
+    from selenium.webdriver.common.by import By
+    driver, url, _ = page
+    got = driver.execute_script("""
+        const LG = window.LiteGraph, g = window.app.graph; g.clear();
+        const a = LG.createNode('EmptyImage'), b = LG.createNode('ImageScaleBy'), c = LG.createNode('ImageInvert'),
+              d = LG.createNode('SaveImage'), p = LG.createNode('PrimitiveNode');
+        [a, b, c, d, p].forEach(n => g.add(n)); b.pos = [350, 100]; c.pos = [650, 100]; d.pos = [900, 100];
+        const set = (n, k, v) => { n.widgets.find(w => w.name === k).value = v; };
+        set(a, 'width', 32); set(a, 'height', 32); set(a, 'batch_size', 1); set(b, 'scale_by', 0.5);
+        a.connect(0, b, 0); b.connect(0, c, 0); c.connect(0, d, 0);
+        const w = b.widgets.find(w => w.name === 'scale_by');
+        return [w.options.min, w.options.max, !!p.isVirtualNode];""")
+    assert got == [0.01, 8, True]
+    before = {j["id"] for j in _jobs(url, "completed,failed")}
+    next(b for b in driver.find_elements(By.TAG_NAME, "button") if b.text.strip() == "Run").click()
+    job = _wait(lambda: next((j for j in _jobs(url, "completed,failed") if j["id"] not in before), None),
+                timeout=120)
+    assert job["status"] == "completed", job
+    out = job["preview_output"]
+    assert out["filename"].startswith("ComfyUI_") and out["filename"].endswith("_.png") and out["type"] == "output"
+
+
 def test_a_comfyui_wan_text_to_video_graph_built_in_the_page_runs_on_the_tiny_model(page, tiny_wan):
     """ComfyUI's Wan text-to-video chain placed in the page, its loader's list naming the model this
     machine has: the page's own prompt of it runs in Studio."""

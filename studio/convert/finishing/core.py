@@ -1,39 +1,280 @@
-"""ComfyUI's core image nodes that make a video without a model: EmptyImage -> CreateVideo ->
-SaveVideo becomes Solid Colour -> Save Video (the size, frame count, colour and frame rate the
-workflow's). The smallest workflow a ComfyUI client sends to check a back end, so it must run.
+"""ComfyUI's core image and video nodes, node for node, where an output (SaveImage, PreviewImage, SaveVideo)
+is made by them alone, with no model: LoadImage, LoadVideo, EmptyImage, GetVideoComponents, CreateVideo,
+ImageScale, ImageScaleBy, ImageInvert, ImageCrop, ImageBatch, ImageFromBatch, RepeatImageBatch,
+ImagePadForOutpaint, ImageBlend, ImageCompositeMasked and ImageUpscaleWithModel each become the Studio node
+doing what it does (OPS), wired as the workflow wires them. EmptyImage -> CreateVideo -> SaveVideo, the
+smallest workflow a ComfyUI client sends to check a back end, is Solid Colour -> Save Video.
 
-Plain data: the builder (mapping.convert._Builder) makes the nodes; nothing of ComfyUI is run."""
+An output whose chain holds anything else (a sampler's VAEDecode, a pack's node, an output Studio has no like
+of: ImagePadForOutpaint's mask, ImageBlend's soft light) is left to the other stages, which convert it or
+list it as not converted. Plain data: the builder (mapping.convert._Builder) makes the nodes."""
 from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
 
 from ..reading.workflow import CNode, Workflow
 
-SAVES = ("SaveVideo", "SaveWEBM", "SaveAnimatedWEBP", "SaveAnimatedPNG")
+METHODS = {"nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
+BLENDS = {"normal": "over", "multiply": "multiply", "screen": "screen", "overlay": "overlay",
+          "difference": "difference"}  # ImageBlend's modes Composite has (not soft_light)
 
 
-def core_path(wf: Workflow, end: CNode) -> tuple[CNode, CNode] | None:
-    """(CreateVideo, EmptyImage) feeding the output ``end``; None when it is fed otherwise."""
-    if end.cls not in SAVES:
+@dataclass(frozen=True)
+class Op:
+    """What a ComfyUI node type is in Studio: its node (None: no node, its outputs are its inputs'), the
+    ComfyUI input -> Studio input, its settings read from the workflow, each output slot -> Studio output."""
+    studio: str | None
+    inputs: dict[str, str] = field(default_factory=dict)
+    params: Callable[[Workflow, CNode], dict | None] = lambda wf, n: {}  # None: a value Studio has no like of
+    outputs: dict[int, str] = field(default_factory=lambda: {0: "video"})
+
+
+def _v(wf: Workflow, n: CNode, name: str, default=None):
+    v = wf.value(n, name)
+    return default if v is None else v
+
+
+def _scale(wf, n):
+    method = METHODS.get(str(_v(wf, n, "upscale_method", "nearest-exact")))
+    if method is None:
         return None
-    create = wf.source(end, "video") if end.cls == "SaveVideo" else None
-    image = wf.source(create, "images") if create is not None and create.cls == "CreateVideo" else \
-        wf.source(end, "images")
-    if image is None or image.cls != "EmptyImage":
+    if n.cls == "ImageScaleBy":
+        return {"scale": _v(wf, n, "scale_by", 1.0), "interpolation": method}
+    return {"width": _v(wf, n, "width", 512), "height": _v(wf, n, "height", 512),
+            "crop": _v(wf, n, "crop", "disabled"), "interpolation": method}
+
+
+def _solid(wf, n):
+    rgb = int(_v(wf, n, "color", 0) or 0) & 0xFFFFFF
+    return {"width": _v(wf, n, "width", 512), "height": _v(wf, n, "height", 512),
+            "frames": _v(wf, n, "batch_size", 1), "color": f"#{rgb:06x}"}
+
+
+def _fps(wf, n) -> float:
+    """CreateVideo's frame rate; 0 (the clip's own) where GetVideoComponents' fps of the video its images come
+    from is wired in (core_chain takes no other link there)."""
+    return 0.0 if wf.value(n, "fps") is None and "fps" in n.links else _v(wf, n, "fps", 30.0)
+
+
+def _own_fps(wf: Workflow, n: CNode) -> bool:
+    """Whether CreateVideo ``n``'s fps is the fps output of a GetVideoComponents its images come from."""
+    src_id, slot = n.links["fps"]
+    todo, seen = [n.links["images"][0]] if "images" in n.links else [], set()
+    while todo and len(seen) < MAX_CHAIN:
+        nid = todo.pop()
+        if nid == src_id:
+            return slot == 2 and wf.nodes[nid].cls == "GetVideoComponents"
+        if nid not in seen and nid in wf.nodes:
+            seen.add(nid)
+            todo += [s for s, _ in wf.nodes[nid].links.values()]
+    return False
+
+
+def _from_batch(wf, n):
+    start = int(_v(wf, n, "batch_index", 0))
+    return {"start": start, "end": start + int(_v(wf, n, "length", 1))}
+
+
+def _blend(wf, n):
+    mode = BLENDS.get(str(_v(wf, n, "blend_mode", "normal")))
+    return None if mode is None else {"mode": mode, "opacity": _v(wf, n, "blend_factor", 0.5)}
+
+
+def _composite(wf, n):
+    return {"mode": "over", "x": _v(wf, n, "x", 0), "y": _v(wf, n, "y", 0)}
+
+
+def _sized(wf: Workflow, n: CNode) -> tuple[str, str, str, str] | None:
+    """(input made the size of, that input, crop, filter) where ComfyUI resizes one input to another's size."""
+    if n.cls == "ImageBatch":
+        return "image2", "image1", "center", "linear"
+    if n.cls == "ImageBlend":
+        return "image2", "image1", "center", "cubic"
+    if n.cls == "ImageCompositeMasked" and _v(wf, n, "resize_source", False):
+        return "source", "destination", "disabled", "linear"
+    return None
+
+
+OPS: dict[str, Op] = {
+    "LoadImage": Op("io.load_image", outputs={0: "image", 1: "mask"}),  # MASK: 1 - alpha (Invert of 'alpha')
+    "LoadVideo": Op("io.load_video"),
+    "GetVideoComponents": Op(None, {"video": "video"}, outputs={0: "video", 1: "audio"}),
+    "EmptyImage": Op("procedural.solid", params=_solid),
+    "CreateVideo": Op("edit.frame_rate", {"images": "video", "audio": "audio"}, lambda wf, n: {"fps": _fps(wf, n)}),
+    "ImageScale": Op("transform.scale", {"image": "video"}, _scale),
+    "ImageScaleBy": Op("transform.scale", {"image": "video"}, _scale),
+    "ImageInvert": Op("transform.invert", {"image": "video"}),
+    "ImageCrop": Op("edit.crop", {"image": "video"}, lambda wf, n: {
+        k: _v(wf, n, k, d) for k, d in (("x", 0), ("y", 0), ("width", 512), ("height", 512))}),
+    "ImageBatch": Op("edit.concatenate", {"image1": "a", "image2": "b"}, lambda wf, n: {"conform": "conform to first"}),
+    "ImageFromBatch": Op("transform.trim", {"image": "video"}, _from_batch),
+    "RepeatImageBatch": Op("edit.time", {"image": "video"},
+                           lambda wf, n: {"mode": "loop", "loops": _v(wf, n, "amount", 1)}),
+    "ImagePadForOutpaint": Op("edit.pad", {"image": "video"}, lambda wf, n: {
+        **{k: _v(wf, n, k, 0) for k in ("left", "top", "right", "bottom")}, "color": "#808080"}),  # ComfyUI's 0.5 grey
+    "ImageBlend": Op("edit.composite", {"image1": "background", "image2": "foreground"}, _blend),
+    "ImageCompositeMasked": Op("edit.composite", {"destination": "background", "source": "foreground",
+                                                  "mask": "mask"}, _composite),
+    "ImageUpscaleWithModel": Op("finishing.upscale", {"image": "video"}),  # its model: UpscaleModelLoader's file
+    "SaveVideo": Op("io.save_video", {"video": "video"}),
+    "SaveImage": Op("io.save_image", {"images": "video"}),
+    "PreviewImage": Op("io.save_image", {"images": "video"}),  # ComfyUI writes its previews into temp/ too
+}
+# ComfyUI's saves of an animation in a format Studio does not write: an MP4 at their frame rate, said
+AS_MP4 = {"SaveAnimatedWEBP": "an animated WEBP", "SaveAnimatedPNG": "an animated PNG", "SaveWEBM": "a WEBM"}
+OPS.update({cls: Op("io.save_video", {"images": "video"}) for cls in AS_MP4})
+SAVES = ("SaveVideo", "SaveImage", "PreviewImage", *AS_MP4)
+MODEL_LOADERS = {"UpscaleModelLoader": "model_name"}  # a loader read as its file (set on the node it feeds)
+MAX_CHAIN = 10_000
+
+
+def core_chain(wf: Workflow, end: CNode) -> list[CNode] | None:
+    """The nodes making the output ``end`` (``end`` last, each after what it reads) when every one is in OPS
+    (or a model loader a core node reads) and each output read is one Studio has; None otherwise."""
+    if end.cls not in SAVES or not end.enabled:
         return None
-    return create or end, image
+    order: list[CNode] = []
+    state: dict[str, int] = {}  # 1: being walked, 2: done
+    stack = [(end, False)]
+    while stack:
+        n, done = stack.pop()
+        if done:
+            state[n.id] = 2
+            order.append(n)
+            continue
+        if state.get(n.id) == 2:
+            continue
+        if state.get(n.id) == 1 or len(state) > MAX_CHAIN or not n.enabled:
+            return None  # a loop, or too many, or a bypassed node (a wire ComfyUI makes of it: left to the others)
+        op = OPS.get(n.cls)
+        if op is None or (op.studio and op.params(wf, n) is None):
+            return None
+        state[n.id] = 1
+        stack.append((n, True))
+        for name, (src_id, slot) in n.links.items():
+            src = wf.nodes.get(src_id)
+            if src is None:
+                return None
+            if src.cls in MODEL_LOADERS and n.cls == "ImageUpscaleWithModel":
+                continue
+            if n.cls == "CreateVideo" and name == "fps" and wf.value(n, "fps") is None:
+                if not _own_fps(wf, n):
+                    return None
+                continue
+            if name not in op.inputs or src.cls not in OPS or slot not in OPS[src.cls].outputs:
+                return None
+            stack.append((src, False))
+    return order
 
 
-def make_core(b, end: CNode, create: CNode, image: CNode) -> None:
-    """Solid Colour -> Save Video for ``end``, made by the builder ``b``."""
+def make_chain(b, end: CNode, chain: list[CNode]) -> None:
+    """Studio's nodes for ``chain`` (core_chain's), made by the builder ``b`` and wired as the workflow's; a
+    node already made for another output is shared."""
+    made: dict[str, dict[int, tuple[str, str] | None]] = b.__dict__.setdefault("core_made", {})
+    first = len(b.g.nodes)
+    shared = [n for n in chain if n.id in made]
+    for n in chain:
+        if n.id not in made:
+            made[n.id] = _make(b, made, n)
+            b.used.add(n.id)
+    b.bands.append(list(b.g.nodes)[first:])
+    b.out.tasks.append({"task": "images", "family": "core", "generator": None, "inputs": []})
+    b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> "
+                     + " -> ".join(b.g.nodes[x].label for x in b.bands[-1])
+                     + (f" (reading what was made of {', '.join(n.cls for n in shared)} for another output)"
+                        if shared else ""))
+
+
+def _make(b, made: dict, n: CNode) -> dict[int, tuple[str, str] | None]:
+    """The Studio node (and the steps before it) of the ComfyUI node ``n``, wired; its outputs by slot."""
+    wf, op = b.wf, OPS[n.cls]
+    refs = {name: _output(b, made, src, slot) for name, (src, slot) in n.links.items() if name in op.inputs
+            and src in made}
+    if op.studio is None:  # GetVideoComponents: its images are the video, its audio the loader's
+        video = refs.get("video")
+        return {0: video, 1: (video[0], "audio") if video and b.g.nodes[video[0]].spec.output("audio") else None}
+    if n.cls == "CreateVideo" and _folds(b, n, refs.get("images")):  # EmptyImage's Solid Colour takes the fps
+        b.set_param(refs["images"][0], "fps", _v(wf, n, "fps", 30.0), n)
+        return {0: refs["images"]}
+    _before(b, n, refs)
+    nid = b.add(op.studio, _params(b, n), n, title=_title(n))
+    for name, ref in refs.items():
+        if ref is not None:
+            b.g.connect(ref[0], ref[1], nid, op.inputs[name])
+    return {slot: (nid, port) for slot, port in op.outputs.items() if port != "mask"}
+
+
+def _params(b, n: CNode) -> dict:
+    """The settings of ``n``'s Studio node: its op's, and the file it reads or writes."""
     wf = b.wf
-    rgb = int(wf.value(image, "color") or 0) & 0xFFFFFF
-    fps = wf.value(create, "fps") or 24
-    params = {"width": wf.value(image, "width"), "height": wf.value(image, "height"),
-              "frames": wf.value(image, "batch_size") or 1, "fps": fps, "color": f"#{rgb:06x}"}
-    made = len(b.g.nodes)
-    solid = b.add("procedural.solid", params, image)
-    save = b.add("io.save_video", {"path": b.save_path(end)}, end)
-    b.g.connect(solid, "video", save, "video")
-    b.used |= {end.id, create.id, image.id}
-    b.bands.append(list(b.g.nodes)[made:])
-    b.out.tasks.append({"task": "solid colour", "family": "core", "generator": None, "inputs": []})
-    b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> Solid Colour -> Save Video")
+    params = dict(OPS[n.cls].params(wf, n) or {})
+    if n.cls in ("LoadImage", "LoadVideo"):
+        params["path"] = b.file_of(n).removesuffix(" [input]")  # ComfyUI's page marks a file of input/ so
+    elif n.cls == "ImageUpscaleWithModel":
+        loader = wf.source(n, "upscale_model")
+        params["model"] = str(wf.value(loader, "model_name") or "") if loader is not None else ""
+        if loader is not None:
+            b.used.add(loader.id)
+    elif n.cls in SAVES:
+        params["path"] = _save_path(wf, n)
+    return params
+
+
+def _before(b, n: CNode, refs: dict) -> None:
+    """The steps ComfyUI takes inside ``n`` before what its Studio node does, made before it (``refs`` then
+    naming them): an animation's frame rate, one input made the size of another."""
+    wf = b.wf
+    if n.cls in AS_MP4 and refs.get("images"):  # its frame rate: on Solid Colour, else a Frame Rate before it
+        fps = _v(wf, n, "fps", 6.0)
+        if _folds(b, n, refs["images"]):
+            b.set_param(refs["images"][0], "fps", fps, n)
+        else:
+            rate = b.add("edit.frame_rate", {"fps": fps}, n, title=f"{n.cls} fps")
+            b.g.connect(*refs["images"], rate, "video")
+            refs["images"] = (rate, "video")
+        b.out.log.append(f"{b.name}: '{n.title or n.cls}' (#{n.id}) is written as an MP4 video, not as "
+                         f"{AS_MP4[n.cls]}: Studio writes none")
+    sized = _sized(wf, n)
+    if sized and refs.get(sized[0]) and refs.get(sized[1]):  # one input at the other's size, as ComfyUI makes it
+        fit = b.add("transform.scale", {"crop": sized[2], "interpolation": sized[3]}, n,
+                    title=f"{sized[0]} as {sized[1]}")
+        b.g.connect(*refs[sized[1]], fit, "like")
+        b.g.connect(*refs[sized[0]], fit, "video")
+        refs[sized[0]] = (fit, "video")
+
+
+def _output(b, made: dict, src: str, slot: int) -> tuple[str, str] | None:
+    """The Studio output standing for output ``slot`` of the ComfyUI node ``src`` (made): LoadImage's MASK (1 -
+    alpha) is its alpha inverted by a Mask Tools, made when it is first read."""
+    if slot not in made[src] and b.wf.nodes[src].cls == "LoadImage" and slot == 1:
+        load = made[src][0][0]
+        inv = b.add("edit.mask_tools", {"invert": True}, b.wf.nodes[src], title="Mask (1 - alpha)")
+        b.g.connect(load, "alpha", inv, "mask")
+        made[src][1] = (inv, "mask")
+    return made[src].get(slot)
+
+
+def _folds(b, n: CNode, ref) -> bool:
+    """Whether CreateVideo ``n``'s rate is set on the Solid Colour its images are (its EmptyImage read by it alone)."""
+    if ref is None or b.g.nodes[ref[0]].type_id != "procedural.solid":
+        return False
+    users = b.__dict__.get("core_users")
+    if users is None:  # counted once a conversion: how many links read each node
+        users = b.core_users = Counter(s for m in b.wf.nodes.values() for s, _ in m.links.values())
+    return users[n.links["images"][0]] == 1
+
+
+def _title(n: CNode) -> str | None:
+    return n.title or None
+
+
+def _save_path(wf: Workflow, n: CNode) -> str:
+    """Where a save writes in a converted graph (next to it, in out/): ComfyUI's prefix and first name; a
+    server names each in its own folders (studio.serve.api.prompt)."""
+    if n.cls == "PreviewImage":
+        return "temp/ComfyUI_temp_00001_.png"
+    prefix = str(wf.value(n, "filename_prefix") or ("video/ComfyUI" if n.cls == "SaveVideo" else "ComfyUI"))
+    prefix = prefix.replace("\\", "/").strip("/") or "ComfyUI"
+    return f"out/{prefix}_00001_.png" if n.cls == "SaveImage" else f"out/{prefix}.mp4"

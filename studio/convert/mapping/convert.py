@@ -17,7 +17,7 @@ from typing import Any
 from studio.core.shown import cut, rounded
 
 from ..families import registry as families
-from ..finishing.core import core_path, make_core
+from ..finishing.core import core_chain, make_chain
 from ..finishing.layout import lay_out
 from ..finishing.utility import ENDS, make_utility, utility, utility_path
 from ..packs import easy_use
@@ -105,10 +105,11 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             path = utility_path(wf, n) if n.id not in self.used else None
             if path is not None and not any(x.id in self.used for x in path if utility(x.cls)):
                 make_utility(self, n, path)
-        for n in ends:  # EmptyImage -> CreateVideo -> SaveVideo: no model, a solid colour
-            core = core_path(wf, n) if n.id not in self.used else None
-            if core is not None:
-                make_core(self, n, *core)
+        for n in ends:  # ComfyUI's core image and video nodes alone (LoadImage -> SaveImage...): node for node
+            preview_aside = n.cls == "PreviewImage" and (self.out.pipelines or self.out.tasks)  # a look at an input
+            chain = core_chain(wf, n) if n.id not in self.used and not preview_aside else None
+            if chain is not None:
+                make_chain(self, n, chain)
 
     def _not_converted(self) -> tuple[list[CNode], list[str]]:
         """The ComfyUI nodes not converted (counted by type for the Log) and the texts of the workflow's notes."""

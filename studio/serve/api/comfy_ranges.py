@@ -17,12 +17,6 @@ RANGES: dict[str, dict[str, dict]] = {
                              "WanFirstLastFrameToVideo", "WanFunInpaintToVideo", "WanCameraImageToVideo",
                              "EmptyHunyuanVideo15Latent", "HunyuanVideo15ImageToVideo")},
     "WanVaceToVideo": {**_WAN, "strength": {"min": 0.0, "max": 1000.0, "step": 0.01}},
-    "Wan22ImageToVideoLatent": {"width": {"min": 32, "max": MAX_RESOLUTION, "step": 32},
-                                "height": {"min": 32, "max": MAX_RESOLUTION, "step": 32},
-                                "length": {"min": 1, "max": MAX_RESOLUTION, "step": 4}, "batch_size": _BATCH},
-    "EmptyLTXVLatentVideo": {"width": {"min": 64, "max": MAX_RESOLUTION, "step": 32},
-                             "height": {"min": 64, "max": MAX_RESOLUTION, "step": 32},
-                             "length": {"min": 1, "max": MAX_RESOLUTION, "step": 8}, "batch_size": _BATCH},
     "LTXVImgToVideo": {"width": {"min": 64, "max": MAX_RESOLUTION, "step": 32},
                        "height": {"min": 64, "max": MAX_RESOLUTION, "step": 32},
                        "length": {"min": 9, "max": MAX_RESOLUTION, "step": 8}, "batch_size": _BATCH,
@@ -32,5 +26,10 @@ RANGES: dict[str, dict[str, dict]] = {
 
 
 def declared_range(cls: str, name: str) -> dict:
-    """The min/max/step ComfyUI declares for the input ``name`` of ``cls`` ({}: none known here)."""
-    return RANGES.get(cls, {}).get(name, {})
+    """The min/max/step ComfyUI declares for the input ``name`` of ``cls``: this table's, else the catalogue's
+    (the node types read from the packs' own sources, studio/convert/catalogue); {}: none known."""
+    got = RANGES.get(cls, {}).get(name)
+    if got is None:
+        from studio.convert import catalogue
+        got = {k: v for k, v in catalogue.ranges(cls).get(name, {}).items() if k != "default"}
+    return got

@@ -83,10 +83,10 @@ class Info:
     def _object_info(self) -> dict:
         from studio.core.models import scan
 
-        from .models import files
+        from .models import files, named_files
         from .object_info import object_info
         found = scan()
-        return object_info(model_files=lambda folder: list(files(folder, found) or {}),
+        return object_info(model_files=lambda folder: list(files(folder, found) or named_files(folder) or {}),
                            input_files=self.server.folders.input_files)
 
     async def get_object_info_one(self, request):

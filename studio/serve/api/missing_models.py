@@ -13,6 +13,7 @@ from __future__ import annotations
 from studio.core.shown import cut
 
 from .comfy_declared import MODEL_WIDGETS, WHOLE_MODELS, model_folder
+from .core_declared import CORE_MODELS
 
 MAX_LISTED = 8  # of this machine's files named in an error
 MESSAGE = ("Prompt outputs failed validation: this machine lacks the model files the workflow names "
@@ -33,13 +34,14 @@ def missing(prompt: dict, comfy_types: set[str], listed=None) -> dict[str, dict]
         if node["class_type"] not in comfy_types or not held.get(nid):  # a loader no output uses: not run
             continue
         for name, value in node.get("inputs", {}).items():
-            if name not in MODEL_WIDGETS or not isinstance(value, str) or not value.strip():
+            named = CORE_MODELS.get((node["class_type"], name))  # a core node's file, read by name (upscale_models/)
+            if (name not in MODEL_WIDGETS and named is None) or not isinstance(value, str) or not value.strip():
                 continue
-            if resolve(value, None) is not None:
+            if (named is None and resolve(value, None) is not None) or (named is not None and _named(named, value)):
                 continue
             entry = node_errors.setdefault(nid, {"errors": [], "dependent_outputs": held[nid],
                                                  "class_type": node["class_type"]})
-            said = _details(node["class_type"], name, value, listed)
+            said = _details(node["class_type"], name, value, listed, named)
             info = {"input_name": name, "received_value": cut(value, 200)}
             # the page's own type marks the widget and lists the file in its Missing Models panel; the second
             # (one the page shows the details of) says Studio's sentence beside the node
@@ -66,8 +68,26 @@ def _held_back(prompt: dict, outputs: list[str]) -> dict[str, list[str]]:
     return held
 
 
-def _details(cls: str, name: str, value: str, listed) -> str:
-    folder = model_folder(cls, name)
+def _named(folder: str, value: str) -> bool:
+    """Whether ``value`` is a file of ``folder`` (models.named_files) in a models folder here, or one at a models
+    folder's top, where Upscale Video finds it too."""
+    import os
+
+    from studio.core.models import model_dirs
+
+    from .models import named_files
+    name = value.replace("\\", "/")
+    if name in (named_files(folder) or {}):
+        return True
+    plain = not name.startswith(("/", "~")) and ".." not in name.split("/")
+    return plain and any(os.path.isfile(os.path.join(d, name)) for d in model_dirs())
+
+
+def _details(cls: str, name: str, value: str, listed, named: str | None = None) -> str:
+    if named is not None:
+        from .models import named_files
+        listed = named_files
+    folder = named or model_folder(cls, name)
     have = list(listed(folder) or {})
     if name in WHOLE_MODELS:
         have += [f for f in listed("diffusers") or {} if f not in have]

@@ -42,6 +42,31 @@ def files(folder: str, found: list | None = None) -> dict[str, str] | None:
     return dict(sorted(out.items()))
 
 
+# ComfyUI's folders of models Studio reads by name though it does not scan them as models (Upscale Video's files)
+NAMED_FOLDERS = {"upscale_models": (".safetensors", ".sft", ".pth", ".pt")}
+
+
+def named_files(folder: str) -> dict[str, str] | None:
+    """name -> path of the files of ComfyUI's ``folder`` in NAMED_FOLDERS, in each models folder (and its
+    models/ as a ComfyUI folder has it), named as a loader names them; None for another folder."""
+    exts = NAMED_FOLDERS.get(folder)
+    if exts is None:
+        return None
+    from studio.core.models import model_dirs
+    out: dict[str, str] = {}
+    for d in model_dirs():
+        for base in (os.path.join(d, folder), os.path.join(d, "models", folder)):
+            if not os.path.isdir(base):
+                continue
+            for top, dirs, names in os.walk(base):
+                dirs[:] = sorted(x for x in dirs if not x.startswith("."))
+                for n in sorted(names):
+                    if n.lower().endswith(exts) and os.path.isfile(os.path.join(top, n)):
+                        out.setdefault(os.path.relpath(os.path.join(top, n), base).replace(os.sep, "/"),
+                                       os.path.join(top, n))
+    return dict(sorted(out.items()))
+
+
 def metadata(folder: str, filename: str) -> dict | None:
     """The ``__metadata__`` of the .safetensors file ``filename`` of ``folder`` (None: no such file,
     not a safetensors file, no metadata, or a header that is not one)."""

@@ -6,37 +6,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-MAX_SEED = 0xFFFFFFFFFFFFFFFF
-# ComfyUI's own inputs and outputs of the core nodes clients send most (EmptyImage -> CreateVideo -> SaveVideo,
-# and a sampler's chain), as ComfyUI declares them, narrowed where Studio takes less: EmptyImage is made a
-# Solid Colour (procedural.solid: 16 to 4096 pixels a side; test_validate checks the two agree). /prompt
-# checks every request against these (checks/validate.py), so a client is told what /object_info told it.
-# (inputs, outputs, category); an input typed "*" takes anything.
-CORE = {
-    "EmptyImage": ({"width": ["INT", {"default": 512, "min": 16, "max": 4096}],
-                    "height": ["INT", {"default": 512, "min": 16, "max": 4096}],
-                    "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}],
-                    "color": ["INT", {"default": 0, "min": 0, "max": 0xFFFFFF}]}, ["IMAGE"], "image"),
-    "CreateVideo": ({"images": ["IMAGE"], "fps": ["FLOAT", {"default": 30.0, "min": 1.0, "max": 120.0}]},
-                    ["VIDEO"], "video"),
-    "SaveVideo": ({"video": ["VIDEO"], "filename_prefix": ["STRING", {"default": "video/ComfyUI"}],
-                   "format": [["auto", "mp4"], {"default": "auto"}], "codec": [["auto", "h264"], {"default": "auto"}]},
-                  [], "image/video"),
-    "KSampler": ({"model": ["MODEL"], "seed": ["INT", {"default": 0, "min": 0, "max": MAX_SEED,
-                                                       "control_after_generate": True}],
-                  "steps": ["INT", {"default": 20, "min": 1, "max": 10000}],
-                  "cfg": ["FLOAT", {"default": 8.0, "min": 0.0, "max": 100.0}], "sampler_name": ["*"],
-                  "scheduler": ["*"], "positive": ["CONDITIONING"], "negative": ["CONDITIONING"],
-                  "latent_image": ["LATENT"], "denoise": ["FLOAT", {"default": 1.0, "min": 0.0, "max": 1.0}]},
-                 ["LATENT"], "sampling"),
-    "CLIPTextEncode": ({"text": ["STRING", {"multiline": True}], "clip": ["CLIP"]}, ["CONDITIONING"], "conditioning"),
-    "VAEDecode": ({"samples": ["LATENT"], "vae": ["VAE"]}, ["IMAGE"], "latent"),
-    "ModelSamplingAuraFlow": ({"model": ["MODEL"], "shift": ["FLOAT", {"default": 1.73, "min": 0.0, "max": 100.0,
-                                                                       "step": 0.01}]}, ["MODEL"], "advanced/model"),
-    "EmptyLatentImage": ({"width": ["INT", {"default": 512, "min": 16, "max": 16384}],
-                          "height": ["INT", {"default": 512, "min": 16, "max": 16384}],
-                          "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}]}, ["LATENT"], "latent"),
-}
+from .core_declared import CORE, CORE_MODELS, OPTIONAL
+
 # ComfyUI's declaration of an empty video latent's inputs (HunyuanVideo's, the loosest of the
 # families'): each node type a family declares as its empty latent (ComfyMapping.empty) is declared with those of
 # its widgets (ComfyMapping.widgets) found here, so the server names no family's node itself (core())
@@ -76,7 +47,8 @@ def read_types() -> set[str]:
     from studio.convert.packs import lora_stacks as comfy_lora_stacks
     from studio.convert.reading import workflow as comfy_read
     from studio.convert.tracing import sampling as comfy_sampling, tasks as comfy_tasks, walks as comfy_walks
-    names: set[str] = set(CORE) | set(LOADER_OUTPUTS)
+    from studio.convert.finishing import core as comfy_core
+    names: set[str] = set(CORE) | set(LOADER_OUTPUTS) | set(comfy_core.OPS) | set(comfy_core.MODEL_LOADERS)
     names |= set(comfy_read.WIDGETS) | set(comfy_read.PRIMITIVES)
     names |= set(comfy_map.OUTPUTS) | set(comfy_map.LOADERS) | set(comfy_map.FILE_LOADERS) | set(comfy_map.FOLDED)
     names |= set(comfy_map.TEXT_NOTES) | set(comfy_utility.UTILITIES) | set(comfy_utility.ENDS)
@@ -141,7 +113,9 @@ def read_node(cls: str) -> dict:
     else:
         req, out, cat = {w: ["*"] for w in WIDGETS.get(cls, ()) if w != CONTROL}, LOADER_OUTPUTS.get(cls, []), \
             "read by Studio"
-    return {"input": {"required": req, "optional": {}}, "input_order": {"required": list(req), "optional": []},
+    opt = {k: v for k, v in req.items() if (cls, k) in OPTIONAL}
+    req = {k: v for k, v in req.items() if k not in opt}
+    return {"input": {"required": req, "optional": opt}, "input_order": {"required": list(req), "optional": list(opt)},
             "output": out, "output_is_list": [False] * len(out), "output_name": out, "name": cls, "display_name": cls,
             "description": "a ComfyUI node type Studio converts into its own nodes", "python_module": "comfy",
             "category": cat, "output_node": cls in OUTPUT_NODES,
@@ -159,6 +133,9 @@ def object_info(registry=None, model_files=None, input_files=None) -> dict[str, 
     reg = registry or default_registry()
     read = read_types()
     info = {cls: _page_widgets(read_node(cls)) for cls in sorted(core())}
+    for (cls, name), folder in CORE_MODELS.items():  # the page's list of this machine's files
+        files = list(model_files(folder) or ()) if model_files is not None else []
+        info[cls]["input"]["required"][name] = [files or [""], {"default": (files or [""])[0]}]
     for cls, d in table().items():
         if cls in read and cls not in info:
             made = node_info(cls, d, model_files, input_files)

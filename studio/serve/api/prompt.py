@@ -6,7 +6,6 @@ is given ComfyUI's name there: video/ComfyUI_00001_.mp4), a model not found. Not
 ever run as code: the workflow is converted into a Studio graph (studio.convert) and only that runs."""
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from typing import Any, Callable
@@ -14,8 +13,9 @@ from typing import Any, Callable
 from studio.core.errors import StudioError
 from studio.queue.job import Job
 
-from ..checks.folders import Folders, safe_relative
+from ..checks.folders import Folders
 from ..checks.refused import Refused, node_error
+from .output_names import more_pictures, no_outputs, place_files, refused_nodes, why_not_made
 
 MAX_CLIENT_ID = 256
 
@@ -72,33 +72,35 @@ def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, nam
     try:
         job, conv = job_from_workflow(prompt, "prompt", folders.input)
     except WorkflowError as e:
-        raise Refused(str(e)) from None
+        raise Refused(str(e), refused_nodes(prompt, "", str(e))) from None
     _refuse_fitted(conv.log, prompt)
-    finish(job, conv.graph, conv.origin, prompt, namer)
+    finish(job, conv.graph, conv.origin, prompt, namer, conv.log)
     job.id, job.client_id, job.title = prompt_id, client_id, f"prompt {prompt_id[:8]}"
     return job
 
 
-def finish(job: Job, g, origin: dict, prompt: dict, namer) -> None:
+def finish(job: Job, g, origin: dict, prompt: dict, namer, said: list[str] = ()) -> None:
     """The checks every prompt's graph passes before it is queued (its outputs named in the output
     folder, its files read only from the input and models folders, the engine's own checks, each
     node's memory foreseen against what the machine has free: checks/bounds.py), the
-    graph then kept in ``job``. ``origin``: the graph's node id -> the prompt's."""
+    graph then kept in ``job``. ``origin``: the graph's node id -> the prompt's; ``said``: the converter's
+    Log (why an output was not made, told with a refusal)."""
     from studio.core.fileformat import graph_to_dict
 
     def refuse(nid: str, message: str) -> Refused:
-        cid = origin.get(nid, "")
-        cls = prompt.get(cid, {}).get("class_type", "") if cid else ""
-        return Refused(f"{message}", {cid: node_error(cls, message)} if cid else {}, kind="prompt_outputs_failed_validation")
+        return Refused(message, refused_nodes(prompt, origin.get(nid, ""), message),
+                       kind="prompt_outputs_failed_validation", details=message)
 
-    _place_files(g, origin, prompt, namer, refuse)
+    place_files(g, origin, prompt, namer, refuse)
     from studio.core.targets import file_outputs
     if not file_outputs(g):
-        raise Refused("Prompt has no outputs that Studio can make (a SaveVideo fed by a sampler, or EmptyImage "
-                      "-> CreateVideo)", kind="prompt_no_outputs")
+        raise Refused("Prompt has no outputs that Studio can make (a SaveImage or SaveVideo fed by nodes Studio "
+                      "converts)", no_outputs(prompt, origin, said), kind="prompt_no_outputs",
+                      details=why_not_made(said))
     for e in g.validate():
         raise refuse(getattr(e, "node_id", "") or "", str(e))
     plan = _preflight(g, refuse)
+    more_pictures(plan, g, namer)
     from studio.engine.model_cache import host_available
 
     from ..checks.bounds import refused
@@ -120,42 +122,12 @@ def _refuse_fitted(log: list[str], prompt: dict) -> None:
         m = FITTED.match(line)
         if m and m["node"] in prompt:
             what = f"Studio cannot take {m['what']}: {m['why']}"
-            entry = errors.setdefault(m["node"], node_error(prompt[m["node"]]["class_type"], what))
+            entry = errors.setdefault(m["node"], refused_nodes(prompt, m["node"], what)[m["node"]])
             if entry["errors"][0]["message"] != what:
                 entry["errors"].append(node_error("", what)["errors"][0])
     if errors:
         raise Refused("Prompt outputs failed validation", errors, kind="prompt_outputs_failed_validation",
                       details="\n".join(e["message"] for v in errors.values() for e in v["errors"]))
-
-
-def _place_files(g, origin: dict, prompt: dict, namer, refuse) -> None:
-    """Each output's file in the output folder under ComfyUI's name; a file read must be a plain name
-    (the input folder, or a model looked up in the models folders); any other write refused."""
-    from studio.core.params import Path as PathParam
-    from studio.core.targets import file_outputs, suffix_of
-    outputs = {n.id: pname for n, pname in file_outputs(g)}
-    for n in list(g.nodes.values()):
-        if n.spec is None:
-            continue
-        for p in n.spec.params:
-            if not isinstance(p, PathParam):
-                continue
-            v = n.params.get(p.name) or ""
-            if p.mode in ("save", "dir"):
-                if outputs.get(n.id) == p.name:
-                    cid = origin.get(n.id, "")
-                    inputs = prompt.get(cid, {}).get("inputs", {})
-                    own = inputs.get(p.name) if isinstance(inputs.get(p.name), str) else ""  # a Studio node's path
-                    try:  # named by its filename_prefix or its own path (files/names.py); a sequence: a folder
-                        g.set_param(n.id, p.name, namer.for_node(inputs, own, suffix_of(v), folder=p.mode == "dir"))
-                    except ValueError as e:
-                        raise refuse(n.id, str(e)) from None
-                elif v:
-                    raise refuse(n.id, f"'{n.label}' would write {v}: a ComfyUI client may only have outputs written")
-            elif v and not safe_relative(v):
-                raise refuse(n.id, f"'{n.label}' reads '{v}': only files in the input folder (upload them with "
-                                   "/upload/image) and models in the models folders by name")
-
 
 def _preflight(g, refuse):
     """The engine's checks before a run (inputs readable, models found, outputs allowed); the plan."""

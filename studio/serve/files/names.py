@@ -1,5 +1,5 @@
-"""The names of the files jobs write into the output folder, as ComfyUI names them: a node's prefix
-'video/ComfyUI' -> output/video/ComfyUI_00001_.mp4. One counter per name (the prefix's last part),
+"""The names of the files jobs write into the output folder (a preview's into temp/), as ComfyUI names them:
+a node's prefix 'video/ComfyUI' -> output/video/ComfyUI_00001_.mp4, a Save Image's frames one number each. One counter per name (the prefix's last part),
 taken under one lock, so no two outputs are ever given one name, whichever folder they go to (the page
 lists an output by its file's name): it starts past the highest number on disk in each folder the name
 is used in (read once per folder), past the names of the jobs kept from before a restart, and skips a
@@ -13,7 +13,6 @@ import threading
 from ..checks.folders import Folders, safe_relative
 
 MAX_PREFIX = 200
-DEFAULT = "ComfyUI"
 _NUMBERED = re.compile(r"^(?P<stem>.+)_(?P<n>\d{5,})_")
 
 
@@ -34,20 +33,14 @@ class OutputNames:
                         with self._lock:
                             self._bump(m["stem"], int(m["n"]))
 
-    def for_node(self, inputs: dict, written: str, ext: str, folder: bool = False) -> str:
-        """A new path for a node's output: named by its prefix (prefix_of), with ``ext`` (the kind of file
-        Studio writes there; else the node's own file name's; else '.mp4'), or a folder of frames."""
-        prefix, own_ext = prefix_of(inputs, written)
-        return self.name(prefix, "" if folder else ext or own_ext or ".mp4")
-
-    def name(self, prefix: str, ext: str) -> str:
-        """A new file's path in the output folder for ``prefix`` ('video/ComfyUI'; a node's own file
-        name 'clips/out' the same) and ``ext`` ('.mp4'; '' for a folder of frames). ValueError when the
-        prefix would leave the output folder."""
+    def name(self, prefix: str, ext: str, kind: str = "output") -> str:
+        """A new file's path in the folder ``kind`` (output; temp for a preview) for ``prefix`` ('video/ComfyUI';
+        a node's own file name 'clips/out' the same) and ``ext`` ('.mp4'; '' for a folder of frames).
+        ValueError when the prefix would leave the folder."""
         sub, _, stem = prefix.replace("\\", "/").rpartition("/")
-        folder = self.folders.folder("output", sub)
+        folder = self.folders.folder(kind, sub)
         if folder is None or not stem or not safe_relative(prefix) or len(prefix) > MAX_PREFIX:
-            raise ValueError(f"filename_prefix '{prefix[:80]}' would save outside the output folder")
+            raise ValueError(f"filename_prefix '{prefix[:80]}' would save outside the {kind} folder")
         with self._lock:
             if (folder, stem) not in self._read:
                 self._count(folder, stem)
@@ -56,6 +49,17 @@ class OutputNames:
                 n += 1
             self._next[stem] = n + 1
         return path
+
+    def more(self, path: str, count: int) -> None:
+        """``count`` more numbers after ``path``'s given to it (a Save Image of several frames:
+        ComfyUI_00001_.png, ComfyUI_00002_.png...), when the next ones are still free (else its node passes
+        over the numbers taken when it writes)."""
+        m = _NUMBERED.match(os.path.basename(path))
+        if not m or count <= 0:
+            return
+        with self._lock:
+            if self._next.get(m["stem"], 1) == int(m["n"]) + 1:
+                self._next[m["stem"]] = int(m["n"]) + 1 + count
 
     def _count(self, folder: str, stem: str) -> None:
         rx = re.compile(re.escape(stem) + r"_(\d+)_")
@@ -72,16 +76,3 @@ class OutputNames:
     def _bump(self, stem: str, n: int) -> None:
         self._next[stem] = max(self._next.get(stem, 1), n + 1)
 
-
-def prefix_of(inputs: dict, written: str) -> tuple[str, str]:
-    """(prefix, extension) of a node's output: its ComfyUI filename_prefix, else the file name it was
-    given (a Studio node's 'path': 'clips/out.mp4' -> 'clips/out', '.mp4'), else ComfyUI's default;
-    ``written``: the value the node has ('' when none)."""
-    given = inputs.get("filename_prefix")
-    if isinstance(given, str) and given.strip():
-        return given, ""
-    if written and not os.path.isabs(written) and safe_relative(written):
-        stem, ext = os.path.splitext(written.replace("\\", "/"))
-        if stem.rpartition("/")[2]:
-            return stem, ext
-    return DEFAULT, ""

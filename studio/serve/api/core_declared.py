@@ -1,0 +1,93 @@
+"""ComfyUI's own declarations of the core node types /object_info lists and /prompt checks (checks/validate.py)
+by hand: their inputs (names, types, ranges, defaults, as ComfyUI's nodes.py and comfy_extras/ declare them:
+facts, no code), outputs and category, so a client is told what ComfyUI would tell it and a value outside is
+refused naming its input. Narrowed where Studio takes less (EmptyImage is made a Solid Colour: 16 to 4096
+pixels a side; test_validate checks the two agree). An input typed "*" takes anything."""
+from __future__ import annotations
+
+MAX_SEED = 0xFFFFFFFFFFFFFFFF
+# (inputs, outputs, category) of the nodes clients send most: EmptyImage -> CreateVideo -> SaveVideo, a sampler's chain
+CORE = {
+    "EmptyImage": ({"width": ["INT", {"default": 512, "min": 16, "max": 4096}],
+                    "height": ["INT", {"default": 512, "min": 16, "max": 4096}],
+                    "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}],
+                    "color": ["INT", {"default": 0, "min": 0, "max": 0xFFFFFF}]}, ["IMAGE"], "image"),
+    "SaveVideo": ({"video": ["VIDEO"], "filename_prefix": ["STRING", {"default": "video/ComfyUI"}],
+                   "format": [["auto", "mp4"], {"default": "auto"}], "codec": [["auto", "h264"], {"default": "auto"}]},
+                  [], "image/video"),
+    "KSampler": ({"model": ["MODEL"], "seed": ["INT", {"default": 0, "min": 0, "max": MAX_SEED,
+                                                       "control_after_generate": True}],
+                  "steps": ["INT", {"default": 20, "min": 1, "max": 10000}],
+                  "cfg": ["FLOAT", {"default": 8.0, "min": 0.0, "max": 100.0}], "sampler_name": ["*"],
+                  "scheduler": ["*"], "positive": ["CONDITIONING"], "negative": ["CONDITIONING"],
+                  "latent_image": ["LATENT"], "denoise": ["FLOAT", {"default": 1.0, "min": 0.0, "max": 1.0}]},
+                 ["LATENT"], "sampling"),
+    "CLIPTextEncode": ({"text": ["STRING", {"multiline": True}], "clip": ["CLIP"]}, ["CONDITIONING"], "conditioning"),
+    "VAEDecode": ({"samples": ["LATENT"], "vae": ["VAE"]}, ["IMAGE"], "latent"),
+    "ModelSamplingAuraFlow": ({"model": ["MODEL"], "shift": ["FLOAT", {"default": 1.73, "min": 0.0, "max": 100.0,
+                                                                       "step": 0.01}]}, ["MODEL"], "advanced/model"),
+}
+MAX_RESOLUTION = 16384  # ComfyUI's (nodes.py)
+_SIDE = {"min": 0, "max": MAX_RESOLUTION, "step": 1}
+_METHODS = [["nearest-exact", "bilinear", "area", "bicubic", "lanczos"]]
+_BATCH = ["INT", {"default": 1, "min": 1, "max": 4096}]
+
+
+def _latent(w: int, h: int, lo: int, step: int, length: tuple | None = None) -> dict:
+    """An empty latent's inputs as ComfyUI declares them: width, height (from ``lo``, by ``step``), a video's
+    length (default, step), batch_size."""
+    side = {"min": lo, "max": MAX_RESOLUTION, "step": step}
+    d = {"width": ["INT", {"default": w, **side}], "height": ["INT", {"default": h, **side}]}
+    if length is not None:
+        d["length"] = ["INT", {"default": length[0], "min": 1, "max": MAX_RESOLUTION, "step": length[1]}]
+    return {**d, "batch_size": _BATCH}
+
+
+# ComfyUI's core image and video nodes Studio runs node for node (studio.convert.finishing.core), and the
+# empty latents, with ComfyUI's own declarations (nodes.py, comfy_extras/: names, types, ranges, defaults)
+CORE.update({
+    "SaveImage": ({"images": ["IMAGE"], "filename_prefix": ["STRING", {"default": "ComfyUI"}]}, [], "image"),
+    "PreviewImage": ({"images": ["IMAGE"]}, [], "image"),
+    "ImageScale": ({"image": ["IMAGE"], "upscale_method": _METHODS, "width": ["INT", {"default": 512, **_SIDE}],
+                    "height": ["INT", {"default": 512, **_SIDE}], "crop": [["disabled", "center"]]},
+                   ["IMAGE"], "image/upscaling"),
+    "ImageScaleBy": ({"image": ["IMAGE"], "upscale_method": _METHODS,
+                      "scale_by": ["FLOAT", {"default": 1.0, "min": 0.01, "max": 8.0, "step": 0.01}]},
+                     ["IMAGE"], "image/upscaling"),
+    "ImageInvert": ({"image": ["IMAGE"]}, ["IMAGE"], "image"),
+    "ImageBatch": ({"image1": ["IMAGE"], "image2": ["IMAGE"]}, ["IMAGE"], "image"),
+    "ImageFromBatch": ({"image": ["IMAGE"], "batch_index": ["INT", {"default": 0, "min": 0, "max": 4095}],
+                        "length": ["INT", {"default": 1, "min": 1, "max": 4096}]}, ["IMAGE"], "image/batch"),
+    "RepeatImageBatch": ({"image": ["IMAGE"], "amount": ["INT", {"default": 1, "min": 1, "max": 4096}]},
+                         ["IMAGE"], "image/batch"),
+    "ImageCrop": ({"image": ["IMAGE"], "width": ["INT", {"default": 512, "min": 1, "max": MAX_RESOLUTION, "step": 1}],
+                   "height": ["INT", {"default": 512, "min": 1, "max": MAX_RESOLUTION, "step": 1}],
+                   "x": ["INT", {"default": 0, **_SIDE}], "y": ["INT", {"default": 0, **_SIDE}]},
+                  ["IMAGE"], "image/transform"),
+    "ImagePadForOutpaint": ({"image": ["IMAGE"], **{k: ["INT", {"default": 0, "min": 0, "max": MAX_RESOLUTION, "step": 8}]
+                                                    for k in ("left", "top", "right", "bottom")},
+                             "feathering": ["INT", {"default": 40, **_SIDE}]}, ["IMAGE", "MASK"], "image"),
+    "ImageBlend": ({"image1": ["IMAGE"], "image2": ["IMAGE"],
+                    "blend_factor": ["FLOAT", {"default": 0.5, "min": 0.0, "max": 1.0, "step": 0.01}],
+                    "blend_mode": [["normal", "multiply", "screen", "overlay", "soft_light", "difference"]]},
+                   ["IMAGE"], "image/postprocessing"),
+    "ImageCompositeMasked": ({"destination": ["IMAGE"], "source": ["IMAGE"], "x": ["INT", {"default": 0, **_SIDE}],
+                              "y": ["INT", {"default": 0, **_SIDE}], "resize_source": ["BOOLEAN", {"default": False}],
+                              "mask": ["MASK"]}, ["IMAGE"], "image"),
+    "CreateVideo": ({"images": ["IMAGE"], "fps": ["FLOAT", {"default": 30.0, "min": 1.0, "max": 120.0, "step": 1.0}],
+                     "audio": ["AUDIO"]}, ["VIDEO"], "image/video"),
+    "UpscaleModelLoader": ({"model_name": ["STRING", {"default": ""}]}, ["UPSCALE_MODEL"], "loaders"),
+    "ImageUpscaleWithModel": ({"upscale_model": ["UPSCALE_MODEL"], "image": ["IMAGE"]}, ["IMAGE"],
+                              "image/upscaling"),
+    "EmptyLatentImage": (_latent(512, 512, 16, 8), ["LATENT"], "latent"),
+    "EmptySD3LatentImage": (_latent(1024, 1024, 16, 16), ["LATENT"], "latent/sd3"),
+    "EmptyHunyuanLatentVideo": (_latent(848, 480, 16, 16, (25, 4)), ["LATENT"], "latent/video"),
+    "EmptyLTXVLatentVideo": (_latent(768, 512, 64, 32, (97, 8)), ["LATENT"], "latent/video/ltxv"),
+    "Wan22ImageToVideoLatent": ({"vae": ["VAE"], **_latent(1280, 704, 32, 32, (49, 4)), "start_image": ["IMAGE"]},
+                                ["LATENT"], "conditioning/inpaint"),
+    "PrimitiveNode": ({}, ["*"], "utils"),  # the page's widget node: its value is put into the inputs it feeds
+})
+# the inputs ComfyUI declares optional (a core node's: CORE lists them with the required)
+OPTIONAL = {("ImageCompositeMasked", "mask"), ("CreateVideo", "audio"), ("Wan22ImageToVideoLatent", "start_image")}
+# a model widget of a core node: its options are the files of that models folder here
+CORE_MODELS = {("UpscaleModelLoader", "model_name"): "upscale_models"}

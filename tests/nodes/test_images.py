@@ -1,0 +1,44 @@
+"""nodes/images.py run directly: Scale (by a factor, a side keeping the aspect, 'center', 'like'), Invert,
+Frame Rate and Save Image (ComfyUI's numbering, a number taken passed over and said, nothing overwritten)."""
+from __future__ import annotations
+
+import os
+
+import cv2
+import numpy as np
+
+from nodes.images import FrameRate, Invert, SaveImage, Scale
+from studio.engine.clip import ArrayClip
+
+from ..node_run import Recorder, ramp_clip, run_node
+
+
+def test_scale_by_a_factor_a_side_or_another_clips_size():
+    clip = ramp_clip(n=2, w=40, h=20)
+    assert run_node(Scale, {"scale": 0.5}, video=clip).frame(1).shape == (10, 20, 3)
+    assert run_node(Scale, {"width": 10}, video=clip).frame(0).shape == (5, 10, 3)  # the aspect kept
+    out = run_node(Scale, {"width": 20, "height": 20, "crop": "center", "interpolation": "nearest"}, video=clip)
+    assert np.array_equal(out.frame(0), clip.frame(0)[:, 10:30])  # the middle kept, nothing resampled
+    like = ramp_clip(n=1, w=8, h=6)
+    out = run_node(Scale, {}, video=clip, like=like)
+    assert (out.n_frames, out.width, out.height) == (2, 8, 6)  # its frames, the other's size
+
+
+def test_invert_and_frame_rate_change_nothing_else():
+    clip = ramp_clip(n=3, w=4, h=2, fps=24.0)
+    assert np.allclose(Invert().frame(None, 0, clip.frame(0)), 1.0 - clip.frame(0))
+    out = run_node(FrameRate, {"fps": 8.0}, video=clip)
+    assert (out.n_frames, out.fps) == (3, 8.0) and np.array_equal(out.frame(2), clip.frame(2))
+    assert run_node(FrameRate, {"fps": 0.0}, video=clip).fps == 24.0  # 0: the clip's own
+
+
+def test_save_image_numbers_frames_as_comfyui_and_passes_over_a_taken_number(tmp_path):
+    frames = np.zeros((3, 4, 6, 3), np.float32)
+    frames[1] = 1.0
+    (tmp_path / "shot_00002_.png").write_bytes(b"kept")
+    rec = Recorder()
+    run_node(SaveImage, {"path": str(tmp_path / "shot_00001_.png")}, runtime=rec, video=ArrayClip(frames, 24.0))
+    assert sorted(os.listdir(tmp_path)) == ["shot_00001_.png", "shot_00002_.png", "shot_00003_.png", "shot_00004_.png"]
+    assert (tmp_path / "shot_00002_.png").read_bytes() == b"kept"
+    assert cv2.imread(str(tmp_path / "shot_00003_.png")).min() == 255  # the second frame, white
+    assert any("shot_00002_.png already there" in m for m in rec.messages("info"))
