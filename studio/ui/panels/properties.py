@@ -15,6 +15,7 @@ from studio.core.errors import StudioError
 from studio.core.library import delete_preset, list_presets
 
 from studio.ui.document.document import Document
+from studio.ui.panels.notes_area import NotesArea
 from studio.ui.panels.param_editors import ParamEditor, PathEditor, editor_for
 from studio.ui.text import breakable, escape_html
 from studio.ui.wrap_label import WrapLabel
@@ -58,16 +59,18 @@ class PropertiesPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         # the labels above the fields wrap, a long path too, and never widen the dock (wrap_label.py)
-        self.header = WrapLabel("Select a node to edit its parameters.", self)
-        outer.addWidget(self.header)
-        self.checks = WrapLabel("", self)  # what the node will not do as set (window/edit_checks.py)
+        # the notes over the fields scroll inside a bounded height: many long warnings never make the window taller
+        self.notes = NotesArea(self)
+        outer.addWidget(self.notes)
+        self.header = self.notes.add(WrapLabel("Select a node to edit its parameters.", self.notes.inner))
+        self.checks = WrapLabel("", self.notes.inner)  # what the node will not do as set (window/edit_checks.py)
         self.checks.setTextFormat(Qt.RichText)
         self.checks.hide()
-        outer.addWidget(self.checks)
-        self.estimate = WrapLabel("", self)  # the node's time before a run (window/edit_checks.py)
+        self.notes.add(self.checks)
+        self.estimate = WrapLabel("", self.notes.inner)  # the node's time before a run (window/edit_checks.py)
         self.estimate.setObjectName("node-estimate")
         self.estimate.hide()
-        outer.addWidget(self.estimate)
+        self.notes.add(self.estimate)
         self._scroll_at: dict[str, int] = {}     # node id -> the panel's scroll position when it was left
         self._applied: dict[str, str] = {}       # node id -> the preset last applied or saved here
         self.scroll = QScrollArea(self)
