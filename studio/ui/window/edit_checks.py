@@ -58,6 +58,8 @@ def bind(win: WindowApi) -> None:
                 pending.add(nid)
                 if not everything:
                     pending.update(graph.downstream(nid))
+        for nid in pending:
+            asked[nid] = 0  # asked again: what a batch under way says of it is out of date
         timer.start()
 
     def show(nid: str, checks: list, est: str | None) -> None:
