@@ -341,6 +341,10 @@ class LoadVideoModel(Node):
         facts = model_facts(found, find_model(base, base_dir) if base else None)
         if not facts:
             return {}
+        if (params.get("model_2") or "").strip():  # a second expert's file: two experts, whatever the first is
+            facts["experts"] = 2
+        elif os.path.isfile(found) and not found.endswith("model_index.json"):  # one denoiser file and no second: one expert (a folder's index says its own)
+            facts.setdefault("experts", 1)
         try:  # the weights, from the headers: a generator's time before its run is scaled by them (foresee_time.py)
             _, den, other, _ = cls.weight_numbers({**params, "device": "cpu"}, "cpu", base_dir)
             facts.update(weights=den, all_weights=den + other)
