@@ -26,7 +26,8 @@ from studio.queue.job import ENDED, Job
 from studio.queue.make import job_from_graph, parse_variations, seed_variations, sweep_variations
 from studio.queue.queue import JobQueue
 from studio.ui.end_cut_label import EndCutLabel
-from studio.ui.panels.queue_rows import SIZES, preview_overrides, seed_of, size_of, time_left, title_of
+from studio.ui.panels.queue_rows import (SIZES, preview_overrides, read_size, seed_of, size_of, time_left, title_of,
+                                         write_size)
 from studio.ui.preview.qimages import qimage
 
 COLUMNS = ("#", "Job", "Seed", "Size", "State", "Progress", "Time")
@@ -54,8 +55,8 @@ class QueuePanel(QWidget):
         self.queue = queue or JobQueue(folder, may_start=(lambda: not device_busy()) if device_busy else None,
                                        executor_factory=executor_factory)
         self.current_graph, self.open_graph, self.log = current_graph, open_graph, log
+        self.folder = folder
         self.current_title: Callable[[], str] = lambda: ""  # the window's name for its graph (its file's)
-        self.window_previews: Callable[[], bool] = lambda: False  # the window's runs are at preview size
         self.open_url = lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path))  # tests replace it
         self.follow: Callable | None = None  # follow(event): the window's viewer and timeline follow the running job
         self.job_ended: Callable | None = None  # job_ended(job): the window takes its viewer back
@@ -89,10 +90,10 @@ class QueuePanel(QWidget):
         self.size_box.addItems([f"Size: {s}" for s in SIZES])
         self.size_box.setToolTip("the size of the jobs added: Preview, every generator at 'preview size' (fewer "
                                  "pixels and steps, as the window previews; files named name.preview.mp4); Final, "
-                                 "the full size, as main.py render makes it. Follows the toolbar's Preview until "
-                                 "picked here")
-        self.size_picked: str | None = None  # None: follow the window (its toolbar's Preview / Full size)
-        self.size_box.activated.connect(lambda i: setattr(self, "size_picked", SIZES[i]))
+                                 "the full size, as main.py render makes it. The queue's own: kept with the queue "
+                                 "from session to session, whatever the toolbar's Preview says")
+        self.size_picked: str = read_size(self.folder)  # the queue's own (issue 116: it followed the toolbar)
+        self.size_box.activated.connect(lambda i: self.pick_size(SIZES[i]))
         self.pause_button = QPushButton("Pause", self)
         self.pause_button.setCheckable(True)
         for w in (self.add_button, self.variations, self.variations_button, self.size_box, self.pause_button):
@@ -168,10 +169,17 @@ class QueuePanel(QWidget):
         return job
 
     def size(self) -> str:
-        """The size of the jobs added now: the one picked, else the window's (Preview while it previews)."""
-        if self.size_picked is not None:
-            return self.size_picked
-        return "Preview" if self.window_previews() else "Final"
+        """The size of the jobs added now: the one picked in the dock, kept with the queue (Final until one is)."""
+        return self.size_picked
+
+    def pick_size(self, size: str) -> None:
+        """The size of the jobs added from now on, kept with the queue for the next session."""
+        self.size_picked = size
+        self.sync_size()
+        try:
+            write_size(self.folder, size)
+        except OSError as e:
+            self.log(f"queue: the size picked is not kept for the next session ({e.strerror or e})", "warn")
 
     def add_current(self) -> list[Job]:
         job = self._job_now()
@@ -191,6 +199,9 @@ class QueuePanel(QWidget):
         return self._add(jobs)
 
     def _add(self, jobs: list[Job]) -> list[Job]:
+        jobs = self._admitted(jobs)
+        if not jobs:
+            return []
         for j in jobs:
             self.queue.add(j)
         self.queue.start()
@@ -199,6 +210,21 @@ class QueuePanel(QWidget):
         if jobs:  # the list shows what was just added, at its end (under Xvfb a seventh job sat half under
             QTimer.singleShot(0, self, self.table.scrollToBottom)  # the fold), once its rows are laid out
         return jobs
+
+    def _admitted(self, jobs: list[Job]) -> list[Job]:
+        """The jobs that can run on this machine; each that cannot is refused now, in words (studio.queue.admit),
+        not when its turn comes."""
+        from studio.queue.admit import refusal
+        graph = self.current_graph()
+        registry = getattr(graph, "registry", None)
+        kept = []
+        for j in jobs:
+            why = refusal(j, registry)
+            if why:
+                self.log(f"not queued: {j.title} ({size_of(j)} size) cannot run on this machine: {why}", "error")
+            else:
+                kept.append(j)
+        return kept
 
     # -- acting on the selected job -------------------------------------------------------------
     def selected(self) -> Job | None:
@@ -306,7 +332,7 @@ class QueuePanel(QWidget):
         self._update_buttons()
 
     def sync_size(self) -> None:
-        """The size box shows the size the next jobs get (the window's, until one is picked here)."""
+        """The size box shows the size the next jobs get."""
         self.size_box.setCurrentIndex(SIZES.index(self.size()))
 
     def _etas(self, jobs: list[Job]) -> dict[str, float | None]:
