@@ -54,3 +54,21 @@ def test_a_job_that_cannot_run_here_is_refused_when_added_in_words(open_window, 
     g.connect(src.id, "video", save.id, "video")
     qtbot.mouseClick(panel.add_button, Qt.LeftButton)
     assert len(panel.queue.jobs()) == 1 and "gone.mp4" in win.log_view.toPlainText().splitlines()[-1]
+
+
+def test_a_job_loading_its_model_says_so_in_its_row_and_the_status(open_window, qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_ALLOWED_DIRS", str(tmp_path))
+    from studio.engine.events import NodeFinished, NodeNote
+    win = open_window()
+    panel = win.queue_panel
+    _graph(win, tmp_path)
+    qtbot.mouseClick(panel.pause_button, Qt.LeftButton)
+    qtbot.mouseClick(panel.add_button, Qt.LeftButton)
+    job = panel.queue.jobs()[0]
+    job.state = "running"  # as the queue's thread marks it, then tells what its nodes do
+    monkeypatch.setattr(type(panel.queue), "running", property(lambda q: job))
+    panel._bridge.heard.emit("event", job, NodeNote("load", "loading Wan 2.1 (2 of 5 files)", logged=False))
+    qtbot.waitUntil(lambda: panel.table.item(0, 4).text() == "loading Wan 2.1 (2 of 5 files)", timeout=2000)
+    assert "loading Wan 2.1 (2 of 5 files)" in panel.status.toolTip()  # the whole line, cut at the dock's width
+    panel._bridge.heard.emit("event", job, NodeFinished("load", 1.0, False))
+    qtbot.waitUntil(lambda: panel.table.item(0, 4).text() == "running", timeout=2000)

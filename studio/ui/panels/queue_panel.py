@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxL
                                QWidget)
 
 from studio.core.errors import StudioError
-from studio.engine.events import NodeProgress
+from studio.engine.events import NodeFinished, NodeNote, NodeProgress
 from studio.queue.job import ENDED, Job
 from studio.queue.make import job_from_graph, parse_variations, seed_variations, sweep_variations
 from studio.queue.queue import JobQueue
@@ -60,6 +60,7 @@ class QueuePanel(QWidget):
         self.open_url = lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path))  # tests replace it
         self.follow: Callable | None = None  # follow(event): the window's viewer and timeline follow the running job
         self.job_ended: Callable | None = None  # job_ended(job): the window takes its viewer back
+        self._doing: dict[str, str] = {}  # job id -> what the running job does now ('loading Wan 2.1 (2 of 5 files)')
         self._bridge = _Bridge(self)
         self._bridge.heard.connect(self._on_heard)
         self.queue.listen(self._bridge.heard.emit)
@@ -287,14 +288,21 @@ class QueuePanel(QWidget):
     # -- what the queue tells -------------------------------------------------------------------
     def _on_heard(self, kind: str, job: Job, event) -> None:
         if kind == "event":
+            if isinstance(event, NodeNote) and event.text.startswith("loading "):  # its model's files being read
+                self._doing[job.id] = event.text
+            elif isinstance(event, (NodeProgress, NodeFinished)):
+                self._doing.pop(job.id, None)
             if isinstance(event, NodeProgress):
                 if event.preview is not None:
                     self._show_preview(event.preview)
                 if self.follow is not None:
                     self.follow(event)
             self._update_row(job)
+            if isinstance(event, NodeNote) and job.id in self._doing:
+                self._say_status()
             return
         if kind == "ended":
+            self._doing.pop(job.id, None)
             level = {"done": "ok", "cancelled": "warn"}.get(job.state, "error")
             self.log(f"queue: {job.title} {job.state}" + (f": {job.error}" if job.error else "")
                      + (f" ({', '.join(job.outputs)})" if job.outputs else ""), level)
@@ -327,9 +335,15 @@ class QueuePanel(QWidget):
         self.pause_button.setToolTip("run the waiting jobs" if self.queue.paused else
                                      "let the running job end, then start no other until Resume")
         self.sync_size()
-        self.status.setText(f"{pending} waiting" + (" · paused" if self.queue.paused else "")
-                            + (f" · running {self.queue.running.title}" if self.queue.running else ""))
+        self._say_status(pending)
         self._update_buttons()
+
+    def _say_status(self, pending: int | None = None) -> None:
+        """'2 waiting · loading Wan 2.1 (2 of 5 files) · sh010': cut at its end to the dock, whole in its tooltip."""
+        pending = len(self.queue.pending()) if pending is None else pending
+        run = self.queue.running
+        self.status.setText(f"{pending} waiting" + (" · paused" if self.queue.paused else "")
+                            + (f" · {self._doing.get(run.id, 'running')} · {run.title}" if run else ""))
 
     def sync_size(self) -> None:
         """The size box shows the size the next jobs get."""
@@ -346,7 +360,8 @@ class QueuePanel(QWidget):
 
     def _fill(self, r: int, job: Job, places: dict[str, int], etas: dict[str, float | None]) -> None:
         pos = places.get(job.id)
-        cells = (str(pos) if pos else "", title_of(job), seed_of(job), size_of(job), job.state,
+        state = self._doing.get(job.id, job.state) if job.state == "running" else job.state  # 'loading Wan 2.1 (2 of 5..'
+        cells = (str(pos) if pos else "", title_of(job), seed_of(job), size_of(job), state,
                  f"{int(job.progress * 100)}%", _time(etas.get(job.id)))
         for c, text in enumerate(cells):
             item = self.table.item(r, c)
@@ -354,9 +369,11 @@ class QueuePanel(QWidget):
                 item = QTableWidgetItem()
                 self.table.setItem(r, c, item)
             item.setText(text)
+            if c == 4:
+                item.setToolTip(text)  # a long 'loading ...' cut by its column: whole here
             if c == 1:
                 item.setData(Qt.UserRole, job.id)
-                item.setToolTip("\n".join(job.log[-12:]) or job.title)
+                item.setToolTip("\n".join([job.title] + job.log[-12:]))  # the whole name, cut in its column
 
     def _update_buttons(self) -> None:
         job = self.selected()
