@@ -92,9 +92,9 @@ def main() -> int:
     w.resize(1024, 700)
     w.show()
     if args.sync:  # as before: the timer's batch checked on the GUI thread
-        timer = next(t for t in w.findChildren(QTimer) if t.interval() == edit_checks.DELAY_MS)
-        timer.timeout.disconnect()
-        timer.timeout.connect(w.check_now)
+        checker = w.findChild(edit_checks.Checker)
+        checker.timer.timeout.disconnect()
+        checker.timer.timeout.connect(w.check_now)
     loop = QEventLoop()
 
     def idle(ms: int) -> None:

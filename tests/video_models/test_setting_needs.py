@@ -1,13 +1,14 @@
 """Issue 116, item 3: a setting the model cannot take is said on the node before F5, and the run does not pass it.
 A converted Wan 2.2 graph pointed at a Wan 2.1 model kept Guidance 2 = 3.5 and failed in diffusers' words
 ('guidance_scale_2 is only supported when the pipeline's boundary_ratio is not None'). Every such pair is declared
-once (base/capabilities.py SETTING_NEEDS); the node's checks (studio.engine.edit_checks) say it and the call's
+once (base/setting_needs.py SETTING_NEEDS); the node's checks (studio.engine.edit_checks) say it and the call's
 arguments (sampling/call_args.py) leave it out, saying so."""
 from __future__ import annotations
 
 import pytest
 
-from nodes.video_models.base.capabilities import SETTING_NEEDS, TwoExperts
+from nodes.video_models.base.capabilities import TwoExperts
+from nodes.video_models.base.setting_needs import SETTING_NEEDS
 from nodes.video_models.base.registry import FAMILIES
 from studio.engine.edit_checks import node_checks
 

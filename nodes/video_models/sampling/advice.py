@@ -97,9 +97,9 @@ def source_frames(params: dict, inputs: dict, ports: tuple[str, ...], task: str)
 
 
 def setting_problems(fam, title: str, params: dict, inputs: dict) -> list[tuple[str, str]]:
-    """A setting the model wired in cannot take (base/capabilities.py SETTING_NEEDS: 'guidance_2' on a model with one
+    """A setting the model wired in cannot take (base/setting_needs.py SETTING_NEEDS: 'guidance_2' on a model with one
     expert), a warning each: the run does not pass it (sampling/call_args.py)."""
-    from ..base.capabilities import SETTING_NEEDS
+    from ..base.setting_needs import SETTING_NEEDS
     facts = inputs.get("model") or {}
     out = []
     for need in SETTING_NEEDS:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..base.calls import call_defaults
-from ..base.capabilities import SETTING_NEEDS
+from ..base.setting_needs import SETTING_NEEDS
 
 
 def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> dict[str, Any]:

@@ -87,14 +87,7 @@ class QueuePanel(QWidget):
         self.variations.setPlaceholderText("seeds 1-5 or n3.steps=20,30")
         self.variations.setToolTip("variations: seeds 1-5 (one job per seed), or one setting swept: n3.steps=20,30,40")
         self.variations_button = QPushButton("Add variations", self)
-        self.size_box = QComboBox(self)  # the size of the jobs added next
-        self.size_box.addItems([f"Size: {s}" for s in SIZES])
-        self.size_box.setToolTip("the size of the jobs added: Preview, every generator at 'preview size' (fewer "
-                                 "pixels and steps, as the window previews; files named name.preview.mp4); Final, "
-                                 "the full size, as main.py render makes it. The queue's own: kept with the queue "
-                                 "from session to session, whatever the toolbar's Preview says")
-        self.size_picked: str = read_size(self.folder)  # the queue's own (issue 116: it followed the toolbar)
-        self.size_box.activated.connect(lambda i: self.pick_size(SIZES[i]))
+        self.size_box = self._size_box()
         self.pause_button = QPushButton("Pause", self)
         self.pause_button.setCheckable(True)
         for w in (self.add_button, self.variations, self.variations_button, self.size_box, self.pause_button):
@@ -153,6 +146,18 @@ class QueuePanel(QWidget):
         self.outputs_button.clicked.connect(self.open_outputs)
         self.graph_button.clicked.connect(self.open_job_graph)
         self.table.itemSelectionChanged.connect(self._update_buttons)
+
+    def _size_box(self) -> QComboBox:
+        """The size of the jobs added next: the queue's own (issue 116: it followed the toolbar)."""
+        box = QComboBox(self)
+        box.addItems([f"Size: {s}" for s in SIZES])
+        box.setToolTip("the size of the jobs added: Preview, every generator at 'preview size' (fewer pixels and "
+                       "steps, as the window previews; files named name.preview.mp4); Final, the full size, as "
+                       "main.py render makes it. The queue's own: kept with the queue from session to session, "
+                       "whatever the toolbar's Preview says")
+        self.size_picked: str = read_size(self.folder)
+        box.activated.connect(lambda i: self.pick_size(SIZES[i]))
+        return box
 
     # -- adding ---------------------------------------------------------------------------------
     def _job_now(self) -> Job | None:

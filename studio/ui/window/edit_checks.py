@@ -34,61 +34,64 @@ def assess(graph, ids) -> dict[str, tuple[list, str | None]]:
     return {nid: (node_checks(graph, nid), node_estimate(graph, nid)) for nid in ids if nid in graph.nodes}
 
 
-class _Said(QObject):
-    """Carries a batch's answer from the checker's thread to the GUI thread (a queued signal)."""
-    done = Signal(object, int, object)  # the graph checked, the batch's number, assess()'s answer
+class Checker(QObject):
+    """The window's node checks: asked after edits (``later``), made a batch at a time on a thread of their own
+    on a snapshot of the graph, shown on the nodes and in Properties when they come back."""
+    done = Signal(object, int, object)  # the graph checked, the batch's number, assess()'s answer (queued)
 
+    def __init__(self, win: WindowApi):
+        super().__init__(win)
+        self.win = win
+        self.pending: set[str] = set()
+        self.seen: dict[str, list] = {}  # node id -> what was last said of it (shown at once when it is selected)
+        self.timed: dict[str, str | None] = {}  # node id -> its time before a run, as last said
+        self.asked: dict[str, int] = {}  # node id -> the batch that last asked about it (the latest wins; 0: none yet)
+        self.batch, self.busy = 0, False
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="edit-checks")
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DELAY_MS)
+        self.timer.timeout.connect(self.check)
+        self.done.connect(self.answered)
 
-def bind(win: WindowApi) -> None:
-    pending: set[str] = set()
-    seen: dict[str, list] = {}  # node id -> what was last said of it (shown at once when it is selected)
-    timed: dict[str, str | None] = {}  # node id -> its time before a run, as last said
-    asked: dict[str, int] = {}  # node id -> the batch that last asked about it (the latest wins)
-    state = {"batch": 0, "busy": False}
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="edit-checks")
-    said = _Said(win)
-    timer = QTimer(win)
-    timer.setSingleShot(True)
-    timer.setInterval(DELAY_MS)
-
-    def later(*ids: str, everything: bool = False) -> None:
-        graph = win.doc.graph
+    def later(self, *ids: str, everything: bool = False) -> None:
+        graph = self.win.doc.graph
         for nid in (graph.nodes if everything else ids):
             if nid in graph.nodes:
-                pending.add(nid)
+                self.pending.add(nid)
                 if not everything:
-                    pending.update(graph.downstream(nid))
-        for nid in pending:
-            asked[nid] = 0  # asked again: what a batch under way says of it is out of date
-        timer.start()
+                    self.pending.update(graph.downstream(nid))
+        for nid in self.pending:
+            self.asked[nid] = 0  # asked again: what a batch under way says of it is out of date
+        self.timer.start()
 
-    def show(nid: str, checks: list, est: str | None) -> None:
-        seen[nid], timed[nid] = checks, est
+    def show(self, nid: str, checks: list, est: str | None) -> None:
+        win = self.win
+        self.seen[nid], self.timed[nid] = checks, est
         win.canvas.badges.set_check(nid, checks)
         win.canvas.badges.set_estimate(nid, est)
         if nid == win.properties.node_id:
             win.properties.set_checks(checks)
             win.properties.set_estimate(est)
 
-    def take() -> list[str]:
-        graph = win.doc.graph
-        ids = [nid for nid in pending if nid in graph.nodes]
-        pending.clear()
+    def take(self) -> list[str]:
+        graph = self.win.doc.graph
+        ids = [nid for nid in self.pending if nid in graph.nodes]
+        self.pending.clear()
+        self.batch += 1
+        for nid in ids:
+            self.asked[nid] = self.batch
         return ids
 
-    def check() -> None:
+    def check(self) -> None:
         """The nodes edited since the last batch, checked on the checker's thread (one batch at a time)."""
-        if state["busy"]:
+        if self.busy:
             return  # the batch going on ends by starting the next
-        ids = take()
-        if not ids:
+        if not self.pending:
             return
-        state["batch"] += 1
-        n, graph = state["batch"], win.doc.graph
-        for nid in ids:
-            asked[nid] = n
+        ids, n, graph = self.take(), self.batch, self.win.doc.graph
         snapshot = graph.copy()  # the thread never reads the graph the window edits
-        state["busy"] = True
+        self.busy = True
 
         def work():
             try:
@@ -96,58 +99,58 @@ def bind(win: WindowApi) -> None:
             except Exception:  # noqa: BLE001 - a check failing on an edit half made: nothing said
                 out = {}
             try:
-                said.done.emit(graph, n, out)
+                self.done.emit(graph, n, out)
             except RuntimeError:  # the window closed meanwhile
                 pass
-        pool.submit(work)
+        self.pool.submit(work)
 
-    def answered(graph, n: int, out: dict) -> None:
-        state["busy"] = False
-        if graph is win.doc.graph:  # not a graph replaced meanwhile (ids repeat from graph to graph)
+    def answered(self, graph, n: int, out: dict) -> None:
+        self.busy = False
+        if graph is self.win.doc.graph:  # not a graph replaced meanwhile (ids repeat from graph to graph)
             for nid, (checks, est) in out.items():
-                if asked.get(nid) == n and nid in graph.nodes:
-                    show(nid, checks, est)
-        if pending:
-            check()
+                if self.asked.get(nid) == n and nid in graph.nodes:
+                    self.show(nid, checks, est)
+        if self.pending:
+            self.check()
 
-    said.done.connect(answered)
-
-    def check_now() -> None:
+    def check_now(self) -> None:
         """Everything asked checked at once, on this thread (tests, and before a screenshot)."""
-        timer.stop()
-        ids = take()
-        state["batch"] += 1
-        for nid in ids:
-            asked[nid] = state["batch"]
-        for nid, (checks, est) in assess(win.doc.graph, ids).items():
-            show(nid, checks, est)
+        self.timer.stop()
+        for nid, (checks, est) in assess(self.win.doc.graph, self.take()).items():
+            self.show(nid, checks, est)
 
-    timer.timeout.connect(check)
-    ev = win.doc.events
-    ev.param_changed.connect(lambda e: later(e.node_id))
-    ev.mode_changed.connect(lambda e: later(e.node_id))
-    ev.node_added.connect(lambda e: later(getattr(e, "node_id", "")))
-    ev.link_added.connect(lambda e: later(e.link.dst))
-    ev.link_removed.connect(lambda e: later(e.link.dst))
+    def waiting(self) -> bool:
+        return bool(self.pending) or self.busy or self.timer.isActive()
 
-    def replaced() -> None:  # what was said belongs to the graph gone (ids repeat from graph to graph)
-        seen.clear()
-        timed.clear()
-        pending.clear()
-        asked.clear()
-        later(everything=True)
-    win.doc.replaced.connect(replaced)
+    def replaced(self) -> None:
+        """What was said belongs to the graph gone (ids repeat from graph to graph)."""
+        for d in (self.seen, self.timed, self.asked):
+            d.clear()
+        self.pending.clear()
+        self.later(everything=True)
 
-    def selected(ids: list) -> None:
+    def selected(self, ids: list) -> None:
         if len(ids) == 1:
-            win.properties.set_checks(seen.get(ids[0], []))
-            win.properties.set_estimate(timed.get(ids[0]))
-            later(ids[0])
-    win.canvas.selection_changed.connect(selected)
-    win.run_finished.connect(lambda *_: later(everything=True))  # a run measured: the times before the next change
+            self.win.properties.set_checks(self.seen.get(ids[0], []))
+            self.win.properties.set_estimate(self.timed.get(ids[0]))
+            self.later(ids[0])
+
+
+def bind(win: WindowApi) -> None:
+    c = Checker(win)
+    ev = win.doc.events
+    ev.param_changed.connect(lambda e: c.later(e.node_id))
+    ev.mode_changed.connect(lambda e: c.later(e.node_id))
+    ev.node_added.connect(lambda e: c.later(getattr(e, "node_id", "")))
+    ev.link_added.connect(lambda e: c.later(e.link.dst))
+    ev.link_removed.connect(lambda e: c.later(e.link.dst))
+    win.doc.replaced.connect(c.replaced)
+    win.canvas.selection_changed.connect(c.selected)
+    win.run_finished.connect(lambda *_: c.later(everything=True))  # a run measured: the times before the next change
     # the node modules loaded off the GUI thread: the times a node tells once its module is there
-    # (the loader outlives a window closed meanwhile: its timer may be gone by then)
-    win.engine_loader.loaded.connect(lambda *_: later(everything=True) if shiboken6.isValid(timer) else None)
-    win.check_now = check_now  # tests, and before a screenshot
-    win.checks_pending = lambda: bool(pending) or state["busy"] or timer.isActive()
+    # (the loader outlives a window closed meanwhile: its checker may be gone by then)
+    win.engine_loader.loaded.connect(lambda *_: c.later(everything=True) if shiboken6.isValid(c) else None)
+    win.check_now = c.check_now  # tests, and before a screenshot
+    win.checks_pending = c.waiting
+    pool = c.pool
     win.destroyed.connect(lambda *_: pool.shutdown(wait=False, cancel_futures=True))
