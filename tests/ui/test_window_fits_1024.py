@@ -78,3 +78,15 @@ def test_a_short_note_takes_only_its_own_lines(qtbot, nodes_window):
     settle()
     notes = w.properties.notes
     assert not notes.scrolls() and notes.height() <= notes.content_height() + 4
+
+
+def test_a_note_saved_too_small_for_its_text_shows_all_of_it(qtbot, nodes_window):
+    """A converted workflow's note kept ComfyUI's size, and its last line was cut at the note's edge."""
+    from studio.ui.canvas.items import note_height
+    w = nodes_window
+    text = "This workflow makes a clip in two passes; " * 12 + "the last line."
+    w.doc.set_annotations_now("notes", [{"text": text, "pos": [0, 0], "size": [300, 40]}])
+    settle()
+    item = w.canvas.annotations.view("notes")[0].view
+    assert item.width == 300 and item.height >= note_height(text, 300) > 40
+    assert item.toolTip() == text
