@@ -71,6 +71,9 @@ class PropertiesPanel(QWidget):
         self.estimate.setObjectName("node-estimate")
         self.estimate.hide()
         self.notes.add(self.estimate)
+        self.help = WrapLabel("", self.notes.inner)  # the help's first sentence: after what the node will not do
+        self.help.hide()
+        self.notes.add(self.help)
         self._scroll_at: dict[str, int] = {}     # node id -> the panel's scroll position when it was left
         self._applied: dict[str, str] = {}       # node id -> the preset last applied or saved here
         self.scroll = QScrollArea(self)
@@ -120,17 +123,20 @@ class PropertiesPanel(QWidget):
         self.form.setContentsMargins(4, 2, 4, 2)
         if node_id is None:
             self.header.setText("Select a node to edit its parameters.")
+            self.help.hide()
             self.scroll.setWidget(self.body)
             return
         inst = self.doc.graph.nodes[node_id]
         spec = inst.spec
         # the help's first sentence (all of it in the tooltip): the parameters fit without scrolling
         self.header.setText(f"<b>{inst.label}</b> <span style='color:#888'>{inst.type_id} · {node_id}</span>"
-                            + (f"<br><span style='color:#aaa'>{_first_sentence(spec.help)}</span>"
-                               if spec and spec.help else "")
                             + (f"<br><span style='color:#ff6e6e'>{escape_html(breakable(inst.error))}</span>"
                                if inst.error else ""))
         self.header.setToolTip(spec.help if spec and spec.help else "")
+        # the help after the node's warnings: a long first sentence pushed them below the notes' fold (issue 116)
+        self.help.setText(f"<span style='color:#aaa'>{_first_sentence(spec.help)}</span>" if spec and spec.help else "")
+        self.help.setToolTip(spec.help if spec and spec.help else "")
+        self.help.setVisible(bool(spec and spec.help))
         self.title_edit = QLineEdit(inst.title or "", self.body)
         self.title_edit.setPlaceholderText(spec.title if spec else inst.type_id)
         self.title_edit.editingFinished.connect(lambda: self._set_title(node_id))
