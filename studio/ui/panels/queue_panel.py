@@ -223,9 +223,10 @@ class QueuePanel(QWidget):
         from studio.queue.admit import refusal
         graph = self.current_graph()
         registry = getattr(graph, "registry", None)
-        kept = []
+        kept, said = [], {}  # seed variations differ by their seed only: checked once
         for j in jobs:
-            why = refusal(j, registry)
+            key = tuple(j.overrides)  # a sweep's values differ here: each checked
+            why = said[key] if key in said else said.setdefault(key, refusal(j, registry))
             if why:
                 self.log(f"not queued: {j.title} ({size_of(j)} size) cannot run on this machine: {why}", "error")
             else:
