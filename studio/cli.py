@@ -5,18 +5,22 @@ one line and exits non-zero; ``--debug`` shows the traceback."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
 
-from studio.core.errors import StudioError
+from studio.core.errors import Cancelled, StudioError
 from studio.core.targets import apply_sets, file_outputs, full_size, parse_frames, point_outputs_at
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130  # Ctrl+C, as a shell says it
 
 
 def cmd_render(args) -> int:
@@ -48,8 +52,41 @@ def cmd_render(args) -> int:
     t0 = time.perf_counter()
     state.applied.connect(on_event)  # printed from the run state, after it applied each event
     # -o names the files: a preview is said, not renamed (studio/engine/previews.py)
-    ex.run(plan, on_event=state.apply, frame_range=frames, options={"keep_output_names": bool(args.output)})
+    from studio.engine.context import CancelToken
+    cancel = CancelToken()
+    try:
+        with _ctrl_c_stops(cancel):
+            ex.run(plan, on_event=state.apply, frame_range=frames, options={"keep_output_names": bool(args.output)},
+                   cancel=cancel)
+    except Cancelled:
+        if not cancel.cancelled:
+            raise
+        print(f"stopped (Ctrl+C) after {time.perf_counter() - t0:.1f} s: the finished steps are kept, the same render "
+              "resumes from them", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return _report_written(state, t0)
+
+
+@contextlib.contextmanager
+def _ctrl_c_stops(cancel):
+    """Ctrl+C during a render stops it as the window's Stop does (issue 116): at the next step, the finished
+    steps written for the next render to resume from; a second Ctrl+C quits at once. Only on the main thread
+    (a signal handler can be set there only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        if cancel.cancelled:
+            raise KeyboardInterrupt
+        cancel.cancel()
+        print("\nstopping at the next step; the finished steps are kept (Ctrl+C again quits at once)",
+              file=sys.stderr, flush=True)
+    before = signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def _render_graph(args):
@@ -443,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
         return handler(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader of the output went away (`main.py families | head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -87,3 +87,18 @@ def test_a_graph_with_nothing_cached_starts_no_look(qtbot, open_window, nodes_re
     assert w.files.save_to(path)
     assert w.files.open_path(path, ask=False)
     assert not w.runner.running and w.runs.peeking is None  # no node kept on disk: nothing started
+
+
+def test_clear_cache_empties_the_disk_cache_too_and_says_so(qtbot, open_window, nodes_registry, cached):
+    """Issue 116: Run > Clear Cache left the disk cache ('cached · from disk' on the next F5)."""
+    from PySide6.QtGui import QAction
+
+    from studio.engine.disk_cache import DiskCache
+    disk = DiskCache.from_settings()
+    nbytes, _why = disk.put("k" * 64, {"value": np.zeros((4, 4), np.float32)})
+    assert nbytes and disk.get("k" * 64)[0] is not None
+    win = open_window(nodes_registry)
+    action = next(a for a in win.findChildren(QAction) if a.text().replace("&", "") == "Clear Cache")
+    action.trigger()
+    assert disk.size() == 0 and disk.get("k" * 64)[0] is None
+    assert "the disk cache emptied" in win.log_view.toPlainText()

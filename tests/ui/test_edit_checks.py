@@ -74,3 +74,35 @@ def test_ltx2_draft_without_its_distilled_checkpoint_or_lora_is_said_on_the_node
     assert "Draft will not draft" in out.out + out.err
     g.set_param(load, "model", "ltx-2-19b-distilled")  # the distilled checkpoint itself: the draft runs
     assert node_checks(g, gen) == []
+
+
+def test_checks_run_off_the_gui_thread_and_the_latest_edit_wins(qtbot, nodes_window, tmp_path, monkeypatch):
+    """Issue 116, item 2: a node's checks ran on the GUI thread (Return in a path on a converted Wan 2.2 graph froze
+    the window 20-30 s). Here a check held back keeps the event loop answering, and the answer of an edit overtaken
+    by a newer one is never shown."""
+    import threading
+
+    from studio.ui.window import edit_checks
+    win = nodes_window
+    gate, started, threads = threading.Event(), threading.Event(), []
+    plain = edit_checks.assess
+
+    def held(graph, ids):
+        threads.append(threading.current_thread())
+        started.set()
+        gate.wait(10)
+        return plain(graph, ids)
+    monkeypatch.setattr(edit_checks, "assess", held)
+    nid = win.doc.add_node("io.load_image", (0, 0))
+    shown = []
+    set_check = win.canvas.badges.set_check
+    monkeypatch.setattr(win.canvas.badges, "set_check", lambda n, said: (shown.append((n, list(said))),
+                                                                        set_check(n, said)))
+    win.doc.set_param(nid, "path", str(tmp_path / "gone.png"))
+    qtbot.waitUntil(started.is_set, timeout=3000)  # the event loop ran while the check is held: not blocked
+    assert threads[0] is not threading.main_thread() and win.checks_pending()
+    win.doc.set_param(nid, "path", os.path.join(MEDIA, "still.png"))  # a newer edit while the first is checked
+    gate.set()
+    qtbot.waitUntil(lambda: not win.checks_pending(), timeout=5000)
+    mine = [said for n, said in shown if n == nid]
+    assert mine and mine[-1] == [] and not any("gone.png" in w for said in mine for _lv, w in said)

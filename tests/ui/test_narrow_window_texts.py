@@ -173,7 +173,7 @@ def test_the_properties_header_keeps_a_sentence_whose_list_ends_in_an_ellipsis(q
     stopped: its first sentence was cut at the ellipsis as if it were a full stop."""
     nid = win.doc.add_node("finishing.upscale", (0, 0), {})
     win.properties.show_node(nid)
-    header = win.properties.header.text()
+    header = win.properties.help.text()  # the help's first sentence, under the node's name and warnings
     assert "DAT... recognised by spandrel from the file)." in header
 
 

@@ -23,6 +23,25 @@ def test_letters_typed_into_the_unsaved_box_press_nothing_and_escape_cancels(qtb
     assert seen and all("&" not in t for t in seen[0]) and seen[1] is True  # still open after the letters
 
 
+def test_return_and_space_typed_ahead_into_the_unsaved_box_never_save(qtbot, nodes_window):
+    """Issue 116: typing ahead into the box pressed Save (Return: its default button) and wrote a stray file.
+    Return now cancels, and for a moment after it shows Save and Discard take no key or click."""
+    win = nodes_window
+    seen = []
+
+    def type_ahead():
+        box = QApplication.activeModalWidget()
+        save = next(b for b in box.buttons() if b.text() == "Save")
+        seen.append((box.defaultButton().text(), save.isEnabled()))
+        save.setFocus()
+        qtbot.keyClick(save, Qt.Key_Space)  # a space typed ahead, the focus on Save: nothing
+        seen.append(box.isVisible())
+        qtbot.keyClick(box, Qt.Key_Return)  # Return: Cancel
+    QTimer.singleShot(0, type_ahead)
+    assert win.files.__class__.ask_unsaved(win.files) == "cancel"
+    assert seen == [("Cancel", False), True]
+
+
 def test_pause_is_said_as_a_pause(qtbot):
     from studio.engine.events import RunFinished
     from studio.engine.run_state import RunState

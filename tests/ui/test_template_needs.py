@@ -28,6 +28,7 @@ def _cards(qtbot) -> dict[str, str]:
     dlg.resize(1000, 680)
     dlg.show()
     qtbot.waitExposed(dlg)
+    qtbot.waitUntil(lambda: not dlg.looking, timeout=10000)  # the models folders listed off the GUI thread
     out = {}
     for i, t in enumerate(dlg.templates):
         row = dlg.list.itemWidget(dlg.list.item(i))

@@ -84,6 +84,8 @@ def test_the_output_link_is_cut_at_its_end(nodes_window, tmp_path):
 
 def test_the_queue_dock_shows_seeds_sizes_and_resume_at_1024x700(nodes_window, qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_ALLOWED_DIRS", str(tmp_path))
+    from studio.queue import admit  # the template's model is not on this machine: its jobs would be refused when
+    monkeypatch.setattr(admit, "refusal", lambda job, registry=None: None)  # added (test_queue_keeps_word.py)
     win = nodes_window
     win.resize(1024, 700)
     assert win.files.open_path(TEMPLATE, ask=False)
@@ -94,7 +96,8 @@ def test_the_queue_dock_shows_seeds_sizes_and_resume_at_1024x700(nodes_window, q
     win.queue_dock.raise_()
     qtbot.mouseClick(panel.pause_button, Qt.LeftButton)  # the jobs wait: only the list is looked at
     assert panel.queue.paused and panel.pause_button.text() == "Resume"
-    assert panel.size_box.currentText() == "Size: Preview"  # as the window previews, until picked
+    assert panel.size_box.currentText() == "Size: Final"  # the queue's own size: Final until one is picked
+    panel.size_box.activated.emit(0)  # the artist picks Preview
     panel.variations.setText("seeds 1-5")
     qtbot.mouseClick(panel.variations_button, Qt.LeftButton)
     panel.size_box.activated.emit(1)  # the artist picks Final

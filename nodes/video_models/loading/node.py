@@ -111,12 +111,21 @@ def part_files(params, base_dir: str | None) -> dict[str, str]:
             for key, comp in FILES.items() if (params.get(key) or "").strip()}
 
 
-def _stoppable(ctx, load, what: str = "a model"):
+def _stoppable(ctx, load, what: str = "a model", progress=None):
     """``load()`` on a helper thread, with Stop checked every 50 ms: reading gigabytes of weights
     (minutes from a cold disk) cannot be interrupted, so Stop returns at once and the load ends
-    on its own in the background; what it made is then dropped (freed)."""
+    on its own in the background; what it made is then dropped (freed). ``progress``: a LoadProgress
+    (load_progress.py) whose count of files read is noted under the node as it changes."""
     import threading
     box: dict = {}
+    looks = [0]
+
+    def look():
+        if progress is not None and looks[0] % 4 == 0:  # every 0.2 s
+            text = progress.look()
+            if text:
+                ctx.note(text, logged=False)
+        looks[0] += 1
 
     def work():
         try:
@@ -127,6 +136,7 @@ def _stoppable(ctx, load, what: str = "a model"):
     t.start()
     try:
         while t.is_alive():
+            look()
             t.join(0.05)
             ctx.check_cancelled()
     except BaseException:
@@ -136,6 +146,16 @@ def _stoppable(ctx, load, what: str = "a model"):
     if "error" in box:
         raise box["error"]
     return box["value"]
+
+
+def _model_name(path: str, base: str | None) -> str:
+    """The model in words for the load's progress ('Wan 2.1 1.3B'), from its headers; else its file's name."""
+    from .foresee import model_facts
+    try:
+        facts = model_facts(path, base)
+    except Exception:  # noqa: BLE001 - headers that do not tell: the load says what is wrong
+        facts = {}
+    return str(facts.get("variant") or facts.get("title") or os.path.basename(path.rstrip(os.sep)))
 
 
 DENOISER_DIRS = ("transformer", "transformer_2", "unet")
@@ -341,6 +361,10 @@ class LoadVideoModel(Node):
         facts = model_facts(found, find_model(base, base_dir) if base else None)
         if not facts:
             return {}
+        if (params.get("model_2") or "").strip():  # a second expert's file: two experts, whatever the first is
+            facts["experts"] = 2
+        elif os.path.isfile(found) and not found.endswith("model_index.json"):  # one denoiser file and no second: one expert (a folder's index says its own)
+            facts.setdefault("experts", 1)
         try:  # the weights, from the headers: a generator's time before its run is scaled by them (foresee_time.py)
             _, den, other, _ = cls.weight_numbers({**params, "device": "cpu"}, "cpu", base_dir)
             facts.update(weights=den, all_weights=den + other)
@@ -379,10 +403,12 @@ class LoadVideoModel(Node):
         said: list[str] = []
         t0 = time.perf_counter()
         imports = _start_libraries()
+        from .load_progress import LoadProgress, weight_files
+        progress = LoadProgress(_model_name(path, base), weight_files(path, parts))
         ref = _stoppable(ctx, lambda: load_video_model(
             path, base=base, device=device, dtype_name=p.dtype, memory=_memory_param(p),
             tiling=p.vae_tiling, slicing=p.vae_slicing, warn=warnings.append, info=said.append, planned=planned,
-            parts=parts), what=f"'{os.path.basename(path.rstrip(os.sep))}'")
+            parts=parts), what=f"'{os.path.basename(path.rstrip(os.sep))}'", progress=progress)
         ref.shared.load_seconds = time.perf_counter() - t0 - imports  # kept by its first run: the estimates before F5
         ref.shared.import_seconds = imports
         for w in warnings:

@@ -96,6 +96,20 @@ def source_frames(params: dict, inputs: dict, ports: tuple[str, ...], task: str)
     return out
 
 
+def setting_problems(fam, title: str, params: dict, inputs: dict) -> list[tuple[str, str]]:
+    """A setting the model wired in cannot take (base/setting_needs.py SETTING_NEEDS: 'guidance_2' on a model with one
+    expert), a warning each: the run does not pass it (sampling/call_args.py)."""
+    from ..base.setting_needs import SETTING_NEEDS
+    facts = inputs.get("model") or {}
+    out = []
+    for need in SETTING_NEEDS:
+        if need.setting in params:
+            why = need.problem(fam, title, params[need.setting], facts)
+            if why:
+                out.append(("warning", why))
+    return out
+
+
 def advise(node_cls, params: dict, inputs: dict) -> list[tuple[str, str]]:
     """Everything a generator node can say before its run from what is wired into it."""
     said = source_frames(params, inputs, node_cls.source_ports, node_cls.task)
@@ -106,6 +120,7 @@ def advise(node_cls, params: dict, inputs: dict) -> list[tuple[str, str]]:
     why = None if own else task_problem(fam, title, node_cls.task)
     if why:
         return said + [("error", why)]
+    said = said + setting_problems(fam, title, params, inputs)
     n, win = clip_and_window(fam, params, native_frames(inputs))
     m = next((int(inputs[p]["frames"]) for p in node_cls.source_ports if (inputs.get(p) or {}).get("frames")), 0)
     if m:  # a source clip's frames (at most 'frames' for Video to Video)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..base.calls import call_defaults
+from ..base.setting_needs import SETTING_NEEDS
 
 
 def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> dict[str, Any]:
@@ -13,6 +14,11 @@ def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> 
     from .call_adapters import guided_by_guider, sized_by_buckets
     accepted = call_defaults(pipe)
     out = {}
+    for need in SETTING_NEEDS:  # a setting the model cannot take: said, and not passed (issue 116)
+        why = need.refused(pipe, kwargs.get(need.arg)) if need.arg in kwargs else None
+        if why:
+            warn(why)
+            kwargs = {k: v for k, v in kwargs.items() if k != need.arg}
     for k, v in kwargs.items():  # call_adapters applies a guider's scale, a bucketed pipeline's size
         if k in accepted or (k == "guidance_scale" and guided_by_guider(pipe)) or \
                 (k in ("height", "width") and sized_by_buckets(pipe)):

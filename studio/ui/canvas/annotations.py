@@ -45,6 +45,8 @@ class Annotations:
             w, h = NOTE_WIDTH, note_height(text)
         else:
             w, h = 400.0, 200.0
+        if kind == "notes" and b.get("size"):  # a saved size too small for its text (a converted workflow's note
+            h = max(float(h), note_height(text, max(40.0, float(w))))  # cut its last line, issue 116): all of it
         return float(x), float(y), max(40.0, float(w)), max(30.0, float(h)), text
 
     def _apply(self, bd, kind: str, b: dict) -> None:

@@ -152,11 +152,12 @@ class FolderConsent:
         box.setIcon(QMessageBox.Warning)
         box.setWindowTitle("Allow this folder?")
         name = os.path.basename(err.path) or err.path
-        verb, into = ("read", "from") if isinstance(err, confine.OutsideReadableError) else ("write", "into")
+        verb, doing, into = (("read", "reading", "from") if isinstance(err, confine.OutsideReadableError)
+                             else ("write", "writing", "into"))
         box.setText(f"'{escape(err.label)}' wants to {verb} <b>{escape(name)}</b> {into}<br><b>{escape(err.folder)}</b>,<br>"
                     "outside its own folder, the project folder and the folders you allowed.")
         box.setInformativeText(f"A graph from elsewhere {verb}s only where you allow it. "
-                               f"Allow {verb}ing {into} this folder?\n(\"Don't allow\" holds for this session: "
+                               f"Allow {doing} {into} this folder?\n(\"Don't allow\" holds for this session: "
                                "the status bar then offers to ask again.)")
         box.setDetailedText(str(err))
         session = box.addButton("Allow for this session", QMessageBox.AcceptRole)

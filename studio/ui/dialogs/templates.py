@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget)
@@ -166,8 +166,10 @@ def needs_html(t: Template, found, wanted=None) -> str:
     lines = [f"{escape_html(_named(n))} {_found_word(found(n.name))} <span style='color:#888'>→ "
              f"{escape_html(n.folder + '/' if n.folder else 'models folder')}</span>" for n in t.needs]
     for w in t.wants:
-        ok = bool(wanted(w)) if wanted is not None else False
-        lines.append(f"{escape_html(w.label)} {_found_word(ok, 'missing: ' + w.without if w.without else 'missing')} "
+        ok = wanted(w) if wanted is not None else False
+        word = (f"<span style='color:#888'>(looking…)</span>" if ok is None else  # the scan not done yet
+                _found_word(bool(ok), 'missing: ' + w.without if w.without else 'missing'))
+        lines.append(f"{escape_html(w.label)} {word} "
                      f"<span style='color:#888'>→ {escape_html(w.folder + '/' if w.folder else 'models folder')}</span>")
     for r in t.requires:  # refused without it: said as a need, with how to get it
         lines.append(f"{escape_html(r.label)} {_found_word(r.found(), 'missing: ' + r.how if r.how else 'missing')}")
@@ -198,7 +200,9 @@ class _Row(QWidget):
                            f"<span style='color:#c8c8c8'>{escape_html(t.description)}</span>", self)
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignLeft | Qt.AlignBottom)
-        self.needs = QLabel(f"<span style='color:#a8a8a8'>{needs_html(t, found, wanted)}</span>", self)
+        self.t, self.found, self.wanted = t, found, wanted
+        self.needs = QLabel("", self)
+        self.refresh_needs()
         self.needs.setWordWrap(True)
         self.needs.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         col = QVBoxLayout()
@@ -208,10 +212,17 @@ class _Row(QWidget):
         lay.addWidget(self.thumb)
         lay.addLayout(col, 1)
 
+    def refresh_needs(self) -> None:
+        self.needs.setText(f"<span style='color:#a8a8a8'>{needs_html(self.t, self.found, self.wanted)}</span>")
+
     def height_for(self, width: int) -> int:
         """The card's height at ``width``: its wrapped text whole (a card of four files, some wrapping,
         was cut at its last line when its height was counted from its number of files)."""
         return max(THUMB.height() + 12, self.layout().totalHeightForWidth(width))
+
+
+class _Listed(QObject):
+    done = Signal(object)  # {Want: found}, from the thread that listed the models folders
 
 
 class TemplateBrowser(QDialog):
@@ -232,6 +243,9 @@ class TemplateBrowser(QDialog):
         shelf = {c: i for i, c in enumerate(ORDER + (OTHER,))}
         self.templates = sorted(found, key=lambda t: (shelf.get(t.category, len(shelf)), t.title.lower()))
         self.finder = finder if finder is not None else Finder()
+        self._wants_found: dict | None = None  # Want -> found, once listed (_look_for_wants)
+        self._bridge = _Listed(self)
+        self._bridge.done.connect(self._wants_listed)
         lay = QVBoxLayout(self)
         head = QLabel("Start from a ready pipeline; its note on the canvas says which knobs matter. A template "
                       "that needs pretrained models names them, found or missing in your models folders "
@@ -258,7 +272,7 @@ class TemplateBrowser(QDialog):
             it.setData(TITLE_ROLE, t.title)
             it.setToolTip(_tooltip(t, self.finder.found))
             card = _Row(t, self.finder.found, self.list, self._wanted)
-            it.setSizeHint(QSize(THUMB.width() + 400, card.height_for(THUMB.width() + 400)))
+            it.setSizeHint(QSize(THUMB.width() + 400, THUMB.height() + 12))  # fit_cards: its height once laid out
             self.list.addItem(it)
             self.list.setItemWidget(it, card)
         lay.addWidget(self.list, 1)
@@ -281,14 +295,51 @@ class TemplateBrowser(QDialog):
         self.apply_filter()
         self.search.setFocus()
         resize_fitted(self, 720, min(760, 180 + len(self.templates) * (THUMB.height() + 20)), margin=40)
+        QTimer.singleShot(0, self, self._look_for_wants)  # once the browser is up
 
-    def _wanted(self, w: Want) -> bool:
-        from studio.core.models import find_kind
-        kind = {"diffusion_models": "denoiser", "loras": "lora"}.get(w.folder, w.folder)
-        try:
-            return bool(find_kind(kind, w.match, self.finder.dirs))
-        except OSError:
-            return False
+    def _wanted(self, w: Want) -> bool | None:
+        """Whether the file ``w`` is found; None while the models folders are still being listed."""
+        return None if self._wants_found is None else self._wants_found.get(w, False)
+
+    @property
+    def looking(self) -> bool:
+        """The models folders still being listed for the files the templates are made for (off the GUI thread)."""
+        return self._wants_found is None
+
+    def _look_for_wants(self) -> None:
+        """The files the templates are made for but run without (Wan-Move's), looked for on a thread of their own:
+        listing the models folders took 4-8 s with a few thousand files there, and the browser took that long to
+        open (issue 116). The cards say 'looking…' until it is done."""
+        wants = {w for t in self.templates for w in t.wants}
+        if not wants:
+            self._wants_found = {}
+            return
+        import threading
+        dirs = self.finder.dirs
+
+        def work():
+            out = {}
+            try:
+                from studio.core.models import scan
+                listed = [m for m in scan(dirs) if m.kind == "file"]
+            except OSError:
+                listed = []
+            for w in wants:
+                kind = {"diffusion_models": "denoiser", "loras": "lora"}.get(w.folder, w.folder)
+                want = [f.lower() for f in w.match]
+                out[w] = any(m.hint == kind and all(f in os.path.basename(m.path).lower() for f in want) for m in listed)
+            try:
+                self._bridge.done.emit(out)
+            except RuntimeError:  # the browser closed meanwhile
+                pass
+        threading.Thread(target=work, name="template-wants", daemon=True).start()
+
+    def _wants_listed(self, found: dict) -> None:
+        self._wants_found = found
+        for i, t in enumerate(self.templates):
+            if t.wants:
+                self.list.itemWidget(self.list.item(i)).refresh_needs()
+        self.fit_cards()
 
     def shown(self) -> list[str]:
         """The titles of the cards shown, in order."""

@@ -15,6 +15,7 @@ from studio.core.errors import StudioError
 from studio.core.library import delete_preset, list_presets
 
 from studio.ui.document.document import Document
+from studio.ui.panels.notes_area import NotesArea
 from studio.ui.panels.param_editors import ParamEditor, PathEditor, editor_for
 from studio.ui.text import breakable, escape_html
 from studio.ui.wrap_label import WrapLabel
@@ -58,16 +59,21 @@ class PropertiesPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         # the labels above the fields wrap, a long path too, and never widen the dock (wrap_label.py)
-        self.header = WrapLabel("Select a node to edit its parameters.", self)
-        outer.addWidget(self.header)
-        self.checks = WrapLabel("", self)  # what the node will not do as set (window/edit_checks.py)
+        # the notes over the fields scroll inside a bounded height: many long warnings never make the window taller
+        self.notes = NotesArea(self)
+        outer.addWidget(self.notes)
+        self.header = self.notes.add(WrapLabel("Select a node to edit its parameters.", self.notes.inner))
+        self.checks = WrapLabel("", self.notes.inner)  # what the node will not do as set (window/edit_checks.py)
         self.checks.setTextFormat(Qt.RichText)
         self.checks.hide()
-        outer.addWidget(self.checks)
-        self.estimate = WrapLabel("", self)  # the node's time before a run (window/edit_checks.py)
+        self.notes.add(self.checks)
+        self.estimate = WrapLabel("", self.notes.inner)  # the node's time before a run (window/edit_checks.py)
         self.estimate.setObjectName("node-estimate")
         self.estimate.hide()
-        outer.addWidget(self.estimate)
+        self.notes.add(self.estimate)
+        self.help = WrapLabel("", self.notes.inner)  # the help's first sentence: after what the node will not do
+        self.help.hide()
+        self.notes.add(self.help)
         self._scroll_at: dict[str, int] = {}     # node id -> the panel's scroll position when it was left
         self._applied: dict[str, str] = {}       # node id -> the preset last applied or saved here
         self.scroll = QScrollArea(self)
@@ -117,17 +123,20 @@ class PropertiesPanel(QWidget):
         self.form.setContentsMargins(4, 2, 4, 2)
         if node_id is None:
             self.header.setText("Select a node to edit its parameters.")
+            self.help.hide()
             self.scroll.setWidget(self.body)
             return
         inst = self.doc.graph.nodes[node_id]
         spec = inst.spec
         # the help's first sentence (all of it in the tooltip): the parameters fit without scrolling
         self.header.setText(f"<b>{inst.label}</b> <span style='color:#888'>{inst.type_id} · {node_id}</span>"
-                            + (f"<br><span style='color:#aaa'>{_first_sentence(spec.help)}</span>"
-                               if spec and spec.help else "")
                             + (f"<br><span style='color:#ff6e6e'>{escape_html(breakable(inst.error))}</span>"
                                if inst.error else ""))
         self.header.setToolTip(spec.help if spec and spec.help else "")
+        # the help after the node's warnings: a long first sentence pushed them below the notes' fold (issue 116)
+        self.help.setText(f"<span style='color:#aaa'>{_first_sentence(spec.help)}</span>" if spec and spec.help else "")
+        self.help.setToolTip(spec.help if spec and spec.help else "")
+        self.help.setVisible(bool(spec and spec.help))
         self.title_edit = QLineEdit(inst.title or "", self.body)
         self.title_edit.setPlaceholderText(spec.title if spec else inst.type_id)
         self.title_edit.editingFinished.connect(lambda: self._set_title(node_id))

@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxL
                                QWidget)
 
 from studio.core.errors import StudioError
-from studio.engine.events import NodeProgress
+from studio.engine.events import NodeFinished, NodeNote, NodeProgress
 from studio.queue.job import ENDED, Job
 from studio.queue.make import job_from_graph, parse_variations, seed_variations, sweep_variations
 from studio.queue.queue import JobQueue
 from studio.ui.end_cut_label import EndCutLabel
-from studio.ui.panels.queue_rows import SIZES, preview_overrides, seed_of, size_of, time_left, title_of
+from studio.ui.panels.queue_rows import (SIZES, preview_overrides, read_size, seed_of, size_of, time_left, title_of,
+                                         write_size)
 from studio.ui.preview.qimages import qimage
 
 COLUMNS = ("#", "Job", "Seed", "Size", "State", "Progress", "Time")
@@ -54,11 +55,12 @@ class QueuePanel(QWidget):
         self.queue = queue or JobQueue(folder, may_start=(lambda: not device_busy()) if device_busy else None,
                                        executor_factory=executor_factory)
         self.current_graph, self.open_graph, self.log = current_graph, open_graph, log
+        self.folder = folder
         self.current_title: Callable[[], str] = lambda: ""  # the window's name for its graph (its file's)
-        self.window_previews: Callable[[], bool] = lambda: False  # the window's runs are at preview size
         self.open_url = lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path))  # tests replace it
         self.follow: Callable | None = None  # follow(event): the window's viewer and timeline follow the running job
         self.job_ended: Callable | None = None  # job_ended(job): the window takes its viewer back
+        self._doing: dict[str, str] = {}  # job id -> what the running job does now ('loading Wan 2.1 (2 of 5 files)')
         self._bridge = _Bridge(self)
         self._bridge.heard.connect(self._on_heard)
         self.queue.listen(self._bridge.heard.emit)
@@ -85,14 +87,7 @@ class QueuePanel(QWidget):
         self.variations.setPlaceholderText("seeds 1-5 or n3.steps=20,30")
         self.variations.setToolTip("variations: seeds 1-5 (one job per seed), or one setting swept: n3.steps=20,30,40")
         self.variations_button = QPushButton("Add variations", self)
-        self.size_box = QComboBox(self)  # the size of the jobs added next
-        self.size_box.addItems([f"Size: {s}" for s in SIZES])
-        self.size_box.setToolTip("the size of the jobs added: Preview, every generator at 'preview size' (fewer "
-                                 "pixels and steps, as the window previews; files named name.preview.mp4); Final, "
-                                 "the full size, as main.py render makes it. Follows the toolbar's Preview until "
-                                 "picked here")
-        self.size_picked: str | None = None  # None: follow the window (its toolbar's Preview / Full size)
-        self.size_box.activated.connect(lambda i: setattr(self, "size_picked", SIZES[i]))
+        self.size_box = self._size_box()
         self.pause_button = QPushButton("Pause", self)
         self.pause_button.setCheckable(True)
         for w in (self.add_button, self.variations, self.variations_button, self.size_box, self.pause_button):
@@ -152,6 +147,18 @@ class QueuePanel(QWidget):
         self.graph_button.clicked.connect(self.open_job_graph)
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
+    def _size_box(self) -> QComboBox:
+        """The size of the jobs added next: the queue's own (issue 116: it followed the toolbar)."""
+        box = QComboBox(self)
+        box.addItems([f"Size: {s}" for s in SIZES])
+        box.setToolTip("the size of the jobs added: Preview, every generator at 'preview size' (fewer pixels and "
+                       "steps, as the window previews; files named name.preview.mp4); Final, the full size, as "
+                       "main.py render makes it. The queue's own: kept with the queue from session to session, "
+                       "whatever the toolbar's Preview says")
+        self.size_picked: str = read_size(self.folder)
+        box.activated.connect(lambda i: self.pick_size(SIZES[i]))
+        return box
+
     # -- adding ---------------------------------------------------------------------------------
     def _job_now(self) -> Job | None:
         graph = self.current_graph()
@@ -168,10 +175,17 @@ class QueuePanel(QWidget):
         return job
 
     def size(self) -> str:
-        """The size of the jobs added now: the one picked, else the window's (Preview while it previews)."""
-        if self.size_picked is not None:
-            return self.size_picked
-        return "Preview" if self.window_previews() else "Final"
+        """The size of the jobs added now: the one picked in the dock, kept with the queue (Final until one is)."""
+        return self.size_picked
+
+    def pick_size(self, size: str) -> None:
+        """The size of the jobs added from now on, kept with the queue for the next session."""
+        self.size_picked = size
+        self.sync_size()
+        try:
+            write_size(self.folder, size)
+        except OSError as e:
+            self.log(f"queue: the size picked is not kept for the next session ({e.strerror or e})", "warn")
 
     def add_current(self) -> list[Job]:
         job = self._job_now()
@@ -191,6 +205,9 @@ class QueuePanel(QWidget):
         return self._add(jobs)
 
     def _add(self, jobs: list[Job]) -> list[Job]:
+        jobs = self._admitted(jobs)
+        if not jobs:
+            return []
         for j in jobs:
             self.queue.add(j)
         self.queue.start()
@@ -199,6 +216,22 @@ class QueuePanel(QWidget):
         if jobs:  # the list shows what was just added, at its end (under Xvfb a seventh job sat half under
             QTimer.singleShot(0, self, self.table.scrollToBottom)  # the fold), once its rows are laid out
         return jobs
+
+    def _admitted(self, jobs: list[Job]) -> list[Job]:
+        """The jobs that can run on this machine; each that cannot is refused now, in words (studio.queue.admit),
+        not when its turn comes."""
+        from studio.queue.admit import refusal
+        graph = self.current_graph()
+        registry = getattr(graph, "registry", None)
+        kept, said = [], {}  # seed variations differ by their seed only: checked once
+        for j in jobs:
+            key = tuple(j.overrides)  # a sweep's values differ here: each checked
+            why = said[key] if key in said else said.setdefault(key, refusal(j, registry))
+            if why:
+                self.log(f"not queued: {j.title} ({size_of(j)} size) cannot run on this machine: {why}", "error")
+            else:
+                kept.append(j)
+        return kept
 
     # -- acting on the selected job -------------------------------------------------------------
     def selected(self) -> Job | None:
@@ -261,14 +294,21 @@ class QueuePanel(QWidget):
     # -- what the queue tells -------------------------------------------------------------------
     def _on_heard(self, kind: str, job: Job, event) -> None:
         if kind == "event":
+            if isinstance(event, NodeNote) and event.text.startswith("loading "):  # its model's files being read
+                self._doing[job.id] = event.text
+            elif isinstance(event, (NodeProgress, NodeFinished)):
+                self._doing.pop(job.id, None)
             if isinstance(event, NodeProgress):
                 if event.preview is not None:
                     self._show_preview(event.preview)
                 if self.follow is not None:
                     self.follow(event)
             self._update_row(job)
+            if isinstance(event, NodeNote) and job.id in self._doing:
+                self._say_status()
             return
         if kind == "ended":
+            self._doing.pop(job.id, None)
             level = {"done": "ok", "cancelled": "warn"}.get(job.state, "error")
             self.log(f"queue: {job.title} {job.state}" + (f": {job.error}" if job.error else "")
                      + (f" ({', '.join(job.outputs)})" if job.outputs else ""), level)
@@ -301,12 +341,18 @@ class QueuePanel(QWidget):
         self.pause_button.setToolTip("run the waiting jobs" if self.queue.paused else
                                      "let the running job end, then start no other until Resume")
         self.sync_size()
-        self.status.setText(f"{pending} waiting" + (" · paused" if self.queue.paused else "")
-                            + (f" · running {self.queue.running.title}" if self.queue.running else ""))
+        self._say_status(pending)
         self._update_buttons()
 
+    def _say_status(self, pending: int | None = None) -> None:
+        """'2 waiting · loading Wan 2.1 (2 of 5 files) · sh010': cut at its end to the dock, whole in its tooltip."""
+        pending = len(self.queue.pending()) if pending is None else pending
+        run = self.queue.running
+        self.status.setText(f"{pending} waiting" + (" · paused" if self.queue.paused else "")
+                            + (f" · {self._doing.get(run.id, 'running')} · {run.title}" if run else ""))
+
     def sync_size(self) -> None:
-        """The size box shows the size the next jobs get (the window's, until one is picked here)."""
+        """The size box shows the size the next jobs get."""
         self.size_box.setCurrentIndex(SIZES.index(self.size()))
 
     def _etas(self, jobs: list[Job]) -> dict[str, float | None]:
@@ -320,7 +366,8 @@ class QueuePanel(QWidget):
 
     def _fill(self, r: int, job: Job, places: dict[str, int], etas: dict[str, float | None]) -> None:
         pos = places.get(job.id)
-        cells = (str(pos) if pos else "", title_of(job), seed_of(job), size_of(job), job.state,
+        state = self._doing.get(job.id, job.state) if job.state == "running" else job.state  # 'loading Wan 2.1 (2 of 5..'
+        cells = (str(pos) if pos else "", title_of(job), seed_of(job), size_of(job), state,
                  f"{int(job.progress * 100)}%", _time(etas.get(job.id)))
         for c, text in enumerate(cells):
             item = self.table.item(r, c)
@@ -328,9 +375,11 @@ class QueuePanel(QWidget):
                 item = QTableWidgetItem()
                 self.table.setItem(r, c, item)
             item.setText(text)
+            if c == 4:
+                item.setToolTip(text)  # a long 'loading ...' cut by its column: whole here
             if c == 1:
                 item.setData(Qt.UserRole, job.id)
-                item.setToolTip("\n".join(job.log[-12:]) or job.title)
+                item.setToolTip("\n".join([job.title] + job.log[-12:]))  # the whole name, cut in its column
 
     def _update_buttons(self) -> None:
         job = self.selected()

@@ -3,9 +3,31 @@ size (Preview: every generator at 'preview size'; Final: full size, as `main.py 
 the time left, from the queue's estimates read once for the whole list. Qt-free."""
 from __future__ import annotations
 
+import json
+import os
+
 from studio.queue.job import ENDED, Job
 
 SIZES = ("Preview", "Final")
+SIZE_FILE = "dock-size.json"  # in the queue's folder: the size its dock adds jobs at
+
+
+def read_size(folder: str) -> str:
+    """The size the queue in ``folder`` adds jobs at, as last picked ('Final' until one is, or when the file
+    cannot be read: the size `main.py render` makes)."""
+    try:
+        with open(os.path.join(folder, SIZE_FILE), encoding="utf-8") as f:
+            size = json.load(f).get("size")
+    except (OSError, ValueError, AttributeError):
+        return "Final"
+    return size if size in SIZES else "Final"
+
+
+def write_size(folder: str, size: str) -> None:
+    """Keep the size picked with the queue in ``folder`` (atomic)."""
+    from studio.core.paths import write_atomic
+    os.makedirs(folder, exist_ok=True)
+    write_atomic(os.path.join(folder, SIZE_FILE), json.dumps({"size": size}))
 PREVIEW_PARAM = "preview_size"  # the generators' 'preview size' (studio.core.targets.PREVIEW_PARAM)
 PREVIEW_SET = f".{PREVIEW_PARAM}=always"  # a Preview job's override on each generator (NODE.preview_size=always)
 

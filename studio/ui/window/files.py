@@ -11,6 +11,7 @@ import re
 import time
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from studio.core.errors import StudioError
@@ -108,15 +109,7 @@ class FileActions:
         """'save', 'discard' or 'cancel'. Tests replace this."""
         text = (f"This graph ({self.not_on_disk}) is not saved as a graph file. Save it first?"
                 if self.not_on_disk and not self.win.doc.dirty else "The graph has unsaved changes. Save them first?")
-        # buttons without mnemonics: a QMessageBox presses a button on its letter alone, so keys typed just
-        # after Ctrl+O or Ctrl+N pressed Save or Discard (issue 75, item 10); Enter saves, Escape cancels
-        box = QMessageBox(QMessageBox.Question, "Unsaved changes", text, QMessageBox.NoButton, self.win)
-        buttons = {box.addButton(t, role): ans for t, role, ans in (
-            ("Save", QMessageBox.AcceptRole, "save"), ("Discard", QMessageBox.DestructiveRole, "discard"),
-            ("Cancel", QMessageBox.RejectRole, "cancel"))}
-        save, _, cancel = buttons
-        box.setDefaultButton(save)
-        box.setEscapeButton(cancel)
+        box, buttons = unsaved_box(self.win, text)
         box.exec()
         return buttons.get(box.clickedButton(), "cancel")
 
@@ -400,3 +393,24 @@ class FileActions:
             except OSError:
                 pass
         return recovered
+
+
+TYPE_AHEAD_MS = 300  # keys typed this soon after the unsaved-changes box shows were meant for the window
+
+
+def unsaved_box(parent, text: str):
+    """The unsaved-changes question and {button: 'save' | 'discard' | 'cancel'}. Buttons without mnemonics
+    (a QMessageBox presses a button on its letter alone: keys typed just after Ctrl+O pressed Save or Discard,
+    issue 75); Enter and Escape cancel (Enter saved: typing ahead into the box wrote a stray file, issue 116),
+    and for TYPE_AHEAD_MS after it shows neither Save nor Discard takes a key or a click."""
+    box = QMessageBox(QMessageBox.Question, "Unsaved changes", text, QMessageBox.NoButton, parent)
+    buttons = {box.addButton(t, role): ans for t, role, ans in (
+        ("Save", QMessageBox.AcceptRole, "save"), ("Discard", QMessageBox.DestructiveRole, "discard"),
+        ("Cancel", QMessageBox.RejectRole, "cancel"))}
+    save, discard, cancel = buttons
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    for b in (save, discard):
+        b.setEnabled(False)
+    QTimer.singleShot(TYPE_AHEAD_MS, box, lambda: (save.setEnabled(True), discard.setEnabled(True)))
+    return box, buttons

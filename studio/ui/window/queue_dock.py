@@ -35,9 +35,6 @@ def add_queue_dock(win) -> None:
         win.queue_panel.follow = lambda e: _follow(win, e)
         win.queue_panel.job_ended = lambda job: _back_to_window(win)
         win.queue_panel.current_title = lambda: _graph_name(win)
-        # a job is sized as the window previews (the toolbar's Preview) until the dock's size is picked
-        win.queue_panel.window_previews = lambda: bool(win.preview_toggle.previews()) \
-            if hasattr(win, "preview_toggle") else False
     win.queue_dock = QDockWidget("Queue", win)
     win.queue_dock.setObjectName("dock-queue")
     win.queue_dock.setWidget(widget)

@@ -7,6 +7,8 @@ A part of :class:`~studio.ui.window.main_window.MainWindow` (``window.runs``).
 """
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
@@ -194,9 +196,23 @@ class RunFeedback:
         ex.frame_cache.clear()
         # a run going on may be using its models; those a queued job uses (the cache is shared) stay while it runs
         gone, kept = ([], 0) if self.win.runner.running else (ex.models.clear(), len(ex.models))
+        disk = self._clear_disk_cache()
         self.win.log("caches cleared" + (f", {len(gone)} model(s) unloaded" if gone else "")
-                     + (f", {kept} in use by the queue kept" if kept else ""))
+                     + (f", {kept} in use by the queue kept" if kept else "") + disk)
         self.win.update_status()
+
+    def _clear_disk_cache(self) -> str:
+        """Empty the disk cache too (Clear Cache left it: the next F5 read 'cached · from disk', issue 116);
+        the words that say so."""
+        disk = self.win.runner.executor.disk_cache
+        if disk is None:
+            from studio.engine.disk_cache import DiskCache
+            disk = DiskCache.from_settings()
+        if disk is None:
+            return " (the disk cache is off)"
+        used = disk.size()
+        disk.clear()
+        return f", the disk cache emptied ({used / 1e6:.1f} MB in {os.path.dirname(disk.folder)})"
 
     def on_run_finished(self, result, error) -> None:
         """The run's thread stopped: enable Run again and show the result worth seeing."""
