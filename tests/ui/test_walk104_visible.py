@@ -288,7 +288,7 @@ def test_the_viewer_is_the_windows_again_when_a_queued_job_ends(open_window, tmp
     area = win.preview
     area.on_progress(NodeProgress(solid.id, 8, 8, preview=np.zeros((16, 16, 3), np.float32)))  # a job's frame
     assert area.live_node == solid.id and area.stack.image.caption.startswith("live: step 8 / 8")
-    job = type("Job", (), {"title": "t · seed 1", "state": "done", "error": "", "outputs": []})()
+    job = type("Job", (), {"id": "j1", "title": "t · seed 1", "state": "done", "error": "", "outputs": []})()
     win.queue_panel._on_heard("ended", job, None)
     assert area.live_node is None and area.stack.image.caption == "" and area.node_id is None
 
