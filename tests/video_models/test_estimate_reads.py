@@ -124,3 +124,17 @@ def test_no_bare_except_exception_in_the_estimate_path():
     found = [f"{f.name}:{i}" for f in files for i, line in enumerate(f.read_text().splitlines(), 1)
              if re.search(r"except\s*(\(|)\s*(Base)?Exception\b|except\s*:", line)]
     assert found == []
+
+
+def test_validate_says_a_model_index_linked_out_of_the_models_folder(tmp_path):
+    """The loader's check at validate reads model_index.json through the same door as the run: one linked out of
+    the models folder is said there, not 'ok'."""
+    from nodes.video_models.loading.node import LoadVideoModel
+    models, outside = tmp_path / "models", tmp_path / "outside"
+    (models / "m").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "model_index.json").write_text('{"_class_name": "WanPipeline"}')
+    os.symlink(outside / "model_index.json", models / "m" / "model_index.json")
+    with reading_within([str(tmp_path / "allowed")], [str(models)]):
+        problems = LoadVideoModel.preflight({"model": str(models / "m")}, None)
+    assert any("outside the folders a graph may read" in p for p in problems), problems
