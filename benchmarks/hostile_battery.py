@@ -229,6 +229,47 @@ def _long_wav(work: str, minutes: float = 20.0) -> None:
             f.writeframes(block)
 
 
+FAMILY = r"""
+import numpy as np
+from benchmarks.child_env import own_tiny_cosmos
+own_tiny_cosmos()  # its own tiny, random Cosmos: the guardrail's test stand-in, handed on by this live process
+from studio.engine.clip import ArrayClip
+from studio.engine.executor import Executor
+from tests.sources import source
+from tests.video_models.graphs import model_graph, render
+import importlib
+w = os.path.join(os.environ["BATTERY_WORK"], "project")
+mod, fn, kw, node, params, n = CASE
+path = getattr(importlib.import_module(mod), fn)(os.path.join(w, "m"), **kw)
+feeds = {}
+if n:
+    feeds["video"] = (source("battery.clip", "video", "Video", lambda p: ArrayClip(
+        np.random.RandomState(1).rand(n, 32, 32, 3).astype(np.float32), 16.0)), "video")
+g = model_graph(path or os.path.join(w, "m"), node, dict(params, steps=1, prompt="x", previews=False,
+                                                        preview_size="off"), **feeds)
+try:
+    clip, said = render(Executor(), g)
+    print("made", clip.n_frames, "|", " / ".join(said))
+except Exception as e:
+    print("refused:", e)
+"""
+
+
+def _family(mod: str, fn: str, kw: dict, node: str, params: dict, n: int = 0) -> Callable[[str], list[str]]:
+    return _py(f"CASE = {(mod, fn, kw, node, params, n)!r}\n" + FAMILY)
+
+
+MOCHI = r"""
+import diffusers
+from nodes.video_models.base.config_check import skeleton
+try:
+    skeleton(diffusers.MochiTransformer3DModel, {"num_attention_heads": 10 ** 6, "attention_head_dim": 10 ** 6,
+             "num_layers": 1, "in_channels": 12, "text_embed_dim": 8, "pooled_projection_dim": 8}, "config.json")
+except Exception as e:
+    print("refused:", type(e).__name__, e)
+"""
+
+
 GUARD = r"""
 from nodes.video_models.base.capabilities import unavailable
 from nodes.video_models.base.registry import FAMILIES
@@ -288,6 +329,18 @@ CASES = [
          env={"STUDIO_TEST_COSMOS_STAND_IN": "1"}),
     Case("guardrail sentence under HF_HOME", "guardrail", _py(GUARD), _says("elsewhere/hub"),
          env={"HF_HOME": "{w}/elsewhere", "HF_HUB_CACHE": ""}),
+    # families: sizes and lengths they cannot take (tiny models built from configs, the real compression's VAE)
+    Case("LTX-2 at 32x32", "families", _family("tests.video_models.tiny_ltx2", "build_ltx2",
+                                                 {"real_compression": True, "audio_encoder": True}, "video_models.ltx2",
+                                                 {"width": 32, "height": 32, "frames": 9}),
+         _says("cannot make 32x32", "make both sides 64 or more")),
+    Case("Cosmos 1.0 Video to Video at 17 frames", "families", _family(
+        "tests.video_models.tiny_cosmos", "build_cosmos1", {}, "video_models.video_to_video",
+        {"width": 32, "height": 32, "frames": 17}, 17), _says("Cosmos 1.0 cannot take 17 frames a call")),
+    Case("Helios Video to Video of 9 frames", "families", _family(
+        "tests.video_models.tiny_helios", "build_helios", {}, "video_models.video_to_video",
+        {"width": 32, "height": 32, "frames": 9}, 9), _says("made 9", "last frame repeated to 33")),
+    Case("a Mochi config of 10^6 widths", "families", _py(MOCHI), _says("refused: ModelError", "too large to exist")),
     # surfaces that list
     Case("families listed", "families", _main("families"), _says(rc=0)),
 ]

@@ -138,3 +138,15 @@ def test_validate_says_a_model_index_linked_out_of_the_models_folder(tmp_path):
     with reading_within([str(tmp_path / "allowed")], [str(models)]):
         problems = LoadVideoModel.preflight({"model": str(models / "m")}, None)
     assert any("outside the folders a graph may read" in p for p in problems), problems
+
+
+def test_a_config_of_widths_too_large_to_exist_is_said_in_words():
+    """A Mochi config of 10^6 heads of 10^6 (torch: "Storage size calculation overflowed") is said in Studio's
+    words, naming its largest values."""
+    diffusers = pytest.importorskip("diffusers")
+    from nodes.video_models.base.config_check import skeleton
+    cfg = {"num_attention_heads": 10 ** 6, "attention_head_dim": 10 ** 6, "num_layers": 1, "in_channels": 12,
+           "text_embed_dim": 8, "pooled_projection_dim": 8}
+    with pytest.raises(ModelError, match=r"too large to exist .*'num_attention_heads' 1,000,000") as e:
+        skeleton(diffusers.MochiTransformer3DModel, cfg, "config.json")
+    assert "Storage size" not in str(e.value)

@@ -209,6 +209,12 @@ def skeleton(cls, cfg: dict, cfg_path: str):
             return cls.from_config(cfg)
     except Exception as e:  # noqa: BLE001 - a nonsense config fails in the class's own code
         first = (str(e).splitlines() or [type(e).__name__])[0]
+        if "overflow" in first.lower():  # torch's "Storage size calculation overflowed": said in Studio's words
+            widths = sorted(((v, k) for k, v in _values(cfg) if isinstance(v, int) and not isinstance(v, bool)),
+                            reverse=True)[:2]
+            named = ", ".join(f"'{k}' {v:,}" for v, k in widths)
+            raise ModelError(f"'{cfg_path}' describes a {cls.__name__} whose tensors are too large to exist (their "
+                             f"sizes multiply past what a computer can hold; its largest values: {named})") from None
         raise ModelError(f"'{cfg_path}' does not describe a {cls.__name__} that can be built: {first}") from None
 
 
