@@ -150,3 +150,18 @@ def test_a_config_of_widths_too_large_to_exist_is_said_in_words():
     with pytest.raises(ModelError, match=r"too large to exist .*'num_attention_heads' 1,000,000") as e:
         skeleton(diffusers.MochiTransformer3DModel, cfg, "config.json")
     assert "Storage size" not in str(e.value)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFO")
+def test_studios_own_cache_and_settings_files_are_read_as_untrusted(tmp_path):
+    """Settings and caches (the node manifest, any JSON Studio keeps) are read through read_own_file: a FIFO or a
+    link to /dev/zero in their place is started again, never waited on or read."""
+    from studio.core.paths import read_json_dict, read_own_file
+    fifo, zero, big = tmp_path / "fifo.json", tmp_path / "zero.json", tmp_path / "big.json"
+    os.mkfifo(fifo)
+    os.symlink("/dev/zero", zero)
+    with open(big, "wb") as f:
+        f.truncate(64 << 20)  # sparse: over the cap without its bytes
+    for p in (fifo, zero, big):
+        assert _in_thread(lambda p=p: read_json_dict(str(p))) == {}
+        assert _in_thread(lambda p=p: read_own_file(str(p))) is None
