@@ -128,8 +128,9 @@ def open_checked(path: str, what: str = "file", max_bytes: int | None = None,
     """(descriptor, its fstat) of ``path`` once it is known to be a regular file of at most ``max_bytes`` inside
     the folders in force; else :class:`ReadRefused`. The caller closes the descriptor. ``leave_models`` False: a
     file named inside a models folder must also lie inside one (or a folder a graph may read): a model's
-    ``config.json`` or ``model_index.json`` linked out of the models folder is refused (weights linked from
-    another disk are the user's own; a config that leads anywhere would read any small file as a model's)."""
+    ``config.json`` or ``model_index.json`` that is itself a link leading out of its folder and the models folders is refused (weights
+    linked from another disk, and a model folder linked whole, are the user's own; a config that leads anywhere
+    would read any small file as a model's)."""
     flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
              | (0 if follow_links else getattr(os, "O_NOFOLLOW", 0)))
     try:
@@ -155,8 +156,9 @@ def open_checked(path: str, what: str = "file", max_bytes: int | None = None,
             roots, links = bound
             where = opened_path(fd, path, st)
             named = os.path.normpath(os.path.abspath(path))
-            if any(_inside(named, r) for r in links) and (leave_models or (where is not None and any(
-                    _inside(where, r) for r in (*roots, *links)))):
+            if any(_inside(named, r) for r in links) and (leave_models or not os.path.islink(path) or (
+                    where is not None and any(_inside(where, r) for r in (
+                        *roots, *links, os.path.realpath(os.path.dirname(path)))))):
                 pass  # named inside a models folder: its links are the user's own (studio.core.models._within)
             elif where is None:
                 raise ReadRefused(path, what, "it changed while it was opened (the opened file cannot be placed)")

@@ -165,3 +165,14 @@ def test_studios_own_cache_and_settings_files_are_read_as_untrusted(tmp_path):
     for p in (fifo, zero, big):
         assert _in_thread(lambda p=p: read_json_dict(str(p))) == {}
         assert _in_thread(lambda p=p: read_own_file(str(p))) is None
+
+
+def test_a_model_folder_linked_whole_from_another_disk_is_still_read(tmp_path):
+    """A whole model folder linked into the models folder (another disk's) is the user's own: its configs read."""
+    models, disk = tmp_path / "models", tmp_path / "disk"
+    (disk / "wan").mkdir(parents=True)
+    models.mkdir()
+    (disk / "wan" / "config.json").write_text('{"num_layers": 4}')
+    os.symlink(disk / "wan", models / "wan")
+    with reading_within([str(tmp_path / "allowed")], [str(models)]):
+        assert json_limits.load_file(str(models / "wan" / "config.json")) == {"num_layers": 4}
