@@ -67,6 +67,18 @@ def heard_after(audio, first: int, level: float, block_s: float = 30.0) -> bool:
     return False
 
 
+REFERENCE_S = 60.0  # seconds of a reference sound read (a voice or music a take imitates, read whole at every step)
+
+
+def reference_span(audio, say=None, what: str = "the reference sound") -> np.ndarray:
+    """A reference sound's samples, its first REFERENCE_S seconds at most (only those decoded; the cut said through
+    ``say``): a 59-minute file given as a reference voice had been decoded whole."""
+    n = min(audio.n_samples, int(REFERENCE_S * audio.rate))
+    if n < audio.n_samples and say is not None:
+        say(f"{what} lasts {audio.duration:.0f} s: its first {REFERENCE_S:g} s are read")
+    return voice_span(audio, 0, n)
+
+
 def first_seconds(audio, seconds: float) -> np.ndarray:
     """The first ``seconds`` of ``audio`` (all of it where shorter), only that span decoded."""
     return voice_span(audio, 0, int(math.ceil(seconds * audio.rate)))

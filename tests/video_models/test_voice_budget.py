@@ -81,3 +81,11 @@ def test_minutes_of_voice_for_a_five_frame_take_encode_a_second(tmp_path):
                for e in said)
     # (the encoder's states scale with the frames encoded: wav2vec2-base's 13 x 768 floats a frame, 88,500 frames
     # for 59 minutes were the 2.98 GB; 30 frames are 1.2 MB)
+
+
+def test_a_reference_sound_is_read_for_its_first_minute_said():
+    asked, said = [], []
+    hour = LazyAudio(lambda a, b: (asked.append((a, b)), np.zeros((b - a, 1), np.float32))[1], 3600 * 16000, 1, 16000)
+    x = voice_budget.reference_span(hour, said.append, "the reference voice")
+    assert x.shape == (60 * 16000, 1) and asked == [(0, 60 * 16000)]
+    assert said == ["the reference voice lasts 3600 s: its first 60 s are read"]
