@@ -145,6 +145,7 @@ def _timeout_of(item) -> float:
 
 
 RUN_LIMIT_S = 3000  # a parallel run's controller gives up after 50 minutes (CI stops at 90), saying where
+RUN_LIMIT_CAP_S = 5100  # ... stretched by the load at its start (load_stretch), never past 85 minutes
 
 
 def pytest_unconfigure(config):
@@ -161,8 +162,9 @@ def pytest_configure(config):
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
         # the controller runs no test itself: one watchdog for the whole run, in case something keeps
         # it waiting on a worker that will never answer (a dead worker's pipe held open by a child)
-        import faulthandler
-        faulthandler.dump_traceback_later(RUN_LIMIT_S, exit=True, file=_REAL_STDERR[0])
+        import faulthandler  # stretched as the machine's load at the start says, short of CI's 90 minutes
+        faulthandler.dump_traceback_later(min(RUN_LIMIT_S * load_stretch(), RUN_LIMIT_CAP_S), exit=True,
+                                          file=_REAL_STDERR[0])
 
 
 MAX_LOAD_STRETCH = 4.0  # a test's wall-clock limits stretch with the machine's load, at most this many times
