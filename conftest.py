@@ -145,6 +145,7 @@ def _timeout_of(item) -> float:
 
 
 RUN_LIMIT_S = 3000  # a parallel run's controller gives up after 50 minutes (CI stops at 90), saying where
+RUN_LIMIT_CAP_S = 5100  # ... stretched by the load at its start (load_stretch), never past 85 minutes
 
 
 def pytest_unconfigure(config):
@@ -161,14 +162,34 @@ def pytest_configure(config):
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
         # the controller runs no test itself: one watchdog for the whole run, in case something keeps
         # it waiting on a worker that will never answer (a dead worker's pipe held open by a child)
-        import faulthandler
-        faulthandler.dump_traceback_later(RUN_LIMIT_S, exit=True, file=_REAL_STDERR[0])
+        import faulthandler  # stretched as the machine's load at the start says, short of CI's 90 minutes
+        faulthandler.dump_traceback_later(min(RUN_LIMIT_S * load_stretch(), RUN_LIMIT_CAP_S), exit=True,
+                                          file=_REAL_STDERR[0])
+
+
+MAX_LOAD_STRETCH = 4.0  # a test's wall-clock limits stretch with the machine's load, at most this many times
+
+
+def load_stretch() -> float:
+    """How many times longer a test may take here than on an idle machine: the run queue over the
+    cores this process may use (1-minute load average), between 1 and MAX_LOAD_STRETCH. The limits
+    are wall-clock: on a shared 2-core machine (8 jobs at once) a 60 s test took minutes, passed its
+    limit, and the watchdog ended its worker as a hang ("node down: Not properly terminated")."""
+    try:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return max(1.0, min(MAX_LOAD_STRETCH, os.getloadavg()[0] / max(1, cores)))
+    except (OSError, AttributeError):
+        return 1.0
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     import faulthandler
     limit = _timeout_of(item)
+    stretch = load_stretch() if limit else 1.0
+    if stretch > 1.0:  # pytest-timeout reads the item's marker after this (its wrapper is inside this one)
+        limit = round(limit * stretch, 1)
+        item.add_marker(pytest.mark.timeout(limit), append=False)  # before a marker of its own
     armed = bool(limit and _REAL_STDERR)
     if armed:
         os.write(_REAL_STDERR[0], b"")  # the fd is still open (a test could have closed it)

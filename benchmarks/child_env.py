@@ -15,4 +15,5 @@ def own_tiny_cosmos() -> None:
     (nodes/video_models/families/cosmos/guardrail.py: STUDIO_TEST_COSMOS_STAND_IN, as the test suite does), said
     by the run as unchecked: NVIDIA's guardrail checks prompts and frames of real models, which these are not.
     Its child processes inherit it. Never set by a benchmark of the user's own models."""
-    os.environ["STUDIO_TEST_COSMOS_STAND_IN"] = "1"
+    from studio.core.stand_ins import hand_on
+    hand_on("STUDIO_TEST_COSMOS_STAND_IN")  # a token of this live process: '1' set by a user turns nothing on

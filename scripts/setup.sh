@@ -49,7 +49,16 @@ if [ ! -x .venv/bin/python ]; then
 fi
 VPY=.venv/bin/python
 stamp=.venv/.studio-deps
-want="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)"
+# optional extras (STUDIO_EXTRAS=cosmos-guardrail: NVIDIA's guardrail for Cosmos, see pyproject.toml), installed in the
+# same resolve as torch at its pin, so pip keeps it and takes the torchvision made for it
+EXTRAS="test"
+for x in $(echo "${STUDIO_EXTRAS:-}" | tr , " "); do
+  case "$x" in
+    cosmos-guardrail) EXTRAS="$EXTRAS,$x" ;;
+    *) echo "[setup] unknown extra '$x' in STUDIO_EXTRAS (known: cosmos-guardrail)"; exit 1 ;;
+  esac
+done
+want="$( (cat pyproject.toml scripts/setup.sh; echo "$EXTRAS") | sha256sum | cut -c1-16)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   # torch pinned, from whatever pip is configured with (pip.conf, PIP_INDEX_URL, PIP_EXTRA_INDEX_URL:
   # the README says how to point it at a CPU-only torch build), and everything else, the default text
@@ -69,7 +78,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
       echo "[setup] pip installs the requirements (uv could not be installed)"
     else
       eval "$settings"
-      if env "${uv_env[@]}" .venv/bin/uv pip install -q --python "$VPY" "${uv_args[@]}" "torch==2.13.0" -e ".[test]" \
+      if env "${uv_env[@]}" .venv/bin/uv pip install -q --python "$VPY" "${uv_args[@]}" "torch==2.13.0" -e ".[$EXTRAS]" \
          && env "${uv_env[@]}" .venv/bin/uv pip install -q --python "$VPY" "${uv_args[@]}" --no-deps "spandrel==0.4.2"
       then
         installed_by="uv"
@@ -80,7 +89,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   fi
   if [ -z "$installed_by" ]; then
     $VPY -m pip install -q --upgrade pip setuptools wheel
-    $VPY -m pip install -q --no-compile "torch==2.13.0" -e ".[test]"
+    $VPY -m pip install -q --no-compile "torch==2.13.0" -e ".[$EXTRAS]"
     $VPY -m pip install -q --no-compile --no-deps "spandrel==0.4.2"
   fi
   # the bytecode of what every run imports (torch, diffusers, transformers, Qt's graph widgets), written

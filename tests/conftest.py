@@ -15,8 +15,11 @@ import sys
 import pytest
 
 # Cosmos runs only with NVIDIA's guardrail (nodes/video_models/families/cosmos/guardrail.py); the tiny Cosmos models
-# of these tests run with its pass-through stand-in, which this variable, set here and nowhere else, allows
-os.environ["STUDIO_TEST_COSMOS_STAND_IN"] = "1"
+# of these tests run with its pass-through stand-in, which a token this process hands on allows (studio.core.stand_ins:
+# its children inherit it; '1' set by a user turns nothing on)
+from studio.core.stand_ins import hand_on  # noqa: E402
+
+hand_on("STUDIO_TEST_COSMOS_STAND_IN")
 
 MODAL_LIMIT_S = 20
 _left_up: list[str] = []

@@ -30,6 +30,7 @@ from studio.core.errors import StudioError
 from studio.core.params import Choice, Float, Int, Path
 from studio.core.spec import CLIP, In, Node, Out
 from studio.core.values import Audio, Features
+from studio.engine.voice_budget import VOICE_SPAN, heard_after
 
 from ..edit.audio import resample
 from ..preprocess.hf import model_input
@@ -104,6 +105,7 @@ class SpeechFeatures(Node):
     category = "Encode"
     timing = CLIP
     code_version = 1
+    spans_downstream = True  # encodes only the seconds the takes it drives read (studio.engine.voice_budget)
     keywords = ("voice", "wav2vec2", "whisper", "lip sync", "talking")
     inputs = (In("model", "Model", optional=True,
                  help="a speech encoder from Load Preprocessor (kind 'speech'); or set 'encoder' to a file"),
@@ -183,6 +185,12 @@ class SpeechFeatures(Node):
         fps = float(video.fps) if video is not None else float(p.fps)
         frames = int(video.n_frames) if video is not None else (
             int(p.frames) or max(1, int(math.ceil(min(audio.duration, MAX_SECONDS + 1) * fps - 1e-9))))
+        span = p.get(VOICE_SPAN)  # the seconds the takes it drives read (the plan's: studio.engine.voice_budget)
+        if span and frames > math.ceil(float(span) * fps):
+            used = max(1, int(math.ceil(float(span) * fps)))
+            ctx.info(f"the takes it drives read {float(span):.2f} s of the voice: {used} of its {frames} frames are "
+                     "encoded")
+            frames = used
         take_s = frames / fps
         if take_s > MAX_SECONDS:  # before any array of the take's length (10^6 frames: 2.4 GB of silence)
             raise SpeechFeaturesError(f"{self.title}: a take of {frames:,} frames at {fps:g} fps lasts {take_s:.0f} s; "
@@ -206,7 +214,11 @@ class SpeechFeatures(Node):
             ctx.info(f"the voice lasts {audio.duration:.2f} s, the take {take_s:.2f} s: the first {take_s:.2f} s "
                      "are encoded")
             x = x[:int(round(take_s * rate))]
-        silent = float(np.abs(x).max(initial=0.0)) < 1e-4
+        # silent: nothing heard in the take, nor in the voice past the span read (one speaker of a dialogue may
+        # speak after a short take's end: read a block at a time, stopping at the first sound)
+        past = int(round(take_s * audio.rate))
+        silent = float(np.abs(x).max(initial=0.0)) < 1e-4 and not (past < audio.n_samples
+                                                                   and heard_after(audio, past, 1e-4))
         if silent:
             ctx.info("the voice is silent (no sample above -80 dBFS): the model is driven by silence")
         before = p.align == "encoder input"

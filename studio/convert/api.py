@@ -25,11 +25,13 @@ from .tracing.prompts import encoders, prompt_text, walk
 from .tracing.sampling import SAMPLERS, Sampling, read_sampling
 from .tracing.tasks import I2V, LATENT_NAMES, T2V, Task, task_node
 from .tracing.walks import find_loader, model_file, upstream
+from .takes.ledger import flag_setting, rate_setting, whole_setting  # a hook's values read (and said) as the ledger's
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
            "CONTROL", "encoders", "finite", "frame_mark", "held_task", "I2V", "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader",
-           "model_file", "prompt_text", "read_sampling", "task_node", "upstream", "walk"]
+           "model_file", "prompt_text", "read_sampling", "task_node", "upstream", "walk", "flag_setting", "rate_setting",
+           "whole_setting"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 
 

@@ -86,6 +86,11 @@ def _bound() -> tuple[tuple[str, ...], tuple[str, ...]] | None:
                 tuple(dict.fromkeys(r for b in _active.values() for r in b[1])))
 
 
+def bound_in_force() -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(roots, links) an open must land inside now (:func:`reading_within`), or None (nothing bound)."""
+    return _bound()
+
+
 def roots_in_force() -> tuple[str, ...] | None:
     """The folders an open must land inside now, or None (nothing bound)."""
     bound = _bound()
@@ -119,9 +124,13 @@ def opened_path(fd: int, path: str, st: os.stat_result) -> str | None:
 
 
 def open_checked(path: str, what: str = "file", max_bytes: int | None = None,
-                 follow_links: bool = True) -> tuple[int, os.stat_result]:
+                 follow_links: bool = True, leave_models: bool = True) -> tuple[int, os.stat_result]:
     """(descriptor, its fstat) of ``path`` once it is known to be a regular file of at most ``max_bytes`` inside
-    the folders in force; else :class:`ReadRefused`. The caller closes the descriptor."""
+    the folders in force; else :class:`ReadRefused`. The caller closes the descriptor. ``leave_models`` False: a
+    file named inside a models folder must also lie inside one (or a folder a graph may read): a model's
+    ``config.json`` or ``model_index.json`` that is itself a link leading out of its folder and the models folders is refused (weights
+    linked from another disk, and a model folder linked whole, are the user's own; a config that leads anywhere
+    would read any small file as a model's)."""
     flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
              | (0 if follow_links else getattr(os, "O_NOFOLLOW", 0)))
     try:
@@ -147,7 +156,9 @@ def open_checked(path: str, what: str = "file", max_bytes: int | None = None,
             roots, links = bound
             where = opened_path(fd, path, st)
             named = os.path.normpath(os.path.abspath(path))
-            if any(_inside(named, r) for r in links):
+            if any(_inside(named, r) for r in links) and (leave_models or not os.path.islink(path) or (
+                    where is not None and any(_inside(where, r) for r in (
+                        *roots, *links, os.path.realpath(os.path.dirname(path)))))):
                 pass  # named inside a models folder: its links are the user's own (studio.core.models._within)
             elif where is None:
                 raise ReadRefused(path, what, "it changed while it was opened (the opened file cannot be placed)")
@@ -163,17 +174,17 @@ def open_checked(path: str, what: str = "file", max_bytes: int | None = None,
 
 @contextlib.contextmanager
 def checked_file(path: str, what: str = "file", max_bytes: int | None = None,
-                 follow_links: bool = True, buffering: int = -1) -> Iterator:
+                 follow_links: bool = True, buffering: int = -1, leave_models: bool = True) -> Iterator:
     """The checked file (:func:`open_checked`) as a binary file object, closed when the block ends."""
-    fd, _st = open_checked(path, what, max_bytes, follow_links)
+    fd, _st = open_checked(path, what, max_bytes, follow_links, leave_models)
     with os.fdopen(fd, "rb", buffering=buffering) as f:
         yield f
 
 
-def read_checked(path: str, limit: int, what: str = "file") -> bytes:
+def read_checked(path: str, limit: int, what: str = "file", leave_models: bool = True) -> bytes:
     """The bytes of the checked file, at most ``limit``: its size is known before a byte is read, and no more
     than ``limit + 1`` bytes are read, so a file that grows cannot exhaust memory."""
-    with checked_file(path, what, limit) as f:
+    with checked_file(path, what, limit, leave_models=leave_models) as f:
         data = f.read(limit + 1)
     if len(data) > limit:
         raise ReadRefused(path, what, f"the {what} is larger than {limit / 1e6:.0f} MB (the limit for a {what}): "

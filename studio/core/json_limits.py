@@ -69,7 +69,7 @@ def load_file(path: str, max_depth: int = MAX_DEPTH, max_objects: int | None = N
     file over ``max_bytes`` is refused unread. A file that is not there is a FileNotFoundError."""
     from .checked_open import ReadRefused, read_checked
     try:
-        raw = read_checked(path, max_bytes, "JSON config")
+        raw = read_checked(path, max_bytes, "JSON config", leave_models=False)  # a config linked out: refused
     except ReadRefused as e:
         if not os.path.lexists(path):
             raise FileNotFoundError(2, "No such file or directory", path) from None

@@ -233,9 +233,12 @@ def _resolve(module: str, node_id: str, title: str) -> type:
 def read(package: str, roots: list[str], fp: str) -> list[tuple[str, list[LazyNodeSpec] | None]] | None:
     """[(module, specs or None when the module must be imported)] from a manifest matching
     ``fp``, or None (missing, foreign, stale or broken: the caller imports and rewrites)."""
+    from .paths import read_own_file
     try:
-        with open(manifest_path(package, roots), encoding="utf-8") as f:
-            data = json.load(f)
+        raw = read_own_file(manifest_path(package, roots))  # a FIFO, a device or a huge file: rebuilt, not read
+        if raw is None:
+            return None
+        data = json.loads(raw)
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("fingerprint") != fp \
                 or data.get("package") != package:
             return None

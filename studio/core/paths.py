@@ -182,13 +182,48 @@ def read_json_dict_kept(path: str, memo: dict) -> dict:
     return memo["data"]
 
 
-def read_json_dict(path: str) -> dict:
-    """The JSON object in ``path``, or {} when it is missing, unreadable or not an object (a
-    settings or cache file started again)."""
-    import json
+OWN_FILE_LIMIT = 16 << 20  # bytes: Studio's own settings and cache files are kilobytes
+
+
+def read_own_file(path: str, limit: int = OWN_FILE_LIMIT) -> bytes | None:
+    """The bytes of one of Studio's own files (settings, caches, run records), read as untrusted: opened without
+    blocking (a FIFO put in its place opens at once), a regular file only (a link to /dev/zero or a device is
+    refused before a byte is read), at most ``limit`` bytes; None when it is missing or refused (the file is
+    then started again)."""
+    import stat
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError):
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+                     | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        chunks, left = [], limit + 1
+        while left > 0:
+            b = os.read(fd, min(left, 1 << 20))
+            if not b:
+                break
+            chunks.append(b)
+            left -= len(b)
+        data = b"".join(chunks)
+        return data if len(data) <= limit else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def read_json_dict(path: str) -> dict:
+    """The JSON object in ``path``, or {} when it is missing, unreadable, not an object, not a regular file or
+    over OWN_FILE_LIMIT (a settings or cache file started again; read_own_file)."""
+    from .json_limits import JSONLimitError, loads
+    raw = read_own_file(path)
+    if raw is None:
+        return {}
+    try:
+        data = loads(raw)
+    except (JSONLimitError, ValueError, UnicodeDecodeError):
         return {}
     return data if isinstance(data, dict) else {}

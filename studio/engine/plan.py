@@ -206,6 +206,11 @@ def plan_node(c: _Compiling, nid: str) -> None:
     # their random numbers nor their cache keys
     st = Step(n, inputs, device=node_dev, seed=derive_seed(c.seed, nid.rsplit("/", 1)[-1], seed_param),
               params=resolve_paths(n, c.base_dir))
+    if not c.check_only and getattr(n.spec.cls, "spans_downstream", False):  # a voice read for the takes it
+        from .voice_budget import VOICE_SPAN, seconds_read_downstream   # drives, no longer (its key holds it)
+        span = seconds_read_downstream(g, nid)
+        if span is not None:
+            st.params[VOICE_SPAN] = round(span, 6)
     if not c.check_only:
         st.signature, st.stable = signed(st, c.by_id, c.base_dir)
     c.by_id[nid] = st

@@ -39,6 +39,15 @@ def alive(pid: int) -> bool:
         return True
 
 
+def started_at(pid: int) -> str | None:
+    """When the process ``pid`` started (clock ticks since boot, /proc's field 22), None where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(") ", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
 PARENT = r"""
 import sys
 from studio.distributed.engines import Task
@@ -53,6 +62,7 @@ run_local([Task(job, 0, 8, index=0), Task(job, 8, 16, index=1)], 2, lambda *a: N
 def test_killing_the_parent_ends_its_workers(tmp_path):
     job = tmp_path / "job"
     job.mkdir()
+    started: dict[int, str | None] = {}  # each worker's start time, to know it again
     parent = subprocess.Popen([sys.executable, "-c", PARENT, str(job)], cwd=ROOT,
                               env=dict(os.environ, PYTHONPATH=ROOT))
     try:
@@ -62,22 +72,26 @@ def test_killing_the_parent_ends_its_workers(tmp_path):
             assert parent.poll() is None, "the parent ended early"
             time.sleep(0.1)
         pids = [int(f.split("-")[1]) for f in os.listdir(job) if f.startswith("worker-")]
+        started.update((p, started_at(p)) for p in pids)
         assert all(alive(p) for p in pids)
         parent.send_signal(signal.SIGKILL)
         parent.wait(10)
         deadline = time.monotonic() + 10
-        while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        ours = lambda p: alive(p) and started_at(p) == started[p]  # noqa: E731 - a reused pid is not ours
+        while any(ours(p) for p in pids) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not any(alive(p) for p in pids), "workers outlived their parent"
+        assert not any(ours(p) for p in pids), "workers outlived their parent"
     finally:
         if parent.poll() is None:
             parent.kill()
-        for f in os.listdir(job):
-            if f.startswith("worker-"):
-                try:
-                    os.kill(int(f.split("-")[1]), signal.SIGKILL)
-                except OSError:
-                    pass
+        for f in os.listdir(job):  # only a worker still alive and still the one this test started: a pid
+            if f.startswith("worker-"):  # can be reused within seconds (pid_max 32768 on CI's machines), and
+                pid = int(f.split("-")[1])  # a reused one was another test's process or a pytest worker
+                if pid in started and alive(pid) and started_at(pid) == started[pid]:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
 
 
 @pytest.mark.parametrize("task_fn,needle", [(disk_full_at_8, "the disk is full"),

@@ -76,22 +76,52 @@ def test_the_stand_in_is_the_test_suites_only(no_guardrail, monkeypatch):
         assert "guardrail" in unavailable(FAMILIES[key])
     assert unavailable(FAMILIES["wan"]) == ""
     said = []
-    monkeypatch.setenv(guardrail.TEST_ONLY, "1")  # as tests/conftest.py sets it
+    monkeypatch.setenv(guardrail.TEST_ONLY, "1")  # a user's environment: turns nothing on (issue 115 item 6)
+    assert "guardrail" in unavailable(FAMILIES["cosmos2"])
+    with pytest.raises(ModelError):
+        guardrail.safety_checker(said.append)
+    from studio.core.stand_ins import hand_on
+    monkeypatch.delenv(guardrail.TEST_ONLY)
+    hand_on(guardrail.TEST_ONLY)  # as tests/conftest.py hands it on: a token of this live process
     assert guardrail.safety_checker(said.append).check_video_safety("frames") == "frames"
     assert said == [guardrail.UNCHECKED] and unavailable(FAMILIES["cosmos2"]) == ""
 
 
-def test_with_the_package_and_its_models_it_runs(no_guardrail, monkeypatch):
+def _files(snap, names, size_of=lambda least: least):
+    for name, least in names:
+        path = snap / name if least else snap / name / "words.txt"
+        os.makedirs(path.parent, exist_ok=True)
+        with open(path, "wb") as f:
+            f.truncate(max(1, size_of(least)))  # sparse: the size without the bytes
+
+
+def test_with_the_package_and_its_models_files_it_runs(no_guardrail, monkeypatch):
+    """Its models are checked by the files the guardrail reads (names, least sizes): a folder holding any file is
+    not its weights; the sentence names the files missing and the folder; what is there is not asked for."""
     import importlib.util
     from nodes.video_models.families.cosmos import guardrail
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object())
-    for repo in guardrail.REPOS[:1]:
-        snap = no_guardrail / ("models--" + repo.replace("/", "--")) / "snapshots" / "abc"
-        os.makedirs(snap / "blocklist")
-    assert "Qwen/Qwen3Guard-Gen-0.6B" in guardrail.missing() and "pip install" not in guardrail.missing()
-    for repo in guardrail.REPOS:
-        os.makedirs(no_guardrail / ("models--" + repo.replace("/", "--")) / "snapshots" / "abc" / "x", exist_ok=True)
+    snaps = {r: no_guardrail / ("models--" + r.replace("/", "--")) / "snapshots" / "abc" for r in guardrail.REPOS}
+    for snap in snaps.values():
+        _files(snap, [("x", 5)])  # any file: not the weights
+    why = guardrail.missing()
+    assert "all of its files" in why and "pip install" not in why and str(no_guardrail) in why
+    nv, qwen = guardrail.REPOS
+    _files(snaps[nv], guardrail.EXPECTED[nv])
+    _files(snaps[qwen], guardrail.EXPECTED[qwen], lambda least: least // 2 if least > 100 else least)  # cut short
+    why = guardrail.missing()
+    assert nv not in why and "Qwen/Qwen3Guard-Gen-0.6B: tokenizer.json, model.safetensors" in why, why
+    _files(snaps[qwen], guardrail.EXPECTED[qwen])
     assert guardrail.missing() == ""
+
+
+def test_the_sentence_names_the_cache_hf_home_points_at(no_guardrail, monkeypatch, tmp_path):
+    from nodes.video_models.families.cosmos import guardrail
+    monkeypatch.delenv("HF_HUB_CACHE")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "elsewhere"))
+    why = guardrail.missing("Cosmos")
+    assert os.path.join(str(tmp_path / "elsewhere"), "hub") in why and ".cache" not in why
+    assert guardrail.INSTALL in why  # the set-up's way, which keeps torch at its pin
 
 
 def test_the_picker_and_the_templates_say_it(tiny, no_guardrail, tmp_path):
@@ -111,3 +141,17 @@ def test_the_picker_and_the_templates_say_it(tiny, no_guardrail, tmp_path):
         assert (r.module, r.models) == (MODULE, REPOS) and not r.found()
         card = needs_html(t, lambda name: True)
         assert "NVIDIA's Cosmos guardrail" in card and "missing: pip install cosmos-guardrail" in card
+
+
+def test_the_extra_pins_the_torchvision_made_for_the_pinned_torch():
+    """The set-up installs the guardrail extra in one resolve with torch at its pin (STUDIO_EXTRAS), and the extra
+    pins the torchvision built for that torch (torch 2.x pairs with torchvision 0.(x+15))."""
+    import re
+    root = os.path.join(os.path.dirname(__file__), "..", "..")
+    text = open(os.path.join(root, "pyproject.toml"), encoding="utf-8").read()
+    torch_minor = int(re.search(r'"torch==2\.(\d+)\.\d+"', text).group(1))
+    extra = re.search(r'^cosmos-guardrail = \[(.*)\]$', text, re.M).group(1)
+    assert '"cosmos-guardrail==' in extra and f'"torchvision==0.{torch_minor + 15}.' in extra
+    setup = open(os.path.join(root, "scripts", "setup.sh"), encoding="utf-8").read()
+    assert setup.count('"torch==2.%d.' % torch_minor) == 2 and setup.count('-e ".[$EXTRAS]"') == 2
+    assert "cosmos-guardrail) EXTRAS=" in setup

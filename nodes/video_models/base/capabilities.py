@@ -518,6 +518,57 @@ def unavailable(fam) -> str:
     return needs.unavailable(fam) if needs is not None else ""
 
 
+# -- the least sizes and the most frames its pipelines take (sampling/generators.py: refused before the call) ------
+@dataclass(frozen=True)
+class Limits(Capability):
+    """What its pipelines cannot take, where the library fails with its own words (issue 115 item 5): a frame whose
+    latent is under ``latent_side`` pixels a side (LTX-2's VAE pads by reflection: 32x32 at its 32x compression is
+    one latent pixel, "Padding size should be less than the corresponding input dimension"); more latent frames a
+    call than its denoiser's learned positions cover (``learned_positions``: Cosmos 1.0's transformer adds a learned
+    embedding of ``max_size`` / ``patch_size`` rows per axis, "The size of tensor a (4) must match the size of
+    tensor b (5)" past them). Refused in words before the call (:func:`limits_problem`), read from the loaded
+    pipeline's own VAE and denoiser config."""
+    what: ClassVar[str] = "the sizes and lengths its pipelines cannot take, refused in words before the call"
+    without: ClassVar[str] = "no limit is known below its size and frame multiples"
+    latent_side: int = 1
+    learned_positions: bool = False
+
+
+def _vae_ratios(pipe) -> tuple[int, int]:
+    s = (getattr(pipe, "vae_spatial_compression_ratio", None) or getattr(pipe, "vae_scale_factor_spatial", None)
+         or getattr(pipe, "vae_scale_factor", None) or 8)
+    t = getattr(pipe, "vae_temporal_compression_ratio", None) or getattr(pipe, "vae_scale_factor_temporal", None) or 1
+    return int(s), int(t)
+
+
+def limits_problem(fam, pipe, width: int = 0, height: int = 0, frames: int = 0) -> str:
+    """Why ``fam``'s pipeline ``pipe`` cannot take ``width`` x ``height`` or ``frames`` frames a call, in words, with
+    what it takes instead ('' : it can, or nothing is declared)."""
+    lim = fam.capability(Limits)
+    if lim is None:
+        return ""
+    s, t = _vae_ratios(pipe)
+    if width and height and min(width, height) // s < lim.latent_side:
+        least = lim.latent_side * s
+        return (f"{fam.title} cannot make {width}x{height}: its VAE makes a latent pixel of {s}x{s} and its pipeline "
+                f"needs at least {lim.latent_side} a side: make both sides {least} or more")
+    cfg = getattr(getattr(pipe, "transformer", None), "config", None)
+    size, patch = getattr(cfg, "max_size", None), getattr(cfg, "patch_size", None)
+    if lim.learned_positions and getattr(cfg, "extra_pos_embed_type", None) and isinstance(size, (list, tuple)) \
+            and isinstance(patch, (list, tuple)) and len(size) == len(patch) == 3 and all(patch):
+        most = [int(a) // int(b) for a, b in zip(size, patch)]  # latent frames, rows, columns its positions cover
+        if frames and ((frames - 1) // t + 1) // int(patch[0]) > most[0]:
+            top = (most[0] * int(patch[0]) - 1) * t + 1
+            a, b = getattr(fam, "frame_multiple", (1, 0))
+            top = (top - b) // a * a + b if a > 1 and top >= b else top  # the most its frame rule gives
+            return (f"{fam.title} cannot take {frames} frames a call: its denoiser's learned positions cover "
+                    f"{most[0]} latent frames ({top} frames): set frames to {top} or fewer")
+        if width and height and max(height // s // int(patch[1]) - most[1], width // s // int(patch[2]) - most[2]) > 0:
+            return (f"{fam.title} cannot make {width}x{height}: its denoiser's learned positions cover "
+                    f"{most[2] * int(patch[2]) * s}x{most[1] * int(patch[1]) * s} at most")
+    return ""
+
+
 # -- a Stop that keeps no finished step (sampling/sampler.py resume_problem) --------------------------------------
 @dataclass(frozen=True)
 class KeepsNoSteps(Capability):
@@ -567,7 +618,7 @@ SAID_APART: tuple[type, ...] = (DirectCalls, Cost, OwnNodes, Requires, KeepsNoSt
 KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, TimeTiles, PreviewLayout, LoraTraining,
                            Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
                            SingleFile, MemoryCounts, Outputs, DirectCalls, Cost, OwnNodes, Requires,
-                           KeepsNoSteps)
+                           KeepsNoSteps, Limits)
 
 
 def folder_image_vae_lacks(folder: str, prompt: str, image_vae: str) -> dict:

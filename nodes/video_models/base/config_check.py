@@ -143,6 +143,47 @@ def check_counts(cfg_path: str, cfg: dict, shapes: dict, weights: str) -> None:
                              f"{MAX_LIST:,})")
 
 
+MAX_COUNT = 1024  # repeated modules a count may ask for with no weights to compare (Wan 14B: 40 blocks)
+MAX_MODULES = 8192  # the largest count times the longest list: what a meta build of the config could make
+
+
+def check_sane(cfg_path: str, cfg: dict) -> None:
+    """Numbers a model config can hold, before anything is built from it with no weights to compare (the
+    estimate before a run): finite, within 2^31, a count of repeated modules at most MAX_COUNT, no list longer
+    than MAX_LIST, and the largest count times the longest list at most MAX_MODULES. One ModelError naming the
+    file and the field: a config claiming 10^12 layers (or a VAE of 10^9 res blocks) is refused in
+    milliseconds, where a meta copy of it would be built for ever."""
+    most, longest = 0, 0
+    for key, v in _values(cfg):
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            continue
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ModelError(f"'{cfg_path}': '{key}' is {v}, not a number")
+        if abs(v) > INT_LIMIT:
+            raise ModelError(f"'{cfg_path}': '{key}' is {v:,}, out of range (no model size or count is past 2^31)")
+        if isinstance(v, int) and _COUNT_KEY.search(key.rsplit(".", 1)[-1].lower()):
+            if v > MAX_COUNT:
+                raise ModelError(f"'{cfg_path}': '{key}' is {v:,} repeated modules (a video model has at most "
+                                 f"{MAX_COUNT:,}): refused before anything was built from it")
+            most = max(most, v)
+
+    def lists(d):
+        for v in d.values():
+            if isinstance(v, (list, tuple)):
+                yield len(v)
+                for x in v:
+                    if isinstance(x, dict):
+                        yield from lists(x)
+            elif isinstance(v, dict):
+                yield from lists(v)
+    longest = max(lists(cfg), default=0)
+    if longest > MAX_LIST:
+        raise ModelError(f"'{cfg_path}' lists {longest:,} values (a model config lists at most {MAX_LIST:,})")
+    if most * max(1, longest) > MAX_MODULES:
+        raise ModelError(f"'{cfg_path}' asks for {most:,} repeated modules at each of {longest:,} levels (at most "
+                         f"{MAX_MODULES:,} in all): refused before anything was built from it")
+
+
 def fresh_meta_context() -> None:
     """torch's device context redirects factory functions it caches the first time it is used
     (``torch.utils._device``, an lru_cache); a first use inside transformers' from_pretrained
@@ -168,6 +209,12 @@ def skeleton(cls, cfg: dict, cfg_path: str):
             return cls.from_config(cfg)
     except Exception as e:  # noqa: BLE001 - a nonsense config fails in the class's own code
         first = (str(e).splitlines() or [type(e).__name__])[0]
+        if "overflow" in first.lower():  # torch's "Storage size calculation overflowed": said in Studio's words
+            widths = sorted(((v, k) for k, v in _values(cfg) if isinstance(v, int) and not isinstance(v, bool)),
+                            reverse=True)[:2]
+            named = ", ".join(f"'{k}' {v:,}" for v, k in widths)
+            raise ModelError(f"'{cfg_path}' describes a {cls.__name__} whose tensors are too large to exist (their "
+                             f"sizes multiply past what a computer can hold; its largest values: {named})") from None
         raise ModelError(f"'{cfg_path}' does not describe a {cls.__name__} that can be built: {first}") from None
 
 

@@ -121,12 +121,16 @@ def _grid_of(rec: dict, path: str) -> tuple[int, int] | None:
         return shape.grid
     if rec.get("grid_s") and rec.get("grid_t"):
         return int(rec["grid_s"]), int(rec["grid_t"])
+    from .reads import COURTESY, as_the_loader, readable
     try:
         from ..base.registry import family_from_index
         from ..files.headers import read_json
-        fam = family_from_index(read_json(os.path.join(folder_of(path), "model_index.json")))
+        with as_the_loader():
+            if not readable(path):
+                return None  # a record names a model, never a folder to read: scaled by the pixels instead
+            fam = family_from_index(read_json(os.path.join(folder_of(path), "model_index.json")))
         return grid(fam.size_multiple, fam.frame_multiple) if fam is not None else None
-    except Exception:  # noqa: BLE001 - a single file, or a folder gone: scaled by the pixels instead
+    except COURTESY:  # a single file, or a folder gone: scaled by the pixels instead
         return None
 
 

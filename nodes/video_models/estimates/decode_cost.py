@@ -77,6 +77,7 @@ def decode_work(pipe, width: int, height: int, frames: int) -> Work | None:
 
 
 def _meta_decode_work(vae, config: str, shape) -> Work | None:
+    from .reads import COURTESY
     try:
         meta = _skeleton(vae, config)
         for k, v in vars(vae).items():  # tiling, frame-wise decoding and their sizes, as the real one has them
@@ -84,7 +85,7 @@ def _meta_decode_work(vae, config: str, shape) -> Work | None:
                 setattr(meta, k, v)
         meta = meta.to("meta").eval()  # a weight made by a legacy constructor stays on the CPU (SVD's mix factor)
         return count_decode(meta, shape, next(vae.parameters()).dtype)
-    except Exception:  # noqa: BLE001 - an estimate must never fail a run: the decode is left out, said
+    except COURTESY:  # an estimate must never fail a run: the decode is left out, said
         return None
 
 

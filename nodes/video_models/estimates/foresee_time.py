@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from ..base.capabilities import LIBRARIES, cost
 from .cross_scale import crossed_phases, encoding, grid
 from .phases import has_phases, step_exponent
+from .reads import COURTESY, as_the_loader, sane_configs
 from .records import nearest_and_far
 from .step_shape import folder_shape
 from .times import LOAD, load, load_key
@@ -56,7 +57,7 @@ def this_machine() -> str | None:
         from studio.engine.device import cpu_only_build
         if torch is not None or cpu_only_build():
             return f"cpu x{os.cpu_count() or 1}"
-    except Exception:  # noqa: BLE001 - a courtesy: no machine named, every record considered
+    except COURTESY:  # a courtesy: no machine named, every record considered
         pass
     return None
 
@@ -288,12 +289,18 @@ def for_run(where: str, **asked) -> Foreseen | None:
     """What the node showed before F5 for a run about to start on ``where`` (times.RunClock asks it, its Log
     saying where that estimate came from); None where it showed none."""
     try:
-        return foresee(load(), Asked(**asked), where)
-    except Exception:  # noqa: BLE001 - a courtesy: the Log says only what is measured
+        with as_the_loader():
+            return foresee(load(), Asked(**asked), where)
+    except COURTESY:  # a courtesy: the Log says only what is measured
         return None
 
 
 def words_for(asked: Asked) -> str:
-    """What the node says before its run: the estimate in parts, or that nothing measures it here."""
-    got = foresee(load(), asked, this_machine())
+    """What the node says before its run: the estimate in parts, that nothing measures it here, or why its
+    model's configs cannot be estimated from (read as the loader reads them, their numbers sane: reads.py)."""
+    problem = sane_configs(asked.path)
+    if problem:
+        return f"time: not estimated: {problem}"
+    with as_the_loader():
+        got = foresee(load(), asked, this_machine())
     return got.words() if got is not None else NOT_MEASURED

@@ -72,6 +72,7 @@ def module_count(path: str) -> int | None:
     import sys
     if "diffusers" not in sys.modules or "torch" not in sys.modules:
         return None
+    from .reads import COURTESY, as_the_loader, readable
     folder = folder_of(path)
     den = _denoiser_config(folder)
     if den is None:
@@ -84,14 +85,19 @@ def module_count(path: str) -> int | None:
             import diffusers
             import torch
 
+            from ..base.config_check import check_sane
             from ..files.headers import read_json
-            cfg = read_json(cfg_path)
+            with as_the_loader():
+                if not readable(folder):
+                    return None  # read only where the loader would read it: the calls are then taken as the run's
+                cfg = read_json(cfg_path)
+            check_sane(cfg_path, cfg)  # no meta copy of a config claiming 10^12 layers
             cls = getattr(diffusers, str(cfg.get("_class_name")), None)
             if cls is not None and hasattr(cls, "from_config"):
                 with torch.device("meta"):
                     model = cls.from_config(cfg)
                 _MODULES[key] = sum(1 for m in model.modules() if next(m.children(), None) is None) or None
-        except Exception:  # noqa: BLE001 - a courtesy: the calls are then taken as the run's
+        except COURTESY:  # a courtesy: the calls are then taken as the run's
             pass
     return _MODULES[key]
 
@@ -99,6 +105,7 @@ def module_count(path: str) -> int | None:
 def folder_shape(path: str) -> StepShape | None:
     """The step shape of the diffusers folder ``path`` (or its model_index.json); None: not a folder, or configs
     that do not say (a single file: the family's grid stands, cross_scale.py)."""
+    from .reads import COURTESY, as_the_loader, readable
     folder = folder_of(path)
     index = os.path.join(folder, "model_index.json")
     den, vae_cfg = _denoiser_config(folder), os.path.join(folder, "vae", "config.json")
@@ -108,11 +115,18 @@ def folder_shape(path: str) -> StepShape | None:
     key = (folder, os.path.getmtime(den_cfg), os.path.getmtime(vae_cfg))
     if key not in _SHAPES:
         try:
+            from ..base.config_check import check_sane
             from ..base.registry import family_from_index
             from ..files.headers import read_json
-            fam = family_from_index(read_json(index))
-            _SHAPES[key] = shape_of(read_json(vae_cfg), read_json(den_cfg), part == "unet", cost=cost(fam))
-        except Exception:  # noqa: BLE001 - a config that cannot be read: the family's grid stands
+            with as_the_loader():
+                if not readable(folder):
+                    return None  # a folder the loader would not read (a record's, say): the family's grid stands
+                fam = family_from_index(read_json(index))
+                vae, den_ = read_json(vae_cfg), read_json(den_cfg)
+            check_sane(vae_cfg, vae)
+            check_sane(den_cfg, den_)
+            _SHAPES[key] = shape_of(vae, den_, part == "unet", cost=cost(fam))
+        except COURTESY:  # a config that cannot be read: the family's grid stands
             _SHAPES[key] = None
     return _SHAPES[key]
 

@@ -90,8 +90,7 @@ def _parse(text: str) -> tuple[dict, int]:
             rec = json.loads(line)
         except ValueError:
             continue
-        if not isinstance(rec, dict) or not isinstance(rec.get("key"), str) or not all(
-                type(rec.get(k)) in (int, float) for k in ("pixels", "steps", "seconds")):
+        if not _record(rec):
             continue  # not a record this module wrote (predict compares these as numbers)
         key = rec.pop("key")
         recs = data.pop(key, [])  # re-inserted: the newest key last
@@ -102,13 +101,34 @@ def _parse(text: str) -> tuple[dict, int]:
     return data, len(lines)
 
 
+RECORDS_LIMIT = 8 << 20  # bytes: MAX_KEYS x KEEP records of a few hundred bytes, twice over before a rewrite
+
+
+MAX_KEY = 4096  # characters of a record's key (a model's path and its settings)
+
+
+def _record(rec) -> bool:
+    """Whether ``rec`` is a record this module writes: a key of text, and numbers only (finite, none negative;
+    pixels and steps above 0). A record names a model (its key), never a folder to read: the estimates read a
+    folder only where the loader would (reads.py)."""
+    if not isinstance(rec, dict) or not isinstance(rec.get("key"), str) or not 0 < len(rec["key"]) <= MAX_KEY:
+        return False
+    for k, v in rec.items():
+        if k == "key":
+            continue
+        if type(v) not in (int, float, bool) or not math.isfinite(v) or v < 0:
+            return False
+    return all(type(rec.get(k)) in (int, float) for k in ("pixels", "steps", "seconds")) and \
+        rec["pixels"] > 0 and rec["steps"] > 0
+
+
 def _text(path: str) -> str | None:
-    """The file's text, None when it cannot be read (none yet)."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except OSError:
-        return None
+    """The file's text, None when it cannot be read (none yet), or is not a regular file or over RECORDS_LIMIT
+    (read as untrusted: studio.core.paths.read_own_file; a FIFO never blocks, a link to /dev/zero is not read;
+    the next record writes the file afresh)."""
+    from studio.core.paths import read_own_file
+    raw = read_own_file(path, RECORDS_LIMIT)
+    return None if raw is None else raw.decode("utf-8", errors="replace")
 
 
 def read(path: str) -> dict:
@@ -316,10 +336,11 @@ class RunClock:
         modules they differed (a tiny Wan Fun Camera: 187,956 in its files, 30,060 on its transformer)."""
         if getattr(self, "_counted", None) is None:
             from ..loading.node import LoadVideoModel
+            from .reads import COURTESY
             try:
                 _, den, other, _ = LoadVideoModel.weight_numbers({"model": self.ref.path}, "cpu")
                 self._counted = (den, den + other)
-            except Exception:  # noqa: BLE001 - a courtesy: the record is kept without them
+            except COURTESY:  # a courtesy: the record is kept without them
                 self._counted = (0, 0)
         return self._counted
 

@@ -58,13 +58,20 @@ def folder_decode_cost(path: str, width: int, height: int, frames: int,
 def _folder_cost(folder: str, width: int, height: int, frames: int, frames_per_latent: int | None,
                  weights: dict) -> float | None:
     import os
+
+    from .reads import COURTESY, as_the_loader, readable
     try:
         import diffusers
         import torch
 
+        from ..base.config_check import check_sane
         from ..files.headers import read_json
-        lib, name = read_json(os.path.join(folder, "model_index.json"))["vae"]
-        config = read_json(os.path.join(folder, "vae", "config.json"))
+        with as_the_loader():
+            if not readable(folder):
+                return None  # read only where the loader would read it: scaled by the pixels instead
+            lib, name = read_json(os.path.join(folder, "model_index.json"))["vae"]
+            config = read_json(os.path.join(folder, "vae", "config.json"))
+        check_sane(os.path.join(folder, "vae", "config.json"), config)  # no meta VAE of 10^9 res blocks
         cls = getattr(diffusers, name) if lib == "diffusers" else None
         if cls is None:
             return None
@@ -86,6 +93,6 @@ def _folder_cost(folder: str, width: int, height: int, frames: int, frames_per_l
         return work.ops * weights["ops"] + area * (
             work.elements * weights["elements"] + work.unfolded * weights["unfolded"] + work.conv3d * weights["conv3d"]
             + (work.flops - work.attention) * weights["flops"]) + area ** 2 * work.attention * weights["flops"]
-    except Exception:  # noqa: BLE001 - a courtesy: the caller scales by the pixels instead
+    except COURTESY:  # a courtesy: the caller scales by the pixels instead
         return None
 

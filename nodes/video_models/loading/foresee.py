@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 
+from ..base.errors import ModelError
 from ..base.recognise import not_a_denoiser
 from ..base.registry import FAMILIES, family_from_index, family_of
 
@@ -30,7 +31,8 @@ def _size_of(folder: str, fam, index: dict) -> dict:
     try:
         config = read_json(os.path.join(folder, den, "config.json")) if den else {}
         variant = variant_title(fam, index, dict(config or {}))
-    except Exception:  # noqa: BLE001 - a folder whose config does not tell: the run says what it finds
+    except (ModelError, LookupError, TypeError, ValueError, AttributeError):  # a config that does not tell: the
+        # run says what it finds (nothing wider: an interrupt or an alarm's exception goes through)
         return {}
     experts = 2 if isinstance(index.get("transformer_2"), list) and index["transformer_2"][0] else 1
     n = dict(config or {}).get("num_frames")  # a fixed-length model's own (SVD's UNet): what frames 0 makes
@@ -44,7 +46,8 @@ def _positions(folder: str | None) -> dict:
     from ..files.headers import read_json
     try:
         n = read_json(os.path.join(folder, "transformer", "config.json")).get("rope_max_seq_len") if folder else None
-    except Exception:  # noqa: BLE001 - a config that does not tell: the run says what it finds
+    except (ModelError, LookupError, TypeError, ValueError, AttributeError):  # a config that does not tell: the run
+        # says what it finds
         return {}
     return {"positions": n} if isinstance(n, int) and not isinstance(n, bool) and n > 0 else {}
 

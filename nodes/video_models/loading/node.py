@@ -196,6 +196,21 @@ def _start_libraries() -> float:
     return time.perf_counter() - t0
 
 
+def _index_problem(path: str) -> str | None:
+    """Why the diffusers folder ``path``'s model_index.json cannot be read as the loader reads it (a FIFO, a file
+    too large, a link leading out of the folders a graph may read: files/headers.read_json), or None; validate
+    says it as the run would."""
+    index = os.path.join(path, "model_index.json")
+    if not os.path.isdir(path) or not os.path.lexists(index):
+        return None
+    from ..files.headers import read_json
+    try:
+        read_json(index)
+    except ModelError as e:
+        return str(e)
+    return None
+
+
 class LoadVideoModel(Node):
     """Open a pretrained video model from your disk: a diffusers folder (with model_index.json; MiniMax H3's
     modular folder with modular_model_index.json) or
@@ -337,7 +352,7 @@ class LoadVideoModel(Node):
                 folders += [path] if os.path.isdir(path) else []
                 if key == "model":  # a VAE or text encoder typed as the model: said as the part pickers see it
                     from .foresee import other_part
-                    problems += [why for why in (other_part(path), _unavailable(path)) if why]
+                    problems += [why for why in (_index_problem(path), other_part(path), _unavailable(path)) if why]
         for key in FILES:
             if (params.get(key) or "").strip():
                 try:

@@ -83,7 +83,19 @@ def output_size(ctx, sampler, width: int, height: int, like: tuple[int, int] | N
     w2, h2 = max(m, w // m * m), max(m, h // m * m)
     if (w2, h2) != (w, h) and (width or height):
         ctx.warn(f"{sampler.fam.title} needs sizes in multiples of {m}: {w}x{h} asked, making {w2}x{h2}")
+    refuse_past_limits(sampler, width=w2, height=h2)
     return w2, h2
+
+
+def refuse_past_limits(sampler, width: int = 0, height: int = 0, frames: int = 0) -> None:
+    """A size or length the family's pipeline cannot take (its declared Limits, read from its loaded VAE) refused
+    in words before the call, never the library's padding or tensor-size error."""
+    from studio.core.errors import StudioError
+
+    from ..base.capabilities import limits_problem
+    why = limits_problem(sampler.fam, sampler.pipe, width, height, frames)
+    if why:
+        raise StudioError(why)
 
 
 def prompt_of(ctx, wired) -> str:
@@ -478,6 +490,10 @@ class VideoToVideo(GeneratorNode):
         _, win = frames_and_window(s.fam, n, p.window, s.native_frames())
         say_frame_rule(ctx, s.fam, n, n, win, p.window)
         win = self._long_take(ctx, s, n, win, False)
+        refuse_past_limits(s, frames=win)
+        if win > n:  # the clip's frames repeated to the call's length: said, not done in silence
+            ctx.info(f"{s.fam.title} takes {win} frames a call: the clip's {n} are given with its last frame repeated "
+                     f"to {win} (the {n} asked are kept)")
         fps = p.fps or video.fps
         w, h = output_size(ctx, s, p.width, p.height, (video.width, video.height), self.preview)
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_inference_steps": self.steps,

@@ -160,11 +160,19 @@ class BuilderBase:
 
     def fps_of(self, up: list[CNode]) -> float | None:
         """The video's frame rate: the first of ``up`` that sets one (CreateVideo, a Save node, a family's)."""
+        from ..takes.ledger import rate_setting
         for n in up:
+            if not (n.cls in FPS_NODES or n.cls in families.lookup("fps_nodes")):
+                continue
             for k in ("fps", "frame_rate"):
-                if (n.cls in FPS_NODES or n.cls in families.lookup("fps_nodes")) \
-                        and isinstance(self.wf.value(n, k), (int, float)):
-                    return as_float(self.wf.value(n, k))
+                if k not in n.widgets and k not in n.links:
+                    continue
+                said: list[str] = []  # a rate that is none ([1, 2, 3], 864, one wired from itself) is said, not 0
+                rate = rate_setting(n, k, self.wf.value(n, k), said, "the video's rate is not taken from it")
+                for line in said:
+                    self.say(line)
+                if rate is not None:
+                    return rate
         return None
 
     def save_path(self, save: CNode) -> str:

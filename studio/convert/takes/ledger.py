@@ -357,3 +357,59 @@ def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, sa
     if params.get("prompt") is None and "prompt" not in text:
         said.append("the workflow's prompt could not be read from its nodes: the generator's default prompt stands; "
                     "write the workflow's")
+
+
+# -- a family's hook reading a value: through here, so a value it cannot take is said like every other ---------
+MAX_RATE = 240.0  # frames a second a workflow's frame rate may say (Studio's own limit)
+
+
+def _named(n: CNode, name: str, v: Any) -> str:
+    from ..values.shown import shown
+    return f"'{n.title or n.shown_cls}' (#{n.id})'s {name} {shown(v)}"
+
+
+def whole_setting(n: CNode, name: str, v: Any, said: list[str], lo: int = 0, hi: int | None = None,
+                  instead: str = "") -> int | None:
+    """``v``, the setting ``name`` of ``n`` a family's hook reads, when it is a whole number in [lo, hi]; else None
+    and one sentence in ``said`` naming the node, the setting, the value and what is done instead (``instead``)."""
+    if isinstance(v, int) and not isinstance(v, bool) and v >= lo and (hi is None or v <= hi):
+        return v
+    rng = f"from {lo}" + (f" to {hi:,}" if hi is not None else "")
+    said.append(f"{_named(n, name, v)} is not a whole number {rng}" + (f": {instead}" if instead else ""))
+    return None
+
+
+def flag_setting(n: CNode, name: str, v: Any, said: list[str], instead: str = "") -> bool | None:
+    """``v`` when it is true or false; else None and one sentence in ``said`` ('distilled: "yes"' is no switch)."""
+    if isinstance(v, bool):
+        return v
+    said.append(f"{_named(n, name, v)} is not true or false" + (f": {instead}" if instead else ""))
+    return None
+
+
+def rate_setting(n: CNode, name: str, v: Any, said: list[str], instead: str = "") -> float | None:
+    """``v`` as a frame rate where it is a number (one out of Studio's range is fitted, and said, where the
+    generator takes it: mapping.base's fit); else None and one sentence in ``said`` (a list, a text, a switch, or
+    nothing: a value wired from itself)."""
+    from ..values.shown import as_float
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return as_float(v)
+    said.append(f"{_named(n, name, v)} is not a frame rate (a number above 0, at most {MAX_RATE:g})"
+                + (f": {instead}" if instead else ""))
+    return None
+
+
+def pick_said(wf: Workflow, pick: CNode | None) -> list[str]:
+    """What a node picking frames of a take (takes/extend.FRAME_PICKS) gives that is no frame index or count, said:
+    ImageFromBatch's batch_index "last" or -10^12 had become the last frame without a word."""
+    from .extend import FRAME_PICKS, SPLITS
+    said: list[str] = []
+    if pick is None or pick.cls not in FRAME_PICKS:
+        return said
+    at, count = FRAME_PICKS[pick.cls]
+    lo = -1  # -1: the last (the workflows...
+    whole_setting(pick, at, wf.value(pick, at), said, lo, None, "the last frames are taken" if pick.cls not in SPLITS
+                  else "where it splits is not known")
+    if count and (count in pick.widgets or count in pick.links):
+        whole_setting(pick, count, wf.value(pick, count), said, 1, None, "the frames to the take's end are taken")
+    return said

@@ -13,6 +13,7 @@ from typing import Any
 from ..tracing.walks import sampler_chain, upstream
 from ..tracing.prompts import MAX_SAMPLERS
 from .extend import clip_extenders, continued
+from .ledger import pick_said
 from ..finishing.finish import after_take, save_node
 from ..reading.workflow import CNode, Workflow
 from .sound import remux
@@ -116,6 +117,10 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset], named: bool = 
     frames = b.g.nodes[gen].params.get("frames")
     frames = frames if isinstance(frames, int) and frames > 0 else None
     count = cont.count or (frames - cont.frame if frames and cont.frame is not None and frames > cont.frame else 1)
+    bad = pick_said(wf, cont.pick)  # a pick of no frame index or count, said (ledger.py)
+    if frames and count > frames:  # more frames than the take has: all of them, said (not "(-999999967-32)")
+        bad.append(f"the {count:,} frames picked are more than {that}'s {frames}: its {frames} are taken")
+        count = frames
     first = cont.frame if cont.frame is not None else (frames - count if frames else None)  # the last ones
     if frames and first is not None and first + count > frames:  # past the take's end: cut to it, as ComfyUI does
         first = min(first, frames - 1)
@@ -123,6 +128,7 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset], named: bool = 
     how = f" (ComfyUI's {cont.pick.shown_cls}, #{cont.pick.id})" if cont.pick is not None else ""
     b.used |= cont.via  # the earlier take's frames on their way: read here (not this take's own inputs)
     unknown = "" if first is not None else f"; {that}'s length is not known: set the frame to its last"
+    unknown += "".join(f"; {x}" for x in bad)
     if cont.matched is not None:  # a colour match on the way (to the first take's start image, as a rule)
         unknown += (f"; ComfyUI's {cont.matched.shown_cls} (#{cont.matched.id}) matching their colour to another "
                     "picture on the way is not applied")

@@ -20,7 +20,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows,
                                   Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
                                   PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
-from ...base.capabilities import Outputs
+from ...base.capabilities import Limits, Outputs
 from ...base.family import Family, config_int
 from ...base.tasks import GENERIC, Maker
 from . import distilled, layouts, recognise
@@ -103,7 +103,7 @@ COSMOS1 = Cosmos(
     key_patterns=(("blocks.block0.blocks.0.block.attn", "x_embedder.proj.1"),),
     layouts=("diffusers", "original (the release's, ComfyUI's)"),
     part_titles=(("T5-XXL", "T5-XXL (Cosmos)"),),
-    has=(PREFIX_STEP, GUARDRAIL),
+    has=(PREFIX_STEP, GUARDRAIL, Limits(learned_positions=True)),  # its learned positions bound a call
     lacks=_lacks("its VAE (AutoencoderKLCosmos) was not read for time tiles: decoded whole",
                  "its pipeline's own decode (AutoencoderKLCosmos), whole") | {
         PreviewLayout: "its VAE (AutoencoderKLCosmos) was not fitted for live previews"},

@@ -8,7 +8,7 @@ stages' own settings change is said. HeliosVideoToVideo (a clip continued) is no
 Helios is read from a diffusers folder (family.py): the workflow's files are named in one sentence."""
 from __future__ import annotations
 
-from studio.convert.api import CONTROL, I2V, T2V, ComfyMapping, PackTranslation, Task, Workflow, finite
+from studio.convert.api import CONTROL, I2V, T2V, ComfyMapping, PackTranslation, Task, Workflow, finite, flag_setting
 
 SAMPLER = "HeliosPyramidSampler"
 # its nodes' settings in the order a UI file saves them (ComfyUI's schema order)
@@ -52,7 +52,9 @@ class _Translation(PackTranslation):
             self.said.append(f"'{n.title or SAMPLER}' (#{n.id})'s {', '.join(changed)} "
                              f"{'is' if len(changed) == 1 else 'are'} not taken: Studio's Helios "
                              "Pyramid runs its folder's own stages and memory")
-        cfg = 1.0 if w.get("distilled") is True else w.get("cfg")
+        distilled = flag_setting(n, "distilled", w["distilled"], self.said, "read as not distilled (the sampler's cfg "
+                                 "taken)") if "distilled" in w else False
+        cfg = 1.0 if distilled is True else w.get("cfg")
         self.core(n, "KSampler", {"seed": w.get("noise_seed"), "steps": steps, "cfg": cfg, "sampler_name": "euler",
                                   "scheduler": "simple", "denoise": 1.0},
                   {k: v for k, v in n.links.items() if k in ("model", "positive", "negative", "latent_image")})

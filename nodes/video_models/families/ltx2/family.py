@@ -9,7 +9,7 @@ from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_LAST_FRA
                                   Conditions, ContextWindows, Drafts, FirstLast, LoraNames, LoraTraining, Modular,
                                   PartReader, PreviewLayout, PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks,
                                   TwoExperts, VaeTiles)
-from ...base.capabilities import Outputs
+from ...base.capabilities import Limits, Outputs
 from ...base.family import Family
 from ...base.said import modular_forms
 from ...base.prompt_recipes import MASKED
@@ -77,7 +77,8 @@ FAMILY = LTX2(
     # its prompts cached with their masks: Gemma's states before its connectors, which the call applies (its
     # image CRF, which the call reads from Gemma's config, is given by the node); diffusers' pipeline_ltx2.py
     # sets the tokenizer's padding side to "left" while encoding, which the call reads back
-    has=(SingleFile(gguf=_gguf_state, tensors=_transformer_file), Drafts(drafts.RECIPES), LoraNames("LTX-2", recognise.lora_names),
+    has=(Limits(latent_side=2),  # its VAE pads by reflection: a latent of one pixel a side fails
+         SingleFile(gguf=_gguf_state, tensors=_transformer_file), Drafts(drafts.RECIPES), LoraNames("LTX-2", recognise.lora_names),
          PartReader(_parts),
          PromptRecipe(PIPELINES, MASKED, tokenizer_side="left"), VaeTiles("AutoencoderKLLTX2Video", BLENDED, "last"),
          PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions), Outputs(sound="audio", sound_of=_sound_of, channels_last=("LTX2HDRPipeline",)),

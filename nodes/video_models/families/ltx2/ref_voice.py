@@ -49,7 +49,8 @@ def check_voice(ctx, ref, voice, p) -> None:
     if voice.duration < MIN_SECONDS:
         raise StudioError(f"the reference voice lasts {voice.duration:.2f} s: give at least {MIN_SECONDS:g} s of "
                           f"speech (the ID-LoRA was trained on about {TRAINED_SECONDS:g} s)")
-    if float(np.abs(np.asarray(voice.samples, np.float32)).max(initial=0.0)) < SILENT:
+    from studio.engine.voice_budget import reference_span
+    if float(np.abs(reference_span(voice)).max(initial=0.0)) < SILENT:
         raise StudioError("the reference voice is silent: give a clip of the voice speaking")
     if p.identity_start > p.identity_end:
         raise StudioError(f"identity_start ({p.identity_start:g}) is after identity_end ({p.identity_end:g}): the "
@@ -67,7 +68,8 @@ def voice_tokens(ctx, pipe, voice):
         raise ModelError(f"{type(pipe).__name__} has no audio VAE: a reference voice is encoded with it (use an "
                          "LTX-2.3 model with its sound)")
     cfg = vae.config
-    wave = to_encoder(ctx, np.asarray(voice.samples, np.float32), voice.rate, int(cfg.sample_rate),
+    from studio.engine.voice_budget import reference_span
+    wave = to_encoder(ctx, reference_span(voice, ctx.info, "the reference voice"), voice.rate, int(cfg.sample_rate),
                       int(cfg.in_channels), "reference voice")
     mel = log_mel(np.ascontiguousarray(wave.T), int(cfg.sample_rate), int(cfg.mel_hop_length), int(cfg.mel_bins))
     with torch.no_grad():

@@ -60,7 +60,8 @@ def window_sound(audio, start: int, given: int, fps: float):
     from studio.core.values import Audio
     first = math.floor(start / fps * audio.rate)
     need = math.floor(given / fps * audio.rate)
-    return Audio(fit_length(np.asarray(audio.samples, np.float32)[first:], need), audio.rate)
+    from studio.engine.voice_budget import voice_span
+    return Audio(fit_length(voice_span(audio, first, need), need), audio.rate)  # only the window's span decoded
 
 
 def refine_kwargs(latents, words: dict, sigmas: list[float], seed: int, size: tuple[int, int],

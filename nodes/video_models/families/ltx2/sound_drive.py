@@ -24,6 +24,7 @@ import math
 import numpy as np
 
 from studio.core.errors import StudioError
+from studio.engine.voice_budget import voice_span
 
 from ...base.errors import ModelError
 
@@ -62,10 +63,9 @@ def fitted_waveform(ctx, audio, rate: int, channels: int, n: int, fps: float) ->
     take's length. A shorter sound is refused, a longer one cut (said), a silent one said."""
     seconds = take_seconds(n, fps)
     need = check_length(audio, n, fps)
-    x = np.asarray(audio.samples, np.float32)
+    x = voice_span(audio, 0, need)  # only the take's span decoded (studio.engine.voice_budget)
     if audio.n_samples > need:
         ctx.info(f"the sound's first {seconds:.2f} s of {audio.duration:.2f} s drive the picture (the take's length)")
-    x = x[:need]
     if float(np.abs(x).max(initial=0.0)) < SILENT:
         ctx.info("the sound on the audio input is silent: the picture is made to silence")
     x = to_encoder(ctx, x, audio.rate, rate, channels)
@@ -165,7 +165,7 @@ def sound_held(pipe, latents):
 def take_of(audio, n: int, fps: float):
     """The given sound cut to the take's length: what goes out (Lightricks returns the input, not a decode)."""
     from studio.core.values import Audio
-    return Audio(audio.samples[:math.floor(take_seconds(n, fps) * audio.rate)], audio.rate)
+    return Audio(voice_span(audio, 0, math.floor(take_seconds(n, fps) * audio.rate)), audio.rate)
 
 
 def take_to_sound(ctx, fam, audio, fps: float):

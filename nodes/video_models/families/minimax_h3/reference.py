@@ -49,6 +49,10 @@ def _waveform(ctx, name: str, audio, rate_to: int):
     import importlib.util
 
     import torch
+
+    from studio.core.values import Audio
+    from studio.engine.voice_budget import reference_span
+    audio = Audio(reference_span(audio, ctx.info, f"'{name}'"), audio.rate)  # its first minute at most, said
     if audio.n_samples == 0 or not np.any(audio.samples):
         raise StudioError(f"'{name}' holds no sound ({audio.n_samples} samples, all silent): connect a voice or "
                           "music, or leave it unconnected")

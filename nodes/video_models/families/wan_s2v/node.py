@@ -102,6 +102,14 @@ class SpeechToVideo(OneCallNode):
                   help="0: the image's aspect in the release's 832x480 area, sides multiples of 64"),
               Int("height", 0, min=0, max=4096, special="from the image")) + shared(*RUN)
 
+    @classmethod
+    def voice_seconds(cls, params) -> float | None:
+        """The seconds of the voice its windows read (every window whole, at 16 fps; None: 'frames' 0, the voice's
+        length): what Speech Features encodes for it (studio.engine.voice_budget)."""
+        from .pipeline import S2V_FPS, take_plan
+        frames = int(params.get("frames") or 0)
+        return take_plan(frames, max(4, int(params.get("window") or 80)))[1] / S2V_FPS if frames > 0 else None
+
     def call(self, ctx, s, image, speech, audio=None, pose=None, prompt=None) -> Call:
         import torch
 
@@ -180,5 +188,6 @@ class SpeechToVideo(OneCallNode):
 
             from ....edit.audio import fit_length
             n = int(round(clip.n_frames / S2V_FPS * audio.rate))
-            clip.audio = Audio(fit_length(audio.samples, n), audio.rate)
+            from studio.engine.voice_budget import voice_span
+            clip.audio = Audio(fit_length(voice_span(audio, 0, n), n), audio.rate)  # only the take's span decoded
         return clip

@@ -79,7 +79,8 @@ def music_of(audio, seconds: float) -> tuple[np.ndarray, int]:
     if audio.duration + 1e-6 < seconds:
         raise _say(f"the music lasts {audio.duration:.2f} s, shorter than the take's {seconds:.2f} s: give longer "
                    "music or fewer segments")
-    s = audio.samples[:int(round(seconds * audio.rate))]
+    from studio.engine.voice_budget import voice_span
+    s = voice_span(audio, 0, int(round(seconds * audio.rate)))  # only the take's span decoded
     if not np.isfinite(s).all():
         raise _say("the music holds NaN or infinite samples")
     if float(np.abs(s).max(initial=0.0)) < 1e-4:

@@ -119,6 +119,13 @@ class WanHuMo(GeneratorNode):
               Float("scale_audio", 5.5, min=0.0, max=30.0, help="audio guidance (the release's scale_a)")) + \
         tuple(q for q in COMMON if q.name not in _OWN)
 
+    @classmethod
+    def voice_seconds(cls, params) -> float | None:
+        """The seconds of the voice a take reads: 'frames' of the features, counted at the slower of its 'fps' and
+        HuMo's 25 (None: 'frames' 0, the voice's length): what Speech Features encodes for it."""
+        frames = int(params.get("frames") or 0)
+        return frames / min(float(params.get("fps") or FPS), FPS) if frames > 0 else None
+
     def run(self, ctx, model, features, reference=None, prompt=None):
         from ....resume.windows import ClipMaking
         from ....sampling.sampler import Sampler, filter_kwargs

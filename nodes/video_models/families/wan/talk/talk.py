@@ -119,6 +119,13 @@ class InfiniteTalk(GeneratorNode):
                  "formats": ["ComfyUI model_patches/wan2.1_infiniteTalk_*.safetensors", "infinitetalk.safetensors"]}]
 
     @classmethod
+    def voice_seconds(cls, params) -> float | None:
+        """The seconds of its voices a take reads ('frames' at 'fps'; None: 'frames' 0, the voice's length): what
+        Speech Features encodes for it (studio.engine.voice_budget)."""
+        from studio.engine.voice_budget import take_seconds
+        return take_seconds(params, FPS)
+
+    @classmethod
     def estimate(cls, params, base_dir, inputs):
         """Timed for the frames the voice gives (Speech Features' foresight) where 'frames' is 0, as run() makes them."""
         voices = [int((inputs.get(k) or {}).get("voice_frames") or 0) for k in ("speech", "speech_2") if inputs.get(k)]
