@@ -33,7 +33,10 @@ def add_command(sub) -> None:
                    help="one job a variation: seeds ('1-5, 9') or one parameter swept ('n3.steps=20,30,40')")
     ls = qs.add_parser("list", help="the jobs, with place, state, progress, time and outputs")
     ls.add_argument("--json", action="store_true")
-    qs.add_parser("run", help="run the queued jobs (one at a time) until none is left")
+    r = qs.add_parser("run", help="run the queued jobs (one at a time) until none is left")
+    r.add_argument("--cluster", default=None, metavar="ADDRESS",
+                   help="run them on the workers of the Ray cluster at ADDRESS, one job per device ('local': a Ray "
+                        "started here); the queue's folder and the outputs on storage every node sees")
     for name, what in (("cancel", "cancel a job"), ("again", "queue an ended job again")):
         c = qs.add_parser(name, help=what)
         c.add_argument("job", help="its id (or the start of it)")
@@ -46,6 +49,8 @@ def add_command(sub) -> None:
 
 def cmd_queue(args) -> int:
     from .queue import JobQueue
+    if getattr(args, "cluster", None):
+        return _on_cluster(args)
     q = JobQueue(args.folder or default_folder())
     for note in q.notes:  # a damaged queue file set aside: said, and the queue goes on empty
         print(f"warning: {note}", file=sys.stderr)
@@ -83,7 +88,7 @@ def _list(q, args) -> int:
     places = q.positions()  # once: a place asked job by job would read the queue once per job
     if args.json:
         estimates = q.estimates()
-        print(json.dumps([{"id": j.id, "title": j.title, "state": j.state, "position": places.get(j.id),
+        print(json.dumps([{"id": j.id, "title": j.title, "state": j.state, "worker": j.worker, "position": places.get(j.id),
                            "progress": j.progress, "estimate": estimates[j.id], "seconds": j.seconds,
                            "outputs": j.outputs, "error": j.error} for j in q.jobs()], indent=1))
         return 0
@@ -91,7 +96,8 @@ def _list(q, args) -> int:
         pos = places.get(j.id)
         where = f"#{pos}" if pos else j.state
         took = f" {j.seconds:.1f} s" if j.seconds is not None and j.state in ENDED else ""
-        print(f"{j.id[:8]}  {where:<10} {j.title}{took}" + (f"  -> {', '.join(j.outputs)}" if j.outputs else "")
+        on = f"  [{j.worker}]" if j.worker else ""
+        print(f"{j.id[:8]}  {where:<10} {j.title}{on}{took}" + (f"  -> {', '.join(j.outputs)}" if j.outputs else "")
               + (f"  ({j.error})" if j.error else ""))
     print(f"{len(places)} queued" + (" (paused)" if q.paused else ""))
     return 0
@@ -104,7 +110,8 @@ def _run(q, args) -> int:
 
     def heard(kind, job, event):
         if kind == "started":
-            print(f"running {job.id[:8]} {job.title}", file=sys.stderr, flush=True)
+            print(f"running {job.id[:8]} {job.title}" + (f" on {job.worker}" if job.worker else ""), file=sys.stderr,
+                  flush=True)
         elif kind == "ended":
             print(f"{job.state} {job.id[:8]} {job.title}" + (f": {job.error}" if job.error else "")
                   + "".join(f"\n  wrote {p}" for p in job.outputs), flush=True)
@@ -119,6 +126,25 @@ def _run(q, args) -> int:
         print(f"error: {len(failed)} of the jobs run did not finish: "
               + ", ".join(f"{j.id[:8]} {j.state}" for j in failed), file=sys.stderr)
     return 1 if failed else 0
+
+
+def _on_cluster(args) -> int:
+    """`queue run --cluster ADDRESS`: the queue dispatched to the cluster's workers (studio.cluster)."""
+    from studio.core.confine import allowed_dirs
+    from studio.cluster.pool import Pool, shared_setup
+    from studio.cluster.queue import ClusterQueue
+    folder = args.folder or default_folder()
+    pool = Pool(args.cluster, shared_setup(folder, write=allowed_dirs(None), read=allowed_dirs(None)))
+    try:
+        q = ClusterQueue(folder, pool)
+        for w in pool.workers:
+            print(f"{w.label()}: {w.device}, {w.memory / 2**30:.1f} GB", file=sys.stderr)
+        try:
+            return _run(q, args)
+        finally:
+            q.close()
+    finally:
+        pool.close()
 
 
 def _simple(what: str):
