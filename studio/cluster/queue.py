@@ -86,7 +86,8 @@ class ClusterQueue(JobQueue):
         self._stops.add(job.id)
 
     def close(self, timeout: float = 30.0) -> None:
-        """Stop: the running jobs are stopped (their steps kept) and queued again; the workers let go."""
+        """Stop: the running jobs are stopped (their steps kept) and queued again (the workers stay: their pool's
+        maker closes it)."""
         with self._lock:
             self._closing = True
             self._stops.update(self._runs)
@@ -95,7 +96,6 @@ class ClusterQueue(JobQueue):
         for t in list(self._threads):
             t.join(max(0.1, end - time.monotonic()))
         super().close(max(0.1, end - time.monotonic()))
-        self.pool.close()
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
         end = time.monotonic() + timeout
