@@ -34,7 +34,7 @@ def add_command(sub) -> None:
     ls = qs.add_parser("list", help="the jobs, with place, state, progress, time and outputs")
     ls.add_argument("--json", action="store_true")
     r = qs.add_parser("run", help="run the queued jobs (one at a time) until none is left")
-    r.add_argument("--cluster", default=None, metavar="ADDRESS",
+    r.add_argument("--cluster", default=None, metavar="ADDRESS",  # studio/cluster/cli.py
                    help="run them on the workers of the Ray cluster at ADDRESS, one job per device ('local': a Ray "
                         "started here); the queue's folder and the outputs on storage every node sees")
     for name, what in (("cancel", "cancel a job"), ("again", "queue an ended job again")):
@@ -49,8 +49,6 @@ def add_command(sub) -> None:
 
 def cmd_queue(args) -> int:
     from .queue import JobQueue
-    if getattr(args, "cluster", None):
-        return _on_cluster(args)
     q = JobQueue(args.folder or default_folder())
     for note in q.notes:  # a damaged queue file set aside: said, and the queue goes on empty
         print(f"warning: {note}", file=sys.stderr)
@@ -103,7 +101,8 @@ def _list(q, args) -> int:
     return 0
 
 
-def _run(q, args) -> int:
+def run_all(q, args) -> int:
+    """`queue run`: every queued job run on ``q`` (a cluster's queue too), each one's end said."""
     if q.paused:
         raise StudioError("the queue is paused: `main.py queue resume` first")
     failed = []
@@ -128,25 +127,6 @@ def _run(q, args) -> int:
     return 1 if failed else 0
 
 
-def _on_cluster(args) -> int:
-    """`queue run --cluster ADDRESS`: the queue dispatched to the cluster's workers (studio.cluster)."""
-    from studio.core.confine import allowed_dirs
-    from studio.cluster.pool import Pool, shared_setup
-    from studio.cluster.queue import ClusterQueue
-    folder = args.folder or default_folder()
-    pool = Pool(args.cluster, shared_setup(folder, write=allowed_dirs(None), read=allowed_dirs(None)))
-    try:
-        q = ClusterQueue(folder, pool)
-        for w in pool.workers:
-            print(f"{w.label()}: {w.device}, {w.memory / 2**30:.1f} GB", file=sys.stderr)
-        try:
-            return _run(q, args)
-        finally:
-            q.close()
-    finally:
-        pool.close()
-
-
 def _simple(what: str):
     def act(q, args) -> int:
         if what == "pause":
@@ -165,5 +145,5 @@ def _simple(what: str):
     return act
 
 
-_COMMANDS = {"add": _add, "list": _list, "run": _run, **{k: _simple(k) for k in ("pause", "resume", "cancel",
+_COMMANDS = {"add": _add, "list": _list, "run": run_all, **{k: _simple(k) for k in ("pause", "resume", "cancel",
                                                                                "again", "move")}}

@@ -26,7 +26,7 @@ from studio.queue.job import ENDED, Job
 from studio.queue.make import job_from_graph, parse_variations, seed_variations, sweep_variations
 from studio.queue.queue import JobQueue
 from studio.ui.end_cut_label import EndCutLabel
-from studio.ui.panels.queue_rows import SIZES, preview_overrides, seed_of, size_of, time_left, title_of
+from studio.ui.panels.queue_rows import SIZES, preview_overrides, seed_of, size_of, state_of, time_left, title_of
 from studio.ui.preview.qimages import qimage
 
 COLUMNS = ("#", "Job", "Seed", "Size", "State", "Progress", "Time")
@@ -320,7 +320,7 @@ class QueuePanel(QWidget):
 
     def _fill(self, r: int, job: Job, places: dict[str, int], etas: dict[str, float | None]) -> None:
         pos = places.get(job.id)
-        cells = (str(pos) if pos else "", title_of(job), seed_of(job), size_of(job), job.state,
+        cells = (str(pos) if pos else "", title_of(job), seed_of(job), size_of(job), state_of(job),
                  f"{int(job.progress * 100)}%", _time(etas.get(job.id)))
         for c, text in enumerate(cells):
             item = self.table.item(r, c)
@@ -331,6 +331,8 @@ class QueuePanel(QWidget):
             if c == 1:
                 item.setData(Qt.UserRole, job.id)
                 item.setToolTip("\n".join(job.log[-12:]) or job.title)
+            elif c == 4:  # a cluster's queue: the worker and machine it runs on (studio.cluster)
+                item.setToolTip((("ran on " if job.state in ENDED else "runs on ") + job.worker) if job.worker else "")
 
     def _update_buttons(self) -> None:
         job = self.selected()
