@@ -56,15 +56,20 @@ def connect(address: str):
     """Ray, connected: to the cluster at ``address``, or started here ("local"). A Ray already initialised in this
     process (a test's cluster) is used as it is."""
     from studio.distributed.ray_engine import ensure_ray
-    return ensure_ray(1, None if address == LOCAL else address)
+    if address != LOCAL:
+        return ensure_ray(1, address)
+    from .worker import device_name
+    gpu = device_name() == "cuda"  # Ray counts the GPUs itself; a machine without one: one device, its CPU
+    return ensure_ray(os.cpu_count() or 1, None, None if gpu else {DEVICE: 1})
 
 
 class Pool:
     """The workers of the cluster. ``setup``: what every worker is given (worker.DeviceWorker)."""
 
-    def __init__(self, address: str, setup: dict | None = None):
+    def __init__(self, address: str, setup: dict | None = None, limit: int | None = None):
+        """``limit``: at most this many workers (None: one for each device of the cluster)."""
         self.ray = connect(address)
-        self.setup = dict(setup or {})
+        self.setup, self.limit = dict(setup or {}), limit
         self.workers: list[Worker] = []
         self._lock = threading.Lock()
         self._start_workers()
@@ -81,7 +86,7 @@ class Pool:
             gpus, devices = int(res.get("GPU", 0)), int(res.get(DEVICE, 0))
             count, kind = (gpus, {"num_gpus": 1}) if gpus else (devices, {"resources": {DEVICE: 1}})
             stands = int(res.get(DEVICE_MB, 0) / max(1, devices) * 2**20) if devices and not gpus else 0
-            for _ in range(count):
+            for _ in range(count if self.limit is None else max(0, min(count, self.limit - len(self.workers)))):
                 name = f"worker-{len(self.workers) + 1}"
                 handle = actor.options(
                     name=None, num_cpus=0, **kind, max_restarts=-1, max_task_retries=0, max_concurrency=4,
@@ -111,12 +116,14 @@ class Pool:
         return next((w for w in self.workers if w.name == name), None)
 
     # -- placing --------------------------------------------------------------------------------
-    def place(self, needs: Needs, avoid: set[str] = frozenset()) -> Worker | None:
+    def place(self, needs: Needs, avoid: set[str] = frozenset(), warm_only: bool = False) -> Worker | None:
         """The free worker for a job needing ``needs`` (None: none free has room now), taken (its ``job`` set by
         the caller): warm first (the most of the job's model bytes loaded there), then the most room; a worker in
-        ``avoid`` (one that just lost this job) only when no other fits."""
+        ``avoid`` (one that just lost this job) only when no other fits. ``warm_only``: only a worker that has one
+        of the job's models loaded."""
         with self._lock:
-            fit = [w for w in self.workers if w.alive and not w.job and w.memory >= needs.bytes]
+            fit = [w for w in self.workers if w.alive and not w.job and w.memory >= needs.bytes
+                   and (not warm_only or set(needs.models) & w.warm)]
             if not fit:
                 return None
             others = [w for w in fit if w.name not in avoid] or fit
@@ -161,14 +168,14 @@ class Pool:
 
 
 def shared_setup(folder: str, write: list[str] = (), read: list[str] = (), every: float | None = None,
-                 runner: str | None = None, env: dict | None = None) -> dict:
+                 runner: str | None = None, env: dict | None = None, warm: list[str] | None = None) -> dict:
     """What every worker is given: the kept-steps folder (on storage every node sees: ``folder``'s
     'kept-steps'), the folders its jobs may write and read, how often a take's steps are kept as it goes, the
     settings' environment (the models folders)."""
     keep_env = {k: v for k, v in os.environ.items() if k in ENV_SHARED}
     return {"kept_steps": os.path.join(os.path.abspath(folder), "kept-steps"), "write": list(write),
             "read": list(read), "every": 10.0 if every is None else every, "runner": runner,
-            "env": {**keep_env, **(env or {})}}
+            "env": {**keep_env, **(env or {})}, "warm": list(warm or ())}
 
 
 # the settings a worker takes from the head's environment (the models folders, the settings folder, offline)

@@ -129,38 +129,56 @@ class ClusterQueue(JobQueue):
                 t.start()
 
     def _place_some(self) -> list:
-        """The waiting jobs placed on free workers, in the queue's order (a job that waits for a larger device lets
-        the next ones take the smaller free ones); the queue's lock held."""
+        """The waiting jobs placed on free workers; the queue's lock held. First each of the next few jobs whose
+        model a free worker has loaded goes there (a model loaded once serves the jobs that want it: a later job
+        may pass one waiting for a worker warm for its own model), then the others in the queue's order (a job
+        that waits for a larger device lets the next ones take the smaller free ones)."""
         if self._paused or not self._free():
             return []
-        out = []
-        for job in self.pending():
-            n = self._needs.get(job.id)
-            if n is None:
-                try:
-                    n = self._needs[job.id] = needs(job)
-                    self.pool.check(n)
-                except StudioError as e:  # a job queued before (a restart): refused now, in words
-                    job.state, job.ended = FAILED, time.time()
-                    job.error = f"it cannot run on the cluster: {e}"
-                    job.say(f"error: {job.error}")
-                    self._save_said(job)
-                    self._endings += 1
-                    out.append((job, None, False, n))
+        out: list = []
+        pending = self.pending()
+        ahead = max(4, 2 * len(self.pool.workers))
+        for warm_only, jobs in ((True, pending[:ahead]), (False, pending)):
+            for job in jobs:
+                if job.state != QUEUED:  # placed in the first pass, or refused
                     continue
-            w = self.pool.place(n, self._avoid.get(job.id, set()))
-            if w is None:
-                continue
-            w.job = job.id
-            sealed = seal.holds(job)  # asked before its outputs are cleared (they are part of the seal)
-            job.state, job.started, job.ended, job.progress = RUNNING, time.time(), None, 0.0
-            job.outputs, job.node_outputs, job.error, job.error_node = [], {}, "", ""
-            job.worker = w.label()
-            job.say(f"runs on {job.worker}")
-            self._runs[job.id] = (job, w)
-            self._save_said(job)
-            out.append((job, w, sealed, n))
+                n = self._needs_of(job, out)
+                if n is None:
+                    continue
+                w = self.pool.place(n, self._avoid.get(job.id, set()), warm_only=warm_only and bool(n.models))
+                if w is not None and (not warm_only or n.models):
+                    out.append(self._start(job, w, n))
         return out
+
+    def _needs_of(self, job: Job, out: list) -> Needs | None:
+        """What ``job`` needs (foreseen once); None when no worker can take it: failed in words (told in ``out``)."""
+        n = self._needs.get(job.id)
+        if n is not None:
+            return n
+        try:
+            n = self._needs[job.id] = needs(job)
+            self.pool.check(n)
+            return n
+        except StudioError as e:  # a job queued before (a restart): refused now, in words
+            job.state, job.ended = FAILED, time.time()
+            job.error = f"it cannot run on the cluster: {e}"
+            job.say(f"error: {job.error}")
+            self._save_said(job)
+            self._endings += 1
+            out.append((job, None, False, None))
+            return None
+
+    def _start(self, job: Job, w, n: Needs) -> tuple:
+        """``job`` placed on ``w``: running there (the queue's lock held)."""
+        w.job = job.id
+        sealed = seal.holds(job)  # asked before its outputs are cleared (they are part of the seal)
+        job.state, job.started, job.ended, job.progress = RUNNING, time.time(), None, 0.0
+        job.outputs, job.node_outputs, job.error, job.error_node = [], {}, "", ""
+        job.worker = w.label()
+        job.say(f"runs on {job.worker}")
+        self._runs[job.id] = (job, w)
+        self._save_said(job)
+        return job, w, sealed, n
 
     def _follow(self, job: Job, w, sealed: bool, n: Needs) -> None:
         """One job on worker ``w``, from its start to its end (a thread of its own)."""

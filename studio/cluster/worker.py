@@ -26,6 +26,9 @@ from typing import Any
 from studio.core.errors import StudioError
 
 
+WARM = ("studio.engine.executor", "torch")  # what a worker imports as it starts (the server's warm-up too)
+
+
 def device_name() -> str:
     """The device jobs run on here: "cuda" where torch sees a GPU, else "cpu"."""
     try:
@@ -70,7 +73,7 @@ def _runner(path: str | None):
 class DeviceWorker:
     """``name``: how the head calls it; ``memory``: bytes its device stands for (0: measured); ``setup``: what the
     head shares with every worker ({"kept_steps": folder, "every": seconds, "env": {...}, "write": [folders],
-    "read": [folders], "runner": "module:function"})."""
+    "read": [folders], "runner": "module:function", "warm": [modules imported as it starts]})."""
 
     def __init__(self, name: str, memory: int = 0, setup: dict | None = None):
         setup = dict(setup or {})
@@ -84,6 +87,12 @@ class DeviceWorker:
             allow_for_session(d)
         for d in setup.get("read") or ():
             allow_reading_for_session(d)
+        import importlib
+        for module in setup.get("warm") or WARM:  # imported once as the worker starts, not in its first job
+            try:
+                importlib.import_module(module)
+            except ImportError:  # a node without it: the jobs that need it say so
+                pass
         from studio.engine.model_cache import ModelCache
         from studio.queue.queue import job_executor
         self.name, self.runner = name, _runner(setup.get("runner"))
