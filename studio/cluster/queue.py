@@ -190,7 +190,6 @@ class ClusterQueue(JobQueue):
             ended_by(job, e)
         with self._lock:
             self._runs.pop(job.id, None)
-            w.job = ""
             if lost:
                 self._lost(job, w, lost, job.id in self._stops)
             self._stops.discard(job.id)
@@ -207,10 +206,13 @@ class ClusterQueue(JobQueue):
             self._wake.notify_all()
         if not lost:
             self.pool.refresh(w)
-        if ended:
+        if ended:  # told before its worker takes the next job: `queue run` says this one's end first
             self._ended(job)
         else:
             self._tell("changed", job)
+        with self._lock:
+            w.job = ""
+            self._wake.notify_all()
 
     def _ended(self, job: Job) -> None:
         self._tell("ended", job)
