@@ -3,6 +3,7 @@ tiny LTX takes, a seed each, alternating) run on K workers against one worker, e
 started fresh (no model loaded), a local Ray cluster of K nodes each standing for one device.
 
     .venv/bin/python benchmarks/cluster_queue.py [--jobs 12] [--workers 3] [--gpu-seconds 3.0] [--modes gpu-time,real]
+    .venv/bin/python benchmarks/cluster_queue.py --kills 10 --modes ''
 
 Two modes, both printed:
 
@@ -12,6 +13,10 @@ Two modes, both printed:
   the loads, the polling and Ray's hops counted in.
 * ``real``: the tiny takes alone. On a machine of 2 cores shared with other work these are CPU-bound and K
   workers share the same 2 cores: the ratio says what this machine can do, not what K GPUs would.
+
+``--kills N``: N tiny Wan takes (6 steps, a seed each), each held at a random step on its worker, whose process is
+then killed (kill -9 of the process Ray runs it in, as it reported itself): how many completed on another worker,
+resumed from their kept steps, with the frames an uninterrupted run (in this process) makes.
 
 Each worker imports the model libraries as it starts, before the clock (in both configurations). Figures: wall
 seconds from the queue's start to its last job's end, jobs a minute, the ratio to one worker
@@ -89,6 +94,7 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=3)
     ap.add_argument("--gpu-seconds", type=float, default=3.0)
     ap.add_argument("--modes", default="gpu-time,real")
+    ap.add_argument("--kills", type=int, default=0)
     a = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import ray
@@ -127,10 +133,59 @@ def main() -> int:
             most = max((n for loads in many["loads"].values() for n in loads), default=0)
             print(f"  {a.workers} workers against 1: {one['seconds'] / many['seconds']:.2f}x throughput; at most "
                   f"{most} load(s) of a model on a worker")
+        if a.kills:
+            kills(c.address, work, models[0], a.kills)
     finally:
         ray.shutdown()
         c.shutdown()
     return 0
+
+
+def kills(address: str, work: str, model: str, n: int) -> None:
+    import random
+    import re
+    import signal
+
+    import numpy as np
+
+    from studio.cluster.pool import Pool, shared_setup
+    from studio.cluster.queue import ClusterQueue
+    from studio.engine.executor import Executor
+    from studio.queue.job import DONE
+    from studio.queue.make import job_from_graph
+    from tests.cluster.helpers import wait_for_mark
+    from tests.cluster.test_cluster_queue import frames, wan_take
+    marks = os.path.join(work, "marks")
+    os.makedirs(marks, exist_ok=True)
+    setup = shared_setup(work, read=[model], every=0.0, runner="tests.cluster.helpers:hold_once", warm=WARM,
+                         env={"STUDIO_TEST_MARKS": marks, "STUDIO_ALLOWED_DIRS": work, "HF_HUB_OFFLINE": "1",
+                              "OMP_NUM_THREADS": "1"})
+    pool = Pool(address, setup)
+    q = ClusterQueue(os.path.join(work, "queue-kills"), pool)
+    ok, local, rng = 0, Executor(), random.Random(7)
+    try:
+        q.start()
+        for k in range(n):
+            at, seed = rng.randint(1, 5), 500 + k
+            job = q.add(job_from_graph(wan_take(model, os.path.join(work, f"killed-{k}"), seed), f"hold-at-{at}"))
+            pid = wait_for_mark(marks, job.id, job=job)
+            w = next(w for w in pool.workers if w.label() == job.worker)
+            assert w.pid == pid, (w.pid, pid)
+            os.kill(pid, signal.SIGKILL)
+            q.wait_idle(600)
+            local.run(wan_take(model, os.path.join(work, f"whole-{k}"), seed), device="cpu")
+            same = all(np.array_equal(x, y) for x, y in zip(frames(os.path.join(work, f"killed-{k}")),
+                                                             frames(os.path.join(work, f"whole-{k}"))))
+            kept = re.search(r"resumed (from step \d+ of 6|after its last step)", "\n".join(job.log))
+            good = job.state == DONE and job.worker != w.label() and kept is not None and same
+            ok += good
+            print(f"  kill {k + 1}: held at step {at}, {w.label()} killed; {job.state} on {job.worker}, "
+                  f"{'resumed ' + kept[1] if kept else 'NOT resumed'}, frames "
+                  f"{'identical' if same else 'DIFFERENT'}")
+    finally:
+        q.close()
+        pool.close()
+    print(f"  {ok} of {n} killed jobs completed elsewhere, resumed, with an uninterrupted run's frames")
 
 
 if __name__ == "__main__":

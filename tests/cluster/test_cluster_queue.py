@@ -153,7 +153,8 @@ def test_a_worker_killed_mid_take_goes_on_elsewhere_from_its_kept_steps(workers,
         assert f"{w.label()} was lost while it ran" in log
         import re
         kept = re.search(r"resumed from step (\d) of 6: steps 1-(\d) were kept", log)
-        assert kept and int(kept[2]) >= 3 and int(kept[1]) == int(kept[2]) + 1, log  # resumed, not restarted
+        assert (kept and int(kept[2]) >= 3 and int(kept[1]) == int(kept[2]) + 1) or \
+            "resumed after its last step: all 6 steps were kept" in log, log  # resumed, not restarted
         from studio.engine.executor import Executor
         Executor().run(wan_take(wan, str(out / "whole"), 3), device="cpu")  # uninterrupted, in this process
         a, b = frames(str(out / "killed")), frames(str(out / "whole"))

@@ -200,8 +200,12 @@ class StepKeeper:
             kw = dict(kw, latents=latents.to(device, kw["latents"].dtype))
             total = self.max_steps if self.windowed else \
                 per_loop * self.loops or (self.max_steps if self.max_steps < MAX_STEPS else 0)
-            self.ctx.info(f"resumed from step {i + 2}{f' of {total}' if total else ''}: steps 1-{i + 1} were kept "
-                          "from an earlier run of this take that was stopped")
+            if total and i + 1 >= total:  # every step kept (stopped as it decoded): only the decode is left
+                self.ctx.info(f"resumed after its last step: all {total} steps were kept from an earlier run of this "
+                              "take that was stopped")
+            else:
+                self.ctx.info(f"resumed from step {i + 2}{f' of {total}' if total else ''}: steps 1-{i + 1} were kept "
+                              "from an earlier run of this take that was stopped")
         if "latents" in kw:
             if loop_ends:
                 self.finals.append(kw["latents"].detach().clone())
