@@ -394,6 +394,9 @@ def _cmd_serve(args) -> int:
 
 
 def _cmd_queue(args) -> int:
+    if getattr(args, "cluster", None):  # `queue run --cluster ADDRESS`: on a Ray cluster's workers
+        from studio.cluster.cli import run_on_cluster
+        return run_on_cluster(args)
     from studio.queue.cli import cmd_queue
     return cmd_queue(args)
 

@@ -31,6 +31,7 @@ STUDIO_LAYERS = [
     ("scripts",),  # run from the project folder (screenshots, walks); the product never imports them
     ("studio.cli",),
     ("studio.ui", "studio.serve"),  # the window and the server (ComfyUI's API): each a face of the queue
+    ("studio.cluster",),  # the queue dispatched over a Ray cluster's workers (the server's and `queue run`'s)
     ("studio.distributed", "studio.queue"),
     ("nodes",),
     ("studio.convert",),  # below nodes: a family's ComfyUI mapping (nodes/.../families/<key>/comfy.py) uses its door

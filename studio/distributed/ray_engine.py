@@ -33,9 +33,10 @@ def _ray():
     return ray
 
 
-def ensure_ray(workers: int, address: str | None = None):
-    """Connect to Ray: the cluster at ``address``, else a Ray started here with ``workers`` CPUs.
-    A Ray already initialised in this process (a test session, a notebook) is used as it is."""
+def ensure_ray(workers: int, address: str | None = None, resources: dict | None = None):
+    """Connect to Ray: the cluster at ``address``, else a Ray started here with ``workers`` CPUs (and
+    ``resources``: a queue's device, studio.cluster). A Ray already initialised in this process (a test
+    session, a notebook) is used as it is."""
     ray = _ray()
     if ray.is_initialized():
         return ray
@@ -47,7 +48,7 @@ def ensure_ray(workers: int, address: str | None = None):
         if address:
             ray.init(address=address, **kw)
         else:
-            ray.init(num_cpus=workers, **kw)
+            ray.init(num_cpus=workers, resources=resources, **kw)
     except ConnectionError as e:
         raise StudioError(f"cannot reach the Ray cluster at {address}: {e}") from None
     return ray

@@ -33,7 +33,10 @@ def add_command(sub) -> None:
                    help="one job a variation: seeds ('1-5, 9') or one parameter swept ('n3.steps=20,30,40')")
     ls = qs.add_parser("list", help="the jobs, with place, state, progress, time and outputs")
     ls.add_argument("--json", action="store_true")
-    qs.add_parser("run", help="run the queued jobs (one at a time) until none is left")
+    r = qs.add_parser("run", help="run the queued jobs (one at a time) until none is left")
+    r.add_argument("--cluster", default=None, metavar="ADDRESS",  # studio/cluster/cli.py
+                   help="run them on the workers of the Ray cluster at ADDRESS, one job per device ('local': a Ray "
+                        "started here); the queue's folder and the outputs on storage every node sees")
     for name, what in (("cancel", "cancel a job"), ("again", "queue an ended job again")):
         c = qs.add_parser(name, help=what)
         c.add_argument("job", help="its id (or the start of it)")
@@ -83,7 +86,7 @@ def _list(q, args) -> int:
     places = q.positions()  # once: a place asked job by job would read the queue once per job
     if args.json:
         estimates = q.estimates()
-        print(json.dumps([{"id": j.id, "title": j.title, "state": j.state, "position": places.get(j.id),
+        print(json.dumps([{"id": j.id, "title": j.title, "state": j.state, "worker": j.worker, "position": places.get(j.id),
                            "progress": j.progress, "estimate": estimates[j.id], "seconds": j.seconds,
                            "outputs": j.outputs, "error": j.error} for j in q.jobs()], indent=1))
         return 0
@@ -91,20 +94,23 @@ def _list(q, args) -> int:
         pos = places.get(j.id)
         where = f"#{pos}" if pos else j.state
         took = f" {j.seconds:.1f} s" if j.seconds is not None and j.state in ENDED else ""
-        print(f"{j.id[:8]}  {where:<10} {j.title}{took}" + (f"  -> {', '.join(j.outputs)}" if j.outputs else "")
+        on = f"  [{j.worker}]" if j.worker else ""
+        print(f"{j.id[:8]}  {where:<10} {j.title}{on}{took}" + (f"  -> {', '.join(j.outputs)}" if j.outputs else "")
               + (f"  ({j.error})" if j.error else ""))
     print(f"{len(places)} queued" + (" (paused)" if q.paused else ""))
     return 0
 
 
-def _run(q, args) -> int:
+def run_all(q, args) -> int:
+    """`queue run`: every queued job run on ``q`` (a cluster's queue too), each one's end said."""
     if q.paused:
         raise StudioError("the queue is paused: `main.py queue resume` first")
     failed = []
 
     def heard(kind, job, event):
         if kind == "started":
-            print(f"running {job.id[:8]} {job.title}", file=sys.stderr, flush=True)
+            print(f"running {job.id[:8]} {job.title}" + (f" on {job.worker}" if job.worker else ""), file=sys.stderr,
+                  flush=True)
         elif kind == "ended":
             print(f"{job.state} {job.id[:8]} {job.title}" + (f": {job.error}" if job.error else "")
                   + "".join(f"\n  wrote {p}" for p in job.outputs), flush=True)
@@ -139,5 +145,5 @@ def _simple(what: str):
     return act
 
 
-_COMMANDS = {"add": _add, "list": _list, "run": _run, **{k: _simple(k) for k in ("pause", "resume", "cancel",
+_COMMANDS = {"add": _add, "list": _list, "run": run_all, **{k: _simple(k) for k in ("pause", "resume", "cancel",
                                                                                "again", "move")}}

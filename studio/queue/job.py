@@ -37,6 +37,7 @@ class Job:
     log: list[str] = field(default_factory=list)
     error: str = ""
     error_node: str = ""  # the Studio node the error names ('' when none)
+    worker: str = ""  # where it runs or ran: a cluster's worker and its machine (studio.cluster); '' on this one
     seal: str = ""  # set when the job is added: its folder, graph and overrides are the user's (seal.py)
 
     @property

@@ -14,10 +14,11 @@ import traceback
 from collections import deque
 from typing import Any, Callable, Iterable
 
-from studio.core.errors import Cancelled, StudioError
+from studio.core.errors import StudioError
 
 from . import seal
 from .job import CANCELLED, DONE, ENDED, FAILED, QUEUED, RUNNING, Job
+from .run import ended_by
 from .schema import MAX_JOBS, job_problem
 from .store import ADD_LIMIT, JobStore, QueueFull
 
@@ -39,7 +40,7 @@ class JobQueue:
         self._by_id = {j.id: j for j in self._jobs}
         _drop_unsealed_outputs(self._jobs)
         for j in self.store.interrupted:
-            _sweep_partial(j)
+            sweep_partial(j)
         self.notes: list[str] = self.store.notes  # what reading the folder found (a damaged file set aside)
         self._paused = self.store.paused()
         self._runner = runner or run_job
@@ -92,6 +93,16 @@ class JobQueue:
         job starting between the two reads was in neither (a client polling /queue then took it for gone)."""
         with self._lock:
             return self._running, self.pending()
+
+    def runs(self) -> list[Job]:
+        """The jobs running now: one here (a cluster's queue, studio.cluster, runs one on each worker)."""
+        with self._lock:
+            return [self._running] if self._running is not None else []
+
+    def snapshot_runs(self) -> tuple[list[Job], list[Job]]:
+        """(the running jobs, the waiting ones) read together under the queue's lock (:meth:`snapshot`)."""
+        with self._lock:
+            return self.runs(), self.pending()
 
     @property
     def paused(self) -> bool:
@@ -201,8 +212,7 @@ class JobQueue:
                     continue
                 n += 1
                 if job.state == RUNNING:
-                    if self._cancel is not None:
-                        self._cancel.cancel()
+                    self._stop_running(job)
                     job.say("cancel asked")
                     continue
                 job.state, job.ended = CANCELLED, time.time()
@@ -213,6 +223,11 @@ class JobQueue:
         for job in changed:
             self._tell("changed", job)
         return n
+
+    def _stop_running(self, job: Job) -> None:
+        """Ask the running ``job`` to stop at its next check (the queue's lock held)."""
+        if self._cancel is not None:
+            self._cancel.cancel()
 
     def cancel_running(self) -> Job | None:
         job = self._running
@@ -363,24 +378,8 @@ class JobQueue:
             with watch:
                 self._runner(job, self._executor, cancel, heard)
             job.state, job.error_node = DONE, ""
-        except Cancelled:
-            if watch.message:  # stopped by the memory watch: a failure naming the node, not the user's cancel
-                job.state, job.error, job.error_node = FAILED, watch.message, watch.node_id
-                job.say(f"error: {watch.message}")
-            else:
-                job.state = CANCELLED
-                job.say("cancelled")
-        except StudioError as e:
-            job.state, job.error = FAILED, str(e)
-            job.error_node = job.error_node or getattr(e, "node_id", "") or ""
-            job.say(f"error: {e}")
-        except MemoryError:
-            job.state, job.error = FAILED, "out of memory"
-            job.say("error: out of memory")
-        except Exception as e:  # noqa: BLE001 - a job's fault never stops the queue
-            job.state, job.error = FAILED, f"{type(e).__name__}: {e}"
-            job.error_node = job.error_node or getattr(e, "node_id", "") or ""
-            job.say(f"error: {job.error}")
+        except Exception as e:  # noqa: BLE001 - a job's fault never stops the queue (Cancelled included)
+            ended_by(job, e, watch.message, watch.node_id)
         job.ended = time.time()
 
     def _heard(self, job: Job, event: Any, mark: list, sealed: bool) -> None:
@@ -430,7 +429,7 @@ def _drop_unsealed_outputs(jobs: list[Job]) -> None:
             j.say("its list of output files was changed outside Studio: not kept")
 
 
-def _sweep_partial(job: Job) -> None:
+def sweep_partial(job: Job) -> None:
     """The video a killed run of ``job`` was encoding (the encoder's ``.render-<pid>-`` file beside each of
     its outputs, its process gone) removed: a job's outputs themselves are whole or absent (each written
     beside, then renamed), an image sequence's frames included. Only for a job whose seal holds: a queue file

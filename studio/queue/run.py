@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from studio.core.errors import StudioError
+from studio.core.errors import Cancelled, StudioError
 from studio.engine.events import (NodeFailed, NodeFinished, NodeMessage, NodeProgress, NodeSkipped, NodeStarted,
                                   RunStarted)
 
-from .job import Job
+from .job import CANCELLED, FAILED, Job
 
 
 def job_graph(job: Job, registry=None):
@@ -93,3 +93,25 @@ def run_job(job: Job, executor, cancel, on_event: Callable[[Any], None], options
 
     executor.run(plan, on_event=follow, cancel=cancel, options=options)
     job.progress = 1.0
+
+
+def ended_by(job: Job, e: BaseException, stopped: str = "", stopped_node: str = "") -> None:
+    """The job's state, error and log when its run raised ``e``: cancelled (or, with ``stopped``, failed naming
+    ``stopped_node``: the memory watch's stop), else failed in words naming the node where one is known."""
+    if isinstance(e, Cancelled):
+        if stopped:  # stopped by the memory watch: a failure naming the node, not the user's cancel
+            job.state, job.error, job.error_node = FAILED, stopped, stopped_node
+            job.say(f"error: {stopped}")
+        else:
+            job.state = CANCELLED
+            job.say("cancelled")
+        return
+    if isinstance(e, StudioError):
+        job.state, job.error = FAILED, str(e)
+    elif isinstance(e, MemoryError):
+        job.state, job.error = FAILED, "out of memory"
+    else:
+        job.state, job.error = FAILED, f"{type(e).__name__}: {e}"
+    if not isinstance(e, MemoryError):
+        job.error_node = job.error_node or getattr(e, "node_id", "") or ""
+    job.say(f"error: {job.error}")

@@ -130,6 +130,7 @@ FIELDS: dict[str, Callable[[Any], str | None]] = {
     "log": _list_of(_LINE, MAX_LOG_LINES),
     "error": _LINE,
     "error_node": _NAME,
+    "worker": _NAME,
     "seal": _text(200),
 }
 

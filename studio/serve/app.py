@@ -18,7 +18,7 @@ from .api.socket import Sockets
 from .bridge.extras import Extras
 from .bridge.logs import ServerLog
 from .bridge.memory import Memory
-from .bridge.worker import run_job
+from .bridge.worker import job_options, run_job
 from .checks.folders import Folders
 from .checks.guards import host_check, is_loopback, origin_check, token_check
 from .checks.headers import security_headers
@@ -34,7 +34,8 @@ class Server:
 
     def __init__(self, queue: JobQueue, folders: Folders, token: str | None = None,
                  max_upload: int = 100 * 2**20, host: str = "127.0.0.1", memory: Memory | None = None,
-                 preview_method: str = "none"):
+                 preview_method: str = "none", cluster=None):
+        self.cluster = cluster  # studio.cluster's Pool when jobs run on a cluster's workers (/system_stats lists them)
         self.queue, self.folders, self.token, self.max_upload = queue, folders, token, max_upload
         self.preview_method = preview_method  # previews when extra_data asks none (bridge/run_messages.py)
         self.host, self.memory = host, memory
@@ -90,9 +91,10 @@ def _warm() -> None:
 
 
 def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: int, announce=print,
-          stop=None, preview_method: str = "none") -> None:
+          stop=None, preview_method: str = "none", cluster=None) -> None:
     """Run the server until interrupted, or until ``stop`` (a threading.Event) is set (``port`` 0: a
-    free port, announced)."""
+    free port, announced). ``cluster``: a Ray cluster's address ('local': a Ray started here), or the workers
+    (studio.cluster.pool.Pool) its jobs are dispatched to; None: they run here, one at a time."""
     from studio.core.confine import allow_for_session, allow_reading_for_session
     if not is_loopback(host) and not token:
         from studio.core.errors import StudioError
@@ -102,9 +104,17 @@ def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: i
     allow_for_session(folders.output)  # jobs write there (and only there: api/prompt.py names every output)
     allow_reading_for_session(folders.input)  # and read the clients' uploads
     memory = Memory()
-    queue = JobQueue(os.path.join(folders.root, "queue"), executor_factory=memory.executor,
-                     runner=lambda *a: run_job(server.extras, *a))  # bridge/worker.py: the workflow kept in its videos
-    server = Server(queue, folders, token, max_upload_mb * 2**20, host, memory, preview_method)
+    pool, own_pool = cluster, isinstance(cluster, str)
+    if cluster is None:
+        queue = JobQueue(os.path.join(folders.root, "queue"), executor_factory=memory.executor,
+                         runner=lambda *a: run_job(server.extras, *a))  # bridge/worker.py: the workflow kept in its videos
+    else:  # the workers write into the output folder and read the inputs: on storage every node sees
+        from studio.cluster.pool import Pool, shared_setup
+        from studio.cluster.queue import ClusterQueue
+        if own_pool:
+            pool = Pool(cluster, shared_setup(folders.root, write=[folders.output], read=[folders.input]))
+        queue = ClusterQueue(os.path.join(folders.root, "queue"), pool, lambda job: job_options(server.extras, job))
+    server = Server(queue, folders, token, max_upload_mb * 2**20, host, memory, preview_method, pool)
 
     async def main() -> None:
         # the engine imported before the port is announced: the first prompt does not wait for torch
@@ -114,9 +124,10 @@ def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: i
         site = web.TCPSite(runner, host, port)
         await site.start()
         real_port = runner.addresses[0][1] if runner.addresses else port
+        on = f"; {len(pool.workers)} worker(s) on the cluster" if pool is not None else ""
         said = (f"Studio serves ComfyUI's API on http://{host}:{real_port} (folders: {folders.root}; "
-                f"{len(queue.pending())} job(s) queued); " + _page_line())
-        server.log.say(f"Studio serves ComfyUI's API ({len(queue.pending())} job(s) queued)")
+                f"{len(queue.pending())} job(s) queued{on}); " + _page_line())
+        server.log.say(f"Studio serves ComfyUI's API ({len(queue.pending())} job(s) queued{on})")
         announce(said)
         try:
             while stop is None or not stop.is_set():
@@ -128,4 +139,7 @@ def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: i
         asyncio.run(main())
     except KeyboardInterrupt:
         pass
+    finally:
+        if own_pool:
+            pool.close()
 

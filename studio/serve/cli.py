@@ -22,6 +22,10 @@ def add_command(sub) -> None:
     s.add_argument("--preview-method", default="none", choices=("none", "auto", "latent2rgb", "taesd"),
                    help="live preview frames sent to a job's client when its request asks for none (ComfyUI's "
                         "page: 'default'); default none, as ComfyUI's (any other: Studio's previews)")
+    s.add_argument("--cluster", default=None, metavar="ADDRESS",
+                   help="run the jobs on the workers of the Ray cluster at ADDRESS (one job per GPU, or per "
+                        "'studio_device' resource; 'local': a Ray started here); the folder must be on storage every "
+                        "node sees (docs/distributed.md)")
 
 
 def cmd_serve(args) -> int:
@@ -33,5 +37,6 @@ def cmd_serve(args) -> int:
     folder = args.folder or os.path.join(project_dir(), "serve")
     token = args.token or os.environ.get(ENV_TOKEN) or None
     serve(args.host, args.port, folder, token, max(1, args.max_upload_mb),
-          announce=lambda line: print(line, flush=True, file=sys.stdout), preview_method=args.preview_method)
+          announce=lambda line: print(line, flush=True, file=sys.stdout), preview_method=args.preview_method,
+          cluster=args.cluster)
     return 0

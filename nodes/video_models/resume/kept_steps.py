@@ -43,9 +43,28 @@ class KeptStepsMismatch(Exception):
     pipeline again with nothing kept (the file is removed and said already)."""
 
 
+KEPT_DIR_ENV = "STUDIO_KEPT_STEPS_DIR"  # a folder of its own for kept steps (a cluster's shared storage)
+EVERY_ENV = "STUDIO_KEEP_STEPS_EVERY"  # seconds: kept as the take goes, not only at a Stop (a cluster's workers)
+
+
 def folder() -> str:
+    """``$STUDIO_KEPT_STEPS_DIR`` (a cluster's workers: a folder every machine sees, so a job whose worker died
+    goes on elsewhere from its steps: studio/cluster), else the cache folder's 'kept-steps'."""
+    own = os.environ.get(KEPT_DIR_ENV)
+    if own:
+        return os.path.abspath(os.path.expanduser(own))
     from studio.core.manifest import cache_dir
     return os.path.join(cache_dir(), "kept-steps")
+
+
+def keep_every() -> float | None:
+    """Seconds between two writes of the last finished step while a take goes on (``$STUDIO_KEEP_STEPS_EVERY``:
+    a worker that may be killed, kill -9 included, keeps them as it goes); None: written only at a Stop."""
+    try:
+        v = float(os.environ.get(EVERY_ENV, ""))
+    except ValueError:
+        return None
+    return v if v >= 0 else None
 
 
 def scheduler_state(sched) -> dict:
@@ -81,6 +100,7 @@ class StepKeeper:
         # loops read (the pipeline takes them back from the callback), held; a kept run's handed back
         self.loops, self.finals, self.kept_finals = max(1, loops), [], []
         self.held: tuple | None = None
+        self.every, self.kept_at = keep_every(), None  # written as it goes (a cluster's worker), when last
         self.resume_at, self.kept = -1, None  # the kept step, its latent and scheduler state
         self.checked = False  # the kept step and latent checked against the call (at its first step)
         steps = kwargs.get("num_inference_steps")
@@ -180,17 +200,31 @@ class StepKeeper:
             kw = dict(kw, latents=latents.to(device, kw["latents"].dtype))
             total = self.max_steps if self.windowed else \
                 per_loop * self.loops or (self.max_steps if self.max_steps < MAX_STEPS else 0)
-            self.ctx.info(f"resumed from step {i + 2}{f' of {total}' if total else ''}: steps 1-{i + 1} were kept "
-                          "from an earlier run of this take that was stopped")
+            if total and i + 1 >= total:  # every step kept (stopped as it decoded): only the decode is left
+                self.ctx.info(f"resumed after its last step: all {total} steps were kept from an earlier run of this "
+                              "take that was stopped")
+            else:
+                self.ctx.info(f"resumed from step {i + 2}{f' of {total}' if total else ''}: steps 1-{i + 1} were kept "
+                              "from an earlier run of this take that was stopped")
         if "latents" in kw:
             if loop_ends:
                 self.finals.append(kw["latents"].detach().clone())
             calls = len(self.replay.records) if self.replay is not None else 0
             self.held = (i, kw["latents"].detach().clone(), scheduler_state(pipe.scheduler), calls, len(self.finals))
+            if self.every is not None and i > self.resume_at:
+                import time
+                now = time.monotonic()
+                if self.kept_at is None or now - self.kept_at >= self.every:
+                    self.kept_at = now
+                    self._write(quiet=True)
         return kw
 
     def stopped(self) -> None:
         """The run was stopped: the last finished step written down (atomically)."""
+        self._write(quiet=False)
+
+    def _write(self, quiet: bool) -> None:
+        """The last finished step written down (atomically); ``quiet``: as the take goes (said only if it fails)."""
         if self.held is None:
             return
         import torch
@@ -218,9 +252,13 @@ class StepKeeper:
             os.makedirs(folder(), exist_ok=True)
             prune(folder(), keep=None, max_bytes=MAX_BYTES, max_age_s=MAX_AGE_S)
             kept_file.write(self.path, self.key, tensors, info)
+            if quiet:
+                return
             self.ctx.info(f"stopped: the take's first {i + 1} steps are kept for a re-run ({self.path})")
         except (OSError, ValueError) as e:  # a full disk: only the resume is lost
             why = getattr(e, "strerror", None) or e
+            if quiet:
+                self.every = None  # said once: the take goes on, kept at a Stop only
             self.ctx.warn(f"the take's finished steps could not be kept for a re-run ({why})")
 
     def finish(self) -> None:

@@ -108,7 +108,13 @@ class Info:
         else:
             devices.append({"name": "cpu", "type": "cpu", "index": None, "vram_total": ram[0], "vram_free": ram[1],
                             "torch_vram_total": 0, "torch_vram_free": 0})
-        return web.json_response({"system": {"os": os.name, "ram_total": ram[0], "ram_free": ram[1],
+        cluster = getattr(self.server, "cluster", None)
+        workers = cluster.stats() if cluster is not None else []
+        for w in workers:  # each worker's device, as ComfyUI lists one (its memory: what it has, not what is free)
+            devices.append({"name": f"{w['name']} on {w['host']}: {w['device']}", "type": w["device"],
+                            "index": len(devices), "vram_total": w["memory"], "vram_free": w["memory"],
+                            "torch_vram_total": w["memory"], "torch_vram_free": w["memory"]})
+        return web.json_response({"workers": workers, "system": {"os": os.name, "ram_total": ram[0], "ram_free": ram[1],
                                              "comfyui_version": VERSION, "python_version": sys.version,
                                              "pytorch_version": torch.__version__, "embedded_python": False,
                                              # Studio has no paid API nodes: ComfyUI's page, told so,

@@ -115,8 +115,8 @@ class ComfyApi:
         return records.queue_item(job, self.server.extras.get(job.id, job.client_id))
 
     async def get_queue(self, request):
-        run, waiting = self.queue.snapshot()  # one read: a job starting meanwhile is in one list or the other
-        return web.json_response({"queue_running": [self._item(run)] if run is not None else [],
+        runs, waiting = self.queue.snapshot_runs()  # one read: a job starting meanwhile is in one list or the other
+        return web.json_response({"queue_running": [self._item(run) for run in runs],
                                   "queue_pending": [self._item(j) for j in waiting]})
 
     async def post_queue(self, request):
@@ -135,10 +135,10 @@ class ComfyApi:
 
     async def interrupt(self, request):
         body = await json_or_empty(request)
-        run = self.queue.running
         pid = body.get("prompt_id")
-        if run is not None and (not pid or pid == run.id):
-            self.queue.cancel(run.id)
+        for run in self.queue.runs():  # on a cluster, several: without a prompt_id, every one
+            if not pid or pid == run.id:
+                self.queue.cancel(run.id)
         return web.Response(status=200)
 
     async def cancel(self, request):

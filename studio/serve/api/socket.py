@@ -32,7 +32,7 @@ class Sockets:
     def remaining(self) -> int:
         """The jobs waiting and running, as ComfyUI's ``status`` counts them."""
         queue = self.server.queue
-        return len(queue.pending()) + (1 if queue.running is not None else 0)
+        return len(queue.pending()) + len(queue.runs())
 
     async def close_all(self) -> None:
         for ws, _ in list(self.sockets.values()):

@@ -11,6 +11,11 @@ from .embed import tags
 from .extras import Extras
 
 
-def run_job(extras: Extras, job, executor, cancel, on_event) -> None:
+def job_options(extras: Extras, job) -> dict | None:
+    """The run's options: the tags its files keep (a cluster's queue ships them to the job's worker)."""
     kept = tags(job.workflow, extras.get(job.id, job.client_id)) if job.workflow is not None else {}
-    run_queued(job, executor, cancel, on_event, {FILE_TAGS: kept} if kept else None)
+    return {FILE_TAGS: kept} if kept else None
+
+
+def run_job(extras: Extras, job, executor, cancel, on_event) -> None:
+    run_queued(job, executor, cancel, on_event, job_options(extras, job))

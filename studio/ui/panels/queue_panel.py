@@ -26,8 +26,8 @@ from studio.queue.job import ENDED, Job
 from studio.queue.make import job_from_graph, parse_variations, seed_variations, sweep_variations
 from studio.queue.queue import JobQueue
 from studio.ui.end_cut_label import EndCutLabel
-from studio.ui.panels.queue_rows import (SIZES, preview_overrides, read_size, seed_of, size_of, time_left, title_of,
-                                         write_size)
+from studio.ui.panels.queue_rows import (SIZES, preview_overrides, read_size, seed_of, size_of, state_of, time_left,
+                                         title_of, write_size)
 from studio.ui.preview.qimages import qimage
 
 COLUMNS = ("#", "Job", "Seed", "Size", "State", "Progress", "Time")
@@ -366,7 +366,7 @@ class QueuePanel(QWidget):
 
     def _fill(self, r: int, job: Job, places: dict[str, int], etas: dict[str, float | None]) -> None:
         pos = places.get(job.id)
-        state = self._doing.get(job.id, job.state) if job.state == "running" else job.state  # 'loading Wan 2.1 (2 of 5..'
+        state = self._doing.get(job.id, state_of(job)) if job.state == "running" else state_of(job)  # 'loading ..'
         cells = (str(pos) if pos else "", title_of(job), seed_of(job), size_of(job), state,
                  f"{int(job.progress * 100)}%", _time(etas.get(job.id)))
         for c, text in enumerate(cells):
@@ -375,8 +375,9 @@ class QueuePanel(QWidget):
                 item = QTableWidgetItem()
                 self.table.setItem(r, c, item)
             item.setText(text)
-            if c == 4:
-                item.setToolTip(text)  # a long 'loading ...' cut by its column: whole here
+            if c == 4:  # a long 'loading ...' cut by its column: whole here; a cluster's job: where it runs
+                on = (("ran on " if job.state in ENDED else "runs on ") + job.worker) if job.worker else ""
+                item.setToolTip("\n".join(x for x in (text, on) if x))
             if c == 1:
                 item.setData(Qt.UserRole, job.id)
                 item.setToolTip("\n".join([job.title] + job.log[-12:]))  # the whole name, cut in its column

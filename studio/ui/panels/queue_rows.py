@@ -51,6 +51,11 @@ def title_of(job: Job) -> str:
     return job.title[:-len(tail)] if tail and job.title.endswith(tail) and len(job.title) > len(tail) else job.title
 
 
+def state_of(job: Job) -> str:
+    """The job's state, with the worker it runs on when a cluster runs it ('running · worker-2')."""
+    return f"{job.state} · {job.worker.split(' on ')[0]}" if job.worker else job.state
+
+
 def seed_of(job: Job) -> str:
     """The seed the job runs with: its own (a seed variation's), else its graph's."""
     if job.seed is not None:
