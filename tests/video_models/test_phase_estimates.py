@@ -16,7 +16,7 @@ from studio.engine.executor import Executor
 from nodes.video_models.base import guard as run_guard
 from nodes.video_models.estimates import times
 
-from .graphs import model_graph
+from .graphs import model_graph, said as said_by
 
 pytest.importorskip("diffusers")
 
@@ -51,6 +51,9 @@ def test_each_phase_is_estimated_within_2x_after_one_run_and_the_time_left_is_sa
     passing = [e.text for e in ev if isinstance(e, NodeNote) and e.node_id == "gen" and not e.logged]
     # during the run: the time left with the phase under way, a passing line (not the Log's)
     assert any(re.fullmatch(r"about \S+ \S+ left · 1 of 2 steps made, 1 to go", t) for t in passing), passing
+    # after it, the Log: each phase as measured (nothing was said before this first run)
+    assert any(re.fullmatch(r"its phases took: encode \S+ \S+ · 2 steps \S+ \S+ · decode \S+ \S+", t)
+               for t in said_by(ev, "gen")), said_by(ev, "gen")
 
     data = times.read(os.path.join(tmp_path, times.FILE_NAME))
     (rec,), = times.runs_of(data).values()

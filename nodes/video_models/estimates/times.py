@@ -479,6 +479,10 @@ class RunClock:
         memory = self.meter.record_fields()
         if self.predicted is not None:
             self.ctx.info(f"took {fmt_duration(took)} (predicted about {fmt_duration(self.predicted)})")
+        if len(self.phases) == self.windows:  # each phase as measured, beside what the node said of it before F5
+            from .phases import measured_words
+            said = self._foreseen(self.key.split("|")[2])
+            self.ctx.info(f"its phases took: {measured_words(self.phases, self.before, self.all_steps, said)}")
         if memory:
             self.ctx.info(f"peak {fmt_gb(memory['peak'])} of GPU memory" +
                           (f" (predicted about {fmt_gb(self.meter.predicted)})" if self.meter.predicted else ""))
