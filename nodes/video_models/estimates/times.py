@@ -238,12 +238,6 @@ class RunClock:
         self.decode_work = None  # a window's decode's (work_sink), counted on a meta copy of the VAE
 
     @property
-    def all_steps(self) -> int:
-        """A call's steps over all its denoising loops (Framepack's sections: 'steps' each): what a record's step
-        time is of (phases.WindowTimer times every step); the record's ``steps`` stay one loop's."""
-        return self.steps * self.loops
-
-    @property
     def said(self) -> float | None:
         """The latest estimate said under the node (base/estimate_base/estimate_figure.py)."""
         return self.figure.said
@@ -256,14 +250,14 @@ class RunClock:
         self._check_plan()
         from .phases import predict_node
         records = self.records = load().get(self.key, [])
-        whole = predict_node(records, self.pixels, self.all_steps, self.windows, self.cold)
+        whole = predict_node(records, self.pixels, self.steps, self.windows, self.cold)
         got = (whole[0] / self.windows, whole[1]) if whole else predict(records, self.pixels, self.steps)
         where = self.key.split("|")[2]
         self.basis = f"an earlier run on {where}"
         if got is None:  # none at this size: the model's measured step time at another, scaled (issue 104)
             from .records import of_the_model
             pool, other_node = of_the_model(load(), self.model_key, node_kind(self.ctx.params), self.kind)
-            whole = predict_node(pool, self.pixels, self.all_steps, self.windows, self.cold)
+            whole = predict_node(pool, self.pixels, self.steps, self.windows, self.cold)
             if whole is not None:
                 records = self.records = pool
                 got, self.scaled = (whole[0] / self.windows, whole[1]), True
@@ -311,7 +305,7 @@ class RunClock:
         fam = getattr(self.ref, "fam", None)
         unet = getattr(fam, "denoiser", "") == "unet"
         return self.foreseen_by(where, path=parts[0], title=parts[1], frame_pixels=w * h, frames=frames,
-                                windows=self.windows, steps=self.all_steps, guided=parts[5] == "cfg", weights=den,
+                                windows=self.windows, steps=self.steps, guided=parts[5] == "cfg", weights=den,
                                 all_weights=every, unet=unet, size=(w, h), loops=self.loops, decoded=self.decoded,
                                 grid=_grid(fam) or (0, 0))
 
@@ -422,7 +416,7 @@ class RunClock:
         a meta copy of the VAE (decode_cost.py), else left out, and the text says so. ``early``: the
         first step has run ``per_step`` and is not done (a lower bound)."""
         start = first_step_start if first_step_start is not None else time.perf_counter()
-        total = (start - self.node_t0) + per_step * self.all_steps * self.windows
+        total = (start - self.node_t0) + per_step * self.steps * self.windows
         from .phases import usable
         recs = usable(self.records, self.cold)
         if early:
@@ -482,12 +476,12 @@ class RunClock:
         if len(self.phases) == self.windows:  # each phase as measured, beside what the node said of it before F5
             from .phases import measured_words
             said = self._foreseen(self.key.split("|")[2])
-            self.ctx.info(f"its phases took: {measured_words(self.phases, self.before, self.all_steps, said)}")
+            self.ctx.info(f"its phases took: {measured_words(self.phases, self.before, self.steps, said)}")
         if memory:
             self.ctx.info(f"peak {fmt_gb(memory['peak'])} of GPU memory" +
                           (f" (predicted about {fmt_gb(self.meter.predicted)})" if self.meter.predicted else ""))
         if record:
-            phases = (dict(window_phases(self.phases, self.cold, self.all_steps), before=self.before, cold=self.cold)
+            phases = (dict(window_phases(self.phases, self.cold, self.steps), before=self.before, cold=self.cold)
                       if len(self.phases) == self.windows else None)
             den = self._weights()[0]
             fam = getattr(self.ref, "fam", None)
