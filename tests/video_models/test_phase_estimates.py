@@ -50,7 +50,7 @@ def test_each_phase_is_estimated_within_2x_after_one_run_and_the_time_left_is_sa
     Executor().run(g, targets=["gen"], device="cpu", on_event=ev.append, use_cache=False)
     passing = [e.text for e in ev if isinstance(e, NodeNote) and e.node_id == "gen" and not e.logged]
     # during the run: the time left with the phase under way, a passing line (not the Log's)
-    assert any(re.fullmatch(r"about \S+ \S+ left · 1 of 2 steps made, 1 to go", t) for t in passing), passing
+    assert any(re.fullmatch(r"about \S+ \S+ left · \d of 2 steps made, (1 to go|decoding)", t) for t in passing), passing
     # after it, the Log: each phase as measured (nothing was said before this first run)
     assert any(re.fullmatch(r"its phases took: encode \S+ \S+ · 2 steps \S+ \S+ · decode \S+ \S+", t)
                for t in said_by(ev, "gen")), said_by(ev, "gen")
@@ -67,6 +67,22 @@ def test_each_phase_is_estimated_within_2x_after_one_run_and_the_time_left_is_sa
     for phase, took in measured.items():
         said = _secs(words, r"\+ load" if phase == "load" else phase)
         assert _within_2x(said, took), (phase, said, took, words)
+
+    # the second run, as a GPU's is run (no deep hooks, no work counted): the time left said there too, and the Log
+    # sets each phase's time beside what was said of it
+    from nodes.video_models.sampling import sampler as sampling
+    plain = sampling.Sampler.__init__
+
+    def as_on_a_gpu(self, *a, **k):
+        plain(self, *a, **k)
+        self.on_cpu = False
+    monkeypatch.setattr(sampling.Sampler, "__init__", as_on_a_gpu)
+    ev = []
+    Executor().run(g, targets=["gen"], device="cpu", on_event=ev.append, use_cache=False)
+    passing = [e.text for e in ev if isinstance(e, NodeNote) and e.node_id == "gen" and not e.logged]
+    assert any(re.fullmatch(r"about \S+ \S+ left · \d of 4 steps made, (\d to go|decoding)", t) for t in passing), passing
+    assert any(re.fullmatch(r"its phases took: encode \S+ \S+ \(said \S+ \S+\) · 4 steps \S+ \S+ \(said \S+ \S+\) · "
+                            r"decode \S+ \S+ \(said \S+ \S+\)", t) for t in said_by(ev, "gen")), said_by(ev, "gen")
 
 
 class _Ctx:
@@ -91,6 +107,7 @@ def test_a_resumed_run_counts_its_kept_steps_made_and_times_the_steps_it_makes(m
     g = run_guard.RunGuard(ctx, None, "transformer", 8, estimate=True, predicted=80.0, started=0.0, on_cpu=False,
                            whole=lambda per, start, early: ((start or 0.0) + per * 8 + 2.0, ""))
     t[0] = 1.0
+    assert not g.deep  # a GPU's run: its outermost blocks hooked, no operation split
     g.resumed(7, 8)  # steps 1-7 kept: 70 s of the 80 said are not to run
     text, logged = ctx.notes[-1]
     assert text.startswith("about ") and text.endswith(" left · 7 of 8 steps made (7 kept), 1 to go")

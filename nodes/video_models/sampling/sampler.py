@@ -60,6 +60,16 @@ def host_frames(frames) -> np.ndarray:
     return frames.permute(0, 2, 3, 1).float().contiguous().cpu().numpy()
 
 
+def _wait_for(device) -> None:
+    """The device's queued work finished (CUDA, MPS); nothing elsewhere."""
+    import torch
+    kind = getattr(device, "type", str(device)).split(":")[0]
+    if kind == "cuda" and torch.cuda.is_available():
+        torch.cuda.synchronize(device)
+    elif kind == "mps" and hasattr(torch, "mps"):
+        torch.mps.synchronize()
+
+
 class Sampler:
     """One generation: windows, steps, previews. ``make_kwargs(start, image)`` gives the pipeline's
     arguments for the window starting at frame ``start`` (every call makes ``window`` frames);
@@ -138,6 +148,8 @@ class Sampler:
                 guard.resumed(k * total * self.segments + kept, n_windows * total * self.segments)
             # the call's first step made (not a later block's)
             if guard is not None and k == 0 and (made == kept + 1 if kept else done[0] == 1):
+                if not self.on_cpu:  # one wait for the card's queue, at the first step only: its time is the
+                    _wait_for(self.ref.device)  # step's, not its kernels' launches' (the estimate said on a GPU)
                 start = guard.first_forward_start or t_call
                 guard.step_done(time.perf_counter() - start)
             # raises Cancelled when the user stopped: the exception leaves the pipeline at this step
