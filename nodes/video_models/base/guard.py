@@ -445,13 +445,17 @@ class RunGuard:
         ahead = loops_ahead(self.clock.gaps, made, to_make, self.loops, self.tail) if self.windows == 1 else None
         est = (overrun(elapsed, self.said, made, to_make, *ahead) if ahead is not None else
                overrun(elapsed, self.said, made, to_make, self.clock.pace, self.tail * decodes_left / self.windows))
+        pace = ahead[0] if ahead is not None else self.clock.pace
+        # past the figure (a run slower than it said, not yet re-said): the steps to go at their pace instead
+        raw = None if pace is None else (to_make - made) * pace + (ahead[1] if ahead is not None else
+                                                                   self.tail * decodes_left / self.windows)
         if est is None or now - self.said_at < REVISE_EVERY_S:
-            self._count_down(now, self._steps_words(done, total))
+            self._count_down(now, self._steps_words(done, total), raw)
             return
         old = self.said
         est = self.figure.offer(est, elapsed, made / to_make)  # blended with the prior, never flipping
         if est is None:
-            self._count_down(now, self._steps_words(done, total))
+            self._count_down(now, self._steps_words(done, total), raw)
             return
         self.said_at = self.counted_down = now
         left = "the decode to come" if done >= total else self._steps_words(done, total)
@@ -466,17 +470,20 @@ class RunGuard:
         return f"{done} of {total} steps made{kept}, {total - done} to go"
 
     def left(self) -> float | None:
-        """Seconds the node has still to run as its one figure says (None: nothing said yet)."""
+        """Seconds the node has still to run as its one figure says (None: nothing said yet, or the run is past
+        it)."""
         if self.said is None:
             return None
-        return max(0.0, self.said - (time.perf_counter() - self.started))
+        left = self.said - (time.perf_counter() - self.started)
+        return left if left > 0 else None
 
-    def _count_down(self, now: float, phase: str) -> None:
+    def _count_down(self, now: float, phase: str, raw: float | None = None) -> None:
         """The time left with the phase under way, under the node (a passing line, not the Log's) at most every
         COUNTDOWN_S: 'about 25 s left · 3 of 8 steps made, 5 to go'. The figure is the node's one (its said
-        estimate less what has run), never past it; nothing while no estimate is said."""
-        left = self.left()
-        if left is None or now - self.counted_down < COUNTDOWN_S:
+        estimate less what has run); a run past it, ``raw`` (the steps to go at their measured pace); nothing
+        while no estimate is said (a first step's figure waits for the second: step_done)."""
+        left = self.left() if self.left() is not None else raw if self.said is not None else None
+        if left is None or left <= 0 or now - self.counted_down < COUNTDOWN_S:
             return
         self.counted_down = now
         self.ctx.note(f"about {fmt_duration(left)} left · {phase}", logged=False)
