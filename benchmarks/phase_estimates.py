@@ -12,7 +12,12 @@ Also counted: the passing 'about X left' lines said during run 2 (the time left 
     .venv/bin/python benchmarks/phase_estimates.py [--size 32] [--steps 2] [--device cpu]
 
 A shared machine's load moves tiny runs by 2-5x from one run to the next (benchmarks/bench_node_estimate.py): each
-row has the 1-minute load average after it. The test (tests/video_models/test_phase_estimates.py) checks the 2x
+family's rows end with the 1-minute load average after them. Measured 2026-11-28 on the shared 2-core machine (load
+average 5-10, other jobs running), two runs of the script: Wan 0.43-3.0x, LTX-Video 0.58-14.6x, Framepack 0.32-22.8x,
+the worst phases those of a few tens of milliseconds (LTX's encode 59 ms said 864 ms, Framepack's 8 steps 324 ms said
+7.4 s: run 1, the process's first, pays the kernels' first use; on the same machine a run of the same graph took
+0.04-0.46 s a step from one minute to the next); Framepack's phases all within 1.0x-1.7x in the run the machine was
+quieter. The estimates themselves are exact to the record they come from (the test). The test (tests/video_models/test_phase_estimates.py) checks the 2x
 against a run's own record instead, with no clock."""
 from __future__ import annotations
 
