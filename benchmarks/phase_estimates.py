@@ -16,8 +16,8 @@ family's rows end with the 1-minute load average after them. Measured 2026-11-28
 average 5-10, other jobs running), two runs of the script: Wan 0.43-3.0x, LTX-Video 0.58-14.6x, Framepack 0.32-22.8x,
 the worst phases those of a few tens of milliseconds (LTX's encode 59 ms said 864 ms, Framepack's 8 steps 324 ms said
 7.4 s: run 1, the process's first, pays the kernels' first use; on the same machine a run of the same graph took
-0.04-0.46 s a step from one minute to the next); Framepack's phases all within 1.0x-1.7x in the run the machine was
-quieter. The estimates themselves are exact to the record they come from (the test). The test (tests/video_models/test_phase_estimates.py) checks the 2x
+0.04-0.46 s a step from one minute to the next); the load within 0.64-1.81x but for one LTX load (4.65x). The
+estimates themselves are exact to the record they come from (the test). The test (tests/video_models/test_phase_estimates.py) checks the 2x
 against a run's own record instead, with no clock."""
 from __future__ import annotations
 
