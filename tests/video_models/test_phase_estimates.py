@@ -132,3 +132,23 @@ def test_a_resumed_run_counts_its_kept_steps_made_and_times_the_steps_it_makes(m
     fresh.step_done(10.0)
     assert fresh.said == pytest.approx(13.0 + 10.0 + 2.0, rel=0.01)  # its step began at 13 s: 10 s a step, 1 to make
     assert "(10 s a step, 1 of 8 steps to make" in fresh.ctx.notes[-1][0] and " on the GPU" in fresh.ctx.notes[-1][0]
+
+
+def test_this_models_runs_as_warm_as_the_next_one_time_it(monkeypatch):
+    """A process's first run of a model pays its kernels' first use (the tiny LTX's encode: 0.9 s, then 0.06 s): a
+    model this process has run is timed from its warm runs, a model it has not from its cold ones, where both are
+    kept; with one kind only, from those."""
+    from nodes.video_models.estimates import foresee_time
+    here: set = set()
+    monkeypatch.setattr(foresee_time, "SAMPLED_HERE", here)
+    key = "/m/wan|Wan|cpu x2|gpu|float32|cfg|compile=auto|attention=native|cache=off|node=1|64x64x9"
+    cold = {"pixels": 64 * 64 * 9, "steps": 8, "seconds": 30.0, "before": 6.0, "encode": 0.0, "step": 2.0,
+            "decode": 8.0, "other": 0.0, "cold": True}
+    warm = dict(cold, before=1.0, step=1.0, decode=4.0, cold=False)
+    asked = foresee_time.Asked("/m/wan", "Wan", 64 * 64, 9, 1, 8, True)
+    got = foresee_time.foresee({key: [cold, warm]}, asked, "cpu x2")
+    assert (got.encode, got.steps, got.decode) == (6.0, 16.0, 8.0)  # not run here yet: a cold run's
+    here.add("/m/wan")
+    got = foresee_time.foresee({key: [warm, cold]}, asked, "cpu x2")  # the cold one the newest: still the warm's
+    assert (got.encode, got.steps, got.decode) == (1.0, 8.0, 4.0)
+    assert foresee_time.foresee({key: [cold]}, asked, "cpu x2").steps == 16.0  # one kind only: from it

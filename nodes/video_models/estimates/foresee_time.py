@@ -32,7 +32,7 @@ from .cross_scale import crossed_phases, encoding, grid
 from .phases import has_phases, step_exponent
 from .records import nearest_and_far
 from .step_shape import folder_shape
-from .times import LOAD, load, load_key
+from .times import LOAD, SAMPLED_HERE, load, load_key
 
 def asked_for(fam, task: str = "", encoded_windows: float = 0.0, **fields) -> Asked:
     """What a generator node asks of a model of ``fam`` (``fields``: Asked's, from the node's settings as the run
@@ -185,6 +185,10 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
         return got[0] if len(got) == 1 else _combined(got)
     if tier == 2:
         runs = _nearest_family(runs, asked.weights)
+    if tier == 0:  # this model: its runs as warm as this one will be, where there are some (a process's first run
+        # pays its kernels' first use: a tiny model's encode 0.9 s cold, 0.06 s warm)
+        cold = asked.path not in SAMPLED_HERE
+        runs = [pr for pr in runs if bool(pr[1].get("cold")) == cold] or runs
     return _foresee_from(runs, tier, data, asked)
 
 
