@@ -144,7 +144,7 @@ def threads_for_run(pretrained: bool) -> int:
     if "torch" not in sys.modules:
         if not pretrained:
             return 0
-        _torch()  # a pretrained model needs it: its thread count is set before the first op
+        import torch  # noqa: F401 - a pretrained model needs it: its thread count is set before the first op
     n = os.cpu_count() or 1
     want = n if (pretrained or not _interactive) else (_worker_threads or max(1, n - 1))
     if pretrained and _interactive and want > (_worker_threads or want):

@@ -39,7 +39,7 @@ def test_a_generator_says_it_is_not_measured_then_its_time_in_parts(qtbot, nodes
     win.doc.set_param(gen, "steps", 20)  # an edit: checked again a moment later
     qtbot.waitUntil(lambda: "20 steps" in win.properties.estimate.text(), timeout=3000)
     text = win.properties.estimate.text()
-    assert text.startswith("time: about 82 s (+ load: not measured here yet; 20 steps 60 s, decode 20 s; measured on cpu")
+    assert text.startswith("time: about 82 s (+ load: not measured here yet; encode 1.5 s · 20 steps 60 s · decode 20 s; measured on cpu")
     assert win.canvas.badges.status_text(gen).startswith("time: about 82 s")
     assert "time: about 82 s" in win.canvas.badges.canvas.index.view_of(gen).view.toolTip()
     assert not win.runs.outputs  # nothing ran

@@ -52,10 +52,11 @@ def test_this_models_run_times_it_in_parts_and_exactly_for_a_repeat(tmp_path, mo
     _record(facts, 64, 64, 9, 10, step=3.0, decode=20.0, weights=facts["weights"])
     words = node_estimate(g, gen)
     # the same size and steps: before 1 + encode 0.5 + 10 x 3 + decode 20 + other 0.5 = 52 s
-    assert words.startswith("time: about 52 s (") and "10 steps 30 s, decode 20 s;" in words, words
+    assert words.startswith("time: about 52 s (") and "10 steps 30 s · decode 20 s;" in words, words
     assert "; measured on cpu x" in words and "+ load: not measured here yet;" in words
+    assert "; encode 1.5 s · 10 steps" in words, words  # each phase named (issue 116): before 1 + encode 0.5
     g.set_param(gen, "steps", 20)  # twice the steps: the steps' part doubles, the decode stays
-    assert "20 steps 60 s, decode 20 s;" in node_estimate(g, gen)
+    assert "20 steps 60 s · decode 20 s;" in node_estimate(g, gen)
     g.set_param(gen, "width", 128)  # twice the pixels: the decode doubles
     assert "decode 40 s" in node_estimate(g, gen)
 
@@ -153,7 +154,7 @@ def test_infinitetalk_is_timed_for_the_frames_its_voice_gives(tmp_path, monkeypa
     # the run's record as it was kept: 73 frames (3 s at 25 fps, 4k+1), 8 steps of 3 s, decode 10 s
     _record(facts, 64, 64, 73, 8, step=3.0, decode=10.0, weights=facts["weights"], title="InfiniteTalk")
     words = node_estimate(g, gen)
-    assert "8 steps 24 s, decode 10 s;" in words, words  # exact for a repeat (was 8 steps 11 s, decode 4 s)
+    assert "8 steps 24 s · decode 10 s;" in words, words  # exact for a repeat (was 8 steps 11 s, decode 4 s)
     g.set_param(gen, "frames", 37)  # frames asked: they, not the voice's, make the take
     assert "decode 5.1 s" in node_estimate(g, gen)  # 37 of 73 frames
 
@@ -168,6 +169,6 @@ def test_ltx2_made_to_a_voice_is_timed_for_the_voices_length(tmp_path, monkeypat
     g.connect(audio.id, "audio", gen, "audio")
     facts = _facts(g, gen)
     _record(facts, 64, 64, 73, 8, step=1.0, decode=10.0, weights=facts["weights"])  # 3 s at 24 fps: 73 (8k+1)
-    assert "8 steps 8 s, decode 10 s;" in node_estimate(g, gen)  # the run's own size: exact
+    assert "8 steps 8 s · decode 10 s;" in node_estimate(g, gen)  # the run's own size: exact
     g.set_param(audio.id, "path", _voice(tmp_path / "long.wav", 6.0))  # twice the voice: about twice the frames
     assert "decode 20 s" in node_estimate(g, gen)

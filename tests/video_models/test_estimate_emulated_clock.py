@@ -27,8 +27,9 @@ UNITS = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0}
 
 def _said(text: str) -> float | None:
     """The whole node's time a note says: 'about 40 s on the CPU', '... : about 40 s now', 'now about 40 s
-    in all', 'predicted: about 40 s'; None for a lower bound ('more than') or another note."""
-    if text.startswith("more than"):
+    in all', 'predicted: about 40 s'; None for a lower bound ('more than'), the time left ('about 25 s left · 3 of 8
+    steps made': the figure less what has run, base/guard.py) or another note."""
+    if text.startswith("more than") or " left · " in text or " left" in text.split(" · ")[-1]:
         return None
     m = re.search(r"about ([\d.]+) (ms|s|min|h)\b(?! a step)", text.split("): ", 1)[-1])
     return float(m.group(1)) * UNITS[m.group(2)] if m else None

@@ -14,7 +14,8 @@ class _Ctx:
         self.notes, self.infos, self.params = [], [], params or {}
 
     def note(self, text, level="info", logged=True):
-        self.notes.append(text)
+        if logged:  # the estimate's revisions; the time left between them is a passing line (test_phase_estimates.py)
+            self.notes.append(text)
 
     def info(self, text):
         self.infos.append(text)

@@ -60,6 +60,11 @@ def test_a_stopped_plain_take_resumes_from_its_last_finished_step(model, per_ste
     assert len(calls) == 2 * per_step  # steps 3 and 4 only: the denoiser is not run for the kept steps
     assert np.array_equal(again, whole)  # the take an uninterrupted run makes
     assert any(t.startswith("resumed from step 3 of 4") for t in _said(ev))
+    from studio.engine.events import NodeNote
+    notes = [e.text for e in ev if isinstance(e, NodeNote) and e.node_id == "gen"]
+    # its kept steps counted made (issue 116: "1 of 8 steps made" beside "resumed from step 7 of 8")
+    assert any(n.endswith(" left · 2 of 4 steps made (2 kept), 2 to go") for n in notes), notes
+    assert not any("1 of 4 steps made" in n for n in notes), notes
     assert os.listdir(kept_steps.folder()) == []
     from diffusers.hooks import HookRegistry
     assert HookRegistry.check_if_exists_or_initialize(tr).get_hook("studio_kept_steps") is None  # left as it was

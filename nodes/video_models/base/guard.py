@@ -225,6 +225,7 @@ def _split_conv(token, conv_forward, tick=None):
 OVERRUN = 1.1  # an estimate is revised once the node has run this much longer than it said
 REVISE_EVERY_S = 2.0  # and then at most this often
 REVISE_BY = 0.3  # with a measured step time: revised when it says 30 % more or less than was said
+COUNTDOWN_S = 1.0  # the time left is said under the node at most this often (a passing line: not the Log's)
 MAX_SWING = 2.0  # from the steps' share alone (no step timed yet): at most twice what was said or has run
 
 
@@ -253,8 +254,11 @@ class RunGuard:
 
     def __init__(self, ctx, pipe, denoiser: str, steps: int, estimate: bool, whole=None,
                  predicted: float | None = None, started: float | None = None, counted=None, windows: int = 1,
-                 limit=None, figure=None, loops: int = 1):
+                 limit=None, figure=None, loops: int = 1, on_cpu: bool | None = None):
         self.ctx, self.pipe, self.denoiser_name = ctx, pipe, denoiser
+        # the run is on the CPU (None: as ``estimate`` says, the callers' old word): its blocks checked at every
+        # depth, its long runs warned of. ``estimate`` on a GPU too: the first step timed and the time said there
+        self.on_cpu = estimate if on_cpu is None else bool(on_cpu)
         self.steps = max(1, int(steps))  # denoising steps of the whole generation (every window)
         self.loops = max(1, int(loops))  # denoising loops a call, each decoded after its last step (Framepack's)
         self.estimate = estimate
@@ -281,7 +285,9 @@ class RunGuard:
         self.tail = 0.0  # what the estimate said after the first step holds past the steps (the decodes): kept
         self.windows = max(1, int(windows))  # pipeline calls the steps are spread over, each with its decode
         # Stop checked at every depth and inside large operations: a CPU run not predicted to be short
-        self.deep = estimate and not (predicted is not None and predicted < SHORT_RUN_S)
+        self.deep = estimate and self.on_cpu and not (predicted is not None and predicted < SHORT_RUN_S)
+        self.kept = 0  # steps kept from a stopped run (resume/kept_steps.py): counted made, never timed (resumed)
+        self.counted_down = 0.0  # when the time left was last said (COUNTDOWN_S)
         self.waiting = False  # the first step's estimate waits for the second step (WARM_WAIT_S)
         # (the whole node's seconds, the first step's, early) -> raises when the run is not to go on: a long
         # take of hours on the CPU (estimates/take_time.py first_step_limit); None: any length runs
@@ -421,31 +427,82 @@ class RunGuard:
 
     # -- the estimate -------------------------------------------------------------------------
     def tick(self, done: int, total: int) -> None:
-        """After each step (``done`` of ``total``): a node that has run past its estimate says so,
-        with the estimate made again from its progress, at most every REVISE_EVERY_S."""
+        """After each step (``done`` of ``total``, the kept steps of a resumed run among them): a node that has run
+        past its estimate says so, with the estimate made again from its progress, at most every REVISE_EVERY_S;
+        else, at most every COUNTDOWN_S, the time left (:meth:`_count_down`)."""
         now = time.perf_counter()
         elapsed = now - self.started
+        # the steps this run made (a resumed run's kept steps were not made here, nor timed): its pace and its share
+        made, to_make = max(0, done - self.kept), max(1, total - self.kept)
         if self.clock.last is None and self.first_forward_start is not None:  # no first step's end was said
             self.clock.last = (self.first_forward_start, 0)
-        self.clock.step(now, done)  # the steps since the last tick, timed (the first step's own time left out)
-        if self.waiting and done >= 2:  # the estimate the first step left unsaid, from the second
+        self.clock.step(now, made)  # the steps since the last tick, timed (the first step's own time left out)
+        if self.waiting and made >= 2:  # the estimate the first step left unsaid, from the second
             self.waiting = False
-            self._say(self.clock.per_step, early=False, warm=self.clock.per_step, done=done)
+            self._say(self.clock.per_step, early=False, warm=self.clock.per_step, done=made)
         per_window = max(1, total // self.windows)  # steps a window; its decode follows its last step
         decodes_left = self.windows - (-(-done // per_window) - 1)
-        ahead = loops_ahead(self.clock.gaps, done, total, self.loops, self.tail) if self.windows == 1 else None
-        est = (overrun(elapsed, self.said, done, total, *ahead) if ahead is not None else
-               overrun(elapsed, self.said, done, total, self.clock.pace, self.tail * decodes_left / self.windows))
+        ahead = loops_ahead(self.clock.gaps, made, to_make, self.loops, self.tail) if self.windows == 1 else None
+        est = (overrun(elapsed, self.said, made, to_make, *ahead) if ahead is not None else
+               overrun(elapsed, self.said, made, to_make, self.clock.pace, self.tail * decodes_left / self.windows))
+        pace = ahead[0] if ahead is not None else self.clock.pace
+        # past the figure (a run slower than it said, not yet re-said): the steps to go at their pace instead
+        raw = None if pace is None else (to_make - made) * pace + (ahead[1] if ahead is not None else
+                                                                   self.tail * decodes_left / self.windows)
         if est is None or now - self.said_at < REVISE_EVERY_S:
+            self._count_down(now, self._steps_words(done, total), raw)
             return
         old = self.said
-        est = self.figure.offer(est, elapsed, done / max(1, total))  # blended with the prior, never flipping
+        est = self.figure.offer(est, elapsed, made / to_make)  # blended with the prior, never flipping
         if est is None:
+            self._count_down(now, self._steps_words(done, total), raw)
             return
-        self.said_at = now
-        left = "the decode to come" if done >= total else f"{done} of {total} steps made"
+        self.said_at = self.counted_down = now
+        left = "the decode to come" if done >= total else self._steps_words(done, total)
         self.ctx.note(f"{'longer' if est > old else 'shorter'} than predicted (about {fmt_duration(old)}): about "
                       f"{fmt_duration(est)} now, {fmt_duration(elapsed)} so far, {left}")
+
+    def _steps_words(self, done: int, total: int) -> str:
+        """'3 of 8 steps made', a resumed run's kept steps among them ('7 of 8 steps made (6 kept), 1 to go')."""
+        if done >= total:
+            return f"{total} of {total} steps made, decoding"
+        kept = f" ({self.kept} kept)" if self.kept else ""
+        return f"{done} of {total} steps made{kept}, {total - done} to go"
+
+    def left(self) -> float | None:
+        """Seconds the node has still to run as its one figure says (None: nothing said yet, or the run is past
+        it)."""
+        if self.said is None:
+            return None
+        left = self.said - (time.perf_counter() - self.started)
+        return left if left > 0 else None
+
+    def _count_down(self, now: float, phase: str, raw: float | None = None) -> None:
+        """The time left with the phase under way, under the node (a passing line, not the Log's) at most every
+        COUNTDOWN_S: 'about 25 s left · 3 of 8 steps made, 5 to go'. The figure is the node's one (its said
+        estimate less what has run); a run past it, ``raw`` (the steps to go at their measured pace); nothing
+        while no estimate is said (a first step's figure waits for the second: step_done)."""
+        left = self.left() if self.left() is not None else raw if self.said is not None else None
+        if left is None or left <= 0 or now - self.counted_down < COUNTDOWN_S:
+            return
+        self.counted_down = now
+        self.ctx.note(f"about {fmt_duration(left)} left · {phase}", logged=False)
+
+    def resumed(self, kept: int, total: int) -> None:
+        """The run took up a stopped run's first ``kept`` of ``total`` steps (resume/kept_steps.py): they count as
+        made, the steps' clock starts again at the next step (the kept ones ran no denoiser: their time is no
+        step's), and the time said is of the steps to go."""
+        self.kept = max(0, int(kept))
+        self.first_forward_start = self.first_forward_s = None  # the next denoiser call is the first step timed
+        self.clock = type(self.clock)()
+        self.waiting = False
+        if self.said is not None and self.steps > 0:  # the steps kept are not to be made: their share off
+            share = 1.0 - self.kept / self.steps
+            elapsed = time.perf_counter() - self.started
+            self.figure.take(elapsed + max(0.0, self.said - elapsed) * max(0.0, share))
+        now = time.perf_counter()
+        self.counted_down = 0.0
+        self._count_down(now, self._steps_words(self.kept, total))
 
     def step_done(self, step_seconds: float) -> None:
         """The first denoising step ended, after ``step_seconds``: refine what was said."""
@@ -458,19 +515,22 @@ class RunGuard:
         elif self.estimate:
             self._say(step_seconds, early=False, warm=warm)
 
-    def decoding(self, part: float, seconds: float) -> None:
+    def decoding(self, part: float, seconds: float) -> float | None:
         """The decode under way, ``part`` of it made in ``seconds``: the estimate made again at its pace (a
-        decode predicted short ran on, unsaid, for most of the run), as :meth:`tick` says it."""
+        decode predicted short ran on, unsaid, for most of the run), as :meth:`tick` says it. Returns the seconds
+        left (:meth:`left`): the decode's own line says them (takes/decode_progress.py)."""
         now, done = time.perf_counter(), (self.clock.last or (0.0, 0))[1]
+        to_make = max(1, self.steps - self.kept)
         if self.said is None or not 0 < part < 1 or now - self.said_at < REVISE_EVERY_S:
-            return
-        est = during_decode(now - self.started, part, seconds, done, self.steps, self.step_s, self.tail, self.windows)
+            return self.left()
+        est = during_decode(now - self.started, part, seconds, done, to_make, self.step_s, self.tail, self.windows)
         old = self.said
-        est = self.figure.offer(est, now - self.started, done / self.steps)
+        est = self.figure.offer(est, now - self.started, done / to_make)
         if est is not None:
-            self.said_at = now
+            self.said_at = self.counted_down = now
             self.ctx.note(f"{'longer' if est > old else 'shorter'} than predicted (about {fmt_duration(old)}): about "
                           f"{fmt_duration(est)} now, {fmt_duration(now - self.started)} so far, decoding")
+        return self.left()
 
     def window_made(self, phases: dict) -> None:
         """A window was made (its ``phases``: estimates/phases.py): the decodes to come are taken at its decode's
@@ -486,19 +546,21 @@ class RunGuard:
         w = per_step if warm is None else warm
         total, parts = (self.whole(w, self.first_forward_start, early) if self.whole is not None
                         else (w * self.steps, ""))
+        total -= w * self.kept  # a resumed run's kept steps are not to be made
+        to_make = max(1, self.steps - self.kept)
         start = self.first_forward_start if self.first_forward_start is not None else time.perf_counter()
         # the first step at its own time (the steps made, as they ran), the rest at the warm one
         total += (time.perf_counter() - start - w * done) if done > 1 else per_step - w
         if self.limit is not None:
             self.limit(total, per_step, early)  # a run of hours refused here, in words, before it goes on
         if not early and self.whole is not None:  # what it holds past the steps, kept for the running estimate
-            self.tail = max(0.0, total - (time.perf_counter() - self.started) - w * (self.steps - done)
-                            if done > 1 else total - (start - self.started) - per_step - w * (self.steps - 1))
+            self.tail = max(0.0, total - (time.perf_counter() - self.started) - w * (to_make - done)
+                            if done > 1 else total - (start - self.started) - per_step - w * (to_make - 1))
         if not early and self.figure.prior is not None and not self.predicted:
             # the estimate shown before F5 from another model's runs (a guess, weighed as one): the first step's
             # figure blended with it, not put in its place (Framepack: 66 s shown, 25 s from its first step, then
             # 55 s; it took 51 s)
-            blended = self.figure.offer(total, time.perf_counter() - self.started, done / max(1, self.steps))
+            blended = self.figure.offer(total, time.perf_counter() - self.started, done / to_make)
             if blended is None:
                 return
             total = blended
@@ -515,12 +577,13 @@ class RunGuard:
         if early and now - self.said_at < 1.0:
             return  # not twice within a second
         self.figure.take(total)
-        self.said_at, self.bound = now, early
-        long = total >= LONG_RUN_S
-        text = f"{'more than' if early else 'about'} {fmt_duration(total)} on the CPU" + \
+        self.said_at, self.bound, self.counted_down = now, early, now
+        long = total >= LONG_RUN_S and self.on_cpu  # on a GPU a long run is a plan, not a warning
+        steps = f"{to_make} of {self.steps} steps to make" if self.kept else f"{self.steps} steps"
+        text = f"{'more than' if early else 'about'} {fmt_duration(total)} on the {'CPU' if self.on_cpu else 'GPU'}" + \
             (": lower width/height/frames or use a GPU" if long else "") + \
-            (f" (the first of {self.steps} steps has run {fmt_duration(per_step)})" if early else
-             f" ({fmt_duration(w)} a step, {self.steps} steps{'; ' + parts if parts else ''})")
+            (f" (the first of {steps} has run {fmt_duration(per_step)})" if early else
+             f" ({fmt_duration(w)} a step, {steps}{'; ' + parts if parts else ''})")
         if long and not self.warned:  # a warning of the run once (the Log's line); the note keeps up
             self.warned = True
             self.ctx.warn(text)

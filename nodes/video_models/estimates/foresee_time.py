@@ -33,7 +33,7 @@ from .phases import has_phases, step_exponent
 from .reads import COURTESY, as_the_loader, sane_configs
 from .records import nearest_and_far
 from .step_shape import folder_shape
-from .times import LOAD, load, load_key
+from .times import LOAD, SAMPLED_HERE, load, load_key
 
 def asked_for(fam, task: str = "", encoded_windows: float = 0.0, **fields) -> Asked:
     """What a generator node asks of a model of ``fam`` (``fields``: Asked's, from the node's settings as the run
@@ -95,21 +95,25 @@ class Foreseen:
     total_steps: int
     rough: bool = False  # from another family's speed: said first, where a line cut short under the node shows it
     source: str = ""     # whose runs it comes from, in words: "Wan 2.1's speed" (the run's Log says it: times.RunClock)
+    encode: float = 0.0  # of ``other``, what runs before the first step: the pipeline made, prompts and images encoded
+    sound: float = 0.0   # of ``decode``, the sound's (LTX-2's audio VAE and vocoder: phases.WindowTimer.sounds)
 
     @property
     def run(self) -> float:
         return self.steps + self.decode + self.other
 
     def words(self) -> str:
-        """'time: about 2 min (+ load 20 s if not in memory; 25 steps 1 min, decode 30 s; measured on cpu x2)': the
-        run's own time first, the load beside it (a model the window keeps in memory is not loaded again: seen
-        under Xvfb, a repeat said 'about 11 s' with the load in it and took 7 s)."""
+        """'time: about 2 min (+ load 20 s if not in memory; encode 3 s · 25 steps 1 min · decode 30 s; measured on
+        cpu x2)': the run's own time first, the load beside it (a model the window keeps in memory is not loaded
+        again: seen under Xvfb, a repeat said 'about 11 s' with the load in it and took 7 s), then each phase (issue
+        116: "load and decode off 4-35x" unseen in one figure); the sound's part of the decode where there is one."""
         from ..base.guard import fmt_duration
         load = f"+ load {fmt_duration(self.load)} if not in memory" if self.load is not None else \
             "+ load: not measured here yet"
         return (f"time: about {fmt_duration(self.run)}{', a rough guess' if self.rough else ''} "
-                f"({load}; {self.total_steps} steps "
-                f"{fmt_duration(self.steps)}, decode {fmt_duration(self.decode)}; {self.basis})")
+                f"({load}; {'encode ' + fmt_duration(self.encode) + ' · ' if self.encode >= 0.05 else ''}"
+                f"{self.total_steps} steps {fmt_duration(self.steps)} · decode {fmt_duration(self.decode)}"
+                f"{' (sound ' + fmt_duration(self.sound) + ')' if self.sound >= 0.05 else ''}; {self.basis})")
 
 
 NOT_MEASURED = "time: not measured on this machine yet (the first run measures it)"
@@ -182,6 +186,10 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
         return got[0] if len(got) == 1 else _combined(got)
     if tier == 2:
         runs = _nearest_family(runs, asked.weights)
+    if tier == 0:  # this model: its runs as warm as this one will be, where there are some (a process's first run
+        # pays its kernels' first use: a tiny model's encode 0.9 s cold, 0.06 s warm)
+        cold = asked.path not in SAMPLED_HERE
+        runs = [pr for pr in runs if bool(pr[1].get("cold")) == cold] or runs
     return _foresee_from(runs, tier, data, asked)
 
 
@@ -196,7 +204,7 @@ def _combined(got: list[Foreseen]) -> Foreseen:
     return Foreseen(got[0].load, mean([g.steps for g in got]), mean([g.decode for g in got]),
                     mean([g.other for g in got]), f"from the speeds of {short}, other families on {where_words}"
                     if len(names) == 2 else f"from the speeds of {short} on {where_words}",
-                    got[0].total_steps, True, f"the speeds of {who}, other families")
+                    got[0].total_steps, True, f"the speeds of {who}, other families", mean([g.encode for g in got]))
 
 
 def _foresee_from(runs: list[tuple[list[str], dict]], tier: int, data: dict, asked: Asked) -> Foreseen:
@@ -230,14 +238,28 @@ def _foresee_from(runs: list[tuple[list[str], dict]], tier: int, data: dict, ask
         decode = near["decode"] * ratio
     steps = step * asked.steps * asked.windows
     decode *= asked.windows
-    other = near["before"] + max(0.0, near.get("first_extra", 0.0)) + asked.windows * (
-        encode + near["other"] * ratio)
+    first = near["before"] + max(0.0, near.get("first_extra", 0.0)) + asked.windows * encode
+    other = first + asked.windows * near["other"] * ratio
+    # the sound decoded beside the frames (this model's own runs only: another's sound is not this one's), by the
+    # frames: a sound's length is the clip's, not its pixels'
+    sound = 0.0
+    if tier == 0 and isinstance(near.get("sound"), (int, float)) and near["sound"] > 0:
+        frames_then = _frames_of(near_parts)
+        sound = min(decode, near["sound"] * (asked.frames / frames_then if frames_then else 1.0)) * asked.windows
     where_words = f"on {near_parts[2]}"
     basis = f"{basis_from} {where_words}" if basis_from else f"measured {where_words}"
     source = ("this model's earlier runs", f"{asked.title}'s runs of another file", f"{near_parts[1]}'s speed",
               f"{near_parts[1]}'s speed, another family")[tier]
     return Foreseen(_load(data, asked, near_parts[2]), steps, decode, other, basis, asked.steps * asked.windows,
-                    tier == 3, source)
+                    tier == 3, source, first, sound)
+
+
+def _frames_of(parts: list[str]) -> int:
+    """The frames a window of a run record's key ('WxHxF', its 11th part); 0 where not said."""
+    try:
+        return int(parts[10].split("x")[2])
+    except (IndexError, ValueError):
+        return 0
 
 
 # weights a second a load reads, where one load record cannot tell its reading from its fixed part (building the

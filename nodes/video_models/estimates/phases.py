@@ -168,3 +168,26 @@ def remaining(elapsed: float, window_seconds: list[float], windows: int, cold: b
         return elapsed
     made = window_seconds[1:] if cold and done > 1 else window_seconds
     return elapsed + (windows - done) * sum(made) / len(made)
+
+
+def measured_words(windows: list[dict], before: float, steps: int, said=None) -> str:
+    """A run's phases as it measured them, in words, each beside what was said of it before F5 (``said``: the
+    node's foresee_time.Foreseen, None: nothing said), for the Log (issue 116: each phase's estimate checked
+    against what it took): 'encode 1.2 s (said 2 s) · 8 steps 8 s (said 6 s) · decode 3 s (said 2 s)'. ``windows``:
+    each window's measured phases (WindowTimer.end), ``steps`` a window's steps over its loops."""
+    from ..base.guard import fmt_duration
+    got = {"encode": before + sum(w.get("encode", 0.0) for w in windows),
+           "steps": steps * sum(w.get("step", 0.0) for w in windows),
+           "decode": sum(w.get("decode", 0.0) for w in windows),
+           "sound": sum(w.get("sound", 0.0) for w in windows)}
+    before_run = {} if said is None else {"encode": said.encode, "steps": said.steps, "decode": said.decode,
+                                          "sound": said.sound}
+    out = []
+    for name, secs in got.items():
+        if name == "sound" and secs <= 0:
+            continue
+        was = before_run.get(name)
+        label = f"{steps * max(1, len(windows))} steps" if name == "steps" else name
+        out.append(f"{label} {fmt_duration(secs)}" + (f" (said {fmt_duration(was)})" if was is not None and (
+            name != "sound" or was > 0) else ""))
+    return " · ".join(out)

@@ -26,6 +26,8 @@ OLD_FILE_NAME = "video_model_times.json"  # before: one JSON object, written who
 KEEP = 6  # records per key
 LOAD = "load"  # the first part of a load record's key ('load|machine|title': its 'pixels' are the weights read)
 MAX_KEYS = 200
+# the models (their paths) this process has run: a later run is warm (foresee_time.py times it from warm runs)
+SAMPLED_HERE: set[str] = set()
 
 
 def machine(device) -> str:
@@ -494,6 +496,10 @@ class RunClock:
         memory = self.meter.record_fields()
         if self.predicted is not None:
             self.ctx.info(f"took {fmt_duration(took)} (predicted about {fmt_duration(self.predicted)})")
+        if len(self.phases) == self.windows:  # each phase as measured, beside what the node said of it before F5
+            from .phases import measured_words
+            said = self._foreseen(self.key.split("|")[2])
+            self.ctx.info(f"its phases took: {measured_words(self.phases, self.before, self.steps, said)}")
         if memory:
             self.ctx.info(f"peak {fmt_gb(memory['peak'])} of GPU memory" +
                           (f" (predicted about {fmt_gb(self.meter.predicted)})" if self.meter.predicted else ""))
@@ -511,6 +517,8 @@ class RunClock:
             self._keep_load()
         if hasattr(self.ref, "shared"):
             self.ref.shared.sampled = True  # later runs of this model in this process are warm
+        if self.key is not None:
+            SAMPLED_HERE.add(self.key.split("|")[0])  # the estimates before F5 then time it from warm runs
 
 
 def _grid(fam) -> tuple[int, int] | None:

@@ -80,12 +80,16 @@ class ClipMaking:
             stack.enter_context(sigmas_as_given(self.ctx, s.pipe, getattr(s, "draft", None)))
             stack.enter_context(one_step_unstretched(self.ctx, s.pipe, self.steps))
             self._speed = stack.enter_context(speed_applied(self.ctx, s.ref, s.pipe, self.ctx.params))
+            # its time said on any device (on a GPU too: Framepack's run showed no figure), Stop checked at every
+            # depth and the first step's work counted on the CPU only; ``steps``: a call's over all its denoising
+            # loops (Sampler.generate: Framepack's sections' steps)
             self._guard = stack.enter_context(RunGuard(self.ctx, s.pipe, s.fam.denoiser,
-                                                       self.steps * len(self.starts), s.on_cpu,
+                                                       self.steps * len(self.starts), True,
                                                        whole=self.clock.whole_after_step,
                                                        predicted=self.clock.predicted,
                                                        started=self.clock.node_t0,
-                                                       counted=self.clock.work_sink(),
+                                                       counted=self.clock.work_sink() if s.on_cpu else None,
+                                                       on_cpu=s.on_cpu,
                                                        windows=len(self.starts), limit=limit,
                                                        figure=self.clock.figure, loops=self.clock.loops))
         except BaseException:

@@ -60,6 +60,16 @@ def host_frames(frames) -> np.ndarray:
     return frames.permute(0, 2, 3, 1).float().contiguous().cpu().numpy()
 
 
+def _wait_for(device) -> None:
+    """The device's queued work finished (CUDA, MPS); nothing elsewhere."""
+    import torch
+    kind = getattr(device, "type", str(device)).split(":")[0]
+    if kind == "cuda" and torch.cuda.is_available():
+        torch.cuda.synchronize(device)
+    elif kind == "mps" and hasattr(torch, "mps"):
+        torch.mps.synchronize()
+
+
 class Sampler:
     """One generation: windows, steps, previews. ``make_kwargs(start, image)`` gives the pipeline's
     arguments for the window starting at frame ``start`` (every call makes ``window`` frames);
@@ -130,7 +140,16 @@ class Sampler:
             done[0] += 1
             made = max(done[0], i + 1)  # a windowed call's kept windows are loaded, their steps counted made
             prev = live.at_step(p, kw, i + 1 == total)
-            if guard is not None and k == 0 and done[0] == 1:  # the call's first step (not a later block's)
+            # a resumed run: its kept steps ran no denoiser; the first step timed is the first after them
+            kept = keeper.resume_at + 1 if keeper is not None and keeper.kept is not None else 0
+            if kept:
+                self.untypical = True  # not a time to predict from (its kept steps took no step's time)
+            if guard is not None and kept and made == kept:
+                guard.resumed(k * total * self.segments + kept, n_windows * total * self.segments)
+            # the call's first step made (not a later block's)
+            if guard is not None and k == 0 and (made == kept + 1 if kept else done[0] == 1):
+                if not self.on_cpu:  # one wait for the card's queue, at the first step only: its time is the
+                    _wait_for(self.ref.device)  # step's, not its kernels' launches' (the estimate said on a GPU)
                 start = guard.first_forward_start or t_call
                 guard.step_done(time.perf_counter() - start)
             # raises Cancelled when the user stopped: the exception leaves the pipeline at this step
@@ -138,7 +157,7 @@ class Sampler:
             per_call = total * self.segments
             ctx.progress(k * per_call + made, n_windows * per_call, preview=prev, force=first,
                          message=f"window {k + 1}/{n_windows}" if first else None)
-            if guard is not None:  # past its estimate: said again from the steps made
+            if guard is not None and made > kept:  # past its estimate: said again from the steps made
                 guard.tick(k * per_call + made, n_windows * per_call)
             if decoding is not None and made >= per_call:
                 decoding.begin()

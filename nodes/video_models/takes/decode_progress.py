@@ -59,8 +59,11 @@ def started(ctx, frames: int) -> None:
     ctx.note(f"decoding {frames} frames with the VAE…")
 
 
-def said(ctx, done: int, frames: int) -> None:
-    ctx.note(f"decoding {min(done, frames)} / {frames} frames", logged=False)
+def said(ctx, done: int, frames: int, left: float | None = None) -> None:
+    """The frames decoded so far, and (``left``: the run's estimate of its seconds to go) the time left."""
+    from ..base.guard import fmt_duration
+    ctx.note(f"decoding {min(done, frames)} / {frames} frames" +
+             (f" · about {fmt_duration(left)} left" if left is not None else ""), logged=False)
 
 
 class DecodeProgress:
@@ -113,7 +116,8 @@ class DecodeProgress:
         now = time.perf_counter()
         if now - self.last >= INTERVAL or self.calls >= self.calls_made:
             self.last = now
-            said(self.ctx, self.frames * self.calls // self.calls_made if self.by_tiles else
-                 1 + (self.calls - 1) * self.temporal, self.frames)
+            left = None
             if self.pace is not None and 2 <= self.calls < self.calls_made:
-                self.pace(self.calls / self.calls_made, now - self.t_begin)
+                left = self.pace(self.calls / self.calls_made, now - self.t_begin)  # the time left, kept up
+            said(self.ctx, self.frames * self.calls // self.calls_made if self.by_tiles else
+                 1 + (self.calls - 1) * self.temporal, self.frames, left if isinstance(left, (int, float)) else None)
