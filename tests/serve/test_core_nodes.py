@@ -76,16 +76,16 @@ def test_a_batch_saved_as_pictures_takes_one_number_each_and_a_preview_goes_to_t
 
 def test_empty_image_scaled_made_a_video_writes_its_frames_in_the_subfolder(served):
     url, folder = served
-    h = run(url, scaled_video(frames=6))
+    h = run(url, scaled_video(frames=6, prefix="video/scaled"))  # a name of its own: its one counter starts at 1
     (item,) = h["outputs"]["4"]["images"]
-    assert (item["subfolder"], item["filename"]) == ("video", "clip_00001_.mp4") and h["outputs"]["4"]["animated"]
-    cap = cv2.VideoCapture(str(folder / "output" / "video" / "clip_00001_.mp4"))
+    assert (item["subfolder"], item["filename"]) == ("video", "scaled_00001_.mp4") and h["outputs"]["4"]["animated"]
+    cap = cv2.VideoCapture(str(folder / "output" / "video" / "scaled_00001_.mp4"))
     n, size = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)), (cap.get(cv2.CAP_PROP_FRAME_WIDTH), cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
     fps = cap.get(cv2.CAP_PROP_FPS)
     cap.release()
     assert (n, size, round(fps)) == (6, (16.0, 16.0), 8)
-    h2 = run(url, scaled_video(frames=4))  # a second output never shares the first's name
-    assert h2["outputs"]["4"]["images"][0]["filename"] == "clip_00002_.mp4"
+    h2 = run(url, scaled_video(frames=4, prefix="video/scaled"))  # a second output never shares the first's name
+    assert h2["outputs"]["4"]["images"][0]["filename"] == "scaled_00002_.mp4"
 
 
 @pytest.mark.parametrize("node, name, value, kind", [

@@ -227,7 +227,8 @@ def test_every_number_object_info_lists_has_a_declared_range_that_prompt_holds(t
             info = await (await c.get("/object_info")).json()
             numbers = [(cls, name, spec[1]) for cls, e in info.items() for sect in ("required", "optional")
                        for name, spec in (e["input"].get(sect) or {}).items()
-                       if isinstance(spec, list) and spec and spec[0] in ("INT", "FLOAT")]
+                       if isinstance(spec, list) and spec and spec[0] in ("INT", "FLOAT")
+                       and not cls.startswith("test.")]  # other tests' stand-in nodes, in the shared registry
             assert len(numbers) > 100
             assert [f"{cls}.{name}" for cls, name, o in numbers if "min" not in o or "max" not in o] == []
             # one of the newer types (nodes_scail.py's declaration): past its max is refused, naming the input
