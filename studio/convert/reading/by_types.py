@@ -165,3 +165,30 @@ def expression_output(n, slot: int, result: Any) -> Any:
     if t.outputs[slot].type == "FLOAT":
         return r
     return int(r) if r.is_integer() else None
+
+
+PARTS = {"VAE": "VAE", "CLIP": "text encoder", "CLIP_VISION": "image encoder (clip_vision)"}  # a model's part files
+
+
+def part_loader(n) -> tuple[str, str] | None:
+    """(the setting naming its file, the part in words) of a pack's loader of one part of a model, told by its types:
+    no socket, one output a VAE, a text encoder (CLIP) or an image encoder (CLIP_VISION), its first widget a file
+    list (a models folder's, or a combo named '..._name'); None for another node."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.inputs is None or t.sockets or len(t.output_types) != 1 or t.output_types[0] not in PARTS:
+        return None
+    first = t.widgets[0] if t.widgets else None
+    if first is None or first.type != "COMBO" or not (first.files or first.name.endswith("_name")):
+        return None
+    if sum(1 for w in t.widgets if w.files or w.name.endswith("_name")) != 1:
+        return None  # two files (a dual text encoder): its own rule
+    return first.name, PARTS[t.output_types[0]]
+
+
+def part_settings(n, setting: str) -> str:
+    """A part loader's settings beyond its file that are not Studio's defaults, in a sentence ('' when none)."""
+    t = catalogue.node_type(n.origin or n.cls)
+    lost = _not_applied(n, t, setting) if t is not None else []
+    return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s {', '.join(lost)}: not applied (Studio chooses the device and "
+            "precision it loads the file with)") if lost else ""
+

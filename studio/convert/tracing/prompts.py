@@ -60,7 +60,10 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
                            else "which Studio does not read: write it in the generator's prompt"))
         return text
     used.add(n.id)
-    if n.cls == "ConditioningZeroOut":
+    if n.cls == "ConditioningZeroOut":  # the conditioning it is given is zeroed: a text encoded there is not used
+        zeroed = wf.source(n, "conditioning")  # by ComfyUI either (nothing lost: read with it)
+        if zeroed is not None and zeroed.cls in ENCODERS and not (set(zeroed.links) - {"clip"}):
+            used.add(zeroed.id)
         return ""
     text = wf.value(n, families.lookup("prompt_nodes").get(n.cls, "text"))
     if text is None and "text" in n.links and said is not None:
