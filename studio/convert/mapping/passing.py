@@ -32,8 +32,10 @@ def _types(n: CNode) -> tuple[dict[str, str], list[str], str] | None:
     return None
 
 
-def _settings(n: CNode) -> str:
-    s = {k: v for k, v in n.settings().items() if k not in n.links}
+def _settings(wf: Workflow, n: CNode) -> str:
+    """Its settings as set, a wired one as the value wired in where Studio works it out."""
+    s = {k: (v if k not in n.links else w if (w := wf.value(n, k)) is not None else "(wired)")
+         for k, v in n.settings().items()}
     return cut(", ".join(f"{k} {rounded(v)}" for k, v in s.items()), SETTINGS_CHARS) if s else ""
 
 
@@ -114,7 +116,7 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]]) -> str |
     reader, name, _ = rs[0]
     into = f"'{reader.title or reader.shown_cls}' (#{reader.id})'s '{name}'" + (
         f" and {len(rs) - 1} more" if len(rs) > 1 else "")
-    settings = _settings(n)
+    settings = _settings(wf, n)
     tail = f" (its settings: {settings})" if settings else ""
     if kind == "unread":
         values = ", ".join(str(rounded(wf.output(n, s))) for s in sorted({s for _, _, s in rs}))
