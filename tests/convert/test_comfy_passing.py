@@ -35,7 +35,7 @@ def test_a_step_is_passed_over_only_when_every_reader_is_read():
     assert passing.passed_over(wf, {"1", "3"}) == {}  # the preview reads it too, not read: not converted
     over = passing.passed_over(wf, {"1", "3", "4"})
     assert over == {"2": "'LTXVPreprocess' (LTXVPreprocess, #2), a step between its 'image' and "
-                         "'LTXVImgToVideoInplace' (#3)'s 'image' and 1 more: not applied (its settings: "
+                         "'LTXVImgToVideoInplace' (#3)'s 'image' (and 1 more input): not applied (its settings: "
                          "img_compression 33)"}
 
 
@@ -124,3 +124,22 @@ def test_a_packs_decoder_a_made_mask_and_a_clip_taken_apart_by_their_types():
     assert over["6"] == ("'LTXVTiledVAEDecode' (LTXVTiledVAEDecode, #6) decodes the latent into pictures for "
                          "'CreateVideo' (#8)'s 'images', as ComfyUI's VAEDecode does: its settings "
                          "horizontal_tiles 2 are not applied")
+
+
+def test_a_number_typed_as_text_a_loader_read_for_its_info_and_a_mask_sized_by_values():
+    wf = _api({"1": ("Float", {"Number": "2.5"}), "2": ("Int", {"Number": "x"}),
+               "3": ("VHS_LoadVideo", {"video": "a.mp4"}),
+               "4": ("VHS_VideoInfoSource", {"video_info": ["3", 3]}),
+               "5": ("SimpleMath+", {"value": "a * b", "a": ["1", 0], "b": ["4", 0]}),
+               "6": ("SolidMask", {"value": 1.0, "width": ["5", 0], "height": 64}),
+               "7": ("SetLatentNoiseMask", {"samples": ["8", 0], "mask": ["6", 0]}),
+               "8": ("EmptyLTXVLatentVideo", {"width": 64, "height": 64, "length": 9, "batch_size": 1}),
+               "9": ("KSampler", {"latent_image": ["7", 0]})})
+    assert wf.output(wf.nodes["1"], 0) == 2.5 and wf.output(wf.nodes["2"], 0) is None  # ComfyLiterals' text numbers
+    over = passing.passed_over(wf, {"8", "9"})
+    assert set(over) == {"1", "3", "4", "5", "6", "7"} and over["1"] == ""  # its 2.5 worked out: read
+    assert over["3"] == ("'VHS_LoadVideo' (VHS_LoadVideo, #3) is read for what it tells of its file (VHS_VIDEOINFO) by "
+                         "'VHS_VideoInfoSource' (#4)'s 'video_info' alone, which Studio does not read: the file is not "
+                         "loaded")
+    assert over["6"].startswith("'SolidMask' (SolidMask, #6) makes 'SetLatentNoiseMask' (#7)'s 'mask' from its settings "
+                                "alone: not made by Studio (its settings: value 1.0, height 64)")

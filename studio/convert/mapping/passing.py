@@ -62,12 +62,14 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
         return "step"  # a picture, a clip, a sound made into another (cut, resized...), a latent, a model patched
     if read_types == {"IMAGE"} and {"LATENT", "VAE"} <= linked <= {"LATENT", "VAE"}:
         return "decode"  # a pack's decoder (tiled, on another device): the generator decodes its own take
-    if read_types <= MEDIA and read_types and not n.links and _types_only(n):
+    if read_types <= MEDIA and read_types and not linked & (WAYS | MEDIA) and _types_only(n):
         return "source"  # a picture or a mask made from settings alone (a solid colour)
     if ins and set(ins.values()) <= {"*"} and read_types <= {"*"} and n.links:
         return "through"
     if not read_types or read_types & (WAYS | PLAIN):
         return None
+    if catalogue.loader_kind(catalogue.node_type(n.shown_cls)) and not n.links:
+        return "info"  # a file loader read for what it tells of its file alone (a clip's frame rate, its size)
     if any(ins.get(k) not in outs for k in n.links if k in ins):
         return None  # made from something else (a text encoder's embeddings from its encoder): not settings alone
     return "settings" if _types_only(n) else None
@@ -115,7 +117,7 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]]) -> str |
         return ""
     reader, name, _ = rs[0]
     into = f"'{reader.title or reader.shown_cls}' (#{reader.id})'s '{name}'" + (
-        f" and {len(rs) - 1} more" if len(rs) > 1 else "")
+        f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else "")
     settings = _settings(wf, n)
     tail = f" (its settings: {settings})" if settings else ""
     if kind == "unread":
@@ -129,6 +131,9 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]]) -> str |
         ins = _types(n)[0]
         way = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
         return f"{_name(n)}, a step between its '{way}' and {into}: not applied{tail}"
+    if kind == "info":
+        return (f"{_name(n)} is read for what it tells of its file ({', '.join(sorted(_read_types(n, rs)))}) by {into} "
+                "alone, which Studio does not read: the file is not loaded")
     if kind == "decode":
         return (f"{_name(n)} decodes the latent into pictures for {into}, as ComfyUI's VAEDecode does"
                 f"{': its settings ' + settings + ' are not applied' if settings else ''}")
@@ -141,3 +146,9 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]]) -> str |
     speed = bool(SPEED.search(" ".join(outs) + " " + category))
     return (f"{_name(n)} gives {into} settings Studio's nodes do not take: not applied{tail}"
             + ("; Studio plans memory and speed itself" if speed else ""))
+
+
+def _read_types(n: CNode, rs: list[tuple[CNode, str, int]]) -> set[str]:
+    outs = (_types(n) or ({}, [], ""))[1]
+    return {outs[s] for _, _, s in rs if 0 <= s < len(outs)}
+

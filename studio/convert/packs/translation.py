@@ -103,6 +103,16 @@ class PackTranslation:
         """Loader ``n`` as core ``cls`` and the LoRAs hung off it (its 'lora' input, each selector's 'prev_lora'
         before it) as a LoraLoaderModelOnly chain between it and what it feeds; an input of it other than
         'lora' and ``read`` said as not read."""
+        loras = self._selected(n, selectors)
+        for k in n.links:
+            if k != "lora" and k not in read:
+                self.said.append(f"{n.cls}'s '{k}' input is not read (Studio loads the model file alone)")
+        self.core(n, cls, widgets, {})
+        self._lora_loaders((n.id, 0), loras)
+
+    def _selected(self, n: CNode, selectors: tuple[str, ...]) -> list[CNode]:
+        """The LoRA selectors chained into ``n``'s 'lora' input (each's 'prev_lora' before it), nearest first; one
+        of another type ends the chain, said."""
         loras, src, seen = [], n.links.get("lora"), set()
         while src is not None and src[0] in self.wf.nodes and src[0] not in seen:
             seen.add(src[0])
@@ -113,19 +123,33 @@ class PackTranslation:
                 break
             loras.append(sel)
             src = sel.links.get("prev_lora")
-        for k in n.links:
-            if k != "lora" and k not in read:
-                self.said.append(f"{n.cls}'s '{k}' input is not read (Studio loads the model file alone)")
-        self.core(n, cls, widgets, {})
-        top = (n.id, 0)
+        return loras
+
+    def _lora_loaders(self, bottom: tuple[str, int], loras: list[CNode]) -> None:
+        """``loras`` as a LoraLoaderModelOnly chain on the model ``bottom`` gives, what it fed fed by the chain's top;
+        the selectors read so (not listed as not converted)."""
+        top = bottom
         for sel in reversed(loras):  # the one nearest the loader first
             sw = self.named(sel)
             lora = self.core(sel, "LoraLoaderModelOnly", {"lora_name": sw.get("lora"), "strength_model": sw.get("strength")},
                              {"model": top}, nid=f"{sel.id}:lora")
             self.made.setdefault(sel.cls, lora.cls)
+            self.wf.taken.add(sel.id)
             top = (lora.id, 0)
-        if top != (n.id, 0):
-            self.rewire((n.id, 0), top, {f"{s.id}:lora" for s in loras})
+        if top != bottom:
+            self.rewire(bottom, top, {f"{s.id}:lora" for s in loras})
+
+    def set_loras(self, n: CNode, selectors: tuple[str, ...]) -> None:
+        """A node setting LoRAs on the model it is given (the wrapper's WanVideoSetLoRAs: 'model' and 'lora' in, the
+        model out): its selectors as a LoraLoaderModelOnly chain on that model, in its place."""
+        model = n.links.get("model")
+        if model is None:
+            return
+        loras = self._selected(n, selectors)
+        self.rewire((n.id, 0), model)
+        self._lora_loaders(model, loras)
+        self.wf.taken.add(n.id)
+        self.made.setdefault(n.cls, "LoraLoaderModelOnly")
 
     def clip_text(self, n: CNode, text) -> None:
         """Text node ``n`` giving (conditioning, the text encoder it read) as a CLIPTextEncode of ``text``: what

@@ -113,14 +113,25 @@ def primitive(n, slot: int) -> Any:
             or not _names_a_value(t):
         return None
     kind = t.outputs[0].type
-    if t.widgets[0].type != kind:
-        return None
     v = n.widgets.get(t.widgets[0].name)
+    if t.widgets[0].type == "STRING" and kind in ("INT", "FLOAT") and isinstance(v, str):  # a number typed as text
+        v = _number_text(v, kind)  # (ComfyLiterals' Int and Float: a text widget giving a number)
+    elif t.widgets[0].type != kind:
+        return None
     if kind == "INT" and "seed" in t.name.lower() and isinstance(v, int) and v < 0:
         return None  # a seed node's -1: a new seed each run
     want = {"INT": int, "FLOAT": (int, float), "STRING": str, "BOOLEAN": bool}[kind]
     plain = isinstance(v, want) and (kind == "BOOLEAN" or not isinstance(v, bool))
     return v if plain and not (isinstance(v, float) and v != v) else None
+
+
+def _number_text(v: str, kind: str) -> Any:
+    """The number a text holds as its output's type gives it (a whole number for an INT); None when it holds none."""
+    try:
+        x = int(v.strip()) if kind == "INT" else float(v.strip())
+    except (ValueError, OverflowError):
+        return None
+    return x if kind == "INT" or x == x and abs(x) != float("inf") else None
 
 
 def passed_input(n, slot: int, preferred: tuple[str, ...] = ()) -> str | None:
