@@ -143,3 +143,25 @@ def test_a_number_typed_as_text_a_loader_read_for_its_info_and_a_mask_sized_by_v
                          "loaded")
     assert over["6"].startswith("'SolidMask' (SolidMask, #6) makes 'SetLatentNoiseMask' (#7)'s 'mask' from its settings "
                                 "alone: not made by Studio (its settings: value 1.0, height 64)")
+
+
+def test_the_wrappers_settings_said_by_their_types_and_a_bypassed_reader_reads_nothing():
+    doc = {"1": {"class_type": "WanVideoModelLoader", "inputs": {"model": "wan.safetensors", "block_swap_args": ["12", 0]}},
+           "2": {"class_type": "LoadWanVideoT5TextEncoder", "inputs": {"model_name": "umt5.safetensors"}},
+           "3": {"class_type": "WanVideoTextEncode", "inputs": {"positive_prompt": "a fox", "negative_prompt": "",
+                                                                "t5": ["2", 0]}},
+           "4": {"class_type": "WanVideoEmptyEmbeds", "inputs": {"width": 480, "height": 272, "num_frames": 33}},
+           "5": {"class_type": "WanVideoSampler", "inputs": {"model": ["1", 0], "text_embeds": ["3", 0], "steps": 4,
+                                                             "image_embeds": ["4", 0], "feta_args": ["13", 0]}},
+           "6": {"class_type": "WanVideoVAELoader", "inputs": {"model_name": "wan_vae.safetensors"}},
+           "7": {"class_type": "WanVideoDecode", "inputs": {"vae": ["6", 0], "samples": ["5", 0]}},
+           "8": {"class_type": "SaveVideo", "inputs": {"video": ["7", 0], "filename_prefix": "x"}},
+           "12": {"class_type": "WanVideoBlockSwap", "inputs": {"blocks_to_swap": 20}},
+           "13": {"class_type": "WanVideoEnhanceAVideo", "inputs": {"weight": 2.0}}}
+    said = "\n".join(convert(doc, "wrapper").log)
+    assert "its WanVideoBlockSwap (#12) sets the wrapper's memory and speed: not applied, Studio plans" in said
+    assert "its WanVideoEnhanceAVideo (#13) changes how the wrapper samples: not applied" in said  # not a speed one
+    wf = _api({"1": ("LoadImage", {"image": "a.png"}), "2": ("LTXVPreprocess", {"image": ["1", 0]}),
+               "3": ("LTXVImgToVideoInplace", {"image": ["2", 0]}), "4": ("LTXVImgToVideoInplace", {"image": ["2", 0]})})
+    wf.nodes["4"].mode = 4  # bypassed in ComfyUI
+    assert "'LTXVImgToVideoInplace' (#3)'s 'image': not applied" in passing.passed_over(wf, {"1", "3"})["2"]

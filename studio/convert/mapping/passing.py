@@ -11,12 +11,12 @@ import re
 from studio.core.shown import cut, rounded
 
 from .. import catalogue
+from ..reading import by_types
 from ..reading.workflow import CNode, Workflow
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
 MEDIA = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO"})
 PLAIN = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO", "*", ""})
-SPEED = re.compile(r"SWAP|COMPILE|OFFLOAD|VRAM|CACHE|ATTENTION|MEMORY|DEVICE", re.I)  # a setting of the machine
 SETTINGS_CHARS = 160
 FILE_ENDS = ("_name", "_path", "_file")  # a widget naming a file
 
@@ -98,7 +98,7 @@ def passed_over(wf: Workflow, read: set[str]) -> dict[str, str]:
             n = wf.nodes.get(src)
             if n is None or n.id in read or n.id in out or n.id in seen or not n.enabled:
                 continue
-            rs = readers.get(n.id, [])
+            rs = [r for r in readers.get(n.id, []) if r[0].enabled]  # (a muted or bypassed one reads nothing)
             if not all(r.id in read or r.id in out for r, _, _ in rs):
                 continue  # another reader not settled yet (it may be, later, through another way)
             seen.add(n.id)
@@ -142,8 +142,7 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]]) -> str |
     if kind == "through":
         return (f"{_name(n)} passes what it is given on to {into} as it is; what else it does when the workflow runs "
                 f"is not done{tail}")
-    ins, outs, category = _types(n)
-    speed = bool(SPEED.search(" ".join(outs) + " " + category))
+    speed = by_types.machine_setting(n)
     return (f"{_name(n)} gives {into} settings Studio's nodes do not take: not applied{tail}"
             + ("; Studio plans memory and speed itself" if speed else ""))
 

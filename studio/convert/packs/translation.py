@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
+from ..reading import by_types
 from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import Task
 
@@ -199,10 +200,16 @@ class PackTranslation:
         return None
 
     def settings_only(self) -> None:
-        found = sorted({n.cls for n in self.wf.nodes.values() if n.cls in self.SETTINGS_ONLY and n.enabled})
-        if found:
-            self.said.append(f"its {', '.join(found)} set{'s' if len(found) == 1 else ''} the wrapper's memory and speed: "
-                             "Studio's own (Load Video Model's memory, the generator's speed settings) are used instead")
+        found = [n for n in self.wf.nodes.values() if n.cls in self.SETTINGS_ONLY and n.enabled]
+        speed = [f"{n.cls} (#{n.id})" for n in found if by_types.machine_setting(n)]
+        other = [f"{n.cls} (#{n.id})" for n in found if not by_types.machine_setting(n)]
+        if speed:  # told by their declared types: a block swap's BLOCKSWAPARGS, compile settings' COMPILEARGS
+            self.said.append(f"its {', '.join(speed)} set{'s' if len(speed) == 1 else ''} the wrapper's memory and "
+                             "speed: not applied, Studio plans memory and speed itself (Load Video Model's memory, the "
+                             "generator's speed settings)")
+        if other:  # what changes the video (Enhance-A-Video, skip-layer guidance): never called a speed setting
+            self.said.append(f"its {', '.join(other)} change{'s' if len(other) == 1 else ''} how the wrapper samples: "
+                             "not applied (Studio's generators have no such setting)")
 
 
 def held_task(family: str):

@@ -178,6 +178,21 @@ def expression_output(n, slot: int, result: Any) -> Any:
     return int(r) if r.is_integer() else None
 
 
+SPEED = ("SWAP", "COMPILE", "OFFLOAD", "VRAM", "CACHE", "ATTENTION", "MEMORY", "DEVICE")  # words of machine settings
+
+
+def machine_setting(n) -> bool:
+    """A node whose declared types (its pack's, else those its UI file saved) or category say it sets the machine
+    (memory, offload, compile, cache, attention kernels: a block swap, torch compile settings, a VRAM cleaner), not
+    what is made."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is not None and t.inputs is not None and t.outputs is not None:
+        types = [*t.output_types, *(i.type for i in t.sockets), t.category]
+    else:
+        types = [*n.out_types, *n.in_types.values()]
+    return any(w in " ".join(types).upper() for w in SPEED)
+
+
 PARTS = {"VAE": "VAE", "CLIP": "text encoder", "CLIP_VISION": "image encoder (clip_vision)"}  # a model's part files
 
 
