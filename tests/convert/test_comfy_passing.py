@@ -165,3 +165,14 @@ def test_the_wrappers_settings_said_by_their_types_and_a_bypassed_reader_reads_n
                "3": ("LTXVImgToVideoInplace", {"image": ["2", 0]}), "4": ("LTXVImgToVideoInplace", {"image": ["2", 0]})})
     wf.nodes["4"].mode = 4  # bypassed in ComfyUI
     assert "'LTXVImgToVideoInplace' (#3)'s 'image': not applied" in passing.passed_over(wf, {"1", "3"})["2"]
+
+
+def test_a_prompt_through_a_node_passing_anything_on_by_position():
+    """Impact's execution order controller (signal and value in, each passed on: '*' types) between the text encoder
+    and the guider: the prompt is read through its value, not its signal."""
+    from studio.convert.tracing.prompts import prompt_text
+    wf = _api({"1": ("CLIPTextEncode", {"text": "a fox"}), "2": ("CLIPTextEncode", {"text": "order only"}),
+               "3": ("ImpactExecutionOrderController", {"signal": ["2", 0], "value": ["1", 0]}),
+               "4": ("CFGGuider", {"positive": ["3", 1], "cfg": 3.0})})
+    used: set = set()
+    assert prompt_text(wf, wf.nodes["4"], "positive", used) == "a fox" and {"1", "3"} <= used

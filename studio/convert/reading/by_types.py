@@ -218,3 +218,17 @@ def part_settings(n, setting: str) -> str:
     return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s {', '.join(lost)}: not applied (Studio chooses the device and "
             "precision it loads the file with)") if lost else ""
 
+
+def through_input(n, slot: int) -> str | None:
+    """The input a node passing anything on gives on output ``slot``, told by its types: every socket and output of
+    any type ('*'), as many of each (Impact's execution order controller: its signal and its value, each passed on);
+    None for another node or one not wired there."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.inputs is None or t.outputs is None or not t.outputs:
+        return None
+    sockets = t.sockets
+    if len(sockets) != len(t.outputs) or any(i.type != "*" for i in sockets) or any(o != "*" for o in t.output_types):
+        return None
+    name = sockets[slot].name if 0 <= slot < len(sockets) else None
+    return name if name in n.links else None
+
