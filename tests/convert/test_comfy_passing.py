@@ -176,3 +176,14 @@ def test_a_prompt_through_a_node_passing_anything_on_by_position():
                "4": ("CFGGuider", {"positive": ["3", 1], "cfg": 3.0})})
     used: set = set()
     assert prompt_text(wf, wf.nodes["4"], "positive", used) == "a fox" and {"1", "3"} <= used
+
+
+def test_a_sampler_is_never_passed_over_as_a_step():
+    wf = _api({"1": ("EmptyLTXVLatentVideo", {"width": 64, "height": 64, "length": 9, "batch_size": 1}),
+               "2": ("SamplerCustomAdvanced", {"latent_image": ["1", 0], "guider": ["5", 0]}),
+               "3": ("MyPackSampler", {"latent": ["1", 0], "model": ["6", 0]}),
+               "4": ("LTXVAddLatents", {"latents1": ["2", 0], "latents2": ["3", 0]}),
+               "5": ("CFGGuider", {"cfg": 1.0}), "6": ("UNETLoader", {"unet_name": "m.safetensors"})})
+    wf.nodes["3"].in_types, wf.nodes["3"].out_types = {"latent": "LATENT", "model": "MODEL"}, ["LATENT"]
+    over = passing.passed_over(wf, {"1", "4", "5", "6"})
+    assert "2" not in over and "3" not in over  # a pass of its own: left 'not converted', never 'not applied'

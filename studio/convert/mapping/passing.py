@@ -13,8 +13,10 @@ from studio.core.shown import cut, rounded
 from .. import catalogue
 from ..reading import by_types
 from ..reading.workflow import CNode, Workflow
+from ..tracing.sampling import SAMPLERS
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
+DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what a sampler takes beside its latent
 MEDIA = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO"})
 PLAIN = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO", "*", ""})
 SETTINGS_CHARS = 160
@@ -58,6 +60,8 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
             return "value"
         return "unread" if all(wf.output(n, s) is not None for s in used_slots) else "unknown"
     linked = {x for k in n.links for x in ins.get(k, "").split(",")}
+    if n.cls in SAMPLERS or "LATENT" in read_types and linked & DENOISING:
+        return None  # a sampler (a pass of its own): never passed over as a step
     if read_types & WAYS and all(t in PLAIN or t in linked or t in MEDIA and linked & MEDIA for t in read_types):
         return "step"  # a picture, a clip, a sound made into another (cut, resized...), a latent, a model patched
     if read_types == {"IMAGE"} and {"LATENT", "VAE"} <= linked <= {"LATENT", "VAE"}:
