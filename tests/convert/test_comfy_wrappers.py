@@ -423,3 +423,31 @@ def test_infinitetalk_video_to_video_keeps_its_voice_never_a_plain_restyle():
     assert conv.log[0].startswith("This workflow makes a video with a voice lip-synced onto a source clip")
     paths = {n.params.get("path") for n in conv.graph.nodes.values() if n.type_id in ("io.load_audio", "io.load_video")}
     assert {"dub.wav", "interview.mp4"} <= paths  # the voice and the clip kept in the graph
+
+
+def test_the_wrappers_set_loras_node_applies_its_selected_loras():
+    """WanVideoSetLoRAs (a loaded model and a chain of WanVideoLoraSelect in, the model out): each LoRA a Video LoRA
+    on the model, nearest the loader first; the selectors and the node read, not listed as not converted."""
+    doc = {
+        "1": {"class_type": "WanVideoModelLoader", "inputs": {"model": "wan2.1_t2v_1.3B_bf16.safetensors",
+                                                              "base_precision": "bf16", "quantization": "disabled"}},
+        "2": {"class_type": "LoadWanVideoT5TextEncoder", "inputs": {"model_name": "umt5.safetensors", "precision": "bf16"}},
+        "3": {"class_type": "WanVideoTextEncode", "inputs": {"positive_prompt": PROMPT, "negative_prompt": NEGATIVE,
+                                                             "t5": ["2", 0]}},
+        "4": {"class_type": "WanVideoEmptyEmbeds", "inputs": {"width": 480, "height": 272, "num_frames": 33}},
+        "9": {"class_type": "WanVideoLoraSelect", "inputs": {"lora": "first.safetensors", "strength": 0.5}},
+        "10": {"class_type": "WanVideoLoraSelect", "inputs": {"lora": "second.safetensors", "strength": 1.0,
+                                                              "prev_lora": ["9", 0]}},
+        "11": {"class_type": "WanVideoSetLoRAs", "inputs": {"model": ["1", 0], "lora": ["10", 0]}},
+        "5": {"class_type": "WanVideoSampler", "inputs": {"model": ["11", 0], "text_embeds": ["3", 0],
+                                                          "image_embeds": ["4", 0], "steps": 12, "cfg": 5.0,
+                                                          "shift": 3.0, "seed": 9, "scheduler": "dpm++"}},
+        "6": {"class_type": "WanVideoVAELoader", "inputs": {"model_name": "wan_vae.safetensors"}},
+        "7": {"class_type": "WanVideoDecode", "inputs": {"vae": ["6", 0], "samples": ["5", 0]}},
+        "8": {"class_type": "SaveVideo", "inputs": {"video": ["7", 0], "filename_prefix": "x"}},
+    }
+    conv = convert(doc, "wrapper_set_loras")
+    assert conv.graph.validate() == []
+    loras = {n.params["lora"]: n.params["strength"] for n in _nodes(conv, "video_models.lora")}
+    assert loras == {"first.safetensors": 0.5, "second.safetensors": 1.0}
+    assert not {"9", "10", "11"} & set(conv.dropped)

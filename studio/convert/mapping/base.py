@@ -25,6 +25,7 @@ class Conversion:
     tasks: list[dict] = field(default_factory=list)  # per pipeline: task, family, generator, inputs wired
     origin: dict[str, str] = field(default_factory=dict)  # Studio node id -> the ComfyUI node id it was made for
     dropped: list[str] = field(default_factory=list)  # the ComfyUI node ids listed as not converted
+    passed: list[str] = field(default_factory=list)  # the ComfyUI node ids passed over, each said (mapping.passing)
 
 
 class BuilderBase:

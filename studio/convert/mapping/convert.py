@@ -33,6 +33,7 @@ from .kinds import FILE_LOADERS, FOLDED, LOADERS, MAX_LISTED, OUTPUTS, SETTINGS_
 from .making import Making
 from .models import ModelReading
 from .outputs import OutputStage
+from . import passing
 from .settings import SettingsReading
 
 
@@ -114,8 +115,13 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
     def _not_converted(self) -> tuple[list[CNode], list[str]]:
         """The ComfyUI nodes not converted (counted by type for the Log) and the texts of the workflow's notes."""
         dropped, texts, folded = [], [], families.lookup("folded")
+        read = {k for k, n in self.wf.nodes.items() if k in self.used or n.cls in FOLDED or n.cls in folded}
+        over = passing.passed_over(self.wf, read)  # steps, settings and constants told by their types
         for n in self.wf.nodes.values():
-            if n.id in self.used or n.cls in FOLDED or n.cls in folded:
+            if n.id in read or n.id in over and not over[n.id]:
+                continue
+            if n.id in over:
+                self.out.passed.append(n.id)
                 continue
             if n.cls in TEXT_NOTES:
                 texts.append(str(n.widgets.get("text") or ""))
@@ -125,6 +131,12 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             self.skipped[shown] = self.skipped.get(shown, 0) + 1
             dropped.append(n)
         self.out.dropped = [n.id for n in dropped]
+        if self.out.passed:
+            said = [over[k] for k in self.out.passed]
+            self.note(f"ComfyUI nodes passed over ({len(said):,}), told by their types:\n" + "\n".join(
+                f"- {x}" for x in said[:MAX_LISTED]) + (f"\n- and {len(said) - MAX_LISTED:,} more" if len(said) >
+                                                         MAX_LISTED else ""))
+            self.out.log += [f"{self.name}: {x}" for x in said]
         return dropped, texts
 
     def _notes(self, dropped: list[CNode], texts: list[str]) -> None:

@@ -9,6 +9,7 @@ from studio.core.shown import cut, rounded
 
 from ..families import registry as families
 from ..packs import lora_stacks
+from ..reading import by_types
 from ..reading.workflow import CNode
 from ..tracing.prompts import MAX_SAMPLERS, switched_off_loras, walk
 from ..tracing.roles import carries
@@ -197,8 +198,11 @@ class ModelReading:
         for n in up:
             if n is dual or (en is not None and en.file and n is en.loader):
                 continue  # a family's prompt enhancer's file (LTX-2.5's): its own
-            if n.cls in file_loaders:
-                self._part_file(n, up, model, separate, load, lp, file_loaders[n.cls], said)
+            kind = file_loaders.get(n.cls) or (by_types.part_loader(n) if n.id not in self.used else None)
+            if kind is not None:  # ComfyUI's loader of a part file, or a pack's told by its types (VAELoaderKJ)
+                if n.cls not in file_loaders and (extra := by_types.part_settings(n, kind[0])):
+                    said.append(extra)
+                self._part_file(n, up, model, separate, load, lp, kind, said)
 
     def _part_file(self, n: CNode, up, model, separate: bool, load: str, lp: set[str], kind: tuple[str, str],
                    said: list[str]) -> None:

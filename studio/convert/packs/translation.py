@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
+from ..reading import by_types
 from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import Task
 
@@ -103,6 +104,16 @@ class PackTranslation:
         """Loader ``n`` as core ``cls`` and the LoRAs hung off it (its 'lora' input, each selector's 'prev_lora'
         before it) as a LoraLoaderModelOnly chain between it and what it feeds; an input of it other than
         'lora' and ``read`` said as not read."""
+        loras = self._selected(n, selectors)
+        for k in n.links:
+            if k != "lora" and k not in read:
+                self.said.append(f"{n.cls}'s '{k}' input is not read (Studio loads the model file alone)")
+        self.core(n, cls, widgets, {})
+        self._lora_loaders((n.id, 0), loras)
+
+    def _selected(self, n: CNode, selectors: tuple[str, ...]) -> list[CNode]:
+        """The LoRA selectors chained into ``n``'s 'lora' input (each's 'prev_lora' before it), nearest first; one
+        of another type ends the chain, said."""
         loras, src, seen = [], n.links.get("lora"), set()
         while src is not None and src[0] in self.wf.nodes and src[0] not in seen:
             seen.add(src[0])
@@ -113,19 +124,33 @@ class PackTranslation:
                 break
             loras.append(sel)
             src = sel.links.get("prev_lora")
-        for k in n.links:
-            if k != "lora" and k not in read:
-                self.said.append(f"{n.cls}'s '{k}' input is not read (Studio loads the model file alone)")
-        self.core(n, cls, widgets, {})
-        top = (n.id, 0)
+        return loras
+
+    def _lora_loaders(self, bottom: tuple[str, int], loras: list[CNode]) -> None:
+        """``loras`` as a LoraLoaderModelOnly chain on the model ``bottom`` gives, what it fed fed by the chain's top;
+        the selectors read so (not listed as not converted)."""
+        top = bottom
         for sel in reversed(loras):  # the one nearest the loader first
             sw = self.named(sel)
             lora = self.core(sel, "LoraLoaderModelOnly", {"lora_name": sw.get("lora"), "strength_model": sw.get("strength")},
                              {"model": top}, nid=f"{sel.id}:lora")
             self.made.setdefault(sel.cls, lora.cls)
+            self.wf.taken.add(sel.id)
             top = (lora.id, 0)
-        if top != (n.id, 0):
-            self.rewire((n.id, 0), top, {f"{s.id}:lora" for s in loras})
+        if top != bottom:
+            self.rewire(bottom, top, {f"{s.id}:lora" for s in loras})
+
+    def set_loras(self, n: CNode, selectors: tuple[str, ...]) -> None:
+        """A node setting LoRAs on the model it is given (the wrapper's WanVideoSetLoRAs: 'model' and 'lora' in, the
+        model out): its selectors as a LoraLoaderModelOnly chain on that model, in its place."""
+        model = n.links.get("model")
+        if model is None:
+            return
+        loras = self._selected(n, selectors)
+        self.rewire((n.id, 0), model)
+        self._lora_loaders(model, loras)
+        self.wf.taken.add(n.id)
+        self.made.setdefault(n.cls, "LoraLoaderModelOnly")
 
     def clip_text(self, n: CNode, text) -> None:
         """Text node ``n`` giving (conditioning, the text encoder it read) as a CLIPTextEncode of ``text``: what
@@ -175,10 +200,16 @@ class PackTranslation:
         return None
 
     def settings_only(self) -> None:
-        found = sorted({n.cls for n in self.wf.nodes.values() if n.cls in self.SETTINGS_ONLY and n.enabled})
-        if found:
-            self.said.append(f"its {', '.join(found)} set{'s' if len(found) == 1 else ''} the wrapper's memory and speed: "
-                             "Studio's own (Load Video Model's memory, the generator's speed settings) are used instead")
+        found = [n for n in self.wf.nodes.values() if n.cls in self.SETTINGS_ONLY and n.enabled]
+        speed = [f"{n.cls} (#{n.id})" for n in found if by_types.machine_setting(n)]
+        other = [f"{n.cls} (#{n.id})" for n in found if not by_types.machine_setting(n)]
+        if speed:  # told by their declared types: a block swap's BLOCKSWAPARGS, compile settings' COMPILEARGS
+            self.said.append(f"its {', '.join(speed)} set{'s' if len(speed) == 1 else ''} the wrapper's memory and "
+                             "speed: not applied, Studio plans memory and speed itself (Load Video Model's memory, the "
+                             "generator's speed settings)")
+        if other:  # what changes the video (Enhance-A-Video, skip-layer guidance): never called a speed setting
+            self.said.append(f"its {', '.join(other)} change{'s' if len(other) == 1 else ''} how the wrapper samples: "
+                             "not applied (Studio's generators have no such setting)")
 
 
 def held_task(family: str):

@@ -113,14 +113,25 @@ def primitive(n, slot: int) -> Any:
             or not _names_a_value(t):
         return None
     kind = t.outputs[0].type
-    if t.widgets[0].type != kind:
-        return None
     v = n.widgets.get(t.widgets[0].name)
+    if t.widgets[0].type == "STRING" and kind in ("INT", "FLOAT") and isinstance(v, str):  # a number typed as text
+        v = _number_text(v, kind)  # (ComfyLiterals' Int and Float: a text widget giving a number)
+    elif t.widgets[0].type != kind:
+        return None
     if kind == "INT" and "seed" in t.name.lower() and isinstance(v, int) and v < 0:
         return None  # a seed node's -1: a new seed each run
     want = {"INT": int, "FLOAT": (int, float), "STRING": str, "BOOLEAN": bool}[kind]
     plain = isinstance(v, want) and (kind == "BOOLEAN" or not isinstance(v, bool))
     return v if plain and not (isinstance(v, float) and v != v) else None
+
+
+def _number_text(v: str, kind: str) -> Any:
+    """The number a text holds as its output's type gives it (a whole number for an INT); None when it holds none."""
+    try:
+        x = int(v.strip()) if kind == "INT" else float(v.strip())
+    except (ValueError, OverflowError):
+        return None
+    return x if kind == "INT" or x == x and abs(x) != float("inf") else None
 
 
 def passed_input(n, slot: int, preferred: tuple[str, ...] = ()) -> str | None:
@@ -165,3 +176,59 @@ def expression_output(n, slot: int, result: Any) -> Any:
     if t.outputs[slot].type == "FLOAT":
         return r
     return int(r) if r.is_integer() else None
+
+
+SPEED = ("SWAP", "COMPILE", "OFFLOAD", "VRAM", "CACHE", "ATTENTION", "MEMORY", "DEVICE")  # words of machine settings
+
+
+def machine_setting(n) -> bool:
+    """A node whose declared types (its pack's, else those its UI file saved) or category say it sets the machine
+    (memory, offload, compile, cache, attention kernels: a block swap, torch compile settings, a VRAM cleaner), not
+    what is made."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is not None and t.inputs is not None and t.outputs is not None:
+        types = [*t.output_types, *(i.type for i in t.sockets), t.category]
+    else:
+        types = [*n.out_types, *n.in_types.values()]
+    return any(w in " ".join(types).upper() for w in SPEED)
+
+
+PARTS = {"VAE": "VAE", "CLIP": "text encoder", "CLIP_VISION": "image encoder (clip_vision)"}  # a model's part files
+
+
+def part_loader(n) -> tuple[str, str] | None:
+    """(the setting naming its file, the part in words) of a pack's loader of one part of a model, told by its types:
+    no socket, one output a VAE, a text encoder (CLIP) or an image encoder (CLIP_VISION), its first widget a file
+    list (a models folder's, or a combo named '..._name'); None for another node."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.inputs is None or t.sockets or len(t.output_types) != 1 or t.output_types[0] not in PARTS:
+        return None
+    first = t.widgets[0] if t.widgets else None
+    if first is None or first.type != "COMBO" or not (first.files or first.name.endswith("_name")):
+        return None
+    if sum(1 for w in t.widgets if w.files or w.name.endswith("_name")) != 1:
+        return None  # two files (a dual text encoder): its own rule
+    return first.name, PARTS[t.output_types[0]]
+
+
+def part_settings(n, setting: str) -> str:
+    """A part loader's settings beyond its file that are not Studio's defaults, in a sentence ('' when none)."""
+    t = catalogue.node_type(n.origin or n.cls)
+    lost = _not_applied(n, t, setting) if t is not None else []
+    return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s {', '.join(lost)}: not applied (Studio chooses the device and "
+            "precision it loads the file with)") if lost else ""
+
+
+def through_input(n, slot: int) -> str | None:
+    """The input a node passing anything on gives on output ``slot``, told by its types: every socket and output of
+    any type ('*'), as many of each (Impact's execution order controller: its signal and its value, each passed on);
+    None for another node or one not wired there."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.inputs is None or t.outputs is None or not t.outputs:
+        return None
+    sockets = t.sockets
+    if len(sockets) != len(t.outputs) or any(i.type != "*" for i in sockets) or any(o != "*" for o in t.output_types):
+        return None
+    name = sockets[slot].name if 0 <= slot < len(sockets) else None
+    return name if name in n.links else None
+

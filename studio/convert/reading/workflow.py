@@ -282,6 +282,11 @@ class Workflow:
         src = self.nodes.get(s[0])
         return None if src is None or depth > MAX_DEPTH else self.output(src, s[1], depth + 1)
 
+    def worked_out(self, node_id: str, slot: int) -> Any:
+        """The value output ``slot`` of node ``node_id`` was worked out to while converting; None when it was not
+        asked for or is not a constant."""
+        return self._known.get((node_id, slot))
+
     def output(self, node: CNode, slot: int, depth: int = 0) -> Any:
         """The constant an output gives (a primitive, switch, math expression, image size), else None.
         Each output is worked out once (a chain of nodes each reading the one before twice stays

@@ -6,6 +6,7 @@ from __future__ import annotations
 from studio.core.shown import cut
 
 from ..families import registry as families
+from ..reading import by_types
 from ..reading.workflow import CNode, Workflow
 from ..values.shown import shown
 
@@ -14,6 +15,7 @@ MAX_SAMPLERS = 32  # feeding one output (a first pass and its refinements: two t
 
 def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: set, limit: int = 64) -> CNode | None:
     """Follow the first of ``names`` wired on each node (a switch: its chosen side) until ``stop(node)``."""
+    slot = 0
     while node is not None and limit > 0:
         limit -= 1
         if stop(node):
@@ -23,8 +25,10 @@ def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: s
             on = wf.value(node, "switch")
             node = wf.source(node, "on_true" if on else "on_false")
             continue
-        name = next((k for k in names if k in node.links), None)
-        node = wf.source(node, name) if name else None
+        # else the first of names, or a node passing anything on (its output's input by position: by its types)
+        name = next((k for k in names if k in node.links), None) or by_types.through_input(node, slot)
+        link = node.links.get(name) if name else None
+        node, slot = (wf.nodes.get(link[0]), link[1]) if link else (None, 0)
     return None
 
 
@@ -60,7 +64,10 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
                            else "which Studio does not read: write it in the generator's prompt"))
         return text
     used.add(n.id)
-    if n.cls == "ConditioningZeroOut":
+    if n.cls == "ConditioningZeroOut":  # the conditioning it is given is zeroed: a text encoded there is not used
+        zeroed = wf.source(n, "conditioning")  # by ComfyUI either (nothing lost: read with it)
+        if zeroed is not None and zeroed.cls in ENCODERS and not (set(zeroed.links) - {"clip"}):
+            used.add(zeroed.id)
         return ""
     text = wf.value(n, families.lookup("prompt_nodes").get(n.cls, "text"))
     if text is None and "text" in n.links and said is not None:

@@ -118,6 +118,8 @@ class _Translation(PackTranslation):
                 self.core(n, "CLIPLoader", {"clip_name": w.get("model_name"), "type": "wan"}, {})
             elif n.cls == "LoadWanVideoClipTextEncoder":
                 self.core(n, "CLIPVisionLoader", {"clip_name": w.get("model_name")}, {})
+        for n in [x for x in self.wf.nodes.values() if x.cls == "WanVideoSetLoRAs"]:  # LoRAs set on a loaded model
+            self.set_loras(n, ("WanVideoLoraSelect",))
 
     def texts(self) -> None:
         """WanVideoTextEncode: two CLIPTextEncode (the positive keeps its id; '<id>:neg' the negative)."""

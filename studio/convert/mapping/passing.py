@@ -1,0 +1,157 @@
+"""The nodes Studio passes over, told by their declared types (the catalogue's, else the types the UI file saves),
+each said in one true sentence instead of being listed as not converted: a step on a picture's, a clip's, a sound's,
+a latent's or a model's way (its input of the type it gives) into nodes Studio read; a node giving a reader only
+settings of a pack's own type (a block swap, a compile setting, a LoRA pick); a node passing anything on as it is
+(a memory cleaner); a constant whose value was read where it is wired. A node is passed over only when every node
+reading it was read or is itself passed over, so nothing on the way to what Studio makes is lost unsaid. Linear in
+the workflow's size. Plain data and stdlib."""
+from __future__ import annotations
+
+import re
+from studio.core.shown import cut, rounded
+
+from .. import catalogue
+from ..reading import by_types
+from ..reading.workflow import CNode, Workflow
+from ..tracing.sampling import SAMPLERS
+
+WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
+DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what a sampler takes beside its latent
+MEDIA = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO"})
+PLAIN = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO", "*", ""})
+SETTINGS_CHARS = 160
+FILE_ENDS = ("_name", "_path", "_file")  # a widget naming a file
+
+
+def _types(n: CNode) -> tuple[dict[str, str], list[str], str] | None:
+    """(input name -> type of its sockets, output types, category) as the pack declares them, else as the UI file
+    saved them; None when neither says."""
+    t = catalogue.node_type(n.shown_cls)
+    if t is not None and t.inputs is not None and t.outputs is not None:
+        return {i.name: i.type for i in t.sockets}, list(t.output_types), t.category
+    if n.out_types:
+        return dict(n.in_types), list(n.out_types), ""
+    return None
+
+
+def _settings(wf: Workflow, n: CNode) -> str:
+    """Its settings as set, a wired one as the value wired in where Studio works it out."""
+    s = {k: (v if k not in n.links else w if (w := wf.value(n, k)) is not None else "(wired)")
+         for k, v in n.settings().items()}
+    return cut(", ".join(f"{k} {rounded(v)}" for k, v in s.items()), SETTINGS_CHARS) if s else ""
+
+
+def _name(n: CNode) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str | None:
+    """What ``n`` is by its types where Studio may pass it over ('step', 'settings', 'through', 'value'); None."""
+    types = _types(n)
+    if types is None:
+        return None
+    ins, outs, category = types
+    used_slots = {slot for _, _, slot in readers}
+    if any(not 0 <= s < len(outs) for s in used_slots):
+        return None
+    read_types = {outs[s] for s in used_slots}
+    if read_types and read_types <= {"INT", "FLOAT", "STRING", "BOOLEAN"}:  # a value: read where worked out
+        if all(wf.worked_out(n.id, s) is not None for s in used_slots):
+            return "value"
+        return "unread" if all(wf.output(n, s) is not None for s in used_slots) else "unknown"
+    linked = {x for k in n.links for x in ins.get(k, "").split(",")}
+    if n.cls in SAMPLERS or "LATENT" in read_types and linked & DENOISING:
+        return None  # a sampler (a pass of its own): never passed over as a step
+    if read_types & WAYS and all(t in PLAIN or t in linked or t in MEDIA and linked & MEDIA for t in read_types):
+        return "step"  # a picture, a clip, a sound made into another (cut, resized...), a latent, a model patched
+    if read_types == {"IMAGE"} and {"LATENT", "VAE"} <= linked <= {"LATENT", "VAE"}:
+        return "decode"  # a pack's decoder (tiled, on another device): the generator decodes its own take
+    if read_types <= MEDIA and read_types and not linked & (WAYS | MEDIA) and _types_only(n):
+        return "source"  # a picture or a mask made from settings alone (a solid colour)
+    if ins and set(ins.values()) <= {"*"} and read_types <= {"*"} and n.links:
+        return "through"
+    if not read_types or read_types & (WAYS | PLAIN):
+        return None
+    if catalogue.loader_kind(catalogue.node_type(n.shown_cls)) and not n.links:
+        return "info"  # a file loader read for what it tells of its file alone (a clip's frame rate, its size)
+    if any(ins.get(k) not in outs for k in n.links if k in ins):
+        return None  # made from something else (a text encoder's embeddings from its encoder): not settings alone
+    return "settings" if _types_only(n) else None
+
+
+def _types_only(n: CNode) -> bool:
+    """A catalogued type whose widgets name no file (a loader, a LoRA pick) and hold no text (a prompt)."""
+    t = catalogue.node_type(n.shown_cls)
+    return t is not None and t.inputs is not None and not any(
+        w.files or w.upload or w.name.endswith(FILE_ENDS) or w.multiline for w in t.widgets)
+
+
+def passed_over(wf: Workflow, read: set[str]) -> dict[str, str]:
+    """The enabled nodes not in ``read`` (the ids Studio read, folded ones too) that Studio passes over, by id, each
+    with its sentence; a constant whose value was read gets '' (it is read, nothing to say)."""
+    readers: dict[str, list[tuple[CNode, str, int]]] = {}
+    for m in wf.nodes.values():
+        for name, (src, slot) in m.links.items():
+            readers.setdefault(src, []).append((m, name, slot))
+    out: dict[str, str] = {}
+    todo = [m for m in wf.nodes.values() if m.id in read]
+    seen: set[str] = set()
+    while todo:  # from what was read up through its sources: each node looked at once its readers are settled
+        m = todo.pop()
+        for src, _ in m.links.values():
+            n = wf.nodes.get(src)
+            if n is None or n.id in read or n.id in out or n.id in seen or not n.enabled:
+                continue
+            rs = [r for r in readers.get(n.id, []) if r[0].enabled]  # (a muted or bypassed one reads nothing)
+            if not all(r.id in read or r.id in out for r, _, _ in rs):
+                continue  # another reader not settled yet (it may be, later, through another way)
+            seen.add(n.id)
+            said = _sentence(wf, n, rs)
+            if said is not None:
+                out[n.id] = said
+                todo.append(n)
+    return out
+
+
+def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]]) -> str | None:
+    kind = _kind(wf, n, rs)
+    if kind is None:
+        return None
+    if kind == "value":
+        return ""
+    reader, name, _ = rs[0]
+    into = f"'{reader.title or reader.shown_cls}' (#{reader.id})'s '{name}'" + (
+        f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else "")
+    settings = _settings(wf, n)
+    tail = f" (its settings: {settings})" if settings else ""
+    if kind == "unread":
+        values = ", ".join(str(rounded(wf.output(n, s))) for s in sorted({s for _, _, s in rs}))
+        return f"{_name(n)} gives {into} {values}, which Studio does not read there"
+    if kind == "unknown":
+        made = f", worked out from its {', '.join(repr(k) for k in n.links)} when the workflow runs" if n.links else ""
+        return (f"{_name(n)} gives {into} a value Studio cannot work out when converting{made}: not read there"
+                f"{tail}")
+    if kind == "step":
+        ins = _types(n)[0]
+        way = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
+        return f"{_name(n)}, a step between its '{way}' and {into}: not applied{tail}"
+    if kind == "info":
+        return (f"{_name(n)} is read for what it tells of its file ({', '.join(sorted(_read_types(n, rs)))}) by {into} "
+                "alone, which Studio does not read: the file is not loaded")
+    if kind == "decode":
+        return (f"{_name(n)} decodes the latent into pictures for {into}, as ComfyUI's VAEDecode does"
+                f"{': its settings ' + settings + ' are not applied' if settings else ''}")
+    if kind == "source":
+        return f"{_name(n)} makes {into} from its settings alone: not made by Studio{tail}"
+    if kind == "through":
+        return (f"{_name(n)} passes what it is given on to {into} as it is; what else it does when the workflow runs "
+                f"is not done{tail}")
+    speed = by_types.machine_setting(n)
+    return (f"{_name(n)} gives {into} settings Studio's nodes do not take: not applied{tail}"
+            + ("; Studio plans memory and speed itself" if speed else ""))
+
+
+def _read_types(n: CNode, rs: list[tuple[CNode, str, int]]) -> set[str]:
+    outs = (_types(n) or ({}, [], ""))[1]
+    return {outs[s] for _, _, s in rs if 0 <= s < len(outs)}
+
