@@ -4,8 +4,10 @@ random families built from configs (nothing downloaded): Wan 2.1 and LTX-Video (
 take from a still, in sections).
 
 For each family, in a cache folder of its own: run 1 measures (no record yet); then the node's estimate before F5
-(its words, phase by phase: estimates/foresee_time.py) is read for run 2 at twice the steps and another prompt (a
-prompt run before comes from the prompt cache: its encode near 0 s), and run 2 is made in a fresh model cache (its model loaded again: the load is measured again). Each phase's figure said before run 2 is
+(its words, phase by phase: estimates/foresee_time.py) is read for run 2 at twice the steps and another prompt
+(encoded again), and run 2 is made in a fresh model cache (its model loaded again: the load is measured again); run 3
+the same with run 2's prompt, which comes from the prompt cache where the family's pipeline is cached (Wan, LTX-Video;
+not Framepack's): its estimate says "(prompt cached)", run 2's text encoder seconds left out. Each phase's figure said before run 2 is
 set against what run 2 measured (its record: estimates/times.py), with the ratio said / measured (aim: 0.5-2).
 Also counted: the passing 'about X left' lines said during run 2 (the time left with the phase under way).
 
@@ -18,7 +20,11 @@ the worst phases those of a few tens of milliseconds (LTX's encode 59 ms said 86
 7.4 s: run 1, the process's first, pays the kernels' first use; on the same machine a run of the same graph took
 0.04-0.46 s a step from one minute to the next); the load within 0.64-1.81x but for one LTX load (4.65x). The
 estimates themselves are exact to the record they come from (the test). The test (tests/video_models/test_phase_estimates.py) checks the 2x
-against a run's own record instead, with no clock."""
+against a run's own record instead, with no clock. With run 3 (the cached prompt), 2026-11-28 at load average 5-10:
+the cached encodes took 2 ms (Wan, LTX-Video), said 194 ms and 22 ms: run 2's text encoder seconds (1.07 s of its
+1.27 s encode) left out, what remains its call's set-up before the first step as a loaded machine timed it (0.19 s,
+0.01 s in a quieter run); worst phase ratios of four runs 24x, 21x, 82x, 131x (Wan's cached encode: 2 ms, said 288 ms), every family's steps and
+decode too off 2-17x from one run to the next."""
 from __future__ import annotations
 
 import os
