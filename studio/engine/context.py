@@ -81,6 +81,9 @@ class Context:
         self.wrote: list[str] | None = None  # the files an output wrote, where not its path parameters
         self.started = time.perf_counter()  # the node's start: a node's own estimate of its whole time
         self.clocked_until = 0.0  # where the last part a node times on its own ended (a video model's calls)
+        # its prompts as the prompt-embedding cache met them: {'prompts': a digest, 'cached': bool, 'text': seconds}
+        # (a video model's: sampling/prompt_cache.text_kwargs; its run's record keeps them, estimates/times.py)
+        self.prompt_encoding: dict | None = None
 
     # -- device -------------------------------------------------------------------------
     @property

@@ -152,3 +152,47 @@ def test_this_models_runs_as_warm_as_the_next_one_time_it(monkeypatch):
     got = foresee_time.foresee({key: [warm, cold]}, asked, "cpu x2")  # the cold one the newest: still the warm's
     assert (got.encode, got.steps, got.decode) == (1.0, 8.0, 4.0)
     assert foresee_time.foresee({key: [cold]}, asked, "cpu x2").steps == 16.0  # one kind only: from it
+
+
+@pytest.mark.fresh_models  # its model run twice here: the second run's prompt comes from the prompt cache
+def test_a_prompt_run_before_is_estimated_as_cached_and_a_changed_one_as_encoded(wan_dir, tmp_path, monkeypatch):
+    """A prompt run before comes from the prompt-embedding cache (the tiny Framepack's encode 24 ms, its fresh one
+    150 ms): the estimate says so and leaves the text encoder's measured seconds out; a changed prompt is encoded
+    again, and its estimate puts them back. Checked against the runs' records, not the clock."""
+    from studio.engine.edit_checks import node_estimate
+    from nodes.video_models.estimates import foresee_time
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0.01")  # the cache on, in this test's own folder
+    monkeypatch.setattr(foresee_time, "this_machine", lambda: times.machine("cpu"))
+    g = model_graph(wan_dir, "video_models.text_to_video", {"frames": 9, "width": 16, "height": 16, "steps": 2,
+                                                            "previews": False, "preview_size": "off",
+                                                            "prompt": "a red fox"})
+
+    def newest():
+        (recs,) = times.runs_of(times.read(os.path.join(tmp_path, times.FILE_NAME))).values()
+        return recs[-1]
+
+    def encode(rec):
+        return rec["before"] + rec["encode"] + max(0.0, rec.get("first_extra", 0.0))
+
+    Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
+    fresh = newest()
+    assert fresh["prompt_cached"] is False and fresh["text"] > 0 and fresh["prompts"] == times.prompts_digest(
+        "a red fox"), fresh
+    words = node_estimate(g, "gen")
+    assert "(prompt cached)" in words, words
+    # the fresh run's encode without its text encoder's seconds (fmt_duration's rounding apart)
+    assert _close(_secs(words, "encode"), encode(fresh) - fresh["text"]), (words, fresh)
+    Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
+    cached = newest()
+    assert cached["prompt_cached"] is True and cached["text"] == 0.0 and cached["prompts"] == fresh["prompts"]
+    words = node_estimate(g, "gen")  # the same prompt again: from the cached run's own encode
+    assert "(prompt cached)" in words and _close(_secs(words, "encode"), encode(cached)), (words, cached)
+    g.set_param("gen", "prompt", "a grey wolf")  # another prompt: the text encoder runs again
+    words = node_estimate(g, "gen")
+    assert "(prompt cached)" not in words, words
+    assert _close(_secs(words, "encode"), encode(cached) + fresh["text"]), (words, cached, fresh)  # put back
+
+
+def _close(said: float, figure: float) -> bool:
+    return abs(said - figure) <= 0.05 * figure + 0.0015  # fmt_duration: 2-3 figures ("12 ms", "1.4 s", "12 s")

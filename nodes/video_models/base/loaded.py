@@ -34,6 +34,9 @@ class LoadedState:
     compile_warn: Callable[[str], None] | None = None  # the running node's warn, while a compile may fail
     memory_plan: Any = None  # (Parts, Plan, free bytes) the loader planned with on a CUDA card (memory/plan.py)
     text_loader: Any = None  # the text encoders' loaders while they wait (a loading/deferred_text.Waiting)
+    # the seconds the waiting text encoders took to load, until the prompt cache's text_kwargs counts them in its run's
+    # text encoder time (estimates/times.py: a cached prompt's run loads none)
+    text_load_s: float = 0.0
     # modules a node reads from the model's files itself, kept with the model: (name, file) -> module
     # (Wan Fun Camera's camera adapters, which diffusers' class drops: families/wan/fun/camera.py)
     own_modules: dict = field(default_factory=dict)

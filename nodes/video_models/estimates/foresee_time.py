@@ -82,6 +82,7 @@ class Asked:
     decoded: int = 0     # frames the VAE decodes a window where not ``frames`` (Framepack's: twice; 0: ``frames``)
     encodes: float = 0.0  # windows the VAE encodes a window whatever is wired (VACE's 2); 0: by ``frames_in``
     starts: str = LIBRARIES  # what its first load imports (its family's Cost.starts): counted where not in yet
+    prompts: int = 0     # its prompts' digest (times.prompts_digest; 0: not known, a prompt wired in): cached or not
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class Foreseen:
     source: str = ""     # whose runs it comes from, in words: "Wan 2.1's speed" (the run's Log says it: times.RunClock)
     encode: float = 0.0  # of ``other``, what runs before the first step: the pipeline made, prompts and images encoded
     sound: float = 0.0   # of ``decode``, the sound's (LTX-2's audio VAE and vocoder: phases.WindowTimer.sounds)
+    prompt_cached: bool = False  # its prompts come from the prompt-embedding cache: the text encoder does not run
 
     @property
     def run(self) -> float:
@@ -110,8 +112,9 @@ class Foreseen:
         from ..base.guard import fmt_duration
         load = f"+ load {fmt_duration(self.load)} if not in memory" if self.load is not None else \
             "+ load: not measured here yet"
+        cached = " (prompt cached)" if self.prompt_cached else ""
         return (f"time: about {fmt_duration(self.run)}{', a rough guess' if self.rough else ''} "
-                f"({load}; {'encode ' + fmt_duration(self.encode) + ' · ' if self.encode >= 0.05 else ''}"
+                f"({load}; {'encode ' + fmt_duration(self.encode) + cached + ' · ' if self.encode >= 0.05 or cached else ''}"
                 f"{self.total_steps} steps {fmt_duration(self.steps)} · decode {fmt_duration(self.decode)}"
                 f"{' (sound ' + fmt_duration(self.sound) + ')' if self.sound >= 0.05 else ''}; {self.basis})")
 
@@ -189,8 +192,25 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
     if tier == 0:  # this model: its runs as warm as this one will be, where there are some (a process's first run
         # pays its kernels' first use: a tiny model's encode 0.9 s cold, 0.06 s warm)
         cold = asked.path not in SAMPLED_HERE
+        prompts = _prompts_met(runs, asked)
         runs = [pr for pr in runs if bool(pr[1].get("cold")) == cold] or runs
+        return _foresee_from(runs, tier, data, asked, prompts)
     return _foresee_from(runs, tier, data, asked)
+
+
+def _prompts_met(runs: list[tuple[list[str], dict]], asked: Asked) -> tuple[bool, float]:
+    """(whether this run's prompts will come from the prompt-embedding cache, the seconds this model's text encoder
+    took where it last ran): held where a run of this model with guidance as asked kept them (its record's
+    ``prompts``: times.prompts_digest) and the cache is on. A prompt run before encoded in 24 ms where its fresh
+    encode had taken 150 ms (the tiny Framepack): said 6x its time as a fresh one. The cache's entries are kept
+    beside these records (the same cache folder), in a fresh process too; one evicted since (past its size) is
+    encoded again, and the estimate's encode is then short by the text encoder's time."""
+    from ..loading.deferred_text import cache_gb
+    held = bool(asked.prompts) and cache_gb() > 0 and any(
+        r.get("prompts") == asked.prompts and (p[5] == "cfg") == asked.guided for p, r in runs)
+    fresh = [r["text"] for _, r in runs if not r.get("prompt_cached") and isinstance(r.get("text"), (int, float))
+             and r["text"] > 0]
+    return held, (fresh[-1] if fresh else 0.0)
 
 
 def _combined(got: list[Foreseen]) -> Foreseen:
@@ -207,8 +227,11 @@ def _combined(got: list[Foreseen]) -> Foreseen:
                     got[0].total_steps, True, f"the speeds of {who}, other families", mean([g.encode for g in got]))
 
 
-def _foresee_from(runs: list[tuple[list[str], dict]], tier: int, data: dict, asked: Asked) -> Foreseen:
-    """The node's time from ``runs`` (one model's, or this model's or family's) of the best ``tier``."""
+def _foresee_from(runs: list[tuple[list[str], dict]], tier: int, data: dict, asked: Asked,
+                  prompts: tuple[bool, float] | None = None) -> Foreseen:
+    """The node's time from ``runs`` (one model's, or this model's or family's) of the best ``tier``; ``prompts``:
+    this model's (_prompts_met), where the cache's part of the encode is told: the text encoder's seconds taken
+    out of a fresh run's encode for a cached prompt, put back into a cached run's for a fresh one."""
     recs = [r for _, r in runs]
     frame_pixels = asked.frame_pixels
     near_parts, near = min(reversed(runs), key=lambda pr: abs(math.log(
@@ -239,6 +262,14 @@ def _foresee_from(runs: list[tuple[list[str], dict]], tier: int, data: dict, ask
     steps = step * asked.steps * asked.windows
     decode *= asked.windows
     first = near["before"] + max(0.0, near.get("first_extra", 0.0)) + asked.windows * encode
+    held = False
+    if prompts is not None:
+        held, fresh_text = prompts
+        text = near.get("text") if isinstance(near.get("text"), (int, float)) else 0.0
+        if held and not near.get("prompt_cached"):
+            first = max(0.0, first - text)
+        elif not held and near.get("prompt_cached"):
+            first += fresh_text
     other = first + asked.windows * near["other"] * ratio
     # the sound decoded beside the frames (this model's own runs only: another's sound is not this one's), by the
     # frames: a sound's length is the clip's, not its pixels'
@@ -251,7 +282,7 @@ def _foresee_from(runs: list[tuple[list[str], dict]], tier: int, data: dict, ask
     source = ("this model's earlier runs", f"{asked.title}'s runs of another file", f"{near_parts[1]}'s speed",
               f"{near_parts[1]}'s speed, another family")[tier]
     return Foreseen(_load(data, asked, near_parts[2]), steps, decode, other, basis, asked.steps * asked.windows,
-                    tier == 3, source, first, sound)
+                    tier == 3, source, first, sound, held)
 
 
 def _frames_of(parts: list[str]) -> int:

@@ -55,6 +55,16 @@ def run_key(ref, params, device) -> str:
     return "|".join(parts)
 
 
+def prompts_digest(prompt: str, negative: str = "") -> int:
+    """A run's prompts as one number (48 bits of a SHA-256 of the prompt and the negative, the negative given only
+    where guidance encodes it): a record keeps it (``prompts``), never the words, and a later estimate whose prompts
+    give the same number knows the prompt-embedding cache holds them (foresee_time.py). 0: no prompt."""
+    if not prompt:
+        return 0
+    import hashlib
+    return int(hashlib.sha256(json.dumps([prompt, negative or ""]).encode()).hexdigest()[:12], 16) or 1
+
+
 def load_key(machine_name: str, title: str) -> str:
     """A load's record (foresee_time.py times a load before F5 from them): by machine and model title."""
     return f"{LOAD}|{machine_name}|{title}"
@@ -329,7 +339,19 @@ class RunClock:
         return self.foreseen_by(where, path=parts[0], title=parts[1], frame_pixels=w * h, frames=frames,
                                 windows=self.windows, steps=self.steps, guided=parts[5] == "cfg", weights=den,
                                 all_weights=every, unet=unet, size=(w, h), loops=self.loops, decoded=self.decoded,
-                                grid=_grid(fam) or (0, 0))
+                                grid=_grid(fam) or (0, 0), prompts=self._prompts())
+
+    def _prompts(self) -> int:
+        """This run's prompts as the estimate before F5 names them (prompts_digest): the ones the prompt cache was
+        asked for where it was (its text_kwargs: ctx.prompt_encoding), else the node's own 'prompt'."""
+        got = getattr(self.ctx, "prompt_encoding", None)
+        if got:
+            return int(got["prompts"])
+        p = getattr(self.ctx, "params", None)
+        prompt = getattr(p, "prompt", "") if p is not None else ""
+        guided = float(getattr(p, "guidance", 1.0) or 1.0) > 1.0 if p is not None else False
+        return prompts_digest(prompt if isinstance(prompt, str) else "",
+                              (getattr(p, "negative_prompt", "") or "") if guided else "")
 
     def _weights(self) -> tuple[int, int]:
         """(the denoiser's weights, every part's) as the model's files' headers count them, the count the estimate
@@ -504,7 +526,8 @@ class RunClock:
             self.ctx.info(f"peak {fmt_gb(memory['peak'])} of GPU memory" +
                           (f" (predicted about {fmt_gb(self.meter.predicted)})" if self.meter.predicted else ""))
         if record:
-            phases = (dict(window_phases(self.phases, self.cold, self.steps), before=self.before, cold=self.cold)
+            phases = (dict(window_phases(self.phases, self.cold, self.steps), before=self.before, cold=self.cold,
+                           **_prompt_fields(getattr(self.ctx, "prompt_encoding", None)))
                       if len(self.phases) == self.windows else None)
             den = self._weights()[0]
             fam = getattr(self.ref, "fam", None)
@@ -519,6 +542,16 @@ class RunClock:
             self.ref.shared.sampled = True  # later runs of this model in this process are warm
         if self.key is not None:
             SAMPLED_HERE.add(self.key.split("|")[0])  # the estimates before F5 then time it from warm runs
+
+
+def _prompt_fields(got) -> dict:
+    """What a record keeps of its run's prompts (the prompt cache's text_kwargs said it: ctx.prompt_encoding):
+    ``prompts`` (prompts_digest), ``prompt_cached`` (every call's embeddings came from the cache) and ``text`` (the
+    seconds the text encoder took here, its load where it waited: 0 when cached); {} where the cache was not asked."""
+    if not got:
+        return {}
+    return {"prompts": float(int(got["prompts"])), "prompt_cached": bool(got["cached"]),
+            "text": max(0.0, float(got["text"]))}
 
 
 def _grid(fam) -> tuple[int, int] | None:

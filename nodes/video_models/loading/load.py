@@ -173,6 +173,8 @@ class VideoModelRef(ModelRef):
         load, self.shared.text_loader = self.shared.text_loader, None
         if load is None or self.shared.released:
             return False
+        import time
+        t0 = time.perf_counter()
         encoders = load.components()  # the text encoder, and a second one that waited with it
         from ..base.own_memory import own_memory
         own_memory(encoders.values())
@@ -185,6 +187,7 @@ class VideoModelRef(ModelRef):
         if self.offload and hooked in self.shared.pipes:  # hooked again, with the encoder, by pipeline()
             self.shared.pipes[hooked].remove_all_hooks()
             self.shared.hooked = None
+        self.shared.text_load_s += time.perf_counter() - t0
         return True
 
     def own_pipeline(self, text: bool = True):

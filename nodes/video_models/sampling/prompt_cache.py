@@ -22,6 +22,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import time
 
 from studio.engine.disk_cache import DiskCache
 
@@ -208,6 +209,7 @@ def text_kwargs(ctx, s, prompt: str, negative: str, length: int | None = None) -
         return None
     device = ref.execution_device(pipe)
     wanted = _wanted(name, cfg)
+    t0 = time.perf_counter()
     got, why = _FOUND.pop(key, None), ""
     if got is None:
         got, why = cached_embeddings(cache, key, wanted)
@@ -218,6 +220,7 @@ def text_kwargs(ctx, s, prompt: str, negative: str, length: int | None = None) -
         side = tokenizer_side(name)  # what encoding would have left on the tokenizer (prompt_recipes.py)
         if side and getattr(pipe, "tokenizer", None) is not None:
             pipe.tokenizer.padding_side = side
+        _met(ctx, prompt, negative if cfg else "", True, _text_loaded(ref))
         return _with_prompt_slot(pipe, {n: t.to(device) for n, t in got.items()})
     if getattr(pipe, "text_encoder", None) is None and hasattr(ref, "load_text_encoder"):
         ref.load_text_encoder()  # it waited (loading/deferred_text.py): this prompt needs it
@@ -228,7 +231,31 @@ def text_kwargs(ctx, s, prompt: str, negative: str, length: int | None = None) -
     _n, why_not = cache.put(key, {n: t.detach().cpu() for n, t in out.items()}, "prompt-embeddings")
     if why_not:
         ctx.warn(f"prompt embeddings not kept in the cache: {why_not}")
+    _met(ctx, prompt, negative if cfg else "", False, time.perf_counter() - t0 + _text_loaded(ref))
     return _with_prompt_slot(pipe, out)
+
+
+def _text_loaded(ref) -> float:
+    """The seconds the waiting text encoder took to load since last asked (loading/load.py load_text_encoder: in
+    this run's pipeline, before its prompts reach the cache), taken: a later run of the loaded model loads none."""
+    shared = getattr(ref, "shared", None)
+    got = float(getattr(shared, "text_load_s", 0.0) or 0.0)
+    if got:
+        shared.text_load_s = 0.0
+    return got
+
+
+def _met(ctx, prompt: str, negative: str, cached: bool, seconds: float) -> None:
+    """Tell the run's record how this run's prompts were met (ctx.prompt_encoding: estimates/times.py keeps it): their
+    digest, whether every call's came from the cache, the seconds the text encoder took (its load where it
+    waited). A run of several calls adds them up: its first encodes, the later ones find the cache."""
+    from ..estimates.times import prompts_digest
+    was = getattr(ctx, "prompt_encoding", None) or {}
+    try:
+        ctx.prompt_encoding = {"prompts": was.get("prompts") or prompts_digest(prompt, negative),
+                               "cached": was.get("cached", True) and cached, "text": was.get("text", 0.0) + seconds}
+    except AttributeError:  # a context of another kind (a test's): nothing kept
+        pass
 
 
 def _encoded(pipe, name: str, prompt: str, negative: str, cfg: bool, length: int | None, device) -> tuple:

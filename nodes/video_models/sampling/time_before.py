@@ -38,9 +38,14 @@ def estimate(params: dict, inputs: dict, shape=None, frames_in: int | None = Non
         if w and h and max(w, h) > PREVIEW_SIDE:
             w, h = shrunk(w, h, fam.size_multiple)
     guided = float(params.get("guidance", 1.0) or 1.0) > 1.0
+    from ..estimates.times import prompts_digest  # the prompts as the prompt cache met them before (its records)
+    prompt, negative = params.get("prompt"), params.get("negative_prompt") or ""
+    wired = any(inputs.get(k) is not None for k in ("prompt", "features", "negative", "schedule"))
+    prompts = 0 if wired or not isinstance(prompt, str) else prompts_digest(
+        prompt, negative if guided and isinstance(negative, str) else "")
     return words_for(asked_for(fam, task, encoded_windows, path=str(facts["path"]),
                                title=str(facts.get("variant") or title), frame_pixels=w * h if w and h else 0,
                                frames=frames, windows=windows, steps=steps * loops, guided=guided,
                                weights=int(facts.get("weights") or 0), all_weights=int(facts.get("all_weights") or 0),
                                size=(w, h), frames_in=frames_in, loops=max(1, loops),
-                               decoded=int(more[0]) if more else 0))
+                               decoded=int(more[0]) if more else 0, prompts=prompts))
