@@ -41,7 +41,6 @@ def test_an_address_nothing_answers_at_is_said_in_words_while_the_window_stays_r
     win = open_window()
     panel = win.queue_panel
     _graph(win, tmp_path)
-    panel.add_current()  # queued before: it waits, nothing lost
     ticks = []
     timer = QTimer(win)
     timer.timeout.connect(lambda: ticks.append(1))
@@ -50,6 +49,7 @@ def test_an_address_nothing_answers_at_is_said_in_words_while_the_window_stays_r
         panel.use_cluster(f"127.0.0.1:{port}")
         assert panel.queue.paused and "connecting to the cluster at 127.0.0.1" in panel.status.toolTip() + panel.status.text()
         assert panel.place_box.currentText() == f"Run on: cluster 127.0.0.1:{port}"
+        panel.add_current()  # added while connecting: it waits, nothing lost
         qtbot.waitUntil(lambda: "cannot be used" in win.log_view.toPlainText(), timeout=30000)
     finally:
         timer.stop()

@@ -50,6 +50,7 @@ class ClusterPlace:
         self.note = ""  # what the dock's status says of the place
         self.pool = None
         self._attempt = 0
+        self._ray_at = ""  # the address this process's Ray was connected to (Ray keeps one connection a process)
         self._closed = False
         self._was_paused = False
         self._signal = _Connected()
@@ -79,7 +80,11 @@ class ClusterPlace:
         from studio.cluster.pool import Pool
         pool, why = None, ""
         try:
+            if self._ray_at and self._ray_at != address:  # another cluster than the last one: Ray connected anew
+                import ray
+                ray.shutdown()
             pool = Pool(address, setup)
+            self._ray_at = address
         except StudioError as e:
             why = str(e)
         except Exception as e:  # noqa: BLE001 - Ray's refusal (its own words kept after ours)
