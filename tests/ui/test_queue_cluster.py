@@ -5,7 +5,9 @@ responsive, and the dock runs on this machine again."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import tempfile
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -69,6 +71,9 @@ def test_a_job_added_in_the_dock_runs_on_a_worker_of_the_cluster(open_window, qt
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     if ray.is_initialized():  # another module's Ray: this test's own, with a device for the worker
         ray.shutdown()
+    # a Ray of its own: ray.init() joins the Ray another process runs on this machine (its temp folder says which)
+    ray_tmp = tempfile.mkdtemp(prefix="ray", dir="/tmp")  # short: Ray's socket paths have a length limit
+    monkeypatch.setenv("RAY_TMPDIR", ray_tmp)
     win = open_window()
     panel = win.queue_panel
     _graph(win, tmp_path)
@@ -80,11 +85,15 @@ def test_a_job_added_in_the_dock_runs_on_a_worker_of_the_cluster(open_window, qt
         assert "1 worker on the cluster at local" in panel.status.text() + panel.status.toolTip()
         assert panel.place_box.currentText() == "Run on: cluster local"
         qtbot.mouseClick(panel.add_button, Qt.LeftButton)
-        qtbot.waitUntil(lambda: "queue: " in win.log_view.toPlainText() and panel.queue.jobs()[0].state
-                        in ("done", "failed", "cancelled"), timeout=120000)
+        # its end reaches the dock through the queued signal: its row's State
+        ended = lambda: panel.table.rowCount() and panel.table.item(0, 4).text().startswith(  # noqa: E731
+            ("done", "failed", "cancelled"))
+        qtbot.waitUntil(lambda: ended() or "error" in win.log_view.toPlainText(), timeout=120000)
+        assert ended(), win.log_view.toPlainText()
         job = panel.queue.jobs()[0]
         assert job.state == "done", job.error
         assert job.worker.startswith("worker-1 on ") and os.path.isfile(job.outputs[0])
+        assert panel.table.item(0, 4).text() == "done · worker-1"  # its row says where it ran
         assert panel.table.item(0, 4).toolTip().endswith(f"ran on {job.worker}")
         from studio.ui.panels.queue_cluster import read_place
         assert read_place(panel.folder) == "local"  # kept for the next session
@@ -94,3 +103,4 @@ def test_a_job_added_in_the_dock_runs_on_a_worker_of_the_cluster(open_window, qt
     finally:
         win.close()
         ray.shutdown()
+        shutil.rmtree(ray_tmp, ignore_errors=True)

@@ -260,8 +260,7 @@ class QueuePanel(QWidget):
         if not jobs:
             return []
         try:
-            for j in jobs:
-                self.queue.add(j)
+            self.queue.add_many(jobs)  # all or none
         except StudioError as e:  # no worker of the cluster has room for it: refused in words
             self.log(str(e), "error")
             return []
