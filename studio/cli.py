@@ -385,7 +385,7 @@ def cmd_gui(args) -> int:
         ns = argparse.Namespace(graph=args.graph or default_demo(), output="out/demo.mp4", set=[],
                                 frames=None, seed=None, device=None, quiet=False, no_cache=False)
         return cmd_render(ns)
-    return run_app(args.graph)
+    return run_app(args.graph, getattr(args, "cluster", None))
 
 
 def _cmd_serve(args) -> int:
@@ -449,6 +449,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--output", help="the graph file to write (default: WORKFLOW.studio.json)")
     g = sub.add_parser("open", help="open the studio (the default)")
     g.add_argument("graph", nargs="?")
+    g.add_argument("--cluster", default=None, metavar="ADDRESS",
+                   help="run the Queue dock's jobs on the workers of the Ray cluster at ADDRESS (as ray start --head "
+                        "says it; 'local': a Ray started here), one job a worker")
     distributed.add_commands(sub)
     from studio.queue.cli import add_command as add_queue
     from studio.serve.cli import add_command as add_serve

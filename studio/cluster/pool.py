@@ -57,10 +57,33 @@ def connect(address: str):
     process (a test's cluster) is used as it is."""
     from studio.distributed.ray_engine import ensure_ray
     if address != LOCAL:
+        reach(address)
         return ensure_ray(1, address)
     from .worker import device_name
     gpu = device_name() == "cuda"  # Ray counts the GPUs itself; a machine without one: one device, its CPU
     return ensure_ray(os.cpu_count() or 1, None, None if gpu else {DEVICE: 1})
+
+
+REACH_S = 5.0  # seconds a cluster's address is given to answer before Ray is asked (Ray waits minutes)
+
+
+def reach(address: str, timeout: float | None = None) -> None:
+    """StudioError in words when nothing answers at ``address`` (HOST:PORT, or ray://HOST:PORT) within ``timeout``
+    seconds: asked before Ray, which waits for an unreachable head for minutes. Another form ('auto') is Ray's."""
+    import socket
+    host, _, port = address.split("://", 1)[-1].rpartition(":")
+    if not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=REACH_S if timeout is None else timeout).close()
+    except socket.gaierror:
+        raise StudioError(f"cannot reach the Ray cluster at {address}: no machine is named '{host}'") from None
+    except TimeoutError:
+        raise StudioError(f"cannot reach the Ray cluster at {address}: nothing answered within "
+                          f"{REACH_S if timeout is None else timeout:g} s") from None
+    except OSError as e:
+        raise StudioError(f"cannot reach the Ray cluster at {address}: {e.strerror or e} (is its head started: "
+                          "ray start --head?)") from None
 
 
 class Pool:

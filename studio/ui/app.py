@@ -13,10 +13,11 @@ def configure_gil() -> None:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
 
 
-def start_window(path: str | None = None, settings=None):
+def start_window(path: str | None = None, settings=None, cluster: str | None = None):
     """The application and its window, shown with ``path`` (or the graph worked on last, or the
     demo graph, or a recovered autosave) open: what ``run_app`` waits on before the event loop
-    (benchmarks/bench_startup.py). ``settings``: a QSettings other than the user's (tests)."""
+    (benchmarks/bench_startup.py). ``settings``: a QSettings other than the user's (tests). ``cluster``: the
+    Ray cluster's address the Queue dock's jobs run on (`main.py --cluster ADDRESS`)."""
     from PySide6.QtWidgets import QApplication
 
     from studio.engine.device import configure_threads
@@ -32,6 +33,8 @@ def start_window(path: str | None = None, settings=None):
     configure_gil()
     win = MainWindow(settings=settings)
     win.show()
+    if cluster and win.queue_panel is not None:
+        win.queue_panel.use_cluster(cluster)  # connected on its own thread: the window opens meanwhile
     recovered = win.files.offer_recovery()
     if not recovered:
         target = path or win.files.last_graph() or (str(DEMO_GRAPH) if DEMO_GRAPH.exists() else None)
@@ -40,6 +43,6 @@ def start_window(path: str | None = None, settings=None):
     return app, win
 
 
-def run_app(path: str | None = None) -> int:
-    app, _win = start_window(path)
+def run_app(path: str | None = None, cluster: str | None = None) -> int:
+    app, _win = start_window(path, cluster=cluster)
     return app.exec()

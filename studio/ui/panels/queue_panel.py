@@ -26,6 +26,7 @@ from studio.queue.job import ENDED, Job
 from studio.queue.make import job_from_graph, parse_variations, seed_variations, sweep_variations
 from studio.queue.queue import JobQueue
 from studio.ui.end_cut_label import EndCutLabel
+from studio.ui.panels.queue_cluster import ClusterPlace, read_place
 from studio.ui.panels.queue_rows import (SIZES, preview_overrides, read_size, seed_of, size_of, state_of, time_left,
                                          title_of, write_size)
 from studio.ui.preview.qimages import qimage
@@ -52,8 +53,11 @@ class QueuePanel(QWidget):
                  executor_factory: Callable | None = None):
         super().__init__(parent)
         # one job at a time on the device: the next job waits while the window runs a graph itself
-        self.queue = queue or JobQueue(folder, may_start=(lambda: not device_busy()) if device_busy else None,
-                                       executor_factory=executor_factory)
+        def make_local() -> JobQueue:
+            return JobQueue(folder, may_start=(lambda: not device_busy()) if device_busy else None,
+                            executor_factory=executor_factory)
+        self.queue = queue or make_local()
+        self.place = ClusterPlace(self, make_local)  # this machine, or a Ray cluster's workers (queue_cluster.py)
         self.current_graph, self.open_graph, self.log = current_graph, open_graph, log
         self.folder = folder
         self.current_title: Callable[[], str] = lambda: ""  # the window's name for its graph (its file's)
@@ -63,13 +67,41 @@ class QueuePanel(QWidget):
         self._doing: dict[str, str] = {}  # job id -> what the running job does now ('loading Wan 2.1 (2 of 5 files)')
         self._bridge = _Bridge(self)
         self._bridge.heard.connect(self._on_heard)
-        self.queue.listen(self._bridge.heard.emit)
+        self.heard = self._bridge.heard.emit
+        self.queue.listen(self.heard)
         if self.queue.pending() and not self.queue.paused:
             self.queue.set_paused(True)  # jobs from the last session wait for the artist
         self._build()
         self.refresh()
         for note in self.queue.notes:  # a damaged queue file set aside: said where the artist reads
             self.log(f"queue: {note}", "warn")
+        if read_place(folder):  # the cluster it ran on last session: connected again (on its own thread)
+            self.place.use_cluster(read_place(folder))
+
+    def say(self, text: str, level: str = "info") -> None:
+        self.log(text, level)
+
+    def set_queue(self, queue: JobQueue, old_paused: bool) -> None:
+        """The queue the dock shows and adds to, now ``queue`` (this machine's or a cluster's), paused as before."""
+        self.queue = queue
+        queue.listen(self.heard)
+        for note in queue.notes:
+            self.log(f"queue: {note}", "warn")
+        queue.set_paused(old_paused)
+        if not old_paused:
+            queue.start()
+        self.refresh()
+
+    def use_cluster(self, address: str) -> None:
+        """Run the jobs on the workers of the Ray cluster at ``address`` ('local': a Ray started here)."""
+        self.place.use_cluster(address)
+
+    def place_changed(self) -> None:
+        """The place box shows where the jobs run (or are being sent)."""
+        where = self.place.connecting or self.place.address
+        self.place_box.setItemText(1, f"Run on: cluster {where}" if where else "Run on: a cluster…")
+        self.place_box.setCurrentIndex(1 if where else 0)
+        self.refresh()
 
     def _build(self) -> None:
         # at 1024x700 the dock shares the Log's tab height (about 140 px): the adding controls stand in a
@@ -88,9 +120,16 @@ class QueuePanel(QWidget):
         self.variations.setToolTip("variations: seeds 1-5 (one job per seed), or one setting swept: n3.steps=20,30,40")
         self.variations_button = QPushButton("Add variations", self)
         self.size_box = self._size_box()
+        self.place_box = QComboBox(self)
+        self.place_box.addItems(["Run on: this machine", "Run on: a cluster…"])
+        self.place_box.setToolTip("where the jobs run: this machine, one at a time; or the workers of a Ray cluster "
+                                  "(its head's ADDRESS, as ray start --head says it; 'local': a Ray started here), "
+                                  "one job a worker. Kept with the queue from session to session")
+        self.place_box.activated.connect(self._pick_place)
         self.pause_button = QPushButton("Pause", self)
         self.pause_button.setCheckable(True)
-        for w in (self.add_button, self.variations, self.variations_button, self.size_box, self.pause_button):
+        for w in (self.add_button, self.variations, self.variations_button, self.size_box, self.place_box,
+                  self.pause_button):
             w.setFixedWidth(ADD_COLUMN_PX)
             add.addWidget(w)
         add.addStretch(1)
@@ -159,6 +198,18 @@ class QueuePanel(QWidget):
         box.activated.connect(lambda i: self.pick_size(SIZES[i]))
         return box
 
+    def _pick_place(self, index: int) -> None:
+        if index == 0:
+            self.place.use_this_machine()
+            return
+        from PySide6.QtWidgets import QInputDialog
+        address, ok = QInputDialog.getText(self, "Run on a cluster", "The Ray cluster's address (HOST:PORT, or "
+                                           "'local'):", text=self.place.address or read_place(self.folder) or "")
+        if ok and address.strip():
+            self.place.use_cluster(address)
+        else:
+            self.place_changed()
+
     # -- adding ---------------------------------------------------------------------------------
     def _job_now(self) -> Job | None:
         graph = self.current_graph()
@@ -205,11 +256,14 @@ class QueuePanel(QWidget):
         return self._add(jobs)
 
     def _add(self, jobs: list[Job]) -> list[Job]:
-        jobs = self._admitted(jobs)
+        jobs = jobs if self.place.address else self._admitted(jobs)  # a cluster's queue checks its workers' room
         if not jobs:
             return []
-        for j in jobs:
-            self.queue.add(j)
+        try:
+            self.queue.add_many(jobs)  # all or none
+        except StudioError as e:  # no worker of the cluster has room for it: refused in words
+            self.log(str(e), "error")
+            return []
         self.queue.start()
         self.log(f"queued {len(jobs)} job{'s' if len(jobs) != 1 else ''}" + ("" if not self.queue.paused else " (the queue is paused)"), "ok")
         self.refresh()
@@ -349,7 +403,8 @@ class QueuePanel(QWidget):
         pending = len(self.queue.pending()) if pending is None else pending
         run = self.queue.running
         self.status.setText(f"{pending} waiting" + (" · paused" if self.queue.paused else "")
-                            + (f" · {self._doing.get(run.id, 'running')} · {run.title}" if run else ""))
+                            + (f" · {self._doing.get(run.id, 'running')} · {run.title}" if run else "")
+                            + (f" · {self.place.note}" if self.place.note else ""))
 
     def sync_size(self) -> None:
         """The size box shows the size the next jobs get."""
@@ -394,8 +449,9 @@ class QueuePanel(QWidget):
 
     def close_queue(self) -> None:
         """The window closes: the running job stops and is queued again for next time."""
-        self.queue.unlisten(self._bridge.heard.emit)
+        self.queue.unlisten(self.heard)
         self.queue.close()
+        self.place.close()
 
 
 __all__ = ["QueuePanel"]
