@@ -119,13 +119,9 @@ def weight_layers(shapes) -> int:
     return best + 1
 
 
-def check_counts(cfg_path: str, cfg: dict, shapes: dict, weights: str) -> None:
-    """Numbers in range (no NaN, nothing past 2^31), no list longer than MAX_LIST, and no layer
-    count far above what the weights hold (what would build blocks for minutes). Far: more than
-    four times the weights' numbered modules and more than 64; a count nearer that is checked
-    exactly by :func:`check_against_weights`, once the model is built on the meta device."""
-    most = weight_layers(shapes)
-    bound = max(4 * most, 64)
+def _numbers(cfg_path: str, cfg: dict):
+    """(key, number) of each number the config holds, each finite and within 2^31 (else one ModelError naming
+    the file and the field)."""
     for key, v in _values(cfg):
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             continue
@@ -133,6 +129,17 @@ def check_counts(cfg_path: str, cfg: dict, shapes: dict, weights: str) -> None:
             raise ModelError(f"'{cfg_path}': '{key}' is {v}, not a number")
         if abs(v) > INT_LIMIT:
             raise ModelError(f"'{cfg_path}': '{key}' is {v:,}, out of range (no model size or count is past 2^31)")
+        yield key, v
+
+
+def check_counts(cfg_path: str, cfg: dict, shapes: dict, weights: str) -> None:
+    """Numbers in range (no NaN, nothing past 2^31), no list longer than MAX_LIST, and no layer
+    count far above what the weights hold (what would build blocks for minutes). Far: more than
+    four times the weights' numbered modules and more than 64; a count nearer that is checked
+    exactly by :func:`check_against_weights`, once the model is built on the meta device."""
+    most = weight_layers(shapes)
+    bound = max(4 * most, 64)
+    for key, v in _numbers(cfg_path, cfg):
         name = key.rsplit(".", 1)[-1].lower()
         if isinstance(v, int) and _COUNT_KEY.search(name) and v > bound:
             raise ModelError(f"'{cfg_path}': '{key}' is {v:,}, but the weights ('{weights}') hold at most {most} "
@@ -154,13 +161,7 @@ def check_sane(cfg_path: str, cfg: dict) -> None:
     file and the field: a config claiming 10^12 layers (or a VAE of 10^9 res blocks) is refused in
     milliseconds, where a meta copy of it would be built for ever."""
     most, longest = 0, 0
-    for key, v in _values(cfg):
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            continue
-        if isinstance(v, float) and not math.isfinite(v):
-            raise ModelError(f"'{cfg_path}': '{key}' is {v}, not a number")
-        if abs(v) > INT_LIMIT:
-            raise ModelError(f"'{cfg_path}': '{key}' is {v:,}, out of range (no model size or count is past 2^31)")
+    for key, v in _numbers(cfg_path, cfg):
         if isinstance(v, int) and _COUNT_KEY.search(key.rsplit(".", 1)[-1].lower()):
             if v > MAX_COUNT:
                 raise ModelError(f"'{cfg_path}': '{key}' is {v:,} repeated modules (a video model has at most "

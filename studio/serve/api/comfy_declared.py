@@ -47,6 +47,21 @@ def templates_folder() -> str | None:
     return folder if os.path.isdir(folder) else None
 
 
+def template_docs(folder: str):
+    """(name, document) of each workflow template in ``folder`` (its .json files but the index), in name order;
+    a file that cannot be read or holds no JSON object left out."""
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".json") or name.startswith("index"):
+            continue
+        try:
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                doc = json.load(f)
+        except (OSError, ValueError):
+            continue
+        if isinstance(doc, dict):
+            yield name, doc
+
+
 def table() -> dict[str, dict]:
     try:
         with open(TABLE, encoding="utf-8") as f:

@@ -3,25 +3,15 @@ test dependency): ``python -m studio.serve.api.comfy_templates`` writes it again
 from __future__ import annotations
 
 import json
-import os
 
 from .comfy_declared import (INPUT_FILES, MODEL_WIDGETS, NO_SOCKET, PAGE_WIDGETS, SCALARS, TABLE,
-                             templates_folder)
+                             template_docs, templates_folder)
 
 
 def instances(folder: str, types: set[str]) -> dict[str, list[dict]]:
     """Every saved node of a type in ``types`` in the templates of ``folder`` (subgraphs too)."""
     seen: dict[str, list[dict]] = {}
-    for name in sorted(os.listdir(folder)):
-        if not name.endswith(".json") or name.startswith("index"):
-            continue
-        try:
-            with open(os.path.join(folder, name), encoding="utf-8") as f:
-                doc = json.load(f)
-        except (OSError, ValueError):
-            continue
-        if not isinstance(doc, dict):
-            continue
+    for _, doc in template_docs(folder):
         graphs = [doc] + [g for g in (doc.get("definitions") or {}).get("subgraphs", []) if isinstance(g, dict)]
         for g in graphs:
             for n in g.get("nodes", []) if isinstance(g.get("nodes"), list) else []:

@@ -11,7 +11,7 @@ import functools
 import json
 import os
 
-from ..api.comfy_declared import templates_folder
+from ..api.comfy_declared import template_docs, templates_folder
 
 
 
@@ -89,18 +89,7 @@ def runnable(known: frozenset) -> frozenset:
     folder = templates_folder()
     if folder is None:
         return frozenset()
-    out = set()
-    for name in sorted(os.listdir(folder)):
-        if not name.endswith(".json") or name.startswith("index"):
-            continue
-        try:
-            with open(os.path.join(folder, name), encoding="utf-8") as f:
-                doc = json.load(f)
-        except (OSError, ValueError):
-            continue
-        if isinstance(doc, dict) and _types(doc) <= known:
-            out.add(name[:-5])
-    return frozenset(out)
+    return frozenset(name[:-5] for name, doc in template_docs(folder) if _types(doc) <= known)
 
 
 def _types(doc: dict) -> set:
