@@ -101,28 +101,37 @@ def _write_array(f, a) -> int:
     return crc
 
 
+def map_file(path: str, error: type[Exception], max_bytes: int | None = None) -> tuple[mmap.mmap, int]:
+    """(a read-only memory map, its size) of a file Studio wrote and reads back as untrusted: a regular file of
+    at least a header's 8 bytes (and at most ``max_bytes``), opened without following a link and without
+    waiting on a FIFO. FileNotFoundError when there is none; ``error`` in words otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise
+    except OSError:
+        raise error("it is not a regular file (a link?)") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise error("it is not a regular file")
+        size = st.st_size
+        if size < 8:
+            raise error("it is shorter than its header")
+        if max_bytes is not None and size > max_bytes:
+            raise error(f"it is larger than its folder may hold ({size:,} bytes)")
+        return mmap.mmap(fd, size, access=mmap.ACCESS_READ), size
+    finally:
+        os.close(fd)
+
+
 def read_entry(path: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """(meta, arrays as read-only views of a memory map) of an entry that proves itself: a regular
     file (opened without following a link and without waiting on a FIFO), a header within limits
     that matches its CRC-32, arrays that fit the file exactly and match theirs. FileNotFoundError
     when there is none; ValueError (:class:`EntryError` in words, or another) or OSError when it
     is damaged."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError as e:
-        if isinstance(e, FileNotFoundError):
-            raise
-        raise EntryError("it is not a regular file (a link?)") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise EntryError("it is not a regular file")
-        size = st.st_size
-        if size < 8:
-            raise EntryError("it is shorter than its header")
-        mm = mmap.mmap(fd, size, access=mmap.ACCESS_READ)
-    finally:
-        os.close(fd)
+    mm, size = map_file(path, EntryError)
     n = struct.unpack("<Q", mm[:8])[0]
     if n > MAX_HEADER or 8 + n > size:
         raise EntryError("its header is cut short")

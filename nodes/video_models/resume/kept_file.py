@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import mmap
 import os
-import stat
 import struct
 import zlib
 
 from studio.core import json_limits
+from studio.engine.disk_entry import map_file
 
 MAX_HEADER = 16 << 20  # a kept file holds a few dozen tensors: its header is some kilobytes
 MAX_TENSORS = 4096
@@ -92,24 +91,7 @@ def read(path: str, key: str, numpy: bool = False, max_bytes: int | None = None)
     """(the tensors, as torch tensors or numpy arrays; the keeper's description) of the kept file at
     ``path`` once it proves itself for ``key`` (the module's docstring); FileNotFoundError when there
     is none, :class:`KeptFileError` in words when it does not prove itself."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise
-    except OSError:
-        raise KeptFileError("it is not a regular file (a link?)") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise KeptFileError("it is not a regular file")
-        size = st.st_size
-        if size < 8:
-            raise KeptFileError("it is shorter than its header")
-        if max_bytes is not None and size > max_bytes:
-            raise KeptFileError(f"it is larger than its folder may hold ({size:,} bytes)")
-        mm = mmap.mmap(fd, size, access=mmap.ACCESS_READ)
-    finally:
-        os.close(fd)
+    mm, size = map_file(path, KeptFileError, max_bytes)
     try:
         return _proven(mm, size, key, numpy)
     finally:
