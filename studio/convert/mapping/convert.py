@@ -20,7 +20,7 @@ from ..families import registry as families
 from ..finishing.core import core_chain, make_chain
 from ..finishing.layout import lay_out
 from ..finishing.utility import ENDS, make_utility, utility, utility_path
-from ..packs import easy_use
+from ..packs import easy_use, twins
 from ..reading.workflow import MODES, CNode, Workflow, WorkflowError
 from ..takes import restyle, segments
 from ..takes.frames import frame_saves
@@ -188,7 +188,7 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         raise WorkflowError(f"'{name}' looks like a ComfyUI workflow but could not be read "
                             f"({type(e).__name__}: {str(e)[:200]})") from None
     try:
-        said = easy_use.translate(wf) + [x for m in families.mappings() if m.translate for x in m.translate(wf)]
+        said = twins.translate(wf) + easy_use.translate(wf) + [x for m in families.mappings() if m.translate for x in m.translate(wf)]
         said += wf.wiring_said  # an input two broadcasts reach at one priority (left unwired, as in ComfyUI)
         b = _Builder(wf, name, registry)
         if wf.inside:

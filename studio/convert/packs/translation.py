@@ -84,7 +84,7 @@ class PackTranslation:
     def core(self, n: CNode, cls: str, widgets: dict, links: dict, nid: str | None = None) -> CNode:
         """A core node made for pack node ``n`` (in its place, or beside it as ``nid``)."""
         c = CNode(nid or n.id, cls, n.title, n.mode, {k: v for k, v in widgets.items() if v is not None}, links, n.pos,
-                  origin=n.cls)
+                  origin=n.origin or n.cls)
         self.wf.nodes[c.id] = c
         if nid is None:
             self.made.setdefault(n.cls, cls)

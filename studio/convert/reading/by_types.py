@@ -30,7 +30,11 @@ def widget_names(cls: str, values: Any) -> dict[str, Any]:
     """A UI node's ``widgets_values`` named by its type's declared widgets, in order (the frontend's control
     value after a seed and the upload button's after the rest counted where the number of values says so); {} when
     the type is not catalogued or the count agrees with no reading."""
-    t = catalogue.node_type(cls)
+    return widget_names_of(catalogue.node_type(cls), values)
+
+
+def widget_names_of(t, values: Any) -> dict[str, Any]:
+    """widget_names for a declared type ``t`` (a catalogued one, or one a pack makes when loaded)."""
     if t is None or t.inputs is None or not isinstance(values, list):
         return {}
     base = t.widgets

@@ -1,0 +1,232 @@
+"""A node pack's twin of a node Studio reads, read as that node by the types both declare (issue 112, item 2): a
+node Studio has no rule for whose declared signature (the catalogue's, or a type a pack makes when ComfyUI loads
+it: made_types.py) holds every input of a loader, a sampler, a sampler's part, a text encoder or a LoRA loader
+Studio reads (same names, same kinds, same types) and gives its outputs first (ComfyUI-MultiGPU's *MultiGPU and
+DisTorch loaders and its copies of WanVideoWrapper's nodes, KJNodes' VAE loader, RES4LYF's samplers) is read as
+that node, its type in the file kept as its origin; a loader of one model file that names its file otherwise
+(KJNodes' GGUF loader) is read as ComfyUI's loader of what it gives. What it declares beyond is said, one
+sentence a node: its settings of the machine (devices, memory, offload, precision, attention kernels) as not
+applied, Studio planning those itself; its other settings as not applied, Studio having no such setting. A node
+whose extra input is wired with something that is not a machine setting (RES4LYF's guides or sigmas), whose extra
+output is read, or whose setting makes it do another task (data/twins.json's 'keeps': a sampler set to unsample)
+is not read so: the rules that read it before still do. Plain data and stdlib."""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from typing import Any
+
+from .. import catalogue
+from ..families import registry as families
+from ..reading import by_types
+from ..reading.subgraphs import CONTROL
+from ..reading.workflow import ALIASES, WIDGETS, CNode, Workflow
+from ..tracing.tasks import tasks
+from .made_types import made_type
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "twins.json")
+MEDIA = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO"})
+PLAIN = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN"})
+PARTS = frozenset({"SAMPLER", "NOISE", "GUIDER"})  # a sampler's parts (its sigmas are another rule's)
+LOADS = {"MODEL": ("UNETLoader", "unet_name"), "CLIP": ("CLIPLoader", "clip_name"), "VAE": ("VAELoader", "vae_name"),
+         "CLIP_VISION": ("CLIPVisionLoader", "clip_name")}  # one file loaded as a model or a part: ComfyUI's loader
+NO_FILE = (None, "", "none", "None")
+
+
+@functools.lru_cache(maxsize=1)
+def _data() -> dict:
+    with open(DATA, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def declared(cls: str):
+    """The type ``cls`` as its pack declares it: the catalogue's, else one a pack makes when loaded; None."""
+    t = catalogue.node_type(cls)
+    return t if t is not None and t.inputs is not None else made_type(cls)
+
+
+def _translated() -> set[str]:
+    """The node types the families' pack translations read by name (the tables of settings, WIDGETS and SETTINGS_ONLY,
+    of the module holding each translate)."""
+    out: set[str] = set()
+    for m in families.mappings():
+        own = sys.modules.get(getattr(m.translate, "__module__", "") or "") if m.translate else None
+        out |= set(getattr(own, "WIDGETS", {}) or {}) | set(getattr(own, "SETTINGS_ONLY", ()) or ())
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _read() -> frozenset:
+    """Every node type Studio reads by its name here: never read as another's twin."""
+    return frozenset(set(WIDGETS) | set(ALIASES) | set(families.declared()) | _translated() | set(tasks()))
+
+
+def _role(t, translated: bool) -> bool:
+    """A type that may be a twin's reading: a loader (no sockets; models or parts out), a sampler (a model in,
+    a latent out), a sampler's part, a text encoder (CLIP in, CONDITIONING out), a LoRA loader (a model and a
+    file in, a model out); any a pack translation reads (its wrapper's nodes)."""
+    if t is None or t.inputs is None or not t.outputs or not t.inputs or catalogue.is_primitive(t):
+        return False
+    if translated:
+        return True
+    outs, ins = set(t.output_types), {i.type for i in t.sockets}
+    if outs & (MEDIA | PLAIN) or ins & MEDIA:
+        return False
+    files = any(w.files or w.name.endswith("_name") for w in t.widgets)
+    return (not ins and files) or ("MODEL" in ins and outs == {"LATENT"}) or bool(outs <= PARTS) or (
+        ins == {"CLIP"} and outs == {"CONDITIONING"}) or (ins == {"MODEL"} and outs == {"MODEL"} and files)
+
+
+@functools.lru_cache(maxsize=2)
+def _targets(made: bool) -> tuple:
+    """The types a twin may be read as; a pack translation's nodes only for a type a pack makes of them (a copy of
+    WanVideoWrapper's sampler with a device added), the pack's own variants being its family's to read."""
+    translated = _translated() if made else set()
+    names = set(WIDGETS) | set(families.declared()) | translated
+    found = [t for n in sorted(names) if _role(t := catalogue.node_type(n), n in translated)]
+    return tuple(t for t in found if t.name not in ALIASES)
+
+
+def _extends(t, r) -> bool:
+    """``t`` declares every input of ``r`` (its name, socket or widget, type), gives ``r``'s outputs first and takes
+    no picture, mask or sound where ``r`` takes none (one it is given is never let go: _plan)."""
+    if t.output_types[:len(r.output_types)] != r.output_types:
+        return False
+    if not any(i.type in MEDIA for i in r.sockets) and any(i.type in MEDIA for i in t.sockets if r.input(i.name) is None):
+        return False  # it takes pictures, a mask or a sound where the read type takes none: not its twin
+    for i in r.inputs:
+        j = t.input(i.name)
+        if j is None:
+            if i.optional:
+                continue
+            return False
+        if j.widget != i.widget or (j.type != i.type and not (i.widget and {i.type, j.type} & {"COMBO", "unknown"})):
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=512)
+def twin_of(cls: str) -> tuple[str, dict[str, str]] | None:
+    """(the type Studio reads that ``cls`` is a twin of, {its input: the twin's input naming the same}); None."""
+    if cls in _read():
+        return None
+    t = declared(cls)
+    if t is None or t.outputs is None:
+        return None
+    best = [r for r in _targets(catalogue.node_type(cls) is None) if _extends(t, r)]
+    if best:
+        r = max(best, key=lambda r: (len(r.inputs), r.pack == "Comfy-Org/ComfyUI", r.name))
+        return r.name, {i.name: i.name for i in r.inputs if t.input(i.name) is not None}
+    return _one_file(t)
+
+
+def _one_file(t) -> tuple[str, dict[str, str]] | None:
+    """A loader of one model file (no socket, a model or a part out, its first widget a file list): ComfyUI's loader
+    of what it gives, its file widget read as that loader's."""
+    if t.sockets or not t.widgets or t.output_types[0] not in LOADS or len(set(t.output_types)) != len(t.outputs):
+        return None
+    first = t.widgets[0]
+    if first.type != "COMBO" or not (first.files or first.name.endswith("_name")) or len(t.outputs) != 1:
+        return None
+    core, setting = LOADS[t.output_types[0]]
+    return core, {setting: first.name}
+
+
+def _machine(name: str, kind: str = "") -> bool:
+    words = _data()["machine_words"]
+    return any(w in name.lower() for w in words) or any(w.upper() in kind.upper() for w in _data()["machine_types"])
+
+
+class _Plan:
+    def __init__(self, n: CNode, r, widgets: dict, links: dict, kept: set, machine: list[str], other: list[str]):
+        self.n, self.r, self.widgets, self.links, self.kept = n, r, widgets, links, kept
+        self.machine, self.other = machine, other
+
+
+def _plan(n: CNode) -> _Plan | None:
+    """How ``n`` is read as the type it is a twin of; None when it is not one or may not be read so."""
+    found = twin_of(n.cls) if n.enabled and not n.origin else None
+    if found is None:
+        return None
+    t, r = declared(n.cls), catalogue.node_type(found[0])
+    mine = {v: k for k, v in found[1].items()}  # the twin's input -> the read type's
+    named = dict(n.widgets) if n.widgets else by_types.widget_names_of(t, n.raw)
+    if t.widgets and not named:
+        return None  # its saved values cannot be named: nothing is guessed
+    keeps = _data()["keeps"].get(n.cls, {})
+    if any(named.get(k, v[0]) not in v for k, v in keeps.items()):
+        return None  # set to do another task than the node it is a twin of (RES4LYF's sampler set to unsample)
+    widgets, machine, other = {}, [], []
+    for k, v in named.items():
+        w = t.input(k)
+        if k == CONTROL or k in mine:
+            ri = r.input(mine[k]) if k in mine else None
+            if ri is not None and _machine(k) and isinstance(ri.options, tuple) and v not in ri.options:
+                machine.append(f"{k} {_shown(v)}")  # a device ComfyUI's own node does not list (MultiGPU's 'cuda:1')
+            else:
+                widgets[mine.get(k, k)] = v
+        elif w is not None and w.widget and k not in n.links:
+            if _extra_file(w) and v not in NO_FILE:
+                return None  # a second file it loads: not read as a loader of one
+            if not _extra_file(w):
+                (machine if _machine(k) else other).append(f"{k} {_shown(v)}")
+    links, kept = {}, set()
+    for k, src in n.links.items():
+        i = t.input(k)
+        if k in mine:
+            links[mine[k]] = src
+            kept.add(k)
+        elif i is not None and (i.widget or _machine(k, i.type)):
+            (machine if _machine(k, i.type) else other).append(f"{k} (wired)")
+        else:
+            return None  # an input carrying what Studio's reading of it would lose
+    return _Plan(n, r, widgets, links, kept, machine, other)
+
+
+def _extra_file(w) -> bool:
+    return w.type == "COMBO" and (bool(w.files) or w.name.endswith("_name"))
+
+
+def _shown(v: Any) -> str:
+    s = repr(v) if isinstance(v, str) else str(v)
+    return s if len(s) <= 60 else s[:57] + "..."
+
+
+def _settle(wf: Workflow, plans: dict[str, _Plan]) -> None:
+    """Plans dropped where an output the read type lacks is read (a sampler's denoised latent), unless by a twin
+    that lets that input go (MultiGPU's device passed from loader to sampler); until none is."""
+    changed = True
+    while changed:
+        changed = False
+        for m in wf.nodes.values():
+            for k, (src, slot) in m.links.items():
+                p, q = plans.get(src), plans.get(m.id)
+                if p is not None and slot >= len(p.r.outputs) and (q is None or k in q.kept):
+                    plans.pop(src)
+                    changed = True
+
+
+def translate(wf: Workflow) -> list[str]:
+    """Each twin of a node Studio reads rewritten, in place, as that node; one sentence each."""
+    plans = {k: p for k, n in wf.nodes.items() if (p := _plan(n)) is not None}
+    _settle(wf, plans)
+    said = []
+    for p in plans.values():
+        n, r = p.n, p.r
+        n.origin, n.cls, n.widgets, n.links = n.cls, r.name, p.widgets, p.links
+        said.append(_sentence(n, p))
+    return said
+
+
+def _sentence(n: CNode, p: _Plan) -> str:
+    line = f"'{n.title or n.origin}' ({n.origin}, #{n.id}) is read as ComfyUI's {n.cls}, whose inputs it declares too"
+    if p.machine:
+        line += (f"; its {', '.join(p.machine)} set where and how the model is held (devices, memory, precision): "
+                 "not applied, Studio plans memory and precision itself")
+    if p.other:
+        many = len(p.other) > 1
+        line += (f"; its {', '.join(p.other)} {'change' if many else 'changes'} what it makes: not applied, "
+                 f"Studio's reading of {n.cls} has no such setting, so its result may differ from the pack's")
+    return line
