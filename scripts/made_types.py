@@ -94,8 +94,9 @@ def main(argv=None) -> int:
     declared = {}
     for name, cls in sorted(_copies(ast.parse(init)).items()):
         rec = v1_node(pack, cls) if cls in pack.classes else None
-        if rec and isinstance(rec.get("inputs"), list) and isinstance(rec.get("outputs"), list):
-            declared[name] = {"inputs": rec["inputs"], "outputs": rec["outputs"], "category": rec.get("category", "")}
+        if rec and isinstance(rec.get("outputs"), list):  # (inputs null: made at run time, from the original's)
+            ins = rec.get("inputs") if isinstance(rec.get("inputs"), list) else None
+            declared[name] = {"class": cls, "inputs": ins, "outputs": rec["outputs"], "category": rec.get("category", "")}
     data = {"about": "node types packs make when ComfyUI loads them (scripts/made_types.py)",
             "pack": PACK, "commit": commit, "kinds": KINDS, "wrapped": dict(sorted(_wrapped(ast.parse(init)).items())),
             "declared": declared}

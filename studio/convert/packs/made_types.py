@@ -40,7 +40,8 @@ def made_type(name: str) -> catalogue.NodeType | None:
     pack, commit = d.get("pack", ""), d.get("commit", "")
     own = d.get("declared", {}).get(name)
     if own is not None:
-        return catalogue.NodeType(name, pack, commit, own.get("category", ""), "", tuple(_input(i) for i in own["inputs"]),
+        ins = tuple(_input(i) for i in own["inputs"]) if isinstance(own.get("inputs"), list) else None
+        return catalogue.NodeType(name, pack, commit, own.get("category", ""), "", ins,
                                   tuple(catalogue.Output(o.get("type", ""), o.get("name")) for o in own["outputs"]))
     of, kind = (d.get("wrapped", {}).get(name) or (None, None))
     base = catalogue.node_type(of) if of else None
@@ -55,3 +56,8 @@ def made_type(name: str) -> catalogue.NodeType | None:
         else:
             ins[at] = i
     return catalogue.NodeType(name, pack, commit, "multigpu", "", tuple(ins), base.outputs)
+
+
+def copied(name: str) -> str | None:
+    """The class a type a pack makes copies, by its name (MultiGPU's WanVideoBlockSwapMultiGPU: WanVideoBlockSwap)."""
+    return (_data().get("declared", {}).get(name) or {}).get("class")

@@ -24,7 +24,7 @@ from ..reading import by_types
 from ..reading.subgraphs import CONTROL
 from ..reading.workflow import ALIASES, WIDGETS, CNode, Workflow
 from ..tracing.tasks import tasks
-from .made_types import made_type
+from .made_types import copied, made_type
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "twins.json")
 MEDIA = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO"})
@@ -44,7 +44,18 @@ def _data() -> dict:
 def declared(cls: str):
     """The type ``cls`` as its pack declares it: the catalogue's, else one a pack makes when loaded; None."""
     t = catalogue.node_type(cls)
-    return t if t is not None and t.inputs is not None else made_type(cls)
+    return t if t is not None and t.inputs is not None else made_type(cls) or t
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> dict[str, tuple[str, ...]]:
+    """{node type: its settings as a pack translation reads them} (the WIDGETS of the module holding each translate:
+    the settings it reads beyond what the catalogue's older declaration lists)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for m in families.mappings():
+        own = sys.modules.get(getattr(m.translate, "__module__", "") or "") if m.translate else None
+        out.update({k: tuple(v) for k, v in (getattr(own, "WIDGETS", {}) or {}).items()})
+    return out
 
 
 def _translated() -> set[str]:
@@ -113,12 +124,17 @@ def twin_of(cls: str) -> tuple[str, dict[str, str]] | None:
     if cls in _read():
         return None
     t = declared(cls)
-    if t is None or t.outputs is None:
+    if t is None or not t.outputs:
         return None
+    if t.inputs is None:  # a copy of a settings node whose inputs are made at run time: its machine settings out
+        same = [r for r in _targets(catalogue.node_type(cls) is None) if r.output_types == t.output_types
+                and r.name == copied(cls)]
+        return (same[0].name, {}) if same and all(_machine("", o) for o in t.output_types) else None
     best = [r for r in _targets(catalogue.node_type(cls) is None) if _extends(t, r)]
     if best:
         r = max(best, key=lambda r: (len(r.inputs), r.pack == "Comfy-Org/ComfyUI", r.name))
-        return r.name, {i.name: i.name for i in r.inputs if t.input(i.name) is not None}
+        names = [i.name for i in r.inputs] + [k for k in _tables().get(r.name, ()) if k != CONTROL]
+        return r.name, {k: k for k in names if t.input(k) is not None}
     return _one_file(t)
 
 
@@ -153,6 +169,8 @@ def _plan(n: CNode) -> _Plan | None:
     t, r = declared(n.cls), catalogue.node_type(found[0])
     mine = {v: k for k, v in found[1].items()}  # the twin's input -> the read type's
     named = dict(n.widgets) if n.widgets else by_types.widget_names_of(t, n.raw)
+    if t.inputs is None:  # a settings node's copy (its settings are said by the reading of the original)
+        return None if n.links else _Plan(n, r, dict(n.widgets), {}, set(), [], [])
     if t.widgets and not named:
         return None  # its saved values cannot be named: nothing is guessed
     keeps = _data()["keeps"].get(n.cls, {})
@@ -162,7 +180,7 @@ def _plan(n: CNode) -> _Plan | None:
     for k, v in named.items():
         w = t.input(k)
         if k == CONTROL or k in mine:
-            ri = r.input(mine[k]) if k in mine else None
+            ri = r.input(mine[k]) if k in mine else None  # (None too for a setting only the translation names)
             if ri is not None and _machine(k) and isinstance(ri.options, tuple) and v not in ri.options:
                 machine.append(f"{k} {_shown(v)}")  # a device ComfyUI's own node does not list (MultiGPU's 'cuda:1')
             else:
@@ -221,7 +239,9 @@ def translate(wf: Workflow) -> list[str]:
 
 
 def _sentence(n: CNode, p: _Plan) -> str:
-    line = f"'{n.title or n.origin}' ({n.origin}, #{n.id}) is read as ComfyUI's {n.cls}, whose inputs it declares too"
+    r = p.r
+    whose = "ComfyUI" if r.pack == "Comfy-Org/ComfyUI" else r.pack.rsplit("/", 1)[-1]
+    line = f"'{n.title or n.origin}' ({n.origin}, #{n.id}) is read as {whose}'s {n.cls}, whose inputs it declares too"
     if p.machine:
         line += (f"; its {', '.join(p.machine)} set where and how the model is held (devices, memory, precision): "
                  "not applied, Studio plans memory and precision itself")
