@@ -77,27 +77,28 @@ def test_a_first_pass_then_an_upscaled_refine_makes_the_first_pass_and_says_the_
 
 
 def test_a_packs_sampler_as_the_main_pass_holds_the_output_never_made_from_the_refine():
-    """RES4LYF's ClownsharKSampler_Beta (a sampler by its types, Studio does not read it) makes the 20-step take that
+    """A pack's sampler no catalogued pack declares (PackKSampler: a sampler by its input names, Studio does not read
+    it; RES4LYF's ClownsharKSampler_Beta is now read as the KSampler it extends: test_comfy_twins.py) makes the 20-step take that
     a core KSampler refines: made from the refine alone the video would be 6 steps from noise; the output is held
     with one sentence naming both passes, and no generator is made."""
-    d = _two_pass(first="ClownsharKSampler_Beta")
+    d = _two_pass(first="PackKSampler")
     conv = convert(d, "pack_main")
     assert _gens(conv) == []
-    assert conv.log[0].startswith("This workflow makes a take sampled by a node pack's sampler (ClownsharKSampler_Beta) "
+    assert conv.log[0].startswith("This workflow makes a take sampled by a node pack's sampler (PackKSampler) "
                                   "in its main pass (#9), then refined by 'KSampler' (#21) with Wan 2.1; Studio cannot "
-                                  "read ComfyUI's ClownsharKSampler_Beta")
+                                  "read ComfyUI's PackKSampler")
     assert conv.tasks[0]["generator"] is None
 
 
 def test_a_packs_refine_after_the_converted_pass_is_said_as_a_refine():
-    """A core KSampler's take refined by a pack's sampler: the generator is the KSampler's; the pack's pass is said
+    """A core KSampler's take refined by a pack's sampler (one no catalogued pack declares): the generator is the KSampler's; the pack's pass is said
     as the refine it is (its denoise and the upscale before it), not as another segment."""
-    d = _two_pass(first="KSampler", second="ClownsharKSampler_Beta")
+    d = _two_pass(first="KSampler", second="PackKSampler")
     conv = convert(d, "pack_refine")
     p = _gens(conv)[0].params
     assert (p["steps"], p["guidance"], p["seed"]) == (20, 6.0, 1234)
     notes = _notes(conv)
-    assert "a later pass: 'ClownsharKSampler_Beta' (ClownsharKSampler_Beta, #21), a node pack's sampler, refines the " \
+    assert "a later pass: 'PackKSampler' (PackKSampler, #21), a node pack's sampler, refines the " \
            "converted pass's take (denoise 0.4, steps 6, cfg 3.0, seed 7) after ComfyUI's 'LatentUpscaleBy'" in notes
     assert "another segment" not in notes
 
