@@ -106,7 +106,7 @@ def test_a_packs_vae_loader_told_by_its_types_gives_load_video_model_its_file():
     said = "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
     line = next(x for x in said.splitlines() if f"'VAELoaderKJ' (VAELoaderKJ, #{vae['id']}) is read as ComfyUI's "
                 "VAELoader" in x)  # its twin, by the types both declare (packs/twins.py)
-    assert "weight_dtype 'fp32'" in line and "not applied, Studio plans memory and precision itself" in line
+    assert "weight_dtype 'fp32'" in line and "not applied, Studio plans those itself" in line
 
 
 def test_a_packs_decoder_a_made_mask_and_a_clip_taken_apart_by_their_types():

@@ -47,7 +47,7 @@ def test_distorch_loaders_give_the_model_file_and_say_the_machine_settings():
     load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
     assert "wan2.1_t2v_1.3B_fp16" in json.dumps(load.params)
     assert "(UNETLoaderDisTorch2MultiGPU, #1) is read as ComfyUI's UNETLoader" in said
-    assert "virtual_vram_gb 9.0" in said and "Studio plans memory and precision itself" in said
+    assert "virtual_vram_gb 9.0" in said and "Studio plans those itself" in said
     assert "(CLIPLoaderMultiGPU, #2) is read as ComfyUI's CLIPLoader" in said and "device 'cuda:1'" in said
 
 

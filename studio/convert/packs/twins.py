@@ -243,8 +243,8 @@ def _sentence(n: CNode, p: _Plan) -> str:
     whose = "ComfyUI" if r.pack == "Comfy-Org/ComfyUI" else r.pack.rsplit("/", 1)[-1]
     line = f"'{n.title or n.origin}' ({n.origin}, #{n.id}) is read as {whose}'s {n.cls}, whose inputs it declares too"
     if p.machine:
-        line += (f"; its {', '.join(p.machine)} set where and how the model is held (devices, memory, precision): "
-                 "not applied, Studio plans memory and precision itself")
+        line += (f"; its {', '.join(p.machine)} set the machine it runs on (devices, memory, precision, kernels): "
+                 "not applied, Studio plans those itself")
     if p.other:
         many = len(p.other) > 1
         line += (f"; its {', '.join(p.other)} {'change' if many else 'changes'} what it makes: not applied, "
