@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from studio.convert.api import I2V, T2V, ComfyMapping, Generator, Task, held_task
 
-from .comfy_wrapper import EMPTY, FUN_CONTROL_TASK, HELD, IMAGE_TASK, PACK, PACK_NODES, PREFIXES, WIDGETS, translate
+from .comfy_videox_fun import INP_TASK, inp_task, translate as fun_translate
+from .comfy_wrapper import EMPTY, FUN_CONTROL_TASK, HELD, IMAGE_TASK, PACK, PACK_NODES, PREFIXES, WIDGETS
+from .comfy_wrapper import translate as wrapper_translate
 
 TITLE = "CogVideoX"
 FUN_CONTROL = "video_models.cogvideox_fun_control"  # fun_control.py's node
@@ -36,16 +38,25 @@ def _read_encode(b, node, up, spec, inputs, said):
     return None
 
 
+
+
+def translate(wf):
+    """kijai's CogVideoXWrapper's nodes and VideoX-Fun's CogVideoX-Fun nodes, read as ComfyUI's own."""
+    return wrapper_translate(wf) + fun_translate(wf)
+
+
 MAPPING = ComfyMapping(
     key="cogvideox", title=TITLE,
     tasks={IMAGE_TASK: Task("image to video", I2V, (("start_image", "image"),), TITLE, read=_read_encode),
            EMPTY: Task("text to video", T2V, (), TITLE),
            FUN_CONTROL_TASK: Task("control video (Fun Control)", FUN_CONTROL, (("start_image", "control"),), TITLE),
-           HELD: Task("a video", None, family=TITLE, read=held_task(TITLE))},
+           HELD: Task("a video", None, family=TITLE, read=held_task(TITLE)),
+           INP_TASK: Task("a video", None, family=TITLE, read=inp_task)},
     generators=(Generator(FUN_CONTROL, describe=lambda inputs, params: "control video (CogVideoX Fun Control)"),),
     files=(("cogvideo", TITLE),), folder_only=FOLDER_ONLY,
     widgets={**{k: v for k, v in WIDGETS.items() if k != IMAGE_TASK},
              IMAGE_TASK: WIDGETS[IMAGE_TASK], EMPTY: ("width", "height", "length", "batch_size"),
-             FUN_CONTROL_TASK: WIDGETS[IMAGE_TASK], HELD: ("input", "from", "carries")},
+             FUN_CONTROL_TASK: WIDGETS[IMAGE_TASK], HELD: ("input", "from", "carries"),
+             INP_TASK: ("model", "task", "sampler")},
     packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, pack_nodes=PACK_NODES,
     flow=False)  # CogVideoX's DDIM / DPM schedulers: the generators' flow-matching samplers do not apply

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
-from .comfy_videox_fun_data import (CAMERA_NODES, CAMERA_POSES, FOLDER_LOADERS, LORAS, PASS_THROUGH, SCHEDULERS,
+from .comfy_videox_fun_data import (ANNOTATORS, CAMERA_NODES, CAMERA_POSES, FOLDER_LOADERS, LORAS, PASS_THROUGH, SCHEDULERS,
                                     TEXT, VACE_TASK, WIDGETS, kind)
 
 PACK = "VideoX-Fun's ComfyUI nodes"
@@ -38,6 +38,7 @@ class _Translation(PackTranslation):
         return n.cls in WIDGETS
 
     def steps(self) -> None:
+        self.annotators()
         self.samplers = [n for n in self.wf.nodes.values() if kind(n.cls)]
         if not self.samplers:
             return
@@ -79,7 +80,7 @@ class _Translation(PackTranslation):
             return {}
         if source.id in self.made_parts:
             return self.made_parts[source.id]
-        w = self.named(source)
+        w = self.saved(source)
         out: dict = {"model_type": w.get("model_type")}
         if source.cls in FOLDER_LOADERS:
             name = w.get("model")
@@ -95,6 +96,12 @@ class _Translation(PackTranslation):
         self.made_parts[source.id] = out
         return out
 
+    def saved(self, n: CNode) -> dict:
+        """A loader's settings as saved (its model_name wired from the transformer's loader is not read: the files
+        are the loaders')."""
+        order = WIDGETS.get(n.cls, ())
+        return dict(n.widgets) if n.widgets else dict(zip(order, n.raw)) if isinstance(n.raw, list) else {}
+
     def _combined(self, n: CNode, w: dict) -> dict:
         """A Combine*Pipeline's files, each loader in its place as the core loader of the same file."""
         out: dict = {}
@@ -109,7 +116,12 @@ class _Translation(PackTranslation):
             src = self.wf.source(n, port)
             if src is not None:
                 extra = {"type": "wan"} if cls == "CLIPLoader" else {}
-                self.core(src, cls, {widget: self.named(src).get("model_name"), **extra}, {})
+                name = self.named(src).get("model_name")
+                self.core(src, cls, {widget: name, **extra}, {})
+                if str(name).lower().endswith((".pth", ".pt", ".bin", ".ckpt")):
+                    self.said.append(f"'{src.title or src.shown_cls}' (#{src.id}, {src.shown_cls})'s '{name}' is a "
+                                     "pickle file, which Studio never loads: give Load Video Model the same part as "
+                                     ".safetensors (ComfyUI's Wan files)")
                 out[key] = (src.id, 0)
         self.wf.taken.add(n.id)
         self.made[n.cls] = "its files' loaders (UNETLoader, VAELoader, CLIPLoader, CLIPVisionLoader)"
@@ -142,13 +154,30 @@ class _Translation(PackTranslation):
             top = (c.id, 0)
         return top
 
+    def annotators(self) -> None:
+        """The pack's control-clip drawers (VideoToCanny / VideoToDepth / VideoToOpenpose) as the core steps
+        Studio's Edges, Depth and Pose nodes stand for; the frames each draws said."""
+        for n in [x for x in self.wf.nodes.values() if x.cls in ANNOTATORS]:
+            w, cls = self.named(n), ANNOTATORS[n.cls]
+            c = self.core(n, cls, {}, {"image": n.links["input_video"]} if "input_video" in n.links else {})
+            if cls == "Canny":  # its thresholds are grey levels; ComfyUI's Canny's fractions of 1
+                c.raw = [w.get(k) / 255 if finite(w.get(k)) else None for k in ("low_threshold", "high_threshold")]
+            if finite(w.get("video_length")):
+                self.said.append(f"{self.where(n)} draws the first {w['video_length']:g} frames (video_length): Studio's "
+                                 "node draws every frame of the clip, the generator's frames set the take")
+
+    def src(self, n: CNode, port: str) -> str:
+        s = self.wf.source(n, port)
+        return f"'{s.title or s.shown_cls}' (#{s.id}, {s.shown_cls})" if s is not None else "a node"
+
     # -- prompts and camera ---------------------------------------------------------------------------
     def texts(self) -> None:
         """A FunTextBox read by one of the pack's Wan samplers: a CLIPTextEncode of its prompt."""
-        fed = {v[0] for s in self.samplers for k, v in s.links.items() if k in ("prompt", "negative_prompt")}
+        fed = {v[0]: s for s in self.samplers for k, v in s.links.items() if k in ("prompt", "negative_prompt")}
         for n in list(self.wf.nodes.values()):
             if n.cls == TEXT and n.id in fed:
-                self.core(n, "CLIPTextEncode", {"text": self.named(n).get("prompt")}, {})
+                clip = self.model_links(fed[n.id])[0].get("clip")
+                self.core(n, "CLIPTextEncode", {"text": self.named(n).get("prompt")}, {"clip": clip} if clip else {})
 
     def camera(self) -> None:
         """CameraTrajectoryFromChaoJie (lens) on a CameraBasic / CameraCombine (moves, speed, length) as one
@@ -214,7 +243,7 @@ class _Translation(PackTranslation):
         negative, denoise)."""
         what, links = kind(n.cls), n.links
         frames = w.get("video_length")
-        base = {"positive": pos, "negative": neg, "vae": parts.get("vae"), "clip_vision_output": None}
+        base = {"positive": pos, "negative": neg, "vae": parts.get("vae"), "clip_vision_output": self.vision(n, parts)}
         if what == "vace":
             cls, ports = VACE_TASK, (("control_video", "control_video"), ("subject_ref_images", "reference_image"),
                                      ("start_image", "start_image"), ("end_image", "end_image"))
@@ -231,8 +260,9 @@ class _Translation(PackTranslation):
             latent = self.task_node(n, "WanFunControlToVideo", {"length": frames}, base,
                                     (("control_video", "control_video"), ("start_image", "start_image")))
             if "ref_image" in links:
-                self.said.append(f"{self.where(n)}'s ref_image is Fun V1.1's reference image (read by its ref_conv), which "
-                                 "Studio's Wan Fun Control does not read: not wired")
+                self.said.append(f"{self.src(n, 'ref_image')}, wired into {self.where(n)}'s ref_image, is Fun V1.1's "
+                                 "reference image (read by its ref_conv), which Studio's Wan Fun Control does not read: "
+                                 "not wired")
             self.unread(n, ("validation_video", "end_image"), "the control clip drives the take")
             return latent, (n.id + ":task", 0), (n.id + ":task", 1), None
         if what == "v2v" and "validation_video" in links:  # a clip denoised part way: video to video
@@ -257,6 +287,22 @@ class _Translation(PackTranslation):
             self.said.append(f"{self.where(n)} has no image or clip wired: read as text to video at the generator's size")
         return (c.id, 0), pos, neg, None
 
+    def vision(self, n: CNode, parts: dict):
+        """The CLIP vision file's encode of the start image (a CLIPVisionEncode), as Wan 2.1's image models read it;
+        with no start image its loader is said as not used."""
+        if "vision" not in parts:
+            return None
+        image = next((n.links[k] for k in ("start_img", "start_image") if k in n.links), None)
+        if image is None:
+            loader = self.wf.nodes[parts["vision"][0]]
+            self.wf.taken.add(loader.id)
+            self.said.append(f"'{loader.title or loader.shown_cls}' (#{loader.id}, {loader.shown_cls}) is not used: "
+                             f"{self.where(n)} has no start image for it to encode")
+            return None
+        c = self.core(n, "CLIPVisionEncode", {"crop": "none"}, {"clip_vision": parts["vision"], "image": image},
+                      nid=f"{n.id}:vision")
+        return (c.id, 0)
+
     def model_file(self, parts: dict) -> str | None:
         m = parts.get("model")
         node = self.wf.nodes.get(m[0]) if m else None
@@ -274,7 +320,7 @@ class _Translation(PackTranslation):
     def unread(self, n: CNode, ports, why: str) -> None:
         for k in ports:
             if k in n.links:
-                self.said.append(f"{self.where(n)}'s {k} is not taken: {why}")
+                self.said.append(f"{self.src(n, k)}, wired into {self.where(n)}'s {k}, is not taken: {why}")
 
     def said_settings(self, n: CNode, w: dict) -> None:
         """What the sampler sets that Studio has no counterpart for, each said where set."""

@@ -47,6 +47,10 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "CameraCombineFromChaoJie": CAMERA_POSES[1:] + ("speed", "video_length"),
     "CameraTrajectoryFromChaoJie": ("fx", "fy", "cx", "cy"),
 }
+# the pack's control-clip drawers (comfyui/annotator/nodes.py) -> the core step Studio's node stands for
+ANNOTATORS = {"VideoToCanny": "Canny", "VideoToDepth": "DepthAnythingV2Preprocessor", "VideoToOpenpose": "DWPreprocessor"}
+WIDGETS.update({"VideoToCanny": ("low_threshold", "high_threshold", "video_length"), "VideoToDepth": ("video_length",),
+                "VideoToOpenpose": ("video_length",)})
 # the pack's scheduler names -> ComfyUI's sampler names (comfy_sampling reads those)
 SCHEDULERS = {"Flow": "euler", "Flow_Unipc": "uni_pc", "Flow_DPM++": "dpmpp_2m"}
 
