@@ -124,7 +124,7 @@ class _Translation(PackTranslation):
                                      ".safetensors (ComfyUI's Wan files)")
                 out[key] = (src.id, 0)
         self.wf.taken.add(n.id)
-        self.made[n.cls] = "its files' loaders (UNETLoader, VAELoader, CLIPLoader, CLIPVisionLoader)"
+        self.made[n.cls] = "the core loaders of the files wired into it"
         if "high" in out and "model" in out:
             self.said.append(f"{self.where(n)}'s transformer_2 is Wan 2.2 A14B's high-noise expert and its transformer "
                              "the low-noise one: read as two samplers, one on each expert")
@@ -205,7 +205,7 @@ class _Translation(PackTranslation):
         parts, loras = self.model_links(n)
         pos, neg = n.links.get("prompt"), n.links.get("negative_prompt")
         latent, pos, neg, denoise = self.task(n, w, parts, pos, neg)
-        self.said_settings(n, w)
+        self.said_settings(n, w, "high" in parts)
         self.made[n.cls] = "KSampler and VAEDecode" if "high" not in parts else "two KSamplerAdvanced and VAEDecode"
         sched = str(w.get("scheduler") or "")
         common = {"cfg": w.get("cfg"), "sampler_name": SCHEDULERS.get(sched, sched or None), "scheduler": "simple"}
@@ -230,6 +230,11 @@ class _Translation(PackTranslation):
                       {**conds, **({"model": low} if low else {})}, nid=f"{n.id}:sampler")
         vae = parts.get("vae")
         self.core(n, "VAEDecode", {}, {"samples": (f"{n.id}:sampler", 0), **({"vae": vae} if vae else {})})
+
+    def two(self, n: CNode) -> bool:
+        """Whether the sampler's model folder is a Wan 2.2 A14B one (two experts in one folder)."""
+        parts = self.model_links(n)[0]
+        return "a14b" in str(parts.get("name") or "").lower()
 
     def shifted(self, n: CNode, model, w: dict, tag: str) -> tuple[str, int]:
         """The sampler's shift as a ModelSamplingSD3 on the model's way."""
@@ -322,7 +327,7 @@ class _Translation(PackTranslation):
             if k in n.links:
                 self.said.append(f"{self.src(n, k)}, wired into {self.where(n)}'s {k}, is not taken: {why}")
 
-    def said_settings(self, n: CNode, w: dict) -> None:
+    def said_settings(self, n: CNode, w: dict, experts: bool) -> None:
         """What the sampler sets that Studio has no counterpart for, each said where set."""
         where = self.where(n)
         if w.get("enable_teacache") is True:
@@ -340,7 +345,9 @@ class _Translation(PackTranslation):
                              "aspect ratio when it runs: the size is not known before, so the generator's own stands")
         if finite(w.get("boundary")):
             self.said.append(f"{where}'s boundary {w['boundary']:g} (where Wan 2.2 A14B passes from its high-noise to "
-                             "its low-noise expert) is not taken: Studio switches at the model's own boundary_ratio")
+                             "its low-noise expert) is not taken: " + ("Studio switches at the model's own boundary_ratio"
+                                                                       if experts or self.two(n) else
+                                                                       "its model is loaded as one denoiser"))
         if w.get("padding_in_subject_ref_images") is True:
             self.said.append(f"{where} pads its subject images to the take's size (padding_in_subject_ref_images): "
                              "not taken, Wan VACE reads each reference as it is")
