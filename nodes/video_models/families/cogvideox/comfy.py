@@ -2,7 +2,8 @@
 is made with kijai's ComfyUI-CogVideoXWrapper, read as core nodes by comfy_wrapper.py, which makes this family's
 two node types: the wrapper's start-image encode as the image-to-video task, and the empty latent with the
 sampler's length (text to video). A start and an end image (the wrapper's interpolation) is a task Studio's
-CogVideoX cannot do, said. Read from a diffusers folder (family.py): the wrapper's loader names the diffusers
+CogVideoX cannot do, said. VideoX-Fun's own CogVideoX-Fun nodes are read by comfy_videox_fun.py (its InP
+samplers held in words). Read from a diffusers folder (family.py): the wrapper's loader names the diffusers
 repository it downloads, the folder Load Video Model reads. Plain data."""
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from .comfy_wrapper import translate as wrapper_translate
 
 TITLE = "CogVideoX"
 FUN_CONTROL = "video_models.cogvideox_fun_control"  # fun_control.py's node
-FOLDER_ONLY = ("of CogVideoX's ComfyUI files ({files}) Studio reads the diffusers folder the wrapper's loader names, "
+FOLDER_ONLY = ("of CogVideoX's ComfyUI files ({files}) Studio reads the diffusers folder the loader names, "
                "whole ('org/name' in a models folder or the Hugging Face cache): its T5 text encoder and VAE come "
-               "from that folder; the wrapper's own download (models/CogVideo/<name>) leaves the text encoder out")
+               "from that folder; kijai's wrapper's own download (models/CogVideo/<name>) leaves the text encoder out, "
+               "VideoX-Fun's (models/Fun_Models/<name>) holds its parts in diffusers' subfolders")
 # the start-image encode's settings Studio's Image to Video has no counterpart for, said where set (value, default)
 ENCODE_SETTINGS = (("noise_aug_strength", 0.0, "noise added to the start image"),
                    ("strength", 1.0, "the start image's latents scaled"),
