@@ -33,6 +33,8 @@ def _workflow(loaders, sampler: str, values: list, images: dict | None = None, m
             w.add("VHS_LoadVideo", {"video": path}, ["IMAGE"])
         if step is not None:
             src = w.add(step[0], step[1], ["IMAGE"], {"input_video": (src, 0, "IMAGE")})
+            w.add("VHS_VideoCombine", {"frame_rate": 16, "filename_prefix": "Control", "format": "video/h264-mp4"},
+                  [], {"images": (src, 0, "IMAGE")}, props={"Node name for S&R": "VHS_VideoCombine"})  # its preview
         ins[name] = (src, 0, "IMAGE")
     ins.update(more(w) if more else {})
     s = w.add(sampler, values, ["IMAGE"], ins)
@@ -80,6 +82,9 @@ def test_a_control_clip_through_the_packs_canny_is_wan_fun_control_on_edges():
     edges = next(n for n in conv.graph.nodes.values() if n.type_id == "control.edges")
     assert (edges.params["low"], edges.params["high"]) == (51, 102)
     assert "draws the first 49 frames (video_length)" in _said(conv)
+    saves = [n.id for n in conv.graph.nodes.values() if n.type_id == "io.save_video"]
+    assert len(saves) == 2 and [conv.graph.input_link(s, "video").src for s in saves].count(edges.id) == 1  # preview
+    assert conv.dropped == [] and conv.graph.validate() == []
 
 
 def test_a_validation_video_with_its_denoise_is_video_to_video():
