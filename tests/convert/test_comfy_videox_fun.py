@@ -155,6 +155,17 @@ def test_the_vace_sampler_keeps_its_subjects_and_start_frame():
     assert gen.params["keyframes"].startswith("0")
     assert "padding_in_subject_ref_images" in _said(conv)
 
+    def subjects(w):  # three pictures gathered by two chained ImageCollectNode
+        a, b, c = (w.add("LoadImage", [f"{x}.png", "image"], ["IMAGE"]) for x in "abc")
+        inner = w.add("ImageCollectNode", [], ["IMAGE"], {"image_1": (a, 0, "IMAGE"), "image_2": (b, 0, "IMAGE")})
+        outer = w.add("ImageCollectNode", [], ["IMAGE"], {"image_1": (inner, 0, "IMAGE"), "image_2": (c, 0, "IMAGE")})
+        return {"subject_ref_images": (outer, 0, "IMAGE")}
+    conv = convert(_workflow(loaders, "Wan2_2VaceFunSampler",
+                             [81, 640, 43, "fixed", 50, 6, "Flow", 12, 0.875] + CACHE + [False], more=subjects), "fun_subj")
+    g, gen = conv.graph, _gen(conv)
+    assert [g.nodes[g.input_link(gen.id, k).src].params["path"] for k in ("reference", "reference_2")] == ["a.png", "b.png"]
+    assert "'LoadImage' (#" in _said(conv) and "subject picture 3 of" in _said(conv)
+
 
 def test_a_cogvideox_fun_pose_model_is_fun_control_and_an_inp_model_is_held_in_words():
     def pose(w):

@@ -44,6 +44,7 @@ class _Translation(PackTranslation):
             return
         self.pass_through()
         self.texts()
+        self.unconnected_cameras()
         self.camera()
         for n in self.samplers:
             self.sampler(n, self.named(n))
@@ -179,6 +180,13 @@ class _Translation(PackTranslation):
                 clip = self.model_links(fed[n.id])[0].get("clip")
                 self.core(n, "CLIPTextEncode", {"text": self.named(n).get("prompt")}, {"clip": clip} if clip else {})
 
+    def unconnected_cameras(self) -> None:
+        """A ChaoJie camera node whose move feeds nothing (an example left beside the one wired): said."""
+        fed = {v[0] for m in self.wf.nodes.values() for v in m.links.values()}
+        for n in self.wf.nodes.values():
+            if n.cls in CAMERA_NODES + ("CameraJoinFromChaoJie",) and n.id not in fed and n.enabled:
+                self.said.append(f"{self.where(n)} feeds nothing in the workflow: its move is not used")
+
     def camera(self) -> None:
         """CameraTrajectoryFromChaoJie (lens) on a CameraBasic / CameraCombine (moves, speed, length) as one
         WanCameraEmbedding, which comfy_motion reads as a Camera Path."""
@@ -252,8 +260,8 @@ class _Translation(PackTranslation):
         if what == "vace":
             cls, ports = VACE_TASK, (("control_video", "control_video"), ("subject_ref_images", "reference_image"),
                                      ("start_image", "start_image"), ("end_image", "end_image"))
-            return self.task_node(n, cls, {"length": frames, "strength": 1.0}, base, ports), (n.id + ":task", 0), \
-                (n.id + ":task", 1), None
+            latent = self.task_node(n, cls, {"length": frames, "strength": 1.0}, base, ports, self.subjects(n))
+            return latent, (n.id + ":task", 0), (n.id + ":task", 1), None
         if what == "v2v" and "camera_conditions" in links:
             cam = self.wf.source(n, "camera_conditions")
             ports = (("start_image", "start_image"),)
@@ -291,6 +299,36 @@ class _Translation(PackTranslation):
         if what != "t2v":
             self.said.append(f"{self.where(n)} has no image or clip wired: read as text to video at the generator's size")
         return (c.id, 0), pos, neg, None
+
+    def subjects(self, n: CNode) -> dict:
+        """The pictures an ImageCollectNode (chained ones too) gathers into the VACE sampler's subject_ref_images:
+        the first two as Wan VACE's 'reference' and 'reference_2', any more said."""
+        src = self.wf.source(n, "subject_ref_images")
+        if src is None or src.cls != "ImageCollectNode":
+            return {}
+        self.wf.taken.add(src.id)
+        pictures = self.gathered(src)
+        self.made.setdefault(src.cls, "Wan VACE's reference images")
+        out = dict(zip(("reference_image", "reference_image_2"), pictures))
+        for i, link in enumerate(pictures[2:], 3):
+            pic = self.wf.nodes.get(link[0])
+            who = f"'{pic.title or pic.shown_cls}' (#{pic.id}, {pic.shown_cls})" if pic is not None else "a picture"
+            self.said.append(f"{who}, subject picture {i} of {self.where(n)}, is not taken: Studio's Wan VACE reads two "
+                             "reference images ('reference', 'reference_2')")
+        return out
+
+    def gathered(self, m: CNode, depth: int = 0) -> list:
+        """The links of the pictures ImageCollectNode ``m`` gathers, in order (a chained one's in its place)."""
+        out = []
+        for port in ("image_1", "image_2"):
+            link = m.links.get(port)
+            up = self.wf.nodes.get(link[0]) if link else None
+            if up is not None and up.cls == "ImageCollectNode" and depth < 16:
+                self.wf.taken.add(up.id)
+                out += self.gathered(up, depth + 1)
+            elif link is not None:
+                out.append(link)
+        return out
 
     def vision(self, n: CNode, parts: dict):
         """The CLIP vision file's encode of the start image (a CLIPVisionEncode), as Wan 2.1's image models read it;

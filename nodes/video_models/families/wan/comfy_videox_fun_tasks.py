@@ -23,5 +23,6 @@ def _frames(b, node, up, spec, inputs, said):
 
 
 FUN_TASKS = {VACE_TASK: Task("VACE video (control, reference, first / last frames)", VACE,
-                             (("control_video", "video"), ("reference_image", "reference")), "Wan VACE", read=_frames)}
+                             (("control_video", "video"), ("reference_image", "reference"),
+                              ("reference_image_2", "reference_2")), "Wan VACE", read=_frames)}
 FUN_WIDGETS = {VACE_TASK: ("length", "strength", "batch_size")}
