@@ -10,7 +10,7 @@ latents, which none of diffusers' CogVideoX pipelines Studio runs give it: its s
 are the pack's INPUT_TYPES (read for meaning at 804a425; nothing of it is imported or run). Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
+from studio.convert.api import CONTROL, CNode, PackTranslation, Task, Workflow, finite
 
 from .comfy_wrapper import FUN_CONTROL_TASK, HELD
 
@@ -34,7 +34,6 @@ KINDS = {"CogVideoXFunT2VSampler": "text to video", "CogVideoXFunInpaintSampler"
 
 def inp_task(b, node, up, spec, inputs, said):
     """The held task of a CogVideoX-Fun InP model's sampler (or a Control model's given no control clip)."""
-    from studio.convert.api import Task
     model, what, sampler = (b.wf.value(node, k) for k in ("model", "task", "sampler"))
     return Task(f"{what} with CogVideoX-Fun '{model}' ({sampler})", None, family="CogVideoX",
                 cannot=f"run CogVideoX-Fun '{model}' for {sampler}'s {what}: an InP model's transformer also reads an "

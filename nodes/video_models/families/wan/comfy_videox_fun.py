@@ -17,12 +17,10 @@ when it runs) is said. The settings' names and order are the pack's INPUT_TYPES 
 nothing of it is imported or run). Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
+from studio.convert.api import CNode, PackTranslation, Workflow, finite
 
 from .comfy_videox_fun_data import (ANNOTATORS, CAMERA_NODES, CAMERA_POSES, FOLDER_LOADERS, LORAS, PASS_THROUGH, SCHEDULERS,
                                     TEXT, VACE_TASK, WIDGETS, kind)
-
-PACK = "VideoX-Fun's ComfyUI nodes"
 
 
 class _Translation(PackTranslation):
