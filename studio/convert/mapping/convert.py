@@ -33,6 +33,7 @@ from .kinds import FILE_LOADERS, FOLDED, LOADERS, MAX_LISTED, OUTPUTS, SETTINGS_
 from .making import Making
 from .models import ModelReading
 from .outputs import OutputStage
+from .previews import step_previews
 from . import passing
 from .settings import SettingsReading
 
@@ -57,6 +58,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         notes (what was not converted, the workflow's own) laid out beside the nodes."""
         self._outputs()
         self._held_tasks()
+        step_previews(self)  # an output of a step a generator's input reads: that step's Studio node saved
         self._utilities()
         dropped, texts = self._not_converted()
         self._notes(dropped, texts)

@@ -2,19 +2,23 @@
 is made with kijai's ComfyUI-CogVideoXWrapper, read as core nodes by comfy_wrapper.py, which makes this family's
 two node types: the wrapper's start-image encode as the image-to-video task, and the empty latent with the
 sampler's length (text to video). A start and an end image (the wrapper's interpolation) is a task Studio's
-CogVideoX cannot do, said. Read from a diffusers folder (family.py): the wrapper's loader names the diffusers
+CogVideoX cannot do, said. VideoX-Fun's own CogVideoX-Fun nodes are read by comfy_videox_fun.py (its InP
+samplers held in words). Read from a diffusers folder (family.py): the wrapper's loader names the diffusers
 repository it downloads, the folder Load Video Model reads. Plain data."""
 from __future__ import annotations
 
 from studio.convert.api import I2V, T2V, ComfyMapping, Generator, Task, held_task
 
-from .comfy_wrapper import EMPTY, FUN_CONTROL_TASK, HELD, IMAGE_TASK, PACK, PACK_NODES, PREFIXES, WIDGETS, translate
+from .comfy_videox_fun import INP_TASK, inp_task, translate as fun_translate
+from .comfy_wrapper import EMPTY, FUN_CONTROL_TASK, HELD, IMAGE_TASK, PACK, PACK_NODES, PREFIXES, WIDGETS
+from .comfy_wrapper import translate as wrapper_translate
 
 TITLE = "CogVideoX"
 FUN_CONTROL = "video_models.cogvideox_fun_control"  # fun_control.py's node
-FOLDER_ONLY = ("of CogVideoX's ComfyUI files ({files}) Studio reads the diffusers folder the wrapper's loader names, "
+FOLDER_ONLY = ("of CogVideoX's ComfyUI files ({files}) Studio reads the diffusers folder the loader names, "
                "whole ('org/name' in a models folder or the Hugging Face cache): its T5 text encoder and VAE come "
-               "from that folder; the wrapper's own download (models/CogVideo/<name>) leaves the text encoder out")
+               "from that folder; kijai's wrapper's own download (models/CogVideo/<name>) leaves the text encoder out, "
+               "VideoX-Fun's (models/Fun_Models/<name>) holds its parts in diffusers' subfolders")
 # the start-image encode's settings Studio's Image to Video has no counterpart for, said where set (value, default)
 ENCODE_SETTINGS = (("noise_aug_strength", 0.0, "noise added to the start image"),
                    ("strength", 1.0, "the start image's latents scaled"),
@@ -36,16 +40,25 @@ def _read_encode(b, node, up, spec, inputs, said):
     return None
 
 
+
+
+def translate(wf):
+    """kijai's CogVideoXWrapper's nodes and VideoX-Fun's CogVideoX-Fun nodes, read as ComfyUI's own."""
+    return wrapper_translate(wf) + fun_translate(wf)
+
+
 MAPPING = ComfyMapping(
     key="cogvideox", title=TITLE,
     tasks={IMAGE_TASK: Task("image to video", I2V, (("start_image", "image"),), TITLE, read=_read_encode),
            EMPTY: Task("text to video", T2V, (), TITLE),
            FUN_CONTROL_TASK: Task("control video (Fun Control)", FUN_CONTROL, (("start_image", "control"),), TITLE),
-           HELD: Task("a video", None, family=TITLE, read=held_task(TITLE))},
+           HELD: Task("a video", None, family=TITLE, read=held_task(TITLE)),
+           INP_TASK: Task("a video", None, family=TITLE, read=inp_task)},
     generators=(Generator(FUN_CONTROL, describe=lambda inputs, params: "control video (CogVideoX Fun Control)"),),
     files=(("cogvideo", TITLE),), folder_only=FOLDER_ONLY,
     widgets={**{k: v for k, v in WIDGETS.items() if k != IMAGE_TASK},
              IMAGE_TASK: WIDGETS[IMAGE_TASK], EMPTY: ("width", "height", "length", "batch_size"),
-             FUN_CONTROL_TASK: WIDGETS[IMAGE_TASK], HELD: ("input", "from", "carries")},
+             FUN_CONTROL_TASK: WIDGETS[IMAGE_TASK], HELD: ("input", "from", "carries"),
+             INP_TASK: ("model", "task", "sampler")},
     packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, pack_nodes=PACK_NODES,
     flow=False)  # CogVideoX's DDIM / DPM schedulers: the generators' flow-matching samplers do not apply

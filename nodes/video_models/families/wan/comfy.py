@@ -13,7 +13,9 @@ from studio.core.shown import number
 from .dancer.comfy_dancer import dancer_output
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
-from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate
+from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate as wrapper_translate
+from .comfy_videox_fun import translate as fun_translate
+from .comfy_videox_fun_tasks import FUN_TASKS, FUN_WIDGETS
 from .humo.humo_rate import FPS as HUMO_FPS  # HuMo's frame rate: its Whisper features are made at it
 
 VACE, ANIMATE = "video_models.wan_vace", "video_models.wan_animate"
@@ -242,6 +244,14 @@ WIDGETS = {
     HELD: ("input", "from", "carries"),  # comfy_wrappers: a sampler input Studio cannot carry
 }
 TASKS[HELD] = Task("a video", None, family="Wan", read=held_task("Wan"))
+TASKS.update(FUN_TASKS)  # VideoX-Fun's VACE sampler read as its task node (comfy_videox_fun)
+WIDGETS.update(FUN_WIDGETS)
+
+
+def translate(wf):
+    """kijai's ComfyUI-WanVideoWrapper's nodes and VideoX-Fun's, read as ComfyUI's own (each says nothing where the
+    workflow has none of its nodes)."""
+    return wrapper_translate(wf) + fun_translate(wf)
 
 MAPPING = ComfyMapping(
     key="wan", title="Wan", tasks=TASKS, generators=GENERATORS, voices=VOICES,

@@ -1,0 +1,35 @@
+"""An output that shows what a generator's input is made from (a control clip's edges, depth or drawn poses previewed
+beside the take, as VideoX-Fun's and many Fun Control workflows save it): Studio's node for that step is made once,
+for the generator's input; the output becomes a Save Video (or a Preview) of the same node, said, instead of an
+output left 'not converted'."""
+from __future__ import annotations
+
+from ..finishing.utility import ENDS, FOLLOW
+from .intent import FAMILY_STEP_OUT, STEP_OUT, step_kind
+
+PREVIEWS = ("MaskPreview", "PreviewImage", "SaveImage")  # outputs of a picture: a Preview in Studio
+
+
+def step_previews(b) -> None:
+    """Each enabled output not made yet whose frames come straight from a step a generator's input reads (its Studio
+    node in ``b.loaded``): a Save Video (or a Preview) of that node's output."""
+    wf = b.wf
+    for end in [n for n in wf.nodes.values() if n.cls in ENDS and n.enabled and n.id not in b.used]:
+        port = next((k for k in FOLLOW if k in end.links), None)
+        src = wf.source(end, port) if port else None
+        if src is None or src.id not in b.used:
+            continue
+        made = next((sid for key, sid in b.loaded.items() if isinstance(key, str) and key.startswith(f"{src.id}<")),
+                    None)
+        out = STEP_OUT.get(src.cls) or FAMILY_STEP_OUT.get(step_kind(src.cls) or "")
+        if made is None or out is None:
+            continue
+        if end.cls in PREVIEWS or out in ("mask", "pose"):
+            b.g.connect(made, out, b.add("io.preview", {}, end), "value")
+        else:
+            b.g.connect(made, out, b.add("io.save_video", {"path": b.save_path(end)}, end), "video")
+        b.used.add(end.id)
+        b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.shown_cls}' (#{end.id}, {end.shown_cls}) shows what "
+                         f"'{src.title or src.shown_cls}' (#{src.id}, {src.shown_cls}) makes for the generator's input: "
+                         f"{'a Preview' if end.cls in PREVIEWS or out in ('mask', 'pose') else 'a Save Video'} of "
+                         "Studio's node for it")
