@@ -182,6 +182,9 @@ class ComfyMapping:
     packs: tuple[tuple[str, str, str], ...] = ()
     # a node pack's workflow read as core nodes before the conversion: (workflow) -> what is said
     translate: Callable[[Workflow], list[str]] | None = None
+    # the node types that translation reads by name -> the settings it reads of each (beyond what the catalogue's
+    # declaration lists); its settings-only nodes -> (): a node pack's twin of one is read as it (packs/twins.py)
+    translated: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     prompt_nodes: Mapping[str, str] = field(default_factory=dict)  # its nodes that hold a prompt -> that input
     # its node pack's nodes the converter does not read -> (their role, what they carry into the sampler in words),
     # said for what is lost where a workflow uses them (tracing.roles, takes.ledger)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import sys
 from typing import Any
 
 from .. import catalogue
@@ -49,23 +48,17 @@ def declared(cls: str):
 
 @functools.lru_cache(maxsize=1)
 def _tables() -> dict[str, tuple[str, ...]]:
-    """{node type: its settings as a pack translation reads them} (the WIDGETS of the module holding each translate:
-    the settings it reads beyond what the catalogue's older declaration lists)."""
+    """{node type: its settings as a pack translation reads them} (each family's declared ``translated``: the
+    settings it reads beyond what the catalogue's older declaration lists)."""
     out: dict[str, tuple[str, ...]] = {}
     for m in families.mappings():
-        own = sys.modules.get(getattr(m.translate, "__module__", "") or "") if m.translate else None
-        out.update({k: tuple(v) for k, v in (getattr(own, "WIDGETS", {}) or {}).items()})
+        out.update({k: tuple(v) for k, v in m.translated.items()})
     return out
 
 
 def _translated() -> set[str]:
-    """The node types the families' pack translations read by name (the tables of settings, WIDGETS and SETTINGS_ONLY,
-    of the module holding each translate)."""
-    out: set[str] = set()
-    for m in families.mappings():
-        own = sys.modules.get(getattr(m.translate, "__module__", "") or "") if m.translate else None
-        out |= set(getattr(own, "WIDGETS", {}) or {}) | set(getattr(own, "SETTINGS_ONLY", ()) or ())
-    return out
+    """The node types the families' pack translations read by name (their settings-only nodes too)."""
+    return set(_tables())
 
 
 @functools.lru_cache(maxsize=1)

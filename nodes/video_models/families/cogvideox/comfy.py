@@ -11,6 +11,7 @@ from studio.convert.api import I2V, T2V, ComfyMapping, Generator, Task, held_tas
 
 from .comfy_videox_fun import INP_TASK, inp_task, translate as fun_translate
 from .comfy_wrapper import EMPTY, FUN_CONTROL_TASK, HELD, IMAGE_TASK, PACK, PACK_NODES, PREFIXES, WIDGETS
+from .comfy_wrapper import TRANSLATED
 from .comfy_wrapper import translate as wrapper_translate
 
 TITLE = "CogVideoX"
@@ -60,5 +61,5 @@ MAPPING = ComfyMapping(
              IMAGE_TASK: WIDGETS[IMAGE_TASK], EMPTY: ("width", "height", "length", "batch_size"),
              FUN_CONTROL_TASK: WIDGETS[IMAGE_TASK], HELD: ("input", "from", "carries"),
              INP_TASK: ("model", "task", "sampler")},
-    packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, pack_nodes=PACK_NODES,
+    packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, translated=TRANSLATED, pack_nodes=PACK_NODES,
     flow=False)  # CogVideoX's DDIM / DPM schedulers: the generators' flow-matching samplers do not apply

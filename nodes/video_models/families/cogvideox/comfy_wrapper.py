@@ -52,6 +52,8 @@ LORAS = ("CogVideoLoraSelect", "CogVideoLoraSelectComfy")
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("CogVideoXTorchCompileSettings", "CogVideoXFasterCache", "CogVideoXTeaCache", "CogVideoEnhanceAVideo",
                  "CogVideoTransformerEdit")
+# what the translation reads by name -> the settings it reads (settings-only nodes: none), declared to the converter
+TRANSLATED = {**dict.fromkeys(SETTINGS_ONLY, ()), **WIDGETS}
 # what a sampler input carries that Studio has no counterpart for, in words: the sampler's task is held, said
 HELD_INPUTS = {"controlnet": "a ControlNet's control clip", "tora_trajectory": "Tora's motion trajectories",
                "consis_id_cond": "ConsisID's face identity"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from studio.convert.api import ComfyMapping, Generator, Task, held_task
 
 from .comfy_wrapper import HELD, PACK, PACK_NODES, PREFIXES, TASK, WIDGETS, translate
+from .comfy_wrapper import TRANSLATED
 
 TITLE = "HunyuanVideo Framepack"
 NODE = "video_models.framepack"  # node.py
@@ -23,4 +24,4 @@ MAPPING = ComfyMapping(
                           + (" to a last image" if "last_image" in inputs else "")),),
     files=(("framepack", TITLE),), folder_only=FOLDER_ONLY,
     widgets={**WIDGETS, TASK: ("length", "latent_window_size", "true_cfg"), HELD: ("input", "from", "carries")},
-    packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, pack_nodes=PACK_NODES)
+    packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, translated=TRANSLATED, pack_nodes=PACK_NODES)

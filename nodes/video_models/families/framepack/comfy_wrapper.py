@@ -28,6 +28,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
                          "embed_interpolation", "start_embed_strength", "denoise_strength"),
 }
 SETTINGS_ONLY = ("FramePackTorchCompileSettings",)
+# what the translation reads by name -> the settings it reads (settings-only nodes: none), declared to the converter
+TRANSLATED = {**dict.fromkeys(SETTINGS_ONLY, ()), **WIDGETS}
 PACK_NODES = {"FramePackSingleFrameSampler": ("sampler", "one frame from a reference (kisekaeichi)")}
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from studio.convert.api import I2V, ComfyMapping, Task, held_task
 
 from .comfy_wrapper import HELD, PACK, PACK_NODES, PREFIXES, translate
+from .comfy_wrapper import TRANSLATED
 from .comfy_wrapper import WIDGETS as WRAPPER_WIDGETS
 
 # its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
@@ -26,4 +27,4 @@ MAPPING = ComfyMapping(
     # from the image given to Image to Video (as ComfyUI's CLIP-vision output interleaves it)
     prompt_nodes={"TextEncodeHunyuanVideo_ImageToVideo": "prompt"},
     # kijai's ComfyUI-HunyuanVideoWrapper read as the core nodes (comfy_wrapper.py)
-    packs=tuple((p, PACK, "HunyuanVideo") for p in PREFIXES), translate=translate, pack_nodes=PACK_NODES)
+    packs=tuple((p, PACK, "HunyuanVideo") for p in PREFIXES), translate=translate, translated=TRANSLATED, pack_nodes=PACK_NODES)

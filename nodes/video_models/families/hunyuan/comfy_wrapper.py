@@ -39,6 +39,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
 }
 SETTINGS_ONLY = ("HyVideoBlockSwap", "HyVideoTorchCompileSettings", "HyVideoTeaCache", "HyVideoEnhanceAVideo",
                  "HyVideoSTG", "HyVideoFetaArgs")
+# what the translation reads by name -> the settings it reads (settings-only nodes: none), declared to the converter
+TRANSLATED = {**dict.fromkeys(SETTINGS_ONLY, ()), **WIDGETS}
 # sampler inputs Studio's HunyuanVideo has no counterpart for, in words: the task held (comfy.py)
 HELD_INPUTS = {"loop_args": "the wrapper's looping", "mask": "a mask of where to generate",
                "neg_image_cond_latents": "a negative start image"}

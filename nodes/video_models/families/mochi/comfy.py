@@ -7,6 +7,7 @@ from __future__ import annotations
 from studio.convert.api import T2V, ComfyMapping, Task, held_task
 
 from .comfy_wrapper import HELD, PACK, PREFIXES, translate
+from .comfy_wrapper import TRANSLATED
 from .comfy_wrapper import WIDGETS as WRAPPER_WIDGETS
 
 # its node's settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order: comfy_extras/nodes_mochi.py)
@@ -21,4 +22,4 @@ MAPPING = ComfyMapping(
            HELD: Task("a video", None, family="Mochi 1", read=held_task("Mochi 1"))},
     files=(("mochi", "Mochi 1"),), folder_only=FOLDER_ONLY, widgets=WIDGETS,
     # kijai's ComfyUI-MochiWrapper read as the core nodes (comfy_wrapper.py)
-    packs=tuple((p, PACK, "Mochi 1") for p in PREFIXES), translate=translate)
+    packs=tuple((p, PACK, "Mochi 1") for p in PREFIXES), translate=translate, translated=TRANSLATED)

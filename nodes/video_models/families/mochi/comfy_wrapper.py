@@ -24,6 +24,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "MochiSampler": ("width", "height", "num_frames", "steps", "cfg", "seed", CONTROL),
 }
 SETTINGS_ONLY = ("MochiTorchCompileSettings", "MochiFasterCache")
+# what the translation reads by name -> the settings it reads (settings-only nodes: none), declared to the converter
+TRANSLATED = {**dict.fromkeys(SETTINGS_ONLY, ()), **WIDGETS}
 DECODERS = ("MochiDecode", "MochiDecodeSpatialTiling")
 
 

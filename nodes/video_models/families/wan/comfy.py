@@ -14,6 +14,7 @@ from .dancer.comfy_dancer import dancer_output
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
 from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate as wrapper_translate
+from .comfy_wrappers import TRANSLATED
 from .comfy_videox_fun import translate as fun_translate
 from .comfy_videox_fun_tasks import FUN_TASKS, FUN_WIDGETS
 from .humo.humo_rate import FPS as HUMO_FPS  # HuMo's frame rate: its Whisper features are made at it
@@ -257,7 +258,7 @@ MAPPING = ComfyMapping(
     key="wan", title="Wan", tasks=TASKS, generators=GENERATORS, voices=VOICES,
     files=(("wan2.2", "Wan 2.2"), ("wan2_2", "Wan 2.2"), ("wan2.1", "Wan 2.1"), ("wan2_1", "Wan 2.1"), ("wan", "Wan")),
     text_types=("wan",), rank=1, passing={"WanDancerEncodeAudio": ()},  # the music's encoding: the Wan Dancer node's own
-    packs=tuple((p, "ComfyUI-WanVideoWrapper", "Wan") for p in PREFIXES), translate=translate,
+    packs=tuple((p, "ComfyUI-WanVideoWrapper", "Wan") for p in PREFIXES), translate=translate, translated=TRANSLATED,
     widgets=WIDGETS, pack_nodes=PACK_NODES,
     hooks={"file_names_version": True, "experts": "Wan 2.2 A14B",
            "tracks": lambda params: "ATI" if params.get("tracks_as") == "ati" else "Wan-Move",

@@ -52,6 +52,8 @@ WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
                  "WanVideoEasyCache", "WanVideoEnhanceAVideo", "WanVideoVRAMManagement", "WanVideoSLG",
                  "WanVideoExperimentalArgs", "WanVideoSetBlockSwap")
+# what the translation reads by name -> the settings it reads (settings-only nodes: none), declared to the converter
+TRANSLATED = {**dict.fromkeys(SETTINGS_ONLY, ()), **WIDGETS}
 # WanVideoContextOptions: one take sampled on overlapping windows, as Studio's 'context windows' long take
 CONTEXT = ("context_schedule", "context_frames", "context_stride", "context_overlap", "freenoise")
 CONTEXT_SCHEDULES = {"uniform_standard": "uniform", "uniform_looped": "looped"}
