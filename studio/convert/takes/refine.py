@@ -213,8 +213,7 @@ def make(b: Any, save: CNode, r: Refine) -> int | None:
             n.links[k] = link
         b.continuing = {}
     b.used.add(r.head.id)
-    if made:
-        refine_said.sound(b, sounds, heard)
+    refine_said.sound(b, sounds, heard, made)
     if made and sv is not None:  # the take refined is the pass's input, not an output of its own
         b.g.remove_node(sv)
         band.remove(sv)

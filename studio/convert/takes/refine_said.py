@@ -12,8 +12,9 @@ from typing import Any
 from studio.core.shown import cut, number
 
 from ..reading.workflow import CNode
-from ..tracing.walks import upstream
 from . import pass_sigmas
+from .passes import is_pass
+from ..tracing.walks import upstream
 
 KSAMPLER = ("seed", "noise_seed", "control_after_generate", "steps", "cfg", "sampler_name", "scheduler", "denoise")
 WINDOWS = {"ContextWindowsManual": ("context_length", "context_overlap", "context_schedule", "context_stride",
@@ -72,6 +73,8 @@ def frames(b: Any, r: Any, out: tuple[str, str]) -> tuple[tuple[str, str], list[
             said.append(f"{_name(n)} frees memory and passes the frames on unchanged {way}: nothing to apply")
         elif n.cls in COLOURS:
             ref = wf.source(n, "image_ref") or wf.source(n, "image_reference")
+            if ref is not None and not ref.links:  # a picture loaded for the match alone: said with it
+                b.used.add(ref.id)
             how = ", ".join(f"{k} {_shown(v)}" for k in ("method", "strength") if (v := wf.value(n, k)) is not None)
             said.append(f"{_name(n)} matches the frames' colour to {_name(ref) if ref is not None else 'another picture'}"
                         f"{' (' + how + ')' if how else ''} {way}: not applied (Studio's Video to Video restyles the "
@@ -136,45 +139,74 @@ def sampler(b: Any, r: Any) -> list[str]:
     return said
 
 
+def _downstream(wf, start: CNode) -> set[str]:
+    """The nodes ``start``'s outputs reach (itself included): one pass over the links."""
+    users: dict[str, list[str]] = {}
+    for n in wf.nodes.values():
+        for src, _ in n.links.values():
+            users.setdefault(src, []).append(n.id)
+    found, todo = {start.id}, [start.id]
+    while todo:
+        for m in users.get(todo.pop(), ()):
+            if m not in found:
+                found.add(m)
+                todo.append(m)
+    return found
+
+
 def sounds(wf, save: CNode, r: Any) -> list[tuple[CNode, str, tuple[str, int]]]:
-    """The 'audio' inputs on the output's way (CreateVideo's, the save's own) given the earlier take's sound: (node,
-    input, link). The pass's pipeline is made without them (else it would read the earlier take as its own), its
-    Save Video given the earlier take's generator's sound (:func:`sound`)."""
+    """The inputs on the pass's way (from the output back, not past the encoder's frames) that the earlier take
+    reaches: its sound on the output's way (CreateVideo's 'audio'), and what the pass's conditioning reads of it (Wan
+    HuMo's first frame and voice): (node, input, link). The pass's pipeline is made without them (else it would read
+    the earlier take as its own); :func:`sound` gives the sound to its Save Video and says the rest."""
+    starts = [r.earlier] + [u for u in upstream(wf, r.earlier) if is_pass(wf, u)]  # the take's passes
+    tainted = set().union(*(_downstream(wf, x) for x in starts)) - _downstream(wf, r.head)  # (the pass's own way)
+    outs = {save.id} | {s for s, _ in save.links.values()}  # the output and what it is given (CreateVideo)
     found, seen, todo = [], {save.id}, [save]
-    while todo and len(seen) < 256:
+    while todo and len(seen) < 4096:
         n = todo.pop()
         for k, link in n.links.items():
             m = wf.nodes.get(link[0])
             if m is None or m.id in seen:
                 continue
-            if k == "audio" and any(u.id == r.earlier.id for u in upstream(wf, m)):
-                found.append((n, k, link))
+            if m.id in tainted and (k == "audio" and n.id in outs or not {"positive", "negative"} & set(m.links)):
+                found.append((n, k, link))  # the output's sound, or what the take makes (not the pass's prompts)
                 continue
             seen.add(m.id)
-            if not m.cls.startswith("VAEDecode") and m.id != r.head.id:
-                todo.append(m)
+            todo.append(m)
     return found
 
 
-def sound(b: Any, found: list, heard: tuple[str, str]) -> None:
+def sound(b: Any, found: list, heard: tuple[str, str], made: bool) -> None:
     """The pass's Save Video given the earlier take's sound (its generator's 'audio'), said with the nodes on the
     sound's way: its decoder and latents read (the generator makes the sound), any other step said not applied."""
     if not found:
         return
-    wf, band = b.wf, b.bands[-1]
-    sv = next((x for x in band if b.g.nodes[x].type_id == "io.save_video"), None)
+    wf, band = b.wf, b.bands[-1] if b.bands else []
+    sv = next((x for x in band if b.g.nodes[x].type_id == "io.save_video"), None) if made else None
     has = heard[0] in b.g.nodes and any(o.name == heard[1] for o in b.g.nodes[heard[0]].spec.outputs)
     for n, k, link in found:
         src, steps = wf.nodes[link[0]], []
         while src is not None and "Decode" not in src.cls and len(steps) < 16:
             steps.append(src)
-            src = wf.source(src, "audio") or wf.source(src, "samples")
+            src = next((wf.source(src, x) for x in ("audio", "samples", "image", "images", "image_pass")
+                        if x in src.links), None)
+        if k != "audio" or n.cls not in ("CreateVideo", "SaveVideo") and "Combine" not in n.cls:
+            b.used |= {x.id for x in steps}
+            b.log(f"{_name(n)}'s '{k}' is made from the take the pass refines"
+                  + (" (through " + ", ".join(_name(x) for x in steps) + ")" if steps else "")
+                  + ": Studio's graph does not give it to the pass (said with the pass)")
+            continue
+        if not made:
+            b.used |= {x.id for x in steps}
+            b.log(f"{_name(n)}'s '{k}' is the sound of the take the pass refines: written with that take by its own "
+                  "Save Video (the pass is held)" + "".join(f"; {_name(x)} on its way is not applied" for x in steps))
+            continue
         if sv is None or not has or b.g.input_link(sv, "audio") is not None:
             b.log(f"{_name(n)}'s '{k}' is the sound of the take the pass refines: not given to Studio's Save Video "
                   "(that take makes none)")
             continue
         b.g.connect(heard[0], heard[1], sv, "audio")
-        b.used |= {u.id for u in upstream(wf, src) if "Decode" in u.cls or "Separate" in u.cls} if src else set()
         b.used |= {x.id for x in steps}
         b.log(f"{_name(n)}'s '{k}' is the sound of the take the pass refines: Studio's Save Video takes it from that "
               "take's own output, as its Save Video would" + "".join(f"; {_name(x)} on its way is not applied" for x in steps))
