@@ -28,7 +28,7 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import is_latent_input
 from ..tracing.sampling import SAMPLERS
 from ..tracing.walks import sampler_denoise
-from . import pass_sigmas, refine_said
+from . import pass_sigmas, refine_family, refine_said
 from .passes import is_pass
 
 MAX_WALKED = 2_000  # nodes looked at between an output and its decoders, and along a latent's way
@@ -181,10 +181,15 @@ def make(b: Any, save: CNode, r: Refine) -> int | None:
     pipelines made, None where the earlier take could not be made."""
     wf = b.wf
     took = _earlier_take(b, save, r)
-    if took is None:
+    if took is None:  # the take cannot be made (held with its sentence): the pass on it said held with it
+        model = refine_said.model_file(wf, r.head)
+        b.log(f"a pass, not another segment: '{r.head.title or r.head.shown_cls}' ({r.head.shown_cls}, #{r.head.id}) "
+              f"refines the frames of the take of '{r.earlier.title or r.earlier.shown_cls}' ({r.earlier.shown_cls}, "
+              f"#{r.earlier.id}){' with ' + repr(model) if model else ''}: that take is held (said), the pass with it")
         return None
     band_at, sv, out, heard = took
     band = b.bands[band_at]
+    whole = out  # the take's every frame (a reference picked from it counts from there)
     out, said = refine_said.frames(b, r, out)
     line = (f"a pass, not another segment: '{r.head.title or r.head.shown_cls}' ({r.head.shown_cls}, #{r.head.id}) "
             f"refines the frames of the take of '{r.earlier.title or r.earlier.shown_cls}' ({r.earlier.shown_cls}, "
@@ -194,26 +199,42 @@ def make(b: Any, save: CNode, r: Refine) -> int | None:
             "model, LoRAs, prompt and seed")
     said += refine_said.sampler(b, r)
     b.used |= {n.id for n in r.frames} | {r.decode.id}
+    view, family = _view(wf, r), refine_family.rework_of(b, r.head)
+    if family is not None:  # the pass's conditioning is a family's task node (Wan HuMo's): its generator reworks
+        view.links["latent_image"] = (family.node.id, family.latent)
+        view.widgets["denoise"] = 1.0  # (read from the task node's latent; the take and its strength given after)
+        b.continuing, more = refine_family.given(b, r, family, whole, heard)
+        said += more
+        title = b.g.registry.get(family.task.generator).title
+        said.append(line.replace("Studio's Video to Video restyles that take's video",
+                                 f"Studio's {title} reworks that take's video (its 'video': it encodes the frames "
+                                 "itself)"))
+        b.used.add(r.encode.id)
+    else:
+        b.continuing = {(r.encode.id, "pixels"): (out[0], out[1], line)}
     pixels = r.encode.links.pop("pixels", None)
     sounds = refine_said.sounds(wf, save, r)  # the earlier take's sound on the output's way: taken from its generator
     for n, k, link in sounds:
         n.links.pop(k, None)
     head = wf.nodes[r.head.id]
-    wf.nodes[r.head.id] = _view(wf, r)
-    b.continuing = {(r.encode.id, "pixels"): (out[0], out[1], line)}
+    wf.nodes[r.head.id] = view
     for x in said:
         b.say(x)
     try:
         made = b.pipeline(save)  # (held with its sentence where it cannot be made)
+        if made and family is not None and not refine_family.finish(b, r, out, [k for n, k, _ in sounds
+                                                                                if n.id == family.node.id]):
+            b.log(f"the pass's generator takes no take to rework: '{r.head.title or r.head.shown_cls}' "
+                  f"(#{r.head.id}) is made from its own inputs alone")
     finally:
         wf.nodes[r.head.id] = head
         if pixels is not None:
             r.encode.links["pixels"] = pixels
         for n, k, link in sounds:
             n.links[k] = link
-        b.continuing = {}
+        b_cont, b.continuing = b.continuing, {}
     b.used.add(r.head.id)
-    refine_said.sound(b, sounds, heard, made)
+    refine_said.sound(b, [x for x in sounds if (x[0].id, x[1]) not in b_cont], heard, made)
     if made and sv is not None:  # the take refined is the pass's input, not an output of its own
         b.g.remove_node(sv)
         band.remove(sv)

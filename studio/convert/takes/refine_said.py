@@ -99,6 +99,15 @@ def _model_way(wf, head: CNode) -> list[CNode]:
     return found
 
 
+def model_file(wf, head: CNode) -> str | None:
+    """The file of the model the pass samples with (the first file named on its model's way)."""
+    for n in _model_way(wf, head):
+        v = next((wf.value(n, k) for k in ("model_name", "unet_name", "ckpt_name") if wf.value(n, k)), None)
+        if isinstance(v, str):
+            return v
+    return None
+
+
 def sampler(b: Any, r: Any) -> list[str]:
     """The pass's sampler's own settings and inputs the builder does not read as a KSampler's, each said: RES4LYF's
     sigma chain (read: its share and steps), its options, its pack's settings; the context windows on its model."""
@@ -195,7 +204,7 @@ def sound(b: Any, found: list, heard: tuple[str, str], made: bool) -> None:
             b.used |= {x.id for x in steps}
             b.log(f"{_name(n)}'s '{k}' is made from the take the pass refines"
                   + (" (through " + ", ".join(_name(x) for x in steps) + ")" if steps else "")
-                  + ": Studio's graph does not give it to the pass (said with the pass)")
+                  + ": not wired in Studio's graph, where the pass's generator is given that take itself")
             continue
         if not made:
             b.used |= {x.id for x in steps}
