@@ -80,3 +80,58 @@ def test_a_refine_by_a_packs_sampler_through_picked_frames_is_a_pass():
                   "a pass, not another segment: 'ClownsharKSampler_Beta' (ClownsharKSampler_Beta, #23) refines"):
         assert words in said, words
     assert conv.dropped == []  # every node read or said
+
+
+def test_a_humo_pass_takes_its_reference_from_the_take_and_says_the_vocals_not_separated():
+    """Wan HuMo's pass (ckinpdx's LTX-2.3 -> HuMo): its reference a frame ImageFromBatch picks of every 2nd frame of
+    the take (from frame 1: frame 1 + 3 x 2 = 7 of the take, given by Frame Hold), its voice separated from the music
+    by MelBandRoFormer (said not applied), its size and length wired from the take's frames (left the take's)."""
+    w = UI()
+    ck, pos, neg, empty = _ltx2_head(w)
+    ks = w.add("KSampler", [5, "fixed", 8, 1.0, "euler", "simple", 1.0], ["LATENT"],
+               {"model": (ck, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
+                "latent_image": (empty, 0, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (ck, 2, "VAE")})
+    nth = w.add("VHS_SelectEveryNthImage", [2, 1], ["IMAGE", "INT"], {"images": (dec, 0, "IMAGE")})
+    pick = w.add("ImageFromBatch", [3, 1], ["IMAGE"], {"image": (nth, 0, "IMAGE")})
+    size = w.add("GetImageSizeAndCount", [], ["IMAGE", "INT", "INT", "INT"], {"image": (nth, 0, "IMAGE")})
+    unet = w.add("UNETLoader", ["humo_17B_fp16.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
+    p2 = w.add("CLIPTextEncode", ["she sings"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    n2 = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    au = w.add("LoadAudio", ["song.wav"], ["AUDIO"])
+    mbr = w.add("MelBandRoFormerModelLoader", ["MelBandRoformer_fp16.safetensors"], ["MELROFORMERMODEL"])
+    vocals = w.add("MelBandRoFormerSampler", [], ["AUDIO", "AUDIO"],
+                   {"model": (mbr, 0, "MELROFORMERMODEL"), "audio": (au, 0, "AUDIO")})
+    ae = w.add("AudioEncoderLoader", ["whisper_large_v3_fp16.safetensors"], ["AUDIO_ENCODER"])
+    aenc = w.add("AudioEncoderEncode", [], ["AUDIO_ENCODER_OUTPUT"],
+                 {"audio_encoder": (ae, 0, "AUDIO_ENCODER"), "audio": (vocals, 0, "AUDIO")})
+    humo = w.add("WanHuMoImageToVideo", [832, 480, 97, 1], ["CONDITIONING", "CONDITIONING", "LATENT"],
+                 {"positive": (p2, 0, "CONDITIONING"), "negative": (n2, 0, "CONDITIONING"), "vae": (vae, 0, "VAE"),
+                  "audio_encoder_output": (aenc, 0, "AUDIO_ENCODER_OUTPUT"), "ref_image": (pick, 0, "IMAGE"),
+                  "width": (size, 1, "INT"), "height": (size, 2, "INT"), "length": (size, 3, "INT")})
+    enc = w.add("VAEEncode", [], ["LATENT"], {"pixels": (nth, 0, "IMAGE"), "vae": (vae, 0, "VAE")})
+    ks2 = w.add("KSampler", [9, "fixed", 4, 1.0, "euler", "simple", 0.5], ["LATENT"],
+                {"model": (unet, 0, "MODEL"), "positive": (humo, 0, "CONDITIONING"),
+                 "negative": (humo, 1, "CONDITIONING"), "latent_image": (enc, 0, "LATENT")})
+    dec2 = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks2, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    cv = w.add("CreateVideo", [25], ["VIDEO"], {"images": (dec2, 0, "IMAGE"), "audio": (au, 0, "AUDIO")})
+    w.add("SaveVideo", ["humo", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    conv = convert(w.doc(), "humo_take")
+    g = conv.graph
+    assert g.validate() == []
+    ltx = next(n for n in g.nodes.values() if n.type_id == "video_models.ltx2")
+    humo_gen = next(n for n in g.nodes.values() if n.type_id == "video_models.wan_humo")
+    hold = g.nodes[g.input_link(humo_gen.id, "reference").src]
+    assert hold.type_id == "edit.frame_hold" and hold.params["frame"] == 7 and g.input_link(hold.id, "video").src == ltx.id
+    times = g.nodes[g.input_link(humo_gen.id, "video").src]  # every 2nd frame from frame 1: trim, then speed
+    assert times.type_id == "edit.time" and times.params["mode"] == "speed" and times.params["speed"] == 2.0
+    assert g.nodes[g.input_link(times.id, "video").src].params["mode"] == "trim"
+    assert humo_gen.params["strength"] == 0.5 and humo_gen.params["frames"] == 0 and humo_gen.params["width"] == 0
+    said = "\n".join(conv.log + [n["text"] for n in g.ui.get("notes", [])])
+    assert f"'MelBandRoFormerSampler' (MelBandRoFormerSampler, #{vocals}) separates the vocals from the music of the " \
+           f"sound (with the model of 'MelBandRoFormerModelLoader' (MelBandRoFormerModelLoader, #{mbr})) for " \
+           f"'AudioEncoderEncode' (AudioEncoderEncode, #{aenc})'s 'audio': not applied" in said
+    assert "'ref_image' is frame 7 of the take the pass reworks" in said
+    assert conv.dropped == []

@@ -77,13 +77,13 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
                 continue
             takes = segments.segments(wf, s, self.g.registry) if s.enabled else []
             reworked = restyle.pass_of(wf, s) if s.enabled and not takes else None
-            refined = refine.pass_of(wf, s) if s.enabled and not takes and reworked is None else None
+            refined = refine.pass_for(self, s, reworked) if s.enabled and not takes else None
             if takes and segments.make(self, s, takes):  # several takes joined: a pipeline each, concatenated
                 self.out.pipelines += 1
+            elif refined is not None and (made := refine.make(self, s, refined)) is not None:
+                self.out.pipelines += made  # a pass reworking an earlier take's frames: picked, a pack's sampler...
             elif reworked is not None and (made := restyle.make(self, s, reworked)) is not None:
                 self.out.pipelines += made  # a pass reworking an earlier take's frames: that take, then the pass
-            elif refined is not None and (made := refine.make(self, s, refined)) is not None:
-                self.out.pipelines += made  # the same, its frames picked or its sampler a pack's (takes.refine)
             elif not takes and segments.from_earlier(self, s):  # its take starts from another output's frames
                 self.out.pipelines += 1
             elif not takes and self.pipeline(s):

@@ -133,15 +133,24 @@ def pass_of(wf: Workflow, save: CNode) -> Refine | None:
     return None
 
 
+def pass_for(b: Any, save: CNode, plain: Any) -> Refine | None:
+    """The pass made here: any where takes.restyle finds none (``plain`` None), and one it finds whose conditioning is
+    a family's task node that reworks a take (Wan HuMo's), which restyle's Video to Video cannot make."""
+    r = pass_of(b.wf, save)
+    return r if r is not None and (plain is None or refine_family.rework_of(b, r.head) is not None) else None
+
+
 def _view(wf: Workflow, r: Refine) -> CNode:
     """The pass's sampler as the builder reads a KSampler: its own seed, cfg and sampler; the share of the schedule
-    as its denoise and, where RES4LYF's sigmas set them, the steps that make the pass's own in Video to Video (which
-    runs ``int(steps * strength)`` of them)."""
+    as its denoise and the steps that make the pass's own run in Studio's generator, which runs
+    ``int(steps * strength)`` of them (RES4LYF's sigmas' steps; a KSampler's steps, all run at its denoise)."""
     h = r.head
     steps = wf.value(h, "steps")
-    if r.sigmas is not None:
-        steps = math.ceil(r.sigmas.steps / r.denoise - 1e-9)
-        while int(steps * r.denoise) < r.sigmas.steps:
+    run = r.sigmas.steps if r.sigmas is not None else steps if isinstance(wf.value(h, "denoise"), (int, float)) \
+        and h.cls != "KSamplerAdvanced" and isinstance(steps, int) else None  # (a KSampler's denoise: all its steps
+    if run is not None:  # run, of a schedule of steps / denoise)
+        steps = math.ceil(run / r.denoise - 1e-9)
+        while int(steps * r.denoise) < run:
             steps += 1
     seed = next((v for k in ("seed", "noise_seed") if (v := wf.value(h, k)) is not None), None)
     widgets = {"seed": seed, "control_after_generate": "fixed", "steps": steps, "cfg": wf.value(h, "cfg"),
@@ -158,7 +167,7 @@ def _earlier_take(b: Any, save: CNode, r: Refine) -> tuple[int, str, tuple[str, 
     wf = b.wf
     fake = CNode(f"{save.id}~taken", "SaveVideo", f"{save.title or save.shown_cls}, the take refined", save.mode,
                  {"filename_prefix": f"{wf.value(save, 'filename_prefix') or 'ComfyUI'}_take"},
-                 {"video": (r.earlier.id, 0)}, r.earlier.pos)
+                 {"video": (r.decode.id, 0)}, r.decode.pos)  # (the frames the pass is given: a latent upscale kept)
     wf.nodes[fake.id] = fake
     before = len(b.bands)
     try:

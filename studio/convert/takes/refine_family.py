@@ -62,10 +62,10 @@ def _back(wf: Workflow, n: CNode, port: str, known: dict) -> tuple[CNode | None,
 
 
 def _frame(wf: Workflow, steps: list[CNode]) -> tuple[int | None, list[str]]:
-    """The frame of the take the steps pick (the earlier take's index: ImageFromBatch's after every n-th picked), and
-    what cannot be read."""
+    """The frame of the take the steps pick (``steps`` the task node's nearest first: ImageFromBatch's index, of every
+    n-th frame picked before it, is that take's ``skip + index * n``), and what cannot be read."""
     frame, bad = 0, []
-    for n in reversed(steps):  # the take's end first
+    for n in steps:  # the task node's nearest first: each maps an index of its output to one of its input
         if n.cls == "VHS_SelectEveryNthImage":
             nth, skip = wf.value(n, "select_every_nth"), wf.value(n, "skip_first_images") or 0
             if not isinstance(nth, int) or not isinstance(skip, int):
