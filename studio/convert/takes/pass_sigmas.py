@@ -1,4 +1,4 @@
-"""A pass's schedule shaped by RES4LYF's sigma nodes (issue 112 item 4), read into what Studio's Video to Video takes:
+"""A pass's schedule shaped by RES4LYF's sigma nodes (issue 112 item 4), read into what Studio's pass takes:
 the share of the schedule the pass runs (its strength), the steps it runs and the noise level it starts from.
 
 The chain read (ckinpdx's LTX-2.3 -> Wan refines; the nodes' behaviour as RES4LYF@022c873 ``sigmas.py`` declares and
@@ -15,8 +15,10 @@ computes it, read, not run):
 - ``Sigmas Rescale`` (start, end): the schedule stretched to run from ``start`` to ``end``.
 
 The share is the split's: the low sigmas' steps over the whole schedule's (the denoise a KSampler gives the same
-slice); Studio's Video to Video runs that share of its model's own schedule, in the steps read, so the noise level
-it starts from is its scheduler's, not the rescaled start: said. Plain data and stdlib."""
+slice); Studio's generator for the pass (Video to Video, Wan HuMo) runs that share of its model's own schedule, in
+the steps read, so the noise level it starts from is its scheduler's, not the rescaled start: said.
+
+Plain data and stdlib."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -131,10 +133,10 @@ def _name(n: CNode) -> str:
 
 
 def sentence(p: PassSigmas, sampler: CNode) -> str:
-    """The chain in one sentence: what the workflow's pass runs, and what Studio's Video to Video runs instead."""
+    """The chain in one sentence: what the workflow's pass runs, and what Studio's generator runs instead."""
     names = ", ".join(_name(n) for n in reversed(p.nodes))
     return (f"RES4LYF's sigma nodes {names} shape the schedule given to {_name(sampler)}'s 'sigmas': the pass runs "
             f"{p.steps} step{'s' if p.steps != 1 else ''} from noise level {number(round(p.start, 4))}, the last "
-            f"{number(round(100 * p.share, 1))} % of its linear-quadratic schedule; Studio's Video to Video runs that "
-            f"share (strength {number(p.share)}) of its model's own schedule in {p.steps} step"
+            f"{number(round(100 * p.share, 1))} % of its linear-quadratic schedule; Studio's generator for the pass "
+            f"runs that share (strength {number(p.share)}) of its model's own schedule in {p.steps} step"
             f"{'s' if p.steps != 1 else ''}: the sigma shaping is not applied")

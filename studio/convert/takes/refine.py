@@ -185,6 +185,35 @@ def _earlier_take(b: Any, save: CNode, r: Refine) -> tuple[int, str, tuple[str, 
         ((sound.src, sound.src_port) if sound is not None else (gen, "audio"))
 
 
+def _line(r: Refine) -> str:
+    """The pass in one sentence (Studio's Video to Video making it; a family's generator: its title put in)."""
+    return (f"a pass, not another segment: '{r.head.title or r.head.shown_cls}' ({r.head.shown_cls}, #{r.head.id}) "
+            f"refines the frames of the take of '{r.earlier.title or r.earlier.shown_cls}' ({r.earlier.shown_cls}, "
+            f"#{r.earlier.id}), encoded by '{r.encode.title or r.encode.shown_cls}' ({r.encode.shown_cls}, "
+            f"#{r.encode.id}) for its 'latent_image', running {number(round(r.denoise, 4))} of its schedule: Studio's "
+            f"Video to Video restyles that take's video at strength {number(round(r.denoise, 4))} with the pass's own "
+            "model, LoRAs, prompt and seed")
+
+
+def _prepared(b: Any, r: Refine, whole: tuple[str, str], out: tuple[str, str], heard: tuple[str, str],
+              said: list[str]) -> tuple[CNode, Any]:
+    """The pass's sampler as the builder reads it and its family's rework (None: Video to Video), b.continuing set
+    to give the pass the take (its frames; a family's task node's inputs the take makes) and ``said`` the pass."""
+    line, view, family = _line(r), _view(b.wf, r), refine_family.rework_of(b, r.head)
+    if family is None:
+        b.continuing = {(r.encode.id, "pixels"): (out[0], out[1], line)}
+        return view, None
+    view.links["latent_image"] = (family.node.id, family.latent)  # the pass's generator read from its task node,
+    view.widgets["denoise"] = 1.0  # the take and its strength given after (refine_family.finish)
+    b.continuing, more = refine_family.given(b, r, family, whole, heard)
+    said += more
+    title = b.g.registry.get(family.task.generator).title
+    said.append(line.replace("Studio's Video to Video restyles that take's video",
+                             f"Studio's {title} reworks that take's video (its 'video': it encodes the frames itself)"))
+    b.used.add(r.encode.id)
+    return view, family
+
+
 def make(b: Any, save: CNode, r: Refine) -> int | None:
     """The earlier take, then the pass on its video into ``save``'s Save Video (see the module's docstring); the
     pipelines made, None where the earlier take could not be made."""
@@ -192,35 +221,15 @@ def make(b: Any, save: CNode, r: Refine) -> int | None:
     took = _earlier_take(b, save, r)
     if took is None:  # the take cannot be made (held with its sentence): the pass on it said held with it
         model = refine_said.model_file(wf, r.head)
-        b.log(f"a pass, not another segment: '{r.head.title or r.head.shown_cls}' ({r.head.shown_cls}, #{r.head.id}) "
-              f"refines the frames of the take of '{r.earlier.title or r.earlier.shown_cls}' ({r.earlier.shown_cls}, "
-              f"#{r.earlier.id}){' with ' + repr(model) if model else ''}: that take is held (said), the pass with it")
+        b.log(_line(r).split(", encoded by")[0] + f"{' with ' + repr(model) if model else ''}: that take is held "
+              "(said), the pass with it")
         return None
     band_at, sv, out, heard = took
-    band = b.bands[band_at]
     whole = out  # the take's every frame (a reference picked from it counts from there)
     out, said = refine_said.frames(b, r, out)
-    line = (f"a pass, not another segment: '{r.head.title or r.head.shown_cls}' ({r.head.shown_cls}, #{r.head.id}) "
-            f"refines the frames of the take of '{r.earlier.title or r.earlier.shown_cls}' ({r.earlier.shown_cls}, "
-            f"#{r.earlier.id}), encoded by '{r.encode.title or r.encode.shown_cls}' ({r.encode.shown_cls}, "
-            f"#{r.encode.id}) for its 'latent_image', running {number(round(r.denoise, 4))} of its schedule: Studio's "
-            f"Video to Video restyles that take's video at strength {number(round(r.denoise, 4))} with the pass's own "
-            "model, LoRAs, prompt and seed")
     said += refine_said.sampler(b, r)
     b.used |= {n.id for n in r.frames} | {r.decode.id}
-    view, family = _view(wf, r), refine_family.rework_of(b, r.head)
-    if family is not None:  # the pass's conditioning is a family's task node (Wan HuMo's): its generator reworks
-        view.links["latent_image"] = (family.node.id, family.latent)
-        view.widgets["denoise"] = 1.0  # (read from the task node's latent; the take and its strength given after)
-        b.continuing, more = refine_family.given(b, r, family, whole, heard)
-        said += more
-        title = b.g.registry.get(family.task.generator).title
-        said.append(line.replace("Studio's Video to Video restyles that take's video",
-                                 f"Studio's {title} reworks that take's video (its 'video': it encodes the frames "
-                                 "itself)"))
-        b.used.add(r.encode.id)
-    else:
-        b.continuing = {(r.encode.id, "pixels"): (out[0], out[1], line)}
+    view, family = _prepared(b, r, whole, out, heard, said)
     pixels = r.encode.links.pop("pixels", None)
     sounds = refine_said.sounds(wf, save, r)  # the earlier take's sound on the output's way: taken from its generator
     for n, k, link in sounds:
@@ -241,12 +250,12 @@ def make(b: Any, save: CNode, r: Refine) -> int | None:
             r.encode.links["pixels"] = pixels
         for n, k, link in sounds:
             n.links[k] = link
-        b_cont, b.continuing = b.continuing, {}
+        given, b.continuing = b.continuing, {}
     b.used.add(r.head.id)
-    refine_said.sound(b, [x for x in sounds if (x[0].id, x[1]) not in b_cont], heard, made)
+    refine_said.sound(b, [x for x in sounds if (x[0].id, x[1]) not in given], heard, made)
     if made and sv is not None:  # the take refined is the pass's input, not an output of its own
         b.g.remove_node(sv)
-        band.remove(sv)
+        b.bands[band_at].remove(sv)
     elif sv is not None:
         b.log(f"the take of '{r.earlier.title or r.earlier.shown_cls}' (#{r.earlier.id}) that "
               f"'{r.head.title or r.head.shown_cls}' (#{r.head.id}) refines is made and written by its own Save Video "

@@ -1,10 +1,10 @@
-"""A refine pass whose conditioning is a family's task node (issue 112 item 4: WanHuMoImageToVideo on the pass's prompts,
-its reference the take's first frame and its voice the take's own sound) made with that family's generator reworking
-the take: its 'video' the take's frames, its 'strength' the share of the schedule the pass runs (Wan HuMo's: families/
-wan/humo). The task node's inputs the earlier take makes are given from Studio's nodes on that take (takes.refine makes
-the take): a frame picked from it (ImageFromBatch) as Frame Hold, its sound encoded (AudioEncoderEncode) as Speech
-Features of the take's sound; each step on their way Studio does not apply said in one sentence naming it and its input
-(MelBandRoFormer's vocals separated from the music, a resize).
+"""A refine pass whose conditioning is a family's task node (issue 112 item 4: WanHuMoImageToVideo on the pass's
+prompts, its reference the take's first frame and its voice the take's own sound) made with that family's generator
+reworking the take: its 'video' the take's frames, its 'strength' the share of the schedule the pass runs (Wan
+HuMo's: families/wan/humo). The task node's inputs the earlier take makes are given from Studio's nodes on that take
+(takes.refine makes the take): a frame picked from it (ImageFromBatch) as Frame Hold, its sound encoded
+(AudioEncoderEncode) as Speech Features of the take's sound; each step on their way Studio does not apply said in
+one sentence naming it and its input (MelBandRoFormer's vocals separated from the music, a resize).
 
 Plain data and stdlib: the builder (mapping.convert._Builder) makes the nodes."""
 from __future__ import annotations

@@ -76,9 +76,9 @@ def frames(b: Any, r: Any, out: tuple[str, str]) -> tuple[tuple[str, str], list[
             if ref is not None and not ref.links:  # a picture loaded for the match alone: said with it
                 b.used.add(ref.id)
             how = ", ".join(f"{k} {_shown(v)}" for k in ("method", "strength") if (v := wf.value(n, k)) is not None)
-            said.append(f"{_name(n)} matches the frames' colour to {_name(ref) if ref is not None else 'another picture'}"
-                        f"{' (' + how + ')' if how else ''} {way}: not applied (Studio's Video to Video restyles the "
-                        "take's frames as they are)")
+            to = _name(ref) if ref is not None else "another picture"
+            said.append(f"{_name(n)} matches the frames' colour to {to}{' (' + how + ')' if how else ''} {way}: not "
+                        "applied (Studio's pass reworks the take's frames as they are)")
         elif n.cls in SIZES:
             edge = wf.value(n, "longer_edge")
             what = f"to a longer edge of {_shown(edge)} pixels" if edge is not None else "to another size"
@@ -134,16 +134,17 @@ def sampler(b: Any, r: Any) -> list[str]:
         own = [f"{k} {_shown(v)}" for k, v in head.widgets.items() if k not in KSAMPLER and v is not None
                and not isinstance(v, (list, dict))]
         if own:
-            said.append(f"{_name(head)}'s settings {', '.join(own)} are its pack's sampling (RES4LYF's): not applied; "
-                        "Studio's Video to Video samples with its model's own scheduler at the pass's seed and cfg")
+            said.append(f"{_name(head)}'s settings {', '.join(own)} are its pack's sampling: not applied; Studio's "
+                        "generator for the pass samples with its model's own scheduler at the pass's seed and cfg")
     for n in _model_way(wf, head):
         if n.cls in WINDOWS:
             order = WINDOWS[n.cls]
-            vals = ", ".join(f"{k} {_shown(v)}" for k in order[:3] + order[5:] if (v := _val(wf, n, k, order)) is not None)
+            vals = ", ".join(f"{k} {_shown(v)}" for k in order[:3] + order[5:]
+                             if (v := _val(wf, n, k, order)) is not None)
             unit = " (frames)" if n.cls == "WanContextWindowsManual" else ""
             said.append(f"{_name(n)} sets context windows{unit} ({vals}) on the model on its way to {_name(head)}'s "
-                        "'model': not applied (Studio's Video to Video makes the pass in windows of its own 'window' "
-                        "and 'overlap': the model's own length)")
+                        "'model': not applied (Studio's generator for the pass makes the take in windows of its "
+                        "own, or in one call)")
             b.used.add(n.id)
     return said
 
@@ -218,4 +219,5 @@ def sound(b: Any, found: list, heard: tuple[str, str], made: bool) -> None:
         b.g.connect(heard[0], heard[1], sv, "audio")
         b.used |= {x.id for x in steps}
         b.log(f"{_name(n)}'s '{k}' is the sound of the take the pass refines: Studio's Save Video takes it from that "
-              "take's own output, as its Save Video would" + "".join(f"; {_name(x)} on its way is not applied" for x in steps))
+              "take's own output, as its Save Video would"
+              + "".join(f"; {_name(x)} on its way is not applied" for x in steps))
