@@ -149,13 +149,14 @@ def sampler(b: Any, r: Any) -> list[str]:
     return said
 
 
-def _downstream(wf, start: CNode) -> set[str]:
-    """The nodes ``start``'s outputs reach (itself included): one pass over the links."""
+def _downstream(wf, starts: list[CNode]) -> set[str]:
+    """The nodes the outputs of ``starts`` reach (themselves included): one pass over the links."""
     users: dict[str, list[str]] = {}
     for n in wf.nodes.values():
         for src, _ in n.links.values():
             users.setdefault(src, []).append(n.id)
-    found, todo = {start.id}, [start.id]
+    found = {x.id for x in starts}
+    todo = list(found)
     while todo:
         for m in users.get(todo.pop(), ()):
             if m not in found:
@@ -170,7 +171,7 @@ def sounds(wf, save: CNode, r: Any) -> list[tuple[CNode, str, tuple[str, int]]]:
     HuMo's first frame and voice): (node, input, link). The pass's pipeline is made without them (else it would read
     the earlier take as its own); :func:`sound` gives the sound to its Save Video and says the rest."""
     starts = [r.earlier] + [u for u in upstream(wf, r.earlier) if is_pass(wf, u)]  # the take's passes
-    tainted = set().union(*(_downstream(wf, x) for x in starts)) - _downstream(wf, r.head)  # (the pass's own way)
+    tainted = _downstream(wf, starts) - _downstream(wf, [r.head])  # (what the pass makes is its own way)
     outs = {save.id} | {s for s, _ in save.links.values()}  # the output and what it is given (CreateVideo)
     found, seen, todo = [], {save.id}, [save]
     while todo and len(seen) < 4096:
