@@ -154,7 +154,8 @@ def _view(wf: Workflow, r: Refine) -> CNode:
             steps += 1
     seed = next((v for k in ("seed", "noise_seed") if (v := wf.value(h, k)) is not None), None)
     widgets = {"seed": seed, "control_after_generate": "fixed", "steps": steps, "cfg": wf.value(h, "cfg"),
-               "sampler_name": wf.value(h, "sampler_name"), "scheduler": wf.value(h, "scheduler"),
+               "sampler_name": wf.value(h, "sampler_name"),  # (its scheduler makes no schedule beside sigmas)
+               "scheduler": wf.value(h, "scheduler") if r.sigmas is None else None,
                "denoise": r.denoise}
     links = {k: v for k, v in h.links.items() if k in SAMPLER_KEPT}
     return CNode(h.id, "KSampler", h.title, h.mode, {k: v for k, v in widgets.items() if v is not None}, links,
