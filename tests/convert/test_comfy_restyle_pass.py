@@ -62,10 +62,10 @@ def test_a_resize_on_the_frames_way_is_said_not_applied():
     assert "ComfyUI's 'ImageScale' (ImageScale, #8) on the frames' way is not applied" in said
 
 
-def test_a_humo_pass_studio_cannot_make_is_held_its_voice_kept_and_the_first_take_still_written():
-    """Wan HuMo reworking LTX-2's frames with a voice (WanHuMoImageToVideo on the pass's conditioning): Studio has no
-    restyle taking HuMo's conditioning, so the pass is held with its sentence, its sound loaded in the graph, and the
-    first take still made and written (said), never a segment nor a silent loss."""
+def test_a_humo_pass_is_wan_humo_reworking_the_first_take_with_its_voice():
+    """Wan HuMo reworking LTX-2's frames with a voice (WanHuMoImageToVideo on the pass's conditioning): Studio's Wan
+    HuMo reworks the first take's video at the pass's denoise (takes.refine_family), its voice Speech Features of the
+    workflow's audio, the sound written with the pass; never a segment, a plain restyle nor a silent loss."""
     w = UI()
     ck, pos, neg, empty = _ltx2_head(w)
     ks = w.add("KSampler", [5, "fixed", 8, 1.0, "euler", "simple", 1.0], ["LATENT"],
@@ -95,10 +95,16 @@ def test_a_humo_pass_studio_cannot_make_is_held_its_voice_kept_and_the_first_tak
     g = conv.graph
     assert g.validate() == []
     ltx = next(n for n in g.nodes.values() if n.type_id == "video_models.ltx2")
+    humo = next(n for n in g.nodes.values() if n.type_id == "video_models.wan_humo")
     sv = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
-    assert g.input_link(sv.id, "video").src == ltx.id  # the first take still written
-    assert any(n.type_id == "io.load_audio" and n.params["path"] == "song.wav" for n in g.nodes.values())
+    assert g.input_link(humo.id, "video").src == ltx.id and humo.params["strength"] == 0.5
+    assert int(humo.params["steps"] * 0.5) == 6  # the pass's 6 steps, run at its denoise
+    assert g.input_link(sv.id, "video").src == humo.id
+    speech = g.nodes[g.input_link(humo.id, "features").src]
+    audio = g.nodes[g.input_link(speech.id, "audio").src]
+    assert audio.type_id == "io.load_audio" and audio.params["path"] == "song.wav"
+    assert g.input_link(sv.id, "audio").src == audio.id  # the sound written with the pass
     said = _said(conv)
-    assert conv.log[0].startswith("This workflow makes video to video from an encoded clip, conditioned by "
-                                  "WanHuMoImageToVideo") and "inputs (audio 'song.wav')" in conv.log[0]
-    assert "is made and written by its own Save Video" in said and "another segment" not in said
+    assert "Studio's Wan HuMo reworks that take's video (its 'video': it encodes the frames itself) at strength 0.5" \
+        in said and "another segment:" not in said.replace("not another segment", "")
+    assert conv.dropped == []

@@ -9,6 +9,7 @@ import pytest
 
 from studio.core.errors import NodeExecutionError
 from studio.core.values import Features
+from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
 from tests.sources import source
 
@@ -398,3 +399,46 @@ def test_the_reference_is_fitted_as_the_release_fits_it():
     assert np.allclose(out[8:24], 0.2, atol=1 / 255)
     tall = fitted(np.zeros((40, 10, 3), np.float32), 32, 16)  # into 32 wide, 16 high: 4 x 16, 14 white columns left
     assert (tall[:, :14] == 1).all() and (tall[:, 14:18] == 0).all() and (tall[:, 18:] == 1).all()
+
+
+# -- a take reworked (a refine pass) ------------------------------------------------------------------------
+
+
+def _take(_):
+    return ArrayClip(np.stack([ramp(32, 32, 0.1 * i) for i in range(T)]), 25.0)
+
+
+def _rework_graph(model_dir, **p):
+    return model_graph(model_dir, "video_models.wan_humo", {"steps": 4, "prompt": "a man singing", "previews": False,
+                       "preview_size": "off", "width": 32, "height": 32, "seed": 3, **p},
+                       features=(source("test.humo_features", "features", "Features", _voice_states), "features"),
+                       video=(source("test.humo_take", "video", "Video", _take), "video"))
+
+
+def test_a_take_reworked_at_a_strength_equals_the_pipeline_called_on_it(humo_dir, monkeypatch):
+    """A take reworked (issue 112 item 4: Wan HuMo refining an LTX-2.3 take): with a video and 'strength' below 1 the
+    node runs the last int(steps * strength) steps from the take's frames, encoded and noised to that step's sigma,
+    equal to HumoPipeline called with the same take; the frames differ from a take made from noise."""
+    from nodes.video_models.families.wan.humo.humo import whisper_groups
+    from nodes.video_models.families.wan.humo.humo_node import NEGATIVE
+    from nodes.video_models.families.wan.humo.humo_pipeline import HumoPipeline
+    ex = Executor()
+    g = _rework_graph(humo_dir, strength=0.5)
+    ref = ex.run(g, targets=["load"], device="cpu").value("load")
+    seen, orig = spy_call(monkeypatch, HumoPipeline)
+    made = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    assert made.shape == (T, 32, 32, 3)  # the take's 9 frames
+    pipe = HumoPipeline(ref.pipeline("t2v"))
+    steps = []
+    monkeypatch.setattr(type(pipe.scheduler), "step", lambda self, *a, _s=type(pipe.scheduler).step, **k:
+                        steps.append(1) or _s(self, *a, **k))
+    data, _ = _states()
+    emb = whisper_groups(torch.from_numpy(data).reshape(T, STATES, CHANNELS))
+    kw = dict(prompt="a man singing", negative_prompt=NEGATIVE, audio_embeds=emb, height=32, width=32, num_frames=T,
+              num_inference_steps=4, humo_audio=ref.shared.own_modules[("humo_audio", ref.path)])
+    direct = orig(pipe, **kw, video=_take(None).chunk(0, T), strength=0.5,
+                  generator=torch.Generator().manual_seed(seen[0]), output_type="np").frames[0]
+    assert np.abs(made - direct).max() < 1e-5
+    assert len(steps) == 2  # the last 2 of the 4 steps
+    fresh = orig(pipe, **kw, generator=torch.Generator().manual_seed(seen[0]), output_type="np").frames[0]
+    assert np.abs(direct - fresh).max() > 1e-3  # the take is reworked, not replaced

@@ -22,7 +22,7 @@ from ..finishing.layout import lay_out
 from ..finishing.utility import ENDS, make_utility, utility, utility_path
 from ..packs import easy_use, twins
 from ..reading.workflow import MODES, CNode, Workflow, WorkflowError
-from ..takes import restyle, segments
+from ..takes import refine, restyle, segments
 from ..takes.frames import frame_saves
 from ..tracing.tasks import family, tasks
 from .base import BuilderBase, Conversion
@@ -79,8 +79,11 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
                 continue
             takes = segments.segments(wf, s, self.g.registry) if s.enabled else []
             reworked = restyle.pass_of(wf, s) if s.enabled and not takes else None
+            refined = refine.pass_for(self, s, reworked) if s.enabled and not takes else None
             if takes and segments.make(self, s, takes):  # several takes joined: a pipeline each, concatenated
                 self.out.pipelines += 1
+            elif refined is not None and (made := refine.make(self, s, refined)) is not None:
+                self.out.pipelines += made  # a pass reworking an earlier take's frames: picked, a pack's sampler...
             elif reworked is not None and (made := restyle.make(self, s, reworked)) is not None:
                 self.out.pipelines += made  # a pass reworking an earlier take's frames: that take, then the pass
             elif not takes and segments.from_earlier(self, s):  # its take starts from another output's frames

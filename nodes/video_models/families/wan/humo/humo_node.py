@@ -102,7 +102,7 @@ class WanHuMo(GeneratorNode):
     'off' one call a step (distilled LoRAs such as lightx2v's, as ComfyUI's HuMo template runs them)."""
     id = "video_models.wan_humo"
     title = "Wan HuMo"
-    code_version = 1  # 1: frames 0 is the voice's length (voice_frames), not the padded features'
+    code_version = 2  # 1: frames 0 is the voice's length (voice_frames), not the padded features'; 2: a take reworked
     task = "t2v"
     streams_output = False  # one call makes the take
     keywords = ("humo", "talking", "lip sync", "voice", "speech", "audio driven", "reference")
@@ -110,13 +110,17 @@ class WanHuMo(GeneratorNode):
     inputs = (In("model", "Video Model", help="a HuMo 17B model (humo_17B_*.safetensors) with Wan 2.1's VAE and T5"),
               In("features", "Features", help="the voice: Speech Features (Whisper large-v3, layers 'all')"),
               In("reference", "Image", optional=True, help="the person (none: text and voice only)"),
-              In("prompt", "Text", optional=True))
+              In("prompt", "Text", optional=True),
+              In("video", "Video", optional=True, help="a take to rework at 'strength' (a refine pass; none: a take "
+                                                      "made from noise)"))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a person talking to the camera"), Text("negative_prompt", NEGATIVE),
               Choice("guidance_mode", "release", choices=("release", "off"),
                      help="release: HuMo's text and audio guidance; off: one model call a step (distilled LoRAs)"),
               Float("scale_text", 5.0, min=0.0, max=30.0, help="text guidance (the release's scale_t)"),
-              Float("scale_audio", 5.5, min=0.0, max=30.0, help="audio guidance (the release's scale_a)")) + \
+              Float("scale_audio", 5.5, min=0.0, max=30.0, help="audio guidance (the release's scale_a)"),
+              Float("strength", 1.0, min=0.01, max=1.0, help="with a video: how far from it (the share of the steps "
+                                                           "run; 1: ignore it)")) + \
         tuple(q for q in COMMON if q.name not in _OWN)
 
     @classmethod
@@ -126,7 +130,7 @@ class WanHuMo(GeneratorNode):
         frames = int(params.get("frames") or 0)
         return frames / min(float(params.get("fps") or FPS), FPS) if frames > 0 else None
 
-    def run(self, ctx, model, features, reference=None, prompt=None):
+    def run(self, ctx, model, features, reference=None, prompt=None, video=None):
         from ....resume.windows import ClipMaking
         from ....sampling.sampler import Sampler, filter_kwargs
         from .humo_pipeline import HumoPipeline
@@ -134,7 +138,7 @@ class WanHuMo(GeneratorNode):
         ref = video_model_input(model)
         if ref.fam.key != "wan":
             raise _say(f"model '{ref.path}' is a {ref.fam.title} model: HuMo runs a HuMo 17B file")
-        grouped, n = voice(features, p.frames)
+        grouped, n = voice(features, p.frames or (len(video) if video is not None else 0))  # (a take: its length)
         fps = p.fps or features.fps or FPS
         if n > TRAINED:
             ctx.info(f"{n} frames in one take: HuMo was trained on takes of {TRAINED} ({TRAINED / FPS:.2f} s at "
@@ -154,14 +158,18 @@ class WanHuMo(GeneratorNode):
         img = None
         if reference is not None:
             img = np.asarray(reference.frame(0) if hasattr(reference, "frame") else reference, np.float32)
-        w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]) if img is not None else None,
-                           self.preview)
+        given = (video.width, video.height) if video is not None else (img.shape[1], img.shape[0]) if img is not None \
+            else None
+        w, h = output_size(ctx, s, p.width, p.height, given, self.preview)
+        if video is not None and len(video) < n:
+            raise _say(f"the video to rework has {len(video)} frames, fewer than the {n} of the take")
+        take = video.chunk(0, n) if video is not None and p.strength < 1 else None
         s.pipe = HumoPipeline(s.pipe)  # the loaded Wan pipeline, sampled as HuMo samples
         base = filter_kwargs(s.pipe, {"prompt": prompt_of(ctx, prompt), "negative_prompt": p.negative_prompt or None,
                                       "image": img, "audio_embeds": grouped, "humo_audio": audio, "height": h,
                                       "width": w, "num_frames": n, "num_inference_steps": self.steps,
                                       "scale_t": p.scale_text, "scale_a": p.scale_audio,
-                                      "guidance": p.guidance_mode}, ctx.warn)
+                                      "guidance": p.guidance_mode, "video": take, "strength": p.strength}, ctx.warn)
         calls = 1 if p.guidance_mode == "off" else 3
         ctx.info(f"HuMo: {n} frames from {'the reference, ' if img is not None else ''}the prompt and the voice, "
                  f"{calls} model call{'s' if calls > 1 else ''} a step ({os.path.basename(ref.path)})")

@@ -12,7 +12,10 @@ conditioning and guidance (Phantom-video/HuMo@17094e9 ``humo/generate.py``, ``Ge
 - per step, the predictions humo.passes names, combined by humo.guided (text scale 5.0, audio 5.5, step
   change at timestep 980: the release's generate.yaml); 'off': one prediction with text, image and audio
   (for distilled LoRAs run at cfg 1, as ComfyUI's HuMo template runs them);
-- the last latent frame (the reference's) dropped before the decode.
+- the last latent frame (the reference's) dropped before the decode;
+- a take to rework (``video``, ``strength`` below 1: Studio's, for a refine pass of another model's take, as
+  ComfyUI workflows sample HuMo on a take's encoded frames): its frames encoded and noised to the step the last
+  ``int(steps * strength)`` steps start from (HumoPipeline.reworked).
 
 The release's negative prompt (humo_node.NEGATIVE) is the node's default; the pipeline takes what it is given."""
 from __future__ import annotations
@@ -69,13 +72,33 @@ class HumoPipeline(WrappedPipeline):
         w = humo.audio_windows(torch.as_tensor(audio_embeds).float(), num_frames)
         return torch.cat([w, torch.zeros_like(w[:1])])[None]
 
+    def reworked(self, video, noise: torch.Tensor, cond: torch.Tensor, strength: float, height: int, width: int,
+                 num_frames: int, device) -> tuple[int, torch.Tensor]:
+        """A take to rework (video to video): (the first step, the latents it starts from). The last
+        ``int(steps * strength)`` steps are run (diffusers' img2img rule); the take's first ``num_frames`` frames,
+        scaled to the size, encoded (the mean) with the reference's latent frame of ``cond`` after them, noised to
+        that step's sigma as flow matching noises: ``(1 - sigma) x + sigma noise``."""
+        n = len(self.scheduler.timesteps)
+        begin = n - min(n, max(1, int(n * strength)))
+        frames = []
+        for f in list(video)[:num_frames]:
+            img = Image.fromarray((np.clip(np.asarray(f, np.float32)[..., :3], 0, 1) * 255).round().astype(np.uint8))
+            if img.size != (width, height):
+                img = img.resize((width, height), Image.Resampling.LANCZOS)
+            frames.append(np.asarray(img, np.float32) / 255.0)
+        px = torch.from_numpy(np.stack(frames)).permute(3, 0, 1, 2)[None] * 2 - 1
+        x = self._encoded(px, device)
+        x = torch.cat([x, cond[:, 4:, -1:].to(x)], dim=2)
+        sigma = float(self.scheduler.sigmas[begin])
+        return begin, (1 - sigma) * x + sigma * noise.to(x)
+
     @torch.no_grad()
     def __call__(self, prompt=None, negative_prompt=None, image=None, audio_embeds=None, humo_audio=None,
                  height: int = 480, width: int = 832, num_frames: int = 97, num_inference_steps: int = 50,
                  scale_t: float = 5.0, scale_a: float = 5.5, step_change: float = 980.0, guidance: str = "release",
                  generator=None, latents=None, prompt_embeds=None, negative_prompt_embeds=None, output_type="np",
                  return_dict: bool = True, callback_on_step_end=None, callback_on_step_end_tensor_inputs=("latents",),
-                 max_sequence_length: int = 512, guidance_scale=None):
+                 max_sequence_length: int = 512, guidance_scale=None, video=None, strength: float = 1.0):
         device = self._execution_device
         tr = self.transformer
         dtype = tr.dtype
@@ -92,9 +115,13 @@ class HumoPipeline(WrappedPipeline):
         latents = self.prepare_latents(1, self.vae.config.z_dim, height, width, num_frames + 4, torch.float32, device,
                                        generator, latents)
         self.scheduler.set_timesteps(num_inference_steps, device=device)
-        timesteps = self.scheduler.timesteps
+        timesteps, begin = self.scheduler.timesteps, 0
+        if video is not None and strength < 1:  # a take reworked: its frames noised part way, the last steps run
+            begin, latents = self.reworked(video, latents, y_c if y_c is not None else y_null, strength, height,
+                                           width, num_frames, device)
+            timesteps = timesteps[begin:]
         self.num_timesteps = len(timesteps)
-        self.scheduler.set_begin_index(0)
+        self.scheduler.set_begin_index(begin)
         with humo.audio_applied(tr, humo_audio) as applied:
             for i, t in enumerate(timesteps):
                 self.current_timestep = t
@@ -104,7 +131,7 @@ class HumoPipeline(WrappedPipeline):
                 for name in names:
                     applied.set(audio if "a" in name else silent)
                     y = y_c if "i" in name and y_c is not None else y_null
-                    with tr.cache_context(name, step_index=i, sigma=float(self.scheduler.sigmas[i]),
+                    with tr.cache_context(name, step_index=i, sigma=float(self.scheduler.sigmas[begin + i]),
                                           num_inference_steps=len(timesteps)):  # a step cache's calls, as Wan's
                         out[name] = tr(hidden_states=torch.cat([x, y.to(dtype)], dim=1), timestep=t.expand(1),
                                        encoder_hidden_states=pos if "t" in name else neg, return_dict=False)[0]
