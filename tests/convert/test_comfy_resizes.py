@@ -1,4 +1,4 @@
-"""A resize between a file and a generator's input made by Studio's Scale (mapping/resizes.py) where its settings fix
+"""A resize between a file and a generator's input made by Studio's Scale (tracing/resizes.py) where its settings fix
 the size it gives (ImageScale, ImageScaleBy, ResizeImageMaskNode by dimensions, ImageResizeKJ stretched), said naming
 it; a resize by the picture's own size (ResizeImagesByLongerEdge) named in the sentence saying the file is wired
 without it, and a factor after it not made (it would scale another size)."""

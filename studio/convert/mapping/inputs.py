@@ -8,7 +8,7 @@ from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading.workflow import LOADER_NODES, CNode
 from .intent import FAMILY_STEP_OUT, STEP_OUT, step_kind
-from .resizes import scale_params
+from ..tracing.resizes import scale_params
 
 
 class InputMaking:
@@ -44,7 +44,7 @@ class InputMaking:
         """Studio's node for one step (Lotus -> Depth, Canny -> Edges, SAM 3 -> Segment, an audio encoder's
         encode -> Speech Features with every hidden state, as HuMo reads Whisper's), wired."""
         wf = self.wf
-        if (scale := scale_params(wf, n)) is not None:  # a resize of fixed size: Studio's Scale (mapping/resizes.py)
+        if (scale := scale_params(wf, n)) is not None:  # a resize of fixed size: Studio's Scale (tracing/resizes.py)
             nid = self.add("transform.scale", scale, n)
             self.g.connect(*src, nid, "video")
             return nid

@@ -11,7 +11,7 @@ from ..families import registry as families
 from ..tracing.roles import generates, in_type
 from ..tracing.tasks import I2V, LATENT_NAMES, T2V, V2V, Task, conditioning_task, task_node, task_of, tasks
 from ..tracing.walks import FILE_TYPES, adds_noise, find_loader, sampler_denoise
-from . import resizes
+from ..tracing import resizes
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
 # ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
@@ -37,6 +37,11 @@ def step_kind(cls: str) -> str | None:
 
 class IntentReading:
     """An output's task and intent inputs (a stage of the builder: its state is base.BuilderBase's)."""
+
+    @staticmethod
+    def file_step(n: CNode) -> bool:
+        """``n`` is a step on a file's way Studio's nodes make (Canny -> Edges, a pose, a depth: ``step``)."""
+        return (n.cls in STEPS or step_kind(n.cls) is not None) and not n.cls.startswith("SAM3")
 
 
 
@@ -156,7 +161,7 @@ class IntentReading:
             self.motion.update({into: cont[:2]} if cont[0] is not None else {})  # (a mask the preset makes: none)
             said += [cont[2]] if cont[2] else []
             return
-        walked: list[CNode] = []  # (the resizes the walk passes through too: mapping/resizes.py)
+        walked: list[CNode] = []  # (the resizes the walk passes through too: tracing/resizes.py)
         found = find_loader(self.wf, node, port, self.used, walked)
         if found is None:
             said.append(f"'{port}' of '{node.title or node.cls}' is made by ComfyUI nodes Studio does not convert (see "
