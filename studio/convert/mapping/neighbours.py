@@ -16,8 +16,8 @@ VALUES = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN"})
 def _declared(n: CNode) -> tuple[dict[str, str], list[str]] | None:
     """(input name -> type, output types) as the catalogue or the UI file declares them; None when neither."""
     t = catalogue.node_type(n.shown_cls)
-    if t is not None and t.inputs is not None and t.outputs is not None:
-        return {i.name: i.type for i in t.sockets}, list(t.output_types)
+    if t is not None and t.inputs is not None and t.outputs is not None:  # (a widget wired in is typed too)
+        return {i.name: i.type for i in t.inputs}, list(t.output_types)
     if n.out_types:
         return dict(n.in_types), list(n.out_types)
     return None
