@@ -166,8 +166,8 @@ def test_a_packs_picture_operation_on_the_way_is_passed_with_a_sentence_naming_i
     conv = convert(doc, "op")
     assert _keyframes(conv) == {"0": "first.png", "last": "last.png"}
     said = "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
-    assert ("'image' of 'LTXVAddGuide' is LoadAndResizeImage's file through ComfyUI's ImageResize+: the file is wired "
-            "without that step") in said
+    assert ("'image' of 'LTXVAddGuide' is LoadAndResizeImage's file through ComfyUI's 'ImageResize+' (ImageResize+, "
+            "#16): the file is wired without that step") in said
     assert ("'ImageResize+' (ImageResize+, #16), a step between its 'image' and 'LTXVAddGuide' (#9)'s 'image': not "
             "applied (its settings: width 512, height 512, interpolation nearest") in said  # passed over, said
     assert "16" in conv.passed and "16" not in conv.dropped

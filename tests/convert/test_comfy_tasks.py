@@ -131,6 +131,14 @@ def _src_type(g, node, port):
     return g.nodes[link.src].type_id if link else None
 
 
+def _file_type(g, node, port):
+    """The type of the node a file input comes from, through the Scales a workflow's fixed resizes make."""
+    link = g.input_link(node.id, port)
+    while link and g.nodes[link.src].type_id in ("transform.scale", "edit.frame_hold"):  # (a picture scaled: a frame)
+        link = g.input_link(link.src, "video")
+    return g.nodes[link.src].type_id if link else None
+
+
 def test_first_and_last_frame_is_image_to_video_with_its_last_image():
     conv = convert(_doc("wan2.1_flf2v_720_f16"))
     g, text = conv.graph, "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
@@ -148,11 +156,11 @@ def test_ltx2_keyframes_audio_and_no_depth_estimator_as_its_model():
     g = convert(_doc("video_ltx2_3_flf2v")).graph
     gen = _gen(g)
     assert gen.type_id == "video_models.ltx2" and sorted(gen.params["keyframes"].split(", ")) == ["0", "last"]
-    assert _src_type(g, gen, "keyframe_1") == _src_type(g, gen, "keyframe_2") == "io.load_image"
+    assert _file_type(g, gen, "keyframe_1") == _file_type(g, gen, "keyframe_2") == "io.load_image"
     g = convert(_doc("video_ltx2_3_ia2v")).graph  # its sound encoded and held clean (a noise mask of 0):
     gen = _gen(g)  # the picture made to the Load Audio's track
     assert gen.params["sound"] == "drive" and _src_type(g, gen, "audio") == "io.load_audio"
-    assert _src_type(g, gen, "image") == "io.load_image"
+    assert _file_type(g, gen, "image") == "io.load_image"
     conv = convert(_doc("video_ltx2_3_id_lora"))  # a reference voice for an ID-LoRA: not a track to keep
     g = conv.graph
     gen = _gen(g)
@@ -343,14 +351,18 @@ def test_steps_between_a_file_and_an_input_become_studios_nodes():
     gen = _gen(g)
     edges = g.nodes[g.input_link(gen.id, "control").src]
     assert edges.type_id == "control.edges" and (edges.params["low"], edges.params["high"]) == (102, 204)  # 0.4, 0.8
-    assert g.nodes[g.input_link(edges.id, "video").src].type_id == "io.load_video"
+    half = g.nodes[g.input_link(edges.id, "video").src]  # the template's ImageScaleBy 0.5 of its 1280x720 resize
+    assert half.type_id == "transform.scale" and half.params["scale"] == 0.5
+    sized = g.nodes[g.input_link(half.id, "video").src]
+    assert (sized.params["width"], sized.params["height"], sized.params["crop"]) == (1280, 720, "center")
+    assert g.nodes[g.input_link(sized.id, "video").src].type_id == "io.load_video"
     g = convert(_doc("video_ltx2_depth_to_video")).graph
     assert _src_type(g, _gen(g), "control") == "preprocess.depth"
     g = convert(_doc("video_wan_vace_inpainting")).graph
     gen = _gen(g)
     seg = g.nodes[g.input_link(gen.id, "mask").src]
     assert seg.type_id == "preprocess.segment" and seg.params["phrase"] == "cat" and gen.params["task"] == "inpaint"
-    assert _src_type(g, gen, "video") == "io.load_video"
+    assert _file_type(g, gen, "video") == "io.load_video"
     assert len([n for n in g.nodes.values() if n.type_id == "preprocess.segment"]) == 1
     g = convert(_doc("video_wan_vace_outpainting")).graph
     gen = _gen(g)
@@ -359,7 +371,7 @@ def test_steps_between_a_file_and_an_input_become_studios_nodes():
     g = convert(_doc("video_wan_vace_flf2v")).graph
     gen = _gen(g)
     assert gen.params["keyframes"] == "0, last" and g.input_link(gen.id, "video") is None
-    assert _src_type(g, gen, "keyframe_1") == _src_type(g, gen, "keyframe_2") == "io.load_image"
+    assert _file_type(g, gen, "keyframe_1") == _file_type(g, gen, "keyframe_2") == "io.load_image"
 
 
 def test_a_second_expert_only_from_another_file_on_the_same_chain():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..reading.workflow import CNode
 from ..tracing.roles import role
+from .beside import beside
 from .utility import FOLLOW, interpolation_node, is_vfi, model_of, utility, wired_node
 
 FRAME_SAVES = ("SaveImage",)  # a take written as pictures, one a frame (takes.frames tells when it is an output)
@@ -56,6 +57,7 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
     Studio's nodes after the generator's video ``src``, in the workflow's order; a step Studio has no node for
     on the way said, naming the save."""
     wf, out = b.wf, f"'{save.title or save.shown_cls}' (#{save.id})"
+    src = beside(b, save, src, said)  # the take beside the file it was made from (a comparison), first
     for n in reversed(_path(b, save)):  # nearest the decoder first
         if n.cls in RESIZES and (size := _size(b, n, src)) is not None:
             b.used.add(n.id)

@@ -11,6 +11,7 @@ from ..families import registry as families
 from ..tracing.roles import generates, in_type
 from ..tracing.tasks import I2V, LATENT_NAMES, T2V, V2V, Task, conditioning_task, task_node, task_of, tasks
 from ..tracing.walks import FILE_TYPES, adds_noise, find_loader, sampler_denoise
+from ..tracing import resizes
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
 # ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
@@ -36,6 +37,11 @@ def step_kind(cls: str) -> str | None:
 
 class IntentReading:
     """An output's task and intent inputs (a stage of the builder: its state is base.BuilderBase's)."""
+
+    @staticmethod
+    def file_step(n: CNode) -> bool:
+        """``n`` is a step on a file's way Studio's nodes make (Canny -> Edges, a pose, a depth: ``step``)."""
+        return (n.cls in STEPS or step_kind(n.cls) is not None) and not n.cls.startswith("SAM3")
 
 
 
@@ -155,7 +161,8 @@ class IntentReading:
             self.motion.update({into: cont[:2]} if cont[0] is not None else {})  # (a mask the preset makes: none)
             said += [cont[2]] if cont[2] else []
             return
-        found = find_loader(self.wf, node, port, self.used)
+        walked: list[CNode] = []  # (the resizes the walk passes through too: tracing/resizes.py)
+        found = find_loader(self.wf, node, port, self.used, walked)
         if found is None:
             said.append(f"'{port}' of '{node.title or node.cls}' is made by ComfyUI nodes Studio does not convert (see "
                         f"their note): connect one to the generator's '{into}'")
@@ -170,8 +177,10 @@ class IntentReading:
                         f"'{into}'")
             self.unmade.add(into)
             return
-        steps = [n for n in via if (n.cls in STEPS or step_kind(n.cls))
-                 and (n.cls.startswith("SAM3") == into.endswith("mask"))]
+        scaled = {} if into.endswith("mask") else resizes.on_way(self.wf, walked)
+        steps = [n for n in walked if n in via and (n.cls in STEPS or step_kind(n.cls))
+                 and (n.cls.startswith("SAM3") == into.endswith("mask")) or n.id in scaled]
+        said += [resizes.said(n, scaled[n.id], port, node) for n in reversed(walked) if n.id in scaled]
         theirs = families.lookup("steps")
         if any(theirs.get(n.cls) == "pose" for n in steps):  # a family's pose drawing: its detection is part of it
             absorbed = [n for n in steps if theirs.get(n.cls) == "face"]
@@ -182,7 +191,10 @@ class IntentReading:
             self.pad = next(n for n in via if n.cls == "ImagePadForOutpaint")
         if self.pad is not None and into == "mask":
             return  # Wan VACE draws the outpaint mask from its pads
-        other = sorted({n.cls for n in via if n not in steps and n.cls != "ImagePadForOutpaint"})
+        other = sorted({f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in via
+                        if n not in steps and n.cls != "ImagePadForOutpaint"}
+                       | {f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in walked  # a resize left unmade
+                          if n not in via and n.id not in scaled and resizes.is_resize(n)})
         if other:
             said.append(f"'{port}' of '{node.title or node.cls}' is {loader.shown_cls}'s file through ComfyUI's "
                         f"{', '.join(other)}: the file is wired without "

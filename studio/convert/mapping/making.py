@@ -43,9 +43,12 @@ class Making:
                 nid, out = self.step(step, (nid, out))
             want = next(i.type for i in self.g.registry.get(task).inputs if i.name == into)
             if out == "video" and want == "Image":  # a frame of a clip (ComfyUI's GetVideoComponents / ImageFromBatch)
-                nid, out = self.add("edit.frame_hold", {"frame": 0}, loader), "image"
-                self.g.connect(self.loaded[loader.id], "video", nid, "video")
-                said.append(f"'{into}' is a frame of the clip '{self.file_of(loader)}': Frame Hold gives its first frame")
+                held = self.add("edit.frame_hold", {"frame": 0}, loader)
+                self.g.connect(nid, out, held, "video")  # (after its steps: a picture scaled is one frame still)
+                nid, out = held, "image"
+                if LOADER_NODES[loader.cls][1] != "image":
+                    said.append(f"'{into}' is a frame of the clip '{self.file_of(loader)}': Frame Hold gives its first "
+                                "frame")
             try:
                 self.g.connect(nid, out, gen, into)
             except StudioError as e:  # a mask made from a clip by ComfyUI nodes, and the like

@@ -14,6 +14,7 @@ from .. import catalogue
 from ..reading import by_types
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
+from . import neighbours
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
 DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what a sampler takes beside its latent
@@ -93,6 +94,7 @@ def passed_over(wf: Workflow, read: set[str]) -> dict[str, str]:
     for m in wf.nodes.values():
         for name, (src, slot) in m.links.items():
             readers.setdefault(src, []).append((m, name, slot))
+    neighbours.infer(wf, readers)  # an API file's node the catalogue does not hold: typed by its neighbours
     out: dict[str, str] = {}
     todo = [m for m in wf.nodes.values() if m.id in read]
     seen: set[str] = set()
@@ -107,10 +109,12 @@ def passed_over(wf: Workflow, read: set[str]) -> dict[str, str]:
                 continue  # another reader not settled yet (it may be, later, through another way)
             seen.add(n.id)
             said = _sentence(wf, n, rs)
+            if said is None:  # feeding only nodes passed over (an upsampler's model file): not applied either
+                said = neighbours.behind_passed(n, rs, out, _settings(wf, n))
             if said is not None:
                 out[n.id] = said
                 todo.append(n)
-    return out
+    return out | neighbours.folded(wf, read, out, readers)
 
 
 def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]]) -> str | None:

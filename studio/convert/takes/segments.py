@@ -14,6 +14,7 @@ from ..tracing.walks import sampler_chain, upstream
 from ..tracing.prompts import MAX_SAMPLERS
 from .extend import clip_extenders, continued
 from .ledger import pick_said
+from ..finishing.beside import direction, placed, side_by_side
 from ..finishing.finish import after_take, save_node
 from ..reading.workflow import CNode, Workflow
 from .sound import remux
@@ -215,12 +216,18 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
     b.used |= {n.id for n in upstream(wf, save) if n.cls in JOINS and n.id not in within}  # Concatenate's joins
     if not made:
         return False
-    heard = _join(b, save, made)
+    side = placed(wf, save)  # takes placed side by side (a comparison), not in turn
+    side = side if side is not None and len(made) == len(lasts) == side_by_side(side) else None
+    heard = _join(b, save, made, side)
     line = (f"ComfyUI '{save.title or save.shown_cls}' joins {len(lasts)} takes, each sampled on its own (key-frame "
             f"segments, a loop or an extension): {len(made)} made, each a pipeline of its own, joined in the output's "
             "order by Concatenate into one Save Video" + (f"; {'; '.join(names)}" if names else "")
             + ". Frames the workflow trims or overlaps where takes meet are not trimmed"
-            + "".join(f"; {x}" for x in heard))
+            if side is None else
+            f"ComfyUI '{save.title or save.shown_cls}' places {len(lasts)} takes, each sampled on its own, side by "
+            f"side in one frame, each {direction(wf, side)} of the one before ('{side.title or side.shown_cls}' "
+            f"({side.shown_cls}, #{side.id})): each a pipeline of its own, placed by Side by Side into one Save Video")
+    line += "".join(f"; {x}" for x in heard)
     b.log(line)
     b.note(line)
     return True
@@ -260,11 +267,20 @@ def _take(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset], fps: 
     return (src.src, src.src_port), (audio.src, audio.src_port) if audio else None, band
 
 
-def _join(b: Any, save: CNode, made: list[tuple]) -> list[str]:
-    """The takes' videos joined by Concatenate (a chain of them for more than four) into the Save Video of
-    ``save``, after the output's finishing, with the sound it muxes; what is said of them."""
+def _join(b: Any, save: CNode, made: list[tuple], side: CNode | None = None) -> list[str]:
+    """The takes' videos joined by Concatenate (a chain of them for more than four; by Side by Side where ``side``
+    places them so) into the Save Video of ``save``, after the output's finishing, with the sound it muxes; what is
+    said of them."""
     out, band = made[0][0], made[-1][2]
     rest = [m[0] for m in made[1:]]
+    if side is not None:
+        b.used.add(side.id)
+        for src in rest:
+            nid = b.add("edit.side_by_side", {"direction": direction(b.wf, side)}, side)
+            b.g.connect(*out, nid, "a")
+            b.g.connect(*src, nid, "b")
+            out, rest = (nid, "video"), []
+            band.append(nid)
     while rest:  # Concatenate takes four clips: a chain of them for more
         cat = b.add("edit.concatenate", {"conform": "conform to first"}, save)
         b.g.connect(*out, cat, "a")

@@ -125,10 +125,12 @@ PASSING = ("Reroute", "ComfySwitchNode", "GetVideoComponents", "ImageResizeKJv2"
 # (the families' own: their mappings' 'passing', each with the input it reads for each of its outputs)
 
 
-def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode, int, list[CNode]] | None:
+def find_loader(wf: Workflow, node: CNode, port: str, used: set,
+                walked: list | None = None) -> tuple[CNode, int, list[CNode]] | None:
     """The Load Image / Load Video / Load Audio behind ``node``'s ``port``: the loader, the output
     slot read from it and the ComfyUI steps on the way that change what it gives, nearest the
-    port first (a Canny, SAM 3...; resizes and slices are not counted); None when there is none."""
+    port first (a Canny, SAM 3...; resizes and slices are not counted); None when there is none. ``walked``, where
+    given, gets every node on the way, the uncounted too, nearest the port first."""
     src, via, seen, sound = node.links.get(port), [], set(), False
     theirs = families.lookup("passing")
     while src is not None and src[0] in wf.nodes and src[0] not in seen and len(seen) < 64:
@@ -139,6 +141,8 @@ def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode,
             # a clip's sound taken apart from it (GetVideoComponents' audio): Load Video's 'audio' output
             return n, (3 if sound and LOADER_NODES[n.cls][1] == "video" else src[1]), via
         sound = sound or (n.cls == "GetVideoComponents" and src[1] == 1)
+        if walked is not None:
+            walked.append(n)
         if n.cls not in PASSING and n.cls not in theirs:
             via.append(n)
         if n.cls == "ComfySwitchNode":

@@ -12,6 +12,8 @@ from studio.core.shown import cut, number
 
 from studio.convert.api import LATENT_NAMES, CNode, Sampling, Workflow, upstream
 
+from .comfy_stage_sound import held_sound, is_upsampler, sigma_makers, tiling
+
 UPSCALE = "video_models.ltx2_latent_upscale"
 SEED_MAX = 2**31
 MAX_WALK = 64  # latent nodes walked between the second sampler and the upsampler
@@ -25,7 +27,7 @@ def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str]) -> d
     """One LTXVLatentUpsampler upstream of the output and the later sampler pass that refines its
     latents -> what LTX-2 Latent Upscale takes; None when the workflow has not these two stages."""
     wf = b.wf
-    ups = [n for n in up if n.cls == "LTXVLatentUpsampler"]
+    ups = [n for n in up if is_upsampler(n)]  # (a tiled one too, by its declared input: comfy_stage_sound)
     if len(ups) != 1:
         return None
     node = ups[0]
@@ -47,9 +49,13 @@ def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str]) -> d
         said.append("the latent upsampler's file is not named in the workflow: set LTX-2 Latent Upscale's 'upsampler'")
     sigmas = refine_sigmas(second.extra.get("sigmas"))
     if sigmas is None:
-        said.append(f"the second pass's sigmas ({_shown(second.extra.get('sigmas') or 'its scheduler')}) are not a "
-                    "ManualSigmas list Studio reads: LTX-2 Latent Upscale's own schedule is used")
+        made = sigma_makers(wf, second.node)
+        said.append(f"the second pass's sigmas ({_shown(second.extra.get('sigmas') or 'its scheduler')}"
+                    + (f", made by {made}" if made else "") + ") are not a ManualSigmas list Studio reads: LTX-2 "
+                    "Latent Upscale's own schedule is used")
     _second_image(b, second, node, said)
+    tiling(b, node, said)
+    held_sound(b, second, said)
     own, lines = b.pass_loras.get(second.node.id, ([], []))
     said[:] = [line for line in said if line not in lines]  # the second pass's own LoRAs: on the upscale's model
     # a pass with LoRAs of its own: its whole chain from the loader (those it shares with the first pass too)

@@ -1,0 +1,84 @@
+"""LTX-2's second stage read further (comfy_stages): a tiled latent upsampler (ComfyUI-LTXVideo's
+LTXVLatentUpsamplerTiled: told by its 'upscale_model' input of type LATENT_UPSCALE_MODEL) as the upsampler, its
+tiling said; and the first pass's sound held through the second pass (a SetLatentNoiseMask of the audio latent
+with a SolidMask of 0, chosen or not by ControlAltAI's TwoWaySwitch, whose selection_setting 1 gives input_1 and
+2 input_2), which is what LTX-2 Latent Upscale's refine does (it holds the take's sound clean while the picture is
+denoised): read, said; a second pass resampling the sound is said as not done. Functions on a builder ``b`` of
+comfy_map; plain data and stdlib."""
+from __future__ import annotations
+
+from studio.convert.api import CNode, Sampling, Workflow
+
+MAX_WALK = 32  # nodes walked on the second pass's audio latent
+
+
+def is_upsampler(n: CNode) -> bool:
+    """LTX-2's latent upsampler: ComfyUI's LTXVLatentUpsampler, or a node declaring a LATENT_UPSCALE_MODEL input."""
+    return n.cls == "LTXVLatentUpsampler" or n.in_types.get("upscale_model") == "LATENT_UPSCALE_MODEL"
+
+
+def tiling(b, node: CNode, said: list[str]) -> None:
+    """A tiled upsampler's tiling, said (Studio's upsamples whole frames, a window of frames at a time)."""
+    if node.cls != "LTXVLatentUpsampler":
+        s = node.settings()
+        shown = ", ".join(f"{k} {v}" for k, v in s.items()) if s else ""
+        said.append(f"'{node.title or node.shown_cls}' ({node.shown_cls}, #{node.id}) upsamples in tiles"
+                    + (f" ({shown})" if shown else "") + ": LTX-2 Latent Upscale upsamples whole frames, a window "
+                    "of frames at a time (its 'window'); the tiling is not applied")
+
+
+def sigma_makers(wf: Workflow, sampler: CNode) -> str:
+    """The nodes making a sampler's sigmas (a scheduler, a split of it), nearest first, named."""
+    out, src = [], wf.source(sampler, "sigmas")
+    while src is not None and len(out) < 4 and src not in out:
+        out.append(src)
+        src = wf.source(src, "sigmas")
+    return ", ".join(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in out)
+
+
+def _pick(wf: Workflow, n: CNode) -> str | None:
+    """The input a TwoWaySwitch passes on ('input_1' / 'input_2'), None where its choice is not known."""
+    raw = n.raw if isinstance(n.raw, list) else []
+    k = wf.value(n, "selection_setting") if "selection_setting" in n.widgets else (raw[0] if raw else None)
+    return f"input_{k}" if k in (1, 2) and not isinstance(k, bool) else None
+
+
+def held_sound(b, second: Sampling, said: list[str]) -> None:
+    """The second pass's audio latent: the first pass's held by a noise mask of 0 (read: the refine holds the take's
+    sound), or resampled (said: not done)."""
+    wf = b.wf
+    concat = wf.source(second.node, "latent_image")
+    for _ in range(MAX_WALK):  # to the node putting the picture's and the sound's latents together
+        if concat is None or "audio_latent" in concat.links:
+            break
+        concat = wf.source(concat, next((k for k in ("latent", "samples", "latent_image") if k in concat.links), ""))
+    if concat is None or "audio_latent" not in concat.links:
+        return
+    node, way = wf.source(concat, "audio_latent"), []
+    for _ in range(MAX_WALK):
+        if node is None:
+            return
+        if node.cls == "TwoWaySwitch":
+            pick = _pick(wf, node)
+            if pick is None or pick not in node.links:
+                return
+            way.append(node)
+            node = wf.source(node, pick)
+            continue
+        if node.cls == "SetLatentNoiseMask":
+            mask = wf.source(node, "mask")
+            if mask is None or mask.cls != "SolidMask" or wf.value(mask, "value") != 0:
+                return
+            b.used |= {n.id for n in (*way, node, mask)}
+            names = ", ".join(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in (*way, node, mask))
+            said.append(f"the second pass holds the first pass's sound clean ({names}: a noise mask of 0 on its audio "
+                        "latent), as LTX-2 Latent Upscale's refine holds the take's sound")
+            return
+        if node.cls in ("LTXVSeparateAVLatent",) or "audio" in node.cls.lower():
+            if way:  # a switch choosing the sound resampled: said, with the switch
+                b.used |= {n.id for n in way}
+                said.append(f"the second pass resamples the first pass's sound ("
+                            + ", ".join(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in way)
+                            + "): not done, LTX-2 Latent Upscale's refine holds the take's sound as it was made")
+            return
+        node = wf.source(node, next(iter(node.links), "")) if len(node.links) == 1 else None

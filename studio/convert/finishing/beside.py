@@ -1,0 +1,107 @@
+"""A save writing its take beside other pictures (a before-and-after comparison: KJNodes' ImageConcanate and
+ImageConcatMulti, told by their settings: a 'direction' of right/down/left/up and two or more pictures wired in) made
+as Studio's Side by Side after the generator, each other picture from Studio's loader of its file with the resizes
+on its way Studio's Scale makes (tracing/resizes.py), said naming the node; where another picture is no file (made
+by nodes Studio does not read), the save is said to write the take alone. Functions on a builder ``b`` of
+mapping.convert; plain data and stdlib."""
+from __future__ import annotations
+
+from ..reading.workflow import CNode
+from ..tracing import resizes
+from ..tracing.roles import role
+from ..tracing.walks import find_loader
+from .utility import FOLLOW, wired_node
+
+DIRECTIONS = ("right", "down", "left", "up")
+
+
+def _pictures(n: CNode) -> list[str]:
+    """Its picture inputs wired, in order (image1, image2... / image_1, image_2...)."""
+    ports = [k for k in n.links if k.startswith("image") and k.removeprefix("image").lstrip("_").isdigit()]
+    return sorted(ports, key=lambda k: int(k.removeprefix("image").lstrip("_")))
+
+
+def _join(b, save: CNode) -> CNode | None:
+    return placed(b.wf, save)
+
+
+def direction(wf, n: CNode) -> str | None:
+    """Its 'direction' setting (by name; in a UI file whose saved values its declared widgets do not name, the one
+    value that is a direction)."""
+    d = wf.value(n, "direction")
+    if d is None and isinstance(n.raw, list):
+        found = [v for v in n.raw if isinstance(v, str) and v in DIRECTIONS]
+        d = found[0] if len(found) == 1 else None
+    return d if d in DIRECTIONS else None
+
+
+def side_by_side(n: CNode) -> int:
+    """How many pictures ``n`` places side by side."""
+    return len(_pictures(n))
+
+
+def placed(wf, save: CNode) -> CNode | None:
+    """The node placing pictures side by side nearest ``save`` on its way (through nodes passing the take on)."""
+    node, seen = save, {save.id}
+    while len(seen) < 64:
+        name = next((k for k in FOLLOW if k in node.links), None)
+        node = wf.source(node, name) if name else None
+        if node is None or node.id in seen:
+            return None
+        seen.add(node.id)
+        if len(_pictures(node)) >= 2:
+            return node if direction(wf, node) is not None and node.enabled else None
+        if node.cls.startswith("VAEDecode") or role(wf, node) == "decoder":  # the take itself: nothing beside it
+            return None
+
+
+def beside(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[str, str]:
+    """The take ``src`` placed beside the other pictures ``save``'s comparison node wires in, as Studio's Side by
+    Side; ``src`` as it is (said) where another picture is made by nodes Studio does not read."""
+    j = _join(b, save)
+    if j is None or j.id in b.used:
+        return src
+    wf, out = b.wf, f"'{save.title or save.shown_cls}' (#{save.id})"
+    name = f"'{j.title or j.shown_cls}' ({j.shown_cls}, #{j.id})"
+    found = {}
+    for port in _pictures(j):
+        walked: list[CNode] = []
+        found[port] = (find_loader(wf, j, port, set(), walked), walked)
+    take = [p for p, (f, _) in found.items() if f is None]
+    if len(take) != 1:
+        said.append(f"{out} writes the take beside pictures {name} places with it that are no file (another take, "
+                    "or pictures nodes make): its Save Video writes one take alone")
+        return src
+    way, parts, unmade, stepped = direction(wf, j), [], [], []
+    for port, (f, walked) in found.items():
+        if port == take[0]:
+            parts.append(src)
+            continue
+        loader, slot, via = f
+        b.used.add(loader.id)
+        scaled = resizes.on_way(wf, walked)
+        part = b.studio_loader(loader, slot)
+        made = set()
+        for n in reversed(walked):  # from the file on: its resizes as Scale, a pose / depth / Canny as Studio's
+            if n.id in scaled:
+                part = (wired_node(b, "transform.scale", scaled[n.id], n, (*part, "video")), "video")
+            elif n in via and b.file_step(n):
+                part = b.step(n, part)
+                stepped.append(f"{n.shown_cls} (#{n.id})")
+            else:
+                continue
+            made.add(n.id)
+            b.used.add(n.id)
+        unmade += [f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in walked
+                   if n.id not in made and (n in via or resizes.is_resize(n))]
+        parts.append(part)
+    acc = parts[0]
+    for part in parts[1:]:
+        acc = (wired_node(b, "edit.side_by_side", {"direction": way}, j, (*acc, "a"), (*part, "b")), "video")
+    b.used.add(j.id)
+    files = ", ".join(f"'{b.file_of(f[0])}'" for p, (f, _) in found.items() if p != take[0])
+    said.append(f"{out} writes the take beside {files} ({way}), as {name} places them: Studio's Side by Side"
+                + (f"; the file through Studio's nodes for {', '.join(stepped)}" if stepped else "")
+                + (f"; the file{'s' if len(found) > 2 else ''} without ComfyUI's {', '.join(sorted(set(unmade)))}"
+                   if unmade else ""))
+    return acc
