@@ -157,14 +157,14 @@ class IntentReading:
             return
         found = find_loader(self.wf, node, port, self.used)
         if found is None:
-            said.append(f"'{port}' of '{node.title or node.cls}' is made by ComfyUI nodes Studio does not convert (see "
+            said.append(f"{node.of(port)} is made by ComfyUI nodes Studio does not convert (see "
                         f"their note): connect one to the generator's '{into}'")
             self.unmade.add(into)
             return
         loader, slot, via = found
         made = next((n for n in via if generates(self.wf, n)), None)
         if made is not None:  # a picture another node makes from the file (an API image model): not the file
-            said.append(f"'{port}' of '{node.title or node.cls}' is made by ComfyUI's '{made.title or made.shown_cls}' "
+            said.append(f"{node.of(port)} is made by ComfyUI's '{made.title or made.shown_cls}' "
                         f"({made.shown_cls}, #{made.id}) from {LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' "
                         f"when the workflow runs; Studio does not run it: connect what it makes to the generator's "
                         f"'{into}'")
@@ -184,7 +184,7 @@ class IntentReading:
             return  # Wan VACE draws the outpaint mask from its pads
         other = sorted({n.cls for n in via if n not in steps and n.cls != "ImagePadForOutpaint"})
         if other:
-            said.append(f"'{port}' of '{node.title or node.cls}' is {loader.shown_cls}'s file through ComfyUI's "
+            said.append(f"{node.of(port)} is {loader.shown_cls}'s file through ComfyUI's "
                         f"{', '.join(other)}: the file is wired without "
                         f"{'that step' if len(other) == 1 else 'those steps'}; add Studio's node for it if it matters")
         for n in (n for n in steps if step_kind(n.cls)):

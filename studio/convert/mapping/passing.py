@@ -120,7 +120,7 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]]) -> str |
     if kind == "value":
         return ""
     reader, name, _ = rs[0]
-    into = f"'{reader.title or reader.shown_cls}' (#{reader.id})'s '{name}'" + (
+    into = reader.where(name) + (
         f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else "")
     settings = _settings(wf, n)
     tail = f" (its settings: {settings})" if settings else ""

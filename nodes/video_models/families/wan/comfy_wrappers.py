@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
+from . import comfy_wrapper_embeds as more
+
 # each wrapper node's settings in the order a UI file saves them (API files name them)
 WIDGETS: dict[str, tuple[str, ...]] = {
     "WanVideoModelLoader": ("model", "base_precision", "quantization", "load_device", "attention_mode"),
@@ -47,6 +49,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "WanVideoAnimateEmbeds": ("width", "height", "num_frames", "force_offload", "frame_window_size", "colormatch",
                               "pose_strength", "face_strength", "tiled_vae"),
 }
+WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
+                "WanVideoVACEModelSelect": ("vace_model",)})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
@@ -84,6 +88,7 @@ SAMPLER_TYPES = ("WanVideoSampler", "WanVideoSamplerSettings")
 HELD = "WanVideoWrapperHeldInput"
 MODEL_CONTROLS = {"WanVideoControlnet": "a control clip (ControlNet)"}
 LOADER_TYPES = ("WanVideoModelLoader", "WanVideoVAELoader", "LoadWanVideoT5TextEncoder", "LoadWanVideoClipTextEncoder")
+THROUGH = {"WanVideoVACEEncode": more.vace, "WanVideoAddWanMoveTracks": more.wanmove}  # the prompts through them
 TEXT_TYPES = ("WanVideoTextEncode", "WanVideoTextEncodeSingle", "WanVideoTextEncodeCached")
 
 
@@ -95,6 +100,7 @@ class _Translation(PackTranslation):
         self.latents: dict[str, tuple] = {}  # an embeds node -> (its latent, positive, negative) as made
 
     def steps(self) -> None:
+        more.vace_module(self)
         self.loaders()
         self.texts()
         self.decoders()
@@ -263,6 +269,8 @@ class _Translation(PackTranslation):
         latent = src
         if emb is not None and emb.id in self.latents:  # an embeds node two samplers share (two experts)
             latent, pos, neg = self.latents[emb.id]
+        elif emb is not None and emb.cls in THROUGH and (made := THROUGH[emb.cls](self, emb, pos, neg)):
+            latent, pos, neg = self.latents[emb.id] = made  # VACE, Wan-Move: the prompts through them
         elif emb is not None and self.is_pack(emb):
             i2v = emb.cls in ("WanVideoImageClipEncode", "WanVideoImageToVideoEncode", "WanVideoAnimateEmbeds")
             latent = self.embeds(emb, pos, neg, n)

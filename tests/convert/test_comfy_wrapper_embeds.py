@@ -1,0 +1,99 @@
+"""Issue 112: kijai's ComfyUI-WanVideoWrapper's VACE encode and Wan-Move tracks are Studio generators (Wan VACE with
+its control clip, mask and references; Image to Video steered by Wan-Move tracks), and what they carry that Studio's
+nodes do not take is said naming the node and its input (comfy_wrapper_embeds.py). Hand-built UI workflows in the
+wrapper's layout (widgets in INPUT_TYPES order)."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.test_comfy_wrappers import PROMPT, UI, _common, _nodes, _sampler, _save
+
+COORDS = '[[{"x":100,"y":200},{"x":120,"y":210},{"x":140,"y":220}]]'
+
+
+def _said(conv) -> str:
+    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
+
+
+def _vace(w: UI, vae, widgets=(640, 352, 49, 0.7, 0.0, 1.0, False), **inputs):
+    return w.add("WanVideoVACEEncode", list(widgets), vae=(vae, 0), **inputs)
+
+
+def test_the_wrappers_vace_encode_is_studios_wan_vace_with_its_clip_mask_and_reference():
+    w = UI()
+    model, text, vae = _common(w)
+    sel = w.add("WanVideoVACEModelSelect", ["Wan2_1-VACE_module_14B_bf16.safetensors"])
+    w.nodes[model - 1]["inputs"].append({"name": "vace_model", "type": "VACEPATH", "link": len(w.links) + 1})
+    w.links.append([len(w.links) + 1, sel, 0, model, len(w.nodes[model - 1]["inputs"]) - 1, "VACEPATH"])
+    clip = w.add("VHS_LoadVideo", {"video": "pose.mp4"})
+    mask = w.add("LoadImageMask", ["hole.png", "alpha", "image"])
+    ref = w.add("LoadImage", ["face.png", "image"])
+    emb = _vace(w, vae, (640, 352, 49, 0.7, 0.2, 1.0, False), input_frames=(clip, 0), input_masks=(mask, 0),
+                ref_images=(ref, 0))
+    _save(w, _sampler(w, model, text, emb), vae)
+    conv = convert(w.doc(), "wrapper_vace")
+    assert conv.graph.validate() == []
+    assert [t["generator"] for t in conv.tasks] == ["video_models.wan_vace"]
+    assert sorted(conv.tasks[0]["inputs"]) == ["reference", "video"]  # (a LoadImageMask Studio does not read: said)
+    gen = _nodes(conv, "video_models.wan_vace")[0].params
+    assert (gen["prompt"], gen["width"], gen["height"], gen["frames"]) == (PROMPT, 640, 352, 49)
+    assert gen["conditioning_scale"] == 0.7
+    said = _said(conv)
+    assert "'input_masks' of 'WanVideoVACEEncode' is made by ComfyUI nodes Studio does not convert" in said
+    assert f"(WanVideoVACEEncode, #{emb}) steers only from 0.2 to 1.0 of the steps" in said
+    assert f"(WanVideoVACEModelSelect, #{sel}) adds the VACE module 'Wan2_1-VACE_module_14B_bf16.safetensors'" in said
+    assert "WanVideoVACEModelSelect" not in next(line for line in conv.log if "not converted" in line)
+
+
+def test_a_second_vace_encoding_chained_in_is_said_not_taken():
+    w = UI()
+    model, text, vae = _common(w)
+    first = _vace(w, vae, input_frames=(w.add("VHS_LoadVideo", {"video": "depth.mp4"}), 0))
+    second = _vace(w, vae, input_frames=(w.add("VHS_LoadVideo", {"video": "pose.mp4"}), 0), prev_vace_embeds=(first, 0))
+    _save(w, _sampler(w, model, text, second), vae)
+    conv = convert(w.doc(), "wrapper_vace_two")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.wan_vace"]
+    loads = [n.params["path"] for n in conv.graph.nodes.values() if n.type_id.startswith("io.load_video")]
+    assert loads == ["pose.mp4"]
+    assert f"(WanVideoVACEEncode, #{second})'s prev_vace_embeds (another VACE encoding, 'WanVideoVACEEncode' " \
+           f"(WanVideoVACEEncode, #{first})) adds a second control" in _said(conv)
+
+
+def _wanmove(w: UI, coords_from, **more):
+    model, text, vae = _common(w)
+    image = w.add("LoadImage", ["cat.png", "image"])
+    enc = w.add("WanVideoImageToVideoEncode", [832, 480, 81, 0.0, 1.0, 1.0, True], vae=(vae, 0),
+                start_image=(image, 0), **more)
+    move = w.add("WanVideoAddWanMoveTracks", [0.8], image_embeds=(enc, 0), track_coords=(coords_from(w, image), 1))
+    _save(w, _sampler(w, model, text, move), vae)
+    return enc, move
+
+
+def test_wanmove_tracks_on_the_wrappers_image_encode_steer_image_to_video():
+    w = UI()
+
+    def spline(w, image):
+        return w.add("SplineEditor", ['[{"points":[]}]', COORDS, 832, 480, 81, "path", "cardinal", 0.5, 1, "list", 0, 1],
+                     bg_image=(image, 0))
+    enc, move = _wanmove(w, spline, end_image=(w.add("LoadImage", ["end.png", "image"]), 0))
+    conv = convert(w.doc(), "wrapper_wanmove")
+    assert conv.graph.validate() == []
+    assert [t["generator"] for t in conv.tasks] == ["video_models.image_to_video"]
+    assert sorted(conv.tasks[0]["inputs"]) == ["image", "tracks"]
+    gen = _nodes(conv, "video_models.image_to_video")[0].params
+    assert (gen["prompt"], gen["width"], gen["height"], gen["frames"], gen["tracks_as"]) == (
+        PROMPT, 832, 480, 81, "wan-move")
+    tracks = _nodes(conv, "motion.tracks_from_coordinates")[0].params
+    assert tracks["coordinates"] == COORDS
+    said = _said(conv)
+    assert "WanMove's track strength 0.8 is not taken" in said
+    assert f"(WanVideoImageToVideoEncode, #{enc})'s end_image is not taken" in said
+
+
+def test_wanmove_tracks_studio_cannot_work_out_are_said_on_the_tracks_node():
+    w = UI()
+    enc, move = _wanmove(w, lambda w, image: w.add("SomePackTrajectory", [7], image=(image, 0)))
+    conv = convert(w.doc(), "wrapper_wanmove_unknown")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.image_to_video"]
+    said = _said(conv)
+    assert "the tracks come from 'SomePackTrajectory' (SomePackTrajectory), which Studio does not convert" in said
+    assert f"#{enc})'s 'tracks'" not in said  # the input is the Wan-Move node's, never the encode's
