@@ -97,3 +97,20 @@ def test_wanmove_tracks_studio_cannot_work_out_are_said_on_the_tracks_node():
     said = _said(conv)
     assert "the tracks come from 'SomePackTrajectory' (SomePackTrajectory), which Studio does not convert" in said
     assert f"#{enc})'s 'tracks'" not in said  # the input is the Wan-Move node's, never the encode's
+
+
+def test_the_wrappers_multi_lora_select_is_each_of_its_loras_none_and_zero_skipped():
+    w = UI()
+    multi = w.add("WanVideoLoraSelectMulti", ["lightx2v.safetensors", 0.7, "none", 1.0, "style.safetensors", 0.0,
+                                              "detail.safetensors", 0.5, "none", 1.0, False])
+    model, text, vae = _common(w)
+    w.nodes[model - 1]["inputs"].append({"name": "lora", "type": "WANVIDLORA", "link": len(w.links) + 1})
+    w.links.append([len(w.links) + 1, multi, 0, model, len(w.nodes[model - 1]["inputs"]) - 1, "WANVIDLORA"])
+    _save(w, _sampler(w, model, text, w.add("WanVideoEmptyEmbeds", [640, 352, 49])), vae)
+    conv = convert(w.doc(), "wrapper_multi_lora")
+    assert conv.graph.validate() == []
+    loras = sorted((n.params["lora"], n.params["strength"]) for n in conv.graph.nodes.values() if "lora" in n.type_id)
+    assert loras == [("detail.safetensors", 0.5), ("lightx2v.safetensors", 0.7)]
+    said = _said(conv)
+    assert "WanVideoLoraSelectMulti as LoraLoaderModelOnly" in said and "WanVideoLoraSelect as" not in said
+    assert "WanVideoLoraSelectMulti" not in next(line for line in conv.log if "not converted" in line or "pipeline(s)" in line)

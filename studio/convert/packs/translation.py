@@ -134,7 +134,7 @@ class PackTranslation:
             sw = self.named(sel)
             lora = self.core(sel, "LoraLoaderModelOnly", {"lora_name": sw.get("lora"), "strength_model": sw.get("strength")},
                              {"model": top}, nid=f"{sel.id}:lora")
-            self.made.setdefault(sel.cls, lora.cls)
+            self.made.setdefault(sel.shown_cls, lora.cls)
             self.wf.taken.add(sel.id)
             top = (lora.id, 0)
         if top != bottom:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
 from . import comfy_wrapper_embeds as more
+from .comfy_wrapper_loras import expand as expand_loras
 
 # each wrapper node's settings in the order a UI file saves them (API files name them)
 WIDGETS: dict[str, tuple[str, ...]] = {
@@ -101,6 +102,7 @@ class _Translation(PackTranslation):
 
     def steps(self) -> None:
         more.vace_module(self)
+        expand_loras(self)
         self.loaders()
         self.texts()
         self.decoders()
