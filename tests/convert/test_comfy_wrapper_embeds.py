@@ -114,3 +114,29 @@ def test_the_wrappers_multi_lora_select_is_each_of_its_loras_none_and_zero_skipp
     said = _said(conv)
     assert "WanVideoLoraSelectMulti as LoraLoaderModelOnly" in said and "WanVideoLoraSelect as" not in said
     assert "WanVideoLoraSelectMulti" not in next(line for line in conv.log if "not converted" in line or "pipeline(s)" in line)
+
+
+def test_a_packs_sampler_on_the_hunyuan_wrappers_model_is_held_never_passed_as_a_step():
+    """HunyuanLoom's FlowEdit sampler on HunyuanVideoWrapper's model and prompts (its types HYVIDEOMODEL, HYVIDEMBEDS
+    as the UI file saves them): a take of a sampler Studio has no counterpart for, held in its sentence; never a
+    'step' between the encoded clip and the decode."""
+    from tests.convert.test_comfy_hunyuan_mochi_wrappers import _common as hy_common
+    w = UI()
+    loader, te, vae = hy_common(w)
+    src = w.add("HyVideoTextEncode", ["a wolf", "", "video"], text_encoders=(te, 0))
+    dst = w.add("HyVideoTextEncode", ["a fox", "", "video"], text_encoders=(te, 0))
+    enc = w.add("HyVideoEncode", [True, 64, 256, True, 0.0, 1.0, "sample"], vae=(vae, 0),
+                image=(w.add("VHS_LoadVideo", {"video": "wolf.mp4"}), 0))
+    edit = w.add("HyVideoFlowEditSamplerWrapper", [30, 4, 0, 6, 12, 6, 6, 3, 0, "fixed", True], model=(loader, 0),
+                 source_embeds=(src, 0), target_embeds=(dst, 0), samples=(enc, 0))
+    types = {"model": "HYVIDEOMODEL", "source_embeds": "HYVIDEMBEDS", "target_embeds": "HYVIDEMBEDS",
+             "samples": "LATENT"}
+    for i in w.nodes[edit - 1]["inputs"]:
+        i["type"] = types[i["name"]]
+    w.nodes[edit - 1]["outputs"] = [{"name": "samples", "type": "LATENT", "links": []}]
+    dec = w.add("HyVideoDecode", [True, 64, 256, True, 0, False], vae=(vae, 0), samples=(edit, 0))
+    w.add("VHS_VideoCombine", {"frame_rate": 24, "filename_prefix": "hy"}, images=(dec, 0))
+    conv = convert(w.doc(), "hy_flowedit")
+    assert [(t["task"], t["generator"]) for t in conv.tasks] == [
+        ("a take sampled by a node pack's sampler (HyVideoFlowEditSamplerWrapper)", None)]
+    assert "a step between" not in _said(conv)
