@@ -140,3 +140,29 @@ def test_a_packs_sampler_on_the_hunyuan_wrappers_model_is_held_never_passed_as_a
     assert [(t["task"], t["generator"]) for t in conv.tasks] == [
         ("a take sampled by a node pack's sampler (HyVideoFlowEditSamplerWrapper)", None)]
     assert "a step between" not in _said(conv)
+
+
+def test_a_t5_broadcast_by_anything_everywhere_and_a_prompt_from_a_text_node_are_read():
+    """The T5 loader given to the wrapper's text node by an Anything Everywhere whose '*' input is named for the type
+    it carries (WANTEXTENCODER), and the prompt from a text node: the text encoder file on Load Video Model, the
+    prompt the text node's, neither node listed as not converted."""
+    w = UI()
+    model = w.add("WanVideoModelLoader", ["wan2.1_t2v_1.3B_bf16.safetensors", "bf16", "disabled", "offload_device",
+                                          "sdpa"])
+    t5 = w.add("LoadWanVideoT5TextEncoder", ["umt5-xxl-enc-bf16.safetensors", "bf16", "offload_device", "disabled"])
+    ue = w.add("Anything Everywhere", [], WANTEXTENCODER=(t5, 0))
+    w.nodes[ue - 1]["inputs"][0]["label"] = "WANTEXTENCODER"
+    words = w.add("Text Multiline", ["a heron in the reeds"])
+    w.nodes[words - 1]["outputs"] = [{"name": "STRING", "type": "STRING", "links": []}]
+    text = w.add("WanVideoTextEncode", ["saved text", NEGATIVE_SAVED, True], positive_prompt=(words, 0))
+    w.nodes[text - 1]["inputs"].insert(0, {"name": "t5", "type": "WANTEXTENCODER", "link": None})
+    vae = w.add("WanVideoVAELoader", ["Wan2_1_VAE_bf16.safetensors", "bf16"])
+    _save(w, _sampler(w, model, text, w.add("WanVideoEmptyEmbeds", [640, 352, 49])), vae)
+    conv = convert(w.doc(), "wrapper_broadcast")
+    assert _nodes(conv, "video_models.load")[0].params["text_encoder"] == "umt5-xxl-enc-bf16.safetensors"
+    assert _nodes(conv, "video_models.text_to_video")[0].params["prompt"] == "a heron in the reeds"
+    dropped = [line for line in conv.log if "not converted" in line and "listed" in line]
+    assert not any("LoadWanVideoT5TextEncoder" in line or "Text Multiline" in line for line in dropped)
+
+
+NEGATIVE_SAVED = "blurry"
