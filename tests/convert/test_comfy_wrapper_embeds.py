@@ -166,3 +166,55 @@ def test_a_t5_broadcast_by_anything_everywhere_and_a_prompt_from_a_text_node_are
 
 
 NEGATIVE_SAVED = "blurry"
+
+
+def _talk(w: UI, mode="infinitetalk", patch="Wan2_1-InfiniTetalk-Single_fp16.safetensors", **more):
+    patch_node = w.add("MultiTalkModelLoader", [patch])
+    model = w.add("WanVideoModelLoader", ["wan2.1_i2v_480p_14B_bf16.safetensors", "fp16", "disabled",
+                                          "offload_device", "sdpa"], multitalk_model=(patch_node, 0))
+    t5 = w.add("LoadWanVideoT5TextEncoder", ["umt5-xxl-enc-bf16.safetensors", "bf16", "offload_device", "disabled"])
+    text = w.add("WanVideoTextEncode", [PROMPT, "", True], t5=(t5, 0))
+    vae = w.add("WanVideoVAELoader", ["Wan2_1_VAE_bf16.safetensors", "bf16"])
+    wav = w.add("DownloadAndLoadWav2VecModel", ["TencentGameMate/chinese-wav2vec2-base", "fp16", "main_device"])
+    voice = w.add("LoadAudio", ["speech.wav", None, None])
+    emb = w.add("MultiTalkWav2VecEmbeds", [True, 1000, 25, 1.5, 1, "para"], wav2vec_model=(wav, 0),
+                audio_1=(voice, 0), **more)
+    image = w.add("LoadImage", ["face.png", "image"])
+    i2v = w.add("WanVideoImageToVideoMultiTalk", [640, 640, 81, 9, True, "disabled", False, mode], vae=(vae, 0),
+                start_image=(image, 0))
+    s = w.add("WanVideoSampler", [6, 1.0, 5.0, 7, "fixed", True, "unipc", 0, 1.0], model=(model, 0),
+              text_embeds=(text, 0), image_embeds=(i2v, 0), multitalk_embeds=(emb, 0))
+    dec = w.add("WanVideoDecode", [True, 272, 272, 144, 128], vae=(vae, 0), samples=(s, 0))
+    w.add("VHS_VideoCombine", {"frame_rate": 25, "filename_prefix": "talk", "format": "video/h264-mp4"},
+          images=(dec, 0), audio=(emb, 1))
+    return emb
+
+
+def test_the_wrappers_infinitetalk_is_studios_infinitetalk_for_the_voices_length():
+    w = UI()
+    emb = _talk(w)
+    conv = convert(w.doc(), "wrapper_talk")
+    assert conv.graph.validate() == []
+    assert [t["generator"] for t in conv.tasks] == ["video_models.infinitetalk"]
+    assert sorted(conv.tasks[0]["inputs"]) == ["image", "speech"]
+    gen = _nodes(conv, "video_models.infinitetalk")[0].params
+    assert (gen["patch"], gen["frames"], gen["motion_frames"], gen["audio_scale"]) == (
+        "Wan2_1-InfiniTetalk-Single_fp16.safetensors", 0, 9, 1.5)
+    assert (gen["width"], gen["height"], gen["prompt"]) == (640, 640, PROMPT)
+    assert _nodes(conv, "preprocess.load")[0].params["model"] == "TencentGameMate/chinese-wav2vec2-base"
+    assert _nodes(conv, "io.save_video")[0].params  # the voice muxed: the Load Audio wired to Save Video's audio
+    save = _nodes(conv, "io.save_video")[0]
+    assert any(l.dst == save.id and l.dst_port == "audio" for l in conv.graph.links)
+    said = _said(conv)
+    assert f"(MultiTalkWav2VecEmbeds, #{emb}) makes at most 1000 frames (num_frames)" in said
+    assert "normalize_loudness" in said
+
+
+def test_multitalk_and_a_dialogue_through_the_wrapper_stay_held():
+    for mode, more in (("multitalk", {}), ("infinitetalk", {"audio_2": (1, 0)})):
+        w = UI()
+        _talk(w, mode=mode, patch="multitalk.safetensors", **more)
+        conv = convert(w.doc(), "wrapper_multitalk")
+        assert [t["generator"] for t in conv.tasks] == [None]
+        assert "WanVideoImageToVideoMultiTalk" in conv.log[0]
+        assert "MultiTalkModelLoader" in _said(conv)  # its patch said, never dropped silently

@@ -28,7 +28,7 @@ Made = tuple  # (the latent, the positive and the negative prompts through the n
 VACE_PORTS = {"control_video": "input_frames", "control_masks": "input_masks", "reference_image": "ref_images"}
 
 
-def vace(t, n: CNode, pos, neg) -> Made:
+def vace(t, n: CNode, pos, neg, sampler: CNode | None = None) -> Made:
     """WanVideoVACEEncode ``n`` as WanVaceToVideo in its place (its latent: output 2; the prompts through it)."""
     w = t.named(n)
     links = {k: v for k, v in (("positive", pos), ("negative", neg), ("vae", t.link(n, "vae")),
@@ -72,7 +72,7 @@ def vace_module(t) -> None:
         del n.links["vace_model"]
 
 
-def wanmove(t, n: CNode, pos, neg) -> Made | None:
+def wanmove(t, n: CNode, pos, neg, sampler: CNode | None = None) -> Made | None:
     """WanVideoAddWanMoveTracks ``n`` on a WanVideoImageToVideoEncode as WanMoveTrackToVideo in the encode's place
     (the start image, size and length the encode's, the strength ``n``'s; the tracks a WanMoveTracksFromCoords of the
     drawn coordinates beside ``n``); None (kept as it is, the task held) where its embeds come from another node."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
 from . import comfy_wrapper_embeds as more
+from . import comfy_wrapper_talk as talk
 from .comfy_wrapper_loras import expand as expand_loras
 
 # each wrapper node's settings in the order a UI file saves them (API files name them)
@@ -51,7 +52,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
                               "pose_strength", "face_strength", "tiled_vae"),
 }
 WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
-                "WanVideoVACEModelSelect": ("vace_model",)})
+                "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
@@ -89,7 +90,8 @@ SAMPLER_TYPES = ("WanVideoSampler", "WanVideoSamplerSettings")
 HELD = "WanVideoWrapperHeldInput"
 MODEL_CONTROLS = {"WanVideoControlnet": "a control clip (ControlNet)"}
 LOADER_TYPES = ("WanVideoModelLoader", "WanVideoVAELoader", "LoadWanVideoT5TextEncoder", "LoadWanVideoClipTextEncoder")
-THROUGH = {"WanVideoVACEEncode": more.vace, "WanVideoAddWanMoveTracks": more.wanmove}  # the prompts through them
+THROUGH = {"WanVideoVACEEncode": more.vace, "WanVideoAddWanMoveTracks": more.wanmove,  # the prompts through them
+           talk.I2V: talk.infinitetalk}
 TEXT_TYPES = ("WanVideoTextEncode", "WanVideoTextEncodeSingle", "WanVideoTextEncodeCached")
 
 
@@ -103,10 +105,12 @@ class _Translation(PackTranslation):
     def steps(self) -> None:
         more.vace_module(self)
         expand_loras(self)
+        talk.patches(self)
         self.loaders()
         self.texts()
         self.decoders()
         self.samplers()
+        talk.unread_patches(self)
 
     def link(self, n: CNode, name: str) -> tuple[str, int] | None:
         return n.links.get(name)
@@ -271,7 +275,7 @@ class _Translation(PackTranslation):
         latent = src
         if emb is not None and emb.id in self.latents:  # an embeds node two samplers share (two experts)
             latent, pos, neg = self.latents[emb.id]
-        elif emb is not None and emb.cls in THROUGH and (made := THROUGH[emb.cls](self, emb, pos, neg)):
+        elif emb is not None and emb.cls in THROUGH and (made := THROUGH[emb.cls](self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # VACE, Wan-Move: the prompts through them
         elif emb is not None and self.is_pack(emb):
             i2v = emb.cls in ("WanVideoImageClipEncode", "WanVideoImageToVideoEncode", "WanVideoAnimateEmbeds")
