@@ -218,3 +218,20 @@ def test_multitalk_and_a_dialogue_through_the_wrapper_stay_held():
         assert [t["generator"] for t in conv.tasks] == [None]
         assert "WanVideoImageToVideoMultiTalk" in conv.log[0]
         assert "MultiTalkModelLoader" in _said(conv)  # its patch said, never dropped silently
+
+
+def test_the_old_image_clip_encode_reads_its_image_encoder_by_the_later_inputs_name():
+    """WanVideoImageClipEncode's image encoder wired into its 'clip_vision' input (its later name; 'clip' before): the
+    image encoder file on Load Video Model, its loader read."""
+    w = UI()
+    model, text, vae = _common(w)
+    clip = w.add("LoadWanVideoClipTextEncoder", ["open-clip-xlm-roberta-large-vit-huge-14_visual_fp16.safetensors",
+                                                  "fp16", "offload_device"])
+    image = w.add("LoadImage", ["cat.png", "image"])
+    emb = w.add("WanVideoImageClipEncode", [480, 832, 81, True, 0, 1, 1, True], clip_vision=(clip, 0),
+                image=(image, 0), vae=(vae, 0))
+    _save(w, _sampler(w, model, text, emb), vae)
+    conv = convert(w.doc(), "wrapper_clip_vision")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.image_to_video"]
+    load = _nodes(conv, "video_models.load")[0].params
+    assert load["clip_vision"] == "open-clip-xlm-roberta-large-vit-huge-14_visual_fp16.safetensors"

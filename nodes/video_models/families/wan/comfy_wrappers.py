@@ -167,8 +167,9 @@ class _Translation(PackTranslation):
             image = self.link(n, "image" if old else "start_image")
             end = None if old else self.link(n, "end_image")
             vision = self.link(n, "clip_embeds")
-            if old and self.link(n, "clip") and image:  # the old node encodes the image itself: a CLIPVisionEncode
-                enc = self.core(n, "CLIPVisionEncode", {"crop": "center"}, {"clip_vision": self.link(n, "clip"),
+            clip = self.link(n, "clip") or self.link(n, "clip_vision")  # (its input's name in later versions)
+            if old and clip and image:  # the old node encodes the image itself: a CLIPVisionEncode
+                enc = self.core(n, "CLIPVisionEncode", {"crop": "center"}, {"clip_vision": clip,
                                                                              "image": image}, nid=f"{n.id}:vision")
                 vision = (enc.id, 0)
             links = {k: v for k, v in (("positive", pos), ("negative", neg), ("vae", self.link(n, "vae")),
