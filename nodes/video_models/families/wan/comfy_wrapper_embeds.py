@@ -17,7 +17,8 @@ from studio.core.shown import number
 VACE_WIDGETS = ("width", "height", "num_frames", "strength", "vace_start_percent", "vace_end_percent", "tiled_vae")
 MOVE_WIDGETS = ("strength",)
 SPLINE_COORDS = 1  # KJNodes' SplineEditor: its second widget holds the points it samples (its 'coordinates')
-SPLINE_TYPES = ("SplineEditor",)  # a drawn path whose coordinates the file saves
+SPLINE_TYPES = ("SplineEditor",)
+MODULE_INPUTS = ("vace_model", "extra_model")  # the model loader's input for it (its later name: extra_model)  # a drawn path whose coordinates the file saves
 
 
 def _name(n: CNode) -> str:
@@ -56,9 +57,8 @@ def vace_module(t) -> None:
     """The VACE module file WanVideoVACEModelSelect adds to the wrapper's model (the model loader's vace_model),
     said: Studio's Wan VACE reads a VACE model as one file; the select node read so (not left unconverted)."""
     for n in list(t.wf.nodes.values()):
-        if n.cls != "WanVideoModelLoader" or "vace_model" not in n.links:
-            continue
-        sel = t.wf.nodes.get(n.links["vace_model"][0])
+        port = next((k for k in MODULE_INPUTS if k in n.links), None) if n.cls == "WanVideoModelLoader" else None
+        sel = t.wf.nodes.get(n.links[port][0]) if port else None
         if sel is None or sel.cls != "WanVideoVACEModelSelect":
             continue
         w = t.named(sel)
@@ -69,7 +69,8 @@ def vace_module(t) -> None:
                       "not read, Studio's Wan VACE loads a VACE model as one file or folder: point Load Video Model "
                       "at a Wan VACE model")
         t.wf.taken.add(sel.id)
-        del n.links["vace_model"]
+        for k in [k for k in MODULE_INPUTS if k in n.links and n.links[k][0] == sel.id]:  # (a file wires both)
+            del n.links[k]
 
 
 def wanmove(t, n: CNode, pos, neg, sampler: CNode | None = None) -> Made | None:
