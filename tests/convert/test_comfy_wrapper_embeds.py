@@ -235,3 +235,33 @@ def test_the_old_image_clip_encode_reads_its_image_encoder_by_the_later_inputs_n
     assert [t["generator"] for t in conv.tasks] == ["video_models.image_to_video"]
     load = _nodes(conv, "video_models.load")[0].params
     assert load["clip_vision"] == "open-clip-xlm-roberta-large-vit-huge-14_visual_fp16.safetensors"
+
+
+def test_vace_segments_of_two_experts_joined_are_said_as_segments_never_as_experts():
+    """Two Wan 2.2 VACE segments, each a high- and a low-noise sampler, the second's control clip the first's frames,
+    joined into one video: the second segment's samplers are a take of its own and its second pass, never 'the
+    low-noise expert' of the first."""
+    w = UI()
+    high, text, vae = _common(w)
+    low = w.add("WanVideoModelLoader", ["Wan2.2-T2V-A14B-LowNoise.safetensors", "fp16", "disabled", "offload_device",
+                                        "sdpa"])
+    w.nodes[high - 1]["widgets_values"][0] = "Wan2.2-T2V-A14B-HighNoise.safetensors"
+
+    def segment(frames):
+        emb = _vace(w, vae, input_frames=frames)
+        first = _sampler(w, high, text, emb, widgets=(6, 1.0, 5.0, 0, "fixed", True, "unipc", 0, 1.0, "", "comfy", 0, 3))
+        second = _sampler(w, low, text, emb, widgets=(6, 1.0, 5.0, 0, "fixed", True, "unipc", 0, 1.0, "", "comfy", 3,
+                                                      -1), samples=(first, 0))
+        return first, second, w.add("WanVideoDecode", [True, 272, 272, 144, 128], vae=(vae, 0), samples=(second, 0))
+    a1, a2, d1 = segment((w.add("VHS_LoadVideo", {"video": "pose.mp4"}), 0))
+    b1, b2, d2 = segment((d1, 0))
+    joined = w.add("ImageBatch", [], image1=(d1, 0), image2=(d2, 0))
+    w.add("VHS_VideoCombine", {"frame_rate": 16, "filename_prefix": "wan", "format": "video/h264-mp4"},
+          images=(joined, 0))
+    conv = convert(w.doc(), "wrapper_vace_segments")
+    said = _said(conv)
+    assert "video_models.wan_vace" in [t["generator"] for t in conv.tasks]
+    assert f"the low-noise expert: 'WanVideoSampler' (#{a2})" in said
+    assert f"'WanVideoSampler' (WanVideoSampler, #{b1}) samples a segment of its own" in said
+    assert f"'WanVideoSampler' (#{b2}) samples on from the take of 'WanVideoSampler' (#{b1})" in said
+    assert f"the low-noise expert: 'WanVideoSampler' (#{b2})" not in said
