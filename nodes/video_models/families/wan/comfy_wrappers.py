@@ -316,12 +316,13 @@ class _Translation(PackTranslation):
         self.context(n)
         sched = str(w.get("scheduler") or "")
         name = next((c for k, c in SCHEDULERS if sched.startswith(k)), sched or None)
-        self.core(n, "KSamplerAdvanced", {
+        k = self.core(n, "KSamplerAdvanced", {
             "add_noise": "enable", "noise_seed": w.get("seed"), "steps": steps, "cfg": w.get("cfg"),
             "sampler_name": name, "scheduler": "beta" if sched.endswith("/beta") else "simple",
             "start_at_step": start if finite(start) and start > 0 else None,  # absent: the whole schedule
             "end_at_step": end if finite(end) and end >= 0 else None,
             "denoise": denoise if samples is not None and finite(denoise) else None}, links)
+        k.ports.update(latent_image="samples" if samples is not None else "image_embeds")  # (said as the wrapper's)
 
     def context(self, n: CNode) -> None:
         """A sampler's WanVideoContextOptions as the generator's context-windows settings (carried)."""
