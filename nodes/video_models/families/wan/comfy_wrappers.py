@@ -354,9 +354,10 @@ class _Translation(PackTranslation):
                 self.core(n, "VAEEncode", {}, {k: v for k, v in (("pixels", self.link(n, "image")),
                                                                  ("vae", self.link(n, "vae"))) if v})
             elif n.cls == "WanVideoClipVisionEncode":
-                self.core(n, "CLIPVisionEncode", {"crop": self.named(n).get("crop")},
-                          {k: v for k, v in (("clip_vision", self.link(n, "clip_vision")),
-                                             ("image", self.link(n, "image_1"))) if v})
+                c = self.core(n, "CLIPVisionEncode", {"crop": self.named(n).get("crop")},
+                              {k: v for k, v in (("clip_vision", self.link(n, "clip_vision")),
+                                                 ("image", self.link(n, "image_1"))) if v})
+                c.ports.update(image="image_1")
 
 def translate(wf: Workflow) -> list[str]:
     """Rewrites ``wf``'s WanVideoWrapper nodes into the core nodes that mean the same, in place;
