@@ -58,12 +58,15 @@ def test_a_second_vace_encoding_chained_in_is_said_not_taken():
            f"(WanVideoVACEEncode, #{first})) adds a second control" in _said(conv)
 
 
-def _wanmove(w: UI, coords_from, **more):
+def _wanmove(w: UI, coords_from, count=False, **more):
     model, text, vae = _common(w)
     image = w.add("LoadImage", ["cat.png", "image"])
+    coords = coords_from(w, image)
+    if count:  # its length the drawn path's count
+        more["num_frames"] = (coords, 3)
     enc = w.add("WanVideoImageToVideoEncode", [832, 480, 81, 0.0, 1.0, 1.0, True], vae=(vae, 0),
                 start_image=(image, 0), **more)
-    move = w.add("WanVideoAddWanMoveTracks", [0.8], image_embeds=(enc, 0), track_coords=(coords_from(w, image), 1))
+    move = w.add("WanVideoAddWanMoveTracks", [0.8], image_embeds=(enc, 0), track_coords=(coords, 1))
     _save(w, _sampler(w, model, text, move), vae)
     return enc, move
 
@@ -74,17 +77,18 @@ def test_wanmove_tracks_on_the_wrappers_image_encode_steer_image_to_video():
     def spline(w, image):
         return w.add("SplineEditor", ['[{"points":[]}]', COORDS, 832, 480, 81, "path", "cardinal", 0.5, 1, "list", 0, 1],
                      bg_image=(image, 0))
-    enc, move = _wanmove(w, spline, end_image=(w.add("LoadImage", ["end.png", "image"]), 0))
+    enc, move = _wanmove(w, spline, count=True, end_image=(w.add("LoadImage", ["end.png", "image"]), 0))
     conv = convert(w.doc(), "wrapper_wanmove")
     assert conv.graph.validate() == []
     assert [t["generator"] for t in conv.tasks] == ["video_models.image_to_video"]
     assert sorted(conv.tasks[0]["inputs"]) == ["image", "tracks"]
     gen = _nodes(conv, "video_models.image_to_video")[0].params
     assert (gen["prompt"], gen["width"], gen["height"], gen["frames"], gen["tracks_as"]) == (
-        PROMPT, 832, 480, 81, "wan-move")
+        PROMPT, 832, 480, 3, "wan-move")  # (the frames the path's three points give, as the spline's count)
     tracks = _nodes(conv, "motion.tracks_from_coordinates")[0].params
     assert tracks["coordinates"] == COORDS
     said = _said(conv)
+    assert "num_frames comes from" not in said
     assert "WanMove's track strength 0.8 is not taken" in said
     assert f"(WanVideoImageToVideoEncode, #{enc})'s end_image is not taken" in said
 

@@ -11,12 +11,15 @@ the feature map's multiplier. What Studio's nodes have no counterpart for is sai
 Called by comfy_wrappers' translation (``t``, a studio.convert.api.PackTranslation); plain data and stdlib."""
 from __future__ import annotations
 
+import json
+
 from studio.convert.api import CNode, finite
 from studio.core.shown import number
 
 VACE_WIDGETS = ("width", "height", "num_frames", "strength", "vace_start_percent", "vace_end_percent", "tiled_vae")
 MOVE_WIDGETS = ("strength",)
 SPLINE_COORDS = 1  # KJNodes' SplineEditor: its second widget holds the points it samples (its 'coordinates')
+SPLINE_COUNT = 3  # its 'count' output: the points of its first path
 SPLINE_TYPES = ("SplineEditor",)
 MODULE_INPUTS = ("vace_model", "extra_model")  # the model loader's input for it (its later name: extra_model)  # a drawn path whose coordinates the file saves
 
@@ -82,6 +85,10 @@ def wanmove(t, n: CNode, pos, neg, sampler: CNode | None = None) -> Made | None:
     if enc is None or enc.cls != "WanVideoImageToVideoEncode":
         return None
     e, w = t.named(enc), t.named(n)
+    count = _spline_count(t, enc)
+    if count is not None:  # the length the drawn path gives (its points, one a frame): worked out, nothing to say
+        e["num_frames"] = count
+        t.said[:] = [line for line in t.said if f"(#{enc.id})'s num_frames comes from" not in line]
     for k in ("end_image", "control_embeds", "temporal_mask", "extra_latents", "add_cond_latents"):
         if k in enc.links:
             t.said.append(f"{_name(enc)}'s {k} is not taken: Studio's Wan-Move starts from the start image alone")
@@ -102,6 +109,23 @@ def wanmove(t, n: CNode, pos, neg, sampler: CNode | None = None) -> Made | None:
                                                                                             if "track_coords" in n.links
                                                                                             else "tracks")})
     return (c.id, 2), (c.id, 0), (c.id, 1)
+
+
+def _spline_count(t, enc: CNode) -> int | None:
+    """The encode's num_frames where a SplineEditor's count gives it: the points of its first path as the file saves
+    them (KJNodes' curve_nodes.py, read for meaning: the count is the first spline's length); None otherwise."""
+    link = enc.links.get("num_frames")
+    src = t.wf.nodes.get(link[0]) if link else None
+    if src is None or src.cls not in SPLINE_TYPES or link[1] != SPLINE_COUNT:
+        return None
+    raw = src.raw if isinstance(src.raw, list) else []
+    text = src.widgets.get("coordinates") if src.widgets else (raw[SPLINE_COORDS] if len(raw) > SPLINE_COORDS else None)
+    try:
+        points = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    first = points[0] if isinstance(points, list) and points and isinstance(points[0], list) else points
+    return len(first) if isinstance(first, list) and first else None
 
 
 def _tracks(t, n: CNode) -> tuple[str, int] | None:
