@@ -89,7 +89,7 @@ def test_wanmove_tracks_on_the_wrappers_image_encode_steer_image_to_video():
     assert tracks["coordinates"] == COORDS
     said = _said(conv)
     assert "num_frames comes from" not in said
-    assert "WanMove's track strength 0.8 is not taken" in said
+    assert f"WanMove's track strength 0.8 ('WanVideoAddWanMoveTracks' (#{move})'s 'strength') is not taken" in said
     assert f"(WanVideoImageToVideoEncode, #{enc})'s end_image is not taken" in said
 
 

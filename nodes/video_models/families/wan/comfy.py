@@ -48,8 +48,8 @@ def _move(b, node, up, spec, inputs, said):
     Tracks / Tracks from Coordinates / Merge Tracks, for Image to Video's 'tracks' (comfy_motion)."""
     strength = b.wf.value(node, "strength")
     if isinstance(strength, (int, float)) and not isinstance(strength, bool) and strength != 1:
-        said.append(f"WanMove's track strength {number(strength)} is not taken: the tracks carry the features at "
-                    "full strength, as the released model was trained")
+        said.append(f"WanMove's track strength {number(strength)} ({node.where('strength')}) is not taken: the tracks "
+                    "carry the features at full strength, as the released model was trained")
     tracks = tracks_from(b, b.wf.source(node, "tracks"), "normal", said)
     if tracks is not None:
         b.motion["tracks"] = tracks
