@@ -244,15 +244,15 @@ def test_wrapper_context_options_become_a_context_windows_take():
 def test_a_wrapper_embeds_node_studio_cannot_read_is_said_never_text_to_video():
     w = UI()
     model, text, vae = _common(w)
-    clip = w.add("VHS_LoadVideo", {"video": "pose.mp4"})
-    emb = w.add("WanVideoVACEEncode", [832, 480, 81, 1.0, 0.0, 1.0], vae=(vae, 0), input_frames=(clip, 0))
+    ref = w.add("LoadImage", ["face.png", "image"])
+    emb = w.add("WanVideoPhantomEmbeds", [81, 832, 480], vae=(vae, 0), phantom_latent_1=(ref, 0))
     _save(w, _sampler(w, model, text, emb), vae)
-    conv = convert(w.doc(), "wrapper_vace")
+    conv = convert(w.doc(), "wrapper_phantom")
     assert conv.graph.validate() == []
     assert [t["generator"] for t in conv.tasks] == [None]
     assert not _nodes(conv, "video_models.text_to_video")
-    assert conv.log[0].startswith("This workflow makes a video from WanVideoVACEEncode with Wan (ComfyUI-WanVideoWrapper)")
-    assert "cannot read ComfyUI-WanVideoWrapper's WanVideoVACEEncode" in conv.log[0]
+    assert conv.log[0].startswith("This workflow makes a video from WanVideoPhantomEmbeds with Wan (ComfyUI-WanVideoWrapper)")
+    assert "cannot read ComfyUI-WanVideoWrapper's WanVideoPhantomEmbeds" in conv.log[0]
     dropped = next(line for line in conv.log if "not converted" in line)  # the nodes as the workflow names them
     assert "WanVideoTextEncode x2" in dropped and "LoadWanVideoT5TextEncoder" in dropped and "CLIP" not in dropped
 

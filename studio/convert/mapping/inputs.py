@@ -96,14 +96,16 @@ class InputMaking:
     def _voice(self, n: CNode):
         """How the family whose node ``n`` (an AudioEncoderEncode) feeds hears it (api.Voice): of the voices
         the mappings declare for its kind of encoder (wav2vec2 or not), the one for the node it feeds,
-        else the one for any."""
+        else the one for any; with no encoder file named (its kind unknown), the one for the node it feeds of
+        any kind first."""
         wf = self.wf
         enc = wf.source(n, "audio_encoder")
         name = enc is not None and wf.value(enc, "audio_encoder_name")
         wav2vec = isinstance(name, str) and "wav2vec" in name.lower()
         voices = [v for v in families.lookup("voices") if v.wav2vec == wav2vec]
         fed = {m.cls for m in wf.nodes.values() if any(src[0] == n.id for src in m.links.values())}
-        return next((v for v in voices if v.feeds and any(c.startswith(v.feeds) for c in fed)),
+        mine = voices if isinstance(name, str) and name.strip() else families.lookup("voices")  # no file: its node's
+        return next((v for v in mine if v.feeds and any(c.startswith(v.feeds) for c in fed)),
                     next(v for v in voices if not v.feeds))
 
     def speech_features(self, n: CNode, src: tuple[str, str], voice) -> str:

@@ -164,14 +164,14 @@ class IntentReading:
         walked: list[CNode] = []  # (the resizes the walk passes through too: tracing/resizes.py)
         found = find_loader(self.wf, node, port, self.used, walked)
         if found is None:
-            said.append(f"'{port}' of '{node.title or node.cls}' is made by ComfyUI nodes Studio does not convert (see "
+            said.append(f"{node.of(port)} is made by ComfyUI nodes Studio does not convert (see "
                         f"their note): connect one to the generator's '{into}'")
             self.unmade.add(into)
             return
         loader, slot, via = found
         made = next((n for n in via if generates(self.wf, n)), None)
         if made is not None:  # a picture another node makes from the file (an API image model): not the file
-            said.append(f"'{port}' of '{node.title or node.cls}' is made by ComfyUI's '{made.title or made.shown_cls}' "
+            said.append(f"{node.of(port)} is made by ComfyUI's '{made.title or made.shown_cls}' "
                         f"({made.shown_cls}, #{made.id}) from {LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' "
                         f"when the workflow runs; Studio does not run it: connect what it makes to the generator's "
                         f"'{into}'")
@@ -196,7 +196,7 @@ class IntentReading:
                        | {f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in walked  # a resize left unmade
                           if n not in via and n.id not in scaled and resizes.is_resize(n)})
         if other:
-            said.append(f"'{port}' of '{node.title or node.cls}' is {loader.shown_cls}'s file through ComfyUI's "
+            said.append(f"{node.of(port)} is {loader.shown_cls}'s file through ComfyUI's "
                         f"{', '.join(other)}: the file is wired without "
                         f"{'that step' if len(other) == 1 else 'those steps'}; add Studio's node for it if it matters")
         for n in (n for n in steps if step_kind(n.cls)):

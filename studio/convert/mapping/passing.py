@@ -61,8 +61,9 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
             return "value"
         return "unread" if all(wf.output(n, s) is not None for s in used_slots) else "unknown"
     linked = {x for k in n.links for x in ins.get(k, "").split(",")}
-    if n.cls in SAMPLERS or "LATENT" in read_types and linked & DENOISING:
-        return None  # a sampler (a pass of its own): never passed over as a step
+    if n.cls in SAMPLERS or "LATENT" in read_types and (linked & DENOISING or any(t.endswith("VIDEOMODEL")
+                                                                                  for t in linked)):
+        return None  # a sampler (a pass of its own; a video pack's on its *VIDEOMODEL): never passed over as a step
     if read_types & WAYS and all(t in PLAIN or t in linked or t in MEDIA and linked & MEDIA for t in read_types):
         return "step"  # a picture, a clip, a sound made into another (cut, resized...), a latent, a model patched
     if read_types == {"IMAGE"} and {"LATENT", "VAE"} <= linked <= {"LATENT", "VAE"}:
@@ -124,7 +125,7 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]]) -> str |
     if kind == "value":
         return ""
     reader, name, _ = rs[0]
-    into = f"'{reader.title or reader.shown_cls}' (#{reader.id})'s '{name}'" + (
+    into = reader.where(name) + (
         f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else "")
     settings = _settings(wf, n)
     tail = f" (its settings: {settings})" if settings else ""

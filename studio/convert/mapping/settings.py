@@ -121,12 +121,19 @@ class SettingsReading:
         if shifts:
             lines.append(f"- shift {', '.join(g4(s) for s in dict.fromkeys(shifts))} (ModelSamplingSD3): "
                          + ("the generator's shift" if "shift" in own else self._fixed_shift(task, shifts)))
+        segments: set[str] = set()  # later passes sampling takes of their own (a Wan 2.2 segment's two experts too)
         for r in rest:
             if len(loaders) < 2 and self.stage is None and passes.refines(self.wf, r.node):  # what it does, in words
                 lines.append(f"- {passes.refine_line(self, r, params)}")
                 continue
-            if len(loaders) < 2 and (line := passes.segment_line(self, r)) is not None:  # a take of its own
+            if (line := passes.segment_line(self, r)) is not None:  # a take of its own
+                segments.add(r.node.id)
                 lines.append(f"- {line}")
+                continue
+            if (src := self.wf.source(r.node, "latent_image")) is not None and src.id in segments:
+                segments.add(r.node.id)  # its second expert: part of that take, never this take's expert
+                lines.append(f"- '{r.node.title or r.node.shown_cls}' (#{r.node.id}) samples on from the take of "
+                             f"'{src.title or src.shown_cls}' (#{src.id}) (its second pass): not made either")
                 continue
             what = "the low-noise expert" if len(loaders) > 1 else "a second pass"
             lines.append(f"- {what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), steps {shown(r.steps)}, cfg {shown(r.cfg)}"

@@ -65,10 +65,12 @@ class PackTranslation:
             return out
         for k in [k for k in list(out) + [k for k in order if k not in out] if k in n.links]:  # an API file's too
             v = self.wf.value(n, k)
+            src = self.wf.source(n, k)
             if v is not None:
                 out[k] = v
+                if src is not None and not self.is_pack(src):  # its value read (the node made in n's place keeps
+                    self.wf.taken.add(src.id)  # no link to it): a constant read, not one left unconverted
                 continue
-            src = self.wf.source(n, k)
             if unknown and k in unknown:  # a saved value that is not what runs, where it decides something
                 tail = unknown[k]
                 out.pop(k, None)
@@ -134,7 +136,7 @@ class PackTranslation:
             sw = self.named(sel)
             lora = self.core(sel, "LoraLoaderModelOnly", {"lora_name": sw.get("lora"), "strength_model": sw.get("strength")},
                              {"model": top}, nid=f"{sel.id}:lora")
-            self.made.setdefault(sel.cls, lora.cls)
+            self.made.setdefault(sel.shown_cls, lora.cls)
             self.wf.taken.add(sel.id)
             top = (lora.id, 0)
         if top != bottom:

@@ -139,6 +139,22 @@ class CNode:
     in_types: dict[str, str] = field(default_factory=dict)  # input name -> its type (UI JSON only)
     out_types: list[str] = field(default_factory=list)  # each output's type (UI JSON only)
     origin: str = ""  # the node type in the file, where it is read as another (a mapping's translate: wan/comfy_wrappers.py)
+    # an input as read -> as the file has it, where they differ: its name, or (the node of the file, its input's name)
+    ports: dict[str, Any] = field(default_factory=dict)
+
+    def where(self, name: str) -> str:
+        """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
+        port = self.ports.get(name, name)
+        at, port = port if isinstance(port, tuple) else (self, port)
+        return f"'{at.title or at.shown_cls}' (#{at.id})'s '{port}'"
+
+    def of(self, name: str) -> str:
+        """"'input' of 'node'" in words; for an input of ``ports``, as the workflow's node has it."""
+        if name not in self.ports:
+            return f"'{name}' of '{self.title or self.cls}'"
+        port = self.ports[name]
+        at, port = port if isinstance(port, tuple) else (self, port)
+        return f"'{port}' of '{at.title or at.shown_cls}'"
 
     @property
     def shown_cls(self) -> str:

@@ -95,9 +95,9 @@ def role(wf: Workflow, n: CNode) -> str:
         # give their options too
         only_latent = not outs & {"MODEL", "CONDITIONING", "CLIP", "VAE", "IMAGE", "GUIDER", "AUDIO", "MASK"}
         # a model and prompts in: ComfyUI's MODEL and CONDITIONING, a video pack's own (its *VIDEOMODEL and
-        # *TEXTEMBEDS types), or a guider
+        # *TEXTEMBEDS types, HunyuanVideoWrapper's HYVIDEMBEDS), or a guider
         model = any(t == "MODEL" or t.endswith("VIDEOMODEL") for t in ins)
-        prompts = any(t == "CONDITIONING" or t.endswith("TEXTEMBEDS") for t in ins)
+        prompts = any(t == "CONDITIONING" or t.endswith(("TEXTEMBEDS", "HYVIDEMBEDS")) for t in ins)
         return "sampler" if only_latent and ("GUIDER" in ins or model and prompts) else (
             "latent step" if "LATENT" in ins else "latent maker")
     if "GUIDER" in outs:

@@ -28,6 +28,7 @@ from typing import Any, Callable
 
 GET, SET = "GetNode", "SetNode"
 UE_PREFIX = "Anything Everywhere"
+TYPE_NAME = re.compile(r"[A-Z][A-Z0-9_]*$")  # a broadcaster's '*' input named for the type it carries (WANTEXTENCODER)
 PROMPTS = "Prompts Everywhere"
 # Prompts Everywhere's two inputs go to inputs whose names match these (its i18n.js, the English names)
 PROMPT_REGEXES = (r"(_|\b)pos(itive|_|\b)|^prompt|正面", r"(_|\b)neg(ative|_|\b)|负面")
@@ -233,6 +234,8 @@ def _broadcasters(nodes: list[dict], source_of: Callable[[Any], Source | None], 
                 src = source_of(inp.get("link")) if isinstance(inp, dict) and inp.get("link") is not None else None
                 if src is not None:
                     kind = str(inp.get("type") or "")
+                    if kind == "*" and TYPE_NAME.match(_name(inp)):  # its input renamed for the type wired in
+                        kind = _name(inp)
                     wired.append((i, kind if kind != "*" else "", src, _name(inp)))
             kinds = [w[1] for w in wired]
             made += [_Broadcast(n, i, kind, src, name, kinds.count(kind) > 1, where, nodes, said)

@@ -67,6 +67,7 @@ class _Translation(PackTranslation):
                     "latent_window_size": w.get("latent_window_size"), "true_cfg": w.get("cfg")}
             links = {k: v for k, v in (("positive", pos), ("start_image", start), ("end_image", end)) if v}
             task = self.core(n, TASK, size, links, nid=f"{n.id}:task")
+            task.ports.update(start_image=(n, "start_latent"), end_image=(n, "end_latent"))  # (said as the sampler's)
             self.made[n.cls] = "KSampler on FramePack's image to video"
             latent, pos = (task.id, 2), (task.id, 0)
             for k in ("start_latent", "end_latent"):  # their VAEEncode: read as the images themselves

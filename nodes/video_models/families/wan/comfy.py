@@ -7,6 +7,8 @@ here; comfy_wrappers: kijai's ComfyUI-WanVideoWrapper read as core nodes).
 Plain data and stdlib: nothing of ComfyUI is imported or run."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from studio.convert.api import I2V, ComfyMapping, Generator, Task, Voice, find_loader, held_task
 from studio.core.shown import number
 
@@ -49,8 +51,8 @@ def _move(b, node, up, spec, inputs, said):
     Tracks / Tracks from Coordinates / Merge Tracks, for Image to Video's 'tracks' (comfy_motion)."""
     strength = b.wf.value(node, "strength")
     if isinstance(strength, (int, float)) and not isinstance(strength, bool) and strength != 1:
-        said.append(f"WanMove's track strength {number(strength)} is not taken: the tracks carry the features at "
-                    "full strength, as the released model was trained")
+        said.append(f"WanMove's track strength {number(strength)} ({node.where('strength')}) is not taken: the tracks "
+                    "carry the features at full strength, as the released model was trained")
     tracks = tracks_from(b, b.wf.source(node, "tracks"), "normal", said)
     if tracks is not None:
         b.motion["tracks"] = tracks
@@ -221,8 +223,8 @@ GENERATORS = (
               + (" from a start image" if "image" in inputs else "")),
     Generator(DANCER, output=dancer_output),  # its two passes, one Studio node
 )
-VOICES = (  # InfiniteTalk's wav2vec2 (comfy_talk); HuMo's Whisper, every hidden state
-    TALK_VOICE,
+VOICES = (  # InfiniteTalk's wav2vec2 (comfy_talk; also for its node where no file tells the encoder: the wrapper's
+    TALK_VOICE, replace(TALK_VOICE, feeds="WanInfiniteTalkToVideo"),  # folder download); HuMo's Whisper
     Voice(False, None, {"layers": "all", "fps": HUMO_FPS}, WHISPER, "Whisper encoder (HuMo's), every hidden state"),
 )
 WIDGETS = {

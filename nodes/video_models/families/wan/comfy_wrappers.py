@@ -20,6 +20,10 @@ from __future__ import annotations
 
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
+from . import comfy_wrapper_embeds as more
+from . import comfy_wrapper_talk as talk
+from .comfy_wrapper_loras import expand as expand_loras
+
 # each wrapper node's settings in the order a UI file saves them (API files name them)
 WIDGETS: dict[str, tuple[str, ...]] = {
     "WanVideoModelLoader": ("model", "base_precision", "quantization", "load_device", "attention_mode"),
@@ -47,6 +51,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "WanVideoAnimateEmbeds": ("width", "height", "num_frames", "force_offload", "frame_window_size", "colormatch",
                               "pose_strength", "face_strength", "tiled_vae"),
 }
+WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
+                "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
@@ -86,6 +92,8 @@ SAMPLER_TYPES = ("WanVideoSampler", "WanVideoSamplerSettings")
 HELD = "WanVideoWrapperHeldInput"
 MODEL_CONTROLS = {"WanVideoControlnet": "a control clip (ControlNet)"}
 LOADER_TYPES = ("WanVideoModelLoader", "WanVideoVAELoader", "LoadWanVideoT5TextEncoder", "LoadWanVideoClipTextEncoder")
+THROUGH = {"WanVideoVACEEncode": more.vace, "WanVideoAddWanMoveTracks": more.wanmove,  # the prompts through them
+           talk.I2V: talk.infinitetalk}
 TEXT_TYPES = ("WanVideoTextEncode", "WanVideoTextEncodeSingle", "WanVideoTextEncodeCached")
 
 
@@ -97,10 +105,14 @@ class _Translation(PackTranslation):
         self.latents: dict[str, tuple] = {}  # an embeds node -> (its latent, positive, negative) as made
 
     def steps(self) -> None:
+        more.vace_module(self)
+        expand_loras(self)
+        talk.patches(self)
         self.loaders()
         self.texts()
         self.decoders()
         self.samplers()
+        talk.unread_patches(self)
 
     def link(self, n: CNode, name: str) -> tuple[str, int] | None:
         return n.links.get(name)
@@ -157,8 +169,9 @@ class _Translation(PackTranslation):
             image = self.link(n, "image" if old else "start_image")
             end = None if old else self.link(n, "end_image")
             vision = self.link(n, "clip_embeds")
-            if old and self.link(n, "clip") and image:  # the old node encodes the image itself: a CLIPVisionEncode
-                enc = self.core(n, "CLIPVisionEncode", {"crop": "center"}, {"clip_vision": self.link(n, "clip"),
+            clip = self.link(n, "clip") or self.link(n, "clip_vision")  # (its input's name in later versions)
+            if old and clip and image:  # the old node encodes the image itself: a CLIPVisionEncode
+                enc = self.core(n, "CLIPVisionEncode", {"crop": "center"}, {"clip_vision": clip,
                                                                              "image": image}, nid=f"{n.id}:vision")
                 vision = (enc.id, 0)
             links = {k: v for k, v in (("positive", pos), ("negative", neg), ("vae", self.link(n, "vae")),
@@ -265,6 +278,8 @@ class _Translation(PackTranslation):
         latent = src
         if emb is not None and emb.id in self.latents:  # an embeds node two samplers share (two experts)
             latent, pos, neg = self.latents[emb.id]
+        elif emb is not None and emb.cls in THROUGH and (made := THROUGH[emb.cls](self, emb, pos, neg, n)):
+            latent, pos, neg = self.latents[emb.id] = made  # VACE, Wan-Move: the prompts through them
         elif emb is not None and self.is_pack(emb):
             i2v = emb.cls in ("WanVideoImageClipEncode", "WanVideoImageToVideoEncode", "WanVideoAnimateEmbeds")
             latent = self.embeds(emb, pos, neg, n)
@@ -303,12 +318,13 @@ class _Translation(PackTranslation):
         self.context(n)
         sched = str(w.get("scheduler") or "")
         name = next((c for k, c in SCHEDULERS if sched.startswith(k)), sched or None)
-        self.core(n, "KSamplerAdvanced", {
+        k = self.core(n, "KSamplerAdvanced", {
             "add_noise": "enable", "noise_seed": w.get("seed"), "steps": steps, "cfg": w.get("cfg"),
             "sampler_name": name, "scheduler": "beta" if sched.endswith("/beta") else "simple",
             "start_at_step": start if finite(start) and start > 0 else None,  # absent: the whole schedule
             "end_at_step": end if finite(end) and end >= 0 else None,
             "denoise": denoise if samples is not None and finite(denoise) else None}, links)
+        k.ports.update(latent_image="samples" if samples is not None else "image_embeds")  # (said as the wrapper's)
 
     def context(self, n: CNode) -> None:
         """A sampler's WanVideoContextOptions as the generator's context-windows settings (carried)."""
@@ -340,9 +356,10 @@ class _Translation(PackTranslation):
                 self.core(n, "VAEEncode", {}, {k: v for k, v in (("pixels", self.link(n, "image")),
                                                                  ("vae", self.link(n, "vae"))) if v})
             elif n.cls == "WanVideoClipVisionEncode":
-                self.core(n, "CLIPVisionEncode", {"crop": self.named(n).get("crop")},
-                          {k: v for k, v in (("clip_vision", self.link(n, "clip_vision")),
-                                             ("image", self.link(n, "image_1"))) if v})
+                c = self.core(n, "CLIPVisionEncode", {"crop": self.named(n).get("crop")},
+                              {k: v for k, v in (("clip_vision", self.link(n, "clip_vision")),
+                                                 ("image", self.link(n, "image_1"))) if v})
+                c.ports.update(image="image_1")
 
 def translate(wf: Workflow) -> list[str]:
     """Rewrites ``wf``'s WanVideoWrapper nodes into the core nodes that mean the same, in place;

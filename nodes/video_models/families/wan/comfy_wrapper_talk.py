@@ -1,0 +1,132 @@
+"""kijai's ComfyUI-WanVideoWrapper's InfiniteTalk read as ComfyUI's WanInfiniteTalkToVideo (Studio's InfiniteTalk, issue
+112): WanVideoImageToVideoMultiTalk (the start image, size, window and the frames carried between windows) with the
+sampler's multitalk_embeds (MultiTalkWav2VecEmbeds: the voice, its wav2vec2 model, the audio scale) and the patch
+MultiTalkModelLoader adds to the model loader, as WanInfiniteTalkToVideo, AudioEncoderEncode and ModelPatchLoader.
+
+The wrapper makes the take in windows of frame_window_size, each continued from the last motion_frame frames of the
+one before, for as long as the voice lasts (at most MultiTalkWav2VecEmbeds' num_frames): Studio's InfiniteTalk makes
+the voice's length (frames 0) in windows, motion_frames carried. MultiTalk (not InfiniteTalk: the wrapper tells them
+by its mode, or 'auto' by the patch file's name) and two or more voices are kept as they are, the task held with its
+sentence. The inputs' meanings are the wrapper's (multitalk/nodes.py, Apache-2.0, read for meaning, nothing copied).
+Plain data and stdlib."""
+from __future__ import annotations
+
+from studio.convert.api import CNode, finite
+from studio.core.shown import number
+
+from .talk.comfy_talk import WAV2VEC2
+
+I2V = "WanVideoImageToVideoMultiTalk"
+EMBEDS = "MultiTalkWav2VecEmbeds"
+PATCH = "MultiTalkModelLoader"
+WIDGETS = {I2V: ("width", "height", "frame_window_size", "motion_frame", "force_offload", "colormatch", "tiled_vae",
+                 "mode"),
+           EMBEDS: ("normalize_loudness", "num_frames", "fps", "audio_scale", "audio_cfg_scale", "multi_audio_type"),
+           PATCH: ("model",), "DownloadAndLoadWav2VecModel": ("model", "base_precision", "load_device"),
+           "Wav2VecModelLoader": ("model", "base_precision", "load_device")}
+FPS = 25  # InfiniteTalk's frame rate (its features are made at it)
+
+
+def _name(n: CNode) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def patches(t) -> None:
+    """The patch file each MultiTalkModelLoader gives a WanVideoModelLoader (its multitalk_model), kept on ``t``
+    for the InfiniteTalk node made from it (the link taken off: the loader reads the model file alone)."""
+    t.talk_patches = {}
+    for n in list(t.wf.nodes.values()):
+        src = n.links.get("multitalk_model") if n.cls == "WanVideoModelLoader" else None
+        patch = t.wf.nodes.get(src[0]) if src else None
+        if patch is not None and patch.cls == PATCH:
+            t.talk_patches[n.id] = (patch, t.named(patch).get("model"))
+            del n.links["multitalk_model"]
+
+
+def unread_patches(t) -> None:
+    """The patches no InfiniteTalk node read: said, never lost silently."""
+    for loader, (patch, name) in getattr(t, "talk_patches", {}).items():
+        if patch.id not in t.wf.taken:
+            t.said.append(f"{_name(patch)} adds the Multi/InfiniteTalk patch {name!r} to the model of #{loader}: not "
+                          "read, no InfiniteTalk take of the workflow is made with it")
+
+
+def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
+    """WanVideoImageToVideoMultiTalk ``n`` with its sampler's voice as WanInfiniteTalkToVideo in its place (its latent:
+    output 3; the prompts and the patched model through it); None (kept, the task held) for MultiTalk or more voices."""
+    link = t.link(sampler, "multitalk_embeds")
+    emb = t.wf.nodes.get(link[0]) if link else None
+    model = t.link(sampler, "model")
+    found = next((t.talk_patches[m.id] for m in t.model_way(model) if m.id in getattr(t, "talk_patches", {})), None)
+    w = t.named(n)
+    mode = str(w.get("mode") or "auto")
+    if emb is None or emb.cls != EMBEDS or found is None or "audio_1" not in emb.links:
+        return None
+    patch, name = found
+    infinite = mode == "infinitetalk" or (mode == "auto" and "infinite" in str(name).lower())
+    if not infinite or any(k in emb.links for k in ("audio_2", "audio_3", "audio_4")):
+        return None  # MultiTalk, or a dialogue the wrapper masks its own way: held (the mapping's sentence)
+    e = t.named(emb)
+    _said(t, n, w, emb, e)
+    t.wf.taken.add(patch.id)
+    t.made.setdefault(PATCH, "ModelPatchLoader")
+    pl = t.core(patch, "ModelPatchLoader", {"name": name}, {}, nid=f"{patch.id}:patch")
+    audio = emb.links["audio_1"]
+    t.rewire((emb.id, 1), audio)  # the voice it gives on (for the saved video's sound): the file's
+    enc = t.core(emb, "AudioEncoderEncode", {}, {k: v for k, v in (("audio_encoder", _encoder(t, emb)),
+                                                                   ("audio", audio)) if v})
+    links = {k: v for k, v in (("model", model), ("positive", pos), ("negative", neg), ("vae", t.link(n, "vae")),
+                               ("start_image", t.link(n, "start_image")),
+                               ("clip_vision_output", t.link(n, "clip_embeds")), ("model_patch", (pl.id, 0)),
+                               ("audio_encoder_output_1", (enc.id, 0))) if v}
+    scale = e.get("audio_scale")
+    c = t.core(n, "WanInfiniteTalkToVideo", {"mode": "single_speaker", "width": w.get("width"),
+                                             "height": w.get("height"), "length": w.get("frame_window_size"),
+                                             "motion_frame_count": w.get("motion_frame"),
+                                             "audio_scale": scale if finite(scale) else None}, links)
+    c.ports.update({"clip_vision_output": "clip_embeds", "audio_encoder_output_1": (sampler, "multitalk_embeds")})
+    sampler.links["model"] = (c.id, 0)  # the model patched by the InfiniteTalk node, as ComfyUI's core wires it
+    carried = {"frames": 0}
+    if finite(w.get("motion_frame")):
+        carried["motion_frames"] = int(w["motion_frame"])
+    t.wf.carried.setdefault(sampler.id, {}).update(carried)
+    return (c.id, 3), (c.id, 1), (c.id, 2)
+
+
+def _encoder(t, emb: CNode):
+    """The wav2vec2 model the voice is encoded with: a file (Wav2VecModelLoader) as ComfyUI's AudioEncoderLoader of it;
+    the release's folder (DownloadAndLoadWav2VecModel) as it is: Speech Features then reads that folder."""
+    link = emb.links.get("wav2vec_model")
+    src = t.wf.nodes.get(link[0]) if link else None
+    if src is None:
+        return None
+    model = t.named(src).get("model")
+    if src.cls == "Wav2VecModelLoader" and isinstance(model, str):
+        c = t.core(src, "AudioEncoderLoader", {"audio_encoder_name": model}, {})
+        return (c.id, 0)
+    if src.cls == "DownloadAndLoadWav2VecModel":
+        t.wf.taken.add(src.id)
+        t.made.setdefault(src.cls, f"Speech Features' wav2vec2 folder ({WAV2VEC2})")
+        if isinstance(model, str) and model != WAV2VEC2:
+            t.said.append(f"{_name(src)} downloads {model!r}: Speech Features reads InfiniteTalk's {WAV2VEC2!r} "
+                          "instead (set Load Preprocessor's model)")
+    return link
+
+
+def _said(t, n: CNode, w: dict, emb: CNode, e: dict) -> None:
+    """What the wrapper does that Studio's InfiniteTalk does not, naming the node and setting."""
+    cap = e.get("num_frames")
+    if finite(cap):
+        t.said.append(f"{_name(emb)} makes at most {number(cap)} frames (num_frames), as long as the voice lasts: "
+                      "Studio's InfiniteTalk makes the voice's length (frames 0); set frames to cut it")
+    if finite(e.get("fps")) and e["fps"] != FPS:
+        t.said.append(f"{_name(emb)}'s fps {number(e['fps'])} is not taken: InfiniteTalk's voice features are made "
+                      f"at {FPS} frames a second")
+    if finite(e.get("audio_cfg_scale")) and e["audio_cfg_scale"] != 1:
+        t.said.append(f"{_name(emb)}'s audio_cfg_scale {number(e['audio_cfg_scale'])} (a pass without the voice) is "
+                      "not taken: set InfiniteTalk's audio_guidance")
+    if e.get("normalize_loudness") is True:
+        t.said.append(f"{_name(emb)} evens the voice's loudness (normalize_loudness, to -23 LUFS): not applied, "
+                      "Speech Features reads the voice as it is")
+    if w.get("colormatch") not in (None, "disabled"):
+        t.said.append(f"{_name(n)}'s colour match {w['colormatch']!r} between windows is not taken")
