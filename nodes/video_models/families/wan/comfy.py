@@ -11,6 +11,7 @@ from studio.convert.api import I2V, ComfyMapping, Generator, Task, Voice, find_l
 from studio.core.shown import number
 
 from .dancer.comfy_dancer import dancer_output
+from .comfy_frames import translate as frames_translate
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
 from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate
@@ -247,7 +248,8 @@ MAPPING = ComfyMapping(
     key="wan", title="Wan", tasks=TASKS, generators=GENERATORS, voices=VOICES,
     files=(("wan2.2", "Wan 2.2"), ("wan2_2", "Wan 2.2"), ("wan2.1", "Wan 2.1"), ("wan2_1", "Wan 2.1"), ("wan", "Wan")),
     text_types=("wan",), rank=1, passing={"WanDancerEncodeAudio": ()},  # the music's encoding: the Wan Dancer node's own
-    packs=tuple((p, "ComfyUI-WanVideoWrapper", "Wan") for p in PREFIXES), translate=translate,
+    packs=tuple((p, "ComfyUI-WanVideoWrapper", "Wan") for p in PREFIXES),
+    translate=lambda wf: translate(wf) + frames_translate(wf),  # kijai's wrapper's nodes; the multi-frame nodes
     widgets=WIDGETS, pack_nodes=PACK_NODES,
     hooks={"file_names_version": True, "experts": "Wan 2.2 A14B",
            "tracks": lambda params: "ATI" if params.get("tracks_as") == "ati" else "Wan-Move",
