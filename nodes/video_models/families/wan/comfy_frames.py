@@ -228,8 +228,11 @@ class _Frames(PackTranslation):
                              "pass only in ComfyUI: it is not taken (Studio's last image would end the whole take)")
             first.cls = "WanImageToVideo"
             first.links = {k: v for k, v in first.links.items() if k not in ("end_image", "clip_vision_end_image")}
-        later = []
+        later, prompts = [], []
+        mine = {first.links[k][0] for k in ("positive", "negative") if k in first.links}
         for p in chain[1:]:
+            prompts += [p.links[k][0] for k in ("positive", "negative") if k in p.links
+                        and p.links[k][0] not in mine and p.links[k][0] not in prompts]
             if "end_image" in p.links:
                 self.said.append(f"{self.name(p)}'s end image {self.picture(p.links['end_image'])} (the end of its "
                                  "pass) is not taken: the pass is folded into the continued take")
@@ -260,7 +263,8 @@ class _Frames(PackTranslation):
             f"the {len(chain)} passes ({names}) each continue the take of the one before from its latent: Studio makes "
             f"them one continued take of {total} frames ('long take: continue', 'window' {int(lengths[0])}), each "
             "window after the first starting from the last frame of the one before (its start image), with the first "
-            f"pass's prompt, samplers and settings; the later passes' own prompts and samplers "
+            f"pass's prompt, samplers and settings; the later passes' own prompts "
+            f"({', '.join(self.prompt_words(i) for i in prompts[:8]) or 'the same'}) and samplers "
             f"({', '.join(f'#{s.id}' for s in later[:8])}) are not taken")
         if any(p.origin in ("WanAdvancedI2V", "WanSVIProAdvancedI2V", SVI_PRO) for p in chain):
             self.said.append("Stable Video Infinity conditions each pass on the anchor image with the last latent frames "
@@ -270,6 +274,12 @@ class _Frames(PackTranslation):
             self.said.append(f"the passes' frames are joined in ComfyUI over {', '.join(str(o) for o in overlaps)} "
                              "blended frames: Studio's windows share one frame, the colour of each held to the one "
                              "before")
+
+    def prompt_words(self, nid: str) -> str:
+        """'#464 'she turns'' for a later pass's prompt node (its text's start, where it has one)."""
+        n = self.wf.nodes.get(nid)
+        text = self.wf.value(n, "text") if n is not None else None
+        return f"#{nid} '{text[:40]}'" if isinstance(text, str) and text.strip() else f"#{nid}"
 
     def previews(self, s: CNode, p: CNode) -> None:
         """The decoders of a later pass's own take (its frames saved or shown alone in ComfyUI), said: they decode
@@ -313,6 +323,17 @@ class _Frames(PackTranslation):
                 return None
         return None
 
+    def between(self, j: CNode) -> list[CNode]:
+        """The colour matches and reroutes on a join's new frames' way back to their decoder."""
+        out, link = [], j.links.get(JOINS[j.cls][1])
+        for _ in range(16):
+            src = self.wf.nodes.get(link[0]) if link else None
+            if src is None or src.cls not in PASS_ON:
+                return out
+            out.append(src)
+            link = src.links.get(PASS_ON[src.cls]) or next(iter(src.links.values()), None)
+        return out
+
     def joins(self, head: CNode) -> list[int]:
         """The joins whose both frames now decode the first pass's take, read away (their output its frames); the
         frames each overlapped, in the order folded."""
@@ -329,6 +350,13 @@ class _Frames(PackTranslation):
                     break
             if hit is None:
                 return overlaps
+            matches = [m for m in self.between(hit) if m.cls in PASS_ON and m.cls != "Reroute"]
+            if matches:
+                self.said.append(f"the colour match{'es' if len(matches) > 1 else ''} on the passes' frames ("
+                                 + ", ".join(f"'{m.title or m.shown_cls}' ({m.shown_cls}, #{m.id})" for m in matches)
+                                 + ") joined by " + f"'{hit.title or hit.shown_cls}' (#{hit.id}) "
+                                 + ("are" if len(matches) > 1 else "is") + " not applied: Studio holds each window's "
+                                 "colour to the one before")
             src = hit.links[JOINS[hit.cls][0]]
             for slot in range(3):
                 self.rewire((hit.id, slot), src)
