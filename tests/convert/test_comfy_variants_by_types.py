@@ -42,8 +42,8 @@ def test_add_guide_advanced_is_read_as_add_guide_its_extras_said():
                      gen.params["keyframes"].split(", ")))
     assert marks == {"key0.png": "0", "key1.png": "last"}
     said = "\n".join(conv.log)
-    assert "is read as ComfyUI's LTXVAddGuide, whose inputs it has: its own inputs crf 29, blur_radius 0, " \
-           "interpolation 'lanczos', crop 'center' are not applied" in said
+    assert "is read as LTXVAddGuide (Comfy-Org/ComfyUI), whose inputs and outputs it has: its own inputs crf 29, " \
+           "blur_radius 0, interpolation 'lanczos', crop 'center' are not applied" in said
 
 
 def test_comfyui_own_nodes_are_never_read_as_a_variant():

@@ -89,6 +89,6 @@ def read_variants(nodes: dict, said: list[str]) -> None:
         n.origin, n.cls = n.cls, base.name
         if lost:
             many = len(lost) > 1
-            said.append(f"'{n.title or n.origin}' ({n.origin}, #{n.id}) is read as ComfyUI's {base.name}, whose inputs "
-                        f"it has: its own {'inputs' if many else 'input'} {', '.join(lost)} "
+            said.append(f"'{n.title or n.origin}' ({n.origin}, #{n.id}) is read as {base.name} ({base.pack}), whose "
+                        f"inputs and outputs it has: its own {'inputs' if many else 'input'} {', '.join(lost)} "
                         f"{'are' if many else 'is'} not applied")

@@ -53,6 +53,7 @@ class _Frames(PackTranslation):
 
     def steps(self) -> None:
         passes = []
+        self.original = {n.id: n for n in self.wf.nodes.values() if self.is_pack(n)}  # as the file saved them
         for n in [n for n in self.wf.nodes.values() if self.is_pack(n) and n.enabled]:
             prev = next((n.links[k] for k in PREV if k in n.links), None)
             made = self.svi_pro(n) if n.cls == SVI_PRO else self.frames(n)
@@ -143,8 +144,8 @@ class _Frames(PackTranslation):
         rest = [f"{k} {v!r}" for k, v in (n.widgets or {}).items() if k not in SIZE and v is not None
                 and k not in n.links] or ([repr(v) for v in n.raw[len(SIZE):]] if isinstance(n.raw, list) else [])
         self.said.append(f"{self.name(n)} is read as ComfyUI's {cls} ({what})"
-                         + (f"; its own settings ({', '.join(rest)[:300]}: the strengths its images hold with, its "
-                            "mode) are not applied" if rest else ""))
+                         + (f"; its other settings ({', '.join(rest)[:300]}) are not applied (Studio's Wan holds its "
+                            "images whole)" if rest else ""))
         if low:
             self.said.append(f"{self.name(n)}'s positive_low (the conditioning its low-noise sampler takes, its images "
                              f"held at the low-noise strengths) feeds {', '.join(low)}: read as its positive_high, the "
@@ -266,7 +267,7 @@ class _Frames(PackTranslation):
             f"pass's prompt, samplers and settings; the later passes' own prompts "
             f"({', '.join(self.prompt_words(i) for i in prompts[:8]) or 'the same'}) and samplers "
             f"({', '.join(f'#{s.id}' for s in later[:8])}) are not taken")
-        if any(p.origin in ("WanAdvancedI2V", "WanSVIProAdvancedI2V", SVI_PRO) for p in chain):
+        if any(p.origin in ("WanSVIProAdvancedI2V", SVI_PRO) or "SVI" in self.saved(p) for p in chain):
             self.said.append("Stable Video Infinity conditions each pass on the anchor image with the last latent frames "
                              "of the pass before (its SVI LoRA trained for that): Studio's windows start from the last "
                              "frame alone, the anchor being the first window's start image only")
@@ -274,6 +275,13 @@ class _Frames(PackTranslation):
             self.said.append(f"the passes' frames are joined in ComfyUI over {', '.join(str(o) for o in overlaps)} "
                              "blended frames: Studio's windows share one frame, the colour of each held to the one "
                              "before")
+
+    def saved(self, p: CNode) -> list:
+        """The settings a translated node's pack node saved (its mode among them: 'SVI')."""
+        src = self.original.get(p.id)
+        if src is None:
+            return []
+        return list(src.widgets.values()) if src.widgets else list(src.raw) if isinstance(src.raw, list) else []
 
     def prompt_words(self, nid: str) -> str:
         """'#464 'she turns'' for a later pass's prompt node (its text's start, where it has one)."""
