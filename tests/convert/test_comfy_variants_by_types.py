@@ -98,3 +98,37 @@ def test_inplace_kj_values_saved_without_names_are_read_by_place():
     gen = _nodes(conv, "video_models.ltx2")[0]
     assert (_wired(conv, gen, "keyframe_1"), _wired(conv, gen, "keyframe_2")) == ("first.png", "end.png")
     assert gen.params["keyframes"] == "0, last"
+
+
+def test_an_api_files_sampler_holding_every_input_of_ksampler_advanced_is_read_as_it():
+    """An API file names a node's inputs but not their types: KSamplerWithNAG (Advanced), not catalogued, holds every
+    input of KSamplerAdvanced by name and NAG's own: read as KSamplerAdvanced, NAG's inputs said (a Wan 2.2 serverless
+    workflow had been held, 'a take sampled by a node pack's sampler')."""
+    doc = {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors",
+                                                     "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                                                     "type": "wan"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a kite over the sea", "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "6": {"class_type": "LoadImage", "inputs": {"image": "kite.png"}},
+        "7": {"class_type": "WanImageToVideo", "inputs": {"width": 640, "height": 640, "length": 33, "batch_size": 1,
+                                                          "positive": ["4", 0], "negative": ["5", 0], "vae": ["3", 0],
+                                                          "start_image": ["6", 0]}},
+        "8": {"class_type": "KSamplerWithNAG (Advanced)", "inputs": {
+            "add_noise": "enable", "noise_seed": 7, "steps": 4, "cfg": 1, "nag_scale": 10, "nag_tau": 2.5,
+            "nag_alpha": 0.25, "nag_sigma_end": 0, "sampler_name": "euler", "scheduler": "simple", "start_at_step": 0,
+            "end_at_step": 10000, "return_with_leftover_noise": "disable", "model": ["1", 0], "positive": ["7", 0],
+            "negative": ["7", 1], "nag_negative": ["5", 0], "latent_image": ["7", 2]}},
+        "9": {"class_type": "VAEDecode", "inputs": {"samples": ["8", 0], "vae": ["3", 0]}},
+        "10": {"class_type": "CreateVideo", "inputs": {"images": ["9", 0], "fps": 16}},
+        "11": {"class_type": "SaveVideo", "inputs": {"video": ["10", 0], "filename_prefix": "kite"}},
+    }
+    conv = convert(doc, "nag")
+    assert conv.graph.validate() == []
+    gen = _nodes(conv, "video_models.image_to_video")[0]
+    assert gen.params["steps"] == 4 and gen.params["prompt"] == "a kite over the sea"
+    said = "\n".join(conv.log)
+    assert "is read as KSamplerAdvanced (Comfy-Org/ComfyUI), whose inputs (by name) it has: its own inputs nag_scale " \
+           "10, nag_tau 2.5, nag_alpha 0.25, nag_sigma_end 0, nag_negative (wired) are not applied" in said
