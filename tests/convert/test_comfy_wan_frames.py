@@ -124,3 +124,23 @@ def test_a_pass_continuing_a_clip_the_workflow_loads_says_the_clip_is_not_taken(
     said = _said(conv)
     assert f"latent to continue from, given by 'VAEEncode' (VAEEncode, #{enc}), is not taken" in said
     assert len(_nodes(conv, "video_models.image_to_video")) == 1
+
+
+def test_a_pass_repeated_by_a_graph_loop_is_said_one_pass():
+    """Easy-Use's forLoopStart / forLoopEnd (told by their FLOW_CONTROL socket) around a pass: ComfyUI runs it 'total'
+    times, Studio's graph once; the output's note says its take is one pass of the loop (it had been unsaid)."""
+    from tests.convert.test_comfy_wiring import _loaders, _wan_i2v
+    w = UI()
+    model, clip, vae, image = _loaders(w)
+    ks = _wan_i2v(w, (model, 0), (clip, 0), (vae, 0), (image, 0))
+    dec = next(n["id"] for n in w.nodes if n["type"] == "VAEDecode")
+    total = w.add("PrimitiveInt", [4, "fixed"], ["INT"])
+    start = w.add("easy forLoopStart", [4], ["FLOW_CONTROL", "INT", "*"], {"total": (total, 0, "INT")})
+    end = w.add("easy forLoopEnd", [], ["*"], {"flow": (start, 0, "FLOW_CONTROL"), "initial_value1": (dec, 0, "*")})
+    cv = next(n for n in w.nodes if n["type"] == "CreateVideo")
+    link = next(l for l in w.links if l[3] == cv["id"])
+    link[1], link[2] = end, 0
+    conv = convert(w.doc(), "looped")
+    assert _nodes(conv, "video_models.image_to_video") and ks
+    assert f"'easy forLoopStart' (easy forLoopStart, #{start}) repeats the nodes between it and 'easy forLoopEnd' " \
+           f"(easy forLoopEnd, #{end}) 4 times in ComfyUI" in _said(conv)
