@@ -129,6 +129,11 @@ class _Frames(PackTranslation):
         elif "clip_vision_start_image" in n.links or "clip_vision_output" in n.links:
             links["clip_vision_output"] = n.links.get("clip_vision_start_image") or n.links["clip_vision_output"]
         low = self.outputs(n)
+        known = set(links) | {k for k, _ in between} | set(PREV) | {"anchor_samples", "ref_images"} | \
+            {"clip_vision_start_image", "clip_vision_end_image", "clip_vision_output"}
+        for k in [k for k in n.links if k not in known]:  # (a pack's motion frames, a mask...)
+            self.said.append(f"{self.name(n)}'s '{k}' {self.picture(n.links[k])} is not taken: Wan's task node has no "
+                             "such input")
         c = self.core(n, cls, {k: w.get(k) for k in SIZE}, links)
         what = "its first and last images as Wan's start and end images" if end is not None else \
             "its image as Wan's start image"
