@@ -132,3 +132,20 @@ def test_an_api_files_sampler_holding_every_input_of_ksampler_advanced_is_read_a
     said = "\n".join(conv.log)
     assert "is read as KSamplerAdvanced (Comfy-Org/ComfyUI), whose inputs (by name) it has: its own inputs nag_scale " \
            "10, nag_tau 2.5, nag_alpha 0.25, nag_sigma_end 0, nag_negative (wired) are not applied" in said
+
+
+def test_an_end_keyframe_made_by_nodes_studio_does_not_read_holds_the_take():
+    """The only keyframe (at -1) made by a pack's node Studio does not read: held with its sentence, never made as a
+    text to video (an artist's latent-looping workflow's third take had become one once its -1 was read)."""
+    doc = _kj_doc([("end.png", -1, 1.0)])
+    picker = {"id": 99, "type": "LoadImagesFromFolderKJ", "mode": 0, "inputs": [], "pos": [0, 0], "size": [200, 100],
+              "outputs": [{"name": "IMAGE", "type": "IMAGE"}], "widgets_values": ["C:/frames", 0, 0], "properties": {}}
+    kj = next(n["id"] for n in doc["nodes"] if n["type"] == "LTXVImgToVideoInplaceKJ")
+    doc["nodes"] = [n for n in doc["nodes"] if n["type"] != "LoadImage"] + [picker]
+    for link in doc["links"]:
+        if link[5] == "IMAGE" and link[3] == kj:
+            link[1] = 99
+    conv = convert(doc, "picked_end")
+    assert conv.graph.validate() == []
+    assert not _nodes(conv, "video_models.ltx2")
+    assert conv.log[0].startswith("This workflow makes keyframe video with LTX-2; Studio cannot make the keyframe images")

@@ -49,7 +49,7 @@ def guiding_control(t, n: CNode, w: dict, latent: tuple | None) -> tuple[tuple |
             for k in ("width", "height", "max_frames", "upscale_method", "keep_proportion")
             if k in enc.links or t.wf.value(enc, k) not in (None, 0, "")]
     t.said.append(f"{t.name(n)}'s guiding latents (an IC-LoRA's guide) encoded by '{enc.title or enc.shown_cls}' "
-                  f"({enc.shown_cls}, #{enc.id}) are LTX-2's control clip, the clip itself"
+                  f"({enc.shown_cls}, #{enc.id}) are LTX-2's control clip, the clip they encode"
                   + (f" (the encoder's {', '.join(lost)} not applied: LTX-2 reads the control at the take's size)"
                      if lost else ""))
     return (g.id, 2), True
