@@ -4,6 +4,8 @@ workflows of the shapes the pack's examples and artists' SVI workflows use (issu
 pack's node named."""
 from __future__ import annotations
 
+import pytest
+
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wiring import UI
 from tests.convert.test_comfy_wrappers import _nodes
@@ -126,9 +128,11 @@ def test_a_pass_continuing_a_clip_the_workflow_loads_says_the_clip_is_not_taken(
     assert len(_nodes(conv, "video_models.image_to_video")) == 1
 
 
-def test_a_pass_repeated_by_a_graph_loop_is_said_one_pass():
+@pytest.mark.parametrize("in_body", [True, False])
+def test_a_pass_repeated_by_a_graph_loop_is_said_one_pass(in_body):
     """Easy-Use's forLoopStart / forLoopEnd (told by their FLOW_CONTROL socket) around a pass: ComfyUI runs it 'total'
-    times, Studio's graph once; the output's note says its take is one pass of the loop (it had been unsaid)."""
+    times, Studio's graph once; the output's note says its take is one pass of the loop (it had been unsaid). A loop
+    whose body does not hold the sampler (its start feeding nothing of the pass) is not said so."""
     from tests.convert.test_comfy_wiring import _loaders, _wan_i2v
     w = UI()
     model, clip, vae, image = _loaders(w)
@@ -140,7 +144,12 @@ def test_a_pass_repeated_by_a_graph_loop_is_said_one_pass():
     cv = next(n for n in w.nodes if n["type"] == "CreateVideo")
     link = next(l for l in w.links if l[3] == cv["id"])
     link[1], link[2] = end, 0
+    if in_body:
+        sampler = next(n for n in w.nodes if n["id"] == ks)  # the loop's index seeds the pass: the sampler in its body
+        w.links.append([len(w.links) + 1, start, 1, ks, len(sampler["inputs"]), "INT"])
+        sampler["inputs"].append({"name": "seed", "type": "INT", "link": len(w.links)})
     conv = convert(w.doc(), "looped")
-    assert _nodes(conv, "video_models.image_to_video") and ks
-    assert f"'easy forLoopStart' (easy forLoopStart, #{start}) repeats the nodes between it and 'easy forLoopEnd' " \
-           f"(easy forLoopEnd, #{end}) 4 times in ComfyUI" in _said(conv)
+    assert _nodes(conv, "video_models.image_to_video")
+    line = f"'easy forLoopStart' (easy forLoopStart, #{start}) repeats the nodes between it and 'easy forLoopEnd' " \
+           f"(easy forLoopEnd, #{end}) 4 times in ComfyUI"
+    assert (line in _said(conv)) == in_body
