@@ -35,6 +35,6 @@ def loops_said(wf: Workflow, up: list[CNode], key: frozenset, said: list[str]) -
             "as many times as it is told when the workflow runs"
         said.append(f"'{start.title or start.shown_cls}' ({start.shown_cls}, #{start.id}) repeats the nodes between it "
                     + f"and '{end.title or end.shown_cls}' ({end.shown_cls}, #{end.id}) "
-                    + f"{passes} in ComfyUI (a pass each, their frames joined); Studio's graph makes them once: this "
+                    + f"{passes} in ComfyUI (a pass each); Studio's graph makes them once: this "
                     "output's take is one pass of the loop (add a generator for each further pass and join them "
                     "with Concatenate)")
