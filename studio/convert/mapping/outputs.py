@@ -116,6 +116,12 @@ class OutputStage:
             self._hold(save, Task("image to video", None, family=fam, cannot="make the start image the workflow "
                                   "generates first (with ComfyUI nodes it does not convert)"), fam, o.latent, loaders, up)
             return True
+        keys = [k for k in self.unmade if k.startswith("keyframe_")]
+        if keys and not any(k == "image" or k.startswith("keyframe_") for k in o.inputs):  # its only keyframes made by
+            # nodes Studio does not convert: without them it would be another task (text to video), never made so
+            self._hold(save, Task("keyframe video", None, family=fam, cannot="make the keyframe images the workflow "
+                                  "makes with ComfyUI nodes it does not convert"), fam, o.latent, loaders, up)
+            return True
         lost = [] if o.inputs or self.motion else ledger.uncarried(self, o.first, o.inputs, o.said)
         lost += [f for f, _ in ledger.blocked(self, o.first) if f.id not in {n.id for n in lost}]
         if lost:  # made without them, it would be another task

@@ -16,7 +16,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, subgraphs
+from . import by_types, subgraphs, variants
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -279,6 +279,7 @@ class Workflow:
                     n.origin, n.cls = n.cls, ALIASES[n.cls]
                 elif not by_types.as_loader(n, LOADER_NODES, said):  # a pack's loader, read by its declared types
                     _pack_loader(n)
+            variants.read_variants(nodes, said)  # a pack's variant of a node Studio reads, by its declared types
             wf = cls(nodes, kind)
             wf.wiring, wf.wiring_said, wf.inside = wiring, said, inside
             return wf

@@ -20,6 +20,7 @@ from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.walks import upstream
 from ..tracing.roles import MEDIA, SAMPLER_TYPES, carries, consumers, in_type, out_types, prompted, role
 from ..tracing.tasks import Task, tasks
+from .graph_loops import loops_said
 
 SIZE_ONLY = ("GetImageSize",)  # a file read for its size alone: nothing of it reaches the video
 KEPT_ASIDE = ("PreviewImage", "SaveImage", "PreviewAny", "MaskPreview")
@@ -340,6 +341,7 @@ def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, sa
         said.append(f"the {words(b, n)} reaches this output{through}, which Studio does not convert: the video is "
                     "made without it")
         told.add(said[-1])
+    loops_said(wf, up, key, said)  # a loop of the graph's (takes/graph_loops.py): its take one pass of it, said
     made = set().union(*b.made) if b.made else set()
     others = [n for n in up if n.enabled and n.id not in key and n.id not in made and role(wf, n) == "sampler"
               and _beside(n, save, key, cons, within)]

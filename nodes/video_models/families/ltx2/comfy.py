@@ -8,6 +8,7 @@ from studio.convert.api import (I2V, T2V, CNode, ComfyMapping, Generator, Guider
                                 frame_mark, upstream)
 from studio.core.shown import number
 
+from .comfy_dynamic import unnamed_values
 from .comfy_enhance import enhance_stage, read_enhancer
 from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
@@ -129,16 +130,18 @@ def _sound_use(b, enc: CNode, up: list[CNode], said: list[str]) -> str:
 
 
 def _held_clean(b, enc: CNode, up: list[CNode]) -> bool:
-    """An encoded sound given a noise mask of 0 (SetLatentNoiseMask of a SolidMask 0): kept, not denoised."""
+    """An encoded sound given a noise mask of 0 (SetLatentNoiseMask of a SolidMask 0): kept, not denoised. Every
+    such mask on it is read (a two-stage workflow masks the sound for each stage's sampler), not the first alone."""
     wf = b.wf
+    held = False
     for n in up:
         if n.cls == "SetLatentNoiseMask" and wf.source(n, "samples") is enc:
             mask = wf.source(n, "mask")
             b.used.add(n.id)  # read either way: held clean, or denoised as the map's 'input'
             if mask is not None and mask.cls == "SolidMask" and wf.value(mask, "value") == 0:
                 b.used.add(mask.id)
-                return True
-    return False
+                held = True
+    return held
 
 
 def _inplace(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
@@ -171,8 +174,10 @@ def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     as LTXVImgToVideoInplace's; otherwise each a keyframe at its frame (four at most), the last at -1."""
     wf = b.wf
     ports = [port for _, port in _numbered(n, "num_images.image_")]
-    at = {k: wf.value(n, k.replace(".image_", ".index_")) for k in ports}
-    strength = {k: wf.value(n, k.replace(".image_", ".strength_")) for k in ports}
+    saved = unnamed_values(n, ports)  # a file that does not name the values: read by their place (comfy_dynamic)
+    at = {k: saved.get(k.replace(".image_", ".index_"), wf.value(n, k.replace(".image_", ".index_"))) for k in ports}
+    strength = {k: saved.get(k.replace(".image_", ".strength_"), wf.value(n, k.replace(".image_", ".strength_")))
+                for k in ports}
     index = ports[0].replace(".image_", ".index_") if ports else ""
     if len(ports) == 1 and (at[ports[0]] == 0 or (at[ports[0]] is None and index not in n.links)):  # (not set: 0)
         b.intent(n, ports[0], "image", inputs, said)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, PackTranslation, Workflow, finite, frame_mark
 
+from .comfy_guiding import guiding_control, one_window
+
 LOOP, EXTEND, PROMPTS = "LTXVLoopingSampler", "LTXVExtendSampler", "MultiPromptProvider"
 KEYS = "LTXVLoopKeyframes"  # the looping sampler's keyframe images, as this family's node on the latent's way
 TILES = "LTXVLoopPrompts"  # its prompts per tile, as this family's node on the latent's way
@@ -70,16 +72,21 @@ class _Loops(PackTranslation):
             latent = self.prompts(n, w, latent)  # keyframes: read after them, on the generator they decide)
         if "optional_cond_images" in n.links and latent is not None:
             latent = self.keys(n, w, latent)
+        latent, guided = guiding_control(self, n, w, latent)  # a clip's guiding latents: LTX-2's control (comfy_guiding)
         links = {k: n.links[k] for k in ("noise", "guider", "sampler", "sigmas") if k in n.links}
         if latent is not None:
             links["latent_image"] = latent
         self.core(n, "SamplerCustomAdvanced", {}, links)
         encoded = self.wf.nodes.get(n.links["latents"][0]) if "latents" in n.links else None
-        restyle = encoded is not None and encoded.cls.startswith("VAEEncode")  # a clip re-sampled: video to video
+        restyle = encoded is not None and encoded.cls.startswith("VAEEncode") and not guided  # a clip re-sampled
         started = latent is not None and self.wf.nodes.get(latent[0]) is not None and \
             self.wf.nodes[latent[0]].cls == KEYS and len([k for k in self.wf.nodes[latent[0]].links
                                                           if k.startswith("image_")]) == 1 \
             and self.wf.nodes[latent[0]].widgets.get("index_1") == 0  # one start image: image to video
+        if guided:  # LTX-2's own node (its control clip) makes the take in one window (comfy_guiding)
+            one_window(self, n, w)
+            self.unlike(n, w, restyle, windows=False)
+            return
         carried: dict = {"long_take": "separate shots" if restyle else "continue"}
         if finite(tile) and tile > 0:
             carried["window"] = int(tile) + 1
@@ -106,11 +113,12 @@ class _Loops(PackTranslation):
                 f"after the first starting from {start}, its colour held to them")
         self.unlike(n, w, restyle)
 
-    def unlike(self, n: CNode, w: dict, restyle: bool) -> None:
+    def unlike(self, n: CNode, w: dict, restyle: bool, windows: bool = True) -> None:
         """What the looping sampler does that Studio's windows do not, one sentence each (``restyle``: its windows
-        are separate shots blended over the overlap, else each continues from the one before)."""
+        are separate shots blended over the overlap, else each continues from the one before; ``windows`` False: the
+        take is made in one window, its tile settings said there)."""
         s = w.get("temporal_overlap_cond_strength")
-        if finite(s) and s != 1:
+        if finite(s) and s != 1 and windows:
             self.said.append(f"{self.name(n)}'s temporal_overlap_cond_strength {s:g} (how strongly a tile holds the "
                              "frames it continues from) is not taken: " + (
                                  "Studio's windows are blended over the overlap instead" if restyle else
@@ -120,7 +128,7 @@ class _Loops(PackTranslation):
             self.said.append(f"{self.name(n)} samples each frame in {tiles[0]} x {tiles[1]} spatial tiles: Studio "
                              "samples the whole frame at once (the same take, more memory)")
         a = w.get("adain_factor")
-        if finite(a) and a > 0:
+        if finite(a) and a > 0 and windows:
             self.said.append(f"{self.name(n)}'s adain_factor {a:g} (each tile's latent statistics matched to the "
                              "first tile's) is not taken" + ("" if restyle else ": Studio's colour hold matches each "
                                                              "window's colour to the frames it shares with the one "
@@ -129,7 +137,7 @@ class _Loops(PackTranslation):
                            ("optional_negative_index_latents", "latents at a negative index (long-term context)"),
                            ("optional_normalizing_latents", "latents it normalizes each tile to")):
             src = self.wf.nodes.get(n.links[port][0]) if port in n.links else None
-            if src is not None:
+            if src is not None and not (port == "optional_guiding_latents" and f"{n.id}:guide" in self.wf.nodes):
                 self.said.append(f"{self.name(n)}'s {what} on '{port}', from '{src.title or src.shown_cls}' "
                                  f"({src.shown_cls}, #{src.id}), are not taken: Studio's generator has no such input")
         src = self.wf.nodes.get(n.links["optional_positive_conditionings"][0]) \

@@ -13,6 +13,7 @@ from studio.convert.api import I2V, ComfyMapping, Generator, Task, Voice, find_l
 from studio.core.shown import number
 
 from .dancer.comfy_dancer import dancer_output
+from .comfy_frames import translate as frames_translate
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
 from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate as wrapper_translate
@@ -252,9 +253,9 @@ WIDGETS.update(FUN_WIDGETS)
 
 
 def translate(wf):
-    """kijai's ComfyUI-WanVideoWrapper's nodes and VideoX-Fun's, read as ComfyUI's own (each says nothing where the
-    workflow has none of its nodes)."""
-    return wrapper_translate(wf) + fun_translate(wf)
+    """kijai's ComfyUI-WanVideoWrapper's nodes, VideoX-Fun's and the packs' multi-frame nodes, read as ComfyUI's own
+    (each says nothing where the workflow has none of its nodes)."""
+    return wrapper_translate(wf) + fun_translate(wf) + frames_translate(wf)
 
 MAPPING = ComfyMapping(
     key="wan", title="Wan", tasks=TASKS, generators=GENERATORS, voices=VOICES,

@@ -1,0 +1,386 @@
+"""Wan 2.2's multi-frame nodes of the ComfyUI-Wan22FMLF pack (wallen0322's; its forks keep the names) and KJNodes'
+WanImageToVideoSVIPro, read as ComfyUI's own Wan task nodes (their sources read for their inputs and outputs only):
+
+* WanFirstMiddleLastFrameToVideo, WanFMLF, WanAdvancedI2V, WanSVIProAdvancedI2V (start, middle and end images),
+  WanFourFrameReferenceUltimate (frames 1 to 4) and WanMultiFrameRefToVideo (a batch of references): the first image
+  Wan's start image, the last its end image (WanFirstLastFrameToVideo; WanImageToVideo with none), each image between
+  said as not taken (Wan's first-and-last-frame video takes those two); their outputs positive_high, positive_low,
+  negative, latent read as the core node's positive, negative, latent (the low-noise conditioning differs only in
+  the strengths the images hold with: said where a sampler takes it).
+* WanImageToVideoSVIPro: its anchor latent's picture (the VAEEncode's) the start image.
+* A chain of passes each continuing the take of the pass before from that pass's latent (Stable Video Infinity's
+  'prev_latent' / 'prev_samples', from the earlier pass's sampler) is read as ONE continued take (issue 112 item 4):
+  each later pass's sampler output read as the first pass's, the joins of their decoded frames
+  (ImageBatchExtendWithOverlap, ImageBatch) read away, the first pass's samplers carrying Studio's 'long take:
+  continue' with 'window' the first pass's length and 'frames' the joined length. What differs is said, one
+  sentence each: the later passes' prompts and samplers, SVI's anchor and motion latents, the overlap blend.
+
+Plain data and stdlib: nothing of ComfyUI is imported or run."""
+from __future__ import annotations
+
+from studio.convert.api import CNode, PackTranslation, finite
+
+# node type -> (its start image input, the inputs between, its end image input)
+FRAMES = {
+    "WanFirstMiddleLastFrameToVideo": ("start_image", ("middle_image",), "end_image"),
+    "WanFMLF": ("start_image", ("middle_image",), "end_image"),
+    "WanAdvancedI2V": ("start_image", ("middle_image",), "end_image"),
+    "WanSVIProAdvancedI2V": ("start_image", ("middle_image",), "end_image"),
+    "WanFourFrameReferenceUltimate": ("frame_1_image", ("frame_2_image", "frame_3_image"), "frame_4_image"),
+}
+REFS = "WanMultiFrameRefToVideo"  # its 'ref_images' a batch: the first the start, the last the end
+SVI_PRO = "WanImageToVideoSVIPro"  # KJNodes': its anchor latent encoded from the start image
+PREV = ("prev_latent", "prev_samples")  # the latent of the pass before (a continued take)
+SIZE = ("width", "height", "length", "batch_size")  # each of these nodes' first four settings
+BATCHES = {"ImageBatchMulti": "image_", "ImageBatch": "image"}  # a batch of references taken apart, in order
+JOINS = {"ImageBatchExtendWithOverlap": ("source_images", "new_images"), "ImageBatch": ("image1", "image2")}
+PASS_ON = {"ColorMatch": "image_target", "ImageColorMatch+": "image", "Reroute": ""}  # on a pass's frames' way
+SAMPLED = ("SamplerCustomAdvanced", "SamplerCustom", "KSampler", "KSamplerAdvanced")
+MAX_PASSES = 64
+
+
+class _Frames(PackTranslation):
+    PACK = "ComfyUI-Wan22FMLF"
+    PREFIXES = tuple(FRAMES) + (REFS, SVI_PRO)
+    WIDGETS = {cls: SIZE for cls in tuple(FRAMES) + (REFS,)}
+
+    @classmethod
+    def is_pack(cls, n: CNode) -> bool:
+        return n.cls in cls.PREFIXES
+
+    def name(self, n: CNode) -> str:
+        return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+    def steps(self) -> None:
+        passes = []
+        self.original = {n.id: n for n in self.wf.nodes.values() if self.is_pack(n)}  # as the file saved them
+        for n in [n for n in self.wf.nodes.values() if self.is_pack(n) and n.enabled]:
+            prev = next((n.links[k] for k in PREV if k in n.links), None)
+            made = self.svi_pro(n) if n.cls == SVI_PRO else self.frames(n)
+            if made is None or prev is None:
+                continue
+            src = self.wf.nodes.get(prev[0])
+            if src is not None and src.cls in SAMPLED:
+                passes.append((made, src))
+            else:  # a latent of something else (a clip encoded): the take starts from its images alone
+                self.said.append(f"{self.name(made)}'s latent to continue from, given by "
+                                 + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src else "a node")
+                                 + ", is not taken: the take starts from its start image")
+        if passes:
+            self.chains(passes)
+
+    # -- one node --------------------------------------------------------------------------------------------
+    def images(self, n: CNode) -> tuple[tuple | None, list[tuple[str, tuple]], tuple | None]:
+        """(start link, [(input, link) between], end link) of a multi-frame node."""
+        if n.cls == REFS:
+            parts = self.batch(n.links["ref_images"]) if "ref_images" in n.links else []
+            if len(parts) < 2:
+                return (parts[0] if parts else None), [], None
+            return parts[0], [(f"ref_images #{i}", p) for i, p in enumerate(parts[1:-1], 2)], parts[-1]
+        start, between, end = FRAMES[n.cls]
+        first = n.links.get(start) or self.anchor(n)
+        return first, [(k, n.links[k]) for k in between if k in n.links], n.links.get(end)
+
+    def anchor(self, n: CNode) -> tuple | None:
+        """The picture an 'anchor_samples' latent encodes (a fork's SVI anchor: the start image), its encoder read."""
+        enc = self.wf.nodes.get(n.links["anchor_samples"][0]) if "anchor_samples" in n.links else None
+        if enc is None or not enc.cls.startswith("VAEEncode") or "pixels" not in enc.links:
+            return None
+        self.wf.taken.add(enc.id)
+        return enc.links["pixels"]
+
+    def batch(self, link: tuple) -> list[tuple]:
+        """The single images a batch node of BATCHES gives, in order; the link itself for anything else."""
+        src = self.wf.nodes.get(link[0])
+        if src is None or src.cls not in BATCHES:
+            return [link]
+        prefix = BATCHES[src.cls]
+        keys = sorted((k for k in src.links if k.startswith(prefix) and k[len(prefix):].isdigit()),
+                      key=lambda k: int(k[len(prefix):]))
+        if not keys:
+            return [link]
+        self.wf.taken.add(src.id)
+        return [p for k in keys for p in self.batch(src.links[k])]
+
+    def picture(self, link: tuple) -> str:
+        src = self.wf.nodes.get(link[0])
+        if src is None:
+            return "a picture"
+        f = src.widgets.get("image")
+        return f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}" + (f": '{f}')" if isinstance(f, str) else ")")
+
+    def frames(self, n: CNode) -> CNode | None:
+        """A multi-frame node as WanFirstLastFrameToVideo (WanImageToVideo without an end image); None where it has
+        no image at all (left as it is: held, its sentence said)."""
+        start, between, end = self.images(n)
+        if start is None and end is None:
+            return None
+        w = self.named(n)
+        links = {k: n.links[k] for k in ("positive", "negative", "vae") if k in n.links}
+        links.update({k: n.links[k] for k in SIZE if k in n.links})
+        cls = "WanFirstLastFrameToVideo" if end is not None else "WanImageToVideo"
+        if start is not None:
+            links["start_image"] = start
+        if end is not None:
+            links["end_image"] = end
+            for k in ("clip_vision_start_image", "clip_vision_end_image"):
+                if k in n.links:
+                    links[k] = n.links[k]
+        elif "clip_vision_start_image" in n.links or "clip_vision_output" in n.links:
+            links["clip_vision_output"] = n.links.get("clip_vision_start_image") or n.links["clip_vision_output"]
+        low = self.outputs(n)
+        known = set(links) | {k for k, _ in between} | set(PREV) | {"anchor_samples", "ref_images"} | \
+            {"clip_vision_start_image", "clip_vision_end_image", "clip_vision_output"}
+        for k in [k for k in n.links if k not in known]:  # (a pack's motion frames, a mask...)
+            self.said.append(f"{self.name(n)}'s '{k}' {self.picture(n.links[k])} is not taken: Wan's task node has no "
+                             "such input")
+        c = self.core(n, cls, {k: w.get(k) for k in SIZE}, links)
+        what = "its first and last images as Wan's start and end images" if end is not None else \
+            "its image as Wan's start image"
+        if start is None:
+            self.said.append(f"{self.name(n)} has no start image: its end image alone is Wan's end image")
+        at = w.get("ref_positions", n.raw[5] if n.cls == REFS and isinstance(n.raw, list) and len(n.raw) > 5 else "")
+        if n.cls == REFS and isinstance(at, str) and at.strip() and end is not None:
+            self.said.append(f"{self.name(n)}'s ref_positions {at.strip()!r} are not taken: Studio places its first "
+                             "reference at frame 0 and its last at the take's last frame")
+        for port, link in between:
+            self.said.append(f"{self.name(n)}'s {port} {self.picture(link)} is not taken: Wan's first-and-last-frame "
+                             "video takes its first and last frames only")
+        rest = [f"{k} {v!r}" for k, v in (n.widgets or {}).items() if k not in SIZE and v is not None
+                and k not in n.links] or ([repr(v) for v in n.raw[len(SIZE):]] if isinstance(n.raw, list) else [])
+        self.said.append(f"{self.name(n)} is read as ComfyUI's {cls} ({what})"
+                         + (f"; its other settings ({', '.join(rest)[:300]}) are not applied (Studio's Wan holds its "
+                            "images whole)" if rest else ""))
+        if low:
+            self.said.append(f"{self.name(n)}'s positive_low (the conditioning its low-noise sampler takes, its images "
+                             f"held at the low-noise strengths) feeds {', '.join(low)}: read as its positive_high, the "
+                             "same for both of Wan 2.2's experts")
+        return c
+
+    def outputs(self, n: CNode) -> list[str]:
+        """The pack node's outputs read as the core node's (positive_high and positive_low -> positive, negative,
+        latent); its whole-number outputs (trims, the next offset) said where wired. The nodes positive_low feeds."""
+        low, ints = [], []
+        for m in self.wf.nodes.values():
+            for k, (src, slot) in list(m.links.items()):
+                if src != n.id:
+                    continue
+                if slot == 1:
+                    low.append(f"'{m.title or m.shown_cls}' (#{m.id})")
+                if slot in (0, 1, 2, 3):
+                    m.links[k] = (src, (0, 0, 1, 2)[slot])
+                else:
+                    ints.append(f"'{m.title or m.shown_cls}' (#{m.id})'s {k}")
+        if ints:
+            self.said.append(f"{self.name(n)}'s trim and offset outputs (for joining its passes by hand) feeding "
+                             f"{', '.join(ints)} are not read")
+        return low
+
+    def svi_pro(self, n: CNode) -> CNode | None:
+        """KJNodes' WanImageToVideoSVIPro as WanImageToVideo: its anchor latent's picture the start image."""
+        enc = self.wf.nodes.get(n.links["anchor_samples"][0]) if "anchor_samples" in n.links else None
+        if enc is None or not enc.cls.startswith("VAEEncode") or "pixels" not in enc.links:
+            return None
+        links = {k: n.links[k] for k in ("positive", "negative", "length") if k in n.links}
+        links["start_image"] = enc.links["pixels"]
+        if "vae" in enc.links:
+            links["vae"] = enc.links["vae"]
+        w = self.named(n) if n.widgets else {}
+        self.wf.taken.add(enc.id)
+        c = self.core(n, "WanImageToVideo", {"length": w.get("length")}, links)
+        self.said.append(f"{self.name(n)} is read as ComfyUI's WanImageToVideo, the picture its anchor latent encodes "
+                         f"(through '{enc.title or enc.shown_cls}', #{enc.id}) its start image")
+        return c
+
+    # -- passes continued into one take ------------------------------------------------------------------------
+    def chains(self, passes: list[tuple[CNode, CNode]]) -> None:
+        """Each chain of passes continuing the one before (their prev latent from that pass's last sampler) read as
+        the first pass's take made longer."""
+        after = {src.id: p for p, src in passes}  # an earlier pass's sampler -> the pass continuing its take
+        continuing = {p.id for p, _ in passes}
+        heads = [n for n in self.wf.nodes.values() if n.origin and n.id not in continuing
+                 and n.cls in ("WanImageToVideo", "WanFirstLastFrameToVideo")
+                 and (s := self.last_sampler(n)) is not None and s.id in after]
+        for first in heads:
+            chain, s = [first], self.last_sampler(first)
+            while s is not None and s.id in after and len(chain) < MAX_PASSES and after[s.id] not in chain:
+                chain.append(after[s.id])
+                s = self.last_sampler(chain[-1])
+            if len(chain) > 1:
+                self.fold(chain)
+
+    def samplers(self, p: CNode) -> list[CNode]:
+        """The samplers that sample pass ``p``'s latent, in order (Wan 2.2's high- then low-noise expert)."""
+        out, at = [], (p.id, 2)
+        for _ in range(8):
+            nxt = next((m for m in self.wf.nodes.values() if m.cls in SAMPLED and m.enabled
+                        and tuple(m.links.get("latent_image", ("", -1))[:2]) == at), None)
+            if nxt is None:
+                return out
+            out.append(nxt)
+            at = (nxt.id, 0)
+        return out
+
+    def last_sampler(self, p: CNode) -> CNode | None:
+        found = self.samplers(p)
+        return found[-1] if found else None
+
+    def fold(self, chain: list[CNode]) -> None:
+        """Passes ``chain`` (the first, then each continuing the one before) as the first pass's take made longer."""
+        first, firsts = chain[0], self.samplers(chain[0])
+        head = firsts[-1]
+        if "end_image" in first.links:  # Studio's last image ends the whole take, not the first pass
+            self.said.append(f"{self.name(first)}'s end image {self.picture(first.links['end_image'])} ends the first "
+                             "pass only in ComfyUI: it is not taken (Studio's last image would end the whole take)")
+            first.cls = "WanImageToVideo"
+            first.links = {k: v for k, v in first.links.items() if k not in ("end_image", "clip_vision_end_image")}
+        later, prompts = [], []
+        mine = {first.links[k][0] for k in ("positive", "negative") if k in first.links}
+        for p in chain[1:]:
+            prompts += [p.links[k][0] for k in ("positive", "negative") if k in p.links
+                        and p.links[k][0] not in mine and p.links[k][0] not in prompts]
+            if "end_image" in p.links:
+                self.said.append(f"{self.name(p)}'s end image {self.picture(p.links['end_image'])} (the end of its "
+                                 "pass) is not taken: the pass is folded into the continued take")
+            own = self.samplers(p)
+            later += own
+            if own:
+                self.previews(own[-1], p)
+                for slot in range(3):  # its take (and a SamplerCustom's denoised output) read as the first pass's
+                    self.rewire((own[-1].id, slot), (head.id, slot))
+            self.wf.taken.update({p.id} | {s.id for s in own})
+        overlaps = self.joins(head)
+        self.partial_joins(head)
+        lengths = [self.wf.value(p, "length") for p in chain]
+        names = ", ".join(f"#{p.id}" for p in chain)
+        if not all(finite(v) and v > 0 for v in lengths):
+            self.said.append(f"the {len(chain)} passes ({names}) each continue the take of the one before: Studio makes "
+                             "them one continued take ('long take: continue'), but their lengths are not read: set the "
+                             "generator's 'frames' to the whole length and 'window' to one pass's")
+            for s in firsts:
+                self.wf.carried.setdefault(s.id, {}).update({"long_take": "continue"})
+            return
+        total = int(lengths[0]) + sum(int(v) - o for v, o in zip(lengths[1:], overlaps + [0] * len(lengths)))
+        for s in firsts:
+            self.wf.carried.setdefault(s.id, {}).update({"long_take": "continue", "window": int(lengths[0]),
+                                                         "frames": total})
+        self.made["passes"] = "one continued take ('long take: continue')"
+        self.said.append(
+            f"the {len(chain)} passes ({names}) each continue the take of the one before from its latent: Studio makes "
+            f"them one continued take of {total} frames ('long take: continue', 'window' {int(lengths[0])}), each "
+            "window after the first starting from the last frame of the one before (its start image), with the first "
+            f"pass's prompt, samplers and settings; the later passes' own prompts "
+            f"({', '.join(self.prompt_words(i) for i in prompts[:8]) or 'the same'}) and samplers "
+            f"({', '.join(f'#{s.id}' for s in later[:8])}) are not taken")
+        if any(p.origin in ("WanSVIProAdvancedI2V", SVI_PRO) or "SVI" in self.saved(p) for p in chain):
+            self.said.append("Stable Video Infinity conditions each pass on the anchor image with the last latent frames "
+                             "of the pass before (its SVI LoRA trained for that): Studio's windows start from the last "
+                             "frame alone, the anchor being the first window's start image only")
+        if any(overlaps):
+            self.said.append(f"the passes' frames are joined in ComfyUI over {', '.join(str(o) for o in overlaps)} "
+                             "blended frames: Studio's windows share one frame, the colour of each held to the one "
+                             "before")
+
+    def saved(self, p: CNode) -> list:
+        """The settings a translated node's pack node saved (its mode among them: 'SVI')."""
+        src = self.original.get(p.id)
+        if src is None:
+            return []
+        return list(src.widgets.values()) if src.widgets else list(src.raw) if isinstance(src.raw, list) else []
+
+    def prompt_words(self, nid: str) -> str:
+        """'#464 'she turns'' for a later pass's prompt node (its text's start, where it has one)."""
+        n = self.wf.nodes.get(nid)
+        text = self.wf.value(n, "text") if n is not None else None
+        return f"#{nid} '{text[:40]}'" if isinstance(text, str) and text.strip() else f"#{nid}"
+
+    def previews(self, s: CNode, p: CNode) -> None:
+        """The decoders of a later pass's own take (its frames saved or shown alone in ComfyUI), said: they decode
+        the whole continued take here."""
+        for m in self.wf.nodes.values():
+            got = m.links.get("samples") or m.links.get("latents")
+            if m.cls.startswith("VAEDecode") and got is not None and got[0] == s.id:
+                self.said.append(f"'{m.title or m.shown_cls}' ({m.shown_cls}, #{m.id}) decodes the frames of pass "
+                                 f"{self.name(p)} alone in ComfyUI: here it decodes the whole continued take (what it "
+                                 "feeds, a preview or a save of that pass, shows the whole take)")
+
+    def partial_joins(self, head: CNode) -> None:
+        """The joins of the continued take's frames with frames it does not make (a clip loaded and extended), said:
+        Studio's take is made without them."""
+        for j in self.wf.nodes.values():
+            ports = JOINS.get(j.cls)
+            if ports is None or j.id in self.wf.taken or not j.enabled or not all(k in j.links for k in ports):
+                continue
+            sides = [self.decoded(j.links[k]) for k in ports]
+            if any(x is not None and x[0] == head.id for x in sides) and sides[0] != sides[1]:
+                other = self.wf.nodes.get(j.links[ports[sides[0] is not None and sides[0][0] == head.id]][0])
+                self.said.append(f"'{j.title or j.shown_cls}' ({j.shown_cls}, #{j.id}) joins the continued take to "
+                                 + (f"the frames of '{other.title or other.shown_cls}' ({other.shown_cls}, #{other.id})"
+                                    if other is not None else "other frames")
+                                 + ", which Studio's take does not make: what it feeds is given the take without them")
+
+    def decoded(self, link: tuple) -> tuple | None:
+        """(the latent link a decoder reads) behind an image link, through colour matches and reroutes; None."""
+        for _ in range(16):
+            src = self.wf.nodes.get(link[0])
+            if src is None:
+                return None
+            if src.cls.startswith("VAEDecode"):
+                got = src.links.get("samples") or src.links.get("latents")
+                return tuple(got[:2]) if got else None
+            port = PASS_ON.get(src.cls)
+            if port is None:
+                return None
+            link = src.links.get(port) or next(iter(src.links.values()), None)
+            if link is None:
+                return None
+        return None
+
+    def between(self, j: CNode) -> list[CNode]:
+        """The colour matches and reroutes on a join's new frames' way back to their decoder."""
+        out, link = [], j.links.get(JOINS[j.cls][1])
+        for _ in range(16):
+            src = self.wf.nodes.get(link[0]) if link else None
+            if src is None or src.cls not in PASS_ON:
+                return out
+            out.append(src)
+            link = src.links.get(PASS_ON[src.cls]) or next(iter(src.links.values()), None)
+        return out
+
+    def joins(self, head: CNode) -> list[int]:
+        """The joins whose both frames now decode the first pass's take, read away (their output its frames); the
+        frames each overlapped, in the order folded."""
+        overlaps = []
+        for _ in range(MAX_PASSES):
+            hit = None
+            for j in self.wf.nodes.values():
+                ports = JOINS.get(j.cls)
+                if ports is None or j.id in self.wf.taken or not all(k in j.links for k in ports):
+                    continue
+                a, b = (self.decoded(j.links[k]) for k in ports)
+                if a is not None and a == b and a[0] == head.id:
+                    hit = j
+                    break
+            if hit is None:
+                return overlaps
+            matches = [m for m in self.between(hit) if m.cls in PASS_ON and m.cls != "Reroute"]
+            if matches:
+                self.said.append(f"the colour match{'es' if len(matches) > 1 else ''} on the passes' frames ("
+                                 + ", ".join(f"'{m.title or m.shown_cls}' ({m.shown_cls}, #{m.id})" for m in matches)
+                                 + ") joined by " + f"'{hit.title or hit.shown_cls}' (#{hit.id}) "
+                                 + ("are" if len(matches) > 1 else "is") + " not applied: Studio holds each window's "
+                                 "colour to the one before")
+            src = hit.links[JOINS[hit.cls][0]]
+            for slot in range(3):
+                self.rewire((hit.id, slot), src)
+            self.wf.taken.add(hit.id)
+            v = self.wf.value(hit, "overlap") if hit.cls == "ImageBatchExtendWithOverlap" else 0
+            if hit.cls == "ImageBatchExtendWithOverlap" and v is None and isinstance(hit.raw, list) and hit.raw:
+                v = hit.raw[0]
+            overlaps.append(int(v) if finite(v) and v > 0 else 0)
+        return overlaps
+
+
+def translate(wf) -> list[str]:
+    """The workflow's multi-frame and SVI nodes read as Wan's core task nodes, their passes as one take; what is said."""
+    return _Frames.translate(wf)

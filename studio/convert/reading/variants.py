@@ -1,0 +1,104 @@
+"""A node pack's variant of a node Studio reads, told by its declared types (issue 112 item 2): a type whose inputs
+hold every input (name and type) of one Studio reads on a take's way (a family's task node or latent step, a core
+sampler or encoder) and whose outputs are that node's (the same types in the same order, or the first of them), its
+other inputs extras: ComfyUI-LTXVideo's LTXVAddGuideAdvanced (LTXVAddGuide with a compression, a blur and a crop),
+LTXAddVideoICLoRAGuideAdvanced (the IC-LoRA guide with an attention strength and mask), LTXVNormalizingSampler
+(SamplerCustomAdvanced normalizing its latents). It is read as that node (its own type kept as the node's origin);
+its extras that hold something (wired, or a value) are said as not applied, naming the node.
+
+The types come from the catalogue (studio/convert/catalogue), else from what a UI file declares of the node's
+inputs and outputs; an API file's node of a type not catalogued is matched by its inputs' names alone, against a
+base of many inputs (a sampler's: KSamplerWithNAG (Advanced) holds every input of KSamplerAdvanced). Plain data and stdlib."""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import catalogue
+from ..families import registry as families
+from ..values.shown import shown
+
+# the core nodes on a take's way a pack's variant may stand for, besides the families' task nodes and latent steps
+CORE_BASES = ("KSampler", "KSamplerAdvanced", "SamplerCustom", "SamplerCustomAdvanced", "VAEEncode")
+CORE = "Comfy-Org/ComfyUI"  # the catalogue's pack of ComfyUI's own nodes: none of them a pack's variant
+MIN_SOCKETS = 2  # a base read by its types takes at least this many wired inputs (not a constant's look-alike)
+# an API file names a node's inputs but not their types nor its outputs: a base is matched by its inputs' names alone
+# where it has this many (a sampler's), so a few common names never make a variant
+MIN_BY_NAME = 8
+
+
+def _bases() -> dict[str, Any]:
+    """The node types a variant may be read as, with their catalogue entries (those catalogued, with inputs)."""
+    names = set(families.lookup("tasks")) | set(families.lookup("latent_steps")) | set(CORE_BASES)
+    out = {}
+    for name in sorted(names):
+        t = catalogue.node_type(name)
+        if t is not None and t.inputs is not None and t.outputs and len(t.sockets) >= MIN_SOCKETS:
+            out[name] = t
+    return out
+
+
+def _declared(n) -> tuple[dict[str, str], tuple[str, ...] | None] | None:
+    """(input name -> type, output types) of ``n``'s type: the catalogue's, else the UI file's; an API file's node of
+    a type not catalogued: its inputs by name, their types and its outputs not known (None); None where none."""
+    t = catalogue.node_type(n.cls)
+    if t is not None and t.inputs is not None and t.outputs is not None:
+        return {i.name: i.type for i in t.inputs}, t.output_types
+    if n.in_types and n.out_types:
+        return dict(n.in_types), tuple(n.out_types)
+    if n.raw is None and not n.in_types and not n.out_types:  # an API file's node: its inputs by name
+        return {k: "*" for k in (*n.widgets, *n.links)}, None
+    return None
+
+
+def base_of(n, bases: dict[str, Any]) -> Any:
+    """The catalogued type ``n`` is a variant of (the one with the most inputs where several fit); None for none."""
+    own = catalogue.node_type(n.cls)
+    if n.cls in bases or n.cls in families.declared() or (own is not None and own.pack == CORE):
+        return None  # (ComfyUI's own nodes are read by their names where Studio reads them)
+    got = _declared(n)
+    if got is None:
+        return None
+    ins, outs = got
+    fits = [t for t in bases.values() if len(ins) > len(t.inputs)
+            and all(ins.get(i.name) in (i.type, "*") or (i.widget and i.name in ins) for i in t.inputs)
+            and (0 < len(outs) <= len(t.outputs) and tuple(outs) == t.output_types[:len(outs)] if outs is not None
+                 else len(t.inputs) >= MIN_BY_NAME)]
+    return max(fits, key=lambda t: (len(t.inputs), t.name)) if fits else None
+
+
+def _extras(n, base) -> list[str]:
+    """``n``'s inputs that ``base`` does not have and that hold something (wired, or a value), in words."""
+    own = catalogue.node_type(n.cls)
+    names = [i.name for i in own.inputs] if own is not None and own.inputs else list(n.in_types) or [
+        *n.widgets, *(k for k in n.links if k not in n.widgets)]  # (an API file's node: its inputs by name)
+    out = []
+    for name in names:
+        if base.input(name) is not None:
+            continue
+        if name in n.links:
+            out.append(f"{name} (wired)")
+        elif n.widgets.get(name) is not None:
+            out.append(f"{name} {shown(n.widgets[name])}")
+    return out
+
+
+def read_variants(nodes: dict, said: list[str]) -> None:
+    """Each node of ``nodes`` that is a variant of a node Studio reads, read as that node (in place); its extras
+    that hold something said in ``said``, one sentence a node."""
+    bases = None
+    for n in nodes.values():
+        if n.origin:
+            continue
+        if bases is None:
+            bases = _bases()
+        base = base_of(n, bases)
+        if base is None:
+            continue
+        lost = _extras(n, base)
+        n.origin, n.cls = n.cls, base.name
+        if lost:
+            many = len(lost) > 1
+            has = "inputs and outputs" if n.in_types or catalogue.node_type(n.origin) is not None else "inputs (by name)"
+            said.append(f"'{n.title or n.origin}' ({n.origin}, #{n.id}) is read as {base.name} ({base.pack}), whose "
+                        f"{has} it has: its own {'inputs' if many else 'input'} {', '.join(lost)} "
+                        f"{'are' if many else 'is'} not applied")
