@@ -93,24 +93,6 @@ def _targets(made: bool) -> tuple:
     return tuple(t for t in found if t.name not in ALIASES)
 
 
-def _extends(t, r) -> bool:
-    """``t`` declares every input of ``r`` (its name, socket or widget, type), gives ``r``'s outputs first and takes
-    no picture, mask or sound where ``r`` takes none (one it is given is never let go: _plan)."""
-    if t.output_types[:len(r.output_types)] != r.output_types:
-        return False
-    if not any(i.type in MEDIA for i in r.sockets) and any(i.type in MEDIA for i in t.sockets if r.input(i.name) is None):
-        return False  # it takes pictures, a mask or a sound where the read type takes none: not its twin
-    for i in r.inputs:
-        j = t.input(i.name)
-        if j is None:
-            if i.optional:
-                continue
-            return False
-        if j.widget != i.widget or (j.type != i.type and not (i.widget and {i.type, j.type} & {"COMBO", "unknown"})):
-            return False
-    return True
-
-
 @functools.lru_cache(maxsize=512)
 def twin_of(cls: str) -> tuple[str, dict[str, str]] | None:
     """(the type Studio reads that ``cls`` is a twin of, {its input: the twin's input naming the same}); None."""
@@ -123,7 +105,7 @@ def twin_of(cls: str) -> tuple[str, dict[str, str]] | None:
         same = [r for r in _targets(catalogue.node_type(cls) is None) if r.output_types == t.output_types
                 and r.name == copied(cls)]
         return (same[0].name, {}) if same and all(_machine("", o) for o in t.output_types) else None
-    best = [r for r in _targets(catalogue.node_type(cls) is None) if _extends(t, r)]
+    best = [r for r in _targets(catalogue.node_type(cls) is None) if catalogue.extends(t, r)]
     if best:
         r = max(best, key=lambda r: (len(r.inputs), r.pack == "Comfy-Org/ComfyUI", r.name))
         names = [i.name for i in r.inputs] + [k for k in _tables().get(r.name, ()) if k != CONTROL]

@@ -55,6 +55,12 @@ def base_of(n, bases: dict[str, Any]) -> Any:
     own = catalogue.node_type(n.cls)
     if n.cls in bases or n.cls in families.declared() or (own is not None and own.pack == CORE):
         return None  # (ComfyUI's own nodes are read by their names where Studio reads them)
+    if own is not None and own.inputs is not None and own.outputs is not None:  # catalogued: by what both declare,
+        # its outputs the base's or the first of them (one giving more, a sampler's denoised latent, is a twin's to
+        # read: packs/twins.py)
+        fits = [t for t in bases.values() if len(own.inputs) > len(t.inputs) and 0 < len(own.outputs) <= len(t.outputs)
+                and own.output_types == t.output_types[:len(own.outputs)] and catalogue.declares_inputs(own, t)]
+        return max(fits, key=lambda t: (len(t.inputs), t.name)) if fits else None
     got = _declared(n)
     if got is None:
         return None
