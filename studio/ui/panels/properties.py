@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QFormL
 from studio.core.errors import StudioError
 from studio.core.library import delete_preset, list_presets
 
+from studio.ui import app_filters
 from studio.ui.document.document import Document
 from studio.ui.panels.notes_area import NotesArea
 from studio.ui.panels.param_editors import ParamEditor, PathEditor, editor_for
@@ -106,6 +107,14 @@ class PropertiesPanel(QWidget):
         self.estimate.setVisible(bool(words))
 
     def show_node(self, node_id: str | None) -> None:
+        """The node's notes and fields, made without the application's event filters (app_filters.py: each of the
+        thousands of events that making 30 fields sends cost a trip into Python)."""
+        with app_filters.paused():
+            self._show_node(node_id)
+            for kind in (QEvent.PolishRequest, QEvent.LayoutRequest):  # their fields polished and laid out here too
+                QApplication.sendPostedEvents(None, kind)
+
+    def _show_node(self, node_id: str | None) -> None:
         if node_id is not None and node_id not in self.doc.graph.nodes:
             node_id = None
         self.flush_edits()  # a prompt typed just before another node is chosen goes to its own node

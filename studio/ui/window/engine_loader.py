@@ -110,6 +110,7 @@ class EngineLoader(QObject):
         try:
             from studio.engine.warmup import warm_up
             warm_up(type_ids, registry)  # no Qt here: pyqtgraph is imported on the GUI thread
+            import studio.convert.mapping.file  # noqa: F401 - Open tells a ComfyUI workflow apart without it then
         except Exception as e:  # noqa: BLE001 - the run will load what it needs and say what failed
             self.error = f"{type(e).__name__}: {e}"
         self.seconds = time.perf_counter() - t0
