@@ -11,7 +11,7 @@ not Framepack's): its estimate says "(prompt cached)", run 2's text encoder seco
 set against what run 2 measured (its record: estimates/times.py), with the ratio said / measured (aim: 0.5-2).
 Also counted: the passing 'about X left' lines said during run 2 (the time left with the phase under way).
 
-    .venv/bin/python benchmarks/phase_estimates.py [--size 32] [--steps 2] [--device cpu]
+    .venv/bin/python benchmarks/phase_estimates.py [--size 32] [--steps 2] [--device cpu] [--threads N]
 
 A shared machine's load moves tiny runs by 2-5x from one run to the next (benchmarks/bench_node_estimate.py): each
 family's rows end with the 1-minute load average after them. Measured 2026-11-28 on the shared 2-core machine (load
@@ -70,7 +70,7 @@ def run(g, device: str) -> list:
 
 
 def main() -> int:
-    args = settings(size=32, steps=2, device="cpu")
+    args = settings(size=32, steps=2, device="cpu", threads=0)
     import numpy as np
     import torch
     from PIL import Image
@@ -81,6 +81,8 @@ def main() -> int:
     from studio.engine.events import NodeNote
     from tests.tiny_models import Shelf
     devices.threads_for_run(True)  # every core, as the window and the command line give a model's run
+    if args.threads:  # fewer: on a machine other jobs share, torch's team of every core waits on the busiest one
+        torch.set_num_threads(args.threads)
     tmp = tempfile.mkdtemp(prefix="phase-estimates-")
     shelf = Shelf(os.path.join(tmp, "shelf"))
     still = os.path.join(tmp, "still.png")
