@@ -83,6 +83,8 @@ def main() -> int:
     devices.threads_for_run(True)  # every core, as the window and the command line give a model's run
     if args.threads:  # fewer: on a machine other jobs share, torch's team of every core waits on the busiest one
         torch.set_num_threads(args.threads)
+        # the machine named as the runs name it ('cpu x1'), not as the window's runs would ('cpu x2': every core)
+        foresee_time.this_machine = lambda: times.machine(args.device)
     tmp = tempfile.mkdtemp(prefix="phase-estimates-")
     shelf = Shelf(os.path.join(tmp, "shelf"))
     still = os.path.join(tmp, "still.png")

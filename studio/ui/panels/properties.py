@@ -188,6 +188,8 @@ class PropertiesPanel(QWidget):
 
     def finish_fields(self) -> None:
         """Make every field still to be made, now."""
+        if self.doc.graph is not self._graph or self.node_id not in self.doc.graph.nodes:
+            self._pending = []  # another graph, or the node gone: its fields are not wanted
         if self._pending:
             self._more.stop()
             with app_filters.paused():
@@ -196,6 +198,8 @@ class PropertiesPanel(QWidget):
     def _more_fields(self) -> None:
         """The next ROWS_A_TURN fields (a node of 31 settings stalled the window 100-480 ms making them at once:
         issue 116); the window answers between turns."""
+        if self.doc.graph is not self._graph or self.node_id not in self.doc.graph.nodes:
+            self._pending = []  # another graph, or the node gone: its fields are not wanted
         if not self._pending:
             return
         with app_filters.paused():
