@@ -24,7 +24,13 @@ against a run's own record instead, with no clock. With run 3 (the cached prompt
 the cached encodes took 2 ms (Wan, LTX-Video), said 194 ms and 22 ms: run 2's text encoder seconds (1.07 s of its
 1.27 s encode) left out, what remains its call's set-up before the first step as a loaded machine timed it (0.19 s,
 0.01 s in a quieter run); worst phase ratios of four runs 24x, 21x, 82x, 131x (Wan's cached encode: 2 ms, said 288 ms), every family's steps and
-decode too off 2-17x from one run to the next."""
+decode too off 2-17x from one run to the next. 2026-11-28 (walk8, Framepack's prompts now cached, a reloaded model
+counted warm): with torch's every core (2 threads) on the shared machine, load average 3-7.5, worst 9.9x, 12.5x, 42.8x,
+the same graph's 4 steps 0.06 s in one run and 2.5 s in the next (a team of two waits on the core another job holds);
+with --threads 1 at load average 1.5, worst 4.16x (Wan's load: its loads 75-369 ms from one run to the next), each
+family's encode after the process's first (cold) run 2.0-2.25x over (run 2 is timed from run 1's cold encode: no warm
+run kept yet), cached encodes 0.84-1.78x (Framepack's 0.91x), steps 0.60-1.86x, decode 0.53-1.70x, every other load
+0.81-1.17x (benchmarks/results/phase_estimates/)."""
 from __future__ import annotations
 
 import os
