@@ -170,11 +170,14 @@ class PropertiesPanel(QWidget):
         self.form.addRow("Title", _side_by_side(self.body, self.title_edit, self.mode_combo))
         self._build_presets(inst)
         params = list(spec.params) if spec is not None else []
-        self._add_fields(params[:FIRST_ROWS])  # what the panel shows at once; the rest an event-loop turn at a time
+        # what the panel shows at once, the rest an event-loop turn at a time; a node left scrolled down: all of them,
+        # shown where it was at once (not at the top, then jumping there)
+        first = len(params) if self._scroll_at.get(node_id, 0) else FIRST_ROWS
+        self._add_fields(params[:first])
         self._guard_wheel(self.body)
         self.scroll.setWidget(self.body)
         self._update_preset_state()
-        self._pending, self._scroll_to = params[FIRST_ROWS:], self._scroll_at.get(node_id, 0)
+        self._pending, self._scroll_to = params[first:], self._scroll_at.get(node_id, 0)
         if self._pending:
             self._more.start()
         else:
