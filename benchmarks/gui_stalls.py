@@ -102,10 +102,11 @@ def main() -> int:
         loop.exec()
 
     def settle(most_s: float = 30.0) -> None:
-        """The checks an action started answered (their 250 ms pause, then their batch)."""
+        """The checks an action started answered (their 250 ms pause, then their batch), a workflow opened
+        converted (on its thread) and shown."""
         idle(edit_checks.DELAY_MS + 50)
         end = time.monotonic() + most_s
-        while w.checks_pending() and time.monotonic() < end:
+        while (w.checks_pending() or w.files.converting) and time.monotonic() < end:
             idle(20)
         idle(50)
 

@@ -11,7 +11,7 @@ not Framepack's): its estimate says "(prompt cached)", run 2's text encoder seco
 set against what run 2 measured (its record: estimates/times.py), with the ratio said / measured (aim: 0.5-2).
 Also counted: the passing 'about X left' lines said during run 2 (the time left with the phase under way).
 
-    .venv/bin/python benchmarks/phase_estimates.py [--size 32] [--steps 2] [--device cpu]
+    .venv/bin/python benchmarks/phase_estimates.py [--size 32] [--steps 2] [--device cpu] [--threads N]
 
 A shared machine's load moves tiny runs by 2-5x from one run to the next (benchmarks/bench_node_estimate.py): each
 family's rows end with the 1-minute load average after them. Measured 2026-11-28 on the shared 2-core machine (load
@@ -24,7 +24,13 @@ against a run's own record instead, with no clock. With run 3 (the cached prompt
 the cached encodes took 2 ms (Wan, LTX-Video), said 194 ms and 22 ms: run 2's text encoder seconds (1.07 s of its
 1.27 s encode) left out, what remains its call's set-up before the first step as a loaded machine timed it (0.19 s,
 0.01 s in a quieter run); worst phase ratios of four runs 24x, 21x, 82x, 131x (Wan's cached encode: 2 ms, said 288 ms), every family's steps and
-decode too off 2-17x from one run to the next."""
+decode too off 2-17x from one run to the next. 2026-11-28 (walk8, Framepack's prompts now cached, a reloaded model
+counted warm): with torch's every core (2 threads) on the shared machine, load average 3-7.5, worst 9.9x, 12.5x, 42.8x,
+the same graph's 4 steps 0.06 s in one run and 2.5 s in the next (a team of two waits on the core another job holds);
+with --threads 1 at load average 1.5, worst 4.16x (Wan's load: its loads 75-369 ms from one run to the next), each
+family's encode after the process's first (cold) run 2.0-2.25x over (run 2 is timed from run 1's cold encode: no warm
+run kept yet), cached encodes 0.84-1.78x (Framepack's 0.91x), steps 0.60-1.86x, decode 0.53-1.70x, every other load
+0.81-1.17x (benchmarks/results/phase_estimates/)."""
 from __future__ import annotations
 
 import os
@@ -70,7 +76,7 @@ def run(g, device: str) -> list:
 
 
 def main() -> int:
-    args = settings(size=32, steps=2, device="cpu")
+    args = settings(size=32, steps=2, device="cpu", threads=0)
     import numpy as np
     import torch
     from PIL import Image
@@ -81,6 +87,10 @@ def main() -> int:
     from studio.engine.events import NodeNote
     from tests.tiny_models import Shelf
     devices.threads_for_run(True)  # every core, as the window and the command line give a model's run
+    if args.threads:  # fewer: on a machine other jobs share, torch's team of every core waits on the busiest one
+        torch.set_num_threads(args.threads)
+        # the machine named as the runs name it ('cpu x1'), not as the window's runs would ('cpu x2': every core)
+        foresee_time.this_machine = lambda: times.machine(args.device)
     tmp = tempfile.mkdtemp(prefix="phase-estimates-")
     shelf = Shelf(os.path.join(tmp, "shelf"))
     still = os.path.join(tmp, "still.png")

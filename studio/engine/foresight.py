@@ -62,6 +62,11 @@ def _facts(plan, base_dir: str | None, steps: list) -> dict[str, dict[str, dict]
     return facts
 
 
+def facts_upstream(plan, base_dir: str | None, steps: list) -> dict[str, dict[str, dict]]:
+    """The facts foreseen for every node upstream of ``steps`` (graph_time.py times a whole graph with them)."""
+    return _facts(plan, base_dir, steps)
+
+
 def estimate(plan, base_dir: str | None, node_id: str) -> str | None:
     """Node ``node_id``'s time before a run, in words (``Node.estimate``), from what is wired into it."""
     st = next((s for s in plan.steps if s.node.id == node_id), None)

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable
 from studio.core.errors import StudioError
 
 from . import seal
+from .foreseen import Foreseen
 from .job import CANCELLED, DONE, ENDED, FAILED, QUEUED, RUNNING, Job
 from .run import ended_by
 from .schema import MAX_JOBS, job_problem
@@ -56,6 +57,7 @@ class JobQueue:
         self._ending: Job | None = None  # a job ended whose listeners are being told (wait_idle waits for them)
         self._thread: threading.Thread | None = None
         self._closing = False
+        self._foreseen = Foreseen()  # each job's time from its nodes' estimates (foreseen.py), asked once
         self._number = max((j.number for j in self._jobs), default=0)
         if any(j.state == FAILED and j.error.startswith("interrupted") and j.ended for j in self._jobs):
             self._save()  # the interrupted job's state is kept as read
@@ -121,13 +123,14 @@ class JobQueue:
         return {j.id: k + 1 for k, j in enumerate(self.pending())}
 
     def estimate(self, job: Job) -> float | None:
-        """Seconds the job should take: the mean of the last finished jobs of the same graph (its node
-        types), else of any finished job; None before any finished."""
-        return _Means(self.jobs()).of(job)
+        """Seconds the job should take: foreseen from its graph's nodes (foreseen.py: a generator's load, encode,
+        steps and decode), else the mean of the last finished jobs of the same graph (its node types), else of any
+        finished job; None before any finished."""
+        return _Means(self.jobs(), self._foreseen).of(job)
 
     def estimates(self, jobs: Iterable[Job] | None = None) -> dict[str, float | None]:
         """:meth:`estimate` of each of ``jobs`` (all by default), the finished jobs read once."""
-        means = _Means(self.jobs())
+        means = _Means(self.jobs(), self._foreseen)
         return {j.id: means.of(j) for j in (self.jobs() if jobs is None else jobs)}
 
     def eta(self, job_id: str) -> float | None:
@@ -136,7 +139,7 @@ class JobQueue:
         if job is None or job.state in ENDED:
             return None
         total = 0.0
-        run, means = self._running, _Means(self.jobs())
+        run, means = self._running, _Means(self.jobs(), self._foreseen)
         if run is not None:
             est = means.of(run)
             if est is None:
@@ -455,10 +458,12 @@ def sweep_partial(job: Job) -> None:
 
 
 class _Means:
-    """The estimates of a queue's jobs, its finished jobs read once: the mean of the last 8 finished
-    jobs of the same graph (its node types), else of the last 8 of any."""
+    """The estimates of a queue's jobs, its finished jobs read once: the job's time foreseen from its graph's
+    nodes (load, encode, steps, decode: foreseen.py) where they say one, else the mean of the last 8 finished jobs
+    of the same graph (its node types), else of the last 8 of any."""
 
-    def __init__(self, jobs: list[Job]):
+    def __init__(self, jobs: list[Job], foreseen: Foreseen | None = None):
+        self.foreseen = foreseen
         self.kinds: dict[tuple, deque] = {}
         self.any: deque = deque(maxlen=8)
         for j in jobs:
@@ -467,6 +472,9 @@ class _Means:
                 self.any.append(j.seconds)
 
     def of(self, job: Job) -> float | None:
+        said = self.foreseen.of(job) if self.foreseen is not None else None
+        if said is not None:
+            return said
         pool = self.kinds.get(_kind(job)) or self.any
         return sum(pool) / len(pool) if pool else None
 

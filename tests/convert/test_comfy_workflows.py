@@ -292,6 +292,8 @@ def test_file_open_converts_into_an_untitled_graph(qtbot, tmp_path, monkeypatch)
     src = tmp_path / "video_wan2_2_14B_i2v.json"
     shutil.copy(os.path.join(TEMPLATES, "video_wan2_2_14B_i2v.json"), src)
     assert win.files.open_path(str(src), ask=False)
+    assert win.files.converting  # on its thread: the window answers meanwhile
+    assert win.files.conversions.wait()
     g = win.doc.graph
     assert win.doc.path is None  # untitled: Save asks where
     assert _gen(g).params["frames"] == 81

@@ -41,6 +41,7 @@ def test_file_open_of_a_workflow_with_a_lora_loader_linked_to_itself_converts(qt
     p.write_text(json.dumps(doc))
     win = open_window()
     assert win.files.open_path(str(p), ask=False) is True
+    assert win.files.conversions.wait()  # converted on its thread
     log = win.log_view.toPlainText()
     assert "converted the ComfyUI workflow" in log and "selfloop.json" in log and "Traceback" not in log
     assert any(n.type_id == "video_models.lora" and n.params["lora"] == "loop.safetensors"

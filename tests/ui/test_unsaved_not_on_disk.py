@@ -24,6 +24,7 @@ def _asks(win, answer):
 def test_a_converted_workflow_is_asked_about_before_it_is_replaced(qtbot, open_window, tmp_path):
     win = open_window()
     assert win.files.open_path(WORKFLOW, ask=False)
+    assert win.files.conversions.wait()  # converted on its thread
     assert not win.doc.dirty and win.isWindowModified()  # nothing edited, yet not on disk as shown
     converted = set(win.doc.graph.nodes)
     asked = _asks(win, "cancel")

@@ -38,6 +38,7 @@ def test_the_node_with_the_most_warnings_never_makes_the_window_outgrow_1024x700
     most = 0
     for path in _graphs():
         assert w.files.open_path(path, ask=False), path
+        assert w.files.conversions.wait(), path  # a workflow converts on its thread
         w.check_now()
         nid, n = _most_warned(w)
         most = max(most, n)

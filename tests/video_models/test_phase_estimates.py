@@ -67,6 +67,17 @@ def test_each_phase_is_estimated_within_2x_after_one_run_and_the_time_left_is_sa
     for phase, took in measured.items():
         said = _secs(words, r"\+ load" if phase == "load" else phase)
         assert _within_2x(said, took), (phase, said, took, words)
+    # a queued job of this graph is timed as the node is, its load counted (issue 116's walk: a queued job said 0:30,
+    # the mean of other jobs, and took 1:54, most of it loading)
+    from studio.queue.make import job_from_graph
+    from studio.queue.queue import JobQueue
+    q = JobQueue(str(tmp_path / "queue"), executor_factory=lambda: None)
+    try:
+        est = q.estimate(q.add(job_from_graph(g)))
+    finally:
+        q.close()
+    assert words.seconds == pytest.approx(words.run + measured["load"], rel=1.0) and words.seconds > words.run
+    assert est == pytest.approx(words.seconds, rel=0.05), (est, words.seconds, words)
 
     # the second run, as a GPU's is run (no deep hooks, no work counted): the time left said there too, and the Log
     # sets each phase's time beside what was said of it

@@ -356,4 +356,5 @@ def words_for(asked: Asked) -> str:
         return f"time: not estimated: {problem}"
     with as_the_loader():
         got = foresee(load(), asked, this_machine())
-    return got.words() if got is not None else NOT_MEASURED
+    from .said import Said  # the words with their seconds (the job queue adds them up)
+    return Said.of(got.words(), got.run, got.load) if got is not None else NOT_MEASURED

@@ -264,8 +264,12 @@ class RunClock:
         self.window_s: list[float] = []  # each window made: its seconds, and its phases
         self.phases: list[dict] = []
         self.records: list[dict] = []
-        # the model's first run in this process (its kernels' first use): predicted from such runs
-        self.cold = not getattr(getattr(ref, "shared", None), "sampled", False)
+        # the model's first run in this process (its kernels' first use): predicted from such runs. A model loaded again
+        # (a fresh model cache: a queued job's, the phase benchmark's) is not: this process has run it (SAMPLED_HERE),
+        # as the estimate before F5 has it (foresee_time: 'cold' by SAMPLED_HERE), which had timed a warm run from
+        # records all kept as cold
+        self.cold = not getattr(getattr(ref, "shared", None), "sampled", False) and (
+            self.key is None or self.key.split("|")[0] not in SAMPLED_HERE)
         self.step_work = None  # the first step's work (decode_cost.Work), counted where no earlier run has phases
         self.decode_work = None  # a window's decode's (work_sink), counted on a meta copy of the VAE
 

@@ -160,7 +160,8 @@ def _cfg(ctx, pipeline: str, negative: str) -> bool:
     e = each(pipeline)
     p = ctx.params
     if e is not None and e.negative == "true_cfg":
-        return float(getattr(p, "true_cfg_scale", 1.0) or 1.0) > 1.0 and bool(negative)
+        true_cfg = getattr(p, "true_cfg_scale", None) or getattr(p, "true_cfg", 1.0)  # Framepack's node: 'true_cfg'
+        return float(true_cfg or 1.0) > 1.0 and bool(negative)
     return max(float(getattr(p, "guidance", 1.0) or 1.0), float(getattr(p, "audio_guidance", 0.0) or 0.0)) > 1.0
 
 
@@ -179,12 +180,14 @@ def cached_embeddings(cache, key: str, wanted: tuple[str, ...]):
     return {n: outs[n] for n in wanted}, ""
 
 
-def all_cached(ctx, ref, task: str, prompt: str, negative: str, length: int | None = None) -> bool:
+def all_cached(ctx, ref, task: str, prompt: str, negative: str, length: int | None = None,
+               pipeline: str | None = None) -> bool:
     """Whether this run's prompt (and negative) are in the cache, whole: then the text encoder is
     not loaded. A damaged entry is said here, once, and removed. ``length``: the node's own
-    max_sequence_length (LTX-2's), else the call's default."""
+    max_sequence_length (LTX-2's), else the call's default; ``pipeline``: the class a family node's own
+    pipeline is (Framepack's), else the family's for ``task``."""
     cache = cache_from_env()
-    pipeline = getattr(ref.fam, task, None) if hasattr(ref, "fam") else None
+    pipeline = pipeline or (getattr(ref.fam, task, None) if hasattr(ref, "fam") else None)
     cfg = _cfg(ctx, pipeline or "", negative or "")
     key = prompt_key(ref, pipeline or "", prompt, negative or "", cfg, length) if cache is not None else ""
     got, why = cached_embeddings(cache, key, _wanted(pipeline or "", cfg))

@@ -71,7 +71,11 @@ class RunBadges:
         self._run_state.pop(nid, None)
 
     def mark_stale(self, nid: str) -> None:
-        """A node's parameter or mode changed: its result and those downstream are stale."""
+        """A node's parameter or mode changed: its result and those downstream are stale. Its own run's failure is
+        gone (of the settings it had: the walk of issue 116 saw an old model's 'not found' stay under Load Video Model
+        once another was set, beside Properties' words of the new one); what is wrong now is its checks' to say."""
+        if (self._run_state.get(nid) or {}).get("error"):
+            self._run_state.pop(nid)
         for m in {nid} | self.canvas.doc.graph.downstream(nid):
             st = self._run_state.get(m)
             if st and not st.get("error"):

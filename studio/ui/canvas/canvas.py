@@ -45,6 +45,10 @@ from studio.ui.canvas.wire_search import WireSearch
 from studio.ui.document.document import Document
 
 
+
+def _drawn_later(*_args, **_kwargs) -> None:
+    """Stands in for a node item's post_init while its ports are added (Canvas.create_view draws it once)."""
+
 class Canvas(QObject):
     """The canvas adapter. ``hooks`` are the window's actions the context menu offers (each
     optional): ``run_to(node_id)``, ``group()``, ``ungroup()``, ``edit_group(node_id)``,
@@ -194,7 +198,22 @@ class Canvas(QObject):
         ng.view._proxy_mode_threshold = PROXY_PX  # titles and ports drawn down to a fitted overview's zoom
         if inst.subgraph is not None:
             ng.set_property("color", (*GROUP_COLOR, 255), push_undo=False)
-        spec = inst.spec
+        # NodeGraphQt redraws the whole node for each port added (post_init): drawn once, below (issue 116: opening
+        # a converted workflow spent half its time on the GUI thread redrawing nodes)
+        ng.view.post_init = _drawn_later
+        try:
+            self._add_ports(nid, ng)
+        finally:
+            del ng.view.post_init
+        if getattr(ng.view, "_x_item", None) is not None:
+            ng.view._x_item.text = "MUTED"  # NodeGraphQt's overlay says 'DISABLED'; Studio calls it mute
+        ng.view.draw_node()
+        self._port_tooltips(nid, ng)
+        self.index.add(nid, ng)  # the badges put the status line under it
+        return ng
+
+    def _add_ports(self, nid: str, ng) -> None:
+        spec = self.doc.graph.nodes[nid].spec
         if spec is not None:
             for p in spec.inputs:
                 ng.add_input(p.name, color=get_type(p.type).color, multi_input=False)
@@ -205,12 +224,6 @@ class Canvas(QObject):
                 ng.add_input(p, color=(160, 60, 60))
             for p in sorted({l.src_port for l in self.doc.graph.links if l.src == nid}):
                 ng.add_output(p, color=(160, 60, 60))
-        if getattr(ng.view, "_x_item", None) is not None:
-            ng.view._x_item.text = "MUTED"  # NodeGraphQt's overlay says 'DISABLED'; Studio calls it mute
-        ng.view.draw_node()
-        self._port_tooltips(nid, ng)
-        self.index.add(nid, ng)  # the badges put the status line under it
-        return ng
 
     def _port_tooltips(self, nid: str, ng) -> None:
         inst = self.doc.graph.nodes[nid]

@@ -253,9 +253,14 @@ class PathEditor(StringEditor):
         super().flush()
 
     def eventFilter(self, obj, ev):  # noqa: N802 - Qt's name
-        if obj is self.edit and ev.type() in (QEvent.Resize, QEvent.Show):
-            QTimer.singleShot(0, self, self.show_name)
+        if obj is self.edit and ev.type() in (QEvent.Resize, QEvent.Show) and not getattr(self, "_name_due", False):
+            self._name_due = True  # once a turn: a node's fields laid out resized each field ten times, each a repaint
+            QTimer.singleShot(0, self, self._show_name_due)
         return False
+
+    def _show_name_due(self) -> None:
+        self._name_due = False
+        self.show_name()
 
     def show_name(self) -> None:
         """Scroll the field to the file's name (a path shown by its end cut the name: '2.safetensors')."""

@@ -14,11 +14,16 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QFormL
 from studio.core.errors import StudioError
 from studio.core.library import delete_preset, list_presets
 
+from studio.ui import app_filters
 from studio.ui.document.document import Document
 from studio.ui.panels.notes_area import NotesArea
 from studio.ui.panels.param_editors import ParamEditor, PathEditor, editor_for
 from studio.ui.text import breakable, escape_html
 from studio.ui.wrap_label import WrapLabel
+
+
+FIRST_ROWS = 10  # the fields made at once when a node is shown: more than the panel shows at 1024x700
+ROWS_A_TURN = 6  # then this many an event-loop turn
 
 
 class _WheelToScroll(QObject):
@@ -54,7 +59,13 @@ class PropertiesPanel(QWidget):
         super().__init__(parent)
         self.doc = doc
         self.node_id: str | None = None
-        self.editors: dict[str, ParamEditor] = {}
+        self._editors: dict[str, ParamEditor] = {}
+        self._pending: list = []  # the shown node's parameters whose fields are still to be made (_more_fields)
+        self._scroll_to = 0  # where to scroll once they are all made (the node's place when it was left)
+        self._more = QTimer(self)  # makes the next few fields, an event-loop turn after the last
+        self._more.setSingleShot(True)
+        self._more.setInterval(0)
+        self._more.timeout.connect(self._more_fields)
         self._graph = doc.graph  # the graph the editors were made for (show_node)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
@@ -106,6 +117,14 @@ class PropertiesPanel(QWidget):
         self.estimate.setVisible(bool(words))
 
     def show_node(self, node_id: str | None) -> None:
+        """The node's notes and fields, made without the application's event filters (app_filters.py: each of the
+        thousands of events that making 30 fields sends cost a trip into Python)."""
+        with app_filters.paused():
+            self._show_node(node_id)
+            for kind in (QEvent.PolishRequest, QEvent.LayoutRequest):  # their fields polished and laid out here too
+                QApplication.sendPostedEvents(None, kind)
+
+    def _show_node(self, node_id: str | None) -> None:
         if node_id is not None and node_id not in self.doc.graph.nodes:
             node_id = None
         self.flush_edits()  # a prompt typed just before another node is chosen goes to its own node
@@ -115,7 +134,9 @@ class PropertiesPanel(QWidget):
         self._graph = self.doc.graph  # the graph the editors were made for
         self.set_checks([])
         self.set_estimate(None)
-        self.editors = {}
+        self._editors = {}
+        self._pending, self._scroll_to = [], 0
+        self._more.stop()
         self.body = QWidget()
         self.form = QFormLayout(self.body)
         self.form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
@@ -148,35 +169,92 @@ class PropertiesPanel(QWidget):
         # one row for the title and the node's mode: a row more for the parameters at 700 px high (issue 61)
         self.form.addRow("Title", _side_by_side(self.body, self.title_edit, self.mode_combo))
         self._build_presets(inst)
-        if spec is not None:
-            for p in spec.params:
-                ed = editor_for(p, lambda v, name=p.name: self._commit(name, v), self.body)
-                ed.set_value(inst.params.get(p.name, p.default))
-                if isinstance(ed, PathEditor):
-                    ed.base_dir = self.graph_folder
-                    ed.find_models = lambda kinds, refresh=False, s=spec: s.cls.model_choices(kinds, refresh)
-                    if spec.lists_models:
-                        ed.find_families = self.doc.graph.registry.model_families  # Help's list: one list
-                ed.refused.connect(lambda t, title=p.title: self.message.emit(f"{inst.label}: {title} {t}"))
-                lbl = QLabel(p.title, self.body)
-                lbl.setToolTip(p.help)
-                self.form.addRow(lbl, ed)
-                self.editors[p.name] = ed
-        self._guard_wheel()
+        params = list(spec.params) if spec is not None else []
+        # what the panel shows at once, the rest an event-loop turn at a time; a node left scrolled down: all of them,
+        # shown where it was at once (not at the top, then jumping there)
+        first = len(params) if self._scroll_at.get(node_id, 0) else FIRST_ROWS
+        self._add_fields(params[:first])
+        self._guard_wheel(self.body)
         self.scroll.setWidget(self.body)
         self._update_preset_state()
-        at = self._scroll_at.get(node_id, 0)
-        if at:  # back where it was (issue 25: it jumped to the top on reselecting the node)
+        self._pending, self._scroll_to = params[first:], self._scroll_at.get(node_id, 0)
+        if self._pending:
+            self._more.start()
+        else:
+            self._scrolled_back()
+
+    @property
+    def editors(self) -> dict[str, ParamEditor]:
+        """The shown node's field of each parameter (those still to be made made now: one is asked for by name)."""
+        self.finish_fields()
+        return self._editors
+
+    def finish_fields(self) -> None:
+        """Make every field still to be made, now."""
+        if self.doc.graph is not self._graph or self.node_id not in self.doc.graph.nodes:
+            self._pending = []  # another graph, or the node gone: its fields are not wanted
+        if self._pending:
+            self._more.stop()
+            with app_filters.paused():
+                self._fields_made(self._pending)
+
+    def _more_fields(self) -> None:
+        """The next ROWS_A_TURN fields (a node of 31 settings stalled the window 100-480 ms making them at once:
+        issue 116); the window answers between turns."""
+        if self.doc.graph is not self._graph or self.node_id not in self.doc.graph.nodes:
+            self._pending = []  # another graph, or the node gone: its fields are not wanted
+        if not self._pending:
+            return
+        with app_filters.paused():
+            self._fields_made(self._pending[:ROWS_A_TURN])
+            for kind in (QEvent.PolishRequest, QEvent.LayoutRequest):
+                QApplication.sendPostedEvents(None, kind)
+        if self._pending:
+            self._more.start()
+
+    def _fields_made(self, params: list) -> None:
+        self._pending = self._pending[len(params):]
+        before = set(self._editors)
+        self._add_fields(params)
+        for name, ed in self._editors.items():
+            if name not in before:
+                self._guard_wheel(ed)
+        if not self._pending:
+            self._scrolled_back()
+
+    def _add_fields(self, params: list) -> None:
+        """A row of the form for each of ``params`` of the shown node."""
+        inst = self.doc.graph.nodes[self.node_id]
+        spec = inst.spec
+        for p in params:
+            ed = editor_for(p, lambda v, name=p.name: self._commit(name, v), self.body)
+            ed.set_value(inst.params.get(p.name, p.default))
+            if isinstance(ed, PathEditor):
+                ed.base_dir = self.graph_folder
+                ed.find_models = lambda kinds, refresh=False, s=spec: s.cls.model_choices(kinds, refresh)
+                if spec.lists_models:
+                    ed.find_families = self.doc.graph.registry.model_families  # Help's list: one list
+            ed.refused.connect(lambda t, title=p.title: self.message.emit(f"{inst.label}: {title} {t}"))
+            lbl = QLabel(p.title, self.body)
+            lbl.setToolTip(p.help)
+            self.form.addRow(lbl, ed)
+            self._editors[p.name] = ed
+
+    def _scrolled_back(self) -> None:
+        """Every field made: back where the node was scrolled to when it was left (issue 25: it jumped to the top)."""
+        at, node_id = self._scroll_to, self.node_id
+        if at:
             self.body.adjustSize()
             self.scroll.verticalScrollBar().setValue(at)
-            QTimer.singleShot(0, lambda n=node_id, v=at: self.node_id == n and self.scroll.verticalScrollBar().setValue(v))
+            QTimer.singleShot(0, self, lambda n=node_id, v=at: self.node_id == n and
+                              self.scroll.verticalScrollBar().setValue(v))
 
-    def _guard_wheel(self) -> None:
+    def _guard_wheel(self, root: QWidget) -> None:
         """The mouse wheel scrolls the panel: a combo box, spin box or slider under the pointer
         takes it only once clicked (focused). Otherwise scrolling down a long panel silently changed
         whichever value passed under the pointer (seen: Train's model switched to 'gan')."""
         for kind in (QComboBox, QAbstractSpinBox, QSlider):
-            for w in self.body.findChildren(kind):
+            for w in root.findChildren(kind):
                 w.setFocusPolicy(Qt.StrongFocus)
                 w.installEventFilter(self._wheel_guard)
 
@@ -289,7 +367,7 @@ class PropertiesPanel(QWidget):
         just before F5 was left out, its 400 ms pause not yet over, and the node then marked stale)."""
         if self.node_id is None or self.doc.graph is not self._graph or self.node_id not in self.doc.graph.nodes:
             return  # none shown; another graph now (its node of the same id is another node); or it was deleted
-        for ed in list(self.editors.values()):
+        for ed in list(self._editors.values()):  # a field still to be made has no edit of its own
             ed.flush()
         self._set_title(self.node_id)
 
@@ -333,13 +411,13 @@ class PropertiesPanel(QWidget):
         try:
             self.doc.set_param(self.node_id, name, value)
         except StudioError as e:
-            self.editors[name].set_value(self.doc.graph.nodes[self.node_id].params[name])
+            self._editors[name].set_value(self.doc.graph.nodes[self.node_id].params[name])
             self.message.emit(str(e))
             raise
 
     # -- the model's events, for the node shown ------------------------------------------------
     def _on_param(self, e) -> None:
-        ed = self.editors.get(e.name) if e.node_id == self.node_id else None
+        ed = self._editors.get(e.name) if e.node_id == self.node_id else None  # one still to be made reads it then
         if ed is not None:
             ed.set_value(e.value)
         if e.node_id == self.node_id:

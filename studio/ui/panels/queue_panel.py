@@ -32,7 +32,7 @@ from studio.ui.panels.queue_rows import (SIZES, preview_overrides, read_size, se
 from studio.ui.preview.qimages import qimage
 
 COLUMNS = ("#", "Job", "Seed", "Size", "State", "Progress", "Time")
-ADD_COLUMN_PX = 150  # the adding controls' column, left of the table
+ADD_COLUMN_PX = 166  # the adding controls' column, left of the table ("Run on: this machine" whole at 1024 px)
 class _Bridge(QObject):
     heard = Signal(str, object, object)  # kind, job, event: emitted on the queue's thread, received on the GUI's
 

@@ -108,6 +108,12 @@ class EngineLoader(QObject):
     def _work(self, type_ids, registry) -> None:
         t0 = time.perf_counter()
         try:
+            # first the converter and its catalogue of ComfyUI's types (a workflow opened is told apart and converted
+            # without importing them or parsing the catalogue's 2 MB beside the window: each holds the GIL ~0.1 s), then
+            # torch and the node modules (the first run's)
+            import studio.convert.mapping.file  # noqa: F401
+            from studio.convert.catalogue import node_type
+            node_type("KSampler")
             from studio.engine.warmup import warm_up
             warm_up(type_ids, registry)  # no Qt here: pyqtgraph is imported on the GUI thread
         except Exception as e:  # noqa: BLE001 - the run will load what it needs and say what failed

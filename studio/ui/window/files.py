@@ -19,6 +19,7 @@ from studio.core.fileformat import graph_to_dict, load_graph, parse_graph_text, 
 from studio.core.graph import Graph
 from studio.core.paths import pid_alive
 from studio.ui.dialogs.templates import TemplateBrowser
+from studio.ui.window.converting import Conversions
 from studio.ui.project_paths import absolutise_inputs, graph_folder, in_templates, rewrite_inputs
 
 if TYPE_CHECKING:
@@ -90,6 +91,8 @@ class FileActions:
         self.not_on_disk = ""
         # where a recovered autosave's graph was saved when that file is gone: its name in the title, Save As there
         self.saved_as = ""
+        self.conversions = Conversions(win, self._show_converted)  # workflows converted off the GUI thread
+        self._edits_at_open = 0  # the undo stack's place when a conversion started (edits since are asked about)
 
     # -- files ------------------------------------------------------------------------------
     def update_title(self) -> None:
@@ -199,14 +202,23 @@ class FileActions:
         return True
 
     def open_comfy(self, path: str) -> bool:
-        """A ComfyUI workflow (UI or API JSON) converted to a new untitled graph (Save asks
-        where); what was made and what was kept as notes said in the Log."""
-        from studio.convert.mapping.file import convert_file
-        try:
-            conv = convert_file(path, self.win.registry)
-        except StudioError as e:
-            self.win.log(str(e), "error")
-            return False
+        """A ComfyUI workflow (UI or API JSON) converted to a new untitled graph (Save asks where), on a thread
+        (converting.py): True when the conversion started; the graph is shown when it is done."""
+        self._edits_at_open = self.win.doc.undo_stack.index()
+        return self.conversions.start(path)
+
+    @property
+    def converting(self) -> bool:
+        """A workflow being converted, to be shown when done."""
+        return self.conversions.running
+
+    def _show_converted(self, path: str, conv) -> None:
+        """The conversion of ``path`` done: its graph in the window; what was made and what was kept as notes said
+        in the Log. Edits made while it ran are asked about first, as Open asks."""
+        if self.win.doc.undo_stack.index() != self._edits_at_open and not self.maybe_save():
+            self.win.log(f"the conversion of {os.path.basename(path)} was not opened: the graph edited meanwhile "
+                         "was kept", "warn")
+            return
         absolutise_inputs(conv.graph)  # images beside the workflow found; outputs go to the project folder
         self._set_graph(conv.graph, None)
         self.not_on_disk = f"converted from the ComfyUI workflow {os.path.basename(path)}"
@@ -218,9 +230,9 @@ class FileActions:
         for line in conv.log:
             if line not in first:
                 self.win.log(line)
-        return True
 
     def _set_graph(self, g: Graph, path: str | None, template: str = "") -> None:
+        self.conversions.forget()  # a workflow still converting does not replace this graph when done
         self.template_name, self.not_on_disk, self.saved_as = template, "", ""
         if self.win.runner.running:
             self.win.runner.stop()

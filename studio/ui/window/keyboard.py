@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSlid
                                QComboBox, QGraphicsTextItem, QGraphicsView, QLineEdit, QPlainTextEdit, QTextEdit,
                                QWidget)
 
+from studio.ui import app_filters
+
 TRANSPORT_KEYS = {Qt.Key_Space, Qt.Key_J, Qt.Key_K, Qt.Key_L, Qt.Key_Left, Qt.Key_Right, Qt.Key_Home,
                   Qt.Key_End, Qt.Key_I, Qt.Key_O}
 _STEP_KEYS = {Qt.Key_Left, Qt.Key_Right, Qt.Key_Home, Qt.Key_End}
@@ -41,8 +43,12 @@ class WindowFilter(QObject):
         super().__init__(window)
         self._window, self.keys, self.refocus = window, keys, refocus
         window.installEventFilter(self)  # the window's own Show and Hide events (in eventFilter below)
-        QApplication.instance().installEventFilter(self)
-        self.installed = True  # whether the application filter is in place
+        app_filters.install(self)  # paused while Properties makes its fields (app_filters.py)
+
+    @property
+    def installed(self) -> bool:
+        """Whether the application filter is in place (paused or not)."""
+        return app_filters.is_installed(self)
 
     def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt's name
         kind = ev.type()
@@ -50,14 +56,11 @@ class WindowFilter(QObject):
             return self.keys is not None and isinstance(obj, QWidget) and self.keys.key_press(obj, ev)
         if kind == QEvent.Hide:
             if obj is self._window:
-                QApplication.instance().removeEventFilter(self)
-                self.installed = False
+                app_filters.remove(self)
             else:
                 self.refocus.hidden(obj)
         elif kind == QEvent.Show and obj is self._window:
-            QApplication.instance().removeEventFilter(self)  # never twice in the list
-            QApplication.instance().installEventFilter(self)
-            self.installed = True
+            app_filters.install(self)  # never twice in the list
         return False
 
 

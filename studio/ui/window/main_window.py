@@ -466,6 +466,7 @@ class MainWindow(QMainWindow):
             e.ignore()
             return
         self.runner.shutdown()
+        self.files.conversions.shutdown()  # a workflow converting: its thread ends before the window goes
         if self.queue_panel is not None:  # a running job stops and is queued again for next time
             self.queue_panel.close_queue()
         if self.preview is not None and hasattr(self.preview, "close"):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ...base.capabilities import Cost, OwnNodes
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LORA_NAMES, NO_TRACKS,
-                                  ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
+                                  ONE_DENOISER, Conditions, ContextWindows, Drafts, Each, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.capabilities import RAW_PREVIEWS
@@ -41,11 +41,15 @@ FAMILY = Family(
     has=(SingleFile(_converters), VAE_TILES,
          OwnNodes(makers=(Maker("image", "video_models.framepack", ("image", "prompt")),  # the Framepack node (node.py)
                           Maker("first_last", "video_models.framepack", ("image", "last_image", "prompt")))),
-         Cost(layer_keys=("num_layers", "num_single_layers"), take_shape=take_shape)),  # sections decoding twice
+         Cost(layer_keys=("num_layers", "num_single_layers"), take_shape=take_shape),  # sections decoding twice
+         # its encode_prompt is HunyuanVideo's (Llama with its template, CLIP-L pooled; the negative by a second call
+         # with true CFG): its prompts kept by the prompt cache as HunyuanVideo's are (issue 116: its encode said
+         # from a fresh run's was 3-6x a repeated prompt's)
+         PromptRecipe((PIPELINE,), each=Each(("prompt_embeds", "pooled_prompt_embeds", "prompt_attention_mask"),
+                                             dtype=False, length=True, negative="true_cfg"))),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: ONE_CALL, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "ComfyUI's part files (the Llama and CLIP-L text encoders, SigLIP vision, the VAE) are not "
                        "read as a set: a diffusers folder, or the DiT file with one as 'base'", Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
-           PromptRecipe: "its encode_prompt is not declared for the prompt cache yet",
            ResumeKeeps: ONE_CALL + ": each section is decoded as it is made", TimeTiles: ONE_CALL,
            PreviewLayout: RAW_PREVIEWS + " (the section under way)",
            FirstLast: "its pipeline takes the last image as it is", LoraTraining: NOT_TRAINED, Modular: NOT_MODULAR},

@@ -55,6 +55,18 @@ class FramepackVideo(OneCallNode):
                                                                   "order; vanilla: forward (FramePack-F1)"),
          Float("fps", 30.0, min=1.0, max=240.0)) + shared(*RUN)
 
+    def run(self, ctx, model, **inputs):
+        """As every one-call node, its text encoder left on disk where every prompt of the run is in the prompt
+        cache (its family's PromptRecipe: the call is given the kept embeddings)."""
+        from ...sampling.prompt_cache import all_cached
+        text = prompt_of(ctx, inputs.get("prompt"))
+        self.text_needed = not (text.strip() and all_cached(ctx, self.model_ref(model), self.task, text,
+                                                            ctx.params.negative_prompt, pipeline=PIPELINE))
+        return super().run(ctx, model, **inputs)
+
+    def pipeline_of(self, ref):
+        return ref.own_pipeline(text=getattr(self, "text_needed", True))
+
     def call(self, ctx, s, image, last_image=None, prompt=None) -> Call:
         from ...sampling.sampler import to_pil
         p = ctx.params
@@ -63,7 +75,8 @@ class FramepackVideo(OneCallNode):
             raise StudioError("no prompt: type one, or connect a Text input")
         first = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, (first.shape[1], first.shape[0]), self.preview)
-        call = {"image": to_pil(first), "prompt": text, "negative_prompt": p.negative_prompt or None, "height": h,
+        words = self._text_kwargs(ctx, s, text, p.negative_prompt)  # the prompt cache's embeddings, else the words
+        call = {"image": to_pil(first), **words, "height": h,
                 "width": w, "num_frames": p.frames, "latent_window_size": p.window, "num_inference_steps": self.steps,
                 "guidance_scale": p.guidance, "true_cfg_scale": p.true_cfg, "sampling_type": p.sampling}
         if last_image is not None:
