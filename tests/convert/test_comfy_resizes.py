@@ -68,3 +68,23 @@ def test_a_resize_by_the_pictures_own_size_is_named_and_a_factor_after_it_not_ma
     notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
     assert ("'start_image' of 'WanImageToVideo' is LoadImage's file through ComfyUI's 'ImageScaleBy' (ImageScaleBy, #6), "
             "'ResizeImagesByLongerEdge' (ResizeImagesByLongerEdge, #5): the file is wired without those steps") in notes
+
+
+def test_a_resize_whose_size_is_wired_is_not_made_from_its_stale_saved_size():
+    """ComfyUI's Wan Animate 2 template sizes a ResizeImageMaskNode by a GetImageSize wired into its
+    'resize_type.width'/'height': the numbers saved in its widgets (481x854) are stale, so no Scale is made of them."""
+    doc = _wan_i2v([("ResizeImageMaskNode", ["scale dimensions", 481, 854, "center", "area"], ["IMAGE"])])
+    nodes = {n["id"]: n for n in doc["nodes"]}
+    size = max(nodes) + 1
+    doc["nodes"].append({"id": size, "type": "GetImageSize", "mode": 0, "pos": [0, 0], "size": [200, 100],
+                         "inputs": [{"name": "image", "type": "IMAGE", "link": None}], "properties": {},
+                         "outputs": [{"name": "width", "type": "INT"}, {"name": "height", "type": "INT"}],
+                         "widgets_values": []})
+    resize = next(n for n in doc["nodes"] if n["type"] == "ResizeImageMaskNode")
+    for slot, name in enumerate(("resize_type.width", "resize_type.height")):
+        lid = len(doc["links"]) + 1
+        doc["links"].append([lid, size, slot, resize["id"], len(resize["inputs"]), "INT"])
+        resize["inputs"].append({"name": name, "type": "INT", "link": lid})
+    g = convert(doc, "wired").graph
+    assert not [n for n in g.nodes.values() if n.type_id == "transform.scale"]
+    assert _chain(g)[-1].type_id == "io.load_image"

@@ -39,11 +39,12 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
     if n.cls == "ResizeImageMaskNode":  # its settings by name (API JSON), else in the order a UI file saves them
         raw = n.raw if isinstance(n.raw, list) and not n.widgets else []
         kind = v("resize_type") if not raw else raw[0]
+        # (a setting wired, its saved value is stale: the wired value where Studio works it out, else not fixed)
+        at = lambda i, k: v(k) if k in n.links or len(raw) <= i else raw[i]  # noqa: E731
         if kind == "scale dimensions":
-            w, h, crop, method = raw[1:5] if len(raw) >= 5 else (
-                v("resize_type.width"), v("resize_type.height"), v("resize_type.crop"), v("scale_method"))
-            return _sized(w, h, method, crop)
-        s, method = raw[1:3] if len(raw) >= 3 else (v("resize_type.multiplier"), v("scale_method"))
+            return _sized(at(1, "resize_type.width"), at(2, "resize_type.height"), at(4, "scale_method"),
+                          at(3, "resize_type.crop"))
+        s, method = at(1, "resize_type.multiplier"), at(2, "scale_method")
         if kind == "scale by multiplier" and isinstance(s, (int, float)) and 0.01 <= s <= 8 and method in METHODS:
             return {"scale": float(s), "width": 0, "height": 0, "interpolation": METHODS[method]}
         return None
