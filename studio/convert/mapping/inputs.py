@@ -8,6 +8,7 @@ from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading.workflow import LOADER_NODES, CNode
 from .intent import FAMILY_STEP_OUT, STEP_OUT, step_kind
+from . import mask_steps
 from ..tracing.resizes import scale_params
 
 
@@ -27,7 +28,8 @@ class InputMaking:
     def step(self, n: CNode, src: tuple[str, str], at: str | None = None) -> tuple[str, str]:
         """Studio's node for a ComfyUI step between a file and an intent input (Canny -> Edges with
         its thresholds in grey levels; SAM 3 -> Segment with its phrase), wired from ``src``."""
-        key, out = f"{n.id}<{src[0]}.{src[1]}", STEP_OUT.get(n.cls) or FAMILY_STEP_OUT.get(step_kind(n.cls), "video")
+        key, out = f"{n.id}<{src[0]}.{src[1]}", STEP_OUT.get(n.cls) or ("mask" if mask_steps.is_step(n) else
+                                                                      FAMILY_STEP_OUT.get(step_kind(n.cls), "video"))
         if key not in self.loaded:  # one Studio node for a step read twice (SAM 3's mask for two inputs)
             self.loaded[key] = self._step(n, src)
         return self.loaded[key], out
@@ -48,6 +50,8 @@ class InputMaking:
             nid = self.add("transform.scale", scale, n)
             self.g.connect(*src, nid, "video")
             return nid
+        if mask_steps.is_step(n):  # a mask made (SAM 2 -> Segment) or shaped (GrowMaskWithBlur -> Mask Tools)
+            return mask_steps.make(self, n, src)
         if n.cls == "AudioEncoderEncode":  # a wav2vec2 or another encoder (Whisper), told by the encoder's file
             return self.speech_features(n, src, self._voice(n))
         kind = step_kind(n.cls)
