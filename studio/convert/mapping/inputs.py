@@ -8,7 +8,7 @@ from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading.workflow import LOADER_NODES, CNode
 from .intent import FAMILY_STEP_OUT, STEP_OUT, step_kind
-from . import mask_steps
+from . import control_steps, mask_steps
 from ..tracing.resizes import scale_params
 
 
@@ -69,13 +69,8 @@ class InputMaking:
             return nid
         if n.cls == "LotusConditioning" or kind == "depth":
             return depth_node(self, n, src)
-        if n.cls == "Canny":
-            raw = n.raw if isinstance(n.raw, list) else []
-            lo, hi = (wf.value(n, k) if k in n.links else (raw[i] if i < len(raw) else None)
-                      for i, k in enumerate(("low_threshold", "high_threshold")))
-            params = {k: int(round(v * 255)) for k, v in (("low", lo), ("high", hi))
-                      if isinstance(v, (int, float)) and 0 <= v <= 1}
-            nid = self.add("control.edges", params, n)
+        if n.cls == "Canny" or kind == "edges":  # thresholds in grey levels (control_steps)
+            nid = self.add("control.edges", control_steps.edges_params(wf, n), n)
             self.g.connect(*src, nid, "video")
             return nid
         prep = self.add("preprocess.load", {"kind": "segment"}, n)

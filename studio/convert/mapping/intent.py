@@ -12,7 +12,7 @@ from ..tracing.roles import generates, in_type
 from ..tracing.tasks import I2V, LATENT_NAMES, T2V, V2V, Task, conditioning_task, task_node, task_of, tasks
 from ..tracing.walks import FILE_TYPES, adds_noise, find_loader, sampler_denoise
 from ..tracing import resizes
-from . import mask_steps
+from . import control_steps, mask_steps
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
 # ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
@@ -23,7 +23,7 @@ DEPTH_STEPS = ("DepthAnythingV2Preprocessor", "DepthAnythingPreprocessor", "Dept
 STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode") + POSE_STEPS + DEPTH_STEPS
 STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth",
             "AudioEncoderEncode": "features", **{k: "video" for k in POSE_STEPS}, **{k: "depth" for k in DEPTH_STEPS}}
-FAMILY_STEP_OUT = {"pose": "video", "face": "face"}
+FAMILY_STEP_OUT = {"pose": "video", "face": "face", "depth": "depth"}
 
 
 def step_kind(cls: str) -> str | None:
@@ -33,7 +33,7 @@ def step_kind(cls: str) -> str | None:
         return "pose"
     if cls in DEPTH_STEPS:
         return "depth"
-    return families.lookup("steps").get(cls)
+    return families.lookup("steps").get(cls) or control_steps.kind(cls)
 
 
 class IntentReading:
@@ -202,7 +202,8 @@ class IntentReading:
                         f"{', '.join(other)}: the file is wired without "
                         f"{'that step' if len(other) == 1 else 'those steps'}; add Studio's node for it if it matters")
         said += mask_steps.said(self, steps, via, into, node.of(port))
-        for n in (n for n in steps if step_kind(n.cls)):
+        said += [x for n in steps if step_kind(n.cls) == "edges" and (x := control_steps.edges_said(n, into))]
+        for n in (n for n in steps if step_kind(n.cls) in ("pose", "face", "depth")):
             what, kinds = ("depth", "'depth'") if step_kind(n.cls) == "depth" else ("pose", "'people' and 'pose'")
             said.append(f"'{into}' is made by Studio's {what} nodes for {n.shown_cls} (#{n.id}): choose their "
                         f"models on Load Preprocessor ({kinds}); ComfyUI's preprocessor files are their own format"
