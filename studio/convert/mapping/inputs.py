@@ -28,8 +28,8 @@ class InputMaking:
     def step(self, n: CNode, src: tuple[str, str], at: str | None = None) -> tuple[str, str]:
         """Studio's node for a ComfyUI step between a file and an intent input (Canny -> Edges with
         its thresholds in grey levels; SAM 3 -> Segment with its phrase), wired from ``src``."""
-        key, out = f"{n.id}<{src[0]}.{src[1]}", STEP_OUT.get(n.cls) or ("mask" if mask_steps.is_step(n) else
-                                                                      FAMILY_STEP_OUT.get(step_kind(n.cls), "video"))
+        key, out = f"{n.id}<{src[0]}.{src[1]}", STEP_OUT.get(n.cls) or mask_steps.out(n) or \
+            FAMILY_STEP_OUT.get(step_kind(n.cls), "video")
         if key not in self.loaded:  # one Studio node for a step read twice (SAM 3's mask for two inputs)
             self.loaded[key] = self._step(n, src)
         return self.loaded[key], out

@@ -23,7 +23,7 @@ DEPTH_STEPS = ("DepthAnythingV2Preprocessor", "DepthAnythingPreprocessor", "Dept
 STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode") + POSE_STEPS + DEPTH_STEPS
 STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth",
             "AudioEncoderEncode": "features", **{k: "video" for k in POSE_STEPS}, **{k: "depth" for k in DEPTH_STEPS}}
-FAMILY_STEP_OUT = {"pose": "video", "face": "face", "depth": "depth"}
+FAMILY_STEP_OUT = {"pose": "video", "face": "face", "depth": "depth", "edges": "video"}
 
 
 def step_kind(cls: str) -> str | None:

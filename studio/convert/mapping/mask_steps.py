@@ -29,6 +29,11 @@ def is_step(n: CNode) -> bool:
     return n.cls in MAKERS or n.cls in SHAPERS
 
 
+def out(n: CNode) -> str | None:
+    """The output of Studio's node for mask step ``n`` ('mask'); None for any other node."""
+    return "mask" if is_step(n) else None
+
+
 def before_maker(walked: list[CNode]) -> list[CNode]:
     """The nodes on the way nearer the file than the first mask maker (``walked``: nearest the input first): the
     clip the mask is made from (its resizes are Studio's Scale before Segment); [] with no maker on the way."""
