@@ -60,3 +60,27 @@ def edges_said(n: CNode, into: str) -> str | None:
         return None
     return (f"'{into}' is made by Studio's Edges (OpenCV's Canny) for {n.shown_cls} (#{n.id}): its own network's "
             "lines are not made, so the control clip differs from ComfyUI's")
+
+
+FACE_MASKS = ("FaceMaskFromPoseKeypoints",)  # a face's mask drawn from a pose estimator's keypoints
+
+
+def face_crop(wf: Workflow, n: CNode) -> tuple[CNode, CNode] | None:
+    """(the face mask, the pose estimator) where ``n`` crops a clip to the face a pose estimator found (KJNodes'
+    ImageCropByMaskAndResize given FaceMaskFromPoseKeypoints of a DWPose: Wan Animate's face clip); None
+    otherwise."""
+    if "crop" not in n.cls.lower() or "mask" not in n.links or "image" not in n.links:
+        return None
+    m = wf.source(n, "mask")
+    kps = wf.source(m, "pose_kps") if m is not None and m.cls in FACE_MASKS else None
+    return (m, kps) if kps is not None and kind(kps.cls) == "pose" else None
+
+
+def face_said(wf: Workflow, n: CNode, into: str, models: str) -> str:
+    """The sentence for a face crop made as Studio's Face Crops (its size the crop's base resolution)."""
+    m, kps = face_crop(wf, n)
+    size = _value(wf, n, "base_resolution", 0)
+    return (f"'{into}' is made by Studio's Face Crops ({size if isinstance(size, int) and size > 0 else 512} pixels) "
+            f"of Studio's poses for {n.shown_cls} (#{n.id}), which crops the clip to {m.shown_cls} (#{m.id})'s face "
+            f"of {kps.shown_cls} (#{kps.id})'s keypoints (its padding and crop limits are Face Crops' own margin): "
+            f"choose their models on Load Preprocessor ('people' and 'pose'){models}")

@@ -26,6 +26,11 @@ STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", 
 FAMILY_STEP_OUT = {"pose": "video", "face": "face", "depth": "depth", "edges": "video"}
 
 
+def node_kind(wf, n: CNode) -> str | None:
+    """step_kind of ``n``, or 'face' for a crop to the face a pose estimator found (control_steps.face_crop)."""
+    return step_kind(n.cls) or ("face" if control_steps.face_crop(wf, n) else None)
+
+
 def step_kind(cls: str) -> str | None:
     """'pose', 'face' or 'depth' for a preprocessing step Studio's pose / depth nodes make (ComfyUI's, or a
     family's pack's: its mapping's 'steps'); None for any other node."""
@@ -180,7 +185,7 @@ class IntentReading:
             return
         masking = into.endswith("mask")  # (a mask's resizes: of the clip it is made from, before its mask step)
         scaled = resizes.on_way(self.wf, mask_steps.before_maker(walked) if masking else walked)
-        steps = [n for n in walked if n in via and (n.cls in STEPS or step_kind(n.cls) or mask_steps.is_step(n))
+        steps = [n for n in walked if n in via and (n.cls in STEPS or node_kind(self.wf, n) or mask_steps.is_step(n))
                  and ((n.cls.startswith("SAM3") or mask_steps.is_step(n)) == masking) or n.id in scaled]
         said += [resizes.said(n, scaled[n.id], port, node) for n in reversed(walked) if n.id in scaled]
         theirs, absorbed = families.lookup("steps"), []
@@ -203,6 +208,9 @@ class IntentReading:
                         f"{'that step' if len(other) == 1 else 'those steps'}; add Studio's node for it if it matters")
         said += mask_steps.said(self, steps, via, into, node.of(port))
         said += [x for n in steps if step_kind(n.cls) == "edges" and (x := control_steps.edges_said(n, into))]
+        for n, (m, kps) in ((n, x) for n in steps if (x := control_steps.face_crop(self.wf, n))):
+            said.append(control_steps.face_said(self.wf, n, into, mask_steps.models_of(self.wf, [kps], self.used)))
+            self.used |= {m.id, kps.id}
         for n in (n for n in steps if step_kind(n.cls) in ("pose", "face", "depth")):
             what, kinds = ("depth", "'depth'") if step_kind(n.cls) == "depth" else ("pose", "'people' and 'pose'")
             said.append(f"'{into}' is made by Studio's {what} nodes for {n.shown_cls} (#{n.id}): choose their "

@@ -17,7 +17,7 @@ from ..reading.workflow import CNode, Workflow
 
 SEGMENT, GROW, BLOCKS = "Sam2Segmentation", "GrowMaskWithBlur", "BlockifyMask"
 MAKERS = (SEGMENT,)  # make a mask from a clip
-SHAPERS = (GROW,)  # shape a mask (Studio's Mask Tools)
+SHAPERS = (GROW, "GrowMask")  # shape a mask (Studio's Mask Tools): KJNodes' and ComfyUI's own grow
 UNMADE = (BLOCKS,)  # on a mask's way, not made: said (mask_said)
 GROUNDING = ("caption_to_phrase_grounding", "referring_expression_segmentation", "open_vocabulary_detection")
 GROW_MOST = 512  # Mask Tools' 'grow' range
@@ -107,7 +107,7 @@ def _clicks(wf: Workflow, src: CNode) -> tuple[str, int, int, tuple[int, int]] |
     parts, counts = [], []
     for key, sign in (("positive", "+"), ("negative", "-")):
         pts = [p for p in store.get(key) or [] if isinstance(p, dict) and isinstance(p.get("x"), (int, float))
-               and isinstance(p.get("y"), (int, float)) and 0 < p["x"] <= w and 0 < p["y"] <= h]
+               and isinstance(p.get("y"), (int, float)) and 0 <= p["x"] <= w and 0 <= p["y"] <= h]
         parts += [f"{sign}{p['x'] / w:.4f} {p['y'] / h:.4f}" for p in pts]
         counts.append(len(pts))
     return ("0: " + ", ".join(parts), w, h, (counts[0], counts[1])) if counts[0] else None
