@@ -211,3 +211,17 @@ def test_a_florence_caption_joined_into_the_prompt_is_said_naming_the_way():
     assert "(#2)'s 'text' through 'StringConcatenate' (StringConcatenate, #32)" in said
     edges = next(n for n in conv.graph.nodes.values() if n.type_id == "control.edges")
     assert (edges.params["low"], edges.params["high"]) == (102, 204)  # ComfyUI's Canny: 0..1 in grey levels
+
+
+def test_batch_clipseg_is_segment_with_its_phrase_its_loader_named():
+    wf = copy.deepcopy(ANIMATE)
+    wf["34"] = {"class_type": "DownloadAndLoadCLIPSeg", "inputs": {"model": "CIDAS/clipseg-rd64-refined"}}
+    wf["23"] = {"class_type": "BatchCLIPSeg", "inputs": {"images": ["5", 0], "text": "the dancer", "threshold": 0.4,
+                                                        "binary_mask": True, "combine_mask": False, "use_cuda": True,
+                                                        "opt_model": ["34", 0], "invert": True}}
+    conv = convert(wf, "clipseg")
+    seg = next(n for n in conv.graph.nodes.values() if n.type_id == "preprocess.segment")
+    assert seg.params["phrase"] == "the dancer"
+    said = _said(conv)
+    assert "Segment for BatchCLIPSeg (#23) with its phrase 'the dancer'" in said and "nor its invert" in said
+    assert "DownloadAndLoadCLIPSeg (#34)" in said and "34" not in conv.dropped

@@ -82,5 +82,6 @@ def face_said(wf: Workflow, n: CNode, into: str, models: str) -> str:
     size = _value(wf, n, "base_resolution", 0)
     return (f"'{into}' is made by Studio's Face Crops ({size if isinstance(size, int) and size > 0 else 512} pixels) "
             f"of Studio's poses for {n.shown_cls} (#{n.id}), which crops the clip to {m.shown_cls} (#{m.id})'s face "
-            f"of {kps.shown_cls} (#{kps.id})'s keypoints (its padding and crop limits are Face Crops' own margin): "
+            f"of {kps.shown_cls} (#{kps.id})'s keypoints (its padding and crop-size limits are not taken: Face Crops "
+            "frames the face by its own 'scale'): "
             f"choose their models on Load Preprocessor ('people' and 'pose'){models}")

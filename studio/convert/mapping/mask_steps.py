@@ -1,11 +1,12 @@
 """ComfyUI's steps that make or shape a mask on a file's way into a generator's mask input (Wan Animate's
-character_mask, VACE's masks): kijai's ComfyUI-segment-anything-2 Sam2Segmentation -> Studio's Segment, its
-prompt read from what feeds it (the person a pose detector's box holds: the phrase 'person' for a SAM 3 video
-model; Florence-2's grounding text: that phrase; PointsEditor's clicks: SAM 2 clicks on frame 0); KJNodes'
-GrowMaskWithBlur -> Mask Tools (grow, blur, invert); KJNodes' BlockifyMask said as not applied. Each model
-loader read is named in the sentence (its file is another format: the model is chosen on Load Preprocessor).
-The packs were read for their declared types and what each node does (facts); nothing of them is run or copied.
-Plain data and the builder's add/connect (mapping.inputs calls ``make``, mapping.intent ``said``)."""
+character_mask, VACE's masks): kijai's ComfyUI-segment-anything-2 Sam2Segmentation -> Studio's Segment, its prompt
+read from what feeds it (the person a pose detector's box holds: the phrase 'person' for a SAM 3 video model;
+Florence-2's grounding text: that phrase; PointsEditor's clicks: SAM 2 clicks on frame 0); KJNodes' BatchCLIPSeg ->
+Segment with its phrase; KJNodes' GrowMaskWithBlur and ComfyUI's GrowMask -> Mask Tools (grow, blur, invert);
+KJNodes' BlockifyMask said as not applied. Each model loader read is named in the sentence (its file is another
+format: the model is chosen on Load Preprocessor). The packs were read for their declared types and what each node
+does (facts); nothing of them is run or copied. Plain data and the builder's add/connect (mapping.inputs calls
+``make``, mapping.intent ``said``)."""
 from __future__ import annotations
 
 import json
@@ -16,7 +17,8 @@ from ..reading import by_types
 from ..reading.workflow import CNode, Workflow
 
 SEGMENT, GROW, BLOCKS = "Sam2Segmentation", "GrowMaskWithBlur", "BlockifyMask"
-MAKERS = (SEGMENT,)  # make a mask from a clip
+CLIPSEG = "BatchCLIPSeg"  # KJNodes' CLIPSeg of a phrase on every frame
+MAKERS = (SEGMENT, CLIPSEG)  # make a mask from a clip
 SHAPERS = (GROW, "GrowMask")  # shape a mask (Studio's Mask Tools): KJNodes' and ComfyUI's own grow
 UNMADE = (BLOCKS,)  # on a mask's way, not made: said (mask_said)
 GROUNDING = ("caption_to_phrase_grounding", "referring_expression_segmentation", "open_vocabulary_detection")
@@ -37,7 +39,7 @@ def out(n: CNode) -> str | None:
 def before_maker(walked: list[CNode]) -> list[CNode]:
     """The nodes on the way nearer the file than the first mask maker (``walked``: nearest the input first): the
     clip the mask is made from (its resizes are Studio's Scale before Segment); [] with no maker on the way."""
-    at = next((i for i, n in enumerate(walked) if n.cls in MAKERS), None)
+    at = next((i for i, n in enumerate(walked) if n.cls in MAKERS or n.cls.startswith("SAM3")), None)
     return [] if at is None else walked[at + 1:]
 
 
@@ -116,6 +118,12 @@ def _clicks(wf: Workflow, src: CNode) -> tuple[str, int, int, tuple[int, int]] |
 def segment_reading(wf: Workflow, n: CNode, used: set) -> tuple[dict, str]:
     """Segment's settings for a Sam2Segmentation (its prompt from what feeds it) and the words saying how; the nodes
     read for it are added to ``used``."""
+    if n.cls == CLIPSEG:
+        text, inv = wf.value(n, "text"), wf.value(n, "invert") is True
+        if isinstance(text, str) and text.strip():
+            return {"phrase": text.strip()}, (
+                f"with its phrase '{text.strip()}' (a SAM 3 video model in CLIPSeg's place: every instance it finds, "
+                f"as a mask of 0 and 1; CLIPSeg's threshold and blur are not taken{', nor its invert' if inv else ''})")
     boxes, points = wf.source(n, "bboxes"), wf.source(n, "coordinates_positive")
     src = boxes or points
     if src is not None and src.cls == "Florence2toCoordinates":
@@ -200,7 +208,7 @@ def said(b, steps: list[CNode], via: list[CNode], into: str, feeds: str) -> list
     for n in via:
         if n.cls == BLOCKS:
             size = wf.value(n, "block_size")
-            out.append(f"{where}: {_shown(n)} is not applied (Studio has no node for it): ComfyUI fills every "
-                       f"{number(size) if size is not None else '32'}-pixel block of the mask's box that the mask "
-                       "touches, so its mask is blockier and larger than Studio's at the edges")
+            out.append(f"{where}: {_shown(n)} is not applied (Studio has no node for it): ComfyUI cuts the mask's "
+                       f"box into blocks of about {number(size) if size is not None else 32} pixels and fills each "
+                       "the mask touches, so its mask is blockier and larger than Studio's at the edges")
     return out
