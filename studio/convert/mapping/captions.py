@@ -1,9 +1,9 @@
-"""A captioner's text on its way into nodes Studio read (kijai's ComfyUI-Florence2 Florence2Run: a caption of its
-image joined into a prompt): Studio has no captioner, so the caption is not in the converted prompt. Told by the
-declared types (a STRING output named 'caption'), it is said in one sentence naming the captioner, its model's
-loader, the string nodes on the way and the input it reaches, instead of being listed as not converted. A caption
-reaching neither a text encoder nor another node Studio read (a text shown on the canvas) is left to the other rules. Plain data; linear in the
-workflow's size."""
+"""A captioner's text on its way into a prompt (kijai's ComfyUI-Florence2 Florence2Run: a caption of its image
+joined into a prompt): Studio has no captioner, so the caption is not in the converted prompt. Told by the declared
+types (a STRING output named 'caption'), it is said in one sentence naming the captioner, its model's loader, the
+string nodes on the way and the input it reaches (a text encoder's, or a prompt input Studio read), instead of being
+listed as not converted. A caption reaching no prompt (a text shown on the canvas, a file name) is left to the other
+rules. Plain data; linear in the workflow's size."""
 from __future__ import annotations
 
 from .. import catalogue
@@ -30,8 +30,8 @@ def _name(n: CNode) -> str:
 
 
 def _reach(wf: Workflow, readers: dict, start: tuple[str, int], used: set) -> tuple[list[CNode], CNode, str] | None:
-    """(the string nodes on the way, the first node Studio read, the input it is reached at) from output ``start``;
-    None where the caption reaches no node Studio read within MAX_WAY steps."""
+    """(the string nodes on the way, the text encoder or prompt input Studio read it reaches, that input's name) from
+    output ``start``; None where the caption reaches neither within MAX_WAY steps."""
     way: list[CNode] = []
     todo, seen = [start], set()
     while todo and len(way) <= MAX_WAY:
@@ -40,8 +40,10 @@ def _reach(wf: Workflow, readers: dict, start: tuple[str, int], used: set) -> tu
             if m.id in seen or not m.enabled:
                 continue
             seen.add(m.id)
-            if m.id in used or _encodes(m):
+            if _encodes(m) or m.id in used and ("prompt" in name or name == "text"):
                 return way, m, name
+            if m.id in used:  # read by Studio for something else than a prompt (a file name): not followed
+                continue
             way.append(m)
             todo += [(m.id, s) for s in range(4)]
     return None
