@@ -43,6 +43,10 @@ def before_maker(walked: list[CNode]) -> list[CNode]:
     return [] if at is None else walked[at + 1:]
 
 
+def _quoted(files: list[str]) -> str:
+    return ", ".join("'" + f + "'" for f in files)
+
+
 def _shown(n: CNode) -> str:
     return f"{n.shown_cls} (#{n.id})"
 
@@ -75,7 +79,7 @@ def files_said(found: tuple[CNode, list[str]] | None) -> str:
     if found is None:
         return ""
     m, files = found
-    named = ", ".join(repr(f) for f in files)
+    named = _quoted(files)
     return f": {_shown(m)}'s {named + ' are' if len(files) > 1 else named + ' is' if files else 'model is'} " \
            "another format"
 
@@ -87,10 +91,10 @@ def models_of(wf: Workflow, steps: list[CNode], used: set) -> str:
     for n in steps:
         own = [v for v in n.settings().values() if isinstance(v, str) and v.lower().endswith(MODEL_ENDS)]
         if own:
-            parts.append(f"{_shown(n)}: {', '.join(repr(f) for f in own)}")
+            parts.append(f"{_shown(n)}: {_quoted(own)}")
         found = loader_files(wf, n, used)
         if found is not None and found[1]:
-            parts.append(f"{_shown(found[0])}: {', '.join(repr(f) for f in found[1])}")
+            parts.append(f"{_shown(found[0])}: {_quoted(found[1])}")
     return f" ({'; '.join(parts)})" if parts else ""
 
 
