@@ -360,8 +360,12 @@ def test_steps_between_a_file_and_an_input_become_studios_nodes():
     assert _src_type(g, _gen(g), "control") == "preprocess.depth"
     g = convert(_doc("video_wan_vace_inpainting")).graph
     gen = _gen(g)
-    seg = g.nodes[g.input_link(gen.id, "mask").src]
+    grown = g.nodes[g.input_link(gen.id, "mask").src]  # the template's GrowMask 20 (mapping/mask_steps.py)
+    assert grown.type_id == "edit.mask_tools" and grown.params["grow"] == 20
+    seg = g.nodes[g.input_link(grown.id, "mask").src]
     assert seg.type_id == "preprocess.segment" and seg.params["phrase"] == "cat" and gen.params["task"] == "inpaint"
+    sized = g.nodes[g.input_link(seg.id, "video").src]  # segmented from the clip as resized for the video input
+    assert sized.type_id == "transform.scale" and g.input_link(gen.id, "video").src == sized.id
     assert _file_type(g, gen, "video") == "io.load_video"
     assert len([n for n in g.nodes.values() if n.type_id == "preprocess.segment"]) == 1
     g = convert(_doc("video_wan_vace_outpainting")).graph

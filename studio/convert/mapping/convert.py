@@ -26,6 +26,7 @@ from ..takes import refine, restyle, segments
 from ..takes.frames import frame_saves
 from ..tracing.tasks import family, tasks
 from .base import BuilderBase, Conversion
+from .captions import said_captions
 from .inputs import InputMaking
 from .intent import IntentReading
 # (FILE_LOADERS too: studio.serve's object_info lists the node types the converter reads from here)
@@ -60,6 +61,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         self._held_tasks()
         step_previews(self)  # an output of a step a generator's input reads: that step's Studio node saved
         self._utilities()
+        said_captions(self)  # a captioner's text on a prompt's way: said (Studio has no captioner)
         dropped, texts = self._not_converted()
         self._notes(dropped, texts)
         return self._summary()

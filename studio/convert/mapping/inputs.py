@@ -7,7 +7,8 @@ from __future__ import annotations
 from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading.workflow import LOADER_NODES, CNode
-from .intent import FAMILY_STEP_OUT, STEP_OUT, step_kind
+from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind
+from . import control_steps, mask_steps
 from ..tracing.resizes import scale_params
 
 
@@ -27,7 +28,8 @@ class InputMaking:
     def step(self, n: CNode, src: tuple[str, str], at: str | None = None) -> tuple[str, str]:
         """Studio's node for a ComfyUI step between a file and an intent input (Canny -> Edges with
         its thresholds in grey levels; SAM 3 -> Segment with its phrase), wired from ``src``."""
-        key, out = f"{n.id}<{src[0]}.{src[1]}", STEP_OUT.get(n.cls) or FAMILY_STEP_OUT.get(step_kind(n.cls), "video")
+        key, out = f"{n.id}<{src[0]}.{src[1]}", STEP_OUT.get(n.cls) or mask_steps.out(n) or \
+            FAMILY_STEP_OUT.get(node_kind(self.wf, n), "video")
         if key not in self.loaded:  # one Studio node for a step read twice (SAM 3's mask for two inputs)
             self.loaded[key] = self._step(n, src)
         return self.loaded[key], out
@@ -48,9 +50,11 @@ class InputMaking:
             nid = self.add("transform.scale", scale, n)
             self.g.connect(*src, nid, "video")
             return nid
+        if mask_steps.is_step(n):  # a mask made (SAM 2 -> Segment) or shaped (GrowMaskWithBlur -> Mask Tools)
+            return mask_steps.make(self, n, src)
         if n.cls == "AudioEncoderEncode":  # a wav2vec2 or another encoder (Whisper), told by the encoder's file
             return self.speech_features(n, src, self._voice(n))
-        kind = step_kind(n.cls)
+        kind = node_kind(wf, n)
         if kind == "pose":  # people, their poses, drawn over the clip's size: what a pose ControlNet reads
             pose = self._poses(n, src)
             nid = self.add("preprocess.draw_pose", {}, n)
@@ -59,19 +63,15 @@ class InputMaking:
             return nid
         if kind == "face":  # the face crops of the people found: Wan Animate's face clip, at 512 as it reads it
             pose = self._poses(n, src)
-            nid = self.add("preprocess.face_crops", {"size": 512}, n)
+            size = n.widgets.get("base_resolution") if n.cls != "PoseAndFaceDetection" else None
+            nid = self.add("preprocess.face_crops", {"size": size if isinstance(size, int) and size > 0 else 512}, n)
             self.g.connect(*src, nid, "video")
             self.g.connect(pose, "pose", nid, "pose")
             return nid
         if n.cls == "LotusConditioning" or kind == "depth":
             return depth_node(self, n, src)
-        if n.cls == "Canny":
-            raw = n.raw if isinstance(n.raw, list) else []
-            lo, hi = (wf.value(n, k) if k in n.links else (raw[i] if i < len(raw) else None)
-                      for i, k in enumerate(("low_threshold", "high_threshold")))
-            params = {k: int(round(v * 255)) for k, v in (("low", lo), ("high", hi))
-                      if isinstance(v, (int, float)) and 0 <= v <= 1}
-            nid = self.add("control.edges", params, n)
+        if n.cls == "Canny" or kind == "edges":  # thresholds in grey levels (control_steps)
+            nid = self.add("control.edges", control_steps.edges_params(wf, n), n)
             self.g.connect(*src, nid, "video")
             return nid
         prep = self.add("preprocess.load", {"kind": "segment"}, n)

@@ -12,6 +12,7 @@ from ..tracing.roles import generates, in_type
 from ..tracing.tasks import I2V, LATENT_NAMES, T2V, V2V, Task, conditioning_task, task_node, task_of, tasks
 from ..tracing.walks import FILE_TYPES, adds_noise, find_loader, sampler_denoise
 from ..tracing import resizes
+from . import control_steps, mask_steps
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
 # ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
@@ -22,7 +23,12 @@ DEPTH_STEPS = ("DepthAnythingV2Preprocessor", "DepthAnythingPreprocessor", "Dept
 STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode") + POSE_STEPS + DEPTH_STEPS
 STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth",
             "AudioEncoderEncode": "features", **{k: "video" for k in POSE_STEPS}, **{k: "depth" for k in DEPTH_STEPS}}
-FAMILY_STEP_OUT = {"pose": "video", "face": "face"}
+FAMILY_STEP_OUT = {"pose": "video", "face": "face", "depth": "depth", "edges": "video"}
+
+
+def node_kind(wf, n: CNode) -> str | None:
+    """step_kind of ``n``, or 'face' for a crop to the face a pose estimator found (control_steps.face_crop)."""
+    return step_kind(n.cls) or ("face" if control_steps.face_crop(wf, n) else None)
 
 
 def step_kind(cls: str) -> str | None:
@@ -32,7 +38,7 @@ def step_kind(cls: str) -> str | None:
         return "pose"
     if cls in DEPTH_STEPS:
         return "depth"
-    return families.lookup("steps").get(cls)
+    return families.lookup("steps").get(cls) or control_steps.kind(cls)
 
 
 class IntentReading:
@@ -177,11 +183,12 @@ class IntentReading:
                         f"'{into}'")
             self.unmade.add(into)
             return
-        scaled = {} if into.endswith("mask") else resizes.on_way(self.wf, walked)
-        steps = [n for n in walked if n in via and (n.cls in STEPS or step_kind(n.cls))
-                 and (n.cls.startswith("SAM3") == into.endswith("mask")) or n.id in scaled]
+        masking = into.endswith("mask")  # (a mask's resizes: of the clip it is made from, before its mask step)
+        scaled = resizes.on_way(self.wf, mask_steps.before_maker(walked) if masking else walked)
+        steps = [n for n in walked if n in via and (n.cls in STEPS or node_kind(self.wf, n) or mask_steps.is_step(n))
+                 and ((n.cls.startswith("SAM3") or mask_steps.is_step(n)) == masking) or n.id in scaled]
         said += [resizes.said(n, scaled[n.id], port, node) for n in reversed(walked) if n.id in scaled]
-        theirs = families.lookup("steps")
+        theirs, absorbed = families.lookup("steps"), []
         if any(theirs.get(n.cls) == "pose" for n in steps):  # a family's pose drawing: its detection is part of it
             absorbed = [n for n in steps if theirs.get(n.cls) == "face"]
             steps = [n for n in steps if n not in absorbed]
@@ -192,17 +199,23 @@ class IntentReading:
         if self.pad is not None and into == "mask":
             return  # Wan VACE draws the outpaint mask from its pads
         other = sorted({f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in via
-                        if n not in steps and n.cls != "ImagePadForOutpaint"}
+                        if n not in steps and n.cls != "ImagePadForOutpaint" and n.cls not in mask_steps.UNMADE}
                        | {f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in walked  # a resize left unmade
                           if n not in via and n.id not in scaled and resizes.is_resize(n)})
         if other:
             said.append(f"{node.of(port)} is {loader.shown_cls}'s file through ComfyUI's "
                         f"{', '.join(other)}: the file is wired without "
                         f"{'that step' if len(other) == 1 else 'those steps'}; add Studio's node for it if it matters")
-        for n in (n for n in steps if step_kind(n.cls)):
+        said += mask_steps.said(self, steps, via, into, node.of(port))
+        said += [x for n in steps if step_kind(n.cls) == "edges" and (x := control_steps.edges_said(n, into))]
+        for n, (m, kps) in ((n, x) for n in steps if (x := control_steps.face_crop(self.wf, n))):
+            said.append(control_steps.face_said(self.wf, n, into, mask_steps.models_of(self.wf, [kps], self.used)))
+            self.used |= {m.id, kps.id}
+        for n in (n for n in steps if step_kind(n.cls) in ("pose", "face", "depth")):
             what, kinds = ("depth", "'depth'") if step_kind(n.cls) == "depth" else ("pose", "'people' and 'pose'")
             said.append(f"'{into}' is made by Studio's {what} nodes for {n.shown_cls} (#{n.id}): choose their "
-                        f"models on Load Preprocessor ({kinds}); ComfyUI's preprocessor files are their own format")
+                        f"models on Load Preprocessor ({kinds}); ComfyUI's preprocessor files are their own format"
+                        + mask_steps.models_of(self.wf, [n, *absorbed], self.used))
         self.used |= {n.id for n in steps}
         inputs[into] = (loader, slot, tuple(reversed(steps)))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..finishing.utility import ENDS, FOLLOW
 from .intent import FAMILY_STEP_OUT, STEP_OUT, step_kind
+from . import mask_steps
 
 PREVIEWS = ("MaskPreview", "PreviewImage", "SaveImage")  # outputs of a picture: a Preview in Studio
 
@@ -21,7 +22,7 @@ def step_previews(b) -> None:
             continue
         made = next((sid for key, sid in b.loaded.items() if isinstance(key, str) and key.startswith(f"{src.id}<")),
                     None)
-        out = STEP_OUT.get(src.cls) or FAMILY_STEP_OUT.get(step_kind(src.cls) or "")
+        out = STEP_OUT.get(src.cls) or FAMILY_STEP_OUT.get(step_kind(src.cls) or "") or mask_steps.out(src)
         if made is None or out is None:
             continue
         if end.cls in PREVIEWS or out in ("mask", "pose"):

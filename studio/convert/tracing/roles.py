@@ -9,6 +9,7 @@ run; a family's own pack's nodes in its mapping's ``pack_nodes``), so a node Stu
 Plain data and stdlib."""
 from __future__ import annotations
 
+from .. import catalogue
 from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
 
@@ -41,8 +42,16 @@ SAMPLER_TYPES = ("KSampler", "KSamplerAdvanced", "SamplerCustom", "SamplerCustom
 
 
 def in_type(n: CNode, name: str) -> str:
-    """The type of ``n``'s input ``name``: as the file says, else by its name ('' unknown)."""
-    return n.in_types.get(name) or NAME_TYPES.get(name) or NAME_TYPES.get(name.rstrip("_0123456789"), "")
+    """The type of ``n``'s input ``name``: as the file says, else by its name, else as its pack declares it (an API
+    file's caption joined into a prompt: a text, not a picture carried on); '' unknown."""
+    return n.in_types.get(name) or NAME_TYPES.get(name) or NAME_TYPES.get(name.rstrip("_0123456789")) \
+        or _declared(n, name)
+
+
+def _declared(n: CNode, name: str) -> str:
+    t = catalogue.node_type(n.shown_cls)
+    i = next((i for i in t.inputs or () if i.name == name), None) if t is not None else None
+    return i.type if i is not None and i.type != "COMBO" else ""
 
 
 def is_latent_input(n: CNode, name: str) -> bool:

@@ -1,0 +1,73 @@
+"""A captioner's text on its way into a prompt (kijai's ComfyUI-Florence2 Florence2Run: a caption of its image
+joined into a prompt): Studio has no captioner, so the caption is not in the converted prompt. Told by the declared
+types (a STRING output named 'caption'), it is said in one sentence naming the captioner, its model's loader, the
+string nodes on the way and the input it reaches (a text encoder's, or a prompt input Studio read), instead of being
+listed as not converted. A caption reaching no prompt (a text shown on the canvas, a file name) is left to the other
+rules. Plain data; linear in the workflow's size."""
+from __future__ import annotations
+
+from .. import catalogue
+from ..reading.workflow import CNode, Workflow
+
+MAX_WAY = 8  # string nodes followed from the caption to a node Studio read
+
+
+def _caption_slot(n: CNode) -> int | None:
+    t = catalogue.node_type(n.shown_cls)
+    if t is None or not t.outputs:
+        return None
+    return next((i for i, o in enumerate(t.outputs) if o.type == "STRING" and o.name == "caption"), None)
+
+
+def _encodes(n: CNode) -> bool:
+    """A text encoder (a CONDITIONING made from text), read or not: where a caption becomes a prompt."""
+    t = catalogue.node_type(n.shown_cls)
+    return n.cls == "CLIPTextEncode" or t is not None and any(o.type == "CONDITIONING" for o in t.outputs or ())
+
+
+def _name(n: CNode) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def _reach(wf: Workflow, readers: dict, start: tuple[str, int], used: set) -> tuple[list[CNode], CNode, str] | None:
+    """(the string nodes on the way, the text encoder or prompt input Studio read it reaches, that input's name) from
+    output ``start``; None where the caption reaches neither within MAX_WAY steps."""
+    way: list[CNode] = []
+    todo, seen = [start], set()
+    while todo and len(way) <= MAX_WAY:
+        src = todo.pop(0)
+        for m, name in readers.get(src, ()):
+            if m.id in seen or not m.enabled:
+                continue
+            seen.add(m.id)
+            if _encodes(m) or m.id in used and ("prompt" in name or name == "text"):
+                return way, m, name
+            if m.id in used:  # read by Studio for something else than a prompt (a file name): not followed
+                continue
+            way.append(m)
+            todo += [(m.id, s) for s in range(4)]
+    return None
+
+
+def said_captions(b) -> None:
+    """One sentence (the Log and a note) for each enabled captioner whose caption reaches a node Studio read."""
+    wf = b.wf
+    readers: dict[tuple[str, int], list[tuple[CNode, str]]] = {}
+    for m in wf.nodes.values():
+        for name, (src, slot) in m.links.items():
+            readers.setdefault((src, slot), []).append((m, name))
+    for n in wf.nodes.values():
+        slot = _caption_slot(n) if n.enabled and n.id not in b.used else None
+        found = _reach(wf, readers, (n.id, slot), b.used) if slot is not None else None
+        if found is None:
+            continue
+        way, reader, name = found
+        loader = next((wf.nodes[s] for k, (s, _) in n.links.items() if k.endswith("_model") and s in wf.nodes), None)
+        task = wf.value(n, "task")
+        model = f", its model from {_name(loader)}" if loader is not None else ""
+        through = f" through {', '.join(_name(m) for m in way)}" if way else ""
+        b.note(f"{_name(n)} writes a caption of its image{f' (task {task!r})' if task else ''}{model}, that reaches "
+               f"'{reader.title or reader.shown_cls}' (#{reader.id})'s '{name}'{through} when the workflow runs; "
+               "Studio has no captioner, so that caption is not in the converted prompt: write it there")
+        b.out.log.append(f"{b.name}: {_name(n)}'s caption reaches '{reader.title or reader.shown_cls}' "
+                         f"(#{reader.id})'s '{name}' when the workflow runs: not made (Studio has no captioner)")

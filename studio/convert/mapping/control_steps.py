@@ -1,0 +1,87 @@
+"""comfyui_controlnet_aux's preprocessors on a control clip's way, told by the category the pack files each under
+(the catalogue's, read from its source): a line extractor (lineart, HED, PiDiNet, scribble, M-LSD, Canny...) ->
+Studio's Edges, a depth estimator -> Depth, a human pose estimator -> the pose nodes. Edges is OpenCV's Canny: a
+Canny node's thresholds are taken; another extractor's own network is not run, its lines differ from Canny's edges
+(said). Normal maps, segmentors, face meshes and animal poses have no Studio node: left to the other rules. Plain
+data; the catalogue's door only."""
+from __future__ import annotations
+
+from .. import catalogue
+from ..reading.workflow import CNode, Workflow
+
+PACK_CATEGORY = "ControlNet Preprocessors/"
+NOT_DEPTH = ("normal", "meshgraphormer")  # filed with the depth estimators, not depth maps
+NOT_PEOPLE = ("animal", "densepose", "facemesh", "face mesh")  # filed with the pose estimators, not people's poses
+
+
+def kind(cls: str) -> str | None:
+    """'edges', 'depth' or 'pose' for a preprocessor of that kind, by its pack's category; None otherwise."""
+    t = catalogue.node_type(cls)
+    if t is None or not t.category.startswith(PACK_CATEGORY) or not t.outputs or t.outputs[0].type != "IMAGE":
+        return None
+    sub, name = t.category[len(PACK_CATEGORY):], f"{cls} {t.display}".lower()
+    if sub == "Line Extractors":
+        return "edges"
+    if sub == "Normal and Depth Estimators" and "depth" in name and not any(w in name for w in NOT_DEPTH):
+        return "depth"
+    if sub == "Faces and Poses Estimators" and "pose" in name and not any(w in name for w in NOT_PEOPLE):
+        return "pose"
+    return None
+
+
+def _value(wf: Workflow, n: CNode, name: str, at: int):
+    """A setting by name, else by its place in a UI file's values (the pack declares its inputs in code the
+    catalogue does not read)."""
+    if name in n.links or name in n.widgets:
+        return wf.value(n, name)
+    raw = n.raw if isinstance(n.raw, list) else []
+    return raw[at] if at < len(raw) else None
+
+
+def canny(cls: str) -> bool:
+    return "canny" in cls.lower()
+
+
+def edges_params(wf: Workflow, n: CNode) -> dict:
+    """Edges' thresholds (grey levels) for a Canny: ComfyUI's core Canny's in 0..1, the pack's Canny Edge's in
+    0..255; {} (Edges' own) for another extractor."""
+    if not canny(n.cls):
+        return {}
+    lo, hi = (_value(wf, n, k, i) for i, k in enumerate(("low_threshold", "high_threshold")))
+    scale = 255 if n.cls == "Canny" else 1
+    top = 1 if n.cls == "Canny" else 255
+    return {k: int(round(v * scale)) for k, v in (("low", lo), ("high", hi))
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= top}
+
+
+def edges_said(n: CNode, into: str) -> str | None:
+    """The sentence for an extractor other than Canny made as Edges (None for a Canny: the same edges)."""
+    if canny(n.cls):
+        return None
+    return (f"'{into}' is made by Studio's Edges (OpenCV's Canny) for {n.shown_cls} (#{n.id}): its own network's "
+            "lines are not made, so the control clip differs from ComfyUI's")
+
+
+FACE_MASKS = ("FaceMaskFromPoseKeypoints",)  # a face's mask drawn from a pose estimator's keypoints
+
+
+def face_crop(wf: Workflow, n: CNode) -> tuple[CNode, CNode] | None:
+    """(the face mask, the pose estimator) where ``n`` crops a clip to the face a pose estimator found (KJNodes'
+    ImageCropByMaskAndResize given FaceMaskFromPoseKeypoints of a DWPose: Wan Animate's face clip); None
+    otherwise."""
+    if "crop" not in n.cls.lower() or "mask" not in n.links or "image" not in n.links:
+        return None
+    m = wf.source(n, "mask")
+    kps = wf.source(m, "pose_kps") if m is not None and m.cls in FACE_MASKS else None
+    return (m, kps) if kps is not None and kind(kps.cls) == "pose" else None
+
+
+def face_said(wf: Workflow, n: CNode, into: str, models: str) -> str:
+    """The sentence for a face crop made as Studio's Face Crops (its size the crop's base resolution)."""
+    m, kps = face_crop(wf, n)
+    size = _value(wf, n, "base_resolution", 0)
+    return (f"'{into}' is made by Studio's Face Crops ({size if isinstance(size, int) and size > 0 else 512} pixels) "
+            f"of Studio's poses for {n.shown_cls} (#{n.id}), which crops the clip to {m.shown_cls} (#{m.id})'s face "
+            f"of {kps.shown_cls} (#{kps.id})'s keypoints (its padding and crop-size limits are not taken: Face Crops "
+            "frames the face by its own 'scale'): "
+            f"choose their models on Load Preprocessor ('people' and 'pose'){models}")
