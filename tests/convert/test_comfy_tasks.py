@@ -398,6 +398,7 @@ def test_file_open_says_the_sentence_first_in_the_log(qtbot, tmp_path, monkeypat
     src = tmp_path / "utility_void_video_inpainting.json"
     src.write_text(json.dumps(_doc("utility_void_video_inpainting")), encoding="utf-8")
     assert win.files.open_path(str(src), ask=False)
+    assert win.files.conversions.wait()  # (converted on a thread of its own: window/converting.py)
     lines = [line for line in win.log_view.toPlainText().splitlines() if line.strip()]
     at = next(i for i, line in enumerate(lines) if "This workflow makes object removal (video inpainting)" in line)
     assert not any("converted the ComfyUI workflow" in line for line in lines[:at])
