@@ -14,7 +14,7 @@ from .. import catalogue
 from ..reading import by_types
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
-from . import neighbours
+from . import displays, neighbours
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
 DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what a sampler takes beside its latent
@@ -88,15 +88,16 @@ def _types_only(n: CNode) -> bool:
         w.files or w.upload or w.name.endswith(FILE_ENDS) or w.multiline for w in t.widgets)
 
 
-def passed_over(wf: Workflow, read: set[str]) -> dict[str, str]:
+def passed_over(wf: Workflow, read: set[str], made: bool = False) -> dict[str, str]:
     """The enabled nodes not in ``read`` (the ids Studio read, folded ones too) that Studio passes over, by id, each
-    with its sentence; a constant whose value was read gets '' (it is read, nothing to say)."""
+    with its sentence; a constant whose value was read gets '' (it is read, nothing to say). ``made``: Studio made an
+    output of the workflow (displays.py: what does not make the video, passed first, its sources' readers settled)."""
     readers: dict[str, list[tuple[CNode, str, int]]] = {}
     for m in wf.nodes.values():
         for name, (src, slot) in m.links.items():
             readers.setdefault(src, []).append((m, name, slot))
     neighbours.infer(wf, readers)  # an API file's node the catalogue does not hold: typed by its neighbours
-    out: dict[str, str] = {}
+    out: dict[str, str] = displays.passed(wf, read, readers, made)
     todo = [m for m in wf.nodes.values() if m.id in read]
     seen: set[str] = set()
     while todo:  # from what was read up through its sources: each node looked at once its readers are settled
