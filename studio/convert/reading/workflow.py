@@ -16,7 +16,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, subgraphs, variants
+from . import by_types, chosen, subgraphs, variants
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -351,6 +351,7 @@ class Workflow:
             names = {k: self.value(node, k, depth) for k in expr[1]}
             return by_types.expression_output(node, slot, evaluate(str(self.value(node, expr[0], depth) or ""), names))
         v = constant(node, slot)
+        v = v if v is not None else chosen.value(node, slot)  # a pack's slider: the widget its switch chooses
         return v if v is not None else by_types.primitive(node, slot)  # a pack's constant, by its declared types
 
     def image_size(self, node: CNode | None, depth: int = 0) -> tuple[int, int] | None:
