@@ -100,7 +100,8 @@ def test_a_converted_workflow_passes_its_preview_label_and_page_bypasser_and_kee
              {"id": 902, "type": "Label (rgthree)", "mode": 0, "pos": [0, 0], "inputs": [], "outputs": [],
               "title": "Models", "widgets_values": []},
              {"id": 903, "type": "Fast Bypasser (rgthree)", "mode": 0, "pos": [0, 0],
-              "inputs": [{"name": "VAE", "type": "*", "link": 903}], "outputs": [{"name": "OPT_CONNECTION", "type": "*"}]},
+              "inputs": [{"name": "VAE", "type": "*", "link": 903}],
+              "outputs": [{"name": "OPT_CONNECTION", "type": "*"}]},
              {"id": 904, "type": "SomePackSaver", "mode": 0, "pos": [0, 0], "outputs": [],
               "inputs": [{"name": "images", "type": "IMAGE", "link": 904}], "widgets_values": ["out"]}]
     conv = convert(_ui_with(extra, [[901, 8, 0, 901, 0, "IMAGE"], [903, 39, 0, 903, 0, "*"],

@@ -82,18 +82,19 @@ def _sentence(wf: Workflow, n: CNode, made: bool) -> str | None:
     if not n.links and not given:
         if t is not None and _saver(t):
             return None
+        page = f"; {MODES_SAVED}" if t is None else ""
         return (f"{_name(n)} takes nothing from another node when the workflow runs and gives nothing any node reads: "
-                f"nothing Studio makes depends on it, and it is not made{tail}" + (f"; {MODES_SAVED}" if t is None else ""))
+                f"nothing Studio makes depends on it, and it is not made{tail}{page}")
     if len(given) != len(n.links):
         return None
+    kinds = {k for _, _, k in given}
+    if kinds & (FRAMES | ANY) and not made:
+        return None  # pictures shown or saved where Studio made nothing: maybe the workflow's only output
     if t is None:  # a type no pack in the catalogue declares: given values of any type only
         if not ins or any(ins.get(k, "") not in ANY for k in n.links):
             return None
         return (f"{_name(n)} is given what {_from(given)} and gives nothing any node reads: nothing Studio makes "
                 f"depends on it, and it is not made{tail}; {MODES_SAVED}")
-    kinds = {k for _, _, k in given}
-    if kinds & (FRAMES | ANY) and not made:
-        return None  # pictures shown or saved where Studio made nothing: maybe the workflow's only output
     if _saver(t):
         stills = kinds <= {"IMAGE", "MASK"} and all(any(w in i.name.lower() for w in SAVE_WORDS) for i in t.widgets)
         return (f"{_name(n)} saves the pictures {_from(given)} as still files{tail}: this save of stills is not made "
