@@ -39,10 +39,10 @@ def test_a_preview_shows_what_a_node_gives_where_studio_made_the_video():
                      "8": ("LoadImage", {"image": "a.png"}), "9": ("LoadAudio", {"audio": "a.wav"}),
                      "10": ("PrimitiveString", {"value": "hi"})})
     over = _passed(wf, {"1", "2", "3", "8", "9", "10"}, made=True)
-    assert over["4"] == ("'PreviewImage' (PreviewImage, #4) shows the pictures 'VAEDecode' (VAEDecode, #3) gives it on "
-                         "'images': Studio's viewer shows any node's output, so this display is not made as a node")
-    assert over["5"].startswith("'PreviewAudio' (PreviewAudio, #5) plays the sound 'LoadAudio' (LoadAudio, #9)")
-    assert over["6"].startswith("'MaskPreview+' (MaskPreview+, #6) shows the mask 'LoadImage' (LoadImage, #8)")
+    assert over["4"] == ("'PreviewImage' (PreviewImage, #4) shows the pictures 'VAEDecode' (VAEDecode, node 3) "
+                         "gives it on 'images': Studio's viewer shows any node's output, so this display is not made as a node")
+    assert over["5"].startswith("'PreviewAudio' (PreviewAudio, #5) plays the sound 'LoadAudio' (LoadAudio, node 9)")
+    assert over["6"].startswith("'MaskPreview+' (MaskPreview+, #6) shows the mask 'LoadImage' (LoadImage, node 8)")
     assert over["7"].startswith("'ShowText|pysssss' (ShowText|pysssss, #7) shows the text 'PrimitiveString'")
     assert set(over) == {"4", "5", "6", "7"}  # (the nodes read are never looked at)
     over = _passed(wf, {"1", "2", "3", "8", "9", "10"}, made=False)  # nothing made: pictures shown may be all it makes
@@ -68,11 +68,11 @@ def test_a_save_of_stills_and_a_signal_with_settings_of_its_own():
                      "5": ("PlaySound|pysssss", {"any": ["3", 0], "mode": "always", "volume": 0.5,
                                                  "file": "notify.mp3"})})
     over = _passed(wf, {"1", "2", "3"}, made=True)
-    assert over["4"] == ("'SaveImage' (SaveImage, #4) saves the pictures 'VAEDecode' (VAEDecode, #3) gives it on "
+    assert over["4"] == ("'SaveImage' (SaveImage, #4) saves the pictures 'VAEDecode' (VAEDecode, node 3) gives it on "
                          "'images' as still files (its settings: filename_prefix still): this save of stills is not "
                          "made (Studio's viewer shows any node's pictures)")
-    assert over["5"] == ("'PlaySound|pysssss' (PlaySound|pysssss, #5) is given what 'VAEDecode' (VAEDecode, #3) gives "
-                         "it on 'any' and gives nothing any node reads (its settings: mode always, volume 0.5, file "
+    assert over["5"] == ("'PlaySound|pysssss' (PlaySound|pysssss, #5) is given what 'VAEDecode' (VAEDecode, "
+                         "node 3) gives it on 'any' and gives nothing any node reads (its settings: mode always, volume 0.5, file "
                          "notify.mp3): nothing Studio makes depends on it, and it is not made")
     assert _passed(wf, {"1", "2", "3"}, made=False) == {}  # the stills may be what the workflow makes
 
@@ -103,14 +103,17 @@ def test_a_converted_workflow_passes_its_preview_label_and_page_bypasser_and_kee
               "inputs": [{"name": "VAE", "type": "*", "link": 903}],
               "outputs": [{"name": "OPT_CONNECTION", "type": "*"}]},
              {"id": 904, "type": "SomePackSaver", "mode": 0, "pos": [0, 0], "outputs": [],
-              "inputs": [{"name": "images", "type": "IMAGE", "link": 904}], "widgets_values": ["out"]}]
+              "inputs": [{"name": "images", "type": "IMAGE", "link": 904}], "widgets_values": ["out"]},
+             {"id": 905, "type": "SomePackSchedule", "mode": 0, "pos": [0, 0], "inputs": [],  # (a reader dropped by
+              "outputs": [{"name": "sigmas", "type": "SIGMAS"}], "widgets_values": [30]}]  # a translation, maybe)
     conv = convert(_ui_with(extra, [[901, 8, 0, 901, 0, "IMAGE"], [903, 39, 0, 903, 0, "*"],
                                     [904, 8, 0, 904, 0, "IMAGE"]]), "shown.json")
     assert conv.pipelines == 1
-    assert {"901", "902", "903"} <= set(conv.passed) and "904" in conv.dropped  # an unknown node given pictures
+    assert {"901", "902", "903"} <= set(conv.passed)
+    assert {"904", "905"} <= set(conv.dropped)  # unknown: one given pictures, one giving a type of its own
     log = "\n".join(conv.log)
     assert "'Models' (Label (rgthree), #902) takes nothing from another node when the workflow runs" in log
-    assert ("'Fast Bypasser (rgthree)' (Fast Bypasser (rgthree), #903) is given what 'VAELoader' (VAELoader, #39) "
+    assert ("'Fast Bypasser (rgthree)' (Fast Bypasser (rgthree), #903) is given what 'VAELoader' (VAELoader, node 39) "
             "gives it on 'VAE' and gives nothing any node reads: nothing Studio makes depends on it") in log
     assert "a mode (on, muted, bypassed) or value ComfyUI's page sets on a node is saved with that node" in log
 

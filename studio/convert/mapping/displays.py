@@ -62,7 +62,9 @@ def _given(wf: Workflow, n: CNode, ins: dict[str, str]) -> list[tuple[str, CNode
 
 
 def _from(given: list[tuple[str, CNode, str]]) -> str:
-    return " and ".join(f"{_name(m)} gives it on '{name}'" for name, m, _ in given)
+    """Its sources in words, each by its title, type and id ('node 12': the sentence is about the display alone)."""
+    return " and ".join(f"'{m.title or m.shown_cls}' ({m.shown_cls}, node {m.id}) gives it on '{name}'"
+                        for name, m, _ in given)
 
 
 def _saver(t: catalogue.NodeType) -> bool:
@@ -77,8 +79,10 @@ def _sentence(wf: Workflow, n: CNode, made: bool) -> str | None:
     given = _given(wf, n, ins)
     settings = _settings(n)
     tail = f" (its settings: {settings})" if settings else ""
-    if t is not None and outs and output_node is False:
+    if t is not None and outs and output_node is not True and (output_node is False or not n.links):
         return None  # a node with outputs that is no output (a value, a step): read where it is read, not here
+    if t is None and (wf.kind != "ui" or any(o not in ANY for o in outs)):
+        return None  # a type no pack declares, with outputs of a type (a translation may have read them) or unsaid
     if not n.links and not given:
         if t is not None and _saver(t):
             return None
