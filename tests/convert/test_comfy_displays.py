@@ -40,7 +40,8 @@ def test_a_preview_shows_what_a_node_gives_where_studio_made_the_video():
                      "10": ("PrimitiveString", {"value": "hi"})})
     over = _passed(wf, {"1", "2", "3", "8", "9", "10"}, made=True)
     assert over["4"] == ("'PreviewImage' (PreviewImage, #4) shows the pictures 'VAEDecode' (VAEDecode, node 3) "
-                         "gives it on 'images': Studio's viewer shows any node's output, so this display is not made as a node")
+                         "gives it on 'images': Studio's viewer shows any node's output, so this display is not made "
+                         "as a node")
     assert over["5"].startswith("'PreviewAudio' (PreviewAudio, #5) plays the sound 'LoadAudio' (LoadAudio, node 9)")
     assert over["6"].startswith("'MaskPreview+' (MaskPreview+, #6) shows the mask 'LoadImage' (LoadImage, node 8)")
     assert over["7"].startswith("'ShowText|pysssss' (ShowText|pysssss, #7) shows the text 'PrimitiveString'")
@@ -72,8 +73,8 @@ def test_a_save_of_stills_and_a_signal_with_settings_of_its_own():
                          "'images' as still files (its settings: filename_prefix still): this save of stills is not "
                          "made (Studio's viewer shows any node's pictures)")
     assert over["5"] == ("'PlaySound|pysssss' (PlaySound|pysssss, #5) is given what 'VAEDecode' (VAEDecode, "
-                         "node 3) gives it on 'any' and gives nothing any node reads (its settings: mode always, volume 0.5, file "
-                         "notify.mp3): nothing Studio makes depends on it, and it is not made")
+                         "node 3) gives it on 'any' and gives nothing any node reads (its settings: mode always, "
+                         "volume 0.5, file notify.mp3): nothing Studio makes depends on it, and it is not made")
     assert _passed(wf, {"1", "2", "3"}, made=False) == {}  # the stills may be what the workflow makes
 
 
