@@ -44,10 +44,9 @@ def test_a_preview_shows_what_a_node_gives_where_studio_made_the_video():
                          "as a node")
     assert over["5"].startswith("'PreviewAudio' (PreviewAudio, #5) plays the sound 'LoadAudio' (LoadAudio, node 9)")
     assert over["6"].startswith("'MaskPreview+' (MaskPreview+, #6) shows the mask 'LoadImage' (LoadImage, node 8)")
-    assert over["7"].startswith("'ShowText|pysssss' (ShowText|pysssss, #7) shows the text 'PrimitiveString'")
-    assert set(over) == {"4", "5", "6", "7"}  # (the nodes read are never looked at)
+    assert set(over) == {"4", "5", "6"}  # (ShowText gives a text on: an API file does not say if anything read it)
     over = _passed(wf, {"1", "2", "3", "8", "9", "10"}, made=False)  # nothing made: pictures shown may be all it makes
-    assert "4" not in over and {"5", "6", "7"} <= set(over)
+    assert "4" not in over and {"5", "6"} <= set(over)
 
 
 def test_a_node_any_node_reads_is_never_a_display_nor_a_save_of_a_video():
@@ -59,9 +58,8 @@ def test_a_node_any_node_reads_is_never_a_display_nor_a_save_of_a_video():
                      "9": ("ShowText|pysssss", {"text": ["11", 0]}), "11": ("PrimitiveString", {"value": "hi"}),
                      "10": ("CLIPTextEncode", {"text": ["9", 0]})})
     assert _passed(wf, {"1", "2", "3", "11"}, made=True) == {}  # read by a save, a video saved, a text encoded
-    wf = _decoded(**{"4": ("AILab_ImagePreview", {"image": ["3", 0]})})  # read by none: shown
-    assert _passed(wf, {"1", "2", "3"}, made=True)["4"].startswith(
-        "'AILab_ImagePreview' (AILab_ImagePreview, #4) shows the pictures 'VAEDecode'")
+    wf = _decoded(**{"4": ("AILab_ImagePreview", {"image": ["3", 0]})})  # read by none that is left; an API file
+    assert _passed(wf, {"1", "2", "3"}, made=True) == {}  # saves no links of its outputs: maybe read before translated
 
 
 def test_a_save_of_stills_and_a_signal_with_settings_of_its_own():
@@ -72,9 +70,7 @@ def test_a_save_of_stills_and_a_signal_with_settings_of_its_own():
     assert over["4"] == ("'SaveImage' (SaveImage, #4) saves the pictures 'VAEDecode' (VAEDecode, node 3) gives it on "
                          "'images' as still files (its settings: filename_prefix still): this save of stills is not "
                          "made (Studio's viewer shows any node's pictures)")
-    assert over["5"] == ("'PlaySound|pysssss' (PlaySound|pysssss, #5) is given what 'VAEDecode' (VAEDecode, "
-                         "node 3) gives it on 'any' and gives nothing any node reads (its settings: mode always, "
-                         "volume 0.5, file notify.mp3): nothing Studio makes depends on it, and it is not made")
+    assert set(over) == {"4"}  # (PlaySound gives on what it is given: an API file does not say if it is read)
     assert _passed(wf, {"1", "2", "3"}, made=False) == {}  # the stills may be what the workflow makes
 
 
@@ -105,18 +101,28 @@ def test_a_converted_workflow_passes_its_preview_label_and_page_bypasser_and_kee
               "outputs": [{"name": "OPT_CONNECTION", "type": "*"}]},
              {"id": 904, "type": "SomePackSaver", "mode": 0, "pos": [0, 0], "outputs": [],
               "inputs": [{"name": "images", "type": "IMAGE", "link": 904}], "widgets_values": ["out"]},
+             {"id": 906, "type": "ShowText|pysssss", "mode": 0, "pos": [0, 0],  # its output linked in the file:
+              "inputs": [{"name": "text", "type": "STRING", "link": 906}],  # a reader read as another node may
+              "outputs": [{"name": "STRING", "type": "STRING", "links": [907]}]},  # have let that link go
+             {"id": 907, "type": "PlaySound|pysssss", "mode": 0, "pos": [0, 0], "widgets_values": ["always", 0.5,
+                                                                                         "notify.mp3"],
+              "inputs": [{"name": "any", "type": "*", "link": 908}], "outputs": [{"name": "*", "type": "*"}]},
              {"id": 905, "type": "SomePackSchedule", "mode": 0, "pos": [0, 0], "inputs": [],  # (a reader dropped by
               "outputs": [{"name": "sigmas", "type": "SIGMAS"}], "widgets_values": [30]}]  # a translation, maybe)
     conv = convert(_ui_with(extra, [[901, 8, 0, 901, 0, "IMAGE"], [903, 39, 0, 903, 0, "*"],
-                                    [904, 8, 0, 904, 0, "IMAGE"]]), "shown.json")
+                                    [904, 8, 0, 904, 0, "IMAGE"], [906, 38, 0, 906, 0, "STRING"],
+                                    [908, 8, 0, 907, 0, "*"]]), "shown.json")
     assert conv.pipelines == 1
-    assert {"901", "902", "903"} <= set(conv.passed)
-    assert {"904", "905"} <= set(conv.dropped)  # unknown: one given pictures, one giving a type of its own
+    assert {"901", "902", "903", "907"} <= set(conv.passed)
+    assert {"904", "905", "906"} <= set(conv.dropped)  # unknown: one given pictures, one giving a type of its own
     log = "\n".join(conv.log)
     assert "'Models' (Label (rgthree), #902) takes nothing from another node when the workflow runs" in log
     assert ("'Fast Bypasser (rgthree)' (Fast Bypasser (rgthree), #903) is given what 'VAELoader' (VAELoader, node 39) "
             "gives it on 'VAE' and gives nothing any node reads: nothing Studio makes depends on it") in log
     assert "a mode (on, muted, bypassed) or value ComfyUI's page sets on a node is saved with that node" in log
+    assert ("'PlaySound|pysssss' (PlaySound|pysssss, #907) is given what 'VAEDecode' (VAEDecode, node 8) gives it on "
+            "'any' and gives nothing any node reads (its settings: mode always, volume 0.5, file notify.mp3): nothing "
+            "Studio makes depends on it, and it is not made") in log
 
 
 def test_a_slider_gives_the_widget_its_switch_chooses_and_is_read_where_wired():

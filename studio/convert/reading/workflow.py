@@ -141,6 +141,7 @@ class CNode:
     origin: str = ""  # the node type in the file, where it is read as another (a mapping's translate: wan/comfy_wrappers.py)
     # an input as read -> as the file has it, where they differ: its name, or (the node of the file, its input's name)
     ports: dict[str, Any] = field(default_factory=dict)
+    out_links: int = 0  # the links a UI file saves on its outputs (an API file: 0), before any node is read as another
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
@@ -480,8 +481,10 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     outs = [str(o.get("type")) if isinstance(o, dict) else "" for o in n.get("outputs") or []]
     cls, origin = _saved_as(n)
     named = _named(cls, n.get("widgets_values")) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values"))
+    saved = [o.get("links") for o in n.get("outputs") or [] if isinstance(o, dict)]
+    linked = sum(len(x) for x in saved if isinstance(x, list))
     return CNode(nid, cls, str(n.get("title") or ""), mode, named, links,
-                 pos, n.get("widgets_values"), ins, outs, origin)
+                 pos, n.get("widgets_values"), ins, outs, origin, out_links=linked)
 
 
 class _UiReader:
