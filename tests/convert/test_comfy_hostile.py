@@ -145,8 +145,9 @@ def test_an_image_named_on_windows_is_read_with_slashes():
 
 def test_convert_names_the_node_types_it_did_not_convert(tmp_path, capsys):
     doc = _doc()
-    doc["nodes"].append({"id": 901, "type": "SomePackNode", "pos": [0, 0], "mode": 0, "inputs": [], "outputs": [],
-                         "widgets_values": []})
+    doc["nodes"].append({"id": 901, "type": "SomePackNode", "pos": [0, 0], "mode": 0, "outputs": [],
+                         "inputs": [{"name": "vae", "type": "VAE", "link": 901}], "widgets_values": []})
+    doc["links"].append([901, 39, 0, 901, 0, "VAE"])  # given the VAE: one joined to none is passed over
     doc["nodes"].append({"id": 902, "type": "OtherPackNode", "pos": [0, 0], "mode": 4, "inputs": [], "outputs": [],
                          "widgets_values": []})  # a bypassed copy: said as one (issue 75, item 8)
     src = tmp_path / "wf.json"

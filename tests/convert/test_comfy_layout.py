@@ -91,9 +91,11 @@ def test_thousands_of_nodes_not_converted_are_one_note_that_says_how_many():
     doc = _doc("text_to_video_wan")
     for n in doc["nodes"]:
         n["pos"] = [1e300, -1e300]  # far off: the converted nodes are placed by Studio
-    for i in range(1500):
+    for i in range(1500):  # each given the VAE (#39): a node joined to none would be passed over (displays.py)
         doc["nodes"].append({"id": 10_000 + i, "type": "SomePackNode", "pos": [float(i), 1e30], "mode": 0,
-                             "inputs": [], "outputs": [], "widgets_values": [i, "x" * 1000]})
+                             "inputs": [{"name": "vae", "type": "VAE", "link": 20_000 + i}], "outputs": [],
+                             "widgets_values": [i, "x" * 1000]})
+        doc["links"].append([20_000 + i, 39, 0, 10_000 + i, 0, "VAE"])
     conv = convert(doc, "many.json")
     dropped = [n["text"] for n in conv.graph.ui["notes"] if n["text"].startswith("ComfyUI nodes not converted")]
     assert len(dropped) == 1 and "(1,500)" in dropped[0]

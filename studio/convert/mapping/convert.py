@@ -123,7 +123,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         """The ComfyUI nodes not converted (counted by type for the Log) and the texts of the workflow's notes."""
         dropped, texts, folded = [], [], families.lookup("folded")
         read = {k for k, n in self.wf.nodes.items() if k in self.used or n.cls in FOLDED or n.cls in folded}
-        over = passing.passed_over(self.wf, read)  # steps, settings and constants told by their types
+        made = bool(self.out.pipelines or self.out.tasks)
+        over = passing.passed_over(self.wf, read, made)  # steps, settings, constants, displays told by their types
         for n in self.wf.nodes.values():
             if n.id in read or n.id in over and not over[n.id]:
                 continue
@@ -143,7 +144,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             self.note(f"ComfyUI nodes passed over ({len(said):,}), told by their types:\n" + "\n".join(
                 f"- {x}" for x in said[:MAX_LISTED]) + (f"\n- and {len(said) - MAX_LISTED:,} more" if len(said) >
                                                          MAX_LISTED else ""))
-            self.out.log += [f"{self.name}: {x}" for x in said]
+            self.out.log += [f"{self.name}: {x}" for x in said[:MAX_LISTED]] + (  # (as many as the note lists)
+                [f"{self.name}: and {len(said) - MAX_LISTED:,} more passed over"] if len(said) > MAX_LISTED else [])
         return dropped, texts
 
     def _notes(self, dropped: list[CNode], texts: list[str]) -> None:

@@ -14,7 +14,7 @@ from .. import catalogue
 from ..reading import by_types
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
-from . import neighbours
+from . import displays, neighbours
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
 DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what a sampler takes beside its latent
@@ -56,6 +56,8 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
     if any(not 0 <= s < len(outs) for s in used_slots):
         return None
     read_types = {outs[s] for s in used_slots}
+    if "*" in read_types and used_slots and all(wf.worked_out(n.id, s) is not None for s in used_slots):
+        return "value"  # an output of any type worked out to a constant where it is wired (a pack's slider)
     if read_types and read_types <= {"INT", "FLOAT", "STRING", "BOOLEAN"}:  # a value: read where worked out
         if all(wf.worked_out(n.id, s) is not None for s in used_slots):
             return "value"
@@ -88,15 +90,16 @@ def _types_only(n: CNode) -> bool:
         w.files or w.upload or w.name.endswith(FILE_ENDS) or w.multiline for w in t.widgets)
 
 
-def passed_over(wf: Workflow, read: set[str]) -> dict[str, str]:
+def passed_over(wf: Workflow, read: set[str], made: bool = False) -> dict[str, str]:
     """The enabled nodes not in ``read`` (the ids Studio read, folded ones too) that Studio passes over, by id, each
-    with its sentence; a constant whose value was read gets '' (it is read, nothing to say)."""
+    with its sentence; a constant whose value was read gets '' (it is read, nothing to say). ``made``: Studio made an
+    output of the workflow (displays.py: what does not make the video, passed first, its sources' readers settled)."""
     readers: dict[str, list[tuple[CNode, str, int]]] = {}
     for m in wf.nodes.values():
         for name, (src, slot) in m.links.items():
             readers.setdefault(src, []).append((m, name, slot))
     neighbours.infer(wf, readers)  # an API file's node the catalogue does not hold: typed by its neighbours
-    out: dict[str, str] = {}
+    out: dict[str, str] = displays.passed(wf, read, readers, made)
     todo = [m for m in wf.nodes.values() if m.id in read]
     seen: set[str] = set()
     while todo:  # from what was read up through its sources: each node looked at once its readers are settled

@@ -16,7 +16,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, subgraphs, variants
+from . import by_types, chosen, subgraphs, variants
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -141,6 +141,7 @@ class CNode:
     origin: str = ""  # the node type in the file, where it is read as another (a mapping's translate: wan/comfy_wrappers.py)
     # an input as read -> as the file has it, where they differ: its name, or (the node of the file, its input's name)
     ports: dict[str, Any] = field(default_factory=dict)
+    out_links: int = 0  # the links a UI file saves on its outputs (an API file: 0), before any node is read as another
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
@@ -351,6 +352,7 @@ class Workflow:
             names = {k: self.value(node, k, depth) for k in expr[1]}
             return by_types.expression_output(node, slot, evaluate(str(self.value(node, expr[0], depth) or ""), names))
         v = constant(node, slot)
+        v = v if v is not None else chosen.value(node, slot)  # a pack's slider: the widget its switch chooses
         return v if v is not None else by_types.primitive(node, slot)  # a pack's constant, by its declared types
 
     def image_size(self, node: CNode | None, depth: int = 0) -> tuple[int, int] | None:
@@ -479,8 +481,10 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     outs = [str(o.get("type")) if isinstance(o, dict) else "" for o in n.get("outputs") or []]
     cls, origin = _saved_as(n)
     named = _named(cls, n.get("widgets_values")) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values"))
+    saved = [o.get("links") for o in n.get("outputs") or [] if isinstance(o, dict)]
+    linked = sum(len(x) for x in saved if isinstance(x, list))
     return CNode(nid, cls, str(n.get("title") or ""), mode, named, links,
-                 pos, n.get("widgets_values"), ins, outs, origin)
+                 pos, n.get("widgets_values"), ins, outs, origin, out_links=linked)
 
 
 class _UiReader:

@@ -1,0 +1,128 @@
+"""The nodes that do not make the video, told by their declared types (the catalogue's, else the types the UI file
+saves), each passed over with one true sentence naming it and what it shows: a display (an output giving nothing any
+node reads, its inputs only shown: a preview of pictures, a mask, a sound, a text, any value); a save of stills (an
+output whose only settings name its files, given pictures) in a workflow whose video Studio made; a node joined to
+no other node (a label, a bookmark, a group's switch of ComfyUI's page: a node's mode is saved with that node); a
+node of no declared type given values of any type and read by none (a page's bypasser). Nothing any node reads is
+passed over here, nor a save naming its files with other settings (a video's frame rate, its format), nor a display of
+pictures or a latent where Studio made no output (it may be the workflow's only one). Studio's own previews of a
+step a generator reads are made in previews.py; a core chain's in finishing/core.py. Plain data and stdlib."""
+from __future__ import annotations
+
+from studio.core.shown import cut, rounded
+
+from .. import catalogue
+from ..reading.workflow import CNode, Workflow
+from .kinds import OUTPUTS, TEXT_NOTES
+
+SAVE_WORDS = ("filename", "prefix", "save", "path", "folder", "directory")  # a widget naming where a file is written
+SHOWN = {"IMAGE": "the pictures", "MASK": "the mask", "AUDIO": "the sound", "STRING": "the text", "INT": "the value",
+         "FLOAT": "the value", "BOOLEAN": "the value", "LATENT": "the latent", "VIDEO": "the video"}
+FRAMES = frozenset({"IMAGE", "VIDEO", "LATENT"})  # a display of these may be a workflow's only output
+ANY = frozenset({"*", ""})
+SETTINGS_CHARS = 160
+MODES_SAVED = ("a mode (on, muted, bypassed) or value ComfyUI's page sets on a node is saved with that node and read "
+               "there")
+
+
+def _name(n: CNode) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def _settings(n: CNode) -> str:
+    s = n.settings()
+    return cut(", ".join(f"{k} {rounded(v)}" for k, v in s.items()), SETTINGS_CHARS) if s else ""
+
+
+def _declared(n: CNode) -> tuple[catalogue.NodeType | None, dict[str, str], list[str], bool | None]:
+    """(its catalogued type, input name -> socket type, output types, an output node?) as the catalogue declares
+    them, else as the UI file saves them (outputs a pack's class inherits: the file's, an output node then unknown)."""
+    t = catalogue.node_type(n.shown_cls)
+    if t is not None and t.inputs is not None:
+        if t.outputs is not None:
+            return t, {i.name: i.type for i in t.sockets}, list(t.output_types), t.output_node
+        return t, {i.name: i.type for i in t.sockets}, list(n.out_types), None
+    return None, dict(n.in_types), list(n.out_types), None
+
+
+def _given(wf: Workflow, n: CNode, ins: dict[str, str]) -> list[tuple[str, CNode, str]]:
+    """(input, the node feeding it, the type it carries: the input's declared type, else the output's) per link."""
+    out = []
+    for name, (src, slot) in n.links.items():
+        m = wf.nodes.get(src)
+        if m is None:
+            continue
+        kind = ins.get(name, "")
+        if kind in ANY:
+            t = catalogue.node_type(m.shown_cls)
+            outs = list(t.output_types) if t is not None and t.outputs is not None else m.out_types
+            kind = outs[slot] if 0 <= slot < len(outs) else ""
+        out.append((name, m, kind))
+    return out
+
+
+def _from(given: list[tuple[str, CNode, str]]) -> str:
+    """Its sources in words, each by its title, type and id ('node 12': the sentence is about the display alone)."""
+    return " and ".join(f"'{m.title or m.shown_cls}' ({m.shown_cls}, node {m.id}) gives it on '{name}'"
+                        for name, m, _ in given)
+
+
+def _saver(t: catalogue.NodeType) -> bool:
+    return any(any(w in i.name.lower() for w in SAVE_WORDS) for i in t.widgets)
+
+
+def _sentence(wf: Workflow, n: CNode, made: bool) -> str | None:
+    """Its sentence where ``n`` (enabled, read by no enabled node) does not make the video; None otherwise."""
+    if n.cls in OUTPUTS or n.shown_cls in OUTPUTS or n.cls in TEXT_NOTES:  # (the workflow's notes: kept as notes)
+        return None
+    t, ins, outs, output_node = _declared(n)
+    given = _given(wf, n, ins)
+    settings = _settings(n)
+    tail = f" (its settings: {settings})" if settings else ""
+    if t is not None and outs and output_node is not True and (output_node is False or not n.links):
+        return None  # a node with outputs that is no output (a value, a step): read where it is read, not here
+    if outs and (wf.kind != "ui" or n.out_links):
+        return None  # outputs the file links (a reader read as another node may no longer show it) or does not say
+    if t is None and (wf.kind != "ui" or any(o not in ANY for o in outs)):
+        return None  # a type no pack declares, with outputs of a type (a translation may have read them) or unsaid
+    if not n.links and not given:
+        if t is not None and _saver(t):
+            return None
+        page = f"; {MODES_SAVED}" if t is None else ""
+        return (f"{_name(n)} takes nothing from another node when the workflow runs and gives nothing any node reads: "
+                f"nothing Studio makes depends on it, and it is not made{tail}{page}")
+    if len(given) != len(n.links):
+        return None
+    kinds = {k for _, _, k in given}
+    if kinds & (FRAMES | ANY) and not made:
+        return None  # pictures shown or saved where Studio made nothing: maybe the workflow's only output
+    if t is None:  # a type no pack in the catalogue declares: given values of any type only
+        if not ins or any(ins.get(k, "") not in ANY for k in n.links):
+            return None
+        return (f"{_name(n)} is given what {_from(given)} and gives nothing any node reads: nothing Studio makes "
+                f"depends on it, and it is not made{tail}; {MODES_SAVED}")
+    if _saver(t):
+        stills = kinds <= {"IMAGE", "MASK"} and all(any(w in i.name.lower() for w in SAVE_WORDS) for i in t.widgets)
+        return (f"{_name(n)} saves the pictures {_from(given)} as still files{tail}: this save of stills is not made "
+                "(Studio's viewer shows any node's pictures)") if stills and made else None
+    if t.widgets or outs and output_node is None:  # settings of its own, or outputs of a kind unknown
+        return (f"{_name(n)} is given what {_from(given)} and gives nothing any node reads{tail}: nothing Studio "
+                "makes depends on it, and it is not made")
+    verb = "plays" if kinds == {"AUDIO"} else "shows"
+    what = SHOWN.get(next(iter(kinds)), "what") if len(kinds) == 1 else "what"
+    return (f"{_name(n)} {verb} {what} {_from(given)}: Studio's viewer shows any node's output, so this display is "
+            "not made as a node")
+
+
+def passed(wf: Workflow, read: set[str], readers: dict[str, list[tuple[CNode, str, int]]],
+           made: bool = False) -> dict[str, str]:
+    """The enabled nodes not in ``read`` that no enabled node reads and that do not make the video, by id, each with
+    its sentence; ``made``: Studio made an output of the workflow (a pipeline or a task)."""
+    out = {}
+    for n in wf.nodes.values():
+        if n.id in read or not n.enabled or any(r.enabled for r, _, _ in readers.get(n.id, ())):
+            continue
+        said = _sentence(wf, n, made)
+        if said is not None:
+            out[n.id] = said
+    return out
