@@ -15,6 +15,7 @@ from ..reading import by_types
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
 from . import neighbours
+from .dead_ends import dead_ends
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
 DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what a sampler takes beside its latent
@@ -96,6 +97,7 @@ def passed_over(wf: Workflow, read: set[str]) -> dict[str, str]:
         for name, (src, slot) in m.links.items():
             readers.setdefault(src, []).append((m, name, slot))
     neighbours.infer(wf, readers)  # an API file's node the catalogue does not hold: typed by its neighbours
+    dead = dead_ends(wf, readers, read)  # readers whose result goes nowhere: listed themselves, they settle nothing
     out: dict[str, str] = {}
     todo = [m for m in wf.nodes.values() if m.id in read]
     seen: set[str] = set()
@@ -105,7 +107,8 @@ def passed_over(wf: Workflow, read: set[str]) -> dict[str, str]:
             n = wf.nodes.get(src)
             if n is None or n.id in read or n.id in out or n.id in seen or not n.enabled:
                 continue
-            rs = [r for r in readers.get(n.id, []) if r[0].enabled]  # (a muted or bypassed one reads nothing)
+            rs = [r for r in readers.get(n.id, []) if r[0].enabled and r[0].id not in dead]  # (a muted or
+            # bypassed one reads nothing)
             if not all(r.id in read or r.id in out for r, _, _ in rs):
                 continue  # another reader not settled yet (it may be, later, through another way)
             seen.add(n.id)
