@@ -34,11 +34,12 @@ class Enhancer:
 
 def _enhancer_file(wf: Workflow, loader: CNode | None) -> str | None:
     """The enhancer's own file when its CLIP is LTX-2.5's Gemma 4 E2B (``CLIPLoader`` of type 'ltxv'),
-    '' for LTX-2.3's Gemma 3 (``LTXAVTextEncoderLoader``: the LTX-2 model's), None for another CLIP."""
+    '' for LTX-2.3's Gemma 3 (``LTXAVTextEncoderLoader``, or ``DualCLIPLoader`` of type 'ltxv': the LTX-2 model's),
+    None for another CLIP."""
     if loader is None:
         return None
-    if loader.cls == "LTXAVTextEncoderLoader":
-        return ""
+    if loader.cls == "LTXAVTextEncoderLoader" or loader.cls == "DualCLIPLoader" and wf.value(loader, "type") == "ltxv":
+        return ""  # (ComfyUI's DualCLIPLoader of type 'ltxv': LTX-2's Gemma 3 and its text projection, the model's)
     name = wf.value(loader, "clip_name") if loader.cls == "CLIPLoader" else None
     if wf.value(loader, "type") == "ltxv" and isinstance(name, str) and name.strip():
         return name
