@@ -163,8 +163,10 @@ def enhance_stage(b, gen: str, load: str, params: dict) -> str | None:
     if img is not None and "image" in e.node.links:
         b.g.connect(img.src, img.src_port, nid, "image")
     b.g.connect(nid, "text", gen, "prompt")
+    made = {gen}  # the generator's take and each latent upscale after it (a three-stage workflow's two)
     for n in list(b.g.nodes.values()):
         link = b.g.input_link(n.id, "video") if n.type_id == "video_models.ltx2_latent_upscale" else None
-        if link is not None and link.src == gen:
+        if link is not None and link.src in made:
             b.g.connect(nid, "text", n.id, "prompt")
+            made.add(n.id)
     return nid
