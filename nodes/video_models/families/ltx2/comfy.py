@@ -12,6 +12,8 @@ from .comfy_dynamic import unnamed_values
 from .comfy_enhance import enhance_stage, read_enhancer
 from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
+from .comfy_low_vram import low_vram
+from .comfy_mask_time import WIDGETS as TIMED
 from .comfy_values import VALUES, WIDGETS as CALCULATORS
 
 LTX2 = "video_models.ltx2"
@@ -272,6 +274,7 @@ WIDGETS = {
     # the checkpoint, the prompt's length; its output a CLIP: a text encoder, never a LoRA
     "LTXVGemmaCLIPModelLoader": ("gemma_path", "ltxv_path", "max_length"),
     **CALCULATORS,  # LTX's dimension and frame calculators (comfy_values)
+    **TIMED,  # ComfyUI-LTXVideo's mask by time (comfy_mask_time)
 }
 
 # ComfyUI-LTXVideo's nodes the converter does not read (Lightricks' node pack, read for meaning): their role and
@@ -328,4 +331,5 @@ MAPPING = ComfyMapping(
     # and step (said, not taken)
     guiders={"LTXVDualCFGGuider": Guider("video_cfg", sound="audio_cfg"),
              "MultimodalGuider": Guider(None, per_step=True)},
-    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS, translate=translate)
+    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS,
+    translate=lambda wf: low_vram(wf) + translate(wf))  # its low-memory loaders as ComfyUI's (comfy_low_vram)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, Sampling, Workflow
 
+from .comfy_mask_time import MASK, mask_by_time
+
 MAX_WALK = 32  # nodes walked on the second pass's audio latent
 
 
@@ -96,6 +98,10 @@ def held_sound(b, second: Sampling, said: list[str]) -> None:
             names = ", ".join(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in (*way, node, mask))
             said.append(f"the second pass holds the first pass's sound clean ({names}: a noise mask of 0 on its audio "
                         "latent), as LTX-2 Latent Upscale's refine holds the take's sound")
+            return
+        timed = wf.source(node, "av_latent") if node.cls == "LTXVSeparateAVLatent" else None
+        if timed is not None and timed.cls == MASK and timed.enabled:  # the pack's mask by time: read (comfy_mask_time)
+            mask_by_time(b, timed, said)
             return
         if node.cls in ("LTXVSeparateAVLatent",) or "audio" in node.cls.lower():
             if way:  # a switch choosing the sound resampled: said, with the switch
