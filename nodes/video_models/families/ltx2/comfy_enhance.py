@@ -30,6 +30,7 @@ class Enhancer:
     loras: list  # (name, strength_clip, node) on its CLIP, nearest the loader first
     file: str = ""  # LTX-2.5's: the Gemma 4 E2B file its CLIPLoader names ('' : the LTX-2 model's Gemma 3)
     loader: CNode | None = None
+    switch: CNode | None = None  # the switch choosing it where its choice is worked out only when the workflow runs
 
 
 def _enhancer_file(wf: Workflow, loader: CNode | None) -> str | None:
@@ -66,8 +67,11 @@ def find_enhancer(wf: Workflow, start: CNode | None) -> Enhancer | None:
     src, on = wf.source(enc, "text"), True
     while src is not None and src.cls == "Reroute" and src.links:
         src = wf.source(src, next(iter(src.links)))
+    unknown = None
     if src is not None and src.cls == "ComfySwitchNode":
-        chosen = "on_true" if wf.value(src, "switch") else "on_false"
+        flag = wf.value(src, "switch")
+        unknown = src if flag is None else None
+        chosen = "on_true" if flag else "on_false"
         sides = {k: _first_real(wf, wf.source(src, k)) for k in ("on_true", "on_false") if k in src.links}
         side = next((k for k, n in sides.items() if n is not None and n.cls == ENHANCER), None)
         if side is None:
@@ -80,7 +84,7 @@ def find_enhancer(wf: Workflow, start: CNode | None) -> Enhancer | None:
     if file is None:
         return None
     prompt = wf.value(src, "prompt")
-    return Enhancer(src, on, prompt if isinstance(prompt, str) else None, loras, file, loader)
+    return Enhancer(src, on, prompt if isinstance(prompt, str) else None, loras, file, loader, unknown)
 
 
 def _first_real(wf: Workflow, n: CNode | None) -> CNode | None:
@@ -109,6 +113,11 @@ def read_enhancer(b, start: CNode | None, pos: str | None, said: list[str]) -> s
         said.append(f"the positive prompt is written by Enhance Prompt (ComfyUI's {ENHANCER}, #{e.node.id}, on in the "
                     f"template) from {cut(str(short or ''), 80)!r}: {who} writes it when the graph runs"
                     f"{lora} (Studio's own system prompt; Lightricks' is under their licence)")
+    elif e.switch is not None:  # its switch is set by nodes Studio does not work out: not said to be off
+        said.append(f"the prompt enhancer (ComfyUI's {ENHANCER}, #{e.node.id}{f', {who}' if e.file else ''}) is chosen "
+                    f"by '{e.switch.title or e.switch.shown_cls}' (#{e.switch.id}), whose switch is worked out when the "
+                    f"workflow runs: Enhance Prompt is made bypassed before the generator's prompt{lora} (switch it on "
+                    "to let Gemma write the prompt)")
     else:
         said.append(f"the prompt enhancer (ComfyUI's {ENHANCER}, #{e.node.id}{f', {who}' if e.file else ''}) is off "
                     f"in the template: Enhance Prompt is bypassed before the generator's prompt{lora} (switch it on to "
