@@ -164,8 +164,9 @@ def test_an_enhancer_on_ltx2s_gemma_loaded_by_dualcliploader_is_the_models_own()
     wf = Workflow.read({k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()})
     e = find_enhancer(wf, wf.nodes["6"])
     assert e is not None and e.on and e.file == "" and e.prompt == "a cat" and e.switch is None
-    wf.nodes["3"].widgets["value"] = None  # a switch worked out only when the workflow runs: not said to be off
+    nodes["3"] = ("SomePackBoolean", {"flag": ["1", 0]})  # a switch worked out only when the workflow runs
+    wf = Workflow.read({k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()})
     e = find_enhancer(wf, wf.nodes["6"])
     assert not e.on and e.switch is wf.nodes["4"]
-    wf.nodes["1"].widgets["type"] = "flux"  # another model's text encoders: not LTX-2's enhancer
+    wf.nodes["1"].widgets["type"] = "flux"  # another model's text encoders: not LTX-2's enhancer (its switch aside)
     assert find_enhancer(wf, wf.nodes["6"]) is None
