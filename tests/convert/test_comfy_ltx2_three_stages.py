@@ -60,3 +60,17 @@ def test_every_stage_is_made_one_upscale_after_the_other_and_said():
     assert "3 stages: LTX-2 makes the take at 320x192" in text and "(640x384)" in text and "(1280x768)" in text
     assert "as ComfyUI's third LTXVLatentUpsampler and sampler pass do" in text
     assert not conv.dropped
+
+
+def test_a_last_upsampler_with_no_pass_after_it_is_an_upscale_alone():
+    d = _three_stages()
+    d["d"]["inputs"]["samples"] = ["s3u", 0]  # the second upsampler's latents decoded as they are: no third pass
+    d["ad"]["inputs"]["samples"] = ["s2s", 1]
+    for k in ("s3", "s3n", "s3m", "s3s", "s3c"):
+        del d[k]
+    g = convert(d, "upscale_alone.json").graph
+    first, second = [n for n in g.nodes.values() if n.type_id == UPSCALE]
+    assert first.params["refine"] and not second.params["refine"]
+    assert g.input_link(second.id, "video").src == first.id
+    text = "\n".join(n["text"] for n in g.ui.get("notes", []))
+    assert "'refine' off, as ComfyUI's last LTXVLatentUpsampler does (its latents decoded as they are)" in text
