@@ -149,3 +149,24 @@ def test_an_enhancer_the_take_does_not_read_is_said_not_listed():
     assert "writes a text the take does not read (it goes to ComfySwitchNode #129:211)" in notes
     listed = [line for line in conv.log if "not converted" in line]
     assert not any("TextGenerateLTX2Prompt" in line or "LoraLoader" in line for line in listed), listed
+
+
+def test_an_enhancer_on_ltx2s_gemma_loaded_by_dualcliploader_is_the_models_own():
+    from studio.convert.reading.workflow import Workflow
+    from nodes.video_models.families.ltx2.comfy_enhance import find_enhancer
+    nodes = {"1": ("DualCLIPLoader", {"clip_name1": "gemma_3_12B_it.safetensors", "type": "ltxv",
+                                      "clip_name2": "ltx-2.3_text_projection_bf16.safetensors"}),
+             "2": ("TextGenerateLTX2Prompt", {"clip": ["1", 0], "prompt": "a cat", "max_length": 256}),
+             "3": ("PrimitiveBoolean", {"value": True}),
+             "4": ("ComfySwitchNode", {"switch": ["3", 0], "on_true": ["2", 0], "on_false": "a cat"}),
+             "5": ("CLIPTextEncode", {"clip": ["1", 0], "text": ["4", 0]}),
+             "6": ("CFGGuider", {"positive": ["5", 0]})}
+    wf = Workflow.read({k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()})
+    e = find_enhancer(wf, wf.nodes["6"])
+    assert e is not None and e.on and e.file == "" and e.prompt == "a cat" and e.switch is None
+    nodes["3"] = ("SomePackBoolean", {"flag": ["1", 0]})  # a switch worked out only when the workflow runs
+    wf = Workflow.read({k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()})
+    e = find_enhancer(wf, wf.nodes["6"])
+    assert not e.on and e.switch is wf.nodes["4"]
+    wf.nodes["1"].widgets["type"] = "flux"  # another model's text encoders: not LTX-2's enhancer (its switch aside)
+    assert find_enhancer(wf, wf.nodes["6"]) is None

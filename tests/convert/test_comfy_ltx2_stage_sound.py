@@ -63,3 +63,25 @@ def test_a_tiled_upsampler_is_told_by_its_declared_input_and_its_tiling_said():
     assert said == ["'LTXVLatentUpsamplerTiled' (LTXVLatentUpsamplerTiled, #1) upsamples in tiles (#0 24, #1 8): "
                     "LTX-2 Latent Upscale upsamples whole frames, a window of frames at a time (its 'window'); the "
                     "tiling is not applied"]
+
+
+def test_the_first_passs_sound_given_unmasked_to_the_second_pass_is_said_resampled():
+    wf = _second_pass(1)
+    wf.nodes["5"].links["audio_latent"] = ("1", 1)  # no noise mask, no switch: the second pass noises it again
+    b, said = SimpleNamespace(wf=wf, used=set()), []
+    held_sound(b, SimpleNamespace(node=wf.nodes["6"]), said)
+    assert said == []  # the first pass (not in the file) is not known to have made its sound unmasked: nothing said
+    first = {"10": ("LTXVEmptyLatentAudio", {}), "11": ("EmptyLTXVLatentVideo", {}),
+             "12": ("LTXVConcatAVLatent", {"video_latent": ["11", 0], "audio_latent": ["10", 0]}),
+             "9": ("SamplerCustomAdvanced", {"latent_image": ["12", 0]})}
+    wf.nodes.update(Workflow.read({k: {"class_type": c, "inputs": i} for k, (c, i) in first.items()}).nodes)
+    held_sound(b, SimpleNamespace(node=wf.nodes["6"]), said)
+    assert b.used == set() and said == [
+        "the second pass re-noises and resamples the first pass's sound (the audio latent of 'LTXVSeparateAVLatent' "
+        "(LTXVSeparateAVLatent, #1) given with no noise mask to 'LTXVConcatAVLatent' (LTXVConcatAVLatent, #5)'s "
+        "'audio_latent'): not done, LTX-2 Latent Upscale's refine holds the take's sound as the first pass made it"]
+    said.clear()
+    wf.nodes["13"] = type(wf.nodes["3"])("13", "SetLatentNoiseMask", links={"samples": ("10", 0), "mask": ("2", 0)})
+    wf.nodes["12"].links["audio_latent"] = ("13", 0)  # the first pass held it clean: the mask carries through
+    held_sound(b, SimpleNamespace(node=wf.nodes["6"]), said)
+    assert said == []

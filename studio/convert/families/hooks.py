@@ -39,6 +39,8 @@ HOOKS: dict[str, HookPoint] = {
                        "nodes and Face Crops); a pose step absorbs the face step before it (Wan Animate's)"),
     "pass_values": HookPoint("by_type", {}, True, "a node passing values on as given -> the inputs given as its "
                              "outputs 1, 2... (Wan's)"),
+    "values": HookPoint("by_type", {}, True, "a value node of its pack -> (value: input name -> its value, the node, "
+                        "output slot) -> the value that output gives, or None (LTX's calculators)"),
     "lora_loaders": HookPoint("types", (), True, "a pack's LoRA loaders read as ComfyUI's LoraLoaderModelOnly "
                               "(their lora_name and strength_model) (LTX-2's IC-LoRA loader)"),
     "fps_nodes": HookPoint("types", (), True, "nodes whose 'frame_rate' (or 'fps') is the video's (LTX's)"),

@@ -15,6 +15,7 @@ from ..reading import by_types
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
 from . import displays, neighbours
+from .dead_ends import dead_ends
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
 DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what a sampler takes beside its latent
@@ -100,6 +101,7 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False) -> dict[str, s
             readers.setdefault(src, []).append((m, name, slot))
     neighbours.infer(wf, readers)  # an API file's node the catalogue does not hold: typed by its neighbours
     out: dict[str, str] = displays.passed(wf, read, readers, made)
+    dead = dead_ends(wf, readers, read)  # readers whose result goes nowhere: listed themselves, they settle nothing
     todo = [m for m in wf.nodes.values() if m.id in read]
     seen: set[str] = set()
     while todo:  # from what was read up through its sources: each node looked at once its readers are settled
@@ -108,7 +110,8 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False) -> dict[str, s
             n = wf.nodes.get(src)
             if n is None or n.id in read or n.id in out or n.id in seen or not n.enabled:
                 continue
-            rs = [r for r in readers.get(n.id, []) if r[0].enabled]  # (a muted or bypassed one reads nothing)
+            rs = [r for r in readers.get(n.id, []) if r[0].enabled and r[0].id not in dead]  # (a muted or
+            # bypassed one reads nothing)
             if not all(r.id in read or r.id in out for r, _, _ in rs):
                 continue  # another reader not settled yet (it may be, later, through another way)
             seen.add(n.id)

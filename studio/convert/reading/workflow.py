@@ -338,6 +338,8 @@ class Workflow:
         given = families.lookup("pass_values").get(c)  # a family's node passing values on as given
         if given and 1 <= slot <= len(given):
             return self.value(node, given[slot - 1], depth)
+        if (calc := families.lookup("values").get(c)) is not None:  # a family's value node (LTX's calculators)
+            return calc(lambda k: self.value(node, k, depth), node, slot)
         if c == "ResolutionSelector" and slot in (0, 1):
             return resolution(self.value(node, "aspect_ratio", depth), self.value(node, "megapixels", depth),
                               self.value(node, "multiple", depth))[slot]

@@ -12,6 +12,9 @@ from .comfy_dynamic import unnamed_values
 from .comfy_enhance import enhance_stage, read_enhancer
 from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
+from .comfy_low_vram import low_vram
+from .comfy_mask_time import WIDGETS as TIMED
+from .comfy_values import VALUES, WIDGETS as CALCULATORS
 
 LTX2 = "video_models.ltx2"
 
@@ -270,6 +273,8 @@ WIDGETS = {
     # ComfyUI-LTXVideo's Gemma loader (gemma_encoder.py, read for its inputs): a file of the text_encoders folder,
     # the checkpoint, the prompt's length; its output a CLIP: a text encoder, never a LoRA
     "LTXVGemmaCLIPModelLoader": ("gemma_path", "ltxv_path", "max_length"),
+    **CALCULATORS,  # LTX's dimension and frame calculators (comfy_values)
+    **TIMED,  # ComfyUI-LTXVideo's mask by time (comfy_mask_time)
 }
 
 # ComfyUI-LTXVideo's nodes the converter does not read (Lightricks' node pack, read for meaning): their role and
@@ -297,6 +302,7 @@ HOOKS = {
     "lora_loaders": ("LTXICLoRALoaderModelOnly",),  # ComfyUI-LTXVideo's IC-LoRA loader: a Video LoRA
     "prompt": read_enhancer, "text_loaders": ("LTXAVTextEncoderLoader", "LTXVGemmaCLIPModelLoader"),
     "upscalers": ("LTXVLatentUpsampler",),
+    "values": VALUES,  # LTX's calculators' outputs worked out (comfy_values)
     "schedulers": {"LTXVScheduler": ("max_shift", "base_shift", "stretch", "terminal")},
     # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
     # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
@@ -325,4 +331,5 @@ MAPPING = ComfyMapping(
     # and step (said, not taken)
     guiders={"LTXVDualCFGGuider": Guider("video_cfg", sound="audio_cfg"),
              "MultimodalGuider": Guider(None, per_step=True)},
-    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS, translate=translate)
+    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS,
+    translate=lambda wf: low_vram(wf) + translate(wf))  # its low-memory loaders as ComfyUI's (comfy_low_vram)

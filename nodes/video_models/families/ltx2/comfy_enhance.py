@@ -30,15 +30,17 @@ class Enhancer:
     loras: list  # (name, strength_clip, node) on its CLIP, nearest the loader first
     file: str = ""  # LTX-2.5's: the Gemma 4 E2B file its CLIPLoader names ('' : the LTX-2 model's Gemma 3)
     loader: CNode | None = None
+    switch: CNode | None = None  # the switch choosing it where its choice is worked out only when the workflow runs
 
 
 def _enhancer_file(wf: Workflow, loader: CNode | None) -> str | None:
     """The enhancer's own file when its CLIP is LTX-2.5's Gemma 4 E2B (``CLIPLoader`` of type 'ltxv'),
-    '' for LTX-2.3's Gemma 3 (``LTXAVTextEncoderLoader``: the LTX-2 model's), None for another CLIP."""
+    '' for LTX-2.3's Gemma 3 (``LTXAVTextEncoderLoader``, or ``DualCLIPLoader`` of type 'ltxv': the LTX-2 model's),
+    None for another CLIP."""
     if loader is None:
         return None
-    if loader.cls == "LTXAVTextEncoderLoader":
-        return ""
+    if loader.cls == "LTXAVTextEncoderLoader" or loader.cls == "DualCLIPLoader" and wf.value(loader, "type") == "ltxv":
+        return ""  # (ComfyUI's DualCLIPLoader of type 'ltxv': LTX-2's Gemma 3 and its text projection, the model's)
     name = wf.value(loader, "clip_name") if loader.cls == "CLIPLoader" else None
     if wf.value(loader, "type") == "ltxv" and isinstance(name, str) and name.strip():
         return name
@@ -65,8 +67,11 @@ def find_enhancer(wf: Workflow, start: CNode | None) -> Enhancer | None:
     src, on = wf.source(enc, "text"), True
     while src is not None and src.cls == "Reroute" and src.links:
         src = wf.source(src, next(iter(src.links)))
+    unknown = None
     if src is not None and src.cls == "ComfySwitchNode":
-        chosen = "on_true" if wf.value(src, "switch") else "on_false"
+        flag = wf.value(src, "switch")
+        unknown = src if flag is None else None
+        chosen = "on_true" if flag else "on_false"
         sides = {k: _first_real(wf, wf.source(src, k)) for k in ("on_true", "on_false") if k in src.links}
         side = next((k for k, n in sides.items() if n is not None and n.cls == ENHANCER), None)
         if side is None:
@@ -79,7 +84,7 @@ def find_enhancer(wf: Workflow, start: CNode | None) -> Enhancer | None:
     if file is None:
         return None
     prompt = wf.value(src, "prompt")
-    return Enhancer(src, on, prompt if isinstance(prompt, str) else None, loras, file, loader)
+    return Enhancer(src, on, prompt if isinstance(prompt, str) else None, loras, file, loader, unknown)
 
 
 def _first_real(wf: Workflow, n: CNode | None) -> CNode | None:
@@ -108,6 +113,11 @@ def read_enhancer(b, start: CNode | None, pos: str | None, said: list[str]) -> s
         said.append(f"the positive prompt is written by Enhance Prompt (ComfyUI's {ENHANCER}, #{e.node.id}, on in the "
                     f"template) from {cut(str(short or ''), 80)!r}: {who} writes it when the graph runs"
                     f"{lora} (Studio's own system prompt; Lightricks' is under their licence)")
+    elif e.switch is not None:  # its switch is set by nodes Studio does not work out: not said to be off
+        said.append(f"the prompt enhancer (ComfyUI's {ENHANCER}, #{e.node.id}{f', {who}' if e.file else ''}) is chosen "
+                    f"by '{e.switch.title or e.switch.shown_cls}' (#{e.switch.id}), whose switch is worked out when the "
+                    f"workflow runs: Enhance Prompt is made bypassed before the generator's prompt{lora} (switch it on "
+                    "to let Gemma write the prompt)")
     else:
         said.append(f"the prompt enhancer (ComfyUI's {ENHANCER}, #{e.node.id}{f', {who}' if e.file else ''}) is off "
                     f"in the template: Enhance Prompt is bypassed before the generator's prompt{lora} (switch it on to "
@@ -162,8 +172,10 @@ def enhance_stage(b, gen: str, load: str, params: dict) -> str | None:
     if img is not None and "image" in e.node.links:
         b.g.connect(img.src, img.src_port, nid, "image")
     b.g.connect(nid, "text", gen, "prompt")
+    made = {gen}  # the generator's take and each latent upscale after it (a three-stage workflow's two)
     for n in list(b.g.nodes.values()):
         link = b.g.input_link(n.id, "video") if n.type_id == "video_models.ltx2_latent_upscale" else None
-        if link is not None and link.src == gen:
+        if link is not None and link.src in made:
             b.g.connect(nid, "text", n.id, "prompt")
+            made.add(n.id)
     return nid

@@ -3,11 +3,14 @@ LTXVLatentUpsamplerTiled: told by its 'upscale_model' input of type LATENT_UPSCA
 tiling said; and the first pass's sound held through the second pass (a SetLatentNoiseMask of the audio latent
 with a SolidMask of 0, chosen or not by ControlAltAI's TwoWaySwitch, whose selection_setting 1 gives input_1 and
 2 input_2), which is what LTX-2 Latent Upscale's refine does (it holds the take's sound clean while the picture is
-denoised): read, said; a second pass resampling the sound is said as not done. Functions on a builder ``b`` of
+denoised): read, said; a second pass resampling the sound (chosen by a switch, or the first pass's sound, made with
+no noise mask, given to it with none) is said as not done. Functions on a builder ``b`` of
 comfy_map; plain data and stdlib."""
 from __future__ import annotations
 
 from studio.convert.api import CNode, Sampling, Workflow
+
+from .comfy_mask_time import MASK, mask_by_time
 
 MAX_WALK = 32  # nodes walked on the second pass's audio latent
 
@@ -43,6 +46,28 @@ def _pick(wf: Workflow, n: CNode) -> str | None:
     return f"input_{k}" if k in (1, 2) and not isinstance(k, bool) else None
 
 
+FRESH = ("LTXVEmptyLatentAudio", "LTXVAudioVAEEncode", "VAEEncodeAudio")  # a sound latent carrying no noise mask
+
+
+def _concat_of(wf: Workflow, latent: CNode | None) -> CNode | None:
+    """The node putting the picture's and the sound's latents together, walked up from ``latent``."""
+    for _ in range(MAX_WALK):
+        if latent is None or "audio_latent" in latent.links:
+            return latent
+        latent = wf.source(latent, next((k for k in ("latent_image", "latent", "samples") if k in latent.links), ""))
+    return None
+
+
+def _made_unmasked(wf: Workflow, separate: CNode) -> bool:
+    """The first pass's sound, split off by ``separate``, carries no noise mask: that pass's sampler was given it
+    straight from an empty sound latent or an encoder (ComfyUI's sampler keeps its latent's noise mask, and the
+    split and the join carry it, so a sound held clean by a mask in the first pass stays held in the second)."""
+    first = wf.source(separate, "av_latent")
+    concat = _concat_of(wf, wf.source(first, "latent_image")) if first is not None else None
+    src = wf.source(concat, "audio_latent") if concat is not None else None
+    return src is not None and src.cls in FRESH
+
+
 def held_sound(b, second: Sampling, said: list[str]) -> None:
     """The second pass's audio latent: the first pass's held by a noise mask of 0 (read: the refine holds the take's
     sound), or resampled (said: not done)."""
@@ -74,11 +99,21 @@ def held_sound(b, second: Sampling, said: list[str]) -> None:
             said.append(f"the second pass holds the first pass's sound clean ({names}: a noise mask of 0 on its audio "
                         "latent), as LTX-2 Latent Upscale's refine holds the take's sound")
             return
+        timed = wf.source(node, "av_latent") if node.cls == "LTXVSeparateAVLatent" else None
+        if timed is not None and timed.cls == MASK and timed.enabled:  # the pack's mask by time: read (comfy_mask_time)
+            mask_by_time(b, timed, said)
+            return
         if node.cls in ("LTXVSeparateAVLatent",) or "audio" in node.cls.lower():
             if way:  # a switch choosing the sound resampled: said, with the switch
                 b.used |= {n.id for n in way}
                 said.append(f"the second pass resamples the first pass's sound ("
                             + ", ".join(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in way)
                             + "): not done, LTX-2 Latent Upscale's refine holds the take's sound as it was made")
+            elif node.cls == "LTXVSeparateAVLatent" and _made_unmasked(wf, node):  # noised and made again
+                said.append(f"the second pass re-noises and resamples the first pass's sound (the audio latent of "
+                            f"'{node.title or node.shown_cls}' ({node.shown_cls}, #{node.id}) given with no noise mask "
+                            f"to '{concat.title or concat.shown_cls}' ({concat.shown_cls}, #{concat.id})'s "
+                            "'audio_latent'): not done, LTX-2 Latent Upscale's refine holds the take's sound as the "
+                            "first pass made it")
             return
         node = wf.source(node, next(iter(node.links), "")) if len(node.links) == 1 else None

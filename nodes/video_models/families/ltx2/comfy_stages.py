@@ -23,18 +23,66 @@ def _shown(v: Any) -> str:
     return cut(repr(v) if isinstance(v, str) else number(v), 64)
 
 
+ORDINALS = ("second", "third", "fourth", "fifth")
+
+
+def _stages(wf: Workflow, ups: list[CNode], rest: list[Sampling]) -> list[tuple[CNode, Sampling | None]] | None:
+    """Each upsampler with the later pass refining its latents (the nearest after it), in the order they run; the
+    last one may have none (its latents decoded as they are: an upscale alone); None where an earlier one has none
+    or two share a pass (not LTX-2's stages)."""
+    above = {r.node.id: {u.id for u in upstream(wf, r.node)} for r in rest}
+    order = {u.id: len(upstream(wf, u)) for u in ups}
+    out: list[tuple[CNode, Sampling | None]] = []
+    for node in sorted(ups, key=lambda u: order[u.id]):
+        after = [r for r in rest if node.id in above[r.node.id]]
+        out.append((node, min(after, key=lambda r: len(above[r.node.id])) if after else None))
+    passes = [r.node.id for _, r in out if r is not None]
+    if any(r is None for _, r in out[:-1]) or len(set(passes)) != len(passes):
+        return None
+    return out
+
+
 def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str]) -> dict | None:
-    """One LTXVLatentUpsampler upstream of the output and the later sampler pass that refines its
-    latents -> what LTX-2 Latent Upscale takes; None when the workflow has not these two stages."""
+    """The LTXVLatentUpsamplers upstream of the output, each with the later sampler pass that refines its latents
+    -> what LTX-2 Latent Upscale takes, the first stage's, with each further one (a third pass after a second
+    upsampler: ckinpdx's TRIPLE workflows) under 'more', chained after it; None when the workflow has not these
+    stages."""
     wf = b.wf
     ups = [n for n in up if is_upsampler(n)]  # (a tiled one too, by its declared input: comfy_stage_sound)
-    if len(ups) != 1:
+    stages = _stages(wf, ups, rest) if 0 < len(ups) <= len(ORDINALS) else None
+    if stages is None:
         return None
-    node = ups[0]
-    second = next((r for r in rest if node.id in {u.id for u in upstream(wf, r.node)}), None)
-    if second is None:
-        return None
+    first = None
+    for k, (node, second) in enumerate(stages):
+        lines: list[str] = []
+        st = _stage(b, node, second, lines)
+        if k:  # a further stage: its sentences name its own pass
+            lines = [x.replace("the second pass", f"the {ORDINALS[k]} pass")
+                     .replace("the first pass's sound", f"the {ORDINALS[k - 1]} pass's sound") for x in lines]
+        own = set(b.pass_loras.get(second.node.id, ([], []))[1]) if second is not None else set()  # (its LoRAs' lines:
+        # said before, on its upscale now)
+        said[:] = [x for x in said if x not in own] + lines
+        if first is None:
+            first = st
+        else:
+            first["more"].append(st)
+    return first
+
+
+def _stage(b, node: CNode, second: Sampling | None, said: list[str]) -> dict:
+    """One upsampler and the pass refining its latents -> LTX-2 Latent Upscale's settings (no pass: an upscale
+    alone, 'refine' off, its latents decoded as they are)."""
     b.used.add(node.id)
+    st = {"upsampler": _upsampler_file(b, node, said), "at": node, "line": two_stage_line, "more": []}
+    if second is None:
+        tiling(b, node, said)
+        return {**st, "refine": False, "sigmas": None, "seed": None, "cfg": None, "loras": []}
+    return {**st, **_refined(b, node, second, said)}
+
+
+def _upsampler_file(b, node: CNode, said: list[str]) -> str | None:
+    """The upsampler's file as LTX-2 Latent Upscale's 'upsampler' (said where the workflow does not name one)."""
+    wf = b.wf
     loader, file = wf.source(node, "upscale_model"), None
     if loader is not None and not _upscale_loader(loader):  # by its declared type, never by its file's name
         said.append(f"the latent upsampler's input comes from '{loader.title or loader.shown_cls}' ({loader.shown_cls}, "
@@ -45,8 +93,14 @@ def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str]) -> d
         file = wf.value(loader, "model_name") or (raw[0] if raw and isinstance(raw[0], str) else None)
         b.used.add(loader.id)
     if not isinstance(file, str) or not file.strip():
-        file = None
         said.append("the latent upsampler's file is not named in the workflow: set LTX-2 Latent Upscale's 'upsampler'")
+        return None
+    return file.replace("\\", "/") if not file.startswith(("\\", "~")) else file
+
+
+def _refined(b, node: CNode, second: Sampling, said: list[str]) -> dict:
+    """The pass ``second`` refining upsampler ``node``'s latents -> LTX-2 Latent Upscale's refine settings."""
+    wf = b.wf
     sigmas = refine_sigmas(second.extra.get("sigmas"))
     if sigmas is None:
         made = sigma_makers(wf, second.node)
@@ -57,13 +111,11 @@ def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str]) -> d
     tiling(b, node, said)
     held_sound(b, second, said)
     own, lines = b.pass_loras.get(second.node.id, ([], []))
-    said[:] = [line for line in said if line not in lines]  # the second pass's own LoRAs: on the upscale's model
+    said[:] = [line for line in said if line not in lines]  # the pass's own LoRAs: on the upscale's model
     # a pass with LoRAs of its own: its whole chain from the loader (those it shares with the first pass too)
     chain = b.lora_chain(second, None, [], [])[0] if own else []
     seed = second.seed % SEED_MAX if isinstance(second.seed, int) else None
-    return {"upsampler": file.replace("\\", "/") if file and not file.startswith(("\\", "~")) else file,
-            "sigmas": sigmas, "seed": seed, "cfg": second.cfg, "at": node, "loras": list(reversed(chain)),
-            "line": two_stage_line}  # the two stages in one line, said first in the note
+    return {"refine": True, "sigmas": sigmas, "seed": seed, "cfg": second.cfg, "loras": list(reversed(chain))}
 
 
 UPSCALE_LOADERS = ("LatentUpscaleModelLoader",)  # ComfyUI's loader of latent_upscale_models/
@@ -97,18 +149,22 @@ def _second_image(b, second: Sampling, upsampler: CNode, said: list[str]) -> Non
 def upscale_stage(b, gen: str, load: str, model_out: tuple[str, str], params: dict) -> tuple[str, str]:
     """LTX-2 Latent Upscale after the generator, on the generator's model, or on the loader's through
     the second pass's own LoRA chain when it has one: its video output."""
-    st = b.stage
-    if st["loras"]:
-        model_out = (load, "model")
-    for name, strength, at in st["loras"]:  # the second pass's own (LTX-2's distilled LoRA), nearest the loader first
-        lid = b.add("video_models.lora", {"lora": name, "strength": strength}, at)
-        b.g.connect(*model_out, lid, "model")
-        model_out = (lid, "model")
-    nid = b.add(UPSCALE, {"upsampler": st["upsampler"], "refine": True, "prompt": params.get("prompt") or None,
-                          "sigmas": st["sigmas"], "seed": st["seed"]}, st["at"])
-    b.g.connect(*model_out, nid, "model")
-    b.g.connect(gen, "video", nid, "video")
-    return nid, "video"
+    video, base = (gen, "video"), model_out
+    for st in [b.stage, *b.stage.get("more", ())]:  # each stage on the one before (a TRIPLE's third pass too)
+        model_out = (load, "model") if st["loras"] else base
+        for name, strength, at in st["loras"]:  # the pass's own (LTX-2's distilled LoRA), nearest the loader first
+            lid = b.add("video_models.lora", {"lora": name, "strength": strength}, at)
+            b.g.connect(*model_out, lid, "model")
+            model_out = (lid, "model")
+        refine = st.get("refine", True)  # (off: an upscale alone, its latents decoded as they are)
+        nid = b.add(UPSCALE, {"upsampler": st["upsampler"], "refine": refine,
+                              "prompt": (params.get("prompt") or None) if refine else None,
+                              "sigmas": st["sigmas"] if refine else None, "seed": st["seed"] if refine else None},
+                    st["at"])
+        b.g.connect(*model_out, nid, "model")
+        b.g.connect(*video, nid, "video")
+        video = (nid, "video")
+    return video
 
 
 def refine_sigmas(text: Any) -> str | None:
@@ -132,12 +188,35 @@ def latent_source(wf: Workflow, node: CNode) -> CNode | None:
     return wf.source(node, name) if name else None
 
 
+def _later(st: dict, k: int, w: Any, h: Any) -> str:
+    """A further stage (the ``k``-th upscale after the first) in words."""
+    scale = 2 ** (k + 2)
+    size = f" ({w * scale}x{h * scale})" if isinstance(w, int) and isinstance(h, int) else ""
+    if not st.get("refine", True):
+        return (f"; then a further LTX-2 Latent Upscale upscales that x2 again{size} with "
+                f"'{st['upsampler'] or '(not named)'}', 'refine' off, as ComfyUI's last LTXVLatentUpsampler does (its "
+                "latents decoded as they are)")
+    return (f"; then a further LTX-2 Latent Upscale upscales that x2 again{size} with '{st['upsampler'] or '(not named)'}'"
+            f" and refines it with sigmas {st['sigmas'] or '(its own)'} (seed {_shown(st['seed'])}), as ComfyUI's "
+            f"{ORDINALS[k + 1]} LTXVLatentUpsampler and sampler pass do"
+            + (f", on Load Video Model through {', '.join(f'{n!r} ({_shown(v)})' for n, v, _ in st['loras'])}"
+               if st.get("loras") else "")
+            + ("" if st["cfg"] in (None, 1) else f" (its cfg {_shown(st['cfg'])} not taken: the refine runs at cfg 1)"))
+
+
 def two_stage_line(st: dict, w: Any, h: Any) -> str:
-    """The pipeline note's line for the two stages."""
+    """The pipeline note's line for the stages."""
     known = isinstance(w, int) and isinstance(h, int)
-    size = f"{w}x{h}" if known else "LTX-2's own size (the workflow's first-stage size is not read: set it to half " \
-                                    "the final size)"
-    return (f"two stages: LTX-2 makes the take at {size}, LTX-2 Latent Upscale upscales it x2"
+    more = st.get("more") or []
+    size = f"{w}x{h}" if known else "LTX-2's own size (the workflow's first-stage size is not read: set it to " + \
+        ("half" if not more else f"1/{2 ** (len(more) + 1)} of") + " the final size)"
+    stages = "two stages" if not more else f"{len(more) + 2} stages"
+    refined = [x for x in (st, *more) if x.get("refine", True)]
+    if not st.get("refine", True):  # an upscale alone (no pass after it)
+        return (f"{stages}: LTX-2 makes the take at {size}, LTX-2 Latent Upscale upscales it x2"
+                f"{f' ({w * 2}x{h * 2})' if known else ''} with '{st['upsampler'] or '(not named)'}', 'refine' off, as "
+                "ComfyUI's LTXVLatentUpsampler does with no sampler pass after it (its latents decoded as they are)")
+    return (f"{stages}: LTX-2 makes the take at {size}, LTX-2 Latent Upscale upscales it x2"
             f"{f' ({w * 2}x{h * 2})' if known else ''} with '{st['upsampler'] or '(not named)'}' and refines it with "
             f"sigmas {st['sigmas'] or '(its own)'} (seed {_shown(st['seed'])}), as ComfyUI's LTXVLatentUpsampler and "
             "second sampler pass do"
@@ -145,5 +224,6 @@ def two_stage_line(st: dict, w: Any, h: Any) -> str:
                f"{', '.join(f'{n!r} ({_shown(v)})' for n, v, _ in st['loras'])}" if st.get("loras") else "")
             + ("" if st["cfg"] in (None, 1) else f"; the second pass's cfg {_shown(st['cfg'])} is not taken (the "
                                                    "refine runs at cfg 1)")
-            + ("" if st.get("prompt") else "; write the take's prompt in LTX-2 Latent Upscale's 'prompt' too (its "
-                                           "refine needs it)"))
+            + "".join(_later(x, k, w, h) for k, x in enumerate(more))
+            + ("" if st.get("prompt") else f"; write the take's prompt in {'each ' if len(refined) > 1 else ''}"
+                                           "LTX-2 Latent Upscale's 'prompt' too (its refine needs it)"))
