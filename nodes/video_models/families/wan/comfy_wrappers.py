@@ -22,6 +22,7 @@ from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
 from . import comfy_wrapper_embeds as more
 from . import comfy_wrapper_talk as talk
+from . import comfy_wrapper_v2v as v2v
 from .comfy_wrapper_loras import expand as expand_loras
 
 # each wrapper node's settings in the order a UI file saves them (API files name them)
@@ -291,6 +292,7 @@ class _Translation(PackTranslation):
                 latent = src
         if samples is not None:  # a pass that continues another's latent (a second expert, video to video)
             latent = samples
+            v2v.noise_shape(self, n)
         if samples is not None and "multitalk_embeds" in n.links:  # InfiniteTalk video to video: a voice lip-syncing
             # a source clip; Studio's InfiniteTalk starts from one image, and a restyle without the voice is another
             # video: the task held in one sentence naming the voice, never a plain restyle (issue 112)
