@@ -21,6 +21,7 @@ from __future__ import annotations
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
 from . import comfy_wrapper_embeds as more
+from . import comfy_wrapper_control as control
 from . import comfy_wrapper_talk as talk
 from . import comfy_wrapper_v2v as v2v
 from .comfy_wrapper_loras import expand as expand_loras
@@ -53,7 +54,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
                               "pose_strength", "face_strength", "tiled_vae"),
 }
 WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
-                "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS})
+                "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS, **control.WIDGETS})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
@@ -94,7 +95,7 @@ HELD = "WanVideoWrapperHeldInput"
 MODEL_CONTROLS = {"WanVideoControlnet": "a control clip (ControlNet)"}
 LOADER_TYPES = ("WanVideoModelLoader", "WanVideoVAELoader", "LoadWanVideoT5TextEncoder", "LoadWanVideoClipTextEncoder")
 THROUGH = {"WanVideoVACEEncode": more.vace, "WanVideoAddWanMoveTracks": more.wanmove,  # the prompts through them
-           talk.I2V: talk.infinitetalk}
+           talk.I2V: talk.infinitetalk, **dict.fromkeys(control.TYPES, control.fun_control)}
 TEXT_TYPES = ("WanVideoTextEncode", "WanVideoTextEncodeSingle", "WanVideoTextEncodeCached")
 
 
