@@ -1,0 +1,91 @@
+"""Issue 112: more of kijai's ComfyUI-WanVideoWrapper read as Studio generators, with one true sentence for what is
+not taken: control embeds on a Fun Control model as Wan Fun Control (held on another model), the empty embeds
+beside a video-to-video sampler's clip as the pass's noise shape, and ComfyUI-MultiGPU's copies of wrapper nodes the
+catalogue's older wrapper lacks read as the wrapper's own. Hand-built UI workflows in the wrapper's layout."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.test_comfy_wrappers import UI, _common, _nodes, _sampler, _save
+
+FUN = "Wan2_2-Fun-Control-A14B-LOW_fp8_e4m3fn_scaled_KJ.safetensors"
+
+
+def _said(conv) -> str:
+    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
+
+
+def _control(w: UI, model_file: str, percents=(0.0, 1.0), add=True):
+    model, text, vae = _common(w)
+    w.nodes[model - 1]["widgets_values"][0] = model_file
+    clip = w.add("VHS_LoadVideo", {"video": "pose.mp4"})
+    lat = w.add("WanVideoEncode", [True, 272, 272, 144, 128, 0.0, 1.0], vae=(vae, 0), image=(clip, 0))
+    if add:
+        image = w.add("LoadImage", ["rabbit.png", "image"])
+        enc = w.add("WanVideoImageToVideoEncode", [832, 480, 81, 0.0, 1.0, 1.0, True], vae=(vae, 0),
+                    start_image=(image, 0))
+        emb = w.add("WanVideoAddControlEmbeds", list(percents), embeds=(enc, 0), latents=(lat, 0))
+    else:
+        emb = w.add("WanVideoControlEmbeds", list(percents), latents=(lat, 0))
+    _save(w, _sampler(w, model, text, emb), vae)
+    return emb
+
+
+def test_control_embeds_on_a_fun_control_model_are_wan_fun_control_with_the_clip_and_start_image():
+    w = UI()
+    emb = _control(w, FUN, (0.0, 0.6))
+    conv = convert(w.doc(), "wrapper_fun_control")
+    assert conv.graph.validate() == []
+    assert [t["generator"] for t in conv.tasks] == ["video_models.wan_fun_control"]
+    gen = _nodes(conv, "video_models.wan_fun_control")[0]
+    assert (gen.params["width"], gen.params["height"], gen.params["frames"]) == (832, 480, 81)
+    assert sorted(conv.tasks[0]["inputs"]) == ["control", "image"]
+    assert conv.graph.input_link(gen.id, "image") is not None
+    said = _said(conv)
+    assert f"(WanVideoAddControlEmbeds, #{emb}) steers only from 0 to 0.6 of the steps" in said
+    assert "WanVideoAddControlEmbeds as WanFunControlToVideo" in said
+    assert "WanVideoAddControlEmbeds" not in next(line for line in conv.log if "not converted" in line or
+                                                 "pipeline(s)" in line)
+
+
+def test_control_embeds_alone_on_a_fun_control_model_are_a_control_clip_take():
+    w = UI()
+    _control(w, FUN, add=False)
+    conv = convert(w.doc(), "wrapper_fun_control_alone")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.wan_fun_control"]
+
+
+def test_control_embeds_on_a_plain_model_with_a_control_lora_hold_the_task():
+    w = UI()
+    _control(w, "Wan2_1-T2V-1_3B_bf16.safetensors", add=False)
+    conv = convert(w.doc(), "wrapper_control_lora")
+    assert [t["generator"] for t in conv.tasks] == [None]  # held with its sentence, never a plain text to video
+    assert "WanVideoControlEmbeds" in _said(conv)
+
+
+def test_empty_embeds_beside_a_video_to_video_clip_are_its_noise_shape_said():
+    w = UI()
+    model, text, vae = _common(w)
+    clip = w.add("VHS_LoadVideo", {"video": "dance.mp4"})
+    enc = w.add("WanVideoEncode", [True, 272, 272, 144, 128, 0.0, 1.0], vae=(vae, 0), image=(clip, 0))
+    emb = w.add("WanVideoEmptyEmbeds", [832, 480, 81])
+    s = _sampler(w, model, text, emb, widgets=(30, 6.0, 5.0, 7, "fixed", True, "unipc", 0, 0.6), samples=(enc, 0))
+    _save(w, s, vae)
+    conv = convert(w.doc(), "wrapper_v2v_empty")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.video_to_video"]
+    assert str(emb) not in conv.dropped
+    assert f"(WanVideoEmptyEmbeds, #{emb}) gives the video-to-video sampler 'WanVideoSampler' (#{s}) only its " \
+           "noise's shape" in _said(conv)
+
+
+def test_multigpus_copy_of_the_wrappers_image_encode_reads_as_it():
+    w = UI()
+    model, text, vae = _common(w)
+    image = w.add("LoadImage", ["cat.png", "image"])
+    enc = w.add("WanVideoImageToVideoEncodeMultiGPU", [832, 480, 81, 0.0, 1.0, 1.0, True, False, False],
+                vae=(vae, 0), start_image=(image, 0))
+    _save(w, _sampler(w, model, text, enc), vae)
+    conv = convert(w.doc(), "multigpu_i2v")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.image_to_video"]
+    assert str(enc) not in conv.dropped
+    assert f"(WanVideoImageToVideoEncodeMultiGPU, #{enc}) is read as WanVideoWrapper's WanVideoImageToVideoEncode" \
+           in _said(conv)
