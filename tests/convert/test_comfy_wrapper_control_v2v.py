@@ -89,3 +89,19 @@ def test_multigpus_copy_of_the_wrappers_image_encode_reads_as_it():
     assert str(enc) not in conv.dropped
     assert f"(WanVideoImageToVideoEncodeMultiGPU, #{enc}) is read as WanVideoWrapper's WanVideoImageToVideoEncode" \
            in _said(conv)
+
+
+def test_the_wrappers_drawing_of_wanmove_tracks_is_said_not_made():
+    w = UI()
+    model, text, vae = _common(w)
+    image = w.add("LoadImage", ["cat.png", "image"])
+    enc = w.add("WanVideoImageToVideoEncode", [832, 480, 81, 0.0, 1.0, 1.0, True], vae=(vae, 0), start_image=(image, 0))
+    coords = w.add("StringConstantMultiline", ['[[{"x":1,"y":2},{"x":3,"y":4}]]', False])
+    move = w.add("WanVideoAddWanMoveTracks", [1.0], image_embeds=(enc, 0), track_coords=(coords, 0))
+    draw = w.add("WanVideoWanDrawWanMoveTracks", [], images=(image, 0), tracks=(move, 1))
+    w.add("VHS_VideoCombine", {"frame_rate": 16, "filename_prefix": "tracks", "format": "video/h264-mp4"},
+          images=(draw, 0))
+    _save(w, _sampler(w, model, text, move), vae)
+    conv = convert(w.doc(), "wrapper_draw_tracks")
+    assert f"(WanVideoWanDrawWanMoveTracks, #{draw}) draws the Wan-Move tracks over 'LoadImage' (#{image})'s " \
+           "pictures ('images')" in _said(conv)

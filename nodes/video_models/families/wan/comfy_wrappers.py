@@ -22,6 +22,7 @@ from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
 from . import comfy_wrapper_embeds as more
 from . import comfy_wrapper_control as control
+from . import comfy_wrapper_draw as draw
 from . import comfy_wrapper_talk as talk
 from . import comfy_wrapper_v2v as v2v
 from .comfy_wrapper_loras import expand as expand_loras
@@ -115,6 +116,7 @@ class _Translation(PackTranslation):
         self.decoders()
         self.samplers()
         talk.unread_patches(self)
+        draw.said(self)
 
     def link(self, n: CNode, name: str) -> tuple[str, int] | None:
         return n.links.get(name)
