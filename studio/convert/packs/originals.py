@@ -5,27 +5,16 @@ copies the wrapper's nodes and adds its machine settings (a load_device input an
 (WanVideoImageToVideoEncodeMultiGPU) reads as the node the translation reads (packs/twins.py). Stdlib."""
 from __future__ import annotations
 
-import functools
 from typing import Callable
 
 from .. import catalogue
-from .made_types import _data, made_type
-
-
-@functools.lru_cache(maxsize=64)
-def _copies() -> dict[str, str]:
-    """{a copied node type: the name of the first copy declaring it}."""
-    out: dict[str, str] = {}
-    for name, d in sorted((_data().get("declared") or {}).items()):
-        if isinstance(d, dict) and isinstance(d.get("class"), str):
-            out.setdefault(d["class"], name)
-    return out
+from .made_types import copy_of, made_type
 
 
 def original(name: str, machine: Callable[[str, str], bool]) -> catalogue.NodeType | None:
     """Node type ``name`` as a copy declares it, its inputs and trailing outputs that set the machine (``machine``:
     a setting's name and type -> True) left out; None where no copy declares it."""
-    copy = _copies().get(name)
+    copy = copy_of(name)
     t = made_type(copy) if copy else None
     if t is None or t.inputs is None or not t.outputs:
         return None
