@@ -105,3 +105,21 @@ def test_the_wrappers_drawing_of_wanmove_tracks_is_said_not_made():
     conv = convert(w.doc(), "wrapper_draw_tracks")
     assert f"(WanVideoWanDrawWanMoveTracks, #{draw}) draws the Wan-Move tracks over 'LoadImage' (#{image})'s " \
            "pictures ('images')" in _said(conv)
+
+
+def test_embeds_beside_a_second_passs_samples_are_said_unread_unless_the_first_pass_reads_them():
+    w = UI()
+    model, text, vae = _common(w)
+    image = w.add("LoadImage", ["cat.png", "image"])
+    shared = w.add("WanVideoImageToVideoEncode", [832, 480, 81, 0.0, 1.0, 1.0, True], vae=(vae, 0),
+                   start_image=(image, 0))
+    own = w.add("WanVideoImageToVideoEncode", [832, 480, 81, 0.0, 1.0, 1.0, True], vae=(vae, 0),
+                start_image=(image, 0))
+    high = _sampler(w, model, text, shared, widgets=(8, 1.0, 5.0, 1, "fixed", True, "unipc", 0, 1.0, False, "comfy", 0, 4))
+    low = _sampler(w, model, text, own, widgets=(8, 1.0, 5.0, 1, "fixed", True, "unipc", 0, 1.0, False, "comfy", 4, -1),
+                   samples=(high, 0))
+    _save(w, low, vae)
+    said = _said(convert(w.doc(), "wrapper_two_embeds"))
+    assert f"'WanVideoSampler' (#{low}) continues the latent it is given (samples) and is also given image_embeds " \
+           f"from 'WanVideoImageToVideoEncode' (WanVideoImageToVideoEncode, #{own})" in said
+    assert f"#{shared}): those embeds" not in said

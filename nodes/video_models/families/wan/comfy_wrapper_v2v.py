@@ -16,6 +16,8 @@ def noise_shape(t, sampler: CNode) -> None:
     extra_latents is a start image, read elsewhere): taken as the pass's noise shape, said."""
     src = t.link(sampler, "image_embeds")
     emb = t.wf.nodes.get(src[0]) if src else None
+    if emb is not None and emb.cls != EMPTY and t.link(sampler, "samples") is not None:
+        t.__dict__.setdefault("beside_samples", []).append((sampler, emb))  # said unless another pass reads them
     if emb is None or emb.cls != EMPTY or t.link(emb, "extra_latents") or t.link(sampler, "samples") is None:
         return
     line = (f"'{emb.title or emb.shown_cls}' ({emb.shown_cls}, #{emb.id}) gives the video-to-video sampler "
@@ -26,3 +28,15 @@ def noise_shape(t, sampler: CNode) -> None:
     if line not in t.said:
         t.said.append(line)
     t.wf.taken.add(emb.id)
+
+
+def unread_embeds(t) -> None:
+    """Embeds given to a sampler beside the samples it continues, which no pass read (the sampler reads its samples):
+    said, naming both (after every sampler is read: a pair of experts sharing one embeds node reads them once)."""
+    for sampler, emb in getattr(t, "beside_samples", ()):
+        now = t.wf.nodes.get(emb.id)
+        if now is not emb or emb.id in t.wf.taken or emb.id in t.latents:
+            continue  # read by another pass (made into a core node in its place), or taken
+        t.said.append(f"'{sampler.title or sampler.shown_cls}' (#{sampler.id}) continues the latent it is given "
+                      f"(samples) and is also given image_embeds from '{emb.title or emb.shown_cls}' ({emb.shown_cls}, "
+                      f"#{emb.id}): those embeds (their pictures, size and conditioning) are not read")

@@ -115,6 +115,7 @@ class _Translation(PackTranslation):
         self.texts()
         self.decoders()
         self.samplers()
+        v2v.unread_embeds(self)
         talk.unread_patches(self)
         draw.said(self)
 
