@@ -14,12 +14,15 @@ def _said(conv) -> str:
     return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
 
 
-def _control(w: UI, model_file: str, percents=(0.0, 1.0), add=True):
+def _control(w: UI, model_file: str, percents=(0.0, 1.0), add=True, empty=False):
     model, text, vae = _common(w)
     w.nodes[model - 1]["widgets_values"][0] = model_file
     clip = w.add("VHS_LoadVideo", {"video": "pose.mp4"})
     lat = w.add("WanVideoEncode", [True, 272, 272, 144, 128, 0.0, 1.0], vae=(vae, 0), image=(clip, 0))
-    if add:
+    if empty:
+        empty_embeds = w.add("WanVideoEmptyEmbeds", [640, 368, 49])
+        emb = w.add("WanVideoAddControlEmbeds", list(percents), embeds=(empty_embeds, 0), latents=(lat, 0))
+    elif add:
         image = w.add("LoadImage", ["rabbit.png", "image"])
         enc = w.add("WanVideoImageToVideoEncode", [832, 480, 81, 0.0, 1.0, 1.0, True], vae=(vae, 0),
                     start_image=(image, 0))
@@ -52,6 +55,15 @@ def test_control_embeds_alone_on_a_fun_control_model_are_a_control_clip_take():
     _control(w, FUN, add=False)
     conv = convert(w.doc(), "wrapper_fun_control_alone")
     assert [t["generator"] for t in conv.tasks] == ["video_models.wan_fun_control"]
+
+
+def test_control_added_to_empty_embeds_is_a_control_clip_take_at_their_size():
+    w = UI()
+    _control(w, FUN, empty=True)
+    conv = convert(w.doc(), "wrapper_fun_control_empty")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.wan_fun_control"]
+    gen = _nodes(conv, "video_models.wan_fun_control")[0].params
+    assert (gen["width"], gen["height"], gen["frames"]) == (640, 368, 49)
 
 
 def test_control_embeds_on_a_plain_model_with_a_control_lora_hold_the_task():
@@ -115,9 +127,9 @@ def test_embeds_beside_a_second_passs_samples_are_said_unread_unless_the_first_p
                    start_image=(image, 0))
     own = w.add("WanVideoImageToVideoEncode", [832, 480, 81, 0.0, 1.0, 1.0, True], vae=(vae, 0),
                 start_image=(image, 0))
-    high = _sampler(w, model, text, shared, widgets=(8, 1.0, 5.0, 1, "fixed", True, "unipc", 0, 1.0, False, "comfy", 0, 4))
-    low = _sampler(w, model, text, own, widgets=(8, 1.0, 5.0, 1, "fixed", True, "unipc", 0, 1.0, False, "comfy", 4, -1),
-                   samples=(high, 0))
+    settings = (8, 1.0, 5.0, 1, "fixed", True, "unipc", 0, 1.0, False, "comfy")
+    high = _sampler(w, model, text, shared, widgets=settings + (0, 4))
+    low = _sampler(w, model, text, own, widgets=settings + (4, -1), samples=(high, 0))
     _save(w, low, vae)
     said = _said(convert(w.doc(), "wrapper_two_embeds"))
     assert f"'WanVideoSampler' (#{low}) continues the latent it is given (samples) and is also given image_embeds " \

@@ -22,5 +22,6 @@ def original(name: str, machine: Callable[[str, str], bool]) -> catalogue.NodeTy
     while len(outs) > 1 and machine(outs[-1].name or "", outs[-1].type):
         outs.pop()
     ins = tuple(i for i in t.inputs if not machine(i.name, i.type))
-    pack = t.category.rsplit("/", 1)[-1] or t.pack  # (the copy's category names the copied pack: multigpu/WanVideoWrapper)
+    pack = t.category.rsplit("/", 1)[-1] or t.pack  # (the copy's category names the copied pack:
+    # multigpu/WanVideoWrapper)
     return catalogue.NodeType(name, pack, "", t.category, "", ins, tuple(outs))

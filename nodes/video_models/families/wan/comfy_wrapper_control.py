@@ -2,10 +2,10 @@
 (Studio's Wan Fun Control: a control clip, and a start image where one is given). The wrapper's nodes.py (Apache-2.0,
 read for meaning, nothing copied): WanVideoControlEmbeds takes the control clip's latents ('latents', a
 WanVideoEncode of the clip) alone; WanVideoAddControlEmbeds adds them ('latents') to other embeds ('embeds': a
-WanVideoImageToVideoEncode's start image, size and length); both steer from start_percent to end_percent of the steps
-and may take Fun 1.1's reference latent (fun_ref_image). The same nodes feed a control LoRA on a plain Wan model,
-which Studio has no counterpart for: only a model whose file names Fun Control is read so, else the node is kept as
-it is and the task held with its sentence. Called by comfy_wrappers' translation (``t``); plain stdlib."""
+WanVideoImageToVideoEncode's start image, size and length, or a WanVideoEmptyEmbeds' size and length); both
+steer from start_percent to end_percent of the steps and may take Fun 1.1's reference latent (fun_ref_image). The
+same nodes feed a control LoRA on a plain Wan model, which Studio has no counterpart for: only a model whose file
+names Fun Control is read so, else the node is kept as it is and the task held with its sentence. Called by comfy_wrappers' translation (``t``); plain stdlib."""
 from __future__ import annotations
 
 from studio.convert.api import CNode, finite
@@ -15,6 +15,7 @@ TYPES = ("WanVideoControlEmbeds", "WanVideoAddControlEmbeds")
 WIDGETS = {"WanVideoControlEmbeds": ("start_percent", "end_percent"),
            "WanVideoAddControlEmbeds": ("start_percent", "end_percent")}
 I2V = "WanVideoImageToVideoEncode"
+EMPTY = "WanVideoEmptyEmbeds"  # text and a control clip: the take's size and length its
 ENCODES = {"WanVideoEncode": "image", "VAEEncode": "pixels"}  # (decoders() reads the wrapper's encode as VAEEncode)
 
 
@@ -35,7 +36,8 @@ def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None):
         return None
     emb_src = t.link(n, "embeds")
     emb = t.wf.nodes.get(emb_src[0]) if emb_src else None
-    if n.cls == "WanVideoAddControlEmbeds" and (emb is None or emb.cls != I2V):
+    if n.cls == "WanVideoAddControlEmbeds" and (emb is None or emb.cls not in (I2V, EMPTY)
+                                                or t.link(emb, "extra_latents")):
         return None  # control added to embeds Studio does not read with it (VACE's, another's): held
     w = t.named(n)
     start, end = w.get("start_percent"), w.get("end_percent")
@@ -50,10 +52,11 @@ def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None):
     if emb is not None:
         e = t.named(emb)
         size.update(width=e.get("width"), height=e.get("height"), length=e.get("num_frames"))
-        links.update(start_image=t.link(emb, "start_image"), clip_vision_output=t.link(emb, "clip_embeds"))
-        links["vae"] = links["vae"] or t.link(emb, "vae")
+        if emb.cls == I2V:
+            links.update(start_image=t.link(emb, "start_image"), clip_vision_output=t.link(emb, "clip_embeds"))
+            links["vae"] = links["vae"] or t.link(emb, "vae")
         for k in ("end_image", "control_embeds", "temporal_mask", "extra_latents", "add_cond_latents"):
-            if k in emb.links:
+            if k in emb.links and emb.cls == I2V:
                 t.said.append(f"{_name(emb)}'s {k} is not taken: Studio's Wan Fun Control reads the control clip and "
                               "the start image")
         t.wf.taken.add(emb.id)
