@@ -5,7 +5,8 @@ WanVideoEncode of the clip) alone; WanVideoAddControlEmbeds adds them ('latents'
 WanVideoImageToVideoEncode's start image, size and length, or a WanVideoEmptyEmbeds' size and length); both
 steer from start_percent to end_percent of the steps and may take Fun 1.1's reference latent (fun_ref_image). The
 same nodes feed a control LoRA on a plain Wan model, which Studio has no counterpart for: only a model whose file
-names Fun Control is read so, else the node is kept as it is and the task held with its sentence. Called by comfy_wrappers' translation (``t``); plain stdlib."""
+names Fun Control is read so, else the node is kept as it is and the task held with its sentence. Called by
+comfy_wrappers' translation (``t``); plain stdlib."""
 from __future__ import annotations
 
 from studio.convert.api import CNode, finite
