@@ -1,7 +1,8 @@
 """kijai's ComfyUI-WanVideoWrapper's WanVideoWanDrawWanMoveTracks: it draws Wan-Move's tracks over the pictures it is
 given (its 'images': the start image repeated, or the made video), to look at the tracks; the take does not read it.
 The converted graph does not make that picture: said in one sentence naming the node and its input, never lost
-silently, with Studio's own node for it (motion.draw_tracks, 'Draw Tracks': Keypoints drawn over a clip). Called by comfy_wrappers' translation (``t``); plain stdlib."""
+silently, with Studio's own node for it (motion.draw_tracks, 'Draw Tracks': Keypoints drawn over a clip).
+Called by comfy_wrappers' translation (``t``); plain stdlib."""
 from __future__ import annotations
 
 DRAW = "WanVideoWanDrawWanMoveTracks"
