@@ -1,7 +1,8 @@
 """kijai's ComfyUI-WanVideoWrapper video to video: a WanVideoSampler given an encoded clip (its 'samples') still takes
 an 'image_embeds', most often a WanVideoEmptyEmbeds. The wrapper's nodes.py (Apache-2.0, read for meaning, nothing
 copied) makes that node's width, height and num_frames only the shape of the noise, and mixes the noise with the
-clip's latents, so both must be the same shape: the node gives the pass its size and length, which are the clip's.
+clip's latents, so both are the same size (later versions pad a clip shorter than num_frames by repeating its first
+latent frame at the start): the node gives the pass its size and length, which are the clip's.
 Studio's video to video takes its size and length from the clip, so the node is read (taken) with one sentence
 saying so. Called by comfy_wrappers' translation (``t``, a studio.convert.api.PackTranslation); plain stdlib."""
 from __future__ import annotations
@@ -23,8 +24,9 @@ def noise_shape(t, sampler: CNode) -> None:
     line = (f"'{emb.title or emb.shown_cls}' ({emb.shown_cls}, #{emb.id}) gives the video-to-video sampler "
             f"'{sampler.title or sampler.shown_cls}' (#{sampler.id}) only its noise's shape (its width, height and "
             "num_frames), which the "
-            "wrapper requires to be that of the clip it is given (samples): Studio's video to video takes its size "
-            "and length from that clip")
+            "wrapper matches to the clip it is given (samples): Studio's video to video takes its size and length "
+            "from that clip (a num_frames longer than the clip, which later wrapper versions fill by repeating the "
+            "clip's first frame at its start, is not made)")
     if line not in t.said:
         t.said.append(line)
     t.wf.taken.add(emb.id)
