@@ -135,3 +135,19 @@ def test_embeds_beside_a_second_passs_samples_are_said_unread_unless_the_first_p
     assert f"'WanVideoSampler' (#{low}) continues the latent it is given (samples) and is also given image_embeds " \
            f"from 'WanVideoImageToVideoEncode' (WanVideoImageToVideoEncode, #{own})" in said
     assert f"#{shared}): those embeds" not in said
+
+
+def test_the_wrappers_scheduler_node_gives_the_sampler_its_steps_shift_and_scheduler():
+    w = UI()
+    model, text, vae = _common(w)
+    emb = w.add("WanVideoEmptyEmbeds", [832, 480, 81])
+    sigmas = w.add("BasicScheduler", ["simple", 20, 1.0])
+    sched = w.add("WanVideoScheduler", ["euler", 12, 8.0, 0, -1], sigmas=(sigmas, 0))
+    s = _sampler(w, model, text, emb, steps=(sched, 1), shift=(sched, 2), scheduler=(sched, 3))
+    _save(w, s, vae)
+    conv = convert(w.doc(), "wrapper_scheduler")
+    gen = _nodes(conv, "video_models.text_to_video")[0].params
+    assert (gen["steps"], gen["shift"]) == (12, 8.0)
+    assert str(sched) not in conv.dropped
+    assert f"(WanVideoScheduler, #{sched})'s sigmas from 'BasicScheduler' (BasicScheduler, #{sigmas}) are not " \
+           "taken" in _said(conv)

@@ -23,6 +23,7 @@ from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 from . import comfy_wrapper_embeds as more
 from . import comfy_wrapper_control as control
 from . import comfy_wrapper_draw as draw
+from . import comfy_wrapper_scheduler as scheduler
 from . import comfy_wrapper_talk as talk
 from . import comfy_wrapper_v2v as v2v
 from .comfy_wrapper_loras import expand as expand_loras
@@ -114,10 +115,13 @@ class _Translation(PackTranslation):
         self.loaders()
         self.texts()
         self.decoders()
+        schedulers = scheduler.read_by_samplers(self)
         self.samplers()
+        scheduler.taken(self, schedulers)
         v2v.unread_embeds(self)
         talk.unread_patches(self)
         draw.said(self)
+        scheduler.said(self)
 
     def link(self, n: CNode, name: str) -> tuple[str, int] | None:
         return n.links.get(name)
