@@ -71,7 +71,9 @@ def test_control_embeds_on_a_plain_model_with_a_control_lora_hold_the_task():
     _control(w, "Wan2_1-T2V-1_3B_bf16.safetensors", add=False)
     conv = convert(w.doc(), "wrapper_control_lora")
     assert [t["generator"] for t in conv.tasks] == [None]  # held with its sentence, never a plain text to video
-    assert "WanVideoControlEmbeds" in _said(conv)
+    assert "control clip's latents on 'Wan2_1-T2V-1_3B_bf16.safetensors', a file not named as Wan Fun Control " \
+           "(Studio reads them for a Fun Control model only" in _said(conv)
+    assert "made by WanVideoControlEmbeds for the sampler's 'image_embeds'" in _said(conv)
 
 
 def test_empty_embeds_beside_a_video_to_video_clip_are_its_noise_shape_said():
@@ -151,3 +153,17 @@ def test_the_wrappers_scheduler_node_gives_the_sampler_its_steps_shift_and_sched
     assert str(sched) not in conv.dropped
     assert f"(WanVideoScheduler, #{sched})'s sigmas from 'BasicScheduler' (BasicScheduler, #{sigmas}) are not " \
            "taken" in _said(conv)
+
+
+def test_a_low_noise_expert_on_a_plain_model_continues_the_fun_control_take():
+    w = UI()
+    emb = _control(w, FUN)  # the high-noise expert on the Fun Control model, its sampler saved
+    high = len(w.nodes) - 2  # (_save adds the decode and the output after the sampler)
+    plain = w.add("WanVideoModelLoader", ["Wan2_2-I2V-A14B-LOW_fp8.safetensors", "fp16", "fp8_e4m3fn",
+                                          "offload_device", "sdpa"])
+    text = next(n["id"] for n in w.nodes if n["type"] == "WanVideoTextEncode")
+    low = _sampler(w, plain, text, emb, samples=(high, 0))
+    w.nodes.insert(0, w.nodes.pop())  # the low-noise expert first in the file (it reads its samples, not the embeds)
+    conv = convert(w.doc(), "wrapper_fun_control_two")
+    assert "video_models.wan_fun_control" in [t["generator"] for t in conv.tasks]
+    assert f"#{low}" not in "".join(line for line in conv.log if "not a Wan Fun Control" in line)

@@ -5,7 +5,7 @@ WanVideoEncode of the clip) alone; WanVideoAddControlEmbeds adds them ('latents'
 WanVideoImageToVideoEncode's start image, size and length, or a WanVideoEmptyEmbeds' size and length); both
 steer from start_percent to end_percent of the steps and may take Fun 1.1's reference latent (fun_ref_image). The
 same nodes feed a control LoRA on a plain Wan model, which Studio has no counterpart for: only a model whose file
-names Fun Control is read so, else the node is kept as it is and the task held with its sentence. Called by
+names Fun Control is read so, else the task is held in one sentence naming the model file. Called by
 comfy_wrappers' translation (``t``); plain stdlib."""
 from __future__ import annotations
 
@@ -27,7 +27,12 @@ def _name(n: CNode) -> str:
 def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None):
     """Control embeds ``n`` as WanFunControlToVideo in its place: (latent, positive, negative); None (kept as it is,
     the task held) where the sampler's model is not a Fun Control model, or the clip's pixels cannot be traced."""
-    name = (t.model_name(t.link(sampler, "model")) or "").lower() if sampler is not None else ""
+    model = (t.model_name(t.link(sampler, "model")) or "") if sampler is not None else ""  # (a second expert
+    name = model.lower()  # continuing the take reads its samples, not these embeds)
+    if sampler is not None and model and ("fun" not in name or "control" not in name):
+        words = (f"a control clip's latents on '{model}', a file not named as Wan Fun Control (Studio reads them "
+                 "for a Fun Control model only; the wrapper also gives them to a control LoRA)")
+        return t.held(sampler, "image_embeds", words), pos, neg  # held in one sentence naming the node and model
     if "fun" not in name or "control" not in name:
         return None
     src = t.link(n, "latents")
