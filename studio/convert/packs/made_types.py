@@ -61,3 +61,9 @@ def made_type(name: str) -> catalogue.NodeType | None:
 def copied(name: str) -> str | None:
     """The class a type a pack makes copies, by its name (MultiGPU's WanVideoBlockSwapMultiGPU: WanVideoBlockSwap)."""
     return (_data().get("declared", {}).get(name) or {}).get("class")
+
+
+def copy_of(cls: str) -> str | None:
+    """The first type (by name) a pack makes as a copy of class ``cls``; None where it makes none."""
+    return next((name for name, d in sorted((_data().get("declared") or {}).items())
+                 if isinstance(d, dict) and d.get("class") == cls), None)

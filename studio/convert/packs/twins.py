@@ -24,6 +24,7 @@ from ..reading.subgraphs import CONTROL
 from ..reading.workflow import ALIASES, WIDGETS, CNode, Workflow
 from ..tracing.tasks import tasks
 from .made_types import copied, made_type
+from .originals import original
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "twins.json")
 MEDIA = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO"})
@@ -89,8 +90,15 @@ def _targets(made: bool) -> tuple:
     WanVideoWrapper's sampler with a device added), the pack's own variants being its family's to read."""
     translated = _translated() if made else set()
     names = set(WIDGETS) | set(families.declared()) | translated
-    found = [t for n in sorted(names) if _role(t := catalogue.node_type(n), n in translated)]
+    found = [t for n in sorted(names) if _role(t := _read_type(n, n in translated), n in translated)]
     return tuple(t for t in found if t.name not in ALIASES)
+
+
+def _read_type(name: str, translated: bool):
+    """The type a twin is read as: the catalogue's; for one a pack translation reads that the catalogue lacks, as a
+    copy of it declares it (originals.py)."""
+    t = catalogue.node_type(name)
+    return t if t is not None or not translated else original(name, _machine)
 
 
 @functools.lru_cache(maxsize=512)
@@ -141,7 +149,7 @@ def _plan(n: CNode) -> _Plan | None:
     found = twin_of(n.cls) if n.enabled and not n.origin else None
     if found is None:
         return None
-    t, r = declared(n.cls), catalogue.node_type(found[0])
+    t, r = declared(n.cls), _read_type(found[0], True)
     mine = {v: k for k, v in found[1].items()}  # the twin's input -> the read type's
     named = dict(n.widgets) if n.widgets else by_types.widget_names_of(t, n.raw)
     if t.inputs is None:  # a settings node's copy (its settings are said by the reading of the original)

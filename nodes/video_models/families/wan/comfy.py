@@ -18,6 +18,7 @@ from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
 from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate as wrapper_translate
 from .comfy_wrappers import TRANSLATED
+from .comfy_wrapper_scheduler import PASS_VALUES as SCHEDULER_VALUES, WIDGETS as SCHEDULER_WIDGETS
 from .comfy_videox_fun import translate as fun_translate
 from .comfy_videox_fun_tasks import FUN_TASKS, FUN_WIDGETS
 from .humo.humo_rate import FPS as HUMO_FPS  # HuMo's frame rate: its Whisper features are made at it
@@ -250,6 +251,7 @@ WIDGETS = {
 TASKS[HELD] = Task("a video", None, family="Wan", read=held_task("Wan"))
 TASKS.update(FUN_TASKS)  # VideoX-Fun's VACE sampler read as its task node (comfy_videox_fun)
 WIDGETS.update(FUN_WIDGETS)
+WIDGETS.update(SCHEDULER_WIDGETS)  # the wrapper's WanVideoScheduler: its values passed on (pass_values)
 
 
 def translate(wf):
@@ -265,7 +267,7 @@ MAPPING = ComfyMapping(
     widgets=WIDGETS, pack_nodes=PACK_NODES,
     hooks={"file_names_version": True, "experts": "Wan 2.2 A14B",
            "tracks": lambda params: "ATI" if params.get("tracks_as") == "ati" else "Wan-Move",
-           "pass_values": {"WanCameraEmbedding": ("width", "height", "length")},  # passed on as given
+           "pass_values": {"WanCameraEmbedding": ("width", "height", "length"), **SCHEDULER_VALUES},  # as given
            # kijai's ComfyUI-WanAnimatePreprocess (read for meaning) on Wan Animate's pose and face clips:
            # PoseAndFaceDetection finds the poses (output 0) and crops the face (output 1), DrawViTPose draws them
            "steps": {"DrawViTPose": "pose", "PoseAndFaceDetection": "face"}})

@@ -21,7 +21,11 @@ from __future__ import annotations
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
 from . import comfy_wrapper_embeds as more
+from . import comfy_wrapper_control as control
+from . import comfy_wrapper_draw as draw
+from . import comfy_wrapper_scheduler as scheduler
 from . import comfy_wrapper_talk as talk
+from . import comfy_wrapper_v2v as v2v
 from .comfy_wrapper_loras import expand as expand_loras
 
 # each wrapper node's settings in the order a UI file saves them (API files name them)
@@ -52,7 +56,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
                               "pose_strength", "face_strength", "tiled_vae"),
 }
 WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
-                "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS})
+                "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS, **control.WIDGETS})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
@@ -93,7 +97,7 @@ HELD = "WanVideoWrapperHeldInput"
 MODEL_CONTROLS = {"WanVideoControlnet": "a control clip (ControlNet)"}
 LOADER_TYPES = ("WanVideoModelLoader", "WanVideoVAELoader", "LoadWanVideoT5TextEncoder", "LoadWanVideoClipTextEncoder")
 THROUGH = {"WanVideoVACEEncode": more.vace, "WanVideoAddWanMoveTracks": more.wanmove,  # the prompts through them
-           talk.I2V: talk.infinitetalk}
+           talk.I2V: talk.infinitetalk, **dict.fromkeys(control.TYPES, control.fun_control)}
 TEXT_TYPES = ("WanVideoTextEncode", "WanVideoTextEncodeSingle", "WanVideoTextEncodeCached")
 
 
@@ -111,8 +115,13 @@ class _Translation(PackTranslation):
         self.loaders()
         self.texts()
         self.decoders()
+        schedulers = scheduler.read_by_samplers(self)
         self.samplers()
+        scheduler.taken(self, schedulers)
+        v2v.unread_embeds(self)
         talk.unread_patches(self)
+        draw.said(self)
+        scheduler.said(self)
 
     def link(self, n: CNode, name: str) -> tuple[str, int] | None:
         return n.links.get(name)
@@ -291,6 +300,7 @@ class _Translation(PackTranslation):
                 latent = src
         if samples is not None:  # a pass that continues another's latent (a second expert, video to video)
             latent = samples
+            v2v.noise_shape(self, n)
         if samples is not None and "multitalk_embeds" in n.links:  # InfiniteTalk video to video: a voice lip-syncing
             # a source clip; Studio's InfiniteTalk starts from one image, and a restyle without the voice is another
             # video: the task held in one sentence naming the voice, never a plain restyle (issue 112)

@@ -1,0 +1,75 @@
+"""kijai's ComfyUI-WanVideoWrapper's control embeds on a Wan Fun Control model, read as ComfyUI's WanFunControlToVideo
+(Studio's Wan Fun Control: a control clip, and a start image where one is given). The wrapper's nodes.py (Apache-2.0,
+read for meaning, nothing copied): WanVideoControlEmbeds takes the control clip's latents ('latents', a
+WanVideoEncode of the clip) alone; WanVideoAddControlEmbeds adds them ('latents') to other embeds ('embeds': a
+WanVideoImageToVideoEncode's start image, size and length, or a WanVideoEmptyEmbeds' size and length); both
+steer from start_percent to end_percent of the steps and may take Fun 1.1's reference latent (fun_ref_image). The
+same nodes feed a control LoRA on a plain Wan model, which Studio has no counterpart for: only a model whose file
+names Fun Control is read so, else the task is held in one sentence naming the model file. Called by
+comfy_wrappers' translation (``t``); plain stdlib."""
+from __future__ import annotations
+
+from studio.convert.api import CNode, finite
+from studio.core.shown import number
+
+TYPES = ("WanVideoControlEmbeds", "WanVideoAddControlEmbeds")
+WIDGETS = {"WanVideoControlEmbeds": ("start_percent", "end_percent"),
+           "WanVideoAddControlEmbeds": ("start_percent", "end_percent")}
+I2V = "WanVideoImageToVideoEncode"
+EMPTY = "WanVideoEmptyEmbeds"  # text and a control clip: the take's size and length its
+ENCODES = {"WanVideoEncode": "image", "VAEEncode": "pixels"}  # (decoders() reads the wrapper's encode as VAEEncode)
+
+
+def _name(n: CNode) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None):
+    """Control embeds ``n`` as WanFunControlToVideo in its place: (latent, positive, negative); None (kept as it is,
+    the task held) where the sampler's model is not a Fun Control model, or the clip's pixels cannot be traced."""
+    model = (t.model_name(t.link(sampler, "model")) or "") if sampler is not None else ""  # (a second expert
+    name = model.lower()  # continuing the take reads its samples, not these embeds)
+    if sampler is not None and model and ("fun" not in name or "control" not in name):
+        words = (f"a control clip's latents on '{model}', a file not named as Wan Fun Control (Studio reads them "
+                 "for a Fun Control model only; the wrapper also gives them to a control LoRA)")
+        return t.held(sampler, "image_embeds", words), pos, neg  # held in one sentence naming the node and model
+    if "fun" not in name or "control" not in name:
+        return None
+    src = t.link(n, "latents")
+    enc = t.wf.nodes.get(src[0]) if src else None
+    clip = t.link(enc, ENCODES[enc.cls]) if enc is not None and enc.cls in ENCODES else None
+    if clip is None:
+        return None
+    emb_src = t.link(n, "embeds")
+    emb = t.wf.nodes.get(emb_src[0]) if emb_src else None
+    if n.cls == "WanVideoAddControlEmbeds" and (emb is None or emb.cls not in (I2V, EMPTY)
+                                                or t.link(emb, "extra_latents")):
+        return None  # control added to embeds Studio does not read with it (VACE's, another's): held
+    w = t.named(n)
+    start, end = w.get("start_percent"), w.get("end_percent")
+    if (finite(start) and start > 0) or (finite(end) and end < 1):
+        t.said.append(f"{_name(n)} steers only from {number(start or 0)} to {number(end if finite(end) else 1)} of the "
+                      "steps (start_percent, end_percent): not taken, Studio's Wan Fun Control steers every step")
+    if "fun_ref_image" in n.links:
+        t.said.append(f"{_name(n)}'s fun_ref_image (Fun 1.1's reference latent) is not taken: Studio's Wan Fun Control "
+                      "reads the control clip and the start image")
+    links = {"positive": pos, "negative": neg, "vae": t.link(enc, "vae"), "control_video": clip}
+    size = {"batch_size": 1}
+    if emb is not None:
+        e = t.named(emb)
+        size.update(width=e.get("width"), height=e.get("height"), length=e.get("num_frames"))
+        if emb.cls == I2V:
+            links.update(start_image=t.link(emb, "start_image"), clip_vision_output=t.link(emb, "clip_embeds"))
+            links["vae"] = links["vae"] or t.link(emb, "vae")
+        for k in ("end_image", "control_embeds", "temporal_mask", "extra_latents", "add_cond_latents"):
+            if k in emb.links and emb.cls == I2V:
+                t.said.append(f"{_name(emb)}'s {k} is not taken: Studio's Wan Fun Control reads the control clip and "
+                              "the start image")
+        t.wf.taken.add(emb.id)
+    else:  # the take's shape is the control latents' (the wrapper's): the size and length of the control clip
+        size.update(width=None, height=None, length=None)
+    t.wf.taken.add(enc.id)
+    c = t.core(n, "WanFunControlToVideo", {k: v for k, v in size.items() if v is not None},
+               {k: v for k, v in links.items() if v is not None})
+    c.ports.update(control_video="latents", start_image="embeds", clip_vision_output="embeds")
+    return (c.id, 2), (c.id, 0), (c.id, 1)
