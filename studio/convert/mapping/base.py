@@ -50,6 +50,7 @@ class BuilderBase:
         self.keyframe_strength: float | None = None
         self.pad: CNode | None = None  # an outpaint's ImagePadForOutpaint
         self.unmade: set[str] = set()  # the generator's inputs the workflow gives but Studio cannot make (intent)
+        self.unmade_from: dict[str, str | None] = {}  # such an input -> the node it starts from, in words (origins)
         self.motion: dict[str, tuple[str, str]] = {}  # generator input -> a family's tracks, a camera path
         self.extra: dict = {}  # the generator's settings read from how its inputs are made
         self.stage: dict | None = None  # a family's later stage (LTX-2's upsampler and refine): Generator.stage
