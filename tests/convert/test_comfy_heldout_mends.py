@@ -87,3 +87,10 @@ def test_a_rate_wired_from_a_node_not_worked_out_is_said_so_not_called_none():
     said.clear()
     ledger.rate_setting(CNode("13", "CreateVideo"), "fps", "fast", said)
     assert "fps 'fast' is not a frame rate" in said[0]
+
+
+def test_a_value_refused_names_the_node_it_was_read_from_not_the_sampler():
+    doc = _api_i2v({"class_type": "LoadImage", "inputs": {"image": "fox.png"}})
+    doc["7"]["inputs"]["width"] = "WIDTH"  # a server's template: a placeholder where the number goes
+    line = next(x for x in convert(doc, "template").log if "'width' 'WIDTH' not taken" in x)
+    assert line.endswith("(from 'WanImageToVideo' #7)")

@@ -53,6 +53,10 @@ class SettingsReading:
             seed %= SEED_MAX
         guidance_2 = rest[0].cfg if rest and len(loaders) > 1 else None
         shift = next((as_float(x) for x in shifts if isinstance(x, (int, float)) and not isinstance(x, bool)), None)
+        # the node each setting is read from where it is not the sampler (a value refused names it: mapping.base)
+        self.param_at = {k: n for k, n in (("seed", main.at.get("seed")), ("steps", main.at.get("steps")),
+                                           ("guidance", main.at.get("cfg")), ("width", latent), ("height", latent),
+                                           ("frames", latent)) if n is not None}
         return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": guidance,
                 "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
                 "fps": self.fps_of(up), "sampler": studio_sampler(main.sampler) if self._flow() else "auto",

@@ -64,11 +64,6 @@ def _by_index(nodes: dict[str, Any], n: Any, declared: list[str], t: Any) -> tup
             want = f"{next(iter(heads))}{k}"
             return True, want if want in declared else None
         return True, next((x for _, i, x in numbered if i == base + k - first), None)
-    heads = {h for h, _, _ in numbered}
-    whole = [k for k, v in n.widgets.items() if isinstance(v, int) and not isinstance(v, bool) and k not in n.links]
-    if t is None and len(heads) == 1 and len(whole) == 1:  # a switch no pack declares: its one whole-number
-        want = f"{next(iter(heads))}{n.widgets[whole[0]]}"  # setting names its input by number (input_1, input_2)
-        return True, want if want in declared else None
     return False, None
 
 
