@@ -94,3 +94,13 @@ def test_a_value_refused_names_the_node_it_was_read_from_not_the_sampler():
     doc["7"]["inputs"]["width"] = "WIDTH"  # a server's template: a placeholder where the number goes
     line = next(x for x in convert(doc, "template").log if "'width' 'WIDTH' not taken" in x)
     assert line.endswith("(from 'WanImageToVideo' #7)")
+
+
+def test_a_latent_made_by_a_node_studio_does_not_read_has_its_size_said_not_dropped():
+    doc = _api_i2v({"class_type": "LoadImage", "inputs": {"image": "fox.png"}})
+    doc["1"]["inputs"]["unet_name"] = "wan2.1_t2v_1.3B_fp16.safetensors"
+    doc["7"] = {"class_type": "TimelineDirector", "inputs": {"timeline": "{}"}}  # a pack's director, no declared types
+    doc["8"]["inputs"].update(positive=["5", 0], negative=["6", 0], latent_image=["7", 0])
+    said = _said(convert(doc, "director"))
+    assert ("the take's size and length come from ComfyUI's 'TimelineDirector' (TimelineDirector, #7), which Studio "
+            "does not read") in said

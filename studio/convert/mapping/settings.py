@@ -38,6 +38,11 @@ class SettingsReading:
         if latent is not None:
             w, h, frames = (wf.value(latent, k) for k in ("width", "height", "length"))
             frames = frames if frames is not None else wf.value(latent, "video_frames")  # SVD's
+        if latent is not None and latent is self.maker and w is None and h is None and frames is None:
+            said.append(f"the take's size and length come from ComfyUI's '{latent.title or latent.shown_cls}' "
+                        f"({latent.shown_cls}, #{latent.id}), which Studio does not read: the generator's own are used "
+                        "(set its 'width', 'height' and 'frames' to the workflow's)")
+            self.out.log.append(f"{self.name}: {said[-1]}")
         ups = sum(1 for n in up if n.cls in families.lookup("upscalers"))  # a family's latent upscaler
         if self.stage is not None and self.stage.get("line") is not None:  # the family's stages in one line
             said.insert(0, self.stage["line"]({**self.stage, "prompt": pos}, w, h))
