@@ -104,3 +104,10 @@ def test_a_latent_made_by_a_node_studio_does_not_read_has_its_size_said_not_drop
     said = _said(convert(doc, "director"))
     assert ("the take's size and length come from ComfyUI's 'TimelineDirector' (TimelineDirector, #7), which Studio "
             "does not read") in said
+
+
+def test_a_number_node_whose_name_says_no_cast_is_not_read_as_one():
+    from studio.convert.reading.casts import cast_input
+    said_cast = CNode("1", "IntToFloat", in_types={"int_value": "INT"}, out_types=["FLOAT"])
+    other = CNode("2", "PhotoInterpolation", in_types={"frames": "INT"}, out_types=["FLOAT"])
+    assert cast_input(said_cast) == "int_value" and cast_input(other) is None

@@ -11,7 +11,8 @@ from typing import Any
 from .. import catalogue
 
 NUMBERS = ("INT", "FLOAT")
-SAYS_CAST = re.compile(r"(?i)conver|to_?(int|float|number)\b|to(int|float|number)")
+# 'conversion' (a category), 'IntToFloat' / 'int_to_float' / 'To Int' (a name): not 'PhotoInterpolation'
+SAYS_CAST = re.compile(r"(?i:conver)|To(Int|Float|Number)|(?i:(?:^|[^a-z])to[ _]?(int|float|number)\b)")
 
 
 def cast_input(n) -> str | None:
