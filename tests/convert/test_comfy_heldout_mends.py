@@ -111,3 +111,10 @@ def test_a_number_node_whose_name_says_no_cast_is_not_read_as_one():
     said_cast = CNode("1", "IntToFloat", in_types={"int_value": "INT"}, out_types=["FLOAT"])
     other = CNode("2", "PhotoInterpolation", in_types={"frames": "INT"}, out_types=["FLOAT"])
     assert cast_input(said_cast) == "int_value" and cast_input(other) is None
+
+
+def test_an_api_files_input_types_are_its_packs_declared_ones():
+    from studio.convert.tracing.roles import in_type
+    enc = CNode("240", "CLIPTextEncode", links={"text": ("274", 0), "clip": ("243", 0)})  # an API file: no types saved
+    assert in_type(enc, "text") == "STRING" and in_type(enc, "clip") == "CLIP"
+    assert in_type(CNode("9", "NoPackDeclaresThis"), "image") == "IMAGE"  # else by its name, as before

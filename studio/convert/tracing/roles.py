@@ -9,6 +9,7 @@ run; a family's own pack's nodes in its mapping's ``pack_nodes``), so a node Stu
 Plain data and stdlib."""
 from __future__ import annotations
 
+from .. import catalogue
 from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
 
@@ -41,8 +42,17 @@ SAMPLER_TYPES = ("KSampler", "KSamplerAdvanced", "SamplerCustom", "SamplerCustom
 
 
 def in_type(n: CNode, name: str) -> str:
-    """The type of ``n``'s input ``name``: as the file says, else by its name ('' unknown)."""
-    return n.in_types.get(name) or NAME_TYPES.get(name) or NAME_TYPES.get(name.rstrip("_0123456789"), "")
+    """The type of ``n``'s input ``name``: as the file says, else as its pack declares it (an API file names no
+    types: a CLIPTextEncode's 'text' wired from a prompt enhancer is a STRING, not a file's way in), else by its
+    name ('' unknown)."""
+    kind = n.in_types.get(name)
+    if kind:
+        return kind
+    t = catalogue.node_type(n.origin or n.cls)
+    declared = t.input(name) if t is not None and t.inputs is not None else None
+    if declared is not None and isinstance(declared.type, str) and declared.type not in ("", "*"):
+        return declared.type
+    return NAME_TYPES.get(name) or NAME_TYPES.get(name.rstrip("_0123456789"), "")
 
 
 def is_latent_input(n: CNode, name: str) -> bool:
