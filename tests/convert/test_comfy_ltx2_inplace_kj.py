@@ -88,7 +88,8 @@ def test_a_start_image_made_by_nodes_studio_does_not_read_holds_the_take():
     conv = convert(doc, "picked")
     assert conv.graph.validate() == []
     assert not _nodes(conv, "video_models.ltx2")
-    assert conv.log[0].startswith("This workflow makes image to video with LTX-2; Studio cannot make the start image")
+    assert conv.log[0].startswith("This workflow makes image to video with LTX-2; Studio cannot read the start image "
+                                  "ComfyUI's 'LTXRandomFolderImage' (LTXRandomFolderImage, #99) gives")
 
 
 @pytest.mark.parametrize("thumbnail", [0, 250_000, 3_000_000])

@@ -50,6 +50,8 @@ class BuilderBase:
         self.keyframe_strength: float | None = None
         self.pad: CNode | None = None  # an outpaint's ImagePadForOutpaint
         self.unmade: set[str] = set()  # the generator's inputs the workflow gives but Studio cannot make (intent)
+        self.unmade_from: dict[str, str | None] = {}  # such an input -> the node it starts from, in words (origins)
+        self.param_at: dict[str, CNode] = {}  # a generator setting -> the node it was read from (settings._params)
         self.motion: dict[str, tuple[str, str]] = {}  # generator input -> a family's tracks, a camera path
         self.extra: dict = {}  # the generator's settings read from how its inputs are made
         self.stage: dict | None = None  # a family's later stage (LTX-2's upsampler and refine): Generator.stage
@@ -64,7 +66,10 @@ class BuilderBase:
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
 
-    def add(self, type_id: str, params: dict, at: CNode | None, title: str | None = None, mode: str = "normal") -> str:
+    def add(self, type_id: str, params: dict, at: CNode | None, title: str | None = None, mode: str = "normal",
+            at_of: dict | None = None) -> str:
+        """A Studio node of ``params``; a value it cannot take said naming ``at`` (or ``at_of``'s node for that
+        setting: the workflow's node it was read from)."""
         spec = self.g.registry.get(type_id)
         known = {p.name for p in spec.params}
         kept = {}
@@ -75,7 +80,7 @@ class BuilderBase:
                 spec.coerce_params({k: v})
                 kept[k] = v
             except StudioError as e:  # a value Studio cannot take (out of range, of another kind): said
-                kept.update(self._fitted(spec, k, v, e, at))
+                kept.update(self._fitted(spec, k, v, e, (at_of or {}).get(k) or at))
         pos = (at.pos[0], at.pos[1]) if at is not None else None
         nid = self.g.add_node(type_id, kept, title=title, mode=mode, pos=pos).id
         if at is not None:  # a server answers in the workflow's node ids (studio.serve)

@@ -12,6 +12,7 @@ from ..tracing.roles import generates, in_type
 from ..tracing.tasks import I2V, LATENT_NAMES, T2V, V2V, Task, conditioning_task, task_node, task_of, tasks
 from ..tracing.walks import FILE_TYPES, adds_noise, find_loader, sampler_denoise
 from ..tracing import resizes
+from ..tracing.origins import unread_origin
 from . import control_steps, mask_steps
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
@@ -173,6 +174,7 @@ class IntentReading:
             said.append(f"{node.of(port)} is made by ComfyUI nodes Studio does not convert (see "
                         f"their note): connect one to the generator's '{into}'")
             self.unmade.add(into)
+            self.unmade_from.setdefault(into, unread_origin(self.wf, node, port))
             return
         loader, slot, via = found
         made = next((n for n in via if generates(self.wf, n)), None)

@@ -30,7 +30,7 @@ class Making:
                                                  **({"expert": expert} if expert != "auto" else {})}, at)
             self.g.connect(*model_out, lid, "model")
             model_out = (lid, "model")
-        gen = self.add(task, params, first)
+        gen = self.add(task, params, first, at_of=self.param_at)
         self.g.connect(*model_out, gen, "model")
         ports = {i.name for i in self.g.registry.get(task).inputs}
         for into, (loader, slot, steps) in inputs.items():

@@ -60,7 +60,7 @@ class OutputStage:
             return False
         self.pass_key = o.key  # this output's samplers (a file read by another pass alone is not its model's)
         self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
-        self.unmade = set()
+        self.unmade, self.unmade_from = set(), {}
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
         o.task, o.latent, o.inputs, spec = self._task(o.first, up, o.said)
         o.fam = family(model_file(self.wf, o.loaders[0]) if o.loaders else None, spec, up)
@@ -113,8 +113,10 @@ class OutputStage:
         if (task == I2V or "image" in self.unmade) and "image" not in o.inputs and "image" not in self.motion:
             # its start image made by a pass
             # Studio does not convert (a family's generator too: without it, it would make another video)
-            self._hold(save, Task("image to video", None, family=fam, cannot="make the start image the workflow "
-                                  "generates first (with ComfyUI nodes it does not convert)"), fam, o.latent, loaders, up)
+            origin = self.unmade_from.get("image")  # (tracing.origins: a picture no pass makes, named)
+            cannot = (f"read the start image {origin} gives (a node it does not convert)" if origin else
+                      "make the start image the workflow generates first (with ComfyUI nodes it does not convert)")
+            self._hold(save, Task("image to video", None, family=fam, cannot=cannot), fam, o.latent, loaders, up)
             return True
         keys = [k for k in self.unmade if k.startswith("keyframe_")]
         if keys and not any(k == "image" or k.startswith("keyframe_") for k in o.inputs):  # its only keyframes made by

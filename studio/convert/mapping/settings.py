@@ -38,6 +38,11 @@ class SettingsReading:
         if latent is not None:
             w, h, frames = (wf.value(latent, k) for k in ("width", "height", "length"))
             frames = frames if frames is not None else wf.value(latent, "video_frames")  # SVD's
+        if latent is not None and latent is self.maker and w is None and h is None and frames is None:
+            said.append(f"the take's size and length come from ComfyUI's '{latent.title or latent.shown_cls}' "
+                        f"({latent.shown_cls}, #{latent.id}), which Studio does not read: the generator's own are used "
+                        "(set its 'width', 'height' and 'frames' to the workflow's)")
+            self.out.log.append(f"{self.name}: {said[-1]}")
         ups = sum(1 for n in up if n.cls in families.lookup("upscalers"))  # a family's latent upscaler
         if self.stage is not None and self.stage.get("line") is not None:  # the family's stages in one line
             said.insert(0, self.stage["line"]({**self.stage, "prompt": pos}, w, h))
@@ -53,6 +58,10 @@ class SettingsReading:
             seed %= SEED_MAX
         guidance_2 = rest[0].cfg if rest and len(loaders) > 1 else None
         shift = next((as_float(x) for x in shifts if isinstance(x, (int, float)) and not isinstance(x, bool)), None)
+        # the node each setting is read from where it is not the sampler (a value refused names it: mapping.base)
+        self.param_at = {k: n for k, n in (("seed", main.at.get("seed")), ("steps", main.at.get("steps")),
+                                           ("guidance", main.at.get("cfg")), ("width", latent), ("height", latent),
+                                           ("frames", latent)) if n is not None}
         return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": guidance,
                 "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
                 "fps": self.fps_of(up), "sampler": studio_sampler(main.sampler) if self._flow() else "auto",

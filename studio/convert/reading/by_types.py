@@ -120,8 +120,8 @@ def primitive(n, slot: int) -> Any:
     v = n.widgets.get(t.widgets[0].name)
     if t.widgets[0].type == "STRING" and kind in ("INT", "FLOAT") and isinstance(v, str):  # a number typed as text
         v = _number_text(v, kind)  # (ComfyLiterals' Int and Float: a text widget giving a number)
-    elif t.widgets[0].type != kind:
-        return None
+    elif t.widgets[0].type != kind and not (t.widgets[0].type == "STRING" and kind in ("INT", "FLOAT")):
+        return None  # (that text widget saved as the number itself, as an API file has it: taken as it is)
     if kind == "INT" and "seed" in t.name.lower() and isinstance(v, int) and v < 0:
         return None  # a seed node's -1: a new seed each run
     want = {"INT": int, "FLOAT": (int, float), "STRING": str, "BOOLEAN": bool}[kind]

@@ -16,7 +16,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, chosen, subgraphs, variants
+from . import by_types, casts, sliders, subgraphs, variants
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -350,11 +350,14 @@ class Workflow:
         if c == "GetImageSize":
             size = self.image_size(self.source(node, "image"), depth)
             return size[slot] if size and slot < 2 else None
+        if (slid := sliders.slider_value(node, slot)) is not None:  # a slider's value, by its declared types
+            return slid
+        if slot == 0 and (into := casts.cast_input(node)) is not None:  # a number cast, by its declared types
+            return casts.cast_value(node, self.value(node, into, depth))
         if (expr := by_types.expression(node)) is not None:  # a pack's math node, by its declared types
             names = {k: self.value(node, k, depth) for k in expr[1]}
             return by_types.expression_output(node, slot, evaluate(str(self.value(node, expr[0], depth) or ""), names))
         v = constant(node, slot)
-        v = v if v is not None else chosen.value(node, slot)  # a pack's slider: the widget its switch chooses
         return v if v is not None else by_types.primitive(node, slot)  # a pack's constant, by its declared types
 
     def image_size(self, node: CNode | None, depth: int = 0) -> tuple[int, int] | None:
@@ -446,7 +449,7 @@ class _Level:
             name = frontend.getter_name(w) if w is not None else None
             if name is None:
                 break
-            if w["type"] == frontend.SET:  # its own output passes its input on
+            if frontend.is_set(w):  # its own output passes its input on
                 ins = [i for i in w.get("inputs") or [] if isinstance(i, dict)]
                 src = self.raw_source(w, ins[0]) if ins else None
             elif name in self.local:

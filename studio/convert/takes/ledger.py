@@ -365,6 +365,14 @@ def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, sa
 MAX_RATE = 240.0  # frames a second a workflow's frame rate may say (Studio's own limit)
 
 
+def _unknown(n: CNode, name: str, v: Any) -> str | None:
+    """Where ``v`` is None for a setting wired from a node Studio cannot work out: that said (no value of the
+    workflow's to call wrong); else None."""
+    if v is None and name in n.links:
+        return f"'{n.title or n.shown_cls}' (#{n.id})'s {name} is given by a node Studio cannot work out when converting"
+    return None
+
+
 def _named(n: CNode, name: str, v: Any) -> str:
     from ..values.shown import shown
     return f"'{n.title or n.shown_cls}' (#{n.id})'s {name} {shown(v)}"
@@ -377,7 +385,8 @@ def whole_setting(n: CNode, name: str, v: Any, said: list[str], lo: int = 0, hi:
     if isinstance(v, int) and not isinstance(v, bool) and v >= lo and (hi is None or v <= hi):
         return v
     rng = f"from {lo}" + (f" to {hi:,}" if hi is not None else "")
-    said.append(f"{_named(n, name, v)} is not a whole number {rng}" + (f": {instead}" if instead else ""))
+    said.append((_unknown(n, name, v) or f"{_named(n, name, v)} is not a whole number {rng}")
+                + (f": {instead}" if instead else ""))
     return None
 
 
@@ -396,8 +405,8 @@ def rate_setting(n: CNode, name: str, v: Any, said: list[str], instead: str = ""
     from ..values.shown import as_float
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return as_float(v)
-    said.append(f"{_named(n, name, v)} is not a frame rate (a number above 0, at most {MAX_RATE:g})"
-                + (f": {instead}" if instead else ""))
+    said.append((_unknown(n, name, v) or f"{_named(n, name, v)} is not a frame rate (a number above 0, at most "
+                 f"{MAX_RATE:g})") + (f": {instead}" if instead else ""))
     return None
 
 

@@ -42,16 +42,17 @@ SAMPLER_TYPES = ("KSampler", "KSamplerAdvanced", "SamplerCustom", "SamplerCustom
 
 
 def in_type(n: CNode, name: str) -> str:
-    """The type of ``n``'s input ``name``: as the file says, else by its name, else as its pack declares it (an API
-    file's caption joined into a prompt: a text, not a picture carried on); '' unknown."""
-    return n.in_types.get(name) or NAME_TYPES.get(name) or NAME_TYPES.get(name.rstrip("_0123456789")) \
-        or _declared(n, name)
-
-
-def _declared(n: CNode, name: str) -> str:
-    t = catalogue.node_type(n.shown_cls)
-    i = next((i for i in t.inputs or () if i.name == name), None) if t is not None else None
-    return i.type if i is not None and i.type != "COMBO" else ""
+    """The type of ``n``'s input ``name``: as the file says, else as its pack declares it (an API file names no
+    types: a CLIPTextEncode's 'text' wired from a prompt enhancer, or a caption joined into a prompt, is a STRING, not
+    a file's way in), else by its name ('' unknown)."""
+    kind = n.in_types.get(name)
+    if kind:
+        return kind
+    t = catalogue.node_type(n.origin or n.cls)
+    declared = t.input(name) if t is not None and t.inputs is not None else None
+    if declared is not None and isinstance(declared.type, str) and declared.type not in ("", "*", "COMBO"):
+        return declared.type
+    return NAME_TYPES.get(name) or NAME_TYPES.get(name.rstrip("_0123456789"), "")
 
 
 def is_latent_input(n: CNode, name: str) -> bool:

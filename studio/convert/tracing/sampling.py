@@ -64,6 +64,7 @@ class Sampling:
     extra: dict = field(default_factory=dict)  # LTXVScheduler's shifts, ManualSigmas' values
     used: set = field(default_factory=set)  # the helper nodes read (KSamplerSelect, RandomNoise, ...)
     said: list = field(default_factory=list)  # what its guider sets that the generator does not take
+    at: dict = field(default_factory=dict)  # a setting read from a helper node -> that node (its sentences name it)
 
     def inputs(self, wf: Workflow) -> CNode:
         """The node whose model / positive / negative inputs this sampler uses (its guider's for
@@ -105,10 +106,12 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
         if noise is not None:
             out.seed = _num(val(noise, "noise_seed"), int)
             out.used.add(noise.id)
+            out.at["seed"] = noise
         if guider is not None:
             cfg, out.said = guider_cfg(wf, guider)
             out.cfg = _num(cfg, float)
             out.used.add(guider.id)
+            out.at["cfg"] = guider
     sel = wf.source(s, "sampler")
     if sel is not None:
         out.sampler = _str(val(sel, "sampler_name"))
@@ -116,6 +119,7 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
     sig = wf.source(s, "sigmas")
     if sig is not None:
         out.used.add(sig.id)
+        out.at["steps"] = sig
         if sig.cls == "BasicScheduler" or sig.cls in families.lookup("schedulers"):  # or a family's
             out.steps = _num(val(sig, "steps"), int)
             out.scheduler = _str(val(sig, "scheduler")) if sig.cls == "BasicScheduler" else None

@@ -7,7 +7,9 @@ through no link at all. Read for their meaning (KJNodes ``web/js/setgetnodes.js`
 the rules here are written from those descriptions:
 
 - **Set/Get**: a ``GetNode`` gives what the ``SetNode`` of the same name (its first setting) in its own graph is
-  given, else the one in the graph around it; a SetNode's own output passes its input on.
+  given, else the one in the graph around it; a SetNode's own output passes its input on. Easy-Use's
+  ``easy getNode``/``easy setNode`` are the same frontend-only pair (its ``getset.js``, from diffus3's, marks them
+  virtual nodes: never queued), read alike.
 - **Broadcasts**: each wired input of an ``Anything Everywhere`` node (its older ``Anything Everywhere3``,
   ``Anything Everywhere?`` and ``Prompts Everywhere`` too), and each output of a node set to broadcast
   (``properties.ue_convert``), reaches every input of a live node of the same type that has no link and is not a
@@ -27,6 +29,7 @@ import re
 from typing import Any, Callable
 
 GET, SET = "GetNode", "SetNode"
+GETS, SETS = frozenset({GET, "easy getNode"}), frozenset({SET, "easy setNode"})  # the frontend-only pairs
 UE_PREFIX = "Anything Everywhere"
 TYPE_NAME = re.compile(r"[A-Z][A-Z0-9_]*$")  # a broadcaster's '*' input named for the type it carries (WANTEXTENCODER)
 PROMPTS = "Prompts Everywhere"
@@ -47,7 +50,12 @@ def is_wiring(n: dict) -> bool:
     """A node that stands for links (read away): Set/Get, a broadcaster (Seed Everywhere, which holds a value,
     stays a node)."""
     t = str(n.get("type") or "")
-    return t in (GET, SET) or (is_broadcaster(n) and t != "Seed Everywhere")
+    return t in GETS or t in SETS or (is_broadcaster(n) and t != "Seed Everywhere")
+
+
+def is_set(n: dict) -> bool:
+    """A Set node (KJNodes' or Easy-Use's): its own output passes its input on."""
+    return n.get("type") in SETS
 
 
 def _props(n: dict) -> dict:
@@ -305,7 +313,7 @@ def setters(nodes: list[dict], source_of: Callable[[dict, dict], Source | None])
     """Each SetNode's name -> the source its input is given (``source_of``: (node, input) -> source)."""
     out: dict[str, Source] = {}
     for n in nodes:
-        if not isinstance(n, dict) or n.get("type") != SET or not _live(n):
+        if not isinstance(n, dict) or n.get("type") not in SETS or not _live(n):
             continue
         v = n.get("widgets_values")
         name = v[0] if isinstance(v, list) and v else None
@@ -317,7 +325,7 @@ def setters(nodes: list[dict], source_of: Callable[[dict, dict], Source | None])
 
 
 def getter_name(n: dict) -> str | None:
-    if n.get("type") not in (GET, SET):
+    if n.get("type") not in GETS and n.get("type") not in SETS:
         return None
     v = n.get("widgets_values")
     return v[0] if isinstance(v, list) and v and isinstance(v[0], str) else None

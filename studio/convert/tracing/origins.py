@@ -1,0 +1,24 @@
+"""Where a picture a generator is given comes from when no file loader Studio reads lies behind it: made by
+another pass (a sampler or a decoder upstream: the workflow generates it first), else the node the picture starts
+from (a picture held in the workflow as text, a pack's loader Studio does not read), named in words."""
+from __future__ import annotations
+
+from ..reading.workflow import CNode, Workflow
+from .roles import generates, role
+from .walks import upstream
+
+
+def unread_origin(wf: Workflow, node: CNode, port: str) -> str | None:
+    """Words naming the node the picture at ``node``'s ``port`` starts from ("ComfyUI's 'Title' (type, #id)"),
+    where no sampler or decoder upstream makes it; None where one does (the workflow generates it first) or
+    nothing is wired there."""
+    src = node.links.get(port)
+    start = wf.nodes.get(src[0]) if src is not None else None
+    if start is None:
+        return None
+    ups = upstream(wf, start)
+    if any(generates(wf, n) for n in ups):
+        return None
+    roots = [n for n in ups if not n.links and role(wf, n) == "media loader"]
+    at = roots[0] if len(roots) == 1 else start
+    return f"ComfyUI's '{at.title or at.shown_cls}' ({at.shown_cls}, #{at.id})"
