@@ -121,7 +121,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         """The ComfyUI nodes not converted (counted by type for the Log) and the texts of the workflow's notes."""
         dropped, texts, folded = [], [], families.lookup("folded")
         read = {k for k, n in self.wf.nodes.items() if k in self.used or n.cls in FOLDED or n.cls in folded}
-        over = passing.passed_over(self.wf, read)  # steps, settings and constants told by their types
+        over = passing.passed_over(self.wf, read) | self.over  # steps, settings, constants told by their types
         for n in self.wf.nodes.values():
             if n.id in read or n.id in over and not over[n.id]:
                 continue

@@ -14,7 +14,7 @@ from .. import catalogue
 from ..reading import by_types
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
-from . import neighbours
+from . import neighbours, unrun
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
 DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what a sampler takes beside its latent
@@ -28,11 +28,18 @@ def _types(n: CNode) -> tuple[dict[str, str], list[str], str] | None:
     """(input name -> type of its sockets, output types, category) as the pack declares them, else as the UI file
     saved them; None when neither says."""
     t = catalogue.node_type(n.shown_cls)
-    if t is not None and t.inputs is not None and t.outputs is not None:
-        return {i.name: i.type for i in t.sockets}, list(t.output_types), t.category
+    if t is not None and t.inputs is not None and t.outputs is not None:  # a V3 template: the type the file saved
+        ins = {i.name: n.in_types.get(i.name) or i.type if _template(i.type) else i.type for i in t.sockets}
+        outs = [n.out_types[k] if _template(o) and k < len(n.out_types) and n.out_types[k] else o
+                for k, o in enumerate(t.output_types)]
+        return ins, outs, t.category
     if n.out_types:
         return dict(n.in_types), list(n.out_types), ""
     return None
+
+
+def _template(t: str) -> bool:
+    return t.startswith("COMFY_")  # V3's match-type and multi-typed templates: the socket's type is its neighbour's
 
 
 def _settings(wf: Workflow, n: CNode) -> str:
@@ -115,7 +122,8 @@ def passed_over(wf: Workflow, read: set[str]) -> dict[str, str]:
             if said is not None:
                 out[n.id] = said
                 todo.append(n)
-    return out | neighbours.folded(wf, read, out, readers)
+    out |= neighbours.folded(wf, read, out, readers)
+    return out | unrun.never_run(wf, read, out, readers)  # what ComfyUI never runs (reaches no output)
 
 
 def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]]) -> str | None:
