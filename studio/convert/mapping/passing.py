@@ -123,13 +123,50 @@ def passed_over(wf: Workflow, read: set[str]) -> dict[str, str]:
                 out[n.id] = said
                 todo.append(n)
     out |= neighbours.folded(wf, read, out, readers)
-    return out | unrun.never_run(wf, read, out, readers)  # what ComfyUI never runs (reaches no output)
+    out |= unrun.never_run(wf, read, out, readers)  # what ComfyUI never runs (reaches no output)
+    return out | _beside_unconverted(wf, read, out, readers)
 
 
-def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]]) -> str | None:
+def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
+                        readers: dict[str, list[tuple[CNode, str, int]]]) -> dict[str, str]:
+    """The nodes left whose kind their types tell (a step, a value, settings...) though a node they feed is not
+    converted: each said as it is, naming the readers Studio does not convert (what it gives them is lost with them).
+    Looked at from the ends back (a node once all its readers are settled); linear."""
+    left = {k for k, n in wf.nodes.items() if n.enabled and k not in read and k not in out}
+    pending = {k: 0 for k in left}
+    for k in left:
+        for src, _ in wf.nodes[k].links.values():
+            if src in pending:
+                pending[src] += 1
+    todo, said = [k for k, c in pending.items() if c == 0], {}
+    while todo:
+        n = wf.nodes[todo.pop()]
+        rs = [r for r in readers.get(n.id, []) if r[0].enabled]
+        lost = list({r.id: r for r, _, _ in rs if r.id not in read and r.id not in out and r.id not in said}.values())
+        if rs:
+            line = _sentence(wf, n, rs, lost=bool(lost))
+            if line and lost:
+                names = ", ".join(f"'{r.title or r.shown_cls}' ({r.shown_cls}, #{r.id})" for r in lost[:3])
+                line += f"; Studio does not convert {names}{f' and {len(lost) - 3} more' if len(lost) > 3 else ''}"
+            if line is not None:
+                said[n.id] = line
+        for src, _ in n.links.values():
+            if src in pending:
+                pending[src] -= 1
+                if pending[src] == 0:
+                    todo.append(src)
+    return said
+
+
+def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: bool = False) -> str | None:
+    """Its sentence; ``lost``: a reader is not converted (a value is not read there)."""
     kind = _kind(wf, n, rs)
     if kind is None:
         return None
+    if lost and kind not in ("step", "through", "value"):
+        return None  # (a source, a pack's model or settings for a node not converted: listed with it)
+    if kind == "value" and lost:
+        kind = "unread" if all(wf.output(n, s) is not None for _, _, s in rs) else "unknown"
     if kind == "value":
         return ""
     reader, name, _ = rs[0]
