@@ -145,6 +145,8 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
         lost = list({r.id: r for r, _, _ in rs if r.id not in read and r.id not in out and r.id not in said}.values())
         if rs:
             line = _sentence(wf, n, rs, lost=bool(lost))
+            if line is None and not lost:  # a loader of a file or a model feeding only nodes passed over
+                line = neighbours.behind_passed(n, rs, out | said, _settings(wf, n))
             if line and lost:
                 names = ", ".join(f"'{r.title or r.shown_cls}' ({r.shown_cls}, #{r.id})" for r in lost[:3])
                 line += f"; Studio does not convert {names}{f' and {len(lost) - 3} more' if len(lost) > 3 else ''}"
