@@ -129,9 +129,11 @@ def passed_over(wf: Workflow, read: set[str]) -> dict[str, str]:
 
 def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                         readers: dict[str, list[tuple[CNode, str, int]]]) -> dict[str, str]:
-    """The nodes left whose kind their types tell (a step, a value, settings...) though a node they feed is not
-    converted: each said as it is, naming the readers Studio does not convert (what it gives them is lost with them).
-    Looked at from the ends back (a node once all its readers are settled); linear."""
+    """The nodes left whose kind their types tell (a step, a value, a node passing anything on) though a node they
+    feed is not converted: each said as it is, naming the readers Studio does not convert (what it gives them is lost
+    with them). Only a node feeding what is not converted itself: a chain of steps before it stays listed (a branch
+    Studio does not make, an inpainting's masks, is not passed over step by step). Looked at from the ends back (a
+    node once all its readers are settled); linear."""
     left = {k for k, n in wf.nodes.items() if n.enabled and k not in read and k not in out}
     pending = {k: 0 for k in left}
     for k in left:
@@ -143,7 +145,7 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
         n = wf.nodes[todo.pop()]
         rs = [r for r in readers.get(n.id, []) if r[0].enabled]
         lost = list({r.id: r for r, _, _ in rs if r.id not in read and r.id not in out and r.id not in said}.values())
-        if rs:
+        if rs and not any(r.id in said for r, _, _ in rs):  # (one step from what is not converted: no chain said so)
             line = _sentence(wf, n, rs, lost=bool(lost))
             if line is None and not lost:  # a loader of a file or a model feeding only nodes passed over
                 line = neighbours.behind_passed(n, rs, out | said, _settings(wf, n))
