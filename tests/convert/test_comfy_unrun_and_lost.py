@@ -1,9 +1,9 @@
 """Issue 112 (items 2-3): a node ComfyUI never runs (it reaches no output node) is passed over in one sentence
-(mapping/unrun.py); a step or a value feeding a node Studio does not convert is said not applied, naming that node (one
-step: a chain before it stays listed)
-(mapping/passing.py); a V3 template socket (KJNodes' ImageConcatMulti) is typed as the file saved it; the sound
-MiniMax H3 makes with its video, decoded by VAEDecodeAudio, is read where Studio's clip keeps it (reference to video)
-and said lost where Studio's generator gives the video alone (text to video)."""
+(mapping/unrun.py); a step or a value feeding a node Studio does not convert is said not applied, naming that node
+(one step: a chain before it stays listed; mapping/passing.py); a V3 template socket (KJNodes' ImageConcatMulti) is
+typed as the file saved it; the sound MiniMax H3 makes with its video, decoded by VAEDecodeAudio, is read where
+Studio's clip keeps it (reference to video) and said lost where Studio's generator gives the video alone (text to
+video)."""
 from __future__ import annotations
 
 import json
@@ -47,8 +47,9 @@ def test_steps_and_values_feeding_a_node_not_converted_are_said_naming_it():
     over = passing.passed_over(wf, {"1", "5"})
     assert "4" not in over and "6" not in over  # the pack's encoder and its model: not converted, listed
     assert over["3"].startswith("'ImageResizeKJ' (ImageResizeKJ, #3), a step between its 'image' and 'HyVideoEncode' "
-                                "(#4)'s 'image': not applied")
-    assert over["3"].endswith("; Studio does not convert 'HyVideoEncode' (HyVideoEncode, #4)")
+                                "(HyVideoEncode, node 4)'s 'image': not applied")  # (not '#4': listed, not said here)
+    assert over["3"].endswith("; Studio does not convert 'HyVideoEncode' (HyVideoEncode, node 4) (listed with the "
+                              "nodes not converted)")
     assert "2" not in over  # a step before it: a chain towards what is not converted stays listed, not passed over
 
 

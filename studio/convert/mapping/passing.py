@@ -2,8 +2,10 @@
 each said in one true sentence instead of being listed as not converted: a step on a picture's, a clip's, a sound's,
 a latent's or a model's way (its input of the type it gives) into nodes Studio read; a node giving a reader only
 settings of a pack's own type (a block swap, a compile setting, a LoRA pick); a node passing anything on as it is
-(a memory cleaner); a constant whose value was read where it is wired. A node is passed over only when every node
-reading it was read or is itself passed over, so nothing on the way to what Studio makes is lost unsaid. Linear in
+(a memory cleaner); a constant whose value was read where it is wired. A node is passed over when every node
+reading it was read or is itself passed over, so nothing on the way to what Studio makes is lost unsaid; one feeding a
+node not converted is said naming that node (listed itself), a chain before it left listed too; a node ComfyUI never
+runs is said so (unrun.py). Linear in
 the workflow's size. Plain data and stdlib."""
 from __future__ import annotations
 
@@ -146,12 +148,15 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
         rs = [r for r in readers.get(n.id, []) if r[0].enabled]
         lost = list({r.id: r for r, _, _ in rs if r.id not in read and r.id not in out and r.id not in said}.values())
         if rs and not any(r.id in said for r, _, _ in rs):  # (one step from what is not converted: no chain said so)
-            line = _sentence(wf, n, rs, lost=bool(lost))
+            ids = frozenset(r.id for r in lost)
+            rs = sorted(rs, key=lambda r: r[0].id in ids)  # a reader Studio read named first
+            line = _sentence(wf, n, rs, lost=ids)
             if line is None and not lost:  # a loader of a file or a model feeding only nodes passed over
                 line = neighbours.behind_passed(n, rs, out | said, _settings(wf, n))
             if line and lost:
-                names = ", ".join(f"'{r.title or r.shown_cls}' ({r.shown_cls}, #{r.id})" for r in lost[:3])
-                line += f"; Studio does not convert {names}{f' and {len(lost) - 3} more' if len(lost) > 3 else ''}"
+                names = ", ".join(_unconverted(r) for r in lost[:3])
+                line += (f"; Studio does not convert {names}{f' and {len(lost) - 3} more' if len(lost) > 3 else ''}"
+                         " (listed with the nodes not converted)")
             if line is not None:
                 said[n.id] = line
         for src, _ in n.links.values():
@@ -162,8 +167,13 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
     return said
 
 
-def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: bool = False) -> str | None:
-    """Its sentence; ``lost``: a reader is not converted (a value is not read there)."""
+def _unconverted(r: CNode, name: str = "") -> str:
+    """A node not converted, named by its id without '#' (it is listed with the nodes not converted, not said here)."""
+    return f"'{r.title or r.shown_cls}' ({r.shown_cls}, node {r.id})" + (f"'s '{name}'" if name else "")
+
+
+def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: frozenset = frozenset()) -> str | None:
+    """Its sentence; ``lost``: the ids of readers not converted (a value is not read there)."""
     kind = _kind(wf, n, rs)
     if kind is None:
         return None
@@ -174,7 +184,7 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: bo
     if kind == "value":
         return ""
     reader, name, _ = rs[0]
-    into = reader.where(name) + (
+    into = (reader.where(name) if reader.id not in lost else _unconverted(reader, name)) + (
         f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else "")
     settings = _settings(wf, n)
     tail = f" (its settings: {settings})" if settings else ""
