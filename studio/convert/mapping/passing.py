@@ -97,9 +97,10 @@ def _types_only(n: CNode) -> bool:
         w.files or w.upload or w.name.endswith(FILE_ENDS) or w.multiline for w in t.widgets)
 
 
-def passed_over(wf: Workflow, read: set[str]) -> dict[str, str]:
+def passed_over(wf: Workflow, read: set[str], idle: frozenset[str] | None = None) -> dict[str, str]:
     """The enabled nodes not in ``read`` (the ids Studio read, folded ones too) that Studio passes over, by id, each
-    with its sentence; a constant whose value was read gets '' (it is read, nothing to say)."""
+    with its sentence; a constant whose value was read gets '' (it is read, nothing to say). ``idle``: the nodes
+    ComfyUI does not run (unrun.idle of the workflow as saved), else told from ``wf`` as it is."""
     readers: dict[str, list[tuple[CNode, str, int]]] = {}
     for m in wf.nodes.values():
         for name, (src, slot) in m.links.items():
@@ -125,7 +126,7 @@ def passed_over(wf: Workflow, read: set[str]) -> dict[str, str]:
                 out[n.id] = said
                 todo.append(n)
     out |= neighbours.folded(wf, read, out, readers)
-    out |= unrun.never_run(wf, read, out, readers)  # what ComfyUI never runs (reaches no output)
+    out |= unrun.never_run(wf, read, out, readers, unrun.idle(wf) if idle is None else idle)  # what ComfyUI never runs (reaches no output)
     return out | _beside_unconverted(wf, read, out, readers)
 
 

@@ -2,9 +2,9 @@
 ``output_node``) and what they read, through any number of nodes; an enabled node none of whose outputs reaches one
 (an upscaler's model loader whose upscaler was deleted, a resize whose reader was unplugged, a decoded sound nothing
 muxes) makes nothing when the workflow runs, so nothing of it is lost: each is said in one sentence naming what it
-feeds. Said only in a workflow with an output node (one with none runs nothing at all), and a node of a type the
-catalogue does not hold is taken for an output (it may be one), so nothing is said of what may run. Linear in the
-workflow's size. Plain data and stdlib."""
+feeds. Told on the workflow as saved (before a pack's translation rewires it); said only in a workflow with an output
+node (one with none runs nothing at all), and a node of a type the catalogue does not hold is taken for an output (it
+may be one), so nothing is said of what may run. Linear in the workflow's size. Plain data and stdlib."""
 from __future__ import annotations
 
 from .. import catalogue
@@ -17,12 +17,12 @@ def _output(n: CNode) -> bool:
     return t is None or t.inputs is None or t.outputs is None or t.output_node
 
 
-def _ran(wf: Workflow) -> set[str] | None:
-    """The ids of the nodes ComfyUI may run (the enabled outputs and every node feeding them, through any node);
-    None when the workflow has no output node a type says is one."""
+def idle(wf: Workflow) -> frozenset[str]:
+    """The ids of the enabled nodes ComfyUI does not run (none reaches an enabled output, through any node); empty
+    when the workflow has no output node a type says is one."""
     roots = [n for n in wf.nodes.values() if n.enabled and _output(n)]
     if not any(catalogue.node_type(n.shown_cls) is not None for n in roots):
-        return None
+        return frozenset()
     seen, todo = set(), [n.id for n in roots]
     while todo:
         i = todo.pop()
@@ -30,19 +30,17 @@ def _ran(wf: Workflow) -> set[str] | None:
             continue
         seen.add(i)
         todo.extend(src for src, _ in wf.nodes[i].links.values() if src)
-    return seen
+    return frozenset(k for k, n in wf.nodes.items() if n.enabled and k not in seen)
 
 
-def never_run(wf: Workflow, read: set[str], done: dict[str, str],
-              readers: dict[str, list[tuple[CNode, str, int]]]) -> dict[str, str]:
-    """The enabled nodes not read nor already said (``done``) that ComfyUI does not run, by id, each with its
-    sentence."""
-    ran = _ran(wf)
-    if ran is None:
-        return {}
+def never_run(wf: Workflow, read: set[str], done: dict[str, str], readers: dict[str, list[tuple[CNode, str, int]]],
+              unrun: frozenset[str]) -> dict[str, str]:
+    """The nodes of ``unrun`` (idle(wf) of the workflow as saved) still in it, not read nor already said (``done``),
+    by id, each with its sentence."""
     out: dict[str, str] = {}
-    for n in wf.nodes.values():
-        if n.id in ran or n.id in read or n.id in done or not n.enabled:
+    for k in unrun:
+        n = wf.nodes.get(k)
+        if n is None or k in read or k in done or not n.enabled:
             continue
         rs = [(m, name) for m, name, _ in readers.get(n.id, ()) if m.enabled]
         feeds = (f"it feeds only '{rs[0][0].title or rs[0][0].shown_cls}' (#{rs[0][0].id})'s '{rs[0][1]}'"
