@@ -36,8 +36,8 @@ def test_a_step_is_passed_over_only_when_every_reader_is_read():
     assert passing.passed_over(wf, {"1", "3"}) == {"2": "'LTXVPreprocess' (LTXVPreprocess, #2), a step between its "
                                                         "'image' and 'LTXVImgToVideoInplace' (#3)'s 'image' (and 1 more "
                                                         "input): not applied (its settings: img_compression 33); Studio "
-                                                        "does not convert 'PreviewImage' (PreviewImage, node 4) "
-                                                        "(listed with the nodes not converted)"}
+                                                        "does not convert 'PreviewImage' (PreviewImage, node 4), each "
+                                                        "listed in the note of what Studio does not convert"}
     over = passing.passed_over(wf, {"1", "3", "4"})
     assert over == {"2": "'LTXVPreprocess' (LTXVPreprocess, #2), a step between its 'image' and "
                          "'LTXVImgToVideoInplace' (#3)'s 'image' (and 1 more input): not applied (its settings: "

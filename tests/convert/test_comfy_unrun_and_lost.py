@@ -48,8 +48,8 @@ def test_steps_and_values_feeding_a_node_not_converted_are_said_naming_it():
     assert "4" not in over and "6" not in over  # the pack's encoder and its model: not converted, listed
     assert over["3"].startswith("'ImageResizeKJ' (ImageResizeKJ, #3), a step between its 'image' and 'HyVideoEncode' "
                                 "(HyVideoEncode, node 4)'s 'image': not applied")  # (not '#4': listed, not said here)
-    assert over["3"].endswith("; Studio does not convert 'HyVideoEncode' (HyVideoEncode, node 4) (listed with the "
-                              "nodes not converted)")
+    assert over["3"].endswith("; Studio does not convert 'HyVideoEncode' (HyVideoEncode, node 4), each listed in "
+                              "the note of what Studio does not convert")
     assert "2" not in over  # a step before it: a chain towards what is not converted stays listed, not passed over
 
 

@@ -157,7 +157,7 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
             if line and lost:
                 names = ", ".join(_unconverted(r) for r in lost[:3])
                 line += (f"; Studio does not convert {names}{f' and {len(lost) - 3} more' if len(lost) > 3 else ''}"
-                         " (listed with the nodes not converted)")
+                         ", each listed in the note of what Studio does not convert")
             if line is not None:
                 said[n.id] = line
         for src, _ in n.links.values():
