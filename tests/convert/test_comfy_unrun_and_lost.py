@@ -39,11 +39,12 @@ def test_a_node_reaching_no_output_is_said_not_run_and_only_where_the_workflow_h
 def test_steps_and_values_feeding_a_node_not_converted_are_said_naming_it():
     wf = _api({"1": ("LoadImage", {"image": "a.png"}),
                "2": ("GetImageSizeAndCount", {"image": ["1", 0]}),
-               "3": ("ImageResizeKJ", {"image": ["2", 0], "width": 512, "height": 512, "upscale_method": "lanczos",
+               "3": ("ImageResizeKJ", {"image": ["2", 0], "width": ["7", 0], "height": 512, "upscale_method": "lanczos",
                                        "keep_proportion": True, "divisible_by": 2, "crop": "disabled"}),
                "4": ("HyVideoEncode", {"image": ["3", 0], "vae": ["6", 0]}),
                "5": ("VHS_VideoCombine", {"images": ["4", 0], "frame_rate": ["2", 3]}),
-               "6": ("HyVideoVAELoader", {"model_name": "v.safetensors"})})
+               "6": ("HyVideoVAELoader", {"model_name": "v.safetensors"}),
+               "7": ("INTConstant", {"value": 512})})
     over = passing.passed_over(wf, {"1", "5"})
     assert "4" not in over and "6" not in over  # the pack's encoder and its model: not converted, listed
     assert over["3"].startswith("'ImageResizeKJ' (ImageResizeKJ, #3), a step between its 'image' and 'HyVideoEncode' "
@@ -51,6 +52,9 @@ def test_steps_and_values_feeding_a_node_not_converted_are_said_naming_it():
     assert over["3"].endswith("; Studio does not convert 'HyVideoEncode' (HyVideoEncode, node 4), each listed in "
                               "the note of what Studio does not convert")
     assert "2" not in over  # a step before it: a chain towards what is not converted stays listed, not passed over
+    # a value given to that step is not read either (said, not taken for read)
+    assert over["7"] == "'INTConstant' (INTConstant, #7) gives 'ImageResizeKJ' (#3)'s 'width' 512, which Studio does " \
+                        "not read there"
 
 
 def test_a_v3_template_socket_is_typed_as_the_file_saved_it():

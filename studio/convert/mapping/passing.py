@@ -23,6 +23,7 @@ DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what
 MEDIA = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO"})
 PLAIN = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO", "*", ""})
 SETTINGS_CHARS = 160
+VALUES = ("value", "unread", "unknown")  # the kinds of a node giving numbers or text
 FILE_ENDS = ("_name", "_path", "_file")  # a widget naming a file
 
 
@@ -126,7 +127,7 @@ def passed_over(wf: Workflow, read: set[str], idle: frozenset[str] | None = None
                 out[n.id] = said
                 todo.append(n)
     out |= neighbours.folded(wf, read, out, readers)
-    out |= unrun.never_run(wf, read, out, readers, unrun.idle(wf) if idle is None else idle)  # what ComfyUI never runs (reaches no output)
+    out |= unrun.never_run(wf, read, out, readers, unrun.idle(wf) if idle is None else idle)  # (reaching no output)
     return out | _beside_unconverted(wf, read, out, readers)
 
 
@@ -148,10 +149,11 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
         n = wf.nodes[todo.pop()]
         rs = [r for r in readers.get(n.id, []) if r[0].enabled]
         lost = list({r.id: r for r, _, _ in rs if r.id not in read and r.id not in out and r.id not in said}.values())
-        if rs and not any(r.id in said for r, _, _ in rs):  # (one step from what is not converted: no chain said so)
-            ids = frozenset(r.id for r in lost)
+        skipped = frozenset(r.id for r, _, _ in rs if r.id in said)  # readers said so here: not applied either
+        if rs and (not skipped or _kind(wf, n, rs) in VALUES):  # (a step one step from what is not converted, a
+            ids = frozenset(r.id for r in lost)                  # value given to a chain of them)
             rs = sorted(rs, key=lambda r: r[0].id in ids)  # a reader Studio read named first
-            line = _sentence(wf, n, rs, lost=ids)
+            line = _sentence(wf, n, rs, lost=ids, unread=ids | skipped)
             if line is None and not lost:  # a loader of a file or a model feeding only nodes passed over
                 line = neighbours.behind_passed(n, rs, out | said, _settings(wf, n))
             if line and lost:
@@ -173,14 +175,16 @@ def _unconverted(r: CNode, name: str = "") -> str:
     return f"'{r.title or r.shown_cls}' ({r.shown_cls}, node {r.id})" + (f"'s '{name}'" if name else "")
 
 
-def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: frozenset = frozenset()) -> str | None:
-    """Its sentence; ``lost``: the ids of readers not converted (a value is not read there)."""
+def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: frozenset = frozenset(),
+              unread: frozenset = frozenset()) -> str | None:
+    """Its sentence; ``lost``: the ids of readers not converted, ``unread``: those and readers not applied (a value
+    is not read there)."""
     kind = _kind(wf, n, rs)
     if kind is None:
         return None
-    if lost and kind not in ("step", "through", "value"):
+    if unread and kind not in ("step", "through") + VALUES:
         return None  # (a source, a pack's model or settings for a node not converted: listed with it)
-    if kind == "value" and lost:
+    if kind == "value" and unread:
         kind = "unread" if all(wf.output(n, s) is not None for _, _, s in rs) else "unknown"
     if kind == "value":
         return ""
