@@ -143,7 +143,8 @@ def test_a_number_typed_as_text_a_loader_read_for_its_info_and_a_mask_sized_by_v
                "9": ("KSampler", {"latent_image": ["7", 0]})})
     assert wf.output(wf.nodes["1"], 0) == 2.5 and wf.output(wf.nodes["2"], 0) is None  # ComfyLiterals' text numbers
     over = passing.passed_over(wf, {"8", "9"})
-    assert set(over) == {"1", "3", "4", "5", "6", "7"} and over["1"] == ""  # its 2.5 worked out: read
+    assert set(over) == {"1", "3", "4", "5", "6", "7"}  # its 2.5 worked out, but given to a sum Studio does not read:
+    assert over["1"] == "'Float' (Float, #1) gives 'SimpleMath+' (#5)'s 'a' 2.5, which Studio does not read there"
     assert over["3"] == ("'VHS_LoadVideo' (VHS_LoadVideo, #3) is read for what it tells of its file (VHS_VIDEOINFO) by "
                          "'VHS_VideoInfoSource' (#4)'s 'video_info' alone, which Studio does not read: the file is not "
                          "loaded")

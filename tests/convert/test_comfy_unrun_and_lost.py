@@ -1,6 +1,7 @@
 """Issue 112 (items 2-3): a node ComfyUI never runs (it reaches no output node) is passed over in one sentence
 (mapping/unrun.py); a step or a value feeding a node Studio does not convert is said not applied, naming that node
-(one step: a chain before it stays listed; mapping/passing.py); a V3 template socket (KJNodes' ImageConcatMulti) is
+(one step: a chain before it stays listed; mapping/passing.py), a value given to a step not applied is not taken for
+read; a V3 template socket (KJNodes' ImageConcatMulti) is
 typed as the file saved it; the sound MiniMax H3 makes with its video, decoded by VAEDecodeAudio, is read where
 Studio's clip keeps it (reference to video) and said lost where Studio's generator gives the video alone (text to
 video)."""
@@ -98,3 +99,14 @@ def test_the_sound_minimax_h3_makes_is_read_where_studio_keeps_it_and_said_lost_
         line = next(l for l in conv.log if "(VAEDecodeAudio, #" in l)
         assert "decodes the sound" in line and line.endswith("writes it without that sound")
         assert line.split("(VAEDecodeAudio, #")[1].split(")")[0] in conv.passed
+
+
+def test_a_value_given_to_a_step_not_applied_is_not_taken_for_read():
+    wf = _api({"1": ("LoadImage", {"image": "a.png"}),
+               "2": ("INTConstant", {"value": 97}),
+               "3": ("LTXVPreprocess", {"image": ["1", 0], "img_compression": ["2", 0]}),
+               "4": ("LTXVImgToVideoInplace", {"image": ["3", 0], "strength": 1.0})})
+    over = passing.passed_over(wf, {"1", "4"})
+    assert over["3"].startswith("'LTXVPreprocess' (LTXVPreprocess, #3), a step between its 'image' and")
+    assert over["2"] == ("'INTConstant' (INTConstant, #2) gives 'LTXVPreprocess' (#3)'s 'img_compression' 97, which "
+                         "Studio does not read there")  # (was '': read, though the step it sets is not applied)

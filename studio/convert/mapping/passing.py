@@ -4,8 +4,9 @@ a latent's or a model's way (its input of the type it gives) into nodes Studio r
 settings of a pack's own type (a block swap, a compile setting, a LoRA pick); a node passing anything on as it is
 (a memory cleaner); a constant whose value was read where it is wired. A node is passed over when every node
 reading it was read or is itself passed over, so nothing on the way to what Studio makes is lost unsaid; one feeding a
-node not converted is said naming that node (listed itself), a chain before it left listed too; a node ComfyUI never
-runs is said so (unrun.py). Linear in
+node not converted is said naming that node (listed itself), a chain before it left listed too (but a value given to
+it); a value given only to steps not applied is said not read, not taken for read; a node ComfyUI never runs is said
+so (unrun.py). Linear in
 the workflow's size. Plain data and stdlib."""
 from __future__ import annotations
 
@@ -108,6 +109,7 @@ def passed_over(wf: Workflow, read: set[str], idle: frozenset[str] | None = None
             readers.setdefault(src, []).append((m, name, slot))
     neighbours.infer(wf, readers)  # an API file's node the catalogue does not hold: typed by its neighbours
     out: dict[str, str] = {}
+    off: set[str] = set()  # the nodes passed over whose work is not done (all but a value read, a node passing on)
     todo = [m for m in wf.nodes.values() if m.id in read]
     seen: set[str] = set()
     while todo:  # from what was read up through its sources: each node looked at once its readers are settled
@@ -120,19 +122,21 @@ def passed_over(wf: Workflow, read: set[str], idle: frozenset[str] | None = None
             if not all(r.id in read or r.id in out for r, _, _ in rs):
                 continue  # another reader not settled yet (it may be, later, through another way)
             seen.add(n.id)
-            said = _sentence(wf, n, rs)
+            said = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs if r.id in off))
             if said is None:  # feeding only nodes passed over (an upsampler's model file): not applied either
                 said = neighbours.behind_passed(n, rs, out, _settings(wf, n))
             if said is not None:
                 out[n.id] = said
+                if said and _kind(wf, n, rs) != "through":
+                    off.add(n.id)
                 todo.append(n)
     out |= neighbours.folded(wf, read, out, readers)
     out |= unrun.never_run(wf, read, out, readers, unrun.idle(wf) if idle is None else idle)  # (reaching no output)
-    return out | _beside_unconverted(wf, read, out, readers)
+    return out | _beside_unconverted(wf, read, out, readers, off)
 
 
 def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
-                        readers: dict[str, list[tuple[CNode, str, int]]]) -> dict[str, str]:
+                        readers: dict[str, list[tuple[CNode, str, int]]], off: set[str]) -> dict[str, str]:
     """The nodes left whose kind their types tell (a step, a value, a node passing anything on) though a node they
     feed is not converted: each said as it is, naming the readers Studio does not convert (what it gives them is lost
     with them). Only a node feeding what is not converted itself: a chain of steps before it stays listed (a branch
@@ -149,11 +153,11 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
         n = wf.nodes[todo.pop()]
         rs = [r for r in readers.get(n.id, []) if r[0].enabled]
         lost = list({r.id: r for r, _, _ in rs if r.id not in read and r.id not in out and r.id not in said}.values())
-        skipped = frozenset(r.id for r, _, _ in rs if r.id in said)  # readers said so here: not applied either
-        if rs and (not skipped or _kind(wf, n, rs) in VALUES):  # (a step one step from what is not converted, a
-            ids = frozenset(r.id for r in lost)                  # value given to a chain of them)
+        skipped = frozenset(r.id for r, _, _ in rs if r.id in said or r.id in off)  # readers not applied either
+        if rs and (not any(r.id in said for r, _, _ in rs) or _kind(wf, n, rs) in VALUES):  # (a step one step from
+            ids = frozenset(r.id for r in lost)  # what is not converted, a value given to a chain of them)
             rs = sorted(rs, key=lambda r: r[0].id in ids)  # a reader Studio read named first
-            line = _sentence(wf, n, rs, lost=ids, unread=ids | skipped)
+            line = _sentence(wf, n, rs, lost=ids, unread=ids | skipped, beside=True)
             if line is None and not lost:  # a loader of a file or a model feeding only nodes passed over
                 line = neighbours.behind_passed(n, rs, out | said, _settings(wf, n))
             if line and lost:
@@ -176,13 +180,14 @@ def _unconverted(r: CNode, name: str = "") -> str:
 
 
 def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: frozenset = frozenset(),
-              unread: frozenset = frozenset()) -> str | None:
-    """Its sentence; ``lost``: the ids of readers not converted, ``unread``: those and readers not applied (a value
-    is not read there)."""
+              unread: frozenset = frozenset(), beside: bool = False) -> str | None:
+    """Its sentence; ``lost``: the ids of readers not converted, ``unread``: those and readers passed over, not
+    applied (a value is not read there); ``beside``: a reader is not converted (only a step, a value or a node passing
+    on is said so)."""
     kind = _kind(wf, n, rs)
     if kind is None:
         return None
-    if unread and kind not in ("step", "through") + VALUES:
+    if beside and kind not in ("step", "through") + VALUES:
         return None  # (a source, a pack's model or settings for a node not converted: listed with it)
     if kind == "value" and unread:
         kind = "unread" if all(wf.output(n, s) is not None for _, _, s in rs) else "unknown"
