@@ -110,3 +110,9 @@ def test_a_value_given_to_a_step_not_applied_is_not_taken_for_read():
     assert over["3"].startswith("'LTXVPreprocess' (LTXVPreprocess, #3), a step between its 'image' and")
     assert over["2"] == ("'INTConstant' (INTConstant, #2) gives 'LTXVPreprocess' (#3)'s 'img_compression' 97, which "
                          "Studio does not read there")  # (was '': read, though the step it sets is not applied)
+    wf = _api({"1": ("LoadImage", {"image": "a.png"}), "2": ("INTConstant", {"value": 97}),
+               "3": ("LTXVPreprocess", {"image": ["1", 0], "img_compression": ["2", 0]}),
+               "4": ("LTXVImgToVideoInplace", {"image": ["3", 0], "strength": 1.0}),
+               "5": ("EmptyLTXVLatentVideo", {"width": 768, "height": 512, "length": ["2", 0], "batch_size": 1})})
+    assert wf.value(wf.nodes["5"], "length") == 97  # asked for while converting: its value read there
+    assert passing.passed_over(wf, {"1", "4", "5"})["2"] == ""  # read where the latent takes it: read

@@ -6,8 +6,7 @@ settings of a pack's own type (a block swap, a compile setting, a LoRA pick); a 
 reading it was read or is itself passed over, so nothing on the way to what Studio makes is lost unsaid; one feeding a
 node not converted is said naming that node (listed itself), a chain before it left listed too (but a value given to
 it); a value given only to steps not applied is said not read, not taken for read; a node ComfyUI never runs is said
-so (unrun.py). Linear in
-the workflow's size. Plain data and stdlib."""
+so (unrun.py). Linear in the workflow's size. Plain data and stdlib."""
 from __future__ import annotations
 
 import re
@@ -189,7 +188,7 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
         return None
     if beside and kind not in ("step", "through") + VALUES:
         return None  # (a source, a pack's model or settings for a node not converted: listed with it)
-    if kind == "value" and unread:
+    if kind == "value" and unread and all(r.id in unread for r, _, _ in rs):  # (read where one reader reads it)
         kind = "unread" if all(wf.output(n, s) is not None for _, _, s in rs) else "unknown"
     if kind == "value":
         return ""
