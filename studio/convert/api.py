@@ -144,6 +144,7 @@ class Generator:
     made: Callable[[Builder, frozenset], None] | None = None
     sound: bool = False  # it makes sound: every Save Video of it takes its 'audio'
     heard: tuple[str, ...] = ()  # inputs whose sound the Save Video carries (two: mixed)
+    keeps_sound: bool = False  # the clip it gives carries the sound it makes (Save Video writes it)
     shift: float | None = None  # the shift of the scheduler Studio gives its model read from ComfyUI's files
 
 

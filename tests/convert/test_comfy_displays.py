@@ -135,4 +135,6 @@ def test_a_slider_gives_the_widget_its_switch_chooses_and_is_read_where_wired():
     assert (wf.output(n["1"], 0), wf.output(n["2"], 0)) == (0.75, 24)
     assert (wf.output(n["3"], 0), wf.output(n["3"], 1)) == (1, 2.5) and wf.output(n["4"], 0) is None  # wired: unknown
     assert wf.value(n["5"], "length") == 24
-    assert passing.passed_over(wf, {"5"}) == {"2": ""}  # worked out where wired: read (the others read by none)
+    over = passing.passed_over(wf, {"5"})
+    assert over["2"] == ""  # worked out where wired: read (the others read by none)
+    assert set(over) == {"2", "6"} and "which Studio does not read there" in over["6"]  # (given a slider not read)

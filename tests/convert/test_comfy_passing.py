@@ -32,7 +32,12 @@ def test_a_step_is_passed_over_only_when_every_reader_is_read():
                "2": ("LTXVPreprocess", {"image": ["1", 0], "img_compression": 33}),
                "3": ("LTXVImgToVideoInplace", {"image": ["2", 0], "strength": 1.0}),
                "4": ("PreviewImage", {"images": ["2", 0]})})
-    assert passing.passed_over(wf, {"1", "3"}) == {}  # the preview reads it too, not read: not converted
+    # the preview reads it too, not converted: the step is said not applied, naming the preview (listed itself)
+    assert passing.passed_over(wf, {"1", "3"}) == {"2": "'LTXVPreprocess' (LTXVPreprocess, #2), a step between its "
+                                                        "'image' and 'LTXVImgToVideoInplace' (#3)'s 'image' (and 1 more "
+                                                        "input): not applied (its settings: img_compression 33); Studio "
+                                                        "does not convert 'PreviewImage' (PreviewImage, node 4), each "
+                                                        "listed in the note of what Studio does not convert"}
     over = passing.passed_over(wf, {"1", "3", "4"})
     assert over == {"2": "'LTXVPreprocess' (LTXVPreprocess, #2), a step between its 'image' and "
                          "'LTXVImgToVideoInplace' (#3)'s 'image' (and 1 more input): not applied (its settings: "
@@ -85,9 +90,9 @@ def test_a_converted_workflow_lists_the_passed_over_not_as_not_converted():
     conv = convert(doc, "op")
     assert str(op) in conv.passed and str(op) not in conv.dropped
     notes = [n["text"] for n in conv.graph.ui["notes"]]
-    assert any(t.startswith("ComfyUI nodes passed over (1), told by their types:\n- 'LTXVPreprocess' (LTXVPreprocess, "
-                            f"#{op}), a step between its 'image' and 'LTXVAddGuide'") and "img_compression 35" in t
-               for t in notes)
+    assert any(t.startswith("ComfyUI nodes passed over (2), told by their types:\n") and "\n- 'LTXVPreprocess' "
+               f"(LTXVPreprocess, #{op}), a step between its 'image' and 'LTXVAddGuide'" in t and "img_compression 35" in t
+               for t in notes)  # (and the fixture's INTConstant nothing reads: ComfyUI does not run it)
     assert not any(t.startswith("ComfyUI nodes not converted") and f"#{op})" in t for t in notes)
 
 
@@ -138,7 +143,8 @@ def test_a_number_typed_as_text_a_loader_read_for_its_info_and_a_mask_sized_by_v
                "9": ("KSampler", {"latent_image": ["7", 0]})})
     assert wf.output(wf.nodes["1"], 0) == 2.5 and wf.output(wf.nodes["2"], 0) is None  # ComfyLiterals' text numbers
     over = passing.passed_over(wf, {"8", "9"})
-    assert set(over) == {"1", "3", "4", "5", "6", "7"} and over["1"] == ""  # its 2.5 worked out: read
+    assert set(over) == {"1", "3", "4", "5", "6", "7"}  # its 2.5 worked out, but given to a sum Studio does not read:
+    assert over["1"] == "'Float' (Float, #1) gives 'SimpleMath+' (#5)'s 'a' 2.5, which Studio does not read there"
     assert over["3"] == ("'VHS_LoadVideo' (VHS_LoadVideo, #3) is read for what it tells of its file (VHS_VIDEOINFO) by "
                          "'VHS_VideoInfoSource' (#4)'s 'video_info' alone, which Studio does not read: the file is not "
                          "loaded")

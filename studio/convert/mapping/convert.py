@@ -35,7 +35,7 @@ from .making import Making
 from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
-from . import passing
+from . import passing, unrun
 from .settings import SettingsReading
 
 
@@ -124,7 +124,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         dropped, texts, folded = [], [], families.lookup("folded")
         read = {k for k, n in self.wf.nodes.items() if k in self.used or n.cls in FOLDED or n.cls in folded}
         made = bool(self.out.pipelines or self.out.tasks)
-        over = passing.passed_over(self.wf, read, made)  # steps, settings, constants, displays told by their types
+        # steps, settings, constants, displays told by their types
+        over = passing.passed_over(self.wf, read, made, self.idle) | self.over
         for n in self.wf.nodes.values():
             if n.id in read or n.id in over and not over[n.id]:
                 continue
@@ -197,9 +198,11 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         raise WorkflowError(f"'{name}' looks like a ComfyUI workflow but could not be read "
                             f"({type(e).__name__}: {str(e)[:200]})") from None
     try:
+        idle = unrun.idle(wf)  # what ComfyUI does not run of the workflow as saved (before a translation rewires it)
         said = twins.translate(wf) + easy_use.translate(wf) + [x for m in families.mappings() if m.translate for x in m.translate(wf)]
         said += wf.wiring_said  # an input two broadcasts reach at one priority (left unwired, as in ComfyUI)
         b = _Builder(wf, name, registry)
+        b.idle = idle
         if wf.inside:
             b.out.log.append(f"{name}: the workflow is read from the file's '{wf.inside}' (the file holds it inside "
                              "another object)")

@@ -2,9 +2,11 @@
 each said in one true sentence instead of being listed as not converted: a step on a picture's, a clip's, a sound's,
 a latent's or a model's way (its input of the type it gives) into nodes Studio read; a node giving a reader only
 settings of a pack's own type (a block swap, a compile setting, a LoRA pick); a node passing anything on as it is
-(a memory cleaner); a constant whose value was read where it is wired. A node is passed over only when every node
-reading it was read or is itself passed over, so nothing on the way to what Studio makes is lost unsaid. Linear in
-the workflow's size. Plain data and stdlib."""
+(a memory cleaner); a constant whose value was read where it is wired. A node is passed over when every node
+reading it was read or is itself passed over, so nothing on the way to what Studio makes is lost unsaid; one feeding a
+node not converted is said naming that node (listed itself), a chain before it left listed too (but a value given to
+it); a value given only to steps not applied is said not read, not taken for read; a node ComfyUI never runs is said
+so (unrun.py). Linear in the workflow's size. Plain data and stdlib."""
 from __future__ import annotations
 
 import re
@@ -14,7 +16,7 @@ from .. import catalogue
 from ..reading import by_types
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
-from . import displays, neighbours
+from . import displays, neighbours, unrun
 from .dead_ends import dead_ends
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
@@ -22,6 +24,7 @@ DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what
 MEDIA = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO"})
 PLAIN = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO", "*", ""})
 SETTINGS_CHARS = 160
+VALUES = ("value", "unread", "unknown")  # the kinds of a node giving numbers or text
 FILE_ENDS = ("_name", "_path", "_file")  # a widget naming a file
 
 
@@ -29,11 +32,18 @@ def _types(n: CNode) -> tuple[dict[str, str], list[str], str] | None:
     """(input name -> type of its sockets, output types, category) as the pack declares them, else as the UI file
     saved them; None when neither says."""
     t = catalogue.node_type(n.shown_cls)
-    if t is not None and t.inputs is not None and t.outputs is not None:
-        return {i.name: i.type for i in t.sockets}, list(t.output_types), t.category
+    if t is not None and t.inputs is not None and t.outputs is not None:  # a V3 template: the type the file saved
+        ins = {i.name: n.in_types.get(i.name) or i.type if _template(i.type) else i.type for i in t.sockets}
+        outs = [n.out_types[k] if _template(o) and k < len(n.out_types) and n.out_types[k] else o
+                for k, o in enumerate(t.output_types)]
+        return ins, outs, t.category
     if n.out_types:
         return dict(n.in_types), list(n.out_types), ""
     return None
+
+
+def _template(t: str) -> bool:
+    return t.startswith("COMFY_")  # V3's match-type and multi-typed templates: the socket's type is its neighbour's
 
 
 def _settings(wf: Workflow, n: CNode) -> str:
@@ -91,10 +101,12 @@ def _types_only(n: CNode) -> bool:
         w.files or w.upload or w.name.endswith(FILE_ENDS) or w.multiline for w in t.widgets)
 
 
-def passed_over(wf: Workflow, read: set[str], made: bool = False) -> dict[str, str]:
+def passed_over(wf: Workflow, read: set[str], made: bool = False,
+                idle: frozenset[str] | None = None) -> dict[str, str]:
     """The enabled nodes not in ``read`` (the ids Studio read, folded ones too) that Studio passes over, by id, each
     with its sentence; a constant whose value was read gets '' (it is read, nothing to say). ``made``: Studio made an
-    output of the workflow (displays.py: what does not make the video, passed first, its sources' readers settled)."""
+    output of the workflow (displays.py: what does not make the video, passed first, its sources' readers settled).
+    ``idle``: the nodes ComfyUI does not run (unrun.idle of the workflow as saved), else told from ``wf`` as it is."""
     readers: dict[str, list[tuple[CNode, str, int]]] = {}
     for m in wf.nodes.values():
         for name, (src, slot) in m.links.items():
@@ -102,6 +114,7 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False) -> dict[str, s
     neighbours.infer(wf, readers)  # an API file's node the catalogue does not hold: typed by its neighbours
     out: dict[str, str] = displays.passed(wf, read, readers, made)
     dead = dead_ends(wf, readers, read)  # readers whose result goes nowhere: listed themselves, they settle nothing
+    off: set[str] = set()  # the nodes passed over whose work is not done (all but a value read, a node passing on)
     todo = [m for m in wf.nodes.values() if m.id in read]
     seen: set[str] = set()
     while todo:  # from what was read up through its sources: each node looked at once its readers are settled
@@ -115,23 +128,79 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False) -> dict[str, s
             if not all(r.id in read or r.id in out for r, _, _ in rs):
                 continue  # another reader not settled yet (it may be, later, through another way)
             seen.add(n.id)
-            said = _sentence(wf, n, rs)
+            said = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs if r.id in off))
             if said is None:  # feeding only nodes passed over (an upsampler's model file): not applied either
                 said = neighbours.behind_passed(n, rs, out, _settings(wf, n))
             if said is not None:
                 out[n.id] = said
+                if said and _kind(wf, n, rs) != "through":
+                    off.add(n.id)
                 todo.append(n)
-    return out | neighbours.folded(wf, read, out, readers)
+    out |= neighbours.folded(wf, read, out, readers)
+    out |= unrun.never_run(wf, read, out, readers, unrun.idle(wf) if idle is None else idle)  # (reaching no output)
+    return out | _beside_unconverted(wf, read, out, readers, off)
 
 
-def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]]) -> str | None:
+def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
+                        readers: dict[str, list[tuple[CNode, str, int]]], off: set[str]) -> dict[str, str]:
+    """The nodes left whose kind their types tell (a step, a value, a node passing anything on) though a node they
+    feed is not converted: each said as it is, naming the readers Studio does not convert (what it gives them is lost
+    with them). Only a node feeding what is not converted itself: a chain of steps before it stays listed (a branch
+    Studio does not make, an inpainting's masks, is not passed over step by step). Looked at from the ends back (a
+    node once all its readers are settled); linear."""
+    left = {k for k, n in wf.nodes.items() if n.enabled and k not in read and k not in out}
+    pending = {k: 0 for k in left}
+    for k in left:
+        for src, _ in wf.nodes[k].links.values():
+            if src in pending:
+                pending[src] += 1
+    todo, said = [k for k, c in pending.items() if c == 0], {}
+    while todo:
+        n = wf.nodes[todo.pop()]
+        rs = [r for r in readers.get(n.id, []) if r[0].enabled]
+        lost = list({r.id: r for r, _, _ in rs if r.id not in read and r.id not in out and r.id not in said}.values())
+        skipped = frozenset(r.id for r, _, _ in rs if r.id in said or r.id in off)  # readers not applied either
+        if rs and (not any(r.id in said for r, _, _ in rs) or _kind(wf, n, rs) in VALUES):  # (a step one step from
+            ids = frozenset(r.id for r in lost)  # what is not converted, a value given to a chain of them)
+            rs = sorted(rs, key=lambda r: r[0].id in ids)  # a reader Studio read named first
+            line = _sentence(wf, n, rs, lost=ids, unread=ids | skipped, beside=True)
+            if line is None and not lost:  # a loader of a file or a model feeding only nodes passed over
+                line = neighbours.behind_passed(n, rs, out | said, _settings(wf, n))
+            if line and lost:
+                names = ", ".join(_unconverted(r) for r in lost[:3])
+                line += (f"; Studio does not convert {names}{f' and {len(lost) - 3} more' if len(lost) > 3 else ''}"
+                         ", each listed in the note of what Studio does not convert")
+            if line is not None:
+                said[n.id] = line
+        for src, _ in n.links.values():
+            if src in pending:
+                pending[src] -= 1
+                if pending[src] == 0:
+                    todo.append(src)
+    return said
+
+
+def _unconverted(r: CNode, name: str = "") -> str:
+    """A node not converted, named by its id without '#' (it is listed with the nodes not converted, not said here)."""
+    return f"'{r.title or r.shown_cls}' ({r.shown_cls}, node {r.id})" + (f"'s '{name}'" if name else "")
+
+
+def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: frozenset = frozenset(),
+              unread: frozenset = frozenset(), beside: bool = False) -> str | None:
+    """Its sentence; ``lost``: the ids of readers not converted, ``unread``: those and readers passed over, not
+    applied (a value is not read there); ``beside``: a reader is not converted (only a step, a value or a node passing
+    on is said so)."""
     kind = _kind(wf, n, rs)
     if kind is None:
         return None
+    if beside and kind not in ("step", "through") + VALUES:
+        return None  # (a source, a pack's model or settings for a node not converted: listed with it)
+    if kind == "value" and unread and all(r.id in unread for r, _, _ in rs):  # (read where one reader reads it)
+        kind = "unread" if all(wf.output(n, s) is not None for _, _, s in rs) else "unknown"
     if kind == "value":
         return ""
     reader, name, _ = rs[0]
-    into = reader.where(name) + (
+    into = (reader.where(name) if reader.id not in lost else _unconverted(reader, name)) + (
         f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else "")
     settings = _settings(wf, n)
     tail = f" (its settings: {settings})" if settings else ""

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..tracing.walks import find_loader
 from ..reading.workflow import LOADER_NODES, CNode
+from ..families import registry as families
 from ..tracing.roles import role
 
 MUXERS = ("CreateVideo",)  # nodes that put a sound beside the frames before a save (ComfyUI's VIDEO)
@@ -45,7 +46,9 @@ def remux(b: Any, save: CNode, sv: str, said: list[str]) -> None:
     found = find_loader(b.wf, node, name, b.used)
     if found is None:  # a sound the workflow makes with nodes Studio does not convert (a family's is wired above)
         maker = b.wf.source(node, name)
-        if maker is not None and role(b.wf, maker) != "decoder":  # (a decoder's: the generator's own, its family's)
+        if maker is not None and role(b.wf, maker) == "decoder":  # the generator's own: kept on its clip, or said
+            decoded(b, save, sv, maker, said)
+        elif maker is not None:
             said.append(f"the sound '{save.title or save.shown_cls}' (#{save.id}) writes is made by ComfyUI's "
                         f"'{maker.title or maker.shown_cls}' ({maker.shown_cls}, #{maker.id}), which Studio does not "
                         "convert: its Save Video writes the video without it")
@@ -60,3 +63,37 @@ def remux(b: Any, save: CNode, sv: str, said: list[str]) -> None:
     said.append(f"the {what} ({loader.shown_cls}, #{loader.id}) is written with the video, as "
                 f"'{save.title or save.shown_cls}' (#{save.id}) muxes it: Save Video's 'audio'"
                 + (f", without ComfyUI's {', '.join(sorted({n.shown_cls for n in steps}))} on its way" if steps else ""))
+
+
+def _generator(b: Any, sv: str) -> tuple[str, Any] | None:
+    """(the Studio generator whose take Save Video ``sv`` writes, its family's hooks) where the take reaches the save
+    as it is made (no node between them); None otherwise."""
+    link = b.g.input_link(sv, "video")
+    if link is None or link.src not in b.g.nodes:
+        return None
+    return link.src, families.generator(b.g.nodes[link.src].type_id)
+
+
+def decoded(b: Any, save: CNode, sv: str, maker: CNode, said: list[str]) -> None:
+    """A sound decoded from a sampler's latent (ComfyUI's VAEDecodeAudio on the soundtrack a joint video and sound
+    model makes) that ``save`` writes: read where Studio's generator keeps the sound it makes on its clip (Save Video
+    writes it), else passed over in words (the generator gives the video alone). Left as it was where its sampler
+    is not what Studio read."""
+    made = b.wf.source(maker, next((k for k in maker.links if k in ("samples", "latent")), ""))
+    if made is None or made.id not in b.used:
+        return
+    gen = _generator(b, sv)
+    what = f"'{maker.title or maker.shown_cls}' ({maker.shown_cls}, #{maker.id})"
+    if gen is not None and gen[1] is not None and gen[1].keeps_sound:
+        b.used.add(maker.id)
+        said.append(f"the sound {what} decodes from '{made.title or made.shown_cls}' (#{made.id})'s latent for "
+                    f"'{save.title or save.shown_cls}' (#{save.id}) is the soundtrack Studio's "
+                    f"'{b.g.nodes[gen[0]].spec.title}' makes with the video: its clip carries it, Save Video writes it")
+        return
+    if gen is not None and gen[1] is not None and gen[1].sound:
+        return  # (its 'audio' wired into the Save Video above)
+    port = sound_port(b.wf, save)
+    into = f"'{port[0].title or port[0].shown_cls}' (#{port[0].id})'s '{port[1]}'" if port else "the save"
+    b.over[maker.id] = (f"{what} decodes the sound '{made.title or made.shown_cls}' (#{made.id}) makes with the "
+                        f"video, for {into}: Studio's generator gives the video alone, so the Save Video made for "
+                        f"'{save.title or save.shown_cls}' (#{save.id}) writes it without that sound")

@@ -102,7 +102,7 @@ MAPPING = ComfyMapping(
                                           + tuple((f"ref_audios.ref_audio_{i}", f"audio_{i + 1}") for i in range(3)),
                                           "MiniMax H3", read=_minimax_reference),
     },
-    generators=(Generator(MINIMAX_REF, describe=lambda inputs, params: "reference to video"),),
+    generators=(Generator(MINIMAX_REF, keeps_sound=True, describe=lambda inputs, params: "reference to video"),),
     files=(("minimax_h3", "MiniMax H3"),), folder_only=FOLDER_ONLY,
     prompt_nodes={"MiniMaxH3ImageToVideo": "prompt", "MiniMaxH3ReferenceToVideo": "prompt"},  # their own prompt
     widgets=WIDGETS, hooks={"folder_files": _folder_files, "params": _shortest})

@@ -1,0 +1,51 @@
+"""The nodes ComfyUI never runs: it runs a workflow's output nodes (a save, a preview, a shown text: the catalogue's
+``output_node``) and what they read, through any number of nodes; an enabled node none of whose outputs reaches one
+(an upscaler's model loader whose upscaler was deleted, a resize whose reader was unplugged, a decoded sound nothing
+muxes) makes nothing when the workflow runs, so nothing of it is lost: each is said in one sentence naming what it
+feeds. Told on the workflow as saved (before a pack's translation rewires it); said only in a workflow with an output
+node (one with none runs nothing at all), and a node of a type the catalogue does not hold is taken for an output (it
+may be one), so nothing is said of what may run. Linear in the workflow's size. Plain data and stdlib."""
+from __future__ import annotations
+
+from .. import catalogue
+from ..reading.workflow import CNode, Workflow
+
+
+def _output(n: CNode) -> bool:
+    """An output node by its declared type, or a type the catalogue does not hold (it may be one)."""
+    t = catalogue.node_type(n.shown_cls)
+    return t is None or t.inputs is None or t.outputs is None or t.output_node
+
+
+def idle(wf: Workflow) -> frozenset[str]:
+    """The ids of the enabled nodes ComfyUI does not run (none reaches an enabled output, through any node); empty
+    when the workflow has no output node a type says is one."""
+    roots = [n for n in wf.nodes.values() if n.enabled and _output(n)]
+    if not any(catalogue.node_type(n.shown_cls) is not None for n in roots):
+        return frozenset()
+    seen, todo = set(), [n.id for n in roots]
+    while todo:
+        i = todo.pop()
+        if i in seen or i not in wf.nodes:
+            continue
+        seen.add(i)
+        todo.extend(src for src, _ in wf.nodes[i].links.values() if src)
+    return frozenset(k for k, n in wf.nodes.items() if n.enabled and k not in seen)
+
+
+def never_run(wf: Workflow, read: set[str], done: dict[str, str], readers: dict[str, list[tuple[CNode, str, int]]],
+              unrun: frozenset[str]) -> dict[str, str]:
+    """The nodes of ``unrun`` (idle(wf) of the workflow as saved) still in it, not read nor already said (``done``),
+    by id, each with its sentence."""
+    out: dict[str, str] = {}
+    for k in unrun:
+        n = wf.nodes.get(k)
+        if n is None or k in read or k in done or not n.enabled:
+            continue
+        rs = [(m, name) for m, name, _ in readers.get(n.id, ()) if m.enabled]
+        feeds = (f"it feeds only '{rs[0][0].title or rs[0][0].shown_cls}' (#{rs[0][0].id})'s '{rs[0][1]}'"
+                 + (f" and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''}" if len(rs) > 1 else "")
+                 + ", which reach no output either") if rs else "nothing reads what it gives"
+        out[n.id] = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) reaches no output of the workflow ({feeds}):"
+                     " ComfyUI does not run it, so nothing of it is lost")
+    return out
