@@ -13,7 +13,8 @@ time limit, and measured:
 - the workflows whose task is kept, by a proxy: converted without error; at least one generator (a pipeline or a
   task with a Studio generator); and no enabled node not converted on the way to a video output (the output
   itself included: an ancestor, through the links, of an enabled output node; where the workflow has no video
-  output, of its enabled save/preview nodes);
+  output, of its enabled save/preview nodes); and the stricter share that counts as passed only what the converter
+  lists in ``Conversion.passed`` (a node a sentence names by '#id' without listing it counts as not converted);
 - conversion CPU time per workflow (max, total), workflows refused with a message (reading.workflow.WorkflowError,
   core.errors.StudioError: clear words, not a crash), crashes (any other exception: its traceback is a bug) and
   workflows over the CPU limit.
@@ -133,13 +134,15 @@ def measure(path: str) -> dict:
     said = "\n".join([line for line in conv.log if "ComfyUI nodes not converted" not in line]
                      + [t for t in notes if not t.startswith("ComfyUI nodes not converted")])
     dropped, passed = set(conv.dropped), set(getattr(conv, "passed", ()) or ())
-    nodes = []
+    nodes, unlisted = [], set()  # (unlisted: not converted, named in a sentence but not in the converter's passed)
     for n in wf.nodes.values():
         if n.shown_cls in TEXT_NOTES:  # the workflow's own notes: text, shown as notes, not counted as nodes
             rec["text_notes"] = rec.get("text_notes", 0) + 1
             continue
         if n.id in dropped:
             state = "off" if not n.enabled else ("passed" if n.id in passed or _named(said, n.id) else "not")
+            if state == "passed" and n.id not in passed:
+                unlisted.add(n.id)
         else:
             state = "passed" if n.id in passed else "read"
         nodes.append((n.id, n.shown_cls, state))
@@ -150,9 +153,11 @@ def measure(path: str) -> dict:
     outs = [n for n in enabled if VIDEO_OUT.search(n.shown_cls)] or [n for n in enabled if ANY_OUT.search(n.shown_cls)]
     on_way = _ancestors(wf, outs)
     blocking = sorted({c for i, c, s in nodes if s == "not" and i in on_way})
+    strict = sorted({c for i, c, s in nodes if (s == "not" or i in unlisted) and i in on_way})
     generator = conv.pipelines > 0 or any(t.get("generator") for t in conv.tasks)
     rec.update(pipelines=conv.pipelines, tasks=[t.get("task") for t in conv.tasks], generator=generator,
-               blocking=blocking, kept=bool(generator and not blocking and outs), video_outputs=len(outs))
+               blocking=blocking, kept=bool(generator and not blocking and outs), video_outputs=len(outs),
+               kept_strict=bool(generator and not strict and outs))
     return rec
 
 
@@ -269,6 +274,8 @@ def summarise(records: dict[str, dict], top: int = 40) -> dict:
         repos[folder(name)].append(bool(rec.get("kept")))
     return {
         "workflows": n_wf, "status": dict(status), "kept": len(kept),
+        # kept counting as passed only the nodes the converter lists as passed (not those a sentence names by '#id')
+        "kept_strict": sum(1 for r in records.values() if r.get("kept_strict")),
         "kept_share": round(len(kept) / n_wf, 4) if n_wf else 0.0,
         "repositories": len(repos),
         "kept_share_per_repository": round(sum(sum(v) / len(v) for v in repos.values()) / len(repos), 4) if repos else 0.0,
@@ -299,6 +306,7 @@ def report(s: dict, packs: int = 30) -> str:
     out = [f"workflows: {n} ({', '.join(f'{k} {v}' for k, v in sorted(s['status'].items()))})",
            f"task kept (proxy): {s['kept']} of {n} ({100 * s['kept_share']:.1f} %; each of the {s['repositories']} "
            f"folders weighted equally: {100 * s['kept_share_per_repository']:.1f} %); with a generator: {s['with_generator']}",
+           f"task kept, a node passed only where the converter lists it (Conversion.passed): {s['kept_strict']} of {n}",
            f"node instances: read {nd['read']} ({100 * share['read']:.1f} %), passed with a sentence {nd['passed']} "
            f"({100 * share['passed']:.1f} %), not converted {nd['not']} ({100 * share['not']:.1f} %), off {nd['off']}",
            f"conversion CPU: total {s['cpu_s']['total']:.1f} s, max {s['cpu_s']['max']:.2f} s ({s['cpu_s']['max_workflow']})",
