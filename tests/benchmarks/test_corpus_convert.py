@@ -57,6 +57,9 @@ def test_the_benchmark_prints_its_columns_and_writes_its_figures(tmp_path, capsy
     assert got["refused"][0]["workflow"] == "someone+pack/nothing.json"
     # the pack's filter before the save: named in a sentence ('writes the take without it'): passed, not a loss
     assert got["per_workflow"]["someone+pack/filtered.json"]["blocking"] == []
+    # counted strictly (passed only where the converter lists it), the filter named by a sentence alone blocks it
+    assert got["per_workflow"]["someone+pack/t2v.json"]["kept_strict"] and got["kept_strict"] in (1, 2)
+    assert "task kept, a node passed only where the converter lists it (Conversion.passed):" in printed
     ui_only = got["per_workflow"]["someone+pack/ui_only.json"]
     assert not ui_only["generator"] and not ui_only["kept"] and "SomePackFilter" in ui_only["blocking"]
     rows = {r["type"]: r for r in got["common_types"]}
