@@ -12,9 +12,11 @@ GRAPH = str(TEMPLATES_DIR / "character_replace.json")  # 14 nodes and a note
 
 
 def shown(canvas) -> tuple:
-    """What the canvas shows: each node's name, place, ports and tooltip, the wires, the notes."""
+    """What the canvas shows: each node's name, place, ports and their tooltips, the wires, the notes (the node's
+    own tooltip left out: the node checks, answered on their thread when they are, add to it)."""
     nodes = sorted((ng.name(), tuple(round(v, 1) for v in ng.pos()), tuple(ng.inputs()), tuple(ng.outputs()),
-                    ng.view.toolTip()) for _, ng in canvas.index.items())
+                    tuple(p.view.toolTip() for p in [*ng.inputs().values(), *ng.outputs().values()]))
+                   for _, ng in canvas.index.items())
     return nodes, sorted(map(tuple, canvas.index.wired())), len(canvas.node_graph.all_nodes())
 
 
@@ -46,3 +48,4 @@ def test_a_selection_edit_or_save_during_the_build_sees_the_whole_graph(qtbot, o
     out = tmp_path / "saved.json"
     assert win.files.save_to(str(out))
     assert not cv.turns.building and len(json.loads(out.read_text())["nodes"]) == len(g.nodes)
+
