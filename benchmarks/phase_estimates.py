@@ -30,7 +30,10 @@ the same graph's 4 steps 0.06 s in one run and 2.5 s in the next (a team of two 
 with --threads 1 at load average 1.5, worst 4.16x (Wan's load: its loads 75-369 ms from one run to the next), each
 family's encode after the process's first (cold) run 2.0-2.25x over (run 2 is timed from run 1's cold encode: no warm
 run kept yet), cached encodes 0.84-1.78x (Framepack's 0.91x), steps 0.60-1.86x, decode 0.53-1.70x, every other load
-0.81-1.17x (benchmarks/results/phase_estimates/)."""
+0.81-1.17x (benchmarks/results/phase_estimates/). 2026-11-29 (walk9: a warm run told from its cold first run alone, what
+runs before the first step x0.50, said a guess: estimates/warm_scale.py), --threads 1 at load average 5.5-8.2: the
+fresh-prompt encodes 1.05x, 2.20x, 0.72x and 1.08x, 1.43x, 1.87x (were 2.0-2.25x), steps 0.78-2.26x, decode 0.85-2.90x,
+loads 1.43-2.46x in run 2 (from run 1's load, the process's first of that model) and 0.16-1.36x in run 3."""
 from __future__ import annotations
 
 import os

@@ -25,13 +25,14 @@ from __future__ import annotations
 import math
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..base.capabilities import LIBRARIES, cost
 from .cross_scale import crossed_phases, encoding, grid
 from .phases import has_phases, step_exponent
 from .reads import COURTESY, as_the_loader, sane_configs
 from .records import nearest_and_far
+from . import warm_scale
 from .step_shape import folder_shape
 from .times import LOAD, SAMPLED_HERE, load, load_key
 
@@ -99,6 +100,7 @@ class Foreseen:
     encode: float = 0.0  # of ``other``, what runs before the first step: the pipeline made, prompts and images encoded
     sound: float = 0.0   # of ``decode``, the sound's (LTX-2's audio VAE and vocoder: phases.WindowTimer.sounds)
     prompt_cached: bool = False  # its prompts come from the prompt-embedding cache: the text encoder does not run
+    warmed: str = ""     # a warm run's encode told from a cold first run: how (warm_scale.words)
 
     @property
     def run(self) -> float:
@@ -112,7 +114,7 @@ class Foreseen:
         from ..base.guard import fmt_duration
         load = f"+ load {fmt_duration(self.load)} if not in memory" if self.load is not None else \
             "+ load: not measured here yet"
-        cached = " (prompt cached)" if self.prompt_cached else ""
+        cached = (" (prompt cached)" if self.prompt_cached else "") + self.warmed
         return (f"time: about {fmt_duration(self.run)}{', a rough guess' if self.rough else ''} "
                 f"({load}; {'encode ' + fmt_duration(self.encode) + cached + ' · ' if self.encode >= 0.05 or cached else ''}"
                 f"{self.total_steps} steps {fmt_duration(self.steps)} · decode {fmt_duration(self.decode)}"
@@ -193,8 +195,14 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
         # pays its kernels' first use: a tiny model's encode 0.9 s cold, 0.06 s warm)
         cold = asked.path not in SAMPLED_HERE
         prompts = _prompts_met(runs, asked)
-        runs = [pr for pr in runs if bool(pr[1].get("cold")) == cold] or runs
-        return _foresee_from(runs, tier, data, asked, prompts)
+        same = [pr for pr in runs if bool(pr[1].get("cold")) == cold]
+        got = _foresee_from(same or runs, tier, data, asked, prompts)
+        if same or cold:
+            return got
+        # a warm run told from the cold first run alone: what runs before its first step scaled (warm_scale.py)
+        scale, measured = warm_scale.factor(data, runs[0][0][2])
+        return replace(got, other=got.other - got.encode * (1 - scale), encode=got.encode * scale,
+                       warmed=warm_scale.words(scale, measured))
     return _foresee_from(runs, tier, data, asked)
 
 

@@ -32,6 +32,7 @@ from studio.core.types import can_connect, get_type
 from studio.ui.canvas.adapter import CanvasNodeGraph
 from studio.ui.canvas.annotations import Annotations
 from studio.ui.canvas.badges import RunBadges
+from studio.ui.canvas.build_turns import AT_ONCE, TurnBuilder
 from studio.ui.canvas.clipboard import Clipboard
 from studio.ui.canvas.context_menu import ContextMenu
 from studio.ui.canvas.follow import ModelFollower
@@ -85,12 +86,14 @@ class Canvas(QObject):
         self.search.chosen.connect(self._add_from_search)
         self.view.installEventFilter(self)
         self.follow = ModelFollower(self)         # the model's events -> the view, per kind
-        doc.replaced.connect(self.rebuild)
+        self.turns = TurnBuilder(self)           # a large graph opened drawn a few nodes a turn
+        doc.replaced.connect(lambda: self.rebuild(in_turns=doc.in_turns))
         self.node_graph.node_double_clicked.connect(self.annotations.on_double_clicked)
         self.rebuild()
 
     # -- lookups ------------------------------------------------------------------------------
     def view_node(self, model_id: str):
+        self.finish_build()
         return self.index.view_of(model_id)
 
     def shown_names(self) -> dict[str, str]:
@@ -110,6 +113,7 @@ class Canvas(QObject):
         return out
 
     def select(self, ids) -> None:
+        self.finish_build()
         self.node_graph.clear_selection()
         for i in ids:
             n = self.index.view_of(i)
@@ -167,18 +171,32 @@ class Canvas(QObject):
         return None
 
     # -- building the view ----------------------------------------------------------------------
-    def rebuild(self) -> None:
+    def rebuild(self, in_turns: bool = False) -> None:
+        """The view made again from the model. ``in_turns`` (a large graph opened): a few nodes per turn of the
+        event loop (build_turns.py); ``turns.building`` until done, ``finish_build()`` makes the rest at once."""
+        self.turns.stop()
         self.node_graph.clear_session()
         self.index.clear()
         self.badges.reset()
         self.annotations.reset()
-        g = self.doc.graph
-        for i, nid in enumerate(g.nodes):
+        ids = list(self.doc.graph.nodes)
+        if in_turns and len(ids) > AT_ONCE:
+            self.turns.start(ids)
+            return
+        for i, nid in enumerate(ids):
             self.create_view(nid, default_pos=(i * 260.0, 0.0))
-        for l in g.links:
+        self.finish_links()
+
+    def finish_links(self) -> None:
+        """The wires, backdrops and notes, once every node's view is made."""
+        for l in self.doc.graph.links:
             self.index.connect_link(l)
         for kind in ("backdrops", "notes"):
             self.annotations.sync(kind)
+
+    def finish_build(self) -> None:
+        """The rest of a graph being drawn in turns made now: what follows sees the whole view."""
+        self.turns.finish()
 
     # -- backdrops and notes (graph.ui, edited through Document commands) ---------------------
     def ask_text(self, title: str, label: str, default: str = "", multiline: bool = False) -> str | None:

@@ -30,12 +30,14 @@ class ModelFollower(QObject):
         ev.reset.connect(self.reset)
 
     def node_added(self, e) -> None:
+        self.canvas.finish_build()  # a graph being drawn in turns: made whole first
         cv = self.canvas
         if e.node_id not in cv.index:
             c = cv.view.mapToScene(cv.view.viewport().rect().center())
             cv.create_view(e.node_id, default_pos=(c.x(), c.y()))
 
     def node_removed(self, e) -> None:
+        self.canvas.finish_build()  # a graph being drawn in turns: made whole first
         cv = self.canvas
         ng = cv.index.remove(e.node_id)  # the badges forget it
         if ng is not None:
@@ -43,9 +45,11 @@ class ModelFollower(QObject):
         cv.selection_changed.emit(cv.selected_ids())
 
     def link_added(self, e) -> None:
+        self.canvas.finish_build()  # a graph being drawn in turns: made whole first
         self.canvas.index.connect_link(e.link)
 
     def link_removed(self, e) -> None:
+        self.canvas.finish_build()  # a graph being drawn in turns: made whole first
         self.canvas.index.disconnect_link(e.link)
 
     def stale(self, e) -> None:
@@ -53,6 +57,7 @@ class ModelFollower(QObject):
         self.canvas.badges.mark_stale(e.node_id)
 
     def title_changed(self, e) -> None:
+        self.canvas.finish_build()  # a graph being drawn in turns: made whole first
         cv = self.canvas
         ng = cv.index.view_of(e.node_id)
         if ng is not None:
@@ -61,12 +66,14 @@ class ModelFollower(QObject):
                 ng.set_property("name", label, push_undo=False)
 
     def positions_changed(self, e) -> None:
+        self.canvas.finish_build()  # a graph being drawn in turns: made whole first
         for nid, p in e.positions.items():
             ng = self.canvas.index.view_of(nid)
             if ng is not None and [round(v, 3) for v in ng.pos()] != [round(v, 3) for v in p]:
                 ng.set_property("pos", [float(p[0]), float(p[1])], push_undo=False)
 
     def annotations_changed(self, e) -> None:
+        self.canvas.finish_build()  # a graph being drawn in turns: made whole first
         self.canvas.annotations.sync(e.kind)
 
     def reset(self, e) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 from studio.core.assets import TEMPLATES_DIR  # noqa: F401 - re-exported for callers
 from studio.core.template_categories import ORDER, OTHER, category_of
 from studio.core.template_models import Finder, Need, needed_models
+from studio.ui import app_filters
 from studio.ui.text import escape_html
 from studio.ui.dialogs.sizing import resize_fitted
 
@@ -135,11 +136,21 @@ def _placeholder_icon(title: str) -> QPixmap:
     return pm
 
 
+_THUMBS: dict[tuple, QPixmap] = {}  # (file, its time) -> its card's picture: read and scaled once a process
+
+
 def _thumb(t: Template) -> QPixmap:
+    try:
+        key = (t.thumbnail, os.path.getmtime(t.thumbnail)) if t.thumbnail else None
+    except OSError:
+        key = None
+    if key in _THUMBS:
+        return _THUMBS[key]
     pm = QPixmap(t.thumbnail) if t.thumbnail else QPixmap()
     if pm.isNull():
         return _placeholder_icon(t.title)
-    return pm.scaled(THUMB, Qt.KeepAspectRatio, Qt.SmoothTransformation)
+    _THUMBS[key] = pm = pm.scaled(THUMB, Qt.KeepAspectRatio, Qt.SmoothTransformation)
+    return pm
 
 
 FOUND, MISSING = "#8fd18f", "#f0a050"
@@ -266,15 +277,16 @@ class TemplateBrowser(QDialog):
         self.list.setSpacing(2)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)  # the wheel never skips a card
         self.list.verticalScrollBar().setSingleStep(24)
-        for t in self.templates:
-            it = QListWidgetItem()
-            it.setData(PATH_ROLE, t.path)
-            it.setData(TITLE_ROLE, t.title)
-            it.setToolTip(_tooltip(t, self.finder.found))
-            card = _Row(t, self.finder.found, self.list, self._wanted)
-            it.setSizeHint(QSize(THUMB.width() + 400, THUMB.height() + 12))  # fit_cards: its height once laid out
-            self.list.addItem(it)
-            self.list.setItemWidget(it, card)
+        with app_filters.paused():  # the cards' widgets made: the window's key filter not asked of their every event
+            for t in self.templates:
+                it = QListWidgetItem()
+                it.setData(PATH_ROLE, t.path)
+                it.setData(TITLE_ROLE, t.title)
+                it.setToolTip(_tooltip(t, self.finder.found))
+                card = _Row(t, self.finder.found, self.list, self._wanted)
+                it.setSizeHint(QSize(THUMB.width() + 400, THUMB.height() + 12))  # fit_cards: its height once laid out
+                self.list.addItem(it)
+                self.list.setItemWidget(it, card)
         lay.addWidget(self.list, 1)
         self.count = QLabel("", self)
         lay.addWidget(self.count)

@@ -56,11 +56,14 @@ class Document(QObject):
         self.events = DocumentEvents(self)
         self.graph: Graph = graph if graph is not None else Graph()
         self.path: str | None = None
+        self.in_turns = False  # set_graph's while its replaced signal is emitted
         self._unsub = self.events.follow(self.graph)
 
     # -- model ------------------------------------------------------------------------------
-    def set_graph(self, graph: Graph, path: str | None = None) -> None:
-        """Replace the graph (New, Open, recovery): clears the history and marks it clean."""
+    def set_graph(self, graph: Graph, path: str | None = None, in_turns: bool = False) -> None:
+        """Replace the graph (New, Open, recovery): clears the history and marks it clean. ``in_turns``: the views
+        may draw it a few nodes per turn of the event loop (a converted workflow opened: the canvas's build_turns)."""
+        self.in_turns = in_turns
         self._unsub()
         self.graph = graph
         self._unsub = self.events.follow(graph)
@@ -68,6 +71,7 @@ class Document(QObject):
         self.undo_stack.setClean()
         self.path = path
         self.replaced.emit()
+        self.in_turns = False
         self.path_changed.emit(path or "")
 
     @property

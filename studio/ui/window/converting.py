@@ -77,7 +77,7 @@ class Conversions:
 
         from PySide6.QtCore import QCoreApplication
         end = time.monotonic() + timeout_s
-        while self.jobs and time.monotonic() < end:
+        while (self.jobs or self.win.canvas.turns.building) and time.monotonic() < end:  # its canvas drawn whole too
             QCoreApplication.processEvents()
             time.sleep(0.005)
         return not self.jobs

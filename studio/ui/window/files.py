@@ -209,8 +209,8 @@ class FileActions:
 
     @property
     def converting(self) -> bool:
-        """A workflow being converted, to be shown when done."""
-        return self.conversions.running
+        """A workflow being converted, to be shown when done (its canvas drawn whole)."""
+        return self.conversions.running or self.win.canvas.turns.building
 
     def _show_converted(self, path: str, conv) -> None:
         """The conversion of ``path`` done: its graph in the window; what was made and what was kept as notes said
@@ -220,7 +220,7 @@ class FileActions:
                          "was kept", "warn")
             return
         absolutise_inputs(conv.graph)  # images beside the workflow found; outputs go to the project folder
-        self._set_graph(conv.graph, None)
+        self._set_graph(conv.graph, None, in_turns=True)  # drawn a few nodes a turn (canvas/build_turns.py)
         self.not_on_disk = f"converted from the ComfyUI workflow {os.path.basename(path)}"
         self.update_title()
         first = [line for line in conv.log if line.startswith("This workflow makes")]  # what Studio cannot keep
@@ -231,13 +231,13 @@ class FileActions:
             if line not in first:
                 self.win.log(line)
 
-    def _set_graph(self, g: Graph, path: str | None, template: str = "") -> None:
+    def _set_graph(self, g: Graph, path: str | None, template: str = "", in_turns: bool = False) -> None:
         self.conversions.forget()  # a workflow still converting does not replace this graph when done
         self.template_name, self.not_on_disk, self.saved_as = template, "", ""
         if self.win.runner.running:
             self.win.runner.stop()
         self.win.statusBar().clearMessage()  # a message about the graph gone ("B = ...") is stale
-        self.win.doc.set_graph(g, path)
+        self.win.doc.set_graph(g, path, in_turns=in_turns)
 
     def save(self) -> bool:
         if not self.win.doc.path or in_templates(self.win.doc.path):
@@ -272,6 +272,7 @@ class FileActions:
         return path
 
     def save_to(self, path: str) -> bool:
+        self.win.canvas.finish_build()  # a graph opened still being drawn: saved as the whole canvas shows it
         self.win.properties.flush_edits()  # what Properties shows is what is saved
         if in_templates(path):
             self.win.log(f"cannot save '{os.path.basename(path)}' in the shipped templates folder "

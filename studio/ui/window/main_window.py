@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self.doc.events.settings_changed.connect(lambda e: self.settings_to_toolbar(e.settings))
         self.doc.events.timeline_changed.connect(lambda e: self._in_out_from_graph())
         self.doc.replaced.connect(self._on_replaced)
+        self.canvas.turns.built.connect(self._fit_opened)  # a graph drawn in turns fitted once whole
         self.doc.events.node_removed.connect(lambda e: self.runs.node_removed(e.node_id))
         self.canvas.selection_changed.connect(self._on_selection)
         self.canvas.message.connect(lambda m: self.log(m, "warn"))
@@ -418,6 +419,8 @@ class MainWindow(QMainWindow):
             self.preview.clear()
             self._in_out_from_graph()
         self.files.update_title()
+        if self.canvas.turns.building:  # drawn a few nodes a turn: fitted when the whole graph is there
+            return
         self.canvas.fit_all(readable=True)
         QTimer.singleShot(0, self._fit_opened)
 

@@ -105,6 +105,7 @@ class RunFeedback:
         once, there (no compile on the GUI thread); a graph that cannot run says why when the
         engine reports it (``RunFinished`` with the error)."""
         win = self.win
+        win.canvas.finish_build()  # a graph opened still being drawn: its every node's badge there for the run
         if not win.runner.running:
             win.properties.flush_edits()  # what Properties shows is what runs (a prompt typed just before F5)
         if win.runner.running and self.peeking is not None:  # reading back the disk cache: then this run
