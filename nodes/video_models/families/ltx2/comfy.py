@@ -10,9 +10,11 @@ from studio.core.shown import number
 
 from .comfy_dynamic import unnamed_values
 from .comfy_enhance import enhance_stage, read_enhancer
+from .comfy_latent_passing import first_pass_first, latent_source
 from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
 from .comfy_low_vram import low_vram
+from .comfy_sound_alone import TASKS as SOUND_ALONE
 from .comfy_mask_time import WIDGETS as TIMED
 from .comfy_values import VALUES, WIDGETS as CALCULATORS
 
@@ -121,8 +123,9 @@ def _sound_use(b, enc: CNode, up: list[CNode], said: list[str]) -> str:
             given.setdefault(src, set()).add(slot)
     uses = set()
     for m in up:
-        if m.cls == REF_TOKENS and m.enabled and b.wf.source(m, "audio_latent") is enc:
-            b.used.add(m.id)
+        way: list[CNode] = []
+        if m.cls == REF_TOKENS and m.enabled and latent_source(b.wf, m, "audio_latent", way) is enc:
+            b.used |= {m.id, *(x.id for x in way)}
             slots = given.get(m.id, set())
             uses |= {"drive"} if 2 in slots else set()
             uses |= {"voice"} if slots & {0, 1} else set()
@@ -134,13 +137,15 @@ def _sound_use(b, enc: CNode, up: list[CNode], said: list[str]) -> str:
 
 def _held_clean(b, enc: CNode, up: list[CNode]) -> bool:
     """An encoded sound given a noise mask of 0 (SetLatentNoiseMask of a SolidMask 0): kept, not denoised. Every
-    such mask on it is read (a two-stage workflow masks the sound for each stage's sampler), not the first alone."""
+    such mask on it is read (a two-stage workflow masks the sound for each stage's sampler), not the first alone; the
+    latent may reach it through nodes giving it on unchanged (comfy_latent_passing)."""
     wf = b.wf
     held = False
     for n in up:
-        if n.cls == "SetLatentNoiseMask" and wf.source(n, "samples") is enc:
+        way: list[CNode] = []
+        if n.cls == "SetLatentNoiseMask" and latent_source(wf, n, "samples", way) is enc:
             mask = wf.source(n, "mask")
-            b.used.add(n.id)  # read either way: held clean, or denoised as the map's 'input'
+            b.used |= {n.id, *(x.id for x in way)}  # read either way: held clean, or denoised as the map's 'input'
             if mask is not None and mask.cls == "SolidMask" and wf.value(mask, "value") == 0:
                 b.used.add(mask.id)
                 held = True
@@ -319,7 +324,8 @@ MAPPING = ComfyMapping(
     claims=("LTXAV*", "LTXVEmptyLatentAudio", "LTXVConcatAVLatent"), claimed=Task("video and sound", LTX2,
                                                                                   family="LTX-2"),
     generators=(Generator(LTX2, sound=True, stage=second_stage, finish=_sound,
-                          intent=lambda b, node, up, inputs, said: _ltx2_audio(b, up, inputs, said),
+                          intent=lambda b, node, up, inputs, said: _ltx2_audio(b, first_pass_first(b, up), inputs,
+                                                                               said),
                           video=lambda b, gen, load, model_out, params: upscale_stage(b, gen, load, model_out, params)
                           if b.stage else (gen, "video"),
                           wired=enhance_stage),),
@@ -331,5 +337,5 @@ MAPPING = ComfyMapping(
     # and step (said, not taken)
     guiders={"LTXVDualCFGGuider": Guider("video_cfg", sound="audio_cfg"),
              "MultimodalGuider": Guider(None, per_step=True)},
-    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS,
+    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS, tasks=SOUND_ALONE,  # sound alone: held (comfy_sound_alone)
     translate=lambda wf: low_vram(wf) + translate(wf))  # its low-memory loaders as ComfyUI's (comfy_low_vram)
