@@ -13,6 +13,7 @@ from .comfy_enhance import enhance_stage, read_enhancer
 from .comfy_latent_passing import first_pass_first, latent_source
 from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
+from .comfy_inpaint import painted_guide
 from .comfy_low_vram import low_vram
 from .comfy_sound_alone import TASKS as SOUND_ALONE
 from .comfy_mask_time import WIDGETS as TIMED
@@ -322,7 +323,7 @@ HOOKS = {
 MAPPING = ComfyMapping(
     key="ltx2", title="LTX-2",
     claims=("LTXAV*", "LTXVEmptyLatentAudio", "LTXVConcatAVLatent"), claimed=Task("video and sound", LTX2,
-                                                                                  family="LTX-2"),
+                                                                                  family="LTX-2", read=painted_guide),
     generators=(Generator(LTX2, sound=True, stage=second_stage, finish=_sound,
                           intent=lambda b, node, up, inputs, said: _ltx2_audio(b, first_pass_first(b, up), inputs,
                                                                                said),
