@@ -14,6 +14,7 @@ from ..tracing.walks import FILE_TYPES, adds_noise, find_loader, sampler_denoise
 from ..tracing import resizes
 from ..tracing.origins import unread_origin
 from . import control_steps, mask_steps
+from ..takes.extension_encoded import EXTENSION, picked_frames
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
 # ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
@@ -148,6 +149,8 @@ class IntentReading:
                         f"{clip} is noised away, as in ComfyUI, and the video is made from the prompt alone")
             return None
         taken = (node.id, "pixels") in self.continuing  # an earlier take's video (takes.restyle: a pass on it)
+        if not taken and found is None and picked_frames(self.wf, node):  # a few frames of another take: its next
+            return EXTENSION  # segment (takes.extension_encoded), not a restyle
         if not taken and (found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video"):
             return Task("video to video from an encoded image", None, family=None,
                         cannot="restyle a latent encoded from a still image or from nodes it does not convert (Video "
