@@ -164,3 +164,19 @@ def test_the_painted_guide_of_the_inpainting_lora_holds_the_task():
         first = [line for line in conv.log if line.startswith("This workflow makes")]
         assert len(first) == 1 and "LTXVInpaintPreprocess" in first[0] and "#54" in first[0]
         assert _nodes(conv, "video_models.ltx2") == []
+
+
+def test_the_window_of_the_song_a_drive_is_made_to_is_trimmed_as_comfyui_trims_it():
+    doc = _drive(False)
+    doc["24"] = {"class_type": "TrimAudioDuration", "inputs": {"audio": ["3", 0], "start_index": 9.0, "duration": 4.5}}
+    doc["9"]["inputs"]["audio"] = ["24", 0]
+    conv = convert(doc, "t")
+    gen = _nodes(conv, "video_models.ltx2")[0]
+    link = conv.graph.input_link(gen.id, "audio")
+    trim = conv.graph.nodes[link.src]
+    assert (trim.type_id, trim.params["start"], trim.params["end"]) == ("edit.audio_trim", 9.0, 13.5)
+    assert conv.graph.nodes[conv.graph.input_link(link.src, "audio").src].params.get("path") == "song.mp3"
+    assert "TrimAudioDuration" not in _said(conv)
+    doc["24"]["inputs"]["start_index"] = -3.0  # from the end: not read, said
+    conv = convert(doc, "t")
+    assert _nodes(conv, "edit.audio_trim") == [] and "TrimAudioDuration" in _said(conv)

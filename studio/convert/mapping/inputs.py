@@ -8,7 +8,7 @@ from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading.workflow import LOADER_NODES, CNode
 from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind
-from . import control_steps, mask_steps
+from . import audio_steps, control_steps, mask_steps
 from ..tracing.resizes import scale_params
 
 
@@ -50,6 +50,8 @@ class InputMaking:
             nid = self.add("transform.scale", scale, n)
             self.g.connect(*src, nid, "video")
             return nid
+        if audio_steps.is_step(wf, n):  # a sound's window (TrimAudioDuration -> Audio Trim)
+            return audio_steps.make(self, n, src)
         if mask_steps.is_step(n):  # a mask made (SAM 2 -> Segment) or shaped (GrowMaskWithBlur -> Mask Tools)
             return mask_steps.make(self, n, src)
         if n.cls == "AudioEncoderEncode":  # a wav2vec2 or another encoder (Whisper), told by the encoder's file
