@@ -180,3 +180,14 @@ def test_the_window_of_the_song_a_drive_is_made_to_is_trimmed_as_comfyui_trims_i
     doc["24"]["inputs"]["start_index"] = -3.0  # from the end: not read, said
     conv = convert(doc, "t")
     assert _nodes(conv, "edit.audio_trim") == [] and "TrimAudioDuration" in _said(conv)
+
+
+def test_a_sound_loader_cutting_its_sound_is_followed_by_that_window():
+    doc = _drive(False)
+    doc["3"] = {"class_type": "VHS_LoadAudioUpload", "inputs": {"audio": "song.mp3", "start_time": 11.0,
+                                                                "duration": 0.0}}
+    conv = convert(doc, "t")
+    gen = _nodes(conv, "video_models.ltx2")[0]
+    trim = conv.graph.nodes[conv.graph.input_link(gen.id, "audio").src]
+    assert (trim.type_id, trim.params["start"], trim.params["end"]) == ("edit.audio_trim", 11.0, 0.0)
+    assert len(_nodes(conv, "edit.audio_trim")) == 1 and conv.graph.validate() == []

@@ -31,3 +31,23 @@ def make(b, n: CNode, src: tuple[str, str]) -> str:
     nid = b.add("edit.audio_trim", {"start": round(start, 4), "end": round(end, 4)}, n)
     b.g.connect(*src, nid, "audio")
     return nid
+
+
+# a sound loader's own window (VideoHelperSuite's, read for their inputs): its start and its length in seconds
+# (0: to the end); ComfyUI's output is the sound already cut, so Studio's Load Audio is followed by an Audio Trim
+LOADER_WINDOWS = {"VHS_LoadAudioUpload": ("start_time", "duration"), "VHS_LoadAudio": ("seek_seconds", "duration")}
+
+
+def loader_window(b, loader: CNode, out: tuple[str, str]) -> tuple[str, str]:
+    """``out`` (Studio's Load Audio for ``loader``) through an Audio Trim where the loader cuts its sound; as it is
+    otherwise."""
+    keys = LOADER_WINDOWS.get(loader.cls)
+    start, length = (b.wf.value(loader, k) for k in keys) if keys else (None, None)
+    start = float(start) if finite(start) and start > 0 else 0.0
+    length = float(length) if finite(length) and length > 0 else 0.0
+    if not (start or length):
+        return out
+    nid = b.add("edit.audio_trim", {"start": round(start, 4), "end": round(start + length, 4) if length else 0.0},
+                loader)
+    b.g.connect(*out, nid, "audio")
+    return nid, "audio"

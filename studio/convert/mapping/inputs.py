@@ -21,8 +21,11 @@ class InputMaking:
         kind, _ = LOADER_NODES[loader.cls]
         if loader.id not in self.loaded:
             self.loaded[loader.id] = self.add(kind, {"path": self.file_of(loader)}, loader)
-        out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
-               "io.load_audio": ("audio",)}[kind]
+            if kind == "io.load_audio":  # a loader cutting its sound: that window (audio_steps)
+                self.loaded[f"{loader.id}~"] = audio_steps.loader_window(self, loader, (self.loaded[loader.id], "audio"))
+        if kind == "io.load_audio":
+            return self.loaded[f"{loader.id}~"]
+        out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio")}[kind]
         return self.loaded[loader.id], out[slot] if 0 <= slot < len(out) else out[0]
 
     def step(self, n: CNode, src: tuple[str, str], at: str | None = None) -> tuple[str, str]:

@@ -90,7 +90,11 @@ def _ltx2_audio(b, up: list[CNode], inputs: dict, said: list[str]) -> None:
     for n in up:
         if n.cls not in ENCODERS + ("LTXVReferenceAudio",):
             continue
-        if "audio" in inputs:
+        if "audio" in inputs and _same_sound(b, n, inputs["audio"]):  # (a two-stage workflow encodes it per pass)
+            b.used.add(n.id)
+            said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) encodes the same sound "
+                        f"'{b.file_of(inputs['audio'][0])}' again, for another pass: LTX-2 reads it once")
+        elif "audio" in inputs:
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) is not taken: LTX-2 has one sound "
                         "input and it takes the workflow's other sound")
         elif n.cls in ENCODERS:
@@ -110,6 +114,14 @@ def _ltx2_audio(b, up: list[CNode], inputs: dict, said: list[str]) -> None:
                 v = b.wf.value(n, key)
                 if finite(v):
                     b.extra[into] = float(v)
+
+
+def _same_sound(b, n: CNode, taken: tuple) -> bool:
+    """An encoder of ENCODERS given the file ``taken`` (the sound input's (loader, slot, steps)) through no other
+    step than those (the same sound encoded again)."""
+    found = find_loader(b.wf, n, "audio", set()) if n.cls in ENCODERS else None
+    return found is not None and found[0] is taken[0] and found[1] == taken[1] and \
+        {x.id for x in found[2]} <= {x.id for x in taken[2]}
 
 
 def _sound_use(b, enc: CNode, up: list[CNode], said: list[str]) -> str:
