@@ -130,6 +130,8 @@ def test_an_extension_segment_is_held_as_one_not_as_a_restyle():
     tasks = [(t["task"], t["generator"]) for t in conv.tasks]
     assert ("a take continued from frames of another take (an extension's next segment)", None) in tasks
     assert not any("video to video" in t for t, _ in tasks)
+    doc["30"]["inputs"]["start_index"] = 0  # the take's frames from its start: reworked, not continued
+    assert not any("continued" in t["task"] for t in convert(doc, "t").tasks)
 
 
 def _painted(outpaint: bool) -> dict:

@@ -15,14 +15,17 @@ IMAGE_INPUTS = ("pixels", "image", "images", "source_images")
 
 def picked_frames(wf: Workflow, encoder: CNode) -> bool:
     """``encoder`` (a VAEEncode) encodes frames picked from a decoded take: a node of FRAME_PICKS met on its pictures'
-    way back, before a decoder, with a decoder above it."""
+    way back, before a decoder, with a decoder above it, picking from a frame other than the first (frames from 0
+    on: the take itself, reworked, not continued)."""
     node = encoder
     for _ in range(MAX_STEPS):
         src = next((wf.source(node, k) for k in IMAGE_INPUTS if k in node.links), None)
         if src is None or src.cls.startswith("VAEDecode"):
             return False
-        if src.cls in FRAME_PICKS:
-            return any(x.cls.startswith("VAEDecode") for x in upstream(wf, src))
+        if src.cls in FRAME_PICKS:  # frames from past the take's start (negative: its last ones), not the whole take
+            at = wf.value(src, FRAME_PICKS[src.cls][0])
+            later = isinstance(at, (int, float)) and not isinstance(at, bool) and at != 0
+            return later and any(x.cls.startswith("VAEDecode") for x in upstream(wf, src))
         node = src
     return False
 
