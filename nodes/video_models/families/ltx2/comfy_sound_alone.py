@@ -10,7 +10,7 @@ from studio.convert.api import Task
 
 SOUND_ALONE = Task("a sound alone (text to audio)", None, family="LTX-2",
                    cannot="make LTX-2's sound without a picture (its LTX-2 Video + Sound node makes the sound with a "
-                          "video, and has no audio-only model)")
+                          "video, and has no audio-only mode)")
 
 # the latent makers of an audio-only take, each a task node held with that sentence
 TASKS = {"LTXVAudioOnlyEmptyVideoLatent": SOUND_ALONE, "LTXAudioOnlyLatent": SOUND_ALONE}
