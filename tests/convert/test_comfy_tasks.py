@@ -158,8 +158,10 @@ def test_ltx2_keyframes_audio_and_no_depth_estimator_as_its_model():
     assert gen.type_id == "video_models.ltx2" and sorted(gen.params["keyframes"].split(", ")) == ["0", "last"]
     assert _file_type(g, gen, "keyframe_1") == _file_type(g, gen, "keyframe_2") == "io.load_image"
     g = convert(_doc("video_ltx2_3_ia2v")).graph  # its sound encoded and held clean (a noise mask of 0):
-    gen = _gen(g)  # the picture made to the Load Audio's track
-    assert gen.params["sound"] == "drive" and _src_type(g, gen, "audio") == "io.load_audio"
+    gen = _gen(g)  # the picture made to the Load Audio's track, its first 9 s (TrimAudioDuration -> Audio Trim)
+    trim = g.nodes[g.input_link(gen.id, "audio").src]
+    assert gen.params["sound"] == "drive" and (trim.type_id, trim.params["end"]) == ("edit.audio_trim", 9.0)
+    assert g.nodes[g.input_link(trim.id, "audio").src].type_id == "io.load_audio"
     assert _file_type(g, gen, "image") == "io.load_image"
     conv = convert(_doc("video_ltx2_3_id_lora"))  # a reference voice for an ID-LoRA: not a track to keep
     g = conv.graph

@@ -8,7 +8,7 @@ from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading.workflow import LOADER_NODES, CNode
 from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind
-from . import control_steps, mask_steps
+from . import audio_steps, control_steps, mask_steps
 from ..tracing.resizes import scale_params
 
 
@@ -21,8 +21,11 @@ class InputMaking:
         kind, _ = LOADER_NODES[loader.cls]
         if loader.id not in self.loaded:
             self.loaded[loader.id] = self.add(kind, {"path": self.file_of(loader)}, loader)
-        out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
-               "io.load_audio": ("audio",)}[kind]
+            if kind == "io.load_audio":  # a loader cutting its sound: that window (audio_steps)
+                self.loaded[f"{loader.id}~"] = audio_steps.loader_window(self, loader, (self.loaded[loader.id], "audio"))
+        if kind == "io.load_audio":
+            return self.loaded[f"{loader.id}~"]
+        out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio")}[kind]
         return self.loaded[loader.id], out[slot] if 0 <= slot < len(out) else out[0]
 
     def step(self, n: CNode, src: tuple[str, str], at: str | None = None) -> tuple[str, str]:
@@ -50,6 +53,8 @@ class InputMaking:
             nid = self.add("transform.scale", scale, n)
             self.g.connect(*src, nid, "video")
             return nid
+        if audio_steps.is_step(wf, n):  # a sound's window (TrimAudioDuration -> Audio Trim)
+            return audio_steps.make(self, n, src)
         if mask_steps.is_step(n):  # a mask made (SAM 2 -> Segment) or shaped (GrowMaskWithBlur -> Mask Tools)
             return mask_steps.make(self, n, src)
         if n.cls == "AudioEncoderEncode":  # a wav2vec2 or another encoder (Whisper), told by the encoder's file

@@ -13,7 +13,8 @@ from ..tracing.tasks import I2V, LATENT_NAMES, T2V, V2V, Task, conditioning_task
 from ..tracing.walks import FILE_TYPES, adds_noise, find_loader, sampler_denoise
 from ..tracing import resizes
 from ..tracing.origins import unread_origin
-from . import control_steps, mask_steps
+from . import audio_steps, control_steps, mask_steps
+from ..takes.extension_encoded import EXTENSION, picked_frames
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
 # ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
@@ -23,8 +24,14 @@ POSE_STEPS = ("DWPreprocessor", "OpenposePreprocessor", "DWPose")
 DEPTH_STEPS = ("DepthAnythingV2Preprocessor", "DepthAnythingPreprocessor", "DepthAnything_V2", "DA3Inference")
 STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode") + POSE_STEPS + DEPTH_STEPS
 STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth",
-            "AudioEncoderEncode": "features", **{k: "video" for k in POSE_STEPS}, **{k: "depth" for k in DEPTH_STEPS}}
+            "AudioEncoderEncode": "features", **{k: audio_steps.OUT for k in audio_steps.TRIMS},
+            **{k: "video" for k in POSE_STEPS}, **{k: "depth" for k in DEPTH_STEPS}}
 FAMILY_STEP_OUT = {"pose": "video", "face": "face", "depth": "depth", "edges": "video"}
+
+
+def _step_like(wf, n: CNode) -> bool:
+    """A step Studio makes between a file and an input: a preprocessor, a mask's, a sound's window."""
+    return bool(n.cls in STEPS or node_kind(wf, n) or mask_steps.is_step(n) or audio_steps.is_step(wf, n))
 
 
 def node_kind(wf, n: CNode) -> str | None:
@@ -148,6 +155,8 @@ class IntentReading:
                         f"{clip} is noised away, as in ComfyUI, and the video is made from the prompt alone")
             return None
         taken = (node.id, "pixels") in self.continuing  # an earlier take's video (takes.restyle: a pass on it)
+        if not taken and found is None and picked_frames(self.wf, node):  # a few frames of another take: its next
+            return EXTENSION  # segment (takes.extension_encoded), not a restyle
         if not taken and (found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video"):
             return Task("video to video from an encoded image", None, family=None,
                         cannot="restyle a latent encoded from a still image or from nodes it does not convert (Video "
@@ -187,7 +196,7 @@ class IntentReading:
             return
         masking = into.endswith("mask")  # (a mask's resizes: of the clip it is made from, before its mask step)
         scaled = resizes.on_way(self.wf, mask_steps.before_maker(walked) if masking else walked)
-        steps = [n for n in walked if n in via and (n.cls in STEPS or node_kind(self.wf, n) or mask_steps.is_step(n))
+        steps = [n for n in walked if n in via and _step_like(self.wf, n)
                  and ((n.cls.startswith("SAM3") or mask_steps.is_step(n)) == masking) or n.id in scaled]
         said += [resizes.said(n, scaled[n.id], port, node) for n in reversed(walked) if n.id in scaled]
         theirs, absorbed = families.lookup("steps"), []

@@ -19,7 +19,8 @@ from typing import Any
 from studio.core.shown import number
 
 from ..families import registry as families
-from .extend import TRIMS, continued
+from .extend import continued
+from .extension_encoded import picked_frames
 from ..tracing.walks import sampler_denoise, upstream
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import carries, is_latent_input, role
@@ -121,12 +122,12 @@ def _frames_from(wf: Workflow, later: CNode, samplers: set[str]) -> CNode | None
     pass nor is encoded from pictures (a take of its own started from them, not a refine of that take, nor its frames
     upscaled and encoded again); None where none does."""
     back, passed = _latent_back(wf, later)
-    if back is not None or refines(wf, later) or any(n.cls.startswith("VAEEncode") for n in passed):
+    if back is not None or refines(wf, later) or any(n.cls.startswith("VAEEncode") and not picked_frames(wf, n)
+                                                     for n in passed):  # (a few frames picked and encoded: a start)
         return None
     for n in upstream(wf, later):
-        made = wf.source(n, "samples") if n.cls.startswith("VAEDecode") else None
-        while made is not None and made.cls in TRIMS:
-            made = wf.source(made, "samples")
+        # the pass whose latent it decodes, through latent steps (a trim; LTX-2's split of picture and sound)
+        made = _latent_back(wf, n)[0] if n.cls.startswith("VAEDecode") else None
         if made is not None and made.id in samplers:
             return made
     return None

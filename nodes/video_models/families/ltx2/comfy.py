@@ -10,9 +10,12 @@ from studio.core.shown import number
 
 from .comfy_dynamic import unnamed_values
 from .comfy_enhance import enhance_stage, read_enhancer
+from .comfy_latent_passing import first_pass_first, latent_source
 from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
+from .comfy_inpaint import painted_guide
 from .comfy_low_vram import low_vram
+from .comfy_sound_alone import TASKS as SOUND_ALONE
 from .comfy_mask_time import WIDGETS as TIMED
 from .comfy_values import VALUES, WIDGETS as CALCULATORS
 
@@ -87,7 +90,11 @@ def _ltx2_audio(b, up: list[CNode], inputs: dict, said: list[str]) -> None:
     for n in up:
         if n.cls not in ENCODERS + ("LTXVReferenceAudio",):
             continue
-        if "audio" in inputs:
+        if "audio" in inputs and _same_sound(b, n, inputs["audio"]):  # (a two-stage workflow encodes it per pass)
+            b.used.add(n.id)
+            said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) encodes the same sound "
+                        f"'{b.file_of(inputs['audio'][0])}' again, for another pass: LTX-2 reads it once")
+        elif "audio" in inputs:
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) is not taken: LTX-2 has one sound "
                         "input and it takes the workflow's other sound")
         elif n.cls in ENCODERS:
@@ -109,6 +116,14 @@ def _ltx2_audio(b, up: list[CNode], inputs: dict, said: list[str]) -> None:
                     b.extra[into] = float(v)
 
 
+def _same_sound(b, n: CNode, taken: tuple) -> bool:
+    """An encoder of ENCODERS given the file ``taken`` (the sound input's (loader, slot, steps)) through no other
+    step than those (the same sound encoded again)."""
+    found = find_loader(b.wf, n, "audio", set()) if n.cls in ENCODERS else None
+    return found is not None and found[0] is taken[0] and found[1] == taken[1] and \
+        {x.id for x in found[2]} <= {x.id for x in taken[2]}
+
+
 def _sound_use(b, enc: CNode, up: list[CNode], said: list[str]) -> str:
     """What the sampler makes of the sound ``enc`` encodes: 'drive' (held clean), 'voice' (reference tokens on
     its conditioning), '' (denoised with the take: the map's 'input'). Both of the reference-token node's uses
@@ -121,8 +136,9 @@ def _sound_use(b, enc: CNode, up: list[CNode], said: list[str]) -> str:
             given.setdefault(src, set()).add(slot)
     uses = set()
     for m in up:
-        if m.cls == REF_TOKENS and m.enabled and b.wf.source(m, "audio_latent") is enc:
-            b.used.add(m.id)
+        way: list[CNode] = []
+        if m.cls == REF_TOKENS and m.enabled and latent_source(b.wf, m, "audio_latent", way) is enc:
+            b.used |= {m.id, *(x.id for x in way)}
             slots = given.get(m.id, set())
             uses |= {"drive"} if 2 in slots else set()
             uses |= {"voice"} if slots & {0, 1} else set()
@@ -134,13 +150,15 @@ def _sound_use(b, enc: CNode, up: list[CNode], said: list[str]) -> str:
 
 def _held_clean(b, enc: CNode, up: list[CNode]) -> bool:
     """An encoded sound given a noise mask of 0 (SetLatentNoiseMask of a SolidMask 0): kept, not denoised. Every
-    such mask on it is read (a two-stage workflow masks the sound for each stage's sampler), not the first alone."""
+    such mask on it is read (a two-stage workflow masks the sound for each stage's sampler), not the first alone; the
+    latent may reach it through nodes giving it on unchanged (comfy_latent_passing)."""
     wf = b.wf
     held = False
     for n in up:
-        if n.cls == "SetLatentNoiseMask" and wf.source(n, "samples") is enc:
+        way: list[CNode] = []
+        if n.cls == "SetLatentNoiseMask" and latent_source(wf, n, "samples", way) is enc:
             mask = wf.source(n, "mask")
-            b.used.add(n.id)  # read either way: held clean, or denoised as the map's 'input'
+            b.used |= {n.id, *(x.id for x in way)}  # read either way: held clean, or denoised as the map's 'input'
             if mask is not None and mask.cls == "SolidMask" and wf.value(mask, "value") == 0:
                 b.used.add(mask.id)
                 held = True
@@ -317,9 +335,10 @@ HOOKS = {
 MAPPING = ComfyMapping(
     key="ltx2", title="LTX-2",
     claims=("LTXAV*", "LTXVEmptyLatentAudio", "LTXVConcatAVLatent"), claimed=Task("video and sound", LTX2,
-                                                                                  family="LTX-2"),
+                                                                                  family="LTX-2", read=painted_guide),
     generators=(Generator(LTX2, sound=True, stage=second_stage, finish=_sound,
-                          intent=lambda b, node, up, inputs, said: _ltx2_audio(b, up, inputs, said),
+                          intent=lambda b, node, up, inputs, said: _ltx2_audio(b, first_pass_first(b, up), inputs,
+                                                                               said),
                           video=lambda b, gen, load, model_out, params: upscale_stage(b, gen, load, model_out, params)
                           if b.stage else (gen, "video"),
                           wired=enhance_stage),),
@@ -331,5 +350,5 @@ MAPPING = ComfyMapping(
     # and step (said, not taken)
     guiders={"LTXVDualCFGGuider": Guider("video_cfg", sound="audio_cfg"),
              "MultimodalGuider": Guider(None, per_step=True)},
-    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS,
+    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS, tasks=SOUND_ALONE,  # sound alone: held (comfy_sound_alone)
     translate=lambda wf: low_vram(wf) + translate(wf))  # its low-memory loaders as ComfyUI's (comfy_low_vram)

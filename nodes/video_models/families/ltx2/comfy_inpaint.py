@@ -1,0 +1,32 @@
+"""LTX-2.3's in/outpainting IC-LoRA as ComfyUI-LTXVideo's example workflows run it (LTX-2.3_ICLoRA_Inpaint/Outpaint_
+Two_Stage_Distilled; vanish_nodes.py, read for meaning): LTXVInpaintPreprocess composites green (#66FF00) onto the
+clip where a mask is (a mask video, or the border ImagePadForOutpaintTargetSize adds), and that clip is the IC-LoRA's
+guide: the LoRA fills the green. LTX-2's control input takes a clip, and the converter has no reading of that
+painting, so such a pipeline is held with one sentence (the claimed task's ``read``: mapping.intent), never made
+from the unpainted clip (which would remake the clip, not fill the mask). Plain data and stdlib."""
+from __future__ import annotations
+
+from studio.convert.api import CNode, Task, upstream
+
+PAINTS = "LTXVInpaintPreprocess"
+OUTPAINT = ("ImagePadForOutpaintTargetSize", "ImagePadForOutpaint")  # their mask: the border they add
+
+
+def painted_guide(b, node: CNode | None, up: list[CNode], claim: Task, inputs: dict, said: list[str]) -> Task | None:
+    """A held Task where an enabled LTXVInpaintPreprocess gives a node of ``up`` its 'image' (the IC-LoRA's guide
+    clip); None otherwise (the pipeline read as LTX-2's)."""
+    wf = b.wf
+    for n in up:
+        src = wf.source(n, "image") if n.enabled else None
+        if src is None or src.cls != PAINTS or not src.enabled:
+            continue
+        mask = wf.source(src, "mask")
+        way = upstream(wf, mask) + [mask] if mask is not None else []
+        out = any(x.cls in OUTPAINT for x in way)
+        what = "outpainted (the clip padded to a larger frame)" if out else "inpainted (a mask video marks the area)"
+        return Task(f"a video {what} by an in/outpainting IC-LoRA", None, family=claim.family,
+                    cannot=f"read '{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}), which paints the "
+                           f"mask green (#66FF00) into the clip '{n.title or n.shown_cls}' (#{n.id}) gives the IC-LoRA "
+                           "for it to fill: LTX-2's 'control' would get the clip unpainted, and the take would not "
+                           "fill the masked area (by hand: Composite a green Solid over the clip through Mask Tools)")
+    return None

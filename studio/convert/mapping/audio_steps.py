@@ -1,0 +1,53 @@
+"""A sound's steps between its file and a generator's input, as Studio's nodes: ComfyUI's core TrimAudioDuration
+(comfy_extras/nodes_audio.py, read for its inputs: 'start_index' in seconds, negative from the end, and 'duration' in
+seconds) as Studio's Audio Trim from 'start_index' to 'start_index' + 'duration' (the window of a song an LTX-2 drive
+or a voice is made to). A start counted from the end, or a value made when the workflow runs, is not read here: the
+step is left to the sentence saying the file is wired without it. Plain data and stdlib."""
+from __future__ import annotations
+
+from studio.convert.api import CNode, finite
+
+TRIMS = {"TrimAudioDuration": ("start_index", "duration")}
+OUT = "audio"
+
+
+def _window(wf, n: CNode) -> tuple[float, float] | None:
+    """(start, end) in seconds of a trim whose values are known, from the sound's start; else None."""
+    if n.cls not in TRIMS or not n.enabled:
+        return None
+    start, length = (wf.value(n, k) for k in TRIMS[n.cls])
+    if not (finite(start) and finite(length)) or start < 0 or length <= 0:
+        return None
+    return float(start), float(start) + float(length)
+
+
+def is_step(wf, n: CNode) -> bool:
+    return _window(wf, n) is not None
+
+
+def make(b, n: CNode, src: tuple[str, str]) -> str:
+    """Studio's Audio Trim for the trim ``n``, wired from ``src``."""
+    start, end = _window(b.wf, n)
+    nid = b.add("edit.audio_trim", {"start": round(start, 4), "end": round(end, 4)}, n)
+    b.g.connect(*src, nid, "audio")
+    return nid
+
+
+# a sound loader's own window (VideoHelperSuite's, read for their inputs): its start and its length in seconds
+# (0: to the end); ComfyUI's output is the sound already cut, so Studio's Load Audio is followed by an Audio Trim
+LOADER_WINDOWS = {"VHS_LoadAudioUpload": ("start_time", "duration"), "VHS_LoadAudio": ("seek_seconds", "duration")}
+
+
+def loader_window(b, loader: CNode, out: tuple[str, str]) -> tuple[str, str]:
+    """``out`` (Studio's Load Audio for ``loader``) through an Audio Trim where the loader cuts its sound; as it is
+    otherwise."""
+    keys = LOADER_WINDOWS.get(loader.cls)
+    start, length = (b.wf.value(loader, k) for k in keys) if keys else (None, None)
+    start = float(start) if finite(start) and start > 0 else 0.0
+    length = float(length) if finite(length) and length > 0 else 0.0
+    if not (start or length):
+        return out
+    nid = b.add("edit.audio_trim", {"start": round(start, 4), "end": round(start + length, 4) if length else 0.0},
+                loader)
+    b.g.connect(*out, nid, "audio")
+    return nid, "audio"
