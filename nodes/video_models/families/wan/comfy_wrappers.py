@@ -281,7 +281,7 @@ class _Translation(PackTranslation):
         text = self.link(n, "text_embeds")
         pos = (text[0], 0) if text else None
         neg = (f"{text[0]}:neg", 0) if text and f"{text[0]}:neg" in self.wf.nodes else pos
-        src = self.link(n, "image_embeds")
+        src = self.through(self.link(n, "image_embeds"))
         samples = self.link(n, "samples")
         emb = self.wf.nodes.get(src[0]) if src and samples is None else None
         latent = src
