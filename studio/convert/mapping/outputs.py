@@ -13,7 +13,8 @@ from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import ledger, passes, sound
 from ..tracing.roles import role
 from ..tracing.sampling import SAMPLERS, Sampling
-from ..tracing.tasks import I2V, Task, family, made_task, sentence
+from ..tracing import stills
+from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
 from ..tracing.walks import model_file, sampler_chain, upstream
 from .kinds import LOADERS
 
@@ -64,6 +65,8 @@ class OutputStage:
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
         o.task, o.latent, o.inputs, spec = self._task(o.first, up, o.said)
         o.fam = family(model_file(self.wf, o.loaders[0]) if o.loaders else None, spec, up)
+        if spec is None and o.task == T2V:  # one still picture of a model no video family reads: not a video
+            spec = stills.still(self.wf, o.first, o.fam, model_file(self.wf, o.loaders[0]) if o.loaders else None)
         if spec is not None and spec.generator is None:  # (an encoded clip's task: every input of the output held,
             # the clip and what conditions its sampler beside it, a voice)
             encoded = o.latent is not None and o.latent.cls.startswith("VAEEncode")
