@@ -65,8 +65,6 @@ class OutputStage:
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
         o.task, o.latent, o.inputs, spec = self._task(o.first, up, o.said)
         o.fam = family(model_file(self.wf, o.loaders[0]) if o.loaders else None, spec, up)
-        if spec is None and o.task == T2V:  # one still picture of a model no video family reads: not a video
-            spec = stills.still(self.wf, o.first, o.fam, model_file(self.wf, o.loaders[0]) if o.loaders else None)
         if spec is not None and spec.generator is None:  # (an encoded clip's task: every input of the output held,
             # the clip and what conditions its sampler beside it, a voice)
             encoded = o.latent is not None and o.latent.cls.startswith("VAEEncode")
@@ -76,6 +74,11 @@ class OutputStage:
         if o.hooks is not None and o.hooks.output is not None:  # the family makes the output itself (Wan Dancer's)
             return o.hooks.output(self, save, o.first, up, o.fam, o.said)
         if self._held_back(o):
+            return False
+        still = stills.still(self.wf, o.first, o.fam, model_file(self.wf, o.loaders[0]) if o.loaders else None) \
+            if spec is None and o.task == T2V else None
+        if still is not None:  # one still picture of a model file no video family reads: never made a video
+            self._hold(save, still, o.fam, o.latent, o.loaders, up)
             return False
         made = len(self.g.nodes)
         self.family_now = o.fam

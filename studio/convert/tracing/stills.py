@@ -26,7 +26,7 @@ def _picture_latent(n: CNode) -> bool:
 def still(wf: Workflow, first: CNode, fam: str, model: str | None) -> Task | None:
     """The held task of sampler ``first`` where it makes one still picture with a model no video family reads (None
     otherwise)."""
-    if fam != UNKNOWN_MODEL:
+    if fam != UNKNOWN_MODEL or not model:  # (a model no loader of it read: not known to be no video family's)
         return None
     port = next((k for k in LATENT_NAMES if k in first.links), None)
     latent = wf.source(first, port) if port else None
