@@ -125,3 +125,18 @@ def test_a_batch_or_a_video_family_on_an_empty_image_latent_is_left_as_it_was():
     for model, batch in (("flux1-dev.safetensors", 16), ("wan2.1_t2v_1.3B_fp16.safetensors", 1)):
         conv = convert(_still(model, batch), "not_still")
         assert "a still picture" not in " ".join(t["task"] for t in conv.tasks)
+
+
+def test_a_video_loaders_frame_cap_rate_and_size_are_said_not_dropped():
+    w = WrapperUI()
+    model, text, vae = _common(w)
+    clip = w.add("VHS_LoadVideo", {"video": "dance.mp4", "force_rate": 24, "custom_width": 720, "custom_height": 0,
+                                   "frame_load_cap": 79, "skip_first_frames": 0, "select_every_nth": 1})
+    enc = w.add("WanVideoEncode", [True, 272, 272, 144, 128, 0.0, 1.0], vae=(vae, 0), image=(clip, 0))
+    emb = w.add("WanVideoEmptyEmbeds", [832, 480, 81])
+    _save(w, _sampler(w, model, text, emb, widgets=(20, 6.0, 5.0, 1, "fixed", True, "unipc", 0, 0.6), samples=(enc, 0)),
+          vae)
+    conv = convert(w.doc(), "v2v_capped")
+    assert conv.tasks[0]["generator"] == "video_models.video_to_video"
+    assert (f"'VHS_LoadVideo' (VHS_LoadVideo, #{clip}) loads 'dance.mp4' with force_rate 24, custom_width 720, "
+            "frame_load_cap 79: not applied") in _said(conv)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading.workflow import LOADER_NODES, CNode
+from .load_settings import unapplied
 from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind
 from . import control_steps, mask_steps
 from ..tracing.resizes import scale_params
@@ -21,6 +22,9 @@ class InputMaking:
         kind, _ = LOADER_NODES[loader.cls]
         if loader.id not in self.loaded:
             self.loaded[loader.id] = self.add(kind, {"path": self.file_of(loader)}, loader)
+            line = unapplied(self.wf, loader, self.file_of(loader), kind.rpartition("_")[2])
+            if line:  # a VideoHelperSuite loader's frame cap, rate, size, skip: said, never silently dropped
+                self.say(line)
         out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
                "io.load_audio": ("audio",)}[kind]
         return self.loaded[loader.id], out[slot] if 0 <= slot < len(out) else out[0]
