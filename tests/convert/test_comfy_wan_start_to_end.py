@@ -140,3 +140,17 @@ def test_a_video_loaders_frame_cap_rate_and_size_are_said_not_dropped():
     assert conv.tasks[0]["generator"] == "video_models.video_to_video"
     assert (f"'VHS_LoadVideo' (VHS_LoadVideo, #{clip}) loads 'dance.mp4' with force_rate 24, custom_width 720, "
             "frame_load_cap 79: not applied") in _said(conv)
+
+
+def test_a_lora_stack_with_every_slot_off_is_passed_over_as_passing_its_model_on():
+    from studio.convert.mapping import passing
+    from tests.convert.test_comfy_displays import _api
+    wf = _api({"1": ("UNETLoader", {"unet_name": "wan2.2_i2v_low_noise_14B_fp16.safetensors", "weight_dtype": "default"}),
+               "2": ("Power Lora Loader (rgthree)", {"model": ["1", 0], "lora_1": {"on": False, "lora": "a.safetensors",
+                                                                                    "strength": 0.8}}),
+               "3": ("ModelSamplingSD3", {"model": ["2", 0], "shift": 5.0})})
+    over = passing.passed_over(wf, {"1", "3"})
+    assert over["2"] == ("'Power Lora Loader (rgthree)' (Power Lora Loader (rgthree), #2) applies no LoRA (each of its "
+                         "slots off or empty): it passes 'ModelSamplingSD3' (#3)'s 'model' its model as it is")
+    wf.nodes["2"].widgets["lora_1"]["on"] = True  # a LoRA on: never said to pass its model on as it is
+    assert "2" not in passing.passed_over(wf, {"1", "3"})
