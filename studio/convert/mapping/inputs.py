@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading.workflow import LOADER_NODES, CNode
+from .load_settings import unapplied
 from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind
 from . import audio_steps, control_steps, mask_steps
 from ..tracing.resizes import scale_params
@@ -23,6 +24,10 @@ class InputMaking:
             self.loaded[loader.id] = self.add(kind, {"path": self.file_of(loader)}, loader)
             if kind == "io.load_audio":  # a loader cutting its sound: that window (audio_steps)
                 self.loaded[f"{loader.id}~"] = audio_steps.loader_window(self, loader, (self.loaded[loader.id], "audio"))
+            else:  # a VideoHelperSuite loader's frame cap, rate, size, skip: said, never silently dropped
+                line = unapplied(self.wf, loader, self.file_of(loader), kind.rpartition("_")[2])
+                if line:
+                    self.say(line)
         if kind == "io.load_audio":
             return self.loaded[f"{loader.id}~"]
         out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio")}[kind]

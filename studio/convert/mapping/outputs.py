@@ -13,7 +13,8 @@ from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import ledger, passes, sound
 from ..tracing.roles import role
 from ..tracing.sampling import SAMPLERS, Sampling
-from ..tracing.tasks import I2V, Task, family, made_task, sentence
+from ..tracing import stills
+from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
 from ..tracing.walks import model_file, sampler_chain, upstream
 from .kinds import LOADERS
 
@@ -73,6 +74,11 @@ class OutputStage:
         if o.hooks is not None and o.hooks.output is not None:  # the family makes the output itself (Wan Dancer's)
             return o.hooks.output(self, save, o.first, up, o.fam, o.said)
         if self._held_back(o):
+            return False
+        still = stills.still(self.wf, o.first, o.fam, model_file(self.wf, o.loaders[0]) if o.loaders else None) \
+            if spec is None and o.task == T2V else None
+        if still is not None:  # one still picture of a model file no video family reads: never made a video
+            self._hold(save, still, o.fam, o.latent, o.loaders, up)
             return False
         made = len(self.g.nodes)
         self.family_now = o.fam

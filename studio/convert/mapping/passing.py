@@ -13,6 +13,7 @@ import re
 from studio.core.shown import cut, rounded
 
 from .. import catalogue
+from ..packs import lora_stacks
 from ..reading import by_types
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
@@ -59,6 +60,9 @@ def _name(n: CNode) -> str:
 
 def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str | None:
     """What ``n`` is by its types where Studio may pass it over ('step', 'settings', 'through', 'value'); None."""
+    if n.cls in lora_stacks.STACKS:  # a LoRA stack with no LoRA on passes its model and text encoder on as they are
+        said: list[str] = []
+        return "no loras" if not lora_stacks.stacked(wf, n, said) and not said else None
     types = _types(n)
     if types is None:
         return None
@@ -133,7 +137,7 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
                 said = neighbours.behind_passed(n, rs, out, _settings(wf, n))
             if said is not None:
                 out[n.id] = said
-                if said and _kind(wf, n, rs) != "through":
+                if said and _kind(wf, n, rs) not in ("through", "no loras"):
                     off.add(n.id)
                 todo.append(n)
     out |= neighbours.folded(wf, read, out, readers)
@@ -193,7 +197,7 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
     kind = _kind(wf, n, rs)
     if kind is None:
         return None
-    if beside and kind not in ("step", "through") + VALUES:
+    if beside and kind not in ("step", "through", "no loras") + VALUES:
         return None  # (a source, a pack's model or settings for a node not converted: listed with it)
     if kind == "value" and unread and all(r.id in unread for r, _, _ in rs):  # (read where one reader reads it)
         kind = "unread" if all(wf.output(n, s) is not None for _, _, s in rs) else "unknown"
@@ -223,6 +227,8 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
                 f"{': its settings ' + settings + ' are not applied' if settings else ''}")
     if kind == "source":
         return f"{_name(n)} makes {into} from its settings alone: not made by Studio{tail}"
+    if kind == "no loras":
+        return f"{_name(n)} applies no LoRA (each of its slots off or empty): it passes {into} its model as it is"
     if kind == "through":
         return (f"{_name(n)} passes what it is given on to {into} as it is; what else it does when the workflow runs "
                 f"is not done{tail}")

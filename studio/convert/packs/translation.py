@@ -193,6 +193,25 @@ class PackTranslation:
             yield self.wf.nodes[link[0]]
             link = self.wf.nodes[link[0]].links.get("model")
 
+    def through(self, link):
+        """``link`` followed back through the nodes that pass what they are given on (their declared input and output
+        of any type, '*': a VRAM cleaner between an embeds node and the sampler), each taken and said once."""
+        seen: set[str] = set()
+        while link is not None and link[0] in self.wf.nodes and link[0] not in seen:
+            n = self.wf.nodes[link[0]]
+            port = by_types.through_input(n, link[1])
+            if port is None:
+                break
+            seen.add(n.id)
+            if n.id not in self.wf.taken:
+                self.wf.taken.add(n.id)
+                self.said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) passes its '{port}' on as it is "
+                                 "(its declared input and output are of any type): read through"
+                                 + (", what it sets of the machine not applied (Studio plans memory itself)"
+                                    if by_types.machine_setting(n) else ""))
+            link = n.links.get(port)
+        return link
+
     def model_name(self, link) -> str | None:
         """The file or repository name of the loader a 'model' link comes from (through the LoRAs between)."""
         for m in self.model_way(link):

@@ -9,7 +9,9 @@ import math
 from ..families import registry as families
 from ..reading import by_types
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
-from .roles import is_latent_input
+from .roles import in_type, is_latent_input
+
+NUMBERS = ("INT", "FLOAT", "BOOLEAN", "STRING")  # a node's values, never the way a picture comes
 from .sampling import SAMPLERS
 
 MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow holds fewer)
@@ -156,6 +158,6 @@ def find_loader(wf: Workflow, node: CNode, port: str, used: set,
         keys += ("image", "images", "video", "pixels", "audio", "input", "mask", "value", "source")
         passed = None if sound else by_types.passed_input(n, src[1], keys[:6])  # a pack's node: its input of that
         # type (of several: one of the usual names, else the first declared: a composite's destination, not its source)
-        src = n.links[passed] if passed else next((n.links[k] for k in keys if k in n.links),
-                                                  next(iter(n.links.values()), None))
+        src = n.links[passed] if passed else next((n.links[k] for k in keys if k in n.links), next(
+            (v for k, v in n.links.items() if in_type(n, k) not in NUMBERS), None))  # (not its size: a number)
     return None

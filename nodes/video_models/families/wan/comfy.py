@@ -14,6 +14,7 @@ from studio.core.shown import number
 
 from .dancer.comfy_dancer import dancer_output
 from .comfy_frames import translate as frames_translate
+from .comfy_vace_ends import read_ends
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
 from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate as wrapper_translate
@@ -122,7 +123,9 @@ def _vace_task(b, node, up, inputs: dict, said: list[str]) -> None:
     elif "mask" in inputs and any(s.cls in ("SAM3_Detect", "SAM3_VideoTrack") for s in inputs["mask"][2]):
         b.extra["task"] = "inpaint"
     src = wf.source(node, "control_video")
-    if src is not None and src.cls == "BatchImagesNode":
+    if read_ends(b, node, inputs, said):  # WanVideoVACEStartToEndFrame's first/last-frame clip: keyframes
+        pass
+    elif src is not None and src.cls == "BatchImagesNode":
         ends = [find_loader(wf, src, k, b.used) for k in sorted(k for k in src.links if k.startswith("images."))]
         if len(ends) >= 2 and ends[0] and ends[-1] and {e[0].cls for e in (ends[0], ends[-1])} == {"LoadImage"}:
             inputs.pop("video", None)

@@ -23,6 +23,7 @@ from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 from . import comfy_wrapper_embeds as more
 from . import comfy_wrapper_control as control
 from . import comfy_wrapper_draw as draw
+from . import comfy_wrapper_flf as flf
 from . import comfy_wrapper_scheduler as scheduler
 from . import comfy_wrapper_talk as talk
 from . import comfy_wrapper_v2v as v2v
@@ -189,6 +190,8 @@ class _Translation(PackTranslation):
             size = {"width": w.get("generation_width" if old else "width"),
                     "height": w.get("generation_height" if old else "height"),
                     "length": w.get("num_frames"), "batch_size": 1}
+            if not old:
+                flf.said(self, n, image, end)
             c = self.core(n, "WanFirstLastFrameToVideo" if end else "WanImageToVideo", size, links)
             return (c.id, 2)
         if n.cls == "WanVideoAnimateEmbeds":  # Wan Animate: ComfyUI's WanAnimateToVideo takes the same inputs
@@ -281,7 +284,7 @@ class _Translation(PackTranslation):
         text = self.link(n, "text_embeds")
         pos = (text[0], 0) if text else None
         neg = (f"{text[0]}:neg", 0) if text and f"{text[0]}:neg" in self.wf.nodes else pos
-        src = self.link(n, "image_embeds")
+        src = self.through(self.link(n, "image_embeds"))
         samples = self.link(n, "samples")
         emb = self.wf.nodes.get(src[0]) if src and samples is None else None
         latent = src

@@ -1,0 +1,77 @@
+"""WanVideoWrapper's WanVideoVACEStartToEndFrame read by what it declares (its inputs start_image, end_image,
+control_images, inpaint_mask, num_frames, empty_frame_level, start_index, end_index; its outputs images and masks:
+the wrapper's nodes.py, read for meaning): it makes VACE's control clip of num_frames frames, the start picture
+first, the end picture last and frames of one grey level (empty_frame_level) between, and its masks (0 on the two
+pictures: kept; 1 between: made). Fed to WanVaceToVideo's control_video and control_masks, that is Studio's Wan VACE
+with keyframes at frame 0 and at the last frame: read so, never the start still given as both the control clip and
+its mask. What else it is given (control frames between, an inpaint mask, other indices, another grey) Studio's
+keyframes do not make: said, naming the node and its input. Plain data and stdlib."""
+from __future__ import annotations
+
+from studio.convert.api import find_loader
+from studio.core.shown import number
+
+START_TO_END = "WanVideoVACEStartToEndFrame"
+WIDGETS = ("num_frames", "empty_frame_level", "start_index", "end_index")  # its settings as a UI file saves them
+GREY = 0.5  # Studio's Wan VACE's grey for the frames to make (vace.GREY)
+
+
+def _settings(wf, n) -> dict:
+    out = dict(n.widgets) if n.widgets else dict(zip(WIDGETS, n.raw)) if isinstance(n.raw, list) else {}
+    for k in WIDGETS:
+        if k in n.links:
+            out[k] = wf.value(n, k)
+    return out
+
+
+def read_ends(b, node, inputs: dict, said: list[str]) -> bool:
+    """``node`` (a WanVaceToVideo) given its control clip and masks by WanVideoVACEStartToEndFrame: its start and
+    end pictures as keyframes at 0 and 'last' (True); False when its control is not that node's."""
+    wf = b.wf
+    src, masks = wf.source(node, "control_video"), wf.source(node, "control_masks")
+    if src is None or src.cls != START_TO_END:
+        return False
+    name = f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})"
+    ends = [(k, find_loader(wf, src, k, b.used)) for k in ("start_image", "end_image") if k in src.links]
+    w = _settings(wf, src)
+    extra = [k for k in ("control_images", "inpaint_mask") if k in src.links]
+    moved = [f"{k} {number(w[k])}" for k, d in (("start_index", 0), ("end_index", -1))
+             if isinstance(w.get(k), (int, float)) and w[k] != d]
+    if not ends or any(e is None or e[2] for _, e in ends) or extra or moved:  # not two plain pictures: the clip
+        # it makes is not Studio's keyframes; what the generator is given said (never the start still as a mask)
+        inputs.pop("video", None)
+        inputs.pop("mask", None)
+        why = ([f"its {' and '.join(extra)} (wired)"] if extra else []) + moved + (
+            [f"its {k} not from a picture file Studio loads" for k, e in ends if e is None or e[2]] if ends else
+            ["no start or end picture"])
+        said.append(f"Wan VACE's control clip and masks are made by {name} (a start picture, grey frames, an end "
+                    f"picture, and masks keeping the pictures) with {', '.join(why)}: Studio does not make that clip; "
+                    "its Wan VACE is given neither 'video' nor 'mask' from it: load the pictures as its 'keyframe_1' "
+                    "and 'keyframe_2' (keyframes '0, last') or wire a control clip and mask of your own")
+        return True
+    b.used.add(src.id)
+    if masks is not None and masks.id == src.id:
+        b.used.add(masks.id)
+    inputs.pop("video", None)
+    inputs.pop("mask", None)
+    for i, (k, e) in enumerate(ends, 1):
+        inputs[f"keyframe_{i}"] = (e[0], e[1], ())
+        b.keyframes.append("0" if k == "start_image" else "last")
+    said[:] = [line for line in said if "'control_" not in line]
+    level = w.get("empty_frame_level")
+    count = w.get("num_frames")
+    take = wf.value(node, "length")
+    tail = []
+    if isinstance(level, (int, float)) and abs(level - GREY) > 0.005:
+        tail.append(f"its empty_frame_level {number(level)} (the grey of the frames between) is not taken: Studio's "
+                    f"Wan VACE fills them with grey {number(GREY)}")
+    if isinstance(count, (int, float)) and isinstance(take, (int, float)) and int(count) != int(take):
+        tail.append(f"its num_frames {number(count)} is not the take's length {number(take)} "
+                    f"({node.where('length')}): the end picture is put on the take's last frame")
+    said.append(f"{name} makes Wan VACE's control clip and masks from "
+                + " and ".join(f"'{b.file_of(e[0])}' ({k})" for k, e in ends)
+                + (" with grey frames between" if len(ends) == 2 else "")
+                + ": read as Studio's Wan VACE keyframes ('keyframes' "
+                + ", ".join("0" if k == "start_image" else "last" for k, _ in ends) + ")"
+                + ("; " + "; ".join(tail) if tail else ""))
+    return True

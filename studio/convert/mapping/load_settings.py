@@ -1,0 +1,34 @@
+"""A file loader's settings that change what it gives (VideoHelperSuite's Load Video: force_rate, custom_width,
+custom_height, frame_load_cap, skip_first_frames, select_every_nth; its Load Audio: seek_seconds, duration), told by
+the pack's declared widgets: each one set to other than its declared default is said not applied, naming the loader,
+as Studio's Load Video / Load Audio read the file whole, at its own rate and size (never a silent change of the clip).
+Plain data and stdlib."""
+from __future__ import annotations
+
+from studio.core.shown import number
+
+from .. import catalogue
+from ..reading.workflow import CNode, Workflow
+
+OPTIONS = ("format", "upload", "choose video to upload", "choose audio to upload")  # how it is picked, not what
+
+
+def unapplied(wf: Workflow, loader: CNode, file: str, kind: str) -> str | None:
+    """The sentence of ``loader``'s settings that change its clip or sound and Studio's loader does not take; None."""
+    t = catalogue.node_type(loader.origin or loader.cls)
+    if t is None or t.inputs is None:
+        return None
+    named = catalogue.file_input(t)
+    lost = []
+    for w in t.widgets:
+        if w.name in OPTIONS or w.name == getattr(named, "name", named) or not isinstance(w.default, (int, float)):
+            continue
+        v = wf.value(loader, w.name)
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and v != w.default:
+            lost.append(f"{w.name} {number(v)}")
+    if not lost:
+        return None
+    what = "every frame at the file's own rate and size" if kind == "video" else "the whole sound"
+    return (f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) loads '{file}' with "
+            f"{', '.join(lost)}: not applied, Studio's Load {kind.title()} reads {what} (add a Trim or a Scale after it "
+            "if it matters)")

@@ -1,0 +1,42 @@
+"""A sampler that makes a still picture, told by its latent's declared types: its latent made from nothing by a node
+that declares a size and a batch but no length (ComfyUI's EmptyLatentImage, EmptySD3LatentImage: width, height,
+batch_size; no frames), one picture in the batch, and a model file no video family of Studio's reads (Flux, SD): a
+picture, not a video; never converted as text to video (issue 112: a Flux still feeding a video node another pack
+makes). A video family's model on such a latent (CogVideoX, AnimateDiff's batch of frames, LTX-2) is left to the
+rules that read it. Plain data and stdlib."""
+from __future__ import annotations
+
+from .. import catalogue
+from ..reading.workflow import CNode, Workflow
+from .tasks import LATENT_NAMES, Task
+
+FRAMES = ("length", "frames", "num_frames", "video_frames", "frame_count", "batch_frames")  # a length's names
+UNKNOWN_MODEL = "an unrecognised model"  # tracing.tasks.family's words for a model file no family reads
+
+
+def _picture_latent(n: CNode) -> bool:
+    """``n`` declares an empty picture latent: no socket, LATENT out, width, height and batch_size, no length."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.inputs is None or t.sockets or t.output_types != ("LATENT",):
+        return False
+    names = {i.name for i in t.inputs}
+    return {"width", "height", "batch_size"} <= names and not names & set(FRAMES)
+
+
+def still(wf: Workflow, first: CNode, fam: str, model: str | None) -> Task | None:
+    """The held task of sampler ``first`` where it makes one still picture with a model no video family reads (None
+    otherwise)."""
+    if fam != UNKNOWN_MODEL or not model:  # (a model no loader of it read: not known to be no video family's)
+        return None
+    port = next((k for k in LATENT_NAMES if k in first.links), None)
+    latent = wf.source(first, port) if port else None
+    if latent is None or not _picture_latent(latent) or wf.value(latent, "batch_size") != 1:
+        return None
+    w, h = wf.value(latent, "width"), wf.value(latent, "height")
+    size = f"{w}x{h} " if isinstance(w, int) and isinstance(h, int) else ""
+    file = f"'{model}'" if model else "its model"
+    return Task(f"a video from a still picture ('{first.title or first.shown_cls}' #{first.id} samples "
+                f"'{latent.title or latent.shown_cls}' ({latent.shown_cls}, #{latent.id})'s {size}latent of one picture, "
+                "no frames)", None, family=fam,
+                cannot=f"make that still with {file}, no video family's file (its generators make video: made as text "
+                       "to video, it would be another result)")
