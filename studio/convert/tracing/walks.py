@@ -8,6 +8,7 @@ import math
 
 from ..families import registry as families
 from ..reading import by_types
+from ..reading.pass_any import any_through
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from .roles import is_latent_input
 from .sampling import SAMPLERS
@@ -154,6 +155,10 @@ def find_loader(wf: Workflow, node: CNode, port: str, used: set,
             continue
         keys = ("audio",) if sound else ()  # a clip's sound followed: its sound's way (CreateVideo's 'audio')
         keys += ("image", "images", "video", "pixels", "audio", "input", "mask", "value", "source")
+        anything = any_through(wf, n, src[1])  # a node passing anything on (Impact's order controller): its input
+        if anything is not None:
+            src = n.links[anything]
+            continue
         passed = None if sound else by_types.passed_input(n, src[1], keys[:6])  # a pack's node: its input of that
         # type (of several: one of the usual names, else the first declared: a composite's destination, not its source)
         src = n.links[passed] if passed else next((n.links[k] for k in keys if k in n.links),

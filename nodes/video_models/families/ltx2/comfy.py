@@ -14,6 +14,7 @@ from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
 from .comfy_low_vram import low_vram
 from .comfy_mask_time import WIDGETS as TIMED
+from .comfy_own_sound import own_sound
 from .comfy_values import VALUES, WIDGETS as CALCULATORS
 
 LTX2 = "video_models.ltx2"
@@ -86,6 +87,9 @@ def _ltx2_audio(b, up: list[CNode], inputs: dict, said: list[str]) -> None:
     the other said."""
     for n in up:
         if n.cls not in ENCODERS + ("LTXVReferenceAudio",):
+            continue
+        if n.cls in ENCODERS and own_sound(b, n, said):  # the take's own sound encoded again: not an input
+            _held_clean(b, n, up)  # its masks read (held through a second pass: comfy_stage_sound says so)
             continue
         if "audio" in inputs:
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) is not taken: LTX-2 has one sound "
