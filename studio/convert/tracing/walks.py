@@ -144,6 +144,10 @@ def find_loader(wf: Workflow, node: CNode, port: str, used: set,
         sound = sound or (n.cls == "GetVideoComponents" and src[1] == 1)
         if walked is not None:
             walked.append(n)
+        anything = any_through(wf, n, src[1])  # a node passing anything on (Impact's order controller): its input,
+        if anything is not None:  # as it is (not a step on the way)
+            src = n.links[anything]
+            continue
         if n.cls not in PASSING and n.cls not in theirs:
             via.append(n)
         if n.cls == "ComfySwitchNode":
@@ -155,10 +159,6 @@ def find_loader(wf: Workflow, node: CNode, port: str, used: set,
             continue
         keys = ("audio",) if sound else ()  # a clip's sound followed: its sound's way (CreateVideo's 'audio')
         keys += ("image", "images", "video", "pixels", "audio", "input", "mask", "value", "source")
-        anything = any_through(wf, n, src[1])  # a node passing anything on (Impact's order controller): its input
-        if anything is not None:
-            src = n.links[anything]
-            continue
         passed = None if sound else by_types.passed_input(n, src[1], keys[:6])  # a pack's node: its input of that
         # type (of several: one of the usual names, else the first declared: a composite's destination, not its source)
         src = n.links[passed] if passed else next((n.links[k] for k in keys if k in n.links),
