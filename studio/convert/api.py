@@ -54,6 +54,7 @@ class Builder(Protocol):
     loaded: dict[str, str]  # a ComfyUI loader id (or a step's key) -> its Studio node
     pass_loras: dict  # a later sampler's id -> (its own LoRAs, the lines said of them)
     enhancer: Any  # a family's prompt enhancer of the output being made (its loader is not Load Video Model's)
+    pass_key: frozenset  # the samplers of the output being made (their ComfyUI ids)
 
     def add(self, type_id: str, params: dict, at: CNode | None, title: str | None = None,
             mode: str = "normal") -> str:
