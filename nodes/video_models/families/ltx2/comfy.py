@@ -8,6 +8,7 @@ from studio.convert.api import (I2V, T2V, CNode, ComfyMapping, Generator, Guider
                                 frame_mark, upstream)
 from studio.core.shown import number
 
+from .comfy_director import translate as director
 from .comfy_dynamic import unnamed_values
 from .comfy_enhance import enhance_stage, read_enhancer
 from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
@@ -336,4 +337,4 @@ MAPPING = ComfyMapping(
     guiders={"LTXVDualCFGGuider": Guider("video_cfg", sound="audio_cfg"),
              "MultimodalGuider": Guider(None, per_step=True)},
     widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS,
-    translate=lambda wf: low_vram(wf) + translate(wf))  # its low-memory loaders as ComfyUI's (comfy_low_vram)
+    translate=lambda wf: low_vram(wf) + director(wf) + translate(wf))  # its low-memory loaders as ComfyUI's (comfy_low_vram)
