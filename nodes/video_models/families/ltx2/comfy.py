@@ -39,7 +39,8 @@ def _guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
         return
     k = next((i for i in range(1, 5) if f"keyframe_{i}" not in inputs), None)
     if found is None or k is None:
-        said.append(f"a guide at frame {number(at)} ({n.cls}, #{n.id}) is not taken: "
+        image = f" (its image '{b.file_of(found[0])}')" if found is not None else ""
+        said.append(f"a guide at frame {number(at)} ({n.cls}, #{n.id}){image} is not taken: "
                     + ("its image is made by nodes Studio does not convert" if found is None else "four keyframes at most"))
         return
     b.intent(n, "image", f"keyframe_{k}", inputs, said)

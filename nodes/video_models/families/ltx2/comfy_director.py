@@ -41,7 +41,7 @@ def _num(v: Any) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
-def _values(n: CNode, t: dict) -> dict:
+def _values(wf: Workflow, n: CNode, t: dict) -> dict:
     """The Director's length, frame rate, size and resize method, by name (an API file) or by the file's places."""
     w = n.widgets
     out = {"frames": _num(t.get("normalDurationFrames")) or _num(w.get("duration_frames")),
@@ -54,6 +54,16 @@ def _values(n: CNode, t: dict) -> dict:
     if at is not None and out["width"] is None and len(raw) > at + 4:
         out["width"], out["height"] = _num(raw[at + 1]), _num(raw[at + 2])
         out["method"], out["divisible"] = raw[at + 3], _num(raw[at + 4])
+    j = next((i for i, x in enumerate(raw) if isinstance(x, str) and x.lstrip().startswith("{")), None)
+    if out["frames"] is None and j is not None and j >= 2 and out["fps"]:  # the declared order: duration_frames,
+        frames, seconds = _num(raw[j - 2]), _num(raw[j - 1])  # duration_seconds, timeline_data (when they agree)
+        if frames and seconds and abs(frames - seconds * out["fps"]) <= 1:
+            out["frames"] = frames
+            if j >= 3 and isinstance(raw[j - 3], str):
+                out["global"] = raw[j - 3]
+    for key, name in (("fps", "frame_rate"), ("width", "custom_width"), ("height", "custom_height")):
+        if name in n.links:  # wired: the value given, where Studio works it out (else not known)
+            out[key] = _num(wf.value(n, name))
     return out
 
 
@@ -99,7 +109,7 @@ class _Reading:
             self.said.append(f"{self.who(d)}'s timeline is not saved in a form Studio reads: its length, prompts and "
                              "images are not read")
             return None
-        v = _values(d, t)
+        v = _values(self.wf, d, t)
         frames = int(v["frames"]) if v["frames"] and v["frames"] > 0 else None
         segs = [s for s in t["segments"] if isinstance(s, dict) and (frames is None or _num(s.get("start")) is None
                                                                       or s["start"] < frames)]
@@ -107,8 +117,19 @@ class _Reading:
         images = [s for s in segs if s.get("type", "image") == "image" and (s.get("imageFile") or s.get("imageB64"))]
         said, who = [], self.who(d)
         # the prompt: the global prompt and each segment's, joined
-        texts = [str(t.get("global_prompt") or "").strip()] + [str(s.get("prompt") or "").strip() for s in segs]
+        given = self.wf.value(d, "global_prompt") if "global_prompt" in d.links else \
+            t.get("global_prompt", d.widgets.get("global_prompt", v.get("global")))
+        if "global_prompt" in d.links and not isinstance(given, str):
+            src = self.wf.source(d, "global_prompt")
+            said.append(f"{who}'s global prompt is written by {self.who(src) if src else 'a node'} when the workflow "
+                        "runs: not read")
+        texts = [str(given or "").strip() if isinstance(given, str) else ""] + [str(s.get("prompt") or "").strip()
+                                                                                for s in segs]
         texts = [x for x in texts if x]
+        for name in sorted(set(d.links) - {"model", "clip", "audio_vae", "global_prompt", "frame_rate", "custom_width",
+                                           "custom_height"}):
+            src = self.wf.source(d, name)
+            said.append(f"{who}'s '{name}' (given by {self.who(src) if src else 'a node'}) is not read")
         if not texts:
             said.append(f"{who}'s timeline has no prompt (no global prompt, no segment): write the take's prompt in "
                         "the generator")
@@ -149,7 +170,9 @@ class _Reading:
             if fps else None
         shown = "" if not size else f", {size[0]}x{size[1]}" + (" (the pack's size where no image or size is given)"
                                                                  if w <= 0 and h <= 0 else "")
-        self.said.append(f"{who}'s timeline is read: {frames + 1 if frames else 'its'} frames"
+        if not frames:
+            said.append(f"{who}'s length is not saved in a form Studio reads: set the generator's frames")
+        self.said.append(f"{who}'s timeline is read: " + (f"{frames + 1} frames" if frames else "its length not read")
                          + (f" at {fps:g} fps" if fps else "") + shown
                          + f", {len(segs)} segment(s), {len(images)} image(s) as guides at their frames")
         self.said += said
@@ -169,7 +192,8 @@ class _Reading:
             self.said.append(f"{self.who(g)} adds {timeline['who']}'s images again to a later pass's latent: LTX-2 "
                              "Latent Upscale's refine starts from the upsampled take only (not applied)")
             images = []
-        for i, s in enumerate(images, 1):
+        # the last image first, so that the earliest are nearest the sampler (read first: four keyframes at most)
+        for i, s in reversed(list(enumerate(images, 1))):
             if not s.get("imageFile"):
                 self.said.append(f"the image of {timeline['who']}'s segment {i} is kept inside the file (base64): not "
                                  "read")
