@@ -50,6 +50,12 @@ def test_catalogued_pass_anything_nodes_by_their_declared_types():
     assert any_through(wf, wf.nodes["3"], 0) == "signal" and any_through(wf, wf.nodes["3"], 1) == "value"
     assert any_through(wf, wf.nodes["4"], 0) == "any_input"
     assert any_through(wf, wf.nodes["4"], 1) is None  # its IMAGE output: not what passes anything on
+    pick = wf.nodes["3"]  # a node of one '*' socket with a number beside it may index what it gives: not passed on
+    pick.cls, pick.links = "SomeIndexAnything", {"anything": ("1", 0)}
+    pick.in_types, pick.out_types = {"anything": "*", "index": "INT"}, ["*"]
+    assert any_through(wf, pick, 0) is None
+    pick.in_types = {"anything": "*", "clean": "BOOLEAN"}
+    assert any_through(wf, pick, 0) == "anything"
 
 
 def test_the_loader_walk_goes_through_an_order_controller_without_counting_it_a_step():

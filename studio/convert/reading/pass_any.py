@@ -2,7 +2,9 @@
 saves): the input it gives on an output of any type ('*'). Every socket and output of any type, as many of each
 (Impact's execution order controller): by position; one socket of any type wired (KJNodes' VRAM_Debug, a cleanup
 node): that one; several numbered ones (input_1, input_2: ControlAltAI's TwoWaySwitch) with one number widget
-fixed in the file choosing among them: the one it names. None where the choice is not known. Plain stdlib."""
+fixed in the file choosing among them: the one it names. A node with a number, text or pick among its settings
+beside one socket of any type (an 'index anything' node) is not taken to pass it on. None where the choice is not
+known. Plain stdlib."""
 from __future__ import annotations
 
 import re
@@ -11,6 +13,7 @@ from .. import catalogue
 from .by_types import through_input
 
 NUMBERED = re.compile(r"^(.*?)_?(\d+)$")
+CHOOSING = ("INT", "FLOAT", "STRING", "COMBO")  # settings that may choose what a node gives (flags do not)
 
 
 def _types(n) -> tuple[dict[str, str], list[str]]:
@@ -51,4 +54,6 @@ def any_through(wf, n, slot: int = 0) -> str | None:
     if switch:
         return chosen
     wired = [k for k in anys if k in n.links]
+    if any(t in CHOOSING for t in ins.values()):  # a number, text or pick among its settings: it may choose or
+        return None  # index what it gives (an 'index anything' node), not pass its input on as it is
     return wired[0] if len(wired) == 1 else None
