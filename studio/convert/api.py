@@ -26,12 +26,13 @@ from .tracing.sampling import SAMPLERS, Sampling, read_sampling
 from .tracing.tasks import I2V, LATENT_NAMES, T2V, Task, task_node
 from .tracing.walks import find_loader, model_file, upstream
 from .takes.ledger import flag_setting, rate_setting, whole_setting  # a hook's values read (and said) as the ledger's
+from .reading.pass_any import any_through  # a node passing anything on: the input it gives on
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
            "CONTROL", "encoders", "finite", "frame_mark", "held_task", "I2V", "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader",
            "model_file", "prompt_text", "read_sampling", "task_node", "upstream", "walk", "flag_setting", "rate_setting",
-           "whole_setting"]
+           "whole_setting", "any_through"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 
 
@@ -53,6 +54,7 @@ class Builder(Protocol):
     loaded: dict[str, str]  # a ComfyUI loader id (or a step's key) -> its Studio node
     pass_loras: dict  # a later sampler's id -> (its own LoRAs, the lines said of them)
     enhancer: Any  # a family's prompt enhancer of the output being made (its loader is not Load Video Model's)
+    pass_key: frozenset  # the samplers of the output being made (their ComfyUI ids)
 
     def add(self, type_id: str, params: dict, at: CNode | None, title: str | None = None,
             mode: str = "normal") -> str:

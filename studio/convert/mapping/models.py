@@ -10,6 +10,7 @@ from studio.core.shown import cut, rounded
 from ..families import registry as families
 from ..packs import lora_stacks
 from ..reading import by_types
+from ..reading.pass_any import any_through
 from ..reading.workflow import CNode
 from ..tracing.prompts import MAX_SAMPLERS, switched_off_loras, walk
 from ..tracing.roles import carries
@@ -101,6 +102,11 @@ class ModelReading:
             n = wf.nodes.get(nid)
             if n is None or n.cls in FOLDED or \
                     n.cls in families.declared() or n.cls in families.lookup("tasks"):  # a family reads it
+                continue
+            port = any_through(wf, n, 0)  # a switch or order node passing its input on: read, not a patch
+            if port is not None:
+                said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) on the model's way passes on what "
+                            f"its '{port}' gives (read by its types and settings)")
                 continue
             what = carries(n) or "a model patch"
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: {what}) between the model loader and "

@@ -15,6 +15,7 @@ from studio.core.shown import cut, rounded
 from .. import catalogue
 from ..packs import lora_stacks
 from ..reading import by_types
+from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
 from . import displays, neighbours, unrun
@@ -87,7 +88,8 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
         return "decode"  # a pack's decoder (tiled, on another device): the generator decodes its own take
     if read_types <= MEDIA and read_types and not linked & (WAYS | MEDIA) and _types_only(n):
         return "source"  # a picture or a mask made from settings alone (a solid colour)
-    if ins and set(ins.values()) <= {"*"} and read_types <= {"*"} and n.links:
+    if ins and set(ins.values()) <= {"*"} and read_types <= {"*"} and n.links or read_types == {"*"} and all(
+            any_through(wf, n, s) is not None for s in used_slots):  # (a node passing its one '*' input on: pass_any)
         return "through"
     if not read_types or read_types & (WAYS | PLAIN):
         return None

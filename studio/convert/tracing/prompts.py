@@ -6,7 +6,7 @@ from __future__ import annotations
 from studio.core.shown import cut
 
 from ..families import registry as families
-from ..reading import by_types
+from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..values.shown import shown
 
@@ -26,7 +26,7 @@ def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: s
             node = wf.source(node, "on_true" if on else "on_false")
             continue
         # else the first of names, or a node passing anything on (its output's input by position: by its types)
-        name = next((k for k in names if k in node.links), None) or by_types.through_input(node, slot)
+        name = next((k for k in names if k in node.links), None) or any_through(wf, node, slot)
         link = node.links.get(name) if name else None
         node, slot = (wf.nodes.get(link[0]), link[1]) if link else (None, 0)
     return None

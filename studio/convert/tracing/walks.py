@@ -8,6 +8,7 @@ import math
 
 from ..families import registry as families
 from ..reading import by_types
+from ..reading.pass_any import any_through
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from .roles import in_type, is_latent_input
 
@@ -145,6 +146,10 @@ def find_loader(wf: Workflow, node: CNode, port: str, used: set,
         sound = sound or (n.cls == "GetVideoComponents" and src[1] == 1)
         if walked is not None:
             walked.append(n)
+        anything = any_through(wf, n, src[1])  # a node passing anything on (Impact's order controller): its input,
+        if anything is not None:  # as it is (not a step on the way)
+            src = n.links[anything]
+            continue
         if n.cls not in PASSING and n.cls not in theirs:
             via.append(n)
         if n.cls == "ComfySwitchNode":

@@ -8,6 +8,7 @@ from studio.convert.api import (I2V, T2V, CNode, ComfyMapping, Generator, Guider
                                 frame_mark, upstream)
 from studio.core.shown import number
 
+from .comfy_director import translate as director
 from .comfy_dynamic import unnamed_values
 from .comfy_enhance import enhance_stage, read_enhancer
 from .comfy_latent_passing import first_pass_first, latent_source
@@ -17,6 +18,7 @@ from .comfy_inpaint import painted_guide
 from .comfy_low_vram import low_vram
 from .comfy_sound_alone import TASKS as SOUND_ALONE
 from .comfy_mask_time import WIDGETS as TIMED
+from .comfy_own_sound import own_sound
 from .comfy_values import VALUES, WIDGETS as CALCULATORS
 
 LTX2 = "video_models.ltx2"
@@ -40,7 +42,8 @@ def _guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
         return
     k = next((i for i in range(1, 5) if f"keyframe_{i}" not in inputs), None)
     if found is None or k is None:
-        said.append(f"a guide at frame {number(at)} ({n.cls}, #{n.id}) is not taken: "
+        image = f" (its image '{b.file_of(found[0])}')" if found is not None else ""
+        said.append(f"a guide at frame {number(at)} ({n.cls}, #{n.id}){image} is not taken: "
                     + ("its image is made by nodes Studio does not convert" if found is None else "four keyframes at most"))
         return
     b.intent(n, "image", f"keyframe_{k}", inputs, said)
@@ -89,6 +92,9 @@ def _ltx2_audio(b, up: list[CNode], inputs: dict, said: list[str]) -> None:
     the other said."""
     for n in up:
         if n.cls not in ENCODERS + ("LTXVReferenceAudio",):
+            continue
+        if n.cls in ENCODERS and own_sound(b, n, said):  # the take's own sound encoded again: not an input
+            _held_clean(b, n, up)  # its masks read (held through a second pass: comfy_stage_sound says so)
             continue
         if "audio" in inputs and _same_sound(b, n, inputs["audio"]):  # (a two-stage workflow encodes it per pass)
             b.used.add(n.id)
@@ -351,4 +357,5 @@ MAPPING = ComfyMapping(
     guiders={"LTXVDualCFGGuider": Guider("video_cfg", sound="audio_cfg"),
              "MultimodalGuider": Guider(None, per_step=True)},
     widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS, tasks=SOUND_ALONE,  # sound alone: held (comfy_sound_alone)
-    translate=lambda wf: low_vram(wf) + translate(wf))  # its low-memory loaders as ComfyUI's (comfy_low_vram)
+    # its low-memory loaders as ComfyUI's (comfy_low_vram), LTX Director's timeline as guides (comfy_director)
+    translate=lambda wf: low_vram(wf) + director(wf) + translate(wf))

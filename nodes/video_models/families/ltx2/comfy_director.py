@@ -1,0 +1,235 @@
+"""WhatDreamsCost's LTX Director (ltx_director.py, ltx_director_guide.py of WhatDreamsCost-ComfyUI, read for meaning:
+no code of it here) read as the nodes it stands for, before the workflow is converted. The Director keeps a timeline
+in its 'timeline_data' value (JSON: 'segments' each with a start, a length, a prompt and, for an image segment, its
+file in ComfyUI's input folder; the timeline's length in frames): it makes an empty LTX-2 latent of that length + 1
+frames, an empty audio latent, the prompt conditioning (its global and per-segment prompts, each segment's prompt
+over its frames by Prompt Relay's attention masks) and the images as guides at their frames (start + anchorOffset)
+that its LTXDirectorGuide adds to the latent, with their strengths. Read here, by the file's own values: the
+length, the frame rate, the size where it is fixed, each image segment as a LoadImage and an LTXVAddGuide at its
+frame (LTX-2's keyframes), the prompts joined into one (LTX-2 takes one prompt per take: said), its model and
+LTXDirectorCropGuides as LTXVCropGuides; what is not read is said (the per-segment prompt masks, the sound clips,
+motion segments and the guide's IC-LoRA, a size that depends on the image). Versions of the pack save their values
+in different orders: the timeline is found as the value that is its JSON, the frame rate as the number before the
+'frames'/'seconds' display value, the size as the two numbers after it. Plain data and stdlib."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from studio.convert.api import CNode, Workflow
+
+DIRECTOR, GUIDE, CROP = "LTXDirector", "LTXDirectorGuide", "LTXDirectorCropGuides"
+UNITS = ("frames", "seconds")  # the Director's display_mode values
+EXACT = ("stretch to fit", "pad", "crop")  # resize methods giving the size asked for (snapped), whatever the image
+
+
+def _timeline(n: CNode) -> dict | None:
+    v = n.widgets.get("timeline_data")
+    values = [v] if isinstance(v, str) else list(n.raw) if isinstance(n.raw, list) else []
+    for x in values:
+        if isinstance(x, str) and x.lstrip().startswith("{"):
+            try:
+                d = json.loads(x)
+            except ValueError:
+                continue
+            if isinstance(d, dict) and isinstance(d.get("segments"), list):
+                return d
+    return None
+
+
+def _num(v: Any) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _values(wf: Workflow, n: CNode, t: dict) -> dict:
+    """The Director's length, frame rate, size and resize method, by name (an API file) or by the file's places."""
+    w = n.widgets
+    out = {"frames": _num(t.get("normalDurationFrames")) or _num(w.get("duration_frames")),
+           "fps": _num(w.get("frame_rate")), "width": _num(w.get("custom_width")),
+           "height": _num(w.get("custom_height")), "method": w.get("resize_method"), "divisible": _num(w.get("divisible_by"))}
+    raw = n.raw if isinstance(n.raw, list) else []
+    at = next((i for i, x in enumerate(raw) if x in UNITS), None)
+    if at is not None and out["fps"] is None and at >= 1:
+        out["fps"] = _num(raw[at - 1])
+    if at is not None and out["width"] is None and len(raw) > at + 4:
+        out["width"], out["height"] = _num(raw[at + 1]), _num(raw[at + 2])
+        out["method"], out["divisible"] = raw[at + 3], _num(raw[at + 4])
+    j = next((i for i, x in enumerate(raw) if isinstance(x, str) and x.lstrip().startswith("{")), None)
+    if out["frames"] is None and j is not None and j >= 2 and out["fps"]:  # the declared order: duration_frames,
+        frames, seconds = _num(raw[j - 2]), _num(raw[j - 1])  # duration_seconds, timeline_data (when they agree)
+        if frames and seconds and abs(frames - seconds * out["fps"]) <= 1:
+            out["frames"] = frames
+            if j >= 3 and isinstance(raw[j - 3], str):
+                out["global"] = raw[j - 3]
+    for key, name in (("fps", "frame_rate"), ("width", "custom_width"), ("height", "custom_height")):
+        if name in n.links:  # wired: the value given, where Studio works it out (else not known)
+            out[key] = _num(wf.value(n, name))
+    return out
+
+
+def _kind(n: CNode, slot: int, port: str) -> str:
+    """What the Director gives on output ``slot``: by the file's output types, else the reading node's input name."""
+    types = n.out_types
+    if slot < len(types) and types[slot]:
+        t = types[slot]
+        if t == "LATENT":
+            return "audio" if types[:slot].count("LATENT") else "latent"
+        return {"MODEL": "model", "CONDITIONING": "positive", "FLOAT": "fps", "AUDIO": "sound"}.get(t, t.lower())
+    p = port.lower()
+    return ("audio" if "audio" in p and "latent" in p else "latent" if "latent" in p or p == "samples" else
+            "model" if p == "model" else "fps" if "rate" in p or "fps" in p else
+            "positive" if p in ("positive", "conditioning", "cond") else p)
+
+
+class _Reading:
+    def __init__(self, wf: Workflow):
+        self.wf, self.said = wf, []
+
+    def who(self, n: CNode) -> str:
+        return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+    def add(self, nid: str, cls: str, at: CNode, widgets: dict, links: dict, title: str) -> tuple[str, int]:
+        self.wf.nodes[nid] = CNode(nid, cls, title, at.mode, widgets, links, at.pos, origin=at.shown_cls)
+        return nid, 0
+
+    def rewire(self, old: str, fn) -> None:
+        """Every link from node ``old`` replaced by ``fn(slot, port)`` (None: the input left unwired)."""
+        for m in list(self.wf.nodes.values()):
+            for port, (src, slot) in list(m.links.items()):
+                if src == old:
+                    new = fn(slot, port)
+                    if new is None:
+                        del m.links[port]
+                    else:
+                        m.links[port] = new
+
+    def director(self, d: CNode) -> dict | None:
+        t = _timeline(d)
+        if t is None:
+            self.said.append(f"{self.who(d)}'s timeline is not saved in a form Studio reads: its length, prompts and "
+                             "images are not read")
+            return None
+        v = _values(self.wf, d, t)
+        frames = int(v["frames"]) if v["frames"] and v["frames"] > 0 else None
+        segs = [s for s in t["segments"] if isinstance(s, dict) and (frames is None or _num(s.get("start")) is None
+                                                                      or s["start"] < frames)]
+        segs.sort(key=lambda s: _num(s.get("start")) or 0)
+        images = [s for s in segs if s.get("type", "image") == "image" and (s.get("imageFile") or s.get("imageB64"))]
+        said, who = [], self.who(d)
+        # the prompt: the global prompt and each segment's, joined
+        given = self.wf.value(d, "global_prompt") if "global_prompt" in d.links else \
+            t.get("global_prompt", d.widgets.get("global_prompt", v.get("global")))
+        if "global_prompt" in d.links and not isinstance(given, str):
+            src = self.wf.source(d, "global_prompt")
+            said.append(f"{who}'s global prompt is written by {self.who(src) if src else 'a node'} when the workflow "
+                        "runs: not read")
+        texts = [str(given or "").strip() if isinstance(given, str) else ""] + [str(s.get("prompt") or "").strip()
+                                                                                for s in segs]
+        texts = [x for x in texts if x]
+        for name in sorted(set(d.links) - {"model", "clip", "audio_vae", "global_prompt", "frame_rate", "custom_width",
+                                           "custom_height"}):
+            src = self.wf.source(d, name)
+            said.append(f"{who}'s '{name}' (given by {self.who(src) if src else 'a node'}) is not read")
+        if not texts:
+            said.append(f"{who}'s timeline has no prompt (no global prompt, no segment): write the take's prompt in "
+                        "the generator")
+        if len(segs) > 1:
+            said.append(f"{who}'s {len(segs)} segment prompts (each over its own frames by Prompt Relay's attention "
+                        "masks) are joined into one prompt: LTX-2 takes one prompt for the whole take")
+        # the size: fixed where both are set and the method gives that size (or no image sets it)
+        w, h, div = v["width"] or 0, v["height"] or 0, int(v["divisible"] or 32)
+        size = None
+        if w > 0 and h > 0 and (v["method"] in EXACT or not images):
+            size = (max(div, int(w) // div * div) // 32 * 32, max(div, int(h) // div * div) // 32 * 32)
+        elif not images and w <= 0 and h <= 0:
+            size = (768, 512)  # the pack's own size when no image and no size is given
+        elif images:
+            fitted = "its own" if w <= 0 and h <= 0 else f"fitted to {int(w)}x{int(h)}, {v['method']}"
+            said.append(f"{who}'s size is its first image's ({fitted}): not read; set the generator's width and "
+                        "height")
+        if t.get("audioSegments"):
+            said.append(f"{who}'s {len(t['audioSegments'])} sound clips on its timeline are not read: LTX-2 makes the "
+                        "take's own sound")
+        if t.get("motionSegments"):
+            said.append(f"{who}'s {len(t['motionSegments'])} motion segments are not read")
+        if t.get("retakeMode"):
+            said.append(f"{who} is in retake mode (a part of a clip made again): not read, the take is made whole")
+        fps = v["fps"]
+        base = d.id
+        made: dict[str, tuple[str, int] | None] = {"model": d.links.get("model")}
+        made["positive"] = self.add(f"{base}.prompt", "CLIPTextEncode", d, {"text": "\n".join(texts)},
+                                    {k: d.links[k] for k in ("clip",) if k in d.links}, d.title or DIRECTOR)
+        lat = {"length": frames + 1 if frames else None, "batch_size": 1,
+               **({"width": size[0], "height": size[1]} if size else {})}
+        made["latent"] = self.add(f"{base}.latent", "EmptyLTXVLatentVideo", d, lat, {}, d.title or DIRECTOR)
+        made["audio"] = self.add(f"{base}.audio", "LTXVEmptyLatentAudio", d,
+                                 {"frames_number": frames + 1 if frames else None, "frame_rate": int(fps or 24),
+                                  "batch_size": 1}, {k: d.links[k] for k in ("audio_vae",) if k in d.links},
+                                 d.title or DIRECTOR) if "audio_vae" in d.links else None
+        made["fps"] = self.add(f"{base}.fps", "PrimitiveFloat", d, {"value": fps}, {}, d.title or DIRECTOR) \
+            if fps else None
+        shown = "" if not size else f", {size[0]}x{size[1]}" + (" (the pack's size where no image or size is given)"
+                                                                 if w <= 0 and h <= 0 else "")
+        if not frames:
+            said.append(f"{who}'s length is not saved in a form Studio reads: set the generator's frames")
+        self.said.append(f"{who}'s timeline is read: " + (f"{frames + 1} frames" if frames else "its length not read")
+                         + (f" at {fps:g} fps" if fps else "") + shown
+                         + f", {len(segs)} segment(s), {len(images)} image(s) as guides at their frames")
+        self.said += said
+        self.rewire(d.id, lambda slot, port: made.get(_kind(d, slot, port)))
+        del self.wf.nodes[d.id]
+        return {"images": images, "who": who, "id": d.id}
+
+    def guide(self, g: CNode, timeline: dict | None) -> None:
+        """An LTXDirectorGuide: its Director's images as LTXVAddGuide nodes on the latent's way, each from a
+        LoadImage of its file; its IC-LoRA (for motion guides) said."""
+        wf, images = self.wf, (timeline or {}).get("images", [])
+        lora = g.raw[0] if isinstance(g.raw, list) and g.raw and isinstance(g.raw[0], str) else g.widgets.get("lora_name")
+        if lora not in (None, "", "None"):
+            self.said.append(f"{self.who(g)}'s IC-LoRA '{lora}' (for the timeline's motion guides) is not applied")
+        pos, neg, lat = g.links.get("positive"), g.links.get("negative"), g.links.get("latent")
+        if images and (lat is None or lat[0] != f"{timeline['id']}.latent"):  # a later pass's latent (upsampled)
+            self.said.append(f"{self.who(g)} adds {timeline['who']}'s images again to a later pass's latent: LTX-2 "
+                             "Latent Upscale's refine starts from the upsampled take only (not applied)")
+            images = []
+        # the last image first, so that the earliest are nearest the sampler (read first: four keyframes at most)
+        for i, s in reversed(list(enumerate(images, 1))):
+            if not s.get("imageFile"):
+                self.said.append(f"the image of {timeline['who']}'s segment {i} is kept inside the file (base64): not "
+                                 "read")
+                continue
+            at = int(_num(s.get("start")) or 0) + int(_num(s.get("anchorOffset")) or 0)
+            img = self.add(f"{g.id}.image{i}", "LoadImage", g, {"image": s["imageFile"]}, {},
+                           f"{timeline['who'].split(' (')[0][1:-1]} image {i}")
+            add = f"{g.id}.guide{i}"
+            links = {k: v for k, v in (("positive", pos), ("negative", neg), ("latent", lat), ("image", img),
+                                       ("vae", g.links.get("vae"))) if v is not None}
+            self.add(add, "LTXVAddGuide", g, {"frame_idx": at, "strength": 1.0}, links, g.title or GUIDE)
+            pos, neg, lat = (add, 0), (add, 1), (add, 2)
+        if any(s.get("imageFile") for s in images):
+            self.said.append(f"{self.who(g)}'s guides are read at strength 1 (the strengths the Director keeps in its "
+                             "values are not read)")
+        by_type = {"CONDITIONING": None, "LATENT": lat, "MODEL": g.links.get("model")}
+        outs = g.out_types or ["CONDITIONING", "CONDITIONING", "LATENT", "MODEL", "FLOAT"]
+        self.rewire(g.id, lambda slot, port: (pos if outs[:slot].count("CONDITIONING") == 0 else neg)
+                    if slot < len(outs) and outs[slot] == "CONDITIONING" else by_type.get(outs[slot] if slot < len(outs) else ""))
+        del wf.nodes[g.id]
+
+
+def translate(wf: Workflow) -> list[str]:
+    """The workflow's LTX Director nodes read as the nodes they stand for (in place); what is said."""
+    directors = [n for n in wf.nodes.values() if n.cls == DIRECTOR and n.enabled]
+    if not directors:
+        return []
+    r, read = _Reading(wf), {}
+    guides = [n for n in wf.nodes.values() if n.cls == GUIDE and n.enabled]
+    feeds = {g.id: (g.links.get("guide_data") or (None,))[0] for g in guides}
+    for d in directors:
+        read[d.id] = r.director(d)
+    for g in guides:
+        if feeds[g.id] in read:
+            r.guide(g, read[feeds[g.id]])
+    for n in wf.nodes.values():
+        if n.cls == CROP:  # the pack's crop of the guides' frames: ComfyUI's LTXVCropGuides
+            n.origin, n.cls = n.cls, "LTXVCropGuides"
+    return r.said
