@@ -30,6 +30,7 @@ from ..tracing.sampling import SAMPLERS
 from ..tracing.walks import sampler_denoise
 from . import pass_sigmas, refine_family, refine_said
 from .passes import is_pass
+from .earlier import earlier_take
 
 MAX_WALKED = 2_000  # nodes looked at between an output and its decoders, and along a latent's way
 MAX_STEPS = 16  # frame steps between the earlier take's decoder and the pass's encoder
@@ -163,27 +164,9 @@ def _view(wf: Workflow, r: Refine) -> CNode:
 
 
 def _earlier_take(b: Any, save: CNode, r: Refine) -> tuple[int, str, tuple[str, str], tuple[str, str]] | None:
-    """The earlier take made as its own pipeline (a Save Video of its own, taken away after): (its band, its Save
-    Video, its video's and its sound's node and port); None where it could not be made."""
-    wf = b.wf
-    fake = CNode(f"{save.id}~taken", "SaveVideo", f"{save.title or save.shown_cls}, the take refined", save.mode,
-                 {"filename_prefix": f"{wf.value(save, 'filename_prefix') or 'ComfyUI'}_take"},
-                 {"video": (r.decode.id, 0)}, r.decode.pos)  # (the frames the pass is given: a latent upscale kept)
-    wf.nodes[fake.id] = fake
-    before = len(b.bands)
-    try:
-        ok = b.pipeline(fake)
-    finally:
-        del wf.nodes[fake.id]
-    if not ok or len(b.bands) <= before:
-        return None
-    band = b.bands[before]
-    gen = next(m[0] for m in b.made.values() if m[2] == before)
-    sv = next((n for n in band if b.g.nodes[n].type_id == "io.save_video"), None)
-    src = b.g.input_link(sv, "video") if sv is not None else None
-    sound = b.g.input_link(sv, "audio") if sv is not None else None  # the take's sound as its own save takes it
-    return before, sv, ((src.src, src.src_port) if src is not None else b.takes.get(gen, (gen, "video"))), \
-        ((sound.src, sound.src_port) if sound is not None else (gen, "audio"))
+    """The earlier take made as its own pipeline (earlier.py), given the frames the pass is given (a latent upscale
+    kept)."""
+    return earlier_take(b, save, r.decode, "the take refined")
 
 
 def _line(r: Refine) -> str:

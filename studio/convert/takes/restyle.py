@@ -20,6 +20,7 @@ from ..tracing.prompts import MAX_SAMPLERS
 from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import task_node
 from ..tracing.walks import sampler_chain, sampler_denoise, upstream
+from .earlier import earlier_take
 from .extend import MATCHES, RESIZES, TRIMS
 
 MAX_STEPS = 16  # nodes between the earlier take's decoder and the pass's encoder
@@ -77,23 +78,11 @@ def make(b: Any, save: CNode, p: Pass) -> int | None:
     """The earlier take as its own pipeline (its Save Video taken away), then the pass as Video to Video on that
     take's video into ``save``'s Save Video; said in the pass's note. The pipelines made; None where the earlier take
     could not be made (the output is then read as it was: held with its sentence)."""
-    wf = b.wf
-    fake = CNode(f"{save.id}~taken", "SaveVideo", f"{save.title or save.shown_cls}, the take reworked", save.mode,
-                 {"filename_prefix": f"{wf.value(save, 'filename_prefix') or 'ComfyUI'}_take"},
-                 {"video": (p.earlier.id, 0)}, p.earlier.pos)
-    wf.nodes[fake.id] = fake
-    before = len(b.bands)
-    try:
-        ok = b.pipeline(fake)
-    finally:
-        del wf.nodes[fake.id]
-    if not ok or len(b.bands) <= before:
+    taken = earlier_take(b, save, p.earlier, "the take reworked")
+    if taken is None:
         return None
+    before, sv, out, _ = taken
     band = b.bands[before]
-    gen = next(m[0] for m in b.made.values() if m[2] == before)
-    sv = next((n for n in band if b.g.nodes[n].type_id == "io.save_video"), None)
-    src = b.g.input_link(sv, "video") if sv is not None else None
-    out = (src.src, src.src_port) if src is not None else b.takes.get(gen, (gen, "video"))
     b.used |= {n.id for n in p.steps}
     how = ("; ComfyUI's " + ", ".join(_name(n) for n in p.steps) + " on the frames' way " +
            ("is" if len(p.steps) == 1 else "are") + " not applied") if p.steps else ""
