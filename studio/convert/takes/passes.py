@@ -35,15 +35,17 @@ def is_pass(wf: Workflow, n: CNode) -> bool:
     return n.enabled and (n.cls in SAMPLERS or role(wf, n) == "sampler")
 
 
-def _latent_back(wf: Workflow, start: CNode) -> tuple[CNode | None, list[CNode]]:
-    """The nearest sampler pass on ``start``'s latent's way back (through its latent inputs only) and the
-    nodes passed on the way (nearest ``start`` first); (None, those) when none is."""
+def latent_back(wf: Workflow, start: CNode, also: tuple[str, ...] = (),
+                limit: int = MAX_WALKED) -> tuple[CNode | None, list[CNode]]:
+    """The nearest sampler pass on ``start``'s latent's way back (through its latent inputs only, and the inputs named
+    in ``also``; ``limit`` nodes at most) and the nodes passed on the way (nearest ``start`` first); (None, those) when
+    none is."""
     seen, todo, passed = {start.id}, [start], []
-    while todo and len(seen) < MAX_WALKED:
+    while todo and len(seen) < limit:
         n = todo.pop(0)
         for name, (src, _) in n.links.items():
             m = wf.nodes.get(src)
-            if m is None or m.id in seen or not is_latent_input(n, name):
+            if m is None or m.id in seen or not (is_latent_input(n, name) or name in also):
                 continue
             seen.add(m.id)
             if is_pass(wf, m):
@@ -56,7 +58,7 @@ def _latent_back(wf: Workflow, start: CNode) -> tuple[CNode | None, list[CNode]]
 def earlier_pass(wf: Workflow, first: CNode) -> CNode | None:
     """A node pack's sampler (told by its role) that makes the latent the output's first core pass starts from:
     the core pass only refines that take."""
-    found, _ = _latent_back(wf, first)
+    found, _ = latent_back(wf, first)
     return found if found is not None and _unread(found) else None
 
 
@@ -83,7 +85,7 @@ def _name(n: CNode) -> str:
 def _between(wf: Workflow, later: CNode) -> list[CNode]:
     """The nodes between a later pass and the pass before it, on its latent's way (an upscale), nearest the
     earlier pass first."""
-    _, passed = _latent_back(wf, later)
+    _, passed = latent_back(wf, later)
     return [n for n in reversed(passed) if n.enabled]
 
 
@@ -121,13 +123,13 @@ def _frames_from(wf: Workflow, later: CNode, samplers: set[str]) -> CNode | None
     """The sampler of ``samplers`` whose decoded frames reach pass ``later`` where its latent does not come from a
     pass nor is encoded from pictures (a take of its own started from them, not a refine of that take, nor its frames
     upscaled and encoded again); None where none does."""
-    back, passed = _latent_back(wf, later)
+    back, passed = latent_back(wf, later)
     if back is not None or refines(wf, later) or any(n.cls.startswith("VAEEncode") and not picked_frames(wf, n)
                                                      for n in passed):  # (a few frames picked and encoded: a start)
         return None
     for n in upstream(wf, later):
         # the pass whose latent it decodes, through latent steps (a trim; LTX-2's split of picture and sound)
-        made = _latent_back(wf, n)[0] if n.cls.startswith("VAEDecode") else None
+        made = latent_back(wf, n)[0] if n.cls.startswith("VAEDecode") else None
         if made is not None and made.id in samplers:
             return made
     return None
@@ -158,7 +160,7 @@ def pack_refines(b: Any, save: CNode, key: frozenset, said: list[str]) -> set[st
     (RES4LYF's sampler after a KSampler), each said in one sentence with the settings its file names; their ids."""
     wf, out = b.wf, set()
     for n in take_passes(wf, save):
-        before, _ = _latent_back(wf, n)
+        before, _ = latent_back(wf, n)
         if not _unread(n) or n.id in key or before is None or before.id not in key:
             continue
         out.add(n.id)

@@ -25,11 +25,10 @@ from studio.core.shown import number
 
 from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
-from ..tracing.roles import is_latent_input
 from ..tracing.sampling import SAMPLERS
 from ..tracing.walks import sampler_denoise
 from . import pass_sigmas, refine_family, refine_said
-from .passes import is_pass
+from .passes import is_pass, latent_back
 from .earlier import earlier_take
 
 MAX_WALKED = 2_000  # nodes looked at between an output and its decoders, and along a latent's way
@@ -54,20 +53,9 @@ class Refine:
 
 
 def _latent_pass(wf: Workflow, start: CNode) -> tuple[CNode | None, list[CNode]]:
-    """The nearest pass on ``start``'s latent's way back (its latent inputs only) and the nodes before it."""
-    seen, todo, passed = {start.id}, [start], []
-    while todo and len(seen) < MAX_WALKED:
-        n = todo.pop(0)
-        for name, (src, _) in n.links.items():
-            m = wf.nodes.get(src)
-            if m is None or m.id in seen or not (is_latent_input(n, name) or name in ("samples", "latent_image")):
-                continue
-            seen.add(m.id)
-            if is_pass(wf, m):
-                return m, passed
-            passed.append(m)
-            todo.append(m)
-    return None, passed
+    """The nearest pass on ``start``'s latent's way back (its latent inputs, a decoder's and a sampler's by name too)
+    and the nodes before it (passes.latent_back)."""
+    return latent_back(wf, start, ("samples", "latent_image"), MAX_WALKED)
 
 
 def _decoders(wf: Workflow, save: CNode) -> list[CNode]:
