@@ -39,6 +39,18 @@ def test_records_are_kept_few_and_a_bad_file_is_started_again(tmp_path, monkeypa
     assert len(recs) == run_times.KEEP and recs[-1]["seconds"] == run_times.KEEP + 3
 
 
+def test_a_cold_runs_first_window_quicker_than_the_others_is_kept_not_dropped_when_read(tmp_path, monkeypatch):
+    """A cold run whose first window took less than the others (the machine busier later) keeps a first_extra below
+    0 (phases.window_phases); the record was dropped whole when read back (numbers below 0 refused), so the next run
+    had no record: a negative first_extra is read, any other number below 0 still refused."""
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    path = os.path.join(tmp_path, run_times.FILE_NAME)
+    run_times.keep("m|card", 1000, 10, 3.0, phases={"step": 0.2, "first_extra": -0.4, "cold": True})
+    run_times.keep("n|card", 1000, 10, 3.0, phases={"step": -0.2})
+    recs = run_times.read(path)
+    assert recs["m|card"][0]["first_extra"] == -0.4 and "n|card" not in recs
+
+
 def test_a_run_appends_one_line_and_the_file_is_written_again_only_when_it_doubled(tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
     path = os.path.join(tmp_path, run_times.FILE_NAME)

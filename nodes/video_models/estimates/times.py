@@ -119,16 +119,21 @@ RECORDS_LIMIT = 8 << 20  # bytes: MAX_KEYS x KEEP records of a few hundred bytes
 MAX_KEY = 4096  # characters of a record's key (a model's path and its settings)
 
 
+# a record's numbers that may be below 0: what a cold run's first window took more than the others (phases.py's
+# window_phases: below 0 when the machine was busier later); a record holding one was dropped whole when read back
+SIGNED = frozenset({"first_extra"})
+
+
 def _record(rec) -> bool:
-    """Whether ``rec`` is a record this module writes: a key of text, and numbers only (finite, none negative;
-    pixels and steps above 0). A record names a model (its key), never a folder to read: the estimates read a
-    folder only where the loader would (reads.py)."""
+    """Whether ``rec`` is a record this module writes: a key of text, and numbers only (finite, none negative but
+    SIGNED's; pixels and steps above 0). A record names a model (its key), never a folder to read: the estimates read
+    a folder only where the loader would (reads.py)."""
     if not isinstance(rec, dict) or not isinstance(rec.get("key"), str) or not 0 < len(rec["key"]) <= MAX_KEY:
         return False
     for k, v in rec.items():
         if k == "key":
             continue
-        if type(v) not in (int, float, bool) or not math.isfinite(v) or v < 0:
+        if type(v) not in (int, float, bool) or not math.isfinite(v) or (v < 0 and k not in SIGNED):
             return False
     return all(type(rec.get(k)) in (int, float) for k in ("pixels", "steps", "seconds")) and \
         rec["pixels"] > 0 and rec["steps"] > 0
