@@ -129,6 +129,9 @@ def test_a_ui_workflows_values_are_read_by_their_place_and_an_unread_chain_is_li
     assert save.params["path"] == "out/shots/a_00001_.png"
     # soft light: no like in Studio; the blend feeds only a preview: said not applied (never dropped unsaid)
     assert any(("not converted" in line or "not applied" in line) and "ImageBlend" in line for line in c.log)
+    # its preview passed over says the blend it shows is not made (the viewer cannot show it)
+    assert any("(PreviewImage, #5)" in line and "Studio does not make node 4, so what it gives is not shown either"
+               in line for line in c.log)
 
 
 def test_an_upscale_model_and_a_video_s_own_frame_rate_are_read():

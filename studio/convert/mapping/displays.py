@@ -71,7 +71,14 @@ def _saver(t: catalogue.NodeType) -> bool:
     return any(any(w in i.name.lower() for w in SAVE_WORDS) for i in t.widgets)
 
 
-def _sentence(wf: Workflow, n: CNode, made: bool) -> str | None:
+def _unmade(given: list[tuple[str, CNode, str]], read: set[str]) -> str:
+    """The words for its sources Studio does not make (not read: listed as not converted, or passed over), '' none."""
+    left = list({m.id: m for _, m, _ in given if m.id not in read}.values())
+    return (f"; Studio does not make {' and '.join(f'node {m.id}' for m in left)}, so what it gives is not shown "
+            "either") if left else ""
+
+
+def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str]) -> str | None:
     """Its sentence where ``n`` (enabled, read by no enabled node) does not make the video; None otherwise."""
     if n.cls in OUTPUTS or n.shown_cls in OUTPUTS or n.cls in TEXT_NOTES:  # (the workflow's notes: kept as notes)
         return None
@@ -104,14 +111,14 @@ def _sentence(wf: Workflow, n: CNode, made: bool) -> str | None:
     if _saver(t):
         stills = kinds <= {"IMAGE", "MASK"} and all(any(w in i.name.lower() for w in SAVE_WORDS) for i in t.widgets)
         return (f"{_name(n)} saves the pictures {_from(given)} as still files{tail}: this save of stills is not made "
-                "(Studio's viewer shows any node's pictures)") if stills and made else None
+                f"(Studio's viewer shows any node's pictures){_unmade(given, read)}") if stills and made else None
     if t.widgets or outs and output_node is None:  # settings of its own, or outputs of a kind unknown
         return (f"{_name(n)} is given what {_from(given)} and gives nothing any node reads{tail}: nothing Studio "
                 "makes depends on it, and it is not made")
     verb = "plays" if kinds == {"AUDIO"} else "shows"
     what = SHOWN.get(next(iter(kinds)), "what") if len(kinds) == 1 else "what"
     return (f"{_name(n)} {verb} {what} {_from(given)}: Studio's viewer shows any node's output, so this display is "
-            "not made as a node")
+            f"not made as a node{_unmade(given, read)}")
 
 
 def passed(wf: Workflow, read: set[str], readers: dict[str, list[tuple[CNode, str, int]]],
@@ -122,7 +129,7 @@ def passed(wf: Workflow, read: set[str], readers: dict[str, list[tuple[CNode, st
     for n in wf.nodes.values():
         if n.id in read or not n.enabled or any(r.enabled for r, _, _ in readers.get(n.id, ())):
             continue
-        said = _sentence(wf, n, made)
+        said = _sentence(wf, n, made, read)
         if said is not None:
             out[n.id] = said
     return out
