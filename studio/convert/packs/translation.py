@@ -92,6 +92,17 @@ class PackTranslation:
             self.made.setdefault(n.cls, cls)
         return c
 
+    def ksampler(self, n: CNode, w: dict, schedulers: Mapping[str, str], inputs: dict, denoise: Any = None,
+                 nid: str | None = None) -> CNode:
+        """ComfyUI's KSampler made for pack sampler ``n`` from its settings ``w`` (seed, steps, cfg; its scheduler's
+        name as ComfyUI's sampler through ``schedulers``, the 'simple' schedule; ``denoise`` where a number) and
+        ``inputs`` (model, positive, negative, latent_image: those None left out)."""
+        sched = str(w.get("scheduler") or "")
+        return self.core(n, "KSampler", {"seed": w.get("seed"), "steps": w.get("steps"), "cfg": w.get("cfg"),
+                                         "sampler_name": schedulers.get(sched, sched or None), "scheduler": "simple",
+                                         "denoise": denoise if finite(denoise) else None},
+                         {k: v for k, v in inputs.items() if v is not None}, nid=nid)
+
     def rewire(self, old: tuple[str, int], new: tuple[str, int], skip=frozenset()) -> None:
         """Every input fed by ``old`` fed by ``new`` instead (but the nodes in ``skip``)."""
         for m in self.wf.nodes.values():

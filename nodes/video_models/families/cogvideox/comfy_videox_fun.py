@@ -111,12 +111,8 @@ class _Translation(PackTranslation):
             latent = (held.id, 0)
         self._said(n, w)
         self.made[n.cls] = "KSampler and VAEDecode"
-        sched = str(w.get("scheduler") or "")
-        self.core(n, "KSampler", {"seed": w.get("seed"), "steps": w.get("steps"), "cfg": w.get("cfg"),
-                                  "sampler_name": SCHEDULERS.get(sched, sched or None), "scheduler": "simple",
-                                  "denoise": denoise if finite(denoise) else None},
-                  {k: v for k, v in (("model", model), ("positive", pos), ("negative", neg), ("latent_image", latent))
-                   if v is not None}, nid=f"{n.id}:sampler")
+        self.ksampler(n, w, SCHEDULERS, {"model": model, "positive": pos, "negative": neg, "latent_image": latent},
+                      denoise, nid=f"{n.id}:sampler")
         self.core(n, "VAEDecode", {}, {"samples": (f"{n.id}:sampler", 0)})
 
     def _said(self, n: CNode, w: dict) -> None:

@@ -205,12 +205,8 @@ class _Translation(PackTranslation):
             self.core(enc, EMPTY, {"width": ew.get("width"), "height": ew.get("height"), "length": frames,
                                    "batch_size": 1}, {})
         denoise = w.get("denoise_strength")
-        sched = str(w.get("scheduler") or "")
-        links = {k: v for k, v in (("model", model), ("positive", pos), ("negative", neg), ("latent_image", latent))
-                 if v is not None}
-        self.core(n, "KSampler", {"seed": w.get("seed"), "steps": w.get("steps"), "cfg": w.get("cfg"),
-                                  "sampler_name": SCHEDULERS.get(sched, sched or None), "scheduler": "simple",
-                                  "denoise": denoise if samples is not None and finite(denoise) else None}, links)
+        self.ksampler(n, w, SCHEDULERS, {"model": model, "positive": pos, "negative": neg, "latent_image": latent},
+                      denoise if samples is not None else None)
         self.not_taken(n, ("context_options", "fastercache", "feta_args", "teacache_args"),
                        "Studio's own speed and long-take settings are used instead")
 

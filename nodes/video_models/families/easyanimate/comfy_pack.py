@@ -107,12 +107,8 @@ class _Translation(PackTranslation):
             latent = (self.core(n, EMPTY, {**size, "length": frames, "batch_size": 1}, {}, nid=f"{n.id}:latent").id, 0)
         self._said(n, w)
         self.made[n.cls] = "KSampler and VAEDecode"
-        sched = str(w.get("scheduler") or "")
-        self.core(n, "KSampler", {"seed": w.get("seed"), "steps": w.get("steps"), "cfg": w.get("cfg"),
-                                  "sampler_name": SCHEDULERS.get(sched, sched or None), "scheduler": "simple",
-                                  "denoise": denoise if finite(denoise) else None},
-                  {k: v for k, v in (("model", model), ("positive", pos), ("negative", neg), ("latent_image", latent))
-                   if v is not None}, nid=sid)
+        self.ksampler(n, w, SCHEDULERS, {"model": model, "positive": pos, "negative": neg, "latent_image": latent},
+                      denoise, nid=sid)
         self.core(n, "VAEDecode", {}, {"samples": (sid, 0)})  # in the sampler's place: its frames
 
     def task(self, n: CNode, cls: str, pos, neg, frames, ports) -> tuple[str, int]:
