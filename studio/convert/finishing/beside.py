@@ -10,7 +10,7 @@ from ..reading.workflow import CNode
 from ..tracing import resizes
 from ..tracing.roles import role
 from ..tracing.walks import find_loader
-from .utility import FOLLOW, wired_node
+from .utility import back_along, wired_node
 
 DIRECTIONS = ("right", "down", "left", "up")
 
@@ -42,17 +42,12 @@ def side_by_side(n: CNode) -> int:
 
 def placed(wf, save: CNode) -> CNode | None:
     """The node placing pictures side by side nearest ``save`` on its way (through nodes passing the take on)."""
-    node, seen = save, {save.id}
-    while len(seen) < 64:
-        name = next((k for k in FOLLOW if k in node.links), None)
-        node = wf.source(node, name) if name else None
-        if node is None or node.id in seen:
-            return None
-        seen.add(node.id)
+    for node in back_along(wf, save):
         if len(_pictures(node)) >= 2:
             return node if direction(wf, node) is not None and node.enabled else None
         if node.cls.startswith("VAEDecode") or role(wf, node) == "decoder":  # the take itself: nothing beside it
             return None
+    return None
 
 
 def beside(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[str, str]:

@@ -51,16 +51,24 @@ RIFE_DEFAULT = "rife_v4.26.safetensors"  # set where a workflow's interpolation 
 FILM_DEFAULT = "film_net_fp16.safetensors"  # the same, where its name says FILM
 
 
-def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
-    """The nodes from an output back to its Load Video (output first) when a utility is on the
-    way; None otherwise."""
-    path, node, seen = [end], end, {end.id}
-    while len(path) < 64:
+def back_along(wf: Workflow, end: CNode, limit: int = 64):
+    """The nodes from output ``end`` back along the take's way (each node's first input of FOLLOW), nearest first;
+    ending at a node with none, at one seen again (a loop) or with ``limit`` nodes walked (``end`` counted)."""
+    node, seen = end, {end.id}
+    while len(seen) < limit:
         name = next((k for k in FOLLOW if k in node.links), None)
         node = wf.source(node, name) if name else None
         if node is None or node.id in seen:
-            return None
+            return
         seen.add(node.id)
+        yield node
+
+
+def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
+    """The nodes from an output back to its Load Video (output first) when a utility is on the
+    way; None otherwise."""
+    path = [end]
+    for node in back_along(wf, end):
         path.append(node)
         if node.cls in VIDEO_FILES:
             return path if any(utility(n.cls) for n in path) else None
