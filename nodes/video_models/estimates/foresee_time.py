@@ -32,7 +32,8 @@ from .cross_scale import crossed_phases, encoding, grid
 from .phases import has_phases, step_exponent
 from .reads import COURTESY, as_the_loader, sane_configs
 from .records import nearest_and_far
-from . import warm_scale
+from . import warm_load, warm_scale
+from .short_phase import said as _said
 from .step_shape import folder_shape
 from .times import LOAD, SAMPLED_HERE, load, load_key
 
@@ -101,6 +102,7 @@ class Foreseen:
     sound: float = 0.0   # of ``decode``, the sound's (LTX-2's audio VAE and vocoder: phases.WindowTimer.sounds)
     prompt_cached: bool = False  # its prompts come from the prompt-embedding cache: the text encoder does not run
     warmed: str = ""     # a warm run's encode told from a cold first run: how (warm_scale.words)
+    load_warmed: str = ""  # a reload told from a first load, or a first from a reload: how (warm_load.words)
 
     @property
     def run(self) -> float:
@@ -112,13 +114,14 @@ class Foreseen:
         again: seen under Xvfb, a repeat said 'about 11 s' with the load in it and took 7 s), then each phase (issue
         116: "load and decode off 4-35x" unseen in one figure); the sound's part of the decode where there is one."""
         from ..base.guard import fmt_duration
-        load = f"+ load {fmt_duration(self.load)} if not in memory" if self.load is not None else \
+        load = f"+ load {_said(self.load)}{self.load_warmed} if not in memory" if self.load is not None else \
             "+ load: not measured here yet"
         cached = (" (prompt cached)" if self.prompt_cached else "") + self.warmed
+        # a phase under short_phase.SHORT said as a bound ('under 0.1 s'): its figure would be the machine's noise
         return (f"time: about {fmt_duration(self.run)}{', a rough guess' if self.rough else ''} "
-                f"({load}; {'encode ' + fmt_duration(self.encode) + cached + ' · ' if self.encode >= 0.05 or cached else ''}"
-                f"{self.total_steps} steps {fmt_duration(self.steps)} · decode {fmt_duration(self.decode)}"
-                f"{' (sound ' + fmt_duration(self.sound) + ')' if self.sound >= 0.05 else ''}; {self.basis})")
+                f"({load}; {'encode ' + _said(self.encode) + cached + ' · ' if self.encode >= 0.05 or cached else ''}"
+                f"{self.total_steps} steps {_said(self.steps)} · decode {_said(self.decode)}"
+                f"{' (sound ' + _said(self.sound) + ')' if self.sound >= 0.05 else ''}; {self.basis})")
 
 
 NOT_MEASURED = "time: not measured on this machine yet (the first run measures it)"
@@ -232,7 +235,8 @@ def _combined(got: list[Foreseen]) -> Foreseen:
     return Foreseen(got[0].load, mean([g.steps for g in got]), mean([g.decode for g in got]),
                     mean([g.other for g in got]), f"from the speeds of {short}, other families on {where_words}"
                     if len(names) == 2 else f"from the speeds of {short} on {where_words}",
-                    got[0].total_steps, True, f"the speeds of {who}, other families", mean([g.encode for g in got]))
+                    got[0].total_steps, True, f"the speeds of {who}, other families", mean([g.encode for g in got]),
+                    load_warmed=got[0].load_warmed)
 
 
 def _foresee_from(runs: list[tuple[list[str], dict]], tier: int, data: dict, asked: Asked,
@@ -289,8 +293,9 @@ def _foresee_from(runs: list[tuple[list[str], dict]], tier: int, data: dict, ask
     basis = f"{basis_from} {where_words}" if basis_from else f"measured {where_words}"
     source = ("this model's earlier runs", f"{asked.title}'s runs of another file", f"{near_parts[1]}'s speed",
               f"{near_parts[1]}'s speed, another family")[tier]
-    return Foreseen(_load(data, asked, near_parts[2]), steps, decode, other, basis, asked.steps * asked.windows,
-                    tier == 3, source, first, sound, held)
+    load, load_warmed = _load_told(data, asked, near_parts[2])
+    return Foreseen(load, steps, decode, other, basis, asked.steps * asked.windows,
+                    tier == 3, source, first, sound, held, load_warmed=load_warmed)
 
 
 def _frames_of(parts: list[str]) -> int:
@@ -314,6 +319,18 @@ def _load(data: dict, asked: Asked, where: str) -> float | None:
     part kept and its reading scaled (LOAD_RATE); and the libraries' start where this process has not had it."""
     got = _model_load(data, asked, where)
     return None if got is None else got + _imports(data, where, asked.starts)
+
+
+def _load_told(data: dict, asked: Asked, where: str) -> tuple[float | None, str]:
+    """(_load's seconds, how a load of another warmth was scaled to this one, in words: warm_load.told)."""
+    mine = data.get(load_key(where, asked.title)) or []
+    if not mine:
+        return _load(data, asked, where), ""
+    loads = {k: rs for k, rs in data.items() if k.startswith(f"{LOAD}|{where}|")}
+    got = warm_load.told(mine, loads, os.path.abspath(asked.path) in warm_load.LOADED_HERE)
+    if got is None:
+        return _load(data, asked, where), ""
+    return got[0] + _imports(data, where, asked.starts), got[1]
 
 
 def _imports(data: dict, where: str, starts: str = LIBRARIES) -> float:

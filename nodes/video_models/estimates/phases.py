@@ -176,6 +176,7 @@ def measured_words(windows: list[dict], before: float, steps: int, said=None) ->
     against what it took): 'encode 1.2 s (said 2 s) · 8 steps 8 s (said 6 s) · decode 3 s (said 2 s)'. ``windows``:
     each window's measured phases (WindowTimer.end), ``steps`` a window's steps over its loops."""
     from ..base.guard import fmt_duration
+    from .short_phase import said as said_words  # as the node said it: a short phase as a bound
     got = {"encode": before + sum(w.get("encode", 0.0) for w in windows),
            "steps": steps * sum(w.get("step", 0.0) for w in windows),
            "decode": sum(w.get("decode", 0.0) for w in windows),
@@ -188,6 +189,6 @@ def measured_words(windows: list[dict], before: float, steps: int, said=None) ->
             continue
         was = before_run.get(name)
         label = f"{steps * max(1, len(windows))} steps" if name == "steps" else name
-        out.append(f"{label} {fmt_duration(secs)}" + (f" (said {fmt_duration(was)})" if was is not None and (
+        out.append(f"{label} {fmt_duration(secs)}" + (f" (said {said_words(was)})" if was is not None and (
             name != "sound" or was > 0) else ""))
     return " · ".join(out)

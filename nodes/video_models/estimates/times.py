@@ -324,6 +324,7 @@ class RunClock:
             return
         per, rec = got
         self.predicted = per * self.windows
+        self._as_said_before(rec, where)
         self.figure.prior = self.figure.said = self.predicted  # what the run's own measures are blended with
         mem = self.meter.predict(records, self.pixels)
         self.ctx.note(f"predicted: about {fmt_duration(self.predicted)}" +  # the node, status bar, Log
@@ -333,6 +334,19 @@ class RunClock:
                       (f", peak {fmt_gb(mem[1]['peak'])}" if mem else ""))
         if mem:
             self._warn_if_too_big(mem[0])
+
+    def _as_said_before(self, rec: dict, where: str) -> None:
+        """A warm run predicted from a cold record (no warm one kept yet), or a prompt from the prompt cache: its
+        running figure (the 'about X left' under the node) starts from what the node said before F5, whose
+        encode is warm-scaled (warm_scale.py) and leaves a cached prompt's text encoder out, not from the cold
+        run's whole time (walk9: said 'about 737 ms left' at the first step of a run said 771 ms in all)."""
+        if self.cold or self.kind:
+            return
+        before = self._foreseen(where)
+        if before is not None and before.source == "this model's earlier runs" and before.run > 0 and (
+                before.warmed and rec.get("cold") or before.prompt_cached):
+            self.predicted = before.run
+            self.basis += " as said before the run" + (before.warmed if rec.get("cold") else " (prompt cached)")
 
     def _foreseen(self, where: str):
         """What the node showed before F5 for this run (another model's or family's measured speed), or None where
@@ -387,9 +401,10 @@ class RunClock:
         shared.load_seconds = None
         n = self._weights()[1]
         imports = float(getattr(shared, "import_seconds", 0.0) or 0.0)
+        how = {k: bool(v) for k, v in (getattr(shared, "load_how", None) or {}).items()}  # warm_load.how
         if n > 0:
             keep(load_key(machine(self.ref.device), self.key.split("|")[1]), n, 1, seconds,
-                 phases={"imports": imports} if imports > 0 else None)
+                 phases={**({"imports": imports} if imports > 0 else {}), **how} or None)
 
     def _check_plan(self) -> None:
         """The clip against the memory plan the model was loaded with (memory/plan.py clip_check): a

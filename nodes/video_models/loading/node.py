@@ -416,9 +416,11 @@ class LoadVideoModel(Node):
         planned = self._plan_before_load(ctx, device)
         warnings: list[str] = []
         said: list[str] = []
+        from .load_progress import LoadProgress, weight_files
+        from ..estimates import warm_load
+        how = warm_load.how(path, weight_files(path, parts))  # a reload, in the page cache: kept with its time
         t0 = time.perf_counter()
         imports = _start_libraries()
-        from .load_progress import LoadProgress, weight_files
         progress = LoadProgress(_model_name(path, base), weight_files(path, parts))
         ref = _stoppable(ctx, lambda: load_video_model(
             path, base=base, device=device, dtype_name=p.dtype, memory=_memory_param(p),
@@ -426,6 +428,9 @@ class LoadVideoModel(Node):
             parts=parts), what=f"'{os.path.basename(path.rstrip(os.sep))}'", progress=progress)
         ref.shared.load_seconds = time.perf_counter() - t0 - imports  # kept by its first run: the estimates before F5
         ref.shared.import_seconds = imports
+        ref.shared.load_how = how
+        warm_load.loaded(path)
+        warm_load.loaded(ref.path)
         for w in warnings:
             ctx.warn(w)
         ctx.info(f"{ref.summary()} on {device} ({str(ref.dtype).replace('torch.', '')})")
