@@ -2,6 +2,7 @@
 from its first), and a phase too short to time honestly said as a bound (estimates/warm_load.py, short_phase.py)."""
 from __future__ import annotations
 
+from nodes.video_models.base import warm_files
 from nodes.video_models.estimates import foresee_time, short_phase, warm_load
 from nodes.video_models.estimates.times import load_key
 
@@ -29,7 +30,7 @@ def test_a_reload_is_told_from_reloads_else_from_a_first_load_by_what_this_machi
 
 
 def test_the_node_says_a_reload_of_a_model_loaded_here_and_a_first_load_of_one_not(monkeypatch):
-    monkeypatch.setattr(warm_load, "LOADED_HERE", set())
+    monkeypatch.setattr(warm_files, "LOADED_HERE", set())
     monkeypatch.setattr(foresee_time, "SAMPLED_HERE", set())
     key = "/m/wan|Wan|cpu x2|gpu|float32|cfg|compile=auto|attention=native|cache=off|node=1|64x64x9"
     run = {"pixels": 64 * 64 * 9, "steps": 8, "seconds": 30.0, "before": 6.0, "encode": 0.0, "step": 2.0,
@@ -38,7 +39,7 @@ def test_the_node_says_a_reload_of_a_model_loaded_here_and_a_first_load_of_one_n
     asked = foresee_time.Asked("/m/wan", "Wan", 64 * 64, 9, 1, 8, True)
     got = foresee_time.foresee(data, asked, "cpu x2")
     assert got.load == 4.0 and "load 4 s if not in memory" in got.words(), got.words()
-    warm_load.loaded("/m/wan")
+    warm_files.loaded("/m/wan")
     got = foresee_time.foresee(data, asked, "cpu x2")
     assert got.load == 2.0 and "load 2 s (a reload: the first load's x0.50, a guess until a reload)" in got.words()
 
@@ -52,13 +53,13 @@ def test_a_phase_under_a_tenth_of_a_second_is_said_as_a_bound():
 
 
 def test_a_load_finds_its_files_in_the_page_cache_or_says_it_cannot_tell(tmp_path, monkeypatch):
-    monkeypatch.setattr(warm_load, "LOADED_HERE", set())
+    monkeypatch.setattr(warm_files, "LOADED_HERE", set())
     f = tmp_path / "w.safetensors"
     f.write_bytes(b"\1" * 20000)
     f.read_bytes()
-    share = warm_load.page_cached([str(f)])
+    share = warm_files.page_cached([str(f)])
     assert share is None or share == 1.0, share  # just written and read: every page held (where it can be asked)
-    how = warm_load.how(str(tmp_path), [str(f)])
+    how = warm_files.how(str(tmp_path), [str(f)])
     assert how["reload"] is False and how.get("cached", True) is True, how
-    warm_load.loaded(str(tmp_path))
-    assert warm_load.how(str(tmp_path), [str(f)])["reload"] is True
+    warm_files.loaded(str(tmp_path))
+    assert warm_files.how(str(tmp_path), [str(f)])["reload"] is True

@@ -26,7 +26,7 @@ class LoadedState:
     sampled: bool = False  # a run has sampled with it in this process (later runs are warm: estimates/times.py)
     load_seconds: float | None = None  # what loading it took, kept by its first run (estimates/times.py load_key)
     import_seconds: float = 0.0  # of which starting the libraries took, the process's first load (once a session)
-    load_how: dict = field(default_factory=dict)  # how the load found its files (estimates/warm_load.how)
+    load_how: dict = field(default_factory=dict)  # how the load found its files (base/warm_files.how)
     kept_identity: str | None = None  # the weights' signature for kept latents (resume/kept_latents.py)
     preview_fitted: bool = False  # preview_w was fitted (it may be None: no fit)
     preview_w: Any = None  # the latent-to-RGB projection of live previews (sampling/previews.py)

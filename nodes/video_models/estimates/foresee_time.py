@@ -34,6 +34,7 @@ from .reads import COURTESY, as_the_loader, sane_configs
 from .records import nearest_and_far
 from . import warm_load, warm_scale
 from .short_phase import said as _said
+from ..base.warm_files import reload_of
 from .step_shape import folder_shape
 from .times import LOAD, SAMPLED_HERE, load, load_key
 
@@ -327,7 +328,7 @@ def _load_told(data: dict, asked: Asked, where: str) -> tuple[float | None, str]
     if not mine:
         return _load(data, asked, where), ""
     loads = {k: rs for k, rs in data.items() if k.startswith(f"{LOAD}|{where}|")}
-    got = warm_load.told(mine, loads, os.path.abspath(asked.path) in warm_load.LOADED_HERE)
+    got = warm_load.told(mine, loads, reload_of(asked.path))
     if got is None:
         return _load(data, asked, where), ""
     return got[0] + _imports(data, where, asked.starts), got[1]

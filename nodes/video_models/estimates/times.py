@@ -401,7 +401,7 @@ class RunClock:
         shared.load_seconds = None
         n = self._weights()[1]
         imports = float(getattr(shared, "import_seconds", 0.0) or 0.0)
-        how = {k: bool(v) for k, v in (getattr(shared, "load_how", None) or {}).items()}  # warm_load.how
+        how = {k: bool(v) for k, v in (getattr(shared, "load_how", None) or {}).items()}  # base/warm_files.how
         if n > 0:
             keep(load_key(machine(self.ref.device), self.key.split("|")[1]), n, 1, seconds,
                  phases={**({"imports": imports} if imports > 0 else {}), **how} or None)

@@ -1,67 +1,20 @@
 """A model's load told from how warm it will be (issue 116 item 5: a process's second load of a model was said from
 its first, the only record: 2.18-2.46x over in every family, walk9; run 2 loaded in 0.18-0.35 s, said 0.38-0.87 s).
 
-A load's record (times.RunClock._keep_load) says how it found the files (:func:`how`, measured before the load by
-Load Video Model): ``reload``, this process had loaded the same files before (its classes, its file readers and
+A load's record (times.RunClock._keep_load) says how it found the files (base/warm_files.how, measured before the
+load by Load Video Model): ``reload``, this process had loaded the same files before (its classes, its file readers and
 torch's first use paid: the files in the page cache too), and ``cached``, the files' pages were in the page cache
 already (a later process's load of files just read; Linux's mincore, where it can be asked). A load is told from
 the records as warm as it will be: a reload (the files loaded here before) from this model's reloads, a first load
 from its first loads; with one kind only, from it scaled by ``factor`` (what this machine's models with both show:
 each one's reloads' median over its newest first load; their median), else ``GUESS``, said as a guess, as
-warm_scale.py tells a warm run's encode from a cold one. Plain Python (mmap and ctypes for the page cache);
-importing it costs nothing."""
+warm_scale.py tells a warm run's encode from a cold one. Plain Python; importing it costs nothing."""
 from __future__ import annotations
-
-import os
 
 # the tiny Wan 2.1, LTX-Video and Framepack on a 2-core CPU (walk9): a reload took 0.41-0.46 of the first load
 # (0.22 / 0.51 s, 0.18 / 0.38 s, 0.35 / 0.87 s), 0.67-0.70 at load average 8
 GUESS = 0.5
 LOW, HIGH = 0.05, 1.0
-CACHED = 0.9  # a load whose files had this share of their bytes in the page cache is recorded ``cached``
-# the models (their paths, as times.run_key names them) this process has loaded: a later load of one is a reload
-LOADED_HERE: set[str] = set()
-
-
-def page_cached(files: list[str]) -> float | None:
-    """The share of the ``files``' bytes in the page cache (Linux's mincore over a private map of each), None where
-    it cannot be asked (another system, a file that cannot be mapped). Nothing is read: the map's pages are only
-    asked about."""
-    import sys
-    if not sys.platform.startswith("linux") or not files:
-        return None
-    try:
-        import ctypes
-        import mmap
-        libc = ctypes.CDLL(None, use_errno=True)
-        page = mmap.PAGESIZE
-        held = total = 0
-        for path in files:
-            size = os.path.getsize(path)
-            if size <= 0:
-                continue
-            with open(path, "rb") as f, mmap.mmap(f.fileno(), size, access=mmap.ACCESS_COPY) as m:
-                n = (size + page - 1) // page
-                vec = (ctypes.c_ubyte * n)()
-                addr = ctypes.addressof(ctypes.c_char.from_buffer(m))
-                if libc.mincore(ctypes.c_void_p(addr), ctypes.c_size_t(size), vec) != 0:
-                    return None
-                held += (n - bytes(vec).count(0)) * page
-                total += n * page
-        return min(1.0, held / total) if total else None
-    except (OSError, ValueError, TypeError, AttributeError, BufferError):
-        return None
-
-
-def how(path: str, files: list[str]) -> dict:
-    """How a load about to start finds its files, for its record: {'reload': loaded here before, 'cached': in the
-    page cache} ('cached' left out where it cannot be asked)."""
-    share = page_cached(files)
-    return {"reload": os.path.abspath(path) in LOADED_HERE, **({} if share is None else {"cached": share >= CACHED})}
-
-
-def loaded(path: str) -> None:
-    LOADED_HERE.add(os.path.abspath(path))
 
 
 def is_warm(rec: dict) -> bool:

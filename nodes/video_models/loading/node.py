@@ -417,8 +417,8 @@ class LoadVideoModel(Node):
         warnings: list[str] = []
         said: list[str] = []
         from .load_progress import LoadProgress, weight_files
-        from ..estimates import warm_load
-        how = warm_load.how(path, weight_files(path, parts))  # a reload, in the page cache: kept with its time
+        from ..base import warm_files
+        how = warm_files.how(path, weight_files(path, parts))  # a reload, in the page cache: kept with its time
         t0 = time.perf_counter()
         imports = _start_libraries()
         progress = LoadProgress(_model_name(path, base), weight_files(path, parts))
@@ -429,8 +429,8 @@ class LoadVideoModel(Node):
         ref.shared.load_seconds = time.perf_counter() - t0 - imports  # kept by its first run: the estimates before F5
         ref.shared.import_seconds = imports
         ref.shared.load_how = how
-        warm_load.loaded(path)
-        warm_load.loaded(ref.path)
+        warm_files.loaded(path)
+        warm_files.loaded(ref.path)
         for w in warnings:
             ctx.warn(w)
         ctx.info(f"{ref.summary()} on {device} ({str(ref.dtype).replace('torch.', '')})")
