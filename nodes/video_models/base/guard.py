@@ -480,9 +480,12 @@ class RunGuard:
     def _count_down(self, now: float, phase: str, raw: float | None = None) -> None:
         """The time left with the phase under way, under the node (a passing line, not the Log's) at most every
         COUNTDOWN_S: 'about 25 s left · 3 of 8 steps made, 5 to go'. The figure is the node's one (its said
-        estimate less what has run); a run past it, ``raw`` (the steps to go at their measured pace); nothing
-        while no estimate is said (a first step's figure waits for the second: step_done)."""
-        left = self.left() if self.left() is not None else raw if self.said is not None else None
+        estimate less what has run), never under ``raw`` (the steps to go at their measured pace and the decode to
+        come: a run behind its figure by less than REVISE_BY said 'about 46 ms left' before a 200 ms decode);
+        nothing while no estimate is said (a first step's figure waits for the second: step_done)."""
+        left = self.left() if self.said is not None else None
+        if self.said is not None and raw is not None:
+            left = raw if left is None else max(left, raw)
         if left is None or left <= 0 or now - self.counted_down < COUNTDOWN_S:
             return
         self.counted_down = now
