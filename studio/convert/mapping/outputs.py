@@ -204,7 +204,10 @@ class OutputStage:
         if loaders:
             self.add("video_models.load", {"model": model_file(self.wf, loaders[0])}, loaders[0])
             self.used |= {n.id for n in loaders}
-        for n in sorted(upstream(self.wf, node) if node is not None else up, key=lambda n: n.id):
+        way = upstream(self.wf, node) if node is not None else up
+        if node is not None:  # the output's own file inputs beside its latent's (a sound it is saved with) too
+            way = way + [n for n in up if n.cls in LOADER_NODES and n.enabled and n.id not in self.used]
+        for n in sorted(way, key=lambda n: n.id):
             if n.cls in LOADER_NODES and n.id not in seen:
                 seen.add(n.id)
                 self.used.add(n.id)
