@@ -24,6 +24,8 @@ CORE = ("comfy-core", "Comfy-Org/ComfyUI")  # ComfyUI's own nodes: the registry'
 PLAIN = frozenset({"IMAGE", "VIDEO", "AUDIO", "MASK", "LATENT", "INT", "FLOAT", "STRING", "BOOLEAN", "COMBO", "NUMBER",
                    "*", ""})
 MADE = frozenset({"IMAGE", "VIDEO", "AUDIO", "LATENT"})
+MEDIA_WAY = MADE | {"MASK"}
+VALUES = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "NUMBER"})
 KINDS = {"image": "an image", "video": "a video", "audio": "a sound"}
 
 
@@ -31,14 +33,16 @@ def hold(b) -> None:
     """Each enabled output nothing made whose way holds a pack's makers: held with its sentence (video saves
     first, then the other saves, displays last)."""
     wf = b.wf
-    outs = [n for n in wf.nodes.values() if n.enabled and n.id not in b.used and _is_output(n)]
-    outs.sort(key=lambda n: (n.cls not in OUTPUTS, not _saves(n), n.id))
+    outs = [n for n in wf.nodes.values() if n.enabled and _is_output(n)]
+    # the way of each output made or held already (a pipeline, a held task, a utility): its nodes are said there
+    covered = {x.id for n in outs if n.id in b.used for x in upstream(wf, n)}
+    outs = sorted((n for n in outs if n.id not in b.used), key=lambda n: (n.cls not in OUTPUTS, not _saves(n), n.id))
     held: set[str] = set()
     for save in outs:
         if save.id in b.used:
             continue
         up = upstream(wf, save)
-        makers = _makers(b, save, up)
+        makers = [m for m in _makers(b, save, up) if m.id not in covered]
         if not makers:
             continue
         if all(m.id in held for m in makers):  # another output of makers already held: said with them
@@ -50,16 +54,19 @@ def hold(b) -> None:
         fam = _packs(makers)
         what = _what(save, up)
         one = len(makers) == 1
-        cannot = (f"convert {_names(makers)}, which make{'s' * one} it"
+        part = "its sound" if what.startswith("a video") and all(  # (a sound made for a clip: MMAudio's)
+            out_types(wf, m) & MADE == {"AUDIO"} for m in makers) else "it"
+        cannot = (f"convert {_names(makers)}, which make{'s' * one} {part}"
                   + (f"; {_names(others)}, which {'it is' if one else 'they are'} made with, "
                      f"{'is' if len(others) == 1 else 'are'} not converted either" if others else ""))
         for m in makers:
-            b.over[m.id] = f"{_name(m)}: makes {what} with {fam}; Studio cannot convert it (said first)"
+            b.over[m.id] = (f"{_name(m)}: makes {'the sound of ' * (part != 'it')}{what} with {fam}; Studio cannot "
+                            "convert it (said first)")
         for m in others:
             b.over[m.id] = (f"{_name(m)}: one of what {_names(makers)} {'is' if one else 'are'} made with; not "
                             f"converted, as {'that is' if one else 'those are'} not (said first)")
         held |= {m.id for m in makers}
-        b._hold(save, Task(what, None, family=fam, cannot=cannot), fam, None, [], up)
+        b._hold(save, Task(what, None, family=fam, cannot=cannot), fam, None, [], up, beside=bool(b.out.pipelines))
 
 
 def _is_output(n: CNode) -> bool:
@@ -67,7 +74,8 @@ def _is_output(n: CNode) -> bool:
     if n.cls in OUTPUTS:
         return True
     t = catalogue.node_type(n.shown_cls)
-    return t is not None and t.output_node and any(in_type(n, k) in ("IMAGE", "VIDEO", "AUDIO") for k in n.links)
+    return (t is not None and t.output_node and any(in_type(n, k) in ("IMAGE", "VIDEO", "AUDIO") for k in n.links)
+            and not set(t.output_types) & VALUES)  # (not a node showing a picture's size, a value)
 
 
 def _saves(n: CNode) -> bool:
@@ -96,8 +104,8 @@ def _model_inputs(n: CNode) -> list[str]:
 def _makers(b, save: CNode, up: list[CNode]) -> list[CNode]:
     """The pack's nodes on ``save``'s way that make what it writes (nearest first)."""
     wf, known = b.wf, tasks()
-    far = _distances(wf, save)
-    cands = sorted((n for n in up[1:] if n.enabled and n.id not in b.used and n.cls not in LOADER_NODES
+    far = _distances(wf, save)  # (along what it is given as pictures, a video, a sound or a latent)
+    cands = sorted((n for n in up[1:] if n.id in far and n.enabled and n.id not in b.used and n.cls not in LOADER_NODES
                     and not _core(n) and not _studio_reads(n, known) and out_types(wf, n) & MADE), key=lambda n: far[n.id])
     by_model = [n for n in cands if _model_inputs(n)]
     if by_model:
@@ -109,13 +117,14 @@ def _makers(b, save: CNode, up: list[CNode]) -> list[CNode]:
 
 
 def _distances(wf: Workflow, save: CNode) -> dict[str, int]:
-    """Each node on ``save``'s way -> how many links back from it."""
+    """Each node on ``save``'s way along what it is given as pictures, a video, a sound, a mask or a latent (not a
+    caption, a model, a value) -> how many links back from it."""
     far, todo = {save.id: 0}, [save]
     while todo:
         nxt = []
         for n in todo:
-            for src, _ in n.links.values():
-                if src in wf.nodes and src not in far:
+            for k, (src, _) in n.links.items():
+                if src in wf.nodes and src not in far and in_type(n, k) in MEDIA_WAY:
                     far[src] = far[n.id] + 1
                     nxt.append(wf.nodes[src])
         todo = nxt
