@@ -220,3 +220,5 @@ class OutputStage:
         if not any(line.startswith(f"This workflow makes {spec.what} with {fam};") for line in self.first_notes):
             self.say_first(sentence(spec, fam, names, bool(loaders), beside))
         self.out.tasks.append({"task": spec.what, "family": fam, "generator": None, "inputs": []})
+
+    hold = _hold  # (mapping.pack_makers holds an output a pack's nodes make with it)

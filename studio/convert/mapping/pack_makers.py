@@ -1,6 +1,6 @@
 """An output (a video, pictures or a sound saved or played) that nothing of Studio's made, made by a node pack's nodes
 Studio has no node for (a talking-head pack's sampler fed its own model, a drag-to-move pack's run...): held as a task
-Studio cannot do (outputs.OutputStage._hold: the workflow's file loaders on its way made as Studio's loaders) with one
+Studio cannot do (outputs.OutputStage.hold: the workflow's file loaders on its way made as Studio's loaders) with one
 sentence naming the pack, each node that makes it and what those are made with (their '#id'), what the workflow makes
 and the inputs the graph holds; each node named is passed over with it (Conversion.passed).
 
@@ -66,7 +66,7 @@ def hold(b) -> None:
             b.over[m.id] = (f"{_name(m)}: one of what {_names(makers)} {'is' if one else 'are'} made with; not "
                             f"converted, as {'that is' if one else 'those are'} not (said first)")
         held |= {m.id for m in makers}
-        b._hold(save, Task(what, None, family=fam, cannot=cannot), fam, None, [], up, beside=bool(b.out.pipelines))
+        b.hold(save, Task(what, None, family=fam, cannot=cannot), fam, None, [], up, beside=bool(b.out.pipelines))
 
 
 def _is_output(n: CNode) -> bool:
