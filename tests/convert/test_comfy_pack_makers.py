@@ -119,3 +119,11 @@ def test_a_held_tasks_sound_beside_its_latent_is_held_and_named():
     assert first.startswith("This workflow makes image to video by causal forcing with an autoregressive Wan; ")
     assert "image 'start.png'" in first and "audio 'music.wav'" in first
     assert "io.load_audio" in _types(conv) and "9" not in conv.dropped
+
+
+def test_the_sentence_beside_other_pipelines_says_what_is_held_for_that_output():
+    from studio.convert.tracing.tasks import Task, sentence
+    task = Task("a video ('Tracks', #9) from an image", None, cannot="convert 'DrawTracks' (DrawTracks, #8)")
+    said = sentence(task, "the node pack 'p'", ["image 'a.png'"], False, beside=True)
+    assert said.endswith("the graph instead holds its inputs (image 'a.png') for it, with no generator of its own.")
+    assert sentence(task, "the node pack 'p'", [], False).endswith("the graph instead holds only its notes.")
