@@ -35,7 +35,7 @@ from .making import Making
 from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
-from . import passing, unrun
+from . import pack_makers, passing, unrun
 from .settings import SettingsReading
 
 
@@ -61,6 +61,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         self._held_tasks()
         step_previews(self)  # an output of a step a generator's input reads: that step's Studio node saved
         self._utilities()
+        pack_makers.hold(self)  # an output a pack's nodes make that Studio has none for: held with its inputs
         said_captions(self)  # a captioner's text on a prompt's way: said (Studio has no captioner)
         dropped, texts = self._not_converted()
         self._notes(dropped, texts)
@@ -124,8 +125,9 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         dropped, texts, folded = [], [], families.lookup("folded")
         read = {k for k, n in self.wf.nodes.items() if k in self.used or n.cls in FOLDED or n.cls in folded}
         made = bool(self.out.pipelines or self.out.tasks)
-        # steps, settings, constants, displays told by their types
-        over = passing.passed_over(self.wf, read, made, self.idle) | self.over
+        # steps, settings, constants, displays told by their types (a node a stage passed over with its sentence is
+        # no reader 'listed in the note of what Studio does not convert')
+        over = passing.passed_over(self.wf, read | set(self.over), made, self.idle) | self.over
         for n in self.wf.nodes.values():
             if n.id in read or n.id in over and not over[n.id]:
                 continue

@@ -193,9 +193,10 @@ class OutputStage:
         fam = family(model_file(self.wf, loaders[0]) if loaders else None, None, up)
         self._hold(save, passes.held(other, refine, fam), fam, None, loaders, up)
 
-    def _hold(self, save: CNode | None, spec: Task, fam: str, node: CNode | None, loaders: list[CNode], up: list[CNode]) -> None:
+    def _hold(self, save: CNode | None, spec: Task, fam: str, node: CNode | None, loaders: list[CNode], up: list[CNode],
+              beside: bool = False) -> None:
         """A task Studio cannot do: the model loader and the workflow's inputs, no generator, and one
-        sentence first in the Log and as the first note."""
+        sentence first in the Log and as the first note (``beside``: the graph makes other pipelines too)."""
         if save is not None:
             self.used.add(save.id)
         if node is not None and node.id in self.held:
@@ -204,7 +205,10 @@ class OutputStage:
         if loaders:
             self.add("video_models.load", {"model": model_file(self.wf, loaders[0])}, loaders[0])
             self.used |= {n.id for n in loaders}
-        for n in sorted(upstream(self.wf, node) if node is not None else up, key=lambda n: n.id):
+        way = upstream(self.wf, node) if node is not None else up
+        if node is not None:  # the output's own file inputs beside its latent's (a sound it is saved with) too
+            way = way + [n for n in up if n.cls in LOADER_NODES and n.enabled and n.id not in self.used]
+        for n in sorted(way, key=lambda n: n.id):
             if n.cls in LOADER_NODES and n.id not in seen:
                 seen.add(n.id)
                 self.used.add(n.id)
@@ -214,5 +218,7 @@ class OutputStage:
         if node is not None:
             self.held.add(node.id)
         if not any(line.startswith(f"This workflow makes {spec.what} with {fam};") for line in self.first_notes):
-            self.say_first(sentence(spec, fam, names, bool(loaders)))
+            self.say_first(sentence(spec, fam, names, bool(loaders), beside))
         self.out.tasks.append({"task": spec.what, "family": fam, "generator": None, "inputs": []})
+
+    hold = _hold  # (mapping.pack_makers holds an output a pack's nodes make with it)

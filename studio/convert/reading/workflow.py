@@ -142,6 +142,7 @@ class CNode:
     # an input as read -> as the file has it, where they differ: its name, or (the node of the file, its input's name)
     ports: dict[str, Any] = field(default_factory=dict)
     out_links: int = 0  # the links a UI file saves on its outputs (an API file: 0), before any node is read as another
+    pack: str = ""  # the node pack a UI file names it of (its properties' cnr_id, else aux_id); '' where none
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
@@ -488,8 +489,10 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     named = _named(cls, n.get("widgets_values")) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values"))
     saved = [o.get("links") for o in n.get("outputs") or [] if isinstance(o, dict)]
     linked = sum(len(x) for x in saved if isinstance(x, list))
+    props = n.get("properties") if isinstance(n.get("properties"), dict) else {}
     return CNode(nid, cls, str(n.get("title") or ""), mode, named, links,
-                 pos, n.get("widgets_values"), ins, outs, origin, out_links=linked)
+                 pos, n.get("widgets_values"), ins, outs, origin, out_links=linked,
+                 pack=str(props.get("cnr_id") or props.get("aux_id") or ""))
 
 
 class _UiReader:

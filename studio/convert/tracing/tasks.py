@@ -144,9 +144,11 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
     return what + (" with the workflow's sound" if "audio" in inputs else "")
 
 
-def sentence(task: Task, fam: str, held: list[str], loader: bool = True) -> str:
-    """The one sentence said first where Studio cannot do a workflow's task."""
+def sentence(task: Task, fam: str, held: list[str], loader: bool = True, beside: bool = False) -> str:
+    """The one sentence said first where Studio cannot do a workflow's task (``beside``: one output of several, the
+    graph making others)."""
     what = ["its model loader"] * loader + [f"its inputs ({', '.join(held)})"] * bool(held)
-    instead = f"holds {' and '.join(what)}, with no generator" if what else "holds only its notes"
+    instead = (f"holds {' and '.join(what)}, with no generator" if what else "holds only its notes") if not beside else (
+        f"holds {' and '.join(what)} for it, with no generator of its own" if what else "holds nothing for it")
     return (f"This workflow makes {task.what} with {fam}; Studio cannot {task.cannot or 'do that task'}; "
             f"the graph instead {instead}.")
