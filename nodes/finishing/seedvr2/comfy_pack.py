@@ -58,8 +58,9 @@ def chain(wf: Workflow, end: CNode) -> dict | None:
         load = _link(wf, src_of, "image", ("LoadImage",))
         if load is None or (alpha is not None and _link(wf, alpha, "alpha", ("LoadImage",), 1) is not load):
             return None
-    parts += [x for x in (_link(wf, dit, "torch_compile_args", (COMPILE,)),
-                          _link(wf, vae, "torch_compile_args", (COMPILE,)), alpha) if x is not None]
+    for x in (_link(wf, dit, "torch_compile_args", (COMPILE,)), _link(wf, vae, "torch_compile_args", (COMPILE,)), alpha):
+        if x is not None and all(x.id != y.id for y in parts):
+            parts.append(x)
     return {"end": end, "up": up, "dit": dit, "vae": vae, "load": load, "parts": parts, "alpha": alpha,
             "video": video}
 
