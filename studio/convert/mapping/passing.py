@@ -102,6 +102,12 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
     return "settings" if _types_only(n) else None
 
 
+def _drawn(n: CNode) -> bool:
+    """Made from numbers and choices alone (a shape, a solid colour): no loader of a file, no text setting."""
+    t = catalogue.node_type(n.shown_cls)
+    return t is not None and not catalogue.loader_kind(t) and all(w.type != "STRING" for w in t.widgets)
+
+
 def _types_only(n: CNode) -> bool:
     """A catalogued type whose widgets name no file (a loader, a LoRA pick) and hold no text (a prompt)."""
     t = catalogue.node_type(n.shown_cls)
@@ -206,6 +212,8 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
     if beside and kind not in ("step", "through", "no loras", "source", "encode") + VALUES or kind == "encode" \
             and not beside:
         return None  # (a pack's model or settings for a node not converted: listed with it)
+    if beside and kind == "source" and not _drawn(n):
+        return None  # (a file's loader, a text: listed with the node not converted)
     if kind == "value" and unread and all(r.id in unread for r, _, _ in rs):  # (read where one reader reads it)
         kind = "unread" if all(wf.output(n, s) is not None for _, _, s in rs) else "unknown"
     if kind == "value":
