@@ -66,14 +66,9 @@ def chain(wf: Workflow, end: CNode) -> dict | None:
 
 
 def _own(wf: Workflow, make: CNode, comps: CNode) -> bool:
-    """CreateVideo's sound and frame rate are the source's (GetVideoComponents' audio and fps, or none wired)."""
-    for name, slot in (("audio", 1), ("fps", 2)):
-        s = make.links.get(name)
-        if s is None and name == "audio":
-            return False  # ComfyUI's clip is silent; Studio's keeps the source's sound: left to the others
-        if s is not None and (s[0] != comps.id or s[1] != slot):
-            return False
-    return True
+    """CreateVideo's sound and frame rate are the source's (GetVideoComponents' audio and fps wired in): a silent
+    clip or another rate is left to the others (Studio's SeedVR2 Upscale keeps the source's)."""
+    return all(tuple(make.links.get(name) or ()) == (comps.id, slot) for name, slot in (("audio", 1), ("fps", 2)))
 
 
 def _int(wf: Workflow, n: CNode, name: str, default: int) -> int:

@@ -103,9 +103,10 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
 
 
 def _drawn(n: CNode) -> bool:
-    """Made from numbers and choices alone (a shape, a solid colour): no loader of a file, no text setting."""
+    """Made from numbers and choices alone (a shape, a solid colour): no socket, no loader of a file, no text."""
     t = catalogue.node_type(n.shown_cls)
-    return t is not None and not catalogue.loader_kind(t) and all(w.type != "STRING" for w in t.widgets)
+    return t is not None and not t.sockets and not catalogue.loader_kind(t) and all(w.type != "STRING"
+                                                                                   for w in t.widgets)
 
 
 def _types_only(n: CNode) -> bool:
@@ -210,7 +211,7 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
     if kind is None:
         return None
     if beside and kind not in ("step", "through", "no loras", "source", "encode") + VALUES or kind == "encode" \
-            and not beside:
+            and not (beside and all(r.id in unread for r, _, _ in rs)):  # (an encoding only for what is not made)
         return None  # (a pack's model or settings for a node not converted: listed with it)
     if beside and kind == "source" and not _drawn(n):
         return None  # (a file's loader, a text: listed with the node not converted)
