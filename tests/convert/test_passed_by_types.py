@@ -57,3 +57,19 @@ def test_a_loop_start_where_nothing_is_made_is_said():
     said = _said(conv, start)
     assert str(start) in conv.passed and "begins a loop ComfyUI runs 3 times" in said
     assert "(easy forLoopEnd, node 3)'s 'flow'" in said and "(SomePackStep, node 2)'s 'value'" in said
+
+
+def test_a_drawn_mask_also_shown_aside_is_said_but_one_before_a_chain_stays_listed():
+    w = UI()
+    img = w.add("LoadImage", ["in.png", "image"], ["IMAGE", "MASK"])
+    w.add("SaveImage", ["copy"], [], {"images": (img, 0, "IMAGE")})  # something made: the core chain
+    shape = w.add("CreateShapeMask", ["square", 1, 0, 0, 0, 512, 512, 256, 256], ["MASK", "MASK"])
+    shown = w.add("MaskToImage", [], ["IMAGE"], {"mask": (shape, 0, "MASK")})
+    w.add("PreviewImage", [], [], {"images": (shown, 0, "IMAGE")})
+    w.add("SomePackRegions", ["out"], [], {"mask": (shape, 0, "MASK")})
+    far = w.add("CreateShapeMask", ["circle", 1, 0, 0, 0, 512, 512, 256, 256], ["MASK", "MASK"])
+    grown = w.add("GrowMask", [4, True], ["MASK"], {"mask": (far, 0, "MASK")})
+    w.add("SomePackRegions", ["out"], [], {"mask": (grown, 0, "MASK")})
+    conv = convert(w.doc(), "regions")
+    assert str(shape) in conv.passed and "Studio does not convert 'SomePackRegions'" in _said(conv, shape)
+    assert str(far) in conv.dropped  # a chain of steps towards what is not converted stays listed

@@ -172,12 +172,15 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
             if src in pending:
                 pending[src] += 1
     todo, said = [k for k, c in pending.items() if c == 0], {}
+    toward: set[str] = set()  # the nodes said that lead to what is not converted (a chain towards it)
     while todo:
         n = wf.nodes[todo.pop()]
         rs = [r for r in readers.get(n.id, []) if r[0].enabled]
         lost = list({r.id: r for r, _, _ in rs if r.id not in read and r.id not in out and r.id not in said}.values())
         skipped = frozenset(r.id for r, _, _ in rs if r.id in said or r.id in off)  # readers not applied either
-        if rs and (not any(r.id in said for r, _, _ in rs) or _kind(wf, n, rs) in VALUES):  # (a step one step from
+        kind = _kind(wf, n, rs) if rs else None
+        chain = any(r.id in (toward if kind == "source" else said) for r, _, _ in rs)  # (a drawn mask shown aside too)
+        if rs and (not chain or kind in VALUES):  # (a step one step from
             ids = frozenset(r.id for r in lost)  # what is not converted, a value given to a chain of them)
             rs = sorted(rs, key=lambda r: r[0].id in ids)  # a reader Studio read named first
             line = _sentence(wf, n, rs, lost=ids, unread=ids | skipped, beside=True)
@@ -189,6 +192,8 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                          ", each listed in the note of what Studio does not convert")
             if line is not None:
                 said[n.id] = line
+                if lost or any(r.id in toward for r, _, _ in rs):
+                    toward.add(n.id)
         for src, _ in n.links.values():
             if src in pending:
                 pending[src] -= 1
