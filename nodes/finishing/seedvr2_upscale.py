@@ -42,14 +42,24 @@ def find_file(name: str, base_dir, folder: str, what: str, example: str) -> str:
 
 
 def out_size(w: int, h: int, p) -> tuple[int, int]:
-    """The output size: width/height when set (one of them: the other keeps the aspect), else scale."""
+    """The output size: width/height when set (one of them: the other keeps the aspect), else the shortest edge
+    when set, else scale; then both edges scaled down together where one is over 'max edge' (when set)."""
     if p.width > 0 and p.height > 0:
-        return p.width, p.height
-    if p.width > 0:
-        return p.width, max(16, round(h * p.width / w))
-    if p.height > 0:
-        return max(16, round(w * p.height / h)), p.height
-    return max(16, round(w * p.scale)), max(16, round(h * p.scale))
+        ow, oh = p.width, p.height
+    elif p.width > 0:
+        ow, oh = p.width, max(16, round(h * p.width / w))
+    elif p.height > 0:
+        ow, oh = max(16, round(w * p.height / h)), p.height
+    elif getattr(p, "short_edge", 0) > 0:
+        k = p.short_edge / min(w, h)
+        ow, oh = max(16, round(w * k)), max(16, round(h * k))
+    else:
+        ow, oh = max(16, round(w * p.scale)), max(16, round(h * p.scale))
+    cap = getattr(p, "max_edge", 0)
+    if cap > 0 and max(ow, oh) > cap:
+        k = cap / max(ow, oh)
+        ow, oh = max(16, round(ow * k)), max(16, round(oh * k))
+    return ow, oh
 
 
 def check_params(p) -> None:
@@ -165,6 +175,10 @@ class SeedVR2Upscale(Node):
                                                           "and height are 0)"),
               Int("width", 0, min=0, max=8192, help="output width; 0: from scale (or from height, aspect kept)"),
               Int("height", 0, min=0, max=8192, help="output height; 0: from scale (or from width, aspect kept)"),
+              Int("short_edge", 0, min=0, max=16384, help="the output's shortest edge in pixels, the aspect kept "
+                                                          "(when width and height are 0); 0: from scale"),
+              Int("max_edge", 0, min=0, max=16384, help="the longest edge at most, both edges scaled down "
+                                                        "together; 0: no limit"),
               Seed("seed", 0, help="the noise of the one step"),
               Choice("color_fix", "wavelet", choices=COLOR_FIXES,
                      help="the release's colour fix against the input: wavelet (its default), adain or none"),

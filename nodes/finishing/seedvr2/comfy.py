@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, ComfyMapping, Task, Workflow
 
+from . import comfy_pack
+
 MARK = "SeedVR2Conditioning"
 SOURCES = {"LoadVideo": "io.load_video", "VHS_LoadVideo": "io.load_video", "VHS_LoadVideoPath": "io.load_video",
            "LoadImage": "io.load_image"}
@@ -107,10 +109,13 @@ def make_seedvr2(b, end: CNode, up: list[CNode], src: CNode) -> None:
 
 
 def _whole(b, n: CNode) -> bool:
-    """An output made by ComfyUI's SeedVR2 upscale: Studio's SeedVR2 Upscale node."""
+    """An output made by ComfyUI's SeedVR2 upscale, or by numz's pack's (comfy_pack): Studio's SeedVR2 Upscale node."""
     chain = seedvr2_chain(b.wf, n)
     if chain is None:
-        return False
+        pack = comfy_pack.chain(b.wf, n)
+        if pack is not None:
+            comfy_pack.make(b, pack)
+        return pack is not None
     make_seedvr2(b, n, *chain)
     return True
 

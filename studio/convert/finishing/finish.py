@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..reading.workflow import CNode
 from ..tracing.roles import role
+from ..tracing.take_length import take_length
 from .beside import beside
 from .utility import FOLLOW, interpolation_node, is_vfi, model_of, utility, wired_node
 
@@ -83,8 +84,11 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
 
 def save_node(b, save: CNode, path: str | None = None) -> str:
     """Studio's save for ComfyUI's output ``save``: Save Video at ``path`` (else its own), or Save Image Sequence
-    into a folder of its prefix for a take ComfyUI writes as pictures."""
+    into a folder of its prefix for a take ComfyUI writes as pictures (Save Image, one picture, for a take of one
+    frame)."""
     if save.cls in FRAME_SAVES:
         prefix = str(b.wf.value(save, "filename_prefix") or "ComfyUI").strip("/") or "ComfyUI"
+        if take_length(b.wf, save) == 1:  # a take of one frame: one picture, as ComfyUI names it
+            return b.add("io.save_image", {"path": f"out/{prefix}_00001_.png"}, save)
         return b.add("io.save_images", {"folder": f"out/{prefix}"}, save)
     return b.add("io.save_video", {"path": path or b.save_path(save)}, save)

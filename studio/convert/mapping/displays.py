@@ -20,6 +20,7 @@ SHOWN = {"IMAGE": "the pictures", "MASK": "the mask", "AUDIO": "the sound", "STR
          "FLOAT": "the value", "BOOLEAN": "the value", "LATENT": "the latent", "VIDEO": "the video"}
 FRAMES = frozenset({"IMAGE", "VIDEO", "LATENT"})  # a display of these may be a workflow's only output
 ANY = frozenset({"*", ""})
+_NONE = catalogue.NodeType("", "", "", inputs=())  # a type declaring nothing (no save)
 SETTINGS_CHARS = 160
 MODES_SAVED = ("a mode (on, muted, bypassed) or value ComfyUI's page sets on a node is saved with that node and read "
                "there")
@@ -71,6 +72,14 @@ def _saver(t: catalogue.NodeType) -> bool:
     return any(any(w in i.name.lower() for w in SAVE_WORDS) for i in t.widgets)
 
 
+def _is_save(n: CNode) -> bool:
+    """An output writing files (a pack's video save, ComfyUI's SaveImage): its output node naming where it writes."""
+    if n.cls in OUTPUTS or n.shown_cls in OUTPUTS:
+        return True
+    t = catalogue.node_type(n.shown_cls)
+    return t is not None and t.inputs is not None and t.output_node is True and _saver(t)
+
+
 def _unmade(given: list[tuple[str, CNode, str]], read: set[str]) -> str:
     """The words for its sources Studio does not make (not read: listed as not converted, or passed over), '' none."""
     left = list({m.id: m for _, m, _ in given if m.id not in read}.values())
@@ -78,8 +87,9 @@ def _unmade(given: list[tuple[str, CNode, str]], read: set[str]) -> str:
             "either") if left else ""
 
 
-def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str]) -> str | None:
-    """Its sentence where ``n`` (enabled, read by no enabled node) does not make the video; None otherwise."""
+def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = False) -> str | None:
+    """Its sentence where ``n`` (enabled, read by no enabled node) does not make the video; None otherwise.
+    ``saved``: the workflow has a save of its own besides (an enabled output naming its files)."""
     if n.cls in OUTPUTS or n.shown_cls in OUTPUTS or n.cls in TEXT_NOTES:  # (the workflow's notes: kept as notes)
         return None
     t, ins, outs, output_node = _declared(n)
@@ -101,8 +111,9 @@ def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str]) -> str | None:
     if len(given) != len(n.links):
         return None
     kinds = {k for _, _, k in given}
-    if kinds & (FRAMES | ANY) and not made:
-        return None  # pictures shown or saved where Studio made nothing: maybe the workflow's only output
+    if kinds & (FRAMES | ANY) and not made and not (saved and not _saver(t or _NONE) and kinds <= {"IMAGE", "MASK"}):
+        return None  # pictures shown or saved where Studio made nothing: maybe the workflow's only output (a display
+        # of pictures beside a save of the workflow's own, listed, is not)
     if t is None:  # a type no pack in the catalogue declares: given values of any type only
         if not ins or any(ins.get(k, "") not in ANY for k in n.links):
             return None
@@ -118,7 +129,7 @@ def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str]) -> str | None:
     verb = "plays" if kinds == {"AUDIO"} else "shows"
     what = SHOWN.get(next(iter(kinds)), "what") if len(kinds) == 1 else "what"
     return (f"{_name(n)} {verb} {what} {_from(given)}: Studio's viewer shows any node's output, so this display is "
-            f"not made as a node{_unmade(given, read)}")
+            f"not made as a node{_unmade(given, read if made else set())}")
 
 
 def passed(wf: Workflow, read: set[str], readers: dict[str, list[tuple[CNode, str, int]]],
@@ -126,10 +137,11 @@ def passed(wf: Workflow, read: set[str], readers: dict[str, list[tuple[CNode, st
     """The enabled nodes not in ``read`` that no enabled node reads and that do not make the video, by id, each with
     its sentence; ``made``: Studio made an output of the workflow (a pipeline or a task)."""
     out = {}
+    saves = [m.id for m in wf.nodes.values() if m.enabled and _is_save(m)][:2]
     for n in wf.nodes.values():
         if n.id in read or not n.enabled or any(r.enabled for r, _, _ in readers.get(n.id, ())):
             continue
-        said = _sentence(wf, n, made, read)
+        said = _sentence(wf, n, made, read, bool(saves and saves != [n.id]))
         if said is not None:
             out[n.id] = said
     return out

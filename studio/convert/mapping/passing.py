@@ -18,7 +18,7 @@ from ..reading import by_types
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
-from . import displays, neighbours, unrun
+from . import displays, loops, neighbours, unrun
 from .dead_ends import dead_ends
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
@@ -88,6 +88,8 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
         return "decode"  # a pack's decoder (tiled, on another device): the generator decodes its own take
     if read_types <= MEDIA and read_types and not linked & (WAYS | MEDIA) and _types_only(n):
         return "source"  # a picture or a mask made from settings alone (a solid colour)
+    if read_types == {"LATENT"} and "VAE" in linked and linked & MEDIA and linked <= MEDIA | {"VAE"}:
+        return "encode"  # a picture, a clip or a sound encoded by a VAE (said only beside what is not converted)
     if ins and set(ins.values()) <= {"*"} and read_types <= {"*"} and n.links or read_types == {"*"} and all(
             any_through(wf, n, s) is not None for s in used_slots):  # (a node passing its one '*' input on: pass_any)
         return "through"
@@ -98,6 +100,13 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
     if any(ins.get(k) not in outs for k in n.links if k in ins):
         return None  # made from something else (a text encoder's embeddings from its encoder): not settings alone
     return "settings" if _types_only(n) else None
+
+
+def _drawn(n: CNode) -> bool:
+    """Made from numbers and choices alone (a shape, a solid colour): no socket, no loader of a file, no text."""
+    t = catalogue.node_type(n.shown_cls)
+    return t is not None and not t.sockets and not catalogue.loader_kind(t) and all(w.type != "STRING"
+                                                                                   for w in t.widgets)
 
 
 def _types_only(n: CNode) -> bool:
@@ -144,7 +153,8 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
                 todo.append(n)
     out |= neighbours.folded(wf, read, out, readers)
     out |= unrun.never_run(wf, read, out, readers, unrun.idle(wf) if idle is None else idle)  # (reaching no output)
-    return out | _beside_unconverted(wf, read, out, readers, off)
+    out |= _beside_unconverted(wf, read, out, readers, off)
+    return out | (loops.loop_starts(wf, read, out, readers) if not made else {})
 
 
 def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
@@ -153,7 +163,8 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
     feed is not converted: each said as it is, naming the readers Studio does not convert (what it gives them is lost
     with them). Only a node feeding what is not converted itself: a chain of steps before it stays listed (a branch
     Studio does not make, an inpainting's masks, is not passed over step by step). Looked at from the ends back (a
-    node once all its readers are settled); linear."""
+    node once all its readers are settled); a picture or mask made from settings alone, or a VAE's encoding, feeding
+    what is not converted is said so too; linear."""
     left = {k for k, n in wf.nodes.items() if n.enabled and k not in read and k not in out}
     pending = {k: 0 for k in left}
     for k in left:
@@ -161,12 +172,15 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
             if src in pending:
                 pending[src] += 1
     todo, said = [k for k, c in pending.items() if c == 0], {}
+    toward: set[str] = set()  # the nodes said that lead to what is not converted (a chain towards it)
     while todo:
         n = wf.nodes[todo.pop()]
         rs = [r for r in readers.get(n.id, []) if r[0].enabled]
         lost = list({r.id: r for r, _, _ in rs if r.id not in read and r.id not in out and r.id not in said}.values())
         skipped = frozenset(r.id for r, _, _ in rs if r.id in said or r.id in off)  # readers not applied either
-        if rs and (not any(r.id in said for r, _, _ in rs) or _kind(wf, n, rs) in VALUES):  # (a step one step from
+        kind = _kind(wf, n, rs) if rs else None
+        chain = any(r.id in (toward if kind == "source" else said) for r, _, _ in rs)  # (a drawn mask shown aside too)
+        if rs and (not chain or kind in VALUES):  # (a step one step from
             ids = frozenset(r.id for r in lost)  # what is not converted, a value given to a chain of them)
             rs = sorted(rs, key=lambda r: r[0].id in ids)  # a reader Studio read named first
             line = _sentence(wf, n, rs, lost=ids, unread=ids | skipped, beside=True)
@@ -178,6 +192,8 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                          ", each listed in the note of what Studio does not convert")
             if line is not None:
                 said[n.id] = line
+                if lost or any(r.id in toward for r, _, _ in rs):
+                    toward.add(n.id)
         for src, _ in n.links.values():
             if src in pending:
                 pending[src] -= 1
@@ -199,8 +215,11 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
     kind = _kind(wf, n, rs)
     if kind is None:
         return None
-    if beside and kind not in ("step", "through", "no loras") + VALUES:
-        return None  # (a source, a pack's model or settings for a node not converted: listed with it)
+    if beside and kind not in ("step", "through", "no loras", "source", "encode") + VALUES or kind == "encode" \
+            and not (beside and all(r.id in unread for r, _, _ in rs)):  # (an encoding only for what is not made)
+        return None  # (a pack's model or settings for a node not converted: listed with it)
+    if beside and kind == "source" and not _drawn(n):
+        return None  # (a file's loader, a text: listed with the node not converted)
     if kind == "value" and unread and all(r.id in unread for r, _, _ in rs):  # (read where one reader reads it)
         kind = "unread" if all(wf.output(n, s) is not None for _, _, s in rs) else "unknown"
     if kind == "value":
@@ -227,6 +246,9 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
     if kind == "decode":
         return (f"{_name(n)} decodes the latent into pictures for {into}, as ComfyUI's VAEDecode does"
                 f"{': its settings ' + settings + ' are not applied' if settings else ''}")
+    if kind == "encode":
+        way = next((k for k in n.links if _types(n)[0].get(k) in MEDIA), "input")
+        return f"{_name(n)} encodes what its '{way}' is given into a latent for {into}: not made by Studio{tail}"
     if kind == "source":
         return f"{_name(n)} makes {into} from its settings alone: not made by Studio{tail}"
     if kind == "no loras":

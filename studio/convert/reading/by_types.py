@@ -27,7 +27,8 @@ SIZE_WORDS = ("width", "height", "keep_proportion", "divisible_by", "upscale_met
 
 
 def widget_names(cls: str, values: Any) -> dict[str, Any]:
-    """A UI node's ``widgets_values`` named by its type's declared widgets, in order (the frontend's control
+    """A UI node's ``widgets_values`` named by its type's declared widgets, in the frontend's order (the required
+    ones, then the optional, as /object_info lists them; the frontend's control
     value after a seed and the upload button's after the rest counted where the number of values says so); {} when
     the type is not catalogued or the count agrees with no reading."""
     return widget_names_of(catalogue.node_type(cls), values)
@@ -37,7 +38,7 @@ def widget_names_of(t, values: Any) -> dict[str, Any]:
     """widget_names for a declared type ``t`` (a catalogued one, or one a pack makes when loaded)."""
     if t is None or t.inputs is None or not isinstance(values, list):
         return {}
-    base = t.widgets
+    base = sorted(t.widgets, key=lambda i: i.optional)  # the frontend's order: required, then optional (V3's mixed)
     for controls in (False, True):
         for uploads in (False, True):
             names: list[str] = []
