@@ -16,6 +16,7 @@ from ..tracing.sampling import SAMPLERS, Sampling
 from ..tracing import stills
 from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
 from ..tracing.walks import model_file, sampler_chain, upstream
+from . import held_prompts
 from .kinds import LOADERS
 
 
@@ -204,12 +205,15 @@ class OutputStage:
         if loaders:
             self.add("video_models.load", {"model": model_file(self.wf, loaders[0])}, loaders[0])
             self.used |= {n.id for n in loaders}
-        for n in sorted(upstream(self.wf, node) if node is not None else up, key=lambda n: n.id):
+        region = upstream(self.wf, node) if node is not None else up
+        for n in sorted(region, key=lambda n: n.id):
             if n.cls in LOADER_NODES and n.id not in seen:
                 seen.add(n.id)
                 self.used.add(n.id)
                 self.studio_loader(n)
                 names.append(f"{LOADER_NODES[n.cls][1]} '{self.file_of(n)}'")
+        held_prompts.keep_prompts(self, around := up or held_prompts.around(self.wf, node), names)
+        held_prompts.pass_encodes(self, around)  # its VAE encode of a loaded picture: said  # its prompts as Text Prompt nodes, named in the sentence
         self.bands.append(list(self.g.nodes)[made:])
         if node is not None:
             self.held.add(node.id)
