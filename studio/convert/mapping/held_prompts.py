@@ -88,7 +88,7 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
         b.out.log.append(f"{b.name}: {line}")
     for which, enc, text in found:
         if text:
-            b.add("io.text", {"text": text}, enc, title="Prompt" if which == "positive" else "Negative prompt")
+            b.add("io.text", {"text": text}, wf.nodes.get(_id(enc), enc), title="Prompt" if which == "positive" else "Negative prompt")
             names.append(f"{'prompt' if which == 'positive' else 'negative prompt'} '{cut(text, SHOWN_CHARS)}' as a "
                          f"Text Prompt (from {_name(enc)})")
         else:
