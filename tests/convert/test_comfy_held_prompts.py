@@ -46,3 +46,20 @@ def test_an_empty_positive_is_said_empty_and_no_text_node_is_made_for_it():
     assert f"an empty positive prompt ('HyVideoTextEncode' (HyVideoTextEncode, #{text}))" in conv.log[0]
     assert set(conv.origin.values()) <= {str(k) for k in range(1, 20)}  # the workflow's own ids
     assert not {str(text), str(te), str(enc), str(vae)} & set(conv.dropped)
+
+
+def test_a_captioners_model_loader_is_passed_with_the_caption_never_listed_not_converted():
+    from tests.convert.test_comfy_mask_and_aux_steps import FUN, _said
+    import copy
+    wf = copy.deepcopy(FUN)
+    wf["30"] = {"class_type": "DownloadAndLoadFlorence2Model", "inputs": {"model": "microsoft/Florence-2-base",
+                                                                         "precision": "fp16", "attention": "sdpa"}}
+    wf["31"] = {"class_type": "Florence2Run", "inputs": {"image": ["5", 0], "florence2_model": ["30", 0],
+                                                        "text_input": "", "task": "more_detailed_caption"}}
+    wf["32"] = {"class_type": "StringConcatenate", "inputs": {"string_a": "cinematic, ", "string_b": ["31", 2],
+                                                             "delimiter": ""}}
+    wf["2"]["inputs"]["text"] = ["32", 0]
+    conv = convert(wf, "caption")
+    assert "30" in conv.passed and "30" not in conv.dropped
+    assert ("(DownloadAndLoadFlorence2Model, #30) loads the model 'microsoft/Florence-2-base' of the captioner "
+            "'Florence2Run' (Florence2Run, #31) alone") in _said(conv)

@@ -178,6 +178,9 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                          ", each listed in the note of what Studio does not convert")
             if line is not None:
                 said[n.id] = line
+        elif rs and not n.links:  # a loader feeding only nodes passed over beside one not converted (a captioner's)
+            if (line := neighbours.behind_passed(n, rs, out | said, _settings(wf, n))) is not None:
+                said[n.id] = line
         for src, _ in n.links.values():
             if src in pending:
                 pending[src] -= 1
