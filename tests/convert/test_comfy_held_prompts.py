@@ -63,3 +63,22 @@ def test_a_captioners_model_loader_is_passed_with_the_caption_never_listed_not_c
     assert "30" in conv.passed and "30" not in conv.dropped
     assert ("(DownloadAndLoadFlorence2Model, #30) loads the model 'microsoft/Florence-2-base' of the captioner "
             "'Florence2Run' (Florence2Run, #31) alone") in _said(conv)
+
+
+def test_a_pose_estimator_not_read_is_said_never_run_or_beside_the_node_it_feeds():
+    from tests.convert.test_comfy_mask_and_aux_steps import FUN, _said
+    import copy
+    dw = {"class_type": "DWPreprocessor", "inputs": {"image": ["5", 0], "detect_hand": "enable", "detect_body": "enable",
+                                                      "detect_face": "enable", "resolution": 512}}
+    wf = copy.deepcopy(FUN)
+    wf["40"] = dict(dw)  # read by nothing: ComfyUI does not run it (the catalogue holds its outputs, not its inputs)
+    conv = convert(wf, "idle_pose")
+    assert "40" in conv.passed and "'DWPreprocessor' (DWPreprocessor, #40) reaches no output" in _said(conv)
+    wf["41"] = {"class_type": "FaceMaskFromPoseKeypoints", "inputs": {"pose_kps": ["40", 1], "person_index": 0}}
+    wf["42"] = {"class_type": "MaskPreview", "inputs": {"mask": ["41", 0]}}
+    conv = convert(wf, "face_mask")  # its keypoints drawn into a mask Studio does not make
+    said = _said(conv)
+    assert "40" in conv.passed and "41" in conv.dropped
+    assert ("(DWPreprocessor, #40) (DWPose Estimator, of controlnet_aux's Faces and Poses Estimators) estimates from "
+            "the pictures on its 'image' what 'FaceMaskFromPoseKeypoints' (FaceMaskFromPoseKeypoints, node 41)'s "
+            "'pose_kps' reads: not applied") in said

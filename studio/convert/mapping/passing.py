@@ -18,7 +18,7 @@ from ..reading import by_types
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
-from . import displays, neighbours, unrun
+from . import detectors, displays, neighbours, unrun
 from .dead_ends import dead_ends
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
@@ -119,6 +119,7 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
             readers.setdefault(src, []).append((m, name, slot))
     neighbours.infer(wf, readers)  # an API file's node the catalogue does not hold: typed by its neighbours
     out: dict[str, str] = displays.passed(wf, read, readers, made)
+    shown = {k for k, v in out.items() if v}  # displays passed over: what they show is not shown either
     dead = dead_ends(wf, readers, read)  # readers whose result goes nowhere: listed themselves, they settle nothing
     off: set[str] = set()  # the nodes passed over whose work is not done (all but a value read, a node passing on)
     todo = [m for m in wf.nodes.values() if m.id in read]
@@ -137,6 +138,8 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
             said = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs if r.id in off))
             if said is None:  # feeding only nodes passed over (an upsampler's model file): not applied either
                 said = neighbours.behind_passed(n, rs, out, _settings(wf, n))
+            if said is None:  # an estimator of pictures (a pose's keypoints) read only by nodes not applied
+                said = detectors.behind_passed(wf, n, rs, off | shown, _settings(wf, n))
             if said is not None:
                 out[n.id] = said
                 if said and _kind(wf, n, rs) not in ("through", "no loras"):
@@ -170,6 +173,11 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
             ids = frozenset(r.id for r in lost)  # what is not converted, a value given to a chain of them)
             rs = sorted(rs, key=lambda r: r[0].id in ids)  # a reader Studio read named first
             line = _sentence(wf, n, rs, lost=ids, unread=ids | skipped, beside=True)
+            if line is None and lost:  # an estimator of pictures for a node not converted (a face mask's keypoints)
+                r0, name0, _ = rs[0]
+                line = detectors.sentence(wf, n, rs, (_unconverted(r0, name0) if r0.id in ids else r0.where(name0)) + (
+                    f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else ""),
+                    _settings(wf, n))
             if line is None and not lost:  # a loader of a file or a model feeding only nodes passed over
                 line = neighbours.behind_passed(n, rs, out | said, _settings(wf, n))
             if line and lost:
@@ -178,8 +186,10 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                          ", each listed in the note of what Studio does not convert")
             if line is not None:
                 said[n.id] = line
-        elif rs and not n.links:  # a loader feeding only nodes passed over beside one not converted (a captioner's)
-            if (line := neighbours.behind_passed(n, rs, out | said, _settings(wf, n))) is not None:
+        elif rs and all(r.id in out or r.id in said for r, _, _ in rs):  # feeding only nodes passed over beside one
+            line = (neighbours.behind_passed(n, rs, out | said, _settings(wf, n))  # not converted: a loader (a
+                    or detectors.behind_passed(wf, n, rs, set(said) | off, _settings(wf, n)))  # captioner's), a pose
+            if line is not None:
                 said[n.id] = line
         for src, _ in n.links.values():
             if src in pending:
