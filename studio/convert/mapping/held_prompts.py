@@ -18,11 +18,17 @@ from .kinds import FILE_LOADERS, FOLDED
 
 COND_INPUTS = ("positive", "conditioning", "cond1")  # where a sampler takes its positive prompt (tracing.prompts')
 MAX_AHEAD = 64  # nodes followed ahead of a task node held alone to its samplers
-SHOWN_CHARS = 60  # of a prompt in the held sentence
+SHOWN_CHARS = 60
+GENERATOR, HELD = "the generator's prompt", "a Text Prompt (the task is held, with no generator)"  # of a prompt in the held sentence
 
 
 def _name(n: CNode) -> str:
     return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{_id(n)})"
+
+
+def _named(b, n: CNode) -> str:
+    """Named with '#' where Studio reads it, else as a node listed with those not converted ('node 12')."""
+    return _name(n) if n.id in b.used or n.id in b.over or n.cls in FOLDED else f"'{n.title or n.shown_cls}' ({n.shown_cls}, node {_id(n)})"
 
 
 def _id(n: CNode) -> str:
@@ -66,14 +72,15 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
                   ("negative", wf.source(s, "negative"))]
         if starts[0][1] is None and starts[1][1] is None:  # a pack sampler's own prompt inputs (a source and a target)
             starts = [("positive", src) for k in sorted(s.links) if (src := wf.source(s, k)) is not None
-                      and (src.cls in known or role(wf, src) == "conditioning")]
+                      and src.cls in known]
             starts += [("negative", neg) for _, src in list(starts) if (neg := wf.nodes.get(f"{src.id}:neg")) is not None]
         for which, start in starts:
             if start is None:
                 continue
-            before = set(b.used)
-            text = prompt_text(wf, start, which, b.used, said)
-            enc = next((wf.nodes[k] for k in b.used - before if wf.nodes[k].cls in known), None)
+            walked = set(b.used)  # (only the encoder is read here: a node walked through is left to the other rules)
+            text = prompt_text(wf, start, which, walked, said)
+            enc = next((wf.nodes[k] for k in walked - b.used if wf.nodes[k].cls in known), None)
+            b.used |= {k for k in walked - b.used if wf.nodes[k].cls in known}
             if enc is None and text:  # a conditioning node Studio does not read taking its prompt as text (its own)
                 enc = next((n for n in region if n.enabled and role(wf, n) == "conditioning" and any(
                     wf.value(n, k) == text for k in PROMPT_INPUTS[which == "negative"])), None)
@@ -81,16 +88,19 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
                 found.append((which, enc, text))
     if not samplers:  # a task node held alone (its sampler not on its way): the encoders on its way, as positive
         for enc in (n for n in region if n.enabled and n.cls in known and n.id not in b.used):
-            text = prompt_text(wf, enc, "positive", b.used, said)
+            text = prompt_text(wf, enc, "positive", b.used, said)  # (the walk stops at once: only the encoder read)
             if text is not None:
                 found.append(("positive", enc, text))
-    for line in said:
-        b.out.log.append(f"{b.name}: {line}")
+    for line in dict.fromkeys(said):  # (no generator is made: the prompt is written in the held band's Text Prompt)
+        b.out.log.append(f"{b.name}: {line.replace(GENERATOR, HELD)}")
     for which, enc, text in found:
         if text:
             b.add("io.text", {"text": text}, wf.nodes.get(_id(enc), enc), title="Prompt" if which == "positive" else "Negative prompt")
             names.append(f"{'prompt' if which == 'positive' else 'negative prompt'} '{cut(text, SHOWN_CHARS)}' as a "
                          f"Text Prompt (from {_name(enc)})")
+        elif any(k in enc.links for k in ("text",) + PROMPT_INPUTS[which == "negative"]):  # wired, not worked out
+            names.append(f"the {which} prompt of {_name(enc)}, written by another node when the workflow runs (not "
+                         "read: write it in a Text Prompt)")
         else:
             names.append(f"an empty {which} prompt ({_name(enc)})")
     _loaders(b, [enc for _, enc, _ in found])
@@ -135,15 +145,15 @@ def pass_encodes(b, region: list[CNode]) -> None:
         if not n.enabled or n.id in read or n.id in b.over or t is None or t.inputs is None:
             continue
         ins = {i.name: i.type for i in t.sockets}
-        if "VAE" not in ins.values() or "IMAGE" not in ins.values() or "LATENT" not in t.output_types:
-            continue
+        if "VAE" not in ins.values() or "IMAGE" not in ins.values() or set(t.output_types) != {"LATENT"}:
+            continue  # (latents only: a task node giving conditioning too, WanImageToVideo, is not an encode)
         pics = [k for k, v in ins.items() if v == "IMAGE" and k in n.links]
         src = wf.nodes.get(n.links[pics[0]][0]) if pics else None
         files = [x for x in (upstream(wf, src) if src is not None else []) if x.cls in LOADER_NODES and x.id in b.used]
         if not files:
             continue
         reader = next(((m, k) for m in region for k, (s, _) in m.links.items() if s == n.id), None)
-        to = f" for {_name(reader[0])}'s '{reader[1]}'" if reader is not None else ""
+        to = f" for {_named(b, reader[0])}'s '{reader[1]}'" if reader is not None else ""
         b.over[n.id] = (f"{_name(n)} encodes the pictures on its '{pics[0]}' (from '{b.file_of(files[0])}', loaded in "
                         f"the held band) into latents with its VAE{to}: not made, as the task is held with no generator")
         encs.append(n)
@@ -156,6 +166,6 @@ def pass_encodes(b, region: list[CNode]) -> None:
         if readers <= read | {e.id for e in encs}:
             kind = FILE_LOADERS.get(vae.cls) or by_types.part_loader(vae)
             file = wf.value(vae, kind[0]) if kind is not None else None
-            users = ", ".join(_name(wf.nodes[k]) for k in sorted(readers))
+            users = ", ".join(_named(b, wf.nodes[k]) for k in sorted(readers))
             b.over[vae.id] = (f"{_name(vae)} loads the VAE{f' {file!r}' if file else ''} that the held task's {users} "
                               f"use{'s' * (len(readers) < 2)}: not made, as the task is held with no generator")

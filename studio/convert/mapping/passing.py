@@ -164,13 +164,16 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
             if src in pending:
                 pending[src] += 1
     todo, said = [k for k, c in pending.items() if c == 0], {}
+    valued: set[str] = set()  # said giving a value not read (a caption, keypoints made into tracks)
+    behind: set[str] = set()  # said as feeding only those: what feeds them is said as a step, not applied
     while todo:
         n = wf.nodes[todo.pop()]
         rs = [r for r in readers.get(n.id, []) if r[0].enabled]
         lost = list({r.id: r for r, _, _ in rs if r.id not in read and r.id not in out and r.id not in said}.values())
         skipped = frozenset(r.id for r, _, _ in rs if r.id in said or r.id in off)  # readers not applied either
-        if rs and (not any(r.id in said for r, _, _ in rs) or _kind(wf, n, rs) in VALUES):  # (a step one step from
-            ids = frozenset(r.id for r in lost)  # what is not converted, a value given to a chain of them)
+        # (a step one step from what is not converted, or from an estimator said below; a value given to a chain)
+        if rs and (not any(r.id in said and r.id not in behind for r, _, _ in rs) or _kind(wf, n, rs) in VALUES):
+            ids = frozenset(r.id for r in lost)
             rs = sorted(rs, key=lambda r: r[0].id in ids)  # a reader Studio read named first
             line = _sentence(wf, n, rs, lost=ids, unread=ids | skipped, beside=True)
             if line is None and lost:  # an estimator of pictures for a node not converted (a face mask's keypoints)
@@ -186,11 +189,14 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                          ", each listed in the note of what Studio does not convert")
             if line is not None:
                 said[n.id] = line
-        elif rs and all(r.id in out or r.id in said for r, _, _ in rs):  # feeding only nodes passed over beside one
-            line = (neighbours.behind_passed(n, rs, out | said, _settings(wf, n))  # not converted: a loader (a
-                    or detectors.behind_passed(wf, n, rs, set(said) | off, _settings(wf, n)))  # captioner's), a pose
-            if line is not None:
+                if _kind(wf, n, rs) in VALUES:
+                    valued.add(n.id)
+        elif rs and all(r.id in out or r.id in valued for r, _, _ in rs):  # feeding only nodes passed over whose
+            line = (neighbours.behind_passed(n, rs, out | said, _settings(wf, n))  # value is not read (a caption
+                    or detectors.behind_passed(wf, n, rs, valued | off, _settings(wf, n)))  # joined into a prompt): its
+            if line is not None:  # model's loader, a pose estimator (keypoints made into tracks): not applied either
                 said[n.id] = line
+                behind.add(n.id)
         for src, _ in n.links.values():
             if src in pending:
                 pending[src] -= 1
