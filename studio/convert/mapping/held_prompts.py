@@ -95,14 +95,15 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
         b.out.log.append(f"{b.name}: {line.replace(GENERATOR, HELD)}")
     for which, enc, text in found:
         if text:
-            b.add("io.text", {"text": text}, wf.nodes.get(_id(enc), enc), title="Prompt" if which == "positive" else "Negative prompt")
+            title = "Prompt" if which == "positive" else "Negative prompt"
+            b.add("io.text", {"text": text}, wf.nodes.get(_id(enc), enc), title=title)
             names.append(f"{'prompt' if which == 'positive' else 'negative prompt'} '{cut(text, SHOWN_CHARS)}' as a "
-                         f"Text Prompt (from {_name(enc)})")
+                         f"Text Prompt (from {_named(b, enc)})")
         elif any(k in enc.links for k in ("text",) + PROMPT_INPUTS[which == "negative"]):  # wired, not worked out
-            names.append(f"the {which} prompt of {_name(enc)}, written by another node when the workflow runs (not "
+            names.append(f"the {which} prompt of {_named(b, enc)}, written by another node when the workflow runs (not "
                          "read: write it in a Text Prompt)")
         else:
-            names.append(f"an empty {which} prompt ({_name(enc)})")
+            names.append(f"an empty {which} prompt ({_named(b, enc)})")
     _loaders(b, [enc for _, enc, _ in found])
 
 
