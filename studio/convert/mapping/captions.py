@@ -74,7 +74,8 @@ def said_captions(b) -> None:
         b.out.log.append(f"{b.name}: {_name(n)}'s caption reaches '{reader.title or reader.shown_cls}' "
                          f"(#{reader.id})'s '{name}' when the workflow runs: not made (Studio has no captioner)")
         if loader is not None and loader.id not in b.used and loader.id not in b.over and all(
-                m is n or not m.enabled for m in wf.nodes.values() if any(src == loader.id for src, _ in m.links.values())):
+                m is n or not m.enabled for m in wf.nodes.values()
+                if any(src == loader.id for src, _ in m.links.values())):
             file = wf.value(loader, "model")  # a loader feeding this captioner alone: passed with it
             b.over[loader.id] = (f"{_name(loader)} loads the model{f' {file!r}' if isinstance(file, str) else ''} of "
                                  f"the captioner {_name(n)} alone: not made, as Studio has no captioner (its caption "

@@ -18,8 +18,8 @@ from .kinds import FILE_LOADERS, FOLDED
 
 COND_INPUTS = ("positive", "conditioning", "cond1")  # where a sampler takes its positive prompt (tracing.prompts')
 MAX_AHEAD = 64  # nodes followed ahead of a task node held alone to its samplers
-SHOWN_CHARS = 60
-GENERATOR, HELD = "the generator's prompt", "a Text Prompt (the task is held, with no generator)"  # of a prompt in the held sentence
+SHOWN_CHARS = 60  # of a prompt in the held sentence
+GENERATOR, HELD = "the generator's prompt", "a Text Prompt (the task is held, with no generator)"
 
 
 def _name(n: CNode) -> str:
@@ -28,7 +28,9 @@ def _name(n: CNode) -> str:
 
 def _named(b, n: CNode) -> str:
     """Named with '#' where Studio reads it, else as a node listed with those not converted ('node 12')."""
-    return _name(n) if n.id in b.used or n.id in b.over or n.cls in FOLDED else f"'{n.title or n.shown_cls}' ({n.shown_cls}, node {_id(n)})"
+    if n.id in b.used or n.id in b.over or n.cls in FOLDED:
+        return _name(n)
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, node {_id(n)})"
 
 
 def _id(n: CNode) -> str:
@@ -73,7 +75,8 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
         if starts[0][1] is None and starts[1][1] is None:  # a pack sampler's own prompt inputs (a source and a target)
             starts = [("positive", src) for k in sorted(s.links) if (src := wf.source(s, k)) is not None
                       and src.cls in known]
-            starts += [("negative", neg) for _, src in list(starts) if (neg := wf.nodes.get(f"{src.id}:neg")) is not None]
+            starts += [("negative", neg) for _, src in list(starts)
+                       if (neg := wf.nodes.get(f"{src.id}:neg")) is not None]  # (a wrapper encoder's negative)
         for which, start in starts:
             if start is None:
                 continue
@@ -129,7 +132,9 @@ def _loaders(b, encs: list[CNode]) -> None:
         files = [str(v) for k in keys if (v := wf.value(src, k)) and str(v).lower() not in ("disabled", "none")]
         file = " and ".join(repr(f) for f in files)
         fed = ", ".join(dict.fromkeys(f"#{_id(wf.nodes[k])}" for k in sorted(readers & ids)))
-        b.over[src.id] = (f"{_name(src)} loads the text encoder{'s' * (len(files) > 1)}{f' {file}' if file else ''} that encode{'s' * (len(files) < 2)} the held "
+        plural = len(files) > 1
+        b.over[src.id] = (f"{_name(src)} loads the text encoder{'s' * plural}{f' {file}' if file else ''} that "
+                          f"encode{'' if plural else 's'} the held "
                           f"task's prompts ({fed}): not made, as the task has no generator to encode them (its prompts "
                           "are kept as Text Prompt nodes)")
 
@@ -156,7 +161,8 @@ def pass_encodes(b, region: list[CNode]) -> None:
         reader = next(((m, k) for m in region for k, (s, _) in m.links.items() if s == n.id), None)
         to = f" for {_named(b, reader[0])}'s '{reader[1]}'" if reader is not None else ""
         b.over[n.id] = (f"{_name(n)} encodes the pictures on its '{pics[0]}' (from '{b.file_of(files[0])}', loaded in "
-                        f"the held band) into latents with its VAE{to}: not made, as the task is held with no generator")
+                        f"the held band) into latents with its VAE{to}: not made, as the task is held with no "
+                        "generator")
         encs.append(n)
     vaes = {s: wf.nodes[s] for n in encs + [d for d in region if d.cls in FOLDED]
             for k, (s, _) in n.links.items() if k == "vae" and s in wf.nodes}
