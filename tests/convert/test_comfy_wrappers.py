@@ -253,8 +253,9 @@ def test_a_wrapper_embeds_node_studio_cannot_read_is_said_never_text_to_video():
     assert not _nodes(conv, "video_models.text_to_video")
     assert conv.log[0].startswith("This workflow makes a video from WanVideoPhantomEmbeds with Wan (ComfyUI-WanVideoWrapper)")
     assert "cannot read ComfyUI-WanVideoWrapper's WanVideoPhantomEmbeds" in conv.log[0]
-    dropped = next(line for line in conv.log if "not converted" in line)  # the nodes as the workflow names them
-    assert "WanVideoTextEncode x2" in dropped and "LoadWanVideoT5TextEncoder" in dropped and "CLIP" not in dropped
+    # its prompts kept as Text Prompt nodes (mapping.held_prompts), named as the workflow names their encoder
+    assert "as a Text Prompt (from 'WanVideoTextEncode' (WanVideoTextEncode, #" in conv.log[0] and not conv.dropped
+    assert any(line.startswith("wrapper_phantom: 'LoadWanVideoT5TextEncoder'") for line in conv.log)
 
 
 def test_an_api_workflow_of_the_wrapper_reads_its_named_settings():

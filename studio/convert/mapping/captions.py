@@ -10,6 +10,7 @@ from .. import catalogue
 from ..reading.workflow import CNode, Workflow
 
 MAX_WAY = 8  # string nodes followed from the caption to a node Studio read
+PROMPT_EMBEDS = ("TEXTEMBEDS", "HYVIDEMBEDS")  # a video pack's own encoded prompt (tracing.roles reads them so)
 
 
 def _caption_slot(n: CNode) -> int | None:
@@ -22,7 +23,8 @@ def _caption_slot(n: CNode) -> int | None:
 def _encodes(n: CNode) -> bool:
     """A text encoder (a CONDITIONING made from text), read or not: where a caption becomes a prompt."""
     t = catalogue.node_type(n.shown_cls)
-    return n.cls == "CLIPTextEncode" or t is not None and any(o.type == "CONDITIONING" for o in t.outputs or ())
+    outs = [o.type for o in t.outputs or ()] if t is not None else list(n.out_types)  # else as the UI file saved them
+    return n.cls == "CLIPTextEncode" or any(o == "CONDITIONING" or o.endswith(PROMPT_EMBEDS) for o in outs)
 
 
 def _name(n: CNode) -> str:
@@ -71,3 +73,10 @@ def said_captions(b) -> None:
                "Studio has no captioner, so that caption is not in the converted prompt: write it there")
         b.out.log.append(f"{b.name}: {_name(n)}'s caption reaches '{reader.title or reader.shown_cls}' "
                          f"(#{reader.id})'s '{name}' when the workflow runs: not made (Studio has no captioner)")
+        if loader is not None and loader.id not in b.used and loader.id not in b.over and all(
+                m is n or not m.enabled for m in wf.nodes.values()
+                if any(src == loader.id for src, _ in m.links.values())):
+            file = wf.value(loader, "model")  # a loader feeding this captioner alone: passed with it
+            b.over[loader.id] = (f"{_name(loader)} loads the model{f' {file!r}' if isinstance(file, str) else ''} of "
+                                 f"the captioner {_name(n)} alone: not made, as Studio has no captioner (its caption "
+                                 "is said in a note)")

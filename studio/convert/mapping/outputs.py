@@ -16,6 +16,7 @@ from ..tracing.sampling import SAMPLERS, Sampling
 from ..tracing import stills
 from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
 from ..tracing.walks import model_file, sampler_chain, upstream
+from . import held_prompts
 from .kinds import LOADERS
 
 
@@ -214,6 +215,9 @@ class OutputStage:
                 self.used.add(n.id)
                 self.studio_loader(n)
                 names.append(f"{LOADER_NODES[n.cls][1]} '{self.file_of(n)}'")
+        # its prompts as Text Prompt nodes, named in the sentence; its VAE encode of a loaded picture said
+        held_prompts.keep_prompts(self, around := up or held_prompts.around(self.wf, node), names)
+        held_prompts.pass_encodes(self, around)
         self.bands.append(list(self.g.nodes)[made:])
         if node is not None:
             self.held.add(node.id)

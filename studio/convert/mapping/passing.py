@@ -18,7 +18,7 @@ from ..reading import by_types
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
-from . import displays, loops, neighbours, unrun
+from . import detectors, displays, loops, neighbours, unrun
 from .dead_ends import dead_ends
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
@@ -128,6 +128,7 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
             readers.setdefault(src, []).append((m, name, slot))
     neighbours.infer(wf, readers)  # an API file's node the catalogue does not hold: typed by its neighbours
     out: dict[str, str] = displays.passed(wf, read, readers, made)
+    shown = {k for k, v in out.items() if v}  # displays passed over: what they show is not shown either
     dead = dead_ends(wf, readers, read)  # readers whose result goes nowhere: listed themselves, they settle nothing
     off: set[str] = set()  # the nodes passed over whose work is not done (all but a value read, a node passing on)
     todo = [m for m in wf.nodes.values() if m.id in read]
@@ -146,6 +147,8 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
             said = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs if r.id in off))
             if said is None:  # feeding only nodes passed over (an upsampler's model file): not applied either
                 said = neighbours.behind_passed(n, rs, out, _settings(wf, n))
+            if said is None:  # an estimator of pictures (a pose's keypoints) read only by nodes not applied
+                said = detectors.behind_passed(wf, n, rs, off | shown, _settings(wf, n))
             if said is not None:
                 out[n.id] = said
                 if said and _kind(wf, n, rs) not in ("through", "no loras"):
@@ -173,17 +176,26 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                 pending[src] += 1
     todo, said = [k for k, c in pending.items() if c == 0], {}
     toward: set[str] = set()  # the nodes said that lead to what is not converted (a chain towards it)
+    valued: set[str] = set()  # said giving a value not read (a caption, keypoints made into tracks)
+    behind: set[str] = set()  # said as feeding only those: what feeds them is said as a step, not applied
     while todo:
         n = wf.nodes[todo.pop()]
         rs = [r for r in readers.get(n.id, []) if r[0].enabled]
         lost = list({r.id: r for r, _, _ in rs if r.id not in read and r.id not in out and r.id not in said}.values())
         skipped = frozenset(r.id for r, _, _ in rs if r.id in said or r.id in off)  # readers not applied either
         kind = _kind(wf, n, rs) if rs else None
-        chain = any(r.id in (toward if kind == "source" else said) for r, _, _ in rs)  # (a drawn mask shown aside too)
-        if rs and (not chain or kind in VALUES):  # (a step one step from
-            ids = frozenset(r.id for r in lost)  # what is not converted, a value given to a chain of them)
+        # (a step one step from what is not converted, or from an estimator said below; a value given to a chain;
+        # a drawn mask shown aside too)
+        chain = any(r.id in toward if kind == "source" else (r.id in said and r.id not in behind) for r, _, _ in rs)
+        if rs and (not chain or kind in VALUES):
+            ids = frozenset(r.id for r in lost)
             rs = sorted(rs, key=lambda r: r[0].id in ids)  # a reader Studio read named first
             line = _sentence(wf, n, rs, lost=ids, unread=ids | skipped, beside=True)
+            if line is None and lost:  # an estimator of pictures for a node not converted (a face mask's keypoints)
+                r0, name0, _ = rs[0]
+                line = detectors.sentence(wf, n, rs, (_unconverted(r0, name0) if r0.id in ids else r0.where(name0)) + (
+                    f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else ""),
+                    _settings(wf, n))
             if line is None and not lost:  # a loader of a file or a model feeding only nodes passed over
                 line = neighbours.behind_passed(n, rs, out | said, _settings(wf, n))
             if line and lost:
@@ -194,6 +206,14 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                 said[n.id] = line
                 if lost or any(r.id in toward for r, _, _ in rs):
                     toward.add(n.id)
+                if kind in VALUES:
+                    valued.add(n.id)
+        elif rs and all(r.id in out or r.id in valued for r, _, _ in rs):  # feeding only nodes passed over whose
+            line = (neighbours.behind_passed(n, rs, out | said, _settings(wf, n))  # value is not read (a caption
+                    or detectors.behind_passed(wf, n, rs, valued | off, _settings(wf, n)))  # joined into a prompt): its
+            if line is not None:  # model's loader, a pose estimator (keypoints made into tracks): not applied either
+                said[n.id] = line
+                behind.add(n.id)
         for src, _ in n.links.values():
             if src in pending:
                 pending[src] -= 1

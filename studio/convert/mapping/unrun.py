@@ -12,9 +12,10 @@ from ..reading.workflow import CNode, Workflow
 
 
 def _output(n: CNode) -> bool:
-    """An output node by its declared type, or a type the catalogue does not hold (it may be one)."""
+    """An output node by its declared type, or a type the catalogue does not hold (it may be one); one whose outputs
+    it holds but not its inputs (a pack declaring them in code: controlnet_aux's DWPreprocessor) by its flag."""
     t = catalogue.node_type(n.shown_cls)
-    return t is None or t.inputs is None or t.outputs is None or t.output_node
+    return t is None or t.outputs is None or t.output_node
 
 
 def idle(wf: Workflow) -> frozenset[str]:

@@ -1,0 +1,178 @@
+"""A held task's prompts (a task Studio cannot do: a pack wrapper's sampler fed a node Studio has no counterpart for):
+read by the same tracing the pipelines use (the samplers' positive and negative conditioning, back to their text
+encoders), made as Studio's Text Prompt nodes in the held band, so an artist who adds a generator there wires them in;
+the text encoders' loaders that only feed those encoders are passed with one sentence naming them (no generator is
+made to encode the prompts). Told by types (tracing.roles' samplers, the families' encoders), not by names."""
+from __future__ import annotations
+
+from studio.core.shown import cut
+
+from .. import catalogue
+from ..reading import by_types
+from ..reading.workflow import LOADER_NODES, CNode
+from ..tracing.prompts import PROMPT_INPUTS, encoders, prompt_text
+from ..tracing.roles import role
+from ..tracing.sampling import SAMPLERS
+from ..tracing.walks import upstream
+from .kinds import FILE_LOADERS, FOLDED
+
+COND_INPUTS = ("positive", "conditioning", "cond1")  # where a sampler takes its positive prompt (tracing.prompts')
+MAX_AHEAD = 64  # nodes followed ahead of a task node held alone to its samplers
+SHOWN_CHARS = 60  # of a prompt in the held sentence
+GENERATOR, HELD = "the generator's prompt", "a Text Prompt (the task is held, with no generator)"
+
+
+def _name(n: CNode) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{_id(n)})"
+
+
+def _named(b, n: CNode) -> str:
+    """Named with '#' where Studio reads it, else as a node listed with those not converted ('node 12')."""
+    if n.id in b.used or n.id in b.over or n.cls in FOLDED:
+        return _name(n)
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, node {_id(n)})"
+
+
+def _id(n: CNode) -> str:
+    return n.id.split(":", 1)[0]  # a pack node read as two (a wrapper's encoder's negative, '<id>:neg'): its own id
+
+
+def around(wf, node: CNode | None) -> list[CNode]:
+    """A task node held alone: the nodes on the way of the samplers it feeds (within MAX_AHEAD nodes ahead), else
+    its own way."""
+    if node is None:
+        return []
+    readers: dict[str, list[CNode]] = {}
+    for m in wf.nodes.values():
+        for src, _ in m.links.values():
+            readers.setdefault(src, []).append(m)
+    todo, seen, found = [node], {node.id}, []
+    while todo and len(seen) < MAX_AHEAD:
+        n = todo.pop(0)
+        if n is not node and (n.cls in SAMPLERS or role(wf, n) == "sampler"):
+            found.append(n)
+            continue
+        for m in readers.get(n.id, ()):
+            if m.id not in seen:
+                seen.add(m.id)
+                todo.append(m)
+    out: dict[str, CNode] = {}
+    for s in found or [node]:
+        out.update((x.id, x) for x in upstream(wf, s))
+    return list(out.values())
+
+
+def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
+    """The prompts of ``region``'s samplers made as Text Prompt nodes (each at its encoder), named in ``names`` (the
+    held sentence's inputs, with the encoder's '#id'); their text encoders' loaders passed with a sentence."""
+    wf, known = b.wf, encoders()
+    samplers = [n for n in region if n.enabled and (n.cls in SAMPLERS or role(wf, n) == "sampler")]
+    found: list[tuple[str, CNode, str]] = []  # (which, its encoder, its text)
+    said: list[str] = []
+    for s in samplers:
+        starts = [("positive", wf.source(s, next((k for k in COND_INPUTS if k in s.links), ""))),
+                  ("negative", wf.source(s, "negative"))]
+        if starts[0][1] is None and starts[1][1] is None:  # a pack sampler's own prompt inputs (a source and a target)
+            starts = [("positive", src) for k in sorted(s.links) if (src := wf.source(s, k)) is not None
+                      and src.cls in known]
+            starts += [("negative", neg) for _, src in list(starts)
+                       if (neg := wf.nodes.get(f"{src.id}:neg")) is not None]  # (a wrapper encoder's negative)
+        for which, start in starts:
+            if start is None:
+                continue
+            walked = set(b.used)  # (only the encoder is read here: a node walked through is left to the other rules)
+            text = prompt_text(wf, start, which, walked, said)
+            enc = next((wf.nodes[k] for k in walked - b.used if wf.nodes[k].cls in known), None)
+            b.used |= {k for k in walked - b.used if wf.nodes[k].cls in known}
+            if enc is None and text:  # a conditioning node Studio does not read taking its prompt as text (its own)
+                enc = next((n for n in region if n.enabled and role(wf, n) == "conditioning" and any(
+                    wf.value(n, k) == text for k in PROMPT_INPUTS[which == "negative"])), None)
+            if text is not None and enc is not None and all(e.id != enc.id for _, e, _ in found):
+                found.append((which, enc, text))
+    if not samplers:  # a task node held alone (its sampler not on its way): the encoders on its way, as positive
+        for enc in (n for n in region if n.enabled and n.cls in known and n.id not in b.used):
+            text = prompt_text(wf, enc, "positive", b.used, said)  # (the walk stops at once: only the encoder read)
+            if text is not None:
+                found.append(("positive", enc, text))
+    for line in dict.fromkeys(said):  # (no generator is made: the prompt is written in the held band's Text Prompt)
+        b.out.log.append(f"{b.name}: {line.replace(GENERATOR, HELD)}")
+    for which, enc, text in found:
+        if text:
+            title = "Prompt" if which == "positive" else "Negative prompt"
+            b.add("io.text", {"text": text}, wf.nodes.get(_id(enc), enc), title=title)
+            names.append(f"{'prompt' if which == 'positive' else 'negative prompt'} '{cut(text, SHOWN_CHARS)}' as a "
+                         f"Text Prompt (from {_named(b, enc)})")
+        elif any(k in enc.links for k in ("text",) + PROMPT_INPUTS[which == "negative"]):  # wired, not worked out
+            names.append(f"the {which} prompt of {_named(b, enc)}, written by another node when the workflow runs (not "
+                         "read: write it in a Text Prompt)")
+        else:
+            names.append(f"an empty {which} prompt ({_named(b, enc)})")
+    _loaders(b, [enc for _, enc, _ in found])
+
+
+def _loaders(b, encs: list[CNode]) -> None:
+    """The text encoders' loaders (a CLIP loader, a pack's, told by its types) feeding only these encoders: passed
+    with a sentence naming the file and the encoders."""
+    wf, ids = b.wf, {e.id for e in encs}
+    loaders: dict[str, CNode] = {}
+    for e in encs:
+        src = wf.source(e, "clip")
+        if src is not None and src.id not in b.used and src.id not in b.over:
+            loaders[src.id] = src
+    for e in encs:  # a node Studio does not read encoding its own prompt: its loaders (no input wired)
+        for src in (wf.nodes.get(s) for s, _ in e.links.values()):
+            if src is not None and e.cls not in encoders() and not src.links and src.id not in b.used | set(b.over):
+                loaders[src.id] = src
+    for src in loaders.values():
+        readers = {m.id for m in wf.nodes.values() if m.enabled and any(s == src.id for s, _ in m.links.values())}
+        if not readers or not readers <= ids | b.used:
+            continue
+        kind = FILE_LOADERS.get(src.cls) or by_types.part_loader(src)
+        keys = ("clip_name1", "clip_name2") if src.cls == "DualCLIPLoader" else (kind[0],) if kind is not None else ()
+        files = [str(v) for k in keys if (v := wf.value(src, k)) and str(v).lower() not in ("disabled", "none")]
+        file = " and ".join(repr(f) for f in files)
+        fed = ", ".join(dict.fromkeys(f"#{_id(wf.nodes[k])}" for k in sorted(readers & ids)))
+        plural = len(files) > 1
+        b.over[src.id] = (f"{_name(src)} loads the text encoder{'s' * plural}{f' {file}' if file else ''} that "
+                          f"encode{'' if plural else 's'} the held "
+                          f"task's prompts ({fed}): not made, as the task has no generator to encode them (its prompts "
+                          "are kept as Text Prompt nodes)")
+
+
+def pass_encodes(b, region: list[CNode]) -> None:
+    """A held task's encode of a picture into latents (a wrapper's VAE encode: a VAE and an IMAGE in, a LATENT out, by
+    the catalogue's types) whose picture's file Studio loaded in the held band: passed with a sentence naming the
+    encode and the input it feeds; its VAE's loader too where it feeds only nodes read or so passed."""
+    wf = b.wf
+    read = b.used | {k for k, n in wf.nodes.items() if n.cls in FOLDED}
+    encs: list[CNode] = []
+    for n in region:
+        t = catalogue.node_type(n.shown_cls)
+        if not n.enabled or n.id in read or n.id in b.over or t is None or t.inputs is None:
+            continue
+        ins = {i.name: i.type for i in t.sockets}
+        if "VAE" not in ins.values() or "IMAGE" not in ins.values() or set(t.output_types) != {"LATENT"}:
+            continue  # (latents only: a task node giving conditioning too, WanImageToVideo, is not an encode)
+        pics = [k for k, v in ins.items() if v == "IMAGE" and k in n.links]
+        src = wf.nodes.get(n.links[pics[0]][0]) if pics else None
+        files = [x for x in (upstream(wf, src) if src is not None else []) if x.cls in LOADER_NODES and x.id in b.used]
+        if not files:
+            continue
+        reader = next(((m, k) for m in region for k, (s, _) in m.links.items() if s == n.id), None)
+        to = f" for {_named(b, reader[0])}'s '{reader[1]}'" if reader is not None else ""
+        b.over[n.id] = (f"{_name(n)} encodes the pictures on its '{pics[0]}' (from '{b.file_of(files[0])}', loaded in "
+                        f"the held band) into latents with its VAE{to}: not made, as the task is held with no "
+                        "generator")
+        encs.append(n)
+    vaes = {s: wf.nodes[s] for n in encs + [d for d in region if d.cls in FOLDED]
+            for k, (s, _) in n.links.items() if k == "vae" and s in wf.nodes}
+    for vae in vaes.values():
+        if vae.id in read or vae.id in b.over:
+            continue
+        readers = {m.id for m in wf.nodes.values() if m.enabled and any(s == vae.id for s, _ in m.links.values())}
+        if readers <= read | {e.id for e in encs}:
+            kind = FILE_LOADERS.get(vae.cls) or by_types.part_loader(vae)
+            file = wf.value(vae, kind[0]) if kind is not None else None
+            users = ", ".join(_named(b, wf.nodes[k]) for k in sorted(readers))
+            b.over[vae.id] = (f"{_name(vae)} loads the VAE{f' {file!r}' if file else ''} that the held task's {users} "
+                              f"use{'s' * (len(readers) < 2)}: not made, as the task is held with no generator")
