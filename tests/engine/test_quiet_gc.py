@@ -1,0 +1,81 @@
+"""A library imported beside the GUI thread sets off no full garbage collection (studio/engine/quiet_gc.py):
+diffusers' import made five, each holding the GIL 160-300 ms, and the window stood still at the first F5."""
+from __future__ import annotations
+
+import gc
+import threading
+
+from studio.engine.quiet_gc import imports_quietly
+
+
+def _collections(fn) -> list[int]:
+    seen: list[int] = []
+
+    def cb(phase, info):
+        if phase == "start":
+            seen.append(info["generation"])
+    gc.callbacks.append(cb)
+    try:
+        fn()
+    finally:
+        gc.callbacks.remove(cb)
+    return seen
+
+
+def _import_like(n: int = 200_000) -> list:
+    """What an import leaves: many small containers alive (modules' tables, classes, functions)."""
+    return [[k] for k in range(n)]
+
+
+def test_no_collection_inside_and_what_it_made_frozen_after():
+    assert gc.isenabled()
+    assert _collections(_import_like)  # outside: so many new containers set off collections
+    kept: list = []
+    before = gc.get_freeze_count()
+
+    def work():
+        with imports_quietly():
+            assert not gc.isenabled()
+            kept.append(_import_like())
+    try:
+        seen = _collections(lambda: (t := threading.Thread(target=work), t.start(), t.join()))
+        assert seen == []  # none while the 'import' ran on its thread
+        assert gc.isenabled()
+        assert gc.get_freeze_count() - before >= 200_000  # later full passes skip them
+    finally:
+        gc.unfreeze()
+
+
+def test_nested_and_concurrent_blocks_share_one_pause():
+    inside, leave = threading.Event(), threading.Event()
+
+    def other():
+        with imports_quietly():
+            inside.set()
+            leave.wait(5)
+    t = threading.Thread(target=other)
+    try:
+        t.start()
+        assert inside.wait(5)
+        with imports_quietly():
+            with imports_quietly():
+                pass
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the other thread's block still open
+        leave.set()
+        t.join(5)
+        assert gc.isenabled()
+    finally:
+        leave.set()
+        gc.unfreeze()
+
+
+def test_a_collector_switched_off_stays_off():
+    gc.disable()
+    try:
+        with imports_quietly():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
