@@ -51,7 +51,7 @@ def _positions(folder: str | None) -> dict:
         return {}
     if not isinstance(n, int) or isinstance(n, bool) or n <= 0:
         return {}
-    from ..sampling.reach_before import side_reach
+    from .side_reach import side_reach
     return {"positions": n, **side_reach(folder, n)}  # the side a call reaches: a size past it said before F5
 
 
