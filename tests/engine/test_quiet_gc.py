@@ -3,6 +3,7 @@ diffusers' import made five, each holding the GIL 160-300 ms, and the window sto
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 
 from studio.engine.quiet_gc import imports_quietly
@@ -27,16 +28,20 @@ def _import_like(n: int = 200_000) -> list:
     return [[k] for k in range(n)]
 
 
-def test_no_collection_inside_and_what_it_made_frozen_after():
+def test_no_collection_inside_and_what_it_made_frozen_after(tmp_path, monkeypatch):
     assert gc.isenabled()
     assert _collections(_import_like)  # outside: so many new containers set off collections
     kept: list = []
     before = gc.get_freeze_count()
+    (tmp_path / "quiet_gc_stand_in_lib.py").write_text("TABLE = [[k] for k in range(200_000)]\n")  # a library's tables
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "quiet_gc_stand_in_lib", raising=False)
 
     def work():
         with imports_quietly():
             assert not gc.isenabled()
-            kept.append(_import_like())
+            import quiet_gc_stand_in_lib
+            kept.append(quiet_gc_stand_in_lib)
     try:
         seen = _collections(lambda: (t := threading.Thread(target=work), t.start(), t.join()))
         assert seen == []  # none while the 'import' ran on its thread
@@ -44,6 +49,13 @@ def test_no_collection_inside_and_what_it_made_frozen_after():
         assert gc.get_freeze_count() - before >= 200_000  # later full passes skip them
     finally:
         gc.unfreeze()
+
+
+def test_a_block_that_imports_nothing_freezes_nothing():
+    before = gc.get_freeze_count()
+    with imports_quietly():
+        kept = _import_like(10_000)
+    assert gc.get_freeze_count() == before and gc.isenabled() and kept
 
 
 def test_nested_and_concurrent_blocks_share_one_pause():
