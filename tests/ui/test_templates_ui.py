@@ -60,6 +60,8 @@ def test_browser_rows_show_thumbnail_and_description(qtbot, tmp_path):
     assert [t.title for t in ts] == ["Mine"] and ts[0].thumbnail is None
     dlg = TemplateBrowser(list_templates())
     qtbot.addWidget(dlg)
+    made = sum(dlg.list.itemWidget(dlg.list.item(i)) is not None for i in range(dlg.list.count()))
+    assert made == 6 < dlg.list.count() and not dlg.cards_made  # those in sight as it opens (36 held it 0.2-1 s)
     dlg.show()
     qtbot.waitExposed(dlg)
     assert dlg.list.count() == len(list_templates())

@@ -30,7 +30,7 @@ from studio.ui.text import escape_html
 from studio.ui.dialogs.sizing import resize_fitted
 
 THUMB = QSize(192, 120)
-FIRST_CARDS, MORE_CARDS = 6, 4  # the cards made as the browser opens (those in sight), then at each turn of the loop
+FIRST_CARDS, MORE_CARDS = 6, 3  # the cards made as the browser opens (those in sight), then at each turn of the loop
 PATH_ROLE = Qt.UserRole + 1
 TITLE_ROLE = Qt.UserRole + 2
 
@@ -324,7 +324,7 @@ class TemplateBrowser(QDialog):
                 it.setToolTip(_tooltip(t, self.finder.found))
                 self.list.setItemWidget(it, _Row(t, self.finder.found, self.list, self._wanted))
         if todo:
-            self.fit_cards()
+            self.fit_cards(todo)  # those just made (fitting every card at each batch held the loop 150-200 ms)
 
     def _more_cards(self) -> None:
         self.make_cards(MORE_CARDS)
@@ -410,12 +410,12 @@ class TemplateBrowser(QDialog):
             return True
         return super().eventFilter(obj, event)
 
-    def fit_cards(self) -> None:
+    def fit_cards(self, rows=None) -> None:
         """Each card as wide as the list's viewport and as tall as its text there: the width set too when
         the height stays (issue 104's walk: cards left at the width of a viewport before its scroll bar
         came, or at their first guess, made a horizontal scroll bar at 1024x700)."""
         width = self.list.viewport().width() - 2 * self.list.spacing()
-        for i in range(self.list.count()):
+        for i in range(self.list.count()) if rows is None else rows:
             it = self.list.item(i)
             card = self.list.itemWidget(it)
             if card is None:  # not made yet: its first guess until it is
