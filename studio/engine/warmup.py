@@ -92,8 +92,9 @@ def warm_up(type_ids=(), registry=None) -> float:
     graph's), and what each of those nodes starts ahead of its first run (its class's ``warm_up``:
     Load Video Model's diffusers, 2.8 s), so the first run finds them loaded. Safe to call from any thread, and more than
     once (later calls wait for the first). Returns the seconds it took."""
+    from .quiet_gc import imports_quietly
     t0 = time.perf_counter()
-    with _lock:
+    with _lock, imports_quietly():  # no full collection beside the GUI thread while the libraries come in
         if not _done.is_set():
             preload_libraries()
             from .device import available_devices

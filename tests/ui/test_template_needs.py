@@ -28,7 +28,7 @@ def _cards(qtbot) -> dict[str, str]:
     dlg.resize(1000, 680)
     dlg.show()
     qtbot.waitExposed(dlg)
-    qtbot.waitUntil(lambda: not dlg.looking, timeout=10000)  # the models folders listed off the GUI thread
+    qtbot.waitUntil(lambda: not dlg.looking and dlg.cards_made, timeout=10000)  # listed off the GUI thread
     out = {}
     for i, t in enumerate(dlg.templates):
         row = dlg.list.itemWidget(dlg.list.item(i))
@@ -78,6 +78,7 @@ def test_the_head_no_longer_says_every_template_runs_on_a_laptop(qtbot, models):
     qtbot.addWidget(dlg)
     heads = [w.text() for w in dlg.findChildren(QLabel) if "ready pipeline" in w.text()]
     assert len(heads) == 1 and LAPTOP not in heads[0] and "models folders" in heads[0]
+    qtbot.waitUntil(lambda: dlg.cards_made)  # each card's tooltip set as it is made
     i = next(i for i, t in enumerate(dlg.templates) if t.name == "inpaint_object")
     tip = _plain(dlg.list.item(i).toolTip())
     assert f"'{VACE}'" in tip and "missing from the models folders" in tip and "Load Video Model" in tip
@@ -118,6 +119,7 @@ def test_every_card_holds_its_wrapped_text_at_a_small_screens_size(qtbot, models
     dlg.resize(720, 660)
     dlg.show()
     qtbot.waitExposed(dlg)
+    qtbot.waitUntil(lambda: dlg.cards_made)  # the cards out of sight made a few at a time
     for i, t in enumerate(dlg.templates):
         it = dlg.list.item(i)
         row = dlg.list.itemWidget(it)

@@ -60,9 +60,13 @@ def test_browser_rows_show_thumbnail_and_description(qtbot, tmp_path):
     assert [t.title for t in ts] == ["Mine"] and ts[0].thumbnail is None
     dlg = TemplateBrowser(list_templates())
     qtbot.addWidget(dlg)
+    made = sum(dlg.list.itemWidget(dlg.list.item(i)) is not None for i in range(dlg.list.count()))
+    assert made == 6 < dlg.list.count() and not dlg.cards_made  # those in sight as it opens (36 held it 0.2-1 s)
     dlg.show()
     qtbot.waitExposed(dlg)
     assert dlg.list.count() == len(list_templates())
+    assert dlg.list.itemWidget(dlg.list.item(0)) is not None  # those in sight made as it opens
+    qtbot.waitUntil(lambda: dlg.cards_made)  # the rest a few at a time
     for i in range(dlg.list.count()):
         row = dlg.list.itemWidget(dlg.list.item(i))
         t = dlg.templates[i]
@@ -158,6 +162,7 @@ def test_the_cards_fit_the_list_with_no_horizontal_scroll_bar(qtbot):
     dlg.resize(720, 640)
     dlg.show()
     qtbot.waitExposed(dlg)
+    qtbot.waitUntil(lambda: dlg.cards_made)
     for size in ((720, 640), (900, 600), (720, 640)):
         dlg.resize(*size)
         qtbot.waitUntil(lambda: dlg.list.viewport().width() < size[0])

@@ -49,7 +49,10 @@ def _positions(folder: str | None) -> dict:
     except (ModelError, LookupError, TypeError, ValueError, AttributeError):  # a config that does not tell: the run
         # says what it finds
         return {}
-    return {"positions": n} if isinstance(n, int) and not isinstance(n, bool) and n > 0 else {}
+    if not isinstance(n, int) or isinstance(n, bool) or n <= 0:
+        return {}
+    from .side_reach import side_reach
+    return {"positions": n, **side_reach(folder, n)}  # the side a call reaches: a size past it said before F5
 
 
 def model_facts(path: str, base: str | None) -> dict:

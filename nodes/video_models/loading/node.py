@@ -187,10 +187,12 @@ def _start_libraries() -> float:
     from ..base.loaded import libraries_started
     if libraries_started():
         return 0.0
+    from studio.engine.quiet_gc import imports_quietly
     t0 = time.perf_counter()
     try:
-        import diffusers
-        diffusers.DiffusionPipeline, diffusers.ModelMixin  # noqa: B018 - their modules imported (diffusers is lazy)
+        with imports_quietly():  # its five full collections stalled the window 160-300 ms each (quiet_gc.py)
+            import diffusers
+            diffusers.DiffusionPipeline, diffusers.ModelMixin  # noqa: B018 - their modules imported (lazy)
     except Exception:  # noqa: BLE001 - the load says what is missing
         pass
     return time.perf_counter() - t0

@@ -121,6 +121,9 @@ def advise(node_cls, params: dict, inputs: dict) -> list[tuple[str, str]]:
     if why:
         return said + [("error", why)]
     said = said + setting_problems(fam, title, params, inputs)
+    from .reach_before import size_problem
+    why = size_problem(fam, params, inputs) if node_cls.task in ("t2v", "i2v", "vace") else None
+    said = said + ([("error", why)] if why else [])  # the run's refusal, said before it (a size past the positions)
     n, win = clip_and_window(fam, params, native_frames(inputs))
     m = next((int(inputs[p]["frames"]) for p in node_cls.source_ports if (inputs.get(p) or {}).get("frames")), 0)
     if m:  # a source clip's frames (at most 'frames' for Video to Video)

@@ -30,6 +30,7 @@ from studio.ui.text import escape_html
 from studio.ui.dialogs.sizing import resize_fitted
 
 THUMB = QSize(192, 120)
+FIRST_CARDS, MORE_CARDS = 6, 3  # the cards made as the browser opens (those in sight), then at each turn of the loop
 PATH_ROLE = Qt.UserRole + 1
 TITLE_ROLE = Qt.UserRole + 2
 
@@ -277,16 +278,14 @@ class TemplateBrowser(QDialog):
         self.list.setSpacing(2)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)  # the wheel never skips a card
         self.list.verticalScrollBar().setSingleStep(24)
-        with app_filters.paused():  # the cards' widgets made: the window's key filter not asked of their every event
-            for t in self.templates:
-                it = QListWidgetItem()
-                it.setData(PATH_ROLE, t.path)
-                it.setData(TITLE_ROLE, t.title)
-                it.setToolTip(_tooltip(t, self.finder.found))
-                card = _Row(t, self.finder.found, self.list, self._wanted)
-                it.setSizeHint(QSize(THUMB.width() + 400, THUMB.height() + 12))  # fit_cards: its height once laid out
-                self.list.addItem(it)
-                self.list.setItemWidget(it, card)
+        for t in self.templates:
+            it = QListWidgetItem()
+            it.setData(PATH_ROLE, t.path)
+            it.setData(TITLE_ROLE, t.title)
+            it.setSizeHint(QSize(THUMB.width() + 400, THUMB.height() + 12))  # fit_cards: its height once laid out
+            self.list.addItem(it)
+        self._unmade = list(range(len(self.templates)))  # the cards still to make (make_cards)
+        self.make_cards(FIRST_CARDS)  # those in sight now; the rest a few at a time once the browser is up
         lay.addWidget(self.list, 1)
         self.count = QLabel("", self)
         lay.addWidget(self.count)
@@ -308,6 +307,29 @@ class TemplateBrowser(QDialog):
         self.search.setFocus()
         resize_fitted(self, 720, min(760, 180 + len(self.templates) * (THUMB.height() + 20)), margin=40)
         QTimer.singleShot(0, self, self._look_for_wants)  # once the browser is up
+        QTimer.singleShot(0, self, self._more_cards)
+
+    @property
+    def cards_made(self) -> bool:
+        """Every card made (its thumbnail, words and tooltip): the browser makes those in sight as it opens and the
+        rest a few at a time (all 36 at once held the GUI thread 0.2-0.5 s, benchmarks/gui_stalls_run.py)."""
+        return not self._unmade
+
+    def make_cards(self, n: int | None = None) -> None:
+        """The next ``n`` cards still to make (all when None), the window's key filter not asked of their every event."""
+        todo, self._unmade = (self._unmade, []) if n is None else (self._unmade[:n], self._unmade[n:])
+        with app_filters.paused():
+            for i in todo:
+                it, t = self.list.item(i), self.templates[i]
+                it.setToolTip(_tooltip(t, self.finder.found))
+                self.list.setItemWidget(it, _Row(t, self.finder.found, self.list, self._wanted))
+        if todo:
+            self.fit_cards(todo)  # those just made (fitting every card at each batch held the loop 150-200 ms)
+
+    def _more_cards(self) -> None:
+        self.make_cards(MORE_CARDS)
+        if self._unmade:
+            QTimer.singleShot(0, self, self._more_cards)
 
     def _wanted(self, w: Want) -> bool | None:
         """Whether the file ``w`` is found; None while the models folders are still being listed."""
@@ -349,8 +371,9 @@ class TemplateBrowser(QDialog):
     def _wants_listed(self, found: dict) -> None:
         self._wants_found = found
         for i, t in enumerate(self.templates):
-            if t.wants:
-                self.list.itemWidget(self.list.item(i)).refresh_needs()
+            card = self.list.itemWidget(self.list.item(i))
+            if t.wants and card is not None:  # a card made later reads them as it is made
+                card.refresh_needs()
         self.fit_cards()
 
     def shown(self) -> list[str]:
@@ -387,14 +410,17 @@ class TemplateBrowser(QDialog):
             return True
         return super().eventFilter(obj, event)
 
-    def fit_cards(self) -> None:
+    def fit_cards(self, rows=None) -> None:
         """Each card as wide as the list's viewport and as tall as its text there: the width set too when
         the height stays (issue 104's walk: cards left at the width of a viewport before its scroll bar
         came, or at their first guess, made a horizontal scroll bar at 1024x700)."""
         width = self.list.viewport().width() - 2 * self.list.spacing()
-        for i in range(self.list.count()):
+        for i in range(self.list.count()) if rows is None else rows:
             it = self.list.item(i)
-            size = QSize(width, self.list.itemWidget(it).height_for(width))
+            card = self.list.itemWidget(it)
+            if card is None:  # not made yet: its first guess until it is
+                continue
+            size = QSize(width, card.height_for(width))
             if it.sizeHint() != size:
                 it.setSizeHint(size)
 

@@ -25,6 +25,7 @@ from studio.engine.events import NodeFinished, NodeNote, NodeProgress
 from studio.queue.job import ENDED, Job
 from studio.queue.make import job_from_graph, parse_variations, seed_variations, sweep_variations
 from studio.queue.queue import JobQueue
+from studio.queue.seal import key_ahead
 from studio.ui.end_cut_label import EndCutLabel
 from studio.ui.panels.queue_cluster import ClusterPlace, read_place
 from studio.ui.panels.queue_rows import (SIZES, preview_overrides, read_size, seed_of, size_of, state_of, time_left,
@@ -57,6 +58,7 @@ class QueuePanel(QWidget):
             return JobQueue(folder, may_start=(lambda: not device_busy()) if device_busy else None,
                             executor_factory=executor_factory)
         self.queue = queue or make_local()
+        self.key_thread = key_ahead()  # the seals' key ready before the first job is added (no fsync on this thread)
         self.place = ClusterPlace(self, make_local)  # this machine, or a Ray cluster's workers (queue_cluster.py)
         self.current_graph, self.open_graph, self.log = current_graph, open_graph, log
         self.folder = folder

@@ -111,11 +111,13 @@ class EngineLoader(QObject):
             # first the converter and its catalogue of ComfyUI's types (a workflow opened is told apart and converted
             # without importing them or parsing the catalogue's 2 MB beside the window: each holds the GIL ~0.1 s), then
             # torch and the node modules (the first run's)
-            import studio.convert.mapping.file  # noqa: F401
-            from studio.convert.catalogue import node_type
-            node_type("KSampler")
-            from studio.engine.warmup import warm_up
-            warm_up(type_ids, registry)  # no Qt here: pyqtgraph is imported on the GUI thread
+            from studio.engine.quiet_gc import imports_quietly
+            with imports_quietly():  # no full collection holding the GIL while the catalogue and modules come in
+                import studio.convert.mapping.file  # noqa: F401
+                from studio.convert.catalogue import node_type
+                node_type("KSampler")
+                from studio.engine.warmup import warm_up
+                warm_up(type_ids, registry)  # no Qt here: pyqtgraph is imported on the GUI thread
         except Exception as e:  # noqa: BLE001 - the run will load what it needs and say what failed
             self.error = f"{type(e).__name__}: {e}"
         self.seconds = time.perf_counter() - t0
