@@ -3,7 +3,9 @@ is made by them alone, with no model: LoadImage, LoadVideo, EmptyImage, GetVideo
 ImageScale, ImageScaleBy, ImageInvert, ImageCrop, ImageBatch, ImageFromBatch, RepeatImageBatch,
 ImagePadForOutpaint, ImageBlend, ImageCompositeMasked and ImageUpscaleWithModel each become the Studio node
 doing what it does (OPS), wired as the workflow wires them. EmptyImage -> CreateVideo -> SaveVideo, the
-smallest workflow a ComfyUI client sends to check a back end, is Solid Colour -> Save Video.
+smallest workflow a ComfyUI client sends to check a back end, is Solid Colour -> Save Video. VideoHelperSuite's
+file loaders and its Video Combine too (a clip loaded and written again at the combine's rate, what Studio's Load
+Video and Save Video do not apply said).
 
 An output whose chain holds anything else (a sampler's VAEDecode, a pack's node, an output Studio has no like
 of: ImagePadForOutpaint's mask, ImageBlend's soft light) is left to the other stages, which convert it or
@@ -14,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..reading.workflow import CNode, Workflow
+from ..reading.workflow import LOADER_NODES, CNode, Workflow
 
 METHODS = {"nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
 BLENDS = {"normal": "over", "multiply": "multiply", "screen": "screen", "overlay": "overlay",
@@ -125,7 +127,14 @@ OPS: dict[str, Op] = {
 # ComfyUI's saves of an animation in a format Studio does not write: an MP4 at their frame rate, said
 AS_MP4 = {"SaveAnimatedWEBP": "an animated WEBP", "SaveAnimatedPNG": "an animated PNG", "SaveWEBM": "a WEBM"}
 OPS.update({cls: Op("io.save_video", {"images": "video"}) for cls in AS_MP4})
-SAVES = ("SaveVideo", "SaveImage", "PreviewImage", *AS_MP4)
+# VideoHelperSuite's file loaders (read as the converter reads them anywhere: mapping.inputs.studio_loader, the
+# settings its Load Video does not apply said) and its Video Combine: a clip loaded and written again at its rate
+PACK_LOADERS = {cls: Op(kind, outputs={0: "video", 2: "audio"} if kind == "io.load_video" else {0: kind.rpartition("_")[2]})
+                for cls, (kind, _) in LOADER_NODES.items() if cls.startswith("VHS_")}
+OPS.update(PACK_LOADERS)
+OPS["VHS_VideoCombine"] = Op("io.save_video", {"images": "video", "audio": "audio"},
+                             lambda wf, n: None if wf.value(n, "frame_rate") is None else {})  # (a rate made when run)
+SAVES = ("SaveVideo", "SaveImage", "PreviewImage", *AS_MP4, "VHS_VideoCombine")
 MODEL_LOADERS = {"UpscaleModelLoader": "model_name"}  # a loader read as its file (set on the node it feeds)
 MAX_CHAIN = 10_000
 
@@ -190,6 +199,9 @@ def make_chain(b, end: CNode, chain: list[CNode]) -> None:
 def _make(b, made: dict, n: CNode) -> dict[int, tuple[str, str] | None]:
     """The Studio node (and the steps before it) of the ComfyUI node ``n``, wired; its outputs by slot."""
     wf, op = b.wf, OPS[n.cls]
+    if n.cls in PACK_LOADERS:  # one Studio loader however often it is read, its unapplied settings said
+        nid = b.studio_loader(n)[0] if op.studio == "io.load_video" else None
+        return {slot: (nid, port) if nid else b.studio_loader(n) for slot, port in op.outputs.items()}
     refs = {name: _output(b, made, src, slot) for name, (src, slot) in n.links.items() if name in op.inputs
             and src in made}
     if op.studio is None:  # GetVideoComponents: its images are the video, its audio the loader's
@@ -218,7 +230,7 @@ def _params(b, n: CNode) -> dict:
         if loader is not None:
             b.used.add(loader.id)
     elif n.cls in SAVES:
-        params["path"] = _save_path(wf, n)
+        params["path"] = _save_path(wf, n) if n.cls != "VHS_VideoCombine" else b.save_path(n)
     return params
 
 
@@ -226,16 +238,21 @@ def _before(b, n: CNode, refs: dict) -> None:
     """The steps ComfyUI takes inside ``n`` before what its Studio node does, made before it (``refs`` then
     naming them): an animation's frame rate, one input made the size of another."""
     wf = b.wf
-    if n.cls in AS_MP4 and refs.get("images"):  # its frame rate: on Solid Colour, else a Frame Rate before it
-        fps = _v(wf, n, "fps", 6.0)
+    if (n.cls in AS_MP4 or n.cls == "VHS_VideoCombine") and refs.get("images"):  # its frame rate: on Solid
+        # Colour, else a Frame Rate before it
+        fps = _v(wf, n, "frame_rate", 8.0) if n.cls == "VHS_VideoCombine" else _v(wf, n, "fps", 6.0)
         if _folds(b, n, refs["images"]):
             b.set_param(refs["images"][0], "fps", fps, n)
         else:
             rate = b.add("edit.frame_rate", {"fps": fps}, n, title=f"{n.cls} fps")
             b.g.connect(*refs["images"], rate, "video")
             refs["images"] = (rate, "video")
-        b.out.log.append(f"{b.name}: '{n.title or n.cls}' (#{n.id}) is written as an MP4 video, not as "
-                         f"{AS_MP4[n.cls]}: Studio writes none")
+        kind = AS_MP4.get(n.cls) or _combined_as(wf, n)
+        if kind:
+            b.out.log.append(f"{b.name}: '{n.title or n.cls}' (#{n.id}) is written as an MP4 video, not as "
+                             f"{kind}: Studio writes none")
+        if n.cls == "VHS_VideoCombine" and (line := _combine_unapplied(wf, n)):
+            b.out.log.append(f"{b.name}: {line}")
     sized = _sized(wf, n)
     if sized and refs.get(sized[0]) and refs.get(sized[1]):  # one input at the other's size, as ComfyUI makes it
         fit = b.add("transform.scale", {"crop": sized[2], "interpolation": sized[3]}, n,
@@ -243,6 +260,22 @@ def _before(b, n: CNode, refs: dict) -> None:
         b.g.connect(*refs[sized[1]], fit, "like")
         b.g.connect(*refs[sized[0]], fit, "video")
         refs[sized[0]] = (fit, "video")
+
+
+def _combined_as(wf: Workflow, n: CNode) -> str | None:
+    """What a Video Combine writes that Studio's Save Video (an H.264 MP4) does not: an animated GIF or WEBP, a
+    ProRes, WEBM or other codec's file; None for an H.264 MP4."""
+    fmt = str(_v(wf, n, "format", "video/h264-mp4"))
+    if fmt.startswith("image/"):
+        return f"an animated {fmt[6:].upper()}"
+    return None if fmt.endswith("h264-mp4") else f"'{fmt}' (Save Video writes H.264)"
+
+
+def _combine_unapplied(wf: Workflow, n: CNode) -> str | None:
+    """A Video Combine's settings Studio's Save Video does not apply, said (a ping-pong, a cut to the sound)."""
+    lost = [k for k in ("pingpong", "trim_to_audio") if _v(wf, n, k, False) is True]
+    return (f"'{n.title or n.cls}' (#{n.id})'s {' and '.join(lost)} not applied: Studio's Save Video writes the "
+            "frames once, in order, with the whole sound") if lost else None
 
 
 def _output(b, made: dict, src: str, slot: int) -> tuple[str, str] | None:

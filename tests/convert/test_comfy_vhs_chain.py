@@ -1,0 +1,57 @@
+"""VideoHelperSuite's file loaders and Video Combine with no model between them (a clip loaded and written again:
+the pack's own test workflows) converted node for node (studio/convert/finishing/core.py): Load Video -> Frame Rate
+-> Save Video, what Studio does not apply of the loader and the combine said; a combine fed a rate worked out when
+the workflow runs is left to the other stages (listed)."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from studio.convert.mapping.convert import convert
+from studio.engine.executor import Executor
+
+
+def _clip(path, frames: int = 6, fps: float = 24.0) -> None:
+    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (16, 16))
+    for i in range(frames):
+        w.write(np.full((16, 16, 3), i * 30, np.uint8))
+    w.release()
+
+
+def _wf(**combine) -> dict:
+    return {"1": {"class_type": "VHS_LoadVideoPath", "inputs": {
+                "video": "clip.mp4", "force_rate": 8, "custom_width": 0, "custom_height": 0, "frame_load_cap": 4,
+                "skip_first_frames": 0, "select_every_nth": 1}},
+            "2": {"class_type": "VHS_VideoCombine", "inputs": {
+                "images": ["1", 0], "audio": ["1", 2], "frame_rate": 12, "loop_count": 0, "filename_prefix": "again",
+                "format": "image/gif", "pingpong": True, "save_output": True, **combine}}}
+
+
+def test_a_clip_loaded_and_combined_again_is_load_video_frame_rate_save_video(tmp_path):
+    _clip(tmp_path / "clip.mp4")
+    c = convert(_wf(), "vhs")
+    by_type = {n.type_id: (nid, n) for nid, n in c.graph.nodes.items()}
+    assert sorted(by_type) == ["edit.frame_rate", "io.load_video", "io.save_video"] and not c.dropped
+    assert by_type["io.load_video"][1].params["path"] == "clip.mp4"
+    assert by_type["edit.frame_rate"][1].params["fps"] == 12
+    assert by_type["io.save_video"][1].params["path"] == "out/again.mp4"
+    save = by_type["io.save_video"][0]
+    assert {(lk.src, lk.src_port) for lk in c.graph.links if lk.dst == save and lk.dst_port == "audio"} == {
+        (by_type["io.load_video"][0], "audio")}  # the combine's sound: the loader's own
+    log = "\n".join(c.log)
+    assert "force_rate 8" in log and "frame_load_cap 4" in log and "not applied" in log  # the loader's settings
+    assert "not as an animated GIF" in log and "pingpong not applied" in log  # the combine's
+    c.graph.base_dir = str(tmp_path)
+    out = Executor().run(c.graph, targets=[by_type["edit.frame_rate"][0]], device="cpu", use_cache=False)
+    clip = out.value(by_type["edit.frame_rate"][0], "video")
+    assert clip.fps == 12 and clip.n_frames == 6  # every frame of the file, at the combine's rate
+
+
+def test_an_h264_combine_says_nothing_of_its_format_and_a_wired_rate_is_left_listed():
+    c = convert(_wf(format="video/h264-mp4", pingpong=False), "vhs")
+    assert "written as an MP4" not in "\n".join(c.log) and "pingpong" not in "\n".join(c.log)
+    wired = _wf()
+    wired["3"] = {"class_type": "VHS_VideoInfoLoaded", "inputs": {"video_info": ["1", 3]}}
+    wired["2"]["inputs"]["frame_rate"] = ["3", 0]
+    c = convert(wired, "vhs")
+    assert not c.graph.nodes and "2" in c.dropped  # a rate made when the workflow runs: not a chain of Studio's
