@@ -59,6 +59,13 @@ def _name(n: CNode) -> str:
     return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
 
 
+def _pack_model(t: str) -> bool:
+    """A pack's own diffusion model type (WANVIDEOMODEL, FramePackMODEL, HYVIDEOMODEL): a latent made from it is
+    sampled, not stepped; an upscale model's (LATENT_UPSCALE_MODEL, UPSCALE_MODEL) makes a step."""
+    up = t.upper()
+    return up.endswith("MODEL") and "UPSCALE" not in up
+
+
 def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str | None:
     """What ``n`` is by its types where Studio may pass it over ('step', 'settings', 'through', 'value'); None."""
     if n.cls in lora_stacks.STACKS:  # a LoRA stack with no LoRA on passes its model and text encoder on as they are
@@ -79,9 +86,8 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
             return "value"
         return "unread" if all(wf.output(n, s) is not None for s in used_slots) else "unknown"
     linked = {x for k in n.links for x in ins.get(k, "").split(",")}
-    if n.cls in SAMPLERS or "LATENT" in read_types and (linked & DENOISING or any(t.endswith("VIDEOMODEL")
-                                                                                  for t in linked)):
-        return None  # a sampler (a pass of its own; a video pack's on its *VIDEOMODEL): never passed over as a step
+    if n.cls in SAMPLERS or "LATENT" in read_types and (linked & DENOISING or any(_pack_model(t) for t in linked)):
+        return None  # a sampler (a pass of its own; a video pack's on its own model type): never passed over as a step
     if read_types & WAYS and all(t in PLAIN or t in linked or t in MEDIA and linked & MEDIA for t in read_types):
         return "step"  # a picture, a clip, a sound made into another (cut, resized...), a latent, a model patched
     if read_types == {"IMAGE"} and {"LATENT", "VAE"} <= linked <= {"LATENT", "VAE"}:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
+from .comfy_wrapper_f1 import SAMPLER_F1, WIDGETS_F1, read_f1
+
 PACK = "ComfyUI-FramePackWrapper"
 PREFIXES = ("FramePack", "LoadFramePack", "DownloadAndLoadFramePack")
 TASK = "FramePackToVideo"  # the sampler's start (and end) image, as this family's task node (comfy.py)
@@ -26,6 +28,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "FramePackSampler": ("steps", "use_teacache", "teacache_rel_l1_thresh", "cfg", "guidance_scale", "shift", "seed",
                          CONTROL, "latent_window_size", "total_second_length", "gpu_memory_preservation", "sampler",
                          "embed_interpolation", "start_embed_strength", "denoise_strength"),
+    **WIDGETS_F1,  # the PlusOne fork's F1 sampler and timed prompt (comfy_wrapper_f1)
 }
 SETTINGS_ONLY = ("FramePackTorchCompileSettings",)
 # what the translation reads by name -> the settings it reads (settings-only nodes: none), declared to the converter
@@ -47,6 +50,8 @@ class _Translation(PackTranslation):
         for n in list(self.wf.nodes.values()):
             if n.cls == "FramePackSampler":
                 self.sampler(n, self.named(n))
+            elif n.cls == SAMPLER_F1:
+                read_f1(self, n)
 
     def pixels(self, latent) -> tuple[str, int] | None:
         """The image a latent was encoded from (a VAEEncode's pixels), else None."""
@@ -64,7 +69,8 @@ class _Translation(PackTranslation):
         else:
             secs = w.get("total_second_length")
             size = {"length": int(round(secs * FPS)) if finite(secs) and secs > 0 else None,
-                    "latent_window_size": w.get("latent_window_size"), "true_cfg": w.get("cfg")}
+                    "latent_window_size": w.get("latent_window_size"), "true_cfg": w.get("cfg"),
+                    "sampling": w.get("sampling")}  # (F1's forward order: comfy_wrapper_f1)
             links = {k: v for k, v in (("positive", pos), ("start_image", start), ("end_image", end)) if v}
             task = self.core(n, TASK, size, links, nid=f"{n.id}:task")
             task.ports.update(start_image=(n, "start_latent"), end_image=(n, "end_latent"))  # (said as the sampler's)

@@ -1,0 +1,128 @@
+"""Mechanisms a second held-out set (benchmarks/results/heldout2_2026-11-29.md) showed, each on a small hand-written
+workflow: FramePack F1 (the PlusOne fork's sampler fed by its timed prompt) made as the Framepack node; a pack's
+sampler on its own model type never said to be 'a step'; an image-to-video strength Studio keeps as it is (1) not said
+as 'not taken'; InfiniteTalk's rate (25 fps) said where the workflow writes another."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.test_comfy_wrappers import UI, _nodes
+
+
+def _framepack_f1(text: str):
+    w = UI()
+    model = w.add("LoadFramePackModel", ["FramePackI2V_HY_bf16.safetensors", "bf16", "disabled", "offload_device", "sdpa"])
+    clip = w.add("DualCLIPLoader", ["clip_l.safetensors", "llava_llama3_fp16.safetensors", "hunyuan_video", "default"])
+    timed = w.add("FramePackTimestampedTextEncode", [text, "ugly", 4, 9, 0], clip=(clip, 0))
+    vae = w.add("VAELoader", ["hunyuan_video_vae_bf16.safetensors"])
+    start = w.add("VAEEncode", [], pixels=(w.add("LoadImage", ["first.png", "image"]), 0), vae=(vae, 0))
+    s = w.add("FramePackSampler_F1", [20, True, 0.15, 1, 10, 0, 47, "fixed", 6, "unipc_bh1", "disabled", 1, 1],
+              model=(model, 0), positive_timed_data=(timed, 0), negative=(timed, 1), start_latent=(start, 0))
+    dec = w.add("VAEDecodeTiled", [256, 64, 64, 8], samples=(s, 0), vae=(vae, 0))
+    w.add("VHS_VideoCombine", {"frame_rate": 30, "filename_prefix": "fp"}, images=(dec, 0))
+    return w.doc()
+
+
+def test_framepack_f1_is_the_framepack_node_read_forward_with_its_timed_prompt():
+    conv = convert(_framepack_f1("[0s-4s: a stag in a misty forest]"), "f1")
+    assert conv.graph.validate() == []
+    assert [t["generator"] for t in conv.tasks] == ["video_models.framepack"]
+    p = _nodes(conv, "video_models.framepack")[0].params
+    assert (p["prompt"], p["negative_prompt"], p["frames"], p["window"], p["steps"], p["guidance"], p["seed"],
+            p["sampling"]) == ("a stag in a misty forest", "ugly", 120, 9, 20, 10.0, 47, "vanilla")
+    assert not any("a step between" in line for line in conv.log)
+
+
+def test_framepack_f1_with_several_timed_prompts_says_which_one_it_takes():
+    conv = convert(_framepack_f1("[0s: a stag walks] [2s-4s: the stag runs]"), "f1")
+    p = _nodes(conv, "video_models.framepack")[0].params
+    assert p["prompt"] == "a stag walks"
+    said = " ".join(conv.log) + " ".join(n["text"] for n in conv.graph.ui.get("notes", []))
+    assert "times 2 prompts" in said and "'a stag walks', is used for the whole take" in said
+
+
+def test_a_pack_sampler_on_its_own_model_type_is_not_called_a_step():
+    """An uncatalogued pack's sampler (its model socket typed by the file 'AcmeMODEL', a start latent in, a LATENT
+    out): listed as not converted, never 'a step between its negative and ...'."""
+    doc = {"nodes": [
+        {"id": 1, "type": "AcmeLoader", "mode": 0, "inputs": [], "outputs": [{"name": "model", "type": "AcmeMODEL", "links": [1]}],
+         "widgets_values": ["acme.safetensors"]},
+        {"id": 2, "type": "CLIPTextEncode", "mode": 0, "inputs": [{"name": "clip", "type": "CLIP", "link": None}],
+         "outputs": [{"name": "CONDITIONING", "type": "CONDITIONING", "links": [2]}], "widgets_values": ["x"]},
+        {"id": 3, "type": "AcmeSampler", "mode": 0,
+         "inputs": [{"name": "model", "type": "AcmeMODEL", "link": 1}, {"name": "negative", "type": "CONDITIONING", "link": 2},
+                    {"name": "start_latent", "type": "LATENT", "link": 5}],
+         "outputs": [{"name": "samples", "type": "LATENT", "links": [3]}], "widgets_values": [20, 7]},
+        {"id": 4, "type": "VAEDecode", "mode": 0, "inputs": [{"name": "samples", "type": "LATENT", "link": 3},
+                                                           {"name": "vae", "type": "VAE", "link": None}],
+         "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": [4]}], "widgets_values": []},
+        {"id": 5, "type": "VHS_VideoCombine", "mode": 0, "inputs": [{"name": "images", "type": "IMAGE", "link": 4}],
+         "outputs": [], "widgets_values": {"frame_rate": 16, "filename_prefix": "a"}},
+        {"id": 6, "type": "EmptyLatentImage", "mode": 0, "inputs": [],
+         "outputs": [{"name": "LATENT", "type": "LATENT", "links": [5]}], "widgets_values": [512, 512, 1]}],
+        "links": [[1, 1, 0, 3, 0, "AcmeMODEL"], [2, 2, 0, 3, 1, "CONDITIONING"], [3, 3, 0, 4, 0, "LATENT"],
+                  [4, 4, 0, 5, 0, "IMAGE"], [5, 6, 0, 3, 2, "LATENT"]]}
+    conv = convert(doc, "acme")
+    said = " ".join(conv.log) + " ".join(n["text"] for n in conv.graph.ui.get("notes", []))
+    assert "AcmeSampler" in said and "a step between its 'negative'" not in said
+    assert "3" in conv.dropped
+
+
+def _ltxv_i2v(strength):
+    w = UI()
+    ckpt = w.add("CheckpointLoaderSimple", ["ltxv-2b-0.9.8-distilled.safetensors"])
+    clip = w.add("CLIPLoader", ["t5xxl_fp16.safetensors", "ltxv", "default"])
+    pos = w.add("CLIPTextEncode", ["a helmet in the rain"], clip=(clip, 0))
+    neg = w.add("CLIPTextEncode", ["blurry"], clip=(clip, 0))
+    img = w.add("LoadImage", ["helmet.png", "image"])
+    i2v = w.add("LTXVImgToVideo", [768, 512, 97, 1, strength], positive=(pos, 0), negative=(neg, 0), vae=(ckpt, 2),
+                image=(img, 0))
+    s = w.add("KSampler", [1, "fixed", 8, 1.0, "euler", "simple", 1.0], model=(ckpt, 0), positive=(i2v, 0),
+              negative=(i2v, 1), latent_image=(i2v, 2))
+    dec = w.add("VAEDecode", [], samples=(s, 0), vae=(ckpt, 2))
+    w.add("VHS_VideoCombine", {"frame_rate": 25, "filename_prefix": "ltx"}, images=(dec, 0))
+    return w.doc()
+
+
+def test_an_image_strength_studio_keeps_is_not_said_as_not_taken():
+    said = {}
+    for strength in (1, 0.8):
+        conv = convert(_ltxv_i2v(strength), "ltx")
+        assert [t["task"] for t in conv.tasks] == ["image to video"]
+        said[strength] = " ".join(conv.log) + " ".join(n["text"] for n in conv.graph.ui.get("notes", []))
+    assert "strength 1 " not in said[1] and "strength 0.8" in said[0.8]
+
+
+def _talk(fps) -> dict:
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
+                                                     "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "4": {"class_type": "ModelPatchLoader", "inputs": {"name": "wan2.1_infiniteTalk_single_fp16.safetensors"}},
+        "5": {"class_type": "AudioEncoderLoader", "inputs": {"audio_encoder_name": "wav2vec2_base_fp16.safetensors"}},
+        "6": {"class_type": "LoadAudio", "inputs": {"audio": "voice.wav"}},
+        "7": {"class_type": "AudioEncoderEncode", "inputs": {"audio_encoder": ["5", 0], "audio": ["6", 0]}},
+        "8": {"class_type": "CLIPTextEncode", "inputs": {"text": "a man talks", "clip": ["2", 0]}},
+        "9": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "10": {"class_type": "LoadImage", "inputs": {"image": "face.png"}},
+        "12": {"class_type": "WanInfiniteTalkToVideo", "inputs": {
+            "mode": "single_speaker", "width": 640, "height": 640, "length": 81, "motion_frame_count": 9,
+            "audio_scale": 1.0, "model": ["1", 0], "model_patch": ["4", 0], "positive": ["8", 0],
+            "negative": ["9", 0], "vae": ["3", 0], "audio_encoder_output_1": ["7", 0], "start_image": ["10", 0]}},
+        "14": {"class_type": "KSampler", "inputs": {
+            "seed": 1, "steps": 6, "cfg": 1.0, "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0,
+            "model": ["12", 0], "positive": ["12", 1], "negative": ["12", 2], "latent_image": ["12", 3]}},
+        "15": {"class_type": "VAEDecode", "inputs": {"samples": ["14", 0], "vae": ["3", 0]}},
+        "16": {"class_type": "CreateVideo", "inputs": {"fps": fps, "images": ["15", 0], "audio": ["6", 0]}},
+        "17": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "talk", "video": ["16", 0]}}}
+
+
+def test_infinitetalk_says_the_workflows_other_rate_where_it_makes_its_own():
+    said = {}
+    for fps in (16, 25):
+        conv = convert(_talk(fps), "talk")
+        assert [t["generator"] for t in conv.tasks] == ["video_models.infinitetalk"]
+        assert _nodes(conv, "video_models.infinitetalk")[0].params["fps"] == 25.0
+        said[fps] = " ".join(conv.log) + " ".join(n["text"] for n in conv.graph.ui.get("notes", []))
+    assert "writes the video at 16 fps: Studio's InfiniteTalk makes it at 25 fps" in said[16]
+    assert "writes the video at" not in said[25]
