@@ -14,9 +14,13 @@ def _framepack_f1(text: str):
     clip = w.add("DualCLIPLoader", ["clip_l.safetensors", "llava_llama3_fp16.safetensors", "hunyuan_video", "default"])
     timed = w.add("FramePackTimestampedTextEncode", [text, "ugly", 4, 9, 0], clip=(clip, 0))
     vae = w.add("VAELoader", ["hunyuan_video_vae_bf16.safetensors"])
-    start = w.add("VAEEncode", [], pixels=(w.add("LoadImage", ["first.png", "image"]), 0), vae=(vae, 0))
+    image = w.add("LoadImage", ["first.png", "image"])
+    start = w.add("VAEEncode", [], pixels=(image, 0), vae=(vae, 0))
+    sig = w.add("CLIPVisionLoader", ["sigclip_vision_patch14_384.safetensors"])
+    embeds = w.add("CLIPVisionEncode", ["center"], clip_vision=(sig, 0), image=(image, 0))
     s = w.add("FramePackSampler_F1", [20, True, 0.15, 1, 10, 0, 47, "fixed", 6, "unipc_bh1", "disabled", 1, 1],
-              model=(model, 0), positive_timed_data=(timed, 0), negative=(timed, 1), start_latent=(start, 0))
+              model=(model, 0), positive_timed_data=(timed, 0), negative=(timed, 1), start_latent=(start, 0),
+              start_image_embeds=(embeds, 0))
     dec = w.add("VAEDecodeTiled", [256, 64, 64, 8], samples=(s, 0), vae=(vae, 0))
     w.add("VHS_VideoCombine", {"frame_rate": 30, "filename_prefix": "fp"}, images=(dec, 0))
     return w.doc()
@@ -30,6 +34,9 @@ def test_framepack_f1_is_the_framepack_node_read_forward_with_its_timed_prompt()
     assert (p["prompt"], p["negative_prompt"], p["frames"], p["window"], p["steps"], p["guidance"], p["seed"],
             p["sampling"]) == ("a stag in a misty forest", "ugly", 120, 9, 20, 10.0, 47, "vanilla")
     assert not any("a step between" in line for line in conv.log)
+    assert conv.dropped == []  # the SigLIP loader and encoder said as the node's own, not 'not converted'
+    assert any("SigLIP image encoder of its 'base' folder" in line and "sigclip_vision_patch14_384" in line
+               for line in conv.log)
 
 
 def test_framepack_f1_with_several_timed_prompts_says_which_one_it_takes():

@@ -53,6 +53,22 @@ class _Translation(PackTranslation):
             elif n.cls == SAMPLER_F1:
                 read_f1(self, n)
 
+    def image_embeds(self, n: CNode) -> None:
+        """The sampler's SigLIP embeddings of its images (a CLIPVisionEncode and its loader): the Framepack node
+        encodes the images it is given with its own image encoder (its 'base' folder's), said once."""
+        found = []
+        for k in ("start_image_embeds", "end_image_embeds"):
+            enc = self.wf.nodes.get(n.links[k][0]) if k in n.links else None
+            if enc is None or enc.cls != "CLIPVisionEncode":
+                continue
+            loader = self.wf.source(enc, "clip_vision")
+            self.wf.taken.update({enc.id} | ({loader.id} if loader is not None else set()))
+            name = self.wf.value(loader, "clip_name") if loader is not None else None
+            found.append(f"'{enc.title or enc.cls}' (#{enc.id}" + (f", with '{name}'" if name else "") + ")")
+        if found:
+            self.said.append(f"the image embeddings {n.cls} is given ({', '.join(found)}) are made by the Framepack "
+                             "node from the images it is given, with the SigLIP image encoder of its 'base' folder")
+
     def pixels(self, latent) -> tuple[str, int] | None:
         """The image a latent was encoded from (a VAEEncode's pixels), else None."""
         enc = self.wf.nodes.get(latent[0]) if latent else None
@@ -80,6 +96,7 @@ class _Translation(PackTranslation):
                 src = n.links.get(k)
                 if src:
                     self.wf.taken.add(src[0])
+            self.image_embeds(n)
             interp = w.get("embed_interpolation")
             if end is not None and interp not in (None, "disabled", "linear"):
                 self.said.append(f"its image embeddings' interpolation '{interp}' is not taken: the pipeline reads "
