@@ -133,3 +133,26 @@ def test_infinitetalk_says_the_workflows_other_rate_where_it_makes_its_own():
         said[fps] = " ".join(conv.log) + " ".join(n["text"] for n in conv.graph.ui.get("notes", []))
     assert "writes the video at 16 fps: Studio's InfiniteTalk makes it at 25 fps" in said[16]
     assert "writes the video at" not in said[25]
+
+
+def test_an_unread_node_heading_the_models_way_is_not_said_to_be_between_a_loader_and_the_sampler():
+    doc = {
+        "1": {"class_type": "AcmeModelMaker", "inputs": {"ckpt": "hunyuan_video_720_cfgdistill_fp8_e4m3fn.safetensors"}},
+        "2": {"class_type": "LoraLoaderModelOnly", "inputs": {"lora_name": "style.safetensors", "strength_model": 0.8,
+                                                              "model": ["1", 0]}},
+        "3": {"class_type": "CLIPLoader", "inputs": {"clip_name": "llava_llama3_fp8_scaled.safetensors",
+                                                     "type": "hunyuan_video"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a fox", "clip": ["3", 0]}},
+        "5": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 848, "height": 480, "length": 73,
+                                                                  "batch_size": 1}},
+        "6": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 20, "cfg": 6.0, "sampler_name": "euler",
+                                                   "scheduler": "simple", "denoise": 1.0, "model": ["2", 0],
+                                                   "positive": ["4", 0], "negative": ["4", 0], "latent_image": ["5", 0]}},
+        "7": {"class_type": "VAELoader", "inputs": {"vae_name": "hunyuan_video_vae_bf16.safetensors"}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["6", 0], "vae": ["7", 0]}},
+        "9": {"class_type": "SaveWEBM", "inputs": {"filename_prefix": "fox", "codec": "vp9", "fps": 24, "crf": 32,
+                                                   "images": ["8", 0]}}}
+    conv = convert(doc, "maker")
+    said = " ".join(conv.log) + " ".join(n["text"] for n in conv.graph.ui.get("notes", []))
+    assert "'AcmeModelMaker' (AcmeModelMaker, #1) makes the model 'KSampler' samples with from its settings alone" in said
+    assert "between the model loader and" not in said

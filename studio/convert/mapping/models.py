@@ -108,10 +108,16 @@ class ModelReading:
                 said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) on the model's way passes on what "
                             f"its '{port}' gives (read by its types and settings)")
                 continue
+            settings = cut(json.dumps(rounded(n.settings()), ensure_ascii=False, default=str), 120)
+            if not n.links:  # nothing before it: the model's own source, a node Studio does not read as a loader
+                said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) makes the model "
+                            f"'{s.node.title or s.node.shown_cls}' samples with from its settings alone ({settings}): "
+                            "Studio does not read it as a model loader")
+                continue
             what = carries(n) or "a model patch"
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: {what}) between the model loader and "
                         f"'{s.node.title or s.node.shown_cls}' is not applied: Studio loads the model without it "
-                        f"({cut(json.dumps(rounded(n.settings()), ensure_ascii=False, default=str), 120)})")
+                        f"({settings})")
 
     def _models(self, main: Sampling, rest: list[Sampling], said: list[str]) -> tuple[list, list, list[CNode]]:
         """The LoRAs (name, strength, node, expert; nearest the loader first), the shifts and the
