@@ -156,3 +156,29 @@ def test_an_unread_node_heading_the_models_way_is_not_said_to_be_between_a_loade
     said = " ".join(conv.log) + " ".join(n["text"] for n in conv.graph.ui.get("notes", []))
     assert "'AcmeModelMaker' (AcmeModelMaker, #1) makes the model 'KSampler' samples with from its settings alone" in said
     assert "between the model loader and" not in said
+
+
+def _enable_not(enable: bool) -> dict:
+    return {"nodes": [
+        {"id": 1, "type": "LoadImageWithEnable", "mode": 0,
+         "inputs": [{"name": "image", "type": "COMBO", "link": None, "widget": {"name": "image"}},
+                    {"name": "enable", "type": "BOOLEAN", "link": None, "widget": {"name": "enable"}},
+                    {"name": "upload", "type": "IMAGEUPLOAD", "link": None, "widget": {"name": "upload"}}],
+         "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": []}, {"name": "MASK", "type": "MASK", "links": []},
+                     {"name": "ENABLE", "type": "BOOLEAN", "links": [1]}],
+         "widgets_values": ["first.png", enable, "image"]},
+        {"id": 2, "type": "ComfyNotNode", "mode": 0, "inputs": [{"name": "value", "type": "*", "link": 1}],
+         "outputs": [{"name": "BOOLEAN", "type": "BOOLEAN", "links": []}], "widgets_values": []}],
+        "links": [[1, 1, 2, 2, 0, "BOOLEAN"]]}
+
+
+def test_a_loaders_enable_given_out_as_it_is_and_its_negation_are_worked_out():
+    """LoadImageWithEnable's 'ENABLE' output is its own 'enable' setting (read as a LoadImage, the setting kept), and
+    a NOT of it (ComfyUI's ComfyNotNode, one input of any type, a BOOLEAN out) its other truth: the switches and the
+    image-to-video 'bypass' such a workflow wires to them are known when converting."""
+    from studio.convert.reading.workflow import Workflow
+    for enable in (False, True):
+        wf = Workflow.read(_enable_not(enable))
+        loader, neg = wf.nodes["1"], wf.nodes["2"]
+        assert loader.cls == "LoadImage" and wf.value(loader, "image") == "first.png"
+        assert wf.output(loader, 2) is enable and wf.output(neg, 0) is (not enable)
