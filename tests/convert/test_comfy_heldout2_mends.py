@@ -182,3 +182,22 @@ def test_a_loaders_enable_given_out_as_it_is_and_its_negation_are_worked_out():
         loader, neg = wf.nodes["1"], wf.nodes["2"]
         assert loader.cls == "LoadImage" and wf.value(loader, "image") == "first.png"
         assert wf.output(loader, 2) is enable and wf.output(neg, 0) is (not enable)
+
+
+def test_settings_saved_by_place_say_the_values_wired_over_them():
+    """A node whose saved settings have no names (a pack's newer version saving one value more than it declares) and
+    whose width is wired from a constant: its settings are said with the wired width first, never the saved 832 alone
+    as if it were the size used."""
+    from studio.convert.mapping.passing import _settings
+    from studio.convert.reading.workflow import Workflow
+    doc = {"nodes": [
+        {"id": 1, "type": "PrimitiveInt", "mode": 0, "inputs": [], "outputs": [{"name": "INT", "type": "INT", "links": [1]}],
+         "widgets_values": [1280, "fixed"]},
+        {"id": 2, "type": "AcmeResize", "mode": 0,
+         "inputs": [{"name": "image", "type": "IMAGE", "link": None},
+                    {"name": "width", "type": "INT", "link": 1, "widget": {"name": "width"}}],
+         "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": []}], "widgets_values": [832, 480, "lanczos"]}],
+        "links": [[1, 1, 0, 2, 1, "INT"]]}
+    wf = Workflow.read(doc)
+    text = _settings(wf, wf.nodes["2"])
+    assert text.startswith("width 1280 wired; saved by place: #0 832"), text

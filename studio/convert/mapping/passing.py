@@ -26,6 +26,7 @@ DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what
 MEDIA = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO"})
 PLAIN = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO", "*", ""})
 SETTINGS_CHARS = 160
+PLAIN_WIDGETS = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")  # an input a setting could be wired into
 VALUES = ("value", "unread", "unknown")  # the kinds of a node giving numbers or text
 FILE_ENDS = ("_name", "_path", "_file")  # a widget naming a file
 
@@ -52,7 +53,13 @@ def _settings(wf: Workflow, n: CNode) -> str:
     """Its settings as set, a wired one as the value wired in where Studio works it out."""
     s = {k: (v if k not in n.links else w if (w := wf.value(n, k)) is not None else "(wired)")
          for k, v in n.settings().items()}
-    return cut(", ".join(f"{k} {rounded(v)}" for k, v in s.items()), SETTINGS_CHARS) if s else ""
+    text = ", ".join(f"{k} {rounded(v)}" for k, v in s.items())
+    if s and all(k.startswith("#") for k in s):  # saved by place (no names): a value wired over one is said
+        wired = [(k, wf.value(n, k)) for k in n.links if k not in s and n.in_types.get(k) in PLAIN_WIDGETS]
+        if wired:
+            text = (", ".join(f"{k} {rounded(v) if v is not None else '(wired)'}" for k, v in wired)
+                    + f" wired; saved by place: {text}")
+    return cut(text, SETTINGS_CHARS) if s else ""
 
 
 def _name(n: CNode) -> str:
