@@ -201,3 +201,24 @@ def test_settings_saved_by_place_say_the_values_wired_over_them():
     wf = Workflow.read(doc)
     text = _settings(wf, wf.nodes["2"])
     assert text.startswith("width 1280 wired; saved by place: #0 832"), text
+
+
+def test_a_wrapper_sampler_saved_out_of_its_places_is_not_read_by_place_and_its_lora_select_is_kept():
+    """A hand-written HunyuanVideo wrapper file: HyVideoSampler saved with 4 values ([42, 'fixed', 30, 6.0]) where the
+    wrapper's seed control is its 8th: none read by place (said), not 'steps 6, width 42'; its HyVideoLoraSelect wired
+    as a model pass (model in, model out) carried as the LoRA it names, never dropped unsaid."""
+    w = UI()
+    loader = w.add("HyVideoModelLoader", ["hunyuan_video_t2v_720p_bf16.safetensors"])
+    lora = w.add("HyVideoLoraSelect", ["lizzchar_lora.safetensors", 0.85], model=(loader, 0))
+    te = w.add("DownloadAndLoadHyVideoTextEncoder", None)
+    pos = w.add("HyVideoTextEncode", ["a fox turns its head"], clip=(te, 0))
+    s = w.add("HyVideoSampler", [42, "fixed", 30, 6.0], model=(lora, 0), positive=(pos, 0))
+    vae = w.add("HyVideoVAELoader", ["hunyuan_video_vae_bf16.safetensors"])
+    dec = w.add("HyVideoDecode", None, samples=(s, 0), vae=(vae, 0))
+    w.add("VHS_VideoCombine", {"frame_rate": 24, "filename_prefix": "hy"}, images=(dec, 0))
+    conv = convert(w.doc(), "hy")
+    loras = _nodes(conv, "video_models.lora")
+    assert [(n.params["lora"], n.params["strength"]) for n in loras] == [("lizzchar_lora.safetensors", 0.85)]
+    gen = _nodes(conv, "video_models.text_to_video")[0].params
+    assert gen["width"] != 42 and gen["steps"] != 6
+    assert any("saves its seed's 'fixed' at place 2 of its 4 values" in line for line in conv.log)

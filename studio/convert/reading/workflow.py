@@ -16,7 +16,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, casts, own_values, sliders, subgraphs, variants
+from . import by_types, casts, own_values, places, sliders, subgraphs, variants
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -232,8 +232,8 @@ def _named(cls: str, values: Any) -> dict[str, Any]:
     if isinstance(values, dict):  # VHS_VideoCombine and other nodes that save their values by name
         return dict(values)
     names = WIDGETS.get(cls) or families.lookup("widgets").get(cls)  # a family's: its mapping's
-    if not names or not isinstance(values, list):
-        return {}
+    if not names or not isinstance(values, list) or places.misplaced_control(names, values) is not None:
+        return {}  # (values in other places than the order's: not named by place, its reader says so)
     return dict(zip(names, values))
 
 
