@@ -222,3 +222,6 @@ def test_a_wrapper_sampler_saved_out_of_its_places_is_not_read_by_place_and_its_
     gen = _nodes(conv, "video_models.text_to_video")[0].params
     assert gen["width"] != 42 and gen["steps"] != 6
     assert any("saves its seed's 'fixed' at place 2 of its 4 values" in line for line in conv.log)
+    said = " ".join(n["text"] for n in conv.graph.ui.get("notes", []))
+    assert "the first pass's steps is not read from 'HyVideoSampler' (#5)" in said, said
+    assert "made by nodes Studio does not read" not in said
