@@ -225,3 +225,22 @@ def test_a_wrapper_sampler_saved_out_of_its_places_is_not_read_by_place_and_its_
     said = " ".join(n["text"] for n in conv.graph.ui.get("notes", []))
     assert "the first pass's steps is not read from 'HyVideoSampler' (#5)" in said, said
     assert "made by nodes Studio does not read" not in said
+
+
+def test_a_task_node_passed_over_is_said_as_the_conditioning_it_makes_not_a_step():
+    """A WanImageToVideo whose conditioning only a pass Studio does not make reads (its latent unused): passed with the
+    words of what it is (the image-to-video conditioning), never 'a step between its positive and ...'."""
+    from studio.convert.mapping.passing import _sentence
+    from studio.convert.reading.workflow import Workflow
+    doc = {
+        "1": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
+        "2": {"class_type": "CLIPTextEncode", "inputs": {"text": "x", "clip": ["9", 0]}},
+        "3": {"class_type": "WanImageToVideo", "inputs": {"width": 480, "height": 480, "length": 33, "batch_size": 1,
+                                                          "positive": ["2", 0], "negative": ["2", 0], "vae": ["8", 0],
+                                                          "start_image": ["1", 0]}},
+        "4": {"class_type": "CFGGuider", "inputs": {"cfg": 1.0, "model": ["7", 0], "positive": ["3", 0],
+                                                    "negative": ["3", 1]}}}
+    wf = Workflow.read(doc)
+    n, g = wf.nodes["3"], wf.nodes["4"]
+    line = _sentence(wf, n, [(g, "positive", 0), (g, "negative", 1)])
+    assert line is not None and "makes the conditioning (image to video) it gives" in line and "a step" not in line

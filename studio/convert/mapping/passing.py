@@ -18,6 +18,7 @@ from ..reading import by_types
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
+from ..tracing.tasks import tasks
 from . import displays, neighbours, unrun
 from .dead_ends import dead_ends
 
@@ -57,7 +58,7 @@ def _settings(wf: Workflow, n: CNode) -> str:
     if s and all(k.startswith("#") for k in s):  # saved by place (no names): a value wired over one is said
         wired = [(k, wf.value(n, k)) for k in n.links if k not in s and n.in_types.get(k) in PLAIN_WIDGETS]
         if wired:
-            text = (", ".join(f"{k} {rounded(v) if v is not None else '(wired)'}" for k, v in wired)
+            text = (", ".join(f"{k} {rounded(v)}" if v is not None else k for k, v in wired)
                     + f" wired; saved by place: {text}")
     return cut(text, SETTINGS_CHARS) if s else ""
 
@@ -96,6 +97,8 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
     if n.cls in SAMPLERS or "LATENT" in read_types and (linked & DENOISING or any(_pack_model(t) for t in linked)):
         return None  # a sampler (a pass of its own; a video pack's on its own model type): never passed over as a step
     if read_types & WAYS and all(t in PLAIN or t in linked or t in MEDIA and linked & MEDIA for t in read_types):
+        if n.cls in tasks():  # a task node (WanImageToVideo...): the conditioning of a pass, not a step of it
+            return "task"
         return "step"  # a picture, a clip, a sound made into another (cut, resized...), a latent, a model patched
     if read_types == {"IMAGE"} and {"LATENT", "VAE"} <= linked <= {"LATENT", "VAE"}:
         return "decode"  # a pack's decoder (tiled, on another device): the generator decodes its own take
@@ -212,7 +215,7 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
     kind = _kind(wf, n, rs)
     if kind is None:
         return None
-    if beside and kind not in ("step", "through", "no loras") + VALUES:
+    if beside and kind not in ("step", "task", "through", "no loras") + VALUES:
         return None  # (a source, a pack's model or settings for a node not converted: listed with it)
     if kind == "value" and unread and all(r.id in unread for r, _, _ in rs):  # (read where one reader reads it)
         kind = "unread" if all(wf.output(n, s) is not None for _, _, s in rs) else "unknown"
@@ -234,6 +237,9 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
         ins = _types(n)[0]
         way = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
         return f"{_name(n)}, a step between its '{way}' and {into}: not applied{tail}"
+    if kind == "task":
+        return (f"{_name(n)} makes the conditioning ({tasks()[n.cls].what}) it gives {into}: not applied there"
+                f"{tail}")
     if kind == "info":
         return (f"{_name(n)} is read for what it tells of its file ({', '.join(sorted(_read_types(n, rs)))}) by {into} "
                 "alone, which Studio does not read: the file is not loaded")
