@@ -114,9 +114,9 @@ class IntentReading:
                 self.intent(node, port, into, inputs, said)
         if spec is not None and spec.read is not None and node is not None:  # the family's own reading
             spec = spec.read(self, node, up, spec, inputs, said) or spec
-        for name, param, words in spec.settings if spec is not None and node is not None else ():
+        for name, param, words, *own in spec.settings if spec is not None and node is not None else ():
             v = self.wf.value(node, name)
-            if v is None:
+            if v is None or (own and v == own[0]):  # (a value Studio's generator keeps as it is: nothing lost)
                 continue
             if param is not None:
                 self.extra[param] = v

@@ -10,6 +10,7 @@ from studio.core.shown import cut, rounded
 from ..families import registry as families
 from ..packs import lora_stacks
 from ..reading import by_types
+from ..reading.lora_names import lora_of
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode
 from ..tracing.prompts import MAX_SAMPLERS, switched_off_loras, walk
@@ -64,7 +65,7 @@ class ModelReading:
 
         def stop(x: CNode) -> bool:
             return x.cls in LOADERS or x.cls in SHIFTS or x.cls.startswith("LoraLoader") or x.cls in loras or \
-                x.cls in lora_stacks.STACKS
+                x.cls in lora_stacks.STACKS or "model" in x.links and lora_of(wf, x) is not None  # (a pack's, by names)
         chain, walked, passed = [], set(), set()
         loader = walk(wf, s.inputs(wf), ("model",), stop, passed)
         while loader is not None and loader.cls not in LOADERS and loader.id not in walked:
@@ -83,8 +84,11 @@ class ModelReading:
             elif loader.out_types and "MODEL" not in loader.out_types:  # a text encoder's or another loader: by its
                 said.append(f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) on the model's way "
                             f"gives {', '.join(loader.out_types)}, not a model: not read as a LoRA")  # declared type
+            elif (named := lora_of(wf, loader)) is None:  # a node on the model's way naming no LoRA file
+                said.append(f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) on the model's "
+                            "way names no LoRA file Studio reads: not applied (Studio loads the model without it)")
             else:
-                chain.append((wf.value(loader, "lora_name"), wf.value(loader, "strength_model"), loader))
+                chain.append((*named, loader))
                 clip = wf.value(loader, "strength_clip")
                 if isinstance(clip, (int, float)) and clip:
                     said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
@@ -108,10 +112,16 @@ class ModelReading:
                 said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) on the model's way passes on what "
                             f"its '{port}' gives (read by its types and settings)")
                 continue
+            settings = cut(json.dumps(rounded(n.settings()), ensure_ascii=False, default=str), 120)
+            if not n.links:  # nothing before it: the model's own source, a node Studio does not read as a loader
+                said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) makes the model "
+                            f"'{s.node.title or s.node.shown_cls}' samples with from its settings alone ({settings}): "
+                            "Studio does not read it as a model loader")
+                continue
             what = carries(n) or "a model patch"
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: {what}) between the model loader and "
                         f"'{s.node.title or s.node.shown_cls}' is not applied: Studio loads the model without it "
-                        f"({cut(json.dumps(rounded(n.settings()), ensure_ascii=False, default=str), 120)})")
+                        f"({settings})")
 
     def _models(self, main: Sampling, rest: list[Sampling], said: list[str]) -> tuple[list, list, list[CNode]]:
         """The LoRAs (name, strength, node, expert; nearest the loader first), the shifts and the

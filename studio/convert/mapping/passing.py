@@ -18,6 +18,7 @@ from ..reading import by_types
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
+from ..tracing.tasks import tasks
 from . import detectors, displays, loops, neighbours, unrun
 from .dead_ends import dead_ends
 
@@ -26,6 +27,7 @@ DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what
 MEDIA = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO"})
 PLAIN = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO", "*", ""})
 SETTINGS_CHARS = 160
+PLAIN_WIDGETS = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")  # an input a setting could be wired into
 VALUES = ("value", "unread", "unknown")  # the kinds of a node giving numbers or text
 FILE_ENDS = ("_name", "_path", "_file")  # a widget naming a file
 
@@ -52,11 +54,24 @@ def _settings(wf: Workflow, n: CNode) -> str:
     """Its settings as set, a wired one as the value wired in where Studio works it out."""
     s = {k: (v if k not in n.links else w if (w := wf.value(n, k)) is not None else "(wired)")
          for k, v in n.settings().items()}
-    return cut(", ".join(f"{k} {rounded(v)}" for k, v in s.items()), SETTINGS_CHARS) if s else ""
+    text = ", ".join(f"{k} {rounded(v)}" for k, v in s.items())
+    if s and all(k.startswith("#") for k in s):  # saved by place (no names): a value wired over one is said
+        wired = [(k, wf.value(n, k)) for k in n.links if k not in s and n.in_types.get(k) in PLAIN_WIDGETS]
+        if wired:
+            text = (", ".join(f"{k} {rounded(v)}" if v is not None else k for k, v in wired)
+                    + f" wired; saved by place: {text}")
+    return cut(text, SETTINGS_CHARS) if s else ""
 
 
 def _name(n: CNode) -> str:
     return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def _pack_model(t: str) -> bool:
+    """A pack's own diffusion model type (WANVIDEOMODEL, FramePackMODEL, HYVIDEOMODEL): a latent made from it is
+    sampled, not stepped; an upscale model's (LATENT_UPSCALE_MODEL, UPSCALE_MODEL) makes a step."""
+    up = t.upper()
+    return up.endswith("MODEL") and "UPSCALE" not in up
 
 
 def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str | None:
@@ -79,10 +94,11 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
             return "value"
         return "unread" if all(wf.output(n, s) is not None for s in used_slots) else "unknown"
     linked = {x for k in n.links for x in ins.get(k, "").split(",")}
-    if n.cls in SAMPLERS or "LATENT" in read_types and (linked & DENOISING or any(t.endswith("VIDEOMODEL")
-                                                                                  for t in linked)):
-        return None  # a sampler (a pass of its own; a video pack's on its *VIDEOMODEL): never passed over as a step
+    if n.cls in SAMPLERS or "LATENT" in read_types and (linked & DENOISING or any(_pack_model(t) for t in linked)):
+        return None  # a sampler (a pass of its own; a video pack's on its own model type): never passed over as a step
     if read_types & WAYS and all(t in PLAIN or t in linked or t in MEDIA and linked & MEDIA for t in read_types):
+        if n.cls in tasks():  # a task node (WanImageToVideo...): the conditioning of a pass, not a step of it
+            return "task"
         return "step"  # a picture, a clip, a sound made into another (cut, resized...), a latent, a model patched
     if read_types == {"IMAGE"} and {"LATENT", "VAE"} <= linked <= {"LATENT", "VAE"}:
         return "decode"  # a pack's decoder (tiled, on another device): the generator decodes its own take
@@ -235,7 +251,7 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
     kind = _kind(wf, n, rs)
     if kind is None:
         return None
-    if beside and kind not in ("step", "through", "no loras", "source", "encode") + VALUES or kind == "encode" \
+    if beside and kind not in ("step", "task", "through", "no loras", "source", "encode") + VALUES or kind == "encode" \
             and not (beside and all(r.id in unread for r, _, _ in rs)):  # (an encoding only for what is not made)
         return None  # (a pack's model or settings for a node not converted: listed with it)
     if beside and kind == "source" and not _drawn(n):
@@ -260,6 +276,9 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
         ins = _types(n)[0]
         way = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
         return f"{_name(n)}, a step between its '{way}' and {into}: not applied{tail}"
+    if kind == "task":
+        return (f"{_name(n)} makes the conditioning ({tasks()[n.cls].what}) it gives {into}: not applied there"
+                f"{tail}")
     if kind == "info":
         return (f"{_name(n)} is read for what it tells of its file ({', '.join(sorted(_read_types(n, rs)))}) by {into} "
                 "alone, which Studio does not read: the file is not loaded")

@@ -10,6 +10,8 @@ import math
 from typing import Any, Mapping
 
 from ..reading import by_types
+from ..reading import places
+from ..reading.subgraphs import CONTROL
 from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import Task
 
@@ -17,6 +19,18 @@ from ..tracing.tasks import Task
 def finite(v: Any) -> bool:
     """A finite number (a hostile file's infinity or NaN is passed on as it is: the node says it)."""
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def misplaced(n: CNode, order: tuple[str, ...]) -> str | None:
+    """Where a UI file saved ``n``'s values in other places than the pack's order declares (a seed's control word,
+    'fixed', not at the seed control's place: a hand-written or other-version file), the sentence saying none is
+    read; else None."""
+    i = places.misplaced_control(order, n.raw)
+    if i is None:
+        return None
+    return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) saves its seed's '{n.raw[i]}' at place {i + 1} of "
+            f"its {len(n.raw)} values, where its pack declares it at place {order.index(CONTROL) + 1}: its values are "
+            "not in the pack's places, so none is read (the generator's own stand: set them from the workflow)")
 
 
 class PackTranslation:
@@ -63,6 +77,10 @@ class PackTranslation:
         out = dict(n.widgets) if n.widgets else dict(zip(order, n.raw)) if isinstance(n.raw, list) else {}
         if not self.is_pack(n):  # a core node: the converter reads it itself
             return out
+        if not n.widgets and (line := misplaced(n, order)):  # values saved in other places: none read by place
+            out = {}
+            if line not in self.said:
+                self.said.append(line)
         for k in [k for k in list(out) + [k for k in order if k not in out] if k in n.links]:  # an API file's too
             v = self.wf.value(n, k)
             src = self.wf.source(n, k)

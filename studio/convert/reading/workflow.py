@@ -16,7 +16,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, casts, sliders, subgraphs, variants
+from . import by_types, casts, own_values, places, sliders, subgraphs, variants
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -143,6 +143,7 @@ class CNode:
     ports: dict[str, Any] = field(default_factory=dict)
     out_links: int = 0  # the links a UI file saves on its outputs (an API file: 0), before any node is read as another
     pack: str = ""  # the node pack a UI file names it of (its properties' cnr_id, else aux_id); '' where none
+    out_names: list[str] = field(default_factory=list)  # each output's name (UI JSON only: own_values reads them)
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
@@ -232,8 +233,8 @@ def _named(cls: str, values: Any) -> dict[str, Any]:
     if isinstance(values, dict):  # VHS_VideoCombine and other nodes that save their values by name
         return dict(values)
     names = WIDGETS.get(cls) or families.lookup("widgets").get(cls)  # a family's: its mapping's
-    if not names or not isinstance(values, list):
-        return {}
+    if not names or not isinstance(values, list) or places.misplaced_control(names, values) is not None:
+        return {}  # (values in other places than the order's: not named by place, its reader says so)
     return dict(zip(names, values))
 
 
@@ -358,6 +359,10 @@ class Workflow:
         if (expr := by_types.expression(node)) is not None:  # a pack's math node, by its declared types
             names = {k: self.value(node, k, depth) for k in expr[1]}
             return by_types.expression_output(node, slot, evaluate(str(self.value(node, expr[0], depth) or ""), names))
+        if (own := own_values.own_setting(node, slot)) is not None:  # a setting given out as it is (an 'enable')
+            return self.value(node, own, depth)
+        if (neg := own_values.is_not(node)) is not None:  # a logical NOT, by its types and name
+            return own_values.negated(self.value(node, neg, depth))
         v = constant(node, slot)
         return v if v is not None else by_types.primitive(node, slot)  # a pack's constant, by its declared types
 
@@ -397,8 +402,9 @@ def _pack_loader(n: CNode) -> None:
         if n.out_types[0] != kind:
             continue
         name = next((v for v in names if v.lower().rsplit("?", 1)[0].endswith(exts)), None)
-        if name is not None:
-            n.origin, n.cls, n.widgets = n.cls, core, {setting: name}
+        if name is not None:  # (a setting it also gives out as it is, an 'enable', kept: own_values reads it)
+            kept = {k: v for k, v in n.widgets.items() if any(k.lower() == o.lower() for o in n.out_names)}
+            n.origin, n.cls, n.widgets = n.cls, core, {setting: name, **kept}
             return
 
 
@@ -490,9 +496,10 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     saved = [o.get("links") for o in n.get("outputs") or [] if isinstance(o, dict)]
     linked = sum(len(x) for x in saved if isinstance(x, list))
     props = n.get("properties") if isinstance(n.get("properties"), dict) else {}
+    names = [str(o.get("name") or "") if isinstance(o, dict) else "" for o in n.get("outputs") or []]
     return CNode(nid, cls, str(n.get("title") or ""), mode, named, links,
                  pos, n.get("widgets_values"), ins, outs, origin, out_links=linked,
-                 pack=str(props.get("cnr_id") or props.get("aux_id") or ""))
+                 pack=str(props.get("cnr_id") or props.get("aux_id") or ""), out_names=names)
 
 
 class _UiReader:

@@ -353,7 +353,8 @@ def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, sa
     text = "\n".join(said)
     missing = [k for k in ("width", "height", "frames") if k in params and params[k] is None]
     if missing and "size" not in text and "frames" not in text:
-        said.append(f"the workflow's {', '.join(missing)} could not be read from its nodes (made when ComfyUI runs): "
+        said.append(f"the workflow's {', '.join(missing)} could not be read from its nodes (made when ComfyUI runs, "
+                    "or not where Studio reads them): "
                     "the generator's own default stands (0: the start image's size, else the model's); set the "
                     "workflow's")
     if params.get("prompt") is None and "prompt" not in text:

@@ -197,7 +197,8 @@ READ = (("steps", ("steps", "sigmas")), ("guidance", ("cfg", "guider")), ("seed"
 
 def unread(b: Any, main: Sampling, params: dict, task: str, said: list[str]) -> None:
     """The first pass's steps, guidance and seed that could not be read (made when the workflow runs, by a node
-    Studio does not read): each said with the node that makes it, where the generator's own default stands."""
+    Studio does not read; or not on the pass where Studio reads it): each said with the node that makes it (or the
+    pass's own), where the generator's own default stands."""
     wf, spec = b.wf, b.g.registry.get(task)
     defaults = {p.name: p.default for p in spec.params}
     for param, names in READ:
@@ -206,6 +207,9 @@ def unread(b: Any, main: Sampling, params: dict, task: str, said: list[str]) -> 
         node = next((wf.source(n, k) for n in (main.node, main.inputs(wf)) for k in names if k in n.links), None)
         deeper = next((wf.source(node, k) for k in names if node is not None and k in node.links), None)
         maker = deeper or node
-        by = f"ComfyUI's {_name(maker)}" if maker is not None else "nodes Studio does not read"
-        said.append(f"the first pass's {param} is made by {by} when the workflow runs: the generator's own "
-                    f"{number(defaults[param])} stands; set the workflow's")
+        if maker is None:  # nothing wired: the pass's own value is not where Studio reads it (absent, or out of place)
+            said.append(f"the first pass's {param} is not read from '{main.node.title or main.node.shown_cls}' "
+                        f"(#{main.node.id}): the generator's own {number(defaults[param])} stands; set the workflow's")
+            continue
+        said.append(f"the first pass's {param} is made by ComfyUI's {_name(maker)} when the workflow runs: the "
+                    f"generator's own {number(defaults[param])} stands; set the workflow's")

@@ -33,8 +33,9 @@ class Task:
     # wired, what is said) -> the task it is after all (None: this one); tracks, a camera, a second speaker...
     read: Callable[..., Any] | None = field(default=None, compare=False)
     # its settings that decide the result: (ComfyUI setting, the generator's setting it sets, or None and the words
-    # said of it where the generator has none) - each carried or said, never dropped (mapping.intent._task)
-    settings: tuple[tuple[str, str | None, str], ...] = ()
+    # said of it where the generator has none, and optionally the value the generator keeps anyway, not said) -
+    # each carried or said, never dropped (mapping.intent._task)
+    settings: tuple[tuple, ...] = ()
 
 
 # a sampler's latent encoded from a clip (VAEEncode), denoised part way: video to video, its strength

@@ -18,10 +18,11 @@ FOLDER_ONLY = ("of FramePack's ComfyUI files ({files}) Studio reads the DiT file
 MAPPING = ComfyMapping(
     key="framepack", title=TITLE,
     tasks={TASK: Task("image to video (FramePack)", NODE, (("start_image", "image"), ("end_image", "last_image")),
-                      TITLE, settings=(("latent_window_size", "window", ""), ("true_cfg", "true_cfg", ""))),
+                      TITLE, settings=(("latent_window_size", "window", ""), ("true_cfg", "true_cfg", ""),
+                                                  ("sampling", "sampling", ""))),
            HELD: Task("a video", None, family=TITLE, read=held_task(TITLE))},
     generators=(Generator(NODE, describe=lambda inputs, params: "a long take from a still (FramePack)"
                           + (" to a last image" if "last_image" in inputs else "")),),
     files=(("framepack", TITLE),), folder_only=FOLDER_ONLY,
-    widgets={**WIDGETS, TASK: ("length", "latent_window_size", "true_cfg"), HELD: ("input", "from", "carries")},
+    widgets={**WIDGETS, TASK: ("length", "latent_window_size", "true_cfg", "sampling"), HELD: ("input", "from", "carries")},
     packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, translated=TRANSLATED, pack_nodes=PACK_NODES)

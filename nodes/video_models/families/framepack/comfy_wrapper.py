@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
+from .comfy_wrapper_f1 import SAMPLER_F1, WIDGETS_F1, read_f1
+
 PACK = "ComfyUI-FramePackWrapper"
 PREFIXES = ("FramePack", "LoadFramePack", "DownloadAndLoadFramePack")
 TASK = "FramePackToVideo"  # the sampler's start (and end) image, as this family's task node (comfy.py)
@@ -26,6 +28,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "FramePackSampler": ("steps", "use_teacache", "teacache_rel_l1_thresh", "cfg", "guidance_scale", "shift", "seed",
                          CONTROL, "latent_window_size", "total_second_length", "gpu_memory_preservation", "sampler",
                          "embed_interpolation", "start_embed_strength", "denoise_strength"),
+    **WIDGETS_F1,  # the PlusOne fork's F1 sampler and timed prompt (comfy_wrapper_f1)
 }
 SETTINGS_ONLY = ("FramePackTorchCompileSettings",)
 # what the translation reads by name -> the settings it reads (settings-only nodes: none), declared to the converter
@@ -47,6 +50,24 @@ class _Translation(PackTranslation):
         for n in list(self.wf.nodes.values()):
             if n.cls == "FramePackSampler":
                 self.sampler(n, self.named(n))
+            elif n.cls == SAMPLER_F1:
+                read_f1(self, n)
+
+    def image_embeds(self, n: CNode) -> None:
+        """The sampler's SigLIP embeddings of its images (a CLIPVisionEncode and its loader): the Framepack node
+        encodes the images it is given with its own image encoder (its 'base' folder's), said once."""
+        found = []
+        for k in ("start_image_embeds", "end_image_embeds"):
+            enc = self.wf.nodes.get(n.links[k][0]) if k in n.links else None
+            if enc is None or enc.cls != "CLIPVisionEncode":
+                continue
+            loader = self.wf.source(enc, "clip_vision")
+            self.wf.taken.update({enc.id} | ({loader.id} if loader is not None else set()))
+            name = self.wf.value(loader, "clip_name") if loader is not None else None
+            found.append(f"'{enc.title or enc.cls}' (#{enc.id}" + (f", with '{name}'" if name else "") + ")")
+        if found:
+            self.said.append(f"the image embeddings {n.cls} is given ({', '.join(found)}) are made by the Framepack "
+                             "node from the images it is given, with the SigLIP image encoder of its 'base' folder")
 
     def pixels(self, latent) -> tuple[str, int] | None:
         """The image a latent was encoded from (a VAEEncode's pixels), else None."""
@@ -64,7 +85,8 @@ class _Translation(PackTranslation):
         else:
             secs = w.get("total_second_length")
             size = {"length": int(round(secs * FPS)) if finite(secs) and secs > 0 else None,
-                    "latent_window_size": w.get("latent_window_size"), "true_cfg": w.get("cfg")}
+                    "latent_window_size": w.get("latent_window_size"), "true_cfg": w.get("cfg"),
+                    "sampling": w.get("sampling")}  # (F1's forward order: comfy_wrapper_f1)
             links = {k: v for k, v in (("positive", pos), ("start_image", start), ("end_image", end)) if v}
             task = self.core(n, TASK, size, links, nid=f"{n.id}:task")
             task.ports.update(start_image=(n, "start_latent"), end_image=(n, "end_latent"))  # (said as the sampler's)
@@ -74,6 +96,7 @@ class _Translation(PackTranslation):
                 src = n.links.get(k)
                 if src:
                     self.wf.taken.add(src[0])
+            self.image_embeds(n)
             interp = w.get("embed_interpolation")
             if end is not None and interp not in (None, "disabled", "linear"):
                 self.said.append(f"its image embeddings' interpolation '{interp}' is not taken: the pipeline reads "

@@ -20,7 +20,7 @@ MAPPING = ComfyMapping(
     key="ltx", title="LTX-Video",
     tasks={"LTXVImgToVideo": Task("image to video", I2V, (("image", "image"),), "LTX-Video", settings=(
         ("strength", None, "how firmly the start image holds the first frame; Studio's Image to Video holds it "
-                           "whole"),))},
+                           "whole", 1),))},  # (strength 1: held whole, as Studio does: nothing to say)
     empty=("EmptyLTXVLatentVideo",), files=(("ltxv", "LTX-Video"), ("ltx-video", "LTX-Video")), text_types=("ltxv",),
     rank=2, passing={"LTXVPreprocess": ()}, folded=("LTXVConditioning",),
     widgets=WIDGETS, guiders=GUIDERS, hooks={"fps_nodes": ("LTXVConditioning",)})

@@ -23,6 +23,20 @@ VOICE = Voice(True, None, {"layers": "all", "fps": SPEECH_FPS, "align": "encoder
 HEARD = ("speech", "speech_2")  # the Save Video carries the voice (a dialogue's two, mixed as the model hears them)
 
 
+def _other_rate(b, up: list[CNode], said: list[str]) -> None:
+    """The rate the workflow writes the take at (the first node on the output's way that sets a number 'fps' or
+    'frame_rate': CreateVideo, a Video Combine), said where it is not InfiniteTalk's: the take is made at 25."""
+    for n in up:
+        for k in ("fps", "frame_rate"):
+            v = b.wf.value(n, k) if k in n.widgets else None
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0:
+                if abs(float(v) - SPEECH_FPS) > 1e-6:
+                    said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) writes the video at {v:g} fps: "
+                                f"Studio's InfiniteTalk makes it at {SPEECH_FPS:g} fps, the rate its voice features "
+                                f"are made at (at {v:g} fps the lips would not keep time with the voice)")
+                return
+
+
 def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode]) -> list[tuple[str, str]]:
     """The InfiniteTalk node's settings from WanInfiniteTalkToVideo (into ``b.extra``), what is not
     taken said, and the second speaker's ports to wire (ComfyUI port, the node's input) when its voice
@@ -42,6 +56,7 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
     if isinstance(scale, (int, float)) and not isinstance(scale, bool):
         b.extra["audio_scale"] = float(scale)
     b.extra["fps"] = SPEECH_FPS
+    _other_rate(b, up, said)
     ports: list[tuple[str, str]] = []
     if wf.value(node, "mode") == "two_speakers" or "mode.audio_encoder_output_2" in node.links:
         masks = [find_loader(wf, node, f"mode.mask_{i}", set()) for i in (1, 2)]

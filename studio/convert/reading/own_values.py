@@ -1,0 +1,35 @@
+"""Values a node gives that its own settings are, read by its declared (UI-saved) types and names, without running
+it: a BOOLEAN output named as one of its BOOLEAN settings gives that setting (ComfyUI-Easy-Use's and
+other packs' 'LoadImageWithEnable' gives its BOOLEAN 'enable' out as 'ENABLE', for switches to read); a logical NOT
+(one input, BOOLEAN or of any type, one BOOLEAN out, 'not' a word of its type's name: ComfyUI's ComfyNotNode) gives the other truth.
+Plain data and stdlib."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+FLAGS = ("BOOLEAN",)  # a flag is given out as set; a number of the same name may be worked out (a resize's width)
+
+
+def own_setting(node, slot: int) -> str | None:
+    """The setting output ``slot`` of ``node`` gives as it is (its name and type the setting's), else None."""
+    if not 0 <= slot < len(node.out_types) or slot >= len(node.out_names) or node.out_types[slot] not in FLAGS:
+        return None
+    name = node.out_names[slot].strip().lower()
+    for k in node.widgets:
+        if k.lower() == name and node.in_types.get(k, node.out_types[slot]) == node.out_types[slot]:
+            return k
+    return None
+
+
+def is_not(node) -> str | None:
+    """The input a logical NOT negates (its one BOOLEAN input), else None."""
+    words = set(re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", node.cls.replace("_", " ")))
+    if "not" not in {w.lower() for w in words} or node.out_types != ["BOOLEAN"]:
+        return None
+    ins = list(node.in_types.items())  # its one input: a BOOLEAN, or any type ('*', ComfyUI's own NOT)
+    return ins[0][0] if len(ins) == 1 and ins[0][1] in ("BOOLEAN", "*") else None
+
+
+def negated(v: Any) -> bool | None:
+    return (not v) if isinstance(v, bool) else None
