@@ -49,7 +49,7 @@ def test_framepack_f1_with_several_timed_prompts_says_which_one_it_takes():
 
 def test_a_pack_sampler_on_its_own_model_type_is_not_called_a_step():
     """An uncatalogued pack's sampler (its model socket typed by the file 'AcmeMODEL', a start latent in, a LATENT
-    out): listed as not converted, never 'a step between its negative and ...'."""
+    out): held as the maker of the video, never 'a step between its negative and ...'."""
     doc = {"nodes": [
         {"id": 1, "type": "AcmeLoader", "mode": 0, "inputs": [], "outputs": [{"name": "model", "type": "AcmeMODEL", "links": [1]}],
          "widgets_values": ["acme.safetensors"]},
@@ -71,7 +71,8 @@ def test_a_pack_sampler_on_its_own_model_type_is_not_called_a_step():
     conv = convert(doc, "acme")
     said = " ".join(conv.log) + " ".join(n["text"] for n in conv.graph.ui.get("notes", []))
     assert "AcmeSampler" in said and "a step between its 'negative'" not in said
-    assert "3" in conv.dropped
+    # held as what makes the video (mapping.pack_makers), its loader and prompt named with it
+    assert "3" in conv.passed and "Studio cannot convert 'AcmeSampler' (AcmeSampler, #3), which makes it" in conv.log[0]
 
 
 def _ltxv_i2v(strength):
