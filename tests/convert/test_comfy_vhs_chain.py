@@ -47,11 +47,15 @@ def test_a_clip_loaded_and_combined_again_is_load_video_frame_rate_save_video(tm
     assert clip.fps == 12 and clip.n_frames == 6  # every frame of the file, at the combine's rate
 
 
-def test_an_h264_combine_says_nothing_of_its_format_and_a_wired_rate_is_left_listed():
+def test_an_h264_combine_says_nothing_of_its_format_and_a_wired_rate_is_the_clips_own_or_left_listed():
     c = convert(_wf(format="video/h264-mp4", pingpong=False), "vhs")
     assert "written as an MP4" not in "\n".join(c.log) and "pingpong" not in "\n".join(c.log)
     wired = _wf()
-    wired["3"] = {"class_type": "VHS_VideoInfoLoaded", "inputs": {"video_info": ["1", 3]}}
-    wired["2"]["inputs"]["frame_rate"] = ["3", 0]
+    wired["3"] = {"class_type": "VHS_VideoInfoSource", "inputs": {"video_info": ["1", 3]}}
+    wired["2"]["inputs"]["frame_rate"] = ["3", 0]  # the loaded file's own rate
     c = convert(wired, "vhs")
-    assert not c.graph.nodes and "2" in c.dropped  # a rate made when the workflow runs: not a chain of Studio's
+    rate = next(n for n in c.graph.nodes.values() if n.type_id == "edit.frame_rate")
+    assert rate.params["fps"] == 0 and not c.dropped and "cannot work out" not in "\n".join(c.log)  # 0: the clip's own
+    wired["2"]["inputs"]["frame_rate"] = ["3", 1]  # its frame count: no rate Studio works out
+    c = convert(wired, "vhs")
+    assert not c.graph.nodes and "2" in c.dropped  # not a chain of Studio's: listed

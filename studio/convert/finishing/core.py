@@ -60,14 +60,28 @@ def _fps(wf, n) -> float:
     return 0.0 if wf.value(n, "fps") is None and "fps" in n.links else _v(wf, n, "fps", 30.0)
 
 
-def _own_fps(wf: Workflow, n: CNode) -> bool:
-    """Whether CreateVideo ``n``'s fps is the fps output of a GetVideoComponents its images come from."""
-    src_id, slot = n.links["fps"]
+# the nodes giving the rate of the clip they are given (slot): GetVideoComponents' fps; VideoHelperSuite's info of a
+# loader (the file's rate, or the rate it was loaded at: a force_rate Studio's Load Video does not apply, said there)
+OWN_RATE = {"GetVideoComponents": 2, "VHS_VideoInfoSource": 0, "VHS_VideoInfoLoaded": 0}
+RATE_INPUT = {"CreateVideo": "fps", "VHS_VideoCombine": "frame_rate"}  # an output's rate input
+
+
+def _own_fps(wf: Workflow, n: CNode, name: str = "fps") -> bool:
+    """Whether ``n``'s rate input ``name`` (CreateVideo's fps, Video Combine's frame_rate) is the rate of the video
+    its images come from: GetVideoComponents' fps, or a VideoHelperSuite info of the loader on their way."""
+    src_id, slot = n.links[name]
+    src = wf.nodes.get(src_id)
+    if src is None or OWN_RATE.get(src.cls) != slot:
+        return False
+    if src.cls != "GetVideoComponents":  # the info's loader
+        if "video_info" not in src.links:
+            return False
+        src_id = src.links["video_info"][0]
     todo, seen = [n.links["images"][0]] if "images" in n.links else [], set()
     while todo and len(seen) < MAX_CHAIN:
         nid = todo.pop()
         if nid == src_id:
-            return slot == 2 and wf.nodes[nid].cls == "GetVideoComponents"
+            return True
         if nid not in seen and nid in wf.nodes:
             seen.add(nid)
             todo += [s for s, _ in wf.nodes[nid].links.values()]
@@ -132,8 +146,7 @@ OPS.update({cls: Op("io.save_video", {"images": "video"}) for cls in AS_MP4})
 PACK_LOADERS = {cls: Op(kind, outputs={0: "video", 2: "audio"} if kind == "io.load_video" else {0: kind.rpartition("_")[2]})
                 for cls, (kind, _) in LOADER_NODES.items() if cls.startswith("VHS_")}
 OPS.update(PACK_LOADERS)
-OPS["VHS_VideoCombine"] = Op("io.save_video", {"images": "video", "audio": "audio"},
-                             lambda wf, n: None if wf.value(n, "frame_rate") is None else {})  # (a rate made when run)
+OPS["VHS_VideoCombine"] = Op("io.save_video", {"images": "video", "audio": "audio"})
 SAVES = ("SaveVideo", "SaveImage", "PreviewImage", *AS_MP4, "VHS_VideoCombine")
 MODEL_LOADERS = {"UpscaleModelLoader": "model_name"}  # a loader read as its file (set on the node it feeds)
 MAX_CHAIN = 10_000
@@ -168,9 +181,12 @@ def core_chain(wf: Workflow, end: CNode) -> list[CNode] | None:
                 return None
             if src.cls in MODEL_LOADERS and n.cls == "ImageUpscaleWithModel":
                 continue
-            if n.cls == "CreateVideo" and name == "fps" and wf.value(n, "fps") is None:
-                if not _own_fps(wf, n):
+            rate = RATE_INPUT.get(n.cls)
+            if name == rate and wf.value(n, name) is None:  # a rate wired in: the clip's own, else a chain not read
+                if not _own_fps(wf, n, name):
                     return None
+                continue
+            if name not in op.inputs and wf.value(n, name) is not None:  # a setting a constant gives (a Primitive)
                 continue
             if name not in op.inputs or src.cls not in OPS or slot not in OPS[src.cls].outputs:
                 return None
@@ -188,6 +204,8 @@ def make_chain(b, end: CNode, chain: list[CNode]) -> None:
         if n.id not in made:
             made[n.id] = _make(b, made, n)
             b.used.add(n.id)
+            if (rate := RATE_INPUT.get(n.cls)) in n.links and b.wf.value(n, rate) is None:
+                b.used.add(n.links[rate][0])  # the info giving the clip's own rate: read as Frame Rate's 0
     b.bands.append(list(b.g.nodes)[first:])
     b.out.tasks.append({"task": "images", "family": "core", "generator": None, "inputs": []})
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> "
@@ -240,7 +258,8 @@ def _before(b, n: CNode, refs: dict) -> None:
     wf = b.wf
     if (n.cls in AS_MP4 or n.cls == "VHS_VideoCombine") and refs.get("images"):  # its frame rate: on Solid
         # Colour, else a Frame Rate before it
-        fps = _v(wf, n, "frame_rate", 8.0) if n.cls == "VHS_VideoCombine" else _v(wf, n, "fps", 6.0)
+        fps = (0.0 if "frame_rate" in n.links and wf.value(n, "frame_rate") is None else _v(wf, n, "frame_rate", 8.0)) \
+            if n.cls == "VHS_VideoCombine" else _v(wf, n, "fps", 6.0)  # (0: the clip's own, its info wired in)
         if _folds(b, n, refs["images"]):
             b.set_param(refs["images"][0], "fps", fps, n)
         else:
