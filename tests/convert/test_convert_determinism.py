@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 
 from studio.convert import api
 from studio.convert.families import registry
@@ -96,9 +97,7 @@ def test_a_conversion_reads_its_own_file_and_nothing_of_the_machines(tmp_path, m
     opened, asked = [], []
     active = []
     # an audit hook stays for the process: it records only while this test converts
-    hook = _hook(opened, active)
-    import sys
-    sys.addaudithook(hook)
+    sys.addaudithook(_hook(opened, active))
     monkeypatch.setattr(os, "environ", _Environ(os.environ, asked))
     active.append(True)
     try:
