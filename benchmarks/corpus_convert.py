@@ -325,6 +325,19 @@ def report(s: dict, packs: int = 30) -> str:
     return "\n".join(out)
 
 
+def converter() -> tuple[str, str]:
+    """(the checkout whose converter is measured: the folder holding the imported ``studio``, a warning or '').
+    A worktree's run without PYTHONPATH=. imports whatever ``studio`` comes first (a shared environment's editable
+    install: another checkout's), and its figures are that code's, with nothing in them to say so."""
+    import studio
+    there = os.path.dirname(os.path.dirname(os.path.abspath(studio.__file__)))
+    here = os.path.dirname(HERE)
+    if os.path.realpath(there) == os.path.realpath(here):
+        return there, ""
+    return there, (f"WARNING: the converter measured is {there}'s, not this benchmark's checkout {here} "
+                   f"(run from {here} with PYTHONPATH=.)")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cache", default=DEFAULT_CACHE, help="the folder of workflows (fetch.py's --dest)")
@@ -343,7 +356,11 @@ def main(argv=None) -> int:
         if i % 50 == 0:
             print(f"... {i}/{len(paths)}", file=sys.stderr)
     s = summarise(records, a.top)
+    s["converter"], warning = converter()
     print(report(s))
+    print(f"\nconverter: {s['converter']}" + (f"\n{warning}" if warning else ""))
+    if warning:
+        print(warning, file=sys.stderr)
     s["per_workflow"] = {k: {x: v for x, v in r.items() if x not in ("nodes", "packs", "traceback")}
                          for k, r in records.items()}
     s["cpu_limit_s"] = a.cpu_limit

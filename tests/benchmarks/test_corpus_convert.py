@@ -69,6 +69,19 @@ def test_the_benchmark_prints_its_columns_and_writes_its_figures(tmp_path, capsy
     assert "Note" not in rows  # the workflow's text note is not counted as a node
     assert got["nodes"]["read"] == 18 and got["nodes"]["passed"] == 1
     assert got["cpu_s"]["max"] >= 0.0 and got["cpu_s"]["total"] >= got["cpu_s"]["max"]
+    # the checkout whose converter was measured, said: this one's (the tests import this checkout's studio)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert got["converter"] == root and f"converter: {root}" in printed and "WARNING" not in printed
+
+
+def test_a_converter_imported_from_another_checkout_is_said(monkeypatch, tmp_path):
+    """A worktree's benchmark run that imported another checkout's studio (a shared environment's editable
+    install) measured that code: said, not left for its figures to be taken as this checkout's."""
+    import studio
+    monkeypatch.setattr(studio, "__file__", str(tmp_path / "other" / "studio" / "__init__.py"))
+    there, warning = corpus_convert.converter()
+    assert there == str(tmp_path / "other")
+    assert warning.startswith(f"WARNING: the converter measured is {tmp_path / 'other'}'s, not this benchmark's")
 
 
 def test_fetch_fills_the_cache_from_a_mirror_checks_sha256_and_prunes(tmp_path):

@@ -25,6 +25,7 @@ MODULES: tuple[str, ...] = ("nodes.video_models.catalog.comfy_not_read",)
 
 _registered: dict[str, Any] = {}
 _discovered = False
+_derived: list[Any] = []  # other modules' caches made from the mappings (derived()): cleared whenever they change
 
 
 def register(mapping: Any) -> Any:
@@ -39,8 +40,23 @@ def register(mapping: Any) -> Any:
             raise ValueError(f"ComfyUI node types declared by two families ({key}, {mapping.key}): "
                              f"{', '.join(sorted(mine & node_types(other)))}")
     _registered[mapping.key] = mapping
-    _lookups.cache_clear()
+    _changed()
     return mapping
+
+
+def derived(cached: Any) -> Any:
+    """Mark a cache (a functools.lru_cache'd function) another module makes from the mappings: cleared with this
+    module's lookups whenever a mapping is registered or all are forgotten, so that no answer outlives the mappings it
+    was made from (a test's planted family, a reset to another package: the next conversion reads the mappings of now,
+    not those of an earlier question)."""
+    _derived.append(cached)
+    return cached
+
+
+def _changed() -> None:
+    _lookups.cache_clear()
+    for cached in _derived:
+        cached.cache_clear()
 
 
 def node_types(mapping: Any) -> set[str]:
@@ -92,7 +108,7 @@ def reset() -> None:
     global _discovered
     _registered.clear()
     _discovered = False
-    _lookups.cache_clear()
+    _changed()
 
 
 @functools.lru_cache(maxsize=1)

@@ -47,6 +47,7 @@ def declared(cls: str):
     return t if t is not None and t.inputs is not None else made_type(cls) or t
 
 
+@families.derived  # made from the families' mappings: cleared when they change
 @functools.lru_cache(maxsize=1)
 def _tables() -> dict[str, tuple[str, ...]]:
     """{node type: its settings as a pack translation reads them} (each family's declared ``translated``: the
@@ -62,6 +63,7 @@ def _translated() -> set[str]:
     return set(_tables())
 
 
+@families.derived  # made from the families' mappings: cleared when they change
 @functools.lru_cache(maxsize=1)
 def _read() -> frozenset:
     """Every node type Studio reads by its name here: never read as another's twin."""
@@ -84,6 +86,7 @@ def _role(t, translated: bool) -> bool:
         ins == {"CLIP"} and outs == {"CONDITIONING"}) or (ins == {"MODEL"} and outs == {"MODEL"} and files)
 
 
+@families.derived  # made from the families' mappings: cleared when they change
 @functools.lru_cache(maxsize=2)
 def _targets(made: bool) -> tuple:
     """The types a twin may be read as; a pack translation's nodes only for a type a pack makes of them (a copy of
@@ -101,6 +104,7 @@ def _read_type(name: str, translated: bool):
     return t if t is not None or not translated else original(name, _machine)
 
 
+@families.derived  # made from the families' mappings: cleared when they change
 @functools.lru_cache(maxsize=512)
 def twin_of(cls: str) -> tuple[str, dict[str, str]] | None:
     """(the type Studio reads that ``cls`` is a twin of, {its input: the twin's input naming the same}); None."""
