@@ -313,6 +313,15 @@ class _Frames(PackTranslation):
             self.said.append(f"{self.name(r)} makes the conditioning of pass {self.name(p)}'s refine from the take of "
                              "the pass before: not taken, the pass being folded into the continued take")
         self.wf.taken.update({p.id} | {s.id for s in own} | {m.id for m in steps} | {r.id for r in riders})
+        guiders = [g for s in own if "guider" in s.links and (g := self.wf.nodes.get(s.links["guider"][0])) is not None
+                   and all(c.id in self.wf.taken for c in self.consumers(g))]
+        if guiders:
+            self.wf.taken.update(g.id for g in guiders)
+            self.said.append(f"the guiders of pass {self.name(p)}'s samplers ("
+                             + ", ".join(f"'{g.title or g.shown_cls}' ({g.shown_cls}, #{g.id}"
+                                         + (f": cfg {v}" if (v := self.wf.value(g, "cfg")) is not None else "") + ")"
+                                         for g in guiders)
+                             + ") are not taken with them: the continued take is guided as its first pass")
         if steps:
             self.said.append(f"the steps on the way from the pass before to pass {self.name(p)} and within it ("
                              + ", ".join(f"'{m.title or m.shown_cls}' ({m.shown_cls}, #{m.id})" for m in steps)
