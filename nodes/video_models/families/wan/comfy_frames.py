@@ -342,10 +342,20 @@ class _Frames(PackTranslation):
         """The decoders of the first pass's take whose frames go elsewhere than through reroutes and pass-throughs,
         said: they decode the whole continued take here."""
         for m in self.consumers(s):
-            if m.cls.startswith("VAEDecode") and m.id not in self.shown and any(c.cls not in PASS_ON for c in self.consumers(m)):
+            if m.cls.startswith("VAEDecode") and m.id not in self.shown and self.elsewhere(m):
                 self.said.append(f"'{m.title or m.shown_cls}' ({m.shown_cls}, #{m.id}) decodes the frames of the first "
                                  f"pass {self.name(first)} alone in ComfyUI: here it decodes the whole continued take of "
                                  f"the {passes} passes (what it feeds shows the whole take)")
+
+    def elsewhere(self, n: CNode, depth: int = 0) -> bool:
+        """``n``'s frames reach a node other than a join of the passes (through reroutes and pass-throughs) or a
+        later pass's taken node: a preview or a save of the first pass alone."""
+        for c in self.consumers(n):
+            if c.id in self.wf.taken or c.cls in JOINS:
+                continue
+            if c.cls not in PASS_ON or (depth < 16 and self.elsewhere(c, depth + 1)):
+                return True
+        return False
 
     def saved(self, p: CNode) -> list:
         """The settings a translated node's pack node saved (its mode among them: 'SVI')."""
