@@ -27,12 +27,13 @@ from .tracing.tasks import I2V, LATENT_NAMES, T2V, Task, task_node
 from .tracing.walks import find_loader, model_file, upstream
 from .takes.ledger import flag_setting, rate_setting, whole_setting  # a hook's values read (and said) as the ledger's
 from .reading.pass_any import any_through  # a node passing anything on: the input it gives on
+from .catalogue import node_type  # a node type's declared inputs and outputs (a family's by-types walks)
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
            "CONTROL", "encoders", "finite", "frame_mark", "held_task", "I2V", "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader",
            "model_file", "prompt_text", "read_sampling", "task_node", "upstream", "walk", "flag_setting", "rate_setting",
-           "whole_setting", "any_through"]
+           "whole_setting", "any_through", "node_type"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 
 

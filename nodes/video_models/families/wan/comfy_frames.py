@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, PackTranslation, finite
 
+from .comfy_svi_ways import refine_of, sampler_behind
+
 # node type -> (its start image input, the inputs between, its end image input)
 FRAMES = {
     "WanFirstMiddleLastFrameToVideo": ("start_image", ("middle_image",), "end_image"),
@@ -34,7 +36,9 @@ PREV = ("prev_latent", "prev_samples")  # the latent of the pass before (a conti
 SIZE = ("width", "height", "length", "batch_size")  # each of these nodes' first four settings
 BATCHES = {"ImageBatchMulti": "image_", "ImageBatch": "image"}  # a batch of references taken apart, in order
 JOINS = {"ImageBatchExtendWithOverlap": ("source_images", "new_images"), "ImageBatch": ("image1", "image2")}
-PASS_ON = {"ColorMatch": "image_target", "ImageColorMatch+": "image", "Reroute": ""}  # on a pass's frames' way
+PASS_ON = {"ColorMatch": "image_target", "ImageColorMatch+": "image", "Reroute": "",  # on a pass's frames' way
+           "GetImageSizeAndCount": "image"}
+MATCHES = ("ColorMatch", "ImageColorMatch+")
 SAMPLED = ("SamplerCustomAdvanced", "SamplerCustom", "KSampler", "KSamplerAdvanced")
 MAX_PASSES = 64
 
@@ -52,16 +56,17 @@ class _Frames(PackTranslation):
         return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
 
     def steps(self) -> None:
-        passes = []
+        passes, self.ways, self.refined, self.shown = [], {}, {}, set()
         self.original = {n.id: n for n in self.wf.nodes.values() if self.is_pack(n)}  # as the file saved them
         for n in [n for n in self.wf.nodes.values() if self.is_pack(n) and n.enabled]:
             prev = next((n.links[k] for k in PREV if k in n.links), None)
             made = self.svi_pro(n) if n.cls == SVI_PRO else self.frames(n)
             if made is None or prev is None:
                 continue
-            src = self.wf.nodes.get(prev[0])
-            if src is not None and src.cls in SAMPLED:
-                passes.append((made, src))
+            src, behind = self.wf.nodes.get(prev[0]), sampler_behind(self.wf, prev)
+            if behind is not None:
+                passes.append((made, behind[0]))
+                self.ways[made.id] = behind[1]
             else:  # a latent of something else (a clip encoded): the take starts from its images alone
                 self.said.append(f"{self.name(made)}'s latent to continue from, given by "
                                  + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src else "a node")
@@ -196,18 +201,25 @@ class _Frames(PackTranslation):
     def chains(self, passes: list[tuple[CNode, CNode]]) -> None:
         """Each chain of passes continuing the one before (their prev latent from that pass's last sampler) read as
         the first pass's take made longer."""
-        after = {src.id: p for p, src in passes}  # an earlier pass's sampler -> the pass continuing its take
+        after, self.riders = {}, {}  # an earlier pass's sampler -> the pass continuing its take
+        for p, src in passes:
+            if self.samplers(p):
+                after[src.id] = p
+            else:  # conditioning alone (SVI's for a pass's refine): taken with the pass it continues
+                self.riders.setdefault(src.id, []).append(p)
         continuing = {p.id for p, _ in passes}
-        heads = [n for n in self.wf.nodes.values() if n.origin and n.id not in continuing
-                 and n.cls in ("WanImageToVideo", "WanFirstLastFrameToVideo")
-                 and (s := self.last_sampler(n)) is not None and s.id in after]
+        heads = [n for n in self.wf.nodes.values() if n.id not in continuing and n.enabled
+                 and n.cls in ("WanImageToVideo", "WanFirstLastFrameToVideo") and self.next_pass(n, after)]
         for first in heads:
-            chain, s = [first], self.last_sampler(first)
-            while s is not None and s.id in after and len(chain) < MAX_PASSES and after[s.id] not in chain:
-                chain.append(after[s.id])
-                s = self.last_sampler(chain[-1])
+            chain = [first]
+            while len(chain) < MAX_PASSES and (nxt := self.next_pass(chain[-1], after)) and nxt not in chain:
+                chain.append(nxt)
             if len(chain) > 1:
                 self.fold(chain)
+
+    def next_pass(self, p: CNode, after: dict) -> CNode | None:
+        """The pass continuing the take of pass ``p`` (from any of its samplers, the last first)."""
+        return next((after[s.id] for s in reversed(self.samplers(p)) if s.id in after), None)
 
     def samplers(self, p: CNode) -> list[CNode]:
         """The samplers that sample pass ``p``'s latent, in order (Wan 2.2's high- then low-noise expert)."""
@@ -215,6 +227,9 @@ class _Frames(PackTranslation):
         for _ in range(8):
             nxt = next((m for m in self.wf.nodes.values() if m.cls in SAMPLED and m.enabled
                         and tuple(m.links.get("latent_image", ("", -1))[:2]) == at), None)
+            if nxt is None and out and (r := refine_of(self.wf, out[-1])) is not None and r[0] not in out:
+                nxt = r[0]  # its whole take decoded, resized, encoded again and refined (the low-noise expert)
+                self.refined[nxt.id] = [m for m in r[1] if not m.cls.startswith("VAEDecode")]
             if nxt is None:
                 return out
             out.append(nxt)
@@ -236,6 +251,7 @@ class _Frames(PackTranslation):
             first.links = {k: v for k, v in first.links.items() if k not in ("end_image", "clip_vision_end_image")}
         later, prompts = [], []
         mine = {first.links[k][0] for k in ("positive", "negative") if k in first.links}
+        before = firsts
         for p in chain[1:]:
             prompts += [p.links[k][0] for k in ("positive", "negative") if k in p.links
                         and p.links[k][0] not in mine and p.links[k][0] not in prompts]
@@ -244,11 +260,15 @@ class _Frames(PackTranslation):
                                  "pass) is not taken: the pass is folded into the continued take")
             own = self.samplers(p)
             later += own
-            if own:
-                self.previews(own[-1], p)
+            riders = [r for s in before for r in self.riders.get(s.id, ()) if self.conditions(r, own)]
+            before = own
+            for a, b in (zip(own, firsts) if len(own) == len(firsts) else [(own[-1], head)] if own else []):
+                self.previews(a, p)
                 for slot in range(3):  # its take (and a SamplerCustom's denoised output) read as the first pass's
-                    self.rewire((own[-1].id, slot), (head.id, slot))
-            self.wf.taken.update({p.id} | {s.id for s in own})
+                    self.rewire((a.id, slot), (b.id, slot))
+            self.parts(p, own, riders)
+        for s in firsts:
+            self.first_decoders(s, first, len(chain))
         overlaps = self.joins(head)
         self.partial_joins(head)
         lengths = [self.wf.value(p, "length") for p in chain]
@@ -266,7 +286,7 @@ class _Frames(PackTranslation):
                                                          "frames": total})
         self.made["passes"] = "one continued take ('long take: continue')"
         self.said.append(
-            f"the {len(chain)} passes ({names}) each continue the take of the one before from its latent: Studio makes "
+            f"the {len(chain)} passes ({names}) each continue the take of the one before: Studio makes "
             f"them one continued take of {total} frames ('long take: continue', 'window' {int(lengths[0])}), each "
             "window after the first starting from the last frame of the one before (its start image), with the first "
             f"pass's prompt, samplers and settings; the later passes' own prompts "
@@ -280,6 +300,62 @@ class _Frames(PackTranslation):
             self.said.append(f"the passes' frames are joined in ComfyUI over {', '.join(str(o) for o in overlaps)} "
                              "blended frames: Studio's windows share one frame, the colour of each held to the one "
                              "before")
+
+    def parts(self, p: CNode, own: list[CNode], riders: list[CNode]) -> None:
+        """Later pass ``p``'s own nodes taken (its samplers, the SVI nodes conditioning its refine, the steps on its
+        frames' way that feed nothing else), each said."""
+        steps = [m for s in own for m in self.refined.get(s.id, ())] + [
+            m for x in [p] + riders for m in self.ways.get(x.id, ()) if not m.cls.startswith("VAEDecode")]
+        for _ in range(len(steps)):  # those feeding only the pass's own nodes
+            inside = {p.id} | {m.id for m in steps} | {s.id for s in own} | {r.id for r in riders}
+            steps = [m for m in steps if all(c.id in inside for c in self.consumers(m))]
+        for r in riders:
+            self.said.append(f"{self.name(r)} makes the conditioning of pass {self.name(p)}'s refine from the take of "
+                             "the pass before: not taken, the pass being folded into the continued take")
+        self.wf.taken.update({p.id} | {s.id for s in own} | {m.id for m in steps} | {r.id for r in riders})
+        guiders = [g for s in own if "guider" in s.links and (g := self.wf.nodes.get(s.links["guider"][0])) is not None
+                   and all(c.id in self.wf.taken for c in self.consumers(g))]
+        if guiders:
+            self.wf.taken.update(g.id for g in guiders)
+            self.said.append(f"the guiders of pass {self.name(p)}'s samplers ("
+                             + ", ".join(f"'{g.title or g.shown_cls}' ({g.shown_cls}, #{g.id}"
+                                         + (f": cfg {v}" if (v := self.wf.value(g, "cfg")) is not None else "") + ")"
+                                         for g in guiders)
+                             + ") are not taken with them: the continued take is guided as its first pass")
+        if steps:
+            self.said.append(f"the steps on the way from the pass before to pass {self.name(p)} and within it ("
+                             + ", ".join(f"'{m.title or m.shown_cls}' ({m.shown_cls}, #{m.id})" for m in steps)
+                             + ") are not applied: the pass is folded into the continued take")
+
+    def consumers(self, n: CNode) -> list[CNode]:
+        return [m for m in self.wf.nodes.values() if any(v[0] == n.id for v in m.links.values())]
+
+    def conditions(self, r: CNode, own: list[CNode]) -> bool:
+        """SVI node ``r``'s conditioning reaches one of samplers ``own`` (directly or through its guider)."""
+        for s in own:
+            g = self.wf.nodes.get(s.links["guider"][0]) if "guider" in s.links else s
+            if g is not None and any(g.links.get(k, ("",))[0] == r.id for k in ("positive", "negative")):
+                return True
+        return False
+
+    def first_decoders(self, s: CNode, first: CNode, passes: int) -> None:
+        """The decoders of the first pass's take whose frames go elsewhere than through reroutes and pass-throughs,
+        said: they decode the whole continued take here."""
+        for m in self.consumers(s):
+            if m.cls.startswith("VAEDecode") and m.id not in self.shown and self.elsewhere(m):
+                self.said.append(f"'{m.title or m.shown_cls}' ({m.shown_cls}, #{m.id}) decodes the frames of the first "
+                                 f"pass {self.name(first)} alone in ComfyUI: here it decodes the whole continued take of "
+                                 f"the {passes} passes (what it feeds shows the whole take)")
+
+    def elsewhere(self, n: CNode, depth: int = 0) -> bool:
+        """``n``'s frames reach a node other than a join of the passes (through reroutes and pass-throughs) or a
+        later pass's taken node: a preview or a save of the first pass alone."""
+        for c in self.consumers(n):
+            if c.id in self.wf.taken or c.cls in JOINS:
+                continue
+            if c.cls not in PASS_ON or (depth < 16 and self.elsewhere(c, depth + 1)):
+                return True
+        return False
 
     def saved(self, p: CNode) -> list:
         """The settings a translated node's pack node saved (its mode among them: 'SVI')."""
@@ -300,6 +376,7 @@ class _Frames(PackTranslation):
         for m in self.wf.nodes.values():
             got = m.links.get("samples") or m.links.get("latents")
             if m.cls.startswith("VAEDecode") and got is not None and got[0] == s.id:
+                self.shown.add(m.id)
                 self.said.append(f"'{m.title or m.shown_cls}' ({m.shown_cls}, #{m.id}) decodes the frames of pass "
                                  f"{self.name(p)} alone in ComfyUI: here it decodes the whole continued take (what it "
                                  "feeds, a preview or a save of that pass, shows the whole take)")
@@ -312,7 +389,8 @@ class _Frames(PackTranslation):
             if ports is None or j.id in self.wf.taken or not j.enabled or not all(k in j.links for k in ports):
                 continue
             sides = [self.decoded(j.links[k]) for k in ports]
-            if any(x is not None and x[0] == head.id for x in sides) and sides[0] != sides[1]:
+            if any(x is not None and x[0] == head.id for x in sides) and \
+                    not (sides[0] is not None and sides[1] is not None and sides[0][0] == sides[1][0]):
                 other = self.wf.nodes.get(j.links[ports[sides[0] is not None and sides[0][0] == head.id]][0])
                 self.said.append(f"'{j.title or j.shown_cls}' ({j.shown_cls}, #{j.id}) joins the continued take to "
                                  + (f"the frames of '{other.title or other.shown_cls}' ({other.shown_cls}, #{other.id})"
@@ -358,12 +436,12 @@ class _Frames(PackTranslation):
                 if ports is None or j.id in self.wf.taken or not all(k in j.links for k in ports):
                     continue
                 a, b = (self.decoded(j.links[k]) for k in ports)
-                if a is not None and a == b and a[0] == head.id:
+                if a is not None and b is not None and a[0] == b[0] == head.id:
                     hit = j
                     break
             if hit is None:
                 return overlaps
-            matches = [m for m in self.between(hit) if m.cls in PASS_ON and m.cls != "Reroute"]
+            matches = [m for m in self.between(hit) if m.cls in MATCHES]
             if matches:
                 self.said.append(f"the colour match{'es' if len(matches) > 1 else ''} on the passes' frames ("
                                  + ", ".join(f"'{m.title or m.shown_cls}' ({m.shown_cls}, #{m.id})" for m in matches)
