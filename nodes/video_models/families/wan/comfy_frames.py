@@ -262,10 +262,10 @@ class _Frames(PackTranslation):
             later += own
             riders = [r for s in before for r in self.riders.get(s.id, ()) if self.conditions(r, own)]
             before = own
-            for a, b in (zip(own, firsts) if len(own) == len(firsts) else [(own[-1], head)] if own else []):
-                self.previews(a, p)
+            for mine_s, first_s in (zip(own, firsts) if len(own) == len(firsts) else [(own[-1], head)] if own else []):
+                self.previews(mine_s, p)
                 for slot in range(3):  # its take (and a SamplerCustom's denoised output) read as the first pass's
-                    self.rewire((a.id, slot), (b.id, slot))
+                    self.rewire((mine_s.id, slot), (first_s.id, slot))
             self.parts(p, own, riders)
         for s in firsts:
             self.first_decoders(s, first, len(chain))
