@@ -48,7 +48,9 @@ def ensure_ray(workers: int, address: str | None = None, resources: dict | None 
         if address:
             ray.init(address=address, **kw)
         else:
-            ray.init(num_cpus=workers, resources=resources, **kw)
+            # 'local': a Ray of its own here, never the Ray another process runs on this machine (ray.init() alone
+            # joins the latest one its temp folder names, and refuses num_cpus there)
+            ray.init(address="local", num_cpus=workers, resources=resources, **kw)
     except ConnectionError as e:
         raise StudioError(f"cannot reach the Ray cluster at {address}: {e}") from None
     return ray
