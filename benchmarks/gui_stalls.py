@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -67,11 +66,8 @@ def main() -> int:
                     help="the walk starts as the window shows, its warm-up (node modules, the engine) still to come")
     ap.add_argument("--sync", action="store_true", help="the node checks on the GUI thread, as before issue 116")
     args = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="studio-stalls-")
-    for k, sub in (("STUDIO_PROJECT_DIR", "project"), ("STUDIO_CACHE_DIR", "cache"),
-                   ("STUDIO_CONFIG_DIR", "config"), ("XDG_DATA_HOME", "data")):
-        os.environ[k] = os.path.join(tmp, sub)
-    os.environ["HF_HUB_CACHE"] = os.path.join(tmp, "no-hf-cache")
+    from benchmarks.child_env import own_folders
+    tmp = own_folders("studio-stalls-")
     os.environ["STUDIO_MODELS"] = os.path.join(tmp, "models")
     stand_in_models(os.environ["STUDIO_MODELS"], args.clutter)
     app = QApplication.instance() or QApplication([])

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -79,11 +78,8 @@ def main() -> int:
                     help="print the GUI thread's Python stack whenever it has not ticked for MS ms")
     ap.add_argument("--workflow", default="video_wan2_2_14B_i2v", help="the ComfyUI workflow converted")
     args = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="studio-stalls-run-")
-    for k, sub in (("STUDIO_PROJECT_DIR", "project"), ("STUDIO_CACHE_DIR", "cache"),
-                   ("STUDIO_CONFIG_DIR", "config"), ("XDG_DATA_HOME", "data")):
-        os.environ[k] = os.path.join(tmp, sub)
-    os.environ["HF_HUB_CACHE"] = os.path.join(tmp, "no-hf-cache")
+    from benchmarks.child_env import own_folders
+    tmp = own_folders("studio-stalls-run-")
     models = args.models
     if not models:
         from benchmarks.bench_gui_stall_template import tiny_models_for
