@@ -5,6 +5,7 @@ as 'not taken'; InfiniteTalk's rate (25 fps) said where the workflow writes anot
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
+from tests.convert.test_comfy_conditioned import _talk_v2v
 from tests.convert.test_comfy_wrappers import UI, _nodes
 
 
@@ -101,28 +102,15 @@ def test_an_image_strength_studio_keeps_is_not_said_as_not_taken():
 
 
 def _talk(fps) -> dict:
-    return {
-        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
-                                                     "weight_dtype": "default"}},
-        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan"}},
-        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
-        "4": {"class_type": "ModelPatchLoader", "inputs": {"name": "wan2.1_infiniteTalk_single_fp16.safetensors"}},
-        "5": {"class_type": "AudioEncoderLoader", "inputs": {"audio_encoder_name": "wav2vec2_base_fp16.safetensors"}},
-        "6": {"class_type": "LoadAudio", "inputs": {"audio": "voice.wav"}},
-        "7": {"class_type": "AudioEncoderEncode", "inputs": {"audio_encoder": ["5", 0], "audio": ["6", 0]}},
-        "8": {"class_type": "CLIPTextEncode", "inputs": {"text": "a man talks", "clip": ["2", 0]}},
-        "9": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
-        "10": {"class_type": "LoadImage", "inputs": {"image": "face.png"}},
-        "12": {"class_type": "WanInfiniteTalkToVideo", "inputs": {
-            "mode": "single_speaker", "width": 640, "height": 640, "length": 81, "motion_frame_count": 9,
-            "audio_scale": 1.0, "model": ["1", 0], "model_patch": ["4", 0], "positive": ["8", 0],
-            "negative": ["9", 0], "vae": ["3", 0], "audio_encoder_output_1": ["7", 0], "start_image": ["10", 0]}},
-        "14": {"class_type": "KSampler", "inputs": {
-            "seed": 1, "steps": 6, "cfg": 1.0, "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0,
-            "model": ["12", 0], "positive": ["12", 1], "negative": ["12", 2], "latent_image": ["12", 3]}},
-        "15": {"class_type": "VAEDecode", "inputs": {"samples": ["14", 0], "vae": ["3", 0]}},
-        "16": {"class_type": "CreateVideo", "inputs": {"fps": fps, "images": ["15", 0], "audio": ["6", 0]}},
-        "17": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "talk", "video": ["16", 0]}}}
+    """InfiniteTalk from a still (its image to video) written by CreateVideo at ``fps``: the v2v graph of
+    test_comfy_conditioned with its clip made a picture."""
+    wf = _talk_v2v()
+    del wf["11"], wf["13"]
+    wf["10"] = {"class_type": "LoadImage", "inputs": {"image": "face.png"}}
+    wf["12"]["inputs"].update(width=640, height=640, start_image=["10", 0])
+    wf["14"]["inputs"].update(denoise=1.0, latent_image=["12", 3])
+    wf["16"]["inputs"]["fps"] = fps
+    return wf
 
 
 def test_infinitetalk_says_the_workflows_other_rate_where_it_makes_its_own():
