@@ -34,3 +34,33 @@ def test_a_warm_decode_from_a_cold_one_is_scaled_by_the_machines_ratio_and_says_
     monkeypatch.setattr(foresee_time, "SAMPLED_HERE", set())
     got = foresee_time.foresee(mine, asked, "cpu x2")
     assert got.decode == 8.0 and "warm:" not in got.words()
+
+
+def test_the_running_estimate_of_a_warm_run_scales_the_cold_decode(monkeypatch, tmp_path):
+    """After the first step of a warm run with only the cold record: the decode to come is the cold one's x the
+    factor (the time left had kept the cold decode whole)."""
+    from types import SimpleNamespace
+
+    import pytest
+
+    from nodes.video_models.estimates import times, warm_decode
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))  # no records: the guess
+
+    class Ctx:
+        params = {"steps": 4}
+
+        def note(self, *a, **k):
+            pass
+
+        info = note
+
+    def clock(sampled):
+        ref = SimpleNamespace(path=str(tmp_path / "wan"), variant="Wan", memory="gpu", dtype="fp32",
+                              fam=SimpleNamespace(title="Wan", denoiser="transformer"),
+                              shared=SimpleNamespace(sampled=sampled))
+        c = times.RunClock(Ctx(), ref, "cpu", (16, 16), 5, 1, 4, pipe=object())
+        c.records = [dict(COLD, pixels=c.pixels, before=0.0)]
+        return c.whole_after_step(2.0, c.node_t0 + 1.0, early=False)[0]
+
+    assert clock(True) == pytest.approx(1.0 + 2.0 * 4 + 8.0 * warm_decode.GUESS)  # warm: told from the cold one
+    assert clock(False) == pytest.approx(1.0 + 2.0 * 4 + 8.0)  # cold, as the cold one
