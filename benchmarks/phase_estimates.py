@@ -49,7 +49,14 @@ models dropped by earlier runs were collected by a full collection of 0.3-1.0 s 
 ran then (seen with gc callbacks: LTX-Video's first encode 0.84 s, 0.13 s in the run before; Wan's third load took
 0.67-1.36 s in four of six runs, 0.13-0.19 s in the others); with the estimates above and that script, worst 2.47x,
 4.31x, 4.25x, 4.60x at load average 2-4, the misses in loads and encodes. The same work
-swung run 2 to 3 up to 1.35x and 1.82x under 0.1 s, 1.19x and 1.49x over it (benchmarks/results/phase_estimates/)."""
+swung run 2 to 3 up to 1.35x and 1.82x under 0.1 s, 1.19x and 1.49x over it (benchmarks/results/phase_estimates/).
+2026-11-29 (decodewarm: a warm run's decode told from a cold first run alone, x the machine's warm / cold decode
+ratio, else x0.90 said as a guess: estimates/warm_decode.py), after a check at load 1.3 had Wan's run-2 decode 4.14x
+(said from run 1's cold 208 ms, took 50 ms): the warm / cold decode over 8 runs 0.24-1.25, median 0.92, Wan's
+cold -> warm 86 -> 58, 48 -> 49, 39 -> 30, 55 -> 38 ms in the next four (the 4.14x not seen again: the machine's, not
+a first use); three runs at load average 2.4-2.8: every run-2 decode within 2x or its bound met, worst per family
+Wan 3.39x, 2.15x, 2.54x (run 3's steps, decode, load: the same work's swing from run 2), LTX-Video met, 2.35x (run
+3's load), met, Framepack 1.96x, 2.17x, 1.23x (run 2's loads) (phase_estimates_threads1_decode.txt)."""
 from __future__ import annotations
 
 import os

@@ -6,8 +6,8 @@ scaled to the run asked for; no table of card speeds.
 * foresee_time.py: a generator node's time before F5: this model's runs, else its family's, a kin's, or other
   families' scaled by cross_scale.py (a step by its multiply-adds over the tokens its folder's configs say:
   step_shape.py; a decode by its VAE's counted work: vae_work.py, decode_cost.py);
-* times.py: the record each run writes, and the running estimate of a run under way; warm_scale.py: a warm run
-  told from a cold first run alone;
+* times.py: the record each run writes, and the running estimate of a run under way; warm_scale.py and warm_decode.py: a
+  warm run's encode and decode told from a cold first run alone;
 * peaks.py: the run's memory peak on a CUDA card; take_time.py: a long take's plan, refused in words when hours.
 
 What differs between families comes from the family's declared Cost (base/capabilities.py: how its step grows,

@@ -32,7 +32,7 @@ from .cross_scale import crossed_phases, encoding, grid
 from .phases import has_phases, step_exponent
 from .reads import COURTESY, as_the_loader, sane_configs
 from .records import nearest_and_far
-from . import warm_load, warm_scale
+from . import warm_decode, warm_load, warm_scale
 from .short_phase import said as _said
 from ..base.warm_files import reload_of
 from .step_shape import folder_shape
@@ -104,6 +104,7 @@ class Foreseen:
     prompt_cached: bool = False  # its prompts come from the prompt-embedding cache: the text encoder does not run
     warmed: str = ""     # a warm run's encode told from a cold first run: how (warm_scale.words)
     load_warmed: str = ""  # a reload told from a first load, or a first from a reload: how (warm_load.words)
+    decode_warmed: str = ""  # a warm run's decode told from a cold first run: how (warm_decode.words)
 
     @property
     def run(self) -> float:
@@ -121,7 +122,7 @@ class Foreseen:
         # a phase under short_phase.SHORT said as a bound ('under 0.1 s'): its figure would be the machine's noise
         return (f"time: about {fmt_duration(self.run)}{', a rough guess' if self.rough else ''} "
                 f"({load}; {'encode ' + _said(self.encode) + cached + ' · ' if self.encode >= 0.05 or cached else ''}"
-                f"{self.total_steps} steps {_said(self.steps)} · decode {_said(self.decode)}"
+                f"{self.total_steps} steps {_said(self.steps)} · decode {_said(self.decode)}{self.decode_warmed}"
                 f"{' (sound ' + _said(self.sound) + ')' if self.sound >= 0.05 else ''}; {self.basis})")
 
 
@@ -203,10 +204,13 @@ def foresee(data: dict, asked: Asked, where: str | None = None) -> Foreseen | No
         got = _foresee_from(same or runs, tier, data, asked, prompts)
         if same or cold:
             return got
-        # a warm run told from the cold first run alone: what runs before its first step scaled (warm_scale.py)
+        # a warm run told from the cold first run alone: what runs before its first step scaled (warm_scale.py),
+        # and its decode (warm_decode.py: the cold one paid the VAE's first use)
         scale, measured = warm_scale.factor(data, runs[0][0][2])
+        d_scale, d_measured = warm_decode.factor(data, runs[0][0][2])
         return replace(got, other=got.other - got.encode * (1 - scale), encode=got.encode * scale,
-                       warmed=warm_scale.words(scale, measured))
+                       warmed=warm_scale.words(scale, measured), decode=got.decode * d_scale,
+                       sound=got.sound * d_scale, decode_warmed=warm_decode.words(d_scale, d_measured))
     return _foresee_from(runs, tier, data, asked)
 
 

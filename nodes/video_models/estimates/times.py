@@ -497,7 +497,11 @@ class RunClock:
             return total + self.windows * dec, f"decoding about {_fmt(dec)}{' a window' if self.windows > 1 else ''}"
         near = min(reversed(recs), key=lambda r: abs(math.log(self.pixels / r["pixels"])))
         ratio = self.pixels / near["pixels"]
-        total += (self.windows - 1) * near["encode"] + self.windows * (near["decode"] + near["other"]) * ratio
+        decode = near["decode"]
+        if near.get("cold") and not self.cold:  # a warm run from the cold record alone: its decode scaled (warm_decode)
+            from .warm_decode import factor
+            decode *= factor(load(), self.key.split("|")[2])[0]
+        total += (self.windows - 1) * near["encode"] + self.windows * (decode + near["other"]) * ratio
         return total, "decoding included"
 
     def _decode_seconds(self, per_step: float) -> float | None:
