@@ -67,9 +67,11 @@ class Checker(QObject):
 
     def show(self, nid: str, checks: list, est: str | None) -> None:
         win = self.win
+        same = nid in self.seen and self.seen[nid] == checks and self.timed.get(nid) == est
         self.seen[nid], self.timed[nid] = checks, est
-        win.canvas.badges.set_check(nid, checks)
-        win.canvas.badges.set_estimate(nid, est)
+        if not same:  # a selection asks again: the same answer redraws nothing on the canvas
+            win.canvas.badges.set_check(nid, checks)
+            win.canvas.badges.set_estimate(nid, est)
         if nid == win.properties.node_id:
             win.properties.set_checks(checks)
             win.properties.set_estimate(est)
@@ -150,6 +152,7 @@ def bind(win: WindowApi) -> None:
     # the node modules loaded off the GUI thread: the times a node tells once its module is there
     # (the loader outlives a window closed meanwhile: its checker may be gone by then)
     win.engine_loader.loaded.connect(lambda *_: c.later(everything=True) if shiboken6.isValid(c) else None)
+    win.properties.known = lambda nid: (c.seen.get(nid, []), c.timed.get(nid))  # shown with the node at once
     win.check_now = c.check_now  # tests, and before a screenshot
     win.checks_pending = c.waiting
     pool = c.pool
