@@ -22,8 +22,8 @@ from studio.ui.text import breakable, escape_html
 from studio.ui.wrap_label import WrapLabel
 
 
-FIRST_ROWS = 10  # the fields made at once when a node is shown: more than the panel shows at 1024x700
-ROWS_A_TURN = 6  # then this many an event-loop turn
+FIRST_ROWS = 4  # the fields made at once when a node is shown: the first turn stays short (issue 116)
+ROWS_A_TURN = 4  # then this many an event-loop turn
 
 
 class _WheelToScroll(QObject):
