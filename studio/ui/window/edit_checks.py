@@ -67,11 +67,9 @@ class Checker(QObject):
 
     def show(self, nid: str, checks: list, est: str | None) -> None:
         win = self.win
-        same = nid in self.seen and self.seen[nid] == checks and self.timed.get(nid) == est
         self.seen[nid], self.timed[nid] = checks, est
-        if not same:  # a selection asks again: the same answer redraws nothing on the canvas
-            win.canvas.badges.set_check(nid, checks)
-            win.canvas.badges.set_estimate(nid, est)
+        win.canvas.badges.set_check(nid, checks)
+        win.canvas.badges.set_estimate(nid, est)
         if nid == win.properties.node_id:
             win.properties.set_checks(checks)
             win.properties.set_estimate(est)
