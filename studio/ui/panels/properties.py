@@ -209,6 +209,8 @@ class PropertiesPanel(QWidget):
             self._more.stop()
             with app_filters.paused():
                 self._fields_made(self._pending)
+                for kind in (QEvent.PolishRequest, QEvent.LayoutRequest):  # laid out too, as a turn's fields are
+                    QApplication.sendPostedEvents(None, kind)
 
     def _more_fields(self) -> None:
         """The next ROWS_A_TURN fields (a node of 31 settings stalled the window 100-480 ms making them at once:
