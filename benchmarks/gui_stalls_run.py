@@ -11,6 +11,12 @@ Preview and the graph added as a job, run to its end. A 5 ms QTimer heartbeat re
 ticks (bench_gui_stall.Probe); each task's longest gap is reported, with the load average.
 
     .venv/bin/python benchmarks/gui_stalls_run.py [--models DIR] [--template text_to_video_pretrained]
+
+Measured on the shared 2-core machine at load 3.7-5.4 (benchmarks/results/gui_stalls_run_2026-11-29.txt, stall2):
+selecting the converted Wan 2.2 14B workflow's Load Video Model (4 warnings) 161.9 ms before -> 45-119 ms in the walk
+(alone, 5 times each at load 3.8: median 132 -> 37 ms); the template browser up in 0.11-0.21 s, its task 88-179 ms;
+the walk's longest 114.5 ms at load 3.8 and 208-224 ms at load 5 ("F5 to resume", the run's thread decoding the kept
+latents: 178 ms before, 26.6 ms at load 3.8), where before it was 193.8 ms (the queued job's run) at load 5.
 """
 from __future__ import annotations
 

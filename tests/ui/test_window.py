@@ -432,7 +432,7 @@ def test_mouse_wheel_over_the_properties_scrolls_them_and_changes_no_value(qtbot
     qtbot.wait(50)
     combo = panel.editors["model"].combo
     bar = panel.scroll.verticalScrollBar()
-    assert bar.maximum() > 0
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=3000)  # its fields made (a few a turn) and laid out
     before, pos0 = combo.currentText(), bar.value()
 
     def wheel(w):

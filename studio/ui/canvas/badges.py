@@ -46,6 +46,8 @@ class RunBadges:
     def set_check(self, nid: str, said: list) -> None:
         """What the node will not do as set (studio.engine.edit_checks), under it until its next run
         says otherwise: '⚠ ...' in amber (a warning) or red (it would not run), all of it in its tooltip."""
+        if list(said) == self._checks.get(nid, []):
+            return  # the same again (a selection asks anew): nothing to redraw
         if said:
             self._checks[nid] = list(said)
         else:
@@ -55,6 +57,8 @@ class RunBadges:
     def set_estimate(self, nid: str, words: str | None) -> None:
         """The node's time before a run ('time: about 2 min (load ..., 25 steps ..., decode ...)'), under it while it
         has not run (or its result is stale) and nothing is wrong with it, whole in its tooltip."""
+        if (words or "") == self._estimates.get(nid, ""):
+            return
         if words:
             self._estimates[nid] = words
         else:

@@ -168,6 +168,7 @@ class StatusItem(QGraphicsItem):
         self.color = TEXT_COLOR
         self.progress: float | None = None
         self.max_lines = STATUS_LINES
+        self._laid: tuple = (None, [])  # (text, width, max_lines) -> its lines: boundingRect asks on every repaint
         self.setZValue(parent.zValue() + 1)
         self.setAcceptedMouseButtons(Qt.NoButton)
         self.setAcceptHoverEvents(True)  # for the tooltip
@@ -190,8 +191,14 @@ class StatusItem(QGraphicsItem):
         '/'), at most ``max_lines``, the last elided."""
         if not self.text:
             return []
-        fm = QFontMetrics(self.font())
         width = int(self.text_width())
+        key = (self.text, width, self.max_lines)
+        if self._laid[0] != key:  # laid out once per text and width (a selection repainted each node's: 15-40 ms)
+            self._laid = (key, self._lay_out(width))
+        return list(self._laid[1])
+
+    def _lay_out(self, width: int) -> list[str]:
+        fm = QFontMetrics(self.font())
         lines, cur = [], ""
         pieces = [(p, glue) for w in self.text.split() for p, glue in _pieces(w, fm, width)]
         for i, (w, glue) in enumerate(pieces):

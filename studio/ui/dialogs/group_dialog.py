@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
 from studio.core.graph import Graph
 from studio.ui.text import shorten
 from studio.ui.dialogs.sizing import resize_fitted
+from studio.ui.whole_text import follow
 
 PARAM_ROLE = Qt.UserRole + 1
 
@@ -31,7 +32,7 @@ class GroupDialog(QDialog):
         self.graph, self.ids = graph, [i for i in graph.nodes if i in set(ids)]
         lay = QVBoxLayout(self)
         form = QFormLayout()
-        self.title_edit = QLineEdit("Group", self)
+        self.title_edit = follow(QLineEdit("Group", self))  # a long title typed: whole in its tooltip
         self.title_edit.selectAll()
         form.addRow("Title", self.title_edit)
         ins, outs = crossing_ports(graph, self.ids)
@@ -102,6 +103,7 @@ class GroupEditor(QDialog):
         lay = QVBoxLayout(self)
         self.breadcrumb = QLabel(f"{crumbs}  ›  <b>{grp.label}</b>  <span style='color:#888'>(group {group_id}; "
                                  "Ctrl+Z undoes inside; OK applies it as one step)</span>", self)
+        self.breadcrumb.setToolTip(f"{crumbs} › {grp.label} (group {group_id})")  # a long name cut: whole here
         lay.addWidget(self.breadcrumb)
         split = QSplitter(Qt.Horizontal, self)
         self.canvas = Canvas(self.doc, self)

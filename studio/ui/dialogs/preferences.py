@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpin
 from studio.core import settings as S
 from studio.core.project import default_project_dir
 
+from studio.ui.whole_text import follow, follow_items
+
 MENU_PATH = "Edit > Preferences…"  # where the models error and the README send the user
 
 
@@ -31,13 +33,14 @@ def _clean(path: str) -> str:
 class FolderField(QWidget):
     """A folder: a line edit and a Browse… button."""
 
-    def __init__(self, text: str, placeholder: str, caption: str, parent=None):
+    def __init__(self, text: str, placeholder: str, caption: str, parent=None, note: str = ""):
         super().__init__(parent)
         self.caption = caption
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.edit = QLineEdit(text, self)
         self.edit.setPlaceholderText(placeholder)
+        follow(self.edit, note)  # the whole folder in its tooltip (after what it is for): a long one is cut at 1024x700
         self.edit.setMinimumWidth(260)
         self.browse = QPushButton("Browse…", self)
         self.browse.clicked.connect(self._browse)
@@ -64,6 +67,7 @@ class FolderList(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.list = QListWidget(self)
+        follow_items(self.list)  # each folder whole in its tooltip
         self.list.addItems(folders)
         self.list.setMinimumHeight(48)
         self.list.setMaximumHeight(96)  # a few folders; it scrolls beyond (the dialog fits 1024x700)
@@ -137,10 +141,10 @@ class PreferencesDialog(QDialog):
         form.addRow("Models folder", self.models_dir)
         self.extra_dirs = FolderList(s["extra_dirs"], "Add a folder of models", models)
         form.addRow("Extra folders", self.extra_dirs)
-        self.comfyui_dir = FolderField(s["comfyui_dir"], "a ComfyUI folder (optional)", "ComfyUI folder", models)
-        self.comfyui_dir.edit.setToolTip("ComfyUI's folder: its models/ (diffusion_models or unet, text_encoders "
-                                         "or clip, vae, loras, clip_vision, checkpoints) and the folders its "
-                                         "extra_model_paths.yaml adds are searched too, read as they are")
+        self.comfyui_dir = FolderField(s["comfyui_dir"], "a ComfyUI folder (optional)", "ComfyUI folder", models,
+                                       note="ComfyUI's folder: its models/ (diffusion_models or unet, text_encoders "
+                                            "or clip, vae, loras, clip_vision, checkpoints) and the folders its "
+                                            "extra_model_paths.yaml adds are searched too, read as they are")
         form.addRow("ComfyUI folder", self.comfyui_dir)
         from studio.core.models import hf_cache_dir
         hf = hf_cache_dir()

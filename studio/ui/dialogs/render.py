@@ -16,6 +16,7 @@ from studio.core.errors import Cancelled
 from studio.ui.dialogs.open_output import open_or_view
 from studio.ui.worker import ThreadJob
 from studio.ui.dialogs.sizing import resize_fitted
+from studio.ui.whole_text import follow
 
 
 class RenderDialog(QDialog):
@@ -58,7 +59,7 @@ class RenderDialog(QDialog):
 
     def _add_output_row(self, form: QFormLayout, output: str | None) -> None:
         """The output file, with a browse button."""
-        self.output_edit = QLineEdit(output or self._default_output())
+        self.output_edit = follow(QLineEdit(output or self._default_output()))  # the whole path: the field shows its end
         browse = QPushButton("…")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()

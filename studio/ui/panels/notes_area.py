@@ -34,7 +34,8 @@ class NotesArea(QScrollArea):
     def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt's name
         if ev.type() in (QEvent.LayoutRequest, QEvent.Show, QEvent.Hide, QEvent.Resize):
             self.updateGeometry()
-        return super().eventFilter(obj, ev)
+        # the scroll area's own filter is for its inner widget (a label's events are not its business)
+        return super().eventFilter(obj, ev) if obj is self.inner else False
 
     def content_height(self) -> int:
         """The height the labels shown take at the width they have."""

@@ -6,8 +6,8 @@ import os
 import random
 from typing import Any, Callable
 
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QPoint, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPixmap, QRegion
 from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QSlider, QToolButton, QWidget)
 
@@ -220,6 +220,18 @@ class TextEditor(ParamEditor):
                 self.edit.setPlainText(str(value))
 
 
+def _scrolled(edit: QLineEdit) -> None:
+    """A line edit's text scrolled to its cursor, as a paint does, without painting the window: painted into a pixel
+    (repaint() painted the whole window, each path field of a node twice: 20-60 ms of a selection's stall)."""
+    if edit.isVisible():  # one not shown yet is scrolled when it shows (PathEditor.eventFilter)
+        if not _PIXEL:
+            _PIXEL.append(QPixmap(1, 1))
+        edit.render(_PIXEL[0], QPoint(), QRegion(0, 0, 1, 1))
+
+
+_PIXEL: list = []  # the pixel _scrolled paints into (made once an application is up)
+
+
 class PathEditor(StringEditor):
     """A path: its field shows the file's name (the start of the last part of the path when the
     field is narrower than the whole), the whole path in its tooltip."""
@@ -269,7 +281,7 @@ class PathEditor(StringEditor):
         if not self.edit.hasFocus():
             name = text.rstrip("/\\")
             self.edit.setCursorPosition(len(text))
-            self.edit.repaint()  # the field scrolls when painted: to the end first, then back to the name
+            _scrolled(self.edit)  # the field scrolls when painted: to the end first, then back to the name
             self.edit.setCursorPosition(max(name.rfind("/"), name.rfind("\\")) + 1)
 
     base_dir = staticmethod(os.getcwd)  # the panel sets: the graph's folder (or the project folder)

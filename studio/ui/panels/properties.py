@@ -22,8 +22,8 @@ from studio.ui.text import breakable, escape_html
 from studio.ui.wrap_label import WrapLabel
 
 
-FIRST_ROWS = 10  # the fields made at once when a node is shown: more than the panel shows at 1024x700
-ROWS_A_TURN = 6  # then this many an event-loop turn
+FIRST_ROWS = 4  # the fields made at once when a node is shown: the first turn stays short (issue 116)
+ROWS_A_TURN = 4  # then this many an event-loop turn
 
 
 class _WheelToScroll(QObject):
@@ -103,18 +103,29 @@ class PropertiesPanel(QWidget):
         ev.reset.connect(self._on_removed)
         doc.replaced.connect(lambda: self.show_node(None))
 
+    @staticmethod
+    def known(node_id: str) -> tuple[list, str | None]:
+        """What was last said of a node (its checks, its time), shown with it: the window's checker sets this."""
+        return [], None
+
     def set_checks(self, said: list) -> None:
         """Show what the shown node will not do as set: [(level, words)], errors red, warnings amber."""
         lines = [f"<span style='color:{'#ff6e6e' if lv == 'error' else '#e6b450'}'>⚠ {escape_html(breakable(w))}</span>"
                  for lv, w in said]
-        self.checks.setText("<br>".join(lines))
-        self.checks.setVisible(bool(lines))
+        text = "<br>".join(lines)
+        if text != self.checks.text():
+            self.checks.setText(text)
+        if self.checks.isHidden() == bool(lines):  # shown or hidden only when that changes: each is a new layout
+            self.checks.setVisible(bool(lines))
 
     def set_estimate(self, words: str | None) -> None:
         """Show how long the shown node will take, before a run ('time: about 2 min (load ..., 25 steps ...,
         decode ...; measured on ...)'); hidden when it has nothing to say."""
-        self.estimate.setText(breakable(words or ""))
-        self.estimate.setVisible(bool(words))
+        text = breakable(words or "")
+        if text != self.estimate.text():
+            self.estimate.setText(text)
+        if self.estimate.isHidden() == bool(words):
+            self.estimate.setVisible(bool(words))
 
     def show_node(self, node_id: str | None) -> None:
         """The node's notes and fields, made without the application's event filters (app_filters.py: each of the
@@ -132,8 +143,9 @@ class PropertiesPanel(QWidget):
             self._scroll_at[self.node_id] = self.scroll.verticalScrollBar().value()
         self.node_id = node_id
         self._graph = self.doc.graph  # the graph the editors were made for
-        self.set_checks([])
-        self.set_estimate(None)
+        said, est = self.known(node_id) if node_id is not None else ([], None)
+        self.set_checks(said)  # what is known of the node already, at once (not hidden, then shown again)
+        self.set_estimate(est)
         self._editors = {}
         self._pending, self._scroll_to = [], 0
         self._more.stop()
@@ -197,6 +209,8 @@ class PropertiesPanel(QWidget):
             self._more.stop()
             with app_filters.paused():
                 self._fields_made(self._pending)
+                for kind in (QEvent.PolishRequest, QEvent.LayoutRequest):  # laid out too, as a turn's fields are
+                    QApplication.sendPostedEvents(None, kind)
 
     def _more_fields(self) -> None:
         """The next ROWS_A_TURN fields (a node of 31 settings stalled the window 100-480 ms making them at once:

@@ -150,6 +150,7 @@ def bind(win: WindowApi) -> None:
     # the node modules loaded off the GUI thread: the times a node tells once its module is there
     # (the loader outlives a window closed meanwhile: its checker may be gone by then)
     win.engine_loader.loaded.connect(lambda *_: c.later(everything=True) if shiboken6.isValid(c) else None)
+    win.properties.known = lambda nid: (c.seen.get(nid, []), c.timed.get(nid))  # shown with the node at once
     win.check_now = c.check_now  # tests, and before a screenshot
     win.checks_pending = c.waiting
     pool = c.pool
