@@ -18,6 +18,7 @@ from ..tracing.roles import carries
 from ..tracing.sampling import SAMPLERS, Sampling, read_sampling
 from ..tracing.walks import loader_extras, model_file, sampler_chain, upstream
 from ..values.shown import listed, shown
+from .dual_text import dual_text, patch_only, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 
 
@@ -210,6 +211,9 @@ class ModelReading:
                 value = wf.value(dual, key)
                 if isinstance(value, str) and value.strip():
                     self.g.set_param(load, param, value)
+        if (lone := dual_text(wf, up, self.family_now)) is not None and dual is None:  # LTX-2.3's Gemma + projection
+            separate = True
+            said.append(second_file(wf, lone, self.family_now))
         en = getattr(self, "enhancer", None)
         for n in up:
             if n is dual or (en is not None and en.file and n is en.loader):
@@ -238,6 +242,11 @@ class ModelReading:
         role = _role(n, up)
         if role:
             said.append(role.format(value=value))
+            return
+        if what == "VAE" and (patch := patch_only(self.wf, n, up)) is not None:  # a preview's tiny VAE
+            said.append(f"VAE '{value}' of '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) is read by "
+                        f"'{patch.title or patch.shown_cls}' ({patch.shown_cls}, #{patch.id}) alone, a model patch "
+                        "Studio does not apply: not set on Load Video Model")
             return
         if separate and param in lp and isinstance(value, str) and value.strip():
             self.g.set_param(load, param, value)
