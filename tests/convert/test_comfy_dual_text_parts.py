@@ -69,3 +69,31 @@ def test_without_the_preview_the_video_vae_is_still_the_one_set():
     assert (load.params["text_encoder"], load.params["vae"]) == \
         ("gemma_3_12B_it.safetensors", "LTX23_video_vae_bf16.safetensors")
     assert "taeltx" not in _said(conv)
+
+
+def test_a_family_reading_separate_files_is_never_said_to_read_none():
+    """LTX-Video (whose separate files Load Video Model reads by CLIPLoader 'ltxv') fed by a DualCLIPLoader of
+    another type: the files are said not set, with the family's own way, not 'separate files are read for LTX-Video
+    only' as if it were another family's."""
+    doc = {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "ltx-video-2b-v0.9.1.safetensors",
+                                                     "weight_dtype": "default"}},
+        "2": {"class_type": "DualCLIPLoader", "inputs": {"clip_name1": "t5xxl_fp8_e4m3fn.safetensors",
+                                                         "clip_name2": "clip_l.safetensors", "type": "flux"}},
+        "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "a fox in snow", "clip": ["2", 0]}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "5": {"class_type": "EmptyLTXVLatentVideo", "inputs": {"width": 768, "height": 512, "length": 97, "batch_size": 1}},
+        "6": {"class_type": "KSampler", "inputs": {"model": ["1", 0], "positive": ["3", 0], "negative": ["4", 0],
+                                                   "latent_image": ["5", 0], "seed": 42, "steps": 30, "cfg": 1.0,
+                                                   "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0}},
+        "7": {"class_type": "VAELoader", "inputs": {"vae_name": "ae.safetensors"}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["6", 0], "vae": ["7", 0]}},
+        "9": {"class_type": "SaveAnimatedWEBP", "inputs": {"images": ["8", 0], "filename_prefix": "fox", "fps": 24.0,
+                                                           "lossless": False, "quality": 90, "method": "default"}},
+    }
+    conv = convert(doc, "fox")
+    assert [t["family"] for t in conv.tasks] == ["LTX-Video"]
+    said = _said(conv)
+    assert "separate files are read for" not in said
+    assert "VAE 'ae.safetensors': not set on Load Video Model, which reads LTX-Video's separate files where the " \
+           "prompts' text encoder comes from CLIPLoader of type 'ltxv'" in said

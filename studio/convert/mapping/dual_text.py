@@ -35,3 +35,15 @@ def patch_only(wf: Workflow, n: CNode, up: list[CNode]) -> CNode | None:
     m = readers[0]
     is_patch = any(in_type(m, k) == "MODEL" for k in m.links) and out_types(wf, m) == {"MODEL"}
     return m if is_patch else None
+
+
+def own_loaders(family: str | None) -> str:
+    """The text-encoder loaders whose files Load Video Model reads for ``family``, in words ('' where it reads none
+    or the family is not known)."""
+    m = families.lookup("by_title").get(family)
+    if m is None or family not in families.lookup("separate"):
+        return ""
+    ways = [f"CLIPLoader of type '{t}'" for t in m.text_types] + [f"DualCLIPLoader of type '{t}'" for t in
+                                                                   m.dual_types]
+    ways += list(families.family_hook(family, "text_loaders") or ())
+    return ", ".join(ways)

@@ -18,7 +18,7 @@ from ..tracing.roles import carries
 from ..tracing.sampling import SAMPLERS, Sampling, read_sampling
 from ..tracing.walks import loader_extras, model_file, sampler_chain, upstream
 from ..values.shown import listed, shown
-from .dual_text import dual_text, patch_only, second_file
+from .dual_text import dual_text, own_loaders, patch_only, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 
 
@@ -250,6 +250,10 @@ class ModelReading:
             return
         if separate and param in lp and isinstance(value, str) and value.strip():
             self.g.set_param(load, param, value)
+        elif ways := own_loaders(self.family_now):  # the family reads separate files, not by this workflow's loader
+            said.append(f"{what} '{value}': not set on Load Video Model, which reads {self.family_now}'s separate files "
+                        f"where the prompts' text encoder comes from {ways}; none does here, so it takes them from "
+                        "'base' (a diffusers folder of the same family)")
         else:
             said.append(f"{what} '{value}': Load Video Model takes it from 'base' (a diffusers folder "
                         "of the same family)" + ("" if separate or param not in lp else
