@@ -48,6 +48,7 @@ class Builder(Protocol):
     motion: dict  # generator input -> (Studio node id, output): tracks, a camera path
     keyframes: list[str]  # the keyframes' frames ('0', 'last', a number) of the output
     keyframe_strength: float | None
+    guide_strengths: list  # each keyframe guide's (strength, its words), where a family reads them (LTX-2's)
     pad: CNode | None  # an outpaint's ImagePadForOutpaint found on an intent input
     stage: dict | None  # a family's later stage read before the settings (Generator.stage), for its hooks
     made: dict  # a pipeline's samplers -> (generator id, its type id, its band, its Save node)

@@ -50,6 +50,7 @@ class BuilderBase:
         self.first_notes: list[str] = []  # the sentences said first
         self.keyframes: list[str] = []
         self.keyframe_strength: float | None = None
+        self.guide_strengths: list[tuple[float, str]] = []  # the keyframe guides' strengths, in words
         self.pad: CNode | None = None  # an outpaint's ImagePadForOutpaint
         self.unmade: set[str] = set()  # the generator's inputs the workflow gives but Studio cannot make (intent)
         self.unmade_from: dict[str, str | None] = {}  # such an input -> the node it starts from, in words (origins)

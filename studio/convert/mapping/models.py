@@ -18,6 +18,7 @@ from ..tracing.roles import carries
 from ..tracing.sampling import SAMPLERS, Sampling, read_sampling
 from ..tracing.walks import loader_extras, model_file, sampler_chain, upstream
 from ..values.shown import listed, shown
+from .dual_text import dual_text, own_loaders, patch_only, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 
 
@@ -210,6 +211,9 @@ class ModelReading:
                 value = wf.value(dual, key)
                 if isinstance(value, str) and value.strip():
                     self.g.set_param(load, param, value)
+        if (lone := dual_text(wf, up, self.family_now)) is not None and dual is None:  # LTX-2.3's Gemma + projection
+            separate = True
+            said.append(second_file(wf, lone, self.family_now))
         en = getattr(self, "enhancer", None)
         for n in up:
             if n is dual or (en is not None and en.file and n is en.loader):
@@ -239,8 +243,17 @@ class ModelReading:
         if role:
             said.append(role.format(value=value))
             return
+        if what == "VAE" and (patch := patch_only(self.wf, n, up)) is not None:  # a preview's tiny VAE
+            said.append(f"VAE '{value}' of '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) is read by "
+                        f"'{patch.title or patch.shown_cls}' ({patch.shown_cls}, #{patch.id}) alone, a model patch "
+                        "Studio does not apply: not set on Load Video Model")
+            return
         if separate and param in lp and isinstance(value, str) and value.strip():
             self.g.set_param(load, param, value)
+        elif ways := own_loaders(self.family_now):  # the family reads separate files, not by this workflow's loader
+            said.append(f"{what} '{value}': not set on Load Video Model, which reads {self.family_now}'s separate files "
+                        f"where the prompts' text encoder comes from {ways}; none does here, so it takes them from "
+                        "'base' (a diffusers folder of the same family)")
         else:
             said.append(f"{what} '{value}': Load Video Model takes it from 'base' (a diffusers folder "
                         "of the same family)" + ("" if separate or param not in lp else

@@ -12,6 +12,7 @@ from ..tracing.guiders import distilled_guidance, guider_of
 from ..tracing.prompts import prompt_text
 from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
 from ..values.shown import as_float, g4, shown
+from .folded_sizes import unread_sizes
 from .kinds import SEED_MAX
 
 
@@ -38,6 +39,9 @@ class SettingsReading:
         if latent is not None:
             w, h, frames = (wf.value(latent, k) for k in ("width", "height", "length"))
             frames = frames if frames is not None else wf.value(latent, "video_frames")  # SVD's
+            if line := unread_sizes(wf, latent, {"width": w, "height": h, "frames": frames}):
+                said.append(line)
+                self.out.log.append(f"{self.name}: {line}")
         if latent is not None and latent is self.maker and w is None and h is None and frames is None:
             said.append(f"the take's size and length come from ComfyUI's '{latent.title or latent.shown_cls}' "
                         f"({latent.shown_cls}, #{latent.id}), which Studio does not read: the generator's own are used "

@@ -14,6 +14,7 @@ from .comfy_enhance import enhance_stage, read_enhancer
 from .comfy_latent_passing import first_pass_first, latent_source
 from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
+from .comfy_strengths import keyframe_strength
 from .comfy_inpaint import painted_guide
 from .comfy_low_vram import low_vram
 from .comfy_sound_alone import TASKS as SOUND_ALONE
@@ -51,8 +52,7 @@ def _guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
     if line:
         said.append(line)
     b.keyframes.append(where)
-    if finite(strength):
-        b.keyframe_strength = float(strength)
+    keyframe_strength(b, n, at, strength, said)
 
 
 def _depth_control(b, n: CNode, inputs: dict, said: list[str]) -> None:
@@ -224,9 +224,7 @@ def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
         b.keyframes.append(where)
         if line:
             said.append(line)
-        v = strength[port]
-        if finite(v):
-            b.keyframe_strength = float(v)
+        keyframe_strength(b, n, at[port], strength[port], said)
     return LTX2 if ports else gen
 
 
@@ -264,7 +262,9 @@ def _guided_multi(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
         at = b.wf.value(n, f"num_guides.frame_idx_{i}")
         if at is None and len(raw) > 2 * i - 1:
             at = raw[2 * i - 1]
-        strength = raw[2 * i] if len(raw) > 2 * i else None
+        strength = b.wf.value(n, f"num_guides.strength_{i}")  # by name (an API file's), else by its place
+        if strength is None and len(raw) > 2 * i:
+            strength = raw[2 * i]
         one = CNode(n.id, n.cls, n.title, n.mode, {"frame_idx": at, "strength": strength}, {"image": n.links[port]},
                     n.pos, origin=n.origin)
         _guide(b, one, gen, inputs, said)

@@ -1,0 +1,49 @@
+"""Two part-file rules of Load Video Model, read by types: a dual text-encoder loader of a family's text type
+(ComfyUI's DualCLIPLoader of type 'ltxv' giving LTX-2.3's Gemma and its text projection), whose first file is the
+family's text encoder, and a VAE loader read by a model patch alone (a preview's tiny VAE), which is not the take's."""
+from __future__ import annotations
+
+from ..families import registry as families
+from ..reading.workflow import CNode, Workflow
+from ..tracing.roles import consumers, in_type, out_types
+
+
+def dual_text(wf: Workflow, up: list[CNode], family: str | None) -> CNode | None:
+    """The dual text-encoder loader upstream whose type is a family's text type, where the generator's family reads
+    separate files (None else): its first file is that family's text encoder."""
+    if not family or family not in families.lookup("separate"):
+        return None
+    types = families.lookup("text_types")
+    return next((n for n in up if n.cls == "DualCLIPLoader" and wf.value(n, "type") in types), None)
+
+
+def second_file(wf: Workflow, n: CNode, family: str) -> str:
+    """The sentence for a dual loader's second file, which Load Video Model does not read."""
+    first, second = wf.value(n, "clip_name1"), wf.value(n, "clip_name2")
+    return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s second file '{second}' (clip_name2) is not read: "
+            f"Load Video Model takes {family}'s text encoder as one file ('text_encoder': '{first}') and the rest "
+            "from the model file")
+
+
+def patch_only(wf: Workflow, n: CNode, up: list[CNode]) -> CNode | None:
+    """The model patch (a MODEL in and a MODEL out) that is the only reader of loader ``n`` among the output's nodes,
+    None where anything else reads it (a decoder, an encoder, an upsampler)."""
+    seen = {u.id for u in up}
+    readers = [m for m, _ in consumers(wf).get(n.id, ()) if m.id in seen]
+    if len(readers) != 1:
+        return None
+    m = readers[0]
+    is_patch = any(in_type(m, k) == "MODEL" for k in m.links) and out_types(wf, m) == {"MODEL"}
+    return m if is_patch else None
+
+
+def own_loaders(family: str | None) -> str:
+    """The text-encoder loaders whose files Load Video Model reads for ``family``, in words ('' where it reads none
+    or the family is not known)."""
+    m = families.lookup("by_title").get(family)
+    if m is None or family not in families.lookup("separate"):
+        return ""
+    ways = [f"CLIPLoader of type '{t}'" for t in m.text_types] + [f"DualCLIPLoader of type '{t}'" for t in
+                                                                   m.dual_types]
+    ways += list(families.family_hook(family, "text_loaders") or ())
+    return ", ".join(ways)

@@ -1,0 +1,39 @@
+"""The take's size wired from ComfyUI's GetImageSize (a node the builder folds into the latent) where the picture it
+measures is made by a step Studio cannot size when converting: said with the node it comes from, where the held-out
+re-judgement found it left 0 with no word (PawLogic's LTX-2 image + audio: 1920x1088 from a pack's resize)."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.test_comfy_dual_text_parts import _doc, _said
+from tests.convert.test_comfy_wrappers import _nodes
+
+
+def _sized(source: dict) -> dict:
+    doc = _doc(preview=False)
+    doc["20"] = source
+    doc["21"] = {"class_type": "GetImageSize", "inputs": {"image": ["20", 0]}}
+    doc["5"]["inputs"].update(width=["21", 0], height=["21", 1])
+    doc["22"] = {"class_type": "LoadImage", "inputs": {"image": "still.png"}}  # the start image, in place
+    doc["23"] = {"class_type": "LTXVImgToVideoInplace", "inputs": {"vae": ["6", 0], "image": ["22", 0],
+                                                                   "latent": ["5", 0], "strength": 1.0, "bypass": False}}
+    doc["9"]["inputs"]["video_latent"] = ["23", 0]
+    return doc
+
+
+def test_a_size_measured_from_a_loaded_picture_is_said_not_read():
+    doc = _sized({"class_type": "ImageScaleBy", "inputs": {"image": ["22", 0], "upscale_method": "lanczos",
+                                                           "scale_by": 0.5}})
+    conv = convert(doc, "lh")
+    gen = _nodes(conv, "video_models.ltx2")[0]
+    assert (gen.params["width"], gen.params["height"]) == (0, 0)
+    assert "'EmptyLTXVLatentVideo' (EmptyLTXVLatentVideo, #5)'s width and height come from 'GetImageSize' " \
+           "(GetImageSize, #21) (the size of what 'ImageScaleBy' (ImageScaleBy, #20) gives), whose value Studio " \
+           "cannot work out when converting: not read" in _said(conv)
+
+
+def test_a_size_worked_out_is_taken_and_not_said():
+    conv = convert(_sized({"class_type": "EmptyImage", "inputs": {"width": 640, "height": 384, "batch_size": 1,
+                                                                  "color": 0}}), "lh")
+    gen = _nodes(conv, "video_models.ltx2")[0]
+    assert (gen.params["width"], gen.params["height"]) == (640, 384)
+    assert "cannot work out when converting: not read" not in _said(conv)
