@@ -37,3 +37,16 @@ def test_a_size_worked_out_is_taken_and_not_said():
     gen = _nodes(conv, "video_models.ltx2")[0]
     assert (gen.params["width"], gen.params["height"]) == (640, 384)
     assert "cannot work out when converting: not read" not in _said(conv)
+
+
+def test_a_picture_resized_then_only_measured_gives_the_take_its_size_alone():
+    """The start image's loader feeds only a resize that GetImageSize measures (no image-to-video node): the take
+    is text to video with its size from a picture (takes/ledger._reaches follows the way past the resize), never
+    held as 'a video from image given to the sampler by EmptyLTXVLatentVideo'."""
+    doc = _sized({"class_type": "ImageScaleBy", "inputs": {"image": ["22", 0], "upscale_method": "lanczos",
+                                                           "scale_by": 0.5}})
+    del doc["23"]
+    doc["9"]["inputs"]["video_latent"] = ["5", 0]
+    conv = convert(doc, "lh")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.ltx2"] and not _nodes(conv, "io.load_image")
+    assert "(GetImageSize, #21) (the size of what 'ImageScaleBy' (ImageScaleBy, #20) gives)" in _said(conv)

@@ -184,9 +184,32 @@ def _conditioning(wf: Workflow, src: CNode, within: set[str], cons: dict[str, li
     return next((m for m in found if carries(m)), (unread or found or [None])[0])
 
 
-def _reaches(src: CNode, cons: dict[str, list[CNode]], within: set[str]) -> bool:
-    """``src`` gives something to a node of ``within`` other than a size reader."""
-    return any(m.id in within and m.cls not in SIZE_ONLY for m in cons.get(src.id, []))
+def _reaches(src: CNode, cons: dict[str, list[CNode]], within: set[str], memo: dict[str, bool]) -> bool:
+    """What ``src`` gives reaches the end of ``within`` (the sampler, the save) other than as a size: a way through
+    ``within`` not passing a size reader (a picture resized, then only measured by GetImageSize, gives the take its
+    size alone). ``memo``: each node's answer, kept for the other sources of the same ``within`` (linear)."""
+    return any(_gets_there(m, cons, within, memo) for m in cons.get(src.id, []) if m.id in within)
+
+
+def _gets_there(start: CNode, cons: dict[str, list[CNode]], within: set[str], memo: dict[str, bool]) -> bool:
+    """Whether ``start`` is on a way to the end of ``within`` with no size reader on it (memoised, iterative)."""
+    stack = [(start, False)]
+    while stack:
+        n, done = stack.pop()
+        if n.id in memo and not done:
+            continue
+        on = [x for x in cons.get(n.id, []) if x.id in within]
+        if n.cls in SIZE_ONLY:
+            memo[n.id] = False
+        elif not on:  # the end of the way
+            memo[n.id] = True
+        elif done:
+            memo[n.id] = any(memo.get(x.id, False) for x in on)
+        else:
+            memo[n.id] = False  # (while it is looked at: a loop reaches nothing through itself)
+            stack.append((n, True))
+            stack += [(x, False) for x in on if x.id not in memo]
+    return memo[start.id]
 
 
 def _beside(s: CNode, save: CNode, key: frozenset, cons: dict[str, list[CNode]], within: set[str]) -> bool:
@@ -251,8 +274,9 @@ def uncarried(b: Any, first: CNode, inputs: dict, said: list[str]) -> list[CNode
     cons = _consumers(wf)
     wired = {v[0].id for v in inputs.values()} | set(b.loaded)
     told = _said(b, said)
+    memo: dict[str, bool] = {}
     return [n for n in media_sources(wf, [n for n in wf.nodes.values() if n.id in within]) if n.id not in wired
-            and _reaches(n, cons, within) and not told.names_node(b, n)]
+            and _reaches(n, cons, within, memo) and not told.names_node(b, n)]
 
 
 def maker_between(b: Any, save: CNode, key: frozenset) -> CNode | None:
@@ -331,9 +355,9 @@ def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, sa
     """The ledger of one converted output: a sentence in ``said`` for each file, sampler pass, size, length
     or prompt of the workflow's that Studio's graph does not carry."""
     wf, cons = b.wf, _consumers(b.wf)
-    within, told, known = {n.id for n in up}, _said(b, said), {}
+    within, told, known, memo = {n.id for n in up}, _said(b, said), {}, {}
     for n in media_sources(wf, up):
-        if n.id in b.loaded or not _reaches(n, cons, within) or told.names_node(b, n):
+        if n.id in b.loaded or not _reaches(n, cons, within, memo) or told.names_node(b, n):
             continue
         v = _via(wf, n, within, b.used, cons, known)
         through = (f" through ComfyUI's '{v.title or v.shown_cls}' ({v.shown_cls}, #{v.id}: "
