@@ -25,7 +25,7 @@ replaces the guess once it has a warm run of any model; until then this CPU's gu
 guess. Plain Python; importing it costs nothing."""
 from __future__ import annotations
 
-from .phases import has_phases
+from .warm_scale import machine_ratio, words as warm_words
 
 # the tiny Wan 2.1, LTX-Video and Framepack on the shared 2-core CPU, --threads 1 (benchmarks/phase_estimates.py,
 # 2026-11-29, 8 runs at load average 1-5): a warm decode took 0.24-1.25 of the process's first (cold) one, median 0.92
@@ -37,30 +37,11 @@ def _per_pixel(r: dict) -> float:
     return r["decode"] / r["pixels"]
 
 
-def _median(xs: list[float]) -> float:
-    xs = sorted(xs)
-    n = len(xs)
-    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
-
-
 def factor(data: dict, where: str) -> tuple[float, bool]:
-    """(warm / cold for a decode on the machine ``where``, measured): from the run records (keys
-    'path|title|machine|...') of this machine that hold a cold run and a warm one, each decode by its pixels."""
-    ratios = []
-    for key, recs in data.items():
-        parts = key.split("|")
-        if len(parts) < 3 or parts[2] != where or not isinstance(recs, list):
-            continue
-        good = [r for r in recs if isinstance(r, dict) and has_phases(r) and r.get("pixels", 0) > 0]
-        cold = [_per_pixel(r) for r in good if r.get("cold")]
-        warm = [_per_pixel(r) for r in good if not r.get("cold")]
-        if cold and warm and cold[-1] > 0:
-            ratios.append(_median(warm) / cold[-1])
-    if not ratios:
-        return GUESS, False
-    return min(HIGH, max(LOW, _median(ratios))), True
+    """(warm / cold for a decode on the machine ``where``, measured): from the run records of this machine that
+    hold a cold run and a warm one, each decode by its pixels."""
+    got = machine_ratio(data, where, _per_pixel, lambda r: r.get("pixels", 0) > 0)
+    return (GUESS, False) if got is None else (min(HIGH, max(LOW, got)), True)
 
 
-def words(scale: float, measured: bool) -> str:
-    """How the decode was told, after its figure: '(warm: the first run's x0.90, a guess until a warm run)'."""
-    return f" (warm: the first run's x{scale:.2f}, {'as measured here' if measured else 'a guess until a warm run'})"
+words = warm_words  # how the decode was told, after its figure, as the encode is

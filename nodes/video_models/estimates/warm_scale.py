@@ -26,22 +26,28 @@ def _median(xs: list[float]) -> float:
     return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
-def factor(data: dict, where: str) -> tuple[float, bool]:
-    """(warm / cold for what runs before the first step on the machine ``where``, measured): from the run records
-    (keys 'path|title|machine|...') of this machine that hold a cold run and a warm one with fresh prompts."""
+def machine_ratio(data: dict, where: str, measure, keep) -> float | None:
+    """The median, over the models of the machine ``where`` with a cold run and a warm one among the records
+    (keys 'path|title|machine|...') that ``keep`` takes, of their warm runs' median ``measure`` over their newest
+    cold one's; None where no model has both."""
     ratios = []
     for key, recs in data.items():
         parts = key.split("|")
         if len(parts) < 3 or parts[2] != where or not isinstance(recs, list):
             continue
-        fresh = [r for r in recs if isinstance(r, dict) and has_phases(r) and not r.get("prompt_cached")]
-        cold = [_before(r) for r in fresh if r.get("cold")]
-        warm = [_before(r) for r in fresh if not r.get("cold")]
+        good = [r for r in recs if isinstance(r, dict) and has_phases(r) and keep(r)]
+        cold = [measure(r) for r in good if r.get("cold")]
+        warm = [measure(r) for r in good if not r.get("cold")]
         if cold and warm and cold[-1] > 0:
             ratios.append(_median(warm) / cold[-1])
-    if not ratios:
-        return GUESS, False
-    return min(HIGH, max(LOW, _median(ratios))), True
+    return _median(ratios) if ratios else None
+
+
+def factor(data: dict, where: str) -> tuple[float, bool]:
+    """(warm / cold for what runs before the first step on the machine ``where``, measured): from the run records
+    of this machine that hold a cold run and a warm one with fresh prompts."""
+    got = machine_ratio(data, where, _before, lambda r: not r.get("prompt_cached"))
+    return (GUESS, False) if got is None else (min(HIGH, max(LOW, got)), True)
 
 
 def words(scale: float, measured: bool) -> str:
