@@ -11,6 +11,7 @@ from ..reading.workflow import CNode
 from ..tracing.roles import role
 from ..tracing.take_length import take_length
 from .beside import beside
+from .resize_fit import resize_fit
 from .utility import FOLLOW, interpolation_node, is_vfi, model_of, utility, wired_node
 
 FRAME_SAVES = ("SaveImage",)  # a take written as pictures, one a frame (takes.frames tells when it is an output)
@@ -62,9 +63,11 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
     for n in reversed(_path(b, save)):  # nearest the decoder first
         if n.cls in RESIZES and (size := _size(b, n, src)) is not None:
             b.used.add(n.id)
-            src = (wired_node(b, "transform.resize", {"width": size[0], "height": size[1]}, n, (*src, "video")), "video")
-            said.append(f"{out} writes the take resized to {size[0]}x{size[1]} ({n.shown_cls}, #{n.id}): Studio's "
-                        "Resize after the generator")
+            fit, words = resize_fit(wf, n)
+            src = (wired_node(b, "transform.resize", {"width": size[0], "height": size[1], **fit}, n,
+                              (*src, "video")), "video")
+            said.append(f"{out} writes the take resized to {size[0]}x{size[1]}{words} ({n.shown_cls}, #{n.id}): "
+                        "Studio's Resize after the generator")
             continue
         if not (n.cls in UPSCALES or is_vfi(n.cls)):
             if n.cls not in PASSING and n.id not in b.used and role(wf, n) == "media step":
