@@ -42,3 +42,58 @@ def test_a_resize_after_the_generator_keeps_its_crop_and_filter(resize, fit, int
     params, notes = _resized(resize)
     assert (params["width"], params["height"], params["fit"], params["interpolation"]) == (1920, 1080, fit, interp)
     assert words in notes
+
+
+def _chain(refine: bool = False) -> dict:
+    """Wan 2.1 text to video (#9, decoded by #10) saved by #21; a second take (#32) sampled from its last frame
+    (ImageFromBatch -> WanImageToVideo) and a third (#42) from the last frame of the two batched, each batched after the ones before
+    (ImageBatch) for #25; ``refine``: #32 instead samples on from #9's latent at denoise 0.5 (a refine, which is no
+    take of its own)."""
+    extra = {
+        "20": {"class_type": "CreateVideo", "inputs": {"fps": 16, "images": ["10", 0]}},
+        "21": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "one", "format": "auto", "codec": "auto",
+                                                     "video": ["20", 0]}},
+        "30": {"class_type": "ImageFromBatch", "inputs": {"batch_index": 4095, "length": 1, "image": ["10", 0]}},
+        "31": {"class_type": "WanImageToVideo", "inputs": {"width": 832, "height": 480, "length": 33, "batch_size": 1,
+                                                           "positive": ["6", 0], "negative": ["7", 0], "vae": ["3", 0],
+                                                           "start_image": ["30", 0]}},
+        "32": {"class_type": "KSampler", "inputs": {"seed": 99, "steps": 30, "cfg": 6.0, "sampler_name": "uni_pc",
+                                                    "scheduler": "simple", "denoise": 0.5 if refine else 1.0,
+                                                    "model": ["5", 0], "positive": ["31", 0], "negative": ["31", 1],
+                                                    "latent_image": ["9", 0] if refine else ["31", 2]}},
+        "33": {"class_type": "VAEDecode", "inputs": {"samples": ["32", 0], "vae": ["3", 0]}},
+        "34": {"class_type": "ImageBatch", "inputs": {"image1": ["10", 0], "image2": ["33", 0]}},
+        "40": {"class_type": "ImageFromBatch", "inputs": {"batch_index": 4095, "length": 1, "image": ["34", 0]}},
+        "41": {"class_type": "WanImageToVideo", "inputs": {"width": 832, "height": 480, "length": 33, "batch_size": 1,
+                                                           "positive": ["6", 0], "negative": ["7", 0], "vae": ["3", 0],
+                                                           "start_image": ["40", 0]}},
+        "42": {"class_type": "KSampler", "inputs": {"seed": 7, "steps": 30, "cfg": 6.0, "sampler_name": "uni_pc",
+                                                    "scheduler": "simple", "denoise": 1.0, "model": ["5", 0],
+                                                    "positive": ["41", 0], "negative": ["41", 1],
+                                                    "latent_image": ["41", 2]}},
+        "43": {"class_type": "VAEDecode", "inputs": {"samples": ["42", 0], "vae": ["3", 0]}},
+        "44": {"class_type": "ImageBatch", "inputs": {"image1": ["34", 0], "image2": ["43", 0]}},
+        "24": {"class_type": "CreateVideo", "inputs": {"fps": 16, "images": ["44", 0]}},
+        "25": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "two", "format": "auto", "codec": "auto",
+                                                     "video": ["24", 0]}}}
+    return _wan(**extra)
+
+
+def test_a_save_of_the_first_take_joined_with_takes_of_their_own_is_no_second_generator():
+    """Had been a second generator copying the first take (its sampler, seed, prompt) for the save of the joined
+    chain; now one generator, both Save Videos on it, the other take named for that save."""
+    conv = convert(_chain(), "chain")
+    g = conv.graph
+    assert g.validate() == []
+    gens = [n for n in g.nodes.values() if n.type_id.startswith("video_models.") and "to_video" in n.type_id]
+    assert len(gens) == 1
+    assert sum(n.type_id == "io.save_video" for n in g.nodes.values()) == 2
+    assert "'SaveVideo' (#25) writes this take joined with the takes of 'KSampler' (KSampler, #32), 'KSampler' (KSampler, #42), each a segment " \
+           "of its own: Studio's graph makes only the first take" in _notes(conv)
+
+
+def test_a_refine_of_the_take_is_not_read_as_a_joined_take():
+    """A later pass sampling on from the first take's latent (denoise 0.5) is a refine: never said 'a segment of its
+    own' nor written as the first take alone."""
+    conv = convert(_chain(refine=True), "refine")
+    assert "each a segment of its own" not in _notes(conv) + "\n".join(conv.log)

@@ -10,7 +10,7 @@ from studio.core.shown import number
 
 from ..families import registry as families
 from ..reading.workflow import LOADER_NODES, CNode
-from ..takes import ledger, passes, sound
+from ..takes import joined, ledger, passes, sound
 from ..tracing.roles import role
 from ..tracing.sampling import SAMPLERS, Sampling
 from ..tracing import stills
@@ -110,6 +110,13 @@ class OutputStage:
             for line in lines:  # its own finishing and sound, in the Log and the pipeline's note
                 self.log(line)
             self._add_to_note(self.made[o.key][2], lines)
+            return True
+        if (first := joined.made_first_take(self, o.key)) is not None:  # that take joined with takes of their own
+            lines = [joined.line(self, save, first, o.key)]
+            sound.remux(self, save, self._another_output(save, *self.made[first], lines), lines)
+            for line in lines:
+                self.log(line)
+            self._add_to_note(self.made[first][2], lines)
             return True
         return False
 

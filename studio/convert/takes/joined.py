@@ -1,0 +1,41 @@
+"""An output that writes a take already made joined with later takes of their own (a chain of extends, each
+started from the last frame of the one before and batched after it): Studio's graph makes only the first take, so
+this output is one more Save Video on that pipeline, said, never a second generator copying the first take (found by
+the third held-out set: a Wan 2.2 extend chain of four subgraphs made three identical generators). Told by the
+samplers alone: the output's samplers are a made pipeline's and others, each of which samples a take of its own
+(its latent from no sampler, or from another of those others: a second expert), none a refine. Plain data and
+stdlib."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..reading.workflow import CNode
+from .passes import _name, latent_back, refines
+
+
+def made_first_take(b: Any, key: frozenset) -> frozenset | None:
+    """The samplers of a pipeline already made that output ``key`` writes joined with takes of their own; None
+    where there is none (or one of the others refines a take, or samples on from it)."""
+    wf = b.wf
+    for made in b.made:
+        extra = key - made
+        if not (made < key) or not extra:
+            continue
+        own = True
+        for sid in extra:
+            node = wf.nodes.get(sid)
+            back = latent_back(wf, node)[0] if node is not None else None
+            if node is None or (back is not None and back.id not in extra) or (back is None and refines(wf, node)):
+                own = False
+                break
+        if own:
+            return made
+    return None
+
+
+def line(b: Any, save: CNode, made: frozenset, key: frozenset) -> str:
+    """The sentence for the output written as the first take alone."""
+    others = ", ".join(_name(b.wf.nodes[s]) for s in sorted(key - made))
+    return (f"'{save.title or save.shown_cls}' (#{save.id}) writes this take joined with the takes of {others}, "
+            "each a segment of its own: Studio's graph makes only the first take, and this Save Video writes it "
+            "alone; add a generator for each (its prompt and LoRAs) and join them (Concatenate)")
