@@ -10,7 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..reading.workflow import CNode
-from .passes import _name, latent_back, refines
+from .passes import latent_back, refines
+
+
+def _named(n: CNode) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
 
 
 def made_first_take(b: Any, key: frozenset) -> frozenset | None:
@@ -35,7 +39,11 @@ def made_first_take(b: Any, key: frozenset) -> frozenset | None:
 
 def line(b: Any, save: CNode, made: frozenset, key: frozenset) -> str:
     """The sentence for the output written as the first take alone."""
-    others = ", ".join(_name(b.wf.nodes[s]) for s in sorted(key - made))
-    return (f"'{save.title or save.shown_cls}' (#{save.id}) writes this take joined with the takes of {others}, "
+    wf, extra = b.wf, sorted(key - made)
+    starts = [s for s in extra if latent_back(wf, wf.nodes[s])[0] is None]  # each take's first pass
+    later = len(extra) - len(starts)
+    more = f" (and {later} later pass{'es' if later > 1 else ''} sampling on from them)" if later else ""
+    others = ", ".join(_named(wf.nodes[s]) for s in starts)
+    return (f"'{save.title or save.shown_cls}' (#{save.id}) writes this take joined with the takes of {others}{more}, "
             "each a segment of its own: Studio's graph makes only the first take, and this Save Video writes it "
             "alone; add a generator for each (its prompt and LoRAs) and join them (Concatenate)")
