@@ -97,3 +97,30 @@ def test_a_refine_of_the_take_is_not_read_as_a_joined_take():
     own' nor written as the first take alone."""
     conv = convert(_chain(refine=True), "refine")
     assert "each a segment of its own" not in _notes(conv) + "\n".join(conv.log)
+
+
+@pytest.mark.parametrize("resize, size", [
+    ({"class_type": "ResizeImageMaskNode", "inputs": {"resize_type": "scale dimensions", "resize_type.width": 720,
+                                                      "resize_type.height": 1280, "resize_type.crop": "center",
+                                                      "scale_method": "lanczos"}}, (720, 1280)),
+    ({"class_type": "ImageScale", "inputs": {"upscale_method": "lanczos", "width": 1280, "height": 720,
+                                             "crop": "center"}}, (1280, 720)),
+    ({"class_type": "ImageScale", "inputs": {"upscale_method": "lanczos", "width": 1280, "height": 0,
+                                             "crop": "disabled"}}, None),  # the picture's aspect decides: not read
+])
+def test_a_size_measured_after_a_resize_to_a_fixed_size_is_that_size(resize, size):
+    """GetImageSize of a resize whose settings fix its size (LTX-2.3's first-last-frame template) gives the take's
+    size; had been said not read (width and height 0) though the keyframes were scaled to it."""
+    from tests.convert.test_comfy_dual_text_parts import _said
+    from tests.convert.test_comfy_folded_sizes import _sized
+    from tests.convert.test_comfy_wrappers import _nodes
+    conv = convert(_sized({**resize, "inputs": {**resize["inputs"],
+                                                ("input" if "Mask" in resize["class_type"] else "image"): ["22", 0]}}),
+                   "sized")
+    gen = _nodes(conv, "video_models.ltx2")[0]
+    if size is None:
+        assert (gen.params["width"], gen.params["height"]) == (0, 0)
+        assert "width and height come from 'GetImageSize'" in _said(conv)
+    else:
+        assert (gen.params["width"], gen.params["height"]) == size
+        assert "cannot work out when converting: not read" not in _said(conv)

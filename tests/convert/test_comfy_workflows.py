@@ -39,7 +39,7 @@ EXPECTED = {
     "ltxv_text_to_video": ("text_to_video", 30, 3.0, None, 768, 512, 97, 24.0),
     "ltxv_image_to_video": ("image_to_video", 30, 3.0, 712395695050634, 768, 512, 97, 24.0),
     "video_ltx2_t2v": ("ltx2", 20, 4.0, 10, 640, 360, 121, 24.0),  # sampled at 640x360, then LTX-2 Latent Upscale x2
-    "video_ltx2_i2v": ("ltx2", 20, 4.0, 10, 0, 0, 121, 25.0),  # size from the image: the input's
+    "video_ltx2_i2v": ("ltx2", 20, 4.0, 10, 640, 360, 121, 25.0),  # the input resized to 1280x720, sampled at half
     "video_ltx2_t2v_distilled": ("ltx2", 8, 1.0, 45, 640, 360, 121, 24.0),
 }
 TWO_STAGES = ("video_ltx2_t2v", "video_ltx2_i2v", "video_ltx2_t2v_distilled")  # LTX-2 -> LTX-2 Latent Upscale -> Save

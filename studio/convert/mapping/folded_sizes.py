@@ -30,5 +30,7 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any]) -> str:
         image = wf.source(src, "image") if "image" in src.links else None
         words.append(_named(src) + (f" (the size of what {_named(image)} gives)" if image is not None else ""))
     made = ", ".join(f"'{p}'" for n, p in PARAMS if n in lost)
-    return (f"{_named(latent)}'s {' and '.join(lost)} come from {', '.join(words)}, whose value Studio cannot work out "
-            f"when converting: not read, the generator's own are used (set its {made} to the workflow's)")
+    one = len(lost) == 1
+    return (f"{_named(latent)}'s {' and '.join(lost)} come{'s' if one else ''} from {', '.join(words)}, whose value "
+            f"Studio cannot work out when converting: not read, the generator's own {'is' if one else 'are'} used "
+            f"(set its {made} to the workflow's)")

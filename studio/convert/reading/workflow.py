@@ -16,7 +16,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, casts, own_values, places, sliders, subgraphs, variants
+from . import by_types, casts, own_values, places, resized, sliders, subgraphs, variants
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -372,6 +372,8 @@ class Workflow:
         if node.cls == "EmptyImage":
             w, h = self.value(node, "width", depth), self.value(node, "height", depth)
             return (int(w), int(h)) if isinstance(w, (int, float)) and isinstance(h, (int, float)) else None
+        if (fixed := resized.fixed_size(lambda k: self.value(node, k, depth), node)) is not None:
+            return fixed  # a resize to a size its settings fix
         if node.cls == "ImageScaleBy":
             size, k = self.image_size(self.source(node, "image"), depth + 1), self.value(node, "scale_by", depth)
             return (int(round(size[0] * k)), int(round(size[1] * k))) if size and isinstance(k, (int, float)) else None

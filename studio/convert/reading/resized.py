@@ -1,0 +1,40 @@
+"""The size a resize gives where its own settings fix it, for what measures its pictures (GetImageSize after a
+resize: Workflow.image_size): ComfyUI's ImageScale to a width and a height, the newer ResizeImageMaskNode 'scale
+dimensions' (its API settings 'resize_type.width'..., else in the order a UI file saves them), KJNodes' resizes
+stretched, cropped or padded to a size already divisible as asked. None where the picture's own size decides it (a
+width or height 0, keeping proportions, a size rounded). Found by the third held-out set: LTX-2.3's first-last-frame
+template sizes its latent by GetImageSize of a ResizeImageMaskNode whose 720x1280 the keyframes were scaled to,
+yet the size was said not read. Plain data and stdlib."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+EXACT_KJ = (False, "stretch", "crop", "pad", "pad_edge")  # KJNodes' keep_proportion giving the asked size
+
+
+def _side(v: Any) -> int | None:
+    return v if isinstance(v, int) and not isinstance(v, bool) and v > 0 else None
+
+
+def fixed_size(value: Callable[[str], Any], node: Any) -> tuple[int, int] | None:
+    """(width, height) resize ``node`` gives by its settings alone (``value``: a setting's value where Studio works
+    it out), else None."""
+    c = node.cls
+    if c == "ImageScale":
+        w, h = value("width"), value("height")
+    elif c == "ResizeImageMaskNode":
+        raw = node.raw if isinstance(node.raw, list) and not node.widgets else []
+        at = lambda i, k: value(k) if k in node.links or len(raw) <= i else raw[i]  # noqa: E731
+        if (value("resize_type") if not raw else raw[0]) != "scale dimensions":
+            return None
+        w, h = at(1, "resize_type.width"), at(2, "resize_type.height")
+    elif c in ("ImageResizeKJ", "ImageResizeKJv2"):
+        div = value("divisible_by")
+        w, h = value("width"), value("height")
+        if value("keep_proportion") not in EXACT_KJ or "get_image_size" in node.links or not isinstance(div, int) \
+                or isinstance(div, bool) or div < 1 or not _side(w) or not _side(h) or w % div or h % div:
+            return None
+    else:
+        return None
+    w, h = _side(w), _side(h)
+    return (w, h) if w and h else None
