@@ -111,7 +111,10 @@ class OutputStage:
                 self.log(line)
             self._add_to_note(self.made[o.key][2], lines)
             return True
-        if (first := joined.made_first_take(self, o.key)) is not None:  # that take joined with takes of their own
+        first = joined.made_first_take(self, o.key)
+        hooks = families.generator(self.made[first][1]) if first is not None else None
+        if first is not None and (hooks is None or hooks.made is None):  # that take joined with takes of their own
+            # (where the generator's family has no last word of its own on its segments: SCAIL-2 makes them one take)
             lines = [joined.line(self, save, first, o.key)]
             sound.remux(self, save, self._another_output(save, *self.made[first], lines), lines)
             for line in lines:
