@@ -11,6 +11,8 @@ each one's reloads' median over its newest first load; their median), else ``GUE
 warm_scale.py tells a warm run's encode from a cold one. Plain Python; importing it costs nothing."""
 from __future__ import annotations
 
+from .warm_scale import median
+
 # the tiny Wan 2.1, LTX-Video and Framepack on a 2-core CPU (walk9): a reload took 0.41-0.46 of the first load
 # (0.22 / 0.51 s, 0.18 / 0.38 s, 0.35 / 0.87 s), 0.67-0.70 at load average 8
 GUESS = 0.5
@@ -23,12 +25,6 @@ def is_warm(rec: dict) -> bool:
     return bool(rec.get("reload"))
 
 
-def _median(xs: list[float]) -> float:
-    xs = sorted(xs)
-    n = len(xs)
-    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
-
-
 def factor(loads: dict) -> tuple[float, bool]:
     """(a reload's seconds over a first load's, measured): from the load records ``loads`` (key -> records) of one
     machine that hold both kinds."""
@@ -38,10 +34,10 @@ def factor(loads: dict) -> tuple[float, bool]:
         first = [r["seconds"] for r in good if not is_warm(r)]
         again = [r["seconds"] for r in good if is_warm(r)]
         if first and again:
-            ratios.append(_median(again) / first[-1])
+            ratios.append(median(again) / first[-1])
     if not ratios:
         return GUESS, False
-    return min(HIGH, max(LOW, _median(ratios))), True
+    return min(HIGH, max(LOW, median(ratios))), True
 
 
 def told(recs: list[dict], loads: dict, warm: bool) -> tuple[float, str] | None:

@@ -20,7 +20,9 @@ def _before(r: dict) -> float:
     return r.get("before", 0.0) + max(0.0, r.get("first_extra", 0.0)) + r.get("encode", 0.0)
 
 
-def _median(xs: list[float]) -> float:
+def median(xs: list[float]) -> float:
+    """The middle of ``xs`` (the mean of the two middle ones for an even count); statistics.median's, without the
+    module's import (6 ms, beside the estimates' start-up)."""
     xs = sorted(xs)
     n = len(xs)
     return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
@@ -39,8 +41,8 @@ def machine_ratio(data: dict, where: str, measure, keep) -> float | None:
         cold = [measure(r) for r in good if r.get("cold")]
         warm = [measure(r) for r in good if not r.get("cold")]
         if cold and warm and cold[-1] > 0:
-            ratios.append(_median(warm) / cold[-1])
-    return _median(ratios) if ratios else None
+            ratios.append(median(warm) / cold[-1])
+    return median(ratios) if ratios else None
 
 
 def factor(data: dict, where: str) -> tuple[float, bool]:
