@@ -105,23 +105,20 @@ class OutputStage:
                        f"ComfyUI's {maker.shown_cls}", None, [], up)
             return True
         if o.key in self.made:  # another output of a pipeline already made: one more Save Video on it
-            lines: list[str] = []
-            sound.remux(self, save, self._another_output(save, *self.made[o.key], lines), lines)
-            for line in lines:  # its own finishing and sound, in the Log and the pipeline's note
-                self.log(line)
-            self._add_to_note(self.made[o.key][2], lines)
-            return True
+            return self._one_more_save(save, o.key, [])
         first = joined.made_first_take(self, o.key)
-        hooks = families.generator(self.made[first][1]) if first is not None else None
-        if first is not None and (hooks is None or hooks.made is None):  # that take joined with takes of their own
-            # (where the generator's family has no last word of its own on its segments: SCAIL-2 makes them one take)
-            lines = [joined.line(self, save, first, o.key)]
-            sound.remux(self, save, self._another_output(save, *self.made[first], lines), lines)
-            for line in lines:
-                self.log(line)
-            self._add_to_note(self.made[first][2], lines)
-            return True
+        if first is not None:  # that take joined with takes of their own: one more Save Video on it, said
+            return self._one_more_save(save, first, [joined.line(self, save, first, o.key)])
         return False
+
+    def _one_more_save(self, save: CNode, key: frozenset, lines: list[str]) -> bool:
+        """``save`` as one more Save Video on the pipeline made of samplers ``key``, with its own finishing and sound
+        (said in the Log and the pipeline's note, after ``lines``)."""
+        sound.remux(self, save, self._another_output(save, *self.made[key], lines), lines)
+        for line in lines:
+            self.log(line)
+        self._add_to_note(self.made[key][2], lines)
+        return True
 
     def _held_back(self, o: "Output") -> bool:
         """True where the output is held with its sentence: its start image made by a pass Studio does not

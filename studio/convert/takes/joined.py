@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..families import registry as families
 from ..reading.workflow import CNode
 from .passes import latent_back, refines
 
@@ -19,12 +20,16 @@ def _named(n: CNode) -> str:
 
 def made_first_take(b: Any, key: frozenset) -> frozenset | None:
     """The samplers of a pipeline already made that output ``key`` writes joined with takes of their own; None
-    where there is none (or one of the others refines a take, or samples on from it)."""
+    where there is none (or one of the others refines a take, or samples on from it, or the pipeline's family reads
+    its segments itself: its generator's ``made`` hook)."""
     wf = b.wf
     for made in b.made:
         extra = key - made
         if not (made < key) or not extra:
             continue
+        hooks = families.generator(b.made[made][1])
+        if hooks is not None and hooks.made is not None:  # its family has its own last word on its segments
+            continue  # (SCAIL-2 makes them one take)
         own = True
         for sid in extra:
             node = wf.nodes.get(sid)
