@@ -16,7 +16,7 @@ from ..reading.workflow import CNode
 from ..tracing.prompts import MAX_SAMPLERS, switched_off_loras, walk
 from ..tracing.roles import carries
 from ..tracing.sampling import SAMPLERS, Sampling, read_sampling
-from ..tracing.walks import loader_extras, model_file, sampler_chain, upstream
+from ..tracing.walks import loader_extras, model_file, own_reach, sampler_chain, upstream
 from ..values.shown import listed, shown
 from .dual_text import dual_text, own_loaders, patch_only, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
@@ -231,9 +231,12 @@ class ModelReading:
         key, what = kind
         value = self.wf.value(n, key)
         other = self._other_pass(n, up)
+        if other is not None and any(other.id in k for k in self.made):
+            return  # an earlier take's (a chain of segments): read by its own pipeline, made already
         if other is not None:  # a depth estimator's SD1.5 VAE: not the video model's
-            said.append(f"{what} '{value}' is read by the pass of '{other.title or other.shown_cls}' (#{other.id}) "
-                        "alone, not by this generator's model: not set on Load Video Model")
+            said.append(f"{what} '{value}' ('{n.title or n.shown_cls}', #{n.id}) is read by the pass of "
+                        f"'{other.title or other.shown_cls}' (#{other.id}) alone, not by this generator's model: not "
+                        "set on Load Video Model")
             return
         param = {"text encoder": "text_encoder", "VAE": "vae",
                  "image encoder (clip_vision)": "clip_vision"}.get(what)
@@ -268,7 +271,10 @@ class ModelReading:
             return None
         region = {o.id: {u.id for u in upstream(self.wf, o)} for o in others}
         readers = [m for m in up if any(src == loader.id for src, _ in m.links.values())]
-        for o in others:
+        own = own_reach(self.wf, key, {o.id for o in others})
+        if any(m.id in own for m in readers):
+            return None  # read by this output's samplers too (a prompt encoded once for two takes of a chain)
+        for o in sorted(others, key=lambda o: len(region[o.id])):  # the nearest pass reading it
             if readers and all(m.id in region[o.id] or any(src == o.id for src, _ in m.links.values()) for m in readers):
                 return o
         return None

@@ -15,13 +15,19 @@ from typing import Any, Callable
 
 from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import task_node, task_of
+from . import frame_way
 
-# frames of a take picked, or resized, on their way to the next take's start image or clip to extend
+# frames of a take picked, or resized, on their way to the next take's start image or clip to extend: read by the
+# types their packs declare (takes.frame_way: a pick, a one-picture operation, a match to a reference picture); by
+# name only where the types cannot tell: VideoHelperSuite's split (which output is which), a batch (a grid, a stitch
+# or a blend declares the same sockets), KJNodes' ColorMatch (its frames on 'image_target', the reference on
+# 'image_ref': a match the types tell too), a Reroute (no declared type)
 FRAME_PICKS = {"ImageFromBatch": ("batch_index", "length"), "GetImageRangeFromBatch": ("start_index", "num_frames"),
                "VHS_SplitImages": ("split_index", "")}  # VideoHelperSuite's: the frames before it, or from it on
 SPLITS = ("VHS_SplitImages",)
 RESIZES = ("ImageScale", "ImageScaleBy", "ImageResizeKJv2", "ImageResizeKJ", "Reroute")
-BATCHES = ("ImageBatch",)  # the frames kept, then what pads them to the take's length (a clip to extend)
+# the frames kept, then what pads them to the take's length (a clip to extend); or takes' frames joined in order
+BATCHES = ("ImageBatch", "ImageBatchMulti", "Image Batch", "ImageBatchMultiple+", "Frames Concat")
 INTO = ("image", "video")  # the generator inputs a take continues through: a start image, a clip to extend
 # colour matched to another picture on the frames' way (KJNodes' ColorMatch, essentials' Image Color Match): the
 # frames are read through it (the input named), the match not applied, said
@@ -43,6 +49,16 @@ class Continued:
     padded: CNode | None = None  # the node padding them to the take's length (ImageBatch), where one does
     via: frozenset[str] = frozenset()  # the nodes between the earlier take's sampler and the port (read here)
     matched: CNode | None = None  # a colour match on the way, not applied
+    unapplied: tuple[CNode, ...] = ()  # other operations on the pictures on the way (told by types), not applied
+    batched: CNode | None = None  # the batch of several takes' frames the pick takes them from (its last take's)
+
+
+def pick_of(n: CNode | None) -> tuple[str, str] | None:
+    """(the setting naming the first frame, the one naming how many: '' for none) of a node picking frames: by name
+    (FRAME_PICKS), else by its declared types (frame_way.pick_widgets); None for another node."""
+    if n is None:
+        return None
+    return FRAME_PICKS.get(n.cls) or frame_way.pick_widgets(n)
 
 
 def _frame(wf: Workflow, pick: CNode | None, slot: int = 0) -> tuple[int | None, int | None]:
@@ -50,7 +66,7 @@ def _frame(wf: Workflow, pick: CNode | None, slot: int = 0) -> tuple[int | None,
     or to the take's end); a split's output ``slot``: 0 the frames before its index, 1 those from it on."""
     if pick is None:
         return None, None
-    at, count = FRAME_PICKS[pick.cls]
+    at, count = pick_of(pick)
     i, n = wf.value(pick, at), wf.value(pick, count) if count else None
     if pick.cls in SPLITS:
         known = isinstance(i, int) and not isinstance(i, bool) and i >= 0
@@ -73,9 +89,9 @@ def clip_extenders(registry: Any) -> Callable[[str], bool]:
 def continued(wf: Workflow, first: CNode, samplers: set[str], single: bool = True,
               extends: Callable[[str], bool] | None = None) -> Continued | None:
     """How sampler ``first``'s take starts from frames of the take of one of ``samplers`` (its task node's start
-    image, or its clip to extend where ``extends`` says its generator extends one, through a frame pick, resizes
-    and a batch padding them, from that take's decoder); None where it does not (or, ``single``, where it starts
-    from several frames)."""
+    image, or its clip to extend where ``extends`` says its generator extends one, through a frame pick, operations on
+    the pictures and a batch padding them, from that take's decoder, or from a batch of several takes' frames: the
+    take the picked ones lie in); None where it does not (or, ``single``, where it starts from several frames)."""
     node, _ = task_node(wf, first, [])
     spec = task_of(node)
     if node is None or spec is None or spec.generator is None:
@@ -83,34 +99,123 @@ def continued(wf: Workflow, first: CNode, samplers: set[str], single: bool = Tru
     for port, into in spec.ports:
         if into not in INTO or port not in node.links or (into == "video" and not (extends and extends(spec.generator))):
             continue
-        src, pick, padded, matched, via = wf.source(node, port), None, None, None, set()
-        slot = node.links[port][1]
-        picked = 0  # the pick's output the frames come from (a split's: before its index, or from it on)
-        for _ in range(MAX_STEPS):
-            if src is None:
-                break
-            via.add(src.id)
-            if src.cls.startswith("VAEDecode"):
-                made = wf.source(src, "samples")
-                for _ in range(MAX_STEPS):
-                    if made is None or made.cls not in TRIMS:
-                        break
-                    via.add(made.id)
-                    made = wf.source(made, "samples")
-                frame, count = _frame(wf, pick, picked)
-                if made is not None and made.id in samplers and pick is not None and (count == 1 or not single):
-                    return Continued(node, port, made.id, frame, pick, into, count, padded, frozenset(via), matched)
-                break
-            if src.cls in FRAME_PICKS and pick is None:
-                pick, picked = src, slot
-            elif src.cls in BATCHES and into == "video" and pick is None and padded is None:
-                padded = src  # the frames first, the padding after
-                src, slot = wf.source(src, "image1"), src.links.get("image1", ("", 0))[1]
-                continue
-            elif src.cls in MATCHES and matched is None:
-                matched = src
-            elif src.cls not in RESIZES:
-                break
-            link = src.links.get(MATCHES.get(src.cls, "image")) or src.links.get("images")
-            src, slot = (wf.nodes.get(link[0]), link[1]) if link else (None, 0)
+        found = _walk(wf, node, port, into, samplers, single)
+        if found is not None:
+            return found
     return None
+
+
+def _walk(wf: Workflow, node: CNode, port: str, into: str, samplers: set[str], single: bool) -> Continued | None:
+    """The walk of ``continued`` from one input of task node ``node`` back to a take's decoder."""
+    src, slot = wf.nodes.get(node.links[port][0]), node.links[port][1]
+    pick = padded = matched = batched = None
+    lost, via, within = [], set(), None  # within: (first, count) in the take a batch's pick lies in
+    picked = 0  # the pick's output the frames come from (a split's: before its index, or from it on)
+    for _ in range(MAX_STEPS):
+        if src is None:
+            break
+        via.add(src.id)
+        if src.cls.startswith("VAEDecode"):
+            made = _sampler(wf, src)[0]
+            frame, count = within if within is not None else _frame(wf, pick, picked)
+            if made is not None and made.id in samplers and pick is not None and (count == 1 or not single):
+                return Continued(node, port, made.id, frame, pick, into, count, padded, frozenset(via), matched,
+                                 tuple(lost), batched)
+            break
+        through, matches = None, frame_way.matched_through(src)
+        if pick is None and pick_of(src) is not None:
+            pick, picked = src, slot
+            through = "image" if "image" in src.links else "images" if "images" in src.links else \
+                frame_way.image_socket(src, slot)
+        elif src.cls in BATCHES and pick is not None and batched is None:  # a pick of several takes' frames
+            part = _part(wf, src, pick)
+            if part is None:
+                break
+            (through, within), batched = part
+        elif src.cls in BATCHES and into == "video" and pick is None and padded is None:
+            padded, through = src, "image1"  # the frames first, the padding after
+        elif matches is not None and matched is None:
+            matched, through = src, matches[0]
+        elif src.cls == "Reroute":
+            through = next(iter(src.links), None)
+        elif (passed := frame_way.passed_through(src, slot)) is not None:
+            through = passed[0]
+            if passed[1]:
+                lost.append(src)
+        link = src.links.get(through) if through else None
+        if link is None:
+            break
+        src, slot = wf.nodes.get(link[0]), link[1]
+    return None
+
+
+def _sampler(wf: Workflow, decoder: CNode) -> tuple[CNode | None, bool]:
+    """(the sampler whose latent a decoder decodes, through trims and reroutes; whether a trim cuts it)."""
+    made, trimmed = wf.source(decoder, "samples"), False
+    for _ in range(MAX_STEPS):
+        if made is None or made.cls not in TRIMS:
+            break
+        trimmed |= made.cls != "Reroute"
+        made = wf.source(made, "samples")
+    return made, trimmed
+
+
+def _frames_of(wf: Workflow, src: CNode | None, depth: int = 0) -> int | None:
+    """The frames an IMAGE source gives where told: a take's decoder (its task node's length), a batch of them (the
+    sum), a Reroute or an operation on the pictures passing them on; None where not known."""
+    if src is None or depth > MAX_STEPS:
+        return None
+    if src.cls.startswith("VAEDecode"):
+        return frame_way.take_frames(wf, src, *_sampler(wf, src))
+    if src.cls in BATCHES:
+        sizes = [_frames_of(wf, wf.nodes.get(src.links[p][0]), depth + 1) for p in frame_way.batch_parts(src)]
+        return sum(sizes) if sizes and None not in sizes else None
+    through = next(iter(src.links), None) if src.cls == "Reroute" else \
+        (frame_way.passed_through(src, 0) or (None,))[0]
+    return _frames_of(wf, wf.nodes.get(src.links[through][0]), depth + 1) if through else None
+
+
+def _part(wf: Workflow, batch: CNode, pick: CNode) -> tuple[tuple[str, tuple[int | None, int | None]], CNode] | None:
+    """(the batch's input whose frames a pick takes, (the first of them in that input's: None for its last ones, how
+    many)), the batch; None where they are not all in one input, or not known. A pick past the batch's end (its
+    declared highest index, ImageFromBatch's 4095, or past the frames known) takes its last frame, as ComfyUI clamps
+    it; an index of -1 where the type declares it (KJNodes') its last frames."""
+    at, count_name = pick_of(pick)
+    i, n = wf.value(pick, at), wf.value(pick, count_name) if count_name else 1
+    parts = frame_way.batch_parts(batch)
+    if pick.cls in SPLITS or len(parts) < 2 or not _whole(i) or not _whole(n) or n < 1:
+        return None
+    sizes = [_frames_of(wf, wf.nodes.get(batch.links[p][0])) for p in parts]
+    total = sum(sizes) if None not in sizes else None
+    low, high = frame_way.lowest(pick, at), frame_way.highest(pick, at)
+    if i == -1 and low is not None and low < 0:  # its last n frames
+        return ((parts[-1], (None, n)), batch) if n == 1 or (sizes[-1] or 0) >= n else None
+    if total is not None and i >= total or total is None and high is not None and i >= high:
+        return (parts[-1], (None, 1)), batch  # past the end: the last frame alone
+    start = 0
+    for p, size in zip(parts, sizes):
+        if size is None or i < 0:
+            return None
+        if i < start + size:
+            return ((p, (i - start, n)), batch) if i + n <= start + size else None
+        start += size
+    return None
+
+
+def _whole(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def unapplied(cont: Continued) -> list[str]:
+    """What is said of the operations on the frames' way a continued take does not apply: a match to another
+    picture, others told by their types (a colour, a crop, an upscale)."""
+    said = []
+    if cont.matched is not None:  # a colour match on the way (to the first take's start image, as a rule)
+        m = cont.matched
+        ref = (frame_way.matched_through(m) or ("", ""))[1]
+        said.append(f"ComfyUI's {m.shown_cls} (#{m.id}) matching their colour to another picture on the way is not "
+                    "applied" if m.cls in MATCHES else f"ComfyUI's {m.shown_cls} (#{m.id}) matching them to another "
+                    f"picture (its '{ref}') on the way is not applied")
+    said += [f"ComfyUI's {n.shown_cls} (#{n.id}) changing them on the way (its settings: "
+             f"{', '.join(f'{k} {v}' for k, v in n.widgets.items()) or 'none'}) is not applied" for n in cont.unapplied]
+    return said

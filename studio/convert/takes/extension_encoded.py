@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import Task
 from ..tracing.walks import upstream
-from .extend import FRAME_PICKS
+from .extend import pick_of
 
 MAX_STEPS = 16
 IMAGE_INPUTS = ("pixels", "image", "images", "source_images")
@@ -22,8 +22,8 @@ def picked_frames(wf: Workflow, encoder: CNode) -> bool:
         src = next((wf.source(node, k) for k in IMAGE_INPUTS if k in node.links), None)
         if src is None or src.cls.startswith("VAEDecode"):
             return False
-        if src.cls in FRAME_PICKS:  # frames from past the take's start (negative: its last ones), not the whole take
-            at = wf.value(src, FRAME_PICKS[src.cls][0])
+        if pick_of(src) is not None:  # frames from past the take's start (negative: its last ones), not the whole take
+            at = wf.value(src, pick_of(src)[0])
             later = isinstance(at, (int, float)) and not isinstance(at, bool) and at != 0
             return later and any(x.cls.startswith("VAEDecode") for x in upstream(wf, src))
         node = src

@@ -8,7 +8,7 @@ a video, or a frame picked from the take (a still: an image edit's), stays what 
 Plain data and stdlib."""
 from __future__ import annotations
 
-from .extend import FRAME_PICKS
+from .extend import pick_of
 from ..finishing.finish import FRAME_SAVES
 from ..tracing.take_length import take_length
 from ..tracing.walks import sampler_chain
@@ -33,7 +33,7 @@ def _picked(wf: Workflow, save: CNode) -> bool:
     node, seen = save, set()
     while node is not None and node.id not in seen and not node.cls.startswith("VAEDecode"):
         seen.add(node.id)
-        if node.cls in FRAME_PICKS:
+        if pick_of(node) is not None:
             return True
         node = wf.source(node, next((k for k in ("images", "image") if k in node.links), ""))
     return False

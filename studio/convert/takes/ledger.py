@@ -438,11 +438,11 @@ def rate_setting(n: CNode, name: str, v: Any, said: list[str], instead: str = ""
 def pick_said(wf: Workflow, pick: CNode | None) -> list[str]:
     """What a node picking frames of a take (takes/extend.FRAME_PICKS) gives that is no frame index or count, said:
     ImageFromBatch's batch_index "last" or -10^12 had become the last frame without a word."""
-    from .extend import FRAME_PICKS, SPLITS
+    from .extend import SPLITS, pick_of
     said: list[str] = []
-    if pick is None or pick.cls not in FRAME_PICKS:
+    if pick_of(pick) is None:
         return said
-    at, count = FRAME_PICKS[pick.cls]
+    at, count = pick_of(pick)
     lo = -1  # -1: the last (the workflows...
     whole_setting(pick, at, wf.value(pick, at), said, lo, None, "the last frames are taken" if pick.cls not in SPLITS
                   else "where it splits is not known")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..families import registry as families
 from ..tracing.walks import sampler_chain, upstream
 from ..tracing.prompts import MAX_SAMPLERS
-from .extend import clip_extenders, continued
+from .extend import clip_extenders, continued, unapplied
 from .ledger import pick_said
 from ..finishing.beside import direction, placed, side_by_side
 from ..finishing.finish import after_take, save_node
@@ -127,12 +128,13 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset], named: bool = 
         first = min(first, frames - 1)
         count = frames - first
     how = f" (ComfyUI's {cont.pick.shown_cls}, #{cont.pick.id})" if cont.pick is not None else ""
+    if cont.batched is not None:  # picked from the frames of several takes joined: the take they lie in
+        how = how[:-1] + (f", of the frames of {that} and the takes before it that {cont.batched.shown_cls} "
+                          f"(#{cont.batched.id}) joins)")
     b.used |= cont.via  # the earlier take's frames on their way: read here (not this take's own inputs)
     unknown = "" if first is not None else f"; {that}'s length is not known: set the frame to its last"
     unknown += "".join(f"; {x}" for x in bad)
-    if cont.matched is not None:  # a colour match on the way (to the first take's start image, as a rule)
-        unknown += (f"; ComfyUI's {cont.matched.shown_cls} (#{cont.matched.id}) matching their colour to another "
-                    "picture on the way is not applied")
+    unknown += "".join(f"; {x}" for x in unapplied(cont))
     if cont.into == "video":  # a clip to extend (Wan VACE's): the last frames kept, the rest of the take after them
         at, spec = max(first or 0, 0), task_of(cont.node)
         node = b.add("edit.time", {"mode": "trim", "start": at, "length": count}, cont.pick or cont.node)
@@ -206,6 +208,11 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
     wf, made, names, keys = b.wf, [], [], []
     fps = b.fps_of(upstream(wf, save))  # the joined video's rate (each take's own is read before it is joined)
     for k, last in enumerate(lasts, 1):
+        again = _made_before(b, save, k, last, keys)  # a take another output made already: its video, once
+        if again is not None:
+            made.append(again[0])
+            names.append(again[1])
+            continue
         take = _take(b, save, k, last, keys, fps)
         if take is None:
             names.append(f"take {k} ('{last.title or last.shown_cls}', #{last.id}) is not made (said above)")
@@ -231,6 +238,25 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
     b.log(line)
     b.note(line)
     return True
+
+
+def _made_before(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset]) -> tuple | None:
+    """((its video, its sound or None, its band), what is said) of take ``k`` (ending at ``last``) where another
+    output's pipeline made it already (an extend chain saving segments 1-2, 1-3, 1-4: each earlier segment generated
+    once); None where none did."""
+    fake = CNode(f"{save.id}~{k}", "SaveVideo", links={"video": (last.id, 0)})
+    key = frozenset(s.id for s in sampler_chain(b.wf, fake))
+    if key not in b.made:
+        return None
+    gen, task, band, made_for = b.made[key]
+    keys.append(key)
+    hooks = families.generator(task)
+    audio = (gen, "audio") if hooks is not None and hooks.sound else None
+    base, _, j = made_for.id.partition("~")  # a take of another joined output: that output's take j
+    out = b.wf.nodes.get(base) if j else made_for
+    said = f"take {k} is {f'take {j} of ' if j else 'the take of '}'{out.title or out.shown_cls}' (#{out.id}), " \
+        "generated once for both"
+    return (b.takes.get(gen, (gen, "video")), audio, b.bands[band]), said
 
 
 def _take(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset], fps: Any) -> tuple | None:

@@ -67,6 +67,19 @@ def upstream(wf: Workflow, start: CNode) -> list[CNode]:
     return out
 
 
+def own_reach(wf: Workflow, samplers: frozenset | set, others: set[str]) -> set[str]:
+    """The nodes upstream of ``samplers`` that are theirs: the walk stops at the ``others`` (another pass's samplers)
+    and at a decoder (another take's frames: a start image picked from them), which are not."""
+    seen, todo = set(samplers), [wf.nodes[k] for k in samplers if k in wf.nodes]
+    while todo and len(seen) <= MAX_ITEMS_WALKED:
+        for src, _ in taken_links(wf, todo.pop()).values():
+            m = wf.nodes.get(src)
+            if m is not None and m.id not in seen and m.id not in others and not m.cls.startswith("VAEDecode"):
+                seen.add(m.id)
+                todo.append(m)
+    return seen
+
+
 def sampler_denoise(wf: Workflow, s: CNode) -> float | None:
     """How far a sampler denoises its latent, 0 to 1 (KSampler's denoise, KSamplerAdvanced's first
     step of its steps, a BasicScheduler's denoise); None when not a number."""
