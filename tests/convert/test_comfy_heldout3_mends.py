@@ -81,15 +81,19 @@ def _chain(refine: bool = False) -> dict:
 
 def test_a_save_of_the_first_take_joined_with_takes_of_their_own_is_no_second_generator():
     """Had been a second generator copying the first take (its sampler, seed, prompt) for the save of the joined
-    chain; now one generator, both Save Videos on it, the other take named for that save."""
+    chain, then the first take alone said; now (branch extend4) each take its own generator (seeds 1234, 99, 7), the
+    third from the last frame of the second (picked from the frames ImageBatch #34 joins), the first generated once
+    for both saves."""
     conv = convert(_chain(), "chain")
     g = conv.graph
     assert g.validate() == []
     gens = [n for n in g.nodes.values() if n.type_id.startswith("video_models.") and "to_video" in n.type_id]
-    assert len(gens) == 1
+    assert [n.params["seed"] for n in gens] == [1234, 99, 7]
+    for earlier, later in zip(gens, gens[1:]):
+        hold = g.nodes[g.input_link(later.id, "image").src]
+        assert hold.type_id == "edit.frame_hold" and g.input_link(hold.id, "video").src == earlier.id
     assert sum(n.type_id == "io.save_video" for n in g.nodes.values()) == 2
-    assert "'SaveVideo' (#25) writes this take joined with the takes of 'KSampler' (KSampler, #32), 'KSampler' (KSampler, #42), each a segment " \
-           "of its own: Studio's graph makes only the first take" in _notes(conv)
+    assert "take 1 is the take of 'SaveVideo' (#21), generated once for both" in _notes(conv)
 
 
 def test_a_refine_of_the_take_is_not_read_as_a_joined_take():

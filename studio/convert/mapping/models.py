@@ -234,9 +234,9 @@ class ModelReading:
         if other is not None and any(other.id in k for k in self.made):
             return  # an earlier take's (a chain of segments): read by its own pipeline, made already
         if other is not None:  # a depth estimator's SD1.5 VAE: not the video model's
-            said.append(f"{what} '{value}' ('{n.title or n.shown_cls}', #{n.id}) is read by the pass of "
-                        f"'{other.title or other.shown_cls}' (#{other.id}) alone, not by this generator's model: not "
-                        "set on Load Video Model")
+            said.append(f"{what} '{value}' is read by the pass of '{other.title or other.shown_cls}' (#{other.id}) "
+                        f"alone, not by this generator's model: not set on Load Video Model (its loader "
+                        f"'{n.title or n.shown_cls}', #{n.id})")
             return
         param = {"text encoder": "text_encoder", "VAE": "vae",
                  "image encoder (clip_vision)": "clip_vision"}.get(what)
