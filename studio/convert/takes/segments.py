@@ -67,7 +67,8 @@ def segments(wf: Workflow, save: CNode, registry: Any = None) -> list[CNode]:
         # started from frames of another take (takes.extend): a generator each; else its family reads it as one
         # continued take (InfiniteTalk's previous frames, SCAIL-2's Extend)
         cont = continued(wf, _head(c, ups), ids - {s.id for s in c}, False, extends)
-        if cont is None or not others <= ups[cont.sampler] | {cont.sampler}:
+        joined = {u.id for u in upstream(wf, cont.batched)} if cont is not None and cont.batched is not None else set()
+        if cont is None or not others <= ups[cont.sampler] | {cont.sampler} | joined:  # (takes a picked batch joins)
             return []
         after[id(c)] = cont.sampler
     order, seen, todo = [], set(), [save]
