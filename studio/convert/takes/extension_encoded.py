@@ -23,8 +23,10 @@ def picked_frames(wf: Workflow, encoder: CNode) -> bool:
         if src is None or src.cls.startswith("VAEDecode"):
             return False
         if pick_of(src) is not None:  # frames from past the take's start (negative: its last ones), not the whole take
-            at = wf.value(src, pick_of(src)[0])
+            at, count = (wf.value(src, k) if k else None for k in pick_of(src))
             later = isinstance(at, (int, float)) and not isinstance(at, bool) and at != 0
+            if later and at > 0 and isinstance(count, int) and count < 0:  # essentials' length -1: every frame from
+                return False  # 'start' on: the take reworked less its first frames, not continued
             return later and any(x.cls.startswith("VAEDecode") for x in upstream(wf, src))
         node = src
     return False
