@@ -49,6 +49,21 @@ def line(b: Any, save: CNode, made: frozenset, key: frozenset) -> str:
     later = len(extra) - len(starts)
     more = f" (and {later} later pass{'es' if later > 1 else ''} sampling on from them)" if later else ""
     others = ", ".join(_named(wf.nodes[s]) for s in starts)
+    elsewhere = [f"the take of {_named(wf.nodes[s])} is made for {_output(b, m[3])}" for s in starts
+                 for k, m in b.made.items() if s in k]  # a later take another output's chain made (not joined here)
+    if elsewhere:
+        return (f"'{save.title or save.shown_cls}' (#{save.id}) writes this take joined with the takes of {others}"
+                f"{more}, each a segment of its own: Studio's graph does not join them here ({'; '.join(elsewhere)}), "
+                "and this Save Video writes the first take alone; add a generator for each other take (its prompt and "
+                "LoRAs) and join them (Concatenate)")
     return (f"'{save.title or save.shown_cls}' (#{save.id}) writes this take joined with the takes of {others}{more}, "
             "each a segment of its own: Studio's graph makes only the first take, and this Save Video writes it "
             "alone; add a generator for each (its prompt and LoRAs) and join them (Concatenate)")
+
+
+def _output(b: Any, made_for: CNode) -> str:
+    """The output a pipeline was made for, in words (a take of a joined output: its number in that output)."""
+    base, _, k = made_for.id.partition("~")
+    out = b.wf.nodes.get(base) if k else made_for
+    out = out if out is not None else made_for
+    return f"{'take ' + k + ' of ' if k else ''}'{out.title or out.shown_cls}' (#{out.id})"
