@@ -231,8 +231,8 @@ class ModelReading:
         key, what = kind
         value = self.wf.value(n, key)
         other = self._other_pass(n, up)
-        if other is not None and any(other.id in k for k in self.made):
-            return  # an earlier take's (a chain of segments): read by its own pipeline, made already
+        if other is not None and any(other.id in k for k in self.made) and self._own_part(n, up, what):
+            return  # an earlier take's (a chain of segments, each its own loaders): read by its own pipeline
         if other is not None:  # a depth estimator's SD1.5 VAE: not the video model's
             said.append(f"{what} '{value}' is read by the pass of '{other.title or other.shown_cls}' (#{other.id}) "
                         f"alone, not by this generator's model: not set on Load Video Model (its loader "
@@ -261,6 +261,14 @@ class ModelReading:
             said.append(f"{what} '{value}': Load Video Model takes it from 'base' (a diffusers folder "
                         "of the same family)" + ("" if separate or param not in lp else
                                                  f"; separate files are read for {listed(families.lookup('separate'))} only"))
+
+    def _own_part(self, loader: CNode, up: list[CNode], what: str) -> bool:
+        """Whether this output's own samplers read another loader of the same part (``what``: 'VAE'...) than
+        ``loader`` (each segment of a chain its own VAE and text encoder loaders)."""
+        own = own_reach(self.wf, self.pass_key, {n.id for n in up if n.cls in SAMPLERS} - set(self.pass_key))
+        kinds = {**FILE_LOADERS, **families.lookup("file_loaders")}
+        return any(m is not loader and m.id in own and ((kinds.get(m.cls) or by_types.part_loader(m) or ("", ""))[1]
+                                                        == what) for m in up)
 
     def _other_pass(self, loader: CNode, up: list[CNode]) -> CNode | None:
         """The sampler of another pass (one that makes an input of this output: a depth estimator's) whose nodes

@@ -17,20 +17,19 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import task_node, task_of
 from . import frame_way
 
-# frames of a take picked, or resized, on their way to the next take's start image or clip to extend: read by the
-# types their packs declare (takes.frame_way: a pick, a one-picture operation, a match to a reference picture); by
-# name only where the types cannot tell: VideoHelperSuite's split (which output is which), a batch (a grid, a stitch
-# or a blend declares the same sockets), KJNodes' ColorMatch (its frames on 'image_target', the reference on
-# 'image_ref': a match the types tell too), a Reroute (no declared type)
-FRAME_PICKS = {"ImageFromBatch": ("batch_index", "length"), "GetImageRangeFromBatch": ("start_index", "num_frames"),
-               "VHS_SplitImages": ("split_index", "")}  # VideoHelperSuite's: the frames before it, or from it on
+# frames of a take picked, or changed, on their way to the next take's start image or clip to extend: read by the
+# types their packs declare (takes.frame_way: a pick, ImageFromBatch's or KJNodes' GetImageRangeFromBatch's; a
+# one-picture operation, a resize; a match to a reference picture); by name only where the types cannot tell:
+# VideoHelperSuite's split (which output gives which frames), a batch (a grid, a stitch or a list declares the same
+# sockets), a Reroute (no declared type)
+FRAME_PICKS = {"VHS_SplitImages": ("split_index", "")}  # VideoHelperSuite's: the frames before it, or from it on
 SPLITS = ("VHS_SplitImages",)
-RESIZES = ("ImageScale", "ImageScaleBy", "ImageResizeKJv2", "ImageResizeKJ", "Reroute")
+RESIZES = ("ImageScale", "ImageScaleBy", "ImageResizeKJv2", "ImageResizeKJ", "Reroute")  # (a restyle's way: restyle.py)
 # the frames kept, then what pads them to the take's length (a clip to extend); or takes' frames joined in order
 BATCHES = ("ImageBatch", "ImageBatchMulti", "Image Batch", "ImageBatchMultiple+", "Frames Concat")
 INTO = ("image", "video")  # the generator inputs a take continues through: a start image, a clip to extend
-# colour matched to another picture on the frames' way (KJNodes' ColorMatch, essentials' Image Color Match): the
-# frames are read through it (the input named), the match not applied, said
+# colour matched to another picture (KJNodes' ColorMatch, essentials' Image Color Match): their frames' input (a
+# restyle's way reads them by these names; a continued take's by types, these said as matching the colour)
 MATCHES = {"ColorMatch": "image_target", "ImageColorMatch+": "image"}
 TRIMS = ("TrimVideoLatent", "Reroute")  # between a take's sampler and its decoder (Wan VACE's reference frames cut)
 MAX_STEPS = 16
