@@ -164,3 +164,22 @@ def test_a_pick_straddling_two_takes_is_no_continuation_of_either():
     assert "'SaveVideo' (#93) writes this take joined with the takes of 'KSampler' (KSampler, #203), 'KSampler' " \
         "(KSampler, #303), each a segment of its own: Studio's graph does not join them here (the take of 'KSampler' " \
         "(KSampler, #203) is made for take 2 of 'SaveVideo' (#92))" in _said(conv)
+
+
+def test_every_frame_from_a_later_one_on_encoded_again_is_no_extension():
+    """essentials' ImageFromBatch+ (start 6, length -1: the take less its first 6 frames) encoded and sampled again
+    at denoise 0.15 reworks the take (zullum's Native-I2V-60FPS); a frame pick told by types is never read there as
+    an extension's few last frames ('a take continued from frames of another take')."""
+    from tests.convert.test_comfy_outputs import _wan
+    extra = {"30": {"class_type": "ImageFromBatch+", "inputs": {"image": ["10", 0], "start": 6, "length": -1}},
+             "31": {"class_type": "VAEEncode", "inputs": {"pixels": ["30", 0], "vae": ["3", 0]}},
+             "32": {"class_type": "KSampler", "inputs": {
+                 "seed": 5, "steps": 8, "cfg": 2.5, "sampler_name": "uni_pc", "scheduler": "simple", "denoise": 0.15,
+                 "model": ["5", 0], "positive": ["6", 0], "negative": ["7", 0], "latent_image": ["31", 0]}},
+             "33": {"class_type": "VAEDecode", "inputs": {"samples": ["32", 0], "vae": ["3", 0]}},
+             "34": {"class_type": "CreateVideo", "inputs": {"fps": 16, "images": ["33", 0]}},
+             "35": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "re", "format": "auto", "codec": "auto",
+                                                          "video": ["34", 0]}}}
+    conv = convert(_wan(**extra), "rework")
+    assert conv.tasks and not any("continued from frames of another take" in t["task"] for t in conv.tasks)
+    assert "(its settings: start 6, length -1)" in _said(conv)  # the pick said, not dropped
