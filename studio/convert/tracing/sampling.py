@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import catalogue
 from ..families import registry as families
 from .guiders import guider_cfg
 from ..reading.workflow import CNode, Workflow
@@ -116,7 +117,8 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
     if sel is not None:
         out.sampler = _str(val(sel, "sampler_name"))
         out.used.add(sel.id)
-    sig = wf.source(s, "sigmas")
+    sig, steps_of = sigma_steps(wf, wf.source(s, "sigmas"))
+    out.used.update(x.id for x in steps_of)
     if sig is not None:
         out.used.add(sig.id)
         out.at["steps"] = sig
@@ -133,4 +135,23 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
             out.steps = steps  # Steps...): its steps; its own spacing said, the model's used
             out.extra = {"scheduler": sig.shown_cls, **{k: v for k, v in sig.widgets.items() if k != "steps"
                                                         and isinstance(v, (int, float)) and not isinstance(v, bool)}}
+    for x in steps_of:  # (a step changing them between: said in the note of what the generator does not take)
+        out.extra[f"then {x.shown_cls} (#{x.id})"] = ", ".join(f"{k} {v}" for k, v in x.widgets.items()) or "applied"
     return out
+
+
+def sigma_steps(wf: Workflow, sig: CNode | None) -> tuple[CNode | None, list[CNode]]:
+    """(the scheduler, the steps between it and the sampler): a node taking the sigmas and giving one output of
+    them (LTXVShiftSigmas), no steps of its own, is followed to the scheduler it changes; a splitter (two outputs)
+    is not."""
+    between: list[CNode] = []
+    while sig is not None and len(between) < 4 and sig.cls not in ("BasicScheduler", "ManualSigmas") \
+            and sig.cls not in families.lookup("schedulers") and "steps" not in sig.widgets and "steps" not in sig.links:
+        t = catalogue.node_type(sig.shown_cls)
+        outs = list(t.output_types) if t is not None and t.outputs is not None else sig.out_types
+        up = wf.source(sig, "sigmas")
+        if up is None or outs != ["SIGMAS"]:
+            break
+        between.append(sig)
+        sig = up
+    return sig, between
