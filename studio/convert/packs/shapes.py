@@ -17,6 +17,7 @@ from typing import Any
 from .. import catalogue
 from ..reading.subgraphs import CONTROL, SEED_CONTROLS
 from ..reading.workflow import CNode, Workflow
+from ..tracing.roles import consumers, in_type, is_latent_input, out_types
 from .twins import _read as read_by_name
 
 VALUE_TYPES = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")
@@ -36,17 +37,19 @@ def _has_extension(path: str) -> bool:
     return bool(re.search(r"\.[A-Za-z0-9]{2,5}$", last))
 
 
-def _declared(n: CNode) -> tuple[list[tuple[str, str, bool]], list[str], bool]:
-    """([(input, type, is a setting)], output types, from the catalogue) of ``n``: its pack's declaration, else what
-    its UI file lists (a setting told by its value type), else its named settings and links (an API file)."""
+def _declared(wf: Workflow, n: CNode) -> tuple[list[tuple[str, str, bool]], list[str]]:
+    """([(input, type, is a setting)], output types) of ``n``: its pack's declaration, else what its UI file lists (a
+    setting told by its value type), else its named settings and links (an API file: a socket's type told by its
+    name, an output's by the inputs it feeds, one type each where it feeds one slot)."""
     t = catalogue.node_type(n.shown_cls)
     if t is not None and t.inputs is not None and t.outputs is not None:
-        return [(i.name, i.type, i.widget) for i in t.inputs], list(t.output_types), True
-    if n.in_types:
-        return [(k, v, v in VALUE_TYPES) for k, v in n.in_types.items()], list(n.out_types), False
-    from ..tracing.roles import in_type
-    ins = [(k, in_type(n, k), False) for k in n.links] + [(k, "", True) for k in n.widgets if k not in n.links]
-    return ins, list(n.out_types), False
+        return [(i.name, i.type, i.widget) for i in t.inputs], list(t.output_types)
+    if n.in_types or n.out_types:
+        return [(k, v, v in VALUE_TYPES) for k, v in n.in_types.items()], list(n.out_types)
+    ins = [(k, "LATENT" if is_latent_input(n, k) else in_type(n, k), False) for k in n.links]
+    ins += [(k, "", True) for k in n.widgets if k not in n.links]
+    slots = {m.links[k][1] for m, k in consumers(wf).get(n.id, ())}
+    return ins, sorted(out_types(wf, n)) if slots == {0} else []
 
 
 def _settings(n: CNode, ins: list[tuple[str, str, bool]]) -> tuple[dict[str, Any], bool]:
@@ -89,10 +92,11 @@ def _sampler(n: CNode, ins, outs, by_place_ok: bool) -> str | None:
     latents = [k for k, t in sockets if t == "LATENT"]
     if len(models) != 1 or len(latents) != 1 or sorted(conds) != ["negative", "positive"]:
         return None
-    if any(k not in (models + conds + latents) for k, _ in sockets if k in n.links):
+    settings_named = {k for names in SAMPLER_SETTINGS.values() for k in names}
+    if any(k not in (models + conds + latents) and k not in settings_named for k, _ in sockets if k in n.links):
         return None  # another wired socket (a guide, sigmas): what it carries would be lost
     settings, by_place = _settings(n, ins)
-    names = {k for k, _, w in ins if w} | set(settings)
+    names = {k for k, _, w in ins if w} | set(settings) | set(n.links)
     found = {mine: next((k for k in theirs if k in names), None) for mine, theirs in SAMPLER_SETTINGS.items()}
     if any(v is None for k, v in found.items() if k != "denoise"):
         return None
@@ -184,7 +188,7 @@ def translate(wf: Workflow) -> list[str]:
     for n in wf.nodes.values():
         if n.origin or not n.enabled or n.cls in known or catalogue.is_primitive(catalogue.node_type(n.cls)):
             continue
-        ins, outs, _ = _declared(n)
+        ins, outs = _declared(wf, n)
         line = _sampler(n, ins, outs, True) or _loader(n, ins, outs) or _folder_picture(n, ins, outs)
         if line:
             said.append(line)

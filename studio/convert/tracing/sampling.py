@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from .. import catalogue
 from ..families import registry as families
 from .guiders import guider_cfg
+from .roles import consumers, out_types
 from ..reading.workflow import CNode, Workflow
 
 SAMPLERS = ("KSampler", "KSamplerAdvanced", "SamplerCustom", "SamplerCustomAdvanced")
@@ -148,7 +149,8 @@ def sigma_steps(wf: Workflow, sig: CNode | None) -> tuple[CNode | None, list[CNo
     while sig is not None and len(between) < 4 and sig.cls not in ("BasicScheduler", "ManualSigmas") \
             and sig.cls not in families.lookup("schedulers") and "steps" not in sig.widgets and "steps" not in sig.links:
         t = catalogue.node_type(sig.shown_cls)
-        outs = list(t.output_types) if t is not None and t.outputs is not None else sig.out_types
+        outs = list(t.output_types) if t is not None and t.outputs is not None else sig.out_types or (
+            sorted(out_types(wf, sig)) if all(m.links[k][1] == 0 for m, k in consumers(wf).get(sig.id, ())) else [])
         up = wf.source(sig, "sigmas")
         if up is None or outs != ["SIGMAS"]:
             break
