@@ -156,7 +156,9 @@ def _folder_picture(n: CNode, ins, outs) -> str | None:
     if named:
         folder = next(((k, v) for k, v in named.items() if any(w in k.lower() for w in FOLDER_WORDS)
                        and isinstance(v, str)), None)
-    else:  # nothing named: a saved value that is a folder's path (a separator in it, no picture's extension)
+    elif ins:  # settings declared but their values not named (another version's count): nothing is guessed
+        return None
+    else:  # nothing declared: a saved value that is a folder's path (a separator in it, no file's extension)
         raw = n.raw if isinstance(n.raw, list) else []
         folder = next((("#%d" % i, v) for i, v in enumerate(raw) if isinstance(v, str) and PATH.match(v)
                        and "\n" not in v and len(v) < 1024), None)
