@@ -18,7 +18,7 @@ from .. import catalogue
 from ..reading.subgraphs import CONTROL, SEED_CONTROLS
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import consumers, in_type, is_latent_input, out_types
-from .twins import _read as read_by_name
+from .twins import read_by_name
 
 VALUE_TYPES = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")
 # KSampler's settings -> the names a pack's sampler gives the same setting

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import catalogue
 from ..families import registry as families
 from .guiders import guider_cfg
-from .roles import consumers, out_types
+from .sigma_steps import sigma_steps
 from ..reading.workflow import CNode, Workflow
 
 SAMPLERS = ("KSampler", "KSamplerAdvanced", "SamplerCustom", "SamplerCustomAdvanced")
@@ -137,23 +136,6 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
             out.extra = {"scheduler": sig.shown_cls, **{k: v for k, v in sig.widgets.items() if k != "steps"
                                                         and isinstance(v, (int, float)) and not isinstance(v, bool)}}
     for x in steps_of:  # (a step changing them between: said in the note of what the generator does not take)
-        out.extra[f"then {x.shown_cls} (#{x.id})"] = ", ".join(f"{k} {v}" for k, v in x.widgets.items()) or "applied"
+        out.extra[f"then {x.shown_cls} (#{x.id})"] = ", ".join(f"{k} {v}" for k, v in x.widgets.items()) or "its change"
     return out
 
-
-def sigma_steps(wf: Workflow, sig: CNode | None) -> tuple[CNode | None, list[CNode]]:
-    """(the scheduler, the steps between it and the sampler): a node taking the sigmas and giving one output of
-    them (LTXVShiftSigmas), no steps of its own, is followed to the scheduler it changes; a splitter (two outputs)
-    is not."""
-    between: list[CNode] = []
-    while sig is not None and len(between) < 4 and sig.cls not in ("BasicScheduler", "ManualSigmas") \
-            and sig.cls not in families.lookup("schedulers") and "steps" not in sig.widgets and "steps" not in sig.links:
-        t = catalogue.node_type(sig.shown_cls)
-        outs = list(t.output_types) if t is not None and t.outputs is not None else sig.out_types or (
-            sorted(out_types(wf, sig)) if all(m.links[k][1] == 0 for m, k in consumers(wf).get(sig.id, ())) else [])
-        up = wf.source(sig, "sigmas")
-        if up is None or outs != ["SIGMAS"]:
-            break
-        between.append(sig)
-        sig = up
-    return sig, between
