@@ -34,12 +34,13 @@ def test_a_pack_sampler_of_ksamplers_shape_is_read_as_ksampler():
     wf = _wan()
     wf["9"] = {"class_type": "AcmeVideoSampler", "inputs": {
         "model": ["5", 0], "positive": ["6", 0], "negative": ["7", 0], "clip_latents": ["8", 0], "seed": 77,
-        "steps": 12, "cfg": 4.5, "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0, "tile_size": 64}}
+        "steps": 12, "cfg": 4.5, "sampler_name": "euler", "scheduler": "simple", "denoise": 0.55, "tile_size": 64}}
     conv = convert(wf, "acme")
     said = _notes(conv)
     assert conv.pipelines == 1 and "cannot read ComfyUI's AcmeVideoSampler" not in said
     assert "(AcmeVideoSampler, #9) is read as ComfyUI's KSampler by its declared types" in said
     assert "'clip_latents' as KSampler's 'latent_image'" in said and "tile_size 64 is not applied" in said
+    assert "denoise 0.55 of 'AcmeVideoSampler' (AcmeVideoSampler, #9): ComfyUI samples only the last 55 %" in said
     gen = _gen(conv)
     assert (gen.params.get("steps"), gen.params.get("seed")) == (12, 77)
 
