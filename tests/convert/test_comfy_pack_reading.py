@@ -158,7 +158,7 @@ def test_a_picture_from_a_folder_is_a_load_image_with_no_file_the_folder_and_ind
 
 def test_a_folder_picker_saved_without_names_and_one_loading_many_pictures():
     node = {"id": 50, "type": "ZetaIterator", "mode": 0, "inputs": [],
-            "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": []}, {"name": "name", "type": "STRING", "links": []}],
+            "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": []}, {"name": "index", "type": "INT", "links": []}],
             "widgets_values": ["./input", "name_asc", "sequential", 0]}
     w = Workflow.read({"nodes": [node, dict(copy.deepcopy(node), id=51, widgets_values=["a cat / a dog", 0])],
                        "links": []})
@@ -168,3 +168,9 @@ def test_a_folder_picker_saved_without_names_and_one_loading_many_pictures():
     many = Workflow.read({"5": {"class_type": "AcmeFolderPicker", "inputs": {"folder": "./stills", "cap": 0}},
                           "6": {"class_type": "PreviewImage", "inputs": {"images": ["5", 0]}}})
     assert shapes.translate(many) == [] and many.nodes["5"].cls == "AcmeFolderPicker"
+    setting = [{"name": k, "type": t, "link": None, "widget": {"name": k}} for k, t in (("directory", "STRING"),
+                                                                                    ("sort_mode", "COMBO"))]
+    every = {"id": 7, "type": "ZetaLoadFolder", "mode": 0, "inputs": setting,  # all of the folder's pictures
+             "outputs": [{"name": "images", "type": "IMAGE", "links": []}], "widgets_values": ["keyframes", "name_asc"]}
+    w = Workflow.read({"nodes": [every], "links": []})
+    assert shapes.translate(w) == [] and w.nodes["7"].cls == "ZetaLoadFolder"

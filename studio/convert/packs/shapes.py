@@ -165,16 +165,21 @@ def _folder_picture(n: CNode, ins, outs) -> str | None:
     if folder is None or not folder[1].strip() or _has_extension(folder[1]):
         return None  # a file's path (a picture, a clip), not a folder's
     cap = next((v for k, v in named.items() if k.lower() in CAP_WORDS), None)
-    if cap is not None and cap != 1:
-        return None  # several pictures at once (a clip of them): not one picture
     index = next(((k, v) for k, v in named.items() if k.lower() in INDEX_WORDS and isinstance(v, int)), None)
+    t = catalogue.node_type(n.shown_cls)
+    outputs = [(o.name or "", o.type) for o in t.outputs] if t is not None and t.outputs else list(
+        zip(n.out_names, n.out_types))
+    picks = any(kind == "INT" and "index" in name.lower() for name, kind in outputs)  # it says which it gave
+    if cap != 1 and (cap is not None or (index is None and not picks)):
+        return None  # several pictures at once (all of the folder's, a clip of them), or nothing says one
     picked = (f"the picture at {index[0]} {index[1]}" if index is not None else
               "a picture (its place in the folder not read: its settings are not named in the file)")
     rest = [f"{k} {_shown(v)}" for k, v in named.items() if k not in (folder[0], CONTROL) and (index is None
                                                                                       or k != index[0])]
     n.origin, n.cls, n.widgets = n.shown_cls, "LoadImage", {"image": ""}
-    line = (f"{_name(n)} gives {picked} of the folder '{folder[1]}' (a picture from a folder, told by its declared "
-            f"types: an IMAGE out, a folder setting){_placed(by_place and bool(named))}: read as Studio's Load Image "
+    told = "a folder setting" if named else "a folder's path among its saved values"
+    line = (f"{_name(n)} gives {picked} of the folder '{folder[1]}' (a picture from a folder, told by its types: an "
+            f"IMAGE out, {told}){_placed(by_place and bool(named))}: read as Studio's Load Image "
             "with no file chosen, as Studio has no loader that picks pictures from a folder (one a run): choose the "
             "picture in it")
     if rest:
