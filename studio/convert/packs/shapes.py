@@ -134,7 +134,7 @@ def _loader(n: CNode, ins, outs) -> str | None:
         return None
     if any(isinstance(v, str) and v.lower().endswith(MODEL_FILES) for k, v in settings.items() if k != first):
         return None  # a second file it loads: not a loader of one
-    core, setting = LOADERS[outs[0]]
+    core, setting = LOADERS[outs[0]] if first != "ckpt_name" else ("CheckpointLoaderSimple", "ckpt_name")
     t = catalogue.node_type(core)
     same = {k: v for k, v in settings.items() if k not in (first, setting) and t is not None and t.input(k) is not None
             and (not isinstance(t.input(k).options, tuple) or v in t.input(k).options)}  # (UNETLoader's weight_dtype)
