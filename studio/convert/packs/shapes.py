@@ -105,7 +105,8 @@ def _sampler(n: CNode, ins, outs, by_place_ok: bool) -> str | None:
     links = {mapped.get(k, k): src for k, src in n.links.items() if k in mapped or k in models + conds}
     links["latent_image"] = n.links[latents[0]] if latents[0] in n.links else None
     links = {k: v for k, v in links.items() if v is not None}
-    widgets.setdefault("denoise", 1.0) if found["denoise"] is None else None
+    if found["denoise"] is None:  # (a sampler with no denoise setting samples the whole schedule)
+        widgets["denoise"] = 1.0
     other = [f"{k} {_shown(v)}" for k, v in settings.items() if k not in mapped and k != CONTROL and k not in n.links]
     other += [f"{k} (wired)" for k in n.links if k not in mapped and k not in models + conds + latents]
     ports = {mapped[k]: k for k in mapped if mapped[k] != k}
