@@ -126,7 +126,8 @@ def test_infinitetalk_says_the_workflows_other_rate_where_it_makes_its_own():
 
 def test_an_unread_node_heading_the_models_way_is_not_said_to_be_between_a_loader_and_the_sampler():
     doc = {
-        "1": {"class_type": "AcmeModelMaker", "inputs": {"ckpt": "hunyuan_video_720_cfgdistill_fp8_e4m3fn.safetensors"}},
+        "1": {"class_type": "AcmeModelMaker", "inputs": {"ckpt": "hunyuan_video_720_cfgdistill_fp8_e4m3fn.safetensors",
+                                                         "merge": "other.safetensors"}},  # (two files: no loader of one)
         "2": {"class_type": "LoraLoaderModelOnly", "inputs": {"lora_name": "style.safetensors", "strength_model": 0.8,
                                                               "model": ["1", 0]}},
         "3": {"class_type": "CLIPLoader", "inputs": {"clip_name": "llava_llama3_fp8_scaled.safetensors",

@@ -78,10 +78,13 @@ def test_a_first_pass_then_an_upscaled_refine_makes_the_first_pass_and_says_the_
 
 def test_a_packs_sampler_as_the_main_pass_holds_the_output_never_made_from_the_refine():
     """A pack's sampler no catalogued pack declares (PackKSampler: a sampler by its input names, Studio does not read
-    it; RES4LYF's ClownsharKSampler_Beta is now read as the KSampler it extends: test_comfy_twins.py) makes the 20-step take that
-    a core KSampler refines: made from the refine alone the video would be 6 steps from noise; the output is held
+    it; RES4LYF's ClownsharKSampler_Beta is now read as the KSampler it extends: test_comfy_twins.py; one of KSampler's
+    shape alone is read as KSampler: test_comfy_pack_reading.py, so this one takes guides too) makes the 20-step take
+    that a core KSampler refines: made from the refine alone the video would be 6 steps from noise; the output is held
     with one sentence naming both passes, and no generator is made."""
     d = _two_pass(first="PackKSampler")
+    d["9"]["inputs"].pop("scheduler")  # no scheduler setting, a socket KSampler lacks wired: not read as KSampler
+    d["9"]["inputs"]["guides"] = ["8", 0]
     conv = convert(d, "pack_main")
     assert _gens(conv) == []
     assert conv.log[0].startswith("This workflow makes a take sampled by a node pack's sampler (PackKSampler) "
@@ -94,6 +97,8 @@ def test_a_packs_refine_after_the_converted_pass_is_said_as_a_refine():
     """A core KSampler's take refined by a pack's sampler (one no catalogued pack declares): the generator is the KSampler's; the pack's pass is said
     as the refine it is (its denoise and the upscale before it), not as another segment."""
     d = _two_pass(first="KSampler", second="PackKSampler")
+    d["21"]["inputs"].pop("scheduler")  # no scheduler setting, a socket KSampler lacks wired: not read as KSampler
+    d["21"]["inputs"]["guides"] = ["8", 0]
     conv = convert(d, "pack_refine")
     p = _gens(conv)[0].params
     assert (p["steps"], p["guidance"], p["seed"]) == (20, 6.0, 1234)

@@ -14,6 +14,7 @@ from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
 from ..values.shown import as_float, g4, shown
 from .folded_sizes import unread_sizes
 from .kinds import SEED_MAX
+from .partial_denoise import denoise_line
 
 
 class SettingsReading:
@@ -130,6 +131,8 @@ class SettingsReading:
                     f"; the '{main.scheduler}' sigma spacing is not taken (the scheduler's own)")]
         if main.extra:
             lines.append(f"- sigmas: {', '.join(f'{k} {v}' for k, v in main.extra.items())} (the model's own used)")
+        if (line := denoise_line(self.wf, main.node, params)) is not None:  # a part of the schedule (partial_denoise)
+            lines.append(line)
         shifts = [s for s in shifts if isinstance(s, (int, float)) and not isinstance(s, bool)]
         if shifts:
             lines.append(f"- shift {', '.join(g4(s) for s in dict.fromkeys(shifts))} (ModelSamplingSD3): "

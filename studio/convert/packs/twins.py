@@ -70,6 +70,11 @@ def _read() -> frozenset:
     return frozenset(set(WIDGETS) | set(ALIASES) | set(families.declared()) | _translated() | set(tasks()))
 
 
+def read_by_name() -> frozenset:
+    """Every node type Studio reads by its name (packs/shapes.py reads none of them by its shape)."""
+    return _read()
+
+
 def _role(t, translated: bool) -> bool:
     """A type that may be a twin's reading: a loader (no sockets; models or parts out), a sampler (a model in,
     a latent out), a sampler's part, a text encoder (CLIP in, CONDITIONING out), a LoRA loader (a model and a

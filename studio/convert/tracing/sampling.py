@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ..families import registry as families
 from .guiders import guider_cfg
+from .sigma_steps import sigma_steps
 from ..reading.workflow import CNode, Workflow
 
 SAMPLERS = ("KSampler", "KSamplerAdvanced", "SamplerCustom", "SamplerCustomAdvanced")
@@ -116,7 +117,8 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
     if sel is not None:
         out.sampler = _str(val(sel, "sampler_name"))
         out.used.add(sel.id)
-    sig = wf.source(s, "sigmas")
+    sig, steps_of = sigma_steps(wf, wf.source(s, "sigmas"))
+    out.used.update(x.id for x in steps_of)
     if sig is not None:
         out.used.add(sig.id)
         out.at["steps"] = sig
@@ -133,4 +135,7 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
             out.steps = steps  # Steps...): its steps; its own spacing said, the model's used
             out.extra = {"scheduler": sig.shown_cls, **{k: v for k, v in sig.widgets.items() if k != "steps"
                                                         and isinstance(v, (int, float)) and not isinstance(v, bool)}}
+    for x in steps_of:  # (a step changing them between: said in the note of what the generator does not take)
+        out.extra[f"then {x.shown_cls} (#{x.id})"] = ", ".join(f"{k} {v}" for k, v in x.widgets.items()) or "its change"
     return out
+

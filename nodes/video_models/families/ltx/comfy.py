@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from studio.convert.api import I2V, ComfyMapping, Guider, Task
 
+from .comfy_old_nodes import translate
+
 # its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
 WIDGETS = {
     "EmptyLTXVLatentVideo": ("width", "height", "length", "batch_size"),
@@ -23,4 +25,5 @@ MAPPING = ComfyMapping(
                            "whole", 1),))},  # (strength 1: held whole, as Studio does: nothing to say)
     empty=("EmptyLTXVLatentVideo",), files=(("ltxv", "LTX-Video"), ("ltx-video", "LTX-Video")), text_types=("ltxv",),
     rank=2, passing={"LTXVPreprocess": ()}, folded=("LTXVConditioning",),
-    widgets=WIDGETS, guiders=GUIDERS, hooks={"fps_nodes": ("LTXVConditioning",)})
+    widgets=WIDGETS, guiders=GUIDERS, hooks={"fps_nodes": ("LTXVConditioning",)},
+    translate=translate)  # Lightricks' 2024 loader and model configurator (comfy_old_nodes.py)
