@@ -1,0 +1,96 @@
+"""Mechanisms a sixth held-out set (benchmarks/results/heldout6_2026-11-29.md) showed, each on a small hand-written
+workflow: a pose estimator's own part switches (DWPose's detect_hand / detect_body / detect_face) carried to Studio's
+Draw Pose, a drawing without bodies said; a wrapper settings node the catalogue does not hold, given a block swap's
+settings (WanVideoSetBlockSwap), said as the machine setting it is, not as a change to how the video is sampled;
+FramePack's TeaCache said where it is on, never dropped unsaid."""
+from __future__ import annotations
+
+import pytest
+
+from studio.convert.mapping.convert import convert
+from tests.convert.test_comfy_framepack_wrapper import _workflow as _framepack
+from tests.convert.test_comfy_wrappers import _nodes
+
+
+def _fun_control(switches: dict) -> dict:
+    """Wan 2.1 Fun Control (API JSON) whose control clip is drawn by DWPose with ``switches``."""
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_fun_control_1.3B_bf16.safetensors",
+                                                     "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                                                     "type": "wan", "device": "default"}},
+        "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "a dancer on a stage", "clip": ["2", 0]}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "5": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "6": {"class_type": "VHS_LoadVideo", "inputs": {"video": "dance.mp4"}},
+        "7": {"class_type": "DWPreprocessor", "inputs": {**switches, "resolution": 512, "image": ["6", 0],
+                                                         "bbox_detector": "yolox_l.onnx",
+                                                         "pose_estimator": "dw-ll_ucoco_384_bs5.torchscript.pt"}},
+        "8": {"class_type": "WanFunControlToVideo", "inputs": {"width": 480, "height": 320, "length": 33,
+                                                               "batch_size": 1, "positive": ["3", 0],
+                                                               "negative": ["4", 0], "vae": ["5", 0],
+                                                               "control_video": ["7", 0]}},
+        "9": {"class_type": "KSampler", "inputs": {"seed": 3, "steps": 20, "cfg": 5.0, "sampler_name": "uni_pc",
+                                                   "scheduler": "simple", "denoise": 1.0, "model": ["1", 0],
+                                                   "positive": ["8", 0], "negative": ["8", 1],
+                                                   "latent_image": ["8", 2]}},
+        "10": {"class_type": "VAEDecode", "inputs": {"samples": ["9", 0], "vae": ["5", 0]}},
+        "11": {"class_type": "VHS_VideoCombine", "inputs": {"frame_rate": 16, "filename_prefix": "fun",
+                                                            "images": ["10", 0]}}}
+
+
+@pytest.mark.parametrize("switches, drawn, said", [
+    ({"detect_hand": "enable", "detect_body": "enable", "detect_face": "disable"}, (True, False), None),
+    ({"detect_hand": "disable", "detect_body": "disable", "detect_face": "enable"}, (False, True),
+     "'DWPreprocessor' (DWPreprocessor, #7) draws no bodies (detect_body disable, only the face): Studio's Draw Pose "
+     "draws the bodies too"),
+    ({"detect_hand": "enable", "detect_body": "enable", "detect_face": "enable"}, (True, True), None),
+])
+def test_a_pose_steps_part_switches_reach_draw_pose(switches, drawn, said):
+    """Had been Draw Pose with hands and face whatever the estimator drew (Wan Animate's template draws its face
+    clip with the face alone and its pose clip without the face), said nowhere."""
+    conv = convert(_fun_control(switches), "dwpose")
+    assert conv.graph.validate() == []
+    draw = _nodes(conv, "preprocess.draw_pose")
+    assert [(d.params["hands"], d.params["face"]) for d in draw] == [drawn]
+    log = "\n".join(conv.log)
+    assert (said in log) if said else "draws no bodies" not in log
+
+
+def _wrapper(set_swap: bool) -> dict:
+    doc = {"1": {"class_type": "WanVideoModelLoader", "inputs": {"model": "wan.safetensors"}},
+           "2": {"class_type": "LoadWanVideoT5TextEncoder", "inputs": {"model_name": "umt5.safetensors"}},
+           "3": {"class_type": "WanVideoTextEncode", "inputs": {"positive_prompt": "a fox", "negative_prompt": "",
+                                                                "t5": ["2", 0]}},
+           "4": {"class_type": "WanVideoEmptyEmbeds", "inputs": {"width": 480, "height": 272, "num_frames": 33}},
+           "5": {"class_type": "WanVideoSampler", "inputs": {"model": ["14", 0], "text_embeds": ["3", 0], "steps": 4,
+                                                             "image_embeds": ["4", 0]}},
+           "6": {"class_type": "WanVideoVAELoader", "inputs": {"model_name": "wan_vae.safetensors"}},
+           "7": {"class_type": "WanVideoDecode", "inputs": {"vae": ["6", 0], "samples": ["5", 0]}},
+           "8": {"class_type": "SaveVideo", "inputs": {"video": ["7", 0], "filename_prefix": "x"}},
+           "12": {"class_type": "WanVideoBlockSwap", "inputs": {"blocks_to_swap": 20}},
+           "14": {"class_type": "WanVideoSetBlockSwap", "inputs": {"model": ["1", 0], "block_swap_args": ["12", 0]}}}
+    if not set_swap:  # the same node given no block swap: nothing says it sets the machine
+        del doc["14"]["inputs"]["block_swap_args"]
+    return doc
+
+
+def test_a_settings_node_given_a_block_swap_is_said_to_set_the_machine():
+    """WanVideoSetBlockSwap (not catalogued, an API file saves no types) had been said to change 'how the wrapper
+    samples'; given WanVideoBlockSwap's BLOCKSWAPARGS it sets the machine, as its block swap does."""
+    log = "\n".join(convert(_wrapper(True), "set_swap").log)
+    assert "its WanVideoBlockSwap (#12), WanVideoSetBlockSwap (#14) set the wrapper's memory and speed" in log
+    assert "changes how the wrapper samples" not in log
+    log = "\n".join(convert(_wrapper(False), "set_swap").log)
+    assert "its WanVideoSetBlockSwap (#14) changes how the wrapper samples" in log  # no machine setting given
+
+
+def test_framepacks_teacache_is_said_where_it_is_on():
+    """FramePackSampler's use_teacache and its threshold had been read and dropped unsaid."""
+    log = "\n".join(convert(_framepack(), "framepack").log)
+    assert ("samples with TeaCache (use_teacache, teacache_rel_l1_thresh 0.15), which reuses work between steps to go "
+            "faster and changes the video a little: not applied") in log
+    doc = _framepack()
+    sampler = next(n for n in doc["nodes"] if n["type"] == "FramePackSampler")
+    sampler["widgets_values"][1] = False  # TeaCache off: nothing to say
+    assert "TeaCache" not in "\n".join(convert(doc, "framepack").log)
