@@ -94,3 +94,52 @@ def test_framepacks_teacache_is_said_where_it_is_on():
     sampler = next(n for n in doc["nodes"] if n["type"] == "FramePackSampler")
     sampler["widgets_values"][1] = False  # TeaCache off: nothing to say
     assert "TeaCache" not in "\n".join(convert(doc, "framepack").log)
+
+
+def _talk(encode: dict) -> dict:
+    """InfiniteTalk through the wrapper (API JSON), its CLIP vision encode given ``encode``'s settings and links."""
+    return {
+        "1": {"class_type": "WanVideoVAELoader", "inputs": {"model_name": "Wan2_1_VAE_bf16.safetensors"}},
+        "2": {"class_type": "WanVideoTextEncodeCached", "inputs": {"model_name": "umt5-xxl-enc-bf16.safetensors",
+                                                                  "positive_prompt": "a person talking",
+                                                                  "negative_prompt": "blurry"}},
+        "3": {"class_type": "CLIPVisionLoader", "inputs": {"clip_name": "clip_vision_h.safetensors"}},
+        "4": {"class_type": "Wav2VecModelLoader", "inputs": {"model": "wav2vec2-chinese-base_fp16.safetensors"}},
+        "5": {"class_type": "MultiTalkModelLoader", "inputs": {"model": "Wan2_1-InfiniteTalk_Single_Q8.gguf"}},
+        "6": {"class_type": "LoadAudio", "inputs": {"audio": "voice.wav"}},
+        "7": {"class_type": "LoadImage", "inputs": {"image": "face.png"}},
+        "8": {"class_type": "MultiTalkWav2VecEmbeds", "inputs": {"wav2vec_model": ["4", 0], "audio_1": ["6", 0],
+                                                                 "num_frames": 81, "fps": 25.0}},
+        "9": {"class_type": "WanVideoClipVisionEncode", "inputs": {"clip_vision": ["3", 0], "image_1": ["7", 0],
+                                                                   **encode}},
+        "10": {"class_type": "WanVideoImageToVideoMultiTalk", "inputs": {
+            "vae": ["1", 0], "start_image": ["7", 0], "width": 480, "height": 832, "frame_window_size": 81,
+            "motion_frame": 9, "clip_embeds": ["9", 0], "mode": "infinitetalk"}},
+        "13": {"class_type": "WanVideoModelLoader", "inputs": {"model": "wan2.1-i2v-14b-480p-Q8_0.gguf",
+                                                               "multitalk_model": ["5", 0]}},
+        "14": {"class_type": "WanVideoSampler", "inputs": {"model": ["13", 0], "text_embeds": ["2", 0],
+                                                           "image_embeds": ["10", 0], "multitalk_embeds": ["8", 0],
+                                                           "steps": 4, "cfg": 1.0, "shift": 11.0, "seed": 2,
+                                                           "scheduler": "unipc"}},
+        "15": {"class_type": "WanVideoDecode", "inputs": {"vae": ["1", 0], "samples": ["14", 0]}},
+        "16": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["15", 0], "audio": ["6", 0], "frame_rate": 25,
+                                                            "filename_prefix": "talk"}},
+        "17": {"class_type": "LoadImage", "inputs": {"image": "face_crop.png"}}}
+
+
+@pytest.mark.parametrize("encode, said", [
+    ({"strength_1": 0.8, "strength_2": 1.0, "combine_embeds": "average", "tiles": 0, "ratio": 0.5},
+     "'WanVideoClipVisionEncode' (WanVideoClipVisionEncode, #9)'s strength_1 0.8: not applied"),
+    ({"strength_1": 1.0, "strength_2": 1.0, "combine_embeds": "concat", "tiles": 4, "ratio": 0.5,
+      "image_2": ["17", 0]},
+     "'WanVideoClipVisionEncode' (WanVideoClipVisionEncode, #9)'s image_2 (a second picture, combined by 'concat'), "
+     "tiles 4 (ratio 0.5): not applied"),
+    ({"strength_1": 1.0, "strength_2": 1.0, "combine_embeds": "average", "tiles": 0, "ratio": 0.5}, None),
+])
+def test_the_wrappers_image_encode_settings_beyond_its_picture_are_said(encode, said):
+    """WanVideoClipVisionEncode had been read for its first picture and crop alone: a strength, a second picture and
+    tiles were dropped unsaid."""
+    conv = convert(_talk(encode), "talk")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.infinitetalk"]
+    log = "\n".join(conv.log)
+    assert (said in log) if said else "WanVideoClipVisionEncode, #9)'s" not in log

@@ -21,6 +21,7 @@ from __future__ import annotations
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
 from . import comfy_wrapper_embeds as more
+from . import comfy_wrapper_clip_vision as clip_vision
 from . import comfy_wrapper_control as control
 from . import comfy_wrapper_draw as draw
 from . import comfy_wrapper_flf as flf
@@ -45,7 +46,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
                                 "noise_aug_strength", "latent_strength", "clip_embed_strength", "adjust_resolution"),
     "WanVideoImageToVideoEncode": ("width", "height", "num_frames", "noise_aug_strength", "start_latent_strength",
                                    "end_latent_strength", "force_offload"),
-    "WanVideoClipVisionEncode": ("strength_1", "strength_2", "crop", "combine_embeds", "force_offload"),
+    "WanVideoClipVisionEncode": clip_vision.WIDGETS,
     "WanVideoSampler": ("steps", "cfg", "shift", "seed", CONTROL, "force_offload", "scheduler", "riflex_freq_index",
                         "denoise_strength", "batched_cfg", "rope_function", "start_step", "end_step",
                         "add_noise_to_samples"),
@@ -373,6 +374,8 @@ class _Translation(PackTranslation):
                               {k: v for k, v in (("clip_vision", self.link(n, "clip_vision")),
                                                  ("image", self.link(n, "image_1"))) if v})
                 c.ports.update(image="image_1")
+                if line := clip_vision.unapplied(n, self.named(n)):  # a strength, a second picture, tiles: said
+                    self.said.append(line)
 
 def translate(wf: Workflow) -> list[str]:
     """Rewrites ``wf``'s WanVideoWrapper nodes into the core nodes that mean the same, in place;
