@@ -206,6 +206,7 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         said += wf.wiring_said  # an input two broadcasts reach at one priority (left unwired, as in ComfyUI)
         b = _Builder(wf, name, registry)
         b.idle = idle
+        b.out.pictures = wf.pictures
         if wf.inside:
             b.out.log.append(f"{name}: the workflow is read from the file's '{wf.inside}' (the file holds it inside "
                              "another object)")

@@ -1,0 +1,84 @@
+"""Mechanisms the held-out sets left not kept (benchmarks/results/heldout_rejudged_2026-11-29.md, heldout2), each by
+declared types on a small hand-written workflow: a start image given as base64 text (Easy-Use's 'Load Image
+(Base64)') decoded and written beside the converted graph, or said where the file holds none; an uncatalogued
+picture-to-picture node between the loader and the generator passed with a true sentence naming its input; the
+fields of Easy-Use's pipes (pipeIn / pipeEdit / pipeOut) read through to the generator."""
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import json
+
+from studio.convert.mapping.convert import convert
+
+PNG = base64.b64encode(bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a3e1d1be0000000049454e44ae426082")).decode()
+
+
+def _wan_i2v(image: dict) -> dict:
+    """Wan 2.2 5B image to video (API JSON) whose start image node #1 is ``image``."""
+    return {
+        "1": image,
+        "2": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_ti2v_5B_fp16.safetensors",
+                                                     "weight_dtype": "default"}},
+        "3": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                                                     "type": "wan", "device": "default"}},
+        "4": {"class_type": "VAELoader", "inputs": {"vae_name": "wan2.2_vae.safetensors"}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "a fox runs", "clip": ["3", 0]}},
+        "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["3", 0]}},
+        "7": {"class_type": "WanImageToVideo", "inputs": {"width": 640, "height": 352, "length": 33, "batch_size": 1,
+                                                          "positive": ["5", 0], "negative": ["6", 0], "vae": ["4", 0],
+                                                          "start_image": ["1", 0]}},
+        "8": {"class_type": "KSampler", "inputs": {"seed": 5, "steps": 6, "cfg": 1.0, "sampler_name": "euler",
+                                                   "scheduler": "simple", "denoise": 1.0, "model": ["2", 0],
+                                                   "positive": ["7", 0], "negative": ["7", 1],
+                                                   "latent_image": ["7", 2]}},
+        "9": {"class_type": "VAEDecode", "inputs": {"samples": ["8", 0], "vae": ["4", 0]}},
+        "10": {"class_type": "CreateVideo", "inputs": {"fps": 16, "images": ["9", 0]}},
+        "11": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "fox", "format": "auto", "codec": "auto",
+                                                     "video": ["10", 0]}}}
+
+
+def _said(conv) -> str:
+    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
+
+
+def _loads(conv) -> list:
+    return [n for n in conv.graph.nodes.values() if n.type_id == "io.load_image"]
+
+
+def test_a_start_image_given_as_base64_text_is_decoded_and_written_beside_the_converted_graph(tmp_path):
+    from studio.cli import main
+    wf = tmp_path / "wf" / "loop.json"
+    wf.parent.mkdir()
+    wf.write_text(json.dumps(_wan_i2v({"class_type": "easy loadImageBase64", "_meta": {"title": "Load Image (Base64)"},
+                                       "inputs": {"base64_data": "data:image/png;base64," + PNG,
+                                                  "image_output": "Hide", "save_prefix": "ComfyUI"}})))
+    out = tmp_path / "out" / "loop.studio.json"
+    out.parent.mkdir()
+    out_text = io.StringIO()
+    with contextlib.redirect_stdout(out_text):
+        assert main(["convert", str(wf), "-o", str(out)]) == 0
+    written = [p for p in out.parent.iterdir() if p.suffix == ".png"]
+    assert len(written) == 1 and written[0].read_bytes() == base64.b64decode(PNG)
+    graph = json.loads(out.read_text())
+    paths = [n["params"]["path"] for n in graph["nodes"] if n["type"] == "io.load_image"]
+    assert len(paths) == 1 and paths[0].endswith(written[0].name)
+    text = out_text.getvalue()
+    assert "'Load Image (Base64)' (easy loadImageBase64, #1)'s picture, saved in the workflow as base64 text " \
+           "('base64_data'), is decoded (PNG, 71 bytes)" in text and f"wrote {written[0]}" in text
+    conv = convert(json.loads(wf.read_text()), "loop")
+    assert [t["task"] for t in conv.tasks] == ["image to video"] and conv.dropped == []
+
+
+def test_a_base64_loader_left_empty_is_a_load_image_with_no_file_said():
+    conv = convert(_wan_i2v({"class_type": "easy loadImageBase64", "_meta": {"title": "Load Image (Base64)"},
+                             "inputs": {"base64_data": "", "image_output": "Hide", "save_prefix": "ComfyUI"}}), "loop")
+    assert [t["task"] for t in conv.tasks] == ["image to video"] and conv.pictures == {}
+    assert [n.params["path"] for n in _loads(conv)] == [""]
+    assert ("'Load Image (Base64)' (easy loadImageBase64, #1) gives the picture its 'base64_data' setting holds as "
+            "base64 text, which is empty in this file (the client sending the workflow fills it): it is read as a Load "
+            "Image with no file; choose the picture there") in _said(conv)
+    assert "cannot read the start image" not in _said(conv)
