@@ -82,3 +82,62 @@ def test_a_base64_loader_left_empty_is_a_load_image_with_no_file_said():
             "base64 text, which is empty in this file (the client sending the workflow fills it): it is read as a Load "
             "Image with no file; choose the picture there") in _said(conv)
     assert "cannot read the start image" not in _said(conv)
+
+
+def _unknown_between(widgets=("", 512, 3.5), pose: bool = False) -> dict:
+    """LoadImage -> 'AcmePoseAnimate' (a type no catalogued pack declares: typed by the UI file, IMAGE in, IMAGE out;
+    ``pose``: a second picture and a text wired in too) -> WanImageToVideo's start image."""
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    unet = w.add("UNETLoader", ["wan2.2_ti2v_5B_fp16.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", ["wan2.2_vae.safetensors"], ["VAE"])
+    img = w.add("LoadImage", ["ref.png", "image"], ["IMAGE", "MASK"])
+    more = {}
+    if pose:
+        clip_ = w.add("VHS_LoadVideo", {"video": "pose.mp4"}, ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"])
+        name = w.add("AcmeFileName", [], ["STRING"], {"images": (clip_, 0, "IMAGE")})
+        more = {"pose_images": (clip_, 0, "IMAGE"), "video": (name, 0, "STRING")}
+    mid = w.add("AcmePoseAnimate", list(widgets), ["IMAGE"], {"image": (img, 0, "IMAGE"), **more}, title="acme")
+    pos = w.add("CLIPTextEncode", ["a dancer"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    neg = w.add("CLIPTextEncode", [""], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    i2v = w.add("WanImageToVideo", [640, 352, 33, 1], ["CONDITIONING", "CONDITIONING", "LATENT"],
+                {"positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"), "vae": (vae, 0, "VAE"),
+                 "start_image": (mid, 0, "IMAGE")})
+    ks = w.add("KSampler", [1, "fixed", 6, 1.0, "euler", "simple", 1.0], ["LATENT"],
+               {"model": (unet, 0, "MODEL"), "positive": (i2v, 0, "CONDITIONING"),
+                "negative": (i2v, 1, "CONDITIONING"), "latent_image": (i2v, 2, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    cv = w.add("CreateVideo", [16], ["VIDEO"], {"images": (dec, 0, "IMAGE")})
+    w.add("SaveVideo", ["x", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    return w.doc()
+
+
+def test_an_uncatalogued_picture_node_before_the_generator_is_passed_with_a_true_sentence_naming_its_input():
+    conv = convert(_unknown_between(), "acme")
+    assert [t["task"] for t in conv.tasks] == ["image to video"] and [n.params["path"] for n in _loads(conv)] == ["ref.png"]
+    load = _loads(conv)[0].id  # the generator's image is the loader's own
+    gen = next(n.id for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert any(l.src == load and l.dst == gen and l.dst_port == "image" for l in conv.graph.links)
+    assert "5" in conv.passed and "5" not in conv.dropped
+    line = next(x for x in conv.log if "(AcmePoseAnimate, #5)" in x)
+    assert ("'acme' (AcmePoseAnimate, #5), a node whose type no pack in Studio's catalogue declares, makes what it "
+            "gives 'WanImageToVideo' (#8)'s 'start_image' from its 'image' (pictures): not applied, as Studio does not "
+            "know what it does; the pictures its 'image' is given go there instead") in line
+    assert "a step" not in line
+
+
+def test_an_uncatalogued_maker_read_by_nothing_converted_says_its_other_inputs_and_no_instead():
+    """MusePose's shape: the node makes its pictures from a picture, a pose clip and a text; where what it gives is
+    read only by a node Studio does not convert, nothing goes 'there instead'; its other wired inputs are named."""
+    from studio.convert.mapping.passing import _sentence
+    from studio.convert.reading.workflow import Workflow
+    wf = Workflow.read(_unknown_between(pose=True))
+    n, reader = wf.nodes["7"], wf.nodes["10"]
+    line = _sentence(wf, n, [(reader, "start_image", 0)], lost=frozenset({"10"}), unread=frozenset({"10"}),
+                     beside=True)
+    assert line.startswith("'acme' (AcmePoseAnimate, #7), a node whose type no pack in Studio's catalogue declares, "
+                           "makes what it gives 'WanImageToVideo' (WanImageToVideo, node 10)'s 'start_image' from its "
+                           "'image' (pictures): not applied, as Studio does not know what it does; its 'pose_images', "
+                           "'video' (wired) are not read either")
+    assert "instead" not in line

@@ -21,6 +21,7 @@ from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import tasks
 from . import detectors, displays, loops, neighbours, unrun
 from .dead_ends import dead_ends
+from .unknown_steps import unknown_step
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
 DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what a sampler takes beside its latent
@@ -275,6 +276,8 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
     if kind == "step":
         ins = _types(n)[0]
         way = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
+        if catalogue.node_type(n.shown_cls) is None:  # typed by its file alone: what it does is not known
+            return unknown_step(n, ins, _read_types(n, rs), into, reader.id in unread, tail)
         return f"{_name(n)}, a step between its '{way}' and {into}: not applied{tail}"
     if kind == "task":
         return (f"{_name(n)} makes the conditioning ({tasks()[n.cls].what}) it gives {into}: not applied there"
