@@ -141,3 +141,97 @@ def test_an_uncatalogued_maker_read_by_nothing_converted_says_its_other_inputs_a
                            "'image' (pictures): not applied, as Studio does not know what it does; its 'pose_images', "
                            "'video' (wired) are not read either")
     assert "instead" not in line
+
+
+def _wan_t2v_through_pipes(edit: dict | None = None) -> dict:
+    """Wan text to video (API JSON) whose model, prompts and latent go through Easy-Use's pipeIn -> (pipeEdit ->)
+    pipeOut before the sampler; the latent's length is Easy-Use's simpleMath of a duration and a rate."""
+    doc = {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors",
+                                                     "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                                                     "type": "wan", "device": "default"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a heron lands on a lake", "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "6": {"class_type": "easy float", "inputs": {"value": 2.0}},
+        "7": {"class_type": "easy simpleMath", "inputs": {"value": "(a*b)+1", "a": ["6", 0], "b": ["8", 0]}},
+        "8": {"class_type": "easy int", "inputs": {"value": 16}},
+        "9": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 832, "height": 480, "length": ["7", 0],
+                                                                  "batch_size": 1}},
+        "10": {"class_type": "easy pipeIn", "inputs": {"model": ["1", 0], "pos": ["4", 0], "neg": ["5", 0],
+                                                       "latent": ["9", 0], "vae": ["3", 0]}},
+        "12": {"class_type": "easy pipeOut", "inputs": {"pipe": ["11" if edit else "10", 0]}},
+        "13": {"class_type": "KSampler", "inputs": {"seed": 7, "steps": 20, "cfg": 5.0, "sampler_name": "euler",
+                                                    "scheduler": "simple", "denoise": 1.0, "model": ["12", 1],
+                                                    "positive": ["12", 2], "negative": ["12", 3],
+                                                    "latent_image": ["12", 4]}},
+        "14": {"class_type": "VAEDecode", "inputs": {"samples": ["13", 0], "vae": ["12", 5]}},
+        "15": {"class_type": "CreateVideo", "inputs": {"fps": 16, "images": ["14", 0]}},
+        "16": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "heron", "format": "auto", "codec": "auto",
+                                                     "video": ["15", 0]}}}
+    if edit:
+        doc["11"] = {"class_type": "easy pipeEdit", "inputs": {"pipe": ["10", 0], **edit}}
+    return doc
+
+
+def _param(conv, key):
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    return gen.params[key]
+
+
+def test_easy_use_pipe_fields_reach_the_generator():
+    conv = convert(_wan_t2v_through_pipes(), "pipes")
+    assert [t["task"] for t in conv.tasks] == ["text to video"]
+    assert (_param(conv, "prompt"), _param(conv, "negative_prompt"), _param(conv, "width"), _param(conv, "height"),
+            _param(conv, "frames")) == ("a heron lands on a lake", "blurry", 832, 480, 33)  # 2 s x 16 + 1
+    assert not {"10", "12"} & set(conv.dropped)
+    assert ("'easy pipeOut' (easy pipeOut, #12) takes apart the pipe it is given, each field as its pack declares it: "
+            "model from 'easy pipeIn' (#10), pos from 'easy pipeIn' (#10), neg from 'easy pipeIn' (#10), latent from "
+            "'easy pipeIn' (#10), vae from 'easy pipeIn' (#10)") in _said(conv)
+    assert "comes from ComfyUI's 'easy pipeOut'" not in _said(conv) and "come from ComfyUI's 'easy pipeOut'" not in \
+        _said(conv)
+
+
+def test_a_pipe_edit_replaces_the_fields_it_is_given_and_re_encoding_a_prompt_is_not_followed():
+    latent = {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 640, "height": 352, "length": 17,
+                                                                  "batch_size": 1}}
+    doc = _wan_t2v_through_pipes({"latent": ["20", 0], "optional_positive": "", "optional_negative": ""})
+    doc["20"] = latent
+    conv = convert(doc, "edit")
+    assert (_param(conv, "prompt"), _param(conv, "width"), _param(conv, "frames")) == ("a heron lands on a lake", 640, 17)
+    from studio.convert.packs import pipes
+    from studio.convert.reading.workflow import Workflow
+    doc = _wan_t2v_through_pipes({"optional_positive": "a crane instead"})
+    wf = Workflow.read(doc)
+    said = pipes.translate(wf)
+    assert wf.nodes["13"].links["positive"] == ("12", 2)  # its own prompt encoded into the pipe: left, not followed
+    assert wf.nodes["13"].links["latent_image"] == ("9", 0) and wf.nodes["13"].links["negative"] == ("12", 3)
+    assert "12" not in wf.taken and any("latent from 'easy pipeIn' (#10)" in line for line in said)
+
+
+def test_an_any_switch_passes_over_an_input_fed_by_a_switch_giving_nothing():
+    """rgthree's Any Switch gives its first input given anything: an earlier input fed by another Any Switch whose
+    inputs are all bypassed (gives nothing) passes to the next (LTX23Legacy's pipe from its text-to-video pipeIn)."""
+    from studio.convert.reading.workflow import Workflow
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()  # (the reader saved before the switches: each read as it is, in any order)
+    off = w.add("easy pipeIn", [], ["PIPE_LINE"], {"pipe": "PIPE_LINE"}, mode=4)
+    out = w.add("easy pipeOut", [], ["PIPE_LINE", "MODEL"], {"pipe": (4, 0, "*")})
+    inner = w.add("Any Switch (rgthree)", [], ["*"], {"any_01": (off, 0, "PIPE_LINE")})
+    outer = w.add("Any Switch (rgthree)", [], ["*"], {"any_01": (inner, 0, "*"), "any_02": (5, 0, "PIPE_LINE")})
+    on = w.add("easy pipeIn", [], ["PIPE_LINE"], {"pipe": "PIPE_LINE"})
+    assert (outer, on) == (4, 5)
+    wf = Workflow.read(w.doc())
+    assert wf.nodes[str(out)].links["pipe"] == (str(on), 0)
+
+
+def test_a_latent_size_from_a_node_whose_value_is_unknown_is_said_on_the_latent():
+    doc = _wan_t2v_through_pipes()
+    doc["30"] = {"class_type": "AcmeResolution", "inputs": {"preset": "portrait"}}
+    doc["9"]["inputs"]["width"] = ["30", 0]
+    conv = convert(doc, "size")
+    assert _param(conv, "width") == 0 and _param(conv, "height") == 480
+    assert ("'EmptyHunyuanLatentVideo' (EmptyHunyuanLatentVideo, #9)'s width comes from 'AcmeResolution' "
+            "(AcmeResolution, #30), whose value Studio cannot work out when converting: not read, the generator's own "
+            "is used (set its 'width' to the workflow's)") in _said(conv)
