@@ -181,11 +181,14 @@ def _param(conv, key):
 
 
 def test_easy_use_pipe_fields_reach_the_generator():
-    conv = convert(_wan_t2v_through_pipes(), "pipes")
+    doc = _wan_t2v_through_pipes()
+    doc["17"] = {"class_type": "easy pipeOut", "inputs": {"pipe": ["10", 0]}}  # read by nothing: ComfyUI skips it
+    conv = convert(doc, "pipes")
     assert [t["task"] for t in conv.tasks] == ["text to video"]
     assert (_param(conv, "prompt"), _param(conv, "negative_prompt"), _param(conv, "width"), _param(conv, "height"),
             _param(conv, "frames")) == ("a heron lands on a lake", "blurry", 832, 480, 33)  # 2 s x 16 + 1
-    assert not {"10", "12"} & set(conv.dropped)
+    assert not {"10", "12"} & set(conv.dropped) and "17" in conv.passed
+    assert "'easy pipeOut' (easy pipeOut, #17) reaches no output of the workflow" in _said(conv)
     assert ("'easy pipeOut' (easy pipeOut, #12) takes apart the pipe it is given, each field as its pack declares it: "
             "model from 'easy pipeIn' (#10), pos from 'easy pipeIn' (#10), neg from 'easy pipeIn' (#10), latent from "
             "'easy pipeIn' (#10), vae from 'easy pipeIn' (#10)") in _said(conv)

@@ -98,13 +98,20 @@ def translate(wf: Workflow) -> list[str]:
     return said
 
 
+def _pipe_node(n: CNode | None) -> bool:
+    t = _type(n) if n is not None else None
+    return t is not None and (_pipe_socket(t) is not None or any(_is_pipe(o) for o in t.output_types))
+
+
 def _take(wf: Workflow, chain: set[str], readers: dict) -> None:
     """The pipe nodes on a field's way read through (``chain``) whose every reader is one of them too, read (taken):
     a pipe also read by a node Studio does not read (a pack's sampler) is left, and so is what feeds it."""
     gives: dict[str, set[str]] = {}
     for (src, _), rs in readers.items():
         gives.setdefault(src, set()).update(m.id for m, _ in rs)
-    taken = set(chain)
+    ends = {m for rs in gives.values() for m in rs if not gives.get(m) and _pipe_node(wf.nodes.get(m))}
+    gives = {k: rs - ends for k, rs in gives.items()}  # (a pipe node whose outputs nothing reads: ComfyUI does not
+    taken = set(chain)                                  # run it, unrun.py says so; it keeps nothing from being read)
     todo = [k for k in taken if not gives.get(k, set()) <= taken]
     while todo:
         k = todo.pop()
