@@ -238,3 +238,28 @@ def test_a_latent_size_from_a_node_whose_value_is_unknown_is_said_on_the_latent(
     assert ("'EmptyHunyuanLatentVideo' (EmptyHunyuanLatentVideo, #9)'s width comes from 'AcmeResolution' "
             "(AcmeResolution, #30), whose value Studio cannot work out when converting: not read, the generator's own "
             "is used (set its 'width' to the workflow's)") in _said(conv)
+
+
+def test_a_hand_written_wrapper_sampler_wired_at_ksamplers_names_reads_its_prompts_and_latent():
+    """lizz-ee's hand-written HunyuanVideoWrapper file: HyVideoSampler wired at 'positive', 'negative', 'latent_image'
+    (KSampler's names, which the wrapper does not declare for it): read as KSampler reads them, said."""
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    model = w.add("HyVideoModelLoader", ["hunyuan_video_t2v_720p_bf16.safetensors"], ["HYVIDEOMODEL"])
+    te = w.add("DownloadAndLoadHyVideoTextEncoder", [], ["HYVIDTEXTENCODER"])
+    pos = w.add("HyVideoTextEncode", ["a lime green character turns her head"], ["HYVIDEMBEDS"],
+                {"text_encoders": (te, 0, "HYVIDTEXTENCODER")})
+    neg = w.add("HyVideoTextEncode", ["blurry"], ["HYVIDEMBEDS"], {"text_encoders": (te, 0, "HYVIDTEXTENCODER")})
+    lat = w.add("EmptySD3LatentImage", [960, 544, 1], ["LATENT"])
+    s = w.add("HyVideoSampler", [42, "fixed", 30, 6.0], ["LATENT"],
+              {"model": (model, 0, "HYVIDEOMODEL"), "positive": (pos, 0, "HYVIDEMBEDS"),
+               "negative": (neg, 0, "HYVIDEMBEDS"), "latent_image": (lat, 0, "LATENT")})
+    vae = w.add("HyVideoVAELoader", ["hunyuan_video_vae_bf16.safetensors"], ["VAE"])
+    dec = w.add("HyVideoDecode", [], ["IMAGE"], {"samples": (s, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    w.add("VHS_VideoCombine", {"frame_rate": 24, "filename_prefix": "turn"}, [], {"images": (dec, 0, "IMAGE")})
+    conv = convert(w.doc(), "hand")
+    assert (_param(conv, "prompt"), _param(conv, "negative_prompt"), _param(conv, "width"), _param(conv, "height")) \
+        == ("a lime green character turns her head", "blurry", 960, 544)
+    assert ("'HyVideoSampler' (HyVideoSampler, #6) is wired at 'positive', 'negative', 'latent_image', inputs its pack "
+            "does not declare for it") in _said(conv)
+    assert not {"3", "4", "3:neg", "4:neg"} & set(conv.dropped)
