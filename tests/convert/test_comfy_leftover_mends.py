@@ -256,10 +256,30 @@ def test_a_hand_written_wrapper_sampler_wired_at_ksamplers_names_reads_its_promp
                "negative": (neg, 0, "HYVIDEMBEDS"), "latent_image": (lat, 0, "LATENT")})
     vae = w.add("HyVideoVAELoader", ["hunyuan_video_vae_bf16.safetensors"], ["VAE"])
     dec = w.add("HyVideoDecode", [], ["IMAGE"], {"samples": (s, 0, "LATENT"), "vae": (vae, 0, "VAE")})
-    w.add("VHS_VideoCombine", {"frame_rate": 24, "filename_prefix": "turn"}, [], {"images": (dec, 0, "IMAGE")})
+    w.add("VHS_VideoCombine", [], [], {"images": (dec, 0, "IMAGE")})
+    w.nodes[-1]["widgets_values"] = {"frame_rate": 24, "filename_prefix": "turn"}
     conv = convert(w.doc(), "hand")
     assert (_param(conv, "prompt"), _param(conv, "negative_prompt"), _param(conv, "width"), _param(conv, "height")) \
         == ("a lime green character turns her head", "blurry", 960, 544)
     assert ("'HyVideoSampler' (HyVideoSampler, #6) is wired at 'positive', 'negative', 'latent_image', inputs its pack "
             "does not declare for it") in _said(conv)
     assert not {"3", "4", "3:neg", "4:neg"} & set(conv.dropped)
+
+
+def test_a_batch_manager_read_by_loaders_and_saves_is_read_away():
+    """VideoHelperSuite's Meta Batch Manager (no socket, its own type read only at optional sockets of a file loader
+    and a Video Combine): ComfyUI runs a few frames at a time; Studio's Load Video and Save Video take the clip whole."""
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    m = w.add("VHS_BatchManager", [4], ["VHS_BatchManager"])
+    load = w.add("VHS_LoadVideoPath", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],
+                 {"meta_batch": (m, 0, "VHS_BatchManager")})
+    w.nodes[-1]["widgets_values"] = {"video": "input/clip.mp4"}  # (VideoHelperSuite saves its values by name)
+    w.add("VHS_VideoCombine", [], ["VHS_FILENAMES"], {"images": (load, 0, "IMAGE"),
+                                                      "meta_batch": (m, 0, "VHS_BatchManager")})
+    w.nodes[-1]["widgets_values"] = {"frame_rate": 8, "filename_prefix": "batched"}
+    conv = convert(w.doc(), "batched")
+    assert conv.dropped == [] and [n.params["path"] for n in conv.graph.nodes.values()
+                                   if n.type_id == "io.load_video"] == ["input/clip.mp4"]
+    assert ("'VHS_BatchManager' (VHS_BatchManager, #1) has ComfyUI run the workflow a few frames at a time "
+            "(frames_per_batch 4)") in _said(conv) and "take the clip whole" in _said(conv)
