@@ -1,5 +1,6 @@
 """A batch manager (VideoHelperSuite's Meta Batch Manager) read away by its declared types: a node taking no socket,
-giving one value of a pack's own type that only file loaders (a clip's, a picture's) and output nodes (a Video
+set by numbers alone, giving one value of a pack's own type (no picture, sound, latent, model... in its name) that
+only file loaders (a clip's, a picture's) and output nodes (a Video
 Combine) read, each at an optional socket. It has ComfyUI run the workflow a few frames at a time, the loaders giving
 the next frames each run and the saves joining them: how much is held in memory, not what the loaders give or the
 saves write. Its links are dropped (Studio's loaders and saves take the clip whole), the node is read (taken) and
@@ -11,6 +12,10 @@ from ..reading.workflow import CNode, Workflow
 from ..values.shown import shown
 
 PLAIN = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO", "*", ""})
+NUMBERS = frozenset({"INT", "FLOAT", "BOOLEAN"})  # a manager's settings: how many frames at a time
+# words of a type carrying what is made or how (a sound, pictures, a model...): never a manager's, whatever its pack
+CARRIES = ("IMAGE", "MASK", "LATENT", "AUDIO", "VIDEO", "MODEL", "CLIP", "VAE", "CONDITIONING", "SIGMA", "NOISE",
+           "GUIDER", "SAMPLER", "CONTROL", "EMBEDS", "PIPE")
 
 
 def _type(n: CNode):
@@ -35,8 +40,10 @@ def translate(wf: Workflow) -> list[str]:
     said = []
     for n in list(wf.nodes.values()):
         t = _type(n) if n.enabled else None
-        if t is None or t.sockets or len(t.outputs) != 1 or t.outputs[0].type in PLAIN or n.id not in readers:
-            continue
+        if t is None or t.sockets or len(t.outputs) != 1 or t.outputs[0].type in PLAIN or n.id not in readers \
+                or any(w in t.outputs[0].type.upper() for w in CARRIES) or catalogue.loader_kind(t) \
+                or any(w.type not in NUMBERS for w in t.widgets):
+            continue  # (numbers in, a type of its own out: a file's loader, a sound, a model never read away)
         kind, rs = t.outputs[0].type, readers[n.id]
         if not all(_reads_at_option(r, k, kind) for r, k in rs):
             continue
