@@ -8,6 +8,7 @@ from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading.workflow import LOADER_NODES, CNode
 from .load_settings import unapplied
+from .mixed_voices import mixed_voices
 from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind
 from . import audio_steps, control_steps, mask_steps
 from ..tracing.resizes import scale_params
@@ -101,6 +102,8 @@ class InputMaking:
             self.g.connect(*voice, mix, "a")
             self.g.connect(*self.studio_loader(*inputs[heard[1]][:2]), mix, "b")
             voice = (mix, "audio")
+            if line := mixed_voices(self.wf, save, {inputs[k][0].id for k in heard[:2]}):
+                self.say(line)
         self.g.connect(*voice, sv, "audio")
 
     def _voice(self, n: CNode):
