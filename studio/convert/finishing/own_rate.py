@@ -34,7 +34,7 @@ def own_rate(b, up: list[CNode], sampler: CNode, said: list[str]) -> float | Non
             names.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) x{number(k)}")
     if factor == 1.0:
         return rate
-    said.append(f"the take's frames are interpolated ({', '.join(names)}) before they are written at {number(rate)} "
-                f"fps: the generator makes {number(rate / factor)} fps, which Studio's interpolation after it "
-                f"raises to {number(rate)} (ComfyUI's length kept)")
+    said.append(f"the take's frames are interpolated ({', '.join(names)}) before they are written at {rate:g} fps: "
+                f"the generator makes {rate / factor:g} fps, which Studio's interpolation after it raises to "
+                f"{rate:g} (ComfyUI's length kept)")
     return rate / factor

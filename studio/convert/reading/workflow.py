@@ -352,6 +352,8 @@ class Workflow:
         if c == "GetImageSize":
             size = self.image_size(self.source(node, "image"), depth)
             return size[slot] if size and slot < 2 else None
+        if (sized := resized.sized_output(lambda k: self.value(node, k, depth), node, slot)) is not None:
+            return sized  # a resize's own width/height outputs, where its settings fix them
         if (slid := sliders.slider_value(node, slot)) is not None:  # a slider's value, by its declared types
             return slid
         if slot == 0 and (into := casts.cast_input(node)) is not None:  # a number cast, by its declared types
