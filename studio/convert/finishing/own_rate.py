@@ -26,7 +26,7 @@ def own_rate(b, up: list[CNode], sampler: CNode, said: list[str]) -> float | Non
     for n in up:
         if not (n.enabled and _interpolation(n.cls)):
             continue
-        k = multiplier(wf, n)
+        k = multiplier(wf, n) if "multiplier" not in n.links or wf.value(n, "multiplier") is not None else None
         if isinstance(k, bool) or not isinstance(k, (int, float)) or k <= 1:
             continue
         if any(m.id == sampler.id for m in upstream(wf, n)):
