@@ -2,7 +2,8 @@
 workflow (API JSON): a take interpolated before its save is made at the save's rate over the multiplier (RIFE x3
 then 24 fps: 8 fps, raised back to 24 by Studio's interpolation); InfiniteTalk's later window sampled from the family's
 continued take is no 'other take', and a save writing the two voices joined its own way says Studio's mix; a pose
-drawn from a detector's data is never 'made from its settings alone'; FramePack's older 'image_embeds' read as the
+drawn from a detector's data is never 'made from its settings alone'; a folder of pictures is Studio's Load Image
+Sequence; FramePack's older 'image_embeds' read as the
 Framepack node's own SigLIP encoding; a KJNodes resize to a fixed size gives that size on its width/height outputs
 (and its middle crop is Studio's Scale's); a wrapper's InfiniteTalk wired otherwise is held with its true reason."""
 from __future__ import annotations
@@ -111,10 +112,9 @@ def test_a_familys_continued_window_is_no_other_take_and_the_mixed_voices_are_sa
             "(Audio Mix), not as AudioConcat joins them") in said
 
 
-def test_a_pose_drawn_from_a_detectors_data_is_not_made_from_settings_alone():
-    """A Wan Animate wrapper workflow whose driving frames come from a folder Studio does not load: DrawViTPose had
-    been said to make the pose video 'from its settings alone'."""
-    wf = {
+def _animate(frames: dict) -> dict:
+    """Kijai's wrapper's Wan Animate (API JSON) whose driving frames come from node #20 (``frames``)."""
+    return {
         "1": {"class_type": "WanVideoModelLoader", "inputs": {"model": "Wan2_2-Animate-14B_fp8.safetensors",
                                                               "base_precision": "bf16"}},
         "2": {"class_type": "WanVideoVAELoader", "inputs": {"model_name": "wan_2.1_vae.safetensors"}},
@@ -128,7 +128,7 @@ def test_a_pose_drawn_from_a_detectors_data_is_not_made_from_settings_alone():
                                                                     "precision": "bf16"}},
         "10": {"class_type": "WanVideoTextEncode", "inputs": {"positive_prompt": "tai chi", "negative_prompt": "",
                                                               "t5": ["8", 0]}},
-        "20": {"class_type": "VHS_LoadImages", "inputs": {"directory": "/renders", "image_load_cap": 81}},
+        "20": frames,
         "21": {"class_type": "OnnxDetectionModelLoader", "inputs": {"vitpose_model": "vitpose.onnx",
                                                                     "yolo_model": "yolo.onnx"}},
         "22": {"class_type": "PoseAndFaceDetection", "inputs": {"model": ["21", 0], "images": ["20", 0],
@@ -147,9 +147,29 @@ def test_a_pose_drawn_from_a_detectors_data_is_not_made_from_settings_alone():
         "40": {"class_type": "WanVideoDecode", "inputs": {"vae": ["2", 0], "samples": ["30", 0]}},
         "50": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["40", 0], "frame_rate": 16, "loop_count": 0,
                                                             "filename_prefix": "animate", "format": "video/h264-mp4"}}}
-    said = _said(convert(wf, "animate_folder"))
+
+
+def test_a_pose_drawn_from_a_detectors_data_is_not_made_from_settings_alone():
+    """Driving frames from a loader Studio does not know: DrawViTPose had been said to make the pose video 'from its
+    settings alone'; it is listed with the nodes not converted."""
+    said = _said(convert(_animate({"class_type": "FramesFromSomewhere", "inputs": {"where": "/renders"}}), "unknown"))
     assert "from its settings alone" not in said
     assert "'DrawViTPose' (DrawViTPose, #23)" in said  # listed with the nodes not converted, never dropped unsaid
+
+
+def test_a_folder_of_pictures_is_studios_image_sequence():
+    """VideoHelperSuite's Load Images (a folder, told by its declared types) had been listed as not converted: no
+    pose, no face. It is Studio's Load Image Sequence of that folder, its frame cap said not applied."""
+    conv = convert(_animate({"class_type": "VHS_LoadImages", "inputs": {"directory": "/renders", "image_load_cap": 81}}),
+                   "folder")
+    assert conv.graph.validate() == []
+    seq = next(n for n in conv.graph.nodes.values() if n.type_id == "footage.load_sequence")
+    assert seq.params["path"] == "/renders"
+    g = conv.graph
+    into = {(g.nodes[l.dst].type_id, l.dst_port) for l in g.links if l.src == seq.id}
+    assert ("preprocess.detect_people", "video") in into and ("preprocess.face_crops", "video") in into
+    assert ("'VHS_LoadImages' (VHS_LoadImages, #20) loads '/renders' with image_load_cap 81: not applied, Studio's "
+            "Load Image Sequence reads every picture of the folder") in _said(conv)
 
 
 def test_framepacks_older_image_embeds_are_the_framepack_nodes_own_siglip():

@@ -165,7 +165,7 @@ class BuilderBase:
             return ""
         v = self.wf.value(node, "image") if node.cls in ("LoadImage", "VHS_LoadImagePath") else (
             self.wf.value(node, "file") or self.wf.value(node, "video") or self.wf.value(node, "audio")
-            or self.wf.value(node, "audio_file"))
+            or self.wf.value(node, "audio_file") or self.wf.value(node, "directory"))
         return posix_name(str(v or ""))
 
     def fps_of(self, up: list[CNode]) -> float | None:

@@ -16,7 +16,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, casts, own_values, places, resized, sliders, subgraphs, variants
+from . import by_types, casts, folders, own_values, places, resized, sliders, subgraphs, variants
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -280,7 +280,7 @@ class Workflow:
             for n in nodes.values():
                 if n.cls in ALIASES:
                     n.origin, n.cls = n.cls, ALIASES[n.cls]
-                elif not by_types.as_loader(n, LOADER_NODES, said):  # a pack's loader, read by its declared types
+                elif not by_types.as_loader(n, LOADER_NODES, said) and not folders.as_folder(n):  # by its types
                     _pack_loader(n)
             variants.read_variants(nodes, said)  # a pack's variant of a node Studio reads, by its declared types
             wf = cls(nodes, kind)
@@ -392,7 +392,8 @@ LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_
                 "VHS_LoadVideo": ("io.load_video", "video"), "LoadAudio": ("io.load_audio", "audio"),
                 "VHS_LoadAudio": ("io.load_audio", "audio"),  # VideoHelperSuite's, by path or upload:
                 "VHS_LoadVideoPath": ("io.load_video", "video"), "VHS_LoadAudioUpload": ("io.load_audio", "audio"),
-                "VHS_LoadImagePath": ("io.load_image", "image")}
+                "VHS_LoadImagePath": ("io.load_image", "image"),
+                folders.FOLDER: ("footage.load_sequence", "folder of pictures")}  # (reading.folders)
 
 
 def _pack_loader(n: CNode) -> None:
