@@ -1,6 +1,6 @@
 """A node pack's loader of a folder of pictures as one clip (VideoHelperSuite's Load Images, KJNodes' Load Images From
 Folder), told by its declared types: its first output a picture (IMAGE), a setting named for a folder ('directory',
-'folder') holding a path, nothing wired into it but values. Read as FOLDER, the converter's name for Studio's Load
+'folder') holding a path, nothing wired into it. Read as FOLDER, the converter's name for Studio's Load
 Image Sequence of that folder (mapping.inputs); its other settings kept, said where Studio's loader does not apply
 them (mapping.load_settings). Found by the fourth held-out set: a Wan Animate driving clip and a Fun Control clip
 each rendered to a folder. Plain data and stdlib."""
@@ -10,7 +10,6 @@ from .. import catalogue
 
 FOLDER = "LoadImagesFolder"  # the converter's name for such a loader (not a ComfyUI node type)
 SETTINGS = ("directory", "folder")
-VALUES = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO"})
 
 
 def as_folder(n) -> bool:
@@ -20,8 +19,7 @@ def as_folder(n) -> bool:
     if t is None or not t.outputs or t.outputs[0].type != "IMAGE" or t.inputs is None:
         return False
     name = next((k for k in SETTINGS if isinstance(n.widgets.get(k), str) and n.widgets[k].strip()), None)
-    types = {i.name: i.type for i in t.inputs}
-    if name is None or any(types.get(k) not in VALUES for k in n.links):
+    if name is None or n.links:  # (a folder or a pick wired from another node: its saved value is not the one run)
         return False
     n.origin, n.cls = n.cls, FOLDER
     n.widgets = {**n.widgets, "directory": n.widgets[name].strip()}
