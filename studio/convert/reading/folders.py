@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import catalogue
 
-FOLDER = "LoadImagesFolder"  # the converter's name for such a loader (not a ComfyUI node type)
+FOLDER = "Studio's Load Image Sequence"  # the converter's name for such a loader (no ComfyUI node type)
 SETTINGS = ("directory", "folder")
 
 
