@@ -254,3 +254,14 @@ def test_a_wrapper_infinitetalk_wired_otherwise_is_held_with_its_reason():
     assert "no ComfyUI core counterpart" not in said
     assert ("'WanVideoImageToVideoMultiTalk' (WanVideoImageToVideoMultiTalk, #30) is read as InfiniteTalk where its "
             "sampler 'WanVideoSampler' (#40) is given the voice on 'multitalk_embeds'") in said
+
+
+def test_an_interpolated_rate_is_not_said_where_the_family_sets_its_own():
+    """InfiniteTalk makes its takes at 25 fps whatever the save says: a RIFE x2 before a 32 fps save gives no sentence
+    of a 16 fps take."""
+    wf = _talk()
+    wf["131"] = {"class_type": "RIFE VFI", "inputs": {"ckpt_name": "rife49.pth", "multiplier": 2, "frames": ["127", 0]}}
+    wf["128"]["inputs"].update(images=["131", 0], frame_rate=32)
+    conv = convert(wf, "dialogue_rife")
+    assert _generator(conv).params["fps"] == 25.0
+    assert "interpolated (" not in _said(conv)

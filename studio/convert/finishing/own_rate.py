@@ -16,9 +16,10 @@ def _interpolation(cls: str) -> bool:
     return is_vfi(cls) or cls in UTILITIES and UTILITIES[cls][0].startswith("frame interpolation")
 
 
-def own_rate(b, up: list[CNode], sampler: CNode, said: list[str]) -> float | None:
+def own_rate(b, up: list[CNode], sampler: CNode, said: list[tuple[float, str]]) -> float | None:
     """The rate the take of ``sampler`` is made at (b.fps_of(up): the written rate, over the multipliers of the
-    frame interpolations between the sampler and the output); said when divided."""
+    frame interpolations between the sampler and the output); when divided, (that rate, its sentence) put in ``said``
+    (said where the generator keeps that rate: a family may set its own, mapping.outputs)."""
     rate = b.fps_of(up)
     if rate is None:
         return None
@@ -34,7 +35,7 @@ def own_rate(b, up: list[CNode], sampler: CNode, said: list[str]) -> float | Non
             names.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) x{number(k)}")
     if factor == 1.0:
         return rate
-    said.append(f"the take's frames are interpolated ({', '.join(names)}) before they are written at {rate:g} fps: "
+    said.append((rate / factor, f"the take's frames are interpolated ({', '.join(names)}) before they are written at {rate:g} fps: "
                 f"the generator makes {rate / factor:g} fps, which Studio's interpolation after it raises to "
-                f"{rate:g} (ComfyUI's length kept)")
+                f"{rate:g} (ComfyUI's length kept)"))
     return rate / factor

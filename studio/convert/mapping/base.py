@@ -62,6 +62,7 @@ class BuilderBase:
         self.enhancer = None  # a family's prompt enhancer of the pipeline being made (LTX-2's), its loader its own
         self.family_now: str | None = None  # the family title of the pipeline being made
         self.pass_key: frozenset = frozenset()  # the samplers of the output being made
+        self.rate_said: list[tuple[float, str]] = []  # an interpolated take's rate and its sentence (finishing.own_rate)
         self.continued: set[str] = set()  # later task nodes a family read as windows of the same take (no other take)
         self.maker: CNode | None = None  # an unread node making the first sampler's latent (mapping.intent._task)
         self.takes: dict[str, tuple[str, str]] = {}  # a generator -> its take's video before an output's finishing

@@ -69,7 +69,7 @@ class SettingsReading:
                                            ("frames", latent)) if n is not None}
         return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": guidance,
                 "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
-                "fps": own_rate(self, up, main.node, said), "sampler": studio_sampler(main.sampler) if self._flow() else "auto",
+                "fps": own_rate(self, up, main.node, self.rate_said), "sampler": studio_sampler(main.sampler) if self._flow() else "auto",
                 "shift": shift}
 
     def _flow(self) -> bool:
