@@ -248,9 +248,12 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
     """Its sentence; ``lost``: the ids of readers not converted, ``unread``: those and readers passed over, not
     applied (a value is not read there); ``beside``: a reader is not converted (only a step, a value or a node passing
     on is said so)."""
+    asked = {s for _, _, s in rs if wf.worked_out(n.id, s) is not None}  # (before _kind works the others out)
     kind = _kind(wf, n, rs)
     if kind is None:
         return None
+    if kind in ("unread", "unknown") and asked and any(s not in asked for _, _, s in rs):
+        rs = [r for r in rs if r[2] not in asked]  # a node of several values, some read: the others said
     if beside and kind not in ("step", "task", "through", "no loras", "source", "encode") + VALUES or kind == "encode" \
             and not (beside and all(r.id in unread for r, _, _ in rs)):  # (an encoding only for what is not made)
         return None  # (a pack's model or settings for a node not converted: listed with it)

@@ -16,6 +16,12 @@ from .folded_sizes import unread_sizes
 from .kinds import SEED_MAX
 
 
+
+def _given_by(main: Sampling) -> str:
+    """' (SamplerEulerAncestral, #117)' where the sampler's name is its node's type (tracing.sampler_nodes)."""
+    n = main.at.get("sampler")
+    return f" ({n.shown_cls}, #{n.id})" if n is not None else ""
+
 class SettingsReading:
     """A generator's settings read from the workflow, and the sampling note."""
 
@@ -119,7 +125,7 @@ class SettingsReading:
         # None: a family sampling with its own (non-flow) scheduler keeps the generator's sampler 'auto'
         choice = None if "sampler" in own and not self._flow() else studio_sampler(main.sampler)
         lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.shown_cls}' (#{at.id}):",
-                 f"- sampler '{main.sampler}', scheduler '{main.scheduler}': nearest diffusers scheduler "
+                 f"- sampler '{main.sampler}'{_given_by(main)}, scheduler '{main.scheduler}': nearest diffusers scheduler "
                  f"{nearest_scheduler(main.sampler, main.scheduler)}; "
                  + (f"the generator's sampler is 'auto': {self.family_now} samples with its model folder's own "
                     "scheduler (the generators' samplers are flow-matching ones)" if choice is None

@@ -20,6 +20,7 @@ from . import by_types, casts, own_values, places, resized, sliders, subgraphs, 
 from ..values import switches
 from ..values import wiring as frontend
 
+from .constants_many import many_constant
 from .primitives import constant, evaluate, resolution
 from .subgraphs import CONTROL, CONTROLS  # noqa: F401 (CONTROLS: studio.serve reads it here)
 
@@ -364,6 +365,8 @@ class Workflow:
         if (neg := own_values.is_not(node)) is not None:  # a logical NOT, by its types and name
             return own_values.negated(self.value(node, neg, depth))
         v = constant(node, slot)
+        if v is None:  # a pack's node of several constants (AID's MultiFloatNode), by the types its file saves
+            v = many_constant(node, slot)
         return v if v is not None else by_types.primitive(node, slot)  # a pack's constant, by its declared types
 
     def image_size(self, node: CNode | None, depth: int = 0) -> tuple[int, int] | None:

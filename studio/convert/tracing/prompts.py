@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from studio.core.shown import cut
 
+from .. import catalogue
 from ..families import registry as families
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
@@ -56,6 +57,9 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
                         which, "conditioning", "conditioning_to", "cond", "cond1")), set())
         if end is None:
             return None
+        if _no_text(end):  # conditioning made from an image alone (SVD_img2vid_Conditioning): there is no prompt
+            used.add(end.id)
+            return ""
         # a node Studio does not read that takes its prompt as text (a pack's reference-to-video node): that text
         text = next((v for k in PROMPT_INPUTS[which == "negative"] if isinstance(v := wf.value(end, k), str)), None)
         if said is not None:
@@ -82,6 +86,14 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
                     + (f" (the text as saved: {cut(str(n.widgets.get('text')), 80)!r})" if n.widgets.get("text") else ""))
         return str(n.widgets.get("text") or "")
     return str(text or "")
+
+
+def _no_text(n: CNode) -> bool:
+    """A conditioning maker whose declared inputs take no text and no conditioning (its pack's declaration): the
+    conditioning it gives is made from pictures alone (SVD's from its CLIP vision), so no prompt is lost."""
+    t = catalogue.node_type(n.origin or n.shown_cls)
+    return bool(t is not None and t.inputs and "CONDITIONING" in t.output_types
+                and not any(i.type in ("STRING", "CONDITIONING") for i in t.inputs))
 
 
 def switched_off_loras(wf: Workflow, used: set) -> list[str]:

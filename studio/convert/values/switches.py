@@ -36,7 +36,11 @@ def _setting(nodes: dict[str, Any], n: Any, name: str) -> Any:
     if src is None:
         return n.widgets.get(name)
     p = nodes.get(src[0])
-    return p.widgets.get("value") if p is not None and p.cls in PRIMITIVES and not p.links else None
+    if p is None or p.links:
+        return None
+    if p.cls in PRIMITIVES or catalogue.is_primitive(catalogue.node_type(p.origin or p.cls)) and len(p.widgets) == 1:
+        return p.widgets.get("value") if p.cls in PRIMITIVES else next(iter(p.widgets.values()))  # (a pack's: Impact's
+    return None  # ImpactInt, KJNodes' INTConstant, by its declared types)
 
 
 def _declared(n: Any) -> tuple[list[str], Any]:
