@@ -13,6 +13,7 @@ from ..tracing.prompts import prompt_text
 from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
 from ..values.shown import as_float, g4, shown
 from .folded_sizes import unread_sizes
+from .shift_nodes import shift_nodes
 from .kinds import SEED_MAX
 
 
@@ -138,7 +139,7 @@ class SettingsReading:
             lines.append(f"- sigmas: {', '.join(f'{k} {v}' for k, v in main.extra.items())} (the model's own used)")
         shifts = [s for s in shifts if isinstance(s, (int, float)) and not isinstance(s, bool)]
         if shifts:
-            lines.append(f"- shift {', '.join(g4(s) for s in dict.fromkeys(shifts))} (ModelSamplingSD3): "
+            lines.append(f"- shift {', '.join(g4(s) for s in dict.fromkeys(shifts))} ({shift_nodes(self.shift_at)}): "
                          + ("the generator's shift" if "shift" in own else self._fixed_shift(task, shifts)))
         segments: set[str] = set()  # later passes sampling takes of their own (a Wan 2.2 segment's two experts too)
         for r in rest:

@@ -20,7 +20,9 @@ from . import by_types, casts, own_values, places, resized, sliders, subgraphs, 
 from ..values import switches
 from ..values import wiring as frontend
 
+from .compare import compared
 from .constants_many import many_constant
+from .dangling import cut_dangling
 from .primitives import constant, evaluate, resolution
 from .subgraphs import CONTROL, CONTROLS  # noqa: F401 (CONTROLS: studio.serve reads it here)
 
@@ -276,6 +278,7 @@ class Workflow:
             nodes, wiring, said = (_read_api(doc), {}, []) if kind == "api" else _read_ui(doc)
             said = list(said)
             if kind == "api":  # an API file keeps rgthree's Any Switch and pack reroutes (server nodes): read away too
+                said += cut_dangling(nodes)  # (first: links to nodes the file does not hold, said and cut)
                 wiring = _first_given(nodes)
                 wiring.update(switches.read_away(nodes))
             for n in nodes.values():
@@ -285,6 +288,9 @@ class Workflow:
                     _pack_loader(n)
             variants.read_variants(nodes, said)  # a pack's variant of a node Studio reads, by its declared types
             wf = cls(nodes, kind)
+            for k, v in switches.read_away_worked_out(nodes, wf.value).items():  # a choice its values work out
+                wiring[k] = wiring.get(k, 0) + v
+            wf._known.clear()  # (worked out before those switches were read away)
             wf.wiring, wf.wiring_said, wf.inside = wiring, said, inside
             return wf
         raise WorkflowError("not a ComfyUI workflow: neither its UI JSON (nodes and links) nor its API JSON "
@@ -357,6 +363,8 @@ class Workflow:
             return slid
         if slot == 0 and (into := casts.cast_input(node)) is not None:  # a number cast, by its declared types
             return casts.cast_value(node, self.value(node, into, depth))
+        if (cmp := compared(node, slot, lambda k: self.value(node, k, depth))) is not None:  # a comparison, by types
+            return cmp
         if (expr := by_types.expression(node)) is not None:  # a pack's math node, by its declared types
             names = {k: self.value(node, k, depth) for k in expr[1]}
             return by_types.expression_output(node, slot, evaluate(str(self.value(node, expr[0], depth) or ""), names))
