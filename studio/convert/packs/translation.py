@@ -93,6 +93,8 @@ class PackTranslation:
                 tail = unknown[k]
                 out.pop(k, None)
             else:
+                if k in out and not _of_type(out[k], n.in_types.get(k)):  # saved in another place (a flag for a
+                    out.pop(k)  # height): not this setting's value
                 tail = f"the value saved in the file ({out[k]!r}) is used" if k in out else "it is left unset"
             line = (f"'{n.title or n.shown_cls}' (#{n.id})'s {k} comes from "
                     + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src is not None else "a node")
@@ -250,7 +252,8 @@ class PackTranslation:
         return None
 
     def settings_only(self) -> None:
-        found = [n for n in self.wf.nodes.values() if n.cls in self.SETTINGS_ONLY and n.enabled]
+        read = {src for m in self.wf.nodes.values() for src, _ in m.links.values()}  # (one wired to nothing sets
+        found = [n for n in self.wf.nodes.values() if n.cls in self.SETTINGS_ONLY and n.enabled and n.id in read]  # nothing)
         speed = [f"{n.cls} (#{n.id})" for n in found if by_types.machine_setting(n)]
         other = [f"{n.cls} (#{n.id})" for n in found if not by_types.machine_setting(n)]
         if speed:  # told by their declared types: a block swap's BLOCKSWAPARGS, compile settings' COMPILEARGS
@@ -260,6 +263,13 @@ class PackTranslation:
         if other:  # what changes the video (Enhance-A-Video, skip-layer guidance): never called a speed setting
             self.said.append(f"its {', '.join(other)} change{'s' if len(other) == 1 else ''} how the wrapper samples: "
                              "not applied (Studio's generators have no such setting)")
+
+
+def _of_type(v: Any, kind: str | None) -> bool:
+    """A saved value of the input's declared type (INT/FLOAT: a number, not a flag); any value where not known."""
+    if kind in ("INT", "FLOAT"):
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+    return kind != "BOOLEAN" or isinstance(v, bool)
 
 
 def held_task(family: str):

@@ -2,7 +2,7 @@
 'strength_model', else a pack's (a setting with 'lora' in its name giving a weights file, a 'strength' /
 'lora_strength' / 'weight' number: the HunyuanVideo wrapper's HyVideoLoraSelect saved wired as a model pass), else,
 for a pack the catalogue does not hold whose UI file saves its values by place, the one saved value that is a
-weights file (facok's HunyuanVideoLoraLoader). A setting with 'lora' in its name that names no weights file (Impact's
+weights file, its strength the number saved after it (facok's HunyuanVideoLoraLoader). A setting with 'lora' in its name that names no weights file (Impact's
 'Select the LoRA to add to the text' pick) is not a LoRA. None where no file is named. Plain stdlib."""
 from __future__ import annotations
 
@@ -25,10 +25,14 @@ def lora_of(wf, n) -> tuple[str, float] | None:
     name = wf.value(n, "lora_name")
     if not (isinstance(name, str) and name.strip()):
         name = next((v for k, v in n.widgets.items() if "lora" in k.lower() and _weights(v)), None)
+    placed = None
     if name is None and not n.widgets and isinstance(n.raw, list):  # saved by place, its type not catalogued: its
-        files = [v for v in n.raw if _weights(v)]  # one weights file
-        name = files[0] if len(files) == 1 else None
+        files = [i for i, v in enumerate(n.raw) if _weights(v)]  # one weights file, its strength the number after it
+        if len(files) == 1:
+            name, placed = n.raw[files[0]], next((v for v in n.raw[files[0] + 1:files[0] + 2] if _number(v)), None)
     if not isinstance(name, str) or not name.strip() or name.strip().lower() == "none":
         return None
-    strength = next((v for k in STRENGTHS if _number(v := wf.value(n, k))), 1.0)
-    return name, strength
+    strength = next((v for k in STRENGTHS if _number(v := wf.value(n, k))), placed)
+    if strength is None and not n.widgets and isinstance(n.raw, list):
+        return None  # saved by place with no strength beside its file: not read as a LoRA (said as not applied)
+    return name, 1.0 if strength is None else strength
