@@ -62,9 +62,13 @@ def test_a_node_of_several_constants_gives_each_output_its_saved_value():
 
 def test_a_lora_loader_saved_by_place_is_read_by_its_weights_file_and_the_number_after_it():
     wf = SimpleNamespace(value=lambda n, k: None)
-    placed = CNode("7", "HunyuanVideoLoraLoader", raw=["fast.safetensors", 0.6, "all"], links={"model": ("1", 0)})
+    shape = {"in_types": {"model": "MODEL", "strength": "FLOAT"}, "out_types": ["MODEL"], "links": {"model": ("1", 0)}}
+    placed = CNode("7", "HunyuanVideoLoraLoader", raw=["fast.safetensors", 0.6, "all"], **shape)
     assert lora_of(wf, placed) == ("fast.safetensors", 0.6)
-    assert lora_of(wf, CNode("7", "X", raw=["fast.safetensors", "all"], links={"model": ("1", 0)})) is None
+    assert lora_of(wf, CNode("7", "X", raw=["fast.safetensors", "all"], **shape)) is None  # no strength by its file
+    guide = CNode("9", "DirectorGuide", raw=["ic.safetensors", 1.0], in_types={"model": "MODEL", "image": "IMAGE"},
+                  out_types=["MODEL", "CONDITIONING"], links={"model": ("1", 0)})
+    assert lora_of(wf, guide) is None  # a guide's shape, not a LoRA's: not read as one
     pick = CNode("8", "ImpactWildcardEncode", widgets={"Select to add LoRA": "Select the LoRA to add to the text"})
     assert lora_of(wf, pick) is None  # a 'lora' setting naming no weights file is no LoRA
 
@@ -127,3 +131,24 @@ def test_loaders_and_saves_nothing_converted_reads_are_not_said_to_have_no_studi
 def test_a_saved_value_of_another_type_is_not_taken_for_the_setting():
     assert _of_type(512, "INT") and not _of_type(True, "INT") and _of_type(True, "BOOLEAN") and _of_type("x", None)
 
+
+
+def test_a_refine_of_the_take_through_a_frame_filter_is_made_as_a_pass():
+    """Wan 2.1's take decoded (#10), sharpened (#20), encoded (#21) and sampled again at denoise 0.4 (#22): a
+    second pipeline, Video to Video at 0.4 on the first take, the filter said not applied."""
+    extra = {"20": {"class_type": "ImageSharpen", "inputs": {"image": ["10", 0], "sharpen_radius": 1, "sigma": 0.4,
+                                                             "alpha": 0.5}},
+             "21": {"class_type": "VAEEncode", "inputs": {"pixels": ["20", 0], "vae": ["3", 0]}},
+             "22": {"class_type": "KSampler", "inputs": {"model": ["5", 0], "positive": ["6", 0], "negative": ["7", 0],
+                                                         "latent_image": ["21", 0], "seed": 7, "steps": 8, "cfg": 5.0,
+                                                         "sampler_name": "euler", "scheduler": "simple",
+                                                         "denoise": 0.4}},
+             "23": {"class_type": "VAEDecode", "inputs": {"samples": ["22", 0], "vae": ["3", 0]}},
+             "24": {"class_type": "SaveVideo", "inputs": {"video": ["25", 0], "filename_prefix": "refined"}},
+             "25": {"class_type": "CreateVideo", "inputs": {"images": ["23", 0], "fps": 16}}}
+    from tests.convert.test_comfy_outputs import _wan
+    conv = convert(_wan(**extra), "refined")
+    assert conv.graph.validate() == [] and conv.pipelines == 2
+    v2v = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.video_to_video")
+    assert v2v.params["strength"] == 0.4
+    assert "'ImageSharpen' (ImageSharpen, #20) on the frames' way is not applied" in "\n".join(conv.log)

@@ -59,8 +59,9 @@ class PackTranslation:
         if not any(cls.is_pack(n) for n in wf.nodes.values()):
             return []
         t = cls(wf)
+        fed = {src for m in wf.nodes.values() for src, _ in m.links.values()}  # (before the steps rewire them)
         t.steps()
-        t.settings_only()
+        t.settings_only(fed)
         if not t.made:
             return t.said
         made = ", ".join(f"{k} as {v}" for k, v in sorted(t.made.items()))
@@ -251,9 +252,11 @@ class PackTranslation:
                 return name
         return None
 
-    def settings_only(self) -> None:
-        read = {src for m in self.wf.nodes.values() for src, _ in m.links.values()}  # (one wired to nothing sets
-        found = [n for n in self.wf.nodes.values() if n.cls in self.SETTINGS_ONLY and n.enabled and n.id in read]  # nothing)
+    def settings_only(self, fed: set | None = None) -> None:
+        """The pack's settings nodes wired into the workflow (``fed``: the nodes some node read, as the file was
+        before the translation; one wired to nothing sets nothing), said not applied."""
+        found = [n for n in self.wf.nodes.values() if n.cls in self.SETTINGS_ONLY and n.enabled
+                 and (fed is None or n.id in fed)]
         speed = [f"{n.cls} (#{n.id})" for n in found if by_types.machine_setting(n)]
         other = [f"{n.cls} (#{n.id})" for n in found if not by_types.machine_setting(n)]
         if speed:  # told by their declared types: a block swap's BLOCKSWAPARGS, compile settings' COMPILEARGS

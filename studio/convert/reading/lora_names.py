@@ -20,13 +20,22 @@ def _weights(v: Any) -> bool:
     return isinstance(v, str) and v.strip().lower().endswith(WEIGHTS)
 
 
+def _model_only(n) -> bool:
+    """A node whose file declares one MODEL socket in (its other inputs settings) and one MODEL out: a LoRA's shape,
+    not a guide's (an IC-LoRA director taking pictures and giving conditioning too)."""
+    ins = list(n.in_types.values())
+    return list(n.out_types) == ["MODEL"] and ins.count("MODEL") == 1 and all(
+        t in ("MODEL", "FLOAT", "INT", "STRING", "COMBO", "BOOLEAN") for t in ins)
+
+
 def lora_of(wf, n) -> tuple[str, float] | None:
     """(file, strength) of LoRA node ``n`` (strength 1.0 where none is set); None where no file is named."""
     name = wf.value(n, "lora_name")
     if not (isinstance(name, str) and name.strip()):
         name = next((v for k, v in n.widgets.items() if "lora" in k.lower() and _weights(v)), None)
     placed = None
-    if name is None and not n.widgets and isinstance(n.raw, list):  # saved by place, its type not catalogued: its
+    if name is None and not n.widgets and isinstance(n.raw, list) and _model_only(n):  # saved by place, its type
+        # not catalogued, a model in and a model out alone (no guide, no conditioning): its
         files = [i for i, v in enumerate(n.raw) if _weights(v)]  # one weights file, its strength the number after it
         if len(files) == 1:
             name, placed = n.raw[files[0]], next((v for v in n.raw[files[0] + 1:files[0] + 2] if _number(v)), None)
