@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
+from .value_types import of_type as _of_type
 from ..reading import by_types
 from ..reading import places
 from ..reading.subgraphs import CONTROL
@@ -266,13 +267,6 @@ class PackTranslation:
         if other:  # what changes the video (Enhance-A-Video, skip-layer guidance): never called a speed setting
             self.said.append(f"its {', '.join(other)} change{'s' if len(other) == 1 else ''} how the wrapper samples: "
                              "not applied (Studio's generators have no such setting)")
-
-
-def _of_type(v: Any, kind: str | None) -> bool:
-    """A saved value of the input's declared type (INT/FLOAT: a number, not a flag); any value where not known."""
-    if kind in ("INT", "FLOAT"):
-        return isinstance(v, (int, float)) and not isinstance(v, bool)
-    return kind != "BOOLEAN" or isinstance(v, bool)
 
 
 def held_task(family: str):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from studio.core.shown import cut
 
-from .. import catalogue
 from ..families import registry as families
+from .image_conditioning import no_text as _no_text
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..values.shown import shown
@@ -86,14 +86,6 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
                     + (f" (the text as saved: {cut(str(n.widgets.get('text')), 80)!r})" if n.widgets.get("text") else ""))
         return str(n.widgets.get("text") or "")
     return str(text or "")
-
-
-def _no_text(n: CNode) -> bool:
-    """A conditioning maker whose declared inputs take no text and no conditioning (its pack's declaration): the
-    conditioning it gives is made from pictures alone (SVD's from its CLIP vision), so no prompt is lost."""
-    t = catalogue.node_type(n.origin or n.shown_cls)
-    return bool(t is not None and t.inputs and "CONDITIONING" in t.output_types
-                and not any(i.type in ("STRING", "CONDITIONING") for i in t.inputs))
 
 
 def switched_off_loras(wf: Workflow, used: set) -> list[str]:
