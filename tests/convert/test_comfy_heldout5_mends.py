@@ -78,13 +78,13 @@ def test_a_switch_chosen_by_a_packs_primitive_or_a_comparison_is_read_away():
                "3": ("ImpactInt", {"value": 2}),
                "4": ("ImpactSwitch", {"select": ["3", 0], "sel_mode": False, "input1": ["1", 0], "input2": ["2", 0]}),
                "5": ("KSampler", {"model": ["4", 0]})})
-    assert wf.nodes["5"].links["model"] == ("2", 0) and "4" not in wf.nodes
+    assert wf.nodes["5"].links["model"] == ("2", 0) and "4" not in wf.nodes and "3" in wf.taken  # (its choice read)
     wf = _api({"1": ("UNETLoader", {"unet_name": "a.safetensors"}), "2": ("UNETLoader", {"unet_name": "b.safetensors"}),
                "3": ("easy int", {"value": 0}),
                "4": ("easy compare", {"a": ["3", 0], "b": ["3", 0], "comparison": "a > b"}),
                "5": ("easy ifElse", {"boolean": ["4", 0], "on_true": ["1", 0], "on_false": ["2", 0]}),
                "6": ("KSampler", {"model": ["5", 0]})})
-    assert wf.nodes["6"].links["model"] == ("2", 0)
+    assert wf.nodes["6"].links["model"] == ("2", 0) and "4" in wf.taken
 
 
 def test_a_packs_sampler_saved_by_place_is_read_as_the_core_sampler_it_holds_with_its_values_said():

@@ -275,12 +275,12 @@ class Workflow:
         doc, inside = enveloped(doc)  # a workflow saved inside another object: an API client's body, a history entry
         kind = is_workflow(doc)
         if kind in ("api", "ui"):
-            nodes, wiring, said = (_read_api(doc), {}, []) if kind == "api" else _read_ui(doc)
+            nodes, wiring, said, chose = (_read_api(doc), {}, [], set()) if kind == "api" else _read_ui(doc)
             said = list(said)
             if kind == "api":  # an API file keeps rgthree's Any Switch and pack reroutes (server nodes): read away too
                 said += cut_dangling(nodes)  # (first: links to nodes the file does not hold, said and cut)
                 wiring = _first_given(nodes)
-                wiring.update(switches.read_away(nodes))
+                wiring.update(switches.read_away(nodes, chose))
             for n in nodes.values():
                 if n.cls in ALIASES:
                     n.origin, n.cls = n.cls, ALIASES[n.cls]
@@ -288,9 +288,10 @@ class Workflow:
                     _pack_loader(n)
             variants.read_variants(nodes, said)  # a pack's variant of a node Studio reads, by its declared types
             wf = cls(nodes, kind)
-            for k, v in switches.read_away_worked_out(nodes, wf.value).items():  # a choice its values work out
-                wiring[k] = wiring.get(k, 0) + v
+            for k, v in switches.read_away_worked_out(nodes, wf.value, chose).items():  # a choice its values work
+                wiring[k] = wiring.get(k, 0) + v  # out
             wf._known.clear()  # (worked out before those switches were read away)
+            wf.taken |= chose & set(nodes)  # the nodes a read-away switch's choice was read from: read
             wf.wiring, wf.wiring_said, wf.inside = wiring, said, inside
             return wf
         raise WorkflowError("not a ComfyUI workflow: neither its UI JSON (nodes and links) nor its API JSON "
@@ -574,17 +575,18 @@ class _UiReader:
                 return src
         return None
 
-    def read(self, doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str]]:
+    def read(self, doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str], set[str]]:
         self.add(doc.get("nodes"), doc.get("links"), "", None, None, 0, groups=doc.get("groups"))
         for n in self.nodes.values():
             n.links = {k: r for k, v in n.links.items() if (r := self.resolve(v)) is not None}
         _run_modes(self.nodes)
-        for k, v in {**_first_given(self.nodes), **switches.read_away(self.nodes)}.items():
+        chose: set[str] = set()
+        for k, v in {**_first_given(self.nodes), **switches.read_away(self.nodes, chose)}.items():
             self.wiring[k] = self.wiring.get(k, 0) + v
-        return self.nodes, self.wiring, self.wiring_said
+        return self.nodes, self.wiring, self.wiring_said, chose
 
 
-def _read_ui(doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str]]:
+def _read_ui(doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str], set[str]]:
     return _UiReader(doc).read(doc)
 
 

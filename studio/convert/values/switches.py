@@ -102,18 +102,30 @@ def chosen(nodes: dict[str, Any], n: Any, value=None) -> str | None:
     return None
 
 
-def read_away(nodes: dict[str, Any]) -> dict[str, int]:
+SETTINGS = BOOLEAN + ("select", "index", "Input", "input")  # the settings a switch chooses by
+
+
+def _selectors(nodes: dict[str, Any], picks: dict[str, str | None], taken: set | None) -> dict[str, str | None]:
+    """``picks`` (the switches whose choice is known); the nodes giving their choosing settings added to ``taken``
+    (read: their value chose, though nothing reads them once the switch is read away)."""
+    if taken is not None:
+        for k, pick in picks.items():
+            taken.update(src for name, (src, _) in nodes[k].links.items() if name in SETTINGS and name != pick)
+    return picks
+
+
+def read_away(nodes: dict[str, Any], taken: set | None = None) -> dict[str, int]:
     """Links from a pack's switch whose choice is knowable read as the chosen input's (unwired: nothing); those
-    switches removed; how many of each type."""
+    switches removed; how many of each type (the nodes choosing added to ``taken``)."""
     picks = {k: chosen(nodes, n) for k, n in nodes.items() if n.enabled and _is_switch(n.cls)}
-    return passed_on(nodes, {k: c for k, c in picks.items() if c is not None})
+    return passed_on(nodes, _selectors(nodes, {k: c for k, c in picks.items() if c is not None}, taken))
 
 
-def read_away_worked_out(nodes: dict[str, Any], value) -> dict[str, int]:
+def read_away_worked_out(nodes: dict[str, Any], value, taken: set | None = None) -> dict[str, int]:
     """The switches left after ``read_away`` whose choice ``value`` (the workflow's reader) works out (a boolean a
     comparison of two numbers gives, Easy-Use's 'easy compare' into 'easy ifElse'), read away the same way."""
     picks = {k: chosen(nodes, n, value) for k, n in nodes.items() if n.enabled and _is_switch_node(n)}
-    return passed_on(nodes, {k: c for k, c in picks.items() if c is not None})
+    return passed_on(nodes, _selectors(nodes, {k: c for k, c in picks.items() if c is not None}, taken))
 
 
 def passed_on(nodes: dict[str, Any], picks: dict[str, str | None]) -> dict[str, int]:
