@@ -152,3 +152,16 @@ def test_a_refine_of_the_take_through_a_frame_filter_is_made_as_a_pass():
     v2v = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.video_to_video")
     assert v2v.params["strength"] == 0.4
     assert "'ImageSharpen' (ImageSharpen, #20) on the frames' way is not applied" in "\n".join(conv.log)
+
+
+def test_a_prompt_encoded_through_a_text_encoder_only_lora_says_it():
+    from studio.convert.tracing.clip_loras import clip_lora_line
+    nodes = {"1": ("CLIPLoader", {"clip_name": "gemma.safetensors"}), "2": ("UNETLoader", {"unet_name": "m"}),
+             "3": ("LoraLoader", {"model": ["2", 0], "clip": ["1", 0], "lora_name": "abliterated.safetensors",
+                                  "strength_model": 1.0, "strength_clip": 1.0}),
+             "4": ("CLIPTextEncode", {"clip": ["3", 1], "text": "ugly"})}
+    wf = _api(nodes)
+    line = clip_lora_line(wf, wf.nodes["4"], "negative")
+    assert line is not None and "LoRA 'abliterated.safetensors' (strength 1" in line and "#3" in line
+    wf = _api({**nodes, "5": ("KSampler", {"model": ["3", 0]})})  # its model read too: said with the model's LoRAs
+    assert clip_lora_line(wf, wf.nodes["4"], "negative") is None

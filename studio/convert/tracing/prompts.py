@@ -6,6 +6,7 @@ from __future__ import annotations
 from studio.core.shown import cut
 
 from ..families import registry as families
+from .clip_loras import clip_lora_line
 from .image_conditioning import no_text as _no_text
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
@@ -73,6 +74,8 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
         if zeroed is not None and zeroed.cls in ENCODERS and not (set(zeroed.links) - {"clip"}):
             used.add(zeroed.id)
         return ""
+    if said is not None and (line := clip_lora_line(wf, n, which)) is not None:
+        said.append(line)
     text = wf.value(n, families.lookup("prompt_nodes").get(n.cls, "text"))
     if text is None and "text" in n.links and said is not None:
         src = wf.source(n, "text")
