@@ -60,9 +60,8 @@ class PackTranslation:
         if not any(cls.is_pack(n) for n in wf.nodes.values()):
             return []
         t = cls(wf)
-        fed = {src for m in wf.nodes.values() for src, _ in m.links.values()}  # (before the steps rewire them)
         t.steps()
-        t.settings_only(fed)
+        t.settings_only(wf.fed or None)  # (what the file wires, before any translation rewires it)
         if not t.made:
             return t.said
         made = ", ".join(f"{k} as {v}" for k, v in sorted(t.made.items()))

@@ -268,6 +268,7 @@ class Workflow:
         self.wiring: dict[str, int] = {}
         self.wiring_said: list[str] = []
         self.inside = ""  # the key of the object the workflow was saved in ('' : the file is the workflow)
+        self.fed: set[str] = set()  # the nodes some node reads, as read (before a pack's translation rewires them)
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod
@@ -292,6 +293,7 @@ class Workflow:
                 wiring[k] = wiring.get(k, 0) + v  # out
             wf._known.clear()  # (worked out before those switches were read away)
             wf.taken |= chose & set(nodes)  # the nodes a read-away switch's choice was read from: read
+            wf.fed = {src for n in nodes.values() for src, _ in n.links.values()}
             wf.wiring, wf.wiring_said, wf.inside = wiring, said, inside
             return wf
         raise WorkflowError("not a ComfyUI workflow: neither its UI JSON (nodes and links) nor its API JSON "
