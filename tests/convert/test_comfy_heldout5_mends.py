@@ -165,3 +165,13 @@ def test_a_prompt_encoded_through_a_text_encoder_only_lora_says_it():
     assert line is not None and "LoRA 'abliterated.safetensors' (strength 1" in line and "#3" in line
     wf = _api({**nodes, "5": ("KSampler", {"model": ["3", 0]})})  # its model read too: said with the model's LoRAs
     assert clip_lora_line(wf, wf.nodes["4"], "negative") is None
+
+
+def test_an_animatediff_workflows_own_vae_is_said_not_applied():
+    from tests.convert.test_comfy_animatediff import _api as animatediff, _said
+    wf = animatediff()
+    wf["15"] = {"class_type": "VAELoader", "inputs": {"vae_name": "vae-ft-mse-840000-ema-pruned.safetensors"}}
+    wf["10"]["inputs"]["vae"] = ["15", 0]
+    conv = convert(wf, "boat")
+    assert "15" not in conv.dropped and "VAE 'vae-ft-mse-840000-ema-pruned.safetensors' ('VAELoader' (VAELoader, #15)) " \
+        "is not applied: AnimateDiff's Load Video Model decodes with the SD 1.5 checkpoint's own VAE" in _said(conv)
