@@ -26,6 +26,7 @@ class Conversion:
     origin: dict[str, str] = field(default_factory=dict)  # Studio node id -> the ComfyUI node id it was made for
     dropped: list[str] = field(default_factory=list)  # the ComfyUI node ids listed as not converted
     passed: list[str] = field(default_factory=list)  # the ComfyUI node ids passed over, each said (mapping.passing)
+    pictures: dict[str, bytes] = field(default_factory=dict)  # pictures decoded from the file, to write beside it
 
 
 class BuilderBase:
@@ -62,9 +63,12 @@ class BuilderBase:
         self.enhancer = None  # a family's prompt enhancer of the pipeline being made (LTX-2's), its loader its own
         self.family_now: str | None = None  # the family title of the pipeline being made
         self.pass_key: frozenset = frozenset()  # the samplers of the output being made
+        self.rate_said: list[tuple[float, str]] = []  # an interpolated take's rate and its sentence (finishing.own_rate)
+        self.continued: set[str] = set()  # later task nodes a family read as windows of the same take (no other take)
         self.maker: CNode | None = None  # an unread node making the first sampler's latent (mapping.intent._task)
         self.takes: dict[str, tuple[str, str]] = {}  # a generator -> its take's video before an output's finishing
         self.continuing: dict = {}  # (task node, port) -> a take's Frame Hold and its line (takes.segments)
+        self.shift_at: list[CNode] = []  # the nodes the shifts were read from (a pack's sampler's own: its core twin)
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -164,7 +168,7 @@ class BuilderBase:
             return ""
         v = self.wf.value(node, "image") if node.cls in ("LoadImage", "VHS_LoadImagePath") else (
             self.wf.value(node, "file") or self.wf.value(node, "video") or self.wf.value(node, "audio")
-            or self.wf.value(node, "audio_file"))
+            or self.wf.value(node, "audio_file") or self.wf.value(node, "directory"))
         return posix_name(str(v or ""))
 
     def fps_of(self, up: list[CNode]) -> float | None:

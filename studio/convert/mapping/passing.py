@@ -21,6 +21,7 @@ from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import tasks
 from . import detectors, displays, loops, neighbours, unrun
 from .dead_ends import dead_ends
+from .unknown_steps import unknown_step
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
 DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what a sampler takes beside its latent
@@ -102,8 +103,8 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
         return "step"  # a picture, a clip, a sound made into another (cut, resized...), a latent, a model patched
     if read_types == {"IMAGE"} and {"LATENT", "VAE"} <= linked <= {"LATENT", "VAE"}:
         return "decode"  # a pack's decoder (tiled, on another device): the generator decodes its own take
-    if read_types <= MEDIA and read_types and not linked & (WAYS | MEDIA) and _types_only(n):
-        return "source"  # a picture or a mask made from settings alone (a solid colour)
+    if read_types <= MEDIA and read_types and linked <= PLAIN and _types_only(n):
+        return "source"  # a picture or a mask made from settings alone (a solid colour; its size wired from a value)
     if read_types == {"LATENT"} and "VAE" in linked and linked & MEDIA and linked <= MEDIA | {"VAE"}:
         return "encode"  # a picture, a clip or a sound encoded by a VAE (said only beside what is not converted)
     if ins and set(ins.values()) <= {"*"} and read_types <= {"*"} and n.links or read_types == {"*"} and all(
@@ -160,7 +161,7 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
             if not all(r.id in read or r.id in out for r, _, _ in rs):
                 continue  # another reader not settled yet (it may be, later, through another way)
             seen.add(n.id)
-            said = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs if r.id in off))
+            said = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs if r.id in off), read=read)
             if said is None:  # feeding only nodes passed over (an upsampler's model file): not applied either
                 said = neighbours.behind_passed(n, rs, out, _settings(wf, n))
             if said is None:  # an estimator of pictures (a pose's keypoints) read only by nodes not applied
@@ -206,7 +207,7 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
         if rs and (not chain or kind in VALUES):
             ids = frozenset(r.id for r in lost)
             rs = sorted(rs, key=lambda r: r[0].id in ids)  # a reader Studio read named first
-            line = _sentence(wf, n, rs, lost=ids, unread=ids | skipped, beside=True)
+            line = _sentence(wf, n, rs, lost=ids, unread=ids | skipped, beside=True, read=read)
             if line is None and lost:  # an estimator of pictures for a node not converted (a face mask's keypoints)
                 r0, name0, _ = rs[0]
                 line = detectors.sentence(wf, n, rs, (_unconverted(r0, name0) if r0.id in ids else r0.where(name0)) + (
@@ -244,13 +245,16 @@ def _unconverted(r: CNode, name: str = "") -> str:
 
 
 def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: frozenset = frozenset(),
-              unread: frozenset = frozenset(), beside: bool = False) -> str | None:
+              unread: frozenset = frozenset(), beside: bool = False, read: set[str] | None = None) -> str | None:
     """Its sentence; ``lost``: the ids of readers not converted, ``unread``: those and readers passed over, not
     applied (a value is not read there); ``beside``: a reader is not converted (only a step, a value or a node passing
     on is said so)."""
+    asked = {s for _, _, s in rs if wf.worked_out(n.id, s) is not None}  # (before _kind works the others out)
     kind = _kind(wf, n, rs)
     if kind is None:
         return None
+    if kind in ("unread", "unknown") and asked and any(s not in asked for _, _, s in rs):
+        rs = [r for r in rs if r[2] not in asked]  # a node of several values, some read: the others said
     if beside and kind not in ("step", "task", "through", "no loras", "source", "encode") + VALUES or kind == "encode" \
             and not (beside and all(r.id in unread for r, _, _ in rs)):  # (an encoding only for what is not made)
         return None  # (a pack's model or settings for a node not converted: listed with it)
@@ -273,9 +277,7 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
         return (f"{_name(n)} gives {into} a value Studio cannot work out when converting{made}: not read there"
                 f"{tail}")
     if kind == "step":
-        ins = _types(n)[0]
-        way = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
-        return f"{_name(n)}, a step between its '{way}' and {into}: not applied{tail}"
+        return _step(n, rs, into, reader.id in unread or (read is not None and reader.id not in read), tail)
     if kind == "task":
         return (f"{_name(n)} makes the conditioning ({tasks()[n.cls].what}) it gives {into}: not applied there"
                 f"{tail}")
@@ -298,6 +300,15 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
     speed = by_types.machine_setting(n)
     return (f"{_name(n)} gives {into} settings Studio's nodes do not take: not applied{tail}"
             + ("; Studio plans memory and speed itself" if speed else ""))
+
+
+def _step(n: CNode, rs: list[tuple[CNode, str, int]], into: str, passed_over: bool, tail: str) -> str:
+    """A step's sentence (``passed_over``: its reader is not read, a display passed over: nothing goes there)."""
+    ins = _types(n)[0]
+    way = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
+    if catalogue.node_type(n.shown_cls) is None:  # typed by its file alone: what it does is not known
+        return unknown_step(n, ins, _read_types(n, rs), into, passed_over, tail)
+    return f"{_name(n)}, a step between its '{way}' and {into}: not applied{tail}"
 
 
 def _read_types(n: CNode, rs: list[tuple[CNode, str, int]]) -> set[str]:

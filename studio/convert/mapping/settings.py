@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..families import registry as families
+from ..finishing.own_rate import own_rate
 from ..reading.workflow import CNode
 from ..takes import passes
 from ..tracing.guiders import distilled_guidance, guider_of
@@ -13,9 +14,16 @@ from ..tracing.prompts import prompt_text
 from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
 from ..values.shown import as_float, g4, shown
 from .folded_sizes import unread_sizes
+from .shift_nodes import shift_nodes
 from .kinds import SEED_MAX
 from .partial_denoise import denoise_line
 
+
+
+def _given_by(main: Sampling) -> str:
+    """' (SamplerEulerAncestral, #117)' where the sampler's name is its node's type (tracing.sampler_nodes)."""
+    n = main.at.get("sampler")
+    return f" ({n.shown_cls}, #{n.id})" if n is not None else ""
 
 class SettingsReading:
     """A generator's settings read from the workflow, and the sampling note."""
@@ -69,7 +77,7 @@ class SettingsReading:
                                            ("frames", latent)) if n is not None}
         return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": guidance,
                 "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
-                "fps": self.fps_of(up), "sampler": studio_sampler(main.sampler) if self._flow() else "auto",
+                "fps": own_rate(self, up, main.node, self.rate_said), "sampler": studio_sampler(main.sampler) if self._flow() else "auto",
                 "shift": shift}
 
     def _flow(self) -> bool:
@@ -120,7 +128,7 @@ class SettingsReading:
         # None: a family sampling with its own (non-flow) scheduler keeps the generator's sampler 'auto'
         choice = None if "sampler" in own and not self._flow() else studio_sampler(main.sampler)
         lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.shown_cls}' (#{at.id}):",
-                 f"- sampler '{main.sampler}', scheduler '{main.scheduler}': nearest diffusers scheduler "
+                 f"- sampler '{main.sampler}'{_given_by(main)}, scheduler '{main.scheduler}': nearest diffusers scheduler "
                  f"{nearest_scheduler(main.sampler, main.scheduler)}; "
                  + (f"the generator's sampler is 'auto': {self.family_now} samples with its model folder's own "
                     "scheduler (the generators' samplers are flow-matching ones)" if choice is None
@@ -135,12 +143,16 @@ class SettingsReading:
             lines.append(line)
         shifts = [s for s in shifts if isinstance(s, (int, float)) and not isinstance(s, bool)]
         if shifts:
-            lines.append(f"- shift {', '.join(g4(s) for s in dict.fromkeys(shifts))} (ModelSamplingSD3): "
+            lines.append(f"- shift {', '.join(g4(s) for s in dict.fromkeys(shifts))} ({shift_nodes(self.shift_at)}): "
                          + ("the generator's shift" if "shift" in own else self._fixed_shift(task, shifts)))
         segments: set[str] = set()  # later passes sampling takes of their own (a Wan 2.2 segment's two experts too)
         for r in rest:
             if len(loaders) < 2 and self.stage is None and passes.refines(self.wf, r.node):  # what it does, in words
                 lines.append(f"- {passes.refine_line(self, r, params)}")
+                continue
+            if (src := self.wf.source(r.node, "latent_image")) is not None and src.id in self.continued:
+                lines.append(f"- a later window: '{r.node.title or r.node.shown_cls}' (#{r.node.id}) samples what "
+                             f"'{src.title or src.shown_cls}' (#{src.id}) continues, part of the one take")
                 continue
             if (line := passes.segment_line(self, r)) is not None:  # a take of its own
                 segments.add(r.node.id)
