@@ -143,3 +143,35 @@ def test_the_wrappers_image_encode_settings_beyond_its_picture_are_said(encode, 
     assert [t["generator"] for t in conv.tasks] == ["video_models.infinitetalk"]
     log = "\n".join(conv.log)
     assert (said in log) if said else "WanVideoClipVisionEncode, #9)'s" not in log
+
+
+def test_a_part_loader_and_a_constant_not_converted_are_not_said_to_have_no_studio_node():
+    """A VAE loader and an INTConstant whose readers are not converted had been listed under 'Studio has no node
+    doing what they do' (only a file's loaders and saves were told apart)."""
+    from studio.convert.mapping.dropped_kinds import kind, words
+    from studio.convert.reading.workflow import CNode
+    vae, clip_vision, const, other = (CNode("1", "VAELoader"), CNode("2", "CLIPVisionLoader"),
+                                      CNode("3", "INTConstant"), CNode("4", "WanVideoBlockSwap"))
+    assert [kind(n) for n in (vae, clip_vision, const, other)] == ["loaders", "loaders", "constants", None]
+    assert words([vae, other]) == (1, "loaders and saves") and words([const, other]) == (1, "constants")
+    assert words([vae, const, CNode("5", "SaveVideo")]) == (3, "loaders, constants and saves")
+    conv = convert({"1": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
+                    "2": {"class_type": "SomeCloudImageToVideo", "inputs": {"image": ["1", 0], "prompt": "a fox"}},
+                    "3": {"class_type": "SaveVideo", "inputs": {"video": ["2", 0], "filename_prefix": "v"}}}, "cloud")
+    notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])  # the words for a file's loader and a save kept
+    assert "ComfyUI nodes not converted (2): loaders and saves, which Studio has nodes for" in notes
+
+
+def test_context_options_not_taken_are_said_and_named_by_their_own_node():
+    """WanVideoContextOptions' stride, freenoise and fuse method had been dropped unsaid, and a window setting Studio
+    could not take said as read from the sampler (the sampler carries them)."""
+    doc = _wrapper(True)
+    doc["15"] = {"class_type": "WanVideoContextOptions", "inputs": {
+        "context_schedule": "uniform_standard", "context_frames": 81, "context_stride": 4, "context_overlap": 500,
+        "freenoise": True, "verbose": False, "fuse_method": "pyramid"}}
+    doc["5"]["inputs"]["context_options"] = ["15", 0]
+    log = "\n".join(convert(doc, "context").log)
+    assert ("'WanVideoContextOptions' (WanVideoContextOptions, #15)'s context_stride 4, freenoise True, fuse_method "
+            "'pyramid': not taken") in log
+    assert "'overlap' 500 not taken" in log and "(from 'WanVideoContextOptions' #15)" in log
+    assert "(from 'WanVideoSampler' #5)" not in log

@@ -35,7 +35,7 @@ from .making import Making
 from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
-from . import pack_makers, passing, unrun
+from . import dropped_kinds, pack_makers, passing, unrun
 from .settings import SettingsReading
 
 
@@ -47,12 +47,12 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
 
     def _dropped_note(self, dropped: list[CNode]) -> str:
         """One note naming the ComfyUI nodes not converted, each with its settings."""
-        has = sum(1 for n in dropped if n.cls in OUTPUTS or n.cls in LOADER_NODES)  # (Studio has such nodes)
+        has, kinds = dropped_kinds.words(dropped)  # loaders, constants, saves: Studio has such nodes
         lines = [f"ComfyUI nodes not converted ({len(dropped):,}): "
                  + ("Studio has no node doing what they do" if not has else
-                    "Studio has no node doing what they do" + " (but the loaders and saves, which Studio has nodes "
+                    "Studio has no node doing what they do" + f" (but the {kinds}, which Studio has nodes "
                     "for: not made, as nothing converted reads them or gives them what they write)"
-                    if has < len(dropped) else "loaders and saves, which Studio has nodes for: not made, as nothing "
+                    if has < len(dropped) else f"{kinds}, which Studio has nodes for: not made, as nothing "
                     "converted reads them or gives them what they write")
                  + ". Their settings as the workflow saved them:"]
         lines += [_dropped_line(n) for n in dropped[:MAX_LISTED]]

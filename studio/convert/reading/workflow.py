@@ -263,6 +263,7 @@ class Workflow:
         # generator settings a sampler carries that ComfyUI's core keeps nowhere (a WanVideoSampler's
         # context windows, wan/comfy_wrappers.py): sampler id -> Studio parameter -> value
         self.carried: dict[str, dict[str, Any]] = {}
+        self.carried_at: dict[str, dict[str, Any]] = {}  # sampler id -> Studio parameter -> the node it was read from
         self.taken: set[str] = set()  # the nodes whose settings were carried so (read: not listed as dropped)
         # the frontend-only nodes read away as the links they stand for (values.wiring), by type; what was said
         self.wiring: dict[str, int] = {}

@@ -22,6 +22,7 @@ from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
 from . import comfy_wrapper_embeds as more
 from . import comfy_wrapper_clip_vision as clip_vision
+from .comfy_wrapper_context import unblended
 from . import comfy_wrapper_control as control
 from . import comfy_wrapper_draw as draw
 from . import comfy_wrapper_flf as flf
@@ -67,7 +68,8 @@ SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoT
 # what the translation reads by name -> the settings it reads (settings-only nodes: none), declared to the converter
 TRANSLATED = {**dict.fromkeys(SETTINGS_ONLY, ()), **WIDGETS}
 # WanVideoContextOptions: one take sampled on overlapping windows, as Studio's 'context windows' long take
-CONTEXT = ("context_schedule", "context_frames", "context_stride", "context_overlap", "freenoise")
+CONTEXT = ("context_schedule", "context_frames", "context_stride", "context_overlap", "freenoise", "verbose",
+           "fuse_method")
 CONTEXT_SCHEDULES = {"uniform_standard": "uniform", "uniform_looped": "looped"}
 # the wrapper's scheduler names (their start) -> ComfyUI's sampler names (comfy_sampling reads those)
 SCHEDULERS = (("unipc", "uni_pc"), ("dpm++_sde", "dpmpp_sde"), ("dpm++", "dpmpp_2m"), ("euler", "euler"),
@@ -358,6 +360,9 @@ class _Translation(PackTranslation):
         else:
             self.said.append(f"its context schedule {w.get('context_schedule')!r} is made as Studio's 'uniform'")
         self.wf.carried.setdefault(n.id, {}).update(carried)
+        self.wf.carried_at.setdefault(n.id, {}).update(dict.fromkeys(carried, opt))  # (a value not taken: its node)
+        if line := unblended(opt, w):  # how its windows are blended: said, not dropped
+            self.said.append(line)
         self.wf.taken.add(opt.id)
         self.made.setdefault(opt.cls, "the generator's context windows (long_take, window, overlap)")
 

@@ -1,0 +1,30 @@
+"""Which of the nodes listed as not converted are of a kind Studio has nodes for, told by their types: a file's
+loader or a save (the converter's own lists), a loader of one part of a model (a VAE, a text encoder, an image
+encoder: no socket, that part out, its file named), a constant (values out, widgets in: the catalogue's primitive).
+Such a node listed is not made because nothing converted reads it, never because Studio has no node doing what it
+does: the note's first words say so (convert._dropped_note)."""
+from __future__ import annotations
+
+from .. import catalogue
+from ..reading import by_types
+from ..reading.workflow import LOADER_NODES, CNode
+from .kinds import OUTPUTS
+
+
+def kind(n: CNode) -> str | None:
+    """'loaders' / 'constants' / 'saves' for a node of a kind Studio has nodes for, None for another."""
+    if n.cls in OUTPUTS:
+        return "saves"
+    if n.cls in LOADER_NODES or by_types.part_loader(n) is not None:
+        return "loaders"
+    return "constants" if catalogue.is_primitive(catalogue.node_type(n.origin or n.cls)) else None
+
+
+def words(dropped: list[CNode]) -> tuple[int, str]:
+    """(how many of ``dropped`` are of such a kind, the kinds in words: 'the loaders and saves', ...)."""
+    kinds = [k for k in (kind(n) for n in dropped) if k]
+    named = [k for k in ("loaders", "constants", "saves") if k in kinds]
+    if "loaders" in named and "saves" not in named and "constants" not in named:
+        named.append("saves")  # (the words the note had for loaders alone)
+    text = ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1] if named else ""
+    return len(kinds), text
