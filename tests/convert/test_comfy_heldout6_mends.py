@@ -175,3 +175,19 @@ def test_context_options_not_taken_are_said_and_named_by_their_own_node():
             "'pyramid': not taken") in log
     assert "'overlap' 500 not taken" in log and "(from 'WanVideoContextOptions' #15)" in log
     assert "(from 'WanVideoSampler' #5)" not in log
+
+
+def test_a_measuring_node_after_a_fixed_resize_gives_that_size():
+    """GetImageSizeAndCount (KJNodes: the picture passed on, its width, height and count) of a KJ resize to 960x1024
+    had been 'whose value Studio cannot work out': the take was made at the size the file saved (832x480) though its
+    start image was scaled to 960x1024."""
+    doc = _talk({"strength_1": 1.0, "strength_2": 1.0, "combine_embeds": "average", "tiles": 0, "ratio": 0.5})
+    doc["20"] = {"class_type": "ImageResizeKJv2", "inputs": {
+        "image": ["7", 0], "width": 960, "height": 1024, "upscale_method": "lanczos", "keep_proportion": "crop",
+        "pad_color": "0, 0, 0", "crop_position": "center", "divisible_by": 16, "device": "cpu"}}
+    doc["21"] = {"class_type": "GetImageSizeAndCount", "inputs": {"image": ["20", 0]}}
+    doc["10"]["inputs"].update(start_image=["21", 0], width=["21", 1], height=["21", 2])
+    conv = convert(doc, "talk")
+    gen = _nodes(conv, "video_models.infinitetalk")[0]
+    assert (gen.params["width"], gen.params["height"]) == (960, 1024)
+    assert "cannot work out" not in "\n".join(conv.log)
