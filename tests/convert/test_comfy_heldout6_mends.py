@@ -191,3 +191,17 @@ def test_a_measuring_node_after_a_fixed_resize_gives_that_size():
     gen = _nodes(conv, "video_models.infinitetalk")[0]
     assert (gen.params["width"], gen.params["height"]) == (960, 1024)
     assert "cannot work out" not in "\n".join(conv.log)
+
+
+def test_the_not_converted_note_never_says_studio_has_no_node_for_what_it_reads_elsewhere():
+    """The note had said 'Studio has no node doing what they do' of every node listed: of a keyframe's prompt
+    (CLIPTextEncode), an extension's WanAnimateToVideo or a held task's loaders too, which Studio has nodes for; it
+    now says such a node is one none of its rules reads where it is."""
+    from studio.convert.mapping.convert import NONE_READS
+    doc = _talk({"strength_1": 1.0, "strength_2": 1.0, "combine_embeds": "average", "tiles": 0, "ratio": 0.5})
+    doc["12"] = {"class_type": "WanVideoBlockSwap", "inputs": {"blocks_to_swap": 20}}
+    doc["13"]["inputs"]["block_swap_args"] = ["12", 0]
+    conv = convert(doc, "talk")
+    notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
+    assert conv.dropped == ["12"]
+    assert f"ComfyUI nodes not converted (1): {NONE_READS}. Their settings" in notes

@@ -39,6 +39,11 @@ from . import dropped_kinds, pack_makers, passing, unrun
 from .settings import SettingsReading
 
 
+# what the nodes listed as not converted are: a type Studio has no node for, or one whose part of the workflow no
+# rule of Studio's reads there (a keyframe's prompt, an extension's task node, a held task's loaders)
+NONE_READS = "Studio has no node doing what they do, or none of its rules reads them where they are"
+
+
 class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading, InputMaking, BuilderBase):
     """The builder, composed of its stages (each its own module): outputs.py takes an output through them;
     intent.py reads its task, inputs.py makes the nodes behind its inputs, models.py reads its samplers, LoRAs and
@@ -49,8 +54,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         """One note naming the ComfyUI nodes not converted, each with its settings."""
         has, kinds = dropped_kinds.words(dropped)  # loaders, constants, saves: Studio has such nodes
         lines = [f"ComfyUI nodes not converted ({len(dropped):,}): "
-                 + ("Studio has no node doing what they do" if not has else
-                    "Studio has no node doing what they do" + f" (but the {kinds}, which Studio has nodes "
+                 + (NONE_READS if not has else
+                    NONE_READS + f" (and the {kinds}, which Studio has nodes "
                     "for: not made, as nothing converted reads them or gives them what they write)"
                     if has < len(dropped) else f"{kinds}, which Studio has nodes for: not made, as nothing "
                     "converted reads them or gives them what they write")
