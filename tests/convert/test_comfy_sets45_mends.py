@@ -1,0 +1,85 @@
+"""Mechanisms the fourth and fifth held-out sets' not-kept workflows showed (benchmarks/results/heldout4_2026-11-29.md,
+heldout5_2026-11-29.md), each read by declared types and shown here on packs invented for the test (same shapes,
+other names): a pack's sampler of two or three models one after another (Wan 2.2's experts)."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from studio.convert.reading.workflow import Workflow
+from studio.convert.packs import expert_samplers
+from tests.convert.test_comfy_outputs import _notes
+
+WAN22 = {"1": ("UNETLoader", {"unet_name": "wan2.2_t2v_high_noise_14B_fp16.safetensors", "weight_dtype": "default"}),
+         "2": ("UNETLoader", {"unet_name": "wan2.2_t2v_low_noise_14B_fp16.safetensors", "weight_dtype": "default"}),
+         "3": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan"}),
+         "4": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+         "5": ("CLIPTextEncode", {"text": "a fox runs", "clip": ["3", 0]}),
+         "6": ("CLIPTextEncode", {"text": "blurry", "clip": ["3", 0]}),
+         "7": ("EmptyHunyuanLatentVideo", {"width": 832, "height": 480, "length": 81, "batch_size": 1}),
+         "9": ("VAEDecode", {"samples": ["8", 0], "vae": ["4", 0]}),
+         "10": ("SaveWEBM", {"images": ["9", 0], "filename_prefix": "out", "codec": "vp9", "fps": 16.0, "crf": 32})}
+
+
+def _api(sampler: tuple) -> dict:
+    return {k: {"class_type": c, "inputs": i} for k, (c, i) in {**WAN22, "8": sampler}.items()}
+
+
+def test_a_pack_sampler_of_two_models_is_read_as_the_two_experts_by_its_types():
+    sampler = ("ZetaDuoExpertSampler", {"model_high": ["1", 0], "model_low": ["2", 0], "positive": ["5", 0],
+                                        "negative": ["6", 0], "latent_image": ["7", 0], "seed": 7, "steps": 8,
+                                        "cfg_high": 3.5, "cfg_low": 1.0, "sampler_name": "euler",
+                                        "scheduler": "simple", "switch_step": 4, "sigma_shift": 5.0,
+                                        "boundary_mode": "t2v"})
+    wf = Workflow.read(_api(sampler))
+    said = expert_samplers.translate(wf)
+    first, second = wf.nodes["8"], wf.nodes["8~2"]
+    assert first.cls == second.cls == "KSamplerAdvanced" and second.links["latent_image"] == ("8", 0)
+    assert first.widgets["cfg"] == 3.5 and second.widgets["cfg"] == 1.0 and first.widgets["end_at_step"] == 4
+    assert second.widgets["start_at_step"] == 4 and wf.nodes["9"].links["samples"] == ("8~2", 0)
+    assert wf.nodes["8~shift"].widgets["shift"] == 5.0 and "boundary_mode 't2v'" in said[0]
+    conv = convert(_api(sampler), "duo.json")
+    text = "\n".join(conv.log) + _notes(conv)
+    assert conv.tasks and conv.tasks[0]["generator"], text
+    assert "the low-noise expert: 'ZetaDuoExpertSampler' (#8~2), steps 8, cfg 1" in text
+    assert "shift 5 (ModelSamplingSD3" in text
+
+
+def test_a_three_stage_sampler_names_its_middle_stage_on_the_high_noise_expert_and_reads_no_unnamed_value():
+    lora = {"11": ("LoraLoaderModelOnly", {"model": ["1", 0], "lora_name": "lightx2v_high.safetensors",
+                                           "strength_model": 1.0})}
+    nodes = {**WAN22, **lora}
+    sampler = ("OmegaTripleStager", {"base": ["1", 0], "fast_high": ["11", 0], "fast_low": ["2", 0],
+                                     "positive": ["5", 0], "negative": ["6", 0], "latent": ["7", 0], "seed": 3,
+                                     "steps": 6, "sampler_name": "euler", "scheduler": "beta"})
+    api = {k: {"class_type": c, "inputs": i} for k, (c, i) in {**nodes, "8": sampler}.items()}
+    conv = convert(api, "triple.json")
+    text = "\n".join(conv.log) + _notes(conv)
+    assert "a later pass on the high-noise expert: 'OmegaTripleStager' (#8~2)" in text
+    assert "the low-noise expert: 'OmegaTripleStager' (#8~3)" in text
+    # a sampler wired with something else (an image, a guide) is not read so: what it carries would be lost
+    sampler[1]["image"] = ["9", 0]
+    wf = Workflow.read({k: {"class_type": c, "inputs": i} for k, (c, i) in {**nodes, "8": sampler}.items()})
+    assert expert_samplers.translate(wf) == [] and wf.nodes["8"].cls == "OmegaTripleStager"
+
+
+def test_a_sampler_whose_values_are_saved_by_place_unnamed_reads_only_what_their_kinds_tell():
+    node = {"id": 8, "type": "PsiLightningStager", "mode": 0,
+            "widgets_values": [1234, "fixed", 5, 3.5, 1, 8, "euler", "beta", "some strategy"],
+            "inputs": [{"name": "a_high", "type": "MODEL", "link": 1}, {"name": "b_low", "type": "MODEL", "link": 2},
+                       {"name": "positive", "type": "CONDITIONING", "link": 3},
+                       {"name": "negative", "type": "CONDITIONING", "link": 4},
+                       {"name": "latent_image", "type": "LATENT", "link": 5}],
+            "outputs": [{"name": "LATENT", "type": "LATENT", "links": [6]}]}
+    loaders = [{"id": i, "type": "UNETLoader", "mode": 0, "widgets_values": [f"m{i}.safetensors", "default"],
+                "inputs": [], "outputs": [{"name": "MODEL", "type": "MODEL", "links": [i]}]} for i in (1, 2)]
+    others = [{"id": i, "type": "PrimitiveNode", "mode": 0, "inputs": [], "widgets_values": [],
+               "outputs": [{"name": "x", "type": t, "links": [i]}]} for i, t in ((3, "CONDITIONING"),
+                                                                                  (4, "CONDITIONING"), (5, "LATENT"))]
+    dec = {"id": 9, "type": "VAEDecode", "mode": 0, "widgets_values": [],
+           "inputs": [{"name": "samples", "type": "LATENT", "link": 6}], "outputs": []}
+    links = [[i, i, 0, 8, i - 1, "X"] for i in range(1, 6)] + [[6, 8, 0, 9, 0, "LATENT"]]
+    wf = Workflow.read({"nodes": loaders + others + [node, dec], "links": links})
+    said = expert_samplers.translate(wf)
+    w = wf.nodes["8"].widgets
+    assert w.get("noise_seed") == 1234 and w.get("sampler_name") == "euler" and w.get("scheduler") == "beta"
+    assert "steps" not in w and "cfg" not in w
+    assert "(5, 3.5, 1, 8, 'some strategy'): not read" in said[0]
