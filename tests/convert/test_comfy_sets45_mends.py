@@ -35,12 +35,12 @@ def test_a_pack_sampler_of_two_models_is_read_as_the_two_experts_by_its_types():
     assert first.cls == second.cls == "KSamplerAdvanced" and second.links["latent_image"] == ("8", 0)
     assert first.widgets["cfg"] == 3.5 and second.widgets["cfg"] == 1.0 and first.widgets["end_at_step"] == 4
     assert second.widgets["start_at_step"] == 4 and wf.nodes["9"].links["samples"] == ("8~2", 0)
-    assert wf.nodes["8~shift"].widgets["shift"] == 5.0 and "boundary_mode 't2v'" in said[0]
+    assert wf.nodes["8:shift"].widgets["shift"] == 5.0 and "boundary_mode 't2v'" in said[0]
     conv = convert(_api(sampler), "duo.json")
     text = "\n".join(conv.log) + _notes(conv)
     assert conv.tasks and conv.tasks[0]["generator"], text
     assert "the low-noise expert: 'ZetaDuoExpertSampler' (#8~2), steps 8, cfg 1" in text
-    assert "shift 5 (ModelSamplingSD3" in text
+    assert "shift 5 (ZetaDuoExpertSampler's own, #8; ZetaDuoExpertSampler's own, #8~2): the generator's shift" in text
 
 
 def test_a_three_stage_sampler_names_its_middle_stage_on_the_high_noise_expert_and_reads_no_unnamed_value():

@@ -127,7 +127,7 @@ def _stage(n: CNode, nid: str, model: str, prev: tuple[str, int], w: dict, i: in
     made = []
     src = n.links[model]
     if shift is not None:
-        m = CNode(f"{nid}~shift", "ModelSamplingSD3", n.title, n.mode, {"shift": shift}, {"model": src}, n.pos,
+        m = CNode(f"{nid}:shift", "ModelSamplingSD3", n.title, n.mode, {"shift": shift}, {"model": src}, n.pos,
                   origin=n.shown_cls)
         made.append(m)
         src = (m.id, 0)
