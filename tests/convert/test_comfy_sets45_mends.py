@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from studio.convert.reading.workflow import Workflow
-from studio.convert.packs import expert_samplers
+from studio.convert.packs import expert_samplers, task_twins
 from tests.convert.test_comfy_outputs import _notes
 
 WAN22 = {"1": ("UNETLoader", {"unet_name": "wan2.2_t2v_high_noise_14B_fp16.safetensors", "weight_dtype": "default"}),
@@ -83,3 +83,34 @@ def test_a_sampler_whose_values_are_saved_by_place_unnamed_reads_only_what_their
     assert w.get("noise_seed") == 1234 and w.get("sampler_name") == "euler" and w.get("scheduler") == "beta"
     assert "steps" not in w and "cfg" not in w
     assert "(5, 3.5, 1, 8, 'some strategy'): not read" in said[0]
+
+
+def _i2v(task: tuple, first: str = "0", second: str = "2") -> dict:
+    nodes = {**WAN22, "11": ("LoadImage", {"image": "cat.png"}), "12": task,
+             "8": ("KSamplerAdvanced", {"model": ["1", 0], "positive": ["12", 0], "negative": ["12", 1],
+                                        "latent_image": ["12", int(first) + 4], "add_noise": "enable",
+                                        "noise_seed": 5, "steps": 6, "cfg": 1.0, "sampler_name": "euler",
+                                        "scheduler": "simple", "start_at_step": 0, "end_at_step": 3,
+                                        "return_with_leftover_noise": "enable"}),
+             "13": ("KSamplerAdvanced", {"model": ["2", 0], "positive": ["12", int(second)],
+                                         "negative": ["12", int(second) + 1], "latent_image": ["8", 0],
+                                         "add_noise": "disable", "noise_seed": 5, "steps": 6, "cfg": 1.0,
+                                         "sampler_name": "euler", "scheduler": "simple", "start_at_step": 3,
+                                         "end_at_step": 10000, "return_with_leftover_noise": "disable"})}
+    nodes["9"] = ("VAEDecode", {"samples": ["13", 0], "vae": ["4", 0]})
+    return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
+
+
+def test_a_pack_image_to_video_node_is_read_as_the_core_task_node_it_matches_by_its_types():
+    task = ("KappaI2VPlus", {"positive": ["5", 0], "negative": ["6", 0], "vae": ["4", 0], "start_image": ["11", 0],
+                             "width": 640, "height": 384, "length": 49, "batch_size": 1, "motion_boost": 1.3})
+    conv = convert(_i2v(task), "kappa.json")
+    text = "\n".join(conv.log) + _notes(conv)
+    assert conv.tasks[0]["task"] == "image to video" and conv.tasks[0]["generator"], text
+    assert "'KappaI2VPlus' (KappaI2VPlus, #12) is read as ComfyUI's WanImageToVideo by its declared types" in text
+    assert "its 2 pairs of prompts (its outputs 1-4: a pair for each sampler)" in text
+    assert "its motion_boost 1.3 is not applied" in text and "frames 49" in text and "width 640" in text
+    # a wired socket the core node has not (a second picture) would be lost: not read so
+    task[1]["style_image"] = ["11", 0]
+    wf = Workflow.read(_i2v(task))
+    assert task_twins.translate(wf) == [] and wf.nodes["12"].cls == "KappaI2VPlus"

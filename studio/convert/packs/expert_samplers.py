@@ -54,7 +54,7 @@ def _unnamed(n: CNode) -> dict[str, Any]:
     return out
 
 
-def _given(wf: Workflow, n: CNode, k: str) -> str:
+def given_type(wf: Workflow, n: CNode, k: str) -> str:
     """The type of what feeds ``n``'s input ``k`` (an API file names no socket's type): its source's declared
     output there ('' unknown)."""
     src = wf.source(n, k)
@@ -69,7 +69,7 @@ def _given(wf: Workflow, n: CNode, k: str) -> str:
 
 def _read(wf: Workflow, n: CNode) -> tuple[list[str], dict, list[dict], list[str], bool] | None:
     ins, outs = declared_of(wf, n)
-    sockets = [(k, t or _given(wf, n, k)) for k, t, w in ins if not w]
+    sockets = [(k, t or given_type(wf, n, k)) for k, t, w in ins if not w]
     if outs != ["LATENT"]:
         return None
     models = [k for k, t in sockets if t == "MODEL"]
