@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from studio.convert.reading.workflow import Workflow
-from studio.convert.packs import expert_samplers, task_twins
+from studio.convert.packs import expert_samplers, prompt_loras, task_twins
 from tests.convert.test_comfy_outputs import _notes
 
 WAN22 = {"1": ("UNETLoader", {"unet_name": "wan2.2_t2v_high_noise_14B_fp16.safetensors", "weight_dtype": "default"}),
@@ -114,3 +114,43 @@ def test_a_pack_image_to_video_node_is_read_as_the_core_task_node_it_matches_by_
     task[1]["style_image"] = ["11", 0]
     wf = Workflow.read(_i2v(task))
     assert task_twins.translate(wf) == [] and wf.nodes["12"].cls == "KappaI2VPlus"
+
+
+def _ui(nodes: list[dict], links: list[list]) -> dict:
+    return {"nodes": nodes, "links": links}
+
+
+def _n(nid, cls, ins, outs, values):
+    return {"id": nid, "type": cls, "mode": 0, "widgets_values": values,
+            "inputs": [{"name": k, "type": t, "link": lk, **({"widget": {"name": k}} if w else {})}
+                       for k, t, lk, w in ins],
+            "outputs": [{"name": k, "type": t, "links": lk} for k, t, lk in outs]}
+
+
+def _tagged(text: str) -> dict:
+    nodes = [_n(1, "UNETLoader", [], [("MODEL", "MODEL", [1])], ["hunyuan_video_t2v_720p_bf16.safetensors", "default"]),
+             _n(2, "DualCLIPLoader", [], [("CLIP", "CLIP", [2])], ["clip_l.safetensors", "llava_llama3_fp8.safetensors",
+                                                                    "hunyuan_video", "default"]),
+             _n(3, "ThetaTagPromptEncoder", [("model", "MODEL", 1, False), ("clip", "CLIP", 2, False),
+                                             ("seed", "INT", None, True)],
+                [("model", "MODEL", [3]), ("clip", "CLIP", [4]), ("conditioning", "CONDITIONING", None),
+                 ("populated_text", "STRING", [5])], [text, text, True, "Select", "Select", 1, "fixed"]),
+             _n(4, "ModelSamplingSD3", [("model", "MODEL", 3, False)], [("MODEL", "MODEL", [])], [7.0]),
+             _n(5, "CLIPTextEncode", [("clip", "CLIP", 4, False), ("text", "STRING", 5, True)],
+                [("CONDITIONING", "CONDITIONING", [])], [""])]
+    links = [[1, 1, 0, 3, 0, "MODEL"], [2, 2, 0, 3, 1, "CLIP"], [3, 3, 0, 4, 0, "MODEL"], [4, 3, 1, 5, 0, "CLIP"],
+             [5, 3, 3, 5, 1, "STRING"]]
+    return _ui(nodes, links)
+
+
+def test_a_prompt_node_loading_the_loras_its_text_names_is_read_as_loras_and_the_text_without_tags():
+    wf = Workflow.read(_tagged("<lora:Style\\Ink:0.6> a cat, <lora:Fox:0.4:0.2> watercolour"))
+    said = prompt_loras.translate(wf)
+    first, last = wf.nodes["3~lora1"], wf.nodes["3"]
+    assert (first.cls, first.widgets["lora_name"], first.widgets["strength_model"]) == ("LoraLoader", "Style\\Ink", 0.6)
+    assert last.links["model"] == ("3~lora1", 0) and last.widgets["strength_clip"] == 0.2
+    assert wf.nodes["4"].links["model"] == ("3", 0) and wf.nodes["5"].links["clip"] == ("3", 1)
+    assert wf.value(wf.nodes["5"], "text") == "a cat, watercolour" and "LoRA 'Fox' (model 0.4, text encoder 0.2)" in said[0]
+    # a wildcard picked at run time: the text is not the one run, nothing is read so
+    wf = Workflow.read(_tagged("<lora:Fox:0.4> a {cat|dog}"))
+    assert prompt_loras.translate(wf) == [] and wf.nodes["3"].cls == "ThetaTagPromptEncoder"
