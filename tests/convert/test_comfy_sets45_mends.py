@@ -154,3 +154,35 @@ def test_a_prompt_node_loading_the_loras_its_text_names_is_read_as_loras_and_the
     # a wildcard picked at run time: the text is not the one run, nothing is read so
     wf = Workflow.read(_tagged("<lora:Fox:0.4> a {cat|dog}"))
     assert prompt_loras.translate(wf) == [] and wf.nodes["3"].cls == "ThetaTagPromptEncoder"
+
+
+def _fun(model: str, encoded: bool = True) -> dict:
+    nodes = {"1": ("WanVideoModelLoader", {"model": model, "base_precision": "bf16", "quantization": "disabled",
+                                           "load_device": "offload_device"}),
+             "2": ("LoadWanVideoT5TextEncoder", {"model_name": "umt5-xxl-enc-bf16.safetensors", "precision": "bf16"}),
+             "3": ("WanVideoVAELoader", {"model_name": "wan_2.1_vae.safetensors", "precision": "bf16"}),
+             "5": ("LoadImage", {"image": "start.png"}),
+             "6": ("LoadVideo", {"file": "moves.mp4"}),
+             "7": ("GetVideoComponents", {"video": ["6", 0]}),
+             "10": ("WanVideoTextEncode", {"positive_prompt": "a dancer", "negative_prompt": "", "t5": ["2", 0]}),
+             "22": ("WanVideoEncode", {"vae": ["3", 0], "image": ["7", 0]}) if encoded else
+             ("ZetaMotionLatents", {"vae": ["3", 0], "frames": ["7", 0]}),
+             "23": ("WanVideoControlEmbeds", {"latents": ["22", 0], "start_percent": 0.0, "end_percent": 1.0}),
+             "24": ("WanVideoImageToVideoEncode", {"vae": ["3", 0], "start_image": ["5", 0], "width": 832,
+                                                   "height": 480, "num_frames": 33, "control_embeds": ["23", 0]}),
+             "30": ("WanVideoSampler", {"model": ["1", 0], "text_embeds": ["10", 0], "image_embeds": ["24", 0],
+                                        "steps": 20, "cfg": 5.0, "shift": 5.0, "seed": 1, "scheduler": "unipc"}),
+             "40": ("WanVideoDecode", {"vae": ["3", 0], "samples": ["30", 0]}),
+             "50": ("SaveWEBM", {"images": ["40", 0], "filename_prefix": "out", "codec": "vp9", "fps": 16.0,
+                                 "crf": 32})}
+    return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
+
+
+def test_control_embeds_given_to_an_image_to_video_encode_are_read_as_fun_control_or_said_not_applied():
+    conv = convert(_fun("wan2.1_fun_control_14B_bf16.safetensors"), "fun.json")
+    text = "\n".join(conv.log) + _notes(conv)
+    assert conv.tasks[0]["family"] == "Wan Fun Control" and set(conv.tasks[0]["inputs"]) >= {"control", "image"}, text
+    conv = convert(_fun("wan2.1_fun_control_14B_bf16.safetensors", encoded=False), "fun2.json")
+    text = "\n".join(conv.log) + _notes(conv)
+    assert "'WanVideoImageToVideoEncode' (WanVideoImageToVideoEncode, #24)'s control_embeds (a control clip's " \
+           "latents from 'WanVideoControlEmbeds' (WanVideoControlEmbeds, #23)) are not applied" in text
