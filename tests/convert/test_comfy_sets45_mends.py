@@ -186,3 +186,12 @@ def test_control_embeds_given_to_an_image_to_video_encode_are_read_as_fun_contro
     text = "\n".join(conv.log) + _notes(conv)
     assert "'WanVideoImageToVideoEncode' (WanVideoImageToVideoEncode, #24)'s control_embeds (a control clip's " \
            "latents from 'WanVideoControlEmbeds' (WanVideoControlEmbeds, #23)) are not applied" in text
+
+
+def test_a_pickled_motion_lora_says_why_it_is_not_taken():
+    from nodes.video_models.families.animatediff.comfy import _motion_lora
+    from studio.convert.reading.workflow import CNode
+    n = CNode("26", "ADE_AnimateDiffLoRALoader")
+    assert "never opens a pickled file" in _motion_lora(n, "v2_lora_TiltDown.ckpt")
+    assert "reads no motion LoRA node" in _motion_lora(n, "tilt.safetensors")
+    assert _motion_lora(CNode("2", "ADE_ApplyAnimateDiffModel"), "x.ckpt") == ""

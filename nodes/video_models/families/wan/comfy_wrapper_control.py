@@ -89,7 +89,7 @@ def given(t, emb: CNode, pos, neg, sampler: CNode):
     made = fun_control(t, ctrl, pos, neg, sampler, emb) if ctrl.cls == "WanVideoControlEmbeds" else None
     if made is None:  # (a model not named as Fun Control: held by fun_control, as control embeds given alone)
         t.said.append(f"{_name(emb)}'s control_embeds (a control clip's latents from {_name(ctrl)}) are not applied: "
-                      "Studio makes the image to video without the control clip (it reads them for a Wan Fun Control "
-                      "model given them alone)")
+                      "Studio makes the image to video without the control clip (Studio reads them for a Wan Fun Control "
+                      "model, where they encode the control clip's pictures)")
         return None
     return made
