@@ -88,10 +88,16 @@ def _read(wf: Workflow, n: CNode) -> tuple[list[str], dict, list[dict], list[str
     stages: list[dict] = [{} for _ in models]
     other: list[str] = []
     shifts: list[Any] = []
-    for k, v in settings.items():
-        if k == CONTROL or k in n.links and k not in COMMON:
+    wired = [k for k in n.links if k not in models + latents + conds and k not in settings]
+    unknown: list[str] = []
+    for k, v in list(settings.items()) + [(k, None) for k in wired]:
+        if k == CONTROL:
             continue
-        v = wf.value(n, k) if k in n.links else v
+        if k in n.links:
+            v = wf.value(n, k)
+            if v is None:  # wired to a node whose value is made when the workflow runs
+                unknown.append(k)
+                continue
         mine = next((c for c, names in COMMON.items() if k in names), None)
         if mine is not None:
             for s in stages:
@@ -114,6 +120,8 @@ def _read(wf: Workflow, n: CNode) -> tuple[list[str], dict, list[dict], list[str
         used = set(map(repr, settings.values())) | set(SEED_CONTROLS)
         other.append("its values saved by place without their names (" + ", ".join(
             shown(v) for v in n.raw if repr(v) not in used and v not in SEED_CONTROLS) + "): not read")
+    if unknown:
+        other.append(f"{', '.join(unknown)} (wired to nodes whose values Studio cannot work out when converting)")
     return models, {"latent": latents[0], "shifts": shifts}, stages, other, by_place
 
 
