@@ -82,7 +82,7 @@ def _read(wf: Workflow, n: CNode) -> tuple[list[str], dict, list[dict], list[str
     if any(k not in n.links for k in models + conds + latents):
         return None
     settings, by_place = settings_of(n, ins)
-    unnamed = not settings and isinstance(n.raw, list) and bool(n.raw)
+    unnamed = not any(w for _, _, w in ins) and not settings and isinstance(n.raw, list) and bool(n.raw)
     if unnamed:
         settings = _unnamed(n)
     stages: list[dict] = [{} for _ in models]
@@ -120,9 +120,7 @@ def _read(wf: Workflow, n: CNode) -> tuple[list[str], dict, list[dict], list[str
         used = set(map(repr, settings.values())) | set(SEED_CONTROLS)
         other.append("its values saved by place without their names (" + ", ".join(
             shown(v) for v in n.raw if repr(v) not in used and v not in SEED_CONTROLS) + "): not read")
-    if unknown:
-        other.append(f"{', '.join(unknown)} (wired to nodes whose values Studio cannot work out when converting)")
-    return models, {"latent": latents[0], "shifts": shifts}, stages, other, by_place
+    return models, {"latent": latents[0], "shifts": shifts, "unknown": unknown}, stages, other, by_place
 
 
 def _stage(n: CNode, nid: str, model: str, prev: tuple[str, int], w: dict, i: int, last: bool,
@@ -169,7 +167,11 @@ def translate(wf: Workflow) -> list[str]:
             prev, ids = (nid, 0), ids + [nid]
         for m, k in users:
             m.links[k] = (ids[-1], 0)
-        said.append(_sentence(n, models, stages, ids, other, extra["shifts"], shift, by_place))
+        line = _sentence(n, models, stages, ids, other, extra["shifts"], shift, by_place)
+        if extra["unknown"]:
+            line += (f"; its {', '.join(extra['unknown'])} {'are' if len(extra['unknown']) > 1 else 'is'} wired to "
+                     "nodes whose values Studio cannot work out when converting: not read (the generator's own stand)")
+        said.append(line)
     return said
 
 

@@ -75,6 +75,8 @@ def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None, emb: CNode 
     c = t.core(n, "WanFunControlToVideo", {k: v for k, v in size.items() if v is not None},
                {k: v for k, v in links.items() if v is not None})
     c.ports.update(control_video="latents", start_image="embeds", clip_vision_output="embeds")
+    if emb is not None and emb.links.get("control_embeds", ("",))[0] == n.id:  # (given to that encode: its own)
+        c.ports.update(start_image=(emb, "start_image"), clip_vision_output=(emb, "clip_embeds"))
     return (c.id, 2), (c.id, 0), (c.id, 1)
 
 
