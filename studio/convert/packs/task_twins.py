@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from .. import catalogue
+from ..families import registry as families
 from ..reading.subgraphs import CONTROL
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import consumers
@@ -24,6 +25,7 @@ from .twins import read_by_name
 SHAPE = ("CONDITIONING", "CONDITIONING", "LATENT")
 
 
+@families.derived  # made from the families' mappings: cleared when they change
 @functools.lru_cache(maxsize=1)
 def _targets() -> tuple:
     """The core task nodes Studio reads that give a positive, a negative and a latent."""
