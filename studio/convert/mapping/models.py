@@ -130,6 +130,7 @@ class ModelReading:
         model loaders of the samplers (a LoRA on Wan 2.2 A14B's low-noise model: expert low noise)."""
         loras, shifts, loaders, others, self.pass_loras = [], [], [], [], {}
         self.shift_at = []  # (this pipeline's own)
+        self.low_passes: set[str] = set()  # the passes sampling on the second expert (settings: named so)
         for s in [main] + rest:
             chain, loader = self.lora_chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
             if loader is not None and loader.cls in LOADERS:
@@ -147,6 +148,7 @@ class ModelReading:
                 loras += [(n, v, at, "auto") for n, v, at in chain]
             elif len(loaders) > 1 and loader is loaders[1]:  # the second expert's chain
                 others += [(n, v, at, "low noise") for n, v, at in chain]
+                self.low_passes.add(s.node.id)
             else:
                 self.pass_loras[s.node.id] = (chain, [f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.shown_cls}' "
                                                       f"(#{s.node.id}) only: not applied (Studio's LoRAs go on the "
