@@ -18,6 +18,7 @@ from ..tracing.roles import carries
 from ..tracing.sampling import SAMPLERS, Sampling, read_sampling
 from ..tracing.walks import loader_extras, model_file, own_reach, sampler_chain, upstream
 from ..values.shown import listed, shown
+from . import patch_inputs
 from .dual_text import dual_text, own_loaders, patch_only, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 
@@ -96,17 +97,18 @@ class ModelReading:
                     said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
                                 "not applied (Video LoRA puts it on the denoiser)")
             loader = walk(wf, wf.source(loader, "model"), ("model",), stop, passed)
-        self._patches(s, passed - used - {s.node.id, s.inputs(wf).id}, said)
-        used |= passed
+        patched = self._patches(s, passed - used - {s.node.id, s.inputs(wf).id}, said)
+        used |= passed - patched  # (a patch not applied: passed over with what it is made with, patch_inputs.py)
         return chain, loader
 
-    def _patches(self, s: Sampling, passed: set[str], said: list[str]) -> None:
+    def _patches(self, s: Sampling, passed: set[str], said: list[str]) -> set[str]:
         """The nodes on the model's way from its loader to sampler ``s`` that change the model and are not
-        read (an IC-LoRA loader, a speed patch), each said."""
-        wf = self.wf
+        read (an IC-LoRA loader, a speed patch), each said; the patches not applied (passed over, as what each is
+        made with beside the model: patch_inputs.py)."""
+        wf, patched = self.wf, set()
         for nid in sorted(passed):
             n = wf.nodes.get(nid)
-            if n is None or n.cls in FOLDED or \
+            if n is None or n.cls in FOLDED or nid in self.over or \
                     n.cls in families.declared() or n.cls in families.lookup("tasks"):  # a family reads it
                 continue
             port = any_through(wf, n, 0)  # a switch or order node passing its input on: read, not a patch
@@ -122,8 +124,12 @@ class ModelReading:
                 continue
             what = carries(n) or "a model patch"
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: {what}) between the model loader and "
-                        f"'{s.node.title or s.node.shown_cls}' is not applied: Studio loads the model without it "
-                        f"({settings})")
+                        f"'{s.node.title or s.node.shown_cls}' (#{s.node.id}) is not applied"
+                        f"{patch_inputs.given(wf, n)}: Studio loads the model without it ({settings})")
+            self.over[n.id] = patch_inputs.patch_line(n, s.node)
+            self.over.update(patch_inputs.made_with(wf, n, s.node, self.used | set(self.over)))
+            patched.add(n.id)
+        return patched
 
     def _models(self, main: Sampling, rest: list[Sampling], said: list[str]) -> tuple[list, list, list[CNode]]:
         """The LoRAs (name, strength, node, expert; nearest the loader first), the shifts and the

@@ -1,0 +1,76 @@
+"""What a model patch Studio does not apply is given besides the model (an invented pack's guidance patch: its own
+negative prompt encoded by a CLIPTextEncode on a CONDITIONING input, a picture, the nodes setting it): each node
+whose every reader ComfyUI runs is the patch, or one of these, is one of what the patch is made with, and is passed
+over with it in one sentence naming the patch and the input it feeds (Conversion.passed), not listed as not
+converted. The patch's own sentence (models.ModelReading._patches, in its generator's note) names those inputs too;
+the patch itself is passed over naming the sampler whose model it patches. Told by links alone (the model's way in
+is its 'model', else its input of the type it gives); a node read elsewhere, or also read by a node outside the
+patch's own, is left to the other rules. Linear in the nodes looked at. Plain stdlib."""
+from __future__ import annotations
+
+from ..reading.workflow import CNode, Workflow
+from ..tracing.roles import in_type
+
+
+def _name(n: CNode) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def model_way(n: CNode) -> str | None:
+    """The input the model comes into ``n`` on: 'model', else the one wired input of type MODEL."""
+    if "model" in n.links:
+        return "model"
+    ways = [k for k in n.links if in_type(n, k) == "MODEL"]
+    return ways[0] if len(ways) == 1 else None
+
+
+def own_inputs(wf: Workflow, patch: CNode) -> list[tuple[str, CNode]]:
+    """The patch's inputs beside the model's way, each with the node wired there (in the patch's order)."""
+    way = model_way(patch)
+    return [(k, wf.nodes[src]) for k, (src, _) in patch.links.items() if k != way and src in wf.nodes]
+
+
+def given(wf: Workflow, patch: CNode) -> str:
+    """'' or the words for what the patch is given beside the model, for its sentence: "; nor what it is given on
+    'nag_cond_video' ('Negative prompt' (CLIPTextEncode, #97))"."""
+    ins = own_inputs(wf, patch)
+    if not ins:
+        return ""
+    shown = ", ".join(f"'{k}' ({_name(n)})" for k, n in ins[:4]) + (f" and {len(ins) - 4} more" if len(ins) > 4 else "")
+    return f", nor what it is given on {shown}"
+
+
+def made_with(wf: Workflow, patch: CNode, sampler: CNode, skip: set[str]) -> dict[str, str]:
+    """The nodes ``patch`` alone is made with beside its model (none in ``skip``: read, or said already), each with
+    its sentence; ``sampler``: the sampler whose model it patches (named)."""
+    ins = own_inputs(wf, patch)
+    if not ins:
+        return {}
+    readers: dict[str, set[str]] = {}
+    for m in wf.nodes.values():
+        if m.enabled:
+            for src, _ in m.links.values():
+                readers.setdefault(src, set()).add(m.id)
+    group, out = {patch.id}, {}
+    via = {n.id: (patch, k) for k, n in reversed(ins)}  # a node -> the reader in the group and the input it feeds
+    todo = [n for _, n in ins]
+    while todo:
+        n = todo.pop()
+        if n.id in group or n.id in skip or not n.enabled or not readers.get(n.id, set()) <= group:
+            continue  # (a node with another reader outside: looked at again if that reader joins the group)
+        group.add(n.id)
+        reader, k = via[n.id]
+        out[n.id] = (f"{_name(n)} gives {reader.where(k)}: one of what {_name(patch)} is made with, a model patch "
+                     f"(on the model '{sampler.title or sampler.shown_cls}', #{sampler.id}, samples with) Studio does not "
+                     "apply: not applied either")
+        for k2, (src, _) in n.links.items():
+            if src in wf.nodes:
+                via.setdefault(src, (n, k2))
+                todo.append(wf.nodes[src])
+    return out
+
+
+def patch_line(patch: CNode, sampler: CNode) -> str:
+    """The patch passed over: the sentence of the list of nodes passed over (its generator's note says it too)."""
+    return (f"{_name(patch)}, a model patch on the model '{sampler.title or sampler.shown_cls}' (#{sampler.id}) "
+            "samples with: not applied, Studio loads the model without it (said in that generator's note)")
