@@ -105,10 +105,10 @@ class ModelReading:
         """The nodes on the model's way from its loader to sampler ``s`` that change the model and are not
         read (an IC-LoRA loader, a speed patch), each said; the patches not applied (passed over, as what each is
         made with beside the model: patch_inputs.py)."""
-        wf, patched = self.wf, set()
+        wf, said_now = self.wf, set()
         for nid in sorted(passed):
             n = wf.nodes.get(nid)
-            if n is None or n.cls in FOLDED or nid in self.over or \
+            if n is None or n.cls in FOLDED or nid in self.patched or \
                     n.cls in families.declared() or n.cls in families.lookup("tasks"):  # a family reads it
                 continue
             port = any_through(wf, n, 0)  # a switch or order node passing its input on: read, not a patch
@@ -126,10 +126,12 @@ class ModelReading:
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: {what}) between the model loader and "
                         f"'{s.node.title or s.node.shown_cls}' (#{s.node.id}) is not applied"
                         f"{patch_inputs.given(wf, n)}: Studio loads the model without it ({settings})")
-            self.over[n.id] = patch_inputs.patch_line(n, s.node)
-            self.over.update(patch_inputs.made_with(wf, n, s.node, self.used | set(self.over)))
-            patched.add(n.id)
-        return patched
+            if n.enabled and n.id not in self.over:  # passed over, with what it alone is made with (patch_inputs)
+                self.over[n.id] = patch_inputs.patch_line(n, s.node)
+                self.over.update(patch_inputs.made_with(wf, n, s.node, self.used | set(self.over) - self.patched,
+                                                        self.patched))
+                said_now.add(n.id)
+        return said_now
 
     def _models(self, main: Sampling, rest: list[Sampling], said: list[str]) -> tuple[list, list, list[CNode]]:
         """The LoRAs (name, strength, node, expert; nearest the loader first), the shifts and the

@@ -40,27 +40,31 @@ def given(wf: Workflow, patch: CNode) -> str:
     return f", nor what it is given on {shown}"
 
 
-def made_with(wf: Workflow, patch: CNode, sampler: CNode, skip: set[str]) -> dict[str, str]:
+def made_with(wf: Workflow, patch: CNode, sampler: CNode, skip: set[str], within: set[str]) -> dict[str, str]:
     """The nodes ``patch`` alone is made with beside its model (none in ``skip``: read, or said already), each with
-    its sentence; ``sampler``: the sampler whose model it patches (named)."""
+    its sentence; ``sampler``: the sampler whose model it patches (named); ``within``: the patches passed over before
+    and what they are made with (a negative prompt given to two patches), grown with these."""
     ins = own_inputs(wf, patch)
+    within.add(patch.id)
     if not ins:
         return {}
-    readers: dict[str, set[str]] = {}
+    readers: dict[str, list[str]] = {}
     for m in wf.nodes.values():
         if m.enabled:
             for src, _ in m.links.values():
-                readers.setdefault(src, set()).add(m.id)
-    group, out = {patch.id}, {}
+                readers.setdefault(src, []).append(m.id)
+    group, out = within, {}
     via = {n.id: (patch, k) for k, n in reversed(ins)}  # a node -> the reader in the group and the input it feeds
     todo = [n for _, n in ins]
     while todo:
         n = todo.pop()
-        if n.id in group or n.id in skip or not n.enabled or not readers.get(n.id, set()) <= group:
+        if n.id in group or n.id in skip or not n.enabled or not set(readers.get(n.id, ())) <= group:
             continue  # (a node with another reader outside: looked at again if that reader joins the group)
         group.add(n.id)
         reader, k = via[n.id]
-        out[n.id] = (f"{_name(n)} gives {reader.where(k)}: one of what {_name(patch)} is made with, a model patch "
+        more = len(readers.get(n.id, ())) - 1
+        more = f" (and {more} more input{'s' * (more > 1)})" if more > 0 else ""
+        out[n.id] = (f"{_name(n)} gives {reader.where(k)}{more}: one of what {_name(patch)} is made with, a model patch "
                      f"(on the model '{sampler.title or sampler.shown_cls}', #{sampler.id}, samples with) Studio does not "
                      "apply: not applied either")
         for k2, (src, _) in n.links.items():
