@@ -97,18 +97,18 @@ class ModelReading:
                     said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
                                 "not applied (Video LoRA puts it on the denoiser)")
             loader = walk(wf, wf.source(loader, "model"), ("model",), stop, passed)
-        patched = self._patches(s, passed - used - {s.node.id, s.inputs(wf).id}, said)
-        used |= passed - patched  # (a patch not applied: passed over with what it is made with, patch_inputs.py)
+        self._patches(s, passed - used - {s.node.id, s.inputs(wf).id}, said)
+        used |= passed
         return chain, loader
 
-    def _patches(self, s: Sampling, passed: set[str], said: list[str]) -> set[str]:
+    def _patches(self, s: Sampling, passed: set[str], said: list[str]) -> None:
         """The nodes on the model's way from its loader to sampler ``s`` that change the model and are not
-        read (an IC-LoRA loader, a speed patch), each said; the patches not applied (passed over, as what each is
-        made with beside the model: patch_inputs.py)."""
-        wf, said_now = self.wf, set()
+        read (an IC-LoRA loader, a speed patch), each said (a patch not applied, with its sentence, is passed over
+        with what it alone is made with once its pipeline is made: patch_inputs.commit)."""
+        wf = self.wf
         for nid in sorted(passed):
             n = wf.nodes.get(nid)
-            if n is None or n.cls in FOLDED or nid in self.patched or \
+            if n is None or n.cls in FOLDED or \
                     n.cls in families.declared() or n.cls in families.lookup("tasks"):  # a family reads it
                 continue
             port = any_through(wf, n, 0)  # a switch or order node passing its input on: read, not a patch
@@ -126,17 +126,13 @@ class ModelReading:
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: {what}) between the model loader and "
                         f"'{s.node.title or s.node.shown_cls}' (#{s.node.id}) is not applied"
                         f"{patch_inputs.given(wf, n)}: Studio loads the model without it ({settings})")
-            if n.enabled and n.id not in self.over:  # passed over, with what it alone is made with (patch_inputs)
-                self.over[n.id] = patch_inputs.patch_line(n, s.node)
-                self.over.update(patch_inputs.made_with(wf, n, s.node, self.used | set(self.over) - self.patched,
-                                                        self.patched))
-                said_now.add(n.id)
-        return said_now
+            self.patch_pending.append((n, s.node, said[-1]))
 
     def _models(self, main: Sampling, rest: list[Sampling], said: list[str]) -> tuple[list, list, list[CNode]]:
         """The LoRAs (name, strength, node, expert; nearest the loader first), the shifts and the
         model loaders of the samplers (a LoRA on Wan 2.2 A14B's low-noise model: expert low noise)."""
         loras, shifts, loaders, others, self.pass_loras = [], [], [], [], {}
+        self.patch_pending = []  # (this pipeline's patches not applied, passed over once it is made)
         self.shift_at = []  # (this pipeline's own)
         for s in [main] + rest:
             chain, loader = self.lora_chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
