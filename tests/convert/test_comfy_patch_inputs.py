@@ -77,3 +77,15 @@ def test_a_placeholder_whose_field_a_converted_node_takes_is_not_said_lost_nothi
     conv = convert(doc, "dummy")
     assert "40" not in conv.passed
     assert "(ImpactDummyInput, #40) fills" not in _said(conv)
+
+
+def test_a_patch_of_an_output_held_is_not_said_passed_with_a_note_there_is_not():
+    """The output held (a picture brought in by a conditioning node Studio does not read): no generator's note says
+    the patch, so neither it nor its own negative is passed over as said there."""
+    doc = _wan_through_basic_pipe()
+    doc["50"] = {"class_type": "LoadImage", "inputs": {"image": "a.png"}}
+    doc["51"] = {"class_type": "AcmeImageGuide", "inputs": {"positive": ["4", 0], "image": ["50", 0], "strength": 1.0}}
+    doc["20"]["inputs"]["positive"] = ["51", 0]
+    conv = convert(doc, "held")
+    assert [t["generator"] for t in conv.tasks] == [None]
+    assert not {"30", "31"} & set(conv.passed) and "said in that generator's note" not in _said(conv)

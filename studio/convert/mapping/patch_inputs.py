@@ -51,19 +51,25 @@ def given(wf: Workflow, patch: CNode) -> str:
             + (f" and {len(names) - 4} more" if len(names) > 4 else ""))
 
 
-def made_with(wf: Workflow, patch: CNode, sampler: CNode, skip: set[str], within: set[str]) -> dict[str, str]:
-    """The nodes ``patch`` alone is made with beside its model (none in ``skip``: read, or said already), each with
-    its sentence; ``sampler``: the sampler whose model it patches (named); ``within``: the patches passed over before
-    and what they are made with (a negative prompt given to two patches), grown with these."""
-    ins = own_inputs(wf, patch)
-    within.add(patch.id)
-    if not ins:
-        return {}
+def readers_of(wf: Workflow) -> dict[str, list[str]]:
+    """Each node -> the ids of the enabled nodes reading it, once a link."""
     readers: dict[str, list[str]] = {}
     for m in wf.nodes.values():
         if m.enabled:
             for src, _ in m.links.values():
                 readers.setdefault(src, []).append(m.id)
+    return readers
+
+
+def made_with(wf: Workflow, patch: CNode, sampler: CNode, skip: set[str], within: set[str],
+              readers: dict[str, list[str]]) -> dict[str, str]:
+    """The nodes ``patch`` alone is made with beside its model (none in ``skip``: read, or said already), each with
+    its sentence; ``sampler``: the sampler whose model it patches (named); ``within``: the patches passed over before
+    and what they are made with (a negative prompt given to two patches), grown with these; ``readers``: readers_of."""
+    ins = own_inputs(wf, patch)
+    within.add(patch.id)
+    if not ins:
+        return {}
     group, out = within, {}
     via = {n.id: (patch, k) for k, n in reversed(ins)}  # a node -> the reader in the group and the input it feeds
     todo = [n for _, n in ins]
@@ -95,10 +101,11 @@ def commit(b, said: list[str]) -> None:
     """The patches of the pipeline just made (``b.patch_pending``) whose sentence is in its note (``said``): each
     passed over (no longer read) with what it alone is made with; a patch said nowhere (an output held, a family's
     later stage reading its own chain) stays as it was."""
+    readers = readers_of(b.wf) if b.patch_pending else {}  # (once a pipeline: linear in the workflow's size)
     for patch, sampler, line in b.patch_pending:
         if line not in said or not patch.enabled or patch.id in b.over or patch.id not in b.used:
             continue
         b.used.discard(patch.id)
         b.over[patch.id] = patch_line(patch, sampler)
-        b.over.update(made_with(b.wf, patch, sampler, b.used | set(b.over) - b.patched, b.patched))
+        b.over.update(made_with(b.wf, patch, sampler, b.used | set(b.over) - b.patched, b.patched, readers))
     b.patch_pending = []
