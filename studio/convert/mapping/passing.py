@@ -19,7 +19,7 @@ from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import tasks
-from . import detectors, displays, loops, neighbours, unrun
+from . import detectors, displays, loops, neighbours, placeholders, unrun
 from .dead_ends import dead_ends
 from .unknown_steps import unknown_step
 
@@ -173,6 +173,7 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
                 todo.append(n)
     out |= neighbours.folded(wf, read, out, readers)
     out |= unrun.never_run(wf, read, out, readers, unrun.idle(wf) if idle is None else idle)  # (reaching no output)
+    out |= placeholders.passed(wf, read, out, readers)  # (a dummy filling a pipe's field read through)
     out |= _beside_unconverted(wf, read, out, readers, off)
     return out | (loops.loop_starts(wf, read, out, readers) if not made else {})
 
