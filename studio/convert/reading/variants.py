@@ -65,7 +65,7 @@ def base_of(n, bases: dict[str, Any]) -> Any:
     if got is None:
         return None
     ins, outs = got
-    fits = [t for t in bases.values() if len(ins) + len(_by_place(n)) > len(t.inputs)
+    fits = [t for t in bases.values() if len(ins) + len(_by_place(n)) > sum(i.name in ins for i in t.inputs)
             and all(ins.get(i.name) in (i.type, "*") or (i.widget and i.name in ins) or (outs is None and i.optional
                     and not i.widget) for i in t.inputs)  # an API file leaves an unwired optional socket out
             and (0 < len(outs) <= len(t.outputs) and tuple(outs) == t.output_types[:len(outs)] if outs is not None
