@@ -125,7 +125,8 @@ def names() -> list[str]:
 
 
 def packs() -> dict[str, dict]:
-    """{repository: {"commit", "date", "types"}} of the packs the catalogue was read from."""
+    """{repository: {"commit", "date", "types"}} of the packs the catalogue was read from ("files": {path: commit}
+    where some files came from later commits than ``commit``)."""
     return {k: dict(v) for k, v in _load()[1].items()}
 
 
