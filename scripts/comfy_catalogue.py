@@ -6,10 +6,10 @@ own sources, read without running them (the extractor in studio/convert/catalogu
 Each SOURCE is a clone of a pack, its working folder or a bare git directory (read at HEAD), optionally
 ``owner/name=PATH`` to name its repository; ComfyUI itself (the folder holding nodes.py) goes first, as its
 constants (MAX_RESOLUTION) and V3 io kinds are what the packs import. A working folder (no git) may hold a
-``SOURCE.json`` saying where its files come from: ``{"commit", "date", "origin"}`` of the newest dated commit read,
-and ``"files": {path: commit}`` for files taken from other (later) commits, whose dates are unknown (a folder
-assembled from a fork's copy of upstream's commit plus newer single files). Only facts are kept: names, types,
-widgets, ranges, defaults, choices, categories, display names, and each pack's repository@commit."""
+``SOURCE.json`` saying where its files come from: ``{"commit", "date", "origin"}`` (a folder of the pack's files at
+upstream's commit as a fork's snapshot holds it; the date left empty where the stored copy does not tell it). The
+committed data's sources, in order, and where each was read: data/sources.tsv beside it. Only facts are kept:
+names, types, widgets, ranges, defaults, choices, categories, display names, and each pack's repository@commit."""
 from __future__ import annotations
 
 import argparse
@@ -81,10 +81,7 @@ def _manifest(path: str) -> dict:
             m = json.load(fh)
     except (OSError, ValueError):
         return {"commit": "", "date": "", "origin": ""}
-    info = {k: str(m.get(k, "")) for k in ("commit", "date", "origin")}
-    if isinstance(m.get("files"), dict) and m["files"]:
-        info["files"] = dict(sorted(m["files"].items()))
-    return info
+    return {k: str(m.get(k, "")) for k in ("commit", "date", "origin")}
 
 
 def _repo_name(spec: str, info: dict) -> tuple[str, str]:
@@ -108,8 +105,6 @@ def build(specs: list[str]) -> dict:
             core_consts, io_types = constants_of(sources), io_types_of(sources)
         found = extract_pack(sources, core_consts, io_types)
         packs[repo] = {"commit": info["commit"], "date": info["date"], "types": len(found)}
-        if info.get("files"):  # files of later commits than ``commit`` (dates unknown)
-            packs[repo]["files"] = info["files"]
         for name, rec in sorted(found.items()):
             if name in types:
                 types[name].setdefault("also", []).append(repo)

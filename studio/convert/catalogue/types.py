@@ -125,8 +125,7 @@ def names() -> list[str]:
 
 
 def packs() -> dict[str, dict]:
-    """{repository: {"commit", "date", "types"}} of the packs the catalogue was read from ("files": {path: commit}
-    where some files came from later commits than ``commit``)."""
+    """{repository: {"commit", "date", "types"}} of the packs the catalogue was read from."""
     return {k: dict(v) for k, v in _load()[1].items()}
 
 
