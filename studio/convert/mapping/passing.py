@@ -307,7 +307,7 @@ def _step(n: CNode, rs: list[tuple[CNode, str, int]], into: str, passed_over: bo
     ins = _types(n)[0]
     way = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
     if catalogue.node_type(n.shown_cls) is None:  # typed by its file alone: what it does is not known
-        return unknown_step(n, ins, _read_types(n, rs), into, passed_over, tail)
+        return unknown_step(n, ins, _read_types(n, rs[:1]) or _read_types(n, rs), into, passed_over, tail)
     return f"{_name(n)}, a step between its '{way}' and {into}: not applied{tail}"
 
 
