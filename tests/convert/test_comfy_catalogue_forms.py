@@ -91,3 +91,17 @@ def test_an_api_node_fitting_several_families_by_name_is_not_read_as_one():
     bases = _bases()
     assert "Kandinsky5ImageToVideo" in bases and "WanImageToVideo" in bases
     assert base_of(wf.nodes["1"], bases) is None
+
+
+def test_a_v3_template_saved_as_several_types_is_a_step_not_settings():
+    """ComfyUI's ResizeImageMaskNode (a match-type socket: the UI file saves 'IMAGE,MASK') between LoadImage and a
+    resize: a step, not applied (had been 'gives ... settings Studio's nodes do not take')."""
+    from studio.convert.mapping.passing import passed_over
+    from tests.convert.test_comfy_ltx2_calculators import _ui
+    wf = _ui([(1, "LoadImage", ["a.png", "image"], ["IMAGE", "MASK"]),
+              (2, "ResizeImageMaskNode", ["scale by multiplier", 0.5, "area"], ["IMAGE,MASK"]),
+              (3, "ImageScaleBy", ["lanczos", 1.5], ["IMAGE"])],
+             [(1, 0, 2, "input", "IMAGE,MASK"), (2, 0, 3, "image", "IMAGE")])
+    over = passed_over(wf, {"1", "3"})
+    assert over["2"].startswith("'ResizeImageMaskNode' (ResizeImageMaskNode, #2), a step between its 'input' and "
+                                "'ImageScaleBy' (#3)'s 'image': not applied")
