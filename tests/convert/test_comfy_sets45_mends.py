@@ -3,6 +3,8 @@ heldout5_2026-11-29.md), each read by declared types and shown here on packs inv
 other names): a pack's sampler of two or three models one after another (Wan 2.2's experts)."""
 from __future__ import annotations
 
+import copy
+
 from studio.convert.mapping.convert import convert
 from studio.convert.reading.workflow import Workflow
 from studio.convert.packs import expert_samplers, prompt_loras, task_twins
@@ -113,6 +115,23 @@ def test_a_pack_image_to_video_node_is_read_as_the_core_task_node_it_matches_by_
     # a wired socket the core node has not (a second picture) would be lost: not read so
     task[1]["style_image"] = ["11", 0]
     wf = Workflow.read(_i2v(task))
+    assert task_twins.translate(wf) == [] and wf.nodes["12"].cls == "KappaI2VPlus"
+
+
+def test_a_pack_task_node_matching_core_nodes_of_several_families_alike_is_read_by_the_models_family():
+    """ComfyUI's newer HunyuanVideo15ImageToVideo takes the same inputs as WanImageToVideo: a pack's I2V node matches
+    both alike. The family the workflow's model files name (Wan 2.2 here) decides; with none named, nothing is
+    guessed."""
+    from studio.convert.packs import task_twins
+    from studio.convert.reading.workflow import Workflow
+    task = ("KappaI2VPlus", {"positive": ["5", 0], "negative": ["6", 0], "vae": ["4", 0], "start_image": ["11", 0],
+                             "width": 640, "height": 384, "length": 49, "batch_size": 1})
+    wf = Workflow.read(_i2v(task))
+    assert task_twins.translate(wf) and wf.nodes["12"].cls == "WanImageToVideo"
+    doc = copy.deepcopy(_i2v(task))  # (its nodes' inputs are the module's WAN22 dicts)
+    for k, name in (("1", "unet_name"), ("2", "unet_name"), ("4", "vae_name")):
+        doc[k]["inputs"][name] = f"model_{k}.safetensors"  # no family named by any file
+    wf = Workflow.read(doc)
     assert task_twins.translate(wf) == [] and wf.nodes["12"].cls == "KappaI2VPlus"
 
 

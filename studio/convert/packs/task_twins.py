@@ -3,8 +3,8 @@ Studio has no rule for that gives conditionings in pairs (a positive and a negat
 and a low-noise pair) and one latent, and takes every input of a core task node Studio reads that gives a positive,
 a negative and a latent (WanImageToVideo, LTXVImgToVideo, WanFunControlToVideo...): each by its name, or a socket
 by its type where one alone of the pack's unmatched sockets has it ('clip_vision' for 'clip_vision_output'). Of the
-core nodes it matches, the one it holds the most inputs of (the fewest missing, the most by name) is read; none
-where two tie, or
+core nodes it matches, the one it holds the most inputs of (the fewest missing, the most by name) is read; of several
+alike, the one of the family the workflow's model files name where one alone is; none where they still tie, or
 where a wired socket of the pack's would be left out (what it carries would be lost). Every positive it gives is
 read as the core node's positive, every negative as its negative and the latent as its latent: one sentence says
 so and names the settings not applied (the pack's own: a motion amplitude, a colour correction). Plain data and
@@ -106,9 +106,31 @@ def _plan(wf: Workflow, n: CNode):
     if not found:
         return None
     found.sort(key=lambda x: x[0], reverse=True)
-    if len(found) > 1 and found[0][0] == found[1][0]:
-        return None  # two core nodes it matches alike: nothing is guessed
+    found = [f for f in found if f[0] == found[0][0]]  # those it matches best
+    if len(found) > 1:  # several alike: the one of the family the workflow's model files name, if one alone is
+        kinds = _model_families(wf)
+        found = [f for f in found if _word(tasks()[f[1].name].family) in kinds]
+        if len(found) != 1:
+            return None  # nothing is guessed
     return found[0][1], found[0][2], slots, given, ins
+
+
+def _word(family: str | None) -> str:
+    """A family's first word ('Wan' of 'Wan 2.2 Fun Control', 'HunyuanVideo' of 'HunyuanVideo 1.5')."""
+    return (family or "").split(" ")[0]
+
+
+def _model_families(wf: Workflow) -> set[str]:
+    """The first words of the families the workflow's model files name (its loaders' saved file names)."""
+    files = families.lookup("files")
+    out = set()
+    for n in wf.nodes.values():
+        for v in n.widgets.values():
+            name = v.lower().replace(" ", "") if isinstance(v, str) and "." in v else ""
+            hit = next((f for k, f in files if k in name), None) if name else None
+            if hit:
+                out.add(_word(hit))
+    return out
 
 
 def translate(wf: Workflow) -> list[str]:
