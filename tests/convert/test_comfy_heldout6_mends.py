@@ -1,8 +1,8 @@
 """Mechanisms a sixth held-out set (benchmarks/results/heldout6_2026-11-29.md) showed, each on a small hand-written
 workflow: a pose estimator's own part switches (DWPose's detect_hand / detect_body / detect_face) carried to Studio's
-Draw Pose, a drawing without bodies said; a wrapper settings node the catalogue does not hold, given a block swap's
-settings (WanVideoSetBlockSwap), said as the machine setting it is, not as a change to how the video is sampled;
-FramePack's TeaCache said where it is on, never dropped unsaid."""
+Draw Pose, a drawing without bodies said; FramePack's TeaCache said where it is on; the wrapper's image-encode and
+context-window settings said; a measuring node's size of a fixed resize read; the not-converted note's first words
+true of every node it lists; a node wired at inputs its type grows never said to make pictures from settings alone."""
 from __future__ import annotations
 
 import pytest
@@ -73,16 +73,6 @@ def _wrapper(set_swap: bool) -> dict:
     if not set_swap:  # the same node given no block swap: nothing says it sets the machine
         del doc["14"]["inputs"]["block_swap_args"]
     return doc
-
-
-def test_a_settings_node_given_a_block_swap_is_said_to_set_the_machine():
-    """WanVideoSetBlockSwap (not catalogued, an API file saves no types) had been said to change 'how the wrapper
-    samples'; given WanVideoBlockSwap's BLOCKSWAPARGS it sets the machine, as its block swap does."""
-    log = "\n".join(convert(_wrapper(True), "set_swap").log)
-    assert "its WanVideoBlockSwap (#12), WanVideoSetBlockSwap (#14) set the wrapper's memory and speed" in log
-    assert "changes how the wrapper samples" not in log
-    log = "\n".join(convert(_wrapper(False), "set_swap").log)
-    assert "its WanVideoSetBlockSwap (#14) changes how the wrapper samples" in log  # no machine setting given
 
 
 def test_framepacks_teacache_is_said_where_it_is_on():
@@ -205,3 +195,17 @@ def test_the_not_converted_note_never_says_studio_has_no_node_for_what_it_reads_
     notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
     assert conv.dropped == ["12"]
     assert f"ComfyUI nodes not converted (1): {NONE_READS}. Their settings" in notes
+
+
+def test_a_node_wired_at_inputs_its_type_grows_is_not_made_from_settings_alone():
+    """Core's BatchImagesNode (its inputs grown as 'images.image0', 'images.image1'...: not in its declared list)
+    batching a loaded clip's frames before the take had been said to make the save's pictures 'from its settings
+    alone'."""
+    from tests.convert.test_comfy_outputs import _wan
+    conv = convert(_wan(**{
+        "30": {"class_type": "LoadImage", "inputs": {"image": "before.png"}},
+        "31": {"class_type": "BatchImagesNode", "inputs": {"images.image0": ["30", 0], "images.image1": ["10", 0]}},
+        "32": {"class_type": "CreateVideo", "inputs": {"fps": 16, "images": ["31", 0]}},
+        "33": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "joined", "format": "auto", "codec": "auto",
+                                                     "video": ["32", 0]}}}), "batched")
+    assert "from its settings alone" not in "\n".join(conv.log)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-from .. import catalogue
 from .value_types import of_type as _of_type
 from ..reading import by_types
 from ..reading import places
@@ -253,26 +252,13 @@ class PackTranslation:
                 return name
         return None
 
-    def given_machine_setting(self, n) -> bool:
-        """A settings node given what a machine setting makes (the type of the output it is wired from names one: a
-        block swap's BLOCKSWAPARGS into the wrapper's WanVideoSetBlockSwap, which the catalogue does not hold and an
-        API file saves no types of): it sets the machine too."""
-        for src, slot in n.links.values():
-            s = self.wf.nodes.get(src)
-            t = catalogue.node_type(s.origin or s.cls) if s is not None else None
-            kinds = t.output_types if t is not None and t.outputs is not None else (s.out_types if s else [])
-            if 0 <= slot < len(kinds) and any(w in str(kinds[slot]).upper() for w in by_types.SPEED):
-                return True
-        return False
-
     def settings_only(self, fed: set | None = None) -> None:
         """The pack's settings nodes wired into the workflow (``fed``: the nodes some node read, as the file was
         before the translation; one wired to nothing sets nothing), said not applied."""
         found = [n for n in self.wf.nodes.values() if n.cls in self.SETTINGS_ONLY and n.enabled
                  and (fed is None or n.id in fed)]
-        machine = {n.id for n in found if by_types.machine_setting(n) or self.given_machine_setting(n)}
-        speed = [f"{n.cls} (#{n.id})" for n in found if n.id in machine]
-        other = [f"{n.cls} (#{n.id})" for n in found if n.id not in machine]
+        speed = [f"{n.cls} (#{n.id})" for n in found if by_types.machine_setting(n)]
+        other = [f"{n.cls} (#{n.id})" for n in found if not by_types.machine_setting(n)]
         if speed:  # told by their declared types: a block swap's BLOCKSWAPARGS, compile settings' COMPILEARGS
             self.said.append(f"its {', '.join(speed)} set{'s' if len(speed) == 1 else ''} the wrapper's memory and "
                              "speed: not applied, Studio plans memory and speed itself (Load Video Model's memory, the "
