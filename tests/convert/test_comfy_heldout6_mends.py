@@ -209,3 +209,26 @@ def test_a_node_wired_at_inputs_its_type_grows_is_not_made_from_settings_alone()
         "33": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "joined", "format": "auto", "codec": "auto",
                                                      "video": ["32", 0]}}}), "batched")
     assert "from its settings alone" not in "\n".join(conv.log)
+
+
+def test_a_prompt_node_whose_text_names_no_lora_passes_its_model_on():
+    """Impact's ImpactWildcardEncode (a model and a text encoder in; them, a conditioning and its text out) whose
+    text holds no LoRA tag had been said to be 'a model patch ... not applied' and its prompt not read."""
+    from tests.convert.test_comfy_outputs import _wan
+    doc = _wan(**{
+        "40": {"class_type": "ImpactWildcardEncode", "inputs": {
+            "model": ["4", 0], "clip": ["2", 0], "wildcard_text": "a fox running in snow",
+            "populated_text": "a fox running in snow", "mode": "populate",
+            "Select to add LoRA": "Select the LoRA to add to the text",
+            "Select to add Wildcard": "Select the Wildcard to add to the text", "seed": 1}},
+        "20": {"class_type": "CreateVideo", "inputs": {"fps": 16, "images": ["10", 0]}},
+        "21": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "fox", "format": "auto", "codec": "auto",
+                                                     "video": ["20", 0]}}})
+    doc["5"]["inputs"]["model"] = ["40", 0]
+    doc["9"]["inputs"]["positive"] = ["40", 2]
+    conv = convert(doc, "wildcard")
+    log = "\n".join(conv.log)
+    assert "a model patch" not in log
+    assert "its text holds no wildcard and no LoRA tag, so it is read as the prompt 'a fox running in snow'" in log
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert gen.params["prompt"] == "a fox running in snow"
