@@ -143,7 +143,7 @@ def test_a_part_loader_and_a_constant_not_converted_are_not_said_to_have_no_stud
     vae, clip_vision, const, other = (CNode("1", "VAELoader"), CNode("2", "CLIPVisionLoader"),
                                       CNode("3", "INTConstant"), CNode("4", "WanVideoBlockSwap"))
     assert [kind(n) for n in (vae, clip_vision, const, other)] == ["loaders", "loaders", "constants", None]
-    assert words([vae, other]) == (1, "loaders and saves") and words([const, other]) == (1, "constants")
+    assert words([vae, other]) == (1, "loaders") and words([const, other]) == (1, "constants")
     assert words([vae, const, CNode("5", "SaveVideo")]) == (3, "loaders, constants and saves")
     conv = convert({"1": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
                     "2": {"class_type": "SomeCloudImageToVideo", "inputs": {"image": ["1", 0], "prompt": "a fox"}},

@@ -24,7 +24,5 @@ def words(dropped: list[CNode]) -> tuple[int, str]:
     """(how many of ``dropped`` are of such a kind, the kinds in words: 'the loaders and saves', ...)."""
     kinds = [k for k in (kind(n) for n in dropped) if k]
     named = [k for k in ("loaders", "constants", "saves") if k in kinds]
-    if "loaders" in named and "saves" not in named and "constants" not in named:
-        named.append("saves")  # (the words the note had for loaders alone)
     text = ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1] if named else ""
     return len(kinds), text
