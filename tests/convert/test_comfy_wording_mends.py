@@ -62,6 +62,6 @@ def test_a_model_patch_and_a_lora_on_a_held_outputs_model_are_said_in_the_log():
     assert ("'AcmeNegGuide' (AcmeNegGuide, #30: a model patch) between the model loader and 'KSampler' (#13) is not "
             "applied") in log and "(the task is held with no generator)" in log, log
     assert "LoRA 'heron.safetensors' (strength 0.8) loaded by 'LoraLoaderModelOnly' (LoraLoaderModelOnly, #40) on " \
-           "the model 'KSampler' (#13) samples with: not applied" in log, log
+           "the model of the held task: not applied" in log, log
     for nid in ("30", "40"):  # each said somewhere (the Log), none dropped unsaid
         assert nid not in conv.dropped and f"#{nid}" in log

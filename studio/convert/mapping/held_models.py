@@ -1,6 +1,6 @@
 """What an output's model reading said of its model before the output was held (no generator made): the model
 patches not applied (models.ModelReading._patches), the LoRAs on a later sampler only and the LoRAs on the model
-itself, each node counted as read there. Their sentences belong in the generator's note, which a held output never
+itself (named by the workflow's node), each node counted as read there. Their sentences belong in the generator's note, which a held output never
 has: each is said in the Log once (two outputs of the same samplers held alike say it once), naming the held task.
 Plain stdlib."""
 from __future__ import annotations
@@ -9,7 +9,8 @@ HELD = " (the task is held with no generator)"
 
 
 def _name(n) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+    """The node as the file has it (a node read as several: '138:lora' is the file's #138)."""
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id.partition(':')[0]})"
 
 
 def lines(b, o) -> list[str]:
@@ -17,10 +18,9 @@ def lines(b, o) -> list[str]:
     out = [line + HELD for patch, _, line in b.patch_pending if patch.enabled]
     for _, said in b.pass_loras.values():
         out += [line + HELD for line in said]
-    sampler = o.main.node
-    out += [f"LoRA '{name}' (strength {v}) loaded by {_name(at)} on the model '{sampler.title or sampler.shown_cls}' "
-            f"(#{sampler.id}) samples with: not applied, as the task is held with no generator (its Load Video Model "
-            "holds the model file alone)" for name, v, at, _ in o.loras if getattr(at, "enabled", True)]
+    out += [f"LoRA '{name}' (strength {v}) loaded by {_name(at)} on the model of the held task: not applied, as "
+            "no generator is made (its Load Video Model holds the model file alone)"
+            for name, v, at, _ in o.loras if getattr(at, "enabled", True)]
     return out
 
 
