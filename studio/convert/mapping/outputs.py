@@ -16,7 +16,7 @@ from ..tracing.sampling import SAMPLERS, Sampling
 from ..tracing import stills
 from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
 from ..tracing.walks import model_file, sampler_chain, upstream
-from . import held_prompts, patch_inputs
+from . import held_models, held_prompts, patch_inputs
 from .kinds import LOADERS
 
 
@@ -70,16 +70,19 @@ class OutputStage:
             # the clip and what conditions its sampler beside it, a voice)
             encoded = o.latent is not None and o.latent.cls.startswith("VAEEncode")
             self._hold(save, spec, o.fam, None if encoded else o.latent, o.loaders, up)
+            held_models.say(self, o)
             return False
         o.hooks = families.generator(o.task)
         if o.hooks is not None and o.hooks.output is not None:  # the family makes the output itself (Wan Dancer's)
             return o.hooks.output(self, save, o.first, up, o.fam, o.said)
         if self._held_back(o):
+            held_models.say(self, o)
             return False
         still = stills.still(self.wf, o.first, o.fam, model_file(self.wf, o.loaders[0]) if o.loaders else None) \
             if spec is None and o.task == T2V else None
         if still is not None:  # one still picture of a model file no video family reads: never made a video
             self._hold(save, still, o.fam, o.latent, o.loaders, up)
+            held_models.say(self, o)
             return False
         made = len(self.g.nodes)
         self.family_now = o.fam

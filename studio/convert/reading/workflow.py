@@ -157,7 +157,7 @@ class CNode:
     def of(self, name: str) -> str:
         """"'input' of 'node'" in words; for an input of ``ports``, as the workflow's node has it."""
         if name not in self.ports:
-            return f"'{name}' of '{self.title or self.cls}'"
+            return f"'{name}' of '{self.title or self.shown_cls}'"
         port = self.ports[name]
         at, port = port if isinstance(port, tuple) else (self, port)
         return f"'{port}' of '{at.title or at.shown_cls}'"
