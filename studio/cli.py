@@ -357,14 +357,14 @@ def _no_display() -> bool:
 
 def cmd_convert(args) -> int:
     """A ComfyUI workflow (UI or API JSON) written as a Studio graph, what was made said."""
-    from studio.convert.mapping.file import convert_file
+    from studio.convert.mapping.file import convert_file, write_pictures
     from studio.core.fileformat import save_graph
     conv = convert_file(args.workflow)
     out = args.output or os.path.splitext(args.workflow)[0] + ".studio.json"
     if os.path.abspath(out) == os.path.abspath(args.workflow):
         raise StudioError("-o is the workflow itself: give another file")
     save_graph(conv.graph, out)
-    for line in conv.log:
+    for line in conv.log + write_pictures(conv, os.path.dirname(os.path.abspath(out))):
         print(line)
     problems = conv.graph.validate()
     print(f"wrote {out}" + (f" ({len(problems)} problem(s): {problems[0]})" if problems else ""))

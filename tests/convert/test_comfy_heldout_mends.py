@@ -49,10 +49,9 @@ def _api_i2v(image_node: dict) -> dict:
 
 
 def test_a_start_image_no_pass_makes_is_named_not_said_generated():
-    doc = _api_i2v({"class_type": "easy loadImageBase64", "inputs": {"base64_data": "", "image_output": "Hide",
-                                                                     "save_prefix": "ComfyUI"}})
-    said = _said(convert(doc, "b64"))
-    assert "read the start image ComfyUI's 'easy loadImageBase64' (easy loadImageBase64, #4) gives" in said
+    doc = _api_i2v({"class_type": "AcmeImageFromUrl", "inputs": {"url": "https://example.com/fox.png"}})
+    said = _said(convert(doc, "url"))  # (a base64 loader is read now: test_comfy_leftover_mends.py)
+    assert "read the start image ComfyUI's 'AcmeImageFromUrl' (AcmeImageFromUrl, #4) gives" in said
     assert "generates first" not in said
 
 

@@ -12,14 +12,16 @@ def _api(nodes: dict) -> Workflow:
     return Workflow.read({k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()})
 
 
-def test_an_uncatalogued_resize_is_typed_by_its_neighbours_and_said_as_a_step():
+def test_an_uncatalogued_resize_is_typed_by_its_neighbours_and_said_not_applied():
     wf = _api({"1": ("LoadImage", {"image": "a.png"}),
                "2": ("ResizeImagesByLongerEdge", {"images": ["1", 0], "longer_edge": 1536}),
                "3": ("LTXVPreprocess", {"image": ["2", 0], "img_compression": 33}),
                "4": ("LTXVImgToVideoInplace", {"image": ["3", 0], "strength": 1.0})})
     over = passing.passed_over(wf, {"1", "4"})
-    assert over["2"] == ("'ResizeImagesByLongerEdge' (ResizeImagesByLongerEdge, #2), a step between its 'images' and "
-                         "'LTXVPreprocess' (#3)'s 'image': not applied (its settings: longer_edge 1536)")
+    assert over["2"] == ("'ResizeImagesByLongerEdge' (ResizeImagesByLongerEdge, #2), a node whose type no pack in "
+                         "Studio's catalogue declares, makes what it gives 'LTXVPreprocess' (#3)'s 'image' from its "
+                         "'images' (pictures): not applied, as Studio does not know what it does (its settings: "
+                         "longer_edge 1536)")  # (its reader passed over too: nothing goes there instead)
     assert wf.nodes["2"].out_types == ["IMAGE"] and wf.nodes["2"].in_types == {"images": "IMAGE"}
 
 
@@ -40,7 +42,9 @@ def test_a_loader_feeding_only_a_passed_over_upsampler_is_said_not_applied_eithe
     up = wf.nodes["3"]  # its types as a UI file saves them
     up.in_types, up.out_types = {"samples": "LATENT", "upscale_model": "LATENT_UPSCALE_MODEL", "vae": "VAE"}, ["LATENT"]
     over = passing.passed_over(wf, {"2", "4", "5", "6"})
-    assert over["3"].startswith("'LTXVLatentUpsampler' (LTXVLatentUpsampler, #3), a step between its 'samples'")
+    assert over["3"].startswith("'LTXVLatentUpsampler' (LTXVLatentUpsampler, #3), a node whose type no pack in Studio's "
+                                "catalogue declares, makes what it gives 'KSampler' (#4)'s 'latent_image' from its "
+                                "'samples' (latent): not applied")  # (uncatalogued: never called 'a step')
     assert over["1"] == ("'LatentUpscaleModelLoader' (LatentUpscaleModelLoader, #1) gives only 'LTXVLatentUpsampler' "
                          "(#3)'s 'upscale_model', passed over: not applied either (its settings: model_name "
                          "ltx-2-spatial-upscaler-x2.safetensors)")

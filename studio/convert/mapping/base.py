@@ -26,6 +26,7 @@ class Conversion:
     origin: dict[str, str] = field(default_factory=dict)  # Studio node id -> the ComfyUI node id it was made for
     dropped: list[str] = field(default_factory=list)  # the ComfyUI node ids listed as not converted
     passed: list[str] = field(default_factory=list)  # the ComfyUI node ids passed over, each said (mapping.passing)
+    pictures: dict[str, bytes] = field(default_factory=dict)  # pictures decoded from the file, to write beside it
 
 
 class BuilderBase:

@@ -58,3 +58,20 @@ def convert_file(path: str, registry=None) -> Conversion:
     conv = convert(doc, os.path.basename(path), registry)
     conv.graph.base_dir = os.path.dirname(os.path.abspath(path))
     return conv
+
+
+def write_pictures(conv: Conversion, folder: str | None) -> list[str]:
+    """The pictures the workflow held as text (``conv.pictures``, read by its Load Image nodes by name) written into
+    ``folder``, beside the converted graph; what was written, or why not, one sentence each (a file of that name
+    already there is kept: its name holds the picture's own hash)."""
+    out = []
+    for name, raw in conv.pictures.items():
+        path = os.path.join(folder or ".", name)
+        try:
+            if not os.path.exists(path):
+                with open(path, "xb") as f:
+                    f.write(raw)
+            out.append(f"wrote {path} (a picture the workflow holds as base64 text, read by its Load Image)")
+        except OSError as e:
+            out.append(f"could not write {path} ({e.strerror or e}): its Load Image finds no picture")
+    return out

@@ -21,6 +21,7 @@ from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import tasks
 from . import detectors, displays, loops, neighbours, unrun
 from .dead_ends import dead_ends
+from .unknown_steps import unknown_step
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
 DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what a sampler takes beside its latent
@@ -160,7 +161,7 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
             if not all(r.id in read or r.id in out for r, _, _ in rs):
                 continue  # another reader not settled yet (it may be, later, through another way)
             seen.add(n.id)
-            said = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs if r.id in off))
+            said = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs if r.id in off), read=read)
             if said is None:  # feeding only nodes passed over (an upsampler's model file): not applied either
                 said = neighbours.behind_passed(n, rs, out, _settings(wf, n))
             if said is None:  # an estimator of pictures (a pose's keypoints) read only by nodes not applied
@@ -206,7 +207,7 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
         if rs and (not chain or kind in VALUES):
             ids = frozenset(r.id for r in lost)
             rs = sorted(rs, key=lambda r: r[0].id in ids)  # a reader Studio read named first
-            line = _sentence(wf, n, rs, lost=ids, unread=ids | skipped, beside=True)
+            line = _sentence(wf, n, rs, lost=ids, unread=ids | skipped, beside=True, read=read)
             if line is None and lost:  # an estimator of pictures for a node not converted (a face mask's keypoints)
                 r0, name0, _ = rs[0]
                 line = detectors.sentence(wf, n, rs, (_unconverted(r0, name0) if r0.id in ids else r0.where(name0)) + (
@@ -244,7 +245,7 @@ def _unconverted(r: CNode, name: str = "") -> str:
 
 
 def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: frozenset = frozenset(),
-              unread: frozenset = frozenset(), beside: bool = False) -> str | None:
+              unread: frozenset = frozenset(), beside: bool = False, read: set[str] | None = None) -> str | None:
     """Its sentence; ``lost``: the ids of readers not converted, ``unread``: those and readers passed over, not
     applied (a value is not read there); ``beside``: a reader is not converted (only a step, a value or a node passing
     on is said so)."""
@@ -275,6 +276,9 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
     if kind == "step":
         ins = _types(n)[0]
         way = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
+        if catalogue.node_type(n.shown_cls) is None:  # typed by its file alone: what it does is not known
+            return unknown_step(n, ins, _read_types(n, rs), into, reader.id in unread or (
+                read is not None and reader.id not in read), tail)  # (a display passed over: nothing goes there)
         return f"{_name(n)}, a step between its '{way}' and {into}: not applied{tail}"
     if kind == "task":
         return (f"{_name(n)} makes the conditioning ({tasks()[n.cls].what}) it gives {into}: not applied there"

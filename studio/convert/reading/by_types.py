@@ -158,8 +158,9 @@ def expression(n) -> tuple[str, list[str]] | None:
     expression, sockets named by single letters (a, b, c), numbers out (essentials' SimpleMath+, pysssss' Math
     Expression); None for another."""
     t = catalogue.node_type(n.origin or n.cls)
-    if t is None or t.inputs is None or not t.outputs or any(o not in ("INT", "FLOAT") for o in t.output_types):
-        return None
+    if t is None or t.inputs is None or not t.outputs or any(o not in ("INT", "FLOAT", "BOOLEAN") for o in
+                                                             t.output_types) or t.output_types[0] == "BOOLEAN":
+        return None  # (numbers out; Easy-Use's simpleMath gives its result as a BOOLEAN too: not read so)
     if len(t.widgets) != 1 or t.widgets[0].type != "STRING" or t.widgets[0].name not in EXPRESSION_NAMES:
         return None
     letters = [i.name for i in t.sockets]
@@ -180,6 +181,8 @@ def expression_output(n, slot: int, result: Any) -> Any:
         return None
     if t.outputs[slot].type == "FLOAT":
         return r
+    if t.outputs[slot].type != "INT":
+        return None  # (a BOOLEAN of the result: how the pack makes one is not read)
     return int(r) if r.is_integer() else None
 
 

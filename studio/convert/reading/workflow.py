@@ -16,7 +16,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, casts, own_values, places, resized, sliders, subgraphs, variants
+from . import by_types, casts, own_values, places, resized, sliders, subgraphs, text_pictures, variants
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -265,6 +265,7 @@ class Workflow:
         self.wiring: dict[str, int] = {}
         self.wiring_said: list[str] = []
         self.inside = ""  # the key of the object the workflow was saved in ('' : the file is the workflow)
+        self.pictures: dict[str, bytes] = {}  # pictures the file holds as text, to write beside the graph: name -> bytes
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod
@@ -277,13 +278,15 @@ class Workflow:
             if kind == "api":  # an API file keeps rgthree's Any Switch and pack reroutes (server nodes): read away too
                 wiring = _first_given(nodes)
                 wiring.update(switches.read_away(nodes))
+            pictures: dict[str, bytes] = {}  # pictures saved in the file as text, decoded (text_pictures.py)
             for n in nodes.values():
                 if n.cls in ALIASES:
                     n.origin, n.cls = n.cls, ALIASES[n.cls]
-                elif not by_types.as_loader(n, LOADER_NODES, said):  # a pack's loader, read by its declared types
-                    _pack_loader(n)
+                elif not by_types.as_loader(n, LOADER_NODES, said) and not text_pictures.as_loader(n, pictures, said):
+                    _pack_loader(n)  # (a pack's loader, read by its declared types, or of a picture given as text)
             variants.read_variants(nodes, said)  # a pack's variant of a node Studio reads, by its declared types
             wf = cls(nodes, kind)
+            wf.pictures = pictures
             wf.wiring, wf.wiring_said, wf.inside = wiring, said, inside
             return wf
         raise WorkflowError("not a ComfyUI workflow: neither its UI JSON (nodes and links) nor its API JSON "

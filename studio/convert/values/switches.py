@@ -97,13 +97,21 @@ def passed_on(nodes: dict[str, Any], picks: dict[str, str | None]) -> dict[str, 
     if not picks:
         return {}
 
-    def pick(src):
+    firsts: dict[str, Any] = {}  # a first-given node -> what it gives (worked out once)
+
+    def pick(src, depth: int = 0):
         for _ in range(MAX_CHAIN):
             if src[0] not in picks:
                 return src
             links = nodes[src[0]].links
             name = picks[src[0]]
-            src = links.get(name) if name is not None else next(iter(links.values()), None)
+            if name is None:  # its first input given anything: one fed by a switch giving nothing passes to the next
+                if src[0] not in firsts:
+                    firsts[src[0]] = None  # (a circle gives nothing)
+                    firsts[src[0]] = next((r for v in links.values() if depth < MAX_CHAIN
+                                           and (r := pick(v, depth + 1)) is not None), None)
+                return firsts[src[0]]
+            src = links.get(name)
             if src is None:
                 return None
         return None

@@ -219,6 +219,8 @@ class FileActions:
             self.win.log(f"the conversion of {os.path.basename(path)} was not opened: the graph edited meanwhile "
                          "was kept", "warn")
             return
+        from studio.convert.mapping.file import write_pictures
+        wrote = write_pictures(conv, conv.graph.base_dir)  # pictures the workflow holds as text, beside it
         absolutise_inputs(conv.graph)  # images beside the workflow found; outputs go to the project folder
         self._set_graph(conv.graph, None, in_turns=True)  # drawn a few nodes a turn (canvas/build_turns.py)
         self.not_on_disk = f"converted from the ComfyUI workflow {os.path.basename(path)}"
@@ -227,7 +229,7 @@ class FileActions:
         for line in first:
             self.win.log(line, "warn")
         self.win.log(f"converted the ComfyUI workflow {path} into a new untitled graph (Save As to keep it)", "ok")
-        for line in conv.log:
+        for line in conv.log + wrote:
             if line not in first:
                 self.win.log(line)
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
+from .comfy_hand_wired import hand_wired
+
 PACK = "ComfyUI-HunyuanVideoWrapper"
 PREFIXES = ("HyVideo", "DownloadAndLoadHyVideo")
 HELD = "HyVideoHeldInput"  # a sampler input Studio cannot carry: the task held, said (comfy.py declares it)
@@ -114,6 +116,10 @@ class _Translation(PackTranslation):
         emb = n.links.get("hyvid_embeds")
         pos = (emb[0], 0) if emb else None
         neg = (f"{emb[0]}:neg", 0) if emb and f"{emb[0]}:neg" in self.wf.nodes else pos
+        hand = hand_wired(n, self.said)  # a hand-written file wiring it at KSampler's names
+        pos, neg = pos or hand.get("positive"), neg or hand.get("negative") or hand.get("positive")
+        self.wf.taken.update(f"{v[0]}:neg" for k, v in hand.items() if k != "latent_image")  # (their texts' unused
+        # second encodes, made by texts() for a negative the file gives by its own node here)
         cond, samples = n.links.get("image_cond_latents"), n.links.get("samples")
         enc_c = self.wf.nodes.get(cond[0]) if cond else None
         enc_s = self.wf.nodes.get(samples[0]) if samples else None
@@ -149,6 +155,8 @@ class _Translation(PackTranslation):
                 latent = self.held(n, "samples", "a still image's latents to start from (leapfusion)")
         elif samples is not None:
             latent = samples
+        elif "latent_image" in hand:
+            latent = hand["latent_image"]
         else:  # text to video: the size and the length on the sampler
             latent = (self.core(n, "EmptyHunyuanLatentVideo", size, {}, nid=f"{n.id}:latent").id, 0)
         if pos is not None and finite(w.get("embedded_guidance_scale")):
