@@ -127,6 +127,15 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> Load Video -> {' -> '.join(steps)}")
 
 
+def multiplier(wf: Workflow, n: CNode):
+    """How many frames a frame interpolation makes of each (its 'multiplier'; 2 where none is saved)."""
+    raw = n.raw if isinstance(n.raw, list) else []
+    # a UI file's values by place: ComfyUI-Frame-Interpolation's nodes save ckpt_name, clear_cache_after_n_frames,
+    # multiplier first
+    placed = raw[2] if len(raw) >= 3 and isinstance(raw[0], str) else (raw[0] if raw else None)
+    return wf.value(n, "multiplier") or n.widgets.get("multiplier") or placed or 2
+
+
 def interpolation_node(b, n: CNode, what: str, model: str | None, said: list[str], wire) -> str:
     """ComfyUI's FrameInterpolate (its file from FrameInterpolationModelLoader) -> Interpolate Frames
     with that file and multiplier: a RIFE 4.25 / 4.26 or FILM .safetensors is the same file in both
@@ -134,10 +143,7 @@ def interpolation_node(b, n: CNode, what: str, model: str | None, said: list[str
     .pth files) -> the flow-based Frame Interpolation."""
     wf = b.wf
     raw = n.raw if isinstance(n.raw, list) else []
-    # a UI file's values by place: ComfyUI-Frame-Interpolation's nodes save ckpt_name, clear_cache_after_n_frames,
-    # multiplier first
-    placed = raw[2] if len(raw) >= 3 and isinstance(raw[0], str) else (raw[0] if raw else None)
-    factor = wf.value(n, "multiplier") or n.widgets.get("multiplier") or placed or 2
+    factor = multiplier(wf, n)
     name = model or str(n.widgets.get("ckpt_name") or (raw[0] if raw and isinstance(raw[0], str) else ""))
     low = name.lower()
     if n.cls != "FrameInterpolate" and not low.endswith(".safetensors"):

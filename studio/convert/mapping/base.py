@@ -63,6 +63,8 @@ class BuilderBase:
         self.enhancer = None  # a family's prompt enhancer of the pipeline being made (LTX-2's), its loader its own
         self.family_now: str | None = None  # the family title of the pipeline being made
         self.pass_key: frozenset = frozenset()  # the samplers of the output being made
+        self.rate_said: list[tuple[float, str]] = []  # an interpolated take's rate and its sentence (finishing.own_rate)
+        self.continued: set[str] = set()  # later task nodes a family read as windows of the same take (no other take)
         self.maker: CNode | None = None  # an unread node making the first sampler's latent (mapping.intent._task)
         self.takes: dict[str, tuple[str, str]] = {}  # a generator -> its take's video before an output's finishing
         self.continuing: dict = {}  # (task node, port) -> a take's Frame Hold and its line (takes.segments)
@@ -165,7 +167,7 @@ class BuilderBase:
             return ""
         v = self.wf.value(node, "image") if node.cls in ("LoadImage", "VHS_LoadImagePath") else (
             self.wf.value(node, "file") or self.wf.value(node, "video") or self.wf.value(node, "audio")
-            or self.wf.value(node, "audio_file"))
+            or self.wf.value(node, "audio_file") or self.wf.value(node, "directory"))
         return posix_name(str(v or ""))
 
     def fps_of(self, up: list[CNode]) -> float | None:

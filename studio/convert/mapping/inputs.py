@@ -8,6 +8,9 @@ from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading.workflow import LOADER_NODES, CNode
 from .load_settings import unapplied
+from .mixed_voices import mixed_voices
+
+SHOWN = {"footage.load_sequence": "image sequence"}  # how a loader's sentence names Studio's loader (its kind word)
 from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind
 from . import audio_steps, control_steps, mask_steps
 from ..tracing.resizes import scale_params
@@ -25,12 +28,13 @@ class InputMaking:
             if kind == "io.load_audio":  # a loader cutting its sound: that window (audio_steps)
                 self.loaded[f"{loader.id}~"] = audio_steps.loader_window(self, loader, (self.loaded[loader.id], "audio"))
             else:  # a VideoHelperSuite loader's frame cap, rate, size, skip: said, never silently dropped
-                line = unapplied(self.wf, loader, self.file_of(loader), kind.rpartition("_")[2])
+                line = unapplied(self.wf, loader, self.file_of(loader), SHOWN.get(kind, kind.rpartition("_")[2]))
                 if line:
                     self.say(line)
         if kind == "io.load_audio":
             return self.loaded[f"{loader.id}~"]
-        out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio")}[kind]
+        out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
+               "footage.load_sequence": ("video", "alpha")}[kind]
         return self.loaded[loader.id], out[slot] if 0 <= slot < len(out) else out[0]
 
     def step(self, n: CNode, src: tuple[str, str], at: str | None = None) -> tuple[str, str]:
@@ -101,6 +105,8 @@ class InputMaking:
             self.g.connect(*voice, mix, "a")
             self.g.connect(*self.studio_loader(*inputs[heard[1]][:2]), mix, "b")
             voice = (mix, "audio")
+            if line := mixed_voices(self.wf, save, {inputs[k][0].id for k in heard[:2]}):
+                self.say(line)
         self.g.connect(*voice, sv, "audio")
 
     def _voice(self, n: CNode):

@@ -28,7 +28,8 @@ def unapplied(wf: Workflow, loader: CNode, file: str, kind: str) -> str | None:
             lost.append(f"{w.name} {number(v)}")
     if not lost:
         return None
-    what = "every frame at the file's own rate and size" if kind == "video" else "the whole sound"
+    what = {"video": "every frame at the file's own rate and size", "image sequence": "every picture of the folder, "
+            "at its own size"}.get(kind, "the whole sound")
     return (f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) loads '{file}' with "
             f"{', '.join(lost)}: not applied, Studio's Load {kind.title()} reads {what} (add a Trim or a Scale after it "
             "if it matters)")

@@ -162,6 +162,8 @@ class OutputStage:
             o.loras = hooks.settings(self, o.latent, params, o.loras, said, bool(o.rest))
         params.update(self.extra)
         params.update(self.wf.carried.get(o.main.node.id, {}))
+        said += [line for rate, line in self.rate_said if params.get("fps") == rate]  # (not where a family set its own)
+        self.rate_said = []
         if self.keyframes:
             params.update(keyframes=", ".join(self.keyframes), keyframe_strength=self.keyframe_strength)
         if hooks is not None and hooks.finish is not None:

@@ -26,7 +26,7 @@ PLAIN = frozenset({"IMAGE", "VIDEO", "AUDIO", "MASK", "LATENT", "INT", "FLOAT", 
 MADE = frozenset({"IMAGE", "VIDEO", "AUDIO", "LATENT"})
 MEDIA_WAY = MADE | {"MASK"}
 VALUES = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "NUMBER"})
-KINDS = {"image": "an image", "video": "a video", "audio": "a sound"}
+KINDS = {"image": "an image", "video": "a video", "audio": "a sound", "folder of pictures": "a folder of pictures"}
 
 
 def hold(b) -> None:

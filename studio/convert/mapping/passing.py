@@ -103,8 +103,8 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
         return "step"  # a picture, a clip, a sound made into another (cut, resized...), a latent, a model patched
     if read_types == {"IMAGE"} and {"LATENT", "VAE"} <= linked <= {"LATENT", "VAE"}:
         return "decode"  # a pack's decoder (tiled, on another device): the generator decodes its own take
-    if read_types <= MEDIA and read_types and not linked & (WAYS | MEDIA) and _types_only(n):
-        return "source"  # a picture or a mask made from settings alone (a solid colour)
+    if read_types <= MEDIA and read_types and linked <= PLAIN and _types_only(n):
+        return "source"  # a picture or a mask made from settings alone (a solid colour; its size wired from a value)
     if read_types == {"LATENT"} and "VAE" in linked and linked & MEDIA and linked <= MEDIA | {"VAE"}:
         return "encode"  # a picture, a clip or a sound encoded by a VAE (said only beside what is not converted)
     if ins and set(ins.values()) <= {"*"} and read_types <= {"*"} and n.links or read_types == {"*"} and all(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..families import registry as families
+from ..finishing.own_rate import own_rate
 from ..reading.workflow import CNode
 from ..takes import passes
 from ..tracing.guiders import distilled_guidance, guider_of
@@ -69,7 +70,7 @@ class SettingsReading:
                                            ("frames", latent)) if n is not None}
         return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": guidance,
                 "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
-                "fps": self.fps_of(up), "sampler": studio_sampler(main.sampler) if self._flow() else "auto",
+                "fps": own_rate(self, up, main.node, self.rate_said), "sampler": studio_sampler(main.sampler) if self._flow() else "auto",
                 "shift": shift}
 
     def _flow(self) -> bool:
@@ -141,6 +142,10 @@ class SettingsReading:
         for r in rest:
             if len(loaders) < 2 and self.stage is None and passes.refines(self.wf, r.node):  # what it does, in words
                 lines.append(f"- {passes.refine_line(self, r, params)}")
+                continue
+            if (src := self.wf.source(r.node, "latent_image")) is not None and src.id in self.continued:
+                lines.append(f"- a later window: '{r.node.title or r.node.shown_cls}' (#{r.node.id}) samples what "
+                             f"'{src.title or src.shown_cls}' (#{src.id}) continues, part of the one take")
                 continue
             if (line := passes.segment_line(self, r)) is not None:  # a take of its own
                 segments.add(r.node.id)

@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from .. import catalogue
+from ..reading.folders import INDEX_WORDS, one_picture
 from ..reading.subgraphs import CONTROL, SEED_CONTROLS
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import consumers, in_type, is_latent_input, out_types
@@ -27,9 +28,7 @@ SAMPLER_SETTINGS = {"seed": ("seed", "noise_seed"), "steps": ("steps",), "cfg": 
 LOADERS = {"MODEL": ("UNETLoader", "unet_name"), "VAE": ("VAELoader", "vae_name"), "CLIP": ("CLIPLoader", "clip_name")}
 MODEL_FILES = (".safetensors", ".gguf", ".ckpt", ".pt", ".pth", ".bin", ".sft")
 FOLDER_WORDS = ("folder", "directory", "dir", "path")  # a folder setting's name
-INDEX_WORDS = ("index", "start_index", "skip_first_images", "image_index", "start")  # the picked picture's place
 PATH = re.compile(r"^(\.{1,2}[\\/]|[\\/]|~|[A-Za-z]:[\\/]|[\w.-]+[\\/])")  # a path as saved: ./input, C:\\x, a/b
-CAP_WORDS = ("image_load_cap", "load_cap", "cap", "max_images", "limit")  # how many pictures it loads
 
 
 def _has_extension(path: str) -> bool:
@@ -165,13 +164,11 @@ def _folder_picture(n: CNode, ins, outs) -> str | None:
                        and "\n" not in v and len(v) < 1024), None)
     if folder is None or not folder[1].strip() or _has_extension(folder[1]):
         return None  # a file's path (a picture, a clip), not a folder's
-    cap = next((v for k, v in named.items() if k.lower() in CAP_WORDS), None)
     index = next(((k, v) for k, v in named.items() if k.lower() in INDEX_WORDS and isinstance(v, int)), None)
     t = catalogue.node_type(n.shown_cls)
     outputs = [(o.name or "", o.type) for o in t.outputs] if t is not None and t.outputs else list(
         zip(n.out_names, n.out_types))
-    picks = any(kind == "INT" and "index" in name.lower() for name, kind in outputs)  # it says which it gave
-    if cap != 1 and (cap is not None or (index is None and not picks)):
+    if not one_picture(named, outputs):
         return None  # several pictures at once (all of the folder's, a clip of them), or nothing says one
     picked = (f"the picture at {index[0]} {index[1]}" if index is not None else
               "a picture (its place in the folder not read: its settings are not named in the file)")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from .. import catalogue
+
 EXACT_KJ = (False, "stretch", "crop", "pad", "pad_edge")  # KJNodes' keep_proportion giving the asked size
 
 
@@ -38,3 +40,16 @@ def fixed_size(value: Callable[[str], Any], node: Any) -> tuple[int, int] | None
         return None
     w, h = _side(w), _side(h)
     return (w, h) if w and h else None
+
+
+def sized_output(value: Callable[[str], Any], node: Any, slot: int) -> int | None:
+    """The width or height a resize gives out on ``slot`` (KJNodes' resizes give their picture's size beside it,
+    declared as outputs named 'width' and 'height') where its settings fix that size (fixed_size), else None. Found
+    by the fourth held-out set: a Wan 2.2 I2V whose WanImageToVideo takes its size from ImageResizeKJv2's 480x480."""
+    t = catalogue.node_type(node.shown_cls)
+    outs = t.outputs if t is not None and t.outputs else ()
+    name = outs[slot].name if 0 <= slot < len(outs) and outs[slot].type == "INT" else None
+    if name not in ("width", "height"):
+        return None
+    size = fixed_size(value, node)
+    return None if size is None else size[0 if name == "width" else 1]

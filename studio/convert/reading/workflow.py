@@ -16,7 +16,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, casts, own_values, places, resized, sliders, subgraphs, text_pictures, variants
+from . import by_types, casts, folders, own_values, places, resized, sliders, subgraphs, text_pictures, variants
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -282,8 +282,9 @@ class Workflow:
             for n in nodes.values():
                 if n.cls in ALIASES:
                     n.origin, n.cls = n.cls, ALIASES[n.cls]
-                elif not by_types.as_loader(n, LOADER_NODES, said) and not text_pictures.as_loader(n, pictures, said):
-                    _pack_loader(n)  # (a pack's loader, read by its declared types, or of a picture given as text)
+                elif not by_types.as_loader(n, LOADER_NODES, said) and not text_pictures.as_loader(n, pictures, said) \
+                        and not folders.as_folder(n):
+                    _pack_loader(n)  # (a pack's loader, read by its declared types, of a picture given as text, a folder)
             variants.read_variants(nodes, said)  # a pack's variant of a node Studio reads, by its declared types
             wf = cls(nodes, kind)
             wf.pictures = pictures
@@ -355,6 +356,8 @@ class Workflow:
         if c == "GetImageSize":
             size = self.image_size(self.source(node, "image"), depth)
             return size[slot] if size and slot < 2 else None
+        if (sized := resized.sized_output(lambda k: self.value(node, k, depth), node, slot)) is not None:
+            return sized  # a resize's own width/height outputs, where its settings fix them
         if (slid := sliders.slider_value(node, slot)) is not None:  # a slider's value, by its declared types
             return slid
         if slot == 0 and (into := casts.cast_input(node)) is not None:  # a number cast, by its declared types
@@ -393,7 +396,8 @@ LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_
                 "VHS_LoadVideo": ("io.load_video", "video"), "LoadAudio": ("io.load_audio", "audio"),
                 "VHS_LoadAudio": ("io.load_audio", "audio"),  # VideoHelperSuite's, by path or upload:
                 "VHS_LoadVideoPath": ("io.load_video", "video"), "VHS_LoadAudioUpload": ("io.load_audio", "audio"),
-                "VHS_LoadImagePath": ("io.load_image", "image")}
+                "VHS_LoadImagePath": ("io.load_image", "image"),
+                folders.FOLDER: ("footage.load_sequence", "folder of pictures")}  # (reading.folders)
 
 
 def _pack_loader(n: CNode) -> None:

@@ -2,7 +2,7 @@
 Studio's Scale (nodes/images.py), where the size it gives is fixed by its settings as Scale makes it: ComfyUI's
 ImageScale (a width and a height, 0 for one keeping the aspect, 'center' crop), ImageScaleBy (a factor), the newer
 ResizeImageMaskNode by dimensions or by a multiplier (its API settings 'resize_type.width'...), KJNodes'
-ImageResizeKJ / ImageResizeKJv2 stretched to a size already divisible as asked. A resize whose size depends on the
+ImageResizeKJ / ImageResizeKJv2 stretched (v2: or cropped about the middle) to a size already divisible as asked. A resize whose size depends on the
 picture's (by its longer edge, keeping proportions within a box) is not one: it is said where the file is wired
 without it. Plain data and stdlib."""
 from __future__ import annotations
@@ -51,12 +51,14 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
     if n.cls in ("ImageResizeKJ", "ImageResizeKJv2"):
         keep, div = v("keep_proportion"), v("divisible_by")
         stretched = keep is False or keep == "stretch"
+        # (v2's 'crop' about the middle covers the size and cuts the rest, as Scale's 'center' crop does)
+        centred = n.cls == "ImageResizeKJv2" and keep == "crop" and v("crop_position") == "center"
         w, h = _int(v("width")), _int(v("height"))
-        if not stretched or not w or not h or "get_image_size" in n.links or "mask" in n.links:
+        if not (stretched or centred) or not w or not h or "get_image_size" in n.links or "mask" in n.links:
             return None
         if not isinstance(div, int) or div < 1 or w % div or h % div:  # a size ComfyUI rounds: not Scale's
             return None
-        crop = v("crop") if n.cls == "ImageResizeKJ" else "disabled"
+        crop = "center" if centred else v("crop") if n.cls == "ImageResizeKJ" else "disabled"
         return _sized(w, h, v("upscale_method"), crop if crop in ("disabled", "center") else None)
     return None
 

@@ -79,7 +79,8 @@ def pack_task(cls: str) -> Task | None:
         for prefix, pack, title in m.packs:
             if cls.startswith(prefix):
                 return Task(f"a video from {cls}", None, family=f"{title} ({pack})",
-                            cannot=f"read {pack}'s {cls}, which has no ComfyUI core counterpart Studio converts")
+                            cannot=f"read {pack}'s {cls} as it is wired here: no reading of Studio's takes it as a "
+                                   "ComfyUI core node")
     return None
 
 

@@ -57,8 +57,8 @@ class _Translation(PackTranslation):
         """The sampler's SigLIP embeddings of its images (a CLIPVisionEncode and its loader): the Framepack node
         encodes the images it is given with its own image encoder (its 'base' folder's), said once."""
         found = []
-        for k in ("start_image_embeds", "end_image_embeds"):
-            enc = self.wf.nodes.get(n.links[k][0]) if k in n.links else None
+        for k in n.links:  # start_image_embeds / end_image_embeds, or an older release's one image_embeds
+            enc = self.wf.nodes.get(n.links[k][0]) if k.endswith("image_embeds") else None
             if enc is None or enc.cls != "CLIPVisionEncode":
                 continue
             loader = self.wf.source(enc, "clip_vision")

@@ -61,6 +61,9 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
     w = t.named(n)
     mode = str(w.get("mode") or "auto")
     if emb is None or emb.cls != EMBEDS or found is None or "audio_1" not in emb.links:
+        t.said.append(f"{_name(n)} is read as InfiniteTalk where its sampler '{sampler.title or sampler.cls}' "
+                      f"(#{sampler.id}) is given the voice on 'multitalk_embeds' ({EMBEDS} of a voice on 'audio_1') "
+                      f"and its model is patched by a {PATCH}, as the wrapper wires them: not so here, so held")
         return None
     patch, name = found
     infinite = mode == "infinitetalk" or (mode == "auto" and "infinite" in str(name).lower())

@@ -78,6 +78,7 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
         motion = motion if isinstance(motion, int) and 0 < motion < length else 9
         total = length + len(later) * (length - motion)
         b.extra.update(frames=total, motion_frames=motion)
+        b.continued.update(n.id for n in later)  # their passes sample windows of this take (mapping.settings)
         said.append(f"{len(later)} later {node.cls} ({', '.join(f'#{n.id}' for n in later)}) extend the clip from its "
                     f"last {motion} frames: one continued take of {total} frames ({total / SPEECH_FPS:g} s) in "
                     f"windows of {length}; the voice must last that long (set frames to 0 for the voice's length)")

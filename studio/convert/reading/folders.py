@@ -1,0 +1,39 @@
+"""A node pack's loader of a folder of pictures as one clip (VideoHelperSuite's Load Images, KJNodes' Load Images From
+Folder), told by its declared types: its first output a picture (IMAGE), a setting named for a folder ('directory',
+'folder') holding a path, nothing wired into it. Read as FOLDER, the converter's name for Studio's Load
+Image Sequence of that folder (mapping.inputs); its other settings kept, said where Studio's loader does not apply
+them (mapping.load_settings). Found by the fourth held-out set: a Wan Animate driving clip and a Fun Control clip
+each rendered to a folder. Plain data and stdlib."""
+from __future__ import annotations
+
+from .. import catalogue
+
+FOLDER = "Studio's Load Image Sequence"  # the converter's name for such a loader (no ComfyUI node type)
+SETTINGS = ("directory", "folder")
+INDEX_WORDS = ("index", "start_index", "skip_first_images", "image_index", "start")  # the picked picture's place
+CAP_WORDS = ("image_load_cap", "load_cap", "cap", "max_images", "limit")  # how many pictures it loads
+
+
+def one_picture(named: dict, outputs: list[tuple[str, str]]) -> bool:
+    """Whether a folder loader's settings (by name) and outputs (name, type) say it gives one picture a run: a load
+    cap of 1, or no cap and a picked place (an index setting, or an INT output naming the index it gave)."""
+    cap = next((v for k, v in named.items() if isinstance(k, str) and k.lower() in CAP_WORDS), None)
+    index = any(isinstance(k, str) and k.lower() in INDEX_WORDS and isinstance(v, int) for k, v in named.items())
+    picks = any(kind == "INT" and "index" in name.lower() for name, kind in outputs)
+    return cap == 1 or (cap is None and (index or picks))
+
+
+def as_folder(n) -> bool:
+    """Read ``n`` as FOLDER (its type kept as its origin, the folder set as 'directory') where its declared types say
+    it loads a folder of pictures; False (nothing changed) otherwise."""
+    t = catalogue.node_type(n.cls)
+    if t is None or not t.outputs or t.outputs[0].type != "IMAGE" or t.inputs is None:
+        return False
+    name = next((k for k in SETTINGS if isinstance(n.widgets.get(k), str) and n.widgets[k].strip()), None)
+    if name is None or n.links:  # (a folder or a pick wired from another node: its saved value is not the one run)
+        return False
+    if one_picture(n.widgets, [(o.name or "", o.type) for o in t.outputs]):
+        return False  # one picture a run (a cap of 1, an iterator): a start picture, read by packs.shapes
+    n.origin, n.cls = n.cls, FOLDER
+    n.widgets = {**n.widgets, "directory": n.widgets[name].strip()}
+    return True
