@@ -124,7 +124,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
     def _not_converted(self) -> tuple[list[CNode], list[str]]:
         """The ComfyUI nodes not converted (counted by type for the Log) and the texts of the workflow's notes."""
         dropped, texts, folded = [], [], families.lookup("folded")
-        read = {k for k, n in self.wf.nodes.items() if k in self.used or n.cls in FOLDED or n.cls in folded}
+        read = {k for k, n in self.wf.nodes.items() if k in self.used or n.cls in FOLDED or n.cls in folded
+                or k in self.wf.sized}  # (a resize whose factor gave a size worked out: reading.resized)
         made = bool(self.out.pipelines or self.out.tasks)
         # steps, settings, constants, displays told by their types (a node a stage passed over with its sentence is
         # no reader 'listed in the note of what Studio does not convert')

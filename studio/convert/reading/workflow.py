@@ -257,6 +257,7 @@ class Workflow:
         # the outputs being worked out (one wired into itself, or into a node it reads, gives None)
         self._known: dict[tuple[str, int], Any] = {}
         self._asking: set[tuple[str, int]] = set()
+        self.sized: set[str] = set()  # resizes whose settings gave a size worked out (read: not passed over)
         # generator settings a sampler carries that ComfyUI's core keeps nowhere (a WanVideoSampler's
         # context windows, wan/comfy_wrappers.py): sampler id -> Studio parameter -> value
         self.carried: dict[str, dict[str, Any]] = {}
@@ -380,8 +381,11 @@ class Workflow:
             return (int(w), int(h)) if isinstance(w, (int, float)) and isinstance(h, (int, float)) else None
         if (fixed := resized.fixed_size(lambda k: self.value(node, k, depth), node)) is not None:
             return fixed  # a resize to a size its settings fix
-        if node.cls == "ImageScaleBy":
-            size, k = self.image_size(self.source(node, "image"), depth + 1), self.value(node, "scale_by", depth)
+        by = resized.multiplier(lambda k: self.value(node, k, depth), node)  # (ResizeImageMaskNode's factor)
+        if node.cls == "ImageScaleBy" or by:
+            k = by or self.value(node, "scale_by", depth)
+            size = self.image_size(self.source(node, "image" if node.cls == "ImageScaleBy" else "input"), depth + 1)
+            self.sized |= {node.id} if size and by else set()
             return (int(round(size[0] * k)), int(round(size[1] * k))) if size and isinstance(k, (int, float)) else None
         return None
 

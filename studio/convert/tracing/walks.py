@@ -119,19 +119,20 @@ def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
     """The samplers whose latents make an output: those reached from it, and from a sampler on
     through latents only (a depth estimator's or another segment's sampler, whose images feed a
     guide or a start frame, is not one of its passes)."""
-    found, seen, todo = [], {save.id}, [(save, False)]
+    found, seen, todo = [], {save.id}, [(save, False, None)]
     while todo and len(seen) <= MAX_ITEMS_WALKED:
-        n, latent_only = todo.pop()
+        n, latent_only, slot = todo.pop()
         if n.cls in SAMPLERS:
             found.append(n)
             latent_only = True
-        for name, (src, _) in taken_links(wf, n).items():
+        for name, (src, at) in taken_links(wf, n).items():
             if src in seen or src not in wf.nodes:
                 continue
-            if latent_only and not (is_latent_input(n, name) or n.cls in SAMPLERS and name in ("latent_image", "latent")):
+            if latent_only and not (is_latent_input(n, name) or n.cls in SAMPLERS and name in ("latent_image", "latent")
+                                    or slot is not None and any_through(wf, n, slot) == name):  # (a VRAM cleaner's)
                 continue
             seen.add(src)
-            todo.append((wf.nodes[src], latent_only))
+            todo.append((wf.nodes[src], latent_only, at))
     return found
 
 
