@@ -52,7 +52,7 @@ def test_the_distilled_template_keeps_its_steps_guidance_and_motion_prompt():
     assert (load["model"], load["text_encoder"], load["vae"], load["clip_vision"], load.get("base", "")) == (
         "wan_animate_2_distill_int8_convrot.safetensors", "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
         "Wan2_1_VAE_bf16.safetensors", "clip_vision_h.safetensors", "")
-    assert "shift 5 (ModelSamplingSD3): the same as the shift 5 of the scheduler Studio gives" in note \
+    assert "shift 5 (ModelSamplingSD3, #261:95): the same as the shift 5 of the scheduler Studio gives" in note \
         and "no sampler setting" in note
 
 

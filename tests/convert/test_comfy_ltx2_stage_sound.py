@@ -75,6 +75,7 @@ def test_the_first_passs_sound_given_unmasked_to_the_second_pass_is_said_resampl
              "12": ("LTXVConcatAVLatent", {"video_latent": ["11", 0], "audio_latent": ["10", 0]}),
              "9": ("SamplerCustomAdvanced", {"latent_image": ["12", 0]})}
     wf.nodes.update(Workflow.read({k: {"class_type": c, "inputs": i} for k, (c, i) in first.items()}).nodes)
+    wf.nodes["1"].links["av_latent"] = ("9", 0)  # (read without node 9, the link to it was cut: reading.dangling)
     held_sound(b, SimpleNamespace(node=wf.nodes["6"]), said)
     assert b.used == set() and said == [
         "the second pass re-noises and resamples the first pass's sound (the audio latent of 'LTXVSeparateAVLatent' "

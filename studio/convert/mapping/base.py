@@ -68,6 +68,7 @@ class BuilderBase:
         self.maker: CNode | None = None  # an unread node making the first sampler's latent (mapping.intent._task)
         self.takes: dict[str, tuple[str, str]] = {}  # a generator -> its take's video before an output's finishing
         self.continuing: dict = {}  # (task node, port) -> a take's Frame Hold and its line (takes.segments)
+        self.shift_at: list[CNode] = []  # the nodes the shifts were read from (a pack's sampler's own: its core twin)
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}

@@ -21,7 +21,7 @@ from ..finishing.core import core_chain, make_chain
 from ..finishing.layout import lay_out
 from ..finishing.utility import ENDS, make_utility, utility, utility_path
 from ..packs import batch_managers, easy_use, pipes, shapes, twins
-from ..reading.workflow import MODES, CNode, Workflow, WorkflowError
+from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowError
 from ..takes import refine, restyle, segments
 from ..takes.frames import frame_saves
 from ..tracing.tasks import family, tasks
@@ -47,8 +47,14 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
 
     def _dropped_note(self, dropped: list[CNode]) -> str:
         """One note naming the ComfyUI nodes not converted, each with its settings."""
-        lines = [f"ComfyUI nodes not converted ({len(dropped):,}): Studio has no node doing what they do. "
-                 "Their settings as the workflow saved them:"]
+        has = sum(1 for n in dropped if n.cls in OUTPUTS or n.cls in LOADER_NODES)  # (Studio has such nodes)
+        lines = [f"ComfyUI nodes not converted ({len(dropped):,}): "
+                 + ("Studio has no node doing what they do" if not has else
+                    "Studio has no node doing what they do" + " (but the loaders and saves, which Studio has nodes "
+                    "for: not made, as nothing converted reads them or gives them what they write)"
+                    if has < len(dropped) else "loaders and saves, which Studio has nodes for: not made, as nothing "
+                    "converted reads them or gives them what they write")
+                 + ". Their settings as the workflow saved them:"]
         lines += [_dropped_line(n) for n in dropped[:MAX_LISTED]]
         if len(dropped) > MAX_LISTED:
             lines.append(f"- and {len(dropped) - MAX_LISTED:,} more (their types are in the Log)")

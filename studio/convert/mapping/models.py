@@ -74,6 +74,7 @@ class ModelReading:
             used.add(loader.id)
             if loader.cls in SHIFTS:
                 shifts.append(wf.value(loader, "shift"))
+                self.shift_at.append(loader)
             elif taken is not None and loader.id in taken:
                 pass  # the first sampler's LoRAs, on its chain already
             elif loader.cls in lora_stacks.STACKS:  # rgthree's stacks: each LoRA that is on, last applied first
@@ -128,6 +129,7 @@ class ModelReading:
         """The LoRAs (name, strength, node, expert; nearest the loader first), the shifts and the
         model loaders of the samplers (a LoRA on Wan 2.2 A14B's low-noise model: expert low noise)."""
         loras, shifts, loaders, others, self.pass_loras = [], [], [], [], {}
+        self.shift_at = []  # (this pipeline's own)
         for s in [main] + rest:
             chain, loader = self.lora_chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
             if loader is not None and loader.cls in LOADERS:

@@ -249,9 +249,12 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
     """Its sentence; ``lost``: the ids of readers not converted, ``unread``: those and readers passed over, not
     applied (a value is not read there); ``beside``: a reader is not converted (only a step, a value or a node passing
     on is said so)."""
+    asked = {s for _, _, s in rs if wf.worked_out(n.id, s) is not None}  # (before _kind works the others out)
     kind = _kind(wf, n, rs)
     if kind is None:
         return None
+    if kind in ("unread", "unknown") and asked and any(s not in asked for _, _, s in rs):
+        rs = [r for r in rs if r[2] not in asked]  # a node of several values, some read: the others said
     if beside and kind not in ("step", "task", "through", "no loras", "source", "encode") + VALUES or kind == "encode" \
             and not (beside and all(r.id in unread for r, _, _ in rs)):  # (an encoding only for what is not made)
         return None  # (a pack's model or settings for a node not converted: listed with it)
@@ -274,12 +277,7 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
         return (f"{_name(n)} gives {into} a value Studio cannot work out when converting{made}: not read there"
                 f"{tail}")
     if kind == "step":
-        ins = _types(n)[0]
-        way = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
-        if catalogue.node_type(n.shown_cls) is None:  # typed by its file alone: what it does is not known
-            return unknown_step(n, ins, _read_types(n, rs), into, reader.id in unread or (
-                read is not None and reader.id not in read), tail)  # (a display passed over: nothing goes there)
-        return f"{_name(n)}, a step between its '{way}' and {into}: not applied{tail}"
+        return _step(n, rs, into, reader.id in unread or (read is not None and reader.id not in read), tail)
     if kind == "task":
         return (f"{_name(n)} makes the conditioning ({tasks()[n.cls].what}) it gives {into}: not applied there"
                 f"{tail}")
@@ -302,6 +300,15 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
     speed = by_types.machine_setting(n)
     return (f"{_name(n)} gives {into} settings Studio's nodes do not take: not applied{tail}"
             + ("; Studio plans memory and speed itself" if speed else ""))
+
+
+def _step(n: CNode, rs: list[tuple[CNode, str, int]], into: str, passed_over: bool, tail: str) -> str:
+    """A step's sentence (``passed_over``: its reader is not read, a display passed over: nothing goes there)."""
+    ins = _types(n)[0]
+    way = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
+    if catalogue.node_type(n.shown_cls) is None:  # typed by its file alone: what it does is not known
+        return unknown_step(n, ins, _read_types(n, rs), into, passed_over, tail)
+    return f"{_name(n)}, a step between its '{way}' and {into}: not applied{tail}"
 
 
 def _read_types(n: CNode, rs: list[tuple[CNode, str, int]]) -> set[str]:

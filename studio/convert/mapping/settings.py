@@ -14,9 +14,16 @@ from ..tracing.prompts import prompt_text
 from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
 from ..values.shown import as_float, g4, shown
 from .folded_sizes import unread_sizes
+from .shift_nodes import shift_nodes
 from .kinds import SEED_MAX
 from .partial_denoise import denoise_line
 
+
+
+def _given_by(main: Sampling) -> str:
+    """' (SamplerEulerAncestral, #117)' where the sampler's name is its node's type (tracing.sampler_nodes)."""
+    n = main.at.get("sampler")
+    return f" ({n.shown_cls}, #{n.id})" if n is not None else ""
 
 class SettingsReading:
     """A generator's settings read from the workflow, and the sampling note."""
@@ -121,7 +128,7 @@ class SettingsReading:
         # None: a family sampling with its own (non-flow) scheduler keeps the generator's sampler 'auto'
         choice = None if "sampler" in own and not self._flow() else studio_sampler(main.sampler)
         lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.shown_cls}' (#{at.id}):",
-                 f"- sampler '{main.sampler}', scheduler '{main.scheduler}': nearest diffusers scheduler "
+                 f"- sampler '{main.sampler}'{_given_by(main)}, scheduler '{main.scheduler}': nearest diffusers scheduler "
                  f"{nearest_scheduler(main.sampler, main.scheduler)}; "
                  + (f"the generator's sampler is 'auto': {self.family_now} samples with its model folder's own "
                     "scheduler (the generators' samplers are flow-matching ones)" if choice is None
@@ -136,7 +143,7 @@ class SettingsReading:
             lines.append(line)
         shifts = [s for s in shifts if isinstance(s, (int, float)) and not isinstance(s, bool)]
         if shifts:
-            lines.append(f"- shift {', '.join(g4(s) for s in dict.fromkeys(shifts))} (ModelSamplingSD3): "
+            lines.append(f"- shift {', '.join(g4(s) for s in dict.fromkeys(shifts))} ({shift_nodes(self.shift_at)}): "
                          + ("the generator's shift" if "shift" in own else self._fixed_shift(task, shifts)))
         segments: set[str] = set()  # later passes sampling takes of their own (a Wan 2.2 segment's two experts too)
         for r in rest:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
+from .value_types import of_type as _of_type
 from ..reading import by_types
 from ..reading import places
 from ..reading.subgraphs import CONTROL
@@ -60,7 +61,7 @@ class PackTranslation:
             return []
         t = cls(wf)
         t.steps()
-        t.settings_only()
+        t.settings_only(wf.fed or None)  # (what the file wires, before any translation rewires it)
         if not t.made:
             return t.said
         made = ", ".join(f"{k} as {v}" for k, v in sorted(t.made.items()))
@@ -93,6 +94,8 @@ class PackTranslation:
                 tail = unknown[k]
                 out.pop(k, None)
             else:
+                if k in out and not _of_type(out[k], n.in_types.get(k)):  # saved in another place (a flag for a
+                    out.pop(k)  # height): not this setting's value
                 tail = f"the value saved in the file ({out[k]!r}) is used" if k in out else "it is left unset"
             line = (f"'{n.title or n.shown_cls}' (#{n.id})'s {k} comes from "
                     + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src is not None else "a node")
@@ -249,8 +252,11 @@ class PackTranslation:
                 return name
         return None
 
-    def settings_only(self) -> None:
-        found = [n for n in self.wf.nodes.values() if n.cls in self.SETTINGS_ONLY and n.enabled]
+    def settings_only(self, fed: set | None = None) -> None:
+        """The pack's settings nodes wired into the workflow (``fed``: the nodes some node read, as the file was
+        before the translation; one wired to nothing sets nothing), said not applied."""
+        found = [n for n in self.wf.nodes.values() if n.cls in self.SETTINGS_ONLY and n.enabled
+                 and (fed is None or n.id in fed)]
         speed = [f"{n.cls} (#{n.id})" for n in found if by_types.machine_setting(n)]
         other = [f"{n.cls} (#{n.id})" for n in found if not by_types.machine_setting(n)]
         if speed:  # told by their declared types: a block swap's BLOCKSWAPARGS, compile settings' COMPILEARGS

@@ -1,25 +1,47 @@
 """The LoRA file and strength a node on the model's way sets, by its settings' names: ComfyUI's 'lora_name' and
-'strength_model', else a pack's (a setting with 'lora' in its name giving a file, a 'strength' / 'lora_strength' /
-'weight' number: the HunyuanVideo wrapper's HyVideoLoraSelect saved wired as a model pass). None where it names no
-LoRA file. Plain stdlib."""
+'strength_model', else a pack's (a setting with 'lora' in its name giving a weights file, a 'strength' /
+'lora_strength' / 'weight' number: the HunyuanVideo wrapper's HyVideoLoraSelect saved wired as a model pass), else,
+for a pack the catalogue does not hold whose UI file saves its values by place, the one saved value that is a
+weights file, its strength the number saved after it (facok's HunyuanVideoLoraLoader). A setting with 'lora' in its name that names no weights file (Impact's
+'Select the LoRA to add to the text' pick) is not a LoRA. None where no file is named. Plain stdlib."""
 from __future__ import annotations
 
 from typing import Any
 
 STRENGTHS = ("strength_model", "strength", "lora_strength", "weight")
+WEIGHTS = (".safetensors", ".pt", ".pth", ".ckpt", ".bin", ".gguf", ".sft")
 
 
 def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def _weights(v: Any) -> bool:
+    return isinstance(v, str) and v.strip().lower().endswith(WEIGHTS)
+
+
+def _model_only(n) -> bool:
+    """A node whose file declares one MODEL socket in (its other inputs settings) and one MODEL out: a LoRA's shape,
+    not a guide's (an IC-LoRA director taking pictures and giving conditioning too)."""
+    ins = list(n.in_types.values())
+    return list(n.out_types) == ["MODEL"] and ins.count("MODEL") == 1 and all(
+        t in ("MODEL", "FLOAT", "INT", "STRING", "COMBO", "BOOLEAN") for t in ins)
+
+
 def lora_of(wf, n) -> tuple[str, float] | None:
     """(file, strength) of LoRA node ``n`` (strength 1.0 where none is set); None where no file is named."""
     name = wf.value(n, "lora_name")
     if not (isinstance(name, str) and name.strip()):
-        name = next((v for k, v in n.widgets.items() if "lora" in k.lower() and isinstance(v, str) and v.strip()),
-                    None)
+        name = next((v for k, v in n.widgets.items() if "lora" in k.lower() and _weights(v)), None)
+    placed = None
+    if name is None and not n.widgets and isinstance(n.raw, list) and _model_only(n):  # saved by place, its type
+        # not catalogued, a model in and a model out alone (no guide, no conditioning): its
+        files = [i for i, v in enumerate(n.raw) if _weights(v)]  # one weights file, its strength the number after it
+        if len(files) == 1:
+            name, placed = n.raw[files[0]], next((v for v in n.raw[files[0] + 1:files[0] + 2] if _number(v)), None)
     if not isinstance(name, str) or not name.strip() or name.strip().lower() == "none":
         return None
-    strength = next((v for k in STRENGTHS if _number(v := wf.value(n, k))), 1.0)
-    return name, strength
+    strength = next((v for k in STRENGTHS if _number(v := wf.value(n, k))), placed)
+    if strength is None and not n.widgets and isinstance(n.raw, list):
+        return None  # saved by place with no strength beside its file: not read as a LoRA (said as not applied)
+    return name, 1.0 if strength is None else strength

@@ -65,11 +65,16 @@ def base_of(n, bases: dict[str, Any]) -> Any:
     if got is None:
         return None
     ins, outs = got
-    fits = [t for t in bases.values() if len(ins) > len(t.inputs)
+    fits = [t for t in bases.values() if len(ins) + len(_by_place(n)) > len(t.inputs)
             and all(ins.get(i.name) in (i.type, "*") or (i.widget and i.name in ins) for i in t.inputs)
             and (0 < len(outs) <= len(t.outputs) and tuple(outs) == t.output_types[:len(outs)] if outs is not None
                  else len(t.inputs) >= MIN_BY_NAME)]
     return max(fits, key=lambda t: (len(t.inputs), t.name)) if fits else None
+
+
+def _by_place(n) -> list:
+    """The values a UI file saves by place for a node whose type is not catalogued (its settings' names unknown)."""
+    return list(n.raw) if not n.widgets and isinstance(n.raw, list) and catalogue.node_type(n.cls) is None else []
 
 
 def _extras(n, base) -> list[str]:
@@ -85,7 +90,7 @@ def _extras(n, base) -> list[str]:
             out.append(f"{name} (wired)")
         elif n.widgets.get(name) is not None:
             out.append(f"{name} {shown(n.widgets[name])}")
-    return out
+    return out + [f"#{i} {shown(v)}" for i, v in enumerate(_by_place(n))]  # (saved by place: their names unknown)
 
 
 def read_variants(nodes: dict, said: list[str]) -> None:

@@ -20,6 +20,9 @@ from . import by_types, casts, folders, own_values, places, resized, sliders, su
 from ..values import switches
 from ..values import wiring as frontend
 
+from .compare import compared
+from .constants_many import many_constant
+from .dangling import cut_dangling
 from .primitives import constant, evaluate, resolution
 from .subgraphs import CONTROL, CONTROLS  # noqa: F401 (CONTROLS: studio.serve reads it here)
 
@@ -267,6 +270,7 @@ class Workflow:
         self.wiring_said: list[str] = []
         self.inside = ""  # the key of the object the workflow was saved in ('' : the file is the workflow)
         self.pictures: dict[str, bytes] = {}  # pictures the file holds as text, to write beside the graph: name -> bytes
+        self.fed: set[str] = set()  # the nodes some node reads, as read (before a pack's translation rewires them)
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod
@@ -274,11 +278,12 @@ class Workflow:
         doc, inside = enveloped(doc)  # a workflow saved inside another object: an API client's body, a history entry
         kind = is_workflow(doc)
         if kind in ("api", "ui"):
-            nodes, wiring, said = (_read_api(doc), {}, []) if kind == "api" else _read_ui(doc)
+            nodes, wiring, said, chose = (_read_api(doc), {}, [], set()) if kind == "api" else _read_ui(doc)
             said = list(said)
             if kind == "api":  # an API file keeps rgthree's Any Switch and pack reroutes (server nodes): read away too
+                said += cut_dangling(nodes)  # (first: links to nodes the file does not hold, said and cut)
                 wiring = _first_given(nodes)
-                wiring.update(switches.read_away(nodes))
+                wiring.update(switches.read_away(nodes, chose))
             pictures: dict[str, bytes] = {}  # pictures saved in the file as text, decoded (text_pictures.py)
             for n in nodes.values():
                 if n.cls in ALIASES:
@@ -289,6 +294,11 @@ class Workflow:
             variants.read_variants(nodes, said)  # a pack's variant of a node Studio reads, by its declared types
             wf = cls(nodes, kind)
             wf.pictures = pictures
+            for k, v in switches.read_away_worked_out(nodes, wf.value, chose).items():  # a choice its values work
+                wiring[k] = wiring.get(k, 0) + v  # out
+            wf._known.clear()  # (worked out before those switches were read away)
+            wf.taken |= chose & set(nodes)  # the nodes a read-away switch's choice was read from: read
+            wf.fed = {src for n in nodes.values() for src, _ in n.links.values()}
             wf.wiring, wf.wiring_said, wf.inside = wiring, said, inside
             return wf
         raise WorkflowError("not a ComfyUI workflow: neither its UI JSON (nodes and links) nor its API JSON "
@@ -363,6 +373,8 @@ class Workflow:
             return slid
         if slot == 0 and (into := casts.cast_input(node)) is not None:  # a number cast, by its declared types
             return casts.cast_value(node, self.value(node, into, depth))
+        if (cmp := compared(node, slot, lambda k: self.value(node, k, depth))) is not None:  # a comparison, by types
+            return cmp
         if (expr := by_types.expression(node)) is not None:  # a pack's math node, by its declared types
             names = {k: self.value(node, k, depth) for k in expr[1]}
             return by_types.expression_output(node, slot, evaluate(str(self.value(node, expr[0], depth) or ""), names))
@@ -371,6 +383,8 @@ class Workflow:
         if (neg := own_values.is_not(node)) is not None:  # a logical NOT, by its types and name
             return own_values.negated(self.value(node, neg, depth))
         v = constant(node, slot)
+        if v is None:  # a pack's node of several constants (AID's MultiFloatNode), by the types its file saves
+            v = many_constant(node, slot)
         return v if v is not None else by_types.primitive(node, slot)  # a pack's constant, by its declared types
 
     def image_size(self, node: CNode | None, depth: int = 0) -> tuple[int, int] | None:
@@ -574,17 +588,18 @@ class _UiReader:
                 return src
         return None
 
-    def read(self, doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str]]:
+    def read(self, doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str], set[str]]:
         self.add(doc.get("nodes"), doc.get("links"), "", None, None, 0, groups=doc.get("groups"))
         for n in self.nodes.values():
             n.links = {k: r for k, v in n.links.items() if (r := self.resolve(v)) is not None}
         _run_modes(self.nodes)
-        for k, v in {**_first_given(self.nodes), **switches.read_away(self.nodes)}.items():
+        chose: set[str] = set()
+        for k, v in {**_first_given(self.nodes), **switches.read_away(self.nodes, chose)}.items():
             self.wiring[k] = self.wiring.get(k, 0) + v
-        return self.nodes, self.wiring, self.wiring_said
+        return self.nodes, self.wiring, self.wiring_said, chose
 
 
-def _read_ui(doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str]]:
+def _read_ui(doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str], set[str]]:
     return _UiReader(doc).read(doc)
 
 

@@ -22,6 +22,7 @@ from ..tracing.tasks import task_node
 from ..tracing.walks import sampler_chain, sampler_denoise, upstream
 from .earlier import earlier_take
 from .extend import MATCHES, RESIZES, TRIMS
+from .filters import filter_input
 
 MAX_STEPS = 16  # nodes between the earlier take's decoder and the pass's encoder
 
@@ -55,10 +56,11 @@ def pass_of(wf: Workflow, save: CNode) -> Pass | None:
     for _ in range(MAX_STEPS):
         if src is None or src.cls.startswith("VAEDecode"):
             break
-        if src.cls not in RESIZES and src.cls not in MATCHES:
+        through = filter_input(src)  # a filter frame by frame (ImageSharpen), by its declared type
+        if src.cls not in RESIZES and src.cls not in MATCHES and through is None:
             return None  # frames picked, or made otherwise: not every frame of a take
         steps.append(src)
-        link = src.links.get(MATCHES.get(src.cls, "image")) or src.links.get("images")
+        link = src.links.get(through or MATCHES.get(src.cls, "image")) or src.links.get("images")
         src = wf.nodes.get(link[0]) if link else None
     made = wf.source(src, "samples") if src is not None and src.cls.startswith("VAEDecode") else None
     for _ in range(MAX_STEPS):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from studio.core.shown import cut
 
 from ..families import registry as families
+from .clip_loras import clip_lora_line
+from .image_conditioning import no_text as _no_text
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..values.shown import shown
@@ -56,6 +58,9 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
                         which, "conditioning", "conditioning_to", "cond", "cond1")), set())
         if end is None:
             return None
+        if _no_text(end):  # conditioning made from an image alone (SVD_img2vid_Conditioning): there is no prompt
+            used.add(end.id)
+            return ""
         # a node Studio does not read that takes its prompt as text (a pack's reference-to-video node): that text
         text = next((v for k in PROMPT_INPUTS[which == "negative"] if isinstance(v := wf.value(end, k), str)), None)
         if said is not None:
@@ -69,6 +74,8 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
         if zeroed is not None and zeroed.cls in ENCODERS and not (set(zeroed.links) - {"clip"}):
             used.add(zeroed.id)
         return ""
+    if said is not None and (line := clip_lora_line(wf, n, which)) is not None:
+        said.append(line)
     text = wf.value(n, families.lookup("prompt_nodes").get(n.cls, "text"))
     if text is None and "text" in n.links and said is not None:
         src = wf.source(n, "text")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ..families import registry as families
 from .guiders import guider_cfg
+from .sampler_nodes import sampler_of_type
 from .sigma_steps import sigma_steps
 from ..reading.workflow import CNode, Workflow
 
@@ -116,6 +117,8 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
     sel = wf.source(s, "sampler")
     if sel is not None:
         out.sampler = _str(val(sel, "sampler_name"))
+        if out.sampler is None and (named := sampler_of_type(sel)) is not None:
+            out.sampler, out.at["sampler"] = named, sel  # a node of one sampler (SamplerEulerAncestral): named
         out.used.add(sel.id)
     sig, steps_of = sigma_steps(wf, wf.source(s, "sigmas"))
     out.used.update(x.id for x in steps_of)

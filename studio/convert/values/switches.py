@@ -30,13 +30,31 @@ def _is_switch(cls: str) -> bool:
     return ("switch" in low or "branch" in low) and cls not in ("ComfySwitchNode", "Any Switch (rgthree)")
 
 
-def _setting(nodes: dict[str, Any], n: Any, name: str) -> Any:
-    """A switch's own setting: its value, or a primitive's wired into it; None when made when the workflow runs."""
+def _is_switch_node(n: Any) -> bool:
+    """A switch by its name, or by its declared inputs: a pair chosen between by a boolean (Easy-Use's 'easy ifElse'
+    on_true / on_false)."""
+    if _is_switch(n.cls):
+        return True
+    if n.cls in ("ComfySwitchNode", "Any Switch (rgthree)"):
+        return False
+    declared, _ = _declared(n)
+    return any(a in declared and b in declared for a, b in PAIRS)
+
+
+def _setting(nodes: dict[str, Any], n: Any, name: str, value=None) -> Any:
+    """A switch's own setting: its value, or a primitive's wired into it (with ``value``, the workflow's reader of a
+    setting: any value it works out, a comparison's); None when made when the workflow runs."""
     src = n.links.get(name)
     if src is None:
         return n.widgets.get(name)
+    if value is not None:
+        return value(n, name)
     p = nodes.get(src[0])
-    return p.widgets.get("value") if p is not None and p.cls in PRIMITIVES and not p.links else None
+    if p is None or p.links:
+        return None
+    if p.cls in PRIMITIVES or catalogue.is_primitive(catalogue.node_type(p.origin or p.cls)) and len(p.widgets) == 1:
+        return p.widgets.get("value") if p.cls in PRIMITIVES else next(iter(p.widgets.values()))  # (a pack's: Impact's
+    return None  # ImpactInt, KJNodes' INTConstant, by its declared types)
 
 
 def _declared(n: Any) -> tuple[list[str], Any]:
@@ -47,12 +65,12 @@ def _declared(n: Any) -> tuple[list[str], Any]:
     return list(dict.fromkeys([*n.in_types, *names, *n.links])), t
 
 
-def _by_index(nodes: dict[str, Any], n: Any, declared: list[str], t: Any) -> tuple[bool, str | None]:
+def _by_index(nodes: dict[str, Any], n: Any, declared: list[str], t: Any, value=None) -> tuple[bool, str | None]:
     """(an index setting was found, the input it picks) for an index switch."""
     numbered = [(m.group(1), int(m.group(2)), x) for x in declared if (m := NUMBERED.match(x))]
     base = 0 if any(i == 0 for _, i, _ in numbered) else 1  # its inputs numbered from 0 or from 1
     for name, first in (("select", 1), ("index", 0), ("Input", 1), ("input", 1)):
-        k = _setting(nodes, n, name)
+        k = _setting(nodes, n, name, value)
         spec = t.input(name) if t is not None else None
         low = spec.min if spec is not None and isinstance(spec.min, int) and not isinstance(spec.min, bool) else None
         if not isinstance(k, int) or isinstance(k, bool) or (name.lower() == "input" and low is None):
@@ -67,28 +85,47 @@ def _by_index(nodes: dict[str, Any], n: Any, declared: list[str], t: Any) -> tup
     return False, None
 
 
-def chosen(nodes: dict[str, Any], n: Any) -> str | None:
+def chosen(nodes: dict[str, Any], n: Any, value=None) -> str | None:
     """The input a pack's switch passes on, where its own settings say it; None otherwise (not a switch of these
     forms, or its choice made when the workflow runs)."""
-    if not _is_switch(n.cls):
+    if not _is_switch_node(n):
         return None
     declared, t = _declared(n)
-    found, pick = _by_index(nodes, n, declared, t)
+    found, pick = _by_index(nodes, n, declared, t, value)
     if found:
         return pick
     for name in BOOLEAN:
-        on = _setting(nodes, n, name)
+        on = _setting(nodes, n, name, value)
         if isinstance(on, bool):
             pair = next((p for p in PAIRS if p[0] in declared or p[1] in declared), None)
             return None if pair is None else pair[0 if on else 1]
     return None
 
 
-def read_away(nodes: dict[str, Any]) -> dict[str, int]:
+SETTINGS = BOOLEAN + ("select", "index", "Input", "input")  # the settings a switch chooses by
+
+
+def _selectors(nodes: dict[str, Any], picks: dict[str, str | None], taken: set | None) -> dict[str, str | None]:
+    """``picks`` (the switches whose choice is known); the nodes giving their choosing settings added to ``taken``
+    (read: their value chose, though nothing reads them once the switch is read away)."""
+    if taken is not None:
+        for k, pick in picks.items():
+            taken.update(src for name, (src, _) in nodes[k].links.items() if name in SETTINGS and name != pick)
+    return picks
+
+
+def read_away(nodes: dict[str, Any], taken: set | None = None) -> dict[str, int]:
     """Links from a pack's switch whose choice is knowable read as the chosen input's (unwired: nothing); those
-    switches removed; how many of each type."""
+    switches removed; how many of each type (the nodes choosing added to ``taken``)."""
     picks = {k: chosen(nodes, n) for k, n in nodes.items() if n.enabled and _is_switch(n.cls)}
-    return passed_on(nodes, {k: c for k, c in picks.items() if c is not None})
+    return passed_on(nodes, _selectors(nodes, {k: c for k, c in picks.items() if c is not None}, taken))
+
+
+def read_away_worked_out(nodes: dict[str, Any], value, taken: set | None = None) -> dict[str, int]:
+    """The switches left after ``read_away`` whose choice ``value`` (the workflow's reader) works out (a boolean a
+    comparison of two numbers gives, Easy-Use's 'easy compare' into 'easy ifElse'), read away the same way."""
+    picks = {k: chosen(nodes, n, value) for k, n in nodes.items() if n.enabled and _is_switch_node(n)}
+    return passed_on(nodes, _selectors(nodes, {k: c for k, c in picks.items() if c is not None}, taken))
 
 
 def passed_on(nodes: dict[str, Any], picks: dict[str, str | None]) -> dict[str, int]:

@@ -1,0 +1,12 @@
+"""A value a UI file saved for a setting, checked against the type its input declares: a number for an INT or a
+FLOAT (not a flag, which a pack that moved its settings saves in that place), a flag for a BOOLEAN. Plain stdlib."""
+from __future__ import annotations
+
+from typing import Any
+
+
+def of_type(v: Any, kind: str | None) -> bool:
+    """A saved value of the input's declared type (INT/FLOAT: a number, not a flag); any value where not known."""
+    if kind in ("INT", "FLOAT"):
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+    return kind != "BOOLEAN" or isinstance(v, bool)

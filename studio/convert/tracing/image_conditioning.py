@@ -1,0 +1,13 @@
+"""A conditioning made from pictures alone, told by its pack's declaration: a node giving CONDITIONING whose
+declared inputs take no text and no conditioning (SVD_img2vid_Conditioning: its CLIP vision, the image, the VAE
+and numbers). A sampler fed it has no prompt to ask the user for. Plain stdlib."""
+from __future__ import annotations
+
+from .. import catalogue
+
+
+def no_text(n) -> bool:
+    """Such a node (see the module); False for a node whose type is not catalogued or takes a text."""
+    t = catalogue.node_type(n.origin or n.shown_cls)
+    return bool(t is not None and t.inputs and "CONDITIONING" in t.output_types
+                and not any(i.type in ("STRING", "CONDITIONING") for i in t.inputs))
