@@ -25,6 +25,7 @@ from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowErr
 from ..takes import refine, restyle, segments
 from ..takes.frames import frame_saves
 from ..tracing.tasks import family, tasks
+from ..values.wiring import frontend_made
 from .base import BuilderBase, Conversion
 from .captions import said_captions
 from .inputs import InputMaking
@@ -218,9 +219,12 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         if wf.inside:
             b.out.log.append(f"{name}: the workflow is read from the file's '{wf.inside}' (the file holds it inside "
                              "another object)")
-        if wf.wiring:  # frontend-only nodes: what they stand for is in the links (information, the Log only)
-            b.out.log.append(f"{name}: read as the links ComfyUI's frontend makes of them when it queues the workflow: "
-                             + ", ".join(f"{k} x{v}" if v > 1 else k for k, v in sorted(wf.wiring.items())))
+        made = {k: v for k, v in wf.wiring.items() if frontend_made(k)}  # (the others: server nodes passing on)
+        for kinds, words in ((made, "the links ComfyUI's frontend makes of them when it queues the workflow"), (
+                {k: v for k, v in wf.wiring.items() if k not in made}, "the input each passes on, as ComfyUI runs it")):
+            if kinds:  # what they stand for is in the links (information, the Log only)
+                b.out.log.append(f"{name}: read as {words}: "
+                                 + ", ".join(f"{k} x{v}" if v > 1 else k for k, v in sorted(kinds.items())))
         for line in said:
             b.out.log.append(f"{name}: {line}")
         if said:
