@@ -14,6 +14,7 @@ from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
 from ..values.shown import as_float, fitted_value, posix_name, shown
 from .kinds import FPS_NODES
+from .told_rates import told_rates
 
 
 @dataclass
@@ -185,6 +186,7 @@ class BuilderBase:
                 for line in said:
                     self.say(line)
                 if rate is not None:
+                    told_rates(self, up, rate, n)  # a family's node telling the model another rate: said
                     return rate
         return None
 
