@@ -172,3 +172,16 @@ def test_a_sampler_or_scheduler_a_pass_does_not_name_is_said_by_the_node_giving_
     said = _said(convert(_ltx2_two_pass(False), "t.json"))
     assert "no scheduler named (the sigmas are made by 'LTXVScheduler' (LTXVScheduler, #15))" in said
     assert "scheduler 'None'" not in said
+
+
+def test_what_an_unknown_node_gives_a_reader_not_made_goes_nowhere_instead():
+    from studio.convert.mapping.passing import passed_over
+    wf = Workflow.read({"1": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
+                        "2": {"class_type": "SomePackImageToMask", "inputs": {"image": ["1", 0]}},
+                        "3": {"class_type": "VAEEncodeForInpaint", "inputs": {"pixels": ["1", 0], "mask": ["2", 0]}}})
+    wf.nodes["2"].in_types.update({"image": "IMAGE"})
+    wf.nodes["2"].out_types[:] = ["MASK"]
+    read = {"1", "3"}
+    made = passed_over(wf, read)["2"]
+    unmade = passed_over(wf, read, over={"3"})["2"]
+    assert "go there instead" in made and "go there instead" not in unmade and "not applied" in unmade

@@ -136,7 +136,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         made = bool(self.out.pipelines or self.out.tasks)
         # steps, settings, constants, displays told by their types (a node a stage passed over with its sentence is
         # no reader 'listed in the note of what Studio does not convert')
-        over = passing.passed_over(self.wf, read | set(self.over), made, self.idle) | self.over
+        over = passing.passed_over(self.wf, read | set(self.over), made, self.idle, set(self.over)) | self.over
         for n in self.wf.nodes.values():
             if n.id in read or n.id in over and not over[n.id]:
                 continue

@@ -134,11 +134,12 @@ def _types_only(n: CNode) -> bool:
 
 
 def passed_over(wf: Workflow, read: set[str], made: bool = False,
-                idle: frozenset[str] | None = None) -> dict[str, str]:
+                idle: frozenset[str] | None = None, over: set[str] = frozenset()) -> dict[str, str]:
     """The enabled nodes not in ``read`` (the ids Studio read, folded ones too) that Studio passes over, by id, each
     with its sentence; a constant whose value was read gets '' (it is read, nothing to say). ``made``: Studio made an
     output of the workflow (displays.py: what does not make the video, passed first, its sources' readers settled).
-    ``idle``: the nodes ComfyUI does not run (unrun.idle of the workflow as saved), else told from ``wf`` as it is."""
+    ``idle``: the nodes ComfyUI does not run (unrun.idle of the workflow as saved), else told from ``wf`` as it is;
+    ``over``: the readers a stage passed over in words (not made: what a node gives them goes nowhere instead)."""
     readers: dict[str, list[tuple[CNode, str, int]]] = {}
     for m in wf.nodes.values():
         for name, (src, slot) in m.links.items():
@@ -161,7 +162,8 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
             if not all(r.id in read or r.id in out for r, _, _ in rs):
                 continue  # another reader not settled yet (it may be, later, through another way)
             seen.add(n.id)
-            said = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs if r.id in off), read=read)
+            said = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs if r.id in off or r.id in over),
+                             read=read)  # (a reader a stage passed over, not made: nothing goes there either)
             if said is None:  # feeding only nodes passed over (an upsampler's model file): not applied either
                 said = neighbours.behind_passed(n, rs, out, _settings(wf, n))
             if said is None:  # an estimator of pictures (a pose's keypoints) read only by nodes not applied
