@@ -24,6 +24,7 @@ from ..packs import batch_managers, easy_use, pipes, shapes, twins
 from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowError
 from ..takes import refine, restyle, segments
 from ..takes.frames import frame_saves
+from ..tracing.resizes import scale_params
 from ..tracing.tasks import family, tasks
 from ..values.wiring import frontend_made
 from .base import BuilderBase, Conversion
@@ -49,11 +50,15 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
     def _dropped_note(self, dropped: list[CNode]) -> str:
         """One note naming the ComfyUI nodes not converted, each with its settings."""
         has = sum(1 for n in dropped if n.cls in OUTPUTS or n.cls in LOADER_NODES)  # (Studio has such nodes)
+        scales = sum(1 for n in dropped if n.cls not in OUTPUTS and n.cls not in LOADER_NODES
+                     and scale_params(self.wf, n) is not None)  # a resize Studio's Scale makes (heldout7)
+        kinds = "loaders and saves" if not scales else "resizes" if not has else "loaders, saves and resizes"
+        has += scales
         lines = [f"ComfyUI nodes not converted ({len(dropped):,}): "
                  + ("Studio has no node doing what they do" if not has else
-                    "Studio has no node doing what they do" + " (but the loaders and saves, which Studio has nodes "
+                    "Studio has no node doing what they do" + f" (but the {kinds}, which Studio has nodes "
                     "for: not made, as nothing converted reads them or gives them what they write)"
-                    if has < len(dropped) else "loaders and saves, which Studio has nodes for: not made, as nothing "
+                    if has < len(dropped) else f"{kinds}, which Studio has nodes for: not made, as nothing "
                     "converted reads them or gives them what they write")
                  + ". Their settings as the workflow saved them:"]
         lines += [_dropped_line(n) for n in dropped[:MAX_LISTED]]
