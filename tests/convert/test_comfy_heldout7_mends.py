@@ -197,5 +197,9 @@ def test_a_resize_nothing_converted_reads_is_not_said_to_have_no_studio_node():
     b = _Builder(wf, "t.json")
     assert b._dropped_note([wf.nodes["1"]]).startswith("ComfyUI nodes not converted (1): resizes, which Studio has")
     both = b._dropped_note([wf.nodes["1"], wf.nodes["2"], wf.nodes["3"]])
-    assert "Studio has no node doing what they do (but the loaders, saves and resizes, which Studio has" in both
+    assert "Studio has no node doing what they do (but the loaders and resizes, which Studio has" in both
     assert "(but the" not in b._dropped_note([wf.nodes["2"]])  # by its longer edge: Scale does not make it
+    wf = Workflow.read({"1": {"class_type": "CLIPTextEncode", "inputs": {"text": "a fox"}},
+                        "2": {"class_type": "LTXAVTextEncoderLoader", "inputs": {"text_encoder": "g.safetensors"}}})
+    note = _Builder(wf, "t.json")._dropped_note(list(wf.nodes.values()))
+    assert note.startswith("ComfyUI nodes not converted (2): loaders and prompts, which Studio has nodes for")

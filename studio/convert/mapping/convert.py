@@ -24,11 +24,11 @@ from ..packs import batch_managers, easy_use, pipes, shapes, twins
 from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowError
 from ..takes import refine, restyle, segments
 from ..takes.frames import frame_saves
-from ..tracing.resizes import scale_params
 from ..tracing.tasks import family, tasks
 from ..values.wiring import frontend_made
 from .base import BuilderBase, Conversion
 from .captions import said_captions
+from .dropped_kinds import studio_has
 from .inputs import InputMaking
 from .intent import IntentReading
 # (FILE_LOADERS too: studio.serve's object_info lists the node types the converter reads from here)
@@ -49,11 +49,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
 
     def _dropped_note(self, dropped: list[CNode]) -> str:
         """One note naming the ComfyUI nodes not converted, each with its settings."""
-        has = sum(1 for n in dropped if n.cls in OUTPUTS or n.cls in LOADER_NODES)  # (Studio has such nodes)
-        scales = sum(1 for n in dropped if n.cls not in OUTPUTS and n.cls not in LOADER_NODES
-                     and scale_params(self.wf, n) is not None)  # a resize Studio's Scale makes (heldout7)
-        kinds = "loaders and saves" if not scales else "resizes" if not has else "loaders, saves and resizes"
-        has += scales
+        kinds, has = studio_has(self.wf, dropped)  # loaders and saves (prompts, resizes): Studio has such nodes
         lines = [f"ComfyUI nodes not converted ({len(dropped):,}): "
                  + ("Studio has no node doing what they do" if not has else
                     "Studio has no node doing what they do" + f" (but the {kinds}, which Studio has nodes "
