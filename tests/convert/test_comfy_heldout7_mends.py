@@ -203,3 +203,19 @@ def test_a_resize_nothing_converted_reads_is_not_said_to_have_no_studio_node():
                         "2": {"class_type": "LTXAVTextEncoderLoader", "inputs": {"text_encoder": "g.safetensors"}}})
     note = _Builder(wf, "t.json")._dropped_note(list(wf.nodes.values()))
     assert note.startswith("ComfyUI nodes not converted (2): loaders and prompts, which Studio has nodes for")
+
+
+def test_an_animatediff_checkpoint_no_loader_gives_is_not_named_none():
+    doc = {"1": ("SomePackLoader", {"ckpt_name": "x.safetensors"}),
+           "2": ("ADE_AnimateDiffLoaderWithContext", {"model_name": "mm_sd_v15_v2.safetensors",
+                                                      "beta_schedule": "autoselect", "model": ["1", 0]}),
+           "3": ("CLIPTextEncode", {"text": "a fox", "clip": ["1", 1]}),
+           "4": ("EmptyLatentImage", {"width": 512, "height": 512, "batch_size": 16}),
+           "5": ("KSampler", {"seed": 1, "steps": 20, "cfg": 7, "sampler_name": "euler", "scheduler": "normal",
+                              "denoise": 1, "model": ["2", 0], "positive": ["3", 0], "negative": ["3", 0],
+                              "latent_image": ["4", 0]}),
+           "6": ("VAEDecode", {"samples": ["5", 0], "vae": ["1", 2]}),
+           "7": ("SaveAnimatedWEBP", {"filename_prefix": "a", "fps": 8, "images": ["6", 0]})}
+    said = _said(convert({k: {"class_type": c, "inputs": i} for k, (c, i) in doc.items()}, "t.json"))
+    assert "on an SD 1.5 checkpoint no loader Studio reads gives (set its 'image_model')" in said
+    assert "checkpoint 'None'" not in said
