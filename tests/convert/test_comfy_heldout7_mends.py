@@ -153,6 +153,11 @@ def test_a_server_switch_read_away_is_not_said_to_be_made_by_the_frontend():
     conv = convert(doc, "t.json")
     line = next(x for x in conv.log if "Switch any [Crystools]" in x)
     assert "the input each passes on, as ComfyUI runs it" in line and "frontend" not in line
+    doc["22"] = {"class_type": "Text Multiline", "inputs": {"text": "a green car"}}
+    doc["21"]["inputs"]["on_false"] = ["22", 0]  # the input the switch (on True) does not pass on
+    line = next(x for x in convert(doc, "t.json").log if "#22" in x)
+    assert "it feeds only 'Switch any [Crystools]' (Switch any [Crystools], #21)'s 'on_false', a switch's input" in line
+    assert "nothing reads what it gives" not in line
 
 
 def test_a_family_node_telling_another_rate_is_said():

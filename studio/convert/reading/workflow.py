@@ -147,6 +147,7 @@ class CNode:
     out_links: int = 0  # the links a UI file saves on its outputs (an API file: 0), before any node is read as another
     pack: str = ""  # the node pack a UI file names it of (its properties' cnr_id, else aux_id); '' where none
     out_names: list[str] = field(default_factory=list)  # each output's name (UI JSON only: own_values reads them)
+    unpicked: str = ""  # the input of a switch read away that it does not pass on, in words, where this node fed it
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
