@@ -224,3 +224,14 @@ def test_an_animatediff_checkpoint_no_loader_gives_is_not_named_none():
     said = _said(convert({k: {"class_type": c, "inputs": i} for k, (c, i) in doc.items()}, "t.json"))
     assert "on an SD 1.5 checkpoint no loader Studio reads gives (set its 'image_model')" in said
     assert "checkpoint 'None'" not in said
+
+
+def test_the_nodes_a_latent_maker_not_read_passes_through_are_named():
+    doc = _hunyuan_t2v({"class_type": "SaveAnimatedWEBP", "inputs": {"filename_prefix": "x", "fps": 24}})
+    doc["10"] = {"class_type": "SomePackEmptyLatent", "inputs": {"frames": 73}}
+    doc["30"] = {"class_type": "LatentUpscaleBy", "inputs": {"upscale_method": "nearest-exact", "scale_by": 1.5,
+                                                             "samples": ["10", 0]}}
+    doc["11"]["inputs"]["latent_image"] = ["30", 0]
+    said = _said(convert(doc, "t.json"))
+    assert ("the take's size and length come from ComfyUI's 'SomePackEmptyLatent' (SomePackEmptyLatent, #10) through "
+            "'LatentUpscaleBy' (LatentUpscaleBy, #30), which Studio does not read") in said

@@ -67,6 +67,7 @@ class BuilderBase:
         self.rate_said: list[tuple[float, str]] = []  # an interpolated take's rate and its sentence (finishing.own_rate)
         self.continued: set[str] = set()  # later task nodes a family read as windows of the same take (no other take)
         self.maker: CNode | None = None  # an unread node making the first sampler's latent (mapping.intent._task)
+        self.maker_way: list[CNode] = []  # the nodes between that node and the sampler, nearest the sampler first
         self.takes: dict[str, tuple[str, str]] = {}  # a generator -> its take's video before an output's finishing
         self.continuing: dict = {}  # (task node, port) -> a take's Frame Hold and its line (takes.segments)
         self.shift_at: list[CNode] = []  # the nodes the shifts were read from (a pack's sampler's own: its core twin)

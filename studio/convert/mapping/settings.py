@@ -64,9 +64,11 @@ class SettingsReading:
                 said.append(line)
                 self.out.log.append(f"{self.name}: {line}")
         if latent is not None and latent is self.maker and w is None and h is None and frames is None:
+            way = ", ".join(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in reversed(self.maker_way))
+            way = f" through {way}" if way else ""  # (a pack's nodes the latent passes: the way they are taken)
             said.append(f"the take's size and length come from ComfyUI's '{latent.title or latent.shown_cls}' "
-                        f"({latent.shown_cls}, #{latent.id}), which Studio does not read: the generator's own are used "
-                        "(set its 'width', 'height' and 'frames' to the workflow's)")
+                        f"({latent.shown_cls}, #{latent.id}){way}, which Studio does not read: the generator's own are "
+                        "used (set its 'width', 'height' and 'frames' to the workflow's)")
             self.out.log.append(f"{self.name}: {said[-1]}")
         ups = sum(1 for n in up if n.cls in families.lookup("upscalers"))  # a family's latent upscaler
         if self.stage is not None and self.stage.get("line") is not None:  # the family's stages in one line
