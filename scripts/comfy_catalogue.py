@@ -5,8 +5,11 @@ own sources, read without running them (the extractor in studio/convert/catalogu
 
 Each SOURCE is a clone of a pack, its working folder or a bare git directory (read at HEAD), optionally
 ``owner/name=PATH`` to name its repository; ComfyUI itself (the folder holding nodes.py) goes first, as its
-constants (MAX_RESOLUTION) and V3 io kinds are what the packs import. Only facts are kept: names, types,
-widgets, ranges, defaults, choices, categories, display names, and each pack's repository@commit."""
+constants (MAX_RESOLUTION) and V3 io kinds are what the packs import. A working folder (no git) may hold a
+``SOURCE.json`` saying where its files come from: ``{"commit", "date", "origin"}`` (a folder of the pack's files at
+upstream's commit as a fork's snapshot holds it; the date left empty where the stored copy does not tell it). The
+committed data's sources, in order, and where each was read: data/sources.tsv beside it. Only facts are kept:
+names, types, widgets, ranges, defaults, choices, categories, display names, and each pack's repository@commit."""
 from __future__ import annotations
 
 import argparse
@@ -68,7 +71,17 @@ def read_sources(path: str, core: bool) -> tuple[dict[str, str], dict]:
             if _wanted(rel, core) and os.path.getsize(os.path.join(d, n)) < MAX_FILE:
                 with open(os.path.join(d, n), encoding="utf-8", errors="replace") as fh:
                     files[rel] = fh.read()
-    return files, {"commit": "", "date": "", "origin": ""}
+    return files, _manifest(path)
+
+
+def _manifest(path: str) -> dict:
+    """A working folder's SOURCE.json (see the module's docstring), or no commit and no date."""
+    try:
+        with open(os.path.join(path, "SOURCE.json"), encoding="utf-8") as fh:
+            m = json.load(fh)
+    except (OSError, ValueError):
+        return {"commit": "", "date": "", "origin": ""}
+    return {k: str(m.get(k, "")) for k in ("commit", "date", "origin")}
 
 
 def _repo_name(spec: str, info: dict) -> tuple[str, str]:

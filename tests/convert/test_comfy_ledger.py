@@ -159,7 +159,7 @@ def test_a_model_patch_between_loader_and_sampler_is_said_and_an_ic_lora_loader_
     del doc["2"]
     conv = convert(doc, "p")
     assert "'SkipLayerGuidanceDiT' (SkipLayerGuidanceDiT, #9: a model patch) between the model loader and 'KSampler' " \
-           "is not applied" in _text(conv)
+           "(#5) is not applied" in _text(conv)
     lora = _gens(conv, "video_models.lora")[0]
     assert (lora.params["lora"], lora.params["strength"]) == ("ic.safetensors", 0.8)
 

@@ -283,3 +283,25 @@ def test_a_batch_manager_read_by_loaders_and_saves_is_read_away():
                                    if n.type_id == "io.load_video"] == ["input/clip.mp4"]
     assert ("'VHS_BatchManager' (VHS_BatchManager, #1) has ComfyUI run the workflow a few frames at a time "
             "(frames_per_batch 4)") in _said(conv) and "take the clip whole" in _said(conv)
+
+
+def test_a_node_working_on_what_a_pipe_gives_is_not_taking_it_apart():
+    """Impact's SEGSDetailerForAnimateDiff takes a basic pipe and gives 'segs' as it takes 'segs' (the detailed ones,
+    beside the frames it details): it had been read as a pipe reader passing its own 'segs' through, and its pipe's
+    makers then listed as not converted (the fifth held-out set's SVD face detailer). Only a node whose every other
+    socket is a field it gives back (pipeEdit, FromBasicPipe) takes a pipe apart."""
+    from studio.convert.packs import pipes
+    from studio.convert.reading.workflow import Workflow
+    doc = _wan_t2v_through_pipes()
+    doc["20"] = {"class_type": "ToBasicPipe", "inputs": {"model": ["1", 0], "clip": ["2", 0], "vae": ["3", 0],
+                                                          "positive": ["4", 0], "negative": ["5", 0]}}
+    doc["21"] = {"class_type": "SEGSDetailerForAnimateDiff",
+                 "inputs": {"image_frames": ["14", 0], "segs": ["22", 0], "basic_pipe": ["20", 0], "guide_size": 512,
+                            "guide_size_for": False, "max_size": 768, "seed": 1, "steps": 20, "cfg": 7.0,
+                            "sampler_name": "euler", "scheduler": "normal", "denoise": 0.5, "refiner_ratio": 0.2}}
+    doc["22"] = {"class_type": "ImpactSimpleDetectorSEGS_for_AD", "inputs": {"image_frames": ["14", 0]}}
+    doc["23"] = {"class_type": "SEGSPaste", "inputs": {"image": ["14", 0], "segs": ["21", 0], "feather": 5, "alpha": 255}}
+    wf = Workflow.read(doc)
+    said = pipes.translate(wf)
+    assert wf.nodes["23"].links["segs"] == ("21", 0)  # the detailed segs, not the ones it was given
+    assert not any("SEGSDetailerForAnimateDiff" in line for line in said) and "21" not in wf.taken

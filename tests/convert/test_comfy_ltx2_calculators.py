@@ -52,11 +52,13 @@ def test_a_reader_going_nowhere_settles_nothing_and_the_value_node_is_read():
     for m in wf.nodes.values():
         for name, (src, slot) in m.links.items():
             readers.setdefault(src, []).append((m, name, slot))
-    assert dead_ends(wf, readers, set()) == {"3", "4", "5"}  # the latent feeds only the noise mask nothing reads
-    assert dead_ends(wf, readers, {"3"}) == {"4", "5"}  # a node Studio read is never one
+    # the latent feeds only the noise mask nothing reads; the calculators (catalogued: no output node) feed only them,
+    # and the older frame calculator (#6) nothing
+    assert dead_ends(wf, readers, set()) == {"1", "2", "3", "4", "5", "6"}
+    assert dead_ends(wf, readers, {"3"}) == {"4", "5", "6"}  # a node Studio read is never one, nor what feeds it
     wf.nodes["9"] = type(wf.nodes["3"])("9", "SaveLatent", links={"samples": ("5", 0)})
     readers["5"] = [(wf.nodes["9"], "samples", 0)]
-    assert dead_ends(wf, readers, set()) == set()  # read by an output node: alive
+    assert dead_ends(wf, readers, set()) == {"6"}  # read by an output node: alive (the unread calculator is not)
     wf = _calculated()
     wf.value(wf.nodes["3"], "width"), wf.value(wf.nodes["3"], "height"), wf.value(wf.nodes["3"], "length")
     over = passed_over(wf, {"3"})  # the latent read: the calculators' values read there, the dead mask settles nothing

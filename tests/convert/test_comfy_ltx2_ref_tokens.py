@@ -102,7 +102,9 @@ def test_a_node_no_family_reads_on_the_latents_way_given_a_file_holds_the_output
     assert _nodes(conv, "video_models.ltx2") == []
     first = conv.log[0]
     assert first.startswith("This workflow makes a video from video given to the sampler by SomePackVideoGuide")
-    assert "SomePackVideoGuide" in next(line for line in conv.log if "not converted" in line)
+    # named again: listed as not converted, or (its types told by its catalogued neighbours) passed over in words
+    assert any("SomePackVideoGuide" in line for line in conv.log if "not converted" in line) or \
+        "13" in conv.passed and any("(SomePackVideoGuide, #13), a node whose type no pack" in line for line in conv.log)
 
 
 def test_a_node_no_family_reads_passing_the_latent_on_with_no_file_of_its_own_does_not_hold_the_output():

@@ -101,7 +101,8 @@ def test_multigpus_copy_of_the_wrappers_image_encode_reads_as_it():
     conv = convert(w.doc(), "multigpu_i2v")
     assert [t["generator"] for t in conv.tasks] == ["video_models.image_to_video"]
     assert str(enc) not in conv.dropped
-    assert f"(WanVideoImageToVideoEncodeMultiGPU, #{enc}) is read as WanVideoWrapper's WanVideoImageToVideoEncode" \
+    assert f"(WanVideoImageToVideoEncodeMultiGPU, #{enc}) is read as ComfyUI-WanVideoWrapper's "\
+           "WanVideoImageToVideoEncode" \
            in _said(conv)
 
 

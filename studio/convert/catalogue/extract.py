@@ -138,8 +138,9 @@ def is_node(cls: ast.ClassDef) -> bool:
 
 
 def locals_of(fn, scope: Scope) -> Scope:
-    """A function's simple locals, in order (``x = {...}``; ``x["optional"] = {...}``), as values."""
-    inner = scope.child({})
+    """A function's simple locals, in order (``x = {...}``; ``x["optional"] = {...}``; ``x.extend([...])`` in the
+    function's own body), as values."""
+    inner, top = scope.child({}), getattr(fn, "body", [])  # a list grown in a loop is run-time data: not followed
     for st in ast.walk(fn):
         if isinstance(st, ast.Assign) and len(st.targets) == 1:
             t = st.targets[0]
@@ -149,6 +150,13 @@ def locals_of(fn, scope: Scope) -> Scope:
                 holder, key = inner.local.get(t.value.id), evaluate(t.slice, inner)
                 if isinstance(holder, dict) and isinstance(key, str):
                     holder[key] = evaluate(st.value, inner)
+        elif st in top and isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and len(st.value.args) == 1 and \
+                getattr(st.value.func, "attr", None) in ("append", "extend") and \
+                isinstance(getattr(st.value.func, "value", None), ast.Name):  # inputs.extend(cls.extra_inputs)
+            holder, v = inner.local.get(st.value.func.value.id), evaluate(st.value.args[0], inner)
+            grown = v if st.value.func.attr == "extend" else [v]
+            if isinstance(holder, list) and isinstance(grown, list) and UNKNOWN not in grown:  # else as before
+                holder.extend(grown)
     return inner
 
 

@@ -63,6 +63,7 @@ def _registered(pack: Pack) -> tuple[dict, dict]:
     display: dict[str, str] = {}
     for path, tree in pack.trees.items():
         for st in _statements(tree.body):
+            _decorated(pack, st, classes, display)
             target, value = None, None
             if isinstance(st, (ast.Assign, ast.AnnAssign)):
                 target = st.targets[0] if isinstance(st, ast.Assign) else st.target
@@ -101,10 +102,35 @@ def extract_pack(sources: dict[str, str], core_constants: dict | None = None,
         out[name] = rec
     for cls, (_, node) in pack.classes.items():
         v3 = v3_node(pack, cls) if any(isinstance(s, ast.FunctionDef) and s.name == "define_schema"
-                                       for s in node.body) else None
+                                       for s in node.body) else _inherited_v3(pack, cls)
         if v3 and v3[0] not in out:
             out[v3[0]] = v3[1]
     return out
+
+
+def _inherited_v3(pack: Pack, cls: str) -> tuple[str, dict] | None:
+    """A class whose base's ``define_schema`` reads the node id from the class (``node_id = "X"``): its own node,
+    never the base's id again."""
+    found = pack.method(cls, "define_schema")
+    if not found:
+        return None
+    owner = next((c for c, (p, n) in pack.classes.items() if p == found[0] and found[1] in n.body), None)
+    v3, base = v3_node(pack, cls), v3_node(pack, owner) if owner else None
+    return v3 if v3 and (base is None or base[0] != v3[0]) else None
+
+
+def _decorated(pack: Pack, st, classes: dict, display: dict) -> None:
+    """``@register_node("Id", "Shown")`` above a node class (jamesWalker55's packs): a registration."""
+    if not isinstance(st, ast.ClassDef) or not is_node(st):
+        return
+    for d in st.decorator_list:
+        f = d.func if isinstance(d, ast.Call) else None
+        fname = getattr(f, "id", getattr(f, "attr", "")) or ""
+        if "register" in fname.lower() and d.args and isinstance(d.args[0], ast.Constant) and \
+                isinstance(d.args[0].value, str) and st.name in pack.classes:
+            classes.setdefault(d.args[0].value, st.name)
+            if len(d.args) > 1 and isinstance(d.args[1], ast.Constant) and isinstance(d.args[1].value, str):
+                display.setdefault(d.args[0].value, d.args[1].value)
 
 
 def constants_of(sources: dict[str, str], names=("MAX_RESOLUTION",)) -> dict:

@@ -74,9 +74,9 @@ def v3_node(pack: Pack, cls: str) -> tuple[str, dict] | None:
     node_id = kw.get("node_id")
     if not isinstance(node_id, str):
         return None
-    rec: dict = {"inputs": _list(kw.get("inputs"), _v3_input), "outputs": _list(kw.get("outputs"), _v3_output),
-                 "v3": True}
+    rec: dict = {"inputs": _list(kw.get("inputs", []), _v3_input),  # (io.Schema's own defaults: none of either)
+                 "outputs": _list(kw.get("outputs", []), _v3_output), "v3": True}
     for key, src in (("category", "category"), ("display", "display_name"), ("output_node", "is_output_node")):
-        if isinstance(kw.get(src), (str, bool)):
+        if isinstance(kw.get(src), (str, bool)) and kw[src] is not UNKNOWN:
             rec[key] = clean(kw[src])
     return node_id, rec

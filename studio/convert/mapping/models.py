@@ -18,6 +18,7 @@ from ..tracing.roles import carries
 from ..tracing.sampling import SAMPLERS, Sampling, read_sampling
 from ..tracing.walks import loader_extras, model_file, own_reach, sampler_chain, upstream
 from ..values.shown import listed, shown
+from . import patch_inputs
 from .dual_text import dual_text, own_loaders, patch_only, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 
@@ -102,7 +103,8 @@ class ModelReading:
 
     def _patches(self, s: Sampling, passed: set[str], said: list[str]) -> None:
         """The nodes on the model's way from its loader to sampler ``s`` that change the model and are not
-        read (an IC-LoRA loader, a speed patch), each said."""
+        read (an IC-LoRA loader, a speed patch), each said (a patch not applied, with its sentence, is passed over
+        with what it alone is made with once its pipeline is made: patch_inputs.commit)."""
         wf = self.wf
         for nid in sorted(passed):
             n = wf.nodes.get(nid)
@@ -122,14 +124,17 @@ class ModelReading:
                 continue
             what = carries(n) or "a model patch"
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: {what}) between the model loader and "
-                        f"'{s.node.title or s.node.shown_cls}' is not applied: Studio loads the model without it "
-                        f"({settings})")
+                        f"'{s.node.title or s.node.shown_cls}' (#{s.node.id}) is not applied"
+                        f"{patch_inputs.given(wf, n)}: Studio loads the model without it ({settings})")
+            self.patch_pending.append((n, s.node, said[-1]))
 
     def _models(self, main: Sampling, rest: list[Sampling], said: list[str]) -> tuple[list, list, list[CNode]]:
         """The LoRAs (name, strength, node, expert; nearest the loader first), the shifts and the
         model loaders of the samplers (a LoRA on Wan 2.2 A14B's low-noise model: expert low noise)."""
         loras, shifts, loaders, others, self.pass_loras = [], [], [], [], {}
+        self.patch_pending = []  # (this pipeline's patches not applied, passed over once it is made)
         self.shift_at = []  # (this pipeline's own)
+        self.low_passes: set[str] = set()  # the passes sampling on the second expert (settings: named so)
         for s in [main] + rest:
             chain, loader = self.lora_chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
             if loader is not None and loader.cls in LOADERS:
@@ -147,6 +152,7 @@ class ModelReading:
                 loras += [(n, v, at, "auto") for n, v, at in chain]
             elif len(loaders) > 1 and loader is loaders[1]:  # the second expert's chain
                 others += [(n, v, at, "low noise") for n, v, at in chain]
+                self.low_passes.add(s.node.id)
             else:
                 self.pass_loras[s.node.id] = (chain, [f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.shown_cls}' "
                                                       f"(#{s.node.id}) only: not applied (Studio's LoRAs go on the "

@@ -16,7 +16,7 @@ from ..tracing.sampling import SAMPLERS, Sampling
 from ..tracing import stills
 from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
 from ..tracing.walks import model_file, sampler_chain, upstream
-from . import held_prompts
+from . import held_prompts, patch_inputs
 from .kinds import LOADERS
 
 
@@ -86,6 +86,7 @@ class OutputStage:
         params = self._settings(o)
         gen = self._make(save, o.first, o.task, params, o.loaders, o.loras, o.inputs, up, o.said)
         self._made(o, gen, params, made)
+        patch_inputs.commit(self, o.said)  # the patches said in its note, passed over with what they are made with
         return True
 
     def _made_otherwise(self, o: "Output") -> bool:

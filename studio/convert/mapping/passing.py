@@ -19,7 +19,7 @@ from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import tasks
-from . import detectors, displays, loops, neighbours, unrun
+from . import detectors, displays, loops, neighbours, placeholders, unrun
 from .dead_ends import dead_ends
 from .unknown_steps import unknown_step
 
@@ -87,7 +87,7 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
     used_slots = {slot for _, _, slot in readers}
     if any(not 0 <= s < len(outs) for s in used_slots):
         return None
-    read_types = {outs[s] for s in used_slots}
+    read_types = {x for s in used_slots for x in outs[s].split(",")}  # ('IMAGE,MASK': a V3 template as saved)
     if "*" in read_types and used_slots and all(wf.worked_out(n.id, s) is not None for s in used_slots):
         return "value"  # an output of any type worked out to a constant where it is wired (a pack's slider)
     if read_types and read_types <= {"INT", "FLOAT", "STRING", "BOOLEAN"}:  # a value: read where worked out
@@ -175,6 +175,7 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
                 todo.append(n)
     out |= neighbours.folded(wf, read, out, readers)
     out |= unrun.never_run(wf, read, out, readers, unrun.idle(wf) if idle is None else idle)  # (reaching no output)
+    out |= placeholders.passed(wf, read, out, readers)  # (a dummy filling a pipe's field read through)
     out |= _beside_unconverted(wf, read, out, readers, off)
     return out | (loops.loop_starts(wf, read, out, readers) if not made else {})
 
@@ -309,7 +310,7 @@ def _step(n: CNode, rs: list[tuple[CNode, str, int]], into: str, passed_over: bo
     ins = _types(n)[0]
     way = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
     if catalogue.node_type(n.shown_cls) is None:  # typed by its file alone: what it does is not known
-        return unknown_step(n, ins, _read_types(n, rs), into, passed_over, tail)
+        return unknown_step(n, ins, _read_types(n, rs[:1]) or _read_types(n, rs), into, passed_over, tail)
     return f"{_name(n)}, a step between its '{way}' and {into}: not applied{tail}"
 
 

@@ -178,8 +178,11 @@ class SettingsReading:
                 lines.append(f"- '{r.node.title or r.node.shown_cls}' (#{r.node.id}) samples on from the take of "
                              f"'{src.title or src.shown_cls}' (#{src.id}) (its second pass): not made either")
                 continue
-            what = "the low-noise expert" if len(loaders) > 1 else "a second pass" if len(rest) == 1 else "a later pass"
-            lines.append(f"- {what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), steps {shown(r.steps)}, cfg {shown(r.cfg)}"
+            what = ("the low-noise expert" if r.node.id in getattr(self, "low_passes", {r.node.id}) else "a later pass "
+                    "on the high-noise expert") if len(loaders) > 1 else "a second pass" if len(rest) == 1 else "a later pass"
+            lines.append(f"- {what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), "
+                         + (f"steps {shown(r.steps)}, cfg {shown(r.cfg)}" if r.steps is not None or r.cfg is not None
+                            else "its steps and cfg not read")
                          + (f", steps {shown(r.start)}-{shown(r.end)}" if r.start is not None else "")
                          + (" (diffusers switches experts at the model's boundary_ratio)" if len(loaders) > 1 else ""))
         if main.start is not None and main.end is not None:

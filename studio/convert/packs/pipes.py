@@ -64,6 +64,14 @@ def _field(wf: Workflow, link, name: str, kind: str, chain: set[str]) -> tuple[t
     return None
 
 
+def _takes_apart(t, pipe) -> bool:
+    """A node taking the pipe apart (pipeOut, pipeEdit, FromBasicPipe): each socket but the pipe a field it replaces
+    (an output of its name and type); not a node that works on what the pipe gives (Impact's detailers: their 'segs'
+    in and out, beside the frames they detail)."""
+    outs = {(o.name, o.type) for o in t.outputs}
+    return all(i is pipe or (i.name, i.type) in outs for i in t.sockets)
+
+
 def translate(wf: Workflow) -> list[str]:
     """Every pipe field read through where it can be followed (in place); what is said."""
     readers: dict[tuple[str, int], list[tuple[CNode, str]]] = {}
@@ -74,7 +82,7 @@ def translate(wf: Workflow) -> list[str]:
     for r in list(wf.nodes.values()):
         t = _type(r) if r.enabled else None
         pipe = _pipe_socket(t) if t is not None else None
-        if pipe is None or pipe.name not in r.links:
+        if pipe is None or pipe.name not in r.links or not _takes_apart(t, pipe):
             continue
         got = []
         for slot, out in enumerate(t.outputs):

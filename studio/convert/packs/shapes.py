@@ -185,6 +185,9 @@ def _folder_picture(n: CNode, ins, outs) -> str | None:
     return line
 
 
+declared_of, settings_of, shown, placed = _declared, _settings, _shown, _placed  # (packs/expert_samplers.py)
+
+
 def translate(wf: Workflow) -> list[str]:
     """Each node of a sampler's, a model loader's or a folder picture's shape rewritten in place as the node Studio
     reads; one sentence each."""

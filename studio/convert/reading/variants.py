@@ -65,11 +65,20 @@ def base_of(n, bases: dict[str, Any]) -> Any:
     if got is None:
         return None
     ins, outs = got
-    fits = [t for t in bases.values() if len(ins) + len(_by_place(n)) > len(t.inputs)
-            and all(ins.get(i.name) in (i.type, "*") or (i.widget and i.name in ins) for i in t.inputs)
+    fits = [t for t in bases.values() if len(ins) + len(_by_place(n)) > sum(i.name in ins for i in t.inputs)
+            and all(ins.get(i.name) in (i.type, "*") or (i.widget and i.name in ins) or (outs is None and i.optional
+                    and not i.widget) for i in t.inputs)  # an API file leaves an unwired optional socket out
             and (0 < len(outs) <= len(t.outputs) and tuple(outs) == t.output_types[:len(outs)] if outs is not None
-                 else len(t.inputs) >= MIN_BY_NAME)]
+                 else sum(i.name in ins for i in t.inputs) >= MIN_BY_NAME)]
+    if outs is None and len({_family(t.name) for t in fits}) > 1:
+        return None  # its inputs' names alone fit the nodes of several families (Wan's and Kandinsky 5's image to
+        # video): which model's it is, its names do not tell
     return max(fits, key=lambda t: (len(t.inputs), t.name)) if fits else None
+
+
+def _family(name: str) -> str | None:
+    task = families.lookup("tasks").get(name)
+    return getattr(task, "family", None)
 
 
 def _by_place(n) -> list:

@@ -86,5 +86,6 @@ def said(n: CNode, params: dict, port: str, node: CNode) -> str:
     """The sentence saying the resize is made by Studio's Scale."""
     size = f"by {params['scale']:g}" if params.get("scale") else f"to {params['width']}x{params['height']}"
     crop = " (cut to that aspect, its middle kept)" if params.get("crop") == "center" else ""
-    return (f"'{port}' of '{node.title or node.shown_cls}' is scaled {size}{crop} by Studio's Scale, as "
+    whose = node.of(port) if isinstance(node.ports.get(port), tuple) else f"'{port}' of '{node.title or node.shown_cls}'"
+    return (f"{whose} is scaled {size}{crop} by Studio's Scale, as "
             f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) scales it")

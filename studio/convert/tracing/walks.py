@@ -119,7 +119,7 @@ def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
     """The samplers whose latents make an output: those reached from it, and from a sampler on
     through latents only (a depth estimator's or another segment's sampler, whose images feed a
     guide or a start frame, is not one of its passes)."""
-    found, seen, todo = [], {save.id}, [(save, False, None)]
+    found, seen, todo = [], {save.id}, [(save, False, 0)]
     while todo and len(seen) <= MAX_ITEMS_WALKED:
         n, latent_only, slot = todo.pop()
         if n.cls in SAMPLERS:
@@ -129,7 +129,7 @@ def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
             if src in seen or src not in wf.nodes:
                 continue
             if latent_only and not (is_latent_input(n, name) or n.cls in SAMPLERS and name in ("latent_image", "latent")
-                                    or slot is not None and any_through(wf, n, slot) == name):  # (a VRAM cleaner's)
+                                    or any_through(wf, n, slot) == name):  # (a latent through a pass-anything node)
                 continue
             seen.add(src)
             todo.append((wf.nodes[src], latent_only, at))

@@ -183,12 +183,24 @@ def read(b, node, up, spec, inputs, said):
             if _number(v) is not None and (default is None or _number(v) != default):
                 file = wf.value(n, "name")
                 what = f"{words} '{file}'" if isinstance(file, str) and file else words
-                said.append(f"{_name(n)}'s {k} {v:g} ({what}) is not taken")
+                said.append(f"{_name(n)}'s {k} {v:g} ({what}) is not taken" + _motion_lora(n, file))
                 b.used.add(n.id)
         if n.cls in NOT_TAKEN and n.id not in b.used:
             b.used.add(n.id)
             said.append(f"{_name(n)} ({NOT_TAKEN[n.cls]}) is not taken: Studio's AnimateDiff has no counterpart")
     return None
+
+
+def _motion_lora(n, file) -> str:
+    """Why a motion LoRA is not taken: a pickled file Studio never opens; else no reading of its motion LoRA node
+    (Studio's Video LoRA, given the file as safetensors, goes to AnimateDiffPipeline.load_lora_weights)."""
+    if n.cls != "ADE_AnimateDiffLoRALoader" or not isinstance(file, str):
+        return ""
+    if file.lower().endswith(PICKLED):
+        return (": Studio never opens a pickled file (its loading can run code); as a .safetensors file it can be "
+                "given to a Video LoRA, which Studio's AnimateDiff loads with diffusers' load_lora_weights")
+    return (": Studio reads no motion LoRA node; the file can be given to a Video LoRA, which Studio's AnimateDiff "
+            "loads with diffusers' load_lora_weights")
 
 
 MAPPING = ComfyMapping(

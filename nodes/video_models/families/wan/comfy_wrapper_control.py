@@ -5,8 +5,10 @@ WanVideoEncode of the clip) alone; WanVideoAddControlEmbeds adds them ('latents'
 WanVideoImageToVideoEncode's start image, size and length, or a WanVideoEmptyEmbeds' size and length); both
 steer from start_percent to end_percent of the steps and may take Fun 1.1's reference latent (fun_ref_image). The
 same nodes feed a control LoRA on a plain Wan model, which Studio has no counterpart for: only a model whose file
-names Fun Control is read so, else the task is held in one sentence naming the model file. Called by
-comfy_wrappers' translation (``t``); plain stdlib."""
+names Fun Control is read so, else the task is held in one sentence naming the model file. Control embeds given to
+a WanVideoImageToVideoEncode's 'control_embeds' are read the same, with that encode's start image, size and length
+(``given``); where they cannot be, the sentence says the control is not applied. Called by comfy_wrappers'
+translation (``t``); plain stdlib."""
 from __future__ import annotations
 
 from studio.convert.api import CNode, finite
@@ -24,9 +26,10 @@ def _name(n: CNode) -> str:
     return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
 
 
-def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None):
+def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None, emb: CNode | None = None):
     """Control embeds ``n`` as WanFunControlToVideo in its place: (latent, positive, negative); None (kept as it is,
-    the task held) where the sampler's model is not a Fun Control model, or the clip's pixels cannot be traced."""
+    the task held) where the sampler's model is not a Fun Control model, or the clip's pixels cannot be traced.
+    ``emb``: the image-to-video encode ``n`` is given to (its 'control_embeds'), where not ``n``'s own 'embeds'."""
     model = (t.model_name(t.link(sampler, "model")) or "") if sampler is not None else ""  # (a second expert
     name = model.lower()  # continuing the take reads its samples, not these embeds)
     if sampler is not None and model and ("fun" not in name or "control" not in name):
@@ -41,7 +44,7 @@ def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None):
     if clip is None:
         return None
     emb_src = t.link(n, "embeds")
-    emb = t.wf.nodes.get(emb_src[0]) if emb_src else None
+    emb = emb if emb is not None else t.wf.nodes.get(emb_src[0]) if emb_src else None
     if n.cls == "WanVideoAddControlEmbeds" and (emb is None or emb.cls not in (I2V, EMPTY)
                                                 or t.link(emb, "extra_latents")):
         return None  # control added to embeds Studio does not read with it (VACE's, another's): held
@@ -62,7 +65,7 @@ def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None):
             links.update(start_image=t.link(emb, "start_image"), clip_vision_output=t.link(emb, "clip_embeds"))
             links["vae"] = links["vae"] or t.link(emb, "vae")
         for k in ("end_image", "control_embeds", "temporal_mask", "extra_latents", "add_cond_latents"):
-            if k in emb.links and emb.cls == I2V:
+            if k in emb.links and emb.cls == I2V and emb.links[k][0] != n.id:
                 t.said.append(f"{_name(emb)}'s {k} is not taken: Studio's Wan Fun Control reads the control clip and "
                               "the start image")
         t.wf.taken.add(emb.id)
@@ -72,4 +75,23 @@ def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None):
     c = t.core(n, "WanFunControlToVideo", {k: v for k, v in size.items() if v is not None},
                {k: v for k, v in links.items() if v is not None})
     c.ports.update(control_video="latents", start_image="embeds", clip_vision_output="embeds")
+    if emb is not None and emb.links.get("control_embeds", ("",))[0] == n.id:  # (given to that encode: its own)
+        c.ports.update(start_image=(emb, "start_image"), clip_vision_output=(emb, "clip_embeds"))
     return (c.id, 2), (c.id, 0), (c.id, 1)
+
+
+def given(t, emb: CNode, pos, neg, sampler: CNode):
+    """An image-to-video encode ``emb`` given control embeds on its 'control_embeds': read as Wan Fun Control with
+    its start image ((latent, positive, negative); the task held on a model not named as Fun Control, as there); None,
+    said, where they cannot be read (the generator makes image to video without the control clip)."""
+    src = t.link(emb, "control_embeds") if emb.cls == I2V else None
+    ctrl = t.wf.nodes.get(src[0]) if src else None
+    if ctrl is None:
+        return None
+    made = fun_control(t, ctrl, pos, neg, sampler, emb) if ctrl.cls == "WanVideoControlEmbeds" else None
+    if made is None:  # (a model not named as Fun Control: held by fun_control, as control embeds given alone)
+        t.said.append(f"{_name(emb)}'s control_embeds (a control clip's latents from {_name(ctrl)}) are not applied: "
+                      "Studio makes the image to video without the control clip (Studio reads them for a Wan Fun Control "
+                      "model, where they encode the control clip's pictures)")
+        return None
+    return made

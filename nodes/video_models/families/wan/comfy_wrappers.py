@@ -22,6 +22,7 @@ from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
 from . import comfy_wrapper_embeds as more
 from . import comfy_wrapper_control as control
+from .comfy_wrapper_control import given as given_control
 from . import comfy_wrapper_draw as draw
 from . import comfy_wrapper_flf as flf
 from . import comfy_wrapper_scheduler as scheduler
@@ -292,6 +293,8 @@ class _Translation(PackTranslation):
             latent, pos, neg = self.latents[emb.id]
         elif emb is not None and emb.cls in THROUGH and (made := THROUGH[emb.cls](self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # VACE, Wan-Move: the prompts through them
+        elif emb is not None and "control_embeds" in emb.links and (made := given_control(self, emb, pos, neg, n)):
+            latent, pos, neg = self.latents[emb.id] = made  # Fun Control given to an I2V encode (its start image)
         elif emb is not None and self.is_pack(emb):
             i2v = emb.cls in ("WanVideoImageClipEncode", "WanVideoImageToVideoEncode", "WanVideoAnimateEmbeds")
             latent = self.embeds(emb, pos, neg, n)

@@ -1,0 +1,111 @@
+"""What a model patch Studio does not apply is given besides the model (an invented pack's guidance patch: its own
+negative prompt encoded by a CLIPTextEncode on a CONDITIONING input, a picture, the nodes setting it): each node
+whose every reader ComfyUI runs is the patch, or one of these, is one of what the patch is made with, and is passed
+over with it in one sentence naming the patch and the input it feeds (Conversion.passed), not listed as not
+converted. The patch's own sentence (models.ModelReading._patches, in its generator's note) names those inputs too;
+once that pipeline is made, the patch itself is passed over naming the sampler whose model it patches. Told by links
+and types: the model's way in is its 'model', else its input of type MODEL; an input of a type it gives, or a second
+model, it carries on (not what it is made with); a node read elsewhere, or also read by a node outside the patch's
+own, is left to the other rules. Linear in the nodes looked at. Plain stdlib."""
+from __future__ import annotations
+
+from .. import catalogue
+from ..reading.workflow import CNode, Workflow
+from ..tracing.roles import in_type
+
+
+def _name(n: CNode) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def model_way(n: CNode) -> str | None:
+    """The input the model comes into ``n`` on: 'model', else the one wired input of type MODEL."""
+    if "model" in n.links:
+        return "model"
+    ways = [k for k in n.links if in_type(n, k) == "MODEL"]
+    return ways[0] if len(ways) == 1 else None
+
+
+def _gives(n: CNode) -> set[str]:
+    """The types ``n`` gives, as its pack declares them, else as the file saved them."""
+    t = catalogue.node_type(n.origin or n.cls)
+    return set(t.output_types) if t is not None and t.outputs else {x for x in n.out_types if x}
+
+
+def own_inputs(wf: Workflow, patch: CNode) -> list[tuple[str, CNode]]:
+    """The patch's inputs beside the model's way, each with the node wired there (in the patch's order); not one of
+    a type it gives, nor a model (a second expert a LoRA loader of two models carries on: not what it is made with)."""
+    way, gives = model_way(patch), _gives(patch) | {"MODEL"}
+    return [(k, wf.nodes[src]) for k, (src, _) in patch.links.items()
+            if k != way and src in wf.nodes and not set(in_type(patch, k).split(",")) & gives]
+
+
+def given(wf: Workflow, patch: CNode) -> str:
+    """'' or the words for what the patch is given beside the model, for its sentence: ", nor what it is given on
+    'nag_cond_video'". The inputs alone: the nodes wired there are named where they are passed over (made_with), so
+    the ledger never takes a file a node brings in as said here (takes.ledger names '#id)' as said)."""
+    names = list(dict.fromkeys(k for k, _ in own_inputs(wf, patch)))
+    if not names:
+        return ""
+    return (", nor what it is given on " + ", ".join(f"'{k}'" for k in names[:4])
+            + (f" and {len(names) - 4} more" if len(names) > 4 else ""))
+
+
+def readers_of(wf: Workflow) -> dict[str, list[str]]:
+    """Each node -> the ids of the enabled nodes reading it, once a link."""
+    readers: dict[str, list[str]] = {}
+    for m in wf.nodes.values():
+        if m.enabled:
+            for src, _ in m.links.values():
+                readers.setdefault(src, []).append(m.id)
+    return readers
+
+
+def made_with(wf: Workflow, patch: CNode, sampler: CNode, skip: set[str], within: set[str],
+              readers: dict[str, list[str]]) -> dict[str, str]:
+    """The nodes ``patch`` alone is made with beside its model (none in ``skip``: read, or said already), each with
+    its sentence; ``sampler``: the sampler whose model it patches (named); ``within``: the patches passed over before
+    and what they are made with (a negative prompt given to two patches), grown with these; ``readers``: readers_of."""
+    ins = own_inputs(wf, patch)
+    within.add(patch.id)
+    if not ins:
+        return {}
+    group, out = within, {}
+    via = {n.id: (patch, k) for k, n in reversed(ins)}  # a node -> the reader in the group and the input it feeds
+    todo = [n for _, n in ins]
+    while todo:
+        n = todo.pop()
+        if n.id in group or n.id in skip or not n.enabled or not set(readers.get(n.id, ())) <= group:
+            continue  # (a node with another reader outside: looked at again if that reader joins the group)
+        group.add(n.id)
+        reader, k = via[n.id]
+        more = len(readers.get(n.id, ())) - 1
+        more = f" (and {more} more input{'s' * (more > 1)})" if more > 0 else ""
+        out[n.id] = (f"{_name(n)} gives {reader.where(k)}{more}: one of what {_name(patch)} is made with, a model patch "
+                     f"(on the model '{sampler.title or sampler.shown_cls}', #{sampler.id}, samples with) Studio does not "
+                     "apply: not applied either")
+        for k2, (src, _) in n.links.items():
+            if src in wf.nodes:
+                via.setdefault(src, (n, k2))
+                todo.append(wf.nodes[src])
+    return out
+
+
+def patch_line(patch: CNode, sampler: CNode) -> str:
+    """The patch passed over: the sentence of the list of nodes passed over (its generator's note says it too)."""
+    return (f"{_name(patch)}, a model patch on the model '{sampler.title or sampler.shown_cls}' (#{sampler.id}) "
+            "samples with: not applied, Studio loads the model without it (said in that generator's note)")
+
+
+def commit(b, said: list[str]) -> None:
+    """The patches of the pipeline just made (``b.patch_pending``) whose sentence is in its note (``said``): each
+    passed over (no longer read) with what it alone is made with; a patch said nowhere (an output held, a family's
+    later stage reading its own chain) stays as it was."""
+    readers = readers_of(b.wf) if b.patch_pending else {}  # (once a pipeline: linear in the workflow's size)
+    for patch, sampler, line in b.patch_pending:
+        if line not in said or not patch.enabled or patch.id in b.over or patch.id not in b.used:
+            continue
+        b.used.discard(patch.id)
+        b.over[patch.id] = patch_line(patch, sampler)
+        b.over.update(made_with(b.wf, patch, sampler, b.used | set(b.over) - b.patched, b.patched, readers))
+    b.patch_pending = []
