@@ -235,3 +235,20 @@ def test_the_nodes_a_latent_maker_not_read_passes_through_are_named():
     said = _said(convert(doc, "t.json"))
     assert ("the take's size and length come from ComfyUI's 'SomePackEmptyLatent' (SomePackEmptyLatent, #10) through "
             "'LatentUpscaleBy' (LatentUpscaleBy, #30), which Studio does not read") in said
+
+
+def test_a_template_typed_resize_in_an_api_file_is_a_step_on_pictures():
+    from studio.convert.mapping.passing import passed_over
+    from studio.convert.mapping.templates import type_templates
+    wf = Workflow.read({"1": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
+                        "2": {"class_type": "ResizeImageMaskNode", "inputs": {
+                            "resize_type": "scale to multiple", "resize_type.multiple": 8, "scale_method": "area",
+                            "input": ["1", 0]}},
+                        "3": {"class_type": "ResizeImageMaskNode", "inputs": {
+                            "resize_type": "scale to multiple", "resize_type.multiple": 16, "scale_method": "area",
+                            "input": ["2", 0]}},
+                        "4": {"class_type": "ImageInvert", "inputs": {"image": ["3", 0]}}})
+    type_templates(wf)
+    assert wf.nodes["2"].in_types["input"] == "IMAGE" and wf.nodes["3"].out_types == ["IMAGE"]  # (through a chain)
+    said = passed_over(wf, {"1", "4"})
+    assert "a step between its 'input'" in said["3"] and "settings Studio's nodes do not take" not in said["3"]

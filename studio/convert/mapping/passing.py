@@ -16,6 +16,7 @@ from .. import catalogue
 from ..packs import lora_stacks
 from ..reading import by_types
 from ..reading.pass_any import any_through
+from .templates import type_templates
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import tasks
@@ -145,6 +146,7 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
         for name, (src, slot) in m.links.items():
             readers.setdefault(src, []).append((m, name, slot))
     neighbours.infer(wf, readers)  # an API file's node the catalogue does not hold: typed by its neighbours
+    type_templates(wf)  # a V3 node's template sockets an API file saves no type of: typed by what is wired in
     out: dict[str, str] = displays.passed(wf, read, readers, made)
     shown = {k for k, v in out.items() if v}  # displays passed over: what they show is not shown either
     dead = dead_ends(wf, readers, read)  # readers whose result goes nowhere: listed themselves, they settle nothing
