@@ -252,12 +252,3 @@ def test_a_template_typed_resize_in_an_api_file_is_a_step_on_pictures():
     assert wf.nodes["2"].in_types["input"] == "IMAGE" and wf.nodes["3"].out_types == ["IMAGE"]  # (through a chain)
     said = passed_over(wf, {"1", "4"})
     assert "a step between its 'input'" in said["3"] and "settings Studio's nodes do not take" not in said["3"]
-
-
-def test_an_api_files_output_node_with_an_output_read_by_none_is_a_display():
-    doc = _hunyuan_t2v({"class_type": "SaveAnimatedWEBP", "inputs": {"filename_prefix": "x", "fps": 24}})
-    doc["40"] = {"class_type": "PreviewAny", "inputs": {"source": ["4", 0]}}
-    conv = convert(doc, "t.json")
-    line = next(x for x in conv.log if "PreviewAny" in x)
-    assert "Studio's viewer shows any node's output, so this display is not made as a node" in line
-    assert "40" not in conv.dropped

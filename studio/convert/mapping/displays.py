@@ -98,9 +98,8 @@ def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = 
     tail = f" (its settings: {settings})" if settings else ""
     if t is not None and outs and output_node is not True and (output_node is False or not n.links):
         return None  # a node with outputs that is no output (a value, a step): read where it is read, not here
-    if outs and (wf.kind != "ui" and output_node is not True or wf.kind == "ui" and n.out_links):
+    if outs and (wf.kind != "ui" or n.out_links):
         return None  # outputs the file links (a reader read as another node may no longer show it) or does not say
-        # (an API file's output node with outputs, read by none: a display, as PreviewAny is: heldout7)
     if t is None and (wf.kind != "ui" or any(o not in ANY for o in outs)):
         return None  # a type no pack declares, with outputs of a type (a translation may have read them) or unsaid
     if not n.links and not given:
