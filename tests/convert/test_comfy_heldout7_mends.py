@@ -192,22 +192,13 @@ def test_what_an_unknown_node_gives_a_reader_not_made_goes_nowhere_instead():
     assert "go there instead" in made and "go there instead" not in unmade and "not applied" in unmade
 
 
-def test_a_resize_nothing_converted_reads_is_not_said_to_have_no_studio_node():
+def test_a_prompt_nothing_converted_reads_is_not_said_to_have_no_studio_node():
     from studio.convert.mapping.convert import _Builder
-    wf = Workflow.read({"1": {"class_type": "ResizeImageMaskNode", "inputs": {
-        "resize_type": "scale dimensions", "resize_type.width": 640, "resize_type.height": 360,
-        "resize_type.crop": "center", "scale_method": "lanczos"}},
-        "2": {"class_type": "ResizeImagesByLongerEdge", "inputs": {"longer_edge": 1536}},
-        "3": {"class_type": "LoadImage", "inputs": {"image": "a.png"}}})
-    b = _Builder(wf, "t.json")
-    assert b._dropped_note([wf.nodes["1"]]).startswith("ComfyUI nodes not converted (1): resizes, which Studio has")
-    both = b._dropped_note([wf.nodes["1"], wf.nodes["2"], wf.nodes["3"]])
-    assert "Studio has no node doing what they do (but the loaders and resizes, which Studio has" in both
-    assert "(but the" not in b._dropped_note([wf.nodes["2"]])  # by its longer edge: Scale does not make it
     wf = Workflow.read({"1": {"class_type": "CLIPTextEncode", "inputs": {"text": "a fox"}},
-                        "2": {"class_type": "LTXAVTextEncoderLoader", "inputs": {"text_encoder": "g.safetensors"}}})
-    note = _Builder(wf, "t.json")._dropped_note(list(wf.nodes.values()))
-    assert note.startswith("ComfyUI nodes not converted (2): loaders and prompts, which Studio has nodes for")
+                        "2": {"class_type": "SomePackThing", "inputs": {"value": 1}}})
+    b = _Builder(wf, "t.json")
+    assert b._dropped_note([wf.nodes["1"]]).startswith("ComfyUI nodes not converted (1): prompts, which Studio has")
+    assert "(and the prompts, which Studio has nodes for" in b._dropped_note([wf.nodes["1"], wf.nodes["2"]])
 
 
 def test_an_animatediff_checkpoint_no_loader_gives_is_not_named_none():

@@ -28,7 +28,6 @@ from ..tracing.tasks import family, tasks
 from ..values.wiring import frontend_made
 from .base import BuilderBase, Conversion
 from .captions import said_captions
-from .dropped_kinds import studio_has
 from .inputs import InputMaking
 from .intent import IntentReading
 # (FILE_LOADERS too: studio.serve's object_info lists the node types the converter reads from here)
@@ -37,8 +36,13 @@ from .making import Making
 from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
-from . import pack_makers, passing, unrun
+from . import dropped_kinds, pack_makers, passing, unrun
 from .settings import SettingsReading
+
+
+# what the nodes listed as not converted are: a type Studio has no node for, or one whose part of the workflow no
+# rule of Studio's reads there (a keyframe's prompt, an extension's task node, a held task's loaders)
+NONE_READS = "Studio has no node doing what they do, or none of its rules reads them where they are"
 
 
 class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading, InputMaking, BuilderBase):
@@ -49,10 +53,10 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
 
     def _dropped_note(self, dropped: list[CNode]) -> str:
         """One note naming the ComfyUI nodes not converted, each with its settings."""
-        kinds, has = studio_has(self.wf, dropped)  # loaders and saves (prompts, resizes): Studio has such nodes
+        has, kinds = dropped_kinds.words(dropped)  # loaders, constants, saves: Studio has such nodes
         lines = [f"ComfyUI nodes not converted ({len(dropped):,}): "
-                 + ("Studio has no node doing what they do" if not has else
-                    "Studio has no node doing what they do" + f" (but the {kinds}, which Studio has nodes "
+                 + (NONE_READS if not has else
+                    NONE_READS + f" (and the {kinds}, which Studio has nodes "
                     "for: not made, as nothing converted reads them or gives them what they write)"
                     if has < len(dropped) else f"{kinds}, which Studio has nodes for: not made, as nothing "
                     "converted reads them or gives them what they write")

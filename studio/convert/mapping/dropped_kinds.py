@@ -1,32 +1,31 @@
-"""Of the ComfyUI nodes not converted, those of a kind Studio has nodes for (a file's or a model part's loader, a
-save, a prompt's text encoder, a resize Studio's Scale makes): the note listing what is not converted does not say
-Studio has "no node doing what they do" of them, but that nothing converted reads them or gives them what they
-write (heldout5's loaders and saves; the seventh held-out set's resizes of a bypassed start image, prompts and model
-part loaders of a held task). Plain data and stdlib."""
+"""Which of the nodes listed as not converted are of a kind Studio has nodes for, told by their types: a file's
+loader or a save (the converter's own lists), a loader of one part of a model (a VAE, a text encoder, an image
+encoder: no socket, that part out, its file named), a constant (values out, widgets in: the catalogue's primitive).
+Such a node listed is not made because nothing converted reads it, never because Studio has no node doing what it
+does: the note's first words say so (convert._dropped_note)."""
 from __future__ import annotations
 
-from typing import Any
-
-from ..families import registry as families
-from ..reading.workflow import LOADER_NODES
+from .. import catalogue
+from ..reading import by_types
+from ..reading.workflow import LOADER_NODES, CNode
 from ..tracing.prompts import encoders
-from ..tracing.resizes import scale_params
-from .kinds import FILE_LOADERS, LOADERS, OUTPUTS
+from .kinds import OUTPUTS
 
 
-def studio_has(wf: Any, dropped: list) -> tuple[str, int]:
-    """(the kinds in words, how many of ``dropped`` are of a kind Studio has nodes for)."""
-    parts = {"loaders": 0, "saves": 0, "prompts": 0, "resizes": 0}
-    part_loaders, texts = families.lookup("file_loaders"), encoders()
-    for n in dropped:
-        if n.cls in LOADER_NODES or n.cls in FILE_LOADERS or n.cls in LOADERS or n.cls in part_loaders:
-            parts["loaders"] += 1
-        elif n.cls in OUTPUTS:
-            parts["saves"] += 1
-        elif n.cls in texts:
-            parts["prompts"] += 1
-        elif scale_params(wf, n) is not None:
-            parts["resizes"] += 1
-    named = [k for k, v in parts.items() if v]
-    words = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1] if named else ""
-    return words, sum(parts.values())
+def kind(n: CNode) -> str | None:
+    """'loaders' / 'constants' / 'prompts' / 'saves' for a node of a kind Studio has nodes for, None for another."""
+    if n.cls in OUTPUTS:
+        return "saves"
+    if n.cls in LOADER_NODES or by_types.part_loader(n) is not None:
+        return "loaders"
+    if n.cls in encoders():  # a prompt's text encoder (the seventh held-out set's held IC-LoRA and FlowEdit files)
+        return "prompts"
+    return "constants" if catalogue.is_primitive(catalogue.node_type(n.origin or n.cls)) else None
+
+
+def words(dropped: list[CNode]) -> tuple[int, str]:
+    """(how many of ``dropped`` are of such a kind, the kinds in words: 'the loaders and saves', ...)."""
+    kinds = [k for k in (kind(n) for n in dropped) if k]
+    named = [k for k in ("loaders", "constants", "prompts", "saves") if k in kinds]
+    text = ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1] if named else ""
+    return len(kinds), text

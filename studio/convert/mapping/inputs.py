@@ -12,7 +12,7 @@ from .mixed_voices import mixed_voices
 
 SHOWN = {"footage.load_sequence": "image sequence"}  # how a loader's sentence names Studio's loader (its kind word)
 from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind
-from . import audio_steps, control_steps, mask_steps
+from . import audio_steps, control_steps, mask_steps, pose_parts
 from ..tracing.resizes import scale_params
 
 
@@ -71,7 +71,10 @@ class InputMaking:
         kind = node_kind(wf, n)
         if kind == "pose":  # people, their poses, drawn over the clip's size: what a pose ControlNet reads
             pose = self._poses(n, src)
-            nid = self.add("preprocess.draw_pose", {}, n)
+            params, line = pose_parts.draw_params(n)  # the parts it draws, by its own switches (pose_parts)
+            nid = self.add("preprocess.draw_pose", params, n)
+            if line:
+                self.say(line)
             self.g.connect(pose, "pose", nid, "pose")
             self.g.connect(*src, nid, "like")
             return nid

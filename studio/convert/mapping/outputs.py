@@ -163,6 +163,7 @@ class OutputStage:
             o.loras = hooks.settings(self, o.latent, params, o.loras, said, bool(o.rest))
         params.update(self.extra)
         params.update(self.wf.carried.get(o.main.node.id, {}))
+        self.param_at.update(self.wf.carried_at.get(o.main.node.id, {}))  # each said as read from its own node
         said += [line for rate, line in self.rate_said if params.get("fps") == rate]  # (not where a family set its own)
         self.rate_said = []
         if self.keyframes:

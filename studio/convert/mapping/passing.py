@@ -104,8 +104,9 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
         return "step"  # a picture, a clip, a sound made into another (cut, resized...), a latent, a model patched
     if read_types == {"IMAGE"} and {"LATENT", "VAE"} <= linked <= {"LATENT", "VAE"}:
         return "decode"  # a pack's decoder (tiled, on another device): the generator decodes its own take
-    if read_types <= MEDIA and read_types and linked <= PLAIN and _types_only(n):
-        return "source"  # a picture or a mask made from settings alone (a solid colour; its size wired from a value)
+    if read_types <= MEDIA and read_types and linked <= PLAIN and _types_only(n) and _declared(n):
+        return "source"  # a picture or a mask made from settings alone (a solid colour; its size wired from a value;
+        # not a node wired at inputs its type does not declare: a core BatchImagesNode's 'images.image0' grown in)
     if read_types == {"LATENT"} and "VAE" in linked and linked & MEDIA and linked <= MEDIA | {"VAE"}:
         return "encode"  # a picture, a clip or a sound encoded by a VAE (said only beside what is not converted)
     if ins and set(ins.values()) <= {"*"} and read_types <= {"*"} and n.links or read_types == {"*"} and all(
@@ -125,6 +126,12 @@ def _drawn(n: CNode) -> bool:
     t = catalogue.node_type(n.shown_cls)
     return t is not None and not t.sockets and not catalogue.loader_kind(t) and all(w.type != "STRING"
                                                                                    for w in t.widgets)
+
+
+def _declared(n: CNode) -> bool:
+    """Every input ``n`` is wired at is one its catalogued type declares (a socket or a widget)."""
+    t = catalogue.node_type(n.shown_cls)
+    return t is not None and t.inputs is not None and set(n.links) <= {i.name for i in t.inputs}
 
 
 def _types_only(n: CNode) -> bool:

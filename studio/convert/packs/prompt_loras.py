@@ -34,6 +34,9 @@ def _plan(wf: Workflow, n: CNode):
     if not settings and isinstance(n.raw, list):  # its values saved by place, unnamed: its saved texts
         settings = {f"#{i}": v for i, v in enumerate(n.raw)}
     texts = {k: v for k, v in settings.items() if isinstance(v, str) and TAG.search(v) and k not in n.links}
+    if not texts:  # no tag: its declared text settings (STRING widgets, by name), to pass its model on as it is
+        texts = {k: settings[k] for k, t, w in ins if w and t == "STRING" and k not in n.links
+                 and isinstance(settings.get(k), str)}
     if not texts or len({TAG.sub("", v).strip() for v in texts.values()}) != 1:
         return None
     text = next(iter(texts.values()))
@@ -63,20 +66,26 @@ def translate(wf: Workflow) -> list[str]:
                       n.pos, origin=n.shown_cls)
             made.append(c)
             model, clip = (nid, 0), (nid, 1)
-        words = CNode(f"{n.id}~text", "PrimitiveStringMultiline", n.title, n.mode, {"value": clean}, {}, n.pos,
-                      origin=n.shown_cls)
+        words = CNode(f"{n.id}~text" if tags else n.id, "PrimitiveStringMultiline", n.title, n.mode,
+                      {"value": clean}, {}, n.pos, origin=n.shown_cls)  # (no tag: the text stands in its place)
         encode = CNode(f"{n.id}~encode", "CLIPTextEncode", n.title, n.mode, {}, {"clip": clip,
                                                                                  "text": (words.id, 0)},
                        n.pos, origin=n.shown_cls)
         kinds = {i: t for i, t in enumerate(outs)}
         read = {kinds.get(m.links[k][1]) for m, k in users}
-        for c in made + [words] * bool(read & {"STRING", "CONDITIONING"}) + [encode] * ("CONDITIONING" in read):
+        for c in made + [words] * bool(read & {"STRING", "CONDITIONING"} or not tags) + [encode] * ("CONDITIONING" in read):
             wf.nodes[c.id] = c
         for m, k in users:
             slot = m.links[k][1]
             kind = kinds.get(slot)
             m.links[k] = model if kind == "MODEL" else clip if kind == "CLIP" else (encode.id, 0) \
                 if kind == "CONDITIONING" else (words.id, 0)
+        if not tags:  # a prompt node whose text names no LoRA: its model and text encoder passed on as they are
+            said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) writes its prompt and loads the LoRAs "
+                        "its text names when the workflow runs (told by its declared types): its text holds no "
+                        f"wildcard and no LoRA tag, so it is read as the prompt {shown(clean)}, the model and text "
+                        "encoder it is given passed on as they are")
+            continue
         said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) writes its prompt and loads the LoRAs its "
                     "text names when the workflow runs (told by its declared types: a model and a text encoder in, "
                     "them, a conditioning and its text out): its text holds no wildcard, so ComfyUI runs it as saved, "

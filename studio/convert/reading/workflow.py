@@ -16,7 +16,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, casts, folders, own_values, places, resized, sliders, subgraphs, text_pictures, variants
+from . import by_types, casts, folders, measured, own_values, places, resized, sliders, subgraphs, text_pictures, variants
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -265,6 +265,7 @@ class Workflow:
         # generator settings a sampler carries that ComfyUI's core keeps nowhere (a WanVideoSampler's
         # context windows, wan/comfy_wrappers.py): sampler id -> Studio parameter -> value
         self.carried: dict[str, dict[str, Any]] = {}
+        self.carried_at: dict[str, dict[str, Any]] = {}  # sampler id -> Studio parameter -> the node it was read from
         self.taken: set[str] = set()  # the nodes whose settings were carried so (read: not listed as dropped)
         # the frontend-only nodes read away as the links they stand for (values.wiring), by type; what was said
         self.wiring: dict[str, int] = {}
@@ -368,6 +369,9 @@ class Workflow:
         if c == "GetImageSize":
             size = self.image_size(self.source(node, "image"), depth)
             return size[slot] if size and slot < 2 else None
+        if (at := measured.axis(node, slot)) is not None:  # a pack's measuring node, by its types (measured.py)
+            size = self.image_size(self.source(node, measured.image_input(node)), depth)
+            return size[at] if size else None
         if (sized := resized.sized_output(lambda k: self.value(node, k, depth), node, slot)) is not None:
             return sized  # a resize's own width/height outputs, where its settings fix them
         if (slid := sliders.slider_value(node, slot)) is not None:  # a slider's value, by its declared types
@@ -396,6 +400,8 @@ class Workflow:
             return (int(w), int(h)) if isinstance(w, (int, float)) and isinstance(h, (int, float)) else None
         if (fixed := resized.fixed_size(lambda k: self.value(node, k, depth), node)) is not None:
             return fixed  # a resize to a size its settings fix
+        if measured.passes_picture(node):  # a measuring node passing its picture on (measured.py)
+            return self.image_size(self.source(node, measured.image_input(node)), depth + 1)
         by = resized.multiplier(lambda k: self.value(node, k, depth), node)  # (ResizeImageMaskNode's factor)
         if node.cls == "ImageScaleBy" or by:
             k = by or self.value(node, "scale_by", depth)

@@ -75,6 +75,12 @@ class _Translation(PackTranslation):
         return enc.links.get("pixels") if enc is not None and enc.cls == "VAEEncode" else None
 
     def sampler(self, n: CNode, w: dict) -> None:
+        if w.get("use_teacache") is True:  # a speed setting that changes the video: said, never dropped unsaid
+            thresh = w.get("teacache_rel_l1_thresh")
+            self.said.append(f"'{n.title or n.cls}' ({n.cls}, #{n.id}) samples with TeaCache (use_teacache"
+                             + (f", teacache_rel_l1_thresh {thresh:g}" if finite(thresh) else "") + "), which reuses "
+                             "work between steps to go faster and changes the video a little: not applied, the "
+                             "generator samples every step (its step_cache setting is Studio's own)")
         pos, neg = n.links.get("positive"), n.links.get("negative")
         start, end = self.pixels(n.links.get("start_latent")), self.pixels(n.links.get("end_latent"))
         if "initial_samples" in n.links:

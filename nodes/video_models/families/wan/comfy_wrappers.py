@@ -21,6 +21,8 @@ from __future__ import annotations
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
 from . import comfy_wrapper_embeds as more
+from . import comfy_wrapper_clip_vision as clip_vision
+from .comfy_wrapper_context import unblended
 from . import comfy_wrapper_control as control
 from .comfy_wrapper_control import given as given_control
 from . import comfy_wrapper_draw as draw
@@ -46,7 +48,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
                                 "noise_aug_strength", "latent_strength", "clip_embed_strength", "adjust_resolution"),
     "WanVideoImageToVideoEncode": ("width", "height", "num_frames", "noise_aug_strength", "start_latent_strength",
                                    "end_latent_strength", "force_offload"),
-    "WanVideoClipVisionEncode": ("strength_1", "strength_2", "crop", "combine_embeds", "force_offload"),
+    "WanVideoClipVisionEncode": clip_vision.WIDGETS,
     "WanVideoSampler": ("steps", "cfg", "shift", "seed", CONTROL, "force_offload", "scheduler", "riflex_freq_index",
                         "denoise_strength", "batched_cfg", "rope_function", "start_step", "end_step",
                         "add_noise_to_samples"),
@@ -67,7 +69,8 @@ SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoT
 # what the translation reads by name -> the settings it reads (settings-only nodes: none), declared to the converter
 TRANSLATED = {**dict.fromkeys(SETTINGS_ONLY, ()), **WIDGETS}
 # WanVideoContextOptions: one take sampled on overlapping windows, as Studio's 'context windows' long take
-CONTEXT = ("context_schedule", "context_frames", "context_stride", "context_overlap", "freenoise")
+CONTEXT = ("context_schedule", "context_frames", "context_stride", "context_overlap", "freenoise", "verbose",
+           "fuse_method")
 CONTEXT_SCHEDULES = {"uniform_standard": "uniform", "uniform_looped": "looped"}
 # the wrapper's scheduler names (their start) -> ComfyUI's sampler names (comfy_sampling reads those)
 SCHEDULERS = (("unipc", "uni_pc"), ("dpm++_sde", "dpmpp_sde"), ("dpm++", "dpmpp_2m"), ("euler", "euler"),
@@ -360,6 +363,9 @@ class _Translation(PackTranslation):
         else:
             self.said.append(f"its context schedule {w.get('context_schedule')!r} is made as Studio's 'uniform'")
         self.wf.carried.setdefault(n.id, {}).update(carried)
+        self.wf.carried_at.setdefault(n.id, {}).update(dict.fromkeys(carried, opt))  # (a value not taken: its node)
+        if line := unblended(opt, w):  # how its windows are blended: said, not dropped
+            self.said.append(line)
         self.wf.taken.add(opt.id)
         self.made.setdefault(opt.cls, "the generator's context windows (long_take, window, overlap)")
 
@@ -376,6 +382,8 @@ class _Translation(PackTranslation):
                               {k: v for k, v in (("clip_vision", self.link(n, "clip_vision")),
                                                  ("image", self.link(n, "image_1"))) if v})
                 c.ports.update(image="image_1")
+                if line := clip_vision.unapplied(n, self.named(n)):  # a strength, a second picture, tiles: said
+                    self.said.append(line)
 
 def translate(wf: Workflow) -> list[str]:
     """Rewrites ``wf``'s WanVideoWrapper nodes into the core nodes that mean the same, in place;
