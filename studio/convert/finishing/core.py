@@ -266,7 +266,7 @@ def _before(b, n: CNode, refs: dict) -> None:
             rate = b.add("edit.frame_rate", {"fps": fps}, n, title=f"{n.cls} fps")
             b.g.connect(*refs["images"], rate, "video")
             refs["images"] = (rate, "video")
-        kind = AS_MP4.get(n.cls) or _combined_as(wf, n)
+        kind = AS_MP4.get(n.cls) or combined_as(wf, n)
         if kind:
             b.out.log.append(f"{b.name}: '{n.title or n.cls}' (#{n.id}) is written as an MP4 video, not as "
                              f"{kind}: Studio writes none")
@@ -281,7 +281,7 @@ def _before(b, n: CNode, refs: dict) -> None:
         refs[sized[0]] = (fit, "video")
 
 
-def _combined_as(wf: Workflow, n: CNode) -> str | None:
+def combined_as(wf: Workflow, n: CNode) -> str | None:
     """What a Video Combine writes that Studio's Save Video (an H.264 MP4) does not: an animated GIF or WEBP, a
     ProRes, WEBM or other codec's file; None for an H.264 MP4."""
     fmt = str(_v(wf, n, "format", "video/h264-mp4"))

@@ -11,6 +11,7 @@ from ..reading.workflow import CNode
 from ..tracing.roles import role
 from ..tracing.take_length import take_length
 from .beside import beside
+from .core import AS_MP4, combined_as
 from .resize_fit import resize_fit
 from .utility import FOLLOW, interpolation_node, is_vfi, model_of, utility, wired_node
 
@@ -94,4 +95,9 @@ def save_node(b, save: CNode, path: str | None = None) -> str:
         if take_length(b.wf, save) == 1:  # a take of one frame: one picture, as ComfyUI names it
             return b.add("io.save_image", {"path": f"out/{prefix}_00001_.png"}, save)
         return b.add("io.save_images", {"folder": f"out/{prefix}"}, save)
-    return b.add("io.save_video", {"path": path or b.save_path(save)}, save)
+    sv = b.add("io.save_video", {"path": path or b.save_path(save)}, save)
+    kind = AS_MP4.get(save.cls) or (combined_as(b.wf, save) if save.cls == "VHS_VideoCombine" else None)
+    if kind:  # (as a chain of core nodes says it: finishing.core)
+        b.out.log.append(f"{b.name}: '{save.title or save.cls}' (#{save.id}) is written as an MP4 video, not as "
+                         f"{kind}: Studio writes none")
+    return sv

@@ -14,6 +14,7 @@ from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
 from ..values.shown import as_float, fitted_value, posix_name, shown
 from .kinds import FPS_NODES
+from .told_rates import told_rates
 
 
 @dataclass
@@ -68,6 +69,7 @@ class BuilderBase:
         self.rate_said: list[tuple[float, str]] = []  # an interpolated take's rate and its sentence (finishing.own_rate)
         self.continued: set[str] = set()  # later task nodes a family read as windows of the same take (no other take)
         self.maker: CNode | None = None  # an unread node making the first sampler's latent (mapping.intent._task)
+        self.maker_way: list[CNode] = []  # the nodes between that node and the sampler, nearest the sampler first
         self.takes: dict[str, tuple[str, str]] = {}  # a generator -> its take's video before an output's finishing
         self.continuing: dict = {}  # (task node, port) -> a take's Frame Hold and its line (takes.segments)
         self.shift_at: list[CNode] = []  # the nodes the shifts were read from (a pack's sampler's own: its core twin)
@@ -187,6 +189,7 @@ class BuilderBase:
                 for line in said:
                     self.say(line)
                 if rate is not None:
+                    told_rates(self, up, rate, n)  # a family's node telling the model another rate: said
                     return rate
         return None
 

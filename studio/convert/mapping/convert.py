@@ -25,6 +25,7 @@ from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowErr
 from ..takes import refine, restyle, segments
 from ..takes.frames import frame_saves
 from ..tracing.tasks import family, tasks
+from ..values.wiring import frontend_made
 from .base import BuilderBase, Conversion
 from .captions import said_captions
 from .inputs import InputMaking
@@ -135,11 +136,12 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
     def _not_converted(self) -> tuple[list[CNode], list[str]]:
         """The ComfyUI nodes not converted (counted by type for the Log) and the texts of the workflow's notes."""
         dropped, texts, folded = [], [], families.lookup("folded")
-        read = {k for k, n in self.wf.nodes.items() if k in self.used or n.cls in FOLDED or n.cls in folded}
+        read = {k for k, n in self.wf.nodes.items() if k in self.used or n.cls in FOLDED or n.cls in folded
+                or k in self.wf.sized}  # (a resize whose factor gave a size worked out: reading.resized)
         made = bool(self.out.pipelines or self.out.tasks)
         # steps, settings, constants, displays told by their types (a node a stage passed over with its sentence is
         # no reader 'listed in the note of what Studio does not convert')
-        over = passing.passed_over(self.wf, read | set(self.over), made, self.idle) | self.over
+        over = passing.passed_over(self.wf, read | set(self.over), made, self.idle, set(self.over)) | self.over
         for n in self.wf.nodes.values():
             if n.id in read or n.id in over and not over[n.id]:
                 continue
@@ -223,9 +225,12 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         if wf.inside:
             b.out.log.append(f"{name}: the workflow is read from the file's '{wf.inside}' (the file holds it inside "
                              "another object)")
-        if wf.wiring:  # frontend-only nodes: what they stand for is in the links (information, the Log only)
-            b.out.log.append(f"{name}: read as the links ComfyUI's frontend makes of them when it queues the workflow: "
-                             + ", ".join(f"{k} x{v}" if v > 1 else k for k, v in sorted(wf.wiring.items())))
+        made = {k: v for k, v in wf.wiring.items() if frontend_made(k)}  # (the others: server nodes passing on)
+        for kinds, words in ((made, "the links ComfyUI's frontend makes of them when it queues the workflow"), (
+                {k: v for k, v in wf.wiring.items() if k not in made}, "the input each passes on, as ComfyUI runs it")):
+            if kinds:  # what they stand for is in the links (information, the Log only)
+                b.out.log.append(f"{name}: read as {words}: "
+                                 + ", ".join(f"{k} x{v}" if v > 1 else k for k, v in sorted(kinds.items())))
         for line in said:
             b.out.log.append(f"{name}: {line}")
         if said:

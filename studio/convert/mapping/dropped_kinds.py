@@ -8,21 +8,24 @@ from __future__ import annotations
 from .. import catalogue
 from ..reading import by_types
 from ..reading.workflow import LOADER_NODES, CNode
+from ..tracing.prompts import encoders
 from .kinds import OUTPUTS
 
 
 def kind(n: CNode) -> str | None:
-    """'loaders' / 'constants' / 'saves' for a node of a kind Studio has nodes for, None for another."""
+    """'loaders' / 'constants' / 'prompts' / 'saves' for a node of a kind Studio has nodes for, None for another."""
     if n.cls in OUTPUTS:
         return "saves"
     if n.cls in LOADER_NODES or by_types.part_loader(n) is not None:
         return "loaders"
+    if n.cls in encoders():  # a prompt's text encoder (the seventh held-out set's held IC-LoRA and FlowEdit files)
+        return "prompts"
     return "constants" if catalogue.is_primitive(catalogue.node_type(n.origin or n.cls)) else None
 
 
 def words(dropped: list[CNode]) -> tuple[int, str]:
     """(how many of ``dropped`` are of such a kind, the kinds in words: 'the loaders and saves', ...)."""
     kinds = [k for k in (kind(n) for n in dropped) if k]
-    named = [k for k in ("loaders", "constants", "saves") if k in kinds]
+    named = [k for k in ("loaders", "constants", "prompts", "saves") if k in kinds]
     text = ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1] if named else ""
     return len(kinds), text

@@ -70,6 +70,7 @@ class IntentReading:
         # settings, by ComfyUI's names, are the generator's (mapping.settings._params)
         self.maker = chain[-1] if node is None and chain and not any(k in chain[-1].links for k in LATENT_NAMES) \
             else None
+        self.maker_way = chain[:-1] if self.maker is not None else []  # the nodes between it and the sampler
         spec = task_of(node)
         if node is not None:
             used.add(node.id)

@@ -19,9 +19,11 @@ def unapplied(wf: Workflow, loader: CNode, file: str, kind: str) -> str | None:
     if t is None or t.inputs is None:
         return None
     named = catalogue.file_input(t)
-    lost = []
+    unused, preset = _forced(wf.value(loader, "force_size"))
+    lost = [preset] if preset else []
     for w in t.widgets:
-        if w.name in OPTIONS or w.name == getattr(named, "name", named) or not isinstance(w.default, (int, float)):
+        if w.name in OPTIONS or w.name == getattr(named, "name", named) or not isinstance(w.default, (int, float)) \
+                or w.name in unused:
             continue
         v = wf.value(loader, w.name)
         if isinstance(v, (int, float)) and not isinstance(v, bool) and v != w.default:
@@ -33,3 +35,15 @@ def unapplied(wf: Workflow, loader: CNode, file: str, kind: str) -> str | None:
     return (f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) loads '{file}' with "
             f"{', '.join(lost)}: not applied, Studio's Load {kind.title()} reads {what} (add a Trim or a Scale after it "
             "if it matters)")
+
+
+def _forced(force) -> tuple[tuple[str, ...], str | None]:
+    """The custom sizes an older VideoHelperSuite's 'force_size' (saved in the file; today's declares none) leaves
+    unused, and a preset size it sets in words: 'Disabled' both unused, 'Custom Width' the height, 'Custom Height' the
+    width, 'Custom' none; a preset ('512x?') both, said as 'force_size 512x?'. Found by the seventh held-out set: a
+    file saving force_size 'Disabled' beside custom 512x512 was said to load at 512x512."""
+    if not isinstance(force, str):
+        return (), None
+    both = ("custom_width", "custom_height")
+    known = {"Disabled": both, "Custom Width": ("custom_height",), "Custom Height": ("custom_width",), "Custom": ()}
+    return (known[force], None) if force in known else (both, f"force_size {force}")

@@ -9,6 +9,7 @@ from ..families import registry as families
 from ..finishing.finish import after_take, save_node
 from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import sound
+from ..takes.silent_save import silenced
 from ..tracing.walks import model_file
 
 
@@ -62,7 +63,7 @@ class Making:
         src = video(self, gen, load, model_out, params) if video else (gen, "video")
         self.takes[gen] = src  # the take before this output's own finishing (another output's starts there too)
         self.g.connect(*after_take(self, save, src, said), sv, "video")  # an upscale, a resize, an interpolation
-        if hooks is not None and hooks.sound and sound.hears(self, sv):
+        if hooks is not None and hooks.sound and sound.hears(self, sv) and not silenced(self, save, gen, sv, said):
             self.g.connect(gen, "audio", sv, "audio")
         if hooks is not None and hooks.wired is not None:
             hooks.wired(self, gen, load, params)
@@ -85,7 +86,8 @@ class Making:
         take = self.takes.get(gen, (gen, "video"))  # the take before the first output's own finishing
         self.g.connect(*after_take(self, save, take, said), sv, "video")
         hooks = families.generator(task)
-        if hooks is not None and hooks.sound and self.g.nodes[sv].type_id == "io.save_video":
+        if hooks is not None and hooks.sound and self.g.nodes[sv].type_id == "io.save_video" and \
+                not silenced(self, save, gen, sv, said):
             self.g.connect(gen, "audio", sv, "audio")
         self.used.add(save.id)
         self.bands[band] += [n for n in list(self.g.nodes)[made:]]

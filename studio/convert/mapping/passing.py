@@ -16,6 +16,7 @@ from .. import catalogue
 from ..packs import lora_stacks
 from ..reading import by_types
 from ..reading.pass_any import any_through
+from .templates import type_templates
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import tasks
@@ -141,16 +142,18 @@ def _types_only(n: CNode) -> bool:
 
 
 def passed_over(wf: Workflow, read: set[str], made: bool = False,
-                idle: frozenset[str] | None = None) -> dict[str, str]:
+                idle: frozenset[str] | None = None, over: set[str] = frozenset()) -> dict[str, str]:
     """The enabled nodes not in ``read`` (the ids Studio read, folded ones too) that Studio passes over, by id, each
     with its sentence; a constant whose value was read gets '' (it is read, nothing to say). ``made``: Studio made an
     output of the workflow (displays.py: what does not make the video, passed first, its sources' readers settled).
-    ``idle``: the nodes ComfyUI does not run (unrun.idle of the workflow as saved), else told from ``wf`` as it is."""
+    ``idle``: the nodes ComfyUI does not run (unrun.idle of the workflow as saved), else told from ``wf`` as it is;
+    ``over``: the readers a stage passed over in words (not made: what a node gives them goes nowhere instead)."""
     readers: dict[str, list[tuple[CNode, str, int]]] = {}
     for m in wf.nodes.values():
         for name, (src, slot) in m.links.items():
             readers.setdefault(src, []).append((m, name, slot))
     neighbours.infer(wf, readers)  # an API file's node the catalogue does not hold: typed by its neighbours
+    type_templates(wf)  # a V3 node's template sockets an API file saves no type of: typed by what is wired in
     out: dict[str, str] = displays.passed(wf, read, readers, made)
     shown = {k for k, v in out.items() if v}  # displays passed over: what they show is not shown either
     dead = dead_ends(wf, readers, read)  # readers whose result goes nowhere: listed themselves, they settle nothing
@@ -168,7 +171,8 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
             if not all(r.id in read or r.id in out for r, _, _ in rs):
                 continue  # another reader not settled yet (it may be, later, through another way)
             seen.add(n.id)
-            said = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs if r.id in off), read=read)
+            said = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs if r.id in off or r.id in over),
+                             read=read)  # (a reader a stage passed over, not made: nothing goes there either)
             if said is None:  # feeding only nodes passed over (an upsampler's model file): not applied either
                 said = neighbours.behind_passed(n, rs, out, _settings(wf, n))
             if said is None:  # an estimator of pictures (a pose's keypoints) read only by nodes not applied

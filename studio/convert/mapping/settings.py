@@ -25,6 +25,18 @@ def _given_by(main: Sampling) -> str:
     n = main.at.get("sampler")
     return f" ({n.shown_cls}, #{n.id})" if n is not None else ""
 
+def _named(wf, main: Sampling, what: str, value, given: str = "") -> str:
+    """'sampler 'euler'' where the pass names one; else the node it comes from, in words (a pack's sampler of its own,
+    sigmas given as numbers): the seventh held-out set's FlowEdit sampler was said to be 'None'."""
+    if value is not None:
+        return f"{what} '{value}'{given}"
+    src = wf.source(main.node, "sampler" if what == "sampler" else "sigmas")
+    if src is None:
+        return f"no {what} named"
+    return (f"no {what} named ({'the sampler is' if what == 'sampler' else 'the sigmas are'} made by "
+            f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}))")
+
+
 class SettingsReading:
     """A generator's settings read from the workflow, and the sampling note."""
 
@@ -52,9 +64,11 @@ class SettingsReading:
                 said.append(line)
                 self.out.log.append(f"{self.name}: {line}")
         if latent is not None and latent is self.maker and w is None and h is None and frames is None:
+            way = ", ".join(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in reversed(self.maker_way))
+            way = f" through {way}" if way else ""  # (a pack's nodes the latent passes: the way they are taken)
             said.append(f"the take's size and length come from ComfyUI's '{latent.title or latent.shown_cls}' "
-                        f"({latent.shown_cls}, #{latent.id}), which Studio does not read: the generator's own are used "
-                        "(set its 'width', 'height' and 'frames' to the workflow's)")
+                        f"({latent.shown_cls}, #{latent.id}){way}, which Studio does not read: the generator's own are "
+                        "used (set its 'width', 'height' and 'frames' to the workflow's)")
             self.out.log.append(f"{self.name}: {said[-1]}")
         ups = sum(1 for n in up if n.cls in families.lookup("upscalers"))  # a family's latent upscaler
         if self.stage is not None and self.stage.get("line") is not None:  # the family's stages in one line
@@ -128,7 +142,8 @@ class SettingsReading:
         # None: a family sampling with its own (non-flow) scheduler keeps the generator's sampler 'auto'
         choice = None if "sampler" in own and not self._flow() else studio_sampler(main.sampler)
         lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.shown_cls}' (#{at.id}):",
-                 f"- sampler '{main.sampler}'{_given_by(main)}, scheduler '{main.scheduler}': nearest diffusers scheduler "
+                 f"- {_named(self.wf, main, 'sampler', main.sampler, _given_by(main))}, "
+                 f"{_named(self.wf, main, 'scheduler', main.scheduler)}: nearest diffusers scheduler "
                  f"{nearest_scheduler(main.sampler, main.scheduler)}; "
                  + (f"the generator's sampler is 'auto': {self.family_now} samples with its model folder's own "
                     "scheduler (the generators' samplers are flow-matching ones)" if choice is None

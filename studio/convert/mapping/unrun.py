@@ -46,7 +46,9 @@ def never_run(wf: Workflow, read: set[str], done: dict[str, str], readers: dict[
         rs = [(m, name) for m, name, _ in readers.get(n.id, ()) if m.enabled]
         feeds = (f"it feeds only '{rs[0][0].title or rs[0][0].shown_cls}' (#{rs[0][0].id})'s '{rs[0][1]}'"
                  + (f" and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''}" if len(rs) > 1 else "")
-                 + ", which reach no output either") if rs else "nothing reads what it gives"
+                 + ", which reach no output either") if rs else (
+            f"it feeds only {n.unpicked}, a switch's input not passed on, as the switch is set" if n.unpicked
+            else "nothing reads what it gives")
         out[n.id] = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) reaches no output of the workflow ({feeds}):"
                      " ComfyUI does not run it, so nothing of it is lost")
     return out

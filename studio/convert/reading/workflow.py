@@ -147,6 +147,7 @@ class CNode:
     out_links: int = 0  # the links a UI file saves on its outputs (an API file: 0), before any node is read as another
     pack: str = ""  # the node pack a UI file names it of (its properties' cnr_id, else aux_id); '' where none
     out_names: list[str] = field(default_factory=list)  # each output's name (UI JSON only: own_values reads them)
+    unpicked: str = ""  # the input of a switch read away that it does not pass on, in words, where this node fed it
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
@@ -260,6 +261,7 @@ class Workflow:
         # the outputs being worked out (one wired into itself, or into a node it reads, gives None)
         self._known: dict[tuple[str, int], Any] = {}
         self._asking: set[tuple[str, int]] = set()
+        self.sized: set[str] = set()  # resizes whose settings gave a size worked out (read: not passed over)
         # generator settings a sampler carries that ComfyUI's core keeps nowhere (a WanVideoSampler's
         # context windows, wan/comfy_wrappers.py): sampler id -> Studio parameter -> value
         self.carried: dict[str, dict[str, Any]] = {}
@@ -400,8 +402,11 @@ class Workflow:
             return fixed  # a resize to a size its settings fix
         if measured.passes_picture(node):  # a measuring node passing its picture on (measured.py)
             return self.image_size(self.source(node, measured.image_input(node)), depth + 1)
-        if node.cls == "ImageScaleBy":
-            size, k = self.image_size(self.source(node, "image"), depth + 1), self.value(node, "scale_by", depth)
+        by = resized.multiplier(lambda k: self.value(node, k, depth), node)  # (ResizeImageMaskNode's factor)
+        if node.cls == "ImageScaleBy" or by:
+            k = by or self.value(node, "scale_by", depth)
+            size = self.image_size(self.source(node, "image" if node.cls == "ImageScaleBy" else "input"), depth + 1)
+            self.sized |= {node.id} if size and by else set()
             return (int(round(size[0] * k)), int(round(size[1] * k))) if size and isinstance(k, (int, float)) else None
         return None
 

@@ -22,6 +22,7 @@ from ..families import registry as families
 from .extend import continued
 from .extension_encoded import picked_frames
 from ..tracing.walks import sampler_denoise, upstream
+from .. import catalogue
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import carries, is_latent_input, role
 from ..tracing.sampling import SAMPLERS, Sampling
@@ -211,5 +212,16 @@ def unread(b: Any, main: Sampling, params: dict, task: str, said: list[str]) -> 
             said.append(f"the first pass's {param} is not read from '{main.node.title or main.node.shown_cls}' "
                         f"(#{main.node.id}): the generator's own {number(defaults[param])} stands; set the workflow's")
             continue
+        if param == "seed" and no_seed(maker):  # noise made from no setting (DisableNoise): there is no seed
+            said.append(f"the first pass's noise is ComfyUI's {_name(maker)}, which has no setting (it adds no noise: "
+                        f"no seed to read): the generator's own {number(defaults[param])} stands")
+            continue
         said.append(f"the first pass's {param} is made by ComfyUI's {_name(maker)} when the workflow runs: the "
                     f"generator's own {number(defaults[param])} stands; set the workflow's")
+
+
+def no_seed(n: CNode) -> bool:
+    """A noise node with no setting at all, told by its declared types (ComfyUI's DisableNoise: NOISE out, nothing
+    in): it has no seed. Found by the seventh held-out set (HunyuanLoom's FlowEdit, its sampler's own seed aside)."""
+    t = catalogue.node_type(n.origin or n.cls)
+    return t is not None and t.inputs == () and tuple(t.output_types) == ("NOISE",)

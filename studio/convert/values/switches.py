@@ -157,6 +157,10 @@ def passed_on(nodes: dict[str, Any], picks: dict[str, str | None]) -> dict[str, 
             n.links = {k: r for k, v in n.links.items() if (r := pick(v)) is not None}
     counts: dict[str, int] = {}
     for k in picks:
-        counts[nodes[k].cls] = counts.get(nodes[k].cls, 0) + 1
+        n = nodes[k]
+        counts[n.cls] = counts.get(n.cls, 0) + 1
+        for name, (src, _) in n.links.items():  # its inputs not passed on: said so where nothing else reads them
+            if picks[k] is not None and name != picks[k] and src in nodes and src not in picks:
+                nodes[src].unpicked = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s '{name}'"
         del nodes[k]
     return counts

