@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from studio.convert.api import I2V, ComfyMapping, Guider, Task
 
+from .comfy_layouts import read_layout
 from .comfy_old_nodes import translate
 
 # its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
@@ -20,7 +21,7 @@ GUIDERS = {"STGGuider": Guider("cfg"), "STGGuiderAdvanced": Guider(None, per_ste
 
 MAPPING = ComfyMapping(
     key="ltx", title="LTX-Video",
-    tasks={"LTXVImgToVideo": Task("image to video", I2V, (("image", "image"),), "LTX-Video", settings=(
+    tasks={"LTXVImgToVideo": Task("image to video", I2V, (("image", "image"),), "LTX-Video", read=read_layout, settings=(
         ("strength", None, "how firmly the start image holds the first frame; Studio's Image to Video holds it "
                            "whole", 1),))},  # (strength 1: held whole, as Studio does: nothing to say)
     empty=("EmptyLTXVLatentVideo",), files=(("ltxv", "LTX-Video"), ("ltx-video", "LTX-Video")), text_types=("ltxv",),
