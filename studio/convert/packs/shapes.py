@@ -185,7 +185,7 @@ def _folder_picture(n: CNode, ins, outs) -> str | None:
     return line
 
 
-declared_of, settings_of, shown, placed = _declared, _settings, _shown, _placed  # (packs/expert_samplers.py)
+declared_of, settings_of, shown, placed, sampler_of = _declared, _settings, _shown, _placed, _sampler  # (packs/expert_samplers.py, pass_samplers.py)
 
 
 def translate(wf: Workflow) -> list[str]:

@@ -1,0 +1,100 @@
+"""A pack's sampler that gives more than its latent (Efficiency Nodes' 'KSampler (Efficient)': MODEL, positive,
+negative, LATENT, VAE, IMAGE out), told by its declared types (issue 112, item 2): KSampler's sockets in (a MODEL, a
+positive and a negative CONDITIONING, one LATENT, and maybe a VAE), one LATENT out, and beside it only pass-throughs
+of what it was given (its MODEL, its two CONDITIONING in order, its VAE) and an IMAGE (its latent decoded with that
+VAE). It is read as ComfyUI's KSampler (packs/shapes.py's reading of a sampler), each reader of a pass-through wired
+to what the sampler was given, and the IMAGE's readers to a VAEDecode of its latent; one sentence says so.
+Plain data and stdlib."""
+from __future__ import annotations
+
+from .. import catalogue
+from ..reading.workflow import CNode, Workflow
+from ..tracing.roles import consumers
+from .shapes import declared_of, sampler_of
+from .twins import read_by_name
+
+PASSED = ("MODEL", "CONDITIONING", "VAE")  # outputs that give back what it was given
+OFF = ("false", "disabled", "off", "none", False, 0)  # a decode setting saying the IMAGE is not made
+
+
+def _read(wf: Workflow, n: CNode) -> str | None:
+    ins, outs = declared_of(wf, n)
+    if len(outs) < 2 or outs.count("LATENT") != 1 or any(o not in PASSED + ("LATENT", "IMAGE") for o in outs):
+        return None
+    if any(outs.count(t) > 1 for t in ("MODEL", "VAE", "IMAGE")) or outs.count("CONDITIONING") not in (0, 2):
+        return None
+    sockets = {k: t for k, t, w in ins if not w}
+    models = [k for k, t in sockets.items() if t == "MODEL"]
+    vaes = [k for k, t in sockets.items() if t == "VAE"]
+    if len(models) != 1 or len(vaes) > 1:
+        return None
+    given = {"MODEL": n.links.get(models[0]), "VAE": n.links.get(vaes[0]) if vaes else None}
+    conds = iter(("positive", "negative"))
+    readers = [(m, k, outs[m.links[k][1]] if m.links[k][1] < len(outs) else None) for m, k in consumers(wf).get(n.id, ())]
+    if any(t is None for _, _, t in readers):
+        return None
+    decode = [s for s in (k for k, _, w in ins if w) if "decode" in s.lower()]
+    if any(t == "IMAGE" for _, _, t in readers) and (given["VAE"] is None or any(
+            n.widgets.get(s) in OFF for s in decode)):
+        return None  # its picture decoded with no VAE it was given (or not decoded at all): not told here
+    if any(t in ("MODEL", "VAE") and given[t] is None for _, _, t in readers):
+        return None
+    cond_at = [i for i, o in enumerate(outs) if o == "CONDITIONING"]
+    cond_src = {i: n.links.get(name) for i, name in zip(cond_at, conds)}
+    if any(t == "CONDITIONING" and cond_src.get(m.links[k][1]) is None for m, k, t in readers):
+        return None
+    vae_link = n.links.pop(vaes[0], None) if vaes else None
+    kept = [(k, t, w) for k, t, w in ins if k not in vaes and not (w and k in decode)]
+    widgets = dict(n.widgets)
+    n.widgets = {k: v for k, v in n.widgets.items() if k not in decode}
+    line = sampler_of(n, kept, ["LATENT"], True)
+    if line is None:
+        n.widgets = widgets
+        if vae_link is not None:
+            n.links[vaes[0]] = vae_link
+        return None
+    latent_at = outs.index("LATENT")
+    decoder = None
+    told = []
+    for m, k, t in readers:
+        slot = m.links[k][1]
+        if t == "LATENT":
+            m.links[k] = (n.id, 0)
+        elif t == "IMAGE":
+            if decoder is None:
+                decoder = CNode(id=f"{n.id}:decode", cls="VAEDecode", title=f"{n.title or n.shown_cls}'s IMAGE",
+                                links={"samples": (n.id, 0), "vae": vae_link}, pos=n.pos)
+            m.links[k] = (decoder.id, 0)
+        elif t == "CONDITIONING":
+            m.links[k] = cond_src[slot]
+        else:
+            m.links[k] = given[t]
+        told.append(f"'{m.title or m.shown_cls}' (#{m.id})'s '{k}'" + ("" if t in ("LATENT", "IMAGE") else
+                                                                      f" ({t}: what #{n.id} was given)"))
+    if decoder is not None:
+        wf.nodes[decoder.id] = decoder
+    wf.__dict__.pop("_consumers", None)
+    line += (f"; it gives {len(outs)} outputs ({', '.join(outs)}): its latent (output {latent_at + 1}) read as "
+             "KSampler's")
+    if decoder is not None:
+        line += f", its IMAGE as that latent decoded with its '{vaes[0]}' (a VAEDecode, #{decoder.id})"
+    if given["VAE"] is not None or cond_at or "MODEL" in outs:
+        line += ", its MODEL, CONDITIONING and VAE outputs as what it was given"
+    if told:
+        line += f"; read so: {', '.join(told)}"
+    if decode:
+        line += f" (its {', '.join(f'{s} {widgets.get(s)!r}' for s in decode)}: the IMAGE decoded)"
+    return line
+
+
+def translate(wf: Workflow) -> list[str]:
+    """Each such sampler read as ComfyUI's KSampler and its other outputs' readers rewired; one sentence each."""
+    said = []
+    known = read_by_name()
+    for n in list(wf.nodes.values()):
+        if n.origin or not n.enabled or n.cls in known or catalogue.is_primitive(catalogue.node_type(n.cls)):
+            continue
+        line = _read(wf, n)
+        if line:
+            said.append(line)
+    return said
