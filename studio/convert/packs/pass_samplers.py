@@ -30,7 +30,8 @@ def _read(wf: Workflow, n: CNode) -> str | None:
         return None
     given = {"MODEL": n.links.get(models[0]), "VAE": n.links.get(vaes[0]) if vaes else None}
     conds = iter(("positive", "negative"))
-    readers = [(m, k, outs[m.links[k][1]] if m.links[k][1] < len(outs) else None) for m, k in consumers(wf).get(n.id, ())]
+    readers = [(m, k, outs[m.links[k][1]] if m.links[k][1] < len(outs) else None)
+               for m, k in consumers(wf).get(n.id, ())]
     if any(t is None for _, _, t in readers):
         return None
     decode = [s for s in (k for k, _, w in ins if w) if "decode" in s.lower()]
@@ -53,38 +54,34 @@ def _read(wf: Workflow, n: CNode) -> str | None:
         if vae_link is not None:
             n.links[vaes[0]] = vae_link
         return None
-    latent_at = outs.index("LATENT")
-    decoder = None
-    told = []
-    for m, k, t in readers:
-        slot = m.links[k][1]
-        if t == "LATENT":
-            m.links[k] = (n.id, 0)
-        elif t == "IMAGE":
-            if decoder is None:
-                decoder = CNode(id=f"{n.id}:decode", cls="VAEDecode", title=f"{n.title or n.shown_cls}'s IMAGE",
-                                links={"samples": (n.id, 0), "vae": vae_link}, pos=n.pos)
-            m.links[k] = (decoder.id, 0)
-        elif t == "CONDITIONING":
-            m.links[k] = cond_src[slot]
-        else:
-            m.links[k] = given[t]
-        told.append(f"'{m.title or m.shown_cls}' (#{m.id})'s '{k}'" + ("" if t in ("LATENT", "IMAGE") else
-                                                                      f" ({t}: what #{n.id} was given)"))
-    if decoder is not None:
+    decoder = CNode(id=f"{n.id}:decode", cls="VAEDecode", title=f"{n.title or n.shown_cls}'s IMAGE",
+                    links={"samples": (n.id, 0), "vae": vae_link}, pos=n.pos)
+    told = _rewire(wf, n, readers, {**cond_src, **{i: (n.id, 0) if o == "LATENT" else (decoder.id, 0) if o == "IMAGE"
+                                                  else given.get(o) for i, o in enumerate(outs) if i not in cond_src}})
+    line += (f"; it gives {len(outs)} outputs ({', '.join(outs)}): its latent (output {outs.index('LATENT') + 1}) read "
+             "as KSampler's")
+    if any(t == "IMAGE" for _, _, t in readers):
         wf.nodes[decoder.id] = decoder
-    wf.__dict__.pop("_consumers", None)
-    line += (f"; it gives {len(outs)} outputs ({', '.join(outs)}): its latent (output {latent_at + 1}) read as "
-             "KSampler's")
-    if decoder is not None:
         line += f", its IMAGE as that latent decoded with its '{vaes[0]}' (a VAEDecode, #{decoder.id})"
-    if given["VAE"] is not None or cond_at or "MODEL" in outs:
-        line += ", its MODEL, CONDITIONING and VAE outputs as what it was given"
+    wf.__dict__.pop("_consumers", None)
+    passed = [t for t in dict.fromkeys(outs) if t in PASSED]
+    if passed:
+        line += f", its {', '.join(passed)} {'outputs' if len(passed) > 1 else 'output'} as what it was given"
     if told:
         line += f"; read so: {', '.join(told)}"
     if decode:
         line += f" (its {', '.join(f'{s} {widgets.get(s)!r}' for s in decode)}: the IMAGE decoded)"
     return line
+
+
+def _rewire(wf: Workflow, n: CNode, readers: list, sources: dict) -> list[str]:
+    """Each reader of ``n``'s outputs wired to its output's source in ``sources`` (by slot); each said."""
+    told = []
+    for m, k, t in readers:
+        m.links[k] = sources[m.links[k][1]]
+        told.append(f"'{m.title or m.shown_cls}' (#{m.id})'s '{k}'" + ("" if t in ("LATENT", "IMAGE") else
+                                                                      f" ({t}: what #{n.id} was given)"))
+    return told
 
 
 def translate(wf: Workflow) -> list[str]:
