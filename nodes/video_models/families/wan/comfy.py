@@ -13,7 +13,7 @@ from studio.convert.api import I2V, ComfyMapping, Generator, Task, Voice, find_l
 from studio.core.shown import number
 
 from .dancer.comfy_dancer import dancer_output
-from .comfy_animate_extend import one_take as animate_one_take
+from .comfy_animate_extend import extends as animate_extends, one_take as animate_one_take
 from .comfy_frames import translate as frames_translate
 from .comfy_vace_ends import read_ends
 from .comfy_motion import ati_tracks, camera_from, tracks_from
@@ -219,7 +219,8 @@ def _humo_words(inputs, params) -> str:
 GENERATORS = (
     Generator(VACE, describe=_vace_words, intent=_vace_task, settings=_vace_settings),
     Generator(ANIMATE, describe=lambda inputs, params: "character replacement" if params.get("mode") == "replace"
-              else "character animation", intent=_animate_mode, made=animate_one_take),
+              else "character animation", intent=_animate_mode, made=animate_one_take,
+              one_take=animate_extends),
     Generator(FUN_CONTROL, describe=lambda inputs, params: "control video (Fun Control)"
               + (" from a start image" if "image" in inputs else "")),
     Generator(TALK, describe=lambda inputs, params: "a talking video from speech (InfiniteTalk)",

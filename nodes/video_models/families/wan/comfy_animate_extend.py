@@ -63,6 +63,12 @@ def extension_of(b, first: frozenset, whole: frozenset) -> list[tuple[CNode, int
     return out
 
 
+def extends(b, first: frozenset, whole: frozenset) -> bool:
+    """True where output ``whole``'s samplers are take ``first``'s and extensions of it read as one take (else the
+    joined output is said as writing the first take alone: takes.joined)."""
+    return extension_of(b, first, whole) is not None
+
+
 def one_take(b, key: frozenset) -> None:
     """After the pipeline of samplers ``key`` is made (``b``: the converter): where it and another Wan Animate
     pipeline are a take and its extension (one's samplers a part of the other's, the extension's declared inputs
@@ -77,6 +83,12 @@ def one_take(b, key: frozenset) -> None:
         if ext is not None:
             _whole_take(b, first, whole, ext)
         return
+    starts = [n for n in _animate_nodes(b, key) if b.wf.source(n, "continue_motion") is None]
+    first = frozenset(s for s in key if len(starts) == 1 and (src := b.wf.source(b.wf.nodes[s], "latent_image"))
+                      is not None and src.id == starts[0].id)
+    ext = extension_of(b, first, key) if first and first < key else None
+    if ext is not None:  # the joined output alone: its pipeline, made of the first take's task node, makes them all
+        _longer(b, key, ext)
 
 
 def _whole_take(b, first: frozenset, whole: frozenset, ext: list) -> None:
@@ -86,12 +98,9 @@ def _whole_take(b, first: frozenset, whole: frozenset, ext: list) -> None:
     frames = _int(g.nodes[gen0].params.get("frames"))
     saves = [n for n in b.bands[band0] if g.nodes[n].type_id == "io.save_video" and
              g.input_link(n, "video") is not None and g.input_link(n, "video").src == gen0]
-    carries = {c for _n, _l, c in ext}
-    if not frames or not saves or len(carries) != 1:
+    if not frames or not saves or len({c for _n, _l, c in ext}) != 1:
         return
-    carry = carries.pop()
-    total = frames + sum(length - c for _n, length, c in ext)
-    g.nodes[gen].params.update(frames=total, window=frames, overlap=str(carry))
+    _longer(b, whole, ext, frames)
     g.remove_node(gen0)
     gone = True
     while gone:  # what was made for the first take alone: its nodes nothing reads any more (shared ones stay)
@@ -105,21 +114,9 @@ def _whole_take(b, first: frozenset, whole: frozenset, ext: list) -> None:
     b.bands[band0] = [n for n in b.bands[band0] if n in g.nodes and n not in saves]
     b.bands[band] += [tm, *saves]
     b.made[first] = (tm, "edit.time", band, save0)
-    joins = _joins(b, save, [n for n, _l, _c in ext])
-    b.used |= {n.id for n, _l, _c in ext} | {j.id for j in joins}
-    how = f" ({', '.join(f'{_named(j)}' for j in joins)}: the carried frames dropped and the new ones joined after, " \
-          "as Studio's segments join them)" if joins else ""
-    named = ", ".join(f"'{n.title or n.shown_cls}' (#{n.id})" for n, _l, _c in ext)
-    whole_line = (f"'{save.title or save.cls}' (#{save.id}): ComfyUI's {named} continue{'s' if len(ext) == 1 else ''} "
-                  f"the first take from its last {carry} frames ('continue_motion', 'video_frame_offset'); Studio's "
-                  f"Wan Animate makes the whole take at once, {total} frames in segments of {frames} each carrying "
-                  f"the last {carry} of the one before (frames {total}, window {frames}, overlap {carry}), the driving "
-                  f"clips read from their start{how}")
     first_line = (f"'{save0.title or save0.cls}' (#{save0.id}): the first {frames} frames of that Wan Animate take, "
                   "cut by a Time node (trim): the take ComfyUI's extension continues, made once")
-    b.note(whole_line, band)
     b.note(first_line, band)
-    b.log(whole_line)
     b.log(first_line)
 
 
@@ -138,3 +135,29 @@ def _joins(b, save: CNode, ext: list[CNode]) -> list[CNode]:
     pick_ids = {p.id for p in picks}
     takers = [u for u in on_way.values() if u.id not in pick_ids and any(src in pick_ids for src, _ in u.links.values())]
     return picks + takers
+
+
+def _longer(b, key: frozenset, ext: list, frames: int | None = None) -> None:
+    """The generator of the pipeline of samplers ``key`` made to make the first take (``frames``: its length, else
+    the generator's) and its extensions ``ext`` at once, said."""
+    g = b.g
+    gen, _t, band, save = b.made[key]
+    frames = frames or _int(g.nodes[gen].params.get("frames"))
+    carries = {c for _n, _l, c in ext}
+    if not frames or len(carries) != 1:
+        return
+    carry = carries.pop()
+    total = frames + sum(length - c for _n, length, c in ext)
+    g.nodes[gen].params.update(frames=total, window=frames, overlap=str(carry))
+    joins = _joins(b, save, [n for n, _l, _c in ext])
+    b.used |= {n.id for n, _l, _c in ext} | {j.id for j in joins}
+    how = f" ({', '.join(_named(j) for j in joins)}: the carried frames dropped and the new ones joined after, " \
+          "as Studio's segments join them)" if joins else ""
+    named = ", ".join(_named(n) for n, _l, _c in ext)
+    line = (f"'{save.title or save.cls}' (#{save.id}): ComfyUI's {named} continue{'s' if len(ext) == 1 else ''} "
+            f"the first take from its last {carry} frames ('continue_motion', 'video_frame_offset'); Studio's "
+            f"Wan Animate makes the whole take at once, {total} frames in segments of {frames} each carrying "
+            f"the last {carry} of the one before (frames {total}, window {frames}, overlap {carry}), the driving "
+            f"clips read from their start{how}")
+    b.note(line, band)
+    b.log(line)
