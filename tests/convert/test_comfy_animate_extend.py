@@ -70,6 +70,7 @@ def test_extend_is_one_animate_take_of_both_lengths_and_the_first_save_its_trim(
     said = _said(conv)
     assert "'WanAnimateToVideo' (#20) continues the first take from its last 5 frames" in said
     assert "149 frames in segments of 77" in said and "writes it alone" not in said
+    assert "-> video_models.wan_animate (" in said and "frames 149, window 77, overlap 5" in said
     for nid in ("20", "23", "24"):  # the extension and its joining of frames: read, not 'not converted'
         assert nid not in conv.dropped
     assert g.validate() == []
@@ -84,3 +85,21 @@ def test_without_continue_motion_the_joined_save_is_said_as_the_first_take_alone
     assert not _of(conv, "edit.time")
     said = _said(conv)
     assert "continues the first take" not in said
+
+
+def test_a_carry_studio_has_no_overlap_for_keeps_the_first_take_alone_said():
+    wf = copy.deepcopy(BASE)
+    wf["20"]["inputs"]["continue_motion_max_frames"] = 3  # Studio's Wan Animate carries 1 or 5 frames
+    conv = convert(wf, "carry3")
+    gens = _of(conv, "video_models.wan_animate")
+    assert len(gens) == 1 and gens[0].params["frames"] == 77 and not _of(conv, "edit.time")
+    assert "(#26) writes this take joined with the takes of 'KSampler' (KSampler, #21)" in _said(conv)
+
+
+def test_the_joined_output_alone_is_made_as_the_longer_take():
+    wf = copy.deepcopy(BASE)
+    del wf["11"]  # no save of the first take of its own
+    conv = convert(wf, "joined-only")
+    gens = _of(conv, "video_models.wan_animate")
+    assert len(gens) == 1 and (gens[0].params["frames"], gens[0].params["overlap"]) == (149, "5")
+    assert "20" not in conv.dropped and "(#26): ComfyUI's 'WanAnimateToVideo' (#20) continues" in _said(conv)

@@ -81,7 +81,7 @@ def one_take(b, key: frozenset) -> None:
         first, whole = (other, key) if other < key else (key, other)
         ext = extension_of(b, first, whole)
         if ext is not None:
-            _whole_take(b, first, whole, ext)
+            _whole_take(b, first, whole, ext, key)
         return
     starts = [n for n in _animate_nodes(b, key) if b.wf.source(n, "continue_motion") is None]
     first = frozenset(s for s in key if len(starts) == 1 and (src := b.wf.source(b.wf.nodes[s], "latent_image"))
@@ -91,7 +91,7 @@ def one_take(b, key: frozenset) -> None:
         _longer(b, key, ext)
 
 
-def _whole_take(b, first: frozenset, whole: frozenset, ext: list) -> None:
+def _whole_take(b, first: frozenset, whole: frozenset, ext: list, key: frozenset) -> None:
     g = b.g
     gen0, _task, band0, save0 = b.made[first]
     gen, _t, band, save = b.made[whole]
@@ -100,7 +100,7 @@ def _whole_take(b, first: frozenset, whole: frozenset, ext: list) -> None:
              g.input_link(n, "video") is not None and g.input_link(n, "video").src == gen0]
     if not frames or not saves or len({c for _n, _l, c in ext}) != 1:
         return
-    _longer(b, whole, ext, frames)
+    _longer(b, whole, ext, frames, latest=whole == key)
     g.remove_node(gen0)
     gone = True
     while gone:  # what was made for the first take alone: its nodes nothing reads any more (shared ones stay)
@@ -137,7 +137,7 @@ def _joins(b, save: CNode, ext: list[CNode]) -> list[CNode]:
     return picks + takers
 
 
-def _longer(b, key: frozenset, ext: list, frames: int | None = None) -> None:
+def _longer(b, key: frozenset, ext: list, frames: int | None = None, latest: bool = True) -> None:
     """The generator of the pipeline of samplers ``key`` made to make the first take (``frames``: its length, else
     the generator's) and its extensions ``ext`` at once, said."""
     g = b.g
@@ -149,6 +149,7 @@ def _longer(b, key: frozenset, ext: list, frames: int | None = None) -> None:
     carry = carries.pop()
     total = frames + sum(length - c for _n, length, c in ext)
     g.nodes[gen].params.update(frames=total, window=frames, overlap=str(carry))
+    _relog(b, save, frames, total, carry, latest)
     joins = _joins(b, save, [n for n, _l, _c in ext])
     b.used |= {n.id for n, _l, _c in ext} | {j.id for j in joins}
     how = f" ({', '.join(_named(j) for j in joins)}: the carried frames dropped and the new ones joined after, " \
@@ -158,6 +159,18 @@ def _longer(b, key: frozenset, ext: list, frames: int | None = None) -> None:
             f"the first take from its last {carry} frames ('continue_motion', 'video_frame_offset'); Studio's "
             f"Wan Animate makes the whole take at once, {total} frames in segments of {frames} each carrying "
             f"the last {carry} of the one before (frames {total}, window {frames}, overlap {carry}), the driving "
-            f"clips read from their start{how}")
+            f"clips read from their start, one seed for the whole take ({g.nodes[gen].params.get('seed')}){how}")
     b.note(line, band)
     b.log(line)
+
+
+def _relog(b, save: CNode, frames: int, total: int, carry: int, latest: bool) -> None:
+    """The Log's line of the pipeline made for ``save`` (its settings as read: the first take's 'frames') given the
+    generator's settings as they now are (``latest``: its line is the last such one, else the one before)."""
+    head = f"{b.name}: ComfyUI '{save.title or save.cls}' -> {ANIMATE} ("
+    at = [i for i, line in enumerate(b.out.log) if line.startswith(head) and f"frames {frames}," in line]
+    if len(at) < (1 if latest else 2):
+        return
+    i = at[-1] if latest else at[-2]
+    line = b.out.log[i].replace(f"frames {frames},", f"frames {total}, window {frames}, overlap {carry},", 1)
+    b.out.log[i] = line
