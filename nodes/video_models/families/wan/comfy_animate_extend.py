@@ -81,17 +81,36 @@ def one_take(b, key: frozenset) -> None:
         first, whole = (other, key) if other < key else (key, other)
         ext = extension_of(b, first, whole)
         if ext is not None:
-            _whole_take(b, first, whole, ext, key)
+            _whole_take(b, first, whole, ext)
         return
-    starts = [n for n in _animate_nodes(b, key) if b.wf.source(n, "continue_motion") is None]
-    first = frozenset(s for s in key if len(starts) == 1 and (src := b.wf.source(b.wf.nodes[s], "latent_image"))
-                      is not None and src.id == starts[0].id)
+    first = _first_take(b, key)
     ext = extension_of(b, first, key) if first and first < key else None
     if ext is not None:  # the joined output alone: its pipeline, made of the first take's task node, makes them all
         _longer(b, key, ext)
 
 
-def _whole_take(b, first: frozenset, whole: frozenset, ext: list, key: frozenset) -> None:
+def _first_take(b, key: frozenset) -> frozenset:
+    """The samplers of ``key`` sampling the one WanAnimateToVideo of them that continues nothing (empty: none, or
+    several)."""
+    starts = [n for n in _animate_nodes(b, key) if b.wf.source(n, "continue_motion") is None]
+    return frozenset(s for s in key if len(starts) == 1 and (src := b.wf.source(b.wf.nodes[s], "latent_image"))
+                     is not None and src.id == starts[0].id)
+
+
+def longer_settings(b) -> None:
+    """The output being made (its samplers ``b.pass_key``) joins a first take and extensions of it: its generator's
+    frames (the first take's plus each extension's new ones), window (the first take's length) and overlap (the
+    frames carried) set as Studio's Wan Animate makes that whole take (b.extra), before its settings are said."""
+    key = b.pass_key
+    first = _first_take(b, key)
+    ext = extension_of(b, first, key) if first and first < key else None
+    start = _animate_nodes(b, first)
+    length = _int(b.wf.value(start[0], "length")) if ext and len(start) == 1 else None
+    if length is not None and len({c for _n, _l, c in ext}) == 1:
+        b.extra.update(frames=length + sum(n - c for _n, n, c in ext), window=length, overlap=str(ext[0][2]))
+
+
+def _whole_take(b, first: frozenset, whole: frozenset, ext: list) -> None:
     g = b.g
     gen0, _task, band0, save0 = b.made[first]
     gen, _t, band, save = b.made[whole]
@@ -100,7 +119,7 @@ def _whole_take(b, first: frozenset, whole: frozenset, ext: list, key: frozenset
              g.input_link(n, "video") is not None and g.input_link(n, "video").src == gen0]
     if not frames or not saves or len({c for _n, _l, c in ext}) != 1:
         return
-    _longer(b, whole, ext, frames, latest=whole == key)
+    _longer(b, whole, ext, frames)
     g.remove_node(gen0)
     gone = True
     while gone:  # what was made for the first take alone: its nodes nothing reads any more (shared ones stay)
@@ -137,19 +156,18 @@ def _joins(b, save: CNode, ext: list[CNode]) -> list[CNode]:
     return picks + takers
 
 
-def _longer(b, key: frozenset, ext: list, frames: int | None = None, latest: bool = True) -> None:
+def _longer(b, key: frozenset, ext: list, frames: int | None = None) -> None:
     """The generator of the pipeline of samplers ``key`` made to make the first take (``frames``: its length, else
     the generator's) and its extensions ``ext`` at once, said."""
     g = b.g
     gen, _t, band, save = b.made[key]
-    frames = frames or _int(g.nodes[gen].params.get("frames"))
+    frames = frames or _int(g.nodes[gen].params.get("window"))  # the first take's length (longer_settings)
     carries = {c for _n, _l, c in ext}
     if not frames or len(carries) != 1:
         return
     carry = carries.pop()
     total = frames + sum(length - c for _n, length, c in ext)
     g.nodes[gen].params.update(frames=total, window=frames, overlap=str(carry))
-    _relog(b, save, frames, total, carry, latest)
     joins = _joins(b, save, [n for n, _l, _c in ext])
     b.used |= {n.id for n, _l, _c in ext} | {j.id for j in joins}
     how = f" ({', '.join(_named(j) for j in joins)}: the carried frames dropped and the new ones joined after, " \
@@ -163,14 +181,3 @@ def _longer(b, key: frozenset, ext: list, frames: int | None = None, latest: boo
     b.note(line, band)
     b.log(line)
 
-
-def _relog(b, save: CNode, frames: int, total: int, carry: int, latest: bool) -> None:
-    """The Log's line of the pipeline made for ``save`` (its settings as read: the first take's 'frames') given the
-    generator's settings as they now are (``latest``: its line is the last such one, else the one before)."""
-    head = f"{b.name}: ComfyUI '{save.title or save.cls}' -> {ANIMATE} ("
-    at = [i for i, line in enumerate(b.out.log) if line.startswith(head) and f"frames {frames}," in line]
-    if len(at) < (1 if latest else 2):
-        return
-    i = at[-1] if latest else at[-2]
-    line = b.out.log[i].replace(f"frames {frames},", f"frames {total}, window {frames}, overlap {carry},", 1)
-    b.out.log[i] = line
