@@ -147,6 +147,9 @@ class Generator:
     wired: Callable[[Builder, str, str, dict], None] | None = None
     # after the pipeline is made: (b, its samplers' key)
     made: Callable[[Builder, frozenset], None] | None = None
+    # where set, an output joining a made take with takes of its own is left to 'made' only where it says True:
+    # (b, the made take's samplers, the output's) (Wan Animate's extend read as one take)
+    one_take: Callable[[Builder, frozenset, frozenset], bool] | None = None
     sound: bool = False  # it makes sound: every Save Video of it takes its 'audio'
     heard: tuple[str, ...] = ()  # inputs whose sound the Save Video carries (two: mixed)
     keeps_sound: bool = False  # the clip it gives carries the sound it makes (Save Video writes it)

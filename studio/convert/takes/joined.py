@@ -28,8 +28,8 @@ def made_first_take(b: Any, key: frozenset) -> frozenset | None:
         if not (made < key) or not extra:
             continue
         hooks = families.generator(b.made[made][1])
-        if hooks is not None and hooks.made is not None:  # its family has its own last word on its segments
-            continue  # (SCAIL-2 makes them one take)
+        if hooks is not None and hooks.made is not None and (hooks.one_take is None or hooks.one_take(b, made, key)):
+            continue  # its family has its own last word on its segments (SCAIL-2, Wan Animate make them one take)
         own = True
         for sid in extra:
             node = wf.nodes.get(sid)

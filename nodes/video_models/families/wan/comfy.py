@@ -13,6 +13,8 @@ from studio.convert.api import I2V, ComfyMapping, Generator, Task, Voice, find_l
 from studio.core.shown import number
 
 from .dancer.comfy_dancer import dancer_output
+from .comfy_animate_extend import extends as animate_extends, longer_settings as animate_longer
+from .comfy_animate_extend import one_take as animate_one_take
 from .comfy_frames import translate as frames_translate
 from .comfy_vace_ends import read_ends
 from .comfy_motion import ati_tracks, camera_from, tracks_from
@@ -179,7 +181,9 @@ def _animate_mode(b, node, up, inputs: dict, said: list[str]) -> None:
     """Wan Animate's mode from WanAnimateToVideo's wiring, as ComfyUI decides it: its background_video and
     character_mask wired -> 'replace' (the character put into that clip where the mask is white); neither ->
     'animate'. One of the two alone is ComfyUI's half-replace, which Studio's node has no mode for: said, the
-    mode left 'animate' (it does not use either), never a silent change of the task."""
+    mode left 'animate' (it does not use either), never a silent change of the task. (A first take and its extensions
+    joined: one longer take, comfy_animate_extend.)"""
+    animate_longer(b)
     if node is None:
         return
     wired = [k for k in ("background_video", "character_mask") if b.wf.source(node, k) is not None]
@@ -218,7 +222,8 @@ def _humo_words(inputs, params) -> str:
 GENERATORS = (
     Generator(VACE, describe=_vace_words, intent=_vace_task, settings=_vace_settings),
     Generator(ANIMATE, describe=lambda inputs, params: "character replacement" if params.get("mode") == "replace"
-              else "character animation", intent=_animate_mode),
+              else "character animation", intent=_animate_mode, made=animate_one_take,
+              one_take=animate_extends),
     Generator(FUN_CONTROL, describe=lambda inputs, params: "control video (Fun Control)"
               + (" from a start image" if "image" in inputs else "")),
     Generator(TALK, describe=lambda inputs, params: "a talking video from speech (InfiniteTalk)",

@@ -1,0 +1,183 @@
+"""Wan Animate's extend (ComfyUI's Wan 2.2 Animate template: a second WanAnimateToVideo continuing the first's
+take, its 'continue_motion' the earlier take's decoded frames and its 'video_frame_offset' the earlier node's
+'video_frame_offset' output, the new frames batched after the earlier ones) read as ONE longer take: Studio's Wan
+Animate makes a clip longer than one window itself, segment by segment, each continuing from the last 1 or 5 frames
+of the one before, so the joined output's generator makes the whole (its frames: the first take's plus each
+extension's new ones, the driving clips read from their start) and the first take's own output is its first frames,
+cut by a Time node (trim): made once. ComfyUI's node types and outputs (comfy_extras/nodes_wan.py, read for meaning
+only): output 5 of WanAnimateToVideo is its 'video_frame_offset'. Plain data and stdlib."""
+from __future__ import annotations
+
+from studio.convert.api import CNode, upstream
+
+ANIMATE = "video_models.wan_animate"
+NODE = "WanAnimateToVideo"
+TRIM_OUT, OFFSET_OUT = 4, 5  # WanAnimateToVideo's outputs: positive, negative, latent, trim_latent, trim_image, video_frame_offset
+OVERLAPS = (1, 5)  # the frames Studio's Wan Animate carries from one segment to the next
+
+
+def _int(v) -> int | None:
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def _animate_nodes(b, key: frozenset) -> list[CNode]:
+    """The WanAnimateToVideo nodes feeding the samplers ``key`` (their latent's), in the workflow."""
+    wf, out = b.wf, []
+    for sid in key:
+        s = wf.nodes.get(sid)
+        src = wf.source(s, "latent_image") if s is not None else None
+        if src is not None and src.cls == NODE and src not in out:
+            out.append(src)
+    return out
+
+
+def extension_of(b, first: frozenset, whole: frozenset) -> list[tuple[CNode, int, int]] | None:
+    """Each later WanAnimateToVideo of ``whole``'s samplers beyond ``first``'s as (node, its length, the frames it
+    carries over), where the declared inputs show each continues the take before it: its 'continue_motion' made of
+    an earlier take's frames and its 'video_frame_offset' that earlier node's output; None where one does not."""
+    wf = b.wf
+    earlier = _animate_nodes(b, first)
+    later = [n for n in _animate_nodes(b, whole - first) if n not in earlier]
+    if len(earlier) != 1 or not later:
+        return None
+    done, todo, out = {earlier[0].id}, list(later), []
+    seen = set(first)
+    while todo:
+        nxt = [n for n in todo if (n.links.get("video_frame_offset") or (None,))[0] in done]
+        if not nxt:
+            return None
+        n = nxt[0]
+        todo.remove(n)
+        link = n.links.get("video_frame_offset")
+        motion = wf.source(n, "continue_motion")
+        if link is None or link[1] != OFFSET_OUT or motion is None or \
+                not seen & {u.id for u in upstream(wf, motion)}:
+            return None
+        length, carry = _int(wf.value(n, "length")), _int(wf.value(n, "continue_motion_max_frames"))
+        if length is None or carry is None or carry not in OVERLAPS or not 0 < carry < length:
+            return None
+        out.append((n, length, carry))
+        done.add(n.id)
+        seen |= {s for s in whole - first if (src := wf.source(wf.nodes[s], "latent_image")) is not None
+                 and src.id == n.id}
+    return out
+
+
+def extends(b, first: frozenset, whole: frozenset) -> bool:
+    """True where output ``whole``'s samplers are take ``first``'s and extensions of it read as one take (else the
+    joined output is said as writing the first take alone: takes.joined)."""
+    return extension_of(b, first, whole) is not None
+
+
+def one_take(b, key: frozenset) -> None:
+    """After the pipeline of samplers ``key`` is made (``b``: the converter): where it and another Wan Animate
+    pipeline are a take and its extension (one's samplers a part of the other's, the extension's declared inputs
+    continuing the first), the joined pipeline makes the whole take and the first's output is its first frames."""
+    if b.made[key][1] != ANIMATE:
+        return
+    for other, (_g, task, _band, _save) in list(b.made.items()):
+        if other == key or task != ANIMATE or not (other < key or key < other):
+            continue
+        first, whole = (other, key) if other < key else (key, other)
+        ext = extension_of(b, first, whole)
+        if ext is not None:
+            _whole_take(b, first, whole, ext)
+        return
+    first = _first_take(b, key)
+    ext = extension_of(b, first, key) if first and first < key else None
+    if ext is not None:  # the joined output alone: its pipeline, made of the first take's task node, makes them all
+        _longer(b, key, ext)
+
+
+def _first_take(b, key: frozenset) -> frozenset:
+    """The samplers of ``key`` sampling the one WanAnimateToVideo of them that continues nothing (empty: none, or
+    several)."""
+    starts = [n for n in _animate_nodes(b, key) if b.wf.source(n, "continue_motion") is None]
+    return frozenset(s for s in key if len(starts) == 1 and (src := b.wf.source(b.wf.nodes[s], "latent_image"))
+                     is not None and src.id == starts[0].id)
+
+
+def longer_settings(b) -> None:
+    """The output being made (its samplers ``b.pass_key``) joins a first take and extensions of it: its generator's
+    frames (the first take's plus each extension's new ones), window (the first take's length) and overlap (the
+    frames carried) set as Studio's Wan Animate makes that whole take (b.extra), before its settings are said."""
+    key = b.pass_key
+    first = _first_take(b, key)
+    ext = extension_of(b, first, key) if first and first < key else None
+    start = _animate_nodes(b, first)
+    length = _int(b.wf.value(start[0], "length")) if ext and len(start) == 1 else None
+    if length is not None and len({c for _n, _l, c in ext}) == 1:
+        b.extra.update(frames=length + sum(n - c for _n, n, c in ext), window=length, overlap=str(ext[0][2]))
+
+
+def _whole_take(b, first: frozenset, whole: frozenset, ext: list) -> None:
+    g = b.g
+    gen0, _task, band0, save0 = b.made[first]
+    gen, _t, band, save = b.made[whole]
+    frames = _int(g.nodes[gen0].params.get("frames"))
+    saves = [n for n in b.bands[band0] if g.nodes[n].type_id == "io.save_video" and
+             g.input_link(n, "video") is not None and g.input_link(n, "video").src == gen0]
+    if not frames or not saves or len({c for _n, _l, c in ext}) != 1:
+        return
+    _longer(b, whole, ext, frames)
+    g.remove_node(gen0)
+    gone = True
+    while gone:  # what was made for the first take alone: its nodes nothing reads any more (shared ones stay)
+        gone = [n for n in b.bands[band0] if n in g.nodes and n not in saves and not any(l.src == n for l in g.links)]
+        for n in gone:
+            g.remove_node(n)
+    tm = b.add("edit.time", {"mode": "trim", "start": 0, "length": frames}, save0, title="First take")
+    g.connect(gen, "video", tm, "video")
+    for sv in saves:
+        g.connect(tm, "video", sv, "video")
+    b.bands[band0] = [n for n in b.bands[band0] if n in g.nodes and n not in saves]
+    b.bands[band] += [tm, *saves]
+    b.made[first] = (tm, "edit.time", band, save0)
+    first_line = (f"'{save0.title or save0.cls}' (#{save0.id}): the first {frames} frames of that Wan Animate take, "
+                  "cut by a Time node (trim): the take ComfyUI's extension continues, made once")
+    b.note(first_line, band)
+    b.log(first_line)
+
+
+def _named(n: CNode) -> str:
+    return f"'{n.title or n.shown_cls}' (#{n.id})"
+
+
+def _joins(b, save: CNode, ext: list[CNode]) -> list[CNode]:
+    """The nodes on ``save``'s way that join an extension's frames to the take before: the pick fed by an extension's
+    'trim_image' output (the carried frames dropped) and each node taking that pick's frames."""
+    wf = b.wf
+    on_way = {u.id: u for u in upstream(wf, save)}
+    ids = {n.id for n in ext}
+    picks = [u for u in on_way.values() if any(src == i and slot == TRIM_OUT for src, slot in u.links.values()
+                                               for i in ids)]
+    pick_ids = {p.id for p in picks}
+    takers = [u for u in on_way.values() if u.id not in pick_ids and any(src in pick_ids for src, _ in u.links.values())]
+    return picks + takers
+
+
+def _longer(b, key: frozenset, ext: list, frames: int | None = None) -> None:
+    """The generator of the pipeline of samplers ``key`` made to make the first take (``frames``: its length, else
+    the generator's) and its extensions ``ext`` at once, said."""
+    g = b.g
+    gen, _t, band, save = b.made[key]
+    frames = frames or _int(g.nodes[gen].params.get("window"))  # the first take's length (longer_settings)
+    carries = {c for _n, _l, c in ext}
+    if not frames or len(carries) != 1:
+        return
+    carry = carries.pop()
+    total = frames + sum(length - c for _n, length, c in ext)
+    g.nodes[gen].params.update(frames=total, window=frames, overlap=str(carry))
+    joins = _joins(b, save, [n for n, _l, _c in ext])
+    b.used |= {n.id for n, _l, _c in ext} | {j.id for j in joins}
+    how = f" ({', '.join(_named(j) for j in joins)}: the carried frames dropped and the new ones joined after, " \
+          "as Studio's segments join them)" if joins else ""
+    named = ", ".join(_named(n) for n, _l, _c in ext)
+    line = (f"'{save.title or save.cls}' (#{save.id}): ComfyUI's {named} continue{'s' if len(ext) == 1 else ''} "
+            f"the first take from its last {carry} frames ('continue_motion', 'video_frame_offset'); Studio's "
+            f"Wan Animate makes the whole take at once, {total} frames in segments of {frames} each carrying "
+            f"the last {carry} of the one before (frames {total}, window {frames}, overlap {carry}), the driving "
+            f"clips read from their start, one seed for the whole take ({g.nodes[gen].params.get('seed')}){how}")
+    b.note(line, band)
+    b.log(line)
+
