@@ -89,3 +89,25 @@ def test_a_one_clip_prep_of_no_known_task_is_left_to_the_readers_sentence():
     said = _said(conv)
     assert "'AcmeVaceMystery' (AcmeVaceMystery, #" in said and "not applied" in said
     assert _vace(conv).params["task"] == "control"
+
+
+def test_an_extend_whose_clip_head_is_batched_before_the_frames_made_is_that_output():
+    doc = _vace_with("AcmeVACEExtendClip", ["src.mp4"], [-1, 8, 49])
+    prep = next(n for n in doc["nodes"] if n["type"] == "AcmeVACEExtendClip")
+    prep["outputs"][5]["name"] = "start_images"
+    dec = next(n for n in doc["nodes"] if n["type"] == "VAEDecode")
+    cv = next(n for n in doc["nodes"] if n["type"] == "CreateVideo")
+    bid, l1, l2 = len(doc["nodes"]) + 1, len(doc["links"]) + 1, len(doc["links"]) + 2
+    doc["links"] += [[l1, prep["id"], 5, bid, 0, "IMAGE"], [l2, dec["id"], 0, bid, 1, "IMAGE"]]
+    doc["nodes"].append({"id": bid, "type": "AcmeBatchImages", "mode": 0, "widgets_values": [], "pos": [0, 0],
+                         "inputs": [{"name": "head", "type": "IMAGE", "link": l1},
+                                    {"name": "tail", "type": "IMAGE", "link": l2}],
+                         "outputs": [{"name": "IMAGE", "type": "IMAGE"}], "size": [200, 100], "properties": {}})
+    lid = cv["inputs"][0]["link"]
+    link = next(x for x in doc["links"] if x[0] == lid)
+    link[1], link[2] = bid, 0
+    conv = convert(doc, "ext_head")
+    said = _said(conv)
+    assert f"'AcmeBatchImages' (AcmeBatchImages, #{bid}) puts the clip's first frames" in said
+    assert "Studio's Wan VACE 'extend' output holds the clip's frames then the new ones" in said
+    assert not any("not converted" in line and "AcmeBatchImages" in line for line in said.splitlines())

@@ -53,6 +53,22 @@ def _unsay(said: list[str], src) -> None:
     said[:] = out
 
 
+def _head_joined(b, src, name: str) -> None:
+    """The batches joining the prep node's 'start_images' (the clip's frames before its context) ahead of the frames
+    made: Studio's Wan VACE 'extend' output already holds the clip's frames then the new ones, so each is passed over
+    with that sentence."""
+    names = src.out_names or []
+    if "start_images" not in names:
+        return
+    head = (src.id, names.index("start_images"))
+    for n in b.wf.nodes.values():
+        ins = [k for k, v in n.links.items() if n.in_types.get(k) == "IMAGE"]
+        if n.id not in b.used and len(ins) >= 2 and n.links.get(ins[0]) == head and "IMAGE" in n.out_types:
+            b.over[n.id] = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) puts the clip's first frames "
+                            f"({name}'s start_images, into its '{ins[0]}') ahead of the frames made: Studio's Wan "
+                            "VACE 'extend' output holds the clip's frames then the new ones, read as that output")
+
+
 def read_prep(b, node, inputs: dict, said: list[str]) -> bool:
     """``node`` (a WanVaceToVideo) given its control clip and masks by one prep node of the shape above: read as
     Studio's Wan VACE join (keyframes), extend or outpaint (True); False when its control is not such a node's."""
@@ -106,6 +122,7 @@ def read_prep(b, node, inputs: dict, said: list[str]) -> bool:
                         "taken: Studio's Wan VACE keeps the whole clip in its take")
         if isinstance(at, int):
             tail.append(f"its extend_from_idx {number(at)} is not taken: Studio extends after the clip's last frame")
+        _head_joined(b, src, name)
         said.append(f"{name} makes Wan VACE's control clip and masks to extend {files}: read as Studio's Wan VACE "
                     f"task 'extend' on that clip (its frames kept, new ones made after them); " + "; ".join(tail)
                     + steps)
