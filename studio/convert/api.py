@@ -58,6 +58,7 @@ class Builder(Protocol):
     enhancer: Any  # a family's prompt enhancer of the output being made (its loader is not Load Video Model's)
     pass_key: frozenset  # the samplers of the output being made (their ComfyUI ids)
     continued: set  # later task nodes a family read as windows of the same continued take (their passes: no other take)
+    over: dict[str, str]  # ComfyUI node ids passed over (not applied), each with its sentence
 
     def add(self, type_id: str, params: dict, at: CNode | None, title: str | None = None,
             mode: str = "normal") -> str:

@@ -17,6 +17,7 @@ from .comfy_animate_extend import extends as animate_extends, longer_settings as
 from .comfy_animate_extend import one_take as animate_one_take
 from .comfy_frames import translate as frames_translate
 from .comfy_vace_ends import read_ends
+from .comfy_vace_prep import read_prep
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
 from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate as wrapper_translate
@@ -126,6 +127,8 @@ def _vace_task(b, node, up, inputs: dict, said: list[str]) -> None:
         b.extra["task"] = "inpaint"
     src = wf.source(node, "control_video")
     if read_ends(b, node, inputs, said):  # WanVideoVACEStartToEndFrame's first/last-frame clip: keyframes
+        pass
+    elif read_prep(b, node, inputs, said):  # a pack's join / extend / outpaint prep node, read by its shape
         pass
     elif src is not None and src.cls == "BatchImagesNode":
         ends = [find_loader(wf, src, k, b.used) for k in sorted(k for k in src.links if k.startswith("images."))]
