@@ -74,3 +74,27 @@ def test_a_graph_opened_while_a_workflow_converts_is_not_replaced(qtbot, open_wi
     gate["open"].set()
     assert win.files.conversions.wait()
     assert set(win.doc.graph.nodes) == {"kept"} and win.doc.path == path
+
+
+def test_a_picture_a_workflow_holds_as_text_is_written_into_the_project_folder_not_beside_it(
+        qtbot, open_window, tmp_path, monkeypatch):
+    """A start image saved as base64 text is decoded when the window opens the workflow: written into the project
+    folder (where the untitled graph's files go), never beside the workflow opened, and its Load Image points there."""
+    import json
+
+    from tests.convert.test_comfy_leftover_mends import PNG, _wan_i2v
+    monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
+    wf = tmp_path / "shared" / "loop.json"
+    wf.parent.mkdir()
+    wf.write_text(json.dumps(_wan_i2v({"class_type": "easy loadImageBase64",
+                                       "inputs": {"base64_data": "data:image/png;base64," + PNG,
+                                                  "image_output": "Hide", "save_prefix": "ComfyUI"}})))
+    win = open_window()
+    assert win.files.open_path(str(wf), ask=False)
+    assert win.files.conversions.wait()
+    qtbot.waitUntil(lambda: not win.files.converting, timeout=20000)
+    assert sorted(p.name for p in wf.parent.iterdir()) == ["loop.json"]  # nothing written beside the workflow
+    written = list((tmp_path / "project").glob("*.png"))
+    assert len(written) == 1
+    paths = [n.params["path"] for n in win.doc.graph.nodes.values() if n.type_id == "io.load_image"]
+    assert paths == [str(written[0])] and f"wrote {written[0]}" in win.log_view.toPlainText()

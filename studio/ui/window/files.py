@@ -170,6 +170,27 @@ class FileActions:
             self.win.settings.setValue("open_dir", os.path.dirname(os.path.abspath(path)))
             self.open_path(path, ask=False)
 
+    @staticmethod
+    def _held_pictures(conv) -> list[str]:
+        """The pictures a workflow holds as base64 text, written into the project folder (where the untitled graph's
+        files go; never beside the workflow opened, a folder nobody allowed writing to), its Load Images pointed
+        there; what was written, one sentence each."""
+        if not conv.pictures:
+            return []
+        from studio.convert.mapping.file import write_pictures
+        from studio.core.project import project_dir
+        folder = project_dir()
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError:
+            pass  # (write_pictures says the file could not be written)
+        wrote = write_pictures(conv, folder)
+        for n in conv.graph.nodes.values():
+            for k, v in n.params.items():
+                if isinstance(v, str) and v in conv.pictures and os.path.exists(os.path.join(folder, v)):
+                    n.params[k] = os.path.join(folder, v)
+        return wrote
+
     def open_path(self, path: str, ask: bool = True) -> bool:
         if ask and not self.maybe_save():
             return False
@@ -219,8 +240,7 @@ class FileActions:
             self.win.log(f"the conversion of {os.path.basename(path)} was not opened: the graph edited meanwhile "
                          "was kept", "warn")
             return
-        from studio.convert.mapping.file import write_pictures
-        wrote = write_pictures(conv, conv.graph.base_dir)  # pictures the workflow holds as text, beside it
+        wrote = self._held_pictures(conv)  # pictures the workflow holds as text: into the project folder
         absolutise_inputs(conv.graph)  # images beside the workflow found; outputs go to the project folder
         self._set_graph(conv.graph, None, in_turns=True)  # drawn a few nodes a turn (canvas/build_turns.py)
         self.not_on_disk = f"converted from the ComfyUI workflow {os.path.basename(path)}"
