@@ -7,11 +7,9 @@ to what the sampler was given, and the IMAGE's readers to a VAEDecode of its lat
 Plain data and stdlib."""
 from __future__ import annotations
 
-from .. import catalogue
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import consumers
-from .shapes import declared_of, sampler_of
-from .twins import read_by_name
+from .shapes import declared_of, sampler_of, unread
 
 PASSED = ("MODEL", "CONDITIONING", "VAE")  # outputs that give back what it was given
 OFF = ("false", "disabled", "off", "none", False, 0)  # a decode setting saying the IMAGE is not made
@@ -87,10 +85,7 @@ def _rewire(wf: Workflow, n: CNode, readers: list, sources: dict) -> list[str]:
 def translate(wf: Workflow) -> list[str]:
     """Each such sampler read as ComfyUI's KSampler and its other outputs' readers rewired; one sentence each."""
     said = []
-    known = read_by_name()
-    for n in list(wf.nodes.values()):
-        if n.origin or not n.enabled or n.cls in known or catalogue.is_primitive(catalogue.node_type(n.cls)):
-            continue
+    for n in unread(wf):
         line = _read(wf, n)
         if line:
             said.append(line)

@@ -188,14 +188,20 @@ def _folder_picture(n: CNode, ins, outs) -> str | None:
 declared_of, settings_of, shown, placed, sampler_of = _declared, _settings, _shown, _placed, _sampler  # (packs/expert_samplers.py, pass_samplers.py)
 
 
+def unread(wf: Workflow):
+    """The nodes no rule reads by name yet (a pack's, enabled, not a primitive, not read as another already), in the
+    workflow's order: what a reading by shape may take (this file's, task_twins', pass_samplers')."""
+    known = read_by_name()
+    for n in list(wf.nodes.values()):
+        if not (n.origin or not n.enabled or n.cls in known or catalogue.is_primitive(catalogue.node_type(n.cls))):
+            yield n
+
+
 def translate(wf: Workflow) -> list[str]:
     """Each node of a sampler's, a model loader's or a folder picture's shape rewritten in place as the node Studio
     reads; one sentence each."""
     said = []
-    known = read_by_name()
-    for n in wf.nodes.values():
-        if n.origin or not n.enabled or n.cls in known or catalogue.is_primitive(catalogue.node_type(n.cls)):
-            continue
+    for n in unread(wf):
         ins, outs = _declared(wf, n)
         line = _sampler(n, ins, outs, True) or _loader(n, ins, outs) or _folder_picture(n, ins, outs)
         if line:

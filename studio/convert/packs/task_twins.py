@@ -19,8 +19,7 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import consumers
 from ..tracing.tasks import tasks
 from .expert_samplers import given_type
-from .shapes import declared_of, placed, settings_of, shown
-from .twins import read_by_name
+from .shapes import declared_of, placed, settings_of, shown, unread
 
 SHAPE = ("CONDITIONING", "CONDITIONING", "LATENT")
 
@@ -136,10 +135,7 @@ def _model_families(wf: Workflow) -> set[str]:
 def translate(wf: Workflow) -> list[str]:
     """Each pack task node of a core one's declared shape rewritten, in place, as that core node; a sentence each."""
     said = []
-    known = read_by_name()
-    for n in list(wf.nodes.values()):
-        if n.origin or not n.enabled or n.cls in known or catalogue.is_primitive(catalogue.node_type(n.cls)):
-            continue
+    for n in unread(wf):
         plan = _plan(wf, n)
         if plan is None:
             continue
