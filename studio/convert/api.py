@@ -28,6 +28,7 @@ from .tracing.walks import find_loader, model_file, upstream
 from .takes.ledger import flag_setting, rate_setting, whole_setting  # a hook's values read (and said) as the ledger's
 from .reading.pass_any import any_through  # a node passing anything on: the input it gives on
 from .catalogue import node_type  # a node type's declared inputs and outputs (a family's by-types walks)
+from .takes.first_trim import first_saves, trim_first  # a longer take's first take made once (a 'made' hook)
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",

@@ -8,7 +8,7 @@ cut by a Time node (trim): made once. ComfyUI's node types and outputs (comfy_ex
 only): output 5 of WanAnimateToVideo is its 'video_frame_offset'. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, upstream
+from studio.convert.api import CNode, first_saves, trim_first, upstream
 
 ANIMATE = "video_models.wan_animate"
 NODE = "WanAnimateToVideo"
@@ -112,27 +112,14 @@ def longer_settings(b) -> None:
 
 def _whole_take(b, first: frozenset, whole: frozenset, ext: list) -> None:
     g = b.g
-    gen0, _task, band0, save0 = b.made[first]
-    gen, _t, band, save = b.made[whole]
+    gen0, _task, _band0, save0 = b.made[first]
+    band = b.made[whole][2]
     frames = _int(g.nodes[gen0].params.get("frames"))
-    saves = [n for n in b.bands[band0] if g.nodes[n].type_id == "io.save_video" and
-             g.input_link(n, "video") is not None and g.input_link(n, "video").src == gen0]
+    saves = first_saves(b, first)
     if not frames or not saves or len({c for _n, _l, c in ext}) != 1:
         return
     _longer(b, whole, ext, frames)
-    g.remove_node(gen0)
-    gone = True
-    while gone:  # what was made for the first take alone: its nodes nothing reads any more (shared ones stay)
-        gone = [n for n in b.bands[band0] if n in g.nodes and n not in saves and not any(l.src == n for l in g.links)]
-        for n in gone:
-            g.remove_node(n)
-    tm = b.add("edit.time", {"mode": "trim", "start": 0, "length": frames}, save0, title="First take")
-    g.connect(gen, "video", tm, "video")
-    for sv in saves:
-        g.connect(tm, "video", sv, "video")
-    b.bands[band0] = [n for n in b.bands[band0] if n in g.nodes and n not in saves]
-    b.bands[band] += [tm, *saves]
-    b.made[first] = (tm, "edit.time", band, save0)
+    trim_first(b, first, whole, frames, saves, "First take")
     first_line = (f"'{save0.title or save0.cls}' (#{save0.id}): the first {frames} frames of that Wan Animate take, "
                   "cut by a Time node (trim): the take ComfyUI's extension continues, made once")
     b.note(first_line, band)

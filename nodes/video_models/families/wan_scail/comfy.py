@@ -10,7 +10,7 @@ DPO) stay on the model (Video LoRA nodes: the SCAIL-2 pipeline loads Wan's LoRAs
 6 steps and no guidance. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, ComfyMapping, Generator, Task
+from studio.convert.api import CNode, ComfyMapping, Generator, Task, first_saves, trim_first
 
 SCAIL2 = "video_models.scail2"  # SCAIL-2 Character: node.py
 
@@ -69,27 +69,13 @@ def first_segment_shared(b, key: frozenset) -> None:
 
 def _trim_from_whole(b, first: frozenset, whole: frozenset) -> None:
     g = b.g
-    gen0, _task, band0, save0 = b.made[first]
-    gen = b.made[whole][0]
+    gen0, _task, _band0, save0 = b.made[first]
     frames = int(g.nodes[gen0].params.get("frames") or 0)
-    saves = [n for n in b.bands[band0] if g.nodes[n].type_id == "io.save_video" and
-             (g.input_link(n, "video") or None) is not None and g.input_link(n, "video").src == gen0]
+    saves = first_saves(b, first)
     if not frames or not saves:
         return
-    g.remove_node(gen0)
-    gone = True
-    while gone:  # what was made for the first segment alone: its nodes nothing reads any more (shared ones stay)
-        gone = [n for n in b.bands[band0] if n in g.nodes and n not in saves and not any(l.src == n for l in g.links)]
-        for n in gone:
-            g.remove_node(n)
-    tm = b.add("edit.time", {"mode": "trim", "start": 0, "length": frames}, save0, title="First segment")
-    g.connect(gen, "video", tm, "video")
-    for sv in saves:
-        g.connect(tm, "video", sv, "video")
-    b.bands[band0] = [n for n in b.bands[band0] if n in g.nodes and n not in saves]
+    trim_first(b, first, whole, frames, saves, "First segment")
     band = b.made[whole][2]
-    b.bands[band] += [tm, *saves]  # laid out after the take's generator, beside its own Save Video
-    b.made[first] = (tm, "edit.time", band, save0)
     b.note(f"'{save0.title or save0.cls}': the first {frames} frames of the SCAIL-2 take, cut by a Time node (trim): "
            "ComfyUI's Extend pass continues its first segment, so that segment is the take's beginning; Studio makes "
            "it once", band)
