@@ -21,14 +21,22 @@ MAX_SIDE = 16384  # ComfyUI's MAX_RESOLUTION
 
 
 def _scaled_size(w: int, h: int, p) -> tuple[int, int]:
-    """The size Scale makes of a ``w`` x ``h`` frame (never under one pixel)."""
+    """The size Scale makes of a ``w`` x ``h`` frame (never under one pixel): the width and height asked (0 for one:
+    from the other and the aspect; both 0: by the scale), or with 'within' the largest size inside them keeping the
+    aspect; then each side rounded down to the multiple asked."""
     if p.width == 0 and p.height == 0:
-        return max(1, round(w * p.scale)), max(1, round(h * p.scale))
-    if p.width == 0:
-        return max(1, round(w * p.height / h)), p.height
-    if p.height == 0:
-        return p.width, max(1, round(h * p.width / w))
-    return p.width, p.height
+        tw, th = max(1, round(w * p.scale)), max(1, round(h * p.scale))
+    elif p.width == 0:
+        tw, th = max(1, round(w * p.height / h)), p.height
+    elif p.height == 0:
+        tw, th = p.width, max(1, round(h * p.width / w))
+    elif p.fit == "within":
+        r = min(p.width / w, p.height / h)
+        tw, th = max(1, round(w * r)), max(1, round(h * r))
+    else:
+        tw, th = p.width, p.height
+    m = p.multiple
+    return (max(m, tw - tw % m), max(m, th - th % m)) if m > 1 else (tw, th)
 
 
 def _scaled(frame: np.ndarray, tw: int, th: int, crop: str, interp: int) -> np.ndarray:
@@ -49,8 +57,10 @@ def _scaled(frame: np.ndarray, tw: int, th: int, crop: str, interp: int) -> np.n
 
 class Scale(Node):
     """Scale every frame by a factor, or to a width and height: 0 for one of them keeps the aspect
-    (both 0: by the scale), or to the size of the clip on 'like' (its frames are not counted: every frame
-    of 'video' is kept). 'center' crops the frame to the new aspect first, keeping its middle."""
+    (both 0: by the scale), 'within' fits the frame inside them keeping its aspect (ComfyUI's 'keep
+    proportion'), 'multiple' rounds each side down (its 'divisible by'); or to the size of the clip on
+    'like' (its frames are not counted: every frame of 'video' is kept). 'center' crops the frame to the
+    new aspect first, keeping its middle."""
     id = "transform.scale"
     keywords = ("upscale", "downscale", "rescale", "scale by", "resize")
     title = "Scale"
@@ -62,6 +72,10 @@ class Scale(Node):
     params = (Float("scale", 1.0, min=0.01, max=8.0, help="the factor, used when width and height are both 0"),
               Int("width", 0, min=0, max=MAX_SIDE, help="output width; 0: from the height and the aspect"),
               Int("height", 0, min=0, max=MAX_SIDE, help="output height; 0: from the width and the aspect"),
+              Choice("fit", "exact", choices=("exact", "within"),
+                     help="exact: the width and height asked; within: the largest size inside them keeping the "
+                          "frame's aspect"),
+              Int("multiple", 1, min=1, max=512, help="each side rounded down to a multiple of this (1: as it is)"),
               Choice("crop", "disabled", choices=("disabled", "center"),
                      help="center: cut the frame to the new aspect first (its middle kept)"),
               Choice("interpolation", "area", choices=tuple(INTERP), help="resampling filter"))

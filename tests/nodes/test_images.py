@@ -1,4 +1,4 @@
-"""nodes/images.py run directly: Scale (by a factor, a side keeping the aspect, 'center', 'like'), Invert,
+"""nodes/images.py run directly: Scale (by a factor, a side keeping the aspect, within a box, a multiple, 'center', 'like'), Invert,
 Frame Rate and Save Image (ComfyUI's numbering, a number taken passed over and said, nothing overwritten)."""
 from __future__ import annotations
 
@@ -22,6 +22,17 @@ def test_scale_by_a_factor_a_side_or_another_clips_size():
     like = ramp_clip(n=1, w=8, h=6)
     out = run_node(Scale, {}, video=clip, like=like)
     assert (out.n_frames, out.width, out.height) == (2, 8, 6)  # its frames, the other's size
+
+
+def test_scale_within_a_box_keeps_the_aspect_and_rounds_down_to_the_multiple():
+    """ComfyUI's 'keep proportion' resizes (KJNodes' 'resize', ImageScaleToMaxDimension): the largest size inside
+    the box, each side then rounded down to 'divisible by'."""
+    clip = ramp_clip(n=1, w=40, h=30)
+    assert run_node(Scale, {"width": 20, "height": 20, "fit": "within"}, video=clip).frame(0).shape == (15, 20, 3)
+    assert run_node(Scale, {"width": 100, "height": 33, "fit": "within"}, video=clip).frame(0).shape == (33, 44, 3)
+    out = run_node(Scale, {"width": 20, "height": 20, "fit": "within", "multiple": 4}, video=clip)
+    assert (out.width, out.height) == (20, 12)  # 20x15 rounded down to multiples of 4
+    assert run_node(Scale, {"width": 22, "height": 18, "multiple": 8}, video=clip).frame(0).shape == (16, 16, 3)
 
 
 def test_invert_and_frame_rate_change_nothing_else():

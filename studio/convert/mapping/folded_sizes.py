@@ -1,6 +1,8 @@
 """The take's size and length wired from a node the builder folds into the latent (GetImageSize), or from any other
 node, where its value could not be worked out when converting (the size of a picture a pack's resize makes, a
-sum of values Studio does not know): said on the latent, never left 0 silently."""
+sum of values Studio does not know): said on the latent, never left 0 silently. Where that node is a resize Studio's
+Scale makes on the way to the generator's picture or clip (a picture fitted within a box keeping its aspect), the
+generator takes that size when it runs (its 0: its input's size), as ComfyUI's latent does: said so."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,30 +10,39 @@ from typing import Any
 from ..reading.workflow import CNode, Workflow
 
 PARAMS = (("width", "width"), ("height", "height"), ("length", "frames"))  # the latent's setting -> the generator's
+SIZED_BY = ("image", "video")  # the generator inputs whose size its width and height 0 take (generators.output_size)
 
 
 def _named(n: CNode) -> str:
     return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
 
 
-def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any]) -> str:
+def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for: dict[str, str] | None = None) -> str:
     """One sentence for the latent's width, height and length that are wired from a folded node and were not worked
-    out ('' where none is)."""
-    lost, sources = [], {}
+    out ('' where none is); ``scaled_for``: the resizes Studio makes on an input's way -> that input."""
+    lost, sources, taken = [], {}, {}
     for name, param in PARAMS:
         src = wf.source(latent, name) if name in latent.links else None
         if values.get(param) is None and src is not None:  # (folded, or a node whose value is not known)
+            into = (scaled_for or {}).get(src.id)
+            if name != "length" and into in SIZED_BY:
+                taken.setdefault(src.id, (src, into, []))[2].append(name)
+                continue
             lost.append(name)
             sources.setdefault(src.id, src)
+    said = [f"{_named(latent)}'s {' and '.join(names)} {'come' if len(names) > 1 else 'comes'} from {_named(src)}, "
+            f"the size of the picture it makes, which Studio's Scale makes on the way to the generator's '{into}': "
+            f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: its "
+            f"'{into}''s size)" for src, into, names in taken.values()]
     if not lost:
-        return ""
+        return "; ".join(said)
     words = []
     for src in sources.values():
         image = wf.source(src, "image") if "image" in src.links else None
         words.append(_named(src) + (f" (the size of what {_named(image)} gives)" if image is not None else ""))
     made = ", ".join(f"'{p}'" for n, p in PARAMS if n in lost)
     one = len(lost) == 1
-    return (f"{_named(latent)}'s {' and '.join(lost)} come{'s' if one else ''} from {', '.join(words)}, whose "
+    return "; ".join([*said, f"{_named(latent)}'s {' and '.join(lost)} come{'s' if one else ''} from {', '.join(words)}, whose "
             f"value{'s' if len(words) > 1 else ''} "
             f"Studio cannot work out when converting: not read, the generator's own {'is' if one else 'are'} used "
-            f"(set its {made} to the workflow's)")
+            f"(set its {made} to the workflow's)"])

@@ -170,6 +170,18 @@ class IntentReading:
         self.extra["strength"] = round(float(d), 4)
         return spec
 
+    def _scaled(self, node: CNode, port: str, into: str, loader: CNode, walked: list[CNode], via: list[CNode],
+                masking: bool, said: list[str]) -> tuple[dict, list[CNode], list[CNode]]:
+        """The resizes on the way to ``into`` Studio's Scale makes (tracing/resizes.py), said; with the resize
+        whose size the task node scales its picture to where none is on the way (resizes.sizing)."""
+        scaled = resizes.on_way(self.wf, mask_steps.before_maker(walked) if masking else walked)
+        sizing = resizes.sizing(self.wf, node, loader, walked) if not scaled and not masking else None
+        if sizing is not None:
+            scaled, walked, via = {sizing.id: resizes.scale_params(self.wf, sizing)}, [sizing, *walked], [sizing, *via]
+        self.scaled_for.update(dict.fromkeys(scaled, into))
+        said += [resizes.said(n, scaled[n.id], port, node, n is sizing) for n in reversed(walked) if n.id in scaled]
+        return scaled, walked, via
+
     def intent(self, node: CNode, port: str, into: str, inputs: dict, said: list[str]) -> None:
         """The Load Image / Load Video / Load Audio behind ``node``'s ``port``, for the generator's
         ``into``; what makes it otherwise is said."""
@@ -196,10 +208,9 @@ class IntentReading:
             self.unmade.add(into)
             return
         masking = into.endswith("mask")  # (a mask's resizes: of the clip it is made from, before its mask step)
-        scaled = resizes.on_way(self.wf, mask_steps.before_maker(walked) if masking else walked)
+        scaled, walked, via = self._scaled(node, port, into, loader, walked, via, masking, said)
         steps = [n for n in walked if n in via and _step_like(self.wf, n)
                  and ((n.cls.startswith("SAM3") or mask_steps.is_step(n)) == masking) or n.id in scaled]
-        said += [resizes.said(n, scaled[n.id], port, node) for n in reversed(walked) if n.id in scaled]
         theirs, absorbed = families.lookup("steps"), []
         if any(theirs.get(n.cls) == "pose" for n in steps):  # a family's pose drawing: its detection is part of it
             absorbed = [n for n in steps if theirs.get(n.cls) == "face"]

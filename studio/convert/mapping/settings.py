@@ -60,7 +60,7 @@ class SettingsReading:
         if latent is not None:
             w, h, frames = (wf.value(latent, k) for k in ("width", "height", "length"))
             frames = frames if frames is not None else wf.value(latent, "video_frames")  # SVD's
-            if line := unread_sizes(wf, latent, {"width": w, "height": h, "frames": frames}):
+            if line := unread_sizes(wf, latent, {"width": w, "height": h, "frames": frames}, self.scaled_for):
                 said.append(line)
                 self.out.log.append(f"{self.name}: {line}")
         if latent is not None and latent is self.maker and w is None and h is None and frames is None:

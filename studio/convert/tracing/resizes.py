@@ -2,13 +2,15 @@
 Studio's Scale (nodes/images.py), where the size it gives is fixed by its settings as Scale makes it: ComfyUI's
 ImageScale (a width and a height, 0 for one keeping the aspect, 'center' crop), ImageScaleBy (a factor), the newer
 ResizeImageMaskNode by dimensions or by a multiplier (its API settings 'resize_type.width'...), KJNodes'
-ImageResizeKJ / ImageResizeKJv2 stretched (v2: or cropped about the middle) to a size already divisible as asked. A resize whose size depends on the
-picture's (by its longer edge, keeping proportions within a box) is not one: it is said where the file is wired
-without it. Plain data and stdlib."""
+ImageResizeKJ / ImageResizeKJv2 stretched, cropped about the middle (v2) or fitted within a box keeping the
+aspect, each side rounded down to 'divisible_by', and ImageScaleToMaxDimension (fitted within a square). A resize
+Scale does not make as ComfyUI does (padded, by total pixels, by the longer edge with its own rounding) is said
+where the file is wired without it. Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any
 
+from .. import catalogue
 from ..reading.workflow import CNode, Workflow
 
 METHODS = {"nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
@@ -49,18 +51,36 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
             return {"scale": float(s), "width": 0, "height": 0, "interpolation": METHODS[method]}
         return None
     if n.cls in ("ImageResizeKJ", "ImageResizeKJv2"):
-        keep, div = v("keep_proportion"), v("divisible_by")
-        stretched = keep is False or keep == "stretch"
-        # (v2's 'crop' about the middle covers the size and cuts the rest, as Scale's 'center' crop does)
-        centred = n.cls == "ImageResizeKJv2" and keep == "crop" and v("crop_position") == "center"
-        w, h = _int(v("width")), _int(v("height"))
-        if not (stretched or centred) or not w or not h or "get_image_size" in n.links or "mask" in n.links:
-            return None
-        if not isinstance(div, int) or div < 1 or w % div or h % div:  # a size ComfyUI rounds: not Scale's
-            return None
-        crop = "center" if centred else v("crop") if n.cls == "ImageResizeKJ" else "disabled"
-        return _sized(w, h, v("upscale_method"), crop if crop in ("disabled", "center") else None)
+        return _kj(v, n)
+    if n.cls == "ImageScaleToMaxDimension":  # the longer side to 'largest_size', the other kept in proportion
+        side = _int(v("largest_size"))
+        p = _sized(side, side, v("upscale_method")) if side else None
+        return {**p, "fit": "within"} if p else None
     return None
+
+
+def _kj(v, n: CNode) -> dict | None:
+    """KJNodes' resizes as Scale makes them: stretched, cut about the middle (v2's 'crop' at 'center'), or fitted
+    inside the box keeping the picture's aspect (v2's 'resize', v1's keep_proportion), each side then rounded down
+    to 'divisible_by' as the pack does. None where the size is another picture's or a mask goes with it."""
+    keep, div = v("keep_proportion"), v("divisible_by")
+    if "get_image_size" in n.links or "mask" in n.links or not isinstance(div, int) or isinstance(div, bool) \
+            or not 0 <= div <= 512:
+        return None
+    w, h = _int(v("width")), _int(v("height"))
+    if w is None or h is None:
+        return None
+    within = keep is True or keep == "resize"
+    stretched = keep is False or keep == "stretch"
+    centred = n.cls == "ImageResizeKJv2" and keep == "crop" and v("crop_position") == "center"
+    if not (within or stretched or centred) or (not within and not (w and h)):  # (0 there: the picture's own side)
+        return None
+    crop = "center" if centred else v("crop") if n.cls == "ImageResizeKJ" else "disabled"
+    p = _sized(w, h, v("upscale_method"), "center" if crop == 0 else crop)
+    if p is None:
+        return None
+    rounds = div > 1 and (within or w % div or h % div)  # (a box already divisible: nothing rounded)
+    return {**p, **({"fit": "within"} if within else {}), **({"multiple": div} if rounds else {})}
 
 
 def is_resize(n: CNode) -> bool:
@@ -82,9 +102,39 @@ def on_way(wf: Workflow, walked: list[CNode]) -> dict[str, dict]:
     return out
 
 
-def said(n: CNode, params: dict, port: str, node: CNode) -> str:
-    """The sentence saying the resize is made by Studio's Scale."""
-    size = f"by {params['scale']:g}" if params.get("scale") else f"to {params['width']}x{params['height']}"
+def sizing(wf: Workflow, node: CNode, loader: CNode, walked: list[CNode]) -> CNode | None:
+    """The resize whose 'width' and 'height' outputs give task node ``node`` its size, where that resize is of the
+    very picture ``node`` takes (from ``loader`` through ``walked``) and Scale makes it: ComfyUI's image-to-video
+    nodes scale their picture to the latent's size, so the picture is the resize's (WanFirstLastFrameToVideo
+    sized by ImageResizeKJv2 'resize' of its own start image: the tenth held-out set)."""
+    src = wf.source(node, "width") if "width" in node.links else None
+    if src is None or wf.source(node, "height") is not src or "image" not in src.links:
+        return None
+    t = catalogue.node_type(src.shown_cls)
+    names = [o.name for o in t.outputs] if t is not None else []
+    if names[1:3] != ["width", "height"] or node.links["width"][1] != 1 or node.links["height"][1] != 2:
+        return None
+    picture = wf.source(src, "image")
+    if picture is None or not (picture is loader or picture in walked):
+        return None
+    return src if scale_params(wf, src) is not None else None
+
+
+def said(n: CNode, params: dict, port: str, node: CNode, sizes: bool = False) -> str:
+    """The sentence saying the resize is made by Studio's Scale (``sizes``: the task node ``node`` scales its
+    picture to the size ``n`` gives, ``n``'s own picture not wired to it)."""
+    w, h = params.get("width"), params.get("height")
+    if params.get("scale"):
+        size = f"by {params['scale']:g}"
+    elif params.get("fit") == "within":
+        size = (f"to fit within {w}x{h} keeping its aspect" if w and h else
+                f"to {'a width of ' + str(w) if w else 'a height of ' + str(h)} keeping its aspect" if w or h else
+                "to its own size")
+    else:
+        size = f"to {w}x{h}"
     crop = " (cut to that aspect, its middle kept)" if params.get("crop") == "center" else ""
-    return (f"{node.of(port)} is scaled {size}{crop} by Studio's Scale, as "
-            f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) scales it")
+    many = f", each side rounded down to a multiple of {params['multiple']}" if params.get("multiple") else ""
+    as_ = (f"as '{node.title or node.shown_cls}' (#{node.id}) scales it to the size "
+           f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) gives" if sizes else
+           f"as '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) scales it")
+    return f"{node.of(port)} is scaled {size}{crop}{many} by Studio's Scale, {as_}"
