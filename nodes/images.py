@@ -30,9 +30,9 @@ def _scaled_size(w: int, h: int, p) -> tuple[int, int]:
         tw, th = max(1, round(w * p.height / h)), p.height
     elif p.height == 0:
         tw, th = p.width, max(1, round(h * p.width / w))
-    elif p.fit == "within":
-        r = min(p.width / w, p.height / h)
-        tw, th = max(1, round(w * r)), max(1, round(h * r))
+    elif p.fit in ("within", "within, down"):
+        r, side = min(p.width / w, p.height / h), round if p.fit == "within" else int
+        tw, th = max(1, side(w * r)), max(1, side(h * r))
     else:
         tw, th = p.width, p.height
     m = p.multiple
@@ -72,9 +72,9 @@ class Scale(Node):
     params = (Float("scale", 1.0, min=0.01, max=8.0, help="the factor, used when width and height are both 0"),
               Int("width", 0, min=0, max=MAX_SIDE, help="output width; 0: from the height and the aspect"),
               Int("height", 0, min=0, max=MAX_SIDE, help="output height; 0: from the width and the aspect"),
-              Choice("fit", "exact", choices=("exact", "within"),
+              Choice("fit", "exact", choices=("exact", "within", "within, down"),
                      help="exact: the width and height asked; within: the largest size inside them keeping the "
-                          "frame's aspect"),
+                          "frame's aspect, to the nearest pixel ('within, down': rounded down)"),
               Int("multiple", 1, min=1, max=512, help="each side rounded down to a multiple of this (1: as it is)"),
               Choice("crop", "disabled", choices=("disabled", "center"),
                      help="center: cut the frame to the new aspect first (its middle kept)"),

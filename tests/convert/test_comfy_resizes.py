@@ -1,6 +1,6 @@
 """A resize between a file and a generator's input made by Studio's Scale (tracing/resizes.py) where its settings fix
 the size it gives (ImageScale, ImageScaleBy, ResizeImageMaskNode by dimensions, ImageResizeKJ stretched), said naming
-it; a resize by the picture's own size (ResizeImagesByLongerEdge) named in the sentence saying the file is wired
+it; ResizeImagesByLongerEdge as Scale within a square; a resize by the picture's own area (KJ's total_pixels) named in the sentence saying the file is wired
 without it, and a factor after it not made (it would scale another size)."""
 from __future__ import annotations
 
@@ -58,7 +58,8 @@ def test_a_fixed_resize_of_the_start_image_is_studios_scale_said():
 
 
 def test_a_resize_by_the_pictures_own_size_is_named_and_a_factor_after_it_not_made():
-    conv = convert(_wan_i2v([("ResizeImagesByLongerEdge", [1024], ["IMAGE"]),
+    conv = convert(_wan_i2v([("ImageResizeKJv2", [1024, 1024, "lanczos", "total_pixels", "0, 0, 0", "center", 2, "cpu"],
+                              ["IMAGE", "INT", "INT", "MASK"]),
                              ("ImageScaleBy", ["bicubic", 0.5], ["IMAGE"]),
                              ("ImageResizeKJ", [640, 480, "lanczos", False, 16, "disabled"], ["IMAGE", "INT", "INT"])]),
                    "longer")
@@ -66,8 +67,17 @@ def test_a_resize_by_the_pictures_own_size_is_named_and_a_factor_after_it_not_ma
     assert [n.type_id for n in chain] == ["edit.frame_hold", "transform.scale", "io.load_image"]
     assert (chain[1].params["width"], chain[1].params["height"], chain[1].params["crop"]) == (640, 480, "disabled")
     notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
-    assert ("'start_image' of 'WanImageToVideo' is LoadImage's file through ComfyUI's 'ImageScaleBy' (ImageScaleBy, #6), "
-            "'ResizeImagesByLongerEdge' (ResizeImagesByLongerEdge, #5): the file is wired without those steps") in notes
+    assert ("'start_image' of 'WanImageToVideo' is LoadImage's file through ComfyUI's 'ImageResizeKJv2' "
+            "(ImageResizeKJv2, #5), 'ImageScaleBy' (ImageScaleBy, #6): the file is wired without those steps") in notes
+
+
+def test_a_resize_by_the_longer_edge_is_scale_within_a_square_rounded_down():
+    conv = convert(_wan_i2v([("ResizeImagesByLongerEdge", [1024], ["IMAGE"])]), "longer_edge")
+    scale = _chain(conv.graph)[1]
+    assert {k: scale.params[k] for k in ("width", "height", "fit", "interpolation")} == \
+        {"width": 1024, "height": 1024, "fit": "within, down", "interpolation": "lanczos"}
+    assert ("is scaled to fit within 1024x1024 keeping its aspect by Studio's Scale, as 'ResizeImagesByLongerEdge' "
+            "(ResizeImagesByLongerEdge, #5) scales it") in "\n".join(n["text"] for n in conv.graph.ui["notes"])
 
 
 def test_a_resize_whose_size_is_wired_is_not_made_from_its_stale_saved_size():

@@ -33,6 +33,11 @@ def test_scale_within_a_box_keeps_the_aspect_and_rounds_down_to_the_multiple():
     out = run_node(Scale, {"width": 20, "height": 20, "fit": "within", "multiple": 4}, video=clip)
     assert (out.width, out.height) == (20, 12)  # 20x15 rounded down to multiples of 4
     assert run_node(Scale, {"width": 22, "height": 18, "multiple": 8}, video=clip).frame(0).shape == (16, 16, 3)
+    assert run_node(Scale, {"width": 35, "height": 35, "fit": "within"}, video=clip).frame(0).shape == (26, 35, 3)
+    assert run_node(Scale, {"width": 35, "height": 35, "fit": "within, down"}, video=clip).frame(0).shape == \
+        (26, 35, 3)  # 26.25: both ways 26
+    assert run_node(Scale, {"width": 30, "height": 30, "fit": "within, down"},
+                    video=ramp_clip(n=1, w=43, h=20)).frame(0).shape == (13, 30, 3)  # 13.95 rounded down
 
 
 def test_invert_and_frame_rate_change_nothing_else():

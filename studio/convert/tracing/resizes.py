@@ -3,9 +3,9 @@ Studio's Scale (nodes/images.py), where the size it gives is fixed by its settin
 ImageScale (a width and a height, 0 for one keeping the aspect, 'center' crop), ImageScaleBy (a factor), the newer
 ResizeImageMaskNode by dimensions or by a multiplier (its API settings 'resize_type.width'...), KJNodes'
 ImageResizeKJ / ImageResizeKJv2 stretched, cropped about the middle (v2) or fitted within a box keeping the
-aspect, each side rounded down to 'divisible_by', and ImageScaleToMaxDimension (fitted within a square). A resize
-Scale does not make as ComfyUI does (padded, by total pixels, by the longer edge with its own rounding) is said
-where the file is wired without it. Plain data and stdlib."""
+aspect, each side rounded down to 'divisible_by', ImageScaleToMaxDimension and ResizeImagesByLongerEdge (fitted
+within a square, the shorter side to the nearest pixel or rounded down). A resize Scale does not make as ComfyUI does
+(padded, by total pixels) is said where the file is wired without it. Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any
@@ -56,6 +56,10 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
         side = _int(v("largest_size"))
         p = _sized(side, side, v("upscale_method")) if side else None
         return {**p, "fit": "within"} if p else None
+    if n.cls == "ResizeImagesByLongerEdge":  # the longer side to 'longer_edge', the other rounded down, by Lanczos
+        side = _int(v("longer_edge"))
+        return {"width": side, "height": side, "crop": "disabled", "interpolation": "lanczos",
+                "fit": "within, down"} if side else None
     return None
 
 
@@ -126,7 +130,7 @@ def said(n: CNode, params: dict, port: str, node: CNode, sizes: bool = False) ->
     w, h = params.get("width"), params.get("height")
     if params.get("scale"):
         size = f"by {params['scale']:g}"
-    elif params.get("fit") == "within":
+    elif params.get("fit") in ("within", "within, down"):
         size = (f"to fit within {w}x{h} keeping its aspect" if w and h else
                 f"to {'a width of ' + str(w) if w else 'a height of ' + str(h)} keeping its aspect" if w or h else
                 "to its own size")
