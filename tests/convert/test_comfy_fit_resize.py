@@ -92,3 +92,14 @@ def test_a_padded_fit_is_not_scale_and_is_said_wired_without():
     conv = convert(_i2v(_kj2("pad", 1280, 720, 16), ["41", 0]), "pad")
     assert not any(n.type_id == "transform.scale" for n in conv.graph.nodes.values())
     assert "the file is wired without that step" in _said(conv)
+
+
+def test_a_cropped_box_not_divisible_gives_its_size_rounded_down():
+    """ImageResizeKJv2 'crop' to 1280x720 by 32 makes 1280x704 (the tenth set's LTX-2.3 pod template): that size is
+    the generator's, not 'not read'."""
+    conv = convert(_i2v(_kj2("crop", 1280, 720, 32), ["41", 0]), "crop32")
+    gen, scale = _generator(conv), _scale(conv)
+    assert (gen.params["width"], gen.params["height"]) == (1280, 704)
+    assert (scale.params["width"], scale.params["height"], scale.params["multiple"], scale.params["crop"]) == \
+        (1280, 720, 32, "center")
+    assert "cannot work out" not in _said(conv)

@@ -1,8 +1,8 @@
 """The size a resize gives where its own settings fix it, for what measures its pictures (GetImageSize after a
 resize: Workflow.image_size): ComfyUI's ImageScale to a width and a height, the newer ResizeImageMaskNode 'scale
 dimensions' (its API settings 'resize_type.width'..., else in the order a UI file saves them), KJNodes' resizes
-stretched, cropped or padded to a size already divisible as asked. None where the picture's own size decides it (a
-width or height 0, keeping proportions, a size rounded). Found by the third held-out set: LTX-2.3's first-last-frame
+stretched or cropped to their box, each side rounded down to 'divisible_by' (padded: to a box already divisible). None where the picture's own
+size decides it (a width or height 0, keeping proportions). Found by the third held-out set: LTX-2.3's first-last-frame
 template sizes its latent by GetImageSize of a ResizeImageMaskNode whose 720x1280 the keyframes were scaled to,
 yet the size was said not read. Plain data and stdlib."""
 from __future__ import annotations
@@ -34,8 +34,12 @@ def fixed_size(value: Callable[[str], Any], node: Any) -> tuple[int, int] | None
         div = value("divisible_by")
         w, h = value("width"), value("height")
         if value("keep_proportion") not in EXACT_KJ or "get_image_size" in node.links or not isinstance(div, int) \
-                or isinstance(div, bool) or div < 1 or not _side(w) or not _side(h) or w % div or h % div:
+                or isinstance(div, bool) or div < 0 or not _side(w) or not _side(h):
             return None
+        if div > 1 and (w % div or h % div):  # each side rounded down to a multiple, as the pack does (1280x720
+            if str(value("keep_proportion")).startswith("pad"):  # by 32: 1280x704); a padded one rounds its
+                return None  # picture inside the pads, which the picture's own size decides
+            w, h = w - w % div, h - h % div
     else:
         return None
     w, h = _side(w), _side(h)
