@@ -1,0 +1,33 @@
+"""Sentences the converter writes name what the file holds (benchmarks/sentence_checks.py found each class on the
+corpus and the held-out sets): a node named by an id the file gives it, never by an id made while reading a pack's
+node as several of ComfyUI's ('<id>:guidance', '<id>:neg', '<id>:lora1', '<id>:sampler')."""
+from __future__ import annotations
+
+import re
+
+from studio.convert.mapping.convert import convert
+from studio.convert.mapping.file_ids import file_id, said_ids
+from tests.convert.test_comfy_framepack_wrapper import _workflow
+
+
+def _texts(conv) -> list[str]:
+    return list(conv.log) + [n["text"] for n in conv.graph.ui.get("notes", [])]
+
+
+def test_a_pack_node_read_as_several_is_named_by_its_own_id():
+    doc = _workflow()
+    ids = {str(n["id"]) for n in doc["nodes"]}
+    conv = convert(doc, "framepack")
+    said = {m for t in _texts(conv) for m in re.findall(r"#([0-9](?:[0-9A-Za-z_:.]*[0-9A-Za-z_])?)", t)}
+    assert said and said <= ids, said - ids  # (was: '#6:guidance', the sampler's guidance read as a node of its own)
+    assert any("the generator's guidance" in t and re.search(r"\(FramePackSampler, #\d+\)", t) for t in _texts(conv))
+
+
+def test_the_file_id_is_the_longest_part_that_is_a_node_of_the_file():
+    read = frozenset({"5", "7", "246", "246:221", "1293:1164"})
+    assert file_id("246:221:neg", read) == "246:221"  # (a subgraph's node: not its instance, '#246')
+    assert file_id("1293:1164.guide5", read) == "1293:1164"
+    assert file_id("5:lora1", read) == "5" and file_id("7", read) == "7" and file_id("x:y", read) == "x:y"
+    made = {"5:lora1", "246:221:neg", "7"}
+    assert said_ids("'S' (Stack, #5:lora1) and (#246:221:neg): node 5:lora1; #7, #246:221.", read, made) == \
+        "'S' (Stack, #5) and (#246:221): node 5; #7, #246:221."
