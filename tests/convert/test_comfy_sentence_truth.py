@@ -31,3 +31,18 @@ def test_the_file_id_is_the_longest_part_that_is_a_node_of_the_file():
     made = {"5:lora1", "246:221:neg", "7"}
     assert said_ids("'S' (Stack, #5:lora1) and (#246:221:neg): node 5:lora1; #7, #246:221.", read, made) == \
         "'S' (Stack, #5) and (#246:221): node 5; #7, #246:221."
+
+
+def test_an_input_of_a_pack_node_read_as_a_core_one_is_said_by_the_pack_nodes_name():
+    from tests.convert.test_comfy_wrappers import UI, _common, _sampler, _save
+    w = UI()
+    model, text, vae = _common(w)
+    clip = w.add("VHS_LoadVideo", {"video": "dance.mp4", "force_rate": 0, "frame_load_cap": 0})
+    step = w.add("GetImageSizeAndCount", [], image=(clip, 0))
+    enc = w.add("WanVideoEncode", [True, 272, 272, 144, 128, 0.0, 1.0], vae=(vae, 0), image=(step, 0))
+    emb = w.add("WanVideoEmptyEmbeds", [832, 480, 81])
+    _save(w, _sampler(w, model, text, emb, widgets=(30, 6.0, 5.0, 7, "fixed", True, "unipc", 0, 0.6),
+                      samples=(enc, 0)), vae)
+    said = [t for t in convert(w.doc(), "v2v").log if f"'WanVideoEncode' (#{enc})'s" in t]
+    # WanVideoEncode, read as ComfyUI's VAEEncode, takes its pictures on 'image' (VAEEncode's is 'pixels')
+    assert said and all(f"(#{enc})'s 'image'" in t and "'pixels'" not in t for t in said), said
