@@ -46,6 +46,8 @@ TITLED = re.compile(r"(?:^|(?<=[\s(\[,]))'([^'\n]*)' \((?:([^()#'\n]{1,80}?), )?
 INPUT = re.compile(r"(?:^|(?<=[\s(\[,]))'([^'\n]*)' \((?:([^()#'\n]{1,80}?), )?#(" + ID + r")\)'s '([^'\n]+)'")
 GIVES = re.compile(r"\((?:[^()#'\n]{1,80}?, )?#(" + ID + r")(?:: [^()]*)?\) gives (?:only )?'(?:[^'\n]|'(?! \())*' "
                    r"\((?:[^()#'\n]{1,80}?, )?#(" + ID + r")\)'s '([^'\n]+)'")
+COMES = re.compile(r"\((?:[^()#'\n]{1,80}?, )?#(" + ID + r")\)'s ([\w ,]+?) comes? from ('.*?), whose values? "
+                   r"(?:[^:]*?the value saved in the file \(([^()]*)\) is used)?")
 SETTINGS = re.compile(r"\((?:its settings|its own inputs): ([^()]*(?:\([^()]*\)[^()]*)*)\)")
 OWN_INPUTS = re.compile(r"\(([^()#'\n]{1,80}?), #(" + ID + r")\)[^.;]*?its own inputs (.+?) (?:are|is) not applied")
 LOADS_WITH = re.compile(r"\(([^()#'\n]{1,80}?), #(" + ID + r")\) loads '(?:[^'\n]*)' with (.+?): not applied")
@@ -121,6 +123,8 @@ def _declared(types: set[str]) -> tuple[set[str], set[str]]:
 def _same(said: str, saved: Any) -> bool:
     """The value a sentence shows is the saved one (numbers to the digits shown, texts as cut)."""
     said = said.strip()
+    if not (isinstance(saved, str) and ", " in saved):
+        said = said.split(", ")[0]  # (a list's next item whose name is not known)
     if said.startswith("'") and said.endswith("'") and len(said) > 1:
         said = said[1:-1]
     if isinstance(saved, bool):
@@ -210,6 +214,8 @@ class Checker:
     def sentence(self, s: str, sampler: str | None) -> None:
         for m in TYPE_ID.finditer(s):
             said, nid = m.group(1).strip().split(", read as ")[0], m.group(2)
+            if re.match(r"(?:a|an|the|its) ", said):
+                continue  # ('(a VAEDecode, #45)': what a node is read as, in words)
             r = self.raw.get(nid)
             if r is None:
                 self.bad("node", s, f"#{nid} is not a node of the file")
@@ -218,11 +224,17 @@ class Checker:
                 self.bad("type", s, f"#{nid} is said {said!r}; the file's type is {r.type!r}")
         for m in TITLED.finditer(s):
             title, nid = m.group(1), m.group(3)
+            if m.group(2) and re.match(r"(?:a|an|the|its) ", m.group(2)):
+                continue
             r = self.raw.get(nid)
             if r is None:
                 if m.group(2) is None:
                     self.bad("node", s, f"#{nid} is not a node of the file")
                 continue
+            before = s[:m.start()]
+            if re.search(r"[a-z]{3,} $", before) and not re.search(
+                    r"(?:^|\W)(?:and|by|from|to|with|of|gives|through|into|on|in|as|after|before|between|its) $", before):
+                continue  # ("the video 'walk.mp4' (..., #3)", "sampler 'euler' (..., #5)": a value it holds, not a name)
             if not self._titled(title, r):
                 self.bad("title", s, f"#{nid} is named {title!r}; the file names it {r.title or r.type!r}")
         for m in INPUT.finditer(s):
@@ -234,6 +246,17 @@ class Checker:
             a, b, name = m.group(1), m.group(2), m.group(3)
             if a in self.raw and b in self.raw and not self._feeds(a, b, name):
                 self.bad("wired", s, f"#{b}'s {name!r} is not given by #{a} in the file")
+        for m in COMES.finditer(s):
+            a, names, saved = m.group(1), re.split(r", | and ", m.group(2)), m.group(4)
+            froms = [b for b in re.findall(r"#(" + ID + r")\)", m.group(3)) if b in self.raw]
+            r = self.raw.get(a)
+            for name in (x.strip() for x in names if x.strip()):
+                if r is not None and not self._has_input(r, name):
+                    self.bad("input", s, f"#{a} ({r.type}) has no input {name!r}")
+                elif a in self.raw and froms and not any(self._feeds(b, a, name) for b in froms):
+                    self.bad("wired", s, f"#{a}'s {name!r} is given by none of {froms} in the file")
+                elif saved is not None and r is not None and len(names) == 1:
+                    self._values(s, a, f"{name} {saved}", as_saved=True)
         for m in SETTINGS.finditer(s):
             nid = self._subject(s, m.start())
             if nid is not None:
@@ -297,7 +320,9 @@ class Checker:
         m = TYPE_ID.search(s, 0, at)
         return m.group(2) if m else None
 
-    def _values(self, s: str, nid: str, text: str) -> None:
+    def _values(self, s: str, nid: str, text: str, as_saved: bool = False) -> None:
+        """The settings ``text`` says of node ``nid`` are its saved values (a wired one: the value worked out, or
+        with ``as_saved`` the value the file keeps for it)."""
         r = self.raw.get(nid)
         cn = self.wf.nodes.get(nid)
         if r is None:
@@ -306,7 +331,7 @@ class Checker:
         if cn is not None:
             for k, v in cn.widgets.items():
                 saved.setdefault(k, v)
-            for k in cn.links:  # a wired setting: its value worked out, else not judged
+            for k in cn.links if not as_saved else ():  # a wired setting: its value worked out, else not judged
                 saved[k] = self.wf.value(cn, k)
         for k, v in _pairs(text, set(saved) | self.declared(r)[0] | (set(cn.in_types) if cn is not None else set())):
             if k not in saved:
