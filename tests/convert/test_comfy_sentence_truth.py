@@ -46,3 +46,28 @@ def test_an_input_of_a_pack_node_read_as_a_core_one_is_said_by_the_pack_nodes_na
     said = [t for t in convert(w.doc(), "v2v").log if f"'WanVideoEncode' (#{enc})'s" in t]
     # WanVideoEncode, read as ComfyUI's VAEEncode, takes its pictures on 'image' (VAEEncode's is 'pixels')
     assert said and all(f"(#{enc})'s 'image'" in t and "'pixels'" not in t for t in said), said
+
+
+def test_a_pack_encoder_whose_text_is_kept_for_a_held_task_is_not_listed_as_not_converted():
+    # wildminder's Kandinsky 5 pack (API JSON): its sampler Studio cannot run, its encoder giving both prompts
+    doc = {"1": {"class_type": "CLIPLoader", "inputs": {"clip_name": "clip_l.safetensors", "type": "stable_diffusion"}},
+           "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "qwen_2.5_vl_7b.safetensors", "type": "qwen_image"}},
+           "3": {"class_type": "KandinskyV5_Loader", "inputs": {"variant": "pretrain_5s", "use_magcache": False}},
+           "4": {"class_type": "EmptyKandinskyV5_Latent", "inputs": {"width": 768, "height": 512, "time_length": 5,
+                                                                    "batch_size": 1}},
+           "5": {"class_type": "KandinskyV5_TextEncode", "inputs": {"clip": ["1", 0], "qwen_vl": ["2", 0],
+                                                                   "text": "a lizard in a swivel chair",
+                                                                   "negative_text": "blurry", "content_type": "video"}},
+           "6": {"class_type": "KandinskyV5_Sampler", "inputs": {"model": ["3", 0], "seed": 7, "steps": 50, "cfg": 5,
+                                                                "scheduler_scale": 5, "positive": ["5", 0],
+                                                                "negative": ["5", 1], "latent_image": ["4", 0]}},
+           "7": {"class_type": "VAELoader", "inputs": {"vae_name": "hunyuan_video_vae_bf16.safetensors"}},
+           "8": {"class_type": "VAEDecodeTiled", "inputs": {"samples": ["6", 0], "vae": ["7", 0], "tile_size": 128,
+                                                           "overlap": 32, "temporal_size": 32, "temporal_overlap": 4}},
+           "9": {"class_type": "CreateVideo", "inputs": {"images": ["8", 0], "fps": 24}},
+           "10": {"class_type": "SaveVideo", "inputs": {"video": ["9", 0], "filename_prefix": "video/k5",
+                                                        "format": "auto", "codec": "auto"}}}
+    conv = convert(doc, "k5")
+    assert any(n.type_id == "io.text" and conv.origin.get(k) == "5" for k, n in conv.graph.nodes.items())
+    assert "5" not in conv.dropped  # (its text is the Text Prompt: it is read, not 'not converted')
+    assert not any("(KandinskyV5_TextEncode, #5)" in t for t in _texts(conv) if t.startswith("ComfyUI nodes not"))

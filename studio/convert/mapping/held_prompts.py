@@ -100,6 +100,7 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
         if text:
             title = "Prompt" if which == "positive" else "Negative prompt"
             b.add("io.text", {"text": text}, wf.nodes.get(enc.id.split(":", 1)[0], enc), title=title)
+            b.used.add(enc.id)  # (its text is read: a node Studio does not read otherwise is not listed as not converted)
             names.append(f"{'prompt' if which == 'positive' else 'negative prompt'} '{cut(text, SHOWN_CHARS)}' as a "
                          f"Text Prompt (from {_named(b, enc)})")
         elif any(k in enc.links for k in ("text",) + PROMPT_INPUTS[which == "negative"]):  # wired, not worked out
