@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 RULES = ("node", "type", "title", "input", "wired", "value", "dropped", "size")
-ID = r"[0-9]+(?::[0-9A-Za-z_]+)*"
+ID = r"[0-9]+(?:[:~][0-9A-Za-z_]+)*"
 # "(Type, #id" followed by ')' ',' ':' ';' or ' ' (a type never holds '(' ')' '#' or a quote here)
 TYPE_ID = re.compile(r"\(([^()#'\n]{1,80}?), (?:#|node )(" + ID + r")(?=[),:; ])")
 # a title without quotes in it, opening a phrase (a title holding a quote is not judged)

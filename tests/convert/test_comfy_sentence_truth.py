@@ -48,7 +48,7 @@ def test_an_input_of_a_pack_node_read_as_a_core_one_is_said_by_the_pack_nodes_na
     assert said and all(f"(#{enc})'s 'image'" in t and "'pixels'" not in t for t in said), said
 
 
-def test_a_pack_encoder_whose_text_is_kept_for_a_held_task_is_not_listed_as_not_converted():
+def _kandinsky5() -> dict:
     # wildminder's Kandinsky 5 pack (API JSON): its sampler Studio cannot run, its encoder giving both prompts
     doc = {"1": {"class_type": "CLIPLoader", "inputs": {"clip_name": "clip_l.safetensors", "type": "stable_diffusion"}},
            "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "qwen_2.5_vl_7b.safetensors", "type": "qwen_image"}},
@@ -67,7 +67,29 @@ def test_a_pack_encoder_whose_text_is_kept_for_a_held_task_is_not_listed_as_not_
            "9": {"class_type": "CreateVideo", "inputs": {"images": ["8", 0], "fps": 24}},
            "10": {"class_type": "SaveVideo", "inputs": {"video": ["9", 0], "filename_prefix": "video/k5",
                                                         "format": "auto", "codec": "auto"}}}
-    conv = convert(doc, "k5")
+    return doc
+
+
+def test_a_pack_encoder_whose_text_is_kept_for_a_held_task_is_not_listed_as_not_converted():
+    conv = convert(_kandinsky5(), "k5")
     assert any(n.type_id == "io.text" and conv.origin.get(k) == "5" for k, n in conv.graph.nodes.items())
     assert "5" not in conv.dropped  # (its text is the Text Prompt: it is read, not 'not converted')
     assert not any("(KandinskyV5_TextEncode, #5)" in t for t in _texts(conv) if t.startswith("ComfyUI nodes not"))
+
+
+def test_a_node_of_a_held_task_in_a_subgraph_is_named_by_its_own_id_not_its_subgraphs():
+    from studio.convert.mapping import held_models
+    from studio.convert.reading.workflow import CNode
+    lora = CNode("538:12", "LoraLoaderModelOnly", "Lightning Lora")  # (a subgraph's node, as the flat workflow has it)
+    assert held_models._name(lora) == "'Lightning Lora' (LoraLoaderModelOnly, #538:12)"  # (was '#538': the instance)
+
+
+def test_the_stages_of_a_pack_sampler_of_two_models_are_said_as_its_inputs_and_its_id():
+    from tests.convert.test_comfy_sets45_mends import _api
+    sampler = ("ZetaDuoExpertSampler", {"model_high": ["1", 0], "model_low": ["2", 0], "positive": ["5", 0],
+                                        "negative": ["6", 0], "latent_image": ["7", 0], "seed": 7, "steps": 8,
+                                        "cfg_high": 3.5, "cfg_low": 1.0, "sampler_name": "euler",
+                                        "scheduler": "simple", "switch_step": 4, "sigma_shift": 5.0})
+    text = "\n".join(_texts(convert(_api(sampler), "duo.json")))
+    assert "each sampling on from the one before (its 'model_high', then its 'model_low')" in text
+    assert "#8~" not in text and "'model_high' (#" not in text  # (was: "'model_high' (#8), 'model_low' (#8~2)")

@@ -2,21 +2,21 @@
 positive and a negative '<id>:neg', a LoRA stack as one loader per LoRA '<id>:lora1', a pack's sampler as a sampler
 '<id>:sampler' and its settings) is held under ids the file does not have; a sentence naming one of those names a node
 nobody can find. Once the workflow is converted, each such id in the Log and the notes is said as the file's node it
-was read from (the longest part of it, cut at ':' or '.', that is a node of the file as read)."""
+was read from (the longest part of it, cut at ':', '.' or '~', that is a node of the file as read)."""
 from __future__ import annotations
 
 import re
 
 from .base import Conversion
 
-_SAID = re.compile(r"(#|\bnode )([0-9A-Za-z_][0-9A-Za-z_:.]*[0-9A-Za-z_])")
+_SAID = re.compile(r"(#|\bnode )([0-9A-Za-z_][0-9A-Za-z_:.~]*[0-9A-Za-z_])")
 
 
 def file_id(nid: str, read: frozenset[str]) -> str:
     """The id of the file's node ``nid`` was read from (``nid`` itself where it is one, or none is found)."""
     if nid in read:
         return nid
-    cuts = [m.start() for m in re.finditer(r"[:.]", nid)]
+    cuts = [m.start() for m in re.finditer(r"[:.~]", nid)]
     return next((nid[:i] for i in reversed(cuts) if nid[:i] in read), nid)
 
 
@@ -25,7 +25,7 @@ def said_ids(text: str, read: frozenset[str], made: set[str] | dict) -> str:
     def one(m: re.Match) -> str:
         nid = m.group(2)
         return m.group(1) + file_id(nid, read) if nid in made and nid not in read else m.group(0)
-    return _SAID.sub(one, text) if ":" in text or "." in text else text
+    return _SAID.sub(one, text) if ":" in text or "." in text or "~" in text else text
 
 
 def say_file_ids(conv: Conversion, read: frozenset[str], made: set[str] | dict) -> None:
