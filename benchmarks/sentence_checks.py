@@ -54,6 +54,8 @@ LOADS_WITH = re.compile(r"\(([^()#'\n]{1,80}?), #(" + ID + r")\) loads '(?:[^'\n
 SIZE = re.compile(r"the take's size and length come from ComfyUI's '(?:[^'\n]|'(?! \())*' \([^()#'\n]{1,80}?, #(" + ID
                   + r")\)(?: through (.*?))?, which Studio does not read")
 HEADER = re.compile(r"^Converted from ComfyUI \([^\n]*?\), sampler '(?:[^'\n]|'(?! \())*' \(#(" + ID + r")\)")
+# the words after which a quoted name names a node (after a noun: a value it holds, "the video 'a.mp4' (.., #3)")
+AFTER_WORD = re.compile(r"(?:^|\W)(?:and|by|from|to|with|of|gives|through|into|on|in|as|after|before|between|its) $")
 NOTE_TYPES = ("Note", "MarkdownNote", "Label (rgthree)", "Fast Groups Bypasser (rgthree)")
 
 
@@ -232,9 +234,8 @@ class Checker:
                     self.bad("node", s, f"#{nid} is not a node of the file")
                 continue
             before = s[:m.start()]
-            if re.search(r"[a-z]{3,} $", before) and not re.search(
-                    r"(?:^|\W)(?:and|by|from|to|with|of|gives|through|into|on|in|as|after|before|between|its) $", before):
-                continue  # ("the video 'walk.mp4' (..., #3)", "sampler 'euler' (..., #5)": a value it holds, not a name)
+            if re.search(r"[a-z]{3,} $", before) and not AFTER_WORD.search(before):
+                continue  # ("the video 'walk.mp4' (..., #3)", "sampler 'euler' (..., #5)": a value it holds)
             if not self._titled(title, r):
                 self.bad("title", s, f"#{nid} is named {title!r}; the file names it {r.title or r.type!r}")
         for m in INPUT.finditer(s):

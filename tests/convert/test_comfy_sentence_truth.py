@@ -3,6 +3,7 @@ corpus and the held-out sets): a node named by an id the file gives it, never by
 node as several of ComfyUI's ('<id>:guidance', '<id>:neg', '<id>:lora1', '<id>:sampler')."""
 from __future__ import annotations
 
+import json
 import re
 
 from studio.convert.mapping.convert import convert
@@ -51,7 +52,8 @@ def test_an_input_of_a_pack_node_read_as_a_core_one_is_said_by_the_pack_nodes_na
 def _kandinsky5() -> dict:
     # wildminder's Kandinsky 5 pack (API JSON): its sampler Studio cannot run, its encoder giving both prompts
     doc = {"1": {"class_type": "CLIPLoader", "inputs": {"clip_name": "clip_l.safetensors", "type": "stable_diffusion"}},
-           "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "qwen_2.5_vl_7b.safetensors", "type": "qwen_image"}},
+           "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "qwen_2.5_vl_7b.safetensors",
+                                                        "type": "qwen_image"}},
            "3": {"class_type": "KandinskyV5_Loader", "inputs": {"variant": "pretrain_5s", "use_magcache": False}},
            "4": {"class_type": "EmptyKandinskyV5_Latent", "inputs": {"width": 768, "height": 512, "time_length": 5,
                                                                     "batch_size": 1}},
@@ -93,3 +95,40 @@ def test_the_stages_of_a_pack_sampler_of_two_models_are_said_as_its_inputs_and_i
     text = "\n".join(_texts(convert(_api(sampler), "duo.json")))
     assert "each sampling on from the one before (its 'model_high', then its 'model_low')" in text
     assert "#8~" not in text and "'model_high' (#" not in text  # (was: "'model_high' (#8), 'model_low' (#8~2)")
+
+
+def _director(n_images: int) -> tuple[dict, int]:
+    """WhatDreamsCost's LTX Director with ``n_images`` image segments on its timeline (UI JSON), and its guide's id."""
+    from tests.convert.test_comfy_wrappers import UI
+    segs = [{"start": 16 * i, "length": 16, "prompt": f"shot {i}", "type": "image", "imageFile": f"k{i}.png"}
+            for i in range(n_images)]
+    raw = ["", 97, 4, json.dumps({"segments": segs}), "", "", 0.001, "", False, 24, "seconds", 704, 480, "crop", 32, 18]
+    w = UI()
+    clip = w.add("CLIPLoader", ["gemma.safetensors", "ltxv", "default"])
+    unet, vae = w.add("UNETLoader", ["ltx2.safetensors", "default"]), w.add("VAELoader", ["ltx2_vae.safetensors"])
+    d = w.add("LTXDirector", raw, model=(unet, 0), clip=(clip, 0), audio_vae=(vae, 0))
+    w.nodes[-1]["outputs"] = [{"name": t.lower(), "type": t, "links": [1]} for t in (
+        "MODEL", "CONDITIONING", "LATENT", "LATENT", "GUIDE_DATA", "FLOAT", "AUDIO")]
+    cond = w.add("LTXVConditioning", [24], positive=(d, 1), negative=(d, 1), frame_rate=(d, 5))
+    g = w.add("LTXDirectorGuide", ["None", 1, 1], positive=(cond, 0), negative=(cond, 1), latent=(d, 2),
+              guide_data=(d, 4), model=(d, 0), vae=(vae, 0))
+    w.nodes[-1]["outputs"] = [{"name": t.lower(), "type": t, "links": [1]} for t in (
+        "CONDITIONING", "CONDITIONING", "LATENT", "MODEL", "FLOAT")]
+    cat = w.add("LTXVConcatAVLatent", [], video_latent=(g, 2), audio_latent=(d, 3))
+    guider = w.add("CFGGuider", [1.0], model=(g, 3), positive=(g, 0), negative=(g, 1))
+    noise = w.add("RandomNoise", [1, "fixed"])
+    sampler = w.add("KSamplerSelect", ["euler"])
+    sig = w.add("ManualSigmas", ["1.0, 0.5, 0.0"])
+    s = w.add("SamplerCustomAdvanced", [], noise=(noise, 0), guider=(guider, 0), sampler=(sampler, 0),
+              sigmas=(sig, 0), latent_image=(cat, 0))
+    sep = w.add("LTXVSeparateAVLatent", [], av_latent=(s, 0))
+    dec = w.add("VAEDecode", [], samples=(sep, 0), vae=(vae, 0))
+    w.add("SaveVideo", ["ltx", "auto", "auto"], video=(w.add("CreateVideo", [24], images=(dec, 0)), 0))
+    return w.doc(), g
+
+
+
+def test_a_guide_not_taken_is_said_as_the_node_type_the_file_has():
+    doc, guide = _director(5)
+    said = [x for t in _texts(convert(doc, "director")) for x in t.split("\n") if "is not taken: four keyframes" in x]
+    assert said and all(f"(LTXDirectorGuide, #{guide})" in x for x in said), said  # (was: 'LTXVAddGuide, #6.guide5')
