@@ -132,3 +132,15 @@ def test_a_guide_not_taken_is_said_as_the_node_type_the_file_has():
     doc, guide = _director(5)
     said = [x for t in _texts(convert(doc, "director")) for x in t.split("\n") if "is not taken: four keyframes" in x]
     assert said and all(f"(LTXDirectorGuide, #{guide})" in x for x in said), said  # (was: 'LTXVAddGuide, #6.guide5')
+
+
+def test_a_node_reaching_no_output_names_what_it_feeds_in_the_file_not_as_a_pack_is_read():
+    # the wrapper's LoRA select (#4) read as ComfyUI's LoraLoaderModelOnly takes the model of #5, the node it fed
+    doc = {"1": {"class_type": "WanVideoBlockSwap", "inputs": {"blocks_to_swap": 20}},
+           "2": {"class_type": "WanVideoSetBlockSwap", "inputs": {"block_swap_args": ["1", 0]}},
+           "4": {"class_type": "WanVideoLoraSelect", "inputs": {"lora": "fast.safetensors", "strength": 1.0}},
+           "5": {"class_type": "WanVideoSetLoRAs", "inputs": {"model": ["2", 0], "lora": ["4", 0]}},
+           "6": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
+           "7": {"class_type": "SaveImage", "inputs": {"images": ["6", 0], "filename_prefix": "a"}}}
+    said = [t for t in convert(doc, "idle.json").log if "(WanVideoSetBlockSwap, #2) reaches no output" in t]
+    assert said and all("it feeds only 'WanVideoSetLoRAs' (#5)'s 'model'" in t for t in said), said
