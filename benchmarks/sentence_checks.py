@@ -9,7 +9,8 @@ the workflow file itself, mechanically, by these rules:
 - ``title``: the name quoted before an id is the node's title, its type, or its type's display name;
 - ``input``: an input said of a node ("'Title' (#id)'s 'input'") is one the node has (saved in the file, or declared
   by its type in the catalogue: studio.convert.catalogue);
-- ``wired``: "A (.., #a) gives 'B' (#b)'s 'input'": that input of B is wired, from A (through the nodes between);
+- ``wired``: "A (.., #a) gives 'B' (#b)'s 'input'" or "B (#b)'s input comes from A (#a)": that input of B is wired,
+  from A (through the nodes between); "B (#b) is given no 'input'": the file wires nothing there;
 - ``value``: a setting said with its value ("its settings: k v, ...", "its own inputs k v", "loads ... with k v")
   is the value the file saves for that setting of that node;
 - ``dropped``: a node listed as not converted is not also passed (``Conversion.passed``) nor made (the origin of a
@@ -48,6 +49,9 @@ GIVES = re.compile(r"\((?:[^()#'\n]{1,80}?, )?#(" + ID + r")(?:: [^()]*)?\) give
                    r"\((?:[^()#'\n]{1,80}?, )?#(" + ID + r")\)'s '([^'\n]+)'")
 COMES = re.compile(r"\((?:[^()#'\n]{1,80}?, )?#(" + ID + r")\)'s ([\w ,]+?) comes? from ('.*?), whose values? "
                    r"(?:[^:]*?the value saved in the file \(([^()]*)\) is used)?")
+ID_TYPE = re.compile(r"\(#(" + ID + r"), ([A-Za-z][^()#'\n]{0,79}?)\)")  # "(#104, WanFunV2VSampler)"
+GIVEN_NO = re.compile(r"\((?:[^()#'\n]{1,80}?, )?#(" + ID + r")\)(?: before '[^'\n]*' \(#" + ID + r"\))? is given no "
+                      r"'([^'\n]+)'")
 SETTINGS = re.compile(r"\((?:its settings|its own inputs): ([^()]*(?:\([^()]*\)[^()]*)*)\)")
 OWN_INPUTS = re.compile(r"\(([^()#'\n]{1,80}?), #(" + ID + r")\)[^.;]*?its own inputs (.+?) (?:are|is) not applied")
 LOADS_WITH = re.compile(r"\(([^()#'\n]{1,80}?), #(" + ID + r")\) loads '(?:[^'\n]*)' with (.+?): not applied")
@@ -224,6 +228,16 @@ class Checker:
                 continue
             if said not in r.names and said.rstrip(".") not in r.names and not self._same_type(said, r):
                 self.bad("type", s, f"#{nid} is said {said!r}; the file's type is {r.type!r}")
+        for m in ID_TYPE.finditer(s):
+            r = self.raw.get(m.group(1))
+            if r is None:
+                self.bad("node", s, f"#{m.group(1)} is not a node of the file")
+            elif m.group(2) not in r.names and not self._same_type(m.group(2), r):
+                self.bad("type", s, f"#{r.id} is said {m.group(2)!r}; the file's type is {r.type!r}")
+        for m in GIVEN_NO.finditer(s):
+            cn = self.wf.nodes.get(m.group(1))
+            if cn is not None and m.group(2) in cn.links:
+                self.bad("wired", s, f"#{cn.id}'s {m.group(2)!r} is said given nothing; the file wires it")
         for m in TITLED.finditer(s):
             title, nid = m.group(1), m.group(3)
             if m.group(2) and re.match(r"(?:a|an|the|its) ", m.group(2)):

@@ -45,7 +45,7 @@ def test_the_built_workflows_sentences_contradict_nothing_of_their_files(tmp_pat
 def test_the_checker_finds_each_kind_of_false_sentence():
     c = Checker(os.path.join(DATA, "wan21_t2v_api.json"))
     assert c.check() == []
-    told = {
+    told = [*{
         "node": "x.json: 'KSampler' (KSampler, #9:sampler) samples",  # an id the file does not have
         "type": "x.json: 'KSampler' (KSamplerAdvanced, #9) samples",  # not its type
         "title": "x.json: 'Positive' (CLIPTextEncode, #7) encodes",  # #7 is titled 'Negative'
@@ -54,8 +54,9 @@ def test_the_checker_finds_each_kind_of_false_sentence():
         "wired": "x.json: 'VAELoader' (VAELoader, #3) gives 'KSampler' (#9)'s 'model' its model",  # #1 -> #4 -> #5 does
         "value": "x.json: 'ImageSharpen' (ImageSharpen, #11), a step: not applied (its settings: sharpen_radius 2, "
                  "sigma 0.5)",  # saved 1
-    }
-    for rule, sentence in told.items():
+    }.items(), ("type", "x.json: 'KSampler' (#9, KSamplerAdvanced)'s cfg"),
+        ("wired", "- ('VAEDecode' (VAEDecode, #10) is given no 'samples')")]  # (#9 gives it)
+    for rule, sentence in told:
         c.violations = []
         c.sentence(sentence, None)
         assert [v[0] for v in c.violations] == [rule], (rule, c.violations)
