@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 RULES = ("node", "type", "title", "input", "wired", "value", "dropped", "size")
-ID = r"[0-9]+(?:[:~][0-9A-Za-z_]+)*"
+ID = r"[0-9][0-9A-Za-z_]*(?:[:~][0-9A-Za-z_]+)*"  # (an API file's ids may be any text: '567_559')
 # "(Type, #id" followed by ')' ',' ':' ';' or ' ' (a type never holds '(' ')' '#' or a quote here)
 TYPE_ID = re.compile(r"\(([^()#'\n]{1,80}?), (?:#|node )(" + ID + r")(?=[),:; ])")
 # a title without quotes in it, opening a phrase (a title holding a quote is not judged)
@@ -52,6 +52,7 @@ COMES = re.compile(r"\((?:[^()#'\n]{1,80}?, )?#(" + ID + r")\)'s ([\w ,]+?) come
 ID_TYPE = re.compile(r"\(#(" + ID + r"), ([A-Za-z][^()#'\n]{0,79}?)\)")  # "(#104, WanFunV2VSampler)"
 GIVEN_NO = re.compile(r"\((?:[^()#'\n]{1,80}?, )?#(" + ID + r")\)(?: before '[^'\n]*' \(#" + ID + r"\))? is given no "
                       r"'([^'\n]+)'")
+SAID_VALUE = re.compile(r"\((?:[^()#'\n]{1,80}?, )?#(" + ID + r")\)'s ([a-z][a-z0-9_]*) '([^'\n]*)'")
 SETTINGS = re.compile(r"\((?:its settings|its own inputs): ([^()]*(?:\([^()]*\)[^()]*)*)\)")
 OWN_INPUTS = re.compile(r"\(([^()#'\n]{1,80}?), #(" + ID + r")\)[^.;]*?its own inputs (.+?) (?:are|is) not applied")
 LOADS_WITH = re.compile(r"\(([^()#'\n]{1,80}?), #(" + ID + r")\) loads '(?:[^'\n]*)' with (.+?): not applied")
@@ -272,6 +273,8 @@ class Checker:
                     self.bad("wired", s, f"#{a}'s {name!r} is given by none of {froms} in the file")
                 elif saved is not None and r is not None and len(names) == 1:
                     self._values(s, a, f"{name} {saved}", as_saved=True)
+        for m in SAID_VALUE.finditer(s):  # "'X' (#5)'s beta_schedule 'linear'": a setting's saved value
+            self._values(s, m.group(1), f"{m.group(2)} '{m.group(3)}'")
         for m in SETTINGS.finditer(s):
             nid = self._subject(s, m.start())
             if nid is not None:

@@ -55,7 +55,8 @@ def test_the_checker_finds_each_kind_of_false_sentence():
         "value": "x.json: 'ImageSharpen' (ImageSharpen, #11), a step: not applied (its settings: sharpen_radius 2, "
                  "sigma 0.5)",  # saved 1
     }.items(), ("type", "x.json: 'KSampler' (#9, KSamplerAdvanced)'s cfg"),
-        ("wired", "- ('VAEDecode' (VAEDecode, #10) is given no 'samples')")]  # (#9 gives it)
+        ("wired", "- ('VAEDecode' (VAEDecode, #10) is given no 'samples')"),  # (#9 gives it)
+        ("value", "x.json: 'KSampler' (#9)'s sampler_name 'euler' is the nearest")]  # (saved 'uni_pc')
     for rule, sentence in told:
         c.violations = []
         c.sentence(sentence, None)
