@@ -36,7 +36,7 @@ from .making import Making
 from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
-from . import dropped_kinds, pack_makers, passing, unrun
+from . import dropped_kinds, file_ids, pack_makers, passing, unrun
 from .settings import SettingsReading
 
 
@@ -213,6 +213,7 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
     except (TypeError, ValueError, AttributeError, KeyError, IndexError) as e:
         raise WorkflowError(f"'{name}' looks like a ComfyUI workflow but could not be read "
                             f"({type(e).__name__}: {str(e)[:200]})") from None
+    read = frozenset(wf.nodes)  # (the file's nodes: those a translation adds are said by these: file_ids.py)
     try:
         idle = unrun.idle(wf)  # what ComfyUI does not run of the workflow as saved (before a translation rewires it)
         said = batch_managers.translate(wf) + pipes.translate(wf) + twins.translate(wf) + easy_use.translate(wf) + [x for m in families.mappings() if m.translate for x in m.translate(wf)]
@@ -236,6 +237,8 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
             b.out.log.append(f"{name}: {line}")
         if said:
             b.note("\n".join(said))
-        return b.build()
+        conv = b.build()
+        file_ids.say_file_ids(conv, read, wf.nodes)
+        return conv
     except RecursionError:  # every walk is bounded; this is the last word if one is not
         raise WorkflowError(f"'{name}': its nodes are chained too deeply to convert") from None

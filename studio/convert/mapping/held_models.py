@@ -9,8 +9,9 @@ HELD = " (the task is held with no generator)"
 
 
 def _name(n) -> str:
-    """The node as the file has it (a node read as several: '138:lora' is the file's #138)."""
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id.partition(':')[0]})"
+    """The node (a node read as several, '138:lora', is said as the file's #138 by file_ids.py; a subgraph's node
+    '538:12' is its own, not its instance's)."""
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
 
 
 def lines(b, o) -> list[str]:

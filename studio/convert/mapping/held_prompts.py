@@ -34,7 +34,7 @@ def _named(b, n: CNode) -> str:
 
 
 def _id(n: CNode) -> str:
-    return n.id.split(":", 1)[0]  # a pack node read as two (a wrapper's encoder's negative, '<id>:neg'): its own id
+    return n.id  # (a pack node read as two, a wrapper's encoder's negative '<id>:neg': said as the file's by file_ids.py)
 
 
 def around(wf, node: CNode | None) -> list[CNode]:
@@ -99,7 +99,8 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
     for which, enc, text in found:
         if text:
             title = "Prompt" if which == "positive" else "Negative prompt"
-            b.add("io.text", {"text": text}, wf.nodes.get(_id(enc), enc), title=title)
+            b.add("io.text", {"text": text}, wf.nodes.get(enc.id.split(":", 1)[0], enc), title=title)
+            b.used.add(enc.id)  # (its text is read: a node Studio does not read otherwise is not listed as not converted)
             names.append(f"{'prompt' if which == 'positive' else 'negative prompt'} '{cut(text, SHOWN_CHARS)}' as a "
                          f"Text Prompt (from {_named(b, enc)})")
         elif any(k in enc.links for k in ("text",) + PROMPT_INPUTS[which == "negative"]):  # wired, not worked out

@@ -7,8 +7,14 @@ node (one with none runs nothing at all), and a node of a type the catalogue doe
 may be one), so nothing is said of what may run. Linear in the workflow's size. Plain data and stdlib."""
 from __future__ import annotations
 
+import weakref
+
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
+
+# what read each idle node as the file saves it, by workflow (told with idle(), before a pack's translation rewires
+# the links: 'WanVideoSetLoRAs' (#80)'s 'model', not the LoRA select the translation wired in its place)
+_SAVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _output(n: CNode) -> bool:
@@ -31,7 +37,14 @@ def idle(wf: Workflow) -> frozenset[str]:
             continue
         seen.add(i)
         todo.extend(src for src, _ in wf.nodes[i].links.values() if src)
-    return frozenset(k for k, n in wf.nodes.items() if n.enabled and k not in seen)
+    out = frozenset(k for k, n in wf.nodes.items() if n.enabled and k not in seen)
+    saved: dict[str, list[tuple[CNode, str]]] = {k: [] for k in out}
+    for m in wf.nodes.values() if out else ():  # (one pass over the links: linear)
+        for name, (src, _) in m.links.items():
+            if src in saved:
+                saved[src].append((m, name))
+    _SAVED[wf] = saved
+    return out
 
 
 def never_run(wf: Workflow, read: set[str], done: dict[str, str], readers: dict[str, list[tuple[CNode, str, int]]],
@@ -43,7 +56,9 @@ def never_run(wf: Workflow, read: set[str], done: dict[str, str], readers: dict[
         n = wf.nodes.get(k)
         if n is None or k in read or k in done or not n.enabled:
             continue
-        rs = [(m, name) for m, name, _ in readers.get(n.id, ()) if m.enabled]
+        saved = _SAVED.get(wf, {})
+        rs = [(m, name) for m, name in saved[k] if m.enabled] if k in saved else [
+            (m, name) for m, name, _ in readers.get(n.id, ()) if m.enabled]
         feeds = (f"it feeds only '{rs[0][0].title or rs[0][0].shown_cls}' (#{rs[0][0].id})'s '{rs[0][1]}'"
                  + (f" and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''}" if len(rs) > 1 else "")
                  + ", which reach no output either") if rs else (

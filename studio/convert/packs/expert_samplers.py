@@ -167,7 +167,7 @@ def translate(wf: Workflow) -> list[str]:
             prev, ids = (nid, 0), ids + [nid]
         for m, k in users:
             m.links[k] = (ids[-1], 0)
-        line = _sentence(n, models, stages, ids, other, extra["shifts"], shift, by_place)
+        line = _sentence(n, models, stages, other, extra["shifts"], shift, by_place)
         if extra["unknown"]:
             line += (f"; its {', '.join(extra['unknown'])} {'are' if len(extra['unknown']) > 1 else 'is'} wired to "
                      "nodes whose values Studio cannot work out when converting: not read (the generator's own stand)")
@@ -175,9 +175,9 @@ def translate(wf: Workflow) -> list[str]:
     return said
 
 
-def _sentence(n: CNode, models, stages, ids, other, shifts, shift, by_place) -> str:
+def _sentence(n: CNode, models, stages, other, shifts, shift, by_place) -> str:
     name = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
-    parts = ", ".join(f"'{m}' (#{i})" for m, i in zip(models, ids))
+    parts = ", then ".join(f"its '{m}'" for m in models)  # (the inputs: each stage is said by the file's id)
     line = (f"{name} samples with {len(models)} models one after another: read by its declared types (a model per "
             f"stage, a positive and a negative prompt and a latent in, a latent out) as ComfyUI's KSamplerAdvanced "
             f"per model, each sampling on from the one before ({parts}): the family's experts, high noise first")

@@ -22,6 +22,21 @@ def finite(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
+def file_ports(n: CNode, links: dict) -> dict:
+    """The core node's inputs made for pack node ``n`` from one of ``n``'s own inputs under another name -> that input
+    as the file has it (``n``, its name), so a sentence names the input the workflow's node has ('image' of
+    WanVideoEncode, not ComfyUI's 'pixels'); an input more than one of ``n``'s inputs give is left as it is."""
+    ports = {}
+    for k, src in links.items():
+        if k in n.links:
+            continue
+        own = [j for j, v in n.links.items() if v == src]
+        if len(own) == 1:
+            at = n.ports.get(own[0], own[0])
+            ports[k] = at if isinstance(at, tuple) else (n, at)
+    return ports
+
+
 def misplaced(n: CNode, order: tuple[str, ...]) -> str | None:
     """Where a UI file saved ``n``'s values in other places than the pack's order declares (a seed's control word,
     'fixed', not at the seed control's place: a hand-written or other-version file), the sentence saying none is
@@ -107,7 +122,7 @@ class PackTranslation:
     def core(self, n: CNode, cls: str, widgets: dict, links: dict, nid: str | None = None) -> CNode:
         """A core node made for pack node ``n`` (in its place, or beside it as ``nid``)."""
         c = CNode(nid or n.id, cls, n.title, n.mode, {k: v for k, v in widgets.items() if v is not None}, links, n.pos,
-                  origin=n.origin or n.cls)
+                  origin=n.origin or n.cls, ports=file_ports(n, links))
         self.wf.nodes[c.id] = c
         if nid is None:
             self.made.setdefault(n.cls, cls)

@@ -44,7 +44,7 @@ def _guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
     k = next((i for i in range(1, 5) if f"keyframe_{i}" not in inputs), None)
     if found is None or k is None:
         image = f" (its image '{b.file_of(found[0])}')" if found is not None else ""
-        said.append(f"a guide at frame {number(at)} ({n.cls}, #{n.id}){image} is not taken: "
+        said.append(f"a guide at frame {number(at)} ({n.shown_cls}, #{n.id}){image} is not taken: "
                     + ("its image is made by nodes Studio does not convert" if found is None else "four keyframes at most"))
         return
     b.intent(n, "image", f"keyframe_{k}", inputs, said)
@@ -233,7 +233,7 @@ def _ic_guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     a guide placed later than frame 0 or read at a smaller scale said."""
     wf = b.wf
     if "control" in inputs:
-        said.append(f"a second IC-LoRA guide ({n.cls}, #{n.id}) is not taken: LTX-2 takes one control clip")
+        said.append(f"a second IC-LoRA guide ({n.shown_cls}, #{n.id}) is not taken: LTX-2 takes one control clip")
         return gen
     b.intent(n, "image", "control", inputs, said)
     strength = wf.value(n, "strength")
