@@ -45,3 +45,39 @@ def test_unrun_nodes_of_a_whole_file_are_still_nothing_lost():
     said = _said(convert(wf, "whole.json"))
     lora = next(x for x in said.splitlines() if "(LoraLoaderModelOnly, #2)" in x and "reaches no output" in x)
     assert "ComfyUI does not run it, so nothing of it is lost" in lora
+
+
+def _wrapper_i2v(extra: dict | None = None, cfg=None) -> dict:
+    """A Wan 2.2 I2V through WanVideoWrapper (the tenth set's Modal app, trimmed): one sampler whose cfg comes from
+    ``cfg`` (a link) where given."""
+    n = {
+        "11": ("LoadWanVideoT5TextEncoder", {"model_name": "umt5.safetensors", "precision": "bf16"}),
+        "16": ("WanVideoTextEncode", {"positive_prompt": "a cat", "negative_prompt": "", "t5": ["11", 0]}),
+        "22": ("WanVideoModelLoader", {"model": "wan2.2_i2v_high.safetensors", "base_precision": "bf16",
+                                       "quantization": "disabled", "load_device": "offload_device"}),
+        "38": ("WanVideoVAELoader", {"model_name": "wan_vae.safetensors", "precision": "bf16"}),
+        "7": ("LoadImage", {"image": "a.png"}),
+        "89": ("WanVideoImageToVideoEncode", {"width": 480, "height": 832, "num_frames": 33, "noise_aug_strength": 0,
+                                              "start_latent_strength": 1, "end_latent_strength": 1,
+                                              "force_offload": True, "vae": ["38", 0], "start_image": ["7", 0]}),
+        "27": ("WanVideoSampler", {"steps": 6, "cfg": cfg if cfg is not None else 1, "shift": 8, "seed": 3,
+                                   "scheduler": "unipc", "denoise_strength": 1, "model": ["22", 0],
+                                   "image_embeds": ["89", 0], "text_embeds": ["16", 0]}),
+        "28": ("WanVideoDecode", {"enable_vae_tiling": False, "vae": ["38", 0], "samples": ["27", 0]}),
+        "30": ("VHS_VideoCombine", {"frame_rate": 16, "loop_count": 0, "filename_prefix": "w",
+                                    "format": "video/h264-mp4", "save_output": True, "images": ["28", 0]}),
+    }
+    n.update(extra or {})
+    return _api(n)
+
+
+def test_a_value_node_a_converted_node_reads_is_no_constant_nothing_reads():
+    """WanVideoWrapper's CFG schedule list gives the sampler's cfg: listed as not converted, but not among 'the
+    constants ... nothing converted reads' (its types say a constant; the converted sampler reads it)."""
+    wf = _wrapper_i2v({"95": ("CreateCFGScheduleFloatList", {"steps": 6, "cfg_scale_start": 2, "cfg_scale_end": 2,
+                                                             "interpolation": "linear", "start_percent": 0,
+                                                             "end_percent": 0.01})}, cfg=["95", 0])
+    conv = convert(wf, "cfg.json")
+    assert "95" in conv.dropped and "CreateCFGScheduleFloatList, #95" in _notes(conv)
+    assert "nothing converted reads them" not in _notes(conv)
+
