@@ -81,3 +81,19 @@ def test_a_value_node_a_converted_node_reads_is_no_constant_nothing_reads():
     assert "95" in conv.dropped and "CreateCFGScheduleFloatList, #95" in _notes(conv)
     assert "nothing converted reads them" not in _notes(conv)
 
+
+
+def test_a_pass_running_to_the_end_is_not_said_to_end_at_none():
+    """The wrapper's two experts: the second WanVideoSampler runs from step 3 with end_step -1 ('to the end')."""
+    wf = _wrapper_i2v({
+        "71": ("WanVideoModelLoader", {"model": "wan2.2_i2v_low.safetensors", "base_precision": "bf16",
+                                       "quantization": "disabled", "load_device": "offload_device"}),
+        "90": ("WanVideoSampler", {"steps": 6, "cfg": 1, "shift": 8, "seed": 4, "scheduler": "unipc",
+                                   "denoise_strength": 1, "start_step": 3, "end_step": -1, "model": ["71", 0],
+                                   "image_embeds": ["89", 0], "text_embeds": ["16", 0], "samples": ["27", 0]}),
+    })
+    wf["27"]["inputs"].update({"start_step": 0, "end_step": 3})
+    wf["28"]["inputs"]["samples"] = ["90", 0]
+    notes = _notes(convert(wf, "two.json"))
+    assert "steps 3 to the end" in notes
+    assert "None" not in notes
