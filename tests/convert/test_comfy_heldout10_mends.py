@@ -97,3 +97,42 @@ def test_a_pass_running_to_the_end_is_not_said_to_end_at_none():
     notes = _notes(convert(wf, "two.json"))
     assert "steps 3 to the end" in notes
     assert "None" not in notes
+
+
+def _restore(step: tuple) -> dict:
+    """LoadVideo -> GetVideoComponents -> ``step`` (on 'image') -> RIFE x2 -> Video Combine at 8 fps with the sound."""
+    return _api({
+        "21": ("LoadVideo", {"file": "clip.mp4"}),
+        "22": ("GetVideoComponents", {"video": ["21", 0]}),
+        "10": (step[0], {**step[1], "image": ["22", 0]}),
+        "26": ("RIFE VFI", {"ckpt_name": "rife49.pth", "multiplier": 2, "frames": ["10", 0]}),
+        "25": ("VHS_VideoCombine", {"frame_rate": 8, "loop_count": 0, "filename_prefix": "up",
+                                    "format": "video/h264-mp4", "save_output": True, "images": ["26", 0],
+                                    "audio": ["22", 1]}),
+    })
+
+
+def test_a_step_on_a_utilitys_way_studio_makes_nothing_for_is_said_and_the_rate_kept():
+    """A pack's step between the Load Video and the interpolation (an invented AcmeClipSharpen) is said not applied,
+    never taken as read; the combine's own 8 fps is made as Studio's Frame Rate before the save."""
+    conv = convert(_restore(("AcmeClipSharpen", {"amount": 0.4})), "restore.json")
+    said = _said(conv)
+    line = next(x for x in said.splitlines() if "(AcmeClipSharpen, #10)" in x)
+    assert "a step on the way from" in line and "not applied" in line and "amount 0.4" in line
+    assert "10" in conv.passed and "10" not in conv.dropped
+    types = [n.type_id for n in conv.graph.nodes.values()]
+    assert types == ["io.load_video", "motion.interpolate", "edit.frame_rate", "io.save_video"]
+    assert next(n for n in conv.graph.nodes.values() if n.type_id == "edit.frame_rate").params["fps"] == 8.0
+    assert "writes the frames at 8 fps" in said
+
+
+def test_a_pack_loader_of_a_model_file_is_not_said_to_give_settings():
+    """SeedVR2's DiT and VAE loaders for an upscaler on such a way: each loads a model file (its choice), not settings."""
+    wf = _restore(("SeedVR2VideoUpscaler", {"seed": 42, "resolution": 1080, "batch_size": 33, "dit": ["14", 0],
+                                            "vae": ["13", 0]}))
+    wf["13"] = {"class_type": "SeedVR2LoadVAEModel", "inputs": {"model": "ema_vae_fp16.safetensors", "device": "cuda:0"}}
+    wf["14"] = {"class_type": "SeedVR2LoadDiTModel", "inputs": {"model": "seedvr2_7b.safetensors", "device": "cuda:0"}}
+    said = _said(convert(wf, "seedvr2.json"))
+    vae = next(x for x in said.splitlines() if "(SeedVR2LoadVAEModel, #13)" in x)
+    assert "loads the model file 'ema_vae_fp16.safetensors'" in vae and "settings Studio's nodes do not take" not in vae
+    assert "(SeedVR2VideoUpscaler, #10), a step on the way" in said

@@ -10,6 +10,8 @@ spandrel): Upscale Video is given its name.
 Plain data: the builder (mapping.convert._Builder) makes the nodes; nothing of ComfyUI is run."""
 from __future__ import annotations
 
+from studio.core.shown import cut, rounded
+
 from ..reading.workflow import CNode, Workflow
 
 # ComfyUI node type -> (what it does, Studio's kind of preprocessor or None)
@@ -47,6 +49,9 @@ ENDS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_Vid
         "PreviewImage", "SaveImage")
 FOLLOW = ("video", "images", "image2", "image", "input", "keypoints", "da3_geometry", "mask", "frames")
 VIDEO_FILES = ("LoadVideo", "VHS_LoadVideo", "VHS_LoadVideoPath")
+THROUGH = ("GetVideoComponents", "Reroute")  # on the way, passing the loaded frames on as they are
+RATES = {"VHS_VideoCombine": "frame_rate", "CreateVideo": "fps", "SaveAnimatedWEBP": "fps", "SaveAnimatedPNG": "fps",
+         "SaveWEBM": "fps"}  # a rate the frames are written at, where the way sets one (not the clip's own, wired)
 RIFE_DEFAULT = "rife_v4.26.safetensors"  # set where a workflow's interpolation file is not a .safetensors
 FILM_DEFAULT = "film_net_fp16.safetensors"  # the same, where its name says FILM
 
@@ -83,10 +88,16 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     loader = path[-1]
     cur, out = b.add("io.load_video", {"path": b.file_of(loader)}, loader), "video"
     clip, steps = cur, []
+    rate = None
     for n in reversed(path[:-1]):
-        b.used.add(n.id)
         if utility(n.cls) is None:
+            if n.cls in RATES or n.cls in THROUGH:
+                b.used.add(n.id)
+                rate = _rate(wf, n) or rate
+            else:  # a step on the way Studio makes nothing for here (a pack's upscaler): said, passed over
+                b.over[n.id] = _step(n, loader, end)
             continue
+        b.used.add(n.id)
         what, kind = utility(n.cls)
         if (out == "pose") != (n.cls == "SDPoseDrawKeypoints") or out == "mask":  # not what its Studio node reads
             said.append(f"{what}: not made (it reads a {out}, which Studio's node for it does not take)")
@@ -117,6 +128,11 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     if end.cls in ("MaskPreview", "PreviewImage", "SaveImage") or out in ("mask", "pose"):
         b.g.connect(cur, out, b.add("io.preview", {}, end), "value")
     else:
+        rate = _rate(wf, end) or rate
+        if rate is not None and out == "video":  # the frames written at the way's rate, as ComfyUI writes them
+            cur = wired_node(b, "edit.frame_rate", {"fps": rate[0]}, rate[1], (cur, out, "video"))
+            said.append(f"'{rate[1].title or rate[1].cls}' (#{rate[1].id}) writes the frames at {rate[0]:g} fps "
+                        "(its own rate, whatever the clip's): Studio's Frame Rate before Save Video does the same")
         b.g.connect(cur, out, b.add("io.save_video", {"path": b.save_path(end)}, end), "video")
     b.used |= {end.id, loader.id}
     b.bands.append(list(b.g.nodes)[made:])
@@ -125,6 +141,22 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": None,
                         "inputs": ["video"]})
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> Load Video -> {' -> '.join(steps)}")
+
+
+def _rate(wf: Workflow, n: CNode) -> tuple[float, CNode] | None:
+    """(the rate ``n`` writes frames at, ``n``) where it sets a number (RATES; one wired from the clip: None)."""
+    v = wf.value(n, RATES[n.cls]) if n.cls in RATES else None
+    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 240
+    return (float(v), n) if ok else None
+
+
+def _step(n: CNode, loader: CNode, end: CNode) -> str:
+    """The sentence of a node on a utility's way that Studio makes nothing for (found by the tenth held-out set: a
+    SeedVR2 upscale between a Load Video and RIFE, taken as read without a word)."""
+    settings = ", ".join(f"{k} {rounded(v)}" for k, v in n.settings().items())
+    return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}), a step on the way from '{loader.title or loader.cls}'"
+            f" (#{loader.id}) to '{end.title or end.cls}' (#{end.id}): not applied, Studio makes no node for it on this "
+            "way" + (f" (its settings: {cut(settings, 200)})" if settings else ""))
 
 
 def multiplier(wf: Workflow, n: CNode):
