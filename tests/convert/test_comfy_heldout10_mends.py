@@ -136,3 +136,42 @@ def test_a_pack_loader_of_a_model_file_is_not_said_to_give_settings():
     vae = next(x for x in said.splitlines() if "(SeedVR2LoadVAEModel, #13)" in x)
     assert "loads the model file 'ema_vae_fp16.safetensors'" in vae and "settings Studio's nodes do not take" not in vae
     assert "(SeedVR2VideoUpscaler, #10), a step on the way" in said
+
+
+def _animatediff_controlnet() -> dict:
+    """AnimateDiff SD1.5 with a ControlNet from a folder's line art (the tenth set's saved workflow, as an API file):
+    held; CLIP skip on the checkpoint's text encoder."""
+    return _api({
+        "30": ("CheckpointLoaderSimple", {"ckpt_name": "anime_sd15.safetensors"}),
+        "4": ("CLIPSetLastLayer", {"stop_at_clip_layer": -2, "clip": ["30", 1]}),
+        "3": ("CLIPTextEncode", {"text": "1girl, autumn leaves", "clip": ["4", 0]}),
+        "6": ("CLIPTextEncode", {"text": "low quality", "clip": ["4", 0]}),
+        "33": ("ADE_AnimateDiffLoaderWithContext", {"model_name": "mm_sd_v15_v2.safetensors",
+                                                    "beta_schedule": "sqrt_linear (AnimateDiff)", "motion_scale": 1,
+                                                    "apply_v2_models_properly": True, "model": ["30", 0]}),
+        "35": ("VHS_LoadImages", {"directory": "3d", "image_load_cap": 48, "skip_first_images": 0,
+                                  "select_every_nth": 1}),
+        "18": ("LineArtPreprocessor", {"coarse": "disable", "resolution": 512, "image": ["35", 0]}),
+        "20": ("ControlNetLoader", {"control_net_name": "control_v11p_sd15_lineart.pth"}),
+        "24": ("ControlNetApplyAdvanced", {"strength": 1, "start_percent": 0, "end_percent": 1, "positive": ["3", 0],
+                                           "negative": ["6", 0], "control_net": ["20", 0], "image": ["18", 0]}),
+        "9": ("EmptyLatentImage", {"width": 512, "height": 512, "batch_size": ["35", 2]}),
+        "7": ("KSampler", {"seed": 4, "steps": 20, "cfg": 8, "sampler_name": "euler", "scheduler": "normal",
+                           "denoise": 1, "model": ["33", 0], "positive": ["24", 0], "negative": ["24", 1],
+                           "latent_image": ["9", 0]}),
+        "10": ("VAEDecode", {"samples": ["7", 0], "vae": ["30", 2]}),
+        "36": ("VHS_VideoCombine", {"frame_rate": 8, "loop_count": 0, "filename_prefix": "ad",
+                                    "format": "video/h264-mp4", "save_output": True, "images": ["10", 0]}),
+    })
+
+
+def test_a_held_animatediff_task_holds_its_motion_module_and_clip_skip_loads_nothing():
+    conv = convert(_animatediff_controlnet(), "ad.json")
+    said = _said(conv)
+    assert conv.tasks and conv.tasks[0]["generator"] is None  # held
+    load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
+    assert load.params["model"] == "mm_sd_v15_v2.safetensors"
+    assert load.params["image_model"] == "anime_sd15.safetensors"
+    assert "motion module 'mm_sd_v15_v2.safetensors' is Load Video Model's model" in said
+    skip = next(x for x in said.splitlines() if "(CLIPSetLastLayer, #4)" in x)
+    assert "loads" not in skip and "sets the text encoder" in skip and "stop_at_clip_layer -2" in skip
