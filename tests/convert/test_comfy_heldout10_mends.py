@@ -175,3 +175,21 @@ def test_a_held_animatediff_task_holds_its_motion_module_and_clip_skip_loads_not
     assert "motion module 'mm_sd_v15_v2.safetensors' is Load Video Model's model" in said
     skip = next(x for x in said.splitlines() if "(CLIPSetLastLayer, #4)" in x)
     assert "loads" not in skip and "sets the text encoder" in skip and "stop_at_clip_layer -2" in skip
+
+
+def test_a_second_output_of_the_take_at_its_own_rate_is_retimed_and_said():
+    """The take interpolated x2 to 24 fps (the generator makes 12) and also written as it is at 16 fps: that second
+    Save Video is given the take through a Frame Rate at 16, said (it was written at 12 without a word)."""
+    wf = _wrapper_i2v({
+        "103": ("RIFE VFI", {"ckpt_name": "rife47.pth", "multiplier": 2, "frames": ["28", 0]}),
+        "104": ("VHS_VideoCombine", {"frame_rate": 24, "loop_count": 0, "filename_prefix": "final",
+                                     "format": "video/h264-mp4", "save_output": True, "images": ["103", 0]}),
+    })
+    conv = convert(wf, "two_rates.json")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
+    rates = {n.params["fps"] for n in conv.graph.nodes.values() if n.type_id == "edit.frame_rate"}
+    said = _said(conv)
+    if gen.params["fps"] == 12.0:
+        assert rates == {16.0} and "writes the take at 16 fps, not the 12 fps the generator makes it at" in said
+    else:  # (the 16 fps output read first: the interpolated one has its own way to 24)
+        assert gen.params["fps"] == 16.0 and not rates
