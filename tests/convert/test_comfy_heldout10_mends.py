@@ -193,3 +193,11 @@ def test_a_second_output_of_the_take_at_its_own_rate_is_retimed_and_said():
         assert rates == {16.0} and "writes the take at 16 fps, not the 12 fps the generator makes it at" in said
     else:  # (the 16 fps output read first: the interpolated one has its own way to 24)
         assert gen.params["fps"] == 16.0 and not rates
+
+
+def test_a_note_with_no_text_makes_no_empty_note():
+    """An API export keeps a MarkdownNote with no inputs: no empty note on the canvas."""
+    wf = _api({"1": ("LoadImage", {"image": "a.png"}), "2": ("SaveImage", {"filename_prefix": "x", "images": ["1", 0]}),
+               "3": ("MarkdownNote", {}), "4": ("Note", {"text": "keep me"})})
+    notes = [n["text"] for n in convert(wf, "notes.json").graph.ui.get("notes", [])]
+    assert "keep me" in notes and all(t.strip() for t in notes)

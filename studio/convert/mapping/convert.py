@@ -151,8 +151,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             if n.id in over:
                 self.out.passed.append(n.id)
                 continue
-            if n.cls in TEXT_NOTES:
-                texts.append(str(n.widgets.get("text") or ""))
+            if n.cls in TEXT_NOTES:  # (an API file's note keeps no text: no empty note made of it)
+                texts += [t] if (t := str(n.widgets.get("text") or "")).strip() else []
                 continue
             # a bypassed or muted copy said as such (an S2V workflow's bypassed LoadAudio read as 'not converted')
             shown = n.shown_cls + ("" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)")
