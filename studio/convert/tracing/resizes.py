@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..reading.resized import rounds_down
 from ..reading.workflow import CNode, Workflow
 
 METHODS = {"nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
@@ -56,8 +57,12 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
         w, h = _int(v("width")), _int(v("height"))
         if not (stretched or centred) or not w or not h or "get_image_size" in n.links or "mask" in n.links:
             return None
-        if not isinstance(div, int) or div < 1 or w % div or h % div:  # a size ComfyUI rounds: not Scale's
+        if not isinstance(div, int) or isinstance(div, bool) or div < 0:
             return None
+        if div > 1 and (w % div or h % div):  # a size ComfyUI rounds: v2's stretch or crop rounds it down
+            if not rounds_down(n.cls, keep):
+                return None
+            w, h = w - w % div, h - h % div
         crop = "center" if centred else v("crop") if n.cls == "ImageResizeKJ" else "disabled"
         return _sized(w, h, v("upscale_method"), crop if crop in ("disabled", "center") else None)
     return None
