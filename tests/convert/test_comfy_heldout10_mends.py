@@ -72,10 +72,11 @@ def _wrapper_i2v(extra: dict | None = None, cfg=None) -> dict:
 
 
 def test_a_value_node_a_converted_node_reads_is_no_constant_nothing_reads():
-    """WanVideoWrapper's CFG schedule list gives the sampler's cfg: listed as not converted, but not among 'the
-    constants ... nothing converted reads' (its types say a constant; the converted sampler reads it)."""
+    """WanVideoWrapper's CFG schedule list (an interpolation Studio does not know: its values not worked out) gives
+    the sampler's cfg: listed as not converted, but not among 'the constants ... nothing converted reads' (its types
+    say a constant; the converted sampler reads it)."""
     wf = _wrapper_i2v({"95": ("CreateCFGScheduleFloatList", {"steps": 6, "cfg_scale_start": 2, "cfg_scale_end": 2,
-                                                             "interpolation": "linear", "start_percent": 0,
+                                                             "interpolation": "smoothstep", "start_percent": 0,
                                                              "end_percent": 0.01})}, cfg=["95", 0])
     conv = convert(wf, "cfg.json")
     assert "95" in conv.dropped and "CreateCFGScheduleFloatList, #95" in _notes(conv)
@@ -242,3 +243,26 @@ def test_kjnodes_resize_rounds_its_size_down_and_a_calculators_grown_inputs_are_
     assert (gen.params["width"], gen.params["height"], gen.params["frames"]) == (640, 352, 361)
     scale = next(n for n in conv.graph.nodes.values() if n.type_id == "transform.scale")
     assert (scale.params["width"], scale.params["height"], scale.params["crop"]) == (1280, 704, "center")
+
+
+def test_a_cfg_list_per_step_gives_the_pass_the_value_most_of_its_steps_have():
+    """cfg 2 for the first step, 1 after (end_percent 0.01 of 6 steps) on the first of two passes: guidance 1, the list
+    said step by step; not 'cannot work out', not the generator's own 5.0."""
+    wf = _wrapper_i2v({"95": ("CreateCFGScheduleFloatList", {"steps": 6, "cfg_scale_start": 2, "cfg_scale_end": 2,
+                                                             "interpolation": "linear", "start_percent": 0,
+                                                             "end_percent": 0.01})}, cfg=["95", 0])
+    wf["27"]["inputs"].update({"start_step": 0, "end_step": 3})
+    conv = convert(wf, "cfg.json")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
+    said = _said(conv)
+    assert gen.params["guidance"] == 1.0
+    assert "1 for most of its steps 0-2 (2 at step 0); Studio's generator takes one guidance for the pass, 1" in said
+    assert "cannot work out" not in said and "95" not in conv.dropped
+
+
+def test_the_wrappers_cfg_list_as_its_node_makes_it():
+    from nodes.video_models.families.wan.comfy_wrapper_cfg_list import cfg_list
+    v = {"steps": 5, "cfg_scale_start": 6, "cfg_scale_end": 2, "interpolation": "linear", "start_percent": 0.2,
+         "end_percent": 1.0}
+    assert cfg_list(v.get) == [1.0, 6.0, 4.67, 3.33, 2.0]
+    assert cfg_list({**v, "interpolation": "ease_out", "start_percent": 0}.get) == [6.0, 4.25, 3.0, 2.25, 2.0]
