@@ -21,14 +21,21 @@ MAX_SIDE = 16384  # ComfyUI's MAX_RESOLUTION
 
 
 def _scaled_size(w: int, h: int, p) -> tuple[int, int]:
-    """The size Scale makes of a ``w`` x ``h`` frame (never under one pixel)."""
+    """The size Scale makes of a ``w`` x ``h`` frame (never under one pixel), each side rounded down to a multiple of
+    'multiple' where it is over 1."""
     if p.width == 0 and p.height == 0:
-        return max(1, round(w * p.scale)), max(1, round(h * p.scale))
-    if p.width == 0:
-        return max(1, round(w * p.height / h)), p.height
-    if p.height == 0:
-        return p.width, max(1, round(h * p.width / w))
-    return p.width, p.height
+        tw, th = max(1, round(w * p.scale)), max(1, round(h * p.scale))
+    elif p.width == 0:
+        tw, th = max(1, round(w * p.height / h)), p.height
+    elif p.height == 0:
+        tw, th = p.width, max(1, round(h * p.width / w))
+    elif getattr(p, "crop", "") == "fit":  # the largest size of the frame's aspect within width x height
+        r = min(p.width / w, p.height / h)
+        tw, th = max(1, round(w * r)), max(1, round(h * r))
+    else:
+        tw, th = p.width, p.height
+    m = getattr(p, "multiple", 1) or 1
+    return (max(m, tw - tw % m), max(m, th - th % m)) if m > 1 else (tw, th)
 
 
 def _scaled(frame: np.ndarray, tw: int, th: int, crop: str, interp: int) -> np.ndarray:
@@ -50,7 +57,8 @@ def _scaled(frame: np.ndarray, tw: int, th: int, crop: str, interp: int) -> np.n
 class Scale(Node):
     """Scale every frame by a factor, or to a width and height: 0 for one of them keeps the aspect
     (both 0: by the scale), or to the size of the clip on 'like' (its frames are not counted: every frame
-    of 'video' is kept). 'center' crops the frame to the new aspect first, keeping its middle."""
+    of 'video' is kept). 'center' crops the frame to the new aspect first, keeping its middle; 'fit' keeps the
+    frame's aspect within the width and height; 'multiple' rounds each side down (KJNodes' divisible_by)."""
     id = "transform.scale"
     keywords = ("upscale", "downscale", "rescale", "scale by", "resize")
     title = "Scale"
@@ -62,9 +70,11 @@ class Scale(Node):
     params = (Float("scale", 1.0, min=0.01, max=8.0, help="the factor, used when width and height are both 0"),
               Int("width", 0, min=0, max=MAX_SIDE, help="output width; 0: from the height and the aspect"),
               Int("height", 0, min=0, max=MAX_SIDE, help="output height; 0: from the width and the aspect"),
-              Choice("crop", "disabled", choices=("disabled", "center"),
-                     help="center: cut the frame to the new aspect first (its middle kept)"),
-              Choice("interpolation", "area", choices=tuple(INTERP), help="resampling filter"))
+              Choice("crop", "disabled", choices=("disabled", "center", "fit"),
+                     help="center: cut the frame to the new aspect first (its middle kept); fit: keep the frame's "
+                          "aspect, the largest size within width x height (nothing cut)"),
+              Choice("interpolation", "area", choices=tuple(INTERP), help="resampling filter"),
+              Int("multiple", 1, min=1, max=512, help="each side rounded down to a multiple of this (1: as made)"))
 
     def run(self, ctx, video, like=None):
         p = ctx.params

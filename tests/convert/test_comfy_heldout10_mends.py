@@ -266,3 +266,44 @@ def test_the_wrappers_cfg_list_as_its_node_makes_it():
          "end_percent": 1.0}
     assert cfg_list(v.get) == [1.0, 6.0, 4.67, 3.33, 2.0]
     assert cfg_list({**v, "interpolation": "ease_out", "start_percent": 0}.get) == [6.0, 4.25, 3.0, 2.25, 2.0]
+
+
+def test_scale_fits_within_a_box_and_rounds_down_to_a_multiple():
+    from types import SimpleNamespace
+    from nodes.images import _scaled_size
+    p = SimpleNamespace(scale=1.0, width=1280, height=720, crop="fit", multiple=2)
+    assert _scaled_size(1080, 1920, p) == (404, 720)  # a portrait picture within 1280x720 (405 rounded down to 2)
+    assert _scaled_size(1920, 1080, SimpleNamespace(**{**vars(p), "multiple": 32})) == (1280, 704)
+    assert _scaled_size(1000, 1000, SimpleNamespace(**{**vars(p), "crop": "disabled", "multiple": 1})) == (1280, 720)
+
+
+def test_a_kjnodes_resize_fitting_the_start_image_is_studios_scale_fit():
+    """Wan 2.2 I2V whose start image and size come from ImageResizeKJv2 'resize' to 1280x720 (keep proportion): the
+    picture fitted by Studio's Scale ('fit', multiple 2), the generator at the picture's size (0)."""
+    wf = _api({
+        "37": ("UNETLoader", {"unet_name": "wan2.2_i2v_high_noise_14B.safetensors", "weight_dtype": "default"}),
+        "38": ("CLIPLoader", {"clip_name": "umt5.safetensors", "type": "wan", "device": "default"}),
+        "39": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "6": ("CLIPTextEncode", {"text": "a cat", "clip": ["38", 0]}),
+        "7": ("CLIPTextEncode", {"text": "", "clip": ["38", 0]}),
+        "62": ("LoadImage", {"image": "cat.jpg"}),
+        "77": ("ImageResizeKJv2", {"width": 1280, "height": 720, "upscale_method": "nearest-exact",
+                                   "keep_proportion": "resize", "pad_color": "0, 0, 0", "crop_position": "center",
+                                   "divisible_by": 2, "device": "cpu", "image": ["62", 0]}),
+        "63": ("WanImageToVideo", {"width": ["77", 1], "height": ["77", 2], "length": 81, "batch_size": 1,
+                                   "positive": ["6", 0], "negative": ["7", 0], "vae": ["39", 0],
+                                   "start_image": ["77", 0]}),
+        "3": ("KSampler", {"seed": 7, "steps": 4, "cfg": 1, "sampler_name": "euler", "scheduler": "simple",
+                           "denoise": 1, "model": ["37", 0], "positive": ["63", 0], "negative": ["63", 1],
+                           "latent_image": ["63", 2]}),
+        "8": ("VAEDecode", {"samples": ["3", 0], "vae": ["39", 0]}),
+        "76": ("VHS_VideoCombine", {"frame_rate": 16, "loop_count": 0, "filename_prefix": "i2v",
+                                    "format": "video/h264-mp4", "save_output": True, "images": ["8", 0]}),
+    })
+    conv = convert(wf, "fit.json")
+    scale = next(n for n in conv.graph.nodes.values() if n.type_id == "transform.scale")
+    assert (scale.params["width"], scale.params["height"], scale.params["crop"], scale.params["multiple"]) == \
+        (1280, 720, "fit", 2)
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert (gen.params["width"], gen.params["height"]) == (0, 0)  # the fitted picture's size
+    assert "scaled to fit within 1280x720 (its aspect kept), each side a multiple of 2" in _said(conv)

@@ -125,15 +125,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
                 said.append(f"{what}: the workflow names no upscaler file: choose one on Upscale Video ('model')")
         else:  # frame interpolation
             cur, out = interpolation_node(b, n, what, model, said, (cur, out, "video")), "video"
-    if end.cls in ("MaskPreview", "PreviewImage", "SaveImage") or out in ("mask", "pose"):
-        b.g.connect(cur, out, b.add("io.preview", {}, end), "value")
-    else:
-        rate = _rate(wf, end) or rate
-        if rate is not None and out == "video":  # the frames written at the way's rate, as ComfyUI writes them
-            cur = wired_node(b, "edit.frame_rate", {"fps": rate[0]}, rate[1], (cur, out, "video"))
-            said.append(f"'{rate[1].title or rate[1].cls}' (#{rate[1].id}) writes the frames at {rate[0]:g} fps "
-                        "(its own rate, whatever the clip's): Studio's Frame Rate before Save Video does the same")
-        b.g.connect(cur, out, b.add("io.save_video", {"path": b.save_path(end)}, end), "video")
+    _output(b, end, cur, out, rate, said)
     b.used |= {end.id, loader.id}
     b.bands.append(list(b.g.nodes)[made:])
     b.note("\n".join([f"Converted from ComfyUI ({b.name}), output '{end.title or end.cls}' (#{end.id}): "
@@ -141,6 +133,20 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": None,
                         "inputs": ["video"]})
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> Load Video -> {' -> '.join(steps)}")
+
+
+def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[str]) -> None:
+    """The way's output: a Preview of a mask or a pose (or of a picture saved), else a Save Video, the frames written
+    at the rate the way sets (Studio's Frame Rate before it, said)."""
+    if end.cls in ("MaskPreview", "PreviewImage", "SaveImage") or out in ("mask", "pose"):
+        b.g.connect(cur, out, b.add("io.preview", {}, end), "value")
+        return
+    rate = _rate(b.wf, end) or rate
+    if rate is not None and out == "video":  # the frames written at the way's rate, as ComfyUI writes them
+        cur = wired_node(b, "edit.frame_rate", {"fps": rate[0]}, rate[1], (cur, out, "video"))
+        said.append(f"'{rate[1].title or rate[1].cls}' (#{rate[1].id}) writes the frames at {rate[0]:g} fps "
+                    "(its own rate, whatever the clip's): Studio's Frame Rate before Save Video does the same")
+    b.g.connect(cur, out, b.add("io.save_video", {"path": b.save_path(end)}, end), "video")
 
 
 def _rate(wf: Workflow, n: CNode) -> tuple[float, CNode] | None:

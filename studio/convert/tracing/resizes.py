@@ -2,9 +2,9 @@
 Studio's Scale (nodes/images.py), where the size it gives is fixed by its settings as Scale makes it: ComfyUI's
 ImageScale (a width and a height, 0 for one keeping the aspect, 'center' crop), ImageScaleBy (a factor), the newer
 ResizeImageMaskNode by dimensions or by a multiplier (its API settings 'resize_type.width'...), KJNodes'
-ImageResizeKJ / ImageResizeKJv2 stretched (v2: or cropped about the middle) to a size already divisible as asked. A resize whose size depends on the
-picture's (by its longer edge, keeping proportions within a box) is not one: it is said where the file is wired
-without it. Plain data and stdlib."""
+ImageResizeKJ / ImageResizeKJv2 stretched (v2: or cropped about the middle) to a size already divisible as asked, v2
+fitted within a box keeping its aspect (Scale's 'fit', each side rounded down to divisible_by). A resize whose size
+depends on the picture's otherwise (by its longer edge) is not one: it is said where the file is wired without it. Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any
@@ -22,7 +22,7 @@ def _int(v: Any) -> int | None:
 
 def _sized(w: Any, h: Any, method: Any, crop: Any = "disabled") -> dict | None:
     w, h = _int(w), _int(h)
-    if w is None or h is None or method not in METHODS or crop not in ("disabled", "center"):
+    if w is None or h is None or method not in METHODS or crop not in ("disabled", "center", "fit"):
         return None
     return {"width": w, "height": h, "crop": crop, "interpolation": METHODS[method]}
 
@@ -49,6 +49,12 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
         if kind == "scale by multiplier" and isinstance(s, (int, float)) and 0.01 <= s <= 8 and method in METHODS:
             return {"scale": float(s), "width": 0, "height": 0, "interpolation": METHODS[method]}
         return None
+    if n.cls == "ImageResizeKJv2" and v("keep_proportion") == "resize" and not {"get_image_size", "mask"} & set(n.links):
+        div, w, h = v("divisible_by"), _int(v("width")), _int(v("height"))  # fitted within width x height, its
+        if not isinstance(div, int) or isinstance(div, bool) or div < 0 or w is None or h is None or not (w or h):
+            return None  # aspect kept, each side rounded down to divisible_by (the tenth held-out set)
+        fit = _sized(w, h, v("upscale_method"), "fit" if w and h else "disabled")
+        return {**fit, "multiple": max(1, div)} if fit is not None else None
     if n.cls in ("ImageResizeKJ", "ImageResizeKJv2"):
         keep, div = v("keep_proportion"), v("divisible_by")
         stretched = keep is False or keep == "stretch"
@@ -90,6 +96,9 @@ def on_way(wf: Workflow, walked: list[CNode]) -> dict[str, dict]:
 def said(n: CNode, params: dict, port: str, node: CNode) -> str:
     """The sentence saying the resize is made by Studio's Scale."""
     size = f"by {params['scale']:g}" if params.get("scale") else f"to {params['width']}x{params['height']}"
+    if params.get("crop") == "fit":
+        size = f"to fit within {params['width']}x{params['height']} (its aspect kept)"
     crop = " (cut to that aspect, its middle kept)" if params.get("crop") == "center" else ""
+    crop += f", each side a multiple of {params['multiple']}" if params.get("multiple", 1) > 1 else ""
     return (f"{node.of(port)} is scaled {size}{crop} by Studio's Scale, as "
             f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) scales it")
