@@ -128,15 +128,30 @@ def test_a_step_on_a_utilitys_way_studio_makes_nothing_for_is_said_and_the_rate_
 
 
 def test_a_pack_loader_of_a_model_file_is_not_said_to_give_settings():
-    """SeedVR2's DiT and VAE loaders for an upscaler on such a way: each loads a model file (its choice), not settings."""
-    wf = _restore(("SeedVR2VideoUpscaler", {"seed": 42, "resolution": 1080, "batch_size": 33, "dit": ["14", 0],
-                                            "vae": ["13", 0]}))
-    wf["13"] = {"class_type": "SeedVR2LoadVAEModel", "inputs": {"model": "ema_vae_fp16.safetensors", "device": "cuda:0"}}
+    """SeedVR2's DiT loader for an upscaler on such a way that Studio cannot make (no VAE loader wired): the loader
+    loads a model file (its choice), it gives no 'settings'."""
+    wf = _restore(("SeedVR2VideoUpscaler", {"seed": 42, "resolution": 1080, "batch_size": 33, "dit": ["14", 0]}))
     wf["14"] = {"class_type": "SeedVR2LoadDiTModel", "inputs": {"model": "seedvr2_7b.safetensors", "device": "cuda:0"}}
     said = _said(convert(wf, "seedvr2.json"))
-    vae = next(x for x in said.splitlines() if "(SeedVR2LoadVAEModel, #13)" in x)
-    assert "loads the model file 'ema_vae_fp16.safetensors'" in vae and "settings Studio's nodes do not take" not in vae
+    dit = next(x for x in said.splitlines() if "(SeedVR2LoadDiTModel, #14)" in x)
+    assert "loads the model file 'seedvr2_7b.safetensors'" in dit and "settings Studio's nodes do not take" not in dit
     assert "(SeedVR2VideoUpscaler, #10), a step on the way" in said
+
+
+def test_seedvr2_on_a_utilitys_way_is_studios_seedvr2_upscale():
+    """Load Video -> SeedVR2 (the pack's loaders) -> RIFE -> Video Combine at 8 fps: SeedVR2 Upscale made on the way
+    (its short edge, window and overlap read; the pack's colour correction said), then the interpolation and rate."""
+    wf = _restore(("SeedVR2VideoUpscaler", {"seed": 42, "resolution": 1080, "batch_size": 33, "temporal_overlap": 3,
+                                            "color_correction": "lab", "dit": ["14", 0], "vae": ["13", 0]}))
+    wf["13"] = {"class_type": "SeedVR2LoadVAEModel", "inputs": {"model": "ema_vae_fp16.safetensors", "device": "cuda:0"}}
+    wf["14"] = {"class_type": "SeedVR2LoadDiTModel", "inputs": {"model": "seedvr2_7b.safetensors", "device": "cuda:0"}}
+    conv = convert(wf, "seedvr2.json")
+    types = [n.type_id for n in conv.graph.nodes.values()]
+    assert types == ["io.load_video", "finishing.seedvr2", "motion.interpolate", "edit.frame_rate", "io.save_video"]
+    up = next(n for n in conv.graph.nodes.values() if n.type_id == "finishing.seedvr2")
+    assert (up.params["short_edge"], up.params["window"], up.params["overlap"]) == (1080, 33, 3)
+    assert "color_correction 'lab' is the pack's own" in _said(conv)
+    assert not conv.dropped and "10" not in conv.passed
 
 
 def _animatediff_controlnet() -> dict:

@@ -90,6 +90,11 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     clip, steps = cur, []
     rate = None
     for n in reversed(path[:-1]):
+        if utility(n.cls) is None and out == "video" and (made := _way_step(b, n, (cur, out), said)) is not None:
+            cur, out = made  # a pack's step a family makes on this way (SeedVR2's upscale)
+            spec = b.g.nodes[cur].spec
+            steps.append(f"{getattr(spec, 'title', None) or b.g.nodes[cur].type_id} ({n.shown_cls}, #{n.id})")
+            continue
         if utility(n.cls) is None:
             if n.cls in RATES or n.cls in THROUGH:
                 b.used.add(n.id)
@@ -133,6 +138,13 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": None,
                         "inputs": ["video"]})
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> Load Video -> {' -> '.join(steps)}")
+
+
+def _way_step(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str, str] | None:
+    """Studio's node a family makes for ``n`` on the way (the 'way_steps' hook), or None."""
+    from ..families import registry as families
+    step = families.lookup("way_steps").get(n.cls) if n.enabled else None
+    return step(b, n, wire, said) if step is not None else None
 
 
 def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[str]) -> None:
