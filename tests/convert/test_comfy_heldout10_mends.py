@@ -355,3 +355,16 @@ def test_two_passes_on_one_schedule_split_by_splitsigmas_take_its_steps():
     assert gen.params["steps"] == 10
     assert "first sampler runs steps 0-6 of 10" in notes and "steps 6 to the end" in notes
     assert "29" not in conv.dropped
+
+
+def test_a_packs_upscale_by_a_model_after_the_take_is_studios_upscale():
+    """KJNodes' ImageUpscaleWithModelBatched (an UPSCALE_MODEL and pictures in, pictures out) between the decoded take
+    and the save: Studio's Upscale Video with the loader's file, as ComfyUI's ImageUpscaleWithModel is made."""
+    wf = _wrapper_i2v({"101": ("UpscaleModelLoader", {"model_name": "2x-AnimeSharp.pth"}),
+                       "102": ("ImageUpscaleWithModelBatched", {"per_batch": 8, "upscale_model": ["101", 0],
+                                                                "images": ["28", 0]})})
+    wf["30"]["inputs"]["images"] = ["102", 0]
+    conv = convert(wf, "up.json")
+    up = next(n for n in conv.graph.nodes.values() if n.type_id == "finishing.upscale")
+    assert up.params["model"] == "2x-AnimeSharp.pth"
+    assert "102" not in conv.dropped and "102" not in conv.passed
