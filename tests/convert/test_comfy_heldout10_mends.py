@@ -368,3 +368,37 @@ def test_a_packs_upscale_by_a_model_after_the_take_is_studios_upscale():
     up = next(n for n in conv.graph.nodes.values() if n.type_id == "finishing.upscale")
     assert up.params["model"] == "2x-AnimeSharp.pth"
     assert "102" not in conv.dropped and "102" not in conv.passed
+
+
+def test_a_start_picture_made_the_size_a_resize_gives_of_it_is_scaled_so():
+    """WanFirstLastFrameToVideo given the first picture straight from its file and its width and height from
+    ImageResizeKJv2 'resize' of that file (fit within 512x512): Studio's Scale fits the picture on its way."""
+    wf = _api({
+        "37": ("UNETLoader", {"unet_name": "wan2.2_i2v_high_noise_14B.safetensors", "weight_dtype": "default"}),
+        "38": ("CLIPLoader", {"clip_name": "umt5.safetensors", "type": "wan", "device": "default"}),
+        "39": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "6": ("CLIPTextEncode", {"text": "a cat", "clip": ["38", 0]}),
+        "7": ("CLIPTextEncode", {"text": "", "clip": ["38", 0]}),
+        "62": ("LoadImage", {"image": "first.png"}),
+        "68": ("LoadImage", {"image": "last.png"}),
+        "125": ("ImageResizeKJv2", {"width": 512, "height": 512, "upscale_method": "bilinear",
+                                    "keep_proportion": "resize", "pad_color": "0, 0, 0", "crop_position": "center",
+                                    "divisible_by": 2, "device": "cpu", "image": ["62", 0]}),
+        "67": ("WanFirstLastFrameToVideo", {"width": ["125", 1], "height": ["125", 2], "length": 121,
+                                            "batch_size": 1, "positive": ["6", 0], "negative": ["7", 0],
+                                            "vae": ["39", 0], "start_image": ["62", 0], "end_image": ["68", 0]}),
+        "3": ("KSampler", {"seed": 7, "steps": 6, "cfg": 1, "sampler_name": "euler", "scheduler": "simple",
+                           "denoise": 1, "model": ["37", 0], "positive": ["67", 0], "negative": ["67", 1],
+                           "latent_image": ["67", 2]}),
+        "8": ("VAEDecode", {"samples": ["3", 0], "vae": ["39", 0]}),
+        "107": ("VHS_VideoCombine", {"frame_rate": 24, "loop_count": 0, "filename_prefix": "flf",
+                                     "format": "video/h264-mp4", "save_output": True, "images": ["8", 0]}),
+    })
+    conv = convert(wf, "flf.json")
+    g = conv.graph
+    scale = next(n for n in g.nodes.values() if n.type_id == "transform.scale")
+    assert (scale.params["width"], scale.params["height"], scale.params["crop"]) == (512, 512, "fit")
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.image_to_video")
+    first = g.input_link(gen.id, "image").src
+    assert first == scale.id or g.input_link(first, "video").src == scale.id  # (a Frame Hold may stand between)
+    assert "is made the size 'ImageResizeKJv2' (ImageResizeKJv2, #125) gives of the same file" in _said(conv)

@@ -13,7 +13,7 @@ from ..tracing.tasks import I2V, LATENT_NAMES, T2V, V2V, Task, conditioning_task
 from ..tracing.walks import FILE_TYPES, adds_noise, find_loader, sampler_denoise
 from ..tracing import resizes
 from ..tracing.origins import unread_origin
-from . import audio_steps, control_steps, mask_steps
+from . import audio_steps, control_steps, mask_steps, size_source
 from ..takes.extension_encoded import EXTENSION, picked_frames
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
@@ -200,6 +200,9 @@ class IntentReading:
         steps = [n for n in walked if n in via and _step_like(self.wf, n)
                  and ((n.cls.startswith("SAM3") or mask_steps.is_step(n)) == masking) or n.id in scaled]
         said += [resizes.said(n, scaled[n.id], port, node) for n in reversed(walked) if n.id in scaled]
+        if not masking and (sized := size_source.resize_of(self.wf, node, loader, walked)) is not None:
+            steps.append(sized)  # (the picture made the size the latent maker is given of it: size_source.py)
+            said.append(size_source.said(sized, node, port, resizes.scale_params(self.wf, sized)))
         theirs, absorbed = families.lookup("steps"), []
         if any(theirs.get(n.cls) == "pose" for n in steps):  # a family's pose drawing: its detection is part of it
             absorbed = [n for n in steps if theirs.get(n.cls) == "face"]
