@@ -199,10 +199,7 @@ class IntentReading:
         scaled = resizes.on_way(self.wf, mask_steps.before_maker(walked) if masking else walked)
         steps = [n for n in walked if n in via and _step_like(self.wf, n)
                  and ((n.cls.startswith("SAM3") or mask_steps.is_step(n)) == masking) or n.id in scaled]
-        said += [resizes.said(n, scaled[n.id], port, node) for n in reversed(walked) if n.id in scaled]
-        if not masking and (sized := size_source.resize_of(self.wf, node, loader, walked)) is not None:
-            steps.append(sized)  # (the picture made the size the latent maker is given of it: size_source.py)
-            said.append(size_source.said(sized, node, port, resizes.scale_params(self.wf, sized)))
+        said += size_source.scaled_said(self.wf, node, port, loader, walked, scaled, steps, masking)
         theirs, absorbed = families.lookup("steps"), []
         if any(theirs.get(n.cls) == "pose" for n in steps):  # a family's pose drawing: its detection is part of it
             absorbed = [n for n in steps if theirs.get(n.cls) == "face"]

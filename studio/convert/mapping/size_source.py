@@ -6,6 +6,7 @@ frame within 512x512). Plain data and stdlib."""
 from __future__ import annotations
 
 from ..reading.workflow import CNode, Workflow
+from ..tracing import resizes
 from ..tracing.resizes import scale_params
 
 
@@ -28,3 +29,14 @@ def said(r: CNode, node: CNode, port: str, params: dict) -> str:
     return (f"{node.of(port)} is made the size '{r.title or r.shown_cls}' ({r.shown_cls}, #{r.id}) gives of the same "
             f"file, which '{node.title or node.shown_cls}' (#{node.id}) is given as its width and height: the picture "
             f"is {size} by Studio's Scale, and the generator takes its size")
+
+
+def scaled_said(wf: Workflow, node: CNode, port: str, loader: CNode, walked: list[CNode], scaled: dict, steps: list,
+                masking: bool) -> list[str]:
+    """The sentences of the resizes on the picture's way Studio's Scale makes (``scaled``), and of the one
+    resize_of finds (put in ``steps``, so it is made: mapping.inputs)."""
+    out = [resizes.said(n, scaled[n.id], port, node) for n in reversed(walked) if n.id in scaled]
+    if not masking and (sized := resize_of(wf, node, loader, walked)) is not None:
+        steps.append(sized)
+        out.append(said(sized, node, port, scale_params(wf, sized)))
+    return out
