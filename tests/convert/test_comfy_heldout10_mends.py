@@ -322,6 +322,7 @@ def test_a_kjnodes_resize_fitting_the_start_image_is_studios_scale_fit():
     gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
     assert (gen.params["width"], gen.params["height"]) == (0, 0)  # the fitted picture's size
     assert "scaled to fit within 1280x720 (its aspect kept), each side a multiple of 2" in _said(conv)
+    assert "to the workflow's" not in _said(conv)  # (the size is the fitted picture's: no advice to set it)
 
 
 def test_two_passes_on_one_schedule_split_by_splitsigmas_take_its_steps():
@@ -402,3 +403,4 @@ def test_a_start_picture_made_the_size_a_resize_gives_of_it_is_scaled_so():
     first = g.input_link(gen.id, "image").src
     assert first == scale.id or g.input_link(first, "video").src == scale.id  # (a Frame Hold may stand between)
     assert "is made the size 'ImageResizeKJv2' (ImageResizeKJv2, #125) gives of the same file" in _said(conv)
+    assert "to the workflow's" not in _said(conv)

@@ -20,7 +20,8 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any]) -> str:
     lost, sources = [], {}
     for name, param in PARAMS:
         src = wf.source(latent, name) if name in latent.links else None
-        if values.get(param) is None and src is not None:  # (folded, or a node whose value is not known)
+        if values.get(param) is None and src is not None and src.id not in wf.sized:  # (folded, or a node whose
+            # value is not known; not a resize whose picture Studio's Scale makes that size: size_source.py)
             lost.append(name)
             sources.setdefault(src.id, src)
     if not lost:

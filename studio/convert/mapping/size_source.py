@@ -39,4 +39,8 @@ def scaled_said(wf: Workflow, node: CNode, port: str, loader: CNode, walked: lis
     if not masking and (sized := resize_of(wf, node, loader, walked)) is not None:
         steps.append(sized)
         out.append(said(sized, node, port, scale_params(wf, sized)))
+        scaled = {**scaled, sized.id: True}
+    for name in ("width", "height"):  # a size the picture Studio scales gives: not 'the generator's own' (folded_sizes)
+        if (src := node.links.get(name)) and src[0] in scaled and wf.nodes[src[0]].cls != "GetImageSize":
+            wf.sized.add(src[0])
     return out
