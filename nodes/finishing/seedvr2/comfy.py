@@ -121,6 +121,6 @@ def _whole(b, n: CNode) -> bool:
 
 
 MAPPING = ComfyMapping(
-    key="seedvr2", title="SeedVR2", hooks={"whole": _whole},
+    key="seedvr2", title="SeedVR2", hooks={"whole": _whole, "way_steps": {comfy_pack.UPSCALER: comfy_pack.way_step}},
     # its conditioning where the upscale is not the template's chain: a task Studio cannot keep, in words
     tasks={MARK: Task("a video upscale", None, family="SeedVR2", cannot="run SeedVR2")})

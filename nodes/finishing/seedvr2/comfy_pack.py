@@ -158,3 +158,18 @@ def make(b, c: dict) -> None:
           f"{'Save Video' if c['video'] else 'Save Image'}")
     for s in said:
         b.log(s)
+
+
+def way_step(b, up: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str, str] | None:
+    """The pack's upscaler on a utility's way (Load Video -> ... -> SeedVR2VideoUpscaler -> RIFE -> save) as SeedVR2
+    Upscale on ``wire`` (its loaders read, what differs said); None where its DiT or VAE loader is not the pack's.
+    Found by the tenth held-out set: a RunPod worker's upscale-and-interpolate chain lost its upscale."""
+    wf = b.wf
+    dit, vae = _link(wf, up, "dit", (DIT,)), _link(wf, up, "vae", (VAE,))
+    if dit is None or vae is None:
+        return None
+    c = {"up": up, "dit": dit, "vae": vae, "alpha": None, "parts": []}
+    node = b.add("finishing.seedvr2", params_of(wf, c, said), up)
+    b.g.connect(*wire, node, "video")
+    b.used |= {up.id, dit.id, vae.id}
+    return node, "video"

@@ -28,6 +28,8 @@ class HookPoint:
 
 HOOKS: dict[str, HookPoint] = {
     # -- readers of a family's own node types --
+    "way_steps": HookPoint("by_type", {}, True, "node type -> (b, node, (source, port), said) -> (node, port): a "
+                           "pack's step on a utility's way Studio makes (SeedVR2's upscale before an interpolation)"),
     "latent_steps": HookPoint("by_type", {}, True, "node type -> (b, node, generator, inputs, said) -> the "
                               "generator: a node on the latent's way up from the sampler (LTX-2's guides)"),
     "file_loaders": HookPoint("by_type", {}, True, "loader type -> (its file input, the part in words): a "

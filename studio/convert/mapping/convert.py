@@ -53,7 +53,10 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
 
     def _dropped_note(self, dropped: list[CNode]) -> str:
         """One note naming the ComfyUI nodes not converted, each with its settings."""
-        has, kinds = dropped_kinds.words(dropped)  # loaders, constants, saves: Studio has such nodes
+        # what converted nodes read: as linked now, or read in the file by a pack's node read as another (its link gone)
+        now = {src for n in self.wf.nodes.values() for src, _ in n.links.values()}
+        fed = {src for k in getattr(self, '_read', ()) for src, _ in self.wf.nodes[k].links.values()} | (self.wf.fed - now)
+        has, kinds = dropped_kinds.words(dropped, fed)  # loaders, constants, saves: Studio has such nodes
         lines = [f"ComfyUI nodes not converted ({len(dropped):,}): "
                  + (NONE_READS if not has else
                     NONE_READS + f" (and the {kinds}, which Studio has nodes "
@@ -136,8 +139,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
     def _not_converted(self) -> tuple[list[CNode], list[str]]:
         """The ComfyUI nodes not converted (counted by type for the Log) and the texts of the workflow's notes."""
         dropped, texts, folded = [], [], families.lookup("folded")
-        read = {k for k, n in self.wf.nodes.items() if k in self.used or n.cls in FOLDED or n.cls in folded
-                or k in self.wf.sized}  # (a resize whose factor gave a size worked out: reading.resized)
+        read = self._read = {k for k, n in self.wf.nodes.items() if k in self.used or n.cls in FOLDED or n.cls in
+                             folded or k in self.wf.sized}  # (a resize whose factor gave a size worked out: reading.resized)
         made = bool(self.out.pipelines or self.out.tasks)
         # steps, settings, constants, displays told by their types (a node a stage passed over with its sentence is
         # no reader 'listed in the note of what Studio does not convert')
@@ -148,8 +151,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             if n.id in over:
                 self.out.passed.append(n.id)
                 continue
-            if n.cls in TEXT_NOTES:
-                texts.append(str(n.widgets.get("text") or ""))
+            if n.cls in TEXT_NOTES:  # (an API file's note keeps no text: no empty note made of it)
+                texts += [t] if (t := str(n.widgets.get("text") or "")).strip() else []
                 continue
             # a bypassed or muted copy said as such (an S2V workflow's bypassed LoadAudio read as 'not converted')
             shown = n.shown_cls + ("" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)")

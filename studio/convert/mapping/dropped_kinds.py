@@ -12,20 +12,22 @@ from ..tracing.prompts import encoders
 from .kinds import OUTPUTS
 
 
-def kind(n: CNode) -> str | None:
-    """'loaders' / 'constants' / 'prompts' / 'saves' for a node of a kind Studio has nodes for, None for another."""
+def kind(n: CNode, fed: frozenset[str] | set[str] = frozenset()) -> str | None:
+    """'loaders' / 'constants' / 'prompts' / 'saves' for a node of a kind Studio has nodes for, None for another; a
+    value node a converted node reads (``fed``: the ids converted nodes read) is no constant 'nothing converted reads'
+    (the tenth held-out set: WanVideoWrapper's CFG schedule list, a sampler's cfg)."""
     if n.cls in OUTPUTS:
         return "saves"
     if n.cls in LOADER_NODES or by_types.part_loader(n) is not None:
         return "loaders"
     if n.cls in encoders():  # a prompt's text encoder (the seventh held-out set's held IC-LoRA and FlowEdit files)
         return "prompts"
-    return "constants" if catalogue.is_primitive(catalogue.node_type(n.origin or n.cls)) else None
+    return "constants" if n.id not in fed and catalogue.is_primitive(catalogue.node_type(n.origin or n.cls)) else None
 
 
-def words(dropped: list[CNode]) -> tuple[int, str]:
+def words(dropped: list[CNode], fed: frozenset[str] | set[str] = frozenset()) -> tuple[int, str]:
     """(how many of ``dropped`` are of such a kind, the kinds in words: 'the loaders and saves', ...)."""
-    kinds = [k for k in (kind(n) for n in dropped) if k]
+    kinds = [k for k in (kind(n, fed) for n in dropped) if k]
     named = [k for k in ("loaders", "constants", "prompts", "saves") if k in kinds]
     text = ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1] if named else ""
     return len(kinds), text

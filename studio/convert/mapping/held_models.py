@@ -32,3 +32,19 @@ def say(b, o) -> None:
         if entry not in b.out.log:
             b.out.log.append(entry)
     b.patch_pending = []
+
+
+def family_files(b, fam: str, way: list, loaders: list, load: str) -> None:
+    """The held task's Load Video Model set as its family sets its files (AnimateDiff: the motion module as 'model' on
+    the SD 1.5 checkpoint as 'image_model'), its words in the Log: a held loader made with the checkpoint alone held
+    the wrong file and named the motion module nowhere (the tenth held-out set)."""
+    from ..families import registry as families
+    hook = families.family_hook(fam, "load_files")
+    if hook is None or not loaders:
+        return
+    said: list[str] = []
+    hook(b, way, loaders, load, b.spec_params("video_models.load"), said)
+    for line in said:
+        entry = f"{b.name}: {line}" + HELD
+        if entry not in b.out.log:
+            b.out.log.append(entry)

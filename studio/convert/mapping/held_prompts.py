@@ -134,10 +134,13 @@ def _loaders(b, encs: list[CNode]) -> None:
         file = " and ".join(repr(f) for f in files)
         fed = ", ".join(dict.fromkeys(f"#{_id(wf.nodes[k])}" for k in sorted(readers & ids)))
         plural = len(files) > 1
-        b.over[src.id] = (f"{_name(src)} loads the text encoder{'s' * plural}{f' {file}' if file else ''} that "
+        # (a node taking a text encoder in and giving it on, set: CLIPSetLastLayer's clip skip, loads none)
+        set_as = ", ".join(f"{k} {v}" for k, v in src.settings().items())
+        verb, tail = ("loads", "") if not src.links else ("sets", f" (its settings: {set_as})" if set_as else "")
+        b.over[src.id] = (f"{_name(src)} {verb} the text encoder{'s' * plural}{f' {file}' if file else ''} that "
                           f"encode{'' if plural else 's'} the held "
-                          f"task's prompts ({fed}): not made, as the task has no generator to encode them (its prompts "
-                          "are kept as Text Prompt nodes)")
+                          f"task's prompts ({fed}){tail}: not made, as the task has no generator to encode them (its "
+                          "prompts are kept as Text Prompt nodes)")
 
 
 def pass_encodes(b, region: list[CNode]) -> None:

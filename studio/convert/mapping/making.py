@@ -7,6 +7,7 @@ from studio.core.errors import StudioError
 
 from ..families import registry as families
 from ..finishing.finish import after_take, save_node
+from ..finishing.second_rate import retimed
 from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import sound
 from ..takes.silent_save import silenced
@@ -84,7 +85,7 @@ class Making:
         sv = save_node(self, save, path)
         made = len(self.g.nodes) - 1
         take = self.takes.get(gen, (gen, "video"))  # the take before the first output's own finishing
-        self.g.connect(*after_take(self, save, take, said), sv, "video")
+        self.g.connect(*retimed(self, save, gen, take, after_take(self, save, take, said), said), sv, "video")
         hooks = families.generator(task)
         if hooks is not None and hooks.sound and self.g.nodes[sv].type_id == "io.save_video" and \
                 not silenced(self, save, gen, sv, said):

@@ -32,6 +32,7 @@ SETTINGS_CHARS = 160
 PLAIN_WIDGETS = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")  # an input a setting could be wired into
 VALUES = ("value", "unread", "unknown")  # the kinds of a node giving numbers or text
 FILE_ENDS = ("_name", "_path", "_file")  # a widget naming a file
+MODEL_FILES = (".safetensors", ".gguf", ".ckpt", ".pt", ".pth", ".bin", ".onnx", ".sft")  # a choice naming a model file
 
 
 def _types(n: CNode) -> tuple[dict[str, str], list[str], str] | None:
@@ -310,6 +311,10 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
         return (f"{_name(n)} passes what it is given on to {into} as it is; what else it does when the workflow runs "
                 f"is not done{tail}")
     speed = by_types.machine_setting(n)
+    files = [v for v in n.settings().values() if isinstance(v, str) and v.lower().endswith(MODEL_FILES)]
+    if files:  # a pack's model loader its types do not say (a choice of its models): a file, not settings
+        return (f"{_name(n)} loads the model file '{files[0]}' for {into}: not loaded, as what it gives is not taken "
+                f"there{tail}" + ("; Studio plans memory and speed itself" if speed else ""))
     return (f"{_name(n)} gives {into} settings Studio's nodes do not take: not applied{tail}"
             + ("; Studio plans memory and speed itself" if speed else ""))
 

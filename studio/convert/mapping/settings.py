@@ -12,7 +12,7 @@ from ..takes import passes
 from ..tracing.guiders import distilled_guidance, guider_of
 from ..tracing.prompts import prompt_text
 from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
-from ..values.shown import as_float, g4, shown
+from ..values.shown import as_float, g4, pass_range, shown
 from .folded_sizes import unread_sizes
 from .shift_nodes import shift_nodes
 from .kinds import SEED_MAX
@@ -180,13 +180,13 @@ class SettingsReading:
                 continue
             what = ("the low-noise expert" if r.node.id in getattr(self, "low_passes", {r.node.id}) else "a later pass "
                     "on the high-noise expert") if len(loaders) > 1 else "a second pass" if len(rest) == 1 else "a later pass"
+            read = [f"{k} {shown(v)}" for k, v in (("steps", r.steps), ("cfg", r.cfg)) if v is not None]
             lines.append(f"- {what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), "
-                         + (f"steps {shown(r.steps)}, cfg {shown(r.cfg)}" if r.steps is not None or r.cfg is not None
-                            else "its steps and cfg not read")
-                         + (f", steps {shown(r.start)}-{shown(r.end)}" if r.start is not None else "")
+                         + (", ".join(read) if read else "its steps and cfg not read")
+                         + (f", {pass_range(r.start, r.end)}" if r.start is not None else "")
                          + (" (diffusers switches experts at the model's boundary_ratio)" if len(loaders) > 1 else ""))
         if main.start is not None and main.end is not None:
-            lines.append(f"- first sampler runs steps {shown(main.start)}-{shown(main.end)} of {shown(main.steps)}")
+            lines.append(f"- first sampler runs {pass_range(main.start, main.end)} of {shown(main.steps)}")
         lines += [f"- {s}" for s in said + self.refused]
         self.refused = []
         self.note("\n".join(lines), len(self.bands) - 1)

@@ -64,6 +64,12 @@ def never_run(wf: Workflow, read: set[str], done: dict[str, str], readers: dict[
                  + ", which reach no output either") if rs else (
             f"it feeds only {n.unpicked}, a switch's input not passed on, as the switch is set" if n.unpicked
             else "nothing reads what it gives")
+        if wf.lacks:  # a file ComfyUI refuses: what reaches no output in it may have fed the nodes it lacks
+            lacks = ", ".join(sorted(wf.lacks)[:3]) + (" ..." if len(wf.lacks) > 3 else "")
+            out[n.id] = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) reaches no output in what the file holds"
+                         f" ({feeds}); it may have fed node{'s' * (len(wf.lacks) > 1)} {lacks}, which the file links "
+                         "to but does not hold (ComfyUI refuses the file as saved): not made")
+            continue
         out[n.id] = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) reaches no output of the workflow ({feeds}):"
                      " ComfyUI does not run it, so nothing of it is lost")
     return out

@@ -164,6 +164,9 @@ def expression(n) -> tuple[str, list[str]] | None:
     if len(t.widgets) != 1 or t.widgets[0].type != "STRING" or t.widgets[0].name not in EXPRESSION_NAMES:
         return None
     letters = [i.name for i in t.sockets]
+    if len(t.sockets) == 1 and t.sockets[0].type.startswith("COMFY_AUTOGROW"):  # V3's growing sockets (KJNodes'
+        grown = [k for k in n.links if k.rpartition(".")[2].isalpha() and len(k.rpartition(".")[2]) == 1]  # Simple-
+        return (t.widgets[0].name, grown) if grown else None  # CalculatorKJ: 'variables.a', a UI file's 'a')
     return (t.widgets[0].name, letters) if all(len(x) == 1 and x.isalpha() for x in letters) else None
 
 

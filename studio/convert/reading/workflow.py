@@ -22,7 +22,7 @@ from ..values import wiring as frontend
 
 from .compare import compared
 from .constants_many import many_constant
-from .dangling import cut_dangling
+from .dangling import cut_dangling, missing
 from .primitives import constant, evaluate, resolution
 from .subgraphs import CONTROL, CONTROLS  # noqa: F401 (CONTROLS: studio.serve reads it here)
 
@@ -273,6 +273,7 @@ class Workflow:
         self.inside = ""  # the key of the object the workflow was saved in ('' : the file is the workflow)
         self.pictures: dict[str, bytes] = {}  # pictures the file holds as text, to write beside the graph: name -> bytes
         self.fed: set[str] = set()  # the nodes some node reads, as read (before a pack's translation rewires them)
+        self.lacks: frozenset[str] = frozenset()  # ids an API file links to but does not hold (reading/dangling.py)
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod
@@ -282,6 +283,7 @@ class Workflow:
         if kind in ("api", "ui"):
             nodes, wiring, said, chose = (_read_api(doc), {}, [], set()) if kind == "api" else _read_ui(doc)
             said = list(said)
+            lacks = missing(nodes) if kind == "api" else frozenset()  # (nodes linked to that the file lacks)
             if kind == "api":  # an API file keeps rgthree's Any Switch and pack reroutes (server nodes): read away too
                 said += cut_dangling(nodes)  # (first: links to nodes the file does not hold, said and cut)
                 wiring = _first_given(nodes)
@@ -301,7 +303,7 @@ class Workflow:
             wf._known.clear()  # (worked out before those switches were read away)
             wf.taken |= chose & set(nodes)  # the nodes a read-away switch's choice was read from: read
             wf.fed = {src for n in nodes.values() for src, _ in n.links.values()}
-            wf.wiring, wf.wiring_said, wf.inside = wiring, said, inside
+            wf.wiring, wf.wiring_said, wf.inside, wf.lacks = wiring, said, inside, lacks
             return wf
         raise WorkflowError("not a ComfyUI workflow: neither its UI JSON (nodes and links) nor its API JSON "
                             "({id: {class_type, inputs}})")
@@ -381,7 +383,7 @@ class Workflow:
         if (cmp := compared(node, slot, lambda k: self.value(node, k, depth))) is not None:  # a comparison, by types
             return cmp
         if (expr := by_types.expression(node)) is not None:  # a pack's math node, by its declared types
-            names = {k: self.value(node, k, depth) for k in expr[1]}
+            names = {k.rpartition(".")[2]: self.value(node, k, depth) for k in expr[1]}  # ('variables.a': a)
             return by_types.expression_output(node, slot, evaluate(str(self.value(node, expr[0], depth) or ""), names))
         if (own := own_values.own_setting(node, slot)) is not None:  # a setting given out as it is (an 'enable')
             return self.value(node, own, depth)

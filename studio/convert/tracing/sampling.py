@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..families import registry as families
 from .guiders import guider_cfg
 from .sampler_nodes import sampler_of_type
-from .sigma_steps import sigma_steps
+from .sigma_steps import sigma_steps, split
 from ..reading.workflow import CNode, Workflow
 
 SAMPLERS = ("KSampler", "KSamplerAdvanced", "SamplerCustom", "SamplerCustomAdvanced")
@@ -120,7 +120,11 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
         if out.sampler is None and (named := sampler_of_type(sel)) is not None:
             out.sampler, out.at["sampler"] = named, sel  # a node of one sampler (SamplerEulerAncestral): named
         out.used.add(sel.id)
-    sig, steps_of = sigma_steps(wf, wf.source(s, "sigmas"))
+    given, first, last, splitter = split(wf, s)  # (one part of ComfyUI's SplitSigmas: the pass's steps of the whole)
+    sig, steps_of = sigma_steps(wf, given)
+    if splitter is not None:
+        out.used.add(splitter.id)
+        out.start, out.end = first, last
     out.used.update(x.id for x in steps_of)
     if sig is not None:
         out.used.add(sig.id)

@@ -55,3 +55,10 @@ def fitted_value(p, v: Any) -> Any:
 def listed(names: tuple[str, ...]) -> str:
     """Names in one phrase: 'A, B and C'."""
     return " and ".join(filter(None, (", ".join(names[:-1]), names[-1]))) if names else "none"
+
+
+def pass_range(start: Any, end: Any) -> str:
+    """A sampler pass's steps in words: 'steps 2-4', 'steps 2 to the end' where the end is none, past ComfyUI's
+    10000 or -1 (its 'to the end'), never 'None' (the tenth held-out set: 'steps 3-None')."""
+    last = end is None or isinstance(end, bool) or not isinstance(end, (int, float)) or end < 0 or end >= 10000
+    return f"steps {shown(start)} to the end" if last else f"steps {shown(start)}-{shown(end)}"

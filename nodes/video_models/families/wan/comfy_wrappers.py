@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
+from . import comfy_wrapper_cfg_list as cfg_list
 from . import comfy_wrapper_embeds as more
 from . import comfy_wrapper_clip_vision as clip_vision
 from .comfy_wrapper_context import unblended
@@ -269,7 +270,9 @@ class _Translation(PackTranslation):
                 # wired to a value Studio cannot work out, none is guessed (comfy_intent._encoded: its default strength)
                 unknown = {"start_step": "how far the sampler denoises its clip is not known (set Video to Video's "
                                          "strength)"} if self.link(n, "samples") else None
-                self.sampler(n, self.named(n, unknown))
+                w = self.named(n, unknown)
+                cfg_list.read(self, n, w)  # a cfg per step (CreateCFGScheduleFloatList): the pass's most common
+                self.sampler(n, w)
 
     def split_samplers(self) -> None:
         """The wrapper's sampler in two nodes: WanVideoSamplerSettings takes WanVideoSampler's inputs and settings

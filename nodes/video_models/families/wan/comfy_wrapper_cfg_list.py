@@ -1,0 +1,59 @@
+"""WanVideoWrapper's CreateCFGScheduleFloatList (a cfg per step: the scale between start and end percent of the steps,
+1.0 outside) on a WanVideoSampler's cfg: Studio's generator takes one guidance per pass, so the pass is given the value
+most of its own steps have, and the list is said step by step. The list is worked out as the wrapper's node documents
+it (facts read, no code copied: index int(steps * percent), at most the last; linear, ease_in t*t, ease_out t*(2-t);
+rounded to 2 places; the first step 1.0 where start_percent > 0). Found by the tenth held-out set: 'cfg 2 for the
+first step, then 1' left the Lightning pass at the generator's 5.0. Plain data and stdlib."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Callable
+
+LIST = "CreateCFGScheduleFloatList"
+EASE = {"linear": lambda t: t, "ease_in": lambda t: t * t, "ease_out": lambda t: t * (2 - t)}
+
+
+def _num(v: Any) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def cfg_list(value: Callable[[str], Any]) -> list[float] | None:
+    """The per-step cfg list the node makes (``value``: its setting's value), or None where a setting is unknown."""
+    steps, a, b = value("steps"), _num(value("cfg_scale_start")), _num(value("cfg_scale_end"))
+    lo, hi, ease = _num(value("start_percent")), _num(value("end_percent")), EASE.get(str(value("interpolation")))
+    if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= 10_000 or None in (a, b, lo, hi) \
+            or ease is None:
+        return None
+    out = [1.0] * steps
+    first, last = min(int(steps * lo), steps - 1), min(int(steps * hi), steps - 1)
+    for i in range(first, last + 1):
+        t = 0.0 if last == first else (i - first) / (last - first)
+        out[i] = round(a + ease(t) * (b - a), 2)
+    if lo > 0:
+        out[0] = 1.0
+    return out
+
+
+def read(t, n, w: dict) -> None:
+    """Sampler ``n``'s cfg from a cfg list (``t``: the wrapper's translation; ``w``: its settings as read): set in ``w``
+    to the value most of the pass's steps have, the list said in place of 'cannot work out'."""
+    src_link = n.links.get("cfg")
+    src = t.wf.nodes.get(src_link[0]) if src_link else None
+    if src is None or src.cls != LIST or w.get("cfg") is not None:
+        return
+    values = cfg_list(lambda k: t.wf.value(src, k))
+    if not values:
+        return
+    start, end = w.get("start_step"), w.get("end_step")
+    start = start if isinstance(start, int) and not isinstance(start, bool) and start > 0 else 0
+    end = end if isinstance(end, int) and not isinstance(end, bool) and 0 <= end <= len(values) else len(values)
+    mine = values[start:end] or values
+    cfg = Counter(mine).most_common(1)[0][0]
+    w["cfg"] = cfg
+    head = f"'{n.title or n.shown_cls}' (#{n.id})'s cfg comes from"
+    t.said[:] = [x for x in t.said if not x.startswith(head)]
+    steps = ", ".join(f"{v:g} at step {start + i}" for i, v in enumerate(mine) if v != cfg) or "none other"
+    t.said.append(f"'{n.title or n.shown_cls}' (#{n.id})'s cfg is a value per step from '{src.title or src.shown_cls}' "
+                  f"({src.shown_cls}, #{src.id}): {cfg:g} for most of its steps {start}-{start + len(mine) - 1} "
+                  f"({steps}); Studio's generator takes one guidance for the pass, {cfg:g}")
+    t.wf.taken.add(src.id)  # (its value read: not a node left unconverted)
