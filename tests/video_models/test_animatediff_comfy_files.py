@@ -148,3 +148,17 @@ def test_the_released_sd15_and_motion_module_shapes_give_their_released_configs(
             ccfg["max_position_embeddings"]) == (768, 12, 12, 3072, 77)
     meta = {k: v for k, v in ldm.items()}
     parts._fitted(unet, shapes(convert_ldm_unet_checkpoint(meta, got["unet"])), "image UNet", "sd15")
+
+
+def test_animatediff_follows_a_prompt_schedule(comfy):
+    """A Prompt Schedule on Text to Video's 'schedule' (the keyframed prompts a converted FizzNodes or
+    AnimateDiff-Evolved schedule gives): AnimateDiff's encode_prompt (which takes num_images_per_prompt) encodes
+    each prompt, and the frames differ from the same take made from the first prompt alone."""
+    g = _graph(comfy)
+    g.nodes["gen"].params.update(window=4, overlap=1)
+    base = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    g.add_node("video_models.prompt_schedule", {"mode": "keyframes", "prompts": "0: the cat\n4: th the", "frames": 8},
+               node_id="sched")
+    g.connect("sched", "schedule", "gen", "schedule")
+    clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert clip.n_frames == 8 and not np.array_equal(clip.frames, base)
