@@ -207,3 +207,19 @@ def test_a_schedule_text_reads_in_linear_time():
     t = time.process_time()
     assert len(pairs(text)) == 1000
     assert time.process_time() - t < 1.0
+
+
+def test_a_safetensors_motion_lora_is_a_video_lora_on_the_model():
+    wf = _motion_lora("v2_lora_ZoomIn.safetensors")
+    wf["9"] = {"class_type": "ADE_AnimateDiffLoRALoader", "inputs": {"name": "pan.safetensors", "strength": 0.5,
+                                                                   "prev_motion_lora": ["2", 0]}}
+    wf["3"]["inputs"]["motion_lora"] = ["9", 0]
+    conv = convert(wf, "zoom")
+    assert conv.graph.validate() == []
+    assert {(n.params["lora"], n.params["strength"]) for n in _nodes(conv, "video_models.lora")} == \
+        {("v2_lora_ZoomIn.safetensors", 0.8), ("pan.safetensors", 0.5)}
+    said = _said(conv)
+    assert "'ADE_AnimateDiffLoRALoader' (ADE_AnimateDiffLoRALoader, #2)'s motion LoRA 'v2_lora_ZoomIn.safetensors' " \
+           "(strength 0.8) is a Video LoRA on the model" in said
+    assert "is not taken" not in said.split("motion LoRA")[0] and "a motion LoRA 'pan" not in said
+    assert not {"2", "9"} & set(conv.dropped)
