@@ -223,3 +223,25 @@ def test_a_safetensors_motion_lora_is_a_video_lora_on_the_model():
            "(strength 0.8) is a Video LoRA on the model" in said
     assert "is not taken" not in said.split("motion LoRA")[0] and "a motion LoRA 'pan" not in said
     assert not {"2", "9"} & set(conv.dropped)
+
+
+def test_a_schedule_giving_one_frames_prompt_is_that_prompt_not_a_schedule():
+    wf = _motion_lora("v2_lora_ZoomIn.ckpt")
+    wf["4"] = {"class_type": "PromptSchedule", "inputs": {"text": '"0": "a boat", "10": "a ship"', "clip": ["1", 1],
+                                                          "max_frames": 16, "current_frame": 12,
+                                                          "print_output": False}}
+    conv = convert(wf, "one")
+    assert not _nodes(conv, "video_models.prompt_schedule")
+    assert _nodes(conv, "video_models.text_to_video")[0].params["prompt"] == "a ship"
+    assert "give the prompt of one frame, its 'current_frame' 12: that frame's is the generator's prompt" in _said(conv)
+
+
+def test_a_batch_schedule_in_the_api_layout_is_never_read_as_a_plain_text_encoder():
+    wf = _motion_lora("v2_lora_ZoomIn.ckpt")
+    wf["4"] = {"class_type": "BatchPromptSchedule", "inputs": {"text": '"0": "a boat", "10": "a ship"',
+                                                               "clip": ["1", 1], "max_frames": 16,
+                                                               "print_output": False, "pre_text": "calm sea,"}}
+    conv = convert(wf, "api")
+    assert _nodes(conv, "video_models.prompt_schedule")[0].params["prompts"] == "0: calm sea, a boat\n10: calm sea, a ship"
+    assert _nodes(conv, "video_models.text_to_video")[0].params["prompt"] == "calm sea, a boat"
+    assert "read as ComfyUI's CLIPTextEncode" not in _said(conv)

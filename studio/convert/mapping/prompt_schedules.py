@@ -12,7 +12,7 @@ from typing import Any
 from studio.core.shown import cut
 
 from .. import catalogue
-from ..reading.prompt_schedules import Schedule, keyframes_text, read
+from ..reading.prompt_schedules import Schedule, keyframes_text, prompt_at, read
 from ..reading.workflow import CNode
 from ..tracing.prompts import encoders, walk
 
@@ -45,7 +45,9 @@ def prompt(b: Any, start: CNode | None, which: str) -> str | None:
     if sched is None:
         return None
     b.used.add(sched.node.id)
-    return sched.keys[0][1] if which == "positive" else sched.negative
+    if which != "positive":
+        return sched.negative
+    return prompt_at(sched, sched.current) if sched.current is not None else sched.keys[0][1]
 
 
 def wire(b: Any, task: str, said: list[str]) -> None:
@@ -62,6 +64,13 @@ def wire(b: Any, task: str, said: list[str]) -> None:
     around = "".join(f", its {what} {cut(v.strip(), 60)!r} joined to every prompt"
                      for what, v in (("text before", sched.before), ("text after", sched.after)) if v.strip())
     what = f"{_name(n)}'s {count} keyframed prompt{'s' if count > 1 else ''} ('{sched.text_input}'{around}: {shown})"
+    if sched.current is not None:  # one frame's prompt (its 'current_frame'), not a schedule over the take
+        said.append(f"{what} give the prompt of one frame, its 'current_frame' "
+                    + ("(given by another node when the workflow runs, not known here): the first keyframe's is the "
+                       "generator's prompt" if sched.current_wired else
+                       f"{sched.current}: that frame's is the generator's prompt for the whole take"))
+        said += [f"{_name(n)}'s '{sched.text_input}': {line}" for line in sched.unread]
+        return
     why = ("it holds one prompt" if count < 2 else f"{spec.title} has no prompt schedule" if spec.input("schedule") is
            None else "a prompt holds ';', '@' or a line break, which a keyframe line of Studio's cannot")
     if count < 2 or spec.input("schedule") is None or text is None:

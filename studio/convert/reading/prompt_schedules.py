@@ -42,6 +42,8 @@ class Schedule:
     before: str = ""
     after: str = ""
     unread: list[str] = field(default_factory=list)  # what is not honoured, each in words (without the node's name)
+    current: int | None = None  # the one frame whose prompt it gives ('current_frame': FizzNodes' PromptSchedule)
+    current_wired: bool = False  # that frame is given by another node (its value not known when converting)
 
 
 def _declared(n: CNode) -> tuple[list[tuple[str, str, bool]], list[str]]:
@@ -158,6 +160,10 @@ def read(n: CNode) -> Schedule | None:
     if not keys:
         return None
     sched = Schedule(n, name, keys, negatives[0] if negatives else "", length, before, after, unread)
+    if any(k == "current_frame" for k, _, _ in ins):  # one frame's prompt, not the take's schedule
+        at = s.get("current_frame")
+        sched.current_wired = "current_frame" in n.links or not isinstance(at, int) or isinstance(at, bool)
+        sched.current = 0 if sched.current_wired else at
     _unhonoured(sched, s, n, found)
     return sched
 
@@ -187,6 +193,11 @@ def _unhonoured(sched: Schedule, s: dict, n: CNode, found: list[tuple[str, str]]
     if isinstance(s.get("tensor_interp"), str):
         sched.unread.append(f"its tensor_interp '{s['tensor_interp']}' (how it blends prompts between keyframes) is "
                             "not taken")
+
+
+def prompt_at(sched: Schedule, frame: int) -> str:
+    """The prompt a frame holds (the last keyframe at or before it; before the first, the first)."""
+    return next((p for f, p in reversed(sched.keys) if f <= frame), sched.keys[0][1])
 
 
 def keyframes_text(sched: Schedule) -> str | None:
