@@ -245,3 +245,17 @@ def test_a_batch_schedule_in_the_api_layout_is_never_read_as_a_plain_text_encode
     assert _nodes(conv, "video_models.prompt_schedule")[0].params["prompts"] == "0: calm sea, a boat\n10: calm sea, a ship"
     assert _nodes(conv, "video_models.text_to_video")[0].params["prompt"] == "calm sea, a boat"
     assert "read as ComfyUI's CLIPTextEncode" not in _said(conv)
+
+
+def test_animatediff_evolveds_prompt_scheduling_reads_its_texts_and_says_its_interpolation():
+    wf = _motion_lora("v2_lora_ZoomIn.ckpt")
+    wf["10"] = {"class_type": "PrimitiveStringMultiline", "inputs": {"value": "watercolor,"}}
+    wf["4"] = {"class_type": "ADE_PromptScheduling", "inputs": {"prompts": '0 = "a boat", -4 = "a ship"',
+                                                                "clip": ["1", 1], "prepend_text": ["10", 0],
+                                                                "max_length": 16, "tensor_interp": "slerp"}}
+    conv = convert(wf, "ade")
+    assert _nodes(conv, "video_models.prompt_schedule")[0].params["prompts"] == \
+        "0: watercolor, a boat\n12: watercolor, a ship"
+    said = _said(conv)
+    assert "its tensor_interp 'slerp' (how it blends prompts between keyframes) is not taken" in said
+    assert "blends each keyframe's prompt into the next frame by frame" in said

@@ -33,7 +33,7 @@ def found(b: Any, start: CNode | None, which: str) -> Schedule | None:
     known, names = encoders(), (which,) + PASSING
     end = walk(b.wf, start, names, lambda x: x.cls in known or x.cls != "ComfySwitchNode" and not any(
         k in x.links for k in names), set())
-    return read(end) if end is not None and end.cls not in known else None
+    return read(end, b.wf.value) if end is not None and end.cls not in known else None
 
 
 def prompt(b: Any, start: CNode | None, which: str) -> str | None:
@@ -83,7 +83,7 @@ def wire(b: Any, task: str, said: list[str]) -> None:
         sid = b.add(SCHEDULE, params, n)
         b.motion["schedule"] = (sid, "schedule")
         t = catalogue.node_type(n.shown_cls)
-        blends = t is not None and t.pack in BLENDING
+        blends = t is not None and t.pack in BLENDING and not any("range" in u for u in sched.unread)
         said.append(f"{what} are Studio's Prompt Schedule on the generator's 'schedule'"
                     + (f", its length {sched.length} frames" if sched.length else "")
                     + (": ComfyUI's node blends each keyframe's prompt into the next frame by frame; Studio holds "

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from .. import catalogue
 from .workflow import CNode
@@ -128,13 +128,20 @@ def _join(*parts: str) -> str:
     return " ".join(p.strip() for p in parts if p and p.strip())
 
 
-def read(n: CNode) -> Schedule | None:
+def read(n: CNode, value: Callable[[CNode, str], Any] | None = None) -> Schedule | None:
     """``n`` as a prompt schedule where its declared types say it is one (a CLIP in, CONDITIONING out, a text setting
-    holding keyframed prompts); None where it is not."""
+    holding keyframed prompts); None where it is not. ``value(n, input)``: a wired input's value (the workflow's)."""
     ins, outs = _declared(n)
     if "CONDITIONING" not in outs or not any(t == "CLIP" and not w for _, t, w in ins):
         return None
     s = settings(n, ins)
+    unknown = []
+    for k in [k for k in n.links if k in TEXTS + BEFORE + AFTER]:  # a text given by another node (a primitive)
+        v = value(n, k) if value is not None else None
+        if isinstance(v, str):
+            s[k] = v
+        else:
+            unknown.append(f"its '{k}' is given by another node whose text Studio cannot work out: not read")
     texts = [k for k, t, _ in ins if t == "STRING" and isinstance(s.get(k), str)]
     name = next((k for k in TEXTS if k in texts), texts[0] if texts else None)
     found = pairs(s[name]) if name else []
@@ -159,7 +166,7 @@ def read(n: CNode) -> Schedule | None:
     keys.sort(key=lambda k: k[0])
     if not keys:
         return None
-    sched = Schedule(n, name, keys, negatives[0] if negatives else "", length, before, after, unread)
+    sched = Schedule(n, name, keys, negatives[0] if negatives else "", length, before, after, unknown + unread)
     if any(k == "current_frame" for k, _, _ in ins):  # one frame's prompt, not the take's schedule
         at = s.get("current_frame")
         sched.current_wired = "current_frame" in n.links or not isinstance(at, int) or isinstance(at, bool)
