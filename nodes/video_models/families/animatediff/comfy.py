@@ -17,6 +17,7 @@ from __future__ import annotations
 from studio.convert.api import ComfyMapping, Task, model_file
 
 from .comfy_loras import translate as motion_loras
+from .comfy_refine import translate as latent_refines
 
 TITLE = "AnimateDiff"
 PACK = "ComfyUI-AnimateDiff-Evolved"
@@ -210,7 +211,9 @@ MAPPING = ComfyMapping(
     claims=tuple(MOTION_LOADERS), claimed=Task("text or video to video", None, family=TITLE, read=read),
     empty=("ADE_EmptyLatentImageLarge",),
     files=(("animatediff", TITLE),), hooks={"load_files": load_files},
-    translate=motion_loras,  # its .safetensors motion LoRAs as LoRA loaders on the model (comfy_loras.py)
+    # its .safetensors motion LoRAs as LoRA loaders on the model (comfy_loras.py); a second pass after a latent
+    # upscale as a refine of the take's frames (comfy_refine.py)
+    translate=lambda wf: motion_loras(wf) + latent_refines(wf, MOTION_LOADERS),
     # every node of the pack read here is declared (a ComfyUI API client's prompt holding one is taken): those
     # whose settings are read with their widgets, the others with none read
     widgets={**WIDGETS, **{cls: () for cls in (*PASSED, *CONTEXT, *NOT_TAKEN, *HELD) if cls not in WIDGETS}},
