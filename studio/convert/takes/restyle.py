@@ -102,7 +102,7 @@ def make(b: Any, save: CNode, p: Pass) -> int | None:
         if pixels is not None:
             p.encode.links["pixels"] = pixels
         b.continuing = {}
-    if sv is not None and (made or not fresh):  # the take reworked is the pass's input, not an output of its own
+    if made and sv is not None:  # the take reworked is the pass's input, not an output of its own
         b.g.remove_node(sv)
         band.remove(sv)
     elif sv is not None:  # the pass held: the earlier take is still written, said
