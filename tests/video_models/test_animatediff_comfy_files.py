@@ -148,3 +148,48 @@ def test_the_released_sd15_and_motion_module_shapes_give_their_released_configs(
             ccfg["max_position_embeddings"]) == (768, 12, 12, 3072, 77)
     meta = {k: v for k, v in ldm.items()}
     parts._fitted(unet, shapes(convert_ldm_unet_checkpoint(meta, got["unet"])), "image UNet", "sd15")
+
+
+def test_animatediff_follows_a_prompt_schedule(comfy):
+    """A Prompt Schedule on Text to Video's 'schedule' (the keyframed prompts a converted FizzNodes or
+    AnimateDiff-Evolved schedule gives): AnimateDiff's encode_prompt (which takes num_images_per_prompt) encodes
+    each prompt, and the frames differ from the same take made from the first prompt alone."""
+    g = _graph(comfy)
+    g.nodes["gen"].params.update(window=4, overlap=1)
+    base = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    g.add_node("video_models.prompt_schedule", {"mode": "keyframes", "prompts": "0: the cat\n4: th the", "frames": 8},
+               node_id="sched")
+    g.connect("sched", "schedule", "gen", "schedule")
+    clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert clip.n_frames == 8 and not np.array_equal(clip.frames, base)
+
+
+def test_a_motion_lora_in_animatediffs_own_names_goes_on_the_motion_modules(comfy, tmp_path):
+    """A motion LoRA as ComfyUI-AnimateDiff-Evolved loads one (AnimateDiff's original names, '...processor.to_q_lora
+    .down.weight') given to a Video LoRA: renamed to diffusers' (files/motion_loras.py), every key applies to the
+    motion modules, and the frames differ from the take without it."""
+    import torch
+    from safetensors.torch import save_file
+    torch.manual_seed(3)
+    sd = {}
+    for k, t in comfy["parts"]["motion_adapter"].state_dict().items():
+        proj = next((p for p in ("to_q", "to_k", "to_v", "to_out.0") if k.endswith(f".{p}.weight")), None)
+        if proj is None:
+            continue
+        orig = next(iter(files.motion_original({k: t})))  # the layer's original name
+        stem = orig[: -len(f".{proj}.weight")] + f".processor.{proj.split('.')[0]}_lora"
+        sd[f"{stem}.down.weight"] = torch.randn(2, t.shape[1]) * 0.5
+        sd[f"{stem}.up.weight"] = torch.randn(t.shape[0], 2) * 0.5
+    assert sd and all(".temporal_transformer." in k for k in sd)
+    path = str(tmp_path / "tiny_motion_lora.safetensors")
+    save_file(sd, path)
+    g = _graph(comfy)
+    base = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    g.add_node("video_models.lora", {"lora": path, "strength": 1.0}, node_id="lora")
+    g.connect("load", "model", "lora", "model")
+    g.connect("lora", "model", "gen", "model")
+    said = []
+    clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False,
+                          on_event=lambda e: said.append(str(getattr(e, "text", "") or ""))).value("gen")
+    assert not any("not applied" in s for s in said), said
+    assert clip.n_frames == 8 and not np.array_equal(clip.frames, base)

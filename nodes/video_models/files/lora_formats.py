@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..base.capabilities import LoraNames
 from ..base.errors import ModelError
+from .motion_loras import from_original
 
 # what follows a module's name in a LoRA key
 SUFFIXES = (".lora_A.weight", ".lora_B.weight", ".lora_A.bias", ".lora_B.bias", ".lora_down.weight",
@@ -52,7 +53,7 @@ def lora_for(pipe, fam, sd: dict, path: str) -> tuple[dict, list[str]]:
     the pipeline's denoiser."""
     import os
     name = os.path.basename(path)
-    sd = _prefixed(fam, fam.denoiser, sd)
+    sd = _prefixed(fam, fam.denoiser, from_original(sd))  # (a motion LoRA in AnimateDiff's names: diffusers')
     convert = getattr(type(pipe), "lora_state_dict", None)
     if convert is not None:
         try:

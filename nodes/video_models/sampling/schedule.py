@@ -235,15 +235,20 @@ class ScheduledPrompts:
         pipe = sampler.pipe
         if not hasattr(pipe, "encode_prompt"):
             raise StudioError(f"{type(pipe).__name__} cannot follow a Prompt Schedule (no encode_prompt)")
+        from inspect import signature
+
         import torch
 
         from ..base.calls import call_params
         device = sampler.ref.execution_device(pipe)
         takes_mask = "prompt_attention_mask" in call_params(pipe)
+        # one prompt's embeddings: the image pipelines' encode_prompt (AnimateDiff's) asks how many per prompt
+        one = {"num_images_per_prompt": 1} if "num_images_per_prompt" in signature(pipe.encode_prompt).parameters \
+            else {}
         out, masks = [], []
         with torch.inference_mode():
             for q in prompts:
-                got = pipe.encode_prompt(prompt=q, do_classifier_free_guidance=False, device=device)
+                got = pipe.encode_prompt(prompt=q, do_classifier_free_guidance=False, device=device, **one)
                 out.append(got[0])
                 if takes_mask:  # LTX-Video, LTX-2: (embeds, mask, negative embeds, negative mask)
                     mask = got[1] if len(got) > 2 else None

@@ -16,7 +16,7 @@ from ..tracing.sampling import SAMPLERS, Sampling
 from ..tracing import stills
 from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
 from ..tracing.walks import model_file, sampler_chain, upstream
-from . import held_models, held_prompts, patch_inputs
+from . import held_models, held_prompts, patch_inputs, prompt_schedules
 from .kinds import LOADERS
 
 
@@ -160,6 +160,7 @@ class OutputStage:
         hooks, said = o.hooks, o.said
         self.stage = hooks.stage(self, o.up, o.rest, said) if hooks is not None and hooks.stage is not None else None
         params = self._params(o.main, o.rest, o.latent, o.loaders, o.shifts, o.up, said)
+        prompt_schedules.wire(self, o.task, said)  # a pack's keyframed prompts: Studio's Prompt Schedule
         if (last_word := families.family_hook(o.fam, "params")) is not None:  # MiniMax H3's shortest clip
             last_word(o.fam, params, said)
         if hooks is not None and hooks.settings is not None:  # the settings its task node holds

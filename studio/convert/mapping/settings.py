@@ -17,6 +17,7 @@ from .folded_sizes import unread_sizes
 from .shift_nodes import shift_nodes
 from .kinds import SEED_MAX
 from .partial_denoise import denoise_line
+from . import prompt_schedules
 
 
 
@@ -47,10 +48,12 @@ class SettingsReading:
         wf, used = self.wf, self.used
         cond = main.inputs(wf)
         start = next((wf.source(cond, k) for k in ("positive", "conditioning", "cond1") if k in cond.links), None)
-        pos = prompt_text(wf, start, "positive", used, said)
+        pos = prompt_schedules.prompt(self, start, "positive")  # a pack's keyframed prompts (wired in _settings)
+        pos = prompt_text(wf, start, "positive", used, said) if pos is None else pos
         for enhanced in families.lookup("prompt"):  # a family's prompt enhancer (LTX-2's)
             pos = enhanced(self, start, pos, said)
-        neg = prompt_text(wf, wf.source(cond, "negative"), "negative", used, said)
+        neg = prompt_schedules.prompt(self, wf.source(cond, "negative"), "negative")
+        neg = prompt_text(wf, wf.source(cond, "negative"), "negative", used, said) if neg is None else neg
         guidance = self._guidance(main, start, said)
         for line in said:
             if " prompt " in line:

@@ -20,6 +20,7 @@ from typing import Any
 from .. import catalogue
 from ..families import registry as families
 from ..reading import by_types
+from ..reading import prompt_schedules as schedules
 from ..reading.subgraphs import CONTROL
 from ..reading.workflow import ALIASES, WIDGETS, CNode, Workflow
 from ..tracing.tasks import tasks
@@ -156,7 +157,7 @@ class _Plan:
 def _plan(n: CNode) -> _Plan | None:
     """How ``n`` is read as the type it is a twin of; None when it is not one or may not be read so."""
     found = twin_of(n.cls) if n.enabled and not n.origin else None
-    if found is None:
+    if found is None or schedules.read(n) is not None:  # keyframed prompts: a schedule (mapping/prompt_schedules)
         return None
     t, r = declared(n.cls), _read_type(found[0], True)
     mine = {v: k for k, v in found[1].items()}  # the twin's input -> the read type's

@@ -18,15 +18,23 @@ def earlier_take(b: Any, save: CNode, frames: CNode,
                  {"filename_prefix": f"{wf.value(save, 'filename_prefix') or 'ComfyUI'}_take"},
                  {"video": (frames.id, 0)}, frames.pos)
     wf.nodes[fake.id] = fake
-    before = len(b.bands)
+    before, nodes = len(b.bands), len(b.g.nodes)
     try:
         ok = b.pipeline(fake)
     finally:
         del wf.nodes[fake.id]
-    if not ok or len(b.bands) <= before:
+    again = len(b.bands) <= before  # that take made already for another output: one more Save Video on it, its last
+    if again:
+        made = next((m for k, m in b.made.items() if frames.id in k), None)
+        if made is None or len(b.g.nodes) <= nodes:
+            return None
+        before = made[2]  # (the Save Video made for it is taken away by the pass: its Log line too)
+        b.out.log[:] = [x for x in b.out.log if f"ComfyUI '{fake.title}' -> another Save Video" not in x]
+    elif not ok:
         return None
     gen = next(m[0] for m in b.made.values() if m[2] == before)
-    sv = next((n for n in b.bands[before] if b.g.nodes[n].type_id == "io.save_video"), None)
+    saves = [n for n in b.bands[before] if b.g.nodes[n].type_id == "io.save_video"]
+    sv = (saves[-1] if again else saves[0]) if saves else None
     src = b.g.input_link(sv, "video") if sv is not None else None
     sound = b.g.input_link(sv, "audio") if sv is not None else None
     return before, sv, ((src.src, src.src_port) if src is not None else b.takes.get(gen, (gen, "video"))), \

@@ -80,10 +80,12 @@ def make(b: Any, save: CNode, p: Pass) -> int | None:
     """The earlier take as its own pipeline (its Save Video taken away), then the pass as Video to Video on that
     take's video into ``save``'s Save Video; said in the pass's note. The pipelines made; None where the earlier take
     could not be made (the output is then read as it was: held with its sentence)."""
+    bands = len(b.bands)
     taken = earlier_take(b, save, p.earlier, "the take reworked")
     if taken is None:
         return None
     before, sv, out, _ = taken
+    fresh = len(b.bands) > bands  # (else the take another output made already, written by that output's save)
     band = b.bands[before]
     b.used |= {n.id for n in p.steps}
     how = ("; ComfyUI's " + ", ".join(_name(n) for n in p.steps) + " on the frames' way " +
@@ -106,4 +108,4 @@ def make(b: Any, save: CNode, p: Pass) -> int | None:
     elif sv is not None:  # the pass held: the earlier take is still written, said
         b.log(f"the take of {_name(p.earlier)} that {_name(p.head)} reworks is made and written by its own Save Video "
               f"('{b.g.nodes[sv].params.get('path')}'): the pass on it is held (said first)")
-    return 1 + int(made)
+    return int(fresh) + int(made)

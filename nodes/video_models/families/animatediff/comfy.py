@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from studio.convert.api import ComfyMapping, Task, model_file
 
+from .comfy_loras import translate as motion_loras
+from .comfy_refine import translate as latent_refines
+
 TITLE = "AnimateDiff"
 PACK = "ComfyUI-AnimateDiff-Evolved"
 # the pack's motion-module loaders: any of them upstream says the pipeline is AnimateDiff's (-> its file input)
@@ -178,7 +181,7 @@ def read(b, node, up, spec, inputs, said):
         if n.cls in CONTEXT:
             b.used.add(n.id)
             _context(b, n, said)
-        for k, default, words in SETTINGS.get(n.cls, ()):
+        for k, default, words in SETTINGS.get(n.cls, ()) if n.id not in b.used else ():  # (a motion LoRA read: used)
             v = wf.value(n, k)
             if _number(v) is not None and (default is None or _number(v) != default):
                 file = wf.value(n, "name")
@@ -199,8 +202,8 @@ def _motion_lora(n, file) -> str:
     if file.lower().endswith(PICKLED):
         return (": Studio never opens a pickled file (its loading can run code); as a .safetensors file it can be "
                 "given to a Video LoRA, which Studio's AnimateDiff loads with diffusers' load_lora_weights")
-    return (": Studio reads no motion LoRA node; the file can be given to a Video LoRA, which Studio's AnimateDiff "
-            "loads with diffusers' load_lora_weights")
+    return (": no node giving the model after it was found to put it on; the file can be given to a Video LoRA, "
+            "which Studio's AnimateDiff puts on the motion modules")
 
 
 MAPPING = ComfyMapping(
@@ -208,6 +211,9 @@ MAPPING = ComfyMapping(
     claims=tuple(MOTION_LOADERS), claimed=Task("text or video to video", None, family=TITLE, read=read),
     empty=("ADE_EmptyLatentImageLarge",),
     files=(("animatediff", TITLE),), hooks={"load_files": load_files},
+    # its .safetensors motion LoRAs as LoRA loaders on the model (comfy_loras.py); a second pass after a latent
+    # upscale as a refine of the take's frames (comfy_refine.py)
+    translate=lambda wf: motion_loras(wf) + latent_refines(wf, MOTION_LOADERS),
     # every node of the pack read here is declared (a ComfyUI API client's prompt holding one is taken): those
     # whose settings are read with their widgets, the others with none read
     widgets={**WIDGETS, **{cls: () for cls in (*PASSED, *CONTEXT, *NOT_TAKEN, *HELD) if cls not in WIDGETS}},
