@@ -49,6 +49,7 @@ def test_the_writers_are_the_inverse_of_diffusers_converters(comfy):
         assert set(back) == set(want) and all(torch.equal(back[k], want[k]) for k in want)
 
 
+@pytest.mark.fresh_models  # (its load's message is checked: never served from the module's models)
 def test_a_motion_module_on_its_sd15_checkpoint_makes_the_pipelines_frames(comfy, monkeypatch):
     import diffusers
     import torch
