@@ -1,0 +1,247 @@
+"""A loop of the graph (a pack's loop start and end, linked by a FLOW_CONTROL socket: Easy-Use's forLoopStart /
+forLoopEnd, an LTX pack's own; told by their declared types) whose passes continue one take: each pass samples and
+decodes a segment, and frames of the passes before (a value the loop carries from its end back to its start) feed
+the next pass's generation. Read as the hand-unrolled chain it stands for, in place: its body (the nodes between the
+start and the end) copied once a pass (the first pass keeps the nodes' ids, pass k's copies are 'ID@k'), the start's
+values given by the pass before (the first pass: the start's own initial values), its 'index' a constant per pass,
+and what read the end's values reading the last pass's. A join of the carried frames with the new ones whose carried
+side is empty on the first pass (nothing given the start) gives the new frames alone (as Easy-Use's batch does).
+The builder then reads the segments as any chain of takes extended from the one before (takes.segments /
+takes.extend). A loop whose passes cannot be counted when converting (a while loop, a count made at run time, more
+than MAX_PASSES), or whose body continues nothing (passes made independently, a loop around no sampler), is left
+as it is, said in one sentence naming its start and end (takes.graph_loops and mapping.loops say what of it is
+made). Linear in the body's size times its passes. Plain data and stdlib."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .. import catalogue
+from ..reading.workflow import CNode, Workflow
+from ..tracing.roles import consumers, role
+
+FLOW = "FLOW_CONTROL"
+MAX_PASSES = 16  # segments a loop is unrolled into at most (takes.segments joins up to 16 takes)
+VALUE, INITIAL = "value", "initial_value"
+NUMBERS = ("INT", "FLOAT", "STRING", "BOOLEAN")
+
+
+def _declared_in(n: CNode, name: str) -> str:
+    t = catalogue.node_type(n.shown_cls)
+    i = t.input(name) if t is not None and t.inputs is not None else None
+    return i.type if i is not None else n.in_types.get(name, "")
+
+
+def _out_name(n: CNode, slot: int, first_value: int) -> str:
+    """The name of ``n``'s output ``slot``: as its UI file lists it, else by place (Easy-Use's start gives flow,
+    index, value1...; its end value1...)."""
+    if slot < len(n.out_names) and n.out_names[slot]:
+        return n.out_names[slot]
+    if first_value and slot < first_value:
+        return ("flow", "index")[slot] if slot < 2 else ""
+    return f"{VALUE}{slot - first_value + 1}"
+
+
+def _loops(wf: Workflow) -> list[tuple[CNode, CNode]]:
+    """(start, end) of each loop: an enabled end whose FLOW_CONTROL input an enabled start feeds."""
+    out = []
+    for end in wf.nodes.values():
+        if not end.enabled:
+            continue
+        for k, (src, _) in end.links.items():
+            start = wf.nodes.get(src)
+            if start is not None and start.enabled and _declared_in(end, k) == FLOW:
+                out.append((start, end))
+                break
+    return out
+
+
+def _reach(wf: Workflow, start: CNode, end: CNode) -> list[CNode]:
+    """The loop's body: the nodes the start's outputs reach that reach the end (in the workflow's order)."""
+    users = consumers(wf)
+    down, todo = {start.id}, [start.id]
+    while todo:
+        for m, _ in users.get(todo.pop(), ()):
+            if m.id not in down and m.id != end.id:
+                down.add(m.id)
+                todo.append(m.id)
+    up, todo = {end.id}, [end.id]
+    while todo:
+        n = wf.nodes.get(todo.pop())
+        for src, _ in (n.links.values() if n is not None else ()):
+            if src not in up and src != start.id and src in wf.nodes:
+                up.add(src)
+                todo.append(src)
+    return [n for n in wf.nodes.values() if n.id in down and n.id in up and n.id != start.id]
+
+
+def _carried(wf: Workflow, start: CNode, end: CNode, body: list[CNode]) -> dict[str, tuple[str, int]]:
+    """value name -> what the end is given for the next pass (from the body)."""
+    ids = {n.id for n in body}
+    return {k[len(INITIAL):]: s for k, s in end.links.items() if k.startswith(INITIAL) and s[0] in ids}
+
+
+def _continues(wf: Workflow, start: CNode, body: list[CNode], carried: dict) -> bool:
+    """A value carried from pass to pass is made from a decoded take of the body and read, on the next pass, by a
+    node on the way to the body's sampler (the frames continue the take)."""
+    ids = {n.id: n for n in body}
+    samplers = [n for n in body if role(wf, n) == "sampler"]
+    decoders = {n.id for n in body if role(wf, n) == "decoder"}
+    if not samplers or not decoders:
+        return False
+    feeds_sampler: set[str] = set()  # body nodes upstream of a body sampler
+    todo = [s.id for s in samplers]
+    while todo:
+        n = ids.get(todo.pop())
+        for src, _ in (n.links.values() if n is not None else ()):
+            if src in ids and src not in feeds_sampler:
+                feeds_sampler.add(src)
+                todo.append(src)
+    for name, (src, _) in carried.items():
+        made = {src}
+        todo = [src]
+        while todo:  # what the carried value is made from, inside the body
+            n = ids.get(todo.pop())
+            for s, _ in (n.links.values() if n is not None else ()):
+                if s in ids and s not in made:
+                    made.add(s)
+                    todo.append(s)
+        if not made & decoders:
+            continue
+        readers = [m for m in body for k, (s, slot) in m.links.items()
+                   if s == start.id and _out_name(start, slot, 2) == f"{VALUE}{name}"]
+        if any(m.id in feeds_sampler or m in samplers for m in readers):
+            return True
+    return False
+
+
+def _is_join(n: CNode) -> bool:
+    t = catalogue.node_type(n.shown_cls)
+    words = f"{n.shown_cls} {t.category if t is not None else ''}".lower()
+    return "batch" in words or "concat" in words
+
+
+def _unroll(wf: Workflow, start: CNode, end: CNode, body: list[CNode], passes: int) -> list[str]:
+    """The body copied ``passes`` times, rewired pass to pass; the start and end removed. Returns the joins read
+    named that were read as giving their new frames alone on the first pass."""
+    ids = {n.id for n in body}
+    users = consumers(wf)
+    after = [(m, k) for m, k in users.get(end.id, ())] + [(m, k) for b in body for m, k in users.get(b.id, ())
+                                                           if m.id not in ids and m.id != end.id]
+    made: list[dict[str, str]] = []  # per pass: body id -> copy id
+    alone: list[str] = []
+    given_links = {n.id: dict(n.links) for n in body}  # (the first pass rewires the body's own nodes)
+    end_links = dict(end.links)
+    for p in range(passes):
+        names = {n.id: (n.id if p == 0 else f"{n.id}@{p + 1}") for n in body}
+        index = CNode(f"{start.id}@index{p + 1}", "PrimitiveInt", f"{start.title or start.shown_cls} index",
+                      start.mode, {"value": p}, {}, start.pos, origin=start.shown_cls)
+        wf.nodes[index.id] = index
+        wf.taken.add(index.id)
+        for n in body:
+            links: dict[str, tuple[str, int]] = {}
+            emptied = []
+            for k, (src, slot) in given_links[n.id].items():
+                if src in ids:
+                    links[k] = (names[src], slot)
+                elif src != start.id:
+                    links[k] = (src, slot)
+                else:
+                    what = _out_name(start, slot, 2)
+                    if what == "index":
+                        links[k] = (index.id, 0)
+                    elif what.startswith(VALUE):
+                        given = start.links.get(INITIAL + what[len(VALUE):]) if p == 0 else \
+                            end_links.get(INITIAL + what[len(VALUE):])
+                        if given is not None and p > 0 and given[0] in ids:
+                            given = (made[p - 1][given[0]], given[1])
+                        if given is not None:
+                            links[k] = given
+                        else:
+                            emptied.append(k)
+            copy = n if p == 0 else replace(n, id=names[n.id], widgets=dict(n.widgets), links={})
+            copy.links = links
+            wf.nodes[copy.id] = copy
+            wired = [k for k in given_links[n.id] if k not in emptied and _declared_in(n, k) not in NUMBERS]
+            if emptied and len(wired) == 1 and _is_join(n):  # nothing to join to yet: its new frames alone
+                alone.append(copy.id)
+        made.append(names)
+    last = made[-1]
+    for m, k in after:  # what read the end's values (or a body node) reads the last pass's
+        src, slot = m.links[k]
+        if src == end.id:
+            given = end.links.get(INITIAL + _out_name(end, slot, 0)[len(VALUE):])
+            if given is None:
+                del m.links[k]
+                continue
+            src, slot = given
+        m.links[k] = (last.get(src, src), slot)
+    redirect, joins = {}, []
+    for old in alone:  # a join of nothing and the new frames: its readers read the new frames
+        j = wf.nodes.pop(old)
+        redirect[old] = next(s for k, s in j.links.items() if _declared_in(j, k) not in NUMBERS)
+        joins.append(_name(j))
+    if redirect:
+        for m in wf.nodes.values():
+            for k, s in list(m.links.items()):
+                if s[0] in redirect:
+                    m.links[k] = redirect[s[0]]
+    del wf.nodes[start.id], wf.nodes[end.id]
+    unread = []  # what the last pass gives the loop for a pass after it: read by nothing
+    read = {src for m in wf.nodes.values() for src, _ in m.links.values()}
+    todo = [c for c in last.values() if c in wf.nodes and c not in read]
+    while todo:
+        n = wf.nodes.pop(todo.pop())
+        unread.append(_name(n))
+        for src, _ in n.links.values():
+            if src in last.values() and src in wf.nodes and not any(
+                    s == src for m in wf.nodes.values() for s, _ in m.links.values()):
+                todo.append(src)
+    wf.__dict__.pop("_consumers", None)
+    wf._known.clear()
+    return joins, unread
+
+
+def _name(n: CNode) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def translate(wf: Workflow) -> list[str]:
+    """Each loop whose passes continue one take unrolled into its segments; one sentence for each loop."""
+    said = []
+    for start, end in _loops(wf):
+        if start.id not in wf.nodes or end.id not in wf.nodes:
+            continue
+        loop = f"the loop from {_name(start)} to {_name(end)}"
+        total = wf.value(start, "total")
+        body = _reach(wf, start, end)
+        if "total" not in start.links and "total" not in start.widgets:
+            said.append(f"{loop} repeats until its condition says so when the workflow runs: Studio cannot count its "
+                        "passes when converting, so it is not unrolled into segments")
+            continue
+        if not isinstance(total, int) or isinstance(total, bool) or not 1 <= total <= MAX_PASSES:
+            why = ("its 'total' is made when the workflow runs" if not isinstance(total, int) or
+                   isinstance(total, bool) else f"its {total} passes are more than Studio joins ({MAX_PASSES})"
+                   if total > MAX_PASSES else f"its 'total' is {total}")
+            said.append(f"{loop} is not unrolled into segments: {why}")
+            continue
+        if any(n.id == e.id or n.id == s.id for n in body for s, e in _loops(wf) if s is not start):
+            said.append(f"{loop} holds another loop: not unrolled into segments")
+            continue
+        carried = _carried(wf, start, end, body)
+        if not _continues(wf, start, body, carried):
+            said.append(f"{loop} runs {total} passes that do not continue one take (no frames of a pass feed the "
+                        "next pass's sampling): not unrolled into segments")
+            continue
+        alone, unread = _unroll(wf, start, end, body, total)
+        line = (f"{loop} runs {total} passes, each continuing the take from frames of the one before: read as "
+                f"{total} segments (the nodes between them copied once a pass, 'ID@2' onwards; the loop's index "
+                "given each pass as a number)")
+        if alone:
+            line += (f"; {', '.join(alone)} join{'s' if len(alone) == 1 else ''} the frames carried with the new "
+                     "ones: on the first pass nothing is carried, so it gives the new frames alone (not made as a "
+                     "node)")
+        if unread:
+            line += (f"; what the last pass gives the loop for a pass after it ({', '.join(unread)}) is read by "
+                     "nothing: not made")
+        said.append(line)
+    return said
