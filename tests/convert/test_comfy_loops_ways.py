@@ -93,15 +93,15 @@ def test_a_loop_whose_count_is_made_when_the_workflow_runs_is_said_not_unrolled(
     conv = convert(d, "runtime")
     said = _said(conv)
     assert ("the loop from 'easy forLoopStart' (easy forLoopStart, #50) to 'easy forLoopEnd' (easy forLoopEnd, #60) "
-            "is not unrolled into segments: its 'total' is made when the workflow runs") in said
+            "is not unrolled into segments: its 'total' is a value Studio cannot work out when converting") in said
     assert len(_gens(conv.graph)) <= 1  # never a chain of copies
 
 
 def test_a_loop_whose_passes_continue_nothing_is_said_not_unrolled():
     conv = convert(_loop(3, continued=False), "independent")
     said = _said(conv)
-    assert ("runs 3 passes that do not continue one take (no frames of a pass feed the next pass's sampling): not "
-            "unrolled into segments") in said
+    assert ("runs 3 passes, not unrolled into segments: no frames decoded in a pass feed the next pass's sampling "
+            "(what it carries is not a take's frames)") in said
     assert len(_gens(conv.graph)) <= 1
 
 

@@ -23,6 +23,7 @@ FLOW = "FLOW_CONTROL"
 MAX_PASSES = 16  # segments a loop is unrolled into at most (takes.segments joins up to 16 takes)
 VALUE, INITIAL = "value", "initial_value"
 NUMBERS = ("INT", "FLOAT", "STRING", "BOOLEAN")
+COUNTS = ("total", "iterations", "count", "loops", "times")  # the setting a loop's start counts its passes by
 
 
 def _declared_in(n: CNode, name: str) -> str:
@@ -80,14 +81,18 @@ def _carried(wf: Workflow, start: CNode, end: CNode, body: list[CNode]) -> dict[
     return {k[len(INITIAL):]: s for k, s in end.links.items() if k.startswith(INITIAL) and s[0] in ids}
 
 
-def _continues(wf: Workflow, start: CNode, body: list[CNode], carried: dict) -> bool:
-    """A value carried from pass to pass is made from a decoded take of the body and read, on the next pass, by a
-    node on the way to the body's sampler (the frames continue the take)."""
+def _why_not(wf: Workflow, start: CNode, body: list[CNode], carried: dict) -> str:
+    """Why the loop's passes are not one take continued ('' where they are): a value carried from pass to pass is
+    made from a decoded take of the body and read, on the next pass, by a node on the way to the body's sampler."""
+    if not body:
+        return "no node between them reads what its start gives (nothing is repeated)"
     ids = {n.id: n for n in body}
     samplers = [n for n in body if role(wf, n) == "sampler"]
     decoders = {n.id for n in body if role(wf, n) == "decoder"}
-    if not samplers or not decoders:
-        return False
+    if not samplers:
+        return "no sampler is between them (its passes make no segment of a take)"
+    if not carried:
+        return "no value its end is given for the next pass (an 'initial_value' input) is made between them"
     feeds_sampler: set[str] = set()  # body nodes upstream of a body sampler
     todo = [s.id for s in samplers]
     while todo:
@@ -110,8 +115,8 @@ def _continues(wf: Workflow, start: CNode, body: list[CNode], carried: dict) -> 
         readers = [m for m in body for k, (s, slot) in m.links.items()
                    if s == start.id and _out_name(start, slot, 2) == f"{VALUE}{name}"]
         if any(m.id in feeds_sampler or m in samplers for m in readers):
-            return True
-    return False
+            return ""
+    return "no frames decoded in a pass feed the next pass's sampling (what it carries is not a take's frames)"
 
 
 def _is_join(n: CNode) -> bool:
@@ -212,25 +217,27 @@ def translate(wf: Workflow) -> list[str]:
         if start.id not in wf.nodes or end.id not in wf.nodes:
             continue
         loop = f"the loop from {_name(start)} to {_name(end)}"
-        total = wf.value(start, "total")
+        count = next((k for k in [*start.links, *start.widgets] if k.rsplit(".", 1)[-1] in COUNTS), None)
+        total = wf.value(start, count) if count else None
         body = _reach(wf, start, end)
-        if "total" not in start.links and "total" not in start.widgets:
-            said.append(f"{loop} repeats until its condition says so when the workflow runs: Studio cannot count its "
-                        "passes when converting, so it is not unrolled into segments")
+        if count is None:
+            said.append(f"{loop} repeats " + ("until its condition says so when the workflow runs" if any(
+                "condition" in k for k in [*start.links, *start.widgets, *end.links, *end.widgets]) else
+                "as many times as the workflow decides when it runs") + ": Studio cannot count its passes when "
+                "converting, so it is not unrolled into segments")
             continue
         if not isinstance(total, int) or isinstance(total, bool) or not 1 <= total <= MAX_PASSES:
-            why = ("its 'total' is made when the workflow runs" if not isinstance(total, int) or
+            why = (f"its '{count}' is a value Studio cannot work out when converting" if not isinstance(total, int) or
                    isinstance(total, bool) else f"its {total} passes are more than Studio joins ({MAX_PASSES})"
-                   if total > MAX_PASSES else f"its 'total' is {total}")
+                   if total > MAX_PASSES else f"its '{count}' is {total}")
             said.append(f"{loop} is not unrolled into segments: {why}")
             continue
         if any(n.id == e.id or n.id == s.id for n in body for s, e in _loops(wf) if s is not start):
             said.append(f"{loop} holds another loop: not unrolled into segments")
             continue
-        carried = _carried(wf, start, end, body)
-        if not _continues(wf, start, body, carried):
-            said.append(f"{loop} runs {total} passes that do not continue one take (no frames of a pass feed the "
-                        "next pass's sampling): not unrolled into segments")
+        why = _why_not(wf, start, body, _carried(wf, start, end, body))
+        if why:
+            said.append(f"{loop} runs {total} passes, not unrolled into segments: {why}")
             continue
         alone, unread = _unroll(wf, start, end, body, total)
         line = (f"{loop} runs {total} passes, each continuing the take from frames of the one before: read as "
