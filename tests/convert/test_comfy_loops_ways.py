@@ -113,3 +113,68 @@ def test_a_while_loop_is_said_not_counted():
     said = _said(convert(d, "while"))
     assert ("the loop from 'easy whileLoopStart' (easy whileLoopStart, #50) to 'easy whileLoopEnd' (easy "
             "whileLoopEnd, #60) repeats until its condition says so when the workflow runs") in said
+
+
+def _triple(strategy: str = "50% of steps", base_lora: bool = False) -> dict:
+    """Wan 2.2 A14B text to video sampled by a TripleKSampler (#30): base_high the high expert as loaded (or through a
+    LoRA of its own, #14), lightning_high / lightning_low each expert through its lightning LoRA (#12, #13)."""
+    d = {"10": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_t2v_high_noise_14B_fp16.safetensors",
+                                                       "weight_dtype": "default"}},
+         "11": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_t2v_low_noise_14B_fp16.safetensors",
+                                                       "weight_dtype": "default"}},
+         "12": {"class_type": "LoraLoaderModelOnly", "inputs": {"lora_name": "lightx2v_high.safetensors",
+                                                                "strength_model": 1.0, "model": ["10", 0]}},
+         "13": {"class_type": "LoraLoaderModelOnly", "inputs": {"lora_name": "lightx2v_low.safetensors",
+                                                                "strength_model": 1.0, "model": ["11", 0]}},
+         "2": BASE["2"], "3": BASE["3"], "6": BASE["6"], "7": BASE["7"],
+         "20": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 832, "height": 480, "length": 81,
+                                                                    "batch_size": 1}},
+         "30": {"class_type": "TripleKSamplerWan22Lightning", "inputs": {
+             "base_high": ["14", 0] if base_lora else ["10", 0], "lightning_high": ["12", 0],
+             "lightning_low": ["13", 0], "positive": ["6", 0], "negative": ["7", 0], "latent_image": ["20", 0],
+             "seed": 7, "sigma_shift": 5.0, "base_cfg": 3.5, "lightning_start": 1, "lightning_steps": 8,
+             "sampler_name": "euler", "scheduler": "simple", "switch_strategy": strategy}},
+         "31": {"class_type": "VAEDecode", "inputs": {"samples": ["30", 0], "vae": ["3", 0]}},
+         "32": {"class_type": "CreateVideo", "inputs": {"fps": 16, "images": ["31", 0]}},
+         "33": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "t", "format": "auto", "codec": "auto",
+                                                      "video": ["32", 0]}}}
+    if base_lora:
+        d["14"] = {"class_type": "LoraLoaderModelOnly", "inputs": {"lora_name": "detail_high.safetensors",
+                                                                   "strength_model": 0.5, "model": ["10", 0]}}
+    return d
+
+
+def test_a_triple_sampler_is_its_two_lightning_experts_its_base_stage_said_with_its_step_split():
+    conv = convert(_triple(), "triple")
+    g = conv.graph
+    assert g.validate() == []
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert gen.params["steps"] == 8 and gen.params["guidance"] == 1.0 and gen.params["shift"] == 5.0
+    load = next(n for n in g.nodes.values() if n.type_id == "video_models.load")
+    assert load.params["model"].endswith("high_noise_14B_fp16.safetensors")
+    assert load.params["model_2"].endswith("low_noise_14B_fp16.safetensors")
+    loras = {n.params["lora"]: n.params.get("expert") for n in g.nodes.values() if n.type_id == "video_models.lora"}
+    assert loras == {"lightx2v_high.safetensors": "high noise", "lightx2v_low.safetensors": "low noise"}
+    said = _said(conv)
+    assert ("'TripleKSamplerWan22Lightning' (TripleKSamplerWan22Lightning, #30) samples Wan 2.2 in three stages of "
+            "ComfyUI's KSamplerAdvanced, each model shifted by 5.0: 1. 'base_high' (from 'UNETLoader', #10) steps 0-3 "
+            "of 24 at cfg 3.5 (the first 12.5 % of the denoising); 2. 'lightning_high' (from 'LoraLoaderModelOnly', "
+            "#12) steps 1-4 of 8; 3. 'lightning_low' (from 'LoraLoaderModelOnly', #13) steps 4-8, both at cfg 1.0 "
+            "(the switch: half its 8 steps rounded up)") in said
+    assert "stage 1 is not made (Studio's Wan 2.2 samples with two experts)" in said
+    assert "TripleKSamplerWan22Lightning" not in "\n".join(l for l in conv.log if "not converted" in l)
+
+
+def test_a_triple_samplers_boundary_switch_is_said_worked_out_when_it_runs():
+    said = _said(convert(_triple("I2V boundary"), "boundary"))
+    assert ("from step 1 of 8 to the switch; 3. 'lightning_low' (from 'LoraLoaderModelOnly', #13) from the switch to "
+            "step 8, both at cfg 1.0 (the switch: the step the model's noise schedule reaches the I2V boundary (0.9) "
+            "at when the workflow runs)") in said
+    assert "Studio's generator switches experts at the model's own boundary" in said
+
+
+def test_a_lora_on_the_base_stage_alone_is_never_lost_in_silence():
+    conv = convert(_triple(base_lora=True), "base lora")
+    said = _said(conv)  # the base stage's own LoRA: named as stage 1's model, listed with its settings
+    assert "1. 'base_high' (from 'LoraLoaderModelOnly', #14) steps 0-3 of 24" in said
+    assert "14" in conv.dropped and "detail_high.safetensors" in said
