@@ -92,8 +92,8 @@ def test_a_loop_whose_count_is_made_when_the_workflow_runs_is_said_not_unrolled(
     d["50"]["inputs"]["total"] = ["80", 3]
     conv = convert(d, "runtime")
     said = _said(conv)
-    assert ("the loop from 'easy forLoopStart' (easy forLoopStart, #50) to 'easy forLoopEnd' (easy forLoopEnd, #60) "
-            "is not unrolled into segments: its 'total' is a value Studio cannot work out when converting") in said
+    assert ("the loop from 'easy forLoopStart' (easy forLoopStart, node 50) to 'easy forLoopEnd' (easy forLoopEnd, "
+            "node 60) is not unrolled into segments: its 'total' is a value Studio cannot work out when converting") in said
     assert len(_gens(conv.graph)) <= 1  # never a chain of copies
 
 
@@ -111,8 +111,8 @@ def test_a_while_loop_is_said_not_counted():
     d["60"]["class_type"] = "easy whileLoopEnd"
     d["60"]["inputs"]["condition"] = True
     said = _said(convert(d, "while"))
-    assert ("the loop from 'easy whileLoopStart' (easy whileLoopStart, #50) to 'easy whileLoopEnd' (easy "
-            "whileLoopEnd, #60) repeats until its condition says so when the workflow runs") in said
+    assert ("the loop from 'easy whileLoopStart' (easy whileLoopStart, node 50) to 'easy whileLoopEnd' (easy "
+            "whileLoopEnd, node 60) repeats until its condition says so when the workflow runs") in said
 
 
 def _triple(strategy: str = "50% of steps", base_lora: bool = False) -> dict:
@@ -178,3 +178,21 @@ def test_a_lora_on_the_base_stage_alone_is_never_lost_in_silence():
     said = _said(conv)  # the base stage's own LoRA: named as stage 1's model, listed with its settings
     assert "1. 'base_high' (from 'LoraLoaderModelOnly', #14) steps 0-3 of 24" in said
     assert "14" in conv.dropped and "detail_high.safetensors" in said
+
+
+def test_what_a_pass_writes_beside_the_loop_is_written_for_each_pass():
+    d = _loop(3)
+    d["75"] = {"class_type": "CreateVideo", "inputs": {"fps": 16, "images": ["54", 0]}}
+    d["76"] = {"class_type": "SaveVideo", "inputs": {"filename_prefix": "pass", "format": "auto", "codec": "auto",
+                                                     "video": ["75", 0]}}
+    conv = convert(d, "per pass")
+    g = conv.graph
+    assert g.validate() == []
+    gens = _gens(g)
+    assert [n.params["seed"] for n in gens] == [1, 2, 3]
+    saves = [n for n in g.nodes.values() if n.type_id == "io.save_video"]
+    written = {g.input_link(sv.id, "video").src for sv in saves}
+    assert {n.id for n in gens} <= written  # each pass's take written by a save of its own (the joined one too)
+    assert any(g.nodes[src].type_id == "edit.concatenate" for src in written)
+    assert "with what each pass shows or writes beside them ('CreateVideo' (CreateVideo, #75), 'SaveVideo' " \
+           "(SaveVideo, #76))" in _said(conv)

@@ -56,8 +56,9 @@ def _loops(wf: Workflow) -> list[tuple[CNode, CNode]]:
     return out
 
 
-def _reach(wf: Workflow, start: CNode, end: CNode) -> list[CNode]:
-    """The loop's body: the nodes the start's outputs reach that reach the end (in the workflow's order)."""
+def _reach(wf: Workflow, start: CNode, end: CNode) -> tuple[list[CNode], list[CNode]]:
+    """(the loop's body: the nodes the start's outputs reach that reach the end; what a pass shows or writes beside
+    it: the nodes the start's outputs reach that reach neither the end nor come after it), in the workflow's order."""
     users = consumers(wf)
     down, todo = {start.id}, [start.id]
     while todo:
@@ -72,7 +73,15 @@ def _reach(wf: Workflow, start: CNode, end: CNode) -> list[CNode]:
             if src not in up and src != start.id and src in wf.nodes:
                 up.add(src)
                 todo.append(src)
-    return [n for n in wf.nodes.values() if n.id in down and n.id in up and n.id != start.id]
+    later, todo = {end.id}, [end.id]
+    while todo:
+        for m, _ in users.get(todo.pop(), ()):
+            if m.id not in later:
+                later.add(m.id)
+                todo.append(m.id)
+    body = [n for n in wf.nodes.values() if n.id in down and n.id in up and n.id != start.id]
+    side = [n for n in wf.nodes.values() if n.id in down and n.id not in up and n.id not in later and n.id != start.id]
+    return body, side
 
 
 def _carried(wf: Workflow, start: CNode, end: CNode, body: list[CNode]) -> dict[str, tuple[str, int]]:
@@ -125,9 +134,13 @@ def _is_join(n: CNode) -> bool:
     return "batch" in words or "concat" in words
 
 
-def _unroll(wf: Workflow, start: CNode, end: CNode, body: list[CNode], passes: int) -> list[str]:
-    """The body copied ``passes`` times, rewired pass to pass; the start and end removed. Returns the joins read
-    named that were read as giving their new frames alone on the first pass."""
+def _unroll(wf: Workflow, start: CNode, end: CNode, body: list[CNode], side: list[CNode],
+            passes: int) -> tuple[list[str], list[str]]:
+    """The body copied ``passes`` times, rewired pass to pass; the start and end removed. Returns (the joins read
+    as giving their new frames alone on the first pass, the last pass's nodes read by nothing, removed), named.
+    ``side``: what a pass shows or writes beside the body, copied with it (a pass's own save writes each pass)."""
+    core = {n.id for n in body}
+    body = body + side
     ids = {n.id for n in body}
     users = consumers(wf)
     after = [(m, k) for m, k in users.get(end.id, ())] + [(m, k) for b in body for m, k in users.get(b.id, ())
@@ -193,12 +206,13 @@ def _unroll(wf: Workflow, start: CNode, end: CNode, body: list[CNode], passes: i
     del wf.nodes[start.id], wf.nodes[end.id]
     unread = []  # what the last pass gives the loop for a pass after it: read by nothing
     read = {src for m in wf.nodes.values() for src, _ in m.links.values()}
-    todo = [c for c in last.values() if c in wf.nodes and c not in read]
+    tail = {c for o, c in last.items() if o in core}  # (a display or save beside the body is an output)
+    todo = [c for c in tail if c in wf.nodes and c not in read]
     while todo:
         n = wf.nodes.pop(todo.pop())
         unread.append(_name(n))
         for src, _ in n.links.values():
-            if src in last.values() and src in wf.nodes and not any(
+            if src in tail and src in wf.nodes and not any(
                     s == src for m in wf.nodes.values() for s, _ in m.links.values()):
                 todo.append(src)
     wf.__dict__.pop("_consumers", None)
@@ -210,16 +224,20 @@ def _name(n: CNode) -> str:
     return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
 
 
+def _named(n: CNode) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, node {n.id})"
+
+
 def translate(wf: Workflow) -> list[str]:
     """Each loop whose passes continue one take unrolled into its segments; one sentence for each loop."""
     said = []
     for start, end in _loops(wf):
         if start.id not in wf.nodes or end.id not in wf.nodes:
             continue
-        loop = f"the loop from {_name(start)} to {_name(end)}"
+        loop = f"the loop from {_named(start)} to {_named(end)}"  # (each node's own sentence: mapping.loops)
         count = next((k for k in [*start.links, *start.widgets] if k.rsplit(".", 1)[-1] in COUNTS), None)
         total = wf.value(start, count) if count else None
-        body = _reach(wf, start, end)
+        body, side = _reach(wf, start, end)
         if count is None:
             said.append(f"{loop} repeats " + ("until its condition says so when the workflow runs" if any(
                 "condition" in k for k in [*start.links, *start.widgets, *end.links, *end.widgets]) else
@@ -239,10 +257,11 @@ def translate(wf: Workflow) -> list[str]:
         if why:
             said.append(f"{loop} runs {total} passes, not unrolled into segments: {why}")
             continue
-        alone, unread = _unroll(wf, start, end, body, total)
-        line = (f"{loop} runs {total} passes, each continuing the take from frames of the one before: read as "
-                f"{total} segments (the nodes between them copied once a pass, 'ID@2' onwards; the loop's index "
-                "given each pass as a number)")
+        alone, unread = _unroll(wf, start, end, body, side, total)
+        line = (f"the loop from {_name(start)} to {_name(end)} runs {total} passes, each continuing the take from frames of the one before: read as "
+                f"{total} segments (the nodes between them copied once a pass, 'ID@2' onwards"
+                + (f", with what each pass shows or writes beside them ({', '.join(_name(n) for n in side)})"
+                   if side else "") + "; the loop's index given each pass as a number)")
         if alone:
             line += (f"; {', '.join(alone)} join{'s' if len(alone) == 1 else ''} the frames carried with the new "
                      "ones: on the first pass nothing is carried, so it gives the new frames alone (not made as a "
