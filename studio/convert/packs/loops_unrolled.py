@@ -134,6 +134,81 @@ def _is_join(n: CNode) -> bool:
     return "batch" in words or "concat" in words
 
 
+def _given(start: CNode, end_links: dict, what: str, p: int, ids: set, prev: dict | None):
+    """What a pass's node reading the start's ``what`` (a 'valueN') is given: the start's initial value on the first
+    pass, else what the end was given on the pass before (its copy); None where nothing is."""
+    name = INITIAL + what[len(VALUE):]
+    given = start.links.get(name) if p == 0 else end_links.get(name)
+    if given is not None and prev is not None and given[0] in ids:
+        given = (prev[given[0]], given[1])
+    return given
+
+
+def _copy_pass(wf: Workflow, start: CNode, end_links: dict, body: list[CNode], given_links: dict, p: int,
+               prev: dict | None) -> tuple[dict[str, str], list[str]]:
+    """Pass ``p``'s copies of the body (the first pass: the body's own nodes, rewired), its index a number; (body id
+    -> the pass's id, the joins of nothing carried and the new frames)."""
+    ids = {n.id for n in body}
+    names = {n.id: (n.id if p == 0 else f"{n.id}@{p + 1}") for n in body}
+    index = CNode(f"{start.id}@index{p + 1}", "PrimitiveInt", f"{start.title or start.shown_cls} index",
+                  start.mode, {"value": p}, {}, start.pos, origin=start.shown_cls)
+    wf.nodes[index.id] = index
+    wf.taken.add(index.id)
+    alone = []
+    for n in body:
+        links: dict[str, tuple[str, int]] = {}
+        emptied = []
+        for k, (src, slot) in given_links[n.id].items():
+            what = _out_name(start, slot, 2) if src == start.id else ""
+            if src in ids:
+                links[k] = (names[src], slot)
+            elif src != start.id:
+                links[k] = (src, slot)
+            elif what == "index":
+                links[k] = (index.id, 0)
+            elif what.startswith(VALUE) and (given := _given(start, end_links, what, p, ids, prev)) is not None:
+                links[k] = given
+            elif what.startswith(VALUE):
+                emptied.append(k)
+        copy = n if p == 0 else replace(n, id=names[n.id], widgets=dict(n.widgets), links={})
+        copy.links = links
+        wf.nodes[copy.id] = copy
+        wired = [k for k in given_links[n.id] if k not in emptied and _declared_in(n, k) not in NUMBERS]
+        if emptied and len(wired) == 1 and _is_join(n):  # nothing to join to yet: its new frames alone
+            alone.append(copy.id)
+    return names, alone
+
+
+def _read_away(wf: Workflow, alone: list[str]) -> list[str]:
+    """The joins of nothing and the new frames removed, their readers reading the new frames; named."""
+    redirect, joins = {}, []
+    for old in alone:
+        j = wf.nodes.pop(old)
+        redirect[old] = next(s for k, s in j.links.items() if _declared_in(j, k) not in NUMBERS)
+        joins.append(_name(j))
+    if redirect:
+        for m in wf.nodes.values():
+            for k, s in list(m.links.items()):
+                if s[0] in redirect:
+                    m.links[k] = redirect[s[0]]
+    return joins
+
+
+def _cut_tail(wf: Workflow, tail: set[str]) -> list[str]:
+    """The last pass's body nodes read by nothing (what it gives the loop for a pass after it) removed; named."""
+    unread = []
+    read = {src for m in wf.nodes.values() for src, _ in m.links.values()}
+    todo = [c for c in tail if c in wf.nodes and c not in read]
+    while todo:
+        n = wf.nodes.pop(todo.pop())
+        unread.append(_name(n))
+        for src, _ in n.links.values():
+            if src in tail and src in wf.nodes and not any(
+                    s == src for m in wf.nodes.values() for s, _ in m.links.values()):
+                todo.append(src)
+    return unread
+
+
 def _unroll(wf: Workflow, start: CNode, end: CNode, body: list[CNode], side: list[CNode],
             passes: int) -> tuple[list[str], list[str]]:
     """The body copied ``passes`` times, rewired pass to pass; the start and end removed. Returns (the joins read
@@ -145,78 +220,28 @@ def _unroll(wf: Workflow, start: CNode, end: CNode, body: list[CNode], side: lis
     users = consumers(wf)
     after = [(m, k) for m, k in users.get(end.id, ())] + [(m, k) for b in body for m, k in users.get(b.id, ())
                                                            if m.id not in ids and m.id != end.id]
-    made: list[dict[str, str]] = []  # per pass: body id -> copy id
-    alone: list[str] = []
     given_links = {n.id: dict(n.links) for n in body}  # (the first pass rewires the body's own nodes)
     end_links = dict(end.links)
+    made: list[dict[str, str]] = []  # per pass: body id -> copy id
+    alone: list[str] = []
     for p in range(passes):
-        names = {n.id: (n.id if p == 0 else f"{n.id}@{p + 1}") for n in body}
-        index = CNode(f"{start.id}@index{p + 1}", "PrimitiveInt", f"{start.title or start.shown_cls} index",
-                      start.mode, {"value": p}, {}, start.pos, origin=start.shown_cls)
-        wf.nodes[index.id] = index
-        wf.taken.add(index.id)
-        for n in body:
-            links: dict[str, tuple[str, int]] = {}
-            emptied = []
-            for k, (src, slot) in given_links[n.id].items():
-                if src in ids:
-                    links[k] = (names[src], slot)
-                elif src != start.id:
-                    links[k] = (src, slot)
-                else:
-                    what = _out_name(start, slot, 2)
-                    if what == "index":
-                        links[k] = (index.id, 0)
-                    elif what.startswith(VALUE):
-                        given = start.links.get(INITIAL + what[len(VALUE):]) if p == 0 else \
-                            end_links.get(INITIAL + what[len(VALUE):])
-                        if given is not None and p > 0 and given[0] in ids:
-                            given = (made[p - 1][given[0]], given[1])
-                        if given is not None:
-                            links[k] = given
-                        else:
-                            emptied.append(k)
-            copy = n if p == 0 else replace(n, id=names[n.id], widgets=dict(n.widgets), links={})
-            copy.links = links
-            wf.nodes[copy.id] = copy
-            wired = [k for k in given_links[n.id] if k not in emptied and _declared_in(n, k) not in NUMBERS]
-            if emptied and len(wired) == 1 and _is_join(n):  # nothing to join to yet: its new frames alone
-                alone.append(copy.id)
+        names, joins = _copy_pass(wf, start, end_links, body, given_links, p, made[-1] if made else None)
         made.append(names)
+        alone += joins
     last = made[-1]
     for m, k in after:  # what read the end's values (or a body node) reads the last pass's
         src, slot = m.links[k]
         if src == end.id:
-            given = end.links.get(INITIAL + _out_name(end, slot, 0)[len(VALUE):])
+            given = end_links.get(INITIAL + _out_name(end, slot, 0)[len(VALUE):])
             if given is None:
                 del m.links[k]
                 continue
             src, slot = given
         m.links[k] = (last.get(src, src), slot)
-    redirect, joins = {}, []
-    for old in alone:  # a join of nothing and the new frames: its readers read the new frames
-        j = wf.nodes.pop(old)
-        redirect[old] = next(s for k, s in j.links.items() if _declared_in(j, k) not in NUMBERS)
-        joins.append(_name(j))
-    if redirect:
-        for m in wf.nodes.values():
-            for k, s in list(m.links.items()):
-                if s[0] in redirect:
-                    m.links[k] = redirect[s[0]]
+    joins = _read_away(wf, alone)
     del wf.nodes[start.id], wf.nodes[end.id]
-    unread = []  # what the last pass gives the loop for a pass after it: read by nothing
-    read = {src for m in wf.nodes.values() for src, _ in m.links.values()}
-    tail = {c for o, c in last.items() if o in core}  # (a display or save beside the body is an output)
-    todo = [c for c in tail if c in wf.nodes and c not in read]
-    while todo:
-        n = wf.nodes.pop(todo.pop())
-        unread.append(_name(n))
-        for src, _ in n.links.values():
-            if src in tail and src in wf.nodes and not any(
-                    s == src for m in wf.nodes.values() for s, _ in m.links.values()):
-                todo.append(src)
+    unread = _cut_tail(wf, {c for o, c in last.items() if o in core})  # (what a pass shows or writes: an output)
     wf.__dict__.pop("_consumers", None)
-    wf._known.clear()
     return joins, unread
 
 
