@@ -196,3 +196,46 @@ def test_what_a_pass_writes_beside_the_loop_is_written_for_each_pass():
     assert any(g.nodes[src].type_id == "edit.concatenate" for src in written)
     assert "with what each pass shows or writes beside them ('CreateVideo' (CreateVideo, #75), 'SaveVideo' " \
            "(SaveVideo, #76))" in _said(conv)
+
+
+def test_a_ui_loop_whose_file_lists_some_of_its_values_is_unrolled_by_their_names():
+    """A UI file (its start listing flow, index, value1 and value4 only, as the frontend shows the ones used): the
+    start image carried as value1, the frames so far as value4, each named by the outputs the file lists."""
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    unet = w.add("UNETLoader", ["wan2.1_i2v_480p_14B_fp16.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
+    img = w.add("LoadImage", ["start.png", "image"], ["IMAGE", "MASK"])
+    pos = w.add("CLIPTextEncode", ["a dancer turns"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    start = w.add("easy forLoopStart", [2], ["FLOW_CONTROL", "INT", "*", "*"],
+                  {"initial_value1": (img, 0, "*"), "initial_value4": "*"})
+    w.nodes[-1]["outputs"] = [{"name": k, "type": t} for k, t in
+                              (("flow", "FLOW_CONTROL"), ("index", "INT"), ("value1", "*"), ("value4", "*"))]
+    i2v = w.add("WanImageToVideo", [832, 480, 33, 1], ["CONDITIONING", "CONDITIONING", "LATENT"],
+                {"positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"), "vae": (vae, 0, "VAE"),
+                 "start_image": (start, 2, "IMAGE")})
+    ks = w.add("KSampler", [7, "fixed", 20, 6.0, "uni_pc", "simple", 1.0], ["LATENT"],
+               {"model": (unet, 0, "MODEL"), "positive": (i2v, 0, "CONDITIONING"),
+                "negative": (i2v, 1, "CONDITIONING"), "latent_image": (i2v, 2, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    batch = w.add("ImageBatch", [], ["IMAGE"], {"image1": (start, 3, "IMAGE"), "image2": (dec, 0, "IMAGE")})
+    pick = w.add("ImageFromBatch", [4095, 1], ["IMAGE"], {"image": (batch, 0, "IMAGE")})
+    end = w.add("easy forLoopEnd", [], ["*", "*"], {"flow": (start, 0, "FLOW_CONTROL"),
+                                                     "initial_value1": (pick, 0, "*"), "initial_value4": (batch, 0, "*")})
+    w.nodes[-1]["outputs"] = [{"name": "value1", "type": "*"}, {"name": "value4", "type": "*"}]
+    cv = w.add("CreateVideo", [16], ["VIDEO"], {"images": (end, 1, "IMAGE")})
+    w.add("SaveVideo", ["long", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    conv = convert(w.doc(), "ui loop")
+    g = conv.graph
+    assert g.validate() == []
+    gens = [n for n in g.nodes.values() if n.type_id == "video_models.image_to_video"]
+    assert len(gens) == 2
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
+    cat = g.nodes[g.input_link(save.id, "video").src]
+    assert cat.type_id == "edit.concatenate"
+    first, second = (g.input_link(cat.id, p).src for p in "ab")
+    hold = g.nodes[g.input_link(second, "image").src]
+    assert hold.type_id == "edit.frame_hold" and g.input_link(hold.id, "video").src == first
+    assert f"#{start}) to 'easy forLoopEnd' (easy forLoopEnd, #{end}) runs 2 passes" in _said(conv)
