@@ -170,7 +170,10 @@ def _copy_pass(wf: Workflow, start: CNode, end_links: dict, body: list[CNode], g
                 links[k] = given
             elif what.startswith(VALUE):
                 emptied.append(k)
-        copy = n if p == 0 else replace(n, id=names[n.id], widgets=dict(n.widgets), links={})
+        copy = n if p == 0 else replace(  # (nothing mutable shared: a translation may change a copy's own)
+            n, id=names[n.id], widgets=dict(n.widgets), links={}, ports=dict(n.ports), in_types=dict(n.in_types),
+            out_types=list(n.out_types), out_names=list(n.out_names), raw=list(n.raw) if isinstance(n.raw, list)
+            else dict(n.raw) if isinstance(n.raw, dict) else n.raw)
         copy.links = links
         wf.nodes[copy.id] = copy
         wired = [k for k in given_links[n.id] if k not in emptied and _declared_in(n, k) not in NUMBERS]
@@ -241,6 +244,8 @@ def _unroll(wf: Workflow, start: CNode, end: CNode, body: list[CNode], side: lis
     joins = _read_away(wf, alone)
     del wf.nodes[start.id], wf.nodes[end.id]
     unread = _cut_tail(wf, {c for o, c in last.items() if o in core})  # (what a pass shows or writes: an output)
+    copied = {c for names in made for c in names.values()} | {f"{start.id}@index{p + 1}" for p in range(passes)}
+    wf.fed |= {src for m in wf.nodes.values() for src, _ in m.links.values()} & copied  # (read, as the file wires them)
     wf.__dict__.pop("_consumers", None)
     return joins, unread
 
