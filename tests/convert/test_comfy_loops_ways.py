@@ -93,7 +93,8 @@ def test_a_loop_whose_count_is_made_when_the_workflow_runs_is_said_not_unrolled(
     conv = convert(d, "runtime")
     said = _said(conv)
     assert ("the loop from 'easy forLoopStart' (easy forLoopStart, node 50) to 'easy forLoopEnd' (easy forLoopEnd, "
-            "node 60) is not unrolled into segments: its 'total' is a value Studio cannot work out when converting") in said
+            "node 60) is not unrolled into segments: its 'total' is a value Studio cannot work out when "
+            "converting") in said
     assert len(_gens(conv.graph)) <= 1  # never a chain of copies
 
 
@@ -223,7 +224,8 @@ def test_a_ui_loop_whose_file_lists_some_of_its_values_is_unrolled_by_their_name
     batch = w.add("ImageBatch", [], ["IMAGE"], {"image1": (start, 3, "IMAGE"), "image2": (dec, 0, "IMAGE")})
     pick = w.add("ImageFromBatch", [4095, 1], ["IMAGE"], {"image": (batch, 0, "IMAGE")})
     end = w.add("easy forLoopEnd", [], ["*", "*"], {"flow": (start, 0, "FLOW_CONTROL"),
-                                                     "initial_value1": (pick, 0, "*"), "initial_value4": (batch, 0, "*")})
+                                                     "initial_value1": (pick, 0, "*"),
+                                                     "initial_value4": (batch, 0, "*")})
     w.nodes[-1]["outputs"] = [{"name": "value1", "type": "*"}, {"name": "value4", "type": "*"}]
     cv = w.add("CreateVideo", [16], ["VIDEO"], {"images": (end, 1, "IMAGE")})
     w.add("SaveVideo", ["long", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
@@ -239,3 +241,12 @@ def test_a_ui_loop_whose_file_lists_some_of_its_values_is_unrolled_by_their_name
     hold = g.nodes[g.input_link(second, "image").src]
     assert hold.type_id == "edit.frame_hold" and g.input_link(hold.id, "video").src == first
     assert f"#{start}) to 'easy forLoopEnd' (easy forLoopEnd, #{end}) runs 2 passes" in _said(conv)
+
+
+def test_a_loop_of_one_pass_is_its_one_segment_said_so():
+    conv = convert(_loop(1), "one")
+    g = conv.graph
+    assert len(_gens(g)) == 1 and g.validate() == []
+    said = _said(conv)
+    assert "runs 1 pass (a take continued by passes after it, were there more): read as 1 segment (the nodes " \
+           "between them made once;" in said and "'ID@2' onwards" not in said

@@ -254,6 +254,29 @@ def _name(n: CNode) -> str:
     return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
 
 
+def _unrolled(start: CNode, end: CNode, total: int, side: list[CNode], alone: list[str], unread: list[str]) -> str:
+    """The sentence of a loop read as its segments."""
+    copied = (f"the nodes between them copied once a pass, 'ID@2' onwards" if total > 1 else
+              "the nodes between them made once") + (f", with what each pass shows or writes beside them "
+                                                      f"({', '.join(_name(n) for n in side)})" if side else "")
+    how = ", each continuing the take from frames of the one before" if total > 1 else " (a take continued by passes "\
+        "after it, were there more)"
+    line = (f"the loop from {_name(start)} to {_name(end)} runs {_passes(total)}{how}: read as {total} "
+            f"segment{'s' if total != 1 else ''} ({copied}; the loop's index given each pass as a number)")
+    if alone:
+        line += (f"; {', '.join(alone)} join{'s' if len(alone) == 1 else ''} the frames carried with the new ones: on "
+                 f"the first pass nothing is carried, so {'it gives' if len(alone) == 1 else 'each gives'} the new "
+                 "frames alone (not made as a node)")
+    if unread:
+        line += (f"; what the last pass gives the loop for a pass after it ({', '.join(unread)}) is read by nothing: "
+                 "not made")
+    return line
+
+
+def _passes(k: int) -> str:
+    return f"{k} pass{'es' if k != 1 else ''}"
+
+
 def _named(n: CNode) -> str:
     return f"'{n.title or n.shown_cls}' ({n.shown_cls}, node {n.id})"
 
@@ -261,7 +284,9 @@ def _named(n: CNode) -> str:
 def translate(wf: Workflow) -> list[str]:
     """Each loop whose passes continue one take unrolled into its segments; one sentence for each loop."""
     said = []
-    for start, end in _loops(wf):
+    loops = _loops(wf)
+    marks = {n.id for pair in loops for n in pair}  # every loop's start and end
+    for start, end in loops:
         if start.id not in wf.nodes or end.id not in wf.nodes:
             continue
         loop = f"the loop from {_named(start)} to {_named(end)}"  # (each node's own sentence: mapping.loops)
@@ -280,24 +305,14 @@ def translate(wf: Workflow) -> list[str]:
                    if total > MAX_PASSES else f"its '{count}' is {total}")
             said.append(f"{loop} is not unrolled into segments: {why}")
             continue
-        if any(n.id == e.id or n.id == s.id for n in body for s, e in _loops(wf) if s is not start):
+        if any(n.id in marks for n in body):
             said.append(f"{loop} holds another loop: not unrolled into segments")
             continue
         why = _why_not(wf, start, body, _carried(wf, start, end, body))
         if why:
-            said.append(f"{loop} runs {total} passes, not unrolled into segments: {why}")
+            said.append(f"{loop} runs {_passes(total)}, not unrolled into segments: {why}")
             continue
         alone, unread = _unroll(wf, start, end, body, side, total)
-        line = (f"the loop from {_name(start)} to {_name(end)} runs {total} passes, each continuing the take from frames of the one before: read as "
-                f"{total} segments (the nodes between them copied once a pass, 'ID@2' onwards"
-                + (f", with what each pass shows or writes beside them ({', '.join(_name(n) for n in side)})"
-                   if side else "") + "; the loop's index given each pass as a number)")
-        if alone:
-            line += (f"; {', '.join(alone)} join{'s' if len(alone) == 1 else ''} the frames carried with the new "
-                     "ones: on the first pass nothing is carried, so it gives the new frames alone (not made as a "
-                     "node)")
-        if unread:
-            line += (f"; what the last pass gives the loop for a pass after it ({', '.join(unread)}) is read by "
-                     "nothing: not made")
+        line = _unrolled(start, end, total, side, alone, unread)
         said.append(line)
     return said
