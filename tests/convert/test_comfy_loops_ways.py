@@ -248,5 +248,5 @@ def test_a_loop_of_one_pass_is_its_one_segment_said_so():
     g = conv.graph
     assert len(_gens(g)) == 1 and g.validate() == []
     said = _said(conv)
-    assert "runs 1 pass (a take continued by passes after it, were there more): read as 1 segment (the nodes " \
+    assert "runs 1 pass: read as 1 segment (the nodes " \
            "between them made once;" in said and "'ID@2' onwards" not in said

@@ -259,8 +259,7 @@ def _unrolled(start: CNode, end: CNode, total: int, side: list[CNode], alone: li
     copied = (f"the nodes between them copied once a pass, 'ID@2' onwards" if total > 1 else
               "the nodes between them made once") + (f", with what each pass shows or writes beside them "
                                                       f"({', '.join(_name(n) for n in side)})" if side else "")
-    how = ", each continuing the take from frames of the one before" if total > 1 else " (a take continued by passes "\
-        "after it, were there more)"
+    how = ", each continuing the take from frames of the one before" if total > 1 else ""
     line = (f"the loop from {_name(start)} to {_name(end)} runs {_passes(total)}{how}: read as {total} "
             f"segment{'s' if total != 1 else ''} ({copied}; the loop's index given each pass as a number)")
     if alone:
