@@ -250,3 +250,22 @@ def test_a_loop_of_one_pass_is_its_one_segment_said_so():
     said = _said(conv)
     assert "runs 1 pass: read as 1 segment (the nodes " \
            "between them made once;" in said and "'ID@2' onwards" not in said
+
+
+def test_the_advanced_triple_samplers_own_steps_switch_and_lightning_sampler_are_read():
+    d = _triple()
+    d["30"]["class_type"] = "TripleKSamplerWan22LightningAdvanced"
+    ins = d["30"]["inputs"]
+    for k in ("sampler_name", "scheduler"):
+        del ins[k]
+    ins.update({"base_quality_threshold": 20, "base_steps": 4, "base_sampler": "euler", "base_scheduler": "simple",
+                "lightning_start": 2, "lightning_cfg": 1.5, "lightning_sampler": "uni_pc",
+                "lightning_scheduler": "simple", "switch_strategy": "Manual switch step", "switch_step": 5,
+                "switch_boundary": 0.875, "dry_run": False})
+    conv = convert(d, "advanced")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert gen.params["steps"] == 8 and gen.params["guidance"] == 1.5 and gen.params["sampler"] == "unipc"
+    said = _said(conv)
+    assert ("1. 'base_high' (from 'UNETLoader', #10) steps 0-4 of 16 at cfg 3.5 (the first 25.0 % of the denoising); "
+            "2. 'lightning_high' (from 'LoraLoaderModelOnly', #12) steps 2-5 of 8; 3. 'lightning_low' (from "
+            "'LoraLoaderModelOnly', #13) steps 5-8, both at cfg 1.5 (the switch: the step given)") in said

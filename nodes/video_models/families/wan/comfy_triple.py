@@ -106,8 +106,11 @@ def translate(wf) -> list[str]:
             continue
         s = _settings(wf, n, t)
         steps, seed, shift = s.get("lightning_steps"), s.get("seed"), s.get("sigma_shift")
+        if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
+            continue  # its values not read (saved otherwise than its pack declares): the generic reading's
         at, how = _switch(s)
-        common = {"steps": steps, "sampler_name": s.get("sampler_name"), "scheduler": s.get("scheduler")}
+        common = {"steps": steps, "sampler_name": s.get("lightning_sampler", s.get("sampler_name")),
+                  "scheduler": s.get("lightning_scheduler", s.get("scheduler"))}  # (the advanced node's own names)
         high = {"add_noise": "enable", "noise_seed": seed, "cfg": s.get("lightning_cfg"), "start_at_step": 0,
                 "end_at_step": at, "return_with_leftover_noise": "enable", **common}
         low = {"add_noise": "disable", "noise_seed": seed, "cfg": s.get("lightning_cfg"),
@@ -143,5 +146,8 @@ def translate(wf) -> list[str]:
             line += "; stage 1 is not made (Studio's Wan 2.2 samples with two experts)"
         if at is None:
             line += "; Studio's generator switches experts at the model's own boundary"
+        if s.get("dry_run") is True:
+            line += ("; its dry_run is on: ComfyUI samples nothing there (the latent passes through), Studio makes "
+                     "the take")
         said.append(line)
     return said
