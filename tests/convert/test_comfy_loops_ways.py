@@ -269,3 +269,24 @@ def test_the_advanced_triple_samplers_own_steps_switch_and_lightning_sampler_are
     assert ("1. 'base_high' (from 'UNETLoader', #10) steps 0-4 of 16 at cfg 3.5 (the first 25.0 % of the denoising); "
             "2. 'lightning_high' (from 'LoraLoaderModelOnly', #12) steps 2-5 of 8; 3. 'lightning_low' (from "
             "'LoraLoaderModelOnly', #13) steps 5-8, both at cfg 1.5 (the switch: the step given)") in said
+
+
+def test_a_file_that_cannot_be_wired_is_never_also_said_wired_without_its_steps():
+    """A VACE control mask made from a video file through steps Studio does not make (the crop-uncrop held-out
+    workflow's shape, now made since its TripleKSampler is read): said not wired, never 'wired without those steps'."""
+    d = _triple()
+    d["20"] = {"class_type": "WanVaceToVideo", "inputs": {
+        "width": 832, "height": 480, "length": 33, "batch_size": 1, "strength": 1.0, "positive": ["6", 0],
+        "negative": ["7", 0], "vae": ["3", 0], "control_video": ["41", 0], "control_masks": ["43", 0]}}
+    d["40"] = {"class_type": "VHS_LoadVideo", "inputs": {"video": "mask.mp4", "force_rate": 0, "custom_width": 0,
+                                                         "custom_height": 0, "frame_load_cap": 0,
+                                                         "skip_first_frames": 0, "select_every_nth": 1}}
+    d["41"] = {"class_type": "VHS_LoadVideo", "inputs": {"video": "clip.mp4", "force_rate": 0, "custom_width": 0,
+                                                         "custom_height": 0, "frame_load_cap": 0,
+                                                         "skip_first_frames": 0, "select_every_nth": 1}}
+    d["42"] = {"class_type": "SomePackMaskSmoother", "inputs": {"images": ["40", 0], "amount": 3}}
+    d["43"] = {"class_type": "ImageToMask", "inputs": {"image": ["42", 0], "channel": "red"}}
+    for k in ("positive", "negative", "latent_image"):
+        d["30"]["inputs"][k] = ["20", {"positive": 0, "negative": 1, "latent_image": 2}[k]]
+    said = _said(convert(d, "mask"))
+    assert "video 'mask.mp4' is not wired to 'mask'" in said and "the file is wired without" not in said
