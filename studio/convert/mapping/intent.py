@@ -182,6 +182,14 @@ class IntentReading:
         said += [resizes.said(n, scaled[n.id], port, node, n is sizing) for n in reversed(walked) if n.id in scaled]
         return scaled, walked, via
 
+    def wired_said(self, into: str, what: str, other: list[str]) -> str:
+        """What is said of the generator's input ``into`` wired with its file (``what``) without the steps ``other``,
+        kept (taken back where the file cannot be wired there at all: making.py)."""
+        self.wired_without[into] = (f"{what} through ComfyUI's {', '.join(other)}: the file is wired without "
+                                    f"{'that step' if len(other) == 1 else 'those steps'}; add Studio's node for it "
+                                    "if it matters")
+        return self.wired_without[into]
+
     def intent(self, node: CNode, port: str, into: str, inputs: dict, said: list[str]) -> None:
         """The Load Image / Load Video / Load Audio behind ``node``'s ``port``, for the generator's
         ``into``; what makes it otherwise is said."""
@@ -226,9 +234,7 @@ class IntentReading:
                        | {f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in walked  # a resize left unmade
                           if n not in via and n.id not in scaled and resizes.is_resize(n)})
         if other:
-            said.append(f"{node.of(port)} is {loader.shown_cls}'s file through ComfyUI's "
-                        f"{', '.join(other)}: the file is wired without "
-                        f"{'that step' if len(other) == 1 else 'those steps'}; add Studio's node for it if it matters")
+            said.append(self.wired_said(into, f"{node.of(port)} is {loader.shown_cls}'s file", other))
         said += mask_steps.said(self, steps, via, into, node.of(port))
         said += [x for n in steps if step_kind(n.cls) == "edges" and (x := control_steps.edges_said(n, into))]
         for n, (m, kps) in ((n, x) for n in steps if (x := control_steps.face_crop(self.wf, n))):

@@ -1,8 +1,8 @@
 """A loop's start (Easy-Use's forLoopStart, whileLoopStart...: told by its type, a node one of whose readers takes
 it on an input declared FLOW_CONTROL, the loop's end) in a workflow of which Studio made nothing (passing.passed_over
 asks only then): said in one sentence naming the loop's end and every input it feeds, the loop not made (Studio runs
-no loops). Where Studio made something, a start
-stays listed (a body made once is not the loop). Linear in the workflow's size. Plain data and stdlib."""
+no loops; one whose passes continue a take is unrolled into its segments before: packs/loops_unrolled.py). Where
+Studio made something, a start stays listed (a body made once is not the loop). Linear in the workflow's size. Plain data and stdlib."""
 from __future__ import annotations
 
 from .. import catalogue

@@ -54,6 +54,8 @@ class Making:
             try:
                 self.g.connect(nid, out, gen, into)
             except StudioError as e:  # a mask made from a clip by ComfyUI nodes, and the like
+                if self.wired_without.get(into) in said:  # (never also said wired without its steps)
+                    said.remove(self.wired_without[into])
                 said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' is not wired to '{into}' ({e}): "
                             "connect what the workflow makes from it")
         for into, src in self.motion.items():  # a family's tracks, a camera path (Task.read)

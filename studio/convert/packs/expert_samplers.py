@@ -191,7 +191,7 @@ def _sentence(n: CNode, models, stages, other, shifts, shift, by_place) -> str:
     elif shifts:
         line += f"; its shifts {', '.join(shown(s) for s in shifts)} not applied (more than one)"
     if by_place:
-        line += placed(True)
+        line += placed(True, n)
     unread = [o for o in other if o.startswith("its values saved by place")]
     other = [o for o in other if o not in unread]
     if other:

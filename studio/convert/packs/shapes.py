@@ -41,8 +41,11 @@ def _declared(wf: Workflow, n: CNode) -> tuple[list[tuple[str, str, bool]], list
     setting told by its value type), else its named settings and links (an API file: a socket's type told by its
     name, an output's by the inputs it feeds, one type each where it feeds one slot)."""
     t = catalogue.node_type(n.shown_cls)
-    if t is not None and t.inputs is not None and t.outputs is not None:
-        return [(i.name, i.type, i.widget) for i in t.inputs], list(t.output_types)
+    if t is not None and t.inputs is not None and t.outputs is not None:  # (an input the extractor could not type,
+        # a choice of unknown options, that the UI file lists as a socket of another type: the file's type)
+        return [(i.name, n.in_types[i.name], False) if i.type == "COMBO" and i.options == catalogue.UNKNOWN and
+                n.in_types.get(i.name, "COMBO") not in VALUE_TYPES else (i.name, i.type, i.widget)
+                for i in t.inputs], list(t.output_types)
     if n.in_types or n.out_types:
         return [(k, v, v in VALUE_TYPES) for k, v in n.in_types.items()], list(n.out_types)
     ins = [(k, "LATENT" if is_latent_input(n, k) else in_type(n, k), False) for k in n.links]
@@ -77,7 +80,10 @@ def _shown(v: Any) -> str:
     return s if len(s) <= 60 else s[:57] + "..."
 
 
-def _placed(by_place: bool) -> str:
+def _placed(by_place: bool, n: CNode | None = None) -> str:
+    t = catalogue.node_type(n.shown_cls) if n is not None else None
+    if by_place and t is not None and t.inputs is not None:  # (the values in the places its pack declares)
+        return " (its values named by the places its pack declares its settings in)"
     return (" (its values named by the places its file lists its settings in: its pack is not in Studio's "
             "catalogue)") if by_place else ""
 
@@ -114,7 +120,7 @@ def _sampler(n: CNode, ins, outs, by_place_ok: bool) -> str | None:
     n.origin, n.cls, n.widgets, n.links = n.shown_cls, "KSampler", widgets, links
     n.ports.update(ports)
     line = (f"{_name(n)} is read as ComfyUI's KSampler by its declared types (a model, a positive and a negative "
-            f"prompt and a latent in, a latent out; a seed, steps, cfg, a sampler and a scheduler){_placed(by_place)}")
+            f"prompt and a latent in, a latent out; a seed, steps, cfg, a sampler and a scheduler){_placed(by_place, n)}")
     if ports:
         line += "; its " + ", ".join(f"'{v}' as KSampler's '{k}'" for k, v in sorted(ports.items()))
     if other:
@@ -141,7 +147,7 @@ def _loader(n: CNode, ins, outs) -> str | None:
     other = [f"{k} {_shown(v)}" for k, v in settings.items() if k not in (first, CONTROL) and k not in same]
     n.origin, n.cls, n.widgets = n.shown_cls, core, {setting: file, **same}
     line = (f"{_name(n)} is read as ComfyUI's {core} of '{file}' by its declared types (one model file in, one "
-            f"{outs[0]} out){_placed(by_place)}")
+            f"{outs[0]} out){_placed(by_place, n)}")
     if other:
         line += (f"; its {', '.join(other)} {'are' if len(other) > 1 else 'is'} not applied (Studio chooses how it "
                  "loads the file)")

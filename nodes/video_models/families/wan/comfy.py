@@ -16,6 +16,7 @@ from .dancer.comfy_dancer import dancer_output
 from .comfy_animate_extend import extends as animate_extends, longer_settings as animate_longer
 from .comfy_animate_extend import one_take as animate_one_take
 from .comfy_frames import translate as frames_translate
+from .comfy_triple import translate as triple_translate
 from .comfy_vace_ends import read_ends
 from .comfy_vace_prep import read_prep
 from .comfy_motion import ati_tracks, camera_from, tracks_from
@@ -268,7 +269,7 @@ WIDGETS.update(SCHEDULER_WIDGETS)  # the wrapper's WanVideoScheduler: its values
 def translate(wf):
     """kijai's ComfyUI-WanVideoWrapper's nodes, VideoX-Fun's and the packs' multi-frame nodes, read as ComfyUI's own
     (each says nothing where the workflow has none of its nodes)."""
-    return wrapper_translate(wf) + fun_translate(wf) + frames_translate(wf)
+    return wrapper_translate(wf) + fun_translate(wf) + frames_translate(wf) + triple_translate(wf)
 
 MAPPING = ComfyMapping(
     key="wan", title="Wan", tasks=TASKS, generators=GENERATORS, voices=VOICES,
