@@ -76,7 +76,13 @@ class PackTranslation:
         setting of ``unknown`` is left out instead, its words said)."""
         order = self.WIDGETS.get(n.cls, ())
         out = dict(n.widgets) if n.widgets else dict(zip(order, n.raw)) if isinstance(n.raw, list) else {}
-        if not self.is_pack(n):  # a core node: the converter reads it itself
+        if not self.is_pack(n):  # a core node or another pack's: the converter reads it itself; a setting wired
+            # to what a node gives is that value where the workflow's nodes give a constant, else not the saved one
+            for k in n.links:
+                if (v := self.wf.value(n, k)) is not None:
+                    out[k] = v
+                else:
+                    out.pop(k, None)
             return out
         if not n.widgets and (line := misplaced(n, order)):  # values saved in other places: none read by place
             out = {}
