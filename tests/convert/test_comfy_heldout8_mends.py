@@ -23,3 +23,151 @@ def test_an_extension_made_in_the_same_take_is_not_said_as_another_take_to_add()
     said = _said(conv)
     assert "continues the first take from its last 5 frames" in said
     assert "another take" not in said and "add a generator for it" not in said
+
+
+def test_another_packs_setting_wired_to_a_constant_is_that_constant_never_its_saved_value():
+    """MultiTalkWav2VecEmbeds (not a WanVideoWrapper node by its name) read by the wrapper's translation: its
+    num_frames wired to a constant (KJNodes' INTConstant 50) is 50, not the widget value 400 the file still saves."""
+    from tests.convert.test_comfy_heldout6_mends import _talk
+    doc = _talk({"strength_1": 1.0, "strength_2": 1.0})
+    doc["8"]["inputs"]["num_frames"] = ["30", 0]
+    doc["30"] = {"class_type": "INTConstant", "inputs": {"value": 50}}
+    said = _said(convert(doc, "talk"))
+    assert "makes at most 50 frames (num_frames)" in said and "400" not in said
+    doc["30"] = {"class_type": "GetImageSizeAndCount", "inputs": {"image": ["7", 0]}}  # wired to no constant: no cap
+    doc["8"]["inputs"]["num_frames"] = ["30", 3]
+    assert "makes at most" not in _said(convert(doc, "talk"))
+
+
+def _wan_i2v(start: bool) -> dict:
+    doc = {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors",
+                                                     "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5.safetensors", "type": "wan"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "giant legs step forward", "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "", "clip": ["2", 0]}},
+        "6": {"class_type": "LoadImage", "inputs": {"image": "start.png"}},
+        "7": {"class_type": "WanImageToVideo", "inputs": {"positive": ["4", 0], "negative": ["5", 0], "vae": ["3", 0],
+                                                          "width": 1280, "height": 720, "length": 25, "batch_size": 1}},
+        "8": {"class_type": "KSampler", "inputs": {"model": ["1", 0], "positive": ["7", 0], "negative": ["7", 1],
+                                                   "latent_image": ["7", 2], "seed": 1, "steps": 4, "cfg": 1.0,
+                                                   "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0}},
+        "9": {"class_type": "VAEDecode", "inputs": {"samples": ["8", 0], "vae": ["3", 0]}},
+        "10": {"class_type": "CreateVideo", "inputs": {"images": ["9", 0], "fps": 30}},
+        "11": {"class_type": "SaveVideo", "inputs": {"video": ["10", 0], "filename_prefix": "x"}},
+    }
+    if start:
+        doc["7"]["inputs"]["start_image"] = ["6", 0]
+    return doc
+
+
+def test_an_image_to_video_given_no_start_image_says_so_never_that_nodes_make_it_first():
+    said = _said(convert(_wan_i2v(False), "loose"))
+    assert "'WanImageToVideo' (WanImageToVideo, #7)'s 'start_image' is connected to nothing" in said
+    assert "generates first" not in said
+    made = convert(_wan_i2v(True), "wired")
+    assert "connected to nothing" not in _said(made)
+    assert any(n.type_id == "video_models.image_to_video" for n in made.graph.nodes.values())
+
+
+def _node(nid, cls, ins=(), outs=(), widgets=()):
+    return {"id": nid, "type": cls, "mode": 0, "widgets_values": list(widgets),
+            "inputs": [{"name": n, "type": t, "link": l} for n, t, l in ins],
+            "outputs": [{"name": n, "type": t, "links": ls} for n, t, ls in outs]}
+
+
+def _acme_talk() -> dict:
+    """An uncatalogued pack's talking sampler (its model socket typed 'AcmeMODEL') given a picture, a prompt, a zeroed
+    negative and a sound another uncatalogued pack's separator ('AcmeSPLITTER' model in, AUDIO out) makes."""
+    nodes = [
+        _node(1, "AcmeLoader", outs=[("model", "AcmeMODEL", [1])], widgets=["acme.safetensors"]),
+        _node(2, "CLIPLoader", outs=[("CLIP", "CLIP", [2])], widgets=["umt5.safetensors", "wan", "default"]),
+        _node(3, "CLIPTextEncode", ins=[("clip", "CLIP", 2)], outs=[("CONDITIONING", "CONDITIONING", [3, 4])],
+              widgets=["a woman talking"]),
+        _node(4, "ConditioningZeroOut", ins=[("conditioning", "CONDITIONING", 3)],
+              outs=[("CONDITIONING", "CONDITIONING", [5])]),
+        _node(5, "LoadImage", outs=[("IMAGE", "IMAGE", [6]), ("MASK", "MASK", [])], widgets=["face.png", "image"]),
+        _node(6, "LoadAudio", outs=[("AUDIO", "AUDIO", [7, 11])], widgets=["voice.mp3"]),
+        _node(7, "AcmeSplitterLoader", outs=[("model", "AcmeSPLITTER", [8])], widgets=["split.safetensors"]),
+        _node(8, "AcmeVocalSplit", ins=[("model", "AcmeSPLITTER", 8), ("audio", "AUDIO", 7)],
+              outs=[("vocals", "AUDIO", [9]), ("rest", "AUDIO", [])]),
+        _node(9, "AcmeTalkSampler", ins=[("model", "AcmeMODEL", 1), ("positive", "CONDITIONING", 4),
+                                         ("negative", "CONDITIONING", 5), ("start_image", "IMAGE", 6),
+                                         ("audio", "AUDIO", 9)],
+              outs=[("IMAGE", "IMAGE", [10])], widgets=[832, 480, 81, 42, "fixed", 4, 1.0]),
+        _node(10, "CreateVideo", ins=[("images", "IMAGE", 10), ("audio", "AUDIO", 11)],
+              outs=[("VIDEO", "VIDEO", [12])], widgets=[25]),
+        _node(11, "SaveVideo", ins=[("video", "VIDEO", 12)], widgets=["video/talk", "auto", "auto"]),
+    ]
+    links = [[1, 1, 0, 9, 0, "AcmeMODEL"], [2, 2, 0, 3, 0, "CLIP"], [3, 3, 0, 4, 0, "CONDITIONING"],
+             [4, 3, 0, 9, 1, "CONDITIONING"], [5, 4, 0, 9, 2, "CONDITIONING"], [6, 5, 0, 9, 3, "IMAGE"],
+             [7, 6, 0, 8, 1, "AUDIO"], [8, 7, 0, 8, 0, "AcmeSPLITTER"], [9, 8, 0, 9, 4, "AUDIO"],
+             [10, 9, 0, 10, 0, "IMAGE"], [11, 6, 0, 10, 1, "AUDIO"], [12, 10, 0, 11, 0, "VIDEO"]]
+    return {"nodes": nodes, "links": links}
+
+
+def test_a_sound_made_for_a_pack_sampler_is_what_it_is_made_with_and_a_zeroed_negative_is_the_negative():
+    conv = convert(_acme_talk(), "acme talk")
+    first = conv.log[0]
+    assert "Studio cannot convert 'AcmeTalkSampler' (AcmeTalkSampler, #9), which makes it;" in first
+    assert "'AcmeVocalSplit' (AcmeVocalSplit, #8)" in first.split("which makes it;")[1]  # made with, not a maker
+    assert "'AcmeVocalSplit' (AcmeVocalSplit, #8): makes" not in _said(conv)
+    assert "an empty negative prompt ('ConditioningZeroOut' (ConditioningZeroOut, #4))" in first
+    assert "empty positive" not in first and "prompt 'a woman talking'" in first
+
+
+def _vace_masked_by(grounding: bool) -> dict:
+    """Wan VACE given a clip (LoadVideo -> GetVideoComponents) and, on 'control_masks', a mask an uncatalogued pack's
+    node makes from the clip's pictures with its own model ('AcmeGROUNDER'), grown by ComfyUI's GrowMask;
+    ``grounding`` False: the mask a plain ImageToMask takes of the pictures instead (no model)."""
+    n, links = [], []
+
+    def add(nid, cls, ins=(), outs=(), widgets=()):
+        for name, typ, (src, slot) in ins:
+            links.append([len(links) + 1, src, slot, nid, len([x for x in links if x[3] == nid]), typ])
+        n.append({"id": nid, "type": cls, "mode": 0, "widgets_values": list(widgets),
+                  "inputs": [{"name": name, "type": typ, "link": next(l[0] for l in links if l[3] == nid and
+                                                                     l[1] == src and l[2] == slot)}
+                             for name, typ, (src, slot) in ins],
+                  "outputs": [{"name": o, "type": o, "links": []} for o in outs]})
+
+    add(1, "UNETLoader", outs=["MODEL"], widgets=["wan2.1_vace_1.3B_fp16.safetensors", "default"])
+    add(2, "CLIPLoader", outs=["CLIP"], widgets=["umt5.safetensors", "wan", "default"])
+    add(3, "VAELoader", outs=["VAE"], widgets=["wan_2.1_vae.safetensors"])
+    add(4, "CLIPTextEncode", [("clip", "CLIP", (2, 0))], ["CONDITIONING"], ["a wall"])
+    add(5, "CLIPTextEncode", [("clip", "CLIP", (2, 0))], ["CONDITIONING"], [""])
+    add(6, "LoadVideo", outs=["VIDEO"], widgets=["street.mp4", "image"])
+    add(7, "GetVideoComponents", [("video", "VIDEO", (6, 0))], ["IMAGE", "AUDIO", "FLOAT"])
+    if grounding:
+        add(8, "AcmeGrounderLoader", outs=["AcmeGROUNDER"], widgets=["grounder.safetensors"])
+        add(9, "AcmeGrounding", [("image", "IMAGE", (7, 0)), ("grounder", "AcmeGROUNDER", (8, 0))],
+            ["IMAGE", "MASK"], ["car"])
+        add(10, "GrowMask", [("mask", "MASK", (9, 1))], ["MASK"], [10, True])
+    else:
+        add(9, "ImageToMask", [("image", "IMAGE", (7, 0))], ["MASK"], ["red"])
+        add(10, "GrowMask", [("mask", "MASK", (9, 0))], ["MASK"], [10, True])
+    add(11, "WanVaceToVideo", [("positive", "CONDITIONING", (4, 0)), ("negative", "CONDITIONING", (5, 0)),
+                               ("vae", "VAE", (3, 0)), ("control_video", "IMAGE", (7, 0)),
+                               ("control_masks", "MASK", (10, 0))],
+        ["CONDITIONING", "CONDITIONING", "LATENT", "INT"], [832, 480, 81, 1, 1.0])
+    add(12, "KSampler", [("model", "MODEL", (1, 0)), ("positive", "CONDITIONING", (11, 0)),
+                         ("negative", "CONDITIONING", (11, 1)), ("latent_image", "LATENT", (11, 2))],
+        ["LATENT"], [1, "fixed", 20, 5.0, "uni_pc", "simple", 1.0])
+    add(13, "TrimVideoLatent", [("samples", "LATENT", (12, 0)), ("trim_amount", "INT", (11, 3))], ["LATENT"], [0])
+    add(14, "VAEDecode", [("samples", "LATENT", (13, 0)), ("vae", "VAE", (3, 0))], ["IMAGE"])
+    add(15, "CreateVideo", [("images", "IMAGE", (14, 0))], ["VIDEO"], [16])
+    add(16, "SaveVideo", [("video", "VIDEO", (15, 0))], widgets=["video/x", "auto", "auto"])
+    return {"nodes": n, "links": links}
+
+
+def test_a_mask_a_node_makes_from_pictures_with_its_model_is_never_the_pictures_themselves():
+    conv = convert(_vace_masked_by(True), "grounded")
+    g = conv.graph
+    gen = next(x for x in g.nodes.values() if x.type_id == "video_models.wan_vace")
+    assert g.input_link(gen.id, "mask") is None  # not the clip's pictures through Mask Tools
+    assert ("is the mask 'AcmeGrounding' (AcmeGrounding, #9) makes from pictures with its model ('grounder'), "
+            "which Studio does not convert") in _said(conv)
+    plain = convert(_vace_masked_by(False), "channel")  # a mask taken of the pictures without a model: wired as before
+    gen = next(x for x in plain.graph.nodes.values() if x.type_id == "video_models.wan_vace")
+    assert plain.graph.input_link(gen.id, "mask") is not None and "makes from pictures" not in _said(plain)

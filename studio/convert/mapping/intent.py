@@ -13,6 +13,7 @@ from ..tracing.tasks import I2V, LATENT_NAMES, T2V, V2V, Task, conditioning_task
 from ..tracing.walks import FILE_TYPES, adds_noise, find_loader, sampler_denoise
 from ..tracing import resizes
 from ..tracing.origins import unread_origin
+from ..tracing.mask_models import model_mask
 from . import audio_steps, control_steps, mask_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 
@@ -170,6 +171,18 @@ class IntentReading:
         self.extra["strength"] = round(float(d), 4)
         return spec
 
+    def _model_mask(self, node: CNode, port: str, via: list[CNode], steps: list[CNode], into: str,
+                    said: list[str]) -> bool:
+        """True (said, the input left unmade) where ``node``'s mask ``port`` is a mask a node Studio does not convert
+        makes from pictures with its model (tracing.mask_models): walking on would make the pictures the mask."""
+        mm = model_mask(self.wf, node, via, steps)
+        if mm is not None:
+            said.append(f"{node.of(port)} is the mask '{mm[0].title or mm[0].shown_cls}' ({mm[0].shown_cls}, "
+                        f"#{mm[0].id}) makes from pictures with its model ('{mm[1]}'), which Studio does not convert: "
+                        f"connect a mask to the generator's '{into}'")
+            self.unmade.add(into)
+        return mm is not None
+
     def intent(self, node: CNode, port: str, into: str, inputs: dict, said: list[str]) -> None:
         """The Load Image / Load Video / Load Audio behind ``node``'s ``port``, for the generator's
         ``into``; what makes it otherwise is said."""
@@ -208,8 +221,8 @@ class IntentReading:
             self.used |= {n.id for n in absorbed}
         if any(n.cls == "ImagePadForOutpaint" for n in via) and self.pad is None:
             self.pad = next(n for n in via if n.cls == "ImagePadForOutpaint")
-        if self.pad is not None and into == "mask":
-            return  # Wan VACE draws the outpaint mask from its pads
+        if self.pad is not None and into == "mask" or masking and self._model_mask(node, port, via, steps, into, said):
+            return  # Wan VACE draws the outpaint mask from its pads; a mask a model makes is never the pictures
         other = sorted({f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in via
                         if n not in steps and n.cls != "ImagePadForOutpaint" and n.cls not in mask_steps.UNMADE}
                        | {f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in walked  # a resize left unmade
