@@ -171,3 +171,76 @@ def test_a_mask_a_node_makes_from_pictures_with_its_model_is_never_the_pictures_
     plain = convert(_vace_masked_by(False), "channel")  # a mask taken of the pictures without a model: wired as before
     gen = next(x for x in plain.graph.nodes.values() if x.type_id == "video_models.wan_vace")
     assert plain.graph.input_link(gen.id, "mask") is not None and "makes from pictures" not in _said(plain)
+
+
+def _take_beside_a_still() -> dict:
+    """A Wan 2.1 T2V take saved alone and again side by side (KJNodes' ImageConcanate) with a still an inpainting pass
+    makes of one loaded picture (InpaintModelConditioning -> KSampler), repeated: the still is no segment of the take."""
+    doc = {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors",
+                                                     "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5.safetensors", "type": "wan"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a street", "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "", "clip": ["2", 0]}},
+        "6": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 832, "height": 480, "length": 33,
+                                                                  "batch_size": 1}},
+        "7": {"class_type": "KSampler", "inputs": {"model": ["1", 0], "positive": ["4", 0], "negative": ["5", 0],
+                                                   "latent_image": ["6", 0], "seed": 1, "steps": 20, "cfg": 5.0,
+                                                   "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["3", 0]}},
+        "9": {"class_type": "CreateVideo", "inputs": {"images": ["8", 0], "fps": 16}},
+        "10": {"class_type": "SaveVideo", "inputs": {"video": ["9", 0], "filename_prefix": "take"}},
+        "20": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "inpaint_still.safetensors"}},
+        "21": {"class_type": "LoadImage", "inputs": {"image": "first_frame.png"}},
+        "22": {"class_type": "InpaintModelConditioning", "inputs": {
+            "positive": ["4", 0], "negative": ["5", 0], "vae": ["20", 2], "pixels": ["21", 0], "mask": ["21", 1],
+            "noise_mask": True}},
+        "23": {"class_type": "KSampler", "inputs": {"model": ["20", 0], "positive": ["22", 0], "negative": ["22", 1],
+                                                    "latent_image": ["22", 2], "seed": 2, "steps": 30, "cfg": 1.0,
+                                                    "sampler_name": "euler", "scheduler": "beta", "denoise": 1.0}},
+        "24": {"class_type": "VAEDecode", "inputs": {"samples": ["23", 0], "vae": ["20", 2]}},
+        "25": {"class_type": "RepeatImageBatch", "inputs": {"image": ["24", 0], "amount": 33}},
+        "26": {"class_type": "ImageConcanate", "inputs": {"image1": ["8", 0], "image2": ["25", 0],
+                                                          "direction": "right", "match_image_size": True}},
+        "27": {"class_type": "CreateVideo", "inputs": {"images": ["26", 0], "fps": 16}},
+        "28": {"class_type": "SaveVideo", "inputs": {"video": ["27", 0], "filename_prefix": "side_by_side"}},
+    }
+    return doc
+
+
+def test_a_still_made_beside_a_take_is_not_said_as_a_segment_to_join():
+    said = _said(convert(_take_beside_a_still(), "still"))
+    assert "writes this take with the still picture 'KSampler' (KSampler, #23) makes" in said
+    assert "each a segment of its own" not in said and "Concatenate" not in said
+
+
+def _two_experts(leftover: str, add: str) -> dict:
+    adv = lambda model, latent, start, end, add_noise, rest: {"class_type": "KSamplerAdvanced", "inputs": {  # noqa
+        "model": model, "positive": ["4", 0], "negative": ["5", 0], "latent_image": latent, "add_noise": add_noise,
+        "noise_seed": 7, "steps": 8, "cfg": 1.0, "sampler_name": "euler", "scheduler": "simple",
+        "start_at_step": start, "end_at_step": end, "return_with_leftover_noise": rest}}
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_t2v_high_noise_14B_fp8_scaled.safetensors",
+                                                     "weight_dtype": "default"}},
+        "2": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors",
+                                                     "weight_dtype": "default"}},
+        "3": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5.safetensors", "type": "wan"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a smile", "clip": ["3", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "", "clip": ["3", 0]}},
+        "6": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 1280, "height": 720, "length": 41,
+                                                                  "batch_size": 1}},
+        "7": adv(["1", 0], ["6", 0], 0, 3, "enable", leftover),
+        "8": adv(["2", 0], ["7", 0], 3, 999, add, "disable"),
+        "9": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "10": {"class_type": "VAEDecode", "inputs": {"samples": ["8", 0], "vae": ["9", 0]}},
+        "11": {"class_type": "CreateVideo", "inputs": {"images": ["10", 0], "fps": 16}},
+        "12": {"class_type": "SaveVideo", "inputs": {"video": ["11", 0], "filename_prefix": "x"}},
+    }
+
+
+def test_a_first_expert_ending_denoised_and_a_second_adding_noise_again_is_said():
+    said = _said(convert(_two_experts("disable", "enable"), "renoised"))
+    assert ("'KSamplerAdvanced' (KSamplerAdvanced, #7) ends at step 3 of 8 returning no leftover noise (denoised "
+            "there) and 'KSamplerAdvanced' (KSamplerAdvanced, #8) adds noise again") in said
+    assert "re-noises" not in _said(convert(_two_experts("enable", "disable"), "usual"))
