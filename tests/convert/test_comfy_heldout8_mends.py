@@ -244,3 +244,25 @@ def test_a_first_expert_ending_denoised_and_a_second_adding_noise_again_is_said(
     assert ("'KSamplerAdvanced' (KSamplerAdvanced, #7) ends at step 3 of 8 returning no leftover noise (denoised "
             "there) and 'KSamplerAdvanced' (KSamplerAdvanced, #8) adds noise again") in said
     assert "re-noises" not in _said(convert(_two_experts("enable", "disable"), "usual"))
+
+
+def test_a_rectangle_cut_of_the_start_image_is_studios_crop_and_gives_its_size():
+    """ComfyUI's ImageCrop (declared: one picture, x, y, width, height) between the file and the start image is made as
+    Studio's Crop, and a GetImageSize of it gives the cut's size."""
+    doc = _wan_i2v(True)
+    doc["30"] = {"class_type": "ImageCrop", "inputs": {"image": ["6", 0], "width": 464, "height": 528, "x": 432,
+                                                       "y": 196}}
+    doc["31"] = {"class_type": "GetImageSize", "inputs": {"image": ["30", 0]}}
+    doc["7"]["inputs"].update(start_image=["30", 0], width=["31", 0], height=["31", 1])
+    conv = convert(doc, "crop")
+    g = conv.graph
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert (gen.params["width"], gen.params["height"]) == (464, 528)
+    crop = next(n for n in g.nodes.values() if n.type_id == "edit.crop")
+    assert crop.params == {"x": 432, "y": 196, "width": 464, "height": 528}
+    way, seen = gen.id, set()
+    while (link := g.input_link(way, "image" if way == gen.id else "video")) is not None and way not in seen:
+        seen.add(way)
+        way = link.src
+    assert crop.id in seen  # the cut lies on the start image's way
+    assert "is cut to 464x528 at (432, 196) by Studio's Crop" in _said(conv)

@@ -14,6 +14,7 @@ from ..tracing.walks import FILE_TYPES, adds_noise, find_loader, sampler_denoise
 from ..tracing import resizes
 from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
+from ..tracing.crops_on_way import way_said, with_cuts
 from . import audio_steps, control_steps, mask_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 
@@ -209,10 +210,10 @@ class IntentReading:
             self.unmade.add(into)
             return
         masking = into.endswith("mask")  # (a mask's resizes: of the clip it is made from, before its mask step)
-        scaled = resizes.on_way(self.wf, mask_steps.before_maker(walked) if masking else walked)
+        scaled = with_cuts(self.wf, walked, mask_steps.before_maker(walked) if masking else None)  # Scale, Crop
         steps = [n for n in walked if n in via and _step_like(self.wf, n)
                  and ((n.cls.startswith("SAM3") or mask_steps.is_step(n)) == masking) or n.id in scaled]
-        said += [resizes.said(n, scaled[n.id], port, node) for n in reversed(walked) if n.id in scaled]
+        said += [way_said(n, scaled[n.id], port, node) for n in reversed(walked) if n.id in scaled]
         theirs, absorbed = families.lookup("steps"), []
         if any(theirs.get(n.cls) == "pose" for n in steps):  # a family's pose drawing: its detection is part of it
             absorbed = [n for n in steps if theirs.get(n.cls) == "face"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .. import catalogue
+from .crops import rect
 
 EXACT_KJ = (False, "stretch", "crop", "pad", "pad_edge")  # KJNodes' keep_proportion giving the asked size
 
@@ -36,6 +37,8 @@ def fixed_size(value: Callable[[str], Any], node: Any) -> tuple[int, int] | None
         if value("keep_proportion") not in EXACT_KJ or "get_image_size" in node.links or not isinstance(div, int) \
                 or isinstance(div, bool) or div < 1 or not _side(w) or not _side(h) or w % div or h % div:
             return None
+    elif (cut := rect(value, node)) is not None:  # a rectangle cut (ComfyUI's ImageCrop): its width and height
+        w, h = cut["width"], cut["height"]
     else:
         return None
     w, h = _side(w), _side(h)
