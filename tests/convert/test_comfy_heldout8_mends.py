@@ -34,9 +34,10 @@ def test_another_packs_setting_wired_to_a_constant_is_that_constant_never_its_sa
     doc["30"] = {"class_type": "INTConstant", "inputs": {"value": 50}}
     said = _said(convert(doc, "talk"))
     assert "makes at most 50 frames (num_frames)" in said and "400" not in said
-    doc["30"] = {"class_type": "GetImageSizeAndCount", "inputs": {"image": ["7", 0]}}  # wired to no constant: no cap
+    doc["30"] = {"class_type": "GetImageSizeAndCount", "inputs": {"image": ["7", 0]}}  # wired to no constant: that node
     doc["8"]["inputs"]["num_frames"] = ["30", 3]
-    assert "makes at most" not in _said(convert(doc, "talk"))
+    said = _said(convert(doc, "talk"))
+    assert "makes at most the frames 'GetImageSizeAndCount' (#30) works out" in said and "400" not in said
 
 
 def _wan_i2v(start: bool) -> dict:
@@ -266,3 +267,12 @@ def test_a_rectangle_cut_of_the_start_image_is_studios_crop_and_gives_its_size()
         way = link.src
     assert crop.id in seen  # the cut lies on the start image's way
     assert "is cut to 464x528 at (432, 196) by Studio's Crop" in _said(conv)
+
+
+def test_a_frame_cap_wired_to_a_value_not_worked_out_names_that_node_never_the_saved_number():
+    from tests.convert.test_comfy_heldout6_mends import _talk
+    doc = _talk({"strength_1": 1.0, "strength_2": 1.0})
+    doc["30"] = {"class_type": "AcmeFrameMath", "inputs": {"seconds": ["6", 0]}}  # (a pack's value from the sound)
+    doc["8"]["inputs"]["num_frames"] = ["30", 0]
+    said = _said(convert(doc, "talk"))
+    assert "makes at most the frames 'AcmeFrameMath' (#30) works out (num_frames)" in said
