@@ -276,3 +276,13 @@ def test_a_frame_cap_wired_to_a_value_not_worked_out_names_that_node_never_the_s
     doc["8"]["inputs"]["num_frames"] = ["30", 0]
     said = _said(convert(doc, "talk"))
     assert "makes at most the frames 'AcmeFrameMath' (#30) works out (num_frames)" in said
+
+
+def test_a_text_box_with_a_flag_gives_its_text_where_it_is_on_one_line():
+    """A pack's text constant (declared by a UI file: nothing in, a STRING out; its text and a flag, as KJNodes'
+    StringConstantMultiline saves ['car', true]) gives its text; on several lines, or a number with a flag: not read."""
+    from studio.convert.reading.primitives import constant
+    from studio.convert.reading.workflow import CNode
+    assert constant(CNode("1", "AcmeTextBox", raw=["car", True], out_types=["STRING"]), 0) == "car"
+    assert constant(CNode("1", "AcmeTextBox", raw=["a car\non a road", True], out_types=["STRING"]), 0) is None
+    assert constant(CNode("1", "AcmeNumber", raw=[5, True], out_types=["INT"]), 0) is None
