@@ -29,6 +29,7 @@ from .takes.ledger import flag_setting, rate_setting, whole_setting  # a hook's 
 from .reading.pass_any import any_through  # a node passing anything on: the input it gives on
 from .catalogue import node_type  # a node type's declared inputs and outputs (a family's by-types walks)
 from .takes.first_trim import first_saves, trim_first  # a longer take's first take made once (a 'made' hook)
+from .takes.one_take_said import withdraw  # a segment's 'another take' words withdrawn once a family makes it
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",

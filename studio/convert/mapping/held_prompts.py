@@ -89,11 +89,16 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
                     wf.value(n, k) == text for k in PROMPT_INPUTS[which == "negative"])), None)
             if text is not None and enc is not None and all(e.id != enc.id for _, e, _ in found):
                 found.append((which, enc, text))
-    if not samplers:  # a task node held alone (its sampler not on its way): the encoders on its way, as positive
-        for enc in (n for n in region if n.enabled and n.cls in known and n.id not in b.used):
-            text = prompt_text(wf, enc, "positive", b.used, said)  # (the walk stops at once: only the encoder read)
+    if not samplers:  # a task node held alone (its sampler not on its way): the encoders on its way, each as the
+        # input it feeds there names it (a 'negative' one the negative prompt), else as positive
+        neg = {src for n in region for k, (src, _) in n.links.items() if "negative" in k}
+        for enc in sorted((n for n in region if n.enabled and n.cls in known), key=lambda n: n.id in neg):
+            if enc.id in b.used:  # (read on a walk before it: the positives first, as a zeroed negative walks on)
+                continue
+            which = "negative" if enc.id in neg else "positive"
+            text = prompt_text(wf, enc, which, b.used, said)  # (the walk stops at once: only the encoder read)
             if text is not None:
-                found.append(("positive", enc, text))
+                found.append((which, enc, text))
     for line in dict.fromkeys(said):  # (no generator is made: the prompt is written in the held band's Text Prompt)
         b.out.log.append(f"{b.name}: {line.replace(GENERATOR, HELD)}")
     for which, enc, text in found:

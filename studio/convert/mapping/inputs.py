@@ -14,6 +14,7 @@ SHOWN = {"footage.load_sequence": "image sequence"}  # how a loader's sentence n
 from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind
 from . import audio_steps, control_steps, mask_steps, pose_parts
 from ..tracing.resizes import scale_params
+from ..reading.crops import rect
 
 
 class InputMaking:
@@ -60,6 +61,10 @@ class InputMaking:
         wf = self.wf
         if (scale := scale_params(wf, n)) is not None:  # a resize of fixed size: Studio's Scale (tracing/resizes.py)
             nid = self.add("transform.scale", scale, n)
+            self.g.connect(*src, nid, "video")
+            return nid
+        if (cut := rect(lambda k: wf.value(n, k), n)) is not None:  # a rectangle cut: Studio's Crop (reading/crops)
+            nid = self.add("edit.crop", cut, n)
             self.g.connect(*src, nid, "video")
             return nid
         if audio_steps.is_step(wf, n):  # a sound's window (TrimAudioDuration -> Audio Trim)

@@ -13,6 +13,8 @@ from ..tracing.tasks import I2V, LATENT_NAMES, T2V, V2V, Task, conditioning_task
 from ..tracing.walks import FILE_TYPES, adds_noise, find_loader, sampler_denoise
 from ..tracing import resizes
 from ..tracing.origins import unread_origin
+from ..tracing.mask_models import model_mask
+from ..tracing.crops_on_way import way_said, with_cuts
 from . import audio_steps, control_steps, mask_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 
@@ -174,12 +176,13 @@ class IntentReading:
                 masking: bool, said: list[str]) -> tuple[dict, list[CNode], list[CNode]]:
         """The resizes on the way to ``into`` Studio's Scale makes (tracing/resizes.py), said; with the resize
         whose size the task node scales its picture to where none is on the way (resizes.sizing)."""
-        scaled = resizes.on_way(self.wf, mask_steps.before_maker(walked) if masking else walked)
+        scaled = with_cuts(self.wf, walked, mask_steps.before_maker(walked) if masking else None)  # Scale, Crop
         sizing = resizes.sizing(self.wf, node, loader, walked) if not scaled and not masking else None
         if sizing is not None:
             scaled, walked, via = {sizing.id: resizes.scale_params(self.wf, sizing)}, [sizing, *walked], [sizing, *via]
         self.scaled_for.update(dict.fromkeys(scaled, into))
-        said += [resizes.said(n, scaled[n.id], port, node, n is sizing) for n in reversed(walked) if n.id in scaled]
+        said += [resizes.said(n, scaled[n.id], port, node, True) if n is sizing else way_said(n, scaled[n.id], port, node)
+                 for n in reversed(walked) if n.id in scaled]
         return scaled, walked, via
 
     def wired_said(self, into: str, what: str, other: list[str]) -> str:
@@ -189,6 +192,18 @@ class IntentReading:
                                     f"{'that step' if len(other) == 1 else 'those steps'}; add Studio's node for it "
                                     "if it matters")
         return self.wired_without[into]
+
+    def _model_mask(self, node: CNode, port: str, via: list[CNode], steps: list[CNode], into: str,
+                    said: list[str]) -> bool:
+        """True (said, the input left unmade) where ``node``'s mask ``port`` is a mask a node Studio does not convert
+        makes from pictures with its model (tracing.mask_models): walking on would make the pictures the mask."""
+        mm = model_mask(self.wf, node, via, steps)
+        if mm is not None:
+            said.append(f"{node.of(port)} is the mask '{mm[0].title or mm[0].shown_cls}' ({mm[0].shown_cls}, "
+                        f"#{mm[0].id}) makes from pictures with its model ('{mm[1]}'), which Studio does not convert: "
+                        f"connect a mask to the generator's '{into}'")
+            self.unmade.add(into)
+        return mm is not None
 
     def intent(self, node: CNode, port: str, into: str, inputs: dict, said: list[str]) -> None:
         """The Load Image / Load Video / Load Audio behind ``node``'s ``port``, for the generator's
@@ -227,8 +242,8 @@ class IntentReading:
             self.used |= {n.id for n in absorbed}
         if any(n.cls == "ImagePadForOutpaint" for n in via) and self.pad is None:
             self.pad = next(n for n in via if n.cls == "ImagePadForOutpaint")
-        if self.pad is not None and into == "mask":
-            return  # Wan VACE draws the outpaint mask from its pads
+        if self.pad is not None and into == "mask" or masking and self._model_mask(node, port, via, steps, into, said):
+            return  # Wan VACE draws the outpaint mask from its pads; a mask a model makes is never the pictures
         other = sorted({f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in via
                         if n not in steps and n.cls != "ImagePadForOutpaint" and n.cls not in mask_steps.UNMADE}
                        | {f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in walked  # a resize left unmade

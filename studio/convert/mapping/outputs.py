@@ -14,6 +14,7 @@ from ..takes import joined, ledger, passes, sound
 from ..tracing.roles import role
 from ..tracing.sampling import SAMPLERS, Sampling
 from ..tracing import stills
+from ..tracing.start_unwired import unwired_start
 from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
 from ..tracing.walks import model_file, sampler_chain, upstream
 from . import held_models, held_prompts, patch_inputs, prompt_schedules
@@ -133,7 +134,10 @@ class OutputStage:
             # its start image made by a pass
             # Studio does not convert (a family's generator too: without it, it would make another video)
             origin = self.unmade_from.get("image")  # (tracing.origins: a picture no pass makes, named)
+            empty = None if origin else unwired_start(self.wf, o.first)  # no start image wired at all
             cannot = (f"read the start image {origin} gives (a node it does not convert)" if origin else
+                      f"make it without a start image: {empty} is connected to nothing (ComfyUI runs it on the prompt "
+                      "alone), and Studio's image to video starts from a picture" if empty else
                       "make the start image the workflow generates first (with ComfyUI nodes it does not convert)")
             self._hold(save, Task("image to video", None, family=fam, cannot=cannot), fam, o.latent, loaders, up)
             return True

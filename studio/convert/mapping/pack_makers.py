@@ -45,12 +45,13 @@ def hold(b) -> None:
         makers = [m for m in _makers(b, save, up) if m.id not in covered]
         if not makers:
             continue
+        makers, given = _sound_given(b, makers)  # a sound a maker is given (a vocal separation): what it is made with
         if all(m.id in held for m in makers):  # another output of makers already held: said with them
             b.over[save.id] = (f"{_name(save)} {'saves' if _saves(save) else 'shows'} what "
                                f"{', '.join(_name(m) for m in makers)} make{'s' * (len(makers) == 1)}, which Studio "
                                "cannot convert (said first)")
             continue
-        others = _made_with(b, makers)
+        others = sorted(given + _made_with(b, makers + given), key=lambda n: n.id)
         fam = _packs(makers)
         what = _what(save, up)
         one = len(makers) == 1
@@ -114,6 +115,17 @@ def _makers(b, save: CNode, up: list[CNode]) -> list[CNode]:
     synced = [n for n in cands if ins(n) & {"IMAGE", "VIDEO"} and "AUDIO" in ins(n)
               and out_types(wf, n) & {"IMAGE", "VIDEO"}]
     return synced[:1]
+
+
+def _sound_given(b, makers: list[CNode]) -> tuple[list[CNode], list[CNode]]:
+    """The makers split by their declared outputs: one making only a sound that another maker making pictures, a
+    video or a latent is given (a vocal separation before a talking-head sampler) prepares that maker's input, so is
+    one of what it is made with; (the makers, those)."""
+    wf = b.wf
+    seen = {m.id: {u.id for u in upstream(wf, m)} - {m.id} for m in makers}
+    given = [n for n in makers if out_types(wf, n) & MADE == {"AUDIO"} and any(
+        n.id in seen[m.id] and out_types(wf, m) & (MADE - {"AUDIO"}) for m in makers if m is not n)]
+    return [m for m in makers if m not in given], given
 
 
 def _distances(wf: Workflow, save: CNode) -> dict[str, int]:

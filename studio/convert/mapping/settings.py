@@ -12,6 +12,7 @@ from ..takes import passes
 from ..tracing.guiders import distilled_guidance, guider_of
 from ..tracing.prompts import prompt_text
 from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
+from ..takes import renoised
 from ..values.shown import as_float, g4, pass_range, shown
 from .folded_sizes import unread_sizes
 from .shift_nodes import shift_nodes
@@ -190,6 +191,7 @@ class SettingsReading:
                          + (" (diffusers switches experts at the model's boundary_ratio)" if len(loaders) > 1 else ""))
         if main.start is not None and main.end is not None:
             lines.append(f"- first sampler runs {pass_range(main.start, main.end)} of {shown(main.steps)}")
+        lines += [f"- {x}" for x in [renoised.line(self.wf, main.node, [r.node for r in rest])] if x]
         lines += [f"- {s}" for s in said + self.refused]
         self.refused = []
         self.note("\n".join(lines), len(self.bands) - 1)

@@ -10,6 +10,7 @@ import math
 from typing import Any, Mapping
 
 from .value_types import of_type as _of_type
+from .. import catalogue
 from ..reading import by_types
 from ..reading import places
 from ..reading.subgraphs import CONTROL
@@ -35,6 +36,12 @@ def file_ports(n: CNode, links: dict) -> dict:
             at = n.ports.get(own[0], own[0])
             ports[k] = at if isinstance(at, tuple) else (n, at)
     return ports
+
+
+def _core(n: CNode) -> bool:
+    """One of ComfyUI's own nodes, as the file or the catalogue says."""
+    t = catalogue.node_type(n.origin or n.cls)
+    return (n.pack or (t.pack if t is not None else "")) in ("comfy-core", "Comfy-Org/ComfyUI")
 
 
 def misplaced(n: CNode, order: tuple[str, ...]) -> str | None:
@@ -91,7 +98,13 @@ class PackTranslation:
         setting of ``unknown`` is left out instead, its words said)."""
         order = self.WIDGETS.get(n.cls, ())
         out = dict(n.widgets) if n.widgets else dict(zip(order, n.raw)) if isinstance(n.raw, list) else {}
-        if not self.is_pack(n):  # a core node: the converter reads it itself
+        if not self.is_pack(n):  # a core node: the converter reads it itself (its values asked only where read);
+            if not _core(n):  # another pack's the translation reads: a setting wired to what a node gives is that
+                for k in n.links:  # value where the workflow's nodes give a constant, never the saved one
+                    if (v := self.wf.value(n, k)) is not None:
+                        out[k] = v
+                    else:
+                        out.pop(k, None)
             return out
         if not n.widgets and (line := misplaced(n, order)):  # values saved in other places: none read by place
             out = {}

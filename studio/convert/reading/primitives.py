@@ -28,6 +28,9 @@ def constant(node: Any, slot: int) -> Any:
         return None
     kind = CONSTANT_TYPES.get(node.out_types[0])
     values = [v for v in node.raw if not (isinstance(v, str) and v in SEED_CONTROLS)]
+    if kind is str and len(values) > 1 and all(isinstance(v, bool) for v in values[1:]) and isinstance(values[0], str) \
+            and "\n" not in values[0]:  # a text box with flags (KJNodes' strip_newlines): on one line, the text
+        values = values[:1]
     if kind is None or len(values) != 1:
         return None
     v = values[0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .. import catalogue
+from .crops import rect
 
 EXACT_KJ = (False, "stretch", "crop", "pad", "pad_edge")  # KJNodes' keep_proportion giving the asked size
 
@@ -40,6 +41,8 @@ def fixed_size(value: Callable[[str], Any], node: Any) -> tuple[int, int] | None
             if str(value("keep_proportion")).startswith("pad"):  # by 32: 1280x704); a padded one rounds its
                 return None  # picture inside the pads, which the picture's own size decides
             w, h = w - w % div, h - h % div
+    elif (cut := rect(value, node)) is not None:  # a rectangle cut (ComfyUI's ImageCrop): its width and height
+        w, h = cut["width"], cut["height"]
     else:
         return None
     w, h = _side(w), _side(h)

@@ -12,6 +12,7 @@ from typing import Any
 from ..families import registry as families
 from ..reading.workflow import CNode
 from .passes import latent_back, refines
+from ..tracing.stills import one_picture
 
 
 def _named(n: CNode) -> str:
@@ -45,6 +46,12 @@ def made_first_take(b: Any, key: frozenset) -> frozenset | None:
 def line(b: Any, save: CNode, made: frozenset, key: frozenset) -> str:
     """The sentence for the output written as the first take alone."""
     wf, extra = b.wf, sorted(key - made)
+    stills = [s for s in extra if latent_back(wf, wf.nodes[s])[0] is None and one_picture(wf, wf.nodes[s])]
+    if stills and len(stills) == len(extra):  # a picture made beside the take (a reference, a first frame): no segment
+        return (f"'{save.title or save.shown_cls}' (#{save.id}) writes this take with the still picture "
+                f"{', '.join(_named(wf.nodes[s]) for s in stills)} make{'s' * (len(stills) == 1)} (a latent of one "
+                "picture, no frames): Studio's graph does not make that picture, and this Save Video writes the take "
+                "without it")
     starts = [s for s in extra if latent_back(wf, wf.nodes[s])[0] is None]  # each take's first pass
     later = len(extra) - len(starts)
     more = f" (and {later} later pass{'es' if later > 1 else ''} sampling on from them)" if later else ""

@@ -20,6 +20,7 @@ from ..finishing.finish import after_take, save_node
 from ..reading.workflow import CNode, Workflow
 from .sound import remux
 from ..tracing.tasks import task_of
+from ..tracing.stills import one_picture
 
 MAX_SEGMENTS = 16  # takes joined into one output (ComfyUI's templates join up to 5)
 # the nodes that join the takes' frames, in order, where Studio's Concatenate does (read: not listed as dropped)
@@ -52,7 +53,7 @@ def segments(wf: Workflow, save: CNode, registry: Any = None) -> list[CNode]:
     samplers = sampler_chain(wf, save)
     if not 2 <= len(samplers) <= MAX_SAMPLERS:  # more: the builder says it keeps them as notes
         return []
-    chains = [c for c in _chains(wf, samplers)]
+    chains = [c for c in _chains(wf, samplers) if not any(one_picture(wf, s) for s in c)]  # (a still: no take)
     if len(chains) < 2 or len(chains) > MAX_SEGMENTS:
         return []
     last, ups = {}, {s.id: {u.id for u in upstream(wf, s)} for s in samplers}

@@ -7,7 +7,7 @@ rules that read it. Plain data and stdlib."""
 from __future__ import annotations
 
 from .. import catalogue
-from ..reading.workflow import CNode, Workflow
+from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from .tasks import LATENT_NAMES, Task
 
 FRAMES = ("length", "frames", "num_frames", "video_frames", "frame_count", "batch_frames")  # a length's names
@@ -40,3 +40,18 @@ def still(wf: Workflow, first: CNode, fam: str, model: str | None) -> Task | Non
                 "no frames)", None, family=fam,
                 cannot=f"make that still with {file}, no video family's file (its generators make video: made as text "
                        "to video, it would be another result)")
+
+
+def one_picture(wf: Workflow, sampler: CNode) -> bool:
+    """``sampler`` samples a latent of one picture: made by a node declaring no length from a picture a Load Image
+    gives (an inpainting's conditioning of a still), or an empty picture latent of a batch of one: a still, never a
+    segment of a video."""
+    port = next((k for k in LATENT_NAMES if k in sampler.links), None)
+    latent = wf.source(sampler, port) if port else None
+    t = catalogue.node_type(latent.origin or latent.cls) if latent is not None else None
+    if latent is None or t is None or t.inputs is None or {i.name for i in t.inputs} & set(FRAMES):
+        return False
+    if _picture_latent(latent):
+        return wf.value(latent, "batch_size") == 1
+    pictures = [wf.source(latent, i.name) for i in t.inputs if i.type == "IMAGE" and i.name in latent.links]
+    return bool(pictures) and all(p is not None and LOADER_NODES.get(p.cls, ("", ""))[1] == "image" for p in pictures)

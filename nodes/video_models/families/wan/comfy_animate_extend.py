@@ -8,7 +8,7 @@ cut by a Time node (trim): made once. ComfyUI's node types and outputs (comfy_ex
 only): output 5 of WanAnimateToVideo is its 'video_frame_offset'. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, first_saves, trim_first, upstream
+from studio.convert.api import CNode, first_saves, trim_first, upstream, withdraw
 
 ANIMATE = "video_models.wan_animate"
 NODE = "WanAnimateToVideo"
@@ -165,6 +165,9 @@ def _longer(b, key: frozenset, ext: list, frames: int | None = None) -> None:
             f"Wan Animate makes the whole take at once, {total} frames in segments of {frames} each carrying "
             f"the last {carry} of the one before (frames {total}, window {frames}, overlap {carry}), the driving "
             f"clips read from their start, one seed for the whole take ({g.nodes[gen].params.get('seed')}){how}")
+    ext_ids = {n.id for n, _l, _c in ext}
+    withdraw(b, band, [s for s in key if (src := b.wf.source(b.wf.nodes[s], "latent_image")) is not None
+                       and src.id in ext_ids])  # the note's "another take" words of them: made by this generator
     b.note(line, band)
     b.log(line)
 

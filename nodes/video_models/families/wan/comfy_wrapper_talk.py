@@ -119,8 +119,10 @@ def _encoder(t, emb: CNode):
 def _said(t, n: CNode, w: dict, emb: CNode, e: dict) -> None:
     """What the wrapper does that Studio's InfiniteTalk does not, naming the node and setting."""
     cap = e.get("num_frames")
-    if finite(cap):
-        t.said.append(f"{_name(emb)} makes at most {number(cap)} frames (num_frames), as long as the voice lasts: "
+    src = t.wf.source(emb, "num_frames") if not finite(cap) else None  # wired to a value not worked out
+    if finite(cap) or src is not None:
+        most = f"{number(cap)} frames" if finite(cap) else f"the frames '{src.title or src.shown_cls}' (#{src.id}) works out"
+        t.said.append(f"{_name(emb)} makes at most {most} (num_frames), as long as the voice lasts: "
                       "Studio's InfiniteTalk makes the voice's length (frames 0); set frames to cut it")
     if finite(e.get("fps")) and e["fps"] != FPS:
         t.said.append(f"{_name(emb)}'s fps {number(e['fps'])} is not taken: InfiniteTalk's voice features are made "
