@@ -1,0 +1,102 @@
+"""Mechanisms a ninth held-out set (benchmarks/results/heldout9_2026-11-29.md) showed, each on a small hand-written
+workflow, by declared types (invented pack names): a node passing anything on (every socket and output of any type,
+as Impact's execution order controller) between the prompt / the picture and the sampler."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+
+ORDER = {"aux_id": "someone/ComfyUI_OrderKeep"}  # an invented pack
+CORE = {"cnr_id": "comfy-core"}
+
+
+def _ui(nodes: list[tuple], links: list[tuple]) -> dict:
+    """A UI workflow: nodes (id, type, inputs [(name, type)], outputs [type], widgets_values, properties), links
+    (from id, from slot, to id, input name)."""
+    made, table = [], []
+    for k, (a, slot, b, name) in enumerate(links, 1):
+        table.append([k, a, slot, b, [n for n, _ in next(x for x in nodes if x[0] == b)[2]].index(name), "*"])
+    for nid, cls, ins, outs, values, props in nodes:
+        made.append({
+            "id": nid, "type": cls, "mode": 0, "pos": [0, 0], "properties": props, "widgets_values": values,
+            "inputs": [{"name": n, "type": t, "link": next((r[0] for r in table if r[3] == nid and r[4] == i), None)}
+                       for i, (n, t) in enumerate(ins)],
+            "outputs": [{"name": t.lower(), "type": t, "links": [r[0] for r in table if r[1] == nid and r[2] == i]}
+                        for i, t in enumerate(outs)]})
+    return {"nodes": made, "links": table, "version": 0.4}
+
+
+def _ltxv_i2v(keeper: bool) -> dict:
+    """An LTX-Video I2V UI file (768x512, 97 frames, 30 steps, seed 7); ``keeper``: an invented node of sockets and
+    outputs of any type ('signal', 'value') takes LTXVImgToVideo's positive and the picture and passes both on."""
+    nodes = [
+        (1, "CheckpointLoaderSimple", [], ["MODEL", "CLIP", "VAE"], ["ltx-video-2b-v0.9.safetensors"], CORE),
+        (2, "CLIPLoader", [], ["CLIP"], ["t5xxl_fp16.safetensors", "ltxv", "default"], CORE),
+        (3, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["a red kite over the sea"], CORE),
+        (4, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["blurry"], CORE),
+        (5, "LoadImage", [], ["IMAGE", "MASK"], ["kite.png", "image"], CORE),
+        (6, "LTXVImgToVideo", [("positive", "CONDITIONING"), ("negative", "CONDITIONING"), ("vae", "VAE"),
+                               ("image", "IMAGE")], ["CONDITIONING", "CONDITIONING", "LATENT"],
+         [768, 512, 97, 1, 0.15], CORE),
+        (7, "LTXVConditioning", [("positive", "CONDITIONING"), ("negative", "CONDITIONING")],
+         ["CONDITIONING", "CONDITIONING"], [24], CORE),
+        (8, "KSampler", [("model", "MODEL"), ("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
+                         ("latent_image", "LATENT")], ["LATENT"], [7, "fixed", 30, 3, "euler", "simple", 1], CORE),
+        (9, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], [], CORE),
+        (10, "CreateVideo", [("images", "IMAGE")], ["VIDEO"], [24], CORE),
+        (11, "SaveVideo", [("video", "VIDEO")], [], ["kite", "auto", "auto"], CORE),
+    ]
+    links = [(2, 0, 3, "clip"), (2, 0, 4, "clip"), (4, 0, 6, "negative"), (1, 2, 6, "vae"), (6, 0, 7, "positive"),
+             (6, 1, 7, "negative"), (1, 0, 8, "model"), (7, 0, 8, "positive"), (7, 1, 8, "negative"),
+             (6, 2, 8, "latent_image"), (8, 0, 9, "samples"), (1, 2, 9, "vae"), (9, 0, 10, "images"),
+             (10, 0, 11, "video")]
+    if keeper:
+        nodes.append((12, "OrderKeep", [("signal", "*"), ("value", "*")], ["*", "*"], [], ORDER))
+        links += [(3, 0, 12, "signal"), (5, 0, 12, "value"), (12, 0, 6, "positive"), (12, 1, 6, "image")]
+    else:
+        links += [(3, 0, 6, "positive"), (5, 0, 6, "image")]
+    return _ui(nodes, links)
+
+
+def _gen(conv):
+    return next(n for n in conv.graph.nodes.values() if n.type_id.startswith("video_models.")
+                and n.type_id not in ("video_models.load", "video_models.lora"))
+
+
+def test_a_node_passing_anything_on_does_not_hold_the_task_it_stands_in():
+    plain, kept = convert(_ltxv_i2v(False), "plain"), convert(_ltxv_i2v(True), "keeper")
+    assert [t["task"] for t in plain.tasks] == [t["task"] for t in kept.tasks] == ["image to video"]
+    gen = _gen(kept)
+    assert gen.params["prompt"] == "a red kite over the sea" and gen.params["frames"] == 97
+    loads = [n for n in kept.graph.nodes.values() if n.type_id == "io.load_image"]
+    assert [n.params["path"] for n in loads] == ["kite.png"]
+    assert any(l.src == loads[0].id and l.dst == gen.id and l.dst_port == "image" for l in kept.graph.links)
+    assert not any("given to the sampler by OrderKeep" in line for line in kept.log)
+
+
+def _api(ui: dict, as_type: str) -> dict:
+    """The same workflow as an API file (no types saved), the keeper named ``as_type``."""
+    links = {l[0]: l for l in ui["links"]}
+    out = {}
+    for n in ui["nodes"]:
+        ins = {i["name"]: [str(links[i["link"]][1]), links[i["link"]][2]] for i in n["inputs"] if i["link"]}
+        out[str(n["id"])] = {"class_type": as_type if n["type"] == "OrderKeep" else n["type"], "inputs": ins,
+                             "widgets": n["widgets_values"]}
+    names = {"CheckpointLoaderSimple": ["ckpt_name"], "CLIPLoader": ["clip_name", "type", "device"],
+             "CLIPTextEncode": ["text"], "LoadImage": ["image", "upload"],
+             "LTXVImgToVideo": ["width", "height", "length", "batch_size", "strength"], "LTXVConditioning": ["frame_rate"],
+             "KSampler": ["seed", "control", "steps", "cfg", "sampler_name", "scheduler", "denoise"],
+             "CreateVideo": ["fps"], "SaveVideo": ["filename_prefix", "format", "codec"]}
+    for v in out.values():
+        v["inputs"].update({k: x for k, x in zip(names.get(v["class_type"], []), v.pop("widgets")) if k != "control"})
+    return out
+
+
+def test_a_declared_order_controller_in_an_api_file_passes_the_picture_on():
+    """An API file saves no types: the catalogue's (Impact's ExecutionOrderController: sockets and outputs of any
+    type) tell that the picture and the prompt reach LTXVImgToVideo through it as they are."""
+    conv = convert(_api(_ltxv_i2v(True), "ImpactExecutionOrderController"), "api")
+    assert [t["task"] for t in conv.tasks] == ["image to video"]
+    assert not any("given to the sampler by" in line for line in conv.log)
+    gen = _gen(conv)
+    assert gen.params["prompt"] == "a red kite over the sea"
+    assert any(l.dst == gen.id and l.dst_port == "image" for l in conv.graph.links)
