@@ -100,3 +100,38 @@ def test_a_declared_order_controller_in_an_api_file_passes_the_picture_on():
     gen = _gen(conv)
     assert gen.params["prompt"] == "a red kite over the sea"
     assert any(l.dst == gen.id and l.dst_port == "image" for l in conv.graph.links)
+
+
+def _hyvideo_t2v(wired: bool) -> dict:
+    """Kijai's HunyuanVideo wrapper T2V (UI); ``wired``: HyVideoTextEncode's prompt widget turned into an input and
+    wired from a string node (the file still saves the widget's old text)."""
+    wrapper = {"cnr_id": "comfyui-hunyuanvideowrapper"}
+    enc_ins = [("text_encoders", "HYVIDTEXTENCODER")] + ([("prompt", "STRING")] if wired else [])
+    nodes = [
+        (1, "HyVideoModelLoader", [], ["HYVIDEOMODEL"], ["hunyuan_video_720_fp8.safetensors", "bf16", "fp8_e4m3fn",
+                                                         "offload_device", "sdpa"], wrapper),
+        (2, "HyVideoVAELoader", [], ["VAE"], ["hunyuan_video_vae_bf16.safetensors", "bf16"], wrapper),
+        (3, "DownloadAndLoadHyVideoTextEncoder", [], ["HYVIDTEXTENCODER"],
+         ["Kijai/llava-llama-3-8b-text-encoder-tokenizer", "openai/clip-vit-large-patch14", "fp16", False, 2,
+          "disabled"], wrapper),
+        (4, "HyVideoTextEncode", enc_ins, ["HYVIDEMBEDS"], ["an old saved text about a cake", "bad quality video",
+                                                            "video"], wrapper),
+        (5, "HyVideoSampler", [("model", "HYVIDEOMODEL"), ("hyvid_embeds", "HYVIDEMBEDS")], ["LATENT"],
+         [960, 544, 49, 30, 6, 9, 6, "fixed", 1, 1], wrapper),
+        (6, "HyVideoDecode", [("vae", "VAE"), ("samples", "LATENT")], ["IMAGE"], [True, 8, 256, True], wrapper),
+        (7, "CreateVideo", [("images", "IMAGE")], ["VIDEO"], [16], CORE),
+        (8, "SaveVideo", [("video", "VIDEO")], [], ["hy", "auto", "auto"], CORE),
+    ]
+    links = [(3, 0, 4, "text_encoders"), (1, 0, 5, "model"), (4, 0, 5, "hyvid_embeds"), (2, 0, 6, "vae"),
+             (5, 0, 6, "samples"), (6, 0, 7, "images"), (7, 0, 8, "video")]
+    if wired:
+        nodes.append((9, "PrimitiveStringMultiline", [], ["STRING"], ["kxsr, a girl running on campus"], CORE))
+        links.append((9, 0, 4, "prompt"))
+    return _ui(nodes, links)
+
+
+def test_a_wrapper_prompt_wired_from_a_string_node_is_the_one_taken():
+    saved, wired = convert(_hyvideo_t2v(False), "saved"), convert(_hyvideo_t2v(True), "wired")
+    assert _gen(saved).params["prompt"] == "an old saved text about a cake"
+    assert _gen(wired).params["prompt"] == "kxsr, a girl running on campus"
+    assert _gen(wired).params["frames"] == 49
