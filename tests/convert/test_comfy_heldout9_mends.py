@@ -135,3 +135,36 @@ def test_a_wrapper_prompt_wired_from_a_string_node_is_the_one_taken():
     assert _gen(saved).params["prompt"] == "an old saved text about a cake"
     assert _gen(wired).params["prompt"] == "kxsr, a girl running on campus"
     assert _gen(wired).params["frames"] == 49
+
+
+def test_a_subgraph_node_of_a_held_task_is_named_by_its_whole_id():
+    """A held task (its picture reaches the sampler through unCLIPConditioning alone) whose LoRA is a subgraph's node
+    '20:5': named '#20:5', never '#20' (its subgraph's instance); a converter-made '138:lora' stays the file's #138."""
+    from studio.convert.reading.file_ids import file_id
+    assert (file_id("20:5"), file_id("256:253:579"), file_id("138:lora"), file_id("207:decode"), file_id("12")) == \
+        ("20:5", "256:253:579", "138", "207", "12")
+    n = {
+        "1": ("UNETLoader", {"unet_name": "hunyuanvideo1.5_720p_i2v_fp8_scaled.safetensors", "weight_dtype": "default"}),
+        "20:5": ("LoraLoaderModelOnly", {"lora_name": "style.safetensors", "strength_model": 0.8, "model": ["1", 0]}),
+        "2": ("DualCLIPLoader", {"clip_name1": "qwen_2.5_vl_7b.safetensors", "clip_name2": "byt5_small.safetensors",
+                                 "type": "hunyuan_video"}),
+        "3": ("VAELoader", {"vae_name": "hunyuanvideo15_vae_fp16.safetensors"}),
+        "4": ("CLIPVisionLoader", {"clip_name": "sigclip_vision_patch14_384.safetensors"}),
+        "5": ("LoadImage", {"image": "ref.png"}),
+        "6": ("CLIPTextEncode", {"text": "a calm lake", "clip": ["2", 0]}),
+        "7": ("CLIPTextEncode", {"text": "", "clip": ["2", 0]}),
+        "8": ("CLIPVisionEncode", {"clip_vision": ["4", 0], "image": ["5", 0], "crop": "center"}),
+        "9": ("unCLIPConditioning", {"strength": 1.0, "noise_augmentation": 0.0, "conditioning": ["6", 0],
+                                     "clip_vision_output": ["8", 0]}),
+        "10": ("EmptyHunyuanLatentVideo", {"width": 1280, "height": 720, "length": 61, "batch_size": 1}),
+        "11": ("KSampler", {"seed": 1, "steps": 20, "cfg": 1.0, "sampler_name": "euler", "scheduler": "simple",
+                            "denoise": 1.0, "model": ["20:5", 0], "positive": ["9", 0], "negative": ["7", 0],
+                            "latent_image": ["10", 0]}),
+        "12": ("VAEDecode", {"samples": ["11", 0], "vae": ["3", 0]}),
+        "13": ("CreateVideo", {"fps": 24, "images": ["12", 0]}),
+        "14": ("SaveVideo", {"filename_prefix": "hy", "format": "auto", "codec": "auto", "video": ["13", 0]}),
+    }
+    conv = convert({k: {"class_type": c, "inputs": i} for k, (c, i) in n.items()}, "held")
+    assert conv.tasks and conv.tasks[0]["generator"] is None
+    said = "\n".join(conv.log)
+    assert "(LoraLoaderModelOnly, #20:5)" in said and "(LoraLoaderModelOnly, #20)" not in said

@@ -5,12 +5,14 @@ has: each is said in the Log once (two outputs of the same samplers held alike s
 Plain stdlib."""
 from __future__ import annotations
 
+from ..reading.file_ids import file_id
+
 HELD = " (the task is held with no generator)"
 
 
 def _name(n) -> str:
-    """The node as the file has it (a node read as several: '138:lora' is the file's #138)."""
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id.partition(':')[0]})"
+    """The node as the file has it (a node read as several: '138:lora' is the file's #138; '256:246' a subgraph's)."""
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{file_id(n.id)})"
 
 
 def lines(b, o) -> list[str]:
