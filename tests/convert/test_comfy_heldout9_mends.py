@@ -168,3 +168,36 @@ def test_a_subgraph_node_of_a_held_task_is_named_by_its_whole_id():
     assert conv.tasks and conv.tasks[0]["generator"] is None
     said = "\n".join(conv.log)
     assert "(LoraLoaderModelOnly, #20:5)" in said and "(LoraLoaderModelOnly, #20)" not in said
+
+
+def test_a_held_animatediff_task_keeps_its_motion_module_on_the_checkpoint():
+    """AnimateDiff driven by an OpenPose ControlNet on a folder of frames (held: Studio cannot wire that control):
+    the held Load Video Model holds the motion module as its 'model' on the checkpoint ('image_model'), said."""
+    n = {
+        "53": ("CheckpointLoaderSimple", {"ckpt_name": "anime_sd15.safetensors"}),
+        "33": ("ADE_AnimateDiffLoaderWithContext", {"model_name": "temporaldiff-v1.safetensors",
+                                                     "beta_schedule": "sqrt_linear (AnimateDiff)", "motion_scale": 1,
+                                                     "apply_v2_models_properly": True, "model": ["53", 0]}),
+        "3": ("CLIPTextEncode", {"text": "a dancer in a city", "clip": ["53", 1]}),
+        "6": ("CLIPTextEncode", {"text": "low quality", "clip": ["53", 1]}),
+        "20": ("ControlNetLoaderAdvanced", {"control_net_name": "control_v11p_sd15_openpose.pth"}),
+        "50": ("VHS_LoadImages", {"directory": "poses", "image_load_cap": 0, "skip_first_images": 0,
+                                  "select_every_nth": 1}),
+        "24": ("ControlNetApplyAdvanced", {"strength": 1, "start_percent": 0, "end_percent": 1, "positive": ["3", 0],
+                                           "negative": ["6", 0], "control_net": ["20", 0], "image": ["50", 0]}),
+        "9": ("EmptyLatentImage", {"width": 512, "height": 768, "batch_size": ["50", 2]}),
+        "7": ("KSampler", {"seed": 4, "steps": 20, "cfg": 8, "sampler_name": "euler", "scheduler": "normal",
+                           "denoise": 1, "model": ["33", 0], "positive": ["24", 0], "negative": ["24", 1],
+                           "latent_image": ["9", 0]}),
+        "10": ("VAEDecode", {"samples": ["7", 0], "vae": ["53", 2]}),
+        "51": ("VHS_VideoCombine", {"frame_rate": 8, "loop_count": 0, "filename_prefix": "dance",
+                                    "format": "video/h264-mp4", "pingpong": False, "save_output": True,
+                                    "images": ["10", 0]}),
+    }
+    conv = convert({k: {"class_type": c, "inputs": i} for k, (c, i) in n.items()}, "held_ad")
+    assert conv.tasks and conv.tasks[0]["generator"] is None
+    load = next(x for x in conv.graph.nodes.values() if x.type_id == "video_models.load")
+    assert (load.params["model"], load.params["image_model"]) == ("temporaldiff-v1.safetensors",
+                                                                  "anime_sd15.safetensors")
+    assert any("Load Video Model holds 'temporaldiff-v1.safetensors' as its 'model' and 'anime_sd15.safetensors' as its "
+               "'image_model'" in line for line in conv.log)

@@ -33,3 +33,24 @@ def say(b, o) -> None:
         if entry not in b.out.log:
             b.out.log.append(entry)
     b.patch_pending = []
+
+
+def family_files(b, fam: str, up: list, loaders: list, load: str) -> None:
+    """A held task's Load Video Model given its family's files as a made one is (AnimateDiff's motion module as its
+    'model' on the checkpoint as its 'image_model': heldout9 found the checkpoint alone there and the motion module
+    named nowhere), said once naming the held task; the VAE left to the held task's own sentence."""
+    from ..families import registry as families
+    hook = families.family_hook(fam, "load_files")
+    if hook is None or not loaders:
+        return
+    before, said = set(b.used), []
+    params = b.g.nodes[load].params
+    hook(b, up, loaders, load, params, said)
+    b.used -= {x for x in b.used - before if b.wf.nodes.get(x) is not None and b.wf.nodes[x].cls == "VAELoader"}
+    files = [f"'{params[k]}' as its '{k}'" for k in ("model", "image_model") if isinstance(params.get(k), str)]
+    lines = [f"the held task's Load Video Model holds {' and '.join(files)}, as the workflow's {fam} loaders give them"]
+    lines += [x for x in said if "pickled file" in x]
+    for line in lines:
+        entry = f"{b.name}: {line}{HELD}"
+        if entry not in b.out.log:
+            b.out.log.append(entry)
