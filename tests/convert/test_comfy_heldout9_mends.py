@@ -201,3 +201,31 @@ def test_a_held_animatediff_task_keeps_its_motion_module_on_the_checkpoint():
                                                                   "anime_sd15.safetensors")
     assert any("Load Video Model holds 'temporaldiff-v1.safetensors' as its 'model' and 'anime_sd15.safetensors' as its "
                "'image_model'" in line for line in conv.log)
+
+
+def _ltxv_t2v(told: float, fps: float) -> dict:
+    n = {
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "ltx-video-2b-v0.9.safetensors"}),
+        "2": ("CLIPLoader", {"clip_name": "t5xxl_fp16.safetensors", "type": "ltxv", "device": "default"}),
+        "3": ("CLIPTextEncode", {"text": "two women at sunset", "clip": ["2", 0]}),
+        "4": ("CLIPTextEncode", {"text": "low quality", "clip": ["2", 0]}),
+        "5": ("LTXVConditioning", {"frame_rate": told, "positive": ["3", 0], "negative": ["4", 0]}),
+        "6": ("EmptyLTXVLatentVideo", {"width": 768, "height": 512, "length": 97, "batch_size": 1}),
+        "7": ("KSampler", {"seed": 3, "steps": 30, "cfg": 3, "sampler_name": "euler", "scheduler": "simple",
+                           "denoise": 1, "model": ["1", 0], "positive": ["5", 0], "negative": ["5", 1],
+                           "latent_image": ["6", 0]}),
+        "8": ("VAEDecode", {"samples": ["7", 0], "vae": ["1", 2]}),
+        "9": ("CreateVideo", {"fps": fps, "images": ["8", 0]}),
+        "10": ("SaveVideo", {"filename_prefix": "ltxv", "format": "auto", "codec": "auto", "video": ["9", 0]}),
+    }
+    return {k: {"class_type": c, "inputs": i} for k, (c, i) in n.items()}
+
+
+def test_ltx_video_told_rate_is_its_pipelines_own():
+    """LTX-Video's pipeline is always told 25 (its generator passes no rate): the model told 25 beside a 24 fps
+    video is no change (nothing said, never "takes one rate for both"); told 24 is a change, said."""
+    same = convert(_ltxv_t2v(25, 24), "same")
+    assert not any("the rate the model is told" in line for line in same.log)
+    other = convert(_ltxv_t2v(24, 24), "other")
+    assert any("'LTXVConditioning' (LTXVConditioning, #5)'s frame_rate 24 (the rate the model is told the clip has) "
+               "is not taken: Studio's LTX-Video pipeline is always told 25" in line for line in other.log)
