@@ -229,3 +229,23 @@ def test_ltx_video_told_rate_is_its_pipelines_own():
     other = convert(_ltxv_t2v(24, 24), "other")
     assert any("'LTXVConditioning' (LTXVConditioning, #5)'s frame_rate 24 (the rate the model is told the clip has) "
                "is not taken: Studio's LTX-Video pipeline is always told 25" in line for line in other.log)
+
+
+def test_the_words_a_prompt_writer_is_given_are_named():
+    """A prompt written when the workflow runs by an invented pack's node (a STRING 'prompt' in, a STRING out) from a
+    string node's words: the sentence saying the prompt is written there names those words and their node."""
+    ui = _ltxv_i2v(False)
+    enc = next(n for n in ui["nodes"] if n["id"] == 3)
+    enc["inputs"].append({"name": "text", "type": "STRING", "link": 90, "widget": {"name": "text"}})
+    ui["nodes"] += [
+        {"id": 20, "type": "PrimitiveStringMultiline", "mode": 0, "pos": [0, 0], "properties": CORE,
+         "widgets_values": ["a red kite, windy"], "inputs": [],
+         "outputs": [{"name": "STRING", "type": "STRING", "links": [91]}]},
+        {"id": 21, "type": "WordsPolisher", "mode": 0, "pos": [0, 0], "properties": {"aux_id": "someone/Polish"},
+         "widgets_values": ["make it cinematic"], "inputs": [{"name": "prompt", "type": "STRING", "link": 91}],
+         "outputs": [{"name": "STRING", "type": "STRING", "links": [90]}]}]
+    ui["links"] += [[90, 21, 0, 3, 1, "STRING"], [91, 20, 0, 21, 0, "STRING"]]
+    conv = convert(ui, "polish")
+    line = next(l for l in conv.log if "the positive prompt is written by ComfyUI's 'WordsPolisher'" in l)
+    assert "(from the words it is given on 'prompt': 'a red kite, windy', from 'PrimitiveStringMultiline' " \
+           "(PrimitiveStringMultiline, #20))" in line
