@@ -249,3 +249,28 @@ def test_the_words_a_prompt_writer_is_given_are_named():
     line = next(l for l in conv.log if "the positive prompt is written by ComfyUI's 'WordsPolisher'" in l)
     assert "(from the words it is given on 'prompt': 'a red kite, windy', from 'PrimitiveStringMultiline' " \
            "(PrimitiveStringMultiline, #20))" in line
+
+
+def test_an_ltx2_refine_on_the_bare_model_is_not_given_the_first_pass_lora():
+    """LTX-2 two passes, a LoRA (an IC-LoRA's) on the first pass's model only: LTX-2 Latent Upscale's refine takes
+    the loader's model, without it, and says so (it was given the first pass's LoRA without a word)."""
+    from tests.convert.test_comfy_heldout7_mends import _ltx2_two_pass
+    wf = _ltx2_two_pass(False)
+    wf["40"] = {"class_type": "LoraLoaderModelOnly", "inputs": {"lora_name": "ic-lora-pose.safetensors",
+                                                                 "strength_model": 1.0, "model": ["1", 0]}}
+    wf["41"] = {"class_type": "CFGGuider", "inputs": {"cfg": 1, "model": ["40", 0], "positive": ["5", 0],
+                                                      "negative": ["5", 1]}}
+    wf["17"]["inputs"]["guider"] = ["41", 0]
+    conv = convert(wf, "bare_refine")
+    nodes = conv.graph.nodes
+    up = next(k for k, n in nodes.items() if n.type_id == "video_models.ltx2_latent_upscale")
+    src = next(l.src for l in conv.graph.links if l.dst == up and l.dst_port == "model")
+    assert nodes[src].type_id == "video_models.load"
+    gen = next(k for k, n in nodes.items() if n.type_id == "video_models.ltx2")
+    lora = next(l.src for l in conv.graph.links if l.dst == gen and l.dst_port == "model")
+    assert nodes[lora].params["lora"] == "ic-lora-pose.safetensors"
+    assert "Load Video Model without the first pass's LoRAs" in _notes_text(conv)
+
+
+def _notes_text(conv) -> str:
+    return "\n".join(n.get("text", "") for n in conv.graph.ui.get("notes") or [])
