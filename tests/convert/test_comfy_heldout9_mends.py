@@ -274,3 +274,25 @@ def test_an_ltx2_refine_on_the_bare_model_is_not_given_the_first_pass_lora():
 
 def _notes_text(conv) -> str:
     return "\n".join(n.get("text", "") for n in conv.graph.ui.get("notes") or [])
+
+
+def test_a_value_node_giving_its_one_setting_on_one_of_several_outputs_is_read():
+    """An invented pack's 'Seed' (one INT setting; outputs SEED, NUMBER, FLOAT, INT) wired into KSampler's seed by its
+    INT: the seed is its setting (27), not "made when the workflow runs"; a counter ('Integer Counter') is not read."""
+    from studio.convert.reading.setting_out import setting_out
+    from studio.convert.reading.workflow import CNode
+    seed = CNode("9", "Seed", raw=[27, "fixed"], out_types=["SEED", "NUMBER", "FLOAT", "INT"])
+    assert [setting_out(seed, k) for k in range(4)] == [None, None, None, 27]
+    counter = CNode("9", "Integer Counter", raw=[27], out_types=["INT", "STRING"])
+    assert setting_out(counter, 0) is None
+    ui = _ltxv_i2v(False)
+    ks = next(n for n in ui["nodes"] if n["id"] == 8)
+    ks["inputs"].append({"name": "seed", "type": "INT", "link": 95, "widget": {"name": "seed"}})
+    ui["nodes"].append({"id": 30, "type": "Seed", "mode": 0, "pos": [0, 0], "properties": {"aux_id": "someone/Seeds"},
+                        "widgets_values": [27, "fixed"], "inputs": [],
+                        "outputs": [{"name": n.lower(), "type": n, "links": [95] if n == "INT" else []}
+                                    for n in ("SEED", "NUMBER", "FLOAT", "INT")]})
+    ui["links"].append([95, 30, 3, 8, 4, "INT"])
+    conv = convert(ui, "seeded")
+    assert _gen(conv).params["seed"] == 27
+    assert not any("made by ComfyUI's 'Seed'" in l for l in conv.log)
