@@ -296,3 +296,18 @@ def test_a_value_node_giving_its_one_setting_on_one_of_several_outputs_is_read()
     conv = convert(ui, "seeded")
     assert _gen(conv).params["seed"] == 27
     assert not any("made by ComfyUI's 'Seed'" in l for l in conv.log)
+
+
+def test_a_video_splitter_is_said_to_give_what_load_video_gives_itself():
+    """An invented pack's node of a VIDEO in and IMAGE, AUDIO, FLOAT out (a video's components) read by a sampler
+    pass's nodes: not "a step ...: not applied" (its frames and sound are what Studio's Load Video wires)."""
+    from studio.convert.mapping.passing import _kind, _sentence
+    from studio.convert.reading.workflow import CNode, Workflow
+    split = CNode("5", "SplitClip", links={"video": ("4", 0)}, in_types={"video": "VIDEO"},
+                  out_types=["IMAGE", "AUDIO", "FLOAT"])
+    enc = CNode("6", "VAEEncode", links={"pixels": ("5", 0)}, in_types={"pixels": "IMAGE"}, out_types=["LATENT"])
+    load = CNode("4", "LoadVideo", widgets={"file": "clip.mp4"}, out_types=["VIDEO"])
+    wf = Workflow({"4": load, "5": split, "6": enc}, "ui")
+    assert _kind(wf, split, [(enc, "pixels", 0)]) == "components"
+    line = _sentence(wf, split, [(enc, "pixels", 0)])
+    assert "Studio's Load Video gives that video's frames and sound itself" in line and "not applied" not in line
