@@ -311,3 +311,29 @@ def test_a_video_splitter_is_said_to_give_what_load_video_gives_itself():
     assert _kind(wf, split, [(enc, "pixels", 0)]) == "components"
     line = _sentence(wf, split, [(enc, "pixels", 0)])
     assert "Studio's Load Video gives that video's frames and sound itself" in line and "not applied" not in line
+
+
+def test_a_twin_read_as_another_names_the_socket_values_its_file_saves():
+    """FizzNodes' PromptSchedule read as CLIPTextEncode: a value the file saves for an input it declares as a socket
+    (its pre_text, forceInput) is named among what is not applied, never left out."""
+    n = {
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "sd15.safetensors"}),
+        "2": ("ADE_LoadAnimateDiffModel", {"model_name": "mm_sd15_v3.safetensors"}),
+        "3": ("ADE_ApplyAnimateDiffModel", {"start_percent": 0, "end_percent": 1, "motion_model": ["2", 0]}),
+        "4": ("ADE_UseEvolvedSampling", {"beta_schedule": "autoselect", "model": ["1", 0], "m_models": ["3", 0]}),
+        "5": ("PromptSchedule", {"text": "\"0\": \"a fox\"", "max_frames": 16, "current_frame": 0,
+                                 "print_output": False, "pre_text": "sharp, golden light", "app_text": "",
+                                 "pw_a": 0, "pw_b": 0, "pw_c": 0, "pw_d": 0, "clip": ["1", 1]}),
+        "6": ("CLIPTextEncode", {"text": "blurry", "clip": ["1", 1]}),
+        "7": ("EmptyLatentImage", {"width": 512, "height": 512, "batch_size": 16}),
+        "8": ("KSampler", {"seed": 5, "steps": 20, "cfg": 7, "sampler_name": "euler", "scheduler": "normal",
+                           "denoise": 1, "model": ["4", 0], "positive": ["5", 0], "negative": ["6", 0],
+                           "latent_image": ["7", 0]}),
+        "9": ("VAEDecode", {"samples": ["8", 0], "vae": ["1", 2]}),
+        "10": ("VHS_VideoCombine", {"frame_rate": 8, "loop_count": 0, "filename_prefix": "fox",
+                                    "format": "video/h264-mp4", "pingpong": False, "save_output": True,
+                                    "images": ["9", 0]}),
+    }
+    conv = convert({k: {"class_type": c, "inputs": i} for k, (c, i) in n.items()}, "schedule")
+    line = next(l for l in conv.log if "(PromptSchedule, #5) is read as" in l)
+    assert "pre_text 'sharp, golden light'" in line and "app_text" not in line and "current_frame" not in line
