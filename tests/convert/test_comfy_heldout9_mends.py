@@ -100,6 +100,7 @@ def test_a_declared_order_controller_in_an_api_file_passes_the_picture_on():
     gen = _gen(conv)
     assert gen.params["prompt"] == "a red kite over the sea"
     assert any(l.dst == gen.id and l.dst_port == "image" for l in conv.graph.links)
+    assert any("(ImpactExecutionOrderController, #12) passes what it is given on to" in l for l in conv.log)
 
 
 def _hyvideo_t2v(wired: bool) -> dict:

@@ -9,6 +9,7 @@ from ..families import registry as families
 from .clip_loras import clip_lora_line
 from .roles import in_type
 from .image_conditioning import no_text as _no_text
+from ..reading.by_types import through_input
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..values.shown import shown
@@ -23,7 +24,8 @@ def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: s
         limit -= 1
         if stop(node):
             return node
-        used.add(node.id)
+        if node.cls == "ComfySwitchNode" or any(k in node.links for k in names) or through_input(node, slot) is None:
+            used.add(node.id)  # (a node passing each input on by position is not read: passing says so, heldout9)
         if node.cls == "ComfySwitchNode":
             on = wf.value(node, "switch")
             node = wf.source(node, "on_true" if on else "on_false")
