@@ -338,3 +338,16 @@ def test_a_twin_read_as_another_names_the_socket_values_its_file_saves():
     conv = convert({k: {"class_type": c, "inputs": i} for k, (c, i) in n.items()}, "schedule")
     line = next(l for l in conv.log if "(PromptSchedule, #5) is read as" in l)
     assert "pre_text 'sharp, golden light'" in line and "app_text" not in line and "current_frame" not in line
+
+
+def test_a_video_combine_that_only_previews_is_said_to_be_written():
+    """Video Combine with save_output off writes its video to ComfyUI's temp folder (a preview): Studio's Save Video
+    writes it into out/, and says so."""
+    from tests.convert.test_comfy_heldout7_mends import _ltx2_two_pass
+    wf = _ltx2_two_pass(False)
+    wf["30"] = {"class_type": "VHS_VideoCombine", "inputs": {"frame_rate": 25, "loop_count": 0, "filename_prefix": "p",
+                                                             "format": "video/h264-mp4", "pingpong": False,
+                                                             "save_output": False, "images": ["27", 0]}}
+    wf.pop("29")
+    conv = convert(wf, "preview")
+    assert any("'VHS_VideoCombine' (#30) only previews its video in ComfyUI (its save_output off" in l for l in conv.log)
