@@ -351,3 +351,35 @@ def test_a_video_combine_that_only_previews_is_said_to_be_written():
     wf.pop("29")
     conv = convert(wf, "preview")
     assert any("'VHS_VideoCombine' (#30) only previews its video in ComfyUI (its save_output off" in l for l in conv.log)
+
+
+def test_a_held_animatediff_task_names_its_motion_lora():
+    """A motion LoRA (a node declaring a file setting and only a '*_LORA' output: AnimateDiff-Evolved's LoRA loader)
+    on a held AnimateDiff task's motion model is said, never left unnamed."""
+    n = {
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "sd15.safetensors"}),
+        "2": ("ADE_LoadAnimateDiffModel", {"model_name": "mm_sd15_v3.safetensors"}),
+        "3": ("ADE_AnimateDiffLoRALoader", {"name": "zoom_in.safetensors", "strength": 0.75}),
+        "4": ("ADE_ApplyAnimateDiffModel", {"start_percent": 0, "end_percent": 1, "motion_model": ["2", 0],
+                                            "motion_lora": ["3", 0]}),
+        "5": ("ADE_UseEvolvedSampling", {"beta_schedule": "autoselect", "model": ["1", 0], "m_models": ["4", 0]}),
+        "6": ("CLIPTextEncode", {"text": "a fox", "clip": ["1", 1]}),
+        "7": ("CLIPTextEncode", {"text": "blurry", "clip": ["1", 1]}),
+        "8": ("ControlNetLoaderAdvanced", {"control_net_name": "control_v11p_sd15_openpose.pth"}),
+        "9": ("VHS_LoadImages", {"directory": "poses", "image_load_cap": 0, "skip_first_images": 0,
+                                 "select_every_nth": 1}),
+        "10": ("ControlNetApplyAdvanced", {"strength": 1, "start_percent": 0, "end_percent": 1, "positive": ["6", 0],
+                                           "negative": ["7", 0], "control_net": ["8", 0], "image": ["9", 0]}),
+        "11": ("EmptyLatentImage", {"width": 512, "height": 512, "batch_size": 16}),
+        "12": ("KSampler", {"seed": 5, "steps": 20, "cfg": 7, "sampler_name": "euler", "scheduler": "normal",
+                            "denoise": 1, "model": ["5", 0], "positive": ["10", 0], "negative": ["10", 1],
+                            "latent_image": ["11", 0]}),
+        "13": ("VAEDecode", {"samples": ["12", 0], "vae": ["1", 2]}),
+        "14": ("VHS_VideoCombine", {"frame_rate": 8, "loop_count": 0, "filename_prefix": "fox",
+                                    "format": "video/h264-mp4", "pingpong": False, "save_output": True,
+                                    "images": ["13", 0]}),
+    }
+    conv = convert({k: {"class_type": c, "inputs": i} for k, (c, i) in n.items()}, "motion_lora")
+    assert conv.tasks and conv.tasks[0]["generator"] is None
+    assert any("(ADE_AnimateDiffLoRALoader, #3) loads the LoRA 'zoom_in.safetensors' (strength 0.75) of a part of the "
+               "held task's model: not applied" in l for l in conv.log)

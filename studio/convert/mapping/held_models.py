@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..reading.file_ids import file_id
 
 HELD = " (the task is held with no generator)"
+FILE_ENDS = (".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".gguf")
 
 
 def _name(n) -> str:
@@ -49,8 +50,32 @@ def family_files(b, fam: str, up: list, loaders: list, load: str) -> None:
     b.used -= {x for x in b.used - before if b.wf.nodes.get(x) is not None and b.wf.nodes[x].cls == "VAELoader"}
     files = [f"'{params[k]}' as its '{k}'" for k in ("model", "image_model") if isinstance(params.get(k), str)]
     lines = [f"the held task's Load Video Model holds {' and '.join(files)}, as the workflow's {fam} loaders give them"]
-    lines += [x for x in said if "pickled file" in x]
+    lines += [x for x in said if "pickled file" in x] + _part_loras(b, up)
     for line in lines:
         entry = f"{b.name}: {line}{HELD}"
         if entry not in b.out.log:
             b.out.log.append(entry)
+
+
+def _part_loras(b, up: list) -> list[str]:
+    """The LoRAs of a held task's model parts, told by their declared types (a file setting, an output of a LoRA type
+    other than a model: AnimateDiff's motion LoRA, heldout9 17's WAS26 named nowhere), each said and counted read."""
+    from .. import catalogue
+    out = []
+    for n in sorted(up, key=lambda x: x.id):
+        t = catalogue.node_type(n.shown_cls)
+        if not n.enabled or t is None or t.inputs is None or not t.outputs or not all(
+                o.endswith("_LORA") for o in t.output_types):
+            continue
+        files = [i.name for i in t.inputs if i.widget and i.files]
+        name = b.wf.value(n, files[0]) if len(files) == 1 else None
+        if not isinstance(name, str) or not name.strip():  # (a file saved under an older name: 'lora_name')
+            names = [v for v in n.settings().values() if isinstance(v, str) and v.lower().endswith(FILE_ENDS)]
+            name = names[0] if len(names) == 1 else None
+        if not isinstance(name, str) or not name.strip():
+            continue
+        strength = next((b.wf.value(n, i.name) for i in t.inputs if i.widget and i.type == "FLOAT"), None)
+        b.used.add(n.id)
+        out.append(f"{_name(n)} loads the LoRA '{name}'" + (f" (strength {strength:g})" if isinstance(strength, (int, float))
+                                                            else "") + " of a part of the held task's model: not applied")
+    return out
