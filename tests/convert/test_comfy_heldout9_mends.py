@@ -383,3 +383,22 @@ def test_a_held_animatediff_task_names_its_motion_lora():
     assert conv.tasks and conv.tasks[0]["generator"] is None
     assert any("(ADE_AnimateDiffLoRALoader, #3) loads the LoRA 'zoom_in.safetensors' (strength 0.75) of a part of the "
                "held task's model: not applied" in l for l in conv.log)
+
+
+def test_a_size_from_an_aspect_ratio_and_a_length_is_worked_out_by_its_settings():
+    """A node (invented) of the settings aspect_ratio 'W:H', scale_to_side, scale_to_length and round_to_multiple
+    gives its 'width' and 'height' outputs worked out (1024 x 576 for 16:9 at the longest side 1024, multiples of 64);
+    a side needing a rounding (16:9 at 1000) or an 'original' ratio is not worked out."""
+    from studio.convert.reading.aspect_size import aspect_size
+    from studio.convert.reading.workflow import CNode
+    names = ["image", "mask", "original_size", "width", "height"]
+
+    def size(**w):
+        n = CNode("1", "SomeAspectScaler", widgets=w, out_names=names)
+        return aspect_size(n, 3, n.widgets.get, names), aspect_size(n, 4, n.widgets.get, names)
+    base = {"aspect_ratio": "16:9", "scale_to_side": "longest", "scale_to_length": 1024, "round_to_multiple": "64"}
+    assert size(**base) == (1024, 576)
+    assert size(**{**base, "aspect_ratio": "9:16"}) == (576, 1024)
+    assert size(**{**base, "scale_to_side": "shortest", "scale_to_length": 576}) == (1024, 576)
+    assert size(**{**base, "scale_to_length": 1000}) == (None, None)
+    assert size(**{**base, "aspect_ratio": "original"}) == (None, None)

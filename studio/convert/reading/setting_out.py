@@ -23,9 +23,15 @@ def _a_value(name: str) -> bool:
 
 def setting_out(n: Any, slot: int) -> Any:
     """The value of output ``slot`` of such a node (see the module); None for another node or output."""
-    if n.links or not _a_value(n.origin or n.cls):
+    if n.links:
         return None
     t = catalogue.node_type(n.origin or n.cls)
+    if t is not None and t.inputs is not None and len(t.inputs) == 1 and t.inputs[0].type == "COMBO" and \
+            t.inputs[0].widget and list(t.output_types) == ["*"] and slot == 0:  # a pick given out as it is (Combo
+        v = n.widgets.get(t.inputs[0].name)  # Clone: a '16:9' for an aspect ratio, heldout9)
+        return v if isinstance(v, str) else None
+    if not _a_value(n.origin or n.cls):
+        return None
     if t is not None and t.inputs is not None and t.outputs:
         if len(t.inputs) != 1 or not t.inputs[0].widget:
             return None
