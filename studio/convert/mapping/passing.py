@@ -61,7 +61,7 @@ def _settings(wf: Workflow, n: CNode) -> str:
     if s and all(k.startswith("#") for k in s):  # saved by place (no names): a value wired over one is said
         wired = [(k, wf.value(n, k)) for k in n.links if k not in s and n.in_types.get(k) in PLAIN_WIDGETS]
         if wired:
-            text = (", ".join(f"{k} {rounded(v)}" if v is not None else k for k, v in wired)
+            text = (", ".join(f"{k} {rounded(v)}" if v not in (None, "") else k for k, v in wired)
                     + f" wired; saved by place: {text}")
     return cut(text, SETTINGS_CHARS) if s else ""
 
