@@ -90,8 +90,9 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
     if any(not 0 <= s < len(outs) for s in used_slots):
         return None
     read_types = {x for s in used_slots for x in outs[s].split(",")}  # ('IMAGE,MASK': a V3 template as saved)
-    if "*" in read_types and used_slots and all(wf.worked_out(n.id, s) is not None for s in used_slots):
-        return "value"  # an output of any type worked out to a constant where it is wired (a pack's slider)
+    if read_types & {"*", "COMBO"} and used_slots and all(wf.worked_out(n.id, s) is not None for s in used_slots):
+        return "value"  # an output of any type or a choice worked out to a constant where it is wired (a pack's
+        # slider, Image Saver's Sampler Selector)
     if read_types and read_types <= {"INT", "FLOAT", "STRING", "BOOLEAN"}:  # a value: read where worked out
         if all(wf.worked_out(n.id, s) is not None for s in used_slots):
             return "value"

@@ -2,7 +2,9 @@
 widget 'seed', outputs SEED, NUMBER, FLOAT, INT; heldout9 found its INT read as "a value Studio cannot work out"
 and the seed said to be made when the workflow runs): nothing wired in, one setting, the output asked of that
 setting's plain type and the only one of it, a name saying it is a value: the setting's value. The pack's declared
-types where the catalogue has the node, else the ones its UI file saves. Plain stdlib."""
+types where the catalogue has the node, else the ones its UI file saves; an uncatalogued node with nothing wired in
+and one setting gives that setting on an output its file declares COMBO (a choice: Image Saver's Sampler
+Selector). Plain stdlib."""
 from __future__ import annotations
 
 import math
@@ -30,6 +32,11 @@ def setting_out(n: Any, slot: int) -> Any:
             t.inputs[0].widget and list(t.output_types) == ["*"] and slot == 0:  # a pick given out as it is (Combo
         v = n.widgets.get(t.inputs[0].name)  # Clone: a '16:9' for an aspect ratio, heldout9)
         return v if isinstance(v, str) else None
+    if t is None and slot < len(n.out_types) and n.out_types[slot] == "COMBO":  # an uncatalogued pack's pick (Image
+        raw = n.raw if isinstance(n.raw, list) else list(n.widgets.values())  # Saver's Sampler Selector: its one
+        if len(raw) == 1 and isinstance(raw[0], str):  # setting given on a COMBO output, a choice only that setting
+            return raw[0]  # makes: heldout9's euler_ancestral said not taken)
+        return None
     if not _a_value(n.origin or n.cls):
         return None
     if t is not None and t.inputs is not None and t.outputs:
