@@ -115,7 +115,8 @@ def _choose(wf: Workflow, n: CNode):
         found = []
         for r in _candidates():
             if r.pack == pack and (m := _match(n, r, ins, outs)) is not None:
-                found.append((len(m[2]), r, m))
+                missing = sum(i.name not in m[2] for i in r.inputs)  # (task_twins' order: the most held, the
+                found.append(((len(m[2]), -missing), r, m))  # fewest it lacks)
         if not found:
             continue
         best = max(f[0] for f in found)
