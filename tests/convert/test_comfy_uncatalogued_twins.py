@@ -100,3 +100,13 @@ def test_a_ui_node_giving_prompts_in_pairs_is_read_by_task_twins_with_values_by_
     assert "'PsiI2VDuo' (PsiI2VDuo, #7), a node no pack in Studio's catalogue declares, is read as ComfyUI's " \
            "WanImageToVideo" in said[0] and "its value 1.5 (at place 5), value True (at place 6) are not applied" \
            in said[0]
+
+
+def test_a_node_sharing_one_socket_with_a_candidate_is_no_twin_whatever_its_values_fit():
+    """A cache patch (a model in, a model out, a name and a number saved) fits LoraLoaderModelOnly's settings by place:
+    one socket shared proves nothing."""
+    nodes = [_n(1, "UNETLoader", [], [("MODEL", "MODEL", [1])], [WAN, "default"]),
+             _n(2, "ChiBlockCachePatch", [("model", "MODEL", 1, False)], [("MODEL", "MODEL", [])],
+                ["diffusion_model", 0.1])]
+    wf = Workflow.read({"nodes": nodes, "links": [[1, 1, 0, 2, 0, "MODEL"]]})
+    assert uncatalogued_twins.translate(wf) == [] and wf.nodes["2"].cls == "ChiBlockCachePatch"

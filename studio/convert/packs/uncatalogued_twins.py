@@ -7,10 +7,11 @@ candidate declares there; a value that fits none is passed over, and said). A no
 core first, then the packs the workflow already uses) when every required input of the candidate is on it, of the
 same name and type, its outputs are of the candidate's types in the same order, and what it has beyond is settings
 (said not taken); a wired extra socket (what it carries would be lost), a candidate of fewer than 3 required inputs,
-or one taking fewer of its inputs than it leaves is no twin. Several alike: the one holding the most of its inputs,
-then the one of the family the workflow's model files name (task_twins' rule); none where they still tie.
-task_twins.py reads a pack's task node giving conditionings in pairs by the places here (``placed``). Plain data and
-stdlib."""
+one sharing fewer than 2 sockets with it (settings by place prove nothing: a cache patch is no LoRA loader), or one
+taking fewer of its inputs than it leaves is no twin. Several alike: the one holding the most of its inputs and
+lacking the fewest of its own, then the one of the family the workflow's model files name (task_twins' rule); none
+where they still tie. task_twins.py reads a pack's task node giving conditionings in pairs by the places here
+(placed_values.py). Plain data and stdlib."""
 from __future__ import annotations
 
 import functools
@@ -29,6 +30,8 @@ from .twins import declared, read_by_name
 
 CORE = "Comfy-Org/ComfyUI"
 MIN_REQUIRED = 3  # a candidate of fewer required inputs (an image in, an image out) is any filter's shape
+MIN_SHARED = 2  # the sockets (not settings) a node must share with a candidate, by name and type: one model in and
+# a model out is any patch's shape (a cache patch is no LoRA loader), one image in any filter's
 
 
 @families.derived  # made from the families' mappings: cleared when they change
@@ -75,10 +78,12 @@ def _match(n: CNode, r, ins: dict[str, str], outs: dict[int, str]):
         elif t and t != i.type and not (i.widget and t in ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")
                                         and i.type == "COMBO"):
             return None  # the same name, another type: not this input
+    if sum(1 for k in ins if r.input(k) is not None and not r.input(k).widget) < MIN_SHARED:
+        return None  # settings read by place prove nothing: a twin shares its sockets
     extra_sockets = [k for k in ins if r.input(k) is None and k in n.links]
     if extra_sockets:
         return None  # a wired socket r has not: what it carries would be lost
-    by_place = not n.widgets and isinstance(n.raw, list)
+    by_place = not n.widgets and isinstance(n.raw, list) and bool(r.widgets)
     if by_place:
         got = placed(n, r)
         if got is None:
