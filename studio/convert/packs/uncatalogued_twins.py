@@ -7,8 +7,8 @@ candidate declares there; a value that fits none is passed over, and said). A no
 core first, then the packs the workflow already uses) when every required input of the candidate is on it, of the
 same name and type, its outputs are of the candidate's types in the same order, and what it has beyond is settings
 (said not taken); a wired extra socket (what it carries would be lost), a candidate of fewer than 3 required inputs,
-one sharing fewer than 2 sockets with it (settings by place prove nothing: a cache patch is no LoRA loader), or one
-taking fewer of its inputs than it leaves is no twin. Several alike: the one holding the most of its inputs and
+one sharing fewer than 2 sockets with it (settings by place prove nothing: a cache patch is no LoRA loader), or fewer
+than it has of its own, is no twin. Several alike: the one holding the most of its inputs and
 lacking the fewest of its own, then the one of the family the workflow's model files name (task_twins' rule); none
 where they still tie. task_twins.py reads a pack's task node giving conditionings in pairs by the places here
 (placed_values.py). Plain data and stdlib."""
@@ -29,6 +29,7 @@ from .task_twins import model_families, word
 from .twins import declared, read_by_name
 
 CORE = "Comfy-Org/ComfyUI"
+VALUES = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")
 MIN_REQUIRED = 3  # a candidate of fewer required inputs (an image in, an image out) is any filter's shape
 MIN_SHARED = 2  # the sockets (not settings) a node must share with a candidate, by name and type: one model in and
 # a model out is any patch's shape (a cache patch is no LoRA loader), one image in any filter's
@@ -75,8 +76,7 @@ def _match(n: CNode, r, ins: dict[str, str], outs: dict[int, str]):
         if t is None:
             if not i.optional and not i.widget:
                 return None
-        elif t and t != i.type and not (i.widget and t in ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")
-                                        and i.type == "COMBO"):
+        elif t and t != i.type and not (i.widget and t in VALUES and i.type == "COMBO"):
             return None  # the same name, another type: not this input
     if sum(1 for k in ins if r.input(k) is not None and not r.input(k).widget) < MIN_SHARED:
         return None  # settings read by place prove nothing: a twin shares its sockets
@@ -89,6 +89,8 @@ def _match(n: CNode, r, ins: dict[str, str], outs: dict[int, str]):
         if got is None:
             return None
         values, extra = got
+    elif not n.widgets and isinstance(n.raw, list):  # (r has no settings: every value the file saves is an extra)
+        values, extra = {}, list(enumerate(n.raw))
     else:
         values = {k: v for k, v in n.widgets.items() if r.input(k) is not None}
         extra = [(k, v) for k, v in n.widgets.items() if r.input(k) is None]
@@ -97,8 +99,9 @@ def _match(n: CNode, r, ins: dict[str, str], outs: dict[int, str]):
     if any(not i.optional and i.name not in values and i.name not in n.links for i in r.inputs):
         return None
     taken = {k for k in ins if r.input(k) is not None} | set(values)
-    if len(taken) <= len(extra) + sum(1 for k in ins if r.input(k) is None and k not in dict(extra)):
-        return None  # it holds less of the node than it leaves
+    shared = sum(1 for k in ins if r.input(k) is not None and not r.input(k).widget)
+    if shared <= sum(1 for k, t in ins.items() if r.input(k) is None and t not in VALUES):
+        return None  # it shares fewer sockets with r than it has of its own
     return values, extra, taken, by_place
 
 
