@@ -20,7 +20,6 @@ from typing import Any
 from .. import catalogue
 from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
-from ..tracing.roles import consumers
 from ..tracing.tasks import tasks
 from .expert_samplers import given_type
 from .placed_values import fits, placed, uncatalogued
@@ -48,14 +47,24 @@ def _candidates() -> tuple:
     return tuple(out)
 
 
-def _sockets(wf: Workflow, n: CNode) -> tuple[dict[str, str], dict[int, str]]:
+def _readers(wf: Workflow) -> dict[str, list[tuple[CNode, str]]]:
+    """Each node's readers (the node, its input) as wired now (tracing.roles.consumers keeps its table while the
+    count of nodes stays: made here before the pack translations rewire, it would outlive them)."""
+    table: dict[str, list[tuple[CNode, str]]] = {}
+    for m in wf.nodes.values():
+        for k, (src, _) in m.links.items():
+            table.setdefault(src, []).append((m, k))
+    return table
+
+
+def _sockets(wf: Workflow, n: CNode, readers: dict) -> tuple[dict[str, str], dict[int, str]]:
     """({input: its type ('' unknown)}, {output slot: its type}) as ``n``'s file declares them."""
     if n.in_types or n.out_types:
         return dict(n.in_types), dict(enumerate(n.out_types))
     ins = {k: given_type(wf, n, k) for k in n.links}
     ins.update({k: "" for k in n.widgets if k not in ins})
     outs: dict[int, str] = {}
-    for m, k in consumers(wf).get(n.id, ()):
+    for m, k in readers.get(n.id, ()):
         t = declared(m.shown_cls)
         i = t.input(k) if t is not None else None
         typ = i.type if i is not None else m.in_types.get(k, "")
@@ -115,8 +124,8 @@ def _packs(wf: Workflow) -> list[str]:
     return sorted(count, key=lambda p: (-count[p], p))
 
 
-def _choose(wf: Workflow, n: CNode):
-    ins, outs = _sockets(wf, n)
+def _choose(wf: Workflow, n: CNode, readers: dict):
+    ins, outs = _sockets(wf, n, readers)
     if not ins:
         return None
     for pack in [CORE] + _packs(wf):
@@ -143,11 +152,12 @@ def _pack_word(r) -> str:
 def translate(wf: Workflow) -> list[str]:
     """Each uncatalogued node that takes a catalogued node's sockets rewritten, in place, as that node; a sentence
     each."""
-    said = []
+    said, readers = [], None
     for n in unread(wf):
         if not uncatalogued(n):
             continue
-        got = _choose(wf, n)
+        readers = _readers(wf) if readers is None else readers  # (made again after a rewrite: it drops links)
+        got = _choose(wf, n, readers)
         if got is None:
             continue
         r, (values, extra, taken, by_place) = got
@@ -159,6 +169,7 @@ def translate(wf: Workflow) -> list[str]:
                                                                      else (values[i.name],))]
         n.in_types = {k: v for k, v in n.in_types.items() if r.input(k) is not None}
         said.append(_sentence(n, was, r, extra, by_place))
+        readers = None
     return said
 
 
