@@ -15,7 +15,6 @@ where they still tie. task_twins.py reads a pack's task node giving conditioning
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 from .. import catalogue
 from ..families import registry as families
@@ -87,7 +86,8 @@ def _match(n: CNode, r, ins: dict[str, str], outs: dict[int, str]):
                 return None
         elif t and t != i.type and not (i.widget and t in VALUES and i.type == "COMBO"):
             return None  # the same name, another type: not this input
-    if sum(1 for k in ins if r.input(k) is not None and not r.input(k).widget) < MIN_SHARED:
+    if sum(1 for k, t in ins.items() if r.input(k) is not None and not r.input(k).widget and t == r.input(k).type) \
+            < MIN_SHARED:  # (of a type the file confirms: an API link from a node of unknown outputs is not)
         return None  # settings read by place prove nothing: a twin shares its sockets
     extra_sockets = [k for k in ins if r.input(k) is None and k in n.links]
     if extra_sockets:
