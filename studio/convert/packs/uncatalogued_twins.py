@@ -72,13 +72,15 @@ def _sockets(wf: Workflow, n: CNode, readers: dict) -> tuple[dict[str, str], dic
     return ins, outs
 
 
-def _match(n: CNode, r, ins: dict[str, str], outs: dict[int, str]):
+def _gives(types: tuple, n: CNode, outs: dict[int, str]) -> bool:
+    """Outputs of ``types`` are ``n``'s: all of them in order (a UI file), else those other nodes read (an API's)."""
+    return tuple(n.out_types) == types if n.out_types else all(s < len(types) and t == types[s]
+                                                                for s, t in outs.items())
+
+
+def _match(n: CNode, r, ins: dict[str, str], own: dict):
     """(r's settings as n's values, n's values not r's, n's inputs r takes, by place) where ``n`` takes ``r``'s
-    sockets; None where it does not."""
-    types = r.output_types
-    if (n.out_types and tuple(n.out_types) != types) or not outs or any(
-            s >= len(types) or t != types[s] for s, t in outs.items()):
-        return None
+    sockets (its outputs already found r's: ``_gives``; ``own``: r's inputs by name); None where it does not."""
     for i in r.inputs:
         t = ins.get(i.name)
         if t is None:
@@ -86,10 +88,10 @@ def _match(n: CNode, r, ins: dict[str, str], outs: dict[int, str]):
                 return None
         elif t and t != i.type and not (i.widget and t in VALUES and i.type == "COMBO"):
             return None  # the same name, another type: not this input
-    if sum(1 for k, t in ins.items() if r.input(k) is not None and not r.input(k).widget and t == r.input(k).type) \
+    if sum(1 for k, t in ins.items() if own.get(k) is not None and not own.get(k).widget and t == own.get(k).type) \
             < MIN_SHARED:  # (of a type the file confirms: an API link from a node of unknown outputs is not)
         return None  # settings read by place prove nothing: a twin shares its sockets
-    extra_sockets = [k for k in ins if r.input(k) is None and k in n.links]
+    extra_sockets = [k for k in ins if own.get(k) is None and k in n.links]
     if extra_sockets:
         return None  # a wired socket r has not: what it carries would be lost
     by_place = not n.widgets and isinstance(n.raw, list) and bool(r.widgets)
@@ -101,15 +103,15 @@ def _match(n: CNode, r, ins: dict[str, str], outs: dict[int, str]):
     elif not n.widgets and isinstance(n.raw, list):  # (r has no settings: every value the file saves is an extra)
         values, extra = {}, list(enumerate(n.raw))
     else:
-        values = {k: v for k, v in n.widgets.items() if r.input(k) is not None}
-        extra = [(k, v) for k, v in n.widgets.items() if r.input(k) is None]
-        if any(not fits(v, r.input(k)) for k, v in values.items() if r.input(k).widget):
+        values = {k: v for k, v in n.widgets.items() if own.get(k) is not None}
+        extra = [(k, v) for k, v in n.widgets.items() if own.get(k) is None]
+        if any(not fits(v, own.get(k)) for k, v in values.items() if own.get(k).widget):
             return None
     if any(not i.optional and i.name not in values and i.name not in n.links for i in r.inputs):
         return None
-    taken = {k for k in ins if r.input(k) is not None} | set(values)
-    shared = sum(1 for k in ins if r.input(k) is not None and not r.input(k).widget)
-    if shared <= sum(1 for k, t in ins.items() if r.input(k) is None and t not in VALUES):
+    taken = {k for k in ins if own.get(k) is not None} | set(values)
+    shared = sum(1 for k in ins if own.get(k) is not None and not own.get(k).widget)
+    if shared <= sum(1 for k, t in ins.items() if own.get(k) is None and t not in VALUES):
         return None  # it shares fewer sockets with r than it has of its own
     return values, extra, taken, by_place
 
@@ -124,14 +126,24 @@ def _packs(wf: Workflow) -> list[str]:
     return sorted(count, key=lambda p: (-count[p], p))
 
 
-def _choose(wf: Workflow, n: CNode, readers: dict):
+@families.derived  # made from the families' mappings: cleared when they change
+@functools.lru_cache(maxsize=1)
+def _by_pack() -> dict[str, tuple]:
+    """{pack: ((its candidate, its output types, its inputs by name), ...)}."""
+    out: dict[str, list] = {}
+    for r in _candidates():
+        out.setdefault(r.pack, []).append((r, r.output_types, {i.name: i for i in r.inputs}))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _choose(wf: Workflow, n: CNode, readers: dict, packs: list[str], memo: dict):
     ins, outs = _sockets(wf, n, readers)
-    if not ins:
+    if not ins or not outs:
         return None
-    for pack in [CORE] + _packs(wf):
+    for pack in packs:
         found = []
-        for r in _candidates():
-            if r.pack == pack and (m := _match(n, r, ins, outs)) is not None:
+        for r, types, own in _by_pack().get(pack, ()):
+            if _gives(types, n, outs) and (m := _match(n, r, ins, own)) is not None:
                 missing = sum(i.name not in m[2] for i in r.inputs)  # (task_twins' order: the most held, the
                 found.append(((len(m[2]), -missing), r, m))  # fewest it lacks)
         if not found:
@@ -139,7 +151,9 @@ def _choose(wf: Workflow, n: CNode, readers: dict):
         best = max(f[0] for f in found)
         found = [f for f in found if f[0] == best]
         if len(found) > 1:  # several alike: the one of the family the workflow's model files name, if one alone is
-            kinds = model_families(wf)
+            if "kinds" not in memo:
+                memo["kinds"] = model_families(wf)
+            kinds = memo["kinds"]
             found = [f for f in found if f[1].name in tasks() and word(tasks()[f[1].name].family) in kinds]
         return (found[0][1], found[0][2]) if len(found) == 1 else None
     return None
@@ -152,12 +166,13 @@ def _pack_word(r) -> str:
 def translate(wf: Workflow) -> list[str]:
     """Each uncatalogued node that takes a catalogued node's sockets rewritten, in place, as that node; a sentence
     each."""
-    said, readers = [], None
+    said, readers, packs, memo = [], None, [], {}
     for n in unread(wf):
         if not uncatalogued(n):
             continue
-        readers = _readers(wf) if readers is None else readers  # (made again after a rewrite: it drops links)
-        got = _choose(wf, n, readers)
+        if readers is None:  # (made once: a rewrite keeps every link, a wired socket r has not keeping n unread)
+            readers, packs = _readers(wf), [CORE] + _packs(wf)
+        got = _choose(wf, n, readers, packs, memo)
         if got is None:
             continue
         r, (values, extra, taken, by_place) = got
@@ -169,7 +184,6 @@ def translate(wf: Workflow) -> list[str]:
                                                                      else (values[i.name],))]
         n.in_types = {k: v for k, v in n.in_types.items() if r.input(k) is not None}
         said.append(_sentence(n, was, r, extra, by_place))
-        readers = None
     return said
 
 
