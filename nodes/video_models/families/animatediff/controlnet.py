@@ -54,7 +54,7 @@ def read_controlnet(path: str, unet, torch_dtype, title: str):
 
     from ...files.single_file import converted_load, converted_shapes, lean_load, renamed
     from ...files.weight_formats import read_weight_file
-    from .parts import _fitted
+    from .parts import fitted
     if not path:
         raise ModelError(f"{title}: no ControlNet file: set 'controlnet' to {WHAT}")
     if not os.path.isfile(path):
@@ -75,7 +75,7 @@ def read_controlnet(path: str, unet, torch_dtype, title: str):
     with init_empty_weights():
         skeleton = cls(**{k: v for k, v in cfg.items() if not k.startswith("_")})
     try:
-        _fitted(skeleton, shapes, "ControlNet", path)
+        fitted(skeleton, shapes, "ControlNet", path)
     except ModelError as e:
         raise ModelError(f"{title}: the ControlNet does not fit the SD 1.5 checkpoint's UNet it steers ({e}): give "
                          "a ControlNet made for that image model (an SD 1.5 ControlNet)") from None
