@@ -98,7 +98,7 @@ class IntentReading:
                                   inputs, said)
                 if held is not None and held.generator is None:
                     return gen, node, inputs, held
-            gen = claim.generator or gen
+            gen = (held.generator if held is not None else None) or claim.generator or gen  # (its own node's)
         gen = self._latent_steps(chain, gen, inputs, said)
         hooks = families.generator(gen)
         if hooks is not None and hooks.intent is not None:  # VACE's task, LTX-2's sound, S2V's take

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from studio.convert.api import ComfyMapping, Task, model_file
 
+from .comfy_controlnet import steer
 from .comfy_loras import translate as motion_loras
 from .comfy_refine import translate as latent_refines
 
@@ -132,12 +133,16 @@ def _size(b, latent, said: list[str]) -> None:
         said.append(f"{_name(latent)} makes a batch of {b.extra['frames']}: AnimateDiff makes it as that many frames")
 
 
-def _context(b, n, said: list[str]) -> None:
+def _context(b, n, said: list[str], steered: bool = False) -> None:
     """The pack's context options as the take's context windows (Studio's AnimateDiff, like the pack, denoises
     every step window by window: one take): length and overlap carried, a looped schedule as 'looped'; what
-    differs said."""
+    differs said. ``steered``: AnimateDiff ControlNet makes its take in one call: not taken, said."""
     wf = b.wf
     length, overlap = _number(wf.value(n, "context_length")), _number(wf.value(n, "context_overlap"))
+    if steered:
+        said.append(f"{_name(n)}: its context options are not taken: AnimateDiff ControlNet makes the take in one "
+                    "call of all its frames (the motion module's positions limit how many)")
+        return
     if n.cls in ("ADE_BatchedContextOptions", "ADE_ViewsOnlyContextOptions") or length is None:
         said.append(f"{_name(n)}: its context options are not taken (Studio's AnimateDiff makes a longer clip in "
                     "context windows of 16 frames overlapping by the generator's 'overlap')")
@@ -171,6 +176,7 @@ def read(b, node, up, spec, inputs, said):
                     cannot=f"make {what}: its AnimateDiff runs diffusers' AnimateDiff text and video to video, "
                            f"without {own} ({held.shown_cls}, {PACK})")
     wf = b.wf
+    steered = steer(b, up, inputs, said)  # a ControlNet on the conditioning: AnimateDiff ControlNet (comfy_controlnet)
     _size(b, node, said)
     for n in sorted(up, key=lambda n: n.id):
         if n.cls in MOTION_LOADERS or n.cls in PASSED:
@@ -180,7 +186,7 @@ def read(b, node, up, spec, inputs, said):
                 said.append(f"{_name(n)}'s {BETA} '{sched}' is not taken: the folder's scheduler is used")
         if n.cls in CONTEXT:
             b.used.add(n.id)
-            _context(b, n, said)
+            _context(b, n, said, bool(steered))
         for k, default, words in SETTINGS.get(n.cls, ()) if n.id not in b.used else ():  # (a motion LoRA read: used)
             v = wf.value(n, k)
             if _number(v) is not None and (default is None or _number(v) != default):
@@ -191,7 +197,7 @@ def read(b, node, up, spec, inputs, said):
         if n.cls in NOT_TAKEN and n.id not in b.used:
             b.used.add(n.id)
             said.append(f"{_name(n)} ({NOT_TAKEN[n.cls]}) is not taken: Studio's AnimateDiff has no counterpart")
-    return None
+    return Task("control video (ControlNet)", steered, family=TITLE) if steered else None
 
 
 def _motion_lora(n, file) -> str:
