@@ -41,8 +41,9 @@ class AnimateDiffControlNet(OneCallNode):
               Text("negative_prompt", ""),
               *clip_take_settings("the control clip", "frames to make from the control clip's first; 0: the clip's "
                                                       "own", size_help="a multiple of 8")) + \
-        shared("steps", "guidance", steps={"default": 25, "help": "denoising steps"},
-               guidance={"default": 7.5, "help": "classifier-free guidance (the pipeline's 7.5)"}) + shared(*RUN)
+        shared("steps", "guidance", "fps", steps={"default": 25, "help": "denoising steps"},
+               guidance={"default": 7.5, "help": "classifier-free guidance (the pipeline's 7.5)"},
+               fps={"help": "the take's frame rate; 0: AnimateDiff's 8"}) + shared(*RUN)
 
     def pipeline_of(self, ref):
         from .controlnet import controlnet_pipeline
@@ -63,6 +64,10 @@ class AnimateDiffControlNet(OneCallNode):
         p = ctx.params
         clip = as_clip(control)
         n, w, h = clip_take(self.title, clip, p.frames, p.width, p.height, 8, ModelError)
+        most = getattr(s.pipe.unet.config, "motion_max_seq_length", None)
+        if most and n > most:
+            raise ModelError(f"{self.title}: {n} frames: the motion module's positions reach {most} frames a call; set "
+                             f"frames to {most} or fewer")
         frames = [to_pil(np.asarray(clip.frame(i), np.float32)) for i in range(n)]
         ctx.info(f"{n} frames at {w}x{h}, following the control clip (strength {p.strength:g}, from {p.start:g} "
                  f"to {p.end:g} of the steps)")
@@ -71,4 +76,4 @@ class AnimateDiffControlNet(OneCallNode):
                      "num_inference_steps": self.steps, "guidance_scale": float(p.guidance),
                      "controlnet_conditioning_scale": float(p.strength), "control_guidance_start": float(p.start),
                      "control_guidance_end": float(p.end)},
-                    n, FPS, (w, h), self.steps)
+                    n, float(p.fps) or FPS, (w, h), self.steps)
