@@ -155,7 +155,7 @@ class IntentReading:
         if d is not None and d >= 1:
             clip = f" ({LOADER_NODES[found[0].cls][1]} '{self.file_of(found[0])}')" if found is not None else ""
             said.append(f"'{first.title or first.cls}' denoises its encoded latent whole (denoise 1): the clip encoded"
-                        f"{clip} is noised away, as in ComfyUI, and the video is made from the prompt alone")
+                        f"{clip} is noised away, as in ComfyUI, and the video is made without it")
             return None
         taken = (node.id, "pixels") in self.continuing  # an earlier take's video (takes.restyle: a pass on it)
         if not taken and found is None and picked_frames(self.wf, node):  # a few frames of another take: its next
