@@ -14,9 +14,9 @@ The pack's node names, inputs and widget order are read from its declarations (a
 d8d163c) for their meaning; nothing of it is copied. Plain data."""
 from __future__ import annotations
 
-from studio.convert.api import ComfyMapping, Task, model_file
+from studio.convert.api import ComfyMapping, Generator, Task, model_file
 
-from .comfy_controlnet import steer
+from .comfy_controlnet import NODE as CONTROLNET_NODE, steer
 from .comfy_loras import translate as motion_loras
 from .comfy_refine import translate as latent_refines
 
@@ -178,6 +178,11 @@ def read(b, node, up, spec, inputs, said):
     wf = b.wf
     steered = steer(b, up, inputs, said)  # a ControlNet on the conditioning: AnimateDiff ControlNet (comfy_controlnet)
     _size(b, node, said)
+    if steered and "frames" not in b.extra:  # (a batch wired from the control clip's loader: its count)
+        b.extra["frames"] = 0
+        src = wf.source(node, "batch_size") if node is not None and node.cls in EMPTY else None
+        said.append("the take is as long as the control clip (AnimateDiff ControlNet's 'frames' 0)" +
+                    (f": {_name(node)}'s batch_size is wired from {_name(src)}" if src is not None else ""))
     for n in sorted(up, key=lambda n: n.id):
         if n.cls in MOTION_LOADERS or n.cls in PASSED:
             b.used.add(n.id)
@@ -223,4 +228,5 @@ MAPPING = ComfyMapping(
     # every node of the pack read here is declared (a ComfyUI API client's prompt holding one is taken): those
     # whose settings are read with their widgets, the others with none read
     widgets={**WIDGETS, **{cls: () for cls in (*PASSED, *CONTEXT, *NOT_TAKEN, *HELD) if cls not in WIDGETS}},
+    generators=(Generator(CONTROLNET_NODE, describe=lambda inputs, params: "text to video steered by a ControlNet"),),
     flow=False)  # its folder's own scheduler (DDIM, Euler): the generators' flow-matching samplers do not apply
