@@ -98,3 +98,17 @@ def test_what_advanced_controlnet_adds_and_a_second_controlnet_are_said_not_take
     assert "(ACN_AdvancedControlNetApply, #23)'s 'mask_optional' (a mask, from 'LoadImageMask' (LoadImageMask, " \
            "#31)) is not taken: AnimateDiff ControlNet applies its ControlNet over the whole picture" in said
     assert "'timestep_kf' (timestep keyframes, from 'TimestepKeyframe' (TimestepKeyframe, #30)) is not taken" in said
+
+
+def test_a_sparsectrl_model_or_a_control_clip_studio_cannot_make_is_left_to_the_other_rules():
+    """SparseCtrl (its loader filed under SparseCtrl by Advanced-ControlNet) is no ControlNet AnimateDiff ControlNet
+    reads; a control clip no loader Studio reads gives is never a generator with its 'control' unwired."""
+    wf = _steered("ACN_AdvancedControlNetApply")
+    wf["20"] = {"class_type": "ACN_SparseCtrlLoaderAdvanced", "inputs": {"sparsectrl_name": "v3_sd15_sparsectrl_rgb.ckpt",
+                                                                         "use_motion": True, "motion_strength": 1.0}}
+    conv = convert(wf, "sparse")
+    assert GEN not in [t["generator"] for t in conv.tasks]
+    wf = _steered()
+    wf["22"] = {"class_type": "SomeInventedPainter", "inputs": {"seed": 3}}  # gives the 'image' from nothing read
+    conv = convert(wf, "painted")
+    assert GEN not in [t["generator"] for t in conv.tasks] and conv.graph.validate() == []

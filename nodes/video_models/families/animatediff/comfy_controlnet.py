@@ -57,6 +57,26 @@ def _aside(b, n, said: list[str]) -> None:
         b.used.add(s.id)
 
 
+def _sparse(loader) -> bool:
+    """A SparseCtrl model's loader (Advanced-ControlNet files them under SparseCtrl): not a ControlNet."""
+    t = catalogue.node_type(loader.cls)
+    return "sparsectrl" in f"{loader.cls} {t.category if t is not None else ''}".lower()
+
+
+def _wired(b, cn, inputs: dict, said: list[str]) -> bool:
+    """The control clip behind ``cn``'s 'image' wired into 'control' (the reading of intent inputs, its steps made);
+    False, with nothing kept of the attempt, where no loader Studio reads gives it (the other rules then hold it)."""
+    used, unmade, unmade_from, tried = set(b.used), set(b.unmade), dict(b.unmade_from), []
+    b.intent(cn, "image", "control", inputs, tried)
+    if "control" in inputs:
+        said += tried
+        return True
+    for live, kept in ((b.used, used), (b.unmade, unmade), (b.unmade_from, unmade_from)):
+        live.clear()
+        live.update(kept)
+    return False
+
+
 def steer(b, up, inputs: dict, said: list[str]):
     """The ControlNet of the pipeline read onto AnimateDiff ControlNet's settings and 'control' (the apply node
     nearest the sampler; others said); None when no ControlNet steers it, else the generator's type id."""
@@ -69,8 +89,12 @@ def steer(b, up, inputs: dict, said: list[str]):
     last = [n for n in applies if not any(m.id in ids for m, _ in cons.get(n.id, ()))
             and "CONDITIONING" in out_types(wf, n)] or applies
     cn = last[0]
-    b.used.add(cn.id)
     loader = wf.source(cn, "control_net")
+    if loader is not None and _sparse(loader):
+        return None  # SparseCtrl (the family's not built: families/animatediff/family.py), left to the other rules
+    if not _wired(b, cn, inputs, said):
+        return None
+    b.used.add(cn.id)
     file = _file(wf, loader) if loader is not None else None
     if loader is not None:
         b.used.add(loader.id)
@@ -81,7 +105,6 @@ def steer(b, up, inputs: dict, said: list[str]):
     for k, v in (("strength", strength), ("start", start), ("end", end)):
         if v is not None:
             b.extra[k] = v
-    b.intent(cn, "image", "control", inputs, said)
     src = f"'{file}' (from {_name(loader)})" if file else "(its loader's file not read: set 'controlnet')"
     said.append(f"{_name(cn)}'s ControlNet {src} steers the take as AnimateDiff ControlNet's 'controlnet', "
                 f"strength {strength if strength is not None else 1:g} ('strength')"
