@@ -7,8 +7,7 @@ does not take (a second ControlNet, a mask, Advanced-ControlNet's timestep or la
 one sentence each. Plain data and the catalogue's door."""
 from __future__ import annotations
 
-from studio.convert import catalogue
-from studio.convert.tracing.roles import consumers, in_type, out_types
+from studio.convert.api import node_type
 
 NODE = "video_models.animatediff_controlnet"  # controlnet_node.py's node
 ONE = "at one strength over every frame, from 'start' to 'end' of the steps"
@@ -22,17 +21,29 @@ def _name(n) -> str:
     return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
 
 
+def _in_types(n) -> dict:
+    """``n``'s inputs' types: as the file says them, else as its pack declares them (the catalogue)."""
+    t = node_type(n.cls)
+    declared = {i.name: i.type for i in (t.inputs or ())} if t is not None else {}
+    return {**declared, **{k: v for k, v in (n.in_types or {}).items() if v}}
+
+
+def _out_types(n) -> set:
+    t = node_type(n.cls)
+    return ({o.type for o in (t.outputs or ())} if t is not None else set()) | {x for x in (n.out_types or ()) if x}
+
+
 def is_apply(n) -> bool:
-    """A ControlNet apply node, by its declared types."""
-    t = catalogue.node_type(n.cls)
-    names = [i.name for i in t.inputs] if t is not None and t.inputs else list(n.links)
-    types = {k: in_type(n, k) for k in {*names, *n.links}}
-    return "CONTROL_NET" in types.values() and types.get("image") == "IMAGE" and "CONDITIONING" in types.values()
+    """A ControlNet apply node, by its declared types: a CONTROL_NET input, an IMAGE 'image', CONDITIONING in and
+    out."""
+    types = _in_types(n)
+    return "CONTROL_NET" in types.values() and types.get("image") == "IMAGE" and "CONDITIONING" in types.values() \
+        and "CONDITIONING" in _out_types(n)
 
 
 def _file(wf, loader) -> str | None:
     """The file a ControlNet loader reads: its file widget (the catalogue's COMBO of the loader)."""
-    t = catalogue.node_type(loader.cls)
+    t = node_type(loader.cls)
     for i in (t.inputs or ()) if t is not None else ():
         if i.type == "COMBO" and isinstance(v := wf.value(loader, i.name), str) and v.strip():
             return v
@@ -46,9 +57,9 @@ def _number(v):
 
 def _aside(b, n, said: list[str]) -> None:
     """The keyframes, weights or mask wired into ``n`` (an apply node or its loader), each said as not taken."""
-    wf = b.wf
+    wf, types = b.wf, _in_types(n)
     for k, (src, _) in sorted(n.links.items()):
-        what, how = KEYFRAMES.get(in_type(n, k), (None, ""))
+        what, how = KEYFRAMES.get(types.get(k), (None, ""))
         s = wf.nodes.get(src)
         if what is None or s is None:
             continue
@@ -59,7 +70,7 @@ def _aside(b, n, said: list[str]) -> None:
 
 def _sparse(loader) -> bool:
     """A SparseCtrl model's loader (Advanced-ControlNet files them under SparseCtrl): not a ControlNet."""
-    t = catalogue.node_type(loader.cls)
+    t = node_type(loader.cls)
     return "sparsectrl" in f"{loader.cls} {t.category if t is not None else ''}".lower()
 
 
@@ -84,10 +95,8 @@ def steer(b, up, inputs: dict, said: list[str]):
     applies = [n for n in sorted(up, key=lambda n: n.id) if n.enabled and is_apply(n)]
     if not applies:
         return None
-    ids = {n.id for n in applies}
-    cons = consumers(wf)
-    last = [n for n in applies if not any(m.id in ids for m, _ in cons.get(n.id, ()))
-            and "CONDITIONING" in out_types(wf, n)] or applies
+    fed = {src for m in applies for src, _ in m.links.values()}  # an apply node feeding another
+    last = [n for n in applies if n.id not in fed] or applies
     cn = last[0]
     loader = wf.source(cn, "control_net")
     if loader is not None and _sparse(loader):
