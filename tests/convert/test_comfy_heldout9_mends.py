@@ -201,8 +201,8 @@ def test_an_animatediff_controlnet_task_keeps_its_motion_module_on_the_checkpoin
     assert (load.params["model"], load.params["image_model"]) == ("temporaldiff-v1.safetensors",
                                                                   "anime_sd15.safetensors")
     notes = "\n".join(x["text"] for x in conv.graph.ui.get("notes", []))
-    assert "AnimateDiff's motion module 'temporaldiff-v1.safetensors' is Load Video Model's model, on the SD 1.5 " \
-           "checkpoint 'anime_sd15.safetensors' (its 'image_model')" in notes
+    assert "AnimateDiff's motion module 'temporaldiff-v1.safetensors' is Load Video Model's model, on the checkpoint " \
+           "'anime_sd15.safetensors' (its 'image_model', read as an SD 1.5 checkpoint)" in notes
 
 
 def _ltxv_t2v(told: float, fps: float) -> dict:

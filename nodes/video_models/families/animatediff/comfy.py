@@ -95,7 +95,7 @@ def load_files(b, up, loaders, load, lp, said) -> None:
         b.set_param(load, "model", name, motion)
     if image and "image_model" in lp:
         b.set_param(load, "image_model", image, None)
-    on = f"on the SD 1.5 checkpoint '{image}' (its 'image_model')" if image else \
+    on = f"on the checkpoint '{image}' (its 'image_model', read as an SD 1.5 checkpoint)" if image else \
         "on an SD 1.5 checkpoint no loader Studio reads gives (set its 'image_model')"  # (not 'None': heldout7)
     said.append(f"AnimateDiff's motion module '{name}' is Load Video Model's model, {on}: ComfyUI's files read as "
                 "they are; the CLIP tokenizer from the ComfyUI folder (Preferences), a tokenizer/ folder beside the "
