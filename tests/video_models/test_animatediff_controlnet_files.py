@@ -142,3 +142,21 @@ def test_a_missing_wrong_or_mismatched_controlnet_is_refused_naming_the_node(com
     with pytest.raises(StudioError, match="start 0.7 is not before end 0.6"):
         Executor().run(_graph(comfy, start=0.7), targets=["gen"], device="cpu", use_cache=False)
     assert not calls
+
+
+def test_the_bare_and_the_diffusers_layouts_read_the_same_weights(comfy, tmp_path):
+    """lllyasviel's names without 'control_model.' and diffusers' own names read into the same ControlNet."""
+    import torch
+    from diffusers import UNetMotionModel
+    from safetensors.torch import save_file
+
+    from nodes.video_models.families.animatediff.controlnet import read_controlnet
+    p = comfy["parts"]
+    unet = UNetMotionModel.from_unet2d(p["unet"], p["motion_adapter"])
+    want = comfy["cn"].state_dict()
+    for name, sd in (("bare", {k.removeprefix("control_model."): v for k, v in controlnet_original(want).items()}),
+                     ("diffusers", {k: v.contiguous() for k, v in want.items()})):
+        path = str(tmp_path / f"{name}.safetensors")
+        save_file(sd, path)
+        got = read_controlnet(path, unet, torch.float32, "T")[0].state_dict()
+        assert set(got) == set(want) and all(torch.equal(got[k], want[k]) for k in want), name
