@@ -176,7 +176,8 @@ def read(b, node, up, spec, inputs, said):
                     cannot=f"make {what}: its AnimateDiff runs diffusers' AnimateDiff text and video to video, "
                            f"without {own} ({held.shown_cls}, {PACK})")
     wf = b.wf
-    steered = steer(b, up, inputs, said)  # a ControlNet on the conditioning: AnimateDiff ControlNet (comfy_controlnet)
+    # a ControlNet on the conditioning of a take from an empty latent: AnimateDiff ControlNet (comfy_controlnet)
+    steered = steer(b, up, inputs, said) if node is not None and node.cls in EMPTY else None
     _size(b, node, said)
     if steered and "frames" not in b.extra:  # (a batch wired from the control clip's loader: its count)
         b.extra["frames"] = 0
