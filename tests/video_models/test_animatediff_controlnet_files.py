@@ -134,7 +134,10 @@ def test_a_missing_wrong_or_mismatched_controlnet_is_refused_naming_the_node(com
     with pytest.raises(GraphError, match="'AnimateDiff ControlNet' \\(gen\\): cannot read 'controlnet': not found"):
         Executor().run(_graph(dict(comfy, controlnet=str(tmp_path / "none.safetensors"))), targets=["gen"],
                        device="cpu", use_cache=False)
+    pickled = tmp_path / "control_v11p_sd15_openpose.pth"
+    pickled.write_bytes(b"not opened")
     for path, why in (("", "no ControlNet file: set 'controlnet' to an SD 1.5 ControlNet"),
+                      (str(pickled), "'control_v11p_sd15_openpose.pth': a ControlNet is read from a .safetensors file"),
                       (comfy["motion"], "'tiny_mm_v2.safetensors' is not an SD 1.5 ControlNet"),
                       (odd, "the ControlNet does not fit the SD 1.5 checkpoint's UNet it steers")):
         with pytest.raises(StudioError, match=f"AnimateDiff ControlNet: {why}"):

@@ -59,6 +59,9 @@ def read_controlnet(path: str, unet, torch_dtype, title: str):
         raise ModelError(f"{title}: no ControlNet file: set 'controlnet' to {WHAT}")
     if not os.path.isfile(path):
         raise ModelError(f"{title}: the ControlNet file '{path}' does not exist: set 'controlnet' to {WHAT}")
+    if not path.lower().endswith(".safetensors"):
+        raise ModelError(f"{title}: '{os.path.basename(path)}': a ControlNet is read from a .safetensors file (Studio "
+                         "never opens a pickled one: loading it can run code)")
     wf: WeightFile = read_weight_file(path)
     if wf.kind != "safetensors" or not any(k in wf.tensors for k in LAYOUTS):
         raise ModelError(f"{title}: '{os.path.basename(path)}' is not {WHAT}")
