@@ -2,7 +2,8 @@
 Advanced-ControlNet's ACN_AdvancedControlNetApply, told by their declared types) is Studio's AnimateDiff ControlNet
 (families/animatediff/comfy_controlnet.py), not held: the loader's file, strength and start / end are its settings,
 the clip behind 'image' is its 'control' with the preprocessor made by Studio's own node (depth, edges); what it does
-not take (a mask, timestep keyframes, a second ControlNet, the context options) is said one sentence each."""
+not take (a mask, timestep keyframes, a second ControlNet) is said one sentence each; the context options are its
+context windows."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -87,11 +88,11 @@ def test_what_advanced_controlnet_adds_and_a_second_controlnet_are_said_not_take
     assert [t["generator"] for t in conv.tasks] == [GEN]
     p = _nodes(conv, GEN)[0].params
     assert (p["strength"], p["start"], p["end"]) == (0.5, 0.0, 1.0)  # the one nearest the sampler
-    assert "window" not in p
+    assert (p["window"], p["overlap"]) == (16, 4)  # the context options: AnimateDiff ControlNet's context windows
     said = _said(conv)
     assert "(ACN_AdvancedControlNetApply, #23), another ControlNet on the conditioning, is not taken" in said
-    assert "(ADE_StandardUniformContextOptions, #5): its context options are not taken: AnimateDiff ControlNet " \
-           "makes the take in one call" in said
+    assert "(ADE_StandardUniformContextOptions, #5)'s windows of 16 frames overlapping by 4 are the take's context " \
+           "windows" in said
     conv = convert(_steered("ACN_AdvancedControlNetApply", mask_optional=["31", 0], timestep_kf=["30", 0]) |
                    {"30": wf["30"], "31": wf["31"]}, "acn")
     said = _said(conv)

@@ -163,3 +163,16 @@ def test_the_bare_and_the_diffusers_layouts_read_the_same_weights(comfy, tmp_pat
         save_file(sd, path)
         got = read_controlnet(path, unet, torch.float32, "T")[0].state_dict()
         assert set(got) == set(want) and all(torch.equal(got[k], want[k]) for k in want), name
+
+
+def test_a_take_longer_than_its_window_is_denoised_in_context_windows_with_the_controlnet(comfy):
+    """'window' 4 of 8 frames (overlap 1): one take, the UNet run window by window with the ControlNet's residuals
+    cut to each window's frames; the frames differ from the one-call take."""
+    g = _graph(comfy)
+    whole = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    g.nodes["gen"].params.update(window=4, overlap=1)
+    said = []
+    clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False,
+                          on_event=lambda e: said.append(str(getattr(e, "text", "") or ""))).value("gen")
+    assert clip.n_frames == 8 and np.isfinite(clip.frames).all() and not np.array_equal(clip.frames, whole)
+    assert any("context windows of 4 frames overlapping by 1" in s for s in said), said

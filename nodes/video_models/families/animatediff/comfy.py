@@ -133,16 +133,12 @@ def _size(b, latent, said: list[str]) -> None:
         said.append(f"{_name(latent)} makes a batch of {b.extra['frames']}: AnimateDiff makes it as that many frames")
 
 
-def _context(b, n, said: list[str], steered: bool = False) -> None:
+def _context(b, n, said: list[str]) -> None:
     """The pack's context options as the take's context windows (Studio's AnimateDiff, like the pack, denoises
     every step window by window: one take): length and overlap carried, a looped schedule as 'looped'; what
-    differs said. ``steered``: AnimateDiff ControlNet makes its take in one call: not taken, said."""
+    differs said."""
     wf = b.wf
     length, overlap = _number(wf.value(n, "context_length")), _number(wf.value(n, "context_overlap"))
-    if steered:
-        said.append(f"{_name(n)}: its context options are not taken: AnimateDiff ControlNet makes the take in one "
-                    "call of all its frames (the motion module's positions limit how many)")
-        return
     if n.cls in ("ADE_BatchedContextOptions", "ADE_ViewsOnlyContextOptions") or length is None:
         said.append(f"{_name(n)}: its context options are not taken (Studio's AnimateDiff makes a longer clip in "
                     "context windows of 16 frames overlapping by the generator's 'overlap')")
@@ -192,7 +188,7 @@ def read(b, node, up, spec, inputs, said):
                 said.append(f"{_name(n)}'s {BETA} '{sched}' is not taken: the folder's scheduler is used")
         if n.cls in CONTEXT:
             b.used.add(n.id)
-            _context(b, n, said, bool(steered))
+            _context(b, n, said)
         for k, default, words in SETTINGS.get(n.cls, ()) if n.id not in b.used else ():  # (a motion LoRA read: used)
             v = wf.value(n, k)
             if _number(v) is not None and (default is None or _number(v) != default):

@@ -41,6 +41,9 @@ class AnimateDiffControlNet(OneCallNode):
               Text("negative_prompt", ""),
               *clip_take_settings("the control clip", "frames to make from the control clip's first; 0: the clip's "
                                                       "own", size_help="a multiple of 8")) + \
+        shared("window", "overlap", "context_schedule", window={
+            "help": "context windows: frames the motion module reads at once (the take denoised window by window at "
+                    "every step, the ControlNet on every frame); 0: the whole take in one call"}) + \
         shared("steps", "guidance", "fps", steps={"default": 25, "help": "denoising steps"},
                guidance={"default": 7.5, "help": "classifier-free guidance (the pipeline's 7.5)"},
                fps={"help": "the take's frame rate; 0: AnimateDiff's 8"}) + shared(*RUN)
@@ -65,9 +68,14 @@ class AnimateDiffControlNet(OneCallNode):
         clip = as_clip(control)
         n, w, h = clip_take(self.title, clip, p.frames, p.width, p.height, 8, ModelError)
         most = getattr(s.pipe.unet.config, "motion_max_seq_length", None)
-        if most and n > most:
-            raise ModelError(f"{self.title}: {n} frames: the motion module's positions reach {most} frames a call; set "
-                             f"frames to {most} or fewer")
+        span = p.window if 0 < p.window < n else n
+        if most and span > most:
+            raise ModelError(f"{self.title}: {span} frames a call: the motion module's positions reach {most}; set "
+                             f"'window' to {most} or fewer (context windows)")
+        if span < n:
+            from ...takes.context_windows import plan_for
+            s.context = plan_for(span, p.overlap, 1, p.context_schedule)
+            ctx.info(f"context windows of {span} frames overlapping by {min(p.overlap, span - 1)}, at every step")
         frames = [to_pil(np.asarray(clip.frame(i), np.float32)) for i in range(n)]
         ctx.info(f"{n} frames at {w}x{h}, following the control clip (strength {p.strength:g}, from {p.start:g} "
                  f"to {p.end:g} of the steps)")
