@@ -61,6 +61,8 @@ class Builder(Protocol):
     pass_key: frozenset  # the samplers of the output being made (their ComfyUI ids)
     continued: set  # later task nodes a family read as windows of the same continued take (their passes: no other take)
     over: dict[str, str]  # ComfyUI node ids passed over (not applied), each with its sentence
+    unmade: set[str]  # the generator's inputs the workflow gives but Studio cannot make (its reading of intent inputs)
+    unmade_from: dict  # such an input -> the node it starts from, in words
 
     def add(self, type_id: str, params: dict, at: CNode | None, title: str | None = None,
             mode: str = "normal") -> str:

@@ -156,7 +156,7 @@ def test_seedvr2_on_a_utilitys_way_is_studios_seedvr2_upscale():
 
 def _animatediff_controlnet() -> dict:
     """AnimateDiff SD1.5 with a ControlNet from a folder's line art (the tenth set's saved workflow, as an API file):
-    held; CLIP skip on the checkpoint's text encoder."""
+    AnimateDiff ControlNet (it was held before that node); CLIP skip on the checkpoint's text encoder."""
     return _api({
         "30": ("CheckpointLoaderSimple", {"ckpt_name": "anime_sd15.safetensors"}),
         "4": ("CLIPSetLastLayer", {"stop_at_clip_layer": -2, "clip": ["30", 1]}),
@@ -181,16 +181,16 @@ def _animatediff_controlnet() -> dict:
     })
 
 
-def test_a_held_animatediff_task_holds_its_motion_module_and_clip_skip_loads_nothing():
+def test_an_animatediff_controlnet_task_loads_its_motion_module_and_clip_skip_loads_nothing():
     conv = convert(_animatediff_controlnet(), "ad.json")
     said = _said(conv)
-    assert conv.tasks and conv.tasks[0]["generator"] is None  # held
+    assert conv.tasks and conv.tasks[0]["generator"] == "video_models.animatediff_controlnet"
     load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
     assert load.params["model"] == "mm_sd_v15_v2.safetensors"
     assert load.params["image_model"] == "anime_sd15.safetensors"
-    assert "Load Video Model holds 'mm_sd_v15_v2.safetensors' as its 'model'" in said
+    assert "AnimateDiff's motion module 'mm_sd_v15_v2.safetensors' is Load Video Model's model" in said
     skip = next(x for x in said.splitlines() if "(CLIPSetLastLayer, #4)" in x)
-    assert "loads" not in skip and "sets the text encoder" in skip and "stop_at_clip_layer -2" in skip
+    assert "loads" not in skip and "stop_at_clip_layer -2" in skip
 
 
 def test_a_second_output_of_the_take_at_its_own_rate_is_retimed_and_said():

@@ -171,9 +171,9 @@ def test_a_subgraph_node_of_a_held_task_is_named_by_its_whole_id():
     assert "(LoraLoaderModelOnly, #20:5)" in said and "(LoraLoaderModelOnly, #20)" not in said
 
 
-def test_a_held_animatediff_task_keeps_its_motion_module_on_the_checkpoint():
-    """AnimateDiff driven by an OpenPose ControlNet on a folder of frames (held: Studio cannot wire that control):
-    the held Load Video Model holds the motion module as its 'model' on the checkpoint ('image_model'), said."""
+def test_an_animatediff_controlnet_task_keeps_its_motion_module_on_the_checkpoint():
+    """AnimateDiff driven by an OpenPose ControlNet on a folder of frames (AnimateDiff ControlNet; held before it):
+    Load Video Model holds the motion module as its 'model' on the checkpoint ('image_model'), said."""
     n = {
         "53": ("CheckpointLoaderSimple", {"ckpt_name": "anime_sd15.safetensors"}),
         "33": ("ADE_AnimateDiffLoaderWithContext", {"model_name": "temporaldiff-v1.safetensors",
@@ -196,12 +196,13 @@ def test_a_held_animatediff_task_keeps_its_motion_module_on_the_checkpoint():
                                     "images": ["10", 0]}),
     }
     conv = convert({k: {"class_type": c, "inputs": i} for k, (c, i) in n.items()}, "held_ad")
-    assert conv.tasks and conv.tasks[0]["generator"] is None
+    assert conv.tasks and conv.tasks[0]["generator"] == "video_models.animatediff_controlnet"
     load = next(x for x in conv.graph.nodes.values() if x.type_id == "video_models.load")
     assert (load.params["model"], load.params["image_model"]) == ("temporaldiff-v1.safetensors",
                                                                   "anime_sd15.safetensors")
-    assert any("Load Video Model holds 'temporaldiff-v1.safetensors' as its 'model' and 'anime_sd15.safetensors' as its "
-               "'image_model'" in line for line in conv.log)
+    notes = "\n".join(x["text"] for x in conv.graph.ui.get("notes", []))
+    assert "AnimateDiff's motion module 'temporaldiff-v1.safetensors' is Load Video Model's model, on the checkpoint " \
+           "'anime_sd15.safetensors' (its 'image_model', read as an SD 1.5 checkpoint)" in notes
 
 
 def _ltxv_t2v(told: float, fps: float) -> dict:
@@ -354,9 +355,10 @@ def test_a_video_combine_that_only_previews_is_said_to_be_written():
     assert any("'VHS_VideoCombine' (#30) only previews its video in ComfyUI (its save_output off" in l for l in conv.log)
 
 
-def test_a_held_animatediff_task_names_its_motion_lora():
+def test_an_animatediff_controlnet_task_names_its_motion_lora():
     """A motion LoRA (a node declaring a file setting and only a '*_LORA' output: AnimateDiff-Evolved's LoRA loader)
-    on a held AnimateDiff task's motion model is said, never left unnamed."""
+    on an AnimateDiff task's motion model (steered by a ControlNet: AnimateDiff ControlNet; held before it) is said,
+    never left unnamed."""
     n = {
         "1": ("CheckpointLoaderSimple", {"ckpt_name": "sd15.safetensors"}),
         "2": ("ADE_LoadAnimateDiffModel", {"model_name": "mm_sd15_v3.safetensors"}),
@@ -381,9 +383,11 @@ def test_a_held_animatediff_task_names_its_motion_lora():
                                     "images": ["13", 0]}),
     }
     conv = convert({k: {"class_type": c, "inputs": i} for k, (c, i) in n.items()}, "motion_lora")
-    assert conv.tasks and conv.tasks[0]["generator"] is None
-    assert any("(ADE_AnimateDiffLoRALoader, #3) loads the LoRA 'zoom_in.safetensors' (strength 0.75) of a part of the "
-               "held task's model: not applied" in l for l in conv.log)
+    assert conv.tasks and conv.tasks[0]["generator"] == "video_models.animatediff_controlnet"
+    assert conv.tasks[0]["task"] == "text to video steered by a ControlNet"
+    assert any("(ADE_AnimateDiffLoRALoader, #3)'s motion LoRA 'zoom_in.safetensors' (strength 0.75) is a Video LoRA on "
+               "the model" in line for line in conv.log)
+    assert "video_models.lora" in {x.type_id for x in conv.graph.nodes.values()}
 
 
 def test_a_size_from_an_aspect_ratio_and_a_length_is_worked_out_by_its_settings():

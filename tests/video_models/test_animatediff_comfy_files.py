@@ -148,7 +148,7 @@ def test_the_released_sd15_and_motion_module_shapes_give_their_released_configs(
     assert (ccfg["hidden_size"], ccfg["num_hidden_layers"], ccfg["num_attention_heads"], ccfg["intermediate_size"],
             ccfg["max_position_embeddings"]) == (768, 12, 12, 3072, 77)
     meta = {k: v for k, v in ldm.items()}
-    parts._fitted(unet, shapes(convert_ldm_unet_checkpoint(meta, got["unet"])), "image UNet", "sd15")
+    parts.fitted(unet, shapes(convert_ldm_unet_checkpoint(meta, got["unet"])), "image UNet", "sd15")
 
 
 def test_animatediff_follows_a_prompt_schedule(comfy):

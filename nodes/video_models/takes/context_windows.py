@@ -166,6 +166,9 @@ class ContextWindowsHook:
             elif self._per_frame(a.get("encoder_hidden_states"), x, n):  # AnimateDiff's: the prompt once a frame
                 sub["encoder_hidden_states"] = self._cut_tokens(a["encoder_hidden_states"].reshape(
                     x.shape[0], -1, *a["encoder_hidden_states"].shape[1:]), idx, n).flatten(0, 1)
+            for k in RESIDUALS if self.layout == "BCTHW" else ():  # a ControlNet's, once a frame (AnimateDiff's)
+                if a.get(k) is not None:
+                    sub[k] = _frames_cut(a[k], x.shape[0], idx, n)
             if self.layout == "packed":
                 sub["num_frames"] = len(idx)
             t = a.get("timestep")
@@ -216,6 +219,19 @@ class ContextWindowsHook:
         shape = [1] * o.ndim
         shape[ax] = len(idx)
         v.index_add_(ax, _index(idx, acc.device), o * wt.reshape(shape))
+
+
+RESIDUALS = ("down_block_additional_residuals", "mid_block_additional_residual")  # a UNet's ControlNet inputs
+
+
+def _frames_cut(t, b: int, idx: np.ndarray, n: int):
+    """``t`` (a tensor, or a tuple of them, [batch x frames, ...] batch-major: a ControlNet's residuals) cut to the
+    window's frames ``idx`` of ``n``."""
+    if isinstance(t, (tuple, list)):
+        return type(t)(_frames_cut(v, b, idx, n) for v in t)
+    if t.shape[0] != b * n:
+        return t
+    return t.reshape(b, n, *t.shape[1:]).index_select(1, _index(idx, t.device)).flatten(0, 1)
 
 
 def _index(idx: np.ndarray, device):

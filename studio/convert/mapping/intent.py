@@ -98,7 +98,7 @@ class IntentReading:
                                   inputs, said)
                 if held is not None and held.generator is None:
                     return gen, node, inputs, held
-            gen = claim.generator or gen
+            gen = (held.generator if held is not None else None) or claim.generator or gen  # (its own node's)
         gen = self._latent_steps(chain, gen, inputs, said)
         hooks = families.generator(gen)
         if hooks is not None and hooks.intent is not None:  # VACE's task, LTX-2's sound, S2V's take
@@ -155,7 +155,7 @@ class IntentReading:
         if d is not None and d >= 1:
             clip = f" ({LOADER_NODES[found[0].cls][1]} '{self.file_of(found[0])}')" if found is not None else ""
             said.append(f"'{first.title or first.cls}' denoises its encoded latent whole (denoise 1): the clip encoded"
-                        f"{clip} is noised away, as in ComfyUI, and the video is made from the prompt alone")
+                        f"{clip} is noised away, as in ComfyUI, and the video is made without it")
             return None
         taken = (node.id, "pixels") in self.continuing  # an earlier take's video (takes.restyle: a pass on it)
         if not taken and found is None and picked_frames(self.wf, node):  # a few frames of another take: its next

@@ -14,8 +14,9 @@ The pack's node names, inputs and widget order are read from its declarations (a
 d8d163c) for their meaning; nothing of it is copied. Plain data."""
 from __future__ import annotations
 
-from studio.convert.api import ComfyMapping, Task, model_file
+from studio.convert.api import ComfyMapping, Generator, Task, model_file
 
+from .comfy_controlnet import NODE as CONTROLNET_NODE, steer
 from .comfy_loras import translate as motion_loras
 from .comfy_refine import translate as latent_refines
 
@@ -94,7 +95,7 @@ def load_files(b, up, loaders, load, lp, said) -> None:
         b.set_param(load, "model", name, motion)
     if image and "image_model" in lp:
         b.set_param(load, "image_model", image, None)
-    on = f"on the SD 1.5 checkpoint '{image}' (its 'image_model')" if image else \
+    on = f"on the checkpoint '{image}' (its 'image_model', read as an SD 1.5 checkpoint)" if image else \
         "on an SD 1.5 checkpoint no loader Studio reads gives (set its 'image_model')"  # (not 'None': heldout7)
     said.append(f"AnimateDiff's motion module '{name}' is Load Video Model's model, {on}: ComfyUI's files read as "
                 "they are; the CLIP tokenizer from the ComfyUI folder (Preferences), a tokenizer/ folder beside the "
@@ -171,7 +172,14 @@ def read(b, node, up, spec, inputs, said):
                     cannot=f"make {what}: its AnimateDiff runs diffusers' AnimateDiff text and video to video, "
                            f"without {own} ({held.shown_cls}, {PACK})")
     wf = b.wf
+    # a ControlNet on the conditioning of a take from an empty latent: AnimateDiff ControlNet (comfy_controlnet)
+    steered = steer(b, up, inputs, said) if node is not None and node.cls in EMPTY else None
     _size(b, node, said)
+    if steered and "frames" not in b.extra:  # (a batch wired from the control clip's loader: its count)
+        b.extra["frames"] = 0
+        src = wf.source(node, "batch_size") if node is not None and node.cls in EMPTY else None
+        said.append("the take is as long as the control clip (AnimateDiff ControlNet's 'frames' 0)" +
+                    (f": {_name(node)}'s batch_size is wired from {_name(src)}" if src is not None else ""))
     for n in sorted(up, key=lambda n: n.id):
         if n.cls in MOTION_LOADERS or n.cls in PASSED:
             b.used.add(n.id)
@@ -191,7 +199,7 @@ def read(b, node, up, spec, inputs, said):
         if n.cls in NOT_TAKEN and n.id not in b.used:
             b.used.add(n.id)
             said.append(f"{_name(n)} ({NOT_TAKEN[n.cls]}) is not taken: Studio's AnimateDiff has no counterpart")
-    return None
+    return Task("control video (ControlNet)", steered, family=TITLE) if steered else None
 
 
 def _motion_lora(n, file) -> str:
@@ -217,4 +225,5 @@ MAPPING = ComfyMapping(
     # every node of the pack read here is declared (a ComfyUI API client's prompt holding one is taken): those
     # whose settings are read with their widgets, the others with none read
     widgets={**WIDGETS, **{cls: () for cls in (*PASSED, *CONTEXT, *NOT_TAKEN, *HELD) if cls not in WIDGETS}},
+    generators=(Generator(CONTROLNET_NODE, describe=lambda inputs, params: "text to video steered by a ControlNet"),),
     flow=False)  # its folder's own scheduler (DDIM, Euler): the generators' flow-matching samplers do not apply

@@ -1,14 +1,16 @@
-"""AnimateDiff: an image model's UNet with motion modules, 16 frames a call; from a diffusers folder, or from
+"""AnimateDiff: an image model's UNet with motion modules, 16 frames a call (steered by an SD 1.5 ControlNet in its own
+node, controlnet_node.py); from a diffusers folder, or from
 ComfyUI's motion module file on its SD 1.5 checkpoint (parts.py)."""
 from __future__ import annotations
 
-from ...base.capabilities import Cost
+from ...base.capabilities import Cost, OwnNodes
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
 from ...base.recognise import Recognised
+from ...base.tasks import Maker
 
 
 def recognise(t, filename: str = "") -> Recognised | None:
@@ -40,9 +42,9 @@ def _parts():
 
 
 NOT_BUILT = (
-    ("ControlNet (AnimateDiffControlNetPipeline; on a source video: AnimateDiffVideoToVideoControlNetPipeline)",
-     "a ControlNet model beside the motion module is not built yet: Studio's AnimateDiff nodes take no ControlNet; "
-     "a control clip is Wan VACE's, Wan Fun Control's, CogVideoX Fun Control's or LTX-2's IC-LoRA's"),
+    ("ControlNet on a source video (AnimateDiffVideoToVideoControlNetPipeline)", "the AnimateDiff ControlNet node "
+     "(controlnet_node.py) makes text to video steered by a control clip; a ControlNet beside Video to Video's "
+     "source clip is not built yet"),
     ("SparseCtrl (AnimateDiffSparseControlNetPipeline)", "sparse sketches or pictures at chosen frames through a "
      "SparseControlNetModel are not built yet: pictures at chosen frames are LTX-Video's and LTX-2's keyframes"),
     ("AnimateDiff-SDXL (AnimateDiffSDXLPipeline)", "Studio reads the SD 1.5 motion modules with an SD 1.5 "
@@ -61,7 +63,9 @@ FAMILY = Family(
          PartReader(_parts, files="the SD 1.5 checkpoint ('image_model')", image_model=True),
          ResumeKeeps(tuple((name, 0) for name in PIPELINES)), PreviewLayout(video_vae=False),
          ContextWindows("BCTHW"),  # its UNetMotionModel reads (batch, channels, frames, height, width)
-         Cost(frame_vaes=("AutoencoderKL",))),  # SD 1.5's image VAE: a latent frame a frame
+         Cost(frame_vaes=("AutoencoderKL",)),  # SD 1.5's image VAE: a latent frame a frame
+         OwnNodes(makers=(Maker("control", "video_models.animatediff_controlnet", ("control", "prompt")),),
+                  pipelines=("AnimateDiffControlNetPipeline",))),
     lacks={TwoExperts: ONE_DENOISER,
            Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PromptRecipe: "its pipelines encode the prompt with the image model's CLIP text encoder: recipe not read",

@@ -161,7 +161,7 @@ def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, 
     return "MotionAdapter", motion_config(_shapes(wf), wf.path), wf
 
 
-def _fitted(model, shapes: dict, what: str, path: str, skip: tuple[str, ...] = ()) -> None:
+def fitted(model, shapes: dict, what: str, path: str, skip: tuple[str, ...] = ()) -> None:
     """``shapes`` (diffusers' names) against ``model`` (built on the meta device): every tensor named and shaped as
     it takes them (``skip``: tensors computed, not read)."""
     want = {k: tuple(v.shape) for k, v in model.state_dict().items() if not k.endswith(skip)}
@@ -245,7 +245,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     plans = _plans(diffusers, ckpt, wf, {"unet": ucfg, "vae": vcfg, "text_encoder": ccfg, "motion_adapter": mcfg},
                    set(skeletons["text_encoder"].state_dict()))
     for c, (*_, shapes) in plans.items():  # names and shapes, before any weight is read
-        _fitted(skeletons[c], shapes, WORDS[c], wf.path if c == "motion_adapter" else ckpt.path,
+        fitted(skeletons[c], shapes, WORDS[c], wf.path if c == "motion_adapter" else ckpt.path,
                 skip=("position_ids", "pos_embed.pe"))
     comps = {c: (lean_load(cls, cfg, named, torch_dtype) if named is not None
                  else converted_load(cls, cfg, part, torch_dtype))

@@ -1,0 +1,132 @@
+"""An AnimateDiff workflow's ControlNet (ComfyUI's ControlNetApply / ControlNetApplyAdvanced, Advanced-ControlNet's
+apply nodes, by their declared types: a CONTROL_NET input, an IMAGE 'image', CONDITIONING in and out) read as
+Studio's AnimateDiff ControlNet node (controlnet_node.py): the loader's file as its 'controlnet', the strength and
+the start / end percents as its 'strength', 'start', 'end', and the control clip behind 'image' (its preprocessor
+made by Studio's Edges / Depth / pose nodes where the reading of intent inputs covers it) as its 'control'. What it
+does not take (a second ControlNet, a mask, Advanced-ControlNet's timestep or latent keyframes and weights) is said,
+one sentence each. Plain data and the catalogue's door."""
+from __future__ import annotations
+
+from studio.convert.api import node_type
+
+NODE = "video_models.animatediff_controlnet"  # controlnet_node.py's node
+ONE = "at one strength over every frame, from 'start' to 'end' of the steps"
+KEYFRAMES = {"TIMESTEP_KEYFRAME": ("timestep keyframes", ONE), "LATENT_KEYFRAME": ("latent keyframes", ONE),
+             "CONTROL_NET_WEIGHTS": ("ControlNet weights", "with the weights its file holds, scaled by 'strength'"),
+             "MASK": ("a mask", "over the whole picture")}
+PICKLED = (".ckpt", ".pt", ".pth", ".bin")
+
+
+def _name(n) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def _in_types(n) -> dict:
+    """``n``'s inputs' types: as the file says them, else as its pack declares them (the catalogue)."""
+    t = node_type(n.cls)
+    declared = {i.name: i.type for i in (t.inputs or ())} if t is not None else {}
+    return {**declared, **{k: v for k, v in (n.in_types or {}).items() if v}}
+
+
+def _out_types(n) -> set:
+    t = node_type(n.cls)
+    return ({o.type for o in (t.outputs or ())} if t is not None else set()) | {x for x in (n.out_types or ()) if x}
+
+
+def is_apply(n) -> bool:
+    """A ControlNet apply node, by its declared types: a CONTROL_NET input, an IMAGE 'image', CONDITIONING in and
+    out."""
+    types = _in_types(n)
+    return "CONTROL_NET" in types.values() and types.get("image") == "IMAGE" and "CONDITIONING" in types.values() \
+        and "CONDITIONING" in _out_types(n)
+
+
+def _file(wf, loader) -> str | None:
+    """The file a ControlNet loader reads: its file widget (the catalogue's COMBO of the loader)."""
+    t = node_type(loader.cls)
+    for i in (t.inputs or ()) if t is not None else ():
+        if i.type == "COMBO" and isinstance(v := wf.value(loader, i.name), str) and v.strip():
+            return v
+    v = wf.value(loader, "control_net_name")
+    return v if isinstance(v, str) and v.strip() else None
+
+
+def _number(v):
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _aside(b, n, said: list[str]) -> None:
+    """The keyframes, weights or mask wired into ``n`` (an apply node or its loader), each said as not taken."""
+    wf, types = b.wf, _in_types(n)
+    for k, (src, _) in sorted(n.links.items()):
+        what, how = KEYFRAMES.get(types.get(k), (None, ""))
+        s = wf.nodes.get(src)
+        if what is None or s is None:
+            continue
+        said.append(f"{_name(n)}'s '{k}' ({what}, from {_name(s)}) is not taken: AnimateDiff ControlNet applies its "
+                    f"ControlNet {how}")
+        b.used.add(s.id)
+
+
+def _sparse(loader) -> bool:
+    """A SparseCtrl model's loader (Advanced-ControlNet files them under SparseCtrl): not a ControlNet."""
+    t = node_type(loader.cls)
+    return "sparsectrl" in f"{loader.cls} {t.category if t is not None else ''}".lower()
+
+
+def _wired(b, cn, inputs: dict, said: list[str]) -> bool:
+    """The control clip behind ``cn``'s 'image' wired into 'control' (the reading of intent inputs, its steps made);
+    False, with nothing kept of the attempt, where no loader Studio reads gives it (the other rules then hold it)."""
+    used, unmade, unmade_from, tried = set(b.used), set(b.unmade), dict(b.unmade_from), []
+    b.intent(cn, "image", "control", inputs, tried)
+    if "control" in inputs:
+        said += tried
+        return True
+    for live, kept in ((b.used, used), (b.unmade, unmade), (b.unmade_from, unmade_from)):
+        live.clear()
+        live.update(kept)
+    return False
+
+
+def steer(b, up, inputs: dict, said: list[str]):
+    """The ControlNet of the pipeline read onto AnimateDiff ControlNet's settings and 'control' (the apply node
+    nearest the sampler; others said); None when no ControlNet steers it, else the generator's type id."""
+    wf = b.wf
+    applies = [n for n in sorted(up, key=lambda n: n.id) if n.enabled and is_apply(n)]
+    if not applies:
+        return None
+    fed = {src for m in applies for src, _ in m.links.values()}  # an apply node feeding another
+    last = [n for n in applies if n.id not in fed] or applies
+    cn = last[0]
+    loader = wf.source(cn, "control_net")
+    if loader is not None and _sparse(loader):
+        return None  # SparseCtrl (the family's not built: families/animatediff/family.py), left to the other rules
+    if not _wired(b, cn, inputs, said):
+        return None
+    b.used.add(cn.id)
+    file = _file(wf, loader) if loader is not None else None
+    if loader is not None:
+        b.used.add(loader.id)
+    strength = _number(wf.value(cn, "strength"))
+    start, end = _number(wf.value(cn, "start_percent")), _number(wf.value(cn, "end_percent"))
+    if file:
+        b.extra["controlnet"] = file
+    for k, v in (("strength", strength), ("start", start), ("end", end)):
+        if v is not None:
+            b.extra[k] = v
+    src = f"'{file}' (from {_name(loader)})" if file else "(its loader's file not read: set 'controlnet')"
+    said.append(f"{_name(cn)}'s ControlNet {src} steers the take as AnimateDiff ControlNet's 'controlnet', "
+                f"strength {strength if strength is not None else 1:g} ('strength')"
+                + (f", from {start:g} to {end:g} of the steps ('start', 'end')" if start is not None and end is not None
+                   else "") + f"; {cn.of('image')} is its 'control'")
+    if file and file.lower().endswith(PICKLED):
+        said.append(f"'{file}' is a pickled file, which Studio never opens (loading one can run code): give the same "
+                    "ControlNet as .safetensors to AnimateDiff ControlNet's 'controlnet'")
+    for n in (cn, loader):
+        if n is not None:
+            _aside(b, n, said)
+    for other in (n for n in applies if n is not cn):
+        b.used.add(other.id)
+        said.append(f"{_name(other)}, another ControlNet on the conditioning, is not taken: AnimateDiff ControlNet "
+                    "takes one ControlNet (that of " + _name(cn) + ")")
+    return NODE

@@ -1,0 +1,87 @@
+"""AnimateDiff ControlNet: text to video steered by a control clip (a line drawing, a pose, depth, edges: Studio's
+Pose, Depth and Edges nodes make them) through a Stable Diffusion 1.5 ControlNet file (controlnet.py), with
+diffusers' AnimateDiffControlNetPipeline on the loaded AnimateDiff (a motion module on its SD 1.5 checkpoint, or a
+diffusers AnimateDiff folder). Its strength is the pipeline's controlnet_conditioning_scale, its start and end the
+fractions of the steps it acts in (control_guidance_start / end), as ComfyUI's ControlNetApplyAdvanced has them.
+The take is made in one call by the one Sampler (sampling/one_call.py)."""
+from __future__ import annotations
+
+import numpy as np
+
+from studio.core.params import Float, Path, Text
+from studio.core.spec import In, Out
+
+from ...base.errors import ModelError
+from ...sampling.generators import prompt_of
+from ...sampling.one_call import RUN, Call, OneCallNode, clip_take_settings, shared
+
+FPS = 8.0  # AnimateDiff's frame rate
+
+
+class AnimateDiffControlNet(OneCallNode):
+    """Make a clip that follows a control clip with AnimateDiff and an SD 1.5 ControlNet: connect Load Video Model
+    (an AnimateDiff motion module with its SD 1.5 checkpoint) and the control clip (lineart, pose, depth, edges: the
+    kind the ControlNet file was trained on), and set 'controlnet' to the ControlNet file (ComfyUI's
+    models/controlnet/)."""
+    id = "video_models.animatediff_controlnet"
+    title = "AnimateDiff ControlNet"
+    keywords = ("animatediff", "controlnet", "control", "pose", "depth", "lineart", "canny", "edges", "sd15")
+    family_key, pipelines, error = "animatediff", (), ModelError
+    wanted, how = "AnimateDiff", "load an AnimateDiff motion module with its SD 1.5 checkpoint in Load Video Model"
+    inputs = (In("model", "Video Model", help="an AnimateDiff model (motion module on its SD 1.5 checkpoint)"),
+              In("control", "Video", help="the control clip (lineart, pose, depth, edges) the take follows"),
+              In("prompt", "Text", optional=True))
+    outputs = (Out("video", "Video"),)
+    params = (Path("controlnet", "", mode="open", filters="ControlNet (*.safetensors)",
+                   help="an SD 1.5 ControlNet file (ComfyUI's models/controlnet/, original or diffusers layout)"),
+              Float("strength", 1.0, min=0.0, max=10.0, help="the ControlNet's weight (controlnet_conditioning_scale)"),
+              Float("start", 0.0, min=0.0, max=1.0, help="the fraction of the steps where the ControlNet starts"),
+              Float("end", 1.0, min=0.0, max=1.0, help="the fraction of the steps where the ControlNet stops"),
+              Text("prompt", "a dancer in a red dress on a stage"),
+              Text("negative_prompt", ""),
+              *clip_take_settings("the control clip", "frames to make from the control clip's first; 0: the clip's "
+                                                      "own", size_help="a multiple of 8")) + \
+        shared("window", "overlap", "context_schedule", window={
+            "help": "context windows: frames the motion module reads at once (the take denoised window by window at "
+                    "every step, the ControlNet on every frame); 0: the whole take in one call"}) + \
+        shared("steps", "guidance", "fps", steps={"default": 25, "help": "denoising steps"},
+               guidance={"default": 7.5, "help": "classifier-free guidance (the pipeline's 7.5)"},
+               fps={"help": "the take's frame rate; 0: AnimateDiff's 8"}) + shared(*RUN)
+
+    def pipeline_of(self, ref):
+        from .controlnet import controlnet_pipeline
+        return controlnet_pipeline(ref, self._ctx.params.controlnet, self.title, self._ctx.info)
+
+    def run(self, ctx, model, **inputs):
+        p = ctx.params
+        if not p.start < p.end:
+            raise ModelError(f"{self.title}: start {p.start} is not before end {p.end}: the ControlNet would act in "
+                             "no step")
+        self._ctx = ctx
+        return super().run(ctx, model, **inputs)
+
+    def call(self, ctx, s, control, prompt=None) -> Call:
+        from studio.engine.clip import as_clip
+
+        from ...base.calls import clip_take, to_pil
+        p = ctx.params
+        clip = as_clip(control)
+        n, w, h = clip_take(self.title, clip, p.frames, p.width, p.height, 8, ModelError)
+        most = getattr(s.pipe.unet.config, "motion_max_seq_length", None)
+        span = p.window if 0 < p.window < n else n
+        if most and span > most:
+            raise ModelError(f"{self.title}: {span} frames a call: the motion module's positions reach {most}; set "
+                             f"'window' to {most} or fewer (context windows)")
+        if span < n:
+            from ...takes.context_windows import plan_for
+            s.context = plan_for(span, p.overlap, 1, p.context_schedule)
+            ctx.info(f"context windows of {span} frames overlapping by {min(p.overlap, span - 1)}, at every step")
+        frames = [to_pil(np.asarray(clip.frame(i), np.float32)) for i in range(n)]
+        ctx.info(f"{n} frames at {w}x{h}, following the control clip (strength {p.strength:g}, from {p.start:g} "
+                 f"to {p.end:g} of the steps)")
+        return Call({"conditioning_frames": frames, "prompt": prompt_of(ctx, prompt),
+                     "negative_prompt": p.negative_prompt or None, "num_frames": n, "height": h, "width": w,
+                     "num_inference_steps": self.steps, "guidance_scale": float(p.guidance),
+                     "controlnet_conditioning_scale": float(p.strength), "control_guidance_start": float(p.start),
+                     "control_guidance_end": float(p.end)},
+                    n, float(p.fps) or FPS, (w, h), self.steps)
