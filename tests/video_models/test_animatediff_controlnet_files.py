@@ -131,12 +131,15 @@ def test_a_missing_wrong_or_mismatched_controlnet_is_refused_naming_the_node(com
     odd = str(tmp_path / "sdxl_like_controlnet.safetensors")
     save_file(controlnet_original(other.state_dict()), odd)
     from studio.core.errors import GraphError
-    with pytest.raises(GraphError, match="'AnimateDiff ControlNet' \\(gen\\): cannot read 'controlnet': not found"):
+    with pytest.raises(GraphError, match="'AnimateDiff ControlNet' \\(gen\\): ControlNet '.*none.safetensors' not found: looked beside the graph"):
         Executor().run(_graph(dict(comfy, controlnet=str(tmp_path / "none.safetensors"))), targets=["gen"],
                        device="cpu", use_cache=False)
     pickled = tmp_path / "control_v11p_sd15_openpose.pth"
     pickled.write_bytes(b"not opened")
-    for path, why in (("", "no ControlNet file: set 'controlnet' to an SD 1.5 ControlNet"),
+    with pytest.raises(StudioError, match="'AnimateDiff ControlNet' \\(gen\\): no ControlNet chosen: set 'controlnet' to an "
+                                          "SD 1.5 ControlNet"):  # (said before the run: preflight)
+        Executor().run(_graph(dict(comfy, controlnet="")), targets=["gen"], device="cpu", use_cache=False)
+    for path, why in (
                       (str(pickled), "'control_v11p_sd15_openpose.pth': a ControlNet is read from a .safetensors file"),
                       (comfy["motion"], "'tiny_mm_v2.safetensors' is not an SD 1.5 ControlNet"),
                       (odd, "the ControlNet does not fit the SD 1.5 checkpoint's UNet it steers")):
@@ -176,3 +179,21 @@ def test_a_take_longer_than_its_window_is_denoised_in_context_windows_with_the_c
                           on_event=lambda e: said.append(str(getattr(e, "text", "") or ""))).value("gen")
     assert clip.n_frames == 8 and np.isfinite(clip.frames).all() and not np.array_equal(clip.frames, whole)
     assert any("context windows of 4 frames overlapping by 1" in s for s in said), said
+
+
+def test_a_controlnet_named_alone_is_found_in_a_models_folders_controlnet(comfy, tmp_path, monkeypatch):
+    """As ComfyUI's ControlNetLoader names it ('control_v11p_sd15_tiny.safetensors'), the file is looked for beside
+    the graph and in the models folders' controlnet/, as the other model files are."""
+    import os
+    import shutil
+
+    from nodes.video_models.families.animatediff.controlnet_node import AnimateDiffControlNet
+    from studio.core.models import model_dirs
+    monkeypatch.setenv("STUDIO_MODELS", str(tmp_path / "models"))  # (this test's own models folder, first)
+    folder = os.path.join(model_dirs()[0], "controlnet")
+    assert folder.startswith(str(tmp_path))
+    os.makedirs(folder, exist_ok=True)
+    want = shutil.copy(comfy["controlnet"], os.path.join(folder, "control_v11p_sd15_tiny.safetensors"))
+    assert os.path.samefile(AnimateDiffControlNet._file("control_v11p_sd15_tiny.safetensors", str(tmp_path), ""), want)
+    assert AnimateDiffControlNet.preflight({"controlnet": "control_v11p_sd15_tiny.safetensors"}, str(tmp_path)) == []
+    assert "not found" in AnimateDiffControlNet.preflight({"controlnet": "other.safetensors"}, str(tmp_path))[0]

@@ -32,8 +32,9 @@ class AnimateDiffControlNet(OneCallNode):
               In("control", "Video", help="the control clip (lineart, pose, depth, edges) the take follows"),
               In("prompt", "Text", optional=True))
     outputs = (Out("video", "Video"),)
-    params = (Path("controlnet", "", mode="open", filters="ControlNet (*.safetensors)",
-                   help="an SD 1.5 ControlNet file (ComfyUI's models/controlnet/, original or diffusers layout)"),
+    params = (Path("controlnet", "", mode="open", lookup=True, filters="ControlNet (*.safetensors)",
+                   help="an SD 1.5 ControlNet file, or its name in a models folder's controlnet/ (ComfyUI's "
+                        "models/controlnet/; original or diffusers layout)"),
               Float("strength", 1.0, min=0.0, max=10.0, help="the ControlNet's weight (controlnet_conditioning_scale)"),
               Float("start", 0.0, min=0.0, max=1.0, help="the fraction of the steps where the ControlNet starts"),
               Float("end", 1.0, min=0.0, max=1.0, help="the fraction of the steps where the ControlNet stops"),
@@ -48,9 +49,31 @@ class AnimateDiffControlNet(OneCallNode):
                guidance={"default": 7.5, "help": "classifier-free guidance (the pipeline's 7.5)"},
                fps={"help": "the take's frame rate; 0: AnimateDiff's 8"}) + shared(*RUN)
 
+    @staticmethod
+    def _file(name: str, base_dir: str | None, prefix: str) -> str:
+        """The ControlNet file 'controlnet' names: a path (beside the graph where relative), or a name in a models
+        folder or its controlnet/ (ComfyUI's models/controlnet/), as the other model files are found."""
+        from studio.core.models import model_file
+        if not (name or "").strip():
+            raise ModelError(f"{prefix}no ControlNet chosen: set 'controlnet' to an SD 1.5 ControlNet .safetensors "
+                             "file in a models folder's controlnet/, e.g. control_v11p_sd15_openpose.safetensors")
+        return model_file(name, base_dir, None, "controlnet", ModelError, "ControlNet",
+                          "SD 1.5 ControlNet .safetensors file", "control_v11p_sd15_openpose.safetensors",
+                          prefix=prefix)
+
+    @classmethod
+    def preflight(cls, params, base_dir):
+        try:
+            cls._file(params.get("controlnet") or "", base_dir, "")  # (the run names the node)
+        except ModelError as e:
+            return [str(e)]
+        return []
+
     def pipeline_of(self, ref):
         from .controlnet import controlnet_pipeline
-        return controlnet_pipeline(ref, self._ctx.params.controlnet, self.title, self._ctx.info)
+        ctx = self._ctx
+        path = self._file(ctx.params.controlnet, getattr(ctx.options.get("graph"), "base_dir", None), f"{self.title}: ")
+        return controlnet_pipeline(ref, path, self.title, ctx.info)
 
     def run(self, ctx, model, **inputs):
         p = ctx.params
