@@ -68,7 +68,9 @@ def test_the_fun_controlnet_union_template_is_held_in_one_sentence():
         "This workflow makes control video (Fun ControlNet-Union) with MiniMax H3; Studio cannot run MiniMax H3's Fun "
         "ControlNet-Union: diffusers 0.42.1 has no model class for its control branch "
         "(alibaba-pai/MiniMax-H3-Fun-Controlnet-Union, a VideoX-Fun checkpoint loaded by ComfyUI's ModelPatchLoader); "
-        "the graph instead holds its model loader and its inputs (video 'dancer_field_pose.mp4'), with no generator.")
+        "the graph instead holds its model loader and its inputs (video 'dancer_field_pose.mp4', prompt 'Scene: "
+        "Hyperreal desert-storm… (806 more characters)' as a Text Prompt (from 'MiniMaxH3ReferenceToVideo' "
+        "(MiniMaxH3ReferenceToVideo, #136))), with no generator.")  # (its prompt held: heldout12)
     assert not any(n.type_id == GEN for n in conv.graph.nodes.values())  # (its control clip held: no silent loss)
 
 

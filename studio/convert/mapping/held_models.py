@@ -36,6 +36,16 @@ def say(b, o) -> None:
     b.patch_pending = []
 
 
+def second_expert(b, loaders: list, load: str) -> None:
+    """A held task's second model loader (Wan 2.2's low-noise expert: its samplers' second model file) held on its Load
+    Video Model's 'model_2' as a made task's is, not counted read and dropped unsaid (heldout12's SVI shots)."""
+    from ..tracing.walks import model_file
+    files = [model_file(b.wf, n) for n in loaders]
+    second = next((f for f in files[1:] if isinstance(f, str) and f and f != files[0]), None)
+    if second is not None and "model_2" in b.spec_params("video_models.load"):
+        b.g.set_param(load, "model_2", second)
+
+
 def family_files(b, fam: str, up: list, loaders: list, load: str) -> None:
     """A held task's Load Video Model given its family's files as a made one is (AnimateDiff's motion module as its
     'model' on the checkpoint as its 'image_model': heldout9 found the checkpoint alone there and the motion module

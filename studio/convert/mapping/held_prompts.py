@@ -12,7 +12,7 @@ from ..reading import by_types
 from ..reading.file_ids import file_id
 from ..reading.workflow import LOADER_NODES, CNode
 from ..tracing.prompts import PROMPT_INPUTS, encoders, prompt_text
-from ..tracing.roles import role
+from ..tracing.roles import out_types, role
 from ..tracing.sampling import SAMPLERS
 from ..tracing.walks import upstream
 from .kinds import FILE_LOADERS, FOLDED
@@ -73,6 +73,9 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
     for s in samplers:
         starts = [("positive", wf.source(s, next((k for k in COND_INPUTS if k in s.links), ""))),
                   ("negative", wf.source(s, "negative"))]
+        guider = wf.source(s, "guider")  # SamplerCustomAdvanced: its guider's prompts (heldout12: else left unheld)
+        if starts[0][1] is None and starts[1][1] is None and guider is not None:
+            starts = [(k, wf.source(guider, k)) for k in ("positive", "negative")]
         if starts[0][1] is None and starts[1][1] is None:  # a pack sampler's own prompt inputs (a source and a target)
             starts = [("positive", src) for k in sorted(s.links) if (src := wf.source(s, k)) is not None
                       and src.cls in known]
@@ -86,8 +89,11 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
             enc = next((wf.nodes[k] for k in walked - b.used if wf.nodes[k].cls in known), None)
             b.used |= {k for k in walked - b.used if wf.nodes[k].cls in known}
             if enc is None and text:  # a conditioning node Studio does not read taking its prompt as text (its own)
-                enc = next((n for n in region if n.enabled and role(wf, n) == "conditioning" and any(
+                enc = next((n for n in region if n.enabled and (role(wf, n) == "conditioning" or "CONDITIONING" in
+                                                                 out_types(wf, n)) and any(
                     wf.value(n, k) == text for k in PROMPT_INPUTS[which == "negative"])), None)
+            if enc is not None and "text" in enc.links and wf.value(enc, "text") is None:
+                text = ""  # written by another node when the workflow runs: its text as saved is not the prompt
             if text is not None and enc is not None and all(e.id != enc.id for _, e, _ in found):
                 found.append((which, enc, text))
     if not samplers:  # a task node held alone (its sampler not on its way): the encoders on its way, each as the
@@ -165,9 +171,10 @@ def pass_encodes(b, region: list[CNode]) -> None:
             continue  # (latents only: a task node giving conditioning too, WanImageToVideo, is not an encode)
         pics = [k for k, v in ins.items() if v == "IMAGE" and k in n.links]
         src = wf.nodes.get(n.links[pics[0]][0]) if pics else None
-        files = [x for x in (upstream(wf, src) if src is not None else []) if x.cls in LOADER_NODES and x.id in b.used]
-        if not files:
-            continue
+        way = upstream(wf, src) if src is not None else []
+        files = [x for x in way if x.cls in LOADER_NODES and x.id in b.used]
+        if not files or any(x.cls in SAMPLERS for x in way):  # a picture a sampler makes is not the file's
+            continue  # (heldout12: an image editor's output, its pose taken from a video, said to be the video)
         reader = next(((m, k) for m in region for k, (s, _) in m.links.items() if s == n.id), None)
         to = f" for {_named(b, reader[0])}'s '{reader[1]}'" if reader is not None else ""
         b.over[n.id] = (f"{_name(n)} encodes the pictures on its '{pics[0]}' (from '{b.file_of(files[0])}', loaded in "

@@ -11,6 +11,7 @@ from ..families import registry as families
 from ..packs import lora_stacks
 from ..reading import by_types
 from ..reading.lora_names import lora_of
+from ..reading.model_way import model_input
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode
 from ..tracing.prompts import MAX_SAMPLERS, switched_off_loras, walk
@@ -69,7 +70,7 @@ class ModelReading:
             return x.cls in LOADERS or x.cls in SHIFTS or x.cls.startswith("LoraLoader") or x.cls in loras or \
                 x.cls in lora_stacks.STACKS or "model" in x.links and lora_of(wf, x) is not None  # (a pack's, by names)
         chain, walked, passed = [], set(), set()
-        loader = walk(wf, s.inputs(wf), ("model",), stop, passed)
+        loader = walk(wf, s.inputs(wf), ("model",), stop, passed, through=model_input)
         while loader is not None and loader.cls not in LOADERS and loader.id not in walked:
             walked.add(loader.id)
             used.add(loader.id)
@@ -96,7 +97,8 @@ class ModelReading:
                 if isinstance(clip, (int, float)) and clip:
                     said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
                                 "not applied (Video LoRA puts it on the denoiser)")
-            loader = walk(wf, wf.source(loader, "model"), ("model",), stop, passed)
+            loader = walk(wf, wf.source(loader, model_input(wf, loader) or "model"), ("model",), stop, passed,
+                          through=model_input)
         self._patches(s, passed - used - {s.node.id, s.inputs(wf).id}, said)
         used |= passed
         return chain, loader

@@ -227,6 +227,7 @@ class OutputStage:
         if loaders:
             load = self.add("video_models.load", {"model": model_file(self.wf, loaders[0])}, loaders[0])
             self.used |= {n.id for n in loaders}
+            held_models.second_expert(self, loaders, load)  # (heldout12: the low-noise expert's file held too)
             held_models.family_files(self, fam, up or way, loaders, load)  # (AnimateDiff's motion module)
         if node is not None:  # the output's own file inputs beside its latent's (a sound it is saved with) too
             way = way + [n for n in up if n.cls in LOADER_NODES and n.enabled and n.id not in self.used]

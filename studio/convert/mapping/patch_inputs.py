@@ -10,6 +10,7 @@ own, is left to the other rules. Linear in the nodes looked at. Plain stdlib."""
 from __future__ import annotations
 
 from .. import catalogue
+from ..reading.model_way import model_input
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import in_type
 
@@ -18,12 +19,13 @@ def _name(n: CNode) -> str:
     return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
 
 
-def model_way(n: CNode) -> str | None:
-    """The input the model comes into ``n`` on: 'model', else the one wired input of type MODEL."""
+def model_way(wf: Workflow, n: CNode) -> str | None:
+    """The input the model comes into ``n`` on: 'model', else the one wired input of type MODEL, else the one
+    whose source gives a model (reading.model_way: an input of any type)."""
     if "model" in n.links:
         return "model"
     ways = [k for k in n.links if in_type(n, k) == "MODEL"]
-    return ways[0] if len(ways) == 1 else None
+    return ways[0] if len(ways) == 1 else None if ways else model_input(wf, n)
 
 
 def _gives(n: CNode) -> set[str]:
@@ -35,7 +37,7 @@ def _gives(n: CNode) -> set[str]:
 def own_inputs(wf: Workflow, patch: CNode) -> list[tuple[str, CNode]]:
     """The patch's inputs beside the model's way, each with the node wired there (in the patch's order); not one of
     a type it gives, nor a model (a second expert a LoRA loader of two models carries on: not what it is made with)."""
-    way, gives = model_way(patch), _gives(patch) | {"MODEL"}
+    way, gives = model_way(wf, patch), _gives(patch) | {"MODEL"}
     return [(k, wf.nodes[src]) for k, (src, _) in patch.links.items()
             if k != way and src in wf.nodes and not set(in_type(patch, k).split(",")) & gives]
 

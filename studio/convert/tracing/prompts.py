@@ -17,8 +17,10 @@ from ..values.shown import shown
 MAX_SAMPLERS = 32  # feeding one output (a first pass and its refinements: two to four in ComfyUI's own)
 
 
-def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: set, limit: int = 64) -> CNode | None:
-    """Follow the first of ``names`` wired on each node (a switch: its chosen side) until ``stop(node)``."""
+def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: set, limit: int = 64,
+         through=None) -> CNode | None:
+    """Follow the first of ``names`` wired on each node (a switch: its chosen side) until ``stop(node)``; where none
+    is wired, ``through(wf, node)`` names the input to follow (a model's way in told by types), if given."""
     slot = 0
     while node is not None and limit > 0:
         limit -= 1
@@ -31,7 +33,8 @@ def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: s
             node = wf.source(node, "on_true" if on else "on_false")
             continue
         # else the first of names, or a node passing anything on (its output's input by position: by its types)
-        name = next((k for k in names if k in node.links), None) or any_through(wf, node, slot)
+        name = next((k for k in names if k in node.links), None) or any_through(wf, node, slot) or (
+            through(wf, node) if through is not None else None)
         link = node.links.get(name) if name else None
         node, slot = (wf.nodes.get(link[0]), link[1]) if link else (None, 0)
     return None

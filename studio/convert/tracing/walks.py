@@ -131,6 +131,9 @@ def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
             if latent_only and not (is_latent_input(n, name) or n.cls in SAMPLERS and name in ("latent_image", "latent")
                                     or any_through(wf, n, slot) == name):  # (a latent through a pass-anything node)
                 continue
+            if not latent_only and in_type(n, name) == "IMAGE" and any(is_latent_input(n, k) for k in n.links):
+                continue  # a picture a latent node takes as a guide or start frame: the sampler making it makes a
+                # still, not a pass of this take (heldout12: an image editor's start picture for an IC-LoRA guide)
             seen.add(src)
             todo.append((wf.nodes[src], latent_only, at))
     return found
