@@ -354,7 +354,9 @@ class Checker:
         for k, v in _pairs(text, set(saved) | self.declared(r)[0] | (set(cn.in_types) if cn is not None else set())):
             if k not in saved:
                 continue
-            v = re.sub(r" \(?wired\)?$", "", v.split("; ")[0].strip())
+            v = re.sub(r"(?:^| )\(?wired\)?$", "", v.split("; ")[0].strip())  # ('text_c wired': no value said)
+            if not v:
+                continue
             v = re.sub(r",?(?:…|\.\.\.)(?: \(\d[\d,]* more characters?\))?", "…", v)
             if saved[k] is None or v.startswith("(wired") or v.startswith("(a link"):
                 continue

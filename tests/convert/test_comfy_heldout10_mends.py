@@ -188,7 +188,7 @@ def test_a_held_animatediff_task_holds_its_motion_module_and_clip_skip_loads_not
     load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
     assert load.params["model"] == "mm_sd_v15_v2.safetensors"
     assert load.params["image_model"] == "anime_sd15.safetensors"
-    assert "motion module 'mm_sd_v15_v2.safetensors' is Load Video Model's model" in said
+    assert "Load Video Model holds 'mm_sd_v15_v2.safetensors' as its 'model'" in said
     skip = next(x for x in said.splitlines() if "(CLIPSetLastLayer, #4)" in x)
     assert "loads" not in skip and "sets the text encoder" in skip and "stop_at_clip_layer -2" in skip
 

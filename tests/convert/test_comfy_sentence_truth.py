@@ -144,3 +144,19 @@ def test_a_node_reaching_no_output_names_what_it_feeds_in_the_file_not_as_a_pack
            "7": {"class_type": "SaveImage", "inputs": {"images": ["6", 0], "filename_prefix": "a"}}}
     said = [t for t in convert(doc, "idle.json").log if "(WanVideoSetBlockSwap, #2) reaches no output" in t]
     assert said and all("it feeds only 'WanVideoSetLoRAs' (#5)'s 'model'" in t for t in said), said
+
+
+def test_a_step_on_a_utilitys_way_says_a_wired_setting_as_the_value_wired_in():
+    """The sentence checks found 'its settings: width 512, height 512' of an ImageResizeKJ on a control clip's way
+    whose width and height are wired from another resize's 480x832 (a UI file keeps the stale widget value beside the
+    link): the values said are the ones wired in."""
+    from studio.convert.finishing.utility import _step
+    from studio.convert.reading.workflow import Workflow
+    from tests.convert.test_comfy_heldout10_mends import _restore
+    wf = _restore(("AcmeClipSharpen", {"amount": 0.4, "strength": ["30", 0]}))
+    wf["30"] = {"class_type": "PrimitiveFloat", "inputs": {"value": 0.75}}
+    w = Workflow.read(wf)
+    n = w.nodes["10"]
+    n.widgets["strength"] = 0.2  # (the value a UI file keeps for a setting wired over)
+    line = _step(w, n, w.nodes["21"], w.nodes["25"])
+    assert "strength 0.75" in line and "amount 0.4" in line and "0.2" not in line

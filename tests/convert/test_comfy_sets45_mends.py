@@ -110,7 +110,8 @@ def test_a_pack_image_to_video_node_is_read_as_the_core_task_node_it_matches_by_
     conv = convert(_i2v(task), "kappa.json")
     text = "\n".join(conv.log) + _notes(conv)
     assert conv.tasks[0]["task"] == "image to video" and conv.tasks[0]["generator"], text
-    assert "'KappaI2VPlus' (KappaI2VPlus, #12) is read as ComfyUI's WanImageToVideo by its declared types" in text
+    assert "'KappaI2VPlus' (KappaI2VPlus, #12), a node no pack in Studio's catalogue declares, is read as ComfyUI's " \
+           "WanImageToVideo by its declared types" in text
     assert "its 2 pairs of prompts (its outputs 1-4: a pair for each sampler)" in text
     assert "its motion_boost 1.3 is not applied" in text and "frames 49" in text and "width 640" in text
     # a wired socket the core node has not (a second picture) would be lost: not read so

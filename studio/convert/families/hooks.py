@@ -63,6 +63,8 @@ HOOKS: dict[str, HookPoint] = {
                          "of two model loaders' files (the family's own first, else the first family's: Wan)"),
     "file_names_version": HookPoint("own", False, False, "True: its model file names the version more closely "
                                     "than its nodes (Wan 2.1, 2.2)"),
+    "told_rate": HookPoint("own", None, False, "the frame rate its generator's pipeline is always told, where the "
+                           "generator tells it none (LTX-Video's diffusers pipelines: 25)"),
     "load_files": HookPoint("own", None, False, "(b, upstream nodes, model loaders, the Load node, its settings, "
                             "said): Load Video Model's files set from the workflow's loaders, in place of the "
                             "generic reading (AnimateDiff's motion module on its SD 1.5 checkpoint)"),

@@ -109,4 +109,7 @@ def save_node(b, save: CNode, path: str | None = None) -> str:
     if kind:  # (as a chain of core nodes says it: finishing.core)
         b.out.log.append(f"{b.name}: '{save.title or save.cls}' (#{save.id}) is written as an MP4 video, not as "
                          f"{kind}: Studio writes none")
+    if save.cls == "VHS_VideoCombine" and b.wf.value(save, "save_output") is False:  # (heldout9: unsaid)
+        b.out.log.append(f"{b.name}: '{save.title or save.cls}' (#{save.id}) only previews its video in ComfyUI (its "
+                         "save_output off: a file in ComfyUI's temp folder): Studio's Save Video writes it into out/")
     return sv

@@ -100,7 +100,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
                 b.used.add(n.id)
                 rate = _rate(wf, n) or rate
             else:  # a step on the way Studio makes nothing for here (a pack's upscaler): said, passed over
-                b.over[n.id] = _step(n, loader, end)
+                b.over[n.id] = _step(wf, n, loader, end)
             continue
         b.used.add(n.id)
         what, kind = utility(n.cls)
@@ -168,10 +168,13 @@ def _rate(wf: Workflow, n: CNode) -> tuple[float, CNode] | None:
     return (float(v), n) if ok else None
 
 
-def _step(n: CNode, loader: CNode, end: CNode) -> str:
+def _step(wf: Workflow, n: CNode, loader: CNode, end: CNode) -> str:
     """The sentence of a node on a utility's way that Studio makes nothing for (found by the tenth held-out set: a
-    SeedVR2 upscale between a Load Video and RIFE, taken as read without a word)."""
-    settings = ", ".join(f"{k} {rounded(v)}" for k, v in n.settings().items())
+    SeedVR2 upscale between a Load Video and RIFE, taken as read without a word); a wired setting said as the value
+    wired in where Studio works it out (the sentence checks found a saved 512 said where 480 is wired)."""
+    said = {k: (v if k not in n.links else w if (w := wf.value(n, k)) is not None else "(wired)")
+            for k, v in n.settings().items()}
+    settings = ", ".join(f"{k} {rounded(v)}" for k, v in said.items())
     return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}), a step on the way from '{loader.title or loader.cls}'"
             f" (#{loader.id}) to '{end.title or end.cls}' (#{end.id}): not applied, Studio makes no node for it on this "
             "way" + (f" (its settings: {cut(settings, 200)})" if settings else ""))

@@ -9,6 +9,7 @@ from studio.core.shown import cut
 
 from .. import catalogue
 from ..reading import by_types
+from ..reading.file_ids import file_id
 from ..reading.workflow import LOADER_NODES, CNode
 from ..tracing.prompts import PROMPT_INPUTS, encoders, prompt_text
 from ..tracing.roles import role
@@ -34,7 +35,7 @@ def _named(b, n: CNode) -> str:
 
 
 def _id(n: CNode) -> str:
-    return n.id  # (a pack node read as two, a wrapper's encoder's negative '<id>:neg': said as the file's by file_ids.py)
+    return file_id(n.id)  # a pack node read as two (a wrapper's encoder's negative, '<id>:neg'): its own id
 
 
 def around(wf, node: CNode | None) -> list[CNode]:

@@ -150,6 +150,7 @@ class ModelReading:
                 said += loader_extras(self.wf, loader)
             if s is main:
                 loras += [(n, v, at, "auto") for n, v, at in chain]
+                self.main_loras = {at.id for _, _, at in chain}  # (a later pass on fewer of them: ltx2 comfy_stages)
             elif len(loaders) > 1 and loader is loaders[1]:  # the second expert's chain
                 others += [(n, v, at, "low noise") for n, v, at in chain]
                 self.low_passes.add(s.node.id)

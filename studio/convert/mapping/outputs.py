@@ -223,10 +223,11 @@ class OutputStage:
         if node is not None and node.id in self.held:
             return
         made, seen, names = len(self.g.nodes), set(), []
-        load = self.add("video_models.load", {"model": model_file(self.wf, loaders[0])}, loaders[0]) if loaders else None
-        self.used |= {n.id for n in loaders}
         way = upstream(self.wf, node) if node is not None else up
-        held_models.family_files(self, fam, way or up, loaders, load)  # (AnimateDiff's motion module: its family's)
+        if loaders:
+            load = self.add("video_models.load", {"model": model_file(self.wf, loaders[0])}, loaders[0])
+            self.used |= {n.id for n in loaders}
+            held_models.family_files(self, fam, up or way, loaders, load)  # (AnimateDiff's motion module)
         if node is not None:  # the output's own file inputs beside its latent's (a sound it is saved with) too
             way = way + [n for n in up if n.cls in LOADER_NODES and n.enabled and n.id not in self.used]
         for n in sorted(way, key=lambda n: n.id):

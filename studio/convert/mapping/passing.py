@@ -61,7 +61,7 @@ def _settings(wf: Workflow, n: CNode) -> str:
     if s and all(k.startswith("#") for k in s):  # saved by place (no names): a value wired over one is said
         wired = [(k, wf.value(n, k)) for k in n.links if k not in s and n.in_types.get(k) in PLAIN_WIDGETS]
         if wired:
-            text = (", ".join(f"{k} {rounded(v)}" if v is not None else k for k, v in wired)
+            text = (", ".join(f"{k} {rounded(v)}" if v not in (None, "") else k for k, v in wired)
                     + f" wired; saved by place: {text}")
     return cut(text, SETTINGS_CHARS) if s else ""
 
@@ -90,13 +90,16 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
     if any(not 0 <= s < len(outs) for s in used_slots):
         return None
     read_types = {x for s in used_slots for x in outs[s].split(",")}  # ('IMAGE,MASK': a V3 template as saved)
-    if "*" in read_types and used_slots and all(wf.worked_out(n.id, s) is not None for s in used_slots):
-        return "value"  # an output of any type worked out to a constant where it is wired (a pack's slider)
+    if read_types & {"*", "COMBO"} and used_slots and all(wf.worked_out(n.id, s) is not None for s in used_slots):
+        return "value"  # an output of any type or a choice worked out to a constant where it is wired (a pack's
+        # slider, Image Saver's Sampler Selector)
     if read_types and read_types <= {"INT", "FLOAT", "STRING", "BOOLEAN"}:  # a value: read where worked out
         if all(wf.worked_out(n.id, s) is not None for s in used_slots):
             return "value"
         return "unread" if all(wf.output(n, s) is not None for s in used_slots) else "unknown"
     linked = {x for k in n.links for x in ins.get(k, "").split(",")}
+    if linked == {"VIDEO"} and {"IMAGE", "AUDIO"} <= set(outs) and read_types <= set(outs) - {"VIDEO"}:
+        return "components"  # a video's frames, sound and rate (GetVideoComponents): Studio's Load Video gives them
     if n.cls in SAMPLERS or "LATENT" in read_types and (linked & DENOISING or any(_pack_model(t) for t in linked)):
         return None  # a sampler (a pass of its own; a video pack's on its own model type): never passed over as a step
     if read_types & WAYS and all(t in PLAIN or t in linked or t in MEDIA and linked & MEDIA for t in read_types):
@@ -280,8 +283,17 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
     reader, name, _ = rs[0]
     into = (reader.where(name) if reader.id not in lost else _unconverted(reader, name)) + (
         f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else "")
+    return _said_of_kind(wf, n, kind, rs, into, reader.id in unread or (read is not None and reader.id not in read))
+
+
+def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, int]], into: str,
+                  passed_over: bool) -> str:
+    """The sentence of node ``n`` of ``kind`` giving ``into`` (``passed_over``: a step whose reader is not read)."""
     settings = _settings(wf, n)
     tail = f" (its settings: {settings})" if settings else ""
+    if kind == "components":  # (heldout9: said "a step ...: not applied" though its frames and sound were wired)
+        return (f"{_name(n)} gives {into} the frames, sound or rate of the video it is given: Studio's Load Video "
+                "gives that video's frames and sound itself (where Studio makes what reads them)")
     if kind == "unread":
         values = ", ".join(str(rounded(wf.output(n, s))) for s in sorted({s for _, _, s in rs}))
         return f"{_name(n)} gives {into} {values}, which Studio does not read there"
@@ -290,7 +302,7 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
         return (f"{_name(n)} gives {into} a value Studio cannot work out when converting{made}: not read there"
                 f"{tail}")
     if kind == "step":
-        return _step(n, rs, into, reader.id in unread or (read is not None and reader.id not in read), tail)
+        return _step(n, rs, into, passed_over, tail)
     if kind == "task":
         return (f"{_name(n)} makes the conditioning ({tasks()[n.cls].what}) it gives {into}: not applied there"
                 f"{tail}")

@@ -7,6 +7,7 @@ to what the sampler was given, and the IMAGE's readers to a VAEDecode of its lat
 Plain data and stdlib."""
 from __future__ import annotations
 
+from ..reading.file_ids import file_id
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import consumers
 from .shapes import declared_of, sampler_of, unread
@@ -77,9 +78,11 @@ def _rewire(wf: Workflow, n: CNode, readers: list, sources: dict) -> list[str]:
     told = []
     for m, k, t in readers:
         m.links[k] = sources[m.links[k][1]]
-        told.append(f"'{m.title or m.shown_cls}' (#{m.id})'s '{k}'" + ("" if t in ("LATENT", "IMAGE") else
-                                                                      f" ({t}: what #{n.id} was given)"))
-    return told
+        own = file_id(m.id)  # (a node another reading made in a file node's place: said as what it is, for whom)
+        who = (f"'{m.title or m.shown_cls}' (#{m.id})'s '{k}'" if own == m.id else
+               f"the '{k}' of the {m.cls} read in place of '{m.title or m.shown_cls}' (#{own})")
+        told.append(who + ("" if t in ("LATENT", "IMAGE") else f" ({t}: what #{n.id} was given)"))
+    return list(dict.fromkeys(told))
 
 
 def translate(wf: Workflow) -> list[str]:

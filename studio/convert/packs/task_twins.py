@@ -19,6 +19,7 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import consumers
 from ..tracing.tasks import tasks
 from .expert_samplers import given_type
+from .placed_values import placed as by_places, uncatalogued
 from .shapes import declared_of, placed, settings_of, shown, unread
 
 SHAPE = ("CONDITIONING", "CONDITIONING", "LATENT")
@@ -99,9 +100,10 @@ def _plan(wf: Workflow, n: CNode):
         return None
     found = []
     for r in _targets():
-        m = _match(r, ins, set(n.links))
+        mine, values = _completed(n, ins, r)
+        m = _match(r, mine, set(n.links))
         if m is not None:
-            found.append(((len(m[0]), -m[1], sum(k == v for k, v in m[0].items())), r, m[0]))
+            found.append(((len(m[0]), -m[1], sum(k == v for k, v in m[0].items())), r, m[0], mine, values))
     if not found:
         return None
     found.sort(key=lambda x: x[0], reverse=True)
@@ -111,7 +113,16 @@ def _plan(wf: Workflow, n: CNode):
         found = [f for f in found if _word(tasks()[f[1].name].family) in kinds]
         if len(found) != 1:
             return None  # nothing is guessed
-    return found[0][1], found[0][2], slots, given, ins
+    return found[0][1], found[0][2], slots, given, found[0][3], found[0][4]
+
+
+def _completed(n: CNode, ins: list, r) -> tuple[list, tuple | None]:
+    """``ins`` with the settings of ``r`` an uncatalogued node's UI file saves unnamed, read by r's places
+    (placed_values.py), and (those values, the values passed over); else ``ins`` as it is and None."""
+    if n.widgets or not isinstance(n.raw, list) or not uncatalogued(n) or (got := by_places(n, r)) is None:
+        return ins, None
+    have = {k for k, _, _ in ins}
+    return ins + [(i.name, i.type, True) for i in r.widgets if i.name in got[0] and i.name not in have], got
 
 
 def _word(family: str | None) -> str:
@@ -139,13 +150,14 @@ def translate(wf: Workflow) -> list[str]:
         plan = _plan(wf, n)
         if plan is None:
             continue
-        r, got, slots, given, ins = plan
-        settings, by_place = settings_of(n, ins)
+        r, got, slots, given, ins, values = plan
+        settings, by_place = settings_of(n, ins) if values is None else (
+            {**values[0], **{f"value {shown(v)} (at place {k + 1})": v for k, v in values[1]}}, False)
         back = {v: k for k, v in got.items()}
         widgets = {back[k]: v for k, v in settings.items() if k in back and k not in n.links}
         links = {back[k]: src for k, src in n.links.items() if k in back}
-        other = [f"{k} {shown(v)}" for k, v in settings.items() if k not in back and k != CONTROL
-                 and k not in n.links]
+        other = [k if values and k.startswith("value ") else f"{k} {shown(v)}" for k, v in settings.items()
+                 if k not in back and k != CONTROL and k not in n.links]
         other += [f"{k} (wired)" for k in n.links if k not in back]
         for m, k in list(consumers(wf).get(n.id, ())):
             src, slot = m.links[k]
@@ -153,14 +165,19 @@ def translate(wf: Workflow) -> list[str]:
                 m.links[k] = (n.id, slots[slot])
         n.origin, n.cls, n.widgets, n.links = n.shown_cls, r.name, widgets, links
         n.ports.update({k: v for k, v in got.items() if k != v})
-        said.append(_sentence(n, r.name, got, slots, given, other, by_place))
+        said.append(_sentence(n, r.name, got, slots, given, other, by_place, values is not None))
     return said
 
 
-def _sentence(n: CNode, core: str, got: dict, slots: dict, given: list, other: list[str], by_place: bool) -> str:
+def _sentence(n: CNode, core: str, got: dict, slots: dict, given: list, other: list[str], by_place: bool,
+              core_places: bool = False) -> str:
     name = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+    if uncatalogued(n):
+        name += ", a node no pack in Studio's catalogue declares,"
     line = (f"{name} is read as ComfyUI's {core} by its declared types (it takes every input {core} takes"
             f"{', and gives conditionings in pairs and a latent' if len(slots) > 3 else ''}){placed(by_place)}")
+    if core_places:
+        line += f" (its values named by the places {core} declares its settings in)"
     renamed = [f"'{v}' as '{k}'" for k, v in got.items() if k != v]
     if renamed:
         line += f"; its {', '.join(renamed)}"
@@ -174,3 +191,6 @@ def _sentence(n: CNode, core: str, got: dict, slots: dict, given: list, other: l
         line += (f"; its {', '.join(other)} {'are' if len(other) > 1 else 'is'} not applied ({core} has no such "
                  "setting), so what it makes may differ from the pack's")
     return line
+
+
+model_families, word = _model_families, _word  # (uncatalogued_twins.py's ties)

@@ -178,7 +178,8 @@ def _plan(n: CNode) -> _Plan | None:
                 machine.append(f"{k} {_shown(v)}")  # a device ComfyUI's own node does not list (MultiGPU's 'cuda:1')
             else:
                 widgets[mine.get(k, k)] = v
-        elif w is not None and w.widget and k not in n.links:
+        elif w is not None and k not in n.links and (w.widget or v not in (None, "", 0, 0.0)):  # (a socket's value the
+            # file saves, forceInput's: FizzNodes' pre_text, heldout9, was left out of the sentence)
             if _extra_file(w) and v not in NO_FILE:
                 return None  # a second file it loads: not read as a loader of one
             if not _extra_file(w):

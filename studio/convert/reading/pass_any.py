@@ -57,3 +57,10 @@ def any_through(wf, n, slot: int = 0) -> str | None:
     if any(t in CHOOSING for t in ins.values()):  # a number, text or pick among its settings: it may choose or
         return None  # index what it gives (an 'index anything' node), not pass its input on as it is
     return wired[0] if len(wired) == 1 else None
+
+
+def passes_on(wf, n, src) -> bool:
+    """Whether ``n`` passes what ``src`` gives it on as it is (on an output of any type, see ``any_through``): a
+    file or conditioning through it is not stopped there (Impact's execution order controller, heldout9)."""
+    fed = {k for k, (s, _) in n.links.items() if s == src.id}
+    return bool(fed) and any(any_through(wf, n, slot) in fed for slot in range(len(_types(n)[1])))

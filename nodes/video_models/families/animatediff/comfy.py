@@ -104,7 +104,7 @@ def load_files(b, up, loaders, load, lp, said) -> None:
                     "motion module as .safetensors")
     for vae in (n for n in sorted(up, key=lambda n: n.id) if n.cls == "VAELoader" and n.id not in b.used):
         b.used.add(vae.id)  # a separate SD 1.5 VAE (ft-mse) decoding the frames: Load Video Model reads the checkpoint's
-        said.append(f"VAE '{wf.value(vae, 'vae_name')}' ('{vae.title or vae.shown_cls}' (VAELoader, #{vae.id})) is not "
+        said.append(f"VAE '{wf.value(vae, 'vae_name')}' ('{vae.title or vae.shown_cls}' ({vae.shown_cls}, #{vae.id})) is not "
                     "applied: AnimateDiff's Load Video Model decodes with the SD 1.5 checkpoint's own VAE")
 
 

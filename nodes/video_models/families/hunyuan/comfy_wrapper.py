@@ -100,10 +100,12 @@ class _Translation(PackTranslation):
                                      f"{cw.get('start_percent', 0)} to {cw.get('end_percent', 1)} of the steps) is not "
                                      "taken: Studio's HunyuanVideo guides by its embedded guidance")
                 self.wf.taken.add(cfg.id)
-            if n.cls == "HyVideoI2VEncode":
-                self.core(n, "TextEncodeHunyuanVideo_ImageToVideo", {"prompt": prompt}, dict(clip))
+            wired = n.links.get("prompt")  # its prompt widget turned into an input and wired: what it is given wins
+            if n.cls == "HyVideoI2VEncode":  # over the value the file still saves there (heldout9: a Text Multiline)
+                self.core(n, "TextEncodeHunyuanVideo_ImageToVideo", {} if wired else {"prompt": prompt},
+                          {**clip, **({"prompt": wired} if wired else {})})
             else:
-                self.core(n, "CLIPTextEncode", {"text": prompt}, dict(clip))
+                self.core(n, "CLIPTextEncode", {} if wired else {"text": prompt}, {**clip, **({"text": wired} if wired else {})})
             self.core(n, "CLIPTextEncode", {"text": negative if isinstance(negative, str) else ""}, dict(clip),
                       nid=f"{n.id}:neg")
 

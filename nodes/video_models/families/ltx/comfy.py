@@ -26,5 +26,5 @@ MAPPING = ComfyMapping(
                            "whole", 1),))},  # (strength 1: held whole, as Studio does: nothing to say)
     empty=("EmptyLTXVLatentVideo",), files=(("ltxv", "LTX-Video"), ("ltx-video", "LTX-Video")), text_types=("ltxv",),
     rank=2, passing={"LTXVPreprocess": ()}, folded=("LTXVConditioning",),
-    widgets=WIDGETS, guiders=GUIDERS, hooks={"fps_nodes": ("LTXVConditioning",)},
+    widgets=WIDGETS, guiders=GUIDERS, hooks={"fps_nodes": ("LTXVConditioning",), "told_rate": 25.0},
     translate=translate)  # Lightricks' 2024 loader and model configurator (comfy_old_nodes.py)

@@ -113,9 +113,13 @@ def _refined(b, node: CNode, second: Sampling, said: list[str]) -> dict:
     own, lines = b.pass_loras.get(second.node.id, ([], []))
     said[:] = [line for line in said if line not in lines]  # the pass's own LoRAs: on the upscale's model
     # a pass with LoRAs of its own: its whole chain from the loader (those it shares with the first pass too)
-    chain = b.lora_chain(second, None, [], [])[0] if own else []
+    chain = b.lora_chain(second, None, [], [])[0]
+    bare = not own and {at.id for _, _, at in chain} < set(getattr(b, "main_loras", ()))  # on fewer of the first
+    # pass's LoRAs (its model the loader's own: heldout9's pose IC-LoRA on the first pass only): from the loader
+    chain = chain if own or bare else []
     seed = second.seed % SEED_MAX if isinstance(second.seed, int) else None
-    return {"refine": True, "sigmas": sigmas, "seed": seed, "cfg": second.cfg, "loras": list(reversed(chain))}
+    return {"refine": True, "sigmas": sigmas, "seed": seed, "cfg": second.cfg, "loras": list(reversed(chain)),
+            "bare": bare}
 
 
 UPSCALE_LOADERS = ("LatentUpscaleModelLoader",)  # ComfyUI's loader of latent_upscale_models/
@@ -151,7 +155,7 @@ def upscale_stage(b, gen: str, load: str, model_out: tuple[str, str], params: di
     the second pass's own LoRA chain when it has one: its video output."""
     video, base = (gen, "video"), model_out
     for st in [b.stage, *b.stage.get("more", ())]:  # each stage on the one before (a TRIPLE's third pass too)
-        model_out = (load, "model") if st["loras"] else base
+        model_out = (load, "model") if st["loras"] or st.get("bare") else base
         for name, strength, at in st["loras"]:  # the pass's own (LTX-2's distilled LoRA), nearest the loader first
             lid = b.add("video_models.lora", {"lora": name, "strength": strength}, at)
             b.g.connect(*model_out, lid, "model")
@@ -221,7 +225,9 @@ def two_stage_line(st: dict, w: Any, h: Any) -> str:
             f"sigmas {st['sigmas'] or '(its own)'} (seed {_shown(st['seed'])}), as ComfyUI's LTXVLatentUpsampler and "
             "second sampler pass do"
             + (f"; LTX-2 Latent Upscale's model is the second pass's own: Load Video Model through "
-               f"{', '.join(f'{n!r} ({_shown(v)})' for n, v, _ in st['loras'])}" if st.get("loras") else "")
+               f"{', '.join(f'{n!r} ({_shown(v)})' for n, v, _ in st['loras'])}" if st.get("loras") else
+               "; LTX-2 Latent Upscale's model is the second pass's own: Load Video Model without the first pass's "
+               "LoRAs" if st.get("bare") else "")
             + ("" if st["cfg"] in (None, 1) else f"; the second pass's cfg {_shown(st['cfg'])} is not taken (the "
                                                    "refine runs at cfg 1)")
             + "".join(_later(x, k, w, h) for k, x in enumerate(more))

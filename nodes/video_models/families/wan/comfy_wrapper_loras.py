@@ -22,7 +22,7 @@ def expand(t) -> None:
             name, strength = w.get(f"lora_{i}"), w.get(f"strength_{i}")
             if not isinstance(name, str) or name in ("", "none") or not finite(strength) or strength == 0:
                 continue
-            sel = CNode(f"{n.id}:{i}", "WanVideoLoraSelect", n.title, n.mode, {"lora": name, "strength": strength},
+            sel = CNode(f"{n.id}:slot{i}", "WanVideoLoraSelect", n.title, n.mode, {"lora": name, "strength": strength},
                         {"prev_lora": prev} if prev else {}, n.pos, origin=MULTI)
             t.wf.nodes[sel.id] = sel
             prev = (sel.id, 0)

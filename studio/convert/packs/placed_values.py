@@ -1,0 +1,56 @@
+"""A saved value of a node no pack in Studio's catalogue declares, named by the places a catalogued node declares
+its settings in (uncatalogued_twins.py, task_twins.py): each of that node's settings in turn takes the next saved value
+of the type (and within the range) it declares, a seed's control value after it skipped; the values passed over are
+kept, to be said. Plain data and stdlib."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..reading.subgraphs import SEED_CONTROLS
+from ..reading.workflow import CNode
+from .twins import declared
+
+
+def uncatalogued(n: CNode) -> bool:
+    """No pack in the catalogue declares ``n``'s type (nor one a pack makes when loaded)."""
+    t = declared(n.shown_cls)
+    return t is None or t.inputs is None
+
+
+def fits(v: Any, i) -> bool:
+    """A saved value of the type (and within the range) input ``i`` declares."""
+    if i.type == "BOOLEAN":
+        return isinstance(v, bool)
+    if i.type in ("INT", "FLOAT"):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or (i.type == "INT" and not float(v).is_integer()):
+            return False
+        lo, hi = (x if isinstance(x, (int, float)) else None for x in (i.min, i.max))
+        return math.isfinite(v) and (lo is None or v >= lo) and (hi is None or v <= hi)
+    if i.type == "STRING":
+        return isinstance(v, str)
+    if i.type == "COMBO":
+        return isinstance(v, str) and (not isinstance(i.options, tuple) or v in i.options)
+    return False
+
+
+def placed(n: CNode, r) -> tuple[dict[str, Any], list[tuple[int, Any]]] | None:
+    """({r's setting: n's saved value}, [(place, value) of those not r's]) of a UI file's unnamed values, read by the
+    places ``r`` declares its settings in: each in turn the next value that fits it (a seed's control value after
+    it skipped); None where a required setting finds none."""
+    raw = n.raw if isinstance(n.raw, list) else []
+    out, extra, at = {}, [], 0
+    for i in r.widgets:
+        k = at
+        while k < len(raw) and not fits(raw[k], i):
+            k += 1
+        if k == len(raw):
+            if i.optional:
+                continue
+            return None
+        extra += [(j, raw[j]) for j in range(at, k)]
+        out[i.name] = raw[k]
+        at = k + 1
+        if i.control and at < len(raw) and raw[at] in SEED_CONTROLS:
+            at += 1
+    return out, extra + [(j, raw[j]) for j in range(at, len(raw))]

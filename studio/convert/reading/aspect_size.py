@@ -1,0 +1,45 @@
+"""The width and height a node gives from an aspect ratio and a length, told by its settings' names (LayerStyle's
+'ImageScaleByAspectRatio V2': aspect_ratio '16:9', scale_to_side 'longest', scale_to_length 1024, round_to_multiple
+'64' -> 1024 x 576; heldout9 found an LTX-2.3 workflow's size said "cannot work out" from one): worked out only where
+the ratio is given as 'W:H' and both sides come out whole multiples of the rounding (no rounding rule is guessed);
+'original' and 'custom' ratios read the picture or other settings: not worked out. Plain stdlib."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+SETTINGS = ("aspect_ratio", "scale_to_side", "scale_to_length", "round_to_multiple")
+
+
+def aspect_size(n: Any, slot: int, value: Callable[[str], Any], out_names: list[str]) -> int | None:
+    """The width (or height) output ``slot`` of ``n`` gives (its name 'width' / 'height' in ``out_names``); None."""
+    if not 0 <= slot < len(out_names) or out_names[slot] not in ("width", "height"):
+        return None
+    if not all(k in n.widgets or k in n.links for k in SETTINGS):
+        return None
+    ratio, side, length, multiple = (value(k) for k in SETTINGS)
+    try:
+        w, h = (float(x) for x in str(ratio).split(":", 1))
+        length, multiple = int(length), int(multiple)
+    except (TypeError, ValueError):
+        return None
+    if not (w > 0 and h > 0 and 0 < length <= 16384 and 0 < multiple <= 4096):
+        return None
+    wide = w >= h
+    if side == "width" or side == "longest" and wide or side == "shortest" and not wide:
+        width, height = length, length * h / w
+    elif side in ("height", "longest", "shortest"):
+        width, height = length * w / h, length
+    else:
+        return None
+    if any(abs(x - round(x)) > 1e-9 or round(x) % multiple for x in (width, height)):
+        return None  # (a side to round: LayerStyle's rule not guessed)
+    return int(round(width if out_names[slot] == "width" else height))
+
+
+def out_names(n: Any) -> list[str]:
+    """The node's outputs' names: as its UI file saves them, else as its pack declares them."""
+    if n.out_names:
+        return list(n.out_names)
+    from .. import catalogue
+    t = catalogue.node_type(n.origin or n.cls)
+    return [o.name or "" for o in t.outputs] if t is not None and t.outputs else []

@@ -1,0 +1,13 @@
+"""The id a node has in the workflow's file, for a sentence naming it: a node the converter made beside a pack node
+(a wrapper encoder's negative '138:neg', a LoRA read out of a loader '50:lora', a sampler's decode '207:decode') is
+its file node's id; a subgraph's node keeps its whole path ('256:246', '256:253:579': heldout9 found such nodes named
+'#256', their subgraph's instance). Plain stdlib."""
+from __future__ import annotations
+
+
+def file_id(node_id: str) -> str:
+    """``node_id`` without the parts the converter added (those after the last numbered part)."""
+    parts = str(node_id).split(":")
+    while len(parts) > 1 and not parts[-1].isdigit():
+        parts.pop()
+    return ":".join(parts)
