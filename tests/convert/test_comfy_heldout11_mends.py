@@ -1,0 +1,49 @@
+"""Mechanisms an eleventh held-out set (benchmarks/results/heldout11_2026-11-29.md) showed, each on a small
+hand-written workflow: a preview's tiny VAE given to each stage's model patch never taken as the take's VAE."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.test_comfy_outputs import _notes
+
+
+def _said(conv) -> str:
+    return "\n".join(conv.log) + "\n" + _notes(conv)
+
+
+def _api(nodes: dict) -> dict:
+    return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
+
+
+def _t2v(extra: dict, model: str = "1", save: tuple = ("CreateVideo", {"fps": 16, "images": ["11", 0]})) -> dict:
+    """A Wan 2.1 T2V with core nodes: its sampler reads the model ``model``; ``extra`` adds or replaces nodes."""
+    n = {
+        "1": ("UNETLoader", {"unet_name": "wan2.1_t2v_1.3B.safetensors", "weight_dtype": "default"}),
+        "2": ("CLIPLoader", {"clip_name": "umt5.safetensors", "type": "wan", "device": "default"}),
+        "3": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "7": ("CLIPTextEncode", {"text": "a cat", "clip": ["2", 0]}),
+        "8": ("CLIPTextEncode", {"text": "", "clip": ["2", 0]}),
+        "9": ("EmptyHunyuanLatentVideo", {"width": 832, "height": 480, "length": 33, "batch_size": 1}),
+        "10": ("KSampler", {"seed": 1, "steps": 8, "cfg": 1, "sampler_name": "euler", "scheduler": "simple",
+                            "denoise": 1, "model": [model, 0], "positive": ["7", 0], "negative": ["8", 0],
+                            "latent_image": ["9", 0]}),
+        "11": ("VAEDecode", {"samples": ["10", 0], "vae": ["3", 0]}),
+        "12": save,
+        "13": ("SaveVideo", {"filename_prefix": "v", "format": "auto", "codec": "auto", "video": ["12", 0]}),
+    }
+    n.update(extra)
+    return _api(n)
+
+
+def test_a_preview_vae_given_to_two_model_patches_is_not_the_takes_vae():
+    """The tiny VAE two model patches (one a stage) read for previews is not set on Load Video Model: the decoder's
+    VAE is, and the preview's is said read by those patches alone (heldout11 12)."""
+    wf = _t2v({"4": ("VAELoader", {"vae_name": "taew2_1.safetensors"}),
+               "5": ("LTX2SamplingPreviewOverride", {"preview_rate": 8, "model": ["1", 0], "vae": ["4", 0]}),
+               "6": ("LTX2SamplingPreviewOverride", {"preview_rate": 8, "model": ["5", 0], "vae": ["4", 0]})},
+              model="6")
+    conv = convert(wf, "tae.json")
+    load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
+    assert load.params["vae"] == "wan_2.1_vae.safetensors"
+    line = next(x for x in _said(conv).splitlines() if "taew2_1.safetensors" in x)
+    assert "(LTX2SamplingPreviewOverride, #5) and" in line and "(LTX2SamplingPreviewOverride, #6)" in line
+    assert "not set on Load Video Model" in line
