@@ -47,3 +47,14 @@ def test_a_preview_vae_given_to_two_model_patches_is_not_the_takes_vae():
     line = next(x for x in _said(conv).splitlines() if "taew2_1.safetensors" in x)
     assert "(LTX2SamplingPreviewOverride, #5) and" in line and "(LTX2SamplingPreviewOverride, #6)" in line
     assert "not set on Load Video Model" in line
+
+
+def test_a_generators_video_combine_says_its_pingpong():
+    """A take written by Video Combine with pingpong on: Studio's Save Video writes it once, in order, said once
+    (heldout11 15; the core chains' saves said it already)."""
+    wf = _t2v({"13": ("VHS_VideoCombine", {"frame_rate": 16, "loop_count": 0, "filename_prefix": "v",
+                                           "format": "video/h264-mp4", "pingpong": True, "save_output": True,
+                                           "images": ["11", 0]})})
+    del wf["12"]
+    lines = [x for x in convert(wf, "pp.json").log if "pingpong not applied" in x]
+    assert len(lines) == 1 and "(#13)'s pingpong not applied" in lines[0]
