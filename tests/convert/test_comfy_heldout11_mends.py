@@ -58,3 +58,21 @@ def test_a_generators_video_combine_says_its_pingpong():
     del wf["12"]
     lines = [x for x in convert(wf, "pp.json").log if "pingpong not applied" in x]
     assert len(lines) == 1 and "(#13)'s pingpong not applied" in lines[0]
+
+
+def test_what_feeds_a_pack_loaders_let_go_input_is_not_said_unrun():
+    """A pack's video loader read as ComfyUI's loader of its file lets go its wired frame cap; the calculator that
+    gives it still runs in ComfyUI, so it is never said 'reaches no output ... nothing of it is lost' (heldout11 07)."""
+    wf = _api({
+        "1": ("INTConstant", {"value": 30}),
+        "2": ("SimpleCalculatorKJ", {"expression": "a * 24 + 1", "variables.a": ["1", 0]}),
+        "3": ("VHS_LoadVideoFFmpeg", {"video": "clip.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
+                                      "frame_load_cap": ["2", 1], "start_time": 0}),
+        "4": ("VHS_VideoCombine", {"frame_rate": 24, "loop_count": 0, "filename_prefix": "v",
+                                   "format": "video/h264-mp4", "pingpong": False, "save_output": True,
+                                   "images": ["3", 0]}),
+    })
+    said = _said(convert(wf, "cap.json"))
+    assert "frame_load_cap (wired)" in said
+    assert not [x for x in said.splitlines() if "#2)" in x and "nothing of it is lost" in x]
+    assert not [x for x in said.splitlines() if "(INTConstant, #1)" in x and "reaches no output" in x]
