@@ -76,3 +76,19 @@ def test_what_feeds_a_pack_loaders_let_go_input_is_not_said_unrun():
     assert "frame_load_cap (wired)" in said
     assert not [x for x in said.splitlines() if "#2)" in x and "nothing of it is lost" in x]
     assert not [x for x in said.splitlines() if "(INTConstant, #1)" in x and "reaches no output" in x]
+
+
+def test_the_mixed_voices_are_said_where_createvideo_takes_the_joined_sound():
+    """The dialogue's sound given to the CreateVideo a SaveVideo writes (not to the save): Studio's Audio Mix of the
+    two voices from the start is said beside AudioConcat's join (heldout11 01: only 'not applied' was said)."""
+    from tests.convert.test_comfy_heldout4_mends import _talk
+    wf = _talk()
+    combine = wf.pop("128")["inputs"]
+    wf["140"] = {"class_type": "CreateVideo", "inputs": {"fps": 25, "images": combine["images"],
+                                                         "audio": combine["audio"]}}
+    wf["141"] = {"class_type": "SaveVideo", "inputs": {"filename_prefix": "video/ComfyUI", "format": "auto",
+                                                       "codec": "auto", "video": ["140", 0]}}
+    said = _said(convert(wf, "dialogue"))
+    assert ("'SaveVideo' (SaveVideo, #141) writes the sound 'AudioConcat' (AudioConcat, #113) makes of the voices "
+            "(direction after): Studio's Save Video writes the two voices mixed, both from the start (Audio Mix), "
+            "not as AudioConcat joins them") in said
