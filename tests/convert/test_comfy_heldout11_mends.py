@@ -92,3 +92,33 @@ def test_the_mixed_voices_are_said_where_createvideo_takes_the_joined_sound():
     assert ("'SaveVideo' (SaveVideo, #141) writes the sound 'AudioConcat' (AudioConcat, #113) makes of the voices "
             "(direction after): Studio's Save Video writes the two voices mixed, both from the start (Audio Mix), "
             "not as AudioConcat joins them") in said
+
+
+def _v2v_start(pick: dict | None) -> dict:
+    """A Wan 2.1 I2V whose start image is frames of a clip (LoadVideo -> GetVideoComponents, then ``pick``)."""
+    frames = ["21", 0] if pick is None else ["22", 0]
+    n = {"20": ("LoadVideo", {"file": "horse.mp4"}), "21": ("GetVideoComponents", {"video": ["20", 0]}),
+         "5": ("WanImageToVideo", {"width": 832, "height": 480, "length": 33, "batch_size": 1, "positive": ["7", 0],
+                                   "negative": ["8", 0], "vae": ["3", 0], "start_image": frames}),
+         "10": ("KSampler", {"seed": 1, "steps": 8, "cfg": 1, "sampler_name": "euler", "scheduler": "simple",
+                             "denoise": 1, "model": ["1", 0], "positive": ["5", 0], "negative": ["5", 1],
+                             "latent_image": ["5", 2]})}
+    if pick is not None:
+        n["22"] = ("ImageFromBatch", {"image": ["21", 0], **pick})
+    wf = _t2v(n)
+    wf["1"]["inputs"]["unet_name"] = "wan2.1_i2v_480p_14B.safetensors"
+    return wf
+
+
+def test_a_start_image_given_many_frames_of_a_clip_is_never_said_a_frame():
+    """A start image given 121 frames of a clip is said given them, the clip's first frame held and the others not
+    given; one frame picked is still 'a frame of the clip' (heldout11 03)."""
+    many = _said(convert(_v2v_start({"batch_index": 0, "length": 121}), "many.json"))
+    assert "is a frame of the clip" not in many
+    assert ("'image' is given up to 121 frames from frame 0 of the clip 'horse.mp4' ('ImageFromBatch' (ImageFromBatch,"
+            " #22) picks them): Studio's 'image' takes one picture, Frame Hold gives the clip's first frame; the other "
+            "frames are not given") in many
+    whole = _said(convert(_v2v_start(None), "whole.json"))
+    assert "'image' is given every frame of the clip 'horse.mp4': Studio's 'image' takes one picture" in whole
+    one = _said(convert(_v2v_start({"batch_index": 0, "length": 1}), "one.json"))
+    assert "'image' is a frame of the clip 'horse.mp4': Frame Hold gives its first frame" in one

@@ -48,7 +48,11 @@ class Making:
                 held = self.add("edit.frame_hold", {"frame": 0}, loader)
                 self.g.connect(nid, out, held, "video")  # (after its steps: a picture scaled is one frame still)
                 nid, out = held, "image"
-                if LOADER_NODES[loader.cls][1] != "image":
+                if (given := self.clip_frames.get(into)) is not None:  # more than one frame: never 'a frame'
+                    said.append(f"'{into}' is given {given[0]} of the clip '{self.file_of(loader)}'{given[1]}: "
+                                f"Studio's '{into}' takes one picture, Frame Hold gives the clip's first frame; the "
+                                "other frames are not given")
+                elif LOADER_NODES[loader.cls][1] != "image":
                     said.append(f"'{into}' is a frame of the clip '{self.file_of(loader)}': Frame Hold gives its first "
                                 "frame")
             try:
