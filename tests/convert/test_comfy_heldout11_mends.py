@@ -154,3 +154,17 @@ def test_an_ltx_length_not_8k_plus_1_is_made_as_comfyuis_latent_holds_it():
     assert "the workflow asks 216 frames; ComfyUI's LTX-2 latent holds 27 latent frames" in _said(conv)
     conv = convert(_ltx(121), "ltx.json")
     assert _frames(conv) == 121 and "the workflow asks" not in _said(conv)
+
+
+def test_an_api_file_with_comment_entries_is_read_and_its_comments_said():
+    """An API file with '_comment' text entries beside its nodes was refused as 'not a ComfyUI workflow'; its nodes
+    are read, the entries said skipped (ComfyUI refuses the file as saved) (heldout11 06)."""
+    wf = _t2v({})
+    wf["_comment"] = "Wan 2.1 T2V, the app fills the prompt"
+    wf["_comment_sampling"] = "8 steps"
+    conv = convert(wf, "commented.json")
+    assert any(n.type_id == "video_models.text_to_video" for n in conv.graph.nodes.values())
+    assert ("the file holds 2 text entries beside its nodes ('_comment', '_comment_sampling'), notes to its reader: "
+            "not nodes, skipped") in _said(conv)
+    from studio.convert.reading.workflow import is_workflow
+    assert is_workflow({"_comment": "nothing else"}) is None and is_workflow({"_c": 1, **_t2v({})}) is None
