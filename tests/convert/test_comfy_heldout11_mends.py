@@ -168,3 +168,21 @@ def test_an_api_file_with_comment_entries_is_read_and_its_comments_said():
             "not nodes, skipped") in _said(conv)
     from studio.convert.reading.workflow import is_workflow
     assert is_workflow({"_comment": "nothing else"}) is None and is_workflow({"_c": 1, **_t2v({})}) is None
+
+
+def test_a_save_behind_a_step_not_applied_is_not_made_never_not_converted():
+    """A Video Combine fed only by a step passed over is 'not made either', never 'Studio does not convert' it
+    (Studio converts Video Combine as Save Video) (heldout11 13)."""
+    wf = _api({
+        "2": ("VHS_LoadVideo", {"video": "clip.mp4", "force_rate": 0, "frame_load_cap": 0, "skip_first_frames": 0,
+                                "select_every_nth": 1}),
+        "1": ("RTXVideoSuperResolution", {"resize_type": "target dimensions", "resize_type.width": 3840,
+                                          "resize_type.height": 2160, "quality": "ULTRA", "images": ["2", 0]}),
+        "3": ("VHS_VideoCombine", {"frame_rate": 50, "loop_count": 0, "filename_prefix": "sr",
+                                   "format": "video/h264-mp4", "pingpong": False, "save_output": True,
+                                   "images": ["1", 0], "audio": ["2", 2]}),
+    })
+    said = _said(convert(wf, "rtx.json"))
+    assert "Studio does not convert 'VHS_VideoCombine'" not in said
+    assert ("'VHS_VideoCombine' (VHS_VideoCombine, node 3) is not made either: Studio has a node for it, but nothing "
+            "converted gives it what it writes") in said
