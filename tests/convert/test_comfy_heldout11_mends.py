@@ -186,3 +186,31 @@ def test_a_save_behind_a_step_not_applied_is_not_made_never_not_converted():
     assert "Studio does not convert 'VHS_VideoCombine'" not in said
     assert ("'VHS_VideoCombine' (VHS_VideoCombine, node 3) is not made either: Studio has a node for it, but nothing "
             "converted gives it what it writes") in said
+
+
+def _upscale_way(save: dict) -> dict:
+    """Load Video -> an upscale by a model -> ``save`` (nodes '6', '7')."""
+    return _api({"1": ("LoadVideo", {"file": "clip.mp4"}), "2": ("GetVideoComponents", {"video": ["1", 0]}),
+                 "4": ("UpscaleModelLoader", {"model_name": "RealESRGAN_x2plus.pth"}),
+                 "3": ("ImageUpscaleWithModel", {"upscale_model": ["4", 0], "image": ["2", 0]}), **save})
+
+
+def _muted(conv) -> bool:
+    return any(n.type_id == "edit.replace_audio" for n in conv.graph.nodes.values())
+
+
+def test_a_utility_ways_save_given_no_sound_writes_none():
+    """Load Video -> upscale -> a save given no 'audio' (Video Combine; CreateVideo before SaveVideo): Replace Audio
+    with no sound before Studio's Save Video, said; with the clip's sound wired, none (heldout11 11)."""
+    combine = {"6": ("VHS_VideoCombine", {"frame_rate": 8, "loop_count": 0, "filename_prefix": "up",
+                                          "format": "video/h264-mp4", "pingpong": False, "save_output": True,
+                                          "images": ["3", 0]})}
+    conv = convert(_upscale_way(combine), "up.json")
+    assert _muted(conv)
+    assert ("the workflow writes the video without sound ('VHS_VideoCombine' (VHS_VideoCombine, #6) is given no "
+            "'audio'): Replace Audio with no sound goes before Save Video") in _said(conv)
+    made = {"6": ("CreateVideo", {"fps": 24, "images": ["3", 0]}),
+            "7": ("SaveVideo", {"filename_prefix": "up", "format": "auto", "codec": "auto", "video": ["6", 0]})}
+    assert _muted(convert(_upscale_way(made), "up2.json"))
+    made["6"][1]["audio"] = ["2", 1]
+    assert not _muted(convert(_upscale_way(made), "up3.json"))
