@@ -27,3 +27,12 @@ def frames_given(wf: Workflow, loader: CNode, via: list[CNode]) -> tuple[str, st
         start = f" from frame {first}" if first is not None else ""
         return f"{what}{start}", f" ('{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) picks them)"
     return "every frame", ""
+
+
+def held_said(into: str, file: str, given: tuple[str, str] | None, kind: str) -> str | None:
+    """The sentence for Frame Hold on ``into`` (a picture input given a clip ``file``): the frames the workflow
+    gives where more than one (``given``: frames_given), else 'a frame of the clip'; None for a picture loader."""
+    if given is not None:
+        return (f"'{into}' is given {given[0]} of the clip '{file}'{given[1]}: Studio's '{into}' takes one picture, "
+                "Frame Hold gives the clip's first frame; the other frames are not given")
+    return f"'{into}' is a frame of the clip '{file}': Frame Hold gives its first frame" if kind != "image" else None
