@@ -214,3 +214,19 @@ def test_a_utility_ways_save_given_no_sound_writes_none():
     assert _muted(convert(_upscale_way(made), "up2.json"))
     made["6"][1]["audio"] = ["2", 1]
     assert not _muted(convert(_upscale_way(made), "up3.json"))
+
+
+def test_a_size_measured_of_a_fitted_start_picture_is_the_pictures_when_it_runs():
+    """The latent's width and height measured (GetImageSizeAndCount) of a resize Studio's Scale makes on the start
+    picture's way: the generator takes that size when it runs, said, never 'set its width, height to the
+    workflow's' (heldout11 05)."""
+    from tests.convert.test_comfy_fit_resize import _i2v, _kj2
+    wf = _i2v(_kj2("resize", 1280, 704, 64), ["41", 0])
+    wf["44"] = {"class_type": "GetImageSizeAndCount", "inputs": {"image": ["41", 0]}}
+    wf["42"]["inputs"].update(width=["44", 1], height=["44", 2])
+    said = _said(convert(wf, "measured"))
+    assert ("'WanImageToVideo' (WanImageToVideo, #42)'s width and height come from 'GetImageSizeAndCount' "
+            "(GetImageSizeAndCount, #44), the size of the picture it measures of what 'ImageResizeKJv2' "
+            "(ImageResizeKJv2, #41) makes, which Studio's Scale makes on the way to the generator's 'image': the "
+            "generator takes that size when it runs") in said
+    assert "to the workflow's)" not in said
