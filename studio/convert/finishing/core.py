@@ -270,7 +270,7 @@ def _before(b, n: CNode, refs: dict) -> None:
         if kind:
             b.out.log.append(f"{b.name}: '{n.title or n.cls}' (#{n.id}) is written as an MP4 video, not as "
                              f"{kind}: Studio writes none")
-        if n.cls == "VHS_VideoCombine" and (line := _combine_unapplied(wf, n)):
+        if n.cls == "VHS_VideoCombine" and (line := combine_unapplied(wf, n)):
             b.out.log.append(f"{b.name}: {line}")
     sized = _sized(wf, n)
     if sized and refs.get(sized[0]) and refs.get(sized[1]):  # one input at the other's size, as ComfyUI makes it
@@ -290,7 +290,7 @@ def combined_as(wf: Workflow, n: CNode) -> str | None:
     return None if fmt.endswith("h264-mp4") else f"'{fmt}' (Save Video writes H.264)"
 
 
-def _combine_unapplied(wf: Workflow, n: CNode) -> str | None:
+def combine_unapplied(wf: Workflow, n: CNode) -> str | None:
     """A Video Combine's settings Studio's Save Video does not apply, said (a ping-pong, a cut to the sound)."""
     lost = [k for k in ("pingpong", "trim_to_audio") if _v(wf, n, k, False) is True]
     return (f"'{n.title or n.cls}' (#{n.id})'s {' and '.join(lost)} not applied: Studio's Save Video writes the "

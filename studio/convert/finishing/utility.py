@@ -13,6 +13,7 @@ from __future__ import annotations
 from studio.core.shown import cut, rounded
 
 from ..reading.workflow import CNode, Workflow
+from .soundless import writes_none
 
 # ComfyUI node type -> (what it does, Studio's kind of preprocessor or None)
 UTILITIES = {
@@ -158,6 +159,10 @@ def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[st
         cur = wired_node(b, "edit.frame_rate", {"fps": rate[0]}, rate[1], (cur, out, "video"))
         said.append(f"'{rate[1].title or rate[1].cls}' (#{rate[1].id}) writes the frames at {rate[0]:g} fps "
                     "(its own rate, whatever the clip's): Studio's Frame Rate before Save Video does the same")
+    if out == "video" and (why := writes_none(b.wf, end)):  # the loaded clip's sound not written (heldout11 11)
+        cur = wired_node(b, "edit.replace_audio", {}, end, (cur, out, "video"))
+        said.append(f"the workflow writes the video without sound ({why}): Replace Audio with no sound goes before "
+                    "Save Video, so the loaded clip's own sound is not written")
     b.g.connect(cur, out, b.add("io.save_video", {"path": b.save_path(end)}, end), "video")
 
 

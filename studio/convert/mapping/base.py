@@ -58,6 +58,7 @@ class BuilderBase:
         self.pad: CNode | None = None  # an outpaint's ImagePadForOutpaint
         self.unmade: set[str] = set()  # the generator's inputs the workflow gives but Studio cannot make (intent)
         self.unmade_from: dict[str, str | None] = {}  # such an input -> the node it starts from, in words (origins)
+        self.clip_frames: dict[str, tuple[str, str] | None] = {}  # a picture input given frames of a clip (clip_frames)
         self.scaled_for: dict[str, str] = {}  # a resize Studio's Scale makes on an input's way -> that input (intent)
         self.wired_without: dict[str, str] = {}  # a generator input -> the sentence: its file wired without steps
         self.param_at: dict[str, CNode] = {}  # a generator setting -> the node it was read from (settings._params)

@@ -25,16 +25,14 @@ def second_file(wf: Workflow, n: CNode, family: str) -> str:
             "from the model file")
 
 
-def patch_only(wf: Workflow, n: CNode, up: list[CNode]) -> CNode | None:
-    """The model patch (a MODEL in and a MODEL out) that is the only reader of loader ``n`` among the output's nodes,
-    None where anything else reads it (a decoder, an encoder, an upsampler)."""
+def patch_only(wf: Workflow, n: CNode, up: list[CNode]) -> list[CNode]:
+    """The model patches (a MODEL in and a MODEL out) that are the only readers of loader ``n`` among the output's
+    nodes (one patch a stage: a preview's tiny VAE given to each pass's patch), [] where anything else reads it (a
+    decoder, an encoder, an upsampler)."""
     seen = {u.id for u in up}
-    readers = [m for m, _ in consumers(wf).get(n.id, ()) if m.id in seen]
-    if len(readers) != 1:
-        return None
-    m = readers[0]
-    is_patch = any(in_type(m, k) == "MODEL" for k in m.links) and out_types(wf, m) == {"MODEL"}
-    return m if is_patch else None
+    readers = list({m.id: m for m, _ in consumers(wf).get(n.id, ()) if m.id in seen}.values())
+    patch = all(any(in_type(m, k) == "MODEL" for k in m.links) and out_types(wf, m) == {"MODEL"} for m in readers)
+    return readers if readers and patch else []
 
 
 def own_loaders(family: str | None) -> str:

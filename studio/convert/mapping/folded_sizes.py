@@ -8,9 +8,23 @@ from __future__ import annotations
 from typing import Any
 
 from ..reading.workflow import CNode, Workflow
+from ..tracing.roles import in_type, out_types
 
 PARAMS = (("width", "width"), ("height", "height"), ("length", "frames"))  # the latent's setting -> the generator's
 SIZED_BY = ("image", "video")  # the generator inputs whose size its width and height 0 take (generators.output_size)
+
+
+def _measured(wf: Workflow, n: CNode) -> CNode | None:
+    """The picture ``n`` measures, by its declared types (an IMAGE 'image' in, numbers out: GetImageSize,
+    GetImageSizeAndCount): its source; None for another node (heldout11 05: a fitted size measured)."""
+    if "image" not in n.links or in_type(n, "image") != "IMAGE" or "INT" not in out_types(wf, n):
+        return None
+    return wf.source(n, "image")
+
+
+def _it(seen: CNode | None) -> str:
+    """'it makes', or 'it measures of what ``seen`` makes' for a measuring node."""
+    return "it makes" if seen is None else f"it measures of what {_named(seen)} makes"
 
 
 def _named(n: CNode) -> str:
@@ -24,16 +38,18 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
     for name, param in PARAMS:
         src = wf.source(latent, name) if name in latent.links else None
         if values.get(param) is None and src is not None:  # (folded, or a node whose value is not known)
-            into = (scaled_for or {}).get(src.id)
+            into, seen = (scaled_for or {}).get(src.id), None
+            if into is None and (seen := _measured(wf, src)) is not None:  # a size measured of a resize Studio makes
+                into = (scaled_for or {}).get(seen.id)
             if name != "length" and into in SIZED_BY:
-                taken.setdefault(src.id, (src, into, []))[2].append(name)
+                taken.setdefault(src.id, (src, into, [], seen))[2].append(name)
                 continue
             lost.append(name)
             sources.setdefault(src.id, src)
     said = [f"{_named(latent)}'s {' and '.join(names)} {'come' if len(names) > 1 else 'comes'} from {_named(src)}, "
-            f"the size of the picture it makes, which Studio's Scale makes on the way to the generator's '{into}': "
+            f"the size of the picture {_it(seen)}, which Studio's Scale makes on the way to the generator's '{into}': "
             f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: its "
-            f"'{into}''s size)" for src, into, names in taken.values()]
+            f"'{into}''s size)" for src, into, names, seen in taken.values()]
     if not lost:
         return "; ".join(said)
     words = []

@@ -15,7 +15,7 @@ from ..tracing import resizes
 from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
-from . import audio_steps, control_steps, mask_steps
+from . import audio_steps, clip_frames, control_steps, mask_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
@@ -261,6 +261,7 @@ class IntentReading:
                         f"models on Load Preprocessor ({kinds}); ComfyUI's preprocessor files are their own format"
                         + mask_steps.models_of(self.wf, [n, *absorbed], self.used))
         self.used |= {n.id for n in steps}
+        self.clip_frames[into] = clip_frames.frames_given(self.wf, loader, [*via, *walked])
         inputs[into] = (loader, slot, tuple(reversed(steps)))
 
 

@@ -12,6 +12,7 @@ from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import sound
 from ..takes.silent_save import silenced
 from ..tracing.walks import model_file
+from . import clip_frames
 
 
 class Making:
@@ -48,9 +49,9 @@ class Making:
                 held = self.add("edit.frame_hold", {"frame": 0}, loader)
                 self.g.connect(nid, out, held, "video")  # (after its steps: a picture scaled is one frame still)
                 nid, out = held, "image"
-                if LOADER_NODES[loader.cls][1] != "image":
-                    said.append(f"'{into}' is a frame of the clip '{self.file_of(loader)}': Frame Hold gives its first "
-                                "frame")
+                if line := clip_frames.held_said(into, self.file_of(loader), self.clip_frames.get(into),
+                                                 LOADER_NODES[loader.cls][1]):  # never 'a frame' of many (clip_frames)
+                    said.append(line)
             try:
                 self.g.connect(nid, out, gen, into)
             except StudioError as e:  # a mask made from a clip by ComfyUI nodes, and the like

@@ -4,6 +4,7 @@ voices joined by a node of its own: AudioConcat one after the other), that is sa
 from __future__ import annotations
 
 from ..reading.workflow import CNode, Workflow
+from ..tracing.roles import in_type
 
 
 def _name(n: CNode) -> str:
@@ -13,6 +14,9 @@ def _name(n: CNode) -> str:
 def mixed_voices(wf: Workflow, save: CNode, voices: set[str]) -> str | None:
     """The sentence for ``save`` (its 'audio' not the mix of the loaders ``voices``), else None."""
     src = wf.source(save, "audio")
+    made = wf.source(save, "video") if src is None else None  # the save's video made with its sound (CreateVideo)
+    if made is not None:
+        src = next((wf.source(made, k) for k in made.links if in_type(made, k) == "AUDIO"), None)
     if src is None:
         return None
     ours = "Studio's Save Video writes the two voices mixed, both from the start (Audio Mix)"

@@ -257,10 +257,11 @@ class ModelReading:
         if role:
             said.append(role.format(value=value))
             return
-        if what == "VAE" and (patch := patch_only(self.wf, n, up)) is not None:  # a preview's tiny VAE
-            said.append(f"VAE '{value}' of '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) is read by "
-                        f"'{patch.title or patch.shown_cls}' ({patch.shown_cls}, #{patch.id}) alone, a model patch "
-                        "Studio does not apply: not set on Load Video Model")
+        if what == "VAE" and (patches := patch_only(self.wf, n, up)):  # a preview's tiny VAE (each stage's patch)
+            who = " and ".join(f"'{p.title or p.shown_cls}' ({p.shown_cls}, #{p.id})" for p in patches)
+            said.append(f"VAE '{value}' of '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) is read by {who} "
+                        f"alone, {'model patches' if len(patches) > 1 else 'a model patch'} Studio does not apply: "
+                        "not set on Load Video Model")
             return
         if separate and param in lp and isinstance(value, str) and value.strip():
             self.g.set_param(load, param, value)

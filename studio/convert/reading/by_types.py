@@ -93,6 +93,7 @@ def as_loader(n, loaders: dict, said: list[str]) -> bool:
         kind = "clip"
     core, setting = CORE_LOADERS[kind]
     lost = _not_applied(n, t, f.name)
+    n.let_go = {**n.let_go, **n.links}  # what fed its other inputs still runs in ComfyUI (mapping/unrun)
     n.origin, n.cls, n.widgets, n.links = n.origin or n.cls, core, {setting: name}, {}
     if lost:
         many = len(lost) > 1

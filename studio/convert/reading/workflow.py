@@ -150,6 +150,7 @@ class CNode:
     pack: str = ""  # the node pack a UI file names it of (its properties' cnr_id, else aux_id); '' where none
     out_names: list[str] = field(default_factory=list)  # each output's name (UI JSON only: own_values reads them)
     unpicked: str = ""  # the input of a switch read away that it does not pass on, in words, where this node fed it
+    let_go: dict[str, tuple[str, int]] = field(default_factory=dict)  # links let go where read as another (still run)
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
@@ -189,9 +190,27 @@ def is_workflow(doc: Any) -> str | None:
         return None
     if isinstance(doc, dict) and isinstance(doc.get("nodes"), list) and isinstance(doc.get("links"), list):
         return "ui" if all(isinstance(n, dict) and "type" in n for n in doc["nodes"]) else None
-    if isinstance(doc, dict) and doc and all(isinstance(v, dict) and "class_type" in v for v in doc.values()):
+    if isinstance(doc, dict) and doc and all(isinstance(v, dict) and "class_type" in v or _comment(k, v)
+                                              for k, v in doc.items()) and not all(_comment(k, v) for k, v in doc.items()):
         return "api"
     return None
+
+
+def _comment(key: Any, value: Any) -> bool:
+    """An API file's note to its reader beside its nodes ('_comment': 'text'), no node: ComfyUI refuses the file as
+    saved (a node missing its class_type); the app posting it strips them."""
+    return isinstance(key, str) and key.startswith("_") and isinstance(value, str)
+
+
+def comments_said(doc: dict) -> list[str]:
+    """The sentence for an API file's comments (``_comment``), skipped as the app posting the file skips them."""
+    keys = [k for k, v in doc.items() if _comment(k, v)]
+    if not keys:
+        return []
+    shown = ", ".join(f"'{k}'" for k in keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
+    return [f"the file holds {len(keys)} text entr{'ies' if len(keys) > 1 else 'y'} beside its nodes ({shown}), notes "
+            "to its reader: not nodes, skipped (ComfyUI's /prompt refuses the file as saved, 'a node is missing the "
+            "class_type property', where the app posting it does not strip them)"]
 
 
 def enveloped(doc: Any) -> tuple[Any, str]:
@@ -284,7 +303,7 @@ class Workflow:
         kind = is_workflow(doc)
         if kind in ("api", "ui"):
             nodes, wiring, said, chose = (_read_api(doc), {}, [], set()) if kind == "api" else _read_ui(doc)
-            said = list(said)
+            said = list(said) + (comments_said(doc) if kind == "api" else [])
             lacks = missing(nodes) if kind == "api" else frozenset()  # (nodes linked to that the file lacks)
             if kind == "api":  # an API file keeps rgthree's Any Switch and pack reroutes (server nodes): read away too
                 said += cut_dangling(nodes)  # (first: links to nodes the file does not hold, said and cut)
@@ -453,6 +472,8 @@ def _read_api(doc: dict) -> dict[str, CNode]:
         raise WorkflowError(f"it has {len(doc):,} nodes: Studio reads workflows of up to {MAX_NODES:,}")
     out = {}
     for nid, n in doc.items():
+        if _comment(nid, n):
+            continue  # a note to the reader (comments_said)
         inputs = n.get("inputs") if isinstance(n.get("inputs"), dict) else {}
         links = {k: (str(v[0]), int(v[1])) for k, v in inputs.items()
                  if isinstance(v, list) and len(v) == 2 and isinstance(v[1], int)}

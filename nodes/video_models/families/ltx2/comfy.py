@@ -20,6 +20,7 @@ from .comfy_low_vram import low_vram
 from .comfy_sound_alone import TASKS as SOUND_ALONE
 from .comfy_mask_time import WIDGETS as TIMED
 from .comfy_own_sound import own_sound
+from .comfy_length import latent_length
 from .comfy_values import VALUES, WIDGETS as CALCULATORS
 
 LTX2 = "video_models.ltx2"
@@ -327,6 +328,7 @@ HOOKS = {
     "prompt": read_enhancer, "text_loaders": ("LTXAVTextEncoderLoader", "LTXVGemmaCLIPModelLoader"),
     "upscalers": ("LTXVLatentUpsampler",),
     "values": VALUES,  # LTX's calculators' outputs worked out (comfy_values)
+    "params": latent_length,  # a length not 8k + 1 made as ComfyUI's latent holds it, rounded down (comfy_length)
     "schedulers": {"LTXVScheduler": ("max_shift", "base_shift", "stretch", "terminal")},
     # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
     # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
