@@ -105,6 +105,8 @@ def raw_nodes(doc: Any) -> tuple[dict[str, Raw], str]:
     out: dict[str, Raw] = {}
     if kind == "api":
         for nid, n in doc.items():
+            if not isinstance(n, dict) or "class_type" not in n:  # (a '_comment' text beside the nodes: skipped)
+                continue
             meta = n.get("_meta") if isinstance(n.get("_meta"), dict) else {}
             ins = n.get("inputs") if isinstance(n.get("inputs"), dict) else {}
             out[str(nid)] = Raw(str(nid), str(n["class_type"]), str(meta.get("title") or ""), {str(n["class_type"])},

@@ -69,3 +69,10 @@ def test_the_checker_finds_each_kind_of_false_sentence():
     c.conv.dropped.append(next(iter(c.conv.origin.values())))
     c.dropped()
     assert [v[0] for v in c.violations] == ["dropped"]
+
+
+def test_an_api_files_comment_beside_its_nodes_is_skipped():
+    from benchmarks.sentence_checks import raw_nodes
+    raw, kind = raw_nodes({"_comment": "set the prompt below",
+                           "1": {"class_type": "LoadImage", "inputs": {"image": "a.png"}}})
+    assert kind == "api" and set(raw) == {"1"} and raw["1"].values == {"image": "a.png"}
