@@ -92,6 +92,7 @@ def test_the_writer_is_the_inverse_of_diffusers_converter(comfy):
     assert set(back) == set(want) and all(torch.equal(back[k], want[k]) for k in want)
 
 
+@pytest.mark.fresh_models  # (its load's message is checked: never served from the module's models)
 def test_a_controlnet_steers_the_take_as_the_pipeline_called_directly(comfy, monkeypatch):
     import diffusers
     import torch
