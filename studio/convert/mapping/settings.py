@@ -191,7 +191,8 @@ class SettingsReading:
                          + (" (diffusers switches experts at the model's boundary_ratio)" if len(loaders) > 1 else ""))
         if main.start is not None and main.end is not None:
             lines.append(f"- first sampler runs {pass_range(main.start, main.end)} of {shown(main.steps)}")
-        lines += [f"- {x}" for x in [renoised.line(self.wf, main.node, [r.node for r in rest])] if x]
+        if renoise := renoised.line(self.wf, main.node, [r.node for r in rest]):
+            lines.append(f"- {renoise}")
         lines += [f"- {s}" for s in said + self.refused]
         self.refused = []
         self.note("\n".join(lines), len(self.bands) - 1)

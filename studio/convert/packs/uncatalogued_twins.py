@@ -171,10 +171,13 @@ def translate(wf: Workflow) -> list[str]:
         if readers is None:  # (made once: a rewrite keeps every link, a wired socket r has not keeping n unread)
             readers, packs = _readers(wf), [CORE] + _packs(wf)
         chosen[n.id] = (n, _choose(wf, n, readers, packs, memo))
-    kinds: dict[str, set] = {}  # a type some node of which is not read so, or read as another: none of it is (the
-    for n, got in chosen.values():  # twelfth held-out set's WanSVIImageToVideo: its first shot alone fits
-        kinds.setdefault(n.cls, set()).add(got[0].name if got is not None else None)  # WanImageToVideo, the later
-    for n, got in chosen.values():  # shots wire its prev_latent: read so, they became remakes of the first)
+    # a type some node of which is not read so, or is read as another, is read so nowhere (the twelfth held-out
+    # set's WanSVIImageToVideo: its first shot alone fits WanImageToVideo, the later shots wire its prev_latent; read
+    # so, they became remakes of the first)
+    kinds: dict[str, set] = {}
+    for n, got in chosen.values():
+        kinds.setdefault(n.cls, set()).add(got[0].name if got is not None else None)
+    for n, got in chosen.values():
         if got is None or len(kinds[n.cls]) > 1:
             continue
         r, (values, extra, taken, by_place) = got
