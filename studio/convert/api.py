@@ -30,12 +30,13 @@ from .reading.pass_any import any_through  # a node passing anything on: the inp
 from .catalogue import node_type  # a node type's declared inputs and outputs (a family's by-types walks)
 from .takes.first_trim import first_saves, trim_first  # a longer take's first take made once (a 'made' hook)
 from .takes.one_take_said import withdraw  # a segment's 'another take' words withdrawn once a family makes it
+from .tracing.latent_ways import frames_of, sampler_behind, through  # a take's latent on its way to a continuing node
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
            "CONTROL", "encoders", "finite", "frame_mark", "held_task", "I2V", "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader",
            "model_file", "prompt_text", "read_sampling", "task_node", "upstream", "walk", "flag_setting", "rate_setting",
-           "whole_setting", "any_through", "node_type"]
+           "whole_setting", "any_through", "node_type", "frames_of", "sampler_behind", "through"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 
 

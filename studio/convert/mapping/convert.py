@@ -94,8 +94,13 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             for whole in families.lookup("whole"):
                 if n.id not in self.used and whole(self, n):
                     break
+        waited: set[str] = set()
         for s in saves:
             if s.id in self.used:
+                continue
+            if s.id not in waited and segments.waits(self, s):  # its take starts from a take a later output makes
+                waited.add(s.id)
+                saves.append(s)
                 continue
             takes = segments.segments(wf, s, self.g.registry) if s.enabled else []
             reworked = restyle.pass_of(wf, s) if s.enabled and not takes else None

@@ -22,6 +22,7 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import tasks
 from .expert_samplers import given_type
 from .placed_values import fits, placed, uncatalogued
+from . import shot_chains
 from .shapes import shown, unread
 from .task_twins import model_families, word
 from .twins import declared, read_by_name
@@ -78,9 +79,10 @@ def _gives(types: tuple, n: CNode, outs: dict[int, str]) -> bool:
                                                                 for s, t in outs.items())
 
 
-def _match(n: CNode, r, ins: dict[str, str], own: dict):
+def _match(n: CNode, r, ins: dict[str, str], own: dict, shot=None):
     """(r's settings as n's values, n's values not r's, n's inputs r takes, by place) where ``n`` takes ``r``'s
-    sockets (its outputs already found r's: ``_gives``; ``own``: r's inputs by name); None where it does not."""
+    sockets (its outputs already found r's: ``_gives``; ``own``: r's inputs by name; ``shot``: how it continues an
+    earlier shot, its two sockets for that allowed beside r's where r has a start image); None where it does not."""
     for i in r.inputs:
         t = ins.get(i.name)
         if t is None:
@@ -91,7 +93,8 @@ def _match(n: CNode, r, ins: dict[str, str], own: dict):
     if sum(1 for k, t in ins.items() if own.get(k) is not None and not own.get(k).widget and t == own.get(k).type) \
             < MIN_SHARED:  # (of a type the file confirms: an API link from a node of unknown outputs is not)
         return None  # settings read by place prove nothing: a twin shares its sockets
-    extra_sockets = [k for k in ins if own.get(k) is None and k in n.links]
+    cont = (shot.latent, shot.frames) if shot is not None and shot_chains.start_port(r) else ()
+    extra_sockets = [k for k in ins if own.get(k) is None and k in n.links and k not in cont]
     if extra_sockets:
         return None  # a wired socket r has not: what it carries would be lost
     by_place = not n.widgets and isinstance(n.raw, list) and bool(r.widgets)
@@ -140,10 +143,11 @@ def _choose(wf: Workflow, n: CNode, readers: dict, packs: list[str], memo: dict)
     ins, outs = _sockets(wf, n, readers)
     if not ins or not outs:
         return None
+    shot = shot_chains.continued(wf, n, ins)  # a later shot of a continued take (packs/shot_chains.py)
     for pack in packs:
         found = []
         for r, types, own in _by_pack().get(pack, ()):
-            if _gives(types, n, outs) and (m := _match(n, r, ins, own)) is not None:
+            if _gives(types, n, outs) and (m := _match(n, r, ins, own, shot)) is not None:
                 missing = sum(i.name not in m[2] for i in r.inputs)  # (task_twins' order: the most held, the
                 found.append(((len(m[2]), -missing), r, m))  # fewest it lacks)
         if not found:
@@ -155,7 +159,10 @@ def _choose(wf: Workflow, n: CNode, readers: dict, packs: list[str], memo: dict)
                 memo["kinds"] = model_families(wf)
             kinds = memo["kinds"]
             found = [f for f in found if f[1].name in tasks() and word(tasks()[f[1].name].family) in kinds]
-        return (found[0][1], found[0][2]) if len(found) == 1 else None
+        if len(found) != 1:
+            return None
+        r, m = found[0][1], found[0][2]
+        return r, m, (shot if shot is not None and shot.latent in n.links and r.input(shot.latent) is None else None)
     return None
 
 
@@ -180,8 +187,8 @@ def translate(wf: Workflow) -> list[str]:
     for n, got in chosen.values():
         if got is None or len(kinds[n.cls]) > 1:
             continue
-        r, (values, extra, taken, by_place) = got
-        was = n.shown_cls
+        r, (values, extra, taken, by_place), shot = got
+        was, links = n.shown_cls, dict(n.links)
         n.origin, n.cls = was, r.name
         n.links = {k: v for k, v in n.links.items() if r.input(k) is not None}
         n.widgets = {k: v for k, v in values.items() if k not in n.links}
@@ -189,6 +196,10 @@ def translate(wf: Workflow) -> list[str]:
                                                                      else (values[i.name],))]
         n.in_types = {k: v for k, v in n.in_types.items() if r.input(k) is not None}
         said.append(_sentence(n, was, r, extra, by_place))
+        if shot is not None:  # its start image the earlier shot's last frames (packs/shot_chains.py)
+            port = shot_chains.start_port(r)
+            n.ports[port] = shot.frames
+            said.append(shot_chains.rewire(wf, n, shot, port, links))
     return said
 
 

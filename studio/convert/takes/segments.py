@@ -13,6 +13,7 @@ from typing import Any
 from ..families import registry as families
 from ..tracing.walks import sampler_chain, upstream
 from ..tracing.prompts import MAX_SAMPLERS
+from ..tracing.sampling import SAMPLERS
 from .extend import clip_extenders, continued, unapplied
 from .ledger import pick_said
 from ..finishing.beside import direction, placed, side_by_side
@@ -183,9 +184,11 @@ def from_earlier(b: Any, save: CNode) -> bool:
     of extensions): its start image a Frame Hold of that take's video (its clip to extend Time's trim), never held as
     a start image Studio cannot make nor made as the earlier take again; False where it does not start so (or could not
     be made: the builder reads it as any output)."""
-    keys = list(b.made)
-    if not keys or not save.enabled or not 0 < len(sampler_chain(b.wf, save)) <= MAX_SAMPLERS:
+    keys, chain = list(b.made), sampler_chain(b.wf, save)
+    if not keys or not save.enabled or not 0 < len(chain) <= MAX_SAMPLERS:
         return False  # (more samplers: the builder keeps them as notes)
+    if frozenset(s.id for s in chain) in b.made:
+        return False  # its take made already (a joined output's): the builder saves it again, never makes it twice
     before = len(b.bands)
     hold, ext = _continue(b, save, 0, keys, named=True)
     if hold is None:
@@ -202,6 +205,19 @@ def from_earlier(b: Any, save: CNode) -> bool:
     gen = next(m[0] for m in b.made.values() if m[2] == before)
     _extend(b, gen, ext, save)
     return True
+
+
+def waits(b: Any, save: CNode) -> bool:
+    """An output whose take starts from frames of a take no output has made yet (a shot's preview before the output
+    joining the shots): made after the others, so that it starts from that take's video (from_earlier)."""
+    chain = sampler_chain(b.wf, save) if save.enabled else []
+    if not 0 < len(chain) <= MAX_SAMPLERS:
+        return False
+    ups = {s.id: {u.id for u in upstream(b.wf, s)} - {s.id} for s in chain}
+    mine = {s.id for s in chain}
+    others = {n.id for n in b.wf.nodes.values() if n.cls in SAMPLERS and n.id not in mine}
+    cont = continued(b.wf, _head(chain, ups), others, False, clip_extenders(b.g.registry)) if others else None
+    return cont is not None and not any(cont.sampler in key for key in b.made)
 
 
 def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
