@@ -89,8 +89,8 @@ class IntentReading:
         inputs: dict[str, tuple[CNode, int]] = {}
         spec = self._task_node(node, up, spec, inputs, said)
         gen = spec.generator if spec is not None and spec.generator else T2V
-        if spec is not None and spec.needs and "image" not in inputs:
-            gen = T2V  # Wan 2.2 TI2V / HunyuanVideo 1.5 with no start image: text to video
+        if spec is not None and spec.needs and "image" not in inputs and "image" not in self.motion:
+            gen = T2V  # Wan 2.2 TI2V / HunyuanVideo 1.5 with no start image (none an earlier take gives): text to video
         claim = families.claimed(up)
         if claim is not None:  # a family told by its nodes upstream (LTX-2 by its audio nodes)
             if claim.read is not None:  # its own reading of the pipeline (given the latent's maker): a task held

@@ -6,11 +6,12 @@ names the file gives them, else by the places the candidate declares its setting
 candidate declares there; a value that fits none is passed over, and said). A node is read as a candidate (ComfyUI's
 core first, then the packs the workflow already uses) when every required input of the candidate is on it, of the
 same name and type, its outputs are of the candidate's types in the same order, and what it has beyond is settings
-(said not taken); a wired extra socket (what it carries would be lost), a candidate of fewer than 3 required inputs,
-one sharing fewer than 2 sockets with it (settings by place prove nothing: a cache patch is no LoRA loader), or fewer
-than it has of its own, is no twin. Several alike: the one holding the most of its inputs and
-lacking the fewest of its own, then the one of the family the workflow's model files name (task_twins' rule); none
-where they still tie. task_twins.py reads a pack's task node giving conditionings in pairs by the places here
+(said not taken); a wired extra socket (what it carries would be lost; but an earlier shot's take and its last frames
+beside an image-to-video node's sockets: a later shot, packs/shot_chains.py), a candidate of fewer than 3 required
+inputs, one sharing fewer than 2 sockets with it (settings by place prove nothing: a cache patch is no LoRA loader),
+or fewer than it has of its own, is no twin. Several alike: those holding the most of its inputs, of the family the
+workflow's model files name where any is (task_twins' rule), then the one lacking the fewest of its own; none where
+they still tie. task_twins.py reads a pack's task node giving conditionings in pairs by the places here
 (placed_values.py). Plain data and stdlib."""
 from __future__ import annotations
 
@@ -152,13 +153,15 @@ def _choose(wf: Workflow, n: CNode, readers: dict, packs: list[str], memo: dict)
                 found.append(((len(m[2]), -missing), r, m))  # fewest it lacks)
         if not found:
             continue
-        best = max(f[0] for f in found)
-        found = [f for f in found if f[0] == best]
-        if len(found) > 1:  # several alike: the one of the family the workflow's model files name, if one alone is
-            if "kinds" not in memo:
+        best = max(f[0][0] for f in found)
+        found = [f for f in found if f[0][0] == best]
+        if len(found) > 1:  # several holding as many: those of the family the workflow's model files name, where any
+            if "kinds" not in memo:  # is (an API file's Wan node, its outputs read alone, fits Kandinsky 5's too)
                 memo["kinds"] = model_families(wf)
             kinds = memo["kinds"]
-            found = [f for f in found if f[1].name in tasks() and word(tasks()[f[1].name].family) in kinds]
+            found = [f for f in found if f[1].name in tasks() and word(tasks()[f[1].name].family) in kinds] or found
+            least = max(f[0][1] for f in found)  # then the one lacking the fewest of its own
+            found = [f for f in found if f[0][1] == least]
         if len(found) != 1:
             return None
         r, m = found[0][1], found[0][2]
