@@ -2,7 +2,8 @@
 takes an image-to-video node's sockets and, beside them, an earlier shot's take (a LATENT from its sampler, directly or
 through a node passing the latent on) and that take's last decoded frames (an IMAGE through a frame pick) is a later
 shot of one continued take: read as the task node started from those frames, a generator per shot with its own prompt
-and seed, joined where the workflow joins them. A latent from anything else is no continuation. Node names invented
+(a later shot's written by a text node giving its one setting, Comfyroll's CR Text) and seed, joined where the
+workflow joins them. A latent from anything else is no continuation. The shot and latent nodes invented
 (the heldout12 SVI four-shot take's shape)."""
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def _ui(elsewhere: bool = False) -> tuple[dict, dict]:
     image = w.add("LoadImage", ["fox.png", "image"], [IMG, "MASK"])
     neg = w.add("CLIPTextEncode", ["blurry"], [COND], {"clip": (clip, 0, "CLIP")})
     pos1 = w.add("CLIPTextEncode", ["a fox sits in the snow"], [COND], {"clip": (clip, 0, "CLIP")})
-    pos2 = w.add("CLIPTextEncode", ["the fox leaps over a log"], [COND], {"clip": (clip, 0, "CLIP")})
+    text = w.add("CR Text", ["the fox leaps over a log"], ["*", "STRING"])  # (Comfyroll's: gives its one setting)
+    pos2 = w.add("CLIPTextEncode", [""], [COND], {"clip": (clip, 0, "CLIP"), "text": (text, 0, "STRING")})
     one = _shot(w, pos1, neg, vae, image)
     ks1 = w.add("KSampler", [11, "fixed", 20, 5.0, "euler", "simple", 1.0], [LAT], {
         "model": (model, 0, "MODEL"), "positive": (one, 0, COND), "negative": (one, 1, COND),

@@ -113,12 +113,16 @@ def _names_a_value(t) -> bool:
 
 def primitive(n, slot: int) -> Any:
     """A constant told by its declared types (nothing wired in, one output of a plain type, one widget of that
-    type and nothing else, a name saying it is a value): that widget's value; else None."""
+    type and nothing else, a name saying it is a value; or a first output named as that widget, of its type or any
+    type, beside outputs of help text: Comfyroll's CR Text): that widget's value; else None."""
     t = catalogue.node_type(n.origin or n.cls)
-    if n.links or slot != 0 or not catalogue.is_primitive(t) or len(t.outputs) != 1 or len(t.widgets) != 1 \
-            or not _names_a_value(t):
+    if n.links or slot != 0 or t is None or len(t.widgets) != 1 or not _names_a_value(t):
         return None
-    kind = t.outputs[0].type
+    echoed = t.inputs is not None and all(i.widget for i in t.inputs) and bool(t.outputs) and \
+        t.outputs[0].name == t.widgets[0].name and t.outputs[0].type in ("*", t.widgets[0].type)
+    if not echoed and (not catalogue.is_primitive(t) or len(t.outputs) != 1):
+        return None
+    kind = t.widgets[0].type if echoed else t.outputs[0].type
     v = n.widgets.get(t.widgets[0].name)
     if t.widgets[0].type == "STRING" and kind in ("INT", "FLOAT") and isinstance(v, str):  # a number typed as text
         v = _number_text(v, kind)  # (ComfyLiterals' Int and Float: a text widget giving a number)
