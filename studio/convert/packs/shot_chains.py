@@ -80,7 +80,7 @@ def start_port(r) -> str | None:
 def rewire(wf: Workflow, n: CNode, shot: Shot, port: str, links: dict) -> str:
     """``n`` (read as a task node whose start image is ``port``; ``links``: its links as the file saved them) given
     the earlier take's frames as its start image, the latent's way taken; the sentence."""
-    was = links.get(port)
+    was = links.get(port) if port != shot.frames else None  # (its start image those frames already: kept)
     n.links[port] = links[shot.frames]
     wf.taken.update(m.id for m in shot.way)
     src = wf.nodes.get(was[0]) if was else None
