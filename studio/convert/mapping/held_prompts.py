@@ -11,6 +11,7 @@ from .. import catalogue
 from ..reading import by_types
 from ..reading.file_ids import file_id
 from ..reading.workflow import LOADER_NODES, CNode
+from ..tracing.prompt_shapes import shaped
 from ..tracing.prompts import PROMPT_INPUTS, encoders, prompt_text
 from ..tracing.roles import out_types, role
 from ..tracing.sampling import SAMPLERS
@@ -63,6 +64,13 @@ def around(wf, node: CNode | None) -> list[CNode]:
     return list(out.values())
 
 
+def _slot(start: CNode, which: str, *readers: CNode | None) -> int:
+    """The output of ``start`` the first of ``readers`` wired to it takes on its ``which`` input (the 'negative' one,
+    else any other); 0 where none is."""
+    return next((at for r in readers if r is not None for k, (src, at) in r.links.items()
+                 if src == start.id and (k == "negative") == (which == "negative")), 0)
+
+
 def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
     """The prompts of ``region``'s samplers made as Text Prompt nodes (each at its encoder), named in ``names`` (the
     held sentence's inputs, with the encoder's '#id'); their text encoders' loaders passed with a sentence."""
@@ -85,8 +93,9 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
             if start is None:
                 continue
             walked = set(b.used)  # (only the encoder is read here: a node walked through is left to the other rules)
-            text = prompt_text(wf, start, which, walked, said)
-            enc = next((wf.nodes[k] for k in walked - b.used if wf.nodes[k].cls in known), None)
+            text = prompt_text(wf, start, which, walked, said, _slot(start, which, s, guider))
+            enc = next((wf.nodes[k] for k in walked - b.used if wf.nodes[k].cls in known or shaped(wf, wf.nodes[k])),
+                       None)
             b.used |= {k for k in walked - b.used if wf.nodes[k].cls in known}
             if enc is None and text:  # a conditioning node Studio does not read taking its prompt as text (its own)
                 enc = next((n for n in region if n.enabled and (role(wf, n) == "conditioning" or "CONDITIONING" in
@@ -94,7 +103,8 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
                     wf.value(n, k) == text for k in PROMPT_INPUTS[which == "negative"])), None)
             if enc is not None and "text" in enc.links and wf.value(enc, "text") is None:
                 text = ""  # written by another node when the workflow runs: its text as saved is not the prompt
-            if text is not None and enc is not None and all(e.id != enc.id for _, e, _ in found):
+            if text is not None and enc is not None and all(  # (one node encoding both: each its own text)
+                    e.id != enc.id or w != which and t and text and t != text for w, e, t in found):
                 found.append((which, enc, text))
     if not samplers:  # a task node held alone (its sampler not on its way): the encoders on its way, each as the
         # input it feeds there names it (a 'negative' one the negative prompt), else as positive

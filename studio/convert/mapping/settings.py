@@ -50,11 +50,13 @@ class SettingsReading:
         cond = main.inputs(wf)
         start = next((wf.source(cond, k) for k in ("positive", "conditioning", "cond1") if k in cond.links), None)
         pos = prompt_schedules.prompt(self, start, "positive")  # a pack's keyframed prompts (wired in _settings)
-        pos = prompt_text(wf, start, "positive", used, said) if pos is None else pos
+        at = next((cond.links[k][1] for k in ("positive", "conditioning", "cond1") if k in cond.links), 0)
+        pos = prompt_text(wf, start, "positive", used, said, at) if pos is None else pos
         for enhanced in families.lookup("prompt"):  # a family's prompt enhancer (LTX-2's)
             pos = enhanced(self, start, pos, said)
         neg = prompt_schedules.prompt(self, wf.source(cond, "negative"), "negative")
-        neg = prompt_text(wf, wf.source(cond, "negative"), "negative", used, said) if neg is None else neg
+        neg = prompt_text(wf, wf.source(cond, "negative"), "negative", used, said,
+                          cond.links.get("negative", ("", 0))[1]) if neg is None else neg
         guidance = self._guidance(main, start, said)
         for line in said:
             if " prompt " in line:

@@ -9,6 +9,7 @@ from ..families import registry as families
 from .clip_loras import clip_lora_line
 from .roles import in_type
 from .image_conditioning import no_text as _no_text
+from .prompt_shapes import encoded_text
 from ..reading.by_types import through_input
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
@@ -18,13 +19,15 @@ MAX_SAMPLERS = 32  # feeding one output (a first pass and its refinements: two t
 
 
 def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: set, limit: int = 64,
-         through=None) -> CNode | None:
+         through=None, slot: int = 0, reached: list | None = None) -> CNode | None:
     """Follow the first of ``names`` wired on each node (a switch: its chosen side) until ``stop(node)``; where none
-    is wired, ``through(wf, node)`` names the input to follow (a model's way in told by types), if given."""
-    slot = 0
+    is wired, ``through(wf, node)`` names the input to follow (a model's way in told by types), if given. ``slot``:
+    the output of ``node`` the way starts from; ``reached`` (if given) gets the output of the node stopped at."""
     while node is not None and limit > 0:
         limit -= 1
         if stop(node):
+            if reached is not None:
+                reached.append(slot)
             return node
         if node.cls == "ComfySwitchNode" or any(k in node.links for k in names) or through_input(node, slot) is None:
             used.add(node.id)  # (a node passing each input on by position is not read: passing says so, heldout9)
@@ -52,16 +55,19 @@ def encoders() -> tuple[str, ...]:
     return ENCODERS + tuple(families.lookup("prompt_nodes"))
 
 
-def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[str] | None = None) -> str | None:
-    """The prompt of a conditioning input (through the nodes that pass conditioning on); None when
-    none is found. Where it cannot be read (a text written by another node, a conditioning made by
-    a node Studio does not read), that is said in ``said``."""
+def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[str] | None = None,
+                slot: int = 0) -> str | None:
+    """The prompt of a conditioning input (through the nodes that pass conditioning on; ``slot``: the output of
+    ``start`` it takes); None when none is found. Where it cannot be read (a text written by another node, a
+    conditioning made by a node Studio does not read), that is said in ``said``."""
     known = encoders()
     n = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in known, used)
     if n is None:
+        reached: list[int] = []
         end = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"),
                     lambda x: x.cls in known or x.cls != "ComfySwitchNode" and not any(k in x.links for k in (
-                        which, "conditioning", "conditioning_to", "cond", "cond1")), set())
+                        which, "conditioning", "conditioning_to", "cond", "cond1")), set(), slot=slot,
+                    reached=reached)
         if end is None:
             return None
         if _no_text(end):  # conditioning made from an image alone (SVD_img2vid_Conditioning): there is no prompt
@@ -69,6 +75,13 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
             return ""
         # a node Studio does not read that takes its prompt as text (a pack's reference-to-video node): that text
         text = next((v for k in PROMPT_INPUTS[which == "negative"] if isinstance(v := wf.value(end, k), str)), None)
+        if text is None and (shaped := encoded_text(wf, end, reached[0] if reached else 0)) is not None:
+            used.add(end.id)
+            if said is not None:
+                said.append(f"the {which} prompt is read from '{end.title or end.shown_cls}' ({end.shown_cls}, "
+                            f"#{end.id}), a text encoder by its declared types (a CLIP in, conditioning out): the text "
+                            f"it encodes on output {reached[0] if reached else 0}, {cut(shaped, 80)!r}")
+            return shaped
         if said is not None:
             said.append(f"the {which} prompt comes from ComfyUI's '{end.title or end.cls}' ({end.cls}, #{end.id}), "
                         + ("which Studio does not read: the text it is given is the generator's prompt" if text is not None
