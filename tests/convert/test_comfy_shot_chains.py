@@ -116,7 +116,7 @@ def test_a_shot_continuing_an_earlier_shots_latent_is_a_later_segment_with_its_o
     said = _said(conv)
     assert (f"'{SHOT}' ({SHOT}, #{ids['two']}) continues the take of 'KSampler' (KSampler, #{ids['ks1']}) (its "
             f"'carry_latent' is that take's latent, through 'ZetaKeepLastLatents' (ZetaKeepLastLatents, "
-            f"#{ids['kept']}); its 'tail_frames' that take's last frames)") in said
+            f"#{ids['kept']}); its 'tail_frames' frames picked from that take)") in said
     assert "its 'start_image' (from 'LoadImage' (LoadImage, #4)) is not taken" in said
     assert str(ids["kept"]) not in conv.dropped  # the latent's way is read with the shot, said there
 

@@ -1,11 +1,11 @@
 """A later shot of one continued take made by a node no pack in Studio's catalogue declares (issue 112, items 2 and 4),
 read by the sockets its file declares: a node taking, beside a catalogued image-to-video task node's sockets, a
 LATENT that is an earlier shot's take (its sampler's latent, through nodes passing the latent on or the take decoded
-and encoded again: tracing/latent_ways.py) and an IMAGE that is that same take's last decoded frames (through one
-frame pick: its motion frames) continues that shot: it is read as the task node (packs/uncatalogued_twins.py) with
+and encoded again: tracing/latent_ways.py) and an IMAGE of frames picked from that same take's decoded frames (its
+motion frames) continues that shot: it is read as the task node (packs/uncatalogued_twins.py) with
 those frames as its start image, so the chain is an extend chain of segments, each with its own prompt, frames,
 seed and models (takes/extend.py, takes/segments.py), joined where the workflow joins them. What its start image
-was (SVI's anchor picture), the latent it continued (and the nodes keeping it) are said, one sentence each.
+was (SVI's anchor picture) and the latent it continued (with the nodes keeping it) are said with it.
 
 A latent from anything else (a clip loaded and encoded, an empty latent), or frames of another take than the
 latent's, is no continuation: the node is read as no twin (held, said). Plain data and stdlib."""
@@ -23,7 +23,7 @@ from ..tracing.tasks import tasks
 class Shot:
     """How a node continues an earlier shot's take."""
     latent: str  # its input given the earlier take's latent
-    frames: str  # its input given that take's last frames (the start image of the shot in Studio)
+    frames: str  # its input given frames picked from that take (the start image of the shot in Studio)
     sampler: CNode  # the earlier shot's sampler
     way: tuple[CNode, ...]  # the nodes passing the latent on (taken with the node)
 
@@ -33,8 +33,8 @@ def _name(n: CNode) -> str:
 
 
 def _decoded_by(wf: Workflow, link: tuple) -> CNode | None:
-    """The sampler whose decoded frames image ``link`` gives, through image operations and one frame pick (a
-    take's last frames); None where they are not a take's."""
+    """The sampler whose decoded frames image ``link`` gives, picked (one frame pick, through image operations: what
+    takes/extend.py continues from); None where they are not frames picked from a take."""
     picked = False
     for _ in range(MAX_STEPS):
         src = wf.nodes.get(link[0])
@@ -42,7 +42,7 @@ def _decoded_by(wf: Workflow, link: tuple) -> CNode | None:
             return None
         if src.cls.startswith("VAEDecode"):
             got = src.links.get("samples") or src.links.get("latents")
-            behind = sampler_behind(wf, got) if got else None
+            behind = sampler_behind(wf, got) if got and picked else None
             return behind[0] if behind is not None else None
         k = None
         if not picked and (pick := pick_widgets(src)) is not None:
@@ -86,10 +86,10 @@ def rewire(wf: Workflow, n: CNode, shot: Shot, port: str, links: dict) -> str:
     src = wf.nodes.get(was[0]) if was else None
     way = f", through {', '.join(_name(m) for m in shot.way)}" if shot.way else ""
     line = (f"{_name(n)} continues the take of {_name(shot.sampler)} (its '{shot.latent}' is that take's latent"
-            f"{way}; its '{shot.frames}' that take's last frames): it is read as a later shot of one continued take, "
-            f"made from those frames as its start image, with its own prompt, frames and seed; the latent it continues "
-            "from is not taken (Studio's shot starts from the decoded frames alone)")
+            f"{way}; its '{shot.frames}' frames picked from that take): it is read as a later shot of one continued take, "
+            f"started from those frames as its start image, with its own prompt, frames and seed; the latent it "
+            "continues from is not taken (Studio's shot starts from the decoded frames alone)")
     if src is not None:
         line += (f"; its '{port}' (from {_name(src)}) is not taken: Studio's shot starts from the earlier shot's "
-                 "last frames instead")
+                 "frames instead")
     return line
