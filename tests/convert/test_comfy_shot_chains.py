@@ -135,3 +135,31 @@ def test_a_latent_from_elsewhere_is_no_continuation_and_the_type_is_read_as_the_
     said = uncatalogued_twins.translate(wf)
     assert said == [] and wf.nodes[str(ids["two"])].cls == wf.nodes[str(ids["one"])].cls == SHOT
     assert "continues the take" not in _said(convert(_ui(elsewhere=True)[0]))
+
+
+def _shown_on_the_way() -> dict:
+    """A take decoded and passed through Easy-Use's 'easy showAnything' (a display passing on what it is given, the
+    text it last showed saved as its setting) on its way to the save: IAMCCS's SVI Pro workflow has one so."""
+    w = UI()
+    model = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
+    pos = w.add("CLIPTextEncode", ["a fox sits in the snow"], [COND], {"clip": (clip, 0, "CLIP")})
+    neg = w.add("CLIPTextEncode", ["blurry"], [COND], {"clip": (clip, 0, "CLIP")})
+    empty = w.add("EmptyHunyuanLatentVideo", [480, 832, 33, 1], [LAT])
+    ks = w.add("KSampler", [11, "fixed", 20, 5.0, "euler", "simple", 1.0], [LAT], {
+        "model": (model, 0, "MODEL"), "positive": (pos, 0, COND), "negative": (neg, 0, COND),
+        "latent_image": (empty, 0, LAT)})
+    dec = w.add("VAEDecode", [], [IMG], {"samples": (ks, 0, LAT), "vae": (vae, 0, "VAE")})
+    shown = w.add("easy showAnything", ["Subject: her hair lifts slightly as the breeze stirs"], ["*"],
+                  {"anything": (dec, 0, "*")})
+    cv = w.add("CreateVideo", [16], ["VIDEO"], {"images": (shown, 0, IMG)})
+    w.add("SaveVideo", ["fox", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    return w.doc()
+
+
+def test_a_display_passing_its_input_on_is_not_taken_as_the_node_making_the_video():
+    """A display node's saved text made it 'a video made by easy showAnything' (held, a false sentence)."""
+    conv = convert(_shown_on_the_way())
+    assert len(_nodes(conv, "video_models.text_to_video")) == 1, _said(conv)
+    assert "a video made by easy showAnything" not in _said(conv)

@@ -20,7 +20,7 @@ from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.walks import upstream
 from ..tracing.roles import MEDIA, SAMPLER_TYPES, carries, consumers, in_type, out_types, prompted, role
 from ..tracing.tasks import Task, tasks
-from ..reading.pass_any import passes_on
+from ..reading.pass_any import any_through, passes_on
 from .graph_loops import loops_said
 
 SIZE_ONLY = ("GetImageSize",)  # a file read for its size alone: nothing of it reaches the video
@@ -287,7 +287,8 @@ def maker_between(b: Any, save: CNode, key: frozenset) -> CNode | None:
     within = {n.id for n in upstream(wf, save)}
     starts = [wf.nodes[k] for k in key if k in wf.nodes]
     found = [m for _, m in _walk(starts, within, cons, frozenset({save.id}))
-             if m.enabled and prompted(m) and role(wf, m) != "prompt" and out_types(wf, m) != {"AUDIO"}]  # (a sound's)
+             if m.enabled and prompted(m) and role(wf, m) != "prompt" and out_types(wf, m) != {"AUDIO"}  # (a sound's)
+             and any_through(wf, m, 0) is None]  # (a display passing on what it is given, the text it shows saved)
     # the one that gives the video (an image editor on the way only changes the still), else the nearest the output
     return next((m for m in found if "VIDEO" in out_types(wf, m)), found[-1] if found else None)
 
