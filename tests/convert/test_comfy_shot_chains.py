@@ -3,7 +3,7 @@ takes an image-to-video node's sockets and, beside them, an earlier shot's take 
 through a node passing the latent on) and that take's last decoded frames (an IMAGE through a frame pick) is a later
 shot of one continued take: read as the task node started from those frames, a generator per shot with its own prompt
 (a later shot's written by a text node giving its one setting, Comfyroll's CR Text) and seed, joined where the
-workflow joins them. A latent from anything else is no continuation. The shot and latent nodes invented
+workflow joins them, each keeping the frames the join picks (takes/join_trims.py). A latent from anything else is no continuation. The shot and latent nodes invented
 (the heldout12 SVI four-shot take's shape)."""
 from __future__ import annotations
 
@@ -52,10 +52,13 @@ def _ui(elsewhere: bool = False) -> tuple[dict, dict]:
         "model": (model, 0, "MODEL"), "positive": (two, 0, COND), "negative": (two, 1, COND),
         "latent_image": (two, 2, LAT)})
     dec2 = w.add("VAEDecode", [], [IMG], {"samples": (ks2, 0, LAT), "vae": (vae, 0, "VAE")})
-    both = w.add("ImageBatch", [], [IMG], {"image1": (dec1, 0, IMG), "image2": (dec2, 0, IMG)})
+    keep1 = w.add("GetImageRangeFromBatch", [0, 32], [IMG, "MASK"], {"images": (dec1, 0, IMG), "masks": "MASK"})
+    keep2 = w.add("GetImageRangeFromBatch", [1, 32], [IMG, "MASK"], {"images": (dec2, 0, IMG), "masks": "MASK"})
+    both = w.add("ImageBatch", [], [IMG], {"image1": (keep1, 0, IMG), "image2": (keep2, 0, IMG)})  # (the seam's
+    # frame once: the first shot's last frame dropped, the second's first)
     cv = w.add("CreateVideo", [16], ["VIDEO"], {"images": (both, 0, IMG)})
     w.add("SaveVideo", ["long", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
-    return w.doc(), {"one": one, "two": two, "ks1": ks1, "kept": kept, "last": last}
+    return w.doc(), {"one": one, "two": two, "ks1": ks1, "kept": kept, "last": last, "keep1": keep1, "keep2": keep2}
 
 
 def _api() -> dict:
@@ -97,13 +100,18 @@ def _shots(conv) -> list:
     return gens
 
 
-def _continues(conv, first, second) -> None:
-    """The second shot's start image is a Frame Hold of the first shot's video; both joined by one Concatenate."""
-    link = conv.graph.input_link(second.id, "image")
-    hold = conv.graph.nodes[link.src]
-    assert hold.type_id == "edit.frame_hold" and conv.graph.input_link(hold.id, "video").src == first.id
+def _continues(conv, first, second) -> list:
+    """The second shot's start image is a Frame Hold of the first shot's video; both joined by one Concatenate, in
+    order (through a Time each where the join picks their frames); the nodes it joins."""
+    g = conv.graph
+    hold = g.nodes[g.input_link(second.id, "image").src]
+    assert hold.type_id == "edit.frame_hold" and g.input_link(hold.id, "video").src == first.id
     cat = _nodes(conv, "edit.concatenate")
-    assert len(cat) == 1 and {conv.graph.input_link(cat[0].id, p).src for p in "ab"} == {first.id, second.id}
+    assert len(cat) == 1
+    joined = [g.nodes[g.input_link(cat[0].id, p).src] for p in "ab"]
+    assert [g.input_link(n.id, "video").src if n.type_id == "edit.time" else n.id for n in joined] == \
+        [first.id, second.id]
+    return joined
 
 
 def test_a_shot_continuing_an_earlier_shots_latent_is_a_later_segment_with_its_own_prompt_and_seed():
@@ -112,8 +120,12 @@ def test_a_shot_continuing_an_earlier_shots_latent_is_a_later_segment_with_its_o
     first, second = _shots(conv)
     assert (first.params["prompt"], first.params["seed"]) == ("a fox sits in the snow", 11)
     assert (second.params["prompt"], second.params["seed"]) == ("the fox leaps over a log", 22)
-    _continues(conv, first, second)
+    trims = _continues(conv, first, second)
+    assert [(n.type_id, n.params["start"], n.params["length"]) for n in trims] == [("edit.time", 0, 32),
+                                                                                   ("edit.time", 1, 32)]
     said = _said(conv)
+    assert (f"take 2 keeps its frames 1 to 32 in the join, as 'GetImageRangeFromBatch' (GetImageRangeFromBatch, "
+            f"#{ids['keep2']}) picks them: Time's trim") in said and "not trimmed" not in said
     assert (f"'{SHOT}' ({SHOT}, #{ids['two']}) continues the take of 'KSampler' (KSampler, #{ids['ks1']}) (its "
             f"'carry_latent' is that take's latent, through 'ZetaKeepLastLatents' (ZetaKeepLastLatents, "
             f"#{ids['kept']}); its 'tail_frames' frames picked from that take)") in said

@@ -14,6 +14,7 @@ from ..families import registry as families
 from ..tracing.walks import sampler_chain, upstream
 from ..tracing.prompts import MAX_SAMPLERS
 from ..tracing.sampling import SAMPLERS
+from . import join_trims
 from .extend import clip_extenders, continued, unapplied
 from .ledger import pick_said
 from ..finishing.beside import direction, placed, side_by_side
@@ -223,19 +224,21 @@ def waits(b: Any, save: CNode) -> bool:
 def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
     """Each take a pipeline of its own, their videos joined by Concatenate into the Save Video of ``save``;
     said in the Log and a note. False when no take could be made."""
-    wf, made, names, keys = b.wf, [], [], []
+    wf, made, names, keys, numbered = b.wf, [], [], [], []
     fps = b.fps_of(upstream(wf, save))  # the joined video's rate (each take's own is read before it is joined)
     for k, last in enumerate(lasts, 1):
         again = _made_before(b, save, k, last, keys)  # a take another output made already: its video, once
         if again is not None:
             made.append(again[0])
             names.append(again[1])
+            numbered.append((k, last))
             continue
         take = _take(b, save, k, last, keys, fps)
         if take is None:
             names.append(f"take {k} ('{last.title or last.shown_cls}', #{last.id}) is not made (said above)")
         else:
             made.append(take)
+            numbered.append((k, last))
     b.used.add(save.id)
     within = set().union(*({u.id for u in upstream(wf, last)} for last in lasts))  # the takes' own nodes
     b.used |= {n.id for n in upstream(wf, save) if n.cls in JOINS and n.id not in within}  # Concatenate's joins
@@ -243,11 +246,14 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
         return False
     side = placed(wf, save)  # takes placed side by side (a comparison), not in turn
     side = side if side is not None and len(made) == len(lasts) == side_by_side(side) else None
+    kept, exact = join_trims.trims(wf, save, lasts) if side is None else ({}, False)
+    trimmed, whole = join_trims.apply(b, numbered, made, kept)  # each take's frames the join keeps (Time's trim)
     heard = _join(b, save, made, side)
     line = (f"ComfyUI '{save.title or save.shown_cls}' joins {len(lasts)} takes, each sampled on its own (key-frame "
             f"segments, a loop or an extension): {len(made)} made, each a pipeline of its own, joined in the output's "
-            "order by Concatenate into one Save Video" + (f"; {'; '.join(names)}" if names else "")
-            + ". Frames the workflow trims or overlaps where takes meet are not trimmed"
+            "order by Concatenate into one Save Video" + (f"; {'; '.join(names + trimmed)}" if names + trimmed else "")
+            + ("" if exact and whole else ". Frames the workflow trims or overlaps where takes meet are not trimmed"
+               + (" otherwise" if trimmed else ""))
             if side is None else
             f"ComfyUI '{save.title or save.shown_cls}' places {len(lasts)} takes, each sampled on its own, side by "
             f"side in one frame, each {direction(wf, side)} of the one before ('{side.title or side.shown_cls}' "
