@@ -3,8 +3,8 @@ takes an image-to-video node's sockets and, beside them, an earlier shot's take 
 through a node passing the latent on) and that take's last decoded frames (an IMAGE through a frame pick) is a later
 shot of one continued take: read as the task node started from those frames, a generator per shot with its own prompt
 (a later shot's written by a text node giving its one setting, Comfyroll's CR Text) and seed, joined where the
-workflow joins them, each keeping the frames the join picks (takes/join_trims.py). A latent from anything else is no continuation. The shot and latent nodes invented
-(the heldout12 SVI four-shot take's shape)."""
+workflow joins them, each keeping the frames the join picks (takes/join_trims.py). A latent from anything else is
+no continuation. The shot and latent nodes invented (the heldout12 SVI four-shot take's shape)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert

@@ -86,8 +86,8 @@ def rewire(wf: Workflow, n: CNode, shot: Shot, port: str, links: dict) -> str:
     src = wf.nodes.get(was[0]) if was else None
     way = f", through {', '.join(_name(m) for m in shot.way)}" if shot.way else ""
     line = (f"{_name(n)} continues the take of {_name(shot.sampler)} (its '{shot.latent}' is that take's latent"
-            f"{way}; its '{shot.frames}' frames picked from that take): it is read as a later shot of one continued take, "
-            f"started from those frames as its start image, with its own prompt, frames and seed; the latent it "
+            f"{way}; its '{shot.frames}' frames picked from that take): it is read as a later shot of one continued "
+            "take, started from those frames as its start image, with its own prompt, frames and seed; the latent it "
             "continues from is not taken (Studio's shot starts from the decoded frames alone)")
     if src is not None:
         line += (f"; its '{port}' (from {_name(src)}) is not taken: Studio's shot starts from the earlier shot's "

@@ -6,10 +6,10 @@ names the file gives them, else by the places the candidate declares its setting
 candidate declares there; a value that fits none is passed over, and said). A node is read as a candidate (ComfyUI's
 core first, then the packs the workflow already uses) when every required input of the candidate is on it, of the
 same name and type, its outputs are of the candidate's types in the same order, and what it has beyond is settings
-(said not taken); a wired extra socket (what it carries would be lost; but an earlier shot's take and its last frames
-beside an image-to-video node's sockets: a later shot, packs/shot_chains.py), a candidate of fewer than 3 required
-inputs, one sharing fewer than 2 sockets with it (settings by place prove nothing: a cache patch is no LoRA loader),
-or fewer than it has of its own, is no twin. Several alike: those holding the most of its inputs, of the family the
+(said not taken); a wired extra socket (what it carries would be lost; but an earlier shot's take and frames picked
+from it beside an image-to-video node's sockets: a later shot, packs/shot_chains.py), a candidate of fewer than 3
+required inputs, one sharing fewer than 2 sockets with it (settings by place prove nothing: a cache patch is no LoRA
+loader), or fewer than it has of its own, is no twin. Several alike: those holding the most of its inputs, of the family the
 workflow's model files name where any is (task_twins' rule), then the one lacking the fewest of its own; none where
 they still tie. task_twins.py reads a pack's task node giving conditionings in pairs by the places here
 (placed_values.py). Plain data and stdlib."""
@@ -199,7 +199,7 @@ def translate(wf: Workflow) -> list[str]:
                                                                      else (values[i.name],))]
         n.in_types = {k: v for k, v in n.in_types.items() if r.input(k) is not None}
         said.append(_sentence(n, was, r, extra, by_place))
-        if shot is not None:  # its start image the earlier shot's last frames (packs/shot_chains.py)
+        if shot is not None:  # its start image the frames picked from the earlier shot (packs/shot_chains.py)
             port = shot_chains.start_port(r)
             n.ports[port] = shot.frames
             said.append(shot_chains.rewire(wf, n, shot, port, links))
