@@ -9,9 +9,9 @@ same name and type, its outputs are of the candidate's types in the same order, 
 (said not taken); a wired extra socket (what it carries would be lost; but an earlier shot's take and frames picked
 from it beside an image-to-video node's sockets: a later shot, packs/shot_chains.py), a candidate of fewer than 3
 required inputs, one sharing fewer than 2 sockets with it (settings by place prove nothing: a cache patch is no LoRA
-loader), or fewer than it has of its own, is no twin. Several alike: those holding the most of its inputs, of the family the
-workflow's model files name where any is (task_twins' rule), then the one lacking the fewest of its own; none where
-they still tie. task_twins.py reads a pack's task node giving conditionings in pairs by the places here
+loader), or fewer than it has of its own, is no twin. Several alike: those holding the most of its inputs, of the
+family the workflow's model files name where any is (task_twins' rule), then the one lacking the fewest of its own;
+none where they still tie. task_twins.py reads a pack's task node giving conditionings in pairs by the places here
 (placed_values.py). Plain data and stdlib."""
 from __future__ import annotations
 
