@@ -1,6 +1,7 @@
 """Three left-over mechanisms the held-out sets showed, each on a small hand-written workflow (invented pack node
 names): a frame interpolation on each take before the takes are joined; a pack's pad in pixels before Wan VACE
-made as Studio's Pad with its mask."""
+made as Studio's Pad with its mask; a loop's passes each prompted by one line of a many-line text (Easy-Use's
+promptLine: its by-types reading needs the pack's declared widgets, so the catalogued type is used there)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -183,3 +184,39 @@ def test_a_crop_by_the_same_four_sides_is_not_a_pad():
     assert not is_pad(crop) and is_pad(grow)
     assert not is_pad(CNode("3", "Image Inset Crop (rgthree)"))
     assert is_pad(CNode("4", "ImagePadForOutpaint")) and is_pad(CNode("5", "ImagePadKJ"))
+
+
+LINES = "a dancer turns\n\na dancer bows\na dancer leaves"
+
+
+def _prompted_loop(rows: int = 1) -> dict:
+    """tests.convert.test_comfy_loops_ways' loop of 3 passes, its prompt the line of a many-line text (an empty line
+    taken out) its index picks, shown and converted on the way (showAnything, convertAnything)."""
+    from tests.convert.test_comfy_loops_ways import _loop
+    d = _loop(3)
+    d["80"] = {"class_type": "easy showAnything", "inputs": {"anything": ["50", 1]}}
+    d["81"] = {"class_type": "easy convertAnything", "inputs": {"*": ["80", 0], "output_type": "int"}}
+    d["82"] = {"class_type": "easy promptLine", "inputs": {"prompt": LINES, "start_index": ["81", 0],
+                                                            "max_rows": rows, "remove_empty_lines": True}}
+    d["6"]["inputs"]["text"] = ["82", 0]
+    return d
+
+
+def test_each_pass_of_a_loop_is_prompted_by_the_line_its_index_picks():
+    """A loop's 3 segments each take their own line (the empty one taken out, as the node does), said naming the
+    line picker and the input it gives; the picker, the converter and the display it reads through are read."""
+    conv = convert(_prompted_loop(), "lines.json")
+    gens = sorted((n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video"),
+                  key=lambda n: n.params["seed"])
+    assert [n.params["prompt"] for n in gens] == ["a dancer turns", "a dancer bows", "a dancer leaves"]
+    said = _said(conv)
+    assert ("the positive prompt is a line of the text of 'easy promptLine' (easy promptLine, #82@2), the one its "
+            "'start_index' 1 picks, given to 'CLIPTextEncode' (#6@2)'s 'text': 'a dancer bows'") in said
+    assert "written by ComfyUI's" not in said and not {"82", "81", "80"} & set(conv.dropped)
+
+
+def test_a_line_picker_giving_several_lines_is_not_one_prompt():
+    """Two lines from the index on: ComfyUI runs the encoder once a line, so no one prompt is read; said as a prompt
+    written when the workflow runs."""
+    conv = convert(_prompted_loop(rows=2), "rows.json")
+    assert "the positive prompt is written by ComfyUI's 'easy promptLine' (easy promptLine, #82)" in _said(conv)
