@@ -88,15 +88,15 @@ class Pad(Node):
 def pad_mask(p, w: int, h: int) -> np.ndarray:
     """The mask of a ``w`` x ``h`` frame padded by ``p`` (left, top, right, bottom, feather): 1 on the borders, 0
     over the frame; within 'feather' pixels of a padded side the frame's pixels shade as ((f - d) / f) squared, d
-    the distance to the nearest padded side."""
+    counted from 0 at the left and top edges and from 1 at the right and bottom ones (ComfyUI's ImagePadForOutpaint
+    counts so), where the frame is more than twice 'feather' in both directions."""
     out = np.ones((h + p.top + p.bottom, w + p.left + p.right, 1), np.float32)
     inner = np.zeros((h, w), np.float32)
     f = int(p.feather)
-    if f > 0:
-        far = np.float32(1e9)
+    if 0 < f and 2 * f < h and 2 * f < w:
         ys, xs = np.arange(h, dtype=np.float32)[:, None], np.arange(w, dtype=np.float32)[None, :]
-        d = np.full((h, w), far, np.float32)
-        for pad, dist in ((p.left, xs), (p.right, w - 1 - xs), (p.top, ys), (p.bottom, h - 1 - ys)):
+        d = np.full((h, w), np.float32(max(w, h)), np.float32)
+        for pad, dist in ((p.left, xs), (p.right, w - xs), (p.top, ys), (p.bottom, h - ys)):
             if pad > 0:
                 d = np.minimum(d, np.broadcast_to(dist, (h, w)))
         inner = np.where(d < f, ((f - d) / f) ** 2, 0.0).astype(np.float32)

@@ -235,3 +235,7 @@ def test_pads_mask_feathers_into_the_frame_along_padded_sides_only():
     m = run_node(G.Pad, {"left": 4, "feather": 4}, video=v)["mask"].frame(1)[..., 0]
     assert m.shape == (10, 24) and m[:, :4].min() == 1
     assert np.allclose(m[5, 4:9], [1.0, 0.5625, 0.25, 0.0625, 0.0]) and m[:, 9:].max() == 0
+    m = run_node(G.Pad, {"right": 2, "feather": 2}, video=v)["mask"].frame(0)[..., 0]  # from 1 at the right edge
+    assert np.allclose(m[5, 17:22], [0.0, 0.0, 0.25, 1.0, 1.0])
+    m = run_node(G.Pad, {"left": 2, "feather": 5}, video=v)["mask"].frame(0)[..., 0]  # not under twice 5 high: none
+    assert m[:, 2:].max() == 0
