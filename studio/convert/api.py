@@ -30,13 +30,13 @@ from .reading.pass_any import any_through  # a node passing anything on: the inp
 from .catalogue import node_type  # a node type's declared inputs and outputs (a family's by-types walks)
 from .takes.first_trim import first_saves, trim_first  # a longer take's first take made once (a 'made' hook)
 from .takes.one_take_said import withdraw  # a segment's 'another take' words withdrawn once a family makes it
-from .reading.pads import mask_way, other_settings, pads  # a pad for an outpaint read by its types (Wan VACE's)
+from .reading.pads import mask_way, other_settings, pads, plain  # a pad for an outpaint read by its types (Wan VACE's)
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
            "CONTROL", "encoders", "finite", "frame_mark", "held_task", "I2V", "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader",
            "model_file", "prompt_text", "read_sampling", "task_node", "upstream", "walk", "flag_setting", "rate_setting",
-           "whole_setting", "any_through", "node_type", "mask_way", "other_settings", "pads"]
+           "whole_setting", "any_through", "node_type", "mask_way", "other_settings", "pads", "plain"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 
 

@@ -110,15 +110,16 @@ def _ui(nodes: list[tuple], links: list[tuple]) -> dict:
         made.append({
             "id": nid, "type": cls, "mode": 0, "pos": [0, 0], "properties": props, "widgets_values": values,
             "inputs": [{"name": n, "type": t, "link": next((r[0] for r in table if r[3] == nid and r[4] == i), None),
-                        **({"widget": {"name": n}} if n in SIDES else {})} for i, (n, t) in enumerate(ins)],
+                        **({"widget": {"name": n}} if n in (*SIDES, "extra") else {})} for i, (n, t) in enumerate(ins)],
             "outputs": [{"name": t.lower(), "type": t, "links": [r[0] for r in table if r[1] == nid and r[2] == i]}
                         for i, t in enumerate(outs)]})
     return {"nodes": made, "links": table, "version": 0.4}
 
 
-def _vace_padded(mask: bool) -> dict:
+def _vace_padded(mask: bool, extra: int | None = None) -> dict:
     """Wan VACE 1.3B outpainting a loaded clip padded 64 px left and right by an invented pack's pad (its types: a
-    picture in, a picture and a MASK out, four INT sides); ``mask``: its MASK on 'control_masks'."""
+    picture in, a picture and a MASK out, four INT sides); ``mask``: its MASK on 'control_masks'; ``extra``: a fifth
+    INT setting (a pack's extra padding) set to it."""
     nodes = [
         (1, "UNETLoader", [], ["MODEL"], ["wan2.1_vace_1.3B_fp16.safetensors", "default"], CORE),
         (2, "CLIPLoader", [], ["CLIP"], ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], CORE),
@@ -127,8 +128,9 @@ def _vace_padded(mask: bool) -> dict:
         (5, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["blurry"], CORE),
         (6, "LoadVideo", [], ["VIDEO"], ["walk.mp4", "image"], CORE),
         (7, "GetVideoComponents", [("video", "VIDEO")], ["IMAGE", "AUDIO", "FLOAT"], [], CORE),
-        (8, "CanvasGrowPX", [("image", "IMAGE"), *((k, "INT") for k in SIDES)], ["IMAGE", "MASK"], [64, 0, 64, 0],
-         PADS),
+        (8, "CanvasGrowPX", [("image", "IMAGE"), *((k, "INT") for k in SIDES), *([("extra", "INT")] if extra is not None
+                                                                               else [])],
+         ["IMAGE", "MASK"], [64, 0, 64, 0, *([extra] if extra is not None else [])], PADS),
         (9, "WanVaceToVideo", [("positive", "CONDITIONING"), ("negative", "CONDITIONING"), ("vae", "VAE"),
                                ("control_video", "IMAGE"), ("control_masks", "MASK")],
          ["CONDITIONING", "CONDITIONING", "LATENT", "INT"], [640, 480, 33, 1, 1], CORE),
@@ -173,6 +175,15 @@ def test_a_pad_with_no_mask_wired_is_the_control_clip_remade_whole():
     pad = next(i for i, n in g.nodes.items() if n.type_id == "edit.pad")
     assert g.nodes[gen].params["task"] == "control" and g.input_link(gen, "video").src == pad
     assert g.input_link(gen, "mask") is None
+
+
+def test_a_pad_with_more_pixels_than_its_sides_is_not_made_as_studios_pad():
+    """A fifth number changing what it pads by (an extra padding of 16): Studio's Pad would pad by other pixels, so it
+    is not made; the pad is said not applied, with that setting."""
+    conv = convert(_vace_padded(mask=True, extra=16), "pad_extra.json")
+    assert not [n for n in conv.graph.nodes.values() if n.type_id == "edit.pad"]
+    line = next(x for x in _said(conv).splitlines() if "(CanvasGrowPX, #8)" in x)
+    assert "not applied" in line and "extra 16" in line
 
 
 def test_a_crop_by_the_same_four_sides_is_not_a_pad():

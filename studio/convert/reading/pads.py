@@ -37,6 +37,24 @@ def pads(wf: Workflow, n: CNode) -> dict[str, int | None]:  # (by name: a UI fil
     return out
 
 
+def plain(pad: CNode) -> bool:
+    """No setting beyond its sides, feathering, fill colour and mode changes the pixels it pads by (a pack's extra
+    padding or target size: 0 and not wired)."""
+    rest = other_settings(pad)
+    return not any(k in pad.links for k in rest) and not any(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and v for v in rest.values())
+
+
+def read_straight(wf: Workflow, task: CNode, port: str, pad: CNode) -> bool:
+    """The pad's mask on the task's ``port`` is the task's own outpaint mask: ComfyUI's ImagePadForOutpaint anywhere
+    on its way (Wan VACE's outpaint preset draws it); a pack's pad whose pictures the task node takes straight and
+    whose mask (carried to each frame) it takes on ``port``, padding by its four sides alone."""
+    if pad.cls == "ImagePadForOutpaint":
+        return True
+    return plain(pad) and any(src == pad.id and slot == 0 for src, slot in task.links.values()) and \
+        mask_way(wf, task, port, pad) is not None
+
+
 def other_settings(n: CNode) -> dict:
     """The pad's settings beyond its four sides and feathering (ImagePadKJ's pad_mode, colour, target size): what
     Studio's Pad does not take."""

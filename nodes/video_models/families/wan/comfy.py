@@ -119,7 +119,7 @@ def _vace_task(b, node, up, inputs: dict, said: list[str]) -> None:
     wf = b.wf
     if b.pad is not None and read_pad(b, node, inputs, said):  # pixels straight into control_video: Studio's Pad
         pass
-    elif b.pad is not None:
+    elif b.pad is not None and b.pad.cls == "ImagePadForOutpaint":  # (a pack's pad not read so: said passed over)
         pads = [wf.value(b.pad, k) if k in b.pad.links or k in b.pad.widgets else None
                 for k in ("left", "top", "right", "bottom")]
         raw = b.pad.raw if isinstance(b.pad.raw, list) else []

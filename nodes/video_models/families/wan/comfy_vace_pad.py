@@ -7,7 +7,7 @@ pixel, the padded clip a control (task 'control'). Where the pad is not so wired
 said. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import mask_way, other_settings, pads
+from studio.convert.api import mask_way, other_settings, pads, plain
 from studio.core.shown import number
 
 GREY = "#808080"  # ComfyUI fills its pad with 0.5 grey
@@ -19,7 +19,9 @@ def read_pad(b, node, inputs: dict, said: list[str]) -> bool:
     wf, pad = b.wf, b.pad
     link = node.links.get("control_video") if node is not None else None
     px = pads(wf, pad)
-    if link is None or link[0] != pad.id or link[1] != 0 or "video" not in inputs or None in px.values():
+    rest = other_settings(pad)
+    if link is None or link[0] != pad.id or link[1] != 0 or "video" not in inputs or None in px.values() or \
+            not plain(pad):  # (a pack's extra padding or target size: pixels Studio's Pad is not given)
         return False
     name = f"'{pad.title or pad.shown_cls}' ({pad.shown_cls}, #{pad.id})"
     sides = ", ".join(f"{k} {number(px[k])}" for k in ("left", "top", "right", "bottom"))
@@ -31,7 +33,7 @@ def read_pad(b, node, inputs: dict, said: list[str]) -> bool:
     b.pad_made = px
     b.used.add(pad.id)
     line = (f"{name} pads the control clip by {sides} px{feather} before {node.where('control_video')}: Studio's Pad "
-            f"with the same pixels and ComfyUI's grey gives Wan VACE its video")
+            f"with the same pixels, filled with grey as ComfyUI's ImagePadForOutpaint fills, gives Wan VACE its video")
     if masks:
         b.used.update(n.id for n in way)
         b.extra["task"] = "inpaint"
@@ -47,7 +49,7 @@ def read_pad(b, node, inputs: dict, said: list[str]) -> bool:
     if isinstance(w, int) and isinstance(h, int):
         line += (f". Wan VACE scales the padded clip to {w}x{h}; where its shape is another, ComfyUI's "
                  f"{node.shown_cls} cuts the centre to that shape first, Studio's scales it whole")
-    if rest := other_settings(pad):
+    if rest:
         line += f"; its {', '.join(f'{k} {v}' for k, v in rest.items())} not applied (Studio's Pad fills with grey)"
     said.append(line)
     return True
