@@ -50,17 +50,27 @@ class Crop(Node):
 
 
 class Pad(Node):
-    """Add borders of a colour around every frame."""
+    """Add borders of a colour around every frame. Its mask is white on the borders and black over the frame (what
+    an outpaint makes: ComfyUI's ImagePadForOutpaint gives the same), 'feather' pixels of the frame along each padded
+    side shading from white at the border to black."""
     id = "edit.pad"
-    keywords = ("reformat", "border", "letterbox", "canvas size")
+    keywords = ("reformat", "border", "letterbox", "canvas size", "outpaint")
     title = "Pad"
     category = "Edit"
     timing = FRAME
     inputs = (In("video", "Video"),)
-    outputs = (Out("video", "Video"),)
+    outputs = (Out("video", "Video"), Out("mask", "Mask", help="white on the borders, black over the frame"))
     params = (Int("left", 0, min=0, max=16384), Int("top", 0, min=0, max=16384),
               Int("right", 0, min=0, max=16384), Int("bottom", 0, min=0, max=16384),
-              Color("color", "#000000", help="border colour (its grey level on a mask)"))
+              Color("color", "#000000", help="border colour (its grey level on a mask)"),
+              Int("feather", 0, min=0, max=16384, help="the mask: pixels of the frame along each padded side "
+                                                       "shaded towards the border"))
+
+    def run(self, ctx, video):
+        from studio.engine.clip import StillClip
+        from studio.engine.frame_clip import frame_node_clip
+        clip = frame_node_clip(self, ctx, {"video": video})
+        return {"video": clip, "mask": StillClip(pad_mask(ctx.params, video.width, video.height), len(clip), clip.fps)}
 
     def output_shape(self, ctx, video, **_):
         p = ctx.params
@@ -73,6 +83,25 @@ class Pad(Node):
         out[...] = fill_value(p.color, c)
         out[p.top:p.top + h, p.left:p.left + w] = video
         return out
+
+
+def pad_mask(p, w: int, h: int) -> np.ndarray:
+    """The mask of a ``w`` x ``h`` frame padded by ``p`` (left, top, right, bottom, feather): 1 on the borders, 0
+    over the frame; within 'feather' pixels of a padded side the frame's pixels shade as ((f - d) / f) squared, d
+    counted from 0 at the left and top edges and from 1 at the right and bottom ones (ComfyUI's ImagePadForOutpaint
+    counts so), where the frame is more than twice 'feather' in both directions."""
+    out = np.ones((h + p.top + p.bottom, w + p.left + p.right, 1), np.float32)
+    inner = np.zeros((h, w), np.float32)
+    f = int(p.feather)
+    if 0 < f and 2 * f < h and 2 * f < w:
+        ys, xs = np.arange(h, dtype=np.float32)[:, None], np.arange(w, dtype=np.float32)[None, :]
+        d = np.full((h, w), np.float32(max(w, h)), np.float32)
+        for pad, dist in ((p.left, xs), (p.right, w - xs), (p.top, ys), (p.bottom, h - ys)):
+            if pad > 0:
+                d = np.minimum(d, np.broadcast_to(dist, (h, w)))
+        inner = np.where(d < f, ((f - d) / f) ** 2, 0.0).astype(np.float32)
+    out[p.top:p.top + h, p.left:p.left + w, 0] = inner
+    return out
 
 
 _KEY = re.compile(r"^\s*(-?\d+)\s*:\s*(.*)$")

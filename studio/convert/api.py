@@ -31,12 +31,14 @@ from .catalogue import node_type  # a node type's declared inputs and outputs (a
 from .takes.first_trim import first_saves, trim_first  # a longer take's first take made once (a 'made' hook)
 from .takes.one_take_said import withdraw  # a segment's 'another take' words withdrawn once a family makes it
 from .tracing.latent_ways import frames_of, sampler_behind, through  # a take's latent on its way to a continuing node
+from .reading.pads import mask_way, other_settings, pads, plain  # a pad for an outpaint read by its types (Wan VACE's)
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
            "CONTROL", "encoders", "finite", "frame_mark", "held_task", "I2V", "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader",
            "model_file", "prompt_text", "read_sampling", "task_node", "upstream", "walk", "flag_setting", "rate_setting",
-           "whole_setting", "any_through", "node_type", "frames_of", "sampler_behind", "through"]
+           "whole_setting", "any_through", "node_type", "frames_of", "sampler_behind", "through", "mask_way",
+           "other_settings", "pads", "plain"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 
 
@@ -52,7 +54,8 @@ class Builder(Protocol):
     keyframes: list[str]  # the keyframes' frames ('0', 'last', a number) of the output
     keyframe_strength: float | None
     guide_strengths: list  # each keyframe guide's (strength, its words), where a family reads them (LTX-2's)
-    pad: CNode | None  # an outpaint's ImagePadForOutpaint found on an intent input
+    pad: CNode | None  # an outpaint's pad (ImagePadForOutpaint, a pack's by its types) found on an intent input
+    pad_made: dict | None  # its pixels, where Studio's Pad makes it before Wan VACE (wan/comfy_vace_pad.py)
     stage: dict | None  # a family's later stage read before the settings (Generator.stage), for its hooks
     made: dict  # a pipeline's samplers -> (generator id, its type id, its band, its Save node)
     bands: list[list[str]]  # each pipeline's Studio nodes, in the order made

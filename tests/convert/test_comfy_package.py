@@ -106,7 +106,7 @@ TASKS = {
     "video_wan_vace_14B_v2v": ('VACE video (video, reference)', 'Wan VACE', 'wan_vace', ('reference', 'video')),
     "video_wan_vace_flf2v": ('VACE video (keyframes)', 'Wan VACE', 'wan_vace', ('keyframe_1', 'keyframe_2')),  # its two stills at 0 and last
     "video_wan_vace_inpainting": ('VACE video (video, mask, reference)', 'Wan VACE', 'wan_vace', ('mask', 'reference', 'video')),  # SAM 3 -> Segment; its GrowMask not taken
-    "video_wan_vace_outpainting": ('VACE video (video)', 'Wan VACE', 'wan_vace', ('video',)),  # task outpaint; its pixel pads said, not converted to fractions
+    "video_wan_vace_outpainting": ('VACE video (video, mask)', 'Wan VACE', 'wan_vace', ('mask', 'video')),  # its pixel pads: Studio's Pad and its mask, task inpaint
     "video_wanmove_480p": ('image to video along tracks (Wan-Move)', 'Wan-Move', 'image_to_video', ('image', 'tracks')),
     "wan2.1_flf2v_720_f16": ('first-and-last-frame video', 'Wan 2.1', 'image_to_video', ('image', 'last_image')),
     "wan2.1_fun_control": ('control video (Fun Control) from a start image', 'Wan Fun Control', 'wan_fun_control', ('control', 'image')),

@@ -375,7 +375,9 @@ def test_steps_between_a_file_and_an_input_become_studios_nodes():
     assert len([n for n in g.nodes.values() if n.type_id == "preprocess.segment"]) == 1
     g = convert(_doc("video_wan_vace_outpainting")).graph
     gen = _gen(g)
-    assert gen.params["task"] == "outpaint" and g.input_link(gen.id, "mask") is None
+    pad = g.nodes[g.input_link(gen.id, "video").src]  # ComfyUI's pixel pads: Studio's Pad and its mask (comfy_vace_pad)
+    assert gen.params["task"] == "inpaint" and pad.type_id == "edit.pad" and g.input_link(gen.id, "mask").src == pad.id
+    assert [pad.params[k] for k in ("left", "top", "right", "bottom")] == [120, 120, 120, 200]
     assert any("left 120, top 120, right 120, bottom 200 px" in n["text"] for n in g.ui["notes"])
     g = convert(_doc("video_wan_vace_flf2v")).graph
     gen = _gen(g)

@@ -64,6 +64,7 @@ def test_every_editing_node_on_odd_size_and_one_frame(tmp_path, n_frames):
     for cls, params, build in _cases(tmp_path):
         v = ramp_clip(n_frames, 641, 361)
         out = run_node(cls, params, **build(v))
+        out = out["video"] if isinstance(out, dict) else out  # (Pad's mask: its own test)
         assert isinstance(out, Clip), cls
         assert len(out) >= 1
         for i in {0, len(out) - 1}:
@@ -77,10 +78,13 @@ def test_crop_and_pad_place_pixels_exactly():
     c = run_node(G.Crop, {"x": 11, "y": 7, "width": 301, "height": 0}, video=v)
     assert (c.width, c.height) == (301, 354)
     assert np.array_equal(c.frame(0), v.frame(0)[7:, 11:312])
-    p = run_node(G.Pad, {"left": 3, "top": 1, "right": 4, "bottom": 2, "color": "#ff0000"}, video=v)
-    assert (p.width, p.height) == (648, 364)
+    made = run_node(G.Pad, {"left": 3, "top": 1, "right": 4, "bottom": 2, "color": "#ff0000"}, video=v)
+    p, m = made["video"], made["mask"]
+    assert (p.width, p.height) == (648, 364) and (m.width, m.height, m.channels, len(m)) == (648, 364, 1, 1)
     f = p.frame(0)
     assert np.array_equal(f[1:362, 3:644], v.frame(0)) and np.array_equal(f[0, 0], [1, 0, 0])
+    mf = m.frame(0)[..., 0]  # white on the borders, black over the frame
+    assert mf[1:362, 3:644].max() == 0 and mf[0].min() == 1 and mf[:, :3].min() == 1 and mf[:, 644:].min() == 1
     with pytest.raises(ValueError, match="does not fit"):
         run_node(G.Crop, {"x": 600, "width": 100}, video=v)
 
@@ -223,3 +227,15 @@ def test_concatenate_keeps_sound_and_reports_mismatches():
     assert len(conf) == 3 + 3  # 6 frames at 48 fps last 3 frames at 24 fps
     f = conf.frame(4)
     assert f.shape == (48, 64, 3) and not f[:, :16].any() and not f[:, -16:].any()  # pillar-boxed
+
+
+def test_pads_mask_feathers_into_the_frame_along_padded_sides_only():
+    """'feather' shades the frame's pixels near a padded side ((f - d) / f squared), none near a side not padded."""
+    v = ramp_clip(2, 20, 10)
+    m = run_node(G.Pad, {"left": 4, "feather": 4}, video=v)["mask"].frame(1)[..., 0]
+    assert m.shape == (10, 24) and m[:, :4].min() == 1
+    assert np.allclose(m[5, 4:9], [1.0, 0.5625, 0.25, 0.0625, 0.0]) and m[:, 9:].max() == 0
+    m = run_node(G.Pad, {"right": 2, "feather": 2}, video=v)["mask"].frame(0)[..., 0]  # from 1 at the right edge
+    assert np.allclose(m[5, 17:22], [0.0, 0.0, 0.25, 1.0, 1.0])
+    m = run_node(G.Pad, {"left": 2, "feather": 5}, video=v)["mask"].frame(0)[..., 0]  # not under twice 5 high: none
+    assert m[:, 2:].max() == 0

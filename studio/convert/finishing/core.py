@@ -8,7 +8,7 @@ file loaders and its Video Combine too (a clip loaded and written again at the c
 Video and Save Video do not apply said).
 
 An output whose chain holds anything else (a sampler's VAEDecode, a pack's node, an output Studio has no like
-of: ImagePadForOutpaint's mask, ImageBlend's soft light) is left to the other stages, which convert it or
+of: ImageBlend's soft light) is left to the other stages, which convert it or
 list it as not converted. Plain data: the builder (mapping.convert._Builder) makes the nodes."""
 from __future__ import annotations
 
@@ -129,7 +129,8 @@ OPS: dict[str, Op] = {
     "RepeatImageBatch": Op("edit.time", {"image": "video"},
                            lambda wf, n: {"mode": "loop", "loops": _v(wf, n, "amount", 1)}),
     "ImagePadForOutpaint": Op("edit.pad", {"image": "video"}, lambda wf, n: {
-        **{k: _v(wf, n, k, 0) for k in ("left", "top", "right", "bottom")}, "color": "#808080"}),  # ComfyUI's 0.5 grey
+        **{k: _v(wf, n, k, 0) for k in ("left", "top", "right", "bottom")}, "color": "#808080",  # ComfyUI's 0.5 grey
+        "feather": _v(wf, n, "feathering", 0)}, {0: "video", 1: "mask"}),  # its mask: Pad's
     "ImageBlend": Op("edit.composite", {"image1": "background", "image2": "foreground"}, _blend),
     "ImageCompositeMasked": Op("edit.composite", {"destination": "background", "source": "foreground",
                                                   "mask": "mask"}, _composite),

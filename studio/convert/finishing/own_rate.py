@@ -12,7 +12,7 @@ from ..tracing.walks import upstream
 from .utility import UTILITIES, is_vfi, multiplier
 
 
-def _interpolation(cls: str) -> bool:
+def interpolates(cls: str) -> bool:
     return is_vfi(cls) or cls in UTILITIES and UTILITIES[cls][0].startswith("frame interpolation")
 
 
@@ -25,7 +25,7 @@ def own_rate(b, up: list[CNode], sampler: CNode, said: list[tuple[float, str]]) 
         return None
     wf, factor, names = b.wf, 1.0, []
     for n in up:
-        if not (n.enabled and _interpolation(n.cls)):
+        if not (n.enabled and interpolates(n.cls)):
             continue
         k = multiplier(wf, n) if "multiplier" not in n.links or wf.value(n, "multiplier") is not None else None
         if isinstance(k, bool) or not isinstance(k, (int, float)) or k <= 1:

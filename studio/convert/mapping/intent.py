@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from studio.core.shown import number
 
+from ..reading.pads import is_pad, read_straight
 from ..reading.workflow import LOADER_NODES, CNode
 from ..families import registry as families
 from ..tracing.roles import generates, in_type
@@ -240,12 +241,13 @@ class IntentReading:
             steps = [n for n in steps if n not in absorbed]
             via = [n for n in via if n not in absorbed]
             self.used |= {n.id for n in absorbed}
-        if any(n.cls == "ImagePadForOutpaint" for n in via) and self.pad is None:
-            self.pad = next(n for n in via if n.cls == "ImagePadForOutpaint")
-        if self.pad is not None and into == "mask" or masking and self._model_mask(node, port, via, steps, into, said):
+        if any(is_pad(n) for n in via) and self.pad is None:  # by its types (reading/pads)
+            self.pad = next(n for n in via if is_pad(n))
+        if self.pad is not None and into == "mask" and read_straight(self.wf, node, port, self.pad) or \
+                masking and self._model_mask(node, port, via, steps, into, said):
             return  # Wan VACE draws the outpaint mask from its pads; a mask a model makes is never the pictures
         other = sorted({f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in via
-                        if n not in steps and n.cls != "ImagePadForOutpaint" and n.cls not in mask_steps.UNMADE}
+                        if n not in steps and not is_pad(n) and n.cls not in mask_steps.UNMADE}
                        | {f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in walked  # a resize left unmade
                           if n not in via and n.id not in scaled and resizes.is_resize(n)})
         if other:

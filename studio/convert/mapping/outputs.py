@@ -63,6 +63,7 @@ class OutputStage:
             return False
         self.pass_key = o.key  # this output's samplers (a file read by another pass alone is not its model's)
         self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
+        self.pad_made = None
         self.unmade, self.unmade_from, self.guide_strengths, self.scaled_for = set(), {}, [], {}
         self.wired_without = {}
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)

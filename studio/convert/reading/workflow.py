@@ -21,6 +21,8 @@ from ..values import switches
 from ..values import wiring as frontend
 
 from .compare import compared
+from .given_on import given_on
+from .line_pick import by_place, line_slots, picked, picker
 from .constants_many import many_constant
 from .dangling import cut_dangling, missing
 from .aspect_size import aspect_size, out_names
@@ -389,6 +391,13 @@ class Workflow:
             names = list(dict.fromkeys([*node.widgets, *node.links]))
             return strings.joined(names, lambda k: self.value(node, k, depth),
                                         any(k in names for k in strings.DELIMITERS), set(node.links))
+        if (on := given_on(self, node, slot, lambda k: self.value(node, k, depth))) is not None:  # shown, converted
+            return on  # (a value given on as it is: showAnything, convertAnything; by their types)
+        if (lines := picker(node, slot)) is not None:  # one line of a text (promptLine), by its types
+            line = picked(lines, lambda k: self.value(node, k, depth), by_place(node), set(node.links))
+            for k in line_slots(node):  # the same lines on each of its outputs giving them: worked out together
+                self._known.setdefault((node.id, k), line)
+            return line
         if c == "GetImageSize":
             size = self.image_size(self.source(node, "image"), depth)
             return size[slot] if size and slot < 2 else None

@@ -15,6 +15,7 @@ from ..tracing.walks import sampler_chain, upstream
 from ..tracing.prompts import MAX_SAMPLERS
 from ..tracing.sampling import SAMPLERS
 from . import join_trims
+from .each_take import interpolate_each, joined_rate
 from .extend import clip_extenders, continued, unapplied
 from .ledger import pick_said
 from ..finishing.beside import direction, placed, side_by_side
@@ -226,6 +227,7 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
     said in the Log and a note. False when no take could be made."""
     wf, made, names, keys, numbered = b.wf, [], [], [], []
     fps = b.fps_of(upstream(wf, save))  # the joined video's rate (each take's own is read before it is joined)
+    fps, rate_line = joined_rate(wf, save, lasts, fps)  # over an interpolation of the joined takes
     for k, last in enumerate(lasts, 1):
         again = _made_before(b, save, k, last, keys)  # a take another output made already: its video, once
         if again is not None:
@@ -233,7 +235,7 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
             names.append(again[1])
             numbered.append((k, last))
             continue
-        take = _take(b, save, k, last, keys, fps)
+        take = _take(b, save, k, last, keys, fps, lasts)
         if take is None:
             names.append(f"take {k} ('{last.title or last.shown_cls}', #{last.id}) is not made (said above)")
         else:
@@ -258,7 +260,7 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
             f"ComfyUI '{save.title or save.shown_cls}' places {len(lasts)} takes, each sampled on its own, side by "
             f"side in one frame, each {direction(wf, side)} of the one before ('{side.title or side.shown_cls}' "
             f"({side.shown_cls}, #{side.id})): each a pipeline of its own, placed by Side by Side into one Save Video")
-    line += "".join(f"; {x}" for x in heard)
+    line += "".join(f"; {x}" for x in [rate_line, *heard] if x)
     b.log(line)
     b.note(line)
     return True
@@ -283,7 +285,7 @@ def _made_before(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset]
     return (b.takes.get(gen, (gen, "video")), audio, b.bands[band]), said
 
 
-def _take(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset], fps: Any) -> tuple | None:
+def _take(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset], fps: Any, lasts: list[CNode]) -> tuple | None:
     """Take ``k`` (ending at ``last``) made as a pipeline of its own, its Save Video taken away: (its video, its
     sound or None, its band); None where it could not be made (said)."""
     wf = b.wf
@@ -314,7 +316,8 @@ def _take(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset], fps: 
     audio = b.g.input_link(sv, "audio")
     b.g.remove_node(sv)
     band.remove(sv)
-    return (src.src, src.src_port), (audio.src, audio.src_port) if audio else None, band
+    video = interpolate_each(b, save, k, last, lasts, gen, (src.src, src.src_port), band, fps)  # RIFE on each take
+    return video, (audio.src, audio.src_port) if audio else None, band
 
 
 def _join(b: Any, save: CNode, made: list[tuple], side: CNode | None = None) -> list[str]:

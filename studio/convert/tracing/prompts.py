@@ -11,6 +11,7 @@ from .roles import in_type
 from .image_conditioning import no_text as _no_text
 from .prompt_shapes import encoded_text
 from ..reading.by_types import through_input
+from ..reading.line_pick import line_said
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..values.shown import shown
@@ -96,6 +97,9 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
     if said is not None and (line := clip_lora_line(wf, n, which)) is not None:
         said.append(line)
     text = wf.value(n, families.lookup("prompt_nodes").get(n.cls, "text"))
+    if text is not None and said is not None and (src := wf.source(n, "text")) is not None and \
+            (line := line_said(wf, src, which, n.where("text"))) is not None:  # a line of a text (promptLine)
+        said.append(line)
     if text is None and "text" in n.links and said is not None:
         src = wf.source(n, "text")
         for _ in range(MAX_SAMPLERS):  # the node a switch chooses (reroutes are read away: reading.workflow._first_given)

@@ -19,6 +19,7 @@ from .comfy_frames import translate as frames_translate
 from .comfy_triple import translate as triple_translate
 from .comfy_vace_ends import read_ends
 from .comfy_vace_prep import read_prep
+from .comfy_vace_pad import padded, read_pad
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
 from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate as wrapper_translate
@@ -116,7 +117,9 @@ def _vace_task(b, node, up, inputs: dict, said: list[str]) -> None:
     (ImagePadForOutpaint) -> outpaint, a mask by SAM 3 -> inpaint, two stills batched at the
     ends of a grey clip (first-and-last-frame) -> keyframes at 0 and last."""
     wf = b.wf
-    if b.pad is not None:
+    if b.pad is not None and read_pad(b, node, inputs, said):  # pixels straight into control_video: Studio's Pad
+        pass
+    elif b.pad is not None and b.pad.cls == "ImagePadForOutpaint":  # (a pack's pad not read so: said passed over)
         pads = [wf.value(b.pad, k) if k in b.pad.links or k in b.pad.widgets else None
                 for k in ("left", "top", "right", "bottom")]
         raw = b.pad.raw if isinstance(b.pad.raw, list) else []
@@ -224,7 +227,7 @@ def _humo_words(inputs, params) -> str:
 
 
 GENERATORS = (
-    Generator(VACE, describe=_vace_words, intent=_vace_task, settings=_vace_settings),
+    Generator(VACE, describe=_vace_words, intent=_vace_task, settings=_vace_settings, wired=padded),
     Generator(ANIMATE, describe=lambda inputs, params: "character replacement" if params.get("mode") == "replace"
               else "character animation", intent=_animate_mode, made=animate_one_take,
               one_take=animate_extends),
