@@ -123,6 +123,7 @@ class ModelReading:
                 said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) makes the model "
                             f"'{s.node.title or s.node.shown_cls}' samples with from its settings alone ({settings}): "
                             "Studio does not read it as a model loader")
+                self.model_sources.append(said[-1])  # (a held output says it too: held_models.lines)
                 continue
             what = carries(n) or "a model patch"
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: {what}) between the model loader and "
@@ -135,6 +136,7 @@ class ModelReading:
         model loaders of the samplers (a LoRA on Wan 2.2 A14B's low-noise model: expert low noise)."""
         loras, shifts, loaders, others, self.pass_loras = [], [], [], [], {}
         self.patch_pending = []  # (this pipeline's patches not applied, passed over once it is made)
+        self.model_sources: list[str] = []  # (the model made by a node Studio does not read as a loader, said)
         self.shift_at = []  # (this pipeline's own)
         self.low_passes: set[str] = set()  # the passes sampling on the second expert (settings: named so)
         for s in [main] + rest:

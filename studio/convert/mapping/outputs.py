@@ -220,6 +220,7 @@ class OutputStage:
         sentence first in the Log and as the first note (``beside``: the graph makes other pipelines too)."""
         if save is not None:
             self.used.add(save.id)
+            self.held_saves.add(save.id)
         if node is not None and node.id in self.held:
             return
         made, seen, names = len(self.g.nodes), set(), []

@@ -1,0 +1,97 @@
+"""Mechanisms a fifteenth held-out set (benchmarks/results/heldout15_2026-11-29.md: video-to-video, editing and
+finishing graphs) showed, each on a small hand-written workflow with invented pack node names where the rule is by
+types: a step before a held task's save said to send its pictures 'there instead' where nothing is made."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.test_comfy_outputs import _notes
+
+
+def _said(conv) -> str:
+    return "\n".join(conv.log) + "\n" + _notes(conv)
+
+
+def _ui(nodes: list[tuple], links: list[tuple]) -> dict:
+    """A UI file: ``nodes`` as (id, type, [(input, type)], [output types], widgets_values), ``links`` as
+    (from id, slot, to id, input name); the inputs' and outputs' links filled in from ``links``."""
+    out, ids = [], {}
+    for k, (src, slot, dst, name) in enumerate(links, 1):
+        ids[(dst, name)] = (k, src, slot)
+    made = []
+    for nid, cls, ins, outs, values in nodes:
+        made.append({"id": nid, "type": cls, "mode": 0, "widgets_values": values,
+                     "inputs": [{"name": n, "type": t, "link": ids.get((nid, n), (None,))[0]} for n, t in ins],
+                     "outputs": [{"name": t, "type": t, "links": [k for (d, _), (k, s, sl) in ids.items()
+                                                                  if s == nid and sl == i]} for i, t in enumerate(outs)]})
+    for (dst, name), (k, src, slot) in ids.items():
+        t = next(o["type"] for n in made if n["id"] == src for o in [n["outputs"][slot]])
+        out.append([k, src, slot, dst, _slot(made, dst, name), t])
+    return {"nodes": made, "links": out, "last_node_id": max(n["id"] for n in made), "version": 0.4}
+
+
+def _slot(made: list[dict], dst: int, name: str) -> int:
+    node = next(n for n in made if n["id"] == dst)
+    return next(i for i, x in enumerate(node["inputs"]) if x["name"] == name)
+
+
+VHS_LOAD = (1, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],
+            {"video": "talk.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
+             "skip_first_frames": 0, "select_every_nth": 1, "format": "None"})
+
+
+def test_a_step_before_a_held_save_sends_nothing_there_instead():
+    """An invented lip-sync node (no pack declares it) makes a held task's frames from a clip and a sound; an invented
+    face fixer between it and the Video Combine is not applied, and as the Video Combine is not made (the task is
+    held), nothing is said to go there instead."""
+    wf = _ui([VHS_LOAD,
+              (2, "LoadAudio", [], ["AUDIO"], ["voice.wav", None, ""]),
+              (3, "InventedLipSync", [("images", "IMAGE"), ("audio", "AUDIO")], ["IMAGE", "AUDIO"], ["sequential", 8]),
+              (4, "InventedFaceFix", [("image", "IMAGE")], ["IMAGE"], ["gfpgan.pth", 0.5]),
+              (5, "VHS_VideoCombine", [("images", "IMAGE"), ("audio", "AUDIO")], [],
+               {"frame_rate": 25, "loop_count": 0, "filename_prefix": "sync", "format": "video/h264-mp4",
+                "pingpong": False, "save_output": True})],
+             [(1, 0, 3, "images"), (2, 0, 3, "audio"), (3, 0, 4, "image"), (4, 0, 5, "images"), (2, 0, 5, "audio")])
+    said = _said(convert(wf, "sync.json"))
+    assert "with no generator" in said  # (held: the clip and the sound kept, no generator)
+    fix = next(x for x in said.splitlines() if "(InventedFaceFix, #4)" in x)
+    assert "not applied" in fix and "instead" not in fix
+
+
+def _vsr() -> dict:
+    """An invented video super-resolution on ComfyUI's own sampling (as FlashVSR's): a clip x2, an invented
+    preparer making the latent, an invented loader making the model from its settings, an invented patch on it."""
+    return _ui([(1, "LoadVideo", [], ["VIDEO"], ["clip.mp4", "image"]),
+                (2, "GetVideoComponents", [("video", "VIDEO")], ["IMAGE", "AUDIO", "FLOAT"], []),
+                (3, "ImageScaleBy", [("image", "IMAGE")], ["IMAGE"], ["bicubic", 2]),
+                (4, "InventedPrepare", [("images", "IMAGE")], ["VSR_VIDEO", "LATENT"], []),
+                (5, "InventedVSRLoader", [], ["MODEL"], ["vsr-int8.safetensors"]),
+                (6, "InventedVSRPatch", [("model", "MODEL")], ["MODEL"], [1]),
+                (7, "InventedPromptLoader", [], ["CONDITIONING"], ["prompt.safetensors"]),
+                (8, "BasicGuider", [("model", "MODEL"), ("conditioning", "CONDITIONING")], ["GUIDER"], []),
+                (9, "RandomNoise", [], ["NOISE"], [7, "fixed"]),
+                (10, "KSamplerSelect", [], ["SAMPLER"], ["euler"]),
+                (11, "BasicScheduler", [("model", "MODEL")], ["SIGMAS"], ["simple", 2, 1]),
+                (12, "SamplerCustomAdvanced", [("noise", "NOISE"), ("guider", "GUIDER"), ("sampler", "SAMPLER"),
+                                               ("sigmas", "SIGMAS"), ("latent_image", "LATENT")], ["LATENT", "LATENT"], []),
+                (13, "InventedDecode", [("samples", "LATENT")], ["IMAGE"], []),
+                (14, "CreateVideo", [("images", "IMAGE")], ["VIDEO"], [30]),
+                (15, "SaveVideo", [("video", "VIDEO")], [], ["video/vsr", "auto", "auto"])],
+               [(1, 0, 2, "video"), (2, 0, 3, "image"), (3, 0, 4, "images"), (5, 0, 6, "model"), (6, 0, 8, "model"),
+                (7, 0, 8, "conditioning"), (6, 0, 11, "model"), (9, 0, 12, "noise"), (8, 0, 12, "guider"),
+                (10, 0, 12, "sampler"), (11, 0, 12, "sigmas"), (4, 1, 12, "latent_image"), (12, 0, 13, "samples"),
+                (13, 0, 14, "images"), (14, 0, 15, "video")])
+
+
+def test_a_held_task_with_no_model_loader_says_no_model_is_loaded_and_names_its_maker():
+    """The task is held with no Load Video Model (its model made by a node Studio does not read as a loader): the
+    patch on the model's way is said not applied with no model loaded (never 'Studio loads the model without it'),
+    the node making the model is named with its file, and the x2 ImageScaleBy before the preparer (an image step
+    folded into nothing Studio makes) is said, not counted as read in silence."""
+    conv = convert(_vsr(), "vsr.json")
+    said = _said(conv)
+    assert "with no generator" in said and not [n for n in conv.graph.nodes.values()
+                                                if n.type_id == "video_models.load"]
+    patch = next(x for x in said.splitlines() if "(InventedVSRPatch, #6" in x)
+    assert "no model is loaded either" in patch and "Studio loads the model without it" not in patch
+    assert any("(InventedVSRLoader, #5)" in x and "vsr-int8.safetensors" in x for x in said.splitlines())
+    assert any("(ImageScaleBy, #3)" in x and "not applied" in x for x in said.splitlines())
