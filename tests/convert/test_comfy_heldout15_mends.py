@@ -95,3 +95,34 @@ def test_a_held_task_with_no_model_loader_says_no_model_is_loaded_and_names_its_
     assert "no model is loaded either" in patch and "Studio loads the model without it" not in patch
     assert any("(InventedVSRLoader, #5)" in x and "vsr-int8.safetensors" in x for x in said.splitlines())
     assert any("(ImageScaleBy, #3)" in x and "not applied" in x for x in said.splitlines())
+
+
+def test_a_core_chains_video_combine_given_no_sound_and_only_previewing_is_written_so_and_said():
+    """Load Video -> ImageScaleBy -> a Video Combine given no 'audio' with save_output off (a preview): the chain is
+    made node for node, the loaded clip's sound is not written (Replace Audio with no sound before Save Video, said)
+    and the preview written into out/ is said - as a generator's save says both."""
+    wf = _ui([VHS_LOAD, (2, "ImageScaleBy", [("image", "IMAGE")], ["IMAGE"], ["nearest-exact", 0.5]),
+              (3, "VHS_VideoCombine", [("images", "IMAGE")], [],
+               {"frame_rate": 12, "loop_count": 0, "filename_prefix": "half", "format": "video/h264-mp4",
+                "pingpong": False, "save_output": False})],
+             [(1, 0, 2, "image"), (2, 0, 3, "images")])
+    conv = convert(wf, "half.json")
+    said, types = _said(conv), [n.type_id for n in conv.graph.nodes.values()]
+    assert types == ["io.load_video", "transform.scale", "edit.frame_rate", "edit.replace_audio", "io.save_video"]
+    mute = next(k for k, n in conv.graph.nodes.items() if n.type_id == "edit.replace_audio")
+    assert not any(l.dst == mute and l.dst_port == "audio" for l in conv.graph.links)  # (no sound given: none written)
+    assert "is given no 'audio'" in said and "only previews its video in ComfyUI" in said
+
+
+def test_a_loaders_values_of_an_older_pack_version_keep_its_file_and_say_the_rest():
+    """An older VideoHelperSuite's Load Video saved its values as a list of 7 ('force_size' third), which fits no
+    reading of the widgets its type declares today: the file is read by the declared types (named while each value
+    fits its widget), never lost, and the values kept by place (every 2nd frame among them) are said not applied."""
+    wf = _ui([(1, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO"], ["lobby.mp4", 0, "Disabled", 0, 0, 2, "video"]),
+              (2, "VHS_VideoCombine", [("images", "IMAGE"), ("audio", "AUDIO")], [],
+               [15, 0, "RVM", "video/h264-mp4", False, True])],
+             [(1, 0, 2, "images"), (1, 2, 2, "audio")])
+    conv = convert(wf, "old.json")
+    assert [n.params["path"] for n in conv.graph.nodes.values() if n.type_id == "io.load_video"] == ["lobby.mp4"]
+    line = next(x for x in _said(conv).splitlines() if "(VHS_LoadVideo, #1) loads 'lobby.mp4'" in x)
+    assert "another version of its pack" in line and "#5 2" in line and "not applied" in line
