@@ -126,3 +126,39 @@ def test_a_loaders_values_of_an_older_pack_version_keep_its_file_and_say_the_res
     assert [n.params["path"] for n in conv.graph.nodes.values() if n.type_id == "io.load_video"] == ["lobby.mp4"]
     line = next(x for x in _said(conv).splitlines() if "(VHS_LoadVideo, #1) loads 'lobby.mp4'" in x)
     assert "another version of its pack" in line and "#5 2" in line and "not applied" in line
+
+
+def test_a_second_expert_continuing_a_take_is_not_said_to_denoise_a_clip():
+    """The wrapper's second WanVideoSampler continues the first's samples from a start step Studio cannot work out
+    (a scheduler's): the step where it takes over that take is not known - never 'how far the sampler denoises its
+    clip ... (set Video to Video's strength)' (no clip is encoded, no Video to Video is made)."""
+    from tests.convert.test_comfy_heldout10_mends import _wrapper_i2v
+    wf = _wrapper_i2v({
+        "71": ("WanVideoModelLoader", {"model": "wan2.2_i2v_low.safetensors", "base_precision": "bf16",
+                                       "quantization": "disabled", "load_device": "offload_device"}),
+        "131": ("WanVideoSigmaToStep", {"sigma": 0.9}),
+        "133": ("WanVideoScheduler", {"scheduler": "unipc", "steps": 6, "shift": 8, "start_step": ["131", 0],
+                                      "end_step": -1}),
+        "90": ("WanVideoSampler", {"steps": 6, "cfg": 1, "shift": 8, "seed": 4, "scheduler": "unipc",
+                                   "denoise_strength": 1, "start_step": ["133", 4], "end_step": -1,
+                                   "model": ["71", 0], "image_embeds": ["89", 0], "text_embeds": ["16", 0],
+                                   "samples": ["27", 0]}),
+    })
+    wf["28"]["inputs"]["samples"] = ["90", 0]
+    said = _said(convert(wf, "experts.json"))
+    line = next(x for x in said.splitlines() if "(#90)'s start_step comes from" in x)
+    assert "where it takes over the take of 'WanVideoSampler' (#27) is not known" in line
+    assert "Video to Video" not in line and "denoises its clip" not in line
+
+
+def test_a_lora_strength_that_is_no_number_is_said():
+    """A LoRA's strength wired from a per-step list (KJNodes' StringToFloatList '0, 0, 3, 3'): the LoRA is loaded at
+    1.0 and that is said, naming the list (it was taken as 1.0 in silence)."""
+    from tests.convert.test_comfy_heldout12_mends import _wan_i2v
+    wf = _wan_i2v(["20", 0], {"20": ("LoraLoaderModelOnly", {"lora_name": "lightx2v.safetensors",
+                                                            "strength_model": ["21", 0], "model": ["1", 0]}),
+                              "21": ("StringToFloatList", {"string": "0, 0, 3, 3"})})
+    conv = convert(wf, "list.json")
+    assert [(n.params["lora"], n.params["strength"]) for n in conv.graph.nodes.values()
+            if n.type_id == "video_models.lora"] == [("lightx2v.safetensors", 1.0)]
+    assert "its strength is '0, 0, 3, 3', not a number (Video LoRA takes one): 1.0 used" in _said(conv)
