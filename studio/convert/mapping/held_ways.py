@@ -8,17 +8,22 @@ from __future__ import annotations
 from ..reading.workflow import Workflow
 
 
-def unmade(wf: Workflow, saves: set[str], read: set[str], made: set[str]) -> set[str]:
-    """The held ``saves`` and the nodes up their inputs in ``read`` (read by the conversion) with no Studio node made
-    for them (``made``: the ComfyUI ids Studio's nodes were made for); each node looked at once (linear)."""
+def _up(wf: Workflow, start: set[str], keep) -> set[str]:
+    """The nodes up the inputs of ``start`` (``start`` too) that ``keep`` lets in; each looked at once (linear)."""
     out: set[str] = set()
-    todo = [k for k in saves if k in wf.nodes and k not in made]
+    todo = [k for k in start if k in wf.nodes and keep(k)]
     while todo:
         k = todo.pop()
         if k in out:
             continue
         out.add(k)
-        for src, _ in wf.nodes[k].links.values():
-            if src in read and src not in made and src not in out and src in wf.nodes:
-                todo.append(src)
+        todo += [src for src, _ in wf.nodes[k].links.values() if src in wf.nodes and src not in out and keep(src)]
     return out
+
+
+def unmade(wf: Workflow, saves: set[str], read: set[str], made: set[str]) -> set[str]:
+    """The held ``saves`` and the nodes up their inputs in ``read`` (read by the conversion) with no Studio node made
+    for them (``made``: the ComfyUI ids Studio's nodes were made for), but any node feeding what Studio made (a
+    prompt a made generator reads, shared with the held output: what it is given is read there)."""
+    feeding = _up(wf, made, lambda k: True)
+    return _up(wf, saves, lambda k: k not in made and k not in feeding and (k in saves or k in read))
