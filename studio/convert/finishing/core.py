@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
+from ..tracing.walks import upstream
 from .soundless import writes_none
 
 METHODS = {"nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
@@ -286,9 +287,10 @@ def _before(b, n: CNode, refs: dict) -> None:
 
 def _combine_written(b, n: CNode, refs: dict) -> None:
     """What a chain's Video Combine writes as Save Video does not unless told (found by the fifteenth held-out set, as
-    the generator's save says it: finishing.finish): given no 'audio' it writes no sound (Replace Audio with no sound
-    before Save Video, said); a preview (save_output off) is written into out/ (said)."""
-    if (why := writes_none(b.wf, n)) is not None:
+    the generator's save says it: finishing.finish): given no 'audio' it writes no sound (a clip loaded on its way:
+    Replace Audio with no sound before Save Video, said); a preview (save_output off) is written into out/ (said)."""
+    if (why := writes_none(b.wf, n)) is not None and any(LOADER_NODES.get(x.cls, ("", ""))[1] == "video"
+                                                         for x in upstream(b.wf, n)):  # (a clip's sound to leave out)
         mute = b.add("edit.replace_audio", {}, n, title="no sound")
         b.g.connect(*refs["images"], mute, "video")
         refs["images"] = (mute, "video")
