@@ -162,3 +162,36 @@ def test_a_lora_strength_that_is_no_number_is_said():
     assert [(n.params["lora"], n.params["strength"]) for n in conv.graph.nodes.values()
             if n.type_id == "video_models.lora"] == [("lightx2v.safetensors", 1.0)]
     assert "its strength is '0, 0, 3, 3', not a number (Video LoRA takes one): 1.0 used" in _said(conv)
+
+
+def test_a_video_an_unknown_node_makes_from_a_clip_and_the_samplers_picture_is_said_made_by_it():
+    """As blob8's motion transfer: an SDXL sampler makes a picture from the loaded clip's frame (a ControlNet on it),
+    and an invented warp (no pack declares it) makes the saved video from the clip and that picture. The held task is
+    said made by the warp from the clip and what the sampler makes - never 'a video from video given to the sampler'."""
+    wf = _ui([(13, "CheckpointLoaderSimple", [], ["MODEL", "CLIP", "VAE"], ["sdxl.safetensors"]),
+              (2, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], [""]),
+              (3, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], [""]),
+              VHS_LOAD,
+              (5, "ImageScaleToTotalPixels", [("image", "IMAGE")], ["IMAGE"], ["bicubic", 1]),
+              (6, "VAEEncode", [("pixels", "IMAGE"), ("vae", "VAE")], ["LATENT"], []),
+              (7, "ControlNetLoader", [], ["CONTROL_NET"], ["depth.safetensors"]),
+              (8, "ControlNetApplyAdvanced", [("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
+                                              ("control_net", "CONTROL_NET"), ("image", "IMAGE")],
+               ["CONDITIONING", "CONDITIONING"], [0.4, 0, 0.7]),
+              (9, "KSamplerAdvanced", [("model", "MODEL"), ("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
+                                       ("latent_image", "LATENT")], ["LATENT"],
+               ["enable", 0, "fixed", 40, 7, "euler_ancestral", "normal", 0, 10000, "disable"]),
+              (10, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+              (11, "InventedWarp", [("video_images", "IMAGE"), ("first_frame", "IMAGE")], ["IMAGE"], [0.15, 10]),
+              (12, "VHS_VideoCombine", [("images", "IMAGE"), ("audio", "AUDIO")], [],
+               {"frame_rate": 30, "loop_count": 0, "filename_prefix": "warp", "format": "video/h264-mp4",
+                "pingpong": False, "save_output": True})],
+             [(13, 1, 2, "clip"), (13, 1, 3, "clip"), (13, 0, 9, "model"), (13, 2, 6, "vae"), (13, 2, 10, "vae"),
+              (1, 0, 5, "image"), (5, 0, 6, "pixels"), (7, 0, 8, "control_net"), (5, 0, 8, "image"),
+              (2, 0, 8, "positive"), (3, 0, 8, "negative"), (8, 0, 9, "positive"), (8, 1, 9, "negative"),
+              (6, 0, 9, "latent_image"), (9, 0, 10, "samples"), (1, 0, 11, "video_images"), (10, 0, 11, "first_frame"),
+              (11, 0, 12, "images"), (1, 2, 12, "audio")])
+    said = _said(convert(wf, "warp.json"))
+    first = next(x for x in said.splitlines() if x.startswith("This workflow makes"))
+    assert "and what its sampler makes, put together by 'InventedWarp' (InventedWarp, #11)" in first
+    assert "given to the sampler by" not in first and "with no generator" in first
