@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
+from ..tracing.walks import upstream
+from .soundless import writes_none
 
 METHODS = {"nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
 BLENDS = {"normal": "over", "multiply": "multiply", "screen": "screen", "overlay": "overlay",
@@ -273,6 +275,8 @@ def _before(b, n: CNode, refs: dict) -> None:
                              f"{kind}: Studio writes none")
         if n.cls == "VHS_VideoCombine" and (line := combine_unapplied(wf, n)):
             b.out.log.append(f"{b.name}: {line}")
+        if n.cls == "VHS_VideoCombine":
+            _combine_written(b, n, refs)
     sized = _sized(wf, n)
     if sized and refs.get(sized[0]) and refs.get(sized[1]):  # one input at the other's size, as ComfyUI makes it
         fit = b.add("transform.scale", {"crop": sized[2], "interpolation": sized[3]}, n,
@@ -280,6 +284,22 @@ def _before(b, n: CNode, refs: dict) -> None:
         b.g.connect(*refs[sized[1]], fit, "like")
         b.g.connect(*refs[sized[0]], fit, "video")
         refs[sized[0]] = (fit, "video")
+
+
+def _combine_written(b, n: CNode, refs: dict) -> None:
+    """What a chain's Video Combine writes as Save Video does not unless told (found by the fifteenth held-out set, as
+    the generator's save says it: finishing.finish): given no 'audio' it writes no sound (a clip loaded on its way:
+    Replace Audio with no sound before Save Video, said); a preview (save_output off) is written into out/ (said)."""
+    if (why := writes_none(b.wf, n)) is not None and any(LOADER_NODES.get(x.cls, ("", ""))[1] == "video"
+                                                         for x in upstream(b.wf, n)):  # (a clip's sound to leave out)
+        mute = b.add("edit.replace_audio", {}, n, title="no sound")
+        b.g.connect(*refs["images"], mute, "video")
+        refs["images"] = (mute, "video")
+        b.out.log.append(f"{b.name}: the workflow writes the video without sound ({why}): Replace Audio with no sound "
+                         "goes before Save Video, so the loaded clip's own sound is not written")
+    if b.wf.value(n, "save_output") is False:
+        b.out.log.append(f"{b.name}: '{n.title or n.cls}' (#{n.id}) only previews its video in ComfyUI (its save_output "
+                         "off: a file in ComfyUI's temp folder): Studio's Save Video writes it into out/")
 
 
 def combined_as(wf: Workflow, n: CNode) -> str | None:

@@ -50,6 +50,7 @@ class BuilderBase:
         self.skipped: dict[str, int] = {}  # ComfyUI node types not converted -> how many
         self.made: dict[frozenset, tuple] = {}  # a pipeline's samplers -> (generator, task, band, its output)
         self.held: set[str] = set()  # task nodes of tasks Studio cannot do, whose inputs are held
+        self.held_saves: set[str] = set()  # the outputs of those tasks (not made: mapping.held_ways)
         self.loaded: dict[str, str] = {}  # a ComfyUI loader -> its Studio loader
         self.first_notes: list[str] = []  # the sentences said first
         self.keyframes: list[str] = []

@@ -38,7 +38,7 @@ from .making import Making
 from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
-from . import dropped_kinds, file_ids, pack_makers, passing, unrun
+from . import dropped_kinds, file_ids, folded_steps, held_ways, pack_makers, passing, unrun
 from .settings import SettingsReading
 
 
@@ -148,10 +148,13 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         dropped, texts, folded = [], [], families.lookup("folded")
         read = self._read = {k for k, n in self.wf.nodes.items() if k in self.used or n.cls in FOLDED or n.cls in
                              folded or k in self.wf.sized}  # (a resize whose factor gave a size worked out: reading.resized)
+        read -= folded_steps.unread(self.wf, read, {k for k, n in self.wf.nodes.items() if n.cls in FOLDED or n.cls in
+                                                    folded}, self.used | self.wf.sized)  # (folded into nothing)
         made = bool(self.out.pipelines or self.out.tasks)
         # steps, settings, constants, displays told by their types (a node a stage passed over with its sentence is
         # no reader 'listed in the note of what Studio does not convert')
-        over = passing.passed_over(self.wf, read | set(self.over), made, self.idle, set(self.over)) | self.over
+        unmade = held_ways.unmade(self.wf, self.held_saves, read, set(self.out.origin.values()))  # (nothing goes there)
+        over = passing.passed_over(self.wf, read | set(self.over), made, self.idle, set(self.over) | unmade) | self.over
         for n in self.wf.nodes.values():
             if n.id in read or n.id in over and not over[n.id]:
                 continue

@@ -18,13 +18,23 @@ def _name(n) -> str:
 
 def lines(b, o) -> list[str]:
     """The sentences of output ``o``'s model reading that only its generator's note would have said."""
-    out = [line + HELD for patch, _, line in b.patch_pending if patch.enabled]
+    out = [unloaded(line, bool(o.loaders)) + HELD for patch, _, line in b.patch_pending if patch.enabled]
+    out += [line + HELD for line in getattr(b, "model_sources", [])]  # (heldout15: its model's maker named nowhere)
     for _, said in b.pass_loras.values():
         out += [line + HELD for line in said]
     out += [f"LoRA '{name}' (strength {v}) loaded by {_name(at)} on the model of the held task: not applied, as "
             "no generator is made (its Load Video Model holds the model file alone)"
             for name, v, at, _ in o.loras if getattr(at, "enabled", True)]
     return out
+
+
+def unloaded(line: str, loaded: bool) -> str:
+    """A patch's sentence as said of a held output: where no model loader is held (none read as one: heldout15's
+    FlashVSR), no model is loaded, so none is 'loaded without it'."""
+    if loaded:
+        return line
+    return line.replace("between the model loader and", "on the model's way to").replace(
+        ": Studio loads the model without it", ": no model is loaded either")
 
 
 def say(b, o) -> None:

@@ -11,6 +11,7 @@ from .. import catalogue
 from ..reading.workflow import CNode, Workflow
 
 OPTIONS = ("format", "upload", "choose video to upload", "choose audio to upload")  # how it is picked, not what
+UPLOAD_WORDS = ("image", "video", "audio")  # an upload button's saved value
 
 
 def unapplied(wf: Workflow, loader: CNode, file: str, kind: str) -> str | None:
@@ -28,6 +29,7 @@ def unapplied(wf: Workflow, loader: CNode, file: str, kind: str) -> str | None:
         v = wf.value(loader, w.name)
         if isinstance(v, (int, float)) and not isinstance(v, bool) and v != w.default:
             lost.append(f"{w.name} {number(v)}")
+    lost += by_place(loader)
     if not lost:
         return None
     what = {"video": "every frame at the file's own rate and size", "image sequence": "every picture of the folder, "
@@ -35,6 +37,14 @@ def unapplied(wf: Workflow, loader: CNode, file: str, kind: str) -> str | None:
     return (f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) loads '{file}' with "
             f"{', '.join(lost)}: not applied, Studio's Load {kind.title()} reads {what} (add a Trim or a Scale after it "
             "if it matters)")
+
+
+def by_place(loader: CNode) -> list[str]:
+    """The values a loader saved by another version of its pack, kept by place (reading.older_values), in words (the
+    upload button's word left out): Studio's loader reads none of them."""
+    got = [f"{k} {number(v) if isinstance(v, (int, float)) else v}" for k, v in loader.widgets.items()
+           if k.startswith("#") and not (isinstance(v, str) and v in UPLOAD_WORDS)]
+    return [f"the values it saved by place, of another version of its pack: {', '.join(got)}"] if got else []
 
 
 def _forced(force) -> tuple[tuple[str, ...], str | None]:

@@ -10,7 +10,8 @@ from studio.core.shown import cut, rounded
 from ..families import registry as families
 from ..packs import lora_stacks
 from ..reading import by_types
-from ..reading.lora_names import lora_of
+from ..reading.file_ids import file_id
+from ..reading.lora_names import lora_of, strength_unread
 from ..reading.model_way import model_input
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode
@@ -93,6 +94,9 @@ class ModelReading:
                             "way names no LoRA file Studio reads: not applied (Studio loads the model without it)")
             else:
                 chain.append((*named, loader))
+                if (odd := strength_unread(wf, loader)) is not None:  # (a per-step list: heldout15 12)
+                    said.append(f"LoRA '{named[0]}' of '{loader.title or loader.shown_cls}' (#{file_id(loader.id)}): its "
+                                f"strength is {cut(str(odd), 60)!r}, not a number (Video LoRA takes one): 1.0 used")
                 clip = wf.value(loader, "strength_clip")
                 if isinstance(clip, (int, float)) and clip:
                     said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
@@ -123,6 +127,7 @@ class ModelReading:
                 said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) makes the model "
                             f"'{s.node.title or s.node.shown_cls}' samples with from its settings alone ({settings}): "
                             "Studio does not read it as a model loader")
+                self.model_sources.append(said[-1])  # (a held output says it too: held_models.lines)
                 continue
             what = carries(n) or "a model patch"
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: {what}) between the model loader and "
@@ -135,6 +140,7 @@ class ModelReading:
         model loaders of the samplers (a LoRA on Wan 2.2 A14B's low-noise model: expert low noise)."""
         loras, shifts, loaders, others, self.pass_loras = [], [], [], [], {}
         self.patch_pending = []  # (this pipeline's patches not applied, passed over once it is made)
+        self.model_sources: list[str] = []  # (the model made by a node Studio does not read as a loader, said)
         self.shift_at = []  # (this pipeline's own)
         self.low_passes: set[str] = set()  # the passes sampling on the second expert (settings: named so)
         for s in [main] + rest:

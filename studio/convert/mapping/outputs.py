@@ -10,7 +10,7 @@ from studio.core.shown import number
 
 from ..families import registry as families
 from ..reading.workflow import LOADER_NODES, CNode
-from ..takes import joined, ledger, passes, sound
+from ..takes import joined, ledger, made_after, passes, sound
 from ..tracing.roles import role
 from ..tracing.sampling import SAMPLERS, Sampling
 from ..tracing import stills
@@ -150,8 +150,11 @@ class OutputStage:
             return True
         lost = [] if o.inputs or self.motion else ledger.uncarried(self, o.first, o.inputs, o.said)
         lost += [f for f, _ in ledger.blocked(self, o.first) if f.id not in {n.id for n in lost}]
-        if lost:  # made without them, it would be another task
-            self._hold(save, ledger.held_task(self, o.first, lost, fam), fam, None, loaders, up)
+        if lost:  # made without them, it would be another task (a node it does not know making the video of the
+            # file and what the sampler makes: said so, heldout15)
+            found = made_after.maker(self.wf, save, o.first, lost)
+            spec = made_after.task(self, found, fam, ledger.words) if found else ledger.held_task(self, o.first, lost, fam)
+            self._hold(save, spec, fam, None, loaders, up)
             return True
         if fam in ledger.not_run():  # a model no family of Studio's runs (Cosmos today): never another's generator
             self._hold(save, Task(task.rsplit(".", 1)[-1].replace("_", " "), None, family=fam,
@@ -221,6 +224,7 @@ class OutputStage:
         sentence first in the Log and as the first note (``beside``: the graph makes other pipelines too)."""
         if save is not None:
             self.used.add(save.id)
+            self.held_saves.add(save.id)
         if node is not None and node.id in self.held:
             return
         made, seen, names = len(self.g.nodes), set(), []

@@ -16,7 +16,8 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, casts, folders, measured, own_values, places, resized, sliders, subgraphs, text_pictures, variants
+from . import by_types, casts, folders, measured, older_values, own_values, places, resized, sliders, subgraphs, \
+    text_pictures, variants
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -562,7 +563,8 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     ins = {str(i.get("name")): str(i.get("type")) for i in n.get("inputs") or [] if isinstance(i, dict)}
     outs = [str(o.get("type")) if isinstance(o, dict) else "" for o in n.get("outputs") or []]
     cls, origin = _saved_as(n)
-    named = _named(cls, n.get("widgets_values")) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values"))
+    named = _named(cls, n.get("widgets_values")) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values")) \
+        or older_values.loader_prefix(cls, n.get("widgets_values"))  # (a loader's values of another version of its pack)
     saved = [o.get("links") for o in n.get("outputs") or [] if isinstance(o, dict)]
     linked = sum(len(x) for x in saved if isinstance(x, list))
     props = n.get("properties") if isinstance(n.get("properties"), dict) else {}

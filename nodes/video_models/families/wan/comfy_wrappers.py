@@ -268,11 +268,19 @@ class _Translation(PackTranslation):
         for n in list(self.wf.nodes.values()):
             if n.cls in SAMPLER_TYPES:  # a start step on an encoded clip decides how far it is denoised:
                 # wired to a value Studio cannot work out, none is guessed (comfy_intent._encoded: its default strength)
-                unknown = {"start_step": "how far the sampler denoises its clip is not known (set Video to Video's "
-                                         "strength)"} if self.link(n, "samples") else None
+                unknown = {"start_step": self.start_unknown(n)} if self.link(n, "samples") else None
                 w = self.named(n, unknown)
                 cfg_list.read(self, n, w)  # a cfg per step (CreateCFGScheduleFloatList): the pass's most common
                 self.sampler(n, w)
+
+    def start_unknown(self, n: CNode) -> str:
+        """Why a sampler's start step not worked out matters: given another sampler's samples it continues that take
+        (the second expert: found by the fifteenth held-out set, said to denoise 'its clip'), else an encoded clip."""
+        src = self.link(n, "samples")
+        prev = self.wf.nodes.get(src[0]) if src else None
+        if prev is not None and prev.shown_cls in SAMPLER_TYPES:
+            return f"the step where it takes over the take of '{prev.title or prev.shown_cls}' (#{prev.id}) is not known"
+        return "how far the sampler denoises its clip is not known (set Video to Video's strength)"
 
     def split_samplers(self) -> None:
         """The wrapper's sampler in two nodes: WanVideoSamplerSettings takes WanVideoSampler's inputs and settings
