@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from studio.core.shown import cut, rounded
 
+from ..reading.load_settings import unapplied
 from ..reading.workflow import CNode, Workflow
+from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .soundless import writes_none
 
 # ComfyUI node type -> (what it does, Studio's kind of preprocessor or None)
@@ -33,12 +35,24 @@ UTILITIES = {
 }
 
 
-def utility(cls: str) -> tuple[str, str | None] | None:
-    """What a utility node does (UTILITIES); any frame-interpolation pack's '... VFI' node too (ComfyUI-Frame-
-    Interpolation's GMFSS, IFRNet, AMT...: Studio's flow-based Frame Interpolation, said); None otherwise."""
+def utility(n: CNode | str, wf: Workflow | None = None) -> tuple[str, str | None] | None:
+    """What a utility node does: told by what its pack declares (declared.utility_by_types: GIMM-VFI, any pack's
+    interpolation, learned upscale, depth, pose, segmentation by phrase), in UTILITIES' words where it lists it; a
+    node the catalogue lacks by UTILITIES or a '... VFI' name (ComfyUI-Frame-Interpolation's GMFSS, IFRNet, AMT...:
+    Studio's flow-based Frame Interpolation, said); None otherwise. ``n``: the node (a type's name: by name alone)."""
+    cls = n if isinstance(n, str) else n.cls
     if cls in UTILITIES:
         return UTILITIES[cls]
+    if (found := utility_by_types(CNode("", cls) if isinstance(n, str) else n, wf)) is not None:
+        return found
     return (f"frame interpolation ({cls[:-4].strip() or cls})", None) if is_vfi(cls) else None
+
+
+def job(what: str, kind: str | None) -> str:
+    """What Studio makes for a utility of ``utility``'s words: its preprocessor kind, 'draw', 'upscale' or
+    'interpolate'."""
+    return kind or ("draw" if what == UTILITIES["SDPoseDrawKeypoints"][0] else "upscale" if what.startswith("upscale")
+                    else "interpolate" if what.startswith("frame interpolation") else "")
 
 
 def is_vfi(cls: str) -> bool:
@@ -77,7 +91,7 @@ def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
     for node in back_along(wf, end):
         path.append(node)
         if node.cls in VIDEO_FILES:
-            return path if any(utility(n.cls) for n in path) else None
+            return path if any(utility(n, wf) for n in path) else None
     return None
 
 
@@ -88,15 +102,17 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     made = len(b.g.nodes)
     loader = path[-1]
     cur, out = b.add("io.load_video", {"path": b.file_of(loader)}, loader), "video"
+    if (line := unapplied(wf, loader, b.file_of(loader), "video")) is not None:  # (heldout15 11: unsaid on this way)
+        said.append(line)
     clip, steps = cur, []
     rate = None
     for n in reversed(path[:-1]):
-        if utility(n.cls) is None and out == "video" and (made := _way_step(b, n, (cur, out), said)) is not None:
+        if utility(n, wf) is None and out == "video" and (made := _way_step(b, n, (cur, out), said)) is not None:
             cur, out = made  # a pack's step a family makes on this way (SeedVR2's upscale)
             spec = b.g.nodes[cur].spec
             steps.append(f"{getattr(spec, 'title', None) or b.g.nodes[cur].type_id} ({n.shown_cls}, #{n.id})")
             continue
-        if utility(n.cls) is None:
+        if utility(n, wf) is None:
             if n.cls in RATES or n.cls in THROUGH:
                 b.used.add(n.id)
                 rate = _rate(wf, n) or rate
@@ -104,8 +120,9 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
                 b.over[n.id] = _step(wf, n, loader, end)
             continue
         b.used.add(n.id)
-        what, kind = utility(n.cls)
-        if (out == "pose") != (n.cls == "SDPoseDrawKeypoints") or out == "mask":  # not what its Studio node reads
+        what, kind = utility(n, wf)
+        does = job(what, kind)
+        if (out == "pose") != (does == "draw") or out == "mask":  # not what its Studio node reads
             said.append(f"{what}: not made (it reads a {out}, which Studio's node for it does not take)")
             continue
         steps.append(what)
@@ -114,7 +131,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             said.append(f"{what}: ComfyUI's model file '{model or '?'}' is its own format; choose Studio's model (a "
                         f"Hugging Face folder) on Load Preprocessor (kind '{kind}')")
         if kind == "segment":
-            phrase = phrase_of(wf, n, b.used)
+            phrase = phrase_of(wf, n, b.used) or phrase_setting(n)
             cur, out = wired_node(b, "preprocess.segment", {"phrase": phrase}, n, (cur, out, "video"),
                              (b.add("preprocess.load", {"kind": "segment"}, n), "model")), "mask"
             if not phrase:
@@ -123,9 +140,9 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             cur, out = depth_node(b, n, (cur, out)), "depth"
         elif kind == "pose":
             cur, out = pose_nodes(b, n, (cur, out), (clip, "video")), "pose"
-        elif n.cls == "SDPoseDrawKeypoints":
+        elif does == "draw":
             cur, out = wired_node(b, "preprocess.draw_pose", {}, n, (cur, out, "pose"), (clip, "video", "like")), "video"
-        elif n.cls == "ImageUpscaleWithModel":
+        elif does == "upscale":
             cur, out = wired_node(b, "finishing.upscale", {"model": model or ""}, n, (cur, out, "video")), "video"
             if not model:
                 said.append(f"{what}: the workflow names no upscaler file: choose one on Upscale Video ('model')")
@@ -186,26 +203,35 @@ def _step(wf: Workflow, n: CNode, loader: CNode, end: CNode) -> str:
 
 
 def multiplier(wf: Workflow, n: CNode):
-    """How many frames a frame interpolation makes of each (its 'multiplier'; 2 where none is saved)."""
+    """How many frames a frame interpolation makes of each: its declared factor setting ('multiplier',
+    'interpolation_factor'...; one of frames between two: that plus one), 2 where none is saved."""
+    setting = factor_setting(Sockets(n)) or "multiplier"
+    v = wf.value(n, setting)
+    v = n.widgets.get(setting) if v is None else v
+    if setting in BETWEEN and isinstance(v, (int, float)) and not isinstance(v, bool):
+        return v + 1
     raw = n.raw if isinstance(n.raw, list) else []
     # a UI file's values by place: ComfyUI-Frame-Interpolation's nodes save ckpt_name, clear_cache_after_n_frames,
     # multiplier first
     placed = raw[2] if len(raw) >= 3 and isinstance(raw[0], str) else (raw[0] if raw else None)
-    return wf.value(n, "multiplier") or n.widgets.get("multiplier") or placed or 2
+    return v or placed or 2
 
 
 def interpolation_node(b, n: CNode, what: str, model: str | None, said: list[str], wire) -> str:
     """ComfyUI's FrameInterpolate (its file from FrameInterpolationModelLoader) -> Interpolate Frames
     with that file and multiplier: a RIFE 4.25 / 4.26 or FILM .safetensors is the same file in both
-    (frame_interpolation/; the node tells the network from the file). Another pack's VFI node (its
-    .pth files) -> the flow-based Frame Interpolation."""
+    (frame_interpolation/; the node tells the network from the file). Another pack's interpolation (its
+    .pth files, or a network of its own: GIMM-VFI's .safetensors) -> the flow-based Frame Interpolation, the
+    settings it does not take said."""
     wf = b.wf
     raw = n.raw if isinstance(n.raw, list) else []
     factor = multiplier(wf, n)
     name = model or str(n.widgets.get("ckpt_name") or (raw[0] if raw and isinstance(raw[0], str) else ""))
     low = name.lower()
-    if n.cls != "FrameInterpolate" and not low.endswith(".safetensors"):
+    if n.cls != "FrameInterpolate" and not (low.endswith(".safetensors") and ("rife" in low or "film" in low)):
         said.append(f"{what}: Studio interpolates by optical flow, not with ComfyUI's network ('{name or '?'}')")
+        if (line := not_taken(n, what, ("ckpt_name", factor_setting(Sockets(n)) or "multiplier"))) is not None:
+            said.append(line)
         return wired_node(b, "motion.interpolate", {"factor": factor}, n, wire)
     mult = max(2, min(16, int(round(float(factor)))))
     if not low.endswith(".safetensors"):
@@ -242,8 +268,8 @@ def wired_node(b, type_id: str, params: dict, at: CNode, *wires) -> str:
 def model_of(wf: Workflow, n: CNode, used: set) -> str | None:
     """The file of the model a utility reads (its loader's first text setting; the loader is
     then converted: the file named in the note)."""
-    src = next((wf.source(n, k) for k in ("model", "da3_model", "interp_model", "pose_model", "upscale_model")
-                if k in n.links), None)
+    names = ("model", "da3_model", "interp_model", "pose_model", "upscale_model", *Sockets(n).models())
+    src = next((wf.source(n, k) for k in names if k in n.links), None)
     if src is None:
         return None
     used.add(src.id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading.workflow import LOADER_NODES, CNode
-from .load_settings import unapplied
+from ..reading.load_settings import unapplied
 from .mixed_voices import mixed_voices
 
 SHOWN = {"footage.load_sequence": "image sequence"}  # how a loader's sentence names Studio's loader (its kind word)
