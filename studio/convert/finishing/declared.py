@@ -57,6 +57,11 @@ class Sockets:
         """Pictures in (one socket of them), pictures out first."""
         return list(self.ins.values()).count("IMAGE") == 1 and bool(self.outs) and self.outs[0] == "IMAGE"
 
+    def picture_input(self, links: dict) -> str | None:
+        """Its one picture socket that is wired, as declared; None for none or several."""
+        found = [k for k, v in self.ins.items() if v == "IMAGE" and k in links]
+        return found[0] if len(found) == 1 else None
+
     def models(self) -> dict[str, str]:
         """{input: type} of its model sockets (what is not a picture, a mask, a latent, sound or a value)."""
         return {k: v for k, v in self.ins.items() if v not in PLAIN}

@@ -72,11 +72,12 @@ FILM_DEFAULT = "film_net_fp16.safetensors"  # the same, where its name says FILM
 
 
 def back_along(wf: Workflow, end: CNode, limit: int = 64):
-    """The nodes from output ``end`` back along the take's way (each node's first input of FOLLOW), nearest first;
+    """The nodes from output ``end`` back along the take's way (each node's first input of FOLLOW, else its one
+    picture socket as declared), nearest first;
     ending at a node with none, at one seen again (a loop) or with ``limit`` nodes walked (``end`` counted)."""
     node, seen = end, {end.id}
     while len(seen) < limit:
-        name = next((k for k in FOLLOW if k in node.links), None)
+        name = next((k for k in FOLLOW if k in node.links), None) or Sockets(node).picture_input(node.links)
         node = wf.source(node, name) if name else None
         if node is None or node.id in seen:
             return
@@ -99,20 +100,20 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     """Studio's nodes for ``path`` (a Load Video, the utilities in order, the output), made by the
     builder ``b``, with what differs said in the pipeline's note and the Log."""
     wf, said = b.wf, []
-    made = len(b.g.nodes)
+    first = len(b.g.nodes)
     loader = path[-1]
     cur, out = b.add("io.load_video", {"path": b.file_of(loader)}, loader), "video"
     if (line := unapplied(wf, loader, b.file_of(loader), "video")) is not None:  # (heldout15 11: unsaid on this way)
         said.append(line)
-    clip, steps = cur, []
-    rate = None
+    clip, steps, rate = cur, [], None
     for n in reversed(path[:-1]):
-        if utility(n, wf) is None and out == "video" and (made := _way_step(b, n, (cur, out), said)) is not None:
+        found = utility(n, wf)
+        if found is None and out == "video" and (made := _way_step(b, n, (cur, out), said)) is not None:
             cur, out = made  # a pack's step a family makes on this way (SeedVR2's upscale)
             spec = b.g.nodes[cur].spec
             steps.append(f"{getattr(spec, 'title', None) or b.g.nodes[cur].type_id} ({n.shown_cls}, #{n.id})")
             continue
-        if utility(n, wf) is None:
+        if found is None:
             if n.cls in RATES or n.cls in THROUGH:
                 b.used.add(n.id)
                 rate = _rate(wf, n) or rate
@@ -120,7 +121,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
                 b.over[n.id] = _step(wf, n, loader, end)
             continue
         b.used.add(n.id)
-        what, kind = utility(n, wf)
+        what, kind = found
         does = job(what, kind)
         if (out == "pose") != (does == "draw") or out == "mask":  # not what its Studio node reads
             said.append(f"{what}: not made (it reads a {out}, which Studio's node for it does not take)")
@@ -131,11 +132,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             said.append(f"{what}: ComfyUI's model file '{model or '?'}' is its own format; choose Studio's model (a "
                         f"Hugging Face folder) on Load Preprocessor (kind '{kind}')")
         if kind == "segment":
-            phrase = phrase_of(wf, n, b.used) or phrase_setting(n)
-            cur, out = wired_node(b, "preprocess.segment", {"phrase": phrase}, n, (cur, out, "video"),
-                             (b.add("preprocess.load", {"kind": "segment"}, n), "model")), "mask"
-            if not phrase:
-                said.append("the phrase to segment is not written in the workflow: set Segment's 'phrase'")
+            cur, out = _segment(b, n, (cur, out), said), "mask"
         elif kind == "depth":
             cur, out = depth_node(b, n, (cur, out)), "depth"
         elif kind == "pose":
@@ -150,12 +147,22 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             cur, out = interpolation_node(b, n, what, model, said, (cur, out, "video")), "video"
     _output(b, end, cur, out, rate, said)
     b.used |= {end.id, loader.id}
-    b.bands.append(list(b.g.nodes)[made:])
+    b.bands.append(list(b.g.nodes)[first:])
     b.note("\n".join([f"Converted from ComfyUI ({b.name}), output '{end.title or end.cls}' (#{end.id}): "
                       + " -> ".join(steps)] + [f"- {s}" for s in said]), len(b.bands) - 1)
     b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": None,
                         "inputs": ["video"]})
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> Load Video -> {' -> '.join(steps)}")
+
+
+def _segment(b, n: CNode, video: tuple[str, str], said: list[str]) -> str:
+    """Studio's Segment of ``video`` by ``n``'s phrase (its conditioning's text, else its own setting), its model on a
+    Load Preprocessor; the phrase missing said."""
+    phrase = phrase_of(b.wf, n, b.used) or phrase_setting(n)
+    if not phrase:
+        said.append("the phrase to segment is not written in the workflow: set Segment's 'phrase'")
+    return wired_node(b, "preprocess.segment", {"phrase": phrase}, n, (*video, "video"),
+                      (b.add("preprocess.load", {"kind": "segment"}, n), "model"))
 
 
 def _way_step(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str, str] | None:
