@@ -39,3 +39,46 @@ def test_a_ui_pose_estimators_switches_saved_by_place_are_read_or_said():
     named = CNode("56", "DWPreprocessor", widgets={"detect_hand": "enable", "detect_body": "enable",
                                                    "detect_face": "disable"})
     assert pose_parts.draw_params(named) == ({"hands": True, "face": False}, None)
+
+
+def _wan_i2v(model_way: list, extra: dict | None = None, positive: list | None = None, rate: float = 16) -> dict:
+    """A Wan 2.1 I2V (API, no types saved) whose sampler takes its model on ``model_way``."""
+    n = {
+        "1": ("UNETLoader", {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors", "weight_dtype": "default"}),
+        "2": ("CLIPLoader", {"clip_name": "umt5.safetensors", "type": "wan", "device": "default"}),
+        "3": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "4": ("CLIPTextEncode", {"text": "a cat walks", "clip": ["2", 0]}),
+        "5": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "6": ("LoadImage", {"image": "cat.png"}),
+        "7": ("WanImageToVideo", {"width": 480, "height": 832, "length": 33, "batch_size": 1,
+                                  "positive": positive or ["4", 0], "negative": ["5", 0], "vae": ["3", 0],
+                                  "start_image": ["6", 0]}),
+        "8": ("KSampler", {"seed": 1, "steps": 6, "cfg": 1, "sampler_name": "euler", "scheduler": "simple",
+                           "denoise": 1, "model": model_way, "positive": ["7", 0], "negative": ["7", 1],
+                           "latent_image": ["7", 2]}),
+        "9": ("VAEDecode", {"samples": ["8", 0], "vae": ["3", 0]}),
+        "10": ("CreateVideo", {"fps": rate, "images": ["9", 0]}),
+        "11": ("SaveVideo", {"filename_prefix": "v", "format": "mp4", "codec": "auto", "video": ["10", 0]}),
+    }
+    n.update(extra or {})
+    return _api(n)
+
+
+def test_a_lora_strength_that_is_not_one_number_is_said():
+    """A LoRA's strength given a per-step list (KJNodes' StringToFloatList, '0, 0, 3, 3') or by a node Studio cannot
+    work out: the LoRA is applied at 1.0 and that is said, naming the node giving it; a number is not said."""
+    for src, words in ((("StringToFloatList", {"string": "0, 0, 3, 3"}), "'0, 0, 3, 3'"),
+                       (("InventedStrengthMaker", {"curve": "ease"}), "a value Studio cannot work out")):
+        conv = convert(_wan_i2v(["20", 0], {"20": ("LoraLoaderModelOnly", {"lora_name": "speed.safetensors",
+                                                                           "strength_model": ["21", 0],
+                                                                           "model": ["1", 0]}),
+                                            "21": src}), "lora.json")
+        assert [(p["lora"], p["strength"]) for p in _params(conv, "video_models.lora")] == [("speed.safetensors", 1.0)]
+        line = next(x for x in _said(conv).splitlines() if "not one number" in x)
+        assert "(LoraLoaderModelOnly, #20)'s LoRA 'speed.safetensors' strength is " + words in line
+        assert f"({src[0]}, #21)" in line and "applies it at 1.0" in line
+    conv = convert(_wan_i2v(["20", 0], {"20": ("LoraLoaderModelOnly", {"lora_name": "speed.safetensors",
+                                                                       "strength_model": 0.7, "model": ["1", 0]})}),
+                   "lora.json")
+    assert "not one number" not in _said(conv)
+    assert [p["strength"] for p in _params(conv, "video_models.lora")] == [0.7]

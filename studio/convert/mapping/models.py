@@ -10,7 +10,7 @@ from studio.core.shown import cut, rounded
 from ..families import registry as families
 from ..packs import lora_stacks
 from ..reading import by_types
-from ..reading.lora_names import lora_of
+from ..reading.lora_names import lora_of, unread_strength
 from ..reading.model_way import model_input
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode
@@ -93,6 +93,8 @@ class ModelReading:
                             "way names no LoRA file Studio reads: not applied (Studio loads the model without it)")
             else:
                 chain.append((*named, loader))
+                if (line := unread_strength(wf, loader, named[0])) and line not in said:  # a list, an unknown
+                    said.append(line)
                 clip = wf.value(loader, "strength_clip")
                 if isinstance(clip, (int, float)) and clip:
                     said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
