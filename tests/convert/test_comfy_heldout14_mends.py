@@ -82,3 +82,19 @@ def test_a_lora_strength_that_is_not_one_number_is_said():
                    "lora.json")
     assert "not one number" not in _said(conv)
     assert [p["strength"] for p in _params(conv, "video_models.lora")] == [0.7]
+
+
+def test_a_second_output_after_a_side_by_side_is_written_at_its_own_rate():
+    """The take saved at 24 fps, and beside its picture (KJNodes' ImageConcatMulti: Studio's Side by Side) by a Video
+    Combine at 16: the side-by-side keeps the take's rate, so Studio's Frame Rate at 16 goes before that Save Video,
+    said; the first output keeps the generator's 24."""
+    conv = convert(_wan_i2v(["1", 0], {
+        "12": ("ImageConcatMulti", {"inputcount": 2, "direction": "left", "match_image_size": True,
+                                    "image_1": ["9", 0], "image_2": ["6", 0]}),
+        "13": ("VHS_VideoCombine", {"frame_rate": 16, "loop_count": 0, "filename_prefix": "side",
+                                    "format": "video/h264-mp4", "pingpong": False, "save_output": True,
+                                    "images": ["12", 0]})}, rate=24), "side.json")
+    assert [p["fps"] for p in _params(conv, "video_models.image_to_video")] == [24.0]
+    assert _params(conv, "edit.side_by_side") and [p["fps"] for p in _params(conv, "edit.frame_rate")] == [16.0]
+    assert any("(#13) writes the take at 16 fps, not the 24 fps the generator makes it at" in x
+               for x in _said(conv).splitlines())
