@@ -98,3 +98,36 @@ def test_a_second_output_after_a_side_by_side_is_written_at_its_own_rate():
     assert _params(conv, "edit.side_by_side") and [p["fps"] for p in _params(conv, "edit.frame_rate")] == [16.0]
     assert any("(#13) writes the take at 16 fps, not the 24 fps the generator makes it at" in x
                for x in _said(conv).splitlines())
+
+
+def _custom_sigmas(sigmas: str) -> dict:
+    """A Wan 2.1 T2V (API) sampled by SamplerCustomAdvanced on ManualSigmas ``sigmas``."""
+    return _api({
+        "1": ("UNETLoader", {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors", "weight_dtype": "default"}),
+        "2": ("CLIPLoader", {"clip_name": "umt5.safetensors", "type": "wan", "device": "default"}),
+        "3": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "4": ("CLIPTextEncode", {"text": "a cat walks", "clip": ["2", 0]}),
+        "5": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "6": ("EmptyHunyuanLatentVideo", {"width": 480, "height": 832, "length": 33, "batch_size": 1}),
+        "7": ("CFGGuider", {"cfg": 5, "model": ["1", 0], "positive": ["4", 0], "negative": ["5", 0]}),
+        "8": ("KSamplerSelect", {"sampler_name": "euler"}),
+        "9": ("ManualSigmas", {"sigmas": sigmas}),
+        "10": ("RandomNoise", {"noise_seed": 3}),
+        "11": ("SamplerCustomAdvanced", {"noise": ["10", 0], "guider": ["7", 0], "sampler": ["8", 0],
+                                         "sigmas": ["9", 0], "latent_image": ["6", 0]}),
+        "12": ("VAEDecode", {"samples": ["11", 0], "vae": ["3", 0]}),
+        "13": ("CreateVideo", {"fps": 16, "images": ["12", 0]}),
+        "14": ("SaveVideo", {"filename_prefix": "v", "format": "mp4", "codec": "auto", "video": ["13", 0]}),
+    })
+
+
+def test_a_sigma_list_holding_no_numbers_counts_no_steps():
+    """ManualSigmas '{{SIGMAS}}' (a template's placeholder) is not one step: the generator keeps its own steps and
+    that is said, naming the node; a list of numbers still gives one step fewer than its numbers."""
+    conv = convert(_custom_sigmas("{{SIGMAS}}"), "sigmas.json")
+    steps = [p["steps"] for p in _params(conv, "video_models.text_to_video")]
+    assert len(steps) == 1 and steps[0] > 1
+    assert "'ManualSigmas' (ManualSigmas, #9)'s sigmas are not all numbers" in _said(conv)
+    conv = convert(_custom_sigmas("1.0, 0.75, 0.5, 0.0"), "sigmas.json")
+    assert [p["steps"] for p in _params(conv, "video_models.text_to_video")] == [3]
+    assert "not all numbers" not in _said(conv)
