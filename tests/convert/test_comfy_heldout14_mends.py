@@ -131,3 +131,19 @@ def test_a_sigma_list_holding_no_numbers_counts_no_steps():
     conv = convert(_custom_sigmas("1.0, 0.75, 0.5, 0.0"), "sigmas.json")
     assert [p["steps"] for p in _params(conv, "video_models.text_to_video")] == [3]
     assert "not all numbers" not in _said(conv)
+
+
+def test_a_prompt_passed_through_an_uncatalogued_node_taking_it_alone_is_read():
+    """An invented unload node (no pack declares it; an API file saves no types) takes the encoded prompt on 'value'
+    and gives it to WanImageToVideo: the encoder's text is the generator's prompt, the node said read as passing it
+    on; a node given more than the conditioning is not walked through."""
+    conv = convert(_wan_i2v(["1", 0], {"20": ("InventedUnloadNode", {"value": ["4", 0]})}, positive=["20", 0]),
+                   "unload.json")
+    assert [p["prompt"] for p in _params(conv, "video_models.image_to_video")] == ["a cat walks"]
+    said = _said(conv)
+    assert "'InventedUnloadNode' (InventedUnloadNode, #20), a type Studio's catalogue does not hold, takes the " \
+           "positive prompt's conditioning on 'value' alone: read as passing it on as it is" in said
+    assert "write it in the generator's prompt" not in said
+    conv = convert(_wan_i2v(["1", 0], {"20": ("InventedMixer", {"value": ["4", 0], "image": ["6", 0]})},
+                            positive=["20", 0]), "mixer.json")
+    assert [p["prompt"] for p in _params(conv, "video_models.image_to_video")] != ["a cat walks"]

@@ -9,7 +9,9 @@ from ..families import registry as families
 from .clip_loras import clip_lora_line
 from .roles import in_type
 from .image_conditioning import no_text as _no_text
+from .. import catalogue
 from ..reading.by_types import through_input
+from ..reading.model_way import carrier
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..values.shown import shown
@@ -43,6 +45,17 @@ def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: s
 ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut")  # and the families' nodes that encode their own prompt
 
 
+def _passes_conditioning(wf: Workflow, x: CNode, seen: list) -> str | None:
+    """The input an uncatalogued node taking nothing but one conditioning passes the prompt on through (an unload or
+    VRAM node on its way, by the declared type of what feeds it: reading/model_way), noted in ``seen``; None else."""
+    if catalogue.node_type(x.origin or x.cls) is not None or len(x.links) != 1:
+        return None
+    k = carrier(wf, x, "CONDITIONING")
+    if k is not None:
+        seen.append((x, k))
+    return k
+
+
 # the inputs an unread conditioning node takes its positive (negative) prompt on, by ComfyUI's usual names
 PROMPT_INPUTS = (("prompt", "text", "positive_prompt", "positive_text"), ("negative_prompt", "negative_text"))
 
@@ -57,7 +70,16 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
     none is found. Where it cannot be read (a text written by another node, a conditioning made by
     a node Studio does not read), that is said in ``said``."""
     known = encoders()
-    n = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in known, used)
+    unknown: list[tuple[CNode, str]] = []  # uncatalogued nodes walked through, each with the input it passes on
+    n = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in known, used,
+             through=lambda w, x: _passes_conditioning(w, x, unknown))
+    if n is not None and said is not None:
+        for x, k in unknown:
+            line = (f"'{x.title or x.cls}' ({x.cls}, #{x.id}), a type Studio's catalogue does not hold, takes the {which} "
+                    f"prompt's conditioning on '{k}' alone: read as passing it on as it is (the prompt is that of "
+                    f"'{n.title or n.cls}' ({n.cls}, #{n.id}))")
+            if line not in said:
+                said.append(line)
     if n is None:
         end = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"),
                     lambda x: x.cls in known or x.cls != "ComfySwitchNode" and not any(k in x.links for k in (
