@@ -147,3 +147,19 @@ def test_a_prompt_passed_through_an_uncatalogued_node_taking_it_alone_is_read():
     conv = convert(_wan_i2v(["1", 0], {"20": ("InventedMixer", {"value": ["4", 0], "image": ["6", 0]})},
                             positive=["20", 0]), "mixer.json")
     assert [p["prompt"] for p in _params(conv, "video_models.image_to_video")] != ["a cat walks"]
+
+
+def test_a_size_or_count_wired_from_a_node_giving_pictures_is_a_measure_not_the_saved_widget():
+    """A pack node's setting wired to a number output of a node that gives pictures too (VideoHelperSuite's Load
+    Video frame count, KJNodes' resize width): a measure of those pictures when the workflow runs, so a UI file's
+    saved widget value (a stale 1) is not used; a setting wired to a plain number node is not such a measure."""
+    from types import SimpleNamespace
+
+    from studio.convert.packs.translation import measured
+    nodes = {"13": CNode("13", "VHS_LoadVideo"), "33": CNode("33", "ImageResizeKJv2"), "40": CNode("40", "INTConstant"),
+             "41": CNode("41", "InventedSizer", out_types=["IMAGE", "INT"]), "42": CNode("42", "InventedCounter")}
+    wf = SimpleNamespace(nodes=nodes)
+    n = CNode("88", "WanVideoAnimateEmbeds", links={"num_frames": ("13", 1), "width": ("33", 1), "height": ("40", 0),
+                                                    "frame_window_size": ("41", 1), "colormatch": ("42", 0)})
+    assert measured(wf, n, "num_frames") and measured(wf, n, "width") and measured(wf, n, "frame_window_size")
+    assert not measured(wf, n, "height") and not measured(wf, n, "colormatch") and not measured(wf, n, "unwired")
