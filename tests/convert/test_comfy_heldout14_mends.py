@@ -163,3 +163,43 @@ def test_a_size_or_count_wired_from_a_node_giving_pictures_is_a_measure_not_the_
                                                     "frame_window_size": ("41", 1), "colormatch": ("42", 0)})
     assert measured(wf, n, "num_frames") and measured(wf, n, "width") and measured(wf, n, "frame_window_size")
     assert not measured(wf, n, "height") and not measured(wf, n, "colormatch") and not measured(wf, n, "unwired")
+
+
+def test_a_held_talking_task_holds_the_sound_a_pack_sampler_reads():
+    """kijai's wrapper sampler given FantasyTalking's audio embeds (read as KSamplerAdvanced, that input let go) on a
+    14B model with a start image as extra latents: held, and the sound file it is made from held with the picture
+    (it was listed as not converted, the held inputs naming only the picture and the prompts)."""
+    conv = convert(_api({
+        "2": ("LoadImage", {"image": "face.png"}),
+        "70": ("LoadAudio", {"audio": "speech.wav"}),
+        "71": ("DownloadAndLoadWav2VecModel", {"model": "facebook/wav2vec2-base-960h", "base_precision": "fp16",
+                                               "load_device": "main_device"}),
+        "72": ("FantasyTalkingModelLoader", {"model": "fantasytalking_fp16.safetensors", "base_precision": "fp16"}),
+        "73": ("FantasyTalkingWav2VecEmbeds", {"num_frames": 81, "fps": 23.0, "audio_scale": 1.0,
+                                               "audio_cfg_scale": 1.0, "wav2vec_model": ["71", 0],
+                                               "fantasytalking_model": ["72", 0], "audio": ["70", 0]}),
+        "10": ("LoadWanVideoT5TextEncoder", {"model_name": "umt5_xxl_fp8.safetensors", "precision": "bf16",
+                                             "load_device": "offload_device", "quantization": "disabled"}),
+        "11": ("WanVideoModelLoader", {"model": "Wan2_2-T2V-A14B-LOW_fp8.safetensors", "base_precision": "bf16",
+                                       "quantization": "disabled", "load_device": "offload_device",
+                                       "attention_mode": "sdpa", "fantasytalking_model": ["72", 0]}),
+        "13": ("WanVideoVAELoader", {"model_name": "wan_2.1_vae.safetensors", "precision": "bf16"}),
+        "20": ("WanVideoTextEncode", {"positive_prompt": "a person speaks", "negative_prompt": "blurry",
+                                      "force_offload": True, "t5": ["10", 0]}),
+        "30": ("WanVideoEncode", {"enable_vae_tiling": False, "tile_x": 272, "tile_y": 272, "tile_stride_x": 144,
+                                  "tile_stride_y": 128, "vae": ["13", 0], "image": ["2", 0]}),
+        "31": ("WanVideoEmptyEmbeds", {"width": 832, "height": 480, "num_frames": 81, "extra_latents": ["30", 0]}),
+        "50": ("WanVideoSampler", {"steps": 20, "cfg": 5.0, "shift": 8.0, "seed": 42, "force_offload": True,
+                                   "scheduler": "unipc", "riflex_freq_index": 0, "model": ["11", 0],
+                                   "image_embeds": ["31", 0], "text_embeds": ["20", 0],
+                                   "fantasytalking_embeds": ["73", 0]}),
+        "60": ("WanVideoDecode", {"enable_vae_tiling": False, "tile_x": 272, "tile_y": 272, "tile_stride_x": 144,
+                                  "tile_stride_y": 128, "vae": ["13", 0], "samples": ["50", 0]}),
+        "61": ("VHS_VideoCombine", {"frame_rate": 24, "loop_count": 0, "filename_prefix": "talk",
+                                    "format": "video/h264-mp4", "pingpong": False, "save_output": True,
+                                    "images": ["60", 0]}),
+    }), "talking.json")
+    assert conv.pipelines == 0 and [t["generator"] for t in conv.tasks] == [None]
+    assert [p["path"] for p in _params(conv, "io.load_audio")] == ["speech.wav"]
+    assert [p["path"] for p in _params(conv, "io.load_image")] == ["face.png"]
+    assert "audio 'speech.wav'" in conv.log[0] and "70" not in conv.dropped

@@ -153,6 +153,8 @@ class PackTranslation:
         """A core node made for pack node ``n`` (in its place, or beside it as ``nid``)."""
         c = CNode(nid or n.id, cls, n.title, n.mode, {k: v for k, v in widgets.items() if v is not None}, links, n.pos,
                   origin=n.origin or n.cls, ports=file_ports(n, links))
+        if nid is None:  # in its place: what fed the pack node's other inputs still runs (a held task's files there)
+            c.let_go = {k: v for k, v in {**n.let_go, **n.links}.items() if k not in links}
         self.wf.nodes[c.id] = c
         if nid is None:
             self.made.setdefault(n.cls, cls)
