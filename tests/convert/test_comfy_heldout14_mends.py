@@ -203,3 +203,44 @@ def test_a_held_talking_task_holds_the_sound_a_pack_sampler_reads():
     assert [p["path"] for p in _params(conv, "io.load_audio")] == ["speech.wav"]
     assert [p["path"] for p in _params(conv, "io.load_image")] == ["face.png"]
     assert "audio 'speech.wav'" in conv.log[0] and "70" not in conv.dropped
+
+
+def _fun_control(loader: dict) -> dict:
+    """A Wan 2.2 Fun Control 5B (API) driven by VideoHelperSuite's Load Video with ``loader``'s settings, the take
+    saved with that clip's sound."""
+    return _api({
+        "1": ("UNETLoader", {"unet_name": "wan2.2_fun_control_5B_bf16.safetensors", "weight_dtype": "default"}),
+        "2": ("CLIPLoader", {"clip_name": "umt5.safetensors", "type": "wan", "device": "default"}),
+        "3": ("VAELoader", {"vae_name": "wan2.2_vae.safetensors"}),
+        "4": ("VHS_LoadVideo", {"video": "dance.mp4", "custom_width": 0, "custom_height": 0, **loader}),
+        "6": ("CLIPTextEncode", {"text": "a robot dances", "clip": ["2", 0]}),
+        "7": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "8": ("Wan22FunControlToVideo", {"positive": ["6", 0], "negative": ["7", 0], "vae": ["3", 0], "width": 512,
+                                         "height": 288, "length": 49, "batch_size": 1, "control_video": ["4", 0]}),
+        "9": ("KSampler", {"model": ["1", 0], "seed": 0, "steps": 30, "cfg": 6.0, "sampler_name": "euler",
+                           "scheduler": "simple", "positive": ["8", 0], "negative": ["8", 1], "latent_image": ["8", 2],
+                           "denoise": 1.0}),
+        "10": ("VAEDecode", {"samples": ["9", 0], "vae": ["3", 0]}),
+        "11": ("VHS_VideoCombine", {"frame_rate": 16, "loop_count": 0, "filename_prefix": "v", "format": "video/h264-mp4",
+                                    "pingpong": False, "save_output": True, "images": ["10", 0], "audio": ["4", 2]}),
+    })
+
+
+def test_a_video_loaders_frame_pick_at_the_files_own_rate_is_a_trim():
+    """VideoHelperSuite's Load Video skipping 100 frames and loading 150 at the file's own rate: Studio's Trim (start
+    100, end 250) after its Load Video feeds the control clip, said, and the loader no longer said not to apply them;
+    the sound it muxes is said to be the whole file's. With a forced rate the frames are picked among resampled ones:
+    no Trim, all said not applied as before."""
+    conv = convert(_fun_control({"force_rate": 0, "frame_load_cap": 150, "skip_first_frames": 100,
+                                 "select_every_nth": 1}), "trim.json")
+    assert [(p["start"], p["end"], p["step"]) for p in _params(conv, "transform.trim")] == [(100, 250, 1)]
+    trim = next(k for k, n in conv.graph.nodes.items() if n.type_id == "transform.trim")
+    assert any(link.src == trim for link in conv.graph.links)
+    said = _said(conv)
+    assert "(VHS_LoadVideo, #4) picks frames 100 to 249 of 'dance.mp4': Studio's Trim after its Load Video keeps" in said
+    assert "not applied, Studio's Load Video reads every frame" not in said
+    assert "the sound of 'VHS_LoadVideo' (VHS_LoadVideo, #4) is the whole file's" in said
+    conv = convert(_fun_control({"force_rate": 16, "frame_load_cap": 150, "skip_first_frames": 100,
+                                 "select_every_nth": 1}), "forced.json")
+    assert not _params(conv, "transform.trim")
+    assert "force_rate 16, frame_load_cap 150, skip_first_frames 100: not applied" in _said(conv)
