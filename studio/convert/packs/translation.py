@@ -138,8 +138,9 @@ class PackTranslation:
             else:
                 if k in out and not _of_type(out[k], n.in_types.get(k)):  # saved in another place (a flag for a
                     out.pop(k)  # height): not this setting's value
-                stale = out.pop(k) if k in out and measured(self.wf, n, k) else None  # a size or count pictures
-                tail = (f"the value saved in the file ({out[k]!r}) is used" if k in out else  # give when it runs
+                # a size or count a picture-giving node measures when it runs: not the UI file's stale widget
+                stale = out.pop(k) if k in out and measured(self.wf, n, k) else None
+                tail = (f"the value saved in the file ({out[k]!r}) is used" if k in out else
                         f"it is left unset (the {stale!r} saved in the file is not what runs: a measure of the "
                         "pictures that node gives)" if stale is not None else "it is left unset")
             line = (f"'{n.title or n.shown_cls}' (#{n.id})'s {k} comes from "
