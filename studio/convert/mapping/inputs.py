@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading.workflow import LOADER_NODES, CNode
+from . import load_trim
 from .load_settings import unapplied
 from .mixed_voices import mixed_voices
 
@@ -28,15 +29,26 @@ class InputMaking:
             self.loaded[loader.id] = self.add(kind, {"path": self.file_of(loader)}, loader)
             if kind == "io.load_audio":  # a loader cutting its sound: that window (audio_steps)
                 self.loaded[f"{loader.id}~"] = audio_steps.loader_window(self, loader, (self.loaded[loader.id], "audio"))
-            else:  # a VideoHelperSuite loader's frame cap, rate, size, skip: said, never silently dropped
-                line = unapplied(self.wf, loader, self.file_of(loader), SHOWN.get(kind, kind.rpartition("_")[2]))
+            else:  # a VideoHelperSuite loader's frame cap, rate, size, skip: kept by a Trim or said (load_trim)
+                trim = load_trim.params(self.wf, loader) if kind == "io.load_video" else None
+                if trim:
+                    self.loaded[f"{loader.id}#"] = self.add("transform.trim", trim, loader)
+                    self.g.connect(self.loaded[loader.id], "video", self.loaded[f"{loader.id}#"], "video")
+                    self.say(load_trim.said(loader, self.file_of(loader), trim))
+                line = unapplied(self.wf, loader, self.file_of(loader), SHOWN.get(kind, kind.rpartition("_")[2]),
+                                 load_trim.TRIMS if trim else ())
                 if line:
                     self.say(line)
         if kind == "io.load_audio":
             return self.loaded[f"{loader.id}~"]
         out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
                "footage.load_sequence": ("video", "alpha")}[kind]
-        return self.loaded[loader.id], out[slot] if 0 <= slot < len(out) else out[0]
+        port = out[slot] if 0 <= slot < len(out) else out[0]
+        if f"{loader.id}#" in self.loaded:  # its frames through the Trim; its sound the file's, said
+            if port != "audio":
+                return self.loaded[f"{loader.id}#"], port
+            self.say(load_trim.sound_said(loader))
+        return self.loaded[loader.id], port
 
     def step(self, n: CNode, src: tuple[str, str], at: str | None = None) -> tuple[str, str]:
         """Studio's node for a ComfyUI step between a file and an intent input (Canny -> Edges with

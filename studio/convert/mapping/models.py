@@ -10,8 +10,7 @@ from studio.core.shown import cut, rounded
 from ..families import registry as families
 from ..packs import lora_stacks
 from ..reading import by_types
-from ..reading.file_ids import file_id
-from ..reading.lora_names import lora_of, strength_unread
+from ..reading.lora_names import lora_of, unread_strength
 from ..reading.model_way import model_input
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode
@@ -94,9 +93,8 @@ class ModelReading:
                             "way names no LoRA file Studio reads: not applied (Studio loads the model without it)")
             else:
                 chain.append((*named, loader))
-                if (odd := strength_unread(wf, loader)) is not None:  # (a per-step list: heldout15 12)
-                    said.append(f"LoRA '{named[0]}' of '{loader.title or loader.shown_cls}' (#{file_id(loader.id)}): its "
-                                f"strength is {cut(str(odd), 60)!r}, not a number (Video LoRA takes one): 1.0 used")
+                if (line := unread_strength(wf, loader, named[0])) and line not in said:  # a list, an unknown
+                    said.append(line)  # (heldout14 11, heldout15 12: a per-step list '0, 0, 3, 3')
                 clip = wf.value(loader, "strength_clip")
                 if isinstance(clip, (int, float)) and clip:
                     said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
