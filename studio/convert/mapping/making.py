@@ -8,6 +8,7 @@ from studio.core.errors import StudioError
 from ..families import registry as families
 from ..finishing.finish import after_take, save_node
 from ..finishing.second_rate import retimed
+from ..reading.wired_names import given_when_run, unknown_source
 from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import sound
 from ..takes.silent_save import silenced
@@ -24,7 +25,9 @@ class Making:
         files = [model_file(self.wf, loaders[0])] if loaders else [None]
         lp = self.spec_params("video_models.load")
         load = self.add("video_models.load", {"model": files[0]}, loaders[0] if loaders else None)
-        if not files[0]:
+        if not files[0] and loaders and (given := unknown_source(self.wf, loaders[0])):  # a downloader's name
+            said.append(given_when_run(loaders[0], *given) + ": set Load Video Model's 'model' to that file")
+        elif not files[0]:
             said.append("no model loader found: set Load Video Model's 'model'")
         self.loader_files(up, loaders, load, lp, said)
         model_out = (load, "model")

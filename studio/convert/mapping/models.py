@@ -12,6 +12,7 @@ from ..packs import lora_stacks
 from ..reading import by_types
 from ..reading.lora_names import lora_of
 from ..reading.model_way import model_input
+from ..reading.wired_names import given_when_run, unknown_source
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode
 from ..tracing.prompts import MAX_SAMPLERS, switched_off_loras, walk
@@ -88,7 +89,10 @@ class ModelReading:
             elif loader.out_types and "MODEL" not in loader.out_types:  # a text encoder's or another loader: by its
                 said.append(f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) on the model's way "
                             f"gives {', '.join(loader.out_types)}, not a model: not read as a LoRA")  # declared type
-            elif (named := lora_of(wf, loader)) is None:  # a node on the model's way naming no LoRA file
+            elif (named := lora_of(wf, loader)) is None and (given := unknown_source(wf, loader, ("lora_name",))):
+                said.append(given_when_run(loader, *given) + ": not applied (Studio loads the model without it; "
+                            "add a Video LoRA of that file)")  # (a downloader's name: never the stale saved one)
+            elif named is None:  # a node on the model's way naming no LoRA file
                 said.append(f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) on the model's "
                             "way names no LoRA file Studio reads: not applied (Studio loads the model without it)")
             else:
@@ -265,6 +269,10 @@ class ModelReading:
             return
         if separate and param in lp and isinstance(value, str) and value.strip():
             self.g.set_param(load, param, value)
+        elif value is None and (given := unknown_source(self.wf, n, (key,))):  # a downloader's name: not 'None'
+            said.append(given_when_run(n, *given) + f": the {what} is not set on Load Video Model"
+                        + (f" (set its '{param}' to that file)" if separate and param in lp else
+                           " (it takes it from 'base', a diffusers folder of the same family)"))
         elif ways := own_loaders(self.family_now):  # the family reads separate files, not by this workflow's loader
             said.append(f"{what} '{value}': not set on Load Video Model, which reads {self.family_now}'s separate files "
                         f"where the prompts' text encoder comes from {ways}; none does here, so it takes them from "
