@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_outputs import _notes
-from tests.convert.test_comfy_wiring import UI, _shown_settings_workflow, _wan_t2v_frames
+from tests.convert.test_comfy_wiring import UI, _shown_settings_workflow, _wan_t2v_frames, wan_sampler
 
 
 def _said(conv) -> str:
@@ -58,3 +58,55 @@ def test_a_number_saved_as_text_in_a_constants_number_setting_is_that_number():
     _wire(w, w.add("InventedFloatBox", ["1.5"], ["FLOAT"], {"value": "STRING"}), "KSampler", "cfg", "FLOAT")
     w.nodes[-1]["inputs"][0]["widget"] = {"name": "value"}
     assert _params(convert(_saved(w, dec), "float_text"), "video_models.text_to_video")[0]["guidance"] != 1.5
+
+
+def _named_by(w: UI, cls: str, widgets: list, outs: list, key: str, inputs: dict | None = None) -> int:
+    """A ``cls`` loader whose setting ``key`` (saved as the stale ``widgets``) is wired from an invented downloader."""
+    dl = w.add("InventedDownloader", ["https://example.org/the_real_file.safetensors"], ["*"])
+    nid = w.add(cls, widgets, outs, {**(inputs or {}), key: (dl, 0, "COMBO")})
+    w.nodes[-1]["inputs"][-1]["widget"] = {"name": key}
+    return nid
+
+
+def test_a_loaders_file_name_given_by_a_node_studio_cannot_work_out_is_said_never_its_stale_name():
+    """A course's workflows fetch every file with a downloader node wired into the loaders' names: each loader is
+    said to take the file that node gives when the workflow runs; never 'no model loader found', 'VAE None' or 'none
+    does here', and the LoRA is not applied under the loader's stale saved name."""
+    w = UI()
+    unet = _named_by(w, "UNETLoader", ["stale_model.safetensors", "default"], ["MODEL"], "unet_name")
+    lora = _named_by(w, "LoraLoaderModelOnly", ["stale_lora.safetensors", 1.0], ["MODEL"], "lora_name",
+                     {"model": (unet, 0, "MODEL")})
+    clip = _named_by(w, "CLIPLoader", ["stale_te.safetensors", "wan", "default"], ["CLIP"], "clip_name")
+    vae = _named_by(w, "VAELoader", ["stale_vae.safetensors"], ["VAE"], "vae_name")
+    _, ks = wan_sampler(w, lora, clip, "a red fox in the snow", 7)
+    conv = convert(_saved(w, w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})),
+                   "downloads")
+    said = _said(conv)
+    assert "stale" not in said and not _params(conv, "video_models.lora")
+    assert "no model loader found" not in said and "'None'" not in said and "none does here" not in said
+    for cls, key in (("UNETLoader", "unet_name"), ("LoraLoaderModelOnly", "lora_name"), ("CLIPLoader", "clip_name"),
+                     ("VAELoader", "vae_name")):
+        assert any(f"({cls}, #" in x and f"'s {key} is given by 'InventedDownloader'" in x for x in said.splitlines())
+
+
+def test_a_wrapper_samplers_size_wired_from_a_measure_of_the_clip_it_restyles_is_not_said_used():
+    """HunyuanVideoWrapper video to video (ttio2tech's): the sampler's width, height and num_frames are wired from an
+    invented measuring node of the clip it is given on 'samples': they are said not read (the take is the clip's),
+    never 'the value saved in the file (512) is used' while the generator takes the clip's own size and length."""
+    from tests.convert.test_comfy_hunyuan_mochi_wrappers import PROMPT, _common, _finish
+    from tests.convert.test_comfy_wrappers import UI as WUI
+    w = WUI()
+    loader, te, vae = _common(w)
+    text = w.add("HyVideoTextEncode", [PROMPT, True, "video"], text_encoders=(te, 0))
+    clip = w.add("VHS_LoadVideo", {"video": "bear.mp4"})
+    measure = w.add("InventedMeasure", [], image=(clip, 0))
+    enc = w.add("HyVideoEncode", [True, 16], vae=(vae, 0), image=(measure, 0))
+    _finish(w, loader, text, vae, sampler=[512, 512, 49, 30, 6, 9, 13, "fixed", True, 0.85], samples=(enc, 0),
+            width=(measure, 1), height=(measure, 2), num_frames=(measure, 3))
+    conv = convert(w.doc(), "hy_v2v_measured")
+    gen = _params(conv, "video_models.video_to_video")[0]
+    assert (gen["width"], gen["height"], gen["frames"]) == (0, 0, 0)
+    said = _said(conv)
+    assert "is used" not in said
+    assert all(f"'s {k} comes from 'InventedMeasure'" in said and "not read: the take's size and length" in said
+               for k in ("width", "height", "num_frames"))
