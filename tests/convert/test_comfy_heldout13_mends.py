@@ -110,3 +110,24 @@ def test_a_wrapper_samplers_size_wired_from_a_measure_of_the_clip_it_restyles_is
     assert "is used" not in said
     assert all(f"'s {k} comes from 'InventedMeasure'" in said and "not read: the take's size and length" in said
                for k in ("width", "height", "num_frames"))
+
+
+def test_an_input_a_familys_reading_leaves_unwired_is_not_said_wired_without_its_steps():
+    """Wan VACE given a reference picture and its control clip from WanVideoVACEStartToEndFrame with control frames
+    between (the course's marionette step): the clip is not made, as its own sentence says; its 'control_video' and
+    'control_masks' are never also said to be 'LoadImage's file ... wired without that step'."""
+    from tests.convert.test_comfy_wan_start_to_end import _vace_flf
+    doc = _vace_flf()
+    w = UI()
+    w.nodes, w.links = doc["nodes"], doc["links"]
+    pose = w.add("LoadImage", ["pose.png", "image"], ["IMAGE", "MASK"])
+    for target, name, src in (("WanVideoVACEStartToEndFrame", "control_images", pose),
+                              ("WanVaceToVideo", "reference_image", 4)):
+        node = next(n for n in w.nodes if n["type"] == target)
+        lid = len(w.links) + 1
+        w.links.append([lid, src, 0, node["id"], len(node["inputs"]), "IMAGE"])
+        node["inputs"].append({"name": name, "type": "IMAGE", "link": lid})
+    conv = convert(w.doc(), "vace_reference_control")
+    said = _said(conv)
+    assert _params(conv, "video_models.wan_vace") and "is given neither 'video' nor 'mask'" in said
+    assert "wired without" not in said

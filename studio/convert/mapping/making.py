@@ -22,6 +22,9 @@ class Making:
     def _make(self, save: CNode, first: CNode, task: str, params: dict, loaders: list[CNode], loras: list,
               inputs: dict, up: list[CNode], said: list[str]) -> str:
         """The Studio nodes of one output, wired; the generator's id."""
+        for into, line in self.wired_without.items():  # an input said wired without its steps that a family's
+            if into not in inputs and line in said:  # reading then gives the generator no file at all (VACE's ends)
+                said.remove(line)  # is not wired: that sentence is taken back (its own says why)
         files = [model_file(self.wf, loaders[0])] if loaders else [None]
         lp = self.spec_params("video_models.load")
         load = self.add("video_models.load", {"model": files[0]}, loaders[0] if loaders else None)
