@@ -131,3 +131,18 @@ def test_an_input_a_familys_reading_leaves_unwired_is_not_said_wired_without_its
     said = _said(conv)
     assert _params(conv, "video_models.wan_vace") and "is given neither 'video' nor 'mask'" in said
     assert "wired without" not in said
+
+
+def test_a_setting_the_older_frontend_showed_as_an_input_is_reached_by_a_broadcast():
+    """An older file (no use-everywhere 7.x properties) whose KSampler shows its seed alone as an input: that socket
+    took broadcasts then, so 'Seed Everywhere' through 'Anything Everywhere' gives the seed (ttio2tech's AnimateDiff),
+    never the sampler's stale widget, nor 'Seed Everywhere reaches no output'."""
+    w = UI()
+    dec = _wan_t2v_frames(w)
+    seed = w.add("Seed Everywhere", [1234, "fixed"], ["INT"])
+    w.add("Anything Everywhere", [], [], {"INT": (seed, 0, "INT")})
+    ks = next(n for n in w.nodes if n["type"] == "KSampler")
+    ks["inputs"].append({"name": "seed", "type": "INT", "link": None, "widget": {"name": "seed"}})
+    conv = convert(_saved(w, dec), "old_broadcast")
+    assert _params(conv, "video_models.text_to_video")[0]["seed"] == 1234
+    assert "Seed Everywhere" not in _said(conv)
