@@ -14,6 +14,7 @@ from ..families import registry as families
 from ..tracing.walks import sampler_chain, upstream
 from ..tracing.prompts import MAX_SAMPLERS
 from .extend import clip_extenders, continued, unapplied
+from .joined_rate import written_at
 from .ledger import pick_said
 from ..finishing.beside import direction, placed, side_by_side
 from ..finishing.finish import after_take, save_node
@@ -227,7 +228,7 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
         return False
     side = placed(wf, save)  # takes placed side by side (a comparison), not in turn
     side = side if side is not None and len(made) == len(lasts) == side_by_side(side) else None
-    heard = _join(b, save, made, side)
+    heard = _join(b, save, made, side, fps)
     line = (f"ComfyUI '{save.title or save.shown_cls}' joins {len(lasts)} takes, each sampled on its own (key-frame "
             f"segments, a loop or an extension): {len(made)} made, each a pipeline of its own, joined in the output's "
             "order by Concatenate into one Save Video" + (f"; {'; '.join(names)}" if names else "")
@@ -295,7 +296,7 @@ def _take(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset], fps: 
     return (src.src, src.src_port), (audio.src, audio.src_port) if audio else None, band
 
 
-def _join(b: Any, save: CNode, made: list[tuple], side: CNode | None = None) -> list[str]:
+def _join(b: Any, save: CNode, made: list[tuple], side: CNode | None = None, fps: float | None = None) -> list[str]:
     """The takes' videos joined by Concatenate (a chain of them for more than four; by Side by Side where ``side``
     places them so) into the Save Video of ``save``, after the output's finishing, with the sound it muxes; what is
     said of them."""
@@ -320,7 +321,8 @@ def _join(b: Any, save: CNode, made: list[tuple], side: CNode | None = None) -> 
     sv = save_node(b, save)
     heard: list[str] = []
     b.pass_key, made_before = frozenset(), len(b.g.nodes)
-    b.g.connect(*after_take(b, save, out, heard), sv, "video")  # its finishing after the join (an upscale)
+    done = after_take(b, save, out, heard)  # its finishing after the join (an upscale), at the save's own rate
+    b.g.connect(*written_at(b, save, done, made[0][0], fps, heard), sv, "video")
     band += [n for n in list(b.g.nodes)[made_before:] if n not in band] + [sv]
     remux(b, save, sv, heard)  # a file's sound the output muxes beside the joined takes
     return heard
