@@ -146,3 +146,34 @@ def test_a_setting_the_older_frontend_showed_as_an_input_is_reached_by_a_broadca
     conv = convert(_saved(w, dec), "old_broadcast")
     assert _params(conv, "video_models.text_to_video")[0]["seed"] == 1234
     assert "Seed Everywhere" not in _said(conv)
+
+
+def test_joined_takes_are_written_at_the_rate_the_outputs_own_nodes_write_them():
+    """Two segments, each previewed at 16 fps, joined and written at 24 by the joined output's CreateVideo (AI Joe's
+    loop: its 'Full video' at 25 over RIFE x2): Studio's joined video (16 fps) goes through a Frame Rate at 24 before
+    its Save Video, said; the segments' own saves stay at their 16."""
+    from tests.convert.test_comfy_extend_chains import _chain
+    doc = _chain(n=2, saves=("91", "92"))
+    doc["206"]["inputs"]["fps"] = 24
+    conv = convert(doc, "joined_rate")
+    g = conv.graph
+    joined = next(n for n in g.nodes.values() if n.type_id == "io.save_video" and "seg1-2" in n.params["path"])
+    rate = g.nodes[g.input_link(joined.id, "video").src]
+    assert rate.type_id == "edit.frame_rate" and rate.params["fps"] == 24.0
+    assert g.nodes[g.input_link(rate.id, "video").src].type_id == "edit.concatenate"
+    assert "writes the joined takes at 24 fps, not the 16 fps Studio's joined video has" in _said(conv)
+    assert sum(1 for n in g.nodes.values() if n.type_id == "edit.frame_rate") == 1
+
+
+def test_a_held_prompt_zeroed_on_its_way_is_never_called_empty():
+    """The still's sampler before a held LTX-2 take is given its negative prompt zeroed (ConditioningZeroOut of a
+    CLIPTextEncode holding text: the FLUX-then-LTX workflow): the held sentence names it zeroed, with its text, never
+    'an empty negative prompt', whatever order the encoders were walked in."""
+    from tests.convert.test_comfy_heldout12_mends import _api, _picture_for_a_guide
+    wf = _picture_for_a_guide()
+    wf.update(_api({"29": ("CLIPTextEncode", {"text": "ugly hands", "clip": ["20", 1]}),
+                    "30": ("ConditioningZeroOut", {"conditioning": ["29", 0]})}))
+    wf["24"]["inputs"]["negative"] = ["30", 0]
+    first = convert(wf, "zeroed.json").log[0]
+    assert "a zeroed negative prompt (" in first and "'ugly hands' zeroed on its way" in first
+    assert "an empty negative prompt" not in first

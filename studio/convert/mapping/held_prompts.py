@@ -86,7 +86,8 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
                 continue
             walked = set(b.used)  # (only the encoder is read here: a node walked through is left to the other rules)
             text = prompt_text(wf, start, which, walked, said)
-            enc = next((wf.nodes[k] for k in walked - b.used if wf.nodes[k].cls in known), None)
+            enc = next((wf.nodes[k] for k in sorted(walked - b.used, key=lambda k: (  # (the one holding a text first,
+                "text" not in wf.nodes[k].widgets, len(k), k)) if wf.nodes[k].cls in known), None)  # then by id)
             b.used |= {k for k in walked - b.used if wf.nodes[k].cls in known}
             if enc is None and text:  # a conditioning node Studio does not read taking its prompt as text (its own)
                 enc = next((n for n in region if n.enabled and (role(wf, n) == "conditioning" or "CONDITIONING" in
@@ -118,6 +119,9 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
         elif any(k in enc.links for k in ("text",) + PROMPT_INPUTS[which == "negative"]):  # wired, not worked out
             names.append(f"the {which} prompt of {_named(b, enc)}, written by another node when the workflow runs (not "
                          "read: write it in a Text Prompt)")
+        elif isinstance(own := wf.value(enc, "text"), str) and own.strip():  # its text zeroed on the way (a FLUX
+            names.append(f"a zeroed {which} prompt ({_named(b, enc)}, its text '{cut(own, SHOWN_CHARS)}' zeroed on "
+                         "its way to the sampler: no Text Prompt)")  # still's ConditioningZeroOut): never 'empty'
         else:
             names.append(f"an empty {which} prompt ({_named(b, enc)})")
     _loaders(b, [enc for _, enc, _ in found])
