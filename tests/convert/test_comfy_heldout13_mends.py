@@ -177,3 +177,46 @@ def test_a_held_prompt_zeroed_on_its_way_is_never_called_empty():
     first = convert(wf, "zeroed.json").log[0]
     assert "a zeroed negative prompt (" in first and "'ugly hands' zeroed on its way" in first
     assert "an empty negative prompt" not in first
+
+
+def test_a_dual_text_encoder_loaders_second_file_is_named():
+    """HunyuanVideoWrapper's text encoder loader (read as a DualCLIPLoader) names CLIP-L and llava-llama-3: both files
+    are said (the llava one was named nowhere), the second taken from 'base' as the first is."""
+    from tests.convert.test_comfy_hunyuan_mochi_wrappers import PROMPT, _common, _finish
+    from tests.convert.test_comfy_wrappers import UI as WUI
+    w = WUI()
+    loader, te, vae = _common(w)
+    _finish(w, loader, w.add("HyVideoTextEncode", [PROMPT, True, "video"], text_encoders=(te, 0)), vae)
+    said = _said(convert(w.doc(), "hy_t2v_encoders"))
+    assert "text encoder 'Kijai/llava-llama-3-8b-text-encoder-tokenizer' (" in said
+    assert "text encoder 'openai/clip-vit-large-patch14'" in said
+
+
+def test_two_experts_whose_files_a_downloader_names_are_two_models():
+    """Wan 2.2's two experts each loaded by a UNETLoader whose name a downloader gives (the course's FLF workflow):
+    two loaders of unknown files are not 'one file loaded twice': the low-noise one is said given when the workflow
+    runs, for 'model_2', and its sampler named the low-noise expert (it was named nowhere)."""
+    from tests.convert.test_comfy_heldout12_mends import _api
+    n = {"1": ("InventedDownloader", {"url": "https://example.org/high.safetensors"}),
+         "2": ("InventedDownloader", {"url": "https://example.org/low.safetensors"}),
+         "3": ("UNETLoader", {"unet_name": ["1", 0], "weight_dtype": "default"}),
+         "4": ("UNETLoader", {"unet_name": ["2", 0], "weight_dtype": "default"}),
+         "5": ("CLIPLoader", {"clip_name": "umt5.safetensors", "type": "wan", "device": "default"}),
+         "6": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+         "7": ("CLIPTextEncode", {"text": "a cat walks", "clip": ["5", 0]}),
+         "8": ("CLIPTextEncode", {"text": "blurry", "clip": ["5", 0]}),
+         "9": ("LoadImage", {"image": "cat.png"}),
+         "10": ("WanImageToVideo", {"width": 640, "height": 640, "length": 33, "batch_size": 1, "positive": ["7", 0],
+                                    "negative": ["8", 0], "vae": ["6", 0], "start_image": ["9", 0]})}
+    for k, (model, first, last, noise) in {"11": ("3", 0, 2, "enable"), "12": ("4", 2, 10000, "disable")}.items():
+        n[k] = ("KSamplerAdvanced", {"add_noise": noise, "noise_seed": 1, "steps": 4, "cfg": 1, "sampler_name": "euler",
+                                     "scheduler": "simple", "start_at_step": first, "end_at_step": last,
+                                     "return_with_leftover_noise": "enable", "model": [model, 0], "positive": ["10", 0],
+                                     "negative": ["10", 1], "latent_image": ["10", 2] if k == "11" else ["11", 0]})
+    n.update({"13": ("VAEDecode", {"samples": ["12", 0], "vae": ["6", 0]}),
+              "14": ("CreateVideo", {"fps": 16, "images": ["13", 0]}),
+              "15": ("SaveVideo", {"filename_prefix": "v", "format": "mp4", "codec": "auto", "video": ["14", 0]})})
+    said = _said(convert(_api(n), "two_downloads.json"))
+    assert "'UNETLoader' (UNETLoader, #3)'s unet_name is given by 'InventedDownloader'" in said
+    assert "'UNETLoader' (UNETLoader, #4)'s unet_name is given by 'InventedDownloader'" in said
+    assert "set Load Video Model's 'model_2' to that file" in said and "the low-noise expert: 'KSamplerAdvanced' (#12)" in said

