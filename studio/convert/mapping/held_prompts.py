@@ -116,15 +116,21 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
             b.used.add(enc.id)  # (its text is read: a node Studio does not read otherwise is not listed as not converted)
             names.append(f"{'prompt' if which == 'positive' else 'negative prompt'} '{cut(text, SHOWN_CHARS)}' as a "
                          f"Text Prompt (from {_named(b, enc)})")
-        elif any(k in enc.links for k in ("text",) + PROMPT_INPUTS[which == "negative"]):  # wired, not worked out
-            names.append(f"the {which} prompt of {_named(b, enc)}, written by another node when the workflow runs (not "
-                         "read: write it in a Text Prompt)")
-        elif isinstance(own := wf.value(enc, "text"), str) and own.strip():  # its text zeroed on the way (a FLUX
-            names.append(f"a zeroed {which} prompt ({_named(b, enc)}, its text '{cut(own, SHOWN_CHARS)}' zeroed on "
-                         "its way to the sampler: no Text Prompt)")  # still's ConditioningZeroOut): never 'empty'
         else:
-            names.append(f"an empty {which} prompt ({_named(b, enc)})")
+            names.append(_unheld(b, which, enc))
     _loaders(b, [enc for _, enc, _ in found])
+
+
+def _unheld(b, which: str, enc: CNode) -> str:
+    """How the held sentence names a prompt with no text to hold: written by another node when the workflow runs,
+    zeroed on its way (a FLUX still's ConditioningZeroOut of an encoder holding text: never 'empty'), or empty."""
+    if any(k in enc.links for k in ("text",) + PROMPT_INPUTS[which == "negative"]):  # wired, not worked out
+        return (f"the {which} prompt of {_named(b, enc)}, written by another node when the workflow runs (not read: "
+                "write it in a Text Prompt)")
+    if isinstance(own := b.wf.value(enc, "text"), str) and own.strip():
+        return (f"a zeroed {which} prompt ({_named(b, enc)}, its text '{cut(own, SHOWN_CHARS)}' zeroed on its way to "
+                "the sampler: no Text Prompt)")
+    return f"an empty {which} prompt ({_named(b, enc)})"
 
 
 def _loaders(b, encs: list[CNode]) -> None:
