@@ -220,3 +220,33 @@ def test_two_experts_whose_files_a_downloader_names_are_two_models():
     assert "'UNETLoader' (UNETLoader, #3)'s unet_name is given by 'InventedDownloader'" in said
     assert "'UNETLoader' (UNETLoader, #4)'s unet_name is given by 'InventedDownloader'" in said
     assert "set Load Video Model's 'model_2' to that file" in said and "the low-noise expert: 'KSamplerAdvanced' (#12)" in said
+
+
+def test_a_video_loaders_frame_selection_is_made_by_a_trim():
+    """VideoHelperSuite's Load Video skipping 5 frames, then one in every 3, at most 40 (ttio2tech's v2v: every 3rd
+    of 101): Studio's Trim (start 5, end 125, step 3) after its Load Video gives the generator those frames, said;
+    the loader's settings are not also said 'not applied'. A loader whose sound is read keeps the old sentence."""
+    from tests.convert.test_comfy_hunyuan_mochi_wrappers import PROMPT, _common, _finish
+    from tests.convert.test_comfy_wrappers import UI as WUI
+    w = WUI()
+    loader, te, vae = _common(w)
+    text = w.add("HyVideoTextEncode", [PROMPT, True, "video"], text_encoders=(te, 0))
+    clip = w.add("VHS_LoadVideo", {"video": "bear.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
+                                   "frame_load_cap": 40, "skip_first_frames": 5, "select_every_nth": 3})
+    enc = w.add("HyVideoEncode", [True, 16], vae=(vae, 0), image=(clip, 0))
+    _finish(w, loader, text, vae, sampler=[512, 512, 49, 30, 6, 9, 13, "fixed", True, 0.85], samples=(enc, 0))
+    conv = convert(w.doc(), "hy_v2v_trim")
+    g = conv.graph
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.video_to_video")
+    trim = g.nodes[g.input_link(gen.id, "video").src]
+    assert trim.type_id == "transform.trim" and trim.params == {"start": 5, "end": 125, "step": 3}
+    assert g.nodes[g.input_link(trim.id, "video").src].type_id == "io.load_video"
+    said = _said(conv)
+    assert "from frame 5, one frame in every 3, before frame 125: Studio's Trim after its Load Video" in said
+    assert "not applied, Studio's Load Video reads every frame" not in said
+    combine = next(n for n in w.nodes if n["type"] == "VHS_VideoCombine")  # its sound muxed into the output
+    w.links.append([len(w.links) + 1, clip, 2, combine["id"], len(combine["inputs"]), "*"])
+    combine["inputs"].append({"name": "audio", "type": "*", "link": len(w.links)})
+    conv = convert(w.doc(), "hy_v2v_sound")
+    assert not any(n.type_id == "transform.trim" for n in conv.graph.nodes.values())
+    assert "frame_load_cap 40" in _said(conv)

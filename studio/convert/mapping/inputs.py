@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading.workflow import LOADER_NODES, CNode
-from .load_settings import unapplied
+from .load_settings import frame_trim, trim_said, unapplied
 from .mixed_voices import mixed_voices
 
 SHOWN = {"footage.load_sequence": "image sequence"}  # how a loader's sentence names Studio's loader (its kind word)
@@ -28,12 +28,18 @@ class InputMaking:
             self.loaded[loader.id] = self.add(kind, {"path": self.file_of(loader)}, loader)
             if kind == "io.load_audio":  # a loader cutting its sound: that window (audio_steps)
                 self.loaded[f"{loader.id}~"] = audio_steps.loader_window(self, loader, (self.loaded[loader.id], "audio"))
-            else:  # a VideoHelperSuite loader's frame cap, rate, size, skip: said, never silently dropped
+            else:  # a VideoHelperSuite loader's frame cap, rate, size, skip: made by a Trim or said, never dropped
                 line = unapplied(self.wf, loader, self.file_of(loader), SHOWN.get(kind, kind.rpartition("_")[2]))
                 if line:
                     self.say(line)
+                if kind == "io.load_video" and (trim := frame_trim(self.wf, loader)) is not None:
+                    self.loaded[f"{loader.id}~"] = tid = self.add("transform.trim", trim, loader)
+                    self.g.connect(self.loaded[loader.id], "video", tid, "video")
+                    self.say(trim_said(loader, self.file_of(loader), trim))
         if kind == "io.load_audio":
             return self.loaded[f"{loader.id}~"]
+        if f"{loader.id}~" in self.loaded:  # its frames as the loader selects them (Studio's Trim)
+            return self.loaded[f"{loader.id}~"], "video"
         out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
                "footage.load_sequence": ("video", "alpha")}[kind]
         return self.loaded[loader.id], out[slot] if 0 <= slot < len(out) else out[0]
