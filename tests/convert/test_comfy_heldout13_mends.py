@@ -250,3 +250,28 @@ def test_a_video_loaders_frame_selection_is_made_by_a_trim():
     conv = convert(w.doc(), "hy_v2v_sound")
     assert not any(n.type_id == "transform.trim" for n in conv.graph.nodes.values())
     assert "frame_load_cap 40" in _said(conv)
+
+
+def test_an_older_image_resize_kj_saved_by_place_is_made_by_scale():
+    """KJNodes' ImageResizeKJ as an older frontend saves it (eight values by place, with width_input and height_input,
+    no names listed: ttio2tech's v2v): read by place, its fit within 768x768 rounded to 16 is Studio's Scale on the
+    clip's way, never 'wired without that step'; values in another layout are not read so."""
+    from tests.convert.test_comfy_hunyuan_mochi_wrappers import PROMPT, _common, _finish
+    from tests.convert.test_comfy_wrappers import UI as WUI
+
+    def doc(values):
+        w = WUI()
+        loader, te, vae = _common(w)
+        text = w.add("HyVideoTextEncode", [PROMPT, True, "video"], text_encoders=(te, 0))
+        clip = w.add("VHS_LoadVideo", {"video": "bear.mp4"})
+        resize = w.add("ImageResizeKJ", values, image=(clip, 0))
+        enc = w.add("HyVideoEncode", [True, 16], vae=(vae, 0), image=(resize, 0))
+        _finish(w, loader, text, vae, sampler=[512, 512, 49, 30, 6, 9, 13, "fixed", True, 0.85], samples=(enc, 0))
+        return convert(w.doc(), "hy_v2v_resize")
+
+    conv = doc([768, 768, "lanczos", True, 16, 0, 0, "disabled"])
+    scale = _params(conv, "transform.scale")
+    assert scale and (scale[0]["width"], scale[0]["height"], scale[0]["fit"], scale[0]["multiple"]) == (768, 768,
+                                                                                                         "within", 16)
+    assert "wired without" not in _said(conv)
+    assert not _params(doc(["lanczos", 768, 768, True, 16, 0, 0, "disabled"]), "transform.scale")
