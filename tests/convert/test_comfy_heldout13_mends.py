@@ -1,7 +1,10 @@
 """Mechanisms a thirteenth held-out set (benchmarks/results/heldout13_2026-11-29.md: creators' tutorial and course
 repositories) showed, each on a small hand-written workflow, with invented pack node names where the rule is by types:
-a subgraph node's proxied setting saved as null (the inner node keeps its own value); a number saved as text in a
-constant's number setting."""
+a subgraph node's proxied setting saved as null; a number saved as text in a constant's number setting; a loader's
+file name a downloader gives; a wrapper sampler's size wired from a measure of the clip it restyles; an input a
+family's reading leaves unwired; a setting an older frontend showed as an input, reached by a broadcast; joined takes
+written at their output's rate; a held prompt zeroed on its way; a dual text encoder's second file; two experts whose
+files a downloader names; a video loader's frame selection (Trim); an older ImageResizeKJ saved by place (Scale)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
