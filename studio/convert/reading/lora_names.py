@@ -34,7 +34,8 @@ def lora_of(wf, n) -> tuple[str, float] | None:
     """(file, strength) of LoRA node ``n`` (strength 1.0 where none is set); None where no file is named."""
     name = wf.value(n, "lora_name")
     if not (isinstance(name, str) and name.strip()):
-        name = next((v for k, v in n.widgets.items() if "lora" in k.lower() and _weights(v)), None)
+        name = next((v for k, v in n.widgets.items() if "lora" in k.lower() and _weights(v) and k not in n.links),
+                    None)  # (a setting wired to a node Studio cannot work out: its saved name is stale, not read)
     placed = None
     if name is None and not n.widgets and isinstance(n.raw, list) and _model_only(n):  # saved by place, its type
         # not catalogued, a model in and a model out alone (no guide, no conditioning): its
