@@ -123,8 +123,11 @@ class InputMaking:
             self.g.connect(*b, mix, "b")
             voice = (mix, "audio")
             turns = self.g.nodes[a[0]].type_id == "edit.audio_concat"
-            if line := mixed_voices(self.wf, save, {inputs[k][0].id for k in heard[:2]}, turns):
-                self.say(line)
+            said = mixed_voices(self.wf, save, {inputs[k][0].id for k in heard[:2]}, turns)
+            if said is not None and said[1] is not None and said[1].id not in self.used:
+                self.over.setdefault(said[1].id, said[0])  # the node making the save's sound passed over in it
+            elif said is not None:
+                self.say(said[0])
         self.g.connect(*voice, sv, "audio")
 
     def _heard_as(self, gen: str | None, port: str, loaded: tuple[str, str]) -> tuple[str, str]:

@@ -1,0 +1,109 @@
+"""The sound a save writes where the workflow joins sounds on its way (mapping/audio_joins.py), made with Studio's
+Audio Concat (and Audio Trim), read by declared types (core AudioConcat, a pack's join with an order word); and
+InfiniteTalk's two speakers given their turns as ComfyUI lays them (families/wan/talk/comfy_turns.py): heldout11 01
+wrote an Audio Mix of both voices from the start where the workflow writes them one after the other."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.test_comfy_heldout11_mends import _said, _t2v
+from tests.convert.test_comfy_heldout4_mends import _talk
+
+
+def _up(g, node: str, port: str):
+    link = g.input_link(node, port)
+    return g.nodes[link.src] if link is not None else None
+
+
+def _save_sound(conv):
+    g = conv.graph
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
+    return g, _up(g, save.id, "audio")
+
+
+def test_a_dialogue_joined_one_after_the_other_is_written_so_and_its_speakers_take_turns():
+    conv = convert(_talk(), "dialogue")
+    g, sound = _save_sound(conv)
+    said = _said(conv)
+    assert sound.type_id == "edit.audio_concat" and sound.params["direction"] == "after"
+    assert (_up(g, sound.id, "a").params["path"], _up(g, sound.id, "b").params["path"]) == ("one.wav", "two.wav")
+    assert ("'VHS_VideoCombine' (#128)'s 'audio' is the sound 'AudioConcat' (AudioConcat, #113) joins, its 'audio2' "
+            "after its 'audio1': Studio's Save Video writes the same, made with Audio Concat") in said
+    assert "Audio Mix" not in said and "'AudioConcat' (AudioConcat, #113), a step" not in said
+    assert "113" not in conv.dropped
+    talk = next(n for n in g.nodes.values() if n.type_id == "video_models.infinitetalk")
+    one, two = (_up(g, _up(g, talk.id, k).id, "audio") for k in ("speech", "speech_2"))
+    assert one.type_id == two.type_id == "edit.audio_concat"
+    assert _up(g, one.id, "a").params["path"] == "one.wav" and _up(g, one.id, "b").type_id == "edit.audio_silence"
+    assert _up(g, _up(g, one.id, "b").id, "audio").params["path"] == "two.wav"  # silence as long as the second voice
+    assert _up(g, two.id, "a").type_id == "edit.audio_silence" and _up(g, two.id, "b").params["path"] == "two.wav"
+    assert _up(g, _up(g, two.id, "a").id, "audio").params["path"] == "one.wav"
+    assert ("'WanInfiniteTalkToVideo' (WanInfiniteTalkToVideo, #129) gives two speakers their turns: ComfyUI lays the "
+            "voices one after the other (audio_encoder_output_1's first, then audio_encoder_output_2's)") in said
+    assert g.validate() == []
+
+
+def test_a_pack_join_by_its_types_and_a_window_on_the_way():
+    """An invented pack's node with two AUDIO inputs and the order word 'left' (the second first), one voice cut by
+    TrimAudioDuration on its way: Audio Concat 'before' of Audio Trim."""
+    wf = _talk()
+    wf["113"] = {"class_type": "AcmeSoundSplice", "inputs": {"audio_1": ["24", 0], "audio_2": ["200", 0],
+                                                             "order": "left"}}
+    wf["200"] = {"class_type": "TrimAudioDuration", "inputs": {"audio": ["90", 0], "start_index": 0.5,
+                                                               "duration": 2.0}}
+    conv = convert(wf, "dialogue")
+    g, sound = _save_sound(conv)
+    assert sound.type_id == "edit.audio_concat" and sound.params["direction"] == "before"
+    trim = _up(g, sound.id, "b")
+    assert trim.type_id == "edit.audio_trim" and (trim.params["start"], trim.params["end"]) == (0.5, 2.5)
+    assert _up(g, trim.id, "audio").params["path"] == "two.wav" and _up(g, sound.id, "a").params["path"] == "one.wav"
+    assert ("is the sound 'AcmeSoundSplice' (AcmeSoundSplice, #113) joins, its 'audio_2' before its 'audio_1': "
+            "Studio's Save Video writes the same, made with Audio Concat and Audio Trim") in _said(conv)
+
+
+def test_a_join_without_an_order_word_is_not_taken_for_one_and_the_mix_is_said():
+    """Two sounds overlaid (an invented pack's 'add'): no Audio Concat; the two voices as the take hears them, one
+    after the other, and the save's own sound named."""
+    wf = _talk()
+    wf["113"] = {"class_type": "AcmeSoundOverlay", "inputs": {"audio_1": ["24", 0], "audio_2": ["90", 0],
+                                                              "method": "add"}}
+    conv = convert(wf, "dialogue")
+    g, sound = _save_sound(conv)
+    assert sound.type_id == "edit.audio_mix"
+    assert {_up(g, sound.id, k).type_id for k in ("a", "b")} == {"edit.audio_concat"}  # each voice in its turn
+    assert ("'VHS_VideoCombine' (VHS_VideoCombine, #128) writes the sound 'AcmeSoundOverlay' (AcmeSoundOverlay, #113) "
+            "makes of the voices (method add): Studio's Save Video writes the two voices one after the other, as its "
+            "generator takes them") in _said(conv)
+
+
+def test_a_plain_take_s_sound_joined_from_two_files():
+    """A T2V whose CreateVideo is given two songs joined (core AudioConcat 'before'): written so, no file dropped."""
+    wf = _t2v({"30": ("LoadAudio", {"audio": "verse.mp3"}), "31": ("LoadAudio", {"audio": "chorus.mp3"}),
+               "32": ("AudioConcat", {"audio1": ["30", 0], "audio2": ["31", 0], "direction": "before"}),
+               "12": ("CreateVideo", {"fps": 16, "images": ["11", 0], "audio": ["32", 0]})})
+    conv = convert(wf, "song")
+    g, sound = _save_sound(conv)
+    assert sound.type_id == "edit.audio_concat" and sound.params["direction"] == "before"
+    assert (_up(g, sound.id, "a").params["path"], _up(g, sound.id, "b").params["path"]) == ("verse.mp3", "chorus.mp3")
+    assert "'CreateVideo' (#12)'s 'audio' is the sound 'AudioConcat' (AudioConcat, #32) joins" in _said(conv)
+    assert not {"30", "31", "32"} & set(conv.dropped)
+
+
+def test_an_overlay_whose_pack_declares_add_and_mean_is_an_audio_mix_with_its_differences_said():
+    """Core AudioMerge 'mean' of the two voices: Studio's Audio Mix at gain 0.5 each, the length and level rules said;
+    'subtract' (no Studio operation) is not made: the voices as the take hears them, said."""
+    wf = _talk()
+    wf["113"] = {"class_type": "AudioMerge", "inputs": {"audio1": ["24", 0], "audio2": ["90", 0],
+                                                        "merge_method": "mean"}}
+    conv = convert(wf, "dialogue")
+    g, sound = _save_sound(conv)
+    assert sound.type_id == "edit.audio_mix" and (sound.params["gain_a"], sound.params["gain_b"]) == (0.5, 0.5)
+    assert (_up(g, sound.id, "a").params["path"], _up(g, sound.id, "b").params["path"]) == ("one.wav", "two.wav")
+    assert ("is the sound 'AudioMerge' (AudioMerge, #113) overlays, its 'audio2' on its 'audio1' (mean): Studio's Save "
+            "Video writes it, made with Audio Mix; Audio Mix at gain 0.5 each for #113 keeps the longer sound's length "
+            "and clips peaks over 1, where AudioMerge keeps the first sound's length") in _said(conv)
+    wf["113"]["inputs"]["merge_method"] = "subtract"
+    conv = convert(wf, "dialogue")
+    g, sound = _save_sound(conv)
+    assert {_up(g, sound.id, k).type_id for k in ("a", "b")} == {"edit.audio_concat"}
+    assert "makes of the voices (merge_method subtract): Studio's Save Video writes the two voices one after" \
+        in _said(conv)
