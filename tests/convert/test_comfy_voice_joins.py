@@ -107,3 +107,33 @@ def test_an_overlay_whose_pack_declares_add_and_mean_is_an_audio_mix_with_its_di
     assert {_up(g, sound.id, k).type_id for k in ("a", "b")} == {"edit.audio_concat"}
     assert "makes of the voices (merge_method subtract): Studio's Save Video writes the two voices one after" \
         in _said(conv)
+
+
+def test_a_reroute_on_the_way_and_a_native_infinitetalk_video_to_video_held_with_its_voice():
+    """A Reroute between the join and the save is passed through; InfiniteTalk's model and prompts given to a sampler
+    of an encoded clip (denoise 0.7) is held in one sentence, never a restyle without the voice: the voice, the clip
+    and the picture stay in the graph as loaders."""
+    wf = _talk()
+    wf["300"] = {"class_type": "Reroute", "inputs": {"": ["113", 0]}}
+    wf["128"]["inputs"]["audio"] = ["300", 0]
+    g, sound = _save_sound(convert(wf, "dialogue"))
+    assert sound.type_id == "edit.audio_concat" and _up(g, sound.id, "b").params["path"] == "two.wav"
+    wf = _talk()
+    t = wf["129"]["inputs"]
+    t["mode"] = "single_speaker"
+    for k in ("mode.audio_encoder_output_2", "mode.mask_1", "mode.mask_2"):
+        t.pop(k)
+    for k in ("130", "122", "123", "124", "126", "127"):
+        wf.pop(k, None)
+    wf.update({"200": {"class_type": "LoadVideo", "inputs": {"file": "interview.mp4"}},
+               "201": {"class_type": "GetVideoComponents", "inputs": {"video": ["200", 0]}},
+               "202": {"class_type": "VAEEncode", "inputs": {"pixels": ["201", 0], "vae": ["29", 0]}}})
+    wf["120"]["inputs"]["latent_image"] = ["202", 0]
+    wf["19"]["inputs"]["denoise"] = 0.7
+    wf["128"]["inputs"].update(images=["119", 0], audio=["24", 0])
+    conv = convert(wf, "native_v2v")
+    types = [n.type_id for n in conv.graph.nodes.values()]
+    assert conv.pipelines == 0 and "video_models.video_to_video" not in types and "video_models.infinitetalk" not in types
+    assert conv.log[0].startswith("This workflow makes video to video from an encoded clip, conditioned by "
+                                  "WanInfiniteTalkToVideo (a talking video from speech (InfiniteTalk))")
+    assert {"interview.mp4", "one.wav"} <= {n.params.get("path") for n in conv.graph.nodes.values()}

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..catalogue import node_type
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
-from ..tracing.roles import in_type, out_types
+from ..tracing.roles import PASS_ON, in_type, out_types
 from ..tracing.walks import find_loader
 from . import audio_steps
 
@@ -77,6 +77,9 @@ def _walk(b: Any, n: CNode, port: str, make: bool, steps: list[CNode], depth: in
     joins, overlays and windows on the way."""
     wf = b.wf
     src = wf.source(n, port)
+    while src is not None and src.cls in PASS_ON and len(src.links) == 1 and depth <= MAX_DEPTH:
+        n, port, depth = src, next(iter(src.links)), depth + 1  # a Reroute passes on what it is given
+        src = wf.source(n, port)
     if src is None or depth > MAX_DEPTH:
         return False
     o, m = order(wf, src), overlay(wf, src)
