@@ -137,3 +137,16 @@ def test_a_reroute_on_the_way_and_a_native_infinitetalk_video_to_video_held_with
     assert conv.log[0].startswith("This workflow makes video to video from an encoded clip, conditioned by "
                                   "WanInfiniteTalkToVideo (a talking video from speech (InfiniteTalk))")
     assert {"interview.mp4", "one.wav"} <= {n.params.get("path") for n in conv.graph.nodes.values()}
+
+
+def test_the_windows_joined_on_the_way_are_the_continued_take_not_steps_not_applied():
+    """ImageFromBatch cutting a later window by its trim_image and ImageBatch joining the windows: read as the one
+    continued take (heldout11 01 said both 'not applied'); a cut keeping fewer frames than the window makes is not."""
+    conv = convert(_talk(), "dialogue")
+    said = _said(conv)
+    assert ("'ImageFromBatch' (ImageFromBatch, #126) cuts from each later window the frames it repeats (its "
+            "trim_image) and 'ImageBatch' (ImageBatch, #127) puts the windows one after the other") in said
+    assert "#126), a step" not in said and "#127), a step" not in said
+    wf = _talk()
+    wf["126"]["inputs"]["length"] = 10
+    assert "(ImageFromBatch, #126), a step" in _said(convert(wf, "dialogue"))
