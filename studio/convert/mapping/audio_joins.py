@@ -1,11 +1,11 @@
 """The sound a save writes where the workflow joins sounds on its way (CreateVideo's or a Video Combine's 'audio'),
 made with Studio's own audio nodes: a join read by its declared types (two AUDIO inputs, an AUDIO output and one
 setting giving their order in time: ComfyUI core's AudioConcat 'after' / 'before', a pack's 'right' / 'left') as
-Audio Concat; an overlay whose pack declares the methods 'add' and 'mean' (core AudioMerge) as Audio Mix, what it does
-otherwise to the length and level said; a window (TrimAudioDuration) as Audio Trim (audio_steps); each file as Studio's Load Audio (or a Load
-Video's sound). Made only where every step on the way is one of those, else None: the callers keep their own way
-and sentence. Reads ComfyUI's nodes for their inputs only (comfy_extras/nodes_audio.py AudioConcat: audio2 appended
-after or before audio1, the lower rate resampled to the higher)."""
+Audio Concat; an overlay whose pack declares the methods 'add' and 'mean' (core AudioMerge) as Audio Mix, what it
+does otherwise to the length and level said; a window (TrimAudioDuration) as Audio Trim (audio_steps); each file as
+Studio's Load Audio (or a Load Video's sound). Made only where every step on the way is one of those, else None:
+the callers keep their own way and sentence. Reads ComfyUI's nodes for their inputs only (comfy_extras/nodes_audio.py
+AudioConcat: audio2 appended after or before audio1, the lower rate resampled to the higher)."""
 from __future__ import annotations
 
 from typing import Any
@@ -16,7 +16,8 @@ from ..tracing.roles import PASS_ON, in_type, out_types
 from ..tracing.walks import find_loader
 from . import audio_steps
 
-ORDER = {"after": "after", "right": "after", "before": "before", "left": "before"}  # the second after / before the first
+# the order word a join's setting gives -> the second sound after or before the first
+ORDER = {"after": "after", "right": "after", "before": "before", "left": "before"}
 MERGES = {"add": 1.0, "mean": 0.5}  # an overlay's method -> Audio Mix's gain for each sound
 # what a catalogued overlay does to the length and level that Audio Mix does not (comfy_extras/nodes_audio.py)
 LEVELS = {"AudioMerge": "the first sound's length and scales the whole down where a peak passes 1"}

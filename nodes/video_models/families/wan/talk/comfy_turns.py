@@ -24,7 +24,12 @@ def take_turns(b, gen: str, load: str, params: dict) -> None:
     """The two voices given to InfiniteTalk ``gen`` one after the other, as ComfyUI's node lays them; said."""
     task = next((n for n in b.wf.nodes.values() if n.cls == TASK and n.enabled and SECOND in n.links), None)
     first, second = _features_audio(b, gen, "speech"), _features_audio(b, gen, "speech_2")
-    if task is None or first is None or second is None or first[0] == second[0]:
+    if task is None or first is None or second is None:
+        return
+    if first[0] == second[0]:  # one Speech Features for both: no turns to give it
+        b.say(f"'{task.title or task.shown_cls}' ({task.shown_cls}, #{task.id}) gives both speakers the same voice, "
+              "which ComfyUI lays twice, one after the other: Studio's InfiniteTalk hears it once on 'speech' and "
+              "'speech_2' together")
         return
     if b.g.nodes[first[1][0]].type_id == "edit.audio_concat":
         return  # its Speech Features already given the turns (made for another output of the same voices)
