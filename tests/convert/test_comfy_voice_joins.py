@@ -150,3 +150,14 @@ def test_the_windows_joined_on_the_way_are_the_continued_take_not_steps_not_appl
     wf = _talk()
     wf["126"]["inputs"]["length"] = 10
     assert "(ImageFromBatch, #126), a step" in _said(convert(wf, "dialogue"))
+
+
+def test_one_voice_given_to_both_speakers_is_said_not_turned():
+    wf = _talk()
+    for k in ("129", "130"):
+        wf[k]["inputs"]["mode.audio_encoder_output_2"] = ["25", 0]
+    conv = convert(wf, "echo")
+    assert "gives both speakers the same voice, which ComfyUI lays twice, one after the other" in _said(conv)
+    g = conv.graph
+    talk = next(n for n in g.nodes.values() if n.type_id == "video_models.infinitetalk")
+    assert _up(g, _up(g, talk.id, "speech").id, "audio").type_id == "io.load_audio"
