@@ -31,8 +31,23 @@ def take_turns(b, gen: str, load: str, params: dict) -> None:
               "which ComfyUI lays twice, one after the other: Studio's InfiniteTalk hears it once on 'speech' and "
               "'speech_2' together")
         return
-    if b.g.nodes[first[1][0]].type_id == "edit.audio_concat":
-        return  # its Speech Features already given the turns (made for another output of the same voices)
+    if not _given(b, first[1][0]):  # (given already for another output of the same voices)
+        _turned(b, task, first, second)
+    b.say(f"'{task.title or task.shown_cls}' ({task.shown_cls}, #{task.id}) gives two speakers their turns: ComfyUI "
+          "lays the voices one after the other (audio_encoder_output_1's first, then audio_encoder_output_2's), where "
+          "Studio's InfiniteTalk hears 'speech' and 'speech_2' together; so each voice's Speech Features is given "
+          "it with silence while the other speaks (Audio Silence, Audio Concat), as InfiniteTalk's reference lays "
+          "voices that take turns (ComfyUI pads the voice features with zeros there)")
+
+
+def _given(b, sound: str) -> bool:
+    """The sound ``sound`` is a voice already given its turn: Audio Concat of it and Audio Silence."""
+    quiet = b.g.input_link(sound, "b") if b.g.nodes[sound].type_id == "edit.audio_concat" else None
+    return quiet is not None and b.g.nodes[quiet.src].type_id == "edit.audio_silence"
+
+
+def _turned(b, task, first: tuple, second: tuple) -> None:
+    """Each voice's Speech Features given it with silence while the other speaks: the first, then the second."""
     quiet = [b.add("edit.audio_silence", {}, task) for _ in range(2)]
     b.g.connect(*first[1], quiet[0], "audio")
     b.g.connect(*second[1], quiet[1], "audio")
@@ -44,8 +59,3 @@ def take_turns(b, gen: str, load: str, params: dict) -> None:
     b.g.connect(*second[1], two, "b")
     b.g.connect(one, "audio", first[0], "audio")
     b.g.connect(two, "audio", second[0], "audio")
-    b.say(f"'{task.title or task.shown_cls}' ({task.shown_cls}, #{task.id}) gives two speakers their turns: ComfyUI "
-          "lays the voices one after the other (audio_encoder_output_1's first, then audio_encoder_output_2's), where "
-          "Studio's InfiniteTalk hears 'speech' and 'speech_2' together; so each voice's Speech Features is given "
-          "it with silence while the other speaks (Audio Silence, Audio Concat), as InfiniteTalk's reference lays "
-          "voices that take turns (ComfyUI pads the voice features with zeros there)")
