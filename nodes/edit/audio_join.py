@@ -21,6 +21,12 @@ class AudioConcat(Node):
     outputs = (Out("audio", "Audio"),)
     params = (Choice("direction", "after", choices=("after", "before"), help="'after': a then b; 'before': b then a"),)
 
+    @classmethod
+    def foresee(cls, params, base_dir, inputs):
+        """Its length, where both sounds' are foreseen (Load Audio's declared seconds): what Speech Features reads."""
+        a, b = ((inputs.get(k) or {}).get("seconds") for k in ("a", "b"))
+        return {"audio": {"seconds": float(a) + float(b)}} if a and b else {}
+
     def run(self, ctx, a, b):
         rate = max(a.rate, b.rate)
         for name, x in (("a", a), ("b", b)):
@@ -39,6 +45,11 @@ class AudioSilence(Node):
     category = "Audio"
     inputs = (In("audio", "Audio", help="the sound whose length, rate and channels the silence takes"),)
     outputs = (Out("audio", "Audio"),)
+
+    @classmethod
+    def foresee(cls, params, base_dir, inputs):
+        seconds = (inputs.get("audio") or {}).get("seconds")
+        return {"audio": {"seconds": float(seconds)}} if seconds else {}
 
     def run(self, ctx, audio):
         ch = audio.channels  # computed when asked: a long sound's silence is not held whole
