@@ -161,3 +161,33 @@ def test_one_voice_given_to_both_speakers_is_said_not_turned():
     g = conv.graph
     talk = next(n for n in g.nodes.values() if n.type_id == "video_models.infinitetalk")
     assert _up(g, _up(g, talk.id, "speech").id, "audio").type_id == "io.load_audio"
+
+
+def test_a_second_save_of_the_same_take_writes_the_same_joined_sound_made_once():
+    """A second CreateVideo -> SaveVideo of the same sampler (takes.sound.remux): the joined sound too, one Audio
+    Concat for both saves (was: the first file alone, 'without ComfyUI's AudioConcat on its way')."""
+    wf = _t2v({"30": ("LoadAudio", {"audio": "verse.mp3"}), "31": ("LoadAudio", {"audio": "chorus.mp3"}),
+               "32": ("AudioConcat", {"audio1": ["30", 0], "audio2": ["31", 0], "direction": "after"}),
+               "12": ("CreateVideo", {"fps": 16, "images": ["11", 0], "audio": ["32", 0]}),
+               "14": ("CreateVideo", {"fps": 16, "images": ["11", 0], "audio": ["32", 0]}),
+               "15": ("SaveVideo", {"filename_prefix": "w", "format": "auto", "codec": "auto", "video": ["14", 0]})})
+    conv = convert(wf, "two")
+    g = conv.graph
+    saves = [n for n in g.nodes.values() if n.type_id == "io.save_video"]
+    assert len(saves) == 2 and len({g.input_link(s.id, "audio").src for s in saves}) == 1
+    assert [n.type_id for n in g.nodes.values()].count("edit.audio_concat") == 1
+    assert "'CreateVideo' (#14)'s 'audio' is the sound 'AudioConcat' (AudioConcat, #32) joins" in _said(conv)
+
+
+def test_two_outputs_of_one_name_are_not_written_over_each_other():
+    """heldout11 01's two SaveVideo 'video/ComfyUI' (the whole take and its first window): both were written to one
+    file, the second over the first; now numbered, said."""
+    wf = _talk()
+    wf["138"] = {"class_type": "CreateVideo", "inputs": {"fps": 25, "images": ["119", 0], "audio": ["113", 0]}}
+    wf["162"] = {"class_type": "SaveVideo", "inputs": {"filename_prefix": "dialogue", "format": "auto",
+                                                       "codec": "auto", "video": ["138", 0]}}
+    conv = convert(wf, "dialogue")
+    paths = sorted(n.params["path"] for n in conv.graph.nodes.values() if n.type_id == "io.save_video")
+    assert paths == ["out/dialogue.mp4", "out/dialogue_2.mp4"]
+    assert "writes its video as 'out/dialogue_2.mp4': another output's Save Video writes 'out/dialogue.mp4'" \
+        in _said(conv)

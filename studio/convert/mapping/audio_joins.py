@@ -84,6 +84,8 @@ def _walk(b: Any, n: CNode, port: str, make: bool, steps: list[CNode], depth: in
     if src is None or depth > MAX_DEPTH:
         return False
     o, m = order(wf, src), overlay(wf, src)
+    if make and (o is not None or m is not None) and f"{src.id}~joined" in b.loaded:
+        return b.loaded[f"{src.id}~joined"], "audio"  # made once, however many saves write it
     if o is not None or m is not None:
         first, second = (_walk(b, src, k, make, steps, depth + 1) for k in (o or m)[:2])
         steps.append(src)
@@ -97,6 +99,7 @@ def _walk(b: Any, n: CNode, port: str, make: bool, steps: list[CNode], depth: in
         b.g.connect(*first, nid, "a")
         b.g.connect(*second, nid, "b")
         b.used.add(src.id)
+        b.loaded[f"{src.id}~joined"] = nid
         return nid, "audio"
     if audio_steps.is_step(wf, src):
         inner = _walk(b, src, "audio", make, steps, depth + 1)

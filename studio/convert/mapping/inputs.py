@@ -108,7 +108,7 @@ class InputMaking:
         ``sv``'s file with it; a second voice mixed with the first, as the model hears them (a dialogue). Where the
         workflow's save joins sounds on its way (audio_joins), that sound, made with Studio's audio nodes."""
         port = sound_port(self.wf, save)
-        if port is not None and (joined := audio_joins.built(self, *port)) is not None:
+        if port is not None and (joined := self.joined_sound(*port)) is not None:
             self.g.connect(*joined[0], sv, "audio")
             self.say(joined[1])
             return
@@ -129,6 +129,11 @@ class InputMaking:
             elif said is not None:
                 self.say(said[0])
         self.g.connect(*voice, sv, "audio")
+
+    def joined_sound(self, node: CNode, port: str) -> tuple[tuple[str, str], str] | None:
+        """(Studio's audio, its sentence) for the sound ``node``'s ``port`` takes where sounds are joined on its way
+        (audio_joins), else None (takes.sound asks it of every save)."""
+        return audio_joins.built(self, node, port)
 
     def _heard_as(self, gen: str | None, port: str, loaded: tuple[str, str]) -> tuple[str, str]:
         """The sound the voice features on ``gen``'s ``port`` are made of where a family laid it in time there (Audio
