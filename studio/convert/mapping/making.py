@@ -88,7 +88,7 @@ class Making:
         if hooks is not None and hooks.wired is not None:
             hooks.wired(self, gen, load, params)
         if sound.hears(self, sv):
-            self.hear(save, sv, hooks.heard if hooks is not None else (), inputs)
+            self.hear(save, sv, hooks.heard if hooks is not None else (), inputs, gen)
             sound.remux(self, save, sv, said)  # a file's sound the save muxes (Video Combine's, CreateVideo's)
         return gen
 
