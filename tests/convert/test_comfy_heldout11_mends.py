@@ -89,9 +89,8 @@ def test_the_mixed_voices_are_said_where_createvideo_takes_the_joined_sound():
     wf["141"] = {"class_type": "SaveVideo", "inputs": {"filename_prefix": "video/ComfyUI", "format": "auto",
                                                        "codec": "auto", "video": ["140", 0]}}
     said = _said(convert(wf, "dialogue"))
-    assert ("'SaveVideo' (SaveVideo, #141) writes the sound 'AudioConcat' (AudioConcat, #113) makes of the voices "
-            "(direction after): Studio's Save Video writes the two voices mixed, both from the start (Audio Mix), "
-            "not as AudioConcat joins them") in said
+    assert ("'CreateVideo' (#140)'s 'audio' is the sound 'AudioConcat' (AudioConcat, #113) joins, its 'audio2' after "
+            "its 'audio1': Studio's Save Video writes the same, made with Audio Concat") in said  # (talk2: made)
 
 
 def _v2v_start(pick: dict | None) -> dict:

@@ -161,7 +161,8 @@ def test_a_lora_strength_that_is_no_number_is_said():
     conv = convert(wf, "list.json")
     assert [(n.params["lora"], n.params["strength"]) for n in conv.graph.nodes.values()
             if n.type_id == "video_models.lora"] == [("lightx2v.safetensors", 1.0)]
-    assert "its strength is '0, 0, 3, 3', not a number (Video LoRA takes one): 1.0 used" in _said(conv)
+    assert "strength is '0, 0, 3, 3' (from 'StringToFloatList' (StringToFloatList, #21)), not one number: Studio's " \
+           "Video LoRA applies it at 1.0" in _said(conv)  # (heldout14's sentence, merged)
 
 
 def test_a_video_an_unknown_node_makes_from_a_clip_and_the_samplers_picture_is_said_made_by_it():

@@ -99,7 +99,8 @@ def _talk() -> dict:
 
 def test_a_familys_continued_window_is_no_other_take_and_the_mixed_voices_are_said():
     """Had said 'another take ... Studio's graph makes only the first take' beside the family's one continued take,
-    and written the two voices mixed where the save joins them one after the other, with no word of it."""
+    and written the two voices mixed where the save joins them one after the other, with no word of it (then said;
+    now the workflow's join is made: tests/convert/test_comfy_voice_joins.py)."""
     conv = convert(_talk(), "dialogue")
     said = _said(conv)
     talk = _generator(conv)
@@ -107,9 +108,8 @@ def test_a_familys_continued_window_is_no_other_take_and_the_mixed_voices_are_sa
     assert "another take" not in said
     assert "a later window: 'SamplerCustomAdvanced' (#123) samples what 'WanInfiniteTalkToVideo' (#130) continues" \
         in said
-    assert ("'VHS_VideoCombine' (VHS_VideoCombine, #128) writes the sound 'AudioConcat' (AudioConcat, #113) makes of "
-            "the voices (direction after): Studio's Save Video writes the two voices mixed, both from the start "
-            "(Audio Mix), not as AudioConcat joins them") in said
+    assert ("'VHS_VideoCombine' (#128)'s 'audio' is the sound 'AudioConcat' (AudioConcat, #113) joins, its 'audio2' "
+            "after its 'audio1': Studio's Save Video writes the same, made with Audio Concat") in said  # (talk2)
 
 
 def _animate(frames: dict) -> dict:

@@ -132,9 +132,9 @@ def test_a_noise_of_no_setting_is_said_to_have_no_seed():
 
 def test_an_older_load_video_force_size_decides_which_custom_sizes_are_said():
     from studio.convert.reading.load_settings import unapplied
-    base = {"video": "a.mp4", "force_rate": 0, "custom_width": 512, "custom_height": 512, "frame_load_cap": 25,
-            "skip_first_frames": 0, "select_every_nth": 1}
-    for force, said, unsaid in (("Disabled", "frame_load_cap 25", "custom_width"),
+    base = {"video": "a.mp4", "force_rate": 12, "custom_width": 512, "custom_height": 512, "frame_load_cap": 25,
+            "skip_first_frames": 0, "select_every_nth": 1}  # (the frame cap: Studio's Trim since heldout13)
+    for force, said, unsaid in (("Disabled", "force_rate 12", "custom_width"),
                                 ("Custom Width", "custom_width 512", "custom_height"),
                                 ("512x?", "force_size 512x?", "custom_width")):
         wf = Workflow.read({"1": {"class_type": "VHS_LoadVideo", "inputs": {**base, "force_size": force}}})

@@ -6,6 +6,8 @@ continue nothing, said in one sentence naming its start and end. Small API workf
 video; the loop nodes Easy-Use's, told by their FLOW_CONTROL socket)."""
 from __future__ import annotations
 
+import copy
+
 from studio.convert.mapping.convert import convert
 
 BASE = {"1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
@@ -22,7 +24,7 @@ def _loop(total=3, continued: bool = True) -> dict:
     """A for-loop of ``total`` passes (#50 start, #60 end): value1 the start image (the loaded picture first, then
     the last frame of the frames so far), value2 the frames so far (nothing given first), joined by ImageBatch
     (#57); each pass's seed is its index + 1 (#51). ``continued`` False: each pass starts from the loaded picture."""
-    d = {k: dict(v) for k, v in BASE.items()}
+    d = copy.deepcopy(BASE)  # (a test changing a node's inputs changes its own copy, never BASE's)
     d.update({
         "40": {"class_type": "PrimitiveInt", "inputs": {"value": 2}},
         "41": {"class_type": "ComfyMathExpression", "inputs": {"expression": "a + 1", "values.a": ["40", 0]}},

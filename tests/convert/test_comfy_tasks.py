@@ -241,7 +241,8 @@ def test_infinitetalk_is_its_node_with_the_image_the_first_voice_the_patch_and_w
     assert "model" not in ups  # ComfyUI's file, read by Speech Features itself
     assert speech.params["encoder"] == "wav2vec2-chinese-base_fp16.safetensors"
     save = g.nodes[next(l.dst for l in g.links if l.src == gen.id and l.src_port == "video")]
-    assert g.input_link(save.id, "audio").src == ups["audio"].id  # the voice in the file with the take
+    joined = g.nodes[g.input_link(save.id, "audio").src]  # the file's sound as the workflow's AudioConcat joins it
+    assert joined.type_id == "edit.audio_concat" and g.input_link(joined.id, "a").src == ups["audio"].id
     notes = "\n".join(n["text"] for n in g.ui["notes"])
     assert ("the workflow's second speaker is not taken: its face masks are made by ComfyUI's Painter, so InfiniteTalk "
             "makes the first voice") in notes
@@ -270,12 +271,14 @@ def test_infinitetalk_with_face_masks_from_files_is_a_dialogue():
     paths = {g.nodes[g.input_link(gen.id, m).src].params["path"] for m in ("mask_1", "mask_2")}
     assert paths == {"face174.png", "face175.png"}
     second = g.nodes[g.input_link(gen.id, "speech_2").src]
-    assert g.nodes[g.input_link(second.id, "audio").src].params["path"] == "audio_speaker2_man.mp3"
+    turn = g.nodes[g.input_link(second.id, "audio").src]  # silence while the first speaks, then the second voice
+    assert turn.type_id == "edit.audio_concat" and g.nodes[g.input_link(turn.id, "a").src].type_id == "edit.audio_silence"
+    assert g.nodes[g.input_link(turn.id, "b").src].params["path"] == "audio_speaker2_man.mp3"
     notes = "\n".join(n["text"] for n in g.ui["notes"])
     assert "second speaker is not taken" not in notes
     save = g.nodes[next(l.dst for l in g.links if l.src == gen.id and l.src_port == "video")]
-    mix = g.nodes[g.input_link(save.id, "audio").src]  # both voices, as the model hears them
-    assert mix.type_id == "edit.audio_mix"
+    mix = g.nodes[g.input_link(save.id, "audio").src]  # both voices, one after the other as the template joins them
+    assert mix.type_id == "edit.audio_concat" and mix.params["direction"] == "after"
     assert {g.nodes[g.input_link(mix.id, p).src].params["path"] for p in ("a", "b")} == {
         "audio_speaker1_woman.mp3", "audio_speaker2_man.mp3"}
 

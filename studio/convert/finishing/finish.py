@@ -97,6 +97,20 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
     return src
 
 
+def _own_path(b, save: CNode) -> str:
+    """The path of ``save``'s Save Video: its prefix's, numbered where another output's Save Video writes that name
+    (ComfyUI numbers the files of one prefix: neither overwrites the other), said."""
+    path = first = b.save_path(save)
+    taken = {n.params.get("path") for n in b.g.nodes.values() if n.type_id == "io.save_video"}
+    k = 2
+    while path in taken:
+        path, k = f"{first.removesuffix('.mp4')}_{k}.mp4", k + 1
+    if path != first:
+        b.out.log.append(f"{b.name}: '{save.title or save.cls}' (#{save.id}) writes its video as '{path}': another "
+                         f"output's Save Video writes '{first}' (ComfyUI numbers the files of one name)")
+    return path
+
+
 def save_node(b, save: CNode, path: str | None = None) -> str:
     """Studio's save for ComfyUI's output ``save``: Save Video at ``path`` (else its own), or Save Image Sequence
     into a folder of its prefix for a take ComfyUI writes as pictures (Save Image, one picture, for a take of one
@@ -106,7 +120,7 @@ def save_node(b, save: CNode, path: str | None = None) -> str:
         if take_length(b.wf, save) == 1:  # a take of one frame: one picture, as ComfyUI names it
             return b.add("io.save_image", {"path": f"out/{prefix}_00001_.png"}, save)
         return b.add("io.save_images", {"folder": f"out/{prefix}"}, save)
-    sv = b.add("io.save_video", {"path": path or b.save_path(save)}, save)
+    sv = b.add("io.save_video", {"path": path or _own_path(b, save)}, save)
     kind = AS_MP4.get(save.cls) or (combined_as(b.wf, save) if save.cls == "VHS_VideoCombine" else None)
     if kind:  # (as a chain of core nodes says it: finishing.core)
         b.out.log.append(f"{b.name}: '{save.title or save.cls}' (#{save.id}) is written as an MP4 video, not as "

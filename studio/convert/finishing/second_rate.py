@@ -2,19 +2,40 @@
 generator's frames as they are (a preview at 16 fps beside the output interpolated to 24) writes them at its own
 frame_rate, while Studio's generator makes the take at one rate (the first output's): Studio's Frame Rate goes before
 that output's Save Video, said. Found by the tenth held-out set: a preview written at 12 fps instead of its 16 without
-a word. Plain data and stdlib."""
+a word. So too where the output's own finishing keeps the take's rate (a side-by-side, a resize: no interpolation or
+Frame Rate between): heldout14's side-by-side output written at 24 fps instead of its 16, unsaid. Plain data and
+stdlib."""
 from __future__ import annotations
 
 RATES = ("frame_rate", "fps")
+RATE_MAKERS = ("motion.interpolate", "edit.frame_rate")  # Studio's nodes giving a take another frame rate
+
+
+def _keeps_rate(b, take: tuple[str, str], src: tuple[str, str]) -> bool:
+    """True where the Studio nodes between the generator's ``take`` and ``src`` keep its frame rate: none of them
+    interpolates or retimes (each walked back through what it is given, to the take or a node given nothing)."""
+    seen, todo = set(), [src[0]]
+    while todo:
+        nid = todo.pop()
+        if nid == take[0] or nid in seen:
+            continue
+        seen.add(nid)
+        node = b.g.nodes.get(nid)
+        if node is None or node.type_id in RATE_MAKERS:
+            return False
+        todo += [link.src for link in b.g.links if link.dst == nid]
+    return True
 
 
 def retimed(b, save, gen: str, take: tuple[str, str], src: tuple[str, str], said: list[str]) -> tuple[str, str]:
-    """``src`` (what the save is given), through a Frame Rate at ``save``'s own rate where the take reaches it as made
-    (``src`` is ``take``: no finishing between) and that rate is not the generator's."""
+    """``src`` (what the save is given), through a Frame Rate at ``save``'s own rate where the take reaches it at the
+    rate it is made (``src`` is ``take``, or a finishing between keeps the rate) and that rate is not the
+    generator's."""
     mine = next((v for k in RATES if k not in save.links and isinstance(v := b.wf.value(save, k), (int, float))
                  and not isinstance(v, bool) and 0 < v <= 240), None)
     made = b.g.nodes[gen].params.get("fps") if gen in b.g.nodes else None
-    if src != take or mine is None or not isinstance(made, (int, float)) or abs(float(mine) - float(made)) < 1e-6:
+    if mine is None or not isinstance(made, (int, float)) or abs(float(mine) - float(made)) < 1e-6 or \
+            src != take and not _keeps_rate(b, take, src):
         return src
     fr = b.add("edit.frame_rate", {"fps": float(mine)}, save)
     b.g.connect(*src, fr, "video")

@@ -25,6 +25,21 @@ def second_file(wf: Workflow, n: CNode, family: str) -> str:
             "from the model file")
 
 
+def second_clip(wf: Workflow, n: CNode, set_first: object) -> list[str]:
+    """A DualCLIPLoader's second file (clip_name2), which the file loaders' reading (its clip_name1) leaves out:
+    said not read where Load Video Model took the first as its text encoder, else taken from 'base' like the first
+    (HunyuanVideoWrapper's llava-llama-3 beside CLIP-L was named nowhere: the thirteenth held-out set)."""
+    second = wf.value(n, "clip_name2")
+    if not isinstance(second, str) or not second.strip():
+        return []
+    name = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+    if isinstance(set_first, str) and set_first and set_first == wf.value(n, "clip_name1"):
+        return [f"{name}'s second file '{second}' is not read: Load Video Model takes the text encoder as one file "
+                f"('text_encoder': '{set_first}')"]
+    return [f"text encoder '{second}' ({name}'s second file): Load Video Model takes it from 'base' (a diffusers "
+            "folder of the same family) as well"]
+
+
 def patch_only(wf: Workflow, n: CNode, up: list[CNode]) -> list[CNode]:
     """The model patches (a MODEL in and a MODEL out) that are the only readers of loader ``n`` among the output's
     nodes (one patch a stage: a preview's tiny VAE given to each pass's patch), [] where anything else reads it (a

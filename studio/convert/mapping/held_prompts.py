@@ -94,8 +94,9 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
                 continue
             walked = set(b.used)  # (only the encoder is read here: a node walked through is left to the other rules)
             text = prompt_text(wf, start, which, walked, said, _slot(start, which, s, guider))
-            enc = next((wf.nodes[k] for k in walked - b.used if wf.nodes[k].cls in known or shaped(wf, wf.nodes[k])),
-                       None)
+            enc = next((wf.nodes[k] for k in sorted(walked - b.used, key=lambda k: (  # (the one holding a text first,
+                "text" not in wf.nodes[k].widgets, len(k), k)) if wf.nodes[k].cls in known  # then by id)
+                        or shaped(wf, wf.nodes[k])), None)
             b.used |= {k for k in walked - b.used if wf.nodes[k].cls in known}
             if enc is None and text:  # a conditioning node Studio does not read taking its prompt as text (its own)
                 enc = next((n for n in region if n.enabled and (role(wf, n) == "conditioning" or "CONDITIONING" in
@@ -125,12 +126,21 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
             b.used.add(enc.id)  # (its text is read: a node Studio does not read otherwise is not listed as not converted)
             names.append(f"{'prompt' if which == 'positive' else 'negative prompt'} '{cut(text, SHOWN_CHARS)}' as a "
                          f"Text Prompt (from {_named(b, enc)})")
-        elif any(k in enc.links for k in ("text",) + PROMPT_INPUTS[which == "negative"]):  # wired, not worked out
-            names.append(f"the {which} prompt of {_named(b, enc)}, written by another node when the workflow runs (not "
-                         "read: write it in a Text Prompt)")
         else:
-            names.append(f"an empty {which} prompt ({_named(b, enc)})")
+            names.append(_unheld(b, which, enc))
     _loaders(b, [enc for _, enc, _ in found])
+
+
+def _unheld(b, which: str, enc: CNode) -> str:
+    """How the held sentence names a prompt with no text to hold: written by another node when the workflow runs,
+    zeroed on its way (a FLUX still's ConditioningZeroOut of an encoder holding text: never 'empty'), or empty."""
+    if any(k in enc.links for k in ("text",) + PROMPT_INPUTS[which == "negative"]):  # wired, not worked out
+        return (f"the {which} prompt of {_named(b, enc)}, written by another node when the workflow runs (not read: "
+                "write it in a Text Prompt)")
+    if isinstance(own := b.wf.value(enc, "text"), str) and own.strip():
+        return (f"a zeroed {which} prompt ({_named(b, enc)}, its text '{cut(own, SHOWN_CHARS)}' zeroed on its way to "
+                "the sampler: no Text Prompt)")
+    return f"an empty {which} prompt ({_named(b, enc)})"
 
 
 def _loaders(b, encs: list[CNode]) -> None:

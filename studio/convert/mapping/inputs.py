@@ -7,12 +7,14 @@ from __future__ import annotations
 from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading.workflow import LOADER_NODES, CNode
+from . import load_trim
 from ..reading.load_settings import unapplied
 from .mixed_voices import mixed_voices
 
 SHOWN = {"footage.load_sequence": "image sequence"}  # how a loader's sentence names Studio's loader (its kind word)
 from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind
-from . import audio_steps, control_steps, mask_steps, pose_parts
+from . import audio_joins, audio_steps, control_steps, mask_steps, pose_parts
+from ..takes.sound import sound_port
 from ..tracing.resizes import scale_params
 from ..reading.crops import rect
 
@@ -28,15 +30,26 @@ class InputMaking:
             self.loaded[loader.id] = self.add(kind, {"path": self.file_of(loader)}, loader)
             if kind == "io.load_audio":  # a loader cutting its sound: that window (audio_steps)
                 self.loaded[f"{loader.id}~"] = audio_steps.loader_window(self, loader, (self.loaded[loader.id], "audio"))
-            else:  # a VideoHelperSuite loader's frame cap, rate, size, skip: said, never silently dropped
-                line = unapplied(self.wf, loader, self.file_of(loader), SHOWN.get(kind, kind.rpartition("_")[2]))
+            else:  # a VideoHelperSuite loader's frame cap, rate, size, skip: kept by a Trim or said (load_trim)
+                trim = load_trim.params(self.wf, loader) if kind == "io.load_video" else None
+                if trim:
+                    self.loaded[f"{loader.id}#"] = self.add("transform.trim", trim, loader)
+                    self.g.connect(self.loaded[loader.id], "video", self.loaded[f"{loader.id}#"], "video")
+                    self.say(load_trim.said(loader, self.file_of(loader), trim))
+                line = unapplied(self.wf, loader, self.file_of(loader), SHOWN.get(kind, kind.rpartition("_")[2]),
+                                 load_trim.TRIMS if trim else ())
                 if line:
                     self.say(line)
         if kind == "io.load_audio":
             return self.loaded[f"{loader.id}~"]
         out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
                "footage.load_sequence": ("video", "alpha")}[kind]
-        return self.loaded[loader.id], out[slot] if 0 <= slot < len(out) else out[0]
+        port = out[slot] if 0 <= slot < len(out) else out[0]
+        if f"{loader.id}#" in self.loaded:  # its frames through the Trim; its sound the file's, said
+            if port != "audio":
+                return self.loaded[f"{loader.id}#"], port
+            self.say(load_trim.sound_said(loader))
+        return self.loaded[loader.id], port
 
     def step(self, n: CNode, src: tuple[str, str], at: str | None = None) -> tuple[str, str]:
         """Studio's node for a ComfyUI step between a file and an intent input (Canny -> Edges with
@@ -102,20 +115,46 @@ class InputMaking:
         self.g.connect(prep, "model", nid, "model")
         return nid
 
-    def hear(self, save: CNode, sv: str, heard: tuple[str, ...], inputs: dict) -> None:
+    def hear(self, save: CNode, sv: str, heard: tuple[str, ...], inputs: dict, gen: str | None = None) -> None:
         """The voice the take is made to (the generator's inputs ``heard``: Generator.heard) in the Save Video
-        ``sv``'s file with it; a second voice mixed with the first, as the model hears them (a dialogue)."""
+        ``sv``'s file with it; a second voice mixed with the first, as the model hears them (a dialogue). Where the
+        workflow's save joins sounds on its way (audio_joins), that sound, made with Studio's audio nodes."""
+        port = sound_port(self.wf, save)
+        if port is not None and (joined := self.joined_sound(*port)) is not None:
+            self.g.connect(*joined[0], sv, "audio")
+            self.say(joined[1])
+            return
         if not heard or heard[0] not in inputs:
             return
         voice = self.studio_loader(*inputs[heard[0]][:2])
         if len(heard) > 1 and heard[1] in inputs:
             mix = self.add("edit.audio_mix", {}, save)
-            self.g.connect(*voice, mix, "a")
-            self.g.connect(*self.studio_loader(*inputs[heard[1]][:2]), mix, "b")
+            # each voice as the generator hears it: with silence while the other speaks, where they take turns
+            a, b = (self._heard_as(gen, k, self.studio_loader(*inputs[k][:2])) for k in heard[:2])
+            self.g.connect(*a, mix, "a")
+            self.g.connect(*b, mix, "b")
             voice = (mix, "audio")
-            if line := mixed_voices(self.wf, save, {inputs[k][0].id for k in heard[:2]}):
-                self.say(line)
+            turns = self.g.nodes[a[0]].type_id == "edit.audio_concat"
+            said = mixed_voices(self.wf, save, {inputs[k][0].id for k in heard[:2]}, turns)
+            if said is not None and said[1] is not None and said[1].id not in self.used:
+                self.over.setdefault(said[1].id, said[0])  # the node making the save's sound passed over in it
+            elif said is not None:
+                self.say(said[0])
         self.g.connect(*voice, sv, "audio")
+
+    def joined_sound(self, node: CNode, port: str) -> tuple[tuple[str, str], str] | None:
+        """(Studio's audio, its sentence) for the sound ``node``'s ``port`` takes where sounds are joined on its way
+        (audio_joins), else None (takes.sound asks it of every save)."""
+        return audio_joins.built(self, node, port)
+
+    def _heard_as(self, gen: str | None, port: str, loaded: tuple[str, str]) -> tuple[str, str]:
+        """The sound the voice features on ``gen``'s ``port`` are made of where a family laid it in time there (Audio
+        Concat: two speakers' turns), else ``loaded`` (the voice's Load Audio)."""
+        feats = self.g.input_link(gen, port) if gen is not None else None
+        sound = self.g.input_link(feats.src, "audio") if feats is not None else None
+        if sound is not None and self.g.nodes[sound.src].type_id == "edit.audio_concat":
+            return sound.src, sound.src_port
+        return loaded
 
     def _voice(self, n: CNode):
         """How the family whose node ``n`` (an AudioEncoderEncode) feeds hears it (api.Voice): of the voices

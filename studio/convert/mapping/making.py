@@ -8,6 +8,7 @@ from studio.core.errors import StudioError
 from ..families import registry as families
 from ..finishing.finish import after_take, save_node
 from ..finishing.second_rate import retimed
+from ..reading.wired_names import given_when_run, unknown_source
 from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import sound
 from ..takes.silent_save import silenced
@@ -18,14 +19,29 @@ from . import clip_frames
 class Making:
     """One output's Studio nodes, wired."""
 
+    def _unwired_taken_back(self, inputs: dict, said: list[str]) -> None:
+        """An input said wired without its steps that a family's reading then gives the generator no file at all
+        (VACE's ends with control frames) is not wired: that sentence is taken back (its own says why)."""
+        for into, line in self.wired_without.items():
+            if into not in inputs and line in said:
+                said.remove(line)
+
+    def _no_model(self, loaders: list[CNode]) -> str:
+        """What is said where Load Video Model has no model file: the loader's name given by a node when the
+        workflow runs (a downloader's: reading/wired_names), else no loader found."""
+        if loaders and (given := unknown_source(self.wf, loaders[0])):
+            return given_when_run(loaders[0], *given) + ": set Load Video Model's 'model' to that file"
+        return "no model loader found: set Load Video Model's 'model'"
+
     def _make(self, save: CNode, first: CNode, task: str, params: dict, loaders: list[CNode], loras: list,
               inputs: dict, up: list[CNode], said: list[str]) -> str:
         """The Studio nodes of one output, wired; the generator's id."""
+        self._unwired_taken_back(inputs, said)
         files = [model_file(self.wf, loaders[0])] if loaders else [None]
         lp = self.spec_params("video_models.load")
         load = self.add("video_models.load", {"model": files[0]}, loaders[0] if loaders else None)
         if not files[0]:
-            said.append("no model loader found: set Load Video Model's 'model'")
+            said.append(self._no_model(loaders))
         self.loader_files(up, loaders, load, lp, said)
         model_out = (load, "model")
         for name, strength, at, expert in loras:
@@ -72,7 +88,7 @@ class Making:
         if hooks is not None and hooks.wired is not None:
             hooks.wired(self, gen, load, params)
         if sound.hears(self, sv):
-            self.hear(save, sv, hooks.heard if hooks is not None else (), inputs)
+            self.hear(save, sv, hooks.heard if hooks is not None else (), inputs, gen)
             sound.remux(self, save, sv, said)  # a file's sound the save muxes (Video Combine's, CreateVideo's)
         return gen
 

@@ -10,9 +10,9 @@ from studio.core.shown import cut, rounded
 from ..families import registry as families
 from ..packs import lora_stacks
 from ..reading import by_types
-from ..reading.file_ids import file_id
-from ..reading.lora_names import lora_of, strength_unread
+from ..reading.lora_names import lora_of, unread_strength
 from ..reading.model_way import model_input
+from ..reading.wired_names import given_when_run, unknown_source
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode
 from ..tracing.prompts import MAX_SAMPLERS, switched_off_loras, walk
@@ -21,7 +21,7 @@ from ..tracing.sampling import SAMPLERS, Sampling, read_sampling
 from ..tracing.walks import loader_extras, model_file, own_reach, sampler_chain, upstream
 from ..values.shown import listed, shown
 from . import patch_inputs
-from .dual_text import dual_text, own_loaders, patch_only, second_file
+from .dual_text import dual_text, own_loaders, patch_only, second_clip, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 
 
@@ -89,14 +89,16 @@ class ModelReading:
             elif loader.out_types and "MODEL" not in loader.out_types:  # a text encoder's or another loader: by its
                 said.append(f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) on the model's way "
                             f"gives {', '.join(loader.out_types)}, not a model: not read as a LoRA")  # declared type
-            elif (named := lora_of(wf, loader)) is None:  # a node on the model's way naming no LoRA file
+            elif (named := lora_of(wf, loader)) is None and (given := unknown_source(wf, loader, ("lora_name",))):
+                said.append(given_when_run(loader, *given) + ": not applied (Studio loads the model without it; "
+                            "add a Video LoRA of that file)")  # (a downloader's name: never the stale saved one)
+            elif named is None:  # a node on the model's way naming no LoRA file
                 said.append(f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) on the model's "
                             "way names no LoRA file Studio reads: not applied (Studio loads the model without it)")
             else:
                 chain.append((*named, loader))
-                if (odd := strength_unread(wf, loader)) is not None:  # (a per-step list: heldout15 12)
-                    said.append(f"LoRA '{named[0]}' of '{loader.title or loader.shown_cls}' (#{file_id(loader.id)}): its "
-                                f"strength is {cut(str(odd), 60)!r}, not a number (Video LoRA takes one): 1.0 used")
+                if (line := unread_strength(wf, loader, named[0])) and line not in said:  # a list, an unknown
+                    said.append(line)  # (heldout14 11, heldout15 12: a per-step list '0, 0, 3, 3')
                 clip = wf.value(loader, "strength_clip")
                 if isinstance(clip, (int, float)) and clip:
                     said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
@@ -147,8 +149,9 @@ class ModelReading:
             chain, loader = self.lora_chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
             if loader is not None and loader.cls in LOADERS:
                 self.used.add(loader.id)
+            file = model_file(self.wf, loader) if loader is not None else None  # (two files a downloader names: two)
             if loader is not None and loader.cls in LOADERS and loader not in loaders and not any(
-                    model_file(self.wf, x) == model_file(self.wf, loader) for x in loaders):  # one file loaded twice: one model
+                    file is not None and model_file(self.wf, x) == file for x in loaders):  # one file loaded twice: one model
                 self.used.add(loader.id)
                 loaders.append(loader)
                 dtype = self.wf.value(loader, "weight_dtype")
@@ -199,6 +202,9 @@ class ModelReading:
         second = model_file(self.wf, loader)
         if "model_2" in lp and isinstance(second, str):
             self.g.set_param(load, "model_2", second)
+        elif second is None and (given := unknown_source(self.wf, loader)):  # a downloader's name (heldout13 10)
+            said.append(given_when_run(loader, *given) + ": the second expert (the low-noise model) is not set: set "
+                        "Load Video Model's 'model_2' to that file")
         elif "model_2" in lp:
             said.append(f"second expert {shown(second)} is not a file name: set Load Video Model's 'model_2'")
         else:  # the model of two experts its mapping names (the family's own first)
@@ -240,6 +246,8 @@ class ModelReading:
                 if n.cls not in file_loaders and (extra := by_types.part_settings(n, kind[0])):
                     said.append(extra)
                 self._part_file(n, up, model, separate, load, lp, kind, said)
+                if n.cls == "DualCLIPLoader" and n is not lone:  # its second file, never named nowhere (heldout13 01)
+                    said += second_clip(wf, n, self.g.nodes[load].params.get("text_encoder"))
 
     def _part_file(self, n: CNode, up, model, separate: bool, load: str, lp: set[str], kind: tuple[str, str],
                    said: list[str]) -> None:
@@ -271,6 +279,10 @@ class ModelReading:
             return
         if separate and param in lp and isinstance(value, str) and value.strip():
             self.g.set_param(load, param, value)
+        elif value is None and (given := unknown_source(self.wf, n, (key,))):  # a downloader's name: not 'None'
+            said.append(given_when_run(n, *given) + f": the {what} is not set on Load Video Model"
+                        + (f" (set its '{param}' to that file)" if separate and param in lp else
+                           " (it takes it from 'base', a diffusers folder of the same family)"))
         elif ways := own_loaders(self.family_now):  # the family reads separate files, not by this workflow's loader
             said.append(f"{what} '{value}': not set on Load Video Model, which reads {self.family_now}'s separate files "
                         f"where the prompts' text encoder comes from {ways}; none does here, so it takes them from "

@@ -16,7 +16,7 @@ from ..tracing.sampling import SAMPLERS, Sampling
 from ..tracing import stills
 from ..tracing.start_unwired import unwired_start
 from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
-from ..tracing.walks import model_file, sampler_chain, upstream
+from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
 from . import held_models, held_prompts, patch_inputs, prompt_schedules
 from .kinds import LOADERS
 
@@ -236,6 +236,9 @@ class OutputStage:
             held_models.family_files(self, fam, up or way, loaders, load)  # (AnimateDiff's motion module)
         if node is not None:  # the output's own file inputs beside its latent's (a sound it is saved with) too
             way = way + [n for n in up if n.cls in LOADER_NODES and n.enabled and n.id not in self.used]
+        if save is not None:  # and those feeding inputs a pack node read as another let go (its audio embeds)
+            way = way + [n for n in upstream_run(self.wf, save) if n.cls in LOADER_NODES and n.enabled and
+                         n.id not in self.used and n not in way]
         for n in sorted(way, key=lambda n: n.id):
             if n.cls in LOADER_NODES and n.id not in seen:
                 seen.add(n.id)

@@ -160,6 +160,9 @@ class SettingsReading:
                     f"; the '{main.scheduler}' sigma spacing is not taken (the scheduler's own)")]
         if main.extra:
             lines.append(f"- sigmas: {', '.join(f'{k} {v}' for k, v in main.extra.items())} (the model's own used)")
+        if (sig := main.at.get("steps")) is not None and sig.cls == "ManualSigmas" and main.steps is None:
+            lines.append(f"- '{sig.title or sig.shown_cls}' ({sig.shown_cls}, #{sig.id})'s sigmas are not all numbers: "
+                         "how many steps they make is not known, the generator's own steps are used")
         if (line := denoise_line(self.wf, main.node, params)) is not None:  # a part of the schedule (partial_denoise)
             lines.append(line)
         shifts = [s for s in shifts if isinstance(s, (int, float)) and not isinstance(s, bool)]

@@ -44,6 +44,20 @@ def _core(n: CNode) -> bool:
     return (n.pack or (t.pack if t is not None else "")) in ("comfy-core", "Comfy-Org/ComfyUI")
 
 
+def measured(wf, n: CNode, name: str) -> bool:
+    """Whether setting ``name`` of ``n`` is wired to a number output of a node that gives pictures too (a clip
+    loader's frame count, a resize's width and height: its declared outputs, else the UI file's): a measure of
+    those pictures when the workflow runs, which a UI file's saved widget value is not (heldout14: a frame count
+    saved as 1 made a one-frame take where the API file leaves it to the clip)."""
+    link = n.links.get(name)
+    src = wf.nodes.get(link[0]) if link else None
+    if src is None:
+        return False
+    t = catalogue.node_type(src.origin or src.cls)
+    outs = list(t.output_types) if t is not None and t.outputs else list(src.out_types)
+    return 0 <= link[1] < len(outs) and outs[link[1]] in ("INT", "FLOAT") and any(o in ("IMAGE", "VIDEO") for o in outs)
+
+
 def misplaced(n: CNode, order: tuple[str, ...]) -> str | None:
     """Where a UI file saved ``n``'s values in other places than the pack's order declares (a seed's control word,
     'fixed', not at the seed control's place: a hand-written or other-version file), the sentence saying none is
@@ -124,7 +138,11 @@ class PackTranslation:
             else:
                 if k in out and not _of_type(out[k], n.in_types.get(k)):  # saved in another place (a flag for a
                     out.pop(k)  # height): not this setting's value
-                tail = f"the value saved in the file ({out[k]!r}) is used" if k in out else "it is left unset"
+                # a size or count a picture-giving node measures when it runs: not the UI file's stale widget
+                stale = out.pop(k) if k in out and measured(self.wf, n, k) else None
+                tail = (f"the value saved in the file ({out[k]!r}) is used" if k in out else
+                        f"it is left unset (the {stale!r} saved in the file is not what runs: a measure of the "
+                        "pictures that node gives)" if stale is not None else "it is left unset")
             line = (f"'{n.title or n.shown_cls}' (#{n.id})'s {k} comes from "
                     + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src is not None else "a node")
                     + ", whose value Studio cannot work out: " + tail)
@@ -136,6 +154,8 @@ class PackTranslation:
         """A core node made for pack node ``n`` (in its place, or beside it as ``nid``)."""
         c = CNode(nid or n.id, cls, n.title, n.mode, {k: v for k, v in widgets.items() if v is not None}, links, n.pos,
                   origin=n.origin or n.cls, ports=file_ports(n, links))
+        if nid is None:  # in its place: what fed the pack node's other inputs still runs (a held task's files there)
+            c.let_go = {k: v for k, v in {**n.let_go, **n.links}.items() if k not in links}
         self.wf.nodes[c.id] = c
         if nid is None:
             self.made.setdefault(n.cls, cls)

@@ -14,8 +14,9 @@ OPTIONS = ("format", "upload", "choose video to upload", "choose audio to upload
 UPLOAD_WORDS = ("image", "video", "audio")  # an upload button's saved value
 
 
-def unapplied(wf: Workflow, loader: CNode, file: str, kind: str) -> str | None:
-    """The sentence of ``loader``'s settings that change its clip or sound and Studio's loader does not take; None."""
+def unapplied(wf: Workflow, loader: CNode, file: str, kind: str, taken: tuple[str, ...] = ()) -> str | None:
+    """The sentence of ``loader``'s settings that change its clip or sound and Studio's loader does not take (but
+    ``taken``: those a Studio node after it keeps, load_trim's); None."""
     t = catalogue.node_type(loader.origin or loader.cls)
     if t is None or t.inputs is None:
         return None
@@ -24,7 +25,7 @@ def unapplied(wf: Workflow, loader: CNode, file: str, kind: str) -> str | None:
     lost = [preset] if preset else []
     for w in t.widgets:
         if w.name in OPTIONS or w.name == getattr(named, "name", named) or not isinstance(w.default, (int, float)) \
-                or w.name in unused:
+                or w.name in unused or w.name in taken:
             continue
         v = wf.value(loader, w.name)
         if isinstance(v, (int, float)) and not isinstance(v, bool) and v != w.default:

@@ -3,7 +3,9 @@
 'lora_strength' / 'weight' number: the HunyuanVideo wrapper's HyVideoLoraSelect saved wired as a model pass), else,
 for a pack the catalogue does not hold whose UI file saves its values by place, the one saved value that is a
 weights file, its strength the number saved after it (facok's HunyuanVideoLoraLoader). A setting with 'lora' in its name that names no weights file (Impact's
-'Select the LoRA to add to the text' pick) is not a LoRA. None where no file is named. Plain stdlib."""
+'Select the LoRA to add to the text' pick) is not a LoRA. None where no file is named. A strength set to what is not
+one number (a per-step list a StringToFloatList gives, a value Studio cannot work out) is applied at 1.0 and said
+(unread_strength: heldout14's '0, 0, 3, 3' was applied at 1.0 unsaid). Plain stdlib."""
 from __future__ import annotations
 
 from typing import Any
@@ -32,7 +34,8 @@ def lora_of(wf, n) -> tuple[str, float] | None:
     """(file, strength) of LoRA node ``n`` (strength 1.0 where none is set); None where no file is named."""
     name = wf.value(n, "lora_name")
     if not (isinstance(name, str) and name.strip()):
-        name = next((v for k, v in n.widgets.items() if "lora" in k.lower() and _weights(v)), None)
+        name = next((v for k, v in n.widgets.items() if "lora" in k.lower() and _weights(v) and k not in n.links),
+                    None)  # (a setting wired to a node Studio cannot work out: its saved name is stale, not read)
     placed = None
     if name is None and not n.widgets and isinstance(n.raw, list) and _model_only(n):  # saved by place, its type
         # not catalogued, a model in and a model out alone (no guide, no conditioning): its
@@ -47,8 +50,19 @@ def lora_of(wf, n) -> tuple[str, float] | None:
     return name, 1.0 if strength is None else strength
 
 
-def strength_unread(wf, n) -> Any:
-    """A LoRA node's strength that is set but no number (found by the fifteenth held-out set: a wrapper's LoRA strength
-    wired from a per-step list, '0, 0, 3, 3', taken as 1.0 unsaid): that value, for its sentence; None otherwise."""
-    v = next((x for k in STRENGTHS if (x := wf.value(n, k)) is not None), None)
-    return None if v is None or _number(v) else v
+def unread_strength(wf, n, name: str) -> str | None:
+    """The sentence for LoRA node ``n`` (file ``name``) whose strength is set to what is not one number (a list of
+    strengths per step, a value Studio cannot work out when converting): applied at 1.0; None where it is a number
+    or none is set. A node made in a pack node's place ('<id>:lora') is named as the pack's node, its source too."""
+    base = wf.nodes.get(str(n.id).split(":")[0], n)
+    for node in (n, base) if base is not n else (n,):
+        for k in STRENGTHS:
+            v = wf.value(node, k)
+            if v is None and k not in node.links or _number(v):
+                continue
+            src = wf.source(node, k) or next((wf.source(base, j) for j in STRENGTHS if j in base.links), None)
+            what = f"{v!r}" if v is not None else "a value Studio cannot work out when converting"
+            frm = f" (from '{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}))" if src is not None else ""
+            return (f"'{base.title or base.shown_cls}' ({base.shown_cls}, #{base.id})'s LoRA '{name}' strength is "
+                    f"{what}{frm}, not one number: Studio's Video LoRA applies it at 1.0")
+    return None

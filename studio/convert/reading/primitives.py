@@ -34,8 +34,27 @@ def constant(node: Any, slot: int) -> Any:
     if kind is None or len(values) != 1:
         return None
     v = values[0]
+    if isinstance(v, str) and node.out_types[0] in ("INT", "FLOAT") and _declared_number(node):
+        v = _number_text(v, node.out_types[0])  # a number saved as text in a number setting: ComfyUI casts it
     plain = isinstance(v, kind) and (kind is bool or not isinstance(v, bool))
     return v if plain and (not isinstance(v, float) or math.isfinite(v)) else None
+
+
+def _declared_number(node: Any) -> bool:
+    """Its one setting is declared a number of its output's type (the file's saved input type): a value saved as
+    text there ('1', as comfyui-logic's Float was saved in aitrepreneur's LTX-2 workflow) runs as that number, as
+    ComfyUI's server casts an INT or FLOAT input before the node runs (a STRING setting's text is not cast)."""
+    declared = [t for k, t in node.in_types.items() if k in node.widgets]
+    return len(declared) == 1 and declared[0] == node.out_types[0]
+
+
+def _number_text(v: str, kind: str) -> Any:
+    """The number a text holds, as ``kind`` ('INT': a whole number); None when it holds none (or no finite one)."""
+    try:
+        x = int(v.strip()) if kind == "INT" else float(v.strip())
+    except (ValueError, OverflowError):
+        return None
+    return x if kind == "INT" or math.isfinite(x) else None
 
 
 def resolution(aspect: Any, megapixels: Any, multiple: Any) -> tuple[int | None, int | None]:

@@ -3,7 +3,8 @@
 by the setting inputs it lists or the subgraph's own inputs, each value into the inner settings that input feeds.
 A seed's control value ('randomize', 'fixed') saved beside it keeps no setting of its own: it is passed over, so
 that the values after it land in their own settings, not one along (a text encoder's file read as a LoRA's).
-Values that still cannot be matched to the settings are said, not written one along, nor dropped in silence.
+Values that still cannot be matched to the settings are said, not written one along, nor dropped in silence; a
+proxied value saved as null is no value: the inner node's own is kept (the thirteenth held-out set).
 
 Plain data and stdlib (reading.workflow calls it while it reads a UI file)."""
 from __future__ import annotations
@@ -42,6 +43,8 @@ def proxy_values(nodes: dict[str, Any], inst: str, n: dict, sub: dict | None, sa
     named = proxies if len(values) == len(proxies) else [p for p in proxies if p[1] not in CONTROLS]
     if named and len(values) == len(named):
         for (inner, name), v in zip(named, values):
+            if v is None:  # a setting the node shows but saved no value for (null): the inner node keeps its own
+                continue  # (the seed ComfyUI's LTX-2 template's node saves as null, its RandomNoise holding 10)
             if inner == "-1":  # the subgraph's own input of that name: the inner settings it feeds
                 _feed(nodes, inst, name, v)
             elif (node := nodes.get(f"{inst}:{inner}")) is not None:

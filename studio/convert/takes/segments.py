@@ -17,6 +17,7 @@ from ..tracing.sampling import SAMPLERS
 from . import join_trims
 from .each_take import interpolate_each, joined_rate
 from .extend import clip_extenders, continued, unapplied
+from .joined_rate import written_at
 from .ledger import pick_said
 from ..finishing.beside import direction, placed, side_by_side
 from ..finishing.finish import after_take, save_node
@@ -250,7 +251,7 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
     side = side if side is not None and len(made) == len(lasts) == side_by_side(side) else None
     kept, exact = join_trims.trims(wf, save, lasts) if side is None else ({}, False)
     trimmed, whole = join_trims.apply(b, numbered, made, kept)  # each take's frames the join keeps (Time's trim)
-    heard = _join(b, save, made, side)
+    heard = _join(b, save, made, side, fps)
     line = (f"ComfyUI '{save.title or save.shown_cls}' joins {len(lasts)} takes, each sampled on its own (key-frame "
             f"segments, a loop or an extension): {len(made)} made, each a pipeline of its own, joined in the output's "
             "order by Concatenate into one Save Video" + (f"; {'; '.join(names + trimmed)}" if names + trimmed else "")
@@ -320,7 +321,7 @@ def _take(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset], fps: 
     return video, (audio.src, audio.src_port) if audio else None, band
 
 
-def _join(b: Any, save: CNode, made: list[tuple], side: CNode | None = None) -> list[str]:
+def _join(b: Any, save: CNode, made: list[tuple], side: CNode | None = None, fps: float | None = None) -> list[str]:
     """The takes' videos joined by Concatenate (a chain of them for more than four; by Side by Side where ``side``
     places them so) into the Save Video of ``save``, after the output's finishing, with the sound it muxes; what is
     said of them."""
@@ -345,7 +346,8 @@ def _join(b: Any, save: CNode, made: list[tuple], side: CNode | None = None) -> 
     sv = save_node(b, save)
     heard: list[str] = []
     b.pass_key, made_before = frozenset(), len(b.g.nodes)
-    b.g.connect(*after_take(b, save, out, heard), sv, "video")  # its finishing after the join (an upscale)
+    done = after_take(b, save, out, heard)  # its finishing after the join (an upscale), at the save's own rate
+    b.g.connect(*written_at(b, save, done, made[0][0], fps, heard), sv, "video")
     band += [n for n in list(b.g.nodes)[made_before:] if n not in band] + [sv]
     remux(b, save, sv, heard)  # a file's sound the output muxes beside the joined takes
     return heard

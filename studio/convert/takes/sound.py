@@ -43,6 +43,12 @@ def remux(b: Any, save: CNode, sv: str, said: list[str]) -> None:
     if port is None:
         return
     node, name = port
+    joined = b.joined_sound(node, name)  # sounds joined on the way (mapping.audio_joins): made with Studio's nodes
+    if joined is not None:
+        b.g.connect(*joined[0], sv, "audio")
+        b.used.add(node.id)
+        said.append(joined[1])
+        return
     found = find_loader(b.wf, node, name, b.used)
     if found is None:  # a sound the workflow makes with nodes Studio does not convert (a family's is wired above)
         maker = b.wf.source(node, name)

@@ -10,8 +10,10 @@ from .clip_loras import clip_lora_line
 from .roles import in_type
 from .image_conditioning import no_text as _no_text
 from .prompt_shapes import encoded_text
+from .. import catalogue
 from ..reading.by_types import through_input
 from ..reading.line_pick import line_said
+from ..reading.model_way import carrier
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..values.shown import shown
@@ -47,6 +49,17 @@ def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: s
 ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut")  # and the families' nodes that encode their own prompt
 
 
+def _passes_conditioning(wf: Workflow, x: CNode, seen: list) -> str | None:
+    """The input an uncatalogued node taking nothing but one conditioning passes the prompt on through (an unload or
+    VRAM node on its way, by the declared type of what feeds it: reading/model_way), noted in ``seen``; None else."""
+    if catalogue.node_type(x.origin or x.cls) is not None or len(x.links) != 1:
+        return None
+    k = carrier(wf, x, "CONDITIONING")
+    if k is not None:
+        seen.append((x, k))
+    return k
+
+
 # the inputs an unread conditioning node takes its positive (negative) prompt on, by ComfyUI's usual names
 PROMPT_INPUTS = (("prompt", "text", "positive_prompt", "positive_text"), ("negative_prompt", "negative_text"))
 
@@ -62,32 +75,18 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
     ``start`` it takes); None when none is found. Where it cannot be read (a text written by another node, a
     conditioning made by a node Studio does not read), that is said in ``said``."""
     known = encoders()
-    n = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in known, used)
+    unknown: list[tuple[CNode, str]] = []  # uncatalogued nodes walked through, each with the input it passes on
+    n = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in known, used,
+             through=lambda w, x: _passes_conditioning(w, x, unknown))
+    if n is not None and said is not None:
+        for x, k in unknown:
+            line = (f"'{x.title or x.cls}' ({x.cls}, #{x.id}), a type Studio's catalogue does not hold, takes the {which} "
+                    f"prompt's conditioning on '{k}' alone: read as passing it on as it is (the prompt is that of "
+                    f"'{n.title or n.cls}' ({n.cls}, #{n.id}))")
+            if line not in said:
+                said.append(line)
     if n is None:
-        reached: list[int] = []
-        end = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"),
-                    lambda x: x.cls in known or x.cls != "ComfySwitchNode" and not any(k in x.links for k in (
-                        which, "conditioning", "conditioning_to", "cond", "cond1")), set(), slot=slot,
-                    reached=reached)
-        if end is None:
-            return None
-        if _no_text(end):  # conditioning made from an image alone (SVD_img2vid_Conditioning): there is no prompt
-            used.add(end.id)
-            return ""
-        # a node Studio does not read that takes its prompt as text (a pack's reference-to-video node): that text
-        text = next((v for k in PROMPT_INPUTS[which == "negative"] if isinstance(v := wf.value(end, k), str)), None)
-        if text is None and (shaped := encoded_text(wf, end, reached[0] if reached else 0)) is not None:
-            used.add(end.id)
-            if said is not None:
-                said.append(f"the {which} prompt is read from '{end.title or end.shown_cls}' ({end.shown_cls}, "
-                            f"#{end.id}), a text encoder by its declared types (a CLIP in, conditioning out): the text "
-                            f"it encodes on output {reached[0] if reached else 0}, {cut(shaped, 80)!r}")
-            return shaped
-        if said is not None:
-            said.append(f"the {which} prompt comes from ComfyUI's '{end.title or end.cls}' ({end.cls}, #{end.id}), "
-                        + ("which Studio does not read: the text it is given is the generator's prompt" if text is not None
-                           else "which Studio does not read: write it in the generator's prompt"))
-        return text
+        return _unread_end(wf, start, which, used, said, slot)
     used.add(n.id)
     if n.cls == "ConditioningZeroOut":  # the conditioning it is given is zeroed: a text encoded there is not used
         zeroed = wf.source(n, "conditioning")  # by ComfyUI either (nothing lost: read with it)
@@ -112,6 +111,38 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
                     + (f" (the text as saved: {cut(str(n.widgets.get('text')), 80)!r})" if n.widgets.get("text") else ""))
         return str(n.widgets.get("text") or "")
     return str(text or "")
+
+
+def _unread_end(wf: Workflow, start: CNode | None, which: str, used: set, said: list[str] | None,
+                slot: int) -> str | None:
+    """The prompt where no encoder Studio reads is on the way: the node the way ends at, its prompt given as text
+    (said), its text by its declared types (a text encoder no rule names: said), an image-only conditioning's ''
+    or None (said)."""
+    known = encoders()
+    reached: list[int] = []
+    end = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"),
+                lambda x: x.cls in known or x.cls != "ComfySwitchNode" and not any(k in x.links for k in (
+                    which, "conditioning", "conditioning_to", "cond", "cond1")), set(), slot=slot,
+                reached=reached)
+    if end is None:
+        return None
+    if _no_text(end):  # conditioning made from an image alone (SVD_img2vid_Conditioning): there is no prompt
+        used.add(end.id)
+        return ""
+    # a node Studio does not read that takes its prompt as text (a pack's reference-to-video node): that text
+    text = next((v for k in PROMPT_INPUTS[which == "negative"] if isinstance(v := wf.value(end, k), str)), None)
+    if text is None and (shaped := encoded_text(wf, end, reached[0] if reached else 0)) is not None:
+        used.add(end.id)
+        if said is not None:
+            said.append(f"the {which} prompt is read from '{end.title or end.shown_cls}' ({end.shown_cls}, "
+                        f"#{end.id}), a text encoder by its declared types (a CLIP in, conditioning out): the text "
+                        f"it encodes on output {reached[0] if reached else 0}, {cut(shaped, 80)!r}")
+        return shaped
+    if said is not None:
+        said.append(f"the {which} prompt comes from ComfyUI's '{end.title or end.cls}' ({end.cls}, #{end.id}), "
+                    + ("which Studio does not read: the text it is given is the generator's prompt" if text is not None
+                       else "which Studio does not read: write it in the generator's prompt"))
+    return text
 
 
 def _words_given(wf: Workflow, src: CNode | None) -> str:

@@ -63,10 +63,30 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
     return None
 
 
+# KJNodes' ImageResizeKJ (v1) as a UI file of an older frontend saves it, by place (no names listed): today's six
+# settings, or the eight of the versions with width_input and height_input settings (ttio2tech's v2v, heldout13)
+KJ_V1_PLACES = {6: ("width", "height", "upscale_method", "keep_proportion", "divisible_by", "crop"),
+                8: ("width", "height", "upscale_method", "keep_proportion", "divisible_by", "width_input",
+                    "height_input", "crop")}
+KJ_V1_KINDS = (int, int, str, bool, int)  # (the first five: told apart from another layout by their kinds)
+
+
+def _by_place(v, n: CNode):
+    """``v``, or ImageResizeKJ's settings read by place where the file saved them unnamed in a known layout."""
+    raw = n.raw if isinstance(n.raw, list) else []
+    names = KJ_V1_PLACES.get(len(raw)) if n.cls == "ImageResizeKJ" and not n.widgets else None
+    if not names or not all(isinstance(x, k) and (k is bool or not isinstance(x, bool))
+                            for x, k in zip(raw, KJ_V1_KINDS)):
+        return v
+    placed = dict(zip(names, raw))
+    return lambda k: v(k) if k in n.links else placed.get(k)
+
+
 def _kj(v, n: CNode) -> dict | None:
     """KJNodes' resizes as Scale makes them: stretched, cut about the middle (v2's 'crop' at 'center'), or fitted
     inside the box keeping the picture's aspect (v2's 'resize', v1's keep_proportion), each side then rounded down
     to 'divisible_by' as the pack does. None where the size is another picture's or a mask goes with it."""
+    v = _by_place(v, n)
     keep, div = v("keep_proportion"), v("divisible_by")
     if "get_image_size" in n.links or "mask" in n.links or not isinstance(div, int) or isinstance(div, bool) \
             or not 0 <= div <= 512:

@@ -134,9 +134,10 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
             out.scheduler = _str(val(sig, "scheduler")) if sig.cls == "BasicScheduler" else None
             out.extra = {k: val(sig, k) for k in ("max_shift", "base_shift", "stretch", "terminal", "denoise")
                          if val(sig, k) is not None}
-        elif sig.cls == "ManualSigmas":
-            text = str(val(sig, "sigmas") or "")
-            out.steps = max(1, len([x for x in text.replace(";", ",").split(",") if x.strip()]) - 1)
+        elif sig.cls == "ManualSigmas":  # its steps one fewer than its numbers; a list holding what is no number
+            text = str(val(sig, "sigmas") or "")  # (a template's '{{SIGMAS}}': heldout14) counts no steps
+            parts = [x.strip() for x in text.replace(";", ",").split(",") if x.strip()]
+            out.steps = max(1, len(parts) - 1) if parts and all(_float(x) is not None for x in parts) else None
             out.extra = {"sigmas": text}
         elif isinstance(steps := _num(val(sig, "steps"), int), int):  # another scheduler (Karras, Align Your
             out.steps = steps  # Steps...): its steps; its own spacing said, the model's used
@@ -146,3 +147,10 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
         out.extra[f"then {x.shown_cls} (#{x.id})"] = ", ".join(f"{k} {v}" for k, v in x.widgets.items()) or "its change"
     return out
 
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None

@@ -67,6 +67,20 @@ def upstream(wf: Workflow, start: CNode) -> list[CNode]:
     return out
 
 
+def upstream_run(wf: Workflow, start: CNode) -> list[CNode]:
+    """The nodes ComfyUI runs for ``start``: its upstream through its links and those a node read as another let
+    go (a pack sampler's audio embeds: the sound file a held talking task is made from, heldout14)."""
+    seen, todo, out = {start.id}, [start], []
+    while todo:
+        n = todo.pop()
+        out.append(n)
+        for src, _ in (*taken_links(wf, n).values(), *n.let_go.values()):
+            if src not in seen and src in wf.nodes:
+                seen.add(src)
+                todo.append(wf.nodes[src])
+    return out
+
+
 def own_reach(wf: Workflow, samplers: frozenset | set, others: set[str]) -> set[str]:
     """The nodes upstream of ``samplers`` that are theirs: the walk stops at the ``others`` (another pass's samplers)
     and at a decoder (another take's frames: a start image picked from them), which are not."""

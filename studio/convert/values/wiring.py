@@ -13,7 +13,8 @@ the rules here are written from those descriptions:
 - **Broadcasts**: each wired input of an ``Anything Everywhere`` node (its older ``Anything Everywhere3``,
   ``Anything Everywhere?`` and ``Prompts Everywhere`` too), and each output of a node set to broadcast
   (``properties.ue_convert``), reaches every input of a live node of the same type that has no link and is not a
-  setting (a setting only where the node marks it connectable), within the broadcaster's restrictions: regular
+  setting (a setting only where the node marks it connectable, or where the older frontend showed it as an input
+  of its own: ``_converted``), within the broadcaster's restrictions: regular
   expressions on the receiving node's title, the input's name and the group it lies in (each invertible), the
   same (or another) group or colour as the broadcaster, and, where one broadcaster carries two inputs of a type
   (or is set so), its input's name matched against the receiver's (exactly, by start, by end, as a regular
@@ -211,6 +212,21 @@ def _int(v: Any) -> int:
     return int(v) if ok and not isinstance(v, bool) else 0
 
 
+SEED_CONTROLS = ("fixed", "increment", "decrement", "randomize")
+
+
+def _converted(n: dict) -> bool:
+    """A setting shown as an input by the older frontend (before every setting had one): the node, with no
+    use-everywhere 7.x properties, lists fewer settings among its inputs than it saves values for (a KSampler
+    saving seven values, its seed alone an input). Such an input was a socket of its own, which the broadcasts
+    of that time reached (the AnimateDiff workflow of the thirteenth held-out set gives its KSampler's seed so)."""
+    if "ue_properties" in _props(n) or not isinstance(n.get("widgets_values"), list):
+        return False
+    shown = sum(1 for i in n.get("inputs") or [] if isinstance(i, dict) and i.get("widget") is not None)
+    values = [v for v in n["widgets_values"] if not (isinstance(v, str) and v in SEED_CONTROLS)]
+    return 0 < shown < len(values)
+
+
 def _live(n: dict) -> bool:
     m = n.get("mode")
     return m in (0, None)
@@ -278,7 +294,7 @@ def _wired(nodes: list[dict], made: list["_Broadcast"], source_of: Callable[[Any
                 continue
             name = str(inp.get("name"))
             if inp.get("widget") is not None:
-                if not _dict(ue.get("widget_ue_connectable")).get(name):
+                if not _dict(ue.get("widget_ue_connectable")).get(name) and not _converted(n):
                     continue
             elif _dict(ue.get("input_ue_unconnectable")).get(name):
                 continue

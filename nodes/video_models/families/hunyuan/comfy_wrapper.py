@@ -44,6 +44,11 @@ SETTINGS_ONLY = ("HyVideoBlockSwap", "HyVideoTorchCompileSettings", "HyVideoTeaC
 # what the translation reads by name -> the settings it reads (settings-only nodes: none), declared to the converter
 TRANSLATED = {**dict.fromkeys(SETTINGS_ONLY, ()), **WIDGETS}
 # sampler inputs Studio's HunyuanVideo has no counterpart for, in words: the task held (comfy.py)
+# a sampler given a clip's latents on 'samples' (video to video) takes their size and length: its own width, height
+# and num_frames, wired to what Studio cannot work out, are said not read (never 'the value saved is used')
+ENCODED = {k: "not read: the take's size and length are those of the latents its 'samples' are given (the clip's)"
+           for k in ("width", "height", "num_frames")}
+
 HELD_INPUTS = {"loop_args": "the wrapper's looping", "mask": "a mask of where to generate",
                "neg_image_cond_latents": "a negative start image"}
 # sampler inputs of the wrapper's speed and guidance tricks: said as not taken
@@ -70,6 +75,8 @@ class _Translation(PackTranslation):
 
     def loaders(self) -> None:
         for n in list(self.wf.nodes.values()):
+            if n.cls == "HyVideoSampler":
+                continue  # (its settings read, and said, once: samplers())
             w = self.named(n)
             if n.cls == "HyVideoModelLoader":
                 self.model_loader(n, "UNETLoader", {"unet_name": w.get("model")}, ("HyVideoLoraSelect",),
@@ -111,8 +118,8 @@ class _Translation(PackTranslation):
 
     def samplers(self) -> None:
         for n in list(self.wf.nodes.values()):
-            if n.cls == "HyVideoSampler":
-                self.sampler(n, self.named(n))
+            if n.cls == "HyVideoSampler":  # sampling a clip's latents: its size and length are the clip's, not read
+                self.sampler(n, self.named(n, ENCODED if "samples" in n.links else None))
 
     def sampler(self, n: CNode, w: dict) -> None:
         emb = n.links.get("hyvid_embeds")

@@ -22,6 +22,7 @@ from .comfy_vace_prep import read_prep
 from .comfy_vace_pad import padded, read_pad
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
+from .talk.comfy_turns import take_turns
 from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate as wrapper_translate
 from .comfy_wrappers import TRANSLATED
 from .comfy_wrapper_scheduler import PASS_VALUES as SCHEDULER_VALUES, WIDGETS as SCHEDULER_WIDGETS
@@ -234,7 +235,7 @@ GENERATORS = (
     Generator(FUN_CONTROL, describe=lambda inputs, params: "control video (Fun Control)"
               + (" from a start image" if "image" in inputs else "")),
     Generator(TALK, describe=lambda inputs, params: "a talking video from speech (InfiniteTalk)",
-              heard=HEARD),
+              heard=HEARD, wired=take_turns),
     Generator(HUMO, describe=_humo_words, finish=_humo_params, heard=("features",)),
     Generator(FUN_CAMERA, describe=lambda inputs, params: "camera-controlled video (Fun Camera)"
               + (" from a start image" if "image" in inputs else "")),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, Voice
 
+from .comfy_windows import joined_windows
 from .talk_rate import FPS as SPEECH_FPS  # InfiniteTalk's frame rate: the features are made at it
 
 WAV2VEC2 = "TencentGameMate/chinese-wav2vec2-base"  # InfiniteTalk's speech encoder (its README's wav2vec_dir)
@@ -82,4 +83,5 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
         said.append(f"{len(later)} later {node.cls} ({', '.join(f'#{n.id}' for n in later)}) extend the clip from its "
                     f"last {motion} frames: one continued take of {total} frames ({total / SPEECH_FPS:g} s) in "
                     f"windows of {length}; the voice must last that long (set frames to 0 for the voice's length)")
+        joined_windows(b, later, up, length - motion, said)  # their frames joined on the way as the take does
     return ports

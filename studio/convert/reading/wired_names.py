@@ -1,0 +1,27 @@
+"""A loader's file name wired from a node whose output Studio cannot work out when converting (a downloader giving the
+name of the file it fetched, ComfyUI-HuggingFace's 'Hugging Face Download Model'): the file is the one that node gives
+when the workflow runs, never the loader's stale saved name, and never 'no loader found'. Told by the wiring alone: the
+setting is wired, and following it gives no constant. Found by the thirteenth held-out set (a course's Wan 2.2
+workflows fetch every model, LoRA, VAE and text encoder this way)."""
+from __future__ import annotations
+
+from typing import Any
+
+NAME_KEYS = ("unet_name", "ckpt_name", "gguf_name", "model_name", "lora_name", "vae_name", "clip_name", "clip_name1",
+             "clip_name2", "model")
+
+
+def unknown_source(wf: Any, n: Any, keys: tuple[str, ...] = NAME_KEYS) -> tuple[str, Any] | None:
+    """(the setting, the node wired into it) of ``n``'s first file-name setting that is wired to a node whose value
+    Studio cannot work out; None where each is its own or a constant."""
+    for k in keys:
+        if k in n.links and wf.value(n, k) is None and (src := wf.source(n, k)) is not None:
+            return k, src
+    return None
+
+
+def given_when_run(n: Any, key: str, src: Any) -> str:
+    """The sentence: ``n``'s ``key`` is given by ``src`` when the workflow runs."""
+    return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s {key} is given by "
+            f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}) when the workflow runs, a file name Studio "
+            "cannot work out when converting")
