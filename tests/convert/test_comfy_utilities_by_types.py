@@ -19,7 +19,7 @@ def _n(nid, cls, ins, outs, values):
 
 
 def _way(utility: dict, loader: dict | None, model_type: str, model_input: str, picture_input: str = "images") -> dict:
-    """Load Video (#3, every 3rd frame) -> [``utility`` #1, its model from ``loader`` #2] -> Video Combine (#4)."""
+    """Load Video (#3, every 3rd frame at the file's own rate) -> [``utility`` #1, its model from ``loader`` #2] -> Video Combine (#4)."""
     load = _n(3, "VHS_LoadVideo", [], [("IMAGE", "IMAGE", [7]), ("frame_count", "INT", None),
                                        ("audio", "AUDIO", None)],
               {"video": "clip.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
@@ -54,15 +54,18 @@ def _types(conv) -> list[str]:
 def test_gimm_vfi_is_a_frame_interpolation_by_its_declared_types_its_loader_read_with_it():
     conv = convert(_gimm(), "gimm")
     said = _notes(conv)
-    assert _types(conv) == ["io.load_video", "motion.interpolate", "edit.frame_rate", "edit.replace_audio",
-                            "io.save_video"], said
+    assert _types(conv) == ["io.load_video", "transform.trim", "motion.interpolate", "edit.frame_rate",
+                            "edit.replace_audio", "io.save_video"], said
     interp = next(n for n in conv.graph.nodes.values() if n.type_id == "motion.interpolate")
     assert interp.params["factor"] == 3  # its interpolation_factor
     assert conv.tasks[0]["task"] == "frame interpolation (GIMM-VFI Interpolate)"
     assert ("frame interpolation (GIMM-VFI Interpolate): Studio interpolates by optical flow, not with ComfyUI's "
             "network ('gimmvfi_f_arb_lpips_fp32.safetensors')") in said  # the loader's file, not an Interpolate Frames
     assert "'GIMMVFI_interpolate' (#1)'s ds_factor 1, seed 42: not taken" in said
-    assert "loads 'clip.mp4' with select_every_nth 3: not applied" in said  # the loader's every 3rd frame
+    assert ("'VHS_LoadVideo' (VHS_LoadVideo, #3) picks the frames from 0 on, every 3 of 'clip.mp4': Studio's Trim "
+            "after its Load Video keeps the same frames") in said  # the loader's every 3rd frame, as an input's
+    trim = next(n for n in conv.graph.nodes.values() if n.type_id == "transform.trim")
+    assert trim.params["step"] == 3
     assert "cannot convert 'GIMMVFI_interpolate'" not in said and "motion.interpolate_rife" not in _types(conv)
 
 

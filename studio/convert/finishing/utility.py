@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from studio.core.shown import cut, rounded
 
-from ..reading.load_settings import unapplied
 from ..reading.workflow import CNode, Workflow
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .soundless import writes_none
@@ -102,9 +101,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     wf, said = b.wf, []
     first = len(b.g.nodes)
     loader = path[-1]
-    cur, out = b.add("io.load_video", {"path": b.file_of(loader)}, loader), "video"
-    if (line := unapplied(wf, loader, b.file_of(loader), "video")) is not None:  # (heldout15 11: unsaid on this way)
-        said.append(line)
+    cur, out = _loaded(b, loader, said), "video"
     clip, steps, rate = cur, [], None
     for n in reversed(path[:-1]):
         found = utility(n, wf)
@@ -153,6 +150,17 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": None,
                         "inputs": ["video"]})
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> Load Video -> {' -> '.join(steps)}")
+
+
+def _loaded(b, loader: CNode, said: list[str]) -> str:
+    """Studio's Load Video of ``loader`` as a generator's input has it (the builder's studio_loader: its frame pick
+    kept by a Trim, its other settings said not applied: unsaid on this way before heldout15 11), those sentences
+    put in ``said``; the node giving its frames."""
+    before = len(b.refused)
+    cur, _ = b.studio_loader(loader)
+    said.extend(b.refused[before:])
+    del b.refused[before:]
+    return cur
 
 
 def _segment(b, n: CNode, video: tuple[str, str], said: list[str]) -> str:
