@@ -60,7 +60,8 @@ def test_gimm_vfi_is_a_frame_interpolation_by_its_declared_types_its_loader_read
     assert interp.params["factor"] == 3  # its interpolation_factor
     assert conv.tasks[0]["task"] == "frame interpolation (GIMM-VFI Interpolate)"
     assert ("frame interpolation (GIMM-VFI Interpolate): Studio interpolates by optical flow, not with ComfyUI's "
-            "network ('gimmvfi_f_arb_lpips_fp32.safetensors')") in said  # the loader's file, not an Interpolate Frames
+            "network ('gimmvfi_f_arb_lpips_fp32.safetensors'): 'DownloadAndLoadGIMMVFIModel' (DownloadAndLoadGIMMVFIModel, "
+            "#2), which loads it for 'GIMMVFI_interpolate' (#1)'s 'gimmvfi_model', is not loaded") in said  # its file
     assert "'GIMMVFI_interpolate' (#1)'s ds_factor 1, seed 42: not taken" in said
     assert ("'VHS_LoadVideo' (VHS_LoadVideo, #3) picks the frames from 0 on, every 3 of 'clip.mp4': Studio's Trim "
             "after its Load Video keeps the same frames") in said  # the loader's every 3rd frame, as an input's
@@ -78,7 +79,8 @@ def test_an_uncatalogued_interpolation_is_known_by_its_model_sockets_declared_ty
     assert interp is not None, said
     assert interp.params["factor"] == 3  # two frames between each two: three of each
     assert "not with ComfyUI's network ('acme_tween_v2.pth')" in said
-    assert "AcmeTweenLoader" not in said  # read with the interpolation, its file said
+    assert ("'AcmeTweenLoader' (AcmeTweenLoader, #2), which loads it for 'AcmeTweenFrames' (#1)'s 'tween_model', is "
+            "not loaded") in said and "cannot convert" not in said  # read with the interpolation, its file said
 
 
 def test_an_uncatalogued_upscale_is_known_by_its_upscale_model_socket():

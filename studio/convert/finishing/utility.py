@@ -244,7 +244,11 @@ def interpolation_node(b, n: CNode, what: str, model: str | None, said: list[str
     name = model or str(n.widgets.get("ckpt_name") or (raw[0] if raw and isinstance(raw[0], str) else ""))
     low = name.lower()
     if n.cls != "FrameInterpolate" and not (low.endswith(".safetensors") and ("rife" in low or "film" in low)):
-        said.append(f"{what}: Studio interpolates by optical flow, not with ComfyUI's network ('{name or '?'}')")
+        src = model_loader(wf, n) if model else None
+        by = (f": '{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}), which loads it for "
+              f"{n.where(next(k for k in n.links if wf.source(n, k) is src))}, is not loaded (Studio's node needs no "
+              "model)") if src else ""
+        said.append(f"{what}: Studio interpolates by optical flow, not with ComfyUI's network ('{name or '?'}'){by}")
         if (line := not_taken(n, what, ("ckpt_name", factor_setting(Sockets(n)) or "multiplier"))) is not None:
             said.append(line)
         return wired_node(b, "motion.interpolate", {"factor": factor}, n, wire)
@@ -280,11 +284,16 @@ def wired_node(b, type_id: str, params: dict, at: CNode, *wires) -> str:
     return nid
 
 
+def model_loader(wf: Workflow, n: CNode) -> CNode | None:
+    """The node giving the model a utility reads (on a socket of a model's name, else of a model's declared type)."""
+    names = ("model", "da3_model", "interp_model", "pose_model", "upscale_model", *Sockets(n).models())
+    return next((wf.source(n, k) for k in names if k in n.links), None)
+
+
 def model_of(wf: Workflow, n: CNode, used: set) -> str | None:
     """The file of the model a utility reads (its loader's first text setting; the loader is
     then converted: the file named in the note)."""
-    names = ("model", "da3_model", "interp_model", "pose_model", "upscale_model", *Sockets(n).models())
-    src = next((wf.source(n, k) for k in names if k in n.links), None)
+    src = model_loader(wf, n)
     if src is None:
         return None
     used.add(src.id)
