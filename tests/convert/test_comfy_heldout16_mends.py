@@ -50,3 +50,48 @@ def test_a_held_task_with_both_prompts_empty_keeps_no_text_prompt_nodes():
     assert not any(n.type_id == "io.text" for n in conv.graph.nodes.values())
     loader = next(x for x in said.splitlines() if "(CLIPLoader, #2)" in x)
     assert "kept as Text Prompt nodes" not in loader and "none is made" in loader
+
+
+def test_a_held_prompts_text_node_is_not_taken_for_its_text_encoders_loader():
+    """The held encoder's text comes from a text node (no input wired, a STRING out: ImageSmith's Text Multiline,
+    heldout16 08): that node is not said to load the text encoder; the CLIP loader is."""
+    wf = _held_pack("", "blurry")
+    wf["3"]["inputs"]["text"] = ["8", 0]
+    wf["8"] = {"class_type": "InventedTextBox", "inputs": {"value": "a fox in the snow"}}
+    said = _said(convert(wf, "held.json"))
+    assert not any("(InventedTextBox, #8) loads" in x for x in said.splitlines())
+    assert any("(CLIPLoader, #2) loads the text encoder" in x for x in said.splitlines())
+
+
+def _mochi_with_colour_match() -> dict:
+    """Mochi text to video whose decoded frames are colour-matched to a picture (KJNodes' ColorMatch: two IMAGE
+    inputs, image_ref and image_target, one IMAGE out) before the save."""
+    return {
+        "37": {"class_type": "UNETLoader", "inputs": {"unet_name": "mochi_preview_fp8_scaled.safetensors",
+                                                      "weight_dtype": "default"}},
+        "38": {"class_type": "CLIPLoader", "inputs": {"clip_name": "t5xxl_fp8_e4m3fn_scaled.safetensors",
+                                                      "type": "mochi"}},
+        "39": {"class_type": "VAELoader", "inputs": {"vae_name": "mochi_vae.safetensors"}},
+        "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a fox in the snow", "clip": ["38", 0]}},
+        "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "", "clip": ["38", 0]}},
+        "21": {"class_type": "EmptyMochiLatentVideo", "inputs": {"width": 512, "height": 256, "length": 31,
+                                                                 "batch_size": 1}},
+        "3": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 30, "cfg": 4.5, "sampler_name": "euler",
+                                                   "scheduler": "simple", "denoise": 1, "model": ["37", 0],
+                                                   "positive": ["6", 0], "negative": ["7", 0],
+                                                   "latent_image": ["21", 0]}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["39", 0]}},
+        "9": {"class_type": "LoadImage", "inputs": {"image": "look.png"}},
+        "10": {"class_type": "ColorMatch", "inputs": {"image_ref": ["9", 0], "image_target": ["8", 0],
+                                                      "method": "mkl"}},
+        "28": {"class_type": "SaveAnimatedWEBP", "inputs": {"images": ["10", 0], "filename_prefix": "fox", "fps": 24,
+                                                            "lossless": False, "quality": 80, "method": "default"}},
+    }
+
+
+def test_a_step_with_two_pictures_in_names_both():
+    """A step given two pictures and giving one (ColorMatch, heldout16 08) is not said to be a step between its first
+    picture input (the reference it matches colours to) and the save: both inputs are named."""
+    said = _said(convert(_mochi_with_colour_match(), "fox.json"))
+    line = next(x for x in said.splitlines() if "(ColorMatch, #10)" in x and "a step between" in x)
+    assert "a step between its 'image_ref', 'image_target' and" in line

@@ -158,7 +158,8 @@ def _loaders(b, encs: list[CNode], kept: bool = True) -> None:
             loaders[src.id] = src
     for e in encs:  # a node Studio does not read encoding its own prompt: its loaders (no input wired)
         for src in (wf.nodes.get(s) for s, _ in e.links.values()):
-            if src is not None and e.cls not in encoders() and not src.links and src.id not in b.used | set(b.over):
+            if src is not None and e.cls not in encoders() and not src.links and src.id not in b.used | set(b.over) \
+                    and "CLIP" in out_types(wf, src):  # (a loader gives a CLIP: a text node is none, heldout16 08)
                 loaders[src.id] = src
     for src in loaders.values():
         readers = {m.id for m in wf.nodes.values() if m.enabled and any(s == src.id for s, _ in m.links.values())}
