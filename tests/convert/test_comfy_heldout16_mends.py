@@ -95,3 +95,52 @@ def test_a_step_with_two_pictures_in_names_both():
     said = _said(convert(_mochi_with_colour_match(), "fox.json"))
     line = next(x for x in said.splitlines() if "(ColorMatch, #10)" in x and "a step between" in x)
     assert "a step between its 'image_ref', 'image_target' and" in line
+
+
+def _svd_refined_by_animatediff() -> dict:
+    """An SVD take of a picture, its frames upscaled with a model and refined by an AnimateDiff pass (denoise 0.6)
+    whose prompts go through a ControlNet given those frames (ImageSmith's img2vid, heldout16 08, made small)."""
+    return {
+        "1": {"class_type": "ImageOnlyCheckpointLoader", "inputs": {"ckpt_name": "svd_xt.safetensors"}},
+        "2": {"class_type": "LoadImage", "inputs": {"image": "start.png"}},
+        "3": {"class_type": "SVD_img2vid_Conditioning", "inputs": {
+            "clip_vision": ["1", 1], "init_image": ["2", 0], "vae": ["1", 2], "width": 512, "height": 768,
+            "video_frames": 24, "motion_bucket_id": 127, "fps": 6, "augmentation_level": 0.0}},
+        "4": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 15, "cfg": 2.5, "sampler_name": "euler",
+                                                   "scheduler": "karras", "denoise": 1, "model": ["1", 0],
+                                                   "positive": ["3", 0], "negative": ["3", 1],
+                                                   "latent_image": ["3", 2]}},
+        "5": {"class_type": "VAEDecode", "inputs": {"samples": ["4", 0], "vae": ["1", 2]}},
+        "6": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["5", 0], "frame_rate": 12, "loop_count": 0,
+                                                           "filename_prefix": "svd_raw", "format": "video/h264-mp4",
+                                                           "pingpong": False, "save_output": True}},
+        "10": {"class_type": "UpscaleModelLoader", "inputs": {"model_name": "4x_upscaler.pth"}},
+        "11": {"class_type": "ImageUpscaleWithModel", "inputs": {"upscale_model": ["10", 0], "image": ["5", 0]}},
+        "12": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "sd15_anime.safetensors"}},
+        "13": {"class_type": "ADE_AnimateDiffLoaderGen1", "inputs": {"model_name": "temporaldiff.safetensors",
+                                                                     "beta_schedule": "autoselect", "model": ["12", 0]}},
+        "14": {"class_type": "CLIPTextEncode", "inputs": {"text": "masterpiece, sharp details", "clip": ["12", 1]}},
+        "15": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["12", 1]}},
+        "16": {"class_type": "ControlNetLoader", "inputs": {"control_net_name": "softedge.pth"}},
+        "17": {"class_type": "ControlNetApplyAdvanced", "inputs": {
+            "positive": ["14", 0], "negative": ["15", 0], "control_net": ["16", 0], "image": ["5", 0],
+            "strength": 0.8, "start_percent": 0.0, "end_percent": 0.8}},
+        "18": {"class_type": "VAEEncode", "inputs": {"pixels": ["11", 0], "vae": ["12", 2]}},
+        "19": {"class_type": "KSampler", "inputs": {"seed": 2, "steps": 20, "cfg": 7.5, "sampler_name": "dpmpp_2m",
+                                                    "scheduler": "karras", "denoise": 0.6, "model": ["13", 0],
+                                                    "positive": ["17", 0], "negative": ["17", 1],
+                                                    "latent_image": ["18", 0]}},
+        "20": {"class_type": "VAEDecode", "inputs": {"samples": ["19", 0], "vae": ["12", 2]}},
+        "21": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["20", 0], "frame_rate": 24, "loop_count": 0,
+                                                            "filename_prefix": "refined", "format": "video/h264-mp4",
+                                                            "pingpong": False, "save_output": True}},
+    }
+
+
+def test_a_refine_of_an_earlier_take_is_not_said_to_be_conditioned_by_that_takes_conditioning():
+    """The AnimateDiff pass's prompts reach the SVD take only through a ControlNet's picture: the pass is not said to
+    be 'conditioned by SVD_img2vid_Conditioning', nor 'from an encoded image': the frames of the take it reworks."""
+    said = _said(convert(_svd_refined_by_animatediff(), "refine.json"))
+    assert "conditioned by SVD_img2vid_Conditioning" not in said
+    assert "from an encoded image" not in said
+    assert "video to video of the frames of the take 'KSampler' (#4) makes" in said

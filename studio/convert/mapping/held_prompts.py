@@ -118,9 +118,8 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
             text = prompt_text(wf, enc, which, b.used, said)  # (the walk stops at once: only the encoder read)
             if text is not None:
                 found.append((which, enc, text))
-    made = {(w, e.id) for w, e, t in found if t}
-    for line in dict.fromkeys(said):  # (no generator is made: the prompt is written in the held band's Text Prompt,
-        b.out.log.append(f"{b.name}: {_held_line(line, made)}")  # where one is made for it)
+    made = {(w, e.id) for w, e, t in found if t}  # (no generator: a prompt is written in the held band's Text Prompt)
+    b.out.log += [f"{b.name}: {_held_line(line, made)}" for line in dict.fromkeys(said)]
     for which, enc, text in found:
         if text:
             title = "Prompt" if which == "positive" else "Negative prompt"
