@@ -144,3 +144,33 @@ def test_a_refine_of_an_earlier_take_is_not_said_to_be_conditioned_by_that_takes
     assert "conditioned by SVD_img2vid_Conditioning" not in said
     assert "from an encoded image" not in said
     assert "video to video of the frames of the take 'KSampler' (#4) makes" in said
+
+
+def _animatediff(motion: str, checkpoint: str) -> dict:
+    """AnimateDiff text to video (Gen1 loader, 16 frames of an empty image latent) - KaranKumar004's, heldout16 12."""
+    return {
+        "1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": checkpoint}},
+        "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "a lighthouse at dusk", "clip": ["1", 1]}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["1", 1]}},
+        "9": {"class_type": "EmptyLatentImage", "inputs": {"width": 1024, "height": 576, "batch_size": 16}},
+        "13": {"class_type": "ADE_AnimateDiffLoaderGen1", "inputs": {"model_name": motion,
+                                                                     "beta_schedule": "autoselect", "model": ["1", 0]}},
+        "5": {"class_type": "KSampler", "inputs": {"seed": 42, "steps": 25, "cfg": 7.5, "sampler_name": "euler",
+                                                   "scheduler": "normal", "denoise": 1.0, "model": ["13", 0],
+                                                   "positive": ["3", 0], "negative": ["4", 0],
+                                                   "latent_image": ["9", 0]}},
+        "11": {"class_type": "VAEDecode", "inputs": {"samples": ["5", 0], "vae": ["1", 2]}},
+        "20": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["11", 0], "frame_rate": 8, "loop_count": 0,
+                                                            "filename_prefix": "ad", "format": "video/h264-mp4",
+                                                            "pingpong": False, "save_output": True}},
+    }
+
+
+def test_an_sdxl_motion_module_is_not_said_to_be_read_on_an_sd15_checkpoint():
+    """An SDXL motion module on an SDXL checkpoint: not 'read as an SD 1.5 checkpoint'; said that Studio's
+    AnimateDiff does not run it. An SD 1.5 module keeps the SD 1.5 words."""
+    said = _said(convert(_animatediff("mm_sdxl_v10_beta.safetensors", "RealVisXL_V4.0.safetensors"), "xl.json"))
+    assert "read as an SD 1.5 checkpoint" not in said
+    assert "'mm_sdxl_v10_beta.safetensors' is an SDXL motion module" in said and "does not run it" in said
+    said = _said(convert(_animatediff("mm_sd_v15_v2.safetensors", "dreamshaper_8.safetensors"), "sd15.json"))
+    assert "read as an SD 1.5 checkpoint" in said and "SDXL motion module" not in said
