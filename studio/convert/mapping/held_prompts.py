@@ -118,8 +118,7 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
             text = prompt_text(wf, enc, which, b.used, said)  # (the walk stops at once: only the encoder read)
             if text is not None:
                 found.append((which, enc, text))
-    made = {(w, e.id) for w, e, t in found if t}  # (no generator: a prompt is written in the held band's Text Prompt)
-    b.out.log += [f"{b.name}: {_held_line(line, made)}" for line in dict.fromkeys(said)]
+    made = _made(b, found, said)
     for which, enc, text in found:
         if text:
             title = "Prompt" if which == "positive" else "Negative prompt"
@@ -133,6 +132,15 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
         else:
             names.append(f"an empty {which} prompt ({_named(b, enc)})")
     _loaders(b, [enc for _, enc, _ in found], bool(made))
+
+
+def _made(b, found: list[tuple[str, CNode, str]], said: list[str]) -> set[tuple[str, str]]:
+    """The (prompt, encoder id) a Text Prompt is made for; their encoders read (an empty other prompt of one is
+    named by '#id', heldout16); the prompt sentences said as of a held task (no generator: a Text Prompt)."""
+    made = {(w, e.id) for w, e, t in found if t}
+    b.used |= {k for _, k in made}
+    b.out.log += [f"{b.name}: {_held_line(line, made)}" for line in dict.fromkeys(said)]
+    return made
 
 
 def _held_line(line: str, made: set[tuple[str, str]]) -> str:
