@@ -9,6 +9,7 @@ from .stills import one_picture
 from .walks import taken_links
 
 MAX_WALKED = 10_000
+EARLIER = "video to video of the frames of the take"  # the held task's words (mapping.intent)
 
 
 def earlier_sampler(wf: Workflow, encode: CNode) -> CNode | None:
