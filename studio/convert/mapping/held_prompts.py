@@ -5,6 +5,8 @@ the text encoders' loaders that only feed those encoders are passed with one sen
 made to encode the prompts). Told by types (tracing.roles' samplers, the families' encoders), not by names."""
 from __future__ import annotations
 
+import re
+
 from studio.core.shown import cut
 
 from .. import catalogue
@@ -104,8 +106,8 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
                     wf.value(n, k) == text for k in PROMPT_INPUTS[which == "negative"])), None)
             if enc is not None and "text" in enc.links and wf.value(enc, "text") is None:
                 text = ""  # written by another node when the workflow runs: its text as saved is not the prompt
-            if text is not None and enc is not None and all(  # (one node encoding both: each its own text)
-                    e.id != enc.id or w != which and t and text and t != text for w, e, t in found):
+            if text is not None and enc is not None and all(  # (one node encoding both: each its own text, an
+                    e.id != enc.id or w != which and t != text for w, e, t in found):  # empty one too: heldout16)
                 found.append((which, enc, text))
     if not samplers:  # a task node held alone (its sampler not on its way): the encoders on its way, each as the
         # input it feeds there names it (a 'negative' one the negative prompt), else as positive
@@ -117,8 +119,7 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
             text = prompt_text(wf, enc, which, b.used, said)  # (the walk stops at once: only the encoder read)
             if text is not None:
                 found.append((which, enc, text))
-    for line in dict.fromkeys(said):  # (no generator is made: the prompt is written in the held band's Text Prompt)
-        b.out.log.append(f"{b.name}: {line.replace(GENERATOR, HELD)}")
+    made = _made(b, found, said)
     for which, enc, text in found:
         if text:
             title = "Prompt" if which == "positive" else "Negative prompt"
@@ -128,7 +129,7 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
                          f"Text Prompt (from {_named(b, enc)})")
         else:
             names.append(_unheld(b, which, enc))
-    _loaders(b, [enc for _, enc, _ in found])
+    _loaders(b, [enc for _, enc, _ in found], bool(made))
 
 
 def _unheld(b, which: str, enc: CNode) -> str:
@@ -143,9 +144,29 @@ def _unheld(b, which: str, enc: CNode) -> str:
     return f"an empty {which} prompt ({_named(b, enc)})"
 
 
-def _loaders(b, encs: list[CNode]) -> None:
+def _made(b, found: list[tuple[str, CNode, str]], said: list[str]) -> set[tuple[str, str]]:
+    """The (prompt, encoder id) a Text Prompt is made for; their encoders read (an empty other prompt of one is
+    named by '#id', heldout16); the prompt sentences said as of a held task (no generator: a Text Prompt)."""
+    made = {(w, e.id) for w, e, t in found if t}
+    b.used |= {k for _, k in made}
+    b.out.log += [f"{b.name}: {_held_line(line, made)}" for line in dict.fromkeys(said)]
+    return made
+
+
+def _held_line(line: str, made: set[tuple[str, str]]) -> str:
+    """A prompt sentence of tracing.prompts said of a held task: 'the text it is given is a Text Prompt' only where
+    one is made for that prompt of that node (heldout16: an empty prompt, none made, was said to be one)."""
+    m = re.match(r"the (positive|negative) prompt comes from .*#([^)]+)\), which Studio does not read: the text it "
+                 r"is given is ", line)
+    if m is None or (m.group(1), m.group(2)) in made:
+        return line.replace(GENERATOR, HELD)
+    return line.replace(GENERATOR, "empty: no Text Prompt is made for it (the task is held, with no generator)")
+
+
+def _loaders(b, encs: list[CNode], kept: bool = True) -> None:
     """The text encoders' loaders (a CLIP loader, a pack's, told by its types) feeding only these encoders: passed
-    with a sentence naming the file and the encoders."""
+    with a sentence naming the file and the encoders (and that the prompts are Text Prompt nodes only where ``kept``:
+    one is made)."""
     wf, ids = b.wf, {e.id for e in encs}
     loaders: dict[str, CNode] = {}
     for e in encs:
@@ -154,7 +175,8 @@ def _loaders(b, encs: list[CNode]) -> None:
             loaders[src.id] = src
     for e in encs:  # a node Studio does not read encoding its own prompt: its loaders (no input wired)
         for src in (wf.nodes.get(s) for s, _ in e.links.values()):
-            if src is not None and e.cls not in encoders() and not src.links and src.id not in b.used | set(b.over):
+            if src is not None and e.cls not in encoders() and not src.links and src.id not in b.used | set(b.over) \
+                    and "CLIP" in out_types(wf, src):  # (a loader gives a CLIP: a text node is none, heldout16 08)
                 loaders[src.id] = src
     for src in loaders.values():
         readers = {m.id for m in wf.nodes.values() if m.enabled and any(s == src.id for s, _ in m.links.values())}
@@ -172,7 +194,7 @@ def _loaders(b, encs: list[CNode]) -> None:
         b.over[src.id] = (f"{_name(src)} {verb} the text encoder{'s' * plural}{f' {file}' if file else ''} that "
                           f"encode{'' if plural else 's'} the held "
                           f"task's prompts ({fed}){tail}: not made, as the task has no generator to encode them (its "
-                          "prompts are kept as Text Prompt nodes)")
+                          + ("prompts are kept as Text Prompt nodes)" if kept else "prompts are empty: none is made)"))
 
 
 def pass_encodes(b, region: list[CNode]) -> None:

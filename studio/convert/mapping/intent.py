@@ -18,6 +18,7 @@ from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
 from . import audio_steps, clip_frames, control_steps, mask_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
+from ..tracing.earlier_takes import EARLIER, earlier_sampler
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
 # ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
@@ -87,6 +88,8 @@ class IntentReading:
                                            "from its own inputs (made as either, it would be another video)"))
         if spec is not None and spec.generator == V2V:
             spec = self._encoded(first, node, spec, said)
+            if spec is not None and spec.what.startswith(EARLIER):  # held as the conditioned one is: its family's
+                return V2V, node, {}, spec  # settings left to the passing rules, said (heldout16: context options)
         inputs: dict[str, tuple[CNode, int]] = {}
         spec = self._task_node(node, up, spec, inputs, said)
         gen = spec.generator if spec is not None and spec.generator else T2V
@@ -161,6 +164,13 @@ class IntentReading:
         taken = (node.id, "pixels") in self.continuing  # an earlier take's video (takes.restyle: a pass on it)
         if not taken and found is None and picked_frames(self.wf, node):  # a few frames of another take: its next
             return EXTENSION  # segment (takes.extension_encoded), not a restyle
+        earlier = earlier_sampler(self.wf, node) if not taken and (
+            found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video") else None
+        if earlier is not None:  # an earlier take's frames reworked (heldout16: said to be an image's, conditioned
+            return Task(f"{EARLIER} '{earlier.title or earlier.shown_cls}' "  # by its
+                        f"(#{earlier.id}) makes", None, family=None, cannot=(  # conditioning)
+                            "rework an earlier take's frames that reach the encode through nodes no rule of Studio's "
+                            "reads as a pass on that take (Video to Video takes a clip)"))
         if not taken and (found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video"):
             return Task("video to video from an encoded image", None, family=None,
                         cannot="restyle a latent encoded from a still image or from nodes it does not convert (Video "

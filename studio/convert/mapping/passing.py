@@ -354,7 +354,9 @@ def _step(n: CNode, rs: list[tuple[CNode, str, int]], into: str, passed_over: bo
     way = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
     if catalogue.node_type(n.shown_cls) is None:  # typed by its file alone: what it does is not known
         return unknown_step(n, ins, _read_types(n, rs[:1]) or _read_types(n, rs), into, passed_over, tail)
-    return f"{_name(n)}, a step between its '{way}' and {into}: not applied{tail}"
+    alike = [k for k, t in ins.items() if k in n.links and way in ins and t == ins[way]]  # (two pictures in, one
+    ways = "', '".join(alike if len(alike) > 1 else [way])  # out: which goes on is not told, heldout16 08)
+    return f"{_name(n)}, a step between its '{ways}' and {into}: not applied{tail}"
 
 
 def _read_types(n: CNode, rs: list[tuple[CNode, str, int]]) -> set[str]:

