@@ -1,10 +1,10 @@
 """A clip made another frame rate keeping its duration: frames dropped or repeated by time, as VideoHelperSuite's
-Load Video forces a rate (its force_rate). The rule, read from its source (Kosinkadink/ComfyUI-VideoHelperSuite@4ee72c06,
-videohelpersuite/load_video_nodes.py, cv_frame_generator, used by Load Video (Upload) and (Path)): output frame j is
-the first source frame whose time is at or after j / rate (the first frame is frame 0; the clip ends where the
-source's last frame is passed), the times added up in floating point one frame at a time, as it does, so a tie
-(24 -> 16 fps: output 2 at exactly source frame 3) falls on the frame it falls on there. Written here from that
-description, not copied. Lazy: only the picked frames are read, a chunk's run of source frames at once."""
+Load Video forces a rate (its force_rate). The rule, read from its source (Kosinkadink/ComfyUI-VideoHelperSuite
+@4ee72c06, videohelpersuite/load_video_nodes.py, cv_frame_generator, used by Load Video (Upload) and (Path)): output
+frame j is the first source frame whose time is at or after j / rate (frame 0 first; the clip ends where the source's
+last frame is passed), the times summed in floating point a frame at a time as it sums them, so a tie (24 -> 16 fps:
+output 2 at exactly source frame 3) falls on the frame it falls on there (4). Written here from that description,
+not copied. Lazy: only the picked frames are read, a chunk's run of source frames at once."""
 from __future__ import annotations
 
 import numpy as np
