@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..mapping.load_trim import file_rate_kept
+from ..reading.loader_picks import file_rate_kept
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.walks import upstream
 from .soundless import writes_none

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
+from ..reading import loader_picks
 from ..reading.workflow import LOADER_NODES, CNode
 from . import load_trim
 from .load_settings import unapplied
@@ -31,8 +32,8 @@ class InputMaking:
             if kind == "io.load_audio":  # a loader cutting its sound: that window (audio_steps)
                 self.loaded[f"{loader.id}~"] = audio_steps.loader_window(self, loader, (self.loaded[loader.id], "audio"))
             else:  # a VideoHelperSuite loader's rate and frame picks: a Frame Rate and a Trim (load_trim); size said
-                video = kind == "io.load_video"
-                fps, trim = (load_trim.rate(self.wf, loader), load_trim.params(self.wf, loader)) if video else (0, None)
+                picks = loader_picks if kind == "io.load_video" else None
+                fps, trim = (picks.rate(self.wf, loader), picks.params(self.wf, loader)) if picks else (0, None)
                 last = self.loaded[loader.id]
                 for on, node, p in ((fps, "edit.frame_rate", {"fps": fps, "keep": "duration"}),
                                     (trim, "transform.trim", trim)):
@@ -42,7 +43,7 @@ class InputMaking:
                 if fps or trim:
                     self.say(load_trim.said(loader, self.file_of(loader), trim, fps or 0.0))
                 line = unapplied(self.wf, loader, self.file_of(loader), SHOWN.get(kind, kind.rpartition("_")[2]),
-                                 (load_trim.TRIMS if trim else ()) + ((load_trim.RATE,) if fps else ()))
+                                 (loader_picks.TRIMS if trim else ()) + ((loader_picks.RATE,) if fps else ()))
                 if line:
                     self.say(line)
         if kind == "io.load_audio":
