@@ -84,3 +84,23 @@ def test_the_converted_chain_run_on_a_written_file_gives_the_frames_videohelpers
     want = decoded[forced_picks(30, 24.0, 16.0)][2:12:2]  # 20 frames at 16 fps, skip 2, every 2nd, 5 of them
     assert (clip.n_frames, clip.fps) == (5, 8.0)
     np.testing.assert_array_equal(clip.chunk(0, 5), want)
+
+
+def test_a_loader_read_by_a_utility_alone_keeps_its_rate_and_picks():
+    """A Load Video -> RIFE -> Video Combine (no model): the loader's rate and cap were neither made nor said there."""
+    wf = {"1": {"class_type": "VHS_LoadVideo", "inputs": {
+              "video": "a.mp4", "force_rate": 16, "custom_width": 0, "custom_height": 0, "frame_load_cap": 20,
+              "skip_first_frames": 0, "select_every_nth": 1}},
+          "2": {"class_type": "RIFE VFI", "inputs": {
+              "frames": ["1", 0], "ckpt_name": "rife49.pth", "clear_cache_after_n_frames": 10, "multiplier": 2,
+              "fast_mode": True, "ensemble": True, "scale_factor": 1.0}},
+          "3": {"class_type": "VHS_VideoCombine", "inputs": {
+              "images": ["2", 0], "frame_rate": 32, "loop_count": 0, "filename_prefix": "x",
+              "format": "video/h264-mp4", "pingpong": False, "save_output": True}}}
+    conv = convert(wf, "rife.json")
+    g = conv.graph
+    interp = next(nid for nid, n in g.nodes.items() if n.type_id == "motion.interpolate")
+    before = g.nodes[g.input_link(interp, "video").src]
+    assert before.type_id == "transform.trim" and before.params == {"start": 0, "end": 20, "step": 1}
+    assert _params(conv, "edit.frame_rate")[0] == {"fps": 16.0, "keep": "duration"}
+    assert "(VHS_LoadVideo, #1) reads 'a.mp4' at 16 fps" in "\n".join(conv.log)

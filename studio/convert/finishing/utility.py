@@ -87,7 +87,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     wf, said = b.wf, []
     made = len(b.g.nodes)
     loader = path[-1]
-    cur, out = b.add("io.load_video", {"path": b.file_of(loader)}, loader), "video"
+    cur, out = b.studio_loader(loader)  # its forced rate and frame picks made after it, or said (load_trim)
     clip, steps = cur, []
     rate = None
     for n in reversed(path[:-1]):
