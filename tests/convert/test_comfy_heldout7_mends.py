@@ -131,7 +131,7 @@ def test_a_noise_of_no_setting_is_said_to_have_no_seed():
 
 
 def test_an_older_load_video_force_size_decides_which_custom_sizes_are_said():
-    from studio.convert.mapping.load_settings import unapplied
+    from studio.convert.reading.load_settings import unapplied
     base = {"video": "a.mp4", "force_rate": 12, "custom_width": 512, "custom_height": 512, "frame_load_cap": 25,
             "skip_first_frames": 0, "select_every_nth": 1}  # (the frame cap: Studio's Trim since heldout13)
     for force, said, unsaid in (("Disabled", "force_rate 12", "custom_width"),

@@ -14,7 +14,7 @@ from ..tracing.take_length import take_length
 from .beside import beside
 from .core import AS_MP4, combine_unapplied, combined_as
 from .resize_fit import resize_fit
-from .utility import FOLLOW, interpolation_node, is_vfi, model_of, utility, wired_node
+from .utility import FOLLOW, interpolation_node, job, model_of, utility, wired_node
 
 FRAME_SAVES = ("SaveImage",)  # a take written as pictures, one a frame (takes.frames tells when it is an output)
 UPSCALES = ("ImageUpscaleWithModel", "FrameInterpolate")  # made on a generated take too, as every '... VFI' node is
@@ -79,15 +79,17 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
             said.append(f"{out} writes the take resized to {size[0]}x{size[1]}{words} ({n.shown_cls}, #{n.id}): "
                         "Studio's Resize after the generator")
             continue
-        if not (n.cls in UPSCALES or is_vfi(n.cls) or learned(n)):
+        found = utility(n, wf)
+        does = job(*found) if found is not None else ""
+        if not (n.cls in UPSCALES or does in ("upscale", "interpolate") or learned(n)):
             if n.cls not in PASSING and n.id not in b.used and role(wf, n) == "media step":
                 said.append(f"{out} writes the take after ComfyUI's '{n.title or n.shown_cls}' ({n.shown_cls}, "
                             f"#{n.id}), which Studio does not convert: its Save Video writes the take without it")
             continue
         b.used.add(n.id)
-        what, _ = utility(n.cls) or ("upscale (learned upscaler)", None)
+        what, _ = found or ("upscale (learned upscaler)", None)
         model = model_of(wf, n, b.used)
-        if n.cls == "ImageUpscaleWithModel" or learned(n):
+        if n.cls == "ImageUpscaleWithModel" or learned(n) or does == "upscale":
             src = (wired_node(b, "finishing.upscale", {"model": model or ""}, n, (*src, "video")), "video")
         else:
             src = (interpolation_node(b, n, what, model, said, (*src, "video")), "video")

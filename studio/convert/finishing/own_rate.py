@@ -9,11 +9,13 @@ from studio.core.shown import number
 
 from ..reading.workflow import CNode
 from ..tracing.walks import upstream
-from .utility import UTILITIES, is_vfi, multiplier
+from .utility import multiplier, utility
 
 
-def interpolates(cls: str) -> bool:
-    return is_vfi(cls) or cls in UTILITIES and UTILITIES[cls][0].startswith("frame interpolation")
+def interpolates(n: CNode) -> bool:
+    """``n`` is a frame interpolation (finishing.utility: by its declared types, else by name)."""
+    what = utility(n)
+    return what is not None and what[0].startswith("frame interpolation")
 
 
 def own_rate(b, up: list[CNode], sampler: CNode, said: list[tuple[float, str]]) -> float | None:
@@ -25,7 +27,7 @@ def own_rate(b, up: list[CNode], sampler: CNode, said: list[tuple[float, str]]) 
         return None
     wf, factor, names = b.wf, 1.0, []
     for n in up:
-        if not (n.enabled and interpolates(n.cls)):
+        if not (n.enabled and interpolates(n)):
             continue
         k = multiplier(wf, n) if "multiplier" not in n.links or wf.value(n, "multiplier") is not None else None
         if isinstance(k, bool) or not isinstance(k, (int, float)) or k <= 1:

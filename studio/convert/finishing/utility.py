@@ -13,6 +13,7 @@ from __future__ import annotations
 from studio.core.shown import cut, rounded
 
 from ..reading.workflow import CNode, Workflow
+from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .soundless import writes_none
 
 # ComfyUI node type -> (what it does, Studio's kind of preprocessor or None)
@@ -33,12 +34,24 @@ UTILITIES = {
 }
 
 
-def utility(cls: str) -> tuple[str, str | None] | None:
-    """What a utility node does (UTILITIES); any frame-interpolation pack's '... VFI' node too (ComfyUI-Frame-
-    Interpolation's GMFSS, IFRNet, AMT...: Studio's flow-based Frame Interpolation, said); None otherwise."""
+def utility(n: CNode | str, wf: Workflow | None = None) -> tuple[str, str | None] | None:
+    """What a utility node does: told by what its pack declares (declared.utility_by_types: GIMM-VFI, any pack's
+    interpolation, learned upscale, depth, pose, segmentation by phrase), in UTILITIES' words where it lists it; a
+    node the catalogue lacks by UTILITIES or a '... VFI' name (ComfyUI-Frame-Interpolation's GMFSS, IFRNet, AMT...:
+    Studio's flow-based Frame Interpolation, said); None otherwise. ``n``: the node (a type's name: by name alone)."""
+    cls = n if isinstance(n, str) else n.cls
     if cls in UTILITIES:
         return UTILITIES[cls]
+    if (found := utility_by_types(CNode("", cls) if isinstance(n, str) else n, wf)) is not None:
+        return found
     return (f"frame interpolation ({cls[:-4].strip() or cls})", None) if is_vfi(cls) else None
+
+
+def job(what: str, kind: str | None) -> str:
+    """What Studio makes for a utility of ``utility``'s words: its preprocessor kind, 'draw', 'upscale' or
+    'interpolate'."""
+    return kind or ("draw" if what == UTILITIES["SDPoseDrawKeypoints"][0] else "upscale" if what.startswith("upscale")
+                    else "interpolate" if what.startswith("frame interpolation") else "")
 
 
 def is_vfi(cls: str) -> bool:
@@ -58,11 +71,12 @@ FILM_DEFAULT = "film_net_fp16.safetensors"  # the same, where its name says FILM
 
 
 def back_along(wf: Workflow, end: CNode, limit: int = 64):
-    """The nodes from output ``end`` back along the take's way (each node's first input of FOLLOW), nearest first;
+    """The nodes from output ``end`` back along the take's way (each node's first input of FOLLOW, else its one
+    picture socket as declared), nearest first;
     ending at a node with none, at one seen again (a loop) or with ``limit`` nodes walked (``end`` counted)."""
     node, seen = end, {end.id}
     while len(seen) < limit:
-        name = next((k for k in FOLLOW if k in node.links), None)
+        name = next((k for k in FOLLOW if k in node.links), None) or Sockets(node).picture_input(node.links)
         node = wf.source(node, name) if name else None
         if node is None or node.id in seen:
             return
@@ -77,7 +91,7 @@ def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
     for node in back_along(wf, end):
         path.append(node)
         if node.cls in VIDEO_FILES:
-            return path if any(utility(n.cls) for n in path) else None
+            return path if any(utility(n, wf) for n in path) else None
     return None
 
 
@@ -85,18 +99,18 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     """Studio's nodes for ``path`` (a Load Video, the utilities in order, the output), made by the
     builder ``b``, with what differs said in the pipeline's note and the Log."""
     wf, said = b.wf, []
-    made = len(b.g.nodes)
+    first = len(b.g.nodes)
     loader = path[-1]
-    cur, out = b.studio_loader(loader)  # its forced rate and frame picks made after it, or said (load_trim)
-    clip, steps = cur, []
-    rate = None
+    cur, out = _loaded(b, loader, said), "video"
+    clip, steps, rate = cur, [], None
     for n in reversed(path[:-1]):
-        if utility(n.cls) is None and out == "video" and (made := _way_step(b, n, (cur, out), said)) is not None:
+        found = utility(n, wf)
+        if found is None and out == "video" and (made := _way_step(b, n, (cur, out), said)) is not None:
             cur, out = made  # a pack's step a family makes on this way (SeedVR2's upscale)
             spec = b.g.nodes[cur].spec
             steps.append(f"{getattr(spec, 'title', None) or b.g.nodes[cur].type_id} ({n.shown_cls}, #{n.id})")
             continue
-        if utility(n.cls) is None:
+        if found is None:
             if n.cls in RATES or n.cls in THROUGH:
                 b.used.add(n.id)
                 rate = _rate(wf, n) or rate
@@ -104,8 +118,9 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
                 b.over[n.id] = _step(wf, n, loader, end)
             continue
         b.used.add(n.id)
-        what, kind = utility(n.cls)
-        if (out == "pose") != (n.cls == "SDPoseDrawKeypoints") or out == "mask":  # not what its Studio node reads
+        what, kind = found
+        does = job(what, kind)
+        if (out == "pose") != (does == "draw") or out == "mask":  # not what its Studio node reads
             said.append(f"{what}: not made (it reads a {out}, which Studio's node for it does not take)")
             continue
         steps.append(what)
@@ -114,18 +129,14 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             said.append(f"{what}: ComfyUI's model file '{model or '?'}' is its own format; choose Studio's model (a "
                         f"Hugging Face folder) on Load Preprocessor (kind '{kind}')")
         if kind == "segment":
-            phrase = phrase_of(wf, n, b.used)
-            cur, out = wired_node(b, "preprocess.segment", {"phrase": phrase}, n, (cur, out, "video"),
-                             (b.add("preprocess.load", {"kind": "segment"}, n), "model")), "mask"
-            if not phrase:
-                said.append("the phrase to segment is not written in the workflow: set Segment's 'phrase'")
+            cur, out = _segment(b, n, (cur, out), said), "mask"
         elif kind == "depth":
             cur, out = depth_node(b, n, (cur, out)), "depth"
         elif kind == "pose":
             cur, out = pose_nodes(b, n, (cur, out), (clip, "video")), "pose"
-        elif n.cls == "SDPoseDrawKeypoints":
+        elif does == "draw":
             cur, out = wired_node(b, "preprocess.draw_pose", {}, n, (cur, out, "pose"), (clip, "video", "like")), "video"
-        elif n.cls == "ImageUpscaleWithModel":
+        elif does == "upscale":
             cur, out = wired_node(b, "finishing.upscale", {"model": model or ""}, n, (cur, out, "video")), "video"
             if not model:
                 said.append(f"{what}: the workflow names no upscaler file: choose one on Upscale Video ('model')")
@@ -133,12 +144,33 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             cur, out = interpolation_node(b, n, what, model, said, (cur, out, "video")), "video"
     _output(b, end, cur, out, rate, said)
     b.used |= {end.id, loader.id}
-    b.bands.append(list(b.g.nodes)[made:])
+    b.bands.append(list(b.g.nodes)[first:])
     b.note("\n".join([f"Converted from ComfyUI ({b.name}), output '{end.title or end.cls}' (#{end.id}): "
                       + " -> ".join(steps)] + [f"- {s}" for s in said]), len(b.bands) - 1)
     b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": None,
                         "inputs": ["video"]})
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> Load Video -> {' -> '.join(steps)}")
+
+
+def _loaded(b, loader: CNode, said: list[str]) -> str:
+    """Studio's Load Video of ``loader`` as a generator's input has it (the builder's studio_loader: its frame pick
+    kept by a Trim, its other settings said not applied: unsaid on this way before heldout15 11), those sentences
+    put in ``said``; the node giving its frames."""
+    before = len(b.refused)
+    cur, _ = b.studio_loader(loader)
+    said.extend(b.refused[before:])
+    del b.refused[before:]
+    return cur
+
+
+def _segment(b, n: CNode, video: tuple[str, str], said: list[str]) -> str:
+    """Studio's Segment of ``video`` by ``n``'s phrase (its conditioning's text, else its own setting), its model on a
+    Load Preprocessor; the phrase missing said."""
+    phrase = phrase_of(b.wf, n, b.used) or phrase_setting(n)
+    if not phrase:
+        said.append("the phrase to segment is not written in the workflow: set Segment's 'phrase'")
+    return wired_node(b, "preprocess.segment", {"phrase": phrase}, n, (*video, "video"),
+                      (b.add("preprocess.load", {"kind": "segment"}, n), "model"))
 
 
 def _way_step(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str, str] | None:
@@ -186,26 +218,39 @@ def _step(wf: Workflow, n: CNode, loader: CNode, end: CNode) -> str:
 
 
 def multiplier(wf: Workflow, n: CNode):
-    """How many frames a frame interpolation makes of each (its 'multiplier'; 2 where none is saved)."""
+    """How many frames a frame interpolation makes of each: its declared factor setting ('multiplier',
+    'interpolation_factor'...; one of frames between two: that plus one), 2 where none is saved."""
+    setting = factor_setting(Sockets(n)) or "multiplier"
+    v = wf.value(n, setting)
+    v = n.widgets.get(setting) if v is None else v
+    if setting in BETWEEN and isinstance(v, (int, float)) and not isinstance(v, bool):
+        return v + 1
     raw = n.raw if isinstance(n.raw, list) else []
     # a UI file's values by place: ComfyUI-Frame-Interpolation's nodes save ckpt_name, clear_cache_after_n_frames,
     # multiplier first
     placed = raw[2] if len(raw) >= 3 and isinstance(raw[0], str) else (raw[0] if raw else None)
-    return wf.value(n, "multiplier") or n.widgets.get("multiplier") or placed or 2
+    return v or placed or 2
 
 
 def interpolation_node(b, n: CNode, what: str, model: str | None, said: list[str], wire) -> str:
     """ComfyUI's FrameInterpolate (its file from FrameInterpolationModelLoader) -> Interpolate Frames
     with that file and multiplier: a RIFE 4.25 / 4.26 or FILM .safetensors is the same file in both
-    (frame_interpolation/; the node tells the network from the file). Another pack's VFI node (its
-    .pth files) -> the flow-based Frame Interpolation."""
+    (frame_interpolation/; the node tells the network from the file). Another pack's interpolation (its
+    .pth files, or a network of its own: GIMM-VFI's .safetensors) -> the flow-based Frame Interpolation, the
+    settings it does not take said."""
     wf = b.wf
     raw = n.raw if isinstance(n.raw, list) else []
     factor = multiplier(wf, n)
     name = model or str(n.widgets.get("ckpt_name") or (raw[0] if raw and isinstance(raw[0], str) else ""))
     low = name.lower()
-    if n.cls != "FrameInterpolate" and not low.endswith(".safetensors"):
-        said.append(f"{what}: Studio interpolates by optical flow, not with ComfyUI's network ('{name or '?'}')")
+    if n.cls != "FrameInterpolate" and not (low.endswith(".safetensors") and ("rife" in low or "film" in low)):
+        src = model_loader(wf, n) if model else None
+        by = (f": '{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}), which loads it for "
+              f"{n.where(next(k for k in n.links if wf.source(n, k) is src))}, is not loaded (Studio's node needs no "
+              "model)") if src else ""
+        said.append(f"{what}: Studio interpolates by optical flow, not with ComfyUI's network ('{name or '?'}'){by}")
+        if (line := not_taken(n, what, ("ckpt_name", factor_setting(Sockets(n)) or "multiplier"))) is not None:
+            said.append(line)
         return wired_node(b, "motion.interpolate", {"factor": factor}, n, wire)
     mult = max(2, min(16, int(round(float(factor)))))
     if not low.endswith(".safetensors"):
@@ -239,11 +284,16 @@ def wired_node(b, type_id: str, params: dict, at: CNode, *wires) -> str:
     return nid
 
 
+def model_loader(wf: Workflow, n: CNode) -> CNode | None:
+    """The node giving the model a utility reads (on a socket of a model's name, else of a model's declared type)."""
+    names = ("model", "da3_model", "interp_model", "pose_model", "upscale_model", *Sockets(n).models())
+    return next((wf.source(n, k) for k in names if k in n.links), None)
+
+
 def model_of(wf: Workflow, n: CNode, used: set) -> str | None:
     """The file of the model a utility reads (its loader's first text setting; the loader is
     then converted: the file named in the note)."""
-    src = next((wf.source(n, k) for k in ("model", "da3_model", "interp_model", "pose_model", "upscale_model")
-                if k in n.links), None)
+    src = model_loader(wf, n)
     if src is None:
         return None
     used.add(src.id)

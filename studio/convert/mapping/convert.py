@@ -134,7 +134,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         ends = sorted((n for n in wf.nodes.values() if n.cls in ENDS and n.enabled), key=lambda n: ENDS.index(n.cls))
         for n in ends:  # SAM 3, Depth Anything, SDPose, FILM... as Studio's nodes (a save before a preview)
             path = utility_path(wf, n) if n.id not in self.used else None
-            if path is not None and not any(x.id in self.used for x in path if utility(x.cls)):
+            if path is not None and not any(x.id in self.used for x in path if utility(x, wf)):
                 make_utility(self, n, path)
         for n in ends:  # ComfyUI's core image and video nodes alone (LoadImage -> SaveImage...): node for node
             preview_aside = (n.cls == "PreviewImage" or n.cls == "VHS_VideoCombine" and wf.value(n, "save_output") is

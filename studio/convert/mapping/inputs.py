@@ -9,7 +9,7 @@ from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading import loader_picks
 from ..reading.workflow import LOADER_NODES, CNode
 from . import load_trim
-from .load_settings import unapplied
+from ..reading.load_settings import unapplied
 from .mixed_voices import mixed_voices
 
 SHOWN = {"footage.load_sequence": "image sequence"}  # how a loader's sentence names Studio's loader (its kind word)

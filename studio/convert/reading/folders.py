@@ -2,7 +2,7 @@
 Folder), told by its declared types: its first output a picture (IMAGE), a setting named for a folder ('directory',
 'folder') holding a path, nothing wired into it. Read as FOLDER, the converter's name for Studio's Load
 Image Sequence of that folder (mapping.inputs); its other settings kept, said where Studio's loader does not apply
-them (mapping.load_settings). Found by the fourth held-out set: a Wan Animate driving clip and a Fun Control clip
+them (reading.load_settings). Found by the fourth held-out set: a Wan Animate driving clip and a Fun Control clip
 each rendered to a folder. Plain data and stdlib."""
 from __future__ import annotations
 

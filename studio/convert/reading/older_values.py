@@ -3,7 +3,7 @@ its type declares today (found by the fifteenth held-out set: an older VideoHelp
 'force_size' among them, and Studio's Load Video was made with no file, unsaid). Read by the declared types: the
 widgets named in their declared order while each value fits its widget's type (a number a number, a text or a choice a
 text), the file's widget among them; the values from the first that does not fit on stay by place ('#2', ...), said
-not applied where the loader's settings are said (mapping.load_settings). Plain data and stdlib."""
+not applied where the loader's settings are said (reading.load_settings). Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any

@@ -22,7 +22,7 @@ def own_steps(wf: Workflow, save: CNode, last: CNode, lasts: list[CNode]) -> lis
     others = {o.id for o in lasts if o.id != last.id}
     found = []
     for n in upstream(wf, save):
-        if n.id == save.id or not (n.enabled and interpolates(n.cls)):
+        if n.id == save.id or not (n.enabled and interpolates(n)):
             continue
         ups = {u.id for u in upstream(wf, n)}
         if last.id in ups and not ups & others:
@@ -51,7 +51,7 @@ def interpolate_each(b, save: CNode, k: int, last: CNode, lasts: list[CNode], ge
     within, factor, names, said = upstream(wf, save), 1.0, [], []
     for n in steps:
         b.used.add(n.id)
-        what, _ = utility(n.cls) or ("frame interpolation", None)
+        what, _ = utility(n, wf) or ("frame interpolation", None)
         before = len(b.g.nodes)
         src = (interpolation_node(b, n, what, model_of(wf, n, b.used), said, (*src, "video")), "video")
         band += [x for x in list(b.g.nodes)[before:] if x not in band]
@@ -77,7 +77,7 @@ def joined_rate(wf: Workflow, save: CNode, lasts: list[CNode], fps) -> tuple:
     ``fps`` over their multipliers, as ComfyUI writes the interpolated frames at ``fps``."""
     ids, factor, names = {o.id for o in lasts}, 1.0, []
     for n in upstream(wf, save):
-        if n.id == save.id or not (n.enabled and interpolates(n.cls)) or not ids <= {u.id for u in upstream(wf, n)}:
+        if n.id == save.id or not (n.enabled and interpolates(n)) or not ids <= {u.id for u in upstream(wf, n)}:
             continue
         k_n = multiplier(wf, n)
         if isinstance(k_n, (int, float)) and not isinstance(k_n, bool) and k_n > 1:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from studio.core.shown import number
 
 from .. import catalogue
-from ..reading.workflow import CNode, Workflow
+from .workflow import CNode, Workflow
 
 OPTIONS = ("format", "upload", "choose video to upload", "choose audio to upload")  # how it is picked, not what
 UPLOAD_WORDS = ("image", "video", "audio")  # an upload button's saved value
