@@ -1,7 +1,8 @@
 """Picture operations a batch of images needs that the other rooms' nodes do not do: scale by a
 factor or to a size keeping the aspect (ComfyUI's ImageScale and ImageScaleBy), invert, read a clip
-at another frame rate (ComfyUI's CreateVideo), and save each frame as a numbered PNG named the way
-ComfyUI's SaveImage names its files (ComfyUI_00001_.png, ComfyUI_00002_.png...)."""
+at another frame rate (ComfyUI's CreateVideo; or over the same duration, VideoHelperSuite's force_rate),
+and save each frame as a numbered PNG named the way ComfyUI's SaveImage names its files
+(ComfyUI_00001_.png, ComfyUI_00002_.png...)."""
 from __future__ import annotations
 
 import os
@@ -15,6 +16,7 @@ from studio.core.params import Choice, Float, Int, Path
 from studio.core.spec import CLIP, FRAME, In, Node, Out
 from studio.engine.clip import Clip, MapClip
 
+from .edit.resample_rate import ResampledClip
 from .transform import INTERP
 
 MAX_SIDE = 16384  # ComfyUI's MAX_RESOLUTION
@@ -120,7 +122,9 @@ class _Retimed(Clip):
 
 class FrameRate(Node):
     """The same frames played at another frame rate (none dropped or made: a still becomes a clip of
-    one frame), with the sound given on 'audio' instead of the clip's own."""
+    one frame), with the sound given on 'audio' instead of the clip's own. With 'keep' the duration,
+    the clip is read at that rate over the same time instead: frames dropped or repeated, each the
+    first at or after its time, as ComfyUI's VideoHelperSuite Load Video's force_rate reads a file."""
     id = "edit.frame_rate"
     keywords = ("fps", "create video", "images to video", "frame rate", "retime")
     title = "Frame Rate"
@@ -129,9 +133,13 @@ class FrameRate(Node):
     inputs = (In("video", "Video"), In("audio", "Audio", optional=True, help="sound instead of the clip's own"))
     outputs = (Out("video", "Video"),)
     params = (Float("fps", 24.0, min=0.0, max=240.0,
-                    help="frames per second the frames are played at; 0: the clip's own (only the sound changed)"),)
+                    help="frames per second the frames are played at; 0: the clip's own (only the sound changed)"),
+              Choice("keep", "frames", choices=("frames", "duration"),
+                     help="frames: every frame, played faster or slower; duration: frames dropped or repeated"))
 
     def run(self, ctx, video, audio=None):
+        if ctx.params.keep == "duration" and ctx.params.fps:
+            return ResampledClip(video, ctx.params.fps, audio)
         return _Retimed(video, ctx.params.fps or video.fps, audio)
 
 

@@ -230,7 +230,7 @@ def test_a_video_loaders_frame_pick_at_the_files_own_rate_is_a_trim():
     """VideoHelperSuite's Load Video skipping 100 frames and loading 150 at the file's own rate: Studio's Trim (start
     100, end 250) after its Load Video feeds the control clip, said, and the loader no longer said not to apply them;
     the sound it muxes is said to be the whole file's. With a forced rate the frames are picked among resampled ones:
-    no Trim, all said not applied as before."""
+    the same Trim after a Frame Rate keeping the duration (since rate2)."""
     conv = convert(_fun_control({"force_rate": 0, "frame_load_cap": 150, "skip_first_frames": 100,
                                  "select_every_nth": 1}), "trim.json")
     assert [(p["start"], p["end"], p["step"]) for p in _params(conv, "transform.trim")] == [(100, 250, 1)]
@@ -241,6 +241,7 @@ def test_a_video_loaders_frame_pick_at_the_files_own_rate_is_a_trim():
     assert "not applied, Studio's Load Video reads every frame" not in said
     assert "the sound of 'VHS_LoadVideo' (VHS_LoadVideo, #4) is the whole file's" in said
     conv = convert(_fun_control({"force_rate": 16, "frame_load_cap": 150, "skip_first_frames": 100,
-                                 "select_every_nth": 1}), "forced.json")
-    assert not _params(conv, "transform.trim")
-    assert "force_rate 16, frame_load_cap 150, skip_first_frames 100: not applied" in _said(conv)
+                                 "select_every_nth": 1}), "forced.json")  # (test_comfy_forced_rate.py: the rate)
+    assert _params(conv, "transform.trim") == [{"start": 100, "end": 250, "step": 1}]
+    assert _params(conv, "edit.frame_rate") == [{"fps": 16.0, "keep": "duration"}]
+    assert "not applied" not in _said(conv)

@@ -30,32 +30,45 @@ def _wf(**combine) -> dict:
 def test_a_clip_loaded_and_combined_again_is_load_video_frame_rate_save_video(tmp_path):
     _clip(tmp_path / "clip.mp4")
     c = convert(_wf(), "vhs")
+    types = sorted(n.type_id for n in c.graph.nodes.values())
+    assert types == ["edit.frame_rate", "edit.frame_rate", "io.load_video", "io.save_video", "transform.trim"]
+    assert not c.dropped
     by_type = {n.type_id: (nid, n) for nid, n in c.graph.nodes.items()}
-    assert sorted(by_type) == ["edit.frame_rate", "io.load_video", "io.save_video"] and not c.dropped
     assert by_type["io.load_video"][1].params["path"] == "clip.mp4"
-    assert by_type["edit.frame_rate"][1].params["fps"] == 12
+    forced, combined = sorted((n for n in c.graph.nodes.values() if n.type_id == "edit.frame_rate"),
+                              key=lambda n: n.params["keep"])
+    assert (forced.params["fps"], forced.params["keep"], combined.params["fps"]) == (8, "duration", 12)
     assert by_type["io.save_video"][1].params["path"] == "out/again.mp4"
     save = by_type["io.save_video"][0]
     assert {(lk.src, lk.src_port) for lk in c.graph.links if lk.dst == save and lk.dst_port == "audio"} == {
         (by_type["io.load_video"][0], "audio")}  # the combine's sound: the loader's own
     log = "\n".join(c.log)
-    assert "force_rate 8" in log and "frame_load_cap 4" in log and "not applied" in log  # the loader's settings
+    assert "reads 'clip.mp4' at 8 fps over the file's own duration" in log and "picks frames 0 to 3 of those" in log
+    assert "not applied" not in log.replace("pingpong not applied", "")  # the loader's rate and cap both made
+    assert "the sound of 'VHS_LoadVideoPath' (VHS_LoadVideoPath, #1) is the whole file's" in log
     assert "not as an animated GIF" in log and "pingpong not applied" in log  # the combine's
     c.graph.base_dir = str(tmp_path)
-    out = Executor().run(c.graph, targets=[by_type["edit.frame_rate"][0]], device="cpu", use_cache=False)
-    clip = out.value(by_type["edit.frame_rate"][0], "video")
-    assert clip.fps == 12 and clip.n_frames == 6  # every frame of the file, at the combine's rate
+    out = Executor().run(c.graph, targets=[combined.id], device="cpu", use_cache=False)
+    clip = out.value(combined.id, "video")
+    assert clip.fps == 12 and clip.n_frames == 2  # 6 frames at 24 fps read at 8: frames 0 and 3 (the cap 4 not met)
 
 
 def test_an_h264_combine_says_nothing_of_its_format_and_a_wired_rate_is_the_clips_own_or_left_listed():
     c = convert(_wf(format="video/h264-mp4", pingpong=False), "vhs")
     assert "written as an MP4" not in "\n".join(c.log) and "pingpong" not in "\n".join(c.log)
     wired = _wf()
+    wired["1"]["inputs"]["force_rate"] = 0  # the file read at its own rate
     wired["3"] = {"class_type": "VHS_VideoInfoSource", "inputs": {"video_info": ["1", 3]}}
     wired["2"]["inputs"]["frame_rate"] = ["3", 0]  # the loaded file's own rate
     c = convert(wired, "vhs")
     rate = next(n for n in c.graph.nodes.values() if n.type_id == "edit.frame_rate")
     assert rate.params["fps"] == 0 and not c.dropped and "cannot work out" not in "\n".join(c.log)  # 0: the clip's own
+    wired["1"]["inputs"]["force_rate"] = 8  # forced: the source's rate is no longer the clip's, the loaded one is
+    assert not convert(wired, "vhs").graph.nodes
+    wired["3"]["class_type"] = "VHS_VideoInfoLoaded"
+    c = convert(wired, "vhs")
+    assert [n.params["fps"] for n in c.graph.nodes.values() if n.type_id == "edit.frame_rate"] == [8, 0]
+    wired["1"]["inputs"]["force_rate"] = 0
     wired["2"]["inputs"]["frame_rate"] = ["3", 1]  # its frame count: no rate Studio works out
     c = convert(wired, "vhs")
     assert not c.graph.nodes and "2" in c.dropped  # not a chain of Studio's: listed

@@ -138,8 +138,9 @@ def test_a_video_loaders_frame_cap_rate_and_size_are_said_not_dropped():
           vae)
     conv = convert(w.doc(), "v2v_capped")
     assert conv.tasks[0]["generator"] == "video_models.video_to_video"
-    assert (f"'VHS_LoadVideo' (VHS_LoadVideo, #{clip}) loads 'dance.mp4' with force_rate 24, custom_width 720, "
-            "frame_load_cap 79: not applied") in _said(conv)  # (a forced rate: its cap picks among resampled frames)
+    assert (f"'VHS_LoadVideo' (VHS_LoadVideo, #{clip}) loads 'dance.mp4' with custom_width 720: not applied"
+            ) in _said(conv)  # its forced rate and cap: a Frame Rate and a Trim (test_comfy_forced_rate.py)
+    assert f"(VHS_LoadVideo, #{clip}) reads 'dance.mp4' at 24 fps" in _said(conv)
 
 
 def test_a_lora_stack_with_every_slot_off_is_passed_over_as_passing_its_model_on():

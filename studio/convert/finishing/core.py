@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..reading.loader_picks import file_rate_kept
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.walks import upstream
 from .soundless import writes_none
@@ -63,7 +64,8 @@ def _fps(wf, n) -> float:
 
 
 # the nodes giving the rate of the clip they are given (slot): GetVideoComponents' fps; VideoHelperSuite's info of a
-# loader (the file's rate, or the rate it was loaded at: a force_rate Studio's Load Video does not apply, said there)
+# loader (the rate it was loaded at: a forced rate and every n-th made by Studio's Frame Rate and Trim, load_trim;
+# or the file's rate, where the loader keeps it)
 OWN_RATE = {"GetVideoComponents": 2, "VHS_VideoInfoSource": 0, "VHS_VideoInfoLoaded": 0}
 RATE_INPUT = {"CreateVideo": "fps", "VHS_VideoCombine": "frame_rate"}  # an output's rate input
 
@@ -79,6 +81,8 @@ def _own_fps(wf: Workflow, n: CNode, name: str = "fps") -> bool:
         if "video_info" not in src.links:
             return False
         src_id = src.links["video_info"][0]
+        if src.cls == "VHS_VideoInfoSource" and src_id in wf.nodes and not file_rate_kept(wf, wf.nodes[src_id]):
+            return False  # the file's rate, not the rate of the frames it gives (forced, or every n-th)
     todo, seen = [n.links["images"][0]] if "images" in n.links else [], set()
     while todo and len(seen) < MAX_CHAIN:
         nid = todo.pop()
@@ -221,8 +225,11 @@ def _make(b, made: dict, n: CNode) -> dict[int, tuple[str, str] | None]:
     """The Studio node (and the steps before it) of the ComfyUI node ``n``, wired; its outputs by slot."""
     wf, op = b.wf, OPS[n.cls]
     if n.cls in PACK_LOADERS:  # one Studio loader however often it is read, its unapplied settings said
-        nid = b.studio_loader(n)[0] if op.studio == "io.load_video" else None
-        return {slot: (nid, port) if nid else b.studio_loader(n) for slot, port in op.outputs.items()}
+        if op.studio != "io.load_video":
+            return {slot: b.studio_loader(n) for slot in op.outputs}
+        video = b.studio_loader(n)  # through its Frame Rate / Trim (load_trim); its sound the loader's own, said
+        heard = any(tuple(src) == (n.id, 2) for m in wf.nodes.values() for src in m.links.values())
+        return {0: video, 2: b.studio_loader(n, 3) if heard else (b.loaded[n.id], "audio")}
     refs = {name: _output(b, made, src, slot) for name, (src, slot) in n.links.items() if name in op.inputs
             and src in made}
     if op.studio is None:  # GetVideoComponents: its images are the video, its audio the loader's

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
+from ..reading import loader_picks
 from ..reading.workflow import LOADER_NODES, CNode
 from . import load_trim
 from ..reading.load_settings import unapplied
@@ -30,14 +31,19 @@ class InputMaking:
             self.loaded[loader.id] = self.add(kind, {"path": self.file_of(loader)}, loader)
             if kind == "io.load_audio":  # a loader cutting its sound: that window (audio_steps)
                 self.loaded[f"{loader.id}~"] = audio_steps.loader_window(self, loader, (self.loaded[loader.id], "audio"))
-            else:  # a VideoHelperSuite loader's frame cap, rate, size, skip: kept by a Trim or said (load_trim)
-                trim = load_trim.params(self.wf, loader) if kind == "io.load_video" else None
-                if trim:
-                    self.loaded[f"{loader.id}#"] = self.add("transform.trim", trim, loader)
-                    self.g.connect(self.loaded[loader.id], "video", self.loaded[f"{loader.id}#"], "video")
-                    self.say(load_trim.said(loader, self.file_of(loader), trim))
+            else:  # a VideoHelperSuite loader's rate and frame picks: a Frame Rate and a Trim (load_trim); size said
+                picks = loader_picks if kind == "io.load_video" else None
+                fps, trim = (picks.rate(self.wf, loader), picks.params(self.wf, loader)) if picks else (0, None)
+                last = self.loaded[loader.id]
+                for on, node, p in ((fps, "edit.frame_rate", {"fps": fps, "keep": "duration"}),
+                                    (trim, "transform.trim", trim)):
+                    if on:
+                        self.g.connect(last, "video", nid := self.add(node, p, loader), "video")
+                        self.loaded[f"{loader.id}#"] = last = nid
+                if fps or trim:
+                    self.say(load_trim.said(loader, self.file_of(loader), trim, fps or 0.0))
                 line = unapplied(self.wf, loader, self.file_of(loader), SHOWN.get(kind, kind.rpartition("_")[2]),
-                                 load_trim.TRIMS if trim else ())
+                                 (loader_picks.TRIMS if trim else ()) + ((loader_picks.RATE,) if fps else ()))
                 if line:
                     self.say(line)
         if kind == "io.load_audio":
@@ -45,7 +51,7 @@ class InputMaking:
         out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
                "footage.load_sequence": ("video", "alpha")}[kind]
         port = out[slot] if 0 <= slot < len(out) else out[0]
-        if f"{loader.id}#" in self.loaded:  # its frames through the Trim; its sound the file's, said
+        if f"{loader.id}#" in self.loaded:  # its frames through the Frame Rate / Trim; its sound the file's, said
             if port != "audio":
                 return self.loaded[f"{loader.id}#"], port
             self.say(load_trim.sound_said(loader))

@@ -1,8 +1,9 @@
 """A file loader's settings that change what it gives (VideoHelperSuite's Load Video: force_rate, custom_width,
 custom_height, frame_load_cap, skip_first_frames, select_every_nth; its Load Audio: seek_seconds, duration), told by
 the pack's declared widgets: each one set to other than its declared default is said not applied, naming the loader,
-as Studio's Load Video / Load Audio read the file whole, at its own rate and size (never a silent change of the clip).
-Plain data and stdlib."""
+as Studio's Load Video / Load Audio read the file whole, at its own rate and size (never a silent change of the clip);
+but those a Studio node after the loader keeps (load_trim: the forced rate and the frame picks). Plain data and
+stdlib."""
 from __future__ import annotations
 
 from studio.core.shown import number
