@@ -61,3 +61,33 @@ def merged(base: WeightFile, module_path: str, what: str = "VACE module") -> Wei
 def has_merged(wf: WeightFile) -> bool:
     """Whether ``wf`` holds a merged module's tensors (read from another file than ``wf.path``)."""
     return any(t.source is not None for t in wf.tensors.values())
+
+
+VACE_MODULE = "vace_module"  # Load Video Model's 'vace_module' (its parts key): a Wan VACE module file
+
+
+def with_vace_module(fam, single: WeightFile | None, module: str, second: str | None, info) -> WeightFile:
+    """The model file ``single`` with a Wan VACE module's tensors merged, for a family with a VACE pipeline, a
+    single model file and no second expert only; said through ``info``."""
+    name = os.path.basename(module)
+    if not getattr(fam, "vace", None):
+        raise ModelError(f"a VACE module ('vace_module': '{name}') goes beside a Wan model file, but the model is "
+                         f"{fam.title}'s: leave it empty")
+    if single is None:
+        raise ModelError(f"a VACE module ('vace_module': '{name}') is merged beside a single model file, but the "
+                         "model is a diffusers folder (a VACE folder holds its blocks already)")
+    if second:
+        raise ModelError("a VACE module is merged beside 'model' only: Wan 2.2 A14B's two experts with their two "
+                         "modules ('model_2' too) are not read; leave 'model_2' empty or use a VACE model's files")
+    wf = merged(single, module)
+    info(f"VACE module '{name}' merged beside '{os.path.basename(single.path)}' "
+         f"({len(wf.tensors) - len(single.tensors)} tensors)")
+    return wf
+
+
+def vace_checked(fam, pipe, module: str | None) -> None:
+    """A model loaded with a VACE module that is no VACE pipeline (the module's tensors read as no VACE blocks)
+    refused, naming the module."""
+    if module and type(pipe).__name__ != fam.vace:
+        raise ModelError(f"VACE module '{os.path.basename(module)}': the model read with it is a "
+                         f"{type(pipe).__name__}, not a {fam.vace}: it is not a Wan VACE module")

@@ -341,25 +341,6 @@ def _checked_source(path: str, base: str | None, given: dict):
     return fam, index, files, single, path
 
 
-VACE_MODULE = "vace_module"  # Load Video Model's 'vace_module': a Wan VACE module file beside a T2V model file
-
-
-def _with_vace_module(fam: Family, single, module: str, info):
-    """The model file with a Wan VACE module's tensors merged (files/module_merge.py), for a family with a
-    VACE pipeline and a single model file only; said through ``info``."""
-    if not getattr(fam, "vace", None):
-        raise ModelError(f"a VACE module ('vace_module': '{os.path.basename(module)}') goes beside a Wan model file, "
-                         f"but the model is {fam.title}'s: leave it empty")
-    if single is None:
-        raise ModelError(f"a VACE module ('vace_module': '{os.path.basename(module)}') is merged beside a single model "
-                         "file, but the model is a diffusers folder (a VACE folder holds its blocks already)")
-    from ..files.module_merge import merged
-    wf = merged(single, module)
-    info(f"VACE module '{os.path.basename(module)}' merged beside '{os.path.basename(single.path)}' "
-         f"({len(wf.tensors) - len(single.tensors)} tensors)")
-    return wf
-
-
 def _image_model_read(fam: Family, given: dict) -> None:
     """An image model's checkpoint ('image_model') is refused where the family's part reader does not add its
     denoiser file to one (AnimateDiff's motion module does), naming the families that read one."""
@@ -414,15 +395,13 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         return _modular_ref(path, given, device, dtype_name, memory, warn, info)
     if os.path.isfile(path) and base and modular_folder(base):  # a denoiser file read into a modular folder
         return _modular_ref(base, given, device, dtype_name, memory, warn, info, single=path)
+    from ..files.module_merge import VACE_MODULE, vace_checked, with_vace_module
     parts = {k: v for k, v in given.items() if k not in ("transformer_2", VACE_MODULE)}
     second = given.get("transformer_2")
     fam, index, files, single, path = _checked_source(path, base, {k: v for k, v in given.items()
                                                                    if k != VACE_MODULE})
     if given.get(VACE_MODULE):
-        if second:
-            raise ModelError("a VACE module is merged beside 'model' only: Wan 2.2 A14B's two experts with their two "
-                             "modules ('model_2' too) are not read; leave 'model_2' empty or use a VACE model's files")
-        single = _with_vace_module(fam, single, given[VACE_MODULE], info)
+        single = with_vace_module(fam, single, given[VACE_MODULE], second, info)
     _image_model_read(fam, given)
     if second:
         fam.one_denoiser(single.path, second)
@@ -451,9 +430,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     else:
         pipe, weights, checked, later = _from_folder(diffusers, path, index, files, fam, single, parts, torch_dtype,
                                                      info, second)
-    if given.get(VACE_MODULE) and type(pipe).__name__ != fam.vace:  # its tensors read as no VACE blocks
-        raise ModelError(f"VACE module '{os.path.basename(given[VACE_MODULE])}': the model read with it is a "
-                         f"{type(pipe).__name__}, not a {fam.vace}: it is not a Wan VACE module")
+    vace_checked(fam, pipe, given.get(VACE_MODULE))
     from ..files.parts import parts_words
     weights = "; ".join(w for w in (weights, parts_words(checked)) if w)
     tiling, slicing = _vae_switches(pipe, tiling, slicing, warn)
