@@ -55,3 +55,16 @@ def test_modules_load_video_model_does_not_merge_are_said_not_read():
         said = _said(conv)
         assert f"(WanVideoExtraModelSelect, #{sel}) adds the VACE module" in said and why in said, kw
         assert "not read, Studio's Load Video Model merges one .safetensors VACE module" in said
+
+
+def test_a_module_beside_a_take_without_vace_control_is_said_not_set():
+    w = UI()
+    model, text, vae = _common(w)
+    sel = w.add("WanVideoVACEModelSelect", [MODULE])
+    _wire(w, sel, model, "vace_model")  # (an older file's input name: read by the type it carries)
+    _save(w, _sampler(w, model, text, w.add("WanVideoEmptyEmbeds", [640, 352, 49])), vae)
+    conv = convert(w.doc(), "module_t2v")
+    assert [t["generator"] for t in conv.tasks] != ["video_models.wan_vace"]
+    assert _nodes(conv, "video_models.load")[0].params["vace_module"] == ""
+    assert f"(WanVideoVACEModelSelect, #{sel}) adds the VACE module '{MODULE}' to 'WanVideoModelLoader' (#{model})'s " \
+           "model" in _said(conv) and "not set on Load Video Model" in _said(conv)
