@@ -428,6 +428,10 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
         except ModelError as e:
             raise ModelError(f"'{wf.path}' is a {fam.title} file of another size than the base '{base}' (a base "
                              f"folder of the same {fam.title} model is needed): {e}") from None
+    from .module_merge import has_merged
+    if has_merged(wf):  # diffusers' own loader reads the model's file alone: the module would be lost
+        raise ModelError(f"'{wf.path}' with its module file: diffusers' converter for the {cls_name} does more than "
+                         "rename this layout, and a module merged beside a model file is read renamed only")
     return _from_single_file(cls, wf.path, base, fam, torch_dtype), fmt, \
         f"{fmt}, converted from the original layout by diffusers, loaded as {compute}"
 

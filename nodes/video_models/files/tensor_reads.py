@@ -35,8 +35,12 @@ def _read_info(f, wf: WeightFile, info, name: str):
     shape = (info.shape[0], info.shape[1] // 2) if info.dtype == NVFP4 else info.shape  # NVFP4: two a byte
     t = torch.empty(shape, dtype=torch_dtype_of(info.dtype))
     if info.end - info.start != t.numel() * t.element_size():
-        raise ModelError(f"'{wf.path}': tensor '{name}' has {info.end - info.start} bytes for shape "
+        raise ModelError(f"'{info.source[0] if info.source else wf.path}': tensor '{name}' has {info.end - info.start} bytes for shape "
                          f"{list(info.shape)} {info.dtype}")
+    if info.source is not None:  # a merged module file's tensor (module_merge.py): read from its own file
+        from studio.core.checked_open import checked_file
+        with checked_file(info.source[0], "model file", buffering=0) as g:
+            return read_into(g, t, info.source[1] + info.start, info.source[0], name)
     return read_into(f, t, wf.data_start + info.start, wf.path, name)
 
 

@@ -56,6 +56,8 @@ class TensorInfo:
     block: TensorInfo | None = None  # NVFP4: its block scales (fp8 e4m3, swizzled) and per-tensor scale;
     glob: TensorInfo | None = None  # INT8: its scales (block) and convrot group (0: not rotated)
     group: int = 0
+    source: tuple[str, int] | None = None  # (path, data start) of the file holding it when not the WeightFile's
+    # own: a module file merged beside its base denoiser (files/module_merge.py)
 
     @property
     def numel(self) -> int:

@@ -395,9 +395,13 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         return _modular_ref(path, given, device, dtype_name, memory, warn, info)
     if os.path.isfile(path) and base and modular_folder(base):  # a denoiser file read into a modular folder
         return _modular_ref(base, given, device, dtype_name, memory, warn, info, single=path)
-    parts = {k: v for k, v in given.items() if k != "transformer_2"}
+    from ..files.module_merge import VACE_MODULE, vace_checked, with_vace_module
+    parts = {k: v for k, v in given.items() if k not in ("transformer_2", VACE_MODULE)}
     second = given.get("transformer_2")
-    fam, index, files, single, path = _checked_source(path, base, given)
+    fam, index, files, single, path = _checked_source(path, base, {k: v for k, v in given.items()
+                                                                   if k != VACE_MODULE})
+    if given.get(VACE_MODULE):
+        single = with_vace_module(fam, single, given[VACE_MODULE], second, info)
     _image_model_read(fam, given)
     if second:
         fam.one_denoiser(single.path, second)
@@ -426,6 +430,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     else:
         pipe, weights, checked, later = _from_folder(diffusers, path, index, files, fam, single, parts, torch_dtype,
                                                      info, second)
+    vace_checked(fam, pipe, given.get(VACE_MODULE))
     from ..files.parts import parts_words
     weights = "; ".join(w for w in (weights, parts_words(checked)) if w)
     tiling, slicing = _vae_switches(pipe, tiling, slicing, warn)

@@ -42,6 +42,7 @@ class Making:
         load = self.add("video_models.load", {"model": files[0]}, loaders[0] if loaders else None)
         if not files[0]:
             said.append(self._no_model(loaders))
+        self.task_made = task  # (a VACE module is set for a VACE task only: module_file.py)
         self.loader_files(up, loaders, load, lp, said)
         model_out = (load, "model")
         for name, strength, at, expert in loras:

@@ -23,6 +23,7 @@ from ..values.shown import listed, shown
 from . import patch_inputs
 from .dual_text import dual_text, own_loaders, patch_only, second_clip, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
+from .module_file import set_module
 
 
 def _role(n: CNode, up: list[CNode]) -> str:
@@ -193,6 +194,7 @@ class ModelReading:
             if (folder_files := families.family_hook(self.family_now, "folder_files")) is not None:
                 folder_files(self, up, load, lp)  # the part files it takes (MiniMax H3's VAE, text encoder)
             return
+        set_module(self, loaders, load, lp, said)  # a VACE module the loader merges (module_file.py)
         if len(loaders) > 1:
             self._second_expert(loaders[1], load, lp, said)
         self._part_files(up, loaders, load, lp, file_loaders, said)

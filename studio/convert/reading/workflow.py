@@ -286,6 +286,7 @@ class Workflow:
         self._known: dict[tuple[str, int], Any] = {}
         self._asking: set[tuple[str, int]] = set()
         self.sized: set[str] = set()  # resizes whose settings gave a size worked out (read: not passed over)
+        self.modules: dict[str, tuple] = {}  # a model loader's module file, by its id (mapping/module_file.py)
         # generator settings a sampler carries that ComfyUI's core keeps nowhere (a WanVideoSampler's
         # context windows, wan/comfy_wrappers.py): sampler id -> Studio parameter -> value
         self.carried: dict[str, dict[str, Any]] = {}

@@ -21,7 +21,6 @@ MOVE_WIDGETS = ("strength",)
 SPLINE_COORDS = 1  # KJNodes' SplineEditor: its second widget holds the points it samples (its 'coordinates')
 SPLINE_COUNT = 3  # its 'count' output: the points of its first path
 SPLINE_TYPES = ("SplineEditor",)
-MODULE_INPUTS = ("vace_model", "extra_model")  # the model loader's input for it (its later name: extra_model)  # a drawn path whose coordinates the file saves
 
 
 def _name(n: CNode) -> str:
@@ -54,26 +53,6 @@ def vace(t, n: CNode, pos, neg, sampler: CNode | None = None) -> Made:
                                      "strength": w.get("strength")}, links)
     c.ports.update(VACE_PORTS)
     return (c.id, 2), (c.id, 0), (c.id, 1)
-
-
-def vace_module(t) -> None:
-    """The VACE module file WanVideoVACEModelSelect adds to the wrapper's model (the model loader's vace_model),
-    said: Studio's Wan VACE reads a VACE model as one file; the select node read so (not left unconverted)."""
-    for n in list(t.wf.nodes.values()):
-        port = next((k for k in MODULE_INPUTS if k in n.links), None) if n.cls == "WanVideoModelLoader" else None
-        sel = t.wf.nodes.get(n.links[port][0]) if port else None
-        if sel is None or sel.cls != "WanVideoVACEModelSelect":
-            continue
-        w = t.named(sel)
-        name = w.get("vace_model") or next(iter(w.values()), None) or (sel.raw[0] if isinstance(sel.raw, list) and
-                                                                        sel.raw else None)
-        t.said.append(f"{_name(sel)} adds the VACE module '{name}' to '{n.title or n.shown_cls}' (#{n.id})'s model "
-                      f"{n.widgets.get('model') or (n.raw[0] if isinstance(n.raw, list) and n.raw else '')!r}: "
-                      "not read, Studio's Wan VACE loads a VACE model as one file or folder: point Load Video Model "
-                      "at a Wan VACE model")
-        t.wf.taken.add(sel.id)
-        for k in [k for k in MODULE_INPUTS if k in n.links and n.links[k][0] == sel.id]:  # (a file wires both)
-            del n.links[k]
 
 
 def wanmove(t, n: CNode, pos, neg, sampler: CNode | None = None) -> Made | None:

@@ -22,6 +22,7 @@ from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
 from . import comfy_wrapper_cfg_list as cfg_list
 from . import comfy_wrapper_embeds as more
+from . import comfy_vace_module as vace_module
 from . import comfy_wrapper_clip_vision as clip_vision
 from .comfy_wrapper_context import unblended
 from . import comfy_wrapper_control as control
@@ -115,7 +116,7 @@ class _Translation(PackTranslation):
         self.latents: dict[str, tuple] = {}  # an embeds node -> (its latent, positive, negative) as made
 
     def steps(self) -> None:
-        more.vace_module(self)
+        vace_module.read(self)  # by declared types (comfy_vace_module.py)
         expand_loras(self)
         talk.patches(self)
         self.loaders()

@@ -1,0 +1,78 @@
+"""The VACE module kijai's WanVideoWrapper adds to its model loader, read by declared types (issue 112): a loader
+input of the catalogue's type VACEPATH ('vace_model', later 'extra_model') wired to a node giving VACEPATH
+(WanVideoVACEModelSelect, WanVideoExtraModelSelect) whose file input names the module (its tensors added to the
+model's state dict by the wrapper, read for facts). One module, plainly named, is kept on the loader as read
+(the core node's 'vace_module' setting: Load Video Model's 'vace_module', set and said where the model is read,
+studio/convert/mapping/module_file.py); a chain of modules (a select's own VACEPATH input wired) or a name not
+worked out is said as not read. Plain data and stdlib."""
+from __future__ import annotations
+
+from studio.convert.api import CNode, node_type
+
+MODULE_TYPE = "VACEPATH"  # the wrapper's type of a module file's path
+SETTING = "vace_module"  # the core loader's setting it is kept in (mapping/module_file.py reads it)
+
+
+def _shown(n: CNode) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def _gives(t, link) -> bool:
+    """Whether ``link`` (source id, slot) comes from an output of type VACEPATH (as the file saves it, else as the
+    catalogue declares it): an older file's 'vace_model' input as a newer one's 'extra_model'."""
+    src = t.wf.nodes.get(link[0])
+    if src is None:
+        return False
+    slot = int(link[1]) if str(link[1]).isdigit() else 0
+    if len(src.out_types) > slot:
+        return src.out_types[slot] == MODULE_TYPE
+    spec = node_type(src.cls)
+    outs = (spec.outputs or ()) if spec is not None else ()
+    return len(outs) > slot and outs[slot].type == MODULE_TYPE
+
+
+def _ports(t, n: CNode) -> list[str]:
+    return [k for k, v in n.links.items() if _gives(t, v)]
+
+
+def _outputs(n: CNode) -> list:
+    spec = node_type(n.cls)
+    return list((spec.outputs or ()) if spec is not None else ())
+
+
+def _file_of(t, sel: CNode):
+    """The module file the select node ``sel`` names (its file input, by the catalogue), or None."""
+    spec = node_type(sel.cls)
+    files = [i.name for i in (spec.inputs if spec is not None else ()) if i.files]
+    w = t.named(sel)
+    name = next((w.get(k) for k in files if w.get(k) is not None), None)
+    if name is None and isinstance(sel.raw, list) and sel.raw:
+        name = sel.raw[0]
+    return name
+
+
+def read(t) -> None:
+    """Each wrapper model loader's module: kept on it (one module, a file name, the workflow's only loader given
+    one: Load Video Model merges one, beside 'model'), else said not read; the select nodes read either way (not
+    left unconverted), their links to the loader let go."""
+    given = [n for n in t.wf.nodes.values() if _ports(t, n) and MODULE_TYPE not in
+             (n.out_types or [o.type for o in _outputs(n)])]  # the loaders (not a select's own prev_model)
+    for n in given:
+        ports = _ports(t, n)
+        sel = t.wf.nodes[n.links[ports[0]][0]]
+        name = _file_of(t, sel)
+        chained = _ports(t, sel)
+        model = n.widgets.get("model") or (n.raw[0] if isinstance(n.raw, list) and n.raw else "")
+        if isinstance(name, str) and name.lower().endswith(".safetensors") and not chained and len(given) == 1:
+            t.wf.modules[n.id] = (name, sel)  # set where the model is read (mapping/module_file.py), said there
+        else:
+            why = (f"with more modules chained on its '{chained[0]}'" if chained else
+                   f"one of {len(given)} loaders given a module: two experts' modules" if len(given) > 1 else
+                   "a GGUF module" if isinstance(name, str) and name.lower().endswith(".gguf") else
+                   f"its file {name!r} not worked out" if not isinstance(name, str) else "not a .safetensors file")
+            t.said.append(f"{_shown(sel)} adds the VACE module '{name}' to '{n.title or n.shown_cls}' (#{n.id})'s "
+                          f"model {model!r} ({why}): not read, Studio's Load Video Model merges one .safetensors VACE "
+                          "module beside its model ('vace_module'): point Load Video Model at a Wan VACE model")
+        t.wf.taken.add(sel.id)
+        for k in [k for k in ports if n.links[k][0] == sel.id]:  # (a file wires both names)
+            del n.links[k]
