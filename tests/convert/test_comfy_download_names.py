@@ -88,6 +88,7 @@ def test_only_a_downloaders_declared_types_give_a_name():
     assert file_name(node([url], ("STRING",))) == "file.safetensors"
     for values, outs, links in (([url], ("IMAGE",), None), ([url], ("*",), {"x": ("2", 0)}),
                                 ([url, HF + "resolve/main/other.safetensors"], ("*",), None),
-                                (["custom", url, "mine/loras"], ("*",), None), ([HF + "blob/main/README.md"], ("*",), None),
+                                (["custom", url, "mine/loras"], ("*",), None),
+                                ([HF + "blob/main/README.md"], ("*",), None),
                                 ([HF + "blob/main/{{FILE}}.safetensors"], ("*",), None), ([url], ("*", "*"), None)):
         assert file_name(node(values, outs, links)) is None, values
