@@ -64,8 +64,9 @@ def test_a_number_saved_as_text_in_a_constants_number_setting_is_that_number():
 
 
 def _named_by(w: UI, cls: str, widgets: list, outs: list, key: str, inputs: dict | None = None) -> int:
-    """A ``cls`` loader whose setting ``key`` (saved as the stale ``widgets``) is wired from an invented downloader."""
-    dl = w.add("InventedDownloader", ["https://example.org/the_real_file.safetensors"], ["*"])
+    """A ``cls`` loader whose setting ``key`` (saved as the stale ``widgets``) is wired from an invented downloader
+    whose link is a template (no file name Studio can work out: test_comfy_download_names has those it can)."""
+    dl = w.add("InventedDownloader", ["https://example.org/{{MODEL_FILE}}"], ["*"])
     nid = w.add(cls, widgets, outs, {**(inputs or {}), key: (dl, 0, "COMBO")})
     w.nodes[-1]["inputs"][-1]["widget"] = {"name": key}
     return nid

@@ -16,6 +16,7 @@ from .. import catalogue
 from ..packs import lora_stacks
 from ..reading import by_types
 from ..reading.pass_any import any_through
+from ..reading import downloaded
 from .templates import type_templates
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
@@ -295,11 +296,11 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
         return None  # (a file's loader, a text: listed with the node not converted)
     if kind == "value" and unread and all(r.id in unread for r, _, _ in rs):  # (read where one reader reads it)
         kind = "unread" if all(wf.output(n, s) is not None for _, _, s in rs) else "unknown"
-    if kind == "value":
-        return ""
     reader, name, _ = rs[0]
     into = (reader.where(name) if reader.id not in lost else _unconverted(reader, name)) + (
         f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else "")
+    if kind == "value":  # read where it is wired: nothing to say, but a downloader's file name (reading/downloaded)
+        return downloaded.said(n, into, got) if (got := downloaded.file_name(n)) and wf.output(n, 0) == got else ""
     return _said_of_kind(wf, n, kind, rs, into, reader.id in unread or (read is not None and reader.id not in read))
 
 

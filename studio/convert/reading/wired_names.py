@@ -1,8 +1,8 @@
-"""A loader's file name wired from a node whose output Studio cannot work out when converting (a downloader giving the
-name of the file it fetched, ComfyUI-HuggingFace's 'Hugging Face Download Model'): the file is the one that node gives
-when the workflow runs, never the loader's stale saved name, and never 'no loader found'. Told by the wiring alone: the
-setting is wired, and following it gives no constant. Found by the thirteenth held-out set (a course's Wan 2.2
-workflows fetch every model, LoRA, VAE and text encoder this way)."""
+"""A loader's file name wired from a node whose output Studio cannot work out when converting (a downloader given its
+link by a wire or as a template; one whose link is set gives its name: reading/downloaded.py): the file is the one that
+node gives when the workflow runs, never the loader's stale saved name, and never 'no loader found'. Told by the wiring
+alone: the setting is wired, and following it gives no constant. Found by the thirteenth held-out set (a course's Wan
+2.2 workflows fetch every model, LoRA, VAE and text encoder this way)."""
 from __future__ import annotations
 
 from typing import Any

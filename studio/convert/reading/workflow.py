@@ -29,6 +29,7 @@ from .dangling import cut_dangling, missing
 from .aspect_size import aspect_size, out_names
 from .setting_out import setting_out
 from .primitives import constant, evaluate, resolution
+from .downloaded import file_name as downloaded_name
 from .subgraphs import CONTROL, CONTROLS  # noqa: F401 (CONTROLS: studio.serve reads it here)
 
 # The names of the values in a UI node's ``widgets_values``, in order, for the nodes Studio reads
@@ -421,11 +422,11 @@ class Workflow:
             return self.value(node, own, depth)
         if (neg := own_values.is_not(node)) is not None:  # a logical NOT, by its types and name
             return own_values.negated(self.value(node, neg, depth))
-        v = constant(node, slot)
-        if v is None:  # a pack's node of several constants (AID's MultiFloatNode), by the types its file saves
-            v = many_constant(node, slot)
+        v = constant(node, slot)  # then a pack's node of several constants (AID's MultiFloatNode), by its file's types:
+        v = v if v is not None else many_constant(node, slot)
         v = v if v is not None else by_types.primitive(node, slot)  # a pack's constant, by its declared types
         v = v if v is not None else setting_out(node, slot)  # its one setting on one of several outputs (WAS Seed)
+        v = v if v is not None else downloaded_name(node, slot)  # a downloader's file name, by its types
         return v if v is not None else aspect_size(node, slot, lambda k: self.value(node, k, depth), out_names(node))
 
     def image_size(self, node: CNode | None, depth: int = 0) -> tuple[int, int] | None:
