@@ -121,10 +121,11 @@ class _Retimed(Clip):
 
 
 class FrameRate(Node):
-    """The same frames played at another frame rate (none dropped or made: a still becomes a clip of
-    one frame), with the sound given on 'audio' instead of the clip's own. With 'keep' the duration,
-    the clip is read at that rate over the same time instead: frames dropped or repeated, each the
-    first at or after its time, as ComfyUI's VideoHelperSuite Load Video's force_rate reads a file."""
+    """A clip at another frame rate, with the sound given on 'audio' instead of the clip's own. Keep
+    'frames': the same frames played faster or slower (none dropped or made: a still becomes a clip of
+    one frame); keep 'duration': the clip read at that rate over the same time, frames dropped or
+    repeated, each the first at or after its time, as ComfyUI's VideoHelperSuite Load Video's
+    force_rate reads a file."""
     id = "edit.frame_rate"
     keywords = ("fps", "create video", "images to video", "frame rate", "retime")
     title = "Frame Rate"
