@@ -84,3 +84,11 @@ def test_a_sampler_on_a_latent_it_cannot_read_is_listed_not_made():
 
 def test_seconds_count_as_the_pack_counts_frames():
     assert [frames(s) for s in (0, 2.5, 5, 10.0, -1, "5")] == [1, 61, 121, 241, None, None]
+
+
+def test_a_loader_of_a_variant_names_no_file_and_says_so():
+    wf = copy.deepcopy(T2V)
+    wf["11"]["inputs"] = {"variant": "pretrain_5s", "use_magcache": False}  # the pack's first versions
+    conv = convert(wf)
+    assert _load(conv.graph).params["model"] == ""
+    assert any("'KandinskyV5_Loader' (#11) loads the DiT of its variant 'pretrain_5s'" in line for line in conv.log)

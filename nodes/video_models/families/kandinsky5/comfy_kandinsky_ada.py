@@ -55,20 +55,28 @@ class _Translation(PackTranslation):
             elif n.cls == TEXT:
                 self.text(n, self.named(n))
         self.decoders(*DECODERS)
-        for n in nodes:
-            if n.cls == "KandinskyHQVAEDecode" and n.enabled:
-                self.said.append(f"'{n.title or n.cls}' (#{n.id})'s tiled blending, anti-flicker and detail pass are "
-                                 "not applied: Studio decodes with its own VAE decode")
+        for n in [n for n in nodes if n.cls == "KandinskyHQVAEDecode" and n.enabled]:
+            if on := [k for k in ("hq_blend", "anti_flicker", "detail_pass") if self.named(n).get(k) is True]:
+                self.said.append(f"'{n.title or n.cls}' (#{n.id})'s {', '.join(on)} (on) not applied: Studio decodes "
+                                 "with its own VAE decode")
         for n in nodes:
             if n.cls == SAMPLER:
                 self.sampler(n, self.named(n))
 
     def loader(self, n: CNode, w: dict) -> None:
+        """Its DiT file; the pack's first versions declare only 'variant' and 'use_magcache' (the file its config's)."""
+        if not n.widgets and isinstance(n.raw, list) and len(n.raw) == 2:
+            w = dict(zip(("variant", "use_magcache"), n.raw))
         self.core(n, "UNETLoader", {"unet_name": w.get("checkpoint_file"), "weight_dtype": "default"}, {})
+        if not isinstance(w.get("checkpoint_file"), str):
+            self.said.append(f"'{n.title or n.cls}' (#{n.id}) loads the DiT of its variant {w.get('variant')!r} (the "
+                             "pack's config names the file), not a file the workflow names: set Load Video Model's "
+                             "model to that variant's Kandinsky 5 file")
         on = [k for k in ("use_magcache", "blocks_in_memory", "quantize_to_fp8") if w.get(k) not in (None, False, 0, "off")]
         if on:
             self.said.append(f"'{n.title or n.cls}' (#{n.id})'s {', '.join(f'{k} {w[k]!r}' for k in on)} not applied: "
-                             "Studio plans memory and speed itself (Load Video Model's memory)")
+                             "Studio plans memory, precision and speed itself (Load Video Model's memory and dtype, the "
+                             "generator's step_cache)")
 
     def text(self, n: CNode, w: dict) -> None:
         """Its positive (in its place) and negative (beside it) as CLIPTextEncode on its Qwen2.5-VL encoder."""
@@ -141,8 +149,8 @@ class _Translation(PackTranslation):
                              "version of the pack saves attention_mode, is not read")
         elif isinstance(w.get("attention_mode"), str):
             self.said.append(f"'{n.title or n.cls}' (#{n.id})'s attention_mode {w['attention_mode']!r} is not read: "
-                             "Studio's Kandinsky 5 takes its attention from the model file (NABLA for the 10-second "
-                             "models)")
+                             "Studio's Kandinsky 5 takes its attention from the model file's name (NABLA for a 10-second "
+                             "model, else full attention)")
 
 
 def translate(wf: Workflow) -> list[str]:
