@@ -1,23 +1,24 @@
 """Kandinsky 5's ComfyUI mapping (api.ComfyMapping): its image-to-video node (its DiT, Qwen2.5-VL, CLIP-L
 and VAE files set on Load Video Model, no 'base'), its two text encoders and its model files' names; its own
 text encoder node (CLIPTextEncodeKandinsky5: comfy_text.py) and kandinskylab's own nodes (comfy_pack.py) read as
-the core nodes that mean the same. Plain data."""
+the core nodes that mean the same, and wildminder's ComfyUI-Kandinsky nodes
+(comfy_kandinsky_ada.py) too. Plain data."""
 from __future__ import annotations
 
 from studio.convert.api import I2V, ComfyMapping, Task, Workflow, held_task
 
-from . import comfy_pack, comfy_text
+from . import comfy_kandinsky_ada, comfy_pack, comfy_text
 
 # its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
 WIDGETS = {
     "Kandinsky5ImageToVideo": ("width", "height", "length", "batch_size"),
-    **comfy_text.WIDGETS, **comfy_pack.WIDGETS, comfy_pack.HELD: ("input", "from", "carries"),
+    **comfy_text.WIDGETS, **comfy_pack.WIDGETS, **comfy_kandinsky_ada.WIDGETS, comfy_pack.HELD: ("input", "from", "carries"),
 }
 
 
 def translate(wf: Workflow) -> list[str]:
     """Its text encoder node and kandinskylab's nodes read as core nodes, in place; what is said of them."""
-    return comfy_text.translate(wf) + comfy_pack.translate(wf)
+    return comfy_text.translate(wf) + comfy_pack.translate(wf) + comfy_kandinsky_ada.translate(wf)
 
 
 MAPPING = ComfyMapping(
