@@ -13,6 +13,7 @@ import operator
 from typing import Any, Callable
 
 from .. import catalogue
+from .compare import compared
 
 NUMBERS = ("INT", "FLOAT", "NUMBER", "*")
 OUTS = ("INT", "FLOAT", "NUMBER")
@@ -97,3 +98,9 @@ def operated(n, slot: int, value: Callable[[str], Any]) -> Any:
     if outs[slot] == "INT":
         return int(r) if float(r).is_integer() else None
     return r
+
+
+def compared_or_operated(n, slot: int, value: Callable[[str], Any]) -> Any:
+    """A comparison's BOOLEAN (compare.py), else an operation's number; None where neither is known."""
+    cmp = compared(n, slot, value)
+    return cmp if cmp is not None else operated(n, slot, value)
