@@ -93,3 +93,22 @@ def test_an_unknown_operation_leaves_the_steps_said_worked_out_when_the_workflow
     gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
     assert gen.params["steps"] != 10
     assert "'CM_IntBinaryOperation' (CM_IntBinaryOperation, #50)" in "\n".join(conv.log) + _notes(conv)
+
+
+def test_an_interpolation_of_part_of_the_take_joined_with_it_does_not_divide_its_rate():
+    """The written rate 48 (2*24 by a number operation): RIFE x3 straight to the save makes the take at 16 fps; RIFE
+    x3 of frames then batched with the take itself (heldout WAN2.2_LOOP's seam) leaves the rate unknown, said."""
+    wf = _three_passes(2, 3, 10)
+    wf.update(_api({"60": ("RIFE VFI", {"ckpt_name": "rife47.pth", "multiplier": 3, "frames": ["8", 0]}),
+                    "62": ("CM_IntBinaryOperation", {"op": "Mul", "a": 2, "b": 24})}))
+    wf["9"]["inputs"].update({"images": ["60", 0], "frame_rate": ["62", 0]})
+    gen = next(n for n in convert(wf, "whole.json").graph.nodes.values()
+               if n.type_id == "video_models.text_to_video")
+    assert gen.params["fps"] == 16.0
+    wf.update(_api({"61": ("ImageBatch", {"image1": ["8", 0], "image2": ["60", 0]})}))
+    wf["9"]["inputs"]["images"] = ["61", 0]
+    conv = convert(wf, "part.json")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert gen.params["fps"] != 16.0
+    assert "interpolated in part ('RIFE VFI' (RIFE VFI, #60) x3, joined with others) before they are written at " \
+           "48 fps" in "\n".join(conv.log) + _notes(conv)
