@@ -21,7 +21,7 @@ from . import by_types, casts, folders, measured, older_values, own_values, plac
 from ..values import switches
 from ..values import wiring as frontend
 
-from .compare import compared
+from .math_ops import compared_or_operated
 from .given_on import given_on
 from .line_pick import by_place, line_slots, picked, picker
 from .constants_many import many_constant
@@ -413,8 +413,8 @@ class Workflow:
             return slid
         if slot == 0 and (into := casts.cast_input(node)) is not None:  # a number cast, by its declared types
             return casts.cast_value(node, self.value(node, into, depth))
-        if (cmp := compared(node, slot, lambda k: self.value(node, k, depth))) is not None:  # a comparison, by types
-            return cmp
+        if (num := compared_or_operated(node, slot, lambda k: self.value(node, k, depth))) is not None:
+            return num  # a comparison, a number operation: by their declared types (compare.py, math_ops.py)
         if (expr := by_types.expression(node)) is not None:  # a pack's math node, by its declared types
             names = {k.rpartition(".")[2]: self.value(node, k, depth) for k in expr[1]}  # ('variables.a': a)
             return by_types.expression_output(node, slot, evaluate(str(self.value(node, expr[0], depth) or ""), names))

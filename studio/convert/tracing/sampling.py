@@ -120,10 +120,10 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
         if out.sampler is None and (named := sampler_of_type(sel)) is not None:
             out.sampler, out.at["sampler"] = named, sel  # a node of one sampler (SamplerEulerAncestral): named
         out.used.add(sel.id)
-    given, first, last, splitter = split(wf, s)  # (one part of ComfyUI's SplitSigmas: the pass's steps of the whole)
+    given, first, last, splitters = split(wf, s)  # (one part of ComfyUI's SplitSigmas: the pass's steps of the whole)
     sig, steps_of = sigma_steps(wf, given)
-    if splitter is not None:
-        out.used.add(splitter.id)
+    if splitters:
+        out.used.update(x.id for x in splitters)
         out.start, out.end = first, last
     out.used.update(x.id for x in steps_of)
     if sig is not None:
