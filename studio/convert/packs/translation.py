@@ -53,8 +53,7 @@ def measured(wf, n: CNode, name: str) -> bool:
     src = wf.nodes.get(link[0]) if link else None
     if src is None:
         return False
-    t = catalogue.node_type(src.origin or src.cls)
-    outs = list(t.output_types) if t is not None and t.outputs else list(src.out_types)
+    outs = by_types.declared_outputs(src)
     return 0 <= link[1] < len(outs) and outs[link[1]] in ("INT", "FLOAT") and any(o in ("IMAGE", "VIDEO") for o in outs)
 
 

@@ -26,6 +26,13 @@ SIZE_WORDS = ("width", "height", "keep_proportion", "divisible_by", "upscale_met
               "multiple_of", "size", "scale")  # a loader's resize settings, off when its 'resize' is
 
 
+def declared_outputs(n) -> list[str]:
+    """``n``'s outputs' types: as its pack declares them (the catalogue), else as its UI file saves them ([] in an API
+    file)."""
+    t = catalogue.node_type(n.origin or n.cls)
+    return list(t.output_types) if t is not None and t.outputs else list(n.out_types)
+
+
 def widget_names(cls: str, values: Any) -> dict[str, Any]:
     """A UI node's ``widgets_values`` named by its type's declared widgets, in the frontend's order (the required
     ones, then the optional, as /object_info lists them; the frontend's control

@@ -8,6 +8,7 @@ is found. None where no single input carries a model. The same reading for a pro
 from __future__ import annotations
 
 from .. import catalogue
+from .by_types import declared_outputs
 
 DEPTH = 16  # nodes passing a model on, one behind the other, looked through
 
@@ -28,8 +29,7 @@ def _gives(wf, src: str, slot: int, depth: int, kind_of: str = "MODEL") -> bool:
     n = wf.nodes.get(src)
     if n is None or depth > DEPTH:
         return False
-    t = catalogue.node_type(n.origin or n.cls)
-    outs = list(t.output_types) if t is not None and t.outputs else list(n.out_types)
+    outs = declared_outputs(n)
     kind = outs[slot] if 0 <= slot < len(outs) else ""
     if kind == kind_of:
         return True

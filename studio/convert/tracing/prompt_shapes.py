@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .. import catalogue
+from ..reading.by_types import declared_outputs
 from ..reading.workflow import CNode, Workflow
 from .roles import consumers, in_type
 
@@ -17,11 +18,8 @@ MAX_OUTPUTS = 2  # a prompt, or a positive and a negative
 def _outputs(wf: Workflow, n: CNode) -> list[str]:
     """Its outputs' types: its pack's declared ones, else its UI file's, else (an API file) the types of the inputs
     each output slot feeds, one type a slot, the slots from 0 on all fed ([] where not)."""
-    t = catalogue.node_type(n.origin or n.cls)
-    if t is not None and t.outputs:
-        return list(t.output_types)
-    if n.out_types:
-        return list(n.out_types)
+    if outs := declared_outputs(n):
+        return outs
     fed: dict[int, set[str]] = {}
     for m, k in consumers(wf).get(n.id, ()):
         fed.setdefault(m.links[k][1], set()).add(in_type(m, k))

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import re
 
-from .. import catalogue
+from ..reading.by_types import declared_outputs
 
 CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 def _gives_sampler(n) -> bool:
-    t = catalogue.node_type(n.origin or n.shown_cls)
-    outs = list(t.output_types) if t is not None and t.outputs else list(n.out_types)
-    return outs == ["SAMPLER"]
+    return declared_outputs(n) == ["SAMPLER"]
 
 
 def sampler_of_type(n) -> str | None:
