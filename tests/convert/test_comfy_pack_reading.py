@@ -174,3 +174,24 @@ def test_a_folder_picker_saved_without_names_and_one_loading_many_pictures():
              "outputs": [{"name": "images", "type": "IMAGE", "links": []}], "widgets_values": ["keyframes", "name_asc"]}
     w = Workflow.read({"nodes": [every], "links": []})
     assert shapes.translate(w) == [] and w.nodes["7"].cls == "ZetaLoadFolder"
+
+
+def test_the_configurators_size_from_its_pictures_resize_keeping_proportion_is_worked_out_when_it_runs():
+    """heldout3's img2vid: the configurator's width and height wired from the ImageResizeKJ (keep_proportion) of its
+    own picture: the take takes that picture's size when it runs (Scale within the box, by 32), never the 768x512
+    the UI file saved, nor left unset holding the task (heldout14's rule kept: the stale value is not read)."""
+    resize = {"class_type": "ImageResizeKJ", "inputs": {"image": ["15", 0], "width": 768, "height": 512,
+                                                        "upscale_method": "bilinear", "keep_proportion": True,
+                                                        "divisible_by": 32, "crop": "disabled"}}
+    wf = _ltx_old(image=resize, width=["5", 1], height=["5", 2])
+    wf["15"] = {"class_type": "LoadImage", "inputs": {"image": "start.png"}}
+    conv = convert(wf, "ltx_resized")
+    said = _notes(conv)
+    assert conv.pipelines == 1 and conv.tasks[0]["task"] == "image to video" and not conv.dropped
+    gen = _gen(conv)
+    assert (gen.params.get("width"), gen.params.get("height"), gen.params.get("frames")) == (0, 0, 97)
+    scale = next(n for n in conv.graph.nodes.values() if n.type_id == "transform.scale")
+    assert (scale.params["width"], scale.params["height"], scale.params["fit"], scale.params["multiple"]) == \
+        (768, 512, "within", 32)
+    assert "the generator takes that size when it runs" in said and "768x512" not in said.split("ImageResizeKJ")[0]
+    assert "'LTXVShiftSigmas' (#10)'s 'sigma_shift' left unset" in said and "2.370833" not in said
