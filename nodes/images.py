@@ -16,7 +16,7 @@ from studio.core.params import Choice, Float, Int, Path
 from studio.core.spec import CLIP, FRAME, In, Node, Out
 from studio.engine.clip import Clip, MapClip
 
-from .edit.resample_rate import ResampledClip
+from .edit.resample_rate import RULES, ResampledClip
 from .transform import INTERP
 
 MAX_SIDE = 16384  # ComfyUI's MAX_RESOLUTION
@@ -125,7 +125,8 @@ class FrameRate(Node):
     'frames': the same frames played faster or slower (none dropped or made: a still becomes a clip of
     one frame); keep 'duration': the clip read at that rate over the same time, frames dropped or
     repeated, each the first at or after its time, as ComfyUI's VideoHelperSuite Load Video's
-    force_rate reads a file."""
+    force_rate reads a file; 'duration, middle': the same by ffmpeg's fps filter's rule (its Load Video
+    FFmpeg), each the frame showing at the middle of its time."""
     id = "edit.frame_rate"
     keywords = ("fps", "create video", "images to video", "frame rate", "retime")
     title = "Frame Rate"
@@ -135,12 +136,14 @@ class FrameRate(Node):
     outputs = (Out("video", "Video"),)
     params = (Float("fps", 24.0, min=0.0, max=240.0,
                     help="frames per second the frames are played at; 0: the clip's own (only the sound changed)"),
-              Choice("keep", "frames", choices=("frames", "duration"),
-                     help="frames: every frame, played faster or slower; duration: frames dropped or repeated"))
+              Choice("keep", "frames", choices=("frames", *RULES),
+                     help="frames: every frame, played faster or slower; duration: frames dropped or repeated, each "
+                          "the first at or after its time; duration, middle: each the one showing at the middle of "
+                          "its time (ffmpeg's fps filter)"))
 
     def run(self, ctx, video, audio=None):
-        if ctx.params.keep == "duration" and ctx.params.fps:
-            return ResampledClip(video, ctx.params.fps, audio)
+        if ctx.params.keep in RULES and ctx.params.fps:
+            return ResampledClip(video, ctx.params.fps, audio, ctx.params.keep)
         return _Retimed(video, ctx.params.fps or video.fps, audio)
 
 

@@ -36,7 +36,7 @@ def fit_length(x: np.ndarray, n: int) -> np.ndarray:
 
 
 class AudioTrim(Node):
-    """Keep the sound between two times."""
+    """Keep the sound between two times (a video file with no sound gives none: nothing to cut)."""
     id = "edit.audio_trim"
     title = "Audio Trim"
     category = "Audio"
@@ -46,6 +46,9 @@ class AudioTrim(Node):
               Float("end", 0.0, min=0.0, max=1e6, help="seconds; 0 = to the end"))
 
     def run(self, ctx, audio):
+        if audio is None:  # (a Load Video's file without a sound track)
+            ctx.info("no sound is given: nothing to cut")
+            return None
         p = ctx.params
         end = p.end or audio.duration
         if p.start >= min(end, audio.duration):

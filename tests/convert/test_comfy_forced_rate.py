@@ -1,7 +1,7 @@
 """A video loader's forced rate (VideoHelperSuite's Load Video force_rate, told by the type's declared widgets) made:
 Studio's Frame Rate keeping the duration after its Load Video, then load_trim's Trim for the picks among those frames,
-one sentence said; a rate Studio cannot know when converting, or a loader of another rule (the FFmpeg one's fps
-filter), left said as before. Found by the fourteenth held-out set (07, 08, 15: force_rate 16 / 24 said not applied)."""
+one sentence said; a rate Studio cannot know when converting left said as before. Found by the fourteenth held-out
+set (07, 08, 15: force_rate 16 / 24 said not applied)."""
 from __future__ import annotations
 
 import numpy as np
@@ -38,7 +38,8 @@ def test_a_forced_rate_is_a_frame_rate_keeping_the_duration_before_the_trim_of_i
             "dropped or repeated by time, each the first at or after its time) and picks frames 10 to 49, every 2 of "
             "those: Studio's Frame Rate (keep: duration) and Trim after its Load Video make the same frames") in said
     assert "not applied" not in said and "force_rate" not in said
-    assert "the sound of 'VHS_LoadVideo' (VHS_LoadVideo, #4) is the whole file's" in said  # muxed: said
+    assert ("the sound of 'VHS_LoadVideo' (VHS_LoadVideo, #4) is seconds 0.625 to 3.125 of its file, the time of "
+            "the frames it picks") in said  # muxed: 10 frames at 16 fps skipped, 20 x 2 kept
 
 
 def test_a_forced_rate_alone_is_the_frame_rate_alone():
@@ -59,11 +60,7 @@ def test_a_rate_not_known_when_converting_or_another_loaders_rule_is_left_said()
     assert _chain(conv) == ["io.load_video"] and not _params(conv, "transform.trim")  # nothing guessed
     assert "frame_load_cap 20: not applied" in _said(conv)
     assert "gives 'VHS_LoadVideo' (#4)'s 'force_rate' a value Studio cannot work out when converting" in _said(conv)
-    ffmpeg = _fun_control({"force_rate": 16, "frame_load_cap": 20, "start_time": 0.0})  # ffmpeg's fps filter: other
-    ffmpeg["4"]["class_type"] = "VHS_LoadVideoFFmpeg"
-    conv = convert(ffmpeg, "ffmpeg.json")
-    assert _chain(conv) == ["io.load_video"]
-    assert "its settings force_rate 16, frame_load_cap 20 are not applied" in _said(conv)
+    # (the FFmpeg loaders' rule, ffmpeg's fps filter: made since rate3, tests/convert/test_comfy_loader_time.py)
 
 
 def test_the_converted_chain_run_on_a_written_file_gives_the_frames_videohelpersuite_loads(tmp_path):

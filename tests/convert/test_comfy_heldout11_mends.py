@@ -73,7 +73,7 @@ def test_what_feeds_a_pack_loaders_let_go_input_is_not_said_unrun():
                                    "images": ["3", 0]}),
     })
     said = _said(convert(wf, "cap.json"))
-    assert "frame_load_cap (wired)" in said
+    assert "picks frames 0 to 720 of 'clip.mp4'" in said  # (its cap worked out, 30 x 24 + 1, since rate3: a Trim)
     assert not [x for x in said.splitlines() if "#2)" in x and "nothing of it is lost" in x]
     assert not [x for x in said.splitlines() if "(INTConstant, #1)" in x and "reaches no output" in x]
 

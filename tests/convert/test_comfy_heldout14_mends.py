@@ -239,7 +239,8 @@ def test_a_video_loaders_frame_pick_at_the_files_own_rate_is_a_trim():
     said = _said(conv)
     assert "(VHS_LoadVideo, #4) picks frames 100 to 249 of 'dance.mp4': Studio's Trim after its Load Video keeps" in said
     assert "not applied, Studio's Load Video reads every frame" not in said
-    assert "the sound of 'VHS_LoadVideo' (VHS_LoadVideo, #4) is the whole file's" in said
+    assert ("the sound of 'VHS_LoadVideo' (VHS_LoadVideo, #4) is the seconds of the frames it picks, at the file's own "
+            "rate, which Studio cannot tell when converting: not cut") in said
     conv = convert(_fun_control({"force_rate": 16, "frame_load_cap": 150, "skip_first_frames": 100,
                                  "select_every_nth": 1}), "forced.json")  # (test_comfy_forced_rate.py: the rate)
     assert _params(conv, "transform.trim") == [{"start": 100, "end": 250, "step": 1}]

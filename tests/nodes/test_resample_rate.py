@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nodes.edit.resample_rate import forced_picks
+from nodes.edit.resample_rate import forced_picks, middle_picks
 from nodes.images import FrameRate
 from studio.engine.clip import ArrayClip
 from studio.engine.media import VideoFileClip, write_video
@@ -56,3 +56,57 @@ def test_duration_kept_on_a_video_file_written_by_the_test(tmp_path):
     assert picks.tolist() == [0, 3, 6, 8, 11, 13, 16, 18] and out.n_frames == 8  # ties (x 2.5) fall later, as VHS
     np.testing.assert_array_equal(out.chunk(0, 8), decoded[picks])
     assert abs(out.duration - src.duration) < 0.2
+
+
+def _ffmpeg_fps(n: int, src: float, rate: float) -> list[int]:
+    """The source frame each output of ffmpeg's own fps filter (round=near, through PyAV's libavfilter) shows, for
+    ``n`` frames at ``src`` fps, each frame one grey level, ended as a file's stream ends (its last frame's end)."""
+    import fractions
+
+    import av
+    g = av.filter.Graph()
+    tb = 1 / fractions.Fraction(src).limit_denominator(100_000)
+    buf = g.add_buffer(width=16, height=16, format="gray", time_base=tb)
+    fps, sink = g.add("fps", f"fps={rate}"), g.add("buffersink")
+    buf.link_to(fps)
+    fps.link_to(sink)
+    g.configure()
+    out = []
+    for k in [*range(n), None]:
+        if k is None:
+            g.push(None)
+        else:
+            f = av.VideoFrame.from_ndarray(np.full((16, 16), k, np.uint8), format="gray")
+            f.pts, f.time_base, f.duration = k, tb, 1
+            g.push(f)
+        while True:
+            try:
+                out.append(int(g.pull().to_ndarray()[0, 0]))
+            except (av.BlockingIOError, av.EOFError):
+                break
+    return out
+
+
+def test_the_middle_rule_is_ffmpegs_fps_filter():
+    # 10 fps read at 4: slot j shows the frame on screen at (j + 1/2) / 4 s: frames 1 (0.125 s), 3, 6 (0.625 s)...
+    assert middle_picks(25, 10.0, 4.0).tolist() == [1, 3, 6, 8, 11, 13, 16, 18, 21, 23]
+    assert middle_picks(9, 24.0, 16.0).tolist() == [0, 2, 3, 5, 6, 8]  # (VHS's cv rule: 0, 2, 4, 5, 7, 8)
+    assert middle_picks(12, 25.0, 10.0).tolist() == [1, 3, 6, 8, 11]  # 4.8 slots: 5, the last repeated to the end
+    rng = np.random.default_rng(5)
+    for _ in range(40):  # against ffmpeg's own filter, odd rates too (NTSC 29.97, 23.976; 7.5, 12.5)
+        n = int(rng.integers(1, 80))
+        src = float(rng.choice([12, 15, 23.976, 24, 25, 29.97, 30, 60]))
+        rate = float(rng.choice([1, 4, 7.5, 8, 12.5, 16, 24, 30, 60]))
+        assert middle_picks(n, src, rate).tolist() == _ffmpeg_fps(n, src, rate), (n, src, rate)
+
+
+def test_frame_rate_duration_middle_matches_numpy_indexing():
+    clip = ramp_clip(n=35, w=6, h=4, fps=16.0)
+    frames = np.stack(list(clip))
+    for rate in (4.0, 10.0, 24.0):
+        out = run_node(FrameRate, {"fps": rate, "keep": "duration, middle"}, video=clip)
+        m = int(np.floor(35 / 16.0 * rate + 0.5))
+        want = frames[np.minimum(np.ceil((np.arange(m) + 0.5) * 16.0 / rate) - 1, 34).astype(int)]
+        assert (out.n_frames, out.fps) == (m, rate)
+        np.testing.assert_array_equal(np.stack(list(out)), want)
+        np.testing.assert_array_equal(out.chunk(1, m), want[1:])

@@ -35,15 +35,17 @@ class InputMaking:
                 picks = loader_picks if kind == "io.load_video" else None
                 fps, trim = (picks.rate(self.wf, loader), picks.params(self.wf, loader)) if picks else (0, None)
                 last = self.loaded[loader.id]
-                for on, node, p in ((fps, "edit.frame_rate", {"fps": fps, "keep": "duration"}),
+                keep = loader_picks.rule(loader)
+                for on, node, p in ((fps, "edit.frame_rate", {"fps": fps, "keep": keep}),
                                     (trim, "transform.trim", trim)):
                     if on:
                         self.g.connect(last, "video", nid := self.add(node, p, loader), "video")
                         self.loaded[f"{loader.id}#"] = last = nid
                 if fps or trim:
-                    self.say(load_trim.said(loader, self.file_of(loader), trim, fps or 0.0))
+                    start = self.wf.value(loader, "start_time") if keep != "duration" else None
+                    self.say(load_trim.said(loader, self.file_of(loader), trim, fps or 0.0, keep, start))
                 line = unapplied(self.wf, loader, self.file_of(loader), SHOWN.get(kind, kind.rpartition("_")[2]),
-                                 (loader_picks.TRIMS if trim else ()) + ((loader_picks.RATE,) if fps else ()))
+                                 loader_picks.taken(loader, trim, fps))
                 if line:
                     self.say(line)
         if kind == "io.load_audio":
@@ -51,10 +53,12 @@ class InputMaking:
         out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
                "footage.load_sequence": ("video", "alpha")}[kind]
         port = out[slot] if 0 <= slot < len(out) else out[0]
-        if f"{loader.id}#" in self.loaded:  # its frames through the Frame Rate / Trim; its sound the file's, said
+        if f"{loader.id}#" in self.loaded:  # its frames through the Frame Rate / Trim; its sound their seconds
             if port != "audio":
                 return self.loaded[f"{loader.id}#"], port
-            self.say(load_trim.sound_said(loader))
+            if f"{loader.id}~a" not in self.loaded:
+                self.loaded[f"{loader.id}~a"] = load_trim.sound(self, loader, (self.loaded[loader.id], port))
+            return self.loaded[f"{loader.id}~a"]
         return self.loaded[loader.id], port
 
     def step(self, n: CNode, src: tuple[str, str], at: str | None = None) -> tuple[str, str]:

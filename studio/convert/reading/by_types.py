@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalogue
+from . import loader_picks
 from .subgraphs import CONTROL
 
 # a file of each kind read as ComfyUI's own loader of it: (its type, the setting naming the file)
@@ -99,9 +100,12 @@ def as_loader(n, loaders: dict, said: list[str]) -> bool:
     if kind == "video" and t.gives("VIDEO") and not t.gives("IMAGE"):
         kind = "clip"
     core, setting = CORE_LOADERS[kind]
-    lost = _not_applied(n, t, f.name)
-    n.let_go = {**n.let_go, **n.links}  # what fed its other inputs still runs in ComfyUI (mapping/unrun)
-    n.origin, n.cls, n.widgets, n.links = n.origin or n.cls, core, {setting: name}, {}
+    kept = loader_picks.read(n, t)  # its forced rate and picks, which Studio's Frame Rate and Trim make (load_trim)
+    lost = [x for x in _not_applied(n, t, f.name) if x.split(" ", 1)[0] not in kept]
+    n.let_go = {**n.let_go, **{k: v for k, v in n.links.items() if k not in kept}}  # (still run in ComfyUI: unrun)
+    n.origin, n.cls = n.origin or n.cls, core
+    n.widgets = {setting: name, **{k: v for k, v in n.widgets.items() if k in kept}}
+    n.links = {k: v for k, v in n.links.items() if k in kept}
     if lost:
         many = len(lost) > 1
         said.append(f"'{n.title or n.origin}' ({n.origin}, #{n.id}) is read as ComfyUI's {core} of '{name}': its "
