@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from studio.core.params import Bool, Float
+from studio.core.params import Bool, Choice, Float
 from studio.core.spec import CLIP, In, Node, Out
 from studio.core.values import Audio
 from studio.engine.clip import Clip
@@ -36,27 +36,36 @@ def fit_length(x: np.ndarray, n: int) -> np.ndarray:
 
 
 class AudioTrim(Node):
-    """Keep the sound between two times (a video file with no sound gives none: nothing to cut)."""
+    """Keep the sound between two times, in seconds or in frames of the clip on 'timing' (at its rate: the sound
+    under those frames). A video file with no sound gives none: nothing to cut."""
     id = "edit.audio_trim"
     title = "Audio Trim"
     category = "Audio"
-    inputs = (In("audio", "Audio"),)
+    inputs = (In("audio", "Audio"),
+              In("timing", "Video", optional=True, help="unit 'frames': the clip whose frame rate counts them"))
     outputs = (Out("audio", "Audio"),)
-    params = (Float("start", 0.0, min=0.0, max=1e6, help="seconds"),
-              Float("end", 0.0, min=0.0, max=1e6, help="seconds; 0 = to the end"))
+    params = (Float("start", 0.0, min=0.0, max=1e6, help="seconds (or frames)"),
+              Float("end", 0.0, min=0.0, max=1e6, help="seconds (or frames); 0 = to the end"),
+              Choice("unit", "seconds", choices=("seconds", "frames"),
+                     help="what start and end count: seconds, or frames of the clip on 'timing' at its rate"))
 
-    def run(self, ctx, audio):
+    def run(self, ctx, audio, timing=None):
         if audio is None:  # (a Load Video's file without a sound track)
             ctx.info("no sound is given: nothing to cut")
             return None
         p = ctx.params
-        end = p.end or audio.duration
-        if p.start >= min(end, audio.duration):
-            raise ValueError(f"start {p.start:g} s is not before end {min(end, audio.duration):g} s "
+        start, end = p.start, p.end
+        if p.unit == "frames":
+            if timing is None or not timing.fps:
+                raise ValueError("unit 'frames' counts the frames of the clip on 'timing': connect that clip")
+            start, end = start / timing.fps, end / timing.fps
+        last = end or audio.duration
+        if start >= min(last, audio.duration):
+            raise ValueError(f"start {start:g} s is not before end {min(last, audio.duration):g} s "
                              f"(the sound lasts {audio.duration:.2f} s)")
-        if p.end > audio.duration:
-            ctx.warn(f"end {p.end:g} s is past the sound's end ({audio.duration:.2f} s): trimmed there")
-        return Audio(audio.slice_seconds(p.start, end).copy(), audio.rate)
+        if end > audio.duration:
+            ctx.warn(f"end {end:g} s is past the sound's end ({audio.duration:.2f} s): trimmed there")
+        return Audio(audio.slice_seconds(start, last).copy(), audio.rate)
 
 
 class AudioGain(Node):

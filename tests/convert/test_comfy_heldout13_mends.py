@@ -254,8 +254,8 @@ def test_a_video_loaders_frame_selection_is_made_by_a_trim():
     combine["inputs"].append({"name": "audio", "type": "*", "link": len(w.links)})
     conv = convert(w.doc(), "hy_v2v_sound")  # the frames still trimmed; the sound the whole file's, said
     assert any(n.type_id == "transform.trim" for n in conv.graph.nodes.values())
-    assert "is the seconds of the frames it picks, at the file's own rate, which Studio cannot tell when converting: " \
-        "not cut" in _said(conv)
+    assert "Studio's Audio Trim after its Load Video keeps the same seconds, counted at that rate when it runs" in \
+        _said(conv)  # (its frames at the file's own rate: since rate3, the sound cut with them)
 
 
 def test_an_older_image_resize_kj_saved_by_place_is_made_by_scale():

@@ -229,7 +229,7 @@ def _fun_control(loader: dict) -> dict:
 def test_a_video_loaders_frame_pick_at_the_files_own_rate_is_a_trim():
     """VideoHelperSuite's Load Video skipping 100 frames and loading 150 at the file's own rate: Studio's Trim (start
     100, end 250) after its Load Video feeds the control clip, said, and the loader no longer said not to apply them;
-    the sound it muxes is said to be the whole file's. With a forced rate the frames are picked among resampled ones:
+    the sound it muxes is the seconds of those frames (rate3). With a forced rate the frames are picked among resampled ones:
     the same Trim after a Frame Rate keeping the duration (since rate2)."""
     conv = convert(_fun_control({"force_rate": 0, "frame_load_cap": 150, "skip_first_frames": 100,
                                  "select_every_nth": 1}), "trim.json")
@@ -239,8 +239,10 @@ def test_a_video_loaders_frame_pick_at_the_files_own_rate_is_a_trim():
     said = _said(conv)
     assert "(VHS_LoadVideo, #4) picks frames 100 to 249 of 'dance.mp4': Studio's Trim after its Load Video keeps" in said
     assert "not applied, Studio's Load Video reads every frame" not in said
-    assert ("the sound of 'VHS_LoadVideo' (VHS_LoadVideo, #4) is the seconds of the frames it picks, at the file's own "
-            "rate, which Studio cannot tell when converting: not cut") in said
+    assert ("the sound of 'VHS_LoadVideo' (VHS_LoadVideo, #4) is the seconds of its frames 100 to 249 at the file's "
+            "own rate: Studio's Audio Trim after its Load Video keeps the same seconds, counted at that rate when it "
+            "runs") in said  # (since rate3: was the whole file's, said)
+    assert _params(conv, "edit.audio_trim") == [{"start": 100.0, "end": 250.0, "unit": "frames"}]
     conv = convert(_fun_control({"force_rate": 16, "frame_load_cap": 150, "skip_first_frames": 100,
                                  "select_every_nth": 1}), "forced.json")  # (test_comfy_forced_rate.py: the rate)
     assert _params(conv, "transform.trim") == [{"start": 100, "end": 250, "step": 1}]

@@ -36,7 +36,7 @@ def test_the_ffmpeg_loaders_rate_is_ffmpegs_fps_rule_then_a_trim_from_its_start_
     assert "not applied" not in said.replace("is not applied: Studio", "")
     assert ("the sound of 'VHS_LoadVideoFFmpeg' (VHS_LoadVideoFFmpeg, #4) is seconds 1.5 to 2.75 of its file, the time "
             "of the frames it picks: Studio's Audio Trim after its Load Video keeps the same seconds") in said
-    assert _params(conv, "edit.audio_trim") == [{"start": 1.5, "end": 2.75}]
+    assert _params(conv, "edit.audio_trim") == [{"start": 1.5, "end": 2.75, "unit": "seconds"}]
 
 
 def test_a_start_studio_cannot_place_on_the_frames_when_converting_is_left_said():
@@ -74,7 +74,7 @@ def test_the_loaders_sound_window_run_on_a_written_file_is_the_seconds_videohelp
     cut = next(nid for nid, n in g.nodes.items() if n.type_id == "edit.audio_trim")
     save = next(nid for nid, n in g.nodes.items() if n.type_id == "io.save_video")
     # VHS: T = 1/8 s; from 3 x T = 0.375 s for 4 x 2 x T = 1 s
-    assert g.nodes[cut].params == {"start": 0.375, "end": 1.375}
+    assert g.nodes[cut].params == {"start": 0.375, "end": 1.375, "unit": "seconds"}
     assert {(lk.src, lk.src_port) for lk in g.links if lk.dst == save and lk.dst_port == "audio"} == {(cut, "audio")}
     run = Executor().run(g, targets=[save], device="cpu", use_cache=False)
     heard, whole = run.value(cut, "audio"), VideoFileClip(str(tmp_path / "clip.mkv")).audio
@@ -82,3 +82,24 @@ def test_the_loaders_sound_window_run_on_a_written_file_is_the_seconds_videohelp
     assert heard.rate == whole.rate and abs(heard.duration - 1.0) < 1e-3
     written = VideoFileClip(str(tmp_path / "out" / "again.mp4"))
     assert written.n_frames == 4 and abs(written.audio.duration - 1.0) < 0.05  # the muxed save: that second
+
+
+def test_the_sound_of_frames_picked_at_the_files_own_rate_is_counted_at_that_rate_when_it_runs(tmp_path):
+    """No forced rate: VHS's window is skip / fps to (skip + cap x n) / fps of the file's own rate, which Studio's
+    Audio Trim counts in frames of its Load Video's clip when it runs."""
+    _file(tmp_path / "clip.mkv")  # 24 frames at 12 fps
+    wf = {"1": {"class_type": "VHS_LoadVideoPath", "inputs": {
+              "video": "clip.mkv", "force_rate": 0, "custom_width": 0, "custom_height": 0, "frame_load_cap": 5,
+              "skip_first_frames": 6, "select_every_nth": 2}},
+          "2": {"class_type": "VHS_VideoCombine", "inputs": {
+              "images": ["1", 0], "audio": ["1", 2], "frame_rate": 6, "loop_count": 0, "filename_prefix": "own",
+              "format": "video/h264-mp4", "pingpong": False, "save_output": True}}}
+    conv = convert(wf, "own.json")
+    conv.graph.base_dir = str(tmp_path)
+    g = conv.graph
+    cut = next(nid for nid, n in g.nodes.items() if n.type_id == "edit.audio_trim")
+    assert g.nodes[cut].params == {"start": 6.0, "end": 16.0, "unit": "frames"}
+    assert g.nodes[g.input_link(cut, "timing").src].type_id == "io.load_video"
+    heard = Executor().run(g, targets=[cut], device="cpu", use_cache=False).value(cut, "audio")
+    whole = VideoFileClip(str(tmp_path / "clip.mkv")).audio
+    np.testing.assert_array_equal(heard.samples, whole.slice_seconds(0.5, 16 / 12))  # 6 / 12 s for 10 frames

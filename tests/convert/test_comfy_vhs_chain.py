@@ -43,7 +43,7 @@ def test_a_clip_loaded_and_combined_again_is_load_video_frame_rate_save_video(tm
     save = by_type["io.save_video"][0]
     assert {(lk.src, lk.src_port) for lk in c.graph.links if lk.dst == save and lk.dst_port == "audio"} == {
         (by_type["edit.audio_trim"][0], "audio")}  # the combine's sound: the loader's, its 4 frames at 8 fps
-    assert by_type["edit.audio_trim"][1].params == {"start": 0.0, "end": 0.5}
+    assert by_type["edit.audio_trim"][1].params == {"start": 0.0, "end": 0.5, "unit": "seconds"}
     log = "\n".join(c.log)
     assert "reads 'clip.mp4' at 8 fps over the file's own duration" in log and "picks frames 0 to 3 of those" in log
     assert "not applied" not in log.replace("pingpong not applied", "")  # the loader's rate and cap both made

@@ -200,6 +200,12 @@ def test_audio_trim_gain_mix_replace():
     a = Audio(np.full((8000, 1), 0.25, np.float32), 8000)
     t = run_node(A.AudioTrim, {"start": 0.25, "end": 0.5}, audio=a)
     assert t.n_samples == 2000
+    clip8 = ArrayClip(np.zeros((8, 2, 2, 3), np.float32), 8.0)  # frames 2 to 4 at 8 fps: 0.25 to 0.5 s
+    by_frames = run_node(A.AudioTrim, {"start": 2, "end": 4, "unit": "frames"}, audio=a, timing=clip8)
+    np.testing.assert_array_equal(by_frames.samples, t.samples)
+    with pytest.raises(Exception, match="connect that clip"):
+        run_node(A.AudioTrim, {"start": 2, "end": 4, "unit": "frames"}, audio=a)
+    assert run_node(A.AudioTrim, {"start": 0.25}, audio=None) is None  # a file with no sound: none to cut
     g = run_node(A.AudioGain, {"gain_db": 6.0206}, audio=a)
     assert g.samples.max() == pytest.approx(0.5, abs=1e-4)
     b = Audio(np.full((4000, 2), 0.5, np.float32), 16000)

@@ -49,24 +49,22 @@ def said(loader, file: str, trim: dict | None, fps: float = 0.0, keep: str = "du
 
 def sound(b, loader, out: tuple[str, str]) -> tuple[str, str]:
     """The sound ``loader`` gives with its picks, from ``out`` (its Load Video's): the seconds it cuts through an
-    Audio Trim, said; the whole where its picks cut none (a forced rate alone) or Studio cannot tell the seconds when
-    converting (a cut in frames of the file's own rate), said."""
+    Audio Trim (in frames of the file's own rate where it forces none, counted when it runs), said; the whole where
+    its picks cut none (a forced rate alone)."""
     window = loader_picks.sound(b.wf, loader)
     if window is None:
-        if loader_picks.params(b.wf, loader) is not None:
-            b.say(sound_said(loader))
         return out
-    start, end = window
-    nid = b.add("edit.audio_trim", {"start": round(start, 6), "end": round(end, 6)}, loader)
+    start, end, unit = window
+    nid = b.add("edit.audio_trim", {"start": round(start, 6), "end": round(end, 6), "unit": unit}, loader)
     b.g.connect(*out, nid, "audio")
-    span = f"seconds {_sec(start)} to {_sec(end)}" if end else f"the seconds from {_sec(start)} to the end"
-    b.say(f"the sound of {_who(loader)} is {span} of its file, the time of the frames it picks: Studio's Audio Trim "
-          "after its Load Video keeps the same seconds")
+    if unit == "frames":  # (the Load Video's clip: the file's own rate)
+        b.g.connect(out[0], "video", nid, "timing")
+        span = (f"the seconds of its frames {int(start)} to {int(end) - 1}" if end else
+                f"the seconds from its frame {int(start)} on") + " at the file's own rate"
+        keep = "the same seconds, counted at that rate when it runs"
+    else:
+        span = f"seconds {_sec(start)} to {_sec(end)}" if end else f"the seconds from {_sec(start)} to the end"
+        span += " of its file, the time of the frames it picks"
+        keep = "the same seconds"
+    b.say(f"the sound of {_who(loader)} is {span}: Studio's Audio Trim after its Load Video keeps {keep}")
     return nid, "audio"
-
-
-def sound_said(loader) -> str:
-    return (f"the sound of {_who(loader)} is the seconds of the frames it picks, at the file's own rate, which Studio "
-            "cannot tell when converting: not cut, the whole file's sound its Load Video gives is used here (an Audio "
-            "Trim after it can cut it)")
-

@@ -113,24 +113,19 @@ def taken(loader, trim: dict | None, fps: float | None) -> tuple[str, ...]:
     return picks + ((RATE,) if fps else ())
 
 
-def sound(wf, loader) -> tuple[float, float] | None:
-    """(start, end) in seconds of the sound ``loader`` gives (end 0: to the file's end), where its picks cut it and
-    Studio can tell the seconds when converting; None where they do not cut it or Studio cannot tell them (a cut in
-    frames of the file's own rate)."""
+def sound(wf, loader) -> tuple[float, float, str] | None:
+    """(start, end, unit) of the sound ``loader`` gives (end 0: to the file's end) where its picks cut it: in
+    seconds where Studio can tell them when converting, else in frames of the file at its own rate ('frames': the
+    seconds its Load Video's clip counts when it runs); None where its picks cut none (a forced rate alone) or are
+    not known."""
     kind, fps, trim = _kind(loader), rate(wf, loader), params(wf, loader)
     if trim is None or fps is None:
         return None
+    if not fps:  # the file's own rate: the frames it picks, counted when it runs
+        return float(trim["start"]), float(trim["end"]), "frames"
     cap = (trim["end"] - trim["start"]) if trim["end"] else 0
-    if kind == "seconds":
-        start = _num(_setting(wf, loader, "start_time")) or 0.0
-    elif trim["start"] and not fps:
-        return None
-    else:
-        start = trim["start"] / fps if trim["start"] else 0.0
-    if cap and not fps:
-        return None
-    end = start + cap / fps if cap else 0.0
-    return (start, end) if start or end else None
+    start = (_num(_setting(wf, loader, "start_time")) or 0.0) if kind == "seconds" else trim["start"] / fps
+    return start, start + cap / fps if cap else 0.0, "seconds"
 
 
 def file_rate_kept(wf, loader) -> bool:
