@@ -227,7 +227,7 @@ def _make(b, made: dict, n: CNode) -> dict[int, tuple[str, str] | None]:
     if n.cls in PACK_LOADERS:  # one Studio loader however often it is read, its unapplied settings said
         if op.studio != "io.load_video":
             return {slot: b.studio_loader(n) for slot in op.outputs}
-        video = b.studio_loader(n)  # through its Frame Rate / Trim (load_trim); its sound the loader's own, said
+        video = b.studio_loader(n)  # through its Frame Rate / Trim (load_trim); its sound the seconds they pick
         heard = any(tuple(src) == (n.id, 2) for m in wf.nodes.values() for src in m.links.values())
         return {0: video, 2: b.studio_loader(n, 3) if heard else (b.loaded[n.id], "audio")}
     refs = {name: _output(b, made, src, slot) for name, (src, slot) in n.links.items() if name in op.inputs
