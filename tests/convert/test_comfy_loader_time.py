@@ -103,3 +103,47 @@ def test_the_sound_of_frames_picked_at_the_files_own_rate_is_counted_at_that_rat
     heard = Executor().run(g, targets=[cut], device="cpu", use_cache=False).value(cut, "audio")
     whole = VideoFileClip(str(tmp_path / "clip.mkv")).audio
     np.testing.assert_array_equal(heard.samples, whole.slice_seconds(0.5, 16 / 12))  # 6 / 12 s for 10 frames
+
+
+def _ffmpeg_reads(path: str, rate: float, start: float, cap: int) -> list[int]:
+    """The frames (their grey level, 0-255) VHS's FFmpeg loader's command gives: the file decoded, ffmpeg's fps filter,
+    the output's '-ss start' (a trim from that time), '-frames:v cap'; run through PyAV's libavfilter."""
+    import av
+    with av.open(path) as c:
+        s = c.streams.video[0]
+        g = av.filter.Graph()
+        buf = g.add_buffer(template=s)
+        chain = [buf, g.add("fps", f"fps={rate}"), g.add("trim", f"start={start}"), g.add("buffersink")]
+        for a, b in zip(chain, chain[1:]):
+            a.link_to(b)
+        g.configure()
+        out = []
+        for f in [*c.decode(s), None]:
+            g.push(f)
+            while True:
+                try:
+                    out.append(int(g.pull().to_ndarray(format="gray")[0, 0]))
+                except (av.BlockingIOError, av.EOFError):
+                    break
+    return out[:cap]
+
+
+def test_the_converted_ffmpeg_chain_on_a_written_file_gives_the_frames_ffmpeg_gives(tmp_path):
+    n = 40
+    levels = np.round(np.linspace(0, 255, n)).astype(np.float32) / 255  # frame k: one grey level
+    write_video(str(tmp_path / "clip.mkv"), ArrayClip(np.broadcast_to(levels[:, None, None, None], (n, 8, 8, 3))
+                                                      .copy(), 24.0), codec="ffv1")
+    wf = {"1": {"class_type": "VHS_LoadVideoFFmpegPath", "inputs": {
+              "video": "clip.mkv", "force_rate": 16, "custom_width": 0, "custom_height": 0, "frame_load_cap": 6,
+              "start_time": 0.5}},
+          "2": {"class_type": "VHS_VideoCombine", "inputs": {
+              "images": ["1", 0], "frame_rate": 16, "loop_count": 0, "filename_prefix": "ff",
+              "format": "video/h264-mp4", "pingpong": False, "save_output": True}}}
+    conv = convert(wf, "ffrun.json")
+    conv.graph.base_dir = str(tmp_path)
+    trim = next(nid for nid, x in conv.graph.nodes.items() if x.type_id == "transform.trim")
+    clip = Executor().run(conv.graph, targets=[trim], device="cpu", use_cache=False).value(trim, "video")
+    got = [int(round(float(clip.frame(i)[0, 0, 0]) * 255)) for i in range(clip.n_frames)]
+    want = _ffmpeg_reads(str(tmp_path / "clip.mkv"), 16, 0.5, 6)
+    assert len(want) == 6 and got == want  # 24 -> 16 fps from 0.5 s: ffmpeg's picks (frames 12, 14, 15, 17 ...)
+    assert got != [int(round(levels[k] * 255)) for k in (13, 14, 16, 17, 19, 20)]  # not VHS's cv rule's
