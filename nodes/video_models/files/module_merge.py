@@ -10,7 +10,7 @@ import dataclasses
 import os
 
 from ..base.errors import ModelError
-from .weight_formats import INT8, NVFP4, WeightFile, read_weight_file
+from .weight_formats import INT8, NVFP4, WeightFile, check_single_file, read_weight_file
 
 COMFY_PREFIX = "model.diffusion_model."
 
@@ -64,11 +64,13 @@ def has_merged(wf: WeightFile) -> bool:
 
 
 VACE_MODULE = "vace_module"  # Load Video Model's 'vace_module' (its parts key): a Wan VACE module file
+VACE_MODULE_2 = "vace_module_2"  # and 'vace_module_2': the second expert's (Wan 2.2 A14B's 'model_2')
+MODULES = (VACE_MODULE, VACE_MODULE_2)
 
 
-def with_vace_module(fam, single: WeightFile | None, module: str, second: str | None, info) -> WeightFile:
-    """The model file ``single`` with a Wan VACE module's tensors merged, for a family with a VACE pipeline, a
-    single model file and no second expert only; said through ``info``."""
+def with_vace_module(fam, single: WeightFile | None, module: str, info) -> WeightFile:
+    """The model file ``single`` with a Wan VACE module's tensors merged, for a family with a VACE pipeline and a
+    single model file only; said through ``info``."""
     name = os.path.basename(module)
     if not getattr(fam, "vace", None):
         raise ModelError(f"a VACE module ('vace_module': '{name}') goes beside a Wan model file, but the model is "
@@ -76,13 +78,36 @@ def with_vace_module(fam, single: WeightFile | None, module: str, second: str | 
     if single is None:
         raise ModelError(f"a VACE module ('vace_module': '{name}') is merged beside a single model file, but the "
                          "model is a diffusers folder (a VACE folder holds its blocks already)")
-    if second:
-        raise ModelError("a VACE module is merged beside 'model' only: Wan 2.2 A14B's two experts with their two "
-                         "modules ('model_2' too) are not read; leave 'model_2' empty or use a VACE model's files")
     wf = merged(single, module)
     info(f"VACE module '{name}' merged beside '{os.path.basename(single.path)}' "
          f"({len(wf.tensors) - len(single.tensors)} tensors)")
     return wf
+
+
+def with_vace_modules(fam, single: WeightFile | None, given: dict, info):
+    """(the model file, the second expert) with their VACE modules merged: 'vace_module' beside 'model', and for
+    Wan 2.2 A14B's two experts 'vace_module_2' beside 'model_2' (each expert has its own module: ComfyUI's
+    Wan2_2_Fun_VACE_module_A14B_HIGH / _LOW files), the second then a WeightFile (wan22.check_experts reads it);
+    a module for one expert alone, or a second module without a second expert, refused before anything is read."""
+    second, module, module_2 = given.get("transformer_2"), given.get(VACE_MODULE), given.get(VACE_MODULE_2)
+    if not (module or module_2):
+        return single, second
+    if module_2 and not second:
+        raise ModelError(f"a second VACE module ('vace_module_2': '{os.path.basename(module_2)}') goes beside the "
+                         "second expert ('model_2'), which is empty: leave it empty, or give Wan 2.2 A14B's two experts")
+    if second and not (module and module_2):
+        one, other = (("model", "model_2 ('vace_module_2')") if module else ("model_2", "model ('vace_module')"))
+        raise ModelError(f"a VACE module is given for '{one}' alone: Wan 2.2 A14B's two experts each take their own "
+                         f"module (..._HIGH_... and ..._LOW_...), so give the one for {other} too, or leave both "
+                         "empty")
+    single = with_vace_module(fam, single, module, info)
+    if not second:
+        return single, None
+    _, low = check_single_file(second)
+    wf2 = merged(low, module_2)
+    info(f"VACE module '{os.path.basename(module_2)}' merged beside '{os.path.basename(second)}' "
+         f"({len(wf2.tensors) - len(low.tensors)} tensors)")
+    return single, wf2
 
 
 def vace_checked(fam, pipe, module: str | None) -> None:
