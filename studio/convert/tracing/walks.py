@@ -8,6 +8,7 @@ import math
 
 from ..families import registry as families
 from ..reading import by_types
+from ..reading.extra_state import extra_file
 from ..reading.pass_any import any_through
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from .roles import in_type, is_latent_input
@@ -32,7 +33,7 @@ def loader_extras(wf: Workflow, loader: CNode) -> list[str]:
     if loader.cls != "DiffusionModelLoaderKJ":
         return []
     name, out = f"'{loader.title or loader.cls}' (#{loader.id})", []
-    if "extra_state_dict" in loader.links:
+    if "extra_state_dict" in loader.links and extra_file(wf, loader) is None:  # (else said where it is set: module_file)
         out.append(f"{name}'s extra_state_dict (weights merged into its model) is not taken: Load Video Model reads "
                    "the model file alone")
     speed = [k for k in ("patch_cublaslinear", "sage_attention", "enable_fp16_accumulation")

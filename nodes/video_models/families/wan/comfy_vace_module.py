@@ -63,11 +63,11 @@ def read(t) -> None:
         name = _file_of(t, sel)
         chained = _ports(t, sel)
         model = n.widgets.get("model") or (n.raw[0] if isinstance(n.raw, list) and n.raw else "")
-        if isinstance(name, str) and name.lower().endswith(".safetensors") and not chained and len(given) == 1:
+        if isinstance(name, str) and name.lower().endswith(".safetensors") and not chained and len(given) <= 2:
             t.wf.modules[n.id] = (name, sel)  # set where the model is read (mapping/module_file.py), said there
         else:
             why = (f"with more modules chained on its '{chained[0]}'" if chained else
-                   f"one of {len(given)} loaders given a module: two experts' modules" if len(given) > 1 else
+                   f"one of {len(given)} loaders given a module" if len(given) > 2 else
                    "a GGUF module" if isinstance(name, str) and name.lower().endswith(".gguf") else
                    f"its file {name!r} not worked out" if not isinstance(name, str) else "not a .safetensors file")
             t.said.append(f"{_shown(sel)} adds the VACE module '{name}' to '{n.title or n.shown_cls}' (#{n.id})'s "
