@@ -16,9 +16,11 @@ def _wire(w: UI, src: int, dst: int, name: str) -> None:
     w.links.append([len(w.links) + 1, src, 0, dst, len(w.nodes[dst - 1]["inputs"]) - 1, "VACEPATH"])
 
 
-def _vace_graph(module: str = MODULE, chained: bool = False):
+def _vace_graph(module: str = MODULE, chained: bool = False, model_file: str = ""):
     w = UI()
     model, text, vae = _common(w)
+    if model_file:
+        w.nodes[model - 1]["widgets_values"][0] = model_file
     prev = w.add("WanVideoExtraModelSelect", ["other_module.safetensors"]) if chained else None
     sel = w.add("WanVideoExtraModelSelect", [module], **({"prev_model": (prev, 0)} if prev else {}))
     _wire(w, sel, model, "extra_model")
@@ -42,13 +44,13 @@ def test_one_module_beside_the_model_is_set_on_load_video_model_and_said_once():
 
 
 def test_modules_load_video_model_does_not_merge_are_said_not_read():
-    for kw, why in (({"module": "Wan2_1-VACE_module_14B_Q8_0.gguf"}, "a GGUF module"),
+    for kw, why in (({"module": "Wan2_1-VACE_module_14B_Q8_0.gguf"}, "a GGUF module beside a .safetensors model"),
                     ({"chained": True}, "with more modules chained on its 'prev_model'")):
         conv, sel, model = _vace_graph(**kw)
         assert _nodes(conv, "video_models.load")[0].params["vace_module"] == ""
         said = _said(conv)
         assert f"(WanVideoExtraModelSelect, #{sel}) adds the VACE module" in said and why in said, kw
-        assert "not read, Studio's Load Video Model merges one .safetensors VACE module" in said
+        assert "not read, Studio's Load Video Model merges a VACE module beside a model file of its own kind" in said
 
 
 def test_a_module_beside_a_take_without_vace_control_is_said_not_set():
@@ -62,3 +64,12 @@ def test_a_module_beside_a_take_without_vace_control_is_said_not_set():
     assert _nodes(conv, "video_models.load")[0].params["vace_module"] == ""
     assert f"(WanVideoVACEModelSelect, #{sel}) adds the VACE module '{MODULE}' to 'WanVideoModelLoader' (#{model})'s " \
            "model" in _said(conv) and "not set on Load Video Model" in _said(conv)
+
+
+def test_a_gguf_module_beside_a_gguf_model_is_set():
+    gguf = "Wan2_1-VACE_module_14B_Q8_0.gguf"
+    conv, sel, model = _vace_graph(module=gguf, model_file="wan2.1-t2v-14b-Q8_0.gguf")
+    load = _nodes(conv, "video_models.load")[0].params
+    assert (load["model"], load["vace_module"]) == ("wan2.1-t2v-14b-Q8_0.gguf", gguf)
+    assert f"(WanVideoExtraModelSelect, #{sel}) adds the VACE module '{gguf}' to 'WanVideoModelLoader' (#{model})'s " \
+           "model 'wan2.1-t2v-14b-Q8_0.gguf': set on Load Video Model's 'vace_module'" in _said(conv)

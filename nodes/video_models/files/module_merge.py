@@ -3,7 +3,9 @@
 model's state dict, ComfyUI's 'model.diffusion_model.' prefix set aside): the two files' headers made one
 WeightFile whose module tensors are read from the module's own file (TensorInfo.source), so the config is
 read from the shapes of both (VACE blocks: a WanVACETransformer3DModel) and diffusers' converter renames
-both as one. Safetensors only (headers read, never unpickled); nothing is copied to disk."""
+both as one. Safetensors beside safetensors, or GGUF beside GGUF (gguf_state: both files' tensors read as
+diffusers' GGUF loader takes them, its quantiser keeping each block's quantised bytes as a whole GGUF model's);
+headers read, never unpickled; nothing is copied to disk."""
 from __future__ import annotations
 
 import dataclasses
@@ -13,6 +15,7 @@ from ..base.errors import ModelError
 from .weight_formats import INT8, NVFP4, WeightFile, check_single_file, read_weight_file
 
 COMFY_PREFIX = "model.diffusion_model."
+KINDS = ("safetensors", "gguf")  # a module is merged beside a model file of its own kind
 
 
 def _prefix(names) -> str:
@@ -25,15 +28,17 @@ def _bare(name: str) -> str:
 
 def merged(base: WeightFile, module_path: str, what: str = "VACE module") -> WeightFile:
     """``base`` with the tensors of the module file at ``module_path`` (under the base's prefix), each
-    read from the module's file. Refused: a module that is not .safetensors, a base that is not, a
-    module holding no tensor or a tensor the base holds already (a model that includes its module)."""
+    read from the module's file. Refused: a module that is neither .safetensors nor GGUF, or not of the base's
+    kind, a module holding no tensor or a tensor the base holds already (a model that includes its module)."""
     name = os.path.basename(module_path)
-    if not module_path.lower().endswith(".safetensors"):
-        raise ModelError(f"{what} '{name}': Studio reads a {what} from a .safetensors file only (its headers, "
-                         "never unpickled; a GGUF module is not merged)")
-    if base.kind != "safetensors":
-        raise ModelError(f"{what} '{name}': it is merged beside a .safetensors model file only, but "
-                         f"'{os.path.basename(base.path)}' is {base.kind.upper()}")
+    kind = next((k for k in KINDS if module_path.lower().endswith(f".{k}")), None)
+    if kind is None:
+        raise ModelError(f"{what} '{name}': Studio reads a {what} from a .safetensors or .gguf file only (its "
+                         "headers, never unpickled)")
+    if base.kind != kind:
+        raise ModelError(f"{what} '{name}' is {kind.upper()}, but '{os.path.basename(base.path)}' is "
+                         f"{base.kind.upper()}: a module is merged beside a model file of its own kind (a GGUF module "
+                         "beside a GGUF model, a .safetensors one beside a .safetensors model)")
     mod = read_weight_file(module_path)
     packed = [k for k, v in mod.tensors.items() if v.dtype in (NVFP4, INT8)]
     if packed:
@@ -56,6 +61,17 @@ def merged(base: WeightFile, module_path: str, what: str = "VACE module") -> Wei
     aside = {**(base.aside or {}), **{pre + _bare(k): moved(v) for k, v in (mod.aside or {}).items()}}
     scales = {**base.scales, **{pre + _bare(w): pre + _bare(s) for w, s in mod.scales.items()}}
     return dataclasses.replace(base, tensors=tensors, scales=scales, aside=aside or None)
+
+
+def gguf_state(wf: WeightFile) -> dict:
+    """A GGUF model file's tensors as diffusers' GGUF loader takes them (tensor_reads.read_gguf_state), with those
+    of each module merged beside it read from its own file, under the names the merge gave them."""
+    from .tensor_reads import read_gguf_state
+    state = read_gguf_state(wf.path)
+    pre = _prefix(list(state))
+    for path in dict.fromkeys(t.source[0] for t in wf.tensors.values() if t.source is not None):
+        state.update({pre + _bare(k): v for k, v in read_gguf_state(path).items()})
+    return state
 
 
 def has_merged(wf: WeightFile) -> bool:

@@ -21,21 +21,22 @@ def _shown(n: CNode) -> str:
 
 
 def _modules(b, loaders: list[CNode]) -> dict[str, tuple]:
-    """Loader id -> (file, the sentence's start naming who adds it) of each loader's module."""
+    """Loader id -> (file, the sentence's start naming who adds it, whether it is a state dict of any kind) of each
+    loader's module."""
     out = {}
     for n in loaders:
         got = b.wf.modules.pop(n.id, None)
         if got is not None:
             name, sel = got
             out[n.id] = (name, f"{_shown(sel)} adds the VACE module '{name}' to '{n.title or n.shown_cls}' (#{n.id})'s "
-                               "model")
+                               "model", False)
         elif (extra := extra_file(b.wf, n)) is not None:
             name, src, key = extra
             if src is not None:
                 b.used.add(src.id)  # (read here: the file it names, said below)
             by = f"from {_shown(src)}" if src is not None else "as its text"
             out[n.id] = (name, f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s {key} '{name}' ({by}), a "
-                               "state dict it merges into its model")
+                               "state dict it merges into its model", True)
     return out
 
 
@@ -54,9 +55,12 @@ def set_module(b, loaders: list[CNode], load: str, lp: set[str], said: list[str]
     for n in loaders:
         if n.id not in got:
             continue
-        name, who = got[n.id]
+        name, who, extra = got[n.id]
         model = model_file(b.wf, n)
-        if not vace:  # the wrapper steers by its VACE blocks only with VACE embeds: another generator's take has none
+        if not vace and extra:  # (a state dict of any kind: Studio merges a VACE module only)
+            said.append(f"{who} {model!r}: not taken, Load Video Model reads the model file alone (it merges a Wan "
+                        f"VACE module only, for a Wan VACE take; the take is made by '{spec.title if spec else made}')")
+        elif not vace:  # the wrapper steers by its VACE blocks only with VACE embeds: another generator's take has none
             said.append(f"{who} {model!r}: not set on Load Video Model, the take is made by "
                         f"'{spec.title if spec else made}', which takes no VACE control (the module steers a VACE take "
                         "only)")
