@@ -118,3 +118,17 @@ def test_an_extra_state_dict_not_known_when_converting_keeps_its_sentence():
     assert _nodes(conv, "video_models.load")[0].params["vace_module"] == ""
     assert ("'DiffusionModelLoaderKJ' (#2)'s extra_state_dict (weights merged into its model) is not taken: Load Video "
             "Model reads the model file alone") in _said(conv)
+
+
+def test_an_extra_state_dict_of_another_kind_than_its_model_is_said_not_read():
+    sel = {"1": {"class_type": "DiffusionModelSelector", "inputs": {"model_name": "Wan2_1-VACE_module_14B_Q8_0.gguf"}}}
+    api = _core(["1", 0], None, sel)
+    del api["12"], api["4"]  # one model: the first sampler's take decoded
+    api["11"]["inputs"].update(end_at_step=10000, return_with_leftover_noise="disable")
+    api["13"]["inputs"]["samples"] = ["11", 0]
+    conv = convert(api, "kj_gguf")
+    assert _nodes(conv, "video_models.load")[0].params["vace_module"] == ""
+    assert ("'DiffusionModelLoaderKJ' (DiffusionModelLoaderKJ, #2)'s extra_state_dict 'Wan2_1-VACE_module_14B_Q8_0.gguf' "
+            f"(from 'DiffusionModelSelector' (DiffusionModelSelector, #1)), a state dict it merges into its model "
+            f"'{MODEL_H}': not read, Load Video Model merges a VACE module beside a model file of its own kind") \
+        in _said(conv)

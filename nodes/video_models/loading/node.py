@@ -24,6 +24,7 @@ from ..memory.modes import MEMORY_HELP, MEMORY_MODES
 CATEGORY = "Pretrained Video"
 FILTERS = "Video models (model_index.json modular_model_index.json *.safetensors *.gguf)"
 PART_FILTERS = "Model parts (*.safetensors)"
+MODULE_FILTERS = "VACE modules (*.safetensors *.gguf)"
 PARTS = {"text_encoder": "text_encoder", "text_encoder_2": "text_encoder_2", "vae": "vae",
          "clip_vision": "image_encoder", "image_model": "image_model"}  # param -> pipeline component (an image model's
 # checkpoint: the one an AnimateDiff motion module animates, read by its family's part reader)
@@ -238,10 +239,11 @@ class LoadVideoModel(Node):
                         "loaded, checked to be one architecture, and switched at the model's boundary"),
               Path("base", "", mode="dir", lookup=True, models="pipeline", help="single file only: a diffusers folder of the same family that "
                                                 "gives the VAE, text encoder and scheduler"),
-              Path("vace_module", "", mode="open", filters=PART_FILTERS, lookup=True, models="denoiser",
+              Path("vace_module", "", mode="open", filters=MODULE_FILTERS, lookup=True, models="denoiser",
                    help="single Wan T2V file only: a Wan VACE module file (Wan2_1-VACE_module_*, "
-                        "Wan2_2_Fun_VACE_module_*; .safetensors) merged beside 'model' into a Wan VACE model"),
-              Path("vace_module_2", "", mode="open", filters=PART_FILTERS, lookup=True, models="denoiser",
+                        "Wan2_2_Fun_VACE_module_*; .safetensors beside a .safetensors model, .gguf beside a .gguf "
+                        "one) merged beside 'model' into a Wan VACE model"),
+              Path("vace_module_2", "", mode="open", filters=MODULE_FILTERS, lookup=True, models="denoiser",
                    help="Wan 2.2 A14B's two experts only: the second expert's VACE module (..._LOW_...), merged "
                         "beside 'model_2' as 'vace_module' beside 'model'"),
               Path("text_encoder", "", mode="open", filters=PART_FILTERS, lookup=True, models="text_encoder",

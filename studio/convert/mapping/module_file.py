@@ -14,6 +14,13 @@ from ..tracing.walks import model_file
 PARAM = "vace_module"
 PARAMS = (PARAM, "vace_module_2")  # beside 'model' and beside 'model_2'
 BESIDE = {PARAM: "model", "vace_module_2": "model_2"}
+KINDS = (".safetensors", ".gguf")  # a module's file, merged beside a model file of its own kind
+
+
+def _same_kind(module, model) -> bool:
+    """Whether the module file is .safetensors or GGUF, as the model's (files/module_merge.py merges no other)."""
+    kind = next((k for k in KINDS if isinstance(module, str) and module.lower().endswith(k)), None)
+    return kind is not None and isinstance(model, str) and model.lower().endswith(kind)
 
 
 def _shown(n: CNode) -> str:
@@ -50,8 +57,9 @@ def set_module(b, loaders: list[CNode], load: str, lp: set[str], said: list[str]
     spec = b.g.registry.get(made) if made else None
     vace = getattr(getattr(spec, "cls", None), "task", None) == "vace"  # the generator's model task (Wan VACE's)
     slots = dict(zip((n.id for n in loaders), PARAMS)) if len(loaders) <= len(PARAMS) else {}
-    each = bool(slots) and all(n.id in got for n in loaders) and all(slots[n.id] in lp for n in loaders)
-    bare = [n for n in loaders if n.id not in got]
+    odd = {n.id for n in loaders if n.id in got and not _same_kind(got[n.id][0], model_file(b.wf, n))}
+    each = bool(slots) and all(n.id in got for n in loaders) and all(slots[n.id] in lp for n in loaders) and not odd
+    bare = [n for n in loaders if n.id not in got or n.id in odd]
     for n in loaders:
         if n.id not in got:
             continue
@@ -64,13 +72,18 @@ def set_module(b, loaders: list[CNode], load: str, lp: set[str], said: list[str]
             said.append(f"{who} {model!r}: not set on Load Video Model, the take is made by "
                         f"'{spec.title if spec else made}', which takes no VACE control (the module steers a VACE take "
                         "only)")
+        elif n.id in odd:
+            said.append(f"{who} {model!r}: not read, Load Video Model merges a VACE module beside a model file of its "
+                        "own kind (.safetensors beside .safetensors, GGUF beside GGUF): point Load Video Model at a Wan "
+                        "VACE model")
         elif each:
             b.g.set_param(load, slots[n.id], name)
             said.append(f"{who} {model!r}: set on Load Video Model's '{slots[n.id]}' (merged beside "
                         f"'{BESIDE[slots[n.id]]}')")
         else:
             why = (f"the other expert '{model_file(b.wf, bare[0])}' ('{bare[0].title or bare[0].shown_cls}', "
-                   f"#{bare[0].id}) is given none" if bare else f"{len(loaders)} model loaders")
+                   f"#{bare[0].id}) is given {'none' if bare[0].id not in got else 'one not read'}" if bare else
+                   f"{len(loaders)} model loaders")
             said.append(f"{who} {model!r}: not read, Load Video Model merges a VACE module beside 'model' and one "
                         f"beside 'model_2' (each expert its own), but {why}: point Load Video Model at a Wan VACE "
                         "model")
