@@ -132,3 +132,20 @@ def test_an_extra_state_dict_of_another_kind_than_its_model_is_said_not_read():
             f"(from 'DiffusionModelSelector' (DiffusionModelSelector, #1)), a state dict it merges into its model "
             f"'{MODEL_H}': not read, Load Video Model merges a VACE module beside a model file of its own kind") \
         in _said(conv)
+
+
+def test_a_module_on_a_loader_no_generator_uses_is_said_not_read():
+    from tests.convert.test_comfy_wrappers import _common
+    w = UI()
+    model, text, vae = _common(w)
+    sel = w.add("WanVideoExtraModelSelect", [LOW])
+    _wire(w, sel, model, "extra_model")
+    other = w.add("WanVideoModelLoader", [MODEL_H, "bf16", "disabled", "offload_device", "sdpa"])  # feeds nothing
+    lone = w.add("WanVideoExtraModelSelect", [HIGH])
+    _wire(w, lone, other, "extra_model")
+    _save(w, _sampler(w, model, text, _vace(w, vae, input_frames=(w.add("VHS_LoadVideo", {"video": "d.mp4"}), 0))), vae)
+    conv = convert(w.doc(), "lone_module")
+    assert _nodes(conv, "video_models.load")[0].params["vace_module"] == LOW
+    assert (f"'WanVideoExtraModelSelect' (WanVideoExtraModelSelect, #{lone}) adds the VACE module '{HIGH}' to "
+            f"'WanVideoModelLoader' (#{other})'s model '{MODEL_H}': not read, no Load Video Model is given it") \
+        in _said(conv)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..reading.extra_state import extra_file
 from ..reading.workflow import CNode
-from ..tracing.walks import model_file
+from ..tracing.walks import extra_not_taken, model_file
 
 PARAM = "vace_module"
 PARAMS = (PARAM, "vace_module_2")  # beside 'model' and beside 'model_2'
@@ -27,20 +27,25 @@ def _shown(n: CNode) -> str:
     return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
 
 
-def _modules(b, loaders: list[CNode]) -> dict[str, tuple]:
+def _wrapped(n: CNode, name: str, sel: CNode) -> str:
+    return f"{_shown(sel)} adds the VACE module '{name}' to '{n.title or n.shown_cls}' (#{n.id})'s model"
+
+
+def _modules(b, loaders: list[CNode], said: list[str]) -> dict[str, tuple]:
     """Loader id -> (file, the sentence's start naming who adds it, whether it is a state dict of any kind) of each
-    loader's module."""
+    loader's module (a state dict's 'not taken', said with the loader, taken back: it is said here)."""
     out = {}
     for n in loaders:
         got = b.wf.modules.pop(n.id, None)
         if got is not None:
             name, sel = got
-            out[n.id] = (name, f"{_shown(sel)} adds the VACE module '{name}' to '{n.title or n.shown_cls}' (#{n.id})'s "
-                               "model", False)
+            out[n.id] = (name, _wrapped(n, name, sel), False)
         elif (extra := extra_file(b.wf, n)) is not None:
             name, src, key = extra
             if src is not None:
                 b.used.add(src.id)  # (read here: the file it names, said below)
+            if extra_not_taken(n) in said:
+                said.remove(extra_not_taken(n))
             by = f"from {_shown(src)}" if src is not None else "as its text"
             out[n.id] = (name, f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s {key} '{name}' ({by}), a "
                                "state dict it merges into its model", True)
@@ -50,7 +55,7 @@ def _modules(b, loaders: list[CNode]) -> dict[str, tuple]:
 def set_module(b, loaders: list[CNode], load: str, lp: set[str], said: list[str]) -> None:
     """The modules of ``loaders`` (the model, then the second expert) set on ``load``'s 'vace_module' and
     'vace_module_2', each said once; any other said not read or not set."""
-    got = _modules(b, loaders)
+    got = _modules(b, loaders, said)
     if not got:
         return
     made = getattr(b, "task_made", None)
@@ -87,3 +92,16 @@ def set_module(b, loaders: list[CNode], load: str, lp: set[str], said: list[str]
             said.append(f"{who} {model!r}: not read, Load Video Model merges a VACE module beside 'model' and one "
                         f"beside 'model_2' (each expert its own), but {why}: point Load Video Model at a Wan VACE "
                         "model")
+
+
+def left(b) -> None:
+    """A module a pack's loader adds that no Load Video Model was given (its loader's take held, or made by no
+    generator): said, in the Log and a note."""
+    for lid, (name, sel) in list(b.wf.modules.items()):
+        n = b.wf.nodes.get(lid)
+        if n is None:
+            continue
+        line = f"{_wrapped(n, name, sel)} {model_file(b.wf, n)!r}: not read, no Load Video Model is given it"
+        b.note(line)
+        b.out.log.append(f"{b.name}: {line}")
+    b.wf.modules.clear()
