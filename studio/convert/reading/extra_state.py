@@ -17,15 +17,14 @@ def _declared_text(cls: str, name: str) -> bool:
 
 
 def extra_file(wf: Workflow, loader: CNode) -> tuple[str, CNode | None, str] | None:
-    """(the file, the node naming it or None for a constant text, the input) of ``loader``'s extra state dict where
+    """(the file, the node giving it or None for the loader's own text, the input) of ``loader``'s extra state dict where
     one is wired and its file is worked out; None where none is, or it is not known when converting."""
     for key in EXTRA_INPUTS:
         if key not in loader.links or not _declared_text(loader.cls, key):
             continue
-        v = wf.value(loader, key)
+        src, v = wf.source(loader, key), wf.value(loader, key)  # (a text worked out through the node giving it)
         if isinstance(v, str) and v.strip():
-            return v.strip(), None, key
-        src = wf.source(loader, key)
+            return v.strip(), src, key
         spec = node_type(src.cls) if src is not None else None
         for i in (spec.inputs if spec is not None else ()):
             got = wf.value(src, i.name) if i.files else None
