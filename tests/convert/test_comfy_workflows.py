@@ -189,7 +189,9 @@ def test_kjnodes_diffusion_model_loader_reads_its_file_and_says_what_it_adds():
     load = next(n for n in g.nodes.values() if n.type_id == "video_models.load")
     assert load.params["model"] == "wan2.1_t2v_1.3B_fp16.safetensors"
     notes = "\n".join(n["text"] for n in g.ui["notes"])
-    assert "extra_state_dict (weights merged into its model) is not taken" in notes
+    assert ("'DiffusionModelLoaderKJ' (DiffusionModelLoaderKJ, #1)'s extra_state_dict '/models/vace_module.safetensors' "
+            "(from 'PrimitiveString' (PrimitiveString, #13)), a state dict it merges into its model 'wan2.1_t2v_1.3B_fp16.safetensors': not taken, Load "
+            "Video Model reads the model file alone") in notes  # (merged for a Wan VACE take: test_comfy_vace_modules_two)
     assert "sage_attention: the generator's own speed settings" in notes
 
 

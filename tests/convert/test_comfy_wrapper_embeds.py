@@ -40,8 +40,8 @@ def test_the_wrappers_vace_encode_is_studios_wan_vace_with_its_clip_mask_and_ref
     said = _said(conv)
     assert "'input_masks' of 'WanVideoVACEEncode' is made by ComfyUI nodes Studio does not convert" in said
     assert f"(WanVideoVACEEncode, #{emb}) steers only from 0.2 to 1.0 of the steps" in said
-    assert f"(WanVideoVACEModelSelect, #{sel})'s VACE module 'Wan2_1-VACE_module_14B_bf16.safetensors', which " \
-           "'WanVideoModelLoader' (#1) adds to its model" in said  # set on Load Video Model (test_comfy_vace_module)
+    assert f"(WanVideoVACEModelSelect, #{sel}) adds the VACE module 'Wan2_1-VACE_module_14B_bf16.safetensors' to " \
+           "'WanVideoModelLoader' (#1)'s model" in said  # set on Load Video Model (test_comfy_vace_module)
     assert _nodes(conv, "video_models.load")[0].params["vace_module"] == "Wan2_1-VACE_module_14B_bf16.safetensors"
     assert "WanVideoVACEModelSelect" not in next(line for line in conv.log if "not converted" in line)
 

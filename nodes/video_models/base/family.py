@@ -136,6 +136,7 @@ class Family:
         """A second denoiser file for a family with one denoiser is refused (not left unread)."""
         from .errors import ModelError
         if second and self.capability(TwoExperts) is None:
+            second = getattr(second, "path", second)  # (a WeightFile: its VACE module merged, files/module_merge.py)
             raise ModelError(f"a second denoiser file ('model_2': '{second}') is Wan 2.2 A14B's low-noise expert, "
                              f"but '{first}' is a {self.title} denoiser, which has one")
 

@@ -27,6 +27,7 @@ from ..base.family import Family
 from ..base.capabilities import single_file
 from ..base.registry import all_families
 from .gguf_load import check_quantisations, quantised_load, whole_rows
+from .module_merge import gguf_state
 from .tensor_reads import all_read, read_gguf_state, read_tensor, torch_dtype_of
 from .weight_formats import INT8, NVFP4, SAFETENSORS_DTYPES, WeightFile, describe
 
@@ -394,7 +395,7 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
             f"{fmt}{layout}, dequantised on the fly to {compute}"
     if wf.kind == "gguf":
         return _from_single_file(cls, wf.path, base, fam, torch_dtype,
-                                 state=sf.gguf_state(cls_name, read_gguf_state(wf.path))), fmt, \
+                                 state=sf.gguf_state(cls_name, gguf_state(wf))), fmt, \
             f"{fmt}, dequantised on the fly to {compute}"
     how = f"stored in 8 bits, computed in {compute}" if fmt.startswith("fp8") else \
         f"stored in 4 bits, dequantised per layer to {compute}" if fmt.startswith("NVFP4") else \

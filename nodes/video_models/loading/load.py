@@ -395,16 +395,13 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         return _modular_ref(path, given, device, dtype_name, memory, warn, info)
     if os.path.isfile(path) and base and modular_folder(base):  # a denoiser file read into a modular folder
         return _modular_ref(base, given, device, dtype_name, memory, warn, info, single=path)
-    from ..files.module_merge import VACE_MODULE, vace_checked, with_vace_module
-    parts = {k: v for k, v in given.items() if k not in ("transformer_2", VACE_MODULE)}
-    second = given.get("transformer_2")
-    fam, index, files, single, path = _checked_source(path, base, {k: v for k, v in given.items()
-                                                                   if k != VACE_MODULE})
-    if given.get(VACE_MODULE):
-        single = with_vace_module(fam, single, given[VACE_MODULE], second, info)
+    from ..files.module_merge import MODULES, VACE_MODULE, vace_checked, with_vace_modules
+    parts = {k: v for k, v in given.items() if k not in ("transformer_2", *MODULES)}
+    fam, index, files, single, path = _checked_source(path, base, {k: v for k, v in given.items() if k not in MODULES})
+    single, second = with_vace_modules(fam, single, given, info)  # (the second expert a WeightFile where merged)
     _image_model_read(fam, given)
     if second:
-        fam.one_denoiser(single.path, second)
+        fam.one_denoiser(single.path, given["transformer_2"])
     if index is None and fam.modular and fam.capability(PartReader):  # Wan Animate 2 from ComfyUI's files: modular
         return _modular_ref("", parts, device, dtype_name, memory, warn, info, single=single, fam=fam)
     torch_dtype, why = pick_dtype(dtype_name, device)

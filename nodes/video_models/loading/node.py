@@ -24,10 +24,11 @@ from ..memory.modes import MEMORY_HELP, MEMORY_MODES
 CATEGORY = "Pretrained Video"
 FILTERS = "Video models (model_index.json modular_model_index.json *.safetensors *.gguf)"
 PART_FILTERS = "Model parts (*.safetensors)"
+MODULE_FILTERS = "VACE modules (*.safetensors *.gguf)"
 PARTS = {"text_encoder": "text_encoder", "text_encoder_2": "text_encoder_2", "vae": "vae",
          "clip_vision": "image_encoder", "image_model": "image_model"}  # param -> pipeline component (an image model's
 # checkpoint: the one an AnimateDiff motion module animates, read by its family's part reader)
-FILES = {"model_2": "transformer_2", "vace_module": "vace_module", **PARTS}  # and Wan 2.2 A14B's second expert (files/wan22.py)
+FILES = {"model_2": "transformer_2", "vace_module": "vace_module", "vace_module_2": "vace_module_2", **PARTS}  # and Wan 2.2 A14B's second expert (files/wan22.py)
 
 
 def stored_quantised(path: str) -> bool:
@@ -238,9 +239,13 @@ class LoadVideoModel(Node):
                         "loaded, checked to be one architecture, and switched at the model's boundary"),
               Path("base", "", mode="dir", lookup=True, models="pipeline", help="single file only: a diffusers folder of the same family that "
                                                 "gives the VAE, text encoder and scheduler"),
-              Path("vace_module", "", mode="open", filters=PART_FILTERS, lookup=True, models="denoiser",
+              Path("vace_module", "", mode="open", filters=MODULE_FILTERS, lookup=True, models="denoiser",
                    help="single Wan T2V file only: a Wan VACE module file (Wan2_1-VACE_module_*, "
-                        "Wan2_2_Fun_VACE_module_*; .safetensors) merged beside 'model' into a Wan VACE model"),
+                        "Wan2_2_Fun_VACE_module_*; .safetensors beside a .safetensors model, .gguf beside a .gguf "
+                        "one) merged beside 'model' into a Wan VACE model"),
+              Path("vace_module_2", "", mode="open", filters=MODULE_FILTERS, lookup=True, models="denoiser",
+                   help="Wan 2.2 A14B's two experts only: the second expert's VACE module (..._LOW_...), merged "
+                        "beside 'model_2' as 'vace_module' beside 'model'"),
               Path("text_encoder", "", mode="open", filters=PART_FILTERS, lookup=True, models="text_encoder",
                    help="single Wan / LTX-Video / HunyuanVideo 1.5 / Kandinsky 5 file only: the text-encoder file (ComfyUI's "
                         "text_encoders/umt5_xxl_*, t5xxl_* for LTX-Video, qwen_2.5_vl_7b* for HunyuanVideo 1.5 and "

@@ -38,7 +38,7 @@ from .making import Making
 from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
-from . import dropped_kinds, file_ids, folded_steps, held_ways, pack_makers, passing, unrun
+from . import dropped_kinds, file_ids, folded_steps, held_ways, module_file, pack_makers, passing, unrun
 from .settings import SettingsReading
 
 
@@ -80,6 +80,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         self._utilities()
         pack_makers.hold(self)  # an output a pack's nodes make that Studio has none for: held with its inputs
         said_captions(self)  # a captioner's text on a prompt's way: said (Studio has no captioner)
+        module_file.left(self)  # a pack loader's module no Load Video Model was given: said
         dropped, texts = self._not_converted()
         self._notes(dropped, texts)
         return self._summary()

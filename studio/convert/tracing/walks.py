@@ -26,15 +26,19 @@ def model_file(wf: Workflow, loader: CNode):
         wf.value(loader, "model_name") if loader.cls == "DiffusionModelLoaderKJ" else None)
 
 
+def extra_not_taken(loader: CNode) -> str:
+    return (f"'{loader.title or loader.cls}' (#{loader.id})'s extra_state_dict (weights merged into its model) is not "
+            "taken: Load Video Model reads the model file alone")
+
+
 def loader_extras(wf: Workflow, loader: CNode) -> list[str]:
     """What a model loader does beyond reading its file that the converted graph does not (KJNodes'
     DiffusionModelLoaderKJ: a second state dict merged in; its attention and matmul patches), in words."""
     if loader.cls != "DiffusionModelLoaderKJ":
         return []
     name, out = f"'{loader.title or loader.cls}' (#{loader.id})", []
-    if "extra_state_dict" in loader.links:
-        out.append(f"{name}'s extra_state_dict (weights merged into its model) is not taken: Load Video Model reads "
-                   "the model file alone")
+    if "extra_state_dict" in loader.links:  # (taken back where a VACE module is read of it: mapping/module_file.py)
+        out.append(extra_not_taken(loader))
     speed = [k for k in ("patch_cublaslinear", "sage_attention", "enable_fp16_accumulation")
              if wf.value(loader, k) not in (None, False, "disabled")]
     if speed:

@@ -4,13 +4,22 @@ input of the catalogue's type VACEPATH ('vace_model', later 'extra_model') wired
 model's state dict by the wrapper, read for facts). One module, plainly named, is kept on the loader as read
 (the core node's 'vace_module' setting: Load Video Model's 'vace_module', set and said where the model is read,
 studio/convert/mapping/module_file.py); a chain of modules (a select's own VACEPATH input wired) or a name not
-worked out is said as not read. Plain data and stdlib."""
+worked out, or a module of another kind than its model's file (a GGUF module beside a .safetensors model), is
+said as not read. Plain data and stdlib."""
 from __future__ import annotations
 
 from studio.convert.api import CNode, node_type
 
 MODULE_TYPE = "VACEPATH"  # the wrapper's type of a module file's path
 SETTING = "vace_module"  # the core loader's setting it is kept in (mapping/module_file.py reads it)
+
+
+KINDS = {".safetensors": ".safetensors", ".gguf": "GGUF"}  # the module files Load Video Model merges, beside a
+# model file of the same kind (files/module_merge.py)
+
+
+def _kind(name) -> str | None:
+    return next((k for k in KINDS if name.lower().endswith(k)), None) if isinstance(name, str) else None
 
 
 def _shown(n: CNode) -> str:
@@ -63,16 +72,19 @@ def read(t) -> None:
         name = _file_of(t, sel)
         chained = _ports(t, sel)
         model = n.widgets.get("model") or (n.raw[0] if isinstance(n.raw, list) and n.raw else "")
-        if isinstance(name, str) and name.lower().endswith(".safetensors") and not chained and len(given) == 1:
+        kind, own = _kind(name), _kind(model)
+        if kind is not None and kind == own and not chained and len(given) <= 2:
             t.wf.modules[n.id] = (name, sel)  # set where the model is read (mapping/module_file.py), said there
         else:
             why = (f"with more modules chained on its '{chained[0]}'" if chained else
-                   f"one of {len(given)} loaders given a module: two experts' modules" if len(given) > 1 else
-                   "a GGUF module" if isinstance(name, str) and name.lower().endswith(".gguf") else
-                   f"its file {name!r} not worked out" if not isinstance(name, str) else "not a .safetensors file")
+                   f"one of {len(given)} loaders given a module" if len(given) > 2 else
+                   f"its file {name!r} not worked out" if not isinstance(name, str) else
+                   "not a .safetensors or .gguf file" if kind is None else
+                   f"a {KINDS[kind]} module beside a {KINDS.get(own, 'model of another kind')}{' model' if own else ''}")
             t.said.append(f"{_shown(sel)} adds the VACE module '{name}' to '{n.title or n.shown_cls}' (#{n.id})'s "
-                          f"model {model!r} ({why}): not read, Studio's Load Video Model merges one .safetensors VACE "
-                          "module beside its model ('vace_module'): point Load Video Model at a Wan VACE model")
+                          f"model {model!r} ({why}): not read, Studio's Load Video Model merges a VACE module beside a "
+                          "model file of its own kind, .safetensors or GGUF ('vace_module'): point Load Video Model at "
+                          "a Wan VACE model")
         t.wf.taken.add(sel.id)
         for k in [k for k in ports if n.links[k][0] == sel.id]:  # (a file wires both names)
             del n.links[k]

@@ -78,9 +78,11 @@ def _task(cfg: dict, cls_name: str, path: str) -> str:
     return "i2v" if cfg.get("in_channels") != cfg.get("out_channels") else "t2v"
 
 
-def check_experts(diffusers, fam, first: WeightFile, second: str | None, cfg: dict | None = None) -> Experts | None:
-    """The two experts of a Wan 2.2 A14B from ``first`` ('model') and the file ``second`` ('model_2'),
-    checked on their headers before anything is allocated: both Wan, one architecture (every
+def check_experts(diffusers, fam, first: WeightFile, second: str | WeightFile | None,
+                  cfg: dict | None = None) -> Experts | None:
+    """The two experts of a Wan 2.2 A14B from ``first`` ('model') and the file ``second`` ('model_2'; its
+    WeightFile where a VACE module is merged beside it, files/module_merge.py), checked on their headers before
+    anything is allocated: both Wan, one architecture (every
     tensor's shape under diffusers' names), not the same file; which is which from their names,
     else by the slot. ``cfg`` (the first's config when no folder gives one): a lone Wan 2.2 I2V
     expert is refused (it samples only with its partner; a HuMo file, of the same shapes, is one model).
@@ -93,6 +95,7 @@ def check_experts(diffusers, fam, first: WeightFile, second: str | None, cfg: di
                              "Set 'model_2' to the other expert's file (ComfyUI's ..._high_noise_... and "
                              "..._low_noise_... files)")
         return None
+    given, second = (second, second.path) if isinstance(second, WeightFile) else (None, second)
     fam.one_denoiser(first.path, second)
     try:
         same = os.path.samefile(first.path, second)
@@ -107,6 +110,7 @@ def check_experts(diffusers, fam, first: WeightFile, second: str | None, cfg: di
         raise ModelError(f"the second expert ('model_2'): {e}") from None
     if fam2.key != "wan":
         raise ModelError(f"the second expert '{second}' is a {fam2.title} denoiser, but '{first.path}' is Wan's")
+    wf2 = given or wf2  # (with its VACE module's tensors)
     a, b = diffusers_shapes(diffusers, first), diffusers_shapes(diffusers, wf2)
     _differ(a, b, first.path, second)
     cls_name, own = pc.wan_transformer(a, first.path)
