@@ -8,7 +8,7 @@ from typing import Any
 from ..families import registry as families
 from ..finishing.own_rate import own_rate
 from ..reading.workflow import CNode
-from ..takes import passes
+from ..takes import passes, split_passes
 from ..tracing.guiders import distilled_guidance, guider_of
 from ..tracing.prompts import prompt_text
 from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
@@ -171,6 +171,9 @@ class SettingsReading:
                          + ("the generator's shift" if "shift" in own else self._fixed_shift(task, shifts)))
         segments: set[str] = set()  # later passes sampling takes of their own (a Wan 2.2 segment's two experts too)
         for r in rest:
+            if len(loaders) < 2 and (before := split_passes.continued_from(self.wf, r.node)) is not None:
+                lines.append(f"- {split_passes.line(self.wf, r.node, before)}")  # one sampling split in two
+                continue
             if len(loaders) < 2 and self.stage is None and passes.refines(self.wf, r.node):  # what it does, in words
                 lines.append(f"- {passes.refine_line(self, r, params)}")
                 continue

@@ -17,7 +17,8 @@ from typing import Any
 
 from ..families import registry as families
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
-from ..tracing.walks import upstream
+from ..tracing.reference_inputs import is_reference_picture
+from ..tracing.walks import NUMBERS, upstream
 from ..tracing.roles import MEDIA, SAMPLER_TYPES, carries, consumers, in_type, out_types, prompted, role
 from ..tracing.tasks import Task, tasks
 from ..reading.pass_any import any_through, passes_on
@@ -220,6 +221,9 @@ def _beside(s: CNode, save: CNode, key: frozenset, cons: dict[str, list[CNode]],
     while todo:
         n = todo.pop()
         for m in cons.get(n.id, []):
+            ins = [k for k, (src, _) in m.links.items() if src == n.id]
+            if ins and all(is_reference_picture(m, k) or in_type(m, k) in NUMBERS for k in ins):
+                continue  # a colour match's reference, a number: no part of the take (heldout18)
             if m.id == save.id:
                 return True
             if m.id in seen or m.id in key or m.id not in within:
