@@ -128,3 +128,14 @@ def test_an_upscaler_whose_model_names_no_file_is_said_with_its_loader():
     assert up.params["model"] == ""
     line = next(x for x in _said(conv).splitlines() if "names no file Studio reads" in x)
     assert "(LoadUpscalerTensorrtModel, #9)" in line and "'4x-AnimeSharp'" in line and "'2k'" in line
+
+
+def test_a_pack_nodes_json_setting_is_not_shown_as_its_pictures_file():
+    """A pack's node giving pictures from nothing wired whose one text setting is a JSON keyframe list (a VACE timeline,
+    heldout18 15): its pictures are not named by that JSON as if it were their file."""
+    from studio.convert.reading.workflow import Workflow
+    from studio.convert.takes.ledger import words
+    wf = Workflow.read(_ui([(1, "InventedKeyframeTimeline", [], ["IMAGE", "MASK"], [81, 16, '{"frames":81,"keyframes":{}}']),
+                            (3, "PreviewImage", [("images", "IMAGE")], [], [])],
+                           [(1, 0, 3, "images")]))
+    assert words(None, wf.nodes["1"]) == "image (InventedKeyframeTimeline, #1)"
