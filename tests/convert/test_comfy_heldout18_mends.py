@@ -139,3 +139,41 @@ def test_a_pack_nodes_json_setting_is_not_shown_as_its_pictures_file():
                             (3, "PreviewImage", [("images", "IMAGE")], [], [])],
                            [(1, 0, 3, "images")]))
     assert words(None, wf.nodes["1"]) == "image (InventedKeyframeTimeline, #1)"
+
+
+def _i2v_through_prep() -> dict:
+    """A UI file: Wan 2.1 image to video whose start picture is the second output of an invented media prep taking a
+    pose clip and a reference picture (two picture inputs; which output it makes from which is its own)."""
+    return _ui([(1, "UNETLoader", [], ["MODEL"], ["wan2.1_i2v_480p_14B_fp16.safetensors", "default"]),
+                (2, "CLIPLoader", [], ["CLIP"], ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"]),
+                (3, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["she dances"]),
+                (4, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["blurry"]),
+                (5, "VAELoader", [], ["VAE"], ["wan_2.1_vae.safetensors"]),
+                (6, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],
+                 {"video": "dance.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
+                  "skip_first_frames": 0, "select_every_nth": 1, "format": "None"}),
+                (7, "LoadImage", [], ["IMAGE", "MASK"], ["her.png", "image"]),
+                (8, "InventedMediaPrep", [("pose_video", "IMAGE"), ("reference_image", "IMAGE")], ["IMAGE", "IMAGE"],
+                 [640, 960, "lanczos"]),
+                (9, "WanImageToVideo", [("positive", "CONDITIONING"), ("negative", "CONDITIONING"), ("vae", "VAE"),
+                                        ("start_image", "IMAGE")], ["CONDITIONING", "CONDITIONING", "LATENT"],
+                 [640, 960, 33, 1]),
+                (10, "KSampler", [("model", "MODEL"), ("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
+                                  ("latent_image", "LATENT")], ["LATENT"], [7, "fixed", 20, 5, "uni_pc", "simple", 1]),
+                (11, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+                (12, "VHS_VideoCombine", [("images", "IMAGE")], [],
+                 {"frame_rate": 16, "loop_count": 0, "filename_prefix": "prep", "format": "video/h264-mp4",
+                  "pingpong": False, "save_output": True})],
+               [(2, 0, 3, "clip"), (2, 0, 4, "clip"), (6, 0, 8, "pose_video"), (7, 0, 8, "reference_image"),
+                (3, 0, 9, "positive"), (4, 0, 9, "negative"), (5, 0, 9, "vae"), (8, 1, 9, "start_image"),
+                (1, 0, 10, "model"), (9, 0, 10, "positive"), (9, 1, 10, "negative"), (9, 2, 10, "latent_image"),
+                (10, 0, 11, "samples"), (5, 0, 11, "vae"), (11, 0, 12, "images")])
+
+
+def test_an_uncatalogued_node_with_two_picture_inputs_is_not_said_to_make_its_output_from_the_first():
+    """An uncatalogued media prep taking a pose clip and a reference picture gives the start picture (its second
+    output, heldout18 14): the sentence names both picture inputs as what it makes it from, not 'from its
+    pose_video' with the reference 'not read either'."""
+    said = _said(convert(_i2v_through_prep(), "prep.json"))
+    line = next(x for x in said.splitlines() if "(InventedMediaPrep, #8)" in x and "makes what it gives" in x)
+    assert "from its 'pose_video', 'reference_image' (pictures)" in line and "not read either" not in line
