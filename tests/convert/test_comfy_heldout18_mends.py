@@ -177,3 +177,29 @@ def test_an_uncatalogued_node_with_two_picture_inputs_is_not_said_to_make_its_ou
     said = _said(convert(_i2v_through_prep(), "prep.json"))
     line = next(x for x in said.splitlines() if "(InventedMediaPrep, #8)" in x and "makes what it gives" in x)
     assert "from its 'pose_video', 'reference_image' (pictures)" in line and "not read either" not in line
+
+
+def test_a_loop_carrying_a_takes_latent_and_frames_is_not_said_to_carry_no_takes_frames():
+    """The SVI Pro loop of heldout18 04 carries the first take's latent (continued) and its decoded frames (extended):
+    its sentence says no decoded frames feed the next pass's sampling, never that it carries no take's frames."""
+    from tests.convert.test_comfy_loops_ways import _loop
+    said = _said(convert(_loop(3, continued=False), "independent"))
+    line = next(x for x in said.splitlines() if "not unrolled into segments" in x)
+    assert "no frames decoded in a pass feed the next pass's sampling" in line and "not a take's frames" not in line
+
+
+def test_a_continued_latent_not_taken_says_the_take_starts_from_its_start_image_only_where_made():
+    """A pass's latent to continue from that is no take's (a clip encoded; a loop's carried value in heldout18 04,
+    whose SVI node is then not made): the sentence says the take starts from its start image where Studio makes it."""
+    from tests.convert.test_comfy_wan_frames import LAT, UI, _svi
+    doc, _, _ = _svi(passes=2)
+    w = UI()
+    w.nodes, w.links = doc["nodes"], doc["links"]
+    clip = w.add("VHS_LoadVideo", ["part1.mp4"], ["IMAGE"])
+    vae = next(n["id"] for n in w.nodes if n["type"] == "VAELoader")
+    enc = w.add("VAEEncode", [], [LAT], {"pixels": (clip, 0, "IMAGE"), "vae": (vae, 0, "VAE")})
+    first = next(n for n in w.nodes if n["type"] == "WanAdvancedI2V")
+    w.links.append([len(w.links) + 1, enc, 0, first["id"], len(first["inputs"]), LAT])
+    first["inputs"].append({"name": "prev_latent", "type": LAT, "link": len(w.links)})
+    line = next(x for x in _said(convert(w.doc(), "svi_clip")).splitlines() if "latent to continue from" in x)
+    assert line.endswith("is not taken: where Studio makes its take, that take starts from its start image")
