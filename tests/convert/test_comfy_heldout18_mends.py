@@ -203,3 +203,16 @@ def test_a_continued_latent_not_taken_says_the_take_starts_from_its_start_image_
     first["inputs"].append({"name": "prev_latent", "type": LAT, "link": len(w.links)})
     line = next(x for x in _said(convert(w.doc(), "svi_clip")).splitlines() if "latent to continue from" in x)
     assert line.endswith("is not taken: where Studio makes its take, that take starts from its start image")
+
+
+def test_a_text_node_whose_first_output_echoes_its_one_text_widget_is_read_as_the_prompt():
+    """Comfyroll's CR Prompt Text (its 'prompt' output is its one 'prompt' widget; a help text beside it) feeding the
+    prompt's encoder (heldout18 04): the generator's prompt is that text, not '' with 'write the prompt in the
+    generator's prompt'."""
+    wf = _still_then_vace()
+    wf["50"] = {"class_type": "CR Prompt Text", "inputs": {"prompt": "the street comes alive at dawn"}}
+    wf["12"]["inputs"]["text"] = ["50", 0]
+    conv = convert(wf, "cr_text.json")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.wan_vace")
+    assert gen.params["prompt"] == "the street comes alive at dawn"
+    assert "write the prompt in the generator's prompt" not in _said(conv)
