@@ -216,3 +216,48 @@ def test_a_text_node_whose_first_output_echoes_its_one_text_widget_is_read_as_th
     gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.wan_vace")
     assert gen.params["prompt"] == "the street comes alive at dawn"
     assert "write the prompt in the generator's prompt" not in _said(conv)
+
+
+def _wan21_i2v_api(loader: dict) -> dict:
+    """An API file: Wan 2.1 image to video whose start picture comes from ``loader`` (node '9')."""
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
+                                                     "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                                                     "type": "wan"}},
+        "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "", "clip": ["2", 0]}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "5": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "6": {"class_type": "WanImageToVideo", "inputs": {"width": 480, "height": 640, "length": 81, "batch_size": 1,
+                                                          "positive": ["3", 0], "negative": ["4", 0], "vae": ["5", 0],
+                                                          "start_image": ["9", 0]}},
+        "7": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 4, "cfg": 1.0, "sampler_name": "euler",
+                                                   "scheduler": "simple", "denoise": 1.0, "model": ["1", 0],
+                                                   "positive": ["6", 0], "negative": ["6", 1],
+                                                   "latent_image": ["6", 2]}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["5", 0]}},
+        "9": loader,
+        "10": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["8", 0], "frame_rate": 16, "loop_count": 0,
+                                                            "filename_prefix": "tool", "format": "video/h264-mp4",
+                                                            "pingpong": False, "save_output": True}},
+    }
+
+
+def test_an_uncatalogued_loader_with_an_upload_setting_is_read_as_load_image():
+    """An Open WebUI tool's 'Load Image (URL/Path)' (no pack declares it; the API file saves no types): nothing wired
+    in, an 'image' setting beside an upload button's, its picture given to WanImageToVideo's start_image (heldout18
+    06, 07): read as LoadImage of its 'image' (empty: set when the workflow runs), not a task held for want of it."""
+    conv = convert(_wan21_i2v_api({"class_type": "InventedLoadImageByUrl", "inputs": {
+        "source": "temp", "url": "", "image": "", "Choose file to upload": None}}), "tool.json")
+    assert any(n.type_id == "video_models.image_to_video" for n in conv.graph.nodes.values())
+    load = next(n for n in conv.graph.nodes.values() if n.type_id == "io.load_image")
+    assert load.params["path"] == ""
+    line = next(x for x in _said(conv).splitlines() if "(InventedLoadImageByUrl, #9) is read as" in x)
+    assert "LoadImage of its 'image'" in line and "source 'temp' not applied" in line
+
+
+def test_an_uncatalogued_node_without_an_upload_setting_is_not_taken_for_a_loader():
+    """The same node without an upload button's setting (an image maker taking a text): not read as a loader."""
+    conv = convert(_wan21_i2v_api({"class_type": "InventedImageMaker", "inputs": {"image": "", "seed": 3}}),
+                   "maker.json")
+    assert not any(n.type_id == "io.load_image" for n in conv.graph.nodes.values())
