@@ -171,11 +171,9 @@ class SettingsReading:
                          + ("the generator's shift" if "shift" in own else self._fixed_shift(task, shifts)))
         segments: set[str] = set()  # later passes sampling takes of their own (a Wan 2.2 segment's two experts too)
         for r in rest:
-            if len(loaders) < 2 and (before := split_passes.continued_from(self.wf, r.node)) is not None:
-                lines.append(f"- {split_passes.line(self.wf, r.node, before)}")  # one sampling split in two
-                continue
-            if len(loaders) < 2 and self.stage is None and passes.refines(self.wf, r.node):  # what it does, in words
-                lines.append(f"- {passes.refine_line(self, r, params)}")
+            if len(loaders) < 2 and ((split := split_passes.said(self.wf, r.node)) or self.stage is None and  # (one
+                                     passes.refines(self.wf, r.node)):  # sampling split in two; a refine, in words)
+                lines.append(f"- {split or passes.refine_line(self, r, params)}")
                 continue
             if (src := self.wf.source(r.node, "latent_image")) is not None and src.id in self.continued:
                 lines.append(f"- a later window: '{r.node.title or r.node.shown_cls}' (#{r.node.id}) samples what "

@@ -33,3 +33,9 @@ def line(wf: Workflow, later: CNode, before: CNode) -> str:
             f"{number(wf.value(later, 'start_at_step'))} to the end of the same {number(wf.value(later, 'steps'))} "
             f"on from the leftover noise of '{before.title or before.shown_cls}' (#{before.id}): the rest of the one "
             "take, which the generator samples whole")
+
+
+def said(wf: Workflow, later: CNode) -> str | None:
+    """The sentence of ``later`` where it is the rest of one sampling split in two; None else."""
+    before = continued_from(wf, later)
+    return line(wf, later, before) if before is not None else None
