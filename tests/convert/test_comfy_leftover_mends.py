@@ -138,8 +138,8 @@ def test_an_uncatalogued_maker_read_by_nothing_converted_says_its_other_inputs_a
                      beside=True)
     assert line.startswith("'acme' (AcmePoseAnimate, #7), a node whose type no pack in Studio's catalogue declares, "
                            "makes what it gives 'WanImageToVideo' (WanImageToVideo, node 10)'s 'start_image' from its "
-                           "'image' (pictures): not applied, as Studio does not know what it does; its 'pose_images', "
-                           "'video' (wired) are not read either")
+                           "'image', 'pose_images' (pictures): not applied, as Studio does not know what it does; its "
+                           "'video' (wired) is not read either")  # (both pictures named: heldout18 14)
     assert "instead" not in line
 
 

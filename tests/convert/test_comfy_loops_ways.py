@@ -103,8 +103,9 @@ def test_a_loop_whose_count_is_made_when_the_workflow_runs_is_said_not_unrolled(
 def test_a_loop_whose_passes_continue_nothing_is_said_not_unrolled():
     conv = convert(_loop(3, continued=False), "independent")
     said = _said(conv)
-    assert ("runs 3 passes, not unrolled into segments: no frames decoded in a pass feed the next pass's sampling "
-            "(what it carries is not a take's frames)") in said
+    assert ("runs 3 passes, not unrolled into segments: no frames decoded in a pass feed the next pass's "
+            "sampling") in said
+    assert "not a take's frames" not in said  # (it may carry a take's latent or frames: heldout18 04)
     assert len(_gens(conv.graph)) <= 1
 
 

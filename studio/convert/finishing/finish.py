@@ -14,6 +14,7 @@ from ..tracing.take_length import take_length
 from .beside import beside
 from .core import AS_MP4, combine_unapplied, combined_as
 from .resize_fit import resize_fit
+from .unnamed_model import unnamed_line
 from .utility import FOLLOW, interpolation_node, job, model_of, utility, wired_node
 
 FRAME_SAVES = ("SaveImage",)  # a take written as pictures, one a frame (takes.frames tells when it is an output)
@@ -91,6 +92,8 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
         model = model_of(wf, n, b.used)
         if n.cls == "ImageUpscaleWithModel" or learned(n) or does == "upscale":
             src = (wired_node(b, "finishing.upscale", {"model": model or ""}, n, (*src, "video")), "video")
+            if not model:  # (a TensorRT engine's name: no file; said, heldout18)
+                said.append(unnamed_line(wf, n, what))
         else:
             src = (interpolation_node(b, n, what, model, said, (*src, "video")), "video")
         said.append(f"{what} of the take before {out} writes it: Studio's node after the generator")

@@ -313,7 +313,8 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
         return (f"{_name(n)} gives {into} the frames, sound or rate of the video it is given: Studio's Load Video "
                 "gives that video's frames and sound itself (where Studio makes what reads them)")
     if kind == "unread":
-        values = ", ".join(str(rounded(wf.output(n, s))) for s in sorted({s for _, _, s in rs}))
+        values = ", ".join(repr(cut(v, 80)) if isinstance(v := rounded(wf.output(n, s)), str) else str(v)
+                           for s in sorted({s for _, _, s in rs}))  # (a text quoted and cut: heldout18)
         return f"{_name(n)} gives {into} {values}, which Studio does not read there"
     if kind == "unknown":
         made = f", worked out from its {', '.join(repr(k) for k in n.links)} when the workflow runs" if n.links else ""

@@ -8,7 +8,7 @@ from typing import Any
 from ..families import registry as families
 from ..finishing.own_rate import own_rate
 from ..reading.workflow import CNode
-from ..takes import passes
+from ..takes import passes, split_passes
 from ..tracing.guiders import distilled_guidance, guider_of
 from ..tracing.prompts import prompt_text
 from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
@@ -171,8 +171,9 @@ class SettingsReading:
                          + ("the generator's shift" if "shift" in own else self._fixed_shift(task, shifts)))
         segments: set[str] = set()  # later passes sampling takes of their own (a Wan 2.2 segment's two experts too)
         for r in rest:
-            if len(loaders) < 2 and self.stage is None and passes.refines(self.wf, r.node):  # what it does, in words
-                lines.append(f"- {passes.refine_line(self, r, params)}")
+            if len(loaders) < 2 and ((split := split_passes.said(self.wf, r.node)) or self.stage is None and  # (one
+                                     passes.refines(self.wf, r.node)):  # sampling split in two; a refine, in words)
+                lines.append(f"- {split or passes.refine_line(self, r, params)}")
                 continue
             if (src := self.wf.source(r.node, "latent_image")) is not None and src.id in self.continued:
                 lines.append(f"- a later window: '{r.node.title or r.node.shown_cls}' (#{r.node.id}) samples what "

@@ -24,11 +24,16 @@ def unknown_step(n: CNode, ins: dict[str, str], read: set[str], into: str, unrea
     way = next((k for k in FOLLOWED if k in media), media[0] if media else "input")
     kind = next((t for t in ins.get(way, "").split(",") if t in THINGS), "")
     walked = next((k for k in FOLLOWED if k in n.links), next((k for k in n.links if ins.get(k) not in NUMBERS), None))
-    others = [k for k in n.links if k != way]
+    # of several inputs of the kind read from it, which it makes this output from is not known: all are named
+    # (heldout18 14: a media prep's reference picture said made 'from its pose_video')
+    froms = [k for k in media if kind and kind in ins.get(k, "").split(",")] if len(media) > 1 else [way]
+    froms = froms if way in froms else [way]
+    others = [k for k in n.links if k not in froms]
     more = (f"; its {', '.join(repr(k) for k in others[:4])}{' and more' if len(others) > 4 else ''} (wired) "
             f"{'are' if len(others) > 1 else 'is'} not read either") if others else ""
     instead = (f"; the {MEDIA[kind]} its '{way}' is given go{'' if kind == 'IMAGE' else 'es'} there instead"
                if not unread and kind in MEDIA and walked == way else "")
     return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}), a node whose type no pack in Studio's catalogue "
-            f"declares, makes what it gives {into} from its '{way}'{f' ({THINGS[kind]})' if kind else ''}: not "
+            f"declares, makes what it gives {into} from its {', '.join(repr(k) for k in froms)}"
+            f"{f' ({THINGS[kind]})' if kind else ''}: not "
             f"applied, as Studio does not know what it does{instead}{more}{tail}")

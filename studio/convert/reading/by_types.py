@@ -122,15 +122,23 @@ def _names_a_value(t) -> bool:
         len(words) == 1 and words[0] in VALUE_WORDS)
 
 
+def _names_a_text(t) -> bool:
+    """A type whose name's words say it holds a text or a prompt ('CR Prompt Text', 'Text Multiline')."""
+    words = set(t.name.lower().replace("(", " ").replace(")", " ").split()) - PACK_TAGS
+    return bool(words & {"text", "prompt", "string"})
+
+
 def primitive(n, slot: int) -> Any:
     """A constant told by its declared types (nothing wired in, one output of a plain type, one widget of that
     type and nothing else, a name saying it is a value; or a first output named as that widget, of its type or any
     type, beside outputs of help text: Comfyroll's CR Text): that widget's value; else None."""
     t = catalogue.node_type(n.origin or n.cls)
-    if n.links or slot != 0 or t is None or len(t.widgets) != 1 or not _names_a_value(t):
+    if n.links or slot != 0 or t is None or len(t.widgets) != 1:
         return None
     echoed = t.inputs is not None and all(i.widget for i in t.inputs) and bool(t.outputs) and \
         t.outputs[0].name == t.widgets[0].name and t.outputs[0].type in ("*", t.widgets[0].type)
+    if not (_names_a_value(t) or echoed and _names_a_text(t)):  # (Comfyroll's 'CR Prompt Text': its 'prompt' out
+        return None  # is its one 'prompt' widget, heldout18 04)
     if not echoed and (not catalogue.is_primitive(t) or len(t.outputs) != 1):
         return None
     kind = t.widgets[0].type if echoed else t.outputs[0].type

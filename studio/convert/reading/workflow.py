@@ -18,6 +18,7 @@ from ..families import registry as families
 from ..values import strings
 from . import by_types, casts, folders, measured, older_values, own_values, places, resized, sliders, subgraphs, \
     text_pictures, variants
+from . import upload_loaders
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -321,6 +322,8 @@ class Workflow:
                 elif not by_types.as_loader(n, LOADER_NODES, said) and not text_pictures.as_loader(n, pictures, said) \
                         and not folders.as_folder(n):
                     _pack_loader(n)  # (a pack's loader, read by its declared types, of a picture given as text, a folder)
+            if kind == "api":  # a pack's picture loader with an upload button, its types unsaved (heldout18)
+                upload_loaders.read(nodes, said)
             variants.read_variants(nodes, said)  # a pack's variant of a node Studio reads, by its declared types
             wf = cls(nodes, kind)
             wf.pictures = pictures

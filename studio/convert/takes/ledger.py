@@ -17,7 +17,8 @@ from typing import Any
 
 from ..families import registry as families
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
-from ..tracing.walks import upstream
+from ..tracing.reference_inputs import is_reference_picture
+from ..tracing.walks import NUMBERS, upstream
 from ..tracing.roles import MEDIA, SAMPLER_TYPES, carries, consumers, in_type, out_types, prompted, role
 from ..tracing.tasks import Task, tasks
 from ..reading.pass_any import any_through, passes_on
@@ -103,7 +104,8 @@ def words(b: Any, n: CNode) -> str:
     kind = LOADER_NODES[n.cls][1] if n.cls in LOADER_NODES else (carries(n) or next(
         (MEDIA[t] for t in n.out_types if t in MEDIA), "input"))
     name = b.file_of(n) if n.cls in LOADER_NODES else next(
-        (v for v in n.settings().values() if isinstance(v, str) and v.strip()), "")
+        (v for v in n.settings().values() if isinstance(v, str) and _FILE_LIKE.fullmatch(v.strip())), "")
+    # (a text naming a file or a path, never another setting shown as one: a timeline's JSON, heldout18 15)
     shown = f" '{name[:80]}'" if name else ""
     return f"{kind}{shown} ({n.shown_cls}, #{n.id})"
 
@@ -220,6 +222,9 @@ def _beside(s: CNode, save: CNode, key: frozenset, cons: dict[str, list[CNode]],
     while todo:
         n = todo.pop()
         for m in cons.get(n.id, []):
+            ins = [k for k, (src, _) in m.links.items() if src == n.id]
+            if ins and all(is_reference_picture(m, k) or in_type(m, k) in NUMBERS for k in ins):
+                continue  # a colour match's reference, a number: no part of the take (heldout18)
             if m.id == save.id:
                 return True
             if m.id in seen or m.id in key or m.id not in within:
@@ -229,6 +234,7 @@ def _beside(s: CNode, save: CNode, key: frozenset, cons: dict[str, list[CNode]],
     return False
 
 
+_FILE_LIKE = re.compile(r"(?![\d.]+$)[^\n{}\[\]\"]*?(\.[A-Za-z0-9]{1,5}|[/\\\\][^\n{}\[\]\"]*)")  # 'clip.mp4', 'C:\\in\\'
 _ID_SAID = re.compile(r"#([^#\s),]+)[),]")  # a node named in a sentence: '(LoadImage, #3)', '#3, ...'
 _WORDS = re.compile(r"[^\s\"'<>|*?=&,;()\[\]{}]+")  # a name said without quotes, up to a separator
 

@@ -10,6 +10,7 @@ from ..families import registry as families
 from ..reading import by_types
 from ..reading.pass_any import any_through
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
+from .reference_inputs import is_reference_picture
 from .roles import in_type, is_latent_input
 
 NUMBERS = ("INT", "FLOAT", "BOOLEAN", "STRING")  # a node's values, never the way a picture comes
@@ -152,6 +153,9 @@ def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
             if not latent_only and in_type(n, name) == "IMAGE" and any(is_latent_input(n, k) for k in n.links):
                 continue  # a picture a latent node takes as a guide or start frame: the sampler making it makes a
                 # still, not a pass of this take (heldout12: an image editor's start picture for an IC-LoRA guide)
+            if not latent_only and (is_reference_picture(n, name) or in_type(n, name) in NUMBERS):
+                continue  # a colour match's reference picture, not the frames it passes on; a number (a VACE
+                # node's trim_latent given to TrimVideoLatent): neither carries a take's latents (heldout18)
             seen.add(src)
             todo.append((wf.nodes[src], latent_only, at))
     return found

@@ -70,7 +70,8 @@ class _Frames(PackTranslation):
             else:  # a latent of something else (a clip encoded): the take starts from its images alone
                 self.said.append(f"{self.name(made)}'s latent to continue from, given by "
                                  + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src else "a node")
-                                 + ", is not taken: the take starts from its start image")
+                                 + ", is not taken: where Studio makes its take, that take starts from its start "
+                                 "image")  # (a loop's carried latent: the node may not be made at all, heldout18 04)
         if passes:
             self.chains(passes)
 
