@@ -67,19 +67,21 @@ def make(b: Any, save: CNode) -> int:
     wf.nodes[fake.id] = fake
     before = len(b.bands)
     try:
-        made = b.pipeline(fake)
+        key = frozenset(s.id for s in sampler_chain(wf, fake))  # the still's samplers
+        again = b.made.get(key)  # made already, for another output starting from it: its generator, once
+        made = again is not None or b.pipeline(fake)
     finally:
         del wf.nodes[fake.id]
     if not made:
         return 0
-    band = b.bands[before]
-    gen = next(m[0] for m in b.made.values() if m[2] == before)
+    band = b.bands[again[2] if again is not None else before]
+    gen = again[0] if again is not None else next(m[0] for m in b.made.values() if m[2] == before)
     for sv in [n for n in band if b.g.nodes[n].type_id == "io.save_video"]:
         b.g.remove_node(sv)
         band.remove(sv)
     hold = b.add("edit.frame_hold", {"frame": 0}, decoder)
     b.g.connect(gen, "video", hold, "video")
-    band.append(hold)
+    b.bands[-1].append(hold) if again is not None else band.append(hold)
     line = (f"{node.of(port)} is the still '{sampler.title or sampler.shown_cls}' (#{sampler.id}) samples and "
             f"'{decoder.title or decoder.shown_cls}' (#{decoder.id}) decodes: made first by {title} "
             f"({b.g.registry.get(b.g.nodes[gen].type_id).title}, one frame); Frame Hold gives its picture as the "
@@ -89,4 +91,4 @@ def make(b: Any, save: CNode) -> int:
         ok = b.pipeline(save)
     finally:
         b.continuing = {}
-    return 2 if ok else 1
+    return (0 if again is not None else 1) + ok
