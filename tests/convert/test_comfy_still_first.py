@@ -90,3 +90,22 @@ def test_the_still_family_reads_its_checkpoints_by_the_names_they_are_released_u
                  "RealVisXL_V4.0.safetensors"):
         assert family(name, None, []) == "Stable Diffusion XL" and families.family_hook(family(name, None, []), "still")
     assert not families.family_hook(family("svd_xt.safetensors", None, []), "still")
+
+
+def test_sdxls_own_prompt_node_gives_its_bigg_prompt_and_says_what_is_not_taken():
+    """CLIPTextEncodeSDXL (its text_g, text_l and size conditioning): text_g is the still's prompt; a different text_l
+    and a size other than the picture's are said, naming the node; the same text and sizes say nothing."""
+    wf = _still_to_svd()
+    wf["18"] = {"class_type": "CLIPTextEncodeSDXL", "inputs": {
+        "width": 4096, "height": 4096, "crop_w": 0, "crop_h": 0, "target_width": 4096, "target_height": 4096,
+        "text_g": "alps at dawn", "text_l": "a river", "clip": ["16", 1]}}
+    conv = convert(wf, "sdxl_prompt.json")
+    said = _said(conv)
+    (still,) = _nodes(conv, "video_models.text_to_video")
+    assert still.params["prompt"] == "alps at dawn"
+    assert ("'CLIPTextEncodeSDXL' (CLIPTextEncodeSDXL, #18)'s 'text_l' (the positive prompt of CLIP ViT-L: 'a river') "
+            "is not taken") in said
+    assert "(CLIPTextEncodeSDXL, #18)'s size conditioning (width 4096, height 4096, target_width 4096, " in said
+    wf["18"]["inputs"].update(width=1024, height=576, target_width=1024, target_height=576, text_l="alps at dawn")
+    said = _said(convert(wf, "sdxl_prompt.json"))
+    assert "text_l" not in said and "size conditioning" not in said

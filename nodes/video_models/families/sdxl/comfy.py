@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from studio.convert.api import ComfyMapping
 
+from .comfy_prompt import NODE, read_sdxl_prompt
+
 TITLE = "Stable Diffusion XL"
 # parts of the released SDXL checkpoints' file names (lower case): Stability's base, and the fine-tunes named for it
 FILES = ("sd_xl", "sdxl", "sd-xl", "realvisxl", "juggernautxl", "dreamshaperxl")
@@ -17,5 +19,6 @@ def params(title: str, params: dict, said: list) -> None:
 
 
 MAPPING = ComfyMapping(key="sdxl", title=TITLE, files=tuple((f, TITLE) for f in FILES),
-                       hooks={"still": True, "params": params},
+                       prompt_nodes={NODE: "text_g"},  # its bigG prompt; what is not taken said (comfy_prompt.py)
+                       hooks={"still": True, "params": params, "prompt": read_sdxl_prompt},
                        flow=False)  # SDXL's Euler scheduler: the generators' flow-matching samplers do not apply
