@@ -94,3 +94,25 @@ def test_the_released_sdxl_unet_shapes_give_its_released_config():
         {k: v for k, v in state.items() if not k.startswith("add_embedding.")}).items()}
     got = configs.unet({**shapes, **label}, 1280, "sdxl")
     assert got == released, {k: (got.get(k), v) for k, v in released.items() if got.get(k) != v}
+
+
+def test_a_converted_still_first_workflow_makes_the_start_picture(comfy):
+    """ComfyUI's text-to-image-to-video example (tests/convert/test_comfy_still_first.py's file) converted, its SDXL
+    checkpoint the tiny one: the still's Text to Video makes one frame and Frame Hold gives it as a picture of the
+    still's size, the one the image-to-video generator is wired to."""
+    import os
+
+    from studio.convert.mapping.convert import convert
+    from tests.convert.test_comfy_still_first import _still_to_svd
+    g = convert(_still_to_svd(), "still.json").graph
+    g.base_dir = os.path.dirname(os.path.dirname(comfy["checkpoint"]))
+    (hold,) = [n.id for n in g.nodes.values() if n.type_id == "edit.frame_hold"]
+    (i2v,) = [n.id for n in g.nodes.values() if n.type_id == "video_models.image_to_video"]
+    for n in g.nodes.values():
+        if n.type_id == "video_models.load" and "xl" in n.params["model"]:
+            n.params["model"] = comfy["checkpoint"]
+        if n.type_id == "video_models.text_to_video":
+            n.params.update(width=24, height=16, steps=1, previews=False, preview_size="off")
+    assert g.input_link(i2v, "image").src == hold
+    picture = np.asarray(Executor().run(g, targets=[hold], device="cpu", use_cache=False).value(hold))
+    assert picture.shape[:2] == (16, 24) and picture.std() > 0
