@@ -109,3 +109,37 @@ def test_sdxls_own_prompt_node_gives_its_bigg_prompt_and_says_what_is_not_taken(
     wf["18"]["inputs"].update(width=1024, height=576, target_width=1024, target_height=576, text_l="alps at dawn")
     said = _said(convert(wf, "sdxl_prompt.json"))
     assert "text_l" not in said and "size conditioning" not in said
+
+
+def test_the_still_is_read_by_the_task_nodes_declared_start_image_whatever_the_video_family():
+    """The same still given to Wan 2.1's WanImageToVideo ('start_image', and its CLIP vision encode): made first,
+    Frame Hold into Wan's Image to Video."""
+    wf = {k: v for k, v in _still_to_svd().items() if k not in ("15", "12", "3", "8", "10")}
+    wf.update({
+        "40": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_bf16.safetensors",
+                                                      "weight_dtype": "default"}},
+        "41": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                                                      "type": "wan"}},
+        "42": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "43": {"class_type": "CLIPVisionLoader", "inputs": {"clip_name": "clip_vision_h.safetensors"}},
+        "44": {"class_type": "CLIPVisionEncode", "inputs": {"clip_vision": ["43", 0], "image": ["20", 0],
+                                                            "crop": "none"}},
+        "45": {"class_type": "CLIPTextEncode", "inputs": {"text": "the river flows", "clip": ["41", 0]}},
+        "46": {"class_type": "CLIPTextEncode", "inputs": {"text": "static", "clip": ["41", 0]}},
+        "47": {"class_type": "WanImageToVideo", "inputs": {
+            "positive": ["45", 0], "negative": ["46", 0], "vae": ["42", 0], "clip_vision_output": ["44", 0],
+            "start_image": ["20", 0], "width": 832, "height": 480, "length": 81, "batch_size": 1}},
+        "48": {"class_type": "KSampler", "inputs": {"seed": 3, "steps": 20, "cfg": 6.0, "sampler_name": "uni_pc",
+                                                    "scheduler": "simple", "denoise": 1.0, "model": ["40", 0],
+                                                    "positive": ["47", 0], "negative": ["47", 1],
+                                                    "latent_image": ["47", 2]}},
+        "49": {"class_type": "VAEDecode", "inputs": {"samples": ["48", 0], "vae": ["42", 0]}},
+        "50": {"class_type": "SaveAnimatedWEBP", "inputs": {"images": ["49", 0], "filename_prefix": "wan", "fps": 16.0,
+                                                            "lossless": False, "quality": 90, "method": "default"}}})
+    conv = convert(wf, "wan.json")
+    g = conv.graph
+    (i2v,), (hold,) = _nodes(conv, "video_models.image_to_video"), _nodes(conv, "edit.frame_hold")
+    assert [t["family"] for t in conv.tasks] == ["Stable Diffusion XL", "Wan 2.1"]
+    assert g.input_link(i2v.id, "image").src == hold.id and i2v.params["prompt"] == "the river flows"
+    assert "'start_image' of 'WanImageToVideo' is the still 'KSampler' (#17) samples" in _said(conv)
+    assert HELD not in _said(conv) and not conv.dropped
