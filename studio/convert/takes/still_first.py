@@ -76,12 +76,8 @@ def make(b: Any, save: CNode) -> int:
         return 0
     band = b.bands[again[2] if again is not None else before]
     gen = again[0] if again is not None else next(m[0] for m in b.made.values() if m[2] == before)
-    for sv in [n for n in band if b.g.nodes[n].type_id == "io.save_video"]:
-        b.g.remove_node(sv)
-        band.remove(sv)
     hold = b.add("edit.frame_hold", {"frame": 0}, decoder)
     b.g.connect(gen, "video", hold, "video")
-    b.bands[-1].append(hold) if again is not None else band.append(hold)
     line = (f"{node.of(port)} is the still '{sampler.title or sampler.shown_cls}' (#{sampler.id}) samples and "
             f"'{decoder.title or decoder.shown_cls}' (#{decoder.id}) decodes: made first by {title} "
             f"({b.g.registry.get(b.g.nodes[gen].type_id).title}, one frame); Frame Hold gives its picture as the "
@@ -91,4 +87,12 @@ def make(b: Any, save: CNode) -> int:
         ok = b.pipeline(save)
     finally:
         b.continuing = {}
-    return (0 if again is not None else 1) + ok
+    if not ok:  # the video held for another reason (said): the still stays, saved as the picture the workflow makes
+        b.g.remove_node(hold)
+        return 0 if again is not None else 1
+    band.append(hold)
+    for sv in [n for n in band if b.g.nodes[n].type_id == "io.save_video" and b.g.input_link(n, "video") is not None
+               and b.g.input_link(n, "video").src == gen]:  # the still's own Save Video: its picture goes on instead
+        b.g.remove_node(sv)
+        band.remove(sv)
+    return (0 if again is not None else 1) + 1
