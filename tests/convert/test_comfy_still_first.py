@@ -143,3 +143,20 @@ def test_the_still_is_read_by_the_task_nodes_declared_start_image_whatever_the_v
     assert g.input_link(i2v.id, "image").src == hold.id and i2v.params["prompt"] == "the river flows"
     assert "'start_image' of 'WanImageToVideo' is the still 'KSampler' (#17) samples" in _said(conv)
     assert HELD not in _said(conv) and not conv.dropped
+
+
+def test_a_video_held_for_another_reason_leaves_the_still_saved_and_no_frame_hold():
+    """The video's sampler also takes an uncatalogued guide's picture (held with its own sentence): the still is
+    still made and saved as the picture the workflow makes; no Frame Hold is left wired to nothing."""
+    wf = _still_to_svd()
+    wf["60"] = {"class_type": "LoadImage", "inputs": {"image": "guide.png"}}
+    wf["61"] = {"class_type": "InventedGuide", "inputs": {"positive": ["12", 0], "negative": ["12", 1],
+                                                          "image": ["60", 0], "strength": 0.5}}
+    wf["3"]["inputs"].update(positive=["61", 0], negative=["61", 1])
+    conv = convert(wf, "held_video.json")
+    g = conv.graph
+    (still,), (save,) = _nodes(conv, "video_models.text_to_video"), _nodes(conv, "io.save_video")
+    assert g.input_link(save.id, "video").src == still.id and not _nodes(conv, "edit.frame_hold")
+    assert not _nodes(conv, "video_models.image_to_video") and [t["generator"] for t in conv.tasks] == [
+        "video_models.text_to_video", None]
+    assert "InventedGuide" in _said(conv).splitlines()[0]
