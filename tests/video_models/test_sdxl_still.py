@@ -116,3 +116,49 @@ def test_a_converted_still_first_workflow_makes_the_start_picture(comfy):
     assert g.input_link(i2v, "image").src == hold
     picture = np.asarray(Executor().run(g, targets=[hold], device="cpu", use_cache=False).value(hold))
     assert picture.shape[:2] == (16, 24) and picture.std() > 0
+
+
+def test_the_released_text_encoders_and_vae_shapes_give_their_released_configs():
+    """SDXL base's CLIP ViT-L, OpenCLIP bigG (written in OpenCLIP's names) and VAE at their released sizes, on the meta
+    device: the configs read from their shapes are the released ones and the renamed tensors fit the models those
+    configs build (what build_pipeline checks before any read). Nothing is allocated."""
+    import diffusers
+    from accelerate import init_empty_weights
+    from diffusers.loaders.single_file_utils import convert_open_clip_checkpoint
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
+
+    from nodes.video_models.families.animatediff.parts import fitted
+    from nodes.video_models.families.sdxl import configs
+
+    class Vocabulary:  # CLIP's released BPE vocabulary, as far as the configs read it
+        bos_token_id, eos_token_id, pad_token_id = 49406, 49407, 49407
+
+        def __len__(self):
+            return 49408
+    released = {"l": dict(vocab_size=49408, hidden_size=768, intermediate_size=3072, num_hidden_layers=12,
+                          num_attention_heads=12, max_position_embeddings=77, hidden_act="quick_gelu"),
+                "g": dict(vocab_size=49408, hidden_size=1280, intermediate_size=5120, num_hidden_layers=32,
+                          num_attention_heads=20, max_position_embeddings=77, hidden_act="gelu", projection_dim=1280)}
+    vae_cfg = dict(block_out_channels=(128, 256, 512, 512), down_block_types=("DownEncoderBlock2D",) * 4,
+                   up_block_types=("UpDecoderBlock2D",) * 4, layers_per_block=2, latent_channels=4)
+    with init_empty_weights():
+        text_l = CLIPTextModel(CLIPTextConfig(**released["l"]))
+        text_g = CLIPTextModelWithProjection(CLIPTextConfig(**released["g"]))
+        vae = diffusers.AutoencoderKL(**vae_cfg)
+    prefix = "conditioner.embedders.1.model."
+    g_state = {prefix + k: v for k, v in files.open_clip(text_g.state_dict()).items()}
+    g_named = convert_open_clip_checkpoint(None, g_state, prefix=prefix)
+    shapes_g = {k.removeprefix("text_model."): tuple(v.shape) for k, v in g_named.items()}
+    shapes_l = {k.removeprefix("text_model."): tuple(v.shape) for k, v in text_l.state_dict().items()}
+    got_l = configs.text(shapes_l, "sdxl", Vocabulary(), "quick_gelu")
+    got_g = configs.text(shapes_g, "sdxl", Vocabulary(), "gelu", int(g_state[prefix + "text_projection"].shape[1]))
+    for want, got in ((released["l"], got_l), (released["g"], got_g)):
+        assert {k: got[k] for k in want} == want
+    with init_empty_weights():
+        fitted(CLIPTextModelWithProjection(CLIPTextConfig(**got_g)), {k: v.shape for k, v in g_named.items()},
+               "bigG", "sdxl", skip=("position_ids",))
+    v = {k.removeprefix("first_stage_model."): tuple(t.shape)
+         for k, t in files.vae_ldm(vae.state_dict(), 4).items()}
+    got_v = configs.vae(v, "sdxl")
+    assert {k: got_v[k] for k in vae_cfg} == {k: (tuple(x) if isinstance(x, tuple) else x) for k, x in vae_cfg.items()}
+    assert got_v["scaling_factor"] == 0.13025 and got_v["force_upcast"]
