@@ -38,7 +38,7 @@ TASKS = {
     "templates_ohneis_i2v": ('a video made by KlingImageToVideoWithAudio from a picture its samplers make first', "ComfyUI's KlingImageToVideoWithAudio", None, ()),  # Z-Image makes the still, a paid Kling node the video
     "utility_sam3d_body": None,  # a 3D body fitted to a clip: no video generator (its notes)
     "llm_gemma4_text_gen": None,  # a text Gemma 4 writes about a clip: no video made (its notes)
-    "txt_to_image_to_video": ('image to video', 'Stable Video Diffusion', None, ()),  # its start image is a text-to-image pass
+    "txt_to_image_to_video": ('text to video', 'Stable Diffusion XL', 'text_to_video', ()),  # its start image: SDXL's still made first (one frame), then SVD's image to video from it (takes/still_first.py)
     "utility-gan_upscaler": ('upscale (learned upscaler)', 'utility', None, ('video',)),  # the same upscaler file: named on Upscale Video
     "utility_depth_anything3_video_depth_estimation": ('depth (Depth Anything 3)', 'utility', None, ('video',)),
     "utility_sdpose_multi_person_video": ('pose (SDPose) + draw the pose', 'utility', None, ('video',)),

@@ -27,6 +27,8 @@ def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> 
             out[STAGED] = staged_steps(int(v), accepted[STAGED])
         elif k == "num_frames" and (name := frames_name(accepted)) is not None:  # its other name (Latte's, Sana's)
             out[name] = v
+        elif k == "num_frames" and v == 1 and "num_images_per_prompt" in accepted:  # a picture pipeline (SDXL's)
+            continue  # makes one picture a call: the one frame asked, nothing lost
         elif _is_set(v):
             warn(f"{type(pipe).__name__} has no '{k}': ignored")
     return out

@@ -128,7 +128,8 @@ def _lookups() -> dict[str, Any]:
         "folded": tuple(c for m in ms for c in m.folded),
         "text_types": tuple(t for m in ms for t in m.text_types),
         "dual_types": tuple(t for m in ms for t in m.dual_types),
-        "by_title": {t.family: m for m in ms for t in (*m.tasks.values(), m.claimed) if t is not None and t.family},
+        "by_title": {**{m.title: m for m in ms if m.title},  # (its tasks' families first: a title they name)
+                     **{t.family: m for m in ms for t in (*m.tasks.values(), m.claimed) if t is not None and t.family}},
         "guiders": {cls: g for m in ms for cls, g in m.guiders.items()},
         "prompt_nodes": {cls: k for m in ms for cls, k in m.prompt_nodes.items()},
         "pack_nodes": {cls: r for m in ms for cls, r in m.pack_nodes.items()},

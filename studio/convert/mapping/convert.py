@@ -24,7 +24,7 @@ from ..packs import batch_managers, bundle_loaders, easy_use, expert_samplers, p
 from ..packs import uncatalogued_twins
 from ..packs import loops_unrolled
 from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowError
-from ..takes import refine, restyle, segments
+from ..takes import refine, restyle, segments, still_first
 from ..takes.frames import frame_saves
 from ..tracing.tasks import family, tasks
 from ..values.wiring import frontend_made
@@ -114,6 +114,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
                 self.out.pipelines += made  # a pass reworking an earlier take's frames: that take, then the pass
             elif not takes and segments.from_earlier(self, s):  # its take starts from another output's frames
                 self.out.pipelines += 1
+            elif not takes and (made := still_first.make(self, s)):  # its start image a still made first
+                self.out.pipelines += made
             elif not takes and self.pipeline(s):
                 self.out.pipelines += 1
         for s in frame_saves(wf, set().union(*self.made) if self.made else set()):  # a take saved as pictures

@@ -31,22 +31,22 @@ def _shapes(wf: WeightFile, prefix: str = "") -> dict:
     return {k[len(prefix):]: tuple(v.shape) for k, v in wf.tensors.items() if k.startswith(prefix)}
 
 
-def _indices(shapes: dict, head: str, at: int) -> list[int]:
+def name_numbers(shapes: dict, head: str, at: int) -> list[int]:
     """The numbers at dot-position ``at`` of the names starting with ``head`` (block and layer counts)."""
     return sorted({int(k.split(".")[at]) for k in shapes if k.startswith(head) and k.split(".")[at].isdigit()})
 
 
 def motion_config(shapes: dict, path: str) -> dict:
     """MotionAdapter's config from a motion module's shapes (AnimateDiff's original names)."""
-    levels = _indices(shapes, "down_blocks.", 1)
+    levels = name_numbers(shapes, "down_blocks.", 1)
     proj = "motion_modules.0.temporal_transformer.proj_in.weight"
     if not levels or any(f"down_blocks.{i}.{proj}" not in shapes for i in levels):
         raise ModelError(f"'{path}' holds no AnimateDiff motion modules in AnimateDiff's own names "
                          "(down_blocks.N.motion_modules.N.temporal_transformer.*)")
     pe = next((v for k, v in shapes.items() if k.endswith("pos_encoder.pe")), None)
     return {"block_out_channels": tuple(shapes[f"down_blocks.{i}.{proj}"][0] for i in levels),
-            "motion_layers_per_block": len(_indices(shapes, "down_blocks.0.motion_modules.", 3)),
-            "motion_transformer_layers_per_block": len(_indices(
+            "motion_layers_per_block": len(name_numbers(shapes, "down_blocks.0.motion_modules.", 3)),
+            "motion_transformer_layers_per_block": len(name_numbers(
                 shapes, "down_blocks.0.motion_modules.0.temporal_transformer.transformer_blocks.", 6)),
             "use_motion_mid_block": any(k.startswith("mid_block.motion_modules.") for k in shapes),
             "motion_max_seq_length": int(pe[1]) if pe else 32,
@@ -57,8 +57,8 @@ def unet_config(u: dict, path: str) -> dict:
     """UNet2DConditionModel's config from an ldm UNet's shapes (names without ``model.diffusion_model.``)."""
     if "input_blocks.0.0.weight" not in u or "out.2.weight" not in u:
         raise ModelError(f"'{path}' holds no Stable Diffusion UNet ({UNET}input_blocks.*): {GIVE}")
-    n_in = len(_indices(u, "input_blocks.", 1))
-    ops = [i for i in _indices(u, "input_blocks.", 1) if f"input_blocks.{i}.0.op.weight" in u]
+    n_in = len(name_numbers(u, "input_blocks.", 1))
+    ops = [i for i in name_numbers(u, "input_blocks.", 1) if f"input_blocks.{i}.0.op.weight" in u]
     per = (ops[0] - 1) if ops else n_in - 1
     levels = n_in // (per + 1)
     first = [1 + level * (per + 1) for level in range(levels)]
@@ -73,18 +73,18 @@ def unet_config(u: dict, path: str) -> dict:
             "block_out_channels": tuple(u[f"input_blocks.{i}.0.out_layers.3.weight"][0] for i in first),
             "layers_per_block": per, "down_block_types": tuple(down), "up_block_types": tuple(up),
             "cross_attention_dim": attn[1], "use_linear_projection": len(proj) == 2,
-            "transformer_layers_per_block": len(_indices(u, f"input_blocks.{first[0]}.1.transformer_blocks.", 3)) or 1,
+            "transformer_layers_per_block": len(name_numbers(u, f"input_blocks.{first[0]}.1.transformer_blocks.", 3)) or 1,
             "attention_head_dim": SD15["heads"], "norm_num_groups": SD15["groups"], "sample_size": SD15["sample_size"]}
 
 
 def vae_config(v: dict, path: str) -> dict:
     """AutoencoderKL's config from an ldm VAE's shapes (names without ``first_stage_model.``)."""
-    levels = _indices(v, "encoder.down.", 2)
+    levels = name_numbers(v, "encoder.down.", 2)
     if not levels or "quant_conv.weight" not in v:
         raise ModelError(f"'{path}' holds no VAE ({VAE}encoder.*): {GIVE}")
     return {"in_channels": v["encoder.conv_in.weight"][1], "out_channels": v["decoder.conv_out.weight"][0],
             "block_out_channels": tuple(v[f"encoder.down.{i}.block.0.conv2.weight"][0] for i in levels),
-            "layers_per_block": len(_indices(v, "encoder.down.0.block.", 4)),
+            "layers_per_block": len(name_numbers(v, "encoder.down.0.block.", 4)),
             "down_block_types": ("DownEncoderBlock2D",) * len(levels), "up_block_types": ("UpDecoderBlock2D",) * len(levels),
             "latent_channels": v["quant_conv.weight"][0] // 2, "norm_num_groups": SD15["groups"],
             "scaling_factor": SD15["scaling_factor"], "sample_size": SD15["sample_size"] * 8}
@@ -99,7 +99,7 @@ def clip_config(c: dict, path: str, tokenizer) -> dict:
         raise ModelError(f"the CLIP tokenizer found for '{path}' holds {len(tokenizer)} tokens, but its text encoder's "
                          f"embedding has {emb[0]} rows: they are not one model's")
     return {"vocab_size": emb[0], "hidden_size": emb[1], "max_position_embeddings": c["embeddings.position_embedding.weight"][0],
-            "num_hidden_layers": len(_indices(c, "encoder.layers.", 2)),
+            "num_hidden_layers": len(name_numbers(c, "encoder.layers.", 2)),
             "intermediate_size": c["encoder.layers.0.mlp.fc1.weight"][0], "num_attention_heads": max(1, emb[1] // 64),
             "hidden_act": "quick_gelu", "bos_token_id": tokenizer.bos_token_id, "eos_token_id": tokenizer.eos_token_id,
             "pad_token_id": tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 1}
@@ -187,7 +187,7 @@ def _skeletons(diffusers, ucfg: dict, vcfg: dict, ccfg: dict, mcfg: dict) -> dic
                 "text_encoder": CLIPTextModel(CLIPTextConfig(**ccfg)), "motion_adapter": diffusers.MotionAdapter(**mcfg)}
 
 
-def _part(wf: WeightFile, prefix: str) -> WeightFile:
+def part_of(wf: WeightFile, prefix: str) -> WeightFile:
     """The tensors of ``wf`` under ``prefix``, their names kept (one model of an all-in-one checkpoint); nothing read."""
     from ...files.qwen_parts import renamed as by_names
     return by_names(wf, {k: k for k in wf.tensors if k.startswith(prefix)})
@@ -205,14 +205,14 @@ def _plans(diffusers, ckpt: WeightFile, wf: WeightFile, cfgs: dict, clip_keys: s
     from ...files.qwen_parts import renamed as by_names
     from ...files.single_file import converted_shapes, renamed
     out = {}
-    for c, cls, part in (("unet", diffusers.UNet2DConditionModel, _part(ckpt, UNET)),
-                         ("vae", diffusers.AutoencoderKL, _part(ckpt, VAE)),
+    for c, cls, part in (("unet", diffusers.UNet2DConditionModel, part_of(ckpt, UNET)),
+                         ("vae", diffusers.AutoencoderKL, part_of(ckpt, VAE)),
                          ("motion_adapter", diffusers.MotionAdapter, wf)):
         named = renamed(cls, cfgs[c], part)
         shapes = {k: v.shape for k, v in named.tensors.items()} if named is not None else \
             converted_shapes(cls, cfgs[c], part) or {}
         out[c] = (cls, cfgs[c], named, part, shapes)
-    text = by_names(ckpt, {old: new for new, old in _clip_names(
+    text = by_names(ckpt, {old: new for new, old in clip_names(
         {k.removeprefix(CLIP): k for k in ckpt.tensors if k.startswith(CLIP)}, clip_keys).items()})
     out["text_encoder"] = (CLIPTextModel, CLIPTextConfig(**cfgs["text_encoder"]), text, text,
                            {k: v.shape for k, v in text.tensors.items()})
@@ -259,7 +259,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     return pipe, describe(wf), index, {}
 
 
-def _clip_names(state: dict, keys: set) -> dict:
+def clip_names(state: dict, keys: set) -> dict:
     """The text encoder's tensors under the names of the CLIPTextModel built (``keys``): with or without the
     'text_model.' level, whichever the checkpoint (SD 1.5's have it; older ones not) and transformers use."""
     nested = any(k.startswith("text_model.") for k in keys)

@@ -1,0 +1,24 @@
+"""Stable Diffusion XL's ComfyUI mapping (api.ComfyMapping): its checkpoints told by their file names (the same
+loader, CheckpointLoaderSimple, loads SD 1.5, SDXL and others: nothing declared tells them apart), its generator a
+still picture (the 'still' hook: a one-frame take, made first where a video's start image is that still,
+studio/convert/takes/still_first.py). Plain data."""
+from __future__ import annotations
+
+from studio.convert.api import ComfyMapping
+
+from .comfy_prompt import NODE, read_sdxl_prompt
+
+TITLE = "Stable Diffusion XL"
+# parts of the released SDXL checkpoints' file names (lower case): Stability's base, and the fine-tunes named for it
+FILES = ("sd_xl", "sdxl", "sd-xl", "realvisxl", "juggernautxl", "dreamshaperxl")
+
+
+def params(title: str, params: dict, said: list) -> None:
+    """One picture a take: the empty latent's batch of one is its one frame."""
+    params["frames"] = 1
+
+
+MAPPING = ComfyMapping(key="sdxl", title=TITLE, files=tuple((f, TITLE) for f in FILES),
+                       prompt_nodes={NODE: "text_g"},  # its bigG prompt; what is not taken said (comfy_prompt.py)
+                       hooks={"still": True, "params": params, "prompt": read_sdxl_prompt},
+                       flow=False)  # SDXL's Euler scheduler: the generators' flow-matching samplers do not apply

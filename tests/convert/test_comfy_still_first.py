@@ -1,0 +1,162 @@
+"""A video whose start image the workflow generates first as a still (takes/still_first.py; heldout7 svd.json,
+heldout16 txt_to_image_to_video.json: an SDXL checkpoint's KSampler on an EmptyLatentImage, decoded, given to SVD's
+image to video): the still made first as Stable Diffusion XL's Text to Video (one frame, the workflow's prompt, size,
+steps, cfg and seed), Frame Hold giving its picture as the start image, said; a still of a model no still family reads
+(SD 1.5 named by nothing, a Flux UNet) stays held with its sentence; a resize on the way is not read as the still."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.test_comfy_outputs import _notes
+
+HELD = "cannot make the start image the workflow generates first"
+
+
+def _said(conv) -> str:
+    return "\n".join(conv.log) + "\n" + _notes(conv)
+
+
+def _still_to_svd(ckpt: str = "sd_xl_base_1.0.safetensors", batch: int = 1) -> dict:
+    """An API file shaped as ComfyUI's image-to-video example (heldout16): an SDXL still (checkpoint, prompts, empty
+    latent, KSampler, decode) given to SVD_img2vid_Conditioning, sampled and saved."""
+    return {
+        "16": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": ckpt}},
+        "18": {"class_type": "CLIPTextEncode", "inputs": {"text": "alps at dawn, a river", "clip": ["16", 1]}},
+        "19": {"class_type": "CLIPTextEncode", "inputs": {"text": "text, watermark", "clip": ["16", 1]}},
+        "22": {"class_type": "EmptyLatentImage", "inputs": {"width": 1024, "height": 576, "batch_size": batch}},
+        "17": {"class_type": "KSampler", "inputs": {"seed": 42, "steps": 15, "cfg": 8.0, "sampler_name": "euler",
+                                                    "scheduler": "normal", "denoise": 1.0, "model": ["16", 0],
+                                                    "positive": ["18", 0], "negative": ["19", 0],
+                                                    "latent_image": ["22", 0]}},
+        "20": {"class_type": "VAEDecode", "inputs": {"samples": ["17", 0], "vae": ["16", 2]}},
+        "15": {"class_type": "ImageOnlyCheckpointLoader", "inputs": {"ckpt_name": "svd_xt.safetensors"}},
+        "12": {"class_type": "SVD_img2vid_Conditioning", "inputs": {
+            "width": 1024, "height": 576, "video_frames": 25, "motion_bucket_id": 127, "fps": 6,
+            "augmentation_level": 0.0, "clip_vision": ["15", 1], "init_image": ["20", 0], "vae": ["15", 2]}},
+        "3": {"class_type": "KSampler", "inputs": {"seed": 7, "steps": 20, "cfg": 2.5, "sampler_name": "euler",
+                                                   "scheduler": "karras", "denoise": 1.0, "model": ["15", 0],
+                                                   "positive": ["12", 0], "negative": ["12", 1],
+                                                   "latent_image": ["12", 2]}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["15", 2]}},
+        "10": {"class_type": "SaveAnimatedWEBP", "inputs": {"images": ["8", 0], "filename_prefix": "svd", "fps": 10.0,
+                                                            "lossless": False, "quality": 85, "method": "default"}},
+    }
+
+
+def _nodes(conv, type_id: str) -> list:
+    return [n for n in conv.graph.nodes.values() if n.type_id == type_id]
+
+
+def test_an_sdxl_still_is_made_first_and_given_as_the_start_image():
+    conv = convert(_still_to_svd(), "still.json")
+    said, g = _said(conv), conv.graph
+    (still,), (i2v,) = _nodes(conv, "video_models.text_to_video"), _nodes(conv, "video_models.image_to_video")
+    p = still.params
+    assert (p["prompt"], p["negative_prompt"], p["frames"], p["width"], p["height"], p["steps"], p["guidance"],
+            p["seed"]) == ("alps at dawn, a river", "text, watermark", 1, 1024, 576, 15, 8.0, 42)
+    loads = {n.id: n.params["model"] for n in _nodes(conv, "video_models.load")}
+    assert loads[g.input_link(still.id, "model").src] == "sd_xl_base_1.0.safetensors"
+    assert loads[g.input_link(i2v.id, "model").src] == "svd_xt.safetensors"
+    (hold,) = _nodes(conv, "edit.frame_hold")
+    assert g.input_link(hold.id, "video").src == still.id and g.input_link(i2v.id, "image").src == hold.id
+    assert hold.params.get("frame", 0) == 0
+    assert len(_nodes(conv, "io.save_video")) == 1  # the still is not saved as a video of its own
+    assert [t["family"] for t in conv.tasks] == ["Stable Diffusion XL", "Stable Video Diffusion"]
+    assert HELD not in said
+    assert ("'init_image' of 'SVD_img2vid_Conditioning' is the still 'KSampler' (#17) samples and 'VAEDecode' (#20) "
+            "decodes: made first by Stable Diffusion XL (Text to Video, one frame); Frame Hold gives its picture as "
+            "the start image") in said
+    assert not conv.dropped
+
+
+def test_a_still_of_a_model_no_still_family_reads_stays_held():
+    """A checkpoint whose name says no family (an SD 1.5 file), a batch of two pictures, a resize on the way: no still
+    is made; the output is held with the sentence that says why."""
+    for wf in (_still_to_svd("v1-5-pruned-emaonly.safetensors"), _still_to_svd(batch=2)):
+        conv = convert(wf, "held.json")
+        assert not _nodes(conv, "video_models.text_to_video") and not _nodes(conv, "video_models.image_to_video")
+        assert HELD in _said(conv)
+    wf = _still_to_svd()
+    wf["30"] = {"class_type": "ImageScale", "inputs": {"image": ["20", 0], "upscale_method": "lanczos",
+                                                       "width": 512, "height": 288, "crop": "disabled"}}
+    wf["12"]["inputs"]["init_image"] = ["30", 0]
+    conv = convert(wf, "resized.json")
+    assert not _nodes(conv, "video_models.text_to_video") and HELD in _said(conv)
+
+
+def test_the_still_family_reads_its_checkpoints_by_the_names_they_are_released_under():
+    from studio.convert.families import registry as families
+    from studio.convert.tracing.tasks import family
+    for name in ("sd_xl_base_1.0.safetensors", "SDXL-Flash.safetensors", "juggernautXL_v9.safetensors",
+                 "RealVisXL_V4.0.safetensors"):
+        assert family(name, None, []) == "Stable Diffusion XL" and families.family_hook(family(name, None, []), "still")
+    assert not families.family_hook(family("svd_xt.safetensors", None, []), "still")
+
+
+def test_sdxls_own_prompt_node_gives_its_bigg_prompt_and_says_what_is_not_taken():
+    """CLIPTextEncodeSDXL (its text_g, text_l and size conditioning): text_g is the still's prompt; a different text_l
+    and a size other than the picture's are said, naming the node; the same text and sizes say nothing."""
+    wf = _still_to_svd()
+    wf["18"] = {"class_type": "CLIPTextEncodeSDXL", "inputs": {
+        "width": 4096, "height": 4096, "crop_w": 0, "crop_h": 0, "target_width": 4096, "target_height": 4096,
+        "text_g": "alps at dawn", "text_l": "a river", "clip": ["16", 1]}}
+    conv = convert(wf, "sdxl_prompt.json")
+    said = _said(conv)
+    (still,) = _nodes(conv, "video_models.text_to_video")
+    assert still.params["prompt"] == "alps at dawn"
+    assert ("'CLIPTextEncodeSDXL' (CLIPTextEncodeSDXL, #18)'s 'text_l' (the positive prompt of CLIP ViT-L: 'a river') "
+            "is not taken") in said
+    assert "(CLIPTextEncodeSDXL, #18)'s size conditioning (width 4096, height 4096, target_width 4096, " in said
+    wf["18"]["inputs"].update(width=1024, height=576, target_width=1024, target_height=576, text_l="alps at dawn")
+    said = _said(convert(wf, "sdxl_prompt.json"))
+    assert "text_l" not in said and "size conditioning" not in said
+
+
+def test_the_still_is_read_by_the_task_nodes_declared_start_image_whatever_the_video_family():
+    """The same still given to Wan 2.1's WanImageToVideo ('start_image', and its CLIP vision encode): made first,
+    Frame Hold into Wan's Image to Video."""
+    wf = {k: v for k, v in _still_to_svd().items() if k not in ("15", "12", "3", "8", "10")}
+    wf.update({
+        "40": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_bf16.safetensors",
+                                                      "weight_dtype": "default"}},
+        "41": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                                                      "type": "wan"}},
+        "42": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "43": {"class_type": "CLIPVisionLoader", "inputs": {"clip_name": "clip_vision_h.safetensors"}},
+        "44": {"class_type": "CLIPVisionEncode", "inputs": {"clip_vision": ["43", 0], "image": ["20", 0],
+                                                            "crop": "none"}},
+        "45": {"class_type": "CLIPTextEncode", "inputs": {"text": "the river flows", "clip": ["41", 0]}},
+        "46": {"class_type": "CLIPTextEncode", "inputs": {"text": "static", "clip": ["41", 0]}},
+        "47": {"class_type": "WanImageToVideo", "inputs": {
+            "positive": ["45", 0], "negative": ["46", 0], "vae": ["42", 0], "clip_vision_output": ["44", 0],
+            "start_image": ["20", 0], "width": 832, "height": 480, "length": 81, "batch_size": 1}},
+        "48": {"class_type": "KSampler", "inputs": {"seed": 3, "steps": 20, "cfg": 6.0, "sampler_name": "uni_pc",
+                                                    "scheduler": "simple", "denoise": 1.0, "model": ["40", 0],
+                                                    "positive": ["47", 0], "negative": ["47", 1],
+                                                    "latent_image": ["47", 2]}},
+        "49": {"class_type": "VAEDecode", "inputs": {"samples": ["48", 0], "vae": ["42", 0]}},
+        "50": {"class_type": "SaveAnimatedWEBP", "inputs": {"images": ["49", 0], "filename_prefix": "wan", "fps": 16.0,
+                                                            "lossless": False, "quality": 90, "method": "default"}}})
+    conv = convert(wf, "wan.json")
+    g = conv.graph
+    (i2v,), (hold,) = _nodes(conv, "video_models.image_to_video"), _nodes(conv, "edit.frame_hold")
+    assert [t["family"] for t in conv.tasks] == ["Stable Diffusion XL", "Wan 2.1"]
+    assert g.input_link(i2v.id, "image").src == hold.id and i2v.params["prompt"] == "the river flows"
+    assert "'start_image' of 'WanImageToVideo' is the still 'KSampler' (#17) samples" in _said(conv)
+    assert HELD not in _said(conv) and not conv.dropped
+
+
+def test_a_video_held_for_another_reason_leaves_the_still_saved_and_no_frame_hold():
+    """The video's sampler also takes an uncatalogued guide's picture (held with its own sentence): the still is
+    still made and saved as the picture the workflow makes; no Frame Hold is left wired to nothing."""
+    wf = _still_to_svd()
+    wf["60"] = {"class_type": "LoadImage", "inputs": {"image": "guide.png"}}
+    wf["61"] = {"class_type": "InventedGuide", "inputs": {"positive": ["12", 0], "negative": ["12", 1],
+                                                          "image": ["60", 0], "strength": 0.5}}
+    wf["3"]["inputs"].update(positive=["61", 0], negative=["61", 1])
+    conv = convert(wf, "held_video.json")
+    g = conv.graph
+    (still,), (save,) = _nodes(conv, "video_models.text_to_video"), _nodes(conv, "io.save_video")
+    assert g.input_link(save.id, "video").src == still.id and not _nodes(conv, "edit.frame_hold")
+    assert not _nodes(conv, "video_models.image_to_video") and [t["generator"] for t in conv.tasks] == [
+        "video_models.text_to_video", None]
+    assert "InventedGuide" in _said(conv).splitlines()[0]
