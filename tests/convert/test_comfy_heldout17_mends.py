@@ -48,3 +48,54 @@ def test_an_api_file_with_an_object_of_notes_beside_its_nodes_is_read():
     from studio.convert.reading.workflow import is_workflow
     assert is_workflow({"_readme": {"title": "x"}}) is None and is_workflow({"_c": 1, **_ltx2_t2v()}) is None
     assert is_workflow({"_n": {"class_type": "KSampler", "inputs": {}}}) == "api"
+
+
+def _ltx2_two_stages(second_inplace: dict) -> dict:
+    """An API file: LTX-2 image to video in two stages (CheckpointLoaderSimple, Gemma, the picture in place, 8 sigmas,
+    the x2 latent upsampler, the picture in place again with ``second_inplace``'s inputs, 3 sigmas, a save)."""
+    def n(cls, **inputs):
+        return {"class_type": cls, "inputs": inputs}
+    return {
+        "1": n("CheckpointLoaderSimple", ckpt_name="ltx-2-19b-distilled.safetensors"),
+        "2": n("LTXVGemmaCLIPModelLoader", gemma_path="gemma-3-12b-it/model-00001-of-00005.safetensors",
+               ltxv_path="ltx-2-19b-distilled.safetensors", max_length=1024),
+        "3": n("CLIPTextEncode", text="a monkey on a bed", clip=["2", 0]),
+        "4": n("CLIPTextEncode", text="", clip=["2", 0]),
+        "5": n("LTXVConditioning", positive=["3", 0], negative=["4", 0], frame_rate=24),
+        "6": n("LoadImage", image="first.png"),
+        "7": n("EmptyLTXVLatentVideo", width=768, height=512, length=97, batch_size=1),
+        "8": n("LTXVImgToVideoInplace", strength=1.0, bypass=False, vae=["1", 2], image=["6", 0], latent=["7", 0]),
+        "9": n("RandomNoise", noise_seed=42),
+        "10": n("KSamplerSelect", sampler_name="euler"),
+        "11": n("ManualSigmas", sigmas="1., 0.99375, 0.9875, 0.98125, 0.975, 0.909375, 0.725, 0.421875, 0.0"),
+        "12": n("CFGGuider", cfg=1, model=["1", 0], positive=["5", 0], negative=["5", 1]),
+        "30": n("LTXVAudioVAELoader", ckpt_name="ltx-2-19b-distilled.safetensors"),
+        "31": n("LTXVEmptyLatentAudio", frames_number=97, frame_rate=24, batch_size=1, audio_vae=["30", 0]),
+        "32": n("LTXVConcatAVLatent", video_latent=["8", 0], audio_latent=["31", 0]),
+        "13": n("SamplerCustomAdvanced", noise=["9", 0], guider=["12", 0], sampler=["10", 0], sigmas=["11", 0],
+                latent_image=["32", 0]),
+        "33": n("LTXVSeparateAVLatent", av_latent=["13", 0]),
+        "14": n("LatentUpscaleModelLoader", model_name="ltx-2-spatial-upscaler-x2-1.0.safetensors"),
+        "15": n("LTXVLatentUpsampler", samples=["33", 0], upscale_model=["14", 0], vae=["1", 2]),
+        "16": n("LTXVImgToVideoInplace", **second_inplace, vae=["1", 2], image=["6", 0], latent=["15", 0]),
+        "34": n("LTXVConcatAVLatent", video_latent=["16", 0], audio_latent=["33", 1]),
+        "17": n("RandomNoise", noise_seed=420),
+        "18": n("ManualSigmas", sigmas="0.909375, 0.725, 0.421875, 0.0"),
+        "19": n("SamplerCustomAdvanced", noise=["17", 0], guider=["12", 0], sampler=["10", 0], sigmas=["18", 0],
+                latent_image=["34", 0]),
+        "35": n("LTXVSeparateAVLatent", av_latent=["19", 0]),
+        "20": n("VAEDecode", samples=["35", 0], vae=["1", 2]),
+        "36": n("LTXVAudioVAEDecode", samples=["35", 1], audio_vae=["30", 0]),
+        "21": n("CreateVideo", images=["20", 0], fps=24, audio=["36", 0]),
+        "22": n("SaveVideo", video=["21", 0], filename_prefix="monkey", format="auto", codec="auto"),
+    }
+
+
+def test_a_strength_an_api_file_leaves_out_is_said_as_its_declared_default_never_none():
+    """tolgatasci's API file leaves the second pass's LTXVImgToVideoInplace 'strength' out (ComfyUI runs the declared
+    default, 1.0): it was said '(LTXVImgToVideoInplace, strength None)' (heldout17 07)."""
+    said = _said(convert(_ltx2_two_stages({"bypass": False}), "two.json"))
+    line = next(x for x in said.splitlines() if "puts the start image in place again" in x)
+    assert "strength None" not in line and "strength 1" in line
+    said = _said(convert(_ltx2_two_stages({"bypass": False, "strength": 0.6}), "two.json"))
+    assert "(LTXVImgToVideoInplace, strength 0.6)" in said
