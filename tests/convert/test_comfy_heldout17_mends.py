@@ -99,3 +99,24 @@ def test_a_strength_an_api_file_leaves_out_is_said_as_its_declared_default_never
     assert "strength None" not in line and "strength 1" in line
     said = _said(convert(_ltx2_two_stages({"bypass": False, "strength": 0.6}), "two.json"))
     assert "(LTXVImgToVideoInplace, strength 0.6)" in said
+
+
+def test_a_video_loaders_sound_output_is_wired_as_its_sound_by_its_declared_type():
+    """VideoHelperSuite's video loaders declare their sound at output 2 (IMAGE, frame_count | mask, AUDIO, video_info):
+    read as the video, the clip's sound kept by an LTX-2 workflow was 'not wired to audio (cannot connect n4.video
+    (Video) to n3.audio (Audio))' (linhcentrio's body transfer, heldout17 01)."""
+    wf = _ltx2_two_stages({"bypass": False, "strength": 1.0})
+    wf["40"] = {"class_type": "VHS_LoadVideoFFmpeg", "inputs": {"video": "dance.mp4", "force_rate": 0,
+                                                                "custom_width": 0, "custom_height": 0,
+                                                                "frame_load_cap": 0, "start_time": 0,
+                                                                "format": "AnimateDiff"}}
+    wf["41"] = {"class_type": "LTXVAudioVAEEncode", "inputs": {"audio": ["40", 2], "audio_vae": ["30", 0]}}
+    wf["42"] = {"class_type": "SolidMask", "inputs": {"value": 0, "width": 768, "height": 512}}
+    wf["43"] = {"class_type": "SetLatentNoiseMask", "inputs": {"samples": ["41", 0], "mask": ["42", 0]}}
+    wf["32"]["inputs"]["audio_latent"] = ["43", 0]
+    conv = convert(wf, "sound.json")
+    g = conv.graph
+    load = next(i for i, n in g.nodes.items() if n.type_id == "io.load_video")
+    gen = next(i for i, n in g.nodes.items() if n.type_id == "video_models.ltx2")
+    assert any((lk.src, lk.src_port, lk.dst, lk.dst_port) == (load, "audio", gen, "audio") for lk in g.links)
+    assert "is not wired to 'audio'" not in _said(conv)
