@@ -120,3 +120,29 @@ def test_a_video_loaders_sound_output_is_wired_as_its_sound_by_its_declared_type
     gen = next(i for i, n in g.nodes.items() if n.type_id == "video_models.ltx2")
     assert any((lk.src, lk.src_port, lk.dst, lk.dst_port) == (load, "audio", gen, "audio") for lk in g.links)
     assert "is not wired to 'audio'" not in _said(conv)
+
+
+def test_what_is_said_of_the_way_to_an_input_the_generator_lacks_is_taken_back():
+    """An LTX-2 workflow encoding a clip (resized by ResizeImagesByLongerEdge) into its latent, the sigmas from its
+    scheduler: LTX-2 Video + Sound has no 'video' input, and yet 'pixels' was said "scaled ... by Studio's Scale" and
+    "Video to Video runs at its default strength" - no Scale and no Video to Video made (venetanji's continue,
+    heldout17 09). Only that the generator has no such input is said."""
+    def n(cls, **inputs):
+        return {"class_type": cls, "inputs": inputs}
+    wf = _ltx2_two_stages({"bypass": False, "strength": 1.0})
+    for k in ("6", "8", "14", "15", "16", "17", "18", "19", "33", "34"):
+        wf.pop(k)
+    wf.update({
+        "50": n("LoadVideo", file="take.mp4"),
+        "51": n("GetVideoComponents", video=["50", 0]),
+        "52": n("ResizeImagesByLongerEdge", longer_edge=832, images=["51", 0]),
+        "53": n("VAEEncode", pixels=["52", 0], vae=["1", 2]),
+        "54": n("LTXVScheduler", steps=8, max_shift=2.05, base_shift=0.95, stretch=True, terminal=0.1,
+                latent=["32", 0]),
+    })
+    wf["32"]["inputs"]["video_latent"] = ["53", 0]
+    wf["13"]["inputs"]["sigmas"] = ["54", 0]
+    wf["35"]["inputs"]["av_latent"] = ["13", 0]
+    said = _said(convert(wf, "continue.json"))
+    assert "for 'video': LTX-2 Video + Sound has no such input" in said
+    assert "by Studio's Scale" not in said and "Video to Video runs at its default strength" not in said

@@ -179,6 +179,7 @@ class IntentReading:
             said.append(f"how far '{first.title or first.cls}' denoises its encoded latent is given by nodes Studio "
                         "cannot work out: Video to Video runs at its default strength; set 'strength' to the "
                         "workflow's")
+            self.way_said.setdefault("video", []).append(said[-1])  # (the clip's: taken back with it, making.py)
             return spec
         self.extra["strength"] = round(float(d), 4)
         return spec
@@ -192,8 +193,10 @@ class IntentReading:
         if sizing is not None:
             scaled, walked, via = {sizing.id: resizes.scale_params(self.wf, sizing)}, [sizing, *walked], [sizing, *via]
         self.scaled_for.update(dict.fromkeys(scaled, into))
-        said += [resizes.said(n, scaled[n.id], port, node, True) if n is sizing else way_said(n, scaled[n.id], port, node)
+        lines = [resizes.said(n, scaled[n.id], port, node, True) if n is sizing else way_said(n, scaled[n.id], port, node)
                  for n in reversed(walked) if n.id in scaled]
+        said += lines
+        self.way_said.setdefault(into, []).extend(lines)  # (taken back where the generator has no such input: making)
         return scaled, walked, via
 
     def wired_said(self, into: str, what: str, other: list[str]) -> str:

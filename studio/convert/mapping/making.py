@@ -54,7 +54,10 @@ class Making:
         self.g.connect(*model_out, gen, "model")
         ports = {i.name for i in self.g.registry.get(task).inputs}
         for into, (loader, slot, steps) in inputs.items():
-            if into not in ports:
+            if into not in ports:  # what was said of its way (its Scale, its steps, a strength) taken back
+                for line in [self.wired_without.get(into), *self.way_said.get(into, ())]:
+                    if line in said:
+                        said.remove(line)
                 said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' for '{into}': "
                             f"{self.g.registry.get(task).title} has no such input")
                 continue

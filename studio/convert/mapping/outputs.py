@@ -65,7 +65,7 @@ class OutputStage:
         self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
         self.pad_made = None
         self.unmade, self.unmade_from, self.guide_strengths, self.scaled_for = set(), {}, [], {}
-        self.wired_without = {}
+        self.wired_without, self.way_said = {}, {}
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
         o.task, o.latent, o.inputs, spec = self._task(o.first, up, o.said)
         o.fam = family(model_file(self.wf, o.loaders[0]) if o.loaders else None, spec, up)
