@@ -146,3 +146,40 @@ def test_what_is_said_of_the_way_to_an_input_the_generator_lacks_is_taken_back()
     said = _said(convert(wf, "continue.json"))
     assert "for 'video': LTX-2 Video + Sound has no such input" in said
     assert "by Studio's Scale" not in said and "Video to Video runs at its default strength" not in said
+
+
+def test_an_encoded_take_a_noise_mask_keeps_is_held_as_a_continuation_never_noised_away():
+    """Shot 2 of jlucasmcrell's multishot encodes the last frames of shot 1 and keeps them with KJNodes'
+    LTXVAudioVideoMask (a LATENT in and out, mask settings) before a sampler denoising whole: it was said "denoises its
+    encoded latent whole: the clip encoded (image ...) is noised away, as in ComfyUI" and made as a fresh take given
+    shot 1's voice (heldout17 04). A mask on the way (here ComfyUI's SetLatentNoiseMask, a MASK input) holds the
+    continuation with its own sentence, with its own prompt - never the earlier take's picture or prompt."""
+    def n(cls, **inputs):
+        return {"class_type": cls, "inputs": inputs}
+    wf = _ltx2_t2v()
+    wf.update({
+        "11": n("LoadImage", image="shot1_start.png"),
+        "12": n("LTXVImgToVideo", positive=["5", 0], negative=["5", 1], vae=["1", 2], image=["11", 0], width=768,
+                height=512, length=97, batch_size=1, strength=1.0),
+        "20": n("ImageFromBatch", image=["8", 0], batch_index=64, length=33),
+        "21": n("VAEEncode", pixels=["20", 0], vae=["1", 2]),
+        "22": n("SolidMask", value=0.0, width=768, height=512),
+        "23": n("SetLatentNoiseMask", samples=["21", 0], mask=["22", 0]),
+        "24": n("CLIPTextEncode", text="the fox keeps running", clip=["2", 0]),
+        "25": n("LTXVConditioning", positive=["24", 0], negative=["4", 0], frame_rate=24),
+        "26": n("KSampler", seed=6, steps=20, cfg=3.0, sampler_name="euler", scheduler="simple", denoise=1.0,
+                model=["1", 0], positive=["25", 0], negative=["25", 1], latent_image=["23", 0]),
+        "27": n("VAEDecode", samples=["26", 0], vae=["1", 2]),
+        "28": n("CreateVideo", images=["27", 0], fps=24),
+        "29": n("SaveVideo", video=["28", 0], filename_prefix="fox2", format="auto", codec="auto"),
+    })
+    wf["7"]["inputs"].update(positive=["12", 0], negative=["12", 1], latent_image=["12", 2])
+    conv = convert(wf, "continue.json")
+    said = _said(conv)
+    assert "noised away" not in said
+    line = next(x for x in said.splitlines() if x.startswith("This workflow makes a video continued from the encoded "
+                                                               "frames 'SetLatentNoiseMask' (SetLatentNoiseMask, #23)"))
+    assert "Studio cannot continue or inpaint encoded frames a noise mask keeps" in line
+    assert "the fox keeps running" in line and "shot1_start.png" not in line and "a red fox in snow" not in line
+    assert sum(1 for x in conv.graph.nodes.values() if x.type_id.startswith("video_models.") and
+               x.type_id not in ("video_models.load", "video_models.lora")) == 1  # shot 1 alone made

@@ -12,6 +12,7 @@ from ..families import registry as families
 from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import joined, ledger, made_after, passes, sound
 from ..tracing.roles import role
+from ..tracing.masked_encodes import CONTINUED, own_way
 from ..tracing.sampling import SAMPLERS, Sampling
 from ..tracing import stills
 from ..tracing.start_unwired import unwired_start
@@ -72,7 +73,9 @@ class OutputStage:
         if spec is not None and spec.generator is None:  # (an encoded clip's task: every input of the output held,
             # the clip and what conditions its sampler beside it, a voice)
             encoded = o.latent is not None and o.latent.cls.startswith("VAEEncode")
-            self._hold(save, spec, o.fam, None if encoded else o.latent, o.loaders, up)
+            held_up = own_way(self.wf, o.first, up) if spec.what.startswith(CONTINUED) else up  # (not the earlier take's)
+            self._hold(save, spec, o.fam, None if encoded else o.latent, o.loaders, held_up,
+                       beside=spec.what.startswith(CONTINUED) and bool(self.out.pipelines))
             held_models.say(self, o)
             return False
         o.hooks = families.generator(o.task)
