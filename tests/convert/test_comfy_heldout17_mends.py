@@ -183,3 +183,33 @@ def test_an_encoded_take_a_noise_mask_keeps_is_held_as_a_continuation_never_nois
     assert "the fox keeps running" in line and "shot1_start.png" not in line and "a red fox in snow" not in line
     assert sum(1 for x in conv.graph.nodes.values() if x.type_id.startswith("video_models.") and
                x.type_id not in ("video_models.load", "video_models.lora")) == 1  # shot 1 alone made
+
+
+def test_an_extend_sampler_after_the_takes_latent_steps_is_that_take_made_longer_the_shorter_save_said():
+    """koala-penguin's seamless long video extends the take of its first sampler through LTXVCropGuides (a LATENT in
+    and out) with LTXVExtendSampler twice, and also saves that take as it is: the extension was not read (its save
+    said to be 'another Save Video on the pipeline ... the same sampler: generated once', the 121-frame take written
+    for the 361-frame one; heldout17 05). Now the take is made longer, and the save of the shorter take is said."""
+    def n(cls, **inputs):
+        return {"class_type": cls, "inputs": inputs}
+    wf = _ltx2_t2v()
+    wf.update({
+        "20": n("LTXVCropGuides", positive=["5", 0], negative=["5", 1], latent=["7", 0]),
+        "21": n("KSamplerSelect", sampler_name="euler"),
+        "22": n("RandomNoise", noise_seed=9),
+        "23": n("CFGGuider", cfg=1, model=["1", 0], positive=["5", 0], negative=["5", 1]),
+        "24": n("ManualSigmas", sigmas="1.0, 0.725, 0.421875, 0.0"),
+        "25": n("LTXVExtendSampler", model=["1", 0], vae=["1", 2], latents=["20", 2], num_new_frames=80,
+                frame_overlap=16, guider=["23", 0], sampler=["21", 0], sigmas=["24", 0], noise=["22", 0],
+                strength=0.5),
+        "26": n("VAEDecode", samples=["25", 0], vae=["1", 2]),
+        "27": n("CreateVideo", images=["26", 0], fps=24),
+        "28": n("SaveVideo", video=["27", 0], filename_prefix="long", format="auto", codec="auto"),
+    })
+    wf["8"]["inputs"]["samples"] = ["20", 2]
+    conv = convert(wf, "long.json")
+    said = _said(conv)
+    assert "'LTXVExtendSampler' (LTXVExtendSampler, #25) extends the take of 'KSampler' (#7) by 80 frames" in said
+    gens = [x for x in conv.graph.nodes.values() if x.type_id == "video_models.ltx2"]
+    assert len(gens) == 1 and gens[0].params["frames"] == 177
+    assert "'VAEDecode' (VAEDecode, #8) reads the take of 'KSampler' (#7) before" in said
