@@ -177,8 +177,9 @@ def test_an_encoded_take_a_noise_mask_keeps_is_held_as_a_continuation_never_nois
     conv = convert(wf, "continue.json")
     said = _said(conv)
     assert "noised away" not in said
-    line = next(x for x in said.splitlines() if x.startswith("This workflow makes a video continued from the encoded "
-                                                               "frames 'SetLatentNoiseMask' (SetLatentNoiseMask, #23)"))
+    line = next(x for x in said.splitlines() if x.startswith("This workflow makes a video made around the encoded "
+                                                               "frames 'SetLatentNoiseMask' (SetLatentNoiseMask, #23) "
+                                                               "keeps in the latent (a continuation or an inpaint)"))
     assert "Studio cannot continue or inpaint encoded frames a noise mask keeps" in line
     assert "the fox keeps running" in line and "shot1_start.png" not in line and "a red fox in snow" not in line
     assert sum(1 for x in conv.graph.nodes.values() if x.type_id.startswith("video_models.") and

@@ -160,7 +160,8 @@ class IntentReading:
         mask = latent_mask(self.wf, first, node) if d is not None and d >= 1 else None
         if mask is not None:  # the frames its noise mask keeps are not noised away: a continuation (masked_encodes)
             return Task(f"{CONTINUED} '{mask.title or mask.shown_cls}' "
-                        f"({mask.shown_cls}, #{mask.id}) keeps in the latent", None, family=None,
+                        f"({mask.shown_cls}, #{mask.id}) keeps in the latent (a continuation or an inpaint)", None,
+                        family=None,
                         cannot="continue or inpaint encoded frames a noise mask keeps in the latent (only the "
                                "masked part made anew, after or around them)")
         if d is not None and d >= 1:

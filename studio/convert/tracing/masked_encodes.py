@@ -10,7 +10,7 @@ from ..reading.workflow import CNode, Workflow
 
 LATENT_PORTS = ("latent_image", "samples", "latent", "video_latent", "av_latent", "latents")
 MAX_WALKED = 10_000
-CONTINUED = "a video continued from the encoded frames"  # the held task's words (mapping.intent)
+CONTINUED = "a video made around the encoded frames"  # the held task's words (mapping.intent)
 
 
 def masks_latent(n: CNode) -> bool:
