@@ -161,8 +161,7 @@ def test_an_encoded_take_a_noise_mask_keeps_is_held_as_a_continuation_never_nois
         "11": n("LoadImage", image="shot1_start.png"),
         "12": n("LTXVImgToVideo", positive=["5", 0], negative=["5", 1], vae=["1", 2], image=["11", 0], width=768,
                 height=512, length=97, batch_size=1, strength=1.0),
-        "20": n("ImageFromBatch", image=["8", 0], batch_index=64, length=33),
-        "21": n("VAEEncode", pixels=["20", 0], vae=["1", 2]),
+        "21": n("VAEEncode", pixels=["8", 0], vae=["1", 2]),  # (a few frames picked: an extension's segment)
         "22": n("SolidMask", value=0.0, width=768, height=512),
         "23": n("SetLatentNoiseMask", samples=["21", 0], mask=["22", 0]),
         "24": n("CLIPTextEncode", text="the fox keeps running", clip=["2", 0]),
@@ -214,3 +213,24 @@ def test_an_extend_sampler_after_the_takes_latent_steps_is_that_take_made_longer
     gens = [x for x in conv.graph.nodes.values() if x.type_id == "video_models.ltx2"]
     assert len(gens) == 1 and gens[0].params["frames"] == 177
     assert "'VAEDecode' (VAEDecode, #8) reads the take of 'KSampler' (#7) before" in said
+
+
+def test_a_noise_mask_on_an_encoded_clip_holds_it_whatever_the_denoise():
+    """venetanji's continue encodes a clip's last seconds, KJNodes' LTXVAudioVideoMask keeps them and the scheduler's
+    sigmas leave the denoise unknown: made as a text to video with sentences of a Video to Video (heldout17 09). A
+    noise mask on an encoded clip's way holds the task at any denoise (only the masked part is made anew)."""
+    def n(cls, **inputs):
+        return {"class_type": cls, "inputs": inputs}
+    wf = _ltx2_t2v()
+    wf.update({
+        "20": n("LoadVideo", file="take.mp4"),
+        "21": n("GetVideoComponents", video=["20", 0]),
+        "22": n("VAEEncode", pixels=["21", 0], vae=["1", 2]),
+        "23": n("SolidMask", value=0.0, width=768, height=512),
+        "24": n("SetLatentNoiseMask", samples=["22", 0], mask=["23", 0]),
+    })
+    wf["7"]["inputs"].update(latent_image=["24", 0], denoise=0.6)
+    conv = convert(wf, "masked.json")
+    said = _said(conv)
+    assert said.startswith("This workflow makes a video made around the encoded frames 'SetLatentNoiseMask'")
+    assert not any(x.type_id in ("video_models.ltx2", "video_models.video_to_video") for x in conv.graph.nodes.values())

@@ -157,7 +157,10 @@ class IntentReading:
             return Task(f"a video sampled from the encoded clip{clip} itself (no noise added)", None, family=None,
                         cannot=f"sample a clip with no noise added ('{first.title or first.shown_cls}' #{first.id}: an "
                                "inversion or an edit of the clip, as FlowEdit and RF-inversion make)")
-        mask = latent_mask(self.wf, first, node) if d is not None and d >= 1 else None
+        taken = (node.id, "pixels") in self.continuing  # an earlier take's video (takes.restyle: a pass on it)
+        if not taken and found is None and picked_frames(self.wf, node):  # a few frames of another take: its next
+            return EXTENSION  # segment (takes.extension_encoded), not a restyle, whatever its denoise
+        mask = latent_mask(self.wf, first, node)  # (whatever the denoise: the masked part alone is made anew)
         if mask is not None:  # the frames its noise mask keeps are not noised away: a continuation (masked_encodes)
             return Task(f"{CONTINUED} '{mask.title or mask.shown_cls}' "
                         f"({mask.shown_cls}, #{mask.id}) keeps in the latent (a continuation or an inpaint)", None,
@@ -169,9 +172,6 @@ class IntentReading:
             said.append(f"'{first.title or first.cls}' denoises its encoded latent whole (denoise 1): the clip encoded"
                         f"{clip} is noised away, as in ComfyUI, and the video is made without it")
             return None
-        taken = (node.id, "pixels") in self.continuing  # an earlier take's video (takes.restyle: a pass on it)
-        if not taken and found is None and picked_frames(self.wf, node):  # a few frames of another take: its next
-            return EXTENSION  # segment (takes.extension_encoded), not a restyle
         earlier = earlier_sampler(self.wf, node) if not taken and (
             found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video") else None
         if earlier is not None:  # an earlier take's frames reworked (heldout16: said to be an image's, conditioned
