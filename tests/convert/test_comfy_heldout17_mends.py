@@ -234,3 +234,29 @@ def test_a_noise_mask_on_an_encoded_clip_holds_it_whatever_the_denoise():
     said = _said(conv)
     assert said.startswith("This workflow makes a video made around the encoded frames 'SetLatentNoiseMask'")
     assert not any(x.type_id in ("video_models.ltx2", "video_models.video_to_video") for x in conv.graph.nodes.values())
+
+
+def test_a_held_tasks_lora_another_outputs_generator_loads_is_said_loaded_there():
+    """jlucasmcrell's ID-LoRA is on the model of both shots: with shot 2 held, it was said "not applied, as no generator
+    is made" beside shot 1's generator loading it (heldout17 04). The held task's sentence says the made take loads it."""
+    def n(cls, **inputs):
+        return {"class_type": cls, "inputs": inputs}
+    wf = _ltx2_t2v()
+    wf.update({
+        "19": n("LoraLoaderModelOnly", lora_name="id-lora.safetensors", strength_model=1.0, model=["1", 0]),
+        "21": n("VAEEncode", pixels=["8", 0], vae=["1", 2]),
+        "22": n("SolidMask", value=0.0, width=768, height=512),
+        "23": n("SetLatentNoiseMask", samples=["21", 0], mask=["22", 0]),
+        "26": n("KSampler", seed=6, steps=20, cfg=3.0, sampler_name="euler", scheduler="simple", denoise=1.0,
+                model=["19", 0], positive=["5", 0], negative=["5", 1], latent_image=["23", 0]),
+        "27": n("VAEDecode", samples=["26", 0], vae=["1", 2]),
+        "28": n("CreateVideo", images=["27", 0], fps=24),
+        "29": n("SaveVideo", video=["28", 0], filename_prefix="fox2", format="auto", codec="auto"),
+    })
+    wf["7"]["inputs"]["model"] = ["19", 0]
+    conv = convert(wf, "lora.json")
+    said = _said(conv)
+    assert any(x.type_id == "video_models.lora" for x in conv.graph.nodes.values())
+    assert ("LoRA 'id-lora.safetensors' (strength 1.0) loaded by 'LoraLoaderModelOnly' (LoraLoaderModelOnly, #19) on "
+            "the model of the held task: not applied to it, as it has no generator (the take Studio makes from the same "
+            "model loads it)") in said
