@@ -73,9 +73,9 @@ class OutputStage:
         if spec is not None and spec.generator is None:  # (an encoded clip's task: every input of the output held,
             # the clip and what conditions its sampler beside it, a voice)
             encoded = o.latent is not None and o.latent.cls.startswith("VAEEncode")
-            held_up = own_way(self.wf, o.first, up) if spec.what.startswith(CONTINUED) else up  # (not the earlier take's)
-            self._hold(save, spec, o.fam, None if encoded else o.latent, o.loaders, held_up,
-                       beside=spec.what.startswith(CONTINUED) and bool(self.out.pipelines))
+            later = spec.what.startswith(CONTINUED)  # (an earlier take's frames: not its files, prompts)
+            self._hold(save, spec, o.fam, None if encoded else o.latent, o.loaders,
+                       own_way(self.wf, o.first, up) if later else up, beside=later and bool(self.out.pipelines))
             held_models.say(self, o)
             return False
         o.hooks = families.generator(o.task)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from ..catalogue import node_type
 from ..reading.workflow import CNode, Workflow
+from .roles import role
+from .sampling import SAMPLERS
 
 LATENT_PORTS = ("latent_image", "samples", "latent", "video_latent", "av_latent", "latents")
 MAX_WALKED = 10_000
@@ -39,14 +41,16 @@ def latent_mask(wf: Workflow, sampler: CNode, encode: CNode) -> CNode | None:
 
 
 def own_way(wf: Workflow, sampler: CNode, up: list[CNode]) -> list[CNode]:
-    """The nodes of ``up`` a held continuation holds: those its sampler reads without going through an encode (its
-    model, prompts, the mask node, the encodes themselves), and those no earlier take behind its encodes reads - never
-    the earlier take's own files and prompts (shot 1's picture, voice and prompt held as shot 2's inputs)."""
+    """The nodes of ``up`` a held continuation holds: those its sampler reads without going through an encode or an
+    earlier sampler (its model, prompts, the mask node, the encodes themselves), and those no earlier take behind its
+    encodes reads - never the earlier take's own files and prompts (shot 1's picture, voice and prompt held as shot 2's
+    inputs)."""
     mine, todo = {sampler.id}, [sampler]
     while todo and len(mine) < MAX_WALKED:
         n = todo.pop()
-        if n.cls.startswith("VAEEncode") or n.cls.endswith("AudioVAEEncode"):
-            continue  # (what the encode is given is the earlier take's)
+        if n.cls.startswith("VAEEncode") or n.cls.endswith("AudioVAEEncode") or n is not sampler and (
+                n.cls in SAMPLERS or role(wf, n) == "sampler"):
+            continue  # (what the encode is given, what an earlier sampler reads: the earlier take's)
         for src, _ in n.links.values():
             if src not in mine and src in wf.nodes:
                 mine.add(src)
