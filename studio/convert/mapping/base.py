@@ -63,6 +63,7 @@ class BuilderBase:
         self.clip_frames: dict[str, tuple[str, str] | None] = {}  # a picture input given frames of a clip (clip_frames)
         self.scaled_for: dict[str, str] = {}  # a resize Studio's Scale makes on an input's way -> that input (intent)
         self.wired_without: dict[str, str] = {}  # a generator input -> the sentence: its file wired without steps
+        self.way_said: dict[str, list[str]] = {}  # a generator input -> what was said of its way (its Scale, strength)
         self.param_at: dict[str, CNode] = {}  # a generator setting -> the node it was read from (settings._params)
         self.motion: dict[str, tuple[str, str]] = {}  # generator input -> a family's tracks, a camera path
         self.extra: dict = {}  # the generator's settings read from how its inputs are made

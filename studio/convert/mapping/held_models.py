@@ -22,8 +22,10 @@ def lines(b, o) -> list[str]:
     out += [line + HELD for line in getattr(b, "model_sources", [])]  # (heldout15: its model's maker named nowhere)
     for _, said in b.pass_loras.values():
         out += [line + HELD for line in said]
-    out += [f"LoRA '{name}' (strength {v}) loaded by {_name(at)} on the model of the held task: not applied, as "
-            "no generator is made (its Load Video Model holds the model file alone)"
+    made = set(b.out.origin.values())  # (a LoRA another output's generator loads too: said so, heldout17 04)
+    out += [f"LoRA '{name}' (strength {v}) loaded by {_name(at)} on the model of the held task: not applied to it, "
+            "as it has no generator " + ("(the take Studio makes from the same model loads it)" if at.id in made else
+                                         "(its Load Video Model holds the model file alone)")
             for name, v, at, _ in o.loras if getattr(at, "enabled", True)]
     return out
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading import loader_picks
+from ..reading.by_types import declared_outputs
 from ..reading.workflow import LOADER_NODES, CNode
 from . import load_trim
 from ..reading.load_settings import unapplied
@@ -53,6 +54,9 @@ class InputMaking:
         out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
                "footage.load_sequence": ("video", "alpha")}[kind]
         port = out[slot] if 0 <= slot < len(out) else out[0]
+        declared = declared_outputs(loader)  # a video loader's sound where its type declares it (VHS's output 2)
+        if kind == "io.load_video" and 0 <= slot < len(declared) and declared[slot] in ("AUDIO", "IMAGE"):
+            port = "audio" if declared[slot] == "AUDIO" else "video"
         if f"{loader.id}#" in self.loaded:  # its frames through the Frame Rate / Trim; its sound their seconds
             if port != "audio":
                 return self.loaded[f"{loader.id}#"], port

@@ -19,6 +19,7 @@ from ..tracing.crops_on_way import way_said, with_cuts
 from . import audio_steps, clip_frames, control_steps, mask_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 from ..tracing.earlier_takes import EARLIER, earlier_sampler
+from ..tracing.masked_encodes import CONTINUED, latent_mask
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
 # ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
@@ -88,8 +89,8 @@ class IntentReading:
                                            "from its own inputs (made as either, it would be another video)"))
         if spec is not None and spec.generator == V2V:
             spec = self._encoded(first, node, spec, said)
-            if spec is not None and spec.what.startswith(EARLIER):  # held as the conditioned one is: its family's
-                return V2V, node, {}, spec  # settings left to the passing rules, said (heldout16: context options)
+            if spec is not None and spec.what.startswith((EARLIER, CONTINUED)):  # held as the conditioned one is:
+                return V2V, node, {}, spec  # its family's settings left to the passing rules, said (heldout16)
         inputs: dict[str, tuple[CNode, int]] = {}
         spec = self._task_node(node, up, spec, inputs, said)
         gen = spec.generator if spec is not None and spec.generator else T2V
@@ -156,14 +157,21 @@ class IntentReading:
             return Task(f"a video sampled from the encoded clip{clip} itself (no noise added)", None, family=None,
                         cannot=f"sample a clip with no noise added ('{first.title or first.shown_cls}' #{first.id}: an "
                                "inversion or an edit of the clip, as FlowEdit and RF-inversion make)")
+        taken = (node.id, "pixels") in self.continuing  # an earlier take's video (takes.restyle: a pass on it)
+        if not taken and found is None and picked_frames(self.wf, node):  # a few frames of another take: its next
+            return EXTENSION  # segment (takes.extension_encoded), not a restyle, whatever its denoise
+        mask = latent_mask(self.wf, first, node)  # (whatever the denoise: the masked part alone is made anew)
+        if mask is not None:  # the frames its noise mask keeps are not noised away: a continuation (masked_encodes)
+            return Task(f"{CONTINUED} '{mask.title or mask.shown_cls}' "
+                        f"({mask.shown_cls}, #{mask.id}) keeps in the latent (a continuation or an inpaint)", None,
+                        family=None,
+                        cannot="continue or inpaint encoded frames a noise mask keeps in the latent (only the "
+                               "masked part made anew, after or around them)")
         if d is not None and d >= 1:
             clip = f" ({LOADER_NODES[found[0].cls][1]} '{self.file_of(found[0])}')" if found is not None else ""
             said.append(f"'{first.title or first.cls}' denoises its encoded latent whole (denoise 1): the clip encoded"
                         f"{clip} is noised away, as in ComfyUI, and the video is made without it")
             return None
-        taken = (node.id, "pixels") in self.continuing  # an earlier take's video (takes.restyle: a pass on it)
-        if not taken and found is None and picked_frames(self.wf, node):  # a few frames of another take: its next
-            return EXTENSION  # segment (takes.extension_encoded), not a restyle
         earlier = earlier_sampler(self.wf, node) if not taken and (
             found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video") else None
         if earlier is not None:  # an earlier take's frames reworked (heldout16: said to be an image's, conditioned
@@ -179,6 +187,7 @@ class IntentReading:
             said.append(f"how far '{first.title or first.cls}' denoises its encoded latent is given by nodes Studio "
                         "cannot work out: Video to Video runs at its default strength; set 'strength' to the "
                         "workflow's")
+            self.way_said.setdefault("video", []).append(said[-1])  # (the clip's: taken back with it, making.py)
             return spec
         self.extra["strength"] = round(float(d), 4)
         return spec
@@ -192,8 +201,10 @@ class IntentReading:
         if sizing is not None:
             scaled, walked, via = {sizing.id: resizes.scale_params(self.wf, sizing)}, [sizing, *walked], [sizing, *via]
         self.scaled_for.update(dict.fromkeys(scaled, into))
-        said += [resizes.said(n, scaled[n.id], port, node, True) if n is sizing else way_said(n, scaled[n.id], port, node)
+        lines = [resizes.said(n, scaled[n.id], port, node, True) if n is sizing else way_said(n, scaled[n.id], port, node)
                  for n in reversed(walked) if n.id in scaled]
+        said += lines
+        self.way_said.setdefault(into, []).extend(lines)  # (taken back where the generator has no such input: making)
         return scaled, walked, via
 
     def wired_said(self, into: str, what: str, other: list[str]) -> str:

@@ -26,6 +26,15 @@ class Making:
             if into not in inputs and line in said:
                 said.remove(line)
 
+    def _no_such_input(self, task: str, into: str, loader: CNode, said: list[str]) -> None:
+        """A file for an input the generator does not have: said so, and what was said of its way (its Scale, the
+        file wired without a step, a Video to Video strength) taken back - nothing is made there (heldout17 09)."""
+        for line in [self.wired_without.get(into), *self.way_said.get(into, ())]:
+            if line in said:
+                said.remove(line)
+        said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' for '{into}': "
+                    f"{self.g.registry.get(task).title} has no such input")
+
     def _no_model(self, loaders: list[CNode]) -> str:
         """What is said where Load Video Model has no model file: the loader's name given by a node when the
         workflow runs (a downloader's: reading/wired_names), else no loader found."""
@@ -55,8 +64,7 @@ class Making:
         ports = {i.name for i in self.g.registry.get(task).inputs}
         for into, (loader, slot, steps) in inputs.items():
             if into not in ports:
-                said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' for '{into}': "
-                            f"{self.g.registry.get(task).title} has no such input")
+                self._no_such_input(task, into, loader, said)
                 continue
             nid, out = self.studio_loader(loader, slot)
             for step in steps:  # Canny -> Edges, SAM 3 -> Segment

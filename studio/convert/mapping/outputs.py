@@ -12,6 +12,7 @@ from ..families import registry as families
 from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import joined, ledger, made_after, passes, sound
 from ..tracing.roles import role
+from ..tracing.masked_encodes import CONTINUED, own_way
 from ..tracing.sampling import SAMPLERS, Sampling
 from ..tracing import stills
 from ..tracing.start_unwired import unwired_start
@@ -65,14 +66,16 @@ class OutputStage:
         self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
         self.pad_made = None
         self.unmade, self.unmade_from, self.guide_strengths, self.scaled_for = set(), {}, [], {}
-        self.wired_without = {}
+        self.wired_without, self.way_said = {}, {}
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
         o.task, o.latent, o.inputs, spec = self._task(o.first, up, o.said)
         o.fam = family(model_file(self.wf, o.loaders[0]) if o.loaders else None, spec, up)
         if spec is not None and spec.generator is None:  # (an encoded clip's task: every input of the output held,
             # the clip and what conditions its sampler beside it, a voice)
             encoded = o.latent is not None and o.latent.cls.startswith("VAEEncode")
-            self._hold(save, spec, o.fam, None if encoded else o.latent, o.loaders, up)
+            later = spec.what.startswith(CONTINUED)  # (an earlier take's frames: not its files, prompts)
+            self._hold(save, spec, o.fam, None if encoded else o.latent, o.loaders,
+                       own_way(self.wf, o.first, up) if later else up, beside=later and bool(self.out.pipelines))
             held_models.say(self, o)
             return False
         o.hooks = families.generator(o.task)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, PackTranslation, Workflow, finite, frame_mark
 
+from .comfy_extend_way import other_readers, take_sampler
 from .comfy_guiding import guiding_control, one_window
 
 LOOP, EXTEND, PROMPTS = "LTXVLoopingSampler", "LTXVExtendSampler", "MultiPromptProvider"
@@ -195,8 +196,7 @@ class _Loops(PackTranslation):
         """Each chain of extend samplers on one first sampler: that sampler's take made longer (its frames carried)."""
         for _ in range(MAX_CHAIN):
             ext = next((n for n in self.wf.nodes.values() if n.cls == EXTEND and n.enabled and n.links.get("latents")
-                        and self.wf.nodes.get(n.links["latents"][0]) is not None
-                        and self.wf.nodes[n.links["latents"][0]].cls in SAMPLED), None)
+                        and take_sampler(self.wf, n.links["latents"], SAMPLED) is not None), None)
             if ext is None:
                 return
             self.extend(ext)
@@ -222,7 +222,8 @@ class _Loops(PackTranslation):
         ``num_new_frames`` longer, continued over ``frame_overlap`` frames."""
         w = self.named(n)
         src = n.links["latents"]
-        sampler = self.wf.nodes[src[0]]
+        sampler = take_sampler(self.wf, src, SAMPLED)  # (through LTXVCropGuides and the like: comfy_extend_way)
+        readers = other_readers(self.wf, src, n) if sampler.id not in self.wf.carried else []
         for m in self.wf.nodes.values():  # its take (output 0) read from the sampler's, made longer
             for k, v in list(m.links.items()):
                 if tuple(v[:2]) == (n.id, 0):
@@ -244,6 +245,13 @@ class _Loops(PackTranslation):
         carried.update({"long_take": "continue", "frames": base + int(new)})
         if finite(overlap) and overlap > 0:
             carried.setdefault("overlap", int(overlap))
+        if readers:  # another output saves the take as it is before the extension: one take made, said
+            r = readers[0]
+            self.said.append(f"'{r.title or r.shown_cls}' ({r.shown_cls}, #{r.id}) reads the take of "
+                             f"'{sampler.title or sampler.shown_cls}' (#{sampler.id}) before {self.name(n)} extends it "
+                             f"({base} frames): Studio's graph makes that take once, {base + int(new)} frames long "
+                             "(and longer for each further extension), for every output; trim it with Trim where the "
+                             "shorter take matters")
         self.said.append(f"{self.name(n)} extends the take of '{sampler.title or sampler.shown_cls}' (#{sampler.id}) by "
                          f"{int(new)} frames over an overlap of {overlap}: Studio makes the take {base + int(new)} "
                          f"frames long, continued window by window ('long take: continue', 'window' "

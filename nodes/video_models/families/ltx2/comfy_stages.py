@@ -10,7 +10,7 @@ from typing import Any
 
 from studio.core.shown import cut, number
 
-from studio.convert.api import LATENT_NAMES, CNode, Sampling, Workflow, upstream
+from studio.convert.api import LATENT_NAMES, CNode, Sampling, Workflow, node_type, upstream
 
 from .comfy_stage_sound import held_sound, is_upsampler, sigma_makers, tiling
 
@@ -133,6 +133,16 @@ def _upscale_loader(n: CNode) -> bool:
     return not n.out_types and "lora" not in n.cls.lower() and "clip" not in n.cls.lower()  # (an API file: no types)
 
 
+def _strength(wf: Workflow, node: CNode) -> Any:
+    """An in-place node's strength: its own or the constant wired in, else (an API file leaving it out, nothing
+    wired) the default its type declares, as ComfyUI runs it (never shown as None)."""
+    v = wf.value(node, "strength")
+    if v is None and "strength" not in node.links:
+        t = node_type(node.cls)
+        v = next((i.default for i in (t.inputs or ()) if i.name == "strength"), None) if t is not None else None
+    return v
+
+
 def _second_image(b, second: Sampling, upsampler: CNode, said: list[str]) -> None:
     """The second pass's in-place image (an LTXVImgToVideoInplace between the upsampler and its
     sampler): nothing to say when bypassed; else said (the refine starts from the upsampled take)."""
@@ -145,7 +155,7 @@ def _second_image(b, second: Sampling, upsampler: CNode, said: list[str]) -> Non
             b.used.add(node.id)
             if not wf.value(node, "bypass"):
                 said.append(f"the second pass puts the start image in place again ({node.cls}, strength "
-                            f"{_shown(wf.value(node, 'strength'))}): LTX-2 Latent Upscale's refine starts from the "
+                            f"{_shown(_strength(wf, node))}): LTX-2 Latent Upscale's refine starts from the "
                             "upsampled take only")
         node = latent_source(wf, node)
 
