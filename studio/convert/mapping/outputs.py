@@ -10,7 +10,7 @@ from studio.core.shown import number
 
 from ..families import registry as families
 from ..reading.workflow import LOADER_NODES, CNode
-from ..takes import joined, ledger, made_after, passes, sound
+from ..takes import carried_control, joined, ledger, made_after, passes, sound
 from ..tracing.roles import role
 from ..tracing.sampling import SAMPLERS, Sampling
 from ..tracing import stills
@@ -149,7 +149,8 @@ class OutputStage:
                                   "makes with ComfyUI nodes it does not convert"), fam, o.latent, loaders, up)
             return True
         lost = [] if o.inputs or self.motion else ledger.uncarried(self, o.first, o.inputs, o.said)
-        lost += [f for f, _ in ledger.blocked(self, o.first) if f.id not in {n.id for n in lost}]
+        lost += [f for f in carried_control.lost_files(self, o.inputs, ledger.blocked(self, o.first))
+                 if f.id not in {n.id for n in lost}]  # (a file the generator takes, also a control's picture: said)
         if lost:  # made without them, it would be another task (a node it does not know making the video of the
             # file and what the sampler makes: said so, heldout15)
             found = made_after.maker(self.wf, save, o.first, lost)
