@@ -58,3 +58,64 @@ def test_a_controlnet_on_the_clip_a_restyle_encodes_keeps_the_restyle_and_says_t
     assert "given to the sampler by ControlNetApplyAdvanced" not in said
     apply = [x for x in said.splitlines() if "(ControlNetApplyAdvanced, #13)" in x and "not applied" in x]
     assert apply and "13" in conv.passed
+
+
+def _fantasy_talking() -> dict:
+    """FantasyTalking through kijai's WanVideoWrapper (hancock100percent's talking_head_fantasy, heldout19 07): the
+    voice turned into audio embeddings on the wrapper sampler's 'fantasytalking_embeds', the same sound muxed."""
+    return {
+        "11": {"class_type": "LoadWanVideoT5TextEncoder", "inputs": {"model_name": "umt5_xxl_fp16.safetensors",
+                                                                    "precision": "bf16"}},
+        "22": {"class_type": "WanVideoModelLoader", "inputs": {
+            "model": "wan2.1_i2v_480p_14B_fp8_e4m3fn.safetensors", "base_precision": "fp16",
+            "quantization": "fp8_e4m3fn", "load_device": "offload_device", "attention": "sdpa",
+            "fantasytalking_model": ["68", 0]}},
+        "38": {"class_type": "WanVideoVAELoader", "inputs": {"model_name": "wan_2.1_vae.safetensors",
+                                                            "precision": "bf16"}},
+        "58": {"class_type": "LoadImage", "inputs": {"image": "avatar.jpg"}},
+        "59": {"class_type": "CLIPVisionLoader", "inputs": {"clip_name": "clip_vision_h.safetensors"}},
+        "65": {"class_type": "WanVideoClipVisionEncode", "inputs": {
+            "clip_vision": ["59", 0], "image_1": ["58", 0], "strength_1": 1.0, "strength_2": 1.0, "crop": "center",
+            "combine_embeds": "average", "force_offload": True}},
+        "68": {"class_type": "FantasyTalkingModelLoader", "inputs": {"model": "fantasytalking_fp16.safetensors",
+                                                                    "base_precision": "fp16"}},
+        "71": {"class_type": "DownloadAndLoadWav2VecModel", "inputs": {"model": "facebook/wav2vec2-base-960h",
+                                                                      "base_precision": "fp16",
+                                                                      "load_device": "main_device"}},
+        "72": {"class_type": "LoadAudio", "inputs": {"audio": "voice.wav"}},
+        "73": {"class_type": "FantasyTalkingWav2VecEmbeds", "inputs": {
+            "wav2vec_model": ["71", 0], "fantasytalking_model": ["68", 0], "audio": ["72", 0], "num_frames": 81,
+            "fps": 23.0, "audio_scale": 1.0, "audio_cfg_scale": 5.0}},
+        "63": {"class_type": "WanVideoImageToVideoEncode", "inputs": {
+            "vae": ["38", 0], "clip_embeds": ["65", 0], "start_image": ["58", 0], "width": 512, "height": 512,
+            "num_frames": 81, "noise_aug_strength": 0.03, "start_latent_strength": 1.0, "end_latent_strength": 1.0,
+            "force_offload": True}},
+        "16": {"class_type": "WanVideoTextEncode", "inputs": {
+            "t5": ["11", 0], "positive_prompt": "a person speaking to camera", "negative_prompt": "blurry",
+            "force_offload": True}},
+        "69": {"class_type": "WanVideoSampler", "inputs": {
+            "model": ["22", 0], "text_embeds": ["16", 0], "image_embeds": ["63", 0],
+            "fantasytalking_embeds": ["73", 0], "steps": 30, "cfg": 5.0, "shift": 5.0, "seed": 42,
+            "force_offload": True, "scheduler": "unipc", "riflex_freq_index": 0}},
+        "28": {"class_type": "WanVideoDecode", "inputs": {"vae": ["38", 0], "samples": ["69", 0],
+                                                          "enable_vae_tiling": False, "tile_x": 272, "tile_y": 272,
+                                                          "tile_stride_x": 144, "tile_stride_y": 128}},
+        "30": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["28", 0], "audio": ["72", 0],
+                                                            "frame_rate": 23, "loop_count": 0,
+                                                            "filename_prefix": "talk", "format": "video/h264-mp4",
+                                                            "pingpong": False, "save_output": True}},
+    }
+
+
+def test_a_voice_a_wrapper_sampler_takes_on_an_input_its_reading_lets_go_holds_the_talking_head():
+    """The sampler read as KSamplerAdvanced lets its 'fantasytalking_embeds' go (heldout19 07): a plain image to video
+    with the voice only muxed was made and nothing said the voice no longer drives the lips. Now the task is held,
+    naming the sound, the embeddings node and the sampler's input; the picture and the sound are held with it."""
+    conv = convert(_fantasy_talking(), "talk.json")
+    assert not any(n.type_id.startswith("video_models.") and n.type_id != "video_models.load"
+                   for n in conv.graph.nodes.values())
+    first = conv.log[0]
+    assert "'fantasytalking_embeds'" in first and "(FantasyTalkingWav2VecEmbeds, #73)" in first
+    assert "(LoadAudio, #72)" in first and "made from the prompt alone" not in first
+    paths = {n.params.get("path") for n in conv.graph.nodes.values() if n.type_id in ("io.load_audio", "io.load_image")}
+    assert {"voice.wav", "avatar.jpg"} <= paths
