@@ -203,7 +203,8 @@ def is_workflow(doc: Any) -> str | None:
 def _comment(key: Any, value: Any) -> bool:
     """An API file's note to its reader beside its nodes ('_comment': 'text', a '_meta' description: heldout19), no
     node: ComfyUI refuses the file as saved (a node missing its class_type); the app posting it strips them."""
-    return isinstance(key, str) and key.startswith("_") and not (isinstance(value, dict) and "class_type" in value)
+    return isinstance(key, str) and key.startswith("_") and (isinstance(value, str) or isinstance(value, dict) and
+                                                             "class_type" not in value)
 
 
 def comments_said(doc: dict) -> list[str]:
