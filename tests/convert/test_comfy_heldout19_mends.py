@@ -131,3 +131,31 @@ def test_an_api_file_with_a_meta_description_beside_its_nodes_is_read_and_the_en
     assert [t["task"] for t in conv.tasks] == ["video to video"]
     line = next(x for x in conv.log if "'_meta'" in x)
     assert "the file holds 1 entry beside its nodes ('_meta')" in line and "skipped" in line
+
+
+def test_a_size_measured_of_the_very_picture_the_task_node_takes_is_that_pictures_size_not_the_generators_own():
+    """SVD's width and height from GetImageSize+ of the picture it takes on 'init_image' (oldhand7, heldout19 10):
+    it was said "not read, the generator's own are used (set its 'width', 'height' to the workflow's)"; the generator's
+    0 is its input's size, the very size ComfyUI uses: said so."""
+    wf = {
+        "35": {"class_type": "ImageOnlyCheckpointLoader", "inputs": {"ckpt_name": "svd_xt.safetensors"}},
+        "116": {"class_type": "LoadImage", "inputs": {"image": "portrait.png"}},
+        "46": {"class_type": "GetImageSize+", "inputs": {"image": ["116", 0]}},
+        "38": {"class_type": "SVD_img2vid_Conditioning", "inputs": {
+            "clip_vision": ["35", 1], "init_image": ["116", 0], "vae": ["35", 2], "width": ["46", 0],
+            "height": ["46", 1], "video_frames": 25, "motion_bucket_id": 30, "fps": 6, "augmentation_level": 0.03}},
+        "39": {"class_type": "KSampler", "inputs": {"seed": 5, "steps": 30, "cfg": 2.5, "sampler_name": "euler",
+                                                    "scheduler": "karras", "denoise": 1, "model": ["35", 0],
+                                                    "positive": ["38", 0], "negative": ["38", 1],
+                                                    "latent_image": ["38", 2]}},
+        "40": {"class_type": "VAEDecode", "inputs": {"samples": ["39", 0], "vae": ["35", 2]}},
+        "106": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["40", 0], "frame_rate": 6, "loop_count": 0,
+                                                             "filename_prefix": "svd", "format": "video/h264-mp4",
+                                                             "pingpong": False, "save_output": True}},
+    }
+    conv = convert(wf, "svd.json")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert int(gen.params.get("width", 0)) == 0 and int(gen.params.get("height", 0)) == 0
+    said = _said(conv)
+    assert "the generator's own are used" not in said
+    assert "takes on 'init_image' as it is: the generator takes that size when it runs" in said

@@ -20,11 +20,12 @@ def _names(text: str, nid: str) -> bool:
     return re.search(rf"#{re.escape(nid)}(?!\w|:\d)", text) is not None
 
 
-def _told(b: Any, said: list[str], holder: CNode, f: CNode) -> bool:
+def _told(b: Any, said: list[str], holder: CNode, f: CNode, via: CNode) -> bool:
     """A sentence already names ``f`` where ``holder`` takes it (a pack node read as another: "#78's frame_2_image
-    'LoadImage' (#18) is not taken"); a sentence naming the file for another use (the same sound muxed) is not one."""
+    'LoadImage' (#18) is not taken"), or names ``via``, the node feeding that input (the wrapper's CLIP vision encode:
+    "#9's image_2 ...: not applied", heldout6); one naming the file for another use (the same sound muxed) is not."""
     texts = said + list(b.refused) + list(b.out.log) + list(b.first_notes) + [x["text"] for x in b.notes]
-    return any(_names(t, holder.id) and _names(t, f.id) for t in texts)
+    return any(_names(t, holder.id) and _names(t, f.id) or via is not f and _names(t, via.id) for t in texts)
 
 
 def _gone(b: Any, first: CNode, inputs: dict, said: list[str] = ()) -> dict[str, tuple[CNode, CNode, str, CNode]]:
@@ -40,7 +41,7 @@ def _gone(b: Any, first: CNode, inputs: dict, said: list[str] = ()) -> dict[str,
             if src not in wf.nodes or src in taken:
                 continue
             for f in media_sources(wf, upstream_run(wf, wf.nodes[src])):
-                if f.id not in taken and not _told(b, list(said), n, f):
+                if f.id not in taken and not _told(b, list(said), n, f, wf.nodes[src]):
                     found.setdefault(f.id, (f, n, port, wf.nodes[src]))
     return found
 
