@@ -1,4 +1,4 @@
-"""Files that reach the first sampler only through an input a translation let go (a pack's sampler read as ComfyUI's
+"""Sounds that reach the first sampler only through an input a translation let go (a pack's sampler read as ComfyUI's
 own keeps the inputs that own node has; the others still run in ComfyUI: reading.workflow's ``let_go``): a talking
 head's voice turned into audio embeddings on the wrapper sampler's 'fantasytalking_embeds'. Made without them the
 generator makes another video (a plain image to video with the voice laid over it: heldout19 07, said nowhere), so
@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from ..reading.workflow import CNode
+from ..tracing.roles import out_types
 from ..tracing.tasks import Task
 from ..tracing.walks import upstream, upstream_run
 from .ledger import media_sources, words
@@ -18,6 +19,14 @@ from .ledger import media_sources, words
 def _names(text: str, nid: str) -> bool:
     """``text`` names node ``nid`` ('#78)', '#78,', '#78:' - never '#781' or '#78:5', another node)."""
     return re.search(rf"#{re.escape(nid)}(?!\w|:\d)", text) is not None
+
+
+def _sound(wf: Any, f: CNode) -> bool:
+    """``f`` brings in a sound alone (its declared outputs: AUDIO, no pictures): a voice or music driving the take. A
+    picture on a let-go input (a second CLIP picture, an end frame, middle frames) is said by the reading that let it
+    go (heldout6, the FMLF pack's readings) and leaves the task what it is."""
+    kinds = out_types(wf, f)
+    return "AUDIO" in kinds and not kinds & {"IMAGE", "VIDEO", "LATENT"}
 
 
 def _told(b: Any, said: list[str], holder: CNode, f: CNode, via: CNode) -> bool:
@@ -41,7 +50,7 @@ def _gone(b: Any, first: CNode, inputs: dict, said: list[str] = ()) -> dict[str,
             if src not in wf.nodes or src in taken:
                 continue
             for f in media_sources(wf, upstream_run(wf, wf.nodes[src])):
-                if f.id not in taken and not _told(b, list(said), n, f, wf.nodes[src]):
+                if f.id not in taken and _sound(wf, f) and not _told(b, list(said), n, f, wf.nodes[src]):
                     found.setdefault(f.id, (f, n, port, wf.nodes[src]))
     return found
 
