@@ -194,3 +194,23 @@ def test_a_held_video_tasks_prompts_of_the_still_it_is_made_from_are_named_as_th
     assert "(from 'CLIPTextEncode' (CLIPTextEncode, #6); a prompt of the pass 'KSampler' (#17), whose pictures " \
            "'KSampler' (#3) is given)" in first
     assert not any("the held task's prompts" in x for x in conv.log)
+
+
+def test_an_ip_adapters_reference_on_a_made_restyle_is_said_with_its_patch_never_through_the_decode():
+    """An IP-Adapter (a model patch Studio does not apply) on the made restyle, its face reference a LoadImage
+    (heldout19 08 after mend 1): the ledger said "the image 'face.png' (LoadImage, #22) reaches this output through
+    ComfyUI's 'VAEDecode' ..., which Studio does not convert" (false: the decode is Studio's own, the picture goes to
+    the patch); now the picture is said with the patch it alone is made with."""
+    wf = _animatediff_restyle(False)
+    wf["20"] = {"class_type": "IPAdapterUnifiedLoader", "inputs": {"preset": "PLUS FACE (portraits)",
+                                                                 "model": ["1", 0]}}
+    wf["22"] = {"class_type": "LoadImage", "inputs": {"image": "face.png"}}
+    wf["23"] = {"class_type": "IPAdapter", "inputs": {"weight": 0.7, "weight_type": "standard", "start_at": 0.0,
+                                                      "end_at": 1.0, "model": ["20", 0], "ipadapter": ["20", 1],
+                                                      "image": ["22", 0]}}
+    wf["5"]["inputs"]["model"] = ["23", 0]
+    conv = convert(wf, "ipadapter.json")
+    assert [t["task"] for t in conv.tasks] == ["video to video"]
+    said = _said(conv)
+    assert "(LoadImage, #22) reaches this output" not in said
+    assert "'LoadImage' (LoadImage, #22) gives 'IPAdapter' (#23)'s 'image'" in said and "22" in conv.passed

@@ -91,6 +91,7 @@ class OutputStage:
         self.family_now = o.fam
         params = self._settings(o)
         gen = self._make(save, o.first, o.task, params, o.loaders, o.loras, o.inputs, up, o.said)
+        self.patch_made = patch_inputs.pending_made_with(self, o.said)
         self._made(o, gen, params, made)
         patch_inputs.commit(self, o.said)  # the patches said in its note, passed over with what they are made with
         return True
