@@ -214,3 +214,48 @@ def test_an_ip_adapters_reference_on_a_made_restyle_is_said_with_its_patch_never
     said = _said(conv)
     assert "(LoadImage, #22) reaches this output" not in said
     assert "'LoadImage' (LoadImage, #22) gives 'IPAdapter' (#23)'s 'image'" in said and "22" in conv.passed
+
+
+def test_a_lora_on_a_later_pass_of_one_expert_is_said_not_applied_for_what_it_is():
+    """Wan 2.2 in three stages (nikhilash6, heldout19 14): a primer on the high-noise expert without the LoRA, a later
+    high-noise pass with it, the low-noise expert with its own. The later pass's LoRA is not applied, said so without
+    "Studio's LoRAs go on the whole model" (a Studio LoRA can go on one expert: it goes on every step of it)."""
+    def sampler(model, start, end, cfg, latent, noise):
+        return {"class_type": "KSamplerAdvanced", "inputs": {
+            "add_noise": noise, "noise_seed": 0, "steps": 8, "cfg": cfg, "sampler_name": "euler",
+            "scheduler": "simple", "start_at_step": start, "end_at_step": end,
+            "return_with_leftover_noise": "enable" if end < 8 else "disable", "model": model,
+            "positive": ["183", 0], "negative": ["183", 1], "latent_image": latent}}
+    wf = {
+        "84": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                                                     "type": "wan"}},
+        "90": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "93": {"class_type": "CLIPTextEncode", "inputs": {"text": "the person dances", "clip": ["84", 0]}},
+        "89": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["84", 0]}},
+        "95": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors",
+                                                     "weight_dtype": "default"}},
+        "96": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors",
+                                                     "weight_dtype": "default"}},
+        "101": {"class_type": "LoraLoaderModelOnly", "inputs": {
+            "lora_name": "wan2.2_i2v_lightx2v_4steps_lora_v1_high_noise.safetensors", "strength_model": 1.0,
+            "model": ["95", 0]}},
+        "102": {"class_type": "LoraLoaderModelOnly", "inputs": {
+            "lora_name": "wan2.2_i2v_lightx2v_4steps_lora_v1_low_noise.safetensors", "strength_model": 1.0,
+            "model": ["96", 0]}},
+        "202": {"class_type": "LoadImage", "inputs": {"image": "first.png"}},
+        "203": {"class_type": "LoadImage", "inputs": {"image": "last.png"}},
+        "183": {"class_type": "WanFirstLastFrameToVideo", "inputs": {
+            "width": 512, "height": 512, "length": 17, "batch_size": 1, "positive": ["93", 0],
+            "negative": ["89", 0], "vae": ["90", 0], "start_image": ["202", 0], "end_image": ["203", 0]}},
+        "204": sampler(["95", 0], 0, 2, 2.5, ["183", 2], "enable"),
+        "86": sampler(["101", 0], 2, 5, 1.0, ["204", 0], "disable"),
+        "85": sampler(["102", 0], 5, 8, 1.0, ["86", 0], "disable"),
+        "87": {"class_type": "VAEDecode", "inputs": {"samples": ["85", 0], "vae": ["90", 0]}},
+        "94": {"class_type": "CreateVideo", "inputs": {"fps": 16, "images": ["87", 0]}},
+        "200": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "flf", "format": "auto", "codec": "auto",
+                                                      "video": ["94", 0]}},
+    }
+    said = _said(convert(wf, "flf3.json"))
+    line = next(x for x in said.splitlines() if "high_noise.safetensors' (strength 1.0) on " in x)
+    assert "only: not applied" in line and "whole model" not in line
+    assert "never on one pass of them" in line
