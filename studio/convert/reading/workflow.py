@@ -202,7 +202,7 @@ def is_workflow(doc: Any) -> str | None:
 
 
 def _comment(key: Any, value: Any) -> bool:
-    """An API file's note to its reader beside its nodes ('_comment': 'text', '_readme': {...}: a key starting with
+    """An API file's note to its reader beside its nodes ('_comment': 'text', '_readme' or '_meta': {...}: a key starting with
     '_' whose value is text, or an object or list that is no node: no class_type): ComfyUI refuses the file as saved
     (a node missing its class_type); the app posting it strips them."""
     node = isinstance(value, dict) and "class_type" in value
