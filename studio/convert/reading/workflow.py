@@ -202,9 +202,9 @@ def is_workflow(doc: Any) -> str | None:
 
 
 def _comment(key: Any, value: Any) -> bool:
-    """An API file's note to its reader beside its nodes ('_comment': 'text', '_readme' or '_meta': {...}: a key starting with
-    '_' whose value is text, or an object or list that is no node: no class_type): ComfyUI refuses the file as saved
-    (a node missing its class_type); the app posting it strips them."""
+    """An API file's note to its reader beside its nodes ('_comment': 'text', '_readme' or '_meta': {...}: a key
+    starting with '_' whose value is text, or an object or list that is no node: no class_type): ComfyUI refuses the
+    file as saved (a node missing its class_type); the app posting it strips them."""
     node = isinstance(value, dict) and "class_type" in value
     return isinstance(key, str) and key.startswith("_") and (isinstance(value, str) or
                                                             isinstance(value, (dict, list)) and not node)
