@@ -162,11 +162,11 @@ def test_a_size_measured_of_the_very_picture_the_task_node_takes_is_that_picture
 
 
 def test_a_held_video_tasks_prompts_of_the_still_it_is_made_from_are_named_as_that_passs():
-    """An SDXL still made first, then SVD from it (heldout16 02, heldout19 12: Z-Image then LTX-2.3): the task is
-    held; the still's prompts are held as Text Prompts but named as the prompts of the pass making the still, and
+    """A still of a model no Studio family makes (a FLUX checkpoint) made first, then SVD from it (heldout19 12:
+    Z-Image then LTX-2.3; an SDXL still is made since still1): the task is held; the still's prompts are held as Text Prompts but named as the prompts of the pass making the still, and
     its CLIP loader as encoding that pass's prompts, never 'the held task's prompts'."""
     wf = {
-        "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "sd_xl_base_1.0.safetensors"}},
+        "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "flux1-dev-fp8.safetensors"}},
         "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "alpine river at dawn", "clip": ["4", 1]}},
         "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "text, watermark", "clip": ["4", 1]}},
         "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 1024, "height": 576, "batch_size": 1}},
