@@ -67,6 +67,15 @@ def _frames(clip, every: int) -> list[int]:
     return list(range(0, clip.n_frames, every))
 
 
+def _replaced(text: str, rules: str) -> str:
+    """``text`` with each 'find -> replace' line of ``rules`` applied in order (a workflow's find-and-replace)."""
+    for line in rules.splitlines():
+        find, sep, by = line.partition(" -> ")
+        if sep and find:
+            text = text.replace(find, by)
+    return text
+
+
 class Caption(Node):
     """Write a picture as text with Florence-2 (a caption, a detailed one or a paragraph): the first frame, or
     every Nth frame's caption on its own line. Wire its text into a generator's prompt."""
@@ -84,6 +93,7 @@ class Caption(Node):
               Int("every", 0, min=0, max=100000, help="0: the first frame; N: frames 0, N, 2N... each on its own line"),
               Int("max_tokens", 1024, min=1, max=4096, help="the most tokens a caption may have"),
               Int("beams", 3, min=1, max=16, help="beam search width (deterministic: no sampling)"),
+              Text("replace", "", help="'find -> replace', one a line, applied to each caption in order"),
               Text("before", "", help="words written before the caption (with their separator)"),
               Text("after", "", help="words written after the caption (with their separator)"))
 
@@ -108,6 +118,6 @@ class Caption(Node):
                 inputs = processor(text=TASKS[p.task], images=rgb, return_tensors="pt").to(ctx.device)
                 inputs["pixel_values"] = inputs["pixel_values"].to(dtype)
                 out = model.generate(**inputs, max_new_tokens=p.max_tokens, num_beams=p.beams, do_sample=False)
-                lines.append(processor.batch_decode(out, skip_special_tokens=True)[0].strip())
+                lines.append(_replaced(processor.batch_decode(out, skip_special_tokens=True)[0].strip(), p.replace))
                 ctx.progress(k + 1, len(picks), frame=i)
         return p.before + "\n".join(lines) + p.after

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
+from . import caption_made
 
 MAX_WAY = 8  # string nodes followed from the caption to a node Studio read
 PROMPT_EMBEDS = ("TEXTEMBEDS", "HYVIDEMBEDS")  # a video pack's own encoded prompt (tracing.roles reads them so)
@@ -65,18 +66,41 @@ def said_captions(b) -> None:
             continue
         way, reader, name = found
         loader = next((wf.nodes[s] for k, (s, _) in n.links.items() if k.endswith("_model") and s in wf.nodes), None)
+        path = caption_made._path(readers, (n.id, slot), reader.id, MAX_WAY)
+        made = caption_made.make(b, n, loader, path) if path is not None else "its way to the prompt is not one"
+        if not isinstance(made, str):
+            _unsay(b, [n] + way)
+            b.note(made[0])
+            b.out.log.append(f"{b.name}: {made[1]}")
+            continue
         task = wf.value(n, "task")
         model = f", its model from {_name(loader)}" if loader is not None else ""
         through = f" through {', '.join(_name(m) for m in way)}" if way else ""
         b.note(f"{_name(n)} writes a caption of its image{f' (task {task!r})' if task else ''}{model}, that reaches "
                f"'{reader.title or reader.shown_cls}' (#{reader.id})'s '{name}'{through} when the workflow runs; "
-               "Studio has no captioner, so that caption is not in the converted prompt: write it there")
+               f"Studio's Caption is not made for it ({made}), so that caption is not in the converted prompt: "
+               "write it there")
         b.out.log.append(f"{b.name}: {_name(n)}'s caption reaches '{reader.title or reader.shown_cls}' "
-                         f"(#{reader.id})'s '{name}' when the workflow runs: not made (Studio has no captioner)")
+                         f"(#{reader.id})'s '{name}' when the workflow runs: not made ({made})")
         if loader is not None and loader.id not in b.used and loader.id not in b.over and all(
                 m is n or not m.enabled for m in wf.nodes.values()
                 if any(src == loader.id for src, _ in m.links.values())):
             file = wf.value(loader, "model")  # a loader feeding this captioner alone: passed with it
             b.over[loader.id] = (f"{_name(loader)} loads the model{f' {file!r}' if isinstance(file, str) else ''} of "
-                                 f"the captioner {_name(n)} alone: not made, as Studio has no captioner (its caption "
+                                 f"the captioner {_name(n)} alone: not made, as that captioner is not (its caption "
                                  "is said in a note)")
+
+
+def _unsay(b, nodes: list[CNode]) -> None:
+    """The prompt sentences saying a node of the caption's way writes the prompt when the workflow runs (and that
+    Studio does not run it) taken back: the Caption made writes it now."""
+    marks = tuple(f"#{m.id})" for m in nodes)
+    def stale(line: str) -> bool:
+        return "prompt is written by ComfyUI's" in line and "Studio does not run it" in line and \
+            any(k in line.split("when the workflow runs")[0] for k in marks)
+    b.out.log[:] = [x for x in b.out.log if not stale(x)]
+    for note in b.notes:
+        lines = note["text"].split("\n")
+        kept = [x for x in lines if not stale(x)]
+        if len(kept) != len(lines):
+            note["text"] = "\n".join(kept)
