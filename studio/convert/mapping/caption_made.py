@@ -184,8 +184,10 @@ def make(b, n: CNode, loader: CNode | None, way: list[tuple[CNode, str]]) -> tup
     raw = loader.raw if loader is not None and isinstance(loader.raw, list) else []
     if model is None and raw and isinstance(raw[0], str) and _first_widget(loader) == "model":
         model = raw[0]  # a file of another version of the pack: its first value, the model's name
+    if loader is None:
+        return "no model loader is wired to it"
     if not isinstance(model, str) or not model.strip():
-        return "its model's name is not known"
+        return f"the model {_name(loader)} loads is not known when converting"
     reader = way[-1][0]
     if "negative" in way[-1][1]:
         return "it reaches a negative prompt"
@@ -219,11 +221,13 @@ def make(b, n: CNode, loader: CNode | None, way: list[tuple[CNode, str]]) -> tup
         if gen_id in band:
             band.append(cap)
     b.used.update([n.id, loader.id] + [m.id for m, _ in way[:-1]])
+    b.used.update(src for m, k in way[:-1] for name, (src, _) in m.links.items() if name != k)  # the words read
     sampled = " (sampled with do_sample in ComfyUI: Studio's caption is beam search, deterministic, so its words " \
               "may differ)" if wf.value(n, "do_sample") is True else ""
     after_pic = f" (ComfyUI captions it after {', '.join(_name(m) for m in between)}, not applied to the caption)" \
         if between else ""
-    words = f"; {'; '.join(did)}, written by the Caption's 'replace', 'before' and 'after'" if did else ""
+    words = f"; {'; '.join(did)}: written by the Caption's 'replace', 'before' {before!r} and 'after' {after!r}" \
+        if did else ""
     line = (f"{_name(n)} captions the picture of Studio's {b.g.nodes[made].label!r}{after_pic} with "
             f"{_name(loader)}'s model {model!r} (task {task!r}): made as Studio's Caption, model {folder!r} (looked for under a models folder's "
             f"LLM/ as ComfyUI's pack keeps it: a transformers-native Florence-2 folder runs; one made for remote "
