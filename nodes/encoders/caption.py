@@ -89,7 +89,8 @@ class Caption(Node):
     outputs = (Out("text", "Text", help="the caption, with 'before' and 'after' around it"),)
     params = (Path("model", "Florence-2-base", mode="dir", lookup=True,
                    help=f"a Florence-2 folder in transformers' layout, or its name under a models folder's {FOLDER}/"),
-              Choice("task", "more detailed", choices=tuple(TASKS), help="a short caption, a detailed one, a paragraph"),
+              Choice("task", "more detailed", choices=tuple(TASKS),
+                     help="a short caption, a detailed one, a paragraph"),
               Int("every", 0, min=0, max=100000, help="0: the first frame; N: frames 0, N, 2N... each on its own line"),
               Int("max_tokens", 1024, min=1, max=4096, help="the most tokens a caption may have"),
               Int("beams", 3, min=1, max=16, help="beam search width (deterministic: no sampling)"),

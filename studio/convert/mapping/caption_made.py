@@ -43,6 +43,12 @@ def _placed(n: CNode) -> dict:
     return {}
 
 
+def _natural(name: str) -> tuple:
+    """'find2' before 'find10', 'text_a' before 'text_b'."""
+    head = name.rstrip("0123456789")
+    return head, int(name[len(head):]) if name[len(head):] else -1
+
+
 def _value(wf, n: CNode, k: str):
     """Setting ``k`` of ``n``: by name, worked out; else as a UI file saved it by place (of its declared widgets)."""
     v = wf.value(n, k)
@@ -62,7 +68,7 @@ def _appended(wf, n: CNode, carried: str, text: str) -> str | None:
     not known."""
     if _value(wf, n, "action") != "append" or _value(wf, n, "tidy_tags") != "no":
         return None
-    names = sorted((k for k in {*n.widgets, *n.links, *_placed(n)} if k.startswith("text_")), key=strings._natural)
+    names = sorted((k for k in {*n.widgets, *n.links, *_placed(n)} if k.startswith("text_")), key=_natural)
     texts = [text if k == carried else _value(wf, n, k) for k in names]
     return "".join(t for t in texts if t) if all(isinstance(t, str) for t in texts) else None
 
@@ -71,7 +77,7 @@ def _pairs(wf, n: CNode, carried: str) -> list[tuple[str, str]] | None:
     """The (find, replace) pairs of a find-and-replace node (settings named find*/replace*, each known), in their
     names' order; None where it is not one or one is not known."""
     finds = sorted((k for k in {*n.widgets, *n.links, *_placed(n)} if re.fullmatch(r"find\d*", k)),
-                   key=strings._natural)
+                   key=_natural)
     if not finds or carried in finds:
         return None
     out = []
@@ -84,7 +90,7 @@ def _pairs(wf, n: CNode, carried: str) -> list[tuple[str, str]] | None:
     return out
 
 
-def _path(readers: dict, start: tuple[str, int], end: str, limit: int) -> list[tuple[CNode, str]] | None:
+def text_path(readers: dict, start: tuple[str, int], end: str, limit: int) -> list[tuple[CNode, str]] | None:
     """The (node, input it is given the text on) from output ``start`` to node ``end``, shortest; None if none."""
     parent: dict[str, tuple[tuple[CNode, str], str | None]] = {}
     todo, at = [(start, None)], 0
@@ -209,7 +215,8 @@ def make(b, n: CNode, loader: CNode | None, way: list[tuple[CNode, str]]) -> tup
     beams, tokens = wf.value(n, "num_beams"), wf.value(n, "max_new_tokens")
     params = {"model": folder, "task": TASKS[task], "every": 0, "before": before, "after": after,
               "replace": "\n".join(f"{a} -> {c}" for a, c in pairs),
-              "beams": beams if isinstance(beams, int) else None, "max_tokens": tokens if isinstance(tokens, int) else None}
+              "beams": beams if isinstance(beams, int) else None,
+              "max_tokens": tokens if isinstance(tokens, int) else None}
     cap = b.add("encode.caption", params, n, title=n.title or "Caption")
     made, port, between = pic
     b.g.connect(made, port, cap, "image")
@@ -222,17 +229,27 @@ def make(b, n: CNode, loader: CNode | None, way: list[tuple[CNode, str]]) -> tup
             band.append(cap)
     b.used.update([n.id, loader.id] + [m.id for m, _ in way[:-1]])
     b.used.update(src for m, k in way[:-1] for name, (src, _) in m.links.items() if name != k)  # the words read
+    return _said(b, n, loader, model, folder, (made, between), reader, sampler, did, (before, after), stale)
+
+
+def _said(b, n: CNode, loader: CNode, model: str, folder: str, pic: tuple, reader: CNode, sampler: CNode,
+          did: list[str], words_around: tuple[str, str], stale) -> tuple[str, str]:
+    """The sentence of a Caption made (the note's, the Log's)."""
+    wf, (made, between), (before, after) = b.wf, pic, words_around
+    task = wf.value(n, "task")
     sampled = " (sampled with do_sample in ComfyUI: Studio's caption is beam search, deterministic, so its words " \
               "may differ)" if wf.value(n, "do_sample") is True else ""
     after_pic = f" (ComfyUI captions it after {', '.join(_name(m) for m in between)}, not applied to the caption)" \
         if between else ""
     words = f"; {'; '.join(did)}: written by the Caption's 'replace', 'before' {before!r} and 'after' {after!r}" \
         if did else ""
-    line = (f"{_name(n)} captions the picture of Studio's {b.g.nodes[made].label!r}{after_pic} with "
-            f"{_name(loader)}'s model {model!r} (task {task!r}): made as Studio's Caption, model {folder!r} (looked for under a models folder's "
-            f"LLM/ as ComfyUI's pack keeps it: a transformers-native Florence-2 folder runs; one made for remote "
-            f"code, as the pack downloads, is refused when it runs, naming what to get), "
+    first = " (its first frame: ComfyUI captions each picture it is given)" if any(
+        o.type == "Video" for o in b.g.nodes[made].spec.outputs) else ""
+    line = (f"{_name(n)} captions the picture of Studio's {b.g.nodes[made].label!r}{first}{after_pic} with "
+            f"{_name(loader)}'s model {model!r} (task {task!r}): made as Studio's Caption, model {folder!r} (looked "
+            "for under a models folder's LLM/ as ComfyUI's pack keeps it: a transformers-native Florence-2 folder "
+            "runs; one made for remote code, as the pack downloads, is refused when it runs, naming what to get), "
             f"its text wired into the generator's prompt as {_name(reader)} writes it for {_name(sampler)}"
             f"{words}{sampled}" + (f" (the text {cut(stale, 60)!r} the encoder saved is not used: ComfyUI "
-                                           "replaces it with the caption's)" if stale else ""))
+                                   "replaces it with the caption's)" if stale else ""))
     return line, line

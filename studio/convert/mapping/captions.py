@@ -66,7 +66,7 @@ def said_captions(b) -> None:
             continue
         way, reader, name = found
         loader = next((wf.nodes[s] for k, (s, _) in n.links.items() if k.endswith("_model") and s in wf.nodes), None)
-        path = caption_made._path(readers, (n.id, slot), reader.id, MAX_WAY)
+        path = caption_made.text_path(readers, (n.id, slot), reader.id, MAX_WAY)
         made = caption_made.make(b, n, loader, path) if path is not None else "its way to the prompt is not one"
         if not isinstance(made, str):
             _unsay(b, [n] + way)
