@@ -57,7 +57,7 @@ def said_captions(b) -> None:
     wf = b.wf
     readers: dict[tuple[str, int], list[tuple[CNode, str]]] = {}
     for m in wf.nodes.values():
-        for name, (src, slot) in m.links.items():
+        for name, (src, slot) in [*m.links.items(), *m.let_go.items()]:  # (a link let go where read as another)
             readers.setdefault((src, slot), []).append((m, name))
     for n in wf.nodes.values():
         slot = _caption_slot(n) if n.enabled and n.id not in b.used else None
