@@ -67,6 +67,22 @@ def _frames(clip, every: int) -> list[int]:
     return list(range(0, clip.n_frames, every))
 
 
+_held: dict[tuple, tuple] = {}  # the last model loaded, by folder, its files' times, device and dtype
+
+
+def _load(folder: str, device, dtype) -> tuple:
+    """(processor, model) of ``folder`` through transformers' own classes, the last one kept loaded."""
+    from transformers import AutoProcessor, Florence2ForConditionalGeneration  # noqa: PLC0415
+    stamp = tuple(sorted((f, os.stat(os.path.join(folder, f)).st_mtime_ns) for f in os.listdir(folder)))
+    key = (os.path.abspath(folder), stamp, str(device), str(dtype))
+    if key not in _held:
+        _held.clear()
+        processor = AutoProcessor.from_pretrained(folder, local_files_only=True)
+        model = Florence2ForConditionalGeneration.from_pretrained(folder, local_files_only=True, dtype=dtype)
+        _held[key] = (processor, model.to(device).eval())
+    return _held[key]
+
+
 def _replaced(text: str, rules: str) -> str:
     """``text`` with each 'find -> replace' line of ``rules`` applied in order (a workflow's find-and-replace)."""
     for line in rules.splitlines():
@@ -105,11 +121,8 @@ class Caption(Node):
         if clip.n_frames == 0:
             raise ValueError("the picture has no frames")
         import torch  # noqa: PLC0415
-        from transformers import AutoProcessor, Florence2ForConditionalGeneration  # noqa: PLC0415
         dtype = torch.float16 if ctx.device.type == "cuda" else torch.float32
-        processor = AutoProcessor.from_pretrained(folder, local_files_only=True)
-        model = Florence2ForConditionalGeneration.from_pretrained(folder, local_files_only=True, dtype=dtype)
-        model = model.to(ctx.device).eval()
+        processor, model = _load(folder, ctx.device, dtype)
         picks = _frames(clip, p.every)
         lines = []
         with torch.no_grad():

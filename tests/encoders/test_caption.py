@@ -51,6 +51,10 @@ def test_caption_runs_a_native_florence2_from_the_llm_folder(tmp_path, monkeypat
     b = run_node(Caption, params, image=picture)
     assert isinstance(a, str) and a.startswith("A: ") and a.endswith(" Slow.") and len(a) > len("A:  Slow.")
     assert a == b  # deterministic (beam search, no sampling)
+    from studio.engine.clip import ArrayClip
+    clip = ArrayClip(np.random.default_rng(1).random((3, 40, 48, 3), dtype=np.float32), 24.0)
+    lines = run_node(Caption, {**params, "before": "", "after": "", "every": 2}, image=clip)
+    assert lines.count("\n") == 1  # frames 0 and 2, each caption on its own line
 
 
 def test_remote_code_florence2_is_refused_naming_its_file(tmp_path, monkeypatch):
