@@ -89,6 +89,11 @@ def test_a_task_the_caption_does_not_make_and_an_unknown_join_are_said_and_nothi
     assert not _caption(conv)
     assert "(StringConcatenate, #32) joins it with a text Studio cannot work out when converting" in _said(conv)
     assert "no captioner" not in _said(conv)
+    wf = copy.deepcopy(I2V)
+    wf["36"] = {"class_type": "Florence2LoraLoader", "inputs": {"lora": "tags.safetensors"}}
+    wf["30"]["inputs"]["lora"] = ["36", 0]
+    conv = convert(wf, "lora")  # a LoRA of the captioner: not dropped silently by a Caption that takes none
+    assert not _caption(conv) and "takes 'lora' from another node, which Studio's Caption does not" in _said(conv)
 
 
 def test_an_older_ui_file_read_by_place_keeps_the_replacements_and_the_appended_words():

@@ -194,6 +194,9 @@ def make(b, n: CNode, loader: CNode | None, way: list[tuple[CNode, str]]) -> tup
         return "no model loader is wired to it"
     if not isinstance(model, str) or not model.strip():
         return f"the model {_name(loader)} loads is not known when converting"
+    if set(loader.links) - {"model"}:  # (a LoRA of the captioner: Studio's Caption takes none)
+        return f"{_name(loader)} takes {', '.join(repr(k) for k in sorted(set(loader.links) - {'model'}))} from " \
+               "another node, which Studio's Caption does not"
     reader = way[-1][0]
     if "negative" in way[-1][1]:
         return "it reaches a negative prompt"

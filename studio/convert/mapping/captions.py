@@ -1,9 +1,9 @@
 """A captioner's text on its way into a prompt (kijai's ComfyUI-Florence2 Florence2Run: a caption of its image
-joined into a prompt): Studio has no captioner, so the caption is not in the converted prompt. Told by the declared
-types (a STRING output named 'caption'), it is said in one sentence naming the captioner, its model's loader, the
-string nodes on the way and the input it reaches (a text encoder's, or a prompt input Studio read), instead of being
-listed as not converted. A caption reaching no prompt (a text shown on the canvas, a file name) is left to the other
-rules. Plain data; linear in the workflow's size."""
+joined into a prompt), told by the declared types (a STRING output named 'caption'): made as Studio's Caption wired
+into the generator's prompt where caption_made.py can keep what ComfyUI does, with one sentence naming the captioner,
+its model's loader, the string nodes on the way and the input it reaches; else one sentence saying why the caption
+is not in the converted prompt, instead of being listed as not converted. A caption reaching no prompt (a text shown
+on the canvas, a file name) is left to the other rules. Plain data; linear in the workflow's size."""
 from __future__ import annotations
 
 from .. import catalogue
