@@ -52,8 +52,9 @@ def find_captioner(name: str, base_dir: str | None = None) -> str:
     remote = cfg.get("auto_map") or os.path.isfile(os.path.join(path, "modeling_florence2.py"))
     if remote:
         raise CaptionModelError(f"'{cfg_path}' is a Florence-2 made for remote code (its own modeling_florence2.py), "
-                                "which Studio never runs and whose keys transformers ships no conversion for: get the "
-                                f"transformers-native {NATIVE} into {FOLDER}/{os.path.basename(path)}")
+                                "which Studio never runs and whose keys transformers ships no conversion for: get a "
+                                f"transformers-native Florence-2 ({NATIVE}) into a models folder's {FOLDER}/ and set "
+                                "'model' to its folder's name")
     if cfg.get("model_type") != "florence2":
         raise CaptionModelError(f"'{cfg_path}' is a '{cfg.get('model_type')}' model, not Florence-2: the captioning "
                                 f"model wants a Florence-2 folder in transformers' layout ({NATIVE})")
