@@ -76,6 +76,16 @@ def test_a_florence_caption_replaced_and_joined_is_made_as_a_caption_wired_into_
     assert not {"30", "31", "32", "33", "34"} & set(conv.dropped)
 
 
+def test_a_plain_concatenation_of_a_wrapper_encoders_prompt_is_kept_and_its_unset_sentence_taken_back():
+    wf = copy.deepcopy(I2V)  # heldout14 11's way: JWStringConcat (a + b) into the prompt
+    wf["32"] = {"class_type": "JWStringConcat", "inputs": {"a": "anime illustration of ", "b": ["34", 0]}}
+    conv = convert(wf, "jw")
+    [cap] = _caption(conv)
+    assert (cap.params["before"], cap.params["after"]) == ("anime illustration of ", "")
+    assert "(JWStringConcat, #32) appends the words around it" in _said(conv)
+    assert "whose value Studio cannot work out" not in _said(conv)
+
+
 def test_a_task_the_caption_does_not_make_and_an_unknown_join_are_said_and_nothing_is_made():
     wf = copy.deepcopy(I2V)
     wf["31"]["inputs"]["task"] = "ocr"

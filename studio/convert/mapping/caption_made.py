@@ -22,6 +22,9 @@ TASKS = {"caption": "caption", "detailed_caption": "detailed", "more_detailed_ca
 MARK = "\x00caption\x00"  # where the caption stands in the text being worked out
 POSITIVE = ("positive", "conditioning", "conditioning_to", "cond", "cond1", "guider", "text_embeds", "hyvid_embeds")
 PICTURE = ("image", "images", "pixels", "image1")
+# texts joined with nothing between by a pack's node declaring no delimiter, by the names of its texts in order (data:
+# jamesWalker55's comfyui-various String Concatenate gives a + b; no catalogue entry holds it)
+PLAIN_JOINS = {"JWStringConcat": ("a", "b")}
 MAX_BACK = 8  # nodes followed from the captioner's picture back to a loader Studio made
 
 
@@ -66,9 +69,10 @@ def _appended(wf, n: CNode, carried: str, text: str) -> str | None:
     """The texts a node appending them with nothing between gives ('action' 'append', 'tidy_tags' 'no': pysssss'
     String Function, whose saved result shows it), the empty ones left out; None where it is not one or a text is
     not known."""
-    if _value(wf, n, "action") != "append" or _value(wf, n, "tidy_tags") != "no":
+    names = list(PLAIN_JOINS.get(n.cls, ()))
+    if not names and (_value(wf, n, "action") != "append" or _value(wf, n, "tidy_tags") != "no"):
         return None
-    names = sorted((k for k in {*n.widgets, *n.links, *_placed(n)} if k.startswith("text_")), key=_natural)
+    names = names or sorted((k for k in {*n.widgets, *n.links, *_placed(n)} if k.startswith("text_")), key=_natural)
     texts = [text if k == carried else _value(wf, n, k) for k in names]
     return "".join(t for t in texts if t) if all(isinstance(t, str) for t in texts) else None
 
@@ -124,7 +128,7 @@ def _text_way(wf, way: list[tuple[CNode, str]]) -> tuple[str, str, list, list[st
                 head, tail = head.replace(a, b), tail.replace(a, b)
             text = head + MARK + tail
             said.append(f"{_name(n)} replaces " + (", ".join(f"{a!r} by {b!r}" for a, b in found) or "nothing"))
-        elif strings.is_join(n.cls):
+        elif strings.is_join(n.cls) and n.cls not in PLAIN_JOINS:
             names = list(dict.fromkeys([*n.widgets, *n.links]))
             joined = strings.joined(names, lambda k: text if k == carried else wf.value(n, k),
                                     any(k in names for k in strings.DELIMITERS), set(n.links))

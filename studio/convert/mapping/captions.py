@@ -69,7 +69,7 @@ def said_captions(b) -> None:
         path = caption_made.text_path(readers, (n.id, slot), reader.id, MAX_WAY)
         made = caption_made.make(b, n, loader, path) if path is not None else "its way to the prompt is not one"
         if not isinstance(made, str):
-            _unsay(b, [n] + way)
+            _unsay(b, [n] + way, reader)
             b.note(made[0])
             b.out.log.append(f"{b.name}: {made[1]}")
             continue
@@ -91,13 +91,16 @@ def said_captions(b) -> None:
                                  "is said in a note)")
 
 
-def _unsay(b, nodes: list[CNode]) -> None:
-    """The prompt sentences saying a node of the caption's way writes the prompt when the workflow runs (and that
-    Studio does not run it) taken back: the Caption made writes it now."""
+def _unsay(b, nodes: list[CNode], reader: CNode) -> None:
+    """The prompt sentences saying a node of the caption's way writes the prompt when the workflow runs (that Studio
+    does not run it, or cannot work its value out) taken back: the Caption made writes it now."""
     marks = tuple(f"#{m.id})" for m in nodes)
+
     def stale(line: str) -> bool:
-        return "prompt is written by ComfyUI's" in line and "Studio does not run it" in line and \
-            any(k in line.split("when the workflow runs")[0] for k in marks)
+        if "prompt is written by ComfyUI's" in line and "Studio does not run it" in line:
+            return any(k in line.split("when the workflow runs")[0] for k in marks)
+        head = line.split(", whose value Studio cannot work out")[0]
+        return head != line and f"(#{reader.id})'s " in head and any(k in head for k in marks)
     b.out.log[:] = [x for x in b.out.log if not stale(x)]
     for note in b.notes:
         lines = note["text"].split("\n")
