@@ -46,6 +46,7 @@ class BuilderBase:
         self.over: dict[str, str] = {}  # nodes a stage passed over (not applied), each with its sentence
         self.patched: set[str] = set()  # model patches passed over and what they alone are made with (patch_inputs)
         self.patch_pending: list[tuple] = []  # (patch, sampler, its line) of the pipeline being read (patch_inputs)
+        self.patch_made: set[str] = set()  # what those patches alone are made with (the ledger leaves them: said)
         self.idle: frozenset[str] | None = None  # the nodes ComfyUI does not run of the workflow as saved (unrun.py)
         self.skipped: dict[str, int] = {}  # ComfyUI node types not converted -> how many
         self.made: dict[frozenset, tuple] = {}  # a pipeline's samplers -> (generator, task, band, its output)

@@ -2,7 +2,9 @@
 node, where its value could not be worked out when converting (the size of a picture a pack's resize makes, a
 sum of values Studio does not know): said on the latent, never left 0 silently. Where that node is a resize Studio's
 Scale makes on the way to the generator's picture or clip (a picture fitted within a box keeping its aspect), the
-generator takes that size when it runs (its 0: its input's size), as ComfyUI's latent does: said so."""
+generator takes that size when it runs (its 0: its input's size), as ComfyUI's latent does: said so; the same where
+the size measured is that of the very picture the task node takes (SVD's init_image measured by GetImageSize+,
+heldout19: it was "the generator's own are used (set its 'width', 'height' to the workflow's)")."""
 from __future__ import annotations
 
 from typing import Any
@@ -22,6 +24,11 @@ def _measured(wf: Workflow, n: CNode) -> CNode | None:
     return wf.source(n, "image")
 
 
+def _takes(latent: CNode, seen: CNode) -> str | None:
+    """The IMAGE input on which the task node takes the very picture ``seen`` gives, unchanged; None if none."""
+    return next((k for k, (src, _) in latent.links.items() if src == seen.id and in_type(latent, k) == "IMAGE"), None)
+
+
 def _it(seen: CNode | None) -> str:
     """'it makes', or 'it measures of what ``seen`` makes' for a measuring node."""
     return "it makes" if seen is None else f"it measures of what {_named(seen)} makes"
@@ -34,7 +41,7 @@ def _named(n: CNode) -> str:
 def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for: dict[str, str] | None = None) -> str:
     """One sentence for the latent's width, height and length that are wired from a folded node and were not worked
     out ('' where none is); ``scaled_for``: the resizes Studio makes on an input's way -> that input."""
-    lost, sources, taken = [], {}, {}
+    lost, sources, taken, own = [], {}, {}, {}
     for name, param in PARAMS:
         src = wf.source(latent, name) if name in latent.links else None
         if values.get(param) is None and src is not None:  # (folded, or a node whose value is not known)
@@ -44,12 +51,19 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
             if name != "length" and into in SIZED_BY:
                 taken.setdefault(src.id, (src, into, [], seen))[2].append(name)
                 continue
+            if name != "length" and seen is not None and (port := _takes(latent, seen)) is not None:
+                own.setdefault(src.id, (src, port, [], seen))[2].append(name)  # its own picture measured (heldout19)
+                continue
             lost.append(name)
             sources.setdefault(src.id, src)
     said = [f"{_named(latent)}'s {' and '.join(names)} {'come' if len(names) > 1 else 'comes'} from {_named(src)}, "
             f"the size of the picture {_it(seen)}, which Studio's Scale makes on the way to the generator's '{into}': "
             f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: its "
             f"'{into}''s size)" for src, into, names, seen in taken.values()]
+    said += [f"{_named(latent)}'s {' and '.join(names)} {'come' if len(names) > 1 else 'comes'} from {_named(src)}, "
+             f"the size of the picture {_named(seen)} gives, the picture {_named(latent)} takes on '{port}' as it is: "
+             f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: the size of "
+             "the picture it is given)" for src, port, names, seen in own.values()]
     if not lost:
         return "; ".join(said)
     words = []

@@ -18,6 +18,7 @@ from ..tracing.prompts import PROMPT_INPUTS, encoders, prompt_text
 from ..tracing.roles import out_types, role
 from ..tracing.sampling import SAMPLERS
 from ..tracing.walks import upstream
+from .earlier_prompts import earlier_passes, encoders_of, of_pass
 from .kinds import FILE_LOADERS, FOLDED
 
 COND_INPUTS = ("positive", "conditioning", "cond1")  # where a sampler takes its positive prompt (tracing.prompts')
@@ -80,6 +81,7 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
     samplers = [n for n in region if n.enabled and (n.cls in SAMPLERS or role(wf, n) == "sampler")]
     found: list[tuple[str, CNode, str]] = []  # (which, its encoder, its text)
     said: list[str] = []
+    earlier, by_enc = earlier_passes(wf, samplers), {}  # (an earlier pass's prompts named as its: heldout19)
     for s in samplers:
         starts = [("positive", wf.source(s, next((k for k in COND_INPUTS if k in s.links), ""))),
                   ("negative", wf.source(s, "negative"))]
@@ -109,6 +111,7 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
             if text is not None and enc is not None and all(  # (one node encoding both: each its own text, an
                     e.id != enc.id or w != which and t != text for w, e, t in found):  # empty one too: heldout16)
                 found.append((which, enc, text))
+                by_enc.setdefault(enc.id, s)
     if not samplers:  # a task node held alone (its sampler not on its way): the encoders on its way, each as the
         # input it feeds there names it (a 'negative' one the negative prompt), else as positive
         neg = {src for n in region for k, (src, _) in n.links.items() if "negative" in k}
@@ -119,17 +122,24 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
             text = prompt_text(wf, enc, which, b.used, said)  # (the walk stops at once: only the encoder read)
             if text is not None:
                 found.append((which, enc, text))
-    made = _made(b, found, said)
+    _hold(b, found, names, _made(b, found, said), {k: (s, earlier.get(s.id)) for k, s in by_enc.items()})
+
+
+def _hold(b, found: list[tuple[str, CNode, str]], names: list[str], made: set, passes: dict) -> None:
+    """Each prompt found held as a Text Prompt (or said to have no text to hold) and named in ``names``; ``passes``:
+    an encoder -> (its sampler, the later sampler given that sampler's pictures, or None: the task's own)."""
     for which, enc, text in found:
+        s, later = passes.get(enc.id, (None, None))
         if text:
             title = "Prompt" if which == "positive" else "Negative prompt"
-            b.add("io.text", {"text": text}, wf.nodes.get(enc.id.split(":", 1)[0], enc), title=title)
+            b.add("io.text", {"text": text}, b.wf.nodes.get(enc.id.split(":", 1)[0], enc), title=title)
             b.used.add(enc.id)  # (its text is read: a node Studio does not read otherwise is not listed as not converted)
             names.append(f"{'prompt' if which == 'positive' else 'negative prompt'} '{cut(text, SHOWN_CHARS)}' as a "
-                         f"Text Prompt (from {_named(b, enc)})")
+                         f"Text Prompt (from {_named(b, enc)}{of_pass(s, later, True)})")
         else:
-            names.append(_unheld(b, which, enc))
-    _loaders(b, [enc for _, enc, _ in found], bool(made))
+            names.append(_unheld(b, which, enc) + of_pass(s, later, False))
+    _loaders(b, [enc for _, enc, _ in found], bool(made),
+             {e.id: passes[e.id][0] for _, e, _ in found if passes.get(e.id, (None, None))[1] is not None})
 
 
 def _unheld(b, which: str, enc: CNode) -> str:
@@ -163,10 +173,10 @@ def _held_line(line: str, made: set[tuple[str, str]]) -> str:
     return line.replace(GENERATOR, "empty: no Text Prompt is made for it (the task is held, with no generator)")
 
 
-def _loaders(b, encs: list[CNode], kept: bool = True) -> None:
+def _loaders(b, encs: list[CNode], kept: bool = True, early: dict | None = None) -> None:
     """The text encoders' loaders (a CLIP loader, a pack's, told by its types) feeding only these encoders: passed
     with a sentence naming the file and the encoders (and that the prompts are Text Prompt nodes only where ``kept``:
-    one is made)."""
+    one is made); ``early``: the encoders of earlier passes -> their sampler (earlier_prompts)."""
     wf, ids = b.wf, {e.id for e in encs}
     loaders: dict[str, CNode] = {}
     for e in encs:
@@ -192,9 +202,15 @@ def _loaders(b, encs: list[CNode], kept: bool = True) -> None:
         set_as = ", ".join(f"{k} {v}" for k, v in src.settings().items())
         verb, tail = ("loads", "") if not src.links else ("sets", f" (its settings: {set_as})" if set_as else "")
         b.over[src.id] = (f"{_name(src)} {verb} the text encoder{'s' * plural}{f' {file}' if file else ''} that "
-                          f"encode{'' if plural else 's'} the held "
-                          f"task's prompts ({fed}){tail}: not made, as the task has no generator to encode them (its "
+                          f"encode{'' if plural else 's'} "
+                          f"{encoders_of(fed, _early(readers & ids, early or {}))}{tail}: not made, as the task has "
+                          "no generator to encode them (its "
                           + ("prompts are kept as Text Prompt nodes)" if kept else "prompts are empty: none is made)"))
+
+
+def _early(fed: set[str], early: dict) -> list[CNode]:
+    """The earlier passes whose prompts these encoders alone are ([] where one is the held task's own)."""
+    return list({early[k].id: early[k] for k in sorted(fed)}.values()) if fed and fed <= set(early) else []
 
 
 def pass_encodes(b, region: list[CNode]) -> None:

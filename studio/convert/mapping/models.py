@@ -168,8 +168,9 @@ class ModelReading:
                 self.low_passes.add(s.node.id)
             else:
                 self.pass_loras[s.node.id] = (chain, [f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.shown_cls}' "
-                                                      f"(#{s.node.id}) only: not applied (Studio's LoRAs go on the "
-                                                      "whole model)" for n, v, _ in chain])
+                                                      f"(#{s.node.id}) only: not applied (a Studio LoRA goes on "
+                                                      "every step of its model or expert, never on one pass of "
+                                                      "them)" for n, v, _ in chain])
                 said += [x for x in self.pass_loras[s.node.id][1] if x not in said]  # (once; a family's later stage may take them: LTX-2's)
         if others:  # two experts: each LoRA on its own expert, whatever its file name says
             loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]

@@ -10,7 +10,7 @@ from studio.core.shown import number
 
 from ..families import registry as families
 from ..reading.workflow import LOADER_NODES, CNode
-from ..takes import joined, ledger, made_after, passes, sound
+from ..takes import carried_control, joined, ledger, let_go_files, made_after, passes, sound
 from ..tracing.roles import role
 from ..tracing.masked_encodes import CONTINUED, own_way
 from ..tracing.sampling import SAMPLERS, Sampling
@@ -94,6 +94,7 @@ class OutputStage:
         self.family_now = o.fam
         params = self._settings(o)
         gen = self._make(save, o.first, o.task, params, o.loaders, o.loras, o.inputs, up, o.said)
+        self.patch_made = patch_inputs.pending_made_with(self, o.said)
         self._made(o, gen, params, made)
         patch_inputs.commit(self, o.said)  # the patches said in its note, passed over with what they are made with
         return True
@@ -152,11 +153,14 @@ class OutputStage:
                                   "makes with ComfyUI nodes it does not convert"), fam, o.latent, loaders, up)
             return True
         lost = [] if o.inputs or self.motion else ledger.uncarried(self, o.first, o.inputs, o.said)
-        lost += [f for f, _ in ledger.blocked(self, o.first) if f.id not in {n.id for n in lost}]
+        lost += [f for f in carried_control.lost_files(self, o.inputs, ledger.blocked(self, o.first))
+                 if f.id not in {n.id for n in lost}]  # (a file the generator takes, also a control's picture: said)
+        lost += [f for f in let_go_files.lost_files(self, o.first, o.inputs, o.said) if f.id not in {n.id for n in lost}]
         if lost:  # made without them, it would be another task (a node it does not know making the video of the
             # file and what the sampler makes: said so, heldout15)
             found = made_after.maker(self.wf, save, o.first, lost)
-            spec = made_after.task(self, found, fam, ledger.words) if found else ledger.held_task(self, o.first, lost, fam)
+            spec = made_after.task(self, found, fam, ledger.words) if found else (
+                let_go_files.held_task(self, o.first, o.inputs, lost, fam, o.said) or ledger.held_task(self, o.first, lost, fam))
             self._hold(save, spec, fam, None, loaders, up)
             return True
         if fam in ledger.not_run():  # a model no family of Studio's runs (Cosmos today): never another's generator

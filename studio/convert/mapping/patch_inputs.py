@@ -111,3 +111,16 @@ def commit(b, said: list[str]) -> None:
         b.over[patch.id] = patch_line(patch, sampler)
         b.over.update(made_with(b.wf, patch, sampler, b.used | set(b.over) - b.patched, b.patched, readers))
     b.patch_pending = []
+
+
+def pending_made_with(b, said: list[str]) -> set[str]:
+    """The nodes the patches of the pipeline being made (said in ``said``, passed over at commit) alone are made with:
+    the ledger leaves them to commit's sentence (heldout19 08: an IP-Adapter's reference picture was said to reach the
+    output "through ComfyUI's 'VAEDecodeTiled' ..., which Studio does not convert", false)."""
+    pending = [(p, s) for p, s, line in b.patch_pending if line in said and p.enabled and p.id not in b.over]
+    if not pending:
+        return set()
+    readers, out = readers_of(b.wf), set()
+    for patch, sampler in pending:
+        out |= set(made_with(b.wf, patch, sampler, b.used - {patch.id}, {p.id for p, _ in pending}, readers))
+    return out

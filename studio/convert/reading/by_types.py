@@ -114,7 +114,7 @@ def as_loader(n, loaders: dict, said: list[str]) -> bool:
     return True
 
 
-def _names_a_value(t) -> bool:
+def names_a_value(t) -> bool:
     """A type whose name says it gives its value as set (an 'Int', a 'String Constant', 'Seed (rgthree)'), not one
     that makes a value from it ('HSL to Hex', 'Integer place counter': their types alike)."""
     words = [w for w in t.name.lower().replace("(", " ").replace(")", " ").split() if w not in PACK_TAGS]
@@ -137,7 +137,7 @@ def primitive(n, slot: int) -> Any:
         return None
     echoed = t.inputs is not None and all(i.widget for i in t.inputs) and bool(t.outputs) and \
         t.outputs[0].name == t.widgets[0].name and t.outputs[0].type in ("*", t.widgets[0].type)
-    if not (_names_a_value(t) or echoed and _names_a_text(t)):  # (Comfyroll's 'CR Prompt Text': its 'prompt' out
+    if not (names_a_value(t) or echoed and _names_a_text(t)):  # (Comfyroll's 'CR Prompt Text': its 'prompt' out
         return None  # is its one 'prompt' widget, heldout18 04)
     if not echoed and (not catalogue.is_primitive(t) or len(t.outputs) != 1):
         return None

@@ -29,6 +29,7 @@ from .constants_many import many_constant
 from .dangling import cut_dangling, missing
 from .aspect_size import aspect_size, out_names
 from .setting_out import setting_out
+from .number_outputs import number_out
 from .primitives import constant, evaluate, resolution
 from .downloaded import file_name as downloaded_name
 from .subgraphs import CONTROL, CONTROLS  # noqa: F401 (CONTROLS: studio.serve reads it here)
@@ -202,9 +203,9 @@ def is_workflow(doc: Any) -> str | None:
 
 
 def _comment(key: Any, value: Any) -> bool:
-    """An API file's note to its reader beside its nodes ('_comment': 'text', '_readme': {...}: a key starting with
-    '_' whose value is text, or an object or list that is no node: no class_type): ComfyUI refuses the file as saved
-    (a node missing its class_type); the app posting it strips them."""
+    """An API file's note to its reader beside its nodes ('_comment': 'text', '_readme' or '_meta': {...}: a key
+    starting with '_' whose value is text, or an object or list that is no node: no class_type): ComfyUI refuses the
+    file as saved (a node missing its class_type); the app posting it strips them."""
     node = isinstance(value, dict) and "class_type" in value
     return isinstance(key, str) and key.startswith("_") and (isinstance(value, str) or
                                                             isinstance(value, (dict, list)) and not node)
@@ -278,6 +279,12 @@ def _link(l: Any) -> tuple[Any, Any, int, Any, int]:
         return l.get("id"), l.get("origin_id"), int(l.get("origin_slot") or 0), l.get("target_id"), \
             int(l.get("target_slot") or 0)
     return l[0], l[1], int(l[2] or 0), l[3], int(l[4] or 0)
+
+
+# a value node's output read by its types, the first that knows it: a pack's node of several constants (AID's
+# MultiFloatNode) by its file's types, then by declared types: many constants, one constant, its one setting on one
+# of several outputs (WAS Seed), its one number as each number type (WAS Constant Number), a downloader's file name
+CONSTANTS = (constant, many_constant, by_types.primitive, setting_out, number_out, downloaded_name)
 
 
 class Workflow:
@@ -429,12 +436,10 @@ class Workflow:
             return self.value(node, own, depth)
         if (neg := own_values.is_not(node)) is not None:  # a logical NOT, by its types and name
             return own_values.negated(self.value(node, neg, depth))
-        v = constant(node, slot)  # then a pack's node of several constants (AID's MultiFloatNode), by its file's types:
-        v = v if v is not None else many_constant(node, slot)
-        v = v if v is not None else by_types.primitive(node, slot)  # a pack's constant, by its declared types
-        v = v if v is not None else setting_out(node, slot)  # its one setting on one of several outputs (WAS Seed)
-        v = v if v is not None else downloaded_name(node, slot)  # a downloader's file name, by its types
-        return v if v is not None else aspect_size(node, slot, lambda k: self.value(node, k, depth), out_names(node))
+        for read in CONSTANTS:  # then a pack's constants, each by its types (see CONSTANTS)
+            if (v := read(node, slot)) is not None:
+                return v
+        return aspect_size(node, slot, lambda k: self.value(node, k, depth), out_names(node))
 
     def image_size(self, node: CNode | None, depth: int = 0) -> tuple[int, int] | None:
         if node is None or depth > MAX_DEPTH:

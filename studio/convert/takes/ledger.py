@@ -365,8 +365,8 @@ def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, sa
     wf, cons = b.wf, _consumers(b.wf)
     within, told, known, memo = {n.id for n in up}, _said(b, said), {}, {}
     for n in media_sources(wf, up):
-        if n.id in b.loaded or not _reaches(n, cons, within, memo) or told.names_node(b, n):
-            continue
+        if n.id in b.loaded or n.id in b.patch_made or not _reaches(n, cons, within, memo) or told.names_node(b, n):
+            continue  # (a picture a patch said not applied alone is made with: its own sentence, patch_inputs)
         v = _via(wf, n, within, b.used, cons, known)
         through = (f" through ComfyUI's '{v.title or v.shown_cls}' ({v.shown_cls}, #{v.id}: "
                    f"{carries(v) or role(wf, v)})") if v is not None else ""

