@@ -62,7 +62,8 @@ def test_a_window_after_the_start_is_said_a_continuation_keeping_the_leading_fra
 def test_a_window_from_the_start_is_not_said_a_continuation():
     line = _held(_continued(video_fps=24.0, video_start_time=0.0, video_end_time=4.0, audio_start_time=0.0,
                             audio_end_time=4.0, max_length="truncate", existing_mask_mode="add"))
-    assert "(not a continuation: it makes the encoded frames anew from 0 s to 4 s)" in line
+    assert ("(not a continuation: it makes the encoded frames anew from 0 s to 4 s, the window cut where it runs "
+            "past the encoded clip's end ('truncate'))") in line
 
 
 def test_a_start_not_worked_out_keeps_the_general_words():

@@ -66,6 +66,9 @@ def window_words(wf: Workflow, n: CNode) -> str | None:
                          f"the encoded {what} made anew {made}")
     if not parts or lead is None:
         return None
-    padded = ", the latent padded where the window runs past the encoded clip's end ('pad')" if pad == "pad" else ""
+    padded = (", the latent padded where the window runs past the encoded clip's end ('pad')" if pad == "pad" else
+              ", the window cut where it runs past the encoded clip's end ('truncate')" if pad == "truncate" else
+              ", cut at the encoded clip's end or padded past it (its 'max_length' not read)" if pad is None else
+              f" ('max_length' {pad})")
     kind = "a continuation: it " if lead else "not a continuation: it "
     return kind + "; ".join(parts) + padded
