@@ -7,6 +7,8 @@ is said as such; an earlier pass (a still the video is made from: mapping.earlie
 not the held task's. Nothing guessed: a node with none of these settings is not named. Plain data."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from studio.core.shown import number
 
 from ..reading.workflow import CNode, Workflow
@@ -15,7 +17,7 @@ from .earlier_prompts import earlier_passes
 
 KEYS = ("seed", "noise_seed", "steps", "cfg", "guidance", "sampler_name", "scheduler", "denoise", "denoise_strength",
         "start_at_step", "end_at_step", "shift", "width", "height", "length", "num_frames", "frames", "video_frames",
-        "batch_size")
+        "batch_size", "fps", "frame_rate", "motion_bucket_id", "augmentation_level")
 GIVES = {"LATENT", "SAMPLER", "SIGMAS", "NOISE", "GUIDER"}  # what a sampler takes besides its model and prompts
 
 
@@ -33,6 +35,8 @@ def _way(wf: Workflow, samplers: list[CNode], earlier: set[str]) -> list[CNode]:
 
 
 def _value(wf: Workflow, n: CNode, key: str) -> str | None:
+    if key not in n.links and key in n.let_go:  # (wired into a pack node read as another, which let it go)
+        n = replace(n, links={key: n.let_go[key]})
     if key in n.links:
         v = wf.value(n, key)
         if v is None:
@@ -62,7 +66,7 @@ def said(wf: Workflow, region: list[CNode]) -> str:
     for n in sorted(way, key=lambda n: (role(wf, n) != "sampler", n.id)):  # several core nodes: one entry)
         if not n.enabled or not (role(wf, n) == "sampler" or out_types(wf, n) & GIVES or "shift" in n.widgets):
             continue
-        vals = [x for k in KEYS if (k in n.widgets or k in n.links) and (x := _value(wf, n, k))]
+        vals = [x for k in KEYS if (k in n.widgets or k in n.links or k in n.let_go) and (x := _value(wf, n, k))]
         if vals:
             pid = n.id.split(":", 1)[0]
             label, had = parts.get(pid, (f"'{n.title or n.shown_cls}' (#{pid}", []))
