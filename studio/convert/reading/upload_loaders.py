@@ -14,7 +14,7 @@ from ..catalogue.types import FILE_WIDGETS
 PICTURE_SETTINGS = ("image", "image_path", "image_file", "file", "path", "filename", "file_path", "filepath")
 
 
-def _given_types(nodes: dict[str, Any], nid: str) -> list[str]:
+def given_types(nodes: dict[str, Any], nid: str) -> list[str]:
     """The declared types of the inputs ``nid``'s outputs are given to ('' where unknown)."""
     out = []
     for m in nodes.values():
@@ -34,7 +34,7 @@ def read(nodes: dict[str, Any], said: list[str]) -> None:
         setting = next((k for k in PICTURE_SETTINGS if k in FILE_WIDGETS and isinstance(n.widgets.get(k), str)), None)
         if setting is None or not any("upload" in k.lower() for k in n.widgets):
             continue
-        given = _given_types(nodes, n.id)
+        given = given_types(nodes, n.id)
         if not given or any(t != "IMAGE" for t in given):
             continue
         name = n.widgets[setting]

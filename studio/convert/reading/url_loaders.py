@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 
 from .. import catalogue
 from .by_types import CORE_LOADERS, EXTENSIONS
-from .upload_loaders import _given_types
+from .upload_loaders import given_types
 
 WORDS = {"image": "picture", "video": "clip", "clip": "clip", "audio": "sound"}
 MEDIA_OUT = ("IMAGE", "VIDEO", "AUDIO", "MASK")
@@ -45,7 +45,7 @@ def _outputs(nodes: dict[str, Any], n: Any) -> list[str] | None:
         return None if any(t.takes(x) for x in MEDIA_OUT) else list(t.output_types)
     if n.out_types:
         return list(n.out_types)
-    given = _given_types(nodes, n.id)
+    given = given_types(nodes, n.id)
     return given if given and all(x in MEDIA_OUT for x in given) else None
 
 
