@@ -73,3 +73,32 @@ def test_a_value_wired_into_a_pack_sampler_read_as_a_core_one_is_said_as_wired()
     line = _held(convert(wf, "talk.json"))
     assert "steps from 'InventedStepsFromServer' (#90), which Studio cannot work out" in line
     assert "steps 30" not in line
+
+
+
+def test_a_held_pack_samplers_settings_saved_unnamed_are_said_by_place_never_named_by_guess():
+    """A UI file's pack sampler no catalogued pack declares (heldout18's Wan22CombinedKSampler): its values are saved
+    without names, so they are said by place; the latent's size and length by name."""
+    from tests.convert.test_comfy_heldout18_mends import _ui
+    doc = _ui([(1, "UNETLoader", [], ["MODEL"], ["wan2.1_t2v_1.3B_fp16.safetensors", "default"]),
+               (2, "CLIPLoader", [], ["CLIP"], ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"]),
+               (3, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["a fox in the snow"]),
+               (4, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["blurry"]),
+               (5, "EmptyHunyuanLatentVideo", [], ["LATENT"], [832, 480, 33, 1]),
+               (6, "InventedComboKSampler", [("model", "MODEL"), ("positive", "CONDITIONING"),
+                                             ("negative", "CONDITIONING"), ("latent_image", "LATENT")],
+                ["LATENT", "STRING"], [7, "fixed", "Distilled", 4, 1.0, "euler", "simple"]),
+               (7, "VAELoader", [], ["VAE"], ["wan_2.1_vae.safetensors"]),
+               (8, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+               (11, "VHS_VideoCombine", [("images", "IMAGE")], [],
+                {"frame_rate": 16, "loop_count": 0, "filename_prefix": "up", "format": "video/h264-mp4",
+                 "pingpong": False, "save_output": True})],
+              [(2, 0, 3, "clip"), (2, 0, 4, "clip"), (1, 0, 6, "model"), (3, 0, 6, "positive"),
+               (4, 0, 6, "negative"), (5, 0, 6, "latent_image"), (6, 0, 8, "samples"), (7, 0, 8, "vae"),
+               (8, 0, 11, "images")])
+    conv = convert(doc, "combo.json")
+    assert not any(t["generator"] for t in conv.tasks)
+    line = _held(conv)
+    assert "'InventedComboKSampler' (#6) its settings saved by place, unnamed in the file: #0 7, #1 fixed, " \
+           "#2 Distilled, #3 4, #4 1.0, #5 euler, #6 simple" in line
+    assert "'EmptyHunyuanLatentVideo' (#5) width 832, height 480, length 33" in line

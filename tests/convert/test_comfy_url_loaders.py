@@ -64,4 +64,5 @@ def test_a_video_path_loader_given_an_address_keeps_its_picks_and_names_the_file
         "2": {"class_type": "PreviewImage", "inputs": {"images": ["1", 0]}}})
     n = wf.nodes["1"]
     assert n.cls == "VHS_LoadVideoPath" and n.widgets["video"] == "watch.mp4" and n.widgets["frame_load_cap"] == 16
-    assert any("downloads the clip from https://videos.example.com/watch?v=abc" in x for x in wf.wiring_said)
+    assert any("(VHS_LoadVideoPath, #1)'s 'video' is the web address https://videos.example.com/watch?v=abc, not a "
+               "file: Studio reads files only: save the clip as watch.mp4 next to the graph" in x for x in wf.wiring_said)

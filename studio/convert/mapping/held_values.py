@@ -67,8 +67,12 @@ def said(wf: Workflow, region: list[CNode]) -> str:
         if not n.enabled or not (role(wf, n) == "sampler" or out_types(wf, n) & GIVES or "shift" in n.widgets):
             continue
         vals = [x for k in KEYS if (k in n.widgets or k in n.links or k in n.let_go) and (x := _value(wf, n, k))]
+        if not n.widgets and isinstance(n.raw, list) and n.raw and role(wf, n) == "sampler":  # (no names saved)
+            vals = ["its settings saved by place, unnamed in the file: " + ", ".join(
+                f"#{i} {v}" for i, v in enumerate(n.raw) if isinstance(v, (int, float, str)) and len(str(v)) < 64)]
         if vals:
-            pid = n.id.split(":", 1)[0]
+            head, _, tail = n.id.rpartition(":")  # (a core node made beside a pack node: '69:shift'; a subgraph's
+            pid = head if head and not tail.isdigit() else n.id  # node 'outer:inner' is its own)
             label, had = parts.get(pid, (f"'{n.title or n.shown_cls}' (#{pid}", []))
             if n.origin and n.origin != n.cls and pid == n.id:
                 label += f", read as ComfyUI's {n.cls}"

@@ -85,9 +85,13 @@ def read(nodes: dict[str, Any], said: list[str]) -> None:
         core, field = CORE_LOADERS[kind]
         others = [f"{k} {v!r}" for k, v in values.items() if k != setting and v not in (None, "", "image", "upload")
                   and "upload" not in str(k).lower() and not isinstance(v, (list, dict))] if n.cls != core else []
-        said.append(f"'{n.title or n.cls}' ({n.cls}, #{n.id}) is read as ComfyUI's {core} of '{name}': ComfyUI "
-                    f"downloads the {WORDS[kind]} from {url} when the workflow runs; Studio reads files only: save it "
-                    f"as {name} next to the graph" + (f" (its {', '.join(others)} not applied)" if others else ""))
+        if n.cls == core:  # (ComfyUI's own loader downloads nothing: the app queueing the workflow fetched it)
+            said.append(f"'{n.title or n.cls}' ({n.cls}, #{n.id})'s '{setting}' is the web address {url}, not a file: "
+                        f"Studio reads files only: save the {WORDS[kind]} as {name} next to the graph")
+        else:
+            said.append(f"'{n.title or n.cls}' ({n.cls}, #{n.id}) is read as ComfyUI's {core} of '{name}': ComfyUI "
+                        f"downloads the {WORDS[kind]} from {url} when the workflow runs; Studio reads files only: save "
+                        f"it as {name} next to the graph" + (f" (its {', '.join(others)} not applied)" if others else ""))
         if n.cls == core:  # ComfyUI's own loader given an address: its file named, its other settings read on
             n.widgets = {**{k: v for k, v in n.widgets.items() if k != setting}, field: name}
         else:
