@@ -42,7 +42,7 @@ def _value(wf: Workflow, n: CNode, key: str) -> str | None:
         if v is None:
             src = wf.nodes.get(n.links[key][0])
             who = f"'{src.title or src.shown_cls}' (#{src.id})" if src is not None else "a node"
-            return f"{key} from {who}, which Studio cannot work out"
+            return f"{key} from {who} (a value Studio cannot work out when converting)"
     else:
         v = n.widgets.get(key)
     if isinstance(v, bool) or v is None or isinstance(v, (list, dict)):
