@@ -42,7 +42,7 @@ def _value(wf: Workflow, n: CNode, key: str) -> str | None:
         if v is None:
             src = wf.nodes.get(n.links[key][0])
             who = f"'{src.title or src.shown_cls}' (#{src.id})" if src is not None else "a node"
-            return f"{key} from {who} (a value Studio cannot work out when converting)"
+            return f"{key} from {who}"
     else:
         v = n.widgets.get(key)
     if isinstance(v, bool) or v is None or isinstance(v, (list, dict)):
@@ -79,7 +79,9 @@ def said(wf: Workflow, region: list[CNode]) -> str:
             parts[pid] = (label, had + [v for v in vals if v not in had])
     if not parts:
         return ""
+    wired = any(" from '" in x or " from a node" in x for _, v in parts.values() for x in v)
     return (" Its settings, as Studio reads them in the workflow (to set by hand): "
-            + "; ".join(f"{label}) {', '.join(v)}" for label, v in parts.values()) + ".")
+            + "; ".join(f"{label}) {', '.join(v)}" for label, v in parts.values())
+            + (" (a value 'from' a node: one Studio cannot work out when converting)" if wired else "") + ".")
 
 
