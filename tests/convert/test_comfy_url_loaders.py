@@ -66,3 +66,31 @@ def test_a_video_path_loader_given_an_address_keeps_its_picks_and_names_the_file
     assert n.cls == "VHS_LoadVideoPath" and n.widgets["video"] == "watch.mp4" and n.widgets["frame_load_cap"] == 16
     assert any("(VHS_LoadVideoPath, #1)'s 'video' is the web address https://videos.example.com/watch?v=abc, not a "
                "file: Studio reads files only: save the clip as watch.mp4 next to the graph" in x for x in wf.wiring_said)
+
+
+def test_a_ui_files_uncatalogued_url_loader_is_read_by_its_saved_types():
+    """A UI file saves the node's output types (IMAGE) and its values by place: the address among them."""
+    from tests.convert.test_comfy_heldout18_mends import _ui
+    doc = _ui([(1, "UNETLoader", [], ["MODEL"], ["wan2.1_i2v_480p_14B_fp16.safetensors", "default"]),
+               (2, "CLIPLoader", [], ["CLIP"], ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"]),
+               (3, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["a fox"]),
+               (4, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["blurry"]),
+               (5, "VAELoader", [], ["VAE"], ["wan_2.1_vae.safetensors"]),
+               (9, "InventedImageFromWeb", [], ["IMAGE", "MASK"], ["https://example.net/img/fox.webp?w=512", True]),
+               (6, "WanImageToVideo", [("positive", "CONDITIONING"), ("negative", "CONDITIONING"), ("vae", "VAE"),
+                                       ("start_image", "IMAGE")], ["CONDITIONING", "CONDITIONING", "LATENT"],
+                [480, 640, 33, 1]),
+               (7, "KSampler", [("model", "MODEL"), ("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
+                                ("latent_image", "LATENT")], ["LATENT"], [1, "fixed", 4, 1, "euler", "simple", 1]),
+               (8, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+               (10, "VHS_VideoCombine", [("images", "IMAGE")], [],
+                {"frame_rate": 16, "loop_count": 0, "filename_prefix": "w", "format": "video/h264-mp4",
+                 "pingpong": False, "save_output": True})],
+              [(2, 0, 3, "clip"), (2, 0, 4, "clip"), (3, 0, 6, "positive"), (4, 0, 6, "negative"), (5, 0, 6, "vae"),
+               (9, 0, 6, "start_image"), (1, 0, 7, "model"), (6, 0, 7, "positive"), (6, 1, 7, "negative"),
+               (6, 2, 7, "latent_image"), (7, 0, 8, "samples"), (5, 0, 8, "vae"), (8, 0, 10, "images")])
+    conv = convert(doc, "web.json")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.image_to_video"]
+    assert [n.params["path"] for n in _loads(conv)] == ["fox.webp"]
+    line = next(x for x in _said(conv).splitlines() if "(InventedImageFromWeb, #9) is read as" in x)
+    assert "save it as fox.webp next to the graph (its #1 True not applied)" in line

@@ -2,8 +2,8 @@
 setting named as a picture's file ('image', 'image_path') beside an upload button's setting ('upload', 'Choose
 file to upload'), its output given only to picture inputs (their declared types): read as ComfyUI's LoadImage of
 that setting ('' where the caller fills it in when the workflow runs: an Open WebUI tool's 'Load Image (URL/Path)',
-heldout18 06 and 07), its type kept as origin, said in one sentence with its other settings not applied. Plain
-stdlib."""
+heldout18 06 and 07), its type kept as origin, said in one sentence with its other settings not applied (a web
+address in that setting: read first by url_loaders, as the file its last part names). Plain stdlib."""
 from __future__ import annotations
 
 from typing import Any
