@@ -4,7 +4,8 @@ types, tracing.roles) and the nodes that give it its latent, noise, sampler, sig
 settings named as the steps, cfg, seed, sampler and scheduler, size, length, denoise and shift are (read as the
 workflow sets them, through primitives and constants: Workflow.value). A value wired to a node Studio cannot work out
 is said as such; an earlier pass (a still the video is made from: mapping.earlier_prompts) is left out, its values
-not the held task's. Nothing guessed: a node with none of these settings is not named. Plain data."""
+not the held task's. Nothing guessed: a node with none of these settings is not named; a sampler whose values the
+file saves without names (a UI file's uncatalogued pack sampler) has them said by place. Plain data."""
 from __future__ import annotations
 
 from dataclasses import replace
