@@ -49,9 +49,10 @@ def _api_i2v(image_node: dict) -> dict:
 
 
 def test_a_start_image_no_pass_makes_is_named_not_said_generated():
-    doc = _api_i2v({"class_type": "AcmeImageFromUrl", "inputs": {"url": "https://example.com/fox.png"}})
-    said = _said(convert(doc, "url"))  # (a base64 loader is read now: test_comfy_leftover_mends.py)
-    assert "read the start image ComfyUI's 'AcmeImageFromUrl' (AcmeImageFromUrl, #4) gives" in said
+    # (a base64 loader is read now: test_comfy_leftover_mends.py; a web address too: test_comfy_url_loaders.py)
+    doc = _api_i2v({"class_type": "AcmeImageFromVault", "inputs": {"vault_key": "fox-7"}})
+    said = _said(convert(doc, "vault"))
+    assert "read the start image ComfyUI's 'AcmeImageFromVault' (AcmeImageFromVault, #4) gives" in said
     assert "generates first" not in said
 
 

@@ -70,7 +70,10 @@ def test_the_fun_controlnet_union_template_is_held_in_one_sentence():
         "(alibaba-pai/MiniMax-H3-Fun-Controlnet-Union, a VideoX-Fun checkpoint loaded by ComfyUI's ModelPatchLoader); "
         "the graph instead holds its model loader and its inputs (video 'dancer_field_pose.mp4', prompt 'Scene: "
         "Hyperreal desert-storm… (806 more characters)' as a Text Prompt (from 'MiniMaxH3ReferenceToVideo' "
-        "(MiniMaxH3ReferenceToVideo, #136))), with no generator.")  # (its prompt held: heldout12)
+        "(MiniMaxH3ReferenceToVideo, #136))), with no generator. Its settings, as Studio reads them in the workflow "
+        "(to set by hand): 'KSamplerSelect' (#123) sampler_name res_multistep; 'BasicScheduler' (#124) steps 20, "
+        "scheduler simple, denoise 1; 'RandomNoise' (#129) noise_seed 1086599926715797; 'MiniMaxH3ReferenceToVideo' "
+        "(#136) width 864, height 480, length 124.")  # (its prompt held: heldout12; its settings: held2)
     assert not any(n.type_id == GEN for n in conv.graph.nodes.values())  # (its control clip held: no silent loss)
 
 

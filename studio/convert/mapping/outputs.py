@@ -18,7 +18,7 @@ from ..tracing import stills
 from ..tracing.start_unwired import unwired_start
 from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
 from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
-from . import held_models, held_prompts, patch_inputs, prompt_schedules
+from . import held_models, held_prompts, held_values, patch_inputs, prompt_schedules
 from .kinds import LOADERS
 
 
@@ -259,7 +259,8 @@ class OutputStage:
         if node is not None:
             self.held.add(node.id)
         if not any(line.startswith(f"This workflow makes {spec.what} with {fam};") for line in self.first_notes):
-            self.say_first(sentence(spec, fam, names, bool(loaders), beside))
+            region = up or (upstream_run(self.wf, save) if save is not None else way)
+            self.say_first(sentence(spec, fam, names, bool(loaders), beside) + held_values.said(self.wf, region))
         self.out.tasks.append({"task": spec.what, "family": fam, "generator": None, "inputs": []})
 
     hold = _hold  # (mapping.pack_makers holds an output a pack's nodes make with it)

@@ -2,8 +2,8 @@
 setting named as a picture's file ('image', 'image_path') beside an upload button's setting ('upload', 'Choose
 file to upload'), its output given only to picture inputs (their declared types): read as ComfyUI's LoadImage of
 that setting ('' where the caller fills it in when the workflow runs: an Open WebUI tool's 'Load Image (URL/Path)',
-heldout18 06 and 07), its type kept as origin, said in one sentence with its other settings not applied. Plain
-stdlib."""
+heldout18 06 and 07), its type kept as origin, said in one sentence with its other settings not applied (a web
+address in that setting: read first by url_loaders, as the file its last part names). Plain stdlib."""
 from __future__ import annotations
 
 from typing import Any
@@ -14,7 +14,7 @@ from ..catalogue.types import FILE_WIDGETS
 PICTURE_SETTINGS = ("image", "image_path", "image_file", "file", "path", "filename", "file_path", "filepath")
 
 
-def _given_types(nodes: dict[str, Any], nid: str) -> list[str]:
+def given_types(nodes: dict[str, Any], nid: str) -> list[str]:
     """The declared types of the inputs ``nid``'s outputs are given to ('' where unknown)."""
     out = []
     for m in nodes.values():
@@ -34,7 +34,7 @@ def read(nodes: dict[str, Any], said: list[str]) -> None:
         setting = next((k for k in PICTURE_SETTINGS if k in FILE_WIDGETS and isinstance(n.widgets.get(k), str)), None)
         if setting is None or not any("upload" in k.lower() for k in n.widgets):
             continue
-        given = _given_types(nodes, n.id)
+        given = given_types(nodes, n.id)
         if not given or any(t != "IMAGE" for t in given):
             continue
         name = n.widgets[setting]

@@ -18,7 +18,7 @@ from ..families import registry as families
 from ..values import strings
 from . import by_types, casts, folders, measured, older_values, own_values, places, resized, sliders, subgraphs, \
     text_pictures, variants
-from . import upload_loaders
+from . import upload_loaders, url_loaders
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -326,6 +326,7 @@ class Workflow:
                 said += cut_dangling(nodes)  # (first: links to nodes the file does not hold, said and cut)
                 wiring = _first_given(nodes)
                 wiring.update(switches.read_away(nodes, chose))
+            url_loaders.read(nodes, said)  # a file loaded from a web address: its file name (heldout17 14)
             pictures: dict[str, bytes] = {}  # pictures saved in the file as text, decoded (text_pictures.py)
             for n in nodes.values():
                 if n.cls in ALIASES:

@@ -1,0 +1,88 @@
+"""The settings of a task Studio holds (a pack's own sampler, an image model's still, FantasyTalking...), said once
+in its note so an artist rebuilding it by hand keeps them: each sampler of the held task's way (told by its declared
+types, tracing.roles) and the nodes that give it its latent, noise, sampler, sigmas or guider, with the values of their
+settings named as the steps, cfg, seed, sampler and scheduler, size, length, denoise and shift are (read as the
+workflow sets them, through primitives and constants: Workflow.value). A value wired to a node Studio cannot work out
+is said as such; an earlier pass (a still the video is made from: mapping.earlier_prompts) is left out, its values
+not the held task's. Nothing guessed: a node with none of these settings is not named; a sampler whose values the
+file saves without names (a UI file's uncatalogued pack sampler) has them said by place. Plain data."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from studio.core.shown import number
+
+from ..reading.workflow import CNode, Workflow
+from ..tracing.roles import out_types, role
+from .earlier_prompts import earlier_passes
+
+KEYS = ("seed", "noise_seed", "steps", "cfg", "guidance", "sampler_name", "scheduler", "denoise", "denoise_strength",
+        "start_at_step", "end_at_step", "shift", "width", "height", "length", "num_frames", "frames", "video_frames",
+        "batch_size", "fps", "frame_rate", "motion_bucket_id", "augmentation_level")
+GIVES = {"LATENT", "SAMPLER", "SIGMAS", "NOISE", "GUIDER"}  # what a sampler takes besides its model and prompts
+
+
+def _way(wf: Workflow, samplers: list[CNode], earlier: set[str]) -> list[CNode]:
+    """The nodes upstream of the held task's samplers, not crossing into an earlier pass."""
+    seen, todo, out = {s.id for s in samplers}, list(samplers), []
+    while todo:
+        n = todo.pop()
+        out.append(n)
+        for src, _ in n.links.values():
+            if src not in seen and src in wf.nodes and src not in earlier:
+                seen.add(src)
+                todo.append(wf.nodes[src])
+    return out
+
+
+def _value(wf: Workflow, n: CNode, key: str) -> str | None:
+    if key not in n.links and key in n.let_go:  # (wired into a pack node read as another, which let it go)
+        n = replace(n, links={key: n.let_go[key]})
+    if key in n.links:
+        v = wf.value(n, key)
+        if v is None:
+            src = wf.nodes.get(n.links[key][0])
+            who = f"'{src.title or src.shown_cls}' (#{src.id})" if src is not None else "a node"
+            return f"{key} from {who}"
+    else:
+        v = n.widgets.get(key)
+    if isinstance(v, bool) or v is None or isinstance(v, (list, dict)):
+        return None
+    if key == "batch_size" and v == 1:
+        return None  # (one video: said by its length)
+    if isinstance(v, (int, float)):
+        return f"{key} {number(v)}"
+    return f"{key} {v}" if isinstance(v, str) and v.strip() and len(v) < 64 else None
+
+
+def said(wf: Workflow, region: list[CNode]) -> str:
+    """' Its settings, as the workflow sets them: ...' for the held task of ``region`` (the nodes upstream of its
+    output); '' where none is read."""
+    samplers = [n for n in region if n.enabled and role(wf, n) == "sampler"]
+    if not samplers:
+        return ""
+    earlier = set(earlier_passes(wf, samplers))
+    way = _way(wf, [s for s in samplers if s.id not in earlier], earlier)
+    parts: dict[str, tuple[str, list[str]]] = {}  # node id -> its name, its values (a pack node read as
+    for n in sorted(way, key=lambda n: (role(wf, n) != "sampler", n.id)):  # several core nodes: one entry)
+        if not n.enabled or not (role(wf, n) == "sampler" or out_types(wf, n) & GIVES or "shift" in n.widgets):
+            continue
+        vals = [x for k in KEYS if (k in n.widgets or k in n.links or k in n.let_go) and (x := _value(wf, n, k))]
+        if not n.widgets and isinstance(n.raw, list) and n.raw and role(wf, n) == "sampler":  # (no names saved)
+            vals = ["its settings saved by place, unnamed in the file: " + ", ".join(
+                f"#{i} {v}" for i, v in enumerate(n.raw) if isinstance(v, (int, float, str)) and len(str(v)) < 64)]
+        if vals:
+            head, _, tail = n.id.rpartition(":")  # (a core node made beside a pack node: '69:shift'; a subgraph's
+            pid = head if head and not tail.isdigit() else n.id  # node 'outer:inner' is its own)
+            label, had = parts.get(pid, (f"'{n.title or n.shown_cls}' (#{pid}", []))
+            if n.origin and n.origin != n.cls and pid == n.id:
+                label += f", read as ComfyUI's {n.cls}"
+            parts[pid] = (label, had + [v for v in vals if v not in had])
+    if not parts:
+        return ""
+    wired = any(" from '" in x or " from a node" in x for _, v in parts.values() for x in v)
+    return (" Its settings, as Studio reads them in the workflow (to set by hand): "
+            + "; ".join(f"{label}) {', '.join(v)}" for label, v in parts.values())
+            + (" (a value 'from' a node: one Studio cannot work out when converting)" if wired else "") + ".")
+
+
