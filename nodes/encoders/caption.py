@@ -36,7 +36,8 @@ class CaptionModelError(StudioError):
 
 def find_captioner(name: str, base_dir: str | None = None) -> str:
     """The folder of the Florence-2 named ``name`` (a path, or a name under the models folders or their LLM/),
-    checked to be one Studio reads (native, or the original layout with its safetensors); else CaptionModelError saying which file and what to get."""
+    checked to be one Studio reads (native, or the original layout with its safetensors); else CaptionModelError
+    saying which file and what to get."""
     if not (name or "").strip():
         raise CaptionModelError(f"no captioning model chosen: set 'model' to a Florence-2 folder "
                                 f"({NATIVE}) under a models folder or its {FOLDER}/")
@@ -116,7 +117,8 @@ class Caption(Node):
     inputs = (In("image", "Video", help="a picture, or a clip (its first frame, or every Nth)"),)
     outputs = (Out("text", "Text", help="the caption, with 'before' and 'after' around it"),)
     params = (Path("model", "Florence-2-base", mode="dir", lookup=True,
-                   help=f"a Florence-2 folder (transformers' or Microsoft's layout), or its name under a models folder's {FOLDER}/"),
+                   help=f"a Florence-2 folder (transformers' or Microsoft's layout), or its name under a models "
+                        f"folder's {FOLDER}/"),
               Choice("task", "more detailed", choices=tuple(TASKS),
                      help="a short caption, a detailed one, a paragraph"),
               Int("every", 0, min=0, max=100000, help="0: the first frame; N: frames 0, N, 2N... each on its own line"),

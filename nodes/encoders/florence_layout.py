@@ -38,7 +38,7 @@ RULES = ([("vision_tower.convs.{n}.proj.", "model.vision_tower.convs.{n}.conv.")
          [("image_projection", "model.multi_modal_projector.image_projection.weight"),
           ("image_proj_norm.", "model.multi_modal_projector.image_proj_norm."),
           ("image_pos_embed.", "model.multi_modal_projector.image_position_embed."),
-          ("visual_temporal_embed.pos_idx_to_embed", "model.multi_modal_projector.visual_temporal_embed.pos_idx_to_embed"),
+          ("visual_temporal_embed.", "model.multi_modal_projector.visual_temporal_embed."),
           ("language_model.lm_head.", "lm_head."),
           ("language_model.model.", "model.language_model.")])
 TRANSPOSED = "model.multi_modal_projector.image_projection.weight"
