@@ -90,7 +90,8 @@ def weights_file(folder: str) -> str:
         return path
     if os.path.isfile(os.path.join(folder, PICKLE)):
         raise LayoutError(f"'{os.path.join(folder, PICKLE)}' is a pickle, which Studio never opens: this Florence-2 "
-                          f"needs its weights as {WEIGHTS} beside it")
+                          f"needs its weights as {WEIGHTS} beside it (ComfyUI's Florence-2 loader writes one with "
+                          "'convert_to_safetensors' on)")
     raise LayoutError(f"'{folder}' holds no {WEIGHTS}: the Florence-2's weights are needed as {WEIGHTS}")
 
 
