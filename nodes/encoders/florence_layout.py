@@ -42,6 +42,10 @@ RULES = ([("vision_tower.convs.{n}.proj.", "model.vision_tower.convs.{n}.conv.")
           ("language_model.lm_head.", "lm_head."),
           ("language_model.model.", "model.language_model.")])
 TRANSPOSED = "model.multi_modal_projector.image_projection.weight"
+# how the remote model generates: its language model's generation settings come from text_config (the node passes
+# its own beams and new tokens over them)
+GENERATION = ("bos_token_id", "eos_token_id", "pad_token_id", "decoder_start_token_id", "forced_bos_token_id",
+              "forced_eos_token_id", "no_repeat_ngram_size", "num_beams", "early_stopping", "length_penalty")
 
 
 class LayoutError(ValueError):
@@ -118,6 +122,12 @@ def native_config(cfg: dict, n_tokens: int, image_token_id: int):
                            image_token_id=image_token_id)
 
 
+def generation(cfg: dict) -> dict:
+    """The generation settings the remote model's language model takes from its text_config."""
+    text = cfg.get("text_config") or {}
+    return {k: text[k] for k in GENERATION if text.get(k) is not None}
+
+
 def processor(folder: str):
     """transformers' Florence2Processor from the folder's BART tokenizer and preprocessor_config.json, the remote
     processor's tokens and '<image>' added."""
@@ -190,6 +200,7 @@ def load(folder: str, cfg: dict, dtype):
     except RuntimeError as e:
         raise LayoutError(f"'{path}' does not fit its config.json: {str(e).splitlines()[-1].strip()}") from None
     model.tie_weights()
+    model.generation_config.update(**generation(cfg))
     left = [n for n, t in list(model.named_parameters()) + list(model.named_buffers()) if t.is_meta]
     if left:
         raise LayoutError(f"'{path}' left {', '.join(left[:3])} unset")
