@@ -42,6 +42,9 @@ RULES = ([("vision_tower.convs.{n}.proj.", "model.vision_tower.convs.{n}.conv.")
           ("language_model.lm_head.", "lm_head."),
           ("language_model.model.", "model.language_model.")])
 TRANSPOSED = "model.multi_modal_projector.image_projection.weight"
+# what transformers' Florence-2 computes (an original config saying otherwise is refused, not run otherwise)
+NATIVE_VISION = (("image_feature_source", None, ["spatial_avg_pool", "temporal_avg_pool"]),
+                 ("visual_temporal_embedding", "type", "COSINE"), ("image_pos_embed", "type", "learned_abs_2d"))
 # how the remote model generates: its language model's generation settings come from text_config (the node passes
 # its own beams and new tokens over them)
 GENERATION = ("bos_token_id", "eos_token_id", "pad_token_id", "decoder_start_token_id", "forced_bos_token_id",
@@ -108,6 +111,11 @@ def native_config(cfg: dict, n_tokens: int, image_token_id: int):
     """transformers' Florence2Config of an original config.json (``n_tokens``: the tokenizer's length, '<image>' in)."""
     from transformers import BartConfig, Florence2Config  # noqa: PLC0415
     vis, text = dict(cfg.get("vision_config") or {}), dict(cfg.get("text_config") or {})
+    for key, part, native in NATIVE_VISION:
+        value = (vis.get(key) or {}).get(part) if part else vis.get(key)
+        if value is not None and value != native:
+            raise LayoutError(f"its vision_config's {key}{'.' + part if part else ''} is {value!r}, where "
+                              f"transformers' Florence-2 computes {native!r}")
     vision = {"embed_dim": vis.get("dim_embed", vis.get("embed_dim")),
               "max_temporal_embeddings": (vis.get("visual_temporal_embedding") or {}).get("max_temporal_embeddings",
                                                                                           100),
@@ -146,7 +154,7 @@ def processor(folder: str):
                           "Florence-2's picture size and normalisation are read from it") from None
     keys = ("size", "crop_size", "do_resize", "do_center_crop", "do_rescale", "rescale_factor", "do_normalize",
             "image_mean", "image_std", "resample", "do_convert_rgb", "image_seq_length")
-    images = CLIPImageProcessorPil(**{k: pre[k] for k in keys if k in pre})
+    images = CLIPImageProcessorPil(**{k: pre[k] for k in keys if pre.get(k) is not None})
     return Florence2Processor(image_processor=images, tokenizer=tok)
 
 
@@ -166,7 +174,10 @@ def load(folder: str, cfg: dict, dtype):
     from transformers import Florence2ForConditionalGeneration  # noqa: PLC0415
     path = weights_file(folder)
     proc = processor(folder)
-    config = native_config(cfg, len(proc.tokenizer), proc.tokenizer.image_token_id)
+    try:
+        config = native_config(cfg, len(proc.tokenizer), proc.tokenizer.image_token_id)
+    except LayoutError as e:
+        raise LayoutError(f"'{os.path.join(folder, 'config.json')}' is not read: {e}") from None
     with torch.device("meta"):
         model = Florence2ForConditionalGeneration(config)
     wanted, tied = _expected(model)

@@ -18,8 +18,8 @@ VISION = dict(depths=[1, 1], patch_size=[7, 3], patch_stride=[4, 2], patch_paddi
               num_heads=[1, 2], num_groups=[1, 2], window_size=2, drop_path_rate=0.1)
 TEXT = dict(d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2,
             encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=64, bos_token_id=0, pad_token_id=1,
-            eos_token_id=2, decoder_start_token_id=2, forced_bos_token_id=0, forced_eos_token_id=2, scale_embedding=False,
-            no_repeat_ngram_size=3, num_beams=3, early_stopping=True)
+            eos_token_id=2, decoder_start_token_id=2, forced_bos_token_id=0, forced_eos_token_id=2,
+            scale_embedding=False, no_repeat_ngram_size=3, num_beams=3, early_stopping=True)
 
 
 def _original_files(folder):
@@ -116,5 +116,10 @@ def test_original_layout_refusals_name_the_file(tmp_path, monkeypatch):
         find_captioner("Florence-2-base")
     save_file({"vision_tower.convs.0.proj.weight": torch.zeros(8, 3, 7, 7), "vision_tower.extra": torch.zeros(1)},
               str(folder / "model.safetensors"))
+    cfg = json.loads((folder / "config.json").read_text())
     with pytest.raises(fl.LayoutError, match=r"Studio can read: no rule for vision_tower\.extra; not given: image_pos"):
-        fl.load(str(folder), json.loads((folder / "config.json").read_text()), torch.float32)
+        fl.load(str(folder), cfg, torch.float32)
+    cfg["vision_config"]["image_pos_embed"]["type"] = "sine"
+    with pytest.raises(fl.LayoutError, match=r"config.json' is not read: its vision_config's image_pos_embed.type is "
+                                             r"'sine', where transformers' Florence-2 computes 'learned_abs_2d'"):
+        fl.load(str(folder), cfg, torch.float32)
