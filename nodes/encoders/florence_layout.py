@@ -42,6 +42,10 @@ RULES = ([("vision_tower.convs.{n}.proj.", "model.vision_tower.convs.{n}.conv.")
           ("language_model.lm_head.", "lm_head."),
           ("language_model.model.", "model.language_model.")])
 TRANSPOSED = "model.multi_modal_projector.image_projection.weight"
+# the remote configuration_florence2.py's vision defaults where they differ from transformers' (its text defaults
+# are BART's but the vocabulary, 51,289), for a config.json that leaves them out
+REMOTE_VISION = {"dim_embed": [256, 512, 1024, 2048], "num_heads": [8, 16, 32, 64], "num_groups": [8, 16, 32, 64],
+                 "projection_dim": 1024}
 # what transformers' Florence-2 computes (an original config saying otherwise is refused, not run otherwise)
 NATIVE_VISION = (("image_feature_source", None, ["spatial_avg_pool", "temporal_avg_pool"]),
                  ("visual_temporal_embedding", "type", "COSINE"), ("image_pos_embed", "type", "learned_abs_2d"))
@@ -110,17 +114,17 @@ def _rows(vocab: int, tokens: int) -> int:
 def native_config(cfg: dict, n_tokens: int, image_token_id: int):
     """transformers' Florence2Config of an original config.json (``n_tokens``: the tokenizer's length, '<image>' in)."""
     from transformers import BartConfig, Florence2Config  # noqa: PLC0415
-    vis, text = dict(cfg.get("vision_config") or {}), dict(cfg.get("text_config") or {})
+    vis, text = {**REMOTE_VISION, **(cfg.get("vision_config") or {})}, dict(cfg.get("text_config") or {})
     for key, part, native in NATIVE_VISION:
         value = (vis.get(key) or {}).get(part) if part else vis.get(key)
         if value is not None and value != native:
             raise LayoutError(f"its vision_config's {key}{'.' + part if part else ''} is {value!r}, where "
                               f"transformers' Florence-2 computes {native!r}")
-    vision = {"embed_dim": vis.get("dim_embed", vis.get("embed_dim")),
+    vision = {"embed_dim": vis["dim_embed"],
               "max_temporal_embeddings": (vis.get("visual_temporal_embedding") or {}).get("max_temporal_embeddings",
                                                                                           100),
               "max_position_embeddings": (vis.get("image_pos_embed") or {}).get("max_pos_embeddings", 50),
-              "projection_dim": vis.get("projection_dim", cfg.get("projection_dim"))}
+              "projection_dim": vis["projection_dim"]}
     vision.update({k: vis[k] for k in ("depths", "patch_size", "patch_stride", "patch_padding", "patch_prenorm",
                                        "num_heads", "num_groups", "window_size", "drop_path_rate") if k in vis})
     known = set(BartConfig.__dataclass_fields__) - {"model_type", "transformers_version", "architectures", "dtype"}
