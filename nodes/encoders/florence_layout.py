@@ -145,6 +145,8 @@ def processor(folder: str):
     processor's tokens and '<image>' added."""
     from tokenizers import AddedToken  # noqa: PLC0415
     from transformers import BartTokenizer, CLIPImageProcessorPil, Florence2Processor  # noqa: PLC0415
+    if not any(os.path.isfile(os.path.join(folder, f)) for f in ("tokenizer.json", "vocab.json")):
+        raise LayoutError(f"'{folder}' holds no tokenizer.json or vocab.json: its BART tokenizer is needed")
     tok = BartTokenizer.from_pretrained(folder, local_files_only=True)
     tok.add_special_tokens({"additional_special_tokens": TASK_TOKENS}, replace_extra_special_tokens=False)
     tok.add_tokens([AddedToken(IMAGE_TOKEN, special=True, normalized=False)], special_tokens=True)
@@ -204,10 +206,10 @@ def load(folder: str, cfg: dict, dtype):
     state[TRANSPOSED] = state[TRANSPOSED].t().contiguous()
     rows = config.text_config.vocab_size
     for name, tensor in list(state.items()):
-        if name in tied.get("lm_head.weight", ()) and tensor.shape[0] < rows:  # the token embeddings
-            if tensor.shape[0] < len(proc.tokenizer) - 1:
-                raise LayoutError(f"'{path}' has {tensor.shape[0]} token embeddings for a tokenizer of "
-                                  f"{len(proc.tokenizer) - 1} tokens")
+        if name in tied.get("lm_head.weight", ()):  # the token embeddings: one a token, '<image>' the first new row
+            if tensor.shape[0] != len(proc.tokenizer) - 1:
+                raise LayoutError(f"'{path}' has {tensor.shape[0]} token embeddings, its tokenizer (with the remote "
+                                  f"processor's {len(TASK_TOKENS)} tokens) {len(proc.tokenizer) - 1}: they must match")
             pad = tensor.float().mean(0, keepdim=True).to(tensor.dtype).expand(rows - tensor.shape[0], -1)
             state[name] = torch.cat([tensor, pad])
     try:

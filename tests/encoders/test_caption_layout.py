@@ -103,6 +103,10 @@ def test_original_layout_florence2_captions_as_the_native_model(tmp_path, monkey
     params = {"task": "more detailed", "max_tokens": 6, "beams": 1}
     text = run_node(Caption, {**params, "model": "original"}, image=picture)
     assert text and text == run_node(Caption, {**params, "model": "native"}, image=picture)  # words, not only tokens
+    (orig / "vocab.json").write_text(json.dumps({"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "<mask>": 4}))
+    with pytest.raises(fl.LayoutError, match=r"has 1084 token embeddings, its tokenizer \(with the remote processor's "
+                                             r"1024 tokens\) 1029: they must match"):
+        fl.load(str(orig), json.loads((orig / "config.json").read_text()), torch.float32)
 
 
 def test_original_layout_refusals_name_the_file(tmp_path, monkeypatch):
