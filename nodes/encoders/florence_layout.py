@@ -202,16 +202,19 @@ def load(folder: str, cfg: dict, dtype):
         if "language_model.final_logits_bias" in stored and f.get_tensor("language_model.final_logits_bias").any():
             raise LayoutError(f"'{path}' has a final_logits_bias that is not zero, which the native Florence-2 has no "
                               "place for")
+        embeddings = {k for k in stored if names.get(k) in tied.get("lm_head.weight", ())}
+        for k in embeddings:  # one a token, '<image>' the first new row
+            if f.get_slice(k).get_shape()[0] != len(proc.tokenizer) - 1:
+                raise LayoutError(f"'{path}' has {f.get_slice(k).get_shape()[0]} token embeddings, its tokenizer (with "
+                                  f"the remote processor's {len(TASK_TOKENS)} tokens) {len(proc.tokenizer) - 1}: they "
+                                  "must match")
         state = {names[k]: f.get_tensor(k) for k in stored if names.get(k)}
     state[TRANSPOSED] = state[TRANSPOSED].t().contiguous()
     rows = config.text_config.vocab_size
-    for name, tensor in list(state.items()):
-        if name in tied.get("lm_head.weight", ()):  # the token embeddings: one a token, '<image>' the first new row
-            if tensor.shape[0] != len(proc.tokenizer) - 1:
-                raise LayoutError(f"'{path}' has {tensor.shape[0]} token embeddings, its tokenizer (with the remote "
-                                  f"processor's {len(TASK_TOKENS)} tokens) {len(proc.tokenizer) - 1}: they must match")
-            pad = tensor.float().mean(0, keepdim=True).to(tensor.dtype).expand(rows - tensor.shape[0], -1)
-            state[name] = torch.cat([tensor, pad])
+    for name in {names[k] for k in embeddings}:
+        tensor = state[name]
+        pad = tensor.float().mean(0, keepdim=True).to(tensor.dtype).expand(rows - tensor.shape[0], -1)
+        state[name] = torch.cat([tensor, pad])
     try:
         model.load_state_dict({k: v.to(dtype) for k, v in state.items()}, strict=False, assign=True)
     except RuntimeError as e:
