@@ -2,11 +2,12 @@
 (AutoProcessor, Florence2ForConditionalGeneration), never its remote code. Its text wires into a generator's prompt
 as a Text Prompt does; 'before' and 'after' keep the words a workflow joins around the caption.
 
-The model is a folder in the transformers-native Florence-2 layout (config.json with model_type 'florence2' and no
-'auto_map', processor_config.json, the tokenizer files, model.safetensors), found as typed, under a models folder or
-in its LLM/ kind folder (where ComfyUI's Florence-2 pack keeps them: models/LLM/<name>). Microsoft's original
-Florence-2 folders are made for remote code: transformers ships no conversion of their keys, so they are refused in
-one sentence naming the file and what to get. Deterministic: beam search (the pack's 3 beams), no sampling.
+The model is a Florence-2 folder, found as typed, under a models folder or in its LLM/ kind folder (where ComfyUI's
+Florence-2 pack keeps them: models/LLM/<name>): transformers' native layout (config.json with model_type 'florence2'
+and no 'auto_map', processor_config.json, the tokenizer files, model.safetensors), or Microsoft's original one made
+for remote code (microsoft/Florence-2-*, MiaoshouAI's PromptGen...), read as the native model by florence_layout
+without running its code, from its model.safetensors (a pytorch_model.bin alone is refused: never unpickled).
+Deterministic: beam search (the pack's 3 beams), no sampling.
 transformers is imported when the node runs, never when Studio starts."""
 from __future__ import annotations
 
@@ -21,9 +22,12 @@ from studio.core.params import Choice, Int, Path, Text
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine.clip import StillClip, as_clip
 
+from . import florence_layout
+
 FOLDER = "LLM"  # ComfyUI's kind folder for Florence-2 (kijai's ComfyUI-Florence2)
 TASKS = {"caption": "<CAPTION>", "detailed": "<DETAILED_CAPTION>", "more detailed": "<MORE_DETAILED_CAPTION>"}
-NATIVE = "florence-community/Florence-2-base (or -large)"
+NATIVE = ("transformers' florence-community/Florence-2-base (or -large), or Microsoft's own layout with a "
+          "model.safetensors: microsoft/Florence-2-*, MiaoshouAI's PromptGen")
 
 
 class CaptionModelError(StudioError):
@@ -32,32 +36,32 @@ class CaptionModelError(StudioError):
 
 def find_captioner(name: str, base_dir: str | None = None) -> str:
     """The folder of the Florence-2 named ``name`` (a path, or a name under the models folders or their LLM/),
-    checked to be transformers-native; else CaptionModelError saying which file and what to get."""
+    checked to be one Studio reads (native, or the original layout with its safetensors); else CaptionModelError
+    saying which file and what to get."""
     if not (name or "").strip():
-        raise CaptionModelError(f"no captioning model chosen: set 'model' to a Florence-2 folder (transformers' "
-                                f"layout, e.g. {NATIVE}) under a models folder or its {FOLDER}/")
+        raise CaptionModelError(f"no captioning model chosen: set 'model' to a Florence-2 folder "
+                                f"({NATIVE}) under a models folder or its {FOLDER}/")
     path = model_paths.resolve(name, base_dir, folders=(FOLDER,))
     if path is None or not os.path.isdir(path):
         raise CaptionModelError(f"captioning model '{name}' not found: looked in "
                                 f"{', '.join(model_paths.model_dirs()) or 'no models folder'} (and their {FOLDER}/). "
-                                f"Wanted: a Florence-2 folder in transformers' layout ({NATIVE}). Studio never "
-                                "downloads.")
+                                f"Wanted: a Florence-2 folder ({NATIVE}). "
+                                "Studio never downloads.")
     cfg_path = os.path.join(path, "config.json")
     try:
         with open(cfg_path, encoding="utf-8") as f:
             cfg = json.load(f)
     except (OSError, ValueError):
-        raise CaptionModelError(f"'{cfg_path}' is missing or not JSON: the captioning model wants a Florence-2 "
-                                f"folder in transformers' layout ({NATIVE})") from None
-    remote = cfg.get("auto_map") or os.path.isfile(os.path.join(path, "modeling_florence2.py"))
-    if remote:
-        raise CaptionModelError(f"'{cfg_path}' is a Florence-2 made for remote code (its own modeling_florence2.py), "
-                                "which Studio never runs and whose keys transformers ships no conversion for: get a "
-                                f"transformers-native Florence-2 ({NATIVE}) into a models folder's {FOLDER}/ and set "
-                                "'model' to its folder's name")
-    if cfg.get("model_type") != "florence2":
+        raise CaptionModelError(f"'{cfg_path}' is missing or not JSON: the captioning model wants a Florence-2 folder "
+                                f"({NATIVE})") from None
+    if cfg.get("model_type") == "florence2" and florence_layout.is_original(path, cfg):
+        try:
+            florence_layout.weights_file(path)
+        except florence_layout.LayoutError as e:
+            raise CaptionModelError(str(e)) from None
+    elif cfg.get("model_type") != "florence2":
         raise CaptionModelError(f"'{cfg_path}' is a '{cfg.get('model_type')}' model, not Florence-2: the captioning "
-                                f"model wants a Florence-2 folder in transformers' layout ({NATIVE})")
+                                f"model wants a Florence-2 folder ({NATIVE})")
     return path
 
 
@@ -78,8 +82,16 @@ def _load(folder: str, device, dtype) -> tuple:
     key = (os.path.abspath(folder), stamp, str(device), str(dtype))
     if key not in _held:
         _held.clear()
-        processor = AutoProcessor.from_pretrained(folder, local_files_only=True)
-        model = Florence2ForConditionalGeneration.from_pretrained(folder, local_files_only=True, dtype=dtype)
+        with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
+            cfg = json.load(f)
+        if florence_layout.is_original(folder, cfg):
+            try:
+                processor, model = florence_layout.load(folder, cfg, dtype)
+            except florence_layout.LayoutError as e:
+                raise CaptionModelError(str(e)) from None
+        else:
+            processor = AutoProcessor.from_pretrained(folder, local_files_only=True)
+            model = Florence2ForConditionalGeneration.from_pretrained(folder, local_files_only=True, dtype=dtype)
         _held[key] = (processor, model.to(device).eval())
     return _held[key]
 
@@ -105,7 +117,8 @@ class Caption(Node):
     inputs = (In("image", "Video", help="a picture, or a clip (its first frame, or every Nth)"),)
     outputs = (Out("text", "Text", help="the caption, with 'before' and 'after' around it"),)
     params = (Path("model", "Florence-2-base", mode="dir", lookup=True,
-                   help=f"a Florence-2 folder in transformers' layout, or its name under a models folder's {FOLDER}/"),
+                   help=f"a Florence-2 folder (transformers' or Microsoft's layout), or its name under a models "
+                        f"folder's {FOLDER}/"),
               Choice("task", "more detailed", choices=tuple(TASKS),
                      help="a short caption, a detailed one, a paragraph"),
               Int("every", 0, min=0, max=100000, help="0: the first frame; N: frames 0, N, 2N... each on its own line"),

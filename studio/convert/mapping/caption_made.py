@@ -254,8 +254,9 @@ def _said(b, n: CNode, loader: CNode, model: str, folder: str, pic: tuple, reade
         o.type == "Video" for o in b.g.nodes[made].spec.outputs) else ""
     line = (f"{_name(n)} captions the picture of Studio's {b.g.nodes[made].label!r}{first}{after_pic} with "
             f"{_name(loader)}'s model {model!r} (task {task!r}): made as Studio's Caption, model {folder!r} (looked "
-            "for under a models folder's LLM/ as ComfyUI's pack keeps it: a transformers-native Florence-2 folder "
-            "runs; one made for remote code, as the pack downloads, is refused when it runs, naming what to get), "
+            "for under a models folder's LLM/ as ComfyUI's pack keeps it: a Florence-2 folder in transformers' "
+            "layout, or in Microsoft's as the pack downloads it, runs from its model.safetensors; one holding only "
+            "pytorch_model.bin is refused when it runs, naming the file), "
             f"its text wired into the generator's prompt as {_name(reader)} writes it for {_name(sampler)}"
             f"{words}{sampled}" + (f" (the text {cut(stale, 60)!r} the encoder saved is not used: ComfyUI "
                                    "replaces it with the caption's)" if stale else ""))
