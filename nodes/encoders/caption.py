@@ -128,6 +128,16 @@ class Caption(Node):
               Text("before", "", help="words written before the caption (with their separator)"),
               Text("after", "", help="words written after the caption (with their separator)"))
 
+    @classmethod
+    def preflight(cls, params, base_dir):
+        """The model folder checked before the graph runs (the canvas shows it on the node, as a missing
+        video model is): its config and weight file only, no weight read."""
+        try:
+            find_captioner(params.get("model") or "", base_dir)
+        except CaptionModelError as e:
+            return [str(e)]
+        return []
+
     def run(self, ctx, image):
         p = ctx.params
         folder = find_captioner(p.model, getattr(ctx.options.get("graph"), "base_dir", None))

@@ -69,3 +69,20 @@ def test_original_florence2_without_its_weights_is_refused_naming_the_folder(tmp
     assert str(folder) in str(e.value)
     with pytest.raises(CaptionModelError, match="not found"):
         find_captioner("Florence-2-large")
+
+
+def test_a_missing_or_unreadable_captioner_is_shown_before_the_graph_runs(tmp_path, monkeypatch):
+    """Caption.preflight (what the canvas shows on the node, as for a missing video model): the same sentence the
+    run would raise, from the folder's config alone; a folder Studio reads gives none."""
+    monkeypatch.setenv("STUDIO_MODELS", str(tmp_path / "models"))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    (problem,) = Caption.preflight({"model": "Florence-2-base-PromptGen-v2.0"}, None)
+    assert problem.startswith("captioning model 'Florence-2-base-PromptGen-v2.0' not found")
+    folder = tmp_path / "models" / "LLM" / "Florence-2-base-PromptGen-v2.0"
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text(json.dumps({"model_type": "florence2", "auto_map": {
+        "AutoModelForCausalLM": "modeling_florence2.Florence2ForConditionalGeneration"}}))  # the pack's download
+    (problem,) = Caption.preflight({"model": "Florence-2-base-PromptGen-v2.0"}, None)
+    assert "model.safetensors" in problem
+    (folder / "config.json").write_text(json.dumps({"model_type": "florence2"}))  # transformers' own layout
+    assert Caption.preflight({"model": "Florence-2-base-PromptGen-v2.0"}, None) == []
