@@ -1,0 +1,47 @@
+"""Text to Video's 'continue_from': a clip the take continues. Its last ``k`` frames condition the take's first
+window at frame 0, exactly as a continued window is conditioned on the one before (continuation.py: the family's
+condition pipeline, LTX-Video / LTX-2); ``k`` is the longest length the VAE encodes whole (``t·m + 1``) not past the
+clip nor the window. The take then starts with those frames (as the VAE gives them back) and goes on from them; its
+'frames' count them. Families whose Text to Video takes no frames refuse it in words."""
+from __future__ import annotations
+
+from studio.core.errors import StudioError
+from studio.core.spec import In
+
+from .continuation import lead_frames
+
+CONTINUE_FROM = In("continue_from", "Video", optional=True,
+                   help="a clip to continue (LTX-Video, LTX-2): its last frames (the most the VAE encodes whole, "
+                        "less than a window) condition the first window at frame 0, as a continued window is; the "
+                        "output starts with those frames and goes on from them, 'frames' counting them")
+
+
+def lead_count(frames: int, window: int, temporal: int) -> int:
+    """Frames of a clip of ``frames`` a take of windows of ``window`` starts from: ``t·m + 1``, at most the clip's and
+    less than the window."""
+    return lead_frames("t2v", min(frames, window - 1), temporal)
+
+
+def lead_clip(ctx, sampler, clip, n: int, win: int, take: str, node_title: str) -> list:
+    """The last frames of ``clip`` the take starts from, as [H, W, C] frames in [0, 1], said on the node; the run
+    switched to the family's condition pipeline. Refused for a family that takes no frames, or context windows (one
+    call of the whole take: no window of its own to start)."""
+    from .continuation import condition_pipeline
+    from .context_windows import temporal_ratio
+    from .long_take import CONTEXT
+    fam = sampler.fam
+    if not fam.cond:
+        raise StudioError(f"'continue_from': {fam.title} {node_title} takes no frames to start from (LTX-Video and "
+                          "LTX-2 do): disconnect it, or load one of those models")
+    if take == CONTEXT and n > win:
+        raise StudioError("'continue_from' conditions the take's first window, but context windows sample the "
+                          "whole take at once: set 'long_take' to continue (or auto)")
+    m = len(clip)
+    if m < 1:
+        raise StudioError("'continue_from' holds no frames")
+    if sampler.task != "cond":
+        condition_pipeline(sampler)
+    k = lead_count(m, win, temporal_ratio(sampler.pipe))
+    ctx.info(f"continue_from: the take starts from the last {k} of its {m} frames, a condition at frame 0 of its "
+             f"first window ({type(sampler.pipe).__name__}): its first {k} frames are them")
+    return [clip.frame(i) for i in range(m - k, m)]
