@@ -42,3 +42,25 @@ def test_ltx2_text_to_video_starts_its_first_window_from_the_last_frames_of_the_
     assert second.index == 0 and len(second.frames) == 9
     assert any("continue_from: the take starts from the last 9 of its 10 frames, a condition at frame 0 of its first "
                "window (LTX2ConditionPipeline)" in t for t in said(ev, "gen", "info"))
+
+
+def test_ltx2_video_and_sound_starts_its_one_call_from_the_clip_refusing_a_control_beside(ltx2_dir, monkeypatch):
+    from diffusers import LTX2ConditionPipeline
+    calls = spy_frames(monkeypatch, LTX2ConditionPipeline)
+    g = model_graph(ltx2_dir, "video_models.ltx2", {
+        "frames": 17, "width": 32, "height": 32, "steps": 1, "guidance": 1.0, "prompt": "a fox", "previews": False,
+        "preview_size": "off"}, continue_from=("source.shapes", "video", {"frames": 4, "width": 32, "height": 32}))
+    ev = []
+    out = Executor().run(g, targets=["gen", "continue_from"], device="cpu", use_cache=False, on_event=ev.append)
+    src = out.value("continue_from")
+    assert out.value("gen").n_frames == 17 and out.value("gen", "audio") is not None and len(calls) == 1
+    cond = calls[0][0]["conditions"]
+    assert len(cond) == 1 and cond[0].index == 0 and "image" not in calls[0][0]
+    assert [np.asarray(f).tolist() for f in cond[0].frames] == [np.asarray(to_pil(src.frame(i))).tolist()
+                                                                for i in (1, 2, 3)]  # the last 3 of 4 (t = 2)
+    assert any("its sound is not continued" in t for t in said(ev, "gen", "info"))
+
+    g.add_node("source.shapes", {"frames": 17, "width": 32, "height": 32}, node_id="control")
+    g.connect("control", "video", "gen", "control")
+    with pytest.raises(Exception, match="'continue_from' gives the take its first frames, and so would 'control'"):
+        Executor().run(g, targets=["gen"], device="cpu", use_cache=False)

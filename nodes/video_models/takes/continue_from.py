@@ -22,6 +22,15 @@ def lead_count(frames: int, window: int, temporal: int) -> int:
     return lead_frames("t2v", min(frames, window - 1), temporal)
 
 
+def refuse_beside(image, control) -> None:
+    """LTX-2 Video + Sound: a first image or a control clip beside 'continue_from' is refused in words (both would
+    give the take's first frames)."""
+    wired = [name for name, v in (("image", image), ("control", control)) if v is not None]
+    if wired:
+        raise StudioError(f"'continue_from' gives the take its first frames, and so would '{wired[0]}': connect one "
+                          "of them")
+
+
 def lead_clip(ctx, sampler, clip, n: int, win: int, take: str, node_title: str) -> list:
     """The last frames of ``clip`` the take starts from, as [H, W, C] frames in [0, 1], said on the node; the run
     switched to the family's condition pipeline. Refused for a family that takes no frames, or context windows (one
