@@ -54,3 +54,24 @@ def lead_clip(ctx, sampler, clip, n: int, win: int, take: str, node_title: str) 
     ctx.info(f"continue_from: the take starts from the last {k} of its {m} frames, a condition at frame 0 of its "
              f"first window ({type(sampler.pipe).__name__}): its first {k} frames are them")
     return [clip.frame(i) for i in range(m - k, m)]
+
+
+def one_call_lead(ctx, sampler, clip, image, control, n: int, node_title: str) -> list | None:
+    """LTX-2 Video + Sound (one call of ``n`` frames): the frames of ``clip`` it starts from, or None where nothing is
+    wired; its sound is not continued (said)."""
+    if clip is None:
+        return None
+    refuse_beside(image, control)
+    lead = lead_clip(ctx, sampler, clip, n, n, "", node_title)
+    ctx.info("continue_from: its sound is not continued: the take's sound is made as 'sound' says")
+    return lead
+
+
+def with_lead(sampler, call: dict, lead: list | None) -> dict:
+    """The call's arguments with ``lead`` (frames, or None: as they are) a condition at frame 0, before its own."""
+    if lead is None:
+        return call
+    from ..base.calls import to_pil
+    from .continuation import frames_condition
+    first = frames_condition(sampler.fam, [to_pil(f) for f in lead])["conditions"]
+    return dict(call, conditions=first + list(call.get("conditions") or []))

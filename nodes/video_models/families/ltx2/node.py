@@ -26,7 +26,7 @@ from ...base.errors import ModelError
 from ...base.family import valid_frames
 from ...loading.inputs import video_model_input
 from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of, say_frame_rule
-from ...takes.continue_from import CONTINUE_FROM
+from ...takes.continue_from import CONTINUE_FROM, one_call_lead, with_lead
 from ...takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
 
 SOUNDS = ("generated", "input", "drive", "voice")
@@ -161,15 +161,9 @@ class LTX2Video(GeneratorNode):
         n = valid_frames(s.fam, want)
         say_frame_rule(ctx, s.fam, want, n)
         keyed = self._keyframes(ctx, s, n, n, keys)  # LTX2ConditionPipeline (keyframes_at.py)
-        lead = None
-        if continue_from is not None:  # its last frames start the take, its sound not continued (continue_from.py)
-            from ...takes.continue_from import lead_clip, refuse_beside
-            refuse_beside(image, control)
-            lead = lead_clip(ctx, s, continue_from, n, n, "", self.title)
-            ctx.info("continue_from: its sound is not continued: the take's sound is made as 'sound' says")
+        lead = one_call_lead(ctx, s, continue_from, image, control, n, self.title)  # the clip it continues
         fps = p.fps or s.fam.fps
-        img = None
-        like = None
+        img = like = None
         if image is not None:
             img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
             like = (img.shape[1], img.shape[0])
@@ -185,10 +179,7 @@ class LTX2Video(GeneratorNode):
             base["conditions"] = ltx_conditions(ctx, s, keyed, p.keyframe_strength, first=img)
         elif img is not None:
             base["image"] = to_pil(img)
-        if lead is not None:  # the clip's last frames at frame 0 (continue_from.py)
-            from ...takes.continuation import frames_condition
-            base["conditions"] = (frames_condition(s.fam, [to_pil(f) for f in lead])["conditions"]
-                                  + list(base.get("conditions") or []))
+        base = with_lead(s, base, lead)  # its last frames at frame 0 (continue_from.py)
         if control is not None:  # LTX2InContextPipeline: the clip read by an IC-LoRA (ic_control.py)
             from .ic_control import with_control
             base = with_control(ctx, s, base, control, n, (w, h), p.control_strength, None if keyed else img)
