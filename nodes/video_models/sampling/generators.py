@@ -17,6 +17,7 @@ from studio.core.values import Features, Keypoints
 from ..base.capabilities import FirstLast, Tracks, cost
 from ..loading.inputs import video_model_input as _video_model  # one copy: inputs.py
 from ..loading.node import CATEGORY
+from ..takes.continue_from import CONTINUE_FROM
 from ..takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
 from ..takes.long_take import HOLD_CHOICES, HOLD_HELP, LONG_TAKE_HELP, LONG_TAKES, SCHEDULE_HELP, SCHEDULES
 from ..base.drafts import QUALITIES, QUALITY_HELP
@@ -410,13 +411,13 @@ class TextToVideo(GeneratorNode):
               In("features", "Features", optional=True, help="prompt embeddings [tokens, D] or [D] with D the "
                                                             "text encoder's width"),
               In("negative", "Text", optional=True),
-              In("schedule", "Features", optional=True, help="a Prompt Schedule: the prompt changes window by window")
-              ) + KEY_INPUTS
+              In("schedule", "Features", optional=True, help="a Prompt Schedule: the prompt changes window by window"),
+              CONTINUE_FROM) + KEY_INPUTS
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a red fox running through snow, cinematic"), Text("negative_prompt", "")) + COMMON + \
         KEY_PARAMS
 
-    def run(self, ctx, model, prompt=None, features=None, negative=None, schedule=None, **keys):
+    def run(self, ctx, model, prompt=None, features=None, negative=None, schedule=None, continue_from=None, **keys):
         p = ctx.params
         text = prompt_of(ctx, prompt)
         if features is None and schedule is None and not text.strip():
@@ -428,13 +429,19 @@ class TextToVideo(GeneratorNode):
         cached = features is None and schedule is None and all_cached(ctx, _video_model(model), self.task, text, neg)
         s, n, win, fps = self._start(ctx, model, text=not cached)
         keyed = self._keyframes(ctx, s, n, win, keys)
+        from ..takes.long_take import CONTINUE
+        if continue_from is not None and p.long_take == "auto" and n > win:  # windows continued from it
+            p["long_take"] = CONTINUE
         win = self._long_take(ctx, s, n, win, schedule is not None)
         w, h = output_size(ctx, s, p.width, p.height, preview=self.preview)
         s.fam.refuse_call(self.task, win, h, w)
         from ..takes.continuation import frames_condition, shift_fixed, still_frames
-        from ..takes.long_take import CONTINUE
+        lead = None
+        if continue_from is not None:  # its last frames start the first window (continue_from.py)
+            from ..takes.continue_from import lead_clip
+            lead = lead_clip(ctx, s, continue_from, n, win, self.take, self.title)
         continued = self.take == CONTINUE and n > win
-        if continued or keyed:  # the condition pipeline: a size-dependent shift fixed for this size
+        if continued or keyed or lead is not None:  # the condition pipeline: a size-dependent shift fixed for this size
             shift_fixed(ctx, s, win, w, h)
         from .sampler import filter_kwargs, to_pil
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
@@ -460,6 +467,9 @@ class TextToVideo(GeneratorNode):
                 kw["conditions"] = conds
             if continued and still is not None:  # the last frames of the window before (continuation.py)
                 kw.update(frames_condition(s.fam, [to_pil(f) for f in still_frames(still)]))
+            elif lead is not None and start == 0:  # the clip it continues, before the first window
+                first = frames_condition(s.fam, [to_pil(f) for f in lead])["conditions"]
+                kw["conditions"] = first + list(kw.get("conditions") or [])
             return kw
         return self._made(ctx, s.generate(n, win, self.overlap, make, fps, previews=p.previews, steps=self.steps,
                                           size=(w, h), blend=self.blend, hold=self.hold, lead=self.lead), w, h)

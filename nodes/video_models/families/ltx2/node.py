@@ -26,6 +26,7 @@ from ...base.errors import ModelError
 from ...base.family import valid_frames
 from ...loading.inputs import video_model_input
 from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of, say_frame_rule
+from ...takes.continue_from import CONTINUE_FROM, one_call_lead, with_lead
 from ...takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
 
 SOUNDS = ("generated", "input", "drive", "voice")
@@ -66,8 +67,9 @@ class LTX2Video(GeneratorNode):
                       "with an ID-LoRA wired through Video LoRA; about 5 s of clean speech)"),
               In("control", "Video", optional=True, help="a control clip (Edges, Depth, Pose...) the take follows, "
                                                          "read by an IC-LoRA wired through Video LoRA"),
-              ) + KEY_INPUTS
-    outputs = (Out("video", "Video", help="the picture, with the sound"), Out("audio", "Audio"))
+              CONTINUE_FROM) + KEY_INPUTS
+    outputs = (Out("video", "Video", help="the picture, with the sound (continued from a clip: its last frames "
+                                          "first)"), Out("audio", "Audio"))
     params = (Text("prompt", "a singer on a stage sings into the camera, close up, cinematic"),
               Text("negative_prompt", ""),
               Choice("sound", "generated", choices=SOUNDS, help="generated: LTX-2's own sound; input: the track "
@@ -124,7 +126,7 @@ class LTX2Video(GeneratorNode):
         return ("its reference voice now comes in on 'audio' with 'sound: voice' (LTX-2 has one sound input)"
                 + ("; the track on 'audio', which 'sound: generated' did not use, is disconnected" if dropped else ""))
 
-    def run(self, ctx, model, image=None, prompt=None, audio=None, control=None, **keys):
+    def run(self, ctx, model, image=None, prompt=None, audio=None, control=None, continue_from=None, **keys):
         from ...sampling.sampler import Sampler, filter_kwargs, to_pil
         ref = video_model_input(model)
         p = ctx.params
@@ -159,9 +161,9 @@ class LTX2Video(GeneratorNode):
         n = valid_frames(s.fam, want)
         say_frame_rule(ctx, s.fam, want, n)
         keyed = self._keyframes(ctx, s, n, n, keys)  # LTX2ConditionPipeline (keyframes_at.py)
+        lead = one_call_lead(ctx, s, continue_from, image, control, n, self.title)  # the clip it continues
         fps = p.fps or s.fam.fps
-        img = None
-        like = None
+        img = like = None
         if image is not None:
             img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
             like = (img.shape[1], img.shape[0])
@@ -177,6 +179,7 @@ class LTX2Video(GeneratorNode):
             base["conditions"] = ltx_conditions(ctx, s, keyed, p.keyframe_strength, first=img)
         elif img is not None:
             base["image"] = to_pil(img)
+        base = with_lead(s, base, lead)  # its last frames at frame 0 (continue_from.py)
         if control is not None:  # LTX2InContextPipeline: the clip read by an IC-LoRA (ic_control.py)
             from .ic_control import with_control
             base = with_control(ctx, s, base, control, n, (w, h), p.control_strength, None if keyed else img)

@@ -1,0 +1,77 @@
+"""Text to Video's 'continue_from': a clip the take continues. Its last ``k`` frames condition the take's first
+window at frame 0, exactly as a continued window is conditioned on the one before (continuation.py: the family's
+condition pipeline, LTX-Video / LTX-2); ``k`` is the longest length the VAE encodes whole (``t·m + 1``) not past the
+clip nor the window. The take then starts with those frames (as the VAE gives them back) and goes on from them; its
+'frames' count them. Families whose Text to Video takes no frames refuse it in words."""
+from __future__ import annotations
+
+from studio.core.errors import StudioError
+from studio.core.spec import In
+
+from .continuation import lead_frames
+
+CONTINUE_FROM = In("continue_from", "Video", optional=True,
+                   help="a clip to continue (LTX-Video, LTX-2): its last frames (the most the VAE encodes whole, "
+                        "less than a window) condition the first window at frame 0, as a continued window is; the "
+                        "output starts with those frames and goes on from them, 'frames' counting them")
+
+
+def lead_count(frames: int, window: int, temporal: int) -> int:
+    """Frames of a clip of ``frames`` a take of windows of ``window`` starts from: ``t·m + 1``, at most the clip's and
+    less than the window."""
+    return lead_frames("t2v", min(frames, window - 1), temporal)
+
+
+def refuse_beside(image, control) -> None:
+    """LTX-2 Video + Sound: a first image or a control clip beside 'continue_from' is refused in words (both would
+    give the take's first frames)."""
+    wired = [name for name, v in (("image", image), ("control", control)) if v is not None]
+    if wired:
+        raise StudioError(f"'continue_from' gives the take its first frames, and so would '{wired[0]}': connect one "
+                          "of them")
+
+
+def lead_clip(ctx, sampler, clip, n: int, win: int, take: str, node_title: str) -> list:
+    """The last frames of ``clip`` the take starts from, as [H, W, C] frames in [0, 1], said on the node; the run
+    switched to the family's condition pipeline. Refused for a family that takes no frames, or context windows (one
+    call of the whole take: no window of its own to start)."""
+    from .continuation import condition_pipeline
+    from .context_windows import temporal_ratio
+    from .long_take import CONTEXT
+    fam = sampler.fam
+    if not fam.cond:
+        raise StudioError(f"'continue_from': {fam.title} {node_title} takes no frames to start from (LTX-Video and "
+                          "LTX-2 do): disconnect it, or load one of those models")
+    if take == CONTEXT and n > win:
+        raise StudioError("'continue_from' conditions the take's first window, but context windows sample the "
+                          "whole take at once: set 'long_take' to continue (or auto)")
+    m = len(clip)
+    if m < 1:
+        raise StudioError("'continue_from' holds no frames")
+    if sampler.task != "cond":
+        condition_pipeline(sampler)
+    k = lead_count(m, win, temporal_ratio(sampler.pipe))
+    ctx.info(f"continue_from: the take starts from the last {k} of its {m} frames, a condition at frame 0 of its "
+             f"first window ({type(sampler.pipe).__name__}): its first {k} frames are them")
+    return [clip.frame(i) for i in range(m - k, m)]
+
+
+def one_call_lead(ctx, sampler, clip, image, control, n: int, node_title: str) -> list | None:
+    """LTX-2 Video + Sound (one call of ``n`` frames): the frames of ``clip`` it starts from, or None where nothing is
+    wired; its sound is not continued (said)."""
+    if clip is None:
+        return None
+    refuse_beside(image, control)
+    lead = lead_clip(ctx, sampler, clip, n, n, "", node_title)
+    ctx.info("continue_from: its sound is not continued: the take's sound is made as 'sound' says")
+    return lead
+
+
+def with_lead(sampler, call: dict, lead: list | None) -> dict:
+    """The call's arguments with ``lead`` (frames, or None: as they are) a condition at frame 0, before its own."""
+    if lead is None:
+        return call
+    from ..base.calls import to_pil
+    from .continuation import frames_condition
+    first = frames_condition(sampler.fam, [to_pil(f) for f in lead])["conditions"]
+    return dict(call, conditions=first + list(call.get("conditions") or []))
