@@ -42,12 +42,13 @@ def _still_format(v: Any) -> bool:
     return isinstance(v, str) and v.strip().lower().lstrip(".") in STILLS
 
 
-def _read(wf: Workflow, n: CNode) -> str | None:
+def _parts(wf: Workflow, n: CNode) -> dict | None:
+    """What a save of ``n``'s shape is read with (its picture and sound inputs, its rate, file name, formats and
+    other settings), or None where its shape is not a save's."""
     ins, outs = declared_of(wf, n)
     if not ins or not _output_node(wf, n, outs):
         return None
-    sockets = [(k, t) for k, t, w in ins if not w]
-    wired = [(k, t) for k, t in sockets if k in n.links]
+    wired = [(k, t) for k, t, w in ins if not w and k in n.links]
     pictures = [k for k, t in wired if t in PICTURES]
     sound = [k for k, t in wired if t == SOUND]
     if len(pictures) != 1 or len(sound) > 1 or len(wired) != 1 + len(sound):
@@ -63,58 +64,79 @@ def _read(wf: Workflow, n: CNode) -> str | None:
     value = wf.value(n, rate) if rate in n.links else settings.get(rate)
     if rate not in n.links and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
         return None
-    prefix = settings.get(name) if name not in n.links else None
     formats = {k: settings.get(k) for k in names if FORMAT.match(k) and k not in n.links}
-    stills = any(_still_format(v) for v in formats.values())
     other = [f"{k} {shown(v)}" for k, v in settings.items() if isinstance(k, str) and k not in (rate, name)
              and k not in formats and k not in KEPT and k not in n.links and not k.startswith("#")]
     other += [f"{k} (wired)" for k in n.links if k not in (rate, name, pictures[0], *sound)]
-    lost = {k: v for k, v in formats.items() if not (isinstance(v, str) and v.strip().lower() in H264)}
-    links = {"images": n.links[pictures[0]]}
-    ports = {"images": pictures[0]} if pictures[0] != "images" else {}
-    where = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
     declared = catalogue.node_type(n.shown_cls) is not None
     told = (f"{'an output node its pack declares' if declared else 'a node'} with "
             f"{'no output' if not outs else 'only file names out'}, a picture input "
             f"'{pictures[0]}', a frame rate '{rate}' and a file name '{name}'")
-    if stills:  # pictures, one a frame: ComfyUI's SaveImage (Studio's Save Image Sequence)
-        n.origin, n.cls, n.widgets, n.links = n.shown_cls, "SaveImage", {"filename_prefix": prefix or "ComfyUI"}, links
-        n.ports.update(ports)
-        fmt = ", ".join(f"{k} {shown(v)}" for k, v in formats.items())
-        line = (f"{where} saves the frames as pictures ({fmt}), told by its types ({told}){placed(by_place, n)}: read "
-                f"as ComfyUI's SaveImage (Studio's Save Image Sequence writes PNG pictures, one a frame); its rate "
-                f"{shown(value)} is not written (pictures have none)")
-        other += [f"{k} {shown(v)}" for k, v in formats.items() if str(v).strip().lower().lstrip(".") not in (
-            "png", "image/png")]  # (another picture format: written as PNG)
-        if sound:
-            other.append(f"{sound[0]} (wired: pictures keep no sound)")
-        if other:
-            line += f"; its {', '.join(other)} {'are' if len(other) > 1 else 'is'} not applied"
-        return line
-    widgets = {"filename_prefix": prefix if isinstance(prefix, str) and prefix.strip() else "ComfyUI",
-               "format": "video/h264-mp4"}  # (what Studio writes instead said here, once)
+    return {"picture": pictures[0], "sound": sound[0] if sound else None, "settings": settings, "rate": rate,
+            "value": value, "name": name, "prefix": settings.get(name) if name not in n.links else None,
+            "formats": formats, "other": other, "told": f"{told}){placed(by_place, n)}",
+            "where": f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"}
+
+
+def _as_pictures(n: CNode, p: dict) -> str:
+    """``n`` as ComfyUI's SaveImage (Studio's Save Image Sequence: pictures, one a frame), said."""
+    prefix = p["prefix"] if isinstance(p["prefix"], str) and p["prefix"].strip() else "ComfyUI"
+    n.origin, n.cls, n.widgets, n.links = n.shown_cls, "SaveImage", {"filename_prefix": prefix}, {
+        "images": n.links[p["picture"]]}
+    if p["picture"] != "images":
+        n.ports["images"] = p["picture"]
+    fmt = ", ".join(f"{k} {shown(v)}" for k, v in p["formats"].items())
+    line = (f"{p['where']} saves the frames as pictures ({fmt}), told by its types ({p['told']}: read as ComfyUI's "
+            f"SaveImage (Studio's Save Image Sequence writes PNG pictures, one a frame); its rate {shown(p['value'])} "
+            "is not written (pictures have none)")
+    other = p["other"] + [f"{k} {shown(v)}" for k, v in p["formats"].items() if str(v).strip().lower().lstrip(".")
+                          not in ("png", "image/png")]  # (another picture format: written as PNG)
+    if p["sound"]:
+        other.append(f"{p['sound']} (wired: pictures keep no sound)")
+    if other:
+        line += f"; its {', '.join(other)} {'are' if len(other) > 1 else 'is'} not applied"
+    return line
+
+
+def _as_video(n: CNode, p: dict) -> str:
+    """``n`` as VideoHelperSuite's Video Combine writing an H.264 MP4 (Studio's Save Video), said."""
+    rate, name, sound = p["rate"], p["name"], p["sound"]
+    prefix = p["prefix"] if isinstance(p["prefix"], str) and p["prefix"].strip() else "ComfyUI"
+    widgets = {"filename_prefix": prefix, "format": "video/h264-mp4"}  # (what Studio writes instead said here, once)
+    links, ports = {"images": n.links[p["picture"]]}, {}
+    if p["picture"] != "images":
+        ports["images"] = p["picture"]
     if rate in n.links:
         links["frame_rate"] = n.links[rate]
     else:
-        widgets["frame_rate"] = value
+        widgets["frame_rate"] = p["value"]
     if sound:
-        links["audio"] = n.links[sound[0]]
-        if sound[0] != "audio":
-            ports["audio"] = sound[0]
+        links["audio"] = n.links[sound]
+        if sound != "audio":
+            ports["audio"] = sound
     if name in n.links:
         links["filename_prefix"] = n.links[name]
-    widgets.update({k: settings[k] for k in KEPT if isinstance(settings.get(k), bool)})
+    widgets.update({k: p["settings"][k] for k in KEPT if isinstance(p["settings"].get(k), bool)})
     n.origin, n.cls, n.widgets, n.links = n.shown_cls, "VHS_VideoCombine", widgets, links
     n.ports.update(ports)
-    line = (f"{where} saves a video, told by its types ({told}){placed(by_place, n)}: read as a video output, "
-            f"written by Studio's Save Video at its rate {shown(value) if rate not in n.links else '(wired)'}")
+    at = f"its rate {shown(p['value'])}" if rate not in n.links else f"the rate wired into its '{rate}'"
+    line = (f"{p['where']} saves a video, told by its types ({p['told']}: read as a video output, which Studio's Save "
+            f"Video writes at {at}")
+    lost = {k: v for k, v in p["formats"].items() if not (isinstance(v, str) and v.strip().lower() in H264)}
     if lost:
-        line += (f"; written as an H.264 MP4 (which keeps no transparency), not with its "
+        line += (f"; as an H.264 MP4 (which keeps no transparency), not with its "
                  f"{', '.join(f'{k} {shown(v)}' for k, v in lost.items())}: Studio writes no other")
-    if other:
-        line += (f"; its {', '.join(other)} {'are' if len(other) > 1 else 'is'} not applied (Studio's Save Video has "
-                 "no such setting)")
+    if p["other"]:
+        line += (f"; its {', '.join(p['other'])} {'are' if len(p['other']) > 1 else 'is'} not applied (Studio's Save "
+                 "Video has no such setting)")
     return line
+
+
+def _read(wf: Workflow, n: CNode) -> str | None:
+    p = _parts(wf, n)
+    if p is None:
+        return None
+    return _as_pictures(n, p) if any(_still_format(v) for v in p["formats"].values()) else _as_video(n, p)
 
 
 def translate(wf: Workflow) -> list[str]:
