@@ -106,3 +106,18 @@ def test_a_preview_a_sender_and_a_save_with_a_mask_are_not_read_as_saves():
         conv = convert(doc, "not_saves.json")
         assert not any(n.type_id == "io.save_video" for n in conv.graph.nodes.values())
         assert "no video output with a sampler found" in _said(conv)
+
+
+def test_a_sound_wired_into_the_save_is_written_with_the_video():
+    """An AUDIO socket beside the frames (a MOV writer given a loaded song): Studio's Load Audio feeds its Save Video's
+    sound; the container it does not write said."""
+    save = (20, "InventedSoundWriter", [("frames", "IMAGE"), ("soundtrack", "AUDIO"), ("filename_prefix", "STRING"),
+                                        ("fps", "FLOAT"), ("container", "COMBO")], [("files", "VHS_FILENAMES")],
+            ["fox", 16.0, "mov"])
+    song = (21, "LoadAudio", [], [("AUDIO", "AUDIO")], ["song.wav", None, None])
+    conv = convert(_t2v(save, [song], [(21, 0, 20, "soundtrack")]), "sound.json")
+    nodes = conv.graph.nodes
+    save_id = next(k for k, n in nodes.items() if n.type_id == "io.save_video")
+    audio = next(k for k, n in nodes.items() if n.type_id == "io.load_audio" and n.params["path"] == "song.wav")
+    assert any(link.src == audio and link.dst == save_id and link.dst_port == "audio" for link in conv.graph.links)
+    assert sum("container 'mov'" in x for x in conv.log) == 1
