@@ -31,7 +31,7 @@ KEPT = ("save_output", "pingpong", "trim_to_audio")  # Video Combine's own switc
 
 
 def _output_node(wf: Workflow, n: CNode, outs: list[str]) -> bool:
-    """Its pack declares it an output node; an uncatalogued node: nothing out, or only file names (unread)."""
+    """Its pack declares it an output node; an uncatalogued node: nothing out, or only texts or file names."""
     t = catalogue.node_type(n.shown_cls)
     if t is not None and t.inputs is not None:
         return t.output_node and all(o in NAMES_OUT for o in t.output_types)
@@ -70,7 +70,7 @@ def _parts(wf: Workflow, n: CNode) -> dict | None:
     other += [f"{k} (wired)" for k in n.links if k not in (rate, name, pictures[0], *sound)]
     declared = catalogue.node_type(n.shown_cls) is not None
     told = (f"{'an output node its pack declares' if declared else 'a node'} with "
-            f"{'no output' if not outs else 'only file names out'}, a picture input "
+            f"{'no output' if not outs else 'only ' + ', '.join(sorted(set(outs))) + ' out'}, a picture input "
             f"'{pictures[0]}', a frame rate '{rate}' and a file name '{name}'")
     return {"picture": pictures[0], "sound": sound[0] if sound else None, "settings": settings, "rate": rate,
             "value": value, "name": name, "prefix": settings.get(name) if name not in n.links else None,
@@ -87,7 +87,7 @@ def _as_pictures(n: CNode, p: dict) -> str:
         n.ports["images"] = p["picture"]
     fmt = ", ".join(f"{k} {shown(v)}" for k, v in p["formats"].items())
     line = (f"{p['where']} saves the frames as pictures ({fmt}), told by its types ({p['told']}: read as ComfyUI's "
-            f"SaveImage (Studio's Save Image Sequence writes PNG pictures, one a frame); its rate {shown(p['value'])} "
+            f"SaveImage (Studio writes the frames as PNG pictures, one a frame); its rate {shown(p['value'])} "
             "is not written (pictures have none)")
     other = p["other"] + [f"{k} {shown(v)}" for k, v in p["formats"].items() if str(v).strip().lower().lstrip(".")
                           not in ("png", "image/png")]  # (another picture format: written as PNG)
