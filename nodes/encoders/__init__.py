@@ -1,7 +1,7 @@
 """Encoder nodes: text, image and audio into Features, and microphone capture.
 
 Node ids: ``encode.text``, ``encode.text_similarity``, ``encode.image``, ``encode.audio``,
-``audio.record``. Fusion nodes live in :mod:`nodes.fusion`.
+``audio.record``, ``encode.caption`` (a picture written as text by Florence-2: caption.py). Fusion nodes live in :mod:`nodes.fusion`.
 
 Shapes (all float32 torch tensors on the CPU, in ``Features.data``):
 

@@ -3,7 +3,7 @@ Wan Animate's replace chain (kijai's WanAnimatePreprocess and segment-anything-2
 Studio's Segment -> Mask Tools with the pose detector's models and SAM 2's file named; BlockifyMask is said, never
 dropped silently; Florence-2's grounding text and PointsEditor's clicks become Segment's prompt; a DWPose face
 crop is Face Crops; comfyui_controlnet_aux's preprocessors are told by their pack's category (a lineart -> Edges,
-said); a Florence-2 caption on a prompt's way is said. Hand-built API workflows, no model run."""
+said); a Florence-2 caption on a prompt's way is made as a Caption. Hand-built API workflows, no model run."""
 from __future__ import annotations
 
 import copy
@@ -193,7 +193,7 @@ def test_controlnet_aux_preprocessors_by_category_lineart_edges_said_canny_thres
     assert not any(n.type_id == "preprocess.depth" for n in conv.graph.nodes.values())
 
 
-def test_a_florence_caption_joined_into_the_prompt_is_said_naming_the_way():
+def test_a_florence_caption_joined_into_the_prompt_is_made_naming_the_way():
     wf = copy.deepcopy(FUN)
     wf["6"] = {"class_type": "Canny", "inputs": {"image": ["5", 0], "low_threshold": 0.4, "high_threshold": 0.8}}
     wf["30"] = {"class_type": "DownloadAndLoadFlorence2Model", "inputs": {"model": "microsoft/Florence-2-base",
@@ -206,9 +206,9 @@ def test_a_florence_caption_joined_into_the_prompt_is_said_naming_the_way():
     wf["2"]["inputs"]["text"] = ["32", 0]
     conv = convert(wf, "caption")
     said = _said(conv)
-    assert "'Florence2Run' (Florence2Run, #31) writes a caption of its image (task 'more_detailed_caption')" in said
+    assert "'Florence2Run' (Florence2Run, #31) captions the picture of Studio's" in said  # (test_comfy_caption.py)
     assert "(DownloadAndLoadFlorence2Model, #30)" in said and "'CLIP Text Encode" not in said
-    assert "(#2)'s 'text' through 'StringConcatenate' (StringConcatenate, #32)" in said
+    assert "'StringConcatenate' (StringConcatenate, #32) joins it" in said and "'before' 'cinematic, '" in said
     edges = next(n for n in conv.graph.nodes.values() if n.type_id == "control.edges")
     assert (edges.params["low"], edges.params["high"]) == (102, 204)  # ComfyUI's Canny: 0..1 in grey levels
 

@@ -1,13 +1,14 @@
 """A captioner's text on its way into a prompt (kijai's ComfyUI-Florence2 Florence2Run: a caption of its image
-joined into a prompt): Studio has no captioner, so the caption is not in the converted prompt. Told by the declared
-types (a STRING output named 'caption'), it is said in one sentence naming the captioner, its model's loader, the
-string nodes on the way and the input it reaches (a text encoder's, or a prompt input Studio read), instead of being
-listed as not converted. A caption reaching no prompt (a text shown on the canvas, a file name) is left to the other
-rules. Plain data; linear in the workflow's size."""
+joined into a prompt), told by the declared types (a STRING output named 'caption'): made as Studio's Caption wired
+into the generator's prompt where caption_made.py can keep what ComfyUI does, with one sentence naming the captioner,
+its model's loader, the string nodes on the way and the input it reaches; else one sentence saying why the caption
+is not in the converted prompt, instead of being listed as not converted. A caption reaching no prompt (a text shown
+on the canvas, a file name) is left to the other rules. Plain data; linear in the workflow's size."""
 from __future__ import annotations
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
+from . import caption_made
 
 MAX_WAY = 8  # string nodes followed from the caption to a node Studio read
 PROMPT_EMBEDS = ("TEXTEMBEDS", "HYVIDEMBEDS")  # a video pack's own encoded prompt (tracing.roles reads them so)
@@ -56,7 +57,7 @@ def said_captions(b) -> None:
     wf = b.wf
     readers: dict[tuple[str, int], list[tuple[CNode, str]]] = {}
     for m in wf.nodes.values():
-        for name, (src, slot) in m.links.items():
+        for name, (src, slot) in [*m.links.items(), *m.let_go.items()]:  # (a link let go where read as another)
             readers.setdefault((src, slot), []).append((m, name))
     for n in wf.nodes.values():
         slot = _caption_slot(n) if n.enabled and n.id not in b.used else None
@@ -65,18 +66,44 @@ def said_captions(b) -> None:
             continue
         way, reader, name = found
         loader = next((wf.nodes[s] for k, (s, _) in n.links.items() if k.endswith("_model") and s in wf.nodes), None)
+        path = caption_made.text_path(readers, (n.id, slot), reader.id, MAX_WAY)
+        made = caption_made.make(b, n, loader, path) if path is not None else "its way to the prompt is not one"
+        if not isinstance(made, str):
+            _unsay(b, [n] + way, reader)
+            b.note(made[0])
+            b.out.log.append(f"{b.name}: {made[1]}")
+            continue
         task = wf.value(n, "task")
         model = f", its model from {_name(loader)}" if loader is not None else ""
         through = f" through {', '.join(_name(m) for m in way)}" if way else ""
         b.note(f"{_name(n)} writes a caption of its image{f' (task {task!r})' if task else ''}{model}, that reaches "
                f"'{reader.title or reader.shown_cls}' (#{reader.id})'s '{name}'{through} when the workflow runs; "
-               "Studio has no captioner, so that caption is not in the converted prompt: write it there")
+               f"Studio's Caption is not made for it ({made}), so that caption is not in the converted prompt: "
+               "write it there")
         b.out.log.append(f"{b.name}: {_name(n)}'s caption reaches '{reader.title or reader.shown_cls}' "
-                         f"(#{reader.id})'s '{name}' when the workflow runs: not made (Studio has no captioner)")
+                         f"(#{reader.id})'s '{name}' when the workflow runs: not made ({made})")
         if loader is not None and loader.id not in b.used and loader.id not in b.over and all(
                 m is n or not m.enabled for m in wf.nodes.values()
                 if any(src == loader.id for src, _ in m.links.values())):
             file = wf.value(loader, "model")  # a loader feeding this captioner alone: passed with it
             b.over[loader.id] = (f"{_name(loader)} loads the model{f' {file!r}' if isinstance(file, str) else ''} of "
-                                 f"the captioner {_name(n)} alone: not made, as Studio has no captioner (its caption "
+                                 f"the captioner {_name(n)} alone: not made, as that captioner is not (its caption "
                                  "is said in a note)")
+
+
+def _unsay(b, nodes: list[CNode], reader: CNode) -> None:
+    """The prompt sentences saying a node of the caption's way writes the prompt when the workflow runs (that Studio
+    does not run it, or cannot work its value out) taken back: the Caption made writes it now."""
+    marks = tuple(f"#{m.id})" for m in nodes)
+
+    def stale(line: str) -> bool:
+        if "prompt is written by ComfyUI's" in line and "Studio does not run it" in line:
+            return any(k in line.split("when the workflow runs")[0] for k in marks)
+        head = line.split(", whose value Studio cannot work out")[0]
+        return head != line and f"(#{reader.id})'s " in head and any(k in head for k in marks)
+    b.out.log[:] = [x for x in b.out.log if not stale(x)]
+    for note in b.notes:
+        lines = note["text"].split("\n")
+        kept = [x for x in lines if not stale(x)]
+        if len(kept) != len(lines):
+            note["text"] = "\n".join(kept)

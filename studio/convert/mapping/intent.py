@@ -19,6 +19,7 @@ from ..tracing.crops_on_way import way_said, with_cuts
 from . import audio_steps, clip_frames, control_steps, mask_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 from ..tracing.earlier_takes import EARLIER, earlier_sampler
+from ..tracing.mask_window import window_words
 from ..tracing.masked_encodes import CONTINUED, latent_mask
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
@@ -162,8 +163,9 @@ class IntentReading:
             return EXTENSION  # segment (takes.extension_encoded), not a restyle, whatever its denoise
         mask = latent_mask(self.wf, first, node)  # (whatever the denoise: the masked part alone is made anew)
         if mask is not None:  # the frames its noise mask keeps are not noised away: a continuation (masked_encodes)
+            kept = window_words(self.wf, mask) or "a continuation or an inpaint"  # (its window read: mask_window)
             return Task(f"{CONTINUED} '{mask.title or mask.shown_cls}' "
-                        f"({mask.shown_cls}, #{mask.id}) keeps in the latent (a continuation or an inpaint)", None,
+                        f"({mask.shown_cls}, #{mask.id}) keeps in the latent ({kept})", None,
                         family=None,
                         cannot="continue or inpaint encoded frames a noise mask keeps in the latent (only the "
                                "masked part made anew, after or around them)")

@@ -1,0 +1,262 @@
+"""A captioner's text made as Studio's Caption (nodes/encoders/caption.py) wired into the generator's prompt: a node
+whose declared types say it captions (an IMAGE and a model from a loader in, a STRING named 'caption' out: kijai's
+Florence2Run) with a task Studio's Caption keeps, its picture from a loader Studio made, its caption reaching the
+positive prompt of a generator Studio made through string nodes Studio can write the same way: displays passing the
+text on, find-and-replace nodes (their find/replace settings known), joins of texts (their other texts known: the
+words joined around the caption become the Caption's 'before' and 'after'). Where one of these fails the caller
+says why the caption is not made (mapping/captions.py). Plain data; linear in the workflow's size."""
+from __future__ import annotations
+
+import posixpath
+import re
+
+from studio.core.shown import cut
+
+from .. import catalogue
+from ..reading.line_pick import by_place
+from ..reading.workflow import CNode
+from ..tracing.prompts import walk
+from ..values import strings
+
+TASKS = {"caption": "caption", "detailed_caption": "detailed", "more_detailed_caption": "more detailed"}
+MARK = "\x00caption\x00"  # where the caption stands in the text being worked out
+POSITIVE = ("positive", "conditioning", "conditioning_to", "cond", "cond1", "guider", "text_embeds", "hyvid_embeds")
+PICTURE = ("image", "images", "pixels", "image1")
+# texts joined with nothing between by a pack's node declaring no delimiter, by the names of its texts in order (data:
+# jamesWalker55's comfyui-various String Concatenate gives a + b; no catalogue entry holds it)
+PLAIN_JOINS = {"JWStringConcat": ("a", "b")}
+MAX_BACK = 8  # nodes followed from the captioner's picture back to a loader Studio made
+
+
+def _name(n: CNode) -> str:
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def _placed(n: CNode) -> dict:
+    """A UI file's values by place of its declared widgets (reading.line_pick.by_place); where it saved fewer, as
+    many as its widgets not wired, all text (an older file saves no value for a text taken on a wire), else {}."""
+    got = by_place(n)
+    t = catalogue.node_type(n.origin or n.cls)
+    raw = n.raw if isinstance(n.raw, list) else []
+    if got or t is None or t.inputs is None:
+        return got
+    free = [i for i in t.widgets if i.name not in n.links]
+    if len(raw) == len(free) and all(i.type == "STRING" and isinstance(v, str) for i, v in zip(free, raw)):
+        return {i.name: v for i, v in zip(free, raw)}
+    return {}
+
+
+def _natural(name: str) -> tuple:
+    """'find2' before 'find10', 'text_a' before 'text_b'."""
+    head = name.rstrip("0123456789")
+    return head, int(name[len(head):]) if name[len(head):] else -1
+
+
+def _value(wf, n: CNode, k: str):
+    """Setting ``k`` of ``n``: by name, worked out; else as a UI file saved it by place (of its declared widgets)."""
+    v = wf.value(n, k)
+    return v if v is not None or k in n.links else _placed(n).get(k)
+
+
+def _shows(n: CNode, carried: str) -> bool:
+    """A display passing its one text on: a catalogued node taking that text alone (ShowText, showAnything)."""
+    t = catalogue.node_type(n.origin or n.cls)
+    return t is not None and t.inputs is not None and [i.name for i in t.inputs] == [carried] and \
+        set(n.links) == {carried}
+
+
+def _appended(wf, n: CNode, carried: str, text: str) -> str | None:
+    """The texts a node appending them with nothing between gives ('action' 'append', 'tidy_tags' 'no': pysssss'
+    String Function, whose saved result shows it), the empty ones left out; None where it is not one or a text is
+    not known."""
+    names = list(PLAIN_JOINS.get(n.cls, ()))
+    if not names and (_value(wf, n, "action") != "append" or _value(wf, n, "tidy_tags") != "no"):
+        return None
+    names = names or sorted((k for k in {*n.widgets, *n.links, *_placed(n)} if k.startswith("text_")), key=_natural)
+    texts = [text if k == carried else _value(wf, n, k) for k in names]
+    return "".join(t for t in texts if t) if all(isinstance(t, str) for t in texts) else None
+
+
+def _pairs(wf, n: CNode, carried: str) -> list[tuple[str, str]] | None:
+    """The (find, replace) pairs of a find-and-replace node (settings named find*/replace*, each known), in their
+    names' order; None where it is not one or one is not known."""
+    finds = sorted((k for k in {*n.widgets, *n.links, *_placed(n)} if re.fullmatch(r"find\d*", k)),
+                   key=_natural)
+    if not finds or carried in finds:
+        return None
+    out = []
+    for f in finds:
+        a, b = _value(wf, n, f), _value(wf, n, "replace" + f[4:])
+        if not isinstance(a, str) or not isinstance(b, str) or "\n" in a + b or " -> " in a + b:
+            return None
+        if a:
+            out.append((a, b))
+    return out
+
+
+def text_path(readers: dict, start: tuple[str, int], end: str, limit: int) -> list[tuple[CNode, str]] | None:
+    """The (node, input it is given the text on) from output ``start`` to node ``end``, shortest; None if none."""
+    parent: dict[str, tuple[tuple[CNode, str], str | None]] = {}
+    todo, at = [(start, None)], 0
+    while at < len(todo):
+        (src, slot), prev = todo[at]
+        at += 1
+        for m, name in readers.get((src, slot), ()):
+            if m.id in parent or not m.enabled:
+                continue
+            parent[m.id] = ((m, name), prev)
+            if m.id == end:
+                way, k = [], m.id
+                while k is not None:
+                    step, k = parent[k]
+                    way.append(step)
+                return way[::-1]
+            if len(parent) < limit * 8:
+                todo += [((m.id, s), m.id) for s in range(4)]
+    return None
+
+
+def _text_way(wf, way: list[tuple[CNode, str]]) -> tuple[str, str, list, list[str]] | str:
+    """(before, after, the replacements, what each node does in words) of the string nodes on ``way`` (the reader
+    last, not read here); else why not, in words."""
+    text, pairs, said = MARK, [], []
+    for n, carried in way[:-1]:
+        if (found := _pairs(wf, n, carried)) is not None:
+            pairs += found
+            head, _, tail = text.partition(MARK)
+            for a, b in found:
+                head, tail = head.replace(a, b), tail.replace(a, b)
+            text = head + MARK + tail
+            said.append(f"{_name(n)} replaces " + (", ".join(f"{a!r} by {b!r}" for a, b in found) or "nothing"))
+        elif strings.is_join(n.cls) and n.cls not in PLAIN_JOINS:
+            names = list(dict.fromkeys([*n.widgets, *n.links]))
+            joined = strings.joined(names, lambda k: text if k == carried else wf.value(n, k),
+                                    any(k in names for k in strings.DELIMITERS), set(n.links))
+            if joined is None or joined.count(MARK) != 1:
+                return f"{_name(n)} joins it with a text Studio cannot work out when converting"
+            said.append(f"{_name(n)} joins it with the words around it")
+            text = joined
+        elif (joined := _appended(wf, n, carried, text)) is not None and joined.count(MARK) == 1:
+            said.append(f"{_name(n)} appends the words around it")
+            text = joined
+        elif _shows(n, carried):
+            continue
+        else:
+            return f"{_name(n)} changes it in a way Studio does not read"
+    before, _, after = text.partition(MARK)
+    return before, after, pairs, said
+
+
+def _generator(b, reader: CNode) -> tuple[str, CNode] | None:
+    """(the Studio generator, its sampler) whose positive prompt ``reader`` writes; None where none was made."""
+    wf = b.wf
+    for samplers, (gen, *_rest) in b.made.items():
+        for s in samplers:
+            node = wf.nodes.get(s)
+            if node is None or gen not in b.g.nodes:
+                continue
+            start = next((wf.source(node, k) for k in POSITIVE if k in node.links), None)
+            if start is not None and walk(wf, start, POSITIVE, lambda x: x.id == reader.id, set()) is not None:
+                return gen, node
+    return None
+
+
+def _picture(b, n: CNode) -> tuple[str, str, list[CNode]] | None:
+    """(the Studio loader, its output, the nodes between) the captioner's picture comes from; None if not made."""
+    wf, between = b.wf, []
+    src = wf.source(n, "image")
+    for _ in range(MAX_BACK):
+        if src is None:
+            return None
+        made = b.loaded.get(src.id)
+        if made is not None and made in b.g.nodes:
+            port = next((o.name for o in b.g.nodes[made].spec.outputs if o.type in ("Image", "Video")), None)
+            return (made, port, between) if port else None
+        between.append(src)
+        src = next((wf.source(src, k) for k in PICTURE if k in src.links), None)
+    return None
+
+
+def _first_widget(n: CNode) -> str | None:
+    t = catalogue.node_type(n.origin or n.cls)
+    return t.widgets[0].name if t is not None and t.inputs is not None and t.widgets else None
+
+
+def make(b, n: CNode, loader: CNode | None, way: list[tuple[CNode, str]]) -> tuple[str, str] | str:
+    """The Caption made for captioner ``n`` (its model from ``loader``), its text wired into the prompt of the
+    generator whose positive prompt the reader (``way``'s last node) writes: (the note's sentence, the Log's); else
+    why it is not made, in words (nothing made)."""
+    wf = b.wf
+    task = wf.value(n, "task")
+    if task not in TASKS:
+        return f"its task {task!r} is not one Studio's Caption makes (caption, detailed, more detailed)"
+    model = _value(wf, loader, "model") if loader is not None else None
+    raw = loader.raw if loader is not None and isinstance(loader.raw, list) else []
+    if model is None and raw and isinstance(raw[0], str) and _first_widget(loader) == "model":
+        model = raw[0]  # a file of another version of the pack: its first value, the model's name
+    if loader is None:
+        return "no model loader is wired to it"
+    if not isinstance(model, str) or not model.strip():
+        return f"the model {_name(loader)} loads is not known when converting"
+    if set(loader.links) - {"model"}:  # (a LoRA of the captioner: Studio's Caption takes none)
+        return f"{_name(loader)} takes {', '.join(repr(k) for k in sorted(set(loader.links) - {'model'}))} from " \
+               "another node, which Studio's Caption does not"
+    reader = way[-1][0]
+    if "negative" in way[-1][1]:
+        return "it reaches a negative prompt"
+    gen = _generator(b, reader)
+    if gen is None:
+        return "it reaches no generator's positive prompt Studio made"
+    gen_id, sampler = gen
+    if not any(i.name == "prompt" and i.type == "Text" for i in b.g.nodes[gen_id].spec.inputs) or \
+            b.g.input_link(gen_id, "prompt") is not None:
+        return "the generator made takes no prompt on a wire"
+    pic = _picture(b, n)
+    if pic is None:
+        return "its picture comes from no loader Studio made"
+    texts = _text_way(wf, way)
+    if isinstance(texts, str):
+        return texts
+    before, after, pairs, did = texts
+    folder = posixpath.basename(model.replace("\\", "/").rstrip("/"))
+    beams, tokens = wf.value(n, "num_beams"), wf.value(n, "max_new_tokens")
+    params = {"model": folder, "task": TASKS[task], "every": 0, "before": before, "after": after,
+              "replace": "\n".join(f"{a} -> {c}" for a, c in pairs),
+              "beams": beams if isinstance(beams, int) else None,
+              "max_tokens": tokens if isinstance(tokens, int) else None}
+    cap = b.add("encode.caption", params, n, title=n.title or "Caption")
+    made, port, between = pic
+    b.g.connect(made, port, cap, "image")
+    b.g.connect(cap, "text", gen_id, "prompt")
+    stale = b.g.nodes[gen_id].params.get("prompt")
+    if stale:  # the encoder's text as saved, which ComfyUI replaces by the caption's when it runs
+        b.g.set_param(gen_id, "prompt", "")
+    for band in b.bands:
+        if gen_id in band:
+            band.append(cap)
+    b.used.update([n.id, loader.id] + [m.id for m, _ in way[:-1]])
+    b.used.update(src for m, k in way[:-1] for name, (src, _) in m.links.items() if name != k)  # the words read
+    return _said(b, n, loader, model, folder, (made, between), reader, sampler, did, (before, after), stale)
+
+
+def _said(b, n: CNode, loader: CNode, model: str, folder: str, pic: tuple, reader: CNode, sampler: CNode,
+          did: list[str], words_around: tuple[str, str], stale) -> tuple[str, str]:
+    """The sentence of a Caption made (the note's, the Log's)."""
+    wf, (made, between), (before, after) = b.wf, pic, words_around
+    task = wf.value(n, "task")
+    sampled = " (sampled with do_sample in ComfyUI: Studio's caption is beam search, deterministic, so its words " \
+              "may differ)" if wf.value(n, "do_sample") is True else ""
+    after_pic = f" (ComfyUI captions it after {', '.join(_name(m) for m in between)}, not applied to the caption)" \
+        if between else ""
+    words = f"; {'; '.join(did)}: written by the Caption's 'replace', 'before' {before!r} and 'after' {after!r}" \
+        if did else ""
+    first = " (its first frame: ComfyUI captions each picture it is given)" if any(
+        o.type == "Video" for o in b.g.nodes[made].spec.outputs) else ""
+    line = (f"{_name(n)} captions the picture of Studio's {b.g.nodes[made].label!r}{first}{after_pic} with "
+            f"{_name(loader)}'s model {model!r} (task {task!r}): made as Studio's Caption, model {folder!r} (looked "
+            "for under a models folder's LLM/ as ComfyUI's pack keeps it: a transformers-native Florence-2 folder "
+            "runs; one made for remote code, as the pack downloads, is refused when it runs, naming what to get), "
+            f"its text wired into the generator's prompt as {_name(reader)} writes it for {_name(sampler)}"
+            f"{words}{sampled}" + (f" (the text {cut(stale, 60)!r} the encoder saved is not used: ComfyUI "
+                                   "replaces it with the caption's)" if stale else ""))
+    return line, line
