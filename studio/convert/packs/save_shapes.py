@@ -2,11 +2,12 @@
 heldout18 09: a WebM-with-alpha save after a background removal, no pack in the catalogue declaring it): an output
 node (its pack declares OUTPUT_NODE; an uncatalogued node: what its UI or API file lists) with no output or only
 texts or file names out (STRING, VHS_FILENAMES), one picture socket wired (IMAGE; an AUDIO beside it kept), a frame
-rate setting and a file name setting, and no setting that sends or uploads. Read as VideoHelperSuite's Video Combine (Studio's Save
-Video: its rate, file name prefix, sound, save_output), or, where its format names still pictures (PNG, JPEG...), as
-ComfyUI's SaveImage (Studio's picture save, PNG). One sentence a node: what it is read as, and what Studio does not
-write of it (a WebM, a GIF, a ProRes: Studio writes an H.264 MP4, which keeps no transparency; its other settings).
-A preview (no file name setting), a still's save (no rate) and a sender stay what they were. Plain data and stdlib."""
+rate setting and a file name setting, and no setting that sends or uploads. Read as VideoHelperSuite's Video
+Combine (Studio's Save Video: its rate, file name prefix, sound, save_output), or, where its format names still
+pictures (PNG, JPEG...), as ComfyUI's SaveImage (Studio's picture save, PNG). One sentence a node: what it is read
+as, and what Studio does not write of it (a WebM, a GIF, a ProRes: Studio writes an H.264 MP4, which keeps no
+transparency; its other settings). A preview (no file name setting), a still's save (no rate) and a sender stay
+what they were. Plain data and stdlib."""
 from __future__ import annotations
 
 import re
