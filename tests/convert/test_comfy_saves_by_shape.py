@@ -121,3 +121,16 @@ def test_a_sound_wired_into_the_save_is_written_with_the_video():
     audio = next(k for k, n in nodes.items() if n.type_id == "io.load_audio" and n.params["path"] == "song.wav")
     assert any(link.src == audio and link.dst == save_id and link.dst_port == "audio" for link in conv.graph.links)
     assert sum("container 'mov'" in x for x in conv.log) == 1
+
+
+def test_a_save_nothing_converted_feeds_is_named_by_its_own_input():
+    """A clip through an unknown step into the save (no sampler, nothing made): the step's sentence names the save's
+    input as its file does ('frames'), not as Video Combine's ('images')."""
+    clip = (1, "VHS_LoadVideo", [], [("IMAGE", "IMAGE"), ("frame_count", "INT"), ("audio", "AUDIO"),
+                                     ("video_info", "VHS_VIDEOINFO")],
+            {"video": "in.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
+             "skip_first_frames": 0, "select_every_nth": 1, "format": "None"})
+    glow = (2, "InventedEdgeGlow", [("images", "IMAGE")], [("IMAGE", "IMAGE")], [0.5])
+    conv = convert(_ui([clip, glow, _alpha_save()], [(1, 0, 2, "images"), (2, 0, 20, "frames")]), "clip.json")
+    line = next(x for x in conv.log if "(InventedEdgeGlow, #2)" in x)
+    assert "(InventedAlphaWebmSave, node 20)'s 'frames'" in line and "'images' from" not in line.split("from its")[0]

@@ -103,7 +103,7 @@ def _as_video(n: CNode, p: dict) -> str:
     """``n`` as VideoHelperSuite's Video Combine writing an H.264 MP4 (Studio's Save Video), said."""
     rate, name, sound = p["rate"], p["name"], p["sound"]
     prefix = p["prefix"] if isinstance(p["prefix"], str) and p["prefix"].strip() else "ComfyUI"
-    widgets = {"filename_prefix": prefix, "format": "video/h264-mp4"}  # (what Studio writes instead said here, once)
+    widgets = {"filename_prefix": prefix}  # (no format: Video Combine's door reads H.264; what is not, said here once)
     links, ports = {"images": n.links[p["picture"]]}, {}
     if p["picture"] != "images":
         ports["images"] = p["picture"]
