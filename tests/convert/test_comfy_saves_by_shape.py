@@ -134,3 +134,31 @@ def test_a_save_nothing_converted_feeds_is_named_by_its_own_input():
     conv = convert(_ui([clip, glow, _alpha_save()], [(1, 0, 2, "images"), (2, 0, 20, "frames")]), "clip.json")
     line = next(x for x in conv.log if "(InventedEdgeGlow, #2)" in x)
     assert "(InventedAlphaWebmSave, node 20)'s 'frames'" in line and "'images' from" not in line.split("from its")[0]
+
+
+def test_an_api_files_uncatalogued_gif_writer_is_read_by_what_its_input_is_given():
+    """An API file types no socket of its own: the save's picture input is told by its source's declared output
+    (VAEDecode's IMAGE); its GIF format said once, its rate and prefix taken."""
+    doc = {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors",
+                                                     "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                                                     "type": "wan"}},
+        "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "a fox", "clip": ["2", 0]}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "5": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 832, "height": 480, "length": 33,
+                                                                  "batch_size": 1}},
+        "6": {"class_type": "KSampler", "inputs": {"seed": 7, "steps": 30, "cfg": 6, "sampler_name": "uni_pc",
+                                                   "scheduler": "simple", "denoise": 1, "model": ["1", 0],
+                                                   "positive": ["3", 0], "negative": ["4", 0],
+                                                   "latent_image": ["5", 0]}},
+        "7": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["6", 0], "vae": ["7", 0]}},
+        "9": {"class_type": "InventedGifWriter", "inputs": {"frames": ["8", 0], "fps": 12, "filename_prefix": "fox",
+                                                            "format": "gif"}},
+    }
+    conv = convert(doc, "api.json")
+    assert next(n for n in conv.graph.nodes.values() if n.type_id == "io.save_video").params["path"] == "out/fox.mp4"
+    assert next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video").params["fps"] == 12
+    lines = [x for x in conv.log if "'gif'" in x]
+    assert len(lines) == 1 and "(InventedGifWriter, #9)" in lines[0] and "nothing read from it" in lines[0]

@@ -39,6 +39,21 @@ def _output_node(wf: Workflow, n: CNode, outs: list[str]) -> bool:
     return all(o in NAMES_OUT for o in outs)
 
 
+def _source_type(wf: Workflow, n: CNode, k: str) -> str:
+    """The type of what input ``k`` is given, as its source declares it (an API file types no socket of its own)."""
+    src, slot = n.links[k]
+    m = wf.nodes.get(src)
+    t = catalogue.node_type(m.shown_cls) if m is not None else None
+    types = list(t.output_types) if t is not None and t.outputs is not None else list(m.out_types) if m else []
+    return types[slot] if 0 <= slot < len(types) else ""
+
+
+def _outputs(n: CNode, outs: list[str], declared: bool) -> str:
+    if not declared and not n.in_types and not n.out_types:  # (an API file saves no output of its own)
+        return "nothing read from it" if not outs else f"only {', '.join(sorted(set(outs)))} read from it"
+    return "no output" if not outs else f"only {', '.join(sorted(set(outs)))} out"
+
+
 def _still_format(v: Any) -> bool:
     return isinstance(v, str) and v.strip().lower().lstrip(".") in STILLS
 
@@ -49,7 +64,7 @@ def _parts(wf: Workflow, n: CNode) -> dict | None:
     ins, outs = declared_of(wf, n)
     if not ins or not _output_node(wf, n, outs):
         return None
-    wired = [(k, t) for k, t, w in ins if not w and k in n.links]
+    wired = [(k, t or _source_type(wf, n, k)) for k, t, w in ins if not w and k in n.links]
     pictures = [k for k, t in wired if t in PICTURES]
     sound = [k for k, t in wired if t == SOUND]
     if len(pictures) != 1 or len(sound) > 1 or len(wired) != 1 + len(sound):
@@ -71,7 +86,7 @@ def _parts(wf: Workflow, n: CNode) -> dict | None:
     other += [f"{k} (wired)" for k in n.links if k not in (rate, name, pictures[0], *sound)]
     declared = catalogue.node_type(n.shown_cls) is not None
     told = (f"{'an output node its pack declares' if declared else 'a node'} with "
-            f"{'no output' if not outs else 'only ' + ', '.join(sorted(set(outs))) + ' out'}, a picture input "
+            f"{_outputs(n, outs, declared)}, a picture input "
             f"'{pictures[0]}', a frame rate '{rate}' and a file name '{name}'")
     return {"picture": pictures[0], "sound": sound[0] if sound else None, "settings": settings, "rate": rate,
             "value": value, "name": name, "prefix": settings.get(name) if name not in n.links else None,
