@@ -362,7 +362,8 @@ def test_a_switch_set_by_a_value_makes_its_output_from_the_side_it_passes_on(on)
 def test_a_packs_copy_of_video_combine_filed_under_its_name_is_read_as_video_combine():
     """A node pack's copy of VideoHelperSuite's Video Combine under a name of its own (ComfyUI-LTXLongAudio's
     LTXVideoCombine), which the frontend files under 'VHS_VideoCombine' ('Node name for S&R'): read as Video Combine,
-    its values in a list (frame rate, loop count, prefix, format first); had been 'no video output'."""
+    its values in a list (frame rate, loop count, prefix, format first); had been 'no video output'. Filed under its
+    own name, it is read by the shape of its declared types (packs/save_shapes.py)."""
     w = UI()
     dec = _wan_t2v_frames(w)
     w.add("LTXVideoCombine", [12, 0, "fox_take", "video/h264-mp4", "yuv420p", 19, True, True, False, True],
@@ -372,5 +373,8 @@ def test_a_packs_copy_of_video_combine_filed_under_its_name_is_read_as_video_com
     assert [t["task"] for t in conv.tasks] == ["text to video"]
     assert _nodes(conv, "video_models.text_to_video")[0].params["fps"] == 12.0
     assert _nodes(conv, "io.save_video")[0].params["path"].endswith("fox_take.mp4")
-    w.nodes[-1]["properties"] = {}  # filed under its own name: a node Studio does not read
-    assert not convert(w.doc(), "unknown").tasks
+    w.nodes[-1]["properties"] = {}  # filed under its own name: read by the save's shape its pack declares (saves1)
+    conv = convert(w.doc(), "own name")
+    assert [t["task"] for t in conv.tasks] == ["text to video"]
+    assert _nodes(conv, "io.save_video")[0].params["path"].endswith("fox_take.mp4")
+    assert any("(LTXVideoCombine, #" in x and "saves a video, told by its types" in x for x in conv.log)

@@ -215,7 +215,7 @@ def make_chain(b, end: CNode, chain: list[CNode]) -> None:
                 b.used.add(n.links[rate][0])  # the info giving the clip's own rate: read as Frame Rate's 0
     b.bands.append(list(b.g.nodes)[first:])
     b.out.tasks.append({"task": "images", "family": "core", "generator": None, "inputs": []})
-    b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> "
+    b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.shown_cls}' -> "
                      + " -> ".join(b.g.nodes[x].label for x in b.bands[-1])
                      + (f" (reading what was made of {', '.join(n.cls for n in shared)} for another output)"
                         if shared else ""))
@@ -278,7 +278,7 @@ def _before(b, n: CNode, refs: dict) -> None:
             refs["images"] = (rate, "video")
         kind = AS_MP4.get(n.cls) or combined_as(wf, n)
         if kind:
-            b.out.log.append(f"{b.name}: '{n.title or n.cls}' (#{n.id}) is written as an MP4 video, not as "
+            b.out.log.append(f"{b.name}: '{n.title or n.shown_cls}' (#{n.id}) is written as an MP4 video, not as "
                              f"{kind}: Studio writes none")
         if n.cls == "VHS_VideoCombine" and (line := combine_unapplied(wf, n)):
             b.out.log.append(f"{b.name}: {line}")
@@ -305,7 +305,7 @@ def _combine_written(b, n: CNode, refs: dict) -> None:
         b.out.log.append(f"{b.name}: the workflow writes the video without sound ({why}): Replace Audio with no sound "
                          "goes before Save Video, so the loaded clip's own sound is not written")
     if b.wf.value(n, "save_output") is False:
-        b.out.log.append(f"{b.name}: '{n.title or n.cls}' (#{n.id}) only previews its video in ComfyUI (its save_output "
+        b.out.log.append(f"{b.name}: '{n.title or n.shown_cls}' (#{n.id}) only previews its video in ComfyUI (its save_output "
                          "off: a file in ComfyUI's temp folder): Studio's Save Video writes it into out/")
 
 
@@ -321,7 +321,7 @@ def combined_as(wf: Workflow, n: CNode) -> str | None:
 def combine_unapplied(wf: Workflow, n: CNode) -> str | None:
     """A Video Combine's settings Studio's Save Video does not apply, said (a ping-pong, a cut to the sound)."""
     lost = [k for k in ("pingpong", "trim_to_audio") if _v(wf, n, k, False) is True]
-    return (f"'{n.title or n.cls}' (#{n.id})'s {' and '.join(lost)} not applied: Studio's Save Video writes the "
+    return (f"'{n.title or n.shown_cls}' (#{n.id})'s {' and '.join(lost)} not applied: Studio's Save Video writes the "
             "frames once, in order, with the whole sound") if lost else None
 
 

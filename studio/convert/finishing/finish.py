@@ -109,7 +109,7 @@ def _own_path(b, save: CNode) -> str:
     while path in taken:
         path, k = f"{first.removesuffix('.mp4')}_{k}.mp4", k + 1
     if path != first:
-        b.out.log.append(f"{b.name}: '{save.title or save.cls}' (#{save.id}) writes its video as '{path}': another "
+        b.out.log.append(f"{b.name}: '{save.title or save.shown_cls}' (#{save.id}) writes its video as '{path}': another "
                          f"output's Save Video writes '{first}' (ComfyUI numbers the files of one name)")
     return path
 
@@ -126,11 +126,11 @@ def save_node(b, save: CNode, path: str | None = None) -> str:
     sv = b.add("io.save_video", {"path": path or _own_path(b, save)}, save)
     kind = AS_MP4.get(save.cls) or (combined_as(b.wf, save) if save.cls == "VHS_VideoCombine" else None)
     if kind:  # (as a chain of core nodes says it: finishing.core)
-        b.out.log.append(f"{b.name}: '{save.title or save.cls}' (#{save.id}) is written as an MP4 video, not as "
+        b.out.log.append(f"{b.name}: '{save.title or save.shown_cls}' (#{save.id}) is written as an MP4 video, not as "
                          f"{kind}: Studio writes none")
     if save.cls == "VHS_VideoCombine" and (line := combine_unapplied(b.wf, save)):  # a ping-pong (heldout11: unsaid)
         b.out.log.append(f"{b.name}: {line}")
     if save.cls == "VHS_VideoCombine" and b.wf.value(save, "save_output") is False:  # (heldout9: unsaid)
-        b.out.log.append(f"{b.name}: '{save.title or save.cls}' (#{save.id}) only previews its video in ComfyUI (its "
+        b.out.log.append(f"{b.name}: '{save.title or save.shown_cls}' (#{save.id}) only previews its video in ComfyUI (its "
                          "save_output off: a file in ComfyUI's temp folder): Studio's Save Video writes it into out/")
     return sv

@@ -39,6 +39,6 @@ def retimed(b, save, gen: str, take: tuple[str, str], src: tuple[str, str], said
         return src
     fr = b.add("edit.frame_rate", {"fps": float(mine)}, save)
     b.g.connect(*src, fr, "video")
-    said.append(f"'{save.title or save.cls}' (#{save.id}) writes the take at {float(mine):g} fps, not the "
+    said.append(f"'{save.title or save.shown_cls}' (#{save.id}) writes the take at {float(mine):g} fps, not the "
                 f"{float(made):g} fps the generator makes it at: Studio's Frame Rate before its Save Video does the same")
     return fr, "video"

@@ -145,11 +145,11 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     _output(b, end, cur, out, rate, said)
     b.used |= {end.id, loader.id}
     b.bands.append(list(b.g.nodes)[first:])
-    b.note("\n".join([f"Converted from ComfyUI ({b.name}), output '{end.title or end.cls}' (#{end.id}): "
+    b.note("\n".join([f"Converted from ComfyUI ({b.name}), output '{end.title or end.shown_cls}' (#{end.id}): "
                       + " -> ".join(steps)] + [f"- {s}" for s in said]), len(b.bands) - 1)
     b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": None,
                         "inputs": ["video"]})
-    b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> Load Video -> {' -> '.join(steps)}")
+    b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.shown_cls}' -> Load Video -> {' -> '.join(steps)}")
 
 
 def _loaded(b, loader: CNode, said: list[str]) -> str:
@@ -213,7 +213,7 @@ def _step(wf: Workflow, n: CNode, loader: CNode, end: CNode) -> str:
             for k, v in n.settings().items()}
     settings = ", ".join(f"{k} {rounded(v)}" for k, v in said.items())
     return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}), a step on the way from '{loader.title or loader.cls}'"
-            f" (#{loader.id}) to '{end.title or end.cls}' (#{end.id}): not applied, Studio makes no node for it on this "
+            f" (#{loader.id}) to '{end.title or end.shown_cls}' (#{end.id}): not applied, Studio makes no node for it on this "
             "way" + (f" (its settings: {cut(settings, 200)})" if settings else ""))
 
 

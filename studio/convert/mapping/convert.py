@@ -21,7 +21,7 @@ from ..finishing.core import core_chain, make_chain
 from ..finishing.layout import lay_out
 from ..finishing.utility import ENDS, make_utility, utility, utility_path
 from ..packs import batch_managers, bundle_loaders, easy_use, expert_samplers, pass_samplers, pipes, prompt_loras, shapes, task_twins, twins
-from ..packs import uncatalogued_twins
+from ..packs import save_shapes, uncatalogued_twins
 from ..packs import loops_unrolled
 from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowError
 from ..takes import refine, restyle, segments, still_first
@@ -236,7 +236,7 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         said += batch_managers.translate(wf) + pipes.translate(wf) + twins.translate(wf) + uncatalogued_twins.translate(wf) + easy_use.translate(wf) + bundle_loaders.translate(wf) + [x for m in families.mappings() if m.translate for x in m.translate(wf)]
         said += expert_samplers.translate(wf) + task_twins.translate(wf) + prompt_loras.translate(wf)
         said += pass_samplers.translate(wf)  # a sampler giving more than its latent (packs/pass_samplers.py)
-        said += shapes.translate(wf)  # a sampler, model loader or folder picture told by its shape (packs/shapes.py)
+        said += shapes.translate(wf) + save_shapes.translate(wf)  # told by their shapes (packs/shapes.py, save_shapes.py)
         said += wf.wiring_said  # an input two broadcasts reach at one priority (left unwired, as in ComfyUI)
         b = _Builder(wf, name, registry)
         b.idle = idle

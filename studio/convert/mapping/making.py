@@ -120,6 +120,6 @@ class Making:
             self.g.connect(gen, "audio", sv, "audio")
         self.used.add(save.id)
         self.bands[band] += [n for n in list(self.g.nodes)[made:]]
-        self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> another Save Video ({path}) on the "
+        self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.shown_cls}' -> another Save Video ({path}) on the "
                             f"pipeline of '{made_for.title or made_for.cls}' (the same sampler: generated once)")
         return sv

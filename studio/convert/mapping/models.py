@@ -47,7 +47,7 @@ class ModelReading:
         if not samplers:
             return None
         if len(samplers) > MAX_SAMPLERS:
-            self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' (#{save.id}) is fed by "
+            self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.shown_cls}' (#{save.id}) is fed by "
                                 f"{len(samplers):,} samplers; Studio converts outputs of up to {MAX_SAMPLERS}: "
                                 "kept as notes")
             return None

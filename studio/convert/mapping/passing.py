@@ -275,7 +275,9 @@ def _lost_said(lost: list[CNode]) -> str:
 
 def _unconverted(r: CNode, name: str = "") -> str:
     """A node not converted, named by its id without '#' (it is listed with the nodes not converted, not said here)."""
-    return f"'{r.title or r.shown_cls}' ({r.shown_cls}, node {r.id})" + (f"'s '{name}'" if name else "")
+    port = r.ports.get(name, name)  # (a node read as another: its input as the file names it)
+    port = port if isinstance(port, str) else name
+    return f"'{r.title or r.shown_cls}' ({r.shown_cls}, node {r.id})" + (f"'s '{port}'" if name else "")
 
 
 def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: frozenset = frozenset(),

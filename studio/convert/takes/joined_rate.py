@@ -32,6 +32,6 @@ def written_at(b, save, out: tuple[str, str], first: tuple[str, str], mine, said
         return out
     fr = b.add("edit.frame_rate", {"fps": float(mine)}, save)
     b.g.connect(*out, fr, "video")
-    said.append(f"'{save.title or save.cls}' (#{save.id}) writes the joined takes at {float(mine):g} fps, not the "
+    said.append(f"'{save.title or save.shown_cls}' (#{save.id}) writes the joined takes at {float(mine):g} fps, not the "
                 f"{rate:g} fps Studio's joined video has: Studio's Frame Rate before its Save Video does the same")
     return fr, "video"

@@ -1,0 +1,160 @@
+"""A node pack's save of a video Studio has no rule for, read by the shape of its declared types (issue 112, item 2;
+heldout18 09: a WebM-with-alpha save after a background removal, no pack in the catalogue declaring it): an output
+node (its pack declares OUTPUT_NODE; an uncatalogued node: what its UI or API file lists) with no output or only
+texts or file names out (STRING, VHS_FILENAMES), one picture socket wired (IMAGE; an AUDIO beside it kept), a frame
+rate setting and a file name setting, and no setting that sends or uploads. Read as VideoHelperSuite's Video
+Combine (Studio's Save Video: its rate, file name prefix, sound, save_output), or, where its format names still
+pictures (PNG, JPEG...), as ComfyUI's SaveImage (Studio's picture save, PNG). One sentence a node: what it is read
+as, and what Studio does not write of it (a WebM, a GIF, a ProRes: Studio writes an H.264 MP4, which keeps no
+transparency; its other settings). A preview (no file name setting), a still's save (no rate) and a sender stay
+what they were. Plain data and stdlib."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import catalogue
+from ..reading.workflow import CNode, Workflow
+from .shapes import declared_of, placed, settings_of, shown, unread
+
+PICTURES = ("IMAGE",)
+SOUND = "AUDIO"
+NAMES_OUT = ("STRING", "VHS_FILENAMES")  # what a save gives: the names of the files it wrote
+RATE = re.compile(r"^(frame_?rate|fps|framerate|frames_per_second)$", re.I)
+NAME = re.compile(r"^(filename_prefix|filename|file_name|prefix|output_name|name_prefix|save_prefix)$", re.I)
+FORMAT = re.compile(r"^(format|codec|video_format|file_format|extension|container|vcodec)$", re.I)
+SENDS = re.compile(r"url|http|webhook|endpoint|host|token|api_key|upload|send|server|discord|telegram|websocket|"
+                   r"link_id|bucket", re.I)
+H264 = ("video/h264-mp4", "h264-mp4", "mp4", "h264", "libx264", "avc", "h.264", "auto")
+STILLS = ("png", "jpg", "jpeg", "tif", "tiff", "bmp", "exr", "image/png", "image/jpeg", "png sequence",
+          "png_sequence", "jpg sequence")
+KEPT = ("save_output", "pingpong", "trim_to_audio")  # Video Combine's own switches, said or applied as for it
+
+
+def _output_node(wf: Workflow, n: CNode, outs: list[str]) -> bool:
+    """Its pack declares it an output node; an uncatalogued node: nothing out, or only texts or file names."""
+    t = catalogue.node_type(n.shown_cls)
+    if t is not None and t.inputs is not None:
+        return t.output_node and all(o in NAMES_OUT for o in t.output_types)
+    return all(o in NAMES_OUT for o in outs)
+
+
+def _source_type(wf: Workflow, n: CNode, k: str) -> str:
+    """The type of what input ``k`` is given, as its source declares it (an API file types no socket of its own)."""
+    src, slot = n.links[k]
+    m = wf.nodes.get(src)
+    t = catalogue.node_type(m.shown_cls) if m is not None else None
+    types = list(t.output_types) if t is not None and t.outputs is not None else list(m.out_types) if m else []
+    return types[slot] if 0 <= slot < len(types) else ""
+
+
+def _outputs(n: CNode, outs: list[str], declared: bool) -> str:
+    if not declared and not n.in_types and not n.out_types:  # (an API file saves no output of its own)
+        return "nothing read from it" if not outs else f"only {', '.join(sorted(set(outs)))} read from it"
+    return "no output" if not outs else f"only {', '.join(sorted(set(outs)))} out"
+
+
+def _still_format(v: Any) -> bool:
+    return isinstance(v, str) and v.strip().lower().lstrip(".") in STILLS
+
+
+def _parts(wf: Workflow, n: CNode) -> dict | None:
+    """What a save of ``n``'s shape is read with (its picture and sound inputs, its rate, file name, formats and
+    other settings), or None where its shape is not a save's."""
+    ins, outs = declared_of(wf, n)
+    if not ins or not _output_node(wf, n, outs):
+        return None
+    wired = [(k, t or _source_type(wf, n, k)) for k, t, w in ins if not w and k in n.links]
+    pictures = [k for k, t in wired if t in PICTURES]
+    sound = [k for k, t in wired if t == SOUND]
+    if len(pictures) != 1 or len(sound) > 1 or len(wired) != 1 + len(sound):
+        return None  # another input wired (a mask, a batch manager, a VAE): what it carries would be lost
+    settings, by_place = settings_of(n, ins)
+    names = [k for k, _, w in ins if w] or [k for k in settings if isinstance(k, str)]
+    if any(SENDS.search(k) for k in names):
+        return None  # a node that sends or uploads its pictures: not a save
+    rate = next((k for k in names if RATE.match(k)), None)
+    name = next((k for k in names if NAME.match(k)), None)
+    if rate is None or name is None:
+        return None  # a preview (no file), a still's save (no rate)
+    value = wf.value(n, rate) if rate in n.links else settings.get(rate)
+    if rate not in n.links and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
+        return None
+    formats = {k: settings.get(k) for k in names if FORMAT.match(k) and k not in n.links}
+    other = [f"{k} {shown(v)}" for k, v in settings.items() if isinstance(k, str) and k not in (rate, name)
+             and k not in formats and k not in KEPT and k not in n.links and not k.startswith("#")]
+    other += [f"{k} (wired)" for k in n.links if k not in (rate, name, pictures[0], *sound)]
+    declared = catalogue.node_type(n.shown_cls) is not None
+    told = (f"{'an output node its pack declares' if declared else 'a node'} with "
+            f"{_outputs(n, outs, declared)}, a picture input "
+            f"'{pictures[0]}', a frame rate '{rate}' and a file name '{name}'")
+    return {"picture": pictures[0], "sound": sound[0] if sound else None, "settings": settings, "rate": rate,
+            "value": value, "name": name, "prefix": settings.get(name) if name not in n.links else None,
+            "formats": formats, "other": other, "told": f"{told}){placed(by_place, n)}",
+            "where": f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"}
+
+
+def _as_pictures(n: CNode, p: dict) -> str:
+    """``n`` as ComfyUI's SaveImage (Studio's Save Image Sequence: pictures, one a frame), said."""
+    prefix = p["prefix"] if isinstance(p["prefix"], str) and p["prefix"].strip() else "ComfyUI"
+    n.origin, n.cls, n.widgets, n.links = n.shown_cls, "SaveImage", {"filename_prefix": prefix}, {
+        "images": n.links[p["picture"]]}
+    if p["picture"] != "images":
+        n.ports["images"] = p["picture"]
+    fmt = ", ".join(f"{k} {shown(v)}" for k, v in p["formats"].items())
+    line = (f"{p['where']} saves the frames as pictures ({fmt}), told by its types ({p['told']}: read as ComfyUI's "
+            f"SaveImage (Studio writes the frames as PNG pictures, one a frame); its rate {shown(p['value'])} "
+            "is not written (pictures have none)")
+    other = p["other"] + [f"{k} {shown(v)}" for k, v in p["formats"].items() if str(v).strip().lower().lstrip(".")
+                          not in ("png", "image/png")]  # (another picture format: written as PNG)
+    if p["sound"]:
+        other.append(f"{p['sound']} (wired: pictures keep no sound)")
+    if other:
+        line += f"; its {', '.join(other)} {'are' if len(other) > 1 else 'is'} not applied"
+    return line
+
+
+def _as_video(n: CNode, p: dict) -> str:
+    """``n`` as VideoHelperSuite's Video Combine writing an H.264 MP4 (Studio's Save Video), said."""
+    rate, name, sound = p["rate"], p["name"], p["sound"]
+    prefix = p["prefix"] if isinstance(p["prefix"], str) and p["prefix"].strip() else "ComfyUI"
+    widgets = {"filename_prefix": prefix}  # (no format: Video Combine's door reads H.264; what is not, said here once)
+    links, ports = {"images": n.links[p["picture"]]}, {}
+    if p["picture"] != "images":
+        ports["images"] = p["picture"]
+    if rate in n.links:
+        links["frame_rate"] = n.links[rate]
+    else:
+        widgets["frame_rate"] = p["value"]
+    if sound:
+        links["audio"] = n.links[sound]
+        if sound != "audio":
+            ports["audio"] = sound
+    if name in n.links:
+        links["filename_prefix"] = n.links[name]
+    widgets.update({k: p["settings"][k] for k in KEPT if isinstance(p["settings"].get(k), bool)})
+    n.origin, n.cls, n.widgets, n.links = n.shown_cls, "VHS_VideoCombine", widgets, links
+    n.ports.update(ports)
+    at = f"its rate {shown(p['value'])}" if rate not in n.links else f"the rate wired into its '{rate}'"
+    line = (f"{p['where']} saves a video, told by its types ({p['told']}: read as a video output, which Studio's Save "
+            f"Video writes at {at}")
+    lost = {k: v for k, v in p["formats"].items() if not (isinstance(v, str) and v.strip().lower() in H264)}
+    if lost:
+        line += (f"; as an H.264 MP4 (which keeps no transparency), not with its "
+                 f"{', '.join(f'{k} {shown(v)}' for k, v in lost.items())}: Studio writes no other")
+    if p["other"]:
+        line += (f"; its {', '.join(p['other'])} {'are' if len(p['other']) > 1 else 'is'} not applied (Studio's Save "
+                 "Video has no such setting)")
+    return line
+
+
+def _read(wf: Workflow, n: CNode) -> str | None:
+    p = _parts(wf, n)
+    if p is None:
+        return None
+    return _as_pictures(n, p) if any(_still_format(v) for v in p["formats"].values()) else _as_video(n, p)
+
+
+def translate(wf: Workflow) -> list[str]:
+    """Each node of a video save's shape rewritten in place as the save Studio reads; one sentence each."""
+    return [line for n in list(unread(wf)) if (line := _read(wf, n))]
