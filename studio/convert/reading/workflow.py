@@ -236,9 +236,11 @@ def enveloped(doc: Any) -> tuple[Any, str]:
         found += [(k, v[2]) for k, v in level.items() if isinstance(v, list) and len(v) > 2 and is_workflow(v[2])]
         if len(found) == 1:
             return found[0][1], str(found[0][0])
-        if found or len(level) != 1 or not isinstance(next(iter(level.values())), dict):
+        # down into the one entry holding a workflow, beside a request's other keys (RunPod's {input, policy}: heldout20)
+        holders = [v for v in level.values() if isinstance(v, dict) and any(map(is_workflow, v.values()))]
+        if found or len(holders) != 1 and (len(level) != 1 or not isinstance(next(iter(level.values())), dict)):
             break
-        level = next(iter(level.values()))
+        level = holders[0] if len(holders) == 1 else next(iter(level.values()))
     return doc, ""
 
 
