@@ -25,3 +25,20 @@ def test_a_runpod_request_with_a_policy_beside_its_input_is_opened_as_its_workfl
     two = tmp_path / "two.json"  # two requests' workflows in one object: still not guessed at
     two.write_text(json.dumps({"a": {"workflow": _doc()}, "b": {"workflow": _doc()}}))
     assert not is_comfy_file(str(two))
+
+
+def test_a_ui_file_whose_links_name_no_target_is_read_by_its_inputs():
+    """A hand-written UI file's links [id, origin, slot, type, type] (GlennTeo212's, 15): its nodes were said to reach
+    no output ("ComfyUI does not run it"), though the inputs name the links and ComfyUI's frontend queues them."""
+    nodes = [{"id": 1, "type": "LoadImage", "inputs": [], "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": [2]}],
+              "widgets_values": ["photo.jpg", "image"]},
+             {"id": 2, "type": "ImageInvert", "inputs": [{"name": "image", "type": "IMAGE", "link": 2}],
+              "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": [3]}], "widgets_values": []},
+             {"id": 3, "type": "SaveImage", "inputs": [{"name": "images", "type": "IMAGE", "link": 3}],
+              "outputs": [], "widgets_values": ["out"]}]
+    doc = {"nodes": nodes, "links": [[2, 1, 0, "IMAGE", "IMAGE"], [3, 2, 0, "IMAGE", "IMAGE"]]}
+    conv = convert(doc, "hand.json")
+    said = _said(conv)
+    assert "reaches no output" not in said and "does not run it" not in said
+    links = {(conv.graph.nodes[l.src].type_id, conv.graph.nodes[l.dst].type_id) for l in conv.graph.links}
+    assert len(links) == 2 and all(a != b for a, b in links)
