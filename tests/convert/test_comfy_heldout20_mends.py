@@ -42,3 +42,40 @@ def test_a_ui_file_whose_links_name_no_target_is_read_by_its_inputs():
     assert "reaches no output" not in said and "does not run it" not in said
     links = {(conv.graph.nodes[l.src].type_id, conv.graph.nodes[l.dst].type_id) for l in conv.graph.links}
     assert len(links) == 2 and all(a != b for a, b in links)
+
+
+def _wan_i2v(size_node: dict) -> dict:
+    """Wan 2.1 image to video whose width and height a node works out of the loaded picture (s1ntecs' 'ideal
+    resolution' node, kairusann's ImageResize+: heldout20 12, 13)."""
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
+                                                    "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp16.safetensors", "type": "wan"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a cat swims", "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "6": {"class_type": "LoadImage", "inputs": {"image": "cat.png"}},
+        "7": size_node,
+        "8": {"class_type": "WanImageToVideo", "inputs": {"width": ["7", 0], "height": ["7", 1], "length": 33,
+                                                          "batch_size": 1, "positive": ["4", 0], "negative": ["5", 0],
+                                                          "vae": ["3", 0], "start_image": ["6", 0]}},
+        "9": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 20, "cfg": 5, "sampler_name": "uni_pc",
+                                                   "scheduler": "simple", "denoise": 1, "model": ["1", 0],
+                                                   "positive": ["8", 0], "negative": ["8", 1],
+                                                   "latent_image": ["8", 2]}},
+        "10": {"class_type": "VAEDecode", "inputs": {"samples": ["9", 0], "vae": ["3", 0]}},
+        "11": {"class_type": "SaveWEBM", "inputs": {"images": ["10", 0], "filename_prefix": "w", "codec": "vp9",
+                                                    "fps": 16, "crf": 20}},
+    }
+
+
+def test_a_size_a_node_works_out_of_the_picture_is_not_said_to_be_the_pictures_size():
+    """'(the size of what LoadImage gives)' was said of a node giving a size it works out by its own settings (false,
+    12, 13); a node measuring the picture (GetImageSize) is still said to give its size."""
+    worked = convert(_wan_i2v({"class_type": "IdealSizeForPicture", "inputs": {"target_size": 644, "multiple_of": 28,
+                                                                              "image": ["6", 0]}}), "ideal.json")
+    said = _said(worked)
+    assert "worked out from what 'LoadImage' (LoadImage, #6) gives" in said
+    assert "the size of what 'LoadImage'" not in said
+    measured = convert(_wan_i2v({"class_type": "GetImageSize", "inputs": {"image": ["6", 0]}}), "measured.json")
+    assert "worked out from what" not in _said(measured)
