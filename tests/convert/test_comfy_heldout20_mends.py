@@ -79,3 +79,12 @@ def test_a_size_a_node_works_out_of_the_picture_is_not_said_to_be_the_pictures_s
     assert "the size of what 'LoadImage'" not in said
     measured = convert(_wan_i2v({"class_type": "GetImageSize", "inputs": {"image": ["6", 0]}}), "measured.json")
     assert "worked out from what" not in _said(measured)
+
+
+def test_a_model_loader_with_an_empty_file_name_is_said_so_not_missing():
+    """A worker's template leaves UNETLoader's name empty (s1ntecs', 12): it was "no model loader found" (false)."""
+    wf = _wan_i2v({"class_type": "GetImageSize", "inputs": {"image": ["6", 0]}})
+    wf["1"]["inputs"]["unet_name"] = ""
+    said = _said(convert(wf, "empty.json"))
+    assert "no model loader found" not in said
+    assert "'UNETLoader' (UNETLoader, #1) names no model file: set Load Video Model's 'model'" in said
