@@ -88,3 +88,40 @@ def test_a_model_loader_with_an_empty_file_name_is_said_so_not_missing():
     said = _said(convert(wf, "empty.json"))
     assert "no model loader found" not in said
     assert "'UNETLoader' (UNETLoader, #1) names no model file: set Load Video Model's 'model'" in said
+
+
+def test_a_triple_sampler_strategy_given_by_a_node_is_read_never_the_none():
+    """TripleKSampler's 'switch_strategy' wired from the pack's Switch Strategy (Simple) (VraethrDalkr's hybrid, 10):
+    was "(the switch: the None worked out when the workflow runs)" (false) and the node listed as not converted."""
+    wf = {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors",
+                                                    "weight_dtype": "default"}},
+        "2": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors",
+                                                    "weight_dtype": "default"}},
+        "3": {"class_type": "LoraLoaderModelOnly", "inputs": {"lora_name": "high_lightx2v.safetensors",
+                                                             "strength_model": 1.0, "model": ["1", 0]}},
+        "4": {"class_type": "LoraLoaderModelOnly", "inputs": {"lora_name": "low_lightx2v.safetensors",
+                                                             "strength_model": 1.0, "model": ["2", 0]}},
+        "5": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                                                    "type": "wan"}},
+        "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a drawing comes alive", "clip": ["5", 0]}},
+        "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["5", 0]}},
+        "8": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "9": {"class_type": "LoadImage", "inputs": {"image": "example.png"}},
+        "10": {"class_type": "WanImageToVideo", "inputs": {"width": 480, "height": 832, "length": 81, "batch_size": 1,
+                                                           "positive": ["6", 0], "negative": ["7", 0],
+                                                           "vae": ["8", 0], "start_image": ["9", 0]}},
+        "11": {"class_type": "SwitchStrategySimple", "inputs": {"switch_strategy": "I2V boundary"}},
+        "12": {"class_type": "TripleKSamplerWan22Lightning",
+               "inputs": {"base_high": ["1", 0], "lightning_high": ["3", 0], "lightning_low": ["4", 0],
+                          "positive": ["10", 0], "negative": ["10", 1], "latent_image": ["10", 2], "seed": 42,
+                          "sigma_shift": 8.0, "base_cfg": 3.5, "lightning_start": 1, "lightning_steps": 8,
+                          "sampler_name": "euler", "scheduler": "simple", "switch_strategy": ["11", 0]}},
+        "13": {"class_type": "VAEDecode", "inputs": {"samples": ["12", 0], "vae": ["8", 0]}},
+        "14": {"class_type": "SaveWEBM", "inputs": {"images": ["13", 0], "filename_prefix": "w", "codec": "vp9",
+                                                    "fps": 16, "crf": 20}},
+    }
+    conv = convert(wf, "hybrid.json")
+    said = _said(conv)
+    assert "the None" not in said and "I2V boundary (0.9)" in said
+    assert "11" not in conv.dropped
