@@ -125,3 +125,14 @@ def test_a_triple_sampler_strategy_given_by_a_node_is_read_never_the_none():
     said = _said(conv)
     assert "the None" not in said and "I2V boundary (0.9)" in said
     assert "11" not in conv.dropped
+
+
+def test_a_negative_prompt_written_when_the_workflow_runs_is_pointed_at_the_negative_input():
+    """A negative encoder's text wired from a node Studio does not run (an enhancer, 03): was "write the prompt in the
+    generator's prompt" (the wrong input)."""
+    wf = _wan_i2v({"class_type": "GetImageSize", "inputs": {"image": ["6", 0]}})
+    wf["12"] = {"class_type": "SomePromptWriter", "inputs": {"seed_text": "owls", "clip": ["2", 0]}}
+    wf["5"]["inputs"]["text"] = ["12", 0]
+    said = _said(convert(wf, "neg.json"))
+    assert "the negative prompt is written by ComfyUI's 'SomePromptWriter'" in said
+    assert "write the negative prompt in the generator's 'negative_prompt'" in said
