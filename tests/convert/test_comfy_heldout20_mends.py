@@ -136,3 +136,36 @@ def test_a_negative_prompt_written_when_the_workflow_runs_is_pointed_at_the_nega
     said = _said(convert(wf, "neg.json"))
     assert "the negative prompt is written by ComfyUI's 'SomePromptWriter'" in said
     assert "write the negative prompt in the generator's 'negative_prompt'" in said
+
+
+def test_kaytools_set_and_get_are_read_as_the_links_they_stand_for():
+    """KayTool's 𝙆 Set/Get (frontend-only, as KJNodes' are) carry the picture, prompts and latent of a Wan image to
+    video (crmbz0r's patcher, 11): was made as a text to video with the generator's default prompt (silent)."""
+    def node(i, t, ins=(), outs=(), w=()):
+        return {"id": i, "type": t, "inputs": [{"name": n, "type": ty, "link": l} for n, ty, l in ins],
+                "outputs": [{"name": ty, "type": ty, "links": ls} for ty, ls in outs], "widgets_values": list(w)}
+    nodes = [node(1, "UNETLoader", outs=[("MODEL", [1])], w=["wan2.1_i2v_480p_14B_fp16.safetensors", "default"]),
+             node(2, "CLIPLoader", outs=[("CLIP", [2, 3])], w=["umt5_xxl_fp16.safetensors", "wan", "default"]),
+             node(3, "VAELoader", outs=[("VAE", [4, 5])], w=["wan_2.1_vae.safetensors"]),
+             node(4, "CLIPTextEncode", [("clip", "CLIP", 2)], [("CONDITIONING", [6])], ["a fox in snow"]),
+             node(5, "CLIPTextEncode", [("clip", "CLIP", 3)], [("CONDITIONING", [7])], ["blurry"]),
+             node(6, "LoadImage", outs=[("IMAGE", [8]), ("MASK", [])], w=["001.png", "image"]),
+             node(7, "KaySetNode", [("IMAGE", "IMAGE", 8)], [("IMAGE", [])], ["image"]),
+             node(8, "KayGetNode", outs=[("IMAGE", [9])], w=["image"]),
+             node(9, "WanImageToVideo", [("positive", "CONDITIONING", 6), ("negative", "CONDITIONING", 7),
+                                         ("vae", "VAE", 4), ("start_image", "IMAGE", 9)],
+                  [("CONDITIONING", [10]), ("CONDITIONING", [11]), ("LATENT", [12])], [480, 640, 33, 1]),
+             node(10, "KSampler", [("model", "MODEL", 1), ("positive", "CONDITIONING", 10),
+                                   ("negative", "CONDITIONING", 11), ("latent_image", "LATENT", 12)],
+                  [("LATENT", [13])], [1, "fixed", 20, 5, "uni_pc", "simple", 1]),
+             node(11, "VAEDecode", [("samples", "LATENT", 13), ("vae", "VAE", 5)], [("IMAGE", [14])]),
+             node(12, "SaveAnimatedWEBP", [("images", "IMAGE", 14)], [], ["w", 16, False, 80, "default"])]
+    targets = {8: (7, 0), 9: (9, 3), 6: (9, 0), 7: (9, 1), 4: (9, 2), 1: (10, 0), 10: (10, 1), 11: (10, 2),
+               12: (10, 3), 13: (11, 0), 5: (11, 1), 14: (12, 0), 2: (4, 0), 3: (5, 0)}
+    origins = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 4, 7: 5, 8: 6, 9: 8, 10: 9, 11: 9, 12: 9, 13: 10, 14: 11}
+    slots = {11: 1, 12: 2}
+    links = [[lid, origins[lid], slots.get(lid, 0), t, s, "*"] for lid, (t, s) in targets.items()]
+    conv = convert({"nodes": nodes, "links": links}, "kay.json")
+    assert conv.tasks and conv.tasks[0]["task"] == "image to video" and "image" in conv.tasks[0]["inputs"]
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert gen.params["prompt"] == "a fox in snow"
