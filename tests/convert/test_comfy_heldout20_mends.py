@@ -169,3 +169,25 @@ def test_kaytools_set_and_get_are_read_as_the_links_they_stand_for():
     assert conv.tasks and conv.tasks[0]["task"] == "image to video" and "image" in conv.tasks[0]["inputs"]
     gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
     assert gen.params["prompt"] == "a fox in snow"
+
+
+def test_a_start_image_no_sampler_makes_is_not_said_to_be_generated_first():
+    """A task held because its start image comes from nodes Studio does not convert, none of which samples (IAMCCS's
+    planner bus giving a clip's frames, 07): was "cannot make the start image the workflow generates first" (false);
+    where a sampler makes it (a still decoded first), it still is."""
+    from types import SimpleNamespace
+
+    from studio.convert.mapping.outputs import OutputStage
+    from studio.convert.reading.workflow import Workflow
+    from tests.convert.test_comfy_ltx2_condition_only import _doc as _ltx
+    wf = _ltx(bypass=False)
+    wf["6"] = {"class_type": "LTXVPreprocess", "inputs": {"image": ["18", 2], "img_compression": 18}}
+    wf["18"] = {"class_type": "ShotBusToLTX", "inputs": {"bus": ["19", 0], "segment_index": 0}}
+    wf["19"] = {"class_type": "ShotPlannerV2V", "inputs": {"video": "clip.mp4", "seconds": 10}}
+    read = Workflow.read(wf)
+    held = SimpleNamespace(first=read.nodes["12"], latent=read.nodes["5"])
+    assert not OutputStage._generated(SimpleNamespace(wf=read), held)
+    wf["18"] = {"class_type": "VAEDecode", "inputs": {"samples": ["12", 0], "vae": ["1", 2]}}  # (a pass's picture)
+    wf["6"]["inputs"]["image"] = ["18", 0]
+    read = Workflow.read(wf)
+    assert OutputStage._generated(SimpleNamespace(wf=read), SimpleNamespace(first=read.nodes["12"], latent=None))
