@@ -215,3 +215,16 @@ def test_ltxvideos_gemma_enhancer_is_made_as_studios_enhance_prompt():
     assert conv.graph.input_link(gen.id, "prompt").src == enh[0].id
     assert conv.graph.input_link(enh[0].id, "image") is not None
     assert "Studio does not run it" not in _said(conv)
+
+
+def test_a_presets_size_given_as_width_x_height_text_is_read():
+    """A resolution preset (a pack's node: mode, aspect, resolution '1056x1408'; outputs width and height) setting the
+    take's size (crmbz0r's patcher, 11): was "a value Studio cannot work out", the generator's own size used."""
+    from studio.convert.reading.aspect_size import aspect_size
+    from studio.convert.reading.workflow import CNode
+    preset = CNode("7", "SomeResolutionPresets", widgets={"mode": "14B models", "aspect_ratio": "3:4 Portrait",
+                                                          "resolution": "1056x1408"})
+    assert aspect_size(preset, 0, lambda k: None, ["width", "height"]) == 1056
+    assert aspect_size(preset, 1, lambda k: None, ["width", "height"]) == 1408
+    two = CNode("8", "Sizes", widgets={"a": "832x480", "b": "480x832"})  # two sizes: not guessed at
+    assert aspect_size(two, 0, lambda k: None, ["width", "height"]) is None
