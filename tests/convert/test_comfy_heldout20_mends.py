@@ -228,3 +228,18 @@ def test_a_presets_size_given_as_width_x_height_text_is_read():
     assert aspect_size(preset, 1, lambda k: None, ["width", "height"]) == 1408
     two = CNode("8", "Sizes", widgets={"a": "832x480", "b": "480x832"})  # two sizes: not guessed at
     assert aspect_size(two, 0, lambda k: None, ["width", "height"]) is None
+
+
+def test_a_held_tasks_negative_written_when_it_runs_is_pointed_at_a_text_prompt():
+    """The negative's own wording (mend 6) is not said of a held task, which has no generator's input to name (IAMCCS's
+    held V2V, 07: it was, after mend 6, "write the negative prompt in the generator's 'negative_prompt'")."""
+    from tests.convert.test_comfy_ltx2_condition_only import _doc as _ltx
+    wf = _ltx(bypass=False)
+    wf["6"] = {"class_type": "LTXVPreprocess", "inputs": {"image": ["18", 2], "img_compression": 18}}
+    wf["18"] = {"class_type": "ShotBusToLTX", "inputs": {"bus": ["19", 0], "segment_index": 0}}
+    wf["19"] = {"class_type": "ShotPlannerV2V", "inputs": {"video": "clip.mp4", "seconds": 10}}
+    wf["4"]["inputs"]["text"] = ["18", 4]
+    conv = convert(wf, "held.json")
+    said = _said(conv)
+    assert conv.pipelines == 0 and "the negative prompt is written by ComfyUI's 'ShotBusToLTX'" in said
+    assert "negative_prompt'" not in said and "write the prompt in a Text Prompt (the task is held" in said
