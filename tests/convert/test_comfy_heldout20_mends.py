@@ -243,3 +243,17 @@ def test_a_held_tasks_negative_written_when_it_runs_is_pointed_at_a_text_prompt(
     said = _said(conv)
     assert conv.pipelines == 0 and "the negative prompt is written by ComfyUI's 'ShotBusToLTX'" in said
     assert "negative_prompt'" not in said and "write the prompt in a Text Prompt (the task is held" in said
+
+
+def test_a_comfyui_api_node_is_said_to_be_a_cloud_service_not_a_step():
+    """ComfyUI's Wan 2.6 API node between a picture and a save (GlennTeo212's, 15): was "a step between its 'image'
+    and 'SaveVideo''s 'video': not applied" - a whole cloud generation called a step."""
+    wf = {"1": {"class_type": "LoadImage", "inputs": {"image": "room.jpg"}},
+          "2": {"class_type": "WanImageToVideoApi", "inputs": {"model": "wan2.6-i2v", "image": ["1", 0],
+                                                               "prompt": "a walk through a room", "resolution": "720P",
+                                                               "duration": 5, "seed": 0}},
+          "3": {"class_type": "SaveVideo", "inputs": {"video": ["2", 0], "filename_prefix": "wan",
+                                                      "format": "auto", "codec": "auto"}}}
+    said = _said(convert(wf, "cloud.json"))
+    assert "one of ComfyUI's API nodes (category 'api node/video/Wan'" in said
+    assert "a step between" not in said
