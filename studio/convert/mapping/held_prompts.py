@@ -25,6 +25,7 @@ COND_INPUTS = ("positive", "conditioning", "cond1")  # where a sampler takes its
 MAX_AHEAD = 64  # nodes followed ahead of a task node held alone to its samplers
 SHOWN_CHARS = 60  # of a prompt in the held sentence
 GENERATOR, HELD = "the generator's prompt", "a Text Prompt (the task is held, with no generator)"
+NEGATIVE = "the negative prompt in the generator's 'negative_prompt'"  # (tracing.prompts: a made task's negative)
 
 
 def _name(n: CNode) -> str:
@@ -166,6 +167,7 @@ def _made(b, found: list[tuple[str, CNode, str]], said: list[str]) -> set[tuple[
 def _held_line(line: str, made: set[tuple[str, str]]) -> str:
     """A prompt sentence of tracing.prompts said of a held task: 'the text it is given is a Text Prompt' only where
     one is made for that prompt of that node (heldout16: an empty prompt, none made, was said to be one)."""
+    line = line.replace(NEGATIVE, f"the prompt in {GENERATOR}")  # (a held task has no generator's input to name)
     m = re.match(r"the (positive|negative) prompt comes from .*#([^)]+)\), which Studio does not read: the text it "
                  r"is given is ", line)
     if m is None or (m.group(1), m.group(2)) in made:

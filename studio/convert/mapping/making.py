@@ -40,6 +40,9 @@ class Making:
         workflow runs (a downloader's: reading/wired_names), else no loader found."""
         if loaders and (given := unknown_source(self.wf, loaders[0])):
             return given_when_run(loaders[0], *given) + ": set Load Video Model's 'model' to that file"
+        if loaders:  # a loader whose file name the workflow leaves empty (a worker's template fills it: heldout20 12)
+            return f"'{loaders[0].title or loaders[0].shown_cls}' ({loaders[0].shown_cls}, #{loaders[0].id}) names no " \
+                "model file: set Load Video Model's 'model'"
         return "no model loader found: set Load Video Model's 'model'"
 
     def _make(self, save: CNode, first: CNode, task: str, params: dict, loaders: list[CNode], loras: list,

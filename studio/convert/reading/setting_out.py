@@ -29,8 +29,10 @@ def setting_out(n: Any, slot: int) -> Any:
         return None
     t = catalogue.node_type(n.origin or n.cls)
     if t is not None and t.inputs is not None and len(t.inputs) == 1 and t.inputs[0].type == "COMBO" and \
-            t.inputs[0].widget and list(t.output_types) == ["*"] and slot == 0:  # a pick given out as it is (Combo
-        v = n.widgets.get(t.inputs[0].name)  # Clone: a '16:9' for an aspect ratio, heldout9)
+            t.inputs[0].widget and list(t.output_types) in (["*"], ["COMBO"]) and slot == 0:  # a pick given out as
+        v = n.widgets.get(t.inputs[0].name)  # it is (Combo Clone: a '16:9' for an aspect ratio, heldout9; a COMBO
+        if v is None and isinstance(n.raw, list) and len(n.raw) == 1:  # out: TripleKSampler's strategy, heldout20)
+            v = n.raw[0]
         return v if isinstance(v, str) else None
     if t is None and slot < len(n.out_types) and n.out_types[slot] == "COMBO":  # an uncatalogued pack's pick (Image
         raw = n.raw if isinstance(n.raw, list) else list(n.widgets.values())  # Saver's Sampler Selector: its one

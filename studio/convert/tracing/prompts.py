@@ -109,7 +109,8 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
             src = wf.source(src, "on_true" if wf.value(src, "switch") else "on_false")
         what = f"'{src.title or src.cls}' ({src.cls}, #{src.id})" if src is not None else "another node"
         said.append(f"the {which} prompt is written by ComfyUI's {what} when the workflow runs; Studio does not run "
-                    "it: write the prompt in the generator's prompt" + _words_given(wf, src)
+                    + ("it: write the prompt in the generator's prompt" if which != "negative" else  # (heldout20 03)
+                       "it: write the negative prompt in the generator's 'negative_prompt'") + _words_given(wf, src)
                     + (f" (the text as saved: {cut(str(n.widgets.get('text')), 80)!r})" if n.widgets.get("text") else ""))
         return str(n.widgets.get("text") or "")
     return str(text or "")

@@ -30,7 +30,8 @@ import re
 from typing import Any, Callable
 
 GET, SET = "GetNode", "SetNode"
-GETS, SETS = frozenset({GET, "easy getNode"}), frozenset({SET, "easy setNode"})  # the frontend-only pairs
+# the frontend-only pairs (registered by the packs' JavaScript, as LGraphNodes: KJNodes', Easy-Use's, KayTool's)
+GETS, SETS = frozenset({GET, "easy getNode", "KayGetNode"}), frozenset({SET, "easy setNode", "KaySetNode"})
 UE_PREFIX = "Anything Everywhere"
 TYPE_NAME = re.compile(r"[A-Z][A-Z0-9_]*$")  # a broadcaster's '*' input named for the type it carries (WANTEXTENCODER)
 PROMPTS = "Prompts Everywhere"

@@ -17,6 +17,9 @@ from studio.convert.api import CNode, Workflow, encoders, walk
 
 ENHANCE = "video_models.ltx2_enhance_prompt"
 ENHANCER = "TextGenerateLTX2Prompt"
+# LTXVideo's own Gemma enhancer (on its LTXVGemmaCLIPModelLoader: LTX-2's Gemma 3, the image read too; heldout20 03)
+ENHANCERS = (ENHANCER, "LTXVGemmaEnhancePrompt")
+LENGTHS = {ENHANCER: "max_length", "LTXVGemmaEnhancePrompt": "max_tokens"}  # its most new tokens
 PASSING = ("ComfySwitchNode", "Reroute")
 CONDS = ("positive", "conditioning", "conditioning_to", "cond", "cond1")
 MAX_LORAS = 16
@@ -39,7 +42,8 @@ def _enhancer_file(wf: Workflow, loader: CNode | None) -> str | None:
     None for another CLIP."""
     if loader is None:
         return None
-    if loader.cls == "LTXAVTextEncoderLoader" or loader.cls == "DualCLIPLoader" and wf.value(loader, "type") == "ltxv":
+    if loader.cls in ("LTXAVTextEncoderLoader", "LTXVGemmaCLIPModelLoader") or \
+            loader.cls == "DualCLIPLoader" and wf.value(loader, "type") == "ltxv":
         return ""  # (ComfyUI's DualCLIPLoader of type 'ltxv': LTX-2's Gemma 3 and its text projection, the model's)
     name = wf.value(loader, "clip_name") if loader.cls == "CLIPLoader" else None
     if wf.value(loader, "type") == "ltxv" and isinstance(name, str) and name.strip():
@@ -73,11 +77,11 @@ def find_enhancer(wf: Workflow, start: CNode | None) -> Enhancer | None:
         unknown = src if flag is None else None
         chosen = "on_true" if flag else "on_false"
         sides = {k: _first_real(wf, wf.source(src, k)) for k in ("on_true", "on_false") if k in src.links}
-        side = next((k for k, n in sides.items() if n is not None and n.cls == ENHANCER), None)
+        side = next((k for k, n in sides.items() if n is not None and n.cls in ENHANCERS), None)
         if side is None:
             return None
         on, src = side == chosen, sides[side]
-    if src is None or src.cls != ENHANCER:
+    if src is None or src.cls not in ENHANCERS:
         return None
     loras, loader = _clip_loras(wf, src)
     file = _enhancer_file(wf, loader)
@@ -105,26 +109,27 @@ def read_enhancer(b, start: CNode | None, pos: str | None, said: list[str]) -> s
         _unused(b, said)
         return pos
     b.used.update({e.node.id} | {x[2].id for x in e.loras} | ({e.loader.id} if e.file else set()))
-    said[:] = [s for s in said if not (ENHANCER in s and "prompt is written by" in s)]
+    said[:] = [s for s in said if not (e.node.cls in s and "positive prompt is written by" in s)]
+    name = e.node.cls
     short = e.prompt if e.prompt is not None else pos
     lora = f", with the LoRA '{e.loras[-1][0]}' on its Gemma" if e.loras else ""
     who = f"the Gemma 4 E2B file '{e.file}' (Enhance Prompt's 'enhancer')" if e.file else "LTX-2's Gemma 3"
     if e.on:
-        said.append(f"the positive prompt is written by Enhance Prompt (ComfyUI's {ENHANCER}, #{e.node.id}, on in the "
-                    f"template) from {cut(str(short or ''), 80)!r}: {who} writes it when the graph runs"
+        said.append(f"the positive prompt is written by Enhance Prompt (ComfyUI's {name}, #{e.node.id}"
+                    f"{', on in the template' if name == ENHANCER else ''}) from {cut(str(short or ''), 80)!r}: {who} writes it when the graph runs"
                     f"{lora} (Studio's own system prompt; Lightricks' is under their licence)")
     elif e.switch is not None:  # its switch is set by nodes Studio does not work out: not said to be off
-        said.append(f"the prompt enhancer (ComfyUI's {ENHANCER}, #{e.node.id}{f', {who}' if e.file else ''}) is chosen "
+        said.append(f"the prompt enhancer (ComfyUI's {name}, #{e.node.id}{f', {who}' if e.file else ''}) is chosen "
                     f"by '{e.switch.title or e.switch.shown_cls}' (#{e.switch.id}), whose switch is worked out when the "
                     f"workflow runs: Enhance Prompt is made bypassed before the generator's prompt{lora} (switch it on "
                     "to let Gemma write the prompt)")
     else:
-        said.append(f"the prompt enhancer (ComfyUI's {ENHANCER}, #{e.node.id}{f', {who}' if e.file else ''}) is off "
+        said.append(f"the prompt enhancer (ComfyUI's {name}, #{e.node.id}{f', {who}' if e.file else ''}) is off "
                     f"in the template: Enhance Prompt is bypassed before the generator's prompt{lora} (switch it on to "
                     "let Gemma write the prompt)")
     if e.file and "image" in e.node.links:
         said.append(f"Enhance Prompt runs the Gemma 4 E2B file '{e.file}' as text only: the image the template "
-                    f"gives {ENHANCER} is not read")
+                    f"gives {name} is not read")
     if len(e.loras) > 1:
         said.append(f"Enhance Prompt takes one LoRA: '{e.loras[-1][0]}' kept, "
                     f"{', '.join(repr(x[0]) for x in e.loras[:-1])} on its Gemma not applied")
@@ -159,11 +164,11 @@ def enhance_stage(b, gen: str, load: str, params: dict) -> str | None:
     wf = b.wf
     mode = wf.value(e.node, "sampling_mode")
     # 'off' (greedy) saves no sampling values: the widgets after it are others (thinking...), not read
-    p = {k: wf.value(e.node, k) for k in ("max_length",) + (() if mode == "off" else (
+    p = {k: wf.value(e.node, k) for k in (LENGTHS[e.node.cls],) + (() if mode == "off" else (
         "temperature", "top_k", "top_p", "min_p", "repetition_penalty", "seed"))}
     name, strength = (e.loras[-1][0], e.loras[-1][1]) if e.loras else ("", None)
     nid = b.add(ENHANCE, {"prompt": e.prompt if e.prompt is not None else params.get("prompt"),
-                          "max_new_tokens": p.pop("max_length"), "sampling": mode != "off" if mode else None,
+                          "max_new_tokens": p.pop(LENGTHS[e.node.cls]), "sampling": mode != "off" if mode else None,
                           "lora": name or None, "lora_strength": strength, "enhancer": e.file or None, **p}, e.node,
                 mode="normal" if e.on else "bypass")
     if not e.file:  # LTX-2.5's enhancer is its own file: the loaded model is not its writer

@@ -67,6 +67,8 @@ def _base_steps(s: dict) -> tuple[int, int] | None:
 def _switch(s: dict) -> tuple[int | None, str]:
     """(the step the lightning stages switch experts at, None where the workflow works it out when it runs; how)."""
     steps, how = s.get("lightning_steps"), str(s.get("switch_strategy"))
+    if s.get("switch_strategy") is None:  # wired from a node Studio cannot work out (never 'the None': heldout20 10)
+        return None, "the strategy its 'switch_strategy' is given, worked out when the workflow runs"
     if not isinstance(steps, int):
         return None, f"its switch ({how}) not worked out"
     if how == "50% of steps":
@@ -109,6 +111,7 @@ def translate(wf) -> list[str]:
         if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
             continue  # its values not read (saved otherwise than its pack declares): the generic reading's
         at, how = _switch(s)
+        wf.taken |= {src for k, (src, _) in n.links.items() if k not in SOCKETS and s.get(k) is not None}  # (read)
         common = {"steps": steps, "sampler_name": s.get("lightning_sampler", s.get("sampler_name")),
                   "scheduler": s.get("lightning_scheduler", s.get("scheduler"))}  # (the advanced node's own names)
         high = {"add_noise": "enable", "noise_seed": seed, "cfg": s.get("lightning_cfg"), "start_at_step": 0,
