@@ -36,6 +36,15 @@ def name_numbers(shapes: dict, head: str, at: int) -> list[int]:
     return sorted({int(k.split(".")[at]) for k in shapes if k.startswith(head) and k.split(".")[at].isdigit()})
 
 
+def block_levels(u: dict) -> tuple[int, list[int]]:
+    """An ldm UNet's blocks per level and each level's first input block (names without ``model.diffusion_model.``):
+    the input blocks counted, a level ending at its downsampler's ``op`` (the last level has none)."""
+    n_in = len(name_numbers(u, "input_blocks.", 1))
+    ops = [i for i in name_numbers(u, "input_blocks.", 1) if f"input_blocks.{i}.0.op.weight" in u]
+    per = (ops[0] - 1) if ops else n_in - 1
+    return per, [1 + level * (per + 1) for level in range(n_in // (per + 1))]
+
+
 def motion_config(shapes: dict, path: str) -> dict:
     """MotionAdapter's config from a motion module's shapes (AnimateDiff's original names)."""
     levels = name_numbers(shapes, "down_blocks.", 1)
@@ -57,11 +66,8 @@ def unet_config(u: dict, path: str) -> dict:
     """UNet2DConditionModel's config from an ldm UNet's shapes (names without ``model.diffusion_model.``)."""
     if "input_blocks.0.0.weight" not in u or "out.2.weight" not in u:
         raise ModelError(f"'{path}' holds no Stable Diffusion UNet ({UNET}input_blocks.*): {GIVE}")
-    n_in = len(name_numbers(u, "input_blocks.", 1))
-    ops = [i for i in name_numbers(u, "input_blocks.", 1) if f"input_blocks.{i}.0.op.weight" in u]
-    per = (ops[0] - 1) if ops else n_in - 1
-    levels = n_in // (per + 1)
-    first = [1 + level * (per + 1) for level in range(levels)]
+    per, first = block_levels(u)
+    levels = len(first)
     down = ["CrossAttnDownBlock2D" if f"input_blocks.{i}.1.proj_in.weight" in u else "DownBlock2D" for i in first]
     up = ["CrossAttnUpBlock2D" if f"output_blocks.{b * (per + 1)}.1.proj_in.weight" in u else "UpBlock2D"
           for b in range(levels)]

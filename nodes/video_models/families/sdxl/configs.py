@@ -6,7 +6,7 @@ spacing). The VAE's config is AnimateDiff's reader of the same ldm layout (famil
 from __future__ import annotations
 
 from ...base.errors import ModelError
-from ..animatediff.parts import name_numbers, vae_config
+from ..animatediff.parts import block_levels, name_numbers, vae_config
 from .recognise import CLIP_G, CLIP_L, UNET, VAE
 
 HEAD, GROUPS, SIZE_NUMBERS = 64, 32, 6  # (original height, width, crop top, left, target height, width)
@@ -31,11 +31,8 @@ def unet(u: dict, pooled: int, path: str) -> dict:
     """UNet2DConditionModel's config from an sgm SDXL UNet's shapes (names without ``model.diffusion_model.``)."""
     if "input_blocks.0.0.weight" not in u or "label_emb.0.0.weight" not in u:
         raise ModelError(f"'{path}' holds no Stable Diffusion XL UNet ({UNET}input_blocks.*, label_emb.*): {GIVE}")
-    n_in = len(name_numbers(u, "input_blocks.", 1))
-    ops = [i for i in name_numbers(u, "input_blocks.", 1) if f"input_blocks.{i}.0.op.weight" in u]
-    per = (ops[0] - 1) if ops else n_in - 1
-    levels = n_in // (per + 1)
-    first = [1 + level * (per + 1) for level in range(levels)]
+    per, first = block_levels(u)
+    levels = len(first)
     attn = [f"input_blocks.{i}.1.proj_in.weight" in u for i in first]
     up = [f"output_blocks.{b * (per + 1)}.1.proj_in.weight" in u for b in range(levels)]
     widths = tuple(u[f"input_blocks.{i}.0.out_layers.3.weight"][0] for i in first)
