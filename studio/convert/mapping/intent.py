@@ -21,6 +21,7 @@ from ..takes.extension_encoded import EXTENSION, picked_frames
 from ..tracing.earlier_takes import EARLIER, earlier_sampler
 from ..tracing.mask_window import window_words
 from ..tracing.masked_encodes import CONTINUED, latent_mask
+from .continue_by_hand import by_hand
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
 # ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
@@ -168,7 +169,8 @@ class IntentReading:
                         f"({mask.shown_cls}, #{mask.id}) keeps in the latent ({kept})", None,
                         family=None,
                         cannot="continue or inpaint encoded frames a noise mask keeps in the latent (only the "
-                               "masked part made anew, after or around them)")
+                               "masked part made anew, after or around them)" + by_hand(  # (continue_by_hand)
+                                   self.wf, mask, found[0] if found else None, self.file_of(found[0]) if found else ""))
         if d is not None and d >= 1:
             clip = f" ({LOADER_NODES[found[0].cls][1]} '{self.file_of(found[0])}')" if found is not None else ""
             said.append(f"'{first.title or first.cls}' denoises its encoded latent whole (denoise 1): the clip encoded"
