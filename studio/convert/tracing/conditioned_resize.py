@@ -3,7 +3,7 @@ offering 'downscale if bigger') as Studio's Scale with that condition: 'method' 
 keep_proportion false) to the width and height, 'keep proportion' (keep_proportion true) fitted within them, 'fill /
 crop' filled and cut about the middle; 'multiple_of' over 1 rounds the box down first, then the picture's sides
 (the pack cuts its picture to the multiple about the middle; Scale scales it to that size). None where Scale does not
-make it so ('pad', a setting wired to a value Studio cannot work out, a filter Scale lacks). The size it gives is the
+make it so ('pad', a fill with a condition, a setting wired to a value Studio cannot work out, a filter Scale lacks). The size it gives is the
 picture's, worked out when it runs (Scale's). Found by the twentieth held-out set (13: kairusann's Wan 2.1 I2V
 shrinks its start image to within 960 only where it is bigger). Plain data and stdlib."""
 from __future__ import annotations
@@ -56,8 +56,8 @@ def params(v: Callable[[str], Any], cls: str) -> dict | None:
     fit, crop = FITS[method]
     if fit == "within" and not (w or h):
         return None  # (0 for both: the pack's own rule for the picture's sides, not Scale's)
-    if fit == "exact" and not (w and h):
-        return None
+    if fit == "exact" and not (w and h) or crop == "center" and cond != "always":
+        return None  # (a fill's condition weighs the picture filled before its cut, a size Scale does not weigh)
     out = {"width": w, "height": h, "crop": crop, "interpolation": FILTERS[filt]}
     if fit == "within":
         out["fit"] = "within"
