@@ -39,3 +39,11 @@ def test_stretch_fill_and_multiple_of_as_the_pack_sizes_them_and_pad_not_made():
     for method, condition in (("pad", "always"), ("fill / crop", "if smaller area")):  # the pack weighs the filled
         conv = convert(_i2v(_plus(method, condition), ["41", 0]), "pad")  # size before its cut: not Scale's
         assert not any(n.type_id == "transform.scale" for n in conv.graph.nodes.values())
+
+
+def test_an_older_files_keep_proportion_in_methods_place_is_read_as_within():
+    """An older ImageResize+ saved keep_proportion (a boolean) where today's 'method' is."""
+    resize = _plus("keep proportion", "downscale if bigger", 0, 832, 832)
+    resize["inputs"]["method"] = True
+    scale = _scale(convert(_i2v(resize, ["41", 0]), "older"))
+    assert (scale.params["fit"], scale.params["condition"], scale.params["width"]) == ("within", "downscale if bigger", 832)

@@ -45,6 +45,8 @@ def params(v: Callable[[str], Any], cls: str) -> dict | None:
     if not declares_condition(cls):
         return None
     keep, method = v("keep_proportion"), v("method")
+    if isinstance(method, bool):  # an older version's keep_proportion saved where today's 'method' is
+        keep, method = method, None
     method = "keep proportion" if keep is True else method if method is not None else "stretch" if keep is False \
         else None
     w, h, m, cond, filt = _side(v("width")), _side(v("height")), v("multiple_of"), v("condition"), v("interpolation")
