@@ -17,26 +17,10 @@ from studio.core.spec import CLIP, FRAME, In, Node, Out
 from studio.engine.clip import Clip, MapClip
 
 from .edit.resample_rate import RULES, ResampledClip
+from .edit.scale_condition import CONDITIONS, applies
 from .transform import INTERP
 
 MAX_SIDE = 16384  # ComfyUI's MAX_RESOLUTION
-
-
-CONDITIONS = ("always", "downscale if bigger", "upscale if smaller", "if bigger area", "if smaller area")
-
-
-def applies(condition: str, w: int, h: int, tw: int, th: int) -> bool:
-    """Whether a ``w`` x ``h`` frame is scaled to ``tw`` x ``th`` under ``condition`` (Essentials' ImageResize+'s
-    choices): always; a side over the size's; a side under it; an area over its; an area under it."""
-    if condition == "downscale if bigger":
-        return w > tw or h > th
-    if condition == "upscale if smaller":
-        return w < tw or h < th
-    if condition == "if bigger area":
-        return w * h > tw * th
-    if condition == "if smaller area":
-        return w * h < tw * th
-    return True
 
 
 def _scaled_size(w: int, h: int, p) -> tuple[int, int]:
