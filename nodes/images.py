@@ -17,6 +17,7 @@ from studio.core.spec import CLIP, FRAME, In, Node, Out
 from studio.engine.clip import Clip, MapClip
 
 from .edit.resample_rate import RULES, ResampledClip
+from .edit.scale_condition import CONDITIONS, applies
 from .transform import INTERP
 
 MAX_SIDE = 16384  # ComfyUI's MAX_RESOLUTION
@@ -25,7 +26,7 @@ MAX_SIDE = 16384  # ComfyUI's MAX_RESOLUTION
 def _scaled_size(w: int, h: int, p) -> tuple[int, int]:
     """The size Scale makes of a ``w`` x ``h`` frame (never under one pixel): the width and height asked (0 for one:
     from the other and the aspect; both 0: by the scale), or with 'within' the largest size inside them keeping the
-    aspect; then each side rounded down to the multiple asked."""
+    aspect; kept the frame's own where 'condition' is not met; then each side rounded down to the multiple asked."""
     if p.width == 0 and p.height == 0:
         tw, th = max(1, round(w * p.scale)), max(1, round(h * p.scale))
     elif p.width == 0:
@@ -37,6 +38,8 @@ def _scaled_size(w: int, h: int, p) -> tuple[int, int]:
         tw, th = max(1, side(w * r)), max(1, side(h * r))
     else:
         tw, th = p.width, p.height
+    if not applies(getattr(p, "condition", "always"), w, h, tw, th):
+        tw, th = w, h  # the condition not met: the frame's own size
     m = p.multiple
     return (max(m, tw - tw % m), max(m, th - th % m)) if m > 1 else (tw, th)
 
@@ -62,7 +65,8 @@ class Scale(Node):
     (both 0: by the scale), 'within' fits the frame inside them keeping its aspect (ComfyUI's 'keep
     proportion'), 'multiple' rounds each side down (its 'divisible by'); or to the size of the clip on
     'like' (its frames are not counted: every frame of 'video' is kept). 'center' crops the frame to the
-    new aspect first, keeping its middle."""
+    new aspect first, keeping its middle. 'condition' scales only a frame bigger or smaller than that size
+    (Essentials' ImageResize+'s 'downscale if bigger'...)."""
     id = "transform.scale"
     keywords = ("upscale", "downscale", "rescale", "scale by", "resize")
     title = "Scale"
@@ -80,6 +84,10 @@ class Scale(Node):
               Int("multiple", 1, min=1, max=512, help="each side rounded down to a multiple of this (1: as it is)"),
               Choice("crop", "disabled", choices=("disabled", "center"),
                      help="center: cut the frame to the new aspect first (its middle kept)"),
+              Choice("condition", "always", choices=CONDITIONS,
+                     help="when the frame is scaled to that size: always; downscale if bigger: a side over it; upscale "
+                          "if smaller: a side under it; if bigger / smaller area: its area over / under it (else "
+                          "its own size, still rounded to the multiple)"),
               Choice("interpolation", "area", choices=tuple(INTERP), help="resampling filter"))
 
     def run(self, ctx, video, like=None):

@@ -153,8 +153,9 @@ def test_a_packs_node_passes_the_picture_of_its_outputs_type():
 
 
 def test_a_packs_picture_operation_on_the_way_is_passed_with_a_sentence_naming_it():
-    """Essentials' ImageResize+ between the first picture's loader and its guide: the file is wired on, the
-    sentence names the guide's input, the loader and the operation not applied."""
+    """Essentials' ImageResize+ padding (which Scale does not make: tracing/conditioned_resize) between the first
+    picture's loader and its guide: the file is wired on, the sentence names the guide's input, the loader and the
+    operation not applied."""
     doc = _flf(False)
     nodes, links = doc["nodes"], doc["links"]
     guide = next(n for n in nodes if n["type"] == "LTXVAddGuide")
@@ -162,7 +163,7 @@ def test_a_packs_picture_operation_on_the_way_is_passed_with_a_sentence_naming_i
     op, lid = len(nodes) + 1, len(links) + 1
     nodes.append({"id": op, "type": "ImageResize+", "mode": 0, "inputs": [{"name": "image", "type": "IMAGE", "link": into[0]}],
                   "outputs": [{"name": n, "type": t} for n, t in (("IMAGE", "IMAGE"), ("width", "INT"), ("height", "INT"))],
-                  "widgets_values": [512, 512, "nearest", "stretch", "always", 0], "pos": [0, 0], "properties": {}})
+                  "widgets_values": [512, 512, "nearest", "pad", "always", 0], "pos": [0, 0], "properties": {}})
     into[3], into[4] = op, 0
     links.append([lid, op, 0, guide["id"], 4, "IMAGE"])
     next(i for i in guide["inputs"] if i["name"] == "image")["link"] = lid

@@ -58,3 +58,25 @@ def test_save_image_numbers_frames_as_comfyui_and_passes_over_a_taken_number(tmp
     assert (tmp_path / "shot_00002_.png").read_bytes() == b"kept"
     assert cv2.imread(str(tmp_path / "shot_00003_.png")).min() == 255  # the second frame, white
     assert any("shot_00002_.png already there" in m for m in rec.messages("info"))
+
+
+def test_scale_condition_scales_only_a_frame_bigger_or_smaller_than_the_size():
+    """Essentials' ImageResize+'s conditions: 'downscale if bigger' leaves a frame inside the box as it is (each
+    pixel the same), shrinks one over it; the others by a side under, an area over or under; 'always' as before."""
+    clip = ramp_clip(n=2, w=40, h=30)
+    box = {"width": 60, "height": 60, "fit": "within", "condition": "downscale if bigger"}
+    out = run_node(Scale, box, video=clip)
+    assert (out.width, out.height) == (40, 30) and np.array_equal(out.frame(1), clip.frame(1))
+    out = run_node(Scale, {**box, "width": 20, "height": 20}, video=clip)
+    assert out.frame(0).shape == (15, 20, 3)
+    want = cv2.resize(clip.frame(0), (20, 15), interpolation=cv2.INTER_AREA)
+    assert np.allclose(out.frame(0), want, atol=1e-6)
+    assert run_node(Scale, {**box, "condition": "always"}, video=clip).frame(0).shape == (45, 60, 3)
+    assert run_node(Scale, {**box, "condition": "upscale if smaller"}, video=clip).frame(0).shape == (45, 60, 3)
+    assert run_node(Scale, {"width": 20, "height": 20, "condition": "upscale if smaller"},
+                    video=clip).frame(0).shape == (30, 40, 3)
+    assert run_node(Scale, {"width": 50, "height": 20, "condition": "if bigger area"},
+                    video=clip).frame(0).shape == (20, 50, 3)  # 1000 < 1200: stretched
+    assert run_node(Scale, {"width": 50, "height": 20, "condition": "if smaller area"},
+                    video=clip).frame(0).shape == (30, 40, 3)
+    assert run_node(Scale, {**box, "multiple": 16}, video=clip).frame(0).shape == (16, 32, 3)  # own size, rounded

@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
+from . import conditioned_resize as conditioned
 
 METHODS = {"nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
 MAX_SIDE = 16384  # Scale's (ComfyUI's MAX_RESOLUTION)
@@ -56,6 +57,8 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
         side = _int(v("largest_size"))
         p = _sized(side, side, v("upscale_method")) if side else None
         return {**p, "fit": "within"} if p else None
+    if (c := conditioned.params(v, n.shown_cls)) is not None:  # ImageResize+ and its likes, by types
+        return c
     if n.cls == "ResizeImagesByLongerEdge":  # the longer side to 'longer_edge', the other rounded down, by Lanczos
         side = _int(v("longer_edge"))
         return {"width": side, "height": side, "crop": "disabled", "interpolation": "lanczos",
@@ -161,4 +164,4 @@ def said(n: CNode, params: dict, port: str, node: CNode, sizes: bool = False) ->
     as_ = (f"as '{node.title or node.shown_cls}' (#{node.id}) scales it to the size "
            f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) gives" if sizes else
            f"as '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) scales it")
-    return f"{node.of(port)} is scaled {size}{crop}{many} by Studio's Scale, {as_}"
+    return f"{node.of(port)} is scaled {size}{crop}{conditioned.condition_said(params)}{many} by Studio's Scale, {as_}"
