@@ -93,6 +93,15 @@ def send_drop(widget, mime: QMimeData, pos: QPoint) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+def test_palette_enter_adds_the_node_whose_title_the_search_names(qtbot, win):
+    """Typing a node's name and Enter adds that node, ranked as the Tab search ranks: "Scale" listed other
+    categories' nodes first (their help mentions scaling) and Enter added the first of them, Flow to Control."""
+    win.palette.search.setText("Scale")
+    assert win.palette.visible_types()[0] != "transform.scale"  # the tree lists by category
+    qtbot.keyClick(win.palette.search, Qt.Key_Return)
+    assert [n.type_id for n in win.doc.graph.nodes.values()] == ["transform.scale"]
+
+
 def test_palette_search_and_drop_adds_node_undo_redo(qtbot, win):
     win.palette.search.setText("resize")
     vis = win.palette.visible_types()

@@ -12,6 +12,7 @@ from studio.core.library import list_subgraphs, read_subgraph
 from studio.core.registry import Registry
 
 from studio.ui.canvas.items import LIBRARY_PREFIX, NODE_MIME
+from studio.ui.canvas.search import rank_specs
 
 TYPE_ROLE = Qt.UserRole + 1
 KEYWORDS_ROLE = Qt.UserRole + 2  # the node type's keywords (NodeSpec.keywords): found by the filter
@@ -145,6 +146,10 @@ class NodePalette(QWidget):
             self.activated.emit(t)
 
     def _activate_first(self) -> None:
+        """Enter in the search field adds the most relevant match, ranked as the canvas' Tab search ranks
+        (a title starting with the query first: "Scale" gives Scale, not the first category's match whose
+        help mentions scaling); a library entry only where no node type matches."""
         vis = self.visible_types()
-        if vis:
-            self.activated.emit(vis[0])
+        ranked = rank_specs([self.registry.get(t) for t in vis if t in self.registry], self.search.text())
+        if ranked or vis:
+            self.activated.emit(ranked[0].id if ranked else vis[0])
