@@ -6,7 +6,7 @@ spacing). The VAE's config is AnimateDiff's reader of the same ldm layout (famil
 from __future__ import annotations
 
 from ...base.errors import ModelError
-from ..animatediff.parts import block_levels, name_numbers, vae_config
+from ..animatediff.parts import block_levels, clip_config, name_numbers, vae_config
 from .recognise import CLIP_G, CLIP_L, UNET, VAE
 
 HEAD, GROUPS, SIZE_NUMBERS = 64, 32, 6  # (original height, width, crop top, left, target height, width)
@@ -65,17 +65,9 @@ def vae(v: dict, path: str) -> dict:
 
 
 def text(c: dict, path: str, tokenizer, act: str, projection: int = 0) -> dict:
-    """CLIPTextConfig's values from a text encoder's shapes (names after ``text_model.``) and its tokenizer's."""
-    emb = c.get("embeddings.token_embedding.weight")
-    if emb is None:
+    """CLIPTextConfig's values from a text encoder's shapes (names after ``text_model.``) and its tokenizer's: SD 1.5's
+    CLIP reading (animatediff/parts.clip_config, heads of 64) with this encoder's activation and projection."""
+    if c.get("embeddings.token_embedding.weight") is None:
         raise ModelError(f"'{path}' holds no text encoder where SDXL has one ({CLIP_L}, {CLIP_G}): {GIVE}")
-    if len(tokenizer) > emb[0]:
-        raise ModelError(f"the CLIP tokenizer found for '{path}' holds {len(tokenizer)} tokens, but its text encoder's "
-                         f"embedding has {emb[0]} rows: they are not one model's")
-    out = {"vocab_size": emb[0], "hidden_size": emb[1],
-           "max_position_embeddings": c["embeddings.position_embedding.weight"][0],
-           "num_hidden_layers": len(name_numbers(c, "encoder.layers.", 2)),
-           "intermediate_size": c["encoder.layers.0.mlp.fc1.weight"][0], "num_attention_heads": max(1, emb[1] // HEAD),
-           "hidden_act": act, "bos_token_id": tokenizer.bos_token_id, "eos_token_id": tokenizer.eos_token_id,
-           "pad_token_id": tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 1}
+    out = {**clip_config(c, path, tokenizer), "hidden_act": act}
     return {**out, "projection_dim": projection} if projection else out
