@@ -24,8 +24,7 @@ LEVELS = {"AudioMerge": "the first sound's length and scales the whole down wher
 MAX_DEPTH = 32
 
 
-def _shown(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_shown = CNode.named  # the node in a sentence
 
 
 def _audio_inputs(n: CNode) -> list[str]:

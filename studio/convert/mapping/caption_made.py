@@ -28,8 +28,7 @@ PLAIN_JOINS = {"JWStringConcat": ("a", "b")}
 MAX_BACK = 8  # nodes followed from the captioner's picture back to a loader Studio made
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def _placed(n: CNode) -> dict:

@@ -28,8 +28,7 @@ def _encodes(n: CNode) -> bool:
     return n.cls == "CLIPTextEncode" or any(o == "CONDITIONING" or o.endswith(PROMPT_EMBEDS) for o in outs)
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def _reach(wf: Workflow, readers: dict, start: tuple[str, int], used: set) -> tuple[list[CNode], CNode, str] | None:

@@ -26,8 +26,7 @@ MODES_SAVED = ("a mode (on, muted, bypassed) or value ComfyUI's page sets on a n
                "there")
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def _settings(n: CNode) -> str:

@@ -42,8 +42,7 @@ def _it(seen: CNode | None) -> str:
     return "it makes" if seen is None else f"it measures of what {_named(seen)} makes"
 
 
-def _named(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_named = CNode.named  # the node in a sentence
 
 
 def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for: dict[str, str] | None = None) -> str:

@@ -8,8 +8,7 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import in_type
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def mixed_voices(wf: Workflow, save: CNode, voices: set[str], turns: bool = False) -> tuple[str, CNode | None] | None:

@@ -23,8 +23,7 @@ def _same_kind(module, model) -> bool:
     return kind is not None and isinstance(model, str) and model.lower().endswith(kind)
 
 
-def _shown(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_shown = CNode.named  # the node in a sentence
 
 
 def _wrapped(n: CNode, name: str, sel: CNode) -> str:

@@ -187,8 +187,7 @@ def _what(save: CNode, up: list[CNode]) -> str:
     return made + (f" from {' and '.join(KINDS[k] for k in files)}" if files else "")
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def _names(nodes: list[CNode]) -> str:

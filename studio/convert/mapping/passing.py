@@ -67,8 +67,7 @@ def _settings(wf: Workflow, n: CNode) -> str:
     return cut(text, SETTINGS_CHARS) if s else ""
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def _pack_model(t: str) -> bool:

@@ -15,8 +15,7 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import in_type
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def model_way(wf: Workflow, n: CNode) -> str | None:

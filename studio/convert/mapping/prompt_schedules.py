@@ -23,8 +23,7 @@ BLENDING = ("FizzleDorf/ComfyUI_FizzNodes", "Kosinkadink/ComfyUI-AnimateDiff-Evo
 SHOWN = 6  # keyframes shown in a sentence
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def found(b: Any, start: CNode | None, which: str) -> Schedule | None:

@@ -25,8 +25,7 @@ DEFAULTS = {"token_normalization": "none", "weight_interpretation": "comfy", "cl
 MAX_LISTED = 3
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def _shape(n: CNode) -> Any:

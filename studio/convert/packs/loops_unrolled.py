@@ -251,8 +251,7 @@ def _unroll(wf: Workflow, start: CNode, end: CNode, body: list[CNode], side: lis
     return joins, unread
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def _unrolled(start: CNode, end: CNode, total: int, side: list[CNode], alone: list[str], unread: list[str]) -> str:

@@ -71,8 +71,7 @@ def _settings(n: CNode, ins: list[tuple[str, str, bool]]) -> tuple[dict[str, Any
     return {**dict(zip(names, raw)), **n.widgets}, True
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def _shown(v: Any) -> str:

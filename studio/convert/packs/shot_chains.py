@@ -28,8 +28,7 @@ class Shot:
     way: tuple[CNode, ...]  # the nodes passing the latent on (taken with the node)
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def _decoded_by(wf: Workflow, link: tuple) -> CNode | None:

@@ -164,6 +164,10 @@ class CNode:
         at, port = port if isinstance(port, tuple) else (self, port)
         return f"'{at.title or at.shown_cls}' (#{at.id})'s '{port}'"
 
+    def named(self) -> str:
+        """The node in a sentence: "'its title' (its type as the workflow names it, #its id)"."""
+        return f"'{self.title or self.shown_cls}' ({self.shown_cls}, #{self.id})"
+
     def of(self, name: str) -> str:
         """"'input' of 'node'" in words; for an input of ``ports``, as the workflow's node has it."""
         if name not in self.ports:

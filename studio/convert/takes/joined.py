@@ -15,8 +15,7 @@ from .passes import latent_back, refines
 from ..tracing.stills import one_picture
 
 
-def _named(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_named = CNode.named  # the node in a sentence
 
 
 def made_first_take(b: Any, key: frozenset) -> frozenset | None:

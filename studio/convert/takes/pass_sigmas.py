@@ -128,8 +128,7 @@ def read(wf: Workflow, sampler: CNode) -> PassSigmas | None:
     return PassSigmas(round(share, 4), steps, start if start is not None else low[0], tuple(chain + [made]))
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def sentence(p: PassSigmas, sampler: CNode) -> str:

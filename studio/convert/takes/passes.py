@@ -79,8 +79,7 @@ def held(other: CNode, refine: CNode | None, fam: str) -> Task:
                 family=fam, cannot=f"read ComfyUI's {other.shown_cls}, a sampler it has no counterpart for{also}")
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def _between(wf: Workflow, later: CNode) -> list[CNode]:

@@ -31,8 +31,7 @@ class Rework:
     latent: int  # its LATENT output: the latent the pass's generator is read from
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def rework_of(b: Any, head: CNode) -> Rework | None:

@@ -26,8 +26,7 @@ SIZES = ("ResizeImagesByLongerEdge", "ImageScale", "ImageScaleBy", "ImageResizeK
 MAX_MODEL_STEPS = 32
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def _val(wf, n: CNode, name: str, order: tuple[str, ...] = ()) -> Any:

@@ -8,8 +8,7 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing.walks import adds_noise
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def line(wf: Workflow, first: CNode, later: list[CNode]) -> str | None:

@@ -72,8 +72,7 @@ def pass_of(wf: Workflow, save: CNode) -> Pass | None:
     return Pass(made, enc, head, float(d), tuple(steps))
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def make(b: Any, save: CNode, p: Pass) -> int | None:

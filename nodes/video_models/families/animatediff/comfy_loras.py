@@ -14,8 +14,7 @@ MAX_CHAIN = 64  # motion LoRAs chained into one node
 MAX_DOWN = 4  # nodes walked down from the node taking the LoRAs to the one giving the MODEL
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def _chain(wf: Workflow, link) -> list[CNode]:

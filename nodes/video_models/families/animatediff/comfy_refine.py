@@ -15,8 +15,7 @@ UPSCALES = {"LatentUpscaleBy": ("ImageScaleBy", ("upscale_method", "scale_by")),
             "LatentUpscale": ("ImageScale", ("upscale_method", "width", "height", "crop"))}
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def _vae(wf: Workflow, later: CNode):

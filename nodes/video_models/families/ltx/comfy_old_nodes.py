@@ -138,8 +138,7 @@ RUNS = ("it is the size of the picture that node makes (kept wired: the take's s
         "when it runs, said with it)")
 
 
-def _named(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_named = CNode.named  # the node in a sentence
 
 
 def _sizer(wf, n: CNode) -> CNode | None:

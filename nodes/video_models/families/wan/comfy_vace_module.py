@@ -22,8 +22,7 @@ def _kind(name) -> str | None:
     return next((k for k in KINDS if name.lower().endswith(k)), None) if isinstance(name, str) else None
 
 
-def _shown(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_shown = CNode.named  # the node in a sentence
 
 
 def _gives(t, link) -> bool:

@@ -22,8 +22,7 @@ EMPTY = "WanVideoEmptyEmbeds"  # text and a control clip: the take's size and le
 ENCODES = {"WanVideoEncode": "image", "VAEEncode": "pixels"}  # (decoders() reads the wrapper's encode as VAEEncode)
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None, emb: CNode | None = None):

@@ -23,8 +23,7 @@ SPLINE_COUNT = 3  # its 'count' output: the points of its first path
 SPLINE_TYPES = ("SplineEditor",)
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 Made = tuple  # (the latent, the positive and the negative prompts through the node made: each (id, slot))

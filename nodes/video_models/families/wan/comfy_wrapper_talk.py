@@ -27,8 +27,7 @@ WIDGETS = {I2V: ("width", "height", "frame_window_size", "motion_frame", "force_
 FPS = 25  # InfiniteTalk's frame rate (its features are made at it)
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def patches(t) -> None:

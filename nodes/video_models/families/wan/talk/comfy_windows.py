@@ -16,8 +16,7 @@ def _images_in(n: CNode) -> list[str]:
     return [i.name for i in t.inputs if i.type == "IMAGE" and i.name in n.links] if t is not None and t.inputs else []
 
 
-def _name(n: CNode) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+_name = CNode.named  # the node in a sentence
 
 
 def joined_windows(b, later: list[CNode], up: list[CNode], keep: int, said: list[str]) -> None:
