@@ -55,7 +55,8 @@ def test_a_block_that_imports_nothing_freezes_nothing():
     before = gc.get_freeze_count()
     with imports_quietly():
         kept = _import_like(10_000)
-    assert gc.get_freeze_count() == before and gc.isenabled() and kept
+    # frozen objects from earlier tests may die meanwhile (the count then falls); a freeze would add the 10,000
+    assert gc.get_freeze_count() <= before and gc.isenabled() and kept
 
 
 def test_nested_and_concurrent_blocks_share_one_pause():
