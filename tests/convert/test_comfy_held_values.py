@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_heldout19_mends import _fantasy_talking
+from tests.convert.workflow_shapes import still_then_svd
 
 
 def _held(conv) -> str:
@@ -23,7 +24,7 @@ def test_a_held_talking_heads_sampler_and_size_are_said_once_in_its_sentence():
 
 
 def test_a_value_wired_to_a_node_studio_cannot_work_out_is_said_as_such():
-    wf = _still_then_svd()
+    wf = still_then_svd()
     wf["90"] = {"class_type": "InventedStepsFromServer", "inputs": {"server": "local"}}
     wf["3"]["inputs"]["steps"] = ["90", 0]
     line = _held(convert(wf, "still_then_svd.json"))
@@ -31,35 +32,8 @@ def test_a_value_wired_to_a_node_studio_cannot_work_out_is_said_as_such():
     assert line.endswith("(a value 'from' a node: one Studio cannot work out when converting).")
 
 
-def _still_then_svd() -> dict:
-    """A FLUX still (no Studio family makes it) drawn first, then SVD from it: held (heldout19 12's shape)."""
-    return {
-        "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "flux1-dev-fp8.safetensors"}},
-        "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "alpine river", "clip": ["4", 1]}},
-        "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "text", "clip": ["4", 1]}},
-        "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 1024, "height": 576, "batch_size": 1}},
-        "17": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 15, "cfg": 8, "sampler_name": "uni_pc_bh2",
-                                                    "scheduler": "normal", "denoise": 1, "model": ["4", 0],
-                                                    "positive": ["6", 0], "negative": ["7", 0],
-                                                    "latent_image": ["5", 0]}},
-        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["17", 0], "vae": ["4", 2]}},
-        "15": {"class_type": "ImageOnlyCheckpointLoader", "inputs": {"ckpt_name": "svd_xt.safetensors"}},
-        "12": {"class_type": "SVD_img2vid_Conditioning", "inputs": {
-            "clip_vision": ["15", 1], "init_image": ["8", 0], "vae": ["15", 2], "width": 1024, "height": 576,
-            "video_frames": 25, "motion_bucket_id": 127, "fps": 6, "augmentation_level": 0}},
-        "3": {"class_type": "KSampler", "inputs": {"seed": 2, "steps": 20, "cfg": 2.5, "sampler_name": "euler",
-                                                   "scheduler": "karras", "denoise": 1, "model": ["15", 0],
-                                                   "positive": ["12", 0], "negative": ["12", 1],
-                                                   "latent_image": ["12", 2]}},
-        "9": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["15", 2]}},
-        "10": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["9", 0], "frame_rate": 10, "loop_count": 0,
-                                                            "filename_prefix": "svd", "format": "video/h264-mp4",
-                                                            "pingpong": False, "save_output": True}},
-    }
-
-
 def test_an_earlier_passs_values_are_not_said_as_the_held_tasks():
-    line = _held(convert(_still_then_svd(), "still_then_svd.json"))
+    line = _held(convert(still_then_svd(), "still_then_svd.json"))
     assert "'KSampler' (#3) seed 2, steps 20, cfg 2.5, sampler_name euler, scheduler karras, denoise 1" in line
     assert "'SVD_img2vid_Conditioning' (#12) width 1024, height 576, video_frames 25, fps 6, motion_bucket_id 127" \
         in line

@@ -5,33 +5,13 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_outputs import _notes
+from tests.convert.ui_files import ui as _ui
 
 
 def _said(conv) -> str:
     return "\n".join(conv.log) + "\n" + _notes(conv)
 
 
-def _ui(nodes: list[tuple], links: list[tuple]) -> dict:
-    """A UI file: ``nodes`` as (id, type, [(input, type)], [output types], widgets_values), ``links`` as
-    (from id, slot, to id, input name); the inputs' and outputs' links filled in from ``links``."""
-    out, ids = [], {}
-    for k, (src, slot, dst, name) in enumerate(links, 1):
-        ids[(dst, name)] = (k, src, slot)
-    made = []
-    for nid, cls, ins, outs, values in nodes:
-        made.append({"id": nid, "type": cls, "mode": 0, "widgets_values": values,
-                     "inputs": [{"name": n, "type": t, "link": ids.get((nid, n), (None,))[0]} for n, t in ins],
-                     "outputs": [{"name": t, "type": t, "links": [k for (d, _), (k, s, sl) in ids.items()
-                                                                  if s == nid and sl == i]} for i, t in enumerate(outs)]})
-    for (dst, name), (k, src, slot) in ids.items():
-        t = next(o["type"] for n in made if n["id"] == src for o in [n["outputs"][slot]])
-        out.append([k, src, slot, dst, _slot(made, dst, name), t])
-    return {"nodes": made, "links": out, "last_node_id": max(n["id"] for n in made), "version": 0.4}
-
-
-def _slot(made: list[dict], dst: int, name: str) -> int:
-    node = next(n for n in made if n["id"] == dst)
-    return next(i for i, x in enumerate(node["inputs"]) if x["name"] == name)
 
 
 VHS_LOAD = (1, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],

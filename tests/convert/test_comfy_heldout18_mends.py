@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_outputs import _notes
+from tests.convert.ui_files import ui as _ui
 
 
 def _said(conv) -> str:
@@ -81,21 +82,6 @@ def test_one_sampling_split_over_two_passes_is_not_said_to_be_a_refine():
     assert "the rest of the one take" in line
 
 
-def _ui(nodes: list[tuple], links: list[tuple]) -> dict:
-    """A UI file: ``nodes`` as (id, type, [(input, type)], [output types], widgets_values), ``links`` as
-    (from id, slot, to id, input name); the inputs' and outputs' links filled in from ``links``."""
-    ids = {(dst, name): (k, src, slot) for k, (src, slot, dst, name) in enumerate(links, 1)}
-    made = [{"id": nid, "type": cls, "mode": 0, "widgets_values": values,
-             "inputs": [{"name": n, "type": t, "link": ids.get((nid, n), (None,))[0]} for n, t in ins],
-             "outputs": [{"name": t, "type": t, "links": [k for (_, _), (k, s, sl) in ids.items()
-                                                          if s == nid and sl == i]} for i, t in enumerate(outs)]}
-            for nid, cls, ins, outs, values in nodes]
-    out = []
-    for (dst, name), (k, src, slot) in ids.items():
-        t = next(n["outputs"][slot]["type"] for n in made if n["id"] == src)
-        at = next(i for n in made if n["id"] == dst for i, x in enumerate(n["inputs"]) if x["name"] == name)
-        out.append([k, src, slot, dst, at, t])
-    return {"nodes": made, "links": out, "last_node_id": max(n["id"] for n in made), "version": 0.4}
 
 
 def _t2v_upscaled() -> dict:

@@ -7,30 +7,15 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_outputs import _notes
-
-VALUES = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")
-
+from tests.convert.ui_files import ui
 
 def _said(conv) -> str:
     return "\n".join(conv.log) + "\n" + _notes(conv)
 
 
 def _ui(nodes: list[tuple], links: list[tuple]) -> dict:
-    """A UI file: ``nodes`` as (id, type, [(input, type)], [(output, type)], widgets_values), ``links`` as
-    (from id, slot, to id, input name); a setting listed among the inputs as the frontend lists it (a widget)."""
-    ids = {(dst, name): (k, src, slot) for k, (src, slot, dst, name) in enumerate(links, 1)}
-    made = [{"id": nid, "type": cls, "mode": 0, "widgets_values": values,
-             "inputs": [{"name": n, "type": t, "link": ids.get((nid, n), (None,))[0],
-                         **({"widget": {"name": n}} if t in VALUES else {})} for n, t in ins],
-             "outputs": [{"name": o, "type": t, "links": [k for (_, _), (k, s, sl) in ids.items()
-                                                          if s == nid and sl == i]} for i, (o, t) in enumerate(outs)]}
-            for nid, cls, ins, outs, values in nodes]
-    out = []
-    for (dst, name), (k, src, slot) in ids.items():
-        t = next(n["outputs"][slot]["type"] for n in made if n["id"] == src)
-        at = next(i for n in made if n["id"] == dst for i, x in enumerate(n["inputs"]) if x["name"] == name)
-        out.append([k, src, slot, dst, at, t])
-    return {"nodes": made, "links": out, "last_node_id": max(n["id"] for n in made), "version": 0.4}
+    """A setting listed among the inputs as the frontend lists it (a widget)."""
+    return ui(nodes, links, widget_inputs=True)
 
 
 def _t2v(save: tuple, extra: list[tuple] = (), extra_links: list[tuple] = ()) -> dict:
