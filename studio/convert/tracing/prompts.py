@@ -11,6 +11,7 @@ from .control_apply import is_control
 from .roles import in_type
 from .image_conditioning import no_text as _no_text
 from .prompt_shapes import encoded_text
+from . import prompt_writers
 from .. import catalogue
 from ..reading.by_types import through_input
 from ..reading.line_pick import line_said
@@ -101,6 +102,12 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
     if text is not None and said is not None and (src := wf.source(n, "text")) is not None and \
             (line := line_said(wf, src, which, n.where("text"))) is not None:  # a line of a text (promptLine)
         said.append(line)
+    if text is None and "text" in n.links and (w := prompt_writers.written(wf, n)) is not None:
+        used.update(x.id for x, _, _ in w.writers)  # (a writer Studio does not run: its words, said: issue 112)
+        used.update(x.id for x in w.way)
+        if said is not None:
+            said.append(prompt_writers.said(w, which))
+        return w.text
     if text is None and "text" in n.links and said is not None:
         src = wf.source(n, "text")
         for _ in range(MAX_SAMPLERS):  # the node a switch chooses (reroutes are read away: reading.workflow._first_given)
