@@ -8,6 +8,7 @@ the node, its input and what is not applied. Where any step of the way is not kn
 Plain stdlib."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from studio.core.shown import cut
@@ -30,6 +31,8 @@ INSTRUCTIONS = ("system", "instruction", "template", "preset", "negative", "url"
                 "model", "format", "stop", "keep_alive")
 USER = ("prompt", "text", "input", "query", "message")  # words naming the user's words where several remain
 MODEL_WORDS = ("model", "llm", "engine", "ckpt")  # a setting naming the model the node runs
+MODEL_FILE = re.compile(r"\.(gguf|safetensors|sft|bin|onnx)\b", re.I)  # a setting naming a model's file (a UI
+# file's values of a node no pack declares are saved unnamed: a Qwen GGUF enhancer's 'model.Q6_K.gguf [~7.5GB]')
 MAX_STEPS = 32  # nodes followed from the encoder's text back to the writer
 
 
@@ -89,7 +92,7 @@ def _model_words(wf: Workflow, n: CNode, ins: dict[str, str]) -> str | None:
     for k in ins:
         if any(w in k.lower() for w in MODEL_WORDS) and isinstance(v := _setting(wf, n, k), str) and v.strip():
             return repr(v)
-    return None
+    return next((repr(v) for v in n.settings().values() if isinstance(v, str) and MODEL_FILE.search(v)), None)
 
 
 def _user_input(ins: dict[str, str], texts: dict[str, str]) -> str | None:

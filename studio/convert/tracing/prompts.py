@@ -141,6 +141,14 @@ def _unread_end(wf: Workflow, start: CNode | None, which: str, used: set, said: 
         return ""
     # a node Studio does not read that takes its prompt as text (a pack's reference-to-video node): that text
     text = next((v for k in PROMPT_INPUTS[which == "negative"] if isinstance(v := wf.value(end, k), str)), None)
+    wrote = next((w for k in PROMPT_INPUTS[which == "negative"] if text is None and k in end.links
+                  and (w := prompt_writers.written(wf, end, k)) is not None), None)
+    if wrote is not None:  # its text written by a node Studio does not run: the words that node is given (issue 112)
+        used.update(x.id for x, _, _ in wrote.writers)
+        used.update(x.id for x in wrote.way)
+        if said is not None:
+            said.append(prompt_writers.said(wrote, which) + f" (given to {end.named()}, which Studio does not read)")
+        return wrote.text
     if text is None and (shaped := encoded_text(wf, end, reached[0] if reached else 0)) is not None:
         used.add(end.id)
         if said is not None:
