@@ -181,3 +181,24 @@ def test_a_prompt_relay_on_ltx2_is_its_prompts_joined_the_timing_said():
     assert gen.params["prompt"].endswith("golden hour. A man opens the door. He runs to her.")
     said = _said(conv)
     assert "the timing is not applied (" in said and "has no prompt schedule): every local prompt holds" in said
+
+
+def test_catalogued_writers_ltx_videos_llama_enhancer_and_comfyuis_text_generate():
+    """The real packs' shapes: ComfyUI-LTXVideo's LTXVPromptEnhancer on its loader (Llama 3.2) and ComfyUI's own
+    TextGenerate on a CLIP loader: each read as the words it is given, the model named from its loader's setting."""
+    wf = _wan(["20", 0])
+    wf["20"] = {"class_type": "LTXVPromptEnhancer", "inputs": {"prompt": WORDS, "prompt_enhancer": ["26", 0],
+                                                               "max_resulting_tokens": 256}}
+    wf["26"] = {"class_type": "LTXVPromptEnhancerLoader", "inputs": {
+        "llm_name": "unsloth/Llama-3.2-3B-Instruct", "image_captioner_name": "MiaoshouAI/Florence-2-large-PromptGen-v2.0"}}
+    conv = convert(wf, "ltxv_enhancer.json")
+    assert _gen(conv).params["prompt"] == WORDS
+    assert "with 'unsloth/Llama-3.2-3B-Instruct' from 'LTXVPromptEnhancerLoader' (LTXVPromptEnhancerLoader, #26) " \
+           "when the workflow runs: not applied" in _said(conv)
+    wf["20"] = {"class_type": "TextGenerate", "inputs": {"clip": ["27", 0], "prompt": WORDS, "max_length": 256,
+                                                         "thinking": False}}
+    wf["27"] = {"class_type": "CLIPLoader", "inputs": {"clip_name": "qwen_3_4b.safetensors", "type": "qwen_image"}}
+    del wf["26"]
+    read = Workflow.read(wf)
+    got = prompt_writers.written(read, read.nodes["4"])
+    assert got is not None and got.text == WORDS and "'qwen_3_4b.safetensors' from 'CLIPLoader'" in got.writers[0][2]

@@ -87,7 +87,7 @@ def _model_words(wf: Workflow, n: CNode, ins: dict[str, str]) -> str | None:
         if src is None:
             continue
         named = next((v for key, v in src.settings().items() if isinstance(v, str) and v.strip() and (
-            any(w in key.lower() for w in MODEL_WORDS) or key.startswith("#"))), None)
+            any(w in key.lower() for w in MODEL_WORDS) or key.endswith("_name") or MODEL_FILE.search(v))), None)
         return (f"{named!r} from {src.named()}" if named else f"the model {src.named()} gives")
     for k in ins:
         if any(w in k.lower() for w in MODEL_WORDS) and isinstance(v := _setting(wf, n, k), str) and v.strip():
