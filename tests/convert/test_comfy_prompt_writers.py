@@ -202,3 +202,21 @@ def test_catalogued_writers_ltx_videos_llama_enhancer_and_comfyuis_text_generate
     read = Workflow.read(wf)
     got = prompt_writers.written(read, read.nodes["4"])
     assert got is not None and got.text == WORDS and "'qwen_3_4b.safetensors' from 'CLIPLoader'" in got.writers[0][2]
+
+
+def test_a_family_encoders_own_prompt_input_is_read_or_held_as_the_text_input_is():
+    """An encoder whose prompt is on another input (a family's prompt node: SDXL's 'text_g') wired from a writer or
+    from a node whose words are not known: read, or said, as CLIPTextEncode's 'text' is (was an empty prompt, unsaid)."""
+    from studio.convert.tracing.prompts import prompt_text
+    wf = {"2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "clip_g.safetensors", "type": "sdxl"}},
+          "4": {"class_type": "CLIPTextEncodeSDXL", "inputs": {"clip": ["2", 0], "text_g": ["20", 0], "text_l": "",
+                                                               "width": 1024, "height": 1024, "crop_w": 0, "crop_h": 0,
+                                                               "target_width": 1024, "target_height": 1024}},
+          "20": _writer(prompt=WORDS)}
+    read = Workflow.read(wf)
+    said: list[str] = []
+    assert prompt_text(read, read.nodes["4"], "positive", set(), said) == WORDS and "rewrites the text" in said[0]
+    wf["20"] = {"class_type": "SomeTextFromFile", "inputs": {"path": "prompts.txt"}}
+    read, said = Workflow.read(wf), []
+    assert prompt_text(read, read.nodes["4"], "positive", set(), said) == ""
+    assert "the positive prompt is written by ComfyUI's 'SomeTextFromFile' (SomeTextFromFile, #20)" in said[0]
