@@ -63,7 +63,8 @@ def wire(b: Any, task: str, said: list[str]) -> None:
         said.append(f"{what}: made as Studio's Prompt Schedule on the generator's 'schedule', each stretch's prompt "
                     f"the global prompt and its local one from the frame it starts at ({', '.join(map(str, starts))}), "
                     f"held to the next (the pack's soft edges between stretches{eps} not applied; line breaks written "
-                    "as spaces); the generator's own prompt is the text the pack encodes")
+                    f"as spaces), the schedule {sum(relay.lengths)} frames long as the stretches are (past them Studio "
+                    "holds the last stretch's prompt); the generator's own prompt is the text the pack encodes")
         return
     why = (f"{spec.title} has no prompt schedule" if spec.input("schedule") is None else
            "the stretches' lengths are not given" if starts is None else "it holds one local prompt" if count < 2
