@@ -141,7 +141,7 @@ def test_a_negative_prompt_written_when_the_workflow_runs_is_pointed_at_the_nega
     conv = convert(wf, "neg.json")
     said = _said(conv)
     assert "the negative prompt is written by a node Studio does not run: 'SomePromptWriter'" in said
-    assert "the generator's negative prompt ('negative_prompt') takes its input text" in said
+    assert "the generator's negative prompt ('negative_prompt') takes those words" in said
     gen = next(n for n in conv.graph.nodes.values() if "negative_prompt" in n.params)
     assert gen.params["negative_prompt"] == "owls" and gen.params["prompt"] != "owls"
 

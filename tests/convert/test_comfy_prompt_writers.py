@@ -59,8 +59,8 @@ def test_an_llm_writers_prompt_is_the_words_it_is_given_with_one_sentence():
     conv = convert(wf, "llm.json")
     assert _gen(conv).params["prompt"] == WORDS
     said = _said(conv)
-    assert "'SomePackLLMPromptWriter' (SomePackLLMPromptWriter, #20) rewrites the text it is given on 'prompt' with " \
-           "'qwen2.5-7b-instruct' when the workflow runs: not applied, the generator's prompt takes its input text" in said
+    assert "'SomePackLLMPromptWriter' (SomePackLLMPromptWriter, #20) writes its text from the words it is given on 'prompt' with " \
+           "'qwen2.5-7b-instruct' when the workflow runs: not applied, the generator's prompt takes those words" in said
     assert "write the prompt in the generator's prompt" not in said and "SomePackLLMPromptWriter" not in "".join(
         x for x in conv.log if "not converted" in x)
 
@@ -109,14 +109,14 @@ def test_a_captioner_of_a_picture_and_a_plain_text_step_keep_the_hold():
     wf["25"] = {"class_type": "LoadImage", "inputs": {"image": "owl.png"}}
     read = Workflow.read(wf)
     assert prompt_writers.written(read, read.nodes["4"]) is None
-    assert "rewrites the text" not in _said(convert(wf, "caption.json"))
+    assert "writes its text from" not in _said(convert(wf, "caption.json"))
     wf = _wan(["20", 0])
     wf["20"] = {"class_type": "SomeTextTidy", "inputs": {"text": ["21", 0], "collapse_spaces": True}}
     wf["21"] = {"class_type": "SomeTextFromFile", "inputs": {"path": "prompts.txt"}}
     read = Workflow.read(wf)
     assert prompt_writers.written(read, read.nodes["4"]) is None  # (no model: not a writer; its text not known)
     said = _said(convert(wf, "tidy.json"))
-    assert "rewrites the text" not in said and "write the prompt in the generator's prompt" in said
+    assert "writes its text from" not in said and "write the prompt in the generator's prompt" in said
 
 
 def test_a_wildcard_encoder_on_the_diffusion_model_is_not_a_language_model():
@@ -215,7 +215,7 @@ def test_a_family_encoders_own_prompt_input_is_read_or_held_as_the_text_input_is
           "20": _writer(prompt=WORDS)}
     read = Workflow.read(wf)
     said: list[str] = []
-    assert prompt_text(read, read.nodes["4"], "positive", set(), said) == WORDS and "rewrites the text" in said[0]
+    assert prompt_text(read, read.nodes["4"], "positive", set(), said) == WORDS and "writes its text from" in said[0]
     wf["20"] = {"class_type": "SomeTextFromFile", "inputs": {"path": "prompts.txt"}}
     read, said = Workflow.read(wf), []
     assert prompt_text(read, read.nodes["4"], "positive", set(), said) == ""

@@ -46,7 +46,7 @@ def test_a_prompt_joined_from_a_primitive_and_a_setting_is_read():
         "41": {"class_type": "OllamaGenerate", "inputs": {"prompt": "describe a fox", "model": "llama3"}},
         "40": {"class_type": "StringConcatenate", "inputs": {"string_a": ["41", 0], "string_b": "cinematic",
                                                              "delimiter": ", "}}}), "llm")
-    assert "'OllamaGenerate' (OllamaGenerate, #41) rewrites the text it is given on 'prompt' with 'llama3' when the " \
+    assert "'OllamaGenerate' (OllamaGenerate, #41) writes its text from the words it is given on 'prompt' with 'llama3' when the " \
            "workflow runs: not applied" in _notes(conv)
     assert "(joined as 'StringConcatenate' (StringConcatenate, #40) joins it)" in _notes(conv)
     default = next(p.default for p in default_registry().get("video_models.text_to_video").params if p.name == "prompt")

@@ -29,8 +29,11 @@ DIFFUSION = frozenset({"MODEL", "VAE", "CONDITIONING", "CLIP_VISION", "CLIP_VISI
 # words naming a STRING input that instructs the model rather than holding the user's words (a system prompt)
 INSTRUCTIONS = ("system", "instruction", "template", "preset", "negative", "url", "api", "key", "path", "file",
                 "model", "format", "stop", "keep_alive")
-USER = ("prompt", "text", "input", "query", "message")  # words naming the user's words where several remain
-MODEL_WORDS = ("model", "llm", "engine", "ckpt")  # a setting naming the model the node runs
+MODEL_WORDS = ("model", "llm", "engine", "ckpt")  # a loader's setting naming the model it loads
+# a socket type naming a model or a connection to one (a CLIP, an Ollama connection, LTXVideo's LTXV_PROMPT_ENHANCER,
+# kijai's QWENMODEL), not a data structure (a schedule, a dictionary, a list, boxes)
+MODEL_TYPE = re.compile(r"MODEL|LLM|CLIP|ENHANCER|OLLAMA|CONNECT|QWEN|GEMMA|GPT|VLM", re.I)
+MODEL_SETTING = re.compile(r"(model|llm|engine)(_?name|_?id)?|\w+_(model|llm)", re.I)  # its own setting naming one
 MODEL_FILE = re.compile(r"\.(gguf|safetensors|sft|bin|onnx)\b", re.I)  # a setting naming a model's file (a UI
 # file's values of a node no pack declares are saved unnamed: a Qwen GGUF enhancer's 'model.Q6_K.gguf [~7.5GB]')
 MAX_STEPS = 32  # nodes followed from the encoder's text back to the writer
@@ -81,7 +84,7 @@ def _model_words(wf: Workflow, n: CNode, ins: dict[str, str]) -> str | None:
     """The model ``n`` runs, in words: the file or name its model's loader (or its own setting) names, else that
     loader; None where it runs none by its types (a plain text step: not a writer)."""
     for k, kind in ins.items():
-        if kind in PLAIN or kind in MEDIA or k not in n.links:
+        if kind in PLAIN or kind in MEDIA or k not in n.links or not MODEL_TYPE.search(kind):
             continue
         src = wf.source(n, k)
         if src is None:
@@ -90,18 +93,16 @@ def _model_words(wf: Workflow, n: CNode, ins: dict[str, str]) -> str | None:
             any(w in key.lower() for w in MODEL_WORDS) or key.endswith("_name") or MODEL_FILE.search(v))), None)
         return (f"{named!r} from {src.named()}" if named else f"the model {src.named()} gives")
     for k in ins:
-        if any(w in k.lower() for w in MODEL_WORDS) and isinstance(v := _setting(wf, n, k), str) and v.strip():
+        if MODEL_SETTING.fullmatch(k) and isinstance(v := _setting(wf, n, k), str) and v.strip():
             return repr(v)
     return next((repr(v) for v in n.settings().values() if isinstance(v, str) and MODEL_FILE.search(v)), None)
 
 
 def _user_input(ins: dict[str, str], texts: dict[str, str]) -> str | None:
-    """The input holding the user's words: of the STRING inputs whose text is known and not empty, those not named
-    as an instruction; one of them, else the first named as a prompt or text; None where that does not tell."""
-    left = [k for k in ins if k in texts and not any(w in k.lower() for w in INSTRUCTIONS)]
-    if len(left) == 1:
-        return left[0]
-    return next((k for k in left if any(w in k.lower() for w in USER)), None)
+    """The input holding the user's words: the one STRING input not named as an instruction (a list of prompts, a
+    node taking several texts, does not tell which: None), where its text is known and not empty."""
+    left = [k for k, kind in ins.items() if kind == "STRING" and not any(w in k.lower() for w in INSTRUCTIONS)]
+    return left[0] if len(left) == 1 and left[0] in texts else None
 
 
 def _writer(wf: Workflow, n: CNode, slot: int, depth: int, acc: Written) -> str | None:
@@ -172,9 +173,9 @@ def written(wf: Workflow, encoder: CNode, name: str = "text") -> Written | None:
 def said(w: Written, which: str) -> str:
     """The one sentence of a prompt so read: the writers, their inputs, what is not applied."""
     role = "prompt" if which != "negative" else "negative prompt ('negative_prompt')"
-    who = "; ".join(f"{n.named()} rewrites the text it is given on '{k}' with {model} when the workflow runs"
-                    for n, k, model in w.writers)
+    who = "; ".join(f"{n.named()} writes its text from the words it is given on '{k}' with {model} when the "
+                    "workflow runs" for n, k, model in w.writers)
     joins = [n.named() for n in w.way if strings.is_join(n.cls)]
     how = f" (joined as {', '.join(joins)} join{'s' if len(joins) == 1 else ''} it)" if joins else ""
     return (f"the {which} prompt is written by a node Studio does not run: {who}: not applied, the generator's {role} "
-            f"takes its input text{how}, {cut(w.text, 80)!r}")
+            f"takes those words{how}, {cut(w.text, 80)!r}")
