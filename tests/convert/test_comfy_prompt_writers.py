@@ -158,6 +158,9 @@ def test_a_prompt_relay_on_a_generator_with_a_schedule_is_a_prompt_schedule():
     said = _said(conv)
     assert "'PromptRelayEncodeTimeline' (PromptRelayEncodeTimeline, #30) relays 2 local prompts" in said
     assert "made as Studio's Prompt Schedule" in said and "write it in the generator's prompt" not in said
+    # its model patch said as the relay's, not as a patch whose CLIP is not applied (its text is read)
+    assert "(PromptRelayEncodeTimeline, #30: a prompt relay's attention patch)" in said
+    assert "nor what it is given on 'clip'" not in said
 
 
 def test_a_prompt_relay_on_ltx2_is_its_prompts_joined_the_timing_said():
