@@ -131,11 +131,19 @@ def test_a_negative_prompt_written_when_the_workflow_runs_is_pointed_at_the_nega
     """A negative encoder's text wired from a node Studio does not run (an enhancer, 03): was "write the prompt in the
     generator's prompt" (the wrong input)."""
     wf = _wan_i2v({"class_type": "GetImageSize", "inputs": {"image": ["6", 0]}})
-    wf["12"] = {"class_type": "SomePromptWriter", "inputs": {"seed_text": "owls", "clip": ["2", 0]}}
+    wf["12"] = {"class_type": "SomePromptWriter", "inputs": {"seed_text": ["15", 0], "clip": ["2", 0]}}
+    wf["15"] = {"class_type": "SomeTextFromFile", "inputs": {"path": "negatives.txt"}}  # (its words not known)
     wf["5"]["inputs"]["text"] = ["12", 0]
     said = _said(convert(wf, "neg.json"))
     assert "the negative prompt is written by ComfyUI's 'SomePromptWriter'" in said
     assert "write the negative prompt in the generator's 'negative_prompt'" in said
+    wf["12"]["inputs"]["seed_text"] = "owls"  # its words known: they are the negative (tests/convert/test_comfy_prompt_writers)
+    conv = convert(wf, "neg.json")
+    said = _said(conv)
+    assert "the negative prompt is written by a node Studio does not run: 'SomePromptWriter'" in said
+    assert "the generator's negative prompt ('negative_prompt') takes those words" in said
+    gen = next(n for n in conv.graph.nodes.values() if "negative_prompt" in n.params)
+    assert gen.params["negative_prompt"] == "owls" and gen.params["prompt"] != "owls"
 
 
 def test_kaytools_set_and_get_are_read_as_the_links_they_stand_for():

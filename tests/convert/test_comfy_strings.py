@@ -39,16 +39,18 @@ def test_a_prompt_joined_from_a_primitive_and_a_setting_is_read():
                                                              "delimiter": ", "}}}), "joined")
     assert _gen(conv).params["prompt"] == "a red fox, running through snow"
     assert "positive prompt" not in _notes(conv)
-    # one of the texts written by a language model node when the workflow runs: not knowable, so said (the join
-    # is never read as its other text alone), and the generator's prompt is not Studio's default
+    # one of the texts written by a language model node when the workflow runs: read as the words it is given,
+    # joined as the workflow joins them, and said (tracing/prompt_writers; the join is never read as its other text
+    # alone), the generator's prompt not Studio's default
     conv = convert(_wan(["40", 0], **{
         "41": {"class_type": "OllamaGenerate", "inputs": {"prompt": "describe a fox", "model": "llama3"}},
         "40": {"class_type": "StringConcatenate", "inputs": {"string_a": ["41", 0], "string_b": "cinematic",
                                                              "delimiter": ", "}}}), "llm")
-    assert "the positive prompt is written by ComfyUI's 'StringConcatenate' (StringConcatenate, #40) when the " \
-           "workflow runs" in _notes(conv)
+    assert "'OllamaGenerate' (OllamaGenerate, #41) writes its text from the words it is given on 'prompt' with 'llama3' when the " \
+           "workflow runs: not applied" in _notes(conv)
+    assert "(joined as 'StringConcatenate' (StringConcatenate, #40) joins it)" in _notes(conv)
     default = next(p.default for p in default_registry().get("video_models.text_to_video").params if p.name == "prompt")
-    assert _gen(conv).params["prompt"] not in (default, "cinematic")
+    assert _gen(conv).params["prompt"] == "describe a fox, cinematic" != default
 
 
 def test_a_packs_join_of_joins_in_a_ui_file_is_read_in_its_inputs_order():

@@ -9,7 +9,7 @@ from studio.core.shown import cut, rounded
 
 from ..families import registry as families
 from ..packs import lora_stacks
-from ..reading import by_types
+from ..reading import by_types, prompt_relay
 from ..reading.lora_names import lora_of, unread_strength
 from ..reading.model_way import model_input
 from ..reading.wired_names import given_when_run, unknown_source
@@ -132,10 +132,11 @@ class ModelReading:
                             "Studio does not read it as a model loader")
                 self.model_sources.append(said[-1])  # (a held output says it too: held_models.lines)
                 continue
-            what = carries(n) or "a model patch"
+            relay = prompt_relay.read(n, wf.value) is not None  # (its prompts read apart: mapping/relayed_prompts)
+            what = "a prompt relay's attention patch" if relay else carries(n) or "a model patch"
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: {what}) between the model loader and "
                         f"'{s.node.title or s.node.shown_cls}' (#{s.node.id}) is not applied"
-                        f"{patch_inputs.given(wf, n)}: Studio loads the model without it ({settings})")
+                        f"{'' if relay else patch_inputs.given(wf, n)}: Studio loads the model without it ({settings})")
             self.patch_pending.append((n, s.node, said[-1]))
 
     def _models(self, main: Sampling, rest: list[Sampling], said: list[str]) -> tuple[list, list, list[CNode]]:

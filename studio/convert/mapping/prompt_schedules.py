@@ -15,6 +15,7 @@ from .. import catalogue
 from ..reading.prompt_schedules import Schedule, keyframes_text, prompt_at, read
 from ..reading.workflow import CNode
 from ..tracing.prompts import encoders, walk
+from . import relayed_prompts
 
 SCHEDULE = "video_models.prompt_schedule"  # Studio's Prompt Schedule (its 'schedule' output)
 PASSING = ("conditioning", "conditioning_to", "cond", "cond1")  # the inputs conditioning is passed on through
@@ -42,7 +43,7 @@ def prompt(b: Any, start: CNode | None, which: str) -> str | None:
     if which == "positive":
         b.scheduled = sched
     if sched is None:
-        return None
+        return relayed_prompts.prompt(b, start, which)  # a prompt relay's (its timing wired or said in wire)
     b.used.add(sched.node.id)
     if which != "positive":
         return sched.negative
@@ -52,6 +53,7 @@ def prompt(b: Any, start: CNode | None, which: str) -> str | None:
 def wire(b: Any, task: str, said: list[str]) -> None:
     """The positive prompt's schedule (read by :func:`prompt`) as a Prompt Schedule on the generator's 'schedule'
     (``task``), or said where it cannot be; what it does that Studio does not, said."""
+    relayed_prompts.wire(b, task, said)
     sched: Schedule | None = getattr(b, "scheduled", None)
     b.scheduled = None
     if sched is None:

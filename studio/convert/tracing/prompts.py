@@ -11,6 +11,7 @@ from .control_apply import is_control
 from .roles import in_type
 from .image_conditioning import no_text as _no_text
 from .prompt_shapes import encoded_text
+from . import prompt_writers
 from .. import catalogue
 from ..reading.by_types import through_input
 from ..reading.line_pick import line_said
@@ -97,12 +98,19 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
         return ""
     if said is not None and (line := clip_lora_line(wf, n, which)) is not None:
         said.append(line)
-    text = wf.value(n, families.lookup("prompt_nodes").get(n.cls, "text"))
-    if text is not None and said is not None and (src := wf.source(n, "text")) is not None and \
-            (line := line_said(wf, src, which, n.where("text"))) is not None:  # a line of a text (promptLine)
+    key = families.lookup("prompt_nodes").get(n.cls, "text")  # the input its prompt is on
+    text = wf.value(n, key)
+    if text is not None and said is not None and (src := wf.source(n, key)) is not None and \
+            (line := line_said(wf, src, which, n.where(key))) is not None:  # a line of a text (promptLine)
         said.append(line)
-    if text is None and "text" in n.links and said is not None:
-        src = wf.source(n, "text")
+    if text is None and key in n.links and (w := prompt_writers.written(wf, n, key)) is not None:
+        used.update(x.id for x, _, _ in w.writers)  # (a writer Studio does not run: its words, said: issue 112)
+        used.update(x.id for x in w.way)
+        if said is not None:
+            said.append(prompt_writers.said(w, which))
+        return w.text
+    if text is None and key in n.links and said is not None:
+        src = wf.source(n, key)
         for _ in range(MAX_SAMPLERS):  # the node a switch chooses (reroutes are read away: reading.workflow._first_given)
             if src is None or src.cls != "ComfySwitchNode":
                 break
@@ -111,8 +119,8 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
         said.append(f"the {which} prompt is written by ComfyUI's {what} when the workflow runs; Studio does not run "
                     + ("it: write the prompt in the generator's prompt" if which != "negative" else  # (heldout20 03)
                        "it: write the negative prompt in the generator's 'negative_prompt'") + _words_given(wf, src)
-                    + (f" (the text as saved: {cut(str(n.widgets.get('text')), 80)!r})" if n.widgets.get("text") else ""))
-        return str(n.widgets.get("text") or "")
+                    + (f" (the text as saved: {cut(str(n.widgets.get(key)), 80)!r})" if n.widgets.get(key) else ""))
+        return str(n.widgets.get(key) or "")
     return str(text or "")
 
 
@@ -134,6 +142,14 @@ def _unread_end(wf: Workflow, start: CNode | None, which: str, used: set, said: 
         return ""
     # a node Studio does not read that takes its prompt as text (a pack's reference-to-video node): that text
     text = next((v for k in PROMPT_INPUTS[which == "negative"] if isinstance(v := wf.value(end, k), str)), None)
+    wrote = next((w for k in PROMPT_INPUTS[which == "negative"] if text is None and k in end.links
+                  and (w := prompt_writers.written(wf, end, k)) is not None), None)
+    if wrote is not None:  # its text written by a node Studio does not run: the words that node is given (issue 112)
+        used.update(x.id for x, _, _ in wrote.writers)
+        used.update(x.id for x in wrote.way)
+        if said is not None:
+            said.append(prompt_writers.said(wrote, which) + f" (given to {end.named()}, which Studio does not read)")
+        return wrote.text
     if text is None and (shaped := encoded_text(wf, end, reached[0] if reached else 0)) is not None:
         used.add(end.id)
         if said is not None:
