@@ -18,7 +18,7 @@ from ..families import registry as families
 from ..values import strings
 from . import by_types, casts, folders, measured, older_values, own_values, places, resized, sliders, subgraphs, \
     text_pictures, variants
-from . import upload_loaders, url_loaders
+from . import pass_away, upload_loaders, url_loaders
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -350,6 +350,8 @@ class Workflow:
             wf.pictures = pictures
             for k, v in switches.read_away_worked_out(nodes, wf.value, chose).items():  # a choice its values work
                 wiring[k] = wiring.get(k, 0) + v  # out
+            for k, v in pass_away.read_away(nodes).items():  # one input of any type passed on as it is
+                wiring[k] = wiring.get(k, 0) + v
             wf._known.clear()  # (worked out before those switches were read away)
             wf.taken |= chose & set(nodes)  # the nodes a read-away switch's choice was read from: read
             wf.fed = {src for n in nodes.values() for src, _ in n.links.values()}

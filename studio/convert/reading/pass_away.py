@@ -1,0 +1,31 @@
+"""Nodes that pass one input of any type on as it is, read away when the workflow is read: what reads one reads what
+it is given, as ComfyUI runs it (heldout21 05: Easy-Use's 'easy cleanGpuUsed' between every stage of an all-in-one -
+between the guider and the sampler, the latent and the sampler - hid the prompt, the guidance and the take's size).
+Told by their declared types (their pack's in the catalogue, else the ones the UI file saves): one input of any type
+('*'), wired, flags beside it at most (a cleanup's 'offload_model'), and one output of any type. A number, text or
+pick beside it may choose what it gives (an 'index anything' node): never read away. What else such a node does when
+it runs (memory freed) Studio plans itself. Plain stdlib."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..values import switches
+from .pass_any import _types
+
+FLAGS = ("BOOLEAN",)  # the only settings beside the input (a cleanup's switches): they choose nothing it gives
+
+
+def passed_input(n: Any) -> str | None:
+    """The one input node ``n`` passes on as it is (see the module), else None."""
+    if not n.enabled:  # (a muted node gives nothing; a bypassed one is read as ComfyUI bypasses it)
+        return None
+    ins, outs = _types(n)
+    anys = [k for k, t in ins.items() if t == "*"]
+    if outs != ["*"] or len(anys) != 1 or any(t not in FLAGS for k, t in ins.items() if k != anys[0]):
+        return None
+    return anys[0] if anys[0] in n.links else None
+
+
+def read_away(nodes: dict[str, Any]) -> dict[str, int]:
+    """Links from such nodes read as the input each passes on; those nodes removed; how many of each type."""
+    return switches.passed_on(nodes, {k: name for k, n in nodes.items() if (name := passed_input(n)) is not None})
