@@ -86,3 +86,67 @@ def test_by_declared_types_and_never_a_node_whose_settings_may_choose_what_it_gi
     index = flags + [{"name": "index", "type": "INT", "link": None, "widget": {"name": "index"}}]
     kept = Workflow.read(ui(index))
     assert "2" in kept.nodes and passed_input(kept.nodes["2"]) is None
+
+
+def _wan_i2v_resized(resize: dict) -> dict:
+    """Wan 2.1 image to video whose picture is resized by ``resize`` (#7) and whose size GetImageSize (#8) measures
+    of it (luisalves' template with switches, 08)."""
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
+                                                    "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp16.safetensors", "type": "wan"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a cat swims", "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "6": {"class_type": "LoadImage", "inputs": {"image": "cat.png"}},
+        "7": {"class_type": "ResizeImageMaskNode", "inputs": {"input": ["6", 0], **resize}},
+        "8": {"class_type": "GetImageSize", "inputs": {"image": ["7", 0]}},
+        "9": {"class_type": "WanImageToVideo", "inputs": {"width": ["8", 0], "height": ["8", 1], "length": 33,
+                                                          "batch_size": 1, "positive": ["4", 0], "negative": ["5", 0],
+                                                          "vae": ["3", 0], "start_image": ["7", 0]}},
+        "10": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 20, "cfg": 5, "sampler_name": "uni_pc",
+                                                    "scheduler": "simple", "denoise": 1, "model": ["1", 0],
+                                                    "positive": ["9", 0], "negative": ["9", 1],
+                                                    "latent_image": ["9", 2]}},
+        "11": {"class_type": "VAEDecode", "inputs": {"samples": ["10", 0], "vae": ["3", 0]}},
+        "12": {"class_type": "CreateVideo", "inputs": {"images": ["11", 0], "fps": 16}},
+        "13": {"class_type": "SaveVideo", "inputs": {"video": ["12", 0], "filename_prefix": "cat"}},
+    }
+
+
+def test_a_resize_by_its_longer_side_is_made_and_a_size_measured_of_a_resize_not_made_is_not_the_pictures():
+    """ResizeImageMaskNode 'scale longer dimension' 768 (08) was not made, and the take's size was said to be "the
+    size of the picture 'Resize Image/Mask' gives, the picture 'WanImageToVideo' takes on 'start_image' as it is",
+    though the file was wired without that resize (false). Now made as Scale (within 768x768, both ways); a resize
+    Studio does not make (by total pixels) leaves the size said as not worked out, never as the picture's own."""
+    longer = convert(_wan_i2v_resized({"resize_type": "scale longer dimension", "resize_type.longer_size": 768,
+                                       "scale_method": "area"}), "longer.json")
+    scale = _gen(longer, "transform.scale").params
+    assert (scale["width"], scale["height"], scale["fit"], scale["interpolation"]) == (768, 768, "within", "area")
+    said = _said(longer)
+    assert "which Studio's Scale makes on the way to the generator's 'image'" in said and "as it is" not in said
+    pixels = convert(_wan_i2v_resized({"resize_type": "scale total pixels", "resize_type.megapixels": 0.5,
+                                       "scale_method": "area"}), "pixels.json")
+    said = _said(pixels)
+    assert "as it is" not in said
+    assert "'WanImageToVideo' (WanImageToVideo, #9)'s width and height come from 'GetImageSize' (GetImageSize, #8) " \
+           "(the size of what 'ResizeImageMaskNode' (ResizeImageMaskNode, #7) gives), whose value Studio cannot " \
+           "work out" in said
+
+
+def test_scail2s_extend_pass_is_a_window_of_the_one_take_with_the_first_passs_loras():
+    """ComfyUI's SCAIL-2 template (unim3dia's copy, 11): the Extend pass was said to be "another take ... Studio's graph
+    makes only the first take; add a generator for it" and its LoRAs "on 'SamplerCustom' (#262:227) only: not applied",
+    though the same note said the SCAIL-2 node makes the whole clip as one take, and the Extend subgraph loads the very
+    LoRAs of the Base one (both false)."""
+    import json
+    import os
+
+    import pytest
+    templates = pytest.importorskip("comfyui_workflow_templates_json")
+    path = os.path.join(os.path.dirname(templates.__file__), "templates", "video_wan21_scail2_character_replacement.json")
+    with open(path, encoding="utf-8") as f:
+        conv = convert(json.load(f), "scail2.json")
+    said = _said(conv)
+    assert "another take" not in said and "only: not applied" not in said
+    assert "samples what 'WanSCAILToVideo'" in said and "part of the one take" in said

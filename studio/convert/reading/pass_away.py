@@ -27,5 +27,8 @@ def passed_input(n: Any) -> str | None:
 
 
 def read_away(nodes: dict[str, Any]) -> dict[str, int]:
-    """Links from such nodes read as the input each passes on; those nodes removed; how many of each type."""
-    return switches.passed_on(nodes, {k: name for k, n in nodes.items() if (name := passed_input(n)) is not None})
+    """Links from such nodes read as the input each passes on; those nodes removed; how many of each type. One that
+    nothing reads is kept: it is an output of the workflow ComfyUI runs (a display showing its value), said there."""
+    read = {src for n in nodes.values() for src, _ in n.links.values()}
+    return switches.passed_on(nodes, {k: name for k, n in nodes.items()
+                                      if k in read and (name := passed_input(n)) is not None})
