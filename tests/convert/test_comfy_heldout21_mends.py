@@ -86,6 +86,10 @@ def test_by_declared_types_and_never_a_node_whose_settings_may_choose_what_it_gi
     index = flags + [{"name": "index", "type": "INT", "link": None, "widget": {"name": "index"}}]
     kept = Workflow.read(ui(index))
     assert "2" in kept.nodes and passed_input(kept.nodes["2"]) is None
+    shown = ui(flags)  # nothing reads it: an output ComfyUI runs (a display), kept to be said there
+    shown["nodes"][2]["inputs"][0]["link"] = 3
+    shown["links"] = [[1, 1, 0, 2, 0, "IMAGE"], [3, 1, 0, 3, 0, "IMAGE"]]
+    assert "2" in Workflow.read(shown).nodes
 
 
 def _wan_i2v_resized(resize: dict) -> dict:
@@ -150,3 +154,40 @@ def test_scail2s_extend_pass_is_a_window_of_the_one_take_with_the_first_passs_lo
     said = _said(conv)
     assert "another take" not in said and "only: not applied" not in said
     assert "samples what 'WanSCAILToVideo'" in said and "part of the one take" in said
+
+
+def test_an_ltx2_3_audio_vae_file_is_not_said_to_be_read_beside_the_vae():
+    """'audio VAE 'LTX23_audio_vae_bf16.safetensors': Load Video Model reads LTX-2.5's from the *audio*vae* file beside
+    its VAE file: keep it there' (04, 05): an LTX-2.3 model's audio VAE is read from its all-in-one checkpoint only."""
+    import json
+    import os
+
+    import pytest
+    templates = pytest.importorskip("comfyui_workflow_templates_json")
+    path = os.path.join(os.path.dirname(templates.__file__), "templates", "video_ltx2_5_t2v.json")
+    with open(path, encoding="utf-8") as f:
+        text = f.read().replace("ltx-2.5-audio-vae-bf16", "LTX23_audio_vae_bf16")
+    notes = _notes(convert(json.loads(text), "ltx23_split.json"))
+    line = next(x for x in notes.split("\n") if "audio VAE 'LTX23_audio_vae_bf16.safetensors'" in x)
+    assert "LTX-2's and LTX-2.3's from the model file only" in line and "a separate file of theirs is not read" in line
+
+
+def test_a_talk_patch_loader_naming_no_file_is_not_said_to_add_the_patch_none():
+    """An exporter's API file that lost every widget value (15): "adds the Multi/InfiniteTalk patch None" named no
+    file as 'None'."""
+    doc = {
+        "5": {"class_type": "WanVideoModelLoader", "inputs": {"multitalk_model": ["7", 0]}},
+        "7": {"class_type": "MultiTalkModelLoader", "inputs": {}},
+        "12": {"class_type": "LoadImage", "inputs": {"image": "man.png"}},
+        "13": {"class_type": "WanVideoImageToVideoMultiTalk", "inputs": {"start_image": ["12", 0], "width": 480,
+                                                                       "height": 832}},
+        "17": {"class_type": "WanVideoTextEncodeCached", "inputs": {}},
+        "16": {"class_type": "WanVideoSampler", "inputs": {"model": ["5", 0], "image_embeds": ["13", 0],
+                                                           "text_embeds": ["17", 0]}},
+        "21": {"class_type": "WanVideoDecode", "inputs": {"samples": ["16", 0]}},
+        "23": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["21", 0], "frame_rate": 25}},
+    }
+    said = _said(convert(doc, "lost_values.json"))
+    assert "patch None" not in said
+    assert "'MultiTalkModelLoader' (MultiTalkModelLoader, #7) adds a Multi/InfiniteTalk patch (the file names none)" \
+        in said
