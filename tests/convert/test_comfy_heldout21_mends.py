@@ -191,3 +191,51 @@ def test_a_talk_patch_loader_naming_no_file_is_not_said_to_add_the_patch_none():
     assert "patch None" not in said
     assert "'MultiTalkModelLoader' (MultiTalkModelLoader, #7) adds a Multi/InfiniteTalk patch (the file names none)" \
         in said
+
+
+def _wrapper_s2v(ref: bool = True) -> dict:
+    """kijai's WanVideoWrapper Wan 2.2 S2V as its examples wire it (wuwukaka's copy, 16): the picture encoded on
+    'ref_latent', the voice's AudioEncoderEncode on 'audio_encoder_output', the size on a WanVideoEmptyEmbeds."""
+    doc = {
+        "1": {"class_type": "WanVideoModelLoader", "inputs": {"model": "Wan2_2-S2V-14B_fp8_e4m3fn_scaled_KJ.safetensors",
+                                                             "base_precision": "bf16", "quantization": "disabled",
+                                                             "load_device": "offload_device"}},
+        "2": {"class_type": "WanVideoVAELoader", "inputs": {"model_name": "Wan2_1_VAE_bf16.safetensors",
+                                                           "precision": "bf16"}},
+        "3": {"class_type": "LoadImage", "inputs": {"image": "singer.png"}},
+        "4": {"class_type": "WanVideoEncode", "inputs": {"vae": ["2", 0], "image": ["3", 0]}},
+        "5": {"class_type": "LoadAudio", "inputs": {"audio": "song.wav"}},
+        "6": {"class_type": "AudioEncoderLoader", "inputs": {"audio_encoder_name": "wav2vec2_large_english.safetensors"}},
+        "7": {"class_type": "AudioEncoderEncode", "inputs": {"audio_encoder": ["6", 0], "audio": ["5", 0]}},
+        "8": {"class_type": "WanVideoEmptyEmbeds", "inputs": {"width": 832, "height": 480, "num_frames": 161}},
+        "9": {"class_type": "WanVideoAddS2VEmbeds", "inputs": {"embeds": ["8", 0], "audio_encoder_output": ["7", 0],
+                                                              "frame_window_size": 81, "audio_scale": 1.0,
+                                                              "pose_start_percent": 0.0, "pose_end_percent": 1.0}},
+        "10": {"class_type": "WanVideoTextEncodeCached", "inputs": {"model_name": "umt5-xxl-enc-bf16.safetensors",
+                                                                   "precision": "bf16",
+                                                                   "positive_prompt": "a woman sings on a stage",
+                                                                   "negative_prompt": "blurry"}},
+        "11": {"class_type": "WanVideoSampler", "inputs": {"model": ["1", 0], "image_embeds": ["9", 0],
+                                                          "text_embeds": ["10", 0], "steps": 4, "cfg": 1.0,
+                                                          "shift": 4.0, "seed": 45, "scheduler": "dpm++_sde"}},
+        "12": {"class_type": "WanVideoDecode", "inputs": {"vae": ["2", 0], "samples": ["11", 0]}},
+        "13": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["12", 0], "audio": ["5", 0], "frame_rate": 16,
+                                                           "filename_prefix": "s2v", "format": "video/h264-mp4"}},
+    }
+    if ref:
+        doc["9"]["inputs"]["ref_latent"] = ["4", 0]
+    return doc
+
+
+def test_the_wrappers_s2v_is_wan_s2v_of_its_picture_and_voice():
+    """WanVideoAddS2VEmbeds (16) was held ("Studio cannot read ComfyUI-WanVideoWrapper's WanVideoAddS2VEmbeds as it
+    is wired here"); read as ComfyUI's WanSoundImageToVideo it is Studio's Speech to Video; without its reference
+    picture it stays held, said."""
+    conv = convert(_wrapper_s2v(), "s2v.json")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.wan_s2v"]
+    assert {"image", "speech"} <= set(conv.tasks[0]["inputs"])
+    gen = _gen(conv, "video_models.wan_s2v").params
+    assert (gen["prompt"], gen["frames"], gen["steps"], gen["seed"]) == ("a woman sings on a stage", 161, 4, 45)
+    held = convert(_wrapper_s2v(ref=False), "s2v_noref.json")
+    assert not any(t["generator"] for t in held.tasks)
+    assert "is read as Wan S2V where it is given a WanVideoEmptyEmbeds on 'embeds'" in _said(held)

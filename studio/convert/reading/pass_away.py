@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..values import switches
-from .pass_any import _types
+from .pass_any import declared_types
 
 FLAGS = ("BOOLEAN",)  # the only settings beside the input (a cleanup's switches): they choose nothing it gives
 
@@ -19,7 +19,7 @@ def passed_input(n: Any) -> str | None:
     """The one input node ``n`` passes on as it is (see the module), else None."""
     if not n.enabled:  # (a muted node gives nothing; a bypassed one is read as ComfyUI bypasses it)
         return None
-    ins, outs = _types(n)
+    ins, outs = declared_types(n)
     anys = [k for k, t in ins.items() if t == "*"]
     if outs != ["*"] or len(anys) != 1 or any(t not in FLAGS for k, t in ins.items() if k != anys[0]):
         return None
