@@ -239,3 +239,17 @@ def test_the_wrappers_s2v_is_wan_s2v_of_its_picture_and_voice():
     held = convert(_wrapper_s2v(ref=False), "s2v_noref.json")
     assert not any(t["generator"] for t in held.tasks)
     assert "is read as Wan S2V where it is given a WanVideoEmptyEmbeds on 'embeds'" in _said(held)
+
+
+def test_an_api_files_number_where_its_pack_declares_names_is_said_to_make_comfyui_refuse_it():
+    """An exporter wrote ResizeImageMaskNode's width in its scale method's place ('scale_method': 1920, 03): ComfyUI
+    refuses the file as saved, which was not said; a name the catalogue does not list is never told (a newer choice)."""
+    doc = _wan_i2v_resized({"resize_type": "scale dimensions", "resize_type.width": 640,
+                            "resize_type.height": 360, "scale_method": 1920})
+    said = _said(convert(doc, "shifted.json"))
+    assert "'ResizeImageMaskNode' (ResizeImageMaskNode, #7)'s 'scale_method' is 1920, a number where its pack " \
+           "declares a choice of names (nearest-exact, bilinear, area, bicubic, lanczos): ComfyUI refuses the " \
+           "workflow as saved" in said
+    newer = _wan_i2v_resized({"resize_type": "scale dimensions", "resize_type.width": 640,
+                              "resize_type.height": 360, "scale_method": "a-newer-method"})
+    assert "ComfyUI refuses" not in _said(convert(newer, "newer.json"))
