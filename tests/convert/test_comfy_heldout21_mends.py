@@ -65,31 +65,29 @@ def test_a_node_passing_one_input_of_any_type_on_is_read_as_that_input():
 
 
 def test_by_declared_types_and_never_a_node_whose_settings_may_choose_what_it_gives():
-    """The rule reads types, not names: an invented UI node saving one '*' input and a '*' output (flags beside) is read
-    away; one with a number beside its '*' input (an 'index anything' node) is not."""
+    """The rule reads the catalogue's types, not names: another pack's cleanup (VRAMCleanup, flags beside its '*'
+    input) is read away; a node whose type no pack declares (a loop body's step of '*' types) or one nothing reads (a
+    display ComfyUI runs) is kept for the rules that say it."""
     from studio.convert.reading.pass_away import passed_input
     from studio.convert.reading.workflow import Workflow
 
-    def ui(extra_inputs: list[dict]) -> dict:
+    def ui(kind: str, read: bool = True) -> dict:
         nodes = [{"id": 1, "type": "LoadImage", "inputs": [], "widgets_values": ["a.png", "image"],
                   "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": [1]}]},
-                 {"id": 2, "type": "MyPackMemoryKeeper", "widgets_values": [True] if not extra_inputs else [True, 3],
-                  "inputs": [{"name": "value", "type": "*", "link": 1}] + extra_inputs,
-                  "outputs": [{"name": "value", "type": "*", "links": [2]}]},
-                 {"id": 3, "type": "SaveImage", "inputs": [{"name": "images", "type": "IMAGE", "link": 2}],
+                 {"id": 2, "type": kind, "widgets_values": [True, True],
+                  "inputs": [{"name": "anything", "type": "*", "link": 1}],
+                  "outputs": [{"name": "output", "type": "*", "links": [2] if read else []}]},
+                 {"id": 3, "type": "SaveImage", "inputs": [{"name": "images", "type": "IMAGE", "link": 2 if read else 3}],
                   "outputs": [], "widgets_values": ["out"]}]
-        return {"nodes": nodes, "links": [[1, 1, 0, 2, 0, "IMAGE"], [2, 2, 0, 3, 0, "*"]]}
-    flags = [{"name": "unload_models", "type": "BOOLEAN", "link": None, "widget": {"name": "unload_models"}}]
-    wf = Workflow.read(ui(flags))
+        links = [[1, 1, 0, 2, 0, "IMAGE"], [2, 2, 0, 3, 0, "*"]] if read else \
+            [[1, 1, 0, 2, 0, "IMAGE"], [3, 1, 0, 3, 0, "IMAGE"]]
+        return {"nodes": nodes, "links": links}
+    wf = Workflow.read(ui("VRAMCleanup"))
     assert "2" not in wf.nodes and wf.nodes["3"].links["images"][0] == "1"
-    assert wf.wiring.get("MyPackMemoryKeeper") == 1
-    index = flags + [{"name": "index", "type": "INT", "link": None, "widget": {"name": "index"}}]
-    kept = Workflow.read(ui(index))
-    assert "2" in kept.nodes and passed_input(kept.nodes["2"]) is None
-    shown = ui(flags)  # nothing reads it: an output ComfyUI runs (a display), kept to be said there
-    shown["nodes"][2]["inputs"][0]["link"] = 3
-    shown["links"] = [[1, 1, 0, 2, 0, "IMAGE"], [3, 1, 0, 3, 0, "IMAGE"]]
-    assert "2" in Workflow.read(shown).nodes
+    assert wf.wiring.get("VRAMCleanup") == 1
+    unknown = Workflow.read(ui("MyPackLoopStep"))
+    assert "2" in unknown.nodes and passed_input(unknown.nodes["2"]) is None
+    assert "2" in Workflow.read(ui("VRAMCleanup", read=False)).nodes
 
 
 def _wan_i2v_resized(resize: dict) -> dict:

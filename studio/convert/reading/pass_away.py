@@ -1,14 +1,16 @@
 """Nodes that pass one input of any type on as it is, read away when the workflow is read: what reads one reads what
 it is given, as ComfyUI runs it (heldout21 05: Easy-Use's 'easy cleanGpuUsed' between every stage of an all-in-one -
 between the guider and the sampler, the latent and the sampler - hid the prompt, the guidance and the take's size).
-Told by their declared types (their pack's in the catalogue, else the ones the UI file saves): one input of any type
-('*'), wired, flags beside it at most (a cleanup's 'offload_model'), and one output of any type. A number, text or
+Told by the types their pack declares (the catalogue): an output node (ComfyUI runs it for what it does: free
+memory, show a value) with one input of any type ('*'), wired, flags beside it at most (a cleanup's 'offload_model'),
+and one output of any type. A number, text or
 pick beside it may choose what it gives (an 'index anything' node): never read away. What else such a node does when
 it runs (memory freed) Studio plans itself. Plain stdlib."""
 from __future__ import annotations
 
 from typing import Any
 
+from .. import catalogue
 from ..values import switches
 from .pass_any import declared_types
 
@@ -17,8 +19,9 @@ FLAGS = ("BOOLEAN",)  # the only settings beside the input (a cleanup's switches
 
 def passed_input(n: Any) -> str | None:
     """The one input node ``n`` passes on as it is (see the module), else None."""
-    if not n.enabled:  # (a muted node gives nothing; a bypassed one is read as ComfyUI bypasses it)
-        return None
+    t = catalogue.node_type(n.origin or n.cls)
+    if not n.enabled or t is None or not t.output_node:  # (a muted node gives nothing; a bypassed one is read as
+        return None  # ComfyUI bypasses it; a step in a loop's body, its types '*', is the loop's to read)
     ins, outs = declared_types(n)
     anys = [k for k, t in ins.items() if t == "*"]
     if outs != ["*"] or len(anys) != 1 or any(t not in FLAGS for k, t in ins.items() if k != anys[0]):
