@@ -79,7 +79,7 @@ def test_wrapper_embeds_through_a_vram_cleanup_and_fl2v_off_said():
     conv = convert(w.doc(), "wrapper_flf_cleanup")
     assert [t["task"] for t in conv.tasks] == ["first-and-last-frame video"]
     said = _said(conv)
-    assert f"'VRAMCleanup' (VRAMCleanup, #{clean}) passes its 'anything' on as it is" in said
+    assert "read as the input each passes on, as ComfyUI runs it: VRAMCleanup" in said  # (reading/pass_away.py)
     assert f"(WanVideoImageToVideoEncode, #{emb})'s fun_or_fl2v_model False" in said
     assert "VRAMCleanup" not in " ".join(t["task"] for t in conv.tasks)
 

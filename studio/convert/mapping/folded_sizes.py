@@ -13,7 +13,8 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import in_type, out_types
 
 PARAMS = (("width", "width"), ("height", "height"), ("length", "frames"))  # the latent's setting -> the generator's
-SIZED_BY = ("image", "video")  # the generator inputs whose size its width and height 0 take (generators.output_size)
+SIZED_BY = ("image", "video")
+PLAIN = ("STRING", "INT", "FLOAT", "BOOLEAN", "COMBO")  # inputs a loader may have wired: no picture to change  # the generator inputs whose size its width and height 0 take (generators.output_size)
 
 
 def _measured(wf: Workflow, n: CNode) -> CNode | None:
@@ -37,6 +38,12 @@ def _takes(latent: CNode, seen: CNode) -> str | None:
     return next((k for k, (src, _) in latent.links.items() if src == seen.id and in_type(latent, k) == "IMAGE"), None)
 
 
+def _loaded(seen: CNode) -> bool:
+    """True where the picture measured is a loader's, which Studio gives the generator as it is; a step between the
+    file and the generator that Studio does not make (a resize: heldout21 08) gives another size than the file's."""
+    return all(in_type(seen, k) in PLAIN for k in seen.links)  # (a file's name or a number wired: still a loader)
+
+
 def _it(seen: CNode | None) -> str:
     """'it makes', or 'it measures of what ``seen`` makes' for a measuring node."""
     return "it makes" if seen is None else f"it measures of what {_named(seen)} makes"
@@ -58,7 +65,7 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
             if name != "length" and into in SIZED_BY:
                 taken.setdefault(src.id, (src, into, [], seen))[2].append(name)
                 continue
-            if name != "length" and seen is not None and (port := _takes(latent, seen)) is not None:
+            if name != "length" and seen is not None and _loaded(seen) and (port := _takes(latent, seen)) is not None:
                 own.setdefault(src.id, (src, port, [], seen))[2].append(name)  # its own picture measured (heldout19)
                 continue
             lost.append(name)

@@ -162,16 +162,18 @@ class ModelReading:
                                 "'memory' setting chooses how the weights are stored (fp8 modes)")
                 said += loader_extras(self.wf, loader)
             if s is main:
+                main_chain = sorted((n, v) for n, v, _ in chain)
                 loras += [(n, v, at, "auto") for n, v, at in chain]
                 self.main_loras = {at.id for _, _, at in chain}  # (a later pass on fewer of them: ltx2 comfy_stages)
             elif len(loaders) > 1 and loader is loaders[1]:  # the second expert's chain
                 others += [(n, v, at, "low noise") for n, v, at in chain]
                 self.low_passes.add(s.node.id)
-            else:
-                self.pass_loras[s.node.id] = (chain, [f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.shown_cls}' "
-                                                      f"(#{s.node.id}) only: not applied (a Studio LoRA goes on "
-                                                      "every step of its model or expert, never on one pass of "
-                                                      "them)" for n, v, _ in chain])
+            else:  # (the very LoRAs of the first pass loaded again for it, a subgraph's copy: on it already, heldout21)
+                same = bool(chain) and sorted((n, v) for n, v, _ in chain) == main_chain
+                self.pass_loras[s.node.id] = (chain, [] if same else [
+                    f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.shown_cls}' (#{s.node.id}) only: not "
+                    "applied (a Studio LoRA goes on every step of its model or expert, never on one pass of them)"
+                    for n, v, _ in chain])
                 said += [x for x in self.pass_loras[s.node.id][1] if x not in said]  # (once; a family's later stage may take them: LTX-2's)
         if others:  # two experts: each LoRA on its own expert, whatever its file name says
             loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]

@@ -16,7 +16,7 @@ NUMBERED = re.compile(r"^(.*?)_?(\d+)$")
 CHOOSING = ("INT", "FLOAT", "STRING", "COMBO")  # settings that may choose what a node gives (flags do not)
 
 
-def _types(n) -> tuple[dict[str, str], list[str]]:
+def declared_types(n) -> tuple[dict[str, str], list[str]]:
     """The node's inputs' and outputs' types: its pack's declared ones, else the file's own."""
     t = catalogue.node_type(n.origin or n.cls)
     if t is not None and t.inputs is not None and t.outputs:
@@ -46,7 +46,7 @@ def any_through(wf, n, slot: int = 0) -> str | None:
     name = through_input(n, slot)
     if name is not None:
         return name
-    ins, outs = _types(n)
+    ins, outs = declared_types(n)
     if not 0 <= slot < len(outs) or outs[slot] != "*":
         return None
     anys = [k for k, v in ins.items() if v == "*"]
@@ -63,4 +63,4 @@ def passes_on(wf, n, src) -> bool:
     """Whether ``n`` passes what ``src`` gives it on as it is (on an output of any type, see ``any_through``): a
     file or conditioning through it is not stopped there (Impact's execution order controller, heldout9)."""
     fed = {k for k, (s, _) in n.links.items() if s == src.id}
-    return bool(fed) and any(any_through(wf, n, slot) in fed for slot in range(len(_types(n)[1])))
+    return bool(fed) and any(any_through(wf, n, slot) in fed for slot in range(len(declared_types(n)[1])))

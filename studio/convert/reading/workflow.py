@@ -18,7 +18,7 @@ from ..families import registry as families
 from ..values import strings
 from . import by_types, casts, folders, measured, older_values, own_values, places, resized, sliders, subgraphs, \
     text_pictures, variants
-from . import upload_loaders, url_loaders
+from . import bad_choices, pass_away, upload_loaders, url_loaders
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -333,6 +333,7 @@ class Workflow:
             lacks = missing(nodes) if kind == "api" else frozenset()  # (nodes linked to that the file lacks)
             if kind == "api":  # an API file keeps rgthree's Any Switch and pack reroutes (server nodes): read away too
                 said += cut_dangling(nodes)  # (first: links to nodes the file does not hold, said and cut)
+                said += bad_choices.said(nodes)  # a number where names go: ComfyUI refuses the file
                 wiring = _first_given(nodes)
                 wiring.update(switches.read_away(nodes, chose))
             url_loaders.read(nodes, said)  # a file loaded from a web address: its file name (heldout17 14)
@@ -350,6 +351,8 @@ class Workflow:
             wf.pictures = pictures
             for k, v in switches.read_away_worked_out(nodes, wf.value, chose).items():  # a choice its values work
                 wiring[k] = wiring.get(k, 0) + v  # out
+            for k, v in pass_away.read_away(nodes).items():  # one input of any type passed on as it is
+                wiring[k] = wiring.get(k, 0) + v
             wf._known.clear()  # (worked out before those switches were read away)
             wf.taken |= chose & set(nodes)  # the nodes a read-away switch's choice was read from: read
             wf.fed = {src for n in nodes.values() for src, _ in n.links.values()}

@@ -1,7 +1,7 @@
 """A resize between a file and a generator's input (a start image scaled before LTX-2's or Wan's image to video) as
 Studio's Scale (nodes/images.py), where the size it gives is fixed by its settings as Scale makes it: ComfyUI's
 ImageScale (a width and a height, 0 for one keeping the aspect, 'center' crop), ImageScaleBy (a factor), the newer
-ResizeImageMaskNode by dimensions or by a multiplier (its API settings 'resize_type.width'...), KJNodes'
+ResizeImageMaskNode by dimensions, by a multiplier or by its longer side (its API settings 'resize_type.width'...), KJNodes'
 ImageResizeKJ / ImageResizeKJv2 stretched, cropped about the middle (v2) or fitted within a box keeping the
 aspect, each side rounded down to 'divisible_by', ImageScaleToMaxDimension and ResizeImagesByLongerEdge (fitted
 within a square, the shorter side to the nearest pixel or rounded down). A resize Scale does not make as ComfyUI does
@@ -50,6 +50,10 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
         s, method = at(1, "resize_type.multiplier"), at(2, "scale_method")
         if kind == "scale by multiplier" and isinstance(s, (int, float)) and 0.01 <= s <= 8 and method in METHODS:
             return {"scale": float(s), "width": 0, "height": 0, "interpolation": METHODS[method]}
+        if kind == "scale longer dimension":  # the longer side to it, the other in proportion, rounded (up or down)
+            side = _int(at(1, "resize_type.longer_size"))
+            p = _sized(side, side, method) if side else None
+            return {**p, "fit": "within"} if p else None
         return None
     if n.cls in ("ImageResizeKJ", "ImageResizeKJv2"):
         return _kj(v, n)

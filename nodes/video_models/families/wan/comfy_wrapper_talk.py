@@ -46,8 +46,10 @@ def unread_patches(t) -> None:
     """The patches no InfiniteTalk node read: said, never lost silently."""
     for loader, (patch, name) in getattr(t, "talk_patches", {}).items():
         if patch.id not in t.wf.taken:
-            t.said.append(f"{_name(patch)} adds the Multi/InfiniteTalk patch {name!r} to the model of #{loader}: not "
-                          "read, no InfiniteTalk take of the workflow is made with it")
+            what = f"the Multi/InfiniteTalk patch {name!r}" if isinstance(name, str) and name else \
+                "a Multi/InfiniteTalk patch (the file names none)"  # (heldout21 15: "patch None" of an emptied file)
+            t.said.append(f"{_name(patch)} adds {what} to the model of #{loader}: not read, no InfiniteTalk take of "
+                          "the workflow is made with it")
 
 
 def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):

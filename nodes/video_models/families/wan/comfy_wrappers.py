@@ -31,6 +31,7 @@ from . import comfy_wrapper_draw as draw
 from . import comfy_wrapper_flf as flf
 from . import comfy_wrapper_scheduler as scheduler
 from . import comfy_wrapper_talk as talk
+from . import comfy_wrapper_s2v as s2v
 from . import comfy_wrapper_v2v as v2v
 from .comfy_wrapper_loras import expand as expand_loras
 
@@ -62,7 +63,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
                               "pose_strength", "face_strength", "tiled_vae"),
 }
 WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
-                "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS, **control.WIDGETS})
+                "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS, **control.WIDGETS, **s2v.WIDGETS})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
@@ -104,7 +105,7 @@ HELD = "WanVideoWrapperHeldInput"
 MODEL_CONTROLS = {"WanVideoControlnet": "a control clip (ControlNet)"}
 LOADER_TYPES = ("WanVideoModelLoader", "WanVideoVAELoader", "LoadWanVideoT5TextEncoder", "LoadWanVideoClipTextEncoder")
 THROUGH = {"WanVideoVACEEncode": more.vace, "WanVideoAddWanMoveTracks": more.wanmove,  # the prompts through them
-           talk.I2V: talk.infinitetalk, **dict.fromkeys(control.TYPES, control.fun_control)}
+           talk.I2V: talk.infinitetalk, s2v.EMBEDS: s2v.s2v, **dict.fromkeys(control.TYPES, control.fun_control)}
 TEXT_TYPES = ("WanVideoTextEncode", "WanVideoTextEncodeSingle", "WanVideoTextEncodeCached")
 
 

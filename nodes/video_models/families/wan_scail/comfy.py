@@ -38,6 +38,9 @@ def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], 
                     f"Studio's SCAIL-2 node makes {params.get('width', 512)}x{params.get('height', 896)}; set width and "
                     "height (multiples of 32) for your clip")
     continued = continued or "previous_frames" in node.links
+    if continued:  # the Extend passes sample windows of this one take (mapping.settings: never "another take")
+        b.continued.update(n.id for n in wf.nodes.values() if n.cls == node.cls and n.id != node.id and n.enabled
+                           and "previous_frames" in n.links)
     params["frames"] = 0 if continued else (length if length is not None else params.get("window", 81))
     if continued:
         said.append("ComfyUI continues the first segment with the frames it made (Extend); Studio's SCAIL-2 node "
