@@ -83,10 +83,8 @@ def test_only_a_loader_naming_a_file_of_its_kind_is_read_as_one():
     assert [wf.nodes[k].cls for k in "123"] == ["LayerUtility: TextImage", "Load Image Batch", "VHS_LoadVideoPath"]
     # its cap kept with it for Studio's Trim after the Load Video (mapping/load_trim says it there), not said lost
     assert wf.wiring_said == [] and wf.nodes["3"].widgets == {"video": "clip.mp4", "frame_load_cap": 16}
-    doc["3"]["inputs"]["custom_width"] = 512
-    assert Workflow.read(doc).wiring_said == [
-        "'VHS_LoadVideoFFmpegPath' (VHS_LoadVideoFFmpegPath, #3) is read as ComfyUI's VHS_LoadVideoPath of 'clip.mp4': "
-        "its setting custom_width 512 is not applied (Studio's loader reads the file as it is)"]
+    doc["3"]["inputs"]["custom_width"] = 512  # (its size kept too: Studio's Scale after it, mapping/load_size)
+    assert Workflow.read(doc).wiring_said == [] and Workflow.read(doc).nodes["3"].widgets["custom_width"] == 512
 
 
 def test_widgets_named_by_declared_types():

@@ -9,7 +9,7 @@ from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading import loader_picks
 from ..reading.by_types import declared_outputs
 from ..reading.workflow import LOADER_NODES, CNode
-from . import load_trim
+from . import load_size, load_trim
 from ..reading.load_settings import unapplied
 from .mixed_voices import mixed_voices
 
@@ -45,8 +45,9 @@ class InputMaking:
                 if fps or trim:
                     start = self.wf.value(loader, "start_time") if keep != "duration" else None
                     self.say(load_trim.said(loader, self.file_of(loader), trim, fps or 0.0, keep, start))
+                size = load_size.made(self, loader, last) if picks else None  # its size: a Scale (load_size)
                 line = unapplied(self.wf, loader, self.file_of(loader), SHOWN.get(kind, kind.rpartition("_")[2]),
-                                 loader_picks.taken(loader, trim, fps))
+                                 loader_picks.taken(loader, trim, fps) + load_size.taken(size))
                 if line:
                     self.say(line)
         if kind == "io.load_audio":

@@ -23,7 +23,7 @@ def unapplied(wf: Workflow, loader: CNode, file: str, kind: str, taken: tuple[st
         return None
     named = catalogue.file_input(t)
     unused, preset = _forced(wf.value(loader, "force_size"))
-    lost = [preset] if preset else []
+    lost = [preset] if preset and "force_size" not in taken else []  # (a preset Scale makes: loader_size)
     for w in t.widgets:
         if w.name in OPTIONS or w.name == getattr(named, "name", named) or not isinstance(w.default, (int, float)) \
                 or w.name in unused or w.name in taken:
