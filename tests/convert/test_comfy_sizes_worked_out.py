@@ -166,3 +166,26 @@ def test_an_ideal_resolution_stretched_to_is_scale_by_area_and_the_generator_tak
     wf["44"]["inputs"]["method"] = "keep proportion"  # (a fit within that box: not the same size to the pixel)
     said = _said(convert(wf, "kept"))
     assert "cannot work out when converting" in said
+
+
+def test_a_ui_files_older_force_size_is_read_as_the_page_migrates_it():
+    """VHS.core.js migrates an older file's force_size: '512x?' a width of 512 (the height from the aspect), rounded to
+    8 as that version did; 'Disabled' no resize (that version neither resized nor rounded); a UI file's missing
+    format is the page's default 'AnimateDiff'."""
+    from tests.convert.test_comfy_wrappers import UI as WUI
+
+    def chain(widgets: dict):
+        w = WUI()
+        load = w.add("VHS_LoadVideo", {"video": "walk.mp4", "force_rate": 0, "frame_load_cap": 0,
+                                       "skip_first_frames": 0, "select_every_nth": 1, **widgets})
+        w.add("VHS_VideoCombine", {"frame_rate": 8, "loop_count": 0, "filename_prefix": "out",
+                                   "format": "video/h264-mp4", "save_output": True}, images=(load, 0))
+        return convert(w.doc(), "ui")
+
+    conv = chain({"force_size": "512x?", "custom_width": 512, "custom_height": 512})
+    (p,) = _scales(conv)
+    assert (p["width"], p["height"], p["multiple"], p["rounding"]) == (512, 0, 8, "nearest")
+    assert "force_size" not in _said(conv)
+    assert _scales(chain({"force_size": "Disabled", "custom_width": 512, "custom_height": 512})) == []
+    (p,) = _scales(chain({"custom_width": 0, "custom_height": 0}))  # (no format saved: 'AnimateDiff', d 8)
+    assert (p["width"], p["height"], p["multiple"]) == (0, 0, 8)
