@@ -4,8 +4,6 @@ worked out as h * (w' / w) first) and a size node working an 'ideal resolution' 
 round(x / m) * m, Python's round: a half to the even) give. Plain Python."""
 from __future__ import annotations
 
-import math
-
 from .scale_condition import applies
 
 ROUNDINGS = ("down", "nearest", "nearest, even")
@@ -14,7 +12,7 @@ ROUNDINGS = ("down", "nearest", "nearest, even")
 def _exact(w: int, h: int, p) -> tuple[float, float]:
     """The size the fit gives a ``w`` x ``h`` frame, unrounded."""
     if p.fit == "area" and p.width and p.height:
-        s = math.sqrt(p.width * p.height / (w * h))
+        s = (p.width * p.height / (w * h)) ** 0.5  # (as the 'ideal resolution' node works it: x ** 0.5, then w * s)
         return w * s, h * s
     if p.width == 0 and p.height == 0:
         return w * p.scale, h * p.scale

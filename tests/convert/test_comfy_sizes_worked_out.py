@@ -9,7 +9,6 @@
   a resize stretches its own picture to it (tracing/worked_sizes.py; heldout20 12)."""
 from __future__ import annotations
 
-import math
 from types import SimpleNamespace
 
 from nodes.images import _scaled_size
@@ -60,6 +59,11 @@ def test_scale_gives_the_size_videohelpersuites_rule_gives_on_odd_sizes():
                     got = _scaled_size(w, h, _p(width=cw, height=ch, multiple=d, rounding="nearest"))
                 assert got == want, (w, h, cw, ch, d)
     assert _scaled_size(1000, 333, _p(width=500, rounding="nearest")) == (500, 167)  # 166.5: a half up, not even
+    from nodes.images import Scale
+    from tests.node_run import ramp_clip, run_node
+    out = run_node(Scale, {"multiple": 8, "rounding": "nearest", "crop": "center", "interpolation": "lanczos"},
+                   video=ramp_clip(n=1, w=37, h=91))  # (the node run: 37x91 to the nearest multiples of 8, 40x88)
+    assert out.frame(0).shape == (88, 40, 3) == (_vhs(37, 91, 0, 0, 8)[1], _vhs(37, 91, 0, 0, 8)[0], 3)
 
 
 def test_scales_area_fit_gives_the_size_fofrs_ideal_resolution_gives():
@@ -67,7 +71,7 @@ def test_scales_area_fit_gives_the_size_fofrs_ideal_resolution_gives():
         for target, m in ((644, 28), (1024, 8), (512, 64)):
             assert _scaled_size(w, h, _p(width=target, height=target, fit="area", multiple=m,
                                          rounding="nearest, even")) == _fofr(w, h, target, m), (w, h, target, m)
-    assert math.isclose(2254 * 184, 644 ** 2 / 1)  # (an area of exactly 644²: a half rounded to even, 80 not 81)
+    assert 2254 * 184 == 644 ** 2 and _fofr(2254, 184, 644, 28)[0] == 80 * 28  # (exactly 644²: 80.5 to even, 80)
 
 
 def _v2v(loader: dict) -> dict:
