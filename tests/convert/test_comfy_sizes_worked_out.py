@@ -193,3 +193,26 @@ def test_a_ui_files_older_force_size_is_read_as_the_page_migrates_it():
     assert _scales(chain({"force_size": "Disabled", "custom_width": 512, "custom_height": 512})) == []
     (p,) = _scales(chain({"custom_width": 0, "custom_height": 0}))  # (no format saved: 'AnimateDiff', d 8)
     assert (p["width"], p["height"], p["multiple"]) == (0, 0, 8)
+
+
+def test_an_image_loaders_resize_is_scale_and_one_scale_cannot_make_is_said():
+    """KJNodes' LoadAndResizeImage (kijai/ComfyUI-KJNodes@3f20054, LoadAndResizeImage.load_image): 'resize' with
+    keep_proportion: within the box, round(side x ratio); without: the width and height as set; each side then
+    rounded down to divisible_by. A 0 beside a side set is the picture's own side there, which Scale does not make:
+    said not applied, as a setting wired to a value Studio cannot work out (never unsaid)."""
+    from tests.convert.test_comfy_by_types import _flf
+    doc = _flf(False)
+    loads = [n for n in doc["nodes"] if n["type"] == "LoadAndResizeImage"]
+    loads[0]["widgets_values"][2] = 0  # (first.png: width 0, height 480, not keeping proportion)
+    loads[0]["widgets_values"][5] = False
+    conv = convert(doc, "zero")
+    said = _said(conv)
+    assert ("'LoadAndResizeImage' (LoadAndResizeImage, #7) loads 'first.png' with width 0, height 480, divisible_by 32: "
+            "not applied, Studio's Load Image reads the picture at its own size") in said
+    assert [(p["width"], p["height"], p["fit"]) for p in _scales(conv)] == [(832, 480, "within")]  # (last.png's)
+    wf = _v2v(_load(format="None"))
+    wf["4"]["inputs"]["custom_width"] = ["99", 0]
+    wf["99"] = {"class_type": "SomeoneElsesSizeNode", "inputs": {"image": ["4", 0]}}
+    conv = convert(wf, "wired")
+    assert _scales(conv) == [] and ("custom_width (wired to a value Studio cannot work out when converting): not "
+                                    "applied") in _said(conv)

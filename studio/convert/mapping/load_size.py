@@ -11,12 +11,14 @@ def made(b, loader, last: str) -> dict | None:
     """Studio's Scale after ``last`` (the loader's Load Video, or its Trim) where ``loader`` gives its frames another
     size than the file's, wired as the loader's frames (b.loaded[id + '#']) and said; its settings ({} where it keeps
     the file's own size, a format's frame cut said); None where Studio cannot tell the size when converting."""
-    p = loader_size.params(b.wf, loader)
+    image = b.g.nodes[last].type_id == "io.load_image"  # (an image loader's resize: KJNodes' LoadAndResizeImage)
+    p = (loader_size.image_params if image else loader_size.params)(b.wf, loader)
     if p:
         nid = b.add("transform.scale", p, loader)
-        b.g.connect(last, "video", nid, "video")
+        b.g.connect(last, "image" if image else "video", nid, "video")
         b.loaded[f"{loader.id}#"] = nid
-        b.say(loader_size.said(loader, b.file_of(loader), p, b.wf))
+        b.say(loader_size.image_said(loader, b.file_of(loader), p) if image else
+              loader_size.said(loader, b.file_of(loader), p, b.wf))
     elif p == {} and (cut := loader_size.frames_said(b.wf, loader)):
         b.say(f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) loads '{b.file_of(loader)}' "
               f"at its own size{cut}")
@@ -25,4 +27,4 @@ def made(b, loader, last: str) -> dict | None:
 
 def taken(made: dict | None) -> tuple[str, ...]:
     """The loader's settings the Scale after it keeps (``made``: made's answer; none where None)."""
-    return (*loader_size.SIDES, loader_size.FORMAT, loader_size.FORCE) if made is not None else ()
+    return (*loader_size.SIDES, loader_size.FORMAT, loader_size.FORCE, *loader_size.RESIZE) if made is not None else ()
