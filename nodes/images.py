@@ -87,7 +87,7 @@ class Scale(Node):
               Choice("fit", "exact", choices=("exact", "within", "within, down", "area"),
                      help="exact: the width and height asked; within: the largest size inside them keeping the "
                           "frame's aspect, to the nearest pixel ('within, down': rounded down); area: the frame's "
-                          "aspect at the area of width x height"),
+                          "aspect at the area of width x height (x scale)"),
               Int("multiple", 1, min=1, max=512, help="each side rounded to a multiple of this (1: as it is)"),
               Choice("rounding", "down", choices=scale_round.ROUNDINGS,
                      help="how each side is rounded to the multiple: down; nearest (a half up) or nearest, even (a "

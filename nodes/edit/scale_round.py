@@ -12,7 +12,8 @@ ROUNDINGS = ("down", "nearest", "nearest, even")
 def _exact(w: int, h: int, p) -> tuple[float, float]:
     """The size the fit gives a ``w`` x ``h`` frame, unrounded."""
     if p.fit == "area" and p.width and p.height:
-        s = (p.width * p.height / (w * h)) ** 0.5  # (as the 'ideal resolution' node works it: x ** 0.5, then w * s)
+        s = (p.width * p.height * p.scale / (w * h)) ** 0.5  # (as the 'ideal resolution' node works it: x ** 0.5,
+        # then w * s; ImageScaleToTotalPixels: 1024 x 1024 x its megapixels as the scale)
         return w * s, h * s
     if p.width == 0 and p.height == 0:
         return w * p.scale, h * p.scale

@@ -9,6 +9,7 @@
   a resize stretches its own picture to it (tracing/worked_sizes.py; heldout20 12)."""
 from __future__ import annotations
 
+import math
 from types import SimpleNamespace
 
 from nodes.images import _scaled_size
@@ -216,3 +217,31 @@ def test_an_image_loaders_resize_is_scale_and_one_scale_cannot_make_is_said():
     conv = convert(wf, "wired")
     assert _scales(conv) == [] and ("custom_width (wired to a value Studio cannot work out when converting): not "
                                     "applied") in _said(conv)
+
+
+def _total_pixels(w: int, h: int, mp: float, steps: int) -> tuple[int, int]:
+    """ComfyUI's ImageScaleToTotalPixels (comfy_extras/nodes_post_processing.py, with resolution_steps): scale =
+    sqrt(mp x 1024 x 1024 / (w h)), each side round(side x scale / steps) x steps (written here from its source)."""
+    s = math.sqrt(mp * 1024 * 1024 / (w * h))
+    return round(w * s / steps) * steps, round(h * s / steps) * steps
+
+
+def test_image_scale_to_total_pixels_is_scale_by_area_on_its_way():
+    from studio.convert.tracing.resizes import METHODS
+    from studio.convert.tracing.worked_sizes import total_pixels
+    for mp, steps in ((0.52, 32), (1.0, 1), (0.25, 16), (2.0, 8)):
+        p = total_pixels({"megapixels": mp, "resolution_steps": steps, "upscale_method": "lanczos"}.get, METHODS)
+        for w, h in ODD:
+            assert _scaled_size(w, h, _p(**{k: p[k] for k in ("width", "height", "scale", "fit", "multiple",
+                                                               "rounding")})) == _total_pixels(w, h, mp, steps)
+    wf = _i2v({"class_type": "GetImageSize", "inputs": {"image": ["44", 0]}}, ["44", 0])
+    wf["44"] = {"class_type": "ImageScaleToTotalPixels", "inputs": {
+        "image": ["40", 0], "upscale_method": "lanczos", "megapixels": 0.52, "resolution_steps": 32}}
+    wf["42"]["inputs"].update(width=["41", 0], height=["41", 1])
+    conv = convert(wf, "mp")
+    scale = _scale(conv)
+    assert (scale.params["fit"], scale.params["scale"], scale.params["multiple"]) == ("area", 0.52, 32)
+    said = _said(conv)
+    assert "is scaled to the picture's aspect at 0.52 megapixels (0.52 x 1024x1024 pixels), each side rounded to " \
+           "the nearest multiple of 32 by Studio's Scale" in said
+    assert "the generator takes that size when it runs" in said and "not applied (its settings" not in said

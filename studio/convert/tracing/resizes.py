@@ -4,8 +4,9 @@ ImageScale (a width and a height, 0 for one keeping the aspect, 'center' crop), 
 ResizeImageMaskNode by dimensions or by a multiplier (its API settings 'resize_type.width'...), KJNodes'
 ImageResizeKJ / ImageResizeKJv2 stretched, cropped about the middle (v2) or fitted within a box keeping the
 aspect, each side rounded down to 'divisible_by', ImageScaleToMaxDimension and ResizeImagesByLongerEdge (fitted
-within a square, the shorter side to the nearest pixel or rounded down). A resize Scale does not make as ComfyUI does
-(padded, by total pixels) is said where the file is wired without it. Plain data and stdlib."""
+within a square, the shorter side to the nearest pixel or rounded down), ImageScaleToTotalPixels and a resize stretched
+to an 'ideal resolution' a size node works out of its picture (by area: worked_sizes). A resize Scale does not make
+as ComfyUI does (padded) is said where the file is wired without it. Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any
@@ -55,6 +56,8 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
         return None
     if n.cls in ("ImageResizeKJ", "ImageResizeKJv2"):
         return _kj(v, n)
+    if n.cls == "ImageScaleToTotalPixels":  # the picture's aspect at megapixels x 1024² pixels (worked_sizes.area)
+        return worked_sizes.total_pixels(v, METHODS)
     if n.cls == "ImageScaleToMaxDimension":  # the longer side to 'largest_size', the other kept in proportion
         side = _int(v("largest_size"))
         p = _sized(side, side, v("upscale_method")) if side else None
@@ -169,10 +172,10 @@ def said(n: CNode, params: dict, port: str, node: CNode, sizes: bool = False) ->
     """The sentence saying the resize is made by Studio's Scale (``sizes``: the task node ``node`` scales its
     picture to the size ``n`` gives, ``n``'s own picture not wired to it)."""
     w, h = params.get("width"), params.get("height")
-    if params.get("scale"):
-        size = f"by {params['scale']:g}"
-    elif params.get("fit") == "area":
+    if params.get("fit") == "area":  # (its 'scale' a number of megapixels, not a factor; its rounding said below)
         size = f"to {worked_sizes.said(params)}"
+    elif params.get("scale"):
+        size = f"by {params['scale']:g}"
     elif params.get("fit") in ("within", "within, down"):
         size = (f"to fit within {w}x{h} keeping its aspect" if w and h else
                 f"to {'a width of ' + str(w) if w else 'a height of ' + str(h)} keeping its aspect" if w or h else

@@ -36,7 +36,8 @@ def rule(wf: Workflow, n: CNode) -> dict | None:
     m = _int(m, 1, 512)
     if s is None or m is None:
         return None
-    return {"width": s, "height": s, "fit": fit, "multiple": m, "rounding": rounding}
+    return {"width": s, "height": s, "scale": 1.0, "fit": fit, "multiple": m, "rounding": rounding}  # ('scale': a
+    # size of the picture it is given, as a factor's: not made after a resize left unmade, resizes.on_way)
 
 
 def sizer(wf: Workflow, n: CNode) -> CNode | None:
@@ -59,4 +60,21 @@ def stretched(wf: Workflow, n: CNode, method: str, crop: str = "disabled") -> di
 
 def said(p: dict) -> str:
     """The words of the size the rule gives (for resizes.said)."""
+    if p.get("scale", 1.0) != 1.0:  # (ImageScaleToTotalPixels: megapixels of 1024x1024 pixels)
+        return f"the picture's aspect at {p['scale']:g} megapixels ({p['scale']:g} x 1024x1024 pixels)"
     return WORDS[p["fit"]].format(s=p["width"])
+
+
+def total_pixels(v, methods: dict) -> dict | None:
+    """Scale's settings for ComfyUI's ImageScaleToTotalPixels (comfy_extras/nodes_upscale_model... nodes_images:
+    scale = sqrt(megapixels x 1024 x 1024 / (w x h)), each side round(side x scale / resolution_steps) x
+    resolution_steps, Python's round; an older version without resolution_steps: steps 1), or None where a setting is
+    not known (``v``: a setting's value) or past Scale's factor (8). Its sqrt, Scale's x ** 0.5: the same but for one
+    unit in the last place, which moves a side only where it falls exactly on a half."""
+    mp, steps, method = v("megapixels"), v("resolution_steps"), v("upscale_method")
+    steps = 1 if steps is None else steps
+    if not isinstance(mp, (int, float)) or isinstance(mp, bool) or not 0.01 <= mp <= 8 or method not in methods \
+            or not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= 256:
+        return None
+    return {"width": 1024, "height": 1024, "scale": float(mp), "fit": "area", "multiple": steps,
+            "rounding": "nearest, even", "crop": "disabled", "interpolation": methods[method]}
