@@ -245,3 +245,21 @@ def test_image_scale_to_total_pixels_is_scale_by_area_on_its_way():
     assert "is scaled to the picture's aspect at 0.52 megapixels (0.52 x 1024x1024 pixels), each side rounded to " \
            "the nearest multiple of 32 by Studio's Scale" in said
     assert "the generator takes that size when it runs" in said and "not applied (its settings" not in said
+
+
+def test_an_older_image_scale_to_total_pixels_saved_by_place():
+    """The version before resolution_steps (ComfyUI@a125cd84: total int(megapixels x 1024 x 1024), each side
+    round(side x scale)) saves two values by place: read so, its whole number of pixels kept exactly."""
+    from studio.convert.reading.workflow import Workflow
+    from studio.convert.tracing.resizes import scale_params
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    load = w.add("LoadImage", ["a.png", "image"], ["IMAGE", "MASK"])
+    n = w.add("ImageScaleToTotalPixels", ["bicubic", 0.52], ["IMAGE"], {"image": (load, 0, "IMAGE")})
+    wf = Workflow.read(w.doc())
+    p = scale_params(wf, wf.nodes[str(n)])
+    assert (p["fit"], p["multiple"], p["interpolation"], p["scale"] * 1024 * 1024) == ("area", 1, "cubic", 545259)
+    for iw, ih in ODD:
+        s = math.sqrt(int(0.52 * 1024 * 1024) / (iw * ih))
+        assert _scaled_size(iw, ih, _p(**{k: p[k] for k in ("width", "height", "scale", "fit", "multiple",
+                                                             "rounding")})) == (round(iw * s), round(ih * s))

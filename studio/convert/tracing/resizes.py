@@ -57,7 +57,11 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
     if n.cls in ("ImageResizeKJ", "ImageResizeKJv2"):
         return _kj(v, n)
     if n.cls == "ImageScaleToTotalPixels":  # the picture's aspect at megapixels x 1024² pixels (worked_sizes.area)
-        return worked_sizes.total_pixels(v, METHODS)
+        raw = n.raw if isinstance(n.raw, list) and not n.widgets else []
+        if len(raw) != 2:
+            return worked_sizes.total_pixels(v, METHODS)
+        placed = {"upscale_method": raw[0], "megapixels": raw[1]}  # (an older version's two, saved by place)
+        return worked_sizes.total_pixels(lambda k: v(k) if k in n.links else placed.get(k), METHODS, older=True)
     if n.cls == "ImageScaleToMaxDimension":  # the longer side to 'largest_size', the other kept in proportion
         side = _int(v("largest_size"))
         p = _sized(side, side, v("upscale_method")) if side else None

@@ -65,16 +65,19 @@ def said(p: dict) -> str:
     return WORDS[p["fit"]].format(s=p["width"])
 
 
-def total_pixels(v, methods: dict) -> dict | None:
+def total_pixels(v, methods: dict, older: bool = False) -> dict | None:
     """Scale's settings for ComfyUI's ImageScaleToTotalPixels (comfy_extras/nodes_upscale_model... nodes_images:
     scale = sqrt(megapixels x 1024 x 1024 / (w x h)), each side round(side x scale / resolution_steps) x
     resolution_steps, Python's round; an older version without resolution_steps: steps 1), or None where a setting is
     not known (``v``: a setting's value) or past Scale's factor (8). Its sqrt, Scale's x ** 0.5: the same but for one
-    unit in the last place, which moves a side only where it falls exactly on a half."""
+    unit in the last place, which moves a side only where it falls exactly on a half. ``older``: the version before
+    resolution_steps (ComfyUI@a125cd84: total int(megapixels x 1024 x 1024), each side round(side x scale)), its two
+    settings saved by place."""
     mp, steps, method = v("megapixels"), v("resolution_steps"), v("upscale_method")
     steps = 1 if steps is None else steps
     if not isinstance(mp, (int, float)) or isinstance(mp, bool) or not 0.01 <= mp <= 8 or method not in methods \
             or not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= 256:
         return None
-    return {"width": 1024, "height": 1024, "scale": float(mp), "fit": "area", "multiple": steps,
+    mp = int(mp * 1024 * 1024) / (1024 * 1024) if older else float(mp)  # (its whole number of pixels: exact)
+    return {"width": 1024, "height": 1024, "scale": mp, "fit": "area", "multiple": steps,
             "rounding": "nearest, even", "crop": "disabled", "interpolation": methods[method]}
