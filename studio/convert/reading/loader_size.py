@@ -1,8 +1,10 @@
-"""The size a VideoHelperSuite video loader gives its frames, as Studio's Scale settings after its Load Video (its
-Frame Rate and Trim first: load_trim). Told by the loader type's declared widgets (custom_width and custom_height
-beside the picks loader_picks reads), never by its name. The facts, read from Kosinkadink/ComfyUI-VideoHelperSuite@
-4ee72c06 (videohelpersuite/load_video_nodes.py: target_size, resized_cv_frame_gen, ffmpeg_frame_generator,
-load_video, VHSLoadFormats; web/js/VHS.core.js: the format widget's default, the force_size migration):
+"""The size a pack's file loader gives its frames, as Studio's Scale settings after its Load Video (its Frame Rate and
+Trim first: load_trim) or Load Image: VideoHelperSuite's video loaders here, KJNodes' LoadAndResizeImage's resize in
+image_resize.py. Told by the loader type's declared widgets (custom_width and custom_height beside the picks
+loader_picks reads; BOOLEAN resize and keep_proportion, INT width, height and divisible_by), never by its name.
+VideoHelperSuite's facts, read from Kosinkadink/ComfyUI-VideoHelperSuite@4ee72c06 (videohelpersuite/
+load_video_nodes.py: target_size, resized_cv_frame_gen, ffmpeg_frame_generator, load_video, VHSLoadFormats;
+web/js/VHS.core.js: the format widget's default, the force_size migration):
 - target_size: custom_width and custom_height both 0: the file's own size; one 0: that side worked out from the
   other by the file's aspect (h * (custom_width / w)); both set: that size; each side then int(x / d + 0.5) * d
   (the nearest multiple of d, a half up);
@@ -20,17 +22,18 @@ load_video, VHSLoadFormats; web/js/VHS.core.js: the format widget's default, the
   format is 'None' (load_video's default). An older file's force_size (a hidden input today's loader drops) is read
   as the page migrates it: 'Disabled' both sides 0, 'Custom Width' the height 0, 'Custom Height' the width 0, a
   preset 'WxH' those numbers ('?' a 0), rounded to 8 as that version did ('Disabled': none, as it did not round
-  then: today's page would give it the 'AnimateDiff' format, rounding to 8); an API file saving one is left as before (said not applied: its backend today
-  takes the custom sides whatever force_size says, the version it was made for did not). Plain data and stdlib."""
+  then: today's page would give it the 'AnimateDiff' format, rounding to 8); an API file saving one is left as before
+  (said not applied: its backend today takes the custom sides whatever force_size says, the version it was made for
+  did not). Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any
 
 from .. import catalogue
+from .image_resize import RESIZE, resizes
 
 SIDES = ("custom_width", "custom_height")
 FORMAT, FORCE = "format", "force_size"
-RESIZE = ("resize", "width", "height", "keep_proportion", "divisible_by")  # an image loader's resize (KJNodes')
 FORMATS = {"None": (1, None), "AnimateDiff": (8, None), "Mochi": (16, 6), "LTXV": (32, 8), "Hunyuan": (16, 4),
            "Cosmos": (16, 8), "Wan": (8, 4)}  # the pack's VHSLoadFormats: name -> (dim[0], frames[0] or None)
 UI_FORMAT, API_FORMAT = "AnimateDiff", "None"
@@ -54,60 +57,7 @@ def read(n, t) -> tuple[str, ...]:
     them."""
     if _kind(t) is not None:
         return SIDES + (FORMAT, FORCE)
-    return RESIZE if _resizes(t) and n.widgets.get("resize") is not False else ()  # (its resize off: nothing kept)
-
-
-def _resizes(t) -> bool:
-    """An image loader type declaring KJNodes' LoadAndResizeImage's resize: BOOLEAN 'resize' and 'keep_proportion',
-    INT 'width', 'height' and 'divisible_by'."""
-    if t is None or t.inputs is None or catalogue.loader_kind(t) != "image":
-        return False
-    types = {w.name: w.type for w in t.widgets}
-    return all(types.get(k) == v for k, v in zip(RESIZE, ("BOOLEAN", "INT", "INT", "BOOLEAN", "INT")))
-
-
-def image_params(wf, loader) -> dict | None:
-    """Studio's Scale settings giving the picture an image loader resizing as KJNodes' LoadAndResizeImage does (its
-    rule: kijai/ComfyUI-KJNodes@3f20054, nodes/image_nodes.py, LoadAndResizeImage.load_image: 'resize' off its own
-    size; keep_proportion: ratio min(width / W, height / H), each side round(side x ratio); else width and height as
-    set, a 0 the picture's own side; then each side rounded down to divisible_by where over 1; PIL's bilinear) the
-    size it gives; {} where it keeps its own size; None where Studio cannot tell it when converting (a setting wired
-    to a value it cannot work out, a 0 beside a side set, its mask read: Scale makes the picture alone)."""
-    if not _resizes(catalogue.node_type(loader.origin or loader.cls)):
-        return None
-    v = {k: wf.value(loader, k) for k in RESIZE}
-    if any(v[k] is None and k in loader.links for k in RESIZE):
-        return None
-    resize, keep = v["resize"] is True, v["keep_proportion"] is True
-    w, h, div = _side(v["width"] if v["width"] is not None else 512), _side(v["height"] if v["height"] is not None
-                                                                          else 512), v["divisible_by"]
-    div = 2 if div is None else div
-    if not resize:
-        return {}
-    if w is None or h is None or not isinstance(div, int) or isinstance(div, bool) or not 0 <= div <= 512 \
-            or (keep or bool(w) != bool(h)) and not (w and h) or _reads(wf, loader, 1):
-        return None
-    out = {"width": w, "height": h, "crop": "disabled", "interpolation": "linear"}
-    if keep:
-        out["fit"] = "within"
-    if div > 1:
-        out["multiple"] = div
-    return out if w or div > 1 else {}
-
-
-def _reads(wf, loader, slot: int) -> bool:
-    """Whether any node reads ``loader``'s output ``slot``."""
-    return any(src == loader.id and at == slot for n in wf.nodes.values() for src, at in n.links.values())
-
-
-def image_said(loader, file: str, p: dict) -> str:
-    """One sentence: the size an image loader gives its picture, and Studio's Scale making it."""
-    who = f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id})"
-    w, h = p["width"], p["height"]
-    size = (f"to fit within {w}x{h} keeping its aspect" if p.get("fit") == "within" else f"to {w}x{h}" if w else
-            "to its own size")
-    many = f", each side rounded down to a multiple of {p['multiple']}" if p.get("multiple", 1) > 1 else ""
-    return (f"{who} scales '{file}' {size}{many}, bilinear: Studio's Scale after its Load Image makes the same size")
+    return RESIZE if resizes(t) and n.widgets.get("resize") is not False else ()  # (its resize off: nothing kept)
 
 
 def _side(v: Any) -> int | None:
@@ -186,8 +136,8 @@ def frames_said(wf, loader) -> str:
     got = sizes(wf, loader)
     if got is None or got[3] is None:
         return ""
-    return (f"; its format '{_format(wf, loader)}' also cuts the frames it loads to the most of the form {got[3]} x n + 1 (the last "
-            "ones dropped), which Studio's Load Video does not: add a Trim after it if the count matters")
+    return (f"; its format '{_format(wf, loader)}' also cuts the frames it loads to the most of the form {got[3]} x n "
+            "+ 1 (the last ones dropped), which Studio's Load Video does not: add a Trim after it if the count matters")
 
 
 def said(loader, file: str, p: dict, wf) -> str:
@@ -196,16 +146,16 @@ def said(loader, file: str, p: dict, wf) -> str:
     w, h, d = p["width"], p["height"], p.get("multiple", 1)
     near_ = f"the nearest multiple of {d}" if d > 1 else "the nearest pixel"
     if w and h:
-        asked = tuple(wf.value(loader, k) for k in SIDES)
-        size = f"to {w}x{h}" + (f" (its {asked[0]}x{asked[1]} rounded to the nearest multiples of "
-                                f"{sizes(wf, loader)[2]})" if asked != (w, h) else "")
+        asked = sizes(wf, loader)  # (the sides as it loads with them: an older force_size's preset migrated)
+        size = f"to {w}x{h}" + (f" (its {asked[0]}x{asked[1]} rounded to the nearest multiples of {asked[2]})"
+                                if asked[:2] != (w, h) else "")
     elif w or h:
         size = (f"to a {'width' if w else 'height'} of {w or h}, the other side kept in the file's aspect (each side "
                 f"rounded to {near_})")
     else:
-        return (f"{who} rounds the size of '{file}' to the nearest multiples of {d} (its format '{_format(wf, loader)}'; "
-                "a frame off them is cut to their aspect about the middle and scaled by Lanczos): Studio's Scale after "
-                f"its Load Video does the same{frames_said(wf, loader)}")
+        return (f"{who} rounds the size of '{file}' to the nearest multiples of {d} (its format "
+                f"'{_format(wf, loader)}'; a frame off them is cut to their aspect about the middle and scaled by "
+                f"Lanczos): Studio's Scale after its Load Video does the same{frames_said(wf, loader)}")
     cv = p["interpolation"] == "lanczos"
     cut = "cut to that aspect about the middle first" + (
         "" if cv else " (but a file whose width times that aspect is within a pixel of its height, which it "
