@@ -17,6 +17,7 @@ from studio.core.spec import CLIP, FRAME, In, Node, Out
 from studio.engine.clip import Clip, MapClip
 
 from .edit.resample_rate import RULES, ResampledClip
+from .edit import scale_round
 from .edit.scale_condition import CONDITIONS, applies
 from .transform import INTERP
 
@@ -26,7 +27,10 @@ MAX_SIDE = 16384  # ComfyUI's MAX_RESOLUTION
 def _scaled_size(w: int, h: int, p) -> tuple[int, int]:
     """The size Scale makes of a ``w`` x ``h`` frame (never under one pixel): the width and height asked (0 for one:
     from the other and the aspect; both 0: by the scale), or with 'within' the largest size inside them keeping the
-    aspect; kept the frame's own where 'condition' is not met; then each side rounded down to the multiple asked."""
+    aspect, or with 'area' the size of the frame's aspect whose area is theirs; kept the frame's own where 'condition'
+    is not met; then each side rounded to the multiple asked (down; or, 'nearest', from the exact size: scale_round)."""
+    if getattr(p, "rounding", "down") != "down" or p.fit == "area":
+        return scale_round.rounded(w, h, p)
     if p.width == 0 and p.height == 0:
         tw, th = max(1, round(w * p.scale)), max(1, round(h * p.scale))
     elif p.width == 0:
@@ -63,10 +67,12 @@ def _scaled(frame: np.ndarray, tw: int, th: int, crop: str, interp: int) -> np.n
 class Scale(Node):
     """Scale every frame by a factor, or to a width and height: 0 for one of them keeps the aspect
     (both 0: by the scale), 'within' fits the frame inside them keeping its aspect (ComfyUI's 'keep
-    proportion'), 'multiple' rounds each side down (its 'divisible by'); or to the size of the clip on
-    'like' (its frames are not counted: every frame of 'video' is kept). 'center' crops the frame to the
-    new aspect first, keeping its middle. 'condition' scales only a frame bigger or smaller than that size
-    (Essentials' ImageResize+'s 'downscale if bigger'...)."""
+    proportion'), 'area' keeps its aspect at the area of width x height (an 'ideal resolution' by pixels),
+    'multiple' rounds each side down (its 'divisible by') or, by 'rounding', to the nearest multiple
+    (VideoHelperSuite's Load Video); or to the size of the clip on 'like' (its frames are not counted:
+    every frame of 'video' is kept). 'center' crops the frame to the new aspect first, keeping its
+    middle. 'condition' scales only a frame bigger or smaller than that size (Essentials' ImageResize+'s
+    'downscale if bigger'...)."""
     id = "transform.scale"
     keywords = ("upscale", "downscale", "rescale", "scale by", "resize")
     title = "Scale"
@@ -78,10 +84,14 @@ class Scale(Node):
     params = (Float("scale", 1.0, min=0.01, max=8.0, help="the factor, used when width and height are both 0"),
               Int("width", 0, min=0, max=MAX_SIDE, help="output width; 0: from the height and the aspect"),
               Int("height", 0, min=0, max=MAX_SIDE, help="output height; 0: from the width and the aspect"),
-              Choice("fit", "exact", choices=("exact", "within", "within, down"),
+              Choice("fit", "exact", choices=("exact", "within", "within, down", "area"),
                      help="exact: the width and height asked; within: the largest size inside them keeping the "
-                          "frame's aspect, to the nearest pixel ('within, down': rounded down)"),
-              Int("multiple", 1, min=1, max=512, help="each side rounded down to a multiple of this (1: as it is)"),
+                          "frame's aspect, to the nearest pixel ('within, down': rounded down); area: the frame's "
+                          "aspect at the area of width x height (x scale)"),
+              Int("multiple", 1, min=1, max=512, help="each side rounded to a multiple of this (1: as it is)"),
+              Choice("rounding", "down", choices=scale_round.ROUNDINGS,
+                     help="how each side is rounded to the multiple: down; nearest (a half up) or nearest, even (a "
+                          "half to the even multiple), from the exact size the fit gives"),
               Choice("crop", "disabled", choices=("disabled", "center"),
                      help="center: cut the frame to the new aspect first (its middle kept)"),
               Choice("condition", "always", choices=CONDITIONS,

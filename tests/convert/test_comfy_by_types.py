@@ -47,6 +47,8 @@ def _keyframes(conv) -> dict:
     files = {}
     for port in ("keyframe_1", "keyframe_2", "image"):
         link = conv.graph.input_link(gen.id, port)
+        while link is not None and conv.graph.nodes[link.src].type_id == "transform.scale":  # (its resize: a Scale)
+            link = conv.graph.input_link(link.src, "video")
         if link is not None:
             files[port] = conv.graph.nodes[link.src].params["path"]
     return dict(zip(gen.params["keyframes"].split(", "), (files.get("keyframe_1"), files.get("keyframe_2"))))
@@ -59,9 +61,12 @@ def test_load_and_resize_image_gives_both_keyframes_its_resize_said():
         assert _keyframes(conv) == {"0": "first.png", "last": "last.png"}
         said = "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
         assert "generates first" not in said and "does not convert: connect" not in said
-        width = "width (wired)" if wired else "width 832"
-        assert (f"'LoadAndResizeImage' (LoadAndResizeImage, #7) is read as ComfyUI's LoadImage of 'first.png': its "
-                f"settings resize True, {width}, height 480, keep_proportion True, divisible_by 32 are not applied") in said
+        # its resize (its width 832 saved, or wired from an INTConstant): Studio's Scale after its Load Image
+        assert ("'LoadAndResizeImage' (LoadAndResizeImage, #7) scales 'first.png' to fit within 832x480 keeping its "
+                "aspect, each side rounded down to a multiple of 32, bilinear: Studio's Scale after its Load Image makes "
+                "the same size") in said and "not applied" not in said.split("first.png")[1].split("\n")[0]
+        scales = [n.params for n in conv.graph.nodes.values() if n.type_id == "transform.scale"]
+        assert [(p["width"], p["height"], p["fit"], p["multiple"]) for p in scales] == [(832, 480, "within", 32)] * 2
 
 
 def test_load_and_resize_image_in_an_api_file_and_with_its_resize_off():
@@ -83,10 +88,8 @@ def test_only_a_loader_naming_a_file_of_its_kind_is_read_as_one():
     assert [wf.nodes[k].cls for k in "123"] == ["LayerUtility: TextImage", "Load Image Batch", "VHS_LoadVideoPath"]
     # its cap kept with it for Studio's Trim after the Load Video (mapping/load_trim says it there), not said lost
     assert wf.wiring_said == [] and wf.nodes["3"].widgets == {"video": "clip.mp4", "frame_load_cap": 16}
-    doc["3"]["inputs"]["custom_width"] = 512
-    assert Workflow.read(doc).wiring_said == [
-        "'VHS_LoadVideoFFmpegPath' (VHS_LoadVideoFFmpegPath, #3) is read as ComfyUI's VHS_LoadVideoPath of 'clip.mp4': "
-        "its setting custom_width 512 is not applied (Studio's loader reads the file as it is)"]
+    doc["3"]["inputs"]["custom_width"] = 512  # (its size kept too: Studio's Scale after it, mapping/load_size)
+    assert Workflow.read(doc).wiring_said == [] and Workflow.read(doc).nodes["3"].widgets["custom_width"] == 512
 
 
 def test_widgets_named_by_declared_types():

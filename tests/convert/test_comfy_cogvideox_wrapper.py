@@ -94,7 +94,7 @@ def test_first_and_last_frames_controlnet_tora_and_warped_noise_are_held_in_word
     w = UI()  # a ControlNet beside an empty latent: not text to video
     model, pos, neg = _common(w, repo="THUDM/CogVideoX-2b")
     net = w.add("DownloadAndLoadCogVideoControlNet", ["TheDenk/cogvideox-2b-controlnet-hed-v1"])
-    video = w.add("VHS_LoadVideo", {"video": "car.mp4"})
+    video = w.add("VHS_LoadVideo", {"video": "car.mp4", "format": "None"})
     ctrl = w.add("CogVideoControlNet", [1.0, 0.0, 1.0], controlnet=(net, 0), images=(video, 0))
     _finish(w, model, pos, neg, samples=(w.add("EmptyLatentImage", [720, 480, 1]), 0), controlnet=(ctrl, 0))
     cases.append((w.doc(), "CogVideoControlNet"))
@@ -106,7 +106,7 @@ def test_first_and_last_frames_controlnet_tora_and_warped_noise_are_held_in_word
     cases.append((w.doc(), "ToraEncodeTrajectory"))
     w = UI()  # warped noise as the latents the sampler starts from, beside the start image
     model, pos, neg = _common(w, repo="THUDM/CogVideoX-5b-I2V")
-    noise = w.add("GetWarpedNoiseFromVideo", [0.5, 1, 49], images=(w.add("VHS_LoadVideo", {"video": "drive.mp4"}), 0))
+    noise = w.add("GetWarpedNoiseFromVideo", [0.5, 1, 49], images=(w.add("VHS_LoadVideo", {"video": "drive.mp4", "format": "None"}), 0))
     _finish(w, model, pos, neg, image_cond_latents=(_start_image(w, model), 0), samples=(noise, 0))
     cases.append((w.doc(), "GetWarpedNoiseFromVideo"))
     for doc, named in cases:
@@ -121,7 +121,7 @@ def test_video_to_video_and_a_fun_pose_models_control_clip():
     w = UI()  # a clip encoded, then denoised part way
     model, pos, neg = _common(w)
     enc = w.add("CogVideoImageEncode", [False, 0.0], vae=(model, 1),
-                start_image=(w.add("VHS_LoadVideo", {"video": "walk.mp4"}), 0))
+                start_image=(w.add("VHS_LoadVideo", {"video": "walk.mp4", "format": "None"}), 0))
     _finish(w, model, pos, neg, sampler=[49, 25, 6.0, 1, "fixed", "DPM++", 0.6], samples=(enc, 0))
     conv = convert(w.doc(), "cog_v2v")
     assert _tasks(conv) == ["video_models.video_to_video"]
@@ -129,7 +129,7 @@ def test_video_to_video_and_a_fun_pose_models_control_clip():
     w = UI()  # the same encode read by a Fun Pose model: its control clip (the wrapper tells it by the model's name)
     model, pos, neg = _common(w, repo="alibaba-pai/CogVideoX-Fun-V1.1-5b-Pose")
     enc = w.add("CogVideoImageEncode", [False, 0.0], vae=(model, 1),
-                start_image=(w.add("VHS_LoadVideo", {"video": "pose.mp4"}), 0))
+                start_image=(w.add("VHS_LoadVideo", {"video": "pose.mp4", "format": "None"}), 0))
     _finish(w, model, pos, neg, image_cond_latents=(enc, 0))
     conv = convert(w.doc(), "cog_pose")
     assert conv.graph.validate() == []
@@ -217,7 +217,7 @@ def test_the_wrappers_first_layout_one_pipeline_and_the_size_on_the_sampler():
         pos = w.add("CogVideoTextEncode", [PROMPT], clip=(clip, 0))
         neg = w.add("CogVideoTextEncode", [NEGATIVE], clip=(clip, 0))
         enc = w.add("CogVideoImageEncode", [8, True], pipeline=(model, 0),
-                    image=(w.add("VHS_LoadVideo", {"video": "bear.mp4"}), 0))
+                    image=(w.add("VHS_LoadVideo", {"video": "bear.mp4", "format": "None"}), 0))
         s = w.add("CogVideoSampler", widgets, pipeline=(model, 0), positive=(pos, 0), negative=(neg, 0),
                   samples=(enc, 0))
         dec = w.add("CogVideoDecode", [False], pipeline=(s, 0), samples=(s, 1))

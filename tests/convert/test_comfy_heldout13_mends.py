@@ -102,7 +102,7 @@ def test_a_wrapper_samplers_size_wired_from_a_measure_of_the_clip_it_restyles_is
     w = WUI()
     loader, te, vae = _common(w)
     text = w.add("HyVideoTextEncode", [PROMPT, True, "video"], text_encoders=(te, 0))
-    clip = w.add("VHS_LoadVideo", {"video": "bear.mp4"})
+    clip = w.add("VHS_LoadVideo", {"video": "bear.mp4", "format": "None"})
     measure = w.add("InventedMeasure", [], image=(clip, 0))
     enc = w.add("HyVideoEncode", [True, 16], vae=(vae, 0), image=(measure, 0))
     _finish(w, loader, text, vae, sampler=[512, 512, 49, 30, 6, 9, 13, "fixed", True, 0.85], samples=(enc, 0),
@@ -236,7 +236,8 @@ def test_a_video_loaders_frame_selection_is_made_by_a_trim():
     loader, te, vae = _common(w)
     text = w.add("HyVideoTextEncode", [PROMPT, True, "video"], text_encoders=(te, 0))
     clip = w.add("VHS_LoadVideo", {"video": "bear.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
-                                   "frame_load_cap": 40, "skip_first_frames": 5, "select_every_nth": 3})
+                                   "frame_load_cap": 40, "skip_first_frames": 5, "select_every_nth": 3,
+                                   "format": "None"})
     enc = w.add("HyVideoEncode", [True, 16], vae=(vae, 0), image=(clip, 0))
     _finish(w, loader, text, vae, sampler=[512, 512, 49, 30, 6, 9, 13, "fixed", True, 0.85], samples=(enc, 0))
     conv = convert(w.doc(), "hy_v2v_trim")
@@ -269,7 +270,7 @@ def test_an_older_image_resize_kj_saved_by_place_is_made_by_scale():
         w = WUI()
         loader, te, vae = _common(w)
         text = w.add("HyVideoTextEncode", [PROMPT, True, "video"], text_encoders=(te, 0))
-        clip = w.add("VHS_LoadVideo", {"video": "bear.mp4"})
+        clip = w.add("VHS_LoadVideo", {"video": "bear.mp4", "format": "None"})
         resize = w.add("ImageResizeKJ", values, image=(clip, 0))
         enc = w.add("HyVideoEncode", [True, 16], vae=(vae, 0), image=(resize, 0))
         _finish(w, loader, text, vae, sampler=[512, 512, 49, 30, 6, 9, 13, "fixed", True, 0.85], samples=(enc, 0))

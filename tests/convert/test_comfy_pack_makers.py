@@ -66,7 +66,8 @@ def test_a_lip_sync_node_given_a_clip_and_a_sound_is_held_so():
     combine = {"frame_rate": 25, "loop_count": 0, "filename_prefix": "sync", "format": "video/h264-mp4"}
     doc = _ui([
         (1, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],
-         {"video": "speaker.mp4", "force_rate": 0, "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1},
+         {"video": "speaker.mp4", "force_rate": 0, "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1,
+          "format": "None"},
          {"cnr_id": "comfyui-videohelpersuite"}),
         (2, "LoadAudio", [], ["AUDIO"], ["line.wav"], {"cnr_id": "comfy-core"}),
         (3, "SyncLips", [("images", "IMAGE"), ("audio", "AUDIO")], ["IMAGE", "AUDIO"], [1331, "fixed"],

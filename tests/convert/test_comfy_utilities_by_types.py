@@ -23,7 +23,7 @@ def _way(utility: dict, loader: dict | None, model_type: str, model_input: str, 
     load = _n(3, "VHS_LoadVideo", [], [("IMAGE", "IMAGE", [7]), ("frame_count", "INT", None),
                                        ("audio", "AUDIO", None)],
               {"video": "clip.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
-               "skip_first_frames": 0, "select_every_nth": 3})
+               "skip_first_frames": 0, "select_every_nth": 3, "format": "None"})
     save = _n(4, "VHS_VideoCombine", [("images", "IMAGE", 3, False), ("audio", "AUDIO", None, False)],
               [("Filenames", "VHS_FILENAMES", None)],
               {"frame_rate": 24, "loop_count": 0, "filename_prefix": "tween", "format": "video/h264-mp4",

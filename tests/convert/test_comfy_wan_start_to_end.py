@@ -138,8 +138,9 @@ def test_a_video_loaders_frame_cap_rate_and_size_are_said_not_dropped():
           vae)
     conv = convert(w.doc(), "v2v_capped")
     assert conv.tasks[0]["generator"] == "video_models.video_to_video"
-    assert (f"'VHS_LoadVideo' (VHS_LoadVideo, #{clip}) loads 'dance.mp4' with custom_width 720: not applied"
-            ) in _said(conv)  # its forced rate and cap: a Frame Rate and a Trim (test_comfy_forced_rate.py)
+    assert (f"'VHS_LoadVideo' (VHS_LoadVideo, #{clip}) scales the frames of 'dance.mp4' to a width of 720, the other "
+            "side kept in the file's aspect") in _said(conv)  # its size: a Scale (test_comfy_sizes_worked_out.py);
+    # its forced rate and cap: a Frame Rate and a Trim (test_comfy_forced_rate.py)
     assert f"(VHS_LoadVideo, #{clip}) reads 'dance.mp4' at 24 fps" in _said(conv)
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..reading.workflow import CNode, Workflow
+from ..tracing import worked_sizes
 from ..tracing.roles import in_type, out_types
 
 PARAMS = (("width", "width"), ("height", "height"), ("length", "frames"))  # the latent's setting -> the generator's
-SIZED_BY = ("image", "video")
-PLAIN = ("STRING", "INT", "FLOAT", "BOOLEAN", "COMBO")  # inputs a loader may have wired: no picture to change  # the generator inputs whose size its width and height 0 take (generators.output_size)
+SIZED_BY = ("image", "video")  # the generator inputs whose size its width and height 0 take (generators.output_size)
+PLAIN = ("STRING", "INT", "FLOAT", "BOOLEAN", "COMBO")  # inputs a loader may have wired: no picture to change
 
 
 def _measured(wf: Workflow, n: CNode) -> CNode | None:
@@ -44,9 +45,22 @@ def _loaded(seen: CNode) -> bool:
     return all(in_type(seen, k) in PLAIN for k in seen.links)  # (a file's name or a number wired: still a loader)
 
 
-def _it(seen: CNode | None) -> str:
-    """'it makes', or 'it measures of what ``seen`` makes' for a measuring node."""
-    return "it makes" if seen is None else f"it measures of what {_named(seen)} makes"
+def _it(wf: Workflow, src: CNode, seen: CNode | None) -> str:
+    """'the size of the picture it makes', of the picture a measuring node measures, or the size a node works out by
+    its rule (worked_sizes) of the picture it is given."""
+    if seen is src:
+        rule = worked_sizes.rule(wf, src)
+        many = f", each side rounded to the nearest multiple of {rule['multiple']}" if rule["multiple"] > 1 else ""
+        return (f"the size it works out of the picture {_named(wf.source(src, 'image'))} gives "
+                f"({worked_sizes.said(rule)}{many})")
+    return "the size of the picture " + ("it makes" if seen is None else f"it measures of what {_named(seen)} makes")
+
+
+def _worked_into(wf: Workflow, src: CNode, scaled_for: dict[str, str]) -> str | None:
+    """The resize Studio's Scale makes on an input's way stretching its picture to the size ``src`` works out of it
+    by a known rule (tracing/worked_sizes), by id; None."""
+    return next((rid for rid in scaled_for if (r := wf.nodes.get(rid)) is not None
+                 and worked_sizes.sizer(wf, r) is src), None)
 
 
 _named = CNode.named  # the node in a sentence
@@ -62,6 +76,8 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
             into, seen = (scaled_for or {}).get(src.id), None
             if into is None and (seen := _measured(wf, src)) is not None:  # a size measured of a resize Studio makes
                 into = (scaled_for or {}).get(seen.id)
+            if into is None and (rid := _worked_into(wf, src, scaled_for or {})) is not None:
+                into, seen = scaled_for[rid], src  # a size worked out by a rule, a resize Studio makes stretching to it
             if name != "length" and into in SIZED_BY:
                 taken.setdefault(src.id, (src, into, [], seen))[2].append(name)
                 continue
@@ -71,7 +87,7 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
             lost.append(name)
             sources.setdefault(src.id, src)
     said = [f"{_named(latent)}'s {' and '.join(names)} {'come' if len(names) > 1 else 'comes'} from {_named(src)}, "
-            f"the size of the picture {_it(seen)}, which Studio's Scale makes on the way to the generator's '{into}': "
+            f"{_it(wf, src, seen)}, which Studio's Scale makes on the way to the generator's '{into}': "
             f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: its "
             f"'{into}''s size)" for src, into, names, seen in taken.values()]
     said += [f"{_named(latent)}'s {' and '.join(names)} {'come' if len(names) > 1 else 'comes'} from {_named(src)}, "

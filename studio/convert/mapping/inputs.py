@@ -9,7 +9,7 @@ from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading import loader_picks
 from ..reading.by_types import declared_outputs
 from ..reading.workflow import LOADER_NODES, CNode
-from . import load_trim
+from . import load_size, load_trim
 from ..reading.load_settings import unapplied
 from .mixed_voices import mixed_voices
 
@@ -45,8 +45,10 @@ class InputMaking:
                 if fps or trim:
                     start = self.wf.value(loader, "start_time") if keep != "duration" else None
                     self.say(load_trim.said(loader, self.file_of(loader), trim, fps or 0.0, keep, start))
+                seq = kind == "footage.load_sequence"
+                size = load_size.made(self, loader, last) if not seq else None  # its size: a Scale (load_size)
                 line = unapplied(self.wf, loader, self.file_of(loader), SHOWN.get(kind, kind.rpartition("_")[2]),
-                                 loader_picks.taken(loader, trim, fps))
+                                 loader_picks.taken(loader, trim, fps) + load_size.taken(size))
                 if line:
                     self.say(line)
         if kind == "io.load_audio":
@@ -58,8 +60,10 @@ class InputMaking:
         if kind == "io.load_video" and 0 <= slot < len(declared) and declared[slot] in ("AUDIO", "IMAGE"):
             port = "audio" if declared[slot] == "AUDIO" else "video"
         if f"{loader.id}#" in self.loaded:  # its frames through the Frame Rate / Trim; its sound their seconds
-            if port != "audio":
-                return self.loaded[f"{loader.id}#"], port
+            if port == "alpha":  # (a Load Image's mask: its own, never through the Scale of its picture)
+                return self.loaded[loader.id], port
+            if port != "audio":  # (a Load Image's picture through its Scale: the Scale's 'video')
+                return self.loaded[f"{loader.id}#"], "video" if port == "image" else port
             if f"{loader.id}~a" not in self.loaded:
                 self.loaded[f"{loader.id}~a"] = load_trim.sound(self, loader, (self.loaded[loader.id], port))
             return self.loaded[f"{loader.id}~a"]

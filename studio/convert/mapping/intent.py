@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from studio.core.shown import number
 
+from ..reading import loader_size
 from ..reading.pads import is_pad, read_straight
 from ..reading.workflow import LOADER_NODES, CNode
 from ..families import registry as families
 from ..tracing.roles import generates, in_type
 from ..tracing.tasks import I2V, LATENT_NAMES, T2V, V2V, Task, conditioning_task, task_node, task_of, tasks
 from ..tracing.walks import FILE_TYPES, adds_noise, find_loader, sampler_denoise
-from ..tracing import resizes
+from ..tracing import resizes, worked_sizes
 from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
@@ -205,6 +206,9 @@ class IntentReading:
         if sizing is not None:
             scaled, walked, via = {sizing.id: resizes.scale_params(self.wf, sizing)}, [sizing, *walked], [sizing, *via]
         self.scaled_for.update(dict.fromkeys(scaled, into))
+        if loader_size.params(self.wf, loader):  # (a loader giving another size: its Scale, mapping/load_size)
+            self.scaled_for.setdefault(loader.id, into)
+        self.used |= {s.id for n in walked if n.id in scaled and (s := worked_sizes.sizer(self.wf, n)) is not None}
         lines = [resizes.said(n, scaled[n.id], port, node, True) if n is sizing else way_said(n, scaled[n.id], port, node)
                  for n in reversed(walked) if n.id in scaled]
         said += lines

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalogue
-from . import loader_picks
+from . import loader_picks, loader_size
 from .subgraphs import CONTROL
 
 # a file of each kind read as ComfyUI's own loader of it: (its type, the setting naming the file)
@@ -101,6 +101,7 @@ def as_loader(n, loaders: dict, said: list[str]) -> bool:
         kind = "clip"
     core, setting = CORE_LOADERS[kind]
     kept = loader_picks.read(n, t)  # its forced rate and picks, which Studio's Frame Rate and Trim make (load_trim)
+    kept += loader_size.read(n, t)  # its size, which Studio's Scale makes (loader_size)
     lost = [x for x in _not_applied(n, t, f.name) if x.split(" ", 1)[0] not in kept]
     n.let_go = {**n.let_go, **{k: v for k, v in n.links.items() if k not in kept}}  # (still run in ComfyUI: unrun)
     n.origin, n.cls = n.origin or n.cls, core

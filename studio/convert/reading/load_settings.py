@@ -23,7 +23,7 @@ def unapplied(wf: Workflow, loader: CNode, file: str, kind: str, taken: tuple[st
         return None
     named = catalogue.file_input(t)
     unused, preset = _forced(wf.value(loader, "force_size"))
-    lost = [preset] if preset else []
+    lost = [preset] if preset and "force_size" not in taken else []  # (a preset Scale makes: loader_size)
     for w in t.widgets:
         if w.name in OPTIONS or w.name == getattr(named, "name", named) or not isinstance(w.default, (int, float)) \
                 or w.name in unused or w.name in taken:
@@ -31,11 +31,13 @@ def unapplied(wf: Workflow, loader: CNode, file: str, kind: str, taken: tuple[st
         v = wf.value(loader, w.name)
         if isinstance(v, (int, float)) and not isinstance(v, bool) and v != w.default:
             lost.append(f"{w.name} {number(v)}")
+        elif v is None and w.name in loader.links:  # (wired to a value not known when converting: never unsaid)
+            lost.append(f"{w.name} (wired to a value Studio cannot work out when converting)")
     lost += by_place(loader)
     if not lost:
         return None
     what = {"video": "every frame at the file's own rate and size", "image sequence": "every picture of the folder, "
-            "at its own size"}.get(kind, "the whole sound")
+            "at its own size", "image": "the picture at its own size"}.get(kind, "the whole sound")
     return (f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) loads '{file}' with "
             f"{', '.join(lost)}: not applied, Studio's Load {kind.title()} reads {what} (add a Trim or a Scale after it "
             "if it matters)")

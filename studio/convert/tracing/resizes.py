@@ -4,15 +4,16 @@ ImageScale (a width and a height, 0 for one keeping the aspect, 'center' crop), 
 ResizeImageMaskNode by dimensions, by a multiplier or by its longer side (its API settings 'resize_type.width'...), KJNodes'
 ImageResizeKJ / ImageResizeKJv2 stretched, cropped about the middle (v2) or fitted within a box keeping the
 aspect, each side rounded down to 'divisible_by', ImageScaleToMaxDimension and ResizeImagesByLongerEdge (fitted
-within a square, the shorter side to the nearest pixel or rounded down). A resize Scale does not make as ComfyUI does
-(padded, by total pixels) is said where the file is wired without it. Plain data and stdlib."""
+within a square, the shorter side to the nearest pixel or rounded down), ImageScaleToTotalPixels and a resize stretched
+to an 'ideal resolution' a size node works out of its picture (by area: worked_sizes). A resize Scale does not make
+as ComfyUI does (padded) is said where the file is wired without it. Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
-from . import conditioned_resize as conditioned
+from . import conditioned_resize as conditioned, worked_sizes
 
 METHODS = {"nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
 MAX_SIDE = 16384  # Scale's (ComfyUI's MAX_RESOLUTION)
@@ -33,6 +34,8 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
     """Studio Scale's settings doing what resize ``n`` does, or None where its size is not fixed by its settings
     (or a setting is wired to a value Studio cannot work out)."""
     v = lambda k: wf.value(n, k)  # noqa: E731 - a wired setting's value where Studio works it out
+    if (w := _worked(wf, n, v)) is not None:  # stretched to a size worked out of its picture (worked_sizes)
+        return w
     if n.cls == "ImageScale":
         return _sized(v("width"), v("height"), v("upscale_method"), v("crop"))
     if n.cls == "ImageScaleBy":
@@ -57,6 +60,12 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
         return None
     if n.cls in ("ImageResizeKJ", "ImageResizeKJv2"):
         return _kj(v, n)
+    if n.cls == "ImageScaleToTotalPixels":  # the picture's aspect at megapixels x 1024² pixels (worked_sizes.area)
+        raw = n.raw if isinstance(n.raw, list) and not n.widgets else []
+        if len(raw) != 2:
+            return worked_sizes.total_pixels(v, METHODS)
+        placed = {"upscale_method": raw[0], "megapixels": raw[1]}  # (an older version's two, saved by place)
+        return worked_sizes.total_pixels(lambda k: v(k) if k in n.links else placed.get(k), METHODS, older=True)
     if n.cls == "ImageScaleToMaxDimension":  # the longer side to 'largest_size', the other kept in proportion
         side = _int(v("largest_size"))
         p = _sized(side, side, v("upscale_method")) if side else None
@@ -67,6 +76,22 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
         side = _int(v("longer_edge"))
         return {"width": side, "height": side, "crop": "disabled", "interpolation": "lanczos",
                 "fit": "within, down"} if side else None
+    return None
+
+
+def _worked(wf: Workflow, n: CNode, v) -> dict | None:
+    """Scale's settings for a resize stretching its picture to the width and height a size node works out of that
+    very picture by a known rule (worked_sizes: an 'ideal resolution' by area), or None."""
+    if worked_sizes.sizer(wf, n) is None:
+        return None
+    if n.cls == "ImageScale" and v("upscale_method") in METHODS and v("crop") in ("disabled", "center"):
+        return worked_sizes.stretched(wf, n, METHODS[v("upscale_method")], v("crop"))
+    if conditioned.declares_condition(n.shown_cls) and v("method") == "stretch" and v("condition") == "always" \
+            and v("multiple_of") in (0, 1) and v("interpolation") in conditioned.FILTERS:
+        return worked_sizes.stretched(wf, n, conditioned.FILTERS[v("interpolation")])
+    if n.cls in ("ImageResizeKJ", "ImageResizeKJv2") and v("keep_proportion") in (False, "stretch") \
+            and v("divisible_by") in (0, 1) and "mask" not in n.links and v("upscale_method") in METHODS:
+        return worked_sizes.stretched(wf, n, METHODS[v("upscale_method")])
     return None
 
 
@@ -155,7 +180,9 @@ def said(n: CNode, params: dict, port: str, node: CNode, sizes: bool = False) ->
     """The sentence saying the resize is made by Studio's Scale (``sizes``: the task node ``node`` scales its
     picture to the size ``n`` gives, ``n``'s own picture not wired to it)."""
     w, h = params.get("width"), params.get("height")
-    if params.get("scale"):
+    if params.get("fit") == "area":  # (its 'scale' a number of megapixels, not a factor; its rounding said below)
+        size = f"to {worked_sizes.said(params)}"
+    elif params.get("scale"):
         size = f"by {params['scale']:g}"
     elif params.get("fit") in ("within", "within, down"):
         size = (f"to fit within {w}x{h} keeping its aspect" if w and h else
@@ -164,7 +191,8 @@ def said(n: CNode, params: dict, port: str, node: CNode, sizes: bool = False) ->
     else:
         size = f"to {w}x{h}"
     crop = " (cut to that aspect, its middle kept)" if params.get("crop") == "center" else ""
-    many = f", each side rounded down to a multiple of {params['multiple']}" if params.get("multiple") else ""
+    many = f", each side rounded {'down to a' if params.get('rounding', 'down') == 'down' else 'to the nearest'} " \
+        f"multiple of {params['multiple']}" if params.get("multiple", 1) > 1 else ""
     as_ = (f"as '{node.title or node.shown_cls}' (#{node.id}) scales it to the size "
            f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) gives" if sizes else
            f"as '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) scales it")
