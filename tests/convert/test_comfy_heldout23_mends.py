@@ -44,3 +44,56 @@ def test_a_part_loader_naming_no_file_is_said_to_name_none_not_to_be_missing():
                                   "wan_2.1_vae.safetensors"), "named.json")
     load = next(n for n in named.graph.nodes.values() if n.type_id == "video_models.load")
     assert load.params["vae"] == "wan_2.1_vae.safetensors" and "names no" not in _said(named)
+
+
+def _ltx23_two_stages(second_seed) -> dict:
+    """LTX-2.3 text to video with the x2 upscale and its refine, an MCP server's template whose seeds are the
+    server's 'PARAM_INT_SEED' placeholders (joenorton's, 02)."""
+    ck = "ltx-2.3-22b-distilled-fp8.safetensors"
+    nodes = {
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": ck}),
+        "2": ("LTXAVTextEncoderLoader", {"text_encoder": "gemma_3_12B_it_fp4_mixed.safetensors", "ckpt_name": ck,
+                                         "device": "default"}),
+        "3": ("LTXVAudioVAELoader", {"ckpt_name": ck}),
+        "4": ("CLIPTextEncode", {"text": "a lighthouse at dusk", "clip": ["2", 0]}),
+        "5": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "6": ("LTXVConditioning", {"positive": ["4", 0], "negative": ["5", 0], "frame_rate": 24}),
+        "7": ("EmptyLTXVLatentVideo", {"width": 384, "height": 256, "length": 97, "batch_size": 1}),
+        "8": ("LTXVEmptyLatentAudio", {"frames_number": 97, "frame_rate": 24, "batch_size": 1, "audio_vae": ["3", 0]}),
+        "9": ("LTXVConcatAVLatent", {"video_latent": ["7", 0], "audio_latent": ["8", 0]}),
+        "10": ("RandomNoise", {"noise_seed": 42}),
+        "11": ("KSamplerSelect", {"sampler_name": "euler"}),
+        "12": ("ManualSigmas", {"sigmas": "1.0, 0.99375, 0.9875, 0.98125, 0.975, 0.909375, 0.725, 0.421875, 0.0"}),
+        "13": ("CFGGuider", {"cfg": 1, "model": ["1", 0], "positive": ["6", 0], "negative": ["6", 1]}),
+        "14": ("SamplerCustomAdvanced", {"noise": ["10", 0], "guider": ["13", 0], "sampler": ["11", 0],
+                                         "sigmas": ["12", 0], "latent_image": ["9", 0]}),
+        "15": ("LTXVSeparateAVLatent", {"av_latent": ["14", 0]}),
+        "16": ("LatentUpscaleModelLoader", {"model_name": "ltx-2.3-spatial-upscaler-x2-1.1.safetensors"}),
+        "17": ("LTXVLatentUpsampler", {"samples": ["15", 0], "upscale_model": ["16", 0], "vae": ["1", 2]}),
+        "18": ("LTXVConcatAVLatent", {"video_latent": ["17", 0], "audio_latent": ["15", 1]}),
+        "19": ("RandomNoise", {"noise_seed": second_seed}),
+        "20": ("ManualSigmas", {"sigmas": "0.85, 0.7250, 0.4219, 0.0"}),
+        "21": ("SamplerCustomAdvanced", {"noise": ["19", 0], "guider": ["13", 0], "sampler": ["11", 0],
+                                         "sigmas": ["20", 0], "latent_image": ["18", 0]}),
+        "22": ("LTXVSeparateAVLatent", {"av_latent": ["21", 0]}),
+        "23": ("VAEDecode", {"samples": ["22", 0], "vae": ["1", 2]}),
+        "24": ("LTXVAudioVAEDecode", {"samples": ["22", 1], "audio_vae": ["3", 0]}),
+        "25": ("CreateVideo", {"images": ["23", 0], "audio": ["24", 0], "fps": 24}),
+        "26": ("SaveVideo", {"video": ["25", 0], "filename_prefix": "video/ltx", "format": "auto", "codec": "auto"}),
+    }
+    return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
+
+
+def test_a_refines_seed_that_is_not_a_number_is_said_as_the_upscales_own():
+    """'... refines it with sigmas 0.85, 0.7250, 0.4219 (seed None)' was said where the refine runs with LTX-2
+    Latent Upscale's own seed, the pass's seed being an app's 'PARAM_INT_SEED' placeholder (false, 02)."""
+    conv = convert(_ltx23_two_stages("PARAM_INT_SEED"), "fl.json")
+    said = _said(conv)
+    up = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.ltx2_latent_upscale")
+    assert "seed None" not in said and up.params.get("seed") is not None
+    assert ("(LTX-2 Latent Upscale's own seed: the pass's seed 'PARAM_INT_SEED' is not a number Studio takes)"
+            in said)
+    numbered = convert(_ltx23_two_stages(7), "seven.json")
+    assert "sigmas 0.85, 0.7250, 0.4219 (seed 7)" in _said(numbered)
+    assert next(n for n in numbered.graph.nodes.values()
+                if n.type_id == "video_models.ltx2_latent_upscale").params["seed"] == 7
