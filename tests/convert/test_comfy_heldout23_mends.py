@@ -97,3 +97,16 @@ def test_a_refines_seed_that_is_not_a_number_is_said_as_the_upscales_own():
     assert "sigmas 0.85, 0.7250, 0.4219 (seed 7)" in _said(numbered)
     assert next(n for n in numbered.graph.nodes.values()
                 if n.type_id == "video_models.ltx2_latent_upscale").params["seed"] == 7
+
+
+def test_an_audio_vae_file_given_by_a_vae_loader_is_said_true_of_every_ltx2_generation():
+    """'Load Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there' was said of an
+    LTX-2.3 workflow's KJ audio VAE file (ale-rls', 04): LTX-2 and LTX-2.3 read theirs from the all-in-one checkpoint
+    only, never from a file beside (false)."""
+    doc = _ltx23_two_stages(7)
+    doc["3"] = {"class_type": "VAELoader", "inputs": {"vae_name": "LTX23_audio_vae_bf16_KJ.safetensors"}}
+    said = _said(convert(doc, "avatar.json"))
+    assert ("audio VAE 'LTX23_audio_vae_bf16_KJ.safetensors': Load Video Model reads LTX-2.5's from the *audio*vae* "
+            "file beside its VAE file (keep it there), LTX-2's and LTX-2.3's only from their all-in-one checkpoint "
+            "(this file is then not read)") in said
+    assert "beside its VAE file: keep it there" not in said
