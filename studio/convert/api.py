@@ -112,6 +112,9 @@ class Builder(Protocol):
     def save_path(self, save: CNode) -> str:
         """The path a Save Video writes for ComfyUI's output ``save``."""
 
+    def prefix_of(self, save: CNode, default: str = "ComfyUI") -> str:
+        """``save``'s filename_prefix without ComfyUI's fill-in tokens, said."""
+
     def spec_params(self, type_id: str) -> set[str]:
         """The settings a Studio node type has."""
 

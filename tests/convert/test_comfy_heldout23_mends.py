@@ -110,3 +110,24 @@ def test_an_audio_vae_file_given_by_a_vae_loader_is_said_true_of_every_ltx2_gene
             "file beside its VAE file (keep it there), LTX-2's and LTX-2.3's only from their all-in-one checkpoint "
             "(this file is then not read)") in said
     assert "beside its VAE file: keep it there" not in said
+
+
+def test_comfyuis_fill_in_tokens_are_left_out_of_a_saves_name_and_said():
+    """'video/%date:yyyy-MM-dd%-wan22_fl2v' was written as a file name holding the token's text (its ':' no file name
+    on Windows), unsaid (joenorton's, 03); a chain with no model (LoadImage -> SaveImage) too."""
+    doc = _wan_template("wan2.2_i2v_low_noise_14B_fp16.safetensors", "umt5_xxl_fp16.safetensors",
+                        "wan_2.1_vae.safetensors")
+    doc["9"] = {"class_type": "SaveVideo", "inputs": {"video": ["10", 0], "format": "auto", "codec": "auto",
+                                                      "filename_prefix": "video/%date:yyyy-MM-dd%-fl2v"}}
+    doc["10"] = {"class_type": "CreateVideo", "inputs": {"images": ["8", 0], "fps": 16}}
+    conv = convert(doc, "fl2v.json")
+    paths = [n.params["path"] for n in conv.graph.nodes.values() if n.type_id == "io.save_video"]
+    assert paths == ["out/video/fl2v.mp4"]
+    assert ("'SaveVideo' (SaveVideo, #9)'s filename_prefix 'video/%date:yyyy-MM-dd%-fl2v' holds '%date:yyyy-MM-dd%', "
+            "a token ComfyUI fills in when it saves") in _said(conv)
+    still = convert({"1": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
+                     "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0],
+                                                                 "filename_prefix": "%date:yyyy%/%date:hhmmss%"}}},
+                    "still.json")
+    saved = [n.params["path"] for n in still.graph.nodes.values() if n.type_id == "io.save_image"]
+    assert saved == ["out/ComfyUI_00001_.png"] and "tokens ComfyUI fills in" in _said(still)

@@ -12,6 +12,7 @@ from studio.core.graph import Graph
 
 from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
+from ..reading import save_names
 from ..values.shown import as_float, fitted_value, posix_name, shown
 from .kinds import FPS_NODES
 from .told_rates import told_rates
@@ -200,6 +201,14 @@ class BuilderBase:
                     return rate
         return None
 
+    def prefix_of(self, save: CNode, default: str = "ComfyUI") -> str:
+        """``save``'s filename_prefix without ComfyUI's fill-in tokens (%date:...%), said (reading/save_names)."""
+        raw = str(self.wf.value(save, "filename_prefix") or default)
+        prefix, tokens = save_names.plain(raw, default)
+        if tokens:
+            self.say(save_names.tokens_said(save, raw, tokens, prefix))
+        return prefix
+
     def save_path(self, save: CNode) -> str:
-        prefix = str(self.wf.value(save, "filename_prefix") or "ComfyUI").strip("/") or "ComfyUI"
+        prefix = self.prefix_of(save).strip("/") or "ComfyUI"
         return f"out/{prefix}.mp4"
