@@ -56,6 +56,8 @@ class Builder(Protocol):
     guide_strengths: list  # each keyframe guide's (strength, its words), where a family reads them (LTX-2's)
     pad: CNode | None  # an outpaint's pad (ImagePadForOutpaint, a pack's by its types) found on an intent input
     pad_made: dict | None  # its pixels, where Studio's Pad makes it before Wan VACE (wan/comfy_vace_pad.py)
+    matte: Any  # a mask drawn on Wan Animate's background, made once its inputs are wired (wan/comfy_animate_matte.py)
+    wired_without: dict  # a generator input -> the sentence saying its file is wired without the steps on its way
     stage: dict | None  # a family's later stage read before the settings (Generator.stage), for its hooks
     made: dict  # a pipeline's samplers -> (generator id, its type id, its band, its Save node)
     bands: list[list[str]]  # each pipeline's Studio nodes, in the order made

@@ -131,3 +131,64 @@ def test_comfyuis_fill_in_tokens_are_left_out_of_a_saves_name_and_said():
                     "still.json")
     saved = [n.params["path"] for n in still.graph.nodes.values() if n.type_id == "io.save_image"]
     assert saved == ["out/ComfyUI_00001_.png"] and "tokens ComfyUI fills in" in _said(still)
+
+
+def _replacement(colour: str) -> dict:
+    """Wan Animate replacing the person of 'clip.mp4', its background the clip with the person's mask drawn on it
+    (KJNodes' DrawMaskOnImage, as kijai's examples and heldout23 06 make it)."""
+    nodes = {
+        "1": ("UNETLoader", {"unet_name": "Wan2_2-Animate-14B_fp8_e4m3fn_scaled_KJ.safetensors",
+                             "weight_dtype": "default"}),
+        "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan",
+                             "device": "default"}),
+        "3": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "4": ("LoadImage", {"image": "ref.png"}),
+        "5": ("VHS_LoadVideo", {"video": "clip.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
+                                "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1}),
+        "6": ("VHS_LoadVideo", {"video": "pose.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
+                                "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1}),
+        "7": ("VHS_LoadVideo", {"video": "face.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
+                                "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1}),
+        "8": ("GrowMask", {"mask": ["17", 0], "expand": 10, "tapered_corners": True}),
+        "17": ("BatchCLIPSeg", {"images": ["5", 0], "text": "person", "threshold": 0.1, "binary_mask": True,
+                                "combine_mask": False, "use_cuda": True}),
+        "9": ("DrawMaskOnImage", {"image": ["5", 0], "mask": ["8", 0], "color": colour, "device": "cpu"}),
+        "10": ("CLIPTextEncode", {"text": "a robot walks", "clip": ["2", 0]}),
+        "11": ("CLIPTextEncode", {"text": "", "clip": ["2", 0]}),
+        "12": ("WanAnimateToVideo", {"width": 832, "height": 480, "length": 77, "batch_size": 1,
+                                     "continue_motion_max_frames": 5, "video_frame_offset": 0,
+                                     "positive": ["10", 0], "negative": ["11", 0], "vae": ["3", 0],
+                                     "reference_image": ["4", 0], "pose_video": ["6", 0], "face_video": ["7", 0],
+                                     "background_video": ["9", 0], "character_mask": ["8", 0]}),
+        "13": ("KSampler", {"seed": 1, "steps": 4, "cfg": 1, "sampler_name": "euler", "scheduler": "simple",
+                            "denoise": 1, "model": ["1", 0], "positive": ["12", 0], "negative": ["12", 1],
+                            "latent_image": ["12", 2]}),
+        "14": ("VAEDecode", {"samples": ["13", 0], "vae": ["3", 0]}),
+        "15": ("VHS_VideoCombine", {"frame_rate": 16, "format": "video/h264-mp4", "filename_prefix": "out",
+                                    "images": ["14", 0]}),
+        "16": ("VHS_VideoCombine", {"frame_rate": 16, "format": "video/h264-mp4", "filename_prefix": "bg",
+                                    "images": ["9", 0]}),
+    }
+    return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
+
+
+def test_a_background_with_the_mask_drawn_black_is_made_by_composite():
+    """'bg_images ... through ComfyUI's DrawMaskOnImage: the file is wired without that step' (06; 16 more cached
+    files): the clip is now blacked out where the task's own mask is white, by Composite ('difference' of the clip
+    with itself there), and the output saving that background is made from it; another colour is left as said."""
+    conv = convert(_replacement("0, 0, 0"), "replace.json")
+    g, said = conv.graph, _said(conv)
+    gen = next(i for i, n in g.nodes.items() if n.type_id == "video_models.wan_animate")
+    comp = g.input_link(gen, "background").src
+    assert g.nodes[comp].type_id == "edit.composite" and g.nodes[comp].params["mode"] == "difference"
+    clip = g.input_link(comp, "background").src
+    assert g.input_link(comp, "foreground").src == clip and g.nodes[clip].params["path"] == "clip.mp4"
+    assert g.input_link(comp, "mask").src == g.input_link(gen, "mask").src
+    assert "with the mask drawn black on it by 'DrawMaskOnImage' (DrawMaskOnImage, #9)" in said
+    assert "wired without that step" not in said and "9" not in conv.passed
+    assert any(g.nodes[l.dst].params.get("path") == "out/bg.mp4" for l in g.links if l.src == comp)
+    red = convert(_replacement("255, 0, 0"), "red.json")
+    gen = next(i for i, n in red.graph.nodes.items() if n.type_id == "video_models.wan_animate")
+    assert red.graph.nodes[red.graph.input_link(gen, "background").src].type_id == "io.load_video"
+    assert ("through ComfyUI's 'DrawMaskOnImage' (DrawMaskOnImage, #9): the file is wired without that step"
+            in _said(red))
