@@ -192,3 +192,20 @@ def test_a_background_with_the_mask_drawn_black_is_made_by_composite():
     assert red.graph.nodes[red.graph.input_link(gen, "background").src].type_id == "io.load_video"
     assert ("through ComfyUI's 'DrawMaskOnImage' (DrawMaskOnImage, #9): the file is wired without that step"
             in _said(red))
+
+
+def test_composite_in_difference_of_a_clip_with_itself_blacks_out_the_mask():
+    """What the made Composite does to a frame: the clip where the mask is 0, black where it is 1 (DrawMaskOnImage's
+    black), in between in proportion (a soft edge: clip x (1 - mask), as ComfyUI draws it)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from nodes.edit.composite import Composite
+    frame = np.random.default_rng(0).random((4, 6, 3), dtype=np.float32)
+    mask = np.zeros((4, 6, 1), np.float32)
+    mask[1:3, 2:5] = 1.0
+    mask[0, 0] = 0.25
+    ctx = SimpleNamespace(params=SimpleNamespace(mode="difference", opacity=1.0, x=0, y=0))
+    out = Composite().frame(ctx, 0, frame, frame, mask)
+    assert np.allclose(out, frame * (1 - mask)) and not out[1:3, 2:5].any()
