@@ -209,3 +209,41 @@ def test_composite_in_difference_of_a_clip_with_itself_blacks_out_the_mask():
     ctx = SimpleNamespace(params=SimpleNamespace(mode="difference", opacity=1.0, x=0, y=0))
     out = Composite().frame(ctx, 0, frame, frame, mask)
     assert np.allclose(out, frame * (1 - mask)) and not out[1:3, 2:5].any()
+
+
+def _base_sampler(picture: bool) -> dict:
+    """LTX-Video 0.9.8 through ComfyUI-LTXVideo's LTXVBaseSampler (a reels app's file, 14), with or without a
+    conditioning picture."""
+    nodes = {
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "ltxv-2b-0.9.8-distilled.safetensors"}),
+        "2": ("CLIPLoader", {"clip_name": "t5xxl_fp8_e4m3fn.safetensors", "type": "ltxv"}),
+        "3": ("CLIPTextEncode", {"text": "a harbour at dawn", "clip": ["2", 0]}),
+        "4": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "5": ("LTXVConditioning", {"positive": ["3", 0], "negative": ["4", 0], "frame_rate": 25}),
+        "7": ("CFGGuider", {"model": ["1", 0], "positive": ["5", 0], "negative": ["5", 1], "cfg": 1.0}),
+        "8": ("KSamplerSelect", {"sampler_name": "euler"}),
+        "9": ("LTXVScheduler", {"steps": 4, "max_shift": 2.05, "base_shift": 0.95, "stretch": True, "terminal": 0.1}),
+        "10": ("RandomNoise", {"noise_seed": 42}),
+        "11": ("LTXVBaseSampler", {"model": ["1", 0], "vae": ["1", 2], "width": 512, "height": 896, "num_frames": 97,
+                                   "guider": ["7", 0], "sampler": ["8", 0], "sigmas": ["9", 0], "noise": ["10", 0]}),
+        "12": ("VAEDecode", {"samples": ["11", 0], "vae": ["1", 2]}),
+        "13": ("VHS_VideoCombine", {"images": ["12", 0], "frame_rate": 25, "filename_prefix": "reel",
+                                    "format": "video/h264-mp4"}),
+    }
+    if picture:
+        nodes["14"] = ("LoadImage", {"image": "first.png"})
+        nodes["11"][1].update(optional_cond_images=["14", 0], optional_cond_indices="0", strength=0.9)
+    return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
+
+
+def test_the_packs_base_sampler_given_no_picture_is_a_text_to_video():
+    """'Studio cannot read ComfyUI's LTXVBaseSampler, a sampler it has no counterpart for' held a plain text to video
+    (14): read as EmptyLTXVLatentVideo sampled by SamplerCustomAdvanced; given a picture it is held as before."""
+    conv = convert(_base_sampler(False), "reel.json")
+    assert conv.tasks[0]["generator"] == "video_models.text_to_video"
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert (gen.params["width"], gen.params["height"], gen.params["frames"], gen.params["steps"]) == (512, 896, 97, 4)
+    assert gen.params["seed"] == 42 and gen.params["fps"] == 25
+    assert "'LTXVBaseSampler' (LTXVBaseSampler, #11) is read as EmptyLTXVLatentVideo" in _said(conv)
+    held = convert(_base_sampler(True), "keyed.json")
+    assert held.tasks[0]["generator"] is None and "LTXVBaseSampler" in _said(held)
