@@ -247,3 +247,14 @@ def test_the_packs_base_sampler_given_no_picture_is_a_text_to_video():
     assert "'LTXVBaseSampler' (LTXVBaseSampler, #11) is read as EmptyLTXVLatentVideo" in _said(conv)
     held = convert(_base_sampler(True), "keyed.json")
     assert held.tasks[0]["generator"] is None and "LTXVBaseSampler" in _said(held)
+
+
+def test_a_loader_naming_no_file_is_said():
+    """An app's template leaves LoadImage's name empty for the app to fill in (05): Load Image was made with no path
+    and nothing said; now "'LoadImage' (LoadImage, #4) names no file: set Load Image's 'path'"."""
+    doc = _wan_template("wan2.2_i2v_low_noise_14B_fp16.safetensors", "umt5_xxl_fp16.safetensors",
+                        "wan_2.1_vae.safetensors")
+    doc["4"]["inputs"]["image"] = ""
+    assert "'LoadImage' (LoadImage, #4) names no file: set Load Image's 'path'" in _said(convert(doc, "app.json"))
+    assert "names no file" not in _said(convert(_wan_template("a.safetensors", "b.safetensors", "c.safetensors"),
+                                                "named.json"))

@@ -30,6 +30,8 @@ class InputMaking:
         kind, _ = LOADER_NODES[loader.cls]
         if loader.id not in self.loaded:
             self.loaded[loader.id] = self.add(kind, {"path": self.file_of(loader)}, loader)
+            if not self.file_of(loader).strip():  # a template's file its app fills in (heldout23 05)
+                self.say(f"{loader.named()} names no file: set {self.g.registry.get(kind).title}'s 'path'")
             if kind == "io.load_audio":  # a loader cutting its sound: that window (audio_steps)
                 self.loaded[f"{loader.id}~"] = audio_steps.loader_window(self, loader, (self.loaded[loader.id], "audio"))
             else:  # a VideoHelperSuite loader's rate and frame picks: a Frame Rate and a Trim (load_trim); size said
