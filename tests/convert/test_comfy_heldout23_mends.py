@@ -258,3 +258,15 @@ def test_a_loader_naming_no_file_is_said():
     assert "'LoadImage' (LoadImage, #4) names no file: set Load Image's 'path'" in _said(convert(doc, "app.json"))
     assert "names no file" not in _said(convert(_wan_template("a.safetensors", "b.safetensors", "c.safetensors"),
                                                 "named.json"))
+
+
+def test_a_loader_naming_a_folder_is_not_said_to_name_no_file():
+    """The sentence is by the setting the loader's type declares as its file (reading/unnamed_file): a loader whose
+    file setting holds a name, or one Studio reads no file of (a folder of pictures), is never said to name none."""
+    from studio.convert.reading.unnamed_file import names_none
+    from studio.convert.reading.workflow import Workflow
+    wf = Workflow.read({"1": {"class_type": "LoadImage", "inputs": {"image": ""}},
+                        "2": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
+                        "3": {"class_type": "LoadImageListFromDir //Inspire",
+                              "inputs": {"directory": "./output/frames", "image_load_cap": 0}}})
+    assert [names_none(wf, wf.nodes[k]) for k in ("1", "2", "3")] == [True, False, False]
