@@ -167,7 +167,7 @@ def test_an_ltx2_3_audio_vae_file_is_not_said_to_be_read_beside_the_vae():
         text = f.read().replace("ltx-2.5-audio-vae-bf16", "LTX23_audio_vae_bf16")
     notes = _notes(convert(json.loads(text), "ltx23_split.json"))
     line = next(x for x in notes.split("\n") if "audio VAE 'LTX23_audio_vae_bf16.safetensors'" in x)
-    assert "LTX-2's and LTX-2.3's from the model file only" in line and "a separate file of theirs is not read" in line
+    assert "LTX-2's and LTX-2.3's only from their all-in-one checkpoint (this file is then not read)" in line
 
 
 def test_a_talk_patch_loader_naming_no_file_is_not_said_to_add_the_patch_none():

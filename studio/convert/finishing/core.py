@@ -258,7 +258,8 @@ def _params(b, n: CNode) -> dict:
         if loader is not None:
             b.used.add(loader.id)
     elif n.cls in SAVES:
-        params["path"] = _save_path(wf, n) if n.cls != "VHS_VideoCombine" else b.save_path(n)
+        params["path"] = _save_path(wf, n, b.prefix_of(n, "video/ComfyUI" if n.cls == "SaveVideo" else "ComfyUI")) \
+            if n.cls != "VHS_VideoCombine" else b.save_path(n)
     return params
 
 
@@ -350,11 +351,12 @@ def _title(n: CNode) -> str | None:
     return n.title or None
 
 
-def _save_path(wf: Workflow, n: CNode) -> str:
-    """Where a save writes in a converted graph (next to it, in out/): ComfyUI's prefix and first name; a
-    server names each in its own folders (studio.serve.api.prompt)."""
+def _save_path(wf: Workflow, n: CNode, prefix: str | None = None) -> str:
+    """Where a save writes in a converted graph (next to it, in out/): ComfyUI's prefix (``prefix``: as the
+    builder read it, its fill-in tokens left out) and first name; a server names each in its own folders
+    (studio.serve.api.prompt)."""
     if n.cls == "PreviewImage":
         return "temp/ComfyUI_temp_00001_.png"
-    prefix = str(wf.value(n, "filename_prefix") or ("video/ComfyUI" if n.cls == "SaveVideo" else "ComfyUI"))
+    prefix = prefix or str(wf.value(n, "filename_prefix") or ("video/ComfyUI" if n.cls == "SaveVideo" else "ComfyUI"))
     prefix = prefix.replace("\\", "/").strip("/") or "ComfyUI"
     return f"out/{prefix}_00001_.png" if n.cls == "SaveImage" else f"out/{prefix}.mp4"

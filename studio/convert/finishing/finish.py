@@ -119,7 +119,7 @@ def save_node(b, save: CNode, path: str | None = None) -> str:
     into a folder of its prefix for a take ComfyUI writes as pictures (Save Image, one picture, for a take of one
     frame)."""
     if save.cls in FRAME_SAVES:
-        prefix = str(b.wf.value(save, "filename_prefix") or "ComfyUI").strip("/") or "ComfyUI"
+        prefix = b.prefix_of(save).strip("/") or "ComfyUI"
         if take_length(b.wf, save) == 1:  # a take of one frame: one picture, as ComfyUI names it
             return b.add("io.save_image", {"path": f"out/{prefix}_00001_.png"}, save)
         return b.add("io.save_images", {"folder": f"out/{prefix}"}, save)

@@ -12,6 +12,7 @@ from studio.core.graph import Graph
 
 from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
+from ..reading import save_names
 from ..values.shown import as_float, fitted_value, posix_name, shown
 from .kinds import FPS_NODES
 from .told_rates import told_rates
@@ -59,6 +60,7 @@ class BuilderBase:
         self.guide_strengths: list[tuple[float, str]] = []  # the keyframe guides' strengths, in words
         self.pad: CNode | None = None  # an outpaint's pad (ImagePadForOutpaint, any pack's by its types)
         self.pad_made: dict | None = None  # its pixels, where Studio's Pad makes it (wan/comfy_vace_pad.py)
+        self.matte = None  # a mask drawn on Wan Animate's background, to make once it is wired (families' hooks)
         self.unmade: set[str] = set()  # the generator's inputs the workflow gives but Studio cannot make (intent)
         self.unmade_from: dict[str, str | None] = {}  # such an input -> the node it starts from, in words (origins)
         self.clip_frames: dict[str, tuple[str, str] | None] = {}  # a picture input given frames of a clip (clip_frames)
@@ -200,6 +202,14 @@ class BuilderBase:
                     return rate
         return None
 
+    def prefix_of(self, save: CNode, default: str = "ComfyUI") -> str:
+        """``save``'s filename_prefix without ComfyUI's fill-in tokens (%date:...%), said (reading/save_names)."""
+        raw = str(self.wf.value(save, "filename_prefix") or default)
+        prefix, tokens = save_names.plain(raw, default)
+        if tokens:
+            self.say(save_names.tokens_said(save, raw, tokens, prefix))
+        return prefix
+
     def save_path(self, save: CNode) -> str:
-        prefix = str(self.wf.value(save, "filename_prefix") or "ComfyUI").strip("/") or "ComfyUI"
+        prefix = self.prefix_of(save).strip("/") or "ComfyUI"
         return f"out/{prefix}.mp4"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
+from ..reading.unnamed_file import names_none
 from ..reading import loader_picks
 from ..reading.by_types import declared_outputs
 from ..reading.workflow import LOADER_NODES, CNode
@@ -30,6 +31,8 @@ class InputMaking:
         kind, _ = LOADER_NODES[loader.cls]
         if loader.id not in self.loaded:
             self.loaded[loader.id] = self.add(kind, {"path": self.file_of(loader)}, loader)
+            if not self.file_of(loader).strip() and names_none(self.wf, loader):  # a template's, its app fills in
+                self.say(f"{loader.named()} names no file: set {self.g.registry.get(kind).title}'s 'path'")
             if kind == "io.load_audio":  # a loader cutting its sound: that window (audio_steps)
                 self.loaded[f"{loader.id}~"] = audio_steps.loader_window(self, loader, (self.loaded[loader.id], "audio"))
             else:  # a VideoHelperSuite loader's rate and frame picks: a Frame Rate and a Trim (load_trim); size said

@@ -285,6 +285,9 @@ class ModelReading:
             return
         if separate and param in lp and isinstance(value, str) and value.strip():
             self.g.set_param(load, param, value)
+        elif separate and param in lp and isinstance(value, str):  # a template's name its app fills (heldout23 05)
+            said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) names no {what} file: set Load Video "
+                        f"Model's '{param}'")
         elif value is None and (given := unknown_source(self.wf, n, (key,))):  # a downloader's name: not 'None'
             said.append(given_when_run(n, *given) + f": the {what} is not set on Load Video Model"
                         + (f" (set its '{param}' to that file)" if separate and param in lp else

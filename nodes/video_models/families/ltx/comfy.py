@@ -5,7 +5,8 @@ from __future__ import annotations
 from studio.convert.api import I2V, ComfyMapping, Guider, Task
 
 from .comfy_layouts import read_layout
-from .comfy_old_nodes import translate
+from .comfy_base_sampler import translate as base_sampler
+from .comfy_old_nodes import translate as old_nodes
 
 # its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
 WIDGETS = {
@@ -27,4 +28,6 @@ MAPPING = ComfyMapping(
     empty=("EmptyLTXVLatentVideo",), files=(("ltxv", "LTX-Video"), ("ltx-video", "LTX-Video")), text_types=("ltxv",),
     rank=2, passing={"LTXVPreprocess": ()}, folded=("LTXVConditioning",),
     widgets=WIDGETS, guiders=GUIDERS, hooks={"fps_nodes": ("LTXVConditioning",), "told_rate": 25.0},
-    translate=translate)  # Lightricks' 2024 loader and model configurator (comfy_old_nodes.py)
+    # Lightricks' 2024 loader and model configurator (comfy_old_nodes.py); the pack's LTXVBaseSampler given no
+    # picture (comfy_base_sampler.py)
+    translate=lambda wf: old_nodes(wf) + base_sampler(wf))

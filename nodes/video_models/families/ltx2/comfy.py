@@ -333,11 +333,10 @@ HOOKS = {
     # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
     # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
     # the audio VAE through a second VAELoader
-    # (heldout21 04, 05: said of an LTX-2.3 file, "keep it there" was false: only LTX-2.5's is read from a file)
+    # (LTX-2's and LTX-2.3's only from their all-in-one checkpoint: parts.py; heldout23 04's KJ audio VAE file)
     "roles": ((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
-               "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file (keep it there), LTX-2's and "
-               "LTX-2.3's from the model file only (an all-in-one checkpoint): a separate file of theirs is not "
-               "read"),),
+               "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file (keep it there), LTX-2's "
+               "and LTX-2.3's only from their all-in-one checkpoint (this file is then not read)"),),
     "file_loaders": {"LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
                      "LTXVAudioVAELoader": ("ckpt_name", "audio VAE"),
                      "LTXVGemmaCLIPModelLoader": ("gemma_path", "text encoder")},

@@ -26,6 +26,16 @@ def _shown(v: Any) -> str:
 ORDINALS = ("second", "third", "fourth", "fifth")
 
 
+def _seed_said(st: dict) -> str:
+    """A refine's seed in words: the pass's, else LTX-2 Latent Upscale's own and why (an app's 'PARAM_INT_SEED'
+    placeholder: heldout23 02, once '(seed None)')."""
+    if isinstance(st.get("seed"), int):
+        return f"seed {_shown(st['seed'])}"
+    raw = st.get("seed_raw")
+    return "LTX-2 Latent Upscale's own seed" + ("" if raw is None else f": the pass's seed {_shown(raw)} is not a "
+                                                                        "number Studio takes")
+
+
 def _stages(wf: Workflow, ups: list[CNode], rest: list[Sampling]) -> list[tuple[CNode, Sampling | None]] | None:
     """Each upsampler with the later pass refining its latents (the nearest after it), in the order they run; the
     last one may have none (its latents decoded as they are: an upscale alone); None where an earlier one has none
@@ -119,7 +129,7 @@ def _refined(b, node: CNode, second: Sampling, said: list[str]) -> dict:
     chain = chain if own or bare else []
     seed = second.seed % SEED_MAX if isinstance(second.seed, int) else None
     return {"refine": True, "sigmas": sigmas, "seed": seed, "cfg": second.cfg, "loras": list(reversed(chain)),
-            "bare": bare}
+            "bare": bare, "seed_raw": None if seed is not None else second.seed}
 
 
 UPSCALE_LOADERS = ("LatentUpscaleModelLoader",)  # ComfyUI's loader of latent_upscale_models/
@@ -211,7 +221,7 @@ def _later(st: dict, k: int, w: Any, h: Any) -> str:
                 f"'{st['upsampler'] or '(not named)'}', 'refine' off, as ComfyUI's last LTXVLatentUpsampler does (its "
                 "latents decoded as they are)")
     return (f"; then a further LTX-2 Latent Upscale upscales that x2 again{size} with '{st['upsampler'] or '(not named)'}'"
-            f" and refines it with sigmas {st['sigmas'] or '(its own)'} (seed {_shown(st['seed'])}), as ComfyUI's "
+            f" and refines it with sigmas {st['sigmas'] or '(its own)'} ({_seed_said(st)}), as ComfyUI's "
             f"{ORDINALS[k + 1]} LTXVLatentUpsampler and sampler pass do"
             + (f", on Load Video Model through {', '.join(f'{n!r} ({_shown(v)})' for n, v, _ in st['loras'])}"
                if st.get("loras") else "")
@@ -232,7 +242,7 @@ def two_stage_line(st: dict, w: Any, h: Any) -> str:
                 "ComfyUI's LTXVLatentUpsampler does with no sampler pass after it (its latents decoded as they are)")
     return (f"{stages}: LTX-2 makes the take at {size}, LTX-2 Latent Upscale upscales it x2"
             f"{f' ({w * 2}x{h * 2})' if known else ''} with '{st['upsampler'] or '(not named)'}' and refines it with "
-            f"sigmas {st['sigmas'] or '(its own)'} (seed {_shown(st['seed'])}), as ComfyUI's LTXVLatentUpsampler and "
+            f"sigmas {st['sigmas'] or '(its own)'} ({_seed_said(st)}), as ComfyUI's LTXVLatentUpsampler and "
             "second sampler pass do"
             + (f"; LTX-2 Latent Upscale's model is the second pass's own: Load Video Model through "
                f"{', '.join(f'{n!r} ({_shown(v)})' for n, v, _ in st['loras'])}" if st.get("loras") else

@@ -15,6 +15,7 @@ from studio.core.shown import number
 from .dancer.comfy_dancer import dancer_output
 from .comfy_animate_extend import extends as animate_extends, longer_settings as animate_longer
 from .comfy_animate_extend import one_take as animate_one_take
+from . import comfy_animate_matte as matte
 from .comfy_frames import translate as frames_translate
 from .comfy_triple import translate as triple_translate
 from .comfy_vace_ends import read_ends
@@ -208,6 +209,7 @@ def _animate_mode(b, node, up, inputs: dict, said: list[str]) -> None:
                     "then replaces only in part, which Studio's Wan Animate has no mode for; its mode is left "
                     "'animate', which does not use it: wire both 'background' and 'mask' and set mode 'replace' "
                     "to put the character into the clip")
+    matte.plan(b, node, inputs, said)  # its background with the mask drawn black: Studio's Composite
 
 
 def _humo_params(params: dict, inputs, said: list[str]) -> None:
@@ -230,7 +232,7 @@ def _humo_words(inputs, params) -> str:
 GENERATORS = (
     Generator(VACE, describe=_vace_words, intent=_vace_task, settings=_vace_settings, wired=padded),
     Generator(ANIMATE, describe=lambda inputs, params: "character replacement" if params.get("mode") == "replace"
-              else "character animation", intent=_animate_mode, made=animate_one_take,
+              else "character animation", intent=_animate_mode, made=animate_one_take, wired=matte.wired,
               one_take=animate_extends),
     Generator(FUN_CONTROL, describe=lambda inputs, params: "control video (Fun Control)"
               + (" from a start image" if "image" in inputs else "")),
