@@ -149,8 +149,9 @@ def _text_way(wf, way: list[tuple[CNode, str]]) -> tuple[str, str, list, list[st
 def _generator(b, reader: CNode) -> tuple[str, CNode] | None:
     """(the Studio generator, its sampler) whose positive prompt ``reader`` writes; None where none was made."""
     wf = b.wf
+    order = {k: i for i, k in enumerate(wf.nodes)}  # (a frozenset's order changes from run to run: the file's order)
     for samplers, (gen, *_rest) in b.made.items():
-        for s in samplers:
+        for s in sorted(samplers, key=lambda k: order.get(k, len(order))):
             node = wf.nodes.get(s)
             if node is None or gen not in b.g.nodes:
                 continue
