@@ -26,7 +26,8 @@ from ...base.errors import ModelError
 from ...base.family import valid_frames
 from ...loading.inputs import video_model_input
 from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of, say_frame_rule
-from ...takes.continue_from import CONTINUE_FROM, one_call_lead, with_lead
+from ...takes.continue_from import CONTINUE_FROM, CONTINUE_PARAMS, cut_lead, one_call_lead, \
+    with_lead
 from ...takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
 
 SOUNDS = ("generated", "input", "drive", "voice")
@@ -93,7 +94,8 @@ class LTX2Video(GeneratorNode):
                     "(0: the first, noisiest step; the step's noise level at most 1 - this)"),
               Float("identity_end", 1.0, min=0.0, max=1.0, help="identity guidance up to this part of the schedule "
                     "(1: the last step; the step's noise level at least 1 - this)")) + \
-        tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS) + KEY_PARAMS
+        tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS) + KEY_PARAMS + \
+        CONTINUE_PARAMS
 
     @classmethod
     def estimate(cls, params, base_dir, inputs):
@@ -200,9 +202,9 @@ class LTX2Video(GeneratorNode):
         if made is None and p.sound in ("generated", "voice"):
             raise ModelError(f"{type(s.pipe).__name__} made no sound")
         sound = audio if p.sound == "input" else take_of(audio, n, fps) if p.sound == "drive" else made  # voice: made
-        out = self._made(ctx, ArrayClip(clip.frames, fps, sound), w, h)
+        out = self._made(ctx, cut_lead(ctx, ArrayClip(clip.frames, fps, sound), lead), w, h)  # (continue_output)
         if p.sound == "drive":
             ctx.info(f"sound: the given {sound.duration:.2f} s at {sound.rate} Hz drove the picture and is kept")
         elif made is not None:
             ctx.info(f"sound: {made.duration:.2f} s at {made.rate} Hz ({p.sound} kept)")
-        return {"video": out, "audio": sound}
+        return {"video": out, "audio": out.audio}
