@@ -1,0 +1,126 @@
+"""A continuation by a noise mask's time window (tracing/mask_window.py: KJNodes' LTXVAudioVideoMask keeping the
+encoded clip's first seconds, padded to a later end) made as Studio's own 'continue_from' (LTX-2 Video + Sound, Text
+to Video: nodes/video_models/takes/continue_from.py), where the frames encoded are exactly those the window keeps: a
+pick of the last frames of a clip a video loader loads (heldout17 09: the last 5 s) or of an earlier take of the same
+workflow (heldout17 04: shot 1's last 73 frames, wired by takes/continued_take.py). The node continues a clip from its
+LAST frames, so the pick must take them from the end (a negative start) or by values worked out when the workflow runs
+(said, and still wired); a pick from a start index, a count other than the frames kept, a whole clip encoded (its
+later frames kept too), or a window not padded past the clip stay held with their sentence (continue_by_hand.py).
+
+The generator's settings: 'continue_frames' (the frames kept, a count known) or 'continue_seconds' (the window's
+start, at the clip's own rate, where the rate is known only when the workflow runs), and 'frames' (the window's end as
+ComfyUI's node pads the latent: ``(round(end·fps) - 1) // 8 + 1`` latent frames). Told by declared types: a frame pick
+by its widgets (takes/frame_way.py), the window by its settings. Plain data and stdlib."""
+from __future__ import annotations
+
+from typing import Any
+
+from studio.core.shown import number
+
+from ..catalogue import node_type
+from ..reading.workflow import LOADER_NODES, CNode
+from ..takes.extend import pick_of
+from ..tracing.mask_window import TEMPORAL, kept_video_frames, windowed
+from ..tracing.tasks import T2V, Task
+
+CONTINUES = "a video continuing"  # the task's words (mapping.intent)
+IMAGE_INPUTS = ("pixels", "image", "images", "source_images")
+MAX_STEPS = 16
+_name = CNode.named
+
+
+def _number(v) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def frame_pick(wf, encode: CNode) -> CNode | None:
+    """The node picking the frames ``encode`` encodes (a frame pick by its declared widgets), met walking back over the
+    steps on their way before a decoder or a loader; None where none is."""
+    node = encode
+    for _ in range(MAX_STEPS):
+        src = next((wf.source(node, k) for k in IMAGE_INPUTS if k in node.links), None)
+        if src is None or src.cls.startswith("VAEDecode") or src.cls in LOADER_NODES:
+            return None
+        if pick_of(src) is not None:
+            return src
+        node = src
+    return None
+
+
+def padded(wf, mask: CNode) -> str | None:
+    """``mask``'s 'max_length' as read, else as its file saves it by place (its one choice among its values: a UI file
+    whose widget names Studio does not read), else None."""
+    v = wf.value(mask, "max_length")
+    if v is None and isinstance(mask.raw, list):
+        saved = [x for x in mask.raw if x in ("pad", "truncate")]
+        v = saved[0] if len(saved) == 1 else None
+    return v
+
+
+def take_frames(end: float, fps: float) -> int:
+    """The pixel frames of a latent LTXVAudioVideoMask pads to ``end`` s at ``fps`` (its own count, read from KJNodes'
+    source: ``(round(end·fps) - 1) // 8 + 1`` latent frames)."""
+    latent = (int(round(end * fps)) - 1) // TEMPORAL + 1
+    return (latent - 1) * TEMPORAL + 1
+
+
+def _sound(b: Any, mask: CNode, start: float, said: list[str]) -> None:
+    """The sound the window keeps before ``start`` (an encoder of a sound into ``mask``'s 'audio_latent', told by its
+    declared AUDIO input): not continued by 'continue_from', said; the encoder not read as the take's sound input."""
+    enc = b.wf.source(mask, "audio_latent")
+    t = node_type(enc.origin or enc.cls) if enc is not None else None
+    if enc is None or t is None or not t.inputs or "AUDIO" not in {i.type for i in t.inputs}:
+        return
+    b.continued_sound.add(enc.id)
+    b.used.add(enc.id)
+    s = _number(b.wf.value(mask, "audio_start_time"))
+    kept = f" before {number(s)} s" if s else ""
+    said.append(f"the sound {_name(enc)} encodes for {mask.of('audio_latent')}, which the window keeps{kept}, is not "
+                f"continued: 'continue_from' continues the picture, and the generator makes the take's whole sound "
+                f"(its first {number(start)} s not that sound)")
+
+
+def continued(b: Any, encode: CNode, mask: CNode, source: str, fps: float | None, said: list[str]) -> Task | None:
+    """The task of a sampler whose latent ``encode`` encodes and ``mask``'s window keeps the first seconds of, made
+    with 'continue_from' given ``source`` (words: the clip a loader loads, an earlier take); the generator's settings
+    put in ``b.extra``, each said. None where the frames encoded are not exactly those kept (held, said as before)."""
+    wf = b.wf
+    start, end = (_number(wf.value(mask, f"video_{k}_time")) for k in ("start", "end"))
+    if not windowed(mask) or "video_latent" not in mask.links or start is None or end is None or \
+            not 0 < start < end or padded(wf, mask) != "pad":
+        return None
+    pick = frame_pick(wf, encode)
+    if pick is None:
+        return None  # the whole clip encoded: its frames after the window's end are kept too (an inpaint in time)
+    at_k, count_k = pick_of(pick)
+    at, count = wf.value(pick, at_k), wf.value(pick, count_k) if count_k else None
+    at, count = (int(v) if _number(v) is not None else None for v in (at, count))
+    mask_fps = _number(wf.value(mask, "video_fps"))
+    rate = mask_fps or fps
+    if rate is None or rate <= 0:
+        return None
+    kept = kept_video_frames(start, rate)
+    if at is not None and (at >= 0 or count is not None and count != -at or -at != kept):
+        return None  # frames from a start index, or fewer or more than the window keeps: another clip continued
+    frames = take_frames(end, rate)
+    if at is not None and mask_fps is not None:
+        b.extra["continue_frames"] = kept
+        how = f"its last {kept} frames"
+    else:
+        b.extra["continue_seconds"] = round(start, 4)
+        how = f"its last {number(start)} s at the clip's own frame rate"
+    b.extra["frames"] = frames
+    b.used |= {pick.id, mask.id}
+    said.append(f"{_name(mask)} keeps the first {number(start)} s of the frames {_name(encode)} encodes (the last "
+                f"frames of {source}, picked by {_name(pick)}) and makes new ones to {number(end)} s: Studio's "
+                f"'continue_from' is given {source} and continues from {how}, a condition at frame 0, 'frames' "
+                f"{frames} ({number(end)} s at {number(rate)} fps, as a whole number of latent frames)")
+    if at is None:
+        said.append(f"{_name(pick)} picks the frames {_name(encode)} encodes by values worked out when the workflow "
+                    f"runs: not applied; 'continue_from' takes the last {number(start)} s, the span {_name(mask)} "
+                    "keeps of them")
+    if mask_fps is None:
+        said.append(f"{mask.of('video_fps')} is worked out when the workflow runs: 'frames' {frames} is counted at "
+                    f"{number(rate)} fps, the take's rate")
+    _sound(b, mask, start, said)
+    return Task(f"{CONTINUES} {source} (its last frames kept by {_name(mask)})", T2V, (("pixels", "continue_from"),))
