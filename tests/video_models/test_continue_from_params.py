@@ -1,7 +1,8 @@
 """'continue_from''s declared settings (takes/continue_from.py): how many of the clip's last frames the take starts
 from ('continue_frames', or 'continue_seconds' at the clip's own rate: a ComfyUI continuation's 'last N' or 'last 5 s'),
 cut to a length the VAE encodes whole; and 'continue_output: new frames only' (the frames continued cut from the
-output, with the sound under them: a workflow saving only what follows its context frames). Tiny LTX-2 (its VAE: 2
+output, with the sound under them: a workflow saving only what follows its context frames); width and height 0:
+the clip's. Tiny LTX-2 (its VAE: 2
 frames a latent frame), CPU."""
 from __future__ import annotations
 
@@ -33,9 +34,9 @@ def test_the_frames_asked_are_cut_to_a_whole_vae_length_within_the_clip_and_wind
 
 def _graph(ltx2_dir, **params):
     return model_graph(ltx2_dir, "video_models.ltx2", {
-        "frames": 17, "width": 32, "height": 32, "steps": 1, "guidance": 1.0, "prompt": "a fox", "previews": False,
+        "frames": 17, "width": 0, "height": 0, "steps": 1, "guidance": 1.0, "prompt": "a fox", "previews": False,
         "preview_size": "off", **params},
-        continue_from=("source.shapes", "video", {"frames": 12, "fps": 24.0, "width": 32, "height": 32}))
+        continue_from=("source.shapes", "video", {"frames": 12, "fps": 24.0, "width": 64, "height": 32}))
 
 
 def test_ltx2_continues_the_last_seconds_asked_and_cuts_them_from_its_output(ltx2_dir, monkeypatch):
@@ -48,7 +49,8 @@ def test_ltx2_continues_the_last_seconds_asked_and_cuts_them_from_its_output(ltx
     cond = calls[0][0]["conditions"][0]
     assert cond.index == 0 and [np.asarray(f).tolist() for f in cond.frames] == [
         np.asarray(to_pil(src.frame(i))).tolist() for i in range(7, 12)]  # the clip's last 5 of 12
-    assert made.n_frames == 12  # 17 made, its first 5 (the clip's) cut
+    assert made.n_frames == 12 and (made.width, made.height) == (64, 32)  # 17 made, its first 5 (the clip's) cut;
+    # width and height 0: the clip's
     whole = calls[0][1]
     assert np.allclose(made.frame(0), np.clip(whole[5], 0, 1), atol=1e-5)  # what follows them
     sound = out.value("gen", "audio")

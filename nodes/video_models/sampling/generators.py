@@ -433,7 +433,8 @@ class TextToVideo(GeneratorNode):
         if continue_from is not None and p.long_take == "auto" and n > win:  # windows continued from it
             p["long_take"] = CONTINUE
         win = self._long_take(ctx, s, n, win, schedule is not None)
-        w, h = output_size(ctx, s, p.width, p.height, preview=self.preview)
+        like = (continue_from.width, continue_from.height) if continue_from is not None else None  # (the clip's)
+        w, h = output_size(ctx, s, p.width, p.height, like, preview=self.preview)
         s.fam.refuse_call(self.task, win, h, w)
         from ..takes.continuation import frames_condition, shift_fixed, still_frames
         lead = None

@@ -17,7 +17,8 @@ from .continuation import lead_frames
 CONTINUE_FROM = In("continue_from", "Video", optional=True,
                    help="a clip to continue (LTX-Video, LTX-2): its last frames (the most the VAE encodes whole, "
                         "less than a window) condition the first window at frame 0, as a continued window is; the "
-                        "output starts with those frames and goes on from them, 'frames' counting them")
+                        "output starts with those frames and goes on from them, 'frames' counting them; width and "
+                        "height 0: the clip's")
 WITH, NEW_ONLY = "with its frames", "new frames only"
 CONTINUE_PARAMS = (
     Int("continue_frames", 0, min=0, max=1_000_000,

@@ -165,7 +165,7 @@ class LTX2Video(GeneratorNode):
         keyed = self._keyframes(ctx, s, n, n, keys)  # LTX2ConditionPipeline (keyframes_at.py)
         lead = one_call_lead(ctx, s, continue_from, image, control, n, self.title)  # the clip it continues
         fps = p.fps or s.fam.fps
-        img = like = None
+        img, like = None, (continue_from.width, continue_from.height) if lead else None  # (its size: the clip's)
         if image is not None:
             img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
             like = (img.shape[1], img.shape[0])
