@@ -18,33 +18,18 @@ from typing import Any
 from studio.core.shown import number
 
 from ..catalogue import node_type
-from ..reading.workflow import LOADER_NODES, CNode
+from ..reading.workflow import CNode
+from ..takes.continued_take import frame_pick
 from ..takes.extend import pick_of
 from ..tracing.mask_window import TEMPORAL, kept_video_frames, windowed
 from ..tracing.tasks import T2V, Task
 
 CONTINUES = "a video continuing"  # the task's words (mapping.intent)
-IMAGE_INPUTS = ("pixels", "image", "images", "source_images")
-MAX_STEPS = 16
 _name = CNode.named
 
 
 def _number(v) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-
-
-def frame_pick(wf, encode: CNode) -> CNode | None:
-    """The node picking the frames ``encode`` encodes (a frame pick by its declared widgets), met walking back over the
-    steps on their way before a decoder or a loader; None where none is."""
-    node = encode
-    for _ in range(MAX_STEPS):
-        src = next((wf.source(node, k) for k in IMAGE_INPUTS if k in node.links), None)
-        if src is None or src.cls.startswith("VAEDecode") or src.cls in LOADER_NODES:
-            return None
-        if pick_of(src) is not None:
-            return src
-        node = src
-    return None
 
 
 def padded(wf, mask: CNode) -> str | None:
@@ -80,7 +65,7 @@ def _sound(b: Any, mask: CNode, start: float, said: list[str]) -> None:
                 f"(its first {number(start)} s not that sound)")
 
 
-def continued(b: Any, encode: CNode, mask: CNode, source: str, fps: float | None, said: list[str]) -> Task | None:
+def continued(b: Any, encode: CNode, mask: CNode, source: str, up: list[CNode], said: list[str]) -> Task | None:
     """The task of a sampler whose latent ``encode`` encodes and ``mask``'s window keeps the first seconds of, made
     with 'continue_from' given ``source`` (words: the clip a loader loads, an earlier take); the generator's settings
     put in ``b.extra``, each said. None where the frames encoded are not exactly those kept (held, said as before)."""
@@ -96,7 +81,7 @@ def continued(b: Any, encode: CNode, mask: CNode, source: str, fps: float | None
     at, count = wf.value(pick, at_k), wf.value(pick, count_k) if count_k else None
     at, count = (int(v) if _number(v) is not None else None for v in (at, count))
     mask_fps = _number(wf.value(mask, "video_fps"))
-    rate = mask_fps or fps
+    rate = mask_fps or b.fps_of(up)
     if rate is None or rate <= 0:
         return None
     kept = kept_video_frames(start, rate)

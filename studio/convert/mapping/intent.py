@@ -164,10 +164,10 @@ class IntentReading:
         if not taken and found is None and picked_frames(self.wf, node):  # a few frames of another take: its next
             return EXTENSION  # segment (takes.extension_encoded), not a restyle, whatever its denoise
         mask = latent_mask(self.wf, first, node)  # (whatever the denoise: the masked part alone is made anew)
-        video = found is not None and LOADER_NODES.get(found[0].cls, ("", ""))[1] == "video"
-        if mask is not None and (taken or video) and (made := continue_wired.continued(
-                self, node, mask, self.continuing[(node.id, "pixels")][3] if taken else
-                f"the clip {found[0].named()} loads ('{self.file_of(found[0])}')", self.fps_of(up), said)):
+        cont = self.continuing.get((node.id, "pixels"), ())  # (an earlier take's, named: takes.continued_take)
+        source = cont[3] if len(cont) > 3 else None if taken else f"the clip {found[0].named()} loads " \
+            f"('{self.file_of(found[0])}')" if found and LOADER_NODES.get(found[0].cls, ("", ""))[1] == "video" else None
+        if mask is not None and source and (made := continue_wired.continued(self, node, mask, source, up, said)):
             return made  # its last frames, kept by the window, continued by Studio's 'continue_from' (continue_wired)
         if mask is not None:  # the frames its noise mask keeps are not noised away: a continuation (masked_encodes)
             kept = window_words(self.wf, mask) or "a continuation or an inpaint"  # (its window read: mask_window)

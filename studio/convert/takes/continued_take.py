@@ -1,0 +1,111 @@
+"""A take that continues an earlier take of the same workflow by a noise mask's window (issue 112 item 4; heldout17
+04: shot 2 encodes shot 1's last 73 decoded frames, and KJNodes' LTXVAudioVideoMask keeps them while it makes the
+rest): an output whose first sampler's latent is encoded (VAEEncode...) from frames picked from another sampler's
+decoded take, masked by a time window. It is made as two pipelines: the earlier take as any output is (its Save Video
+taken away, or the one another output made), then this take with Studio's 'continue_from' linked to that take's video
+(mapping/continue_wired.py reads the window and the pick, sets the counts and says them; where the frames encoded are
+not exactly those the window keeps, the take is held with its sentence, as before).
+
+Told by the graph's shape and declared types: a frame pick by its widgets, image operations and latent pass-throughs
+by their sockets (tracing/latent_ways.py), the mask by its settings. Plain data and stdlib: the builder
+(mapping.convert._Builder) makes the nodes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..reading.workflow import LOADER_NODES, CNode, Workflow
+from ..tracing.latent_ways import frames_of, types
+from ..tracing.mask_window import windowed
+from ..tracing.masked_encodes import latent_mask
+from ..tracing.prompts import MAX_SAMPLERS
+from ..tracing.sampling import SAMPLERS
+from ..tracing.tasks import task_node
+from ..tracing.walks import sampler_chain
+from .earlier import earlier_take
+from .extend import pick_of
+from .restyle import _head
+
+IMAGE_INPUTS = ("pixels", "image", "images", "source_images")
+MAX_STEPS = 16
+
+
+@dataclass(frozen=True)
+class Continued:
+    earlier: CNode  # the sampler whose take is continued
+    decode: CNode  # its decoder, whose frames are picked
+    encode: CNode  # this take's VAEEncode of the frames picked
+    head: CNode  # this take's first sampler
+
+
+def frame_pick(wf, encode: CNode) -> CNode | None:
+    """The node picking the frames ``encode`` encodes (a frame pick by its declared widgets), met walking back over the
+    steps on their way before a decoder or a loader; None where none is."""
+    node = encode
+    for _ in range(MAX_STEPS):
+        src = next((wf.source(node, k) for k in IMAGE_INPUTS if k in node.links), None)
+        if src is None or src.cls.startswith("VAEDecode") or src.cls in LOADER_NODES:
+            return None
+        if pick_of(src) is not None:
+            return src
+        node = src
+    return None
+
+
+def sampler_of(wf: Workflow, link: tuple) -> CNode | None:
+    """The sampler whose take latent ``link`` is, through nodes taking one LATENT (by their declared sockets: a
+    split of sound and picture, a crop of guides); None where another node makes it."""
+    for _ in range(MAX_STEPS):
+        src = wf.nodes.get(link[0])
+        if src is None or src.cls in SAMPLERS:
+            return src
+        latents = [k for k, ty in types(src)[0] if ty == "LATENT" and k in src.links]
+        if len(latents) != 1:
+            return None
+        link = src.links[latents[0]]
+    return None
+
+
+def take_of(wf: Workflow, save: CNode) -> Continued | None:
+    """The continuation ``save``'s take is (above); None where it is not one."""
+    samplers = sampler_chain(wf, save)
+    head = _head(wf, samplers) if 0 < len(samplers) <= MAX_SAMPLERS else None
+    if head is None:
+        return None
+    enc, _ = task_node(wf, head, [])
+    if enc is None or not enc.cls.startswith("VAEEncode"):
+        return None
+    mask = latent_mask(wf, head, enc)
+    pick = frame_pick(wf, enc) if mask is not None and windowed(mask) else None
+    link = next((pick.links[k] for k in IMAGE_INPUTS if k in pick.links), None) if pick is not None else None
+    way: list[CNode] = []
+    latent = frames_of(wf, link, way) if link is not None else None
+    found = sampler_of(wf, latent) if latent is not None else None
+    if found is None or found.id in {s.id for s in samplers} or not way:
+        return None
+    return Continued(found, way[-1], enc, head)
+
+
+def make(b: Any, save: CNode, c: Continued) -> int | None:
+    """The earlier take as its own pipeline, then this take with 'continue_from' on that take's video into ``save``'s
+    Save Video. The pipelines made; None where the earlier take could not be made (the output is then read as it
+    was: held with its sentence)."""
+    bands = len(b.bands)
+    taken = earlier_take(b, save, c.earlier, "the take continued")
+    if taken is None:
+        return None
+    before, sv, out, _ = taken
+    fresh = len(b.bands) > bands  # (else the take another output made already, written by that output's save)
+    band = b.bands[before]
+    b.continuing = {(c.encode.id, "pixels"): (out[0], out[1], "", f"the take of {c.earlier.named()}")}
+    try:
+        made = b.pipeline(save)  # (held with its sentence where the window is not read as a continuation)
+    finally:
+        b.continuing = {}
+    if sv is not None and (made or not fresh):  # the earlier take is this take's input (another output writes it)
+        b.g.remove_node(sv)
+        band.remove(sv)
+    elif sv is not None:  # the continuation held: the earlier take is still written, said
+        b.log(f"the take of {c.earlier.named()} that {c.head.named()} continues is made and written by its own Save "
+              f"Video ('{b.g.nodes[sv].params.get('path')}'): the continuation of it is held (said first)")
+    return int(fresh) + int(made)
