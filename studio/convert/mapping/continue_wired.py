@@ -15,17 +15,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from studio.core.shown import number
-
 from ..catalogue import node_type
 from ..reading.workflow import CNode
-from ..takes.continued_take import frame_pick
+from ..takes.continued_take import IMAGE_INPUTS, frame_pick, sampler_of
 from ..takes.extend import pick_of
+from ..tracing.latent_ways import frames_of
 from ..tracing.mask_window import TEMPORAL, kept_video_frames, windowed
 from ..tracing.tasks import T2V, Task
 
+NEW_ONLY = "new frames only"  # continue_output's choice (nodes/video_models/takes/continue_from.py)
 CONTINUES = "a video continuing"  # the task's words (mapping.intent)
 _name = CNode.named
+
+
+def _g(v: float) -> str:
+    return f"{v:g}"
 
 
 def _number(v) -> float | None:
@@ -59,13 +63,32 @@ def _sound(b: Any, mask: CNode, start: float, said: list[str]) -> None:
     b.continued_sound.add(enc.id)
     b.used.add(enc.id)
     s = _number(b.wf.value(mask, "audio_start_time"))
-    kept = f" before {number(s)} s" if s else ""
+    kept = f" before {_g(s)} s" if s else ""
     said.append(f"the sound {_name(enc)} encodes for {mask.of('audio_latent')}, which the window keeps{kept}, is not "
                 f"continued: 'continue_from' continues the picture, and the generator makes the take's whole sound "
-                f"(its first {number(start)} s not that sound)")
+                f"(its first {_g(start)} s not that sound)")
 
 
-def continued(b: Any, encode: CNode, mask: CNode, source: str, up: list[CNode], said: list[str]) -> Task | None:
+def _cut(b: Any, first: CNode, kept: int, up: list[CNode], said: list[str]) -> None:
+    """A pick of the take's frames from the ``kept`` ones on (they are the clip continued), between its decoder and
+    the output: 'continue_output: new frames only' (the node cuts them, and the sound under them), said."""
+    wf = b.wf
+    for n in up:
+        at_k = (pick_of(n) or ("", ""))[0]
+        link = next((n.links[k] for k in IMAGE_INPUTS if k in n.links), None) if at_k else None
+        way: list[CNode] = []
+        latent = frames_of(wf, link, way) if link is not None and wf.value(n, at_k) == kept else None
+        if latent is None or sampler_of(wf, latent) is not first:
+            continue
+        b.extra["continue_output"] = NEW_ONLY
+        b.used.add(n.id)
+        said.append(f"{_name(n)} cuts the first {kept} frames of the take, those it continues: 'continue_output' "
+                    f"{NEW_ONLY} (the generator cuts them, and the sound under them, {kept} frames long)")
+        return
+
+
+def continued(b: Any, first: CNode, encode: CNode, mask: CNode, source: str, up: list[CNode], said: list[str],
+              pick: CNode | None = None) -> Task | None:
     """The task of a sampler whose latent ``encode`` encodes and ``mask``'s window keeps the first seconds of, made
     with 'continue_from' given ``source`` (words: the clip a loader loads, an earlier take); the generator's settings
     put in ``b.extra``, each said. None where the frames encoded are not exactly those kept (held, said as before)."""
@@ -74,7 +97,7 @@ def continued(b: Any, encode: CNode, mask: CNode, source: str, up: list[CNode], 
     if not windowed(mask) or "video_latent" not in mask.links or start is None or end is None or \
             not 0 < start < end or padded(wf, mask) != "pad":
         return None
-    pick = frame_pick(wf, encode)
+    pick = pick or frame_pick(wf, encode)  # (an earlier take's: its pick read before the frames' way is cut)
     if pick is None:
         return None  # the whole clip encoded: its frames after the window's end are kept too (an inpaint in time)
     at_k, count_k = pick_of(pick)
@@ -93,19 +116,20 @@ def continued(b: Any, encode: CNode, mask: CNode, source: str, up: list[CNode], 
         how = f"its last {kept} frames"
     else:
         b.extra["continue_seconds"] = round(start, 4)
-        how = f"its last {number(start)} s at the clip's own frame rate"
+        how = f"its last {_g(start)} s at the clip's own frame rate"
     b.extra["frames"] = frames
     b.used |= {pick.id, mask.id}
-    said.append(f"{_name(mask)} keeps the first {number(start)} s of the frames {_name(encode)} encodes (the last "
-                f"frames of {source}, picked by {_name(pick)}) and makes new ones to {number(end)} s: Studio's "
+    said.append(f"{_name(mask)} keeps the first {_g(start)} s of the frames {_name(encode)} encodes (the last "
+                f"frames of {source}, picked by {_name(pick)}) and makes new ones to {_g(end)} s: Studio's "
                 f"'continue_from' is given {source} and continues from {how}, a condition at frame 0, 'frames' "
-                f"{frames} ({number(end)} s at {number(rate)} fps, as a whole number of latent frames)")
+                f"{frames} ({_g(end)} s at {_g(rate)} fps, as a whole number of latent frames)")
     if at is None:
         said.append(f"{_name(pick)} picks the frames {_name(encode)} encodes by values worked out when the workflow "
-                    f"runs: not applied; 'continue_from' takes the last {number(start)} s, the span {_name(mask)} "
+                    f"runs: not applied; 'continue_from' takes the last {_g(start)} s, the span {_name(mask)} "
                     "keeps of them")
     if mask_fps is None:
         said.append(f"{mask.of('video_fps')} is worked out when the workflow runs: 'frames' {frames} is counted at "
-                    f"{number(rate)} fps, the take's rate")
+                    f"{_g(rate)} fps, the take's rate")
     _sound(b, mask, start, said)
+    _cut(b, first, kept, up, said)
     return Task(f"{CONTINUES} {source} (its last frames kept by {_name(mask)})", T2V, (("pixels", "continue_from"),))

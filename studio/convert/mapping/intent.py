@@ -167,7 +167,8 @@ class IntentReading:
         cont = self.continuing.get((node.id, "pixels"), ())  # (an earlier take's, named: takes.continued_take)
         source = cont[3] if len(cont) > 3 else None if taken else f"the clip {found[0].named()} loads " \
             f"('{self.file_of(found[0])}')" if found and LOADER_NODES.get(found[0].cls, ("", ""))[1] == "video" else None
-        if mask is not None and source and (made := continue_wired.continued(self, node, mask, source, up, said)):
+        if mask is not None and source and (made := continue_wired.continued(self, first, node, mask, source, up,
+                                                                            said, cont[4] if len(cont) > 4 else None)):
             return made  # its last frames, kept by the window, continued by Studio's 'continue_from' (continue_wired)
         if mask is not None:  # the frames its noise mask keeps are not noised away: a continuation (masked_encodes)
             kept = window_words(self.wf, mask) or "a continuation or an inpaint"  # (its window read: mask_window)

@@ -36,6 +36,8 @@ class Continued:
     decode: CNode  # its decoder, whose frames are picked
     encode: CNode  # this take's VAEEncode of the frames picked
     head: CNode  # this take's first sampler
+    mask: CNode  # the noise mask keeping the frames encoded
+    pick: CNode  # the pick of the earlier take's frames
 
 
 def frame_pick(wf, encode: CNode) -> CNode | None:
@@ -83,7 +85,7 @@ def take_of(wf: Workflow, save: CNode) -> Continued | None:
     found = sampler_of(wf, latent) if latent is not None else None
     if found is None or found.id in {s.id for s in samplers} or not way:
         return None
-    return Continued(found, way[-1], enc, head)
+    return Continued(found, way[-1], enc, head, mask, pick)
 
 
 def make(b: Any, save: CNode, c: Continued) -> int | None:
@@ -97,10 +99,14 @@ def make(b: Any, save: CNode, c: Continued) -> int | None:
     before, sv, out, _ = taken
     fresh = len(b.bands) > bands  # (else the take another output made already, written by that output's save)
     band = b.bands[before]
-    b.continuing = {(c.encode.id, "pixels"): (out[0], out[1], "", f"the take of {c.earlier.named()}")}
-    try:
+    b.continuing = {(c.encode.id, "pixels"): (out[0], out[1], "", f"the take of {c.earlier.named()}", c.pick)}
+    sound = b.wf.source(c.mask, "audio_latent")  # (the earlier take's sound it encodes: not this take's input)
+    cut = [(n, k, n.links.pop(k)) for n, k in ((c.encode, "pixels"), (sound, "audio")) if n is not None and k in n.links]
+    try:  # (the earlier take's nodes are not this take's: its prompt, image and voice are not read for it)
         made = b.pipeline(save)  # (held with its sentence where the window is not read as a continuation)
     finally:
+        for n, k, link in cut:
+            n.links[k] = link
         b.continuing = {}
     if sv is not None and (made or not fresh):  # the earlier take is this take's input (another output writes it)
         b.g.remove_node(sv)
