@@ -165,8 +165,9 @@ class IntentReading:
             return EXTENSION  # segment (takes.extension_encoded), not a restyle, whatever its denoise
         mask = latent_mask(self.wf, first, node)  # (whatever the denoise: the masked part alone is made anew)
         cont = self.continuing.get((node.id, "pixels"), ())  # (an earlier take's, named: takes.continued_take)
-        source = cont[3] if len(cont) > 3 else None if taken else f"the clip {found[0].named()} loads " \
-            f"('{self.file_of(found[0])}')" if found and LOADER_NODES.get(found[0].cls, ("", ""))[1] == "video" else None
+        video = found is not None and LOADER_NODES.get(found[0].cls, ("", ""))[1] == "video"
+        source = cont[3] if len(cont) > 3 else None if taken else \
+            f"the clip {found[0].named()} loads ('{self.file_of(found[0])}')" if video else None
         if mask is not None and source and (made := continue_wired.continued(self, first, node, mask, source, up,
                                                                             said, cont[4] if len(cont) > 4 else None)):
             return made  # its last frames, kept by the window, continued by Studio's 'continue_from' (continue_wired)

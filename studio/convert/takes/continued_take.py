@@ -24,7 +24,7 @@ from ..tracing.tasks import task_node
 from ..tracing.walks import sampler_chain
 from .earlier import earlier_take
 from .extend import pick_of
-from .restyle import _head
+from .restyle import first_sampler
 
 IMAGE_INPUTS = ("pixels", "image", "images", "source_images")
 MAX_STEPS = 16
@@ -71,7 +71,7 @@ def sampler_of(wf: Workflow, link: tuple) -> CNode | None:
 def take_of(wf: Workflow, save: CNode) -> Continued | None:
     """The continuation ``save``'s take is (above); None where it is not one."""
     samplers = sampler_chain(wf, save)
-    head = _head(wf, samplers) if 0 < len(samplers) <= MAX_SAMPLERS else None
+    head = first_sampler(wf, samplers) if 0 < len(samplers) <= MAX_SAMPLERS else None
     if head is None:
         return None
     enc, _ = task_node(wf, head, [])
@@ -101,7 +101,8 @@ def make(b: Any, save: CNode, c: Continued) -> int | None:
     band = b.bands[before]
     b.continuing = {(c.encode.id, "pixels"): (out[0], out[1], "", f"the take of {c.earlier.named()}", c.pick)}
     sound = b.wf.source(c.mask, "audio_latent")  # (the earlier take's sound it encodes: not this take's input)
-    cut = [(n, k, n.links.pop(k)) for n, k in ((c.encode, "pixels"), (sound, "audio")) if n is not None and k in n.links]
+    cut = [(n, k, n.links.pop(k)) for n, k in ((c.encode, "pixels"), (sound, "audio"))
+           if n is not None and k in n.links]
     try:  # (the earlier take's nodes are not this take's: its prompt, image and voice are not read for it)
         made = b.pipeline(save)  # (held with its sentence where the window is not read as a continuation)
     finally:
