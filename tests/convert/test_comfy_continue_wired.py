@@ -2,8 +2,8 @@
 window's end, the latent padded) made as Studio's 'continue_from' where the frames encoded are exactly those kept
 (mapping/continue_wired.py, takes/continued_take.py): a loaded clip's last seconds picked when the workflow runs
 (heldout17 09's shape), an earlier take's last 73 frames through its guides' crop, the take saved without them
-(heldout17 04's shape: 'continue_output: new frames only'). A pick from the clip's start, or a whole clip encoded,
-stays held with its sentence."""
+(heldout17 04's shape: 'continue_output: new frames only'). A pick from the clip's start, fewer frames than the
+window keeps, or a whole clip encoded, stays held with its sentence (an extension's, or the mask's)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -108,6 +108,7 @@ def test_a_take_saved_whole_keeps_the_frames_it_continues():
 
 def test_frames_picked_from_the_start_or_fewer_than_the_window_keeps_stay_held():
     for at, count in ((0, 73), (-41, 41)):  # the first 73 frames; the last 41 (the window keeps 73)
-        said = _said(convert(_shots(at, count), "shots.json"))
-        assert "This workflow makes a video made around the encoded frames 'LTXVAudioVideoMask'" in said
-        assert "'continue_from' is given" not in said
+        conv = convert(_shots(at, count), "shots.json")
+        said = _said(conv)
+        assert "This workflow makes a " in said and "'continue_from' is given" not in said  # held, as before
+        assert len(_gens(conv)) == 1 and conv.graph.input_link(_gens(conv)[0].id, "continue_from") is None

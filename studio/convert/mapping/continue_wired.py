@@ -17,10 +17,10 @@ from typing import Any
 
 from ..catalogue import node_type
 from ..reading.workflow import CNode
-from ..takes.continued_take import IMAGE_INPUTS, frame_pick, sampler_of
+from ..takes.continued_take import IMAGE_INPUTS, fits, frame_pick, sampler_of, window
 from ..takes.extend import pick_of
 from ..tracing.latent_ways import frames_of
-from ..tracing.mask_window import TEMPORAL, kept_video_frames, windowed
+from ..tracing.mask_window import TEMPORAL, kept_video_frames
 from ..tracing.tasks import T2V, Task
 
 NEW_ONLY = "new frames only"  # continue_output's choice (nodes/video_models/takes/continue_from.py)
@@ -34,16 +34,6 @@ def _g(v: float) -> str:
 
 def _number(v) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-
-
-def padded(wf, mask: CNode) -> str | None:
-    """``mask``'s 'max_length' as read, else as its file saves it by place (its one choice among its values: a UI file
-    whose widget names Studio does not read), else None."""
-    v = wf.value(mask, "max_length")
-    if v is None and isinstance(mask.raw, list):
-        saved = [x for x in mask.raw if x in ("pad", "truncate")]
-        v = saved[0] if len(saved) == 1 else None
-    return v
 
 
 def take_frames(end: float, fps: float) -> int:
@@ -93,23 +83,22 @@ def continued(b: Any, first: CNode, encode: CNode, mask: CNode, source: str, up:
     with 'continue_from' given ``source`` (words: the clip a loader loads, an earlier take); the generator's settings
     put in ``b.extra``, each said. None where the frames encoded are not exactly those kept (held, said as before)."""
     wf = b.wf
-    start, end = (_number(wf.value(mask, f"video_{k}_time")) for k in ("start", "end"))
-    if not windowed(mask) or "video_latent" not in mask.links or start is None or end is None or \
-            not 0 < start < end or padded(wf, mask) != "pad":
+    span = window(wf, mask)
+    if span is None:
         return None
+    start, end = span
     pick = pick or frame_pick(wf, encode)  # (an earlier take's: its pick read before the frames' way is cut)
     if pick is None:
         return None  # the whole clip encoded: its frames after the window's end are kept too (an inpaint in time)
-    at_k, count_k = pick_of(pick)
-    at, count = wf.value(pick, at_k), wf.value(pick, count_k) if count_k else None
-    at, count = (int(v) if _number(v) is not None else None for v in (at, count))
     mask_fps = _number(wf.value(mask, "video_fps"))
     rate = mask_fps or b.fps_of(up)
     if rate is None or rate <= 0:
         return None
     kept = kept_video_frames(start, rate)
-    if at is not None and (at >= 0 or count is not None and count != -at or -at != kept):
+    found = fits(wf, pick, kept)
+    if found is None:
         return None  # frames from a start index, or fewer or more than the window keeps: another clip continued
+    at = found[0]
     frames = take_frames(end, rate)
     if at is not None and mask_fps is not None:
         b.extra["continue_frames"] = kept

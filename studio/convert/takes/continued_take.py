@@ -16,7 +16,7 @@ from typing import Any
 
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.latent_ways import frames_of, types
-from ..tracing.mask_window import windowed
+from ..tracing.mask_window import kept_video_frames, windowed
 from ..tracing.masked_encodes import latent_mask
 from ..tracing.prompts import MAX_SAMPLERS
 from ..tracing.sampling import SAMPLERS
@@ -68,6 +68,42 @@ def sampler_of(wf: Workflow, link: tuple) -> CNode | None:
     return None
 
 
+def _number(v) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def padded(wf: Workflow, mask: CNode) -> str | None:
+    """``mask``'s 'max_length' as read, else as its file saves it by place (its one choice among its values: a UI file
+    whose widget names Studio does not read), else None."""
+    v = wf.value(mask, "max_length")
+    if v is None and isinstance(mask.raw, list):
+        saved = [x for x in mask.raw if x in ("pad", "truncate")]
+        v = saved[0] if len(saved) == 1 else None
+    return v
+
+
+def window(wf: Workflow, mask: CNode) -> tuple[float, float] | None:
+    """(start, end) in seconds of ``mask``'s video window where it continues what it is given: a start after 0, an
+    end after it, the latent padded to it; None otherwise (not worked out, or not a continuation)."""
+    start, end = (_number(wf.value(mask, f"video_{k}_time")) for k in ("start", "end"))
+    if not windowed(mask) or "video_latent" not in mask.links or start is None or end is None or \
+            not 0 < start < end or padded(wf, mask) != "pad":
+        return None
+    return start, end
+
+
+def fits(wf: Workflow, pick: CNode, kept: int | None) -> tuple[int | None, int | None] | None:
+    """(the first frame ``pick`` takes, how many: None where worked out when the workflow runs) where they may be the
+    last ``kept`` frames of what it is given (``kept`` None: not known yet); None where they are not (a start index,
+    another count)."""
+    at_k, count_k = pick_of(pick)
+    at, count = wf.value(pick, at_k), wf.value(pick, count_k) if count_k else None
+    at, count = (int(v) if _number(v) is not None else None for v in (at, count))
+    if at is not None and (at >= 0 or count is not None and count != -at or kept is not None and -at != kept):
+        return None
+    return at, count
+
+
 def take_of(wf: Workflow, save: CNode) -> Continued | None:
     """The continuation ``save``'s take is (above); None where it is not one."""
     samplers = sampler_chain(wf, save)
@@ -78,7 +114,10 @@ def take_of(wf: Workflow, save: CNode) -> Continued | None:
     if enc is None or not enc.cls.startswith("VAEEncode"):
         return None
     mask = latent_mask(wf, head, enc)
-    pick = frame_pick(wf, enc) if mask is not None and windowed(mask) else None
+    pick = frame_pick(wf, enc) if mask is not None and window(wf, mask) is not None else None
+    fps = _number(wf.value(mask, "video_fps")) if pick is not None else None
+    if pick is None or fps is None or fits(wf, pick, kept_video_frames(window(wf, mask)[0], fps)) is None:
+        return None  # (an earlier take's continuation is made where its counts are read when converting)
     link = next((pick.links[k] for k in IMAGE_INPUTS if k in pick.links), None) if pick is not None else None
     way: list[CNode] = []
     latent = frames_of(wf, link, way) if link is not None else None
