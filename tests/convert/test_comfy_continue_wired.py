@@ -112,3 +112,18 @@ def test_frames_picked_from_the_start_or_fewer_than_the_window_keeps_stay_held()
         said = _said(conv)
         assert "This workflow makes a " in said and "'continue_from' is given" not in said  # held, as before
         assert len(_gens(conv)) == 1 and conv.graph.input_link(_gens(conv)[0].id, "continue_from") is None
+
+
+def test_an_output_joining_both_takes_concatenates_the_two_generators():
+    wf = _shots()
+    wf.update({"40": _n("ImageBatch", image1=["8", 0], image2=["30", 0]),
+               "41": _n("CreateVideo", images=["40", 0], fps=24),
+               "42": _n("SaveVideo", video=["41", 0], filename_prefix="final", format="auto", codec="auto")})
+    conv = convert(wf, "shots.json")
+    gens = _gens(conv)
+    assert len(gens) == 2  # each take generated once, for its own save and for the join
+    one, two = sorted(gens, key=lambda n: n.params["frames"])
+    (cat,) = [n for n in conv.graph.nodes.values() if n.type_id == "edit.concatenate"]
+    assert _src(conv, cat, "a")[0] is one and _src(conv, cat, "b")[0] is two
+    assert two.params["continue_output"] == "new frames only"  # (the join's shot 2: its new frames, as #30 gives)
+    assert "joins 2 takes" in _said(conv)

@@ -127,6 +127,32 @@ def take_of(wf: Workflow, save: CNode) -> Continued | None:
     return Continued(found, way[-1], enc, head, mask, pick)
 
 
+def pipeline_from(b: Any, save: CNode, c: Continued, out: tuple[str, str]) -> bool:
+    """``save``'s pipeline made with 'continue_from' linked to ``out`` (the earlier take's video, node and port): the
+    builder told (b.continuing), the earlier take's frames and sound cut from this take's way while it is read."""
+    b.continuing = {(c.encode.id, "pixels"): (out[0], out[1], "", f"the take of {c.earlier.named()}", c.pick)}
+    sound = b.wf.source(c.mask, "audio_latent")  # (the earlier take's sound it encodes: not this take's input)
+    cut = [(n, k, n.links.pop(k)) for n, k in ((c.encode, "pixels"), (sound, "audio"))
+           if n is not None and k in n.links]
+    try:  # (the earlier take's nodes are not this take's: its prompt, image and voice are not read for it)
+        return b.pipeline(save)  # (held with its sentence where the window is not read as a continuation)
+    finally:
+        for n, k, link in cut:
+            n.links[k] = link
+        b.continuing = {}
+
+
+def made_from(b: Any, save: CNode, keys: list) -> tuple[Continued, tuple[str, str]] | None:
+    """(the continuation ``save``'s take is, the video of the earlier take it continues) where one of ``keys`` (takes
+    made: their samplers) made that take; None otherwise."""
+    c = take_of(b.wf, save)
+    key = next((k for k in keys if c is not None and c.earlier.id in k), None)
+    if key is None:
+        return None
+    gen = b.made[key][0]
+    return c, b.takes.get(gen, (gen, "video"))
+
+
 def make(b: Any, save: CNode, c: Continued) -> int | None:
     """The earlier take as its own pipeline, then this take with 'continue_from' on that take's video into ``save``'s
     Save Video. The pipelines made; None where the earlier take could not be made (the output is then read as it
@@ -138,16 +164,7 @@ def make(b: Any, save: CNode, c: Continued) -> int | None:
     before, sv, out, _ = taken
     fresh = len(b.bands) > bands  # (else the take another output made already, written by that output's save)
     band = b.bands[before]
-    b.continuing = {(c.encode.id, "pixels"): (out[0], out[1], "", f"the take of {c.earlier.named()}", c.pick)}
-    sound = b.wf.source(c.mask, "audio_latent")  # (the earlier take's sound it encodes: not this take's input)
-    cut = [(n, k, n.links.pop(k)) for n, k in ((c.encode, "pixels"), (sound, "audio"))
-           if n is not None and k in n.links]
-    try:  # (the earlier take's nodes are not this take's: its prompt, image and voice are not read for it)
-        made = b.pipeline(save)  # (held with its sentence where the window is not read as a continuation)
-    finally:
-        for n, k, link in cut:
-            n.links[k] = link
-        b.continuing = {}
+    made = pipeline_from(b, save, c, out)
     if sv is not None and (made or not fresh):  # the earlier take is this take's input (another output writes it)
         b.g.remove_node(sv)
         band.remove(sv)

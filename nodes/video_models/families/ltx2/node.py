@@ -53,6 +53,7 @@ class LTX2Video(GeneratorNode):
     'sound: voice' reads the track as a reference voice (with LTX-2.3's ID-LoRA): the take's own speech
     is made in that voice. The whole clip is made in one call."""
     streams_output = False  # one window with its sound: nothing to stream
+    carries_sound = True  # its video carries the sound it makes (Concatenate joins it: studio/convert/takes/joined_sound)
     code_version = 1  # 1: 'sound: drive' with frames 0 makes the sound's length (it made 121 frames)
     version = 2  # 2: one sound input ('voice' became 'audio' with 'sound: voice'; upgrade below)
     id = "video_models.ltx2"
