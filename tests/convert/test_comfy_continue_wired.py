@@ -126,4 +126,4 @@ def test_an_output_joining_both_takes_concatenates_the_two_generators():
     (cat,) = [n for n in conv.graph.nodes.values() if n.type_id == "edit.concatenate"]
     assert _src(conv, cat, "a")[0] is one and _src(conv, cat, "b")[0] is two
     assert two.params["continue_output"] == "new frames only"  # (the join's shot 2: its new frames, as #30 gives)
-    assert "joins 2 takes" in _said(conv)
+    assert "joins 2 takes" in _said(conv) and "take 2 is given without the 73 frames it continues" in _said(conv)

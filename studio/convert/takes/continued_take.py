@@ -172,3 +172,17 @@ def make(b: Any, save: CNode, c: Continued) -> int | None:
         b.log(f"the take of {c.earlier.named()} that {c.head.named()} continues is made and written by its own Save "
               f"Video ('{b.g.nodes[sv].params.get('path')}'): the continuation of it is held (said first)")
     return int(fresh) + int(made)
+
+
+def cut_words(b: Any, numbered: list, made: list) -> list[str]:
+    """What a join says of its takes given without the frames they continue (their generator's 'continue_output: new
+    frames only', as the workflow's pick after the decoder cuts them): 'take k is given without ...'."""
+    out = []
+    for (k, _), m in zip(numbered, made):
+        node = b.g.nodes.get(m[0][0])
+        p = node.params if node is not None else {}
+        if p.get("continue_output") == "new frames only":
+            n = f"{p['continue_frames']} " if p.get("continue_frames") else ""
+            out.append(f"take {k} is given without the {n}frames it continues (its generator's 'continue_output: "
+                       "new frames only', as the workflow cuts them)")
+    return out

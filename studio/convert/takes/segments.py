@@ -255,6 +255,7 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
     side = side if side is not None and len(made) == len(lasts) == side_by_side(side) else None
     kept, exact = join_trims.trims(wf, save, lasts) if side is None else ({}, False)
     trimmed, whole = join_trims.apply(b, numbered, made, kept)  # each take's frames the join keeps (Time's trim)
+    trimmed += continued_take.cut_words(b, numbered, made)  # (a continued take's own cut: continue_output)
     heard = _join(b, save, made, side, fps)
     line = (f"ComfyUI '{save.title or save.shown_cls}' joins {len(lasts)} takes, each sampled on its own (key-frame "
             f"segments, a loop or an extension): {len(made)} made, each a pipeline of its own, joined in the output's "
