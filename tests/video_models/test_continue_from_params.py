@@ -33,7 +33,7 @@ def test_the_frames_asked_are_cut_to_a_whole_vae_length_within_the_clip_and_wind
 
 
 def _graph(ltx2_dir, **params):
-    return model_graph(ltx2_dir, "video_models.ltx2", {
+    return model_graph(str(ltx2_dir), "video_models.ltx2", {
         "frames": 17, "width": 0, "height": 0, "steps": 1, "guidance": 1.0, "prompt": "a fox", "previews": False,
         "preview_size": "off", **params},
         continue_from=("source.shapes", "video", {"frames": 12, "fps": 24.0, "width": 64, "height": 32}))
@@ -59,3 +59,34 @@ def test_ltx2_continues_the_last_seconds_asked_and_cuts_them_from_its_output(ltx
     assert any("the last 5 of its 12 frames (asked: the last 6" in t and "cut from the output" in t
                for t in said(ev, "gen", "info"))
 
+
+
+def test_ltx2_continue_sound_holds_the_clips_last_sound_first_and_makes_the_rest(ltx2_a2v_dir, monkeypatch):
+    """'continue_sound': the clip's sound under the 5 frames continued, encoded, given clean with an audio timestep
+    of 0 on its tokens at every call, the later tokens at the step's; what the audio VAE decodes starts with it."""
+    import torch
+    from diffusers import AutoencoderKLLTX2Audio
+
+    from nodes.video_models.families.ltx2 import sound_continue
+    encoded, decoded = [], []
+    enc = sound_continue.encoded_sound
+    monkeypatch.setattr(sound_continue, "encoded_sound", lambda *a: encoded.append(enc(*a)) or encoded[-1])
+    dec = AutoencoderKLLTX2Audio.decode
+    monkeypatch.setattr(AutoencoderKLLTX2Audio, "decode", lambda self, z, *a, **k: decoded.append(z.detach().clone())
+                        or dec(self, z, *a, **k))
+    from diffusers import LTX2VideoTransformer3DModel
+    steps_seen = []
+    fwd = LTX2VideoTransformer3DModel.forward
+    monkeypatch.setattr(LTX2VideoTransformer3DModel, "forward", lambda self, *a, **k: steps_seen.append(
+        k.get("audio_timestep")) or fwd(self, *a, **k))
+    g = _graph(ltx2_a2v_dir, continue_frames=5, continue_sound=True, steps=2)
+    ev = []
+    Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append)
+    lead = encoded[0].float()
+    held = lead.shape[2]
+    for t in steps_seen:  # every call: the clip's sound tokens clean (timestep 0), the rest at the step's
+        assert t.ndim == 2 and bool((t[:, :held] == 0).all()) and bool((t[:, held:] > 0).all())
+    made = decoded[-1].float()[:, :, :lead.shape[2]]
+    assert lead.shape[2] >= 1 and torch.allclose(made, lead.to(made.dtype), atol=1e-3, rtol=1e-3)
+    assert any("continue_sound: the clip's last 0.21 s of sound is the take's first" in t for t in said(ev, "gen", "info"))
+    assert not any("its sound is not continued" in t for t in said(ev, "gen", "info"))

@@ -93,7 +93,8 @@ def one_call_lead(ctx, sampler, clip, image, control, n: int, node_title: str) -
         return None
     refuse_beside(image, control)
     lead = lead_clip(ctx, sampler, clip, n, n, "", node_title)
-    ctx.info("continue_from: its sound is not continued: the take's sound is made as 'sound' says")
+    if not getattr(ctx.params, "continue_sound", False):
+        ctx.info("continue_from: its sound is not continued: the take's sound is made as 'sound' says")
     return lead
 
 

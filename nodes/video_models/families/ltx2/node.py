@@ -17,7 +17,7 @@ from contextlib import nullcontext
 import numpy as np
 
 from studio.core.errors import StudioError
-from studio.core.params import Choice, Float, Text
+from studio.core.params import Bool, Choice, Float, Text
 from studio.core.spec import In, Out
 from studio.core.values import Audio
 from studio.engine.clip import ArrayClip
@@ -96,7 +96,9 @@ class LTX2Video(GeneratorNode):
               Float("identity_end", 1.0, min=0.0, max=1.0, help="identity guidance up to this part of the schedule "
                     "(1: the last step; the step's noise level at least 1 - this)")) + \
         tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS) + KEY_PARAMS + \
-        CONTINUE_PARAMS
+        CONTINUE_PARAMS + (Bool("continue_sound", False, help="with 'continue_from' and 'sound: generated': the clip's "
+                                "sound under the frames continued is the take's first sound, the rest made on "
+                                "from it (else the take's whole sound is made anew)"),)
 
     @classmethod
     def estimate(cls, params, base_dir, inputs):
@@ -196,6 +198,9 @@ class LTX2Video(GeneratorNode):
         elif voice is not None:  # the take's speech in the reference voice (ID-LoRA: ref_voice.py)
             from .ref_voice import voice_held
             held = voice_held(ctx, s, voice, p.identity_guidance, p.identity_start, p.identity_end)
+        else:  # the clip's sound first, continued ('continue_sound': sound_continue.py)
+            from .sound_continue import held_for
+            held = held_for(ctx, s.pipe, p.sound, continue_from, lead, fps) or held
         with held:
             clip = s.generate(n, n, 0, lambda start, still: dict(base), fps, previews=p.previews, steps=self.steps,
                               size=(w, h))
