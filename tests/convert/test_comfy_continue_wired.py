@@ -127,3 +127,17 @@ def test_an_output_joining_both_takes_concatenates_the_two_generators():
     assert _src(conv, cat, "a")[0] is one and _src(conv, cat, "b")[0] is two
     assert two.params["continue_output"] == "new frames only"  # (the join's shot 2: its new frames, as #30 gives)
     assert "joins 2 takes" in _said(conv) and "take 2 is given without the 73 frames it continues" in _said(conv)
+
+
+def test_the_clips_own_sound_the_window_keeps_is_continued_with_it():
+    wf = _loaded(True, **WINDOW)
+    wf.update({"44": _n("LTXVAudioVAELoader", ckpt_name="ltx-2.3-audio-vae.safetensors"),
+               "45": _n("LTXVAudioVAEEncode", audio=["41", 1], audio_vae=["44", 0])})
+    wf["23"]["inputs"]["audio_latent"] = ["45", 0]
+    conv = convert(wf, "continue.json")
+    (gen,) = _gens(conv)
+    assert gen.params["continue_sound"] is True and gen.params["sound"] == "generated"
+    assert conv.graph.input_link(gen.id, "audio") is None  # (the clip's sound is not the take's 'audio' input)
+    assert ("the sound 'LTXVAudioVAEEncode' (LTXVAudioVAEEncode, #45) encodes for 'audio_latent' of "
+            "'LTXVAudioVideoMask', which the window keeps before 5 s, is the clip 'LoadVideo' (LoadVideo, #40) loads "
+            "('take.mp4')'s own: 'continue_sound'") in _said(conv)

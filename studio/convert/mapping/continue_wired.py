@@ -43,9 +43,10 @@ def take_frames(end: float, fps: float) -> int:
     return (latent - 1) * TEMPORAL + 1
 
 
-def _sound(b: Any, mask: CNode, start: float, said: list[str]) -> None:
+def _sound(b: Any, mask: CNode, start: float, said: list[str], source: str = "", own: bool = False) -> None:
     """The sound the window keeps before ``start`` (an encoder of a sound into ``mask``'s 'audio_latent', told by its
-    declared AUDIO input): not continued by 'continue_from', said; the encoder not read as the take's sound input."""
+    declared AUDIO input): the continued clip's ``own`` sound continued by 'continue_sound', else not continued; said
+    either way; the encoder not read as the take's sound input."""
     enc = b.wf.source(mask, "audio_latent")
     t = node_type(enc.origin or enc.cls) if enc is not None else None
     if enc is None or t is None or not t.inputs or "AUDIO" not in {i.type for i in t.inputs}:
@@ -54,6 +55,12 @@ def _sound(b: Any, mask: CNode, start: float, said: list[str]) -> None:
     b.used.add(enc.id)
     s = _number(b.wf.value(mask, "audio_start_time"))
     kept = f" before {_g(s)} s" if s else ""
+    if own:  # the continued clip's own sound: LTX-2 Video + Sound's continue_sound
+        b.extra["continue_sound"] = True
+        said.append(f"the sound {_name(enc)} encodes for {mask.of('audio_latent')}, which the window keeps{kept}, is "
+                    f"{source}'s own: 'continue_sound' makes the clip's sound under the frames continued the take's "
+                    "first sound and the rest on from it (the trims on that sound's way not applied)")
+        return
     said.append(f"the sound {_name(enc)} encodes for {mask.of('audio_latent')}, which the window keeps{kept}, is not "
                 f"continued: 'continue_from' continues the picture, and the generator makes the take's whole sound "
                 f"(its first {_g(start)} s not that sound)")
@@ -78,7 +85,7 @@ def _cut(b: Any, first: CNode, kept: int, up: list[CNode], said: list[str]) -> N
 
 
 def continued(b: Any, first: CNode, encode: CNode, mask: CNode, source: str, up: list[CNode], said: list[str],
-              pick: CNode | None = None) -> Task | None:
+              pick: CNode | None = None, own: bool = False) -> Task | None:
     """The task of a sampler whose latent ``encode`` encodes and ``mask``'s window keeps the first seconds of, made
     with 'continue_from' given ``source`` (words: the clip a loader loads, an earlier take); the generator's settings
     put in ``b.extra``, each said. None where the frames encoded are not exactly those kept (held, said as before)."""
@@ -119,6 +126,6 @@ def continued(b: Any, first: CNode, encode: CNode, mask: CNode, source: str, up:
     if mask_fps is None:
         said.append(f"{mask.of('video_fps')} is worked out when the workflow runs: 'frames' {frames} is counted at "
                     f"{_g(rate)} fps, the take's rate")
-    _sound(b, mask, start, said)
+    _sound(b, mask, start, said, source, own)
     _cut(b, first, kept, up, said)
     return Task(f"{CONTINUES} {source} (its last frames kept by {_name(mask)})", T2V, (("pixels", "continue_from"),))

@@ -23,6 +23,7 @@ from ..tracing.mask_window import window_words
 from ..tracing.masked_encodes import CONTINUED, latent_mask
 from .continue_by_hand import by_hand
 from . import continue_wired
+from ..takes import continued_take
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
 # ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
@@ -168,8 +169,10 @@ class IntentReading:
         video = found is not None and LOADER_NODES.get(found[0].cls, ("", ""))[1] == "video"
         source = cont[3] if len(cont) > 3 else None if taken else \
             f"the clip {found[0].named()} loads ('{self.file_of(found[0])}')" if video else None
+        own = cont[5] if len(cont) > 5 else bool(video and mask and continued_take.own_sound(self.wf, mask, found[0]))
         if mask is not None and source and (made := continue_wired.continued(self, first, node, mask, source, up,
-                                                                            said, cont[4] if len(cont) > 4 else None)):
+                                                                            said, cont[4] if len(cont) > 4 else None,
+                                                                            own)):
             return made  # its last frames, kept by the window, continued by Studio's 'continue_from' (continue_wired)
         if mask is not None:  # the frames its noise mask keeps are not noised away: a continuation (masked_encodes)
             kept = window_words(self.wf, mask) or "a continuation or an inpaint"  # (its window read: mask_window)

@@ -19,6 +19,7 @@ from ..tracing.latent_ways import frames_of, types
 from ..tracing.mask_window import kept_video_frames, windowed
 from ..tracing.masked_encodes import latent_mask
 from ..tracing.prompts import MAX_SAMPLERS
+from ..tracing.roles import role
 from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import task_node
 from ..tracing.walks import sampler_chain
@@ -104,6 +105,24 @@ def fits(wf: Workflow, pick: CNode, kept: int | None) -> tuple[int | None, int |
     return at, count
 
 
+def own_sound(wf: Workflow, mask: CNode, origin: CNode) -> bool:
+    """The sound ``mask``'s 'audio_latent' encodes is ``origin``'s own: a loader's (through steps taking one AUDIO or
+    VIDEO: a trim, GetVideoComponents) or, ``origin`` a sampler, the sound decoded from its latent."""
+    enc = wf.source(mask, "audio_latent")
+    src = wf.source(enc, "audio") if enc is not None else None
+    for _ in range(MAX_STEPS):
+        if src is None or src is origin:
+            return src is origin
+        if role(wf, src) == "decoder":
+            link = next((src.links[k] for k in ("samples", "latent", "latents") if k in src.links), None)
+            return link is not None and sampler_of(wf, link) is origin
+        ins = [k for k, ty in types(src)[0] if ty in ("AUDIO", "VIDEO") and k in src.links]
+        if len(ins) != 1:
+            return False
+        src = wf.source(src, ins[0])
+    return False
+
+
 def take_of(wf: Workflow, save: CNode) -> Continued | None:
     """The continuation ``save``'s take is (above); None where it is not one."""
     samplers = sampler_chain(wf, save)
@@ -130,7 +149,8 @@ def take_of(wf: Workflow, save: CNode) -> Continued | None:
 def pipeline_from(b: Any, save: CNode, c: Continued, out: tuple[str, str]) -> bool:
     """``save``'s pipeline made with 'continue_from' linked to ``out`` (the earlier take's video, node and port): the
     builder told (b.continuing), the earlier take's frames and sound cut from this take's way while it is read."""
-    b.continuing = {(c.encode.id, "pixels"): (out[0], out[1], "", f"the take of {c.earlier.named()}", c.pick)}
+    b.continuing = {(c.encode.id, "pixels"): (out[0], out[1], "", f"the take of {c.earlier.named()}", c.pick,
+                                              own_sound(b.wf, c.mask, c.earlier))}
     sound = b.wf.source(c.mask, "audio_latent")  # (the earlier take's sound it encodes: not this take's input)
     cut = [(n, k, n.links.pop(k)) for n, k in ((c.encode, "pixels"), (sound, "audio"))
            if n is not None and k in n.links]
