@@ -29,6 +29,7 @@ from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_si
 from ...takes.continue_from import CONTINUE_FROM, CONTINUE_PARAMS, cut_lead, one_call_lead, \
     with_lead
 from ...takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
+from .sound_continue import held_for
 
 SOUNDS = ("generated", "input", "drive", "voice")
 MAX_TOKENS = 1024  # LTX2Pipeline's own max_sequence_length
@@ -190,7 +191,7 @@ class LTX2Video(GeneratorNode):
             base = with_control(ctx, s, base, control, n, (w, h), p.control_strength, None if keyed else img)
         from .conditions import with_crf
         base = with_crf(ref, s.pipe, base)  # Gemma waiting on disk: the call's CRF from its config
-        held = nullcontext()
+        held = held_for(ctx, s.pipe, p.sound, continue_from, lead, fps) or nullcontext()  # (continue_sound)
         if p.sound == "drive":  # the picture made to the given sound, held clean (sound_drive.py)
             from .sound_drive import encoded_sound, sound_held, take_of
             base["audio_latents"] = encoded_sound(ctx, s.pipe, audio, n, fps)
@@ -198,9 +199,6 @@ class LTX2Video(GeneratorNode):
         elif voice is not None:  # the take's speech in the reference voice (ID-LoRA: ref_voice.py)
             from .ref_voice import voice_held
             held = voice_held(ctx, s, voice, p.identity_guidance, p.identity_start, p.identity_end)
-        else:  # the clip's sound first, continued ('continue_sound': sound_continue.py)
-            from .sound_continue import held_for
-            held = held_for(ctx, s.pipe, p.sound, continue_from, lead, fps) or held
         with held:
             clip = s.generate(n, n, 0, lambda start, still: dict(base), fps, previews=p.previews, steps=self.steps,
                               size=(w, h))
