@@ -90,3 +90,13 @@ def test_ltx2_continue_sound_holds_the_clips_last_sound_first_and_makes_the_rest
     assert lead.shape[2] >= 1 and torch.allclose(made, lead.to(made.dtype), atol=1e-3, rtol=1e-3)
     assert any("continue_sound: the clip's last 0.21 s of sound is the take's first" in t for t in said(ev, "gen", "info"))
     assert not any("its sound is not continued" in t for t in said(ev, "gen", "info"))
+
+
+def test_text_to_video_cuts_the_frames_it_continues_from_its_output(ltx2_dir):
+    g = model_graph(ltx2_dir, "video_models.text_to_video", {
+        "frames": 17, "window": 17, "width": 0, "height": 0, "steps": 1, "guidance": 1.0, "prompt": "a fox",
+        "previews": False, "preview_size": "off", "hold_colour": "off", "continue_frames": 3,
+        "continue_output": NEW_ONLY},
+        continue_from=("source.shapes", "video", {"frames": 8, "width": 64, "height": 32}))
+    made = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert made.n_frames == 14 and (made.width, made.height) == (64, 32)  # 17 made, the clip's last 3 first: cut
