@@ -7,8 +7,8 @@ That sound (the clip's last ``k / fps`` seconds) is encoded by LTX-2's audio VAE
 sound_drive's) gives every call those tokens clean, with a per-token audio timestep of 0 (diffusers' LTX-2 transformer
 takes ``audio_timestep`` of shape ``(batch, audio tokens)``), and answers for them the velocity whose clean estimate
 is those tokens, ``(x_t - x_0) / sigma``: the later tokens are made attending to them, and the audio VAE decodes them
-as the take's first sound (the guidance's rescale of the whole estimate moves them a little in the pipeline's own
-state). Plain hooks; no model code copied."""
+as the take's first sound (the pipeline's own state of those tokens ends a little off them: about 9 % on the tiny
+test model, cause not pinned down). Plain hooks; no model code copied."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -75,9 +75,8 @@ def make_hook(tokens):
 @contextmanager
 def sound_continued(pipe, tokens, latents):
     """For one call: the hook on ``pipe``'s transformer, and its audio VAE decoding ``latents`` (the clip's sound,
-    un-normalised ``[1, C, L, M]``) as the take's first audio latent frames - the guidance's rescale of the whole
-    estimate moves the held tokens a little in the pipeline's own state; they are the clip's sound (both removed
-    however it ends)."""
+    un-normalised ``[1, C, L, M]``) as the take's first audio latent frames - the pipeline's own state of the held
+    tokens ends a little off them; they are the clip's sound (both removed however it ends)."""
     from ...base.hooks import denoiser_hooks
     vae = pipe.audio_vae
     own = vae.__dict__.get("decode")
