@@ -7,8 +7,9 @@ That sound (the clip's last ``k / fps`` seconds) is encoded by LTX-2's audio VAE
 sound_drive's) gives every call those tokens clean, with a per-token audio timestep of 0 (diffusers' LTX-2 transformer
 takes ``audio_timestep`` of shape ``(batch, audio tokens)``), and answers for them the velocity whose clean estimate
 is those tokens, ``(x_t - x_0) / sigma``: the later tokens are made attending to them, and the audio VAE decodes them
-as the take's first sound (the pipeline's own state of those tokens ends a little off them: about 9 % on the tiny
-test model, cause not pinned down). Plain hooks; no model code copied."""
+as the take's first sound (the pipeline's own state of those tokens ends a little off them - about 9 % on the tiny
+test model: its audio guidance rescale scales the whole clean estimate by a ratio of standard deviations taken over
+all tokens). Plain hooks; no model code copied."""
 from __future__ import annotations
 
 from contextlib import contextmanager
