@@ -51,6 +51,7 @@ class Builder(Protocol):
     used: set[str]  # ComfyUI node ids converted (not listed as 'not converted')
     extra: dict  # the generator's settings read from how its inputs are made (set into its params)
     motion: dict  # generator input -> (Studio node id, output): tracks, a camera path
+    continued_sound: set  # sound encoders a continued take's noise-mask window keeps (mapping/continue_wired)
     keyframes: list[str]  # the keyframes' frames ('0', 'last', a number) of the output
     keyframe_strength: float | None
     guide_strengths: list  # each keyframe guide's (strength, its words), where a family reads them (LTX-2's)

@@ -17,7 +17,7 @@ from studio.core.values import Features, Keypoints
 from ..base.capabilities import FirstLast, Tracks, cost
 from ..loading.inputs import video_model_input as _video_model  # one copy: inputs.py
 from ..loading.node import CATEGORY
-from ..takes.continue_from import CONTINUE_FROM
+from ..takes.continue_from import CONTINUE_FROM, CONTINUE_PARAMS
 from ..takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
 from ..takes.long_take import HOLD_CHOICES, HOLD_HELP, LONG_TAKE_HELP, LONG_TAKES, SCHEDULE_HELP, SCHEDULES
 from ..base.drafts import QUALITIES, QUALITY_HELP
@@ -415,7 +415,7 @@ class TextToVideo(GeneratorNode):
               CONTINUE_FROM) + KEY_INPUTS
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a red fox running through snow, cinematic"), Text("negative_prompt", "")) + COMMON + \
-        KEY_PARAMS
+        KEY_PARAMS + CONTINUE_PARAMS
 
     def run(self, ctx, model, prompt=None, features=None, negative=None, schedule=None, continue_from=None, **keys):
         p = ctx.params
@@ -433,7 +433,8 @@ class TextToVideo(GeneratorNode):
         if continue_from is not None and p.long_take == "auto" and n > win:  # windows continued from it
             p["long_take"] = CONTINUE
         win = self._long_take(ctx, s, n, win, schedule is not None)
-        w, h = output_size(ctx, s, p.width, p.height, preview=self.preview)
+        like = (continue_from.width, continue_from.height) if continue_from is not None else None  # (the clip's)
+        w, h = output_size(ctx, s, p.width, p.height, like, preview=self.preview)
         s.fam.refuse_call(self.task, win, h, w)
         from ..takes.continuation import frames_condition, shift_fixed, still_frames
         lead = None
@@ -471,8 +472,11 @@ class TextToVideo(GeneratorNode):
                 first = frames_condition(s.fam, [to_pil(f) for f in lead])["conditions"]
                 kw["conditions"] = first + list(kw.get("conditions") or [])
             return kw
-        return self._made(ctx, s.generate(n, win, self.overlap, make, fps, previews=p.previews, steps=self.steps,
-                                          size=(w, h), blend=self.blend, hold=self.hold, lead=self.lead), w, h)
+        from ..takes.continue_from import cut_lead, unstreamed
+        unstreamed(ctx, lead)  # (its first frames cut: made whole, then cut)
+        return self._made(ctx, cut_lead(ctx, s.generate(n, win, self.overlap, make, fps, previews=p.previews,
+                                                        steps=self.steps, size=(w, h), blend=self.blend,
+                                                        hold=self.hold, lead=self.lead), lead), w, h)
 
 
 class VideoToVideo(GeneratorNode):

@@ -1,11 +1,15 @@
 """Text to Video's 'continue_from': a clip the take continues. Its last ``k`` frames condition the take's first
 window at frame 0, exactly as a continued window is conditioned on the one before (continuation.py: the family's
 condition pipeline, LTX-Video / LTX-2); ``k`` is the longest length the VAE encodes whole (``t·m + 1``) not past the
-clip nor the window. The take then starts with those frames (as the VAE gives them back) and goes on from them; its
-'frames' count them. Families whose Text to Video takes no frames refuse it in words."""
+clip nor the window, or fewer where 'continue_frames' / 'continue_seconds' ask (the last N frames, or seconds at the
+clip's own rate, as ComfyUI continuation workflows pick them: cut to that length). The take then starts with those
+frames (as the VAE gives them back) and goes on from them; its 'frames' count them; 'continue_output: new frames only'
+cuts them from the output (and the sound under them), as workflows that save only the frames made after them do.
+Families whose Text to Video takes no frames refuse it in words."""
 from __future__ import annotations
 
 from studio.core.errors import StudioError
+from studio.core.params import Choice, Float, Int
 from studio.core.spec import In
 
 from .continuation import lead_frames
@@ -13,13 +17,34 @@ from .continuation import lead_frames
 CONTINUE_FROM = In("continue_from", "Video", optional=True,
                    help="a clip to continue (LTX-Video, LTX-2): its last frames (the most the VAE encodes whole, "
                         "less than a window) condition the first window at frame 0, as a continued window is; the "
-                        "output starts with those frames and goes on from them, 'frames' counting them")
+                        "output starts with those frames and goes on from them, 'frames' counting them; width and "
+                        "height 0: the clip's")
+WITH, NEW_ONLY = "with its frames", "new frames only"
+CONTINUE_PARAMS = (
+    Int("continue_frames", 0, min=0, max=1_000_000,
+        help="with 'continue_from': the clip's last frames the take starts from (cut to a length the VAE encodes "
+             "whole, less than a window); 0: the most it encodes whole"),
+    Float("continue_seconds", 0.0, min=0.0, max=86_400.0,
+          help="with 'continue_from': the clip's last seconds (at its own frame rate) the take starts from, in place "
+               "of 'continue_frames'; 0: as 'continue_frames' says"),
+    Choice("continue_output", WITH, choices=(WITH, NEW_ONLY),
+           help="with 'continue_from': the output starts with the clip's frames it continues (as the VAE gives them "
+                "back), or holds only the frames made after them (those cut, with the sound under them)"))
 
 
-def lead_count(frames: int, window: int, temporal: int) -> int:
-    """Frames of a clip of ``frames`` a take of windows of ``window`` starts from: ``t·m + 1``, at most the clip's and
-    less than the window."""
-    return lead_frames("t2v", min(frames, window - 1), temporal)
+def lead_count(frames: int, window: int, temporal: int, asked: int = 0) -> int:
+    """Frames of a clip of ``frames`` a take of windows of ``window`` starts from: ``t·m + 1``, at most the clip's, the
+    ``asked`` (where above 0) and less than the window."""
+    return lead_frames("t2v", min(frames, window - 1, asked or frames), temporal)
+
+
+def asked_count(p, fps: float) -> int:
+    """The clip's last frames the node's 'continue_seconds' (at the clip's ``fps``) or 'continue_frames' ask; 0:
+    none asked (the most the VAE encodes whole)."""
+    secs = float(getattr(p, "continue_seconds", 0.0) or 0.0)
+    if secs > 0:
+        return max(1, int(round(secs * fps)))
+    return int(getattr(p, "continue_frames", 0) or 0)
 
 
 def refuse_beside(image, control) -> None:
@@ -50,9 +75,14 @@ def lead_clip(ctx, sampler, clip, n: int, win: int, take: str, node_title: str) 
         raise StudioError("'continue_from' holds no frames")
     if sampler.task != "cond":
         condition_pipeline(sampler)
-    k = lead_count(m, win, temporal_ratio(sampler.pipe))
-    ctx.info(f"continue_from: the take starts from the last {k} of its {m} frames, a condition at frame 0 of its "
-             f"first window ({type(sampler.pipe).__name__}): its first {k} frames are them")
+    asked = asked_count(ctx.params, clip.fps)
+    k = lead_count(m, win, temporal_ratio(sampler.pipe), asked)
+    how = f" (asked: the last {asked}, cut to a length the VAE encodes whole, less than a window)" if \
+        asked and asked != k else ""
+    kept = (f"its first {k} frames are them" if getattr(ctx.params, "continue_output", WITH) != NEW_ONLY else
+            f"they are cut from the output ('continue_output: {NEW_ONLY}')")
+    ctx.info(f"continue_from: the take starts from the last {k} of its {m} frames{how}, a condition at frame 0 of its "
+             f"first window ({type(sampler.pipe).__name__}): {kept}")
     return [clip.frame(i) for i in range(m - k, m)]
 
 
@@ -63,7 +93,8 @@ def one_call_lead(ctx, sampler, clip, image, control, n: int, node_title: str) -
         return None
     refuse_beside(image, control)
     lead = lead_clip(ctx, sampler, clip, n, n, "", node_title)
-    ctx.info("continue_from: its sound is not continued: the take's sound is made as 'sound' says")
+    if not getattr(ctx.params, "continue_sound", False):
+        ctx.info("continue_from: its sound is not continued: the take's sound is made as 'sound' says")
     return lead
 
 
@@ -75,3 +106,22 @@ def with_lead(sampler, call: dict, lead: list | None) -> dict:
     from .continuation import frames_condition
     first = frames_condition(sampler.fam, [to_pil(f) for f in lead])["conditions"]
     return dict(call, conditions=first + list(call.get("conditions") or []))
+
+
+def cut_lead(ctx, clip, lead: list | None):
+    """``clip`` (made whole, an ArrayClip) without the ``lead`` frames it starts from where 'continue_output' is 'new
+    frames only' (its sound cut by as many seconds), else as it is."""
+    if not lead or getattr(ctx.params, "continue_output", WITH) != NEW_ONLY:
+        return clip
+    from studio.core.values import Audio
+    from studio.engine.clip import ArrayClip
+    k, sound = len(lead), clip.audio
+    if sound is not None:
+        sound = Audio(sound.samples[int(round(k / clip.fps * sound.rate)):], sound.rate)
+    return ArrayClip(clip.frames[k:], clip.fps, sound)
+
+
+def unstreamed(ctx, lead: list | None) -> None:
+    """A take whose lead frames are cut is made whole before it is given (no frames streamed to the outputs)."""
+    if lead and getattr(ctx.params, "continue_output", WITH) == NEW_ONLY:
+        ctx.stream_to = None

@@ -24,7 +24,7 @@ from ..packs import batch_managers, bundle_loaders, easy_use, expert_samplers, p
 from ..packs import save_shapes, uncatalogued_twins
 from ..packs import loops_unrolled
 from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowError
-from ..takes import refine, restyle, segments, still_first
+from ..takes import continued_take, refine, restyle, segments, still_first
 from ..takes.frames import frame_saves
 from ..tracing.tasks import family, tasks
 from ..values.wiring import frontend_made
@@ -108,6 +108,9 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             refined = refine.pass_for(self, s, reworked) if s.enabled and not takes else None
             if takes and segments.make(self, s, takes):  # several takes joined: a pipeline each, concatenated
                 self.out.pipelines += 1
+            elif (cont := continued_take.take_of(wf, s) if s.enabled else None) is not None and \
+                    (made := continued_take.make(self, s, cont)) is not None:
+                self.out.pipelines += made  # a take continuing an earlier one's last frames: that take, then this one
             elif refined is not None and (made := refine.make(self, s, refined)) is not None:
                 self.out.pipelines += made  # a pass reworking an earlier take's frames: picked, a pack's sampler...
             elif reworked is not None and (made := restyle.make(self, s, reworked)) is not None:

@@ -23,6 +23,8 @@ from ..tracing.earlier_takes import EARLIER, earlier_sampler
 from ..tracing.mask_window import window_words
 from ..tracing.masked_encodes import CONTINUED, latent_mask
 from .continue_by_hand import by_hand
+from . import continue_wired
+from ..takes import continued_take
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
 # ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
@@ -91,7 +93,7 @@ class IntentReading:
                                            "the clip and the prompt alone, and that task's generator makes its take "
                                            "from its own inputs (made as either, it would be another video)"))
         if spec is not None and spec.generator == V2V:
-            spec = self._encoded(first, node, spec, said)
+            spec = self._encoded(first, node, spec, said, up)
             if spec is not None and spec.what.startswith((EARLIER, CONTINUED)):  # held as the conditioned one is:
                 return V2V, node, {}, spec  # its family's settings left to the passing rules, said (heldout16)
         inputs: dict[str, tuple[CNode, int]] = {}
@@ -149,7 +151,7 @@ class IntentReading:
             # the sampler through it holds the output (ledger.blocked) instead of being dropped with it
         return gen
 
-    def _encoded(self, first: CNode, node: CNode, spec: Task, said: list[str]) -> Task | None:
+    def _encoded(self, first: CNode, node: CNode, spec: Task, said: list[str], up: list[CNode]) -> Task | None:
         """A sampler's latent encoded from a clip (VAEEncode): video to video when the sampler
         denoises it part way (its strength the denoise), else text to video (said): the clip, noised
         whole, is lost in ComfyUI too."""
@@ -164,6 +166,15 @@ class IntentReading:
         if not taken and found is None and picked_frames(self.wf, node):  # a few frames of another take: its next
             return EXTENSION  # segment (takes.extension_encoded), not a restyle, whatever its denoise
         mask = latent_mask(self.wf, first, node)  # (whatever the denoise: the masked part alone is made anew)
+        cont = self.continuing.get((node.id, "pixels"), ())  # (an earlier take's, named: takes.continued_take)
+        video = found is not None and LOADER_NODES.get(found[0].cls, ("", ""))[1] == "video"
+        source = cont[3] if len(cont) > 3 else None if taken else \
+            f"the clip {found[0].named()} loads ('{self.file_of(found[0])}')" if video else None
+        own = cont[5] if len(cont) > 5 else bool(video and mask and continued_take.own_sound(self.wf, mask, found[0]))
+        if mask is not None and source and (made := continue_wired.continued(self, first, node, mask, source, up,
+                                                                            said, cont[4] if len(cont) > 4 else None,
+                                                                            own)):
+            return made  # its last frames, kept by the window, continued by Studio's 'continue_from' (continue_wired)
         if mask is not None:  # the frames its noise mask keeps are not noised away: a continuation (masked_encodes)
             kept = window_words(self.wf, mask) or "a continuation or an inpaint"  # (its window read: mask_window)
             return Task(f"{CONTINUED} '{mask.title or mask.shown_cls}' "

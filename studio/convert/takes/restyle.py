@@ -36,7 +36,7 @@ class Pass:
     steps: tuple[CNode, ...]  # the image steps between the decoder and the encoder (a resize, a colour match)
 
 
-def _head(wf: Workflow, samplers: list[CNode]) -> CNode | None:
+def first_sampler(wf: Workflow, samplers: list[CNode]) -> CNode | None:
     ups = {s.id: {u.id for u in upstream(wf, s)} - {s.id} for s in samplers}
     return next((s for s in samplers if not any(o.id in ups[s.id] for o in samplers if o is not s)), None)
 
@@ -45,7 +45,8 @@ def pass_of(wf: Workflow, save: CNode) -> Pass | None:
     """The pass ``save``'s take is, where its first sampler reworks every frame of another sampler's take (above);
     None where it is not one."""
     samplers = sampler_chain(wf, save)
-    head = _head(wf, samplers) if 0 < len(samplers) <= MAX_SAMPLERS else None  # more: the builder keeps them as notes
+    head = first_sampler(wf, samplers) if 0 < len(samplers) <= MAX_SAMPLERS else None  # more: the builder keeps
+    # them as notes
     if head is None:
         return None
     enc, _ = task_node(wf, head, [])

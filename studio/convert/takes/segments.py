@@ -14,7 +14,7 @@ from ..families import registry as families
 from ..tracing.walks import sampler_chain, upstream
 from ..tracing.prompts import MAX_SAMPLERS
 from ..tracing.sampling import SAMPLERS
-from . import join_trims
+from . import continued_take, join_trims, joined_sound
 from .each_take import interpolate_each, joined_rate
 from .extend import clip_extenders, continued, unapplied
 from .joined_rate import written_at
@@ -73,6 +73,10 @@ def segments(wf: Workflow, save: CNode, registry: Any = None) -> list[CNode]:
         # continued take (InfiniteTalk's previous frames, SCAIL-2's Extend)
         cont = continued(wf, _head(c, ups), ids - {s.id for s in c}, False, extends)
         joined = {u.id for u in upstream(wf, cont.batched)} if cont is not None and cont.batched is not None else set()
+        if cont is None and (mask := continued_take.take_of(wf, CNode(f"{last[id(c)].id}~", "SaveVideo", links={
+                "video": (last[id(c)].id, 0)}))) is not None and mask.earlier.id in others:  # kept by a noise mask
+            after[id(c)] = mask.earlier.id  # (its earlier take's last frames: continued_take.py)
+            continue
         if cont is None or not others <= ups[cont.sampler] | {cont.sampler} | joined:  # (takes a picked batch joins)
             return []
         after[id(c)] = cont.sampler
@@ -251,6 +255,7 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
     side = side if side is not None and len(made) == len(lasts) == side_by_side(side) else None
     kept, exact = join_trims.trims(wf, save, lasts) if side is None else ({}, False)
     trimmed, whole = join_trims.apply(b, numbered, made, kept)  # each take's frames the join keeps (Time's trim)
+    trimmed += continued_take.cut_words(b, numbered, made)  # (a continued take's own cut: continue_output)
     heard = _join(b, save, made, side, fps)
     line = (f"ComfyUI '{save.title or save.shown_cls}' joins {len(lasts)} takes, each sampled on its own (key-frame "
             f"segments, a loop or an extension): {len(made)} made, each a pipeline of its own, joined in the output's "
@@ -297,7 +302,8 @@ def _take(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset], fps: 
     try:
         before = len(b.bands)
         hold, ext = _continue(b, fake, k, keys)  # it starts from frames of an earlier take: Frame Hold, or Time
-        ok = b.pipeline(fake)
+        masked = continued_take.made_from(b, fake, keys) if hold is None else None  # (kept by a noise mask)
+        ok = continued_take.pipeline_from(b, fake, *masked) if masked is not None else b.pipeline(fake)
     finally:
         del wf.nodes[fake.id]
         b.continuing = {}
@@ -349,5 +355,6 @@ def _join(b: Any, save: CNode, made: list[tuple], side: CNode | None = None, fps
     done = after_take(b, save, out, heard)  # its finishing after the join (an upscale), at the save's own rate
     b.g.connect(*written_at(b, save, done, made[0][0], fps, heard), sv, "video")
     band += [n for n in list(b.g.nodes)[made_before:] if n not in band] + [sv]
-    remux(b, save, sv, heard)  # a file's sound the output muxes beside the joined takes
+    if not joined_sound.said_joined(b, save, made, heard):  # (the takes' own sounds joined: Concatenate's)
+        remux(b, save, sv, heard)  # a file's sound the output muxes beside the joined takes
     return heard

@@ -143,6 +143,8 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
         return f"image to video along tracks ({words(params or {})})"
     what = ("first-and-last-frame video" if "last_image" in inputs else "keyframe video" if "keyframe_2" in inputs
             else "image to video" if "image" in inputs or "keyframe_1" in inputs else "text to video")
+    if "continue_from" in inputs:  # (a clip's last frames its first: mapping/continue_wired.py)
+        what = "video continuing a clip" if what == "text to video" else what + " continuing a clip"
     if "control" in inputs:
         what += " with a control clip (IC-LoRA)"
     if "audio" in inputs and (params or {}).get("sound") == "voice":

@@ -92,8 +92,8 @@ def _ltx2_audio(b, up: list[CNode], inputs: dict, said: list[str]) -> None:
     its identity guidance and the part of the schedule it runs in. A workflow with both: the first met is taken,
     the other said."""
     for n in up:
-        if n.cls not in ENCODERS + ("LTXVReferenceAudio",):
-            continue
+        if n.cls not in ENCODERS + ("LTXVReferenceAudio",) or n.id in b.continued_sound:  # (a continued clip's:
+            continue  # said by mapping/continue_wired.py)
         if n.cls in ENCODERS and own_sound(b, n, said):  # the take's own sound encoded again: not an input
             _held_clean(b, n, up)  # its masks read (held through a second pass: comfy_stage_sound says so)
             continue

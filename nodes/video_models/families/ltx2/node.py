@@ -17,7 +17,7 @@ from contextlib import nullcontext
 import numpy as np
 
 from studio.core.errors import StudioError
-from studio.core.params import Choice, Float, Text
+from studio.core.params import Bool, Choice, Float, Text
 from studio.core.spec import In, Out
 from studio.core.values import Audio
 from studio.engine.clip import ArrayClip
@@ -26,8 +26,10 @@ from ...base.errors import ModelError
 from ...base.family import valid_frames
 from ...loading.inputs import video_model_input
 from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of, say_frame_rule
-from ...takes.continue_from import CONTINUE_FROM, one_call_lead, with_lead
+from ...takes.continue_from import CONTINUE_FROM, CONTINUE_PARAMS, cut_lead, one_call_lead, \
+    with_lead
 from ...takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
+from .sound_continue import held_for
 
 SOUNDS = ("generated", "input", "drive", "voice")
 MAX_TOKENS = 1024  # LTX2Pipeline's own max_sequence_length
@@ -52,6 +54,7 @@ class LTX2Video(GeneratorNode):
     'sound: voice' reads the track as a reference voice (with LTX-2.3's ID-LoRA): the take's own speech
     is made in that voice. The whole clip is made in one call."""
     streams_output = False  # one window with its sound: nothing to stream
+    carries_sound = True  # its video carries the sound it makes (Concatenate joins it: studio/convert/takes/joined_sound)
     code_version = 1  # 1: 'sound: drive' with frames 0 makes the sound's length (it made 121 frames)
     version = 2  # 2: one sound input ('voice' became 'audio' with 'sound: voice'; upgrade below)
     id = "video_models.ltx2"
@@ -93,7 +96,10 @@ class LTX2Video(GeneratorNode):
                     "(0: the first, noisiest step; the step's noise level at most 1 - this)"),
               Float("identity_end", 1.0, min=0.0, max=1.0, help="identity guidance up to this part of the schedule "
                     "(1: the last step; the step's noise level at least 1 - this)")) + \
-        tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS) + KEY_PARAMS
+        tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS) + KEY_PARAMS + \
+        CONTINUE_PARAMS + (Bool("continue_sound", False, help="with 'continue_from' and 'sound: generated': the clip's "
+                                "sound under the frames continued is the take's first sound, the rest made on "
+                                "from it (else the take's whole sound is made anew)"),)
 
     @classmethod
     def estimate(cls, params, base_dir, inputs):
@@ -163,7 +169,7 @@ class LTX2Video(GeneratorNode):
         keyed = self._keyframes(ctx, s, n, n, keys)  # LTX2ConditionPipeline (keyframes_at.py)
         lead = one_call_lead(ctx, s, continue_from, image, control, n, self.title)  # the clip it continues
         fps = p.fps or s.fam.fps
-        img = like = None
+        img, like = None, (continue_from.width, continue_from.height) if lead else None  # (its size: the clip's)
         if image is not None:
             img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
             like = (img.shape[1], img.shape[0])
@@ -185,7 +191,7 @@ class LTX2Video(GeneratorNode):
             base = with_control(ctx, s, base, control, n, (w, h), p.control_strength, None if keyed else img)
         from .conditions import with_crf
         base = with_crf(ref, s.pipe, base)  # Gemma waiting on disk: the call's CRF from its config
-        held = nullcontext()
+        held = held_for(ctx, s.pipe, p.sound, continue_from, lead, fps) or nullcontext()  # (continue_sound)
         if p.sound == "drive":  # the picture made to the given sound, held clean (sound_drive.py)
             from .sound_drive import encoded_sound, sound_held, take_of
             base["audio_latents"] = encoded_sound(ctx, s.pipe, audio, n, fps)
@@ -200,9 +206,9 @@ class LTX2Video(GeneratorNode):
         if made is None and p.sound in ("generated", "voice"):
             raise ModelError(f"{type(s.pipe).__name__} made no sound")
         sound = audio if p.sound == "input" else take_of(audio, n, fps) if p.sound == "drive" else made  # voice: made
-        out = self._made(ctx, ArrayClip(clip.frames, fps, sound), w, h)
+        out = self._made(ctx, cut_lead(ctx, ArrayClip(clip.frames, fps, sound), lead), w, h)  # (continue_output)
         if p.sound == "drive":
             ctx.info(f"sound: the given {sound.duration:.2f} s at {sound.rate} Hz drove the picture and is kept")
         elif made is not None:
             ctx.info(f"sound: {made.duration:.2f} s at {made.rate} Hz ({p.sound} kept)")
-        return {"video": out, "audio": sound}
+        return {"video": out, "audio": out.audio}
