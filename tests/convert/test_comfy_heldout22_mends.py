@@ -29,3 +29,72 @@ def test_an_api_file_with_an_apps_own_entry_beside_its_nodes_is_read(tmp_path):
     # more entries that are no node than nodes: not taken for a workflow (a settings file naming one node)
     assert is_workflow({"a": {"class_type": "X", "inputs": {}}, "b": {"x": 1}, "c": {"y": 2}}) is None
     assert is_workflow({"a": {"class_type": "X", "inputs": {}}, "b": {"x": 1}}) is None  # one node: not guessed
+
+
+def _ui(nodes: list[tuple]) -> dict:
+    """A UI workflow from (id, type, widgets, {input: (type, (src, slot))}, [output types]) rows, its links made."""
+    out, links, lid = [], [], 0
+    consumers: dict[tuple, list] = {}
+    for nid, cls, widgets, ins, outs in nodes:
+        inputs = []
+        for name, (t, src) in ins.items():
+            lid += 1
+            links.append([lid, src[0], src[1], nid, len(inputs), t])
+            consumers.setdefault(src, []).append(lid)
+            inputs.append({"name": name, "type": t, "link": lid})
+        out.append({"id": nid, "type": cls, "inputs": inputs, "widgets_values": widgets,
+                    "outputs": [{"name": t.lower(), "type": t, "links": []} for t in outs]})
+    for n in out:
+        for slot, o in enumerate(n["outputs"]):
+            o["links"] = consumers.get((n["id"], slot), [])
+    return {"nodes": out, "links": links}
+
+
+def _stabilised_vace() -> dict:
+    """nomadoor's stabilise-then-outpaint (07): a pack node Studio does not know makes steadied frames and a mask of
+    the borders it pads; ImageResizeKJv2 resizes both; GrowMask grows the mask for WanVaceToVideo's control_masks."""
+    video = {"video": "shaky.mp4", "force_rate": 16, "custom_width": 0, "custom_height": 0, "frame_load_cap": 33,
+             "skip_first_frames": 0, "select_every_nth": 1}
+    return _ui([
+        (1, "UNETLoader", ["wan2.1_vace_1.3B_fp16.safetensors", "default"], {}, ["MODEL"]),
+        (2, "CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], {}, ["CLIP"]),
+        (3, "VAELoader", ["wan_2.1_vae.safetensors"], {}, ["VAE"]),
+        (4, "CLIPTextEncode", ["a dog on a muddy road"], {"clip": ("CLIP", (2, 0))}, ["CONDITIONING"]),
+        (5, "CLIPTextEncode", ["blurry"], {"clip": ("CLIP", (2, 0))}, ["CONDITIONING"]),
+        (6, "VHS_LoadVideo", video, {}, ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"]),
+        (7, "SomePackStabilizeFlow", ["crop_and_pad", 0.7], {"frames": ("IMAGE", (6, 0))}, ["IMAGE", "MASK"]),
+        (8, "ImageResizeKJv2", [0, 0, "nearest-exact", "crop", "0, 0, 0", "center", 16, "cpu"],
+         {"image": ("IMAGE", (7, 0)), "mask": ("MASK", (7, 1))}, ["IMAGE", "INT", "INT", "MASK"]),
+        (9, "GrowMask", [5, True], {"mask": ("MASK", (8, 3))}, ["MASK"]),
+        (10, "WanVaceToVideo", [480, 832, 33, 1, 1.0],
+         {"positive": ("CONDITIONING", (4, 0)), "negative": ("CONDITIONING", (5, 0)), "vae": ("VAE", (3, 0)),
+          "control_video": ("IMAGE", (8, 0)), "control_masks": ("MASK", (9, 0))},
+         ["CONDITIONING", "CONDITIONING", "LATENT", "INT"]),
+        (11, "KSampler", [7, "fixed", 12, 4.0, "uni_pc", "simple", 1.0],
+         {"model": ("MODEL", (1, 0)), "positive": ("CONDITIONING", (10, 0)), "negative": ("CONDITIONING", (10, 1)),
+          "latent_image": ("LATENT", (10, 2))}, ["LATENT"]),
+        (12, "VAEDecode", [], {"samples": ("LATENT", (11, 0)), "vae": ("VAE", (3, 0))}, ["IMAGE"]),
+        (13, "CreateVideo", [16], {"images": ("IMAGE", (12, 0))}, ["VIDEO"]),
+        (14, "SaveVideo", ["steady", "auto", "auto"], {"video": ("VIDEO", (13, 0))}, []),
+    ])
+
+
+def test_a_step_read_at_its_mask_output_is_said_to_pass_its_mask():
+    """ImageResizeKJv2 read at its MASK output (slot 3) by GrowMask: was "a step between its 'image' and 'GrowMask'
+    (#161)'s 'mask'" (07) - the MASK out carries its 'mask' input, not its picture."""
+    said = _said(convert(_stabilised_vace(), "steady.json"))
+    line = next(x for x in said.splitlines() if "(ImageResizeKJv2, #8), a step between" in x)
+    assert "between its 'mask'" in line and "between its 'image' and" not in line
+
+
+def test_a_mask_a_pack_node_makes_beside_its_pictures_is_not_made_from_the_pictures():
+    """The stabiliser's mask of its padded borders (07): Studio wired the loaded clip's own pixels as VACE's mask
+    (through Mask Tools); the mask is left unmade, said, and the clip still wired as the control video."""
+    conv = convert(_stabilised_vace(), "steady.json")
+    said = _said(conv)
+    assert "is the mask 'SomePackStabilizeFlow' (SomePackStabilizeFlow, #7) makes from pictures, which Studio does " \
+           "not convert: connect a mask" in said
+    types = {n.type_id for n in conv.graph.nodes.values()}
+    assert "video_models.wan_vace" in types and "edit.mask_tools" not in types
+    gen = next(i for i, n in conv.graph.nodes.items() if n.type_id == "video_models.wan_vace")
+    assert conv.graph.input_link(gen, "video") is not None and conv.graph.input_link(gen, "mask") is None
