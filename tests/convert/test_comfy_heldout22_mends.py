@@ -98,3 +98,18 @@ def test_a_mask_a_pack_node_makes_beside_its_pictures_is_not_made_from_the_pictu
     assert "video_models.wan_vace" in types and "edit.mask_tools" not in types
     gen = next(i for i, n in conv.graph.nodes.items() if n.type_id == "video_models.wan_vace")
     assert conv.graph.input_link(gen, "video") is not None and conv.graph.input_link(gen, "mask") is None
+
+
+def test_a_node_whose_required_clip_is_left_unwired_is_not_said_made_from_its_settings():
+    """A blueprint's GetVideoComponents reading the subgraph's open input 'video_1' (03): was "makes 'ImageStitch'
+    (#84:79)'s 'image2' from its settings alone"; it has no settings and is given no clip."""
+    doc = {"1": {"class_type": "LoadImage", "inputs": {"image": "left.png"}},
+           "2": {"class_type": "GetVideoComponents", "inputs": {}},
+           "3": {"class_type": "ImageStitch", "inputs": {"image1": ["1", 0], "image2": ["2", 0], "direction": "right",
+                                                          "match_image_size": True, "spacing_width": 0,
+                                                          "spacing_color": "white"}},
+           "4": {"class_type": "CreateVideo", "inputs": {"images": ["3", 0], "fps": 24}},
+           "5": {"class_type": "SaveVideo", "inputs": {"video": ["4", 0], "filename_prefix": "stitched"}}}
+    said = _said(convert(doc, "stitch.json"))
+    assert "from its settings alone" not in said
+    assert "'GetVideoComponents' (GetVideoComponents, #2) is given nothing at its 'video' (left unwired" in said

@@ -109,6 +109,8 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
     if read_types == {"IMAGE"} and {"LATENT", "VAE"} <= linked <= {"LATENT", "VAE"}:
         return "decode"  # a pack's decoder (tiled, on another device): the generator decodes its own take
     if read_types <= MEDIA and read_types and linked <= PLAIN and _types_only(n) and _declared(n):
+        if _open(n):  # a required picture, clip or sound left unwired (a blueprint's subgraph input left open:
+            return "open"  # heldout22 03): not made from settings alone
         return "source"  # a picture or a mask made from settings alone (a solid colour; its size wired from a value;
         # not a node wired at inputs its type does not declare: a core BatchImagesNode's 'images.image0' grown in)
     if read_types == {"LATENT"} and "VAE" in linked and linked & MEDIA and linked <= MEDIA | {"VAE"}:
@@ -136,6 +138,14 @@ def _declared(n: CNode) -> bool:
     """Every input ``n`` is wired at is one its catalogued type declares (a socket or a widget)."""
     t = catalogue.node_type(n.shown_cls)
     return t is not None and t.inputs is not None and set(n.links) <= {i.name for i in t.inputs}
+
+
+def _open(n: CNode) -> list[str]:
+    """The required socket inputs of a media type (a picture, a clip, a sound, a mask, a latent) ``n``'s catalogued
+    type declares and the workflow leaves unwired."""
+    t = catalogue.node_type(n.shown_cls)
+    return [i.name for i in (t.inputs or ()) if i.is_socket and not i.optional and i.name not in n.links
+            and set(i.type.split(",")) & (MEDIA | {"LATENT", "MASK"})] if t is not None else []
 
 
 def _types_only(n: CNode) -> bool:
@@ -290,7 +300,7 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
         return None
     if kind in ("unread", "unknown") and asked and any(s not in asked for _, _, s in rs):
         rs = [r for r in rs if r[2] not in asked]  # a node of several values, some read: the others said
-    if beside and kind not in ("step", "task", "through", "no loras", "source", "encode") + VALUES or kind == "encode" \
+    if beside and kind not in ("step", "task", "through", "no loras", "source", "open", "encode") + VALUES or kind == "encode" \
             and not (beside and all(r.id in unread for r, _, _ in rs)):  # (an encoding only for what is not made)
         return None  # (a pack's model or settings for a node not converted: listed with it)
     if beside and kind == "source" and not _drawn(n):
@@ -337,6 +347,10 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
         return f"{_name(n)} encodes what its '{way}' is given into a latent for {into}: not made by Studio{tail}"
     if kind == "source":
         return f"{_name(n)} makes {into} from its settings alone: not made by Studio{tail}"
+    if kind == "open":
+        left = "', '".join(_open(n))
+        return (f"{_name(n)} is given nothing at its '{left}' (left unwired: ComfyUI refuses to run it as saved), so "
+                f"nothing reaches {into} from it: not made by Studio{tail}")
     if kind == "no loras":
         return f"{_name(n)} applies no LoRA (each of its slots off or empty): it passes {into} its model as it is"
     if kind == "through":
