@@ -113,3 +113,38 @@ def test_a_node_whose_required_clip_is_left_unwired_is_not_said_made_from_its_se
     said = _said(convert(doc, "stitch.json"))
     assert "from its settings alone" not in said
     assert "'GetVideoComponents' (GetVideoComponents, #2) is given nothing at its 'video' (left unwired" in said
+
+
+def _wan_template(negative: bool) -> dict:
+    """12georgiadis' Wan image to video template (02): the picture wired at 'image' (WanImageToVideo declares
+    'start_image'), its 'negative' perhaps not given."""
+    conditioning = {"positive": ["4", 0], "vae": ["3", 0], "image": ["6", 0], "width": 480, "height": 832,
+                    "length": 33, "batch_size": 1, **({"negative": ["5", 0]} if negative else {})}
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
+                                                    "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp16.safetensors", "type": "wan"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a cat swims", "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "6": {"class_type": "LoadImage", "inputs": {"image": "cat.png"}},
+        "8": {"class_type": "WanImageToVideo", "inputs": conditioning},
+        "9": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 10, "cfg": 5, "sampler_name": "euler",
+                                                   "scheduler": "simple", "denoise": 1, "model": ["1", 0],
+                                                   "positive": ["8", 0], "negative": ["5", 0],
+                                                   "latent_image": ["8", 2]}},
+        "10": {"class_type": "VAEDecode", "inputs": {"samples": ["9", 0], "vae": ["3", 0]}},
+        "11": {"class_type": "CreateVideo", "inputs": {"images": ["10", 0], "fps": 16}},
+        "12": {"class_type": "SaveVideo", "inputs": {"video": ["11", 0], "filename_prefix": "cat"}},
+    }
+
+
+def test_an_unwired_start_image_beside_a_missing_required_input_is_not_said_to_run():
+    """WanImageToVideo given 'image' (undeclared) and no 'negative' (required): was "'start_image' is connected to
+    nothing (ComfyUI runs it on the prompt alone)" - ComfyUI refuses the graph as saved."""
+    said = _said(convert(_wan_template(negative=False), "template.json"))
+    assert "runs it on the prompt alone" not in said
+    assert "its required 'negative' is not given either: ComfyUI refuses the graph as saved" in said
+    assert "the file wires its 'image', which WanImageToVideo does not declare (not read)" in said
+    said = _said(convert(_wan_template(negative=True), "template.json"))  # every required input given: it runs
+    assert "ComfyUI runs it on the prompt alone; the file wires its 'image'" in said
