@@ -148,3 +148,25 @@ def test_an_unwired_start_image_beside_a_missing_required_input_is_not_said_to_r
     assert "the file wires its 'image', which WanImageToVideo does not declare (not read)" in said
     said = _said(convert(_wan_template(negative=True), "template.json"))  # every required input given: it runs
     assert "ComfyUI runs it on the prompt alone; the file wires its 'image'" in said
+
+
+def test_the_seedvr2_packs_upscale_after_picture_steps_is_made_and_the_steps_said():
+    """aigeek1980's still (05): a sharpened copy composited back stands between Load Image and SeedVR2VideoUpscaler;
+    was held with "Studio cannot convert 'SeedVR2VideoUpscaler'" (Studio reads the pack). The upscale is made from
+    the loaded picture, each step said not applied, a seed past Studio's range said."""
+    from tests.convert.test_comfy_wiring import UI
+    from tests.convert.test_seedvr2_pack import UPSCALER, _loaders
+    w = UI()
+    img = w.add("LoadImage", ["portrait.png", "image"], ["IMAGE", "MASK"])
+    inv = w.add("ImageInvert", [], ["IMAGE"], {"image": (img, 0, "IMAGE")})
+    mixed = w.add("ImageBlend", [0.5, "normal"], ["IMAGE"], {"image1": (img, 0, "IMAGE"), "image2": (inv, 0, "IMAGE")})
+    up = w.add("SeedVR2VideoUpscaler", [4105349923] + UPSCALER[1:], ["IMAGE"],
+               {"image": (mixed, 0, "IMAGE"), **_loaders(w)})
+    w.add("SaveImage", ["upscaled/portrait"], [], {"images": (up, 0, "IMAGE")})
+    conv = convert(w.doc(), "still")
+    said = _said(conv)
+    assert "cannot convert" not in said
+    assert sorted(n.type_id for n in conv.graph.nodes.values()) == ["finishing.seedvr2", "io.load_image",
+                                                                     "io.save_image"]
+    assert "(ImageBlend, #3), a step between its 'image1', 'image2' and 'SeedVR2VideoUpscaler'" in said
+    assert "seed 4105349923 is past Studio's range: 1957866275 used" in said
