@@ -170,3 +170,21 @@ def test_the_seedvr2_packs_upscale_after_picture_steps_is_made_and_the_steps_sai
                                                                      "io.save_image"]
     assert "(ImageBlend, #3), a step between its 'image1', 'image2' and 'SeedVR2VideoUpscaler'" in said
     assert "seed 4105349923 is past Studio's range: 1957866275 used" in said
+
+
+def test_comfyuis_seedvr2_chain_says_a_seed_past_studios_range():
+    """ComfyUI's own SeedVR2 chain (SeedVR2Conditioning upstream) reduced a seed past Studio's range unsaid too."""
+    doc = {"1": {"class_type": "LoadImage", "inputs": {"image": "still.png"}},
+           "2": {"class_type": "UNETLoader", "inputs": {"unet_name": "seedvr2_ema_3b_fp16.safetensors",
+                                                       "weight_dtype": "default"}},
+           "3": {"class_type": "VAELoader", "inputs": {"vae_name": "ema_vae_fp16.safetensors"}},
+           "4": {"class_type": "SeedVR2Conditioning", "inputs": {"image": ["1", 0]}},
+           "5": {"class_type": "KSampler", "inputs": {"seed": 2 ** 40, "steps": 1, "cfg": 1, "sampler_name": "euler",
+                                                      "scheduler": "simple", "denoise": 1, "model": ["2", 0],
+                                                      "positive": ["4", 0], "negative": ["4", 1],
+                                                      "latent_image": ["4", 2]}},
+           "6": {"class_type": "VAEDecode", "inputs": {"samples": ["5", 0], "vae": ["3", 0]}},
+           "7": {"class_type": "SaveImage", "inputs": {"images": ["6", 0], "filename_prefix": "up"}}}
+    conv = convert(doc, "seedvr2.json")
+    assert any(n.type_id == "finishing.seedvr2" for n in conv.graph.nodes.values())
+    assert f"seed {2 ** 40} is past Studio's range: {2 ** 40 % 2 ** 31} used" in _said(conv)
