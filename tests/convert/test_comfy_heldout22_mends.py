@@ -188,3 +188,24 @@ def test_comfyuis_seedvr2_chain_says_a_seed_past_studios_range():
     conv = convert(doc, "seedvr2.json")
     assert any(n.type_id == "finishing.seedvr2" for n in conv.graph.nodes.values())
     assert f"seed {2 ** 40} is past Studio's range: {2 ** 40 % 2 ** 31} used" in _said(conv)
+
+
+def test_a_save_rate_a_template_leaves_as_a_placeholder_is_said():
+    """12georgiadis' interpolation template (01): VHS_VideoCombine's frame_rate 'PARAM_INT_FPS' was dropped unsaid
+    (a number is made a Frame Rate and said)."""
+    doc = {"10": {"class_type": "VHS_LoadVideo", "inputs": {"video": "clip.mp4", "force_rate": 0,
+                                                            "custom_width": 0, "custom_height": 0,
+                                                            "frame_load_cap": 0, "skip_first_frames": 0,
+                                                            "select_every_nth": 1}},
+           "20": {"class_type": "RIFE VFI", "inputs": {"ckpt_name": "rife49.pth", "clear_cache_after_n_frames": 10,
+                                                       "multiplier": 2, "fast_mode": True, "ensemble": True,
+                                                       "scale_factor": 1.0, "frames": ["10", 0]}},
+           "30": {"class_type": "VHS_VideoCombine", "inputs": {"frame_rate": "PARAM_INT_FPS", "loop_count": 0,
+                                                               "filename_prefix": "smooth", "format": "video/h264-mp4",
+                                                               "save_output": True, "images": ["20", 0]}}}
+    conv = convert(doc, "smooth.json")
+    assert any(n.type_id == "motion.interpolate" for n in conv.graph.nodes.values())
+    assert "frame_rate 'PARAM_INT_FPS' is not a rate Studio can take: not applied" in _said(conv)
+    doc["30"]["inputs"]["frame_rate"] = 48
+    said = _said(convert(doc, "smooth.json"))
+    assert "is not a rate" not in said and "writes the frames at 48 fps" in said

@@ -186,6 +186,11 @@ def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[st
     if end.cls in ("MaskPreview", "PreviewImage", "SaveImage") or out in ("mask", "pose"):
         b.g.connect(cur, out, b.add("io.preview", {}, end), "value")
         return
+    odd = b.wf.value(end, RATES[end.cls]) if end.cls in RATES and RATES[end.cls] not in end.links else None
+    if out == "video" and odd is not None and _rate(b.wf, end) is None:  # a template's placeholder ('PARAM_INT_FPS'):
+        said.append(f"'{end.title or end.cls}' (#{end.id})'s {RATES[end.cls]} {cut(str(odd), 60)!r} is not a rate "
+                    "Studio can take: not applied, the frames written at the rate they reach Save Video with (set a "
+                    "Frame Rate before it to the workflow's)")  # (dropped unsaid before heldout22 01)
     rate = _rate(b.wf, end) or rate
     if rate is not None and out == "video":  # the frames written at the way's rate, as ComfyUI writes them
         cur = wired_node(b, "edit.frame_rate", {"fps": rate[0]}, rate[1], (cur, out, "video"))
