@@ -10,7 +10,7 @@ joined in) is said naming the node and its input. Any other shape of workflow is
 Plain data: the builder (mapping.convert._Builder) makes the nodes; nothing of the pack is run."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, Workflow
+from studio.convert.api import CNode, Workflow, in_type, out_types
 
 UPSCALER, DIT, VAE, COMPILE = ("SeedVR2VideoUpscaler", "SeedVR2LoadDiTModel", "SeedVR2LoadVAEModel",
                                "SeedVR2TorchCompileSettings")
@@ -70,7 +70,6 @@ def chain(wf: Workflow, end: CNode) -> dict | None:
 def _through_steps(wf: Workflow, up: CNode, most: int = 16) -> CNode | None:
     """The one Load Image the upscaler's 'image' comes from through picture steps (each a node with a picture in and a
     picture out, no sampler, no model of the pack), walked along picture inputs; None where there is none or several."""
-    from studio.convert.tracing.roles import in_type, out_types  # (by declared types, as the file or catalogue says)
     found, seen, todo = [], {up.id}, [up]
     while todo and len(seen) < most:
         n = todo.pop(0)
