@@ -369,18 +369,16 @@ def _step(n: CNode, rs: list[tuple[CNode, str, int]], into: str, passed_over: bo
     """A step's sentence (``passed_over``: its reader is not read, a display passed over: nothing goes there)."""
     ins = _types(n)[0]
     first = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
-    ways = [w for w in dict.fromkeys(  # the way each read output goes on (a MASK out: its mask in, not its image:
-        next((k for k, t in ins.items() if k in n.links and read & set(t.split(","))), first)  # heldout22 07)
-        for read in (_read_types(n, [r]) & WAYS for r in rs) if read)] or [first]
-    way = ways[0]
+    ways = list(dict.fromkeys(  # the inputs each read output's type comes in by (a MASK out: its mask in, not its image:
+        k for read in (_read_types(n, [r]) & WAYS for r in rs) for k, t in ins.items()  # heldout22 07; two alike
+        if read and k in n.links and read & set(t.split(",")))) or [first]  # in, one out: both, heldout16 08)
     if catalogue.node_type(n.shown_cls) is None:  # typed by its file alone: what it does is not known
         return unknown_step(n, ins, _read_types(n, rs[:1]) or _read_types(n, rs), into, passed_over, tail)
     if (cat := catalogue.node_type(n.shown_cls).category).startswith("api node"):  # a cloud service's (heldout20 15)
         return (f"{_name(n)}, one of ComfyUI's API nodes (category '{cat}': a paid cloud service makes what it gives), "
                 f"gives {into}: not made, as Studio calls no cloud service{tail}")
-    alike = [k for k, t in ins.items() if k in n.links and way in ins and t == ins[way]]  # (two pictures in, one
-    ways = "', '".join(alike if len(alike) > 1 and len(ways) == 1 else ways)  # out: which goes on is not told,
-    return f"{_name(n)}, a step between its '{ways}' and {into}: not applied{tail}"  # heldout16 08)
+    joined = "', '".join(ways)
+    return f"{_name(n)}, a step between its '{joined}' and {into}: not applied{tail}"
 
 
 def _read_types(n: CNode, rs: list[tuple[CNode, str, int]]) -> set[str]:
