@@ -209,3 +209,52 @@ def test_a_save_rate_a_template_leaves_as_a_placeholder_is_said():
     doc["30"]["inputs"]["frame_rate"] = 48
     said = _said(convert(doc, "smooth.json"))
     assert "is not a rate" not in said and "writes the frames at 48 fps" in said
+
+
+def _blueprint() -> dict:
+    """ComfyUI's 'Video Upscale (GAN x4)' blueprint as the frontend saves it (04): one subgraph node, its 'video' input
+    wired to nothing, its VIDEO output feeding nothing; inside, GetVideoComponents -> ImageUpscaleWithModel ->
+    CreateVideo with the clip's own sound and rate."""
+    sid = "cf95b747-0000-4000-8000-000000000000"
+    def link(i, o, os_, t, ts, typ):
+        return {"id": i, "origin_id": o, "origin_slot": os_, "target_id": t, "target_slot": ts, "type": typ}
+    nodes = [
+        {"id": 1, "type": "UpscaleModelLoader", "widgets_values": ["RealESRGAN_x4plus.safetensors"],
+         "inputs": [], "outputs": [{"name": "UPSCALE_MODEL", "type": "UPSCALE_MODEL", "links": [1]}]},
+        {"id": 2, "type": "ImageUpscaleWithModel", "inputs": [
+            {"name": "upscale_model", "type": "UPSCALE_MODEL", "link": 1}, {"name": "image", "type": "IMAGE", "link": 14}],
+         "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": [13]}]},
+        {"id": 10, "type": "GetVideoComponents", "inputs": [{"name": "video", "type": "VIDEO", "link": 10}],
+         "outputs": [{"name": "images", "type": "IMAGE", "links": [14]}, {"name": "audio", "type": "AUDIO", "links": [16]},
+                     {"name": "fps", "type": "FLOAT", "links": [12]}]},
+        {"id": 11, "type": "CreateVideo", "widgets_values": [30], "inputs": [
+            {"name": "images", "type": "IMAGE", "link": 13}, {"name": "audio", "type": "AUDIO", "link": 16},
+            {"name": "fps", "type": "FLOAT", "widget": {"name": "fps"}, "link": 12}],
+         "outputs": [{"name": "VIDEO", "type": "VIDEO", "links": [15]}]}]
+    sub = {"id": sid, "name": "Video Upscale(GAN x4)", "nodes": nodes,
+           "inputs": [{"name": "video", "type": "VIDEO", "linkIds": [10]}],
+           "outputs": [{"name": "VIDEO", "type": "VIDEO", "linkIds": [15]}],
+           "links": [link(1, 1, 0, 2, 0, "UPSCALE_MODEL"), link(14, 10, 0, 2, 1, "IMAGE"), link(13, 2, 0, 11, 0, "IMAGE"),
+                     link(16, 10, 1, 11, 1, "AUDIO"), link(12, 10, 2, 11, 2, "FLOAT"), link(10, -10, 0, 10, 0, "VIDEO"),
+                     link(15, 11, 0, -20, 0, "VIDEO")]}
+    top = {"id": 13, "type": sid, "inputs": [{"name": "video", "type": "VIDEO", "link": None}],
+           "outputs": [{"name": "VIDEO", "type": "VIDEO", "links": []}], "widgets_values": []}
+    return {"nodes": [top], "links": [], "definitions": {"subgraphs": [sub]}}
+
+
+def test_a_blueprint_is_read_as_the_workflow_it_is_dropped_into_gives_it():
+    """A blueprint (03, 04) made only notes ("no video output with a sampler found"); its open video input is now a
+    Load Video with no file named and its output a Save Video, said - the upscale made."""
+    conv = convert(_blueprint(), "Video Upscale(GAN x4).json")
+    said = _said(conv)
+    assert "'Video Upscale(GAN x4)' is a blueprint" in said and "no file named: set it" in said
+    types = sorted(n.type_id for n in conv.graph.nodes.values())
+    assert types == ["finishing.upscale", "io.load_video", "io.save_video"]
+    load = next(n for n in conv.graph.nodes.values() if n.type_id == "io.load_video")
+    assert load.params["path"] == ""
+    wired = _blueprint()  # a subgraph whose input is wired from a loader: no blueprint, nothing made up
+    wired["nodes"].insert(0, {"id": 1, "type": "LoadVideo", "widgets_values": ["clip.mp4", "image"], "inputs": [],
+                              "outputs": [{"name": "VIDEO", "type": "VIDEO", "links": [99]}]})
+    wired["nodes"][1]["inputs"][0]["link"] = 99
+    wired["links"] = [[99, 1, 0, 13, 0, "VIDEO"]]
+    assert "is a blueprint" not in _said(convert(wired, "used.json"))

@@ -145,7 +145,8 @@ def _open(n: CNode) -> list[str]:
     type declares and the workflow leaves unwired."""
     t = catalogue.node_type(n.shown_cls)
     return [i.name for i in (t.inputs or ()) if i.is_socket and not i.optional and i.name not in n.links
-            and set(i.type.split(",")) & (MEDIA | {"LATENT", "MASK"})] if t is not None else []
+            and set((n.in_types.get(i.name, "") if "MATCHTYPE" in i.type else i.type).split(","))  # (a V3 template
+            & (MEDIA | {"LATENT", "MASK"})] if t is not None else []  # type: as the file saves it)
 
 
 def _types_only(n: CNode) -> bool:

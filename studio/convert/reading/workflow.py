@@ -18,7 +18,7 @@ from ..families import registry as families
 from ..values import strings
 from . import by_types, casts, folders, measured, older_values, own_values, places, resized, sliders, subgraphs, \
     text_pictures, variants
-from . import upload_loaders, url_loaders
+from . import blueprints, upload_loaders, url_loaders
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -683,6 +683,7 @@ class _UiReader:
 
     def read(self, doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str], set[str]]:
         self.add(doc.get("nodes"), doc.get("links"), "", None, None, 0, groups=doc.get("groups"))
+        blueprints.open_ends(doc, self.subs, self.nodes, self.inst_in, self.inst_out, _end_node, self.wiring_said)
         for n in self.nodes.values():
             n.links = {k: r for k, v in n.links.items() if (r := self.resolve(v)) is not None}
         _run_modes(self.nodes)
@@ -690,6 +691,11 @@ class _UiReader:
         for k, v in {**_first_given(self.nodes), **switches.read_away(self.nodes, chose)}.items():
             self.wiring[k] = self.wiring.get(k, 0) + v
         return self.nodes, self.wiring, self.wiring_said, chose
+
+
+def _end_node(nid: str, cls: str, title: str, widgets: dict, outs: list, links: dict | None = None) -> CNode:
+    """A loader or a save a blueprint's open end is read with (reading.blueprints)."""
+    return CNode(nid, cls, title, 0, widgets, dict(links or {}), out_types=outs)
 
 
 def _read_ui(doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str], set[str]]:
