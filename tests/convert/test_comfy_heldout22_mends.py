@@ -258,3 +258,14 @@ def test_a_blueprint_is_read_as_the_workflow_it_is_dropped_into_gives_it():
     wired["nodes"][1]["inputs"][0]["link"] = 99
     wired["links"] = [[99, 1, 0, 13, 0, "VIDEO"]]
     assert "is a blueprint" not in _said(convert(wired, "used.json"))
+
+
+def test_the_sentence_checks_know_a_blueprints_open_ends(tmp_path):
+    """The loaders and saves a blueprint is read with are named by the ids the reading gives them ('13:video',
+    '13:out0'): the sentence checks read them as the file's, so no sentence naming them is a violation."""
+    from benchmarks.sentence_checks import check_file, raw_nodes
+    raw, _ = raw_nodes(_blueprint())
+    assert raw["13:video"].type == "LoadVideo" and raw["13:out0"].type == "SaveVideo"
+    path = tmp_path / "Video Upscale(GAN x4).json"
+    path.write_text(json.dumps(_blueprint()))
+    assert check_file(str(path)) == []

@@ -683,7 +683,7 @@ class _UiReader:
 
     def read(self, doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str], set[str]]:
         self.add(doc.get("nodes"), doc.get("links"), "", None, None, 0, groups=doc.get("groups"))
-        blueprints.open_ends(doc, self.subs, self.nodes, self.inst_in, self.inst_out, _end_node, self.wiring_said)
+        blueprints.open_ends(doc, self.nodes, self.inst_in, self.inst_out, _end_node, self.wiring_said)
         for n in self.nodes.values():
             n.links = {k: r for k, v in n.links.items() if (r := self.resolve(v)) is not None}
         _run_modes(self.nodes)
