@@ -269,3 +269,13 @@ def test_the_sentence_checks_know_a_blueprints_open_ends(tmp_path):
     path = tmp_path / "Video Upscale(GAN x4).json"
     path.write_text(json.dumps(_blueprint()))
     assert check_file(str(path)) == []
+
+
+def test_a_save_name_holding_comfyuis_tokens_is_said():
+    """'upscaled_%date:yyyy-MM-dd%' (05): ComfyUI fills the date in as it saves; Studio's file name keeps the token as
+    written - said, not changed in silence."""
+    doc = _doc()
+    doc["14"]["inputs"]["filename_prefix"] = "lantern_%date:yyyy-MM-dd%"
+    conv = convert(doc, "dated.json")
+    assert "filename_prefix 'lantern_%date:yyyy-MM-dd%' holds ComfyUI's %...% tokens" in _said(conv)
+    assert "%...% tokens" not in _said(convert(_doc(), "plain.json"))

@@ -10,7 +10,7 @@ joined in) is said naming the node and its input. Any other shape of workflow is
 Plain data: the builder (mapping.convert._Builder) makes the nodes; nothing of the pack is run."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, Workflow, in_type, out_types
+from studio.convert.api import CNode, Workflow, in_type, out_types, tokens_said
 
 UPSCALER, DIT, VAE, COMPILE = ("SeedVR2VideoUpscaler", "SeedVR2LoadDiTModel", "SeedVR2LoadVAEModel",
                                "SeedVR2TorchCompileSettings")
@@ -169,6 +169,7 @@ def make(b, c: dict) -> None:
     else:
         prefix = str(wf.value(end, "filename_prefix") or "ComfyUI").replace("\\", "/").strip("/") or "ComfyUI"
         first = "temp/ComfyUI_temp_00001_.png" if end.cls == "PreviewImage" else f"out/{prefix}_00001_.png"
+        said += [x for x in [tokens_said(end, prefix)] if x and end.cls != "PreviewImage"]
         save = b.add("io.save_image", {"path": first}, end)
     b.g.connect(node, "video", save, "video")
     b.used |= {end.id, up.id, c["dit"].id, c["vae"].id, load.id} | {n.id for n in c["parts"]}

@@ -11,6 +11,7 @@ from studio.core.errors import StudioError
 from studio.core.graph import Graph
 
 from ..families import registry as families
+from ..reading.save_names import tokens_said
 from ..reading.workflow import CNode, Workflow
 from ..values.shown import as_float, fitted_value, posix_name, shown
 from .kinds import FPS_NODES
@@ -202,4 +203,7 @@ class BuilderBase:
 
     def save_path(self, save: CNode) -> str:
         prefix = str(self.wf.value(save, "filename_prefix") or "ComfyUI").strip("/") or "ComfyUI"
+        if (said := tokens_said(save, prefix)) is not None:
+            self.say(said)
         return f"out/{prefix}.mp4"
+
