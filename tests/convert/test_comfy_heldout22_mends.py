@@ -279,3 +279,24 @@ def test_a_save_name_holding_comfyuis_tokens_is_said():
     conv = convert(doc, "dated.json")
     assert "filename_prefix 'lantern_%date:yyyy-MM-dd%' holds ComfyUI's %...% tokens" in _said(conv)
     assert "%...% tokens" not in _said(convert(_doc(), "plain.json"))
+
+
+def test_two_loaded_clips_stitched_side_by_side_are_studios_side_by_side():
+    """ComfyUI's 'Video Stitch' (03): GetVideoComponents of each clip -> ImageStitch (right) -> CreateVideo with the
+    first clip's sound and rate; was notes only. Load Video x2 -> Side by Side ('a' the first) -> Save Video, said."""
+    doc = {"1": {"class_type": "LoadVideo", "inputs": {"file": "left.mp4"}},
+           "2": {"class_type": "LoadVideo", "inputs": {"file": "right.mp4"}},
+           "3": {"class_type": "GetVideoComponents", "inputs": {"video": ["1", 0]}},
+           "4": {"class_type": "GetVideoComponents", "inputs": {"video": ["2", 0]}},
+           "5": {"class_type": "ImageStitch", "inputs": {"image1": ["3", 0], "image2": ["4", 0], "direction": "right",
+                                                          "match_image_size": True, "spacing_width": 0,
+                                                          "spacing_color": "white"}},
+           "6": {"class_type": "CreateVideo", "inputs": {"images": ["5", 0], "audio": ["3", 1], "fps": ["3", 2]}},
+           "7": {"class_type": "SaveVideo", "inputs": {"video": ["6", 0], "filename_prefix": "pair"}}}
+    conv = convert(doc, "pair.json")
+    g = conv.graph
+    side = next(i for i, n in g.nodes.items() if n.type_id == "edit.side_by_side")
+    assert g.nodes[side].params["direction"] == "right"
+    a, b = g.input_link(side, "a"), g.input_link(side, "b")
+    assert (g.nodes[a.src].params["path"], g.nodes[b.src].params["path"]) == ("left.mp4", "right.mp4")
+    assert "places the clips 'left.mp4', 'right.mp4' side by side (right): Studio's Side by Side" in _said(conv)

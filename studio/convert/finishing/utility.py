@@ -13,6 +13,7 @@ from __future__ import annotations
 from studio.core.shown import cut, rounded
 
 from ..reading.workflow import CNode, Workflow
+from . import clips_join
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .soundless import writes_none
 
@@ -91,7 +92,7 @@ def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
     for node in back_along(wf, end):
         path.append(node)
         if node.cls in VIDEO_FILES:
-            return path if any(utility(n, wf) for n in path) else None
+            return path if any(utility(n, wf) or clips_join.joined_files(wf, n) for n in path) else None
     return None
 
 
@@ -104,6 +105,10 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     cur, out = _loaded(b, loader, said), "video"
     clip, steps, rate = cur, [], None
     for n in reversed(path[:-1]):
+        if out == "video" and (parts := clips_join.joined_files(wf, n)) is not None:  # loaded clips side by side
+            cur = clips_join.make(b, n, parts, (cur, out), loader, _loaded, said)  # (heldout22 03)
+            steps.append("side by side")
+            continue
         found = utility(n, wf)
         if found is None and out == "video" and (made := _way_step(b, n, (cur, out), said)) is not None:
             cur, out = made  # a pack's step a family makes on this way (SeedVR2's upscale)
