@@ -114,6 +114,9 @@ def raw_nodes(doc: Any) -> tuple[dict[str, Raw], str]:
     elif kind == "ui":
         subs = {s.get("id"): s for s in (doc.get("definitions") or {}).get("subgraphs") or [] if isinstance(s, dict)}
         _walk_ui(doc.get("nodes"), subs, "", out)
+        from studio.convert.reading.blueprints import ends  # a blueprint's open ends, as the reading makes them
+        for nid, cls, title, _kind, name, _slot in ends(doc):
+            out[nid] = Raw(nid, cls, title, {cls}, {name} if name else set())
     return out, kind or ""
 
 

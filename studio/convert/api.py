@@ -32,13 +32,14 @@ from .takes.first_trim import first_saves, trim_first  # a longer take's first t
 from .takes.one_take_said import withdraw  # a segment's 'another take' words withdrawn once a family makes it
 from .tracing.latent_ways import frames_of, sampler_behind, through  # a take's latent on its way to a continuing node
 from .reading.pads import mask_way, other_settings, pads, plain  # a pad for an outpaint read by its types (Wan VACE's)
+from .tracing.roles import in_type, out_types  # a node's declared input and output types (a family's by-types walks)
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
            "CONTROL", "encoders", "finite", "frame_mark", "held_task", "I2V", "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader",
            "model_file", "prompt_text", "read_sampling", "task_node", "upstream", "walk", "flag_setting", "rate_setting",
            "whole_setting", "any_through", "node_type", "frames_of", "sampler_behind", "through", "mask_way",
-           "other_settings", "pads", "plain"]
+           "other_settings", "pads", "plain", "in_type", "out_types"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 
 

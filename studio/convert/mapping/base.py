@@ -214,3 +214,4 @@ class BuilderBase:
     def save_path(self, save: CNode) -> str:
         prefix = self.prefix_of(save).strip("/") or "ComfyUI"
         return f"out/{prefix}.mp4"
+

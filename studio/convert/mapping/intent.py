@@ -241,8 +241,8 @@ class IntentReading:
         mm = model_mask(self.wf, node, via, steps)
         if mm is not None:
             said.append(f"{node.of(port)} is the mask '{mm[0].title or mm[0].shown_cls}' ({mm[0].shown_cls}, "
-                        f"#{mm[0].id}) makes from pictures with its model ('{mm[1]}'), which Studio does not convert: "
-                        f"connect a mask to the generator's '{into}'")
+                        f"#{mm[0].id}) makes from pictures" + (f" with its model ('{mm[1]}')" if mm[1] else "")
+                        + f", which Studio does not convert: connect a mask to the generator's '{into}'")
             self.unmade.add(into)
         return mm is not None
 

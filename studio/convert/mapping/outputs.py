@@ -15,7 +15,7 @@ from ..tracing.roles import role
 from ..tracing.masked_encodes import CONTINUED, own_way
 from ..tracing.sampling import SAMPLERS, Sampling
 from ..tracing import stills
-from ..tracing.start_unwired import unwired_start
+from ..tracing.start_unwired import how_run, unwired_start
 from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
 from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
 from . import held_models, held_prompts, held_values, patch_inputs, prompt_schedules
@@ -148,8 +148,8 @@ class OutputStage:
             origin = self.unmade_from.get("image")  # (tracing.origins: a picture no pass makes, named)
             empty = None if origin else unwired_start(self.wf, o.first)  # no start image wired at all
             cannot = (f"read the start image {origin} gives (a node it does not convert)" if origin else
-                      f"make it without a start image: {empty} is connected to nothing (ComfyUI runs it on the prompt "
-                      "alone), and Studio's image to video starts from a picture" if empty else
+                      f"make it without a start image: {empty} is connected to nothing ({how_run(self.wf, o.first)}), "
+                      "and Studio's image to video starts from a picture" if empty else
                       "make the start image the workflow generates first (with ComfyUI nodes it does not convert)"
                       if self._generated(o) else "make the start image, which ComfyUI nodes it does not convert "
                       "give (none of them samples it)")  # (heldout20 07: a clip's frame)

@@ -109,6 +109,8 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
     if read_types == {"IMAGE"} and {"LATENT", "VAE"} <= linked <= {"LATENT", "VAE"}:
         return "decode"  # a pack's decoder (tiled, on another device): the generator decodes its own take
     if read_types <= MEDIA and read_types and linked <= PLAIN and _types_only(n) and _declared(n):
+        if _open(n):  # a required picture, clip or sound left unwired (a blueprint's subgraph input left open:
+            return "open"  # heldout22 03): not made from settings alone
         return "source"  # a picture or a mask made from settings alone (a solid colour; its size wired from a value;
         # not a node wired at inputs its type does not declare: a core BatchImagesNode's 'images.image0' grown in)
     if read_types == {"LATENT"} and "VAE" in linked and linked & MEDIA and linked <= MEDIA | {"VAE"}:
@@ -136,6 +138,15 @@ def _declared(n: CNode) -> bool:
     """Every input ``n`` is wired at is one its catalogued type declares (a socket or a widget)."""
     t = catalogue.node_type(n.shown_cls)
     return t is not None and t.inputs is not None and set(n.links) <= {i.name for i in t.inputs}
+
+
+def _open(n: CNode) -> list[str]:
+    """The required socket inputs of a media type (a picture, a clip, a sound, a mask, a latent) ``n``'s catalogued
+    type declares and the workflow leaves unwired."""
+    t = catalogue.node_type(n.shown_cls)
+    return [i.name for i in (t.inputs or ()) if i.is_socket and not i.optional and i.name not in n.links
+            and set((n.in_types.get(i.name, "") if "MATCHTYPE" in i.type else i.type).split(","))  # (a V3 template
+            & (MEDIA | {"LATENT", "MASK"})] if t is not None else []  # type: as the file saves it)
 
 
 def _types_only(n: CNode) -> bool:
@@ -290,7 +301,7 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
         return None
     if kind in ("unread", "unknown") and asked and any(s not in asked for _, _, s in rs):
         rs = [r for r in rs if r[2] not in asked]  # a node of several values, some read: the others said
-    if beside and kind not in ("step", "task", "through", "no loras", "source", "encode") + VALUES or kind == "encode" \
+    if beside and kind not in ("step", "task", "through", "no loras", "source", "open", "encode") + VALUES or kind == "encode" \
             and not (beside and all(r.id in unread for r, _, _ in rs)):  # (an encoding only for what is not made)
         return None  # (a pack's model or settings for a node not converted: listed with it)
     if beside and kind == "source" and not _drawn(n):
@@ -337,6 +348,10 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
         return f"{_name(n)} encodes what its '{way}' is given into a latent for {into}: not made by Studio{tail}"
     if kind == "source":
         return f"{_name(n)} makes {into} from its settings alone: not made by Studio{tail}"
+    if kind == "open":
+        left = "', '".join(_open(n))
+        return (f"{_name(n)} is given nothing at its '{left}' (left unwired: ComfyUI refuses to run it as saved), so "
+                f"nothing reaches {into} from it: not made by Studio{tail}")
     if kind == "no loras":
         return f"{_name(n)} applies no LoRA (each of its slots off or empty): it passes {into} its model as it is"
     if kind == "through":
@@ -354,15 +369,17 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
 def _step(n: CNode, rs: list[tuple[CNode, str, int]], into: str, passed_over: bool, tail: str) -> str:
     """A step's sentence (``passed_over``: its reader is not read, a display passed over: nothing goes there)."""
     ins = _types(n)[0]
-    way = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
+    first = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
+    ways = list(dict.fromkeys(  # the inputs each read output's type comes in by (a MASK out: its mask in, not its image:
+        k for read in (_read_types(n, [r]) & WAYS for r in rs) for k, t in ins.items()  # heldout22 07; two alike
+        if read and k in n.links and read & set(t.split(",")))) or [first]  # in, one out: both, heldout16 08)
     if catalogue.node_type(n.shown_cls) is None:  # typed by its file alone: what it does is not known
         return unknown_step(n, ins, _read_types(n, rs[:1]) or _read_types(n, rs), into, passed_over, tail)
     if (cat := catalogue.node_type(n.shown_cls).category).startswith("api node"):  # a cloud service's (heldout20 15)
         return (f"{_name(n)}, one of ComfyUI's API nodes (category '{cat}': a paid cloud service makes what it gives), "
                 f"gives {into}: not made, as Studio calls no cloud service{tail}")
-    alike = [k for k, t in ins.items() if k in n.links and way in ins and t == ins[way]]  # (two pictures in, one
-    ways = "', '".join(alike if len(alike) > 1 else [way])  # out: which goes on is not told, heldout16 08)
-    return f"{_name(n)}, a step between its '{ways}' and {into}: not applied{tail}"
+    joined = "', '".join(ways)
+    return f"{_name(n)}, a step between its '{joined}' and {into}: not applied{tail}"
 
 
 def _read_types(n: CNode, rs: list[tuple[CNode, str, int]]) -> set[str]:

@@ -18,7 +18,7 @@ from ..families import registry as families
 from ..values import strings
 from . import by_types, casts, folders, measured, older_values, own_values, places, resized, sliders, subgraphs, \
     text_pictures, variants
-from . import bad_choices, pass_away, upload_loaders, url_loaders
+from . import bad_choices, blueprints, pass_away, upload_loaders, url_loaders
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -200,10 +200,24 @@ def is_workflow(doc: Any) -> str | None:
         return None
     if isinstance(doc, dict) and isinstance(doc.get("nodes"), list) and isinstance(doc.get("links"), list):
         return "ui" if all(isinstance(n, dict) and "type" in n for n in doc["nodes"]) else None
-    if isinstance(doc, dict) and doc and all(isinstance(v, dict) and "class_type" in v or _comment(k, v)
-                                              for k, v in doc.items()) and not all(_comment(k, v) for k, v in doc.items()):
+    if isinstance(doc, dict) and doc and any(_node(v) for v in doc.values()) and all(
+            _node(v) or k in _beside(doc) for k, v in doc.items()):
         return "api"
     return None
+
+
+def _node(value: Any) -> bool:
+    return isinstance(value, dict) and "class_type" in value
+
+
+def _beside(doc: dict) -> set:
+    """The keys of an API file's entries that are no node: its comments (``_comment``), and - beside at least two
+    nodes, fewer than they are - an app's own entries (text, or an object or list with no class_type: heldout22's
+    restyler keeps {'stable-restyle': {input, mask, output}} naming the nodes it feeds and reads)."""
+    others = [k for k, v in doc.items() if not _node(v)]
+    nodes = len(doc) - len(others)
+    own = [k for k in others if not _comment(k, doc[k]) and isinstance(doc[k], (str, dict, list))]
+    return {k for k in others if _comment(k, doc[k])} | (set(own) if nodes >= 2 and len(others) < nodes else set())
 
 
 def _comment(key: Any, value: Any) -> bool:
@@ -216,13 +230,22 @@ def _comment(key: Any, value: Any) -> bool:
 
 
 def comments_said(doc: dict) -> list[str]:
-    """The sentence for an API file's comments (``_comment``), skipped as the app posting the file skips them."""
+    """The sentence for an API file's comments (``_comment``), skipped as the app posting the file skips them, and for
+    an app's own entries beside the nodes (``_beside``)."""
+    beside = _beside(doc)
+    own = [k for k in doc if k in beside and not _comment(k, doc[k])]
     keys = [k for k, v in doc.items() if _comment(k, v)]
+    said = [] if not own else [
+        f"the file holds {len(own)} entr{'ies' if len(own) > 1 else 'y'} beside its nodes that "
+        f"{'are' if len(own) > 1 else 'is'} no node (no class_type: "
+        + ", ".join(f"'{k}'" for k in own[:3]) + (f" and {len(own) - 3} more" if len(own) > 3 else "")
+        + "), kept by the app that posts it: skipped (ComfyUI's /prompt refuses the file as saved, 'a node is "
+          "missing the class_type property', where the app does not strip them)"]
     if not keys:
-        return []
+        return said
     shown = ", ".join(f"'{k}'" for k in keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
     text = "text " if all(isinstance(doc[k], str) for k in keys) else ""  # '_readme': an object of notes
-    return [f"the file holds {len(keys)} {text}entr{'ies' if len(keys) > 1 else 'y'} beside its nodes ({shown}), notes "
+    return said + [f"the file holds {len(keys)} {text}entr{'ies' if len(keys) > 1 else 'y'} beside its nodes ({shown}), notes "
             "to its reader: not nodes, skipped (ComfyUI's /prompt refuses the file as saved, 'a node is missing the "
             "class_type property', where the app posting it does not strip them)"]
 
@@ -508,9 +531,10 @@ def _read_api(doc: dict) -> dict[str, CNode]:
     if len(doc) > MAX_NODES:
         raise WorkflowError(f"it has {len(doc):,} nodes: Studio reads workflows of up to {MAX_NODES:,}")
     out = {}
+    beside = _beside(doc)
     for nid, n in doc.items():
-        if _comment(nid, n):
-            continue  # a note to the reader (comments_said)
+        if nid in beside:
+            continue  # a note to the reader, an app's own entry (comments_said)
         inputs = n.get("inputs") if isinstance(n.get("inputs"), dict) else {}
         links = {k: (str(v[0]), int(v[1])) for k, v in inputs.items()
                  if isinstance(v, list) and len(v) == 2 and isinstance(v[1], int)}
@@ -662,6 +686,7 @@ class _UiReader:
 
     def read(self, doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str], set[str]]:
         self.add(doc.get("nodes"), doc.get("links"), "", None, None, 0, groups=doc.get("groups"))
+        blueprints.open_ends(doc, self.nodes, self.inst_in, self.inst_out, _end_node, self.wiring_said)
         for n in self.nodes.values():
             n.links = {k: r for k, v in n.links.items() if (r := self.resolve(v)) is not None}
         _run_modes(self.nodes)
@@ -669,6 +694,11 @@ class _UiReader:
         for k, v in {**_first_given(self.nodes), **switches.read_away(self.nodes, chose)}.items():
             self.wiring[k] = self.wiring.get(k, 0) + v
         return self.nodes, self.wiring, self.wiring_said, chose
+
+
+def _end_node(nid: str, cls: str, title: str, widgets: dict, outs: list, links: dict | None = None) -> CNode:
+    """A loader or a save a blueprint's open end is read with (reading.blueprints)."""
+    return CNode(nid, cls, title, 0, widgets, dict(links or {}), out_types=outs)
 
 
 def _read_ui(doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str], set[str]]:

@@ -4,6 +4,7 @@ nothing makes a start image there. Told from the task's own ports, so a held tas
 made by nodes Studio does not convert. Plain data and stdlib."""
 from __future__ import annotations
 
+from .. import catalogue
 from ..reading.workflow import CNode, Workflow
 from .tasks import task_node, task_of
 
@@ -20,3 +21,26 @@ def unwired_start(wf: Workflow, first: CNode) -> str | None:
         return None
     names = " and ".join(f"'{p}'" for p in ports)
     return f"'{node.title or node.shown_cls}' ({node.shown_cls}, #{node.id})'s {names}"
+
+
+def how_run(wf: Workflow, first: CNode) -> str:
+    """What ComfyUI does with the task node of sampler ``first`` whose start image is unwired: runs it on the prompt
+    alone, or - a required socket its catalogued type declares left unwired - refuses the graph as saved; an input the
+    file wires that the type does not declare is named (heldout22 02: 'image' given, 'negative' missing)."""
+    node, _ = task_node(wf, first, [])
+    t = catalogue.node_type(node.shown_cls) if node is not None else None
+    if t is None or t.inputs is None:
+        return "ComfyUI runs it on the prompt alone"
+    declared = {i.name for i in t.inputs}
+    missing = [i.name for i in t.inputs if i.is_socket and not i.optional and i.name not in node.links]
+    odd = [k for k in node.links if k not in declared]
+    named = (f"; the file wires its {_quoted(odd)}, which {node.shown_cls} does not declare (not read)"
+             if odd else "")
+    if missing:
+        return (f"and its required {_quoted(missing)} {'is' if len(missing) == 1 else 'are'} not given either: "
+                f"ComfyUI refuses the graph as saved{named}")
+    return f"ComfyUI runs it on the prompt alone{named}"
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"'{k}'" for k in names)

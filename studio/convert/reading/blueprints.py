@@ -1,0 +1,71 @@
+"""A ComfyUI blueprint file (the frontend's 'blueprints' folder; ComfyUI ships 'Video Stitch', 'Video Upscale (GAN
+x4)' and more): its graph is one subgraph node whose picture, clip or sound inputs are wired to nothing and whose
+outputs feed nothing, so ComfyUI runs nothing as saved; it is meant to be dropped into a workflow. Read as that
+workflow would give it: a loader for each such open input (no file named: set it) and a save of each output, said
+in one sentence; their ids ('<node>:<input>', '<node>:out<slot>') are the blueprint's open ends, which the sentence
+checks know too (``ends``). Told by shape and declared types alone (heldout22 03, 04). Plain data and stdlib
+(reading.workflow calls it before it resolves the subgraphs' links)."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+LOADERS = {"VIDEO": ("LoadVideo", "file"), "IMAGE": ("LoadImage", "image"), "AUDIO": ("LoadAudio", "audio")}
+SAVES = {"VIDEO": ("SaveVideo", "video"), "IMAGE": ("SaveImage", "images"), "AUDIO": ("SaveAudio", "audio")}
+NOTES = ("Note", "MarkdownNote", "PrimitiveNode")
+MEDIA = {"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT"}
+
+
+def ends(doc: Any) -> list[tuple[str, str, str, str, str, int]]:
+    """The open ends of a blueprint file ``doc``: (id, type, title, kind 'in' / 'out', input name or '', output slot),
+    [] where it is no blueprint (one subgraph node, notes aside, and no link at all)."""
+    if not isinstance(doc, dict):
+        return []
+    subs = {s.get("id"): s for s in (doc.get("definitions") or {}).get("subgraphs") or [] if isinstance(s, dict)}
+    top = [n for n in doc.get("nodes") or [] if isinstance(n, dict) and n.get("type") not in NOTES]
+    if len(top) != 1 or top[0].get("type") not in subs or doc.get("links"):
+        return []
+    n, sub = top[0], subs[top[0]["type"]]
+    if any(isinstance(i, dict) and i.get("link") is not None for i in n.get("inputs") or []):
+        return []
+    inst, name = str(n.get("id")), str(sub.get("name") or n.get("title") or "the blueprint")
+    out = [(f"{inst}:{i.get('name')}", LOADERS[t][0], f"{name}: {i.get('name')}", "in", str(i.get("name")), 0)
+           for i in sub.get("inputs") or [] if isinstance(i, dict) and (t := str(i.get("type"))) in LOADERS]
+    out += [(f"{inst}:out{slot}", SAVES[t][0], f"{name}: output", "out", "", slot)
+            for slot, o in enumerate(sub.get("outputs") or []) if isinstance(o, dict) and (t := str(o.get("type"))) in SAVES]
+    return out
+
+
+def open_ends(doc: dict, nodes: dict, inst_in: dict, inst_out: dict, make: Callable[..., Any],
+              said: list[str]) -> set[str]:
+    """A blueprint's loaders and saves (``ends``) ``make``d into ``nodes``, its inputs wired from them (``inst_in``),
+    said; their ids (read: never listed as passed over or not converted)."""
+    found = ends(doc)
+    if not found:
+        return set()
+    inst = str(next(n for n in doc.get("nodes") or [] if isinstance(n, dict) and n.get("type") not in NOTES).get("id"))
+    sub = next(s for s in doc["definitions"]["subgraphs"] if s.get("id") == next(
+        n for n in doc["nodes"] if isinstance(n, dict) and str(n.get("id")) == inst)["type"])
+    made, loaded, saved = set(), [], []
+    for nid, cls, title, kind, name, slot in found:
+        if kind == "in":
+            widget = next(w for c, w in LOADERS.values() if c == cls)
+            nodes[nid] = make(nid, cls, title, {widget: ""}, [next(t for t, v in LOADERS.items() if v[0] == cls)])
+            inst_in[(inst, name)] = (nid, 0)
+            loaded.append(name)
+        elif (inst, slot) in inst_out:
+            port = next(p for c, p in SAVES.values() if c == cls)
+            nodes[nid] = make(nid, cls, title, {"filename_prefix": "ComfyUI"}, [], {port: (inst, slot)})
+            saved.append(port if port != "images" else "pictures")
+        else:
+            continue
+        made.add(nid)
+    left = [f"'{i.get('name')}' ({i.get('type')})" for i in sub.get("inputs") or [] if isinstance(i, dict)
+            and str(i.get("type")) not in LOADERS and set(str(i.get("type")).split(",")) & MEDIA]
+    what = ", ".join(f"'{k}'" for k in loaded)
+    opened = (f"inputs {what} are" if len(loaded) > 1 else f"input {what} is") if loaded else "inputs are"
+    said.append(f"'{sub.get('name') or 'the blueprint'}' is a blueprint: its one node is a subgraph whose {opened} wired "
+                "to nothing and whose output feeds nothing, so ComfyUI runs nothing as saved; read as a workflow it is "
+                "dropped into gives it: a loader for each of those inputs (no file named: set it) and a save of its "
+                f"{' and '.join(saved) or 'output'}" + (f"; {', '.join(left)} left open (no loader gives that type)"
+                                                        if left else ""))
+    return made
