@@ -280,6 +280,9 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
     den = os.path.basename(den_path)
     parts: dict[str, Part] = {}
     for component, path in files.items():
+        if component == "text_encoder_2":  # the split files' text projection (split23.py): no folder's
+            raise ModelError(f"a second text-encoder file '{path}' was given over a diffusers LTX-2 folder, whose text "
+                             "connectors and projection are its own: leave it empty")
         if component not in ("text_encoder", "vae"):
             raise ModelError(f"a {PART_TITLES[component]} file '{path}' was given, but LTX-2 takes none (it reads one "
                              "text encoder, Gemma 3 12B, and its images go through its VAE): leave it empty")
