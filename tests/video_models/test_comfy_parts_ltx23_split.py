@@ -25,9 +25,10 @@ PROMPT = "a singer singing into the camera on stage, cinematic"
 DIT = "model.diffusion_model."
 
 
-def split_files(folder: str, out: str, connectors_apart: bool = False) -> dict[str, str]:
+def split_files(folder: str, out: str, connectors_apart: bool = False, old: bool = False) -> dict[str, str]:
     """The folder's LTX-2.3 as Kijai's split files in ``out`` (models/diffusion_models, text_encoders, vae):
-    ``connectors_apart``: the connectors with the projection in the second file, not in the transformer."""
+    ``connectors_apart``: the connectors with the projection in the second file, not in the transformer; ``old``:
+    LTX-2's names (its projection as ComfyUI names it once loaded, text_embedding_projection.weight)."""
     from safetensors.torch import save_file
     state = tl.checkpoint_state(folder)
     files = tl.write_files(folder, os.path.join(out, "text_encoders"), parts=("transformer",))
@@ -35,16 +36,19 @@ def split_files(folder: str, out: str, connectors_apart: bool = False) -> dict[s
     conn = ("video_embeddings_connector.", "audio_embeddings_connector.")
     proj = {k[len(DIT):] if k.startswith(DIT) else k: v for k, v in state.items()
             if "text_embedding_projection." in k}  # top level, as ComfyUI's sd_detect reads them
+    if old:
+        proj = {k.replace(".aggregate_embed.", "."): v for k, v in proj.items()}
     blocks = {k: v for k, v in state.items() if k.startswith(DIT) and k[len(DIT):].startswith(conn)}
     den = {k: v for k, v in state.items() if k.startswith(DIT) and "text_embedding_projection." not in k
            and (not connectors_apart or k not in blocks)}
     for sub in ("diffusion_models", "vae"):
         os.makedirs(os.path.join(out, sub), exist_ok=True)
-    files["transformer"] = os.path.join(out, "diffusion_models", "ltx-2.3-tiny-dev_transformer_only_bf16.safetensors")
-    second = "ltx-2.3-tiny-dev_embeddings_connectors" if connectors_apart else "ltx-2.3_text_projection_bf16"
+    g, k = ("ltx-2", "LTX2") if old else ("ltx-2.3", "LTX23")
+    files["transformer"] = os.path.join(out, "diffusion_models", f"{g}-tiny-dev_transformer_only_bf16.safetensors")
+    second = f"{g}-tiny-dev_embeddings_connectors" if connectors_apart else f"{g}_text_projection_bf16"
     files["text_encoder_2"] = os.path.join(out, "text_encoders", second + ".safetensors")
-    files["vae"] = os.path.join(out, "vae", "LTX23_video_vae_bf16.safetensors")
-    files["audio_vae"] = os.path.join(out, "vae", "LTX23_audio_vae_bf16.safetensors")
+    files["vae"] = os.path.join(out, "vae", f"{k}_video_vae_bf16.safetensors")
+    files["audio_vae"] = os.path.join(out, "vae", f"{k}_audio_vae_bf16.safetensors")
     for path, part in ((files["transformer"], den), (files["text_encoder_2"], {**proj, **(blocks if connectors_apart
                                                                                             else {})}),
                        (files["vae"], {k[len("vae."):]: v for k, v in state.items() if k.startswith("vae.")}),
@@ -109,6 +113,23 @@ def test_the_connectors_in_the_second_file_load_as_the_folders(ltx23, tmp_path, 
                    "'ltx-2.3-tiny-dev_embeddings_connectors.safetensors'" in s for s in said), said
 
 
+def test_ltx2_split_files_load_the_folders_parts(tiny, tmp_path, monkeypatch):
+    """LTX-2 (19B's layout): the transformer alone, the connectors with the projection in the second file
+    (ltx-2-19b-embeddings_connector_dev_bf16), the projection named as ComfyUI names it once loaded, the video
+    and audio VAE files: each part the folder's, tensor for tensor (no take: LTX-2.3's makes one)."""
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")
+    folder = tiny("ltx2-parts")
+    files = split_files(folder, str(tmp_path / "models"), connectors_apart=True, old=True)
+    said = []
+    one = _load(files, info=said.append)
+    ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+    assert one.variant == ref.variant == "LTX-2"
+    for name in ("transformer", "connectors", "vae", "audio_vae", "vocoder"):
+        got, held = getattr(one.module, name).state_dict(), getattr(ref.module, name).state_dict()
+        assert set(got) == set(held) and all(torch.equal(got[k], held[k]) for k in held), name
+    assert any(s.startswith("audio VAE: LTX2_audio_vae_bf16.safetensors: LTX-2 audio VAE") for s in said), said
+
+
 @pytest.fixture
 def no_loads(monkeypatch):
     from nodes.video_models.families.ltx2 import split23
@@ -154,3 +175,20 @@ def test_missing_or_wrong_split_files_are_refused_by_name_before_loading(ltx23, 
         _load(files, parts={"text_encoder": files["text_encoder"], "text_encoder_2": files["text_encoder"],
                             "vae": files["vae"]})
 
+
+
+def test_the_second_file_beside_an_all_in_one_checkpoint_is_said_not_read(ltx23, tmp_path):
+    """DualCLIPLoader's projection file with the all-in-one checkpoint as the model: the checkpoint's own read,
+    the second file said not read (and refused where it holds no projection)."""
+    folder, files = ltx23
+    whole = tl.write_files(folder, str(tmp_path / "whole"))
+    said = []
+    one = load_video_model(whole["checkpoint"], base=None, device=CPU, dtype_name="fp32", info=said.append,
+                           parts={"text_encoder": whole["text_encoder"], "text_encoder_2": files["text_encoder_2"]})
+    assert one.variant == "LTX-2.3"
+    assert "second text encoder: 'ltx-2.3_text_projection_bf16.safetensors' not read: the checkpoint holds its own " \
+           "text connectors and projection" in said
+    with pytest.raises(ModelError, match=r"the second text-encoder file '.*LTX23_video_vae_bf16\.safetensors' holds "
+                                         r"neither LTX-2's text projection"):
+        load_video_model(whole["checkpoint"], base=None, device=CPU, dtype_name="fp32",
+                         parts={"text_encoder": whole["text_encoder"], "text_encoder_2": files["vae"]})

@@ -55,7 +55,9 @@ CONNECTOR_RENAMES = (("connectors.", ""), ("video_embeddings_connector", "video_
                      ("text_embedding_projection.aggregate_embed", "text_proj_in"), ("q_norm", "norm_q"),
                      ("k_norm", "norm_k"),  # LTX-2.3's per-stream projections (LTX_2_3_CONNECTORS_KEYS_RENAME_DICT)
                      ("text_embedding_projection.video_aggregate_embed", "video_text_proj_in"),
-                     ("text_embedding_projection.audio_aggregate_embed", "audio_text_proj_in"))
+                     ("text_embedding_projection.audio_aggregate_embed", "audio_text_proj_in"),
+                     # LTX-2's projection as ComfyUI names it once loaded (comfy/text_encoders/lt.py, load_sd)
+                     ("text_embedding_projection.weight", "text_proj_in.weight"))
 VOCODER_RENAMES = (("ups", "upsamplers"), ("resblocks", "resnets"), ("conv_pre", "conv_in"), ("conv_post", "conv_out"))
 # LTX-2.3's vocoder with its bandwidth extender (LTX_2_3_VOCODER_RENAME_DICT and its '.ups.' remap: 'ups'
 # alone would hit the anti-aliasing 'upsample' filters)

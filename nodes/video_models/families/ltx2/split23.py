@@ -86,6 +86,8 @@ def connectors(wf: WeightFile, files: dict[str, str], width: int, den: str, gen:
     """(the connectors with their projection, for the checks; the projection's tensors to read from another
     file (diffusers' name -> (file, header entry)), or {}; words on where they come from)."""
     own = p2.connectors_part(wf)
+    gguf = wf.kind == "gguf" and _blocks(own)  # a GGUF's connectors: Studio reads parts from .safetensors files
+    own = None if wf.kind == "gguf" else own
     path = None if _blocks(own) and _projection(own) else second_file(files, den)
     other = None
     if path is not None:
@@ -93,7 +95,9 @@ def connectors(wf: WeightFile, files: dict[str, str], width: int, den: str, gen:
     base = own if _blocks(own) else other if _blocks(other) else None
     if base is None:
         raise ModelError(f"the transformer '{den}' holds no text connectors (model.diffusion_model."
-                         f"video_embeddings_connector.*)" + (f", nor does '{path}'" if path else "") +
+                         f"video_embeddings_connector.*)" + (" Studio reads from a .safetensors file (they are in the "
+                                                             "GGUF file)" if gguf else "") +
+                         (f", nor does '{path}'" if path else "") +
                          f": give {gen}'s transformer file with them, or set 'text_encoder_2' to {SECOND}")
     proj, src = _projection(base), base
     if not proj:
