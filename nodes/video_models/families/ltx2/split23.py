@@ -44,8 +44,9 @@ PROJECTIONS = ("text_proj_in.", "video_text_proj_in.", "audio_text_proj_in.")
 
 
 def is_split(wf: WeightFile) -> bool:
-    """Whether a transformer file holds no audio VAE (a transformer-only file, not the all-in-one checkpoint)."""
-    return not any(k.startswith(("audio_vae.", "vocoder.")) for k in wf.tensors)
+    """Whether a transformer file holds no VAE, audio VAE or vocoder (a transformer-only file; one holding some of
+    them is an all-in-one checkpoint, whose missing parts parts.py names)."""
+    return not any(k.startswith(("vae.", "audio_vae.", "vocoder.")) for k in wf.tensors)
 
 
 def _blocks(part: Part | None) -> bool:
