@@ -96,6 +96,19 @@ def test_ltx23_split_files_make_the_folders_picture_and_sound_exactly(ltx23, mon
                "beside the VAE or the transformer" in s for s in said), said
 
 
+def test_through_the_graph_the_ltx2_node_renders_the_split_files_as_the_folder(ltx23):
+    """Load Video Model's model, text_encoder, text_encoder_2 and vae as the converter sets them from a workflow's
+    UNETLoader, DualCLIPLoader and VAELoader (the prompt cache as it is: Gemma waits for a prompt)."""
+    from .graphs import ltx2_take
+    folder, files = ltx23
+    (a, sa, va), (b, sb, vb) = ltx2_take(PROMPT, **{c: files[c] for c in ("text_encoder", "text_encoder_2", "vae")},
+                                         model=files["transformer"]), ltx2_take(PROMPT, model=folder)
+    assert va == vb == "LTX-2.3" and a.frames.shape == b.frames.shape == (9, 64, 64, 3)
+    assert abs(a.frames.astype("float64") - b.frames.astype("float64")).max() < 1e-5
+    assert sa.samples.shape == sb.samples.shape and sa.samples.shape[0] > 1000
+    assert abs(sa.samples.astype("float64") - sb.samples.astype("float64")).max() < 1e-5
+
+
 def test_the_connectors_in_the_second_file_load_as_the_folders(ltx23, tmp_path, monkeypatch):
     """ltx-2.3-22b-dev_embeddings_connectors: the projection and the connectors in DualCLIPLoader's second file;
     also found beside the text encoder when 'text_encoder_2' is not set."""
