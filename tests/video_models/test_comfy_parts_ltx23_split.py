@@ -210,8 +210,8 @@ def test_the_second_file_beside_an_all_in_one_checkpoint_is_said_not_read(ltx23,
 @pytest.mark.fresh_models
 def test_an_fp8_scaled_or_gguf_transformer_alone_makes_a_picture_near_the_folders(ltx23, tmp_path, monkeypatch):
     """ltx-2.3-22b-dev_transformer_only_fp8_scaled (ComfyUI's scaled fp8: the blocks' and the connectors' 2-D weights
-    with a per-tensor scale_weight) and a GGUF Q8_0 transformer (the blocks quantised, the connectors in the second
-    file): the picture's PSNR against the folder's is stated."""
+    with a per-tensor scale_weight) and a GGUF Q8_0 transformer (the blocks quantised; the connectors in the second
+    file, or in the GGUF, read dequantised): the picture's PSNR against the folder's is stated."""
     from safetensors.torch import load_file
 
     from . import tiny_formats as tf
@@ -226,7 +226,9 @@ def test_an_fp8_scaled_or_gguf_transformer_alone_makes_a_picture_near_the_folder
     gguf = tf.write_gguf(load_file(apart["transformer"]), str(tmp_path / "ltx-2.3-tiny-dev-Q8_0.gguf"), "Q8_0",
                          pick=blocks)
     # measured: 42.4 dB (fp8 scaled) and 57.9 dB (Q8_0)
-    for den, second, floor in ((fp8, files["text_encoder_2"], 38), (gguf, apart["text_encoder_2"], 50)):
+    whole = tf.write_gguf(state, str(tmp_path / "ltx-2.3-tiny-dev-with-connectors-Q8_0.gguf"), "Q8_0", pick=blocks)
+    for den, second, floor in ((fp8, files["text_encoder_2"], 38), (gguf, apart["text_encoder_2"], 50),
+                               (whole, files["text_encoder_2"], 50)):
         said = []
         one = _load({**files, "transformer": den, "text_encoder_2": second}, info=said.append)
         frames, audio = _made(one)

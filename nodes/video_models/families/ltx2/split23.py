@@ -10,7 +10,7 @@
   bf16``: ``text_embedding_projection.video_aggregate_embed.{weight,bias}`` / ``audio_aggregate_embed.*``
   for LTX-2.3, ``text_embedding_projection.aggregate_embed.weight`` for LTX-2) or the projection with the
   connectors (``ltx-2.3-22b-dev_embeddings_connectors``, ``..._embeddings_connector_..``: the connectors under
-  ``model.diffusion_model.``). Facts from ComfyUI 4bce570 (CrispTechnology+ComfyUI mirror, 2026-04-16):
+  ``model.diffusion_model.``; a GGUF transformer's own connectors are read dequantised, gguf_connectors). Facts from ComfyUI 4bce570 (CrispTechnology+ComfyUI mirror, 2026-04-16):
   ``comfy/text_encoders/lt.py`` ``sd_detect`` (the projection's names, dual when
   ``text_embedding_projection.audio_aggregate_embed.bias`` is there) and ``LTXAVTEModel.load_sd`` (a file without
   Gemma's ``model.layers.47.`` read for ``text_embedding_projection.*``, and for the connectors under
@@ -87,8 +87,6 @@ def connectors(wf: WeightFile, files: dict[str, str], width: int, den: str, gen:
     """(the connectors with their projection, for the checks; the projection's tensors to read from another
     file (diffusers' name -> (file, header entry)), or {}; words on where they come from)."""
     own = p2.connectors_part(wf)
-    gguf = wf.kind == "gguf" and _blocks(own)  # a GGUF's connectors: Studio reads parts from .safetensors files
-    own = None if wf.kind == "gguf" else own
     path = None if _blocks(own) and _projection(own) else second_file(files, den)
     other = None
     if path is not None:
@@ -96,9 +94,7 @@ def connectors(wf: WeightFile, files: dict[str, str], width: int, den: str, gen:
     base = own if _blocks(own) else other if _blocks(other) else None
     if base is None:
         raise ModelError(f"the transformer '{den}' holds no text connectors (model.diffusion_model."
-                         f"video_embeddings_connector.*)" + (" Studio reads from a .safetensors file (they are in the "
-                                                             "GGUF file)" if gguf else "") +
-                         (f", nor does '{path}'" if path else "") +
+                         f"video_embeddings_connector.*)" + (f", nor does '{path}'" if path else "") +
                          f": give {gen}'s transformer file with them, or set 'text_encoder_2' to {SECOND}")
     proj, src = _projection(base), base
     if not proj:
@@ -172,6 +168,33 @@ def checked(diffusers, fam, wf: WeightFile, files: dict[str, str], cfg: dict):
     return allp, extra, note
 
 
+def gguf_connectors(wf: WeightFile) -> dict:
+    """A GGUF transformer's text connectors (and projection), read and dequantised to fp32 under diffusers' names
+    (they are small beside the blocks, which stay quantised)."""
+    import gguf
+    import numpy as np
+    import torch
+
+    from ...files.gguf_header import open_reader
+    from ...files.tensor_reads import read_into
+    names = {}
+    for k in wf.tensors:
+        bare = k[len(p2.DIT):] if k.startswith(p2.DIT) else k
+        if bare.startswith(p2.CONNECTORS + (p2.PROJECTION,)):
+            names[k] = p2._replaced(bare, p2.CONNECTOR_RENAMES)
+    reader, out = open_reader(wf.path), {}
+    with open(wf.path, "rb", buffering=0) as f:
+        for t in reader.tensors:
+            if t.name in names:
+                raw = torch.empty(tuple(t.data.shape), dtype=torch.from_numpy(np.empty(0, t.data.dtype)).dtype)
+                read_into(f, raw, int(t.data_offset), wf.path, t.name)
+                values = gguf.quants.dequantize(raw.numpy(), t.tensor_type)
+                shape = tuple(int(d) for d in reversed(t.shape))
+                out[names[t.name]] = torch.from_numpy(np.ascontiguousarray(values, dtype=np.float32)).reshape(shape)
+    del reader
+    return out
+
+
 def _read(extra: dict) -> dict:
     """The projection's tensors, read from their file (the transformer's connectors load beside them)."""
     from ...files.tensor_reads import read_tensor
@@ -200,11 +223,13 @@ def build_pipeline(diffusers, fam, wf: WeightFile, files: dict[str, str], torch_
         part = allp[c]
         if c in waiting:
             comps[c] = None
-        elif c == "connectors" and extra:
+        elif c == "connectors" and (extra or part.wf.kind == "gguf"):
             import diffusers.pipelines.ltx2 as ltx2
             own = WeightFile(part.wf.path, part.wf.kind, {k: v for k, v in part.wf.tensors.items() if k not in extra},
                              part.wf.scales, part.wf.data_start, part.wf.aside)
-            comps[c] = lean_load(getattr(ltx2, part.cls_name), part.cfg, own, torch_dtype, extra=_read(extra))
+            state = gguf_connectors(wf) if part.wf.kind == "gguf" else None  # the GGUF transformer's own
+            comps[c] = lean_load(getattr(ltx2, part.cls_name), part.cfg, own, torch_dtype, extra=_read(extra),
+                                 state={k: v for k, v in state.items() if k not in extra} if state else None)
         else:
             comps[c] = load_part(part, torch_dtype)
         said = (", tokenizer from the file" if p2.SPIECE in part.wf.tensors else ", tokenizer beside it") \
