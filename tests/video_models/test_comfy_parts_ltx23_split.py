@@ -52,7 +52,8 @@ def split_files(folder: str, out: str, connectors_apart: bool = False, old: bool
     for path, part in ((files["transformer"], den), (files["text_encoder_2"], {**proj, **(blocks if connectors_apart
                                                                                             else {})}),
                        (files["vae"], {k[len("vae."):]: v for k, v in state.items() if k.startswith("vae.")}),
-                       (files["audio_vae"], {k: v for k, v in state.items() if k.startswith(("audio_vae.", "vocoder."))})):
+                       (files["audio_vae"], {k: v for k, v in state.items()
+                                             if k.startswith(("audio_vae.", "vocoder."))})):
         save_file({k: v.contiguous() for k, v in part.items()}, path)
     return files
 
@@ -169,7 +170,8 @@ def test_missing_or_wrong_split_files_are_refused_by_name_before_loading(ltx23, 
     apart = tmp_path / "apart"
     for sub in ("diffusion_models", "vae"):
         os.makedirs(apart / sub)
-    den, vae = str(apart / "diffusion_models" / "t.safetensors"), str(apart / "vae" / "LTX23_video_vae_bf16.safetensors")
+    den = str(apart / "diffusion_models" / "t.safetensors")
+    vae = str(apart / "vae" / "LTX23_video_vae_bf16.safetensors")
     shutil.copy(files["transformer"], den)
     shutil.copy(files["vae"], vae)
     with pytest.raises(ModelError, match=r"'t\.safetensors' is LTX-2\.3's alone \(no audio VAE in it\).* found none: "

@@ -4,13 +4,14 @@
   transformer_only``, ``ltx-2-19b-dev_transformer_only``, or a GGUF; ComfyUI's UNETLoader): the blocks under
   ``model.diffusion_model.`` (or bare), with the text connectors ``video_embeddings_connector.*`` /
   ``audio_embeddings_connector.*`` (ComfyUI's LTX-2 model holds them: KJNodes 3f20054 ``nodes/ltxv_nodes.py``
-  calls ``diffusion_model.video_embeddings_connector``), no ``vae.`` / ``audio_vae.`` / ``vocoder.``;
+  calls ``diffusion_model.video_embeddings_connector``), no ``vae.`` / ``audio_vae.`` / ``vocoder.``; a GGUF
+  transformer's own connectors are read dequantised (gguf_connectors), its blocks kept quantised;
 - Gemma 3 12B (``text_encoders/gemma_3_12B_it*``) and a second file through DualCLIPLoader of type 'ltxv' (Load
   Video Model's ``text_encoder`` and ``text_encoder_2``): the text projection alone (``ltx-2.3_text_projection_
   bf16``: ``text_embedding_projection.video_aggregate_embed.{weight,bias}`` / ``audio_aggregate_embed.*``
   for LTX-2.3, ``text_embedding_projection.aggregate_embed.weight`` for LTX-2) or the projection with the
   connectors (``ltx-2.3-22b-dev_embeddings_connectors``, ``..._embeddings_connector_..``: the connectors under
-  ``model.diffusion_model.``; a GGUF transformer's own connectors are read dequantised, gguf_connectors). Facts from ComfyUI 4bce570 (CrispTechnology+ComfyUI mirror, 2026-04-16):
+  ``model.diffusion_model.``). Facts from ComfyUI 4bce570 (CrispTechnology+ComfyUI mirror, 2026-04-16):
   ``comfy/text_encoders/lt.py`` ``sd_detect`` (the projection's names, dual when
   ``text_embedding_projection.audio_aggregate_embed.bias`` is there) and ``LTXAVTEModel.load_sd`` (a file without
   Gemma's ``model.layers.47.`` read for ``text_embedding_projection.*``, and for the connectors under
@@ -234,6 +235,7 @@ def build_pipeline(diffusers, fam, wf: WeightFile, files: dict[str, str], torch_
             comps[c] = load_part(part, torch_dtype)
         said = (", tokenizer from the file" if p2.SPIECE in part.wf.tensors else ", tokenizer beside it") \
             if c == "text_encoder" else note if c == "connectors" else \
-            f" (found in '{os.path.dirname(part.wf.path)}', beside the VAE or the transformer)" if c == "audio_vae" else ""
+            f" (found in '{os.path.dirname(part.wf.path)}', beside the VAE or the transformer)" \
+            if c == "audio_vae" else ""
         info(f"{PART_TITLES[c]}: {part.words}{said}{WAITS if c in waiting else ''}")
     return diffusers.LTX2Pipeline(**comps), weights, index, {"text_encoder": allp["text_encoder"], "vae": allp["vae"]}
