@@ -122,11 +122,16 @@ def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, 
     return cls_name, cfg, named
 
 
+def connector_names(wf: WeightFile) -> dict[str, str]:
+    """The text connectors' and projection's tensors of a file: its name -> diffusers' name."""
+    return {k: _replaced(k[len(DIT):] if k.startswith(DIT) else k, CONNECTOR_RENAMES) for k in wf.tensors
+            if (k[len(DIT):] if k.startswith(DIT) else k).startswith(CONNECTORS + (PROJECTION,))}
+
+
 def connectors_part(wf: WeightFile) -> Part | None:
     """The text connectors (a checkpoint's ``…_embeddings_connector.`` tensors and the text
     projection) under diffusers' names."""
-    names = {k: _replaced(k[len(DIT):] if k.startswith(DIT) else k, CONNECTOR_RENAMES) for k in wf.tensors
-             if (k[len(DIT):] if k.startswith(DIT) else k).startswith(CONNECTORS + (PROJECTION,))}
+    names = connector_names(wf)
     return Part("connectors", _with(wf, names), "LTX-2 text connectors (in the checkpoint)") if names else None
 
 

@@ -178,11 +178,7 @@ def gguf_connectors(wf: WeightFile) -> dict:
 
     from ...files.gguf_header import open_reader
     from ...files.tensor_reads import read_into
-    names = {}
-    for k in wf.tensors:
-        bare = k[len(p2.DIT):] if k.startswith(p2.DIT) else k
-        if bare.startswith(p2.CONNECTORS + (p2.PROJECTION,)):
-            names[k] = p2._replaced(bare, p2.CONNECTOR_RENAMES)
+    names = p2.connector_names(wf)
     reader, out = open_reader(wf.path), {}
     with open(wf.path, "rb", buffering=0) as f:
         for t in reader.tensors:
