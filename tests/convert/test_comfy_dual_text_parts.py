@@ -66,6 +66,15 @@ def test_dual_ltxv_loader_gives_the_text_encoder_and_the_vae_is_set():
            "(LTX2SamplingPreviewOverride, #18) alone" in said
 
 
+def test_an_audio_vae_file_whose_name_does_not_say_so_is_said_not_read():
+    """The loader reads the one *audio*vae* file beside the VAE (split23.py): a file named otherwise is not found."""
+    doc = _doc(preview=False)
+    doc["7"]["inputs"]["vae_name"] = "ltx23_sound.safetensors"
+    said = _said(convert(doc, "lh"))
+    assert "audio VAE 'ltx23_sound.safetensors': not read (Load Video Model has no audio VAE setting" in said
+    assert "as its name does not say audio VAE: keep the audio VAE file (LTX23_audio_vae_bf16" in said
+
+
 def test_without_the_preview_the_video_vae_is_still_the_one_set():
     conv = convert(_doc(preview=False), "lh")
     load = _nodes(conv, "video_models.load")[0]

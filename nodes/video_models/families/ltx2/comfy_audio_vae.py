@@ -17,5 +17,5 @@ def audio_vae_words(value) -> str:
     name = os.path.basename(str(value).replace("\\", "/")).lower()
     if "audio" in name and "vae" in name and name.endswith(".safetensors"):
         return f"audio VAE '{value}': read from '{value}' beside the VAE file: keep it there ({READS})"
-    return (f"audio VAE '{value}': not read, as its name does not say audio VAE ({READS}): rename it "
-            "*audio*vae*.safetensors and keep it beside the VAE file")
+    return (f"audio VAE '{value}': not read ({READS}), as its name does not say audio VAE: keep the audio VAE file "
+            "(LTX23_audio_vae_bf16, LTX2_audio_vae_bf16, ltx-2.5-audio-vae-bf16) beside the VAE file")
