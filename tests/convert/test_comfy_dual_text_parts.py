@@ -3,7 +3,8 @@ its text projection through ComfyUI's DualCLIPLoader of type 'ltxv', the video V
 VAE read by a preview patch alone. The held-out sets' re-judgement found the Log saying "Load Video Model takes it
 from 'base' ...; separate files are read for ..., LTX-2, ... only" of an LTX-2 workflow (false: its own family) and
 Load Video Model's text_encoder and vae left empty. Now the Gemma file and the video VAE are set, the projection
-is said not read, the preview's VAE said as its patch's alone."""
+is set as 'text_encoder_2' (issue 112: read by families/ltx2/split23.py), the audio VAE file said read beside the VAE,
+the preview's VAE said as its patch's alone."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -54,13 +55,24 @@ def test_dual_ltxv_loader_gives_the_text_encoder_and_the_vae_is_set():
     assert [(t["family"], t["generator"]) for t in conv.tasks] == [("LTX-2", "video_models.ltx2")]
     load = _nodes(conv, "video_models.load")[0]
     assert load.params["text_encoder"] == "gemma_3_12B_it.safetensors"
+    assert load.params["text_encoder_2"] == "ltx-2.3_text_projection_bf16.safetensors"
     assert load.params["vae"] == "LTX23_video_vae_bf16.safetensors"  # never the preview's tiny VAE
     said = _said(conv)
     assert "takes it from 'base'" not in said
-    assert "'DualCLIPLoader' (DualCLIPLoader, #2)'s second file 'ltx-2.3_text_projection_bf16.safetensors' " \
-           "(clip_name2) is not read" in said
+    assert "is not read" not in said and "clip_name2" not in said
+    assert "audio VAE 'LTX23_audio_vae_bf16.safetensors': read from 'LTX23_audio_vae_bf16.safetensors' beside the " \
+           "VAE file: keep it there" in said
     assert "VAE 'taeltx2_3.safetensors' of 'VAELoader' (VAELoader, #17) is read by 'LTX2SamplingPreviewOverride' " \
            "(LTX2SamplingPreviewOverride, #18) alone" in said
+
+
+def test_an_audio_vae_file_whose_name_does_not_say_so_is_said_not_read():
+    """The loader reads the one *audio*vae* file beside the VAE (split23.py): a file named otherwise is not found."""
+    doc = _doc(preview=False)
+    doc["7"]["inputs"]["vae_name"] = "ltx23_sound.safetensors"
+    said = _said(convert(doc, "lh"))
+    assert "audio VAE 'ltx23_sound.safetensors': not read (Load Video Model has no audio VAE setting" in said
+    assert "as its name does not say audio VAE: keep the audio VAE file (LTX23_audio_vae_bf16" in said
 
 
 def test_without_the_preview_the_video_vae_is_still_the_one_set():

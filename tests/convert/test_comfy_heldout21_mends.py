@@ -154,9 +154,10 @@ def test_scail2s_extend_pass_is_a_window_of_the_one_take_with_the_first_passs_lo
     assert "samples what 'WanSCAILToVideo'" in said and "part of the one take" in said
 
 
-def test_an_ltx2_3_audio_vae_file_is_not_said_to_be_read_beside_the_vae():
+def test_an_ltx2_3_audio_vae_file_is_said_read_beside_the_vae_with_what_reads_instead():
     """'audio VAE 'LTX23_audio_vae_bf16.safetensors': Load Video Model reads LTX-2.5's from the *audio*vae* file beside
-    its VAE file: keep it there' (04, 05): an LTX-2.3 model's audio VAE is read from its all-in-one checkpoint only."""
+    its VAE file: keep it there' (04, 05) was false of LTX-2.3 when only its all-in-one checkpoint was read; since
+    issue 112 its transformer-only file reads the file beside the VAE (split23.py), the checkpoint its own: both said."""
     import json
     import os
 
@@ -167,7 +168,9 @@ def test_an_ltx2_3_audio_vae_file_is_not_said_to_be_read_beside_the_vae():
         text = f.read().replace("ltx-2.5-audio-vae-bf16", "LTX23_audio_vae_bf16")
     notes = _notes(convert(json.loads(text), "ltx23_split.json"))
     line = next(x for x in notes.split("\n") if "audio VAE 'LTX23_audio_vae_bf16.safetensors'" in x)
-    assert "LTX-2's and LTX-2.3's only from their all-in-one checkpoint (this file is then not read)" in line
+    assert "read from 'LTX23_audio_vae_bf16.safetensors' beside the VAE file: keep it there" in line
+    assert "LTX-2's or LTX-2.3's transformer-only files; an all-in-one LTX-2 / LTX-2.3 checkpoint as the model gives " \
+           "its own audio VAE instead" in line  # (issue 112: split23.py reads it beside the VAE)
 
 
 def test_a_talk_patch_loader_naming_no_file_is_not_said_to_add_the_patch_none():

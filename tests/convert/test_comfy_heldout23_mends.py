@@ -101,15 +101,15 @@ def test_a_refines_seed_that_is_not_a_number_is_said_as_the_upscales_own():
 
 def test_an_audio_vae_file_given_by_a_vae_loader_is_said_true_of_every_ltx2_generation():
     """'Load Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there' was said of an
-    LTX-2.3 workflow's KJ audio VAE file (ale-rls', 04): LTX-2 and LTX-2.3 read theirs from the all-in-one checkpoint
-    only, never from a file beside (false)."""
+    LTX-2.3 workflow's KJ audio VAE file (ale-rls', 04), when LTX-2 and LTX-2.3 read theirs from the all-in-one checkpoint
+    only; since issue 112 (split23.py) their transformer-only files read it beside the VAE too, said of every generation."""
     doc = _ltx23_two_stages(7)
     doc["3"] = {"class_type": "VAELoader", "inputs": {"vae_name": "LTX23_audio_vae_bf16_KJ.safetensors"}}
     said = _said(convert(doc, "avatar.json"))
-    assert ("audio VAE 'LTX23_audio_vae_bf16_KJ.safetensors': Load Video Model reads LTX-2.5's from the *audio*vae* "
-            "file beside its VAE file (keep it there), LTX-2's and LTX-2.3's only from their all-in-one checkpoint "
-            "(this file is then not read)") in said
-    assert "beside its VAE file: keep it there" not in said
+    assert ("audio VAE 'LTX23_audio_vae_bf16_KJ.safetensors': read from 'LTX23_audio_vae_bf16_KJ.safetensors' beside "
+            "the VAE file: keep it there (Load Video Model has no audio VAE setting: it reads the one *audio*vae* file "
+            "beside its VAE file (else beside the model file) for LTX-2.5 and LTX-2's or LTX-2.3's transformer-only "
+            "files; an all-in-one LTX-2 / LTX-2.3 checkpoint as the model gives its own audio VAE instead)") in said
 
 
 def test_comfyuis_fill_in_tokens_are_left_out_of_a_saves_name_and_said():

@@ -360,5 +360,5 @@ def test_ltx2_5_sets_gemma4_with_its_projection_and_the_enhancer_file_and_says_t
         en = next(n for n in g.nodes.values() if n.type_id == "video_models.ltx2_enhance_prompt")
         assert en.params["enhancer"] == "gemma4_e2b_it_int8_convrot.safetensors", name
         assert "gemma4_e2b" not in " ".join(str(v) for v in load.params.values()), name
-        assert "audio VAE 'ltx-2.5-audio-vae-bf16.safetensors': Load Video Model reads LTX-2.5's from the " \
-               "*audio*vae* file beside its VAE file" in notes, name
+        assert "audio VAE 'ltx-2.5-audio-vae-bf16.safetensors': read from 'ltx-2.5-audio-vae-bf16.safetensors' " \
+               "beside the VAE file: keep it there" in notes, name

@@ -51,7 +51,8 @@ HOOKS: dict[str, HookPoint] = {
     "text_loaders": HookPoint("types", (), False, "its own text-encoder loader types: Load Video Model reads "
                               "their files (a family naming some is among those whose separate files are read)"),
     "roles": HookPoint("types", (), False, "(node types, words): a loader whose every consumer is one of the "
-                       "node types has the words said instead of its file set (LTX-2.5's audio VAE)"),
+                       "node types has the words said instead of its file set (words: '{value}' formatted, or a "
+                       "callable of the file's name: LTX-2's audio VAE)"),
     # -- callables and values asked at fixed stages --
     "whole": HookPoint("each", None, False, "(b, an output node) -> made: a whole output it converts itself "
                        "before the pipelines (SeedVR2's upscale)"),

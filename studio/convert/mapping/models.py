@@ -275,7 +275,7 @@ class ModelReading:
             return  # LTX-2's audio VAE inside the checkpoint Load Video Model reads
         role = _role(n, up)
         if role:
-            said.append(role.format(value=value))
+            said.append(role(value) if callable(role) else role.format(value=value))
             return
         if what == "VAE" and (patches := patch_only(self.wf, n, up)):  # a preview's tiny VAE (each stage's patch)
             who = " and ".join(f"'{p.title or p.shown_cls}' ({p.shown_cls}, #{p.id})" for p in patches)

@@ -8,6 +8,7 @@ from studio.convert.api import (I2V, T2V, CNode, ComfyMapping, Generator, Guider
                                 frame_mark, upstream)
 from studio.core.shown import number
 
+from .comfy_audio_vae import audio_vae_words
 from .comfy_director import translate as director
 from .comfy_dynamic import unnamed_values
 from .comfy_enhance import enhance_stage, read_enhancer
@@ -332,11 +333,8 @@ HOOKS = {
     "schedulers": {"LTXVScheduler": ("max_shift", "base_shift", "stretch", "terminal")},
     # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
     # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
-    # the audio VAE through a second VAELoader
-    # (LTX-2's and LTX-2.3's only from their all-in-one checkpoint: parts.py; heldout23 04's KJ audio VAE file)
-    "roles": ((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
-               "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file (keep it there), LTX-2's "
-               "and LTX-2.3's only from their all-in-one checkpoint (this file is then not read)"),),
+    # the audio VAE through a second VAELoader (LTX-2.5's, LTX-2's and LTX-2.3's split files: comfy_audio_vae.py)
+    "roles": ((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), audio_vae_words),),
     "file_loaders": {"LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
                      "LTXVAudioVAELoader": ("ckpt_name", "audio VAE"),
                      "LTXVGemmaCLIPModelLoader": ("gemma_path", "text encoder")},
@@ -353,6 +351,7 @@ MAPPING = ComfyMapping(
                           if b.stage else (gen, "video"),
                           wired=enhance_stage),),
     files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
+    dual_types=("ltxv",),  # Gemma 3 and the text projection (or connectors): text_encoder, text_encoder_2 (split23.py)
     folded=("LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio", "LTXVAudioVAEDecode",
             "LTXVCropGuides"),
     rank=3,

@@ -55,7 +55,9 @@ CONNECTOR_RENAMES = (("connectors.", ""), ("video_embeddings_connector", "video_
                      ("text_embedding_projection.aggregate_embed", "text_proj_in"), ("q_norm", "norm_q"),
                      ("k_norm", "norm_k"),  # LTX-2.3's per-stream projections (LTX_2_3_CONNECTORS_KEYS_RENAME_DICT)
                      ("text_embedding_projection.video_aggregate_embed", "video_text_proj_in"),
-                     ("text_embedding_projection.audio_aggregate_embed", "audio_text_proj_in"))
+                     ("text_embedding_projection.audio_aggregate_embed", "audio_text_proj_in"),
+                     # LTX-2's projection as ComfyUI names it once loaded (comfy/text_encoders/lt.py, load_sd)
+                     ("text_embedding_projection.weight", "text_proj_in.weight"))
 VOCODER_RENAMES = (("ups", "upsamplers"), ("resblocks", "resnets"), ("conv_pre", "conv_in"), ("conv_post", "conv_out"))
 # LTX-2.3's vocoder with its bandwidth extender (LTX_2_3_VOCODER_RENAME_DICT and its '.ups.' remap: 'ups'
 # alone would hit the anti-aliasing 'upsample' filters)
@@ -120,11 +122,16 @@ def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, 
     return cls_name, cfg, named
 
 
+def connector_names(wf: WeightFile) -> dict[str, str]:
+    """The text connectors' and projection's tensors of a file: its name -> diffusers' name."""
+    return {k: _replaced(k[len(DIT):] if k.startswith(DIT) else k, CONNECTOR_RENAMES) for k in wf.tensors
+            if (k[len(DIT):] if k.startswith(DIT) else k).startswith(CONNECTORS + (PROJECTION,))}
+
+
 def connectors_part(wf: WeightFile) -> Part | None:
     """The text connectors (a checkpoint's ``…_embeddings_connector.`` tensors and the text
     projection) under diffusers' names."""
-    names = {k: _replaced(k[len(DIT):] if k.startswith(DIT) else k, CONNECTOR_RENAMES) for k in wf.tensors
-             if (k[len(DIT):] if k.startswith(DIT) else k).startswith(CONNECTORS + (PROJECTION,))}
+    names = connector_names(wf)
     return Part("connectors", _with(wf, names), "LTX-2 text connectors (in the checkpoint)") if names else None
 
 
@@ -280,6 +287,9 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
     den = os.path.basename(den_path)
     parts: dict[str, Part] = {}
     for component, path in files.items():
+        if component == "text_encoder_2":  # the split files' text projection (split23.py): no folder's
+            raise ModelError(f"a second text-encoder file '{path}' was given over a diffusers LTX-2 folder, whose text "
+                             "connectors and projection are its own: leave it empty")
         if component not in ("text_encoder", "vae"):
             raise ModelError(f"a {PART_TITLES[component]} file '{path}' was given, but LTX-2 takes none (it reads one "
                              "text encoder, Gemma 3 12B, and its images go through its VAE): leave it empty")

@@ -1,12 +1,13 @@
 """The LTX-2 family's part reader (its PartReader capability): LTX-2's and LTX-2.3's all-in-one checkpoint
-with the Gemma 3 file (parts.py), LTX-2.5's split files with its Gemma 4 file (split25.py), told by the
-transformer's generation (part_configs.generation_of_config)."""
+with the Gemma 3 file (parts.py), their transformer-only files with Gemma 3, the text projection, the video
+and the audio VAE files (split23.py), LTX-2.5's split files with its Gemma 4 file (split25.py), told by the
+transformer's generation (part_configs.generation_of_config) and whether its file holds the audio VAE."""
 from __future__ import annotations
 
 import os
 
 from . import part_configs as pc2
-from . import parts, split25
+from . import parts, split23, split25
 
 denoiser_config = parts.denoiser_config
 
@@ -25,4 +26,11 @@ def build_pipeline(diffusers, fam, wf, files: dict[str, str], torch_dtype, info,
     cls_name, cfg, _ = parts.denoiser_config(diffusers, fam, wf)
     if pc2.generation_of_config(cfg) == "LTX-2.5":
         return split25.build_pipeline(diffusers, fam, wf, files, torch_dtype, info, waiting, cls_name, cfg)
-    return parts.build_pipeline(diffusers, fam, wf, files, torch_dtype, info, waiting)
+    if split23.is_split(wf):
+        return split23.build_pipeline(diffusers, fam, wf, files, torch_dtype, info, waiting, cls_name, cfg)
+    if files.get("text_encoder_2"):  # DualCLIPLoader's second file beside an all-in-one checkpoint
+        split23.second_part(files["text_encoder_2"])
+        info(f"second text encoder: '{os.path.basename(files['text_encoder_2'])}' not read: the checkpoint holds its "
+             "own text connectors and projection")
+    return parts.build_pipeline(diffusers, fam, wf, {c: p for c, p in files.items() if c != "text_encoder_2"},
+                                torch_dtype, info, waiting)
