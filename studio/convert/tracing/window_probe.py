@@ -30,7 +30,7 @@ def _leaf(src: CNode, slot: int) -> bool:
     return t is not None and 0 <= slot < len(t.output_types) and t.output_types[slot] in NUMBERS and bool(src.links)
 
 
-def _probe(wf: Workflow, node: CNode, name: str, big: float, seen: list, depth: int) -> float | None:
+def _probe(wf: Workflow, node: CNode, name: str, big: float, seen: list, read: list, depth: int) -> float | None:
     v = _number(wf.value(node, name))
     if v is not None:
         return v
@@ -44,31 +44,33 @@ def _probe(wf: Workflow, node: CNode, name: str, big: float, seen: list, depth: 
             return None
         seen.append(src)
         return big
+    read.append(src)
     names: dict[str, Any] = {}
     for k in expr[1]:
-        if k not in src.links:  # (a letter not wired: as the workflow's evaluation reads it)
+        if k not in src.links or _number(wf.value(src, k)) is not None:  # (a letter not wired, or a constant)
             names[k.rpartition(".")[2]] = wf.value(src, k)
+            read.extend([wf.source(src, k)] if k in src.links else [])
             continue
-        names[k.rpartition(".")[2]] = got = _probe(wf, src, k, big, seen, depth + 1)
+        names[k.rpartition(".")[2]] = got = _probe(wf, src, k, big, seen, read, depth + 1)
         if got is None:
             return None
     return _number(by_types.expression_output(src, link[1], evaluate(str(wf.value(src, expr[0]) or ""), names)))
 
 
-def long_clip_value(wf: Workflow, node: CNode, name: str) -> tuple[float, list[CNode]] | None:
+def long_clip_value(wf: Workflow, node: CNode, name: str) -> tuple[float, list[CNode], set[str]] | None:
     """(the value of ``node``'s setting ``name`` for a long clip, the nodes giving what it is worked out from when the
-    workflow runs) where it is worked out from them and comes out the same at each large value; None otherwise
-    (a value known when converting is not read here)."""
+    workflow runs, the ids of every node read working it out) where it is worked out from them and comes out the same
+    at each large value; None otherwise (a value known when converting is not read here)."""
     if _number(wf.value(node, name)) is not None:
         return None
-    got, leaves = set(), []
+    got, leaves, read = set(), [], []
     for big in LARGE:
         seen: list[CNode] = []
-        v = _probe(wf, node, name, big, seen, 0)
+        v = _probe(wf, node, name, big, seen, read, 0)
         if v is None or not seen:
             return None
         got.add(round(v, 6))
         leaves = seen
     if len(got) != 1:
         return None
-    return got.pop(), list({n.id: n for n in leaves}.values())
+    return got.pop(), list({n.id: n for n in leaves}.values()), {n.id for n in read + leaves if n is not None}
