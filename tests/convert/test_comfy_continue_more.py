@@ -9,7 +9,9 @@ from __future__ import annotations
 from nodes.video_models.takes.continue_from import lead_span
 from studio.convert.mapping.continue_wired import take_frames
 from studio.convert.mapping.convert import convert
+from studio.convert.reading.workflow import Workflow
 from studio.convert.tracing.mask_window import kept_video_frames
+from studio.convert.tracing.window_probe import long_clip_value
 from tests.convert.test_comfy_continue_wired import _gens, _n, _src
 from tests.convert.test_comfy_heldout17_mends import _said
 from tests.convert.test_comfy_ltx2_continue_by_hand import WINDOW, _loaded
@@ -85,3 +87,14 @@ def test_a_start_that_changes_with_the_clips_values_or_a_window_not_continuing_s
     for window in (dict(WINDOW, video_start_time=0, audio_start_time=0), dict(WINDOW, max_length="truncate")):
         conv = convert(_loaded(False, **window), "inpaint.json")
         assert not _gens(conv) and "This workflow makes a video made around the encoded frames" in _said(conv)
+
+
+def test_a_start_read_through_math_reading_each_value_twice_is_worked_out_once_each():
+    wf = _runtime_start()
+    wf["60"] = _n("SimpleMath+", value="(a + b) / 2", a=["56", 1], b=["56", 1])
+    for i in range(61, 76):  # 16 nodes each reading the one before twice (2^16 ways, read once each)
+        wf[str(i)] = _n("SimpleMath+", value="(a + b) / 2", a=[str(i - 1), 1], b=[str(i - 1), 1])
+    wf["57"]["inputs"]["a"] = ["75", 1]
+    w = Workflow.read(wf)
+    value, leaves, read = long_clip_value(w, w.nodes["23"], "video_start_time")
+    assert value == 4 and [n.id for n in leaves] == ["51"] and {"60", "75", "57", "54"} <= read

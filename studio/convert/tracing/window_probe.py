@@ -30,7 +30,8 @@ def _leaf(src: CNode, slot: int) -> bool:
     return t is not None and 0 <= slot < len(t.output_types) and t.output_types[slot] in NUMBERS and bool(src.links)
 
 
-def _probe(wf: Workflow, node: CNode, name: str, big: float, seen: list, read: list, depth: int) -> float | None:
+def _probe(wf: Workflow, node: CNode, name: str, big: float, seen: list, read: list, depth: int,
+           memo: dict) -> float | None:
     v = _number(wf.value(node, name))
     if v is not None:
         return v
@@ -38,9 +39,18 @@ def _probe(wf: Workflow, node: CNode, name: str, big: float, seen: list, read: l
     src = wf.nodes.get(link[0]) if link is not None and depth < MAX_DEPTH else None
     if src is None:
         return None
+    key = (src.id, link[1])  # (each output worked out once: a graph reading one twice stays linear)
+    if key not in memo:
+        memo[key] = None  # (one wired in a circle: not worked out)
+        memo[key] = _output(wf, src, link[1], big, seen, read, depth, memo)
+    return memo[key]
+
+
+def _output(wf: Workflow, src: CNode, slot: int, big: float, seen: list, read: list, depth: int,
+            memo: dict) -> float | None:
     expr = by_types.expression(src)
     if expr is None:
-        if not _leaf(src, link[1]):
+        if not _leaf(src, slot):
             return None
         seen.append(src)
         return big
@@ -51,10 +61,10 @@ def _probe(wf: Workflow, node: CNode, name: str, big: float, seen: list, read: l
             names[k.rpartition(".")[2]] = wf.value(src, k)
             read.extend([wf.source(src, k)] if k in src.links else [])
             continue
-        names[k.rpartition(".")[2]] = got = _probe(wf, src, k, big, seen, read, depth + 1)
+        names[k.rpartition(".")[2]] = got = _probe(wf, src, k, big, seen, read, depth + 1, memo)
         if got is None:
             return None
-    return _number(by_types.expression_output(src, link[1], evaluate(str(wf.value(src, expr[0]) or ""), names)))
+    return _number(by_types.expression_output(src, slot, evaluate(str(wf.value(src, expr[0]) or ""), names)))
 
 
 def long_clip_value(wf: Workflow, node: CNode, name: str) -> tuple[float, list[CNode], set[str]] | None:
@@ -66,7 +76,7 @@ def long_clip_value(wf: Workflow, node: CNode, name: str) -> tuple[float, list[C
     got, leaves, read = set(), [], []
     for big in LARGE:
         seen: list[CNode] = []
-        v = _probe(wf, node, name, big, seen, read, 0)
+        v = _probe(wf, node, name, big, seen, read, 0, {})
         if v is None or not seen:
             return None
         got.add(round(v, 6))
