@@ -115,3 +115,20 @@ def test_text_to_video_cuts_the_frames_it_continues_from_its_output(ltx2_dir):
         continue_from=("source.shapes", "video", {"frames": 8, "width": 64, "height": 32}))
     made = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
     assert made.n_frames == 14 and (made.width, made.height) == (64, 32)  # 17 made, the clip's last 3 first: cut
+
+
+def test_the_sound_continued_is_under_the_clips_first_frames_where_continue_part_says_so(monkeypatch):
+    """lead_sound cuts the clip's sound under the frames continued: its first seconds with 'continue_part: its first
+    frames', else its last (what the audio VAE encodes: its own encode, test above)."""
+    from types import SimpleNamespace
+
+    from studio.core.values import Audio
+    from nodes.video_models.families.ltx2 import sound_continue
+    cut = []
+    monkeypatch.setattr(sound_continue, "encoded_sound", lambda ctx, pipe, part, k, fps: cut.append(part) or part)
+    monkeypatch.setattr(sound_continue, "held_tokens", lambda pipe, latents: np.zeros((1, 3, 2)))
+    sound = Audio(np.arange(100, dtype=np.float32) / 100, 10)  # 10 s at 10 Hz
+    for part, first in ((FIRST, 0.0), ("its last frames", 0.7)):
+        ctx = SimpleNamespace(params=_P(continue_part=part), info=lambda *_: None, warn=lambda *_: None)
+        sound_continue.lead_sound(ctx, None, sound, 6, 2.0)  # 6 frames at 2 fps: 3 s
+        assert cut[-1].samples.shape[0] == 30 and abs(float(cut[-1].samples[0, 0]) - first) < 1e-6
