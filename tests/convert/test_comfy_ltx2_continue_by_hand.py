@@ -41,8 +41,9 @@ def _hold(said: str) -> str:
 
 
 def test_a_loaded_clips_continuation_is_held_saying_continue_from_by_hand():
-    for pick in (False,):  # (its last frames picked: made with 'continue_from', test_comfy_continue_wired.py)
-        conv = convert(_loaded(pick, **WINDOW), "continue.json")
+    for pick in (False,):  # (its last frames picked, or the whole clip padded: made with 'continue_from',
+        # test_comfy_continue_wired.py, test_comfy_continue_more.py; a window cut at the clip's end stays held)
+        conv = convert(_loaded(pick, **dict(WINDOW, max_length="truncate")), "continue.json")
         line = _hold(_said(conv))
         assert "a continuation: it keeps the encoded frames before 5 s (its first 121 frames at 24 fps)" in line
         assert ("Studio's 'continue_from' (LTX-2 Video + Sound, Text to Video) continues a clip from the clip's own "

@@ -12,7 +12,7 @@ import pytest
 from studio.engine.executor import Executor
 
 from nodes.video_models.base.calls import to_pil
-from nodes.video_models.takes.continue_from import CONTINUE_PARAMS, NEW_ONLY, asked_count, lead_count
+from nodes.video_models.takes.continue_from import CONTINUE_PARAMS, FIRST, NEW_ONLY, asked_count, lead_count
 
 from .graphs import model_graph, said, spy_frames
 
@@ -29,7 +29,8 @@ def test_the_frames_asked_are_cut_to_a_whole_vae_length_within_the_clip_and_wind
     assert lead_count(40, 241, 8, 120) == 33 and lead_count(200, 97, 8, 120) == 89  # the clip's, the window's
     assert asked_count(_P(continue_seconds=5.0, continue_frames=9), 24.0) == 120  # seconds first, at the clip's rate
     assert asked_count(_P(continue_seconds=0.0, continue_frames=9), 24.0) == 9
-    assert {q.name for q in CONTINUE_PARAMS} == {"continue_frames", "continue_seconds", "continue_output"}
+    assert {q.name for q in CONTINUE_PARAMS} == {"continue_frames", "continue_seconds", "continue_output",
+                                                 "continue_part"}
 
 
 def _graph(ltx2_dir, **params):
@@ -59,6 +60,20 @@ def test_ltx2_continues_the_last_seconds_asked_and_cuts_them_from_its_output(ltx
     assert any("the last 5 of its 12 frames (asked: the last 6" in t and "cut from the output" in t
                for t in said(ev, "gen", "info"))
 
+
+def test_ltx2_continues_the_clips_first_frames_where_continue_part_says_so(ltx2_dir, monkeypatch):
+    """'continue_part: its first frames' (a noise-mask window keeping a whole clip's first seconds, the rest remade:
+    ckinpdx's LTX23_Continuation): the condition at frame 0 is the clip's first 5 frames, the output starts with them."""
+    from diffusers import LTX2ConditionPipeline
+    calls = spy_frames(monkeypatch, LTX2ConditionPipeline)
+    ev = []
+    out = Executor().run(_graph(ltx2_dir, continue_frames=5, continue_part=FIRST), targets=["gen", "continue_from"],
+                         device="cpu", use_cache=False, on_event=ev.append)
+    src, made = out.value("continue_from"), out.value("gen")
+    cond = calls[0][0]["conditions"][0]
+    assert cond.index == 0 and [np.asarray(f).tolist() for f in cond.frames] == [
+        np.asarray(to_pil(src.frame(i))).tolist() for i in range(5)]  # the clip's first 5 of 12
+    assert made.n_frames == 17 and any("the first 5 of its 12 frames" in t for t in said(ev, "gen", "info"))
 
 
 def test_ltx2_continue_sound_holds_the_clips_last_sound_first_and_makes_the_rest(ltx2_a2v_dir, monkeypatch):
@@ -100,3 +115,20 @@ def test_text_to_video_cuts_the_frames_it_continues_from_its_output(ltx2_dir):
         continue_from=("source.shapes", "video", {"frames": 8, "width": 64, "height": 32}))
     made = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
     assert made.n_frames == 14 and (made.width, made.height) == (64, 32)  # 17 made, the clip's last 3 first: cut
+
+
+def test_the_sound_continued_is_under_the_clips_first_frames_where_continue_part_says_so(monkeypatch):
+    """lead_sound cuts the clip's sound under the frames continued: its first seconds with 'continue_part: its first
+    frames', else its last (what the audio VAE encodes: its own encode, test above)."""
+    from types import SimpleNamespace
+
+    from studio.core.values import Audio
+    from nodes.video_models.families.ltx2 import sound_continue
+    cut = []
+    monkeypatch.setattr(sound_continue, "encoded_sound", lambda ctx, pipe, part, k, fps: cut.append(part) or part)
+    monkeypatch.setattr(sound_continue, "held_tokens", lambda pipe, latents: np.zeros((1, 3, 2)))
+    sound = Audio(np.arange(100, dtype=np.float32) / 100, 10)  # 10 s at 10 Hz
+    for part, first in ((FIRST, 0.0), ("its last frames", 0.7)):
+        ctx = SimpleNamespace(params=_P(continue_part=part), info=lambda *_: None, warn=lambda *_: None)
+        sound_continue.lead_sound(ctx, None, sound, 6, 2.0)  # 6 frames at 2 fps: 3 s
+        assert cut[-1].samples.shape[0] == 30 and abs(float(cut[-1].samples[0, 0]) - first) < 1e-6

@@ -4,7 +4,9 @@ condition pipeline, LTX-Video / LTX-2); ``k`` is the longest length the VAE enco
 clip nor the window, or fewer where 'continue_frames' / 'continue_seconds' ask (the last N frames, or seconds at the
 clip's own rate, as ComfyUI continuation workflows pick them: cut to that length). The take then starts with those
 frames (as the VAE gives them back) and goes on from them; its 'frames' count them; 'continue_output: new frames only'
-cuts them from the output (and the sound under them), as workflows that save only the frames made after them do.
+cuts them from the output (and the sound under them), as workflows that save only the frames made after them do;
+'continue_part: its first frames' starts it from the clip's first frames instead (the rest of the clip made anew after
+them: a noise-mask window from a time on, ckinpdx's LTX23_Continuation).
 Families whose Text to Video takes no frames refuse it in words."""
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ CONTINUE_FROM = In("continue_from", "Video", optional=True,
                         "output starts with those frames and goes on from them, 'frames' counting them; width and "
                         "height 0: the clip's")
 WITH, NEW_ONLY = "with its frames", "new frames only"
+LAST, FIRST = "its last frames", "its first frames"  # continue_part: the clip's end, or its start (the rest remade)
 CONTINUE_PARAMS = (
     Int("continue_frames", 0, min=0, max=1_000_000,
         help="with 'continue_from': the clip's last frames the take starts from (cut to a length the VAE encodes "
@@ -29,7 +32,11 @@ CONTINUE_PARAMS = (
                "of 'continue_frames'; 0: as 'continue_frames' says"),
     Choice("continue_output", WITH, choices=(WITH, NEW_ONLY),
            help="with 'continue_from': the output starts with the clip's frames it continues (as the VAE gives them "
-                "back), or holds only the frames made after them (those cut, with the sound under them)"))
+                "back), or holds only the frames made after them (those cut, with the sound under them)"),
+    Choice("continue_part", LAST, choices=(LAST, FIRST),
+           help="with 'continue_from': the take starts from the clip's last frames (it goes on after the clip), or "
+                "from its first ones (the rest of the clip made anew after them, as a noise-mask window from a time "
+                "on does); the sound continued is theirs"))
 
 
 def lead_count(frames: int, window: int, temporal: int, asked: int = 0) -> int:
@@ -81,9 +88,15 @@ def lead_clip(ctx, sampler, clip, n: int, win: int, take: str, node_title: str) 
         asked and asked != k else ""
     kept = (f"its first {k} frames are them" if getattr(ctx.params, "continue_output", WITH) != NEW_ONLY else
             f"they are cut from the output ('continue_output: {NEW_ONLY}')")
-    ctx.info(f"continue_from: the take starts from the last {k} of its {m} frames{how}, a condition at frame 0 of its "
-             f"first window ({type(sampler.pipe).__name__}): {kept}")
-    return [clip.frame(i) for i in range(m - k, m)]
+    first = getattr(ctx.params, "continue_part", LAST) == FIRST
+    ctx.info(f"continue_from: the take starts from the {'first' if first else 'last'} {k} of its {m} frames{how}, a "
+             f"condition at frame 0 of its first window ({type(sampler.pipe).__name__}): {kept}")
+    return [clip.frame(i) for i in lead_span(m, k, first)]
+
+
+def lead_span(m: int, k: int, first: bool = False) -> range:
+    """The indices of the ``k`` frames of a clip of ``m`` a take starts from: its first ones, else its last."""
+    return range(0, k) if first else range(m - k, m)
 
 
 def one_call_lead(ctx, sampler, clip, image, control, n: int, node_title: str) -> list | None:

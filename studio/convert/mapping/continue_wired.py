@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..catalogue import node_type
+from . import continue_whole
 from ..reading.workflow import CNode
 from ..takes.continued_take import IMAGE_INPUTS, fits, frame_pick, sampler_of, window
 from ..takes.extend import pick_of
@@ -90,13 +91,13 @@ def continued(b: Any, first: CNode, encode: CNode, mask: CNode, source: str, up:
     with 'continue_from' given ``source`` (words: the clip a loader loads, an earlier take); the generator's settings
     put in ``b.extra``, each said. None where the frames encoded are not exactly those kept (held, said as before)."""
     wf = b.wf
+    pick = pick or frame_pick(wf, encode)  # (an earlier take's: its pick read before the frames' way is cut)
+    if pick is None:  # the whole clip encoded: its first seconds kept, the rest remade (continue_whole.py)
+        return _whole(b, first, encode, mask, source, up, said, own)
     span = window(wf, mask)
     if span is None:
         return None
     start, end = span
-    pick = pick or frame_pick(wf, encode)  # (an earlier take's: its pick read before the frames' way is cut)
-    if pick is None:
-        return None  # the whole clip encoded: its frames after the window's end are kept too (an inpaint in time)
     mask_fps = _number(wf.value(mask, "video_fps"))
     rate = mask_fps or b.fps_of(up)
     if rate is None or rate <= 0:
@@ -129,3 +130,26 @@ def continued(b: Any, first: CNode, encode: CNode, mask: CNode, source: str, up:
     _sound(b, mask, start, said, source, own)
     _cut(b, first, kept, up, said)
     return Task(f"{CONTINUES} {source} (its last frames kept by {_name(mask)})", T2V, (("pixels", "continue_from"),))
+
+
+def _whole(b: Any, first: CNode, encode: CNode, mask: CNode, source: str, up: list[CNode], said: list[str],
+           own: bool) -> Task | None:
+    """A whole clip a loader loads, encoded and kept by ``mask``'s window up to its start: continued from its first
+    frames (continue_whole.py); None where the window is not read as one (held, said as before)."""
+    words: list[str] = []
+    span = continue_whole.window(b, mask, words)
+    if span is None or not source.startswith("the clip "):
+        return None
+    start, end, _ = span
+    mask_fps = _number(b.wf.value(mask, "video_fps"))
+    rate = mask_fps or continue_whole.setting(b, mask, "video_fps", words, "rate", " fps") or b.fps_of(up)
+    if rate is None or rate <= 0:
+        return None
+    frames = take_frames(end, rate)
+    said += words
+    continue_whole.whole(b, mask, encode, start, end, rate, mask_fps is not None and not span[2], frames, source,
+                         said)
+    _sound(b, mask, start, said, source, own)
+    _cut(b, first, kept_video_frames(start, rate), up, said)
+    return Task(f"{CONTINUES} {source} (its first frames kept by {_name(mask)}, the rest made anew)", T2V,
+                (("pixels", "continue_from"),))

@@ -17,14 +17,16 @@ from contextlib import contextmanager
 from studio.core.values import Audio
 
 from ...base.errors import ModelError
+from ...takes.continue_from import FIRST, LAST
 from .sound_drive import encoded_sound, held_tokens
 
 HOOK = "studio_ltx2_sound_continue"
 
 
 def lead_sound(ctx, pipe, sound: Audio | None, k: int, fps: float):
-    """The clip's sound under its last ``k`` frames: (LTX-2's packed, normalised audio tokens ``[1, L, D]``, its
-    latents ``[1, C, L, M]``); None (said) where the clip has no sound or less than that."""
+    """The clip's sound under its last ``k`` frames (its first, where 'continue_part' says so): (LTX-2's packed,
+    normalised audio tokens ``[1, L, D]``, its latents ``[1, C, L, M]``); None (said) where the clip has no sound or
+    less than that."""
     secs = k / float(fps)
     if sound is None or sound.n_samples == 0:
         ctx.warn("continue_sound: the clip continued has no sound: the take's sound is made anew")
@@ -34,11 +36,12 @@ def lead_sound(ctx, pipe, sound: Audio | None, k: int, fps: float):
         ctx.warn(f"continue_sound: the clip's sound lasts {sound.duration:.2f} s, less than the {secs:.2f} s of "
                  "frames continued: the take's sound is made anew")
         return None
-    part = Audio(sound.samples[sound.n_samples - need:], sound.rate)
+    first = getattr(ctx.params, "continue_part", LAST) == FIRST
+    part = Audio(sound.samples[:need] if first else sound.samples[sound.n_samples - need:], sound.rate)
     latents = encoded_sound(ctx, pipe, part, k, fps)
     tokens = held_tokens(pipe, latents)
-    ctx.info(f"continue_sound: the clip's last {secs:.2f} s of sound is the take's first ({tokens.shape[1]} audio "
-             "latent frames held clean); the rest is made on from it")
+    ctx.info(f"continue_sound: the clip's {'first' if first else 'last'} {secs:.2f} s of sound is the take's first "
+             f"({tokens.shape[1]} audio latent frames held clean); the rest is made on from it")
     return tokens, latents
 
 
