@@ -40,6 +40,20 @@ def audio_vaes_beside(path: str) -> list[str]:
                   and os.path.abspath(p) != os.path.abspath(path))
 
 
+def one_audio_vae_beside(places, family: str, fits=None) -> str | None:
+    """The one ``*audio*vae*.safetensors`` beside the first of ``places`` (the video VAE, then the transformer: None
+    and repeats skipped) that has any; ``fits``: a test of a file's path (its keys, say). None where there is none;
+    refused in words where several could be it (LTX-2 / LTX-2.3 / LTX-2.5, Kandinsky 6, MiniMax H3)."""
+    for beside in dict.fromkeys(p for p in places if p):
+        found = [p for p in audio_vaes_beside(beside) if fits is None or fits(p)]
+        if len(found) > 1:
+            raise ModelError(f"{family}'s audio VAE: {len(found)} files beside '{beside}' could be it "
+                             f"({', '.join(os.path.basename(p) for p in found)}): keep one there")
+        if found:
+            return found[0]
+    return None
+
+
 @dataclass
 class Part:
     component: str  # 'text_encoder', 'vae', 'image_encoder'

@@ -11,8 +11,6 @@ rotary frequencies scaled by 0.144, the video positions by 1, 2, 2, and the flow
 shift 5 (SCHEDULER_DEFAULTS' scheduler_scale)."""
 from __future__ import annotations
 
-import os
-
 from ...base.errors import ModelError
 from ...files import part_configs as pc
 
@@ -71,13 +69,6 @@ def audio_file(vae: str | None, den: str) -> str | None:
     """The one Kandinsky 6 audio VAE file (``*audio*vae*.safetensors``, told by its names) beside the
     video VAE, else beside the DiT; None when there is none (the picture is made without sound)."""
     from ...files.headers import safetensors_keys
-    from ...files.parts import audio_vaes_beside
+    from ...files.parts import one_audio_vae_beside
     from .audio_file import is_audio_file
-    for beside in dict.fromkeys(p for p in (vae, den) if p):
-        found = [p for p in audio_vaes_beside(beside) if is_audio_file(safetensors_keys(p))]
-        if len(found) > 1:
-            raise ModelError(f"Kandinsky 6's audio VAE: {len(found)} files beside '{beside}' are one "
-                             f"({', '.join(os.path.basename(p) for p in found)}): keep one there")
-        if found:
-            return found[0]
-    return None
+    return one_audio_vae_beside((vae, den), "Kandinsky 6", lambda p: is_audio_file(safetensors_keys(p)))

@@ -32,7 +32,7 @@ from __future__ import annotations
 import os
 
 from ...base.errors import ModelError
-from ...files.parts import PART_TITLES, WAITS, Part, audio_vaes_beside, check_shapes, load_part, shapes_of
+from ...files.parts import PART_TITLES, WAITS, Part, check_shapes, one_audio_vae_beside, load_part, shapes_of
 from ...files.single_file import lean_load, load_with_config
 from ...files.weight_formats import WeightFile, read_weight_file
 from . import part_configs as pc2
@@ -119,13 +119,9 @@ def connectors(wf: WeightFile, files: dict[str, str], width: int, den: str, gen:
 
 def audio_file(vae: str, den: str, gen: str) -> str:
     """The one ``*audio*vae*.safetensors`` beside the video VAE (else beside the transformer)."""
-    for beside in dict.fromkeys((vae, den)):
-        found = audio_vaes_beside(beside)
-        if len(found) > 1:
-            raise ModelError(f"{gen}'s audio VAE: {len(found)} files beside '{beside}' could be it "
-                             f"({', '.join(os.path.basename(p) for p in found)}): keep one there")
-        if found:
-            return found[0]
+    found = one_audio_vae_beside((vae, den), gen)
+    if found:
+        return found
     raise ModelError(f"the transformer '{os.path.basename(den)}' is {gen}'s alone (no audio VAE in it): {gen} makes "
                      f"its sound with an audio VAE and vocoder ({AUDIO}, a workflow's second VAELoader), which Studio "
                      f"looks for beside the VAE '{vae}' or the transformer (a file named *audio*vae*.safetensors) and "

@@ -68,14 +68,10 @@ def _vae(diffusers, path: str, den: str) -> Part:
 
 def audio_file(vae: str, den: str) -> str:
     """The one ``*audio*vae*.safetensors`` beside the video VAE (else beside the transformer)."""
-    from ...files.parts import audio_vaes_beside
-    for beside in dict.fromkeys((vae, den)):
-        found = audio_vaes_beside(beside)
-        if len(found) > 1:
-            raise ModelError(f"LTX-2.5's audio VAE: {len(found)} files beside the VAE '{vae}' could be it "
-                             f"({', '.join(os.path.basename(p) for p in found)}): keep one there")
-        if found:
-            return found[0]
+    from ...files.parts import one_audio_vae_beside
+    found = one_audio_vae_beside((vae, den), "LTX-2.5")
+    if found:
+        return found
     raise ModelError(f"LTX-2.5 makes its sound with an audio VAE and vocoder ({AUDIO_FILES}, the templates' second "
                      f"VAELoader), which Studio looks for beside the VAE '{vae}' (a file named *audio*vae*."
                      "safetensors) and found none: put it there")

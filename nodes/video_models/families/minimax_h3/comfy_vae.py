@@ -320,12 +320,8 @@ def load(path: str, want: str, torch_dtype=None):
 def audio_beside(vae: str) -> str | None:
     """The one ``*audio*vae*.safetensors`` beside the video VAE file (ComfyUI keeps both in its vae folder);
     None when there is none; refused when several could be it."""
-    from ...files.parts import audio_vaes_beside
-    found = audio_vaes_beside(vae)
-    if len(found) > 1:
-        raise ModelError(f"MiniMax H3's audio VAE: {len(found)} files beside the VAE '{vae}' could be it "
-                         f"({', '.join(os.path.basename(p) for p in found)}): keep one there")
-    return found[0] if found else None
+    from ...files.parts import one_audio_vae_beside
+    return one_audio_vae_beside((vae,), "MiniMax H3")
 
 
 TEXT_FILE = "qwen3vl_32b_minimax_h3_nvfp4_awq"
