@@ -1,0 +1,79 @@
+"""Mechanisms a twenty-fourth held-out set (benchmarks/results/heldout24_2026-11-29.md: LTX-2.3 and Wan 2.2 workflows as
+the issue's outside tester tried them - workers' API files, a RunPod request, packs' examples) showed, each on a small
+hand-written workflow."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.test_comfy_outputs import _notes
+from tests.convert.test_comfy_unread_maker import _doc
+
+
+def _said(conv) -> str:
+    return "\n".join(conv.log) + "\n" + _notes(conv)
+
+
+def _combined(audio: bool) -> dict:
+    """Wan 2.1 text to video written by a Video Combine whose trim_to_audio is on, given a sound or none."""
+    doc = {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors",
+                                                    "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp16.safetensors", "type": "wan"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a heron lands on a pier", "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "6": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 832, "height": 480, "length": 33,
+                                                                  "batch_size": 1}},
+        "7": {"class_type": "KSampler", "inputs": {"seed": 5, "steps": 20, "cfg": 6.0, "sampler_name": "uni_pc",
+                                                   "scheduler": "simple", "denoise": 1.0, "model": ["1", 0],
+                                                   "positive": ["4", 0], "negative": ["5", 0],
+                                                   "latent_image": ["6", 0]}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["3", 0]}},
+        "9": {"class_type": "VHS_VideoCombine", "inputs": {
+            "images": ["8", 0], "frame_rate": 16, "loop_count": 0, "filename_prefix": "heron",
+            "format": "video/h264-mp4", "pingpong": False, "save_output": True, "trim_to_audio": True}},
+    }
+    if audio:
+        doc["10"] = {"class_type": "LoadAudio", "inputs": {"audio": "waves.wav"}}
+        doc["9"]["inputs"]["audio"] = ["10", 0]
+    return doc
+
+
+def test_trim_to_audio_is_said_only_where_the_combine_is_given_a_sound():
+    """lucasgarbinatto's wrapper API files (06, 07): "trim_to_audio not applied: Studio's Save Video writes the frames
+    once, in order, with the whole sound" of a Video Combine given no sound (nothing to cut to: false)."""
+    silent = _said(convert(_combined(False), "silent.json"))
+    assert "trim_to_audio" not in silent
+    voiced = _said(convert(_combined(True), "voiced.json"))
+    assert "'heron' (#9)'s trim_to_audio not applied" in voiced or "(#9)'s trim_to_audio not applied" in voiced
+
+
+def test_settings_under_names_a_node_does_not_declare_are_said_and_not_called_made_when_it_runs():
+    """ercearts-dotcom's RunPod request (13): every setting written as 'value', 'text' or 'filename'. Its seed, steps
+    and guidance were said to be "made by ComfyUI's 'RandomNoise' ... when the workflow runs" (they are written in the
+    file, under names the nodes do not declare: ComfyUI refuses it), its sigmas line was "sigmas: sigmas", and its
+    LoadAudio's file was lost without a word."""
+    doc = _doc()
+    doc["8"] = {"class_type": "RandomNoise", "inputs": {"value": 927829336316669}}
+    doc["10"] = {"class_type": "ManualSigmas", "inputs": {"filename": "1.0, 0.725, 0.42, 0.0"}}
+    said = _said(convert(doc, "request.json"))
+    assert ("'RandomNoise' (RandomNoise, #8) is given 'value', which RandomNoise does not declare, and not its own "
+            "'noise_seed': ComfyUI refuses the workflow as saved") in said
+    assert "'ManualSigmas' (ManualSigmas, #10) is given 'filename'" in said
+    assert "the first pass's seed is not read: ComfyUI's 'RandomNoise' (RandomNoise, #8) is not given its own" in said
+    assert "made by ComfyUI's 'RandomNoise'" not in said and "made by ComfyUI's 'ManualSigmas'" not in said
+    assert "sigmas: sigmas" not in said and "not all numbers" not in said
+    whole = _said(convert(_doc(), "whole.json"))  # every setting under its own name: nothing of the kind
+    assert "does not declare" not in whole
+
+
+def test_a_loader_given_its_file_under_another_name_is_said():
+    """13's LoadAudio {'filename': ...}: Studio's Load Audio was made with an empty path and nothing said; a node
+    given an input ComfyUI ignores but lacking nothing it requires is never told."""
+    doc = _combined(True)
+    doc["10"] = {"class_type": "LoadAudio", "inputs": {"filename": "waves.wav"}}
+    said = _said(convert(doc, "voice.json"))
+    assert "'LoadAudio' (LoadAudio, #10) is given 'filename', which LoadAudio does not declare, and not its own " \
+           "'audio'" in said
+    extra = _combined(True)
+    extra["10"]["inputs"]["upload"] = "audio"  # an extra name beside its own 'audio': ComfyUI ignores it
+    assert "does not declare" not in _said(convert(extra, "extra.json"))
