@@ -77,3 +77,41 @@ def test_a_loader_given_its_file_under_another_name_is_said():
     extra = _combined(True)
     extra["10"]["inputs"]["upload"] = "audio"  # an extra name beside its own 'audio': ComfyUI ignores it
     assert "does not declare" not in _said(convert(extra, "extra.json"))
+
+
+def test_one_context_options_node_given_to_both_experts_is_said_once_naming_itself():
+    """lucasgarbinatto's wrapper API files (06, 07): one WanVideoContextOptions wired to the high and the low sampler
+    was said twice, as "its context schedule 'static_standard' is made as Studio's 'uniform'" (naming no node)."""
+    loader = {"base_precision": "bf16", "quantization": "fp8_e4m3fn", "load_device": "offload_device",
+              "attention_mode": "sdpa"}
+    sampler = {"steps": 8, "cfg": 1.0, "shift": 8.0, "force_offload": True, "scheduler": "unipc",
+               "riflex_freq_index": 0, "image_embeds": ["6", 0], "text_embeds": ["5", 0], "context_options": ["7", 0]}
+    doc = {
+        "1": {"class_type": "WanVideoModelLoader", "inputs": {"model": "Wan2_2-T2V-A14B-HIGH_fp8_e4m3fn_scaled_KJ"
+                                                                       ".safetensors", **loader}},
+        "2": {"class_type": "WanVideoModelLoader", "inputs": {"model": "Wan2_2-T2V-A14B-LOW_fp8_e4m3fn_scaled_KJ"
+                                                                       ".safetensors", **loader}},
+        "3": {"class_type": "WanVideoVAELoader", "inputs": {"model_name": "Wan2_1_VAE_bf16.safetensors"}},
+        "4": {"class_type": "LoadWanVideoT5TextEncoder", "inputs": {"model_name": "umt5-xxl-enc-bf16.safetensors",
+                                                                    "precision": "bf16"}},
+        "5": {"class_type": "WanVideoTextEncode", "inputs": {"positive_prompt": "a kite over dunes",
+                                                             "negative_prompt": "blurry", "t5": ["4", 0]}},
+        "6": {"class_type": "WanVideoEmptyEmbeds", "inputs": {"width": 832, "height": 480, "num_frames": 161}},
+        "7": {"class_type": "WanVideoContextOptions", "inputs": {
+            "context_schedule": "static_standard", "context_frames": 81, "context_stride": 4, "context_overlap": 16,
+            "freenoise": True, "verbose": False, "fuse_method": "linear"}},
+        "8": {"class_type": "WanVideoSampler", "inputs": {**sampler, "model": ["1", 0], "seed": 3, "start_step": 0,
+                                                          "end_step": 4}},
+        "9": {"class_type": "WanVideoSampler", "inputs": {**sampler, "model": ["2", 0], "seed": 3, "start_step": 4,
+                                                          "end_step": -1, "samples": ["8", 0]}},
+        "10": {"class_type": "WanVideoDecode", "inputs": {"vae": ["3", 0], "samples": ["9", 0],
+                                                          "enable_vae_tiling": False}},
+        "11": {"class_type": "SaveAnimatedWEBP", "inputs": {"images": ["10", 0], "filename_prefix": "kite",
+                                                            "fps": 16, "lossless": False, "quality": 90,
+                                                            "method": "default"}},
+    }
+    said = "\n".join(convert(doc, "kite.json").log)
+    line = "'WanVideoContextOptions' (WanVideoContextOptions, #7)'s context schedule 'static_standard' is made as " \
+           "Studio's 'uniform'"
+    assert said.count(line) == 1 and "its context schedule" not in said
+    assert said.count("context_stride 4, freenoise True, fuse_method 'linear': not taken") == 1
