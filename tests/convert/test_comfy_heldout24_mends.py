@@ -115,3 +115,17 @@ def test_one_context_options_node_given_to_both_experts_is_said_once_naming_itse
            "Studio's 'uniform'"
     assert said.count(line) == 1 and "its context schedule" not in said
     assert said.count("context_stride 4, freenoise True, fuse_method 'linear': not taken") == 1
+
+
+def test_a_refining_passs_own_sampler_is_said_where_it_is_not_plain_euler():
+    """Shudh25's LTX-2 template API (09): the x2 refine's euler_ancestral was not named (heldout20's euler_cfg_pp
+    neither); LTX-2 Latent Upscale's refine steps with plain flow-matching Euler. Each refining pass, by its node."""
+    from tests.convert.test_comfy_ltx2_three_stages import _three_stages
+    doc = _three_stages()
+    plain = "\n".join(n["text"] for n in convert(doc, "triple.json").graph.ui.get("notes", []))
+    assert "refining pass" not in plain  # every pass 'euler': nothing to say
+    doc["ks"]["inputs"]["sampler_name"] = "euler_ancestral"
+    text = "\n".join(n["text"] for n in convert(doc, "triple.json").graph.ui.get("notes", []))
+    for k in ("s2", "s3"):
+        assert (f"the refining pass 'SamplerCustomAdvanced' (#{k})'s sampler 'euler_ancestral' is not taken: LTX-2 "
+                "Latent Upscale's refine steps its sigmas with plain flow-matching Euler") in text
