@@ -129,3 +129,25 @@ def test_a_refining_passs_own_sampler_is_said_where_it_is_not_plain_euler():
     for k in ("s2", "s3"):
         assert (f"the refining pass 'SamplerCustomAdvanced' (#{k})'s sampler 'euler_ancestral' is not taken: LTX-2 "
                 "Latent Upscale's refine steps its sigmas with plain flow-matching Euler") in text
+
+
+def test_a_pack_maker_given_several_pictures_is_said_made_from_them_all():
+    """Granddyser's video extender (14): a node given eight loop pictures was said to make "a video ... from an
+    image"; the held task counts the loaders of each kind on its way."""
+    from tests.convert.test_comfy_pack_makers import PACK, _ui
+    combine = {"frame_rate": 16, "loop_count": 0, "filename_prefix": "story", "format": "video/h264-mp4"}
+    doc = _ui([
+        (1, "LoadImage", [], ["IMAGE", "MASK"], ["shot1.png", "image"], {"cnr_id": "comfy-core"}),
+        (2, "LoadImage", [], ["IMAGE", "MASK"], ["shot2.png", "image"], {"cnr_id": "comfy-core"}),
+        (3, "LoadImage", [], ["IMAGE", "MASK"], ["shot3.png", "image"], {"cnr_id": "comfy-core"}),
+        (4, "Story_Extender", [("pipe", "STORY_PIPE"), ("image_loop_1", "IMAGE"), ("image_loop_2", "IMAGE"),
+                               ("image_loop_3", "IMAGE")], ["IMAGE"], [81, 16], PACK),
+        (5, "VHS_VideoCombine", [("images", "IMAGE")], ["VHS_FILENAMES"], combine,
+         {"cnr_id": "comfyui-videohelpersuite"}),
+        (6, "Story_LoadModel", [], ["STORY_PIPE"], ["v2"], PACK),
+    ], [(6, 0, 4, "pipe"), (1, 0, 4, "image_loop_1"), (2, 0, 4, "image_loop_2"), (3, 0, 4, "image_loop_3"),
+        (4, 0, 5, "images")])
+    conv = convert(doc, "story.json")
+    assert conv.tasks[0]["task"] == "a video ('VHS_VideoCombine', #5) from 3 images"
+    assert conv.log[0].startswith("This workflow makes a video ('VHS_VideoCombine', #5) from 3 images with the node "
+                                  "pack 'someone/ComfyUI_TalkPack'")
