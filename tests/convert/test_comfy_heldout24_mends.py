@@ -151,3 +151,18 @@ def test_a_pack_maker_given_several_pictures_is_said_made_from_them_all():
     assert conv.tasks[0]["task"] == "a video ('VHS_VideoCombine', #5) from 3 images"
     assert conv.log[0].startswith("This workflow makes a video ('VHS_VideoCombine', #5) from 3 images with the node "
                                   "pack 'someone/ComfyUI_TalkPack'")
+
+
+def test_a_rate_the_model_is_told_from_a_clip_when_the_workflow_runs_is_said_with_the_one_studio_tells():
+    """GandalfOnDMT's HDR band (01): LTXVConditioning's frame_rate is the loaded clip's (GetVideoComponents) while
+    CreateVideo writes 30; Studio's generator tells the model 30, and nothing said so."""
+    from tests.convert.test_comfy_ltx2_three_stages import _three_stages
+    doc = _three_stages()
+    doc["fr"] = {"class_type": "SomePackClipRate", "inputs": {"clip_path": "beach.mp4"}}  # (a rate known when it runs)
+    doc["c"]["inputs"]["frame_rate"] = ["fr", 0]
+    doc["cv"]["inputs"]["fps"] = 30
+    said = "\n".join(convert(doc, "hdr.json").log)
+    assert ("'LTXVConditioning' (LTXVConditioning, #c)'s frame_rate (the rate the model is told the clip has) is given "
+            "by 'SomePackClipRate' (SomePackClipRate, #fr) when the workflow runs: not read; Studio's generator tells "
+            "the model 30, the video's ('CreateVideo', #cv)") in said
+    assert "the rate the model is told" not in "\n".join(convert(_three_stages(), "plain.json").log)
