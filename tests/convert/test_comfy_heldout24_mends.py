@@ -166,3 +166,26 @@ def test_a_rate_the_model_is_told_from_a_clip_when_the_workflow_runs_is_said_wit
             "by 'SomePackClipRate' (SomePackClipRate, #fr) when the workflow runs: not read; Studio's generator tells "
             "the model 30, the video's ('CreateVideo', #cv)") in said
     assert "the rate the model is told" not in "\n".join(convert(_three_stages(), "plain.json").log)
+
+
+def test_a_clip_given_the_sampler_only_as_its_rate_is_no_lost_input():
+    """A clip's rate (GetVideoComponents' fps) wired alone into LTXVConditioning's frame_rate held the pipeline as "a
+    video from video given to the sampler by LTXVConditioning" (seen testing 01's HDR band): a number gives the take
+    no picture; the take is made, its rate said."""
+    from tests.convert.test_comfy_ltx2_three_stages import _three_stages
+    doc = _three_stages()
+    doc["lv"] = {"class_type": "LoadVideo", "inputs": {"file": "beach.mp4"}}
+    doc["gc"] = {"class_type": "GetVideoComponents", "inputs": {"video": ["lv", 0]}}
+    doc["c"]["inputs"]["frame_rate"] = ["gc", 2]
+    doc["cv"]["inputs"]["fps"] = 30
+    conv = convert(doc, "rate.json")
+    assert conv.tasks[0]["generator"] == "video_models.ltx2"
+    said = "\n".join(conv.log)
+    assert "given to the sampler by" not in said
+    assert "is given by 'GetVideoComponents' (GetVideoComponents, #gc) when the workflow runs: not read" in said
+    doc["c"]["inputs"]["positive"] = ["p", 0]  # the clip's frames into a conditioning: still a lost picture
+    doc["ic"] = {"class_type": "LTXVAddGuide", "inputs": {"positive": ["c", 0], "negative": ["c", 1], "vae": ["ck", 2],
+                                                          "latent": ["av", 0], "image": ["gc", 0], "frame_idx": 0,
+                                                          "strength": 1.0}}
+    doc["g"]["inputs"]["positive"], doc["g"]["inputs"]["negative"] = ["ic", 0], ["ic", 1]
+    assert convert(doc, "guide.json").tasks[0]["task"] != "text to video"
