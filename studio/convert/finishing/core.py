@@ -321,7 +321,8 @@ def combined_as(wf: Workflow, n: CNode) -> str | None:
 
 def combine_unapplied(wf: Workflow, n: CNode) -> str | None:
     """A Video Combine's settings Studio's Save Video does not apply, said (a ping-pong, a cut to the sound)."""
-    lost = [k for k in ("pingpong", "trim_to_audio") if _v(wf, n, k, False) is True]
+    lost = [k for k in ("pingpong", "trim_to_audio") if _v(wf, n, k, False) is True
+            and (k != "trim_to_audio" or "audio" in n.links)]  # (no sound given: nothing to cut to, heldout24)
     return (f"'{n.title or n.shown_cls}' (#{n.id})'s {' and '.join(lost)} not applied: Studio's Save Video writes the "
             "frames once, in order, with the whole sound") if lost else None
 

@@ -27,6 +27,7 @@ MADE = frozenset({"IMAGE", "VIDEO", "AUDIO", "LATENT"})
 MEDIA_WAY = MADE | {"MASK"}
 VALUES = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "NUMBER"})
 KINDS = {"image": "an image", "video": "a video", "audio": "a sound", "folder of pictures": "a folder of pictures"}
+MANY = {"image": "images", "video": "videos", "audio": "sounds", "folder of pictures": "folders of pictures"}
 
 
 def hold(b) -> None:
@@ -178,13 +179,13 @@ def _what(save: CNode, up: list[CNode]) -> str:
     """What the output is, and what it is made from (the kinds of files on its way)."""
     types = {in_type(save, k) for k in save.links}
     kind = "a video" if save.cls in OUTPUTS or "VIDEO" in types else ("pictures" if "IMAGE" in types else "a sound")
-    files = []
+    files: dict[str, int] = {}  # each kind of file loaded on its way -> how many loaders give one (heldout24 14: 8)
     for n in sorted(up, key=lambda n: n.id):
-        k = LOADER_NODES[n.cls][1] if n.cls in LOADER_NODES and n.enabled else None
-        if k and k not in files:
-            files.append(k)
+        if (k := LOADER_NODES[n.cls][1] if n.cls in LOADER_NODES and n.enabled else None):
+            files[k] = files.get(k, 0) + 1
     made = f"{kind} ('{save.title or save.shown_cls}', #{save.id})"
-    return made + (f" from {' and '.join(KINDS[k] for k in files)}" if files else "")
+    return made + (f" from {' and '.join(KINDS[k] if c == 1 else f'{c} {MANY[k]}' for k, c in files.items())}"
+                   if files else "")
 
 
 _name = CNode.named  # the node in a sentence

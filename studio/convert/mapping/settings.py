@@ -7,6 +7,7 @@ from typing import Any
 
 from ..families import registry as families
 from ..finishing.own_rate import own_rate
+from ..reading.undeclared import lacks  # (ManualSigmas not given its sigmas: said where read)
 from ..reading.workflow import CNode
 from ..takes import passes, split_passes
 from ..tracing.guiders import distilled_guidance, guider_of
@@ -158,9 +159,9 @@ class SettingsReading:
                     "none of the generator's samplers is close: 'auto' (the model's own scheduler)")
                  + ("" if main.scheduler in (None, "simple", "normal") else
                     f"; the '{main.scheduler}' sigma spacing is not taken (the scheduler's own)")]
-        if main.extra:
-            lines.append(f"- sigmas: {', '.join(f'{k} {v}' for k, v in main.extra.items())} (the model's own used)")
-        if (sig := main.at.get("steps")) is not None and sig.cls == "ManualSigmas" and main.steps is None:
+        if read_sigmas := [f"{k} {v}" for k, v in main.extra.items() if v not in (None, "")]:  # (none: no line)
+            lines.append(f"- sigmas: {', '.join(read_sigmas)} (the model's own used)")
+        if (sig := main.at.get("steps")) is not None and sig.cls == "ManualSigmas" and main.steps is None and not lacks(sig):
             lines.append(f"- '{sig.title or sig.shown_cls}' ({sig.shown_cls}, #{sig.id})'s sigmas are not all numbers: "
                          "how many steps they make is not known, the generator's own steps are used")
         if (line := denoise_line(self.wf, main.node, params)) is not None:  # a part of the schedule (partial_denoise)

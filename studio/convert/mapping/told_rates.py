@@ -26,6 +26,9 @@ def told_rates(b: Any, up: list[CNode], rate: float, at: CNode) -> None:
             continue
         for k in ("frame_rate", "fps"):
             v = b.wf.value(n, k)
+            if v is None and (src := b.wf.source(n, k)) is not None:  # worked out when it runs (a clip's own rate)
+                _unread(b, n, k, src, told, rate, at, own)
+                break
             if not isinstance(v, (int, float)) or isinstance(v, bool) or abs(float(v) - told) < 1e-6:
                 continue
             head = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s {k} {number(v)} (the rate the model is told "
@@ -37,3 +40,14 @@ def told_rates(b: Any, up: list[CNode], rate: float, at: CNode) -> None:
             if not any(line in said for said in b.out.log):
                 b.say(line)
             break
+
+
+def _unread(b: Any, n: CNode, k: str, src: CNode, told: float, rate: float, at: CNode, own: Any) -> None:
+    """``n``'s rate ``k`` given by ``src`` when the workflow runs (GetVideoComponents' rate of a loaded clip: heldout24
+    01's HDR band): not read, and the rate Studio's generator tells the model instead said, once."""
+    line = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s {k} (the rate the model is told the clip has) is "
+            f"given by '{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}) when the workflow runs: not read; "
+            + (f"Studio's generator tells the model {rate:g}, the video's ('{at.title or at.shown_cls}', "
+               f"#{at.id})" if own is None else f"Studio's {b.family_now} pipeline is always told {told:g}"))
+    if not any(line in said for said in b.out.log):
+        b.say(line)

@@ -24,6 +24,7 @@ from ..tracing.tasks import Task, tasks
 from ..reading.pass_any import any_through, passes_on
 from .graph_loops import loops_said
 
+COUNTS = ("INT", "FLOAT", "BOOLEAN")  # numbers a file's node gives the way (its rate, its count): never its picture
 SIZE_ONLY = ("GetImageSize",)  # a file read for its size alone: nothing of it reaches the video
 KEPT_ASIDE = ("PreviewImage", "SaveImage", "PreviewAny", "MaskPreview")
 CARRIED = {"IMAGE", "VIDEO", "AUDIO", "MASK", "LATENT", ""}  # what a file gives a node (not a text, a size)
@@ -281,7 +282,9 @@ def uncarried(b: Any, first: CNode, inputs: dict, said: list[str]) -> list[CNode
     cons = _consumers(wf)
     wired = {v[0].id for v in inputs.values()} | set(b.loaded)
     told = _said(b, said)
-    memo: dict[str, bool] = {}
+    memo: dict[str, bool] = {k: False for k, v in consumers(wf).items() if (on := [(m, at) for m, at in v if m.id in
+                             within]) and all(in_type(m, at) in COUNTS for m, at in on)}  # (a node giving the way
+    # only numbers - GetVideoComponents' rate of a clip into LTXVConditioning's frame_rate - gives it no picture)
     return [n for n in media_sources(wf, [n for n in wf.nodes.values() if n.id in within]) if n.id not in wired
             and _reaches(n, cons, within, memo) and not told.names_node(b, n)]
 

@@ -23,6 +23,7 @@ from .extend import continued
 from .extension_encoded import picked_frames
 from ..tracing.walks import sampler_denoise, upstream
 from .. import catalogue
+from ..reading import undeclared
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import carries, is_latent_input, role
 from ..tracing.sampling import SAMPLERS, Sampling
@@ -214,6 +215,11 @@ def unread(b: Any, main: Sampling, params: dict, task: str, said: list[str]) -> 
         if param == "seed" and no_seed(maker):  # noise made from no setting (DisableNoise): there is no seed
             said.append(f"the first pass's noise is ComfyUI's {_name(maker)}, which has no setting (it adds no noise: "
                         f"no seed to read): the generator's own {number(defaults[param])} stands")
+            continue
+        if missing := undeclared.lacks(maker):  # its own setting not given, others under undeclared names (said)
+            said.append(f"the first pass's {param} is not read: ComfyUI's {_name(maker)} is not given its own "
+                        f"{', '.join(repr(x) for x in missing)} (said above): the generator's own "
+                        f"{number(defaults[param])} stands; set the workflow's")
             continue
         said.append(f"the first pass's {param} is made by ComfyUI's {_name(maker)} when the workflow runs: the "
                     f"generator's own {number(defaults[param])} stands; set the workflow's")

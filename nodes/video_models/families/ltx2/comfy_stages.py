@@ -13,6 +13,7 @@ from studio.core.shown import cut, number
 from studio.convert.api import LATENT_NAMES, CNode, Sampling, Workflow, node_type, upstream
 
 from .comfy_stage_sound import held_sound, is_upsampler, sigma_makers, tiling
+from .comfy_refine_sampler import refine_sampler
 
 UPSCALE = "video_models.ltx2_latent_upscale"
 SEED_MAX = 2**31
@@ -118,6 +119,7 @@ def _refined(b, node: CNode, second: Sampling, said: list[str]) -> dict:
                     + (f", made by {made}" if made else "") + ") are not a ManualSigmas list Studio reads: LTX-2 "
                     "Latent Upscale's own schedule is used")
     _second_image(b, second, node, said)
+    refine_sampler(second, said)
     tiling(b, node, said)
     held_sound(b, second, said)
     own, lines = b.pass_loras.get(second.node.id, ([], []))

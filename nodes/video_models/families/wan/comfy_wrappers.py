@@ -373,11 +373,12 @@ class _Translation(PackTranslation):
         sched = CONTEXT_SCHEDULES.get(str(w.get("context_schedule")))
         if sched:
             carried["context_schedule"] = sched
-        else:
-            self.said.append(f"its context schedule {w.get('context_schedule')!r} is made as Studio's 'uniform'")
+        elif (line := f"'{opt.title or opt.cls}' ({opt.cls}, #{opt.id})'s context schedule "
+                      f"{w.get('context_schedule')!r} is made as Studio's 'uniform'") not in self.said:
+            self.said.append(line)  # (once, with its node: two samplers given one options node, heldout24 06)
         self.wf.carried.setdefault(n.id, {}).update(carried)
         self.wf.carried_at.setdefault(n.id, {}).update(dict.fromkeys(carried, opt))  # (a value not taken: its node)
-        if line := unblended(opt, w):  # how its windows are blended: said, not dropped
+        if (line := unblended(opt, w)) and line not in self.said:  # how its windows are blended: said, once
             self.said.append(line)
         self.wf.taken.add(opt.id)
         self.made.setdefault(opt.cls, "the generator's context windows (long_take, window, overlap)")
