@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, Task, upstream
 
+from .comfy_inpaint_hand import by_hand
+
 PAINTS = "LTXVInpaintPreprocess"
 OUTPAINT = ("ImagePadForOutpaintTargetSize", "ImagePadForOutpaint")  # their mask: the border they add
 
@@ -22,11 +24,13 @@ def painted_guide(b, node: CNode | None, up: list[CNode], claim: Task, inputs: d
             continue
         mask = wf.source(src, "mask")
         way = upstream(wf, mask) + [mask] if mask is not None else []
-        out = any(x.cls in OUTPAINT for x in way)
+        pad = next((x for x in way if x.cls in OUTPAINT), None)
+        out = pad is not None
         what = "outpainted (the clip padded to a larger frame)" if out else "inpainted (a mask video marks the area)"
         return Task(f"a video {what} by an in/outpainting IC-LoRA", None, family=claim.family,
                     cannot=f"read '{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}), which paints the "
                            f"mask green (#66FF00) into the clip '{n.title or n.shown_cls}' (#{n.id}) gives the IC-LoRA "
                            "for it to fill: LTX-2's 'control' would get the clip unpainted, and the take would not "
-                           "fill the masked area (by hand: Composite a green Solid over the clip through Mask Tools)")
+                           f"fill the masked area ({by_hand(wf, way, pad)}; the IC-LoRA through Video LoRA and "
+                           "that clip on the generator's 'control')")
     return None
