@@ -1,9 +1,10 @@
 """LTX-2.3's in/outpainting IC-LoRA band (issue 112; heldout24 01/02, ComfyUI-LTXVideo's Inpaint/Outpaint
 workflows): LTXVInpaintPreprocess paints the mask #66FF00 into the IC-LoRA's guide clip. Studio does not make that
-painting on its own: the band is held (never made from the unpainted clip), and its by-hand words tell, from the
-graph's shape, exactly what to build: the green Solid through Mask Tools on the mask video (its channel, its grow
-and the size that grow is counted at), or Studio's Pad by the pad's pixels (a target size's borders said worked out
-when the workflow runs)."""
+painting in general: a pad by fixed pixels, unfeathered, straight into the painting is made (Studio's Pad filled
+#66FF00 on the generator's 'control': the same clip); otherwise the band is held (never made from the unpainted clip)
+and its by-hand words tell, from the graph's shape, exactly what to build: the green Solid through Mask Tools on the
+mask video (its channel, its grow and the size that grow is counted at), or Studio's Pad (a feathered pad; a target
+size's borders said worked out when the workflow runs)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -11,7 +12,7 @@ from tests.convert.test_comfy_ltx2_ref_tokens import _doc
 from tests.convert.test_comfy_wrappers import _nodes
 
 
-def _band(mask: str = "video", resized: bool = False) -> dict:
+def _band(mask: str = "video", resized: bool = False, feathering: int = 0) -> dict:
     """The lip-dub band's shape (a clip the IC-LoRA's guide) with the guide painted: a mask video read by its red
     channel and grown (``mask`` 'video'), or the clip padded (``mask`` 'pad' / 'target')."""
     doc = _doc(frozen=False)
@@ -29,7 +30,7 @@ def _band(mask: str = "video", resized: bool = False) -> dict:
                                                                      "temporal_radius": 0}}
     else:
         pad = {"class_type": "ImagePadForOutpaint", "inputs": {"image": ["4", 0], "left": 64, "top": 0, "right": 64,
-                                                                 "bottom": 0, "feathering": 0}} if mask == "pad" else \
+                                                                 "bottom": 0, "feathering": feathering}} if mask == "pad" else \
             {"class_type": "ImagePadForOutpaintTargetSize", "inputs": {"image": ["4", 0], "target_width": 1024,
                                                                        "target_height": 512, "feathering": 0,
                                                                        "upscale_method": "nearest-exact"}}
@@ -63,10 +64,27 @@ def test_a_grow_counted_at_a_resized_size_names_the_resize():
     assert "grown by 6 px of the size 'ResizeImageMaskNode' (#35) scales the mask to" in line
 
 
-def test_an_outpainting_band_by_pixels_is_studios_pad_by_those_pixels():
-    line = _held(_band("pad"))
+def test_an_outpainting_band_by_pixels_is_made_with_studios_pad_filled_green_on_the_control():
+    conv = convert(_band("pad"), "t")
+    assert conv.graph.validate() == []
+    assert [(t["generator"], t["inputs"]) for t in conv.tasks] == [("video_models.ltx2", ["control"])]
+    gen, pad = _nodes(conv, "video_models.ltx2")[0], _nodes(conv, "edit.pad")[0]
+    assert {k: pad.params[k] for k in ("left", "top", "right", "bottom", "feather")} == \
+        {"left": 64, "top": 0, "right": 64, "bottom": 0, "feather": 0}
+    assert pad.params["color"].lower() == "#66ff00"
+    link = conv.graph.input_link(gen.id, "control")
+    assert (link.src, link.src_port) == (pad.id, "video")
+    assert conv.graph.nodes[conv.graph.input_link(pad.id, "video").src].type_id == "io.load_video"
+    assert _nodes(conv, "video_models.lora")  # the IC-LoRA through Video LoRA
+    said = "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
+    assert "Studio's Pad by the same pixels, filled with #66FF00, gives the generator's 'control'" in said
+    assert "wired without that step" not in said and "This workflow makes" not in said
+
+
+def test_a_feathered_pad_is_held_with_pads_pixels_and_its_feather_to_build():
+    line = _held(_band("pad", feathering=8))
     assert "outpainted (the clip padded to a larger frame)" in line
-    assert "Pad the clip by left 64, top 0, right 64, bottom 0 px as 'ImagePadForOutpaint' (#36) pads it" in line
+    assert "Pad the clip by left 64, top 0, right 64, bottom 0 px with 'feather' 8 as 'ImagePadForOutpaint' (#36)" in line
     assert "the Pad's size over the Pad's video through the Pad's mask" in line
     assert "Mask Tools" not in line
 
