@@ -31,8 +31,9 @@ from .catalogue import node_type  # a node type's declared inputs and outputs (a
 from .takes.first_trim import first_saves, trim_first  # a longer take's first take made once (a 'made' hook)
 from .takes.one_take_said import withdraw  # a segment's 'another take' words withdrawn once a family makes it
 from .tracing.latent_ways import frames_of, sampler_behind, through  # a take's latent on its way to a continuing node
-from .reading.pads import mask_way, other_settings, pads, plain  # a pad for an outpaint read by its types (Wan VACE's)
+from .reading.pads import is_pad, mask_way, other_settings, pads, plain  # a pad for an outpaint read by its types (Wan VACE's)
 from .tracing.roles import in_type, out_types  # a node's declared input and output types (a family's by-types walks)
+from .tracing.resizes import is_resize  # a node resizing pictures, by its type's name (a mask grown at a size)
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",

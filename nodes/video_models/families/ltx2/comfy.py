@@ -17,6 +17,7 @@ from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
 from .comfy_strengths import keyframe_strength
 from .comfy_inpaint import painted_guide
+from .comfy_outpaint_pad import painted  # an outpaint's pad by pixels: Studio's Pad filled #66FF00
 from .comfy_low_vram import low_vram
 from .comfy_sound_alone import TASKS as SOUND_ALONE
 from .comfy_mask_time import WIDGETS as TIMED
@@ -349,7 +350,8 @@ MAPPING = ComfyMapping(
                                                                                said),
                           video=lambda b, gen, load, model_out, params: upscale_stage(b, gen, load, model_out, params)
                           if b.stage else (gen, "video"),
-                          wired=enhance_stage),),
+                          wired=lambda b, gen, load, params: (enhance_stage(b, gen, load, params),
+                                                               painted(b, gen, load, params))),),
     files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
     dual_types=("ltxv",),  # Gemma 3 and the text projection (or connectors): text_encoder, text_encoder_2 (split23.py)
     folded=("LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio", "LTXVAudioVAEDecode",
