@@ -59,6 +59,7 @@ class Builder(Protocol):
     guide_strengths: list  # each keyframe guide's (strength, its words), where a family reads them (LTX-2's)
     pad: CNode | None  # an outpaint's pad (ImagePadForOutpaint, a pack's by its types) found on an intent input
     pad_made: dict | None  # its pixels, where Studio's Pad makes it before Wan VACE (wan/comfy_vace_pad.py)
+    painted_pad: Any  # an IC-LoRA outpaint band's pad, made as Studio's Pad on 'control' (ltx2/comfy_outpaint_pad.py)
     matte: Any  # a mask drawn on Wan Animate's background, made once its inputs are wired (wan/comfy_animate_matte.py)
     wired_without: dict  # a generator input -> the sentence saying its file is wired without the steps on its way
     stage: dict | None  # a family's later stage read before the settings (Generator.stage), for its hooks
@@ -116,6 +117,9 @@ class Builder(Protocol):
 
     def save_path(self, save: CNode) -> str:
         """The path a Save Video writes for ComfyUI's output ``save``."""
+
+    def wired_said(self, into: str, what: str, other: list[str]) -> str:
+        """The sentence saying the generator's input ``into`` is wired with its file without the steps ``other``."""
 
     def prefix_of(self, save: CNode, default: str = "ComfyUI") -> str:
         """``save``'s filename_prefix without ComfyUI's fill-in tokens, said."""
