@@ -20,7 +20,7 @@ from ..tracing.roles import carries
 from ..tracing.sampling import SAMPLERS, Sampling, read_sampling
 from ..tracing.walks import loader_extras, model_file, own_reach, sampler_chain, upstream
 from ..values.shown import listed, shown
-from . import patch_inputs
+from . import lora_as_part, patch_inputs
 from .dual_text import dual_text, own_loaders, patch_only, second_clip, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 from .module_file import set_module
@@ -285,6 +285,7 @@ class ModelReading:
             return
         if separate and param in lp and isinstance(value, str) and value.strip():
             self.g.set_param(load, param, value)
+            said += [x for x in [lora_as_part.said(self.wf, n, what, param, value)] if x]  # (heldout21 07)
         elif separate and param in lp and isinstance(value, str):  # a template's name its app fills (heldout23 05)
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) names no {what} file: set Load Video "
                         f"Model's '{param}'")
