@@ -241,6 +241,7 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         said += pass_samplers.translate(wf)  # a sampler giving more than its latent (packs/pass_samplers.py)
         said += shapes.translate(wf) + save_shapes.translate(wf)  # told by their shapes (packs/shapes.py, save_shapes.py)
         said += wf.wiring_said  # an input two broadcasts reach at one priority (left unwired, as in ComfyUI)
+        said += wf.unset_said  # settings an API file's nodes' packs require, not given
         b = _Builder(wf, name, registry)
         b.idle = idle
         b.out.pictures = wf.pictures

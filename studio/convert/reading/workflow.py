@@ -18,7 +18,7 @@ from ..families import registry as families
 from ..values import strings
 from . import by_types, casts, folders, measured, older_values, own_values, places, resized, sliders, subgraphs, \
     text_pictures, variants
-from . import bad_choices, blueprints, pass_away, undeclared, upload_loaders, url_loaders
+from . import bad_choices, blueprints, pass_away, undeclared, unset_settings, upload_loaders, url_loaders
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -344,6 +344,7 @@ class Workflow:
         self.pictures: dict[str, bytes] = {}  # pictures the file holds as text, to write beside the graph: name -> bytes
         self.fed: set[str] = set()  # the nodes some node reads, as read (before a pack's translation rewires them)
         self.lacks: frozenset[str] = frozenset()  # ids an API file links to but does not hold (reading/dangling.py)
+        self.unset_said: list[str] = []  # an API file's required settings not given (reading/unset_settings.py)
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod
@@ -381,6 +382,8 @@ class Workflow:
             wf.taken |= chose & set(nodes)  # the nodes a read-away switch's choice was read from: read
             wf.fed = {src for n in nodes.values() for src, _ in n.links.values()}
             wf.wiring, wf.wiring_said, wf.inside, wf.lacks = wiring, said, inside, lacks
+            if kind == "api":  # settings a node's pack requires, not given (heldout24 08)
+                wf.unset_said = unset_settings.said(nodes)
             return wf
         raise WorkflowError("not a ComfyUI workflow: neither its UI JSON (nodes and links) nor its API JSON "
                             "({id: {class_type, inputs}})")
