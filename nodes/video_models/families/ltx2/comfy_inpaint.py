@@ -11,6 +11,7 @@ from studio.convert.api import CNode, Task, upstream
 
 from .comfy_inpaint_hand import by_hand
 from .comfy_outpaint_pad import read_pad
+from .comfy_painted_band import read_band
 
 PAINTS = "LTXVInpaintPreprocess"
 OUTPAINT = ("ImagePadForOutpaintTargetSize", "ImagePadForOutpaint")  # their mask: the border they add
@@ -29,6 +30,8 @@ def painted_guide(b, node: CNode | None, up: list[CNode], claim: Task, inputs: d
         pad = next((x for x in way if x.cls in OUTPAINT), None)
         out = pad is not None
         if read_pad(b, n, src, said):  # a pad by fixed pixels straight into the painting: made (Studio's Pad)
+            return None
+        if read_band(b, n, src, said):  # its clip and mask made by Studio's operations (comfy_painted_band)
             return None
         what = "outpainted (the clip padded to a larger frame)" if out else "inpainted (a mask video marks the area)"
         return Task(f"a video {what} by an in/outpainting IC-LoRA", None, family=claim.family,
