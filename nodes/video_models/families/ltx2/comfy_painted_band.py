@@ -28,11 +28,12 @@ def _blends(wf, paint: CNode) -> list[CNode]:
             == paint.id and n.links.get("image_a") and n.links.get("mask")]
 
 
-def read_band(b, guide: CNode, paint: CNode, said: list[str]) -> bool:
+def read_band(b, guide: CNode, paint: CNode, said: list[str], miss: list | None = None) -> bool:
     """True (the plan kept on ``b`` for :func:`painted_made`, its nodes used) where Studio's operations make the
-    clip and the mask ``paint`` paints; False (the band held) otherwise."""
+    clip and the mask ``paint`` paints; False (the band held; the step not read put in ``miss``) otherwise."""
     wf = b.wf
-    clip, mask = read_clip(wf, paint.links.get("images")), read_mask(wf, paint.links.get("mask"))
+    clip = read_clip(wf, paint.links.get("images"), 0, miss)
+    mask = read_mask(wf, paint.links.get("mask"), miss) if clip is not None else None
     if clip is None or mask is None:
         return False
     blends = []

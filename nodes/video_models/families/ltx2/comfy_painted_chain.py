@@ -10,7 +10,7 @@ is read is a recipe of plain tuples; None where a step is not one of these (the 
 and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import LOADER_NODES, CNode, scale_params
+from studio.convert.api import LOADER_NODES, CNode, is_pad, pads, plain, scale_params
 
 METHODS = {"nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
 CHANNELS = ("red", "green", "blue", "alpha")
@@ -36,7 +36,15 @@ def _match(wf, n: CNode) -> tuple[str, str] | None:
 
 
 def _target(wf, n: CNode) -> dict | None:
-    """Pad's settings for KJNodes' pad to a target size (no mask wired into it), or None."""
+    """Pad's settings for KJNodes' pad to a target size (no mask wired into it), or for a pad by pixels told by its
+    types (reading.pads: plain, by whole pixels; feathered: ComfyUI's ImagePadForOutpaint, whose feather Pad's mask
+    counts as it does), or None."""
+    if n.cls != PAD_TARGET and is_pad(n) and plain(n):
+        px = pads(wf, n)
+        if any(px[k] is None for k in px) or (px["feathering"] and n.cls != "ImagePadForOutpaint"):
+            return None
+        return {"left": px["left"], "top": px["top"], "right": px["right"], "bottom": px["bottom"],
+                "feather": px["feathering"], "color": "#808080"}
     if n.cls != PAD_TARGET or "mask" in n.links:
         return None
     v = {k: wf.value(n, k) for k in ("target_width", "target_height", "feathering", "upscale_method")}
@@ -47,62 +55,75 @@ def _target(wf, n: CNode) -> dict | None:
             "interpolation": METHODS[v["upscale_method"]], "color": "#808080"}
 
 
-def read_clip(wf, link, depth: int = 0):
-    """The recipe of the clip on ``link`` ((node id, output slot)), or None."""
+def read_clip(wf, link, depth: int = 0, miss: list | None = None):
+    """The recipe of the clip on ``link`` ((node id, output slot)), or None (the step not read put in ``miss``)."""
     n = _at(wf, link)
     if n is None or depth > 32:
         return None
     if n.cls in LOADER_NODES and LOADER_NODES[n.cls][0] == "io.load_video" and link[1] == 0:
         return ("load", n)
     if n.cls == "GetVideoComponents" and link[1] == 0:
-        return read_clip(wf, n.links.get("video"), depth + 1)
+        return read_clip(wf, n.links.get("video"), depth + 1, miss)
     into = n.links.get("input") or n.links.get("image")
     if (crop := _match(wf, n)) is not None:
-        inner, like = read_clip(wf, into, depth + 1), _sized(wf, n.links["resize_type.match"], depth + 1)
+        inner, like = read_clip(wf, into, depth + 1, miss), _sized(wf, n.links["resize_type.match"], depth + 1, miss)
         return ("like", n, *crop, inner, like) if inner and like else None
     if (p := _target(wf, n)) is not None and link[1] == 0:
-        inner = read_clip(wf, n.links.get("image"), depth + 1)
+        inner = read_clip(wf, n.links.get("image"), depth + 1, miss)
         return ("pad", n, p, inner) if inner else None
-    if n.cls != PAD_TARGET and (p := scale_params(wf, n)) is not None and into:
-        inner = read_clip(wf, into, depth + 1)
+    if not _padding(n) and (p := scale_params(wf, n)) is not None and into:
+        inner = read_clip(wf, into, depth + 1, miss)
         return ("scale", n, p, inner) if inner else None
+    if miss is not None:
+        miss.append(n)
     return None
 
 
-def _sized(wf, link, depth: int):
+def _sized(wf, link, depth: int, miss: list | None = None):
     """The recipe of a clip of the size of what ``link`` gives (a 'match size' reads its size only): a clip's, or
     the clip a mask is picked from."""
     made = read_clip(wf, link, depth)
-    if made is None and (m := _plain_mask(wf, link, depth)) is not None:
+    if made is None and (m := _plain_mask(wf, link, depth, miss)) is not None:
         made = m[0]
     return made
 
 
-def _plain_mask(wf, link, depth: int = 0):
+def _plain_mask(wf, link, depth: int = 0, miss: list | None = None):
     """(the recipe of the clip a mask is picked from, its channel) for a mask made without a grow, or None."""
     n = _at(wf, link)
     if n is None or depth > 32:
         return None
     if n.cls == TO_MASK:
         ch = wf.value(n, "channel")
-        inner = read_clip(wf, n.links.get("image"), depth + 1)
-        return (inner, ch, n) if inner and ch in CHANNELS else None
-    if n.cls == PAD_TARGET and link[1] == 1 and (p := _target(wf, n)) is not None:
-        inner = read_clip(wf, n.links.get("image"), depth + 1)
+        inner = read_clip(wf, n.links.get("image"), depth + 1, miss) if ch in CHANNELS else None
+        return (inner, ch, n) if inner else _missed(miss, n if ch not in CHANNELS else None)
+    if _padding(n) and link[1] == 1 and (p := _target(wf, n)) is not None:
+        inner = read_clip(wf, n.links.get("image"), depth + 1, miss)
         return (("padmask", n, p, inner), "luma", None) if inner else None  # (one channel: Mask Tools keeps it)
     into = n.links.get("input") or n.links.get("image")
-    made = _plain_mask(wf, into, depth + 1) if into else None
+    crop, p = _match(wf, n), scale_params(wf, n) if not _padding(n) else None
+    if crop is None and p is None:
+        return _missed(miss, n)
+    made = _plain_mask(wf, into, depth + 1, miss) if into else None
     if made is None:
         return None
-    if (crop := _match(wf, n)) is not None:
-        like = _sized(wf, n.links["resize_type.match"], depth + 1)
+    if crop is not None:
+        like = _sized(wf, n.links["resize_type.match"], depth + 1, miss)
         return (("like", n, *crop, made[0], like), *made[1:]) if like else None
-    if n.cls != PAD_TARGET and (p := scale_params(wf, n)) is not None:
-        return (("scale", n, p, made[0]), *made[1:])
+    return (("scale", n, p, made[0]), *made[1:])
+
+
+def _padding(n: CNode) -> bool:
+    return n.cls == PAD_TARGET or is_pad(n)
+
+
+def _missed(miss: list | None, n: CNode | None) -> None:
+    if miss is not None and n is not None:
+        miss.append(n)
     return None
 
 
-def read_mask(wf, link):
+def read_mask(wf, link, miss: list | None = None):
     """The recipe of the mask on ``link``: ('mask', clip recipe, channel, the ImageToMask read, the grow node, its
     pixels) - the grow None where no Dilate Video Mask is last on its way - or None."""
     n = _at(wf, link)
@@ -111,9 +132,11 @@ def read_mask(wf, link):
     if n.cls == DILATE:
         r, t = wf.value(n, "spatial_radius"), wf.value(n, "temporal_radius")
         ok = isinstance(r, int) and not isinstance(r, bool) and 0 <= r <= MAX_GROW and t == 0
-        made = _plain_mask(wf, n.links.get("mask")) if ok and "image_as_mask" not in n.links else None
+        if not ok or "image_as_mask" in n.links:
+            return _missed(miss, n)
+        made = _plain_mask(wf, n.links.get("mask"), 0, miss)
         return ("mask", *made, n, r) if made else None
-    made = _plain_mask(wf, link)
+    made = _plain_mask(wf, link, 0, miss)
     return ("mask", *made, None, None) if made else None
 
 
