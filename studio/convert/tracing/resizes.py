@@ -192,6 +192,10 @@ def said(n: CNode, params: dict, port: str, node: CNode, sizes: bool = False) ->
     w, h = params.get("width"), params.get("height")
     if params.get("fit") == "area":  # (its 'scale' a number of megapixels, not a factor; its rounding said below)
         size = f"to {worked_sizes.said(params)}"
+    elif params.get("fit") == "cover":  # ('scale shorter dimension': a square)
+        size = f"so its shorter side is {w}, keeping its aspect" if w == h else f"to cover {w}x{h} keeping its aspect"
+    elif params.get("scale") == 1 and params.get("multiple", 1) > 1 and not w and not h:
+        size = "to its own size"
     elif params.get("scale"):
         size = f"by {params['scale']:g}"
     elif params.get("fit") in ("within", "within, down"):

@@ -3,13 +3,15 @@
 LTXVInpaintPreprocess paints is clip x (1 - mask) + #66FF00 x mask (vanish_nodes.py), which Studio's Composite
 of a Solid Colour #66FF00 the clip's size over the clip through the mask gives exactly; its clip and mask are made
 from the workflow's own steps (comfy_painted_chain). The LTXVLaplacianPyramidBlend that lays the take back over the
-painted clip through the mask (white: the take) is Studio's Pyramid Blend after the generator. A second pass that
-scales the blended take by pixels, encodes it and denoises it again (the templates' 'Generate High Resolution') is
-not made: Studio's LTX-2 refine (Latent Upscale) scales latents by an upsampler model; it is said, with the video
-saved (the first pass blended). Plain data and stdlib."""
+painted clip through the mask (white: the take) is Studio's Pyramid Blend after the generator. A later pass that
+scales the blended take by pixels, encodes it and denoises it again (the templates' 'Generate High Resolution') and
+its own blend are not made (the converter's reading of later passes says so, studio/convert/takes/passes.py): the
+video saved is the first pass blended. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import LOADER_NODES, SAMPLERS, CNode, upstream
+import re
+
+from studio.convert.api import LOADER_NODES, CNode
 
 from .comfy_painted_chain import make, nodes_of, read_clip, read_mask
 
@@ -48,23 +50,6 @@ def read_band(b, guide: CNode, paint: CNode, said: list[str], miss: list | None 
     b.used.update(bl.id for bl, m, _ in blends)
     b.used.update(n.id for _, m, _ in blends for n in nodes_of(m))
     return True
-
-
-def _later_pass(wf, blend: CNode) -> tuple[CNode, CNode, list[CNode]] | None:
-    """(the later blend, its painting, its samplers) where a blend over another painting lays a later pass that
-    starts from ``blend``'s output (the templates' second pass), else None."""
-    for n in wf.nodes.values():
-        if n.cls != BLEND or not n.enabled or n is blend or not n.links.get("image_a"):
-            continue
-        over = wf.nodes.get(n.links.get("image_b", (None,))[0])
-        a = wf.nodes.get(n.links["image_a"][0])
-        if over is None or over.cls != PAINTS or a is None:
-            continue
-        way = upstream(wf, a)
-        if blend in way:
-            before = {x.id for x in upstream(wf, blend)}
-            return n, over, [x for x in way if x.cls in SAMPLERS and x.id not in before]
-    return None
 
 
 def painted_made(b, gen: str, load: str, params: dict) -> None:
@@ -141,14 +126,6 @@ def _blend(b, gen: str, bl: CNode, painted: str, m: tuple[str, str], grow: int, 
                 f"mask_low_res_dilation {grow}): Studio's Pyramid Blend between the generator and the Save Video, the "
                 "take first scaled to the painted clip's size (ComfyUI makes the take at that size, worked out when "
                 "the workflow runs; set the generator's width and height to it and that Scale keeps the take as it is)")
-    later = _later_pass(b.wf, bl)
-    if later is not None:
-        last, over, samplers = later
-        by = ", ".join(_name(x) for x in samplers) or "a later sampler"
-        said.append(f"the second pass is not made: ComfyUI scales that blend by pixels, encodes it and denoises it "
-                    f"again ({by}), then lays it over {_name(over)}'s painted clip by {_name(last)}; Studio's LTX-2 "
-                    "refine (Latent Upscale) scales the latents by an upsampler model, which this workflow does not "
-                    "load: the video saved is the first pass blended, at its size")
 
 
 def _withdraw(b, made: list[CNode], said: list[str]) -> None:
@@ -159,11 +136,12 @@ def _withdraw(b, made: list[CNode], said: list[str]) -> None:
     names = {_name(x) for x in made} | {f"'{x.title or x.shown_cls}' ({x.shown_cls}, #{x.id})" for x in made}
     head, sep, tail = line.partition(" through ComfyUI's ")
     steps, colon, _ = tail.partition(": the file is wired without ")
-    if not (sep and colon):
+    named = re.findall(r"'[^']*' \([^)]*\)", steps) if sep and colon else []
+    left = [x for x in named if x not in names]
+    if len(left) == len(named):
         return
-    left = [x.strip() for x in steps.split(", ") if x.strip() not in names]
     if not left:
         said.remove(line)
         b.wired_without.pop("control", None)
-    elif len(left) < len(steps.split(", ")):
+    else:
         said[said.index(line)] = b.wired_said("control", head, left)
