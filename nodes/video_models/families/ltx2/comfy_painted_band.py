@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from studio.convert.api import LOADER_NODES, CNode
+from studio.convert.api import LOADER_NODES, CNode, node_type, upstream
 
 from .comfy_painted_chain import make, nodes_of, read_clip, read_mask
 
@@ -30,6 +30,15 @@ def _blends(wf, paint: CNode) -> list[CNode]:
             == paint.id and n.links.get("image_a") and n.links.get("mask")]
 
 
+def _every_output_through(wf, guide: CNode, blends: list) -> bool:
+    """Whether every output node (by its type's declaration) the guide reaches is reached through the blend."""
+    if not blends:
+        return False
+    outs = [n for n in wf.nodes.values() if n.enabled and (t := node_type(n.cls)) is not None and t.output_node]
+    ours = [n for n in outs if guide in upstream(wf, n)]
+    return bool(ours) and all(blends[0][0] in upstream(wf, n) for n in ours)
+
+
 def read_band(b, guide: CNode, paint: CNode, said: list[str], miss: list | None = None) -> bool:
     """True (the plan kept on ``b`` for :func:`painted_made`, its nodes used) where Studio's operations make the
     clip and the mask ``paint`` paints; False (the band held; the step not read put in ``miss``) otherwise."""
@@ -45,6 +54,8 @@ def read_band(b, guide: CNode, paint: CNode, said: list[str], miss: list | None 
         grow = wf.value(bl, "mask_low_res_dilation")
         if m is not None and trim in (True, False) and isinstance(grow, int) and 0 <= grow <= 15:
             blends.append((bl, m, grow))
+    blends = blends[:1] if _every_output_through(wf, guide, blends[:1]) else []  # (the first made, where every
+    # output of the band goes through it; any other left to the converter's own sentences)
     b.painted_band = (guide, paint, clip, mask, blends, said)
     b.used.update(n.id for n in [paint, *nodes_of(clip), *nodes_of(mask)])
     b.used.update(bl.id for bl, m, _ in blends)
@@ -81,7 +92,7 @@ def painted_made(b, gen: str, load: str, params: dict) -> None:
                 f"clip through the mask on the generator's 'control', the clip and the mask made by Studio's "
                 f"{', '.join(kinds)} as " + ", ".join(_name(x) for x in steps) + " make them")
     _withdraw(b, [paint, *steps], said)
-    for bl, bm, grow in blends[:1]:
+    for bl, bm, grow in blends:
         same = bl.links["mask"] == paint.links.get("mask")
         _blend(b, gen, bl, comp, m if same else make(b, bm, made), grow, said)
 
