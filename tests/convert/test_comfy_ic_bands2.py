@@ -92,3 +92,43 @@ def test_a_step_studio_does_not_make_holds_the_band_and_is_named():
     line = next(x for x in conv.log if x.startswith("This workflow makes a video inpainted"))
     assert "but not 'ResizeImageMaskNode' (ResizeImageMaskNode, #40) as this workflow sets it" in line
     assert "with 'grow_shape' square as 'LTXVDilateVideoMask' (#33) grows it" in line
+
+
+def test_the_painting_made_runs_green_where_the_grown_mask_is_and_the_clip_elsewhere(tmp_path):
+    import cv2
+    import numpy as np
+    from studio.engine.executor import Executor
+
+    def write(name, frames):
+        out = cv2.VideoWriter(str(tmp_path / name), cv2.VideoWriter_fourcc(*"mp4v"), 24, (200, 120))
+        for f in frames:
+            out.write(f)
+        out.release()
+    rng = np.random.default_rng(0)
+    write("talk.mp4", [rng.integers(0, 255, (120, 200, 3), np.uint8) for _ in range(3)])
+    mask = np.zeros((120, 200, 3), np.uint8)
+    mask[40:80, 60:120, 2] = 255  # red (OpenCV writes BGR): the red channel picks it
+    write("mask.mp4", [mask] * 3)
+    conv = convert(_two_stage(), "t")
+    conv.graph.base_dir = str(tmp_path)
+    comp = _nodes(conv, "edit.composite")[0]
+    clip = Executor().run(conv.graph, targets=[comp.id]).value(comp.id)
+    clip = clip["video"] if isinstance(clip, dict) else clip
+    # 200x120: shorter side 1024 -> 1707x1024, to a multiple of 64 -> 1664x1024 (cut about the middle), half -> 832x512
+    assert (clip.width, clip.height, len(clip)) == (832, 512, 3)
+    f = clip.frame(0)
+    green = np.abs(f - np.array([0.4, 1.0, 0.0], np.float32)).sum(axis=2) < 0.02
+    # the square (rows 40-80 of 120, columns 60-120 of 200) at 512 / 120 across the cut frame, grown 6 px each way
+    assert green[256, 416] and not green[20, 20] and not green[500, 800]
+    assert 0.10 < green.mean() < 0.14
+
+
+def test_a_save_of_the_raw_take_beside_the_blend_leaves_the_blend_to_the_converters_own_sentences():
+    doc = _two_stage()
+    doc["60"] = {"class_type": "CreateVideo", "inputs": {"images": ["17", 0], "fps": 24}}
+    doc["61"] = {"class_type": "SaveVideo", "inputs": {"video": ["60", 0], "filename_prefix": "raw", "format": "auto",
+                                                       "codec": "auto"}}
+    conv = convert(doc, "t")
+    assert _nodes(conv, "edit.composite") and _nodes(conv, "edit.pyramid_blend") == []
+    said = "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
+    assert "'LTXVLaplacianPyramidBlend' (LTXVLaplacianPyramidBlend, #50): " in said  # listed, never silent
