@@ -40,12 +40,24 @@ def _scaled_size(w: int, h: int, p) -> tuple[int, int]:
     elif p.fit in ("within", "within, down"):
         r, side = min(p.width / w, p.height / h), round if p.fit == "within" else int
         tw, th = max(1, side(w * r)), max(1, side(h * r))
+    elif p.fit == "cover":
+        tw, th = covered(w, h, p.width, p.height)
     else:
         tw, th = p.width, p.height
     if not applies(getattr(p, "condition", "always"), w, h, tw, th):
         tw, th = w, h  # the condition not met: the frame's own size
     m = p.multiple
     return (max(m, tw - tw % m), max(m, th - th % m)) if m > 1 else (tw, th)
+
+
+def covered(w: int, h: int, cw: int, ch: int) -> tuple[int, int]:
+    """The smallest size keeping a ``w`` x ``h`` frame's aspect that covers ``cw`` x ``ch``, each side to the
+    nearest pixel (a half to the even). A square (``cw`` = ``ch``) puts the shorter side at it and the longer at
+    round(longer / shorter x it), as ComfyUI's Resize Image/Mask 'scale shorter dimension' works it."""
+    if cw == ch and w != h:
+        return (round(w / h * ch), ch) if h < w else (cw, round(h / w * cw))
+    r = max(cw / w, ch / h)
+    return max(1, round(w * r)), max(1, round(h * r))
 
 
 def _scaled(frame: np.ndarray, tw: int, th: int, crop: str, interp: int) -> np.ndarray:
@@ -67,7 +79,7 @@ def _scaled(frame: np.ndarray, tw: int, th: int, crop: str, interp: int) -> np.n
 class Scale(Node):
     """Scale every frame by a factor, or to a width and height: 0 for one of them keeps the aspect
     (both 0: by the scale), 'within' fits the frame inside them keeping its aspect (ComfyUI's 'keep
-    proportion'), 'area' keeps its aspect at the area of width x height (an 'ideal resolution' by pixels),
+    proportion'), 'cover' over them (the shorter side at a square's: ComfyUI's 'scale shorter dimension'), 'area' keeps its aspect at the area of width x height (an 'ideal resolution' by pixels),
     'multiple' rounds each side down (its 'divisible by') or, by 'rounding', to the nearest multiple
     (VideoHelperSuite's Load Video); or to the size of the clip on 'like' (its frames are not counted:
     every frame of 'video' is kept). 'center' crops the frame to the new aspect first, keeping its
@@ -84,10 +96,11 @@ class Scale(Node):
     params = (Float("scale", 1.0, min=0.01, max=8.0, help="the factor, used when width and height are both 0"),
               Int("width", 0, min=0, max=MAX_SIDE, help="output width; 0: from the height and the aspect"),
               Int("height", 0, min=0, max=MAX_SIDE, help="output height; 0: from the width and the aspect"),
-              Choice("fit", "exact", choices=("exact", "within", "within, down", "area"),
+              Choice("fit", "exact", choices=("exact", "within", "within, down", "area", "cover"),
                      help="exact: the width and height asked; within: the largest size inside them keeping the "
                           "frame's aspect, to the nearest pixel ('within, down': rounded down); area: the frame's "
-                          "aspect at the area of width x height (x scale)"),
+                          "aspect at the area of width x height (x scale); cover: the smallest size over them "
+                          "keeping the aspect (width = height: the shorter side at it)"),
               Int("multiple", 1, min=1, max=512, help="each side rounded to a multiple of this (1: as it is)"),
               Choice("rounding", "down", choices=scale_round.ROUNDINGS,
                      help="how each side is rounded to the multiple: down; nearest (a half up) or nearest, even (a "

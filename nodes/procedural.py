@@ -271,12 +271,14 @@ class Blend(Node):
 
 
 class SolidColour(Node):
-    """One colour over every frame: a plate, a background, ComfyUI's EmptyImage made a clip."""
+    """One colour over every frame: a plate, a background, ComfyUI's EmptyImage made a clip; with a clip on
+    'like', that clip's size, length and frame rate (a plate to composite over it)."""
     id = "procedural.solid"
     title = "Solid Colour"
     category = "Procedural"
     timing = SOURCE
-    inputs = ()
+    inputs = (In("like", "Video", optional=True,
+                 help="a clip whose width, height, frames and fps the plate takes (its settings for them unused)"),)
     outputs = (Out("video", "Video"),)
     params = (
         Int("frames", 24, min=1, max=1_000_000),
@@ -286,9 +288,11 @@ class SolidColour(Node):
         Color("color", "#000000"),
     )
 
-    def run(self, ctx):
+    def run(self, ctx, like=None):
         from studio.engine.clip import StillClip
         p = ctx.params
-        image = np.empty((p.height, p.width, 3), np.float32)
+        w, h, n, fps = (like.width, like.height, len(like), like.fps) if like is not None else \
+            (p.width, p.height, p.frames, p.fps)
+        image = np.empty((h, w, 3), np.float32)
         image[...] = Color.rgb(p.color)
-        return StillClip(image, p.frames, p.fps)
+        return StillClip(image, n, fps)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import cv2
 import numpy as np
@@ -11,6 +12,8 @@ from studio.core.spec import FRAME, In, Node, Out
 from nodes.procedural import drive_signal
 
 _INTERP = {"linear": cv2.INTER_LINEAR, "cubic": cv2.INTER_CUBIC, "nearest": cv2.INTER_NEAREST}
+_TARGET_INTERP = {"area": cv2.INTER_AREA, "linear": cv2.INTER_LINEAR, "cubic": cv2.INTER_CUBIC,
+                  "nearest": cv2.INTER_NEAREST, "lanczos": cv2.INTER_LANCZOS4}  # (Scale's names: transform.INTERP)
 
 
 def fill_value(color: str, channels: int) -> np.ndarray:
@@ -52,7 +55,9 @@ class Crop(Node):
 class Pad(Node):
     """Add borders of a colour around every frame. Its mask is white on the borders and black over the frame (what
     an outpaint makes: ComfyUI's ImagePadForOutpaint gives the same), 'feather' pixels of the frame along each padded
-    side shading from white at the border to black."""
+    side shading from white at the border to black. With a target width and height the borders are worked out of the
+    frame's size instead: the frame centred in that size (a frame larger in either side first scaled down to fit
+    inside it, its sides truncated: KJNodes' ImagePadForOutpaintTargetSize)."""
     id = "edit.pad"
     keywords = ("reformat", "border", "letterbox", "canvas size", "outpaint")
     title = "Pad"
@@ -64,25 +69,52 @@ class Pad(Node):
               Int("right", 0, min=0, max=16384), Int("bottom", 0, min=0, max=16384),
               Color("color", "#000000", help="border colour (its grey level on a mask)"),
               Int("feather", 0, min=0, max=16384, help="the mask: pixels of the frame along each padded side "
-                                                       "shaded towards the border"))
+                                                       "shaded towards the border"),
+              Int("target_width", 0, min=0, max=16384, help="with target_height: the size to pad to, the frame "
+                                                            "centred (left/top/right/bottom unused); 0 = off"),
+              Int("target_height", 0, min=0, max=16384, help="with target_width: the size to pad to; 0 = off"),
+              Choice("interpolation", "area", choices=tuple(_TARGET_INTERP),
+                     help="the filter scaling a frame larger than the target down to fit"))
 
     def run(self, ctx, video):
         from studio.engine.clip import StillClip
         from studio.engine.frame_clip import frame_node_clip
         clip = frame_node_clip(self, ctx, {"video": video})
-        return {"video": clip, "mask": StillClip(pad_mask(ctx.params, video.width, video.height), len(clip), clip.fps)}
+        sides = padded(ctx.params, video.width, video.height)
+        return {"video": clip, "mask": StillClip(pad_mask(sides, sides.width, sides.height), len(clip), clip.fps)}
 
     def output_shape(self, ctx, video, **_):
-        p = ctx.params
-        return {"width": video.width + p.left + p.right, "height": video.height + p.top + p.bottom}
+        s = padded(ctx.params, video.width, video.height)
+        return {"width": s.width + s.left + s.right, "height": s.height + s.top + s.bottom}
 
     def frame(self, ctx, i, video):
         p = ctx.params
         h, w, c = video.shape
-        out = np.empty((h + p.top + p.bottom, w + p.left + p.right, c), np.float32)
+        s = padded(p, w, h)
+        if (s.width, s.height) != (w, h):
+            video = cv2.resize(video, (s.width, s.height), interpolation=_TARGET_INTERP[p.interpolation])
+            video = video.reshape(s.height, s.width, c)
+            h, w = s.height, s.width
+        out = np.empty((h + s.top + s.bottom, w + s.left + s.right, c), np.float32)
         out[...] = fill_value(p.color, c)
-        out[p.top:p.top + h, p.left:p.left + w] = video
+        out[s.top:s.top + h, s.left:s.left + w] = video
         return out
+
+
+def padded(p, w: int, h: int) -> SimpleNamespace:
+    """The frame's size once scaled (width, height) and the borders (left, top, right, bottom; feather) Pad adds to
+    a ``w`` x ``h`` frame: its own sides; or, with a target size, the frame centred in it (each border the floor of
+    half the room on the left and top), a frame larger than the target first scaled by min(tw / w, th / h), each
+    side truncated."""
+    tw, th = getattr(p, "target_width", 0), getattr(p, "target_height", 0)
+    if not (tw and th):
+        return SimpleNamespace(width=w, height=h, left=p.left, top=p.top, right=p.right, bottom=p.bottom,
+                               feather=p.feather)
+    r = min(tw / w, th / h)
+    nw, nh = (max(1, int(w * r)), max(1, int(h * r))) if r < 1 else (w, h)
+    top, left = max(0, (th - nh) // 2), max(0, (tw - nw) // 2)
+    return SimpleNamespace(width=nw, height=nh, left=left, top=top, right=max(0, tw - nw - left),
+                           bottom=max(0, th - nh - top), feather=p.feather)
 
 
 def pad_mask(p, w: int, h: int) -> np.ndarray:

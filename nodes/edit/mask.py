@@ -1,10 +1,10 @@
-"""Mask tools: threshold, grow/shrink, blur, invert, in that order."""
+"""Mask tools: a channel picked, threshold, grow/shrink (by a disk or a square), blur, invert, in that order."""
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-from studio.core.params import Bool, Float, Int
+from studio.core.params import Bool, Choice, Float, Int
 from studio.core.spec import FRAME, In, Node, Out
 
 LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)
@@ -14,11 +14,20 @@ EXACT_GROW = 16  # larger grows of a two-level mask go by its distance transform
 EXACT_BLUR = 12.0  # larger blurs are made at a reduced size (at most about 1/150 off), then scaled up
 
 
-def grow_and_feather(m: np.ndarray, grow: int, blur: float) -> np.ndarray:
+CHANNELS = ("luma", "red", "green", "blue", "alpha")
+SHAPES = ("disk", "square")
+
+
+def grow_and_feather(m: np.ndarray, grow: int, blur: float, shape: str = "disk") -> np.ndarray:
     """A 2-D float mask grown (negative: shrunk) by ``grow`` pixels, then its edge blurred
     (Gaussian sigma ``blur``). Large values cost about what small ones do (an 8192x8192 mask grown
-    by 256 and feathered by 100: seconds, not half an hour): see :func:`_grow` and :func:`feather`."""
-    if grow:
+    by 256 and feathered by 100: seconds, not half an hour): see :func:`_grow` and :func:`feather`.
+    ``shape`` 'square': each pixel takes the largest (shrunk: smallest) value within ``grow`` pixels
+    across and down (a (2 grow + 1)-pixel square, as a max-pool of that size with stride 1 gives)."""
+    if grow and shape == "square":
+        k = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * abs(grow) + 1, 2 * abs(grow) + 1))
+        m = (cv2.dilate if grow > 0 else cv2.erode)(m, k, borderType=cv2.BORDER_REPLICATE)
+    elif grow:
         m = _grow(m, grow)
     if blur > 0:
         m = feather(m, blur)
@@ -61,9 +70,22 @@ def feather(m: np.ndarray, sigma: float) -> np.ndarray:
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
+def picked(frame: np.ndarray, channel: str) -> np.ndarray:
+    """The 2-D mask ``channel`` picks of an H x W x C frame: its luma (Rec. 709 weights; any other than a
+    three-channel frame: its first channel), or one colour channel (ComfyUI's ImageToMask), or its alpha (1
+    where the frame has none)."""
+    c = frame.shape[2]
+    if channel == "luma":
+        return frame @ LUMA if c == 3 else frame[..., 0]
+    if channel == "alpha":
+        return frame[..., 3] if c == 4 else (frame[..., 1] if c == 2 else np.ones(frame.shape[:2], np.float32))
+    return frame[..., min(CHANNELS.index(channel) - 1, c - 1)] if c >= 3 else frame[..., 0]
+
+
 class MaskTools(Node):
-    """Shape a mask: threshold it, grow or shrink it, feather its edge, invert it (applied in
-    that order). A video on the input becomes a mask by its luma (Rec. 709 weights)."""
+    """Shape a mask: pick it from a channel, threshold it, grow or shrink it (by a disk or a square),
+    feather its edge, invert it (applied in that order). A video on the input becomes a mask by its luma
+    (Rec. 709 weights) or by one of its channels."""
     id = "edit.mask_tools"
     keywords = ("roto", "matte", "key", "feather", "choke", "erode", "dilate", "edge blur")
     title = "Mask Tools"
@@ -71,8 +93,13 @@ class MaskTools(Node):
     timing = FRAME
     inputs = (In("mask", "Video", help="a mask, or a video used by its luma"),)
     outputs = (Out("mask", "Mask"),)
-    params = (Float("threshold", -1.0, min=-1.0, max=1.0, help="1 above it, 0 below; -1 = off"),
+    params = (Choice("channel", "luma", choices=CHANNELS,
+                     help="what of a video makes the mask: its luma, or one channel (ComfyUI's ImageToMask)"),
+              Float("threshold", -1.0, min=-1.0, max=1.0, help="1 above it, 0 below; -1 = off"),
               Int("grow", 0, min=-512, max=512, help="pixels to grow (negative: shrink)"),
+              Choice("grow_shape", "disk", choices=SHAPES,
+                     help="disk: within 'grow' pixels in any direction; square: within 'grow' pixels across and "
+                          "down (a max-pool of 2 x grow + 1 pixels: LTX's Dilate Video Mask)"),
               Float("blur", 0.0, min=0.0, max=256.0, help="edge feather: Gaussian sigma in pixels"),
               Bool("invert", False))
 
@@ -81,11 +108,10 @@ class MaskTools(Node):
 
     def frame(self, ctx, i, mask):
         p = ctx.params
-        m = mask @ LUMA if mask.shape[2] == 3 else mask[..., 0]
-        m = np.ascontiguousarray(m, np.float32)
+        m = np.ascontiguousarray(picked(mask, p.channel), np.float32)
         if p.threshold >= 0:
             m = (m > p.threshold).astype(np.float32)
-        m = grow_and_feather(m, p.grow, p.blur)
+        m = grow_and_feather(m, p.grow, p.blur, p.grow_shape)
         if p.invert:
             m = 1.0 - m
         return np.clip(m, 0.0, 1.0).reshape(mask.shape[0], mask.shape[1], 1)

@@ -24,6 +24,9 @@ def _exact(w: int, h: int, p) -> tuple[float, float]:
     if p.fit in ("within", "within, down"):
         r = min(p.width / w, p.height / h)
         return w * r, h * r
+    if p.fit == "cover":
+        r = max(p.width / w, p.height / h)
+        return w * r, h * r
     return float(p.width), float(p.height)
 
 

@@ -18,7 +18,7 @@ from studio.core.graph import Graph
 
 from .families.hooks import HOOKS, hook
 from .packs.translation import PackTranslation, finite, held_task
-from .reading.workflow import CONTROL, CNode, Workflow
+from .reading.workflow import CONTROL, LOADER_NODES, CNode, Workflow
 from .takes.keyframes import frame_mark
 from .tracing.guiders import Guider
 from .tracing.prompts import encoders, prompt_text, walk
@@ -33,14 +33,14 @@ from .takes.one_take_said import withdraw  # a segment's 'another take' words wi
 from .tracing.latent_ways import frames_of, sampler_behind, through  # a take's latent on its way to a continuing node
 from .reading.pads import is_pad, mask_way, other_settings, pads, plain  # a pad for an outpaint read by its types (Wan VACE's)
 from .tracing.roles import in_type, out_types  # a node's declared input and output types (a family's by-types walks)
-from .tracing.resizes import is_resize  # a node resizing pictures, by its type's name (a mask grown at a size)
+from .tracing.resizes import is_resize, scale_params  # a node resizing pictures (by its type's name); Scale's settings
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
            "CONTROL", "encoders", "finite", "frame_mark", "held_task", "I2V", "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader",
            "model_file", "prompt_text", "read_sampling", "task_node", "upstream", "walk", "flag_setting", "rate_setting",
            "whole_setting", "any_through", "node_type", "frames_of", "sampler_behind", "through", "mask_way",
-           "other_settings", "pads", "plain", "in_type", "out_types"]
+           "other_settings", "pads", "plain", "in_type", "out_types", "LOADER_NODES", "scale_params"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 
 
@@ -60,6 +60,7 @@ class Builder(Protocol):
     pad: CNode | None  # an outpaint's pad (ImagePadForOutpaint, a pack's by its types) found on an intent input
     pad_made: dict | None  # its pixels, where Studio's Pad makes it before Wan VACE (wan/comfy_vace_pad.py)
     painted_pad: Any  # an IC-LoRA outpaint band's pad, made as Studio's Pad on 'control' (ltx2/comfy_outpaint_pad.py)
+    painted_band: Any  # an IC-LoRA in/outpaint band's painting, blend and words, made on 'control' (ltx2/comfy_painted_band.py)
     matte: Any  # a mask drawn on Wan Animate's background, made once its inputs are wired (wan/comfy_animate_matte.py)
     wired_without: dict  # a generator input -> the sentence saying its file is wired without the steps on its way
     stage: dict | None  # a family's later stage read before the settings (Generator.stage), for its hooks

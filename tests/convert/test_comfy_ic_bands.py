@@ -1,10 +1,10 @@
 """LTX-2.3's in/outpainting IC-LoRA band (issue 112; heldout24 01/02, ComfyUI-LTXVideo's Inpaint/Outpaint
-workflows): LTXVInpaintPreprocess paints the mask #66FF00 into the IC-LoRA's guide clip. Studio does not make that
-painting in general: a pad by fixed pixels, unfeathered, straight into the painting is made (Studio's Pad filled
-#66FF00 on the generator's 'control': the same clip); otherwise the band is held (never made from the unpainted clip)
-and its by-hand words tell, from the graph's shape, exactly what to build: the green Solid through Mask Tools on the
-mask video (its channel, its grow and the size that grow is counted at), or Studio's Pad (a feathered pad; a target
-size's borders said worked out when the workflow runs)."""
+workflows): LTXVInpaintPreprocess paints the mask #66FF00 into the IC-LoRA's guide clip. A pad by fixed pixels,
+unfeathered, straight into the painting is made as Studio's Pad filled #66FF00 on the generator's 'control' (the same
+clip); a painting whose clip and mask Studio's operations make (band2: a mask video by its channel, grown by a square;
+a feathered pad; a pad to a target size) as the green Solid composited through Mask Tools (comfy_painted_band, more in
+test_comfy_ic_bands2); otherwise the band is held (never made from the unpainted clip) and its by-hand words tell,
+from the graph's shape, what to build."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -49,14 +49,28 @@ def _held(doc) -> str:
     return next(line for line in conv.log if line.startswith("This workflow makes a video"))
 
 
-def test_an_inpainting_band_is_held_with_the_green_solid_mask_tools_and_the_grow_to_build():
-    line = _held(_band())
-    assert "inpainted (a mask video marks the area)" in line
-    assert "(LTXVInpaintPreprocess, #30), which paints the mask green (#66FF00)" in line
-    assert "Composite a Solid Colour #66FF00 the clip's size over the clip through Mask Tools" in line
-    assert "'ImageToMask' (#34) by its red channel" in line
-    assert "threshold 0.5 and grown by 6 px as 'LTXVDilateVideoMask' (#33) grows it (its grow a square" in line
-    assert "the IC-LoRA through Video LoRA and that clip on the generator's 'control'" in line
+def _painted(conv):
+    """The Composite on the generator's 'control' and the Studio node on each of its inputs."""
+    g = conv.graph
+    gen = _nodes(conv, "video_models.ltx2")[0]
+    comp = g.nodes[g.input_link(gen.id, "control").src]
+    assert comp.type_id == "edit.composite" and g.validate() == []
+    return {k: g.nodes[g.input_link(comp.id, k).src] for k in ("background", "foreground", "mask")}
+
+
+def test_an_inpainting_band_is_made_with_the_green_solid_through_mask_tools_by_its_channel_and_square_grow():
+    conv = convert(_band(), "t")
+    made = _painted(conv)
+    mt = made["mask"]
+    assert mt.type_id == "edit.mask_tools" and {k: mt.params[k] for k in ("channel", "threshold", "grow",
+                                                                            "grow_shape")} == \
+        {"channel": "red", "threshold": 0.5, "grow": 6, "grow_shape": "square"}
+    assert made["foreground"].type_id == "procedural.solid" and made["foreground"].params["color"].lower() == "#66ff00"
+    assert made["background"].type_id == "io.load_video"
+    said = "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
+    assert "(LTXVInpaintPreprocess, #30) paints #66FF00 over the clip where its mask is" in said
+    assert "'ImageToMask' (ImageToMask, #34), 'LTXVDilateVideoMask' (LTXVDilateVideoMask, #33) make them" in said
+    assert "This workflow makes" not in said
 
 
 def test_a_grow_counted_at_a_resized_size_names_the_resize():
@@ -81,15 +95,13 @@ def test_an_outpainting_band_by_pixels_is_made_with_studios_pad_filled_green_on_
     assert "wired without that step" not in said and "This workflow makes" not in said
 
 
-def test_a_feathered_pad_is_held_with_pads_pixels_and_its_feather_to_build():
-    line = _held(_band("pad", feathering=8))
-    assert "outpainted (the clip padded to a larger frame)" in line
-    assert "Pad the clip by left 64, top 0, right 64, bottom 0 px with 'feather' 8 as 'ImagePadForOutpaint' (#36)" in line
-    assert "the Pad's size over the Pad's video through the Pad's mask" in line
-    assert "Mask Tools" not in line
-
-
-def test_an_outpainting_band_to_a_target_size_says_its_borders_are_worked_out_when_run():
-    line = _held(_band("target"))
-    assert "Pad the clip to 1024x512 ('ImagePadForOutpaintTargetSize' (#36) shrinks a larger clip" in line
-    assert "worked out of the clip's size when the workflow runs" in line
+def test_a_feathered_pad_and_a_pad_to_a_target_size_are_made_as_studios_pad_and_its_mask():
+    for doc, want in ((_band("pad", feathering=8), {"left": 64, "right": 64, "feather": 8}),
+                      (_band("target"), {"target_width": 1024, "target_height": 512, "interpolation": "nearest"})):
+        conv = convert(doc, "t")
+        made = _painted(conv)
+        pad = made["background"]
+        assert pad.type_id == "edit.pad" and {k: pad.params[k] for k in want} == want
+        mask_src = conv.graph.input_link(made["mask"].id, "mask")
+        assert (mask_src.src, mask_src.src_port) == (pad.id, "mask")  # the pad's own mask, through Mask Tools
+        assert made["mask"].params["threshold"] == -1 and made["mask"].params["grow"] == 0

@@ -158,14 +158,18 @@ def _painted(outpaint: bool) -> dict:
     return doc
 
 
-def test_the_painted_guide_of_the_inpainting_lora_holds_the_task():
-    for outpaint in (False, True):
-        conv = convert(_painted(outpaint), "t")
-        assert [t["generator"] for t in conv.tasks] == [None], _said(conv)
-        assert ("outpainted" if outpaint else "inpainted") in conv.tasks[0]["task"]
-        first = [line for line in conv.log if line.startswith("This workflow makes")]
-        assert len(first) == 1 and "LTXVInpaintPreprocess" in first[0] and "#54" in first[0]
-        assert _nodes(conv, "video_models.ltx2") == []
+def test_the_painted_guide_of_the_inpainting_lora_is_made_and_a_step_studio_does_not_make_holds_it():
+    conv = convert(_painted(False), "t")  # the mask video by its red channel: made (comfy_painted_band)
+    gen = _nodes(conv, "video_models.ltx2")[0]
+    comp = conv.graph.nodes[conv.graph.input_link(gen.id, "control").src]
+    assert comp.type_id == "edit.composite" and "wired without" not in _said(conv)
+    conv = convert(_painted(True), "t")  # a resize with no settings on the pad's mask: held, never unpainted
+    assert [t["generator"] for t in conv.tasks] == [None], _said(conv)
+    assert "outpainted" in conv.tasks[0]["task"]
+    first = [line for line in conv.log if line.startswith("This workflow makes")]
+    assert len(first) == 1 and "LTXVInpaintPreprocess" in first[0] and "#54" in first[0]
+    assert "but not 'ResizeImageMaskNode' (ResizeImageMaskNode, #53) as this workflow sets it" in first[0]
+    assert _nodes(conv, "video_models.ltx2") == []
 
 
 def test_the_window_of_the_song_a_drive_is_made_to_is_trimmed_as_comfyui_trims_it():

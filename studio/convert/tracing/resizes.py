@@ -1,7 +1,8 @@
 """A resize between a file and a generator's input (a start image scaled before LTX-2's or Wan's image to video) as
 Studio's Scale (nodes/images.py), where the size it gives is fixed by its settings as Scale makes it: ComfyUI's
 ImageScale (a width and a height, 0 for one keeping the aspect, 'center' crop), ImageScaleBy (a factor), the newer
-ResizeImageMaskNode by dimensions, by a multiplier or by its longer side (its API settings 'resize_type.width'...), KJNodes'
+ResizeImageMaskNode by dimensions, by a multiplier, by its longer or shorter side or to a multiple (its API settings
+'resize_type.width'...), KJNodes'
 ImageResizeKJ / ImageResizeKJv2 stretched, cropped about the middle (v2) or fitted within a box keeping the
 aspect, each side rounded down to 'divisible_by', ImageScaleToMaxDimension and ResizeImagesByLongerEdge (fitted
 within a square, the shorter side to the nearest pixel or rounded down), ImageScaleToTotalPixels and a resize stretched
@@ -57,6 +58,15 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
             side = _int(at(1, "resize_type.longer_size"))
             p = _sized(side, side, method) if side else None
             return {**p, "fit": "within"} if p else None
+        if kind == "scale shorter dimension":  # the shorter side to it, the other round(longer / shorter x it)
+            side = _int(at(1, "resize_type.shorter_size"))
+            p = _sized(side, side, method) if side else None
+            return {**p, "fit": "cover"} if p else None
+        m = at(1, "resize_type.multiple")  # each side down to a multiple, the frame scaled over it and cut about its
+        # middle (Scale: cut to that aspect about the middle, then scaled: the same where one side is kept)
+        if kind == "scale to multiple" and _int(m) and m <= 512 and method in METHODS:
+            return {"scale": 1.0, "width": 0, "height": 0, "multiple": m, "crop": "center",
+                    "interpolation": METHODS[method]}
         return None
     if n.cls in ("ImageResizeKJ", "ImageResizeKJv2"):
         return _kj(v, n)
@@ -182,6 +192,10 @@ def said(n: CNode, params: dict, port: str, node: CNode, sizes: bool = False) ->
     w, h = params.get("width"), params.get("height")
     if params.get("fit") == "area":  # (its 'scale' a number of megapixels, not a factor; its rounding said below)
         size = f"to {worked_sizes.said(params)}"
+    elif params.get("fit") == "cover":  # ('scale shorter dimension': a square)
+        size = f"so its shorter side is {w}, keeping its aspect" if w == h else f"to cover {w}x{h} keeping its aspect"
+    elif params.get("scale") == 1 and params.get("multiple", 1) > 1 and not w and not h:
+        size = "to its own size"
     elif params.get("scale"):
         size = f"by {params['scale']:g}"
     elif params.get("fit") in ("within", "within, down"):

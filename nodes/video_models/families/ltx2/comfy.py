@@ -18,6 +18,7 @@ from .comfy_stages import second_stage, upscale_stage
 from .comfy_strengths import keyframe_strength
 from .comfy_inpaint import painted_guide
 from .comfy_outpaint_pad import painted  # an outpaint's pad by pixels: Studio's Pad filled #66FF00
+from .comfy_painted_band import painted_made  # an in/outpaint band's painting and blend by Studio's operations
 from .comfy_low_vram import low_vram
 from .comfy_sound_alone import TASKS as SOUND_ALONE
 from .comfy_mask_time import WIDGETS as TIMED
@@ -351,7 +352,8 @@ MAPPING = ComfyMapping(
                           video=lambda b, gen, load, model_out, params: upscale_stage(b, gen, load, model_out, params)
                           if b.stage else (gen, "video"),
                           wired=lambda b, gen, load, params: (enhance_stage(b, gen, load, params),
-                                                               painted(b, gen, load, params))),),
+                                                               painted(b, gen, load, params),
+                                                               painted_made(b, gen, load, params))),),
     files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
     dual_types=("ltxv",),  # Gemma 3 and the text projection (or connectors): text_encoder, text_encoder_2 (split23.py)
     folded=("LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio", "LTXVAudioVAEDecode",

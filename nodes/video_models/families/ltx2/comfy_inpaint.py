@@ -11,6 +11,7 @@ from studio.convert.api import CNode, Task, upstream
 
 from .comfy_inpaint_hand import by_hand
 from .comfy_outpaint_pad import read_pad
+from .comfy_painted_band import read_band
 
 PAINTS = "LTXVInpaintPreprocess"
 OUTPAINT = ("ImagePadForOutpaintTargetSize", "ImagePadForOutpaint")  # their mask: the border they add
@@ -30,11 +31,16 @@ def painted_guide(b, node: CNode | None, up: list[CNode], claim: Task, inputs: d
         out = pad is not None
         if read_pad(b, n, src, said):  # a pad by fixed pixels straight into the painting: made (Studio's Pad)
             return None
+        miss: list[CNode] = []
+        if read_band(b, n, src, said, miss):  # its clip and mask made by Studio's operations (comfy_painted_band)
+            return None
+        why = (f", Studio making that painting from the workflow's own steps but not '{miss[0].title or miss[0].shown_cls}'"
+               f" ({miss[0].shown_cls}, #{miss[0].id}) as this workflow sets it") if miss else ""
         what = "outpainted (the clip padded to a larger frame)" if out else "inpainted (a mask video marks the area)"
         return Task(f"a video {what} by an in/outpainting IC-LoRA", None, family=claim.family,
                     cannot=f"read '{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}), which paints the "
                            f"mask green (#66FF00) into the clip '{n.title or n.shown_cls}' (#{n.id}) gives the IC-LoRA "
                            "for it to fill: LTX-2's 'control' would get the clip unpainted, and the take would not "
-                           f"fill the masked area ({by_hand(wf, way, pad)}; the IC-LoRA through Video LoRA and "
+                           f"fill the masked area{why} ({by_hand(wf, way, pad)}; the IC-LoRA through Video LoRA and "
                            "that clip on the generator's 'control')")
     return None
