@@ -8,7 +8,7 @@ by cont3. Plain data."""
 from __future__ import annotations
 
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
-from ..tracing.mask_by_time import by_time, time_by_hand
+from ..tracing.mask_by_time import by_time, time_by_hand, time_words
 from ..tracing.mask_window import window_words
 
 
@@ -17,7 +17,7 @@ def by_hand(wf: Workflow, mask: CNode, loader: CNode | None, file: str) -> str:
     loader), else ''."""
     if loader is None or LOADER_NODES.get(loader.cls, ("", ""))[1] != "video":
         return ""
-    if not (window_words(wf, mask) or "").startswith("a continuation"):
+    if not (window_words(wf, mask) or time_words(wf, mask) or "").startswith("a continuation"):
         return ""
     who = f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id})"
     if by_time(wf, mask) is not None:  # (nothing padded: the take's length is the clip's, learnt when it runs)

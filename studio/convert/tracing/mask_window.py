@@ -44,8 +44,7 @@ def window_words(wf: Workflow, n: CNode) -> str | None:
     """What ``n``'s window keeps and makes, in words ('a continuation: ...'), or None when it declares no window or its
     start is not worked out (the caller keeps its own words)."""
     if not windowed(n):
-        from .mask_by_time import time_words  # (a mask by time on an audio-and-video latent: nothing padded)
-        return time_words(wf, n)
+        return None
     fps = _number(wf.value(n, "video_fps"))
     pad = wf.value(n, "max_length")
     parts, lead = [], None
