@@ -98,3 +98,8 @@ def test_a_loop_carrying_a_latent_is_said_with_its_count_and_the_way_to_its_samp
     assert ("through 'LTXVSelectLatents' (LTXVSelectLatents, #51), 'LTXVAudioVideoMask' (LTXVAudioVideoMask, #52), "
             "'LTXVConcatAVLatent' (LTXVConcatAVLatent, #57) to 'KSampler' (KSampler, #53)): Studio's 'continue_from' "
             "continues a take from frames a decoder gives, not from a latent") in line
+    assert line.endswith("by hand: a generator for each pass, given the video of the take before it (the first pass: "
+                         "the take the loop starts from) on "
+                         "'continue_from' with 'continue_seconds' 1 (what 'LTXVAudioVideoMask' (LTXVAudioVideoMask, "
+                         "#52) keeps) and 'frames' 113 (5 s at 24 fps), the takes joined by Concatenate (what the "
+                         "workflow trims of them where they meet not cut)"), line

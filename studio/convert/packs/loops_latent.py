@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
+from ..tracing.mask_window import TEMPORAL
 from ..tracing.roles import consumers, role
 from ..tracing.roles import out_types as _outs
 
@@ -102,5 +103,23 @@ def latent_words(wf: Workflow, start: CNode, end: CNode, body: list[CNode], carr
                     f"read on {_name(start)}'s '{out}' by {_name(r)}) and samples on from it"
                     + (f" (through {steps} to {_name(way[-1])})" if steps else f" (it feeds {_name(way[-1])})")
                     + ": Studio's 'continue_from' continues a take from frames a decoder gives, not from a latent, so "
-                    "the passes are not made as one continued take")
+                    "the passes are not made as one continued take" + by_hand(wf, way))
+    return ""
+
+
+def by_hand(wf: Workflow, way: list[CNode]) -> str:
+    """How to make the passes by hand where a mask window on the way says what each keeps and makes (a start after
+    0, an end after it, a rate: KJNodes' LTXVAudioVideoMask's settings, as read or worked out): '' otherwise."""
+    for n in way:
+        start, end, fps = (wf.value(n, k) for k in ("video_start_time", "video_end_time", "video_fps"))
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (start, end, fps)):
+            continue
+        if not 0 < start < end or fps <= 0:
+            continue
+        latent = (int(round(end * fps)) - 1) // TEMPORAL + 1
+        return (f"; by hand: a generator for each pass, given the video of the take before it (the first pass: the "
+                f"take the loop starts from) on "
+                f"'continue_from' with 'continue_seconds' {start:g} (what {_name(n)} keeps) and 'frames' "
+                f"{(latent - 1) * TEMPORAL + 1} ({end:g} s at {fps:g} fps), the takes joined by Concatenate (what the workflow trims of them where they "
+                "meet not cut)")
     return ""
