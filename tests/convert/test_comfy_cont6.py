@@ -103,3 +103,17 @@ def test_a_loop_carrying_a_latent_is_said_with_its_count_and_the_way_to_its_samp
                          "'continue_from' with 'continue_seconds' 1 (what 'LTXVAudioVideoMask' (LTXVAudioVideoMask, "
                          "#52) keeps) and 'frames' 113 (5 s at 24 fps), the takes joined by Concatenate (what the "
                          "workflow trims of them where they meet not cut)"), line
+
+
+def test_a_latent_loops_by_hand_words_name_the_pictures_each_pass_puts_in_its_latent():
+    from studio.convert.packs.loops_unrolled import translate
+    from studio.convert.reading.workflow import Workflow
+    wf = _latent_loop()
+    wf.update({"60": _n("LoadImage", image="ref.png"),
+               "59": _n("LTXVImgToVideoInplace", vae=["1", 2], image=["60", 0], latent=["52", 0], strength=1.0,
+                        bypass=False)})
+    wf["57"]["inputs"]["video_latent"] = ["59", 0]
+    (line,) = translate(Workflow.read(wf))
+    assert line.endswith("each pass's own pictures, which 'LTXVImgToVideoInplace' (LTXVImgToVideoInplace, #59) puts "
+                         "in its latent, are not in that way: 'continue_from' gives a take its first frames, and a "
+                         "first image beside it is refused"), line

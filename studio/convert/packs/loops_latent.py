@@ -110,6 +110,15 @@ def latent_words(wf: Workflow, start: CNode, end: CNode, body: list[CNode], carr
 def by_hand(wf: Workflow, way: list[CNode]) -> str:
     """How to make the passes by hand where a mask window on the way says what each keeps and makes (a start after
     0, an end after it, a rate: KJNodes' LTXVAudioVideoMask's settings, as read or worked out): '' otherwise."""
+    known = dict(wf._known)  # (values worked out only for these words: their nodes keep their own sentences)
+    try:
+        return _by_hand(wf, way)
+    finally:
+        wf._known.clear()
+        wf._known.update(known)
+
+
+def _by_hand(wf: Workflow, way: list[CNode]) -> str:
     for n in way:
         start, end, fps = (wf.value(n, k) for k in ("video_start_time", "video_end_time", "video_fps"))
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (start, end, fps)):
@@ -117,9 +126,14 @@ def by_hand(wf: Workflow, way: list[CNode]) -> str:
         if not 0 < start < end or fps <= 0:
             continue
         latent = (int(round(end * fps)) - 1) // TEMPORAL + 1
+        after = way[way.index(n) + 1:]
+        pictures = [m for m in after if any(_in_type(m, k).split(",")[0] == "IMAGE" or k.startswith(
+            ("image", "num_images.image")) for k in m.links)]
+        own = (f"; each pass's own pictures, which {', '.join(_name(m) for m in pictures)} put"
+               f"{'s' if len(pictures) == 1 else ''} in its latent, are not in that way: 'continue_from' gives a "
+               "take its first frames, and a first image beside it is refused") if pictures else ""
         return (f"; by hand: a generator for each pass, given the video of the take before it (the first pass: the "
-                f"take the loop starts from) on "
-                f"'continue_from' with 'continue_seconds' {start:g} (what {_name(n)} keeps) and 'frames' "
-                f"{(latent - 1) * TEMPORAL + 1} ({end:g} s at {fps:g} fps), the takes joined by Concatenate (what the workflow trims of them where they "
-                "meet not cut)")
+                f"take the loop starts from) on 'continue_from' with 'continue_seconds' {start:g} (what {_name(n)} "
+                f"keeps) and 'frames' {(latent - 1) * TEMPORAL + 1} ({end:g} s at {fps:g} fps), the takes joined by "
+                f"Concatenate (what the workflow trims of them where they meet not cut){own}")
     return ""
