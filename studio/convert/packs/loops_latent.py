@@ -110,12 +110,8 @@ def latent_words(wf: Workflow, start: CNode, end: CNode, body: list[CNode], carr
 def by_hand(wf: Workflow, way: list[CNode]) -> str:
     """How to make the passes by hand where a mask window on the way says what each keeps and makes (a start after
     0, an end after it, a rate: KJNodes' LTXVAudioVideoMask's settings, as read or worked out): '' otherwise."""
-    known = dict(wf._known)  # (values worked out only for these words: their nodes keep their own sentences)
-    try:
+    with wf.values_aside():  # (values worked out only for these words: their nodes keep their own sentences)
         return _by_hand(wf, way)
-    finally:
-        wf._known.clear()
-        wf._known.update(known)
 
 
 def _by_hand(wf: Workflow, way: list[CNode]) -> str:
