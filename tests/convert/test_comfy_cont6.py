@@ -93,8 +93,9 @@ def test_a_loop_carrying_a_latent_is_said_with_its_count_and_the_way_to_its_samp
     assert line.startswith("the loop from 'easy forLoopStart' (easy forLoopStart, node 50) to 'easy forLoopEnd' "
                            "(easy forLoopEnd, node 55) runs 3 passes, not unrolled into segments: each pass is given "
                            "the latent the pass before makes ('easy forLoopEnd' (easy forLoopEnd, #55)'s "
-                           "'initial_value1', from 'LTXVConcatAVLatent' (LTXVConcatAVLatent, #54), read on 'easy "
-                           "forLoopStart' (easy forLoopStart, #50)'s 'value1' by 'LTXVSeparateAVLatent'"), line
+                           "'initial_value1', from 'LTXVConcatAVLatent' (LTXVConcatAVLatent, #54), which 'easy "
+                           "forLoopStart' (easy forLoopStart, #50) gives on its output 'value1' to "
+                           "'LTXVSeparateAVLatent'"), line
     assert ("through 'LTXVSelectLatents' (LTXVSelectLatents, #51), 'LTXVAudioVideoMask' (LTXVAudioVideoMask, #52), "
             "'LTXVConcatAVLatent' (LTXVConcatAVLatent, #57) to 'KSampler' (KSampler, #53)): Studio's 'continue_from' "
             "continues a take from frames a decoder gives, not from a latent") in line

@@ -100,7 +100,7 @@ def latent_words(wf: Workflow, start: CNode, end: CNode, body: list[CNode], carr
                 continue
             steps = ", ".join(_name(n) for n in way[1:-1])
             return (f"each pass is given the latent the pass before makes ({_name(end)}'s '{k}', from {_name(made)}, "
-                    f"read on {_name(start)}'s '{out}' by {_name(r)}) and samples on from it"
+                    f"which {_name(start)} gives on its output '{out}' to {_name(r)}) and samples on from it"
                     + (f" (through {steps} to {_name(way[-1])})" if steps else f" (it feeds {_name(way[-1])})")
                     + ": Studio's 'continue_from' continues a take from frames a decoder gives, not from a latent, so "
                     "the passes are not made as one continued take" + by_hand(wf, way))
