@@ -92,17 +92,17 @@ def test_a_loop_carrying_a_latent_is_said_with_its_count_and_the_way_to_its_samp
     (line,) = translate(Workflow.read(_latent_loop()))
     assert line.startswith("the loop from 'easy forLoopStart' (easy forLoopStart, node 50) to 'easy forLoopEnd' "
                            "(easy forLoopEnd, node 55) runs 3 passes, not unrolled into segments: each pass is given "
-                           "the latent the pass before makes ('easy forLoopEnd' (easy forLoopEnd, #55)'s "
-                           "'initial_value1', from 'LTXVConcatAVLatent' (LTXVConcatAVLatent, #54), which 'easy "
-                           "forLoopStart' (easy forLoopStart, #50) gives on its output 'value1' to "
+                           "the latent the pass before makes ('easy forLoopEnd' (easy forLoopEnd, node 55)'s "
+                           "'initial_value1', from 'LTXVConcatAVLatent' (LTXVConcatAVLatent, node 54), which 'easy "
+                           "forLoopStart' (easy forLoopStart, node 50) gives on its output 'value1' to "
                            "'LTXVSeparateAVLatent'"), line
-    assert ("through 'LTXVSelectLatents' (LTXVSelectLatents, #51), 'LTXVAudioVideoMask' (LTXVAudioVideoMask, #52), "
-            "'LTXVConcatAVLatent' (LTXVConcatAVLatent, #57) to 'KSampler' (KSampler, #53)): Studio's 'continue_from' "
+    assert ("through 'LTXVSelectLatents' (LTXVSelectLatents, node 51), 'LTXVAudioVideoMask' (LTXVAudioVideoMask, node 52), "
+            "'LTXVConcatAVLatent' (LTXVConcatAVLatent, node 57) to 'KSampler' (KSampler, node 53)): Studio's 'continue_from' "
             "continues a take from frames a decoder gives, not from a latent") in line
     assert line.endswith("by hand: a generator for each pass, given the video of the take before it (the first pass: "
                          "the take the loop starts from) on "
                          "'continue_from' with 'continue_seconds' 1 (what 'LTXVAudioVideoMask' (LTXVAudioVideoMask, "
-                         "#52) keeps) and 'frames' 113 (5 s at 24 fps), the takes joined by Concatenate (what the "
+                         "node 52) keeps) and 'frames' 113 (5 s at 24 fps), the takes joined by Concatenate (what the "
                          "workflow trims of them where they meet not cut)"), line
 
 
@@ -115,6 +115,6 @@ def test_a_latent_loops_by_hand_words_name_the_pictures_each_pass_puts_in_its_la
                         bypass=False)})
     wf["57"]["inputs"]["video_latent"] = ["59", 0]
     (line,) = translate(Workflow.read(wf))
-    assert line.endswith("each pass's own pictures, which 'LTXVImgToVideoInplace' (LTXVImgToVideoInplace, #59) puts "
+    assert line.endswith("each pass's own pictures, which 'LTXVImgToVideoInplace' (LTXVImgToVideoInplace, node 59) puts "
                          "in its latent, are not in that way: 'continue_from' gives a take its first frames, and a "
                          "first image beside it is refused"), line

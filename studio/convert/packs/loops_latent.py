@@ -17,7 +17,12 @@ from ..tracing.roles import out_types as _outs
 FLOW = "FLOW_CONTROL"
 INITIAL, VALUE = "initial_value", "value"
 NUMBERS = ("INT", "FLOAT", "STRING", "BOOLEAN")
-_name = CNode.named
+
+
+def _name(n: CNode) -> str:
+    """A node in these words, by its id without '#' (as the loop's own sentence names its start and end: whether each
+    is converted, passed or listed as not converted is said in its own sentence)."""
+    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, node {n.id})"
 
 
 def _in_type(n: CNode, name: str) -> str:
