@@ -129,7 +129,7 @@ def _by_hand(wf: Workflow, way: list[CNode]) -> str:
         latent = (int(round(end * fps)) - 1) // TEMPORAL + 1
         after = way[way.index(n) + 1:]
         pictures = [m for m in after if any(_in_type(m, k).split(",")[0] == "IMAGE" or k.startswith(
-            ("image", "num_images.image")) for k in m.links)]
+            ("image", "num_images.image")) and _in_type(m, k) not in NUMBERS for k in m.links)]
         own = (f"; each pass's own pictures, which {', '.join(_name(m) for m in pictures)} put"
                f"{'s' if len(pictures) == 1 else ''} in its latent, are not in that way: 'continue_from' gives a "
                "take its first frames, and a first image beside it is refused") if pictures else ""
