@@ -29,6 +29,10 @@ def test_the_frames_asked_are_cut_to_a_whole_vae_length_within_the_clip_and_wind
     assert lead_count(40, 241, 8, 120) == 33 and lead_count(200, 97, 8, 120) == 89  # the clip's, the window's
     assert asked_count(_P(continue_seconds=5.0, continue_frames=9), 24.0) == 120  # seconds first, at the clip's rate
     assert asked_count(_P(continue_seconds=0.0, continue_frames=9), 24.0) == 9
+    # LTX-2's VAE (8 frames a latent frame): seconds to the end of the latent frame they fall in, as its masks by
+    # time keep them (ComfyUI keeps 105 of a clip's first 4 s at 25 fps, 121 of 5 s at 24 fps)
+    assert asked_count(_P(continue_seconds=4.0), 25.0, 8) == 105 and asked_count(_P(continue_seconds=5.0), 24.0, 8) == 121
+    assert asked_count(_P(continue_seconds=4.0), 24.0, 8) == 97 and lead_count(300, 241, 8, 105) == 105
     assert {q.name for q in CONTINUE_PARAMS} == {"continue_frames", "continue_seconds", "continue_output",
                                                  "continue_part"}
 
@@ -43,21 +47,23 @@ def _graph(ltx2_dir, **params):
 def test_ltx2_continues_the_last_seconds_asked_and_cuts_them_from_its_output(ltx2_dir, monkeypatch):
     from diffusers import LTX2ConditionPipeline
     calls = spy_frames(monkeypatch, LTX2ConditionPipeline)
-    g = _graph(ltx2_dir, continue_seconds=0.25, continue_output=NEW_ONLY)  # 6 frames at 24 fps -> 5 (2m + 1)
+    g = _graph(ltx2_dir, continue_seconds=0.25, continue_output=NEW_ONLY)  # 6 frames at 24 fps -> 7 (2m + 1: the
+    # latent frame 0.25 s falls in kept whole, as LTX-2's masks by time keep it)
     ev = []
     out = Executor().run(g, targets=["gen", "continue_from"], device="cpu", use_cache=False, on_event=ev.append)
     src, made = out.value("continue_from"), out.value("gen")
     cond = calls[0][0]["conditions"][0]
     assert cond.index == 0 and [np.asarray(f).tolist() for f in cond.frames] == [
-        np.asarray(to_pil(src.frame(i))).tolist() for i in range(7, 12)]  # the clip's last 5 of 12
-    assert made.n_frames == 12 and (made.width, made.height) == (64, 32)  # 17 made, its first 5 (the clip's) cut;
+        np.asarray(to_pil(src.frame(i))).tolist() for i in range(5, 12)]  # the clip's last 7 of 12
+    assert made.n_frames == 10 and (made.width, made.height) == (64, 32)  # 17 made, its first 7 (the clip's) cut;
     # width and height 0: the clip's
     whole = calls[0][1]
-    assert np.allclose(made.frame(0), np.clip(whole[5], 0, 1), atol=1e-5)  # what follows them
+    assert np.allclose(made.frame(0), np.clip(whole[7], 0, 1), atol=1e-5)  # what follows them
     sound = out.value("gen", "audio")
-    assert sound is made.audio and abs(sound.duration - 12 / 24) < 0.03  # the sound under the 5 cut too (its made
+    assert sound is made.audio and abs(sound.duration - 10 / 24) < 0.03  # the sound under the 7 cut too (its made
     # length is the vocoder's: about 17 / 24 s)
-    assert any("the last 5 of its 12 frames (asked: the last 6" in t and "cut from the output" in t
+    assert any("the last 7 of its 12 frames (asked: 0.25 s at 24 fps, to the end of the latent frame it falls in: 7)"
+               in t and "cut from the output" in t
                for t in said(ev, "gen", "info"))
 
 

@@ -1,8 +1,9 @@
 """Text to Video's 'continue_from': a clip the take continues. Its last ``k`` frames condition the take's first
 window at frame 0, exactly as a continued window is conditioned on the one before (continuation.py: the family's
 condition pipeline, LTX-Video / LTX-2); ``k`` is the longest length the VAE encodes whole (``t·m + 1``) not past the
-clip nor the window, or fewer where 'continue_frames' / 'continue_seconds' ask (the last N frames, or seconds at the
-clip's own rate, as ComfyUI continuation workflows pick them: cut to that length). The take then starts with those
+clip nor the window, or fewer where 'continue_frames' / 'continue_seconds' ask (the last N frames, cut to that
+length; or seconds at the clip's own rate, counted as LTX-2's noise masks by time keep them: to the end of the latent
+frame the time falls in). The take then starts with those
 frames (as the VAE gives them back) and goes on from them; its 'frames' count them; 'continue_output: new frames only'
 cuts them from the output (and the sound under them), as workflows that save only the frames made after them do;
 'continue_part: its first frames' starts it from the clip's first frames instead (the rest of the clip made anew after
@@ -29,7 +30,8 @@ CONTINUE_PARAMS = (
              "whole, less than a window); 0: the most it encodes whole"),
     Float("continue_seconds", 0.0, min=0.0, max=86_400.0,
           help="with 'continue_from': the clip's last seconds (at its own frame rate) the take starts from, in place "
-               "of 'continue_frames'; 0: as 'continue_frames' says"),
+               "of 'continue_frames', counted to the end of the latent frame the time falls in (as LTX-2's noise "
+               "masks by time keep them: 4 s at 25 fps are 105 frames); 0: as 'continue_frames' says"),
     Choice("continue_output", WITH, choices=(WITH, NEW_ONLY),
            help="with 'continue_from': the output starts with the clip's frames it continues (as the VAE gives them "
                 "back), or holds only the frames made after them (those cut, with the sound under them)"),
@@ -45,12 +47,16 @@ def lead_count(frames: int, window: int, temporal: int, asked: int = 0) -> int:
     return lead_frames("t2v", min(frames, window - 1, asked or frames), temporal)
 
 
-def asked_count(p, fps: float) -> int:
-    """The clip's last frames the node's 'continue_seconds' (at the clip's ``fps``) or 'continue_frames' ask; 0:
-    none asked (the most the VAE encodes whole)."""
+def asked_count(p, fps: float, temporal: int = 1) -> int:
+    """The clip's frames the node's 'continue_seconds' (at the clip's ``fps``) or 'continue_frames' ask; 0: none asked
+    (the most the VAE encodes whole). Seconds are counted as LTX-2's noise masks by time count them (KJNodes'
+    LTXVAudioVideoMask, ComfyUI-LTXVideo's LTXVSetAudioVideoMaskByTime): the latent frame the time falls in is kept
+    whole, so ``s`` seconds are the fewest ``t·m + 1`` frames not less than ``round(s·fps)`` (4 s at 25 fps: 105, 5 s
+    at 24 fps: 121), where 'continue_frames' is a count cut down to such a length."""
     secs = float(getattr(p, "continue_seconds", 0.0) or 0.0)
     if secs > 0:
-        return max(1, int(round(secs * fps)))
+        n, t = max(1, int(round(secs * fps))), max(1, int(temporal))
+        return (n - 1 + t - 1) // t * t + 1
     return int(getattr(p, "continue_frames", 0) or 0)
 
 
@@ -82,10 +88,14 @@ def lead_clip(ctx, sampler, clip, n: int, win: int, take: str, node_title: str) 
         raise StudioError("'continue_from' holds no frames")
     if sampler.task != "cond":
         condition_pipeline(sampler)
-    asked = asked_count(ctx.params, clip.fps)
-    k = lead_count(m, win, temporal_ratio(sampler.pipe), asked)
-    how = f" (asked: the last {asked}, cut to a length the VAE encodes whole, less than a window)" if \
-        asked and asked != k else ""
+    t = temporal_ratio(sampler.pipe)
+    asked = asked_count(ctx.params, clip.fps, t)
+    k = lead_count(m, win, t, asked)
+    secs = float(getattr(ctx.params, "continue_seconds", 0.0) or 0.0)
+    how = (f" (asked: {secs:g} s at {clip.fps:g} fps, to the end of the latent frame it falls in: {asked})"
+           if secs > 0 and asked == k else "") + (
+        f" (asked: {f'{secs:g} s, ' if secs > 0 else ''}the last {asked}, cut to a length the VAE encodes whole, "
+        "less than a window)" if asked and asked != k else "")
     kept = (f"its first {k} frames are them" if getattr(ctx.params, "continue_output", WITH) != NEW_ONLY else
             f"they are cut from the output ('continue_output: {NEW_ONLY}')")
     first = getattr(ctx.params, "continue_part", LAST) == FIRST

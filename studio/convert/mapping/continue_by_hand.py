@@ -8,6 +8,7 @@ by cont3. Plain data."""
 from __future__ import annotations
 
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
+from ..tracing.mask_by_time import by_time, time_by_hand, time_words
 from ..tracing.mask_window import window_words
 
 
@@ -16,9 +17,11 @@ def by_hand(wf: Workflow, mask: CNode, loader: CNode | None, file: str) -> str:
     loader), else ''."""
     if loader is None or LOADER_NODES.get(loader.cls, ("", ""))[1] != "video":
         return ""
-    if not (window_words(wf, mask) or "").startswith("a continuation"):
+    if not (window_words(wf, mask) or time_words(wf, mask) or "").startswith("a continuation"):
         return ""
     who = f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id})"
+    if by_time(wf, mask) is not None:  # (nothing padded: the take's length is the clip's, learnt when it runs)
+        return time_by_hand(wf, mask, who, file)
     return (f"; Studio's 'continue_from' (LTX-2 Video + Sound, Text to Video) continues a clip from the clip's own "
             f"last frames, not from frames a noise mask keeps: to continue the clip {who} loads ('{file}') by hand, "
             "wire it there cut to the frames the mask keeps, and set the take's 'frames' and prompt")

@@ -21,6 +21,7 @@ from . import audio_steps, clip_frames, control_steps, mask_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 from ..tracing.earlier_takes import EARLIER, earlier_sampler
 from ..tracing.mask_window import window_words
+from ..tracing.mask_by_time import time_words
 from ..tracing.masked_encodes import CONTINUED, latent_mask
 from .continue_by_hand import by_hand
 from . import continue_wired
@@ -176,7 +177,8 @@ class IntentReading:
                                                                             own)):
             return made  # its last frames, kept by the window, continued by Studio's 'continue_from' (continue_wired)
         if mask is not None:  # the frames its noise mask keeps are not noised away: a continuation (masked_encodes)
-            kept = window_words(self.wf, mask) or "a continuation or an inpaint"  # (its window read: mask_window)
+            kept = window_words(self.wf, mask) or time_words(self.wf, mask) or "a continuation or an inpaint"  # (its
+            # window read: mask_window; a mask by time on an audio-and-video latent, nothing padded: mask_by_time)
             return Task(f"{CONTINUED} '{mask.title or mask.shown_cls}' "
                         f"({mask.shown_cls}, #{mask.id}) keeps in the latent ({kept})", None,
                         family=None,

@@ -22,7 +22,8 @@ def unknown_step(n: CNode, ins: dict[str, str], read: set[str], into: str, unrea
     ways = [k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))]
     media = [k for k in ways if read & set(ins[k].split(","))] or ways
     way = next((k for k in FOLLOWED if k in media), media[0] if media else "input")
-    kind = next((t for t in ins.get(way, "").split(",") if t in THINGS), "")
+    kinds = [t for t in ins.get(way, "").split(",") if t in THINGS]  # (a socket of several types: the one read)
+    kind = next((t for t in kinds if t in read), kinds[0] if kinds else "")
     walked = next((k for k in FOLLOWED if k in n.links), next((k for k in n.links if ins.get(k) not in NUMBERS), None))
     # of several inputs of the kind read from it, which it makes this output from is not known: all are named
     # (heldout18 14: a media prep's reference picture said made 'from its pose_video')

@@ -18,6 +18,7 @@ from dataclasses import replace
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import consumers, role
+from .loops_latent import collected, latent_words
 
 FLOW = "FLOW_CONTROL"
 MAX_PASSES = 16  # segments a loop is unrolled into at most (takes.segments joins up to 16 takes)
@@ -90,7 +91,7 @@ def _carried(wf: Workflow, start: CNode, end: CNode, body: list[CNode]) -> dict[
     return {k[len(INITIAL):]: s for k, s in end.links.items() if k.startswith(INITIAL) and s[0] in ids}
 
 
-def _why_not(wf: Workflow, start: CNode, body: list[CNode], carried: dict) -> str:
+def _why_not(wf: Workflow, start: CNode, end: CNode, body: list[CNode], carried: dict) -> str:
     """Why the loop's passes are not one take continued ('' where they are): a value carried from pass to pass is
     made from a decoded take of the body and read, on the next pass, by a node on the way to the body's sampler."""
     if not body:
@@ -100,8 +101,12 @@ def _why_not(wf: Workflow, start: CNode, body: list[CNode], carried: dict) -> st
     decoders = {n.id for n in body if role(wf, n) == "decoder"}
     if not samplers:
         return "no sampler is between them (its passes make no segment of a take)"
-    if not carried:
-        return "no value its end is given for the next pass (an 'initial_value' input) is made between them"
+    if not carried:  # (a latent given back on another input, TensorLoopClose's 'processed': loops_latent.py)
+        got = collected(end, set(ids))
+        return latent_words(wf, start, end, body, carried, _named_out) or (
+            f"what a pass gives {_name(end)}'s '{got[0][0]}' is collected by it, not given back on an 'initial_value' "
+            "input Studio reads pass to pass" if got else
+            "no value its end is given for the next pass (an 'initial_value' input) is made between them")
     feeds_sampler: set[str] = set()  # body nodes upstream of a body sampler
     todo = [s.id for s in samplers]
     while todo:
@@ -125,7 +130,8 @@ def _why_not(wf: Workflow, start: CNode, body: list[CNode], carried: dict) -> st
                    if s == start.id and _out_name(start, slot, 2) == f"{VALUE}{name}"]
         if any(m.id in feeds_sampler or m in samplers for m in readers):
             return ""
-    return "no frames decoded in a pass feed the next pass's sampling"  # (what it carries may be a take's latent or
+    return latent_words(wf, start, end, body, carried, _named_out) or \
+        "no frames decoded in a pass feed the next pass's sampling"  # (what it carries may be a take's latent or
     # its frames for a join: never said to be no take's frames, heldout18 04)
 
 
@@ -254,6 +260,10 @@ def _unroll(wf: Workflow, start: CNode, end: CNode, body: list[CNode], side: lis
 _name = CNode.named  # the node in a sentence
 
 
+def _named_out(n: CNode, slot: int) -> str:
+    return _out_name(n, slot, 2)
+
+
 def _unrolled(start: CNode, end: CNode, total: int, side: list[CNode], alone: list[str], unread: list[str]) -> str:
     """The sentence of a loop read as its segments."""
     copied = (f"the nodes between them copied once a pass, 'ID@2' onwards" if total > 1 else
@@ -307,7 +317,7 @@ def translate(wf: Workflow) -> list[str]:
         if any(n.id in marks for n in body):
             said.append(f"{loop} holds another loop: not unrolled into segments")
             continue
-        why = _why_not(wf, start, body, _carried(wf, start, end, body))
+        why = _why_not(wf, start, end, body, _carried(wf, start, end, body))
         if why:
             said.append(f"{loop} runs {_passes(total)}, not unrolled into segments: {why}")
             continue

@@ -7,6 +7,8 @@ Plain data and stdlib: nothing of ComfyUI is imported or run; a math expression 
 small reader of numbers and + - * / // % ** and floor/ceil/round/min/max/abs, nothing else (primitives.py)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -400,6 +402,17 @@ class Workflow:
             return node.widgets.get(name)
         src = self.nodes.get(s[0])
         return None if src is None or depth > MAX_DEPTH else self.output(src, s[1], depth + 1)
+
+    @contextmanager
+    def values_aside(self):
+        """Values worked out within it forgotten after (words that work values out for themselves only: the nodes
+        giving them keep their own sentences, as not read)."""
+        kept = dict(self._known)
+        try:
+            yield self
+        finally:
+            self._known.clear()
+            self._known.update(kept)
 
     def worked_out(self, node_id: str, slot: int) -> Any:
         """The value output ``slot`` of node ``node_id`` was worked out to while converting; None when it was not
