@@ -6,29 +6,7 @@ import numpy as np
 from studio.core.params import Choice, Float, Int
 from studio.core.spec import FRAME, In, Node, Out
 
-
-def _blend(mode: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The blended colour of foreground ``a`` on background ``b`` (both float, same shape)."""
-    if mode == "over":
-        return a
-    if mode == "add":
-        return a + b
-    if mode == "multiply":
-        return a * b
-    if mode == "screen":
-        return a + b - a * b
-    if mode == "overlay":
-        return np.where(b <= 0.5, 2 * a * b, 1 - 2 * (1 - a) * (1 - b))
-    if mode == "difference":
-        return np.abs(a - b)
-    if mode == "lighten":
-        return np.maximum(a, b)
-    if mode == "darken":
-        return np.minimum(a, b)
-    raise ValueError(f"unknown blend mode '{mode}'")
-
-
-MODES = ("over", "add", "multiply", "screen", "overlay", "difference", "lighten", "darken")
+from .blend_modes import MODES, blend as _blend
 
 
 class Composite(Node):
