@@ -36,7 +36,7 @@ def blend(mode: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return a
     if mode == "add":
         return a + b
-    if mode == "subtract":
+    if mode == "subtract":  # (below 0 where the layer is brighter: a clip or the save clips it)
         return b - a
     if mode == "multiply":
         return a * b

@@ -33,11 +33,13 @@ def vignette_gain(h: int, w: int, strength: float, radius: float, softness: floa
     return (1.0 - strength * t * t * (3 - 2 * t))[..., None].astype(np.float32)
 
 
-def unsharp(frame: np.ndarray, amount: float, radius: float, threshold: float) -> np.ndarray:
+def unsharp(frame: np.ndarray, amount: float, radius: float, threshold: float, reach: int = 0) -> np.ndarray:
     """frame + amount x (frame - its Gaussian blur of sigma ``radius``), where that difference is over
-    ``threshold``; clipped to 0..1."""
+    ``threshold``; clipped to 0..1. ``reach``: the blur's kernel cut at that many pixels from its centre (and
+    normalised; the edges reflected), 0: as far as the sigma asks."""
     h, w, _ = frame.shape
-    detail = frame - cv2.GaussianBlur(frame, (0, 0), max(radius, 1e-3)).reshape(h, w, -1)
+    k = (2 * reach + 1,) * 2 if reach > 0 else (0, 0)
+    detail = frame - cv2.GaussianBlur(frame, k, max(radius, 1e-3)).reshape(h, w, -1)
     if threshold > 0:
         detail = np.where(np.abs(detail) > threshold, detail, 0.0)
     return np.clip(frame + np.float32(amount) * detail, 0.0, 1.0).astype(np.float32)
@@ -87,7 +89,8 @@ class Vignette(Node):
 
 class Sharpen(Node):
     """Unsharp mask: each frame plus 'amount' times its detail (the frame less its Gaussian blur of 'radius'
-    pixels), only where that detail is over 'threshold'."""
+    pixels, its kernel cut at 'reach' pixels where set, as ComfyUI's Image Sharpen cuts it), only where that
+    detail is over 'threshold'."""
     id = "edit.sharpen"
     keywords = ("sharpen", "unsharp mask", "crisp", "detail")
     title = "Sharpen"
@@ -95,10 +98,12 @@ class Sharpen(Node):
     timing = FRAME
     inputs = (In("video", "Video"),)
     outputs = (Out("video", "Video"),)
-    params = (Float("amount", 0.5, min=0.0, max=10.0, help="how much detail is added"),
-              Float("radius", 1.0, min=0.1, max=64.0, help="the blur's sigma in pixels (the size of detail)"),
-              Float("threshold", 0.0, min=0.0, max=1.0, help="detail smaller than this is left as it is"))
+    params = (Float("amount", 0.5, min=0.0, max=50.0, help="how much detail is added"),
+              Float("radius", 1.0, min=0.01, max=64.0, help="the blur's sigma in pixels (the size of detail)"),
+              Float("threshold", 0.0, min=0.0, max=1.0, help="detail smaller than this is left as it is"),
+              Int("reach", 0, min=0, max=64, help="the blur's kernel cut at this many pixels from its centre "
+                                                 "(0: as far as the sigma asks)"))
 
     def frame(self, ctx, i, video):
         p = ctx.params
-        return unsharp(video, p.amount, p.radius, p.threshold) if p.amount else video.copy()
+        return unsharp(video, p.amount, p.radius, p.threshold, p.reach) if p.amount else video.copy()

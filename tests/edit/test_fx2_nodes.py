@@ -40,6 +40,14 @@ def test_composite_takes_the_new_modes_with_its_opacity():
     assert np.allclose(out, 0.6 + (soft - 0.6) * 0.5, atol=1e-6)
 
 
+def test_composite_clips_where_asked():
+    bg, fg = ArrayClip(np.full((1, 2, 2, 3), 0.3, np.float32)), ArrayClip(np.full((1, 2, 2, 3), 0.8, np.float32))
+    raw = run_node(Composite, {"mode": "subtract", "opacity": 0.5}, background=bg, foreground=fg).frame(0)
+    assert np.allclose(raw, 0.3 - 0.4)  # ComfyUI's 'difference' before its clip: image1 - blend_factor x image2
+    assert np.allclose(run_node(Composite, {"mode": "subtract", "opacity": 0.5, "clip": True},
+                                background=bg, foreground=fg).frame(0), 0.0)
+
+
 def _solid(v, n, w=8, h=4):
     return ArrayClip(np.full((n, h, w, 3), v, np.float32), 24.0)
 
@@ -100,6 +108,13 @@ def test_sharpen_is_an_unsharp_mask():
     src = x.frame(0)
     want = np.clip(src + 0.7 * (src - cv2.GaussianBlur(src, (0, 0), 1.5)), 0, 1)
     assert np.allclose(f, want, atol=1e-6)
+    # ComfyUI's Image Sharpen (radius 2, sigma 0.6, alpha 0.3): x + 10 alpha (x - its blur by a 5x5 Gaussian whose
+    # taps sit at -1..1 in steps of 1/2, normalised, the edges reflected) is Sharpen's amount 3, radius 1.2, reach 2
+    t = np.linspace(-1, 1, 5)
+    g = np.exp(-(t[:, None] ** 2 + t[None, :] ** 2) / (2 * 0.6 ** 2))
+    blur = cv2.filter2D(src, -1, (g / g.sum()).astype(np.float32), borderType=cv2.BORDER_REFLECT_101)
+    got = run_node(F.Sharpen, {"amount": 3.0, "radius": 1.2, "reach": 2}, video=x).frame(0)
+    assert np.allclose(got, np.clip(src + 3.0 * (src - blur), 0, 1), atol=1e-5)
     flat = _solid(0.3, 1)
     assert np.allclose(run_node(F.Sharpen, {"amount": 2.0}, video=flat).frame(0), 0.3, atol=1e-6)
 
