@@ -56,7 +56,7 @@ class Composite(Node):
         x0, y0 = max(0, p.x), max(0, p.y)
         x1, y1 = min(W, p.x + w), min(H, p.y + h)
         if x1 <= x0 or y1 <= y0 or p.opacity == 0:
-            return np.clip(out, 0.0, 1.0, out=out) if p.clip else out  # the foreground lies outside the background
+            return np.clip(out, 0.0, 1.0, out=out) if getattr(p, "clip", False) else out  # the foreground lies outside the background
         fg = foreground[y0 - p.y:y1 - p.y, x0 - p.x:x1 - p.x]
         if fg.shape[2] != c:
             fg = np.broadcast_to(fg, fg.shape[:2] + (c,))
@@ -66,4 +66,4 @@ class Composite(Node):
         if mask is not None:
             k = mask[y0 - p.y:y1 - p.y, x0 - p.x:x1 - p.x, :1] * k
         out[y0:y1, x0:x1] = bg + (col - bg) * k
-        return np.clip(out, 0.0, 1.0, out=out) if p.clip else out
+        return np.clip(out, 0.0, 1.0, out=out) if getattr(p, "clip", False) else out

@@ -1,6 +1,6 @@
 """Finishing looks applied frame by frame, as the effect packs apply them: film grain (seeded noise, the same
-for a seed and a frame whatever is rendered around it), a vignette (the picture darkened towards its corners)
-and sharpening by an unsharp mask. Vectorised over each frame; lazy (a frame is made as it is pulled)."""
+for a seed and a frame whatever is rendered around it), a vignette (the picture darkened towards its corners),
+a Gaussian blur and sharpening by an unsharp mask. Vectorised over each frame; lazy (a frame is made as it is pulled)."""
 from __future__ import annotations
 
 import cv2
@@ -33,13 +33,19 @@ def vignette_gain(h: int, w: int, strength: float, radius: float, softness: floa
     return (1.0 - strength * t * t * (3 - 2 * t))[..., None].astype(np.float32)
 
 
+def blurred(frame: np.ndarray, sigma: float, reach: int = 0) -> np.ndarray:
+    """``frame`` blurred by a Gaussian of ``sigma`` pixels, its kernel cut at ``reach`` pixels from its centre
+    (and normalised; the edges reflected), 0: as far as the sigma asks."""
+    h, w, _ = frame.shape
+    k = (2 * reach + 1,) * 2 if reach > 0 else (0, 0)
+    return cv2.GaussianBlur(frame, k, max(sigma, 1e-3)).reshape(h, w, -1)
+
+
 def unsharp(frame: np.ndarray, amount: float, radius: float, threshold: float, reach: int = 0) -> np.ndarray:
     """frame + amount x (frame - its Gaussian blur of sigma ``radius``), where that difference is over
     ``threshold``; clipped to 0..1. ``reach``: the blur's kernel cut at that many pixels from its centre (and
     normalised; the edges reflected), 0: as far as the sigma asks."""
-    h, w, _ = frame.shape
-    k = (2 * reach + 1,) * 2 if reach > 0 else (0, 0)
-    detail = frame - cv2.GaussianBlur(frame, k, max(radius, 1e-3)).reshape(h, w, -1)
+    detail = frame - blurred(frame, radius, reach)
     if threshold > 0:
         detail = np.where(np.abs(detail) > threshold, detail, 0.0)
     return np.clip(frame + np.float32(amount) * detail, 0.0, 1.0).astype(np.float32)
@@ -99,7 +105,7 @@ class Sharpen(Node):
     inputs = (In("video", "Video"),)
     outputs = (Out("video", "Video"),)
     params = (Float("amount", 0.5, min=0.0, max=50.0, help="how much detail is added"),
-              Float("radius", 1.0, min=0.01, max=64.0, help="the blur's sigma in pixels (the size of detail)"),
+              Float("radius", 1.0, min=0.01, max=1024.0, help="the blur's sigma in pixels (the size of detail)"),
               Float("threshold", 0.0, min=0.0, max=1.0, help="detail smaller than this is left as it is"),
               Int("reach", 0, min=0, max=64, help="the blur's kernel cut at this many pixels from its centre "
                                                  "(0: as far as the sigma asks)"))
@@ -107,3 +113,21 @@ class Sharpen(Node):
     def frame(self, ctx, i, video):
         p = ctx.params
         return unsharp(video, p.amount, p.radius, p.threshold, p.reach) if p.amount else video.copy()
+
+
+class Blur(Node):
+    """Gaussian blur of every frame: 'radius' its sigma in pixels, its kernel cut at 'reach' pixels where set (as
+    ComfyUI's Image Blur cuts it)."""
+    id = "edit.blur"
+    keywords = ("blur", "gaussian blur", "soften", "defocus")
+    title = "Blur"
+    category = "Edit"
+    timing = FRAME
+    inputs = (In("video", "Video"),)
+    outputs = (Out("video", "Video"),)
+    params = (Float("radius", 1.0, min=0.01, max=1024.0, help="the Gaussian's sigma in pixels"),
+              Int("reach", 0, min=0, max=256, help="the kernel cut at this many pixels from its centre (0: as far "
+                                                  "as the sigma asks)"))
+
+    def frame(self, ctx, i, video):
+        return blurred(video, ctx.params.radius, ctx.params.reach)
