@@ -170,10 +170,13 @@ MAX_CHAIN = 10_000
 
 
 def _unwired(n: CNode, op: Op) -> bool:
-    """A picture input ``n``'s type requires left unwired (ComfyUI refuses it as saved: left to the others)."""
+    """One of the pictures a node joins (a blend, a composite, a batch: two picture inputs its type requires) left
+    unwired: ComfyUI refuses it as saved; left to the others (passing says it). (A one-input node's unwired input,
+    CreateVideo's images, is not looked at here: counted for another branch.)"""
     t = catalogue.node_type(n.shown_cls)
-    return t is not None and any(k not in n.links and (i := t.input(k)) is not None and not i.optional
-                                 for k in op.inputs)
+    needed = [i for k in op.inputs if t is not None and (i := t.input(k)) is not None and not i.optional and
+              i.type == "IMAGE"]
+    return len(needed) >= 2 and any(i.name not in n.links for i in needed)
 
 
 def core_chain(wf: Workflow, end: CNode) -> list[CNode] | None:
