@@ -15,7 +15,7 @@ from .effects import effect
 
 def _reference(b, n: CNode, name: str) -> tuple[tuple[str, str], str] | None:
     """(Studio's output standing for ``n``'s reference input ``name``, how it is said), or None where it is not a
-    file Studio loads (a step Studio does not make on its way, or no file)."""
+    file Studio loads, through resizes at most (a step changing it on its way, the take's own frames)."""
     walked: list[CNode] = []
     found = find_loader(b.wf, n, name, set(), walked)
     if found is None or found[2] or LOADER_NODES[found[0].cls][1] not in ("image", "video"):
@@ -46,7 +46,8 @@ def effects_made(b, n: CNode, src: tuple[str, str], said: list[str], out: str) -
     ref = _reference(b, n, fx.reference) if fx.reference and not fx.missing else None
     if fx.missing or (fx.reference and ref is None):
         why = (f"Studio's {fx.does} has no like of {fx.missing}" if fx.missing else
-               f"its '{fx.reference}' is not a file Studio loads (made by nodes Studio does not make here)")
+               f"its '{fx.reference}' is not a file: Studio takes a colour match's reference only from a file it loads, "
+               "through resizes at most")
         b.over.setdefault(n.id, f"{n.named()}, the {fx.does} of the take on its '{fx.way}' before {out} writes it: "
                                 f"not applied ({why}); the take is written without it")
         return src
