@@ -3,7 +3,7 @@ from benchmarks.effects_rank import kind
 
 
 def test_kinds_are_told_by_declared_inputs_and_widgets():
-    assert kind(None, {"image_ref": "IMAGE", "image_target": "IMAGE"}, ["method", "strength"], "KJNodes/image") == \
+    assert kind(None, {"image_ref": "IMAGE", "image_target": "IMAGE"}, ["method", "strength"], "KJNodes/image Color Match") == \
         "colour match"
     assert kind(None, {"image1": "IMAGE", "image2": "IMAGE"}, ["blend_factor", "blend_mode"], "image ImageBlend") == \
         "blend"
