@@ -65,7 +65,8 @@ def test_a_reference_made_from_the_take_itself_is_not_taken_for_a_file():
     doc["21"] = {"class_type": "ImageFromBatch", "inputs": {"image": ["8", 0], "batch_index": 0, "length": 1}}
     conv = convert(doc, "wan.json")
     assert not any(n.type_id == "edit.colour_match" for n in conv.graph.nodes.values())
-    assert "its 'image_ref' is not a file Studio loads" in _said(conv)
+    assert "its 'image_ref' is not a file: Studio takes a colour match's reference only from a file it loads" \
+        in _said(conv)
 
 
 def test_comfyuis_sharpen_is_studios_sharpen_with_its_kernel():
