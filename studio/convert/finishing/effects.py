@@ -22,6 +22,7 @@ METHODS = {"mkl": "mkl", "reinhard": "reinhard", "reinhard_lab_gpu": "reinhard",
 STRENGTHS = ("strength", "factor")
 KERNEL = {"sharpen_radius": "sharpen", "blur_radius": "blur"}  # ComfyUI's kernel radius widget -> what it does
 QUIET = ("multithread", "device", "batch_size")  # settings of how a pack computes, not of what it gives
+OUTPUTS = ("image_output", "save_prefix")  # Easy-Use's preview / save of the picture it gives
 
 
 @dataclass
@@ -50,13 +51,15 @@ def _colour_match(wf: Workflow, n: CNode, ins: dict, widgets: tuple, words: str)
     pictures = [k for k, v in ins.items() if v == "IMAGE"]
     refs = [k for k in pictures if REFERENCE.search(k)]
     chooser = next((w for w in ("method", "color_space") if w in widgets), None)
-    if len(pictures) != 2 or len(refs) != 1 or chooser is None or not (MATCHES.search(words) or "method" in widgets):
+    if len(pictures) != 2 or len(refs) != 1 or chooser is None or not MATCHES.search(words):
         return None
     if any(v not in ("IMAGE", "MASK") for v in ins.values()) or any(k in n.links for k, v in ins.items() if v == "MASK"):
         return None  # a mask limiting the reference (Essentials' reference_mask wired): not Studio's
     way = next(k for k in pictures if k not in refs)
-    method = wf.value(n, chooser)
     strength_w = next((w for w in STRENGTHS if w in widgets), None)
+    if set(widgets) - {chooser, strength_w, *QUIET, *OUTPUTS}:
+        return None  # settings of a method of its own (Essentials' Adobe match: luminance, fade...): not Studio's
+    method = wf.value(n, chooser)
     strength = wf.value(n, strength_w) if strength_w else 1.0
     if not isinstance(method, str) or not isinstance(strength, (int, float)) or isinstance(strength, bool):
         return None  # a value Studio cannot read: left to the passing stage, which says it
