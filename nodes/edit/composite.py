@@ -3,32 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from studio.core.params import Choice, Float, Int
+from studio.core.params import Bool, Choice, Float, Int
 from studio.core.spec import FRAME, In, Node, Out
 
-
-def _blend(mode: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The blended colour of foreground ``a`` on background ``b`` (both float, same shape)."""
-    if mode == "over":
-        return a
-    if mode == "add":
-        return a + b
-    if mode == "multiply":
-        return a * b
-    if mode == "screen":
-        return a + b - a * b
-    if mode == "overlay":
-        return np.where(b <= 0.5, 2 * a * b, 1 - 2 * (1 - a) * (1 - b))
-    if mode == "difference":
-        return np.abs(a - b)
-    if mode == "lighten":
-        return np.maximum(a, b)
-    if mode == "darken":
-        return np.minimum(a, b)
-    raise ValueError(f"unknown blend mode '{mode}'")
-
-
-MODES = ("over", "add", "multiply", "screen", "overlay", "difference", "lighten", "darken")
+from .blend_modes import MODES, blend as _blend
 
 
 class Composite(Node):
@@ -48,7 +26,9 @@ class Composite(Node):
     params = (Choice("mode", "over", choices=MODES, label="Blend mode", help="how colours combine"),
               Float("opacity", 1.0, min=0.0, max=1.0),
               Int("x", 0, min=-65536, max=65536, help="foreground's left edge on the background"),
-              Int("y", 0, min=-65536, max=65536, help="foreground's top edge on the background"))
+              Int("y", 0, min=-65536, max=65536, help="foreground's top edge on the background"),
+              Bool("clip", False, help="the result clipped to 0..1 (as ComfyUI's Image Blend clips it; off: add or "
+                                       "subtract may leave values over 1 or under 0)"))
 
     def output_shape(self, ctx, background, foreground, mask=None, **_):
         if mask is not None and (mask.width, mask.height) != (foreground.width, foreground.height):
@@ -76,7 +56,7 @@ class Composite(Node):
         x0, y0 = max(0, p.x), max(0, p.y)
         x1, y1 = min(W, p.x + w), min(H, p.y + h)
         if x1 <= x0 or y1 <= y0 or p.opacity == 0:
-            return out  # the foreground lies outside the background
+            return np.clip(out, 0.0, 1.0, out=out) if getattr(p, "clip", False) else out  # the foreground lies outside the background
         fg = foreground[y0 - p.y:y1 - p.y, x0 - p.x:x1 - p.x]
         if fg.shape[2] != c:
             fg = np.broadcast_to(fg, fg.shape[:2] + (c,))
@@ -86,4 +66,4 @@ class Composite(Node):
         if mask is not None:
             k = mask[y0 - p.y:y1 - p.y, x0 - p.x:x1 - p.x, :1] * k
         out[y0:y1, x0:x1] = bg + (col - bg) * k
-        return out
+        return np.clip(out, 0.0, 1.0, out=out) if getattr(p, "clip", False) else out

@@ -127,7 +127,7 @@ def test_a_ui_workflows_values_are_read_by_their_place_and_an_unread_chain_is_li
         (32, 0, "center", "cubic")
     save = next(n for n in c.graph.nodes.values() if n.type_id == "io.save_image")
     assert save.params["path"] == "out/shots/a_00001_.png"
-    # soft light: no like in Studio; the blend feeds only a preview: said not applied (never dropped unsaid)
+    # the blend's pictures unwired (ComfyUI refuses it): not made, said (never dropped unsaid)
     assert any(("not converted" in line or "not applied" in line or "not made" in line) and "ImageBlend" in line
                for line in c.log)  # (its images left unwired: said so, heldout22 03)
     # its preview passed over says the blend it shows is not made (the viewer cannot show it)

@@ -62,8 +62,8 @@ def test_a_save_that_muxes_a_files_sound_keeps_it(how):
 
 def test_two_saves_on_one_sampler_each_keep_their_own_finishing_and_sound():
     """One take written three ways: as it is; upscaled by a learned upscaler with a song muxed; resized to 416x240
-    then interpolated and sharpened. One generator; each Save Video after its own nodes; the sharpen said for its
-    save."""
+    then interpolated and sharpened. One generator; each Save Video after its own nodes (the sharpen Studio's Sharpen:
+    fx2)."""
     extra = {
         "20": {"class_type": "CreateVideo", "inputs": {"fps": 16, "images": ["10", 0]}},
         "21": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "raw", "format": "auto", "codec": "auto",
@@ -89,12 +89,13 @@ def test_two_saves_on_one_sampler_each_keep_their_own_finishing_and_sound():
     assert ("video_models.text_to_video", "video", "io.save_video", "video", "out/raw.mp4") in wires
     assert ("finishing.upscale", "video", "io.save_video", "video", "out/up.mp4") in wires
     assert ("io.load_audio", "audio", "io.save_video", "audio", "out/up.mp4") in wires
-    assert ("motion.interpolate", "video", "io.save_video", "video", "out/small.mp4") in wires
+    assert ("motion.interpolate", "video", "edit.sharpen", "video", "") in wires  # (fx2: Studio's Sharpen since)
+    assert ("edit.sharpen", "video", "io.save_video", "video", "out/small.mp4") in wires
     assert ("transform.resize", "video", "motion.interpolate", "video", "") in wires
     resize = next(n for n in g.nodes.values() if n.type_id == "transform.resize")
     assert (resize.params["width"], resize.params["height"]) == (416, 240)
-    assert "'SaveAnimatedWEBP' (#30) writes the take after ComfyUI's 'ImageSharpen' (ImageSharpen, #29), which Studio " \
-           "does not convert" in _notes(conv)
+    assert "'ImageSharpen' (ImageSharpen, #29)'s sharpen of the take (its 'image') before 'SaveAnimatedWEBP' (#30) " \
+           "writes it: Studio's Sharpen after the generator (amount 3.0, radius 0.5, reach 1)" in _notes(conv)
 
 
 def test_a_take_saved_as_pictures_is_an_output_and_a_picked_still_is_not():

@@ -163,8 +163,8 @@ def test_api_json_with_a_lora_and_a_node_studio_lacks():
     assert lora.params == {"lora": "my_style.safetensors", "strength": 0.8, "expert": "auto"}
     assert g.input_link(gen.id, "model").src == lora.id
     notes = "\n".join(n["text"] for n in g.ui["notes"])
-    assert "'ImageSharpen' (ImageSharpen, #11), a step between its 'image' and 'SaveAnimatedWEBP' (#12)'s 'images': " \
-        "not applied (its settings: sharpen_radius 1" in notes  # passed over by its types, said
+    assert "'ImageSharpen' (ImageSharpen, #11)'s sharpen of the take (its 'image') before 'SaveAnimatedWEBP' (#12) " \
+        "writes it: Studio's Sharpen after the generator" in notes  # read by its declared widgets (fx2)
     assert "UniPCMultistepScheduler" in notes and "shift 8 " in notes
     assert (p["sampler"], p["shift"]) == ("unipc", 8.0)
     save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")

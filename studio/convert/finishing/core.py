@@ -1,14 +1,14 @@
 """ComfyUI's core image and video nodes, node for node, where an output (SaveImage, PreviewImage, SaveVideo)
 is made by them alone, with no model: LoadImage, LoadVideo, EmptyImage, GetVideoComponents, CreateVideo,
 ImageScale, ImageScaleBy, ImageInvert, ImageCrop, ImageBatch, ImageFromBatch, RepeatImageBatch,
-ImagePadForOutpaint, ImageBlend, ImageCompositeMasked and ImageUpscaleWithModel each become the Studio node
-doing what it does (OPS), wired as the workflow wires them. EmptyImage -> CreateVideo -> SaveVideo, the
+ImagePadForOutpaint, ImageBlend, ImageCompositeMasked, ImageSharpen, ImageBlur and ImageUpscaleWithModel each
+become the Studio node doing what it does (OPS), wired as the workflow wires them. EmptyImage -> CreateVideo -> SaveVideo, the
 smallest workflow a ComfyUI client sends to check a back end, is Solid Colour -> Save Video. VideoHelperSuite's
 file loaders and its Video Combine too (a clip loaded and written again at the combine's rate, what Studio's Load
 Video and Save Video do not apply said).
 
 An output whose chain holds anything else (a sampler's VAEDecode, a pack's node, an output Studio has no like
-of: ImageBlend's soft light) is left to the other stages, which convert it or
+of) is left to the other stages, which convert it or
 list it as not converted. Plain data: the builder (mapping.convert._Builder) makes the nodes."""
 from __future__ import annotations
 
@@ -16,14 +16,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .. import catalogue
 from ..reading.loader_picks import file_rate_kept
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.walks import upstream
+from .effects import effect
 from .soundless import writes_none
 
 METHODS = {"nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
+# ImageBlend's modes as Composite's (its 'difference' is image1 - image2, clipped: Composite's subtract, clipped)
 BLENDS = {"normal": "over", "multiply": "multiply", "screen": "screen", "overlay": "overlay",
-          "difference": "difference"}  # ImageBlend's modes Composite has (not soft_light)
+          "soft_light": "soft light", "difference": "subtract"}
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,12 @@ def _from_batch(wf, n):
 
 def _blend(wf, n):
     mode = BLENDS.get(str(_v(wf, n, "blend_mode", "normal")))
-    return None if mode is None else {"mode": mode, "opacity": _v(wf, n, "blend_factor", 0.5)}
+    return None if mode is None else {"mode": mode, "opacity": _v(wf, n, "blend_factor", 0.5), "clip": True}
+
+
+def _effect(wf, n):
+    fx = effect(wf, n)
+    return fx.params if fx is not None and not fx.missing else None
 
 
 def _composite(wf, n):
@@ -141,6 +149,8 @@ OPS: dict[str, Op] = {
     "ImageCompositeMasked": Op("edit.composite", {"destination": "background", "source": "foreground",
                                                   "mask": "mask"}, _composite),
     "ImageUpscaleWithModel": Op("finishing.upscale", {"image": "video"}),  # its model: UpscaleModelLoader's file
+    "ImageSharpen": Op("edit.sharpen", {"image": "video"}, lambda wf, n: _effect(wf, n)),  # (finishing.effects)
+    "ImageBlur": Op("edit.blur", {"image": "video"}, lambda wf, n: _effect(wf, n)),
     "SaveVideo": Op("io.save_video", {"video": "video"}),
     "SaveImage": Op("io.save_image", {"images": "video"}),
     "PreviewImage": Op("io.save_image", {"images": "video"}),  # ComfyUI writes its previews into temp/ too
@@ -157,6 +167,16 @@ OPS["VHS_VideoCombine"] = Op("io.save_video", {"images": "video", "audio": "audi
 SAVES = ("SaveVideo", "SaveImage", "PreviewImage", *AS_MP4, "VHS_VideoCombine")
 MODEL_LOADERS = {"UpscaleModelLoader": "model_name"}  # a loader read as its file (set on the node it feeds)
 MAX_CHAIN = 10_000
+
+
+def _unwired(n: CNode, op: Op) -> bool:
+    """One of the pictures a node joins (a blend, a composite, a batch: two picture inputs its type requires) left
+    unwired: ComfyUI refuses it as saved; left to the others (passing says it). (A one-input node's unwired input,
+    CreateVideo's images, is not looked at here: counted for another branch.)"""
+    t = catalogue.node_type(n.shown_cls)
+    needed = [i for k in op.inputs if t is not None and (i := t.input(k)) is not None and not i.optional and
+              i.type == "IMAGE"]
+    return len(needed) >= 2 and any(i.name not in n.links for i in needed)
 
 
 def core_chain(wf: Workflow, end: CNode) -> list[CNode] | None:
@@ -178,7 +198,7 @@ def core_chain(wf: Workflow, end: CNode) -> list[CNode] | None:
         if state.get(n.id) == 1 or len(state) > MAX_CHAIN or not n.enabled:
             return None  # a loop, or too many, or a bypassed node (a wire ComfyUI makes of it: left to the others)
         op = OPS.get(n.cls)
-        if op is None or (op.studio and op.params(wf, n) is None):
+        if op is None or (op.studio and op.params(wf, n) is None) or _unwired(n, op):
             return None
         state[n.id] = 1
         stack.append((n, True))

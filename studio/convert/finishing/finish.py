@@ -12,7 +12,9 @@ from ..reading.workflow import CNode
 from ..tracing.roles import role
 from ..tracing.take_length import take_length
 from .beside import beside
+from . import effects
 from .core import AS_MP4, combine_unapplied, combined_as
+from .effects_made import effects_made
 from .resize_fit import resize_fit
 from .unnamed_model import unnamed_line
 from .utility import FOLLOW, interpolation_node, job, model_of, utility, wired_node
@@ -35,10 +37,11 @@ def _path(b, save: CNode) -> list[CNode]:
     """The enabled nodes between ``save`` and the decoder of its take (or its converted sampler), save first."""
     wf, path, node, seen = b.wf, [], save, {save.id}
     while len(path) < 64:
-        name = next((k for k in FOLLOW if k in node.links), None)
+        name = effects.way(wf, node) if node is not save else None  # (a colour match: its target's way)
+        name = name or next((k for k in FOLLOW if k in node.links), None)
         node = wf.source(node, name) if name else None
         if node is None or node.id in seen or node.cls.startswith("VAEDecode") or node.id in b.pass_key or \
-                role(wf, node) == "decoder" or _joins(node):
+                role(wf, node) == "decoder" or (_joins(node) and effects.way(wf, node) is None):
             break
         seen.add(node.id)
         if node.enabled:
@@ -79,6 +82,10 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
                               (*src, "video")), "video")
             said.append(f"{out} writes the take resized to {size[0]}x{size[1]}{words} ({n.shown_cls}, #{n.id}): "
                         "Studio's Resize after the generator")
+            continue
+        made = effects_made(b, n, src, said, out)  # a colour match, a sharpen, a blur: Studio's node (effects)
+        if made is not None:
+            src = made
             continue
         found = utility(n, wf)
         does = job(*found) if found is not None else ""
