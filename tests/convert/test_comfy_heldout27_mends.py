@@ -47,3 +47,22 @@ def test_a_first_pass_ending_at_a_placeholder_is_not_said_to_run_to_the_end():
     assert "first sampler runs steps 0 to '{{BOUNDARY_STEP}}' of 20" in said
     assert "first sampler runs steps 0 to the end" not in said
     assert "first sampler runs steps 0-10 of 20" in _said(convert(_experts(10), "numbers.json"))
+
+
+def test_a_save_read_by_its_shape_is_not_said_written_where_its_task_is_held():
+    """NeonCozyGen's loop (04): "'Save Video With Path (CRT)' (SaveVideoWithPath, #521) saves a video, told by its types
+    (...): read as a video output, which Studio's Save Video writes at its rate 16" where the task is held and the graph
+    holds no Save Video (false). Here the take is sampled by a pack's sampler Studio has no counterpart for (a
+    WanVideoSamplerv2 given no scheduler: the task held): the save is said not made, in the Log and on the canvas;
+    made, it keeps its sentence (test_comfy_saves_by_shape)."""
+    from tests.convert.test_comfy_saves_by_shape import _alpha_save, _t2v
+    doc = _t2v(_alpha_save())
+    node = next(n for n in doc["nodes"] if n["id"] == 6)
+    node["type"] = "WanVideoSamplerv2"
+    conv = convert(doc, "held.json")
+    assert not any(n.type_id == "io.save_video" for n in conv.graph.nodes.values())
+    said = _said(conv)
+    assert "Save Video writes" not in said
+    line = next(x for x in conv.log if "(InventedAlphaWebmSave, #20)" in x)
+    assert "read as a video output, not made: Studio makes nothing it saves, so none of it is written" in line
+    assert "read as a video output, not made: Studio makes nothing it saves" in _notes(conv)

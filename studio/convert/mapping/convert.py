@@ -38,7 +38,7 @@ from .making import Making
 from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
-from . import dropped_kinds, file_ids, folded_steps, held_ways, module_file, pack_makers, passing, unrun
+from . import dropped_kinds, file_ids, folded_steps, held_ways, module_file, pack_makers, passing, unmade_saves, unrun
 from .settings import SettingsReading
 
 
@@ -239,7 +239,8 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         said += batch_managers.translate(wf) + pipes.translate(wf) + twins.translate(wf) + uncatalogued_twins.translate(wf) + easy_use.translate(wf) + bundle_loaders.translate(wf) + [x for m in families.mappings() if m.translate for x in m.translate(wf)]
         said += expert_samplers.translate(wf) + task_twins.translate(wf) + prompt_loras.translate(wf)
         said += pass_samplers.translate(wf)  # a sampler giving more than its latent (packs/pass_samplers.py)
-        said += shapes.translate(wf) + save_shapes.translate(wf)  # told by their shapes (packs/shapes.py, save_shapes.py)
+        saves = save_shapes.said(wf)  # (said again where nothing is made for one: unmade_saves.py)
+        said += shapes.translate(wf) + [line for _, line, _ in saves]  # told by their shapes (packs/shapes.py, save_shapes.py)
         said += wf.wiring_said  # an input two broadcasts reach at one priority (left unwired, as in ComfyUI)
         b = _Builder(wf, name, registry)
         b.idle = idle
@@ -258,6 +259,7 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         if said:
             b.note("\n".join(said))
         conv = b.build()
+        unmade_saves.correct(conv, name, saves)
         file_ids.say_file_ids(conv, read, wf.nodes)
         return conv
     except RecursionError:  # every walk is bounded; this is the last word if one is not
