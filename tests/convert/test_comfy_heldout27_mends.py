@@ -66,3 +66,58 @@ def test_a_save_read_by_its_shape_is_not_said_written_where_its_task_is_held():
     line = next(x for x in conv.log if "(InventedAlphaWebmSave, #20)" in x)
     assert "read as a video output, not made: Studio makes nothing it saves, so none of it is written" in line
     assert "read as a video output, not made: Studio makes nothing it saves" in _notes(conv)
+
+
+def _wrapper_v2(enhance: bool) -> dict:
+    """Wan 2.2 image to video through WanVideoWrapper's v2 pair: each expert's WanVideoSamplerv2 given a
+    WanVideoSchedulerv2 (euler, 20 steps, shift 8, split at 10)."""
+    def sched(start, end):
+        return {"class_type": "WanVideoSchedulerv2", "inputs": {"scheduler": "euler", "steps": 20, "shift": 8.0,
+                                                                "start_step": start, "end_step": end,
+                                                                "enhance_hf": enhance}}
+
+    def sampler(model, scheduler, extra):
+        return {"class_type": "WanVideoSamplerv2", "inputs": {"model": [model, 0], "image_embeds": ["9", 0],
+                                                              "text_embeds": ["2", 0], "scheduler": [scheduler, 0],
+                                                              "cfg": 3.5, "seed": 12345, "force_offload": True, **extra}}
+    return {
+        "1": {"class_type": "LoadWanVideoT5TextEncoder", "inputs": {"model_name": "umt5-xxl-enc-bf16.safetensors",
+                                                                   "precision": "bf16"}},
+        "2": {"class_type": "WanVideoTextEncode", "inputs": {"positive_prompt": "a lighthouse at dusk",
+                                                            "negative_prompt": "blurry", "t5": ["1", 0]}},
+        "3": {"class_type": "WanVideoVAELoader", "inputs": {"model_name": "wan_2.1_vae.safetensors"}},
+        "5": {"class_type": "WanVideoModelLoader", "inputs": {"model": "wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors",
+                                                             "base_precision": "fp16_fast"}},
+        "6": {"class_type": "WanVideoModelLoader", "inputs": {"model": "wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors",
+                                                             "base_precision": "fp16_fast"}},
+        "7": {"class_type": "LoadImage", "inputs": {"image": "lighthouse.png"}},
+        "9": {"class_type": "WanVideoImageToVideoEncode", "inputs": {"width": 768, "height": 768, "num_frames": 81,
+                                                                    "vae": ["3", 0], "start_image": ["7", 0]}},
+        "10": sched(0, 10),
+        "11": sampler("5", "10", {}),
+        "12": sched(10, -1),
+        "13": sampler("6", "12", {"samples": ["11", 0], "add_noise_to_samples": False}),
+        "14": {"class_type": "WanVideoDecode", "inputs": {"vae": ["3", 0], "samples": ["13", 0]}},
+        "15": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["14", 0], "frame_rate": 24,
+                                                           "filename_prefix": "lighthouse", "format": "video/h264-mp4",
+                                                           "save_output": True}},
+    }
+
+
+def test_the_wrappers_v2_sampler_and_scheduler_are_read_as_its_first_sampler():
+    """FelipePepe's app (14): WanVideoSamplerv2 given a WanVideoSchedulerv2 was held, "a sampler it has no counterpart
+    for". Read as the WanVideoSampler they stand for: the image to video on both experts, the scheduler's steps, shift
+    (named as its own) and split; its enhance_hf said not applied; neither node listed as not converted."""
+    conv = convert(_wrapper_v2(True), "v2.json")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert (gen.params["steps"], gen.params["shift"], gen.params["guidance"], gen.params["seed"]) == (20, 8.0, 3.5, 12345)
+    assert (gen.params["width"], gen.params["frames"], gen.params["fps"], gen.params["sampler"]) == (768, 81, 24.0, "euler")
+    load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
+    assert load.params["model_2"] == "wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors"
+    said = _said(conv)
+    assert "no counterpart" not in said and "WanVideoSampler as" not in said
+    assert "shift 8 (WanVideoSchedulerv2's own, #10; WanVideoSchedulerv2's own, #12)" in said
+    assert "steps 10 to the end" in said
+    assert "'WanVideoSchedulerv2' (WanVideoSchedulerv2, #10)'s enhance_hf" in said
+    assert not {"10", "11", "12", "13"} & set(conv.dropped)
+    assert "enhance_hf" not in _said(convert(_wrapper_v2(False), "plain.json"))
