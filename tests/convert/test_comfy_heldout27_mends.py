@@ -121,3 +121,18 @@ def test_the_wrappers_v2_sampler_and_scheduler_are_read_as_its_first_sampler():
     assert "'WanVideoSchedulerv2' (WanVideoSchedulerv2, #10)'s enhance_hf" in said
     assert not {"10", "11", "12", "13"} & set(conv.dropped)
     assert "enhance_hf" not in _said(convert(_wrapper_v2(False), "plain.json"))
+
+
+def test_settings_of_a_node_read_as_another_are_not_called_as_saved():
+    """FelipePepe's app (14, before the v2 pair was read): "Their settings as the workflow saved them: ...
+    'WanVideoVAELoader' (WanVideoVAELoader, read as VAELoader, #3): {"vae_name": ...}" - saved as 'model_name' (loose
+    at best). Where a listed node was read as another type, the header says its settings are as read."""
+    doc = _wrapper_v2(False)
+    for k in ("11", "13"):
+        doc[k]["inputs"].pop("scheduler")  # (no scheduler: the task held, the wrapper's loaders listed)
+    notes = _notes(convert(doc, "held.json"))
+    assert ("Their settings as the workflow saved them (of a node read as another type, as read as that type):\n"
+            "- 'WanVideoVAELoader' (WanVideoVAELoader, read as VAELoader, #3): {\"vae_name\"") in notes
+    plain = _notes(convert(_experts("{{BOUNDARY_STEP}}") | {"20": {"class_type": "InventedNode", "inputs": {
+        "image": ["6", 0], "x": 1}}}, "plain.json"))
+    assert "Their settings as the workflow saved them:\n- 'InventedNode' (InventedNode, #20)" in plain

@@ -65,7 +65,9 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
                     "for: not made, as nothing converted reads them or gives them what they write)"
                     if has < len(dropped) else f"{kinds}, which Studio has nodes for: not made, as nothing "
                     "converted reads them or gives them what they write")
-                 + ". Their settings as the workflow saved them:"]
+                 + ". Their settings as the workflow saved them" + (  # (a pack's node read as a core one: as read,
+                     " (of a node read as another type, as read as that type)"  # heldout27 14: 'vae_name' of a
+                     if any(n.origin for n in dropped[:MAX_LISTED]) else "") + ":"]  # WanVideoVAELoader's 'model_name')
         lines += [_dropped_line(n) for n in dropped[:MAX_LISTED]]
         if len(dropped) > MAX_LISTED:
             lines.append(f"- and {len(dropped) - MAX_LISTED:,} more (their types are in the Log)")
