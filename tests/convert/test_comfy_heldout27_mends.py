@@ -136,3 +136,18 @@ def test_settings_of_a_node_read_as_another_are_not_called_as_saved():
     plain = _notes(convert(_experts("{{BOUNDARY_STEP}}") | {"20": {"class_type": "InventedNode", "inputs": {
         "image": ["6", 0], "x": 1}}}, "plain.json"))
     assert "Their settings as the workflow saved them:\n- 'InventedNode' (InventedNode, #20)" in plain
+
+
+def test_a_held_wrapper_prompt_wired_to_an_unread_node_is_not_called_empty():
+    """NeonCozyGen's loop (04): the held note named "an empty positive prompt ('WanVideo TextEncode' (#16))" where its
+    positive_prompt is wired to a text box Studio cannot read (the front-end writes it): said written by another node
+    when the workflow runs, as for ComfyUI's own CLIPTextEncode."""
+    doc = _wrapper_v2(False)
+    for k in ("11", "13"):
+        doc[k]["inputs"].pop("scheduler")  # (the task held)
+    doc["30"] = {"class_type": "InventedPromptBox", "inputs": {"param_name": "Prompt", "default_value": ""}}
+    doc["2"]["inputs"]["positive_prompt"] = ["30", 0]
+    said = _said(convert(doc, "held.json"))
+    assert ("the positive prompt of 'WanVideoTextEncode' (WanVideoTextEncode, #2), written by another node when the "
+            "workflow runs") in said
+    assert "an empty positive prompt" not in said
