@@ -151,3 +151,53 @@ def test_a_held_wrapper_prompt_wired_to_an_unread_node_is_not_called_empty():
     assert ("the positive prompt of 'WanVideoTextEncode' (WanVideoTextEncode, #2), written by another node when the "
             "workflow runs") in said
     assert "an empty positive prompt" not in said
+
+
+def _front_end(image: str) -> dict:
+    """A phone front-end's Wan 2.2 image to video (NeonCozyGen's 'img2vid', cut down): its picture, prompt, frame count
+    and a LoRA's strength and file come from CozyGen's input nodes."""
+    doc = _experts(4)
+    for k in ("8", "9"):
+        doc[k]["inputs"].update(steps=8, cfg=1)
+    doc["9"]["inputs"]["start_at_step"] = 4
+    doc["20"] = {"class_type": "CozyGenImageInput", "inputs": {"param_name": "Image Input", "image_filename": image}}
+    doc["21"] = {"class_type": "CozyGenStringInput", "inputs": {"param_name": "Prompt", "priority": 10,
+                                                                "default_value": "a paper boat on a pond",
+                                                                "display_multiline": False}}
+    doc["22"] = {"class_type": "CozyGenIntInput", "inputs": {"param_name": "Frame Count", "priority": 12,
+                                                             "default_value": 63, "min_value": 0, "max_value": 350,
+                                                             "step": 1, "add_randomize_toggle": False}}
+    doc["23"] = {"class_type": "CozyGenFloatInput", "inputs": {"param_name": "Lora Strength", "priority": 2,
+                                                               "default_value": 0.6, "min_value": 0, "max_value": 1,
+                                                               "step": 0.1, "add_randomize_toggle": False}}
+    doc["24"] = {"class_type": "CozyGenChoiceInput", "inputs": {"param_name": "Lora", "priority": 1,
+                                                                "choice_type": "loras", "default_choice": "None",
+                                                                "display_bypass": False}}
+    doc["25"] = {"class_type": "LoraLoaderModelOnly", "inputs": {"model": ["1", 0], "lora_name": ["24", 0],
+                                                                 "strength_model": ["23", 0]}}
+    doc["8"]["inputs"]["model"] = ["25", 0]
+    doc["5"]["inputs"]["text"] = ["21", 0]
+    doc["7"]["inputs"].update(start_image=["20", 0], length=["22", 0])
+    return doc
+
+
+def test_a_front_ends_input_nodes_give_what_they_give_run_as_saved():
+    """NeonCozyGen's workflows (02, 03): each held, the start picture "from 'CozyGen Image Input' ... a node it does not
+    convert". Its input nodes give their own settings when the workflow runs as saved: the image to video is made from
+    a Load Image of image_filename (empty: said), the prompt and frame count theirs; the LoRA whose file the choice
+    'None' leaves to the machine is said not applied."""
+    conv = convert(_front_end(""), "front.json")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert gen.params["prompt"] == "a paper boat on a pond" and gen.params["frames"] == 63 and gen.params["steps"] == 8
+    load = next(n for n in conv.graph.nodes.values() if n.type_id == "io.load_image")
+    assert load.params["path"] == ""
+    said = _said(conv)
+    assert "'Frame Count' (CozyGenIntInput, #22) 63" in said and "'Prompt' (CozyGenStringInput, #21)" in said
+    assert ("'Image Input' (CozyGenImageInput, #20) names no file (image_filename empty): the front-end uploads the "
+            "picture when it queues the workflow") in said
+    assert ("'LoraLoaderModelOnly' (LoraLoaderModelOnly, #25)'s lora_name is given by 'CozyGenChoiceInput' "
+            "(CozyGenChoiceInput, #24) when the workflow runs") in said
+    assert "no counterpart" not in said and "Studio cannot read the start image" not in said
+    named = convert(_front_end("boat.png"), "named.json")
+    assert next(n for n in named.graph.nodes.values() if n.type_id == "io.load_image").params["path"] == "boat.png"
+    assert "names no file" not in _said(named)
