@@ -201,3 +201,22 @@ def test_a_front_ends_input_nodes_give_what_they_give_run_as_saved():
     named = convert(_front_end("boat.png"), "named.json")
     assert next(n for n in named.graph.nodes.values() if n.type_id == "io.load_image").params["path"] == "boat.png"
     assert "names no file" not in _said(named)
+
+
+def test_a_switch_choosing_a_value_by_what_studio_cannot_work_out_is_not_said_to_pass_it_on():
+    """NeonCozyGen (02, 03): "'Width Switch' (Switch any [Crystools], #24) passes what it is given on to 'WanImageToVideo'
+    (#10)'s 'width' as it is" - it gives 832 or 480, chosen by a Boolean worked out from the picture's size when the
+    workflow runs, and the width is not read there. Said as a value Studio cannot work out."""
+    doc = _experts(10)
+    doc.update({"30": {"class_type": "GetImageSizeAndCount", "inputs": {"image": ["6", 0]}},
+                "31": {"class_type": "LayerUtility: BooleanOperator", "inputs": {"operator": ">", "a": ["30", 1],
+                                                                                  "b": ["30", 2]}},
+                "32": {"class_type": "INTConstant", "inputs": {"value": 832}},
+                "33": {"class_type": "INTConstant", "inputs": {"value": 480}},
+                "34": {"class_type": "Switch any [Crystools]", "inputs": {"on_true": ["32", 0], "on_false": ["33", 0],
+                                                                          "boolean": ["31", 0]}}})
+    doc["7"]["inputs"]["width"] = ["34", 0]
+    said = _said(convert(doc, "switch.json"))
+    assert "passes what it is given on" not in said
+    assert ("'Switch any [Crystools]' (Switch any [Crystools], #34) gives 'WanImageToVideo' (#7)'s 'width' a value Studio "
+            "cannot work out when converting") in said
