@@ -220,3 +220,18 @@ def test_a_switch_choosing_a_value_by_what_studio_cannot_work_out_is_not_said_to
     assert "passes what it is given on" not in said
     assert ("'Switch any [Crystools]' (Switch any [Crystools], #34) gives 'WanImageToVideo' (#7)'s 'width' a value Studio "
             "cannot work out when converting") in said
+
+
+def test_a_front_ends_ui_file_is_read_by_place_only_where_its_values_fit_the_places():
+    """The same input in a UI file: its default_value read by its place (the third of seven); a node saving another
+    number of values (another version of the pack) is left as it is, never read from the wrong place."""
+    from tests.convert.ui_files import ui
+
+    def doc(values):
+        return ui([(1, "CozyGenIntInput", [], [("INT", "INT")], values),
+                   (2, "EmptyHunyuanLatentVideo", [("length", "INT")], [("LATENT", "LATENT")], [832, 480, 33, 1])],
+                  [(1, 0, 2, "length")], widget_inputs=True)
+    said = _said(convert(doc(["Frame Count", 12, 41, 0, 350, 1, False]), "ui.json"))
+    assert "'Frame Count' (CozyGenIntInput, #1) 41" in said
+    odd = _said(convert(doc(["Frame Count", 12, 41, 0]), "odd.json"))
+    assert "CozyGenIntInput, #1) 41" not in odd and "CozyGen nodes read as" not in odd

@@ -44,13 +44,21 @@ def _dynamic(kind: object, v: object) -> tuple[str, object]:
     return "PrimitiveStringMultiline", "" if v is None else str(v)
 
 
+def _placed(n) -> bool:
+    """A UI file's values in the places the pack declares (as many as its settings; the dynamic input's last three
+    optional): else none is read by place (another version's file: its node left as it is, said not converted)."""
+    if n.widgets or not isinstance(n.raw, list):
+        return True
+    return len(WIDGETS[n.cls]) - (3 if n.cls == DYNAMIC else 0) <= len(n.raw) <= len(WIDGETS[n.cls])
+
+
 class _FrontEnd(PackTranslation):
     PACK, PREFIXES, WIDGETS = "CozyGen", ("CozyGen",), WIDGETS
 
     def steps(self) -> None:
         read, empty = [], []
         for n in list(self.wf.nodes.values()):
-            if n.cls not in WIDGETS or n.cls == CHOICE and not n.enabled:
+            if n.cls not in WIDGETS or n.cls == CHOICE and not n.enabled or not _placed(n):
                 continue
             w = self.named(n)
             name = f"'{w.get('param_name') or n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
