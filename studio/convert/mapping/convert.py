@@ -21,7 +21,7 @@ from ..finishing.core import core_chain, make_chain
 from ..finishing.layout import lay_out
 from ..finishing.utility import ENDS, make_utility, utility, utility_path
 from ..packs import batch_managers, bundle_loaders, easy_use, expert_samplers, pass_samplers, pipes, prompt_loras, shapes, task_twins, twins
-from ..packs import save_shapes, uncatalogued_twins
+from ..packs import front_end_inputs, save_shapes, uncatalogued_twins
 from ..packs import loops_unrolled
 from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowError
 from ..takes import continued_take, refine, restyle, segments, still_first
@@ -38,7 +38,7 @@ from .making import Making
 from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
-from . import dropped_kinds, file_ids, folded_steps, held_ways, module_file, pack_makers, passing, unrun
+from . import dropped_kinds, file_ids, folded_steps, held_ways, module_file, pack_makers, passing, unmade_saves, unrun
 from .settings import SettingsReading
 
 
@@ -65,7 +65,9 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
                     "for: not made, as nothing converted reads them or gives them what they write)"
                     if has < len(dropped) else f"{kinds}, which Studio has nodes for: not made, as nothing "
                     "converted reads them or gives them what they write")
-                 + ". Their settings as the workflow saved them:"]
+                 + ". Their settings as the workflow saved them" + (  # (a pack's node read as a core one: as read,
+                     " (of a node read as another type, as read as that type)"  # heldout27 14: 'vae_name' of a
+                     if any(n.origin for n in dropped[:MAX_LISTED]) else "") + ":"]  # WanVideoVAELoader's 'model_name')
         lines += [_dropped_line(n) for n in dropped[:MAX_LISTED]]
         if len(dropped) > MAX_LISTED:
             lines.append(f"- and {len(dropped) - MAX_LISTED:,} more (their types are in the Log)")
@@ -235,11 +237,13 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
     read = frozenset(wf.nodes)  # (the file's nodes: those a translation adds are said by these: file_ids.py)
     try:
         idle = unrun.idle(wf)  # what ComfyUI does not run of the workflow as saved (before a translation rewires it)
-        said = loops_unrolled.translate(wf)  # a loop continuing one take: its segments (packs/loops_unrolled.py)
+        said = front_end_inputs.translate(wf)  # a front-end's parameter nodes as their values (packs/front_end_inputs.py)
+        said += loops_unrolled.translate(wf)  # a loop continuing one take: its segments (packs/loops_unrolled.py)
         said += batch_managers.translate(wf) + pipes.translate(wf) + twins.translate(wf) + uncatalogued_twins.translate(wf) + easy_use.translate(wf) + bundle_loaders.translate(wf) + [x for m in families.mappings() if m.translate for x in m.translate(wf)]
         said += expert_samplers.translate(wf) + task_twins.translate(wf) + prompt_loras.translate(wf)
         said += pass_samplers.translate(wf)  # a sampler giving more than its latent (packs/pass_samplers.py)
-        said += shapes.translate(wf) + save_shapes.translate(wf)  # told by their shapes (packs/shapes.py, save_shapes.py)
+        saves = save_shapes.said(wf)  # (said again where nothing is made for one: unmade_saves.py)
+        said += shapes.translate(wf) + [line for _, line, _ in saves]  # told by their shapes (packs/shapes.py, save_shapes.py)
         said += wf.wiring_said  # an input two broadcasts reach at one priority (left unwired, as in ComfyUI)
         said += wf.unset_said  # settings an API file's nodes' packs require, not given
         b = _Builder(wf, name, registry)
@@ -259,6 +263,7 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         if said:
             b.note("\n".join(said))
         conv = b.build()
+        unmade_saves.correct(conv, name, saves)
         file_ids.say_file_ids(conv, read, wf.nodes)
         return conv
     except RecursionError:  # every walk is bounded; this is the last word if one is not

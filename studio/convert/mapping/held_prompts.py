@@ -146,7 +146,10 @@ def _hold(b, found: list[tuple[str, CNode, str]], names: list[str], made: set, p
 def _unheld(b, which: str, enc: CNode) -> str:
     """How the held sentence names a prompt with no text to hold: written by another node when the workflow runs,
     zeroed on its way (a FLUX still's ConditioningZeroOut of an encoder holding text: never 'empty'), or empty."""
-    if any(k in enc.links for k in ("text",) + PROMPT_INPUTS[which == "negative"]):  # wired, not worked out
+    base = b.wf.nodes.get(enc.id.split(":", 1)[0], enc)  # (a pack's encoder read as CLIPTextEncode: its own prompt
+    let_go = getattr(base, "let_go", None) or {}  # input wired to what Studio cannot work out, heldout27 04: never 'empty')
+    if any(k in enc.links for k in ("text",) + PROMPT_INPUTS[which == "negative"]) or any(
+            k in let_go for k in PROMPT_INPUTS[which == "negative"]):  # wired, not worked out
         return (f"the {which} prompt of {_named(b, enc)}, written by another node when the workflow runs (not read: "
                 "write it in a Text Prompt)")
     if isinstance(own := b.wf.value(enc, "text"), str) and own.strip():

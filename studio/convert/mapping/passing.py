@@ -24,6 +24,7 @@ from ..tracing.tasks import tasks
 from . import detectors, displays, dropped_kinds, loops, neighbours, placeholders, unrun
 from .dead_ends import dead_ends
 from .unknown_steps import unknown_step
+from .unchosen import unchosen
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
 DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what a sampler takes beside its latent
@@ -117,7 +118,8 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
         return "encode"  # a picture, a clip or a sound encoded by a VAE (said only beside what is not converted)
     if ins and set(ins.values()) <= {"*"} and read_types <= {"*"} and n.links or read_types == {"*"} and all(
             any_through(wf, n, s) is not None for s in used_slots):  # (a node passing its one '*' input on: pass_any)
-        return "through"
+        return "unknown" if unchosen(wf, n, ins, readers) else "through"  # (a switch choosing by what Studio cannot
+        # work out, giving values: unchosen.py)
     if not read_types or read_types & (WAYS | PLAIN):
         return None
     if catalogue.loader_kind(catalogue.node_type(n.shown_cls)) and not n.links:

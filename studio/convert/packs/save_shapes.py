@@ -148,13 +148,26 @@ def _as_video(n: CNode, p: dict) -> str:
     return line
 
 
-def _read(wf: Workflow, n: CNode) -> str | None:
+def _read(wf: Workflow, n: CNode) -> tuple[str, str] | None:
+    """The sentence of ``n`` read as a save, and the one said instead where Studio makes nothing for it (its task held:
+    heldout27 04's "read as a video output, which Studio's Save Video writes at its rate 16" of a held loop)."""
     p = _parts(wf, n)
     if p is None:
         return None
-    return _as_pictures(n, p) if any(_still_format(v) for v in p["formats"].values()) else _as_video(n, p)
+    pictures = any(_still_format(v) for v in p["formats"].values())
+    line = _as_pictures(n, p) if pictures else _as_video(n, p)
+    what = "the frames as pictures" if pictures else "a video"
+    return line, (f"{p['where']} saves {what}, told by its types ({p['told']}: read as "
+                  f"{'a picture save' if pictures else 'a video output'}, not made: Studio makes nothing it saves, so "
+                  "none of it is written")
+
+
+def said(wf: Workflow) -> list[tuple[str, str, str]]:
+    """Each node of a video save's shape rewritten in place as the save Studio reads: (its id, its sentence, the
+    sentence where nothing is made for it: mapping.unmade_saves)."""
+    return [(n.id, *read) for n in list(unread(wf)) if (read := _read(wf, n))]
 
 
 def translate(wf: Workflow) -> list[str]:
     """Each node of a video save's shape rewritten in place as the save Studio reads; one sentence each."""
-    return [line for n in list(unread(wf)) if (line := _read(wf, n))]
+    return [line for _, line, _ in said(wf)]

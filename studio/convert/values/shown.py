@@ -57,8 +57,19 @@ def listed(names: tuple[str, ...]) -> str:
     return " and ".join(filter(None, (", ".join(names[:-1]), names[-1]))) if names else "none"
 
 
+def _number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
 def pass_range(start: Any, end: Any) -> str:
     """A sampler pass's steps in words: 'steps 2-4', 'steps 2 to the end' where the end is none, past ComfyUI's
-    10000 or -1 (its 'to the end'), never 'None' (the tenth held-out set: 'steps 3-None')."""
+    10000 or -1 (its 'to the end'), never 'None' (the tenth held-out set: 'steps 3-None'); an end that is text, not a
+    number (an app's '{{BOUNDARY_STEP}}'), named as it is, never 'the end' (heldout27 15)."""
+    if isinstance(end, str) and end.strip() and not _number(end):
+        return f"steps {shown(start)} to {shown(end)}"
     last = end is None or isinstance(end, bool) or not isinstance(end, (int, float)) or end < 0 or end >= 10000
     return f"steps {shown(start)} to the end" if last else f"steps {shown(start)}-{shown(end)}"

@@ -32,6 +32,7 @@ from . import comfy_wrapper_flf as flf
 from . import comfy_wrapper_scheduler as scheduler
 from . import comfy_wrapper_talk as talk
 from . import comfy_wrapper_s2v as s2v
+from . import comfy_wrapper_sampler_v2 as sampler_v2
 from . import comfy_wrapper_v2v as v2v
 from .comfy_wrapper_loras import expand as expand_loras
 
@@ -63,7 +64,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
                               "pose_strength", "face_strength", "tiled_vae"),
 }
 WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
-                "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS, **control.WIDGETS, **s2v.WIDGETS})
+                "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS, **control.WIDGETS, **s2v.WIDGETS,
+                **sampler_v2.WIDGETS})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
@@ -123,8 +125,10 @@ class _Translation(PackTranslation):
         self.loaders()
         self.texts()
         self.decoders()
+        first = sampler_v2.as_v1(self)  # the v2 sampler and scheduler as one WanVideoSampler (comfy_wrapper_sampler_v2.py)
         schedulers = scheduler.read_by_samplers(self)
         self.samplers()
+        sampler_v2.named_made(self, first)
         scheduler.taken(self, schedulers)
         v2v.unread_embeds(self)
         talk.unread_patches(self)
