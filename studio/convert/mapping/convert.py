@@ -17,6 +17,7 @@ from typing import Any
 from studio.core.shown import cut, rounded
 
 from ..families import registry as families
+from ..finishing import save_quality
 from ..finishing.core import core_chain, make_chain
 from ..finishing.layout import lay_out
 from ..finishing.utility import ENDS, make_utility, utility, utility_path
@@ -80,6 +81,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         self._held_tasks()
         step_previews(self)  # an output of a step a generator's input reads: that step's Studio node saved
         self._utilities()
+        save_quality.apply(self)  # a save's own crf set on Save Video, else said
         pack_makers.hold(self)  # an output a pack's nodes make that Studio has none for: held with its inputs
         said_captions(self)  # a captioner's text on a prompt's way: said (Studio has no captioner)
         module_file.left(self)  # a pack loader's module no Load Video Model was given: said

@@ -1,0 +1,45 @@
+"""A save's own quality setting (heldout27: a front-end's Video Combine at crf 19 was written at Studio's 18, unsaid,
+as every converted save was): the 'crf' a ComfyUI save node is given, set on the Studio Save Video made from it where
+it is the scale Studio's encoder reads (x264's, 0-51: VideoHelperSuite's 'video/h264-mp4' and a pack's save with no
+format or codec), else said not taken with the crf Studio writes at (H.265's, VP9's and AV1's crf are other scales: the same
+number is another quality). Told by the save's declared 'crf' alone, after the build."""
+from __future__ import annotations
+
+from numbers import Real
+from typing import Any
+
+from studio.core.shown import rounded
+
+CRF = "crf"
+H264 = (0, 51)  # x264's crf range, which Studio's Save Video takes
+
+
+def _x264(fmt: Any) -> bool:
+    """Whether a save of format or codec ``fmt`` encodes with x264 (None: the node declares neither; SaveWEBM's
+    'vp9' / 'av1' do not)."""
+    return fmt is None or (isinstance(fmt, str) and "h264" in fmt.lower() and "nvenc" not in fmt.lower())
+
+
+def apply(b) -> None:
+    """Each Studio Save Video made from a ComfyUI save given a crf: that crf set, or one sentence."""
+    wf, g = b.wf, b.g
+    for nid, node in list(g.nodes.items()):
+        n = wf.nodes.get(b.out.origin.get(nid, ""))
+        if node.type_id != "io.save_video" or n is None or (CRF not in n.widgets and CRF not in n.links):
+            continue
+        value = wf.value(n, CRF)
+        fmt = next((wf.value(n, k) for k in ("format", "codec") if k in n.widgets or k in n.links), None)
+        if not isinstance(value, Real) or isinstance(value, bool) or value != value:
+            continue  # (a value not worked out is said where values are)
+        made = node.params.get(CRF, 18)
+        if _x264(fmt) and float(value).is_integer() and H264[0] <= value <= H264[1]:
+            if int(value) != made:
+                g.set_param(nid, CRF, int(value))
+            continue
+        shown = int(value) if float(value).is_integer() else rounded(float(value))
+        why = f"'{fmt}' encodes on another quality scale" if not _x264(fmt) else \
+            f"Studio's H.264 takes a whole crf from {H264[0]} to {H264[1]}"
+        line = (f"{n.named()}'s crf {shown} is not taken ({why}): Studio's Save Video writes H.264 at crf {made} "
+                "(lower is better); set its 'crf'")
+        b.note(line)
+        b.out.log.append(f"{b.name}: {line}")
