@@ -20,7 +20,7 @@ from ..tracing.roles import carries
 from ..tracing.sampling import SAMPLERS, Sampling, read_sampling
 from ..tracing.walks import loader_extras, model_file, own_reach, sampler_chain, upstream
 from ..values.shown import listed, shown
-from . import lora_as_part, patch_inputs
+from . import lora_as_part, no_file, patch_inputs
 from .dual_text import dual_text, own_loaders, patch_only, second_clip, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 from .module_file import set_module
@@ -273,6 +273,9 @@ class ModelReading:
                  "image encoder (clip_vision)": "clip_vision"}.get(what)
         if what == "audio VAE" and value == model:
             return  # LTX-2's audio VAE inside the checkpoint Load Video Model reads
+        if no_file.names_none(self.wf, n, key):  # no name at all: said of the loader (heldout25 01, 06)
+            said.append(no_file.line(n, what, param if separate and param in lp else None))
+            return
         role = _role(n, up)
         if role:
             said.append(role(value) if callable(role) else role.format(value=value))

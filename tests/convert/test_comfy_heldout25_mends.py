@@ -1,0 +1,47 @@
+"""Mechanisms a twenty-fifth held-out set (benchmarks/results/heldout25_2026-11-29.md: LTX-2.3 first/last frame,
+keyframes, sound, refines and Wan 2.2 as the issue's outside tester tried them) showed, each on a small hand-written
+workflow."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.test_comfy_outputs import _notes
+
+
+def _said(conv) -> str:
+    return "\n".join(conv.log) + "\n" + _notes(conv)
+
+
+def _ltx(**extra) -> dict:
+    """LTX-2.3 text to video (API), its text encoder loader exported without its file; ``extra`` nodes added."""
+    doc = {
+        "1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "ltx-2.3-22b-dev-fp8.safetensors"}},
+        "2": {"class_type": "LTXAVTextEncoderLoader", "inputs": {"ckpt_name": "ltx-2.3-22b-dev-fp8.safetensors",
+                                                                "device": "default"}},
+        "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "a paper boat on a rain gutter", "clip": ["2", 0]}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "5": {"class_type": "LTXVConditioning", "inputs": {"positive": ["3", 0], "negative": ["4", 0],
+                                                           "frame_rate": 24}},
+        "6": {"class_type": "EmptyLTXVLatentVideo", "inputs": {"width": 768, "height": 512, "length": 97,
+                                                               "batch_size": 1}},
+        "7": {"class_type": "KSampler", "inputs": {"seed": 7, "steps": 20, "cfg": 4.0, "sampler_name": "euler",
+                                                   "scheduler": "simple", "denoise": 1.0, "model": ["1", 0],
+                                                   "positive": ["5", 0], "negative": ["5", 1],
+                                                   "latent_image": ["6", 0]}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["1", 2]}},
+        "9": {"class_type": "CreateVideo", "inputs": {"images": ["8", 0], "fps": 24}},
+        "10": {"class_type": "SaveVideo", "inputs": {"video": ["9", 0], "filename_prefix": "boat", "format": "auto",
+                                                     "codec": "auto"}},
+    }
+    doc.update(extra)
+    return doc
+
+
+def test_a_loader_naming_no_file_is_said_of_itself_never_as_a_file_called_none():
+    """AndreiGitH's RunPod request (06): "text encoder 'None': ... where the prompts' text encoder comes from
+    DualCLIPLoader of type 'ltxv', LTXAVTextEncoderLoader, LTXVGemmaCLIPModelLoader; none does here" of an
+    LTXAVTextEncoderLoader given no 'text_encoder' (false: one does), and mbedukaty-star's GGUF file (01): "text
+    encoder 'None': Load Video Model takes it from 'base'" (no node named)."""
+    said = _said(convert(_ltx(), "request.json"))
+    assert "'None'" not in said and "none does here" not in said
+    assert ("'LTXAVTextEncoderLoader' (LTXAVTextEncoderLoader, #2) names no text encoder file: set Load Video "
+            "Model's 'text_encoder'") in said
