@@ -45,3 +45,41 @@ def test_a_loader_naming_no_file_is_said_of_itself_never_as_a_file_called_none()
     assert "'None'" not in said and "none does here" not in said
     assert ("'LTXAVTextEncoderLoader' (LTXAVTextEncoderLoader, #2) names no text encoder file: set Load Video "
             "Model's 'text_encoder'") in said
+
+
+def _wan_t2v() -> dict:
+    """Wan 2.1 text to video (API) whose prompt text and duration come from pack nodes exported with no input at all
+    (bytecraftteach-netizen's RunningHub export, 13)."""
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors",
+                                                    "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp16.safetensors", "type": "wan"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "20": {"class_type": "TextBox", "inputs": {}},
+        "21": {"class_type": "CR Text Replace", "inputs": {"text": ["20", 0], "find1": "dance", "replace1": "walk"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": ["21", 0], "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "22": {"class_type": "DF_Integer", "inputs": {}},
+        "23": {"class_type": "SimpleMath+", "inputs": {"a": ["22", 0], "value": "a*16+1"}},
+        "6": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 832, "height": 480, "length": ["23", 0],
+                                                                  "batch_size": 1}},
+        "7": {"class_type": "KSampler", "inputs": {"seed": 5, "steps": 20, "cfg": 6.0, "sampler_name": "uni_pc",
+                                                   "scheduler": "simple", "denoise": 1.0, "model": ["1", 0],
+                                                   "positive": ["4", 0], "negative": ["5", 0],
+                                                   "latent_image": ["6", 0]}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["3", 0]}},
+        "9": {"class_type": "VHS_VideoCombine", "inputs": {
+            "images": ["8", 0], "frame_rate": 16, "loop_count": 0, "filename_prefix": "walk",
+            "format": "video/h264-mp4", "pingpong": False, "save_output": True}},
+    }
+
+
+def test_a_node_given_no_input_at_all_is_not_said_to_give_a_value_worked_out_when_it_runs():
+    """13: "'TextBox' (TextBox, #362) gives 'CR Text Replace' ...'s 'text' a value Studio cannot work out when
+    converting" of a TextBox the API file gives nothing (there is no value: ComfyUI refuses the file), and its
+    DF_Integer 'passed over' as if it held a duration."""
+    said = _said(convert(_wan_t2v(), "export.json"))
+    assert "'TextBox' (TextBox, #20) gives" not in said
+    assert "'TextBox' (TextBox, #20) is given no input at all in the file (not one of its settings written)" in said
+    assert ("'DF_Integer' (DF_Integer, #22) gives only 'SimpleMath+' (#23)'s 'a', passed over: not applied either (it "
+            "is given no input at all in the file") in said
