@@ -83,3 +83,17 @@ def test_a_node_given_no_input_at_all_is_not_said_to_give_a_value_worked_out_whe
     assert "'TextBox' (TextBox, #20) is given no input at all in the file (not one of its settings written)" in said
     assert ("'DF_Integer' (DF_Integer, #22) gives only 'SimpleMath+' (#23)'s 'a', passed over: not applied either (it "
             "is given no input at all in the file") in said
+
+
+def test_a_packs_constant_given_its_value_by_a_wire_gives_that_value():
+    """ikuno-cc's avatar (04): KJNodes' INTConstants given their 'value' by SimpleMath+ (1024/2, 1536/2) were said to
+    give "a value Studio cannot work out when converting" two lines after Studio said they are given 512 and 768: the
+    first stage's size was not read (false)."""
+    doc = _ltx(**{"31": {"class_type": "INTConstant", "inputs": {"value": 1024}},
+                  "32": {"class_type": "SimpleMath+", "inputs": {"a": ["31", 0], "value": "a/2"}},
+                  "33": {"class_type": "INTConstant", "inputs": {"value": ["32", 0]}}})
+    doc["6"]["inputs"]["width"] = ["33", 0]
+    conv = convert(doc, "avatar.json")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.ltx2")
+    assert (gen.params["width"], gen.params["height"]) == (512, 512)
+    assert "cannot work out" not in _said(conv)

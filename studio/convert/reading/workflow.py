@@ -31,6 +31,7 @@ from .aspect_size import aspect_size, out_names
 from .setting_out import setting_out
 from .number_outputs import number_out
 from .primitives import constant, evaluate, resolution
+from .constant_wired import wired_input
 from .downloaded import file_name as downloaded_name
 from .subgraphs import CONTROL, CONTROLS  # noqa: F401 (CONTROLS: studio.serve reads it here)
 
@@ -473,6 +474,8 @@ class Workflow:
             return self.value(node, own, depth)
         if (neg := own_values.is_not(node)) is not None:  # a logical NOT, by its types and name
             return own_values.negated(self.value(node, neg, depth))
+        if slot == 0 and (k := wired_input(node)) is not None:  # a pack's constant given its value by a wire
+            return self.value(node, k, depth)
         for read in CONSTANTS:  # then a pack's constants, each by its types (see CONSTANTS)
             if (v := read(node, slot)) is not None:
                 return v
