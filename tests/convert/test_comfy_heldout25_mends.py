@@ -97,3 +97,26 @@ def test_a_packs_constant_given_its_value_by_a_wire_gives_that_value():
     gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.ltx2")
     assert (gen.params["width"], gen.params["height"]) == (512, 512)
     assert "cannot work out" not in _said(conv)
+
+
+def test_an_upsamplers_own_factor_is_said_never_x2_of_an_x1_5_file():
+    """farazshaikh's first/middle/last frame guider (02): "LTX-2 Latent Upscale upscales it x2 (1716x986) with
+    'ltx-2.3-spatial-upscaler-x1.5-1.0.safetensors'" (false: LTX-2 Latent Upscale loads the file's own x1.5 scale)."""
+    from tests.convert.test_comfy_ltx2_three_stages import _three_stages
+    doc = _three_stages()
+    doc["ul"]["inputs"]["model_name"] = "ltx-2.3-spatial-upscaler-x1.5-1.0.safetensors"
+    text = "\n".join(n["text"] for n in convert(doc, "guider.json").graph.ui.get("notes", []))
+    assert "LTX-2 Latent Upscale upscales it x1.5 (480x288) with 'ltx-2.3-spatial-upscaler-x1.5-1.0" in text
+    assert "upscales that x1.5 again (720x432)" in text
+    assert "upscales it x2" not in text and "that x2 again" not in text
+
+
+def test_a_refines_seed_past_studios_range_is_said_reduced():
+    """ikuno-cc's avatar (04): the refining KSampler's seed 132017521413902 was written "(seed 964153102)" - reduced
+    modulo 2^31 - with nothing saying so (the generator's own reduction is said)."""
+    from tests.convert.test_comfy_ltx2_three_stages import _three_stages
+    doc = _three_stages()
+    doc["s2n"]["inputs"]["noise_seed"] = 132017521413902
+    text = "\n".join(n["text"] for n in convert(doc, "avatar.json").graph.ui.get("notes", []))
+    assert ("(seed 964153102: the pass's seed 132017521413902 is past Studio's range, 964153102 used (ComfyUI's noise "
+            "differs anyway))") in text
