@@ -120,3 +120,15 @@ def test_a_refines_seed_past_studios_range_is_said_reduced():
     text = "\n".join(n["text"] for n in convert(doc, "avatar.json").graph.ui.get("notes", []))
     assert ("(seed 964153102: the pass's seed 132017521413902 is past Studio's range, 964153102 used (ComfyUI's noise "
             "differs anyway))") in text
+
+
+def test_a_display_value_saved_after_a_nodes_settings_leaves_them_named():
+    """f00d4tehg0dz's LTX-2 song clip (07): ImageResizeKJv2 saved nine values - its eight settings, then KJNodes'
+    size read-out - so they were read 'saved by place' and neither its 1280x720 crop nor the size it gives the
+    latent was read. Named by the declared widgets where each fits its type; a misfit keeps them by place."""
+    from studio.convert.reading.by_types import widget_names
+    values = [1280, 720, "lanczos", "crop", "0, 0, 0", "center", 32, "cpu",
+              "<tr><td>Output: </td><td><b>1</b> x <b>1280</b> x <b>704</b></td></tr>"]
+    named = widget_names("ImageResizeKJv2", values)
+    assert (named["width"], named["height"], named["keep_proportion"], named["divisible_by"]) == (1280, 720, "crop", 32)
+    assert widget_names("ImageResizeKJv2", [1280, "wide", *values[2:]]) == {}  # a misfit: left by place
