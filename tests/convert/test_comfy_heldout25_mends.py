@@ -132,3 +132,22 @@ def test_a_display_value_saved_after_a_nodes_settings_leaves_them_named():
     named = widget_names("ImageResizeKJv2", values)
     assert (named["width"], named["height"], named["keep_proportion"], named["divisible_by"]) == (1280, 720, "crop", 32)
     assert widget_names("ImageResizeKJv2", [1280, "wide", *values[2:]]) == {}  # a misfit: left by place
+
+
+def test_a_size_measured_by_easy_imagesize_or_after_a_size_keeping_step_is_read():
+    """13: 'easy imageSize' (outputs 'width_int', 'height_int') of EmptyImage 1024x768 was "a value Studio cannot
+    work out"; 10: GetImageSizeAndCount after LTXVPreprocess of a resize to a fixed size likewise."""
+    doc = _wan_t2v()
+    doc["6"]["inputs"]["length"] = 33
+    doc["30"] = {"class_type": "EmptyImage", "inputs": {"width": 1024, "height": 768, "batch_size": 1, "color": 0}}
+    doc["31"] = {"class_type": "easy imageSize", "inputs": {"image": ["30", 0]}}
+    doc["6"]["inputs"].update(width=["31", 0], height=["31", 1])
+    gen = next(n for n in convert(doc, "size.json").graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert (gen.params["width"], gen.params["height"]) == (1024, 768)
+    doc["32"] = {"class_type": "ImageScale", "inputs": {"image": ["30", 0], "upscale_method": "lanczos", "width": 640,
+                                                        "height": 352, "crop": "center"}}
+    doc["33"] = {"class_type": "LTXVPreprocess", "inputs": {"image": ["32", 0], "img_compression": 30}}
+    doc["34"] = {"class_type": "GetImageSizeAndCount", "inputs": {"image": ["33", 0]}}
+    doc["6"]["inputs"].update(width=["34", 1], height=["34", 2])
+    gen = next(n for n in convert(doc, "kept.json").graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert (gen.params["width"], gen.params["height"]) == (640, 352)

@@ -32,6 +32,7 @@ from .setting_out import setting_out
 from .number_outputs import number_out
 from .primitives import constant, evaluate, resolution
 from .constant_wired import wired_input
+from . import size_kept
 from .downloaded import file_name as downloaded_name
 from .subgraphs import CONTROL, CONTROLS  # noqa: F401 (CONTROLS: studio.serve reads it here)
 
@@ -491,6 +492,8 @@ class Workflow:
             return fixed  # a resize to a size its settings fix
         if measured.passes_picture(node):  # a measuring node passing its picture on (measured.py)
             return self.image_size(self.source(node, measured.image_input(node)), depth + 1)
+        if (kept := size_kept.image_input(node)) is not None:  # a step keeping the size (size_kept.py)
+            return self.image_size(self.source(node, kept), depth + 1)
         by = resized.multiplier(lambda k: self.value(node, k, depth), node)  # (ResizeImageMaskNode's factor)
         if node.cls == "ImageScaleBy" or by:
             k = by or self.value(node, "scale_by", depth)
