@@ -151,3 +151,16 @@ def test_a_size_measured_by_easy_imagesize_or_after_a_size_keeping_step_is_read(
     doc["6"]["inputs"].update(width=["34", 1], height=["34", 2])
     gen = next(n for n in convert(doc, "kept.json").graph.nodes.values() if n.type_id == "video_models.text_to_video")
     assert (gen.params["width"], gen.params["height"]) == (640, 352)
+
+
+def test_a_refines_start_image_and_a_loaders_weight_dtype_name_their_nodes():
+    """02/03: "the second pass puts the start image in place again (LTXVImgToVideoInplace, strength 1)" and 13:
+    "weight_dtype 'fp8_e4m3fn_fast' of 'UNETLoader'" (twice, one per expert) named no node id. (06's "... names no
+    LoRA file Studio reads", said twice of one node, is now said once: checked on that file by hand.)"""
+    from tests.convert.test_comfy_heldout17_mends import _ltx2_two_stages
+    said = _said(convert(_ltx2_two_stages({"bypass": False}), "two.json"))
+    line = next(x for x in said.splitlines() if "puts the start image in place again" in x)
+    assert "(LTXVImgToVideoInplace, #" in line
+    doc = _wan_t2v()
+    doc["1"]["inputs"]["weight_dtype"] = "fp8_e4m3fn_fast"
+    assert "weight_dtype 'fp8_e4m3fn_fast' of 'UNETLoader' (UNETLoader, #1)" in _said(convert(doc, "dtype.json"))

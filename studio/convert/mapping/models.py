@@ -93,9 +93,10 @@ class ModelReading:
             elif (named := lora_of(wf, loader)) is None and (given := unknown_source(wf, loader, ("lora_name",))):
                 said.append(given_when_run(loader, *given) + ": not applied (Studio loads the model without it; "
                             "add a Video LoRA of that file)")  # (a downloader's name: never the stale saved one)
-            elif named is None:  # a node on the model's way naming no LoRA file
-                said.append(f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) on the model's "
-                            "way names no LoRA file Studio reads: not applied (Studio loads the model without it)")
+            elif named is None:  # a node on the model's way naming no LoRA file (said once: heldout25 06 had it twice)
+                line = (f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) on the model's way "
+                        "names no LoRA file Studio reads: not applied (Studio loads the model without it)")
+                said += [] if line in said else [line]
             else:
                 chain.append((*named, loader))
                 if (line := unread_strength(wf, loader, named[0])) and line not in said:  # a list, an unknown
@@ -158,7 +159,8 @@ class ModelReading:
                 loaders.append(loader)
                 dtype = self.wf.value(loader, "weight_dtype")
                 if isinstance(dtype, str) and dtype != "default":
-                    said.append(f"weight_dtype '{dtype}' of '{loader.title or loader.cls}': Load Video Model's "
+                    said.append(f"weight_dtype '{dtype}' of '{loader.title or loader.shown_cls}' ({loader.shown_cls}, "
+                                f"#{loader.id}): Load Video Model's "
                                 "'memory' setting chooses how the weights are stored (fp8 modes)")
                 said += loader_extras(self.wf, loader)
             if s is main:

@@ -170,7 +170,8 @@ def _second_image(b, second: Sampling, upsampler: CNode, said: list[str]) -> Non
         if node.cls in ("LTXVImgToVideoInplace", "LTXVImgToVideoConditionOnly"):
             b.used.add(node.id)
             if not wf.value(node, "bypass"):
-                said.append(f"the second pass puts the start image in place again ({node.cls}, strength "
+                said.append(f"the second pass puts the start image in place again ('{node.title or node.shown_cls}' "
+                            f"({node.shown_cls}, #{node.id}), strength "
                             f"{_shown(_strength(wf, node))}): LTX-2 Latent Upscale's refine starts from the "
                             "upsampled take only")
         node = latent_source(wf, node)
