@@ -164,3 +164,26 @@ def test_a_refines_start_image_and_a_loaders_weight_dtype_name_their_nodes():
     doc = _wan_t2v()
     doc["1"]["inputs"]["weight_dtype"] = "fp8_e4m3fn_fast"
     assert "weight_dtype 'fp8_e4m3fn_fast' of 'UNETLoader' (UNETLoader, #1)" in _said(convert(doc, "dtype.json"))
+
+
+def test_a_ui_node_whose_settings_are_saved_by_place_is_not_said_to_be_given_nothing():
+    """The mend above must not call a UI node's settings saved by place (rgthree's Seed: '-1, "", "", okay', its
+    names unknown) 'no input at all' (DawidJamrozy's workflow, 12: a random seed each run)."""
+    from tests.convert.test_comfy_heldout12_mends import _ui
+    c = "CONDITIONING"
+    doc = _ui([
+        (1, "UNETLoader", [], ["MODEL"], ["wan2.1_t2v_1.3B_fp16.safetensors", "default"]),
+        (2, "CLIPLoader", [], ["CLIP"], ["umt5_xxl_fp16.safetensors", "wan", "default"]),
+        (3, "VAELoader", [], ["VAE"], ["wan_2.1_vae.safetensors"]),
+        (4, "CLIPTextEncode", [("clip", "CLIP")], [c], ["a kite over dunes"]),
+        (5, "CLIPTextEncode", [("clip", "CLIP")], [c], ["blurry"]),
+        (6, "EmptyHunyuanLatentVideo", [], ["LATENT"], [832, 480, 33, 1]),
+        (7, "Seed (rgthree)", [], ["INT"], [-1, "", "", "okay"]),
+        (8, "KSampler", [("model", "MODEL"), ("positive", c), ("negative", c), ("latent_image", "LATENT"),
+                         ("seed", "INT")], ["LATENT"], [0, "fixed", 20, 6.0, "uni_pc", "simple", 1.0]),
+        (9, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+        (10, "SaveAnimatedWEBP", [("images", "IMAGE")], [], ["kite", 16, False, 90, "default"]),
+    ], [(2, 0, 4, "clip"), (2, 0, 5, "clip"), (1, 0, 8, "model"), (4, 0, 8, "positive"), (5, 0, 8, "negative"),
+        (6, 0, 8, "latent_image"), (7, 0, 8, "seed"), (8, 0, 9, "samples"), (3, 0, 9, "vae"), (9, 0, 10, "images")])
+    said = _said(convert(doc, "seed.json"))
+    assert "given no input at all" not in said and "'Seed (rgthree)' (Seed (rgthree), #7)" in said

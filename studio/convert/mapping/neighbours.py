@@ -68,7 +68,7 @@ def behind_passed(n: CNode, rs: list[tuple[CNode, str, int]], passed: dict[str, 
     reader, name, _ = rs[0]
     more = f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else ""
     tail = f" (its settings: {settings})" if settings else ""
-    if not n.widgets:  # (heldout25 13: an API file's DF_Integer given nothing: no value, not one passed over)
+    if not n.widgets and not n.raw:  # (heldout25 13: an API file's DF_Integer given nothing: no value, not one passed over)
         tail = (" (it is given no input at all in the file: not one of its settings written; a node needing one is "
                 "refused by ComfyUI as saved)")
     return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) gives only '{reader.title or reader.shown_cls}' "

@@ -328,7 +328,7 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
         values = ", ".join(repr(cut(v, 80)) if isinstance(v := rounded(wf.output(n, s)), str) else str(v)
                            for s in sorted({s for _, _, s in rs}))  # (a text quoted and cut: heldout18)
         return f"{_name(n)} gives {into} {values}, which Studio does not read there"
-    if kind == "unknown" and not n.links and not n.widgets:  # (heldout25 13: an API file's TextBox given nothing)
+    if kind == "unknown" and not n.links and not n.widgets and not n.raw:  # (heldout25 13: an API file's TextBox given nothing)
         return (f"{_name(n)} is given no input at all in the file (not one of its settings written), so what it gives "
                 f"{into} is not in the file: not read there (a node needing a setting of its own is refused by ComfyUI "
                 "as saved)")
