@@ -11,7 +11,9 @@ from typing import Any
 def names_none(wf: Any, n: Any, key: str) -> bool:
     """Whether loader ``n`` gives no file name on ``key``: neither written nor wired."""
     value = wf.value(n, key)
-    return key not in n.links and (value is None or (isinstance(value, str) and not value.strip()))
+    if key in n.links or (value is None and n.raw):  # wired, or its values saved by place (names unknown): not this
+        return False
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def line(n: Any, what: str, param: str | None) -> str:
