@@ -187,3 +187,21 @@ def test_a_ui_node_whose_settings_are_saved_by_place_is_not_said_to_be_given_not
         (6, 0, 8, "latent_image"), (7, 0, 8, "seed"), (8, 0, 9, "samples"), (3, 0, 9, "vae"), (9, 0, 10, "images")])
     said = _said(convert(doc, "seed.json"))
     assert "given no input at all" not in said and "'Seed (rgthree)' (Seed (rgthree), #7)" in said
+
+
+def test_a_save_writing_a_join_of_two_batches_says_the_join_not_a_step_left_out():
+    """LTX-Infinity (10): each extension's save was said to "write the take after ComfyUI's
+    'ImageBatchExtendWithOverlap' ..., which Studio does not convert: its Save Video writes the take without it" - a
+    step named, not the frames it joins in. Told by the join's declared types (two IMAGE sockets, both wired)."""
+    doc = _wan_t2v()
+    doc["6"]["inputs"]["length"] = 33
+    doc["40"] = {"class_type": "LoadImage", "inputs": {"image": "tail.png"}}
+    doc["41"] = {"class_type": "ImageBatchExtendWithOverlap", "inputs": {
+        "source_images": ["8", 0], "new_images": ["40", 0], "overlap": 5, "overlap_side": "source",
+        "overlap_mode": "linear_blend"}}
+    doc["9"]["inputs"]["images"] = ["41", 0]
+    said = _said(convert(doc, "join.json"))
+    assert "writes the take without it" not in said
+    assert ("'VHS_VideoCombine' (#9) writes the pictures 'ImageBatchExtendWithOverlap' (ImageBatchExtendWithOverlap, "
+            "#41) joins from its 'source_images' (from 'VAEDecode' (VAEDecode, #8)), 'new_images' (from 'LoadImage' "
+            "(LoadImage, #40)), a join Studio does not convert: its Save Video writes the generator's take alone") in said
