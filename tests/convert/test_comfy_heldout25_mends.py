@@ -205,3 +205,42 @@ def test_a_save_writing_a_join_of_two_batches_says_the_join_not_a_step_left_out(
     assert ("'VHS_VideoCombine' (#9) writes the pictures 'ImageBatchExtendWithOverlap' (ImageBatchExtendWithOverlap, "
             "#41) joins from its 'source_images' (from 'VAEDecode' (VAEDecode, #8)), 'new_images' (from 'LoadImage' "
             "(LoadImage, #40)), a join Studio does not convert: its Save Video writes the generator's take alone") in said
+
+
+def _wrapper_i2v(noise: float) -> dict:
+    """WanVideoWrapper image to video (API), as aleflol's hand-written file (14)."""
+    return {
+        "11": {"class_type": "LoadWanVideoT5TextEncoder", "inputs": {"model_name": "umt5-xxl-enc-bf16.safetensors",
+                                                                    "precision": "bf16"}},
+        "16": {"class_type": "WanVideoTextEncode", "inputs": {"positive_prompt": "a truck on a highway",
+                                                             "negative_prompt": "blurry", "t5": ["11", 0]}},
+        "22": {"class_type": "WanVideoModelLoader", "inputs": {"model": "Wan2_1-I2V-14B-480P_fp8_e4m3fn.safetensors",
+                                                              "base_precision": "bf16", "quantization": "disabled",
+                                                              "load_device": "offload_device",
+                                                              "attention_mode": "sdpa"}},
+        "38": {"class_type": "WanVideoVAELoader", "inputs": {"model_name": "Wan2_1_VAE_bf16.safetensors",
+                                                            "precision": "bf16"}},
+        "58": {"class_type": "LoadImage", "inputs": {"image": "oldman.png"}},
+        "63": {"class_type": "WanVideoImageToVideoEncode", "inputs": {
+            "num_frames": 33, "noise_aug_strength": noise, "start_latent_strength": 1.0, "end_latent_strength": 1.0,
+            "force_offload": True, "vae": ["38", 0], "start_image": ["58", 0], "width": 832, "height": 480}},
+        "27": {"class_type": "WanVideoSampler", "inputs": {"steps": 20, "cfg": 5.0, "shift": 5.0, "seed": 1,
+                                                          "force_offload": True, "scheduler": "unipc",
+                                                          "riflex_freq_index": 0, "model": ["22", 0],
+                                                          "image_embeds": ["63", 0], "text_embeds": ["16", 0]}},
+        "28": {"class_type": "WanVideoDecode", "inputs": {"enable_vae_tiling": False, "tile_x": 272, "tile_y": 272,
+                                                         "tile_stride_x": 144, "tile_stride_y": 128, "vae": ["38", 0],
+                                                         "samples": ["27", 0]}},
+        "30": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["28", 0], "frame_rate": 16, "loop_count": 0,
+                                                           "filename_prefix": "truck", "format": "video/h264-mp4",
+                                                           "pingpong": False, "save_output": True}},
+    }
+
+
+def test_a_wrapper_start_pictures_noise_augmentation_is_said():
+    """aleflol's wrapper file (14): WanVideoImageToVideoEncode's noise_aug_strength 0.03 (noise on the start picture
+    before it is encoded) was lost without a word; none said where it is 0."""
+    said = _said(convert(_wrapper_i2v(0.03), "truck.json"))
+    assert ("'WanVideoImageToVideoEncode' (WanVideoImageToVideoEncode, #63)'s noise_aug_strength 0.03 (noise added "
+            "to the start picture before it is encoded) is not taken") in said
+    assert "noise_aug_strength" not in _said(convert(_wrapper_i2v(0.0), "truck.json"))
