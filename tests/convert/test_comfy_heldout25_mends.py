@@ -244,3 +244,17 @@ def test_a_wrapper_start_pictures_noise_augmentation_is_said():
     assert ("'WanVideoImageToVideoEncode' (WanVideoImageToVideoEncode, #63)'s noise_aug_strength 0.03 (noise added "
             "to the start picture before it is encoded) is not taken") in said
     assert "noise_aug_strength" not in _said(convert(_wrapper_i2v(0.0), "truck.json"))
+
+
+def test_given_nothing_is_never_said_of_a_node_whose_inputs_are_all_optional_or_a_ui_files_own():
+    """Checked over the corpus: Impact's ImpactIfNone (every input optional: it answers from nothing) and a UI file's
+    uncatalogued node with no values (the page's own, rgthree's Node Collector) are not 'given nothing'; an API file's
+    uncatalogued TextBox and a catalogued node lacking a required setting are."""
+    from types import SimpleNamespace as N
+    from studio.convert.reading.given_nothing import given_nothing
+    empty = dict(links={}, widgets={}, raw=None, origin=None)
+    assert not given_nothing(N(cls="ImpactIfNone", **empty), "api")
+    assert not given_nothing(N(cls="Node Collector (rgthree)", **empty), "ui")
+    assert given_nothing(N(cls="TextBox", **empty), "api")
+    assert given_nothing(N(cls="Seed (rgthree)", **empty), "ui")
+    assert not given_nothing(N(cls="Seed (rgthree)", **{**empty, "raw": [-1, "", "", ""]}), "ui")
