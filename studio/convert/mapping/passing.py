@@ -14,6 +14,7 @@ from studio.core.shown import cut, rounded
 
 from .. import catalogue
 from ..packs import lora_stacks
+from ..reading.given_nothing import given_nothing
 from ..reading import by_types
 from ..reading.pass_any import any_through
 from ..reading import downloaded
@@ -191,7 +192,7 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
             said = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs if r.id in off or r.id in over),
                              read=read)  # (a reader a stage passed over, not made: nothing goes there either)
             if said is None:  # feeding only nodes passed over (an upsampler's model file): not applied either
-                said = neighbours.behind_passed(n, rs, out, _settings(wf, n))
+                said = neighbours.behind_passed(n, rs, out, _settings(wf, n), wf.kind)
             if said is None:  # an estimator of pictures (a pose's keypoints) read only by nodes not applied
                 said = detectors.behind_passed(wf, n, rs, off | shown, _settings(wf, n))
             if said is not None:
@@ -243,7 +244,7 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                     f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else ""),
                     _settings(wf, n))
             if line is None and not lost:  # a loader of a file or a model feeding only nodes passed over
-                line = neighbours.behind_passed(n, rs, out | said, _settings(wf, n))
+                line = neighbours.behind_passed(n, rs, out | said, _settings(wf, n), wf.kind)
             if line and lost:
                 line += _lost_said(lost)
             if line is not None:
@@ -253,7 +254,7 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                 if kind in VALUES:
                     valued.add(n.id)
         elif rs and all(r.id in out or r.id in valued for r, _, _ in rs):  # feeding only nodes passed over whose
-            line = (neighbours.behind_passed(n, rs, out | said, _settings(wf, n))  # value is not read (a caption
+            line = (neighbours.behind_passed(n, rs, out | said, _settings(wf, n), wf.kind)  # value is not read (a caption
                     or detectors.behind_passed(wf, n, rs, valued | off, _settings(wf, n)))  # joined into a prompt): its
             if line is not None:  # model's loader, a pose estimator (keypoints made into tracks): not applied either
                 said[n.id] = line
@@ -330,6 +331,10 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
         values = ", ".join(repr(cut(v, 80)) if isinstance(v := rounded(wf.output(n, s)), str) else str(v)
                            for s in sorted({s for _, _, s in rs}))  # (a text quoted and cut: heldout18)
         return f"{_name(n)} gives {into} {values}, which Studio does not read there"
+    if kind == "unknown" and given_nothing(n, wf.kind):  # (heldout25 13: an API file's TextBox given nothing)
+        return (f"{_name(n)} is given no input at all in the file (not one of its settings written), so what it gives "
+                f"{into} is not in the file: not read there (a node needing a setting of its own is refused by ComfyUI "
+                "as saved)")
     if kind == "unknown":
         made = f", worked out from its {', '.join(repr(k) for k in n.links)} when the workflow runs" if n.links else ""
         return (f"{_name(n)} gives {into} a value Studio cannot work out when converting{made}: not read there"

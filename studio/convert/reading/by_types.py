@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalogue
-from . import loader_picks, loader_size
+from . import loader_picks, loader_size, trailing_display
 from .subgraphs import CONTROL
 
 # a file of each kind read as ComfyUI's own loader of it: (its type, the setting naming the file)
@@ -58,7 +58,7 @@ def widget_names_of(t, values: Any) -> dict[str, Any]:
                 names.append(UPLOAD)
             if len(names) == len(values):
                 return dict(zip(names, values))
-    return {}
+    return trailing_display.named(base, values)  # a display value after them all (heldout25 07)
 
 
 def _not_applied(n, t, file_setting: str) -> list[str]:

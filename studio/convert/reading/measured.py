@@ -11,6 +11,13 @@ from .. import catalogue
 AXES = {"width": 0, "height": 1}
 
 
+def _axis_name(name: str) -> str:
+    """An output's declared name as an axis: 'width' / 'height', or one of them with its type after it (Easy-Use's
+    'easy imageSize' gives 'width_int', 'height_int': heldout25 13's EmptyImage 1024x768 was 'a value Studio cannot
+    work out')."""
+    return name[:-4] if name.endswith("_int") else name
+
+
 def _type(node):
     t = catalogue.node_type(node.origin or node.cls)
     if t is None or t.inputs is None or not t.outputs:
@@ -18,7 +25,7 @@ def _type(node):
     sockets = [i for i in t.sockets]
     if len(sockets) != 1 or sockets[0].type != "IMAGE":
         return None
-    named = {o.name: o.type for o in t.outputs}
+    named = {_axis_name(o.name or ""): o.type for o in t.outputs}
     return t if named.get("width") == "INT" and named.get("height") == "INT" else None
 
 
@@ -27,7 +34,7 @@ def axis(node, slot: int) -> int | None:
     t = _type(node)
     if t is None or not 0 <= slot < len(t.outputs):
         return None
-    return AXES.get(t.outputs[slot].name or "") if t.outputs[slot].type == "INT" else None
+    return AXES.get(_axis_name(t.outputs[slot].name or "")) if t.outputs[slot].type == "INT" else None
 
 
 def image_input(node) -> str | None:

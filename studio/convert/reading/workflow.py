@@ -33,6 +33,8 @@ from .aspect_size import aspect_size, out_names
 from .setting_out import setting_out
 from .number_outputs import number_out
 from .primitives import constant, evaluate, resolution
+from .constant_wired import wired_input
+from . import size_kept
 from .downloaded import file_name as downloaded_name
 from .subgraphs import CONTROL, CONTROLS  # noqa: F401 (CONTROLS: studio.serve reads it here)
 
@@ -489,6 +491,8 @@ class Workflow:
             return self.value(node, own, depth)
         if (neg := own_values.is_not(node)) is not None:  # a logical NOT, by its types and name
             return own_values.negated(self.value(node, neg, depth))
+        if slot == 0 and (k := wired_input(node)) is not None:  # a pack's constant given its value by a wire
+            return self.value(node, k, depth)
         for read in CONSTANTS:  # then a pack's constants, each by its types (see CONSTANTS)
             if (v := read(node, slot)) is not None:
                 return v
@@ -504,6 +508,8 @@ class Workflow:
             return fixed  # a resize to a size its settings fix
         if measured.passes_picture(node):  # a measuring node passing its picture on (measured.py)
             return self.image_size(self.source(node, measured.image_input(node)), depth + 1)
+        if (kept := size_kept.image_input(node)) is not None:  # a step keeping the size (size_kept.py)
+            return self.image_size(self.source(node, kept), depth + 1)
         by = resized.multiplier(lambda k: self.value(node, k, depth), node)  # (ResizeImageMaskNode's factor)
         if node.cls == "ImageScaleBy" or by:
             k = by or self.value(node, "scale_by", depth)

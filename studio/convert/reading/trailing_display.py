@@ -1,0 +1,34 @@
+"""A UI node saving one value more than its type declares widgets, after them all: a display its pack's newer page
+draws under the settings (KJNodes' ImageResizeKJv2 saves its size read-out, '<tr><td>Output: ...', ninth), never a
+setting the node runs with. Its values are named by the declared widgets where every one of them fits its declared
+type (a number for INT / FLOAT, a choice among the declared ones, a text for STRING), the last one let go; else not
+(heldout25 07: the resize's 1280x720 crop and the size it gives the latent were read 'saved by place' and not applied).
+Plain stdlib."""
+from __future__ import annotations
+
+from typing import Any
+
+
+def _fits(w: Any, v: Any) -> bool:
+    """Whether value ``v`` fits declared widget ``w``."""
+    if w.type == "INT":
+        return isinstance(v, int) and not isinstance(v, bool)
+    if w.type == "FLOAT":
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+    if w.type == "BOOLEAN":
+        return isinstance(v, bool)
+    if w.type == "COMBO":
+        return isinstance(v, str) and (not w.options or v in w.options)
+    if w.type == "STRING":
+        return isinstance(v, str)
+    return False
+
+
+def named(widgets: list, values: list) -> dict[str, Any]:
+    """``values`` named by ``widgets`` (the declared ones, in the page's order) where exactly one trailing display
+    value is beyond them and every other fits its widget's type; {} otherwise."""
+    if not widgets or len(values) != len(widgets) + 1 or not isinstance(values[-1], str):
+        return {}
+    if not all(_fits(w, v) for w, v in zip(widgets, values)):
+        return {}
+    return {w.name: v for w, v in zip(widgets, values)}
