@@ -103,7 +103,7 @@ def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = 
         return None  # a type no pack declares, with outputs of a type (a translation may have read them) or unsaid
     if not n.links and not given:
         if t is not None and _saver(t):
-            return None
+            return _unfed(n, t, tail)
         page = f"; {MODES_SAVED}" if t is None else ""
         return (f"{_name(n)} takes nothing from another node when the workflow runs and gives nothing any node reads: "
                 f"nothing Studio makes depends on it, and it is not made{tail}{page}")
@@ -129,6 +129,17 @@ def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = 
     what = SHOWN.get(next(iter(kinds)), "what") if len(kinds) == 1 else "what"
     return (f"{_name(n)} {verb} {what} {_from(given)}: Studio's viewer shows any node's output, so this display is "
             f"not made as a node{_unmade(given, read if made else set())}")
+
+
+def _unfed(n: CNode, t: catalogue.NodeType, tail: str) -> str | None:
+    """A save given nothing on a required socket (heldout26 03: its pictures dropped with a bypassed subgraph's, as
+    ComfyUI's frontend drops a bypassed node's output no input of its type passes on): refused by ComfyUI, said."""
+    need = [i.name for i in t.inputs or () if i.is_socket and not i.optional]
+    if not need:
+        return None
+    names = ", ".join(f"'{k}'" for k in need)
+    return (f"{_name(n)} is given nothing on its required {names} (connected to nothing as ComfyUI queues the "
+            f"workflow): ComfyUI refuses this output (the others run), and Studio makes no save for it{tail}")
 
 
 def passed(wf: Workflow, read: set[str], readers: dict[str, list[tuple[CNode, str, int]]],
