@@ -237,3 +237,32 @@ def test_a_still_animated_by_a_packs_model_from_a_driving_clip_is_said_so():
             "put together by 'LivePortraitProcess' (LivePortraitProcess, #15), a node of kijai/ComfyUI-LivePortraitKJ "
             "that Studio does not convert") in said
     assert "given to the sampler by IPAdapterAdvanced" not in said.split("\n")[0]
+
+
+def test_a_family_read_over_a_diffusers_folder_asks_for_base_where_none_is_given():
+    """16: "Studio reads the denoiser file, with 'base' set to a diffusers Mochi folder" while Load Video Model's 'base'
+    was left empty (the workflow names no folder): it is to be set."""
+    doc = {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "mochi_preview_bf16.safetensors",
+                                                    "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "t5xxl_fp16.safetensors", "type": "mochi"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "mochi_vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a fox in the snow", "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "", "clip": ["2", 0]}},
+        "6": {"class_type": "EmptyMochiLatentVideo", "inputs": {"width": 848, "height": 480, "length": 37,
+                                                                "batch_size": 1}},
+        "7": {"class_type": "KSampler", "inputs": {"seed": 3, "steps": 30, "cfg": 4.5, "sampler_name": "euler",
+                                                   "scheduler": "simple", "denoise": 1.0, "model": ["1", 0],
+                                                   "positive": ["4", 0], "negative": ["5", 0],
+                                                   "latent_image": ["6", 0]}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["3", 0]}},
+        "9": {"class_type": "CreateVideo", "inputs": {"images": ["8", 0], "fps": 24}},
+        "10": {"class_type": "SaveVideo", "inputs": {"video": ["9", 0], "filename_prefix": "fox", "format": "auto",
+                                                     "codec": "auto"}},
+    }
+    conv = convert(doc, "mochi.json")
+    assert _nodes(conv, "video_models.load")[0].params.get("base", "") == ""
+    said = _said(conv)
+    assert "given as Load Video Model's 'base' (its T5 text encoder and VAE come from that folder), which the " \
+           "workflow does not name: set 'base' to one" in said
+    assert "with 'base' set to" not in said
