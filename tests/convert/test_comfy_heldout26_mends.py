@@ -266,3 +266,15 @@ def test_a_family_read_over_a_diffusers_folder_asks_for_base_where_none_is_given
     assert "given as Load Video Model's 'base' (its T5 text encoder and VAE come from that folder), which the " \
            "workflow does not name: set 'base' to one" in said
     assert "with 'base' set to" not in said
+
+
+def test_a_node_given_undeclared_names_is_said_to_lack_its_required_sockets_too():
+    """15: "'VideoLinearCFGGuidance' (#7) is given 'conditioning', which VideoLinearCFGGuidance does not declare, and
+    not its own 'min_cfg'" left its missing 'model' (a socket, connected to nothing) unsaid."""
+    doc = _wan({"9": {"class_type": "VideoLinearCFGGuidance", "inputs": {"conditioning": ["4", 0]}},
+                "10": {"class_type": "CreateVideo", "inputs": {"images": ["8", 0], "fps": 16}},
+                "11": {"class_type": "SaveVideo", "inputs": {"video": ["10", 0], "filename_prefix": "a",
+                                                             "format": "auto", "codec": "auto"}}})
+    assert ("'VideoLinearCFGGuidance' (VideoLinearCFGGuidance, #9) is given 'conditioning', which "
+            "VideoLinearCFGGuidance does not declare, and not its own 'min_cfg' nor its required 'model' (connected to "
+            "nothing): ComfyUI refuses the workflow as saved") in _said(convert(doc, "guidance.json"))
