@@ -124,6 +124,12 @@ def test_a_save_given_nothing_is_said_and_not_made():
             "queues the workflow): ComfyUI refuses this output (the others run)") in said
     assert not _nodes(conv, "io.save_image")
     assert "ComfyUI 'SaveImage' -> " not in said
+    doc["21"] = {"class_type": "VHS_VideoCombine", "inputs": {"frame_rate": 25, "loop_count": 0, "filename_prefix": "x",
+                                                              "format": "video/h264-mp4", "pingpong": False,
+                                                              "save_output": True}}  # (heldout2's, in a subgraph)
+    conv = convert(doc, "unfed.json")
+    assert "'VHS_VideoCombine' (VHS_VideoCombine, #21) is given nothing on its required 'images'" in _said(conv)
+    assert len(_nodes(conv, "io.save_video")) == 1
 
 
 def test_a_second_save_writes_the_take_at_its_createvideos_rate():

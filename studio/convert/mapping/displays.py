@@ -89,6 +89,9 @@ def _unmade(given: list[tuple[str, CNode, str]], read: set[str]) -> str:
 def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = False) -> str | None:
     """Its sentence where ``n`` (enabled, read by no enabled node) does not make the video; None otherwise.
     ``saved``: the workflow has a save of its own besides (an enabled output naming its files)."""
+    if not n.links and _is_save(n) and (own := catalogue.node_type(n.shown_cls)) is not None and own.inputs:
+        settings = _settings(n)  # a save given nothing (a video's too: heldout2's Video Combine in a subgraph)
+        return _unfed(n, own, f" (its settings: {settings})" if settings else "")
     if n.cls in OUTPUTS or n.shown_cls in OUTPUTS or n.cls in TEXT_NOTES:  # (the workflow's notes: kept as notes)
         return None
     t, ins, outs, output_node = _declared(n)
@@ -103,7 +106,7 @@ def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = 
         return None  # a type no pack declares, with outputs of a type (a translation may have read them) or unsaid
     if not n.links and not given:
         if t is not None and _saver(t):
-            return _unfed(n, t, tail)
+            return None
         page = f"; {MODES_SAVED}" if t is None else ""
         return (f"{_name(n)} takes nothing from another node when the workflow runs and gives nothing any node reads: "
                 f"nothing Studio makes depends on it, and it is not made{tail}{page}")
