@@ -182,8 +182,8 @@ def _unwired(n: CNode, op: Op) -> bool:
 def core_chain(wf: Workflow, end: CNode) -> list[CNode] | None:
     """The nodes making the output ``end`` (``end`` last, each after what it reads) when every one is in OPS
     (or a model loader a core node reads) and each output read is one Studio has; None otherwise."""
-    if end.cls not in SAVES or not end.enabled:
-        return None
+    if end.cls not in SAVES or not end.enabled or not any(k in end.links for k in OPS[end.cls].inputs):
+        return None  # (a save given nothing: its pictures dropped with a bypassed node's, heldout26 03)
     order: list[CNode] = []
     state: dict[str, int] = {}  # 1: being walked, 2: done
     stack = [(end, False)]

@@ -27,12 +27,25 @@ def _keeps_rate(b, take: tuple[str, str], src: tuple[str, str]) -> bool:
     return True
 
 
+def _rate(b, node) -> float | None:
+    """The frame rate ``node`` sets itself (not wired in), a number within Studio's range; None otherwise."""
+    return next((v for k in RATES if k not in node.links and isinstance(v := b.wf.value(node, k), (int, float))
+                 and not isinstance(v, bool) and 0 < v <= 240), None)
+
+
+def _video_maker(wf, save):
+    """The node making the video a save is given on its 'video' (CreateVideo: its rate read where it sets one)."""
+    src = wf.source(save, "video") if "video" in save.links else None
+    return src if src is not None and src.enabled else None
+
+
 def retimed(b, save, gen: str, take: tuple[str, str], src: tuple[str, str], said: list[str]) -> tuple[str, str]:
     """``src`` (what the save is given), through a Frame Rate at ``save``'s own rate where the take reaches it at the
     rate it is made (``src`` is ``take``, or a finishing between keeps the rate) and that rate is not the
     generator's."""
-    mine = next((v for k in RATES if k not in save.links and isinstance(v := b.wf.value(save, k), (int, float))
-                 and not isinstance(v, bool) and 0 < v <= 240), None)
+    mine = _rate(b, save)
+    if mine is None and (maker := _video_maker(b.wf, save)) is not None:
+        mine = _rate(b, maker)  # a Save Video's rate is its CreateVideo's (heldout26 02: 25 fps written at 24, unsaid)
     made = b.g.nodes[gen].params.get("fps") if gen in b.g.nodes else None
     if mine is None or not isinstance(made, (int, float)) or abs(float(mine) - float(made)) < 1e-6 or \
             src != take and not _keeps_rate(b, take, src):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from studio.core.shown import cut, rounded
 
 from ..reading.workflow import CNode, Workflow
-from . import clips_join
+from . import clips_join, resize
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .soundless import writes_none
 
@@ -179,10 +179,10 @@ def _segment(b, n: CNode, video: tuple[str, str], said: list[str]) -> str:
 
 
 def _way_step(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str, str] | None:
-    """Studio's node a family makes for ``n`` on the way (the 'way_steps' hook), or None."""
+    """Studio's node a family makes for ``n`` on the way (the 'way_steps' hook), or its Scale for a resize, or None."""
     from ..families import registry as families
-    step = families.lookup("way_steps").get(n.cls) if n.enabled else None
-    return step(b, n, wire, said) if step is not None else None
+    step = families.lookup("way_steps").get(n.cls) if n.enabled else None  # else ComfyUI's resize of the frames:
+    return step(b, n, wire, said) if step is not None else resize.on_way(b, n, wire)  # Studio's Scale (heldout26 06)
 
 
 def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[str]) -> None:

@@ -89,6 +89,9 @@ def _unmade(given: list[tuple[str, CNode, str]], read: set[str]) -> str:
 def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = False) -> str | None:
     """Its sentence where ``n`` (enabled, read by no enabled node) does not make the video; None otherwise.
     ``saved``: the workflow has a save of its own besides (an enabled output naming its files)."""
+    if not n.links and _is_save(n) and (own := catalogue.node_type(n.shown_cls)) is not None and own.inputs:
+        settings = _settings(n)  # a save given nothing (a video's too: heldout2's Video Combine in a subgraph)
+        return _unfed(n, own, f" (its settings: {settings})" if settings else "")
     if n.cls in OUTPUTS or n.shown_cls in OUTPUTS or n.cls in TEXT_NOTES:  # (the workflow's notes: kept as notes)
         return None
     t, ins, outs, output_node = _declared(n)
@@ -129,6 +132,17 @@ def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = 
     what = SHOWN.get(next(iter(kinds)), "what") if len(kinds) == 1 else "what"
     return (f"{_name(n)} {verb} {what} {_from(given)}: Studio's viewer shows any node's output, so this display is "
             f"not made as a node{_unmade(given, read if made else set())}")
+
+
+def _unfed(n: CNode, t: catalogue.NodeType, tail: str) -> str | None:
+    """A save given nothing on a required socket (heldout26 03: its pictures dropped with a bypassed subgraph's, as
+    ComfyUI's frontend drops a bypassed node's output no input of its type passes on): refused by ComfyUI, said."""
+    need = [i.name for i in t.inputs or () if i.is_socket and not i.optional]
+    if not need:
+        return None
+    names = ", ".join(f"'{k}'" for k in need)
+    return (f"{_name(n)} is given nothing on its required {names} (connected to nothing as ComfyUI queues the "
+            f"workflow): ComfyUI refuses this output (the others run), and Studio makes no save for it{tail}")
 
 
 def passed(wf: Workflow, read: set[str], readers: dict[str, list[tuple[CNode, str, int]]],

@@ -103,9 +103,10 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
                 "text" not in wf.nodes[k].widgets, len(k), k)) if wf.nodes[k].cls in known  # then by id)
                         or shaped(wf, wf.nodes[k])), None)
             b.used |= {k for k in walked - b.used if wf.nodes[k].cls in known}
-            if enc is None and text:  # a conditioning node Studio does not read taking its prompt as text (its own)
-                enc = next((n for n in region if n.enabled and (role(wf, n) == "conditioning" or "CONDITIONING" in
-                                                                 out_types(wf, n)) and any(
+            if enc is None and text:  # a conditioning node Studio does not read taking its prompt as text (its own:
+                # the sampler's own input first, so two encoders of the same text are each their own, heldout26 03)
+                enc = next((n for n in [start] + [m for m in region if m is not start] if n.enabled and (
+                    role(wf, n) == "conditioning" or "CONDITIONING" in out_types(wf, n)) and any(
                     wf.value(n, k) == text for k in PROMPT_INPUTS[which == "negative"])), None)
             if enc is not None and "text" in enc.links and wf.value(enc, "text") is None:
                 text = ""  # written by another node when the workflow runs: its text as saved is not the prompt

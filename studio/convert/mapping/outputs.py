@@ -167,7 +167,7 @@ class OutputStage:
         lost += [f for f in let_go_files.lost_files(self, o.first, o.inputs, o.said) if f.id not in {n.id for n in lost}]
         if lost:  # made without them, it would be another task (a node it does not know making the video of the
             # file and what the sampler makes: said so, heldout15)
-            found = made_after.maker(self.wf, save, o.first, lost)
+            found = made_after.maker(self.wf, save, o.first, lost, ledger.media_sources(self.wf, up))
             spec = made_after.task(self, found, fam, ledger.words) if found else (
                 let_go_files.held_task(self, o.first, o.inputs, lost, fam, o.said) or ledger.held_task(self, o.first, lost, fam))
             self._hold(save, spec, fam, None, loaders, up)

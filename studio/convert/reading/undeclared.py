@@ -40,7 +40,10 @@ def said(nodes: dict[str, Any]) -> list[str]:
         declared = {i.name for i in t.inputs}
         stray = sorted(k for k in set(n.widgets) | set(n.links) if k not in declared and "." not in k)
         them = lambda xs: ", ".join(f"'{x}'" for x in xs)  # noqa: E731
+        given = set(n.widgets) | set(n.links)  # (a required socket unwired too: heldout26 15's VideoLinearCFGGuidance)
+        sockets = [i.name for i in t.inputs if not i.widget and not i.optional and i.name not in given]
+        nor = f" nor its required {them(sockets)} (connected to nothing)" if sockets else ""
         out.append(f"{n.named()} is given {them(stray)}, which {n.shown_cls} does not declare, and not its own "
-                   f"{them(missing)}: ComfyUI refuses the workflow as saved (a required input missing); Studio reads "
-                   f"none of {'them' if len(stray) > 1 else 'it'} (its {them(missing)} left unset)")
+                   f"{them(missing)}{nor}: ComfyUI refuses the workflow as saved (a required input missing); Studio "
+                   f"reads none of {'them' if len(stray) > 1 else 'it'} (its {them(missing)} left unset)")
     return out

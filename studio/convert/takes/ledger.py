@@ -28,6 +28,7 @@ COUNTS = ("INT", "FLOAT", "BOOLEAN")  # numbers a file's node gives the way (its
 SIZE_ONLY = ("GetImageSize",)  # a file read for its size alone: nothing of it reaches the video
 KEPT_ASIDE = ("PreviewImage", "SaveImage", "PreviewAny", "MaskPreview")
 CARRIED = {"IMAGE", "VIDEO", "AUDIO", "MASK", "LATENT", ""}  # what a file gives a node (not a text, a size)
+ENCODED = frozenset({"CONDITIONING"})  # what a text encoder gives: never the video itself
 # a picture's, clip's or sound's file name inside a setting's text (a timeline editor's JSON): its
 # extension found first (after a character a name may hold), then the name back to the nearest quote, space or URL
 # separator, at most MAX_NAME characters: a pattern reading the name forwards backtracks over a long text without
@@ -297,6 +298,7 @@ def maker_between(b: Any, save: CNode, key: frozenset) -> CNode | None:
     starts = [wf.nodes[k] for k in key if k in wf.nodes]
     found = [m for _, m in _walk(starts, within, cons, frozenset({save.id}))
              if m.enabled and prompted(m) and role(wf, m) != "prompt" and out_types(wf, m) != {"AUDIO"}  # (a sound's)
+             and not (out_types(wf, m) and out_types(wf, m) <= ENCODED)  # (an image editor's text encoder: heldout26 03)
              and any_through(wf, m, 0) is None]  # (a display passing on what it is given, the text it shows saved)
     # the one that gives the video (an image editor on the way only changes the still), else the nearest the output
     return next((m for m in found if "VIDEO" in out_types(wf, m)), found[-1] if found else None)

@@ -13,8 +13,9 @@ WIDGETS = {
     "CosmosImageToVideoLatent": ("width", "height", "length", "batch_size"),
     "CosmosPredict2ImageToVideoLatent": ("width", "height", "length", "batch_size"),
 }
-FOLDER_ONLY = ("of Cosmos's ComfyUI files ({files}) Studio reads the denoiser file, with 'base' set to a diffusers "
-               "Cosmos folder of the same generation (its T5 text encoder and VAE come from that folder)")
+FOLDER_ONLY = ("of Cosmos's ComfyUI files ({files}) Studio reads the denoiser file over a diffusers Cosmos folder "
+               "of the same generation given as Load Video Model's 'base' (its T5 text encoder and VAE come from "
+               "that folder), which the workflow does not name: set 'base' to one")
 
 MAPPING = ComfyMapping(
     key="cosmos", title="Cosmos",

@@ -12,8 +12,9 @@ from .comfy_wrapper import TRANSLATED
 
 TITLE = "HunyuanVideo Framepack"
 NODE = "video_models.framepack"  # node.py
-FOLDER_ONLY = ("of FramePack's ComfyUI files ({files}) Studio reads the DiT file with a diffusers Framepack folder as "
-               "'base' (its text encoders, SigLIP image encoder and VAE come from that folder)")
+FOLDER_ONLY = ("of FramePack's ComfyUI files ({files}) Studio reads the DiT file over a diffusers Framepack folder "
+               "given as Load Video Model's 'base' (its text encoders, SigLIP image encoder and VAE come from that "
+               "folder), which the workflow does not name: set 'base' to one")
 
 MAPPING = ComfyMapping(
     key="framepack", title=TITLE,

@@ -13,8 +13,9 @@ from .comfy_wrapper import WIDGETS as WRAPPER_WIDGETS
 # its node's settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order: comfy_extras/nodes_mochi.py)
 WIDGETS = {"EmptyMochiLatentVideo": ("width", "height", "length", "batch_size"), **WRAPPER_WIDGETS,
            HELD: ("input", "from", "carries")}
-FOLDER_ONLY = ("of Mochi's ComfyUI files ({files}) Studio reads the denoiser file, with 'base' set to a diffusers "
-               "Mochi folder (its T5 text encoder and VAE come from that folder)")
+FOLDER_ONLY = ("of Mochi's ComfyUI files ({files}) Studio reads the denoiser file over a diffusers Mochi folder "
+               "given as Load Video Model's 'base' (its T5 text encoder and VAE come from that folder), which the "
+               "workflow does not name: set 'base' to one")
 
 MAPPING = ComfyMapping(
     key="mochi", title="Mochi 1",
