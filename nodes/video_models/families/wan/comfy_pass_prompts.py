@@ -3,7 +3,7 @@
 pass's prompt held from the first frame Studio's window of that pass makes.
 
 Studio's continued take makes windows of 'window' frames, each starting from the last frame of the one before
-(takes/continuation.continued_starts, lead 1 for Image to Video: what sampling.sampler.window_starts gives a continued
+(takes/continued_starts.py, lead 1 for Image to Video: what sampling.sampler.window_starts gives a continued
 take); window k's own frames start one frame after its start. The chain's passes are Studio's windows in order: pass
 k's prompt keys the first frame window k makes. The node carrying them (PROMPTS) sits on the first sampler's latent
 way, read by the 'latent_steps' hook (:func:`wire`), which adds the Prompt Schedule or says why it cannot.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, prompt_text
 
-from ...takes.continuation import continued_starts
+from ...takes.continued_starts import continued_starts
 
 PROMPTS = "StudioWanPassPrompts"  # the chain's prompts on the first sampler's latent way (read by :func:`wire`)
 SCHEDULE = "video_models.prompt_schedule"  # Studio's Prompt Schedule (its 'schedule' output)
