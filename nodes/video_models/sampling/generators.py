@@ -337,9 +337,13 @@ class ImageToVideo(GeneratorNode):
 
     def run(self, ctx, model, image, prompt=None, last_image=None, tracks=None, schedule=None, **keys):
         from ..takes.keyframes import last_frame
-        if schedule is not None and _video_model(model).fam.modular:  # before its parts are loaded
-            raise StudioError(f"{self.title}: {_video_model(model).fam.title} makes its take in one call of its "
-                              "modular pipeline, which cannot follow a Prompt Schedule: leave 'schedule' unconnected")
+        fam = _video_model(model).fam
+        if schedule is not None and fam.modular:  # refused before its parts are loaded
+            raise StudioError(f"{self.title}: {fam.title} makes its take in one call of its modular pipeline, which "
+                              "cannot follow a Prompt Schedule: leave 'schedule' unconnected")
+        if schedule is not None and fam.call_args(ctx.params, 16, 16, 1, 1, 1.0) is not None:  # its own call: no prompt
+            raise StudioError(f"{self.title}: {fam.title} takes no prompt, so it cannot follow a Prompt Schedule: "
+                              "leave 'schedule' unconnected")
         if _video_model(model).fam.modular:  # MiniMax H3: its first-and-last-frame workflow in one call
             if tracks is not None:
                 raise StudioError(f"{_video_model(model).fam.title} takes no point tracks: leave 'tracks' unconnected")
@@ -363,9 +367,6 @@ class ImageToVideo(GeneratorNode):
         from .sampler import to_pil
         base = s.fam.call_args(p, h, w, win, self.steps, fps)
         if base is not None:  # the family's own call (Stable Video Diffusion's: no prompt)
-            if schedule is not None:
-                raise StudioError(f"{self.title}: {s.fam.title} takes no prompt, so it cannot follow a Prompt "
-                                  "Schedule: leave 'schedule' unconnected")
             if prompt is not None or p.prompt.strip():
                 ctx.warn(f"{s.fam.title} takes no prompt: the prompt is ignored")
         else:

@@ -33,9 +33,10 @@ def first_frames(total: int, window: int, passes: int) -> list[int]:
     return [0] + [s + 1 for s in starts[1:passes]]
 
 
-def text_of(wf, p: CNode, which: str) -> str | None:
+def text_of(wf, p: CNode, which: str, used: set | None = None) -> str | None:
+    """Pass ``p``'s ``which`` prompt (through the nodes passing conditioning on: those read added to ``used``)."""
     src = wf.source(p, which) if which in p.links else None
-    return prompt_text(wf, src, which, set()) if src is not None else None
+    return prompt_text(wf, src, which, set() if used is None else used) if src is not None else None
 
 
 def shown(nid: str, text: str) -> str:
@@ -47,7 +48,8 @@ def place(t, chain: list[CNode], sampler: CNode, total: int, window: int) -> boo
     differ from the first's, each is readable and writable as a keyframe line, and each pass has a window of its
     own); False where not placed (the fold then says the prompts are not taken)."""
     wf = t.wf
-    texts = [text_of(wf, p, "positive") for p in chain]
+    read: list[set] = [set() for _ in chain]  # the nodes each later pass's prompt is read from (taken where placed)
+    texts = [text_of(wf, p, "positive", r) for p, r in zip(chain, read)]
     if any(x is None or not x.strip() or any(c in x for c in UNWRITABLE) for x in texts) or len(set(texts)) < 2:
         return False
     at = first_frames(total, window, len(chain))
@@ -55,8 +57,11 @@ def place(t, chain: list[CNode], sampler: CNode, total: int, window: int) -> boo
         return False
     keys = "\n".join(f"{f}: {' '.join(x.split())}" for f, x in zip(at, texts))  # (line breaks: spaces)
     ids = [wf.source(p, "positive").id for p in chain]
-    negs = [text_of(wf, p, "negative") for p in chain]
+    negs_read: list[set] = [set() for _ in chain]
+    negs = [text_of(wf, p, "negative", r) for p, r in zip(chain, negs_read)]
     other = [(wf.source(p, "negative").id, x) for p, x in zip(chain[1:], negs[1:]) if x is not None and x != negs[0]]
+    same = [r for r, x in zip(negs_read[1:], negs[1:]) if x == negs[0]]  # the first's words: read, nothing lost
+    wf.taken.update(set().union(*read[1:], *same))  # (the others' negatives: named where said not taken)
     latent = sampler.links["latent_image"]
     t.core(chain[0], PROMPTS, {"prompts": keys, "frames": total, "passes": ", ".join(f"#{p.id}" for p in chain),
                                "shown": "; ".join(f"from frame {f}: {shown(i, x)}" for f, i, x in zip(at, ids, texts)),
