@@ -54,3 +54,9 @@ def test_a_family_without_a_prompt_refuses_a_schedule_naming_the_node(tiny):
     g = _graph(tiny("svd"), width=16, height=16, long_take="auto")
     with pytest.raises(StudioError, match="Image to Video: .*takes no prompt, so it cannot follow a Prompt Schedule"):
         Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
+
+
+def test_a_modular_family_refuses_a_schedule_before_its_parts_load(tiny):
+    g = _graph(tiny("minimax-h3"), long_take="auto")
+    with pytest.raises(StudioError, match="Image to Video: .*modular pipeline, which cannot follow a Prompt Schedule"):
+        Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
