@@ -114,10 +114,13 @@ def test_prompts_per_tile_and_spatial_tiles_are_said():
     # each prompt from the frame its tile's new frames start at: 0, then 81 (the first tile's 81 frames), 81 + 56
     assert schedule.params["prompts"] == "0: a calm sea\n81: a storm\n137: the dawn"
     assert "MultiPromptProvider" not in next((x for x in conv.log if "not converted" in x), "")
-    # an image to video has no schedule input: the prompts per tile said, not taken
-    said = _said(convert(_loop(["harbour.png"], "0", prompts="a calm sea | a storm"), "loop_i2v_prompts"))
-    assert "2 prompts per tile from 'MultiPromptProvider' (MultiPromptProvider, #11) are not taken: Image to Video " \
-           "has no prompt schedule" in said
+    # Image to Video takes a Prompt Schedule too (svi4): the prompts per tile on its 'schedule'
+    conv = convert(_loop(["harbour.png"], "0", prompts="a calm sea | a storm"), "loop_i2v_prompts")
+    assert "2 prompts per tile from 'MultiPromptProvider' (MultiPromptProvider, #11) are a Prompt Schedule on the " \
+           "generator's 'schedule'" in _said(conv)
+    gen = _nodes(conv, "video_models.image_to_video")[0]
+    assert conv.graph.nodes[conv.graph.input_link(gen.id, "schedule").src].params["prompts"] == \
+        "0: a calm sea\n81: a storm"
 
 
 def _extend_chain(news=(80, 40)):

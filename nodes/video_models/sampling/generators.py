@@ -320,7 +320,9 @@ class ImageToVideo(GeneratorNode):
                                                            "Video is connected)"),
               In("tracks", "Keypoints", optional=True, help="Wan-Move or ATI: point tracks the motion follows "
                                                             "(Track Keypoints, Pose Estimate, Tracks from "
-                                                            "Coordinates...), over the take's frames ('tracks_as')")) \
+                                                            "Coordinates...), over the take's frames ('tracks_as')"),
+              In("schedule", "Features", optional=True, help="a Prompt Schedule: the prompt changes window by window "
+                                                            "(a continued take's windows each their own)")) \
         + KEY_INPUTS
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "", help="families that take a prompt (not SVD)"),
@@ -333,8 +335,15 @@ class ImageToVideo(GeneratorNode):
               Int("ati_topk", 2, min=1, max=64, help="ATI: the tracks each latent cell mixes (the reference's 2)")) \
         + KEY_PARAMS
 
-    def run(self, ctx, model, image, prompt=None, last_image=None, tracks=None, **keys):
+    def run(self, ctx, model, image, prompt=None, last_image=None, tracks=None, schedule=None, **keys):
         from ..takes.keyframes import last_frame
+        fam = _video_model(model).fam
+        if schedule is not None and fam.modular:  # refused before its parts are loaded
+            raise StudioError(f"{self.title}: {fam.title} makes its take in one call of its modular pipeline, which "
+                              "cannot follow a Prompt Schedule: leave 'schedule' unconnected")
+        if schedule is not None and fam.call_args(ctx.params, 16, 16, 1, 1, 1.0) is not None:  # its own call: no prompt
+            raise StudioError(f"{self.title}: {fam.title} takes no prompt, so it cannot follow a Prompt Schedule: "
+                              "leave 'schedule' unconnected")
         if _video_model(model).fam.modular:  # MiniMax H3: its first-and-last-frame workflow in one call
             if tracks is not None:
                 raise StudioError(f"{_video_model(model).fam.title} takes no point tracks: leave 'tracks' unconnected")
@@ -342,11 +351,12 @@ class ImageToVideo(GeneratorNode):
             last = last_image.frame(last_image.n_frames - 1) if hasattr(last_image, "frame") else last_image
             return self._modular(ctx, _video_model(model), prompt_of(ctx, prompt), ctx.params.negative_prompt, None,
                                  None, keys, image=first, last_image=last)
-        s, n, win, fps = self._start(ctx, model, text=not self._prompts_cached(ctx, model, prompt_of(ctx, prompt)))
+        s, n, win, fps = self._start(ctx, model, text=schedule is not None
+                                     or not self._prompts_cached(ctx, model, prompt_of(ctx, prompt)))
         window = win  # one pipeline call's frames, before a long take is planned
         keyed = self._keyframes(ctx, s, n, win, keys)
         last = last_frame(ctx, s, last_image)
-        win = self._long_take(ctx, s, n, win, False)
+        win = self._long_take(ctx, s, n, win, schedule is not None)
         p = ctx.params
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
@@ -362,25 +372,44 @@ class ImageToVideo(GeneratorNode):
         else:
             base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
                     "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None, **s.fam.rate_args(fps),
-                    **self._text_kwargs(ctx, s, prompt_of(ctx, prompt), p.negative_prompt)}
+                    **self._text_kwargs(ctx, s, prompt_of(ctx, prompt), p.negative_prompt, None, schedule is None)}
 
         from .sampler import filter_kwargs
         base = filter_kwargs(s.pipe, base, ctx.warn)
+        sched = self._schedule(ctx, s, schedule, prompt_of(ctx, prompt), p.negative_prompt, n, win)
 
         def make(start, still):
+            kw = dict(base, **sched.window(start)) if sched is not None else base  # (a schedule: its window's prompt)
             if keyed:  # one call: the image at frame 0 and the keyframes (keyframes_at.py)
                 from ..takes.keyframes_at import ltx_conditions
-                return dict(base, conditions=ltx_conditions(ctx, s, keyed, p.keyframe_strength, first=still))
+                return dict(kw, conditions=ltx_conditions(ctx, s, keyed, p.keyframe_strength, first=still))
             if last is not None and start + win >= n:  # the window that ends the clip
                 ready = s.fam.capability(FirstLast)  # the family readies its pipeline for a last image (Wan's)
                 if ready is not None:
                     ready.ready(ctx, s.pipe)
-                return dict(base, image=to_pil(still), last_image=to_pil(last))
-            return dict(base, image=to_pil(still))
+                return dict(kw, image=to_pil(still), last_image=to_pil(last))
+            return dict(kw, image=to_pil(still))
         with self._tracks(ctx, s, tracks, (w, h), n, window, p):
             clip = s.generate(n, win, self.overlap, make, fps, image=img, previews=p.previews, size=(w, h),
                               steps=self.steps, blend=self.blend, hold=self.hold)
         return self._made(ctx, clip, w, h)
+
+    def _schedule(self, ctx, s, schedule, text: str, neg: str, n: int, win: int):
+        """The prompts of each window a Prompt Schedule gives (schedule.py), as Text to Video's: at the starts of
+        the windows the take makes; inside one take each context window's own (context_windows.py). None: none."""
+        if schedule is None:
+            return None
+        from ..takes.long_take import scheduled_in_one_take
+        if s.context is not None and not scheduled_in_one_take(s.fam):
+            raise StudioError(f"{self.title}: {s.fam.title} makes this take in one call with context windows, which "
+                              "cannot change the prompt inside it: set 'long take' to continue or separate shots")
+        from .schedule import ScheduledPrompts
+        from .sampler import window_starts
+        sched = ScheduledPrompts(ctx, s, schedule, text, neg, n, win, self.overlap,
+                                 starts=window_starts(n, win, self.overlap, self.blend, self.lead))
+        if s.context is not None:
+            s.context_cond, s.context_tag = sched.in_one_take(ctx, n)
+        return sched
 
     @staticmethod
     def _tracks(ctx, s, tracks, size, n: int, win: int, p):

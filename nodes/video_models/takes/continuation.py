@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .continued_starts import continued_starts  # noqa: F401,E402  (the windows' starts: a light module)
+
 CONTINUES = "Image to Video, Wan VACE, and LTX-Video / LTX-2 / SkyReels-V2 DF Text to Video"
 
 
@@ -41,17 +43,6 @@ def lead_frames(task: str, overlap: int, temporal: int = 1) -> int:
         return k
     t = max(1, int(temporal))
     return (k - 1) // t * t + 1
-
-
-def continued_starts(n: int, window: int, lead: int) -> list[int]:
-    """Start frames of continued windows: each starts ``lead`` frames before the one before ends, so it shares
-    exactly the frames it is given (the last one is made whole and cut to the clip, not moved back against
-    the clip's end as separate shots are: it would share frames it was not given)."""
-    starts = [0]
-    step = max(1, window - max(1, lead))
-    while starts[-1] + window < n:
-        starts.append(starts[-1] + step)
-    return starts
 
 
 def condition_pipeline(sampler) -> None:

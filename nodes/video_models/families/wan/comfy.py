@@ -17,6 +17,7 @@ from .comfy_animate_extend import extends as animate_extends, longer_settings as
 from .comfy_animate_extend import one_take as animate_one_take
 from . import comfy_animate_matte as matte
 from .comfy_frames import translate as frames_translate
+from .comfy_pass_prompts import PROMPTS as PASS_PROMPTS, wire as pass_prompts
 from .comfy_triple import translate as triple_translate
 from .comfy_vace_ends import read_ends
 from .comfy_vace_prep import read_prep
@@ -284,6 +285,7 @@ MAPPING = ComfyMapping(
     packs=tuple((p, "ComfyUI-WanVideoWrapper", "Wan") for p in PREFIXES), translate=translate, translated=TRANSLATED,
     widgets=WIDGETS, pack_nodes=PACK_NODES,
     hooks={"file_names_version": True, "experts": "Wan 2.2 A14B",
+           "latent_steps": {PASS_PROMPTS: pass_prompts},  # a chain of passes' own prompts (comfy_pass_prompts)
            "tracks": lambda params: "ATI" if params.get("tracks_as") == "ati" else "Wan-Move",
            "pass_values": {"WanCameraEmbedding": ("width", "height", "length"), **SCHEDULER_VALUES},  # as given
            # kijai's ComfyUI-WanAnimatePreprocess (read for meaning) on Wan Animate's pose and face clips:

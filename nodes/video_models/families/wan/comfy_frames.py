@@ -12,14 +12,16 @@ WanImageToVideoSVIPro, read as ComfyUI's own Wan task nodes (their sources read 
   'prev_latent' / 'prev_samples', from the earlier pass's sampler) is read as ONE continued take (issue 112 item 4):
   each later pass's sampler output read as the first pass's, the joins of their decoded frames
   (ImageBatchExtendWithOverlap, ImageBatch) read away, the first pass's samplers carrying Studio's 'long take:
-  continue' with 'window' the first pass's length and 'frames' the joined length. What differs is said, one
-  sentence each: the later passes' prompts and samplers, SVI's anchor and motion latents, the overlap blend.
+  continue' with 'window' the first pass's length and 'frames' the joined length; each pass's own prompt a Prompt
+  Schedule on Image to Video's 'schedule' (comfy_pass_prompts). What differs is said, one sentence each: the later
+  passes' samplers (and prompts, where no schedule can hold them), SVI's anchor and motion latents, the overlap blend.
 
 Plain data and stdlib: nothing of ComfyUI is imported or run."""
 from __future__ import annotations
 
 from studio.convert.api import CNode, PackTranslation, finite
 
+from .comfy_pass_prompts import place
 from .comfy_svi_ways import refine_of, sampler_behind
 
 # node type -> (its start image input, the inputs between, its end image input)
@@ -286,13 +288,15 @@ class _Frames(PackTranslation):
             self.wf.carried.setdefault(s.id, {}).update({"long_take": "continue", "window": int(lengths[0]),
                                                          "frames": total})
         self.made["passes"] = "one continued take ('long take: continue')"
+        scheduled = place(self, chain, firsts[0], total, int(lengths[0]))  # each pass's prompt (comfy_pass_prompts)
         self.said.append(
             f"the {len(chain)} passes ({names}) each continue the take of the one before: Studio makes "
             f"them one continued take of {total} frames ('long take: continue', 'window' {int(lengths[0])}), each "
             "window after the first starting from the last frame of the one before (its start image), with the first "
-            f"pass's prompt, samplers and settings; the later passes' own prompts "
-            f"({', '.join(self.prompt_words(i) for i in prompts[:8]) or 'the same'}) and samplers "
-            f"({', '.join(f'#{s.id}' for s in later[:8])}) are not taken")
+            + (f"pass's samplers and settings; the later passes' samplers "
+               if scheduled else f"pass's prompt, samplers and settings; the later passes' own prompts "
+               f"({', '.join(self.prompt_words(i) for i in prompts[:8]) or 'the same'}) and samplers ")
+            + f"({', '.join(f'#{s.id}' for s in later[:8])}) are not taken")
         if any(p.origin in ("WanSVIProAdvancedI2V", SVI_PRO) or "SVI" in self.saved(p) for p in chain):
             self.said.append("Stable Video Infinity conditions each pass on the anchor image with the last latent frames "
                              "of the pass before (its SVI LoRA trained for that): Studio's windows start from the last "
