@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from studio.core.easing import EASINGS, eased
 from studio.core.params import Choice, Int
 from studio.core.spec import CLIP, In, Node, Out
 from studio.core.values import Audio
@@ -23,29 +24,12 @@ STYLES = ("dissolve", *(f"wipe {d}" for d in DIRECTIONS), *(f"slide {d}" for d i
 KEEPS = ("whole", "transition only", "inserted")
 
 
-def _bounce(t: np.ndarray) -> np.ndarray:
-    return np.where(t < 0.5, (1 - (1 - 2 * t) ** 2) * 0.5, ((2 * t - 1) ** 2) * 0.5 + 0.5)
-
-
-# the easings of KJNodes' transitions (their formulas, in float64 as Python computes them)
-EASINGS = {
-    "linear": lambda t: t,
-    "ease_in": lambda t: t * t,
-    "ease_out": lambda t: 1 - (1 - t) ** 2,
-    "ease_in_out": lambda t: 3 * t * t - 2 * t ** 3,
-    "bounce": _bounce,
-    "elastic": lambda t: np.sin(13 * np.pi / 2 * t) * 2.0 ** (10 * (t - 1)),
-    "glitchy": lambda t: t + 0.1 * np.sin(40 * t),
-    "exponential_ease_out": lambda t: 1 - (1 - t) ** 4,
-}
-
-
 def progress(n: int, easing: str = "linear", inserted: bool = False) -> np.ndarray:
     """How far each of a transition's ``n`` frames is (float32), strictly between 0 ('a' alone) and 1 ('b' alone);
     inserted: k / (n - 1), from 0 to 1 (one frame: 0.5); eased by ``easing`` (some overshoot 0..1)."""
     k = np.arange(n, dtype=np.float64)
     t = (k / (n - 1) if n > 1 else k + 0.5) if inserted else (k + 1) / (n + 1)
-    return np.asarray(EASINGS[easing](t), np.float32)
+    return eased(easing, t).astype(np.float32)
 
 
 def mixed(style: str, a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from studio.core.shown import cut, rounded
 
 from ..reading.workflow import CNode, Workflow
-from . import clips_join
+from . import clips_join, clips_transition
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .soundless import writes_none
 
@@ -77,7 +77,8 @@ def back_along(wf: Workflow, end: CNode, limit: int = 64):
     ending at a node with none, at one seen again (a loop) or with ``limit`` nodes walked (``end`` counted)."""
     node, seen = end, {end.id}
     while len(seen) < limit:
-        name = next((k for k in FOLLOW if k in node.links), None) or Sockets(node).picture_input(node.links)
+        name = (next((k for k in FOLLOW if k in node.links), None) or Sockets(node).picture_input(node.links)
+                or ((j := clips_transition.joined(wf, node)) and j.parts[0][0]))  # a transition: its first clip
         node = wf.source(node, name) if name else None
         if node is None or node.id in seen:
             return
@@ -92,7 +93,8 @@ def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
     for node in back_along(wf, end):
         path.append(node)
         if node.cls in VIDEO_FILES:
-            return path if any(utility(n, wf) or clips_join.joined_files(wf, n) for n in path) else None
+            return path if any(utility(n, wf) or clips_join.joined_files(wf, n) or clips_transition.made(wf, n)
+                               for n in path) else None
     return None
 
 
@@ -108,6 +110,13 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
         if out == "video" and (parts := clips_join.joined_files(wf, n)) is not None:  # loaded clips side by side
             cur = clips_join.make(b, n, parts, (cur, out), loader, _loaded, said)  # (heldout22 03)
             steps.append("side by side")
+            continue
+        if out == "video" and (j := clips_transition.joined(wf, n)) is not None:  # loaded clips joined (fx3)
+            if j.missing:
+                b.over[n.id] = clips_transition.not_made(n, j) + " (the way goes on with the first clip alone)"
+            else:
+                cur = clips_transition.make(b, n, j, (cur, out), loader, _loaded, said)
+                steps.append("transition")
             continue
         found = utility(n, wf)
         if found is None and out == "video" and (made := _way_step(b, n, (cur, out), said)) is not None:
