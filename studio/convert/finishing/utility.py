@@ -107,16 +107,8 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     cur, out = _loaded(b, loader, said), "video"
     clip, steps, rate = cur, [], None
     for n in reversed(path[:-1]):
-        if out == "video" and (parts := clips_join.joined_files(wf, n)) is not None:  # loaded clips side by side
-            cur = clips_join.make(b, n, parts, (cur, out), loader, _loaded, said)  # (heldout22 03)
-            steps.append("side by side")
-            continue
-        if out == "video" and (j := clips_transition.joined(wf, n)) is not None:  # loaded clips joined (fx3)
-            if j.missing:
-                b.over[n.id] = clips_transition.not_made(n, j) + " (the way goes on with the first clip alone)"
-            else:
-                cur = clips_transition.make(b, n, j, (cur, out), loader, _loaded, said)
-                steps.append("transition")
+        if out == "video" and (joined := _clips_joined(b, n, cur, loader, said, steps)) is not None:
+            cur = joined  # loaded clips side by side or joined by a transition
             continue
         found = utility(n, wf)
         if found is None and out == "video" and (made := _way_step(b, n, (cur, out), said)) is not None:
@@ -164,6 +156,21 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": None,
                         "inputs": ["video"]})
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.shown_cls}' -> Load Video -> {' -> '.join(steps)}")
+
+
+def _clips_joined(b, n: CNode, cur: str, loader: CNode, said: list[str], steps: list[str]) -> str | None:
+    """The node giving loaded clips ``n`` joins (side by side: heldout22 03; by a transition inserted between them:
+    fx3; one Studio has no like of passed over, said, the way going on with the first clip), or None for another."""
+    if (parts := clips_join.joined_files(b.wf, n)) is not None:
+        steps.append("side by side")
+        return clips_join.make(b, n, parts, (cur, "video"), loader, _loaded, said)
+    if (j := clips_transition.joined(b.wf, n)) is None:
+        return None
+    if j.missing:
+        b.over[n.id] = clips_transition.not_made(n, j) + " (the way goes on with the first clip alone)"
+        return cur
+    steps.append("transition")
+    return clips_transition.make(b, n, j, (cur, "video"), loader, _loaded, said)
 
 
 def _loaded(b, loader: CNode, said: list[str]) -> str:
