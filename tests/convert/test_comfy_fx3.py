@@ -78,3 +78,22 @@ def test_a_soft_edge_or_a_slide_eased_past_zero_is_said():
     conv = convert(_doc("TransitionImagesMulti", {**base, "blur_radius": 0.0, "transition_type": "fade",
                                                   "interpolation": "elastic"}), "el2.json")
     assert [t.params["style"] for t in _transitions(conv)[1]] == ["dissolve"]  # a dissolve extrapolates as the pack does
+
+
+def test_a_ui_files_transition_is_read_by_its_widgets_and_its_wired_sound_said():
+    """A UI file (widgets by place, named by the catalogue), the clips through GetVideoComponents, the first clip's
+    sound wired to CreateVideo: ComfyUI writes that sound alone; Studio's Transition joins each clip's own (said)."""
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    a, b = w.add("LoadVideo", ["a.mp4", "image"], ["VIDEO"]), w.add("LoadVideo", ["b.mp4", "image"], ["VIDEO"])
+    ga = w.add("GetVideoComponents", [], ["IMAGE", "AUDIO", "FLOAT"], {"video": (a, 0, "VIDEO")})
+    gb = w.add("GetVideoComponents", [], ["IMAGE", "AUDIO", "FLOAT"], {"video": (b, 0, "VIDEO")})
+    t = w.add("TransitionImagesMulti", [2, "ease_out", "vertical slide", 10, 0.0, False, "CPU"], ["IMAGE"],
+              {"image_1": (ga, 0, "IMAGE"), "image_2": (gb, 0, "IMAGE")})
+    cv = w.add("CreateVideo", [24], ["VIDEO"], {"images": (t, 0, "IMAGE"), "audio": (ga, 1, "AUDIO")})
+    w.add("SaveVideo", ["out", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    conv = convert(w.doc(), "ui.json")
+    _g, ts = _transitions(conv)
+    assert [t.params for t in ts] == [{"style": "wipe down", "frames": 10, "keep": "inserted", "easing": "ease_out"}]
+    assert ("its sound is each clip's own, joined the same way, where ComfyUI's 'CreateVideo' (CreateVideo, #6) "
+            "writes the sound wired to its 'audio' (from 'GetVideoComponents' (GetVideoComponents, #3))") in _said(conv)

@@ -131,8 +131,19 @@ def make(b, n: CNode, j: Joined, wire: tuple[str, str], loader: CNode, load: Cal
     said.append(f"{n.named()} joins the clips {files} with {j.params['frames']} frames inserted between each two "
                 f"({j.words}): Studio's Transition '{j.params['style']}', keep 'inserted' (all of each clip, the new "
                 "frames going from one's last frame to the next's first), each next clip fitted into the first's size "
-                "with its aspect kept and played at its rate, silent over the new frames")
+                "with its aspect kept and played at its rate, silent over the new frames" + _sound(b.wf, n))
     return acc
+
+
+def _sound(wf: Workflow, n: CNode) -> str:
+    """Where a save reading ``n``'s pictures is wired a sound of its own: that it is not what Studio writes."""
+    for m in wf.nodes.values():
+        if m.enabled and "audio" in m.links and any(v[0] == n.id for k, v in m.links.items() if k != "audio"):
+            src = wf.source(m, "audio")
+            given = f" (from {src.named()})" if src is not None else ""
+            return (f"; its sound is each clip's own, joined the same way, where ComfyUI's {m.named()} writes the "
+                    f"sound wired to its 'audio'{given}")
+    return ""
 
 
 def not_made(n: CNode, j: Joined) -> str:
