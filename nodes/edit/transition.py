@@ -29,7 +29,7 @@ def progress(n: int, easing: str = "linear", inserted: bool = False) -> np.ndarr
     inserted: k / (n - 1), from 0 to 1 (one frame: 0.5); eased by ``easing`` (some overshoot 0..1)."""
     k = np.arange(n, dtype=np.float64)
     t = (k / (n - 1) if n > 1 else k + 0.5) if inserted else (k + 1) / (n + 1)
-    return eased(easing, t).astype(np.float32)
+    return np.asarray(eased(easing, t), np.float32)
 
 
 def mixed(style: str, a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:

@@ -10,10 +10,9 @@ the node passed over. Plain data; the builder ``b`` of mapping.convert makes the
 from __future__ import annotations
 
 import re
+import struct
 from dataclasses import dataclass, field
 from typing import Callable
-
-import numpy as np
 
 from studio.core.easing import EASINGS, eased
 from studio.core.shown import rounded
@@ -39,6 +38,10 @@ class Joined:
     params: dict = field(default_factory=dict)
     missing: str = ""
     words: str = ""
+
+
+def _float32(x: float) -> float:
+    return struct.unpack("f", struct.pack("f", x))[0]
 
 
 def _ports(n: CNode, ins: dict[str, str]) -> list[str]:
@@ -98,8 +101,8 @@ def joined(wf: Workflow, n: CNode) -> Joined | None:
         j.missing = f"its blur_radius {rounded(blur)} (a soft edge: Studio's wipe is sharp)"
     style = KINDS.get(kind, ("", ""))[reverse]
     if not j.missing and style.startswith("wipe"):
-        t = eased(easing, np.arange(frames) / (frames - 1)).astype(np.float32)
-        if (t < 0).any() if not reverse else (t > 1).any():
+        t = [_float32(x) for x in eased(easing, [k / (frames - 1) for k in range(frames)])]  # (the pack's tensor)
+        if any(x < 0 for x in t) if not reverse else any(x > 1 for x in t):
             j.missing = (f"its {easing_w} '{easing}' with a slide: the progress leaves 0..1 where the pack's mask, cut "
                          "by a negative index, is counted from the far edge")
     j.params = {"style": style, "frames": frames, "keep": "inserted", "easing": easing}
