@@ -134,7 +134,8 @@ def make(b, n: CNode, j: Joined, wire: tuple[str, str], loader: CNode, load: Cal
     said.append(f"{n.named()} joins the clips {files} with {j.params['frames']} frames inserted between each two "
                 f"({j.words}): Studio's Transition '{j.params['style']}', keep 'inserted' (all of each clip, the new "
                 "frames going from one's last frame to the next's first), each next clip fitted into the first's size "
-                "with its aspect kept and played at its rate, silent over the new frames" + _sound(b.wf, n))
+                "with its aspect kept (KJNodes stretches one of another size) and played at the first's rate, silent "
+                "over the new frames" + _sound(b.wf, n))
     return acc
 
 
