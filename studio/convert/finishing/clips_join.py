@@ -35,6 +35,9 @@ def _file(wf: Workflow, n: CNode, port: str) -> tuple[CNode, list[CNode]] | None
     return None
 
 
+loaded_file = _file  # (clips_transition reads its clips the same way)
+
+
 def joined_files(wf: Workflow, n: CNode) -> list[tuple[str, CNode, list[CNode]]] | None:
     """(port, its Load Video, the nodes between) for each picture ``n`` places side by side, when every one is a
     loaded clip's frames and ``n`` sets a direction; None otherwise."""

@@ -13,7 +13,11 @@ from __future__ import annotations
 from studio.core.shown import cut, rounded
 
 from ..reading.workflow import CNode, Workflow
+<<<<<<< HEAD
 from . import clips_join, resize
+=======
+from . import clips_join, clips_transition
+>>>>>>> fx3
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .soundless import writes_none
 
@@ -77,7 +81,8 @@ def back_along(wf: Workflow, end: CNode, limit: int = 64):
     ending at a node with none, at one seen again (a loop) or with ``limit`` nodes walked (``end`` counted)."""
     node, seen = end, {end.id}
     while len(seen) < limit:
-        name = next((k for k in FOLLOW if k in node.links), None) or Sockets(node).picture_input(node.links)
+        name = (next((k for k in FOLLOW if k in node.links), None) or Sockets(node).picture_input(node.links)
+                or ((j := clips_transition.joined(wf, node)) and j.parts[0][0]))  # a transition: its first clip
         node = wf.source(node, name) if name else None
         if node is None or node.id in seen:
             return
@@ -92,7 +97,8 @@ def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
     for node in back_along(wf, end):
         path.append(node)
         if node.cls in VIDEO_FILES:
-            return path if any(utility(n, wf) or clips_join.joined_files(wf, n) for n in path) else None
+            return path if any(utility(n, wf) or clips_join.joined_files(wf, n) or clips_transition.made(wf, n)
+                               for n in path) else None
     return None
 
 
@@ -105,9 +111,8 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     cur, out = _loaded(b, loader, said), "video"
     clip, steps, rate = cur, [], None
     for n in reversed(path[:-1]):
-        if out == "video" and (parts := clips_join.joined_files(wf, n)) is not None:  # loaded clips side by side
-            cur = clips_join.make(b, n, parts, (cur, out), loader, _loaded, said)  # (heldout22 03)
-            steps.append("side by side")
+        if out == "video" and (joined := _clips_joined(b, n, cur, loader, said, steps)) is not None:
+            cur = joined  # loaded clips side by side or joined by a transition
             continue
         found = utility(n, wf)
         if found is None and out == "video" and (made := _way_step(b, n, (cur, out), said)) is not None:
@@ -155,6 +160,21 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": None,
                         "inputs": ["video"]})
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.shown_cls}' -> Load Video -> {' -> '.join(steps)}")
+
+
+def _clips_joined(b, n: CNode, cur: str, loader: CNode, said: list[str], steps: list[str]) -> str | None:
+    """The node giving loaded clips ``n`` joins (side by side: heldout22 03; by a transition inserted between them:
+    fx3; one Studio has no like of passed over, said, the way going on with the first clip), or None for another."""
+    if (parts := clips_join.joined_files(b.wf, n)) is not None:
+        steps.append("side by side")
+        return clips_join.make(b, n, parts, (cur, "video"), loader, _loaded, said)
+    if (j := clips_transition.joined(b.wf, n)) is None:
+        return None
+    if j.missing:
+        b.over[n.id] = clips_transition.not_made(n, j) + " (the way goes on with the first clip alone)"
+        return cur
+    steps.append("transition")
+    return clips_transition.make(b, n, j, (cur, "video"), loader, _loaded, said)
 
 
 def _loaded(b, loader: CNode, said: list[str]) -> str:

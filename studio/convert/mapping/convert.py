@@ -20,6 +20,7 @@ from ..families import registry as families
 from ..finishing import save_quality
 from ..finishing.core import core_chain, make_chain
 from ..finishing.layout import lay_out
+from ..finishing.clips_transition import said_unmade
 from ..finishing.utility import ENDS, make_utility, utility, utility_path
 from ..packs import batch_managers, bundle_loaders, easy_use, expert_samplers, pass_samplers, pipes, prompt_loras, shapes, task_twins, twins
 from ..packs import front_end_inputs, save_shapes, uncatalogued_twins
@@ -152,6 +153,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             chain = core_chain(wf, n) if n.id not in self.used and not preview_aside else None
             if chain is not None:
                 make_chain(self, n, chain)
+        said_unmade(self)  # a transition between loaded clips Studio has no like of, said naming it (fx3)
 
     def _not_converted(self) -> tuple[list[CNode], list[str]]:
         """The ComfyUI nodes not converted (counted by type for the Log) and the texts of the workflow's notes."""
