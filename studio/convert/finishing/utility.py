@@ -13,11 +13,7 @@ from __future__ import annotations
 from studio.core.shown import cut, rounded
 
 from ..reading.workflow import CNode, Workflow
-<<<<<<< HEAD
-from . import clips_join, resize
-=======
-from . import clips_join, clips_transition
->>>>>>> fx3
+from . import clips_join, clips_transition, resize
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .soundless import writes_none
 
