@@ -120,17 +120,29 @@ def _inherited_v3(pack: Pack, cls: str) -> tuple[str, dict] | None:
 
 
 def _decorated(pack: Pack, st, classes: dict, display: dict) -> None:
-    """``@register_node("Id", "Shown")`` above a node class (jamesWalker55's packs): a registration."""
-    if not isinstance(st, ast.ClassDef) or not is_node(st):
+    """``@register_node("Id", "Shown")`` above a node class (jamesWalker55's packs), or LTXVideo's ``@comfy_node``
+    (``name=`` else the class's name less a trailing "Node"; ``description=`` shown; ``skip=True`` not registered):
+    a registration."""
+    if not isinstance(st, ast.ClassDef) or not is_node(st) or st.name not in pack.classes:
         return
     for d in st.decorator_list:
-        f = d.func if isinstance(d, ast.Call) else None
-        fname = getattr(f, "id", getattr(f, "attr", "")) or ""
-        if "register" in fname.lower() and d.args and isinstance(d.args[0], ast.Constant) and \
-                isinstance(d.args[0].value, str) and st.name in pack.classes:
-            classes.setdefault(d.args[0].value, st.name)
-            if len(d.args) > 1 and isinstance(d.args[1], ast.Constant) and isinstance(d.args[1].value, str):
-                display.setdefault(d.args[0].value, d.args[1].value)
+        f = d.func if isinstance(d, ast.Call) else d
+        fname = (getattr(f, "id", getattr(f, "attr", "")) or "").lower()
+        args = list(d.args) if isinstance(d, ast.Call) else []
+        kw = {k.arg: k.value for k in d.keywords if k.arg} if isinstance(d, ast.Call) else {}
+        if fname == "comfy_node":
+            if isinstance(kw.get("skip"), ast.Constant) and kw["skip"].value is True:
+                continue
+            default = st.name[:-4] if st.name.endswith("Node") else st.name
+            name, shown = kw.get("name", ast.Constant(default)), kw.get("description")
+        elif "register" in fname and args:
+            name, shown = args[0], args[1] if len(args) > 1 else None
+        else:
+            continue
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            classes.setdefault(name.value, st.name)
+            if isinstance(shown, ast.Constant) and isinstance(shown.value, str):
+                display.setdefault(name.value, shown.value)
 
 
 def constants_of(sources: dict[str, str], names=("MAX_RESOLUTION",)) -> dict:
