@@ -1,5 +1,6 @@
 """LTXVideo's ``@comfy_node`` registrations (``name=``, else the class's name less a trailing "Node"; ``skip=True``
-not registered) and the packs the held-out sets use that the catalogue took in (issue 112 item 1)."""
+not registered), a V3 schema derived from its base's, comfy_mtb's ``__nodes__`` lists, jamesWalker55's functional
+nodes, and the packs the held-out sets use that the catalogue took in (issue 112 item 1)."""
 from __future__ import annotations
 
 import textwrap
@@ -42,5 +43,51 @@ def test_the_catalogue_holds_the_held_out_sets_packs():
                        ("FL_RIFE", "filliptm/ComfyUI_Fill-Nodes"), ("CozyGenImageInput", "rusticchamplain/NeonCozyGen"),
                        ("D_LatentSyncNode", "iVideoGameBoss/ComfyUI-LatentSync-Node"),
                        ("DepthCrafter", "akatz-ai/ComfyUI-DepthCrafter-Nodes"),
-                       ("IDLoraTwoStageSampler", "pedroalmeida415/ID-LoRA-LTX2.3-ComfyUI")):
+                       ("IDLoraTwoStageSampler", "pedroalmeida415/ID-LoRA-LTX2.3-ComfyUI"),
+                       ("LTXDirector", "WhatDreamsCost/WhatDreamsCost-ComfyUI"), ("JWInteger", "jamesWalker55/comfyui-various"),
+                       ("String Replace (mtb)", "melMass/comfy_mtb"), ("WanContextWindowsManual", "Comfy-Org/ComfyUI")):
         assert catalogue.node_type(name).pack == pack, name
+
+
+FORMS = textwrap.dedent('''
+    from typing import Literal
+    from comfy_api.latest import io
+
+    class Base(io.ComfyNode):
+        @classmethod
+        def define_schema(cls):
+            return io.Schema(node_id="Base", category="latent", inputs=[io.Int.Input("width", default=848)],
+                             outputs=[io.Latent.Output()])
+
+    class Derived(Base):
+        @classmethod
+        def define_schema(cls):
+            schema = super().define_schema()
+            schema.node_id = "Derived"
+            schema.inputs = [io.Int.Input("length", default=25)]
+            return schema
+
+    class MTB_StringReplace:
+        INPUT_TYPES = lambda: {"required": {"string": ("STRING", {"forceInput": True})}}
+        RETURN_TYPES = ("STRING",)
+
+    __nodes__ = [MTB_StringReplace]
+
+    def generate_functional_node(category, identifier, display_name, *, multiline_string=False, output_node=False):
+        return lambda f: f
+
+    @generate_functional_node("jamesWalker55", "JWFloatToInteger", "Float to Integer")
+    def _(value: float = 0.0, mode: Literal["round", "floor"] = None) -> tuple[int]:
+        return (round(value),)
+''')
+
+
+def test_a_derived_schema_mtb_lists_and_functional_nodes():
+    found = extract_pack({"nodes.py": FORMS}, {}, {"Int": "INT", "Latent": "LATENT"})
+    assert found["Derived"]["inputs"][0]["name"] == "length" and found["Derived"]["category"] == "latent"
+    assert found["Base"]["inputs"][0]["name"] == "width"  # the base keeps its own
+    assert found["String Replace (mtb)"]["outputs"] == [{"type": "STRING"}]
+    jw = found["JWFloatToInteger"]
+    assert [(i["name"], i["type"]) for i in jw["inputs"]] == [("value", "FLOAT"), ("mode", "COMBO")]
+    assert jw["inputs"][1]["options"] == ["round", "floor"] and jw["outputs"] == [{"type": "INT"}]
+    assert jw["display"] == "Float to Integer" and jw["inputs"][0]["default"] == 0.0

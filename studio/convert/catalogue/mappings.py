@@ -1,12 +1,16 @@
 """Which classes of a pack are node types, and under which names: the dict literals a pack registers them
 with (``NODE_CLASS_MAPPINGS = {...}``, ``.update({...})``, ``MAPPINGS["X"] = Cls``, KJNodes' ``{"X": {"class":
-Cls, "name": ...}}``), the display names beside them, and every V3 class whose schema names its node id.
+Cls, "name": ...}}``, decorators, comfy_mtb's ``__nodes__``), the display names beside them, every V3 class whose
+schema names its node id (or sets it on its base's: derived.py) and jamesWalker55's functional nodes (functional.py).
 ``extract_pack(sources)``: {type name: record}, read without running anything."""
 from __future__ import annotations
 
 import ast
 
+from .derived import derived_v3
 from .extract import Pack, is_node, v1_node
+from .functional import functional_nodes
+from .listed import listed
 from .schema import v3_node
 from .values import Scope, evaluate
 
@@ -64,6 +68,7 @@ def _registered(pack: Pack) -> tuple[dict, dict]:
     for path, tree in pack.trees.items():
         for st in _statements(tree.body):
             _decorated(pack, st, classes, display)
+            listed(st, lambda v: _class_named(pack, v), classes)
             target, value = None, None
             if isinstance(st, (ast.Assign, ast.AnnAssign)):
                 target = st.targets[0] if isinstance(st, ast.Assign) else st.target
@@ -103,8 +108,11 @@ def extract_pack(sources: dict[str, str], core_constants: dict | None = None,
     for cls, (_, node) in pack.classes.items():
         v3 = v3_node(pack, cls) if any(isinstance(s, ast.FunctionDef) and s.name == "define_schema"
                                        for s in node.body) else _inherited_v3(pack, cls)
+        v3 = v3 or derived_v3(pack, cls)
         if v3 and v3[0] not in out:
             out[v3[0]] = v3[1]
+    for name, rec in functional_nodes(pack).items():
+        out.setdefault(name, rec)
     return out
 
 
