@@ -6,8 +6,8 @@ from __future__ import annotations
 import ast
 import copy
 
-from .extract import Pack, _base_names, clean, locals_of
-from .schema import _list, _v3_input, _v3_output, v3_node
+from .extract import Pack, clean, locals_of
+from .schema import read_list, v3_node
 from .values import UNKNOWN, Scope, evaluate
 
 FIELDS = {"display_name": "display", "category": "category", "is_output_node": "output_node"}
@@ -28,7 +28,8 @@ def derived_v3(pack: Pack, cls: str) -> tuple[str, dict] | None:
     path, node = pack.classes[cls]
     fn = next((s for s in node.body if isinstance(s, ast.FunctionDef) and s.name == "define_schema"), None)
     name = next((n for n in map(_from_super, fn.body if fn else []) if n), None)
-    base = next((v for b in _base_names(node) if b in pack.classes and (v := v3_node(pack, b))), None)
+    bases = [getattr(b, "id", getattr(b, "attr", None)) for b in node.bases]  # by their last name
+    base = next((v for b in bases if b in pack.classes and (v := v3_node(pack, b))), None)
     if name is None or base is None:
         return None
     scope = locals_of(fn, Scope(pack, path, cls, fn.args.args[0].arg if fn.args.args else None))
@@ -41,7 +42,7 @@ def derived_v3(pack: Pack, cls: str) -> tuple[str, dict] | None:
         if t.attr == "node_id":
             node_id = v
         elif t.attr in ("inputs", "outputs"):
-            rec[t.attr] = _list(v, _v3_input if t.attr == "inputs" else _v3_output)
+            rec[t.attr] = read_list(t.attr, v)
         elif t.attr in FIELDS and isinstance(v, (str, bool)) and v is not UNKNOWN:
             rec[FIELDS[t.attr]] = clean(v)
     return (node_id, rec) if isinstance(node_id, str) and node_id != base[0] else None
