@@ -45,7 +45,8 @@ def test_the_catalogue_holds_the_held_out_sets_packs():
                        ("DepthCrafter", "akatz-ai/ComfyUI-DepthCrafter-Nodes"),
                        ("IDLoraTwoStageSampler", "pedroalmeida415/ID-LoRA-LTX2.3-ComfyUI"),
                        ("LTXDirector", "WhatDreamsCost/WhatDreamsCost-ComfyUI"), ("JWInteger", "jamesWalker55/comfyui-various"),
-                       ("String Replace (mtb)", "melMass/comfy_mtb"), ("WanContextWindowsManual", "Comfy-Org/ComfyUI")):
+                       ("String Replace (mtb)", "melMass/comfy_mtb"), ("WanContextWindowsManual", "Comfy-Org/ComfyUI"),
+                       ("PainterSamplerLTXV", "princepainter/ComfyUI-PainterLTXV2")):
         assert catalogue.node_type(name).pack == pack, name
 
 
