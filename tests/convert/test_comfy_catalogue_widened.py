@@ -92,3 +92,24 @@ def test_a_derived_schema_mtb_lists_and_functional_nodes():
     assert [(i["name"], i["type"]) for i in jw["inputs"]] == [("value", "FLOAT"), ("mode", "COMBO")]
     assert jw["inputs"][1]["options"] == ["round", "floor"] and jw["outputs"] == [{"type": "INT"}]
     assert jw["display"] == "Float to Integer" and jw["inputs"][0]["default"] == 0.0
+
+
+def test_a_catalogued_variant_is_read_as_the_base_it_shares_most_and_its_undeclared_input_said():
+    """LTXVImgToVideoAdvanced (now catalogued) shares all of LTXVImgToVideo's inputs, fewer of WanVaceToVideo's longer
+    list (its optional pictures missing); a saved input the stored declaration lacks (bypass_i2v) is said too."""
+    from studio.convert.reading.variants import _bases
+    from studio.convert.reading.workflow import Workflow
+    doc = {"7": {"class_type": "LTXVImgToVideoAdvanced", "inputs": {
+        "positive": ["2", 0], "negative": ["2", 0], "vae": ["3", 0], "image": ["4", 0], "width": 768, "height": 512,
+        "length": 121, "batch_size": 1, "crf": 29, "blur_radius": 0, "interpolation": "lanczos", "crop": "disabled",
+        "strength": 0.9, "bypass_i2v": False}},
+        "2": {"class_type": "CLIPTextEncode", "inputs": {"text": "x", "clip": ["5", 0]}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "v.safetensors"}},
+        "4": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
+        "5": {"class_type": "CLIPLoader", "inputs": {"clip_name": "c.safetensors", "type": "ltxv"}}}
+    wf = Workflow.read(doc)
+    said = [s for s in wf.wiring_said if "#7)" in s]
+    assert "LTXVImgToVideo" in _bases()
+    assert wf.nodes["7"].cls == "LTXVImgToVideo" and wf.nodes["7"].origin == "LTXVImgToVideoAdvanced"
+    assert len(said) == 1 and "(LTXVImgToVideoAdvanced, #7)" in said[0] and "crf 29" in said[0]
+    assert "bypass_i2v False" in said[0]
