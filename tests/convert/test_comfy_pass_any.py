@@ -18,7 +18,7 @@ def _wf(nodes: dict) -> Workflow:
 
 
 def _switch(wf: Workflow, nid: str) -> None:
-    """TwoWaySwitch's types as its UI file saves them (no pack in the catalogue declares it)."""
+    """TwoWaySwitch's types as its UI file saves them (as ControlAltAI-Nodes declares them)."""
     n = wf.nodes[nid]
     n.in_types, n.out_types = {"input_1": "*", "input_2": "*", "selection_setting": "INT"}, ["*"]
 
@@ -27,7 +27,10 @@ def test_a_switch_passes_the_input_its_fixed_choice_names_and_the_model_walk_fol
     wf = _wf({"1": ("UNETLoader", {"unet_name": "a.safetensors"}), "2": ("UNETLoader", {"unet_name": "b.safetensors"}),
               "3": ("TwoWaySwitch", {"selection_setting": 2, "input_1": ["1", 0], "input_2": ["2", 0]}),
               "4": ("CFGGuider", {"model": ["3", 0]})})
-    assert any_through(wf, wf.nodes["3"]) is None  # an API file says no types: not guessed
+    assert any_through(wf, wf.nodes["3"]) == "input_2"  # catalogued now (gseth/ControlAltAI-Nodes): its types
+    odd = _wf({"1": ("UNETLoader", {"unet_name": "a.safetensors"}),
+               "3": ("SomeoneTwoWaySwitch", {"selection_setting": 1, "input_1": ["1", 0]})})
+    assert any_through(odd, odd.nodes["3"]) is None  # a type no pack declares, in an API file: no types, not guessed
     _switch(wf, "3")
     assert any_through(wf, wf.nodes["3"]) == "input_2"
     passed: set = set()

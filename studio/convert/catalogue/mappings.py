@@ -1,12 +1,16 @@
 """Which classes of a pack are node types, and under which names: the dict literals a pack registers them
 with (``NODE_CLASS_MAPPINGS = {...}``, ``.update({...})``, ``MAPPINGS["X"] = Cls``, KJNodes' ``{"X": {"class":
-Cls, "name": ...}}``), the display names beside them, and every V3 class whose schema names its node id.
+Cls, "name": ...}}``, decorators, comfy_mtb's ``__nodes__``), the display names beside them, every V3 class whose
+schema names its node id (or sets it on its base's: derived.py) and jamesWalker55's functional nodes (functional.py).
 ``extract_pack(sources)``: {type name: record}, read without running anything."""
 from __future__ import annotations
 
 import ast
 
+from .derived import derived_v3
 from .extract import Pack, is_node, v1_node
+from .functional import functional_nodes
+from .listed import listed
 from .schema import v3_node
 from .values import Scope, evaluate
 
@@ -64,6 +68,7 @@ def _registered(pack: Pack) -> tuple[dict, dict]:
     for path, tree in pack.trees.items():
         for st in _statements(tree.body):
             _decorated(pack, st, classes, display)
+            listed(st, lambda v: _class_named(pack, v), classes)
             target, value = None, None
             if isinstance(st, (ast.Assign, ast.AnnAssign)):
                 target = st.targets[0] if isinstance(st, ast.Assign) else st.target
@@ -103,8 +108,11 @@ def extract_pack(sources: dict[str, str], core_constants: dict | None = None,
     for cls, (_, node) in pack.classes.items():
         v3 = v3_node(pack, cls) if any(isinstance(s, ast.FunctionDef) and s.name == "define_schema"
                                        for s in node.body) else _inherited_v3(pack, cls)
+        v3 = v3 or derived_v3(pack, cls)
         if v3 and v3[0] not in out:
             out[v3[0]] = v3[1]
+    for name, rec in functional_nodes(pack).items():
+        out.setdefault(name, rec)
     return out
 
 
@@ -120,17 +128,29 @@ def _inherited_v3(pack: Pack, cls: str) -> tuple[str, dict] | None:
 
 
 def _decorated(pack: Pack, st, classes: dict, display: dict) -> None:
-    """``@register_node("Id", "Shown")`` above a node class (jamesWalker55's packs): a registration."""
-    if not isinstance(st, ast.ClassDef) or not is_node(st):
+    """``@register_node("Id", "Shown")`` above a node class (jamesWalker55's packs), or LTXVideo's ``@comfy_node``
+    (``name=`` else the class's name less a trailing "Node"; ``description=`` shown; ``skip=True`` not registered):
+    a registration."""
+    if not isinstance(st, ast.ClassDef) or not is_node(st) or st.name not in pack.classes:
         return
     for d in st.decorator_list:
-        f = d.func if isinstance(d, ast.Call) else None
-        fname = getattr(f, "id", getattr(f, "attr", "")) or ""
-        if "register" in fname.lower() and d.args and isinstance(d.args[0], ast.Constant) and \
-                isinstance(d.args[0].value, str) and st.name in pack.classes:
-            classes.setdefault(d.args[0].value, st.name)
-            if len(d.args) > 1 and isinstance(d.args[1], ast.Constant) and isinstance(d.args[1].value, str):
-                display.setdefault(d.args[0].value, d.args[1].value)
+        f = d.func if isinstance(d, ast.Call) else d
+        fname = (getattr(f, "id", getattr(f, "attr", "")) or "").lower()
+        args = list(d.args) if isinstance(d, ast.Call) else []
+        kw = {k.arg: k.value for k in d.keywords if k.arg} if isinstance(d, ast.Call) else {}
+        if fname == "comfy_node":
+            if isinstance(kw.get("skip"), ast.Constant) and kw["skip"].value is True:
+                continue
+            default = st.name[:-4] if st.name.endswith("Node") else st.name
+            name, shown = kw.get("name", ast.Constant(default)), kw.get("description")
+        elif "register" in fname and args:
+            name, shown = args[0], args[1] if len(args) > 1 else None
+        else:
+            continue
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            classes.setdefault(name.value, st.name)
+            if isinstance(shown, ast.Constant) and isinstance(shown.value, str):
+                display.setdefault(name.value, shown.value)
 
 
 def constants_of(sources: dict[str, str], names=("MAX_RESOLUTION",)) -> dict:

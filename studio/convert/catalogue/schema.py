@@ -80,3 +80,8 @@ def v3_node(pack: Pack, cls: str) -> tuple[str, dict] | None:
         if isinstance(kw.get(src), (str, bool)) and kw[src] is not UNKNOWN:
             rec[key] = clean(kw[src])
     return node_id, rec
+
+
+def read_list(field: str, value) -> list | str:
+    """A schema's ``inputs`` or ``outputs`` list (evaluated) in the record's form (derived.py's)."""
+    return _list(value, _v3_input if field == "inputs" else _v3_output)

@@ -60,7 +60,10 @@ def base_of(n, bases: dict[str, Any]) -> Any:
         # read: packs/twins.py)
         fits = [t for t in bases.values() if len(own.inputs) > len(t.inputs) and 0 < len(own.outputs) <= len(t.outputs)
                 and own.output_types == t.output_types[:len(own.outputs)] and catalogue.declares_inputs(own, t)]
-        return max(fits, key=lambda t: (len(t.inputs), t.name)) if fits else None
+        # the one whose inputs it shares most (an optional input it lacks is no sign of kinship: LTXVImgToVideoAdvanced
+        # is LTXVImgToVideo's variant, not WanSoundImageToVideo's for a longer list of optional pictures)
+        return max(fits, key=lambda t: (sum(own.input(i.name) is not None for i in t.inputs), len(t.inputs), t.name)) \
+            if fits else None
     got = _declared(n)
     if got is None:
         return None
@@ -91,6 +94,7 @@ def _extras(n, base) -> list[str]:
     own = catalogue.node_type(n.cls)
     names = [i.name for i in own.inputs] if own is not None and own.inputs else list(n.in_types) or [
         *n.widgets, *(k for k in n.links if k not in n.widgets)]  # (an API file's node: its inputs by name)
+    names += [k for k in (*n.widgets, *n.links) if k not in names]  # saved, not declared (a newer pack's input)
     out = []
     for name in names:
         if base.input(name) is not None:
