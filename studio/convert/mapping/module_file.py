@@ -7,6 +7,7 @@ said not read (an expert without its module, more loaders than Load Video Model'
 generator: its take has no VACE control for the module to steer)."""
 from __future__ import annotations
 
+from .. import catalogue
 from ..reading.extra_state import extra_file
 from ..reading.workflow import CNode
 from ..tracing.walks import extra_not_taken, model_file
@@ -26,8 +27,18 @@ def _same_kind(module, model) -> bool:
 _shown = CNode.named  # the node in a sentence
 
 
+def what(sel: CNode) -> str:
+    """How a sentence names the file select node ``sel`` gives: 'the VACE module' where its pack declares its file
+    input 'vace_model' (WanVideoVACEModelSelect), else 'the extra model' (WanVideoExtraModelSelect's 'extra_model' is
+    any part the wrapper merges into its model: a VACE module, FlashVSR's projection, MoCha's...: heldout29 12 had
+    FlashVSR's called a VACE module)."""
+    t = catalogue.node_type(sel.cls)
+    files = [i.name for i in ((t.inputs or ()) if t is not None else ()) if i.files]
+    return "the VACE module" if "vace_model" in files else "the extra model"
+
+
 def _wrapped(n: CNode, name: str, sel: CNode) -> str:
-    return f"{_shown(sel)} adds the VACE module '{name}' to '{n.title or n.shown_cls}' (#{n.id})'s model"
+    return f"{_shown(sel)} adds {what(sel)} '{name}' to '{n.title or n.shown_cls}' (#{n.id})'s model"
 
 
 def _modules(b, loaders: list[CNode], said: list[str]) -> dict[str, tuple]:
@@ -74,8 +85,8 @@ def set_module(b, loaders: list[CNode], load: str, lp: set[str], said: list[str]
                         f"VACE module only, for a Wan VACE take; the take is made by '{spec.title if spec else made}')")
         elif not vace:  # the wrapper steers by its VACE blocks only with VACE embeds: another generator's take has none
             said.append(f"{who} {model!r}: not set on Load Video Model, the take is made by "
-                        f"'{spec.title if spec else made}', which takes no VACE control (the module steers a VACE take "
-                        "only)")
+                        f"'{spec.title if spec else made}', which takes no VACE control (Load Video Model merges a module for a "
+                        "Wan VACE take only)")
         elif n.id in odd:
             said.append(f"{who} {model!r}: not read, Load Video Model merges a VACE module beside a model file of its "
                         "own kind (.safetensors beside .safetensors, GGUF beside GGUF): point Load Video Model at a Wan "
