@@ -67,3 +67,51 @@ def test_a_held_task_whose_prompt_another_node_writes_is_not_said_to_have_empty_
             "Text Prompt: one is written by another node when the workflow runs, said above)") in said
     assert "prompts are empty" not in said
     assert "(its prompts are empty: none is made)" in _said(convert(_held_i2v(""), "empty.json"))
+
+
+def _two_experts_held() -> dict:
+    """Wan 2.2 A14B image to video held (its start picture from a folder node whose pick is wired), written twice: the
+    high-noise pass alone previewed first (#10), the whole take after the low-noise pass (#50)."""
+    sampler = {"noise_seed": 5, "steps": 6, "cfg": 1.0, "sampler_name": "euler", "scheduler": "simple",
+               "positive": ["6", 0], "negative": ["6", 1]}
+    saved = lambda latent, name: {"class_type": "SaveVideo", "inputs": {  # noqa: E731
+        "video": [latent, 0], "filename_prefix": name, "format": "auto", "codec": "auto"}}
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors",
+                                                    "weight_dtype": "default"}},
+        "21": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors",
+                                                     "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp16.safetensors", "type": "wan"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a monkey bounces on a bed", "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "13": {"class_type": "PrimitiveInt", "inputs": {"value": 1}},
+        "12": {"class_type": "MyPackImageFromFolder", "inputs": {"folder": "shots", "index": ["13", 0]}},
+        "6": {"class_type": "WanImageToVideo", "inputs": {"positive": ["4", 0], "negative": ["5", 0], "vae": ["3", 0],
+                                                          "start_image": ["12", 0], "width": 832, "height": 480,
+                                                          "length": 33, "batch_size": 1}},
+        "7": {"class_type": "KSamplerAdvanced", "inputs": {
+            **sampler, "add_noise": "enable", "start_at_step": 0, "end_at_step": 3, "return_with_leftover_noise": "enable",
+            "model": ["1", 0], "latent_image": ["6", 2]}},
+        "17": {"class_type": "KSamplerAdvanced", "inputs": {
+            **sampler, "add_noise": "disable", "start_at_step": 3, "end_at_step": 10000,
+            "return_with_leftover_noise": "disable", "model": ["21", 0], "latent_image": ["7", 0]}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["3", 0]}},
+        "9": {"class_type": "CreateVideo", "inputs": {"images": ["8", 0], "fps": 16}},
+        "10": saved("9", "high_pass"),
+        "48": {"class_type": "VAEDecode", "inputs": {"samples": ["17", 0], "vae": ["3", 0]}},
+        "49": {"class_type": "CreateVideo", "inputs": {"images": ["48", 0], "fps": 16}},
+        "50": saved("49", "monkey"),
+    }
+
+
+def test_a_held_task_written_twice_holds_the_second_expert_its_later_output_samples_with():
+    """saha18uiuc's Time-to-Move example (13): the high-noise pass previewed before the whole take; the task held at
+    the preview, the whole take's output found it held and returned, and the low-noise expert's model (#71) was
+    named nowhere (a silent loss): now held on 'model_2', said."""
+    conv = convert(_two_experts_held(), "ttm.json")
+    assert [t["generator"] for t in conv.tasks] == [None]
+    assert [n.params["model_2"] for n in _nodes(conv, "video_models.load")] == [
+        "wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors"]
+    assert ("'UNETLoader' (UNETLoader, #21) loads 'wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors', the second model a "
+            "later pass of the held task samples with: held on its Load Video Model's 'model_2'") in _said(conv)

@@ -58,6 +58,34 @@ def second_expert(b, loaders: list, load: str) -> None:
         b.g.set_param(load, "model_2", second)
 
 
+def other_loaders(b, loaders: list, way: list, load: str) -> None:
+    """The model loaders on a held task's way that its reading did not take (heldout29 13: Time-to-Move's low-noise
+    expert, sampled by a second pass the task was not read through, named nowhere): one of the first's family held
+    on 'model_2' as second_expert holds it, any other said not held, each counted read."""
+    from ..tracing.tasks import family
+    from ..tracing.walks import model_file
+    from .kinds import LOADERS
+    first = model_file(b.wf, loaders[0]) if loaders else None
+    held = b.g.nodes[load].params.get("model_2")
+    for n in [n for n in way if n.cls in LOADERS and n.enabled and n not in loaders]:
+        file = model_file(b.wf, n)
+        b.used.add(n.id)
+        if not isinstance(file, str) or not file or file == first or file == held:
+            continue
+        if not held and family(file, None, []) == family(first, None, []) and "model_2" in b.spec_params(
+                "video_models.load"):
+            b.g.set_param(load, "model_2", file)
+            held = file
+            line = (f"{_name(n)} loads '{file}', the second model a later pass of the held task samples with: held on "
+                    "its Load Video Model's 'model_2'")
+        else:
+            line = (f"{_name(n)} loads '{file}', a model a pass of the held task samples with: not held (its Load "
+                    f"Video Model holds '{first}'" + (f" and '{held}'" if held else "") + ")")
+        entry = f"{b.name}: {line}{HELD}"
+        if entry not in b.out.log:
+            b.out.log.append(entry)
+
+
 def family_files(b, fam: str, up: list, loaders: list, load: str) -> None:
     """A held task's Load Video Model given its family's files as a made one is (AnimateDiff's motion module as its
     'model' on the checkpoint as its 'image_model': heldout9 found the checkpoint alone there and the motion module
