@@ -115,3 +115,50 @@ def test_a_held_task_written_twice_holds_the_second_expert_its_later_output_samp
         "wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors"]
     assert ("'UNETLoader' (UNETLoader, #21) loads 'wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors', the second model a "
             "later pass of the held task samples with: held on its Load Video Model's 'model_2'") in _said(conv)
+
+
+def _flf_sized_by_resize(method: str) -> dict:
+    """Wan 2.1 first/last frame whose size is ImageResize+'s own width and height outputs (Essentials), the end
+    picture resized by it, the start picture by a second one given that size."""
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_flf2v_720p_14B_fp16.safetensors",
+                                                    "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp16.safetensors", "type": "wan"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "an old man holds a plush toy", "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "11": {"class_type": "LoadImage", "inputs": {"image": "start.png"}},
+        "12": {"class_type": "LoadImage", "inputs": {"image": "end.png"}},
+        "13": {"class_type": "ImageResize+", "inputs": {"image": ["12", 0], "width": 480, "height": 832,
+                                                       "interpolation": "lanczos", "method": method,
+                                                       "condition": "always", "multiple_of": 16}},
+        "14": {"class_type": "ImageResize+", "inputs": {"image": ["11", 0], "width": ["13", 1], "height": ["13", 2],
+                                                       "interpolation": "lanczos", "method": method,
+                                                       "condition": "always", "multiple_of": 16}},
+        "6": {"class_type": "WanFirstLastFrameToVideo", "inputs": {
+            "positive": ["4", 0], "negative": ["5", 0], "vae": ["3", 0], "start_image": ["14", 0],
+            "end_image": ["13", 0], "width": ["13", 1], "height": ["13", 2], "length": 33, "batch_size": 1}},
+        "7": {"class_type": "KSampler", "inputs": {"seed": 5, "steps": 20, "cfg": 4.0, "sampler_name": "uni_pc",
+                                                   "scheduler": "simple", "denoise": 1.0, "model": ["1", 0],
+                                                   "positive": ["6", 0], "negative": ["6", 1],
+                                                   "latent_image": ["6", 2]}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["3", 0]}},
+        "9": {"class_type": "CreateVideo", "inputs": {"images": ["8", 0], "fps": 16}},
+        "10": {"class_type": "SaveVideo", "inputs": {"video": ["9", 0], "filename_prefix": "flf", "format": "auto",
+                                                     "codec": "auto"}},
+    }
+
+
+def test_an_essentials_resize_to_a_fixed_box_gives_that_size_not_its_pictures():
+    """ykk648's first/last-frame example (15): ImageResize+ 'fill / crop' to 480x832, 'always', a multiple of 16,
+    was read as a node measuring the picture it is given (one IMAGE socket, INT 'width' and 'height' out), so the
+    take's size was "not worked out" and made at the pictures' own size; the size it gives is its box (a 'keep
+    proportion' one is the picture's, still not worked out)."""
+    conv = convert(_flf_sized_by_resize("fill / crop"), "flf.json")
+    gen = _nodes(conv, "video_models.first_last_frame") or _nodes(conv, "video_models.image_to_video")
+    assert (gen[0].params["width"], gen[0].params["height"]) == (480, 832)
+    assert "whose value Studio cannot work out" not in _said(conv)
+    assert [(n.params["width"], n.params["height"]) for n in _nodes(conv, "transform.scale")] == [(480, 832)] * 2
+    kept = convert(_flf_sized_by_resize("keep proportion"), "kept.json")
+    gen = _nodes(kept, "video_models.first_last_frame") or _nodes(kept, "video_models.image_to_video")
+    assert (gen[0].params["width"], gen[0].params["height"]) == (0, 0)
