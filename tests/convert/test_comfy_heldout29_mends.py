@@ -162,3 +162,26 @@ def test_an_essentials_resize_to_a_fixed_box_gives_that_size_not_its_pictures():
     kept = convert(_flf_sized_by_resize("keep proportion"), "kept.json")
     gen = _nodes(kept, "video_models.first_last_frame") or _nodes(kept, "video_models.image_to_video")
     assert (gen[0].params["width"], gen[0].params["height"]) == (0, 0)
+
+
+def test_a_wrapper_s2v_pose_clip_encoded_on_its_pose_latent_moves_the_take():
+    """WenerSantos3's S2V pose testing file (03): a bones clip encoded (WanVideoEncode, latent_strength 0.5) on
+    WanVideoAddS2VEmbeds' 'pose_latent' was said "not read ... connect one there", the take made without it; the clip
+    is core WanSoundImageToVideo's control_video, Studio's Speech to Video's 'pose', the strength said."""
+    from tests.convert.test_comfy_heldout21_mends import _wrapper_s2v
+    doc = _wrapper_s2v()
+    doc["20"] = {"class_type": "VHS_LoadVideo", "inputs": {"video": "bones.mp4", "force_rate": 16, "custom_width": 0,
+                                                          "custom_height": 0, "frame_load_cap": 0,
+                                                          "skip_first_frames": 0, "select_every_nth": 1}}
+    doc["21"] = {"class_type": "WanVideoEncode", "inputs": {"vae": ["2", 0], "image": ["20", 0],
+                                                           "latent_strength": 0.5, "noise_aug_strength": 0.0}}
+    doc["9"]["inputs"]["pose_latent"] = ["21", 0]
+    conv = convert(doc, "s2v_pose.json")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.wan_s2v"] and "pose" in conv.tasks[0]["inputs"]
+    said = _said(conv)
+    assert ("'WanVideoAddS2VEmbeds' (WanVideoAddS2VEmbeds, #9)'s pose latent (pose_latent) is the clip "
+            "'WanVideoEncode' (#21) encodes: Studio's Speech to Video is moved by that clip on its 'pose' input; its "
+            "encode's latent_strength 0.5 is not applied (the pose clip as it is)") in said
+    assert "is not read: Studio's Speech to Video is moved by a pose clip" not in said
+    loads = [n for n in _nodes(conv, "io.load_video") if n.params["path"] == "bones.mp4"]
+    assert len(loads) == 1
