@@ -185,3 +185,17 @@ def test_a_wrapper_s2v_pose_clip_encoded_on_its_pose_latent_moves_the_take():
     assert "is not read: Studio's Speech to Video is moved by a pose clip" not in said
     loads = [n for n in _nodes(conv, "io.load_video") if n.params["path"] == "bones.mp4"]
     assert len(loads) == 1
+
+
+def test_a_held_notes_remark_on_a_wired_value_follows_that_value_not_the_last_entry():
+    """vrgamegirl19's scene (01), the sequencer template (05), Time-to-Move (13): the held note ended "'RandomNoise'
+    (#235) noise_seed 69 (a value 'from' a node: one Studio cannot work out when converting)", the remark belonging
+    to an earlier entry's "length from 'Frame Count'" (the seed was worked out)."""
+    from tests.convert.test_comfy_held_values import _held, still_then_svd
+    wf = still_then_svd()
+    wf["90"] = {"class_type": "InventedStepsFromServer", "inputs": {"server": "local"}}
+    wf["3"]["inputs"]["steps"] = ["90", 0]
+    line = _held(convert(wf, "still_then_svd.json"))
+    assert "steps from 'InventedStepsFromServer' (#90), cfg 2.5, sampler_name euler, scheduler karras, denoise 1 (a " \
+           "value 'from' a node: one Studio cannot work out when converting); 'SVD_img2vid_Conditioning' (#12)" in line
+    assert line.endswith("augmentation_level 0.") and line.count("a value 'from' a node") == 1
