@@ -199,3 +199,29 @@ def test_a_held_notes_remark_on_a_wired_value_follows_that_value_not_the_last_en
     assert "steps from 'InventedStepsFromServer' (#90), cfg 2.5, sampler_name euler, scheduler karras, denoise 1 (a " \
            "value 'from' a node: one Studio cannot work out when converting); 'SVD_img2vid_Conditioning' (#12)" in line
     assert line.endswith("augmentation_level 0.") and line.count("a value 'from' a node") == 1
+
+
+def test_a_folder_of_pictures_saved_again_is_made_beside_a_clip_copy():
+    """edcatley's serverless mock (08): two VHS_LoadImagesPath folders each written again by a SaveImage beside a clip
+    re-encoded; the clip was made and the two folders' saves said "not made": the folders are Studio's Load Image
+    Sequence (reading.folders), each saved by Save Image."""
+    doc = {
+        "2": {"class_type": "SaveImage", "inputs": {"filename_prefix": "head", "images": ["5", 0]}},
+        "4": {"class_type": "VHS_VideoCombine", "inputs": {"frame_rate": ["8", 0], "loop_count": 0,
+                                                          "filename_prefix": "neutral", "format": "video/h264-mp4",
+                                                          "pingpong": False, "save_output": True,
+                                                          "images": ["7", 0]}},
+        "5": {"class_type": "VHS_LoadImagesPath", "inputs": {"directory": "/in/head/", "image_load_cap": 0,
+                                                            "skip_first_images": 0, "select_every_nth": 1}},
+        "7": {"class_type": "VHS_LoadVideoPath", "inputs": {"video": "/in/neutral.mp4", "force_rate": 0,
+                                                           "custom_width": 0, "custom_height": 0,
+                                                           "frame_load_cap": 0, "skip_first_frames": 0,
+                                                           "select_every_nth": 1}},
+        "8": {"class_type": "VHS_VideoInfoLoaded", "inputs": {"video_info": ["7", 3]}},
+    }
+    conv = convert(doc, "mock.json")
+    assert [n.params["path"] for n in _nodes(conv, "footage.load_sequence")] == ["/in/head/"]
+    assert [n.params["path"] for n in _nodes(conv, "io.save_image")] == ["out/head_00001_.png"]
+    assert [n.params["path"] for n in _nodes(conv, "io.save_video")] == ["out/neutral.mp4"]
+    said = _said(conv)
+    assert "ComfyUI 'SaveImage' -> Load Image Sequence -> Save Image" in said and "save of stills is not made" not in said
