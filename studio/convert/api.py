@@ -34,7 +34,7 @@ from .tracing.latent_ways import frames_of, sampler_behind, through  # a take's 
 from .reading.pads import is_pad, mask_way, other_settings, pads, plain  # a pad for an outpaint read by its types (Wan VACE's)
 from .tracing.roles import in_type, out_types  # a node's declared input and output types (a family's by-types walks)
 from .tracing.resizes import is_resize, scale_params  # a node resizing pictures (by its type's name); Scale's settings
-from .mapping.module_file import what as module_named  # how a sentence names a wrapper's module file (by its select)
+from .reading.module_select import what as module_named  # how a sentence names a wrapper's module file (its select)
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",

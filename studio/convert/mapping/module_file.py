@@ -7,8 +7,8 @@ said not read (an expert without its module, more loaders than Load Video Model'
 generator: its take has no VACE control for the module to steer)."""
 from __future__ import annotations
 
-from .. import catalogue
 from ..reading.extra_state import extra_file
+from ..reading.module_select import what
 from ..reading.workflow import CNode
 from ..tracing.walks import extra_not_taken, model_file
 
@@ -25,16 +25,6 @@ def _same_kind(module, model) -> bool:
 
 
 _shown = CNode.named  # the node in a sentence
-
-
-def what(sel: CNode) -> str:
-    """How a sentence names the file select node ``sel`` gives: 'the VACE module' where its pack declares its file
-    input 'vace_model' (WanVideoVACEModelSelect), else 'the extra model' (WanVideoExtraModelSelect's 'extra_model' is
-    any part the wrapper merges into its model: a VACE module, FlashVSR's projection, MoCha's...: heldout29 12 had
-    FlashVSR's called a VACE module)."""
-    t = catalogue.node_type(sel.cls)
-    files = [i.name for i in ((t.inputs or ()) if t is not None else ()) if i.files]
-    return "the VACE module" if "vace_model" in files else "the extra model"
 
 
 def _wrapped(n: CNode, name: str, sel: CNode) -> str:
