@@ -225,3 +225,15 @@ def test_a_folder_of_pictures_saved_again_is_made_beside_a_clip_copy():
     assert [n.params["path"] for n in _nodes(conv, "io.save_video")] == ["out/neutral.mp4"]
     said = _said(conv)
     assert "ComfyUI 'SaveImage' -> Load Image Sequence -> Save Image" in said and "save of stills is not made" not in said
+
+
+def test_a_checkpoint_read_for_its_vae_alone_is_no_model_a_held_pass_samples_with():
+    """Mend 3's loaders are those whose model reaches a sampler: a checkpoint giving the final decode its VAE alone is
+    neither held on 'model_2' nor said to be sampled with."""
+    doc = _two_experts_held()
+    doc["40"] = {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "wan2.2_other_vae_ckpt.safetensors"}}
+    doc["48"]["inputs"]["vae"] = ["40", 2]
+    conv = convert(doc, "ttm_vae.json")
+    assert [n.params["model_2"] for n in _nodes(conv, "video_models.load")] == [
+        "wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors"]
+    assert "'wan2.2_other_vae_ckpt.safetensors', a model a pass" not in _said(conv)

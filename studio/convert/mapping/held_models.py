@@ -67,7 +67,7 @@ def other_loaders(b, loaders: list, way: list, load: str) -> None:
     from .kinds import LOADERS
     first = model_file(b.wf, loaders[0]) if loaders else None
     held = b.g.nodes[load].params.get("model_2")
-    for n in [n for n in way if n.cls in LOADERS and n.enabled and n not in loaders]:
+    for n in [n for n in way if n.cls in LOADERS and n.enabled and n not in loaders and _samples(b.wf, n, way)]:
         file = model_file(b.wf, n)
         b.used.add(n.id)
         if not isinstance(file, str) or not file or file == first or file == held:
@@ -84,6 +84,24 @@ def other_loaders(b, loaders: list, way: list, load: str) -> None:
         entry = f"{b.name}: {line}{HELD}"
         if entry not in b.out.log:
             b.out.log.append(entry)
+
+
+def _samples(wf, loader, way: list) -> bool:
+    """Whether ``loader``'s model (its first output) reaches a sampler on ``way`` (through LoRAs, patches, guiders):
+    a checkpoint read for its VAE or text encoder alone is no model a pass samples with."""
+    from ..tracing.roles import role
+    on, seen, front = {n.id: n for n in way}, set(), [(loader.id, 0)]
+    while front and len(seen) < 256:
+        src = front.pop()
+        for m in on.values():
+            for k, link in m.links.items():
+                if tuple(link[:2]) != src or m.id in seen:
+                    continue
+                if role(wf, m) == "sampler":  # (given it on 'model', or on a guider's: SamplerCustomAdvanced)
+                    return True
+                seen.add(m.id)
+                front.append((m.id, 0))
+    return False
 
 
 def family_files(b, fam: str, up: list, loaders: list, load: str) -> None:
