@@ -34,13 +34,15 @@ from .tracing.latent_ways import frames_of, sampler_behind, through  # a take's 
 from .reading.pads import is_pad, mask_way, other_settings, pads, plain  # a pad for an outpaint read by its types (Wan VACE's)
 from .tracing.roles import in_type, out_types  # a node's declared input and output types (a family's by-types walks)
 from .tracing.resizes import is_resize, scale_params  # a node resizing pictures (by its type's name); Scale's settings
+from .reading.module_select import what as module_named  # how a sentence names a wrapper's module file (its select)
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
            "CONTROL", "encoders", "finite", "frame_mark", "held_task", "I2V", "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader",
            "model_file", "prompt_text", "read_sampling", "task_node", "upstream", "walk", "flag_setting", "rate_setting",
            "whole_setting", "any_through", "node_type", "frames_of", "sampler_behind", "through", "mask_way",
-           "other_settings", "pads", "plain", "in_type", "out_types", "LOADER_NODES", "scale_params"]
+           "other_settings", "pads", "plain", "in_type", "out_types", "LOADER_NODES", "scale_params",
+           "module_named"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 
 

@@ -29,7 +29,7 @@ def test_a_value_wired_to_a_node_studio_cannot_work_out_is_said_as_such():
     wf["3"]["inputs"]["steps"] = ["90", 0]
     line = _held(convert(wf, "still_then_svd.json"))
     assert "'KSampler' (#3) seed 2, steps from 'InventedStepsFromServer' (#90), cfg 2.5" in line
-    assert line.endswith("(a value 'from' a node: one Studio cannot work out when converting).")
+    assert "denoise 1 (a value 'from' a node: one Studio cannot work out when converting); 'SVD_img2vid" in line
 
 
 def test_an_earlier_passs_values_are_not_said_as_the_held_tasks():

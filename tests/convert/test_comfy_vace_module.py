@@ -35,7 +35,7 @@ def test_one_module_beside_the_model_is_set_on_load_video_model_and_said_once():
     load = _nodes(conv, "video_models.load")[0].params
     assert (load["model"], load["vace_module"]) == ("WanVideo\\Wan2_1-T2V-14B_fp8_e4m3fn.safetensors", MODULE)
     said = _said(conv)
-    line = (f"'WanVideoExtraModelSelect' (WanVideoExtraModelSelect, #{sel}) adds the VACE module '{MODULE}' to "
+    line = (f"'WanVideoExtraModelSelect' (WanVideoExtraModelSelect, #{sel}) adds the extra model '{MODULE}' to "
             f"'WanVideoModelLoader' (#{model})'s model")
     assert said.count(line) == 1 and "set on Load Video Model's 'vace_module'" in said
     assert "not read" not in said.split(line)[1].splitlines()[0]
@@ -49,7 +49,7 @@ def test_modules_load_video_model_does_not_merge_are_said_not_read():
         conv, sel, model = _vace_graph(**kw)
         assert _nodes(conv, "video_models.load")[0].params["vace_module"] == ""
         said = _said(conv)
-        assert f"(WanVideoExtraModelSelect, #{sel}) adds the VACE module" in said and why in said, kw
+        assert f"(WanVideoExtraModelSelect, #{sel}) adds the extra model" in said and why in said, kw
         assert "not read, Studio's Load Video Model merges a VACE module beside a model file of its own kind" in said
 
 
@@ -71,5 +71,5 @@ def test_a_gguf_module_beside_a_gguf_model_is_set():
     conv, sel, model = _vace_graph(module=gguf, model_file="wan2.1-t2v-14b-Q8_0.gguf")
     load = _nodes(conv, "video_models.load")[0].params
     assert (load["model"], load["vace_module"]) == ("wan2.1-t2v-14b-Q8_0.gguf", gguf)
-    assert f"(WanVideoExtraModelSelect, #{sel}) adds the VACE module '{gguf}' to 'WanVideoModelLoader' (#{model})'s " \
+    assert f"(WanVideoExtraModelSelect, #{sel}) adds the extra model '{gguf}' to 'WanVideoModelLoader' (#{model})'s " \
            "model 'wan2.1-t2v-14b-Q8_0.gguf': set on Load Video Model's 'vace_module'" in _said(conv)

@@ -42,7 +42,7 @@ def test_each_wrapper_expert_gets_its_module_said_once():
     said = _said(conv)
     for sel, loader, name, param, beside in ((s1, high, HIGH, "vace_module", "model"),
                                              (s2, low, LOW, "vace_module_2", "model_2")):
-        line = (f"'WanVideoExtraModelSelect' (WanVideoExtraModelSelect, #{sel}) adds the VACE module '{name}' to "
+        line = (f"'WanVideoExtraModelSelect' (WanVideoExtraModelSelect, #{sel}) adds the extra model '{name}' to "
                 f"'WanVideoModelLoader' (#{loader})'s model '{MODEL_H if loader == high else MODEL_L}': set on Load "
                 f"Video Model's '{param}' (merged beside '{beside}')")
         assert said.count(line) == 1, line
@@ -55,7 +55,7 @@ def test_an_expert_without_its_module_leaves_both_unset_and_said():
     load = _nodes(conv, "video_models.load")[0].params
     assert (load["vace_module"], load["vace_module_2"], load["model_2"]) == ("", "", MODEL_L)
     said = _said(conv)
-    assert (f"(WanVideoExtraModelSelect, #{s1}) adds the VACE module '{HIGH}' to 'WanVideoModelLoader' (#{high})'s "
+    assert (f"(WanVideoExtraModelSelect, #{s1}) adds the extra model '{HIGH}' to 'WanVideoModelLoader' (#{high})'s "
             f"model '{MODEL_H}': not read, Load Video Model merges a VACE module beside 'model' and one beside "
             f"'model_2' (each expert its own), but the other expert '{MODEL_L}' ('WanVideoModelLoader', #{low}) is "
             "given none") in said
@@ -146,6 +146,6 @@ def test_a_module_on_a_loader_no_generator_uses_is_said_not_read():
     _save(w, _sampler(w, model, text, _vace(w, vae, input_frames=(w.add("VHS_LoadVideo", {"video": "d.mp4"}), 0))), vae)
     conv = convert(w.doc(), "lone_module")
     assert _nodes(conv, "video_models.load")[0].params["vace_module"] == LOW
-    assert (f"'WanVideoExtraModelSelect' (WanVideoExtraModelSelect, #{lone}) adds the VACE module '{HIGH}' to "
+    assert (f"'WanVideoExtraModelSelect' (WanVideoExtraModelSelect, #{lone}) adds the extra model '{HIGH}' to "
             f"'WanVideoModelLoader' (#{other})'s model '{MODEL_H}': not read, no Load Video Model is given it") \
         in _said(conv)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import catalogue
+from ..reading.folders import FOLDER
 from ..reading.loader_picks import file_rate_kept
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.walks import upstream
@@ -161,7 +162,9 @@ OPS.update({cls: Op("io.save_video", {"images": "video"}) for cls in AS_MP4})
 # VideoHelperSuite's file loaders (read as the converter reads them anywhere: mapping.inputs.studio_loader, the
 # settings its Load Video does not apply said) and its Video Combine: a clip loaded and written again at its rate
 PACK_LOADERS = {cls: Op(kind, outputs={0: "video", 2: "audio"} if kind == "io.load_video" else {0: kind.rpartition("_")[2]})
-                for cls, (kind, _) in LOADER_NODES.items() if cls.startswith("VHS_")}
+                for cls, (kind, _) in LOADER_NODES.items() if cls.startswith("VHS_") or cls == FOLDER}
+# (a pack's folder of pictures read as Studio's Load Image Sequence, reading.folders: its pictures saved again by a
+# SaveImage, heldout29 08's 'head' and 'tail' copies, said "not made" before)
 OPS.update(PACK_LOADERS)
 OPS["VHS_VideoCombine"] = Op("io.save_video", {"images": "video", "audio": "audio"})
 SAVES = ("SaveVideo", "SaveImage", "PreviewImage", *AS_MP4, "VHS_VideoCombine")

@@ -58,6 +58,52 @@ def second_expert(b, loaders: list, load: str) -> None:
         b.g.set_param(load, "model_2", second)
 
 
+def other_loaders(b, loaders: list, way: list, load: str) -> None:
+    """The model loaders on a held task's way that its reading did not take (heldout29 13: Time-to-Move's low-noise
+    expert, sampled by a second pass the task was not read through, named nowhere): one of the first's family held
+    on 'model_2' as second_expert holds it, any other said not held, each counted read."""
+    from ..tracing.tasks import family
+    from ..tracing.walks import model_file
+    from .kinds import LOADERS
+    first = model_file(b.wf, loaders[0]) if loaders else None
+    held = b.g.nodes[load].params.get("model_2")
+    for n in [n for n in way if n.cls in LOADERS and n.enabled and n not in loaders and _samples(b.wf, n, way)]:
+        file = model_file(b.wf, n)
+        b.used.add(n.id)
+        if not isinstance(file, str) or not file or file == first or file == held:
+            continue
+        if not held and family(file, None, []) == family(first, None, []) and "model_2" in b.spec_params(
+                "video_models.load"):
+            b.g.set_param(load, "model_2", file)
+            held = file
+            line = (f"{_name(n)} loads '{file}', the second model a later pass of the held task samples with: held on "
+                    "its Load Video Model's 'model_2'")
+        else:
+            line = (f"{_name(n)} loads '{file}', a model a pass of the held task samples with: not held (its Load "
+                    f"Video Model holds '{first}'" + (f" and '{held}'" if held else "") + ")")
+        entry = f"{b.name}: {line}{HELD}"
+        if entry not in b.out.log:
+            b.out.log.append(entry)
+
+
+def _samples(wf, loader, way: list) -> bool:
+    """Whether ``loader``'s model (its first output) reaches a sampler on ``way`` (through LoRAs, patches, guiders):
+    a checkpoint read for its VAE or text encoder alone is no model a pass samples with."""
+    from ..tracing.roles import role
+    on, seen, front = {n.id: n for n in way}, set(), [(loader.id, 0)]
+    while front and len(seen) < 256:
+        src = front.pop()
+        for m in on.values():
+            for k, link in m.links.items():
+                if tuple(link[:2]) != src or m.id in seen:
+                    continue
+                if role(wf, m) == "sampler":  # (given it on 'model', or on a guider's: SamplerCustomAdvanced)
+                    return True
+                seen.add(m.id)
+                front.append((m.id, 0))
+    return False
+
+
 def family_files(b, fam: str, up: list, loaders: list, load: str) -> None:
     """A held task's Load Video Model given its family's files as a made one is (AnimateDiff's motion module as its
     'model' on the checkpoint as its 'image_model': heldout9 found the checkpoint alone there and the motion module

@@ -140,8 +140,9 @@ def _hold(b, found: list[tuple[str, CNode, str]], names: list[str], made: set, p
                          f"Text Prompt (from {_named(b, enc)}{of_pass(s, later, True)})")
         else:
             names.append(_unheld(b, which, enc) + of_pass(s, later, False))
+    written = any(not text and "text" in e.links and b.wf.value(e, "text") is None for _, e, text in found)
     _loaders(b, [enc for _, enc, _ in found], bool(made),
-             {e.id: passes[e.id][0] for _, e, _ in found if passes.get(e.id, (None, None))[1] is not None})
+             {e.id: passes[e.id][0] for _, e, _ in found if passes.get(e.id, (None, None))[1] is not None}, written)
 
 
 def _unheld(b, which: str, enc: CNode) -> str:
@@ -179,10 +180,11 @@ def _held_line(line: str, made: set[tuple[str, str]]) -> str:
     return line.replace(GENERATOR, "empty: no Text Prompt is made for it (the task is held, with no generator)")
 
 
-def _loaders(b, encs: list[CNode], kept: bool = True, early: dict | None = None) -> None:
+def _loaders(b, encs: list[CNode], kept: bool = True, early: dict | None = None, written: bool = False) -> None:
     """The text encoders' loaders (a CLIP loader, a pack's, told by its types) feeding only these encoders: passed
     with a sentence naming the file and the encoders (and that the prompts are Text Prompt nodes only where ``kept``:
-    one is made); ``early``: the encoders of earlier passes -> their sampler (earlier_prompts)."""
+    one is made); ``early``: the encoders of earlier passes -> their sampler (earlier_prompts); ``written``: a prompt of
+    theirs is written by another node when the workflow runs (none held, never 'empty': heldout29 01's VRGDG text box)."""
     wf, ids = b.wf, {e.id for e in encs}
     loaders: dict[str, CNode] = {}
     for e in encs:
@@ -211,7 +213,9 @@ def _loaders(b, encs: list[CNode], kept: bool = True, early: dict | None = None)
                           f"encode{'' if plural else 's'} "
                           f"{encoders_of(fed, _early(readers & ids, early or {}))}{tail}: not made, as the task has "
                           "no generator to encode them (its "
-                          + ("prompts are kept as Text Prompt nodes)" if kept else "prompts are empty: none is made)"))
+                          + ("prompts are kept as Text Prompt nodes)" if kept else
+                             "prompts are made as no Text Prompt: one is written by another node when the workflow "
+                             "runs, said above)" if written else "prompts are empty: none is made)"))
 
 
 def _early(fed: set[str], early: dict) -> list[CNode]:

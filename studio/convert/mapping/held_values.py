@@ -80,9 +80,11 @@ def said(wf: Workflow, region: list[CNode]) -> str:
             parts[pid] = (label, had + [v for v in vals if v not in had])
     if not parts:
         return ""
-    wired = any(" from '" in x or " from a node" in x for _, v in parts.values() for x in v)
-    return (" Its settings, as Studio reads them in the workflow (to set by hand): "
-            + "; ".join(f"{label}) {', '.join(v)}" for label, v in parts.values())
-            + (" (a value 'from' a node: one Studio cannot work out when converting)" if wired else "") + ".")
+    wired = lambda v: any(" from '" in x or " from a node" in x for x in v)  # noqa: E731
+    first = next((k for k, (_, v) in parts.items() if wired(v)), None)  # (the remark beside the first such value,
+    return (" Its settings, as Studio reads them in the workflow (to set by hand): "  # never after the last entry's:
+            + "; ".join(f"{label}) {', '.join(v)}" + (" (a value 'from' a node: one Studio cannot work out when "
+                                                      "converting)" if k == first else "")  # heldout29 01's seed 69)
+                        for k, (label, v) in parts.items()) + ".")
 
 

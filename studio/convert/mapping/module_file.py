@@ -8,6 +8,7 @@ generator: its take has no VACE control for the module to steer)."""
 from __future__ import annotations
 
 from ..reading.extra_state import extra_file
+from ..reading.module_select import what
 from ..reading.workflow import CNode
 from ..tracing.walks import extra_not_taken, model_file
 
@@ -27,7 +28,7 @@ _shown = CNode.named  # the node in a sentence
 
 
 def _wrapped(n: CNode, name: str, sel: CNode) -> str:
-    return f"{_shown(sel)} adds the VACE module '{name}' to '{n.title or n.shown_cls}' (#{n.id})'s model"
+    return f"{_shown(sel)} adds {what(sel)} '{name}' to '{n.title or n.shown_cls}' (#{n.id})'s model"
 
 
 def _modules(b, loaders: list[CNode], said: list[str]) -> dict[str, tuple]:
@@ -74,8 +75,8 @@ def set_module(b, loaders: list[CNode], load: str, lp: set[str], said: list[str]
                         f"VACE module only, for a Wan VACE take; the take is made by '{spec.title if spec else made}')")
         elif not vace:  # the wrapper steers by its VACE blocks only with VACE embeds: another generator's take has none
             said.append(f"{who} {model!r}: not set on Load Video Model, the take is made by "
-                        f"'{spec.title if spec else made}', which takes no VACE control (the module steers a VACE take "
-                        "only)")
+                        f"'{spec.title if spec else made}', which takes no VACE control (Load Video Model merges a module for a "
+                        "Wan VACE take only)")
         elif n.id in odd:
             said.append(f"{who} {model!r}: not read, Load Video Model merges a VACE module beside a model file of its "
                         "own kind (.safetensors beside .safetensors, GGUF beside GGUF): point Load Video Model at a Wan "

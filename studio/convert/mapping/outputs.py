@@ -242,6 +242,8 @@ class OutputStage:
             self.used.add(save.id)
             self.held_saves.add(save.id)
         if node is not None and node.id in self.held:
+            if (was := getattr(self, "held_loads", {}).get(node.id)) is not None and up:  # another output of it:
+                held_models.other_loaders(self, was[1], up, was[0])  # the models its own passes add (heldout29 13)
             return
         made, seen, names = len(self.g.nodes), set(), []
         way = upstream(self.wf, node) if node is not None else up
@@ -249,7 +251,10 @@ class OutputStage:
             load = self.add("video_models.load", {"model": model_file(self.wf, loaders[0])}, loaders[0])
             self.used |= {n.id for n in loaders}
             held_models.second_expert(self, loaders, load)  # (heldout12: the low-noise expert's file held too)
+            held_models.other_loaders(self, loaders, up or way, load)  # (heldout29: one its reading did not take)
             held_models.family_files(self, fam, up or way, loaders, load)  # (AnimateDiff's motion module)
+            if node is not None:
+                self.held_loads = {**getattr(self, "held_loads", {}), node.id: (load, loaders)}
         if node is not None:  # the output's own file inputs beside its latent's (a sound it is saved with) too
             way = way + [n for n in up if n.cls in LOADER_NODES and n.enabled and n.id not in self.used]
         if save is not None:  # and those feeding inputs a pack node read as another let go (its audio embeds)

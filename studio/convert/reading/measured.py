@@ -23,8 +23,8 @@ def _type(node):
     if t is None or t.inputs is None or not t.outputs:
         return None
     sockets = [i for i in t.sockets]
-    if len(sockets) != 1 or sockets[0].type != "IMAGE":
-        return None
+    if len(sockets) != 1 or sockets[0].type != "IMAGE" or any(i.name in AXES for i in t.inputs):
+        return None  # (a width or height it is given: a resize giving its own picture's size, ImageResize+: resized)
     named = {_axis_name(o.name or ""): o.type for o in t.outputs}
     return t if named.get("width") == "INT" and named.get("height") == "INT" else None
 

@@ -43,10 +43,35 @@ def fixed_size(value: Callable[[str], Any], node: Any) -> tuple[int, int] | None
             w, h = w - w % div, h - h % div
     elif (cut := rect(value, node)) is not None:  # a rectangle cut (ComfyUI's ImageCrop): its width and height
         w, h = cut["width"], cut["height"]
+    elif (box := _conditioned(value, node)) is not None:  # Essentials' ImageResize+ and its likes, by types
+        w, h = box
     else:
         return None
     w, h = _side(w), _side(h)
     return (w, h) if w and h else None
+
+
+def _conditioned(value: Callable[[str], Any], node: Any) -> tuple[int, int] | None:
+    """The box a resize declaring Essentials' ImageResize+ 'condition' (by its pack's declared types: a COMBO
+    'condition' offering 'downscale if bigger') gives whatever its picture: 'always', 'stretch', 'fill / crop' or 'pad'
+    to a width and a height, each rounded down to 'multiple_of' first (the pack's order), else None (kept proportions,
+    a condition: the picture's own size decides). Found by the twenty-ninth held-out set (15: a Wan first/last-frame
+    take sized by ImageResize+'s 480x832 'fill / crop' was said "not worked out" and made at the pictures' size)."""
+    t = catalogue.node_type(node.shown_cls)
+    if t is None or t.inputs is None or not any(
+            i.name == "condition" and i.type == "COMBO" and isinstance(i.options, tuple)
+            and "downscale if bigger" in i.options for i in t.inputs):
+        return None
+    method, keep = value("method"), value("keep_proportion")
+    if isinstance(method, bool):  # an older version's keep_proportion saved where today's 'method' is
+        keep, method = method, None
+    method = "stretch" if method is None and keep is False else method
+    m = value("multiple_of")
+    m = m if isinstance(m, int) and not isinstance(m, bool) and m > 1 else 1
+    w, h = _side(value("width")), _side(value("height"))
+    if value("condition") != "always" or method not in ("stretch", "fill / crop", "pad") or not w or not h:
+        return None
+    return w - w % m, h - h % m
 
 
 def sized_output(value: Callable[[str], Any], node: Any, slot: int) -> int | None:

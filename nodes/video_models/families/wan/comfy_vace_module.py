@@ -8,7 +8,7 @@ worked out, or a module of another kind than its model's file (a GGUF module bes
 said as not read. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, node_type
+from studio.convert.api import CNode, node_type, module_named as what
 
 MODULE_TYPE = "VACEPATH"  # the wrapper's type of a module file's path
 SETTING = "vace_module"  # the core loader's setting it is kept in (mapping/module_file.py reads it)
@@ -80,7 +80,7 @@ def read(t) -> None:
                    f"its file {name!r} not worked out" if not isinstance(name, str) else
                    "not a .safetensors or .gguf file" if kind is None else
                    f"a {KINDS[kind]} module beside a {KINDS.get(own, 'model of another kind')}{' model' if own else ''}")
-            t.said.append(f"{_shown(sel)} adds the VACE module '{name}' to '{n.title or n.shown_cls}' (#{n.id})'s "
+            t.said.append(f"{_shown(sel)} adds {what(sel)} '{name}' to '{n.title or n.shown_cls}' (#{n.id})'s "
                           f"model {model!r} ({why}): not read, Studio's Load Video Model merges a VACE module beside a "
                           "model file of its own kind, .safetensors or GGUF ('vace_module'): point Load Video Model at "
                           "a Wan VACE model")

@@ -16,6 +16,28 @@ def _finite(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def _pose_clip(t, n: CNode):
+    """The clip a VAE encode (WanVideoEncode, read as VAEEncode by then) gives ``n``'s 'pose_latent', its pose
+    settings other than the whole take and its encode's strength other than 1 said; None where not so wired."""
+    link = t.link(n, "pose_latent")
+    enc = t.wf.nodes.get(link[0]) if link else None
+    clip = t.link(enc, "pixels") if enc is not None and enc.cls == "VAEEncode" else None
+    if clip is None:
+        return None
+    t.wf.taken.add(enc.id)
+    w, e = t.named(n), getattr(t, "encoded", {}).get(enc.id, {})
+    line = (f"{CNode.named(n)}'s pose latent (pose_latent) is the clip '{enc.title or enc.shown_cls}' (#{enc.id}) "
+            "encodes: Studio's Speech to Video is moved by that clip on its 'pose' input")
+    span = (w.get("pose_start_percent"), w.get("pose_end_percent"))
+    if all(_finite(v) for v in span) and span != (0, 1):
+        line += f"; the pose steers steps {span[0]:g} to {span[1]:g} of the take in ComfyUI, every step in Studio"
+    for k, whole in (("latent_strength", 1), ("noise_aug_strength", 0)):
+        if _finite(e.get(k)) and e[k] != whole:
+            line += f"; its encode's {k} {e[k]:g} is not applied (the pose clip as it is)"
+    t.said.append(line)
+    return clip
+
+
 def s2v(t, n: CNode, pos, neg, sampler: CNode):
     """``n`` (WanVideoAddS2VEmbeds) as WanSoundImageToVideo: (latent, positive, negative); None (kept, the task held
     with its sentence) where its size, voice or reference picture is not given as the wrapper's examples give them."""
@@ -37,7 +59,11 @@ def s2v(t, n: CNode, pos, neg, sampler: CNode):
     c = t.core(n, "WanSoundImageToVideo", {"width": e.get("width"), "height": e.get("height"),
                                            "length": e.get("num_frames"), "batch_size": 1}, links)
     c.ports.update(ref_image="ref_latent")  # (said as the wrapper names it)
-    if "pose_latent" in n.links:
+    pose = _pose_clip(t, n)
+    if pose is not None:  # a clip encoded on 'pose_latent': the pose clip core WanSoundImageToVideo's control_video
+        links["control_video"], c.links["control_video"] = pose, pose  # takes (Studio's 'pose': heldout29 03)
+        c.ports.update(control_video="pose_latent")
+    elif "pose_latent" in n.links:
         t.said.append(f"{CNode.named(n)}'s pose latent (pose_latent) is not read: Studio's Speech to Video is moved "
                       "by a pose clip on its 'pose' input; connect one there")
     if _finite(w.get("audio_scale")) and w["audio_scale"] != 1:

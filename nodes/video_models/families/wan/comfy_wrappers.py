@@ -393,6 +393,7 @@ class _Translation(PackTranslation):
                 self.core(n, "VAEDecode", {}, {k: v for k, v in (("samples", self.link(n, "samples")),
                                                                  ("vae", self.link(n, "vae"))) if v})
             elif n.cls == "WanVideoEncode":
+                self.encoded = {**getattr(self, "encoded", {}), n.id: self.named(n)}  # (its strengths: an S2V pose's)
                 self.core(n, "VAEEncode", {}, {k: v for k, v in (("pixels", self.link(n, "image")),
                                                                  ("vae", self.link(n, "vae"))) if v})
             elif n.cls == "WanVideoClipVisionEncode":
