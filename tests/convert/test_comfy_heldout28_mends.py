@@ -1,0 +1,102 @@
+"""Mechanisms a twenty-eighth held-out set (benchmarks/results/heldout28_2026-11-29.md: LTX-2.3 and Wan 2.2 files
+from small repositories) showed, each on a small hand-written workflow."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from studio.convert.reading.workflow import Workflow
+from studio.convert.tracing.roles import in_type, role
+from tests.convert.test_comfy_outputs import _notes
+
+
+def _said(conv) -> str:
+    return "\n".join(conv.log) + "\n" + _notes(conv)
+
+
+def _invented_i2v() -> dict:
+    """ComfyUI's WanImageToVideo given inputs it does not declare (a model, seed, steps), decoded by a node no pack
+    declares: an LLM-written 'workflow' (heldout28 14)."""
+    return {
+        "1": {"class_type": "DownloadAndLoadWanModel", "inputs": {"model": "Wan2.1-I2V-14B-480P-bf16"}},
+        "2": {"class_type": "LoadImage", "inputs": {"image": "input_image.png"}},
+        "3": {"class_type": "WanImageToVideo", "inputs": {"model": ["1", 0], "start_image": ["2", 0], "width": 832,
+                                                         "height": 480, "seed": 12345, "steps": 20, "cfg": 5.0}},
+        "4": {"class_type": "WanDecode", "inputs": {"latent": ["3", 0]}},
+        "5": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["4", 0], "frame_rate": 16, "loop_count": 0,
+                                                          "filename_prefix": "i2v", "format": "video/h264-mp4",
+                                                          "pingpong": False, "save_output": True}},
+    }
+
+
+def test_an_input_its_pack_does_not_declare_takes_no_type_and_makes_no_sampler():
+    # heldout28 14: WanImageToVideo (declared outputs: conditioning and a latent) given a 'model' was read as "a node
+    # pack's sampler ... a sampler it has no counterpart for": false, it is ComfyUI's own conditioning node
+    wf = Workflow.read(_invented_i2v())
+    n = wf.nodes["3"]
+    assert in_type(n, "model") == ""  # not declared by WanImageToVideo: ComfyUI gives it nothing
+    assert in_type(n, "start_image") == "IMAGE"  # declared: its pack's type
+    assert role(wf, n) != "sampler"
+    said = _said(convert(_invented_i2v(), "invented.json"))
+    assert "a sampler it has no counterpart for" not in said
+    assert "node pack's sampler (WanImageToVideo)" not in said
+    assert "'WanDecode' (WanDecode, #4)" in said  # what Studio cannot convert is named
+
+
+def _t2v_then_i2v() -> dict:
+    """A Wan 2.1 T2V 1.3B shot whose last frame (picked at its count, worked out when run) starts an I2V 14B shot (its own model and LoRA; the frame upscaled and through a node no pack declares on its way), the two joined by
+    VideoHelperSuite's Merge Images into one saved video (heldout28 13)."""
+    def sampler(model, pos, neg, latent, seed):
+        return {"class_type": "KSampler", "inputs": {"seed": seed, "steps": 12, "cfg": 3.2, "sampler_name": "uni_pc",
+                                                    "scheduler": "simple", "denoise": 1.0, "model": [model, 0],
+                                                    "positive": pos, "negative": neg, "latent_image": latent}}
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors",
+                                                    "weight_dtype": "default"}},
+        "2": {"class_type": "UNETLoader", "inputs": {"unet_name": "Wan2_1-I2V-14B-480P_fp8_e5m2.safetensors",
+                                                    "weight_dtype": "default"}},
+        "3": {"class_type": "LoraLoaderModelOnly", "inputs": {"model": ["2", 0], "lora_name": "princess.safetensors",
+                                                             "strength_model": 0.9}},
+        "4": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                                                    "type": "wan"}},
+        "5": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "an old house, film noir", "clip": ["4", 0]}},
+        "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "a woman in a wide hat turns", "clip": ["4", 0]}},
+        "8": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 768, "height": 512, "length": 65,
+                                                                 "batch_size": 1}},
+        "9": sampler("1", ["6", 0], ["6", 0], ["8", 0], 11),
+        "10": {"class_type": "VAEDecode", "inputs": {"samples": ["9", 0], "vae": ["5", 0]}},
+        "11": {"class_type": "ImageFromBatch+", "inputs": {"image": ["10", 0], "start": ["22", 0], "length": 1}},
+        "22": {"class_type": "VHS_GetImageCount", "inputs": {"images": ["10", 0]}},
+        "12": {"class_type": "WanImageToVideo", "inputs": {"positive": ["7", 0], "negative": ["7", 0], "vae": ["5", 0],
+                                                          "start_image": ["20", 0], "width": ["18", 0], "height": ["18", 1],
+                                                          "length": 65, "batch_size": 1}},
+        "13": sampler("3", ["12", 0], ["12", 1], ["12", 2], 12),
+        "14": {"class_type": "VAEDecode", "inputs": {"samples": ["13", 0], "vae": ["5", 0]}},
+        "15": {"class_type": "VHS_MergeImages", "inputs": {"images_A": ["10", 0], "images_B": ["21", 0],
+                                                          "merge_strategy": "match A", "scale_method": "nearest-exact",
+                                                          "crop": "disabled"}},
+        "16": {"class_type": "CreateVideo", "inputs": {"images": ["15", 0], "fps": 16}},
+        "18": {"class_type": "Get Image Size (JPS)", "inputs": {"image": ["20", 0]}},
+        "21": {"class_type": "Image Switch (JPS)", "inputs": {"select": 1, "img_1": ["14", 0]}},
+        "19": {"class_type": "UpscaleModelLoader", "inputs": {"model_name": "4xLSDIR.pth"}},
+        "20": {"class_type": "ImageUpscaleWithModel", "inputs": {"upscale_model": ["19", 0], "image": ["23", 0]}},
+        "23": {"class_type": "Frame Polisher (no pack)", "inputs": {"image": ["11", 0]}},
+        "17": {"class_type": "SaveVideo", "inputs": {"video": ["16", 0], "filename_prefix": "noir", "format": "auto",
+                                                    "codec": "auto"}},
+    }
+
+
+def test_a_take_of_its_own_never_gives_the_first_take_its_second_expert():
+    # heldout28 13: the I2V shot's model became the T2V take's Load Video Model 'model_2', its LoRA the low-noise
+    # expert's and its cfg guidance_2, unsaid
+    conv = convert(_t2v_then_i2v(), "extend.json")
+    said = _said(conv)
+    assert "another take: " in said  # the second shot is said, not made
+    for n in conv.graph.nodes.values():
+        if n.type_id == "video_models.load":
+            assert n.params.get("model") == "wan2.1_t2v_1.3B_fp16.safetensors"
+            assert not n.params.get("model_2")
+        if n.type_id == "video_models.lora":
+            assert n.params.get("lora") != "princess.safetensors"
+        if n.type_id == "video_models.text_to_video":
+            assert not n.params.get("guidance_2")
+    assert "Wan2_1-I2V-14B-480P_fp8_e5m2.safetensors" in said  # its model named where it is not converted
