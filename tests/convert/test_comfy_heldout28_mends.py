@@ -100,3 +100,23 @@ def test_a_take_of_its_own_never_gives_the_first_take_its_second_expert():
         if n.type_id == "video_models.text_to_video":
             assert not n.params.get("guidance_2")
     assert "Wan2_1-I2V-14B-480P_fp8_e5m2.safetensors" in said  # its model named where it is not converted
+
+
+def test_a_resize_with_an_optional_size_picture_unwired_passes_the_start_frame_on():
+    # heldout28 13: KJNodes' ImageResizeKJ declares two IMAGE sockets ('image', and 'get_image_size' to match a
+    # size); with only 'image' wired it is a resize on the start frame's way, so the I2V shot continuing the T2V
+    # take is read as the second take (joined by Concatenate), not said as a take Studio does not make
+    from studio.convert.takes.frame_way import image_socket
+    wf = _t2v_then_i2v()
+    wf["23"] = {"class_type": "ImageResizeKJ", "inputs": {"image": ["11", 0], "width": 768, "height": 512,
+                                                         "upscale_method": "lanczos", "keep_proportion": False,
+                                                         "divisible_by": 2, "crop": 0}}
+    read = Workflow.read(wf)
+    assert image_socket(read.nodes["23"], 0) == "image"
+    both = dict(wf["23"]["inputs"], get_image_size=["10", 0])
+    assert image_socket(Workflow.read({**wf, "23": {"class_type": "ImageResizeKJ", "inputs": both}}).nodes["23"], 0) is None
+    conv = convert(wf, "extend.json")
+    said = _said(conv)
+    assert "joins 2 takes" in said and "another take: " not in said
+    loads = sorted(n.params.get("model") for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
+    assert loads == ["Wan2_1-I2V-14B-480P_fp8_e5m2.safetensors", "wan2.1_t2v_1.3B_fp16.safetensors"]
