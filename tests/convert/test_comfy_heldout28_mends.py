@@ -120,3 +120,30 @@ def test_a_resize_with_an_optional_size_picture_unwired_passes_the_start_frame_o
     assert "joins 2 takes" in said and "another take: " not in said
     loads = sorted(n.params.get("model") for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
     assert loads == ["Wan2_1-I2V-14B-480P_fp8_e5m2.safetensors", "wan2.1_t2v_1.3B_fp16.safetensors"]
+
+
+def test_joined_takes_scaled_interpolated_and_written_at_the_saves_own_rate():
+    # heldout28 13: two takes joined, interpolated x2 and written at 32 fps (each made at 16) were said written "at
+    # 16 fps, not the 32 fps Studio's joined video has", and a Frame Rate 16 put before the save: false, a slow-down
+    wf = _t2v_then_i2v()
+    wf["23"] = {"class_type": "ImageResizeKJ", "inputs": {"image": ["11", 0], "width": 768, "height": 512,
+                                                         "upscale_method": "lanczos", "keep_proportion": False,
+                                                         "divisible_by": 2, "crop": 0}}
+    wf["24"] = {"class_type": "RIFE VFI", "inputs": {"ckpt_name": "rife47.pth", "clear_cache_after_n_frames": 10,
+                                                     "multiplier": 2, "fast_mode": True, "ensemble": True,
+                                                     "scale_factor": 1.0, "frames": ["25", 0]}}
+    wf["25"] = {"class_type": "ImageScaleBy", "inputs": {"image": ["15", 0], "upscale_method": "lanczos",
+                                                        "scale_by": 0.5}}
+    wf["17"] = {"class_type": "VHS_VideoCombine", "inputs": {"images": ["24", 0], "frame_rate": 32, "loop_count": 0,
+                                                            "filename_prefix": "noir", "format": "video/h264-mp4",
+                                                            "pingpong": False, "save_output": True}}
+    del wf["16"]
+    conv = convert(wf, "extend.json")
+    said = _said(conv)
+    assert "joins 2 takes" in said and "written at 32 fps" in said
+    assert "writes the joined takes at" not in said
+    assert not any(n.type_id == "edit.frame_rate" for n in conv.graph.nodes.values())
+    # the joined take halved (ImageScaleBy, its size not known after the join): Studio's Scale by 0.5, not "which
+    # Studio does not convert" (it was said so, and left out, though Studio's Scale takes a factor)
+    assert any(n.type_id == "transform.scale" and n.params.get("scale") == 0.5 for n in conv.graph.nodes.values())
+    assert "(ImageScaleBy, #25) scales it: Studio's Scale after the generator" in said

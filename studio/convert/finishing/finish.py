@@ -11,7 +11,7 @@ from .. import catalogue
 from ..reading.workflow import CNode
 from ..tracing.roles import role
 from ..tracing.take_length import take_length
-from . import join_said
+from . import join_said, resize
 from .beside import beside
 from . import effects
 from .core import AS_MP4, combine_unapplied, combined_as
@@ -83,6 +83,11 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
                               (*src, "video")), "video")
             said.append(f"{out} writes the take resized to {size[0]}x{size[1]}{words} ({n.shown_cls}, #{n.id}): "
                         "Studio's Resize after the generator")
+            continue
+        if n.cls in RESIZES and (scaled := resize.on_way(b, n, src)) is not None:  # its size not known here (after
+            src = scaled  # a join of takes): Studio's Scale by its own settings (heldout28 13's ImageScaleBy 0.5)
+            said.append(f"{out} writes the take scaled as '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) scales "
+                        "it: Studio's Scale after the generator")
             continue
         made = effects_made(b, n, src, said, out)  # a colour match, a sharpen, a blur: Studio's node (effects)
         if made is not None:
