@@ -151,3 +151,20 @@ def test_joined_takes_scaled_interpolated_and_written_at_the_saves_own_rate():
     assert "(ImageScaleBy, #25) scales it: Studio's Scale after the generator" in said
     assert "(ImageScale, #26), whose size Studio cannot work out when converting (wired)" in said  # (not "which
     # Studio does not convert": Studio has a Scale, the size is what it cannot read here)
+
+
+def test_an_api_node_whose_type_is_a_subgraphs_id_is_said_so():
+    # heldout28 06: a request whose only node besides SaveVideo is the LTX-2 text-to-video blueprint's subgraph id,
+    # listed only as "not converted: Studio has no node doing what they do"; said now for what it is
+    doc = {"input": {"workflow": {
+        "75": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "video/LTX-2", "format": "auto", "codec": "auto",
+                                                    "video": ["92", 0]}},
+        "92": {"class_type": "b7c2d337-c38d-4c04-922b-2d638449d13e", "inputs": {"text": "a puppet sings in the rain"}},
+    }}}
+    said = _said(convert(doc, "request.json"))
+    assert ("'b7c2d337-c38d-4c04-922b-2d638449d13e' (b7c2d337-c38d-4c04-922b-2d638449d13e, #92)'s type is a "
+            "subgraph's id, not a node type") in said
+    assert "'a puppet sings in the rain'" in said  # what it is given, in words
+    plain = {"1": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
+             "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "a"}}}
+    assert "subgraph's id" not in _said(convert(plain, "plain.json"))
