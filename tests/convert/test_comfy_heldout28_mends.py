@@ -168,3 +168,19 @@ def test_an_api_node_whose_type_is_a_subgraphs_id_is_said_so():
     plain = {"1": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
              "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "a"}}}
     assert "subgraph's id" not in _said(convert(plain, "plain.json"))
+
+
+def test_nothing_made_names_the_types_no_pack_declares():
+    # heldout28 15: a CogVideoX file on types no pack declares ('CogVideoX_Sampler' feeding its video) was said "no
+    # video output with a sampler found" alone: those types are named, what they are said not known
+    doc = {
+        "1": {"class_type": "CogVideoXLoader", "inputs": {"model_name": "CogVideoX-2b"}},
+        "2": {"class_type": "CLIPTextEncode", "inputs": {"text": "a fox in snow", "clip": ["1", 1]}},
+        "3": {"class_type": "CogVideoX_Sampler", "inputs": {"text": ["2", 0], "seed": 42, "steps": 50}},
+        "4": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["3", 0], "frame_rate": 16, "loop_count": 0,
+                                                          "filename_prefix": "fox", "format": "video/h264-mp4",
+                                                          "pingpong": False, "save_output": True}},
+    }
+    said = _said(convert(doc, "cog.json"))
+    assert ("no video output with a sampler found: only notes made (no pack in Studio's catalogue declares "
+            "'CogVideoXLoader', 'CogVideoX_Sampler': what they are, a sampler or another node, is not known)") in said
