@@ -184,3 +184,27 @@ def test_nothing_made_names_the_types_no_pack_declares():
     said = _said(convert(doc, "cog.json"))
     assert ("no video output with a sampler found: only notes made (no pack in Studio's catalogue declares "
             "'CogVideoXLoader', 'CogVideoX_Sampler': what they are, a sampler or another node, is not known)") in said
+
+
+def test_a_take_sampled_inside_an_api_files_subgraph_is_not_called_a_packs_sampler():
+    # the corpus's LTX Director API file (found with mend 6): a subgraph id taking a model, prompts and a latent was
+    # "a take sampled by a node pack's sampler (<id>) ... a sampler it has no counterpart for"
+    sub = "7cf6430b-4784-4af1-8cde-9268e9465c62"
+    doc = {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "ltx-2.3-22b-distilled.safetensors",
+                                                    "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "gemma_3_12B_it.safetensors", "type": "ltxv"}},
+        "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "a lighthouse at dusk", "clip": ["2", 0]}},
+        "4": {"class_type": "EmptyLTXVLatentVideo", "inputs": {"width": 768, "height": 512, "length": 97,
+                                                              "batch_size": 1}},
+        "5": {"class_type": "VAELoader", "inputs": {"vae_name": "ltx_vae.safetensors"}},
+        "6": {"class_type": sub, "inputs": {"model": ["1", 0], "positive": ["3", 0], "negative": ["3", 0],
+                                            "latent": ["4", 0]}},
+        "7": {"class_type": "VAEDecode", "inputs": {"samples": ["6", 0], "vae": ["5", 0]}},
+        "8": {"class_type": "CreateVideo", "inputs": {"images": ["7", 0], "fps": 24}},
+        "9": {"class_type": "SaveVideo", "inputs": {"video": ["8", 0], "filename_prefix": "x", "format": "auto",
+                                                   "codec": "auto"}},
+    }
+    said = _said(convert(doc, "director.json"))
+    assert f"a take sampled inside a subgraph ({sub})" in said
+    assert "node pack's sampler" not in said

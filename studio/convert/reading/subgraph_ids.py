@@ -13,11 +13,16 @@ from studio.core.shown import cut
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
+def is_subgraph_id(cls: str) -> bool:
+    """``cls`` is a subgraph's id (a UUID), not a node type."""
+    return bool(_UUID.match(str(cls)))
+
+
 def said(nodes: dict[str, Any]) -> list[str]:
     """One sentence per node of an API file whose type is a subgraph's id."""
     out = []
     for n in nodes.values():
-        if not _UUID.match(str(n.cls)):
+        if not is_subgraph_id(n.cls):
             continue
         given = sorted(set(n.widgets) | set(n.links))
         what = f" (it is given {', '.join(repr(k) for k in given)}" + (
