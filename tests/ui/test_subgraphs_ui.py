@@ -121,7 +121,7 @@ def test_group_save_to_library_place_from_palette_and_run_same_frames(qtbot, win
     key = LIBRARY_PREFIX + path
     item = win.palette.items[key]
     assert item.parent().text(0) == "Library" and item.text(0) == "Soft look"
-    win.palette.search.setText("soft")
+    win.palette.search.setText("soft look")  # (its own words: Blur and Vignette speak of soft edges too)
     assert win.palette.visible_types() == [key]
     win.palette.search.clear()
 

@@ -187,3 +187,15 @@ def test_ltx2_keyframes_give_the_frames_of_the_condition_pipeline_called_directl
     out = pipe(conditions=direct, generator=torch.Generator().manual_seed(calls[0]["generator"].initial_seed()),
                **kw).frames[0]
     assert np.allclose(clip.frames, out.permute(0, 2, 3, 1).numpy(), atol=1e-6)
+
+
+def test_ltx2_keyframes_alone_at_size_0_make_the_take_at_the_first_keyframes_size(ltx2_dir, monkeypatch):
+    """heldout28 04: an LTX-2.3 first/last-frame file whose latent ComfyUI sizes by its first frame (GetImageSize) is
+    converted with 'width'/'height' 0; with keyframes alone the take was made at the model's default size: 0 now takes
+    the first keyframe's (its input's size, as the help says)."""
+    from diffusers import LTX2ConditionPipeline
+    calls = _spy(monkeypatch, LTX2ConditionPipeline)
+    g = _graph(ltx2_dir, node="video_models.ltx2", keys=(1, 2), keyframes="0, last", fps=24.0, width=0, height=0,
+               prompt="a red fox sings into the camera")
+    clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert (calls[0]["width"], calls[0]["height"]) == (32, 32) and (clip.width, clip.height) == (32, 32)

@@ -18,7 +18,7 @@ from ..base.capabilities import FirstLast, Tracks, cost
 from ..loading.inputs import video_model_input as _video_model  # one copy: inputs.py
 from ..loading.node import CATEGORY
 from ..takes.continue_from import CONTINUE_FROM, CONTINUE_PARAMS
-from ..takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
+from ..takes.keyframes_at import KEY_INPUTS, KEY_PARAMS, first_size
 from ..takes.long_take import HOLD_CHOICES, HOLD_HELP, LONG_TAKE_HELP, LONG_TAKES, SCHEDULE_HELP, SCHEDULES
 from ..base.drafts import QUALITIES, QUALITY_HELP
 from ..base.schedulers import SAMPLER_CHOICES, SAMPLER_HELP, SHIFT_HELP
@@ -462,7 +462,7 @@ class TextToVideo(GeneratorNode):
         if continue_from is not None and p.long_take == "auto" and n > win:  # windows continued from it
             p["long_take"] = CONTINUE
         win = self._long_take(ctx, s, n, win, schedule is not None)
-        like = (continue_from.width, continue_from.height) if continue_from is not None else None  # (the clip's)
+        like = (continue_from.width, continue_from.height) if continue_from is not None else first_size(keyed)
         w, h = output_size(ctx, s, p.width, p.height, like, preview=self.preview)
         s.fam.refuse_call(self.task, win, h, w)
         from ..takes.continuation import frames_condition, shift_fixed, still_frames

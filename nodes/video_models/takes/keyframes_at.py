@@ -46,6 +46,13 @@ class Keyframe:
     port: str
 
 
+def first_size(keyed: list) -> tuple[int, int] | None:
+    """(width, height) of the first keyframe in frame order: the size of a take made from keyframes alone where
+    'width'/'height' are 0 (its input's size, as their help says; ComfyUI's latent is often sized by its first frame:
+    heldout28 04, GetImageSize of the first frame); None with none."""
+    return (int(keyed[0].image.shape[1]), int(keyed[0].image.shape[0])) if keyed else None
+
+
 def asked(inputs: dict) -> bool:
     """Keyframe inputs are connected."""
     return any(inputs.get(k) is not None for k in KEY_NAMES)

@@ -11,7 +11,7 @@ from .. import catalogue
 from ..reading.workflow import CNode
 from ..tracing.roles import role
 from ..tracing.take_length import take_length
-from . import join_said
+from . import join_said, resize
 from .beside import beside
 from . import effects
 from .core import AS_MP4, combine_unapplied, combined_as
@@ -84,6 +84,11 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
             said.append(f"{out} writes the take resized to {size[0]}x{size[1]}{words} ({n.shown_cls}, #{n.id}): "
                         "Studio's Resize after the generator")
             continue
+        if n.cls in RESIZES and (scaled := resize.on_way(b, n, src)) is not None:  # its size not known here (after
+            src = scaled  # a join of takes): Studio's Scale by its own settings (heldout28 13's ImageScaleBy 0.5)
+            said.append(f"{out} writes the take scaled as '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) scales "
+                        "it: Studio's Scale after the generator")
+            continue
         made = effects_made(b, n, src, said, out)  # a colour match, a sharpen, a blur: Studio's node (effects)
         if made is not None:
             src = made
@@ -94,8 +99,10 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
             if n.cls not in PASSING and n.id not in b.used and (joins := join_said.inputs(n)):  # (heldout25 10)
                 said.append(join_said.line(wf, out, n, joins))
             elif n.cls not in PASSING and n.id not in b.used and role(wf, n) == "media step":
+                why = ("whose size Studio cannot work out when converting (wired)" if n.cls in RESIZES else
+                       "which Studio does not convert")  # (a resize Studio has: its size not known, heldout28 13)
                 said.append(f"{out} writes the take after ComfyUI's '{n.title or n.shown_cls}' ({n.shown_cls}, "
-                            f"#{n.id}), which Studio does not convert: its Save Video writes the take without it")
+                            f"#{n.id}), {why}: its Save Video writes the take without it")
             continue
         b.used.add(n.id)
         what, _ = found or ("upscale (learned upscaler)", None)

@@ -19,6 +19,7 @@ from ..tracing.prompts import MAX_SAMPLERS, switched_off_loras, walk
 from ..tracing.roles import carries
 from ..tracing.sampling import SAMPLERS, Sampling, read_sampling
 from ..tracing.walks import loader_extras, model_file, own_reach, sampler_chain, upstream
+from ..takes.own_takes import own_takes
 from ..values.shown import listed, shown
 from . import lora_as_part, no_file, patch_inputs
 from .dual_text import dual_text, own_loaders, patch_only, second_clip, second_file
@@ -148,7 +149,8 @@ class ModelReading:
         self.model_sources: list[str] = []  # (the model made by a node Studio does not read as a loader, said)
         self.shift_at = []  # (this pipeline's own)
         self.low_passes: set[str] = set()  # the passes sampling on the second expert (settings: named so)
-        for s in [main] + rest:
+        own = own_takes(self, main, rest)  # takes of their own: never this take's experts (said as 'another take')
+        for s in [main] + [r for r in rest if r.node.id not in own]:
             chain, loader = self.lora_chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
             if loader is not None and loader.cls in LOADERS:
                 self.used.add(loader.id)

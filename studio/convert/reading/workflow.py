@@ -20,7 +20,7 @@ from ..families import registry as families
 from ..values import strings
 from . import by_types, casts, folders, measured, older_values, own_values, places, resized, sliders, subgraphs, \
     text_pictures, variants
-from . import bad_choices, blueprints, pass_away, undeclared, unset_settings, upload_loaders, url_loaders
+from . import bad_choices, blueprints, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -363,6 +363,7 @@ class Workflow:
                 said += cut_dangling(nodes)  # (first: links to nodes the file does not hold, said and cut)
                 said += bad_choices.said(nodes)  # a number where names go: ComfyUI refuses the file
                 said += undeclared.said(nodes)  # settings under names a node does not declare (heldout24)
+                said += subgraph_ids.said(nodes)  # a subgraph's id as a node's type (heldout28)
                 wiring = _first_given(nodes)
                 wiring.update(switches.read_away(nodes, chose))
             url_loaders.read(nodes, said)  # a file loaded from a web address: its file name (heldout17 14)

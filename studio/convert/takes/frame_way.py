@@ -62,6 +62,8 @@ def image_socket(n: CNode, slot: int) -> str | None:
     if t is None or t.inputs is None or t.outputs is None or not 0 <= slot < len(t.outputs):
         return None
     images = [i.name for i in t.sockets if i.type == "IMAGE"]
+    if len(images) > 1:  # the one given, where the others are optional and not wired (KJNodes' ImageResizeKJ's
+        images = [x for x in images if x in n.links]  # 'get_image_size', a size to match: heldout28 13)
     if t.outputs[slot].type != "IMAGE" or len(images) != 1 or images[0] not in n.links:
         return None
     return images[0]

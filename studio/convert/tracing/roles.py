@@ -52,6 +52,8 @@ def in_type(n: CNode, name: str) -> str:
     declared = t.input(name) if t is not None and t.inputs is not None else None
     if declared is not None and isinstance(declared.type, str) and declared.type not in ("", "*", "COMBO"):
         return declared.type
+    if t is not None and t.inputs and declared is None and not n.in_types and not n.origin:  # (not a pack's node
+        return ""  # read as ComfyUI's) an input its pack does not declare takes nothing (a 'model' to WanImageToVideo)
     return NAME_TYPES.get(name) or NAME_TYPES.get(name.rstrip("_0123456789"), "")
 
 

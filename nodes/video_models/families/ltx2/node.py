@@ -28,7 +28,7 @@ from ...loading.inputs import video_model_input
 from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of, say_frame_rule
 from ...takes.continue_from import CONTINUE_FROM, CONTINUE_PARAMS, cut_lead, one_call_lead, \
     with_lead
-from ...takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
+from ...takes.keyframes_at import KEY_INPUTS, KEY_PARAMS, first_size
 from .sound_continue import held_for
 
 SOUNDS = ("generated", "input", "drive", "voice")
@@ -169,7 +169,7 @@ class LTX2Video(GeneratorNode):
         keyed = self._keyframes(ctx, s, n, n, keys)  # LTX2ConditionPipeline (keyframes_at.py)
         lead = one_call_lead(ctx, s, continue_from, image, control, n, self.title)  # the clip it continues
         fps = p.fps or s.fam.fps
-        img, like = None, (continue_from.width, continue_from.height) if lead else None  # (its size: the clip's)
+        img, like = None, (continue_from.width, continue_from.height) if lead else first_size(keyed)  # (or keys')
         if image is not None:
             img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
             like = (img.shape[1], img.shape[0])
