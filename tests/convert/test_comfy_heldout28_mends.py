@@ -208,3 +208,19 @@ def test_a_take_sampled_inside_an_api_files_subgraph_is_not_called_a_packs_sampl
     said = _said(convert(doc, "director.json"))
     assert f"a take sampled inside a subgraph ({sub})" in said
     assert "node pack's sampler" not in said
+
+
+
+def test_a_later_pass_on_the_same_model_is_still_read_on_its_way():
+    # the merged main listed an InfiniteTalk's second turn's WanInfiniteTalkToVideo (on the later pass's model way,
+    # the same loader as the first take's) as not converted while Studio made it (heldout4 wanx-troopers): a later
+    # pass of the same model is walked as before (its own LoRA read and said on it alone); only a take of another
+    # model is kept apart
+    wf = _t2v_then_i2v()
+    wf["24"] = {"class_type": "LoraLoaderModelOnly", "inputs": {"model": ["1", 0], "lora_name": "princess.safetensors",
+                                                               "strength_model": 0.9}}
+    wf["13"]["inputs"]["model"] = ["24", 0]
+    del wf["2"], wf["3"]
+    said = _said(convert(wf, "same.json"))
+    assert "LoRA 'princess.safetensors' (strength 0.9) on 'KSampler' (#13) only: not applied" in said
+    assert "(LoraLoaderModelOnly, #24), a step between" not in said

@@ -62,6 +62,10 @@ class ModelReading:
             self.used |= s.used
         return first, main, rest
 
+    def _loader(self, s: Sampling) -> CNode | None:
+        """The model loader sampler ``s``'s model comes from (nothing marked read)."""
+        return walk(self.wf, s.inputs(self.wf), ("model",), lambda x: x.cls in LOADERS, set(), through=model_input)
+
     def lora_chain(self, s: Sampling, taken: set | None, shifts: list, said: list[str]) -> tuple[list, CNode | None]:
         """One sampler's LoRAs (name, strength, node), nearest the sampler first, but those in
         ``taken`` (the first sampler's), and its model loader; a ModelSamplingSD3 on the way adds
@@ -150,6 +154,8 @@ class ModelReading:
         self.shift_at = []  # (this pipeline's own)
         self.low_passes: set[str] = set()  # the passes sampling on the second expert (settings: named so)
         own = own_takes(self, main, rest)  # takes of their own: never this take's experts (said as 'another take')
+        own = {r.node.id for r in rest if r.node.id in own and self._loader(r) is not self._loader(main)}  # (one
+        # model's passes, an InfiniteTalk's two turns: read on its chain as before, heldout4 wanx-troopers)
         for s in [main] + [r for r in rest if r.node.id not in own]:
             chain, loader = self.lora_chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
             if loader is not None and loader.cls in LOADERS:
