@@ -35,6 +35,7 @@ from .reading.pads import is_pad, mask_way, other_settings, pads, plain  # a pad
 from .tracing.roles import in_type, out_types  # a node's declared input and output types (a family's by-types walks)
 from .tracing.resizes import is_resize, scale_params  # a node resizing pictures (by its type's name); Scale's settings
 from .reading.module_select import what as module_named  # how a sentence names a wrapper's module file (its select)
+from .takes.schedule_wire import schedule_input, schedule_on  # prompts per pass or tile as a Prompt Schedule
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
@@ -42,7 +43,8 @@ __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTrans
            "model_file", "prompt_text", "read_sampling", "task_node", "upstream", "walk", "flag_setting", "rate_setting",
            "whole_setting", "any_through", "node_type", "frames_of", "sampler_behind", "through", "mask_way",
            "other_settings", "pads", "plain", "in_type", "out_types", "LOADER_NODES", "scale_params",
-           "module_named"]
+           "module_named",
+           "schedule_input", "schedule_on"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 
 

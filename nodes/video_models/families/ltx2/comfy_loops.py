@@ -14,7 +14,7 @@ their inputs and outputs only) read as ONE continued take (issue 112 item 4):
 Plain data and stdlib: nothing of ComfyUI is imported or run."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, PackTranslation, Workflow, finite, frame_mark
+from studio.convert.api import CNode, PackTranslation, Workflow, finite, frame_mark, schedule_input, schedule_on
 
 from .comfy_extend_way import other_readers, take_sampler
 from .comfy_guiding import guiding_control, one_window
@@ -22,7 +22,6 @@ from .comfy_guiding import guiding_control, one_window
 LOOP, EXTEND, PROMPTS = "LTXVLoopingSampler", "LTXVExtendSampler", "MultiPromptProvider"
 KEYS = "LTXVLoopKeyframes"  # the looping sampler's keyframe images, as this family's node on the latent's way
 TILES = "LTXVLoopPrompts"  # its prompts per tile, as this family's node on the latent's way
-SCHEDULE = "video_models.prompt_schedule"  # Studio's Prompt Schedule (its 'schedule' output)
 TIME = 8  # LTX-2's VAE: pixel frames a latent frame holds (after the first)
 LOOP_WIDGETS = ("temporal_tile_size", "temporal_overlap", "guiding_strength", "temporal_overlap_cond_strength",
                 "cond_image_strength", "horizontal_tiles", "vertical_tiles", "spatial_overlap", "adain_factor",
@@ -298,14 +297,12 @@ def loop_prompts(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     wf = b.wf
     who = f"'{wf.value(n, 'from_title')}' ({wf.value(n, 'from_cls')}, #{wf.value(n, 'from')})"
     count, keys = wf.value(n, "count"), str(wf.value(n, "prompts") or "")
-    spec = b.g.registry.get(gen) if gen in b.g.registry else None
-    if spec is None or spec.input("schedule") is None:
+    if schedule_input(b, gen) is None:
         said.append(f"{LOOP}'s {count} prompts per tile from {who} are not taken: "
-                    f"{spec.title if spec is not None else gen} has no prompt schedule; the whole take is made from "
-                    "its guider's prompt")
+                    f"{b.g.registry.get(gen).title if gen in b.g.registry else gen} has no prompt schedule; the whole "
+                    "take is made from its guider's prompt")
         return gen
-    sid = b.add(SCHEDULE, {"mode": "keyframes", "prompts": keys}, n)
-    b.motion["schedule"] = (sid, "schedule")
+    schedule_on(b, {"prompts": keys}, n)
     said.append(f"{LOOP}'s {count} prompts per tile from {who} are a Prompt Schedule on the generator's 'schedule' "
                 f"(each from the frame its tile's new frames start at in ComfyUI: {keys.replace(chr(10), '; ')}): "
                 "Studio changes the prompt window by window")

@@ -11,12 +11,11 @@ way, read by the 'latent_steps' hook (:func:`wire`), which adds the Prompt Sched
 Plain data and stdlib: nothing of ComfyUI is imported or run."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, prompt_text
+from studio.convert.api import CNode, prompt_text, schedule_input, schedule_on
 
 from ...takes.continued_starts import continued_starts
 
 PROMPTS = "StudioWanPassPrompts"  # the chain's prompts on the first sampler's latent way (read by :func:`wire`)
-SCHEDULE = "video_models.prompt_schedule"  # Studio's Prompt Schedule (its 'schedule' output)
 UNWRITABLE = (";", "@")  # what a keyframe line of Studio's cannot hold (schedule.parse_keys)
 SHOWN = 40  # characters of a prompt shown in a sentence
 
@@ -77,15 +76,12 @@ def wire(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     the generator has none."""
     wf = b.wf
     passes, what = wf.value(n, "passes"), wf.value(n, "shown")
-    spec = b.g.registry.get(gen) if gen in b.g.registry else None
-    if spec is None or spec.input("schedule") is None:
+    spec = schedule_input(b, gen)
+    if spec is None:
         said.append(f"the own prompts of the passes ({passes}: {what}) are not taken: "
-                    f"{spec.title if spec is not None else gen} has no prompt schedule; the whole take is made from the "
-                    "first pass's prompt")
+                    f"{_title(b, gen)} has no prompt schedule; the whole take is made from the first pass's prompt")
         return gen
-    sid = b.add(SCHEDULE, {"mode": "keyframes", "prompts": wf.value(n, "prompts"), "frames": wf.value(n, "frames")},
-                None, title="Prompts of the passes")
-    b.motion["schedule"] = (sid, "schedule")
+    schedule_on(b, {"prompts": wf.value(n, "prompts"), "frames": wf.value(n, "frames")}, title="Prompts of the passes")
     said.append(f"each pass's prompt ({passes}) is a Prompt Schedule on {spec.title}'s 'schedule', held from the first "
                 f"frame Studio's window of that pass makes ({what})"
                 + (", its line breaks written as spaces" if wf.value(n, "broken") else ""))
@@ -94,3 +90,7 @@ def wire(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
         said.append(f"the later passes' own negative prompts ({negatives}) are not taken: the first pass's negative "
                     "prompt holds for the whole take")
     return gen
+
+
+def _title(b, gen: str) -> str:
+    return b.g.registry.get(gen).title if gen in b.g.registry else gen
