@@ -153,11 +153,18 @@ class ModelReading:
         self.model_sources: list[str] = []  # (the model made by a node Studio does not read as a loader, said)
         self.shift_at = []  # (this pipeline's own)
         self.low_passes: set[str] = set()  # the passes sampling on the second expert (settings: named so)
-        own = own_takes(self, main, rest)  # takes of their own: never this take's experts (said as 'another take')
-        own = {r.node.id for r in rest if r.node.id in own and self._loader(r) is not self._loader(main)}  # (one
+        takes = own_takes(self, main, rest)  # takes of their own: never this take's experts (said as 'another take')
+        own = {r.node.id for r in rest if r.node.id in takes and self._loader(r) is not self._loader(main)}  # (one
         # model's passes, an InfiniteTalk's two turns: read on its chain as before, heldout4 wanx-troopers)
         for s in [main] + [r for r in rest if r.node.id not in own]:
-            chain, loader = self.lora_chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
+            mine = [] if s.node.id in takes else shifts  # (a take of its own's shift: its own, never this take's)
+            at = len(self.shift_at)
+            chain, loader = self.lora_chain(s, None if s is main else {x[2].id for x in loras}, mine, said)
+            if mine is not shifts and mine:
+                del self.shift_at[at:]
+                said.append(f"shift {', '.join(f'{v:g}' if isinstance(v, float) else str(v) for v in mine)} on the "
+                            f"model of '{s.node.title or s.node.shown_cls}' (#{s.node.id}), which samples another take: "
+                            "not applied to this take")
             if loader is not None and loader.cls in LOADERS:
                 self.used.add(loader.id)
             file = model_file(self.wf, loader) if loader is not None else None  # (two files a downloader names: two)
