@@ -7,13 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalogue
+from ..reading.blueprints import NOTES
+from ..values.wiring import frontend_made
 
 MAX_NAMED = 6
 
 
 def clause(wf: Any) -> str:
     """' (no pack in Studio's catalogue declares 'A', 'B': ...)' for the enabled nodes of such types; '' for none."""
-    unknown = sorted({n.cls for n in wf.nodes.values() if n.enabled and catalogue.node_type(n.origin or n.cls) is None})
+    unknown = sorted({n.cls for n in wf.nodes.values() if n.enabled and catalogue.node_type(n.origin or n.cls) is None
+                      and n.cls not in NOTES and not frontend_made(n.cls)})  # (the frontend's own: known, rejudge3)
     if not unknown:
         return ""
     named = ", ".join(f"'{c}'" for c in unknown[:MAX_NAMED]) + (f" and {len(unknown) - MAX_NAMED} more"

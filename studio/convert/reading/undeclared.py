@@ -41,7 +41,8 @@ def said(nodes: dict[str, Any]) -> list[str]:
         stray = sorted(k for k in set(n.widgets) | set(n.links) if k not in declared and "." not in k)
         them = lambda xs: ", ".join(f"'{x}'" for x in xs)  # noqa: E731
         given = set(n.widgets) | set(n.links)  # (a required socket unwired too: heldout26 15's VideoLinearCFGGuidance)
-        sockets = [i.name for i in t.inputs if not i.widget and not i.optional and i.name not in given]
+        sockets = [i.name for i in t.inputs if not i.widget and not i.optional and i.name not in given
+                   and not any(k.startswith(i.name + ".") for k in given)]  # ('values.a': V3's own, given)
         nor = f" nor its required {them(sockets)} (connected to nothing)" if sockets else ""
         out.append(f"{n.named()} is given {them(stray)}, which {n.shown_cls} does not declare, and not its own "
                    f"{them(missing)}{nor}: ComfyUI refuses the workflow as saved (a required input missing); Studio "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalogue
+from ..catalogue.types import UNKNOWN
 from . import undeclared
 
 SHOWN = 4  # nodes named in the sentence; the rest counted
@@ -21,7 +22,8 @@ def unset(n: Any) -> list[str]:
     if t is None or t.inputs is None or not n.enabled or undeclared.lacks(n):
         return []
     given = set(n.widgets) | set(n.links)
-    return [i.name for i in t.inputs if i.widget and not i.optional and i.name not in given]
+    return [i.name for i in t.inputs if i.widget and not i.optional and i.name not in given and i.name != UNKNOWN
+            and not any(k.startswith(i.name + ".") for k in given)]  # ('unknown': names a loop makes, unread)
 
 
 def said(nodes: dict[str, Any]) -> list[str]:
