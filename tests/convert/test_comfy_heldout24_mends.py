@@ -6,6 +6,7 @@ from __future__ import annotations
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_outputs import _notes
 from tests.convert.test_comfy_unread_maker import _doc
+from tests.convert.workflow_shapes import wan_t2v_combined
 
 
 def _said(conv) -> str:
@@ -14,24 +15,7 @@ def _said(conv) -> str:
 
 def _combined(audio: bool) -> dict:
     """Wan 2.1 text to video written by a Video Combine whose trim_to_audio is on, given a sound or none."""
-    doc = {
-        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors",
-                                                    "weight_dtype": "default"}},
-        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp16.safetensors", "type": "wan"}},
-        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
-        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a heron lands on a pier", "clip": ["2", 0]}},
-        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
-        "6": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 832, "height": 480, "length": 33,
-                                                                  "batch_size": 1}},
-        "7": {"class_type": "KSampler", "inputs": {"seed": 5, "steps": 20, "cfg": 6.0, "sampler_name": "uni_pc",
-                                                   "scheduler": "simple", "denoise": 1.0, "model": ["1", 0],
-                                                   "positive": ["4", 0], "negative": ["5", 0],
-                                                   "latent_image": ["6", 0]}},
-        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["3", 0]}},
-        "9": {"class_type": "VHS_VideoCombine", "inputs": {
-            "images": ["8", 0], "frame_rate": 16, "loop_count": 0, "filename_prefix": "heron",
-            "format": "video/h264-mp4", "pingpong": False, "save_output": True, "trim_to_audio": True}},
-    }
+    doc = wan_t2v_combined(trim_to_audio=True)
     if audio:
         doc["10"] = {"class_type": "LoadAudio", "inputs": {"audio": "waves.wav"}}
         doc["9"]["inputs"]["audio"] = ["10", 0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_outputs import _notes
+from tests.convert.workflow_shapes import wan_t2v_combined
 
 
 def _said(conv) -> str:
@@ -50,28 +51,13 @@ def test_a_loader_naming_no_file_is_said_of_itself_never_as_a_file_called_none()
 def _wan_t2v() -> dict:
     """Wan 2.1 text to video (API) whose prompt text and duration come from pack nodes exported with no input at all
     (bytecraftteach-netizen's RunningHub export, 13)."""
-    return {
-        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors",
-                                                    "weight_dtype": "default"}},
-        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp16.safetensors", "type": "wan"}},
-        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
-        "20": {"class_type": "TextBox", "inputs": {}},
-        "21": {"class_type": "CR Text Replace", "inputs": {"text": ["20", 0], "find1": "dance", "replace1": "walk"}},
-        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": ["21", 0], "clip": ["2", 0]}},
-        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
-        "22": {"class_type": "DF_Integer", "inputs": {}},
-        "23": {"class_type": "SimpleMath+", "inputs": {"a": ["22", 0], "value": "a*16+1"}},
-        "6": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 832, "height": 480, "length": ["23", 0],
-                                                                  "batch_size": 1}},
-        "7": {"class_type": "KSampler", "inputs": {"seed": 5, "steps": 20, "cfg": 6.0, "sampler_name": "uni_pc",
-                                                   "scheduler": "simple", "denoise": 1.0, "model": ["1", 0],
-                                                   "positive": ["4", 0], "negative": ["5", 0],
-                                                   "latent_image": ["6", 0]}},
-        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["3", 0]}},
-        "9": {"class_type": "VHS_VideoCombine", "inputs": {
-            "images": ["8", 0], "frame_rate": 16, "loop_count": 0, "filename_prefix": "walk",
-            "format": "video/h264-mp4", "pingpong": False, "save_output": True}},
-    }
+    doc = wan_t2v_combined(["21", 0], ["23", 0], "walk")
+    doc.update({"20": {"class_type": "TextBox", "inputs": {}},
+                "21": {"class_type": "CR Text Replace", "inputs": {"text": ["20", 0], "find1": "dance",
+                                                                  "replace1": "walk"}},
+                "22": {"class_type": "DF_Integer", "inputs": {}},
+                "23": {"class_type": "SimpleMath+", "inputs": {"a": ["22", 0], "value": "a*16+1"}}})
+    return doc
 
 
 def test_a_node_given_no_input_at_all_is_not_said_to_give_a_value_worked_out_when_it_runs():

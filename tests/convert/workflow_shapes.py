@@ -27,3 +27,26 @@ def still_then_svd(positive: str = "alpine river", negative: str = "text") -> di
                                                             "filename_prefix": "svd", "format": "video/h264-mp4",
                                                             "pingpong": False, "save_output": True}},
     }
+
+
+def wan_t2v_combined(text="a heron lands on a pier", length=33, prefix: str = "heron", **save) -> dict:
+    """Wan 2.1 text to video 1.3B (UNET, umt5 and VAE loaders; 832x480, 20 uni_pc steps, cfg 6, seed 5) written by a
+    Video Combine at 16 fps; ``text`` and ``length`` a value or a link; ``save``: more of the Combine's inputs."""
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors",
+                                                    "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp16.safetensors", "type": "wan"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": text, "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "6": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 832, "height": 480, "length": length,
+                                                                  "batch_size": 1}},
+        "7": {"class_type": "KSampler", "inputs": {"seed": 5, "steps": 20, "cfg": 6.0, "sampler_name": "uni_pc",
+                                                   "scheduler": "simple", "denoise": 1.0, "model": ["1", 0],
+                                                   "positive": ["4", 0], "negative": ["5", 0],
+                                                   "latent_image": ["6", 0]}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["3", 0]}},
+        "9": {"class_type": "VHS_VideoCombine", "inputs": {
+            "images": ["8", 0], "frame_rate": 16, "loop_count": 0, "filename_prefix": prefix,
+            "format": "video/h264-mp4", "pingpong": False, "save_output": True, **save}},
+    }
