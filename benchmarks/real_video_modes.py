@@ -406,6 +406,9 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
             clock.reset()
         from benchmarks import gpu_probe, host_probe
         window, streamed = host_probe.Window(), "block" in mode
+        if streamed:
+            from nodes.video_models.memory import pacing
+            out["pace_lag"] = pacing.LAG if cuda else None
         sampler = gpu_probe.Sampler() if cuda else None
         host = out["host"] = {}
         window.start()

@@ -19,14 +19,16 @@ W14 = "wan 14B reference, fp8 22 GB, planned 16/12/8 GB"
 def test_the_dry_run_lists_the_stages_in_order_within_eight_minutes(tmp_path):
     res = gpu_check.check(str(tmp_path), gpu_check.BUDGET_S, dry_run=True)
     names = [r["stage"] for r in res["stages"]]
-    assert names == [gpu_check.FIELD, gpu_check.DISTILLED, "gpu tests", gpu_check.FIT]
     every = gpu_check.stages(str(tmp_path), False)
+    assert names == [every[4]["name"], A14]  # the first streamed run paced, then A14B's plans
     st = [every[i - 1] for i in gpu_check.DEFAULT_ORDER]  # the default run's
     # the whole check, set-up included, inside 8 minutes with every stage's box in it
     assert sum(s["box"] for s in st) <= gpu_check.BUDGET_S and gpu_check.BUDGET_S + gpu_check.SETUP_S <= 8 * 60
     md = (tmp_path / "gpu_check.md").read_text()
-    assert "| gpu tests | dry run: " in md and "-m gpu" in md and "gpu_field.py --cases field" in md
-    tests = st[2]["cmd"]  # each test printed as it ends, with its time, and stopped alone when slow
+    assert "| wan 14B planned 12 GB as the first streamed run" in md and "plan@12,plan@8" in md
+    # the second call (--stages 1): the GPU tests alone inside the same 8 minutes
+    assert every[0]["box"] + gpu_check.SETUP_S <= 8 * 60
+    tests = every[0]["cmd"]  # each test printed as it ends, with its time, and stopped alone when slow
     assert "-v" in tests and "console_output_style=times" in tests and "timeout_method=signal" in tests
     assert f"--timeout={gpu_check.TEST_TIMEOUT_S}" in tests and "-q" not in tests
     for f in gpu_check.GPU_TEST_FILES:
@@ -119,10 +121,10 @@ def test_the_warm_up_runs_both_experts_of_wan22_a14b():
 
 
 def test_the_order_stage_runs_only_when_asked(tmp_path):
-    """Stage 5 (the 12 GB plan first, after the 8 GB plan and again, in one process) is not in the default
-    run; asked for (--stages 5) it runs alone, writing its own rows."""
+    """Stage 5 (the 12 GB plan as its process's first streamed run, then the 8 GB plan) leads the default
+    run; asked for alone (--stages 5) it runs alone, writing its own rows."""
     every = gpu_check.stages(str(tmp_path), False)
-    assert every[4].get("extra") and every[4]["modes"] != every[2]["modes"]
+    assert gpu_check.DEFAULT_ORDER[0] == 5 and every[4]["modes"] != every[2]["modes"]
     seen = []
 
     def runner(cmd, timeout, stdout, env=None, **kw):
@@ -131,7 +133,7 @@ def test_the_order_stage_runs_only_when_asked(tmp_path):
     res = gpu_check.check(str(tmp_path), gpu_check.BUDGET_S, runner=runner, device="emulated", only=[5])
     assert [r["stage"] for r in res["stages"]] == [every[4]["name"]]
     (cmd, env), = seen
-    assert "plan@12,plan@8,plan@12" in cmd and "--profile-call" in cmd and env["HF_HUB_OFFLINE"] == "1"
+    assert "plan@12,plan@8" in cmd and "--profile-call" in cmd and env["HF_HUB_OFFLINE"] == "1"
 
 
 def test_the_host_probe_counts_onloads_and_reads_the_machine():
