@@ -387,8 +387,6 @@ def real_main(a) -> int:
     from benchmarks.real_video_modes import CASES as MODE_CASES
     from benchmarks.real_video_modes import run_modes
     real_video_modes.PROFILE_CALL = a.profile_call
-    from nodes.video_models.memory import pacing
-    pacing.LAG = a.pace  # streamed blocks the host may run ahead of the card (0: diffusers' offload unpaced)
     mode_cases = [c for c in cases if c in MODE_CASES]
     if mode_cases:  # memory and speed modes (benchmarks/real_video_modes.py)
         modes = [m for m in a.modes.split(",") if m]
@@ -482,8 +480,6 @@ def main() -> int:
     ap.add_argument("--caps", default="none,24,16,12,8", help="with --modes: GB caps standing for smaller cards")
     ap.add_argument("--profile-call", action="store_true", help="with --modes: after each streamed run, one more "
                     "1-step call with a denoiser call profiled (benchmarks/gpu_probe.py)")
-    ap.add_argument("--pace", type=int, default=1, help="with --modes: streamed blocks the host may run ahead of "
-                    "the card (nodes/video_models/memory/pacing.py; 0: unpaced, as diffusers alone)")
     ap.add_argument("--real-child", default="", help=argparse.SUPPRESS)
     ap.add_argument("--offload", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "video_models"))

@@ -182,8 +182,6 @@ def host_note(r: dict) -> str:
     if bw.get("own_pinned_gbps"):
         bits.append(f"H2D {bw['own_pinned_gbps']} GB/s own pinned, {bw.get('fresh_pinned_gbps')} fresh, "
                     f"{bw.get('pageable_gbps')} pageable")
-    if r.get("pace_lag") is not None:  # None: no CUDA streams, nothing to pace
-        bits.insert(0, f"paced {r['pace_lag']} block ahead" if r["pace_lag"] else "unpaced")
     if h.get("cpus_busy") is not None:
         bits.append(f"CPUs {h['cpus_busy']:.0%} busy")
     avail = (h.get("mem_after_gib") or {}).get("MemAvailable")
@@ -204,6 +202,11 @@ def card_bits(r: dict) -> list[str]:
     if al:
         bits.append(f"{al.get('device_mallocs', 0)} cudaMalloc / {al.get('device_frees', 0)} cudaFree, "
                     f"{al.get('syncs_all_streams', 0)} device syncs")
+    pw = r.get("profiled_warmup") or {}
+    if pw.get("span_ms") is not None:  # the warm-up's second denoiser call, profiled as it ran (unsynced)
+        ker = "; ".join(f"{k} {n}x {ms} ms" for k, (n, ms) in list(pw.get("kernels", {}).items())[:3])
+        bits.append(f"warm-up call profiled {pw['span_ms']} ms, {pw.get('idle_ms')} ms no kernel "
+                    f"({(pw.get('gaps_over_1ms') or [0, 0])[0]} gaps of 1 ms or more), kernels: {ker}")
     if pc.get("span_ms") is not None:
         rt = "; ".join(f"{k} {n}x {ms} ms" for k, (n, ms) in list(pc.get("runtime", {}).items())[:3])
         gaps = pc.get("gaps_over_1ms") or [0, 0]

@@ -111,7 +111,7 @@ def summarize_events(events, top: int = 6) -> dict:
     milliseconds, the H2D copies' milliseconds, the milliseconds of the device span with no
     kernel running (``idle_ms``; copies are not kernels) and how many of those gaps were 1 ms or more,
     with their milliseconds (``gaps_over_1ms``)."""
-    runtime, kernels, copies, spans = {}, {}, [0, 0.0], []
+    runtime, kernels, copies, spans, host = {}, {}, [0, 0.0], [], {}
     for name, on_device, a, b in events:
         ms = (b - a) / 1000
         if on_device:
@@ -127,10 +127,16 @@ def summarize_events(events, top: int = 6) -> dict:
             r = runtime.setdefault(name, [0, 0.0])
             r[0] += 1
             r[1] += ms
+        else:  # the host's own ops (nested: aten::linear holds its aten::addmm)
+            h = host.setdefault(name, [0, 0.0])
+            h[0] += 1
+            h[1] += ms
     out = {"runtime": {k: [n, round(ms, 1)] for k, (n, ms) in sorted(runtime.items(), key=lambda kv: -kv[1][1])},
            "kernels": {k[:60]: [n, round(ms, 1)] for k, (n, ms) in
                        sorted(kernels.items(), key=lambda kv: -kv[1][1])[:top]},
-           "h2d": [copies[0], round(copies[1], 1)]}
+           "h2d": [copies[0], round(copies[1], 1)],
+           "host_ops": {k[:60]: [n, round(ms, 1)] for k, (n, ms) in
+                        sorted(host.items(), key=lambda kv: -kv[1][1])[:top + 4]}}
     if spans:
         gaps = _gaps_us(spans)
         big = [g for g in gaps if g >= 1000]
@@ -152,15 +158,17 @@ def _events(prof) -> list:
     return out
 
 
-def profile_call(module, run, index: int = 1) -> dict:
+def profile_call(module, run, index: int = 1, sync: bool = True) -> dict:
     """Run ``run()`` with the ``index``-th forward of ``module`` (0 the first) profiled (the host's runtime
     calls and, with CUDA, the card's kernels and copies), summarised by :func:`summarize_events` ({} when
-    ``module`` ran fewer times)."""
+    ``module`` ran fewer times). ``sync``: the card emptied before the profiled forward (False: profiled as it
+    comes, the host ahead of the card as in a run; kernels queued before it are not in its figures)."""
     import torch
     from torch.profiler import ProfilerActivity, profile
     cuda = torch.cuda.is_available()
     acts = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if cuda else [])
     state = {"n": 0, "prof": None, "done": None}
+    sync_before = sync
 
     def sync():
         if cuda:
@@ -168,7 +176,8 @@ def profile_call(module, run, index: int = 1) -> dict:
 
     def pre(*_a):
         if state["n"] == index:
-            sync()
+            if sync_before:
+                sync()
             state["prof"] = profile(activities=acts)
             state["prof"].__enter__()
 

@@ -393,7 +393,12 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
         out["build_s"] = t1 - t0
         t2 = time.perf_counter()
         clock = PhaseClock(pipe) if cuda else None  # from the warm-up on: a warm-up out of memory says in what
-        _call(pipe, case, min(WARMUP_STEPS, steps) if mode in MEMORY else steps, small, device)  # warm-up
+        warm = lambda: _call(pipe, case, min(WARMUP_STEPS, steps) if mode in MEMORY else steps, small, device)  # noqa: E731
+        if PROFILE_CALL and cuda and "block" in mode:  # the warm-up's second denoiser call profiled as it runs, unsynced:
+            from benchmarks import gpu_probe  # a first streamed run is slow here already (2026-11-29: 1.43x)
+            out["profiled_warmup"] = gpu_probe.profile_call(pipe.transformer, warm, sync=False)
+        else:
+            warm()
         _warm_solver(device)
         out["first_run_s"] = time.perf_counter() - t2
         if mode in SPEED and hasattr(pipe.transformer, "disable_cache") and mode in ("first_block", "taylorseer",
@@ -406,9 +411,6 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
             clock.reset()
         from benchmarks import gpu_probe, host_probe
         window, streamed = host_probe.Window(), "block" in mode
-        if streamed:
-            from nodes.video_models.memory import pacing
-            out["pace_lag"] = pacing.LAG if cuda else None
         sampler = gpu_probe.Sampler() if cuda else None
         host = out["host"] = {}
         window.start()

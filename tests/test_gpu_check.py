@@ -188,6 +188,7 @@ def test_the_gpu_probe_summarizes_a_profiled_call_and_the_cards_samples(tmp_path
     assert long["idle_ms"] == 2.1 and long["gaps_over_1ms"] == [1, 2.0]
     assert list(s["runtime"]) == ["cudaFree", "cudaLaunchKernel"] and s["runtime"]["cudaLaunchKernel"] == [2, 0.0]
     assert s["kernels"]["gemm"] == [2, 0.9] and "aten::mm" not in s["kernels"]
+    assert s["host_ops"] == {"aten::mm": [1, 0.1]}  # the host's own ops, apart from the runtime calls
     card = gpu_probe.summarize_samples(["650.1, 100, 1830", "420.0, 5, 1980", "bad line", "610, 98, 1800"])
     assert card["samples"] == 3 and card["idle_share"] == round(1 / 3, 3) and card["power_w_min"] == 420.0
     fake = tmp_path / "nvidia-smi"  # a stand-in printing two samples, as the real one does every -lms
@@ -204,13 +205,17 @@ def test_the_gpu_probe_summarizes_a_profiled_call_and_the_cards_samples(tmp_path
     assert one == {} and len(ran) == 1
     got = gpu_probe.profile_call(lin, lambda: [lin(torch.ones(1, 4)) for _ in range(3)])
     assert got["kernels"] == {} and got["h2d"] == [0, 0.0] and "span_ms" not in got  # the CPU: no device events
+    assert any("linear" in k or "addmm" in k for k in got["host_ops"]), got["host_ops"]  # the forward's host ops
+    unsynced = gpu_probe.profile_call(lin, lambda: [lin(torch.ones(1, 4)) for _ in range(3)], sync=False)
+    assert unsynced["host_ops"] and not lin._forward_hooks
     assert not lin._forward_hooks and not lin._forward_pre_hooks
     assert gpu_probe.allocator_counts() == {}
     assert gpu_probe.allocator_counts({"num_device_alloc": 40, "num_device_free": 38, "num_alloc_retries": 2}) == {
         "device_mallocs": 40, "device_frees": 38, "syncs_all_streams": 0}
     note = gpu_check.host_note({"card": card, "allocator_counts": {"device_mallocs": 40, "device_frees": 38,
                                                                    "syncs_all_streams": 2},
-                                "profiled_call": s})
+                                "profiled_call": s, "profiled_warmup": s})
+    assert "warm-up call profiled 1.5 ms, 0.3 ms no kernel (0 gaps of 1 ms or more), kernels: gemm 2x 0.9 ms" in note
     assert "33% of samples idle" in note and "40 cudaMalloc / 38 cudaFree" in note and "0.3 ms no kernel" in note
 
 

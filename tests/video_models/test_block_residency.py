@@ -156,9 +156,7 @@ def test_streams_prefetch_only_the_streamed_blocks_on_cuda():
     want = _forward(_wan().to(torch.bfloat16).to("cuda"), "cuda")
     block = max(module_bytes(b) for b in flat_blocks(m))
     streams, said = enable_block_offload(m, "cuda", [m], budget=3 * block)
-    assert streams and "3 of 6 blocks stay on the GPU" in said and "paced" in said
-    from nodes.video_models.memory.pacing import paced_blocks
-    assert paced_blocks(m) == 3  # the streamed blocks only (pacing.py)
+    assert streams and "3 of 6 blocks stay on the GPU" in said
     kept = [i for i in range(6) if i not in streamed_indices(6, 3)]
     for _ in range(3):  # the first forward traces, the next ones prefetch
         got = _forward(m, "cuda")

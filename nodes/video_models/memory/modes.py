@@ -211,13 +211,7 @@ def enable_block_offload(pipe_or_module, device, dens: list | None = None, budge
         budget = residency.residency_budget(free_memory(dev), dens)
     kept = residency.plan(dens, budget)
     residency.offload_keeping(pipe_or_module, kept, dev, lambda: group_offload(pipe_or_module, dev, streams))
-    said = residency.describe(kept, dens)
-    if streams:
-        from .pacing import pace_blocks
-        paced = [pace_blocks(residency.streamed_blocks(d, kept)) for d in dens]
-        if any(paced):
-            said += "; the host paced one streamed block ahead of the card"
-    return streams, said
+    return streams, residency.describe(kept, dens)
 
 
 def group_offload(target, dev, streams: bool, stay: tuple[str, ...] = ()) -> None:
@@ -325,8 +319,6 @@ def remove_memory_hooks(module) -> None:
     """Group offloading's hooks (with their pinned host copies) off ``module``, and every diffusers
     hook registry dropped: what the model cache does before it frees a model for good (layerwise
     casting cannot be undone, by design; the module is going to the meta device anyway)."""
-    from .pacing import unpace
-    unpace(module)
     reg = getattr(module, "_diffusers_hook", None)
     if reg is not None:
         for name in ("lazy_prefetch_group_offloading", "layer_execution_tracker", "group_offloading"):

@@ -89,12 +89,6 @@ def plan(dens: list, budget: int) -> dict[int, tuple[object, set[int]]]:
     return out
 
 
-def streamed_blocks(module, kept: dict[int, tuple[object, set[int]]]) -> list:
-    """``module``'s blocks that are streamed under ``kept`` (plan()'s answer), in the order they run."""
-    idx = kept.get(id(module), (None, set()))[1]
-    return [b for j, b in enumerate(flat_blocks(module)) if j not in idx]
-
-
 @contextmanager
 def hidden(module, kept: set[int]):
     """Inside the block, ``module``'s block lists hold only the blocks not in ``kept`` (flat
