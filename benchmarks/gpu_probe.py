@@ -195,3 +195,23 @@ def profile_call(module, run, index: int = 1, sync: bool = True) -> dict:
         for h in hooks:
             h.remove()
     return summarize_events(_events(state["done"])) if state["done"] is not None else {}
+
+
+def timed_under_profiler(run) -> float:
+    """Seconds of ``run()`` with torch's profiler recording the host and, with CUDA, the card (CUPTI) all through,
+    the card synchronised at both ends; the events are dropped unread."""
+    import time
+
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+    cuda = torch.cuda.is_available()
+    acts = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if cuda else [])
+    if cuda:
+        torch.cuda.synchronize()
+    with profile(activities=acts):
+        t = time.perf_counter()
+        run()
+        if cuda:
+            torch.cuda.synchronize()
+        took = time.perf_counter() - t
+    return took

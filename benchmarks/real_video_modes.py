@@ -436,6 +436,15 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
                 if PROFILE_CALL:  # one more 1-step call, its second denoiser call profiled: what a slow call waits on
                     out["profiled_call"] = gpu_probe.profile_call(pipe.transformer,
                                                                   lambda: _call(pipe, case, 1, small, device))
+                    # the fifth lease: a slow first streamed run's calls were fast under the profiler. The same
+                    # timed call again, whole, under it (CPU and CUDA activity, nothing exported), then plain again:
+                    # the profiler's effect in the same state, and whether it lasts
+                    out["timed_under_profiler_s"] = gpu_probe.timed_under_profiler(
+                        lambda: _call(pipe, case, steps, small, device))
+                    t4 = time.perf_counter()
+                    _call(pipe, case, steps, small, device)
+                    torch.cuda.synchronize()
+                    out["timed_again_s"] = time.perf_counter() - t4
         out.update(_compare(frames, ref))
         return out, frames
     except torch.OutOfMemoryError as e:  # a mode that does not fit the cap is a result

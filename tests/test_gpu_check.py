@@ -25,7 +25,7 @@ def test_the_dry_run_lists_the_stages_in_order_within_eight_minutes(tmp_path):
     # the whole check, set-up included, inside 8 minutes with every stage's box in it
     assert sum(s["box"] for s in st) <= gpu_check.BUDGET_S and gpu_check.BUDGET_S + gpu_check.SETUP_S <= 8 * 60
     md = (tmp_path / "gpu_check.md").read_text()
-    assert "| wan 14B planned 12 GB as the first streamed run" in md and "plan@12,plan@8" in md
+    assert "| wan 14B planned 12 GB as the first streamed run" in md and "--modes plan@12 --profile-call" in md
     # the second call (--stages 1): the GPU tests alone inside the same 8 minutes
     assert every[0]["box"] + gpu_check.SETUP_S <= 8 * 60
     tests = every[0]["cmd"]  # each test printed as it ends, with its time, and stopped alone when slow
@@ -121,7 +121,7 @@ def test_the_warm_up_runs_both_experts_of_wan22_a14b():
 
 
 def test_the_order_stage_runs_only_when_asked(tmp_path):
-    """Stage 5 (the 12 GB plan as its process's first streamed run, then the 8 GB plan) leads the default
+    """Stage 5 (the 12 GB plan as its process's first streamed run, profiled) leads the default
     run; asked for alone (--stages 5) it runs alone, writing its own rows."""
     every = gpu_check.stages(str(tmp_path), False)
     assert gpu_check.DEFAULT_ORDER[0] == 5 and every[4]["modes"] != every[2]["modes"]
@@ -133,7 +133,7 @@ def test_the_order_stage_runs_only_when_asked(tmp_path):
     res = gpu_check.check(str(tmp_path), gpu_check.BUDGET_S, runner=runner, device="emulated", only=[5])
     assert [r["stage"] for r in res["stages"]] == [every[4]["name"]]
     (cmd, env), = seen
-    assert "plan@12,plan@8" in cmd and "--profile-call" in cmd and env["HF_HUB_OFFLINE"] == "1"
+    assert "plan@12" in cmd and "--profile-call" in cmd and env["HF_HUB_OFFLINE"] == "1"
 
 
 def test_the_host_probe_counts_onloads_and_reads_the_machine():
@@ -208,13 +208,17 @@ def test_the_gpu_probe_summarizes_a_profiled_call_and_the_cards_samples(tmp_path
     assert any("linear" in k or "addmm" in k for k in got["host_ops"]), got["host_ops"]  # the forward's host ops
     unsynced = gpu_probe.profile_call(lin, lambda: [lin(torch.ones(1, 4)) for _ in range(3)], sync=False)
     assert unsynced["host_ops"] and not lin._forward_hooks
+    ran.clear()
+    assert gpu_probe.timed_under_profiler(lambda: ran.append(lin(torch.ones(1, 4)))) >= 0 and len(ran) == 1
     assert not lin._forward_hooks and not lin._forward_pre_hooks
     assert gpu_probe.allocator_counts() == {}
     assert gpu_probe.allocator_counts({"num_device_alloc": 40, "num_device_free": 38, "num_alloc_retries": 2}) == {
         "device_mallocs": 40, "device_frees": 38, "syncs_all_streams": 0}
     note = gpu_check.host_note({"card": card, "allocator_counts": {"device_mallocs": 40, "device_frees": 38,
                                                                    "syncs_all_streams": 2},
-                                "profiled_call": s, "profiled_warmup": s})
+                                "profiled_call": s, "profiled_warmup": s, "timed_under_profiler_s": 12.5,
+                                "timed_again_s": 17.25})
+    assert "the timed call again under the profiler 12.50 s, then plain 17.25 s" in note
     assert "warm-up call profiled 1.5 ms, 0.3 ms no kernel (0 gaps of 1 ms or more), kernels: gemm 2x 0.9 ms" in note
     assert "33% of samples idle" in note and "40 cudaMalloc / 38 cudaFree" in note and "0.3 ms no kernel" in note
 
