@@ -23,12 +23,13 @@ from ..finishing.layout import lay_out
 from ..finishing.clips_transition import said_unmade
 from ..finishing.utility import ENDS, make_utility, utility, utility_path
 from ..packs import batch_managers, bundle_loaders, easy_use, expert_samplers, pass_samplers, pipes, prompt_loras, shapes, task_twins, twins
-from ..packs import front_end_inputs, save_shapes, uncatalogued_twins
+from ..packs import deploy_inputs, front_end_inputs, save_shapes, uncatalogued_twins
 from ..packs import loops_unrolled
 from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowError
 from ..takes import continued_take, refine, restyle, segments, still_first
 from ..takes.frames import frame_saves
 from ..tracing.tasks import family, tasks
+from ..values import switches
 from ..values.wiring import frontend_made
 from .base import BuilderBase, Conversion
 from .captions import said_captions
@@ -242,8 +243,11 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
                             f"({type(e).__name__}: {str(e)[:200]})") from None
     read = frozenset(wf.nodes)  # (the file's nodes: those a translation adds are said by these: file_ids.py)
     try:
+        deployed = deploy_inputs.translate(wf)  # a deploy service's input nodes as their values (packs/deploy_inputs.py)
+        for k, v in (switches.read_away_worked_out(wf.nodes, wf.value, wf.taken) if deployed else {}).items():
+            wf.wiring[k] = wf.wiring.get(k, 0) + v  # a switch those values choose (what it does not take: not run)
         idle = unrun.idle(wf)  # what ComfyUI does not run of the workflow as saved (before a translation rewires it)
-        said = front_end_inputs.translate(wf)  # a front-end's parameter nodes as their values (packs/front_end_inputs.py)
+        said = deployed + front_end_inputs.translate(wf)  # a front-end's parameter nodes as their values (packs/front_end_inputs.py)
         said += loops_unrolled.translate(wf)  # a loop continuing one take: its segments (packs/loops_unrolled.py)
         said += batch_managers.translate(wf) + pipes.translate(wf) + twins.translate(wf) + uncatalogued_twins.translate(wf) + easy_use.translate(wf) + bundle_loaders.translate(wf) + [x for m in families.mappings() if m.translate for x in m.translate(wf)]
         said += expert_samplers.translate(wf) + task_twins.translate(wf) + prompt_loras.translate(wf)

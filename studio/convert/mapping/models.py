@@ -20,6 +20,7 @@ from ..tracing.roles import carries
 from ..tracing.sampling import SAMPLERS, Sampling, read_sampling
 from ..tracing.walks import loader_extras, model_file, own_reach, sampler_chain, upstream
 from ..takes.own_takes import own_takes
+from ..values import switches
 from ..values.shown import listed, shown
 from . import lora_as_part, no_file, patch_inputs
 from .dual_text import dual_text, own_loaders, patch_only, second_clip, second_file
@@ -112,11 +113,11 @@ class ModelReading:
                                 "not applied (Video LoRA puts it on the denoiser)")
             loader = walk(wf, wf.source(loader, model_input(wf, loader) or "model"), ("model",), stop, passed,
                           through=model_input)
-        self._patches(s, passed - used - {s.node.id, s.inputs(wf).id}, said)
+        self._patches(s, passed - used - {s.node.id, s.inputs(wf).id}, said, loader)
         used |= passed
         return chain, loader
 
-    def _patches(self, s: Sampling, passed: set[str], said: list[str]) -> None:
+    def _patches(self, s: Sampling, passed: set[str], said: list[str], loader: CNode | None = None) -> None:
         """The nodes on the model's way from its loader to sampler ``s`` that change the model and are not
         read (an IC-LoRA loader, a speed patch), each said (a patch not applied, with its sentence, is passed over
         with what it alone is made with once its pipeline is made: patch_inputs.commit)."""
@@ -137,6 +138,18 @@ class ModelReading:
                             f"'{s.node.title or s.node.shown_cls}' samples with from its settings alone ({settings}): "
                             "Studio does not read it as a model loader")
                 self.model_sources.append(said[-1])  # (a held output says it too: held_models.lines)
+                continue
+            pair = switches.pair_of(n)
+            if pair is not None and all(p in n.links for p in pair):  # a switch between two models whose choice
+                # Studio does not work out (values.switches read away those it does): not a patch (heldout30 09)
+                ways = " and ".join(f"its '{p}' (from '{wf.nodes[n.links[p][0]].title or wf.nodes[n.links[p][0]].shown_cls}'"
+                                    f" ({wf.nodes[n.links[p][0]].shown_cls}, #{n.links[p][0]}))"
+                                    if n.links[p][0] in wf.nodes else f"its '{p}'" for p in pair)
+                said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) on the model's way chooses the model "
+                            f"'{s.node.title or s.node.shown_cls}' (#{s.node.id}) samples with between {ways} by a "
+                            "value Studio cannot work out when converting: not read"
+                            + ("" if loader is not None and loader.cls in LOADERS else
+                               ", and neither model is loaded (set Load Video Model's 'model' to the one it picks)"))
                 continue
             relay = prompt_relay.read(n, wf.value) is not None  # (its prompts read apart: mapping/relayed_prompts)
             what = "a prompt relay's attention patch" if relay else carries(n) or "a model patch"

@@ -160,6 +160,7 @@ class CNode:
     pack: str = ""  # the node pack a UI file names it of (its properties' cnr_id, else aux_id); '' where none
     out_names: list[str] = field(default_factory=list)  # each output's name (UI JSON only: own_values reads them)
     unpicked: str = ""  # the input of a switch read away that it does not pass on, in words, where this node fed it
+    chosen_by: str = ""  # the input whose value chose what a switch read away passes on (values.switches)
     let_go: dict[str, tuple[str, int]] = field(default_factory=dict)  # links let go where read as another (still run)
 
     def where(self, name: str) -> str:

@@ -30,15 +30,39 @@ def _is_switch(cls: str) -> bool:
     return ("switch" in low or "branch" in low) and cls not in ("ComfySwitchNode", "Any Switch (rgthree)")
 
 
+def _pair(declared: list[str], t: Any) -> tuple[str, str] | None:
+    """The pair of inputs a boolean switch chooses between, as declared: (taken when true, taken when false). One
+    of PAIRS in any case (ComfyUI-Logic's 'If ANY return A else B' declares IF_TRUE / IF_FALSE), else two declared
+    inputs of one type named '<x>_a' / '<x>_b' (WAS' Image / Model / Text Input Switch: 'a' when true)."""
+    low = {x.lower(): x for x in declared}
+    for a, b in PAIRS:
+        if a in low and b in low:
+            return low[a], low[b]
+    types = {i.name: i.type for i in (t.inputs or ())} if t is not None else {}
+    for x in declared:
+        if x.endswith("_a") and f"{x[:-2]}_b" in declared and types.get(x) == types.get(f"{x[:-2]}_b") is not None:
+            return x, f"{x[:-2]}_b"
+    return None
+
+
+def pair_of(n: Any) -> tuple[str, str] | None:
+    """The two inputs a boolean switch (by its name or its declared inputs) chooses between, as declared (taken
+    when true, taken when false); None for any other node."""
+    if not _is_switch_node(n):
+        return None
+    declared, t = _declared(n)
+    return _pair(declared, t)
+
+
 def _is_switch_node(n: Any) -> bool:
     """A switch by its name, or by its declared inputs: a pair chosen between by a boolean (Easy-Use's 'easy ifElse'
-    on_true / on_false)."""
+    on_true / on_false; ComfyUI-Logic's 'If ANY return A else B' IF_TRUE / IF_FALSE)."""
     if _is_switch(n.cls):
         return True
     if n.cls in ("ComfySwitchNode", "Any Switch (rgthree)"):
         return False
-    declared, _ = _declared(n)
-    return any(a in declared and b in declared for a, b in PAIRS)
+    declared, t = _declared(n)
+    return _pair(declared, t) is not None
 
 
 def _setting(nodes: dict[str, Any], n: Any, name: str, value=None) -> Any:
@@ -94,11 +118,17 @@ def chosen(nodes: dict[str, Any], n: Any, value=None) -> str | None:
     found, pick = _by_index(nodes, n, declared, t, value)
     if found:
         return pick
-    for name in BOOLEAN:
+    pair = _pair(declared, t)
+    if pair is None:
+        return None
+    # its choosing setting: one of the usual names, else its one other declared input ('If ANY ...' 'ANY': a
+    # boolean given there chooses as it is)
+    others = [x for x in declared if x not in pair and x.lower() not in BOOLEAN]
+    for name in [x for x in declared if x.lower() in BOOLEAN] + (others if len(others) == 1 else []):
         on = _setting(nodes, n, name, value)
         if isinstance(on, bool):
-            pair = next((p for p in PAIRS if p[0] in declared or p[1] in declared), None)
-            return None if pair is None else pair[0 if on else 1]
+            n.chosen_by = name  # (read: its value chose: _selectors)
+            return pair[0 if on else 1]
     return None
 
 
@@ -110,7 +140,9 @@ def _selectors(nodes: dict[str, Any], picks: dict[str, str | None], taken: set |
     (read: their value chose, though nothing reads them once the switch is read away)."""
     if taken is not None:
         for k, pick in picks.items():
-            taken.update(src for name, (src, _) in nodes[k].links.items() if name in SETTINGS and name != pick)
+            by = nodes[k].chosen_by or None
+            taken.update(src for name, (src, _) in nodes[k].links.items() if (name in SETTINGS or name == by)
+                         and name != pick)
     return picks
 
 
