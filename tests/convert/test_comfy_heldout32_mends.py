@@ -111,3 +111,27 @@ def test_a_given_sound_noised_away_by_a_sampler_starting_at_pure_noise_is_ltx2s_
             "(KSampler, #15) with no noise mask, and that sampler's schedule starts at pure noise: ComfyUI noises the "
             "track away") in _said(conv)
     assert "song.mp3" not in {n.params.get("path") for n in _nodes(conv, "io.load_audio")}
+
+
+def test_a_frame_of_the_made_take_saved_as_a_picture_is_made_from_that_take():
+    """pinkxzc's worker (01): ImageFromBatch (frame 68, one frame) of the decoded take -> SaveImage 'anchor/frame',
+    the start of its next segment, beside the take's Video Combine: said "this save of stills is not made" before."""
+    from tests.convert.workflow_shapes import wan_t2v_combined
+    doc = wan_t2v_combined(length=81)
+    doc["10"] = {"class_type": "ImageFromBatch", "inputs": {"image": ["8", 0], "batch_index": 68, "length": 1}}
+    doc["11"] = {"class_type": "SaveImage", "inputs": {"images": ["10", 0], "filename_prefix": "anchor/frame"}}
+    conv = convert(doc, "anchor")
+    assert conv.graph.validate() == []
+    hold = _nodes(conv, "edit.frame_hold")
+    assert [h.params["frame"] for h in hold] == [68]
+    take = conv.graph.input_link(_nodes(conv, "io.save_video")[0].id, "video")
+    assert (conv.graph.input_link(hold[0].id, "video").src, take.src) == (take.src, take.src)
+    still = _nodes(conv, "io.save_image")
+    assert [s.params["path"] for s in still] == ["out/anchor/frame_00001_.png"]
+    assert conv.graph.input_link(still[0].id, "video").src == hold[0].id
+    said = _said(conv)
+    assert "saves frame 68 of the take 'VHS_VideoCombine' (#9) writes, picked by 'ImageFromBatch' (ImageFromBatch, " \
+        "#10): Frame Hold (frame 68) of that take -> Save Image 'out/anchor/frame_00001_.png'" in said
+    assert "this save of stills is not made" not in said
+    doc["10"]["inputs"]["length"] = 4  # four frames: not one picture of the take, left as before (said)
+    assert not _nodes(convert(doc, "anchor"), "edit.frame_hold")
