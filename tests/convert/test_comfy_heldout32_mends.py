@@ -135,3 +135,5 @@ def test_a_frame_of_the_made_take_saved_as_a_picture_is_made_from_that_take():
     assert "this save of stills is not made" not in said
     doc["10"]["inputs"]["length"] = 4  # four frames: not one picture of the take, left as before (said)
     assert not _nodes(convert(doc, "anchor"), "edit.frame_hold")
+    doc["10"]["inputs"].update(length=1, batch_index=81)  # past the 81 frames' end (ComfyUI clamps it): left, said
+    assert not _nodes(convert(doc, "anchor"), "edit.frame_hold")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..reading.workflow import CNode, Workflow
 from ..takes.extend import pick_of
+from ..tracing.take_length import take_length
 
 PICTURE_SAVES = ("SaveImage",)
 AS_IS = ("CreateVideo",)  # between the decode and a video save: the decoded frames as they are
@@ -63,6 +64,9 @@ def make(b) -> None:
         if found is None:
             continue
         video_save, take = found
+        frames = take_length(wf, video_save)
+        if isinstance(frames, int) and frame >= frames:  # past the take's end: ComfyUI takes its last frame (left said)
+            continue
         hold = b.add("edit.frame_hold", {"frame": frame}, pick)
         b.g.connect(*take, hold, "video")
         prefix = b.prefix_of(save).strip("/") or "ComfyUI"
