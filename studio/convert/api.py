@@ -24,7 +24,7 @@ from .tracing.guiders import Guider
 from .tracing.prompts import encoders, prompt_text, walk
 from .tracing.sampling import SAMPLERS, Sampling, read_sampling
 from .tracing.tasks import I2V, LATENT_NAMES, T2V, Task, task_node
-from .tracing.walks import find_loader, model_file, upstream
+from .tracing.walks import adds_noise, find_loader, model_file, sampler_denoise, upstream
 from .takes.ledger import flag_setting, rate_setting, whole_setting  # a hook's values read (and said) as the ledger's
 from .reading.pass_any import any_through  # a node passing anything on: the input it gives on
 from .catalogue import node_type  # a node type's declared inputs and outputs (a family's by-types walks)
@@ -43,7 +43,7 @@ __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTrans
            "model_file", "prompt_text", "read_sampling", "task_node", "upstream", "walk", "flag_setting", "rate_setting",
            "whole_setting", "any_through", "node_type", "frames_of", "sampler_behind", "through", "mask_way",
            "other_settings", "pads", "plain", "in_type", "out_types", "LOADER_NODES", "scale_params",
-           "module_named",
+           "module_named", "adds_noise", "sampler_denoise",
            "schedule_input", "schedule_on"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 

@@ -86,11 +86,16 @@ def test_both_uses_of_one_sound_hold_it_clean_and_say_the_tokens():
     assert "is held clean and also given as reference tokens (LTXVSetAudioRefTokens)" in _said(conv)
 
 
-def test_a_sound_denoised_with_the_take_stays_the_input_sound():
+def test_a_sound_denoised_with_the_take_stays_the_input_sound_unless_noised_away_from_pure_noise():
     doc = _doc(frozen=False)
     doc["14"]["inputs"]["audio_latent"] = ["9", 0]  # the encoded sound itself, no mask: denoised with the picture
+    doc["15"]["inputs"]["denoise"] = 0.6  # from part-way down the schedule: part of the track kept, the map's 'input'
     gen = _nodes(convert(doc, "t"), "video_models.ltx2")[0]
     assert gen.params["sound"] == "input"
+    doc["15"]["inputs"]["denoise"] = 1.0  # from pure noise: ComfyUI noises the track away (heldout32 16; this test
+    # had asked 'input' there, the track written over a take whose ComfyUI sound is a new one)
+    gen = _nodes(convert(doc, "t"), "video_models.ltx2")[0]
+    assert gen.params["sound"] == "generated"
 
 
 def test_a_node_no_family_reads_on_the_latents_way_given_a_file_holds_the_output_naming_it():

@@ -116,6 +116,7 @@ def test_florence_grounding_phrase_and_points_editor_clicks_are_segment_prompts(
                                                         "height": 640, "normalize": False}}
     del wf["23"]["inputs"]["bboxes"]
     wf["23"]["inputs"]["coordinates_positive"] = ["33", 0]
+    wf["23"]["inputs"]["coordinates_negative"] = ["33", 1]  # (its leave-out clicks given: heldout32's mend)
     conv = convert(wf, "clicks")
     seg = next(n for n in conv.graph.nodes.values() if n.type_id == "preprocess.segment")
     assert seg.params["prompts"] == "0: +0.5000 0.2500, -0.1000 0.1000" and seg.params["phrase"] == ""

@@ -28,6 +28,7 @@ from ..packs import loops_unrolled
 from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowError
 from ..takes import continued_take, refine, restyle, segments, still_first
 from ..takes.frames import frame_saves
+from . import take_stills
 from ..tracing.tasks import family, tasks
 from ..values import switches
 from ..values.wiring import frontend_made
@@ -131,6 +132,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         for s in frame_saves(wf, set().union(*self.made) if self.made else set()):  # a take saved as pictures
             if s.id not in self.used and self.pipeline(s):
                 self.out.pipelines += 1
+        take_stills.make(self)  # a frame of a made take saved as a picture beside it (heldout32 01)
 
     def _held_tasks(self) -> None:
         """A task Studio cannot do, with no sampler Studio reads (a model it does not run): held with its sentence."""

@@ -98,9 +98,10 @@ def models_of(wf: Workflow, steps: list[CNode], used: set) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def _clicks(wf: Workflow, src: CNode) -> tuple[str, int, int, tuple[int, int]] | None:
+def _clicks(wf: Workflow, src: CNode, negatives: bool = True) -> tuple[str, int, int, tuple[int, int]] | None:
     """A PointsEditor's clicks as Segment's SAM 2 prompts on frame 0, in fractions of its canvas: (prompts, width,
-    height, (keep, leave out)); None where its values do not say."""
+    height, (keep, leave out)); None where its values do not say. ``negatives`` False: its leave-out clicks are not
+    given to the segmenter (its negative output wired to nothing the segmenter reads), so none is made."""
     v = _named(src)
     w, h = wf.value(src, "width") if "width" in src.links else v.get("width"), \
         wf.value(src, "height") if "height" in src.links else v.get("height")
@@ -111,12 +112,19 @@ def _clicks(wf: Workflow, src: CNode) -> tuple[str, int, int, tuple[int, int]] |
     if not (isinstance(w, int) and isinstance(h, int) and w > 0 and h > 0 and isinstance(store, dict)):
         return None
     parts, counts = [], []
-    for key, sign in (("positive", "+"), ("negative", "-")):
+    for key, sign in (("positive", "+"), ("negative", "-")) if negatives else (("positive", "+"),):
         pts = [p for p in store.get(key) or [] if isinstance(p, dict) and isinstance(p.get("x"), (int, float))
                and isinstance(p.get("y"), (int, float)) and 0 <= p["x"] <= w and 0 <= p["y"] <= h]
         parts += [f"{sign}{p['x'] / w:.4f} {p['y'] / h:.4f}" for p in pts]
         counts.append(len(pts))
-    return ("0: " + ", ".join(parts), w, h, (counts[0], counts[1])) if counts[0] else None
+    return ("0: " + ", ".join(parts), w, h, (counts[0], counts[1] if negatives else 0)) if counts[0] else None
+
+
+def _negatives_given(wf: Workflow, n: CNode, points: CNode) -> bool:
+    """The segmenter ``n`` is given ``points``' leave-out clicks: its declared 'coordinates_negative' input is wired
+    from that same editor (heldout32 12/13: only the keep clicks were wired, and a leave-out click at the canvas's
+    corner was made all the same)."""
+    return wf.source(n, "coordinates_negative") is points
 
 
 def segment_reading(wf: Workflow, n: CNode, used: set) -> tuple[dict, str]:
@@ -144,12 +152,14 @@ def segment_reading(wf: Workflow, n: CNode, used: set) -> tuple[dict, str]:
             f"with the phrase 'person' (a SAM 3 video model: every person it finds, where ComfyUI's SAM 2 follows "
             f"the one person {_shown(boxes)} boxes on the first frame: with more people in the clip the masks "
             "differ)")
-    if points is not None and points.cls == "PointsEditor" and (c := _clicks(wf, points)) is not None:
+    negatives = points is not None and _negatives_given(wf, n, points)
+    if points is not None and points.cls == "PointsEditor" and (c := _clicks(wf, points, negatives)) is not None:
         used.add(points.id)
         prompts, w, h, (keep, out) = c
+        clicks = f"{keep} keep and {out} leave-out clicks" if negatives else \
+            f"{keep} keep click{'s' if keep != 1 else ''} (its leave-out clicks are not wired to it)"
         return {"prompts": prompts}, (
-            f"with {_shown(points)}'s {keep} keep and {out} leave-out clicks on frame 0, as fractions of its "
-            f"{w}x{h} canvas (a SAM 2 video model)")
+            f"with {_shown(points)}'s {clicks} on frame 0, as fractions of its {w}x{h} canvas (a SAM 2 video model)")
     return {}, ("with no prompt Studio can read from the workflow: click the object in the viewer with Segment "
                 "selected (SAM 2) or type a phrase (SAM 3)")
 

@@ -23,6 +23,7 @@ from .comfy_low_vram import low_vram
 from .comfy_sound_alone import TASKS as SOUND_ALONE
 from .comfy_mask_time import WIDGETS as TIMED
 from .comfy_own_sound import own_sound
+from .comfy_sound_noised import noised_away, said as noised_said
 from .comfy_length import latent_length
 from .comfy_values import VALUES, WIDGETS as CALCULATORS
 
@@ -107,6 +108,12 @@ def _ltx2_audio(b, up: list[CNode], inputs: dict, said: list[str]) -> None:
         elif "audio" in inputs:
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) is not taken: LTX-2 has one sound "
                         "input and it takes the workflow's other sound")
+        elif n.cls in ENCODERS and not _held_clean(b, n, up) and (s := noised_away(b.wf, n)) is not None:
+            b.used.add(n.id)  # the track noised away by a sampler starting at pure noise: LTX-2's own sound (said)
+            found = find_loader(b.wf, n, "audio", set())
+            b.used |= {found[0].id, *(x.id for x in found[2])} if found is not None else set()
+            b.extra["sound"] = "generated"
+            said.append(noised_said(n, s, b.file_of(found[0]) if found is not None else "(a sound)"))
         elif n.cls in ENCODERS:
             b.used.add(n.id)
             b.intent(n, "audio", "audio", inputs, said)

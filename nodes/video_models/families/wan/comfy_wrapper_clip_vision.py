@@ -10,15 +10,20 @@ from studio.convert.api import CNode, finite
 WIDGETS = ("strength_1", "strength_2", "crop", "combine_embeds", "force_offload", "tiles", "ratio")
 
 
+def _one(v) -> bool:
+    """A strength of 1 as saved, within a float's rounding (heldout32 04: "strength_1 1: not applied")."""
+    return abs(float(v) - 1.0) < 1e-9
+
+
 def unapplied(n: CNode, w: dict) -> str | None:
     """The sentence for ``n``'s settings ``w`` (by name) Studio does not apply, None where all are its own."""
     lost = []
     s1 = w.get("strength_1")
-    if finite(s1) and s1 != 1:
+    if finite(s1) and not _one(s1):  # (the frontend saves 1 as 1.0000000000000002 after a drag: full strength)
         lost.append(f"strength_1 {s1:g}")
     if "image_2" in n.links:
         s2, how = w.get("strength_2"), w.get("combine_embeds")
-        lost.append("image_2 (a second picture" + (f", strength_2 {s2:g}" if finite(s2) and s2 != 1 else "")
+        lost.append("image_2 (a second picture" + (f", strength_2 {s2:g}" if finite(s2) and not _one(s2) else "")
                     + (f", combined by '{how}'" if isinstance(how, str) else "") + ")")
     tiles = w.get("tiles")
     if isinstance(tiles, int) and not isinstance(tiles, bool) and tiles > 0:

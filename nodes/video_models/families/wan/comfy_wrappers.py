@@ -34,6 +34,7 @@ from . import comfy_wrapper_talk as talk
 from . import comfy_wrapper_s2v as s2v
 from . import comfy_wrapper_sampler_v2 as sampler_v2
 from . import comfy_wrapper_v2v as v2v
+from .comfy_wrapper_denoise import fresh_start
 from .comfy_wrapper_loras import expand as expand_loras
 
 # each wrapper node's settings in the order a UI file saves them (API files name them)
@@ -327,6 +328,8 @@ class _Translation(PackTranslation):
         if samples is not None:  # a pass that continues another's latent (a second expert, video to video)
             latent = samples
             v2v.noise_shape(self, n)
+        elif (line := fresh_start(n, w)) and line not in self.said:  # its denoise on fresh noise: said (heldout32)
+            self.said.append(line)
         if samples is not None and "multitalk_embeds" in n.links:  # InfiniteTalk video to video: a voice lip-syncing
             # a source clip; Studio's InfiniteTalk starts from one image, and a restyle without the voice is another
             # video: the task held in one sentence naming the voice, never a plain restyle (issue 112)
