@@ -1,0 +1,60 @@
+"""Mechanisms a thirty-third held-out set (benchmarks/results/heldout33_2026-11-29.md: LTX and Wan 2.2 video
+workflows an outside tester would try - RunPod workers' API files, a template pack's broadcast links, WanVideoWrapper
+and LTXVideo examples as copied in forks) showed, each on a small hand-written workflow."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+
+
+def _said(conv) -> str:
+    """Every sentence of a conversion: its Log and its canvas notes."""
+    return "\n".join([*map(str, conv.log), *(n.get("text", "") for n in conv.graph.ui.get("notes", []))])
+
+
+def _nodes(conv, type_id: str) -> list:
+    return [n for n in conv.graph.nodes.values() if n.type_id == type_id]
+
+
+def _a14b(lora_high: str = "lightx2v_I2V_14B_480p_rank128_bf16.safetensors", cfg: float = 1.0) -> dict:
+    """Wan 2.2 A14B text to video, two experts (KSamplerAdvanced 0-2 on the high model, 2-end on the low one), a
+    LoRA on the high-noise model alone (its file name naming no expert)."""
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_t2v_high_noise_14B_fp8.safetensors",
+                                                    "weight_dtype": "default"}},
+        "2": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_t2v_low_noise_14B_fp8.safetensors",
+                                                    "weight_dtype": "default"}},
+        "3": {"class_type": "LoraLoaderModelOnly", "inputs": {"lora_name": lora_high, "strength_model": 3.0,
+                                                              "model": ["1", 0]}},
+        "4": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8.safetensors", "type": "wan"}},
+        "5": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a heron lands on a pier", "clip": ["4", 0]}},
+        "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["4", 0]}},
+        "8": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 640, "height": 640, "length": 33,
+                                                                  "batch_size": 1}},
+        "9": {"class_type": "KSamplerAdvanced", "inputs": {
+            "add_noise": "enable", "noise_seed": 7, "steps": 4, "cfg": cfg, "sampler_name": "euler",
+            "scheduler": "simple", "start_at_step": 0, "end_at_step": 2, "return_with_leftover_noise": "enable",
+            "model": ["3", 0], "positive": ["6", 0], "negative": ["7", 0], "latent_image": ["8", 0]}},
+        "10": {"class_type": "KSamplerAdvanced", "inputs": {
+            "add_noise": "disable", "noise_seed": 0, "steps": 4, "cfg": cfg, "sampler_name": "euler",
+            "scheduler": "simple", "start_at_step": 2, "end_at_step": 10000, "return_with_leftover_noise": "disable",
+            "model": ["2", 0], "positive": ["6", 0], "negative": ["7", 0], "latent_image": ["9", 0]}},
+        "11": {"class_type": "VAEDecode", "inputs": {"samples": ["10", 0], "vae": ["5", 0]}},
+        "12": {"class_type": "CreateVideo", "inputs": {"images": ["11", 0], "fps": 16}},
+        "13": {"class_type": "SaveVideo", "inputs": {"video": ["12", 0], "filename_prefix": "heron", "format": "auto",
+                                                     "codec": "auto"}},
+    }
+
+
+def test_a_lora_on_the_high_noise_model_alone_stays_on_the_high_noise_expert():
+    """ship-it-rgb's Wan 2.2 worker (08): lightx2v at strength 3 on the high-noise model only was a Video LoRA with
+    expert 'auto', which its file name (no HIGH/LOW word) puts on both experts - the low-noise expert got it too,
+    unsaid. Two experts read: each LoRA on the expert its model is, whether or not the other has LoRAs."""
+    conv = convert(_a14b(), "a14b.json")
+    (lora,) = _nodes(conv, "video_models.lora")
+    assert lora.params["lora"] == "lightx2v_I2V_14B_480p_rank128_bf16.safetensors"
+    assert lora.params["expert"] == "high noise"
+    one = _a14b()  # one model sampled by both passes: no second expert, the LoRA's expert from its name as before
+    one["10"]["inputs"]["model"] = ["3", 0]
+    (lora,) = _nodes(convert(one, "one.json"), "video_models.lora")
+    assert lora.params.get("expert", "auto") == "auto"
