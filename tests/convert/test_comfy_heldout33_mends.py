@@ -58,3 +58,28 @@ def test_a_lora_on_the_high_noise_model_alone_stays_on_the_high_noise_expert():
     one["10"]["inputs"]["model"] = ["3", 0]
     (lora,) = _nodes(convert(one, "one.json"), "video_models.lora")
     assert lora.params.get("expert", "auto") == "auto"
+
+
+def test_a_twins_extra_settings_are_not_said_to_change_what_it_makes():
+    """ship-it-rgb's worker (08): "'ScheduledCFGGuidance' (#420:2) is read as ComfyUI's CFGGuider ...; its
+    start_percent 0, end_percent 0.5 change what it makes" (false: at cfg 1 the span changes nothing). A twin's
+    settings its reading lacks are said not applied, and to change the result only where they do."""
+    wf = _a14b()
+    wf["20"] = {"class_type": "ScheduledCFGGuidance", "inputs": {"model": ["1", 0], "positive": ["6", 0],
+                                                                  "negative": ["7", 0], "cfg": 1.0,
+                                                                  "start_percent": 0.0, "end_percent": 0.5}}
+    wf["21"] = {"class_type": "KSamplerSelect", "inputs": {"sampler_name": "euler"}}
+    wf["22"] = {"class_type": "BasicScheduler", "inputs": {"model": ["1", 0], "scheduler": "simple", "steps": 4,
+                                                           "denoise": 1.0}}
+    wf["23"] = {"class_type": "RandomNoise", "inputs": {"noise_seed": 7}}
+    wf["24"] = {"class_type": "SamplerCustomAdvanced", "inputs": {"noise": ["23", 0], "guider": ["20", 0],
+                                                                  "sampler": ["21", 0], "sigmas": ["22", 0],
+                                                                  "latent_image": ["8", 0]}}
+    wf["11"]["inputs"]["samples"] = ["24", 0]
+    for k in ("2", "3", "9", "10"):
+        del wf[k]
+    said = _said(convert(wf, "scheduled.json"))
+    assert "(ScheduledCFGGuidance, #20) is read as ComfyUI's CFGGuider" in said
+    assert "change what it makes" not in said and "changes what it makes" not in said
+    assert "its start_percent 0.0, end_percent 0.5 are not applied, Studio's reading of CFGGuider has no such " \
+        "setting: where they change what the node makes" in said
