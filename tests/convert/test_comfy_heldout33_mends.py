@@ -83,3 +83,30 @@ def test_a_twins_extra_settings_are_not_said_to_change_what_it_makes():
     assert "change what it makes" not in said and "changes what it makes" not in said
     assert "its start_percent 0.0, end_percent 0.5 are not applied, Studio's reading of CFGGuider has no such " \
         "setting: where they change what the node makes" in said
+
+
+def test_a_second_output_interpolated_then_written_at_its_own_rate_keeps_that_rate():
+    """spencersutton's Wan 2.2 60 fps templates (05, 06): the take written at 24 fps, then RIFE x3 written at 60 fps;
+    Studio's interpolation of the 24 fps take gave 72 fps, unsaid (the 4.0 s clip 3.4 s). The interpolated frames
+    are played at the output's own rate by a Frame Rate before its Save Video, said."""
+    wf = _a14b()
+    wf["12"]["inputs"]["fps"] = 24
+    wf["20"] = {"class_type": "RIFE VFI", "inputs": {"ckpt_name": "rife49.pth", "clear_cache_after_n_frames": 10,
+                                                     "multiplier": 3, "fast_mode": True, "ensemble": True,
+                                                     "scale_factor": 1, "frames": ["11", 0]}}
+    wf["21"] = {"class_type": "VHS_VideoCombine", "inputs": {"images": ["20", 0], "frame_rate": 60, "loop_count": 0,
+                                                             "filename_prefix": "smooth", "format": "video/h264-mp4",
+                                                             "pingpong": False, "save_output": True}}
+    conv = convert(wf, "sixty.json")
+    (gen,) = [n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video"]
+    assert gen.params["fps"] == 24
+    (rate,) = _nodes(conv, "edit.frame_rate")
+    (interp,) = _nodes(conv, "motion.interpolate")
+    links = {(link.src, link.dst) for link in conv.graph.links}
+    rid = next(k for k, n in conv.graph.nodes.items() if n is rate)
+    iid = next(k for k, n in conv.graph.nodes.items() if n is interp)
+    assert rate.params["fps"] == 60 and rate.params.get("keep", "frames") == "frames" and (iid, rid) in links
+    assert "'VHS_VideoCombine' (#21) writes its interpolated frames at 60 fps, not the 72 fps Studio's interpolation " \
+        "of the generator's 24 fps gives" in _said(conv)
+    wf["21"]["inputs"]["frame_rate"] = 72  # the rate the interpolation gives: nothing added
+    assert not _nodes(convert(wf, "seventy-two.json"), "edit.frame_rate")
