@@ -110,3 +110,59 @@ def test_a_second_output_interpolated_then_written_at_its_own_rate_keeps_that_ra
         "of the generator's 24 fps gives" in _said(conv)
     wf["21"]["inputs"]["frame_rate"] = 72  # the rate the interpolation gives: nothing added
     assert not _nodes(convert(wf, "seventy-two.json"), "edit.frame_rate")
+
+
+def _typed_ui(nodes: list[tuple]) -> dict:
+    """A UI workflow from (id, type, widgets, mode, {input: (src, slot, type)}, [output types]) rows, each link typed
+    as its input is (the file's own types, which a bypass is read by)."""
+    out, links = [], []
+    for nid, cls, widgets, mode, ins, outs in nodes:
+        inputs = []
+        for name, (src, slot, kind) in ins.items():
+            links.append([len(links) + 1, src, slot, nid, len(inputs), kind])
+            inputs.append({"name": name, "type": kind, "link": len(links)})
+        out.append({"id": nid, "type": cls, "mode": mode, "inputs": inputs, "widgets_values": widgets,
+                    "outputs": [{"name": t.lower(), "type": t, "links": []} for t in outs]})
+    return {"nodes": out, "links": links}
+
+
+def _i2v_through(resize_mode: int) -> dict:
+    """Wan 2.1 image to video, its picture through ResizeImageMaskNode (its input a match type the file saves as
+    'IMAGE,MASK', its output 'IMAGE') in ``resize_mode``."""
+    return _typed_ui([
+        (1, "LoadImage", ["heron.png", "image"], 0, {}, ["IMAGE", "MASK"]),
+        (2, "ResizeImageMaskNode", ["scale to multiple", 64, "nearest-exact"], resize_mode,
+         {"input": (1, 0, "IMAGE,MASK")}, ["IMAGE"]),
+        (3, "UNETLoader", ["wan2.1_i2v_480p_14B_fp16.safetensors", "default"], 0, {}, ["MODEL"]),
+        (4, "CLIPLoader", ["umt5_xxl_fp16.safetensors", "wan", "default"], 0, {}, ["CLIP"]),
+        (5, "VAELoader", ["wan_2.1_vae.safetensors"], 0, {}, ["VAE"]),
+        (6, "CLIPTextEncode", ["a heron lands on a pier"], 0, {"clip": (4, 0, "CLIP")}, ["CONDITIONING"]),
+        (7, "CLIPTextEncode", ["blurry"], 0, {"clip": (4, 0, "CLIP")}, ["CONDITIONING"]),
+        (8, "WanImageToVideo", [832, 480, 33, 1], 0,
+         {"positive": (6, 0, "CONDITIONING"), "negative": (7, 0, "CONDITIONING"), "vae": (5, 0, "VAE"),
+          "start_image": (2, 0, "IMAGE")}, ["CONDITIONING", "CONDITIONING", "LATENT"]),
+        (9, "KSampler", [5, "fixed", 20, 6.0, "uni_pc", "simple", 1.0], 0,
+         {"model": (3, 0, "MODEL"), "positive": (8, 0, "CONDITIONING"), "negative": (8, 1, "CONDITIONING"),
+          "latent_image": (8, 2, "LATENT")}, ["LATENT"]),
+        (10, "VAEDecode", [], 0, {"samples": (9, 0, "LATENT"), "vae": (5, 0, "VAE")}, ["IMAGE"]),
+        (11, "CreateVideo", [16], 0, {"images": (10, 0, "IMAGE")}, ["VIDEO"]),
+        (12, "SaveVideo", ["heron", "auto", "auto"], 0, {"video": (11, 0, "VIDEO")}, []),
+    ])
+
+
+def test_a_bypassed_node_passes_its_picture_on_through_an_input_of_listed_types():
+    """sillylilithhh's LTX-2.5 demo (01): MultiImageLoader's picture went through a bypassed ResizeImageMaskNode,
+    whose input the file saves as 'IMAGE,MASK' (a match type) and its output 'IMAGE': read as giving nothing, and
+    "'MultiImageLoader' (#258) reaches no output of the workflow ..." (false: ComfyUI passes the picture on). A
+    bypassed node's output is given its input whose saved types list the output's."""
+    conv = convert(_i2v_through(4), "bypassed.json")
+    said = _said(conv)
+    assert "reaches no output" not in said
+    (gen,) = _nodes(conv, "video_models.image_to_video")
+    assert [n.params["path"] for n in _nodes(conv, "io.load_image")] == ["heron.png"]
+    assert any(link.dst in conv.graph.nodes and conv.graph.nodes[link.dst] is gen and link.dst_port == "image"
+               for link in conv.graph.links)
+    muted = convert(_i2v_through(2), "muted.json")  # muted: it gives nothing, the take has no picture
+    assert not any(n.type_id == "video_models.image_to_video" and any(
+        link.dst_port == "image" and muted.graph.nodes.get(link.dst) is n for link in muted.graph.links)
+        for n in muted.graph.nodes.values())

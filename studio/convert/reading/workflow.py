@@ -746,13 +746,25 @@ def _passed(nodes: dict[str, CNode], src: tuple[str, int]) -> tuple[str, int] | 
             return None
         kind = n.out_types[src[1]] if 0 <= src[1] < len(n.out_types) else None
         names = list(n.in_types)
-        same = [k for k in names if n.in_types[k] == kind and k in n.links]
+        same = [k for k in names if _same_kind(n.in_types[k], kind) and k in n.links]
         first = names[src[1]] if 0 <= src[1] < len(names) and names[src[1]] in same else None
         name = first or (same[0] if same else None)
         if kind is None or name is None:
             return None
         src = n.links[name]
     return None
+
+
+def _same_kind(given: Any, kind: Any) -> bool:
+    """An input of type ``given`` carries what an output of type ``kind`` gives, as ComfyUI's frontend matches them
+    when it passes a bypassed node through: the same type, or one of a list the file saves ('IMAGE,MASK', a match
+    type's input: heldout33 01's bypassed ResizeImageMaskNode passed its picture on; read as giving nothing, the
+    picture was said to reach no output)."""
+    if given == kind:
+        return True
+    if not isinstance(given, str) or not isinstance(kind, str) or not given or not kind:
+        return False
+    return kind in {t.strip() for t in given.split(",")}
 
 
 def _run_modes(nodes: dict[str, CNode]) -> None:
