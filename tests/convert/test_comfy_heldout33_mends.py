@@ -166,3 +166,54 @@ def test_a_bypassed_node_passes_its_picture_on_through_an_input_of_listed_types(
     assert not any(n.type_id == "video_models.image_to_video" and any(
         link.dst_port == "image" and muted.graph.nodes.get(link.dst) is n for link in muted.graph.links)
         for n in muted.graph.nodes.values())
+
+
+def _ltxv_keyframes() -> dict:
+    """LTXV keyframes held (LTXVBaseSampler, then LTXVTiledSampler given two pictures batched), decoded with the
+    checkpoint's VAE set by 'Set VAE Decoder Noise'."""
+    base = {"model": ["1", 0], "vae": ["1", 2], "guider": ["11", 0], "sampler": ["9", 0], "sigmas": ["12", 0],
+            "noise": ["10", 0], "optional_cond_images": ["8", 0]}
+    return {
+        "1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "ltxv-13b-0.9.7-distilled.safetensors"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "t5xxl_fp16.safetensors", "type": "ltxv"}},
+        "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "a heron", "clip": ["2", 0]}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "5": {"class_type": "LTXVConditioning", "inputs": {"positive": ["3", 0], "negative": ["4", 0],
+                                                            "frame_rate": 24}},
+        "6": {"class_type": "LoadImage", "inputs": {"image": "first.png"}},
+        "7": {"class_type": "LoadImage", "inputs": {"image": "last.png"}},
+        "8": {"class_type": "ImageBatch", "inputs": {"image1": ["6", 0], "image2": ["7", 0]}},
+        "9": {"class_type": "KSamplerSelect", "inputs": {"sampler_name": "euler_ancestral"}},
+        "10": {"class_type": "RandomNoise", "inputs": {"noise_seed": 108}},
+        "11": {"class_type": "CFGGuider", "inputs": {"model": ["1", 0], "positive": ["5", 0], "negative": ["5", 1],
+                                                     "cfg": 1.0}},
+        "12": {"class_type": "BasicScheduler", "inputs": {"model": ["1", 0], "scheduler": "simple", "steps": 8,
+                                                          "denoise": 1.0}},
+        "13": {"class_type": "LTXVBaseSampler", "inputs": {**base, "width": 768, "height": 512, "num_frames": 97,
+                                                           "optional_cond_indices": "0, 90", "strength": 0.8,
+                                                           "crop": "center", "crf": 30, "blur": 1}},
+        "14": {"class_type": "LTXVTiledSampler", "inputs": {**base, "latents": ["13", 0], "horizontal_tiles": 1,
+                                                            "vertical_tiles": 1, "overlap": 1,
+                                                            "latents_cond_strength": 0.15,
+                                                            "boost_latent_similarity": False, "crop": "center",
+                                                            "optional_cond_indices": "0, 90",
+                                                            "images_cond_strengths": "0.9"}},
+        "15": {"class_type": "Set VAE Decoder Noise", "inputs": {"vae": ["1", 2], "timestep": 0.05, "scale": 0.025,
+                                                                 "seed": 42}},
+        "16": {"class_type": "VAEDecode", "inputs": {"samples": ["14", 0], "vae": ["15", 0]}},
+        "17": {"class_type": "CreateVideo", "inputs": {"images": ["16", 0], "fps": 24}},
+        "18": {"class_type": "SaveVideo", "inputs": {"video": ["17", 0], "filename_prefix": "keys", "format": "auto",
+                                                     "codec": "auto"}},
+    }
+
+
+def test_a_held_packs_sampler_taking_pictures_is_no_encode_and_a_vae_setter_loads_no_vae():
+    """The LTXV keyframes example as copied in a fork (04), held: "'LTXVTiledSampler' (#1873) encodes the pictures on
+    its 'optional_cond_images' (from '5C.png', ...) into latents with its VAE ..." (false: a sampler - it takes a
+    model, a guider, noise - given all three pictures) and "'Set VAE Decoder Noise' (#1870) loads the VAE ..." (false:
+    it is given the checkpoint's VAE and passes it on, set)."""
+    said = _said(convert(_ltxv_keyframes(), "keys.json"))
+    assert "(LTXVTiledSampler, #14) encodes" not in said
+    assert "(Set VAE Decoder Noise, #15) loads the VAE" not in said
+    assert "(Set VAE Decoder Noise, #15) passes on the VAE it is given (its settings: timestep 0.05, scale 0.025, " \
+        "seed 42) to the held task's" in said
