@@ -217,3 +217,39 @@ def test_a_held_packs_sampler_taking_pictures_is_no_encode_and_a_vae_setter_load
     assert "(Set VAE Decoder Noise, #15) loads the VAE" not in said
     assert "(Set VAE Decoder Noise, #15) passes on the VAE it is given (its settings: timestep 0.05, scale 0.025, " \
         "seed 42) to the held task's" in said
+
+
+def _ltxv_loop() -> dict:
+    """LTXV 13B text to video by LTXVLoopingSampler, its latents and its guiding latents the same upsampled latent."""
+    wf = _ltxv_keyframes()
+    for k in ("6", "7", "8", "13", "14", "15"):
+        del wf[k]
+    wf["30"] = {"class_type": "EmptyLTXVLatentVideo", "inputs": {"width": 768, "height": 512, "length": 97,
+                                                                 "batch_size": 1}}
+    wf["31"] = {"class_type": "LTXVLatentUpsamplerModelLoader", "inputs": {
+        "upscale_model": "ltxv-spatial-upscaler-0.9.8.safetensors", "spatial_upsample": True,
+        "temporal_upsample": False}}
+    wf["32"] = {"class_type": "LTXVLatentUpsampler", "inputs": {"samples": ["30", 0], "upscale_model": ["31", 0],
+                                                                "vae": ["1", 2]}}
+    loop = {"model": ["1", 0], "vae": ["1", 2], "noise": ["10", 0], "sampler": ["9", 0], "sigmas": ["12", 0],
+            "guider": ["11", 0], "temporal_tile_size": 80, "temporal_overlap": 24, "guiding_strength": 1.0,
+            "temporal_overlap_cond_strength": 0.5, "cond_image_strength": 1.0, "horizontal_tiles": 1,
+            "vertical_tiles": 1, "spatial_overlap": 1, "adain_factor": 0.0, "guiding_start_step": 0,
+            "guiding_end_step": 1000}
+    wf["33"] = {"class_type": "LTXVLoopingSampler", "inputs": {**loop, "latents": ["30", 0]}}
+    wf["32"]["inputs"]["samples"] = ["33", 0]  # the first pass upsampled x2, then sampled again guided by itself
+    wf["34"] = {"class_type": "LTXVLoopingSampler", "inputs": {**loop, "latents": ["32", 0],
+                                                               "optional_guiding_latents": ["32", 0]}}
+    wf["16"]["inputs"] = {"samples": ["34", 0], "vae": ["1", 2]}
+    return wf
+
+
+def test_a_step_into_a_pack_sampler_names_the_input_the_file_has():
+    """The LTXV long multi-prompt example (03): "'LTXVLatentUpsampler' (#1691), a step between its 'samples' and
+    'LTXVLoopingSampler' (#2124)'s 'latent_image'" (false: LTXVLoopingSampler has no 'latent_image'; the upsampled
+    latent feeds its 'latents' and its optional 'optional_guiding_latents', so the read SamplerCustomAdvanced's input
+    was not traced back to one of them). The one its type requires is named."""
+    said = _said(convert(_ltxv_loop(), "loop.json"))
+    assert "'s 'latent_image'" not in said
+    assert "(LTXVLatentUpsampler, #32), a step between its 'samples' and 'LTXVLoopingSampler' (#34)'s 'latents'" \
+        in said
