@@ -253,3 +253,21 @@ def test_a_step_into_a_pack_sampler_names_the_input_the_file_has():
     assert "'s 'latent_image'" not in said
     assert "(LTXVLatentUpsampler, #32), a step between its 'samples' and 'LTXVLoopingSampler' (#34)'s 'latents'" \
         in said
+
+
+def test_a_held_takes_size_and_the_resize_it_comes_from_are_said():
+    """railep's LongCat file (11), held (WanVideoEmptyEmbeds given extra latents): the picture's ImageResizeKJv2
+    (#127, 640x608) the take is sized by, and the take's 93 frames, were named nowhere. The held note's settings name
+    each node on the take's way that sets its size."""
+    from tests.convert.test_comfy_wrappers import UI, _common, _sampler, _save
+    w = UI()
+    model, text, vae = _common(w)
+    pic = w.add("LoadImage", ["cafe.png", "image"])
+    size = w.add("ImageResizeKJv2", [640, 608, "lanczos", "crop", "0, 0, 0", "center", 2, "cpu"], image=(pic, 0))
+    enc = w.add("WanVideoEncode", [False, 272, 272, 144, 128, 0, 1], vae=(vae, 0), image=(size, 0))
+    emb = w.add("WanVideoEmptyEmbeds", [832, 480, 93], extra_latents=(enc, 0), width=(size, 1), height=(size, 2))
+    _save(w, _sampler(w, model, text, emb), vae)
+    said = _said(convert(w.doc(), "longcat.json"))
+    assert "Its settings, as Studio reads them in the workflow (to set by hand)" in said
+    assert f"'WanVideoEmptyEmbeds' (#{emb}) width " in said and "num_frames 93" in said
+    assert f"'ImageResizeKJv2' (#{size}) width 640, height 608" in said
