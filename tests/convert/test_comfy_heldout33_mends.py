@@ -271,3 +271,28 @@ def test_a_held_takes_size_and_the_resize_it_comes_from_are_said():
     assert "Its settings, as Studio reads them in the workflow (to set by hand)" in said
     assert f"'WanVideoEmptyEmbeds' (#{emb}) width " in said and "num_frames 93" in said
     assert f"'ImageResizeKJv2' (#{size}) width 640, height 608" in said
+
+
+def test_a_size_measured_on_the_decoded_take_is_the_takes():
+    """spencersutton's 60 fps templates (05, 06): the upscale's size is 1.5x the width and height GetImageSize+
+    measures on the decoded take's first frame; 'a value Studio cannot work out', the upscaled videos were written
+    without it. A decode's pictures are its latent's size, up the samplers to the node making it (640x640 here)."""
+    wf = _a14b()
+    wf.update({
+        "40": {"class_type": "ImageFromBatch+", "inputs": {"image": ["11", 0], "start": 0, "length": 1}},
+        "41": {"class_type": "GetImageSize+", "inputs": {"image": ["40", 0]}},
+        "42": {"class_type": "PrimitiveFloat", "inputs": {"value": 1.5}},
+        "43": {"class_type": "SimpleMath+", "inputs": {"value": "a*b", "a": ["41", 0], "b": ["42", 0]}},
+        "44": {"class_type": "SimpleMath+", "inputs": {"value": "a*b", "a": ["41", 1], "b": ["42", 0]}},
+        "45": {"class_type": "ImageScale", "inputs": {"image": ["11", 0], "upscale_method": "lanczos",
+                                                      "width": ["43", 0], "height": ["44", 0], "crop": "center"}},
+        "46": {"class_type": "CreateVideo", "inputs": {"images": ["45", 0], "fps": 16}},
+        "47": {"class_type": "SaveVideo", "inputs": {"video": ["46", 0], "filename_prefix": "big", "format": "auto",
+                                                     "codec": "auto"}},
+    })
+    conv = convert(wf, "big.json")
+    sizes = [(n.params.get("width"), n.params.get("height")) for n in conv.graph.nodes.values()
+             if n.type_id in ("transform.resize", "transform.scale")]
+    assert (960, 960) in sizes
+    said = _said(conv)
+    assert "cannot work out" not in said and "resized to 960x960" in said

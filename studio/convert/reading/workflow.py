@@ -34,7 +34,7 @@ from .setting_out import setting_out
 from .number_outputs import number_out
 from .primitives import constant, evaluate, resolution
 from .constant_wired import wired_input
-from . import size_kept
+from . import decoded_size, size_kept
 from .downloaded import file_name as downloaded_name
 from .subgraphs import CONTROL, CONTROLS  # noqa: F401 (CONTROLS: studio.serve reads it here)
 
@@ -509,8 +509,10 @@ class Workflow:
             return fixed  # a resize to a size its settings fix
         if measured.passes_picture(node):  # a measuring node passing its picture on (measured.py)
             return self.image_size(self.source(node, measured.image_input(node)), depth + 1)
-        if (kept := size_kept.image_input(node)) is not None:  # a step keeping the size (size_kept.py)
-            return self.image_size(self.source(node, kept), depth + 1)
+        if (kept := size_kept.image_input(node) or decoded_size.picked_input(node)) is not None:  # a step keeping
+            return self.image_size(self.source(node, kept), depth + 1)  # the size (size_kept.py; a frame picker)
+        if (latent := decoded_size.latent_input(node)) is not None:  # a decode: its latent's size (decoded_size.py)
+            return decoded_size.latent_size(self, self.source(node, latent), depth + 1)
         by = resized.multiplier(lambda k: self.value(node, k, depth), node)  # (ResizeImageMaskNode's factor)
         if node.cls == "ImageScaleBy" or by:
             k = by or self.value(node, "scale_by", depth)
