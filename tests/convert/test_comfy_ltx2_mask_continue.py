@@ -70,6 +70,7 @@ def test_a_start_not_worked_out_keeps_the_general_words():
     wf = _continued(video_fps=24.0, video_end_time=8.0, audio_start_time=0.0, audio_end_time=8.0,
                     max_length="pad", existing_mask_mode="add")
     wf["30"] = _n("SimpleMath+", value="a/b", a=["31", 0], b=["31", 1])
-    wf["31"] = _n("GetImageSize+", image=["8", 0])
+    wf["31"] = _n("GetImageSize+", image=["11", 0])  # (a loaded picture's size: not known when converting; a decode's
+    # is its latent's since heldout33, reading/decoded_size)
     wf["23"]["inputs"]["video_start_time"] = ["30", 1]
     assert "keeps in the latent (a continuation or an inpaint)" in _held(wf)

@@ -27,6 +27,27 @@ def _keeps_rate(b, take: tuple[str, str], src: tuple[str, str]) -> bool:
     return True
 
 
+def _rate_through(b, take: tuple[str, str], src: tuple[str, str], made: float) -> float | None:
+    """The rate the take reaches ``src`` at: ``made`` times the factor of each Frame Interpolation between (none in
+    slow motion); None where a Frame Rate sets its own, or the nodes between are not one chain (heldout33 05: RIFE
+    x3 of a 24 fps take written at 60 fps, which Studio's interpolation alone made 72, unsaid)."""
+    rate, nid, seen = float(made), src[0], set()
+    while nid != take[0]:
+        if nid in seen:
+            return None
+        seen.add(nid)
+        node = b.g.nodes.get(nid)
+        ins = [link.src for link in b.g.links if link.dst == nid]
+        if node is None or node.type_id == "edit.frame_rate" or len(set(ins)) != 1:
+            return None
+        if node.type_id == "motion.interpolate":
+            if node.params.get("slow_motion"):
+                return None
+            rate *= float(node.params.get("factor") or 1.0)
+        nid = ins[0]
+    return rate
+
+
 def _rate(b, node) -> float | None:
     """The frame rate ``node`` sets itself (not wired in), a number within Studio's range; None otherwise."""
     return next((v for k in RATES if k not in node.links and isinstance(v := b.wf.value(node, k), (int, float))
@@ -47,8 +68,19 @@ def retimed(b, save, gen: str, take: tuple[str, str], src: tuple[str, str], said
     if mine is None and (maker := _video_maker(b.wf, save)) is not None:
         mine = _rate(b, maker)  # a Save Video's rate is its CreateVideo's (heldout26 02: 25 fps written at 24, unsaid)
     made = b.g.nodes[gen].params.get("fps") if gen in b.g.nodes else None
-    if mine is None or not isinstance(made, (int, float)) or abs(float(mine) - float(made)) < 1e-6 or \
-            src != take and not _keeps_rate(b, take, src):
+    if mine is None or not isinstance(made, (int, float)):
+        return src
+    if src != take and not _keeps_rate(b, take, src):  # interpolated on the way: the rate that gives, if one chain
+        reached = _rate_through(b, take, src, float(made))
+        if reached is None or abs(float(mine) - reached) < 1e-6:
+            return src
+        fr = b.add("edit.frame_rate", {"fps": float(mine)}, save)
+        b.g.connect(*src, fr, "video")
+        said.append(f"'{save.title or save.shown_cls}' (#{save.id}) writes its interpolated frames at {float(mine):g} "
+                    f"fps, not the {reached:g} fps Studio's interpolation of the generator's {float(made):g} fps gives: "
+                    "Studio's Frame Rate before its Save Video plays the same frames at its rate, as ComfyUI does")
+        return fr, "video"
+    if abs(float(mine) - float(made)) < 1e-6:
         return src
     fr = b.add("edit.frame_rate", {"fps": float(mine)}, save)
     b.g.connect(*src, fr, "video")

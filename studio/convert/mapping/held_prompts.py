@@ -27,6 +27,7 @@ SHOWN_CHARS = 60  # of a prompt in the held sentence
 GENERATOR, HELD = "the generator's prompt", "a Text Prompt (the task is held, with no generator)"
 NEGATIVE = "the negative prompt in the generator's 'negative_prompt'"  # (tracing.prompts: a made task's negative)
 
+SAMPLES_WITH = {"MODEL", "GUIDER", "SAMPLER", "NOISE", "SIGMAS"}  # a node taking one of these samples (not an encode)
 
 def _name(n: CNode) -> str:
     return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{_id(n)})"
@@ -237,6 +238,8 @@ def pass_encodes(b, region: list[CNode]) -> None:
         ins = {i.name: i.type for i in t.sockets}
         if "VAE" not in ins.values() or "IMAGE" not in ins.values() or set(t.output_types) != {"LATENT"}:
             continue  # (latents only: a task node giving conditioning too, WanImageToVideo, is not an encode)
+        if set(ins.values()) & SAMPLES_WITH:  # a pack's sampler taking pictures (LTXVTiledSampler): it samples
+            continue  # (said to encode one picture, heldout33 04)
         pics = [k for k, v in ins.items() if v == "IMAGE" and k in n.links]
         src = wf.nodes.get(n.links[pics[0]][0]) if pics else None
         way = upstream(wf, src) if src is not None else []
@@ -245,7 +248,8 @@ def pass_encodes(b, region: list[CNode]) -> None:
             continue  # (heldout12: an image editor's output, its pose taken from a video, said to be the video)
         reader = next(((m, k) for m in region for k, (s, _) in m.links.items() if s == n.id), None)
         to = f" for {_named(b, reader[0])}'s '{reader[1]}'" if reader is not None else ""
-        b.over[n.id] = (f"{_name(n)} encodes the pictures on its '{pics[0]}' (from '{b.file_of(files[0])}', loaded in "
+        named = ", ".join(f"'{f}'" for f in dict.fromkeys(b.file_of(x) for x in files))  # (each picture it is given)
+        b.over[n.id] = (f"{_name(n)} encodes the pictures on its '{pics[0]}' (from {named}, loaded in "
                         f"the held band) into latents with its VAE{to}: not made, as the task is held with no "
                         "generator")
         encs.append(n)
@@ -259,5 +263,10 @@ def pass_encodes(b, region: list[CNode]) -> None:
             kind = FILE_LOADERS.get(vae.cls) or by_types.part_loader(vae)
             file = wf.value(vae, kind[0]) if kind is not None else None
             users = ", ".join(_named(b, wf.nodes[k]) for k in sorted(readers))
+            if vae.links:  # given its VAE (a decoder-noise setter): it loads none (heldout33 04 said it did)
+                set_as = ", ".join(f"{k} {v}" for k, v in vae.settings().items())
+                b.over[vae.id] = (f"{_name(vae)} passes on the VAE it is given{f' (its settings: {set_as})' if set_as else ''}"
+                                  f" to the held task's {users}: not made, as the task is held with no generator")
+                continue
             b.over[vae.id] = (f"{_name(vae)} loads the VAE{f' {file!r}' if file else ''} that the held task's {users} "
                               f"use{'s' * (len(readers) < 2)}: not made, as the task is held with no generator")

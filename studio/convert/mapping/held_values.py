@@ -20,6 +20,7 @@ KEYS = ("seed", "noise_seed", "steps", "cfg", "guidance", "sampler_name", "sched
         "start_at_step", "end_at_step", "shift", "width", "height", "length", "num_frames", "frames", "video_frames",
         "batch_size", "fps", "frame_rate", "motion_bucket_id", "augmentation_level")
 GIVES = {"LATENT", "SAMPLER", "SIGMAS", "NOISE", "GUIDER"}  # what a sampler takes besides its model and prompts
+SIZE = ("width", "height", "length", "num_frames", "frames", "video_frames")  # a node on the way setting the take's size
 
 
 def _way(wf: Workflow, samplers: list[CNode], earlier: set[str]) -> list[CNode]:
@@ -65,8 +66,9 @@ def said(wf: Workflow, region: list[CNode]) -> str:
     way = _way(wf, [s for s in samplers if s.id not in earlier], earlier)
     parts: dict[str, tuple[str, list[str]]] = {}  # node id -> its name, its values (a pack node read as
     for n in sorted(way, key=lambda n: (role(wf, n) != "sampler", n.id)):  # several core nodes: one entry)
-        if not n.enabled or not (role(wf, n) == "sampler" or out_types(wf, n) & GIVES or "shift" in n.widgets):
-            continue
+        if not n.enabled or not (role(wf, n) == "sampler" or out_types(wf, n) & GIVES or "shift" in n.widgets or
+                                 any(k in n.widgets or k in n.links for k in SIZE)):  # (a pack's embeds sized so, a
+            continue  # resize of its picture: heldout33 11's WanVideoEmptyEmbeds and ImageResizeKJv2, named nowhere)
         vals = [x for k in KEYS if (k in n.widgets or k in n.links or k in n.let_go) and (x := _value(wf, n, k))]
         if not n.widgets and isinstance(n.raw, list) and n.raw and role(wf, n) == "sampler":  # (no names saved)
             vals = ["its settings saved by place, unnamed in the file: " + ", ".join(

@@ -205,7 +205,8 @@ class ModelReading:
                     "applied (a Studio LoRA goes on every step of its model or expert, never on one pass of them)"
                     for n, v, _ in chain])
                 said += [x for x in self.pass_loras[s.node.id][1] if x not in said]  # (once; a family's later stage may take them: LTX-2's)
-        if others:  # two experts: each LoRA on its own expert, whatever its file name says
+        if others or self.low_passes:  # two experts: each LoRA on its own expert, whatever its file name says (the
+            # first expert's even where the second's model has none: heldout33 08's lightx2v on the high model alone)
             loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]
         loras.reverse()  # nearest the loader first
         said += switched_off_loras(self.wf, self.used)  # a turbo LoRA behind a switch shipped off (MiniMax H3's)

@@ -26,12 +26,16 @@ def finite(v: Any) -> bool:
 def file_ports(n: CNode, links: dict) -> dict:
     """The core node's inputs made for pack node ``n`` from one of ``n``'s own inputs under another name -> that input
     as the file has it (``n``, its name), so a sentence names the input the workflow's node has ('image' of
-    WanVideoEncode, not ComfyUI's 'pixels'); an input more than one of ``n``'s inputs give is left as it is."""
+    WanVideoEncode, not ComfyUI's 'pixels'); an input more than one of ``n``'s inputs give: the one its type requires
+    where the others are optional, else left as it is."""
     ports = {}
     for k, src in links.items():
         if k in n.links:
             continue
         own = [j for j, v in n.links.items() if v == src]
+        if len(own) > 1 and (t := catalogue.node_type(n.origin or n.cls)) is not None and t.inputs is not None:
+            must = {i.name for i in t.inputs if not i.optional}  # one source on a required input and optional ones
+            own = [j for j in own if j in must] or own  # (heldout33 03: 'latents' and 'optional_guiding_latents')
         if len(own) == 1:
             at = n.ports.get(own[0], own[0])
             ports[k] = at if isinstance(at, tuple) else (n, at)

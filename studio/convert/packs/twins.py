@@ -240,7 +240,8 @@ def _sentence(n: CNode, p: _Plan) -> str:
         line += (f"; its {', '.join(p.machine)} set the machine it runs on (devices, memory, precision, kernels): "
                  "not applied, Studio plans those itself")
     if p.other:
-        many = len(p.other) > 1
-        line += (f"; its {', '.join(p.other)} {'change' if many else 'changes'} what it makes: not applied, "
-                 f"Studio's reading of {n.cls} has no such setting, so its result may differ from the pack's")
+        many = len(p.other) > 1  # (not "change what it makes": a schedule of cfg 1 changes nothing, heldout33 08)
+        line += (f"; its {', '.join(p.other)} {'are' if many else 'is'} not applied, Studio's reading of {n.cls} "
+                 f"has no such setting: where {'they change' if many else 'it changes'} what the node makes, its "
+                 "result may differ from the pack's")
     return line

@@ -34,7 +34,7 @@ from .setting_out import setting_out
 from .number_outputs import number_out
 from .primitives import constant, evaluate, resolution
 from .constant_wired import wired_input
-from . import size_kept
+from . import decoded_size, size_kept
 from .downloaded import file_name as downloaded_name
 from .subgraphs import CONTROL, CONTROLS  # noqa: F401 (CONTROLS: studio.serve reads it here)
 
@@ -510,8 +510,10 @@ class Workflow:
             return fixed  # a resize to a size its settings fix
         if measured.passes_picture(node):  # a measuring node passing its picture on (measured.py)
             return self.image_size(self.source(node, measured.image_input(node)), depth + 1)
-        if (kept := size_kept.image_input(node)) is not None:  # a step keeping the size (size_kept.py)
-            return self.image_size(self.source(node, kept), depth + 1)
+        if (kept := size_kept.image_input(node) or decoded_size.picked_input(node)) is not None:  # a step keeping
+            return self.image_size(self.source(node, kept), depth + 1)  # the size (size_kept.py; a frame picker)
+        if (latent := decoded_size.latent_input(node)) is not None:  # a decode: its latent's size (decoded_size.py)
+            return decoded_size.latent_size(self, self.source(node, latent), depth + 1)
         by = resized.multiplier(lambda k: self.value(node, k, depth), node)  # (ResizeImageMaskNode's factor)
         if node.cls == "ImageScaleBy" or by:
             k = by or self.value(node, "scale_by", depth)
@@ -747,13 +749,25 @@ def _passed(nodes: dict[str, CNode], src: tuple[str, int]) -> tuple[str, int] | 
             return None
         kind = n.out_types[src[1]] if 0 <= src[1] < len(n.out_types) else None
         names = list(n.in_types)
-        same = [k for k in names if n.in_types[k] == kind and k in n.links]
+        same = [k for k in names if _same_kind(n.in_types[k], kind) and k in n.links]
         first = names[src[1]] if 0 <= src[1] < len(names) and names[src[1]] in same else None
         name = first or (same[0] if same else None)
         if kind is None or name is None:
             return None
         src = n.links[name]
     return None
+
+
+def _same_kind(given: Any, kind: Any) -> bool:
+    """An input of type ``given`` carries what an output of type ``kind`` gives, as ComfyUI's frontend matches them
+    when it passes a bypassed node through: the same type, or one of a list the file saves ('IMAGE,MASK', a match
+    type's input: heldout33 01's bypassed ResizeImageMaskNode passed its picture on; read as giving nothing, the
+    picture was said to reach no output)."""
+    if given == kind:
+        return True
+    if not isinstance(given, str) or not isinstance(kind, str) or not given or not kind:
+        return False
+    return kind in {t.strip() for t in given.split(",")}
 
 
 def _run_modes(nodes: dict[str, CNode]) -> None:
