@@ -39,16 +39,56 @@ def _video_maker(wf, save):
     return src if src is not None and src.enabled else None
 
 
+def _rate_at(b, take: tuple[str, str], src: tuple[str, str], made: float) -> float | None:
+    """The rate Studio's video has at ``src``: the generator's ``made`` times each frame interpolation between (one
+    that keeps the rate, a slow motion, adds none), a Frame Rate there setting it; walked back along the one video
+    each node is given, to ``take``. None where the way is not one line back to the take, or a rate is not known."""
+    factor, nid, seen = 1.0, src[0], set()
+    while nid != take[0]:
+        node = b.g.nodes.get(nid)
+        if node is None or nid in seen:
+            return None
+        seen.add(nid)
+        if node.type_id == "edit.frame_rate":
+            fps = node.params.get("fps")
+            return float(fps) * factor if isinstance(fps, (int, float)) and fps > 0 else None
+        if node.type_id.startswith("motion.interpolate"):
+            if node.params.get("target_fps"):
+                return None  # (a rate of its own to reach: not walked)
+            k = node.params.get("factor", node.params.get("multiplier"))
+            if not isinstance(k, (int, float)) or isinstance(k, bool) or k <= 0:
+                return None
+            factor *= 1.0 if node.params.get("slow_motion") else float(k)
+        ins = [link.src for link in b.g.links if link.dst == nid and link.dst_port == "video"]
+        if len(ins) != 1:
+            return None
+        nid = ins[0]
+    return float(made) * factor
+
+
 def retimed(b, save, gen: str, take: tuple[str, str], src: tuple[str, str], said: list[str]) -> tuple[str, str]:
-    """``src`` (what the save is given), through a Frame Rate at ``save``'s own rate where the take reaches it at the
-    rate it is made (``src`` is ``take``, or a finishing between keeps the rate) and that rate is not the
-    generator's."""
+    """``src`` (what the save is given), through a Frame Rate at ``save``'s own rate where that is not the rate
+    Studio's video has there: the generator's where the take reaches it at the rate it is made (``src`` is ``take``,
+    or a finishing between keeps the rate), else that rate times the frame interpolations between (heldout31 11: a
+    'SLOW MOTION' copy, RIFE x2 written at the take's own 30 fps, twice as long, was written at 60 fps without a
+    word; 15: a WEBM copy of the frames interpolated to 32 fps written at 24)."""
     mine = _rate(b, save)
     if mine is None and (maker := _video_maker(b.wf, save)) is not None:
         mine = _rate(b, maker)  # a Save Video's rate is its CreateVideo's (heldout26 02: 25 fps written at 24, unsaid)
     made = b.g.nodes[gen].params.get("fps") if gen in b.g.nodes else None
-    if mine is None or not isinstance(made, (int, float)) or abs(float(mine) - float(made)) < 1e-6 or \
-            src != take and not _keeps_rate(b, take, src):
+    if mine is None or not isinstance(made, (int, float)):
+        return src
+    if src != take and not _keeps_rate(b, take, src):
+        has = _rate_at(b, take, src, float(made))
+        if has is None or abs(float(mine) - has) < 1e-6:
+            return src
+        fr = b.add("edit.frame_rate", {"fps": float(mine)}, save)
+        b.g.connect(*src, fr, "video")
+        said.append(f"'{save.title or save.shown_cls}' (#{save.id}) writes the interpolated take at {float(mine):g} fps, "
+                    f"not the {has:g} fps Studio's frame interpolation gives it: Studio's Frame Rate before its Save "
+                    f"Video does the same (every frame kept, the clip {'longer' if mine < has else 'shorter'})")
+        return fr, "video"
+    if abs(float(mine) - float(made)) < 1e-6:
         return src
     fr = b.add("edit.frame_rate", {"fps": float(mine)}, save)
     b.g.connect(*src, fr, "video")
