@@ -3,6 +3,8 @@ values and links (no fetched file)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
+from studio.convert.mapping.held_ways import unmade
+from studio.convert.reading.workflow import Workflow
 from tests.convert.test_comfy_wrapper_embeds import _said
 from tests.convert.test_comfy_wrappers import _nodes
 from tests.convert.workflow_shapes import wan_t2v_combined
@@ -37,3 +39,58 @@ def test_a_second_copy_of_interpolated_frames_is_written_at_its_own_rate():
     wf["91"] = _combine("90", 32, "smooth")
     conv = convert(wf, "smooth.json")
     assert not _nodes(conv, "edit.frame_rate") and "writes the interpolated take" not in _said(conv)
+
+
+def _typed_ui(spec: dict) -> dict:
+    """A UI workflow whose sockets carry their types, as ComfyUI's frontend saves them: id -> (type, widgets,
+    {input: (source id, slot, type)}, [output types])."""
+    nodes, links = [], []
+    outs = {k: [{"name": t.lower(), "type": t, "links": []} for t in v[3]] for k, v in spec.items()}
+    for nid, (cls, widgets, ins, _) in spec.items():
+        inputs = []
+        for name, (src, slot, t) in ins.items():
+            links.append([len(links) + 1, src, slot, nid, len(inputs), t])
+            outs[src][slot]["links"].append(len(links))
+            inputs.append({"name": name, "type": t, "link": len(links)})
+        nodes.append({"id": nid, "type": cls, "mode": 0, "inputs": inputs, "outputs": outs[nid],
+                      "widgets_values": widgets})
+    return {"nodes": nodes, "links": links}
+
+
+def test_an_unknown_step_before_readers_passed_over_or_held_sends_nothing_there_instead():
+    """05: a crop no catalogued pack declares, feeding a layer passed over with the composite it makes (and a save not
+    made), was said to send 'the clip its 'video' is given ... there instead'; 06: a pack's optional-image switch
+    feeding a held task's image-to-video latent and latent switch (beyond a keyframe node Studio does not know) was
+    said to send 'the pictures its 'image' is given ... there instead'. Nothing goes there: not said."""
+    doc = _typed_ui({
+        37: ("LoadVideo", ["clip.mp4", "image"], {}, ["VIDEO"]),
+        10: ("VideoCropRegion", [125, 0, 0, 0], {"video": (37, 0, "VIDEO")}, ["VIDEO"]),
+        20: ("SaveVideo", ["video/cropped", "auto", "auto"], {"video": (10, 0, "VIDEO")}, []),
+        40: ("LoadImage", ["logo.png", "image"], {}, ["IMAGE", "MASK"]),
+        15: ("ImageToVideo", [30, 30], {"image": (40, 0, "IMAGE")}, ["VIDEO"]),
+        33: ("VideoCompositeLayer", [0, 0, 1, 1, "normal", 0], {"video": (15, 0, "VIDEO")}, ["VIDEOCOMPOSITE_LAYER"]),
+        34: ("VideoCompositeLayer", [0, 0.07, 1, 1, "normal", 0], {"video": (10, 0, "VIDEO")},
+             ["VIDEOCOMPOSITE_LAYER"]),
+        35: ("EmptyImage", [1920, 1080, 1, 0], {}, ["IMAGE"]),
+        17: ("VideoComposite", [], {"image": (35, 0, "IMAGE"), "layer1": (34, 0, "VIDEOCOMPOSITE_LAYER"),
+                                    "layer2": (33, 0, "VIDEOCOMPOSITE_LAYER")}, ["VIDEO"]),
+        39: ("SaveVideo", ["video/laid", "auto", "auto"], {"video": (17, 0, "VIDEO")}, []),
+    })
+    crop = [line for line in convert(doc, "layout.json").log if "(VideoCropRegion, #10)" in line]
+    assert len(crop) == 1 and "not applied, as Studio does not know what it does" in crop[0]
+    assert "there instead" not in crop[0] and "'SaveVideo' (SaveVideo, node 20) is not made either" in crop[0]
+    # 06's held way (its prompt written when the workflow runs): the sampler's latent comes through a keyframe node
+    # Studio does not know from a switch and an image-to-video latent it read: those are not made either
+    wf = Workflow.read({
+        "41": {"class_type": "LoadImage", "inputs": {"image": "start.png"}},
+        "42": {"class_type": "JoyLTX_OptionalImage", "inputs": {"enabled": False, "image": ["41", 0]}},
+        "43": {"class_type": "LTXVImgToVideo", "inputs": {"image": ["42", 0], "width": 768, "height": 512,
+                                                          "length": 97, "batch_size": 1, "strength": 1}},
+        "44": {"class_type": "JoyLTX_AnySwitch", "inputs": {"use_on": ["42", 1], "on_path": ["43", 2]}},
+        "47": {"class_type": "JoyLTX_Keyframes", "inputs": {"latent": ["44", 0], "strength": 0.8}},
+        "17": {"class_type": "SamplerCustomAdvanced", "inputs": {"latent_image": ["47", 2]}},
+        "26": {"class_type": "VAEDecode", "inputs": {"samples": ["17", 0]}},
+        "29": {"class_type": "SaveVideo", "inputs": {"video": ["26", 0], "filename_prefix": "take"}},
+    })
+    held = unmade(wf, {"29"}, {"17", "26", "29", "43", "44"}, {"41"})
+    assert {"17", "26", "29", "43", "44"} <= held and "47" not in held and "41" not in held
