@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from studio.convert.mapping.held_ways import unmade
-from studio.convert.reading.workflow import Workflow
+from studio.convert.reading.workflow import CNode, Workflow
 from tests.convert.test_comfy_wrapper_embeds import _said
 from tests.convert.test_comfy_wrappers import _nodes
 from tests.convert.workflow_shapes import wan_t2v_combined
@@ -94,3 +94,26 @@ def test_an_unknown_step_before_readers_passed_over_or_held_sends_nothing_there_
     })
     held = unmade(wf, {"29"}, {"17", "26", "29", "43", "44"}, {"41"})
     assert {"17", "26", "29", "43", "44"} <= held and "47" not in held and "41" not in held
+
+
+def test_a_directors_size_wired_from_a_node_studio_cannot_work_out_is_said_not_read():
+    """09: LTXDirector's custom_width / custom_height wired from a resolution calculator Studio cannot work out (a
+    0.83 MP 9:16 box) were read as '768x512 (the pack's size where no image or size is given)': false, and not the
+    size ComfyUI makes."""
+    from nodes.video_models.families.ltx2.comfy_director import translate
+    from tests.convert.test_comfy_ltx2_director import _wf
+    timeline = '{"segments": [], "audioSegments": [], "motionSegments": [], "global_prompt": "", "normalDurationFrames": 144}'
+    raw = [0, 6, 6, 0, 144, 144, timeline, "", "", 0.001, "", False, True, True, 24, "seconds", 900, 0,
+           "maintain aspect ratio", 32, 18, False, ""]
+    wf = _wf(raw)
+    wf.nodes["20"] = CNode("20", "SizeCalculatorOfAPack")  # (no pack declares it)
+    wf.nodes["10"].links |= {"custom_width": ("20", 0), "custom_height": ("20", 1)}
+    said = translate(wf)
+    assert "width" not in wf.nodes["10.latent"].widgets and wf.nodes["10.latent"].widgets["length"] == 145
+    assert said[0] == ("'LTXDirector' (LTXDirector, #10)'s timeline is read: 145 frames at 24 fps, 0 segment(s), 0 "
+                       "image(s) as guides at their frames")
+    assert ("'LTXDirector' (LTXDirector, #10)'s size comes from 'SizeCalculatorOfAPack' (SizeCalculatorOfAPack, #20) "
+            "(its 'custom_width' and 'custom_height'), whose value Studio cannot work out when converting: not read; "
+            "set the generator's width and height") in said
+    wf = _wf([*raw[:16], 0, 0, *raw[18:]])  # none given, nor wired: the pack's own size, said so
+    assert "768x512 (the pack's size where no image or size is given)" in translate(wf)[0]

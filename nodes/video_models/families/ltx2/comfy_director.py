@@ -61,9 +61,12 @@ def _values(wf: Workflow, n: CNode, t: dict) -> dict:
             out["frames"] = frames
             if j >= 3 and isinstance(raw[j - 3], str):
                 out["global"] = raw[j - 3]
+    out["unknown"] = []  # the settings wired from a node whose value Studio cannot work out
     for key, name in (("fps", "frame_rate"), ("width", "custom_width"), ("height", "custom_height")):
         if name in n.links:  # wired: the value given, where Studio works it out (else not known)
             out[key] = _num(wf.value(n, name))
+            if out[key] is None:
+                out["unknown"].append(name)
     return out
 
 
@@ -139,7 +142,14 @@ class _Reading:
         # the size: fixed where both are set and the method gives that size (or no image sets it)
         w, h, div = v["width"] or 0, v["height"] or 0, int(v["divisible"] or 32)
         size = None
-        if w > 0 and h > 0 and (v["method"] in EXACT or not images):
+        wired = [k for k in ("custom_width", "custom_height") if k in v["unknown"]]
+        if wired:  # (heldout31 09: a size given by a calculator Studio cannot work out was said "the pack's size
+            # where no image or size is given", 768x512)
+            src = self.wf.source(d, wired[0])
+            said.append(f"{who}'s size comes from {self.who(src) if src else 'a node'} (its "
+                        f"{' and '.join(repr(k) for k in wired)}), whose value Studio cannot work out when converting: "
+                        "not read; set the generator's width and height")
+        elif w > 0 and h > 0 and (v["method"] in EXACT or not images):
             size = (max(div, int(w) // div * div) // 32 * 32, max(div, int(h) // div * div) // 32 * 32)
         elif not images and w <= 0 and h <= 0:
             size = (768, 512)  # the pack's own size when no image and no size is given
