@@ -43,16 +43,19 @@ def test_a_second_copy_of_interpolated_frames_is_written_at_its_own_rate():
 
 def _typed_ui(spec: dict) -> dict:
     """A UI workflow whose sockets carry their types, as ComfyUI's frontend saves them: id -> (type, widgets,
-    {input: (source id, slot, type)}, [output types])."""
+    {input: (source id, slot, type)}, [output types][, mode]); an input (None, None, type) is declared, not wired."""
     nodes, links = [], []
     outs = {k: [{"name": t.lower(), "type": t, "links": []} for t in v[3]] for k, v in spec.items()}
-    for nid, (cls, widgets, ins, _) in spec.items():
+    for nid, (cls, widgets, ins, _, *mode) in spec.items():
         inputs = []
         for name, (src, slot, t) in ins.items():
+            if src is None:  # declared, not wired
+                inputs.append({"name": name, "type": t, "link": None})
+                continue
             links.append([len(links) + 1, src, slot, nid, len(inputs), t])
             outs[src][slot]["links"].append(len(links))
             inputs.append({"name": name, "type": t, "link": len(links)})
-        nodes.append({"id": nid, "type": cls, "mode": 0, "inputs": inputs, "outputs": outs[nid],
+        nodes.append({"id": nid, "type": cls, "mode": mode[0] if mode else 0, "inputs": inputs, "outputs": outs[nid],
                       "widgets_values": widgets})
     return {"nodes": nodes, "links": links}
 
@@ -117,3 +120,50 @@ def test_a_directors_size_wired_from_a_node_studio_cannot_work_out_is_said_not_r
             "set the generator's width and height") in said
     wf = _wf([*raw[:16], 0, 0, *raw[18:]])  # none given, nor wired: the pack's own size, said so
     assert "768x512 (the pack's size where no image or size is given)" in translate(wf)[0]
+
+
+CONTEXT = ["RGTHREE_CONTEXT", "MODEL", "CLIP", "VAE", "CONDITIONING", "CONDITIONING", "LATENT", "IMAGE", "INT"]
+
+
+def test_a_bundles_fields_are_read_through_and_a_bypassed_math_passes_a_float_on():
+    """01 / 09 / 10: rgthree's Context and Context Switch carried the model (and 01's prompts and latent) from the
+    loaders to the samplers: the model was said "passed over" (no model loaded, 01 held), the switch called "a model
+    patch", each context said to give "settings Studio's nodes do not take". 01's rate: a bypassed math node whose
+    input takes 'FLOAT,INT,BOOLEAN' passed its 24 fps on in ComfyUI, read as nothing (the Combine's saved 16 used)."""
+    fields = {"base_ctx": (None, None, "RGTHREE_CONTEXT"), "model": (None, None, "MODEL"), "clip": (None, None, "CLIP"),
+              "vae": (None, None, "VAE"), "positive": (None, None, "CONDITIONING"),
+              "negative": (None, None, "CONDITIONING"), "latent": (None, None, "LATENT"),
+              "images": (None, None, "IMAGE"), "seed": (None, None, "INT")}
+    spec = {
+        1: ("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], {}, ["MODEL"]),
+        2: ("CLIPLoader", ["umt5_xxl_fp16.safetensors", "wan", "default"], {}, ["CLIP"]),
+        3: ("VAELoader", ["wan_2.1_vae.safetensors"], {}, ["VAE"]),
+        4: ("Context (rgthree)", [], {**fields, "model": (1, 0, "MODEL"), "clip": (2, 0, "CLIP")}, CONTEXT),
+        5: ("Context (rgthree)", [], {**fields, "base_ctx": (4, 0, "RGTHREE_CONTEXT"), "vae": (3, 0, "VAE")}, CONTEXT),
+        6: ("Context Switch (rgthree)", [], {f"ctx_0{i}": ((5, 0, "RGTHREE_CONTEXT") if i == 1 else
+                                                         (None, None, "RGTHREE_CONTEXT")) for i in range(1, 6)},
+            CONTEXT),
+        7: ("CLIPTextEncode", ["a heron lands on a pier"], {"clip": (6, 2, "CLIP")}, ["CONDITIONING"]),
+        8: ("CLIPTextEncode", ["blurry"], {"clip": (6, 2, "CLIP")}, ["CONDITIONING"]),
+        9: ("EmptyHunyuanLatentVideo", [832, 480, 33, 1], {}, ["LATENT"]),
+        10: ("KSampler", [5, "fixed", 20, 6.0, "uni_pc", "simple", 1.0],
+             {"model": (6, 1, "MODEL"), "positive": (7, 0, "CONDITIONING"), "negative": (8, 0, "CONDITIONING"),
+              "latent_image": (9, 0, "LATENT")}, ["LATENT"]),
+        11: ("VAEDecode", [], {"samples": (10, 0, "LATENT"), "vae": (6, 3, "VAE")}, ["IMAGE"]),
+        12: ("PrimitiveFloat", [24], {}, ["FLOAT"]),
+        13: ("ComfyMathExpression", ["a * 2"], {"values.a": (12, 0, "FLOAT,INT,BOOLEAN"),
+                                                "values.b": (None, None, "FLOAT,INT,BOOLEAN")},
+             ["FLOAT", "INT", "BOOLEAN"], 4),
+        14: ("VHS_VideoCombine", {"frame_rate": 16, "loop_count": 0, "filename_prefix": "heron",
+                                  "format": "video/h264-mp4", "pingpong": False, "save_output": True},
+             {"images": (11, 0, "IMAGE"), "frame_rate": (13, 0, "FLOAT")}, []),
+    }
+    conv = convert(_typed_ui(spec), "contexts.json")
+    said = _said(conv)
+    load = _nodes(conv, "video_models.load")[0].params
+    assert (load["model"], load["text_encoder"], load["vae"]) == (
+        "wan2.1_t2v_1.3B_fp16.safetensors", "umt5_xxl_fp16.safetensors", "wan_2.1_vae.safetensors")
+    gen = _nodes(conv, "video_models.text_to_video")[0].params
+    assert gen["prompt"] == "a heron lands on a pier" and gen["fps"] == 24.0
+    assert "a model patch" not in said and "settings Studio's nodes do not take" not in said
+    assert "read as the input each passes on, as ComfyUI runs it: Context (rgthree) x2, Context Switch (rgthree)" in said

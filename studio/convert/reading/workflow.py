@@ -20,7 +20,7 @@ from ..families import registry as families
 from ..values import strings
 from . import by_types, casts, folders, measured, older_values, own_values, places, resized, sliders, subgraphs, \
     text_pictures, variants
-from . import bad_choices, blueprints, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
+from . import bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -366,6 +366,9 @@ class Workflow:
                 said += subgraph_ids.said(nodes)  # a subgraph's id as a node's type (heldout28)
                 wiring = _first_given(nodes)
                 wiring.update(switches.read_away(nodes, chose))
+            if kind == "ui":  # bundles (rgthree's contexts) read as the links they carry (reading/bundles.py)
+                for k, v in bundles.read_away(nodes).items():
+                    wiring[k] = wiring.get(k, 0) + v
             url_loaders.read(nodes, said)  # a file loaded from a web address: its file name (heldout17 14)
             pictures: dict[str, bytes] = {}  # pictures saved in the file as text, decoded (text_pictures.py)
             for n in nodes.values():
@@ -746,7 +749,8 @@ def _passed(nodes: dict[str, CNode], src: tuple[str, int]) -> tuple[str, int] | 
             return None
         kind = n.out_types[src[1]] if 0 <= src[1] < len(n.out_types) else None
         names = list(n.in_types)
-        same = [k for k in names if n.in_types[k] == kind and k in n.links]
+        same = [k for k in names if kind in n.in_types[k].split(",") and k in n.links]  # (an input of several
+        # types, 'FLOAT,INT,BOOLEAN', takes a FLOAT: heldout31 01's bypassed math gave its rate on, read as none)
         first = names[src[1]] if 0 <= src[1] < len(names) and names[src[1]] in same else None
         name = first or (same[0] if same else None)
         if kind is None or name is None:
