@@ -115,9 +115,9 @@ def test_a_directors_size_wired_from_a_node_studio_cannot_work_out_is_said_not_r
     assert "width" not in wf.nodes["10.latent"].widgets and wf.nodes["10.latent"].widgets["length"] == 145
     assert said[0] == ("'LTXDirector' (LTXDirector, #10)'s timeline is read: 145 frames at 24 fps, 0 segment(s), 0 "
                        "image(s) as guides at their frames")
-    assert ("'LTXDirector' (LTXDirector, #10)'s size comes from 'SizeCalculatorOfAPack' (SizeCalculatorOfAPack, #20) "
-            "(its 'custom_width' and 'custom_height'), whose value Studio cannot work out when converting: not read; "
-            "set the generator's width and height") in said
+    assert ("'LTXDirector' (LTXDirector, #10) is given its 'custom_width' and 'custom_height' by 'SizeCalculatorOfAPack' "
+            "(SizeCalculatorOfAPack, #20), whose value Studio cannot work out when converting: the take's size is not "
+            "read; set the generator's width and height") in said
     wf = _wf([*raw[:16], 0, 0, *raw[18:]])  # none given, nor wired: the pack's own size, said so
     assert "768x512 (the pack's size where no image or size is given)" in translate(wf)[0]
 

@@ -146,9 +146,9 @@ class _Reading:
         if wired:  # (heldout31 09: a size given by a calculator Studio cannot work out was said "the pack's size
             # where no image or size is given", 768x512)
             src = self.wf.source(d, wired[0])
-            said.append(f"{who}'s size comes from {self.who(src) if src else 'a node'} (its "
-                        f"{' and '.join(repr(k) for k in wired)}), whose value Studio cannot work out when converting: "
-                        "not read; set the generator's width and height")
+            said.append(f"{who} is given its {' and '.join(repr(k) for k in wired)} by "
+                        f"{self.who(src) if src else 'a node'}, whose value Studio cannot work out when converting: "
+                        "the take's size is not read; set the generator's width and height")
         elif w > 0 and h > 0 and (v["method"] in EXACT or not images):
             size = (max(div, int(w) // div * div) // 32 * 32, max(div, int(h) // div * div) // 32 * 32)
         elif not images and w <= 0 and h <= 0:
