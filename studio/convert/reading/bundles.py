@@ -37,8 +37,8 @@ def _field(nodes: dict[str, Any], nid: str, slot: int, depth: int = 0) -> tuple[
     kind = _bundle(n) if n is not None else None
     if kind is None or depth > MAX_DEPTH:
         return (nid, slot) if n is not None and kind is None else None
-    if slot == 0:
-        return None  # (the bundle itself: read only through its fields)
+    if not 0 < slot < len(n.out_types):
+        return None  # (the bundle itself, read only through its fields; a slot it does not have: nothing)
     want, name = n.out_types[slot], n.out_names[slot]
     takes = [k for k, t in n.in_types.items() if t == kind]
     if len(takes) == len(n.in_types):  # a switch: the first bundle it is given

@@ -106,6 +106,17 @@ class _Reading:
                     else:
                         m.links[port] = new
 
+    def _wired_size(self, d: CNode, v: dict) -> str | None:
+        """The sentence of the Director's size wired from a node Studio cannot work out (heldout31 09: a calculator's
+        size was said "the pack's size where no image or size is given", 768x512), else None."""
+        wired = [k for k in ("custom_width", "custom_height") if k in v["unknown"]]
+        if not wired:
+            return None
+        src = self.wf.source(d, wired[0])
+        return (f"{self.who(d)} is given its {' and '.join(repr(k) for k in wired)} by "
+                f"{self.who(src) if src else 'a node'}, whose value Studio cannot work out when converting: the take's "
+                "size is not read; set the generator's width and height")
+
     def director(self, d: CNode) -> dict | None:
         t = _timeline(d)
         if t is None:
@@ -142,13 +153,8 @@ class _Reading:
         # the size: fixed where both are set and the method gives that size (or no image sets it)
         w, h, div = v["width"] or 0, v["height"] or 0, int(v["divisible"] or 32)
         size = None
-        wired = [k for k in ("custom_width", "custom_height") if k in v["unknown"]]
-        if wired:  # (heldout31 09: a size given by a calculator Studio cannot work out was said "the pack's size
-            # where no image or size is given", 768x512)
-            src = self.wf.source(d, wired[0])
-            said.append(f"{who} is given its {' and '.join(repr(k) for k in wired)} by "
-                        f"{self.who(src) if src else 'a node'}, whose value Studio cannot work out when converting: "
-                        "the take's size is not read; set the generator's width and height")
+        if (line := self._wired_size(d, v)) is not None:
+            said.append(line)
         elif w > 0 and h > 0 and (v["method"] in EXACT or not images):
             size = (max(div, int(w) // div * div) // 32 * 32, max(div, int(h) // div * div) // 32 * 32)
         elif not images and w <= 0 and h <= 0:
