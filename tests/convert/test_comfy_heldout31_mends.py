@@ -167,3 +167,19 @@ def test_a_bundles_fields_are_read_through_and_a_bypassed_math_passes_a_float_on
     assert gen["prompt"] == "a heron lands on a pier" and gen["fps"] == 24.0
     assert "a model patch" not in said and "settings Studio's nodes do not take" not in said
     assert "read as the input each passes on, as ComfyUI runs it: Context (rgthree) x2, Context Switch (rgthree)" in said
+
+
+def test_a_node_giving_back_what_it_is_given_with_more_is_no_bundle():
+    """The corpus' WanVideoAddWanMoveTracks (image embeds in, the embeds with tracks out) and an aspect-ratio node were
+    read away as bundles by a first rule (their first output a type an input takes): only a node whose other outputs
+    are fields of its inputs (a bundle) or whose inputs all take the bundle (a switch) is one."""
+    from studio.convert.reading.bundles import _bundle
+    tracks = CNode("80", "WanVideoAddWanMoveTracks", links={"image_embeds": ("63", 0)},
+                   in_types={"image_embeds": "WANVIDIMAGE_EMBEDS", "track_coords": "STRING", "strength": "FLOAT"},
+                   out_types=["WANVIDIMAGE_EMBEDS", "IMAGE", "INT"], out_names=["image_embeds", "preview", "count"])
+    assert _bundle(tracks) is None
+    ctx = CNode("4", "Context (rgthree)", in_types={"base_ctx": "RGTHREE_CONTEXT", "model": "MODEL", "clip": "CLIP"},
+                out_types=["RGTHREE_CONTEXT", "MODEL", "CLIP"], out_names=["CONTEXT", "MODEL", "CLIP"])
+    switch = CNode("6", "Context Switch (rgthree)", in_types={"ctx_01": "RGTHREE_CONTEXT", "ctx_02": "RGTHREE_CONTEXT"},
+                   out_types=["RGTHREE_CONTEXT", "MODEL", "CLIP"], out_names=["CONTEXT", "MODEL", "CLIP"])
+    assert _bundle(ctx) == _bundle(switch) == "RGTHREE_CONTEXT"

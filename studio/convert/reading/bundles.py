@@ -19,11 +19,18 @@ MAX_DEPTH = 32
 
 
 def _bundle(n: Any) -> str | None:
-    """The bundle type of node ``n`` (see the module), else None."""
-    outs, ins = n.out_types, n.in_types
-    if len(outs) < 2 or len(n.out_names) != len(outs) or outs[0] in OWN or outs[0] not in ins.values():
+    """The bundle type of node ``n`` (see the module), else None: its first output's type, taken by its inputs too,
+    and each of its (two or more) other outputs a field: an input of that type and name (a bundle), or its inputs all
+    of the bundle's type, two or more (a switch). A node giving back what it is given with something added (a
+    wrapper's image embeds with tracks) is none: its other outputs are no fields of its inputs."""
+    outs, ins, names = n.out_types, n.in_types, n.out_names
+    if len(outs) < 3 or len(names) != len(outs) or outs[0] in OWN or outs[0] not in ins.values():
         return None
-    return outs[0]
+    kind = outs[0]
+    if sum(1 for t in ins.values() if t == kind) >= 2 and all(t == kind for t in ins.values()):
+        return kind  # a switch
+    fields = all(any(t == want and _same(k, name) for k, t in ins.items()) for want, name in zip(outs[1:], names[1:]))
+    return kind if fields else None
 
 
 def _same(a: str, b: str) -> bool:
