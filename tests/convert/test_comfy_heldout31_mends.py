@@ -43,9 +43,11 @@ def test_a_second_copy_of_interpolated_frames_is_written_at_its_own_rate():
 
 def _typed_ui(spec: dict) -> dict:
     """A UI workflow whose sockets carry their types, as ComfyUI's frontend saves them: id -> (type, widgets,
-    {input: (source id, slot, type)}, [output types][, mode]); an input (None, None, type) is declared, not wired."""
+    {input: (source id, slot, type)}, [output types, or (type, name)][, mode]); an input (None, None, type) is
+    declared, not wired."""
     nodes, links = [], []
-    outs = {k: [{"name": t.lower(), "type": t, "links": []} for t in v[3]] for k, v in spec.items()}
+    outs = {k: [{"name": t[1], "type": t[0], "links": []} if isinstance(t, tuple) else
+                {"name": t.lower(), "type": t, "links": []} for t in v[3]] for k, v in spec.items()}
     for nid, (cls, widgets, ins, _, *mode) in spec.items():
         inputs = []
         for name, (src, slot, t) in ins.items():
@@ -122,7 +124,9 @@ def test_a_directors_size_wired_from_a_node_studio_cannot_work_out_is_said_not_r
     assert "768x512 (the pack's size where no image or size is given)" in translate(wf)[0]
 
 
-CONTEXT = ["RGTHREE_CONTEXT", "MODEL", "CLIP", "VAE", "CONDITIONING", "CONDITIONING", "LATENT", "IMAGE", "INT"]
+CONTEXT = [("RGTHREE_CONTEXT", "CONTEXT"), ("MODEL", "MODEL"), ("CLIP", "CLIP"), ("VAE", "VAE"),
+           ("CONDITIONING", "POSITIVE"), ("CONDITIONING", "NEGATIVE"), ("LATENT", "LATENT"), ("IMAGE", "IMAGE"),
+           ("INT", "SEED")]  # (rgthree's outputs, as its UI file saves them)
 
 
 def test_a_bundles_fields_are_read_through_and_a_bypassed_math_passes_a_float_on():
