@@ -27,27 +27,6 @@ def _keeps_rate(b, take: tuple[str, str], src: tuple[str, str]) -> bool:
     return True
 
 
-def _rate_through(b, take: tuple[str, str], src: tuple[str, str], made: float) -> float | None:
-    """The rate the take reaches ``src`` at: ``made`` times the factor of each Frame Interpolation between (none in
-    slow motion); None where a Frame Rate sets its own, or the nodes between are not one chain (heldout33 05: RIFE
-    x3 of a 24 fps take written at 60 fps, which Studio's interpolation alone made 72, unsaid)."""
-    rate, nid, seen = float(made), src[0], set()
-    while nid != take[0]:
-        if nid in seen:
-            return None
-        seen.add(nid)
-        node = b.g.nodes.get(nid)
-        ins = [link.src for link in b.g.links if link.dst == nid]
-        if node is None or node.type_id == "edit.frame_rate" or len(set(ins)) != 1:
-            return None
-        if node.type_id == "motion.interpolate":
-            if node.params.get("slow_motion"):
-                return None
-            rate *= float(node.params.get("factor") or 1.0)
-        nid = ins[0]
-    return rate
-
-
 def _rate(b, node) -> float | None:
     """The frame rate ``node`` sets itself (not wired in), a number within Studio's range; None otherwise."""
     return next((v for k in RATES if k not in node.links and isinstance(v := b.wf.value(node, k), (int, float))
@@ -60,25 +39,55 @@ def _video_maker(wf, save):
     return src if src is not None and src.enabled else None
 
 
+def _rate_at(b, take: tuple[str, str], src: tuple[str, str], made: float) -> float | None:
+    """The rate Studio's video has at ``src``: the generator's ``made`` times each frame interpolation between (one
+    that keeps the rate, a slow motion, adds none), a Frame Rate there setting it; walked back along the one video
+    each node is given, to ``take``. None where the way is not one line back to the take, or a rate is not known."""
+    factor, nid, seen = 1.0, src[0], set()
+    while nid != take[0]:
+        node = b.g.nodes.get(nid)
+        if node is None or nid in seen:
+            return None
+        seen.add(nid)
+        if node.type_id == "edit.frame_rate":
+            fps = node.params.get("fps")
+            return float(fps) * factor if isinstance(fps, (int, float)) and fps > 0 else None
+        if node.type_id.startswith("motion.interpolate"):
+            if node.params.get("target_fps"):
+                return None  # (a rate of its own to reach: not walked)
+            k = node.params.get("factor", node.params.get("multiplier"))
+            if not isinstance(k, (int, float)) or isinstance(k, bool) or k <= 0:
+                return None
+            factor *= 1.0 if node.params.get("slow_motion") else float(k)
+        ins = [link.src for link in b.g.links if link.dst == nid and link.dst_port == "video"]
+        if len(ins) != 1:
+            return None
+        nid = ins[0]
+    return float(made) * factor
+
+
 def retimed(b, save, gen: str, take: tuple[str, str], src: tuple[str, str], said: list[str]) -> tuple[str, str]:
-    """``src`` (what the save is given), through a Frame Rate at ``save``'s own rate where the take reaches it at the
-    rate it is made (``src`` is ``take``, or a finishing between keeps the rate) and that rate is not the
-    generator's."""
+    """``src`` (what the save is given), through a Frame Rate at ``save``'s own rate where that is not the rate
+    Studio's video has there: the generator's where the take reaches it at the rate it is made (``src`` is ``take``,
+    or a finishing between keeps the rate), else that rate times the frame interpolations between (heldout31 11: a
+    'SLOW MOTION' copy, RIFE x2 written at the take's own 30 fps, twice as long, was written at 60 fps without a
+    word; 15: a WEBM copy of the frames interpolated to 32 fps written at 24)."""
     mine = _rate(b, save)
     if mine is None and (maker := _video_maker(b.wf, save)) is not None:
         mine = _rate(b, maker)  # a Save Video's rate is its CreateVideo's (heldout26 02: 25 fps written at 24, unsaid)
     made = b.g.nodes[gen].params.get("fps") if gen in b.g.nodes else None
     if mine is None or not isinstance(made, (int, float)):
         return src
-    if src != take and not _keeps_rate(b, take, src):  # interpolated on the way: the rate that gives, if one chain
-        reached = _rate_through(b, take, src, float(made))
-        if reached is None or abs(float(mine) - reached) < 1e-6:
+    if src != take and not _keeps_rate(b, take, src):  # interpolated on the way: the rate that gives, if one line back
+        has = _rate_at(b, take, src, float(made))
+        if has is None or abs(float(mine) - has) < 1e-6:
             return src
         fr = b.add("edit.frame_rate", {"fps": float(mine)}, save)
         b.g.connect(*src, fr, "video")
         said.append(f"'{save.title or save.shown_cls}' (#{save.id}) writes its interpolated frames at {float(mine):g} "
-                    f"fps, not the {reached:g} fps Studio's interpolation of the generator's {float(made):g} fps gives: "
-                    "Studio's Frame Rate before its Save Video plays the same frames at its rate, as ComfyUI does")
+                    f"fps, not the {has:g} fps Studio's interpolation of the generator's {float(made):g} fps gives: "
+                    "Studio's Frame Rate before its Save Video plays the same frames at its rate, as ComfyUI does "
+                    f"(every frame kept, the clip {'longer' if mine < has else 'shorter'})")
         return fr, "video"
     if abs(float(mine) - float(made)) < 1e-6:
         return src

@@ -26,4 +26,7 @@ def unmade(wf: Workflow, saves: set[str], read: set[str], made: set[str]) -> set
     for them (``made``: the ComfyUI ids Studio's nodes were made for), but any node feeding what Studio made (a
     prompt a made generator reads, shared with the held output: what it is given is read there)."""
     feeding = _up(wf, made, lambda k: True)
-    return _up(wf, saves, lambda k: k not in made and k not in feeding and (k in saves or k in read))
+    # walked through a node not read too (heldout31 06: a pack's keyframe node Studio does not know, between the held
+    # sampler's latent and the switch and image-to-video latent it read beyond it): only the read ones kept
+    up = _up(wf, saves, lambda k: k not in made and k not in feeding)
+    return {k for k in up if k in saves or k in read}

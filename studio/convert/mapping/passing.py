@@ -203,7 +203,8 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
     out |= neighbours.folded(wf, read, out, readers)
     out |= unrun.never_run(wf, read, out, readers, unrun.idle(wf) if idle is None else idle)  # (reaching no output)
     out |= placeholders.passed(wf, read, out, readers)  # (a dummy filling a pipe's field read through)
-    out |= _beside_unconverted(wf, read, out, readers, off)
+    out |= _beside_unconverted(wf, read, out, readers, off | set(over))  # (a reader a stage passed over: nothing goes
+    # there, heldout31 05: "the clip its 'video' is given goes there instead" of a layer passed over with its composite)
     return out | (loops.loop_starts(wf, read, out, readers) if not made else {})
 
 

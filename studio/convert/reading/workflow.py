@@ -20,7 +20,7 @@ from ..families import registry as families
 from ..values import strings
 from . import by_types, casts, folders, measured, older_values, own_values, places, resized, sliders, subgraphs, \
     text_pictures, variants
-from . import bad_choices, blueprints, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
+from . import bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -367,6 +367,9 @@ class Workflow:
                 said += subgraph_ids.said(nodes)  # a subgraph's id as a node's type (heldout28)
                 wiring = _first_given(nodes)
                 wiring.update(switches.read_away(nodes, chose))
+            if kind == "ui":  # bundles (rgthree's contexts) read as the links they carry (reading/bundles.py)
+                for k, v in bundles.read_away(nodes).items():
+                    wiring[k] = wiring.get(k, 0) + v
             url_loaders.read(nodes, said)  # a file loaded from a web address: its file name (heldout17 14)
             pictures: dict[str, bytes] = {}  # pictures saved in the file as text, decoded (text_pictures.py)
             for n in nodes.values():

@@ -61,9 +61,12 @@ def _values(wf: Workflow, n: CNode, t: dict) -> dict:
             out["frames"] = frames
             if j >= 3 and isinstance(raw[j - 3], str):
                 out["global"] = raw[j - 3]
+    out["unknown"] = []  # the settings wired from a node whose value Studio cannot work out
     for key, name in (("fps", "frame_rate"), ("width", "custom_width"), ("height", "custom_height")):
         if name in n.links:  # wired: the value given, where Studio works it out (else not known)
             out[key] = _num(wf.value(n, name))
+            if out[key] is None:
+                out["unknown"].append(name)
     return out
 
 
@@ -103,6 +106,17 @@ class _Reading:
                     else:
                         m.links[port] = new
 
+    def _wired_size(self, d: CNode, v: dict) -> str | None:
+        """The sentence of the Director's size wired from a node Studio cannot work out (heldout31 09: a calculator's
+        size was said "the pack's size where no image or size is given", 768x512), else None."""
+        wired = [k for k in ("custom_width", "custom_height") if k in v["unknown"]]
+        if not wired:
+            return None
+        src = self.wf.source(d, wired[0])
+        return (f"{self.who(d)} is given its {' and '.join(repr(k) for k in wired)} by "
+                f"{self.who(src) if src else 'a node'}, whose value Studio cannot work out when converting: the take's "
+                "size is not read; set the generator's width and height")
+
     def director(self, d: CNode) -> dict | None:
         t = _timeline(d)
         if t is None:
@@ -139,7 +153,9 @@ class _Reading:
         # the size: fixed where both are set and the method gives that size (or no image sets it)
         w, h, div = v["width"] or 0, v["height"] or 0, int(v["divisible"] or 32)
         size = None
-        if w > 0 and h > 0 and (v["method"] in EXACT or not images):
+        if (line := self._wired_size(d, v)) is not None:
+            said.append(line)
+        elif w > 0 and h > 0 and (v["method"] in EXACT or not images):
             size = (max(div, int(w) // div * div) // 32 * 32, max(div, int(h) // div * div) // 32 * 32)
         elif not images and w <= 0 and h <= 0:
             size = (768, 512)  # the pack's own size when no image and no size is given

@@ -1,0 +1,102 @@
+"""Bundles read away as the links they carry (heldout31: rgthree's Context and Context Switch between every loader and
+sampler of a DaSiWa template hid the model, the prompts and the latent: the model said "passed over", the switch
+called "a model patch" and each context said to give "settings Studio's nodes do not take"). Told by the types a UI
+file saves: a bundle's first output is of a type its inputs take too (the bundle, RGTHREE_CONTEXT), not one of
+ComfyUI's own; each of its other outputs gives the input of its type and name (MODEL: 'model', IMAGE: 'images'),
+else that output of the bundle given on its bundle input (rgthree's 'base_ctx'); a node whose inputs all take the
+bundle (a switch) gives that output of the first bundle it is given (rgthree's switch: the first context a node
+gives; a muted one gives none, its link already cut as ComfyUI runs the workflow). An API file saves no types: not
+read so. Plain stdlib."""
+from __future__ import annotations
+
+from typing import Any
+
+# ComfyUI's own types: a node whose first output is one of these is no bundle
+OWN = frozenset({"MODEL", "CLIP", "VAE", "CONDITIONING", "LATENT", "IMAGE", "MASK", "INT", "FLOAT", "STRING",
+                 "BOOLEAN", "AUDIO", "VIDEO", "NOISE", "SAMPLER", "SIGMAS", "GUIDER", "CLIP_VISION",
+                 "CLIP_VISION_OUTPUT", "CONTROL_NET", "UPSCALE_MODEL", "*", ""})
+MAX_DEPTH = 32
+
+
+def _bundle(n: Any) -> str | None:
+    """The bundle type of node ``n`` (see the module), else None: its first output's type, taken by its inputs too,
+    and each of its (two or more) other outputs a field: an input of that type and name (a bundle), or its inputs all
+    of the bundle's type, two or more (a switch). A node giving back what it is given with something added (a
+    wrapper's image embeds with tracks) is none: its other outputs are no fields of its inputs."""
+    outs, ins, names = n.out_types, n.in_types, n.out_names
+    if len(outs) < 3 or len(names) != len(outs) or outs[0] in OWN or outs[0] not in ins.values():
+        return None
+    kind = outs[0]
+    if sum(1 for t in ins.values() if t == kind) >= 2 and all(t == kind for t in ins.values()):
+        return kind  # a switch
+    fields = all(any(t == want and _same(k, name) for k, t in ins.items()) for want, name in zip(outs[1:], names[1:]))
+    return kind if fields else None
+
+
+def _same(a: str, b: str) -> bool:
+    a, b = a.lower(), b.lower()
+    return a == b or a.rstrip("s") == b.rstrip("s")
+
+
+def _field(nodes: dict[str, Any], nid: str, slot: int, depth: int = 0) -> tuple[str, int] | None:
+    """The link output ``slot`` of bundle node ``nid`` carries (its source), None where it carries nothing."""
+    n = nodes.get(nid)
+    kind = _bundle(n) if n is not None else None
+    if kind is None or depth > MAX_DEPTH:
+        return (nid, slot) if n is not None and kind is None else None
+    if not 0 < slot < len(n.out_types):
+        return None  # (the bundle itself, read only through its fields; a slot it does not have: nothing)
+    want, name = n.out_types[slot], n.out_names[slot]
+    takes = [k for k, t in n.in_types.items() if t == kind]
+    if len(takes) == len(n.in_types):  # a switch: the first bundle it is given
+        for k in takes:
+            if k in n.links:
+                src, out = n.links[k]
+                other = nodes.get(src)
+                if other is None or _bundle(other) is None:
+                    return None
+                at = _slot(other, name, want)
+                return _field(nodes, src, at, depth + 1) if at is not None else None
+        return None
+    typed = [k for k, t in n.in_types.items() if t == want]
+    same = [k for k in typed if _same(k, name)] or (typed if len(typed) == 1 else [])
+    if same and same[0] in n.links:
+        src, out = n.links[same[0]]
+        other = nodes.get(src)
+        return _field(nodes, src, out, depth + 1) if other is not None and _bundle(other) is not None else (src, out)
+    for k in takes:  # not given here: what the bundle it is given carries ('base_ctx')
+        if k in n.links:
+            src, _ = n.links[k]
+            other = nodes.get(src)
+            at = _slot(other, name, want) if other is not None and _bundle(other) is not None else None
+            return _field(nodes, src, at, depth + 1) if at is not None else None
+    return None
+
+
+def _slot(n: Any, name: str, kind: str) -> int | None:
+    """The output of bundle ``n`` of that name and type."""
+    return next((i for i, (t, o) in enumerate(zip(n.out_types, n.out_names)) if i and t == kind and o == name), None)
+
+
+def read_away(nodes: dict[str, Any]) -> dict[str, int]:
+    """Links from bundle nodes read as what they carry; a bundle nothing else reads then is removed; how many of each
+    type were removed."""
+    bundles = {k for k, n in nodes.items() if _bundle(n) is not None}
+    if not bundles:
+        return {}
+    for n in nodes.values():
+        if n.id in bundles or not any(src in bundles for src, _ in n.links.values()):
+            continue
+        links = {}
+        for name, (src, slot) in n.links.items():
+            if src not in bundles:
+                links[name] = (src, slot)
+            elif (got := _field(nodes, src, slot)) is not None:
+                links[name] = got
+        n.links = links
+    read = {src for k, n in nodes.items() if k not in bundles for src, _ in n.links.values()}
+    counts: dict[str, int] = {}
+    for k in sorted(bundles - read):
+        counts[nodes[k].cls] = counts.get(nodes[k].cls, 0) + 1
+        del nodes[k]
+    return counts
