@@ -284,6 +284,11 @@ def _by_inputs(n: dict) -> dict[str, Any]:
     return dict(zip(names, values)) if isinstance(values, list) and names and len(names) == len(values) else {}
 
 
+def _marked(n: dict) -> frozenset:
+    """The inputs a UI node's page lists as widgets (``"widget": {...}``): a value saved for each (by_types)."""
+    return frozenset(str(i.get("name")) for i in n.get("inputs") or [] if isinstance(i, dict) and i.get("widget"))
+
+
 def _saved_as(n: dict) -> tuple[str, str]:
     """(the type a UI node is read as, its type in the file where that differs): a node pack's copy of a node Studio
     reads, under a name of its own, that the frontend still files under the original's name ('Node name for S&R',
@@ -638,7 +643,7 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     ins = {str(i.get("name")): str(i.get("type")) for i in n.get("inputs") or [] if isinstance(i, dict)}
     outs = [str(o.get("type")) if isinstance(o, dict) else "" for o in n.get("outputs") or []]
     cls, origin = _saved_as(n)
-    named = _named(cls, n.get("widgets_values")) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values")) \
+    named = _named(cls, n.get("widgets_values")) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values"), _marked(n)) \
         or older_values.loader_prefix(cls, n.get("widgets_values"))  # (a loader's values of another version of its pack)
     saved = [o.get("links") for o in n.get("outputs") or [] if isinstance(o, dict)]
     linked = sum(len(x) for x in saved if isinstance(x, list))
