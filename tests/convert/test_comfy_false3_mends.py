@@ -46,3 +46,25 @@ def test_a_force_input_text_saved_first_names_every_value_in_its_place():
     # the same node saved by a page that drew no widget for it: its widgets' values alone, named as before
     doc = _text_into("CR Text Replace", ["image", "video", "person", "woman", "standing", "moving"])
     assert Workflow.read(doc).nodes["2"].widgets["find1"] == "image"
+
+
+def _switched(cls: str, first: str, second: str, **chose) -> dict:
+    """An API workflow: a picture and its inverse into a pack's switch set to pass on the picture, saved."""
+    return {"1": {"class_type": "LoadImage", "inputs": {"image": "cat.png"}},
+            "2": {"class_type": "ImageInvert", "inputs": {"image": ["1", 0]}},
+            "3": {"class_type": cls, "inputs": {first: ["1", 0], second: ["2", 0], **chose}},
+            "4": {"class_type": "SaveImage", "inputs": {"images": ["3", 0], "filename_prefix": "cat"}}}
+
+
+def test_a_switch_input_not_declared_lazy_is_run_by_comfyui_all_the_same():
+    """heldout28 13 (and three corpus files): "'ColorMatch' (#312) reaches no output ... (it feeds only ... (Image
+    Switch (JPS), #334)'s 'img_2', a switch's input not passed on ...): ComfyUI does not run it" - JPS declares
+    img_1..5 without 'lazy', so ComfyUI computes every wired input before the switch picks one. Told by the
+    catalogue's 'lazy' (read from the packs' sources), never by the switch's name: Impact's switch declares its
+    inputs lazy, so its unpicked input is not run."""
+    said = _said(convert(_switched("Image Switch (JPS)", "img_1", "img_2", select=1), "jps.json"))
+    assert "'ImageInvert' (ImageInvert, #2) reaches no output" in said
+    assert "ComfyUI runs it all the same" in said and "ComfyUI does not run it" not in said
+    said = _said(convert(_switched("ImpactSwitch", "input1", "input2", select=1, sel_mode=False), "impact.json"))
+    assert "'ImageInvert' (ImageInvert, #2) reaches no output" in said
+    assert "ComfyUI does not run it" in said and "runs it all the same" not in said

@@ -161,6 +161,8 @@ class CNode:
     out_names: list[str] = field(default_factory=list)  # each output's name (UI JSON only: own_values reads them)
     unpicked: str = ""  # the input of a switch read away that it does not pass on, in words, where this node fed it
     let_go: dict[str, tuple[str, int]] = field(default_factory=dict)  # links let go where read as another (still run)
+    unpicked_lazy: bool | None = None  # that switch's input declared lazy (not run), not (run all the same), unknown
+    also_run: tuple[str, ...] = ()  # what a switch read away here runs though not passing it on (its inputs not lazy)
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
