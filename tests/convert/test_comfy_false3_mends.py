@@ -4,7 +4,8 @@ packs declare, on a small hand-written workflow."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from studio.convert.reading.workflow import Workflow
+from studio.convert.reading import gathers
+from studio.convert.reading.workflow import CNode, Workflow
 from tests.convert.test_comfy_outputs import _notes
 
 
@@ -68,3 +69,50 @@ def test_a_switch_input_not_declared_lazy_is_run_by_comfyui_all_the_same():
     said = _said(convert(_switched("ImpactSwitch", "input1", "input2", select=1, sel_mode=False), "impact.json"))
     assert "'ImageInvert' (ImageInvert, #2) reaches no output" in said
     assert "ComfyUI does not run it" in said and "runs it all the same" not in said
+
+
+def _edit_batch(batch: str = "FL_ImageBatch") -> dict:
+    """An API workflow: a picture edited by a Qwen image edit pass, then batched with the picture itself (twice, the
+    third an input the pack's page adds) and written as a video."""
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "qwen_image_edit_2509_fp8.safetensors",
+                                                     "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "qwen_2.5_vl_7b_fp8_scaled.safetensors",
+                                                     "type": "qwen_image", "device": "default"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "qwen_image_vae.safetensors"}},
+        "4": {"class_type": "LoadImage", "inputs": {"image": "room.png"}},
+        "5": {"class_type": "TextEncodeQwenImageEditPlus", "inputs": {"prompt": "make it a wireframe", "clip": ["2", 0],
+                                                                      "vae": ["3", 0], "image1": ["4", 0]}},
+        "6": {"class_type": "TextEncodeQwenImageEditPlus", "inputs": {"prompt": "", "clip": ["2", 0], "vae": ["3", 0],
+                                                                      "image1": ["4", 0]}},
+        "7": {"class_type": "VAEEncode", "inputs": {"pixels": ["4", 0], "vae": ["3", 0]}},
+        "8": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 4, "cfg": 1.0, "sampler_name": "euler",
+                                                   "scheduler": "simple", "denoise": 1.0, "model": ["1", 0],
+                                                   "positive": ["5", 0], "negative": ["6", 0], "latent_image": ["7", 0]}},
+        "9": {"class_type": "VAEDecode", "inputs": {"samples": ["8", 0], "vae": ["3", 0]}},
+        "10": {"class_type": batch, "inputs": {"inputcount": 3, "image_1": ["4", 0], "image_2": ["9", 0],
+                                               "image_3": ["4", 0]}},
+        "11": {"class_type": "CreateVideo", "inputs": {"images": ["10", 0], "fps": 8}},
+        "12": {"class_type": "SaveVideo", "inputs": {"video": ["11", 0], "filename_prefix": "morph", "format": "auto",
+                                                     "codec": "auto"}}}
+
+
+def test_a_batch_of_pictures_is_said_a_batch_of_them_never_a_step_between_two():
+    """heldout26 03: FL_ImageBatch #519:457 (six wired pictures, inputs its page adds) was said "a step between its
+    'image_1', 'image_2' and 'FL_RIFE' ...", and the held statement named the video as made "from image given to the
+    sampler by TextEncodeQwenImageEditPlus". Told by the declared types (numbered inputs of the type its output gives,
+    those the page adds counted): every wired picture named, and the video said put together by the batch from the
+    file and what the sampler makes."""
+    said = _said(convert(_edit_batch(), "morph.json"))
+    assert ("'FL_ImageBatch' (FL_ImageBatch, #10) puts together the 3 pictures wired into its 'image_1', 'image_2', "
+            "'image_3', one of them an input its page adds beyond the 2 its type declares") in said
+    assert "a step between its 'image_1'" not in said
+    assert "given to the sampler by TextEncodeQwenImageEditPlus" not in said
+    assert ("makes a video from image 'room.png' (LoadImage, #4) and what its sampler makes, put together by "
+            "'FL_ImageBatch' (FL_ImageBatch, #10)") in said
+    # any pack's node of that shape (KJNodes' ImageBatchMulti), never a switch of numbered pictures (JPS)
+    wf = Workflow.read(_edit_batch("ImageBatchMulti"))
+    assert gathers.gathered(wf.nodes["10"]) == ["image_1", "image_2", "image_3"]
+    switch = CNode("10", "Image Switch (JPS)", widgets={"select": 2},
+                   links={"img_1": ("4", 0), "img_2": ("9", 0), "img_3": ("4", 0)})
+    assert gathers.gathered(switch) == []
