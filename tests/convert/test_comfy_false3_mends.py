@@ -36,14 +36,13 @@ def test_a_force_input_text_saved_first_names_every_value_in_its_place():
     its place; any type of that shape (Comfyroll's Set Value on String too)."""
     doc = _text_into("CR Text Replace", ["", "image", "video", "person", "woman", "standing", "moving"])
     n = Workflow.read(doc).nodes["2"]
-    assert n.widgets == {"text": "", "find1": "image", "replace1": "video", "find2": "person", "replace2": "woman",
-                         "find3": "standing", "replace3": "moving"}
+    assert n.widgets == {"find1": "image", "replace1": "video", "find2": "person", "replace2": "woman",
+                         "find3": "standing", "replace3": "moving"}  # (the wired text's own saved value let go)
     said = _said(convert(doc, "replace.json"))
-    assert ('(CR Text Replace, #2): {"text": "(wired)", "find1": "image", "replace1": "video", "find2": "person"'
-            in said)
+    assert '(CR Text Replace, #2): {"find1": "image", "replace1": "video", "find2": "person"' in said
     assert '"find1": ""' not in said
     n = Workflow.read(_text_into("CR Set Value on String", ["", "cat", "yes", "no"], "*")).nodes["2"]
-    assert n.widgets == {"text": "", "test_string": "cat", "value_if_true": "yes", "value_if_false": "no"}
+    assert n.widgets == {"test_string": "cat", "value_if_true": "yes", "value_if_false": "no"}
     # the same node saved by a page that drew no widget for it: its widgets' values alone, named as before
     doc = _text_into("CR Text Replace", ["image", "video", "person", "woman", "standing", "moving"])
     assert Workflow.read(doc).nodes["2"].widgets["find1"] == "image"
@@ -62,10 +61,13 @@ def test_a_switch_input_not_declared_lazy_is_run_by_comfyui_all_the_same():
     Switch (JPS), #334)'s 'img_2', a switch's input not passed on ...): ComfyUI does not run it" - JPS declares
     img_1..5 without 'lazy', so ComfyUI computes every wired input before the switch picks one. Told by the
     catalogue's 'lazy' (read from the packs' sources), never by the switch's name: Impact's switch declares its
-    inputs lazy, so its unpicked input is not run."""
+    inputs lazy, so its unpicked input is not run; rgthree's Any Switch (its inputs made at run time, none lazy) was said
+    of its second input "(nothing reads what it gives): ComfyUI does not run it"."""
     said = _said(convert(_switched("Image Switch (JPS)", "img_1", "img_2", select=1), "jps.json"))
     assert "'ImageInvert' (ImageInvert, #2) reaches no output" in said
     assert "ComfyUI runs it all the same" in said and "ComfyUI does not run it" not in said
+    said = _said(convert(_switched("Any Switch (rgthree)", "any_01", "any_02"), "any.json"))  # (its first given)
+    assert "nothing reads what it gives" not in said and "ComfyUI runs it all the same" in said
     said = _said(convert(_switched("ImpactSwitch", "input1", "input2", select=1, sel_mode=False), "impact.json"))
     assert "'ImageInvert' (ImageInvert, #2) reaches no output" in said
     assert "ComfyUI does not run it" in said and "runs it all the same" not in said

@@ -80,7 +80,7 @@ def never_run(wf: Workflow, read: set[str], done: dict[str, str], readers: dict[
         feeds = (f"it feeds only '{rs[0][0].title or rs[0][0].shown_cls}' (#{rs[0][0].id})'s '{rs[0][1]}'"
                  + (f" and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''}" if len(rs) > 1 else "")
                  + ", which reach no output either") if rs else (
-            f"it feeds only {n.unpicked}, a switch's input not passed on, as the switch is set" if n.unpicked
+            f"it feeds only {n.unpicked}, a switch's input not passed on, as the workflow is saved" if n.unpicked
             else "nothing reads what it gives")
         runs = ("ComfyUI runs it all the same (a switch has every input it does not declare lazy computed before it "
                 "picks one), but what it gives is not used") if k in _RAN.get(wf, ()) else (

@@ -3,7 +3,8 @@ number the pack wants wired): the older frontend made every input of a value typ
 and turned a forceInput one into a socket at once, its value still saved at its place among the others; the UI
 file marks such an input ``"widget": {"name": ...}``. Its values are named by the declared inputs of a value type
 that are widgets or that the file so marks, in the frontend's order (required, then optional), where the counts
-agree and every value fits its input's declared type (heldout26 01: Comfyroll's CR Text Replace saving its wired
+agree and every value fits its input's declared type, the forceInput ones' own values then let go (never what runs:
+ComfyUI takes what is wired there, or nothing) (heldout26 01: Comfyroll's CR Text Replace saving its wired
 'text' first, its finds and replacements read one place off). Plain stdlib."""
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ VALUE_KINDS = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO"})
 SEEDS = ("seed", "noise_seed")  # INT widgets ComfyUI's frontend gives a control value after (as by_types)
 
 
-def fits(w: Any, v: Any) -> bool:
+def fits(w: Any, v: Any, strict: bool = False) -> bool:
     """Whether value ``v`` fits declared input ``w`` (a number for INT / FLOAT, a choice among those declared, a text
-    for STRING, True/False for BOOLEAN)."""
+    for STRING, True/False for BOOLEAN); ``strict``: a choice among those made at run time (a folder's) does not."""
     if w.type == "INT":
         return isinstance(v, int) and not isinstance(v, bool)
     if w.type == "FLOAT":
@@ -25,7 +26,11 @@ def fits(w: Any, v: Any) -> bool:
     if w.type == "BOOLEAN":
         return isinstance(v, bool)
     if w.type == "COMBO":
-        return isinstance(v, str) and (not isinstance(w.options, tuple) or not w.options or v in w.options)
+        if not isinstance(v, str):
+            return False
+        if isinstance(w.options, tuple):
+            return not w.options or v in w.options
+        return w.options is None or not strict  # (choices made at run time: not checked, unless strict)
     if w.type == "STRING":
         return isinstance(v, str)
     return False
@@ -53,8 +58,8 @@ def named(t, values: list, marked) -> dict[str, Any]:
         if len(pairs) != len(values):
             continue
         if all(v in SEED_CONTROLS if w is None else fits(w, v) for (w, _), v in zip(pairs, values)):
-            return {name: v for (_, name), v in zip(pairs, values)}
-    return {}
+            return {name: v for (w, name), v in zip(pairs, values) if w not in extra}  # (a forceInput one's saved value
+    return {}  # is never what runs: the page let nobody set it, and ComfyUI takes its link or nothing)
 
 
 def last(t, marked) -> bool:

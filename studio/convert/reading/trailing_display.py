@@ -16,6 +16,6 @@ def named(widgets: list, values: list) -> dict[str, Any]:
     value is beyond them and every other fits its widget's type; {} otherwise."""
     if not widgets or len(values) != len(widgets) + 1 or not isinstance(values[-1], str):
         return {}
-    if not all(fits(w, v) for w, v in zip(widgets, values)):
+    if not all(fits(w, v, strict=True) for w, v in zip(widgets, values)):
         return {}
     return {w.name: v for w, v in zip(widgets, values)}

@@ -160,11 +160,13 @@ def passed_on(nodes: dict[str, Any], picks: dict[str, str | None]) -> dict[str, 
                                                                                                      runs, v))]))
             n.links = {k: r for k, v in n.links.items() if (r := pick(v)) is not None}
     counts: dict[str, int] = {}
+    passed = {k: name if name is not None else next((x for x, v in nodes[k].links.items() if pick(v) is not None),
+                                                    None) for k, name in picks.items()}  # (a first-given one's)
     for k in picks:
         n = nodes[k]
         counts[n.cls] = counts.get(n.cls, 0) + 1
         for name, (src, _) in n.links.items():  # its inputs not passed on: said so where nothing else reads them
-            if picks[k] is not None and name != picks[k] and src in nodes and src not in picks:
+            if name != passed[k] and src in nodes and src not in picks:
                 nodes[src].unpicked = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s '{name}'"
                 nodes[src].unpicked_lazy = lazy(n, name)
         del nodes[k]
@@ -182,7 +184,8 @@ def lazy(n: Any, name: str) -> bool | None:
     i = t.input(name)
     if i is None and (m := NUMBERED.match(name)):
         i = next((x for x in t.inputs if (k := NUMBERED.match(x.name)) and k.group(1) == m.group(1)), None)
-    return None if i is None else i.lazy
+    return any(x.lazy for x in t.inputs) if i is None else i.lazy  # (inputs its source makes at run time, rgthree's
+    # Any Switch's: lazy only where it declares any input lazy)
 
 
 def _ran(nodes: dict[str, Any], picks: dict, runs: dict, src) -> list[str]:
