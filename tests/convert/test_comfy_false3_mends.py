@@ -4,6 +4,7 @@ packs declare, on a small hand-written workflow."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
+from studio.convert.packs import translation
 from studio.convert.reading import gathers
 from studio.convert.reading.workflow import CNode, Workflow
 from tests.convert.test_comfy_outputs import _notes
@@ -68,6 +69,10 @@ def test_a_switch_input_not_declared_lazy_is_run_by_comfyui_all_the_same():
     assert "ComfyUI runs it all the same" in said and "ComfyUI does not run it" not in said
     said = _said(convert(_switched("Any Switch (rgthree)", "any_01", "any_02"), "any.json"))  # (its first given)
     assert "nothing reads what it gives" not in said and "ComfyUI runs it all the same" in said
+    doc = _switched("Any Switch (rgthree)", "any_01", "any_02")  # (heldout9 cybershrapnel: through a reroute)
+    doc.update({"5": {"class_type": "Reroute", "inputs": {"input": ["2", 0]}}})
+    doc["3"]["inputs"]["any_02"] = ["5", 0]
+    assert "ComfyUI runs it all the same" in _said(convert(doc, "any.json"))
     said = _said(convert(_switched("ImpactSwitch", "input1", "input2", select=1, sel_mode=False), "impact.json"))
     assert "'ImageInvert' (ImageInvert, #2) reaches no output" in said
     assert "ComfyUI does not run it" in said and "runs it all the same" not in said
@@ -118,3 +123,15 @@ def test_a_batch_of_pictures_is_said_a_batch_of_them_never_a_step_between_two():
     switch = CNode("10", "Image Switch (JPS)", widgets={"select": 2},
                    links={"img_1": ("4", 0), "img_2": ("9", 0), "img_3": ("4", 0)})
     assert gathers.gathered(switch) == []
+
+
+def test_a_number_measured_off_a_mask_is_not_taken_from_the_saved_widget():
+    """corpus kijai Tora (CogVideoX wrapper): once ToraEncodeTrajectory's values were named in their places, its wired
+    width / height / num_frames from KJNodes' GetMaskSizeAndCount were said "the value saved in the file (720) is
+    used": a number a mask-giving node measures when the workflow runs is not the stale widget (as for pictures)."""
+    doc = {"1": {"class_type": "LoadImage", "inputs": {"image": "mask.png"}},
+           "2": {"class_type": "GetMaskSizeAndCount", "inputs": {"mask": ["1", 1]}},
+           "3": {"class_type": "EmptyImage", "inputs": {"width": ["2", 1], "height": ["2", 2], "batch_size": 1,
+                                                       "color": 0}}}
+    wf = Workflow.read(doc)
+    assert translation.measured(wf, wf.nodes["3"], "width") and translation.measured(wf, wf.nodes["3"], "height")

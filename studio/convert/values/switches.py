@@ -152,8 +152,9 @@ def passed_on(nodes: dict[str, Any], picks: dict[str, str | None]) -> dict[str, 
             if src is None:
                 return None
         return None
-    runs = {k: [src for name, (src, _) in nodes[k].links.items() if name != picks[k] and name not in SETTINGS
-                and lazy(nodes[k], name) is False] for k in picks}  # (what ComfyUI computes for it all the same)
+    runs = {k: [r[0] for name, v in nodes[k].links.items() if name != picks[k] and name not in SETTINGS
+                and lazy(nodes[k], name) is False and (r := pick(v)) is not None]  # (what ComfyUI computes for it all
+            for k in picks}  # the same, through a reroute read away too)
     for n in nodes.values():
         if any(s[0] in picks for s in n.links.values()):
             n.also_run = tuple(dict.fromkeys([*n.also_run, *(x for v in n.links.values() for x in _ran(nodes, picks,
