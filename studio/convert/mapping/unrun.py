@@ -4,7 +4,10 @@
 muxes) makes nothing when the workflow runs, so nothing of it is lost: each is said in one sentence naming what it
 feeds. Told on the workflow as saved (before a pack's translation rewires it); said only in a workflow with an output
 node (one with none runs nothing at all), and a node of a type the catalogue does not hold is taken for an output (it
-may be one), so nothing is said of what may run. Linear in the workflow's size. Plain data and stdlib."""
+may be one), so nothing is said of what may run. A node feeding only an input a switch read away does not pass on
+reaches no output either, but ComfyUI runs it unless the switch's pack declares that input lazy (values/switches.py:
+the catalogue's 'lazy'): said run, its result unused (heldout28 13: JPS' Image Switch). Linear in the workflow's
+size. Plain data and stdlib."""
 from __future__ import annotations
 
 import weakref
