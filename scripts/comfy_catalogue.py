@@ -104,7 +104,7 @@ def build(specs: list[str]) -> dict:
         if core:
             core_consts, io_types = constants_of(sources), io_types_of(sources)
         found = extract_pack(sources, core_consts, io_types)
-        packs[repo] = {"commit": info["commit"], "date": info["date"], "types": len(found)}
+        packs[repo] = {"commit": info["commit"], "date": info["date"], "types": len(found), "lazy": True}
         for name, rec in sorted(found.items()):
             if name in types:
                 types[name].setdefault("also", []).append(repo)
@@ -114,12 +114,40 @@ def build(specs: list[str]) -> dict:
     return {"packs": packs, "types": types}
 
 
+def refresh(old: dict, specs: list[str]) -> dict:
+    """``old`` (the committed data) with what this reader now records of an input beyond the rest (its 'lazy') read
+    again from the packs ``specs`` names, each at the commit the data records (else refused), and set on the same
+    inputs of their types (a type another pack declared first left as it is); nothing else changed (the packs are
+    read without ComfyUI's constants here, so their other fields are kept as the full build read them)."""
+    packs, types = dict(old["packs"]), dict(old["types"])
+    for spec in specs:
+        repo, path = _repo_name(spec, {})
+        sources, info = read_sources(path, False)
+        if repo not in packs or packs[repo]["commit"] != info["commit"]:
+            raise SystemExit(f"{repo}@{info['commit'][:12]}: not the commit the catalogue records: build it all")
+        found, n = extract_pack(sources), 0
+        for name, rec in found.items():
+            lazy = {i["name"] for i in rec.get("inputs") or [] if isinstance(i, dict) and i.get("lazy")}
+            if lazy and name in types and types[name].get("pack") == repo and isinstance(types[name].get("inputs"), list):
+                types[name] = {**types[name], "inputs": [{**i, "lazy": True} if isinstance(i, dict) and i.get("name")
+                                                         in lazy else i for i in types[name]["inputs"]]}
+                n += 1
+        packs[repo] = {**packs[repo], "lazy": True}
+        print(f"{repo}@{info['commit'][:12]}: {n} node types with lazy inputs", file=sys.stderr)
+    return {"packs": packs, "types": types}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=OUT)
+    ap.add_argument("--refresh", action="store_true", help="read only these packs again into the data at --out")
     ap.add_argument("sources", nargs="+")
     a = ap.parse_args(argv)
-    data = build(a.sources)
+    if a.refresh:
+        with gzip.open(a.out, "rt", encoding="utf-8") as fh:
+            data = refresh(json.load(fh), a.sources)
+    else:
+        data = build(a.sources)
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
     tmp = a.out + ".part"
     with gzip.GzipFile(tmp, "wb", mtime=0) as fh:  # no time stamp: the same sources make the same bytes

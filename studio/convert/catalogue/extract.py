@@ -217,6 +217,8 @@ def input_record(name: str, kind, opts, required: bool) -> dict:
         rec["multiline"] = True
     if opts.get("control_after_generate") is True:  # the frontend's fixed/randomize value after it
         rec["control"] = True
+    if opts.get("lazy") is True:  # ComfyUI computes what is wired there only when the node asks (a switch's)
+        rec["lazy"] = True
     return rec
 
 

@@ -34,6 +34,7 @@ class Input:
     files: str | None = None
     multiline: bool = False
     control: bool = False  # the frontend saves a control value (fixed / randomize) after it
+    lazy: bool = False  # declared lazy: ComfyUI computes what is wired there only when the node asks for it
 
     @property
     def is_socket(self) -> bool:
@@ -58,6 +59,7 @@ class NodeType:
     inputs: tuple[Input, ...] | None = None
     outputs: tuple[Output, ...] | None = None
     output_node: bool = False
+    lazy_read: bool = False  # its pack read by a reader that records 'lazy' (else whether an input is: not known)
 
     def input(self, name: str) -> Input | None:
         return next((i for i in self.inputs or () if i.name == name), None)
@@ -88,7 +90,7 @@ def _input(d: dict) -> Input:
                  widget=bool(d.get("widget")), options=tuple(opts) if isinstance(opts, list) else opts,
                  min=d.get("min"), max=d.get("max"), step=d.get("step"), default=d.get("default"),
                  upload=d.get("upload"), files=d.get("files"), multiline=bool(d.get("multiline")),
-                 control=bool(d.get("control")))
+                 control=bool(d.get("control")), lazy=bool(d.get("lazy")))
 
 
 def _node(name: str, d: dict, packs: dict) -> NodeType:
@@ -97,7 +99,8 @@ def _node(name: str, d: dict, packs: dict) -> NodeType:
                     category=d.get("category") or "", display=d.get("display") or "",
                     inputs=tuple(_input(i) for i in ins) if isinstance(ins, list) else None,
                     outputs=tuple(Output(o.get("type", UNKNOWN), o.get("name")) for o in outs)
-                    if isinstance(outs, list) else None, output_node=d.get("output_node") is True)
+                    if isinstance(outs, list) else None, output_node=d.get("output_node") is True,
+                    lazy_read=packs.get(d.get("pack", ""), {}).get("lazy") is True)
 
 
 @functools.lru_cache(maxsize=4)

@@ -228,7 +228,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
 
 def _dropped_line(n: CNode) -> str:
     off = "" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)"
-    settings = cut(json.dumps(rounded(n.settings()), ensure_ascii=False, default=str), SETTINGS_CHARS)
+    said = {k: "(wired)" if k in n.links else v for k, v in n.settings().items()}  # (a wired one's saved value: unused)
+    settings = cut(json.dumps(rounded(said), ensure_ascii=False, default=str), SETTINGS_CHARS)
     read_as = f", read as {n.cls}" if n.origin else ""
     return f"- '{n.title or n.shown_cls}' ({n.shown_cls}{read_as}, #{n.id}){off}: {settings}"
 

@@ -17,7 +17,7 @@ from ..packs import lora_stacks
 from ..reading.given_nothing import given_nothing
 from ..reading import by_types
 from ..reading.pass_any import any_through
-from ..reading import downloaded
+from ..reading import downloaded, gathers
 from .templates import type_templates
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
@@ -386,6 +386,8 @@ def _step(n: CNode, rs: list[tuple[CNode, str, int]], into: str, passed_over: bo
     if (cat := catalogue.node_type(n.shown_cls).category).startswith("api node"):  # a cloud service's (heldout20 15)
         return (f"{_name(n)}, one of ComfyUI's API nodes (category '{cat}': a paid cloud service makes what it gives), "
                 f"gives {into}: not made, as Studio calls no cloud service{tail}")
+    if len(many := gathers.gathered(n)) > 2 or many and gathers.added(n, many):  # several pictures put together
+        return gathers.sentence(n, many, into, tail)  # (a batch of them is no step between two: heldout26 03)
     joined = "', '".join(ways)
     return f"{_name(n)}, a step between its '{joined}' and {into}: not applied{tail}"
 

@@ -4,7 +4,10 @@
 muxes) makes nothing when the workflow runs, so nothing of it is lost: each is said in one sentence naming what it
 feeds. Told on the workflow as saved (before a pack's translation rewires it); said only in a workflow with an output
 node (one with none runs nothing at all), and a node of a type the catalogue does not hold is taken for an output (it
-may be one), so nothing is said of what may run. Linear in the workflow's size. Plain data and stdlib."""
+may be one), so nothing is said of what may run. A node feeding only an input a switch read away does not pass on
+reaches no output either, but ComfyUI runs it unless the switch's pack declares that input lazy (values/switches.py:
+the catalogue's 'lazy'): said run, its result unused (heldout28 13: JPS' Image Switch). Linear in the workflow's
+size. Plain data and stdlib."""
 from __future__ import annotations
 
 import weakref
@@ -15,6 +18,7 @@ from ..reading.workflow import CNode, Workflow
 # what read each idle node as the file saves it, by workflow (told with idle(), before a pack's translation rewires
 # the links: 'WanVideoSetLoRAs' (#80)'s 'model', not the LoRA select the translation wired in its place)
 _SAVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_RAN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # those run only for a switch not passing them on
 
 
 def _output(n: CNode) -> bool:
@@ -39,6 +43,7 @@ def idle(wf: Workflow) -> frozenset[str]:
         n = wf.nodes[i]  # (and the links a node read as another let go: ComfyUI runs what fed them)
         todo.extend(src for src, _ in (*n.links.values(), *n.let_go.values()) if src)
     out = frozenset(k for k, n in wf.nodes.items() if n.enabled and k not in seen)
+    _RAN[wf] = _ran_unused(wf, seen)
     saved: dict[str, list[tuple[CNode, str]]] = {k: [] for k in out}
     for m in wf.nodes.values() if out else ():  # (one pass over the links: linear)
         for name, (src, _) in m.links.items():
@@ -46,6 +51,21 @@ def idle(wf: Workflow) -> frozenset[str]:
                 saved[src].append((m, name))
     _SAVED[wf] = saved
     return out
+
+
+def _ran_unused(wf: Workflow, seen: set[str]) -> frozenset[str]:
+    """The nodes ComfyUI runs only for a switch read away that does not pass them on (its inputs not declared lazy:
+    ComfyUI computes each before the switch picks one), and what they alone read: run, their result unused."""
+    out: set[str] = set()
+    todo = [k for i in seen if i in wf.nodes for k in wf.nodes[i].also_run]
+    while todo:
+        i = todo.pop()
+        if i in seen or i in out or i not in wf.nodes:
+            continue
+        out.add(i)
+        n = wf.nodes[i]
+        todo.extend([*(src for src, _ in (*n.links.values(), *n.let_go.values()) if src), *n.also_run])
+    return frozenset(out)
 
 
 def never_run(wf: Workflow, read: set[str], done: dict[str, str], readers: dict[str, list[tuple[CNode, str, int]]],
@@ -63,8 +83,13 @@ def never_run(wf: Workflow, read: set[str], done: dict[str, str], readers: dict[
         feeds = (f"it feeds only '{rs[0][0].title or rs[0][0].shown_cls}' (#{rs[0][0].id})'s '{rs[0][1]}'"
                  + (f" and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''}" if len(rs) > 1 else "")
                  + ", which reach no output either") if rs else (
-            f"it feeds only {n.unpicked}, a switch's input not passed on, as the switch is set" if n.unpicked
+            f"it feeds only {n.unpicked}, a switch's input not passed on, as the workflow is saved" if n.unpicked
             else "nothing reads what it gives")
+        runs = ("ComfyUI runs it all the same (a switch has every input it does not declare lazy computed before it "
+                "picks one), but what it gives is not used") if k in _RAN.get(wf, ()) else (
+            "what it gives is not used (ComfyUI leaves it unrun only where the switch declares that input lazy, "
+            "which Studio's catalogue does not tell)") if n.unpicked and n.unpicked_lazy is None else (
+            "ComfyUI does not run it")
         if wf.lacks:  # a file ComfyUI refuses: what reaches no output in it may have fed the nodes it lacks
             lacks = ", ".join(sorted(wf.lacks)[:3]) + (" ..." if len(wf.lacks) > 3 else "")
             out[n.id] = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) reaches no output in what the file holds"
@@ -72,5 +97,5 @@ def never_run(wf: Workflow, read: set[str], done: dict[str, str], readers: dict[
                          "to but does not hold (ComfyUI refuses the file as saved): not made")
             continue
         out[n.id] = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) reaches no output of the workflow ({feeds}):"
-                     " ComfyUI does not run it, so nothing of it is lost")
+                     f" {runs}, so nothing of it is lost")
     return out

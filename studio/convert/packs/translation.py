@@ -58,7 +58,9 @@ def measured(wf, n: CNode, name: str) -> bool:
     if src is None:
         return False
     outs = by_types.declared_outputs(src)
-    return 0 <= link[1] < len(outs) and outs[link[1]] in ("INT", "FLOAT") and any(o in ("IMAGE", "VIDEO") for o in outs)
+    return 0 <= link[1] < len(outs) and outs[link[1]] in ("INT", "FLOAT") and any(o in ("IMAGE", "VIDEO", "MASK")
+                                                                                  for o in outs)  # (a mask's: KJNodes'
+    # GetMaskSizeAndCount giving ToraEncodeTrajectory its width)
 
 
 def misplaced(n: CNode, order: tuple[str, ...]) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalogue
-from . import loader_picks, loader_size, trailing_display
+from . import forced_widgets, loader_picks, loader_size, trailing_display
 from .subgraphs import CONTROL
 
 # a file of each kind read as ComfyUI's own loader of it: (its type, the setting naming the file)
@@ -34,18 +34,22 @@ def declared_outputs(n) -> list[str]:
     return list(t.output_types) if t is not None and t.outputs else list(n.out_types)
 
 
-def widget_names(cls: str, values: Any) -> dict[str, Any]:
+def widget_names(cls: str, values: Any, marked: frozenset = frozenset()) -> dict[str, Any]:
     """A UI node's ``widgets_values`` named by its type's declared widgets, in the frontend's order (the required
     ones, then the optional, as /object_info lists them; the frontend's control
-    value after a seed and the upload button's after the rest counted where the number of values says so); {} when
+    value after a seed and the upload button's after the rest counted where the number of values says so; an input
+    declared forceInput that the file marks a widget, ``marked``, at its place: forced_widgets); {} when
     the type is not catalogued or the count agrees with no reading."""
-    return widget_names_of(catalogue.node_type(cls), values)
+    return widget_names_of(catalogue.node_type(cls), values, marked)
 
 
-def widget_names_of(t, values: Any) -> dict[str, Any]:
+def widget_names_of(t, values: Any, marked: frozenset = frozenset()) -> dict[str, Any]:
     """widget_names for a declared type ``t`` (a catalogued one, or one a pack makes when loaded)."""
     if t is None or t.inputs is None or not isinstance(values, list):
         return {}
+    forced = forced_widgets.named(t, values, marked)  # a forceInput input's value saved at its place (heldout26 01)
+    if forced:
+        return forced
     base = sorted(t.widgets, key=lambda i: i.optional)  # the frontend's order: required, then optional (V3's mixed)
     for controls in (False, True):
         for uploads in (False, True):
@@ -58,6 +62,8 @@ def widget_names_of(t, values: Any) -> dict[str, Any]:
                 names.append(UPLOAD)
             if len(names) == len(values):
                 return dict(zip(names, values))
+    if forced_widgets.forced(t, marked) and not forced_widgets.last(t, marked):
+        return {}  # (one value more than the widgets, a forceInput one's saved among them: not a display's, by place)
     return trailing_display.named(base, values)  # a display value after them all (heldout25 07)
 
 

@@ -8,20 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _fits(w: Any, v: Any) -> bool:
-    """Whether value ``v`` fits declared widget ``w``."""
-    if w.type == "INT":
-        return isinstance(v, int) and not isinstance(v, bool)
-    if w.type == "FLOAT":
-        return isinstance(v, (int, float)) and not isinstance(v, bool)
-    if w.type == "BOOLEAN":
-        return isinstance(v, bool)
-    if w.type == "COMBO":
-        return isinstance(v, str) and (not w.options or v in w.options)
-    if w.type == "STRING":
-        return isinstance(v, str)
-    return False
+from .forced_widgets import fits
 
 
 def named(widgets: list, values: list) -> dict[str, Any]:
@@ -29,6 +16,6 @@ def named(widgets: list, values: list) -> dict[str, Any]:
     value is beyond them and every other fits its widget's type; {} otherwise."""
     if not widgets or len(values) != len(widgets) + 1 or not isinstance(values[-1], str):
         return {}
-    if not all(_fits(w, v) for w, v in zip(widgets, values)):
+    if not all(fits(w, v, strict=True) for w, v in zip(widgets, values)):
         return {}
     return {w.name: v for w, v in zip(widgets, values)}

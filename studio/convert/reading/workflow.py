@@ -162,6 +162,8 @@ class CNode:
     unpicked: str = ""  # the input of a switch read away that it does not pass on, in words, where this node fed it
     chosen_by: str = ""  # the input whose value chose what a switch read away passes on (values.switches)
     let_go: dict[str, tuple[str, int]] = field(default_factory=dict)  # links let go where read as another (still run)
+    unpicked_lazy: bool | None = None  # that switch's input declared lazy (not run), not (run all the same), unknown
+    also_run: tuple[str, ...] = ()  # what a switch read away here runs though not passing it on (its inputs not lazy)
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
@@ -283,6 +285,11 @@ def _by_inputs(n: dict) -> dict[str, Any]:
     values = n.get("widgets_values")
     names = [str(i.get("name")) for i in n.get("inputs") or [] if isinstance(i, dict) and i.get("widget")]
     return dict(zip(names, values)) if isinstance(values, list) and names and len(names) == len(values) else {}
+
+
+def _marked(n: dict) -> frozenset:
+    """The inputs a UI node's page lists as widgets (``"widget": {...}``): a value saved for each (by_types)."""
+    return frozenset(str(i.get("name")) for i in n.get("inputs") or [] if isinstance(i, dict) and i.get("widget"))
 
 
 def _saved_as(n: dict) -> tuple[str, str]:
@@ -644,7 +651,7 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     ins = {str(i.get("name")): str(i.get("type")) for i in n.get("inputs") or [] if isinstance(i, dict)}
     outs = [str(o.get("type")) if isinstance(o, dict) else "" for o in n.get("outputs") or []]
     cls, origin = _saved_as(n)
-    named = _named(cls, n.get("widgets_values")) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values")) \
+    named = _named(cls, n.get("widgets_values")) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values"), _marked(n)) \
         or older_values.loader_prefix(cls, n.get("widgets_values"))  # (a loader's values of another version of its pack)
     saved = [o.get("links") for o in n.get("outputs") or [] if isinstance(o, dict)]
     linked = sum(len(x) for x in saved if isinstance(x, list))

@@ -184,15 +184,50 @@ def passed_on(nodes: dict[str, Any], picks: dict[str, str | None]) -> dict[str, 
             if src is None:
                 return None
         return None
+    runs = {k: [r[0] for name, v in nodes[k].links.items() if name != picks[k] and name not in SETTINGS
+                and lazy(nodes[k], name) is False and (r := pick(v)) is not None]  # (what ComfyUI computes for it all
+            for k in picks}  # the same, through a reroute read away too)
     for n in nodes.values():
         if any(s[0] in picks for s in n.links.values()):
+            n.also_run = tuple(dict.fromkeys([*n.also_run, *(x for v in n.links.values() for x in _ran(nodes, picks,
+                                                                                                     runs, v))]))
             n.links = {k: r for k, v in n.links.items() if (r := pick(v)) is not None}
     counts: dict[str, int] = {}
+    passed = {k: name if name is not None else next((x for x, v in nodes[k].links.items() if pick(v) is not None),
+                                                    None) for k, name in picks.items()}  # (a first-given one's)
     for k in picks:
         n = nodes[k]
         counts[n.cls] = counts.get(n.cls, 0) + 1
         for name, (src, _) in n.links.items():  # its inputs not passed on: said so where nothing else reads them
-            if picks[k] is not None and name != picks[k] and src in nodes and src not in picks:
+            if name != passed[k] and src in nodes and src not in picks:
                 nodes[src].unpicked = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s '{name}'"
+                nodes[src].unpicked_lazy = lazy(n, name)
         del nodes[k]
     return counts
+
+
+def lazy(n: Any, name: str) -> bool | None:
+    """Whether switch ``n``'s input ``name`` is declared lazy (ComfyUI computes what is wired there only when the
+    switch asks for it: the one it passes on), as its pack's source declares it; an input its page adds beyond the
+    declared ones (input2 after input1) as the declared one of its name and numbering; None where not known (a type
+    not catalogued, or its pack read by a reader that did not record laziness)."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or not t.lazy_read or t.inputs is None:
+        return None
+    i = t.input(name)
+    if i is None and (m := NUMBERED.match(name)):
+        i = next((x for x in t.inputs if (k := NUMBERED.match(x.name)) and k.group(1) == m.group(1)), None)
+    return any(x.lazy for x in t.inputs) if i is None else i.lazy  # (inputs its source makes at run time, rgthree's
+    # Any Switch's: lazy only where it declares any input lazy)
+
+
+def _ran(nodes: dict[str, Any], picks: dict, runs: dict, src) -> list[str]:
+    """The nodes the switches ``src`` comes through compute though they do not pass them on (``runs``)."""
+    out: list[str] = []
+    for _ in range(MAX_CHAIN):
+        if src is None or src[0] not in picks:
+            break
+        out += runs[src[0]]
+        name = picks[src[0]]
+        src = nodes[src[0]].links.get(name) if name is not None else None
+    return out
