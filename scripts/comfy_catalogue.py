@@ -2,6 +2,7 @@
 own sources, read without running them (the extractor in studio/convert/catalogue).
 
     python -m scripts.comfy_catalogue [--out FILE] SOURCE [SOURCE ...]
+    python -m scripts.comfy_catalogue --add [--out FILE] CORE SOURCE [SOURCE ...]
 
 Each SOURCE is a clone of a pack, its working folder or a bare git directory (read at HEAD), optionally
 ``owner/name=PATH`` to name its repository; ComfyUI itself (the folder holding nodes.py) goes first, as its
@@ -9,7 +10,15 @@ constants (MAX_RESOLUTION) and V3 io kinds are what the packs import. A working 
 ``SOURCE.json`` saying where its files come from: ``{"commit", "date", "origin"}`` (a folder of the pack's files at
 upstream's commit as a fork's snapshot holds it; the date left empty where the stored copy does not tell it). The
 committed data's sources, in order, and where each was read: data/sources.tsv beside it. Only facts are kept:
-names, types, widgets, ranges, defaults, choices, categories, display names, and each pack's repository@commit."""
+names, types, widgets, ranges, defaults, choices, categories, display names, and each pack's repository@commit.
+
+``--add`` (additive): the committed catalogue is loaded and kept as it is; CORE (ComfyUI, first) gives the constants
+and V3 io kinds the new sources are read with, and only the SOURCES after it are read. A type a new source declares
+is added under its repository where no type of that name is catalogued; every catalogued entry and pack record
+stays the same (a name already there is counted, not merged). A source whose repository is already a pack (a newer
+ComfyUI, a pack read further) adds only its missing types, each carrying its own ``commit`` and ``date``; CORE itself
+adds its missing types only when it is named again among the SOURCES. Each new source's row for data/sources.tsv is
+printed."""
 from __future__ import annotations
 
 import argparse
@@ -103,7 +112,7 @@ def build(specs: list[str]) -> dict:
         sources, info = read_sources(path, core)
         if core:
             core_consts, io_types = constants_of(sources), io_types_of(sources)
-        found = extract_pack(sources, core_consts, io_types)
+        found = extract_pack(sources, core_consts, io_types, types)
         packs[repo] = {"commit": info["commit"], "date": info["date"], "types": len(found)}
         for name, rec in sorted(found.items()):
             if name in types:
@@ -114,12 +123,53 @@ def build(specs: list[str]) -> dict:
     return {"packs": packs, "types": types}
 
 
+def load(path: str) -> dict:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def add(data: dict, specs: list[str]) -> dict:
+    """``data`` with the types of ``specs[1:]`` that it lacks added (``specs[0]``: ComfyUI, read for its constants
+    and io kinds only); nothing already in ``data`` changes. Returns {repo: (commit, date, found, added)}."""
+    packs, types = data["packs"], data["types"]
+    core_path = _repo_name(specs[0], {})[1]
+    core_sources, core_info = read_sources(core_path, True)
+    core_consts, io_types = constants_of(core_sources), io_types_of(core_sources)
+    report = {}
+    for spec in specs[1:]:
+        repo, path = _repo_name(spec, {})
+        core = os.path.normpath(path) == os.path.normpath(core_path) or repo == "Comfy-Org/ComfyUI"
+        sources, info = (core_sources, core_info) if path == core_path else read_sources(path, core)
+        found = extract_pack(sources, core_consts, io_types, types)
+        known = packs.get(repo)
+        added = 0
+        for name, rec in sorted(found.items()):
+            if name in types:
+                continue
+            rec = {"pack": repo, **rec}
+            if known is not None and known.get("commit") != info["commit"]:
+                rec.update(commit=info["commit"], date=info["date"])  # a newer read of a catalogued pack
+            types[name] = rec
+            added += 1
+        if known is None:
+            packs[repo] = {"commit": info["commit"], "date": info["date"], "types": len(found)}
+        report[repo] = (info["commit"], info["date"], len(found), added)
+        print(f"{repo}@{info['commit'][:12]}: {len(found)} node types, {added} added", file=sys.stderr)
+    return report
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=OUT)
+    ap.add_argument("--add", action="store_true", help="keep the catalogue in --out and add the sources' new types")
     ap.add_argument("sources", nargs="+")
     a = ap.parse_args(argv)
-    data = build(a.sources)
+    if a.add:
+        data = load(a.out)
+        for repo, (commit, date, found, added) in add(data, a.sources).items():
+            print(f"{repo}\t{commit}\t{date or 'unknown'}\t{added}\t(added: {added} of its {found} types)")
+    else:
+        data = build(a.sources)
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
     tmp = a.out + ".part"
     with gzip.GzipFile(tmp, "wb", mtime=0) as fh:  # no time stamp: the same sources make the same bytes
