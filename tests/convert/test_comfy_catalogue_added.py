@@ -78,6 +78,10 @@ FACTORY = textwrap.dedent('''
             return {"required": {"name": (["a.gguf", "b.gguf"],)}}
         RETURN_TYPES = ("MODEL",)
 
+    def _more():
+        from .more import LocalLoader
+        return {"LocalLoaderPlain": LocalLoader}
+
     NODE_CLASS_MAPPINGS = {"LocalLoaderMulti": on_device(LocalLoader)}
     NODE_CLASS_MAPPINGS["UnetMulti"] = on_device(GLOBAL_MAPPINGS["UNETLoader"])
     NODE_CLASS_MAPPINGS["UnetPruned"] = pruned(GLOBAL_MAPPINGS["UNETLoader"])
@@ -106,7 +110,8 @@ def test_a_key_not_worked_out_names_no_type():
 
 def test_types_a_factory_makes_on_another_node():
     found = extract_pack({"wrappers.py": FACTORY}, known={"UNETLoader": UNET})
-    assert set(found) == {"LocalLoaderMulti", "UnetMulti", "UnetPruned"}  # NoSuchLoader: no base known
+    assert set(found) == {"LocalLoaderMulti", "UnetMulti", "UnetPruned", "LocalLoaderPlain"}  # NoSuchLoader: no base
+    assert found["LocalLoaderPlain"]["inputs"][0]["options"] == ["a.gguf", "b.gguf"]  # a function's returned mappings
     unet = found["UnetMulti"]
     assert [i["name"] for i in unet["inputs"]] == ["unet_name", "compute_device", "budget_gb"]
     assert unet["inputs"][0] == UNET["inputs"][0] and unet["outputs"] == [{"type": "MODEL"}]

@@ -1,5 +1,6 @@
 """Which classes of a pack are node types, and under which names: the dict literals a pack registers them
-with (``NODE_CLASS_MAPPINGS = {...}``, ``.update({...})``, ``MAPPINGS["X"] = Cls``, KJNodes' ``{"X": {"class":
+with (``NODE_CLASS_MAPPINGS = {...}``, ``.update({...})``, ``MAPPINGS["X"] = Cls``, a module-level function's
+returned ``{"X": Cls}``, a factory's ``{"X": f(Base)}`` (factory.py), KJNodes' ``{"X": {"class":
 Cls, "name": ...}}``, decorators, comfy_mtb's ``__nodes__``), the display names beside them, every V3 class whose
 schema names its node id (or sets it on its base's: derived.py) and jamesWalker55's functional nodes (functional.py).
 ``extract_pack(sources)``: {type name: record}, read without running anything."""
@@ -83,6 +84,11 @@ def _registered(pack: Pack) -> tuple[dict, dict, dict]:
         for st in _statements(tree.body):
             _decorated(pack, st, classes, display)
             listed(st, lambda v: _class_named(pack, v), classes)
+            if isinstance(st, ast.FunctionDef):  # a loader of a pack's mappings returning them (MultiGPU's WanVideo)
+                for inner in st.body:
+                    if isinstance(inner, ast.Return) and isinstance(inner.value, ast.Dict):
+                        _entries(pack, path, inner.value, classes, display, made)
+                continue
             target, value = None, None
             if isinstance(st, (ast.Assign, ast.AnnAssign)):
                 target = st.targets[0] if isinstance(st, ast.Assign) else st.target
