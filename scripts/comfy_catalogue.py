@@ -130,12 +130,12 @@ def load(path: str) -> dict:
 
 def add(data: dict, specs: list[str]) -> dict:
     """``data`` with the types of ``specs[1:]`` that it lacks added (``specs[0]``: ComfyUI, read for its constants
-    and io kinds only); nothing already in ``data`` changes. Returns {repo: (commit, date, found, added)}."""
+    and io kinds only); nothing already in ``data`` changes. Returns [(repo, commit, date, found, added)], in order."""
     packs, types = data["packs"], data["types"]
     core_path = _repo_name(specs[0], {})[1]
     core_sources, core_info = read_sources(core_path, True)
     core_consts, io_types = constants_of(core_sources), io_types_of(core_sources)
-    report = {}
+    report = []
     for spec in specs[1:]:
         repo, path = _repo_name(spec, {})
         core = os.path.normpath(path) == os.path.normpath(core_path) or repo == "Comfy-Org/ComfyUI"
@@ -153,7 +153,7 @@ def add(data: dict, specs: list[str]) -> dict:
             added += 1
         if known is None:
             packs[repo] = {"commit": info["commit"], "date": info["date"], "types": len(found)}
-        report[repo] = (info["commit"], info["date"], len(found), added)
+        report.append((repo, info["commit"], info["date"], len(found), added))
         print(f"{repo}@{info['commit'][:12]}: {len(found)} node types, {added} added", file=sys.stderr)
     return report
 
@@ -166,7 +166,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     if a.add:
         data = load(a.out)
-        for repo, (commit, date, found, added) in add(data, a.sources).items():
+        for repo, commit, date, found, added in add(data, a.sources):
             print(f"{repo}\t{commit}\t{date or 'unknown'}\t{added}\t(added: {added} of its {found} types)")
     else:
         data = build(a.sources)

@@ -169,3 +169,37 @@ def test_add_keeps_every_entry_and_adds_only_missing_types(tmp_path):
     assert newer["inputs"][0]["max"] == 16384
     assert new["packs"]["px/pack"] == {"commit": "c" * 40, "date": "2026-01-02", "types": 1}
     assert new["types"]["PX_Scale"]["pack"] == "px/pack" and "commit" not in new["types"]["PX_Scale"]
+
+
+def test_the_committed_catalogue_holds_the_added_packs():
+    from studio.convert import catalogue
+    packs = catalogue.packs()
+    assert packs["pollockjj/ComfyUI-MultiGPU"]["commit"].startswith("a38cbda5")  # kept as it was (4 types then)
+    assert packs["aigc-apps/VideoX-Fun"]["types"] >= 80
+    frame = catalogue.node_type("FrameInterpolate")  # a newer ComfyUI's, added with its own commit
+    assert frame.pack == "Comfy-Org/ComfyUI" and frame.commit.startswith("783545f6")
+    assert catalogue.node_type("KSampler").commit.startswith("1de83f91")  # the catalogued core's entry, kept
+    assert catalogue.node_type("DF_Integer").output_types == ("INT",)
+    assert catalogue.node_type("LTXVLoader").commit.startswith("4c5add5f")  # LTXVideo's older read
+    assert catalogue.node_type("unknown") is not None  # the one entry a key not worked out made: kept, not rewritten
+
+
+def test_a_added_packs_type_is_read_by_its_declared_types():
+    """MultiGPU's DisTorch2 loader (a factory's type on ComfyUI's UNETLoader) is read as the UNETLoader whose inputs
+    it declares, its device and memory settings said as not applied; Derfuu's text (catalogued now) is passed over
+    in one sentence naming it and the input it feeds, not listed as a type no pack declares."""
+    from studio.convert.mapping.convert import convert
+    from tests.convert.test_comfy_outputs import _notes
+    from tests.convert.workflow_shapes import wan_t2v_combined
+    doc = wan_t2v_combined(text=["21", 0])
+    doc["1"] = {"class_type": "UNETLoaderDisTorch2MultiGPU", "inputs": {
+        "unet_name": "wan2.1_t2v_1.3B_fp16.safetensors", "weight_dtype": "default", "compute_device": "cuda:0",
+        "virtual_vram_gb": 4.0, "donor_device": "cpu", "expert_mode_allocations": "", "eject_models": True}}
+    doc["21"] = {"class_type": "DF_Text", "inputs": {"Text": "a fox runs through snow"}}
+    conv = convert(doc, "multigpu.json")
+    said = "\n".join(conv.log) + "\n" + _notes(conv)
+    assert conv.pipelines == 1 and "no pack in Studio's catalogue declares" not in said
+    assert ("'UNETLoaderDisTorch2MultiGPU' (UNETLoaderDisTorch2MultiGPU, #1) is read as ComfyUI's UNETLoader, whose "
+            "inputs it declares too; its compute_device 'cuda:0', virtual_vram_gb 4.0") in said
+    assert "'DF_Text' (DF_Text, #21) gives 'CLIPTextEncode' (#4)'s 'text' a value" in said
+    assert conv.passed == ["21"] and not conv.dropped
