@@ -18,7 +18,7 @@ is added under its repository where no type of that name is catalogued; every ca
 stays the same (a name already there is counted, not merged). A source whose repository is already a pack (a newer
 ComfyUI, a pack read further) adds only its missing types, each carrying its own ``commit`` and ``date``; CORE itself
 adds its missing types only when it is named again among the SOURCES. Each new source's row for data/sources.tsv is
-printed."""
+printed; ``--skip FILE`` leaves the names it lists out (data/add_skipped.txt: types Studio reads by name)."""
 from __future__ import annotations
 
 import argparse
@@ -128,7 +128,7 @@ def load(path: str) -> dict:
         return json.load(fh)
 
 
-def add(data: dict, specs: list[str]) -> dict:
+def add(data: dict, specs: list[str], skip: frozenset = frozenset()) -> list:
     """``data`` with the types of ``specs[1:]`` that it lacks added (``specs[0]``: ComfyUI, read for its constants
     and io kinds only); nothing already in ``data`` changes. Returns [(repo, commit, date, found, added)], in order."""
     packs, types = data["packs"], data["types"]
@@ -144,7 +144,7 @@ def add(data: dict, specs: list[str]) -> dict:
         known = packs.get(repo)
         added = 0
         for name, rec in sorted(found.items()):
-            if name in types:
+            if name in types or name in skip:
                 continue
             rec = {"pack": repo, **rec}
             if known is not None and known.get("commit") != info["commit"]:
@@ -162,11 +162,16 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=OUT)
     ap.add_argument("--add", action="store_true", help="keep the catalogue in --out and add the sources' new types")
+    ap.add_argument("--skip", help="with --add: a file of names not to add (one a line, '#' comments)")
     ap.add_argument("sources", nargs="+")
     a = ap.parse_args(argv)
     if a.add:
         data = load(a.out)
-        for repo, commit, date, found, added in add(data, a.sources):
+        skip = frozenset()
+        if a.skip:
+            with open(a.skip, encoding="utf-8") as fh:
+                skip = frozenset(x.strip() for x in fh if x.strip() and not x.startswith("#"))
+        for repo, commit, date, found, added in add(data, a.sources, skip):
             print(f"{repo}\t{commit}\t{date or 'unknown'}\t{added}\t(added: {added} of its {found} types)")
     else:
         data = build(a.sources)
