@@ -2,6 +2,7 @@
 own sources, read without running them (the extractor in studio/convert/catalogue).
 
     python -m scripts.comfy_catalogue [--out FILE] SOURCE [SOURCE ...]
+    python -m scripts.comfy_catalogue --add [--out FILE] CORE SOURCE [SOURCE ...]
 
 Each SOURCE is a clone of a pack, its working folder or a bare git directory (read at HEAD), optionally
 ``owner/name=PATH`` to name its repository; ComfyUI itself (the folder holding nodes.py) goes first, as its
@@ -9,7 +10,15 @@ constants (MAX_RESOLUTION) and V3 io kinds are what the packs import. A working 
 ``SOURCE.json`` saying where its files come from: ``{"commit", "date", "origin"}`` (a folder of the pack's files at
 upstream's commit as a fork's snapshot holds it; the date left empty where the stored copy does not tell it). The
 committed data's sources, in order, and where each was read: data/sources.tsv beside it. Only facts are kept:
-names, types, widgets, ranges, defaults, choices, categories, display names, and each pack's repository@commit."""
+names, types, widgets, ranges, defaults, choices, categories, display names, and each pack's repository@commit.
+
+``--add`` (additive): the committed catalogue is loaded and kept as it is; CORE (ComfyUI, first) gives the constants
+and V3 io kinds the new sources are read with, and only the SOURCES after it are read. A type a new source declares
+is added under its repository where no type of that name is catalogued; every catalogued entry and pack record
+stays the same (a name already there is counted, not merged). A source whose repository is already a pack (a newer
+ComfyUI, a pack read further) adds only its missing types, each carrying its own ``commit`` and ``date``; CORE itself
+adds its missing types only when it is named again among the SOURCES. Each new source's row for data/sources.tsv is
+printed; ``--skip FILE`` leaves the names it lists out (data/add_skipped.txt: types Studio reads by name)."""
 from __future__ import annotations
 
 import argparse
@@ -103,7 +112,7 @@ def build(specs: list[str]) -> dict:
         sources, info = read_sources(path, core)
         if core:
             core_consts, io_types = constants_of(sources), io_types_of(sources)
-        found = extract_pack(sources, core_consts, io_types)
+        found = extract_pack(sources, core_consts, io_types, types)
         packs[repo] = {"commit": info["commit"], "date": info["date"], "types": len(found), "lazy": True}
         for name, rec in sorted(found.items()):
             if name in types:
@@ -137,15 +146,59 @@ def refresh(old: dict, specs: list[str]) -> dict:
     return {"packs": packs, "types": types}
 
 
+def load(path: str) -> dict:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def add(data: dict, specs: list[str], skip: frozenset = frozenset()) -> list:
+    """``data`` with the types of ``specs[1:]`` that it lacks added (``specs[0]``: ComfyUI, read for its constants
+    and io kinds only); nothing already in ``data`` changes. Returns [(repo, commit, date, found, added)], in order."""
+    packs, types = data["packs"], data["types"]
+    core_path = _repo_name(specs[0], {})[1]
+    core_sources, core_info = read_sources(core_path, True)
+    core_consts, io_types = constants_of(core_sources), io_types_of(core_sources)
+    report = []
+    for spec in specs[1:]:
+        repo, path = _repo_name(spec, {})
+        core = os.path.normpath(path) == os.path.normpath(core_path) or repo == "Comfy-Org/ComfyUI"
+        sources, info = (core_sources, core_info) if path == core_path else read_sources(path, core)
+        found = extract_pack(sources, core_consts, io_types, types)
+        known = packs.get(repo)
+        added = 0
+        for name, rec in sorted(found.items()):
+            if name in types or name in skip:
+                continue
+            rec = {"pack": repo, **rec}
+            if known is not None and known.get("commit") != info["commit"]:
+                rec.update(commit=info["commit"], date=info["date"])  # a newer read of a catalogued pack
+            types[name] = rec
+            added += 1
+        if known is None:
+            packs[repo] = {"commit": info["commit"], "date": info["date"], "types": len(found)}
+        report.append((repo, info["commit"], info["date"], len(found), added))
+        print(f"{repo}@{info['commit'][:12]}: {len(found)} node types, {added} added", file=sys.stderr)
+    return report
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=OUT)
     ap.add_argument("--refresh", action="store_true", help="read only these packs again into the data at --out")
+    ap.add_argument("--add", action="store_true", help="keep the catalogue in --out and add the sources' new types")
+    ap.add_argument("--skip", help="with --add: a file of names not to add (one a line, '#' comments)")
     ap.add_argument("sources", nargs="+")
     a = ap.parse_args(argv)
     if a.refresh:
-        with gzip.open(a.out, "rt", encoding="utf-8") as fh:
-            data = refresh(json.load(fh), a.sources)
+        data = refresh(load(a.out), a.sources)
+    elif a.add:
+        data = load(a.out)
+        skip = frozenset()
+        if a.skip:
+            with open(a.skip, encoding="utf-8") as fh:
+                skip = frozenset(x.strip() for x in fh if x.strip() and not x.startswith("#"))
+        for repo, commit, date, found, added in add(data, a.sources, skip):
+            print(f"{repo}\t{commit}\t{date or 'unknown'}\t{added}\t(added: {added} of its {found} types)")
     else:
         data = build(a.sources)
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)

@@ -67,8 +67,10 @@ def test_a_node_given_no_input_at_all_is_not_said_to_give_a_value_worked_out_whe
     said = _said(convert(_wan_t2v(), "export.json"))
     assert "'TextBox' (TextBox, #20) gives" not in said
     assert "'TextBox' (TextBox, #20) is given no input at all in the file (not one of its settings written)" in said
-    assert ("'DF_Integer' (DF_Integer, #22) gives only 'SimpleMath+' (#23)'s 'a', passed over: not applied either (it "
-            "is given no input at all in the file") in said
+    # DF_Integer, catalogued since (Derfuu's pack): its required 'Value' said missing, what it gives said not in the file
+    assert ("'DF_Integer' (DF_Integer, #22) is given no input at all in the file (not one of its settings written), so "
+            "what it gives 'SimpleMath+' (#23)'s 'a' is not in the file: not read there") in said
+    assert "(DF_Integer, #22): 'Value'" in said
 
 
 def test_a_packs_constant_given_its_value_by_a_wire_gives_that_value():

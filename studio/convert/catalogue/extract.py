@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 
+from .helpers import helper_of, run_helper
 from .values import UNKNOWN, ClassRef, FileList, IOCall, Scope, evaluate
 
 WIDGETS = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")
@@ -23,6 +24,7 @@ class Pack:
         self.trees, self.constants, self.functions, self.classes = {}, {}, {}, {}
         self.core = dict(core_constants or {})
         self.io_types = dict(io_types or {})
+        self.known: dict = {}  # types already catalogued (other packs'), by name: the bases of a factory's types
         self._busy: set = set()
         for path, text in sorted(sources.items()):
             try:
@@ -118,6 +120,11 @@ class Pack:
             params = [a.arg for a in fn.args.args]
             if len(params) == len(args):
                 return evaluate(fn.body[-1].value, Scope(self, path, local=dict(zip(params, args))), depth)
+        helper = helper_of(self, node.func, scope, depth) if depth < 10 else None
+        if helper:  # a lambda or a static/class method building a declaration (Derfuu's _n(...), Field.float())
+            kwargs = {k.arg: evaluate(k.value, scope, depth) for k in node.keywords if k.arg}
+            if len(kwargs) == len(node.keywords) and not any(isinstance(a, ast.Starred) for a in node.args):
+                return run_helper(helper[0], helper[1], self, args, kwargs, depth, helper[2])
         return UNKNOWN
 
 
@@ -239,7 +246,7 @@ def _v1_inputs(declared) -> list | str:
     return out
 
 
-def _v1_outputs(types, names) -> list | str:
+def output_records(types, names) -> list | str:
     if not isinstance(types, list):
         return UNKNOWN
     names = names if isinstance(names, list) else []
@@ -264,7 +271,7 @@ def v1_node(pack: Pack, cls: str) -> dict:
         rec["inputs"] = _v1_inputs(evaluate(returned(fn), scope))
     else:
         rec["inputs"] = UNKNOWN
-    rec["outputs"] = _v1_outputs(pack.class_attr(cls, "RETURN_TYPES", 0), pack.class_attr(cls, "RETURN_NAMES", 0))
+    rec["outputs"] = output_records(pack.class_attr(cls, "RETURN_TYPES", 0), pack.class_attr(cls, "RETURN_NAMES", 0))
     for key, attr in (("category", "CATEGORY"), ("display", "DISPLAY_NAME"), ("output_node", "OUTPUT_NODE")):
         v = pack.class_attr(cls, attr, 0)
         if isinstance(v, (str, bool)) and v is not UNKNOWN:

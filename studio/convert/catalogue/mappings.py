@@ -1,5 +1,6 @@
 """Which classes of a pack are node types, and under which names: the dict literals a pack registers them
-with (``NODE_CLASS_MAPPINGS = {...}``, ``.update({...})``, ``MAPPINGS["X"] = Cls``, KJNodes' ``{"X": {"class":
+with (``NODE_CLASS_MAPPINGS = {...}``, ``.update({...})``, ``MAPPINGS["X"] = Cls``, a module-level function's
+returned ``{"X": Cls}``, a factory's ``{"X": f(Base)}`` (factory.py), KJNodes' ``{"X": {"class":
 Cls, "name": ...}}``, decorators, comfy_mtb's ``__nodes__``), the display names beside them, every V3 class whose
 schema names its node id (or sets it on its base's: derived.py) and jamesWalker55's functional nodes (functional.py).
 ``extract_pack(sources)``: {type name: record}, read without running anything."""
@@ -8,11 +9,12 @@ from __future__ import annotations
 import ast
 
 from .derived import derived_v3
-from .extract import Pack, is_node, v1_node
+from .extract import Pack, input_record, is_node, output_records, v1_node
+from .factory import made_node
 from .functional import functional_nodes
 from .listed import listed
 from .schema import v3_node
-from .values import Scope, evaluate
+from .values import UNKNOWN, Scope, evaluate
 
 
 def _statements(body):
@@ -32,14 +34,23 @@ def _class_named(pack: Pack, v) -> str | None:
     return name if name in pack.classes and is_node(pack.classes[name][1]) else None
 
 
-def _entries(pack: Pack, path: str, d: ast.Dict, classes: dict, display: dict) -> None:
-    """A dict literal's node entries: "name": Cls, or "name": {"class": Cls, "name": "Shown"}."""
+def _made(pack: Pack, value, scope: Scope, key: str, made: dict) -> None:
+    """A type made by a factory of the pack on another node (factory.py), under ``key``."""
+    rec = made_node(pack, value, scope, pack.known, lambda c: (v3_node(pack, c) or (None, None))[1] or
+                    v1_node(pack, c), input_record, output_records) if isinstance(value, ast.Call) else None
+    if rec is not None:
+        made.setdefault(key, rec)
+
+
+def _entries(pack: Pack, path: str, d: ast.Dict, classes: dict, display: dict, made: dict) -> None:
+    """A dict literal's node entries: "name": Cls, or "name": {"class": Cls, "name": "Shown"}, or "name":
+    factory(Base)."""
     scope = Scope(pack, path)
     for k, v in zip(d.keys, d.values):
         if k is None:
             continue
         key = evaluate(k, scope)
-        if not isinstance(key, str):
+        if not isinstance(key, str) or key == UNKNOWN:  # a name not worked out is no type's name
             continue
         if isinstance(v, ast.Dict):
             inner = {evaluate(a, scope): b for a, b in zip(v.keys, v.values) if a is not None}
@@ -49,6 +60,8 @@ def _entries(pack: Pack, path: str, d: ast.Dict, classes: dict, display: dict) -
                 display.setdefault(key, shown)
         else:
             cls = _class_named(pack, v)
+            if cls is None:
+                _made(pack, v, scope, key, made)
         if cls:
             classes.setdefault(key, cls)
 
@@ -61,14 +74,21 @@ def _display(pack: Pack, path: str, d: ast.Dict, display: dict) -> None:
             display.setdefault(key, shown)
 
 
-def _registered(pack: Pack) -> tuple[dict, dict]:
-    """{type name: class name} and {type name: display name} of every registration the pack writes out."""
+def _registered(pack: Pack) -> tuple[dict, dict, dict]:
+    """{type name: class name}, {type name: display name} and {type name: record} (types a factory makes) of
+    every registration the pack writes out."""
     classes: dict[str, str] = {}
     display: dict[str, str] = {}
+    made: dict[str, dict] = {}
     for path, tree in pack.trees.items():
         for st in _statements(tree.body):
             _decorated(pack, st, classes, display)
             listed(st, lambda v: _class_named(pack, v), classes)
+            if isinstance(st, ast.FunctionDef):  # a loader of a pack's mappings returning them (MultiGPU's WanVideo)
+                for inner in st.body:
+                    if isinstance(inner, ast.Return) and isinstance(inner.value, ast.Dict):
+                        _entries(pack, path, inner.value, classes, display, made)
+                continue
             target, value = None, None
             if isinstance(st, (ast.Assign, ast.AnnAssign)):
                 target = st.targets[0] if isinstance(st, ast.Assign) else st.target
@@ -82,22 +102,26 @@ def _registered(pack: Pack) -> tuple[dict, dict]:
             named = getattr(holder, "id", getattr(holder, "attr", "")) or ""
             if isinstance(target, ast.Subscript) and "MAPPING" in named.upper():
                 key, cls = evaluate(target.slice, Scope(pack, path)), _class_named(pack, value)
-                if isinstance(key, str) and cls:
+                if isinstance(key, str) and key != UNKNOWN and cls:
                     classes.setdefault(key, cls)
+                elif isinstance(key, str) and key != UNKNOWN:
+                    _made(pack, value, Scope(pack, path), key, made)
             elif isinstance(value, ast.Dict):
                 if "DISPLAY" in named.upper():
                     _display(pack, path, value, display)
                 else:
-                    _entries(pack, path, value, classes, display)
-    return classes, display
+                    _entries(pack, path, value, classes, display, made)
+    return classes, display, made
 
 
 def extract_pack(sources: dict[str, str], core_constants: dict | None = None,
-                 io_types: dict | None = None) -> dict[str, dict]:
+                 io_types: dict | None = None, known: dict | None = None) -> dict[str, dict]:
     """{type name: record} of a pack's sources ({path: text}); ``core_constants``: names the pack imports
-    from ComfyUI (MAX_RESOLUTION...), ``io_types``: V3 ``io.<Kind>`` -> its type when the pack has no _io.py."""
+    from ComfyUI (MAX_RESOLUTION...), ``io_types``: V3 ``io.<Kind>`` -> its type when the pack has no _io.py;
+    ``known``: the types already catalogued ({name: record}), the bases a pack's factory may make types of."""
     pack = Pack(sources, core_constants, io_types)
-    classes, display = _registered(pack)
+    pack.known = dict(known or {})
+    classes, display, made = _registered(pack)
     out: dict[str, dict] = {}
     for name, cls in classes.items():
         v3 = v3_node(pack, cls)
@@ -112,6 +136,8 @@ def extract_pack(sources: dict[str, str], core_constants: dict | None = None,
         if v3 and v3[0] not in out:
             out[v3[0]] = v3[1]
     for name, rec in functional_nodes(pack).items():
+        out.setdefault(name, rec)
+    for name, rec in made.items():
         out.setdefault(name, rec)
     return out
 

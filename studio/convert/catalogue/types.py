@@ -95,7 +95,8 @@ def _input(d: dict) -> Input:
 
 def _node(name: str, d: dict, packs: dict) -> NodeType:
     ins, outs = d.get("inputs"), d.get("outputs")
-    return NodeType(name=name, pack=d.get("pack", ""), commit=packs.get(d.get("pack", ""), {}).get("commit", ""),
+    commit = d.get("commit") or packs.get(d.get("pack", ""), {}).get("commit", "")  # a type added from a newer read
+    return NodeType(name=name, pack=d.get("pack", ""), commit=commit,
                     category=d.get("category") or "", display=d.get("display") or "",
                     inputs=tuple(_input(i) for i in ins) if isinstance(ins, list) else None,
                     outputs=tuple(Output(o.get("type", UNKNOWN), o.get("name")) for o in outs)

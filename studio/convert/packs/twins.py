@@ -119,11 +119,12 @@ def twin_of(cls: str) -> tuple[str, dict[str, str]] | None:
     t = declared(cls)
     if t is None or not t.outputs:
         return None
+    made = catalogue.node_type(cls) is None or made_type(cls) is not None  # a pack makes it when loaded (catalogued
+    # now or not: MultiGPU's WanVideo*MultiGPU copies are in both)
     if t.inputs is None:  # a copy of a settings node whose inputs are made at run time: its machine settings out
-        same = [r for r in _targets(catalogue.node_type(cls) is None) if r.output_types == t.output_types
-                and r.name == copied(cls)]
+        same = [r for r in _targets(made) if r.output_types == t.output_types and r.name == copied(cls)]
         return (same[0].name, {}) if same and all(_machine("", o) for o in t.output_types) else None
-    best = [r for r in _targets(catalogue.node_type(cls) is None) if catalogue.extends(t, r)]
+    best = [r for r in _targets(made) if catalogue.extends(t, r)]
     if best:
         r = max(best, key=lambda r: (len(r.inputs), r.pack == "Comfy-Org/ComfyUI", r.name))
         names = [i.name for i in r.inputs] + [k for k in _tables().get(r.name, ()) if k != CONTROL]
