@@ -195,3 +195,19 @@ def test_comfyuis_own_loader_given_an_address_with_a_wired_setting_asks_for_the_
     assert ("'VHS_LoadVideoPath' (VHS_LoadVideoPath, #2)'s 'video' is the web address "
             "https://example.com/clips/motion.mp4, not a file: Studio reads files only: save the clip as motion.mp4 "
             "next to the graph") in _said(conv)
+
+
+def test_a_wan_21_model_no_node_shifts_samples_at_comfyuis_own_shift():
+    """xueLan-io's Wan 2.1 template (06) has no ModelSamplingSD3: ComfyUI samples Wan 2.1 at the shift its model
+    config gives (8); Studio's generator was left at 0, its own scheduler's (3 for Wan's ComfyUI files), unsaid."""
+    latent = ("EmptyHunyuanLatentVideo", {"width": 832, "height": 480, "length": 33, "batch_size": 1})
+    conv = convert(_wan_t2v(latent), "wan.json")
+    assert _nodes(conv, "video_models.text_to_video")[0].params["shift"] == 8.0
+    assert ("shift 8: no node on the model's way sets one, so ComfyUI samples Wan 2.1 at the shift its model config "
+            "gives: the generator's shift") in _said(conv)
+    doc = _wan_t2v(latent)
+    doc["30"] = {"class_type": "ModelSamplingSD3", "inputs": {"shift": 5.0, "model": ["1", 0]}}
+    doc["7"]["inputs"]["model"] = ["30", 0]
+    conv = convert(doc, "wan.json")  # (a shift node's own, as before)
+    assert _nodes(conv, "video_models.text_to_video")[0].params["shift"] == 5.0 and "no node on the model" not in \
+        _said(conv)

@@ -68,7 +68,8 @@ class SettingsReading:
         latent = latent if latent is not None else self.maker
         if latent is not None:
             w, h = (wf.value(latent, k) for k in ("width", "height"))
-            frames = next((v for k in LENGTHS if (v := wf.value(latent, k)) is not None), None)
+            frames = next((v for k in LENGTHS[:2 if w is None or h is None else None]
+                           if (v := wf.value(latent, k)) is not None), None)  # (its own 'frames' with its size only)
             if line := unread_sizes(wf, latent, {"width": w, "height": h, "frames": frames}, self.scaled_for):
                 said.append(line)
                 self.out.log.append(f"{self.name}: {line}")
