@@ -277,6 +277,7 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
             b.note("\n".join(said))
         conv = b.build()
         unmade_saves.correct(conv, name, saves)
+        unmade_saves.correct(conv, name, wf.url_told)  # a web address's loader nothing made reads (heldout34 04)
         file_ids.say_file_ids(conv, read, wf.nodes)
         return conv
     except RecursionError:  # every walk is bounded; this is the last word if one is not

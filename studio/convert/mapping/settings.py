@@ -12,6 +12,8 @@ from ..reading.workflow import CNode
 from ..takes import passes, split_passes
 from ..tracing.guiders import distilled_guidance, guider_of
 from ..tracing.prompts import prompt_text
+from ..tracing.take_length import LENGTHS  # a latent's frames by ComfyUI's usual names (SVD's 'video_frames'; an
+# uncatalogued latent's own 'frames' (heldout34 06: EmptyWanVideoLatent's 81, read with its width and height)
 from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
 from ..takes import renoised
 from ..values.shown import as_float, g4, pass_range, shown
@@ -65,8 +67,9 @@ class SettingsReading:
         w = h = frames = None
         latent = latent if latent is not None else self.maker
         if latent is not None:
-            w, h, frames = (wf.value(latent, k) for k in ("width", "height", "length"))
-            frames = frames if frames is not None else wf.value(latent, "video_frames")  # SVD's
+            w, h = (wf.value(latent, k) for k in ("width", "height"))
+            frames = next((v for k in LENGTHS[:2 if w is None or h is None else None]
+                           if (v := wf.value(latent, k)) is not None), None)  # (its own 'frames' with its size only)
             if line := unread_sizes(wf, latent, {"width": w, "height": h, "frames": frames}, self.scaled_for):
                 said.append(line)
                 self.out.log.append(f"{self.name}: {line}")

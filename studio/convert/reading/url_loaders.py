@@ -63,11 +63,14 @@ def _kind(n: Any, outs: list[str], name: str) -> str | None:
     return "audio" if "AUDIO" in outs else None
 
 
-def read(nodes: dict[str, Any], said: list[str]) -> None:
-    """Each such node read as ComfyUI's loader of the file, in place; its sentence in ``said``."""
+def read(nodes: dict[str, Any], said: list[str], told: list | None = None) -> None:
+    """Each such node read as ComfyUI's loader of the file, in place; its sentence in ``said``; (its id, that sentence,
+    the one said instead where no Studio node is made of it) in ``told`` (heldout34 04: a style picture only an
+    IPAdapter Studio does not apply reads: no file to save; mapping.unmade_saves.correct swaps them)."""
+    cores = {c for c, _ in CORE_LOADERS.values()}
     for n in nodes.values():
-        if n.links or n.origin:
-            continue
+        if n.origin or n.links and n.cls not in cores:  # (ComfyUI's own loader keeps its other settings, wired or
+            continue  # not: heldout34 14's VHS_LoadVideoPath of an address, its rate and size wired in a subgraph)
         values = n.settings()
         urls = [(k, u) for k, v in values.items() if (u := _url(v)) is not None]
         if len(urls) != 1:
@@ -92,6 +95,10 @@ def read(nodes: dict[str, Any], said: list[str]) -> None:
             said.append(f"'{n.title or n.cls}' ({n.cls}, #{n.id}) is read as ComfyUI's {core} of '{name}': ComfyUI "
                         f"downloads the {WORDS[kind]} from {url} when the workflow runs; Studio reads files only: save "
                         f"it as {name} next to the graph" + (f" (its {', '.join(others)} not applied)" if others else ""))
+            if told is not None:
+                told.append((n.id, said[-1], f"'{n.title or n.cls}' ({n.cls}, #{n.id}) downloads the {WORDS[kind]} "
+                                             f"from {url} when the workflow runs: Studio makes no loader of it, as "
+                                             f"nothing it makes reads that {WORDS[kind]}"))
         if n.cls == core:  # ComfyUI's own loader given an address: its file named, its other settings read on
             n.widgets = {**{k: v for k, v in n.widgets.items() if k != setting}, field: name}
         else:

@@ -352,6 +352,7 @@ class Workflow:
         # the frontend-only nodes read away as the links they stand for (values.wiring), by type; what was said
         self.wiring: dict[str, int] = {}
         self.wiring_said: list[str] = []
+        self.url_told: list[tuple[str, str, str]] = []  # a web address's loader read (url_loaders.read)
         self.inside = ""  # the key of the object the workflow was saved in ('' : the file is the workflow)
         self.pictures: dict[str, bytes] = {}  # pictures the file holds as text, to write beside the graph: name -> bytes
         self.fed: set[str] = set()  # the nodes some node reads, as read (before a pack's translation rewires them)
@@ -377,7 +378,8 @@ class Workflow:
             if kind == "ui":  # bundles (rgthree's contexts) read as the links they carry (reading/bundles.py)
                 for k, v in bundles.read_away(nodes).items():
                     wiring[k] = wiring.get(k, 0) + v
-            url_loaders.read(nodes, said)  # a file loaded from a web address: its file name (heldout17 14)
+            url_told: list = []  # (id, its sentence, the one where nothing is made of it)
+            url_loaders.read(nodes, said, url_told)  # a file loaded from a web address: its file name (heldout17 14)
             pictures: dict[str, bytes] = {}  # pictures saved in the file as text, decoded (text_pictures.py)
             for n in nodes.values():
                 if n.cls in ALIASES:
@@ -398,6 +400,7 @@ class Workflow:
             wf.taken |= chose & set(nodes)  # the nodes a read-away switch's choice was read from: read
             wf.fed = {src for n in nodes.values() for src, _ in n.links.values()}
             wf.wiring, wf.wiring_said, wf.inside, wf.lacks = wiring, said, inside, lacks
+            wf.url_told = url_told
             if kind == "api":  # settings a node's pack requires, not given (heldout24 08)
                 wf.unset_said = unset_settings.said(nodes)
             return wf

@@ -100,6 +100,8 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
         said.append(line)
     key = families.lookup("prompt_nodes").get(n.cls, "text")  # the input its prompt is on
     text = wf.value(n, key)
+    if isinstance(text, str) and (given := wf.source(n, key)) is not None and not given.links:
+        used.add(given.id)  # the node giving the text, given nothing, read (heldout34 03: a pack's String Literal)
     if text is not None and said is not None and (src := wf.source(n, key)) is not None and \
             (line := line_said(wf, src, which, n.where(key))) is not None:  # a line of a text (promptLine)
         said.append(line)

@@ -204,6 +204,7 @@ class _Reading:
         if lora not in (None, "", "None"):
             self.said.append(f"{self.who(g)}'s IC-LoRA '{lora}' (for the timeline's motion guides) is not applied")
         pos, neg, lat = g.links.get("positive"), g.links.get("negative"), g.links.get("latent")
+        self._scaled(g, lat, timeline)
         if images and (lat is None or lat[0] != f"{timeline['id']}.latent"):  # a later pass's latent (upsampled)
             self.said.append(f"{self.who(g)} adds {timeline['who']}'s images again to a later pass's latent: LTX-2 "
                              "Latent Upscale's refine starts from the upsampled take only (not applied)")
@@ -230,6 +231,27 @@ class _Reading:
         self.rewire(g.id, lambda slot, port: (pos if outs[:slot].count("CONDITIONING") == 0 else neg)
                     if slot < len(outs) and outs[slot] == "CONDITIONING" else by_type.get(outs[slot] if slot < len(outs) else ""))
         del wf.nodes[g.id]
+
+    def _scaled(self, g: CNode, lat: tuple | None, timeline: dict | None) -> None:
+        """The guide's 'scale_by' (heldout34 07: 0.5, the first pass at half the Director's size, upsampled x2 after):
+        the pack resizes the latent it is given by that factor (each latent side, rounded) before it samples; read
+        where that latent is the Director's own empty one of a known size and the guide its only reader (its width
+        and height scaled so), said not read otherwise."""
+        scale = _num(self.wf.value(g, "scale_by"))
+        if scale is None or scale <= 0 or abs(scale - 1.0) < 1e-9:
+            return
+        node = self.wf.nodes.get(lat[0]) if lat is not None else None
+        readers = [m for m in self.wf.nodes.values() for s in m.links.values() if lat is not None and s == lat]
+        if (node is None or timeline is None or node.id != f"{timeline['id']}.latent" or len(readers) != 1
+                or not isinstance(node.widgets.get("width"), int) or not isinstance(node.widgets.get("height"), int)):
+            self.said.append(f"{self.who(g)} resizes the latent it is given by {scale:g} (scale_by) before it samples: "
+                             "not read, the pass is made at that latent's own size")
+            return
+        w, h = node.widgets["width"], node.widgets["height"]  # (LTX-2's latent: 32 pixels a side)
+        sw, sh = max(1, round(w // 32 * scale)) * 32, max(1, round(h // 32 * scale)) * 32
+        node.widgets["width"], node.widgets["height"] = sw, sh
+        self.said.append(f"{self.who(g)} resizes {timeline['who']}'s latent by {scale:g} (scale_by) before it "
+                         f"samples: the pass is made at {sw}x{sh}, not {w}x{h}")
 
 
 def translate(wf: Workflow) -> list[str]:
