@@ -7,6 +7,7 @@ from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_vace_module import _wire
 from tests.convert.test_comfy_wrapper_embeds import _said
 from tests.convert.test_comfy_wrappers import UI, _common, _nodes, _sampler, _save
+from tests.convert.workflow_shapes import wan_i2v_api
 
 LQ = "WanVideo\\FlashVSR\\Wan2_1_FlashVSR_LQ_proj_model_bf16.safetensors"
 
@@ -31,28 +32,11 @@ def test_a_wrapper_extra_model_is_not_called_a_vace_module():
 def _held_i2v(text) -> dict:
     """Wan 2.1 image to video held (its start picture from a folder node whose pick is wired), its positive prompt
     ``text`` (a link: written by a node Studio does not run), its negative zeroed."""
-    return {
-        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
-                                                    "weight_dtype": "default"}},
-        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp16.safetensors", "type": "wan"}},
-        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+    return wan_i2v_api(["12", 0], text, **{
         "11": {"class_type": "MyPackStoryWriter", "inputs": {"seed": 3, "theme": "herons"}},
-        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": text, "clip": ["2", 0]}},
         "5": {"class_type": "ConditioningZeroOut", "inputs": {"conditioning": ["4", 0]}},
         "13": {"class_type": "PrimitiveInt", "inputs": {"value": 1}},
-        "12": {"class_type": "MyPackImageFromFolder", "inputs": {"folder": "shots", "index": ["13", 0]}},
-        "6": {"class_type": "WanImageToVideo", "inputs": {"positive": ["4", 0], "negative": ["5", 0], "vae": ["3", 0],
-                                                          "start_image": ["12", 0], "width": 832, "height": 480,
-                                                          "length": 33, "batch_size": 1}},
-        "7": {"class_type": "KSampler", "inputs": {"seed": 5, "steps": 20, "cfg": 6.0, "sampler_name": "uni_pc",
-                                                   "scheduler": "simple", "denoise": 1.0, "model": ["1", 0],
-                                                   "positive": ["6", 0], "negative": ["6", 1],
-                                                   "latent_image": ["6", 2]}},
-        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["3", 0]}},
-        "9": {"class_type": "CreateVideo", "inputs": {"images": ["8", 0], "fps": 16}},
-        "10": {"class_type": "SaveVideo", "inputs": {"video": ["9", 0], "filename_prefix": "heron", "format": "auto",
-                                                     "codec": "auto"}},
-    }
+        "12": {"class_type": "MyPackImageFromFolder", "inputs": {"folder": "shots", "index": ["13", 0]}}})
 
 
 def test_a_held_task_whose_prompt_another_node_writes_is_not_said_to_have_empty_prompts():

@@ -50,3 +50,28 @@ def wan_t2v_combined(text="a heron lands on a pier", length=33, prefix: str = "h
             "images": ["8", 0], "frame_rate": 16, "loop_count": 0, "filename_prefix": prefix,
             "format": "video/h264-mp4", "pingpong": False, "save_output": True, **save}},
     }
+
+
+def wan_i2v_api(start: list, text: str = "a heron lands on a pier", **extra) -> dict:
+    """Wan 2.1 image to video (API, 832x480x33, 20 steps, written at 16 fps by SaveVideo #10) whose start image is
+    ``start`` (a link) and positive prompt ``text`` (a string or a link), with the nodes ``extra`` adds or replaces."""
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
+                                                    "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp16.safetensors", "type": "wan"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": text, "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "6": {"class_type": "WanImageToVideo", "inputs": {"positive": ["4", 0], "negative": ["5", 0], "vae": ["3", 0],
+                                                          "start_image": start, "width": 832, "height": 480,
+                                                          "length": 33, "batch_size": 1}},
+        "7": {"class_type": "KSampler", "inputs": {"seed": 5, "steps": 20, "cfg": 6.0, "sampler_name": "uni_pc",
+                                                   "scheduler": "simple", "denoise": 1.0, "model": ["1", 0],
+                                                   "positive": ["6", 0], "negative": ["6", 1],
+                                                   "latent_image": ["6", 2]}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["3", 0]}},
+        "9": {"class_type": "CreateVideo", "inputs": {"images": ["8", 0], "fps": 16}},
+        "10": {"class_type": "SaveVideo", "inputs": {"video": ["9", 0], "filename_prefix": "heron", "format": "auto",
+                                                     "codec": "auto"}},
+        **extra,
+    }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import copy
 
+from .helpers import bind_call
 from .values import UNKNOWN, Scope, evaluate
 
 _BASE = object()  # the factory's parameter that is the base class
@@ -27,22 +28,6 @@ def _def(pack, name: str):
     return None
 
 
-def _bind(fn, args: list, kwargs: dict, scope: Scope) -> dict | None:
-    params = [a.arg for a in fn.args.args]
-    if len(args) > len(params) or any(k not in params for k in kwargs):
-        return None
-    defaults = dict(zip(params[len(params) - len(fn.args.defaults):], fn.args.defaults)) if fn.args.defaults else {}
-    bound = dict(zip(params, args))
-    for p in params[len(args):]:
-        if p in kwargs:
-            bound[p] = kwargs[p]
-        elif p in defaults:
-            bound[p] = evaluate(defaults[p], scope)
-        else:
-            return None
-    return bound
-
-
 def _value(node, scope: Scope):
     return _BASE if isinstance(node, ast.Name) and scope.local.get(node.id) is _BASE else evaluate(node, scope)
 
@@ -53,7 +38,7 @@ def _made_class(pack, name: str, args: list, kwargs: dict, depth: int = 0):
     if not found:
         return None
     path, fn = found
-    bound = _bind(fn, args, kwargs, Scope(pack, path))
+    bound = bind_call(fn, args, kwargs, False, Scope(pack, path), 0)  # (helpers.py: a call fitting the parameters)
     if bound is None or _BASE not in bound.values():
         return None
     scope = Scope(pack, path, local=bound)

@@ -16,7 +16,7 @@ def _known(v) -> bool:
     return not (isinstance(v, str) and v == UNKNOWN)
 
 
-def _bind(fn, args: list, kwargs: dict, skip_first: bool, scope: Scope, depth: int) -> dict | None:
+def bind_call(fn, args: list, kwargs: dict, skip_first: bool, scope: Scope, depth: int) -> dict | None:
     """{parameter: value} of a call, or None when the call does not fit the parameters."""
     params = [a.arg for a in fn.args.args][1 if skip_first else 0:]
     if fn.args.vararg or len(args) > len(params) or any(k not in params for k in kwargs):
@@ -57,7 +57,7 @@ def run_helper(fn, path: str, pack, args: list, kwargs: dict, depth: int, first=
     """The value a call of ``fn`` (a def or a lambda of the pack, in module ``path``) returns, or UNKNOWN;
     ``first``: the class a class method is called on (its first parameter)."""
     scope = Scope(pack, path)
-    bound = _bind(fn, args, kwargs, first is not None, scope, depth)
+    bound = bind_call(fn, args, kwargs, first is not None, scope, depth)
     if bound is None:
         return UNKNOWN
     if first is not None:
