@@ -12,6 +12,8 @@ FOLDER = "Studio's Load Image Sequence"  # the converter's name for such a loade
 SETTINGS = ("directory", "folder")
 INDEX_WORDS = ("index", "start_index", "skip_first_images", "image_index", "start")  # the picked picture's place
 CAP_WORDS = ("image_load_cap", "load_cap", "cap", "max_images", "limit")  # how many pictures it loads
+NO_FOLDER = ("(none)", "none", "(no folder)")  # a folder choice's word for none
+OFF_WORDS = ("enabled", "enable", "active")  # a loader's own switch
 
 
 def one_picture(named: dict, outputs: list[tuple[str, str]]) -> bool:
@@ -32,6 +34,10 @@ def as_folder(n) -> bool:
     name = next((k for k in SETTINGS if isinstance(n.widgets.get(k), str) and n.widgets[k].strip()), None)
     if name is None or n.links:  # (a folder or a pick wired from another node: its saved value is not the one run)
         return False
+    if n.widgets[name].strip().lower() in NO_FOLDER or any(
+            i.type == "BOOLEAN" and i.name.lower() in OFF_WORDS and n.widgets.get(i.name) is False for i in t.inputs):
+        return False  # no folder chosen, or the loader switched off: it gives nothing (rejudge4, 31/07: JoyLTX's
+        # folder loaders saved ['(none)', false] were made as folders of pictures named '(none)', unsaid)
     if one_picture(n.widgets, [(o.name or "", o.type) for o in t.outputs]):
         return False  # one picture a run (a cap of 1, an iterator): a start picture, read by packs.shapes
     n.origin, n.cls = n.cls, FOLDER

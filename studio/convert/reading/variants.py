@@ -62,8 +62,13 @@ def base_of(n, bases: dict[str, Any]) -> Any:
                 and own.output_types == t.output_types[:len(own.outputs)] and catalogue.declares_inputs(own, t)]
         # the one whose inputs it shares most (an optional input it lacks is no sign of kinship: LTXVImgToVideoAdvanced
         # is LTXVImgToVideo's variant, not WanSoundImageToVideo's for a longer list of optional pictures)
-        return max(fits, key=lambda t: (sum(own.input(i.name) is not None for i in t.inputs), len(t.inputs), t.name)) \
-            if fits else None
+        # then the one with fewest inputs it lacks (rejudge4, 30/02: NIN's motion image-to-video shares 9 inputs with
+        # both WanImageToVideo and WanFunInpaintToVideo, and has no 'end_image': read as the latter, said to have its
+        # inputs and outputs, which it does not)
+        def rank(t):
+            shared = sum(own.input(i.name) is not None for i in t.inputs)
+            return shared, shared - len(t.inputs), len(t.inputs), t.name
+        return max(fits, key=rank) if fits else None
     got = _declared(n)
     if got is None:
         return None
