@@ -46,3 +46,15 @@ def test_a_folder_loader_with_no_folder_or_switched_off_is_not_a_folder_of_pictu
         assert not folders.as_folder(n) and n.cls == "JoyLTX_ImageFolder", (folder, enabled)
     n = node("shots", True)
     assert folders.as_folder(n) and n.widgets["directory"] == "shots"
+
+
+def test_a_twin_whose_inputs_are_named_otherwise_is_said_so():
+    """31/06: JoyLTX's model loader, read as ComfyUI's UNETLoader, was said to declare its inputs "too" while it
+    names its file 'model_name', not 'unet_name': the names it uses are said."""
+    wf = wan_i2v_api(["21", 0], **{
+        "21": {"class_type": "LoadImage", "inputs": {"image": "heron.png"}},
+        "1": {"class_type": "JoyLTX_LoadModel", "inputs": {"model_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
+                                                           "weight_dtype": "default"}}})
+    said = "\n".join(convert(wf, "twin.json").log)
+    assert "(JoyLTX_LoadModel, #1) is read as ComfyUI's UNETLoader, whose inputs it declares too (under its own " \
+           "names: its 'model_name' as 'unet_name')" in said, said

@@ -150,9 +150,10 @@ def _machine(name: str, kind: str = "") -> bool:
 
 
 class _Plan:
-    def __init__(self, n: CNode, r, widgets: dict, links: dict, kept: set, machine: list[str], other: list[str]):
+    def __init__(self, n: CNode, r, widgets: dict, links: dict, kept: set, machine: list[str], other: list[str],
+                 renamed: tuple = ()):
         self.n, self.r, self.widgets, self.links, self.kept = n, r, widgets, links, kept
-        self.machine, self.other = machine, other
+        self.machine, self.other, self.renamed = machine, other, renamed  # (its input, the read type's) named otherwise
 
 
 def _plan(n: CNode) -> _Plan | None:
@@ -195,7 +196,9 @@ def _plan(n: CNode) -> _Plan | None:
             (machine if _machine(k, i.type) else other).append(f"{k} (wired)")
         else:
             return None  # an input carrying what Studio's reading of it would lose
-    return _Plan(n, r, widgets, links, kept, machine, other)
+    renamed = tuple((mine_k, theirs) for theirs, mine_k in found[1].items() if mine_k != theirs and
+                    (mine_k in named or mine_k in n.links))
+    return _Plan(n, r, widgets, links, kept, machine, other, renamed)
 
 
 def _extra_file(w) -> bool:
@@ -237,6 +240,8 @@ def _sentence(n: CNode, p: _Plan) -> str:
     r = p.r
     whose = "ComfyUI" if r.pack == "Comfy-Org/ComfyUI" else r.pack.rsplit("/", 1)[-1]
     line = f"'{n.title or n.origin}' ({n.origin}, #{n.id}) is read as {whose}'s {n.cls}, whose inputs it declares too"
+    if p.renamed:  # (rejudge4, 31/06: a loader's 'model_name' read as UNETLoader's 'unet_name' was said declared too)
+        line += " (under its own names: " + ", ".join(f"its '{a}' as '{b}'" for a, b in p.renamed) + ")"
     if p.machine:
         line += (f"; its {', '.join(p.machine)} set the machine it runs on (devices, memory, precision, kernels): "
                  "not applied, Studio plans those itself")
