@@ -3,12 +3,9 @@ ComfyUI's /prompt - serverless workers' request templates for Wan 2.2, InfiniteT
 each on a small hand-written workflow."""
 from __future__ import annotations
 
-import copy
-import json
-
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_ltx2_sound_shapes import _drive
-from tests.convert.test_comfy_mask_and_aux_steps import ANIMATE
+from tests.convert.test_comfy_mask_and_aux_steps import clicked
 from tests.convert.test_comfy_wrappers import UI, _common, _nodes, _sampler, _save
 
 
@@ -18,17 +15,8 @@ def _said(conv) -> str:
 
 def _clicked(negative_wired: bool) -> dict:
     """Wan Animate's replacement whose SAM 2 mask follows a PointsEditor's clicks (2 keep, 1 leave-out)."""
-    wf = copy.deepcopy(ANIMATE)
-    store = {"positive": [{"x": 320, "y": 160}, {"x": 320, "y": 480}], "negative": [{"x": 0, "y": 0}]}
-    wf["33"] = {"class_type": "PointsEditor", "inputs": {"bg_image": ["5", 0], "points_store": json.dumps(store),
-                                                        "coordinates": "", "neg_coordinates": "", "bbox_store": "",
-                                                        "bboxes": "", "bbox_format": "xyxy", "width": 640,
-                                                        "height": 640, "normalize": False}}
-    del wf["23"]["inputs"]["bboxes"]
-    wf["23"]["inputs"]["coordinates_positive"] = ["33", 0]
-    if negative_wired:
-        wf["23"]["inputs"]["coordinates_negative"] = ["33", 1]
-    return wf
+    return clicked({"positive": [{"x": 320, "y": 160}, {"x": 320, "y": 480}], "negative": [{"x": 0, "y": 0}]},
+                   negative_wired)
 
 
 def test_a_points_editors_leave_out_clicks_are_made_only_where_the_segmenter_is_given_them():

@@ -48,6 +48,21 @@ ANIMATE = {
 }
 
 
+def clicked(store: dict, negative_wired: bool = True) -> dict:
+    """ANIMATE whose SAM 2 mask follows a PointsEditor's clicks ``store`` ({'positive': [...], 'negative': [...]}),
+    its keep clicks wired to the segmenter and, with ``negative_wired``, its leave-out clicks too."""
+    wf = copy.deepcopy(ANIMATE)
+    wf["33"] = {"class_type": "PointsEditor", "inputs": {"bg_image": ["5", 0], "points_store": json.dumps(store),
+                                                        "coordinates": "", "neg_coordinates": "", "bbox_store": "",
+                                                        "bboxes": "", "bbox_format": "xyxy", "width": 640,
+                                                        "height": 640, "normalize": False}}
+    del wf["23"]["inputs"]["bboxes"]
+    wf["23"]["inputs"]["coordinates_positive"] = ["33", 0]
+    if negative_wired:
+        wf["23"]["inputs"]["coordinates_negative"] = ["33", 1]
+    return wf
+
+
 def _said(conv) -> str:
     return "\n".join(conv.log) + "\n" + "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
 
@@ -108,15 +123,8 @@ def test_florence_grounding_phrase_and_points_editor_clicks_are_segment_prompts(
     assert "that Florence2Run (#31) grounds" in _said(conv)
     assert not {"30", "31", "32"} & set(conv.dropped)
 
-    wf = copy.deepcopy(ANIMATE)
-    store = {"positive": [{"x": 320, "y": 160}], "negative": [{"x": 64, "y": 64}]}
-    wf["33"] = {"class_type": "PointsEditor", "inputs": {"bg_image": ["5", 0], "points_store": json.dumps(store),
-                                                        "coordinates": "", "neg_coordinates": "", "bbox_store": "",
-                                                        "bboxes": "", "bbox_format": "xyxy", "width": 640,
-                                                        "height": 640, "normalize": False}}
-    del wf["23"]["inputs"]["bboxes"]
-    wf["23"]["inputs"]["coordinates_positive"] = ["33", 0]
-    wf["23"]["inputs"]["coordinates_negative"] = ["33", 1]  # (its leave-out clicks given: heldout32's mend)
+    # (its leave-out clicks given: heldout32's mend)
+    wf = clicked({"positive": [{"x": 320, "y": 160}], "negative": [{"x": 64, "y": 64}]})
     conv = convert(wf, "clicks")
     seg = next(n for n in conv.graph.nodes.values() if n.type_id == "preprocess.segment")
     assert seg.params["prompts"] == "0: +0.5000 0.2500, -0.1000 0.1000" and seg.params["phrase"] == ""
