@@ -17,7 +17,7 @@ from ..tracing import resizes, worked_sizes
 from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
-from . import audio_steps, clip_frames, control_steps, mask_steps
+from . import audio_steps, clip_frames, control_steps, held_steps, mask_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 from ..tracing.earlier_takes import EARLIER, earlier_sampler
 from ..tracing.mask_window import window_words
@@ -142,10 +142,13 @@ class IntentReading:
     def _latent_steps(self, chain: list[CNode], gen: str, inputs: dict, said: list[str]) -> str:
         """The generator after a family's nodes on the latent's way are read (LTX's image, keyframes and control)."""
         steps, declared = families.lookup("latent_steps"), families.declared()
+        self.steps_read = []  # (a step, the inputs it gave): said where the task is held after all (held_steps)
         for n in chain:
             if n.cls in steps:
                 self.used.add(n.id)
+                before = set(inputs)
                 gen = steps[n.cls](self, n, gen, inputs, said)
+                held_steps.record(self, n, before, inputs)
             elif n.cls in declared or not any(in_type(n, k) in FILE_TYPES for k in n.links):
                 self.used.add(n.id)  # read, or a node passing the latent on (a pack's check of it) with no file of its own
             # else a node no family reads given a file (a pack's guide): left unconverted, so that the file given to

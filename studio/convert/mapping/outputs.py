@@ -18,7 +18,7 @@ from ..tracing import stills
 from ..tracing.start_unwired import how_run, unwired_start
 from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
 from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
-from . import held_models, held_prompts, held_values, patch_inputs, prompt_schedules
+from . import held_models, held_prompts, held_steps, held_values, patch_inputs, prompt_schedules
 from .kinds import LOADERS
 
 # the shift ComfyUI samples a family's model with where no node sets one (its supported_models' sampling_settings: a
@@ -72,6 +72,7 @@ class OutputStage:
         self.unmade, self.unmade_from, self.guide_strengths, self.scaled_for = set(), {}, [], {}
         self.wired_without, self.way_said = {}, {}
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
+        self.steps_read = []
         o.task, o.latent, o.inputs, spec = self._task(o.first, up, o.said)
         o.fam = family(model_file(self.wf, o.loaders[0]) if o.loaders else None, spec, up)
         if spec is not None and spec.generator is None:  # (an encoded clip's task: every input of the output held,
@@ -81,18 +82,21 @@ class OutputStage:
             self._hold(save, spec, o.fam, None if encoded else o.latent, o.loaders,
                        own_way(self.wf, o.first, up) if later else up, beside=later and bool(self.out.pipelines))
             held_models.say(self, o)
+            held_steps.say(self, o)  # the files its latent steps gave the sampler (a guide's picture), not made
             return False
         o.hooks = families.generator(o.task)
         if o.hooks is not None and o.hooks.output is not None:  # the family makes the output itself (Wan Dancer's)
             return o.hooks.output(self, save, o.first, up, o.fam, o.said)
         if self._held_back(o):
             held_models.say(self, o)
+            held_steps.say(self, o)
             return False
         still = stills.still(self.wf, o.first, o.fam, model_file(self.wf, o.loaders[0]) if o.loaders else None) \
             if spec is None and o.task == T2V else None
         if still is not None:  # one still picture of a model file no video family reads: never made a video
             self._hold(save, still, o.fam, o.latent, o.loaders, up)
             held_models.say(self, o)
+            held_steps.say(self, o)
             return False
         made = len(self.g.nodes)
         self.family_now = o.fam
