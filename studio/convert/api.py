@@ -36,6 +36,7 @@ from .tracing.roles import in_type, out_types  # a node's declared input and out
 from .tracing.resizes import is_resize, scale_params  # a node resizing pictures (by its type's name); Scale's settings
 from .reading.module_select import what as module_named  # how a sentence names a wrapper's module file (its select)
 from .takes.schedule_wire import schedule_input, schedule_on  # prompts per pass or tile as a Prompt Schedule
+from .reading.gathers import gathered  # a node putting pictures together: its numbered inputs (by declared types)
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
@@ -44,7 +45,7 @@ __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTrans
            "whole_setting", "any_through", "node_type", "frames_of", "sampler_behind", "through", "mask_way",
            "other_settings", "pads", "plain", "in_type", "out_types", "LOADER_NODES", "scale_params",
            "module_named", "adds_noise", "sampler_denoise",
-           "schedule_input", "schedule_on"]
+           "schedule_input", "schedule_on", "gathered"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 
 

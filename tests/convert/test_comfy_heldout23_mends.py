@@ -238,15 +238,16 @@ def _base_sampler(picture: bool) -> dict:
 
 def test_the_packs_base_sampler_given_no_picture_is_a_text_to_video():
     """'Studio cannot read ComfyUI's LTXVBaseSampler, a sampler it has no counterpart for' held a plain text to video
-    (14): read as EmptyLTXVLatentVideo sampled by SamplerCustomAdvanced; given a picture it is held as before."""
+    (14): read as EmptyLTXVLatentVideo sampled by SamplerCustomAdvanced."""
     conv = convert(_base_sampler(False), "reel.json")
     assert conv.tasks[0]["generator"] == "video_models.text_to_video"
     gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
     assert (gen.params["width"], gen.params["height"], gen.params["frames"], gen.params["steps"]) == (512, 896, 97, 4)
     assert gen.params["seed"] == 42 and gen.params["fps"] == 25
     assert "'LTXVBaseSampler' (LTXVBaseSampler, #11) is read as EmptyLTXVLatentVideo" in _said(conv)
-    held = convert(_base_sampler(True), "keyed.json")
-    assert held.tasks[0]["generator"] is None and "LTXVBaseSampler" in _said(held)
+    keyed = convert(_base_sampler(True), "keyed.json")  # (given a picture: held here, read since ltxpack's mends -
+    assert keyed.tasks[0]["generator"] == "video_models.text_to_video"  # its picture a guide at its frame)
+    assert keyed.tasks[0]["inputs"] == ["keyframe_1"]
 
 
 def test_a_loader_naming_no_file_is_said():

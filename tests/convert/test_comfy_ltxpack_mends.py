@@ -52,3 +52,64 @@ def test_a_held_tasks_guide_picture_is_said_not_lost():
     said = _said(conv)
     assert "'LTXVAddGuideMulti' (LTXVAddGuideMulti, #7) gives the image 'first.png' to the sampler as a guide at " \
            "frame 0: not made (the task is held with no generator)" in said
+
+
+def _keyframes(indices: str = "0, -1") -> dict:
+    """LTXV 0.9.8: two pictures batched (ImageBatch) on LTXVBaseSampler's 'optional_cond_images' at ``indices``
+    (strength 0.8, crop centre, crf 30, blur 1), then LTXVTiledSampler refining its latents with the same pictures."""
+    from tests.convert.test_comfy_heldout33_mends import _ltxv_keyframes
+    wf = _ltxv_keyframes()
+    wf["13"]["inputs"]["optional_cond_indices"] = indices
+    return wf
+
+
+def _wired(conv, gen, port):
+    link = conv.graph.input_link(gen.id, port)
+    return conv.graph.nodes[link.src].params.get("path") if link is not None else None
+
+
+def test_the_packs_base_sampler_given_pictures_puts_each_at_its_frame():
+    """heldout33 04: LTXVBaseSampler given pictures was held ("a sampler it has no counterpart for"). Each loaded
+    picture of its batch is now a keyframe at its index (negative from the end: -1 the last frame) with the sampler's
+    strength; what it does to the pictures first is said; its refining LTXVTiledSampler is a later pass, said."""
+    conv = convert(_keyframes(), "keys.json")
+    assert conv.tasks[0]["generator"] == "video_models.text_to_video"
+    assert conv.tasks[0]["inputs"] == ["keyframe_1", "keyframe_2"]
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert (gen.params["width"], gen.params["height"], gen.params["frames"]) == (768, 512, 97)
+    assert gen.params["keyframes"] == "0, last" and gen.params["keyframe_strength"] == 0.8
+    assert (_wired(conv, gen, "keyframe_1"), _wired(conv, gen, "keyframe_2")) == ("first.png", "last.png")
+    said = _said(conv)
+    assert "'LTXVBaseSampler' (LTXVBaseSampler, #13)'s preparation of its pictures is not applied: crop 'center'" in said
+    assert "crf 30 (each picture compressed as a video frame of that quality); blur 1" in said
+    assert "'LTXVTiledSampler' (LTXVTiledSampler, #14) is read as SamplerCustomAdvanced sampling the latents it is " \
+           "given again" in said
+    assert "a second pass: 'LTXVTiledSampler' (#14)" in said
+    assert "'LTXVTiledSampler' (LTXVTiledSampler, #14)'s pictures on 'optional_cond_images' (from 'ImageBatch', #8) " \
+           "at frames 0, 90 (strength 0.9), guides of this pass, are not applied to it" in said
+
+
+def test_pictures_not_one_per_index_leave_the_base_sampler_held_and_say_why():
+    """Two pictures given one index: not read one by one (nothing placed at a frame it was not given), said."""
+    conv = convert(_keyframes("0"), "keys.json")
+    assert conv.tasks[0]["generator"] is None
+    assert "'LTXVBaseSampler' (LTXVBaseSampler, #13)'s pictures on 'optional_cond_images' are not read as one loaded " \
+           "picture for each frame on its 'optional_cond_indices' ('0')" in _said(conv)
+
+
+def test_the_older_looping_samplers_start_picture_is_the_start_image():
+    """heldout33 03: the looping sampler of the pack before 2026-01 took its start picture on 'optional_cond_image'
+    (its first tile's picture at frame 0, held at its temporal_overlap_cond_strength); the picture was listed not
+    converted and the take made as a text to video. Now it is the generator's start image, its strength said."""
+    from tests.convert.test_comfy_heldout33_mends import _ltxv_loop
+    wf = _ltxv_loop()
+    wf["40"] = {"class_type": "LoadImage", "inputs": {"image": "chimp.webp"}}
+    wf["33"]["inputs"]["optional_cond_image"] = ["40", 0]
+    conv = convert(wf, "loop.json")
+    assert conv.tasks[0]["generator"] == "video_models.image_to_video"
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert _wired(conv, gen, "image") == "chimp.webp"
+    said = _said(conv)
+    assert "the start image's strength 0.5 (LTXVLoopingSampler's temporal_overlap_cond_strength) is not taken: " \
+           "Studio holds the start image clean" in said
+    assert "LoadImage" not in next((line for line in conv.log if "nodes not converted" in line), "")

@@ -19,7 +19,8 @@ def resize_fit(wf: Workflow, n: CNode) -> tuple[dict, str]:
     method = method if method in METHODS else wf.value(n, "scale_method")
     params = {"interpolation": METHODS[method]} if method in METHODS else {}
     keep = wf.value(n, "keep_proportion")
-    if p.get("crop") == "center" or wf.value(n, "crop") == "center" or keep == "crop":
+    # (KJNodes' v1 keep_proportion True fits the box to the picture's aspect first: its crop then cuts nothing)
+    if (p.get("crop") == "center" or wf.value(n, "crop") == "center") and keep is not True or keep == "crop":
         params["fit"] = "fill"
         where = wf.value(n, "crop_position")
         if keep == "crop" and isinstance(where, str) and where != "center":

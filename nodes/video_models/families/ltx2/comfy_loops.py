@@ -29,6 +29,10 @@ LOOP_WIDGETS = ("temporal_tile_size", "temporal_overlap", "guiding_strength", "t
 EXTEND_WIDGETS = ("num_new_frames", "frame_overlap", "strength", "cond_image_strength", "optional_cond_indices")
 LENGTHS = ("length", "num_frames", "frames_number", "frames")  # a latent maker's frames, by its usual names
 MAX_CHAIN = 256  # extend samplers followed down one chain
+# the pack's looping sampler before 2026-01 (ee11be3's looping_sampler.py, read for meaning) took one picture on
+# 'optional_cond_image', given to its first temporal tile's LTXVBaseSampler at index 0 (strength its
+# temporal_overlap_cond_strength): a name of that older declaration, which today's catalogue does not list
+OLD_START = "optional_cond_image"
 SAMPLED = ("SamplerCustomAdvanced", "SamplerCustom", "KSampler", "KSamplerAdvanced")  # a take an extension extends
 
 
@@ -72,6 +76,9 @@ class _Loops(PackTranslation):
             latent = self.prompts(n, w, latent)  # keyframes: read after them, on the generator they decide)
         if "optional_cond_images" in n.links and latent is not None:
             latent = self.keys(n, w, latent)
+        elif OLD_START in n.links and latent is not None:  # the pack's older input: its first tile's start image, held
+            latent = self.keys(n, {**w, "optional_cond_image_indices": "0",  # at its temporal_overlap_cond_strength
+                                   "cond_image_strength": w.get("temporal_overlap_cond_strength", 0.5)}, latent, OLD_START)
         latent, guided = guiding_control(self, n, w, latent)  # a clip's guiding latents: LTX-2's control (comfy_guiding)
         links = {k: n.links[k] for k in ("noise", "guider", "sampler", "sigmas") if k in n.links}
         if latent is not None:
@@ -164,17 +171,18 @@ class _Loops(PackTranslation):
         self.wf.taken.add(src.id)
         return (f"{n.id}:prompts", 0)
 
-    def keys(self, n: CNode, w: dict, latent: tuple) -> tuple:
+    def keys(self, n: CNode, w: dict, latent: tuple, port: str = "optional_cond_images") -> tuple:
         """The looping sampler's keyframe images as this family's node (KEYS) on its latent's way; a batch of images
         is taken apart where it is ComfyUI's ImageBatch of single images, one image an index."""
         at = indices(w.get("optional_cond_image_indices", "0"))
-        images = self.batch(n.links["optional_cond_images"])
+        images = self.batch(n.links[port])
         if at is None or len(images) != len(at):
             self.said.append(f"{self.name(n)}'s keyframe images ({len(images)}) at frames "
                              f"{w.get('optional_cond_image_indices')!r} are not read as one image a frame: "
                              "the first is taken as the start image")
             images, at = images[:1], [0]
-        widgets = {"strength": w.get("cond_image_strength", 1.0)}
+        widgets = {"strength": w.get("cond_image_strength", 1.0),
+                   "strength_name": "temporal_overlap_cond_strength" if port == OLD_START else "cond_image_strength"}
         links = {"latent": latent}
         for i, (img, k) in enumerate(zip(images, at), 1):
             links[f"image_{i}"] = img
@@ -273,8 +281,9 @@ def loop_keys(b, n: CNode, gen: str, inputs: dict, said: list[str], I2V: str, T2
     if len(ports) == 1 and at[ports[0]] == 0:
         b.intent(n, ports[0], "image", inputs, said)
         if finite(strength) and strength != 1:
-            said.append(f"the start image's strength {strength:g} ({LOOP}'s cond_image_strength) is not taken: Studio "
-                        "holds the start image clean")
+            said.append(f"the start image's strength {strength:g} ({LOOP}'s "
+                        f"{wf.value(n, 'strength_name') or 'cond_image_strength'}) is not taken: Studio holds the start "
+                        "image clean")
         return I2V if gen == T2V else gen
     for port in ports:
         k = next((i for i in range(1, 5) if f"keyframe_{i}" not in inputs), None)
