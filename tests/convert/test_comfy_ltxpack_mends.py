@@ -113,3 +113,56 @@ def test_the_older_looping_samplers_start_picture_is_the_start_image():
     assert "the start image's strength 0.5 (LTXVLoopingSampler's temporal_overlap_cond_strength) is not taken: " \
            "Studio holds the start image clean" in said
     assert "LoadImage" not in next((line for line in conv.log if "nodes not converted" in line), "")
+
+
+def _ltxv_clip_pass(upsampled: bool = True) -> dict:
+    """LTXV 13B: a clip encoded, upscaled x2 by LTXVLatentUpsampler (or not), then sampled again by
+    SamplerCustomAdvanced on the sigmas '0.99, 0.9094, 0.0' written as text (StringToFloatList -> FloatToSigmas)."""
+    nodes = {
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "ltxv-13b-0.9.8-distilled.safetensors"}),
+        "2": ("CLIPLoader", {"clip_name": "t5xxl_fp16.safetensors", "type": "ltxv"}),
+        "3": ("CLIPTextEncode", {"text": "a harbour at night", "clip": ["2", 0]}),
+        "4": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "5": ("LoadVideo", {"file": "harbour.mp4"}),
+        "6": ("GetVideoComponents", {"video": ["5", 0]}),
+        "7": ("VAEEncode", {"pixels": ["6", 0], "vae": ["1", 2]}),
+        "8": ("LTXVLatentUpsamplerModelLoader", {"upscale_model": "ltxv-spatial-upscaler-0.9.8.safetensors",
+                                                 "spatial_upsample": True, "temporal_upsample": False}),
+        "9": ("LTXVLatentUpsampler", {"samples": ["7", 0], "upscale_model": ["8", 0], "vae": ["1", 2]}),
+        "10": ("StringToFloatList", {"string": "0.99, 0.9094, 0.0"}),
+        "11": ("FloatToSigmas", {"float_list": ["10", 0]}),
+        "12": ("KSamplerSelect", {"sampler_name": "euler"}),
+        "13": ("RandomNoise", {"noise_seed": 1256}),
+        "14": ("CFGGuider", {"model": ["1", 0], "positive": ["3", 0], "negative": ["4", 0], "cfg": 1.0}),
+        "15": ("SamplerCustomAdvanced", {"noise": ["13", 0], "guider": ["14", 0], "sampler": ["12", 0],
+                                         "sigmas": ["11", 0], "latent_image": ["9", 0] if upsampled else ["7", 0]}),
+        "16": ("VAEDecode", {"samples": ["15", 0], "vae": ["1", 2]}),
+        "17": ("CreateVideo", {"images": ["16", 0], "fps": 24}),
+        "18": ("SaveVideo", {"video": ["17", 0], "filename_prefix": "hd", "format": "auto", "codec": "auto"}),
+    }
+    if not upsampled:
+        del nodes["8"], nodes["9"]
+    return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
+
+
+def test_sigmas_written_as_text_are_read_as_manual_sigmas():
+    """heldout33 02-04: KJNodes' StringToFloatList -> FloatToSigmas (the LTXV 13B examples' schedules) was "a value
+    Studio cannot work out", the generator's own steps and strength standing. Read as ManualSigmas of the text: 2
+    steps from sigma 0.99 (Video to Video's strength)."""
+    conv = convert(_ltxv_clip_pass(upsampled=False), "pass.json")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.video_to_video")
+    assert (gen.params["steps"], gen.params["strength"]) == (2, 0.99)
+    assert "'FloatToSigmas' (FloatToSigmas, #11) is read as ComfyUI's ManualSigmas of the numbers 'StringToFloatList' " \
+           "(StringToFloatList, #10) parses from its text ('0.99, 0.9094, 0.0')" in _said(conv)
+
+
+def test_a_clips_latent_upsampled_before_it_is_sampled_again_is_scaled_before_video_to_video():
+    """heldout33 02: the clip's latent upscaled x2 (LTXVLatentUpsampler) before the detail pass was named nowhere but
+    as the looping sampler's guiding latents; the Video to Video was made at the clip's own size. Now Studio's Scale x2
+    feeds Video to Video the clip, said."""
+    conv = convert(_ltxv_clip_pass(), "pass.json")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.video_to_video")
+    src = conv.graph.nodes[conv.graph.input_link(gen.id, "video").src]
+    assert src.type_id == "transform.scale" and src.params["scale"] == 2.0
+    assert "'LTXVLatentUpsampler' (LTXVLatentUpsampler, #9) upscales the encoded clip's latent x2 before " \
+           "'SamplerCustomAdvanced' (#15) samples it again: Studio's Scale x2 before Video to Video" in _said(conv)

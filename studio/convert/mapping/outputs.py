@@ -10,7 +10,7 @@ from studio.core.shown import number
 
 from ..families import registry as families
 from ..reading.workflow import LOADER_NODES, CNode
-from ..takes import carried_control, joined, ledger, let_go_files, made_after, passes, sound
+from ..takes import carried_control, joined, ledger, let_go_files, made_after, passes, sound, upsampled_clip
 from ..tracing.roles import role
 from ..tracing.masked_encodes import CONTINUED, own_way
 from ..tracing.sampling import SAMPLERS, Sampling
@@ -100,8 +100,10 @@ class OutputStage:
             return False
         made = len(self.g.nodes)
         self.family_now = o.fam
+        upscaled = upsampled_clip.read(self, o)  # a clip's latent upscaled before it is sampled again: Scale (said)
         params = self._settings(o)
         gen = self._make(save, o.first, o.task, params, o.loaders, o.loras, o.inputs, up, o.said)
+        upsampled_clip.make(self, gen, upscaled)
         self.patch_made = patch_inputs.pending_made_with(self, o.said)
         self._made(o, gen, params, made)
         patch_inputs.commit(self, o.said)  # the patches said in its note, passed over with what they are made with

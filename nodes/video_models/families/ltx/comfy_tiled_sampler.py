@@ -47,9 +47,9 @@ def _unlike(t, n: CNode, w: dict) -> None:
     if "optional_cond_images" in n.links:
         src = t.wf.nodes.get(n.links["optional_cond_images"][0])
         at = indices(w.get("optional_cond_indices"))
-        where = f" at frames {', '.join(str(x) for x in at)}" if at else ""
+        where = f" at frame{'s' * (len(at) > 1)} {', '.join(str(x) for x in at)}" if at else ""
         strengths = w.get("images_cond_strengths")
         t.said.append(f"{n.named()}'s pictures on 'optional_cond_images'"
                       + (f" (from '{src.title or src.shown_cls}', #{src.id})" if src is not None else "")
-                      + f"{where}" + (f" (strength {strengths})" if strengths not in (None, "") else "")
+                      + where + (f" (strength {strengths})" if strengths not in (None, "") else "")
                       + ", guides of this pass, are not applied to it")

@@ -1,0 +1,60 @@
+"""A clip's encoded latent upscaled by a family's latent upscaler (LTX's LTXVLatentUpsampler: x2 a pass, its model
+spatial) between the encode and the sampler re-noising it part way: ComfyUI samples the clip again at twice its size
+(Lightricks' LTX-Video upscale/detail example, heldout33 02: the x2 upsample was named nowhere but as the looping
+sampler's guiding latents, the Video to Video made at the clip's own size). Studio's Video to Video takes pixels: the
+clip is scaled by the same factor by Studio's Scale before it (in pixels, where ComfyUI scales the latent with its
+upscaler model), said. Told by the families' upscalers (the 'upscalers' hook) on the latent's way from the encode to
+the first sampler, each a x2. Plain stdlib."""
+from __future__ import annotations
+
+from ..families import registry as families
+from ..reading.workflow import CNode
+from ..tracing.tasks import V2V
+
+LATENT_IN = ("samples", "latent", "latents", "latent_image")
+MAX_WAY = 32
+
+
+def _way(wf, first: CNode, encode: CNode) -> list[CNode] | None:
+    """The nodes between the encode and the first sampler on its latent's way, nearest the sampler first; None where
+    the way does not reach the encode."""
+    out, link = [], first.links.get("latent_image") or first.links.get("latents")
+    for _ in range(MAX_WAY):
+        n = wf.nodes.get(link[0]) if link else None
+        if n is None:
+            return None
+        if n is encode:
+            return out
+        out.append(n)
+        link = next((n.links[k] for k in LATENT_IN if k in n.links), None)
+    return None
+
+
+def read(b, o) -> tuple[int, CNode | None]:
+    """(the factor the clip of Video to Video output ``o`` is upscaled by on its latent's way, 1 where none; the upscaler
+    nearest the encode); said in the output's note."""
+    if o.task != V2V or o.latent is None or not o.latent.cls.startswith("VAEEncode"):
+        return 1, None
+    way = _way(b.wf, o.first, o.latent)
+    ups = [n for n in way or [] if n.cls in families.lookup("upscalers")]
+    if not ups:
+        return 1, None
+    factor = 2 ** len(ups)
+    names = ", ".join(n.named() for n in reversed(ups))
+    o.said.append(f"{names} upscales the encoded clip's latent x{factor} before '{o.first.title or o.first.shown_cls}' "
+                  f"(#{o.first.id}) samples it again: Studio's Scale x{factor} before Video to Video makes the clip that "
+                  "size (in pixels, where ComfyUI upscales the latent with its upscaler model)")
+    b.used |= {n.id for n in ups}
+    return factor, ups[-1]
+
+
+def make(b, gen: str, read_as: tuple[int, CNode | None]) -> None:
+    """Studio's Scale by the factor ``read`` found on Video to Video ``gen``'s clip."""
+    factor, at = read_as
+    link = b.g.input_link(gen, "video") if factor > 1 else None
+    if link is None:
+        return
+    b.g.disconnect(gen, "video")
+    nid = b.add("transform.scale", {"scale": float(factor)}, at)
+    b.g.connect(link.src, link.src_port, nid, "video")
+    b.g.connect(nid, "video", gen, "video")
