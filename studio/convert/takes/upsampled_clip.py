@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from ..families import registry as families
 from ..reading.workflow import CNode
+from ..tracing.roles import in_type
 from ..tracing.tasks import V2V
+from .. import catalogue
 
 LATENT_IN = ("samples", "latent", "latents", "latent_image")
 MAX_WAY = 32
@@ -30,6 +32,13 @@ def _way(wf, first: CNode, encode: CNode) -> list[CNode] | None:
     return None
 
 
+def _file(wf, m: CNode):
+    """The model file a loader names (its input its type declares a models folder's file list for)."""
+    t = catalogue.node_type(m.origin or m.cls)
+    return next((v for i in (t.inputs or ()) if i.files and isinstance(v := wf.value(m, i.name), str)), None) \
+        if t is not None else None
+
+
 def read(b, o) -> tuple[int, CNode | None]:
     """(the factor the clip of Video to Video output ``o`` is upscaled by on its latent's way, 1 where none; the upscaler
     nearest the encode); said in the output's note."""
@@ -41,10 +50,14 @@ def read(b, o) -> tuple[int, CNode | None]:
         return 1, None
     factor = 2 ** len(ups)
     names = ", ".join(n.named() for n in reversed(ups))
+    models = [m for n in ups for k, (src, _) in n.links.items() if (m := b.wf.nodes.get(src)) is not None and
+              in_type(n, k) not in ("LATENT", "VAE")]  # (the upscaler model's loader, by what it is given)
+    files = [f"'{f}' ({m.named()})" for m in models if isinstance(f := _file(b.wf, m), str) and f]
     o.said.append(f"{names} upscales the encoded clip's latent x{factor} before '{o.first.title or o.first.shown_cls}' "
                   f"(#{o.first.id}) samples it again: Studio's Scale x{factor} before Video to Video makes the clip that "
-                  "size (in pixels, where ComfyUI upscales the latent with its upscaler model)")
-    b.used |= {n.id for n in ups}
+                  "size (in pixels, where ComfyUI upscales the latent with its upscaler model"
+                  + (f" {', '.join(files)}, not loaded)" if files else ")"))
+    b.used |= {n.id for n in ups} | {m.id for m in models if files}
     return factor, ups[-1]
 
 
