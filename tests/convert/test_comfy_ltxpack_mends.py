@@ -166,3 +166,25 @@ def test_a_clips_latent_upsampled_before_it_is_sampled_again_is_scaled_before_vi
     assert src.type_id == "transform.scale" and src.params["scale"] == 2.0
     assert "'LTXVLatentUpsampler' (LTXVLatentUpsampler, #9) upscales the encoded clip's latent x2 before " \
            "'SamplerCustomAdvanced' (#15) samples it again: Studio's Scale x2 before Video to Video" in _said(conv)
+
+
+def test_an_extend_samplers_own_pictures_are_said_not_taken():
+    """LTXVExtendSampler folded into the take it extends dropped its 'optional_cond_images' (pictures at frames of the
+    extension) unsaid: only the loader was listed not converted. Now they are said not taken, with their frames."""
+    from tests.convert.test_comfy_heldout17_mends import _ltx2_t2v
+
+    def n(cls, **inputs):
+        return {"class_type": cls, "inputs": inputs}
+    wf = _ltx2_t2v()
+    wf.update({
+        "21": n("KSamplerSelect", sampler_name="euler"), "22": n("RandomNoise", noise_seed=9),
+        "23": n("CFGGuider", cfg=1, model=["1", 0], positive=["5", 0], negative=["5", 1]),
+        "24": n("ManualSigmas", sigmas="1.0, 0.725, 0.421875, 0.0"), "29": n("LoadImage", image="ending.png"),
+        "25": n("LTXVExtendSampler", model=["1", 0], vae=["1", 2], latents=["7", 0], num_new_frames=80,
+                frame_overlap=16, guider=["23", 0], sampler=["21", 0], sigmas=["24", 0], noise=["22", 0],
+                strength=0.5, optional_cond_images=["29", 0], optional_cond_indices="-1", cond_image_strength=1.0),
+    })
+    wf["8"]["inputs"]["samples"] = ["25", 0]
+    said = _said(convert(wf, "long.json"))
+    assert "'LTXVExtendSampler' (LTXVExtendSampler, #25)'s pictures on 'optional_cond_images', from 'LoadImage' " \
+           "(LoadImage, #29) at its frames '-1' (counted in the extension), are not taken" in said

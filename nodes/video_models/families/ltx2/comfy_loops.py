@@ -235,9 +235,18 @@ class _Loops(PackTranslation):
             for k, v in list(m.links.items()):
                 if tuple(v[:2]) == (n.id, 0):
                     m.links[k] = src
+        given = {k: self.wf.nodes.get(n.links[k][0]) for k in ("optional_cond_images", "optional_guiding_latents")
+                 if k in n.links}  # (said below: not taken)
         n.links.clear()  # folded: nothing of the graph above reaches it any more (its settings are carried)
         self.wf.taken.add(n.id)
         self.made[EXTEND] = "the take it extends made longer ('long take: continue')"
+        for port, src in given.items():  # its own keyframes or guide: not read into the one continued take
+            at = f" at its frames {w.get('optional_cond_indices')!r} (counted in the extension)" \
+                if port == "optional_cond_images" and w.get("optional_cond_indices") not in (None, "") else ""
+            self.said.append(f"{self.name(n)}'s {'pictures' if port == 'optional_cond_images' else 'guiding latents'} "
+                             f"on '{port}'" + (f", from '{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})"
+                                               if src is not None else "")
+                             + f"{at}, are not taken: Studio's continued windows take the first sampler's inputs")
         new, overlap = w.get("num_new_frames"), w.get("frame_overlap", 16)
         base = self.first_frames(sampler)
         carried = self.wf.carried.setdefault(sampler.id, {})
