@@ -50,8 +50,8 @@ def test_a_held_tasks_guide_picture_is_said_not_lost():
     conv = convert(_guided_then_held(), "held.json")
     assert conv.tasks[0]["generator"] is None
     said = _said(conv)
-    assert "'LTXVAddGuideMulti' (LTXVAddGuideMulti, #7) gives the image 'first.png' to the sampler as a guide at " \
-           "frame 0: not made (the task is held with no generator)" in said
+    assert "'LTXVAddGuideMulti' (LTXVAddGuideMulti, #7) gives the sampler a guide at frame 0 made from the image " \
+           "'first.png': not made (the task is held with no generator)" in said
 
 
 def _keyframes(indices: str = "0, -1") -> dict:
@@ -188,3 +188,23 @@ def test_an_extend_samplers_own_pictures_are_said_not_taken():
     said = _said(convert(wf, "long.json"))
     assert "'LTXVExtendSampler' (LTXVExtendSampler, #25)'s pictures on 'optional_cond_images', from 'LoadImage' " \
            "(LoadImage, #29) at its frames '-1' (counted in the extension), are not taken" in said
+
+
+def test_a_pass_after_a_latent_upscale_on_another_model_file_is_a_refine_not_an_expert():
+    """heldout36's mixed multiscale example: a tiled pass on the distilled model after LTXVLatentUpsampler, the first
+    pass on the dev model, was said as 'the low-noise expert ... (diffusers switches experts at the model's
+    boundary_ratio)' once read: a pass after a latent upscale refines the upscaled take, whatever the model files."""
+    wf = _keyframes()
+    wf["40"] = {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "ltxv-13b-0.9.7-distilled.safetensors"}}
+    wf["1"]["inputs"]["ckpt_name"] = "ltxv-13b-0.9.7-dev.safetensors"
+    wf["41"] = {"class_type": "CFGGuider", "inputs": {"model": ["40", 0], "positive": ["5", 0], "negative": ["5", 1],
+                                                      "cfg": 1.0}}
+    wf["42"] = {"class_type": "LTXVLatentUpsamplerModelLoader", "inputs": {
+        "upscale_model": "ltxv-spatial-upscaler-0.9.8.safetensors", "spatial_upsample": True, "temporal_upsample": False}}
+    wf["43"] = {"class_type": "LTXVLatentUpsampler", "inputs": {"samples": ["13", 0], "upscale_model": ["42", 0],
+                                                                "vae": ["1", 2]}}
+    wf["44"] = {"class_type": "ManualSigmas", "inputs": {"sigmas": "0.85, 0.725, 0.4219, 0.0"}}
+    wf["14"]["inputs"].update(model=["40", 0], guider=["41", 0], latents=["43", 0], sigmas=["44", 0])
+    said = _said(convert(wf, "multi.json"))
+    assert "a later pass: 'LTXVTiledSampler' (LTXVTiledSampler, #14) refines the take (denoise 0.85, 3 steps" in said
+    assert "expert: 'LTXVTiledSampler'" not in said

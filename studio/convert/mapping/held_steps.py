@@ -39,8 +39,8 @@ def say(b, o) -> None:
             if loader is None or getattr(loader, "cls", None) not in LOADER_NODES:
                 continue
             kind, file = LOADER_NODES[loader.cls][1], b.file_of(loader)
-            line = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{file_id(n.id)}) gives the {kind} '{file}' to the "
-                    f"sampler as {_role(b, key)}: not made{HELD}")
+            line = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{file_id(n.id)}) gives the sampler {_role(b, key)} "
+                    f"made from the {kind} '{file}': not made{HELD}")
             entry = f"{b.name}: {line}"
             if entry not in b.out.log:
                 b.out.log.append(entry)

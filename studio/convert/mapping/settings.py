@@ -175,8 +175,8 @@ class SettingsReading:
                          + ("the generator's shift" if "shift" in own else self._fixed_shift(task, shifts)))
         segments: set[str] = set()  # later passes sampling takes of their own (a Wan 2.2 segment's two experts too)
         for r in rest:
-            if len(loaders) < 2 and ((split := split_passes.said(self.wf, r.node)) or self.stage is None and  # (one
-                                     passes.refines(self.wf, r.node)):  # sampling split in two; a refine, in words)
+            if (len(loaders) < 2 or passes.upscaled(self.wf, r.node)) and ((split := split_passes.said(  # (one sampling
+                    self.wf, r.node)) or self.stage is None and passes.refines(self.wf, r.node)):  # in two; a refine)
                 lines.append(f"- {split or passes.refine_line(self, r, params)}")
                 continue
             if (src := self.wf.source(r.node, "latent_image")) is not None and src.id in self.continued:

@@ -21,6 +21,7 @@ from studio.core.shown import number
 from ..families import registry as families
 from .extend import continued
 from .extension_encoded import picked_frames
+from ..tracing.roles import SAMPLER_TYPES
 from ..tracing.walks import sampler_denoise, upstream
 from .. import catalogue
 from ..reading import subgraph_ids, undeclared
@@ -105,6 +106,22 @@ def refines(wf: Workflow, later: CNode) -> bool:
     segment, which its family reads as one continued take)."""
     d = sampler_denoise(wf, later)
     return d is not None and d < 1
+
+
+def upscaled(wf: Workflow, later: CNode) -> bool:
+    """A later pass samples a latent a family's latent upscaler (LTXVLatentUpsampler) gave, on the way from the pass
+    before: a refine of the upscaled take, never a second expert's steps, whatever the model files (a LTX-Video 13B
+    example refining the distilled model's x2 take, heldout36)."""
+    link, seen = later.links.get("latent_image"), 0
+    while link is not None and seen < 32:
+        n = wf.nodes.get(link[0])
+        if n is None or n.cls in SAMPLER_TYPES:
+            return False
+        if n.cls in families.lookup("upscalers"):
+            return True
+        link, seen = next((n.links[k] for k in ("samples", "latent", "latents", "latent_image") if k in n.links), None), \
+            seen + 1
+    return False
 
 
 def segment_line(b: Any, r: Sampling) -> str | None:
