@@ -208,3 +208,20 @@ def test_a_pass_after_a_latent_upscale_on_another_model_file_is_a_refine_not_an_
     said = _said(convert(wf, "multi.json"))
     assert "a later pass: 'LTXVTiledSampler' (LTXVTiledSampler, #14) refines the take (denoise 0.85, 3 steps" in said
     assert "expert: 'LTXVTiledSampler'" not in said
+
+
+def test_a_resize_keeping_the_proportion_after_the_take_is_scaled_within_its_box():
+    """heldout33 04: KJNodes' ImageResizeKJ (v1) 1280x1280 with keep_proportion on after the decode fits the take inside
+    the box (about 1280x853 for 768x512); it was made Resize 1280x1280 stretched ("size may differ"). Now Studio's
+    Scale fits it within the box, keeping its aspect."""
+    wf = _keyframes()
+    wf["50"] = {"class_type": "ImageResizeKJ", "inputs": {"image": ["16", 0], "width": 1280, "height": 1280,
+                                                          "upscale_method": "bicubic", "keep_proportion": True,
+                                                          "divisible_by": 2, "crop": "center"}}
+    wf["17"]["inputs"]["images"] = ["50", 0]
+    conv = convert(wf, "fit.json")
+    scale = next(n for n in conv.graph.nodes.values() if n.type_id == "transform.scale")
+    assert (scale.params["width"], scale.params["height"], scale.params["fit"]) == (1280, 1280, "within")
+    assert not any(n.type_id == "transform.resize" for n in conv.graph.nodes.values())
+    assert "writes the take scaled to fit within 1280x1280 keeping its aspect, each side rounded down to a multiple " \
+           "of 2 (ImageResizeKJ, #50): Studio's Scale after the generator" in _said(conv)

@@ -17,6 +17,7 @@ from . import effects
 from .core import AS_MP4, combine_unapplied, combined_as
 from .effects_made import effects_made
 from .resize_fit import resize_fit
+from .resize_within import within
 from .unnamed_model import unnamed_line
 from .utility import FOLLOW, interpolation_node, job, model_of, utility, wired_node
 
@@ -76,6 +77,9 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
     wf, out = b.wf, f"'{save.title or save.shown_cls}' (#{save.id})"
     src = beside(b, save, src, said)  # the take beside the file it was made from (a comparison), first
     for n in reversed(_path(b, save)):  # nearest the decoder first
+        if n.cls in RESIZES and (fitted := within(b, n, src, out, said)) is not None:  # inside its box: Scale
+            src = fitted
+            continue
         if n.cls in RESIZES and (size := _size(b, n, src)) is not None:
             b.used.add(n.id)
             fit, words = resize_fit(wf, n)
