@@ -16,6 +16,7 @@ from .beside import beside
 from . import effects
 from .core import AS_MP4, combine_unapplied, combined_as
 from .effects_made import effects_made
+from .kept_aspect import fitted
 from .resize_fit import resize_fit
 from .unnamed_model import unnamed_line
 from .utility import FOLLOW, interpolation_node, job, model_of, utility, wired_node
@@ -76,6 +77,10 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
     wf, out = b.wf, f"'{save.title or save.shown_cls}' (#{save.id})"
     src = beside(b, save, src, said)  # the take beside the file it was made from (a comparison), first
     for n in reversed(_path(b, save)):  # nearest the decoder first
+        if n.cls in RESIZES and (kept := fitted(b, n, src, out)) is not None:  # the aspect kept: fitted, not cut
+            src, line = kept
+            said.append(line)
+            continue
         if n.cls in RESIZES and (size := _size(b, n, src)) is not None:
             b.used.add(n.id)
             fit, words = resize_fit(wf, n)
