@@ -59,3 +59,43 @@ def test_a_resize_keeping_the_aspect_after_the_take_fits_it_and_cuts_nothing():
     conv = convert(_wan_t2v(stretched, "12"), "cut.json")  # the aspect not kept: cut to the box, as before
     (cut,) = _nodes(conv, "transform.resize")
     assert cut.params["fit"] == "fill" and "(cut to that aspect, its middle kept)" in _said(conv)
+
+
+def _id_lora() -> dict:
+    """An LTX-2.3 ID-LoRA talking take in the pack's own nodes (a loader, a prompt encoder, a sampler taking a face
+    picture and a reference voice), saved: a task Studio holds."""
+    return {
+        "1": {"class_type": "IDLoraModelLoader", "inputs": {
+            "checkpoint_path": "ltx-2.3-22b-dev.safetensors", "text_encoder_path": "",
+            "lora_path": "id-lora-celebvhq-ltx2.3.safetensors", "lora_strength": 1.0, "quantize": "none",
+            "stg_scale": 1.0, "identity_guidance_scale": 3.0, "av_bimodal_scale": 3.0}},
+        "2": {"class_type": "IDLoraPromptEncoder", "inputs": {
+            "pipeline": ["1", 0], "prompt": "[VISUAL]: a man strums a guitar. [SPEECH]: hello there, this is my song.",
+            "negative_prompt": "blurry"}},
+        "3": {"class_type": "LoadImage", "inputs": {"image": "face.png"}},
+        "4": {"class_type": "LoadAudio", "inputs": {"audio": "voice.mp3"}},
+        "5": {"class_type": "IDLoraOneStageSampler", "inputs": {
+            "pipeline": ["1", 0], "conditioning": ["2", 0], "seed": 42, "height": 512, "width": 512,
+            "num_frames": 242, "num_inference_steps": 30, "frame_rate": 25.0, "video_guidance_scale": 3.0,
+            "audio_guidance_scale": 7.0, "auto_resolution": True, "max_resolution": 768, "first_frame": ["3", 0],
+            "reference_audio": ["4", 0]}},
+        "6": {"class_type": "SaveVideo", "inputs": {"video": ["5", 0], "filename_prefix": "talk", "format": "auto",
+                                                    "codec": "auto"}},
+    }
+
+
+def test_a_held_pack_take_names_its_makers_settings_and_holds_their_prompts():
+    """geonho0706's ID-LoRA examples (09, 10): the take held (the pack's sampler has no counterpart), its picture and
+    voice held - but the prompt, the sampler's seed, size, frames, steps and guidance and the loader's files were
+    named nowhere (silent). Now each maker and what it is made with says its settings, and each text its type
+    declares multiline is held whole as a Text Prompt."""
+    conv = convert(_id_lora(), "id_lora.json")
+    said = _said(conv)
+    assert "seed 42, height 512, width 512, num_frames 242, num_inference_steps 30, frame_rate 25.0" in said
+    assert "audio_guidance_scale 7.0" in said and "max_resolution 768" in said
+    assert "checkpoint_path ltx-2.3-22b-dev.safetensors" in said and "lora_path id-lora-celebvhq-ltx2.3" in said
+    assert "text_encoder_path ''" in said
+    texts = {n.params["text"] for n in _nodes(conv, "io.text")}
+    assert texts == {"[VISUAL]: a man strums a guitar. [SPEECH]: hello there, this is my song.", "blurry"}
+    assert "its prompt '[VISUAL]: a man strums a guitar." in said and "held whole as a Text Prompt" in said
+    assert not _nodes(conv, "video_models.image_to_video")  # (still held: no generator made)

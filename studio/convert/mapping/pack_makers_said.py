@@ -1,0 +1,50 @@
+"""What a held pack task's makers and the nodes they are made with are set to (pack_makers.hold): each one's
+settings as saved in its sentence, and each text its type declares multiline (a prompt, a caption) held whole as a
+Text Prompt titled by its setting, as a held task's prompt encoders are (held_prompts). Found by the thirty-sixth
+held-out set: an LTX-2.3 ID-LoRA pack's prompt ('[VISUAL]: ... [SPEECH]: ...'), its sampler's seed, size, frames,
+steps and guidance and its loader's files, and the Vantage looper's seed, steps and size, were named nowhere of a
+held take. Told by declared types (the catalogue's multiline STRING inputs), never by a pack's name. Stdlib."""
+from __future__ import annotations
+
+from studio.core.shown import cut
+
+from .. import catalogue
+from ..reading.workflow import CNode
+from studio.core.shown import rounded
+
+SHOWN_CHARS = 60  # a held text in the sentence naming it (the Text Prompt holds it whole)
+TEXT_CHARS = 120  # another text setting (a file name, a project) in the settings said
+
+
+def texts(n: CNode) -> list[tuple[str, str]]:
+    """(setting, text) of each multiline STRING ``n``'s type declares that the file sets to a text (not wired)."""
+    t = catalogue.node_type(n.shown_cls)
+    if t is None:
+        return []
+    out = []
+    for i in t.inputs:
+        v = n.widgets.get(i.name)
+        if i.multiline and i.type == "STRING" and i.name not in n.links and isinstance(v, str) and v.strip():
+            out.append((i.name, v))
+    return out
+
+
+def settings_said(b, n: CNode) -> str:
+    """``; its ... held whole as a Text Prompt`` for each text held and `` (its settings: ...)`` for ``n``'s sentence,
+    every setting named whole (a long text cut, the held ones left out: the Text Prompt has them); '' where none."""
+    held = texts(n)
+    for name, text in held:
+        b.add("io.text", {"text": text}, n, title=f"{name} ({n.title or n.shown_cls})")
+    names = {name for name, _ in held}
+    shown = [f"{k} {_value(b, n, k, v)}" for k, v in n.settings().items() if k not in names]
+    words = [f"its {name} '{cut(text, SHOWN_CHARS)}' held whole as a Text Prompt" for name, text in held]
+    return "".join(f"; {w}" for w in words) + (f" (its settings: {', '.join(shown)})" if shown else "")
+
+
+def _value(b, n: CNode, k: str, v) -> str:
+    """A setting's value as said: the value wired in where Studio works it out, '(wired)' else; a long text cut."""
+    if k in n.links:
+        v = b.wf.value(n, k)
+        if v is None:
+            return "(wired)"
+    return (cut(v, TEXT_CHARS) or "''") if isinstance(v, str) else str(rounded(v))
