@@ -99,3 +99,30 @@ def test_a_held_pack_take_names_its_makers_settings_and_holds_their_prompts():
     assert texts == {"[VISUAL]: a man strums a guitar. [SPEECH]: hello there, this is my song.", "blurry"}
     assert "its prompt '[VISUAL]: a man strums a guitar." in said and "held whole as a Text Prompt" in said
     assert not _nodes(conv, "video_models.image_to_video")  # (still held: no generator made)
+
+
+def test_a_looping_sampler_refining_a_take_sampled_before_is_not_said_made_as_a_long_take():
+    """furkansandal's depth-led LTXV example (08): the second LTXVLoopingSampler re-samples the first one's take,
+    upsampled x2 - a refining pass Studio makes as LTX-2 Latent Upscale's refine - but was said "Studio makes it as
+    one continued take ('long take: continue', 'window' 81, 'overlap' 24)" and "Studio's windows hold them fully":
+    false, nothing of it runs in windows. Now its tiles are said not taken by that refine; a first take's loop is
+    still the continued take."""
+    from tests.convert.test_comfy_ltx2_loops import _head, _save
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    ck, inputs = _head(w)
+    first = w.add("LTXVLoopingSampler", [80, 24, 1.0, 0.5, 1.0, 1, 1, 1, 0.0, 0, 1000, "0"], ["LATENT"], inputs)
+    up_model = w.add("LatentUpscaleModelLoader", ["ltx-2-spatial-upscaler-x2-1.0.safetensors"], ["LATENT_UPSCALE_MODEL"])
+    up = w.add("LTXVLatentUpsampler", [], ["LATENT"], {"samples": (first, 0, "LATENT"),
+                                                       "upscale_model": (up_model, 0, "LATENT_UPSCALE_MODEL"),
+                                                       "vae": (ck, 2, "VAE")})
+    second = w.add("LTXVLoopingSampler", [80, 24, 1.0, 0.5, 1.0, 1, 1, 1, 0.0, 0, 1000, "0"], ["LATENT"],
+                   {**inputs, "latents": (up, 0, "LATENT")})
+    _save(w, ck, second)
+    said = _said(convert(w.doc(), "refined.json"))
+    assert f"(LTXVLoopingSampler, #{second}) re-samples the take 'LTXVLoopingSampler' (LTXVLoopingSampler, " \
+           f"#{first}) made (a refining pass) in tiles of 80 frames overlapping by 24" in said
+    assert f"(LTXVLoopingSampler, #{second}) samples the take in tiles" not in said
+    assert f"(LTXVLoopingSampler, #{second})'s temporal_overlap_cond_strength" not in said
+    assert f"(LTXVLoopingSampler, #{first}) samples the take in tiles of 80 frames (the first 81) overlapping by 24: " \
+           "Studio makes it as one continued take" in said
