@@ -126,3 +126,48 @@ def test_a_looping_sampler_refining_a_take_sampled_before_is_not_said_made_as_a_
     assert f"(LTXVLoopingSampler, #{second})'s temporal_overlap_cond_strength" not in said
     assert f"(LTXVLoopingSampler, #{first}) samples the take in tiles of 80 frames (the first 81) overlapping by 24: " \
            "Studio makes it as one continued take" in said
+
+
+def _ltxv_two_models() -> dict:
+    """LTXV 13B text to video: a dev pass (KSamplerAdvanced steps 0-10 of 20, noise left) then a distilled pass
+    (10-end) on another checkpoint - two models, no experts."""
+    return {
+        "1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "ltxv-13b-0.9.7-dev.safetensors"}},
+        "2": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "ltxv-13b-0.9.7-distilled.safetensors"}},
+        "3": {"class_type": "CLIPLoader", "inputs": {"clip_name": "t5xxl_fp16.safetensors", "type": "ltxv"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a lighthouse at dusk", "clip": ["3", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["3", 0]}},
+        "6": {"class_type": "LTXVConditioning", "inputs": {"positive": ["4", 0], "negative": ["5", 0],
+                                                           "frame_rate": 24.0}},
+        "7": {"class_type": "EmptyLTXVLatentVideo", "inputs": {"width": 768, "height": 512, "length": 97,
+                                                               "batch_size": 1}},
+        "8": {"class_type": "KSamplerAdvanced", "inputs": {
+            "add_noise": "enable", "noise_seed": 118, "steps": 20, "cfg": 3.0, "sampler_name": "euler",
+            "scheduler": "simple", "start_at_step": 0, "end_at_step": 10, "return_with_leftover_noise": "enable",
+            "model": ["1", 0], "positive": ["6", 0], "negative": ["6", 1], "latent_image": ["7", 0]}},
+        "9": {"class_type": "KSamplerAdvanced", "inputs": {
+            "add_noise": "disable", "noise_seed": 0, "steps": 20, "cfg": 1.0, "sampler_name": "euler",
+            "scheduler": "simple", "start_at_step": 10, "end_at_step": 10000, "return_with_leftover_noise": "disable",
+            "model": ["2", 0], "positive": ["6", 0], "negative": ["6", 1], "latent_image": ["8", 0]}},
+        "10": {"class_type": "VAEDecode", "inputs": {"samples": ["9", 0], "vae": ["1", 2]}},
+        "11": {"class_type": "CreateVideo", "inputs": {"images": ["10", 0], "fps": 24}},
+        "12": {"class_type": "SaveVideo", "inputs": {"video": ["11", 0], "filename_prefix": "lighthouse",
+                                                     "format": "auto", "codec": "auto"}},
+    }
+
+
+def test_a_pass_on_another_model_of_a_family_without_experts_is_no_low_noise_expert():
+    """furkansandal's mixed LTXV 13B example (07): a distilled pass after a dev pass was read as LTX-Video's
+    "low-noise expert ... (diffusers switches experts at the model's boundary_ratio)", the distilled file set on
+    Load Video Model's 'model_2' - false: LTX-Video has no experts, its generator does not read 'model_2', and that
+    pass is not made. Now only a family declaring experts reads a second model as one; else the pass is said not
+    made, naming its model."""
+    conv = convert(_ltxv_two_models(), "two_models.json")
+    said = _said(conv)
+    assert "low-noise expert" not in said and "boundary_ratio" not in said
+    (load,) = _nodes(conv, "video_models.load")
+    assert load.params["model"] == "ltxv-13b-0.9.7-dev.safetensors" and not load.params.get("model_2")
+    assert "'KSamplerAdvanced' (KSamplerAdvanced, #9) samples on with another model, " \
+           "'ltxv-13b-0.9.7-distilled.safetensors'" in said and "so that pass is not made" in said
+    (gen,) = [n for n in conv.graph.nodes.values() if n.type_id.startswith("video_models.") and "to_video" in n.type_id]
+    assert not gen.params.get("guidance_2")
