@@ -171,3 +171,51 @@ def test_a_pass_on_another_model_of_a_family_without_experts_is_no_low_noise_exp
            "'ltxv-13b-0.9.7-distilled.safetensors'" in said and "so that pass is not made" in said
     (gen,) = [n for n in conv.graph.nodes.values() if n.type_id.startswith("video_models.") and "to_video" in n.type_id]
     assert not gen.params.get("guidance_2")
+
+
+def _three_passes() -> dict:
+    """Wan 2.2 A14B text to video in three KSamplerAdvanced passes (UI): the high-noise model at cfg 3.5 for steps 0-8
+    of 16, the high-noise model again at cfg 2 for steps 8-8 (no step), the low-noise model at cfg 1 from step 8; an
+    UnloadModel (ComfyUI-Unload-Model: 'value' passed on, 'model' unloaded, both of any type) after each pass."""
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    high = w.add("UNETLoader", ["wan2.2_t2v_high_noise_14B_fp8.safetensors", "default"], ["MODEL"])
+    low = w.add("UNETLoader", ["wan2.2_t2v_low_noise_14B_fp8.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8.safetensors", "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
+    pos = w.add("CLIPTextEncode", ["a heron lands on a pier"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    empty = w.add("EmptyHunyuanLatentVideo", [640, 640, 33, 1], ["LATENT"])
+    conds = {"positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING")}
+
+    def ks(model, latent, noise, cfg, start, end, leftover):
+        return w.add("KSamplerAdvanced", [noise, 7, "fixed", 16, cfg, "euler", "simple", start, end, leftover],
+                     ["LATENT"], {"model": (model, 0, "MODEL"), **conds, "latent_image": (latent, 0, "LATENT")})
+
+    def unload(value, model):
+        return w.add("UnloadModel", [], ["*"], {"value": (value, 0, "*"), "model": (model, 0, "*")})
+
+    one = ks(high, empty, "enable", 3.5, 0, 8, "enable")
+    two = ks(high, unload(one, high), "disable", 2.0, 8, 8, "enable")
+    three = ks(low, unload(two, high), "disable", 1.0, 8, 10000, "disable")
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (unload(three, low), 0, "*"), "vae": (vae, 0, "VAE")})
+    cv = w.add("CreateVideo", [16], ["VIDEO"], {"images": (dec, 0, "IMAGE")})
+    w.add("SaveVideo", ["heron", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    return w.doc()
+
+
+def test_passes_joined_through_a_cleanup_node_are_one_take_of_two_experts():
+    """Gymbo-007's three-pass Wan 2.2 take (02): an UnloadModel between the passes (both its sockets of any type,
+    'value' passed on, 'model' unloaded) stopped the reading of the sampler chain - the first two passes were listed
+    not converted and the low-noise pass made alone over its whole schedule. Of several inputs of any type, the one
+    given a latent beside inputs given models is the one passed on: the three passes are read, two experts made, the
+    second expert's guidance from the low-noise pass (never the middle pass on the high-noise model)."""
+    conv = convert(_three_passes(), "three.json")
+    said = _said(conv)
+    (load,) = _nodes(conv, "video_models.load")
+    assert load.params["model"] == "wan2.2_t2v_high_noise_14B_fp8.safetensors"
+    assert load.params["model_2"] == "wan2.2_t2v_low_noise_14B_fp8.safetensors"
+    (gen,) = [n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video"]
+    assert gen.params["guidance"] == 3.5 and gen.params["guidance_2"] == 1.0 and gen.params["steps"] == 16
+    assert "KSamplerAdvanced" not in next((x for x in conv.log if "not converted" in x), "")
+    assert "passes what it is given on to 'KSamplerAdvanced'" in said
