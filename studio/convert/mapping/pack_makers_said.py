@@ -19,7 +19,7 @@ TEXT_CHARS = 120  # another text setting (a file name, a project) in the setting
 def texts(n: CNode) -> list[tuple[str, str]]:
     """(setting, text) of each multiline STRING ``n``'s type declares that the file sets to a text (not wired)."""
     t = catalogue.node_type(n.shown_cls)
-    if t is None:
+    if t is None or t.inputs is None:  # (a type the catalogue holds without its inputs: none declared)
         return []
     out = []
     for i in t.inputs:
