@@ -29,16 +29,46 @@ def texts(n: CNode) -> list[tuple[str, str]]:
     return out
 
 
-def settings_said(b, n: CNode) -> str:
+def settings_said(b, n: CNode, pending: list) -> str:
     """``; its ... held whole as a Text Prompt`` for each text held and `` (its settings: ...)`` for ``n``'s sentence,
     every setting named whole (a long text cut, the held ones left out: the Text Prompt has them); '' where none."""
     held = texts(n)
-    for name, text in held:
-        b.add("io.text", {"text": text}, n, title=f"{name} ({n.title or n.shown_cls})")
+    pending.extend((n, name, text) for name, text in held)  # (made after the task is held: hold_texts)
     names = {name for name, _ in held}
+    if not _named_right(n):  # values not of their names' declared kinds (a seed's control saved between): by place
+        raw = n.raw if isinstance(n.raw, list) else []
+        return "".join(f"; its {k} '{cut(t, SHOWN_CHARS)}' held whole as a Text Prompt" for k, t in held) + (
+            f" (its settings as saved, in order: {', '.join(_value(b, n, '', v) for v in raw)})" if raw else "")
     shown = [f"{k} {_value(b, n, k, v)}" for k, v in n.settings().items() if k not in names]
     words = [f"its {name} '{cut(text, SHOWN_CHARS)}' held whole as a Text Prompt" for name, text in held]
     return "".join(f"; {w}" for w in words) + (f" (its settings: {', '.join(shown)})" if shown else "")
+
+
+def hold_texts(b, pending: list) -> None:
+    """Each text ``settings_said`` found held as a Text Prompt titled by its setting, once (a prompt the held task
+    holds already, as its encoder's, is not held twice)."""
+    there = {x.params.get("text") for x in b.g.nodes.values() if x.type_id == "io.text"}
+    for n, name, text in pending:
+        if text not in there:
+            there.add(text)
+            b.add("io.text", {"text": text}, n, title=f"{name} ({n.title or n.shown_cls})")
+
+
+KINDS = {"INT": (int,), "FLOAT": (int, float), "BOOLEAN": (bool,), "STRING": (str,), "COMBO": (str, int, float, bool)}
+
+
+def _named_right(n: CNode) -> bool:
+    """Each named setting's value is of the kind its declared input takes (a number for an INT, a flag for a
+    BOOLEAN): names given by place line up with the values (else a control value saved between shifts them)."""
+    t = catalogue.node_type(n.shown_cls)
+    declared = {i.name: i.type for i in (t.inputs or [])} if t is not None else {}
+    for k, v in n.settings().items():
+        kinds = KINDS.get(declared.get(k, ""))
+        if kinds is None:
+            continue
+        if not isinstance(v, kinds) or (isinstance(v, bool) and bool not in kinds):
+            return False
+    return True
 
 
 def _value(b, n: CNode, k: str, v) -> str:
