@@ -94,8 +94,7 @@ class SettingsReading:
             self.out.log.append(f"{self.name}: {said[-1]}")
             seed %= SEED_MAX
         low = next((r for r in rest if r.node.id in getattr(self, "low_passes", ())), rest[0] if rest else None)
-        guidance_2 = low.cfg if low is not None and len(loaders) > 1 else None  # (the second expert's first pass:
-        # heldout36 02's middle pass on the high-noise expert is not it)
+        guidance_2 = low.cfg if low is not None and len(loaders) > 1 else None  # (its first low pass: heldout36 02)
         shift = next((as_float(x) for x in shifts if isinstance(x, (int, float)) and not isinstance(x, bool)), None)
         # the node each setting is read from where it is not the sampler (a value refused names it: mapping.base)
         self.param_at = {k: n for k, n in (("seed", main.at.get("seed")), ("steps", main.at.get("steps")),
