@@ -219,3 +219,53 @@ def test_passes_joined_through_a_cleanup_node_are_one_take_of_two_experts():
     assert gen.params["guidance"] == 3.5 and gen.params["guidance_2"] == 1.0 and gen.params["steps"] == 16
     assert "KSamplerAdvanced" not in next((x for x in conv.log if "not converted" in x), "")
     assert "passes what it is given on to 'KSamplerAdvanced'" in said
+
+
+def _wrapper_nag() -> dict:
+    """Wan 2.1 I2V through WanVideoWrapper, its prompt through WanVideoApplyNAG (the take's embeds on
+    'original_text_embeds', what NAG steers away from on 'nag_text_embeds'), cfg 1."""
+    return {
+        "11": {"class_type": "LoadWanVideoT5TextEncoder", "inputs": {
+            "model_name": "umt5-xxl-enc-bf16.safetensors", "precision": "bf16", "load_device": "offload_device",
+            "quantization": "disabled"}},
+        "22": {"class_type": "WanVideoModelLoader", "inputs": {
+            "model": "Wan2_1-I2V-14B-480P_fp8_e4m3fn.safetensors", "base_precision": "fp16", "quantization": "disabled",
+            "load_device": "offload_device", "attention_mode": "sdpa"}},
+        "38": {"class_type": "WanVideoVAELoader", "inputs": {"model_name": "wan_2.1_vae.safetensors",
+                                                             "precision": "bf16"}},
+        "125": {"class_type": "WanVideoTextEncodeSingle", "inputs": {"prompt": "blurry, static", "force_offload": True,
+                                                                     "t5": ["11", 0]}},
+        "129": {"class_type": "WanVideoTextEncodeSingle", "inputs": {"prompt": "a mecha robot walking",
+                                                                     "force_offload": True, "t5": ["11", 0]}},
+        "124": {"class_type": "WanVideoApplyNAG", "inputs": {
+            "nag_scale": 11, "nag_tau": 2.5, "nag_alpha": 0.25, "original_text_embeds": ["129", 0],
+            "nag_text_embeds": ["125", 0]}},
+        "202": {"class_type": "LoadImage", "inputs": {"image": "mecha.png"}},
+        "63": {"class_type": "WanVideoImageToVideoEncode", "inputs": {
+            "width": 832, "height": 480, "num_frames": 33, "noise_aug_strength": 0.0, "start_latent_strength": 1.0,
+            "end_latent_strength": 1.0, "force_offload": True, "vae": ["38", 0], "start_image": ["202", 0]}},
+        "27": {"class_type": "WanVideoSampler", "inputs": {
+            "steps": 4, "cfg": 1.0, "shift": 8.0, "seed": 7, "force_offload": True, "scheduler": "unipc",
+            "riflex_freq_index": 0, "model": ["22", 0], "image_embeds": ["63", 0], "text_embeds": ["124", 0]}},
+        "28": {"class_type": "WanVideoDecode", "inputs": {"enable_vae_tiling": False, "tile_x": 272, "tile_y": 272,
+                                                          "tile_stride_x": 144, "tile_stride_y": 128, "vae": ["38", 0],
+                                                          "samples": ["27", 0]}},
+        "30": {"class_type": "VHS_VideoCombine", "inputs": {
+            "images": ["28", 0], "frame_rate": 16, "loop_count": 0, "filename_prefix": "mecha",
+            "format": "video/h264-mp4", "pingpong": False, "save_output": True}},
+    }
+
+
+def test_a_wrapper_take_prompted_through_nag_reads_the_prompt_it_guides():
+    """hohosznta's WanVideoWrapper take (15): the sampler's text embeds came through WanVideoApplyNAG, "which Studio
+    does not read: write it in the generator's prompt" - the prompt left empty. Of the node's two inputs of its
+    output's type, the 'original_...' one holds the take's prompt (by the name the pack declares, as the types are
+    alike); what NAG steers away from is read as the negative prompt, and the guidance is said not applied."""
+    conv = convert(_wrapper_nag(), "nag.json")
+    (gen,) = [n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video"]
+    assert gen.params["prompt"] == "a mecha robot walking"
+    assert gen.params["negative_prompt"] == "blurry, static"
+    said = _said(conv)
+    assert "'WanVideoApplyNAG' (WanVideoApplyNAG, #124) steers the take away from its 'nag_text_embeds'" in said
+    assert "nag_scale 11, nag_tau 2.5, nag_alpha 0.25): not applied" in said
+    assert "which Studio does not read: write it in the generator's prompt" not in said
