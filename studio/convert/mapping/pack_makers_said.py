@@ -51,7 +51,8 @@ def hold_texts(b, pending: list) -> None:
     for n, name, text in pending:
         if text not in there:
             there.add(text)
-            b.add("io.text", {"text": text}, n, title=f"{name} ({n.title or n.shown_cls})")
+            b.add("io.text", {"text": text}, None, title=f"{name} ({n.title or n.shown_cls})")  # (its node is passed
+            # over with its sentence, not made: the Text Prompt is no node of it)
 
 
 KINDS = {"INT": (int,), "FLOAT": (int, float), "BOOLEAN": (bool,), "STRING": (str,), "COMBO": (str, int, float, bool)}
