@@ -78,4 +78,7 @@ def _value(b, n: CNode, k: str, v) -> str:
         v = b.wf.value(n, k)
         if v is None:
             return "(wired)"
-    return (cut(v, TEXT_CHARS) or "''") if isinstance(v, str) else str(rounded(v))
+    if not isinstance(v, str):
+        return str(rounded(v))
+    return cut(v, min(TEXT_CHARS, v.find("; ") if "; " in v else TEXT_CHARS)) or "''"  # (cut before a '; ': the
+    # settings' own separator)
