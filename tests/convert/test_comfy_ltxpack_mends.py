@@ -224,4 +224,4 @@ def test_a_resize_keeping_the_proportion_after_the_take_is_scaled_within_its_box
     assert (scale.params["width"], scale.params["height"], scale.params["fit"]) == (1280, 1280, "within")
     assert not any(n.type_id == "transform.resize" for n in conv.graph.nodes.values())
     assert "writes the take scaled to fit within 1280x1280 keeping its aspect, each side rounded down to a multiple " \
-           "of 2 (ImageResizeKJ, #50): Studio's Scale after the generator" in _said(conv)
+           "of 2, nothing cut ('ImageResizeKJ' (ImageResizeKJ, #50)): Studio's Scale after the generator" in _said(conv)

@@ -26,6 +26,7 @@ from . import lora_as_part, no_file, patch_inputs
 from .dual_text import dual_text, own_loaders, patch_only, second_clip, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 from .module_file import set_module
+from .one_model import other_models
 
 
 def _role(n: CNode, up: list[CNode]) -> str:
@@ -205,6 +206,7 @@ class ModelReading:
                     "applied (a Studio LoRA goes on every step of its model or expert, never on one pass of them)"
                     for n, v, _ in chain])
                 said += [x for x in self.pass_loras[s.node.id][1] if x not in said]  # (once; a family's later stage may take them: LTX-2's)
+        loaders, others = other_models(self, loaders, others, said)  # (a family of one model: no second expert)
         if others or self.low_passes:  # two experts: each LoRA on its own expert, whatever its file name says (the
             # first expert's even where the second's model has none: heldout33 08's lightx2v on the high model alone)
             loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]

@@ -18,6 +18,7 @@ from ..tracing.roles import in_type, out_types, pack_node
 from ..tracing.tasks import Task, tasks
 from ..tracing.walks import upstream
 from .kinds import OUTPUTS
+from .pack_makers_said import hold_texts, settings_said
 
 CORE = ("comfy-core", "Comfy-Org/ComfyUI")  # ComfyUI's own nodes: the registry's id, the catalogue's pack
 # the types a node passes on or is set with: anything else an input takes is a model or a pack's own object
@@ -53,6 +54,7 @@ def hold(b) -> None:
                                "cannot convert (said first)")
             continue
         others = sorted(given + _made_with(b, makers + given), key=lambda n: n.id)
+        texts: list = []  # (the makers' texts to hold, once the task is held)
         fam = _packs(makers)
         what = _what(save, up)
         one = len(makers) == 1
@@ -63,12 +65,13 @@ def hold(b) -> None:
                      f"{'is' if len(others) == 1 else 'are'} not converted either" if others else ""))
         for m in makers:
             b.over[m.id] = (f"{_name(m)}: makes {'the sound of ' * (part != 'it')}{what} with {fam}; Studio cannot "
-                            "convert it (said first)")
+                            f"convert it (said first){settings_said(b, m, texts)}")
         for m in others:
             b.over[m.id] = (f"{_name(m)}: one of what {_names(makers)} {'is' if one else 'are'} made with; not "
-                            f"converted, as {'that is' if one else 'those are'} not (said first)")
+                            f"converted, as {'that is' if one else 'those are'} not (said first){settings_said(b, m, texts)}")
         held |= {m.id for m in makers}
         b.hold(save, Task(what, None, family=fam, cannot=cannot), fam, None, [], up, beside=bool(b.out.pipelines))
+        hold_texts(b, texts)
 
 
 def _is_output(n: CNode) -> bool:

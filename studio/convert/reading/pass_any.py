@@ -56,7 +56,26 @@ def any_through(wf, n, slot: int = 0) -> str | None:
     wired = [k for k in anys if k in n.links]
     if any(t in CHOOSING for t in ins.values()):  # a number, text or pick among its settings: it may choose or
         return None  # index what it gives (an 'index anything' node), not pass its input on as it is
-    return wired[0] if len(wired) == 1 else None
+    return wired[0] if len(wired) == 1 else _beside_models(wf, n, wired)
+
+
+MODEL_KINDS = ("MODEL", "CLIP", "VAE", "CLIP_VISION")  # what a cleanup node is given to unload, not to pass on
+
+
+def _beside_models(wf, n, wired: list[str]) -> str | None:
+    """Of several inputs of any type, the one wired from an output that is not a model's (a latent, pictures): the
+    others all given models (a VAE, a text encoder) a cleanup node unloads - ComfyUI-Unload-Model's UnloadModel,
+    'value' passed on and 'model' unloaded (heldout36 02: the three passes of a Wan 2.2 take joined through it).
+    None where no such one input is, or a given type is not known."""
+    kinds = {}
+    for k in wired:
+        src, slot = n.links[k]
+        node = wf.nodes.get(src)
+        outs = declared_types(node)[1] if node is not None else []
+        kinds[k] = outs[slot] if 0 <= slot < len(outs) else ""
+    models = [k for k, t in kinds.items() if t.upper().endswith(MODEL_KINDS)]
+    rest = [k for k in wired if k not in models]
+    return rest[0] if len(rest) == 1 and kinds[rest[0]] not in ("", "*") and len(models) == len(wired) - 1 else None
 
 
 def passes_on(wf, n, src) -> bool:

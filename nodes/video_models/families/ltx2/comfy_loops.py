@@ -94,6 +94,13 @@ class _Loops(PackTranslation):
             one_window(self, n, w)
             self.unlike(n, w, restyle, windows=False)
             return
+        if (take := self.sampled_before(n)) is not None:  # a refine of a take sampled before (heldout36 08's detail
+            self.said.append(  # pass on the x2 upsampled take): no long take of its own, its tiles not carried
+                f"{self.name(n)} re-samples the take {self.name(take)} made (a refining pass) in tiles of {tile} frames "
+                f"overlapping by {overlap}: Studio's refine of that take does not run it in these tiles (its "
+                "temporal_tile_size, temporal_overlap and temporal_overlap_cond_strength not taken)")
+            self.unlike(n, w, restyle, windows=False)
+            return
         carried: dict = {"long_take": "separate shots" if restyle else "continue"}
         if finite(tile) and tile > 0:
             carried["window"] = int(tile) + 1
@@ -119,6 +126,20 @@ class _Loops(PackTranslation):
                 f"makes it as one continued take ('long take: continue', 'window' {t}, 'overlap' {o}), each window "
                 f"after the first starting from {start}, its colour held to them")
         self.unlike(n, w, restyle)
+
+    def sampled_before(self, n: CNode) -> CNode | None:
+        """The sampler whose take ``n``'s 'latents' are, through latent steps (an upsampler, a reroute), by their
+        LATENT inputs; None where they are a new latent (an empty one, an encoded clip) or not found."""
+        seen, src = {n.id}, self.wf.source(n, "latents")
+        for _ in range(MAX_CHAIN):
+            if src is None or src.id in seen:
+                return None
+            if src.cls in SAMPLED or src.cls in (LOOP, EXTEND):
+                return src
+            seen.add(src.id)
+            port = next((k for k in ("samples", "latents", "latent", "latent_image") if k in src.links), None)
+            src = self.wf.source(src, port) if port else None
+        return None
 
     def unlike(self, n: CNode, w: dict, restyle: bool, windows: bool = True) -> None:
         """What the looping sampler does that Studio's windows do not, one sentence each (``restyle``: its windows

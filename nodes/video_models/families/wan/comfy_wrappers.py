@@ -36,6 +36,7 @@ from . import comfy_wrapper_sampler_v2 as sampler_v2
 from . import comfy_wrapper_v2v as v2v
 from .comfy_wrapper_denoise import fresh_start
 from .comfy_wrapper_loras import expand as expand_loras
+from .comfy_wrapper_nag import original as nag_original
 
 # each wrapper node's settings in the order a UI file saves them (API files name them)
 WIDGETS: dict[str, tuple[str, ...]] = {
@@ -303,9 +304,9 @@ class _Translation(PackTranslation):
             self.made.setdefault(n.cls, "the sampler of its WanVideoSamplerSettings (KSamplerAdvanced)")
 
     def sampler(self, n: CNode, w: dict) -> None:
-        text = self.link(n, "text_embeds")
+        text, away = nag_original(self, self.link(n, "text_embeds"))  # (through a NAG node: what it steers from)
         pos = (text[0], 0) if text else None
-        neg = (f"{text[0]}:neg", 0) if text and f"{text[0]}:neg" in self.wf.nodes else pos
+        neg = (f"{text[0]}:neg", 0) if text and f"{text[0]}:neg" in self.wf.nodes else (away[0], 0) if away else pos
         src = self.through(self.link(n, "image_embeds"))
         samples = self.link(n, "samples")
         emb = self.wf.nodes.get(src[0]) if src and samples is None else None

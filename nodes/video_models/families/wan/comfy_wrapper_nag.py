@@ -1,0 +1,40 @@
+"""WanVideoWrapper's text embeds through a guidance node (WanVideoApplyNAG: Normalized Attention Guidance) before the
+sampler: its declared inputs are two text embeds of its output's own type, so the declaration alone does not say
+which holds the take's prompts - by the name it declares, the 'original_...' one (the other, 'nag_...', is what NAG
+steers away from). The take's prompts are read through it; the guidance is said not applied, with its settings and
+what it steers away from (found by the thirty-sixth held-out set: a Wan 2.1 I2V take's prompt 'a mecha robot moving'
+was left empty, "the positive prompt comes from ComfyUI's 'WanVideo Apply NAG' ..., which Studio does not read").
+Plain data and stdlib: nothing of the wrapper is imported or run."""
+from __future__ import annotations
+
+from studio.convert.api import node_type
+
+ORIGINAL = "original_"  # the input passing the prompts on, by the name the pack declares
+
+
+def original(t, link: tuple[str, int] | None) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
+    """(``link`` (a sampler's text embeds) read through a guidance node to its original embeds, said once; the embeds
+    it steers away from, read as the negative prompt): (``link``, None) where it is no such node."""
+    src = t.wf.nodes.get(link[0]) if link else None
+    ty = node_type(src.shown_cls) if src is not None else None
+    if ty is None or ty.inputs is None or len(ty.output_types) != 1:
+        return link, None
+    out = ty.output_types[0]
+    same = [i.name for i in ty.inputs if i.type == out]
+    first = next((k for k in same if k.startswith(ORIGINAL)), None)
+    if len(same) != 2 or first is None or first not in src.links:
+        return link, None
+    other = next(k for k in same if k != first)
+    if src.id not in t.wf.taken:
+        t.wf.taken.add(src.id)
+        w = t.named(src)
+        given = t.wf.nodes.get(src.links[other][0]) if other in src.links else None
+        away = f" ('{given.title or given.shown_cls}' ({given.shown_cls}, #{given.id}))" if given is not None else ""
+        values = ", ".join(f"{k} {v:g}" for k, v in w.items() if isinstance(v, (int, float)) and not isinstance(v, bool))
+        orig = t.wf.nodes.get(src.links[first][0])
+        named = f"'{orig.title or orig.shown_cls}' ({orig.shown_cls}, #{orig.id})" if orig is not None else "it"
+        t.said.append(f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}) steers the take away from its "
+                      f"'{other}'{away}{' (' + values + ')' if values else ''}: not applied, Studio's generator has no "
+                      f"such guidance; the take's prompt is its '{first}', that of {named}"
+                      + (f", and what it steers away from is read as the negative prompt" if given is not None else ""))
+    return src.links[first], src.links.get(other)
