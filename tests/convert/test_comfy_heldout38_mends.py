@@ -1,0 +1,81 @@
+"""Mechanisms a thirty-eighth held-out set (benchmarks/results/heldout38_2026-11-30.md: LTX-2.3 / 2.5 and Wan 2.2
+video workflows from small repositories and files programs keep - workers' API files, a bot's, forks' examples)
+showed, each on a small hand-written workflow."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+
+
+def _said(conv) -> str:
+    """Every sentence of a conversion: its Log and its canvas notes."""
+    return "\n".join([*map(str, conv.log), *(n.get("text", "") for n in conv.graph.ui.get("notes", []))])
+
+
+def _nodes(conv, type_id: str) -> list:
+    return [n for n in conv.graph.nodes.values() if n.type_id == type_id]
+
+
+def _links_into(conv, node_id: str) -> dict:
+    return {ln.dst_port: (ln.src, ln.src_port) for ln in conv.graph.links if ln.dst == node_id}
+
+
+def _ltx23_restyle(muxed: bool = True) -> dict:
+    """LTX-2.3 re-rendering a clip through an IC-LoRA (a video latent alone, no sound latent sampled): the clip's
+    frames are the guide, and CreateVideo writes the frames with the clip's own sound (muxed) or with none."""
+    wf = {
+        "1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "ltx-2.3-22b-dev.safetensors"}},
+        "2": {"class_type": "LTXAVTextEncoderLoader", "inputs": {"text_encoder": "gemma_3_12B_it.safetensors",
+                                                                "ckpt_name": "ltx-2.3-22b-dev.safetensors",
+                                                                "device": "default"}},
+        "3": {"class_type": "LTXICLoRALoaderModelOnly", "inputs": {"lora_name": "ltx-2.3-22b-ic-lora-hdr.safetensors",
+                                                                  "strength_model": 1.0, "model": ["1", 0]}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "HDR footage", "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "ugly, static", "clip": ["2", 0]}},
+        "6": {"class_type": "LoadVideo", "inputs": {"file": "street.mp4"}},
+        "7": {"class_type": "GetVideoComponents", "inputs": {"video": ["6", 0]}},
+        "8": {"class_type": "LTXVConditioning", "inputs": {"positive": ["4", 0], "negative": ["5", 0],
+                                                          "frame_rate": 24}},
+        "9": {"class_type": "EmptyLTXVLatentVideo", "inputs": {"width": 768, "height": 512, "length": 97,
+                                                              "batch_size": 1}},
+        "10": {"class_type": "LTXAddVideoICLoRAGuide", "inputs": {
+            "positive": ["8", 0], "negative": ["8", 1], "vae": ["1", 2], "latent": ["9", 0], "image": ["7", 0],
+            "latent_downscale_factor": ["3", 1], "frame_idx": 0, "strength": 1.0, "crf": 0, "blur": 0,
+            "use_tiled_encode": False, "tile_size": 256, "tile_overlap": 64}},
+        "11": {"class_type": "CFGGuider", "inputs": {"model": ["3", 0], "positive": ["10", 0], "negative": ["10", 1],
+                                                     "cfg": 1.0}},
+        "12": {"class_type": "KSamplerSelect", "inputs": {"sampler_name": "euler"}},
+        "13": {"class_type": "ManualSigmas", "inputs": {"sigmas": "1.0, 0.99375, 0.9875, 0.98125, 0.975, 0.909375, "
+                                                                   "0.725, 0.421875, 0.0"}},
+        "14": {"class_type": "RandomNoise", "inputs": {"noise_seed": 42}},
+        "15": {"class_type": "SamplerCustomAdvanced", "inputs": {"noise": ["14", 0], "guider": ["11", 0],
+                                                                 "sampler": ["12", 0], "sigmas": ["13", 0],
+                                                                 "latent_image": ["10", 2]}},
+        "16": {"class_type": "LTXVCropGuides", "inputs": {"positive": ["10", 0], "negative": ["10", 1],
+                                                          "latent": ["15", 0]}},
+        "17": {"class_type": "VAEDecode", "inputs": {"samples": ["16", 2], "vae": ["1", 2]}},
+        "18": {"class_type": "CreateVideo", "inputs": {"images": ["17", 0], "fps": 24}},
+        "19": {"class_type": "SaveVideo", "inputs": {"video": ["18", 0], "filename_prefix": "hdr", "format": "auto",
+                                                     "codec": "auto"}},
+    }
+    if muxed:
+        wf["18"]["inputs"]["audio"] = ["7", 1]
+    return wf
+
+
+def test_a_clips_sound_the_save_muxes_is_written_not_the_models_own():
+    """thinkdiffusion's LTX-2.3 HDR re-render (02): CreateVideo writes the decoded frames with the loaded clip's own
+    sound (GetVideoComponents' audio; the workflow samples no sound latent), but LTX-2's 'sound: generated' went into
+    the Save Video, unsaid, and "Studio's Load Video gives that video's frames and sound itself (where Studio makes
+    what reads them)" was false. The file's sound is wired into the Save Video, the made one said not written."""
+    conv = convert(_ltx23_restyle(), "hdr.json")
+    (gen,) = _nodes(conv, "video_models.ltx2")
+    (load,) = [n for n in _nodes(conv, "io.load_video") if n.params["path"] == "street.mp4"]
+    (save,) = _nodes(conv, "io.save_video")
+    assert _links_into(conv, save.id)["audio"] == (load.id, "audio")
+    assert "the sound LTX-2 Video + Sound makes is not written" in _said(conv)
+    # no sound muxed: the save writes none, as before (the model's own sound is not put in its place either)
+    conv = convert(_ltx23_restyle(muxed=False), "mute.json")
+    (save,) = _nodes(conv, "io.save_video")
+    links = _links_into(conv, save.id)
+    assert "audio" not in links or links["audio"][0] not in {n.id for n in _nodes(conv, "io.load_video")}
+    assert "not a sound the model makes" not in _said(conv)
