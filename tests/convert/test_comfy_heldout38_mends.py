@@ -79,3 +79,48 @@ def test_a_clips_sound_the_save_muxes_is_written_not_the_models_own():
     links = _links_into(conv, save.id)
     assert "audio" not in links or links["audio"][0] not in {n.id for n in _nodes(conv, "io.load_video")}
     assert "not a sound the model makes" not in _said(conv)
+
+
+def _seedvr2(resize: dict) -> dict:
+    """ComfyUI's SeedVR2 chain on a clip (a bot's API file): the frames resized by ResizeImageMaskNode ``resize``
+    (its settings by name) before SeedVR2Preprocess, one step, the clip's sound and rate on the save."""
+    return {
+        "1": {"class_type": "LoadVideo", "inputs": {"file": "clip.mp4"}},
+        "2": {"class_type": "GetVideoComponents", "inputs": {"video": ["1", 0]}},
+        "3": {"class_type": "ResizeImageMaskNode", "inputs": {"input": ["2", 0], "scale_method": "lanczos", **resize}},
+        "4": {"class_type": "SeedVR2Preprocess", "inputs": {"resized_images": ["3", 0]}},
+        "5": {"class_type": "VAELoader", "inputs": {"vae_name": "seedvr2_ema_vae_fp16.safetensors"}},
+        "6": {"class_type": "VAEEncodeTiled", "inputs": {"pixels": ["4", 0], "vae": ["5", 0], "tile_size": 512,
+                                                        "overlap": 128, "temporal_size": 64, "temporal_overlap": 8}},
+        "7": {"class_type": "UNETLoader", "inputs": {"unet_name": "seedvr2_3b_fp16.safetensors",
+                                                    "weight_dtype": "default"}},
+        "8": {"class_type": "SeedVR2Conditioning", "inputs": {"model": ["7", 0], "vae_conditioning": ["6", 0]}},
+        "9": {"class_type": "KSampler", "inputs": {"model": ["7", 0], "seed": 5, "steps": 1, "cfg": 1.0,
+                                                  "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0,
+                                                  "positive": ["8", 0], "negative": ["8", 1], "latent_image": ["6", 0]}},
+        "10": {"class_type": "VAEDecodeTiled", "inputs": {"samples": ["9", 0], "vae": ["5", 0], "tile_size": 512,
+                                                         "overlap": 128, "temporal_size": 64, "temporal_overlap": 8}},
+        "11": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["10", 0], "frame_rate": ["2", 2],
+                                                           "audio": ["2", 1], "filename_prefix": "up",
+                                                           "format": "video/h264-mp4", "save_output": True}},
+    }
+
+
+def test_seedvr2s_resize_by_its_longer_or_shorter_side_sets_the_upscales_size():
+    """s1215690's Telegram bot (15): ResizeImageMaskNode 'scale longer dimension' to 1920 before SeedVR2Preprocess
+    was read for a multiplier only, so SeedVR2 Upscale ran at its default scale 2 (a 1280x720 clip out at 2560x1440,
+    not 1920x1080), unsaid. The resize is read as Studio's Scale reads it: the longer side to N as 'max edge' N over
+    the largest scale (said), the shorter side to N as 'short edge', a multiplier as 'scale'; another kind said."""
+    def upscale(resize: dict):
+        conv = convert(_seedvr2(resize), "up.json")
+        (node,) = _nodes(conv, "finishing.seedvr2")
+        return node.params, _said(conv)
+    p, said = upscale({"resize_type": "scale longer dimension", "resize_type.longer_size": 1920})
+    assert (p["max_edge"], p["scale"]) == (1920, 8.0)
+    assert "so its longer side is 1920 px: SeedVR2 Upscale's 'max edge' 1920" in said
+    p, _ = upscale({"resize_type": "scale shorter dimension", "resize_type.shorter_size": 1080})
+    assert (p["short_edge"], p.get("max_edge", 0)) == (1080, 0)
+    p, _ = upscale({"resize_type": "scale by multiplier", "resize_type.multiplier": 3.0})
+    assert p["scale"] == 3.0 and not p.get("max_edge") and not p.get("short_edge")
+    p, said = upscale({"resize_type": "scale total pixels", "resize_type.megapixels": 2.0})
+    assert p["scale"] == 2.0 and "in a way SeedVR2 Upscale's settings do not make" in said
