@@ -124,3 +124,40 @@ def test_seedvr2s_resize_by_its_longer_or_shorter_side_sets_the_upscales_size():
     assert p["scale"] == 3.0 and not p.get("max_edge") and not p.get("short_edge")
     p, said = upscale({"resize_type": "scale total pixels", "resize_type.megapixels": 2.0})
     assert p["scale"] == 2.0 and "in a way SeedVR2 Upscale's settings do not make" in said
+
+
+def _relayed_two_passes() -> dict:
+    """An LTX-2.5 take in two passes, each pass's model patched and prompted by PromptRelayEncode (a prompt relay's
+    attention patch, its prompt on the pass's own latent: the second's on the first pass's latent, upsampled x2)."""
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "ltx-2.5-22b-distilled.safetensors", "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "gemma4-12b-ltx-2.5.safetensors", "type": "ltxv", "device": "default"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "ltx-2.5-video-vae.safetensors"}},
+        "4": {"class_type": "EmptyLTXVLatentVideo", "inputs": {"width": 832, "height": 480, "length": 121, "batch_size": 1}},
+        "5": {"class_type": "PromptRelayEncode", "inputs": {"model": ["1", 0], "clip": ["2", 0], "latent": ["4", 0], "text": "[Shot 1] a fox in the snow [Shot 2] the fox runs"}},
+        "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "7": {"class_type": "CFGGuider", "inputs": {"model": ["5", 0], "positive": ["5", 1], "negative": ["6", 0], "cfg": 1.0}},
+        "8": {"class_type": "KSamplerSelect", "inputs": {"sampler_name": "euler"}},
+        "9": {"class_type": "ManualSigmas", "inputs": {"sigmas": "1.0, 0.725, 0.4219, 0.0"}},
+        "10": {"class_type": "RandomNoise", "inputs": {"noise_seed": 7}},
+        "11": {"class_type": "SamplerCustomAdvanced", "inputs": {"noise": ["10", 0], "guider": ["7", 0], "sampler": ["8", 0], "sigmas": ["9", 0], "latent_image": ["4", 0]}},
+        "12": {"class_type": "LatentUpscaleModelLoader", "inputs": {"model_name": "ltx-2.5-spatial-upscaler-x2.safetensors"}},
+        "13": {"class_type": "LTXVLatentUpsampler", "inputs": {"samples": ["11", 0], "upscale_model": ["12", 0], "vae": ["3", 0]}},
+        "14": {"class_type": "PromptRelayEncode", "inputs": {"model": ["1", 0], "clip": ["2", 0], "latent": ["13", 0], "text": "[Shot 1] a fox in the snow [Shot 2] the fox runs"}},
+        "15": {"class_type": "CFGGuider", "inputs": {"model": ["14", 0], "positive": ["14", 1], "negative": ["6", 0], "cfg": 1.0}},
+        "16": {"class_type": "SamplerCustomAdvanced", "inputs": {"noise": ["10", 0], "guider": ["15", 0], "sampler": ["8", 0], "sigmas": ["9", 0], "latent_image": ["13", 0]}},
+        "17": {"class_type": "VAEDecode", "inputs": {"samples": ["16", 0], "vae": ["3", 0]}},
+        "18": {"class_type": "CreateVideo", "inputs": {"images": ["17", 0], "fps": 24}},
+        "19": {"class_type": "SaveVideo", "inputs": {"video": ["18", 0], "filename_prefix": "fox", "format": "auto", "codec": "auto"}},
+    }
+
+
+def test_a_node_the_samplers_are_made_with_is_never_the_videos_maker_after_them():
+    """vinh-gogo's LTX-2.5 MSR take (03): the second pass's PromptRelayEncode, fed the first pass's upsampled latent,
+    was taken for a node between the samplers and the save making the video itself: "Studio cannot run
+    PromptRelayEncode, which makes the video itself (a paid service's node or a model it does not run)" (false: it
+    patches the model and prompts the pass that makes the video). A node the output's samplers are made with is no
+    maker after them."""
+    said = _said(convert(_relayed_two_passes(), "relay.json"))
+    assert "makes the video itself" not in said
+    assert "'PromptRelayEncode' (PromptRelayEncode, #14), a model patch" in said
