@@ -161,3 +161,47 @@ def test_a_node_the_samplers_are_made_with_is_never_the_videos_maker_after_them(
     said = _said(convert(_relayed_two_passes(), "relay.json"))
     assert "makes the video itself" not in said
     assert "'PromptRelayEncode' (PromptRelayEncode, #14), a model patch" in said
+
+
+def _flux_start_then_ltx() -> dict:
+    """A start image Flux.2 klein makes (KSampler) given to LTX-2.3's image to video (LTXVImgToVideoInplace): two
+    models, the still's pass and the video's, one held task (Studio cannot make the start image first)."""
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "flux-2-klein-9b-kv-fp8.safetensors", "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "qwen_3_8b_fp8mixed.safetensors", "type": "flux2", "device": "default"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "flux2-vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a dancer in a yellow top", "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "", "clip": ["2", 0]}},
+        "6": {"class_type": "EmptyFlux2LatentImage", "inputs": {"width": 832, "height": 1216, "batch_size": 1}},
+        "7": {"class_type": "KSampler", "inputs": {"model": ["1", 0], "seed": 3, "steps": 4, "cfg": 1.0, "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0, "positive": ["4", 0], "negative": ["5", 0], "latent_image": ["6", 0]}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["3", 0]}},
+        "10": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "ltx-2.3-22b-distilled-fp8.safetensors"}},
+        "11": {"class_type": "LTXAVTextEncoderLoader", "inputs": {"text_encoder": "gemma_3_12B_it.safetensors", "ckpt_name": "ltx-2.3-22b-distilled-fp8.safetensors", "device": "default"}},
+        "12": {"class_type": "CLIPTextEncode", "inputs": {"text": "she dances", "clip": ["11", 0]}},
+        "13": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["11", 0]}},
+        "14": {"class_type": "LTXVConditioning", "inputs": {"positive": ["12", 0], "negative": ["13", 0], "frame_rate": 24}},
+        "15": {"class_type": "EmptyLTXVLatentVideo", "inputs": {"width": 832, "height": 1216, "length": 97, "batch_size": 1}},
+        "16": {"class_type": "LTXVImgToVideoInplace", "inputs": {"vae": ["10", 2], "image": ["8", 0], "latent": ["15", 0], "strength": 1.0, "bypass": False}},
+        "17": {"class_type": "CFGGuider", "inputs": {"model": ["10", 0], "positive": ["14", 0], "negative": ["14", 1], "cfg": 1.0}},
+        "18": {"class_type": "KSamplerSelect", "inputs": {"sampler_name": "euler"}},
+        "19": {"class_type": "ManualSigmas", "inputs": {"sigmas": "1.0, 0.725, 0.4219, 0.0"}},
+        "20": {"class_type": "RandomNoise", "inputs": {"noise_seed": 7}},
+        "21": {"class_type": "SamplerCustomAdvanced", "inputs": {"noise": ["20", 0], "guider": ["17", 0], "sampler": ["18", 0], "sigmas": ["19", 0], "latent_image": ["16", 0]}},
+        "22": {"class_type": "VAEDecode", "inputs": {"samples": ["21", 0], "vae": ["10", 2]}},
+        "23": {"class_type": "CreateVideo", "inputs": {"images": ["22", 0], "fps": 24}},
+        "24": {"class_type": "SaveVideo", "inputs": {"video": ["23", 0], "filename_prefix": "dance", "format": "auto", "codec": "auto"}},
+    }
+
+
+def test_a_held_tasks_other_model_is_said_not_held_on_the_load_video_model_it_names():
+    """UrbanMan2411's motion transfer (01): two held tasks, each Load Video Model made from one loader, and each said
+    of the other's file "not held (its Load Video Model holds ...)" while the canvas held both (the LTX file on the
+    one made from #391:221, the Flux one on the one from #376:335). The sentence names the loader the Load Video
+    Model it speaks of is made from, and that one holds what it says."""
+    conv = convert(_flux_start_then_ltx(), "two.json")
+    said = _said(conv)
+    line = next(x for x in said.splitlines() if "'flux-2-klein-9b-kv-fp8.safetensors', a model a pass" in x)
+    assert "not held on the Load Video Model made from 'CheckpointLoaderSimple' (CheckpointLoaderSimple, #10) " \
+           "(it holds 'ltx-2.3-22b-distilled-fp8.safetensors')" in line
+    (load,) = [n for n in _nodes(conv, "video_models.load") if conv.origin.get(n.id) == "10"]
+    assert load.params["model"] == "ltx-2.3-22b-distilled-fp8.safetensors"
