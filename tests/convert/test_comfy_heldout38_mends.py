@@ -205,3 +205,33 @@ def test_a_held_tasks_other_model_is_said_not_held_on_the_load_video_model_it_na
            "(it holds 'ltx-2.3-22b-distilled-fp8.safetensors')" in line
     (load,) = [n for n in _nodes(conv, "video_models.load") if conv.origin.get(n.id) == "10"]
     assert load.params["model"] == "ltx-2.3-22b-distilled-fp8.safetensors"
+
+
+def test_an_ic_lora_take_decoded_into_linear_hdr_is_made_by_ltx2_hdr():
+    """thinkdiffusion's LTX-2.3 HDR example (02): the IC-LoRA take decoded, then lifted to linear HDR by a step
+    declaring an output 'hdr_linear' (ComfyUI-LTXVideo's HDR decode post-process), was made as LTX-2's control take
+    with the step "not applied". Studio's LTX-2 HDR makes it from the clip; the step's EXR frames are written by
+    Save Image Sequence, the video at the save's rate (Frame Rate, keep frames), with the clip's sound; the rate the
+    model is told (the clip's, from GetVideoComponents) is said as LTX-2 HDR's own reading, not as 30."""
+    wf = _ltx23_restyle()
+    wf["8"]["inputs"]["frame_rate"] = ["7", 2]
+    wf["20"] = {"class_type": "LTXVHDRDecodePostprocess", "inputs": {
+        "image": ["17", 0], "exposure": 0.0, "save_exr": True, "output_dir": "output/hdr_exr", "filename_prefix": "frame",
+        "half_precision": True}}
+    wf["18"]["inputs"].update(images=["20", 1], fps=30)
+    conv = convert(wf, "hdr.json")
+    said = _said(conv)
+    (hdr,) = _nodes(conv, "video_models.ltx2_hdr")
+    (load,) = [n for n in _nodes(conv, "io.load_video") if n.params["path"] == "street.mp4"]
+    assert _links_into(conv, hdr.id)["video"] == (load.id, "video")
+    assert not _nodes(conv, "video_models.ltx2")
+    (seq,) = _nodes(conv, "footage.save_sequence")
+    assert seq.params["path"] == "out/hdr_exr/frame.####.exr" and seq.params["depth"] == "half"
+    (rate,) = _nodes(conv, "edit.frame_rate")
+    assert rate.params["fps"] == 30 and rate.params["keep"] == "frames"
+    (save,) = _nodes(conv, "io.save_video")
+    assert _links_into(conv, save.id) == {"video": (rate.id, "video"), "audio": (load.id, "audio")}
+    assert "(LTXVHDRDecodePostprocess, #20) turns the decoded frames into linear HDR" in said
+    assert "#20), a step between" not in said and "tells the model 30" not in said
+    # a take decoded with no HDR step stays LTX-2's control take
+    assert _nodes(convert(_ltx23_restyle(), "plain.json"), "video_models.ltx2")

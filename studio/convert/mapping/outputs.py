@@ -95,7 +95,7 @@ class OutputStage:
             held_models.say(self, o)
             return False
         made = len(self.g.nodes)
-        self.family_now = o.fam
+        self.family_now, self.task_now = o.fam, o.task  # (the generator's: told_rates reads whether it takes a rate)
         params = self._settings(o)
         gen = self._make(save, o.first, o.task, params, o.loaders, o.loras, o.inputs, up, o.said)
         self.patch_made = patch_inputs.pending_made_with(self, o.said)
