@@ -12,6 +12,7 @@ from studio.convert.api import CNode, node_type
 
 HDR = "video_models.ltx2_hdr"
 LINEAR = "hdr_linear"  # the output a step lifting decoded frames to linear HDR declares
+EXR = "hdr_exr_step"  # (in the generator's settings as read: the step whose EXR frames are written)
 
 
 def _consumers(wf) -> dict[str, list[tuple[CNode, str, int]]]:
@@ -56,7 +57,8 @@ def hdr_take(b, guide: CNode, step: CNode, inputs: dict, said: list[str]) -> str
     if read - {LINEAR}:
         said.append(f"{what}'s {', '.join(sorted(read - {LINEAR}))} (a preview tonemapped to white) is read by the "
                     "workflow: Studio gives the linear frames there")
-    b.hdr_exr = (step, what) if wf.value(step, "save_exr") else None  # written beside the video (hdr_video)
+    if wf.value(step, "save_exr"):  # its EXR frames written beside the video (hdr_video; LTX-2 HDR has no such
+        b.extra[EXR] = step.id  # setting, so the node never holds it)
     return HDR
 
 
@@ -64,9 +66,9 @@ def hdr_video(b, gen: str, load: str, model_out: tuple, params: dict) -> tuple[s
     """What the Save Video is fed: LTX-2 HDR gives its frames at its clip's own rate (it has no rate of its own),
     while the workflow writes them at the rate its save node sets (CreateVideo's 'fps'): Frame Rate (keep frames)
     at that rate between them, the same frames played as ComfyUI writes them (said)."""
-    exr, b.hdr_exr = getattr(b, "hdr_exr", None), None
-    if exr is not None:  # the step's EXR sequence of the linear frames: Save Image Sequence beside the video
-        step, what = exr
+    if params.get(EXR) in b.wf.nodes:  # the step's EXR sequence of the linear frames: Save Image Sequence beside it
+        step = b.wf.nodes[params[EXR]]
+        what = f"'{step.title or step.shown_cls}' ({step.shown_cls}, #{step.id})"
         folder = str(b.wf.value(step, "output_dir") or "hdr_exr").strip("/")
         folder = folder[len("output/"):] if folder.startswith("output/") else folder  # (ComfyUI's output folder)
         prefix = str(b.wf.value(step, "filename_prefix") or "frame")
