@@ -33,7 +33,7 @@ def hdr_step(wf, guide: CNode) -> CNode | None:
                 continue
             seen.add(m.id)
             t = node_type(m.cls)
-            if t is not None and any(o.name == LINEAR for o in t.outputs):
+            if t is not None and any(o.name == LINEAR for o in (t.outputs or ())):
                 return m
             front.append(m)
     return None
@@ -49,7 +49,7 @@ def hdr_take(b, guide: CNode, step: CNode, inputs: dict, said: list[str]) -> str
         b.extra["strength"] = float(strength)
     b.used.add(step.id)
     what = f"'{step.title or step.shown_cls}' ({step.shown_cls}, #{step.id})"
-    outs = [o.name for o in node_type(step.cls).outputs]
+    outs = [o.name for o in (node_type(step.cls).outputs or ())]
     read = {outs[slot] for _, _, slot in _consumers(wf).get(step.id, []) if 0 <= slot < len(outs)}
     said.append(f"{what} turns the decoded frames into linear HDR ('{LINEAR}'): Studio's LTX-2 HDR makes the take "
                 f"from the IC-LoRA's clip ('{guide.title or guide.shown_cls}', #{guide.id}), its frames linear HDR "
