@@ -8,7 +8,7 @@ colour correction are carried over; what differs is said in the note.
 Plain data: the builder (comfy_map._Builder) makes the nodes; nothing of ComfyUI is run."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, ComfyMapping, Task, Workflow
+from studio.convert.api import CNode, ComfyMapping, Task, Workflow, scale_params
 
 from . import comfy_pack
 
@@ -54,6 +54,38 @@ def _raw(n: CNode | None, i: int):
     return raw[i] if isinstance(raw, list) and len(raw) > i else None
 
 
+SCALE_MAX = 8.0  # SeedVR2 Upscale's largest 'scale'
+
+
+def _size(wf: Workflow, resize: CNode, said: list[str]) -> dict:
+    """SeedVR2 Upscale's size settings doing what the resize before SeedVR2Preprocess does (Studio Scale's
+    reading of it, tracing/resizes): by a multiplier its 'scale'; the shorter side to N its 'short edge'; the
+    longer side to N its 'max edge' N over its largest scale (the same for a clip whose longer side is at least
+    N / 8); width and height stretched its 'width' and 'height'; any other (a crop, a multiple, a size worked out
+    when the workflow runs) said, its default scale kept. Before the thirty-eighth held-out set only a multiplier
+    was read: 'scale longer dimension' to 1920 ran at the default 2, unsaid."""
+    sc = scale_params(wf, resize)
+    what = f"'{resize.title or resize.shown_cls}' ({resize.shown_cls}, #{resize.id})"
+    if sc is not None and not sc.get("width") and not sc.get("height") and sc.get("multiple", 1) in (0, 1) \
+            and isinstance(sc.get("scale"), (int, float)) and 0.25 <= sc["scale"] <= SCALE_MAX:
+        return {"scale": float(sc["scale"])}
+    side = sc.get("width") if sc is not None and sc.get("width") == sc.get("height") else None
+    if side and sc.get("fit") == "cover":
+        return {"short_edge": int(side)}
+    if side and sc.get("fit") == "within":
+        said.append(f"{what} scales the clip so its longer side is {side} px: SeedVR2 Upscale's 'max edge' {side} "
+                    f"over its largest scale {SCALE_MAX:g} makes that size (a clip whose longer side is under "
+                    f"{side / SCALE_MAX:g} px comes out {SCALE_MAX:g} times its size)")
+        return {"scale": SCALE_MAX, "max_edge": int(side)}
+    if sc is not None and sc.get("width") and sc.get("height") and sc.get("crop", "disabled") == "disabled" \
+            and not sc.get("fit"):
+        return {"width": int(sc["width"]), "height": int(sc["height"])}
+    said.append(f"{what} sizes the clip in a way SeedVR2 Upscale's settings do not make (its settings: "
+                f"{', '.join(f'{k} {v}' for k, v in resize.widgets.items()) or 'as saved'}): its default scale 2 "
+                "stands; set its 'scale', 'width' and 'height' or 'short edge' to the size the workflow gives")
+    return {}
+
+
 def params_of(wf: Workflow, up: list[CNode], said: list[str]) -> dict:
     unet, vae = _first(up, "UNETLoader"), _first(up, "VAELoader")
     resize, post, ks = _first(up, "ResizeImageMaskNode"), _first(up, "SeedVR2PostProcessing"), _first(up, "KSampler")
@@ -63,9 +95,8 @@ def params_of(wf: Workflow, up: list[CNode], said: list[str]) -> dict:
         p["model"] = model
     if vae:
         p["vae"] = str(wf.value(vae, "vae_name") or "")
-    mult = (wf.value(resize, "multiplier") or wf.value(resize, "scale_by") or _raw(resize, 1)) if resize else None
-    if isinstance(mult, (int, float)) and not isinstance(mult, bool) and mult > 0:
-        p["scale"] = float(mult)
+    if resize is not None:
+        p.update(_size(wf, resize, said))
     enc = _first(up, "VAEEncodeTiled")
     tile = (wf.value(enc, "tile_size") or _raw(enc, 0)) if enc else None
     over = (wf.value(enc, "overlap") or _raw(enc, 1)) if enc else None

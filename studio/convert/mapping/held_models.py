@@ -78,9 +78,12 @@ def other_loaders(b, loaders: list, way: list, load: str) -> None:
             held = file
             line = (f"{_name(n)} loads '{file}', the second model a later pass of the held task samples with: held on "
                     "its Load Video Model's 'model_2'")
-        else:
-            line = (f"{_name(n)} loads '{file}', a model a pass of the held task samples with: not held (its Load "
-                    f"Video Model holds '{first}'" + (f" and '{held}'" if held else "") + ")")
+        else:  # the Load Video Model named by the loader it is made from: a workflow holding two tasks (a start
+            # image one model makes, the video another: heldout38 01) holds this file on the other task's, so a bare
+            # "not held (its Load Video Model holds ...)" read as false of the canvas
+            whose = f"made from {_name(loaders[0])}" if loaders else "of this task"
+            line = (f"{_name(n)} loads '{file}', a model a pass of the held task samples with: not held on the Load "
+                    f"Video Model {whose} (it holds '{first}'" + (f" and '{held}'" if held else "") + ")")
         entry = f"{b.name}: {line}{HELD}"
         if entry not in b.out.log:
             b.out.log.append(entry)

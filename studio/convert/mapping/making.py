@@ -95,7 +95,8 @@ class Making:
         src = video(self, gen, load, model_out, params) if video else (gen, "video")
         self.takes[gen] = src  # the take before this output's own finishing (another output's starts there too)
         self.g.connect(*after_take(self, save, src, said), sv, "video")  # an upscale, a resize, an interpolation
-        if hooks is not None and hooks.sound and sound.hears(self, sv) and not silenced(self, save, gen, sv, said):
+        if hooks is not None and hooks.sound and sound.hears(self, sv) and not silenced(self, save, gen, sv, said) \
+                and not sound.own_sound_replaced(self, save, gen, said):
             self.g.connect(gen, "audio", sv, "audio")
         if hooks is not None and hooks.wired is not None:
             hooks.wired(self, gen, load, params)
@@ -120,7 +121,10 @@ class Making:
         hooks = families.generator(task)
         if hooks is not None and hooks.sound and self.g.nodes[sv].type_id == "io.save_video" and \
                 not silenced(self, save, gen, sv, said):
-            self.g.connect(gen, "audio", sv, "audio")
+            if sound.own_sound_replaced(self, save, gen, said):
+                sound.remux(self, save, sv, said)  # that file's sound, wired in place of the generator's
+            else:
+                self.g.connect(gen, "audio", sv, "audio")
         self.used.add(save.id)
         self.bands[band] += [n for n in list(self.g.nodes)[made:]]
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.shown_cls}' -> another Save Video ({path}) on the "

@@ -99,7 +99,7 @@ class OutputStage:
             held_steps.say(self, o)
             return False
         made = len(self.g.nodes)
-        self.family_now = o.fam
+        self.family_now, self.task_now = o.fam, o.task  # (the generator's: told_rates reads whether it takes a rate)
         upscaled = upsampled_clip.read(self, o)  # a clip's latent upscaled before it is sampled again: Scale (said)
         params = self._settings(o)
         gen = self._make(save, o.first, o.task, params, o.loaders, o.loras, o.inputs, up, o.said)

