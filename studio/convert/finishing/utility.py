@@ -94,8 +94,16 @@ def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
         path.append(node)
         if node.cls in VIDEO_FILES:
             return path if any(utility(n, wf) or clips_join.joined_files(wf, n) or clips_transition.made(wf, n)
-                               for n in path) else None
+                               or _family_step(n) for n in path) else None
     return None
+
+
+def _family_step(n: CNode) -> bool:
+    """A step a family makes on a utility's way (the 'way_steps' hook: SeedVR2's upscale), which makes the way one on
+    its own (heldout35 05: a VHS clip -> ImageScaleBy -> the pack's SeedVR2 upscale -> VHS_VideoCombine was held,
+    "Studio cannot convert 'SeedVR2VideoUpscaler'", with nothing after it to interpolate)."""
+    from ..families import registry as families
+    return n.enabled and n.cls in families.lookup("way_steps")
 
 
 def make_utility(b, end: CNode, path: list[CNode]) -> None:
