@@ -62,3 +62,84 @@ def test_a_packs_seedvr2_upscale_between_a_vhs_clip_and_its_combine_is_a_utility
     save = next(n for n in conv.graph.nodes.values() if n.type_id == "io.save_video")
     assert src[save.id] == up.id
     assert "Studio cannot convert 'SeedVR2VideoUpscaler'" not in _said(conv)
+
+
+def _ltx2_i2v(**extra) -> dict:
+    """LTX-2.3 image to video with its sound (API, one pass): LoadImage #10 -> LTXVPreprocess #12 -> in place on
+    EmptyLTXVLatentVideo #13 (97 frames), 24 fps, SaveVideo #27; ``extra`` adds or replaces nodes."""
+    ckpt = "ltx-2.3-22b-dev-fp8.safetensors"
+    return {
+        "1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": ckpt}},
+        "2": {"class_type": "LTXAVTextEncoderLoader", "inputs": {"text_encoder": "gemma_3_12B_it.safetensors",
+                                                                "ckpt_name": ckpt, "device": "default"}},
+        "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "a pirate sings", "clip": ["2", 0]}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "5": {"class_type": "LTXVConditioning", "inputs": {"positive": ["3", 0], "negative": ["4", 0],
+                                                           "frame_rate": 24}},
+        "10": {"class_type": "LoadImage", "inputs": {"image": "pirate.png"}},
+        "11": {"class_type": "GetImageSize", "inputs": {"image": ["10", 0]}},
+        "12": {"class_type": "LTXVPreprocess", "inputs": {"image": ["10", 0], "img_compression": 25}},
+        "13": {"class_type": "EmptyLTXVLatentVideo", "inputs": {"width": ["11", 0], "height": ["11", 1],
+                                                                "length": 97, "batch_size": 1}},
+        "14": {"class_type": "LTXVImgToVideoInplace", "inputs": {"vae": ["1", 2], "image": ["12", 0],
+                                                                 "latent": ["13", 0], "strength": 1.0,
+                                                                 "bypass": False}},
+        "15": {"class_type": "LTXVAudioVAELoader", "inputs": {"ckpt_name": ckpt}},
+        "16": {"class_type": "LTXVEmptyLatentAudio", "inputs": {"frames_number": 97, "frame_rate": 24,
+                                                                "batch_size": 1, "audio_vae": ["15", 0]}},
+        "17": {"class_type": "LTXVConcatAVLatent", "inputs": {"video_latent": ["14", 0], "audio_latent": ["16", 0]}},
+        "18": {"class_type": "RandomNoise", "inputs": {"noise_seed": 7}},
+        "19": {"class_type": "KSamplerSelect", "inputs": {"sampler_name": "euler"}},
+        "20": {"class_type": "ManualSigmas", "inputs": {"sigmas": "1.0, 0.99375, 0.9875, 0.98125, 0.975, 0.909375, "
+                                                                   "0.725, 0.421875, 0.0"}},
+        "21": {"class_type": "CFGGuider", "inputs": {"model": ["1", 0], "positive": ["5", 0], "negative": ["5", 1],
+                                                     "cfg": 1.0}},
+        "22": {"class_type": "SamplerCustomAdvanced", "inputs": {"noise": ["18", 0], "guider": ["21", 0],
+                                                                 "sampler": ["19", 0], "sigmas": ["20", 0],
+                                                                 "latent_image": ["17", 0]}},
+        "23": {"class_type": "LTXVSeparateAVLatent", "inputs": {"av_latent": ["22", 0]}},
+        "24": {"class_type": "VAEDecode", "inputs": {"samples": ["23", 0], "vae": ["1", 2]}},
+        "25": {"class_type": "LTXVAudioVAEDecode", "inputs": {"samples": ["23", 1], "audio_vae": ["15", 0]}},
+        "26": {"class_type": "CreateVideo", "inputs": {"images": ["24", 0], "audio": ["25", 0], "fps": 24}},
+        "27": {"class_type": "SaveVideo", "inputs": {"video": ["26", 0], "filename_prefix": "pirate",
+                                                     "format": "auto", "codec": "auto"}},
+        **extra,
+    }
+
+
+def _generator(conv, type_id: str = "video_models.ltx2"):
+    gen = [n for n in conv.graph.nodes.values() if n.type_id == type_id]
+    assert len(gen) == 1, conv.log
+    return gen[0].params
+
+
+def test_a_latent_sized_by_the_very_picture_ltx2_takes_in_place_is_said_taken_from_that_picture():
+    """axces2000's LTX-2 lip-sync (04): EmptyLTXVLatentVideo's width and height from GetImageSize of the LoadImage
+    whose picture LTXVImgToVideoInplace takes (through LTXVPreprocess, passed over): Studio gives the generator that
+    picture as it is and its width and height 0 take its size, as ComfyUI's latent does; it was said "not read, the
+    generator's own are used (set its 'width', 'height' to the workflow's)"."""
+    conv = convert(_ltx2_i2v(), "lipsync.json")
+    gen = _generator(conv)
+    assert (gen["width"], gen["height"], gen["frames"]) == (0, 0, 97)
+    said = _said(conv)
+    assert "'EmptyLTXVLatentVideo' (EmptyLTXVLatentVideo, #13)'s width and height come from 'GetImageSize' " \
+           "(GetImageSize, #11), the size of the picture 'LoadImage' (LoadImage, #10) gives, which Studio gives the " \
+           "generator's 'image' as it is: the generator takes that size when it runs" in said, said
+    assert "the generator's own are used" not in said
+
+
+def test_a_latent_size_not_worked_out_says_the_generator_takes_its_pictures_size_where_its_0_does():
+    """axces2000's LTX-2 i2v (03) and the motion-track example (06): a size Studio cannot work out (half the picture
+    through ImageScaleBy, the tracks' size) was said "not read, the generator's own are used": the generator's own are
+    0, which take its picture's size when it runs (the picture Studio's Scale gives it): said so."""
+    doc = _ltx2_i2v(**{"30": {"class_type": "ImageScaleBy", "inputs": {"image": ["10", 0],
+                                                                      "upscale_method": "lanczos", "scale_by": 0.5}},
+                       "31": {"class_type": "ResizeImagesByLongerEdge", "inputs": {"images": ["10", 0],
+                                                                                   "longer_edge": 1536}}})
+    doc["11"]["inputs"]["image"] = ["30", 0]
+    doc["12"]["inputs"]["image"] = ["31", 0]
+    conv = convert(doc, "half.json")
+    assert (_generator(conv)["width"], _generator(conv)["height"]) == (0, 0)
+    said = _said(conv)
+    assert "whose value Studio cannot work out when converting: not read, the generator takes its 'image''s size " \
+           "when it runs (its 'width' and 'height' 0) (set its 'width', 'height' to the workflow's)" in said, said

@@ -70,7 +70,7 @@ class OutputStage:
         self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
         self.pad_made = None
         self.unmade, self.unmade_from, self.guide_strengths, self.scaled_for = set(), {}, [], {}
-        self.wired_without, self.way_said = {}, {}
+        self.wired_without, self.way_said, self.loaded_for = {}, {}, {}
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
         o.task, o.latent, o.inputs, spec = self._task(o.first, up, o.said)
         o.fam = family(model_file(self.wf, o.loaders[0]) if o.loaders else None, spec, up)
@@ -95,7 +95,7 @@ class OutputStage:
             held_models.say(self, o)
             return False
         made = len(self.g.nodes)
-        self.family_now = o.fam
+        self.family_now, self.task_now = o.fam, o.task
         params = self._settings(o)
         gen = self._make(save, o.first, o.task, params, o.loaders, o.loras, o.inputs, up, o.said)
         self.patch_made = patch_inputs.pending_made_with(self, o.said)

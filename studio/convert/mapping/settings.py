@@ -70,7 +70,8 @@ class SettingsReading:
             w, h = (wf.value(latent, k) for k in ("width", "height"))
             frames = next((v for k in LENGTHS[:2 if w is None or h is None else None]
                            if (v := wf.value(latent, k)) is not None), None)  # (its own 'frames' with its size only)
-            if line := unread_sizes(wf, latent, {"width": w, "height": h, "frames": frames}, self.scaled_for):
+            if line := unread_sizes(wf, latent, {"width": w, "height": h, "frames": frames}, self.scaled_for,
+                                    self.loaded_for if self._input_sized() else None):
                 said.append(line)
                 self.out.log.append(f"{self.name}: {line}")
         if latent is not None and latent is self.maker and w is None and h is None and frames is None:
@@ -103,6 +104,15 @@ class SettingsReading:
                 "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
                 "fps": own_rate(self, up, main.node, self.rate_said), "sampler": studio_sampler(main.sampler) if self._flow() else "auto",
                 "shift": shift}
+
+    def _input_sized(self) -> bool:
+        """The generator being made takes its input's size where its width and height are 0 (their default 0)."""
+        try:
+            spec = self.g.registry.get(self.task_now) if self.task_now else None
+        except Exception:  # (a type the registry lacks)
+            return False
+        given = {p.name: p.default for p in spec.params} if spec is not None else {}
+        return given.get("width", 1) == 0 and given.get("height", 1) == 0
 
     def _flow(self) -> bool:
         """The family being made samples with a flow-matching scheduler (its mapping's ``flow``)."""
