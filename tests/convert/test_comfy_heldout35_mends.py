@@ -143,3 +143,55 @@ def test_a_latent_size_not_worked_out_says_the_generator_takes_its_pictures_size
     said = _said(conv)
     assert "whose value Studio cannot work out when converting: not read, the generator takes its 'image''s size " \
            "when it runs (its 'width' and 'height' 0) (set its 'width', 'height' to the workflow's)" in said, said
+
+
+def _vfi_way(force_rate: int = 0, info_slot: int = 0) -> dict:
+    """VHS_LoadVideo -> RIFE VFI x2 (a .pth: Studio's flow Frame Interpolation) -> VHS_VideoCombine whose frame_rate is
+    VHS_VideoInfo's output ``info_slot`` of the loaded clip (0: source_fps, 5: loaded_fps) and whose sound is the
+    clip's."""
+    return {
+        "24": {"class_type": "VHS_LoadVideo", "inputs": {"video": "night.mp4", "force_rate": force_rate,
+                                                         "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
+                                                         "skip_first_frames": 0, "select_every_nth": 1}},
+        "17": {"class_type": "RIFE VFI", "inputs": {"frames": ["24", 0], "ckpt_name": "rife47.pth", "multiplier": 2,
+                                                    "clear_cache_after_n_frames": 10, "fast_mode": True,
+                                                    "ensemble": True, "scale_factor": 1.0}},
+        "27": {"class_type": "VHS_VideoInfo", "inputs": {"video_info": ["24", 3]}},
+        "26": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["17", 0], "audio": ["24", 2],
+                                                            "frame_rate": ["27", info_slot], "loop_count": 0,
+                                                            "filename_prefix": "x", "format": "video/h264-mp4",
+                                                            "pingpong": False, "save_output": True}}}
+
+
+def test_frames_written_at_the_loaded_clips_own_rate_keep_it_on_a_utility_way():
+    """axces2000's SeedVR2 upscale (05): VHS_VideoCombine's frame_rate is VHS_VideoInfo's 'source_fps' of the very
+    clip loaded (no rate forced): said "a value Studio cannot work out ... not read there" while Save Video writes the
+    frames at that rate. After an interpolation ComfyUI plays the frames made at the clip's own rate (slowed down);
+    Studio's Frame Interpolation raised the rate (the clip kept its speed), unsaid: its 'slow motion' is set."""
+    conv = convert(_vfi_way(), "vfi.json")
+    interp = [n for n in conv.graph.nodes.values() if n.type_id == "motion.interpolate"]
+    assert len(interp) == 1 and interp[0].params["slow_motion"] is True, _said(conv)
+    said = _said(conv)
+    assert "'VHS_VideoInfo' (VHS_VideoInfo, #27) gives 'VHS_VideoCombine' (#26)'s 'frame_rate' the loaded clip's own " \
+           "rate ('source_fps'), after an interpolation" in said and "its slow motion writes no sound" in said, said
+    assert "not read there" not in said
+    forced = convert(_vfi_way(force_rate=24), "vfi.json")  # the file read at 24 fps: its source rate is another
+    assert [n.params["slow_motion"] for n in forced.graph.nodes.values() if n.type_id == "motion.interpolate"] == [False]
+    assert "not read there" in _said(forced)
+    loaded = convert(_vfi_way(force_rate=24, info_slot=5), "vfi.json")  # 'loaded_fps': the rate it was read at
+    assert [n.params["slow_motion"] for n in loaded.graph.nodes.values() if n.type_id == "motion.interpolate"] == [True]
+
+
+def test_frames_written_at_the_clips_own_rate_with_no_step_changing_it_are_said_written_at_it():
+    """05 itself: the SeedVR2 way changes no rate; the frame rate input reads the clip's own, said so, not passed."""
+    doc = _vfi_way()
+    doc["17"] = {"class_type": "ImageScaleBy", "inputs": {"image": ["24", 0], "upscale_method": "lanczos",
+                                                          "scale_by": 0.5}}
+    doc["18"] = {"class_type": "ImageUpscaleWithModel", "inputs": {"image": ["17", 0], "upscale_model": ["19", 0]}}
+    doc["19"] = {"class_type": "UpscaleModelLoader", "inputs": {"model_name": "4x_foolhardy.pth"}}
+    doc["26"]["inputs"]["images"] = ["18", 0]
+    conv = convert(doc, "up.json")
+    said = _said(conv)
+    assert "gives 'VHS_VideoCombine' (#26)'s 'frame_rate' the loaded clip's own rate ('source_fps'): Save Video " \
+           "writes the frames at the rate they reach it with, the clip's own, as ComfyUI writes them" in said, said
+    assert "27" not in conv.passed
