@@ -111,8 +111,10 @@ class SettingsReading:
             spec = self.g.registry.get(self.task_now) if self.task_now else None
         except Exception:  # (a type the registry lacks)
             return False
-        given = {p.name: p.default for p in spec.params} if spec is not None else {}
-        return given.get("width", 1) == 0 and given.get("height", 1) == 0
+        given = {p.name: p for p in spec.params} if spec is not None else {}
+        # (its 0 a fixed size or an area instead: Wan Dancer's 720, ChronoEdit's 1280x720 area)
+        return all(k in given and given[k].default == 0 and not str(getattr(given[k], "special", "")).isdigit()
+                   and "area" not in (given[k].help or "") for k in ("width", "height"))
 
     def _flow(self) -> bool:
         """The family being made samples with a flow-matching scheduler (its mapping's ``flow``)."""
