@@ -98,10 +98,21 @@ class OutputStage:
         self.family_now, self.task_now = o.fam, o.task
         params = self._settings(o)
         gen = self._make(save, o.first, o.task, params, o.loaders, o.loras, o.inputs, up, o.said)
+        self._size_claim_kept(gen, o.said)
         self.patch_made = patch_inputs.pending_made_with(self, o.said)
         self._made(o, gen, params, made)
         patch_inputs.commit(self, o.said)  # the patches said in its note, passed over with what they are made with
         return True
+
+    def _size_claim_kept(self, gen: str, said: list[str]) -> None:
+        """The size said taken from the generator's picture input, where that input was not wired in the end (taken
+        back: a family reading no file there): the plain words instead ("the generator's own are used")."""
+        line, plain, into = self.__dict__.pop("size_claim", (None, None, set()))
+        if line is None or line == plain or into <= {e.dst_port for e in self.g.links if e.dst == gen}:
+            return
+        for where, old in ((said, line), (self.out.log, f"{self.name}: {line}")):
+            if old in where:
+                where[where.index(old)] = old.replace(line, plain)
 
     def _made_otherwise(self, o: "Output") -> bool:
         """True where the output is not a pipeline of its own: a pack's sampler makes the take its core passes
