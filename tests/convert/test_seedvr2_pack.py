@@ -86,7 +86,13 @@ def test_a_silent_clip_is_left_to_the_other_stages():
     up = w.add("SeedVR2VideoUpscaler", UPSCALER, ["IMAGE"], {"image": (parts, 0, "IMAGE"), **_loaders(w)})
     make = w.add("CreateVideo", [30], ["VIDEO"], {"images": (up, 0, "IMAGE")})  # no sound: Studio's would keep it
     w.add("SaveVideo", ["video/up", "auto", "auto"], [], {"video": (make, 0, "VIDEO")})
-    assert "finishing.seedvr2" not in _types(convert(w.doc(), "silent"))
+    conv = convert(w.doc(), "silent")
+    # the other stages' utility way makes it (heldout35: a family's step on the way is one on its own), as ComfyUI
+    # writes it: CreateVideo's own 30 fps (a Frame Rate) and no sound (Replace Audio with none), each said in its note
+    assert _types(conv) == ["edit.frame_rate", "edit.replace_audio", "finishing.seedvr2", "io.load_video",
+                            "io.save_video"]
+    note = "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
+    assert "writes the frames at 30 fps" in note and "without sound" in note, note
 
 
 def test_short_and_long_edges():

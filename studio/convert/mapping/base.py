@@ -66,6 +66,7 @@ class BuilderBase:
         self.unmade_from: dict[str, str | None] = {}  # such an input -> the node it starts from, in words (origins)
         self.clip_frames: dict[str, tuple[str, str] | None] = {}  # a picture input given frames of a clip (clip_frames)
         self.scaled_for: dict[str, str] = {}  # a resize Studio's Scale makes on an input's way -> that input (intent)
+        self.loaded_for: dict[str, str] = {}  # a loader whose picture Studio gives an input as it is -> that input
         self.wired_without: dict[str, str] = {}  # a generator input -> the sentence: its file wired without steps
         self.way_said: dict[str, list[str]] = {}  # a generator input -> what was said of its way (its Scale, strength)
         self.param_at: dict[str, CNode] = {}  # a generator setting -> the node it was read from (settings._params)
@@ -75,6 +76,7 @@ class BuilderBase:
         self.pass_loras: dict[str, tuple[list, list[str]]] = {}  # a later sampler -> its own LoRAs, what was said
         self.enhancer = None  # a family's prompt enhancer of the pipeline being made (LTX-2's), its loader its own
         self.family_now: str | None = None  # the family title of the pipeline being made
+        self.task_now: str | None = None  # its generator's node type
         self.pass_key: frozenset = frozenset()  # the samplers of the output being made
         self.rate_said: list[tuple[float, str]] = []  # an interpolated take's rate and its sentence (finishing.own_rate)
         self.continued: set[str] = set()  # later task nodes a family read as windows of the same take (no other take)

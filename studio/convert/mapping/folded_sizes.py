@@ -66,10 +66,12 @@ def _worked_into(wf: Workflow, src: CNode, scaled_for: dict[str, str]) -> str | 
 _named = CNode.named  # the node in a sentence
 
 
-def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for: dict[str, str] | None = None) -> str:
+def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for: dict[str, str] | None = None,
+                 loaded_for: dict[str, str] | None = None) -> str:
     """One sentence for the latent's width, height and length that are wired from a folded node and were not worked
-    out ('' where none is); ``scaled_for``: the resizes Studio makes on an input's way -> that input."""
-    lost, sources, taken, own = [], {}, {}, {}
+    out ('' where none is); ``scaled_for``: the resizes Studio makes on an input's way -> that input; ``loaded_for``:
+    the loaders whose picture Studio gives an input as it is (no Scale on its way) -> that input."""
+    lost, sources, taken, own, given = [], {}, {}, {}, {}
     for name, param in PARAMS:
         src = wf.source(latent, name) if name in latent.links else None
         if values.get(param) is None and src is not None:  # (folded, or a node whose value is not known)
@@ -84,6 +86,9 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
             if name != "length" and seen is not None and _loaded(seen) and (port := _takes(latent, seen)) is not None:
                 own.setdefault(src.id, (src, port, [], seen))[2].append(name)  # its own picture measured (heldout19)
                 continue
+            if name != "length" and seen is not None and (loaded_for or {}).get(seen.id) in SIZED_BY:
+                given.setdefault(src.id, (src, loaded_for[seen.id], [], seen))[2].append(name)  # (heldout35 04: the
+                continue  # latent sized by the very picture LTX-2's in-place node takes, read "not read")
             lost.append(name)
             sources.setdefault(src.id, src)
     said = [f"{_named(latent)}'s {' and '.join(names)} {'come' if len(names) > 1 else 'comes'} from {_named(src)}, "
@@ -94,6 +99,10 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
              f"the size of the picture {_named(seen)} gives, the picture {_named(latent)} takes on '{port}' as it is: "
              f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: the size of "
              "the picture it is given)" for src, port, names, seen in own.values()]
+    said += [f"{_named(latent)}'s {' and '.join(names)} {'come' if len(names) > 1 else 'comes'} from {_named(src)}, "
+             f"the size of the picture {_named(seen)} gives, which Studio gives the generator's '{into}' as it is: "
+             f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: the size of "
+             "the picture it is given)" for src, into, names, seen in given.values()]
     if not lost:
         return "; ".join(said)
     words = []
@@ -103,7 +112,12 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
                                     f"{_named(image)} gives)" if image is not None else ""))
     made = ", ".join(f"'{p}'" for n, p in PARAMS if n in lost)
     one = len(lost) == 1
-    return "; ".join([*said, f"{_named(latent)}'s {' and '.join(lost)} come{'s' if one else ''} from {', '.join(words)}, whose "
-            f"value{'s' if len(words) > 1 else ''} "
-            f"Studio cannot work out when converting: not read, the generator's own {'is' if one else 'are'} used "
-            f"(set its {made} to the workflow's)"])
+    sized = [n for n in lost if n != "length"]  # with its picture input fed, its 0 width and height take that size
+    into = next((v for v in (*(scaled_for or {}).values(), *loaded_for.values()) if v in SIZED_BY), None) \
+        if loaded_for is not None else None  # (None: a generator not sized by its input at 0)
+    own_words = (f"the generator's own {'is' if one else 'are'} used" if not sized or into is None else
+                 f"the generator takes its '{into}''s size when it runs (its {' and '.join(repr(n) for n in sized)} 0)"
+                 + (", its own 'frames' used" if "length" in lost else ""))  # (heldout35 03 / 06: "the generator's own
+    return "; ".join([*said, f"{_named(latent)}'s {' and '.join(lost)} come{'s' if one else ''} from "  # are used")
+                      f"{', '.join(words)}, whose value{'s' if len(words) > 1 else ''} Studio cannot work out when "
+                      f"converting: not read, {own_words} (set its {made} to the workflow's)"])

@@ -224,6 +224,8 @@ class IntentReading:
         self.scaled_for.update(dict.fromkeys(scaled, into))
         if loader_size.params(self.wf, loader):  # (a loader giving another size: its Scale, mapping/load_size)
             self.scaled_for.setdefault(loader.id, into)
+        elif not scaled:  # its picture given the input as it is, whatever steps Studio passes over (folded_sizes)
+            self.loaded_for.setdefault(loader.id, into)
         self.used |= {s.id for n in walked if n.id in scaled and (s := worked_sizes.sizer(self.wf, n)) is not None}
         lines = [resizes.said(n, scaled[n.id], port, node, True) if n is sizing else way_said(n, scaled[n.id], port, node)
                  for n in reversed(walked) if n.id in scaled]

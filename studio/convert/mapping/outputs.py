@@ -70,7 +70,7 @@ class OutputStage:
         self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
         self.pad_made = None
         self.unmade, self.unmade_from, self.guide_strengths, self.scaled_for = set(), {}, [], {}
-        self.wired_without, self.way_said = {}, {}
+        self.wired_without, self.way_said, self.loaded_for = {}, {}, {}
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
         self.steps_read = []
         o.task, o.latent, o.inputs, spec = self._task(o.first, up, o.said)
@@ -104,10 +104,21 @@ class OutputStage:
         params = self._settings(o)
         gen = self._make(save, o.first, o.task, params, o.loaders, o.loras, o.inputs, up, o.said)
         upsampled_clip.make(self, gen, upscaled)
+        self._size_claim_kept(gen, o.said)
         self.patch_made = patch_inputs.pending_made_with(self, o.said)
         self._made(o, gen, params, made)
         patch_inputs.commit(self, o.said)  # the patches said in its note, passed over with what they are made with
         return True
+
+    def _size_claim_kept(self, gen: str, said: list[str]) -> None:
+        """The size said taken from the generator's picture input, where that input was not wired in the end (taken
+        back: a family reading no file there): the plain words instead ("the generator's own are used")."""
+        line, plain, into = self.__dict__.pop("size_claim", (None, None, set()))
+        if line is None or line == plain or into <= {e.dst_port for e in self.g.links if e.dst == gen}:
+            return
+        for where, old in ((said, line), (self.out.log, f"{self.name}: {line}")):
+            if old in where:
+                where[where.index(old)] = old.replace(line, plain)
 
     def _made_otherwise(self, o: "Output") -> bool:
         """True where the output is not a pipeline of its own: a pack's sampler makes the take its core passes

@@ -17,7 +17,7 @@ from ..tracing.take_length import LENGTHS  # a latent's frames by ComfyUI's usua
 from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
 from ..takes import renoised
 from ..values.shown import as_float, g4, pass_range, shown
-from .folded_sizes import unread_sizes
+from .folded_sizes import SIZED_BY, unread_sizes
 from .shift_nodes import shift_nodes
 from .kinds import SEED_MAX
 from .partial_denoise import denoise_line
@@ -70,9 +70,7 @@ class SettingsReading:
             w, h = (wf.value(latent, k) for k in ("width", "height"))
             frames = next((v for k in LENGTHS[:2 if w is None or h is None else None]
                            if (v := wf.value(latent, k)) is not None), None)  # (its own 'frames' with its size only)
-            if line := unread_sizes(wf, latent, {"width": w, "height": h, "frames": frames}, self.scaled_for):
-                said.append(line)
-                self.out.log.append(f"{self.name}: {line}")
+            self._unread_sizes(latent, {"width": w, "height": h, "frames": frames}, said)
         if latent is not None and latent is self.maker and w is None and h is None and frames is None:
             way = ", ".join(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in reversed(self.maker_way))
             way = f" through {way}" if way else ""  # (a pack's nodes the latent passes: the way they are taken)
@@ -105,6 +103,27 @@ class SettingsReading:
                 "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
                 "fps": own_rate(self, up, main.node, self.rate_said), "sampler": studio_sampler(main.sampler) if self._flow() else "auto",
                 "shift": shift}
+
+    def _unread_sizes(self, latent: CNode, sizes: dict, said: list[str]) -> None:
+        """The latent's sizes not worked out, said (folded_sizes); its input's size claimed is checked once the
+        generator is wired (outputs._size_claim_kept)."""
+        wf = self.wf
+        if line := unread_sizes(wf, latent, sizes, self.scaled_for, self.loaded_for if self._input_sized() else None):
+            said.append(line)
+            self.out.log.append(f"{self.name}: {line}")
+            self.size_claim = (line, unread_sizes(wf, latent, sizes, self.scaled_for, None),
+                               {v for v in (*self.scaled_for.values(), *self.loaded_for.values()) if v in SIZED_BY})
+
+    def _input_sized(self) -> bool:
+        """The generator being made takes its input's size where its width and height are 0 (their default 0)."""
+        try:
+            spec = self.g.registry.get(self.task_now) if self.task_now else None
+        except Exception:  # (a type the registry lacks)
+            return False
+        given = {p.name: p for p in spec.params} if spec is not None else {}
+        # (its 0 a fixed size or an area instead: Wan Dancer's 720, ChronoEdit's 1280x720 area)
+        return all(k in given and given[k].default == 0 and not str(getattr(given[k], "special", "")).isdigit()
+                   and "area" not in (given[k].help or "") for k in ("width", "height"))
 
     def _flow(self) -> bool:
         """The family being made samples with a flow-matching scheduler (its mapping's ``flow``)."""

@@ -80,11 +80,15 @@ def never_run(wf: Workflow, read: set[str], done: dict[str, str], readers: dict[
         saved = _SAVED.get(wf, {})
         rs = [(m, name) for m, name in saved[k] if m.enabled] if k in saved else [
             (m, name) for m, name, _ in readers.get(n.id, ()) if m.enabled]
-        feeds = (f"it feeds only '{rs[0][0].title or rs[0][0].shown_cls}' (#{rs[0][0].id})'s '{rs[0][1]}'"
-                 + (f" and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''}" if len(rs) > 1 else "")
-                 + ", which reach no output either") if rs else (
-            f"it feeds only {n.unpicked}, a switch's input not passed on, as the workflow is saved" if n.unpicked
-            else "nothing reads what it gives")
+        if n.unpicked:  # (the switch itself, where a reader, is named once: as the switch)
+            rs = [(m, name) for m, name in rs if f"#{m.id})" not in n.unpicked]
+        parts = ([f"'{rs[0][0].title or rs[0][0].shown_cls}' (#{rs[0][0].id})'s '{rs[0][1]}'"
+                  + (f" and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''}" if len(rs) > 1 else "")
+                  + ", which reach no output either"] if rs else []) + (
+            [f"{n.unpicked}, a switch's input not passed on, as the workflow is saved"] if n.unpicked else [])
+        # both where it feeds both (heldout35 12: a trim feeding an unrun separator and a switch's unpicked input was
+        # said to feed "only" the separator)
+        feeds = "it feeds only " + ", and ".join(parts) if parts else "nothing reads what it gives"
         runs = ("ComfyUI runs it all the same (a switch has every input it does not declare lazy computed before it "
                 "picks one), but what it gives is not used") if k in _RAN.get(wf, ()) else (
             "what it gives is not used (ComfyUI leaves it unrun only where the switch declares that input lazy, "
