@@ -18,8 +18,8 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, casts, folders, measured, older_values, own_values, places, resized, sliders, subgraphs, \
-    text_pictures, variants
+from . import by_types, casts, folders, loaded_rate, measured, older_values, own_values, places, resized, sliders, subgraphs, \
+    text_pictures, to_text, variants
 from . import bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from ..values import switches
 from ..values import wiring as frontend
@@ -491,12 +491,16 @@ class Workflow:
         if (at := measured.axis(node, slot)) is not None:  # a pack's measuring node, by its types (measured.py)
             size = self.image_size(self.source(node, measured.image_input(node)), depth)
             return size[at] if size else None
+        if (rate := self._loaded_rate(node, slot, depth)) is not None:
+            return rate  # a loader's information: the rate it loads at (loaded_rate.py)
         if (sized := resized.sized_output(lambda k: self.value(node, k, depth), node, slot)) is not None:
             return sized  # a resize's own width/height outputs, where its settings fix them
         if (slid := sliders.slider_value(node, slot)) is not None:  # a slider's value, by its declared types
             return slid
-        if slot == 0 and (into := casts.cast_input(node)) is not None:  # a number cast, by its declared types
-            return casts.cast_value(node, self.value(node, into, depth))
+        if (into := casts.cast_input(node)) is not None:  # a number cast, by its declared types
+            return casts.cast_value(node, self.value(node, into, depth), slot)
+        if slot == 0 and (text := self._written(node, depth)) is not None:
+            return text  # a whole number written as text (to_text.py)
         if (num := compared_or_operated(node, slot, lambda k: self.value(node, k, depth))) is not None:
             return num  # a comparison, a number operation: by their declared types (compare.py, math_ops.py)
         if (expr := by_types.expression(node)) is not None:  # a pack's math node, by its declared types
@@ -512,6 +516,24 @@ class Workflow:
             if (v := read(node, slot)) is not None:
                 return v
         return aspect_size(node, slot, lambda k: self.value(node, k, depth), out_names(node))
+
+    def _written(self, node: CNode, depth: int) -> str | None:
+        """The text a node writing a number as text gives (to_text.py); None for another, or where not known."""
+        into = to_text.text_input(node)
+        if into is None:
+            return None
+        s = node.links.get(into)
+        src = self.nodes.get(s[0]) if s is not None else None
+        outs = by_types.declared_outputs(src) if src is not None else []
+        kind = outs[s[1]] if s is not None and 0 <= s[1] < len(outs) else None  # (None: its own setting)
+        return to_text.written(node, 0, lambda k: self.value(node, k, depth), kind)
+
+    def _loaded_rate(self, node: CNode, slot: int, depth: int) -> float | None:
+        """The loaded rate an information node gives of its video loader (loaded_rate.py); None for another."""
+        into = loaded_rate.info_input(node, slot)
+        s = node.links.get(into) if into is not None else None
+        src = self.nodes.get(s[0]) if s is not None else None
+        return None if src is None else loaded_rate.loaded_rate(src, s[1], lambda k: self.value(src, k, depth + 1))
 
     def image_size(self, node: CNode | None, depth: int = 0) -> tuple[int, int] | None:
         if node is None or depth > MAX_DEPTH:
