@@ -57,3 +57,20 @@ def loaded_rate(loader, slot: int, value: Callable[[str], Any]) -> float | None:
 
 def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def rate_said(wf, loader, readers) -> str:
+    """Words to add where ``loader`` is read for its information alone by ``readers`` ((node, input, slot), as
+    mapping.passing lists them) and the loaded rate one of them gives was worked out while converting: '' where none
+    was (the sentence then says its information is not read)."""
+    for r, _, _ in readers:
+        t = catalogue.node_type(r.origin or r.cls)
+        for s in range(len(t.outputs or ()) if t is not None else 0):
+            rate = wf.worked_out(r.id, s) if info_input(r, s) is not None else None
+            if rate is not None:
+                nth = wf.value(loader, NTH)
+                every = f", select_every_nth {nth}" if isinstance(nth, int) and nth > 1 else ""
+                return (f"; the rate it loads frames at, which '{r.title or r.shown_cls}' (#{r.id}) gives, is worked "
+                        f"out from its own settings (force_rate {wf.value(loader, RATE)}{every}: {rate:g} frames a "
+                        "second)")
+    return ""

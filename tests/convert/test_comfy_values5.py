@@ -1,0 +1,100 @@
+"""values5 (issue 112: "primitives, math, switches and Get/Set are evaluated"): values the cached workflows wired
+through number and text nodes that Studio said it 'cannot work out', now worked out by their declared types, each
+on a small hand-written workflow (benchmarks/results/values5_2026-11-30.md)."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from studio.convert.reading.workflow import Workflow
+from tests.convert.test_comfy_heldout17_mends import _ltx2_t2v
+
+
+def _n(cls, **inputs):
+    return {"class_type": cls, "inputs": inputs}
+
+
+def _out(doc: dict, nid: str, slot: int):
+    wf = Workflow.read(doc)
+    return wf.output(wf.nodes[nid], slot)
+
+
+def _log(conv) -> str:
+    return "\n".join(conv.log)
+
+
+# 1. ComfyUI's own Number Convert: FLOAT on its first output, INT on its second (20 cached workflows' LTX frame_rate)
+
+def test_number_convert_gives_its_float_and_its_int():
+    wf = _ltx2_t2v()
+    wf["20"] = _n("PrimitiveFloat", value=25)
+    wf["21"] = _n("ComfyNumberConvert", value=["20", 0])
+    wf["9"]["inputs"]["fps"] = ["21", 0]
+    wf["5"]["inputs"]["frame_rate"] = ["21", 1]
+    conv = convert(wf, "convert.json")
+    said = _log(conv)
+    assert "fps 25.0" in said and "cannot work out" not in said, said
+    assert _out(wf, "21", 0) == 25.0 and isinstance(_out(wf, "21", 0), float)
+    assert _out(wf, "21", 1) == 25 and isinstance(_out(wf, "21", 1), int)
+
+
+def test_number_convert_reads_a_text_and_a_boolean_and_leaves_a_fraction_as_int_unknown():
+    for given, want in (("16", (16.0, 16)), (" 2.5 ", (2.5, None)), (True, (1.0, 1)), ("sixteen", (None, None))):
+        doc = {"1": _n("PrimitiveString" if isinstance(given, str) else "PrimitiveBoolean", value=given),
+               "2": _n("ComfyNumberConvert", value=["1", 0])}
+        assert (_out(doc, "2", 0), _out(doc, "2", 1)) == want, given
+
+
+# 2. VideoHelperSuite's information of a loader forcing a rate: the rate the frames are loaded at
+
+def _loader(rate=16, nth=1) -> dict:
+    return _n("VHS_LoadVideo", video="dance.mp4", force_rate=rate, custom_width=0, custom_height=0,
+              frame_load_cap=0, skip_first_frames=0, select_every_nth=nth, format="Wan")
+
+
+def test_video_info_gives_the_rate_a_loader_forces():
+    doc = {"1": _loader(16, 1), "2": _n("VHS_VideoInfo", video_info=["1", 3]),
+           "3": _n("VHS_VideoInfoLoaded", video_info=["1", 3])}
+    assert _out(doc, "2", 5) == 16.0 and _out(doc, "3", 0) == 16.0  # loaded_fps; (Loaded)'s fps
+    assert _out(doc, "2", 0) is None  # source_fps: the file's own, known when it runs
+    assert _out(doc, "2", 6) is None and _out(doc, "3", 1) is None  # the frames loaded: the file's length decides
+    doc["1"] = _loader(24, 3)  # one frame in every three kept
+    assert _out(doc, "2", 5) == 8.0
+    doc["1"] = _loader(0, 1)  # the file's own rate
+    assert _out(doc, "2", 5) is None and _out(doc, "3", 0) is None
+
+
+def test_a_take_written_at_the_rate_the_loader_forces_is_said_so():
+    wf = _ltx2_t2v()
+    wf["20"] = _loader(16, 2)
+    wf["21"] = _n("VHS_VideoInfoLoaded", video_info=["20", 3])
+    wf["9"]["inputs"]["fps"] = ["21", 0]
+    wf["5"]["inputs"]["frame_rate"] = ["21", 0]
+    said = _log(convert(wf, "rate.json"))
+    assert "fps 8.0" in said and "cannot work out" not in said, said
+    assert ("'VHS_LoadVideo' (VHS_LoadVideo, #20) is read for what it tells of its file (VHS_VIDEOINFO) by "
+            "'VHS_VideoInfoLoaded' (#21)'s 'video_info' alone: the file is not loaded; the rate it loads frames at, "
+            "which 'VHS_VideoInfoLoaded' (#21) gives, is worked out from its own settings (force_rate 16, "
+            "select_every_nth 2: 8 frames a second)") in said, said
+    assert "which Studio does not read" not in said
+
+
+# 3. A whole number written as text (Comfyroll's CR Integer To String, KJNodes' SomethingToString)
+
+def test_a_whole_number_is_written_as_text_with_its_prefix_and_suffix():
+    doc = {"1": _n("PrimitiveInt", value=14), "2": _n("CR Integer To String", int_=["1", 0]),
+           "3": _n("INTConstant", value=50), "4": _n("SomethingToString", input=["3", 0], prefix="Steps: ", suffix="!"),
+           "5": _n("PrimitiveFloat", value=50), "6": _n("SomethingToString", input=["5", 0], prefix="", suffix=""),
+           "7": _n("CR Integer To String", int_=7)}
+    assert _out(doc, "2", 0) == "14" and _out(doc, "4", 0) == "Steps: 50!" and _out(doc, "7", 0) == "7"
+    assert _out(doc, "6", 0) is None  # a FLOAT's text ('50.0' or '50'?) is the pack's: left to when it runs
+    assert _out(doc, "2", 1) is None  # (its help text: not a value)
+
+
+def test_a_prompt_made_with_a_number_written_as_text_is_read():
+    wf = _ltx2_t2v()
+    wf["20"] = _n("PrimitiveInt", value=3)
+    wf["21"] = _n("CR Integer To String", int_=["20", 0])
+    wf["22"] = _n("StringConcatenate", string_a="a red fox in snow, take ", string_b=["21", 0], delimiter="")
+    wf["3"]["inputs"]["text"] = ["22", 0]
+    said = _log(convert(wf, "prompt.json"))
+    assert "cannot work out" not in said and "made when the workflow runs" not in said, said
+    assert _out(wf, "22", 0) == "a red fox in snow, take 3"
