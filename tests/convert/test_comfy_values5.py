@@ -98,3 +98,49 @@ def test_a_prompt_made_with_a_number_written_as_text_is_read():
     said = _log(convert(wf, "prompt.json"))
     assert "cannot work out" not in said and "made when the workflow runs" not in said, said
     assert _out(wf, "22", 0) == "a red fox in snow, take 3"
+
+
+# 4. A text replaced in another, texts appended (ComfyUI's StringReplace and its likes; pysssss' String Function)
+
+def test_a_prompt_template_filled_by_a_replacement_is_read():
+    wf = _ltx2_t2v()
+    wf["20"] = _n("PrimitiveInt", value=8)
+    wf["21"] = _n("CR Integer To String", int_=["20", 0])
+    wf["22"] = _n("PrimitiveStringMultiline", value="a red fox runs for {{seconds}} seconds in snow")
+    wf["23"] = _n("StringReplace", string=["22", 0], find="{{seconds}}", replace=["21", 0])
+    wf["3"]["inputs"]["text"] = ["23", 0]
+    said = _log(convert(wf, "template.json"))
+    assert "cannot work out" not in said and "made when the workflow runs" not in said, said
+    assert _out(wf, "23", 0) == "a red fox runs for 8 seconds in snow"
+
+
+def test_replacements_by_their_declared_names_and_what_is_left_unknown():
+    doc = {"1": _n("String Replace (mtb)", string="a cat and a cat", old="cat", new="dog", use_regex=False),
+           "2": _n("String Replace (mtb)", string="a cat", old="c.t", new="dog", use_regex=True),
+           "3": _n("StringReplace", string="a cat", find="", replace="dog"),
+           "4": _n("JWStringReplace", source="a cat", to_replace="cat", replace_with="fox"),
+           "5": _n("StringReplace", string=["9", 0], find="cat", replace="dog"),
+           "9": _n("LoadImage", image="x.png")}
+    assert _out(doc, "1", 0) == "a dog and a dog" and _out(doc, "4", 0) == "a fox"
+    assert _out(doc, "2", 0) is None and _out(doc, "3", 0) is None  # a pattern; nothing to find
+    assert _out(doc, "5", 0) is None  # its text not known
+
+
+def test_pysssss_string_function_appends_and_replaces():
+    def fn(action, tidy, a, b, c=""):
+        return _out({"1": _n("StringFunction|pysssss", action=action, tidy_tags=tidy, text_a=a, text_b=b,
+                             text_c=c)}, "1", 0)
+    assert fn("append", "no", "City drone footage", "", " at dusk") == "City drone footage at dusk"
+    assert fn("append", "yes", "a fox", "", "snow ,  night") == "a fox, snow, night"
+    assert fn("replace", "no", "a red fox", "red", "grey") == "a grey fox"
+    assert fn("replace", "no", "a red fox", "/r.d/", "grey") is None  # a pattern: not worked out
+
+
+# 5. Impact Pack's comparison ('a = b', 'a <> b' in its 'cmp')
+
+def test_impact_compare_says_equal_and_not_equal():
+    doc = {"1": _n("INTConstant", value=0), "2": _n("INTConstant", value=1),
+           "3": _n("ImpactCompare", cmp="a = b", a=["1", 0], b=["2", 0]),
+           "4": _n("ImpactCompare", cmp="a <> b", a=["1", 0], b=["2", 0]),
+           "5": _n("ImpactCompare", cmp="a >= b", a=["2", 0], b=["1", 0])}
+    assert _out(doc, "3", 0) is False and _out(doc, "4", 0) is True and _out(doc, "5", 0) is True

@@ -19,7 +19,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 from ..families import registry as families
 from ..values import strings
 from . import by_types, casts, folders, loaded_rate, measured, older_values, own_values, places, resized, sliders, subgraphs, \
-    text_pictures, to_text, variants
+    text_ops, text_pictures, to_text, variants
 from . import bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from ..values import switches
 from ..values import wiring as frontend
@@ -501,6 +501,8 @@ class Workflow:
             return casts.cast_value(node, self.value(node, into, depth), slot)
         if slot == 0 and (text := self._written(node, depth)) is not None:
             return text  # a whole number written as text (to_text.py)
+        if (text := text_ops.text_made(node, slot, lambda k: self.value(node, k, depth))) is not None:
+            return text  # a text replaced in, texts appended (text_ops.py)
         if (num := compared_or_operated(node, slot, lambda k: self.value(node, k, depth))) is not None:
             return num  # a comparison, a number operation: by their declared types (compare.py, math_ops.py)
         if (expr := by_types.expression(node)) is not None:  # a pack's math node, by its declared types
