@@ -144,3 +144,31 @@ def test_impact_compare_says_equal_and_not_equal():
            "4": _n("ImpactCompare", cmp="a <> b", a=["1", 0], b=["2", 0]),
            "5": _n("ImpactCompare", cmp="a >= b", a=["2", 0], b=["1", 0])}
     assert _out(doc, "3", 0) is False and _out(doc, "4", 0) is True and _out(doc, "5", 0) is True
+
+
+# 6. An operation its type's name alone says (Basic-data-handling's IntMultiply), a size from a side and a ratio
+
+def test_a_length_from_an_operation_named_by_its_type_is_read():
+    wf = _ltx2_t2v()
+    wf["20"] = _n("easy int", value=2)
+    wf["21"] = _n("Basic data handling: IntMultiply", int1=["20", 0], int2=12)
+    wf["22"] = _n("SimpleMath+", value="a*4+1", a=["21", 0])
+    wf["6"]["inputs"]["length"] = ["22", 0]
+    said = _log(convert(wf, "length.json"))
+    assert "frames 97" in said and "cannot work out" not in said, said
+    doc = {"1": _n("IntAdd", int1=3, int2=4), "2": _n("Float Divide", a=1.0, b=4.0), "3": _n("IntDivide", int1=7, int2=2),
+           "4": _n("IntDivide", int1=8, int2=2), "5": _n("IntMax", int1=3, int2=9), "6": _n("IntMultiply", int1=3, int2=2.5),
+           "7": _n("IntAdd", int1=3, int2=4, int3=5)}
+    assert _out(doc, "1", 0) == 7 and _out(doc, "2", 0) == 0.25 and _out(doc, "4", 0) == 4 and _out(doc, "5", 0) == 9
+    assert _out(doc, "3", 0) is None and _out(doc, "6", 0) is None  # 7 / 2: packs cut it differently; a fraction
+    assert _out(doc, "7", 0) is None  # (three numbers: not two)
+
+
+def test_a_size_from_one_side_a_ratio_and_a_direction():
+    def size(w, h, ratio, direction):
+        doc = {"1": _n("AspectRatioImageSize", width=w, height=h, aspect_ratio=ratio, direction=direction)}
+        return _out(doc, "1", 0), _out(doc, "1", 1)
+    assert size(512, 0, "1:1", "Vertical") == (512, 512)
+    assert size(1280, 0, "16:9", "Horizontal") == (1280, 720) and size(720, 0, "16:9", "Vertical") == (720, 1280)
+    assert size(0, 480, "4:3", "Horizontal") == (640, 480) and size(832, 480, "16:9", "Vertical") == (832, 480)
+    assert size(0, 0, "16:9", "Horizontal") == (None, None)  # (the pack's megapixel rule: not guessed)

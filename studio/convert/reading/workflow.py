@@ -18,7 +18,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, casts, folders, loaded_rate, measured, older_values, own_values, places, resized, sliders, subgraphs, \
+from . import by_types, casts, folders, loaded_rate, measured, named_ops, older_values, own_values, places, resized, sliders, subgraphs, \
     text_ops, text_pictures, to_text, variants
 from . import bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from ..values import switches
@@ -505,6 +505,8 @@ class Workflow:
             return text  # a text replaced in, texts appended (text_ops.py)
         if (num := compared_or_operated(node, slot, lambda k: self.value(node, k, depth))) is not None:
             return num  # a comparison, a number operation: by their declared types (compare.py, math_ops.py)
+        if (num := named_ops.named_value(node, slot, lambda k: self.value(node, k, depth))) is not None:
+            return num  # a number operation its type's name alone says (named_ops.py: IntMultiply)
         if (expr := by_types.expression(node)) is not None:  # a pack's math node, by its declared types
             names = {k.rpartition(".")[2]: self.value(node, k, depth) for k in expr[1]}  # ('variables.a': a)
             return by_types.expression_output(node, slot, evaluate(str(self.value(node, expr[0], depth) or ""), names))
