@@ -491,22 +491,14 @@ class Workflow:
         if (at := measured.axis(node, slot)) is not None:  # a pack's measuring node, by its types (measured.py)
             size = self.image_size(self.source(node, measured.image_input(node)), depth)
             return size[at] if size else None
-        if (rate := self._loaded_rate(node, slot, depth)) is not None:
-            return rate  # a loader's information: the rate it loads at (loaded_rate.py)
         if (sized := resized.sized_output(lambda k: self.value(node, k, depth), node, slot)) is not None:
             return sized  # a resize's own width/height outputs, where its settings fix them
         if (slid := sliders.slider_value(node, slot)) is not None:  # a slider's value, by its declared types
             return slid
-        if (into := casts.cast_input(node)) is not None:  # a number cast, by its declared types
-            return casts.cast_value(node, self.value(node, into, depth), slot)
-        if slot == 0 and (text := self._written(node, depth)) is not None:
-            return text  # a whole number written as text (to_text.py)
-        if (text := text_ops.text_made(node, slot, lambda k: self.value(node, k, depth))) is not None:
-            return text  # a text replaced in, texts appended (text_ops.py)
+        if (v := self._converted(node, slot, depth)) is not None:
+            return v  # a cast, a loaded rate, a text made, an operation named (_converted)
         if (num := compared_or_operated(node, slot, lambda k: self.value(node, k, depth))) is not None:
             return num  # a comparison, a number operation: by their declared types (compare.py, math_ops.py)
-        if (num := named_ops.named_value(node, slot, lambda k: self.value(node, k, depth))) is not None:
-            return num  # a number operation its type's name alone says (named_ops.py: IntMultiply)
         if (expr := by_types.expression(node)) is not None:  # a pack's math node, by its declared types
             names = {k.rpartition(".")[2]: self.value(node, k, depth) for k in expr[1]}  # ('variables.a': a)
             return by_types.expression_output(node, slot, evaluate(str(self.value(node, expr[0], depth) or ""), names))
@@ -520,6 +512,20 @@ class Workflow:
             if (v := read(node, slot)) is not None:
                 return v
         return aspect_size(node, slot, lambda k: self.value(node, k, depth), out_names(node))
+
+    def _converted(self, node: CNode, slot: int, depth: int) -> Any:
+        """A value one of these gives, by its declared types: a number cast (casts.py), a loader's information giving
+        the rate it loads at (loaded_rate.py), a whole number written as text (to_text.py), a text replaced in or
+        texts appended (text_ops.py), an operation its type's name alone says (named_ops.py: IntMultiply)."""
+        if (into := casts.cast_input(node)) is not None:
+            return casts.cast_value(node, self.value(node, into, depth), slot)
+        if (rate := self._loaded_rate(node, slot, depth)) is not None:
+            return rate
+        if slot == 0 and (text := self._written(node, depth)) is not None:
+            return text
+        value = lambda k: self.value(node, k, depth)  # noqa: E731
+        made = text_ops.text_made(node, slot, value)
+        return made if made is not None else named_ops.named_value(node, slot, value)
 
     def _written(self, node: CNode, depth: int) -> str | None:
         """The text a node writing a number as text gives (to_text.py); None for another, or where not known."""
