@@ -172,3 +172,12 @@ def test_a_size_from_one_side_a_ratio_and_a_direction():
     assert size(1280, 0, "16:9", "Horizontal") == (1280, 720) and size(720, 0, "16:9", "Vertical") == (720, 1280)
     assert size(0, 480, "4:3", "Horizontal") == (640, 480) and size(832, 480, "16:9", "Vertical") == (832, 480)
     assert size(0, 0, "16:9", "Horizontal") == (None, None)  # (the pack's megapixel rule: not guessed)
+
+
+# 7. Essentials' SimpleMath+ gives its INT as its result rounded (Python's round: a half to the even whole number)
+
+def test_simple_math_rounds_its_int_as_its_pack_does():
+    doc = {"1": _n("INTConstant", value=61), "2": _n("SimpleMath+", value="a / 2", a=["1", 0]),
+           "3": _n("SimpleMath+", value="a / 4", a=["1", 0]), "4": _n("SimpleMath+", value="a / 2.5", a=["1", 0])}
+    assert _out(doc, "2", 0) == 30 and _out(doc, "2", 1) == 30.5  # (round(30.5): 30)
+    assert _out(doc, "3", 0) == 15 and _out(doc, "4", 0) == 24  # 15.25, 24.4
