@@ -181,3 +181,28 @@ def test_simple_math_rounds_its_int_as_its_pack_does():
            "3": _n("SimpleMath+", value="a / 4", a=["1", 0]), "4": _n("SimpleMath+", value="a / 2.5", a=["1", 0])}
     assert _out(doc, "2", 0) == 30 and _out(doc, "2", 1) == 30.5  # (round(30.5): 30)
     assert _out(doc, "3", 0) == 15 and _out(doc, "4", 0) == 24  # 15.25, 24.4
+
+
+# 8. DaSiWa's Resolution Scale Calculator (no catalogued pack declares it: read by its name)
+
+def _dasiwa(**kw) -> dict:
+    given = dict(resolution_preset="0.83 MP - HD", no_scale=False, scale_from_image=False,
+                 aspect_preset_when_not_image="9:16 - Social", swap_aspect_when_not_image=False,
+                 custom_aspect_width=16, custom_aspect_height=9, mode="WAN/LTX (Div32)", custom_divisor=8)
+    given.update(kw)
+    return _n("DaSiWa_ResolutionScaleCalculator", **given)
+
+
+def test_dasiwa_calculator_gives_the_size_its_budget_ratio_and_mode_make():
+    def size(doc, nid="1"):
+        return tuple(_out(doc, nid, s) for s in range(4))
+    assert size({"1": _dasiwa()}) == (704, 1248, 704.0, 1248.0)  # 0.83 x 1024^2 pixels at 9:16, multiples of 32
+    assert size({"1": _dasiwa(swap_aspect_when_not_image=True)})[:2] == (1248, 704)
+    assert size({"1": _dasiwa(mode="Standard", resolution_preset="720p", aspect_preset_when_not_image="1:1 - Square")}
+                )[:2] == (960, 960)  # sqrt(0.879 x 1024^2) = 960.0
+    assert size({"1": _dasiwa(no_scale=True)})[:2] == (9, 16)  # the ratio's own sides, as the pack gives them
+    pictured = {"1": _dasiwa(scale_from_image=True, image=["2", 0]), "2": _n("EmptyImage", width=1280, height=720,
+                                                                            batch_size=1, color=0)}
+    assert size(pictured)[:2] == (1248, 704)
+    pictured["2"] = _n("LoadImage", image="example.png")  # its picture's size: known when it runs
+    assert size(pictured) == (None, None, None, None)

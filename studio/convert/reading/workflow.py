@@ -18,8 +18,8 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, casts, folders, loaded_rate, measured, named_ops, older_values, own_values, places, resized, sliders, subgraphs, \
-    text_ops, text_pictures, to_text, variants
+from . import by_types, casts, folders, loaded_rate, measured, named_ops, older_values, own_values, places, resized, scale_calculator, sliders, \
+    subgraphs, text_ops, text_pictures, to_text, variants
 from . import bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from ..values import switches
 from ..values import wiring as frontend
@@ -516,7 +516,8 @@ class Workflow:
     def _converted(self, node: CNode, slot: int, depth: int) -> Any:
         """A value one of these gives, by its declared types: a number cast (casts.py), a loader's information giving
         the rate it loads at (loaded_rate.py), a whole number written as text (to_text.py), a text replaced in or
-        texts appended (text_ops.py), an operation its type's name alone says (named_ops.py: IntMultiply)."""
+        texts appended (text_ops.py), DaSiWa's size calculator (scale_calculator.py), an operation its type's name alone
+        says (named_ops.py: IntMultiply)."""
         if (into := casts.cast_input(node)) is not None:
             return casts.cast_value(node, self.value(node, into, depth), slot)
         if (rate := self._loaded_rate(node, slot, depth)) is not None:
@@ -524,8 +525,12 @@ class Workflow:
         if slot == 0 and (text := self._written(node, depth)) is not None:
             return text
         value = lambda k: self.value(node, k, depth)  # noqa: E731
-        made = text_ops.text_made(node, slot, value)
-        return made if made is not None else named_ops.named_value(node, slot, value)
+        if (made := text_ops.text_made(node, slot, value)) is not None:
+            return made
+        if (size := scale_calculator.calculated(node, slot, value, lambda: self.image_size(
+                self.source(node, "image"), depth + 1))) is not None:
+            return size  # (DaSiWa's calculator, by its name: scale_calculator.py)
+        return named_ops.named_value(node, slot, value)
 
     def _written(self, node: CNode, depth: int) -> str | None:
         """The text a node writing a number as text gives (to_text.py); None for another, or where not known."""
