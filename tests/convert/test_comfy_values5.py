@@ -206,3 +206,10 @@ def test_dasiwa_calculator_gives_the_size_its_budget_ratio_and_mode_make():
     assert size(pictured)[:2] == (1248, 704)
     pictured["2"] = _n("LoadImage", image="example.png")  # its picture's size: known when it runs
     assert size(pictured) == (None, None, None, None)
+
+
+def test_a_size_multiplied_by_a_factor():
+    doc = {"1": _n("Resolution Multiply (JPS)", width=480, height=832, factor=2),
+           "2": _n("Resolution Multiply (JPS)", width=480, height=["9", 0], factor=2), "9": _n("LoadImage", image="x.png")}
+    assert (_out(doc, "1", 0), _out(doc, "1", 1)) == (960, 1664)
+    assert _out(doc, "2", 1) is None

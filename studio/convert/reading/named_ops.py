@@ -6,7 +6,11 @@ what it does with them is said only by its type's name, so the name is read: its
 and max give the same number in every pack; a division is worked out only where it comes out whole or the numbers are
 FLOATs (packs divide whole numbers by // or by / and a cut). Nothing else on the node (a third number, a choice):
 not this rule (math_ops reads an operation chosen by a pick). Its inputs: as the catalogue declares them, else as the
-file names them (an API file's, or an uncatalogued pack's). Read without running it. Plain stdlib."""
+file names them (an API file's, or an uncatalogued pack's).
+
+A size multiplied (JPS' 'Resolution Multiply (JPS)': 480 x 832 by 1, said 'a value Studio cannot work out'): three
+whole numbers 'width', 'height' and 'factor', two whole numbers out, its name saying it multiplies: width x factor and
+height x factor (the pack's source, read for that fact). Read without running it. Plain stdlib."""
 from __future__ import annotations
 
 import math
@@ -62,3 +66,19 @@ def named_value(n, slot: int, value: Callable[[str], Any]) -> Any:
     if not _number(r) or abs(r) > BIG:
         return None
     return int(r) if whole else r if kind == "number" else float(r)
+
+
+SIZED = ("width", "height", "factor")
+
+
+def multiplied_size(n, slot: int, value: Callable[[str], Any]) -> int | None:
+    """Output ``slot`` (0: width, 1: height) of a size multiplied (see the module); None for another node."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.inputs is None or not t.outputs or not 0 <= slot < 2 or t.output_types != ("INT", "INT"):
+        return None
+    if sorted(i.name for i in t.inputs) != sorted(SIZED) or any(i.type != "INT" for i in t.inputs) or \
+            "multiply" not in f"{t.name} {t.display}".lower():
+        return None
+    side, factor = value(SIZED[slot]), value("factor")
+    ok = all(isinstance(x, int) and not isinstance(x, bool) for x in (side, factor))
+    return side * factor if ok and 0 < side * factor <= 16384 else None

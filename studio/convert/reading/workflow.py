@@ -530,7 +530,8 @@ class Workflow:
         if (size := scale_calculator.calculated(node, slot, value, lambda: self.image_size(
                 self.source(node, "image"), depth + 1))) is not None:
             return size  # (DaSiWa's calculator, by its name: scale_calculator.py)
-        return named_ops.named_value(node, slot, value)
+        named = named_ops.named_value(node, slot, value)
+        return named if named is not None else named_ops.multiplied_size(node, slot, value)
 
     def _written(self, node: CNode, depth: int) -> str | None:
         """The text a node writing a number as text gives (to_text.py); None for another, or where not known."""
