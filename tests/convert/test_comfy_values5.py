@@ -120,10 +120,11 @@ def test_replacements_by_their_declared_names_and_what_is_left_unknown():
            "3": _n("StringReplace", string="a cat", find="", replace="dog"),
            "4": _n("JWStringReplace", source="a cat", to_replace="cat", replace_with="fox"),
            "5": _n("StringReplace", string=["9", 0], find="cat", replace="dog"),
-           "9": _n("LoadImage", image="x.png")}
+           "9": _n("LoadImage", image="x.png"),
+           "6": _n("Text Find and Replace", text="a cat", find="c.t", replace="dog")}  # (WAS': by a pattern)
     assert _out(doc, "1", 0) == "a dog and a dog" and _out(doc, "4", 0) == "a fox"
     assert _out(doc, "2", 0) is None and _out(doc, "3", 0) is None  # a pattern; nothing to find
-    assert _out(doc, "5", 0) is None  # its text not known
+    assert _out(doc, "5", 0) is None and _out(doc, "6", 0) is None  # its text not known; a pattern's pack
 
 
 def test_pysssss_string_function_appends_and_replaces():

@@ -4,10 +4,11 @@ appending a prompt's parts, each said 'a value Studio cannot work out').
 
 - A replacement: exactly three STRING inputs, one naming the text ('string', 'text', 'source'), one what is found
   ('find', 'old', 'to_replace'), one what replaces it ('replace', 'new', 'replace_with'), besides at most a BOOLEAN
-  'use_regex' left off; its first output a STRING; its name or category saying it replaces (ComfyUI's StringReplace,
-  mtb's 'String Replace (mtb)', WAS' 'Text Find and Replace', jamesWalker55's JWStringReplace). Its text: every
-  occurrence of what is found replaced, as Python's str.replace does, which each of those packs calls (read for that
-  fact, none copied). Nothing to find: not worked out (packs differ there).
+  'use_regex' left off; one output, a STRING; its name or category saying it replaces (ComfyUI's StringReplace,
+  mtb's 'String Replace (mtb)', jamesWalker55's JWStringReplace). Its text: every occurrence of what is found
+  replaced, as Python's str.replace does, which each of those packs calls (read for that fact, none copied). Nothing
+  to find: not worked out (packs differ there). WAS' 'Text Find and Replace' (a count out beside the text) finds by a
+  pattern, or one occurrence at a time until none is left: not read so.
 - A choice of 'append' or 'replace' ('action') with a 'tidy_tags' choice of 'yes' / 'no' and texts 'text_a',
   'text_b', 'text_c' (pysssss' String Function; its behaviour is known only from these declared names): 'append'
   joins the texts that are not empty, by ', ' where tidy, else by nothing; 'replace' replaces text_b by text_c in
@@ -62,7 +63,8 @@ def text_made(n, slot: int, value: Callable[[str], Any]) -> str | None:
     if slot != 0 or t is None or t.inputs is None or not t.outputs or t.outputs[0].type != "STRING":
         return None
     wired = set(n.links)
-    if (roles := _replacement(t)) is not None and SAYS_REPLACE.search(f"{t.name} {t.display} {t.category}"):
+    if (roles := _replacement(t)) is not None and len(t.outputs) == 1 and SAYS_REPLACE.search(
+            f"{t.name} {t.display} {t.category}"):
         if t.input("use_regex") is not None and value("use_regex") is not False:
             return None
         texts = _texts(value, roles, wired)
