@@ -328,6 +328,7 @@ def _link(l: Any) -> tuple[Any, Any, int, Any, int]:
 # a value node's output read by its types, the first that knows it: a pack's node of several constants (AID's
 # MultiFloatNode) by its file's types, then by declared types: many constants, one constant, its one setting on one
 # of several outputs (WAS Seed), its one number as each number type (WAS Constant Number), a downloader's file name
+NOT_READ = object()  # (Workflow._converted: no reader of its took the node)
 CONSTANTS = (constant, many_constant, by_types.primitive, setting_out, number_out, downloaded_name)
 
 
@@ -495,8 +496,8 @@ class Workflow:
             return sized  # a resize's own width/height outputs, where its settings fix them
         if (slid := sliders.slider_value(node, slot)) is not None:  # a slider's value, by its declared types
             return slid
-        if (v := self._converted(node, slot, depth)) is not None:
-            return v  # a cast, a loaded rate, a text made, an operation named (_converted)
+        if (v := self._converted(node, slot, depth)) is not NOT_READ:
+            return v  # a cast (its value or None), a loaded rate, a text made, an operation named (_converted)
         if (num := compared_or_operated(node, slot, lambda k: self.value(node, k, depth))) is not None:
             return num  # a comparison, a number operation: by their declared types (compare.py, math_ops.py)
         if (expr := by_types.expression(node)) is not None:  # a pack's math node, by its declared types
@@ -517,7 +518,7 @@ class Workflow:
         """A value one of these gives, by its declared types: a number cast (casts.py), a loader's information giving
         the rate it loads at (loaded_rate.py), a whole number written as text (to_text.py), a text replaced in or
         texts appended (text_ops.py), DaSiWa's size calculator (scale_calculator.py), an operation its type's name alone
-        says (named_ops.py: IntMultiply)."""
+        says (named_ops.py: IntMultiply). NOT_READ where none of them reads the node (a cast read: its value, or None)."""
         if (into := casts.cast_input(node)) is not None:
             return casts.cast_value(node, self.value(node, into, depth), slot)
         if (rate := self._loaded_rate(node, slot, depth)) is not None:
@@ -530,8 +531,10 @@ class Workflow:
         if (size := scale_calculator.calculated(node, slot, value, lambda: self.image_size(
                 self.source(node, "image"), depth + 1))) is not None:
             return size  # (DaSiWa's calculator, by its name: scale_calculator.py)
-        named = named_ops.named_value(node, slot, value)
-        return named if named is not None else named_ops.multiplied_size(node, slot, value)
+        if (named := named_ops.named_value(node, slot, value)) is not None:
+            return named
+        sized = named_ops.multiplied_size(node, slot, value)
+        return sized if sized is not None else NOT_READ
 
     def _written(self, node: CNode, depth: int) -> str | None:
         """The text a node writing a number as text gives (to_text.py); None for another, or where not known."""
