@@ -70,7 +70,8 @@ def test_an_h264_combine_says_nothing_of_its_format_and_a_wired_rate_is_the_clip
     assert not convert(wired, "vhs").graph.nodes
     wired["3"]["class_type"] = "VHS_VideoInfoLoaded"
     c = convert(wired, "vhs")
-    assert [n.params["fps"] for n in c.graph.nodes.values() if n.type_id == "edit.frame_rate"] == [8, 0]
+    assert [n.params["fps"] for n in c.graph.nodes.values() if n.type_id == "edit.frame_rate"] == [8, 8]  # (the
+    # loaded rate the forced 8 gives, worked out: values5; before, 0, the clip's own rate, the same 8 frames a second)
     wired["1"]["inputs"]["force_rate"] = 0
     wired["2"]["inputs"]["frame_rate"] = ["3", 1]  # its frame count: no rate Studio works out
     c = convert(wired, "vhs")

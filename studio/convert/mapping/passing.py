@@ -17,7 +17,7 @@ from ..packs import lora_stacks
 from ..reading.given_nothing import given_nothing
 from ..reading import by_types
 from ..reading.pass_any import any_through
-from ..reading import downloaded, gathers
+from ..reading import downloaded, gathers, loaded_rate
 from .templates import type_templates
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
@@ -345,9 +345,10 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
     if kind == "task":
         return (f"{_name(n)} makes the conditioning ({tasks()[n.cls].what}) it gives {into}: not applied there"
                 f"{tail}")
-    if kind == "info":
-        return (f"{_name(n)} is read for what it tells of its file ({', '.join(sorted(_read_types(n, rs)))}) by {into} "
-                "alone, which Studio does not read: the file is not loaded")
+    if kind == "info":  # (the rate a loader forces, given by its information: worked out, reading/loaded_rate)
+        told = f"{_name(n)} is read for what it tells of its file ({', '.join(sorted(_read_types(n, rs)))}) by {into} alone"
+        rate = loaded_rate.rate_said(wf, n, rs)
+        return f"{told}: the file is not loaded{rate}" if rate else f"{told}, which Studio does not read: the file is not loaded"
     if kind == "decode":
         return (f"{_name(n)} decodes the latent into pictures for {into}, as ComfyUI's VAEDecode does"
                 f"{': its settings ' + settings + ' are not applied' if settings else ''}")

@@ -3,13 +3,21 @@
 '64' -> 1024 x 576; heldout9 found an LTX-2.3 workflow's size said "cannot work out" from one): worked out only where
 the ratio is given as 'W:H' and both sides come out whole multiples of the rounding (no rounding rule is guessed);
 'original' and 'custom' ratios read the picture or other settings: not worked out. A preset's size given as 'WxH'
-text in its one such setting (outputs named width and height, nothing wired in) is read too. Plain stdlib."""
+text in its one such setting (outputs named width and height, nothing wired in) is read too.
+
+A width or a height and a ratio 'W:H' turned by a 'direction' (settings exactly 'width', 'height', 'aspect_ratio',
+'direction': a Studio-nodes pack's 'AspectRatioImageSize', heldout31 12's 512 x 0, '1:1', 'Vertical' said "cannot
+work out"): both sides given, they are the size; one given (the other 0), the other is it times the ratio (the ratio
+turned where 'Vertical'), rounded to the nearest whole number, as that pack does (read for that fact, none copied);
+none given: not worked out (the pack's own megapixel rule). Its outputs width then height, as the pack declares them
+where the file names none (an API file). Plain stdlib."""
 from __future__ import annotations
 
 import re
 from typing import Any, Callable
 
 SETTINGS = ("aspect_ratio", "scale_to_side", "scale_to_length", "round_to_multiple")
+DIRECTED = ("width", "height", "aspect_ratio", "direction")
 SIZE_TEXT = re.compile(r"\s*(\d{2,5})\s*[x×X]\s*(\d{2,5})(\s.*)?")  # '1056x1408', '832 x 480 (16:9)'
 
 
@@ -26,8 +34,34 @@ def _size_text(n: Any, slot: int, out_names: list[str]) -> int | None:
     return (w if out_names[slot] == "width" else h) if 0 < w <= 16384 and 0 < h <= 16384 else None
 
 
+def _directed(n: Any, slot: int, value: Callable[[str], Any], names: list[str]) -> int | None:
+    """A size from one side, a ratio and a direction (see the module); None where not worked out."""
+    names = names or ["width", "height"]  # (none saved: the pack's declared order)
+    if not 0 <= slot < len(names) or names[slot] not in ("width", "height"):
+        return None
+    width, height, ratio, direction = (value(k) for k in DIRECTED)
+    try:
+        w, h = (float(x) for x in str(ratio).split(":", 1))
+    except (TypeError, ValueError):
+        return None
+    if not all(isinstance(x, int) and not isinstance(x, bool) and 0 <= x <= 16384 for x in (width, height)) or \
+            not (w > 0 and h > 0) or direction not in ("Horizontal", "Vertical"):
+        return None
+    if direction == "Vertical":
+        w, h = h, w
+    if width and not height:
+        height = int(round(width * h / w))
+    elif height and not width:
+        width = int(round(height * w / h))
+    elif not width:
+        return None
+    return width if names[slot] == "width" else height
+
+
 def aspect_size(n: Any, slot: int, value: Callable[[str], Any], out_names: list[str]) -> int | None:
     """The width (or height) output ``slot`` of ``n`` gives (its name 'width' / 'height' in ``out_names``); None."""
+    if set(n.widgets) | set(n.links) == set(DIRECTED):
+        return _directed(n, slot, value, out_names)
     if not 0 <= slot < len(out_names) or out_names[slot] not in ("width", "height"):
         return None
     if not all(k in n.widgets or k in n.links for k in SETTINGS):

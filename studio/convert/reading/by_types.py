@@ -237,8 +237,16 @@ def expression_output(n, slot: int, result: Any) -> Any:
         return r
     if t.outputs[slot].type != "INT":
         return None  # (a BOOLEAN of the result: how the pack makes one is not read)
-    return int(r) if r.is_integer() else None
+    if r.is_integer():
+        return int(r)
+    rounds = ROUNDS.get(n.origin or n.cls)
+    return rounds(r) if rounds is not None and abs(r) < 1e15 else None
 
+
+# a pack whose expression node gives its INT as the result rounded, by its own rule: how is said only by its source,
+# not by its declared types, so its type is named (essentials' SimpleMath+: Python's round, a half to the even whole
+# number; values5: wan2.2-vace-endless-extension's 'a / 2' of 61, said 'a value Studio cannot work out')
+ROUNDS = {"SimpleMath+": round}
 
 SPEED = ("SWAP", "COMPILE", "OFFLOAD", "VRAM", "CACHE", "ATTENTION", "MEMORY", "DEVICE")  # words of machine settings
 

@@ -1,5 +1,6 @@
 """A comparison of two values, told by its declared types: two inputs 'a' and 'b', a pick 'comparison' saying
-'a > b' (Easy-Use's 'easy compare', Crystools' 'Compare'), one BOOLEAN out. Its value where both are numbers (or
+'a > b' (Easy-Use's 'easy compare', Crystools' 'Compare'; or 'cmp' saying 'a = b', 'a <> b': Impact Pack's
+ImpactCompare, values5), one BOOLEAN out. Its value where both are numbers (or
 both texts, for '==' / '!='): the comparison as written; None otherwise. Read without running it. Plain stdlib."""
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any, Callable
 
 from .. import catalogue
 
-SAYS = re.compile(r"^\s*a\s*(==|!=|<=|>=|<|>)\s*b\s*$")
-OPS = {"==": operator.eq, "!=": operator.ne, "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
+SAYS = re.compile(r"^\s*a\s*(==|!=|<>|<=|>=|=|<|>)\s*b\s*$")
+OPS = {"==": operator.eq, "!=": operator.ne, "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt,
+       "=": operator.eq, "<>": operator.ne}  # (Impact Pack's ImpactCompare writes 'a = b', 'a <> b')
+PICKS = ("comparison", "cmp")  # the pick naming the comparison
 
 
 def _compares(n) -> bool:
@@ -19,18 +22,18 @@ def _compares(n) -> bool:
         ins, outs = {i.name for i in t.inputs}, list(t.output_types)
     else:
         ins, outs = set(n.in_types) | set(n.widgets) | set(n.links), list(n.out_types)
-    return {"a", "b", "comparison"} <= ins and outs[:1] == ["BOOLEAN"]
+    return {"a", "b"} <= ins and bool(ins & set(PICKS)) and outs[:1] == ["BOOLEAN"]
 
 
 def compared(n, slot: int, value: Callable[[str], Any]) -> bool | None:
     """The BOOLEAN such a node gives (see the module); None where it is not one or its value is not known."""
     if slot != 0 or not _compares(n):
         return None
-    m = SAYS.match(str(value("comparison") or ""))
+    m = SAYS.match(str(next((v for k in PICKS if (v := value(k)) is not None), "")))
     a, b = value("a"), value("b")
     if m is None or a is None or b is None:
         return None
     numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
-    if numbers or m.group(1) in ("==", "!=") and all(isinstance(x, str) for x in (a, b)):
+    if numbers or m.group(1) in ("==", "!=", "=", "<>") and all(isinstance(x, str) for x in (a, b)):
         return bool(OPS[m.group(1)](a, b))
     return None

@@ -18,8 +18,8 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, casts, folders, measured, older_values, own_values, places, resized, sliders, subgraphs, \
-    text_pictures, variants
+from . import by_types, casts, folders, loaded_rate, measured, named_ops, older_values, own_values, places, resized, scale_calculator, sliders, \
+    subgraphs, text_ops, text_pictures, to_text, variants
 from . import bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from ..values import switches
 from ..values import wiring as frontend
@@ -328,6 +328,7 @@ def _link(l: Any) -> tuple[Any, Any, int, Any, int]:
 # a value node's output read by its types, the first that knows it: a pack's node of several constants (AID's
 # MultiFloatNode) by its file's types, then by declared types: many constants, one constant, its one setting on one
 # of several outputs (WAS Seed), its one number as each number type (WAS Constant Number), a downloader's file name
+NOT_READ = object()  # (Workflow._converted: no reader of its took the node)
 CONSTANTS = (constant, many_constant, by_types.primitive, setting_out, number_out, downloaded_name)
 
 
@@ -495,8 +496,8 @@ class Workflow:
             return sized  # a resize's own width/height outputs, where its settings fix them
         if (slid := sliders.slider_value(node, slot)) is not None:  # a slider's value, by its declared types
             return slid
-        if slot == 0 and (into := casts.cast_input(node)) is not None:  # a number cast, by its declared types
-            return casts.cast_value(node, self.value(node, into, depth))
+        if (v := self._converted(node, slot, depth)) is not NOT_READ:
+            return v  # a cast (its value or None), a loaded rate, a text made, an operation named (_converted)
         if (num := compared_or_operated(node, slot, lambda k: self.value(node, k, depth))) is not None:
             return num  # a comparison, a number operation: by their declared types (compare.py, math_ops.py)
         if (expr := by_types.expression(node)) is not None:  # a pack's math node, by its declared types
@@ -512,6 +513,46 @@ class Workflow:
             if (v := read(node, slot)) is not None:
                 return v
         return aspect_size(node, slot, lambda k: self.value(node, k, depth), out_names(node))
+
+    def _converted(self, node: CNode, slot: int, depth: int) -> Any:
+        """A value one of these gives, by its declared types: a number cast (casts.py), a loader's information giving
+        the rate it loads at (loaded_rate.py), a whole number written as text (to_text.py), a text replaced in or
+        texts appended (text_ops.py), DaSiWa's size calculator (scale_calculator.py), an operation its type's name alone
+        says (named_ops.py: IntMultiply). NOT_READ where none of them reads the node (a cast read: its value, or None)."""
+        if (into := casts.cast_input(node)) is not None:
+            return casts.cast_value(node, self.value(node, into, depth), slot)
+        if (rate := self._loaded_rate(node, slot, depth)) is not None:
+            return rate
+        if slot == 0 and (text := self._written(node, depth)) is not None:
+            return text
+        value = lambda k: self.value(node, k, depth)  # noqa: E731
+        if (made := text_ops.text_made(node, slot, value)) is not None:
+            return made
+        if (size := scale_calculator.calculated(node, slot, value, lambda: self.image_size(
+                self.source(node, "image"), depth + 1))) is not None:
+            return size  # (DaSiWa's calculator, by its name: scale_calculator.py)
+        if (named := named_ops.named_value(node, slot, value)) is not None:
+            return named
+        sized = named_ops.multiplied_size(node, slot, value)
+        return sized if sized is not None else NOT_READ
+
+    def _written(self, node: CNode, depth: int) -> str | None:
+        """The text a node writing a number as text gives (to_text.py); None for another, or where not known."""
+        into = to_text.text_input(node)
+        if into is None:
+            return None
+        s = node.links.get(into)
+        src = self.nodes.get(s[0]) if s is not None else None
+        outs = by_types.declared_outputs(src) if src is not None else []
+        kind = outs[s[1]] if s is not None and 0 <= s[1] < len(outs) else None  # (None: its own setting)
+        return to_text.written(node, 0, lambda k: self.value(node, k, depth), kind)
+
+    def _loaded_rate(self, node: CNode, slot: int, depth: int) -> float | None:
+        """The loaded rate an information node gives of its video loader (loaded_rate.py); None for another."""
+        into = loaded_rate.info_input(node, slot)
+        s = node.links.get(into) if into is not None else None
+        src = self.nodes.get(s[0]) if s is not None else None
+        return None if src is None else loaded_rate.loaded_rate(src, s[1], lambda k: self.value(src, k, depth + 1))
 
     def image_size(self, node: CNode | None, depth: int = 0) -> tuple[int, int] | None:
         if node is None or depth > MAX_DEPTH:
