@@ -179,7 +179,11 @@ def test_frames_written_at_the_loaded_clips_own_rate_keep_it_on_a_utility_way():
     assert [n.params["slow_motion"] for n in forced.graph.nodes.values() if n.type_id == "motion.interpolate"] == [False]
     assert "not read there" in _said(forced)
     loaded = convert(_vfi_way(force_rate=24, info_slot=5), "vfi.json")  # 'loaded_fps': the rate it was read at
-    assert [n.params["slow_motion"] for n in loaded.graph.nodes.values() if n.type_id == "motion.interpolate"] == [True]
+    # values5 works that rate out (24, the forced rate): the interpolated frames are played at 24 fps by a Frame Rate
+    # keeping the frames (slowed down as ComfyUI plays them), not by the interpolation's slow motion
+    kinds = [(n.type_id, n.params.get("slow_motion"), n.params.get("fps"), n.params.get("keep"))
+             for n in loaded.graph.nodes.values() if n.type_id in ("motion.interpolate", "edit.frame_rate")]
+    assert kinds[-2:] == [("motion.interpolate", False, None, None), ("edit.frame_rate", None, 24.0, "frames")], kinds
 
 
 def test_frames_written_at_the_clips_own_rate_with_no_step_changing_it_are_said_written_at_it():
