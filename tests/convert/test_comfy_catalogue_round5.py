@@ -118,3 +118,25 @@ def test_the_committed_catalogue_holds_the_fifth_rounds_packs():
         "alt-key-project/comfyui-dream-video-batches"
     assert catalogue.node_type("ComfyUIDeployExternalText").output_types == ("STRING",)
     assert catalogue.node_type("MiniMaxH3ImageToVideo") is None  # DaSiWa declares it too: read by name, kept out
+
+
+def test_a_newly_catalogued_packs_types_are_read_by_their_declared_types():
+    """THE-ANGEL-AI's VAE loader (registered by its NODE_ID) is read as ComfyUI's VAELoader by its declared types
+    (one file in, one VAE out), its machine settings said as not applied; wan22Blockswap's patcher (read from a file
+    saved with a byte-order mark) is a model patch whose settings are said by their declared names; no sentence says
+    either is a type no pack declares."""
+    from studio.convert.mapping.convert import convert
+    from tests.convert.test_comfy_outputs import _notes
+    from tests.convert.workflow_shapes import wan_t2v_combined
+    doc = wan_t2v_combined()
+    doc["3"] = {"class_type": "LTX2_MultiGPU_VAELoader", "inputs": {
+        "vae_model": "wan_2.1_vae.safetensors", "memory_gpu": "auto", "verbose": False}}
+    doc["10"] = {"class_type": "WAN22BlockSwapPatcher", "inputs": {"model": ["1", 0], "blocks_to_swap": 20}}
+    doc["7"]["inputs"]["model"] = ["10", 0]
+    conv = convert(doc, "round5.json")
+    said = "\n".join(conv.log) + "\n" + _notes(conv)
+    assert conv.pipelines == 1 and "no pack in Studio's catalogue declares" not in said
+    assert ("(LTX2_MultiGPU_VAELoader, #3) is read as ComfyUI's VAELoader of 'wan_2.1_vae.safetensors' by its "
+            "declared types") in said and "its memory_gpu 'auto', verbose False are not applied" in said
+    assert "(WAN22BlockSwapPatcher, #10: a model patch)" in said and '"blocks_to_swap": 20' in said
+    assert conv.passed == ["10"] and not conv.dropped
