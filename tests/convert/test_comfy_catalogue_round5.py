@@ -121,22 +121,26 @@ def test_the_committed_catalogue_holds_the_fifth_rounds_packs():
 
 
 def test_a_newly_catalogued_packs_types_are_read_by_their_declared_types():
-    """THE-ANGEL-AI's VAE loader (registered by its NODE_ID) is read as ComfyUI's VAELoader by its declared types
-    (one file in, one VAE out), its machine settings said as not applied; wan22Blockswap's patcher (read from a file
-    saved with a byte-order mark) is a model patch whose settings are said by their declared names; no sentence says
-    either is a type no pack declares."""
+    """THE-ANGEL-AI's nodes (registered by their NODE_ID) as their pack declares them: its VAE loader read as
+    ComfyUI's VAELoader (one file in, one VAE out), its machine setting said as not applied; the required 'verbose'
+    the API file does not give said of each, with the pack and commit the catalogue read (undeclared, nothing knew it
+    was required); wan22Blockswap's patcher (a file with a byte-order mark) a model patch not applied."""
     from studio.convert.mapping.convert import convert
     from tests.convert.test_comfy_outputs import _notes
     from tests.convert.workflow_shapes import wan_t2v_combined
     doc = wan_t2v_combined()
-    doc["3"] = {"class_type": "LTX2_MultiGPU_VAELoader", "inputs": {
-        "vae_model": "wan_2.1_vae.safetensors", "memory_gpu": "auto", "verbose": False}}
+    doc["3"] = {"class_type": "LTX2_MultiGPU_VAELoader", "inputs": {"vae_model": "wan_2.1_vae.safetensors",
+                                                                   "memory_gpu": "auto"}}
     doc["10"] = {"class_type": "WAN22BlockSwapPatcher", "inputs": {"model": ["1", 0], "blocks_to_swap": 20}}
-    doc["7"]["inputs"]["model"] = ["10", 0]
+    doc["11"] = {"class_type": "LTX2_MultiGPU_SageAttention", "inputs": {"model": ["10", 0], "enable": True}}
+    doc["7"]["inputs"]["model"] = ["11", 0]
     conv = convert(doc, "round5.json")
     said = "\n".join(conv.log) + "\n" + _notes(conv)
     assert conv.pipelines == 1 and "no pack in Studio's catalogue declares" not in said
     assert ("(LTX2_MultiGPU_VAELoader, #3) is read as ComfyUI's VAELoader of 'wan_2.1_vae.safetensors' by its "
-            "declared types") in said and "its memory_gpu 'auto', verbose False are not applied" in said
-    assert "(WAN22BlockSwapPatcher, #10: a model patch)" in said and '"blocks_to_swap": 20' in said
-    assert conv.passed == ["10"] and not conv.dropped
+            "declared types") in said and "its memory_gpu 'auto' is not applied" in said
+    assert ("this API file does not give 2 node(s) settings their packs require as the catalogue read them "
+            "(THE-ANGEL-AI/ComfyUI-LTX2-MultiGPU@8119b056): 'LTX2_MultiGPU_VAELoader' (LTX2_MultiGPU_VAELoader, #3): "
+            "'verbose'; 'LTX2_MultiGPU_SageAttention' (LTX2_MultiGPU_SageAttention, #11): 'verbose'") in said
+    assert "(WAN22BlockSwapPatcher, #10: a model patch)" in said and '{"blocks_to_swap": 20}' in said
+    assert conv.passed == ["10", "11"] and not conv.dropped
