@@ -106,7 +106,9 @@ def test_an_empty_latents_frames_are_read_by_its_own_name():
 def test_a_literal_giving_the_prompts_text_is_not_listed_as_not_converted():
     """Vidia-Tools' HunyuanVideo restyle (03): its prompt 'a cinematic scene' comes from a pack's String Literal
     through HyVideoTextEncode; the generator took it, yet the literal was listed among "ComfyUI nodes not converted
-    ... none of its rules reads them where they are" (false). A literal nothing reads is still listed."""
+    ... none of its rules reads them where they are" (false). A literal nothing reads is passed as reaching no output
+    (its pack, giriss' comfy-image-saver, catalogued since catalog5, declares it no output node: ComfyUI does not run
+    it); undeclared, it was listed."""
     conv = convert(_api({
         "1": ("HyVideoModelLoader", {"model": "hunyuan_video_720_fp8_e4m3fn.safetensors", "base_precision": "bf16",
                                      "quantization": "fp8_e4m3fn", "load_device": "offload_device",
@@ -132,7 +134,8 @@ def test_a_literal_giving_the_prompts_text_is_not_listed_as_not_converted():
                                    "images": ["8", 0]}),
     }), "hy.json")
     assert _nodes(conv, "video_models.text_to_video")[0].params["prompt"] == "a cinematic scene"
-    assert "4" not in conv.dropped and "5" in conv.dropped
+    assert "4" not in conv.dropped and "5" in conv.passed and not conv.dropped
+    assert "'String Literal' (String Literal, #5) reaches no output of the workflow" in _said(conv)
     assert "'String Literal' (String Literal, #4)" not in _said(conv)
 
 

@@ -22,13 +22,14 @@ class Pack:
 
     def __init__(self, sources: dict[str, str], core_constants: dict | None = None, io_types: dict | None = None):
         self.trees, self.constants, self.functions, self.classes = {}, {}, {}, {}
+        self.aliases: dict[str, str] = {}  # ``from .m import Cls as Other``: Other -> Cls (pack-wide, first kept)
         self.core = dict(core_constants or {})
         self.io_types = dict(io_types or {})
         self.known: dict = {}  # types already catalogued (other packs'), by name: the bases of a factory's types
         self._busy: set = set()
         for path, text in sorted(sources.items()):
             try:
-                tree = ast.parse(text)
+                tree = ast.parse(text.lstrip("\ufeff"))  # a file saved with a byte-order mark reads the same
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 continue  # a file Python cannot read: no types from it
             self.trees[path] = tree
@@ -37,6 +38,15 @@ class Pack:
     def _index(self, path, tree):
         consts = self.constants.setdefault(path, {})
         for st in tree.body:
+            if isinstance(st, (ast.Try, ast.If)):  # ``try: ANY = IO.ANY except ImportError: ANY = "*"``: the first
+                for inner in st.body:
+                    if isinstance(inner, ast.Assign) and len(inner.targets) == 1 and \
+                            isinstance(inner.targets[0], ast.Name):
+                        consts.setdefault(inner.targets[0].id, inner.value)
+            if isinstance(st, ast.ImportFrom):
+                for a in st.names:
+                    if a.asname and a.asname != a.name:
+                        self.aliases.setdefault(a.asname, a.name)
             if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
                 consts.setdefault(st.targets[0].id, st.value)
             elif isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name) and st.value is not None:
@@ -164,7 +174,24 @@ def locals_of(fn, scope: Scope) -> Scope:
             grown = v if st.value.func.attr == "extend" else [v]
             if isinstance(holder, list) and isinstance(grown, list) and UNKNOWN not in grown:  # else as before
                 holder.extend(grown)
+    for name, values in _forked(fn, inner).items():  # set one way or another by an ``if``: not known here
+        if any(v != values[0] for v in values[1:]):
+            inner.local[name] = UNKNOWN
     return inner
+
+
+def _forked(fn, scope: Scope) -> dict:
+    """{name: [values]} of the names an ``if`` of ``fn`` sets in both its branches (``opts = (files,)`` where the
+    host is there, else ``opts = ("STRING", {})``): which one ComfyUI sees depends on where it runs."""
+    out: dict = {}
+    for st in ast.walk(fn):
+        if isinstance(st, ast.If) and st.orelse:
+            sides = [{t.id: b.value for b in part if isinstance(b, (ast.Assign, ast.AnnAssign)) and b.value
+                      for t in (b.targets if isinstance(b, ast.Assign) else [b.target]) if isinstance(t, ast.Name)}
+                     for part in (st.body, st.orelse)]
+            for name in sides[0].keys() & sides[1].keys():
+                out.setdefault(name, []).extend(evaluate(side[name], scope) for side in sides)
+    return out
 
 
 def returned(fn):

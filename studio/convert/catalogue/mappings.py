@@ -1,13 +1,14 @@
 """Which classes of a pack are node types, and under which names: the dict literals a pack registers them
-with (``NODE_CLASS_MAPPINGS = {...}``, ``.update({...})``, ``MAPPINGS["X"] = Cls``, a module-level function's
+with (``NODE_CLASS_MAPPINGS = {...}``, ``.update({...})`` (in a function too), ``MAPPINGS["X"] = Cls``, a module-level function's
 returned ``{"X": Cls}``, a factory's ``{"X": f(Base)}`` (factory.py), KJNodes' ``{"X": {"class":
-Cls, "name": ...}}``, decorators, comfy_mtb's ``__nodes__``), the display names beside them, every V3 class whose
+Cls, "name": ...}}``, ``{"X": (Cls, "Shown")}``, decorators, comfy_mtb's ``__nodes__``, a class's ``NODE_ID`` the pack reads: attributed.py), the display names beside them, every V3 class whose
 schema names its node id (or sets it on its base's: derived.py) and jamesWalker55's functional nodes (functional.py).
 ``extract_pack(sources)``: {type name: record}, read without running anything."""
 from __future__ import annotations
 
 import ast
 
+from .attributed import attributed
 from .derived import derived_v3
 from .extract import Pack, input_record, is_node, output_records, v1_node
 from .factory import made_node
@@ -31,6 +32,8 @@ def _statements(body):
 
 def _class_named(pack: Pack, v) -> str | None:
     name = v.id if isinstance(v, ast.Name) else v.attr if isinstance(v, ast.Attribute) else None
+    if name not in pack.classes:  # registered under the name it was imported as (``import Guide as V2Guide``)
+        name = pack.aliases.get(name, name)
     return name if name in pack.classes and is_node(pack.classes[name][1]) else None
 
 
@@ -58,12 +61,26 @@ def _entries(pack: Pack, path: str, d: ast.Dict, classes: dict, display: dict, m
             shown = evaluate(inner["name"], scope) if "name" in inner else None
             if cls and isinstance(shown, str):
                 display.setdefault(key, shown)
+        elif isinstance(v, (ast.Tuple, ast.List)) and v.elts:  # "name": (Cls, "Shown") (spacepxl's Image-Filters)
+            cls = _class_named(pack, v.elts[0])
+            shown = evaluate(v.elts[1], scope) if cls and len(v.elts) > 1 else None
+            if isinstance(shown, str) and shown != UNKNOWN:
+                display.setdefault(key, shown)
         else:
             cls = _class_named(pack, v)
             if cls is None:
                 _made(pack, v, scope, key, made)
         if cls:
             classes.setdefault(key, cls)
+
+
+def _mapping_update(st) -> bool:
+    """``X_MAPPINGS.update({...})``: a statement adding registrations (or display names) to a mapping."""
+    if not (isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and st.value.args and
+            getattr(st.value.func, "attr", None) == "update" and isinstance(st.value.args[0], ast.Dict)):
+        return False
+    holder = st.value.func.value
+    return "MAPPING" in (getattr(holder, "id", getattr(holder, "attr", "")) or "").upper()
 
 
 def _display(pack: Pack, path: str, d: ast.Dict, display: dict) -> None:
@@ -85,9 +102,14 @@ def _registered(pack: Pack) -> tuple[dict, dict, dict]:
             _decorated(pack, st, classes, display)
             listed(st, lambda v: _class_named(pack, v), classes)
             if isinstance(st, ast.FunctionDef):  # a loader of a pack's mappings returning them (MultiGPU's WanVideo)
-                for inner in st.body:
+                for inner in _statements(st.body):  # or updating the mappings it is given (RES4LYF's add_beta)
                     if isinstance(inner, ast.Return) and isinstance(inner.value, ast.Dict):
                         _entries(pack, path, inner.value, classes, display, made)
+                    elif _mapping_update(inner):
+                        holder = inner.value.func.value
+                        named = getattr(holder, "id", getattr(holder, "attr", "")) or ""
+                        (_display(pack, path, inner.value.args[0], display) if "DISPLAY" in named.upper() else
+                         _entries(pack, path, inner.value.args[0], classes, display, made))
                 continue
             target, value = None, None
             if isinstance(st, (ast.Assign, ast.AnnAssign)):
@@ -111,6 +133,7 @@ def _registered(pack: Pack) -> tuple[dict, dict, dict]:
                     _display(pack, path, value, display)
                 else:
                     _entries(pack, path, value, classes, display, made)
+    attributed(pack, is_node, classes, display)
     return classes, display, made
 
 

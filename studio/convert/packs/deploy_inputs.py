@@ -4,9 +4,9 @@ model choice, a VACE file's clip size, length and seed). The service fills each 
 workflow; run as saved, each gives its 'default_value' (the pack's comfy-nodes/external_*.py, read for meaning: a
 text and a boolean always give it; a whole number gives int(input_id) where input_id is all digits, a number
 float(input_id) where it parses, else the default; a picture downloads input_id where it is a web address, else
-gives the picture wired to its 'default_value'). What a node gives cannot be known from its declaration (the pack
-is in no catalogue, and its declared inputs would not say which is passed on): so its types are named here. Read as
-ComfyUI's own: the text, whole number, number and boolean as PrimitiveStringMultiline / PrimitiveInt /
+gives the picture wired to its 'default_value'). What a node gives cannot be known from its declaration (its
+declared inputs, catalogued from BennyKok/comfyui-deploy, do not say which is passed on): so its types are named
+here. Read as ComfyUI's own: the text, whole number, number and boolean as PrimitiveStringMultiline / PrimitiveInt /
 PrimitiveFloat / PrimitiveBoolean of that value, the picture as the link it passes on. One sentence names what the
 service sets. Plain data and stdlib."""
 from __future__ import annotations
