@@ -486,12 +486,8 @@ class Workflow:
             for k in line_slots(node):  # the same lines on each of its outputs giving them: worked out together
                 self._known.setdefault((node.id, k), line)
             return line
-        if c == "GetImageSize":
-            size = self.image_size(self.source(node, "image"), depth)
-            return size[slot] if size and slot < 2 else None
-        if (at := measured.axis(node, slot)) is not None:  # a pack's measuring node, by its types (measured.py)
-            size = self.image_size(self.source(node, measured.image_input(node)), depth)
-            return size[at] if size else None
+        if (size := self._measured(node, slot, depth)) is not NOT_READ:
+            return size  # a picture's size measured, or worked out by DaSiWa's calculator (_measured)
         if (sized := resized.sized_output(lambda k: self.value(node, k, depth), node, slot)) is not None:
             return sized  # a resize's own width/height outputs, where its settings fix them
         if (slid := sliders.slider_value(node, slot)) is not None:  # a slider's value, by its declared types
@@ -517,7 +513,7 @@ class Workflow:
     def _converted(self, node: CNode, slot: int, depth: int) -> Any:
         """A value one of these gives, by its declared types: a number cast (casts.py), a loader's information giving
         the rate it loads at (loaded_rate.py), a whole number written as text (to_text.py), a text replaced in or
-        texts appended (text_ops.py), DaSiWa's size calculator (scale_calculator.py), an operation its type's name alone
+        texts appended (text_ops.py), an operation its type's name alone
         says (named_ops.py: IntMultiply). NOT_READ where none of them reads the node (a cast read: its value, or None)."""
         if (into := casts.cast_input(node)) is not None:
             return casts.cast_value(node, self.value(node, into, depth), slot)
@@ -528,13 +524,25 @@ class Workflow:
         value = lambda k: self.value(node, k, depth)  # noqa: E731
         if (made := text_ops.text_made(node, slot, value)) is not None:
             return made
-        if (size := scale_calculator.calculated(node, slot, value, lambda: self.image_size(
-                self.source(node, "image"), depth + 1))) is not None:
-            return size  # (DaSiWa's calculator, by its name: scale_calculator.py)
         if (named := named_ops.named_value(node, slot, value)) is not None:
             return named
         sized = named_ops.multiplied_size(node, slot, value)
         return sized if sized is not None else NOT_READ
+
+    def _measured(self, node: CNode, slot: int, depth: int) -> Any:
+        """A side of a picture's size (None where not known): DaSiWa's size calculator by its name
+        (scale_calculator.py), first, as its picture input and width/height outputs are no measure of it;
+        GetImageSize; a pack's measuring node, by its types (measured.py). NOT_READ for another node."""
+        if (node.origin or node.cls) == scale_calculator.TYPE:
+            return scale_calculator.calculated(node, slot, lambda k: self.value(node, k, depth),
+                                               lambda: self.image_size(self.source(node, "image"), depth + 1))
+        if node.cls == "GetImageSize":
+            size = self.image_size(self.source(node, "image"), depth)
+            return size[slot] if size and slot < 2 else None
+        if (at := measured.axis(node, slot)) is not None:
+            size = self.image_size(self.source(node, measured.image_input(node)), depth)
+            return size[at] if size else None
+        return NOT_READ
 
     def _written(self, node: CNode, depth: int) -> str | None:
         """The text a node writing a number as text gives (to_text.py); None for another, or where not known."""
