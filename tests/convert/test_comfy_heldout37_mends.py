@@ -1,0 +1,113 @@
+"""Mechanisms a thirty-seventh held-out set (benchmarks/results/heldout37_2026-11-30.md: video workflows artists share,
+finishing, UI and API; owners m-r) showed, each on a small hand-written workflow."""
+from __future__ import annotations
+
+import json
+
+from studio.convert.mapping.convert import convert
+
+
+def _said(conv) -> str:
+    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
+
+
+def _nodes(conv, type_id):
+    return [n for n in conv.graph.nodes.values() if n.type_id == type_id]
+
+
+def _api(nodes: dict) -> dict:
+    return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
+
+
+def test_a_held_tasks_prompt_written_by_a_text_node_is_read_where_studio_holds_it():
+    """Max007001002's SDXL helper (16): a pack's tiled upscale (held, no generator) of a picture sampled from a prompt
+    whose text a text node writes; the held task keeps that prompt as a Text Prompt holding the text node's words, yet
+    the text node was said to give them "which Studio does not read there" (false: the Text Prompt holds them)."""
+    wf = _api({
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "sdxl_base.safetensors"}),
+        "2": ("Text Prompt (JPS)", {"text": "a lighthouse on a cliff at dusk"}),
+        "3": ("CLIPTextEncode", {"text": ["2", 0], "clip": ["1", 1]}),
+        "4": ("CLIPTextEncode", {"text": "blurry", "clip": ["1", 1]}),
+        "5": ("EmptyLatentImage", {"width": 1024, "height": 1024, "batch_size": 1}),
+        "6": ("KSampler", {"seed": 3, "steps": 20, "cfg": 4, "sampler_name": "euler", "scheduler": "normal",
+                           "denoise": 1, "model": ["1", 0], "positive": ["3", 0], "negative": ["4", 0],
+                           "latent_image": ["5", 0]}),
+        "7": ("VAEDecode", {"samples": ["6", 0], "vae": ["1", 2]}),
+        "8": ("UpscaleModelLoader", {"model_name": "4x_foolhardy.pth"}),
+        "9": ("UltimateSDUpscale", {"upscale_by": 1.5, "seed": 1, "steps": 20, "cfg": 3.5, "sampler_name": "euler",
+                                    "scheduler": "normal", "denoise": 0.3, "mode_type": "Chess", "tile_width": 1024,
+                                    "tile_height": 1024, "mask_blur": 8, "tile_padding": 32, "seam_fix_mode": "None",
+                                    "seam_fix_denoise": 1, "seam_fix_width": 64, "seam_fix_mask_blur": 8,
+                                    "seam_fix_padding": 16, "force_uniform_tiles": True, "tiled_decode": False,
+                                    "image": ["7", 0], "model": ["1", 0], "positive": ["3", 0], "negative": ["4", 0],
+                                    "vae": ["1", 2], "upscale_model": ["8", 0]}),
+        "10": ("SaveImage", {"filename_prefix": "up", "images": ["9", 0]}),
+    })
+    conv = convert(wf, "helper.json")
+    said = _said(conv)
+    assert [n.params["text"] for n in _nodes(conv, "io.text") if n.title == "Prompt"] == [
+        "a lighthouse on a cliff at dusk"]
+    assert "which Studio does not read there" not in said
+
+
+def _director(duration_frames, segments: list[dict], global_prompt: str = "spring gardens, cherry blossoms") -> dict:
+    """An LTX-2.3 Director take as an API file saves it (its length in 'duration_frames', as text where a RunPod
+    template's values were written so), its timeline's ``segments``, sampled once and saved."""
+    return _api({
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "ltx-2.3-22b-dev-fp8.safetensors"}),
+        "2": ("DualCLIPLoader", {"clip_name1": "gemma_3_12B_it_fp4_mixed.safetensors",
+                                 "clip_name2": "ltx-2.3_text_projection_bf16.safetensors", "type": "ltxv",
+                                 "device": "default"}),
+        "3": ("VAELoader", {"vae_name": "LTX23_video_vae_bf16.safetensors"}),
+        "4": ("VAELoader", {"vae_name": "LTX23_audio_vae_bf16.safetensors"}),
+        "5": ("LTXDirector", {"start_second": 0, "end_second": 6, "duration_seconds": 6, "start_frame": "0",
+                              "end_frame": 144, "duration_frames": duration_frames,
+                              "timeline_data": json.dumps({"mainTrackEnabled": True, "global_prompt": global_prompt,
+                                                           "start_frame": 0, "segments": segments}),
+                              "local_prompts": "", "segment_lengths": "", "epsilon": 0.001, "guide_strength": "",
+                              "use_custom_audio": False, "frame_rate": 24, "display_mode": "seconds",
+                              "custom_width": 768, "custom_height": 512, "resize_method": "stretch to fit",
+                              "divisible_by": 32, "img_compression": 18, "timeline_ui": "", "model": ["1", 0],
+                              "clip": ["2", 0], "audio_vae": ["4", 0]}),
+        "6": ("LTXVConditioning", {"frame_rate": ["5", 6], "positive": ["5", 1], "negative": ["7", 0]}),
+        "7": ("ConditioningZeroOut", {"conditioning": ["5", 1]}),
+        "8": ("LTXDirectorGuide", {"scale_by": 1, "upscale_method": "nearest-exact", "positive": ["6", 0],
+                                   "negative": ["6", 1], "vae": ["3", 0], "latent": ["5", 2], "guide_data": ["5", 4]}),
+        "9": ("LTXVConcatAVLatent", {"video_latent": ["8", 2], "audio_latent": ["5", 3]}),
+        "10": ("CFGGuider", {"cfg": 1, "model": ["5", 0], "positive": ["8", 0], "negative": ["8", 1]}),
+        "11": ("KSamplerSelect", {"sampler_name": "euler"}),
+        "12": ("BasicScheduler", {"scheduler": "linear_quadratic", "steps": 8, "denoise": 1, "model": ["5", 0]}),
+        "13": ("RandomNoise", {"noise_seed": 12}),
+        "14": ("SamplerCustomAdvanced", {"noise": ["13", 0], "guider": ["10", 0], "sampler": ["11", 0],
+                                         "sigmas": ["12", 0], "latent_image": ["9", 0]}),
+        "15": ("LTXVSeparateAVLatent", {"av_latent": ["14", 0]}),
+        "16": ("VAEDecode", {"samples": ["15", 0], "vae": ["3", 0]}),
+        "17": ("LTXVAudioVAEDecode", {"samples": ["15", 1], "audio_vae": ["4", 0]}),
+        "18": ("CreateVideo", {"fps": 24, "images": ["16", 0], "audio": ["17", 0]}),
+        "19": ("SaveVideo", {"filename_prefix": "video/director", "format": "auto", "codec": "auto",
+                             "video": ["18", 0]}),
+    })
+
+
+PICTURES = [{"type": "image", "imageFile": "scene_A.png", "start": 0, "length": 1},
+            {"type": "image", "imageFile": "scene_C.png", "start": 72, "length": 1},
+            {"type": "image", "imageFile": "scene_B.png", "start": 143, "length": 1}]
+
+
+def test_the_directors_picture_segments_have_no_prompt_to_join_and_its_length_saved_as_text_is_read():
+    """mantoufan's LTX Director API template (07): three picture segments with no prompt were said "3 segment prompts
+    (each over its own frames by Prompt Relay's attention masks) are joined into one prompt" (false: the take's prompt
+    is the global prompt alone), and its length, saved as the text "144", was said "not saved in a form Studio reads"
+    (the generator left at its own length)."""
+    conv = convert(_director("144", PICTURES), "director.json")
+    said, gen = _said(conv), _nodes(conv, "video_models.ltx2")[0]
+    assert "segment prompt" not in said and "not saved in a form Studio reads" not in said
+    assert gen.params["prompt"] == "spring gardens, cherry blossoms"
+    assert gen.params["frames"] == 145 and gen.params["keyframes"] == "0, 72, 143"
+    # segments that do hold prompts: joined with the global one, and said so
+    told = [dict(s, prompt=p) for s, p in zip(PICTURES, ("a gate", "a pond", "a pavilion"))]
+    conv = convert(_director(144, told), "director.json")
+    assert ("'LTXDirector' (LTXDirector, #5)'s 3 segment prompts (each over its own frames by Prompt Relay's "
+            "attention masks) and its global prompt are joined into one prompt") in _said(conv)
+    assert _nodes(conv, "video_models.ltx2")[0].params["prompt"].split("\n") == [
+        "spring gardens, cherry blossoms", "a gate", "a pond", "a pavilion"]
