@@ -111,3 +111,116 @@ def test_the_directors_picture_segments_have_no_prompt_to_join_and_its_length_sa
             "attention masks) and its global prompt are joined into one prompt") in _said(conv)
     assert _nodes(conv, "video_models.ltx2")[0].params["prompt"].split("\n") == [
         "spring gardens, cherry blossoms", "a gate", "a pond", "a pavilion"]
+
+
+class _UI:
+    """A UI file built node by node, its sockets typed: ``add(type, widgets, outs, **inputs)``, each input
+    (node id, slot, type)."""
+
+    def __init__(self):
+        self.nodes, self.links = [], []
+
+    def add(self, cls: str, widgets=None, outs=(), title=None, **inputs) -> int:
+        nid = len(self.nodes) + 1
+        ins = []
+        for name, (src, slot, typ) in inputs.items():
+            lid = len(self.links) + 1
+            self.links.append([lid, src, slot, nid, len(ins), typ])
+            ins.append({"name": name, "type": typ, "link": lid})
+            self.nodes[src - 1]["outputs"][slot]["links"].append(lid)
+        node = {"id": nid, "type": cls, "mode": 0, "pos": [0, 0], "inputs": ins,
+                "outputs": [{"name": t.lower(), "type": t, "links": []} for t in outs],
+                "widgets_values": widgets if widgets is not None else []}
+        if title:
+            node["title"] = title
+        self.nodes.append(node)
+        return nid
+
+    def doc(self) -> dict:
+        return {"last_node_id": len(self.nodes), "last_link_id": len(self.links), "nodes": self.nodes,
+                "links": self.links, "version": 0.4}
+
+
+def _ltx_face_pass(w: _UI) -> tuple[int, int]:
+    """An LTXV image-to-video pass from a picture (the clip loaded beside it): the clip's loader and the decode."""
+    ck = w.add("CheckpointLoaderSimple", ["ltxv-2b.safetensors"], ("MODEL", "CLIP", "VAE"))
+    pos = w.add("CLIPTextEncode", ["a sharp close-up of a face"], ("CONDITIONING",), clip=(ck, 1, "CLIP"))
+    neg = w.add("CLIPTextEncode", ["blurry"], ("CONDITIONING",), clip=(ck, 1, "CLIP"))
+    clip = w.add("VHS_LoadVideo", ["input.mp4", 0, "Disabled", 512, 512, 0, 0, 1],
+                 ("IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"))
+    pic = w.add("LoadImage", ["face.png", "image"], ("IMAGE", "MASK"))
+    i2v = w.add("LTXVImgToVideo", [768, 512, 97, 1, 0.4], ("CONDITIONING", "CONDITIONING", "LATENT"),
+                positive=(pos, 0, "CONDITIONING"), negative=(neg, 0, "CONDITIONING"), vae=(ck, 2, "VAE"),
+                image=(pic, 0, "IMAGE"))
+    s = w.add("KSampler", [0, "fixed", 30, 3.0, "euler", "normal", 1.0], ("LATENT",), model=(ck, 0, "MODEL"),
+              positive=(i2v, 0, "CONDITIONING"), negative=(i2v, 1, "CONDITIONING"), latent_image=(i2v, 2, "LATENT"))
+    dec = w.add("VAEDecode", [], ("IMAGE",), samples=(s, 0, "LATENT"), vae=(ck, 2, "VAE"))
+    return clip, dec
+
+
+def test_a_node_no_pack_declares_given_two_clips_is_not_said_to_send_one_on():
+    """ryukbk's face re-detail (01): a paste-back node no pack declares, given the loaded clip's frames and the
+    generator's decoded take, was said "the pictures its 'original_images' is given go there instead" while Studio's
+    save writes the generator's take (false: the clip's frames go nowhere). Given one clip alone, it still says so."""
+    w = _UI()
+    clip, dec = _ltx_face_pass(w)
+    paste = w.add("FacePasteBackish", [0.15], ("IMAGE",), original_images=(clip, 0, "IMAGE"),
+                  processed_faces=(dec, 0, "IMAGE"))
+    w.add("VHS_VideoCombine", {"frame_rate": 24, "filename_prefix": "faces", "format": "video/h264-mp4"},
+          images=(paste, 0, "IMAGE"))
+    conv = convert(w.doc(), "faces.json")
+    said = _said(conv)
+    assert "'FacePasteBackish' (FacePasteBackish, #9), a node whose type no pack in Studio's catalogue declares" in said
+    assert "go there instead" not in said
+    saves = _nodes(conv, "io.save_video")
+    gen = _nodes(conv, "video_models.image_to_video")[0]
+    assert [(l.src, l.dst) for l in conv.graph.links if l.dst == saves[0].id] == [(gen.id, saves[0].id)]
+    w = _UI()  # one clip given: what it is given does go there
+    clip, dec = _ltx_face_pass(w)
+    sharp = w.add("Sharpenish", [0.8], ("IMAGE",), image=(dec, 0, "IMAGE"))
+    w.add("VHS_VideoCombine", {"frame_rate": 24, "filename_prefix": "faces", "format": "video/h264-mp4"},
+          images=(sharp, 0, "IMAGE"))
+    assert "the pictures its 'image' is given go there instead" in _said(convert(w.doc(), "faces.json"))
+
+
+def test_the_second_experts_lora_goes_on_it_once_however_many_segments_sample_with_it():
+    """princepainter's long video (12): three segments, each sampled by the high- then the low-noise expert of one
+    pair of models, the later ones through a pack's node; the low-noise expert's LoRA was put on the model once for
+    each low-noise sampler reading it (three Video LoRAs of one file, unsaid), where ComfyUI applies it once."""
+    w = _UI()
+    hi = w.add("UNETLoader", ["wan2.2_i2v_high_noise_14B_fp16.safetensors", "default"], ("MODEL",))
+    lo = w.add("UNETLoader", ["wan2.2_i2v_low_noise_14B_fp16.safetensors", "default"], ("MODEL",))
+    hl = w.add("LoraLoaderModelOnly", ["lightx2v_high_noise.safetensors", 1.0], ("MODEL",), model=(hi, 0, "MODEL"))
+    ll = w.add("LoraLoaderModelOnly", ["lightx2v_low_noise.safetensors", 1.0], ("MODEL",), model=(lo, 0, "MODEL"))
+    hs = w.add("ModelSamplingSD3", [5.0], ("MODEL",), model=(hl, 0, "MODEL"))
+    ls = w.add("ModelSamplingSD3", [5.0], ("MODEL",), model=(ll, 0, "MODEL"))
+    te = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ("CLIP",))
+    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ("VAE",))
+    pic = w.add("LoadImage", ["runner.png", "image"], ("IMAGE", "MASK"))
+    neg = w.add("CLIPTextEncode", ["blurry"], ("CONDITIONING",), clip=(te, 0, "CLIP"))
+    prev = None
+    for i, text in enumerate(("a boy runs", "he slows down", "he runs again")):
+        pos = w.add("CLIPTextEncode", [text], ("CONDITIONING",), clip=(te, 0, "CLIP"))
+        if prev is None:
+            cond = w.add("WanImageToVideo", [480, 832, 81, 1], ("CONDITIONING", "CONDITIONING", "LATENT"),
+                         positive=(pos, 0, "CONDITIONING"), negative=(neg, 0, "CONDITIONING"), vae=(vae, 0, "VAE"),
+                         start_image=(pic, 0, "IMAGE"))
+        else:
+            cond = w.add("LongVideoish", [480, 832, 81, 1, 10], ("CONDITIONING", "CONDITIONING", "LATENT"),
+                         positive=(pos, 0, "CONDITIONING"), negative=(neg, 0, "CONDITIONING"), vae=(vae, 0, "VAE"),
+                         previous_video=(prev, 0, "IMAGE"), initial_reference_image=(pic, 0, "IMAGE"))
+        first = w.add("KSamplerAdvanced", ["enable", 7 + i, "fixed", 4, 1, "euler", "simple", 0, 2, "enable"],
+                      ("LATENT",), model=(hs, 0, "MODEL"), positive=(cond, 0, "CONDITIONING"),
+                      negative=(cond, 1, "CONDITIONING"), latent_image=(cond, 2, "LATENT"))
+        second = w.add("KSamplerAdvanced", ["disable", 0, "fixed", 4, 1, "euler", "simple", 2, 100, "disable"],
+                       ("LATENT",), model=(ls, 0, "MODEL"), positive=(cond, 0, "CONDITIONING"),
+                       negative=(cond, 1, "CONDITIONING"), latent_image=(first, 0, "LATENT"))
+        dec = w.add("VAEDecode", [], ("IMAGE",), samples=(second, 0, "LATENT"), vae=(vae, 0, "VAE"))
+        joined = dec if prev is None else w.add("VHS_MergeImages", {"merge_strategy": "match A"}, ("IMAGE", "INT"),
+                                                images_A=(prev, 0, "IMAGE"), images_B=(dec, 0, "IMAGE"))
+        prev = joined
+    w.add("VHS_VideoCombine", {"frame_rate": 16, "filename_prefix": "long", "format": "video/h264-mp4"},
+          images=(prev, 0, "IMAGE"))
+    conv = convert(w.doc(), "long.json")
+    assert sorted((n.params["lora"], n.params["expert"]) for n in _nodes(conv, "video_models.lora")) == [
+        ("lightx2v_high_noise.safetensors", "high noise"), ("lightx2v_low_noise.safetensors", "low noise")]

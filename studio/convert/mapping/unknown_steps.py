@@ -32,8 +32,12 @@ def unknown_step(n: CNode, ins: dict[str, str], read: set[str], into: str, unrea
     others = [k for k in n.links if k not in froms]
     more = (f"; its {', '.join(repr(k) for k in others[:4])}{' and more' if len(others) > 4 else ''} (wired) "
             f"{'are' if len(others) > 1 else 'is'} not read either") if others else ""
+    # what goes there instead only where the way is its one input of that kind (heldout37 01: a face paste-back given
+    # the clip's frames and the re-detailed faces was said to send the clip's frames on, while Studio's save is wired
+    # from the generator's take, the way up its other input)
+    alike = [k for k in ways if kind and kind in ins.get(k, "").split(",")]
     instead = (f"; the {MEDIA[kind]} its '{way}' is given go{'' if kind == 'IMAGE' else 'es'} there instead"
-               if not unread and kind in MEDIA and walked == way else "")
+               if not unread and kind in MEDIA and walked == way and alike == [way] else "")
     return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}), a node whose type no pack in Studio's catalogue "
             f"declares, makes what it gives {into} from its {', '.join(repr(k) for k in froms)}"
             f"{f' ({THINGS[kind]})' if kind else ''}: not "
