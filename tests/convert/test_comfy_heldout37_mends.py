@@ -224,3 +224,63 @@ def test_the_second_experts_lora_goes_on_it_once_however_many_segments_sample_wi
     conv = convert(w.doc(), "long.json")
     assert sorted((n.params["lora"], n.params["expert"]) for n in _nodes(conv, "video_models.lora")) == [
         ("lightx2v_high_noise.safetensors", "high noise"), ("lightx2v_low_noise.safetensors", "low noise")]
+
+
+def test_a_solid_colour_clip_a_save_not_made_writes_is_named():
+    """rookiestar28's VHS test (14): EmptyImage's solid-colour frames and EmptyAudio's silence into a Video Combine
+    nothing converted feeds; the silence was said, the frames (an EmptyImage, read as a size-giving node) nowhere."""
+    wf = _api({
+        "1": ("EmptyImage", {"width": 64, "height": 48, "batch_size": 4, "color": 2245734}),
+        "2": ("EmptyAudio", {"duration": 0.5, "sample_rate": 44100, "channels": 2}),
+        "3": ("VHS_VideoCombine", {"frame_rate": 8, "loop_count": 0, "filename_prefix": "clip",
+                                   "format": "video/h264-mp4", "pingpong": False, "save_output": True,
+                                   "images": ["1", 0], "audio": ["2", 0]}),
+    })
+    said = _said(convert(wf, "solid.json"))
+    assert ("'EmptyImage' (EmptyImage, #1) makes 'VHS_VideoCombine' (VHS_VideoCombine, node 3)'s 'images' from its "
+            "settings alone: not made by Studio (its settings: width 64, height 48, batch_size 4, color 2245734)") in said
+
+
+def test_a_held_take_names_the_node_giving_its_own_sampler_not_one_of_another_pass_above_it():
+    """ryanontheinside's VACE from an audio-reactive pose clip (09): the pose clip gives the Wan sampler its control
+    frames (through the VACE start-to-end frames and encode) and, through ControlNetApplyAdvanced, an SDXL pass the
+    start picture; the held take was said "a video from ... given to the sampler by ControlNetApplyAdvanced
+    (conditioning)", a node of the other pass that gives the Wan sampler nothing."""
+    wf = _api({
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "sdxl.safetensors"}),
+        "2": ("CLIPTextEncode", {"text": "a woman on a court", "clip": ["1", 1]}),
+        "3": ("CLIPTextEncode", {"text": "blurry", "clip": ["1", 1]}),
+        "4": ("ControlNetLoader", {"control_net_name": "OpenPoseXL2.safetensors"}),
+        "5": ("VHS_LoadVideo", {"video": "pose.mp4", "force_rate": 0, "force_size": "Disabled", "custom_width": 0,
+                         "custom_height": 0, "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1}),
+        "6": ("ControlNetApplyAdvanced", {"strength": 1, "start_percent": 0, "end_percent": 1, "positive": ["2", 0],
+                                   "negative": ["3", 0], "control_net": ["4", 0], "image": ["5", 0]}),
+        "7": ("EmptyLatentImage", {"width": 576, "height": 1024, "batch_size": 1}),
+        "8": ("KSampler", {"seed": 1, "steps": 20, "cfg": 6, "sampler_name": "euler", "scheduler": "normal", "denoise": 1,
+                    "model": ["1", 0], "positive": ["6", 0], "negative": ["6", 1], "latent_image": ["7", 0]}),
+        "9": ("VAEDecode", {"samples": ["8", 0], "vae": ["1", 2]}),
+        "10": ("WanVideoVACEModelSelect", {"vace_model": "Wan2_1-VACE_module_1_3B_bf16.safetensors"}),
+        "11": ("WanVideoModelLoader", {"model": "wan2.1_t2v_1.3B_bf16.safetensors", "base_precision": "fp16",
+                                "quantization": "disabled", "load_device": "offload_device",
+                                "attention_mode": "sdpa", "vace_model": ["10", 0]}),
+        "12": ("LoadWanVideoT5TextEncoder", {"model_name": "umt5-xxl-enc-bf16.safetensors", "precision": "bf16"}),
+        "13": ("WanVideoTextEncode", {"positive_prompt": "a pulsating head", "negative_prompt": "bad",
+                               "force_offload": True, "t5": ["12", 0]}),
+        "14": ("WanVideoVAELoader", {"model_name": "Wan2_1_VAE_bf16.safetensors", "precision": "bf16"}),
+        "15": ("WanVideoVACEStartToEndFrame", {"num_frames": 33, "empty_frame_level": 0.5, "start_image": ["9", 0],
+                                        "control_images": ["5", 0]}),
+        "16": ("WanVideoVACEEncode", {"width": 480, "height": 832, "num_frames": 33, "strength": 1.0, "vace_start_percent": 0,
+                               "vace_end_percent": 1, "vae": ["14", 0], "input_frames": ["15", 0],
+                               "ref_images": ["9", 0], "input_masks": ["15", 1]}),
+        "17": ("WanVideoSampler", {"steps": 20, "cfg": 4, "shift": 8, "seed": 0, "force_offload": True,
+                            "scheduler": "unipc", "riflex_freq_index": 0, "model": ["11", 0],
+                            "text_embeds": ["13", 0], "image_embeds": ["16", 0]}),
+        "18": ("WanVideoDecode", {"enable_vae_tiling": False, "tile_x": 272, "tile_y": 272, "tile_stride_x": 144,
+                           "tile_stride_y": 128, "vae": ["14", 0], "samples": ["17", 0]}),
+        "19": ("VHS_VideoCombine", {"frame_rate": 16, "loop_count": 0, "filename_prefix": "vace", "format": "video/h264-mp4",
+                             "pingpong": False, "save_output": True, "images": ["18", 0]}),
+    })
+    conv = convert(wf, "vace.json")
+    said = conv.log[0]
+    assert said.startswith("This workflow makes a video from video given to the sampler by WanVideoVACEEncode")
+    assert "ControlNetApplyAdvanced (conditioning)" not in said
