@@ -284,3 +284,42 @@ def test_a_held_take_names_the_node_giving_its_own_sampler_not_one_of_another_pa
     said = conv.log[0]
     assert said.startswith("This workflow makes a video from video given to the sampler by WanVideoVACEEncode")
     assert "ControlNetApplyAdvanced (conditioning)" not in said
+
+
+def _take(k, start, seed):
+    """One Wan 2.1 image-to-video take from ``start`` (ids prefixed ``k``): its task node, sampler and decode."""
+    return {f"{k}1": ("WanImageToVideo", {"width": 832, "height": 480, "length": 81, "batch_size": 1,
+                                         "positive": ["4", 0], "negative": ["5", 0], "vae": ["3", 0],
+                                         "start_image": start}),
+            f"{k}2": ("KSampler", {"seed": seed, "steps": 18, "cfg": 4, "sampler_name": "uni_pc", "scheduler": "simple",
+                                  "denoise": 1, "model": ["1", 0], "positive": [f"{k}1", 0], "negative": [f"{k}1", 1],
+                                  "latent_image": [f"{k}1", 2]}),
+            f"{k}3": ("VAEDecode", {"samples": [f"{k}2", 0], "vae": ["3", 0]})}
+
+
+def test_a_model_upscale_of_the_next_takes_start_frame_is_said_not_applied():
+    """Max007001002's Wan extension (06): take 2 starts from take 1's last frame upscaled by a model (4xLSDIR) and
+    resized back; the upscale was read as a resize (Studio's generator resizes its start image itself) and named
+    nowhere, though a learned upscale changes the picture."""
+    wf = _api({
+        "1": ("UNETLoader", {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors", "weight_dtype": "default"}),
+        "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan"}),
+        "3": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "4": ("CLIPTextEncode", {"text": "a rubber duck in a stormy bath", "clip": ["2", 0]}),
+        "5": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "6": ("LoadImage", {"image": "duck.png"}),
+        **_take("1", ["6", 0], 1),
+        "20": ("ImageFromBatch", {"batch_index": 80, "length": 1, "image": ["13", 0]}),
+        "21": ("UpscaleModelLoader", {"model_name": "4xLSDIR.pth"}),
+        "22": ("ImageUpscaleWithModel", {"upscale_model": ["21", 0], "image": ["20", 0]}),
+        "23": ("ImageScale", {"upscale_method": "lanczos", "width": 832, "height": 480, "crop": "disabled",
+                              "image": ["22", 0]}),
+        **_take("3", ["23", 0], 2),
+        "40": ("ImageBatch", {"image1": ["13", 0], "image2": ["33", 0]}),
+        "41": ("CreateVideo", {"fps": 16, "images": ["40", 0]}),
+        "42": ("SaveVideo", {"filename_prefix": "duck", "format": "auto", "codec": "auto", "video": ["41", 0]}),
+    })
+    said = _said(convert(wf, "duck.json"))
+    assert "take 2 starts from frame 80 of take 1's video (ComfyUI's ImageFromBatch, #20)" in said
+    assert "ComfyUI's ImageUpscaleWithModel (#22) changing them on the way (its settings: none) is not applied" in said
+    assert "ComfyUI's ImageScale (#23)" not in said  # (a resize to the take's own size: the generator's own)
