@@ -323,3 +323,33 @@ def test_a_model_upscale_of_the_next_takes_start_frame_is_said_not_applied():
     assert "take 2 starts from frame 80 of take 1's video (ComfyUI's ImageFromBatch, #20)" in said
     assert "ComfyUI's ImageUpscaleWithModel (#22) changing them on the way (its settings: none) is not applied" in said
     assert "ComfyUI's ImageScale (#23)" not in said  # (a resize to the take's own size: the generator's own)
+
+
+def test_a_save_of_the_first_take_names_the_trim_the_next_take_read_on_its_way():
+    """Max007001002's Wan extension (06): take 1's frames from frame 6 on (ImageFromBatch+) are saved alone and give
+    take 2 its start frame; the trim, read on the way to take 2's start, was named for neither save of take 1 (the
+    one written alone writes every frame, unsaid)."""
+    wf = _api({
+        "1": ("UNETLoader", {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors", "weight_dtype": "default"}),
+        "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan"}),
+        "3": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "4": ("CLIPTextEncode", {"text": "a rubber duck in a stormy bath", "clip": ["2", 0]}),
+        "5": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "6": ("LoadImage", {"image": "duck.png"}),
+        **_take("1", ["6", 0], 1),
+        "19": ("ImageFromBatch+", {"start": 6, "length": -1, "image": ["13", 0]}),
+        "20": ("ImageFromBatch", {"batch_index": 74, "length": 1, "image": ["19", 0]}),
+        "44": ("CreateVideo", {"fps": 16, "images": ["19", 0]}),
+        "45": ("SaveVideo", {"filename_prefix": "first", "format": "auto", "codec": "auto", "video": ["44", 0]}),
+        "21": ("UpscaleModelLoader", {"model_name": "4xLSDIR.pth"}),
+        "22": ("ImageUpscaleWithModel", {"upscale_model": ["21", 0], "image": ["20", 0]}),
+        "23": ("ImageScale", {"upscale_method": "lanczos", "width": 832, "height": 480, "crop": "disabled",
+                              "image": ["22", 0]}),
+        **_take("3", ["23", 0], 2),
+        "40": ("ImageBatch", {"image1": ["19", 0], "image2": ["33", 0]}),
+        "41": ("CreateVideo", {"fps": 16, "images": ["40", 0]}),
+        "42": ("SaveVideo", {"filename_prefix": "duck", "format": "auto", "codec": "auto", "video": ["41", 0]}),
+    })
+    said = _said(convert(wf, "duck.json"))
+    assert ("'SaveVideo' (#45) writes the take after ComfyUI's 'ImageFromBatch+' (ImageFromBatch+, #19), which Studio "
+            "does not convert: its Save Video writes the take without it") in said
