@@ -161,7 +161,8 @@ def _ltx_face_pass(w: _UI) -> tuple[int, int]:
 def test_a_node_no_pack_declares_given_two_clips_is_not_said_to_send_one_on():
     """ryukbk's face re-detail (01): a paste-back node no pack declares, given the loaded clip's frames and the
     generator's decoded take, was said "the pictures its 'original_images' is given go there instead" while Studio's
-    save writes the generator's take (false: the clip's frames go nowhere). Given one clip alone, it still says so."""
+    save writes the generator's take (false: the clip's frames go nowhere): of two such inputs, the one a sampler's
+    take comes up is the one named. Given one clip alone, it still says so."""
     w = _UI()
     clip, dec = _ltx_face_pass(w)
     paste = w.add("FacePasteBackish", [0.15], ("IMAGE",), original_images=(clip, 0, "IMAGE"),
@@ -171,7 +172,8 @@ def test_a_node_no_pack_declares_given_two_clips_is_not_said_to_send_one_on():
     conv = convert(w.doc(), "faces.json")
     said = _said(conv)
     assert "'FacePasteBackish' (FacePasteBackish, #9), a node whose type no pack in Studio's catalogue declares" in said
-    assert "go there instead" not in said
+    assert "its 'original_images' is given go there instead" not in said
+    assert "the pictures its 'processed_faces' is given go there instead" in said  # (the take: what Studio wires)
     saves = _nodes(conv, "io.save_video")
     gen = _nodes(conv, "video_models.image_to_video")[0]
     assert [(l.src, l.dst) for l in conv.graph.links if l.dst == saves[0].id] == [(gen.id, saves[0].id)]
