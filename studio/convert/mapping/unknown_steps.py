@@ -39,7 +39,10 @@ def unknown_step(n: CNode, ins: dict[str, str], read: set[str], into: str, unrea
     # ``sampled``: its inputs a sampler's take comes up (Studio wires a take, not a file, where one of them does)
     alike = [k for k in ways if kind and kind in ins.get(k, "").split(",")]
     taken = [k for k in alike if k in sampled]
-    sent = way if alike == [way] and walked == way else taken[0] if len(alike) > 1 and len(taken) == 1 else None
+    # (one of them a take's: that one; none a take's: the file the walk to a loader follows through it, as Studio wires
+    # it; several takes': not known which, none named)
+    sent = taken[0] if len(alike) > 1 and len(taken) == 1 else way if walked == way and not taken or alike == [way] \
+        and walked == way else None
     instead = (f"; the {MEDIA[kind]} its '{sent}' is given go{'' if kind == 'IMAGE' else 'es'} there instead"
                if not unread and kind in MEDIA and sent is not None else "")
     return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}), a node whose type no pack in Studio's catalogue "
