@@ -84,8 +84,9 @@ def _joined(who: str, given: Any, segs: list[dict]) -> list[str]:
     prompted = [s for s in segs if str(s.get("prompt") or "").strip()]
     whole = isinstance(given, str) and bool(given.strip())
     if prompted and (len(prompted) > 1 or whole):
-        return [f"{who}'s {len(prompted)} segment prompt{'s' * (len(prompted) > 1)} (each over its own frames by Prompt "
-                "Relay's attention masks)" + (" and its global prompt" if whole else "")
+        some = (f"{len(prompted)} segment prompts (each over its own frames" if len(prompted) > 1 else
+                "one segment prompt (over its own frames")
+        return [f"{who}'s {some} by Prompt Relay's attention masks)" + (" and its global prompt" if whole else "")
                 + " are joined into one prompt: LTX-2 takes one prompt for the whole take"]
     if prompted:
         return [f"{who}'s one segment prompt (over its own frames by Prompt Relay's attention masks) is the prompt of "
