@@ -102,7 +102,7 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
         if not (n.cls in UPSCALES or does in ("upscale", "interpolate") or learned(n)):
             if n.cls not in PASSING and n.id not in b.used and (joins := join_said.inputs(n)):  # (heldout25 10)
                 said.append(join_said.line(wf, out, n, joins))
-            elif n.cls not in PASSING and n.id not in b.used and role(wf, n) == "media step":
+            elif n.cls not in PASSING and (n.id not in b.used or n.id in b.start_way) and role(wf, n) == "media step":
                 why = ("whose size Studio cannot work out when converting (wired)" if n.cls in RESIZES else
                        "which Studio does not convert")  # (a resize Studio has: its size not known, heldout28 13)
                 said.append(f"{out} writes the take after ComfyUI's '{n.title or n.shown_cls}' ({n.shown_cls}, "

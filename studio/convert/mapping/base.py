@@ -80,6 +80,8 @@ class BuilderBase:
         self.pass_key: frozenset = frozenset()  # the samplers of the output being made
         self.rate_said: list[tuple[float, str]] = []  # an interpolated take's rate and its sentence (finishing.own_rate)
         self.continued: set[str] = set()  # later task nodes a family read as windows of the same take (no other take)
+        self.start_way: set[str] = set()  # the nodes an earlier take's frames pass to a later take's start (read
+        # there: a save's way through one of them is not done by that reading, heldout37 06)
         self.maker: CNode | None = None  # an unread node making the first sampler's latent (mapping.intent._task)
         self.maker_way: list[CNode] = []  # the nodes between that node and the sampler, nearest the sampler first
         self.takes: dict[str, tuple[str, str]] = {}  # a generator -> its take's video before an output's finishing

@@ -169,8 +169,12 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         made = bool(self.out.pipelines or self.out.tasks)
         # steps, settings, constants, displays told by their types (a node a stage passed over with its sentence is
         # no reader 'listed in the note of what Studio does not convert')
-        unmade = held_ways.unmade(self.wf, self.held_saves, read, set(self.out.origin.values()))  # (nothing goes there)
-        over = passing.passed_over(self.wf, read | set(self.over), made, self.idle, set(self.over) | unmade) | self.over
+        origins = set(self.out.origin.values())
+        unmade = held_ways.unmade(self.wf, self.held_saves, read, origins)  # (nothing goes there)
+        # a reader a stage passed over in words but that Studio made a node for (a held task's prompt encoder kept as
+        # a Text Prompt holding the text it is given: heldout37 16) reads what it is given: not 'nothing goes there'
+        over = passing.passed_over(self.wf, read | set(self.over), made, self.idle,
+                                   (set(self.over) - origins) | unmade) | self.over
         for n in self.wf.nodes.values():
             if n.id in read or n.id in over and not over[n.id]:
                 continue

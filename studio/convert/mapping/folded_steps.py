@@ -12,8 +12,11 @@ MAX_ROUNDS = 8  # a chain of such steps one behind another, undone from the end 
 
 
 def _picture_step(cls: str) -> bool:
+    """A picture in and a picture out, or pictures made from settings alone (no socket: heldout37 14, an EmptyImage
+    whose solid-colour frames a save not converted writes was named nowhere)."""
     t = catalogue.node_type(cls)
-    return t is not None and "IMAGE" in t.output_types and any(i.type == "IMAGE" for i in t.sockets)
+    return t is not None and "IMAGE" in t.output_types and (any(i.type == "IMAGE" for i in t.sockets)
+                                                            or not t.sockets)
 
 
 def unread(wf: Workflow, read: set[str], folded: set[str], kept: set[str]) -> set[str]:

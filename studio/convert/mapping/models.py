@@ -173,7 +173,9 @@ class ModelReading:
         for s in [main] + [r for r in rest if r.node.id not in own]:
             mine = [] if s.node.id in takes else shifts  # (a take of its own's shift: its own, never this take's)
             at = len(self.shift_at)
-            chain, loader = self.lora_chain(s, None if s is main else {x[2].id for x in loras}, mine, said)
+            # (the second expert's LoRAs once, however many of its passes read them: heldout37 12's low-noise LoRA
+            # was put on the model three times, once for each segment's low-noise sampler)
+            chain, loader = self.lora_chain(s, None if s is main else {x[2].id for x in loras + others}, mine, said)
             if mine is not shifts and mine:
                 del self.shift_at[at:]
                 said.append(f"shift {', '.join(f'{v:g}' if isinstance(v, float) else str(v) for v in mine)} on the "

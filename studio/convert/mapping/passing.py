@@ -22,6 +22,7 @@ from .templates import type_templates
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import tasks
+from ..tracing.walks import upstream
 from . import detectors, displays, dropped_kinds, loops, neighbours, placeholders, unrun
 from .dead_ends import dead_ends
 from .unknown_steps import unknown_step
@@ -341,7 +342,7 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
         return (f"{_name(n)} gives {into} a value Studio cannot work out when converting{made}: not read there"
                 f"{tail}")
     if kind == "step":
-        return _step(n, rs, into, passed_over, tail)
+        return _step(wf, n, rs, into, passed_over, tail)
     if kind == "task":
         return (f"{_name(n)} makes the conditioning ({tasks()[n.cls].what}) it gives {into}: not applied there"
                 f"{tail}")
@@ -375,7 +376,13 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
             + ("; Studio plans memory and speed itself" if speed else ""))
 
 
-def _step(n: CNode, rs: list[tuple[CNode, str, int]], into: str, passed_over: bool, tail: str) -> str:
+def _sampled(wf: Workflow, n: CNode) -> frozenset[str]:
+    """The inputs of ``n`` a sampler's take comes up (a decoded pass; heldout37 01)."""
+    return frozenset(k for k, (src, _) in n.links.items() if src in wf.nodes and any(
+        x.cls in SAMPLERS for x in upstream(wf, wf.nodes[src])))
+
+
+def _step(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], into: str, passed_over: bool, tail: str) -> str:
     """A step's sentence (``passed_over``: its reader is not read, a display passed over: nothing goes there)."""
     ins = _types(n)[0]
     first = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
@@ -383,7 +390,8 @@ def _step(n: CNode, rs: list[tuple[CNode, str, int]], into: str, passed_over: bo
         k for read in (_read_types(n, [r]) & WAYS for r in rs) for k, t in ins.items()  # heldout22 07; two alike
         if read and k in n.links and read & set(t.split(",")))) or [first]  # in, one out: both, heldout16 08)
     if catalogue.node_type(n.shown_cls) is None:  # typed by its file alone: what it does is not known
-        return unknown_step(n, ins, _read_types(n, rs[:1]) or _read_types(n, rs), into, passed_over, tail)
+        return unknown_step(n, ins, _read_types(n, rs[:1]) or _read_types(n, rs), into, passed_over, tail,
+                            _sampled(wf, n))
     if (cat := catalogue.node_type(n.shown_cls).category).startswith("api node"):  # a cloud service's (heldout20 15)
         return (f"{_name(n)}, one of ComfyUI's API nodes (category '{cat}': a paid cloud service makes what it gives), "
                 f"gives {into}: not made, as Studio calls no cloud service{tail}")

@@ -15,7 +15,8 @@ MEDIA = {"IMAGE": "pictures", "MASK": "mask", "VIDEO": "clip", "AUDIO": "sound"}
 THINGS = {**MEDIA, "LATENT": "latent", "MODEL": "model", "CONDITIONING": "conditioning"}
 
 
-def unknown_step(n: CNode, ins: dict[str, str], read: set[str], into: str, unread: bool, tail: str) -> str:
+def unknown_step(n: CNode, ins: dict[str, str], read: set[str], into: str, unread: bool, tail: str,
+                 sampled: frozenset[str] = frozenset()) -> str:
     """The sentence of uncatalogued ``n`` passed over on its way into ``into`` (``unread``: that reader is not
     converted or not applied either: nothing goes there instead); ``ins``: its inputs' types as the file saves them; ``read``: the types of its outputs read;
     ``tail``: its settings in words. Its way is an input of a type read from it (a picture in, a picture out)."""
@@ -32,8 +33,18 @@ def unknown_step(n: CNode, ins: dict[str, str], read: set[str], into: str, unrea
     others = [k for k in n.links if k not in froms]
     more = (f"; its {', '.join(repr(k) for k in others[:4])}{' and more' if len(others) > 4 else ''} (wired) "
             f"{'are' if len(others) > 1 else 'is'} not read either") if others else ""
-    instead = (f"; the {MEDIA[kind]} its '{way}' is given go{'' if kind == 'IMAGE' else 'es'} there instead"
-               if not unread and kind in MEDIA and walked == way else "")
+    # what goes there instead only where the way is its one input of that kind (heldout37 01: a face paste-back given
+    # the clip's frames and the re-detailed faces was said to send the clip's frames on, while Studio's save is wired
+    # from the generator's take, the way up its other input)
+    # ``sampled``: its inputs a sampler's take comes up (Studio wires a take, not a file, where one of them does)
+    alike = [k for k in ways if kind and kind in ins.get(k, "").split(",")]
+    taken = [k for k in alike if k in sampled]
+    # (one of them a take's: that one; none a take's: the file the walk to a loader follows through it, as Studio wires
+    # it; several takes': not known which, none named)
+    sent = taken[0] if len(alike) > 1 and len(taken) == 1 else way if walked == way and not taken or alike == [way] \
+        and walked == way else None
+    instead = (f"; the {MEDIA[kind]} its '{sent}' is given go{'' if kind == 'IMAGE' else 'es'} there instead"
+               if not unread and kind in MEDIA and sent is not None else "")
     return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}), a node whose type no pack in Studio's catalogue "
             f"declares, makes what it gives {into} from its {', '.join(repr(k) for k in froms)}"
             f"{f' ({THINGS[kind]})' if kind else ''}: not "

@@ -76,8 +76,11 @@ def passed_through(n: CNode, slot: int) -> tuple[str, bool] | None:
     name = image_socket(n, slot)
     if name is None:
         return None
-    widgets = {w.name for w in _type(n).widgets}
-    return name, not (is_resize(n) or {"width", "height"} <= widgets or "scale_by" in widgets)
+    t = _type(n)
+    widgets = {w.name for w in t.widgets}
+    learned = any(i.type.upper().endswith("MODEL") for i in t.sockets)  # an upscale by a model (heldout37 06: a 4x
+    # model upscale of the next take's start frame was read as a resize, named nowhere): it changes them, said
+    return name, learned or not (is_resize(n) or {"width", "height"} <= widgets or "scale_by" in widgets)
 
 
 def matched_through(n: CNode) -> tuple[str, str] | None:

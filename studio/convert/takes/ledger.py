@@ -307,18 +307,24 @@ def maker_between(b: Any, save: CNode, key: frozenset) -> CNode | None:
     return next((m for m in found if "VIDEO" in out_types(wf, m)), found[-1] if found else None)
 
 
-def blocked(b: Any, first: CNode) -> list[tuple[CNode, CNode]]:
-    """(file, node) where a file reaches the first sampler through a conditioning or latent node Studio does not
-    read (an IC-LoRA guide, a pack's image-to-video conditioning): what it gives the sampler is lost, so the
-    generator would make another task."""
-    wf, cons = b.wf, _consumers(b.wf)
-    within, todo = {first.id}, [first]  # the first sampler's own inputs, not those of another pass above it
+def _own_inputs(wf: Workflow, first: CNode) -> set[str]:
+    """The ids up the first sampler's inputs (its own too), not those of another pass above it (a sampler's)."""
+    within, todo = {first.id}, [first]
     while todo:
         n = todo.pop()
         for src, _ in n.links.values():
             if src in wf.nodes and src not in within and wf.nodes[src].cls not in SAMPLER_TYPES:
                 within.add(src)
                 todo.append(wf.nodes[src])
+    return within
+
+
+def blocked(b: Any, first: CNode) -> list[tuple[CNode, CNode]]:
+    """(file, node) where a file reaches the first sampler through a conditioning or latent node Studio does not
+    read (an IC-LoRA guide, a pack's image-to-video conditioning): what it gives the sampler is lost, so the
+    generator would make another task."""
+    wf, cons = b.wf, _consumers(b.wf)
+    within = _own_inputs(wf, first)
     declared = families.declared() | set(tasks())
     types: dict[str, dict] = {}  # a node -> what each node feeding it gives it (its links read once, not once a file)
 
@@ -346,8 +352,8 @@ def not_run() -> set[str]:
 def held_task(b: Any, first: CNode, lost: list[CNode], fam: str) -> Task:
     """The task a workflow makes from files Studio cannot wire, in words, for the sentence said first."""
     wf, cons = b.wf, _consumers(b.wf)
-    within = {n.id for n in upstream(wf, first)}
-    ids = {n.id for n in lost}
+    within = _own_inputs(wf, first)  # (not through another pass above it: heldout37 09 named the ControlNet of an
+    ids = {n.id for n in lost}  # SDXL pass making the start picture as what gives the Wan sampler its input)
     vias = list({m.id: m for f, m in blocked(b, first) if f.id in ids}.values())
     for n in lost:
         if files_brought(n):  # the node that brings its files in itself

@@ -142,6 +142,7 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset], named: bool = 
         how = how[:-1] + (f", of the frames of {that} and the takes before it that {cont.batched.shown_cls} "
                           f"(#{cont.batched.id}) joins)")
     b.used |= cont.via  # the earlier take's frames on their way: read here (not this take's own inputs)
+    b.start_way |= cont.via
     unknown = "" if first is not None else f"; {that}'s length is not known: set the frame to its last"
     unknown += "".join(f"; {x}" for x in bad)
     unknown += "".join(f"; {x}" for x in unapplied(cont))

@@ -38,13 +38,20 @@ def _timeline(n: CNode) -> dict | None:
 
 
 def _num(v: Any) -> float | None:
+    """A number, or a number an API file saves as text (heldout37 07: duration_frames "144")."""
+    if isinstance(v, str):
+        try:
+            return float(v.strip())
+        except ValueError:
+            return None
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
 def _values(wf: Workflow, n: CNode, t: dict) -> dict:
     """The Director's length, frame rate, size and resize method, by name (an API file) or by the file's places."""
     w = n.widgets
-    out = {"frames": _num(t.get("normalDurationFrames")) or _num(w.get("duration_frames")),
+    out = {"frames": _num(t.get("normalDurationFrames")) or _num(w.get("duration_frames"))
+           or _num(t.get("duration_frames")),  # (the timeline's own length, where the widget's is not saved)
            "fps": _num(w.get("frame_rate")), "width": _num(w.get("custom_width")),
            "height": _num(w.get("custom_height")), "method": w.get("resize_method"), "divisible": _num(w.get("divisible_by"))}
     raw = n.raw if isinstance(n.raw, list) else []
@@ -68,6 +75,23 @@ def _values(wf: Workflow, n: CNode, t: dict) -> dict:
             if out[key] is None:
                 out["unknown"].append(name)
     return out
+
+
+def _joined(who: str, given: Any, segs: list[dict]) -> list[str]:
+    """The sentence of the segment prompts joined into the take's one prompt, where segments hold prompts (heldout37
+    07: three picture segments with no prompt were said "3 segment prompts ... are joined": the take's prompt was the
+    global prompt alone)."""
+    prompted = [s for s in segs if str(s.get("prompt") or "").strip()]
+    whole = isinstance(given, str) and bool(given.strip())
+    if prompted and (len(prompted) > 1 or whole):
+        some = (f"{len(prompted)} segment prompts (each over its own frames" if len(prompted) > 1 else
+                "one segment prompt (over its own frames")
+        return [f"{who}'s {some} by Prompt Relay's attention masks)" + (" and its global prompt" if whole else "")
+                + " are joined into one prompt: LTX-2 takes one prompt for the whole take"]
+    if prompted:
+        return [f"{who}'s one segment prompt (over its own frames by Prompt Relay's attention masks) is the prompt of "
+                "the whole take: LTX-2 takes one prompt for the whole take"]
+    return []
 
 
 def _kind(n: CNode, slot: int, port: str) -> str:
@@ -147,9 +171,7 @@ class _Reading:
         if not texts:
             said.append(f"{who}'s timeline has no prompt (no global prompt, no segment): write the take's prompt in "
                         "the generator")
-        if len(segs) > 1:
-            said.append(f"{who}'s {len(segs)} segment prompts (each over its own frames by Prompt Relay's attention "
-                        "masks) are joined into one prompt: LTX-2 takes one prompt for the whole take")
+        said += _joined(who, given, segs)
         # the size: fixed where both are set and the method gives that size (or no image sets it)
         w, h, div = v["width"] or 0, v["height"] or 0, int(v["divisible"] or 32)
         size = None
