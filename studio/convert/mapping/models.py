@@ -153,7 +153,7 @@ class ModelReading:
                                ", and neither model is loaded (set Load Video Model's 'model' to the one it picks)"))
                 continue
             relay = prompt_relay.read(n, wf.value) is not None  # (its prompts read apart: mapping/relayed_prompts)
-            what = "a prompt relay's attention patch" if relay else carries(n) or "a model patch"
+            what = "a prompt relay's attention patch" if relay else carries(n) or patch_inputs.patch_words(n)
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: {what}) between the model loader and "
                         f"'{s.node.title or s.node.shown_cls}' (#{s.node.id}) is not applied"
                         f"{'' if relay else patch_inputs.given(wf, n)}: Studio loads the model without it ({settings})")

@@ -33,6 +33,18 @@ def _gives(n: CNode) -> set[str]:
     return set(t.output_types) if t is not None and t.outputs else {x for x in n.out_types if x}
 
 
+def patch_words(n: CNode) -> str:
+    """What node ``n`` on the model's way is, in words: 'a model patch' where its pack declares (or the file saves)
+    that it gives a model; else not said to be one (heldout37 07: rgthree's Context in an API file, whose outputs its
+    pack builds in a way the catalogue does not follow, passes the loader's model on unchanged; it was called a model
+    patch). A node no catalogued pack declares, its outputs not saved (an API file), is taken for the patch that a
+    node on the model's way most often is."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if "MODEL" in _gives(n) or (t is None and not any(n.out_types)):
+        return "a model patch"
+    return "a node not declared to give a model (a model patch, or a node passing it on)"
+
+
 def own_inputs(wf: Workflow, patch: CNode) -> list[tuple[str, CNode]]:
     """The patch's inputs beside the model's way, each with the node wired there (in the patch's order); not one of
     a type it gives, nor a model (a second expert a LoRA loader of two models carries on: not what it is made with)."""
@@ -82,7 +94,7 @@ def made_with(wf: Workflow, patch: CNode, sampler: CNode, skip: set[str], within
         reader, k = via[n.id]
         more = len(readers.get(n.id, ())) - 1
         more = f" (and {more} more input{'s' * (more > 1)})" if more > 0 else ""
-        out[n.id] = (f"{_name(n)} gives {reader.where(k)}{more}: one of what {_name(patch)} is made with, a model patch "
+        out[n.id] = (f"{_name(n)} gives {reader.where(k)}{more}: one of what {_name(patch)} is made with, {patch_words(patch)} "
                      f"(on the model '{sampler.title or sampler.shown_cls}', #{sampler.id}, samples with) Studio does not "
                      "apply: not applied either")
         for k2, (src, _) in n.links.items():
@@ -94,7 +106,7 @@ def made_with(wf: Workflow, patch: CNode, sampler: CNode, skip: set[str], within
 
 def patch_line(patch: CNode, sampler: CNode) -> str:
     """The patch passed over: the sentence of the list of nodes passed over (its generator's note says it too)."""
-    return (f"{_name(patch)}, a model patch on the model '{sampler.title or sampler.shown_cls}' (#{sampler.id}) "
+    return (f"{_name(patch)}, {patch_words(patch)} on the model '{sampler.title or sampler.shown_cls}' (#{sampler.id}) "
             "samples with: not applied, Studio loads the model without it (said in that generator's note)")
 
 
