@@ -2,8 +2,8 @@
 part way (0 < denoise < 1) a latent that an upscale made of another sampler's take, on the latent's way between them
 nothing but upscales (heldout37 10: AnimateDiff's x2 NNLatentUpscale, then 8 steps at denoise 0.19). The upscale is
 told by its declared types: a latent step (LATENT in and out) whose declared widgets are a scale (a FLOAT named for a
-scale or factor: LatentUpscaleBy's 'scale_by', NNLatentUpscale's 'upscale') or a size (INT 'width' and 'height':
-LatentUpscale). A family's own latent upscaler (the 'upscalers' hook: LTX's x2 upsampler with its model) is its
+scale or factor: LatentUpscaleBy's 'scale_by', NNLatentUpscale's 'upscale', WAS's 'factor') or a size (INT 'width'
+and 'height': LatentUpscale), its declared names calling it an upscale. A family's own latent upscaler (the 'upscalers' hook: LTX's x2 upsampler with its model) is its
 family's to read (LTX-2's stage, LTX-Video's take made at the upscaled size: mapping.settings) and not read here.
 
 Made as takes.restyle makes a pass on an earlier take, the take of the first sampler once (earlier.py: its own
@@ -45,9 +45,15 @@ class Hires:
 
 
 def _widgets(n: CNode) -> dict[str, str]:
-    """The widgets ``n``'s type declares (name -> type); {} where no pack in the catalogue declares it."""
+    """The widgets ``n``'s type declares (name -> type), where its declared names (its type's, its display name) call
+    it an upscale ('Upscale Latent By', 'NNLatentUpscale'); {} for another, or one no pack in the catalogue declares
+    (a latent crop, a sharpen by a 'factor', a temporal upsampler by frame rates: none of them a spatial upscale)."""
     t = catalogue.node_type(n.origin or n.cls)
-    return {i.name: i.type for i in t.inputs or () if i.widget} if t is not None else {}
+    words = f"{t.name} {t.display or ''}".lower() if t is not None else ""
+    if "upscal" not in words and "upsampl" not in words:
+        return {}
+    widgets = {i.name: i.type for i in t.inputs or () if i.widget}
+    return {} if any("fps" in k.lower() or "frame" in k.lower() for k in widgets) else widgets
 
 
 def _upscale(wf: Workflow, n: CNode) -> tuple[float | None, tuple[int, int] | None] | None:
@@ -120,8 +126,8 @@ def line(h: Hires) -> str:
     return (f"a refine pass after a latent upscale: {_name(h.head)} samples again, at denoise "
             f"{number(round(h.denoise, 4))}, the take of {_name(h.earlier)} upscaled {how(h)} by {names}: Studio's "
             f"Scale {how(h)} then Video to Video at strength {number(round(h.denoise, 4))} with the pass's own model, "
-            "prompt, steps, cfg and seed, the take made once (upscaled in pixels then re-encoded, where ComfyUI "
-            "upscales the latent)")
+            "prompt, steps, cfg and seed, its frames the take's and its size the scaled take's, the take made once "
+            "(upscaled in pixels then re-encoded, where ComfyUI upscales the latent)")
 
 
 def _stand_in(wf: Workflow, save: CNode, h: Hires) -> CNode:
