@@ -164,7 +164,8 @@ def make(b: Any, save: CNode, h: Hires) -> int | None:
         if latent is not None:
             h.head.links["latent_image"] = latent
         b.continuing = {}
-    b.used |= {n.id for n in h.ups}
+    if made:  # (a pass held: its upscales left to the notes of what is not converted, named there)
+        b.used |= {n.id for n in h.ups}
     if again:
         return int(made)
     before, sv = taken[0], taken[1]
