@@ -167,7 +167,7 @@ def test_an_efficient_loader_is_read_by_its_types_as_checkpoint_lora_vae_prompts
 
 def test_two_passes_the_first_is_the_take_and_the_second_refines_it_as_video_to_video():
     """heldout7 item 8: the first pass is the take (its own output too), the second, after a latent upscale x1.5
-    at denoise 0.8, is Video to Video on that take (made once), the upscale said not applied."""
+    at denoise 0.8, is Video to Video on that take (made once), the upscale made as Studio's Scale x1.5 before it."""
     conv = convert(_efficient(two_passes=True), "eff")
     assert conv.graph.validate() == []
     t2v = _nodes(conv, "video_models.text_to_video")
@@ -175,14 +175,19 @@ def test_two_passes_the_first_is_the_take_and_the_second_refines_it_as_video_to_
     assert len(t2v) == 1 and len(v2v) == 1 and t2v[0].params["guidance"] == 7
     p = v2v[0].params
     assert (p["strength"], p["steps"], p["guidance"], p["seed"]) == (0.8, 24, 8.0, 0)
-    assert any(link.src == t2v[0].id and link.dst == v2v[0].id for link in conv.graph.links)
+    assert any(link.src == t2v[0].id and link.dst == _nodes(conv, "transform.scale")[0].id for link in conv.graph.links)
     assert len(_nodes(conv, "io.save_video")) == 2  # each output its own, the first pass's take generated once
     said = _said(conv)
     assert "'LatentUpscaleBy' (LatentUpscaleBy, #7) upscales the latent of 'KSampler (Efficient)' (KSampler " \
            "(Efficient), #5) for 'KSampler' (KSampler, #8)'s second pass (denoise 0.8)" in said
     assert "a pass, not another segment: 'KSampler' (KSampler, #8) reworks every frame of the take of 'KSampler " \
            "(Efficient)' (KSampler (Efficient), #5)" in said
-    assert "(upscale_method nearest-exact, scale_by 1.5)" in said and "on the frames' way is not applied" in said
+    assert "(upscale_method nearest-exact, scale_by 1.5)" in said and "on the frames' way is not applied" not in said
+    assert "scaled by Studio's Scale before it as ComfyUI's 'LatentUpscaleBy' (LatentUpscaleBy, #7) upscales the " \
+           "take's latent (upscaled in pixels then re-encoded, where ComfyUI upscales the latent)" in said  # (hires5)
+    scale = _nodes(conv, "transform.scale")
+    assert len(scale) == 1 and scale[0].params["scale"] == 1.5
+    assert conv.graph.input_link(v2v[0].id, "video").src == scale[0].id
     assert "the take reworked' -> another Save Video" not in said
 
 

@@ -92,7 +92,8 @@ def test_its_picture_with_no_vae_given_is_not_guessed():
 def test_the_first_pass_the_upscale_and_the_refine_are_said():
     text = _said(convert(_efficient(), "effic.json"))
     assert "'KSampler (Efficient)' (KSampler (Efficient), #5) is read as ComfyUI's KSampler" in text
-    assert "LatentUpscaleBy" in text and "(KSampler, #7) refines the take" in text
+    assert "LatentUpscaleBy" in text and "(KSampler, #7) samples again, at denoise 0.6, the take of 'KSampler " \
+        "(Efficient)' (KSampler (Efficient), #5) upscaled x1.5" in text  # (the refine made: hires5)
 
 
 def _ltx(values: list) -> dict:

@@ -60,20 +60,26 @@ def _notes(conv):
 
 
 @pytest.mark.parametrize("custom", [False, True], ids=["ksampler_advanced", "sampler_custom_advanced"])
-def test_a_first_pass_then_an_upscaled_refine_makes_the_first_pass_and_says_the_refine(custom):
-    """The generator is the first pass (its 20 steps, cfg 6, seed, the latent's 832x480), never the refine's
-    6 steps at cfg 3; the refine is one line naming it, with its denoise and the latent upscale before it."""
+def test_a_first_pass_then_an_upscaled_refine_makes_the_first_pass_then_the_refine(custom):
+    """The first generator is the first pass (its 20 steps, cfg 6, seed, the latent's 832x480), never the refine's
+    6 steps at cfg 3; the refine after the latent upscale is Studio's Scale x1.5 then Video to Video at its denoise
+    with its own settings (hires5: any family, told by the upscale's declared types), said in one line naming it."""
     d = _two_pass()
     conv = convert(_custom_first(d) if custom else d, "two_pass")
     assert conv.graph.validate() == []
     gens = _gens(conv)
-    assert [g.type_id for g in gens] == ["video_models.text_to_video"]
+    assert [g.type_id for g in gens] == ["video_models.text_to_video", "video_models.video_to_video"]
     p = gens[0].params
     assert (p["steps"], p["guidance"], p["seed"], p["width"], p["height"]) == (20, 6.0, 1234, 832, 480)
-    line = next(x for x in _notes(conv).splitlines() if "#21" in x)
-    assert line.startswith("- a later pass: 'KSampler' (KSampler, #21) refines the take (denoise 0.4, 6 steps, cfg 3")
-    assert "after ComfyUI's 'LatentUpscaleBy' (LatentUpscaleBy, #20): scale_by 1.5" in line
-    assert "Studio's graph makes the first pass alone at 832x480" in line and "Video to Video at strength 0.4" in line
+    r = gens[1].params
+    assert (r["steps"], r["guidance"], r["seed"], r["strength"]) == (6, 3.0, 7, 0.4)
+    scale = next(n for n in conv.graph.nodes.values() if n.type_id == "transform.scale")
+    assert scale.params["scale"] == 1.5 and conv.graph.input_link(gens[1].id, "video").src == scale.id
+    line = next(x for x in _notes(conv).splitlines() if "#21" in x and "refine pass" in x)
+    assert line.startswith("- a refine pass after a latent upscale: 'KSampler' (KSampler, #21) samples again, at "
+                           "denoise 0.4, the take of")
+    assert "upscaled x1.5 by 'LatentUpscaleBy' (LatentUpscaleBy, #20): Studio's Scale x1.5 then Video to Video at " \
+           "strength 0.4" in line
 
 
 def test_a_packs_sampler_as_the_main_pass_holds_the_output_never_made_from_the_refine():

@@ -57,9 +57,20 @@ def test_a_refine_by_another_model_is_a_pass_on_the_first_take():
     assert [t["generator"] for t in conv.tasks] == ["video_models.ltx2", "video_models.video_to_video"]
 
 
-def test_a_resize_on_the_frames_way_is_said_not_applied():
-    said = _said(convert(_refined(resize=True), "refined_up"))
-    assert "ComfyUI's 'ImageScale' (ImageScale, #8) on the frames' way is not applied" in said
+def test_a_resize_on_the_frames_way_is_studios_scale_before_the_pass():
+    """The frames resized before the pass encodes them (ImageScale lanczos 1280x720): Studio's Scale to that size
+    between the take and the pass (hires5), said; never 'not applied'."""
+    conv = convert(_refined(resize=True), "refined_up")
+    g = conv.graph
+    first = next(n for n in g.nodes.values() if n.type_id == "video_models.ltx2")
+    scale = next(n for n in g.nodes.values() if n.type_id == "transform.scale")
+    restyle = next(n for n in g.nodes.values() if n.type_id == "video_models.video_to_video")
+    assert g.input_link(scale.id, "video").src == first.id and g.input_link(restyle.id, "video").src == scale.id
+    assert (scale.params["width"], scale.params["height"], scale.params["interpolation"]) == (1280, 720, "lanczos")
+    said = _said(conv)
+    assert "its size that take's scaled by Studio's Scale before it as ComfyUI's 'ImageScale' (ImageScale, #8) scales " \
+           "the frames on their way to the encode" in said
+    assert "on the frames' way is not applied" not in said
 
 
 def test_a_humo_pass_is_wan_humo_reworking_the_first_take_with_its_voice():

@@ -26,7 +26,7 @@ from ..packs import batch_managers, bundle_loaders, easy_use, expert_samplers, p
 from ..packs import deploy_inputs, front_end_inputs, save_shapes, uncatalogued_twins
 from ..packs import float_sigmas, loops_unrolled
 from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowError
-from ..takes import continued_take, refine, restyle, segments, still_first
+from ..takes import continued_take, latent_refine, refine, restyle, segments, still_first
 from ..takes.frames import frame_saves
 from . import take_stills
 from ..tracing.tasks import family, tasks
@@ -114,6 +114,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             takes = segments.segments(wf, s, self.g.registry) if s.enabled else []
             reworked = restyle.pass_of(wf, s) if s.enabled and not takes else None
             refined = refine.pass_for(self, s, reworked) if s.enabled and not takes else None
+            hires = latent_refine.pass_of(self, s) if s.enabled and not takes and not reworked and not refined \
+                else None  # a refine pass after a latent upscale: the take once, Scale, the pass (Video to Video)
             if takes and segments.make(self, s, takes):  # several takes joined: a pipeline each, concatenated
                 self.out.pipelines += 1
             elif (cont := continued_take.take_of(wf, s) if s.enabled else None) is not None and \
@@ -121,6 +123,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
                 self.out.pipelines += made  # a take continuing an earlier one's last frames: that take, then this one
             elif refined is not None and (made := refine.make(self, s, refined)) is not None:
                 self.out.pipelines += made  # a pass reworking an earlier take's frames: picked, a pack's sampler...
+            elif hires is not None and (made := latent_refine.make(self, s, hires)) is not None:
+                self.out.pipelines += made
             elif reworked is not None and (made := restyle.make(self, s, reworked)) is not None:
                 self.out.pipelines += made  # a pass reworking an earlier take's frames: that take, then the pass
             elif not takes and segments.from_earlier(self, s):  # its take starts from another output's frames

@@ -23,6 +23,8 @@ from ..tracing.walks import sampler_chain, sampler_denoise, upstream
 from .earlier import earlier_take
 from .extend import MATCHES, RESIZES, TRIMS
 from .filters import filter_input
+from .upsampled_clip import scale_before
+from ..tracing.resizes import scale_params
 
 MAX_STEPS = 16  # nodes between the earlier take's decoder and the pass's encoder
 
@@ -88,12 +90,24 @@ def make(b: Any, save: CNode, p: Pass) -> int | None:
     fresh = len(b.bands) > bands  # (else the take another output made already, written by that output's save)
     band = b.bands[before]
     b.used |= {n.id for n in p.steps}
-    how = ("; ComfyUI's " + ", ".join(_name(n) for n in p.steps) + " on the frames' way " +
-           ("is" if len(p.steps) == 1 else "are") + " not applied") if p.steps else ""
+    # the resizes whose size their settings fix, made as Studio's Scale (not one given a size by an override input
+    # Scale's reading does not take: KJNodes' ImageResizeKJ's 'width_input' / 'height_input')
+    scaled = [(n, params) for n in p.steps if n.cls in RESIZES and not any(k.endswith("_input") for k in n.links)
+              and (params := scale_params(b.wf, n)) is not None]
+    kept = [n for n in p.steps if n.cls != "Reroute" and n.id not in {m.id for m, _ in scaled}]
+    how = ("; ComfyUI's " + ", ".join(_name(n) for n in kept) + " on the frames' way " +
+           ("is" if len(kept) == 1 else "are") + " not applied") if kept else ""
+    latent = any(n.origin and n.origin != n.cls for n, _ in scaled)  # (a latent upscale read as one of pixels)
+    size = (f"its frames that take's, its size that take's scaled by Studio's Scale before it as ComfyUI's "
+            + ", ".join(_name(n) for n, _ in scaled) + (" upscale" + ("s" if len(scaled) == 1 else "") + " the take's "
+                                                        "latent (upscaled in pixels then re-encoded, where ComfyUI "
+                                                        "upscales the latent)" if latent else
+                                                        " scale" + ("s" if len(scaled) == 1 else "") + " the frames on "
+                                                        "their way to the encode")) if scaled else \
+        "its size and frames that take's"
     line = (f"a pass, not another segment: {_name(p.head)} reworks every frame of the take of {_name(p.earlier)} "
             f"(encoded by {_name(p.encode)}, denoise {number(p.denoise)}): Studio's Video to Video restyles that take's "
-            f"video at strength {number(p.denoise)} with the pass's own model, prompt and settings, its size and frames "
-            f"that take's{how}")
+            f"video at strength {number(p.denoise)} with the pass's own model, prompt and settings, {size}{how}")
     pixels = p.encode.links.pop("pixels", None)
     b.continuing = {(p.encode.id, "pixels"): (out[0], out[1], line)}
     try:
@@ -102,6 +116,10 @@ def make(b: Any, save: CNode, p: Pass) -> int | None:
         if pixels is not None:
             p.encode.links["pixels"] = pixels
         b.continuing = {}
+    gen = next((x for x in (b.bands[-1] if made else ()) if (e := b.g.input_link(x, "video")) is not None
+                and (e.src, e.src_port) == tuple(out)), None)
+    for n, params in reversed(scaled) if gen is not None else ():  # (the decoder's nearest first: each put before
+        scale_before(b, gen, params, n)  # the pass, after those before it)
     if made and sv is not None:  # the take reworked is the pass's input, not an output of its own
         b.g.remove_node(sv)
         band.remove(sv)

@@ -64,10 +64,18 @@ def read(b, o) -> tuple[int, CNode | None]:
 def make(b, gen: str, read_as: tuple[int, CNode | None]) -> None:
     """Studio's Scale by the factor ``read`` found on Video to Video ``gen``'s clip."""
     factor, at = read_as
-    link = b.g.input_link(gen, "video") if factor > 1 else None
+    if factor > 1:
+        scale_before(b, gen, {"scale": float(factor)}, at)
+
+
+def scale_before(b, gen: str, params: dict, at: CNode) -> str | None:
+    """Studio's Scale (``params``: its factor, or its size) put between generator ``gen`` and the clip its 'video'
+    is given (takes.latent_refine too); its id, None where nothing is wired there."""
+    link = b.g.input_link(gen, "video")
     if link is None:
-        return
+        return None
     b.g.disconnect(gen, "video")
-    nid = b.add("transform.scale", {"scale": float(factor)}, at)
+    nid = b.add("transform.scale", params, at)
     b.g.connect(link.src, link.src_port, nid, "video")
     b.g.connect(nid, "video", gen, "video")
+    return nid
