@@ -7,7 +7,7 @@ there, not applied). A candidate must require 3 inputs or more and share 2 socke
 picture out is any filter's shape, names and all. Never a type of the node's own pack (one alike among several: none), nor any for a node of
 ComfyUI's core: a pack declaring two types alike made two nodes (ComfyUI's HunyuanRefinerLatent takes and gives what
 its LTXVCropGuides does and does another task; WanVideoWrapper's SkyReels-V3 audio encoder takes and gives its
-MultiTalk's). Several such types, or none: None (nothing read, nothing said).
+MultiTalk's), nor for an output node (read by what it saves: packs/save_shapes.py). Several such types, or none: None (nothing read, nothing said).
 Adaptive Window Size's AdaptiveWanVideoAnimateEmbeds reads as WanVideoWrapper's WanVideoAnimateEmbeds, the Director
 Motion Brush's V2 crop of guides as ComfyUI's LTXVCropGuides: by their declarations, never by their names. Stdlib."""
 from __future__ import annotations
@@ -37,8 +37,8 @@ def _alike(t, r) -> bool:
 def exact_twin(t, readable) -> str | None:
     """The one type of ``readable`` (node types, as the catalogue declares them) whose inputs and outputs ``t``
     declares alike; None where none or several are."""
-    if t is None or t.inputs is None or not t.outputs or catalogue.is_primitive(t) or t.pack == CORE:
-        return None
+    if t is None or t.inputs is None or not t.outputs or catalogue.is_primitive(t) or t.pack == CORE or t.output_node:
+        return None  # (an output node is read by what it saves: packs/save_shapes.py)
     found = {(r.name, r.pack) for r in readable if r is not None and r.name != t.name and _alike(t, r)}
     if len(found) != 1:
         return None  # none, or several alike (one of its own pack's among them: ambiguous too)
