@@ -77,7 +77,8 @@ class ModelReading:
 
         def stop(x: CNode) -> bool:
             return x.cls in LOADERS or x.cls in SHIFTS or x.cls.startswith("LoraLoader") or x.cls in loras or \
-                x.cls in lora_stacks.STACKS or "model" in x.links and lora_of(wf, x) is not None  # (a pack's, by names)
+                x.cls in lora_stacks.STACKS or "model" in x.links and lora_of(wf, x) is not None and \
+                not patch_inputs.more_than_lora(wf, x)  # (a pack's, by names; a guide loading one: a patch)
         chain, walked, passed = [], set(), set()
         loader = walk(wf, s.inputs(wf), ("model",), stop, passed, through=model_input)
         while loader is not None and loader.cls not in LOADERS and loader.id not in walked:

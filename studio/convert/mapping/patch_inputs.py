@@ -64,6 +64,15 @@ def given(wf: Workflow, patch: CNode) -> str:
             + (f" and {len(names) - 4} more" if len(names) > 4 else ""))
 
 
+def more_than_lora(wf: Workflow, n: CNode) -> bool:
+    """A node on the model's way naming a LoRA file that does more than load it, told by its declared types: it gives
+    what a LoRA loader does not (conditioning, a latent) and is given inputs of its own beside its model and text
+    encoder (guides, a VAE: the Director Motion Brush's V2 guide, an IC-LoRA director). Read as a model patch not
+    applied, its inputs named (models.ModelReading._patches), never as a LoRA whose guides are said nowhere."""
+    return bool(_gives(n) - {"MODEL", "CLIP"}) and any(
+        in_type(n, k) != "CLIP" for k, _ in own_inputs(wf, n))
+
+
 def readers_of(wf: Workflow) -> dict[str, list[str]]:
     """Each node -> the ids of the enabled nodes reading it, once a link."""
     readers: dict[str, list[str]] = {}

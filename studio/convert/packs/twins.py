@@ -24,6 +24,7 @@ from ..reading import prompt_schedules as schedules
 from ..reading.subgraphs import CONTROL
 from ..reading.workflow import ALIASES, WIDGETS, CNode, Workflow
 from ..tracing.tasks import tasks
+from .exact_twins import exact_twin
 from .made_types import copied, made_type
 from .originals import original
 
@@ -129,7 +130,27 @@ def twin_of(cls: str) -> tuple[str, dict[str, str]] | None:
         r = max(best, key=lambda r: (len(r.inputs), r.pack == "Comfy-Org/ComfyUI", r.name))
         names = [i.name for i in r.inputs] + [k for k in _tables().get(r.name, ()) if k != CONTROL]
         return r.name, {k: k for k in names if t.input(k) is not None}
+    if (same := exact_twin(t, _readable())) is not None:  # of any other role: its inputs and outputs alike
+        r = _read_type(same, same in _translated())
+        names = [i.name for i in r.inputs] + [k for k in _tables().get(r.name, ()) if k != CONTROL]
+        return r.name, {k: k for k in names if t.input(k) is not None}
     return _one_file(t)
+
+
+@families.derived  # made from the families' mappings: cleared when they change
+@functools.lru_cache(maxsize=1)
+def _readable() -> tuple:
+    """Every type Studio reads by name as its pack declares it (its aliases' names aside: read as other types),
+    for exact_twins.py."""
+    translated = _translated()
+    return tuple(t for n in sorted(_read() - set(ALIASES)) if (t := _read_type(n, n in translated)) is not None)
+
+
+def _exactly(cls: str, read: str) -> bool:
+    """``cls`` is read as ``read`` by the types whose inputs and outputs it declares alike (exact_twins.py)."""
+    t = declared(cls)
+    return t is not None and t.inputs is not None and exact_twin(t, _readable()) == read and \
+        t.output_types == _read_type(read, True).output_types
 
 
 def _one_file(t) -> tuple[str, dict[str, str]] | None:
@@ -239,7 +260,8 @@ def translate(wf: Workflow) -> list[str]:
 def _sentence(n: CNode, p: _Plan) -> str:
     r = p.r
     whose = "ComfyUI" if r.pack == "Comfy-Org/ComfyUI" else r.pack.rsplit("/", 1)[-1]
-    line = f"'{n.title or n.origin}' ({n.origin}, #{n.id}) is read as {whose}'s {n.cls}, whose inputs it declares too"
+    whose_own = "inputs and outputs it declares alike" if _exactly(n.origin, n.cls) else "inputs it declares too"
+    line = f"'{n.title or n.origin}' ({n.origin}, #{n.id}) is read as {whose}'s {n.cls}, whose {whose_own}"
     if p.renamed:  # (rejudge4, 31/06: a loader's 'model_name' read as UNETLoader's 'unet_name' was said declared too)
         line += " (under its own names: " + ", ".join(f"its '{a}' as '{b}'" for a, b in p.renamed) + ")"
     if p.machine:
