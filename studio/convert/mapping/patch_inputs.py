@@ -35,12 +35,12 @@ def _gives(n: CNode) -> set[str]:
 
 def patch_words(n: CNode) -> str:
     """What node ``n`` on the model's way is, in words: 'a model patch' where its pack declares (or the file saves)
-    that it gives a model; else not said to be one (heldout37 07: rgthree's Context in an API file, whose outputs its
-    pack builds in a way the catalogue does not follow, passes the loader's model on unchanged; it was called a model
-    patch). A node no catalogued pack declares, its outputs not saved (an API file), is taken for the patch that a
-    node on the model's way most often is."""
+    what it gives (a model of the way's type: MODEL, WanVideoWrapper's WANVIDEOMODEL), and where no catalogued pack
+    declares it and the file saves no types (an API file: the patch a node on the model's way most often is); not said
+    to be one where its pack declares it but builds its outputs in a way the catalogue does not follow (heldout37 07:
+    rgthree's Context in an API file passes the loader's model on unchanged; it was called a model patch)."""
     t = catalogue.node_type(n.origin or n.cls)
-    if "MODEL" in _gives(n) or (t is None and not any(n.out_types)):
+    if t is None or t.outputs is not None or any(n.out_types):  # (a wrapper's patch gives its WANVIDEOMODEL)
         return "a model patch"
     return "a node not declared to give a model (a model patch, or a node passing it on)"
 
