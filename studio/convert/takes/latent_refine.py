@@ -26,6 +26,7 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import role
 from ..tracing.sampling import SAMPLERS
 from ..tracing.walks import sampler_chain, sampler_denoise, upstream
+from . import refine_said
 from .earlier import earlier_take
 from .passes import latent_back
 from .upsampled_clip import scale_before
@@ -177,11 +178,5 @@ def make(b: Any, save: CNode, h: Hires) -> int | None:
         rate = b.g.nodes[gen].params.get("fps")
         if fresh and first is not None and rate and not b.g.nodes[first].params.get("fps", 1):  # the take's rate the
             b.set_param(first, "fps", rate, save)  # output's (ComfyUI writes no rate of it: it is never saved alone)
-    if made and sv is not None:  # the take upscaled is the pass's input, not an output of its own
-        b.g.remove_node(sv)
-        b.bands[before].remove(sv)
-    elif sv is not None:
-        b.log(f"the take of {_name(h.earlier)} that {_name(h.head)} refines after the latent upscale is made and "
-              f"written by its own Save Video ('{b.g.nodes[sv].params.get('path')}'): the pass on it is held (said "
-              "first)")
+    refine_said.take_saved(b, sv, before, h.earlier, h.head, made, " after the latent upscale")
     return int(fresh) + int(made)

@@ -225,11 +225,5 @@ def make(b: Any, save: CNode, r: Refine) -> int | None:
         given, b.continuing = b.continuing, {}
     b.used.add(r.head.id)
     refine_said.sound(b, [x for x in sounds if (x[0].id, x[1]) not in given], heard, made)
-    if made and sv is not None:  # the take refined is the pass's input, not an output of its own
-        b.g.remove_node(sv)
-        b.bands[band_at].remove(sv)
-    elif sv is not None:
-        b.log(f"the take of '{r.earlier.title or r.earlier.shown_cls}' (#{r.earlier.id}) that "
-              f"'{r.head.title or r.head.shown_cls}' (#{r.head.id}) refines is made and written by its own Save Video "
-              f"('{b.g.nodes[sv].params.get('path')}'): the pass on it is held (said first)")
+    refine_said.take_saved(b, sv, band_at, r.earlier, r.head, made)
     return 1 + int(made)

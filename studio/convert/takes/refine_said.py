@@ -221,3 +221,17 @@ def sound(b: Any, found: list, heard: tuple[str, str], made: bool) -> None:
         b.log(f"{_name(n)}'s '{k}' is the sound of the take the pass refines: Studio's Save Video takes it from that "
               "take's own output, as its Save Video would"
               + "".join(f"; {_name(x)} on its way is not applied" for x in steps))
+
+
+def take_saved(b: Any, sv: str | None, band: Any, earlier: CNode, head: CNode, made: bool, after: str = "") -> None:
+    """The Save Video of the take ``head`` refines (made by ``earlier``), where the take is written alone: removed
+    where the pass is made (the take is the pass's input, not an output of its own), else said written while the pass
+    is held (refine.py; latent_refine.py with ``after`` ' after the latent upscale')."""
+    if sv is None:
+        return
+    if made:
+        b.g.remove_node(sv)
+        b.bands[band].remove(sv)
+        return
+    b.log(f"the take of {CNode.named(earlier)} that {CNode.named(head)} refines{after} is made and written by its own "
+          f"Save Video ('{b.g.nodes[sv].params.get('path')}'): the pass on it is held (said first)")
