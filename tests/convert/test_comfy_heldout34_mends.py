@@ -7,6 +7,8 @@ import json
 
 from studio.convert.mapping.convert import convert
 
+from .workflow_shapes import ltx_director_take
+
 
 def _said(conv) -> str:
     return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
@@ -23,38 +25,13 @@ def _api(nodes: dict) -> dict:
 def _director(scale_by: float) -> dict:
     """An LTX-2.3 Director take (an empty timeline, no size: the pack's 768x512), its guide resizing the latent by
     ``scale_by``, sampled once and saved."""
-    return _api({
-        "1": ("CheckpointLoaderSimple", {"ckpt_name": "ltx-2.3-22b-dev-fp8.safetensors"}),
-        "2": ("DualCLIPLoader", {"clip_name1": "gemma_3_12B_it_fp4_mixed.safetensors",
-                                 "clip_name2": "ltx-2.3_text_projection_bf16.safetensors", "type": "ltxv",
-                                 "device": "default"}),
-        "3": ("VAELoader", {"vae_name": "LTX23_video_vae_bf16.safetensors"}),
-        "4": ("VAELoader", {"vae_name": "LTX23_audio_vae_bf16.safetensors"}),
-        "5": ("LTXDirector", {"global_prompt": "a lighthouse at dusk", "duration_frames": 120, "duration_seconds": 5,
+    return ltx_director_take({"global_prompt": "a lighthouse at dusk", "duration_frames": 120, "duration_seconds": 5,
                               "timeline_data": json.dumps({"segments": [], "audioSegments": []}),
                               "local_prompts": "", "segment_lengths": "", "epsilon": 0.001, "guide_strength": "",
                               "use_custom_audio": False, "frame_rate": 24, "display_mode": "seconds",
                               "custom_width": 0, "custom_height": 0, "resize_method": "maintain aspect ratio",
-                              "divisible_by": 32, "img_compression": 18, "timeline_ui": "", "model": ["1", 0],
-                              "clip": ["2", 0], "audio_vae": ["4", 0]}),
-        "6": ("LTXVConditioning", {"frame_rate": ["5", 5], "positive": ["5", 1], "negative": ["7", 0]}),
-        "7": ("ConditioningZeroOut", {"conditioning": ["5", 1]}),
-        "8": ("LTXDirectorGuide", {"scale_by": scale_by, "upscale_method": "bicubic", "positive": ["6", 0],
-                                   "negative": ["6", 1], "vae": ["3", 0], "latent": ["5", 2], "guide_data": ["5", 4]}),
-        "9": ("LTXVConcatAVLatent", {"video_latent": ["8", 2], "audio_latent": ["5", 3]}),
-        "10": ("CFGGuider", {"cfg": 1, "model": ["5", 0], "positive": ["8", 0], "negative": ["8", 1]}),
-        "11": ("KSamplerSelect", {"sampler_name": "euler"}),
-        "12": ("BasicScheduler", {"scheduler": "linear_quadratic", "steps": 8, "denoise": 1, "model": ["5", 0]}),
-        "13": ("RandomNoise", {"noise_seed": 12}),
-        "14": ("SamplerCustomAdvanced", {"noise": ["13", 0], "guider": ["10", 0], "sampler": ["11", 0],
-                                         "sigmas": ["12", 0], "latent_image": ["9", 0]}),
-        "15": ("LTXVSeparateAVLatent", {"av_latent": ["14", 0]}),
-        "16": ("VAEDecode", {"samples": ["15", 0], "vae": ["3", 0]}),
-        "17": ("LTXVAudioVAEDecode", {"samples": ["15", 1], "audio_vae": ["4", 0]}),
-        "18": ("CreateVideo", {"fps": ["5", 5], "images": ["16", 0], "audio": ["17", 0]}),
-        "19": ("SaveVideo", {"filename_prefix": "video/director", "format": "auto", "codec": "auto",
-                             "video": ["18", 0]}),
-    })
+                              "divisible_by": 32, "img_compression": 18, "timeline_ui": ""},
+                             rate_slot=5, scale_by=scale_by, upscale_method="bicubic", fps=["5", 5])
 
 
 def test_the_director_guides_scale_by_sizes_the_pass_it_samples():

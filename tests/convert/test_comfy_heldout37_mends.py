@@ -6,6 +6,8 @@ import json
 
 from studio.convert.mapping.convert import convert
 
+from .workflow_shapes import ltx_director_take
+
 
 def _said(conv) -> str:
     return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
@@ -53,40 +55,14 @@ def test_a_held_tasks_prompt_written_by_a_text_node_is_read_where_studio_holds_i
 def _director(duration_frames, segments: list[dict], global_prompt: str = "spring gardens, cherry blossoms") -> dict:
     """An LTX-2.3 Director take as an API file saves it (its length in 'duration_frames', as text where a RunPod
     template's values were written so), its timeline's ``segments``, sampled once and saved."""
-    return _api({
-        "1": ("CheckpointLoaderSimple", {"ckpt_name": "ltx-2.3-22b-dev-fp8.safetensors"}),
-        "2": ("DualCLIPLoader", {"clip_name1": "gemma_3_12B_it_fp4_mixed.safetensors",
-                                 "clip_name2": "ltx-2.3_text_projection_bf16.safetensors", "type": "ltxv",
-                                 "device": "default"}),
-        "3": ("VAELoader", {"vae_name": "LTX23_video_vae_bf16.safetensors"}),
-        "4": ("VAELoader", {"vae_name": "LTX23_audio_vae_bf16.safetensors"}),
-        "5": ("LTXDirector", {"start_second": 0, "end_second": 6, "duration_seconds": 6, "start_frame": "0",
+    return ltx_director_take({"start_second": 0, "end_second": 6, "duration_seconds": 6, "start_frame": "0",
                               "end_frame": 144, "duration_frames": duration_frames,
                               "timeline_data": json.dumps({"mainTrackEnabled": True, "global_prompt": global_prompt,
                                                            "start_frame": 0, "segments": segments}),
                               "local_prompts": "", "segment_lengths": "", "epsilon": 0.001, "guide_strength": "",
                               "use_custom_audio": False, "frame_rate": 24, "display_mode": "seconds",
                               "custom_width": 768, "custom_height": 512, "resize_method": "stretch to fit",
-                              "divisible_by": 32, "img_compression": 18, "timeline_ui": "", "model": ["1", 0],
-                              "clip": ["2", 0], "audio_vae": ["4", 0]}),
-        "6": ("LTXVConditioning", {"frame_rate": ["5", 6], "positive": ["5", 1], "negative": ["7", 0]}),
-        "7": ("ConditioningZeroOut", {"conditioning": ["5", 1]}),
-        "8": ("LTXDirectorGuide", {"scale_by": 1, "upscale_method": "nearest-exact", "positive": ["6", 0],
-                                   "negative": ["6", 1], "vae": ["3", 0], "latent": ["5", 2], "guide_data": ["5", 4]}),
-        "9": ("LTXVConcatAVLatent", {"video_latent": ["8", 2], "audio_latent": ["5", 3]}),
-        "10": ("CFGGuider", {"cfg": 1, "model": ["5", 0], "positive": ["8", 0], "negative": ["8", 1]}),
-        "11": ("KSamplerSelect", {"sampler_name": "euler"}),
-        "12": ("BasicScheduler", {"scheduler": "linear_quadratic", "steps": 8, "denoise": 1, "model": ["5", 0]}),
-        "13": ("RandomNoise", {"noise_seed": 12}),
-        "14": ("SamplerCustomAdvanced", {"noise": ["13", 0], "guider": ["10", 0], "sampler": ["11", 0],
-                                         "sigmas": ["12", 0], "latent_image": ["9", 0]}),
-        "15": ("LTXVSeparateAVLatent", {"av_latent": ["14", 0]}),
-        "16": ("VAEDecode", {"samples": ["15", 0], "vae": ["3", 0]}),
-        "17": ("LTXVAudioVAEDecode", {"samples": ["15", 1], "audio_vae": ["4", 0]}),
-        "18": ("CreateVideo", {"fps": 24, "images": ["16", 0], "audio": ["17", 0]}),
-        "19": ("SaveVideo", {"filename_prefix": "video/director", "format": "auto", "codec": "auto",
-                             "video": ["18", 0]}),
-    })
+                              "divisible_by": 32, "img_compression": 18, "timeline_ui": ""}, rate_slot=6)
 
 
 PICTURES = [{"type": "image", "imageFile": "scene_A.png", "start": 0, "length": 1},
@@ -299,11 +275,11 @@ def _take(k, start, seed):
             f"{k}3": ("VAEDecode", {"samples": [f"{k}2", 0], "vae": ["3", 0]})}
 
 
-def test_a_model_upscale_of_the_next_takes_start_frame_is_said_not_applied():
-    """Max007001002's Wan extension (06): take 2 starts from take 1's last frame upscaled by a model (4xLSDIR) and
-    resized back; the upscale was read as a resize (Studio's generator resizes its start image itself) and named
-    nowhere, though a learned upscale changes the picture."""
-    wf = _api({
+def _extension(between: dict, first: str) -> dict:
+    """Max007001002's Wan 2.1 extension (06) as API: take 1 from 'duck.png', the nodes ``between`` (ending in #20,
+    the frame take 2 starts from), that frame upscaled by a model (4xLSDIR) and resized back to 832x480, take 2 from
+    it, and both takes (take 1 as node ``first`` gives it) batched and saved by SaveVideo #42 at 16 fps."""
+    return _api({
         "1": ("UNETLoader", {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors", "weight_dtype": "default"}),
         "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan"}),
         "3": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
@@ -311,16 +287,23 @@ def test_a_model_upscale_of_the_next_takes_start_frame_is_said_not_applied():
         "5": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
         "6": ("LoadImage", {"image": "duck.png"}),
         **_take("1", ["6", 0], 1),
-        "20": ("ImageFromBatch", {"batch_index": 80, "length": 1, "image": ["13", 0]}),
+        **between,
         "21": ("UpscaleModelLoader", {"model_name": "4xLSDIR.pth"}),
         "22": ("ImageUpscaleWithModel", {"upscale_model": ["21", 0], "image": ["20", 0]}),
         "23": ("ImageScale", {"upscale_method": "lanczos", "width": 832, "height": 480, "crop": "disabled",
                               "image": ["22", 0]}),
         **_take("3", ["23", 0], 2),
-        "40": ("ImageBatch", {"image1": ["13", 0], "image2": ["33", 0]}),
+        "40": ("ImageBatch", {"image1": [first, 0], "image2": ["33", 0]}),
         "41": ("CreateVideo", {"fps": 16, "images": ["40", 0]}),
         "42": ("SaveVideo", {"filename_prefix": "duck", "format": "auto", "codec": "auto", "video": ["41", 0]}),
     })
+
+
+def test_a_model_upscale_of_the_next_takes_start_frame_is_said_not_applied():
+    """Max007001002's Wan extension (06): take 2 starts from take 1's last frame upscaled by a model (4xLSDIR) and
+    resized back; the upscale was read as a resize (Studio's generator resizes its start image itself) and named
+    nowhere, though a learned upscale changes the picture."""
+    wf = _extension({"20": ("ImageFromBatch", {"batch_index": 80, "length": 1, "image": ["13", 0]})}, "13")
     said = _said(convert(wf, "duck.json"))
     assert "take 2 starts from frame 80 of take 1's video (ComfyUI's ImageFromBatch, #20)" in said
     assert "ComfyUI's ImageUpscaleWithModel (#22) changing them on the way (its settings: none) is not applied" in said
@@ -331,27 +314,12 @@ def test_a_save_of_the_first_take_names_the_trim_the_next_take_read_on_its_way()
     """Max007001002's Wan extension (06): take 1's frames from frame 6 on (ImageFromBatch+) are saved alone and give
     take 2 its start frame; the trim, read on the way to take 2's start, was named for neither save of take 1 (the
     one written alone writes every frame, unsaid)."""
-    wf = _api({
-        "1": ("UNETLoader", {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors", "weight_dtype": "default"}),
-        "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan"}),
-        "3": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
-        "4": ("CLIPTextEncode", {"text": "a rubber duck in a stormy bath", "clip": ["2", 0]}),
-        "5": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
-        "6": ("LoadImage", {"image": "duck.png"}),
-        **_take("1", ["6", 0], 1),
+    wf = _extension({
         "19": ("ImageFromBatch+", {"start": 6, "length": -1, "image": ["13", 0]}),
         "20": ("ImageFromBatch", {"batch_index": 74, "length": 1, "image": ["19", 0]}),
         "44": ("CreateVideo", {"fps": 16, "images": ["19", 0]}),
         "45": ("SaveVideo", {"filename_prefix": "first", "format": "auto", "codec": "auto", "video": ["44", 0]}),
-        "21": ("UpscaleModelLoader", {"model_name": "4xLSDIR.pth"}),
-        "22": ("ImageUpscaleWithModel", {"upscale_model": ["21", 0], "image": ["20", 0]}),
-        "23": ("ImageScale", {"upscale_method": "lanczos", "width": 832, "height": 480, "crop": "disabled",
-                              "image": ["22", 0]}),
-        **_take("3", ["23", 0], 2),
-        "40": ("ImageBatch", {"image1": ["19", 0], "image2": ["33", 0]}),
-        "41": ("CreateVideo", {"fps": 16, "images": ["40", 0]}),
-        "42": ("SaveVideo", {"filename_prefix": "duck", "format": "auto", "codec": "auto", "video": ["41", 0]}),
-    })
+    }, "19")
     said = _said(convert(wf, "duck.json"))
     assert ("'SaveVideo' (#45) writes the take after ComfyUI's 'ImageFromBatch+' (ImageFromBatch+, #19), which Studio "
             "does not convert: its Save Video writes the take without it") in said

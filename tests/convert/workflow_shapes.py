@@ -75,3 +75,38 @@ def wan_i2v_api(start: list, text: str = "a heron lands on a pier", **extra) -> 
                                                      "codec": "auto"}},
         **extra,
     }
+
+
+def ltx_director_take(director: dict, *, rate_slot: int, scale_by: float = 1, upscale_method: str = "nearest-exact",
+                      fps=24) -> dict:
+    """An LTX-2.3 take through WhatDreamsCost's LTX Director (API): the Director (#5) with the settings ``director``
+    (its model, text encoder and audio VAE wired), its frame rate given to LTXVConditioning from its output
+    ``rate_slot`` (releases differ), its guide (#8) resizing the latent by ``scale_by``, sampled once (8 steps, seed
+    12), decoded with its sound and written by SaveVideo #19 at ``fps`` (a number or a link)."""
+    nodes = {
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "ltx-2.3-22b-dev-fp8.safetensors"}),
+        "2": ("DualCLIPLoader", {"clip_name1": "gemma_3_12B_it_fp4_mixed.safetensors",
+                                 "clip_name2": "ltx-2.3_text_projection_bf16.safetensors", "type": "ltxv",
+                                 "device": "default"}),
+        "3": ("VAELoader", {"vae_name": "LTX23_video_vae_bf16.safetensors"}),
+        "4": ("VAELoader", {"vae_name": "LTX23_audio_vae_bf16.safetensors"}),
+        "5": ("LTXDirector", {**director, "model": ["1", 0], "clip": ["2", 0], "audio_vae": ["4", 0]}),
+        "6": ("LTXVConditioning", {"frame_rate": ["5", rate_slot], "positive": ["5", 1], "negative": ["7", 0]}),
+        "7": ("ConditioningZeroOut", {"conditioning": ["5", 1]}),
+        "8": ("LTXDirectorGuide", {"scale_by": scale_by, "upscale_method": upscale_method, "positive": ["6", 0],
+                                   "negative": ["6", 1], "vae": ["3", 0], "latent": ["5", 2], "guide_data": ["5", 4]}),
+        "9": ("LTXVConcatAVLatent", {"video_latent": ["8", 2], "audio_latent": ["5", 3]}),
+        "10": ("CFGGuider", {"cfg": 1, "model": ["5", 0], "positive": ["8", 0], "negative": ["8", 1]}),
+        "11": ("KSamplerSelect", {"sampler_name": "euler"}),
+        "12": ("BasicScheduler", {"scheduler": "linear_quadratic", "steps": 8, "denoise": 1, "model": ["5", 0]}),
+        "13": ("RandomNoise", {"noise_seed": 12}),
+        "14": ("SamplerCustomAdvanced", {"noise": ["13", 0], "guider": ["10", 0], "sampler": ["11", 0],
+                                         "sigmas": ["12", 0], "latent_image": ["9", 0]}),
+        "15": ("LTXVSeparateAVLatent", {"av_latent": ["14", 0]}),
+        "16": ("VAEDecode", {"samples": ["15", 0], "vae": ["3", 0]}),
+        "17": ("LTXVAudioVAEDecode", {"samples": ["15", 1], "audio_vae": ["4", 0]}),
+        "18": ("CreateVideo", {"fps": fps, "images": ["16", 0], "audio": ["17", 0]}),
+        "19": ("SaveVideo", {"filename_prefix": "video/director", "format": "auto", "codec": "auto",
+                             "video": ["18", 0]}),
+    }
+    return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
