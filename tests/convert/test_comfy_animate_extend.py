@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 
 from studio.convert.mapping.convert import convert
+from tests.convert.said import said as _said
 
 BASE = {
     "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "Wan2_2-Animate-14B.safetensors", "weight_dtype": "default"}},
@@ -43,10 +44,6 @@ BASE = {
     "25": {"class_type": "CreateVideo", "inputs": {"images": ["24", 0], "fps": 16}},
     "26": {"class_type": "SaveVideo", "inputs": {"video": ["25", 0], "filename_prefix": "joined"}},
 }
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
 
 
 def _of(conv, type_id):

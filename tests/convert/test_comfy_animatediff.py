@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import UI, _nodes
+from tests.convert.said import said as _said
 
 PROMPT = "a paper boat drifting down a rain gutter"
 CKPT, MOTION = "dreamshaper_8.safetensors", "mm_sd_v15_v2.ckpt"
@@ -64,10 +65,6 @@ def _ui_gen1():
     dec = w.add("VAEDecode", [], samples=(s, 0), vae=(ck, 2))
     w.add("VHS_VideoCombine", {"frame_rate": 8, "filename_prefix": "gen1"}, images=(dec, 0))
     return w.doc()
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
 
 
 def test_an_animatediff_evolved_workflow_is_animatediff_text_to_video_not_a_plain_one():

@@ -9,13 +9,10 @@ from __future__ import annotations
 from studio.convert.mapping.convert import convert
 from studio.convert.reading.prompt_schedules import pairs
 from tests.convert.test_comfy_wrappers import UI, _nodes
+from tests.convert.said import said as _said
 
 CKPT, MOTION = "dreamshaper_8.safetensors", "mm_sd_v15_v2.safetensors"
 FIZZ = '"0" :"1girl, light_smile, ",\n"12" :"1girl, closed_eyes, ",\n"23" :"1girl, open_eyes, "\n\n'
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
 
 
 def _ad_ui(w: UI, model, positive, negative, latent, denoise=1.0):

@@ -189,7 +189,7 @@ def test_a_added_packs_type_is_read_by_its_declared_types():
     it declares, its device and memory settings said as not applied; Derfuu's text (catalogued now) is passed over
     in one sentence naming it and the input it feeds, not listed as a type no pack declares."""
     from studio.convert.mapping.convert import convert
-    from tests.convert.test_comfy_outputs import _notes
+    from tests.convert.said import notes as _notes
     from tests.convert.workflow_shapes import wan_t2v_combined
     doc = wan_t2v_combined(text=["21", 0])
     doc["1"] = {"class_type": "UNETLoaderDisTorch2MultiGPU", "inputs": {

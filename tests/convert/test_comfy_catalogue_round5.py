@@ -126,7 +126,7 @@ def test_a_newly_catalogued_packs_types_are_read_by_their_declared_types():
     the API file does not give said of each, with the pack and commit the catalogue read (undeclared, nothing knew it
     was required); wan22Blockswap's patcher (a file with a byte-order mark) a model patch not applied."""
     from studio.convert.mapping.convert import convert
-    from tests.convert.test_comfy_outputs import _notes
+    from tests.convert.said import notes as _notes
     from tests.convert.workflow_shapes import wan_t2v_combined
     doc = wan_t2v_combined()
     doc["3"] = {"class_type": "LTX2_MultiGPU_VAELoader", "inputs": {"vae_model": "wan_2.1_vae.safetensors",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import _nodes
+from tests.convert.said import said as _said
 
 CKPT = "ltx-2.3-22b-distilled_transformer_only.safetensors"
 
@@ -44,10 +45,6 @@ def _doc(preview: bool = True) -> dict:
                                                                              "preview_rate": 8}}
         doc["11"]["inputs"]["model"] = ["18", 0]
     return doc
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
 
 
 def test_dual_ltxv_loader_gives_the_text_encoder_and_the_vae_is_set():

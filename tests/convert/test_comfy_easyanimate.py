@@ -9,6 +9,7 @@ from __future__ import annotations
 from studio.convert.mapping.convert import convert
 
 from .test_comfy_wiring import UI
+from tests.convert.said import said as _said
 
 MODEL = "EasyAnimateV5.1-12b-zh-InP"
 
@@ -39,10 +40,6 @@ def _workflow(sampler: str, values: list, images: dict | None = None, model: str
 
 def _gen(conv):
     return next(n for n in conv.graph.nodes.values() if n.type_id.startswith("video_models.") and "prompt" in n.params)
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
 
 
 def _source(g, node, port):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from studio.convert.mapping.convert import convert
+from tests.convert.said import said as _said
 
 BASE = {"1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
                                                      "weight_dtype": "default"}},
@@ -54,10 +55,6 @@ def _chain(n: int = 4, saves: tuple[str, ...] = ("91", "92", "93", "94"), way=No
 
 def _gens(g) -> dict:
     return {n.params["prompt"]: n for n in g.nodes.values() if n.type_id == "video_models.image_to_video"}
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
 
 
 @pytest.mark.parametrize("saves", [("91", "92", "93", "94"), ("94", "93", "92", "91")],

@@ -7,11 +7,7 @@ from studio.convert.mapping.convert import convert
 from studio.convert.packs import translation
 from studio.convert.reading import gathers
 from studio.convert.reading.workflow import CNode, Workflow
-from tests.convert.test_comfy_outputs import _notes
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
+from tests.convert.said import said as _said
 
 
 def _ui(nodes: list[dict], links: list[list]) -> dict:

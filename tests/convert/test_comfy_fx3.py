@@ -4,11 +4,7 @@ of said naming it and passed over, never changed silently."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
+from tests.convert.said import said as _said
 
 
 def _doc(cls: str, settings: dict, files=("a.mp4", "b.mp4")) -> dict:

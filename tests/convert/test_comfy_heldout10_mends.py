@@ -4,15 +4,7 @@ it does not hold."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
-
-
-def _api(nodes: dict) -> dict:
-    return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
+from tests.convert.said import api as _api, notes as _notes, said as _said
 
 
 def test_unrun_nodes_of_a_file_linking_to_nodes_it_lacks_are_not_said_lost():
@@ -81,7 +73,6 @@ def test_a_value_node_a_converted_node_reads_is_no_constant_nothing_reads():
     conv = convert(wf, "cfg.json")
     assert "95" in conv.dropped and "CreateCFGScheduleFloatList, #95" in _notes(conv)
     assert "nothing converted reads them" not in _notes(conv)
-
 
 
 def test_a_pass_running_to_the_end_is_not_said_to_end_at_none():

@@ -3,15 +3,7 @@ hand-written workflow: a preview's tiny VAE given to each stage's model patch ne
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
-
-
-def _api(nodes: dict) -> dict:
-    return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
+from tests.convert.said import api as _api, said as _said
 
 
 def _t2v(extra: dict, model: str = "1", save: tuple = ("CreateVideo", {"fps": 16, "images": ["11", 0]})) -> dict:

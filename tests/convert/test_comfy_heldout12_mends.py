@@ -6,15 +6,7 @@ SamplerCustomAdvanced's prompts (its guider's)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
-
-
-def _api(nodes: dict) -> dict:
-    return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
+from tests.convert.said import api as _api, said as _said
 
 
 def _params(conv, type_id: str) -> list[dict]:
@@ -148,7 +140,6 @@ def test_a_held_sampler_custom_advanced_keeps_its_guiders_prompts():
     conv = convert(wf, "guider_prompts.json")
     assert "prompt 'a girl dances' as a Text Prompt" in conv.log[0]
     assert "negative prompt 'blurry' as a Text Prompt" in conv.log[0]
-
 
 
 def _ui(nodes: list[tuple], links: list[tuple]) -> dict:

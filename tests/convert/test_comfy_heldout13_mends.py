@@ -8,12 +8,8 @@ files a downloader names; a video loader's frame selection (Trim); an older Imag
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes
+from tests.convert.said import said as _said
 from tests.convert.test_comfy_wiring import UI, _shown_settings_workflow, _wan_t2v_frames, wan_sampler
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
 
 
 def _params(conv, type_id: str) -> list[dict]:

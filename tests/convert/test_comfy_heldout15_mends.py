@@ -4,14 +4,8 @@ types: a step before a held task's save said to send its pictures 'there instead
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes
+from tests.convert.said import said as _said
 from tests.convert.ui_files import ui as _ui
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
-
-
 
 
 VHS_LOAD = (1, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],

@@ -4,11 +4,7 @@ rule is by types: a held task's empty prompt said to be a Text Prompt and the ot
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
+from tests.convert.said import said as _said
 
 
 def _held_pack(positive: str, negative: str) -> dict:

@@ -6,12 +6,8 @@ word."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes
+from tests.convert.said import said as _said
 from tests.convert.ui_files import ui as _ui
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
 
 
 def _still_then_vace() -> dict:
@@ -80,8 +76,6 @@ def test_one_sampling_split_over_two_passes_is_not_said_to_be_a_refine():
     assert "refines the take" not in said and "Video to Video" not in said
     line = next(x for x in said.splitlines() if "(KSamplerAdvanced, #18) samples steps 10" in x)
     assert "the rest of the one take" in line
-
-
 
 
 def _t2v_upscaled() -> dict:

@@ -4,12 +4,8 @@ workflow, with invented pack node names where the rule is by declared types."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes
+from tests.convert.said import said as _said
 from tests.convert.workflow_shapes import still_then_svd
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
 
 
 def _animatediff_restyle(control: bool) -> dict:

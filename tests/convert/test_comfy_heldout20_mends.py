@@ -7,12 +7,8 @@ import json
 
 from studio.convert.mapping.convert import convert
 from studio.convert.mapping.file import convert_file, is_comfy_file
-from tests.convert.test_comfy_outputs import _notes
+from tests.convert.said import said as _said
 from tests.convert.test_comfy_unread_maker import _doc
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
 
 
 def test_a_runpod_request_with_a_policy_beside_its_input_is_opened_as_its_workflow(tmp_path):

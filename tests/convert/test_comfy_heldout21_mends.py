@@ -4,11 +4,7 @@ each on a small hand-written workflow, with invented pack node names where the r
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
+from tests.convert.said import notes as _notes, said as _said
 
 
 def _gen(conv, type_id: str):

@@ -8,12 +8,8 @@ import json
 from studio.convert.mapping.convert import convert
 from studio.convert.mapping.file import convert_file, is_comfy_file
 from studio.convert.reading.workflow import is_workflow
-from tests.convert.test_comfy_outputs import _notes
+from tests.convert.said import said as _said
 from tests.convert.test_comfy_unread_maker import _doc
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
 
 
 def test_an_api_file_with_an_apps_own_entry_beside_its_nodes_is_read(tmp_path):

@@ -4,13 +4,9 @@ hand-written workflow."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes
+from tests.convert.said import said as _said
 from tests.convert.test_comfy_unread_maker import _doc
 from tests.convert.workflow_shapes import wan_t2v_combined
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
 
 
 def _combined(audio: bool) -> dict:

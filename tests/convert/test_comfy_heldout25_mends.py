@@ -4,12 +4,8 @@ workflow."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes
+from tests.convert.said import said as _said
 from tests.convert.workflow_shapes import wan_t2v_combined
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
 
 
 def _ltx(**extra) -> dict:

@@ -3,11 +3,7 @@ workers and web front-ends keep and fill in) showed, each on a small hand-writte
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
+from tests.convert.said import notes as _notes, said as _said
 
 
 def _experts(boundary) -> dict:

@@ -5,11 +5,7 @@ from __future__ import annotations
 from studio.convert.mapping.convert import convert
 from studio.convert.reading.workflow import Workflow
 from studio.convert.tracing.roles import in_type, role
-from tests.convert.test_comfy_outputs import _notes
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
+from tests.convert.said import said as _said
 
 
 def _invented_i2v() -> dict:
@@ -208,7 +204,6 @@ def test_a_take_sampled_inside_an_api_files_subgraph_is_not_called_a_packs_sampl
     said = _said(convert(doc, "director.json"))
     assert f"a take sampled inside a subgraph ({sub})" in said
     assert "node pack's sampler" not in said
-
 
 
 def test_a_later_pass_on_the_same_model_is_still_read_on_its_way():

@@ -7,10 +7,7 @@ from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_ltx2_sound_shapes import _drive
 from tests.convert.test_comfy_mask_and_aux_steps import clicked
 from tests.convert.test_comfy_wrappers import UI, _common, _nodes, _sampler, _save
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
+from tests.convert.said import said as _said
 
 
 def _clicked(negative_wired: bool) -> dict:

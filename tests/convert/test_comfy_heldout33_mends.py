@@ -4,11 +4,7 @@ and LTXVideo examples as copied in forks) showed, each on a small hand-written w
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-
-
-def _said(conv) -> str:
-    """Every sentence of a conversion: its Log and its canvas notes."""
-    return "\n".join([*map(str, conv.log), *(n.get("text", "") for n in conv.graph.ui.get("notes", []))])
+from tests.convert.said import said as _said
 
 
 def _nodes(conv, type_id: str) -> list:

@@ -8,18 +8,7 @@ import json
 from studio.convert.mapping.convert import convert
 
 from .workflow_shapes import ltx_director_take
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
-
-
-def _nodes(conv, type_id):
-    return [n for n in conv.graph.nodes.values() if n.type_id == type_id]
-
-
-def _api(nodes: dict) -> dict:
-    return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
+from tests.convert.said import api as _api, nodes_of as _nodes, said as _said
 
 
 def _director(scale_by: float) -> dict:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes, _wan
+from tests.convert.said import notes as _notes
+from tests.convert.test_comfy_outputs import _wan
 
 
 def _resized(resize: dict) -> tuple[dict, str]:

@@ -9,11 +9,8 @@ Framepack node's own SigLIP encoding; a KJNodes resize to a fixed size gives tha
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes, _wan
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
+from tests.convert.said import said as _said
+from tests.convert.test_comfy_outputs import _wan
 
 
 def _rife(multiplier: int | None) -> dict:

@@ -15,7 +15,7 @@ from studio.convert.reading.workflow import CNode, Workflow
 from studio.convert.takes.filters import filter_input
 from studio.convert.tracing.prompts import prompt_text
 from studio.convert.tracing.sampling import read_sampling
-from tests.convert.test_comfy_outputs import _notes
+from tests.convert.said import notes as _notes
 
 
 def _api(nodes: dict) -> Workflow:

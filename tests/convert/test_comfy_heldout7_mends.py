@@ -7,11 +7,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from studio.convert.reading.workflow import Workflow
-from tests.convert.test_comfy_outputs import _notes
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
+from tests.convert.said import said as _said
 
 
 def _ltx2_two_pass(between: bool) -> dict:

@@ -10,10 +10,7 @@ import copy
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_animate_extend import BASE as ANIMATE_EXTEND
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
+from tests.convert.said import said as _said
 
 
 def test_an_extension_made_in_the_same_take_is_not_said_as_another_take_to_add():

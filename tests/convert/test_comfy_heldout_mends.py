@@ -10,10 +10,7 @@ from studio.convert.mapping.convert import convert
 from studio.convert.reading.workflow import CNode, Workflow
 from studio.convert.takes import ledger
 from tests.convert.test_comfy_wiring import UI, _image_of, _loaders, _wan_i2v
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
+from tests.convert.said import said as _said
 
 
 def test_easy_use_set_and_get_carry_the_image_and_are_read_away():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 
 from studio.convert.mapping.convert import convert
+from tests.convert.said import said as _said
 
 HELIOS = {
     "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "helios_distilled_bf16.safetensors",
@@ -30,10 +31,6 @@ HELIOS = {
 
 def _gen(conv, type_id: str):
     return next(n for n in conv.graph.nodes.values() if n.type_id == type_id)
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
 
 
 def _with_task(cls: str, port: str, loader: dict) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_animatediff import _api
+from tests.convert.said import said as _said
 
 PASS_PROMPT = "a paper boat drifting down a rain gutter, fine detail"
 
@@ -72,10 +73,6 @@ def _wan(upscale: dict, own_save: bool = True) -> dict:
 BY = {"class_type": "LatentUpscaleBy", "inputs": {"upscale_method": "nearest-exact", "scale_by": 1.5}}
 TO = {"class_type": "LatentUpscale", "inputs": {"upscale_method": "bilinear", "width": 1024, "height": 768,
                                                 "crop": "disabled"}}
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
 
 
 def _of(conv, type_id: str) -> list:

@@ -11,6 +11,7 @@ import copy
 from studio.convert.mapping.convert import convert
 
 from .test_comfy_kandinsky6 import T2VA
+from tests.convert.said import said as _said
 
 # ComfyUI's Kandinsky 5 loaders (the Kandinsky 6 test's DualCLIPLoader and VAELoader) on its own nodes
 K5_CORE = {
@@ -69,10 +70,6 @@ K6["7"]["class_type"] = "Kandinsky6Sampler"
 
 def _gen(conv, type_id: str):
     return next(n for n in conv.graph.nodes.values() if n.type_id == type_id)
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
 
 
 def _size(gen) -> tuple:

@@ -11,6 +11,7 @@ import io
 import json
 
 from studio.convert.mapping.convert import convert
+from tests.convert.said import said as _said
 
 PNG = base64.b64encode(bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -39,10 +40,6 @@ def _wan_i2v(image: dict) -> dict:
         "10": {"class_type": "CreateVideo", "inputs": {"fps": 16, "images": ["9", 0]}},
         "11": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "fox", "format": "auto", "codec": "auto",
                                                      "video": ["10", 0]}}}
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
 
 
 def _loads(conv) -> list:

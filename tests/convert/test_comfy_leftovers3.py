@@ -7,15 +7,7 @@ from __future__ import annotations
 from studio.convert.mapping.convert import convert
 from studio.convert.reading.pads import is_pad
 from studio.convert.reading.workflow import CNode
-from tests.convert.test_comfy_outputs import _notes
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
-
-
-def _api(nodes: dict) -> dict:
-    return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
+from tests.convert.said import api as _api, said as _said
 
 
 def _take(n: dict, at: int, prompt: str) -> str:

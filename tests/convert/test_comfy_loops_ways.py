@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 
 from studio.convert.mapping.convert import convert
+from tests.convert.said import said as _said
 
 BASE = {"1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
                                                      "weight_dtype": "default"}},
@@ -48,10 +49,6 @@ def _loop(total=3, continued: bool = True) -> dict:
     if total == "sum":
         d["50"]["inputs"]["total"] = ["41", 1]
     return d
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
 
 
 def _gens(g) -> list:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import UI, _nodes
+from tests.convert.said import said as _said
 
 SLOTS = {"lora_1": {"on": True, "lora": "wan\\lightx2v_4step.safetensors", "strength": 1.0},
          "lora_2": {"on": False, "lora": "style_off.safetensors", "strength": 0.7},
@@ -35,10 +36,6 @@ def _chain(conv) -> list[tuple[str, float]]:
             return out
         out.append((nxt.params["lora"], nxt.params["strength"]))
         node = nxt.id
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
 
 
 def test_a_power_lora_loaders_loras_that_are_on_are_video_loras_in_its_order():

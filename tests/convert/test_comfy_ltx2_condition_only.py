@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import _nodes
+from tests.convert.said import said as _said
 
 CKPT = "ltx-2.3-22b-distilled.safetensors"
 
@@ -36,10 +37,6 @@ def _doc(bypass: bool, strength: float = 1.0) -> dict:
         "17": {"class_type": "SaveVideo", "inputs": {"video": ["16", 0], "filename_prefix": "lh", "format": "auto",
                                                      "codec": "auto"}},
     }
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
 
 
 def test_the_condition_only_image_is_ltx2s_start_image():

@@ -7,6 +7,7 @@ from __future__ import annotations
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wiring import UI
 from tests.convert.test_comfy_wrappers import _nodes
+from tests.convert.said import said as _said
 
 CKPT = "ltx-2-19b-dev.safetensors"
 GENERATORS = ("video_models.text_to_video", "video_models.image_to_video", "video_models.video_to_video",
@@ -54,10 +55,6 @@ def _loop(images=(), indices="0", prompts=None, widgets=None):
                  inputs)
     _save(w, ck, loop)
     return w.doc()
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
 
 
 def _gens(conv):

@@ -10,6 +10,7 @@ import pytest
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import _nodes
+from tests.convert.said import said as _said
 
 CKPT = "ltx-2.3-22b-dev.safetensors"
 
@@ -48,10 +49,6 @@ def _doc(encoder: str = "VAEEncodeAudio", frozen: bool = True, tokens: bool = Fa
         "20": {"class_type": "SaveVideo", "inputs": {"video": ["19", 0], "filename_prefix": "t", "format": "auto",
                                                      "codec": "auto"}},
     }
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
 
 
 def _sound_source(conv, gen):

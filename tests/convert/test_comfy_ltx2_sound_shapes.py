@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import _nodes
+from tests.convert.said import said as _said
 
 CKPT = "ltx-2.3-22b-dev.safetensors"
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
 
 
 def _base() -> dict:

@@ -3,14 +3,10 @@ benchmarks/results/ltxpack_2026-11-30.md), each on a small hand-written workflow
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes
+from tests.convert.said import said as _said
 from tests.convert.test_comfy_wiring import UI
 
 CKPT = "ltx-2.3-22b-distilled.safetensors"
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
 
 
 def _guided_then_held() -> dict:

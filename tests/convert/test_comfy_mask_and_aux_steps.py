@@ -10,6 +10,7 @@ import copy
 import json
 
 from studio.convert.mapping.convert import convert
+from tests.convert.said import said as _said
 
 ANIMATE = {
     "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "Wan2_2-Animate-14B.safetensors", "weight_dtype": "default"}},
@@ -61,10 +62,6 @@ def clicked(store: dict, negative_wired: bool = True) -> dict:
     if negative_wired:
         wf["23"]["inputs"]["coordinates_negative"] = ["33", 1]
     return wf
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
 
 
 def _src(g, node_id: str, port: str):

@@ -6,11 +6,7 @@ from __future__ import annotations
 from studio.convert.mapping.convert import convert
 from studio.convert.reading.math_ops import operated
 from studio.convert.reading.workflow import CNode
-from tests.convert.test_comfy_outputs import _notes
-
-
-def _api(nodes: dict) -> dict:
-    return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
+from tests.convert.said import api as _api, notes as _notes
 
 
 def _of(cls: str, slot: int = 0, **settings):

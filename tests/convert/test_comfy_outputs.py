@@ -11,6 +11,7 @@ import os
 import pytest
 
 from studio.convert.mapping.convert import convert
+from tests.convert.said import notes as _notes
 
 DATA = os.path.join(os.path.dirname(__file__), "data", "wan21_t2v_api.json")
 
@@ -28,10 +29,6 @@ def _wires(conv):
     g = conv.graph
     return {(g.nodes[l.src].type_id, l.src_port, g.nodes[l.dst].type_id, l.dst_port,
              g.nodes[l.dst].params.get("path", "")) for l in g.links}
-
-
-def _notes(conv):
-    return "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
 
 
 @pytest.mark.parametrize("how", ["vhs_load_video", "create_video_load_audio", "get_video_components"])

@@ -11,6 +11,7 @@ import os
 import pytest
 
 from studio.convert.mapping.convert import convert
+from tests.convert.said import notes as _notes
 
 DATA = os.path.join(os.path.dirname(__file__), "data", "wan21_t2v_api.json")
 FIRST = {"KSamplerAdvanced": {"add_noise": "enable", "noise_seed": 1234, "steps": 20, "cfg": 6.0,
@@ -53,10 +54,6 @@ def _custom_first(d: dict) -> dict:
 def _gens(conv):
     return [n for n in conv.graph.nodes.values() if n.type_id.startswith("video_models.")
             and n.type_id not in ("video_models.load", "video_models.lora")]
-
-
-def _notes(conv):
-    return "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
 
 
 @pytest.mark.parametrize("custom", [False, True], ids=["ksampler_advanced", "sampler_custom_advanced"])

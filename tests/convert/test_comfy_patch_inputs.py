@@ -6,10 +6,7 @@ Studio makes takes is passed over; one whose field a converted node takes is not
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
+from tests.convert.said import said as _said
 
 
 def _wan_through_basic_pipe(neg_cond: str = "31", vae: str = "3") -> dict:

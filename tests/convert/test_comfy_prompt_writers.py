@@ -9,13 +9,9 @@ from studio.convert.mapping.convert import convert
 from studio.convert.reading.workflow import Workflow
 from studio.convert.tracing import prompt_writers
 from tests.convert.test_comfy_ltx2_condition_only import _doc as _ltx
-from tests.convert.test_comfy_outputs import _notes
+from tests.convert.said import said as _said
 
 WORDS = "an owl teaches its owlet to fly"
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
 
 
 def _gen(conv, type_id: str = "video_models.text_to_video"):

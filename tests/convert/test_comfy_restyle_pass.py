@@ -7,6 +7,7 @@ from __future__ import annotations
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_ltx2_inplace_kj import _ltx2_head
 from tests.convert.test_comfy_wiring import UI
+from tests.convert.said import said as _said
 
 WAN_LOW = "wan2.2_t2v_low_noise_14B_fp16.safetensors"
 
@@ -33,10 +34,6 @@ def _refined(denoise: float = 0.35, resize: bool = False):
     cv = w.add("CreateVideo", [24], ["VIDEO"], {"images": (dec, 0, "IMAGE")})
     w.add("SaveVideo", ["refined", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
     return w.doc()
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
 
 
 def test_a_refine_by_another_model_is_a_pass_on_the_first_take():

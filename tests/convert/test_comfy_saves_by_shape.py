@@ -6,11 +6,8 @@ they were. The pack names are invented; the files are shaped as ComfyUI's fronte
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes
+from tests.convert.said import said as _said
 from tests.convert.ui_files import ui
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
 
 
 def _ui(nodes: list[tuple], links: list[tuple]) -> dict:

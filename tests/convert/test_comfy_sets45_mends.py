@@ -8,7 +8,7 @@ import copy
 from studio.convert.mapping.convert import convert
 from studio.convert.reading.workflow import Workflow
 from studio.convert.packs import expert_samplers, prompt_loras, task_twins
-from tests.convert.test_comfy_outputs import _notes
+from tests.convert.said import notes as _notes
 
 WAN22 = {"1": ("UNETLoader", {"unet_name": "wan2.2_t2v_high_noise_14B_fp16.safetensors", "weight_dtype": "default"}),
          "2": ("UNETLoader", {"unet_name": "wan2.2_t2v_low_noise_14B_fp16.safetensors", "weight_dtype": "default"}),

@@ -6,13 +6,9 @@ steps, cfg and seed), Frame Hold giving its picture as the start image, said; a 
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.test_comfy_outputs import _notes
+from tests.convert.said import said as _said
 
 HELD = "cannot make the start image the workflow generates first"
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + _notes(conv)
 
 
 def _still_to_svd(ckpt: str = "sd_xl_base_1.0.safetensors", batch: int = 1) -> dict:

@@ -10,6 +10,7 @@ from studio.convert.mapping.convert import convert
 from studio.core.registry import default_registry
 
 from .test_comfy_wiring import UI
+from tests.convert.said import notes as _notes
 
 DATA = os.path.join(os.path.dirname(__file__), "data", "wan21_t2v_api.json")
 
@@ -24,10 +25,6 @@ def _wan(text_from: list, **extra) -> dict:
 
 def _gen(conv):
     return next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
-
-
-def _notes(conv):
-    return "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
 
 
 def test_a_prompt_joined_from_a_primitive_and_a_setting_is_read():

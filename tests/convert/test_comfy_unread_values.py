@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import UI, _common, _nodes, _sampler, _save
+from tests.convert.said import said as _said
 
 FULL = (20, 6.0, 5.0, 7, "fixed", True, "unipc", 0, 1.0, False, "comfy")  # the sampler's settings up to start_step
 
@@ -27,10 +28,6 @@ def _v2v(start=None, steps_from=None, start_from=None):
                  samples=(enc, 0), **more)
     _save(w, s, vae)
     return w
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
 
 
 def test_a_wrapper_start_step_at_denoise_1_is_the_strength():

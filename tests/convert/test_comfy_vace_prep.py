@@ -7,6 +7,7 @@ from __future__ import annotations
 from nodes.video_models.families.wan import comfy_vace_prep
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wiring import UI
+from tests.convert.said import said as _said
 
 PREP_OUTS = ["IMAGE", "MASK", "INT", "INT", "INT", "IMAGE"]
 
@@ -39,10 +40,6 @@ def _vace_with(prep_cls: str, files: list[str], widgets: list) -> dict:
 
 def _vace(conv):
     return next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.wan_vace")
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
 
 
 def _file_on(conv, gen, port: str):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wiring import UI
+from tests.convert.said import said as _said
 
 
 def _turnaround(mask: str) -> dict:
@@ -33,10 +34,6 @@ def _turnaround(mask: str) -> dict:
 
 def _vace(conv):
     return next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.wan_vace")
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
 
 
 def test_a_still_as_control_with_its_own_mask_is_a_keyframe_at_frame_0():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from studio.convert.mapping.convert import convert
 
 from .test_comfy_wiring import UI
+from tests.convert.said import said as _said
 
 CACHE = [0.1, True, 3, True, 0.25]  # teacache threshold / on / skip start steps / offload, cfg_skip_ratio
 
@@ -50,10 +51,6 @@ def _folder(model: str, kind: str = "Inpaint"):
 
 def _gen(conv):
     return next(n for n in conv.graph.nodes.values() if n.type_id.startswith("video_models.") and "prompt" in n.params)
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
 
 
 def test_the_inpaint_sampler_with_start_and_end_images_is_wan_first_and_last_frames():

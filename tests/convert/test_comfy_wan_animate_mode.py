@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 
 from studio.convert.mapping.convert import convert
+from tests.convert.said import said as _said
 
 ANIMATE = {
     "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "Wan2_2-Animate-14B.safetensors", "weight_dtype": "default"}},
@@ -42,10 +43,6 @@ def _wired(background: bool, mask: bool) -> dict:
 
 def _gen(conv):
     return next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.wan_animate")
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log) + "\n" + "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
 
 
 def test_background_and_mask_wired_make_wan_animate_replace_with_both_wired():

@@ -9,6 +9,7 @@ import pytest
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wiring import UI
 from tests.convert.test_comfy_wrappers import _nodes
+from tests.convert.said import said as _said
 
 COND, LAT = "CONDITIONING", "LATENT"
 OUTS = [COND, COND, COND, LAT]  # positive_high, positive_low, negative, latent
@@ -34,10 +35,6 @@ def _experts(w, hi, lo, node, low_slot=1, seed=5):
     return w.add("KSamplerAdvanced", ["disable", seed, "fixed", 6, 1, "euler", "simple", 3, 10000, 10000, "disable"],
                  [LAT], {"model": (lo, 0, "MODEL"), "positive": (node, low_slot, COND), "negative": (node, 2, COND),
                          "latent_image": (a, 0, LAT)})
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
 
 
 def _wired(conv, gen, port):

@@ -8,10 +8,7 @@ from __future__ import annotations
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wiring import UI
 from tests.convert.test_comfy_wrappers import UI as WrapperUI, _common, _nodes, _sampler, _save
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
+from tests.convert.said import said as _said
 
 
 def _vace_flf(extra: dict | None = None, widgets=(81, 0.5, 0, -1)) -> dict:

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import UI, _common, _nodes, _sampler, _save
+from tests.convert.said import said as _said
 
 FUN = "Wan2_2-Fun-Control-A14B-LOW_fp8_e4m3fn_scaled_KJ.safetensors"
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
 
 
 def _control(w: UI, model_file: str, percents=(0.0, 1.0), add=True, empty=False):

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_wrappers import PROMPT, UI, _common, _nodes, _sampler, _save
+from tests.convert.said import said as _said
 
 COORDS = '[[{"x":100,"y":200},{"x":120,"y":210},{"x":140,"y":220}]]'
-
-
-def _said(conv) -> str:
-    return "\n".join(conv.log + [n["text"] for n in conv.graph.ui.get("notes", [])])
 
 
 def _vace(w: UI, vae, widgets=(640, 352, 49, 0.7, 0.0, 1.0, False), **inputs):

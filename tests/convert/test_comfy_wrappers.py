@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from studio.convert.mapping.convert import convert
+from tests.convert.said import nodes_of as _nodes
 
 PROMPT, NEGATIVE = "a red panda on a bamboo stem", "blurry, low quality"
 
@@ -59,10 +60,6 @@ def _save(w: UI, sampler, vae):
     dec = w.add("WanVideoDecode", [True, 272, 272, 144, 128], vae=(vae, 0), samples=(sampler, 0))
     w.add("VHS_VideoCombine", {"frame_rate": 16, "filename_prefix": "wan", "format": "video/h264-mp4"},
           images=(dec, 0))
-
-
-def _nodes(conv, type_id):
-    return [n for n in conv.graph.nodes.values() if n.type_id == type_id]
 
 
 def test_wrapper_text_to_video_with_loras_keeps_prompts_settings_and_loras():
