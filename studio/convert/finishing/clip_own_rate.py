@@ -9,9 +9,7 @@ by the thirty-fifth held-out set (05: "'VHS_VideoInfo' (#27) gives 'VHS_VideoCom
 Studio cannot work out ... not read there", the rate Studio writes being that very rate). Plain data."""
 from __future__ import annotations
 
-import re
-
-from ..reading.aspect_size import out_names as _saved_names
+from ..reading.aspect_size import out_names as _saved_names, plain_name
 from ..reading.workflow import CNode, Workflow
 
 OWN = ("source_fps", "loaded_fps")  # the clip's rate as loaded ('source_fps': where no rate is forced)
@@ -20,7 +18,7 @@ FORCED = ("force_rate",)  # a loader setting reading the file at another rate
 
 def out_names(n: CNode) -> list[str]:
     """Its outputs' names, without the marks a pack adds to them (VideoHelperSuite's 'source_fps🟨')."""
-    return [re.sub(r"[^a-z0-9_]", "", x.lower()) for x in _saved_names(n)]
+    return [plain_name(x) for x in _saved_names(n)]
 
 
 def clip_rate(wf: Workflow, end: CNode, rate_input: str | None, loader: CNode) -> CNode | None:

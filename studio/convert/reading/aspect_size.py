@@ -86,6 +86,11 @@ def aspect_size(n: Any, slot: int, value: Callable[[str], Any], out_names: list[
     return int(round(width if out_names[slot] == "width" else height))
 
 
+def plain_name(name: Any) -> str:
+    """A declared or saved name without case and the marks packs add to it ('source_fps🟨' -> 'source_fps')."""
+    return re.sub(r"[^a-z0-9_]", "", str(name or "").lower())
+
+
 def out_names(n: Any) -> list[str]:
     """The node's outputs' names: as its UI file saves them, else as its pack declares them."""
     if n.out_names:

@@ -16,13 +16,10 @@ import math
 from typing import Any, Callable
 
 from .. import catalogue
+from .aspect_size import plain_name as _plain
 
 INFO = "VHS_VIDEOINFO"  # the loader's information, as its pack declares the type
 RATE, NTH = "force_rate", "select_every_nth"
-
-
-def _plain(name: str | None) -> str:
-    return "".join(ch for ch in str(name or "") if ch.isascii()).strip().lower()
 
 
 def info_input(node, slot: int) -> str | None:
