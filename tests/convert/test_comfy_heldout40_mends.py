@@ -104,3 +104,29 @@ def test_interpolated_frames_beside_another_clip_are_written_at_their_own_rate()
     wf["90"]["inputs"]["force_rate"] = 24  # the clip beside at another rate: the joined clip's rate is not known
     conv = convert(wf, "side24.json")
     assert not [n for n in nodes_of(conv, "edit.frame_rate") if conv.origin.get(n.id) == "93"]
+
+
+def test_a_run_of_the_take_picked_before_its_save_is_trimmed():
+    """11, 12: ImageFromBatch (1, 999) between the take and both Video Combines (the first frame dropped) was "not
+    applied": the first frame was written too. Studio's Trim after the generator, said; so too on the take's way into a
+    comparison beside a loaded clip."""
+    wf = wan_t2v_combined()
+    wf["80"] = {"class_type": "ImageFromBatch", "inputs": {"image": ["8", 0], "batch_index": 1, "length": 999}}
+    wf["9"]["inputs"]["images"] = ["80", 0]
+    conv = convert(wf, "picked.json")
+    trims = [n for n in nodes_of(conv, "transform.trim") if conv.origin.get(n.id) == "80"]
+    assert [(n.params["start"], n.params["end"]) for n in trims] == [(1, 1000)]
+    text = said(conv)
+    assert ("'VHS_VideoCombine' (#9) writes the take's frames 1 to 999 (at most; ComfyUI stops at the take's end) as "
+            "'ImageFromBatch' (ImageFromBatch, #80) picks them: Studio's Trim after the generator") in text
+    assert "not applied" not in text
+    wf["90"] = {"class_type": "VHS_LoadVideo", "inputs": {"video": "clip.mp4", "force_rate": 16, "custom_width": 832,
+                                                          "custom_height": 480, "frame_load_cap": 33,
+                                                          "skip_first_frames": 0, "select_every_nth": 1}}
+    wf["91"] = {"class_type": "ImageConcanate", "inputs": {"direction": "right", "match_image_size": True,
+                                                           "image1": ["90", 0], "image2": ["80", 0]}}
+    wf["9"]["inputs"]["images"] = ["91", 0]  # the picked run beside the loaded clip
+    conv = convert(wf, "picked_beside.json")
+    trim = next(n for n in nodes_of(conv, "transform.trim") if conv.origin.get(n.id) == "80")
+    side = nodes_of(conv, "edit.side_by_side")[0]
+    assert conv.graph.input_link(side.id, "b").src == trim.id

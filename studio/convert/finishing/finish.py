@@ -16,6 +16,7 @@ from .beside import beside
 from . import effects
 from .core import AS_MP4, combine_unapplied, combined_as
 from .effects_made import effects_made
+from .picked_frames import trimmed
 from .resize_fit import resize_fit
 from .resize_within import within
 from .unnamed_model import unnamed_line
@@ -92,6 +93,9 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
             src = scaled  # a join of takes): Studio's Scale by its own settings (heldout28 13's ImageScaleBy 0.5)
             said.append(f"{out} writes the take scaled as '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) scales "
                         "it: Studio's Scale after the generator")
+            continue
+        if (picked := trimmed(b, n, src, out, said)) is not None:  # a run of the take's frames: Trim
+            src = picked
             continue
         made = effects_made(b, n, src, said, out)  # a colour match, a sharpen, a blur: Studio's node (effects)
         if made is not None:
