@@ -130,3 +130,29 @@ def test_a_run_of_the_take_picked_before_its_save_is_trimmed():
     trim = next(n for n in nodes_of(conv, "transform.trim") if conv.origin.get(n.id) == "80")
     side = nodes_of(conv, "edit.side_by_side")[0]
     assert conv.graph.input_link(side.id, "b").src == trim.id
+
+
+def test_a_ping_pong_of_a_take_written_without_sound_is_made():
+    """11, 12: Video Combine's pingpong (the take forward, then back without repeating either end) was said not
+    applied; for a save given no sound, Studio's Time (trim, reverse, trim) and Concatenate make it before the Save
+    Video. Given a sound, it stays said not applied (Studio's reverse would play the sound backwards)."""
+    wf = wan_t2v_combined(pingpong=True)
+    conv = convert(wf, "pp.json")
+    sv = nodes_of(conv, "io.save_video")[0]
+    cat = conv.graph.nodes[conv.graph.input_link(sv.id, "video").src]
+    assert cat.type_id == "edit.concatenate"
+    gen = nodes_of(conv, "video_models.text_to_video")[0]
+    assert conv.graph.input_link(cat.id, "a").src == gen.id
+    way, node = [], conv.graph.input_link(cat.id, "b").src
+    while node != gen.id:
+        n = conv.graph.nodes[node]
+        way.append((n.params["mode"], n.params["start"]) if n.params["mode"] == "trim" else (n.params["mode"],))
+        node = conv.graph.input_link(node, "video").src
+    assert way == [("trim", 1), ("reverse",), ("trim", 1)]
+    text = said(conv)
+    assert "pingpong not applied" not in text and ("'VHS_VideoCombine' (#9) writes its frames forward then back (its "
+                                                   "pingpong: neither end repeated)") in text
+    wf["20"] = {"class_type": "LoadAudio", "inputs": {"audio": "song.wav"}}
+    wf["9"]["inputs"]["audio"] = ["20", 0]
+    conv = convert(wf, "pp_sound.json")
+    assert not nodes_of(conv, "edit.concatenate") and "(#9)'s pingpong not applied" in said(conv)
