@@ -10,6 +10,7 @@ from ..reading.workflow import CNode
 from ..tracing import resizes
 from ..tracing.roles import role
 from ..tracing.walks import find_loader
+from .picked_frames import trimmed
 from .utility import back_along, wired_node
 
 DIRECTIONS = ("right", "down", "left", "up")
@@ -50,6 +51,26 @@ def placed(wf, save: CNode) -> CNode | None:
     return None
 
 
+def _picked_on_way(b, j: CNode, port: str, src: tuple[str, str], out: str, said: list[str]) -> tuple[str, str]:
+    """The take ``src`` through the runs of its frames picked between its decoder and ``j``'s ``port`` (heldout40 11:
+    ImageFromBatch dropping the first frame before the comparison), nearest the decoder first; the rest said by the
+    ledger."""
+    node, way = b.wf.source(j, port), []
+    while node is not None and len(way) < 64 and not (node.cls.startswith("VAEDecode") or
+                                                      role(b.wf, node) == "decoder"):
+        way.append(node)
+        name = _first_picture(node)
+        node = b.wf.source(node, name) if name else None
+    for n in reversed(way):
+        src = trimmed(b, n, src, out, said) or src
+    return src
+
+
+def _first_picture(n: CNode) -> str | None:
+    """The picture input a step on the take's way is given it on (its first wired 'image'/'images'/'frames')."""
+    return next((k for k in ("image", "images", "frames", "pixels") if k in n.links), None)
+
+
 def beside(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[str, str]:
     """The take ``src`` placed beside the other pictures ``save``'s comparison node wires in, as Studio's Side by
     Side; ``src`` as it is (said) where another picture is made by nodes Studio does not read."""
@@ -69,8 +90,8 @@ def beside(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[str, 
         return src
     way, parts, unmade, stepped = direction(wf, j), [], [], []
     for port, (f, walked) in found.items():
-        if port == take[0]:
-            parts.append(src)
+        if port == take[0]:  # the take, through the frames picked on its way (ImageFromBatch: Trim, said)
+            parts.append(_picked_on_way(b, j, port, src, out, said))
             continue
         loader, slot, via = f
         b.used.add(loader.id)

@@ -16,6 +16,8 @@ from .beside import beside
 from . import effects
 from .core import AS_MP4, combine_unapplied, combined_as
 from .effects_made import effects_made
+from .picked_frames import trimmed
+from .pingpong import made_here
 from .resize_fit import resize_fit
 from .resize_within import within
 from .unnamed_model import unnamed_line
@@ -93,6 +95,9 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
             said.append(f"{out} writes the take scaled as '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) scales "
                         "it: Studio's Scale after the generator")
             continue
+        if (picked := trimmed(b, n, src, out, said)) is not None:  # a run of the take's frames: Trim
+            src = picked
+            continue
         made = effects_made(b, n, src, said, out)  # a colour match, a sharpen, a blur: Studio's node (effects)
         if made is not None:
             src = made
@@ -149,7 +154,7 @@ def save_node(b, save: CNode, path: str | None = None) -> str:
     if kind:  # (as a chain of core nodes says it: finishing.core)
         b.out.log.append(f"{b.name}: '{save.title or save.shown_cls}' (#{save.id}) is written as an MP4 video, not as "
                          f"{kind}: Studio writes none")
-    if save.cls == "VHS_VideoCombine" and (line := combine_unapplied(b.wf, save)):  # a ping-pong (heldout11: unsaid)
+    if save.cls == "VHS_VideoCombine" and (line := combine_unapplied(b.wf, save, made_here(b, save))):  # (heldout11)
         b.out.log.append(f"{b.name}: {line}")
     if save.cls == "VHS_VideoCombine" and b.wf.value(save, "save_output") is False:  # (heldout9: unsaid)
         b.out.log.append(f"{b.name}: '{save.title or save.shown_cls}' (#{save.id}) only previews its video in ComfyUI (its "

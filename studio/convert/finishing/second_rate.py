@@ -60,10 +60,46 @@ def _rate_at(b, take: tuple[str, str], src: tuple[str, str], made: float) -> flo
                 return None
             factor *= 1.0 if node.params.get("slow_motion") else float(k)
         ins = [link.src for link in b.g.links if link.dst == nid and link.dst_port == "video"]
+        if not ins:  # clips joined (a Side by Side's 'a' and 'b'): the one the take reaches, the others set to its rate
+            ins = _joined(b, take, nid, float(made))
         if len(ins) != 1:
             return None
         nid = ins[0]
     return float(made) * factor
+
+
+def _line_rate(b, nid: str) -> float | None:
+    """The rate a Frame Rate sets on the clip at ``nid``, walked back along the one video each node is given (a
+    Scale, a Trim keep it); None where none is found on one line back, or an interpolation is on the way."""
+    seen = set()
+    while nid not in seen:
+        seen.add(nid)
+        node = b.g.nodes.get(nid)
+        if node is None or node.type_id.startswith("motion.interpolate"):
+            return None
+        if node.type_id == "edit.frame_rate":
+            fps = node.params.get("fps")
+            return float(fps) if isinstance(fps, (int, float)) and not isinstance(fps, bool) and fps > 0 else None
+        ins = [link.src for link in b.g.links if link.dst == nid and link.dst_port == "video"]
+        if len(ins) != 1:
+            return None
+        nid = ins[0]
+    return None
+
+
+def _joined(b, take: tuple[str, str], nid: str, made: float) -> list[str]:
+    """Of a node joining clips (its inputs of Studio's type Video, none named 'video': a Side by Side), the one input
+    the generator's ``take`` reaches, where every other is a clip a Frame Rate sets to the take's own rate (heldout40
+    11: the take beside the loaded clip at the same 16 fps, interpolated and written at 28, was written at 32 with no
+    word); [] otherwise."""
+    node = b.g.nodes.get(nid)
+    video = {p.name for p in node.spec.inputs if p.type == "Video"} if node is not None and node.spec else set()
+    links = [link for link in b.g.links if link.dst == nid and link.dst_port in video]
+    from_take = [link.src for link in links if link.src == take[0] or take[0] in b.g.upstream(link.src)]
+    others = [link.src for link in links if link.src not in from_take]
+    if len(from_take) != 1 or any(_line_rate(b, o) != made for o in others):
+        return []
+    return from_take
 
 
 def retimed(b, save, gen: str, take: tuple[str, str], src: tuple[str, str], said: list[str]) -> tuple[str, str]:

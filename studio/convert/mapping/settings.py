@@ -38,6 +38,10 @@ def _named(wf, main: Sampling, what: str, value, given: str = "") -> str:
     src = wf.source(main.node, "sampler" if what == "sampler" else "sigmas")
     if src is None:
         return f"no {what} named"
+    up = wf.source(src, "sigmas") if what != "sampler" else None
+    if up is not None:  # sigmas given on through a node (heldout40 07: VisualizeSigmasKJ shows BasicScheduler's)
+        return (f"no {what} named (the sigmas come through '{src.title or src.shown_cls}' ({src.shown_cls}, "
+                f"#{src.id}) from '{up.title or up.shown_cls}' ({up.shown_cls}, #{up.id}))")
     return (f"no {what} named ({'the sampler is' if what == 'sampler' else 'the sigmas are'} made by "
             f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}))")
 

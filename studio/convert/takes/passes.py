@@ -226,8 +226,18 @@ def unread(b: Any, main: Sampling, params: dict, task: str, said: list[str]) -> 
         if param not in defaults or params.get(param) is not None:
             continue
         node = next((wf.source(n, k) for n in (main.node, main.inputs(wf)) for k in names if k in n.links), None)
-        deeper = next((wf.source(node, k) for k in names if node is not None and k in node.links), None)
+        key = next((k for k in names if node is not None and k in node.links), None)
+        deeper = wf.source(node, key) if key is not None else None
         maker = deeper or node
+        if deeper is not None and key == "sigmas" and param == "steps":  # the sigmas come through a node Studio
+            # does not read, given them by another (heldout40 07: KJNodes' VisualizeSigmasKJ after BasicScheduler):
+            # that node may show or cut them, so the maker's own steps are said, not taken
+            own = wf.value(deeper, "steps")
+            said.append(f"the first pass's steps: its sigmas come through ComfyUI's {_name(node)}, which Studio does "
+                        f"not read, from {_name(deeper)}" + (f" (steps {number(own)})" if isinstance(own, (int, float))
+                                                             and not isinstance(own, bool) else "")
+                        + f": the generator's own {number(defaults[param])} stands; set the workflow's")
+            continue
         if maker is None:  # nothing wired: the pass's own value is not where Studio reads it (absent, or out of place)
             said.append(f"the first pass's {param} is not read from '{main.node.title or main.node.shown_cls}' "
                         f"(#{main.node.id}): the generator's own {number(defaults[param])} stands; set the workflow's")

@@ -43,7 +43,7 @@ def _guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
                     "LTX-2's 'control' takes a clip as long as the take, so the still is a keyframe here")
     if gen == LTX2 and (clip or found is None) and "control" not in inputs and (at in (0, None)):
         if found is None:
-            _depth_control(b, n, inputs, said)
+            _depth_control(b, n, inputs, said, at)
             return
         b.intent(n, "image", "control", inputs, said)
         return
@@ -61,16 +61,18 @@ def _guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
     keyframe_strength(b, n, at, strength, said)
 
 
-def _depth_control(b, n: CNode, inputs: dict, said: list[str]) -> None:
+def _depth_control(b, n: CNode, inputs: dict, said: list[str], at=None) -> None:
     """A guide clip made by a depth estimator run as a diffusion model (Lotus) from a Load
     Video: Studio's Depth on that clip (its own Depth Anything model); anything else said."""
     src = b.wf.source(n, "image")
     up = upstream(b.wf, src) if src is not None else []
     lotus = next((x for x in up if x.cls == "LotusConditioning"), None)
     clip = next((x for x in up if x.cls in ("LoadVideo", "VHS_LoadVideo")), None)
-    if lotus is None or clip is None:
-        said.append("the guide clip (an IC-LoRA's control) is made by ComfyUI nodes Studio does not convert: "
-                    "connect a clip to LTX-2's 'control'")
+    if lotus is None or clip is None:  # a still or a clip, not known (heldout40 01: a first-frame picture whose
+        # resize was not converted was said to be an IC-LoRA's control clip): the guide named, both ways said
+        said.append(f"the guide{f' at frame {number(at)}' if at is not None else ''} ({n.shown_cls}, #{n.id}) is not "
+                    "taken: its image is made by ComfyUI nodes Studio does not convert; connect a picture to a "
+                    "keyframe of LTX-2 for a still, or a clip to its 'control' for an IC-LoRA's guide clip")
         return
     b.used |= {x.id for x in up if x.cls in ("LotusConditioning", "VAEDecode") or x.id == clip.id}
     inputs["control"] = (clip, 0, (lotus,))

@@ -1,0 +1,34 @@
+"""Frames of the take picked on its way to a save (ComfyUI core's ImageFromBatch: from 'batch_index', 'length' of
+them): Studio's Trim after the generator, said. Found by the fortieth held-out set: a Wan 2.2 take written from its
+second frame on (ImageFromBatch 1, 999, between the grain and both Video Combines) was "not applied", the first frame
+written too. Only fixed settings, a run of more than one frame (one frame is a still: takes.frames); ComfyUI clamps a
+run past the batch's end, as Trim's end does. Plain data and stdlib."""
+from __future__ import annotations
+
+from typing import Any
+
+from .utility import wired_node
+
+PICKS = {"ImageFromBatch": ("batch_index", "length")}  # ComfyUI core's pick of a run of frames (its two settings)
+
+
+def _fixed(wf: Any, n: Any, name: str) -> int | None:
+    v = wf.value(n, name) if name in n.links or name in n.widgets else None
+    return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else None
+
+
+def trimmed(b: Any, n: Any, src: tuple[str, str], out: str, said: list[str]) -> tuple[str, str] | None:
+    """Studio's Trim for ComfyUI's pick ``n`` on the take ``src`` before the save ``out`` (in words), said; None
+    where ``n`` is no such pick or its settings are not fixed numbers."""
+    names = PICKS.get(n.cls)
+    if names is None:
+        return None
+    start, length = (_fixed(b.wf, n, k) for k in names)
+    if start is None or length is None or length < 2:
+        return None
+    b.used.add(n.id)
+    trim = wired_node(b, "transform.trim", {"start": start, "end": start + length}, n, (*src, "video"))
+    said.append(f"{out} writes the take's frames {start} to {start + length - 1} (at most; ComfyUI stops at the "
+                f"take's end) as '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) picks them: Studio's Trim after "
+                "the generator")
+    return trim, "video"
