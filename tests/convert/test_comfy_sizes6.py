@@ -135,3 +135,42 @@ def test_an_override_input_wired_to_a_value_not_known_is_not_read_as_the_saved_s
     gen = _generator(conv)
     assert (gen.params["width"], gen.params["height"]) != (512, 512)
     assert "512x512" not in said(conv)
+
+
+def _director(tmp_path, size: tuple[int, int], method: str, box: tuple[int, int]) -> tuple[list[str], dict]:
+    """An LTX Director (its timeline's first image 'a.png' at frame 0) whose size is that image's, fitted by
+    ``method`` into ``box``; the picture written beside the workflow at ``size``."""
+    import base64
+
+    from nodes.video_models.families.ltx2.comfy_director import translate
+    from tests.convert.test_comfy_ltx2_director import TIMELINE, _wf
+    (tmp_path / "a.png").write_bytes(_png(*size))
+    wf = _wf([0, 4, 4, 0, 96, 96, json.dumps(TIMELINE), "", "96", 0.001, "1.00", True, True, True, 25, "frames",
+              box[0], box[1], method, 32, 18, False, ""])
+    wf.folder = str(tmp_path)
+    said_ = translate(wf)
+    b64 = dict(TIMELINE, segments=[{"start": 0, "length": 48, "type": "image",
+                                    "imageB64": "data:image/png;base64," + base64.b64encode(_png(*size)).decode()}])
+    held = _wf([0, 4, 4, 0, 96, 96, json.dumps(b64), "", "96", 0.001, "1.00", True, True, True, 25, "frames",
+                box[0], box[1], method, 32, 18, False, ""])
+    translate(held)  # (no folder: the picture given as base64 text in the timeline)
+    return said_, {"file": wf.nodes["10.latent"].widgets, "b64": held.nodes["10.latent"].widgets}
+
+
+def test_the_directors_maintained_aspect_size_is_worked_out_from_its_first_image_beside_the_workflow(tmp_path):
+    """heldout37 07: 'maintain aspect ratio' in 720x1280 of a 1920x1080 picture: 720 x int(1080 x 0.375) = 405,
+    each side down to 32: 704x384 (was "not read; set the generator's width and height")."""
+    said_, lat = _director(tmp_path, (1920, 1080), "maintain aspect ratio", (720, 1280))
+    for widgets in lat.values():
+        assert (widgets["width"], widgets["height"]) == (704, 384)
+    assert any("size is its first image's (fitted to 720x1280, maintain aspect ratio): 'a.png', found beside the "
+               "workflow, is 1920x1080 (read from the file's header), so the take is 704x384" in x for x in said_)
+    assert said_[0].startswith("'LTXDirector' (LTXDirector, #10)'s timeline is read: 97 frames at 25 fps, 704x384, ")
+    assert not any("not read; set the generator's width" in x for x in said_)
+
+
+def test_the_directors_own_size_of_its_first_image_is_snapped_not_called_the_packs_default(tmp_path):
+    said_, lat = _director(tmp_path, (1000, 700), "maintain aspect ratio", (0, 0))
+    # fitted inside its own size snapped (992x672): ratio min(0.992, 0.96), int(1000 x 0.96) = 960, 672
+    assert (lat["file"]["width"], lat["file"]["height"]) == (960, 672)
+    assert not any("the pack's size where no image or size is given" in x for x in said_)

@@ -8,6 +8,7 @@ decoder is used: at most HEADER_BYTES of the file are read, through the checked 
 header), as the formats' specifications lay them out. Plain stdlib."""
 from __future__ import annotations
 
+import base64
 import os
 import re
 import struct
@@ -46,6 +47,24 @@ def size_of(path: str | None) -> tuple[int, int] | None:
     except (ReadRefused, OSError):
         return None
     return size_in(head)
+
+
+def picture_size(folder: str | None, name: object = None, b64: object = None) -> tuple[tuple[int, int], str] | None:
+    """((width, height), where) of a picture a node names as a file in ComfyUI's input folder (looked for beside
+    the workflow, in ``folder``) or gives as base64 text (``b64``, a data URL's prefix allowed); None where neither
+    gives a size. ``where``: 'found beside the workflow' or 'given as base64 text'."""
+    size = size_of(beside(folder, name))
+    if size is not None:
+        return size, "found beside the workflow"
+    if isinstance(b64, str) and b64.strip() and not b64.startswith("/view?"):
+        text = b64.split(",", 1)[1] if "," in b64 else b64
+        try:
+            head = base64.b64decode(text[:(HEADER_BYTES // 3) * 4], validate=False)
+        except (ValueError, TypeError):
+            return None
+        size = size_in(head)
+        return (size, "given as base64 text") if size is not None else None
+    return None
 
 
 def size_in(head: bytes) -> tuple[int, int] | None:
