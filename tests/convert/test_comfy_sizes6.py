@@ -176,3 +176,16 @@ def test_the_directors_own_size_of_its_first_image_is_snapped_not_called_the_pac
     # fitted inside its own size snapped (992x672): ratio min(0.992, 0.96), int(1000 x 0.96) = 960, 672
     assert (lat["file"]["width"], lat["file"]["height"]) == (960, 672)
     assert not any("the pack's size where no image or size is given" in x for x in said_)
+
+
+def test_a_node_working_a_size_out_by_its_settings_is_no_measure_of_its_picture(tmp_path):
+    """A bucket finder (FramePackFindNearestBucket: an IMAGE in, width and height out, and a 'base_resolution'
+    setting) gives a size of its own, not its picture's: with the picture at hand it was read as 1280x720."""
+    wf = _i2v({"class_type": "FramePackFindNearestBucket", "inputs": {"image": ["40", 0], "base_resolution": 640}},
+              ["40", 0])
+    wf["42"]["inputs"].update(width=["41", 0], height=["41", 1])
+    conv = convert_file(_written(tmp_path, wf, {"portrait.png": _png(1280, 720)}))
+    gen = _generator(conv)
+    assert (gen.params["width"], gen.params["height"]) != (1280, 720)
+    assert "'FramePackFindNearestBucket' (FramePackFindNearestBucket, #41)" in said(conv)
+    assert "cannot work out" in said(conv)
