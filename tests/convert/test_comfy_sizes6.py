@@ -189,3 +189,18 @@ def test_a_node_working_a_size_out_by_its_settings_is_no_measure_of_its_picture(
     assert (gen.params["width"], gen.params["height"]) != (1280, 720)
     assert "'FramePackFindNearestBucket' (FramePackFindNearestBucket, #41)" in said(conv)
     assert "cannot work out" in said(conv)
+
+
+def test_the_file_a_size_is_measured_of_is_named_only_where_it_is_not_at_hand(tmp_path):
+    from studio.convert.reading import measured_file
+    from studio.convert.reading.workflow import Workflow
+    wf = Workflow.read({"1": {"class_type": "LoadImage", "inputs": {"image": "x.png"}},
+                        "2": {"class_type": "ImageScaleBy", "inputs": {"image": ["1", 0], "upscale_method": "area",
+                                                                       "scale_by": 0.5}}})
+    wf.folder = str(tmp_path)
+    assert measured_file.words(wf, wf.nodes["2"]) == \
+        ", made from the picture 'LoadImage' (LoadImage, #1) loads ('x.png': not found beside the workflow)"
+    (tmp_path / "x.png").write_bytes(_png(16, 8))
+    assert measured_file.words(wf, wf.nodes["2"]) == ""  # (there: whatever is not worked out is not for want of it)
+    wf.folder = None
+    assert measured_file.words(wf, wf.nodes["1"]) == " ('x.png': not looked for: the workflow's folder is not known)"

@@ -42,7 +42,10 @@ def words(wf, picture) -> str:
     name = wf.value(loader, "image")
     if not isinstance(name, str) or not name.strip():
         return ""
-    where = ("not found beside the workflow" if picture_header.beside(wf.folder, name) else
+    path = picture_header.beside(wf.folder, name)
+    if path is not None and picture_header.size_of(path) is not None:
+        return ""  # (found: the value is not worked out for another reason, said by the sentence itself)
+    where = ("not found beside the workflow" if path else
              "not looked for: the workflow's folder is not known" if not wf.folder else
              "a name Studio does not look for beside the workflow")
     if loader is picture:
