@@ -202,5 +202,7 @@ def test_the_file_a_size_is_measured_of_is_named_only_where_it_is_not_at_hand(tm
         ", made from the picture 'LoadImage' (LoadImage, #1) loads ('x.png': not found beside the workflow)"
     (tmp_path / "x.png").write_bytes(_png(16, 8))
     assert measured_file.words(wf, wf.nodes["2"]) == ""  # (there: whatever is not worked out is not for want of it)
-    wf.folder = None
-    assert measured_file.words(wf, wf.nodes["1"]) == " ('x.png': not looked for: the workflow's folder is not known)"
+    wf.folder = str(tmp_path / "elsewhere")
+    assert measured_file.words(wf, wf.nodes["1"]) == " ('x.png': not found beside the workflow)"
+    wf.folder = None  # (converted from memory: no file looked for, nothing said of one)
+    assert measured_file.words(wf, wf.nodes["1"]) == ""

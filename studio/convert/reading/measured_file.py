@@ -34,20 +34,20 @@ def loader_of(wf, node, steps: int = 0):
 
 def words(wf, picture) -> str:
     """", made from the picture 'Load Image' (#id) loads ('x.png': not found beside the workflow)" (" ('x.png': ...)"
-    where ``picture`` is the loader's own) where the size of ``picture`` follows a loaded file's that was not read,
-    else ''."""
+    where ``picture`` is the loader's own) where the size of ``picture`` follows a loaded file's that was not read
+    (the workflow's folder known, the file not there), else ''."""
     loader = loader_of(wf, picture)
     if loader is None or loader.id in wf.files_sized:
         return ""
     name = wf.value(loader, "image")
     if not isinstance(name, str) or not name.strip():
         return ""
+    if not wf.folder:
+        return ""  # (a workflow converted from memory: no file was looked for, nothing to say of one)
     path = picture_header.beside(wf.folder, name)
     if path is not None and picture_header.size_of(path) is not None:
         return ""  # (found: the value is not worked out for another reason, said by the sentence itself)
-    where = ("not found beside the workflow" if path else
-             "not looked for: the workflow's folder is not known" if not wf.folder else
-             "a name Studio does not look for beside the workflow")
+    where = "not found beside the workflow" if path else "a name Studio does not look for beside the workflow"
     if loader is picture:
         return f" ('{name}': {where})"
     return f", made from the picture {loader.named()} loads ('{name}': {where})"
