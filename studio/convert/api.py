@@ -37,6 +37,7 @@ from .tracing.resizes import is_resize, scale_params  # a node resizing pictures
 from .reading.module_select import what as module_named  # how a sentence names a wrapper's module file (its select)
 from .takes.schedule_wire import schedule_input, schedule_on  # prompts per pass or tile as a Prompt Schedule
 from .reading.gathers import gathered  # a node putting pictures together: its numbered inputs (by declared types)
+from .reading.picture_header import picture_size  # a picture file's size beside the workflow, or given as base64 text
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",

@@ -25,6 +25,7 @@ from ..finishing.utility import ENDS, make_utility, utility, utility_path
 from ..packs import batch_managers, bundle_loaders, easy_use, expert_samplers, pass_samplers, pipes, prompt_loras, shapes, task_twins, twins
 from ..packs import deploy_inputs, front_end_inputs, save_shapes, uncatalogued_twins
 from ..packs import float_sigmas, loops_unrolled
+from ..reading import picture_header
 from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowError
 from ..takes import continued_take, latent_refine, refine, restyle, segments, still_first
 from ..takes.frames import frame_saves
@@ -242,9 +243,10 @@ def _dropped_line(n: CNode) -> str:
     return f"- '{n.title or n.shown_cls}' ({n.shown_cls}{read_as}, #{n.id}){off}: {settings}"
 
 
-def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
+def convert(doc: Any, name: str = "workflow", registry=None, folder: str | None = None) -> Conversion:
     """A ComfyUI workflow (its UI or API JSON, parsed) as a Studio graph (reading.workflow.WorkflowError
-    when it is neither)."""
+    when it is neither); ``folder``: the workflow file's, where the pictures it names are looked for (their sizes
+    read from their headers: reading.picture_header)."""
     try:
         wf = Workflow.read(doc)
     except WorkflowError as e:
@@ -253,6 +255,7 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         raise WorkflowError(f"'{name}' looks like a ComfyUI workflow but could not be read "
                             f"({type(e).__name__}: {str(e)[:200]})") from None
     read = frozenset(wf.nodes)  # (the file's nodes: those a translation adds are said by these: file_ids.py)
+    wf.folder = folder
     try:
         deployed = deploy_inputs.translate(wf)  # a deploy service's input nodes as their values (packs/deploy_inputs.py)
         for k, v in (switches.read_away_worked_out(wf.nodes, wf.value, wf.taken) if deployed else {}).items():
@@ -284,6 +287,7 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         if said:
             b.note("\n".join(said))
         conv = b.build()
+        conv.log += [f"{name}: {line}" for line in picture_header.said(wf.nodes, wf.files_sized)]
         unmade_saves.correct(conv, name, saves)
         unmade_saves.correct(conv, name, wf.url_told)  # a web address's loader nothing made reads (heldout34 04)
         file_ids.say_file_ids(conv, read, wf.nodes)

@@ -55,7 +55,7 @@ def convert_file(path: str, registry=None) -> Conversion:
     doc = read_json(path)
     if isinstance(doc, dict) and isinstance(doc.get("prompt"), dict) and is_workflow(doc["prompt"]) == "api":
         doc = doc["prompt"]  # the API JSON as ComfyUI's /prompt takes it
-    conv = convert(doc, os.path.basename(path), registry)
+    conv = convert(doc, os.path.basename(path), registry, os.path.dirname(os.path.abspath(path)))
     conv.graph.base_dir = os.path.dirname(os.path.abspath(path))
     return conv
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..reading import measured_file
 from ..reading.workflow import CNode, Workflow
 from ..tracing import worked_sizes
 from ..tracing.roles import in_type, out_types
@@ -109,7 +110,8 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
     for src in sources.values():
         image = wf.source(src, "image") if "image" in src.links else None
         words.append(_named(src) + (f" ({'the size of' if _measures(wf, src) else 'worked out from'} what "
-                                    f"{_named(image)} gives)" if image is not None else ""))
+                                    f"{_named(image)} gives{measured_file.words(wf, image)})" if image is not None
+                                    else ""))
     made = ", ".join(f"'{p}'" for n, p in PARAMS if n in lost)
     one = len(lost) == 1
     sized = [n for n in lost if n != "length"]  # with its picture input fed, its 0 width and height take that size

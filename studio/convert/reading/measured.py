@@ -25,6 +25,9 @@ def _type(node):
     sockets = [i for i in t.sockets]
     if len(sockets) != 1 or sockets[0].type != "IMAGE" or any(i.name in AXES for i in t.inputs):
         return None  # (a width or height it is given: a resize giving its own picture's size, ImageResize+: resized)
+    if any(True for _ in t.widgets):  # a setting: a size it works out (a bucket, a megapixel budget, a crop), no
+        return None  # measure of its picture (sizes6: HyVideoGetClosestBucketSize, FramePackFindNearestBucket,
+    # WanVideoImageResizeToClosest were read as their picture's own size)
     named = {_axis_name(o.name or ""): o.type for o in t.outputs}
     return t if named.get("width") == "INT" and named.get("height") == "INT" else None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .. import catalogue
+from ..values.overrides import overridden
 from .crops import rect
 
 EXACT_KJ = (False, "stretch", "crop", "pad", "pad_edge")  # KJNodes' keep_proportion giving the asked size
@@ -23,6 +24,7 @@ def fixed_size(value: Callable[[str], Any], node: Any) -> tuple[int, int] | None
     """(width, height) resize ``node`` gives by its settings alone (``value``: a setting's value where Studio works
     it out), else None."""
     c = node.cls
+    value = overridden(value, node, {"width", "height"})  # (a wired 'width_input' wins: values/overrides.py)
     if c == "ImageScale":
         w, h = value("width"), value("height")
     elif c == "ResizeImageMaskNode":

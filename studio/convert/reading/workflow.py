@@ -18,7 +18,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, casts, folders, loaded_rate, measured, named_ops, older_values, own_values, places, resized, scale_calculator, sliders, \
+from . import by_types, casts, folders, picture_header, loaded_rate, measured, named_ops, older_values, own_values, places, resized, scale_calculator, sliders, \
     subgraphs, text_ops, text_pictures, to_text, variants
 from . import bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from ..values import switches
@@ -359,6 +359,8 @@ class Workflow:
         self.fed: set[str] = set()  # the nodes some node reads, as read (before a pack's translation rewires them)
         self.lacks: frozenset[str] = frozenset()  # ids an API file links to but does not hold (reading/dangling.py)
         self.unset_said: list[str] = []  # an API file's required settings not given (reading/unset_settings.py)
+        self.folder: str | None = None  # the workflow file's folder, where it is known (files named are looked for there)
+        self.files_sized: dict[str, tuple] = {}  # loader id -> (file, size, held as text): picture_header.said
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod
@@ -565,6 +567,8 @@ class Workflow:
     def image_size(self, node: CNode | None, depth: int = 0) -> tuple[int, int] | None:
         if node is None or depth > MAX_DEPTH:
             return None
+        if node.cls in PICTURE_LOADERS:  # a picture file beside the workflow: its header's size (picture_header.py)
+            return self._file_size(node, depth)
         if node.cls == "EmptyImage":
             w, h = self.value(node, "width", depth), self.value(node, "height", depth)
             return (int(w), int(h)) if isinstance(w, (int, float)) and isinstance(h, (int, float)) else None
@@ -584,6 +588,19 @@ class Workflow:
             return (int(round(size[0] * k)), int(round(size[1] * k))) if size and isinstance(k, (int, float)) else None
         return None
 
+    def _file_size(self, node: CNode, depth: int) -> tuple[int, int] | None:
+        """The size of the picture file loader ``node`` loads where the file lies beside the workflow, read from its
+        header (kept in files_sized, to be said); None where there is no such file or no folder is known."""
+        name = self.value(node, "image", depth)
+        held = self.pictures.get(name) if isinstance(name, str) else None  # (a picture the file holds as text)
+        size = picture_header.size_in(held[:picture_header.HEADER_BYTES]) if held else \
+            picture_header.size_of(picture_header.beside(self.folder, name))
+        if size is not None:
+            self.files_sized[node.id] = (str(name), size, bool(held))
+        return size
+
+
+PICTURE_LOADERS = ("LoadImage", "VHS_LoadImagePath")  # (a pack's picture loader is read as these: LOADER_NODES)
 
 # a node pack's file loader, told by its types (a UI file's) and its file's name: read as the core loader
 MEDIA_LOADERS = (("IMAGE", (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"), "LoadImage", "image"),

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
+from ..values.overrides import overridden
 from . import conditioned_resize as conditioned, worked_sizes
 
 METHODS = {"nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
@@ -128,7 +129,7 @@ def _kj(v, n: CNode) -> dict | None:
     """KJNodes' resizes as Scale makes them: stretched, cut about the middle (v2's 'crop' at 'center'), or fitted
     inside the box keeping the picture's aspect (v2's 'resize', v1's keep_proportion), each side then rounded down
     to 'divisible_by' as the pack does. None where the size is another picture's or a mask goes with it."""
-    v = _by_place(v, n)
+    v = overridden(_by_place(v, n), n, {"width", "height"})  # (a wired 'width_input' wins: values/overrides.py)
     keep, div = v("keep_proportion"), v("divisible_by")
     if "get_image_size" in n.links or "mask" in n.links or not isinstance(div, int) or isinstance(div, bool) \
             or not 0 <= div <= 512:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from studio.convert.api import CNode, Workflow
+from studio.convert.api import CNode, Workflow, picture_size
 
 DIRECTOR, GUIDE, CROP = "LTXDirector", "LTXDirectorGuide", "LTXDirectorCropGuides"
 UNITS = ("frames", "seconds")  # the Director's display_mode values
@@ -75,6 +75,53 @@ def _values(wf: Workflow, n: CNode, t: dict) -> dict:
             if out[key] is None:
                 out["unknown"].append(name)
     return out
+
+
+def _snap(v: float, d: int) -> int:
+    """A side down to a multiple of ``d``, at least ``d`` (the pack's snap)."""
+    return max(d, int(v) // d * d)
+
+
+def _from_image(sw: int, sh: int, w: float, h: float, method: Any, d: int) -> tuple[int, int] | None:
+    """The Director's size from its first image's ``sw`` x ``sh`` (its resize as the pack's ltx_director.py does it,
+    read for these facts): both sides set: 'maintain aspect ratio' fits the picture inside the snapped box (each side
+    int(side x ratio), snapped), the other methods give the box; one side set: the other in the picture's aspect;
+    neither: the picture's own size fitted inside itself snapped. Each side then down to a multiple of 32 (at least
+    32), as its latent is made. None for a resize method not known."""
+    if w > 0 and h > 0:
+        tw, th = _snap(w, d), _snap(h, d)
+        if method in EXACT:
+            out = (tw, th)
+        elif method == "maintain aspect ratio":
+            r = min(tw / sw, th / sh)
+            out = (_snap(int(sw * r), d), _snap(int(sh * r), d))
+        else:
+            return None
+    elif w > 0:
+        tw = _snap(w, d)
+        out = (tw, _snap(int(sh * tw / sw), d))
+    elif h > 0:
+        th = _snap(h, d)
+        out = (_snap(int(sw * th / sh), d), th)
+    else:
+        r = min(_snap(sw, d) / sw, _snap(sh, d) / sh)
+        out = (_snap(int(sw * r), d), _snap(int(sh * r), d))
+    return max(32, out[0] // 32 * 32), max(32, out[1] // 32 * 32)
+
+
+def _first_image(wf: Workflow, who: str, first: dict, w: float, h: float, method: Any,
+                 div: int) -> tuple[tuple[int, int] | None, str]:
+    """The Director's size where its first image sets it, and its sentence: worked out where the picture is at hand
+    (a file beside the workflow, or given as base64 text: its header read, issue 112 sizes6), else said not read."""
+    fitted = "its own" if w <= 0 and h <= 0 else f"fitted to {int(w)}x{int(h)}, {method}"
+    got = picture_size(wf.folder, first.get("imageFile"), first.get("imageB64"))
+    size = _from_image(*got[0], w, h, method, div) if got else None
+    if size is None:
+        return None, f"{who}'s size is its first image's ({fitted}): not read; set the generator's width and height"
+    name = f"'{first['imageFile']}'" if first.get("imageFile") and got[1].startswith("found") else "the picture"
+    return size, (f"{who}'s size is its first image's ({fitted}): {name}, {got[1]}, is {got[0][0]}x{got[0][1]} (read "
+                  f"from the file's header), so the take is {size[0]}x{size[1]} (another picture there when the "
+                  "workflow runs would give another size)")
 
 
 def _joined(who: str, given: Any, segs: list[dict]) -> list[str]:
@@ -182,9 +229,8 @@ class _Reading:
         elif not images and w <= 0 and h <= 0:
             size = (768, 512)  # the pack's own size when no image and no size is given
         elif images:
-            fitted = "its own" if w <= 0 and h <= 0 else f"fitted to {int(w)}x{int(h)}, {v['method']}"
-            said.append(f"{who}'s size is its first image's ({fitted}): not read; set the generator's width and "
-                        "height")
+            size, line = _first_image(self.wf, who, images[0], w, h, v["method"], div)
+            said.append(line)
         if t.get("audioSegments"):
             said.append(f"{who}'s {len(t['audioSegments'])} sound clips on its timeline are not read: LTX-2 makes the "
                         "take's own sound")
@@ -207,7 +253,7 @@ class _Reading:
         made["fps"] = self.add(f"{base}.fps", "PrimitiveFloat", d, {"value": fps}, {}, d.title or DIRECTOR) \
             if fps else None
         shown = "" if not size else f", {size[0]}x{size[1]}" + (" (the pack's size where no image or size is given)"
-                                                                 if w <= 0 and h <= 0 else "")
+                                                                 if w <= 0 and h <= 0 and not images else "")
         if not frames:
             said.append(f"{who}'s length is not saved in a form Studio reads: set the generator's frames")
         self.said.append(f"{who}'s timeline is read: " + (f"{frames + 1} frames" if frames else "its length not read")

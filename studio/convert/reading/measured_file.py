@@ -1,0 +1,53 @@
+"""The picture file a size measured on the way to a generator is measured of, where the size follows that file's own
+(a GetImageSize of the loaded picture, of an EmptyImage made at that size, of a step keeping the size or scaling it
+by a factor), for the sentence that says the size is not worked out: it names the file and that it was not found
+beside the workflow (issue 112, sizes6: with the file there, reading/picture_header reads its size). The same steps
+Workflow.image_size follows; a resize to a size its settings fix is no file's size. Plain stdlib."""
+from __future__ import annotations
+
+from . import decoded_size, measured, picture_header, resized, size_kept
+
+MAX_STEPS = 32
+
+
+def loader_of(wf, node, steps: int = 0):
+    """The picture loader (LoadImage) whose file's size the size of ``node``'s picture follows, else None."""
+    if node is None or steps > MAX_STEPS:
+        return None
+    if node.cls in ("LoadImage", "VHS_LoadImagePath"):
+        return node
+    if node.cls == "EmptyImage":  # made at a size measured of another picture (both sides of one measure)
+        w, h = wf.source(node, "width"), wf.source(node, "height")
+        if w is None or w is not h or not (w.cls == "GetImageSize" or measured.image_input(w)):
+            return None
+        return loader_of(wf, wf.source(w, "image" if w.cls == "GetImageSize" else measured.image_input(w)), steps + 1)
+    if resized.fixed_size(lambda k: wf.value(node, k), node) is not None:
+        return None
+    if measured.passes_picture(node):
+        return loader_of(wf, wf.source(node, measured.image_input(node)), steps + 1)
+    if (kept := size_kept.image_input(node) or decoded_size.picked_input(node)) is not None:
+        return loader_of(wf, wf.source(node, kept), steps + 1)
+    if node.cls == "ImageScaleBy" or resized.multiplier(lambda k: wf.value(node, k), node):
+        return loader_of(wf, wf.source(node, "image" if node.cls == "ImageScaleBy" else "input"), steps + 1)
+    return None
+
+
+def words(wf, picture) -> str:
+    """", made from the picture 'Load Image' (#id) loads ('x.png': not found beside the workflow)" (" ('x.png': ...)"
+    where ``picture`` is the loader's own) where the size of ``picture`` follows a loaded file's that was not read
+    (the workflow's folder known, the file not there), else ''."""
+    loader = loader_of(wf, picture)
+    if loader is None or loader.id in wf.files_sized:
+        return ""
+    name = wf.value(loader, "image")
+    if not isinstance(name, str) or not name.strip():
+        return ""
+    if not wf.folder:
+        return ""  # (a workflow converted from memory: no file was looked for, nothing to say of one)
+    path = picture_header.beside(wf.folder, name)
+    if path is not None and picture_header.size_of(path) is not None:
+        return ""  # (found: the value is not worked out for another reason, said by the sentence itself)
+    where = "not found beside the workflow" if path else "a name Studio does not look for beside the workflow"
+    if loader is picture:
+        return f" ('{name}': {where})"
+    return f", made from the picture {loader.named()} loads ('{name}': {where})"
