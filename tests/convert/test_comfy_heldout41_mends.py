@@ -1,0 +1,61 @@
+"""The mends of the forty-first held-out set (benchmarks/results/heldout41_2026-11-30.md), each by declared types:
+an LTX Director ComfyUI does not run is not read (its timeline said of nothing made), and a fork of the Director
+told by what it gives (a model, the guides' data, nothing the Director does not give) and its timeline is read as
+the Director."""
+from __future__ import annotations
+
+import json
+
+from nodes.video_models.families.ltx2.comfy_director import translate
+from studio.convert.reading.workflow import Workflow
+
+TIMELINE = {"segments": [{"start": 0, "length": 48, "prompt": "the bear talks", "type": "image",
+                          "imageFile": "bear.png"}]}
+GIVES = ["MODEL", "CONDITIONING", "LATENT", "LATENT", "GUIDE_DATA", "FLOAT", "AUDIO"]  # (the fork's: no motion guide)
+
+
+def _wf(cls: str, to_output: bool = True) -> Workflow:
+    """A Director of type ``cls`` wired as the pack wires it, its take decoded and saved; with ``to_output`` False its
+    sampler's take goes nowhere and a clip is saved beside it (the Director then feeds nothing ComfyUI runs)."""
+    nodes = {"1": ("CLIPLoader", {}), "2": ("UNETLoader", {}), "3": ("VAELoader", {}),
+             "10": (cls, {"model": ["2", 0], "clip": ["1", 0], "audio_vae": ["3", 0]}),
+             "11": ("LTXDirectorGuide", {"positive": ["10", 1], "negative": ["10", 1], "latent": ["10", 2],
+                                         "guide_data": ["10", 4], "vae": ["3", 0]}),
+             "14": ("CFGGuider", {"model": ["10", 0], "positive": ["11", 0], "negative": ["11", 1]}),
+             "15": ("SamplerCustomAdvanced", {"guider": ["14", 0], "latent_image": ["11", 2]}),
+             "16": ("VAEDecode", {"samples": ["15", 0], "vae": ["3", 0]}),
+             "17": ("CreateVideo", {"images": ["16", 0], "fps": 24}),
+             "18": ("SaveVideo", {"video": ["17", 0]} if to_output else {"video": ["20", 0]}),
+             "20": ("LoadVideo", {"file": "clip.mp4"})}
+    if not to_output:
+        del nodes["17"]
+    wf = Workflow.read({k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()})
+    d = wf.nodes["10"]
+    # the fork's order (heldout41 04): global prompt, frames, seconds, timeline, ..., frame rate, display mode, size
+    d.widgets, d.raw = {}, ["the bear is talking", 48, 2, json.dumps(TIMELINE), "", "", 0.001, "1.00", True, 24,
+                            "seconds", 704, 480, "crop", 32]
+    d.out_types = list(GIVES)
+    return wf
+
+
+def test_a_fork_of_the_director_told_by_what_it_gives_is_read_as_the_director():
+    wf = _wf("LTXDirector__koolook_v1_3_2")
+    said = translate(wf)
+    assert "10" not in wf.nodes and wf.nodes["10.latent"].widgets["length"] == 49
+    assert wf.nodes["10.prompt"].widgets["text"] == "the bear is talking\nthe bear talks"
+    assert wf.nodes["11.guide1"].widgets["frame_idx"] == 0 and wf.nodes["11.image1"].widgets["image"] == "bear.png"
+    assert said[0].startswith("'LTXDirector__koolook_v1_3_2' (LTXDirector__koolook_v1_3_2, #10)'s timeline is read: "
+                              "49 frames at 24 fps, 704x480")
+
+
+def test_a_node_giving_what_the_director_does_not_is_not_read_as_it():
+    wf = _wf("LTXDirectorMotionBrushFork")
+    wf.nodes["10"].out_types = GIVES + ["STRING"]  # (tracks of its own: another kind of node, not read so)
+    assert translate(wf) == [] and "10" in wf.nodes
+
+
+def test_a_director_comfyui_does_not_run_is_not_read():
+    wf = _wf("LTXDirector", to_output=False)
+    assert translate(wf) == [] and "10" in wf.nodes and "10.latent" not in wf.nodes
+    wf = _wf("LTXDirector")  # (the same Director with its take saved: read)
+    assert translate(wf) and "10" not in wf.nodes
