@@ -1,13 +1,17 @@
 """The mends of the forty-first held-out set (benchmarks/results/heldout41_2026-11-30.md), each by declared types:
 an LTX Director ComfyUI does not run is not read (its timeline said of nothing made), and a fork of the Director
 told by what it gives (a model, the guides' data, nothing the Director does not give) and its timeline is read as
-the Director."""
+the Director; a clip's way with no generator (an interpolation) says what its Video Combine writes that Save Video
+does not (a GIF, a preview)."""
 from __future__ import annotations
 
 import json
 
 from nodes.video_models.families.ltx2.comfy_director import translate
+from studio.convert.mapping.convert import convert
 from studio.convert.reading.workflow import Workflow
+
+from .said import api, nodes_of, said
 
 TIMELINE = {"segments": [{"start": 0, "length": 48, "prompt": "the bear talks", "type": "image",
                           "imageFile": "bear.png"}]}
@@ -59,3 +63,16 @@ def test_a_director_comfyui_does_not_run_is_not_read():
     assert translate(wf) == [] and "10" in wf.nodes and "10.latent" not in wf.nodes
     wf = _wf("LTXDirector")  # (the same Director with its take saved: read)
     assert translate(wf) and "10" not in wf.nodes
+
+
+def test_an_interpolated_clips_gif_preview_is_said_written_as_an_mp4():
+    wf = api({"1": ("VHS_LoadVideo", {"video": "a.gif", "force_rate": 0, "frame_load_cap": 0, "skip_first_frames": 0,
+                                      "select_every_nth": 1}),
+              "2": ("RIFE VFI", {"frames": ["1", 0], "ckpt_name": "rife47.pth", "multiplier": 2}),
+              "3": ("VHS_VideoCombine", {"images": ["2", 0], "frame_rate": 24, "format": "image/gif",
+                                         "save_output": False, "filename_prefix": "clip"})})
+    conv = convert(wf, "gif.json")
+    text = said(conv)
+    assert nodes_of(conv, "io.save_video") and nodes_of(conv, "motion.interpolate")
+    assert "'VHS_VideoCombine' (#3) is written as an MP4 video, not as an animated GIF: Studio writes none" in text
+    assert "'VHS_VideoCombine' (#3) only previews its video in ComfyUI (its save_output off" in text
