@@ -76,3 +76,47 @@ def test_an_interpolated_clips_gif_preview_is_said_written_as_an_mp4():
     assert nodes_of(conv, "io.save_video") and nodes_of(conv, "motion.interpolate")
     assert "'VHS_VideoCombine' (#3) is written as an MP4 video, not as an animated GIF: Studio writes none" in text
     assert "'VHS_VideoCombine' (#3) only previews its video in ComfyUI (its save_output off" in text
+
+
+def _ui(nodes: list[tuple], links: list[tuple]) -> dict:
+    """A UI workflow: nodes (id, type, [(input, type)], [output types], widgets_values); links (src, slot, dst, input)."""
+    out, ls = [], []
+    for i, (src, slot, dst, name) in enumerate(links, 1):
+        ls.append([i, src, slot, dst, 0, ""])
+    for nid, cls, ins, outs, values in nodes:
+        inputs = [{"name": k, "type": t, "link": next((i for i, (s, _, d, n) in enumerate(links, 1)
+                                                      if d == nid and n == k), None)} for k, t in ins]
+        outputs = [{"name": t.lower(), "type": t, "links": [i for i, (s, sl, _, _) in enumerate(links, 1)
+                                                             if s == nid and sl == j]} for j, t in enumerate(outs)]
+        out.append({"id": nid, "type": cls, "mode": 0, "inputs": inputs, "outputs": outputs, "widgets_values": values})
+    for l in ls:  # each link's type: the output's
+        src = next(n for n in out if n["id"] == l[1])
+        l[5] = src["outputs"][l[2]]["type"]
+    return {"nodes": out, "links": ls, "last_node_id": 20, "last_link_id": len(ls), "version": 0.4}
+
+
+def _loop(init: str, run: str, pipe: str) -> str:
+    """A folder's clips each run through a pack's node ``run`` (its ``pipe`` from ``init``) and saved, the loop's end
+    given the pictures and the loop's FOREACH (heldout41 14); what the conversion says."""
+    doc = _ui([(17, "VHS_LoadVideoPath", [("video", "STRING")], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],
+                {"video": "", "force_rate": 0, "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1}),
+               (3, init, [], [pipe], ["v1"]),
+               (2, run, [("pipe", pipe), ("frames", "IMAGE")], ["IMAGE"], [4]),
+               (7, "VHS_VideoCombine", [("images", "IMAGE")], ["VHS_FILENAMES"],
+                {"frame_rate": 24, "format": "video/h264-mp4", "filename_prefix": "up", "save_output": True}),
+               (18, "For Each Filename [DVB]", [], ["STRING", "STRING", "FOREACH"], ["apple", "clips", "*.*"]),
+               (19, "For Each Done [DVB]", [("image", "IMAGE"), ("foreach", "FOREACH")], [], [])],
+              [(18, 0, 17, "video"), (3, 0, 2, "pipe"), (17, 0, 2, "frames"), (2, 0, 7, "images"), (2, 0, 19, "image"),
+               (18, 2, 19, "foreach")])
+    return said(convert(doc, "loop.json"))
+
+
+def test_a_loops_end_given_a_packs_pictures_is_not_said_to_show_them():
+    # the pack's node held (mapping.pack_makers): the loop's end is given what it makes
+    text = _loop("FooInit", "FooRun", "FOO_PIPE")
+    assert "'For Each Done [DVB]' (For Each Done [DVB], #19) is given what 'FooRun' (FooRun, #2) makes, which " \
+           "Studio cannot convert (said first)" in text and "#19) shows" not in text
+    # an upscaler read by its types (a clip's way): the loop's end passed over as no display (mapping.displays)
+    text = _loop("UpscalePipeInit", "UpscaleWithPipe", "UPSCALE_PIPE")
+    assert "'For Each Done [DVB]' (For Each Done [DVB], #19) is given what 'UpscaleWithPipe' (UpscaleWithPipe, node " \
+           "2) gives it on 'image'" in text and "#19) shows" not in text
