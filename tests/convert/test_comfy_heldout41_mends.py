@@ -120,3 +120,16 @@ def test_a_loops_end_given_a_packs_pictures_is_not_said_to_show_them():
     text = _loop("UpscalePipeInit", "UpscaleWithPipe", "UPSCALE_PIPE")
     assert "'For Each Done [DVB]' (For Each Done [DVB], #19) is given what 'UpscaleWithPipe' (UpscaleWithPipe, node " \
            "2) gives it on 'image'" in text and "#19) shows" not in text
+
+
+def test_the_voice_on_an_older_wrappers_infinitetalk_embeds_is_read_by_its_type():
+    from tests.convert.test_comfy_wrapper_embeds import _talk
+    from tests.convert.test_comfy_wrappers import UI
+    w = UI()
+    _talk(w)
+    sampler = next(n for n in w.nodes if n["type"] == "WanVideoSampler")
+    voice = next(i for i in sampler["inputs"] if i["name"] == "multitalk_embeds")
+    voice["name"], voice["type"] = "infinitetalk_embeds", "MULTITALK_EMBEDS"  # (the wrapper's older name, heldout41 06)
+    conv = convert(w.doc(), "older_talk")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.infinitetalk"]
+    assert sorted(conv.tasks[0]["inputs"]) == ["image", "speech"]
