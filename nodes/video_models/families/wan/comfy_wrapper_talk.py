@@ -77,8 +77,16 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
         return None
     patch, name = found
     infinite = mode == "infinitetalk" or (mode == "auto" and "infinite" in str(name).lower())
-    if not infinite or any(k in emb.links for k in ("audio_2", "audio_3", "audio_4")):
-        return None  # MultiTalk, or a dialogue the wrapper masks its own way: held (the mapping's sentence)
+    voices = [k for k in ("audio_1", "audio_2", "audio_3", "audio_4") if k in emb.links]
+    if not infinite:  # MultiTalk: held (the mapping's sentence), why said (heldout41 06)
+        t.said.append(f"{_name(n)} makes MultiTalk (its mode {mode!r}, the patch {name!r}), not InfiniteTalk: Studio "
+                      "reads the wrapper's InfiniteTalk only, so the take is held")
+        return None
+    if len(voices) > 1:  # a dialogue the wrapper lays its own way: held, why said (heldout41 06, 11, 12)
+        how = {"para": " together", "add": " one after the other"}.get(str(t.named(emb).get("multi_audio_type")), "")
+        t.said.append(f"{_name(emb)} gives the sampler {len(voices)} voices ({', '.join(repr(k) for k in voices)})"
+                      f"{how}: Studio reads the wrapper's InfiniteTalk with one voice, so the take is held")
+        return None
     e = t.named(emb)
     _said(t, n, w, emb, e)
     t.wf.taken.add(patch.id)
