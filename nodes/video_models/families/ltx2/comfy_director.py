@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from studio.convert.api import CNode, Workflow, node_type, out_types
+from studio.convert.api import CNode, Workflow, in_type, node_type
 
 DIRECTOR, GUIDE, CROP = "LTXDirector", "LTXDirectorGuide", "LTXDirectorCropGuides"
 UNITS = ("frames", "seconds")  # the Director's display_mode values
@@ -283,9 +283,13 @@ def _is_director(wf: Workflow, n: CNode) -> bool:
     holding a timeline of segments in its values."""
     if n.cls == DIRECTOR:
         return True
-    kinds, t = out_types(wf, n), node_type(DIRECTOR)
+    if _timeline(n) is None:
+        return False
+    kinds = {x for x in n.out_types if x} or {in_type(m, k) for m in wf.nodes.values() for k, src in m.links.items()
+                                             if isinstance(src, tuple) and src and src[0] == n.id} - {""}
+    t = node_type(DIRECTOR)  # (the file's output types, else its readers': never a walk cached before it is rewired)
     gives = set(t.output_types) if t is not None and t.output_types else set()
-    return {"GUIDE_DATA", "MODEL"} <= kinds <= gives and _timeline(n) is not None
+    return {"GUIDE_DATA", "MODEL"} <= kinds <= gives
 
 
 def _runs(wf: Workflow, d: CNode) -> bool:
