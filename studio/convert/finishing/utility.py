@@ -14,6 +14,7 @@ from studio.core.shown import cut, rounded
 
 from ..reading.workflow import CNode, Workflow
 from . import clip_own_rate, clips_join, clips_transition, resize
+from .core import AS_MP4, combined_as
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .soundless import writes_none
 
@@ -231,7 +232,21 @@ def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[st
         cur = wired_node(b, "edit.replace_audio", {}, end, (cur, out, "video"))
         said.append(f"the workflow writes the video without sound ({why}): Replace Audio with no sound goes before "
                     "Save Video, so the loaded clip's own sound is not written")
+    said += _written(b.wf, end) if out == "video" else []
     b.g.connect(cur, out, b.add("io.save_video", {"path": b.save_path(end)}, end), "video")
+
+
+def _written(wf: Workflow, end: CNode) -> list[str]:
+    """What the way's save writes that Studio's Save Video (an H.264 MP4 into out/) does not, said as a generator's
+    save says it (finishing.finish; heldout41 02: a GIF preview of an interpolated clip written as an MP4 unsaid)."""
+    who, said = f"'{end.title or end.shown_cls}' (#{end.id})", []
+    kind = AS_MP4.get(end.cls) or (combined_as(wf, end) if end.cls == "VHS_VideoCombine" else None)
+    if kind:
+        said.append(f"{who} is written as an MP4 video, not as {kind}: Studio writes none")
+    if end.cls == "VHS_VideoCombine" and wf.value(end, "save_output") is False:
+        said.append(f"{who} only previews its video in ComfyUI (its save_output off: a file in ComfyUI's temp folder): "
+                    "Studio's Save Video writes it into out/")
+    return said
 
 
 def _rate(wf: Workflow, n: CNode) -> tuple[float, CNode] | None:

@@ -49,7 +49,7 @@ def hold(b) -> None:
             continue
         makers, given = _sound_given(b, makers)  # a sound a maker is given (a vocal separation): what it is made with
         if all(m.id in held for m in makers):  # another output of makers already held: said with them
-            b.over[save.id] = (f"{_name(save)} {'saves' if _saves(save) else 'shows'} what "
+            b.over[save.id] = (f"{_name(save)} {_verb(wf, save)} what "
                                f"{', '.join(_name(m) for m in makers)} make{'s' * (len(makers) == 1)}, which Studio "
                                "cannot convert (said first)")
             continue
@@ -72,6 +72,14 @@ def hold(b) -> None:
         held |= {m.id for m in makers}
         b.hold(save, Task(what, None, family=fam, cannot=cannot), fam, None, [], up, beside=bool(b.out.pipelines))
         hold_texts(b, texts)
+
+
+def _verb(wf: Workflow, out: CNode) -> str:
+    """What an output does with what it is given: saves it, shows it (given media and values only, a display), else
+    is given it (heldout41 14: a loop's end, given a pack's own FOREACH beside the pictures, was said to show them)."""
+    if _saves(out):
+        return "saves"
+    return "shows" if all(in_type(out, k) in PLAIN for k in out.links) else "is given"
 
 
 def _is_output(n: CNode) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from studio.convert.api import CNode, Workflow, picture_size
+from studio.convert.api import CNode, Workflow, in_type, node_type, picture_size
 
 DIRECTOR, GUIDE, CROP = "LTXDirector", "LTXDirectorGuide", "LTXDirectorCropGuides"
 UNITS = ("frames", "seconds")  # the Director's display_mode values
@@ -322,9 +322,52 @@ class _Reading:
                          f"samples: the pass is made at {sw}x{sh}, not {w}x{h}")
 
 
+def _is_director(wf: Workflow, n: CNode) -> bool:
+    """A Director by its name, or by what it declares (heldout41 04: Koolook's 'LTXDirector__koolook_v1_3_2', a fork
+    with inputs of its own): a node giving a model and the guides' data (GUIDE_DATA, which the Director's guide node
+    reads), nothing the Director does not give (the Motion Brush's tracks, its own kind, are not read so), and
+    holding a timeline of segments in its values."""
+    if n.cls == DIRECTOR:
+        return True
+    if _timeline(n) is None:
+        return False
+    kinds = {x for x in n.out_types if x} or {in_type(m, k) for m in wf.nodes.values() for k, src in m.links.items()
+                                             if isinstance(src, tuple) and src and src[0] == n.id} - {""}
+    t = node_type(DIRECTOR)  # (the file's output types, else its readers': never a walk cached before it is rewired)
+    gives = set(t.output_types) if t is not None and t.output_types else set()
+    return {"GUIDE_DATA", "MODEL"} <= kinds <= gives
+
+
+def _runs(wf: Workflow, d: CNode) -> bool:
+    """``d`` reaches a node ComfyUI runs for itself (an output node, or a type the catalogue does not hold: it may be
+    one), through enabled nodes. A Director feeding nothing that reaches one is not run (heldout41 04: an older
+    Director left feeding only a VRAM_Debug): nothing of it is made, so none of its timeline is read or said (the
+    converter says the node ComfyUI does not run)."""
+    if not any(m.enabled and (t := node_type(m.origin or m.cls)) is not None and t.output_node
+               for m in wf.nodes.values()):
+        return True  # no output node a type says is one: nothing told (the converter's unrun reading does the same)
+    readers: dict[str, list[CNode]] = {}
+    for m in wf.nodes.values():
+        if m.enabled:
+            for src in m.links.values():
+                if isinstance(src, tuple) and src:
+                    readers.setdefault(src[0], []).append(m)
+    seen, todo = {d.id}, list(readers.get(d.id, ()))
+    while todo:
+        m = todo.pop()
+        if m.id in seen:
+            continue
+        seen.add(m.id)
+        t = node_type(m.origin or m.cls)
+        if t is None or t.outputs is None or t.output_node:
+            return True
+        todo += readers.get(m.id, ())
+    return False
+
+
 def translate(wf: Workflow) -> list[str]:
     """The workflow's LTX Director nodes read as the nodes they stand for (in place); what is said."""
-    directors = [n for n in wf.nodes.values() if n.cls == DIRECTOR and n.enabled]
+    directors = [n for n in wf.nodes.values() if n.enabled and _is_director(wf, n) and _runs(wf, n)]
     if not directors:
         return []
     r, read = _Reading(wf), {}

@@ -11,7 +11,7 @@ sentence. The inputs' meanings are the wrapper's (multitalk/nodes.py, Apache-2.0
 Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, finite
+from studio.convert.api import CNode, finite, in_type
 from studio.core.shown import number
 
 from .talk.comfy_talk import WAV2VEC2
@@ -25,6 +25,14 @@ WIDGETS = {I2V: ("width", "height", "frame_window_size", "motion_frame", "force_
            PATCH: ("model",), "DownloadAndLoadWav2VecModel": ("model", "base_precision", "load_device"),
            "Wav2VecModelLoader": ("model", "base_precision", "load_device")}
 FPS = 25  # InfiniteTalk's frame rate (its features are made at it)
+VOICE = "MULTITALK_EMBEDS"  # the type of the sampler's input given the voice ('multitalk_embeds'; an older wrapper's
+# 'infinitetalk_embeds': heldout41 06)
+
+
+def voice_input(sampler: CNode) -> str | None:
+    """The sampler's input given the voice: the wired one of the voice's declared type, else 'multitalk_embeds'."""
+    return next((k for k in sampler.links if in_type(sampler, k) == VOICE),
+                "multitalk_embeds" if "multitalk_embeds" in sampler.links else None)
 
 
 _name = CNode.named  # the node in a sentence
@@ -55,7 +63,8 @@ def unread_patches(t) -> None:
 def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
     """WanVideoImageToVideoMultiTalk ``n`` with its sampler's voice as WanInfiniteTalkToVideo in its place (its latent:
     output 3; the prompts and the patched model through it); None (kept, the task held) for MultiTalk or more voices."""
-    link = t.link(sampler, "multitalk_embeds")
+    port = voice_input(sampler) or "multitalk_embeds"
+    link = t.link(sampler, port)
     emb = t.wf.nodes.get(link[0]) if link else None
     model = t.link(sampler, "model")
     found = next((t.talk_patches[m.id] for m in t.model_way(model) if m.id in getattr(t, "talk_patches", {})), None)
@@ -63,13 +72,21 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
     mode = str(w.get("mode") or "auto")
     if emb is None or emb.cls != EMBEDS or found is None or "audio_1" not in emb.links:
         t.said.append(f"{_name(n)} is read as InfiniteTalk where its sampler '{sampler.title or sampler.cls}' "
-                      f"(#{sampler.id}) is given the voice on 'multitalk_embeds' ({EMBEDS} of a voice on 'audio_1') "
+                      f"(#{sampler.id}) is given the voice on {port!r} ({EMBEDS} of a voice on 'audio_1') "
                       f"and its model is patched by a {PATCH}, as the wrapper wires them: not so here, so held")
         return None
     patch, name = found
     infinite = mode == "infinitetalk" or (mode == "auto" and "infinite" in str(name).lower())
-    if not infinite or any(k in emb.links for k in ("audio_2", "audio_3", "audio_4")):
-        return None  # MultiTalk, or a dialogue the wrapper masks its own way: held (the mapping's sentence)
+    voices = [k for k in ("audio_1", "audio_2", "audio_3", "audio_4") if k in emb.links]
+    if not infinite:  # MultiTalk: held (the mapping's sentence), why said (heldout41 06)
+        t.said.append(f"{_name(n)} makes MultiTalk (its mode {mode!r}, the patch {name!r}), not InfiniteTalk: Studio "
+                      "reads the wrapper's InfiniteTalk only, so the take is held")
+        return None
+    if len(voices) > 1:  # a dialogue the wrapper lays its own way: held, why said (heldout41 06, 11, 12)
+        how = {"para": " together", "add": " one after the other"}.get(str(t.named(emb).get("multi_audio_type")), "")
+        t.said.append(f"{_name(emb)} gives the sampler {len(voices)} voices ({', '.join(repr(k) for k in voices)})"
+                      f"{how}: Studio reads the wrapper's InfiniteTalk with one voice, so the take is held")
+        return None
     e = t.named(emb)
     _said(t, n, w, emb, e)
     t.wf.taken.add(patch.id)
@@ -88,7 +105,7 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
                                              "height": w.get("height"), "length": w.get("frame_window_size"),
                                              "motion_frame_count": w.get("motion_frame"),
                                              "audio_scale": scale if finite(scale) else None}, links)
-    c.ports.update({"clip_vision_output": "clip_embeds", "audio_encoder_output_1": (sampler, "multitalk_embeds")})
+    c.ports.update({"clip_vision_output": "clip_embeds", "audio_encoder_output_1": (sampler, port)})
     sampler.links["model"] = (c.id, 0)  # the model patched by the InfiniteTalk node, as ComfyUI's core wires it
     carried = {"frames": 0}
     if finite(w.get("motion_frame")):

@@ -331,10 +331,10 @@ class _Translation(PackTranslation):
             v2v.noise_shape(self, n)
         elif (line := fresh_start(n, w)) and line not in self.said:  # its denoise on fresh noise: said (heldout32)
             self.said.append(line)
-        if samples is not None and "multitalk_embeds" in n.links:  # InfiniteTalk video to video: a voice lip-syncing
+        if samples is not None and (voice := talk.voice_input(n)):  # InfiniteTalk video to video: a voice lip-syncing
             # a source clip; Studio's InfiniteTalk starts from one image, and a restyle without the voice is another
             # video: the task held in one sentence naming the voice, never a plain restyle (issue 112)
-            latent = self.held(n, "multitalk_embeds", "a voice lip-synced onto a source clip (InfiniteTalk video to "
+            latent = self.held(n, voice, "a voice lip-synced onto a source clip (InfiniteTalk video to "
                                                       "video)")
         control = self.model_control(n)
         if control is not None:  # pictures brought in through the model: the task held (the mapping's sentence)
