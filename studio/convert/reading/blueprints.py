@@ -15,6 +15,13 @@ NOTES = ("Note", "MarkdownNote", "PrimitiveNode")
 MEDIA = {"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT"}
 
 
+def loader_type(declared: Any) -> str:
+    """The type a loader gives that a blueprint input of ``declared`` type takes ('' where none does): the type itself,
+    or the first of a list ComfyUI declares for an input that takes any of them ('IMAGE,MASK': a Load Image gives the
+    IMAGE it takes; heldout39 03, LTX-2.3 first/last frame)."""
+    return next((t for t in str(declared or "").split(",") if t.strip() in LOADERS), "").strip()
+
+
 def ends(doc: Any) -> list[tuple[str, str, str, str, str, int]]:
     """The open ends of a blueprint file ``doc``: (id, type, title, kind 'in' / 'out', input name or '', output slot),
     [] where it is no blueprint (one subgraph node, notes aside, and no link at all)."""
@@ -29,7 +36,7 @@ def ends(doc: Any) -> list[tuple[str, str, str, str, str, int]]:
         return []
     inst, name = str(n.get("id")), str(sub.get("name") or n.get("title") or "the blueprint")
     out = [(f"{inst}:{i.get('name')}", LOADERS[t][0], f"{name}: {i.get('name')}", "in", str(i.get("name")), 0)
-           for i in sub.get("inputs") or [] if isinstance(i, dict) and (t := str(i.get("type"))) in LOADERS]
+           for i in sub.get("inputs") or [] if isinstance(i, dict) and (t := loader_type(i.get("type")))]
     out += [(f"{inst}:out{slot}", SAVES[t][0], f"{name}: output", "out", "", slot)
             for slot, o in enumerate(sub.get("outputs") or []) if isinstance(o, dict) and (t := str(o.get("type"))) in SAVES]
     return out
@@ -60,7 +67,7 @@ def open_ends(doc: dict, nodes: dict, inst_in: dict, inst_out: dict, make: Calla
             continue
         made.add(nid)
     left = [f"'{i.get('name')}' ({i.get('type')})" for i in sub.get("inputs") or [] if isinstance(i, dict)
-            and str(i.get("type")) not in LOADERS and set(str(i.get("type")).split(",")) & MEDIA]
+            and not loader_type(i.get("type")) and set(str(i.get("type")).split(",")) & MEDIA]
     what = ", ".join(f"'{k}'" for k in loaded)
     opened = (f"inputs {what} are" if len(loaded) > 1 else f"input {what} is") if loaded else "inputs are"
     said.append(f"'{sub.get('name') or 'the blueprint'}' is a blueprint: its one node is a subgraph whose {opened} wired "

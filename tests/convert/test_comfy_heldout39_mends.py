@@ -1,0 +1,47 @@
+"""Mechanisms a thirty-ninth held-out set (benchmarks/results/heldout39_2026-11-30.md: LTX-2 / LTX-2.3 templates and
+blueprints, Wan, Hunyuan and AnimateDiff files from small repositories, owners a-e) showed, each on a small
+hand-written workflow, with invented pack node names where the rule is by declared types."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.said import nodes_of, said
+
+
+def _link(i, o, os_, t, ts, typ):
+    return {"id": i, "origin_id": o, "origin_slot": os_, "target_id": t, "target_slot": ts, "type": typ}
+
+
+def _picture_blueprint(declared: str) -> dict:
+    """A blueprint (one subgraph node, wired to nothing) whose one input is declared ``declared`` and feeds an upscale
+    of pictures made into a clip: the shape of ComfyUI's LTX-2.3 first/last-frame blueprint's picture inputs, which
+    a ResizeImageMaskNode reads and so are declared 'IMAGE,MASK' (03)."""
+    sid = "b1a3e39f-0000-4000-8000-000000000039"
+    nodes = [
+        {"id": 1, "type": "UpscaleModelLoader", "widgets_values": ["RealESRGAN_x4plus.safetensors"], "inputs": [],
+         "outputs": [{"name": "UPSCALE_MODEL", "type": "UPSCALE_MODEL", "links": [1]}]},
+        {"id": 2, "type": "ImageUpscaleWithModel", "inputs": [
+            {"name": "upscale_model", "type": "UPSCALE_MODEL", "link": 1}, {"name": "image", "type": "IMAGE", "link": 2}],
+         "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": [3]}]},
+        {"id": 3, "type": "CreateVideo", "widgets_values": [24], "inputs": [{"name": "images", "type": "IMAGE", "link": 3}],
+         "outputs": [{"name": "VIDEO", "type": "VIDEO", "links": [4]}]}]
+    sub = {"id": sid, "name": "Picture Clip", "nodes": nodes,
+           "inputs": [{"name": "input", "type": declared, "linkIds": [2]}],
+           "outputs": [{"name": "VIDEO", "type": "VIDEO", "linkIds": [4]}],
+           "links": [_link(1, 1, 0, 2, 0, "UPSCALE_MODEL"), _link(2, -10, 0, 2, 1, declared),
+                     _link(3, 2, 0, 3, 0, "IMAGE"), _link(4, 3, 0, -20, 0, "VIDEO")]}
+    top = {"id": 9, "type": sid, "inputs": [{"name": "input", "type": declared, "link": None}],
+           "outputs": [{"name": "VIDEO", "type": "VIDEO", "links": []}], "widgets_values": []}
+    return {"nodes": [top], "links": [], "definitions": {"subgraphs": [sub]}}
+
+
+def test_a_blueprint_input_declared_as_a_list_of_types_gets_the_loader_of_one_it_takes():
+    """'IMAGE,MASK' (ComfyUI's type for an input taking either): was "left open (no loader gives that type)", untrue,
+    and the LTX-2.3 first/last-frame blueprint lost both pictures (made from the prompt alone); a Load Image gives the
+    IMAGE the input takes, as for 'IMAGE'."""
+    conv = convert(_picture_blueprint("IMAGE,MASK"), "Picture Clip.json")
+    text = said(conv)
+    assert "left open" not in text and "'input' is wired to nothing" in text
+    assert len(nodes_of(conv, "io.load_image")) == 1 and nodes_of(conv, "finishing.upscale")
+    # a type no loader gives stays open, said
+    text = said(convert(_picture_blueprint("MASK,LATENT"), "Mask Clip.json"))
+    assert "'input' (MASK,LATENT) left open (no loader gives that type)" in text
