@@ -45,3 +45,21 @@ def test_a_blueprint_input_declared_as_a_list_of_types_gets_the_loader_of_one_it
     # a type no loader gives stays open, said
     text = said(convert(_picture_blueprint("MASK,LATENT"), "Mask Clip.json"))
     assert "'input' (MASK,LATENT) left open (no loader gives that type)" in text
+
+
+def test_a_first_frame_guide_whose_image_studio_cannot_make_is_not_called_an_ic_loras_control():
+    """An LTXVAddGuide at frame 0 whose picture no converted node gives (here one made from settings alone): was "the
+    guide clip (an IC-LoRA's control) is made by ComfyUI nodes Studio does not convert" in a workflow with no IC-LoRA
+    (03's first-frame guide, fresh); its declared IMAGE tells a still from a clip by neither, so neither is claimed
+    and the guide is named."""
+    from tests.convert.test_comfy_dual_text_parts import _doc
+    doc = _doc(preview=False)
+    doc["21"] = {"class_type": "EmptyImage", "inputs": {"width": 768, "height": 512, "batch_size": 1, "color": 0}}
+    doc["22"] = {"class_type": "LTXVAddGuide", "inputs": {"positive": ["10", 0], "negative": ["10", 1], "vae": ["6", 0],
+                 "latent": ["5", 0], "image": ["21", 0], "frame_idx": 0, "strength": 0.7}}
+    doc["9"]["inputs"]["video_latent"] = ["22", 2]
+    doc["11"]["inputs"].update(positive=["22", 0], negative=["22", 1])
+    text = said(convert(doc, "guided.json"))
+    assert "IC-LoRA's control) is made" not in text
+    assert "the image of the guide at frame 0 ('LTXVAddGuide' (LTXVAddGuide, #22)) is made by ComfyUI nodes Studio " \
+           "does not convert: not taken" in text

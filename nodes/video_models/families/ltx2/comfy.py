@@ -69,8 +69,11 @@ def _depth_control(b, n: CNode, inputs: dict, said: list[str]) -> None:
     lotus = next((x for x in up if x.cls == "LotusConditioning"), None)
     clip = next((x for x in up if x.cls in ("LoadVideo", "VHS_LoadVideo")), None)
     if lotus is None or clip is None:
-        said.append("the guide clip (an IC-LoRA's control) is made by ComfyUI nodes Studio does not convert: "
-                    "connect a clip to LTX-2's 'control'")
+        # (a still or a clip: the guide's own declared IMAGE tells neither, so neither is claimed; heldout39 03's
+        # first-frame guide was called "an IC-LoRA's control" in a workflow with no IC-LoRA)
+        said.append(f"the image of the guide at frame 0 ('{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})) is made "
+                    "by ComfyUI nodes Studio does not convert: not taken (connect a still to one of LTX-2's "
+                    "'keyframe' inputs, a clip, an IC-LoRA's control, to its 'control')")
         return
     b.used |= {x.id for x in up if x.cls in ("LotusConditioning", "VAEDecode") or x.id == clip.id}
     inputs["control"] = (clip, 0, (lotus,))
