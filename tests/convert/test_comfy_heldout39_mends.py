@@ -63,3 +63,34 @@ def test_a_first_frame_guide_whose_image_studio_cannot_make_is_not_called_an_ic_
     assert "IC-LoRA's control) is made" not in text
     assert "the image of the guide at frame 0 ('LTXVAddGuide' (LTXVAddGuide, #22)) is made by ComfyUI nodes Studio " \
            "does not convert: not taken" in text
+
+
+def _wrapper_t2v(sigmas_node):
+    from tests.convert.test_comfy_wrappers import UI, _common, _sampler, _save
+    w = UI()
+    model, text, vae = _common(w)
+    emb = w.add("WanVideoEmptyEmbeds", [640, 352, 49])
+    more = {}
+    if sigmas_node is not None:
+        more["sigmas"] = (w.add(*sigmas_node), 0)
+    _save(w, _sampler(w, model, text, emb, widgets=(1, 3.5, 1.0, 123, "fixed", True, "dpm++_sde", 0, 1.0), **more),
+          vae)
+    return w.doc()
+
+
+def test_a_wrapper_samplers_wired_sigmas_set_its_steps_not_its_steps_widget():
+    """WanVideoSampler given 'sigmas' (15: WanMoEScheduler's 10 + 10; "the sigmas input will override the steps,
+    shift and scheduler"): was made 1 step and shift 1 from its unused widgets, unsaid. A node Studio cannot read gives
+    them: the steps said made when the workflow runs (the generator's own stand), the widgets said not read; a
+    ManualSigmas gives them: its count of steps."""
+    conv = convert(_wrapper_t2v(("FancyPackMoESigmas", ["simple", 10, 10, 0.875])), "sig.json")
+    gen = nodes_of(conv, "video_models.text_to_video")[0].params
+    assert gen["steps"] != 1 and gen["shift"] != 1.0
+    text = said(conv)
+    assert "gives its 'sigmas', which set its steps and shift: its own steps 1 and shift 1.0 are not read" in text
+    assert "the first pass's steps is made by ComfyUI's 'FancyPackMoESigmas'" in text
+    conv = convert(_wrapper_t2v(("ManualSigmas", ["1.0, 0.9, 0.7, 0.4, 0.0"])), "manual.json")
+    assert nodes_of(conv, "video_models.text_to_video")[0].params["steps"] == 4
+    conv = convert(_wrapper_t2v(None), "plain.json")  # no sigmas wired: its own steps and shift, as before
+    gen = nodes_of(conv, "video_models.text_to_video")[0].params
+    assert (gen["steps"], gen["shift"]) == (1, 1.0) and "which set its steps" not in said(conv)
