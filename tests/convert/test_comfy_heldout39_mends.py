@@ -138,3 +138,28 @@ def test_a_save_of_a_pass_a_later_one_finishes_says_its_take_is_made_whole():
                           "Studio's generator makes its takes whole: this one is made whole on this pass's model "
                           "alone") == 1
         assert len(nodes_of(conv, "video_models.text_to_video")) == 2
+
+
+def test_a_blueprint_picture_input_counted_into_a_takes_length_is_loaded_as_a_clip():
+    """04's canny IC-LoRA blueprint: its 'canny_images' (IMAGE) are counted by GetImageSize into the take's 'length',
+    so they are a clip's frames; read as a Load Image they made one still, wired to LTX-2 as a frame-0 keyframe
+    instead of its 'control' (unsaid). Now VideoHelperSuite's Load Video (frames as IMAGE, no size rounding), said;
+    an input nothing counts stays a Load Image."""
+    from studio.convert.reading.blueprints import ends
+    doc = _picture_blueprint("IMAGE")
+    sub = doc["definitions"]["subgraphs"][0]
+    sub["nodes"] += [
+        {"id": 4, "type": "GetImageSize", "inputs": [{"name": "image", "type": "IMAGE", "link": 5}],
+         "outputs": [{"name": "width", "type": "INT", "links": []}, {"name": "height", "type": "INT", "links": []},
+                     {"name": "batch_size", "type": "INT", "links": [6]}]},
+        {"id": 5, "type": "EmptyLTXVLatentVideo", "widgets_values": [768, 512, 97, 1],
+         "inputs": [{"name": "length", "type": "INT", "widget": {"name": "length"}, "link": 6}],
+         "outputs": [{"name": "LATENT", "type": "LATENT", "links": []}]}]
+    sub["links"] += [_link(5, -10, 0, 4, 0, "IMAGE"), _link(6, 4, 2, 5, 0, "INT")]
+    sub["inputs"][0]["linkIds"].append(5)
+    assert [e[1] for e in ends(doc)] == ["VHS_LoadVideo", "SaveVideo"]
+    conv = convert(doc, "Counted.json")
+    assert nodes_of(conv, "io.load_video") and not nodes_of(conv, "io.load_image")
+    assert not nodes_of(conv, "transform.scale")  # (no format rounding the frames' size: none in the blueprint)
+    assert "'input' loaded as a clip's frames (the count of its pictures sets the take's length)" in said(conv)
+    assert [e[1] for e in ends(_picture_blueprint("IMAGE"))] == ["LoadImage", "SaveVideo"]
