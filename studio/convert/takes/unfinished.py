@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..reading.workflow import CNode, Workflow
+from ..tracing.roles import consumers
 from ..tracing.walks import adds_noise
 from ..values.shown import pass_range, shown
 from .passes import is_pass, latent_back
@@ -17,7 +18,7 @@ from .passes import is_pass, latent_back
 def later_pass(wf: Workflow, first: CNode) -> CNode | None:
     """The pass that samples on from ``first``'s latent straight (nothing between) adding no noise; None where none
     does."""
-    for n in wf.nodes.values():
+    for n, _ in consumers(wf).get(first.id, ()):  # (straight: it reads ``first`` itself; the table made once)
         if n is first or not is_pass(wf, n) or adds_noise(wf, n):
             continue
         before, between = latent_back(wf, n)
