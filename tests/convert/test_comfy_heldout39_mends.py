@@ -163,3 +163,33 @@ def test_a_blueprint_picture_input_counted_into_a_takes_length_is_loaded_as_a_cl
     assert not nodes_of(conv, "transform.scale")  # (no format rounding the frames' size: none in the blueprint)
     assert "'input' loaded as a clip's frames (the count of its pictures sets the take's length)" in said(conv)
     assert [e[1] for e in ends(_picture_blueprint("IMAGE"))] == ["LoadImage", "SaveVideo"]
+
+
+def _over_inplace(guide_picture: str) -> dict:
+    """LTX-2: 'first.png' put in place at frame 0 (LTXVImgToVideoInplace), then an LTXVAddGuide at frame 0 given
+    ``guide_picture`` (the shape of ComfyUI's Pose / Canny to Video blueprints, their pose / edge clip on the guide)."""
+    from tests.convert.test_comfy_dual_text_parts import _doc
+    doc = _doc(preview=False)
+    doc["20"] = {"class_type": "LoadImage", "inputs": {"image": "first.png"}}
+    doc["21"] = {"class_type": "LoadImage", "inputs": {"image": guide_picture}}
+    doc["22"] = {"class_type": "LTXVImgToVideoInplace", "inputs": {"vae": ["6", 0], "image": ["20", 0],
+                                                                    "latent": ["5", 0], "strength": 1.0, "bypass": False}}
+    doc["23"] = {"class_type": "LTXVAddGuide", "inputs": {"positive": ["10", 0], "negative": ["10", 1], "vae": ["6", 0],
+                 "latent": ["22", 0], "image": ["21", 0] if guide_picture != "first.png" else ["20", 0],
+                 "frame_idx": 0, "strength": 1.0}}
+    doc["9"]["inputs"]["video_latent"] = ["23", 2]
+    doc["11"]["inputs"].update(positive=["23", 0], negative=["23", 1])
+    return doc
+
+
+def test_a_frame_0_guide_over_a_picture_put_in_place_is_no_keyframe():
+    """heldout13/21's Pose to Video blueprints once their 'IMAGE,MASK' input got its Load Image (mend 1): the pose
+    images, on an LTXVAddGuide at frame 0 over the first_frame put in place, were made a frame-0 keyframe with no
+    word. Two pictures at frame 0 make no keyframe: the guide's image is said not taken (a clip there goes to
+    'control'); the same picture guided and put in place is read as before."""
+    conv = convert(_over_inplace("pose.png"), "pose.json")
+    gen = nodes_of(conv, "video_models.ltx2")[0]
+    assert not gen.params.get("keyframes")
+    assert "two pictures at frame 0 make no keyframe: its image, from 'LoadImage' (LoadImage, #21) 'pose.png', is " \
+           "not taken" in said(conv)
+    assert "two pictures at frame 0" not in said(convert(_over_inplace("first.png"), "same.json"))
