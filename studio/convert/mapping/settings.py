@@ -9,7 +9,7 @@ from ..families import registry as families
 from ..finishing.own_rate import own_rate
 from ..reading.undeclared import lacks  # (ManualSigmas not given its sigmas: said where read)
 from ..reading.workflow import CNode
-from ..takes import passes, split_passes
+from ..takes import passes, split_passes, unfinished
 from ..tracing.guiders import distilled_guidance, guider_of
 from ..tracing.prompts import prompt_text
 from ..tracing.take_length import LENGTHS  # a latent's frames by ComfyUI's usual names (SVD's 'video_frames'; an
@@ -224,8 +224,7 @@ class SettingsReading:
                          + (", ".join(read) if read else "its steps and cfg not read")
                          + (f", {pass_range(r.start, r.end)}" if r.start is not None else "")
                          + (" (diffusers switches experts at the model's boundary_ratio)" if len(loaders) > 1 else ""))
-        if main.start is not None and main.end is not None:
-            lines.append(f"- first sampler runs {pass_range(main.start, main.end)} of {shown(main.steps)}")
+        lines += unfinished.range_lines(self.wf, main, rest)  # the steps it runs; a progress preview's save
         if renoise := renoised.line(self.wf, main.node, [r.node for r in rest]):
             lines.append(f"- {renoise}")
         lines += [f"- {s}" for s in said + self.refused]

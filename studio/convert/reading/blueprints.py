@@ -12,13 +12,21 @@ from typing import Any, Callable
 LOADERS = {"VIDEO": ("LoadVideo", "file"), "IMAGE": ("LoadImage", "image"), "AUDIO": ("LoadAudio", "audio")}
 SAVES = {"VIDEO": ("SaveVideo", "video"), "IMAGE": ("SaveImage", "images"), "AUDIO": ("SaveAudio", "audio")}
 NOTES = ("Note", "MarkdownNote", "PrimitiveNode")
+# an IMAGE input whose pictures are counted into a take's length is a clip: VideoHelperSuite's Load Video gives its
+# frames as IMAGE (heldout39 04: the canny IC-LoRA blueprint's 'canny_images', which GetImageSize counts into
+# EmptyLTXVLatentVideo's 'length', was read as a still and made a frame-0 keyframe, not LTX-2's control)
+CLIP = ("VHS_LoadVideo", "video")
+COUNTS = ("batch_size", "count", "frame_count", "image_count")  # an output counting the pictures it is given
+LENGTHS = ("length", "frames_number", "num_frames", "frames", "video_frames")  # an input setting a take's length
+WIDGETS = {c: ({w: ""}, [t]) for t, (c, w) in LOADERS.items()} | {CLIP[0]: ({CLIP[1]: "", "format": "None"}, ["IMAGE", "INT", "AUDIO"])}
 MEDIA = {"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT"}
 
 
-def loadable(t: Any) -> str | None:
-    """The type a loader gives for an input of declared type ``t``: its own, or of an input taking several ('IMAGE,MASK':
-    ComfyUI's resize blueprints take a picture or a mask; heldout40 01, 02) the first a loader gives; None otherwise."""
-    return next((x for x in str(t).split(",") if x.strip() in LOADERS), None)
+def loader_type(declared: Any) -> str:
+    """The type a loader gives that a blueprint input of ``declared`` type takes ('' where none does): the type itself,
+    or the first of a list ComfyUI declares for an input that takes any of them ('IMAGE,MASK': a Load Image gives the
+    IMAGE it takes; heldout39 03, LTX-2.3 first/last frame)."""
+    return next((t for t in str(declared or "").split(",") if t.strip() in LOADERS), "").strip()
 
 
 def ends(doc: Any) -> list[tuple[str, str, str, str, str, int]]:
@@ -34,11 +42,33 @@ def ends(doc: Any) -> list[tuple[str, str, str, str, str, int]]:
     if any(isinstance(i, dict) and i.get("link") is not None for i in n.get("inputs") or []):
         return []
     inst, name = str(n.get("id")), str(sub.get("name") or n.get("title") or "the blueprint")
-    out = [(f"{inst}:{i.get('name')}", LOADERS[t][0], f"{name}: {i.get('name')}", "in", str(i.get("name")), 0)
-           for i in sub.get("inputs") or [] if isinstance(i, dict) and (t := loadable(i.get("type"))) is not None]
+    out = [(f"{inst}:{i.get('name')}", CLIP[0] if t == "IMAGE" and counted(sub, k) else LOADERS[t][0],
+            f"{name}: {i.get('name')}", "in", str(i.get("name")), 0)
+           for k, i in enumerate(sub.get("inputs") or []) if isinstance(i, dict) and (t := loader_type(i.get("type")))]
     out += [(f"{inst}:out{slot}", SAVES[t][0], f"{name}: output", "out", "", slot)
             for slot, o in enumerate(sub.get("outputs") or []) if isinstance(o, dict) and (t := str(o.get("type"))) in SAVES]
     return out
+
+
+def counted(sub: dict, slot: int) -> bool:
+    """Whether subgraph ``sub``'s input ``slot`` feeds a node whose count of the pictures it is given (an output of
+    COUNTS) sets a take's length (an input of LENGTHS): its pictures are a clip."""
+    links = [x for x in sub.get("links") or [] if isinstance(x, dict)]
+    nodes = {n.get("id"): n for n in sub.get("nodes") or [] if isinstance(n, dict)}
+    for x in links:
+        if x.get("origin_id") != -10 or x.get("origin_slot") != slot:
+            continue
+        for o in (nodes.get(x.get("target_id")) or {}).get("outputs") or []:
+            if not isinstance(o, dict) or o.get("name") not in COUNTS:
+                continue
+            for y in links:
+                t = nodes.get(y.get("target_id")) or {}
+                ins = t.get("inputs") or []
+                k = y.get("target_slot")
+                if y.get("id") in (o.get("links") or []) and isinstance(k, int) and 0 <= k < len(ins) \
+                        and isinstance(ins[k], dict) and ins[k].get("name") in LENGTHS:
+                    return True
+    return False
 
 
 def open_ends(doc: dict, nodes: dict, inst_in: dict, inst_out: dict, make: Callable[..., Any],
@@ -51,13 +81,14 @@ def open_ends(doc: dict, nodes: dict, inst_in: dict, inst_out: dict, make: Calla
     inst = str(next(n for n in doc.get("nodes") or [] if isinstance(n, dict) and n.get("type") not in NOTES).get("id"))
     sub = next(s for s in doc["definitions"]["subgraphs"] if s.get("id") == next(
         n for n in doc["nodes"] if isinstance(n, dict) and str(n.get("id")) == inst)["type"])
-    made, loaded, saved = set(), [], []
+    made, loaded, saved, clips = set(), [], [], []
     for nid, cls, title, kind, name, slot in found:
         if kind == "in":
-            widget = next(w for c, w in LOADERS.values() if c == cls)
-            nodes[nid] = make(nid, cls, title, {widget: ""}, [next(t for t, v in LOADERS.items() if v[0] == cls)])
+            widgets, outs = WIDGETS[cls]  # (the clip's frames as they are: no format rounding their size)
+            nodes[nid] = make(nid, cls, title, dict(widgets), outs)
             inst_in[(inst, name)] = (nid, 0)
             loaded.append(name)
+            clips += [f"'{name}'"] if cls == CLIP[0] else []
         elif (inst, slot) in inst_out:
             port = next(p for c, p in SAVES.values() if c == cls)
             nodes[nid] = make(nid, cls, title, {"filename_prefix": "ComfyUI"}, [], {port: (inst, slot)})
@@ -66,12 +97,14 @@ def open_ends(doc: dict, nodes: dict, inst_in: dict, inst_out: dict, make: Calla
             continue
         made.add(nid)
     left = [f"'{i.get('name')}' ({i.get('type')})" for i in sub.get("inputs") or [] if isinstance(i, dict)
-            and loadable(i.get("type")) is None and set(str(i.get("type")).split(",")) & MEDIA]
+            and not loader_type(i.get("type")) and set(str(i.get("type")).split(",")) & MEDIA]
     what = ", ".join(f"'{k}'" for k in loaded)
     opened = (f"inputs {what} are" if len(loaded) > 1 else f"input {what} is") if loaded else "inputs are"
     said.append(f"'{sub.get('name') or 'the blueprint'}' is a blueprint: its one node is a subgraph whose {opened} wired "
                 "to nothing and whose output feeds nothing, so ComfyUI runs nothing as saved; read as a workflow it is "
                 "dropped into gives it: a loader for each of those inputs (no file named: set it) and a save of its "
                 f"{' and '.join(saved) or 'output'}" + (f"; {', '.join(left)} left open (no loader gives that type)"
-                                                        if left else ""))
+                                                        if left else "")
+                + (f"; {', '.join(clips)} loaded as a clip's frames (the count of its pictures sets the take's length)"
+                   if clips else ""))
     return made

@@ -94,13 +94,13 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
     if s.cls == "KSampler":
         out.seed, out.steps, out.cfg = _num(val(s, "seed"), int), _num(val(s, "steps"), int), _num(val(s, "cfg"), float)
         out.sampler, out.scheduler = _str(val(s, "sampler_name")), _str(val(s, "scheduler"))
-        return out
+        return _wired_sigmas(wf, s, out)
     if s.cls == "KSamplerAdvanced":
         out.seed, out.steps, out.cfg = (_num(val(s, "noise_seed"), int), _num(val(s, "steps"), int),
                                         _num(val(s, "cfg"), float))
         out.sampler, out.scheduler = _str(val(s, "sampler_name")), _str(val(s, "scheduler"))
         out.start, out.end = _num(val(s, "start_at_step"), int), _num(val(s, "end_at_step"), int)
-        return out
+        return _wired_sigmas(wf, s, out)
     if s.cls == "SamplerCustom":
         out.seed, out.cfg = _num(val(s, "noise_seed"), int), _num(val(s, "cfg"), float)
     else:  # SamplerCustomAdvanced
@@ -147,6 +147,28 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
         out.extra[f"then {x.shown_cls} (#{x.id})"] = ", ".join(f"{k} {v}" for k, v in x.widgets.items()) or "its change"
     return out
 
+
+
+def _wired_sigmas(wf: Workflow, s: CNode, out: Sampling) -> Sampling:
+    """A pack's sampler read as KSampler(Advanced) whose own SIGMAS input is wired (WanVideoSampler: "the sigmas
+    input will override the steps, shift and scheduler"; ComfyUI's own two declare none): its steps are the
+    sigmas' - counted where ManualSigmas or a scheduler Studio reads gives them, else made when the workflow runs by
+    the node giving them (`at`: said by takes.passes.unread), not its 'steps' widget (heldout39 15 made 1 step of
+    WanMoEScheduler's 10 + 10, unsaid)."""
+    src = wf.source(s, "sigmas")
+    if src is None:
+        return out
+    sig, between = sigma_steps(wf, src)
+    sig = sig or src
+    out.at["steps"], out.steps = sig, None
+    if sig.cls == "ManualSigmas":
+        parts = [x.strip() for x in str(wf.value(sig, "sigmas") or "").replace(";", ",").split(",") if x.strip()]
+        out.steps = max(1, len(parts) - 1) if parts and all(_float(x) is not None for x in parts) else None
+    elif sig.cls == "BasicScheduler" or sig.cls in families.lookup("schedulers"):
+        out.steps = _num(wf.value(sig, "steps"), int)
+    if out.steps is not None:
+        out.used.update({sig.id, *(x.id for x in between)})
+    return out
 
 
 def _float(text: str) -> float | None:

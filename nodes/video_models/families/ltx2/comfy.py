@@ -41,6 +41,9 @@ def _guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
     if found is not None and not clip and "iclora_parameters" in n.links:
         said.append(f"an IC-LoRA guide from the still '{b.file_of(found[0])}' (repeated into a clip in ComfyUI): "
                     "LTX-2's 'control' takes a clip as long as the take, so the still is a keyframe here")
+    if found is not None and not clip and at in (0, None) and (over := _over_inplace(b, n, found[0])) is not None:
+        said.append(over)  # (a frame-0 still over another frame-0 picture: a clip in use, never a keyframe)
+        return
     if gen == LTX2 and (clip or found is None) and "control" not in inputs and (at in (0, None)):
         if found is None:
             _depth_control(b, n, inputs, said, at)
@@ -59,6 +62,29 @@ def _guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
         said.append(line)
     b.keyframes.append(where)
     keyframe_strength(b, n, at, strength, said)
+
+
+INPLACE = ("LTXVImgToVideoInplace", "LTXVImgToVideoConditionOnly")
+
+
+def _over_inplace(b, n: CNode, loader: CNode) -> str | None:
+    """The sentence where guide ``n`` at frame 0, given the picture ``loader`` loads, guides a latent whose frame 0
+    another picture is already put in place on (an in-place node on its 'latent', not bypassed): two pictures at
+    frame 0 make no keyframe - in use the guide's image is a clip (an IC-LoRA's control: ComfyUI's Pose / Canny to
+    Video blueprints, whose open input a Load Image reads); not taken, said. None else (heldout39: heldout13/21's Pose to
+    Video pose images were made a frame-0 keyframe once their 'IMAGE,MASK' input got its Load Image)."""
+    src = b.wf.source(n, "latent")
+    if src is None or src.cls not in INPLACE or b.wf.value(src, "bypass") or "image" not in src.links:
+        return None
+    own = find_loader(b.wf, src, "image", set())
+    if own is None or own[0].id == loader.id:  # (the same picture put in place and guided: a still, a keyframe)
+        return None
+    def of(m: CNode) -> str:
+        return f"'{m.title or m.shown_cls}' ({m.shown_cls}, #{m.id})" + (f" '{b.file_of(m)}'" if b.file_of(m) else "")
+    return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) guides frame 0 of a latent whose frame 0 "
+            f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}) already puts the picture of {of(own[0])} in "
+            f"place on; two pictures at frame 0 make no keyframe: its image, from {of(loader)}, is not taken (a clip "
+            "there, an IC-LoRA's control, goes to LTX-2's 'control': load it with Load Video and connect it)")
 
 
 def _depth_control(b, n: CNode, inputs: dict, said: list[str], at=None) -> None:

@@ -19,6 +19,7 @@ so the first ones keep their places). Plain data and stdlib: nothing of the wrap
 from __future__ import annotations
 
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
+from studio.core.shown import number
 
 from . import comfy_wrapper_cfg_list as cfg_list
 from . import comfy_wrapper_embeds as more
@@ -344,6 +345,17 @@ class _Translation(PackTranslation):
         links = {k: v for k, v in (("positive", pos), ("negative", neg), ("latent_image", latent)) if v is not None}
         model = self.link(n, "model")
         shift = w.get("shift")
+        sigmas = self.link(n, "sigmas")
+        if sigmas is not None:  # "the sigmas input will override the steps, shift and scheduler" (the wrapper's own
+            links["sigmas"] = sigmas  # word): its steps are the sigmas' (tracing.sampling reads or says them), its
+            src = self.wf.nodes.get(sigmas[0])  # shift and scheduler not taken from its settings (heldout39 15)
+            line = (f"'{n.title or n.cls}' ({n.cls}, #{n.id}) samples the sigmas "
+                    + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src is not None else "a node")
+                    + f" gives its 'sigmas', which set its steps and shift: its own steps {number(w.get('steps'))} and "
+                    f"shift {number(w.get('shift'))} are not read")
+            if line not in self.said:
+                self.said.append(line)
+            shift = None
         if model is not None and finite(shift):
             s = self.core(n, "ModelSamplingSD3", {"shift": shift}, {"model": model}, nid=f"{n.id}:shift")
             model = (s.id, 0)
