@@ -6,6 +6,7 @@ from studio.convert.mapping.convert import convert
 
 from .said import api, nodes_of, said
 from .test_comfy_wrappers import UI
+from .workflow_shapes import wan_t2v_combined
 
 
 def _ltx_av_i2v(prompt: str) -> dict:
@@ -127,3 +128,27 @@ def test_a_pack_samplers_values_are_named_by_its_inputs_past_the_seeds_control_v
     assert (p["steps"], p["guidance"], p["seed"]) == (7, 3.5, 12345)
     text = said(conv)
     assert "#0 12345" not in text and "its own input tiling 1 is not applied" in text
+
+
+def test_a_video_combines_ping_pong_is_made_after_the_take():
+    """wangxingfen's FLF2V (09) writes its take forward then back (Video Combine's pingpong): it was said not applied;
+    Studio's Time (trim the first frame, reverse, trim the first again) and Concatenate make the same frames, the
+    take first, then the take played back from its last frame but one to its second."""
+    conv = convert(wan_t2v_combined(pingpong=True), "heron")
+    gen = nodes_of(conv, "video_models.text_to_video")[0]
+    times = nodes_of(conv, "edit.time")
+    assert [t.params["mode"] for t in times] == ["trim", "reverse", "trim"]
+    assert [t.params["start"] for t in times if t.params["mode"] == "trim"] == [1, 1]
+    cat = nodes_of(conv, "edit.concatenate")
+    assert len(cat) == 1
+    into = {(l.dst, l.dst_port): l.src for l in conv.graph.links}
+    assert into[(cat[0].id, "a")] == gen.id and into[(cat[0].id, "b")] == times[2].id
+    save = nodes_of(conv, "io.save_video")[0]
+    assert into[(save.id, "video")] == cat[0].id
+    text = said(conv)
+    assert "pingpong not applied" not in text and "ping-pongs: it writes the take, then the take played back" in text
+    # Video Combine writes a sound it is given as it is, not played back: a ping-pong beside a sound is left said
+    wf = wan_t2v_combined(pingpong=True, audio=["20", 0])
+    wf["20"] = {"class_type": "LoadAudio", "inputs": {"audio": "voice.wav"}}
+    conv = convert(wf, "heron")
+    assert not nodes_of(conv, "edit.concatenate") and "pingpong not applied" in said(conv)

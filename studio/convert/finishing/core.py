@@ -342,9 +342,10 @@ def combined_as(wf: Workflow, n: CNode) -> str | None:
     return None if fmt.endswith("h264-mp4") else f"'{fmt}' (Save Video writes H.264)"
 
 
-def combine_unapplied(wf: Workflow, n: CNode) -> str | None:
-    """A Video Combine's settings Studio's Save Video does not apply, said (a ping-pong, a cut to the sound)."""
-    lost = [k for k in ("pingpong", "trim_to_audio") if _v(wf, n, k, False) is True
+def combine_unapplied(wf: Workflow, n: CNode, applied: tuple[str, ...] = ()) -> str | None:
+    """A Video Combine's settings Studio's Save Video does not apply, said (a ping-pong, a cut to the sound), but
+    those ``applied`` by Studio's nodes before it (a ping-pong made after a generated take: finishing.ping_pong)."""
+    lost = [k for k in ("pingpong", "trim_to_audio") if _v(wf, n, k, False) is True and k not in applied
             and (k != "trim_to_audio" or "audio" in n.links)]  # (no sound given: nothing to cut to, heldout24)
     return (f"'{n.title or n.shown_cls}' (#{n.id})'s {' and '.join(lost)} not applied: Studio's Save Video writes the "
             "frames once, in order, with the whole sound") if lost else None

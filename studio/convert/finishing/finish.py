@@ -11,7 +11,7 @@ from .. import catalogue
 from ..reading.workflow import CNode
 from ..tracing.roles import role
 from ..tracing.take_length import take_length
-from . import join_said, resize
+from . import join_said, ping_pong, resize
 from .beside import beside
 from . import effects
 from .core import AS_MP4, combine_unapplied, combined_as
@@ -118,7 +118,7 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
         else:
             src = (interpolation_node(b, n, what, model, said, (*src, "video")), "video")
         said.append(f"{what} of the take before {out} writes it: Studio's node after the generator")
-    return src
+    return ping_pong.made(b, save, src, said)  # (after its finishing, as Video Combine ping-pongs what it is given)
 
 
 def _own_path(b, save: CNode) -> str:
@@ -149,7 +149,7 @@ def save_node(b, save: CNode, path: str | None = None) -> str:
     if kind:  # (as a chain of core nodes says it: finishing.core)
         b.out.log.append(f"{b.name}: '{save.title or save.shown_cls}' (#{save.id}) is written as an MP4 video, not as "
                          f"{kind}: Studio writes none")
-    if save.cls == "VHS_VideoCombine" and (line := combine_unapplied(b.wf, save)):  # a ping-pong (heldout11: unsaid)
+    if save.cls == "VHS_VideoCombine" and (line := combine_unapplied(b.wf, save, ping_pong.applies(b.wf, save))):
         b.out.log.append(f"{b.name}: {line}")
     if save.cls == "VHS_VideoCombine" and b.wf.value(save, "save_output") is False:  # (heldout9: unsaid)
         b.out.log.append(f"{b.name}: '{save.title or save.shown_cls}' (#{save.id}) only previews its video in ComfyUI (its "
