@@ -152,3 +152,22 @@ def test_a_video_combines_ping_pong_is_made_after_the_take():
     wf["20"] = {"class_type": "LoadAudio", "inputs": {"audio": "voice.wav"}}
     conv = convert(wf, "heron")
     assert not nodes_of(conv, "edit.concatenate") and "pingpong not applied" in said(conv)
+
+
+def test_a_ping_pong_goes_after_the_rate_a_second_output_writes_its_frames_at():
+    """A second Video Combine of the same take, RIFE x2 written at 28 fps with ping-pong (heldout40's gen4sp file):
+    the ping-pong goes after the Frame Rate that output's rate needs, never between the interpolation and it (which
+    dropped the Frame Rate and its sentence)."""
+    wf = wan_t2v_combined(pingpong=True)
+    wf["10"] = {"class_type": "RIFE VFI", "inputs": {"ckpt_name": "rife47.pth", "clear_cache_after_n_frames": 10,
+                                                     "multiplier": 2, "frames": ["8", 0]}}
+    wf["11"] = {"class_type": "VHS_VideoCombine", "inputs": {
+        "images": ["10", 0], "frame_rate": 28, "loop_count": 0, "filename_prefix": "heron_x2",
+        "format": "video/h264-mp4", "pingpong": True, "save_output": True}}
+    conv = convert(wf, "heron")
+    into = {(l.dst, l.dst_port): l.src for l in conv.graph.links}
+    rates = nodes_of(conv, "edit.frame_rate")
+    assert len(rates) == 1 and len(nodes_of(conv, "edit.concatenate")) == 2
+    fed = [n for n in nodes_of(conv, "edit.time") if into.get((n.id, "video")) == rates[0].id]
+    assert [n.params["mode"] for n in fed] == ["trim"]  # (the ping-pong after the rate)
+    assert "writes the take at 16 fps, not the 14 fps the generator makes it at" in said(conv)

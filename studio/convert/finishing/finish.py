@@ -118,7 +118,7 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
         else:
             src = (interpolation_node(b, n, what, model, said, (*src, "video")), "video")
         said.append(f"{what} of the take before {out} writes it: Studio's node after the generator")
-    return ping_pong.made(b, save, src, said)  # (after its finishing, as Video Combine ping-pongs what it is given)
+    return src
 
 
 def _own_path(b, save: CNode) -> str:

@@ -1,6 +1,7 @@
 """A Video Combine's ping-pong (VideoHelperSuite writes the frames, then the same frames back from the last but one to
-the second: frames + frames[-2:0:-1]) made after the take's own finishing as Studio's Time (trim its first frame,
-reverse, trim the first again) and Concatenate, instead of said not applied (found by the forty-second held-out set:
+the second: frames + frames[-2:0:-1]) made just before its Save Video, after the take's own finishing and the rate it
+is written at (mapping.making, takes.segments), as Studio's Time (trim its first frame, reverse, trim the first
+again) and Concatenate, instead of said not applied (found by the forty-second held-out set:
 a first-to-last-frame clip written forward then back, 09). Made where the save writes no sound of the workflow's (a
 sound Video Combine muxes is not played back: Studio's Time would reverse it too), else said as before.
 Plain data."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from studio.core.errors import StudioError
 
 from ..families import registry as families
+from ..finishing import ping_pong
 from ..finishing.finish import after_take, save_node
 from ..finishing.second_rate import retimed
 from ..reading.wired_names import given_when_run, unknown_source
@@ -94,7 +95,8 @@ class Making:
         video = hooks.video if hooks is not None and hooks.video is not None else None
         src = video(self, gen, load, model_out, params) if video else (gen, "video")
         self.takes[gen] = src  # the take before this output's own finishing (another output's starts there too)
-        self.g.connect(*after_take(self, save, src, said), sv, "video")  # an upscale, a resize, an interpolation
+        self.g.connect(*ping_pong.made(self, save, after_take(self, save, src, said), said), sv, "video")  # an upscale,
+        # a resize, an interpolation; then Video Combine's ping-pong of what it is given
         if hooks is not None and hooks.sound and sound.hears(self, sv) and not silenced(self, save, gen, sv, said) \
                 and not sound.own_sound_replaced(self, save, gen, said):
             self.g.connect(gen, "audio", sv, "audio")
@@ -117,7 +119,8 @@ class Making:
         sv = save_node(self, save, path)
         made = len(self.g.nodes) - 1
         take = self.takes.get(gen, (gen, "video"))  # the take before the first output's own finishing
-        self.g.connect(*retimed(self, save, gen, take, after_take(self, save, take, said), said), sv, "video")
+        self.g.connect(*ping_pong.made(self, save, retimed(self, save, gen, take, after_take(self, save, take, said),
+                                                          said), said), sv, "video")  # (after its rate: heldout40)
         hooks = families.generator(task)
         if hooks is not None and hooks.sound and self.g.nodes[sv].type_id == "io.save_video" and \
                 not silenced(self, save, gen, sv, said):

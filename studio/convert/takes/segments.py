@@ -20,6 +20,7 @@ from .extend import clip_extenders, continued, unapplied
 from .joined_rate import written_at
 from .ledger import pick_said
 from ..finishing.beside import direction, placed, side_by_side
+from ..finishing import ping_pong
 from ..finishing.finish import after_take, save_node
 from ..reading.workflow import CNode, Workflow
 from .sound import remux
@@ -354,7 +355,7 @@ def _join(b: Any, save: CNode, made: list[tuple], side: CNode | None = None, fps
     heard: list[str] = []
     b.pass_key, made_before = frozenset(), len(b.g.nodes)
     done = after_take(b, save, out, heard)  # its finishing after the join (an upscale), at the save's own rate
-    b.g.connect(*written_at(b, save, done, made[0][0], fps, heard), sv, "video")
+    b.g.connect(*ping_pong.made(b, save, written_at(b, save, done, made[0][0], fps, heard), heard), sv, "video")
     band += [n for n in list(b.g.nodes)[made_before:] if n not in band] + [sv]
     if not joined_sound.said_joined(b, save, made, heard):  # (the takes' own sounds joined: Concatenate's)
         remux(b, save, sv, heard)  # a file's sound the output muxes beside the joined takes
