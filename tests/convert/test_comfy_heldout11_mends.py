@@ -42,8 +42,8 @@ def test_a_preview_vae_given_to_two_model_patches_is_not_the_takes_vae():
 
 
 def test_a_generators_video_combine_says_its_pingpong():
-    """A take written by Video Combine with pingpong on: Studio's Save Video writes it once, in order, said once
-    (heldout11 15; the core chains' saves said it already)."""
+    """A take written by Video Combine with pingpong on (heldout11 15: said not applied then, unsaid before): made
+    after the take since heldout42 09, and said once (the core chains' saves still say it not applied)."""
     wf = _t2v({"13": ("VHS_VideoCombine", {"frame_rate": 16, "loop_count": 0, "filename_prefix": "v",
                                            "format": "video/h264-mp4", "pingpong": True, "save_output": True,
                                            "images": ["11", 0]})})

@@ -75,7 +75,9 @@ def test_an_uncatalogued_ui_sampler_is_named_by_the_places_its_file_lists():
     assert n.cls == "KSampler" and n.origin == "ZetaKSampler"
     assert {k: n.widgets[k] for k in ("seed", "steps", "cfg", "sampler_name", "scheduler", "denoise")} == {
         "seed": 123, "steps": 6, "cfg": 2.5, "sampler_name": "dpmpp_2m", "scheduler": "beta", "denoise": 0.9}
-    assert len(said) == 1 and "named by the places its file lists its settings in" in said[0]
+    # (named when the file is read, by the settings its inputs list past the seed's control value, as a node whose
+    # counts agree: heldout42 09)
+    assert len(said) == 1 and "is read as ComfyUI's KSampler by its declared types" in said[0]
 
 
 def test_a_pack_loader_of_one_model_file_is_read_as_the_core_loader():

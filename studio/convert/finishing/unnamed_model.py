@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from ..reading.workflow import CNode, Workflow
 from ..values.shown import shown
-from .utility import model_loader
+from .declared import Sockets
+
+
+def model_loader(wf: Workflow, n: CNode) -> CNode | None:
+    """The node giving the model a utility reads (on a socket of a model's name, else of a model's declared type)."""
+    names = ("model", "da3_model", "interp_model", "pose_model", "upscale_model", *Sockets(n).models())
+    return next((wf.source(n, k) for k in names if k in n.links), None)
 
 
 def unnamed_line(wf: Workflow, n: CNode, what: str) -> str:

@@ -17,6 +17,7 @@ from . import clip_own_rate, clips_join, clips_transition, resize
 from .core import AS_MP4, combined_as
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .soundless import writes_none
+from .unnamed_model import model_loader, unnamed_line
 
 # ComfyUI node type -> (what it does, Studio's kind of preprocessor or None)
 UTILITIES = {
@@ -153,8 +154,8 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             cur, out = wired_node(b, "preprocess.draw_pose", {}, n, (cur, out, "pose"), (clip, "video", "like")), "video"
         elif does == "upscale":
             cur, out = wired_node(b, "finishing.upscale", {"model": model or ""}, n, (cur, out, "video")), "video"
-            if not model:
-                said.append(f"{what}: the workflow names no upscaler file: choose one on Upscale Video ('model')")
+            if not model:  # (its loader named, with its settings: a TensorRT engine's name, heldout42 06)
+                said.append(unnamed_line(wf, n, what))
         else:  # frame interpolation
             cur, out = interpolation_node(b, n, what, model, said, (cur, out, "video")), "video"
     if rate is None and out == "video" and _rate(wf, end) is None:  # the loaded clip's own rate (heldout35 05)
@@ -333,12 +334,6 @@ def wired_node(b, type_id: str, params: dict, at: CNode, *wires) -> str:
         src, port, into = w if len(w) == 3 else (w[0], w[1], w[1])
         b.g.connect(src, port, nid, into)
     return nid
-
-
-def model_loader(wf: Workflow, n: CNode) -> CNode | None:
-    """The node giving the model a utility reads (on a socket of a model's name, else of a model's declared type)."""
-    names = ("model", "da3_model", "interp_model", "pose_model", "upscale_model", *Sockets(n).models())
-    return next((wf.source(n, k) for k in names if k in n.links), None)
 
 
 def model_of(wf: Workflow, n: CNode, used: set) -> str | None:

