@@ -1,0 +1,51 @@
+"""The catalogue's sixth round of packs (issue 112 item 1): the committed catalogue holding the packs read this round
+(each at its repository's commit; the names catalog4 kept out read again from their packs, 'TextBox' still out), and
+their types read by their declared types in a conversion: two image steps of newly read packs between the decode and
+the Video Combine, each said with its settings by their declared names. Workflows here are built for the test."""
+from __future__ import annotations
+
+from studio.convert import catalogue
+from studio.convert.mapping.convert import convert
+from tests.convert.said import said
+from tests.convert.workflow_shapes import wan_t2v_combined
+
+
+def test_the_committed_catalogue_holds_the_sixth_rounds_packs():
+    packs = catalogue.packs()
+    assert packs["ryanontheinside/ComfyUI_RyanOnTheInside"]["commit"].startswith("dbbeca04")
+    assert catalogue.node_type("FeatureSmoothing").pack == "ryanontheinside/ComfyUI_RyanOnTheInside"
+    assert catalogue.node_type("WANVAP_Sample").output_types == ("IMAGE",)
+    assert catalogue.node_type("VideoMaMaSampler").output_types == ("MASK",)
+    assert catalogue.node_type("LTXVMLXTwoStageSampler").pack == "dgrauet/ComfyUI-LTXVideo-mlx"
+    assert catalogue.node_type("LTXVBaseSampler").pack != "dgrauet/ComfyUI-LTXVideo-mlx"  # the copy adds no old name
+    assert catalogue.node_type("AudioVideoFix").output_node
+    assert catalogue.node_type("DiffuEraserLoader").commit.startswith("ad095ba6")  # its pack's older names
+    for kept_out in ("blueeInput", "UnloadModel"):  # read, then taken out (benchmarks/results/catalog6_2026-11-30.md)
+        assert catalogue.node_type(kept_out) is None
+    # catalog4's kept-out names, their packs read again at the commit the catalogue records
+    assert catalogue.node_type("LoadEasyAnimateModel").pack == "aigc-apps/EasyAnimate"
+    assert catalogue.node_type("Kandinsky5LoadDiT").pack == "kandinskylab/kandinsky-5"
+    assert packs["aigc-apps/EasyAnimate"]["commit"].startswith("c2a70d17")
+    for kept_out in ("TextBox", "MiniMaxH3ImageToVideo", "WanDancerVideo"):
+        assert catalogue.node_type(kept_out) is None
+
+
+def test_a_newly_catalogued_packs_types_are_read_by_their_declared_types():
+    """RyanOnTheInside's ImageCASBatch and ShmuelRonen's Video_Upscale_With_Model between the decode and the Video
+    Combine: each a step not applied, its settings said by their declared names (undeclared, two nodes no pack
+    declares on the way to the video held the task)."""
+    doc = wan_t2v_combined()
+    doc["10"] = {"class_type": "ImageCASBatch", "inputs": {"image": ["8", 0], "amount": 0.6, "batch_size": 8}}
+    doc["11"] = {"class_type": "Video_Upscale_With_Model", "inputs": {
+        "model_name": "4x_foolhardy.pth", "images": ["10", 0], "upscale_method": "lanczos", "factor": 0.5,
+        "device_strategy": "auto"}}
+    doc["9"]["inputs"]["images"] = ["11", 0]
+    conv = convert(doc, "round6.json")
+    text = said(conv)
+    assert conv.pipelines == 1 and conv.passed == ["10", "11"] and not conv.dropped
+    assert "no pack in Studio's catalogue declares" not in text
+    assert ("'ImageCASBatch' (ImageCASBatch, #10), a step between its 'image' and 'Video_Upscale_With_Model' (#11)'s "
+            "'images': not applied (its settings: amount 0.6, batch_size 8)") in text
+    assert ("'Video_Upscale_With_Model' (Video_Upscale_With_Model, #11), a step between its 'images' and "
+            "'VHS_VideoCombine' (#9)'s 'images': not applied (its settings: model_name 4x_foolhardy.pth, "
+            "upscale_method lanczos, factor 0.5, device_strategy auto)") in text
