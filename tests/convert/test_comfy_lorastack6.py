@@ -98,3 +98,30 @@ def test_numbered_settings_are_read_and_an_unreadable_entry_is_said_with_its_fil
     text = said(conv)
     assert "'MyPack LoRA Pile' (MyPack LoRA Pile, #3): lora_3: LoRA 'detail.safetensors': its strength '0.5, 1' " \
            "is not a number: not applied" in text
+
+
+def test_a_wrapper_selector_of_another_pack_holding_slots_gives_its_loras_that_are_on():
+    """kijai's wrapper model loader given its LoRA list by 'Pile Of Wan LoRAs', a type no catalogue holds that keeps
+    rgthree's slot dicts and chains the list it is given (its socket of the type its first output gives)."""
+    from tests.convert.test_comfy_wrappers import _sampler, _save
+    w = UI()
+    first = w.add("WanVideoLoraSelect", ["wan_first.safetensors", 0.9, False])
+    pile = w.add("Pile Of Wan LoRAs", [{}, {"type": "PowerLoraLoaderHeaderWidget"},
+                                      {"on": True, "lora": "wan_speed.safetensors", "strength": 1.0},
+                                      {"on": False, "lora": "wan_off.safetensors", "strength": 1.0},
+                                      {"on": True, "lora": "wan_style.safetensors", "strength": 0.4}, ""],
+                 prev_lora=(first, 0))
+    w.nodes[pile - 1]["inputs"][0]["type"] = "WANVIDLORA"
+    w.nodes[pile - 1]["outputs"] = [{"name": "lora", "type": "WANVIDLORA", "links": []}]
+    model = w.add("WanVideoModelLoader", ["WanVideo\\Wan2_1-T2V-14B_fp8_e4m3fn.safetensors", "fp16", "fp8_e4m3fn",
+                                          "offload_device", "sdpa"], lora=(pile, 0))
+    t5 = w.add("LoadWanVideoT5TextEncoder", ["umt5-xxl-enc-bf16.safetensors", "bf16", "offload_device", "disabled"])
+    text = w.add("WanVideoTextEncode", ["a paper boat", "", True], t5=(t5, 0))
+    vae = w.add("WanVideoVAELoader", ["wanvideo\\Wan2_1_VAE_bf16.safetensors", "bf16"])
+    emb = w.add("WanVideoEmptyEmbeds", [640, 352, 49])
+    _save(w, _sampler(w, model, text, emb), vae)
+    conv = convert(w.doc(), "pile_wrapper")
+    assert _chain(conv) == [("wan_first.safetensors", 0.9), ("wan_speed.safetensors", 1.0),
+                            ("wan_style.safetensors", 0.4)]
+    text = said(conv)
+    assert "are not read" not in text and "wan_off" not in text

@@ -136,7 +136,7 @@ def _list_type(t: Any) -> bool:
     return u in ("LORA", "LORAS") or "LORA" in u and ("STACK" in u or "LIST" in u)
 
 
-def _declared(n: CNode) -> tuple[dict[str, str], list[str]]:
+def declared(n: CNode) -> tuple[dict[str, str], list[str]]:
     """``n``'s sockets (name -> type) and outputs' types: as its pack declares them, else as its UI file saves them."""
     t = catalogue.node_type(n.origin or n.cls)
     ins = {i.name: i.type for i in t.sockets} if t is not None and t.inputs else {}
@@ -231,7 +231,7 @@ def _read_one(name: Any, model: Any, clip: Any, on: Any) -> tuple[str, float, fl
     return name, float(model), float(clip) if clip is not None else None
 
 
-def _own(wf: Workflow, n: CNode, wrong: list[str]) -> list[tuple[str, float, float | None, CNode]]:
+def own_entries(wf: Workflow, n: CNode, wrong: list[str]) -> list[tuple[str, float, float | None, CNode]]:
     """The LoRAs ``n`` itself holds, first applied first (its numbered settings, or its slot dicts)."""
     out: list[tuple[str, float, float | None, CNode]] = []
     if _switched_off(wf, n):
@@ -280,12 +280,12 @@ def entries(wf: Workflow, n: CNode, wrong: list[str], seen: set[str] | None = No
         return []
     seen.add(n.id)
     out: list[tuple[str, float, float | None, CNode]] = []
-    ins, _ = _declared(n)
+    ins, _ = declared(n)
     for key, t in ins.items():
         src = wf.source(n, key) if _list_type(t) else None
         if src is not None and src.enabled:
             out += entries(wf, src, wrong, seen, depth + 1)
-    return out + _own(wf, n, wrong)
+    return out + own_entries(wf, n, wrong)
 
 
 def givers(wf: Workflow, n: CNode) -> list[CNode]:
@@ -293,7 +293,7 @@ def givers(wf: Workflow, n: CNode) -> list[CNode]:
     seen, todo, out = {n.id}, [n], []
     while todo and len(out) < MAX_CHAINED:
         m = todo.pop()
-        ins, _ = _declared(m)
+        ins, _ = declared(m)
         for key, t in ins.items():
             src = wf.source(m, key) if _list_type(t) else None
             if src is not None and src.id not in seen:
@@ -309,7 +309,7 @@ def is_stack(wf: Workflow, n: CNode) -> bool:
     settings). rgthree's stacks by their names (their sockets are not declared)."""
     if n.cls in STACKS:
         return True
-    ins, outs = _declared(n)
+    ins, outs = declared(n)
     if outs.count("MODEL") != 1 or list(ins.values()).count("MODEL") != 1:
         return False  # (two models in or out: a pack's own two-expert stack, its slots' meaning its own)
     return any(_list_type(t) and k in n.links for k, t in ins.items()) or bool(_dicts(n)) or \
