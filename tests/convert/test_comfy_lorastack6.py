@@ -125,3 +125,17 @@ def test_a_wrapper_selector_of_another_pack_holding_slots_gives_its_loras_that_a
                             ("wan_style.safetensors", 0.4)]
     text = said(conv)
     assert "are not read" not in text and "wan_off" not in text
+
+
+def test_lora_slots_saved_by_place_are_named_as_an_api_file_names_them():
+    """A UI file's slot dicts (the header, spacers and add button beside them) are its settings lora_1, lora_2 ...;
+    a node saving anything else beside them keeps its values by place (nothing of it lost)."""
+    from studio.convert.reading.workflow import Workflow
+    w = UI()
+    on = {"on": True, "lora": "a.safetensors", "strength": 0.5}
+    off = {"on": False, "lora": "b.safetensors", "strength": 1}
+    slots = w.add("Some Lora Slots", [{}, {"type": "PowerLoraLoaderHeaderWidget"}, on, off, {}, ""])
+    mixed = w.add("Some Lora Slots", [{}, on, "{\"foldersVisible\": false}"])
+    wf = Workflow.read(w.doc())
+    assert wf.nodes[str(slots)].settings() == {"lora_1": on, "lora_2": off}
+    assert wf.nodes[str(mixed)].settings() == {"#0": {}, "#1": on, "#2": "{\"foldersVisible\": false}"}
