@@ -139,3 +139,19 @@ def test_lora_slots_saved_by_place_are_named_as_an_api_file_names_them():
     wf = Workflow.read(w.doc())
     assert wf.nodes[str(slots)].settings() == {"lora_1": on, "lora_2": off}
     assert wf.nodes[str(mixed)].settings() == {"#0": {}, "#1": on, "#2": "{\"foldersVisible\": false}"}
+
+
+def test_set_loras_puts_its_loras_on_its_own_readers_only():
+    """WanVideoSetLoRAs' LoRAs go on what reads it, never on another reader of the model it is given (a display of
+    the model loader, another SetLoRAs with the other expert's LoRAs)."""
+    from tests.convert.test_comfy_wrappers import _common, _sampler, _save
+    w = UI()
+    model, text, vae = _common(w)
+    sel = w.add("WanVideoLoraSelect", ["wan_speed.safetensors", 1.0, False])
+    setl = w.add("WanVideoSetLoRAs", [], model=(model, 0), lora=(sel, 0))
+    w.add("PreviewAny", [], source=(model, 0))
+    emb = w.add("WanVideoEmptyEmbeds", [640, 352, 49])
+    _save(w, _sampler(w, setl, text, emb), vae)
+    conv = convert(w.doc(), "set_loras")
+    assert _chain(conv) == [("wan_speed.safetensors", 1.0)]
+    assert "shows what 'WanVideoModelLoader' (WanVideoModelLoader, node 1) gives it" in said(conv)
