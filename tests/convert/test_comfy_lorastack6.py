@@ -155,3 +155,11 @@ def test_set_loras_puts_its_loras_on_its_own_readers_only():
     conv = convert(w.doc(), "set_loras")
     assert _chain(conv) == [("wan_speed.safetensors", 1.0)]
     assert "shows what 'WanVideoModelLoader' (WanVideoModelLoader, node 1) gives it" in said(conv)
+
+
+def test_an_unreadable_entry_of_a_stack_wired_in_is_said_as_that_nodes():
+    giver = _cr("20", [("On", "ok.safetensors", 0.7, 0.7), ("Maybe", "odd.safetensors", 1.0, 1.0),
+                       ("Off", "None", 1.0, 1.0)])
+    conv = convert(_wan(("CR Apply LoRA Stack", {"lora_stack": ["20", 0]}), giver), "cr_odd")
+    assert _chain(conv) == [("ok.safetensors", 0.7)]
+    assert "'CR LoRA Stack' (CR LoRA Stack, #20)'s lora_name_2: its switch 'Maybe' is neither on nor off" in said(conv)

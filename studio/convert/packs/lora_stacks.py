@@ -27,7 +27,6 @@ import re
 from typing import Any
 
 from .. import catalogue
-
 from ..reading.workflow import CNode, Workflow
 from ..values.shown import shown
 
@@ -285,7 +284,10 @@ def entries(wf: Workflow, n: CNode, wrong: list[str], seen: set[str] | None = No
         src = wf.source(n, key) if _list_type(t) else None
         if src is not None and src.enabled:
             out += entries(wf, src, wrong, seen, depth + 1)
-    return out + own_entries(wf, n, wrong)
+    own: list[str] = []
+    out += own_entries(wf, n, own)
+    wrong += [f"{n.named()}'s {w}" for w in own] if depth else own  # (a giver's entry: said as that node's)
+    return out
 
 
 def givers(wf: Workflow, n: CNode) -> list[CNode]:
