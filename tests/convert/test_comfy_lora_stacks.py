@@ -116,5 +116,5 @@ def test_thousands_of_slots_are_read_promptly_the_loras_past_a_stacks_limit_said
     bad = [{"on": True, "lora": f"bad{i}.safetensors", "strength": None} for i in range(20)]
     conv = _promptly(lambda: convert(_ui(bad + list(stack.values())), "many_ui"))
     assert len(_chain(conv)) == MAX_STACKED
-    assert "slot 1: LoRA 'bad0.safetensors': its strength None is not a number" in _said(conv)
+    assert "lora_1: LoRA 'bad0.safetensors': its strength None is not a number" in _said(conv)  # (named as an API file)
     assert "; and 10 more: not applied" in _said(conv)

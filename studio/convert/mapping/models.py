@@ -77,7 +77,7 @@ class ModelReading:
 
         def stop(x: CNode) -> bool:
             return x.cls in LOADERS or x.cls in SHIFTS or x.cls.startswith("LoraLoader") or x.cls in loras or \
-                x.cls in lora_stacks.STACKS or "model" in x.links and lora_of(wf, x) is not None and \
+                lora_stacks.is_stack(wf, x) or "model" in x.links and lora_of(wf, x) is not None and \
                 not patch_inputs.more_than_lora(wf, x)  # (a pack's, by names; a guide loading one: a patch)
         chain, walked, passed = [], set(), set()
         loader = walk(wf, s.inputs(wf), ("model",), stop, passed, through=model_input)
@@ -89,7 +89,8 @@ class ModelReading:
                 self.shift_at.append(loader)
             elif taken is not None and loader.id in taken:
                 pass  # the first sampler's LoRAs, on its chain already
-            elif loader.cls in lora_stacks.STACKS:  # rgthree's stacks: each LoRA that is on, last applied first
+            elif lora_stacks.is_stack(wf, loader):  # any pack's stack, by its types: each LoRA on, last applied first
+                used.update(m.id for m in lora_stacks.givers(wf, loader))  # (the stacks wired into it: read with it)
                 for name, strength, clip in reversed(lora_stacks.stacked(wf, loader, said)):
                     chain.append((name, strength, loader))
                     if clip is not None and clip != strength:

@@ -82,7 +82,7 @@ def _pack_model(t: str) -> bool:
 
 def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str | None:
     """What ``n`` is by its types where Studio may pass it over ('step', 'settings', 'through', 'value'); None."""
-    if n.cls in lora_stacks.STACKS:  # a LoRA stack with no LoRA on passes its model and text encoder on as they are
+    if lora_stacks.is_stack(wf, n):  # a LoRA stack with no LoRA on passes its model and text encoder on as they are
         said: list[str] = []
         return "no loras" if not lora_stacks.stacked(wf, n, said) and not said else None
     types = _types(n)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
+from . import lora_stacks
 from .value_types import of_type as _of_type
 from .. import catalogue
 from ..reading import by_types
@@ -205,17 +206,54 @@ class PackTranslation:
         while src is not None and src[0] in self.wf.nodes and src[0] not in seen:
             seen.add(src[0])
             sel = self.wf.nodes[src[0]]
+            if sel.cls not in selectors and selectors and src[1] == 0 and (made := self._slotted(sel, selectors[0])):
+                loras += made  # another pack's selector holding its LoRAs as slots (its first output: those on)
+                src = self._chained(sel)
+                continue
             if sel.cls not in selectors:
-                self.said.append(f"the LoRAs of '{sel.title or sel.cls}' ({sel.cls}, #{sel.id}) are not read: add "
-                                 "them as Video LoRA nodes")
+                out = f" gives on its output {src[1] + 1}" + (f" ('{sel.out_names[src[1]]}')" if src[1] < len(
+                    sel.out_names) and sel.out_names[src[1]] else "") if src[1] else ""  # (a second list: its own)
+                self.said.append(f"the LoRAs '{sel.title or sel.cls}' ({sel.cls}, #{sel.id}){out} are not read: add "
+                                 "them as Video LoRA nodes" if out else f"the LoRAs of '{sel.title or sel.cls}' "
+                                 f"({sel.cls}, #{sel.id}) are not read: add them as Video LoRA nodes")
                 break
             loras.append(sel)
             src = sel.links.get("prev_lora")
         return loras
 
+    def _chained(self, n: CNode) -> tuple[str, int] | None:
+        """What is wired into selector ``n``'s socket of the type its first output gives (the list it extends)."""
+        ins, outs = lora_stacks.declared(n)
+        return next((n.links[k] for k, t in ins.items() if outs and t == outs[0] and k in n.links), None)
+
+    def _slotted(self, n: CNode, selector: str) -> list[CNode]:
+        """Selector ``n`` of a pack Studio has no rule for, by its shape: its LoRA slots (dicts of a file, a strength
+        and a switch, rgthree's shape) as ``selector`` nodes, nearest the model first ([] where it holds none); the
+        slots that cannot be read said. Its first output is the list it was given with those slots that are on."""
+        wrong: list[str] = []
+        got = lora_stacks.own_entries(self.wf, n, wrong)
+        if not got and not wrong:
+            return []
+        self.said += [f"{n.named()}: {'; '.join(wrong[:lora_stacks.MAX_SAID])}: not applied (a LoRA's file, its "
+                      "strength a number, its switch on or off); set what was meant in Video LoRA"] if wrong else []
+        self.wf.taken.add(n.id)
+        made = []
+        for i, (name, strength, _, _) in enumerate(got[:lora_stacks.MAX_STACKED], 1):
+            sel = CNode(f"{n.id}:slot{i}", selector, n.title, n.mode, {"lora": name, "strength": strength}, {}, n.pos,
+                        origin=n.origin or n.cls)
+            self.wf.nodes[sel.id] = sel
+            made.append(sel)
+        return made[::-1]
+
     def _lora_loaders(self, bottom: tuple[str, int], loras: list[CNode]) -> None:
         """``loras`` as a LoraLoaderModelOnly chain on the model ``bottom`` gives, what it fed fed by the chain's top;
         the selectors read so (not listed as not converted)."""
+        top = self._chain_of(bottom, loras)
+        if top != bottom:
+            self.rewire(bottom, top, {f"{s.id}:lora" for s in loras})
+
+    def _chain_of(self, bottom: tuple[str, int], loras: list[CNode]) -> tuple[str, int]:
+        """``loras`` as LoraLoaderModelOnly nodes on the model ``bottom`` gives; the chain's top (nothing rewired)."""
         top = bottom
         for sel in reversed(loras):  # the one nearest the loader first
             sw = self.named(sel)
@@ -224,8 +262,7 @@ class PackTranslation:
             self.made.setdefault(sel.shown_cls, lora.cls)
             self.wf.taken.add(sel.id)
             top = (lora.id, 0)
-        if top != bottom:
-            self.rewire(bottom, top, {f"{s.id}:lora" for s in loras})
+        return top
 
     def set_loras(self, n: CNode, selectors: tuple[str, ...]) -> None:
         """A node setting LoRAs on the model it is given (the wrapper's WanVideoSetLoRAs: 'model' and 'lora' in, the
@@ -234,9 +271,8 @@ class PackTranslation:
         if model is None:
             return
         loras = self._selected(n, selectors)
-        self.rewire((n.id, 0), model)
-        self._lora_loaders(model, loras)
-        self.wf.taken.add(n.id)
+        self.rewire((n.id, 0), self._chain_of(model, loras))  # (its readers alone: another reader of that model, a
+        self.wf.taken.add(n.id)  # second SetLoRAs with the other expert's LoRAs, keeps its own)
         self.made.setdefault(n.cls, "LoraLoaderModelOnly")
 
     def clip_text(self, n: CNode, text) -> None:

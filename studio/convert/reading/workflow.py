@@ -20,6 +20,7 @@ from ..families import registry as families
 from ..values import strings
 from . import by_types, casts, folders, picture_header, loaded_rate, measured, named_ops, older_values, own_values, places, resized, scale_calculator, sliders, \
     subgraphs, text_ops, text_pictures, to_text, variants
+from . import lora_slots
 from . import bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from ..values import switches
 from ..values import wiring as frontend
@@ -746,7 +747,8 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     outs = [str(o.get("type")) if isinstance(o, dict) else "" for o in n.get("outputs") or []]
     cls, origin = _saved_as(n)
     named = _named(cls, n.get("widgets_values")) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values"), _marked(n)) \
-        or older_values.loader_prefix(cls, n.get("widgets_values"))  # (a loader's values of another version of its pack)
+        or older_values.loader_prefix(cls, n.get("widgets_values")) \
+        or lora_slots.named(n.get("widgets_values"))  # (a loader's values of another version of its pack; LoRA slots)
     saved = [o.get("links") for o in n.get("outputs") or [] if isinstance(o, dict)]
     linked = sum(len(x) for x in saved if isinstance(x, list))
     props = n.get("properties") if isinstance(n.get("properties"), dict) else {}
