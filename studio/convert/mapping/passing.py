@@ -23,7 +23,7 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import tasks
 from ..tracing.walks import upstream
-from . import detectors, displays, dropped_kinds, loops, neighbours, placeholders, unrun
+from . import detectors, displays, dropped_kinds, loops, neighbours, placeholders, unrun, whole_texts
 from .dead_ends import dead_ends
 from .unknown_steps import unknown_step
 from .unchosen import unchosen
@@ -58,9 +58,18 @@ def _template(t: str) -> bool:
 
 
 def _settings(wf: Workflow, n: CNode) -> str:
-    """Its settings as set, a wired one as the value wired in where Studio works it out."""
+    """Its settings as set, a wired one as the value wired in where Studio works it out; a text reaching a text
+    encoder said whole after them, never cut (whole_texts: heldout36 05's second prompt line)."""
+    kept, whole = whole_texts.said_whole(wf, n)
+    if whole:
+        rest = _settings_cut(wf, n, set(kept))
+        return (rest + whole) if rest else whole[2:]
+    return _settings_cut(wf, n, set())
+
+
+def _settings_cut(wf: Workflow, n: CNode, skip: set[str]) -> str:
     s = {k: (v if k not in n.links else w if (w := wf.value(n, k)) is not None else "(wired)")
-         for k, v in n.settings().items()}
+         for k, v in n.settings().items() if k not in skip}
     text = ", ".join(f"{k} {rounded(v)}" for k, v in s.items())
     if s and all(k.startswith("#") for k in s):  # saved by place (no names): a value wired over one is said
         wired = [(k, wf.value(n, k)) for k in n.links if k not in s and n.in_types.get(k) in PLAIN_WIDGETS]
