@@ -88,3 +88,67 @@ def test_context_bundles_in_an_api_file_pass_the_model_on_by_the_types_around_th
     text = said(convert(_wan(extra, model=("22", 1)), "unsure.json"))
     assert "read as the input each passes on" not in text
     assert "'Context Switch (rgthree)' (Context Switch (rgthree), #22)" in text and "not applied" in text
+
+
+def _hires(ckpt: str, denoise: float, clip_type: str = "ltxv", empty: tuple | None = None) -> dict:
+    """A take sampled, upscaled x1.5 as a latent (LatentUpscaleBy) and sampled again at ``denoise`` (a "hires fix")."""
+    empty = empty or ("EmptyLTXVLatentVideo", {"width": 768, "height": 512, "length": 97, "batch_size": 1})
+    sampler = {"cfg": 3.0, "sampler_name": "euler", "scheduler": "simple", "model": ["1", 0], "positive": ["6", 0],
+               "negative": ["7", 0]}
+    return api({
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": ckpt}),
+        "2": ("CLIPLoader", {"clip_name": "t5xxl_fp16.safetensors", "type": clip_type}),
+        "6": ("CLIPTextEncode", {"text": "a heron lands on a pier", "clip": ["2", 0]}),
+        "7": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "8": empty,
+        "9": ("KSampler", {**sampler, "seed": 7, "steps": 20, "denoise": 1.0, "latent_image": ["8", 0]}),
+        "10": ("LatentUpscaleBy", {"samples": ["9", 0], "upscale_method": "nearest-exact", "scale_by": 1.5}),
+        "12": ("KSampler", {**sampler, "seed": 8, "steps": 10, "denoise": denoise, "latent_image": ["10", 0]}),
+        "11": ("VAEDecode", {"samples": ["12", 0], "vae": ["1", 2]}),
+        "13": ("VHS_VideoCombine", {"images": ["11", 0], "frame_rate": 24, "loop_count": 0, "filename_prefix": "heron",
+                                    "format": "video/h264-mp4", "pingpong": False, "save_output": True}),
+    })
+
+
+def test_a_refine_after_a_latent_upscale_is_not_made_where_the_family_does_no_video_to_video():
+    """hires5 made the refine after a latent upscale as Video to Video for any family: for LTX-Video (whose Family
+    declares no video to video) that graph cannot run. Now the family's declared abilities decide: the first take
+    alone, no Scale and no Video to Video, and the refine's line says it is not made, why, and its settings; a family
+    that does video to video (Wan) keeps the refine as before."""
+    conv = convert(_hires("ltx-video-2b-v0.9.5.safetensors", 0.45), "ltxv.json")
+    assert not nodes_of(conv, "video_models.video_to_video") and not nodes_of(conv, "transform.scale")
+    assert len(nodes_of(conv, "video_models.text_to_video")) == 1
+    text = said(conv)
+    assert ("a later pass: 'KSampler' (KSampler, #12) refines the take (denoise 0.45, 10 steps, cfg 3.0, seed 8) after "
+            "ComfyUI's 'LatentUpscaleBy' (LatentUpscaleBy, #10): scale_by 1.5; Studio's graph makes the first pass alone "
+            "at 768x512: the refine is not made, as LTX-Video does no video to video in Studio") in text
+    assert "add a Video to Video" not in text
+    wan = convert(_hires("wan2.1_t2v_1.3B_fp16.safetensors", 0.45, "wan", (
+        "EmptyHunyuanLatentVideo", {"width": 832, "height": 480, "length": 33, "batch_size": 1})), "wan.json")
+    assert len(nodes_of(wan, "video_models.video_to_video")) == 1 and len(nodes_of(wan, "transform.scale")) == 1
+
+
+def test_a_later_pass_studio_does_not_make_says_so_on_its_own_line():
+    """heldout38 05: the tiled pass's line ("a second pass: 'LTXVTiledSampler' (#1872), steps 30, steps 18 to the
+    end") did not say itself that the pass is not made. A later pass on the same model that no rule reads (here a
+    whole second sampling of an upscaled latent) now says so on its line."""
+    conv = convert(_hires("wan2.1_t2v_1.3B_fp16.safetensors", 1.0, "wan", (
+        "EmptyHunyuanLatentVideo", {"width": 832, "height": 480, "length": 33, "batch_size": 1})), "second.json")
+    assert not nodes_of(conv, "video_models.video_to_video")
+    assert ("- a second pass: 'KSampler' (#12), steps 10, cfg 3.0: this pass is not made (Studio's generator makes the "
+            "take without it)") in said(conv)
+
+
+def test_the_families_doing_video_to_video_are_those_their_declarations_say():
+    """families.abilities names the mappings whose families do video to video (the converter never imports nodes):
+    held here to every registered family's declared task kinds, so a family added or changed fails until it agrees."""
+    from nodes.video_models.base.registry import all_families
+    from nodes.video_models.base.tasks import task_kinds
+    from studio.convert.families import abilities, registry
+    declared = {f.key: "video" in {t.key for t in task_kinds(f)} for f in all_families()}
+    for m in registry.mappings():
+        if m.key in declared:
+            assert (m.key in abilities.VIDEO_TO_VIDEO) == declared[m.key], m.key
+            assert abilities.video_to_video(m.title) is declared[m.key], m.title
+    assert abilities.video_to_video("LTX-Video") is False and abilities.video_to_video("Wan 2.1") is True
+    assert abilities.video_to_video("no such family") is None
