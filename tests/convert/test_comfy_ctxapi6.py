@@ -38,6 +38,31 @@ def test_prompt_lines_reaching_a_text_encoder_are_said_whole_line_by_line():
     assert SECOND not in alone and "whole (a text reaching" not in alone
 
 
+def _ui_node(i: int, t: str, ins: list, outs: list, w: list) -> dict:
+    return {"id": i, "type": t, "mode": 0, "inputs": [{"name": n, "type": k, "link": link} for n, k, link in ins],
+            "outputs": [{"name": n, "type": k, "links": links} for n, k, links in outs], "widgets_values": w}
+
+
+def test_a_text_node_s_prompt_lines_given_to_a_text_encoding_node_are_said_whole():
+    """heldout24's wan-video-extender: each 'Prompt Loop' DF_Text given to a looper that takes the CLIP was said
+    "gives ... 'prompt_loop_1' 'The scene explodes into action as a violent gust of wind… (160 more characters)', which
+    Studio does not read there": the rest of the prompt named nowhere. Now said whole, each line numbered (a UI file:
+    the text node's output is known as its text)."""
+    wf = {"nodes": [
+        _ui_node(1, "CheckpointLoaderSimple", [], [("MODEL", "MODEL", [1]), ("CLIP", "CLIP", [2]), ("VAE", "VAE", [3])],
+                 ["wan2.2-aio.safetensors"]),
+        _ui_node(2, "LoadImage", [], [("IMAGE", "IMAGE", [4]), ("MASK", "MASK", [])], ["fox.png", "image"]),
+        _ui_node(3, "DF_Text", [], [("STRING", "STRING", [5])], [FIRST + "\n" + SECOND]),
+        _ui_node(4, "StoryLooper", [("model", "MODEL", 1), ("clip", "CLIP", 2), ("vae", "VAE", 3),
+                                    ("start_image", "IMAGE", 4), ("prompt_1", "STRING", 5)], [("images", "IMAGE", [6])], [3]),
+        _ui_node(5, "SaveAnimatedWEBP", [("images", "IMAGE", 6)], [], ["fox", 16, False, 90, "default"])],
+        "links": [[1, 1, 0, 4, 0, "MODEL"], [2, 1, 1, 4, 1, "CLIP"], [3, 1, 2, 4, 2, "VAE"], [4, 2, 0, 4, 3, "IMAGE"],
+                  [5, 3, 0, 4, 4, "STRING"], [6, 4, 0, 5, 0, "IMAGE"]], "last_node_id": 5, "last_link_id": 6, "version": 0.4}
+    text = said(convert(wf, "loops.json"))
+    assert (f"'DF_Text' (DF_Text, #3) gives 'StoryLooper' (#4)'s 'prompt_1' a text of 2 lines: (1) {FIRST!r}; "
+            f"(2) {SECOND!r}, which Studio does not read there") in text
+
+
 def _wan(extra: dict, model=("1", 0), positive=("6", 0), negative=("7", 0)) -> dict:
     """Wan 2.1 text to video in an API file, its sampler's model and prompts taken from where ``extra`` passes them."""
     wf = api({

@@ -339,8 +339,10 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
         return (f"{_name(n)} gives {into} the frames, sound or rate of the video it is given: Studio's Load Video "
                 "gives that video's frames and sound itself (where Studio makes what reads them)")
     if kind == "unread":
-        values = ", ".join(repr(cut(v, 80)) if isinstance(v := rounded(wf.output(n, s)), str) else str(v)
-                           for s in sorted({s for _, _, s in rs}))  # (a text quoted and cut: heldout18)
+        whole = whole_texts.encoder_reached(wf, n) is not None  # (a prompt reaching a text encoder: said whole)
+        values = ", ".join((whole_texts.whole(v, "a text of ") if whole else repr(cut(v, 80))) if isinstance(
+            v := rounded(wf.output(n, s)), str) else str(v) for s in sorted({s for _, _, s in rs}))  # (else a text
+        # quoted and cut: heldout18)
         return f"{_name(n)} gives {into} {values}, which Studio does not read there"
     if kind == "unknown" and given_nothing(n, wf.kind):  # (heldout25 13: an API file's TextBox given nothing)
         return (f"{_name(n)} is given no input at all in the file (not one of its settings written), so what it gives "

@@ -81,12 +81,12 @@ def _lines(v: str) -> list[str]:
     return [x.strip() for x in v.splitlines() if x.strip()]
 
 
-def whole(v: Any) -> str:
-    """A text said whole: quoted, and each line numbered where it has more than one."""
+def whole(v: Any, lead: str = "") -> str:
+    """A text said whole: quoted, and each line numbered where it has more than one (after ``lead``: 'a text of ')."""
     lines = _lines(str(v))
     if len(lines) <= 1:
         return repr(" ".join(lines))
-    return f"{len(lines)} lines: " + "; ".join(f"({i}) {x!r}" for i, x in enumerate(lines, 1))
+    return f"{lead}{len(lines)} lines: " + "; ".join(f"({i}) {x!r}" for i, x in enumerate(lines, 1))
 
 
 def said_whole(wf: Workflow, n: CNode) -> tuple[dict[str, str], str]:
