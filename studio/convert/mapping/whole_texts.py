@@ -33,7 +33,8 @@ def encodes_text(wf: Workflow, n: CNode) -> str:
     declared = {i.name: i.type for i in t.sockets} if t is not None and t.inputs else {}
     for k in list(n.links) + [k for k in {**declared, **n.in_types} if k not in n.links]:
         kind = n.in_types.get(k) or in_type(n, k) or declared.get(k, "")
-        if isinstance(kind, str) and any(e in kind.upper() for e in ENCODER_INPUTS):
+        if isinstance(kind, str) and any(x == "CLIP" or any(e in x for e in ENCODER_INPUTS[1:])
+                                         for x in kind.upper().split(",")):  # (CLIP itself: not a CLIP vision's embeds)
             return f"takes a text encoder ('{k}', {kind})"
     outs = {x for o in _outs(wf, n) for x in str(o).split(",")}
     made = next((x for x in ENCODED if x in outs), None)
@@ -50,12 +51,13 @@ def encoder_reached(wf: Workflow, n: CNode) -> CNode | None:
     while todo and len(seen) <= MAX_WAY:
         x = todo.pop(0)
         for m, k in readers.get(x.id, ()):
-            if in_type(m, k) not in TEXT_TYPES or m.id in seen:
-                continue
+            kind = in_type(m, k)
+            if kind not in TEXT_TYPES or m.id in seen or not kind and x is not n:  # (an input of a type not known:
+                continue  # only where the text is given straight, never past a step)
             if encodes_text(wf, m):
                 return m
             seen.add(m.id)
-            if _outs(wf, m) <= TEXT_TYPES | {"STRING"}:  # a text step (joined, split, picked): followed
+            if _outs(wf, m) == {"STRING"}:  # a text step (joined, split, picked): followed
                 todo.append(m)
     return None
 
@@ -70,8 +72,8 @@ def texts(n: CNode) -> dict[str, str]:
             continue
         declared = t.input(k) if t is not None and t.inputs else None
         kind = declared.type if declared is not None else n.in_types.get(k, "")
-        if kind not in ("STRING", "") or not kind and " " not in v.strip():
-            continue
+        if kind not in ("STRING", "") or not kind and (" " not in v.strip() or v.lstrip()[:1] in "[{"):
+            continue  # (a type not declared: a text of words, never a JSON list or object: a spline's points)
         if len(_lines(v)) > 1 or len(v) > SHORT:
             out[k] = v
     return out
@@ -96,6 +98,7 @@ def said_whole(wf: Workflow, n: CNode) -> tuple[dict[str, str], str]:
     enc = encoder_reached(wf, n) if own else None
     if enc is None:
         return {}, ""
-    to = f"'{enc.title or enc.shown_cls}' (#{enc.id}), which {encodes_text(wf, enc)}"
+    to = f"'{enc.title or enc.shown_cls}' ({enc.shown_cls}, node {enc.id}), which {encodes_text(wf, enc)}"  # (by
+    # 'node id': it may be one listed not converted, never named with '#' then)
     return own, "".join(f"; its '{k}' whole (a text reaching {to}): "
                         f"{whole(v)}" for k, v in own.items())
