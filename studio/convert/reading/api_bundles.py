@@ -47,10 +47,13 @@ class _Chain:
     def __init__(self, nodes: dict[str, Any]):
         self.nodes = nodes
         self.readers: dict[str, list[tuple[Any, str, int]]] = {}
+        unknown = {k for k, n in nodes.items() if _unknown(n)}
+        if not unknown:
+            self.members: set[str] = set()
+            return
         for n in nodes.values():
             for k, (src, slot) in n.links.items():
                 self.readers.setdefault(src, []).append((n, k, slot))
-        unknown = {k for k, n in nodes.items() if _unknown(n)}
         members = {k for k in unknown if self._chained(k, unknown)}
         while True:  # (a member's bundle given on, or taken, from a node found no member: not one either)
             kept = {k for k in members if self._chained(k, members) and self._explained(k, members)}
