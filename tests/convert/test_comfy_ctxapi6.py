@@ -31,12 +31,12 @@ def test_prompt_lines_reaching_a_text_encoder_are_said_whole_line_by_line():
     its types, whatever the nodes' names) is now said whole, each line numbered; one reaching no encoder is cut as
     before."""
     text = said(convert(_story({"clip": ["1", 1]}), "story.json"))
-    assert "its 'lines' whole (a text reaching 'StoryLooper' (StoryLooper, node 4), which takes a text encoder " \
+    assert "its 'lines' whole (its links lead on to 'StoryLooper' (StoryLooper, node 4), which takes a text encoder " \
            "('clip', CLIP)): " \
            f"2 lines: (1) {FIRST!r}; (2) {SECOND!r}" in text
     assert "more characters" not in text
     alone = said(convert(_story({}), "no_encoder.json"))  # the same looper given no text encoder: nothing encodes it
-    assert SECOND not in alone and "whole (a text reaching" not in alone
+    assert SECOND not in alone and "whole (its links lead on to" not in alone
 
 
 def _ui_node(i: int, t: str, ins: list, outs: list, w: list) -> dict:

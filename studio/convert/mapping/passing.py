@@ -68,14 +68,15 @@ def _settings(wf: Workflow, n: CNode) -> str:
 
 
 def _settings_cut(wf: Workflow, n: CNode, skip: set[str]) -> str:
-    s = {k: (v if k not in n.links else w if (w := wf.value(n, k)) is not None else "(wired)")
-         for k, v in n.settings().items() if k not in skip}
+    every = {k: (v if k not in n.links else w if (w := wf.value(n, k)) is not None else "(wired)")
+             for k, v in n.settings().items()}
+    s = {k: v for k, v in every.items() if k not in skip}  # (``skip``: said whole after, by whole_texts)
     text = ", ".join(f"{k} {rounded(v)}" for k, v in s.items())
-    if s and all(k.startswith("#") for k in s):  # saved by place (no names): a value wired over one is said
-        wired = [(k, wf.value(n, k)) for k in n.links if k not in s and n.in_types.get(k) in PLAIN_WIDGETS]
+    if every and all(k.startswith("#") for k in every):  # saved by place (no names): a value wired over one is said
+        wired = [(k, wf.value(n, k)) for k in n.links if k not in every and n.in_types.get(k) in PLAIN_WIDGETS]
         if wired:
-            text = (", ".join(f"{k} {rounded(v)}" if v not in (None, "") else k for k, v in wired)
-                    + f" wired; saved by place: {text}")
+            return cut(", ".join(f"{k} {rounded(v)}" if v not in (None, "") else k for k, v in wired)
+                       + " wired; saved by place" + (f": {text}" if text else ""), SETTINGS_CHARS)
     return cut(text, SETTINGS_CHARS) if s else ""
 
 

@@ -87,18 +87,19 @@ def whole(v: Any, lead: str = "") -> str:
     """A text said whole: quoted, and each line numbered where it has more than one (after ``lead``: 'a text of ')."""
     lines = _lines(str(v))
     if len(lines) <= 1:
-        return repr(" ".join(lines))
+        return repr(str(v))  # (as saved, its spaces too)
     return f"{lead}{len(lines)} lines: " + "; ".join(f"({i}) {x!r}" for i, x in enumerate(lines, 1))
 
 
 def said_whole(wf: Workflow, n: CNode) -> tuple[dict[str, str], str]:
-    """(the texts of ``n`` said whole, their words: "; its 'k' whole, reaching a text encoder 'T' (#id): ...") where
-    one of its outputs reaches a text encoder; ({}, '') where none does."""
+    """(the texts of ``n`` said whole, their words: "; its 'k' whole (its links lead on to 'T' (T, node id), which takes
+    a text encoder ...): ...") where its outputs' links lead on to a text encoder; ({}, '') where none does. (Its links
+    lead on: the text may be the words a prompt writer is given, not the prompt itself.)"""
     own = texts(n)
     enc = encoder_reached(wf, n) if own else None
     if enc is None:
         return {}, ""
     to = f"'{enc.title or enc.shown_cls}' ({enc.shown_cls}, node {enc.id}), which {encodes_text(wf, enc)}"  # (by
     # 'node id': it may be one listed not converted, never named with '#' then)
-    return own, "".join(f"; its '{k}' whole (a text reaching {to}): "
+    return own, "".join(f"; its '{k}' whole (its links lead on to {to}): "
                         f"{whole(v)}" for k, v in own.items())
