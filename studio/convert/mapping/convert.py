@@ -44,7 +44,7 @@ from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
 from . import dropped_kinds, file_ids, folded_steps, held_ways, module_file, pack_makers, passing, unmade_saves, unrun
-from . import unknown_types
+from . import unknown_types, whole_texts
 from .settings import SettingsReading
 
 
@@ -74,7 +74,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
                  + ". Their settings as the workflow saved them" + (  # (a pack's node read as a core one: as read,
                      " (of a node read as another type, as read as that type)"  # heldout27 14: 'vae_name' of a
                      if any(n.origin for n in dropped[:MAX_LISTED]) else "") + ":"]  # WanVideoVAELoader's 'model_name')
-        lines += [_dropped_line(n) for n in dropped[:MAX_LISTED]]
+        lines += [_dropped_line(n, self.wf) for n in dropped[:MAX_LISTED]]
         if len(dropped) > MAX_LISTED:
             lines.append(f"- and {len(dropped) - MAX_LISTED:,} more (their types are in the Log)")
         return "\n".join(lines)
@@ -235,10 +235,12 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         return self.out
 
 
-def _dropped_line(n: CNode) -> str:
+def _dropped_line(n: CNode, wf: Workflow) -> str:
     off = "" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)"
-    said = {k: "(wired)" if k in n.links else v for k, v in n.settings().items()}  # (a wired one's saved value: unused)
-    settings = cut(json.dumps(rounded(said), ensure_ascii=False, default=str), SETTINGS_CHARS)
+    kept, whole = whole_texts.said_whole(wf, n) if n.enabled else ({}, "")  # (a text reaching an encoder: whole)
+    said = {k: "(wired)" if k in n.links else v for k, v in n.settings().items() if k not in kept}  # (a wired one's
+    # saved value: unused)
+    settings = cut(json.dumps(rounded(said), ensure_ascii=False, default=str), SETTINGS_CHARS) + whole
     read_as = f", read as {n.cls}" if n.origin else ""
     return f"- '{n.title or n.shown_cls}' ({n.shown_cls}{read_as}, #{n.id}){off}: {settings}"
 

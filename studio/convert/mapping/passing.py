@@ -23,7 +23,7 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import tasks
 from ..tracing.walks import upstream
-from . import detectors, displays, dropped_kinds, loops, neighbours, placeholders, unrun
+from . import detectors, displays, dropped_kinds, loops, neighbours, placeholders, unrun, whole_texts
 from .dead_ends import dead_ends
 from .unknown_steps import unknown_step
 from .unchosen import unchosen
@@ -58,15 +58,25 @@ def _template(t: str) -> bool:
 
 
 def _settings(wf: Workflow, n: CNode) -> str:
-    """Its settings as set, a wired one as the value wired in where Studio works it out."""
-    s = {k: (v if k not in n.links else w if (w := wf.value(n, k)) is not None else "(wired)")
-         for k, v in n.settings().items()}
+    """Its settings as set, a wired one as the value wired in where Studio works it out; a text reaching a text
+    encoder said whole after them, never cut (whole_texts: heldout36 05's second prompt line)."""
+    kept, whole = whole_texts.said_whole(wf, n)
+    if whole:
+        rest = _settings_cut(wf, n, set(kept))
+        return (rest + whole) if rest else whole[2:]
+    return _settings_cut(wf, n, set())
+
+
+def _settings_cut(wf: Workflow, n: CNode, skip: set[str]) -> str:
+    every = {k: (v if k not in n.links else w if (w := wf.value(n, k)) is not None else "(wired)")
+             for k, v in n.settings().items()}
+    s = {k: v for k, v in every.items() if k not in skip}  # (``skip``: said whole after, by whole_texts)
     text = ", ".join(f"{k} {rounded(v)}" for k, v in s.items())
-    if s and all(k.startswith("#") for k in s):  # saved by place (no names): a value wired over one is said
-        wired = [(k, wf.value(n, k)) for k in n.links if k not in s and n.in_types.get(k) in PLAIN_WIDGETS]
+    if every and all(k.startswith("#") for k in every):  # saved by place (no names): a value wired over one is said
+        wired = [(k, wf.value(n, k)) for k in n.links if k not in every and n.in_types.get(k) in PLAIN_WIDGETS]
         if wired:
-            text = (", ".join(f"{k} {rounded(v)}" if v not in (None, "") else k for k, v in wired)
-                    + f" wired; saved by place: {text}")
+            return cut(", ".join(f"{k} {rounded(v)}" if v not in (None, "") else k for k, v in wired)
+                       + " wired; saved by place" + (f": {text}" if text else ""), SETTINGS_CHARS)
     return cut(text, SETTINGS_CHARS) if s else ""
 
 
@@ -330,8 +340,10 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
         return (f"{_name(n)} gives {into} the frames, sound or rate of the video it is given: Studio's Load Video "
                 "gives that video's frames and sound itself (where Studio makes what reads them)")
     if kind == "unread":
-        values = ", ".join(repr(cut(v, 80)) if isinstance(v := rounded(wf.output(n, s)), str) else str(v)
-                           for s in sorted({s for _, _, s in rs}))  # (a text quoted and cut: heldout18)
+        whole = whole_texts.encoder_reached(wf, n) is not None  # (a prompt reaching a text encoder: said whole)
+        values = ", ".join((whole_texts.whole(v, "a text of ") if whole else repr(cut(v, 80))) if isinstance(
+            v := rounded(wf.output(n, s)), str) else str(v) for s in sorted({s for _, _, s in rs}))  # (else a text
+        # quoted and cut: heldout18)
         return f"{_name(n)} gives {into} {values}, which Studio does not read there"
     if kind == "unknown" and given_nothing(n, wf.kind):  # (heldout25 13: an API file's TextBox given nothing)
         return (f"{_name(n)} is given no input at all in the file (not one of its settings written), so what it gives "

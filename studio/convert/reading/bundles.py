@@ -5,8 +5,8 @@ file saves: a bundle's first output is of a type its inputs take too (the bundle
 ComfyUI's own; each of its other outputs gives the input of its type and name (MODEL: 'model', IMAGE: 'images'),
 else that output of the bundle given on its bundle input (rgthree's 'base_ctx'); a node whose inputs all take the
 bundle (a switch) gives that output of the first bundle it is given (rgthree's switch: the first context a node
-gives; a muted one gives none, its link already cut as ComfyUI runs the workflow). An API file saves no types: not
-read so. Plain stdlib."""
+gives; a muted one gives none, its link already cut as ComfyUI runs the workflow). An API file saves no types: its
+bundles are read from the declared types around them (api_bundles.py). Plain stdlib."""
 from __future__ import annotations
 
 from typing import Any
@@ -29,11 +29,12 @@ def _bundle(n: Any) -> str | None:
     kind = outs[0]
     if sum(1 for t in ins.values() if t == kind) >= 2 and all(t == kind for t in ins.values()):
         return kind  # a switch
-    fields = all(any(t == want and _same(k, name) for k, t in ins.items()) for want, name in zip(outs[1:], names[1:]))
+    fields = all(any(t == want and same_name(k, name) for k, t in ins.items()) for want, name in zip(outs[1:], names[1:]))
     return kind if fields else None
 
 
-def _same(a: str, b: str) -> bool:
+def same_name(a: str, b: str) -> bool:
+    """Two names alike (one the other in the plural)."""
     a, b = a.lower(), b.lower()
     return a == b or a.rstrip("s") == b.rstrip("s")
 
@@ -59,7 +60,7 @@ def _field(nodes: dict[str, Any], nid: str, slot: int, depth: int = 0) -> tuple[
                 return _field(nodes, src, at, depth + 1) if at is not None else None
         return None
     typed = [k for k, t in n.in_types.items() if t == want]
-    same = [k for k in typed if _same(k, name)] or (typed if len(typed) == 1 else [])
+    same = [k for k in typed if same_name(k, name)] or (typed if len(typed) == 1 else [])
     if same and same[0] in n.links:
         src, out = n.links[same[0]]
         other = nodes.get(src)

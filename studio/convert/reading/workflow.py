@@ -21,7 +21,7 @@ from ..values import strings
 from . import by_types, casts, folders, picture_header, loaded_rate, measured, named_ops, older_values, own_values, places, resized, scale_calculator, sliders, \
     subgraphs, text_ops, text_pictures, to_text, variants
 from . import lora_slots
-from . import bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
+from . import api_bundles, bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -404,6 +404,8 @@ class Workflow:
                 said += subgraph_ids.said(nodes)  # a subgraph's id as a node's type (heldout28)
                 wiring = _first_given(nodes)
                 wiring.update(switches.read_away(nodes, chose))
+                for k, v in api_bundles.read_away(nodes).items():  # bundles by the types around them (api_bundles.py)
+                    wiring[k] = wiring.get(k, 0) + v
             if kind == "ui":  # bundles (rgthree's contexts) read as the links they carry (reading/bundles.py)
                 for k, v in bundles.read_away(nodes).items():
                     wiring[k] = wiring.get(k, 0) + v

@@ -11,8 +11,9 @@ pipeline, or the pipeline another output of it made already), then Studio's Scal
 upsampled_clip.scale_before) and the family's Video to Video at the pass's denoise with the pass's own model, prompt,
 steps, cfg and seed: the take upscaled in pixels and encoded again, where ComfyUI upscales the latent (said). While
 the pass's pipeline is read, its latent is given by a stand-in encode whose frames are that take (b.continuing), the
-workflow put back after. Where the family has no Video to Video the pass is held with its sentence by the builder
-(the take still made and written). Plain data and stdlib: the builder (mapping.convert._Builder) makes the nodes."""
+workflow put back after. Where the pass's family does no video to video (families.abilities: its Family's declared
+task kinds) the pass is not read here: the builder makes the first pass alone and says the refine not made, and why
+(passes.refine_line). Plain data and stdlib: the builder (mapping.convert._Builder) makes the nodes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,11 +22,12 @@ from typing import Any
 from studio.core.shown import number
 
 from .. import catalogue
-from ..families import registry as families
+from ..families import abilities, registry as families
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import role
 from ..tracing.sampling import SAMPLERS
-from ..tracing.walks import sampler_chain, sampler_denoise, upstream
+from ..tracing.tasks import family
+from ..tracing.walks import model_file, sampler_chain, sampler_denoise, upstream
 from . import refine_said
 from .earlier import earlier_take
 from .passes import latent_back
@@ -33,6 +35,7 @@ from .upsampled_clip import scale_before
 
 PASS_ON = ("Reroute",)  # nodes on the latent's way that pass it on as given
 SCALE_WORDS = ("scale", "factor")  # a declared FLOAT widget named for either is an upscale's factor
+MAX_PATCHES = 16  # nodes walked from a pass to its model's loader (LoRAs, patches, a guider)
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,19 @@ def pass_of(b: Any, save: CNode) -> Hires | None:
             factor *= got[0]
     if not ups or size is None and factor <= 1:
         return None
+    if abilities.video_to_video(family_of(wf, head)) is False:
+        return None  # (its family makes no Video to Video: the first pass alone, the refine said not made)
     return Hires(earlier, head, float(d), tuple(ups), None if size is not None else factor, size)
+
+
+def family_of(wf: Workflow, head: CNode) -> str | None:
+    """The family title of the model pass ``head`` samples with (its loader's file, through patches and a guider)."""
+    node = head
+    for _ in range(MAX_PATCHES):
+        node = wf.source(node, "model") if "model" in node.links else wf.source(node, "guider")
+        if node is None or role(wf, node) == "loader":
+            break
+    return family(model_file(wf, node), None, upstream(wf, head)) if node is not None else None
 
 
 _name = CNode.named  # the node in a sentence

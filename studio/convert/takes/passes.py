@@ -18,7 +18,7 @@ from typing import Any
 
 from studio.core.shown import number
 
-from ..families import registry as families
+from ..families import abilities, registry as families
 from .extend import continued
 from .extension_encoded import picked_frames
 from ..tracing.roles import SAMPLER_TYPES
@@ -171,9 +171,12 @@ def refine_line(b: Any, r: Sampling, params: dict) -> str:
     size = f" at {w}x{h}" if isinstance(w, int) and isinstance(h, int) else ""
     strength = f" at strength {number(d)}" if d is not None and d < 1 else ""
     upscaled = any(n.cls in families.lookup("upscalers") for n in steps)  # the size made is the upscaled one
-    return (f"a later pass: {_name(r.node)} refines the take ({', '.join(x for x in what if x)}){via}; Studio's graph "
-            f"makes the first pass alone{size}{' directly' if upscaled else ''}: for the refine, add a Video to "
-            f"Video{strength} after the generator" + (" (and a Resize for the upscale)" if steps and not upscaled else ""))
+    head = (f"a later pass: {_name(r.node)} refines the take ({', '.join(x for x in what if x)}){via}; Studio's graph "
+            f"makes the first pass alone{size}{' directly' if upscaled else ''}")
+    if abilities.video_to_video(b.family_now) is False:  # (its family's declared task kinds hold no video to video)
+        return f"{head}: the refine is not made, as {b.family_now} does no video to video in Studio"
+    return (f"{head}: for the refine, add a Video to Video{strength} after the generator"
+            + (" (and a Resize for the upscale)" if steps and not upscaled else ""))
 
 
 def pack_refines(b: Any, save: CNode, key: frozenset, said: list[str]) -> set[str]:
@@ -189,9 +192,12 @@ def pack_refines(b: Any, save: CNode, key: frozenset, said: list[str]) -> set[st
                   if isinstance(v := wf.value(n, k), (int, float)) and not isinstance(v, bool)]
         steps = _between(wf, n)
         via = (" after ComfyUI's " + ", ".join(f"{_name(m)}{_settings(m)}" for m in steps)) if steps else ""
+        none = abilities.video_to_video(b.family_now) is False  # (no video to video in its family: none to add)
         said.append(f"a later pass: {_name(n)}, a node pack's sampler, refines the converted pass's take"
                     + (f" ({', '.join(values)})" if values else "") + f"{via}; Studio does not read that sampler: the "
-                    "video is the first pass's, without the refine (add a Video to Video after the generator for it)")
+                    "video is the first pass's, without the refine " + (
+                        f"({b.family_now} does no video to video in Studio)" if none else
+                        "(add a Video to Video after the generator for it)"))
     return out
 
 
