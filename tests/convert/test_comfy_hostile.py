@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 
 import pytest
 
@@ -26,17 +27,22 @@ def _doc(name="text_to_video_wan"):
 
 
 def _promptly(fn, seconds=20.0):
+    """``fn()``'s value, where it ends within ``seconds`` of its own thread's CPU time (the machine's load does not
+    count: the wall-clock cap, six times that and at least a minute, only ends a converter that never would)."""
     box: dict = {}
 
     def work():
+        start = time.thread_time()
         try:
             box["value"] = fn()
         except BaseException as e:  # noqa: BLE001 - handed to the test
             box["error"] = e
+        box["cpu"] = time.thread_time() - start
     t = threading.Thread(target=work, daemon=True)
     t.start()
-    t.join(seconds)
+    t.join(max(60.0, 6 * seconds))
     assert not t.is_alive(), "the converter did not end"
+    assert box["cpu"] <= seconds, f"the converter took {box['cpu']:.1f} s of CPU (at most {seconds} s)"
     if "error" in box:
         raise box["error"]
     return box["value"]
