@@ -3,7 +3,7 @@ each test built from node types, values and links (no fetched file)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import nodes_of, said
+from tests.convert.said import api, nodes_of, said
 from tests.convert.test_comfy_wiring import UI
 from tests.convert.workflow_shapes import wan_t2v_combined
 
@@ -75,3 +75,91 @@ def test_a_film_grain_saved_by_place_by_an_older_pack_is_read_and_another_grain_
     conv = convert(other, "t.json")
     assert not nodes_of(conv, "edit.grain")
     assert "'Film Grain' (Film Grain, #80)" in said(conv)
+
+
+def _moe(sampling: str, scheduler: str = "simple", high: int = 10, low: int = 10) -> dict:
+    """Wan 2.2 T2V A14B whose two experts sample by cmeka's WanMoEScheduler (#61, boundary 0.875): ``sampling``
+    'advanced': KSamplerAdvanced pairs given its steps, switch step and shift (ModelSamplingSD3); 'sigmas':
+    SamplerCustom pairs given its sigmas_high / sigmas_low."""
+    nodes = {
+        "37": ("UNETLoader", {"unet_name": "wan2.2_t2v_high_noise_14B.safetensors", "weight_dtype": "default"}),
+        "56": ("UNETLoader", {"unet_name": "wan2.2_t2v_low_noise_14B.safetensors", "weight_dtype": "default"}),
+        "38": ("CLIPLoader", {"clip_name": "umt5.safetensors", "type": "wan", "device": "default"}),
+        "39": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "6": ("CLIPTextEncode", {"text": "a cat", "clip": ["38", 0]}),
+        "7": ("CLIPTextEncode", {"text": "", "clip": ["38", 0]}),
+        "40": ("EmptyHunyuanLatentVideo", {"width": 832, "height": 480, "length": 33, "batch_size": 1}),
+        "61": ("WanMoEScheduler", {"model": ["37", 0], "scheduler": scheduler, "steps_high": high, "steps_low": low,
+                                   "boundary": 0.875, "interval": 0.01, "denoise": 1.0}),
+        "8": ("VAEDecode", {"samples": ["58", 0], "vae": ["39", 0]}),
+        "9": ("VHS_VideoCombine", {"frame_rate": 16, "loop_count": 0, "filename_prefix": "t2v",
+                                   "format": "video/h264-mp4", "save_output": True, "images": ["8", 0]}),
+    }
+    if sampling == "advanced":
+        nodes.update({
+            "54": ("ModelSamplingSD3", {"shift": ["61", 0], "model": ["37", 0]}),
+            "55": ("ModelSamplingSD3", {"shift": ["61", 0], "model": ["56", 0]}),
+            "57": ("KSamplerAdvanced", {"add_noise": "enable", "noise_seed": 5, "steps": ["61", 1], "cfg": 3.5,
+                                        "sampler_name": "euler", "scheduler": "simple", "start_at_step": 0,
+                                        "end_at_step": ["61", 2], "return_with_leftover_noise": "enable",
+                                        "model": ["54", 0], "positive": ["6", 0], "negative": ["7", 0],
+                                        "latent_image": ["40", 0]}),
+            "58": ("KSamplerAdvanced", {"add_noise": "disable", "noise_seed": 5, "steps": ["61", 1], "cfg": 3.5,
+                                        "sampler_name": "euler", "scheduler": "simple", "start_at_step": ["61", 2],
+                                        "end_at_step": 10000, "return_with_leftover_noise": "disable",
+                                        "model": ["55", 0], "positive": ["6", 0], "negative": ["7", 0],
+                                        "latent_image": ["57", 0]})})
+    else:
+        nodes.update({
+            "31": ("KSamplerSelect", {"sampler_name": "euler"}),
+            "57": ("SamplerCustom", {"add_noise": True, "noise_seed": 5, "cfg": 1.0, "model": ["37", 0],
+                                     "positive": ["6", 0], "negative": ["7", 0], "sampler": ["31", 0],
+                                     "sigmas": ["61", 5], "latent_image": ["40", 0]}),
+            "58": ("SamplerCustom", {"add_noise": False, "noise_seed": 5, "cfg": 1.0, "model": ["56", 0],
+                                     "positive": ["6", 0], "negative": ["7", 0], "sampler": ["31", 0],
+                                     "sigmas": ["61", 6], "latent_image": ["57", 0]})})
+    return api(nodes)
+
+
+def test_the_moe_schedulers_steps_switch_and_shift_are_the_two_expert_takes():
+    """heldout39 10: WanMoEScheduler (simple, 10 + 10, boundary 0.875) gives both KSamplerAdvanced their steps and
+    switch step and both ModelSamplingSD3 their shift: "a value Studio cannot work out", the generator's own 25 steps
+    stood. The shift is the node's search (the first, by 0.01, whose sigma at step 10 of 20 reaches 0.875: 7, as its
+    float32 sigmas give it)."""
+    conv = convert(_moe("advanced"), "t.json")
+    gen = nodes_of(conv, "video_models.text_to_video")[0]
+    assert (gen.params["steps"], gen.params["shift"]) == (20, 7.0)
+    text = said(conv)
+    assert "first sampler runs steps 0-10 of 20" in text and "steps 10 to the end" in text
+    assert "- shift 7 (ModelSamplingSD3, #54; ModelSamplingSD3, #55): the generator's shift" in text
+    assert "cannot work out" not in text and "the generator's own 25" not in text
+
+
+def test_the_moe_schedulers_sigmas_give_each_expert_its_part():
+    """heldout39 09, 15: samplers given WanMoEScheduler's sigmas_high / sigmas_low ran the generator's own 25 steps
+    (said made "when the workflow runs"); now its 4 + 6 steps, the switch at 4, and its shift where its schedule is
+    'simple' (a 'beta' schedule's shift is not worked out: said)."""
+    conv = convert(_moe("sigmas", "simple"), "t.json")
+    gen = nodes_of(conv, "video_models.text_to_video")[0]
+    assert (gen.params["steps"], gen.params["shift"]) == (20, 7.0)
+    assert "- shift 7 (WanMoEScheduler, #61): the generator's shift" in said(conv)
+    conv = convert(_moe("sigmas", "beta", 4, 6), "t.json")
+    gen = nodes_of(conv, "video_models.text_to_video")[0]
+    text = said(conv)
+    assert gen.params["steps"] == 10 and "first sampler runs steps 0-4 of 10" in text and "steps 4 to the end" in text
+    assert ("the shift 'WanMoEScheduler' (WanMoEScheduler, #61) finds (the one at which its sigma at the switch step "
+            "reaches its boundary) is not worked out when converting for its 'beta' schedule: the generator's own "
+            "shift stands") in text
+    assert "when the workflow runs: the generator's own 25" not in text
+
+
+def test_the_moe_shift_search_is_the_nodes():
+    """The shift WanMoEScheduler finds, worked out as its schedulers.py does on float32 sigmas (checked against a
+    torch reading of it: 2 + 2 at 0.9 -> 9.0; 3 + 5 at 0.9 -> 5.4; 1 + 3 at 0.875 -> 2.34; denoise 0.8 -> 10.5)."""
+    from nodes.video_models.families.wan.comfy_moe_scheduler import shift
+    assert shift("simple", 10, 10, 0.875, 0.01, 1.0) == 7.0
+    assert shift("simple", 2, 2, 0.9, 0.01, 1.0) == 9.0
+    assert shift("simple", 3, 5, 0.9, 0.01, 1.0) == 5.4
+    assert shift("simple", 1, 3, 0.875, 0.01, 1.0) == 2.34
+    assert shift("simple", 4, 4, 0.875, 0.01, 0.8) == 10.5
+    assert shift("beta", 4, 4, 0.875, 0.01, 1.0) is None
