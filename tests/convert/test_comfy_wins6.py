@@ -163,3 +163,62 @@ def test_the_moe_shift_search_is_the_nodes():
     assert shift("simple", 1, 3, 0.875, 0.01, 1.0) == 2.34
     assert shift("simple", 4, 4, 0.875, 0.01, 0.8) == 10.5
     assert shift("beta", 4, 4, 0.875, 0.01, 1.0) is None
+
+
+def _humo(embeds: str = "HuMoEmbeds", values=(101, 832, 480, 1.0, 1.0, 0.0, 1.0, False), picture="reference_images"):
+    """The wrapper's HuMo 17B: a Whisper model and a voice into ``embeds`` (its settings ``values`` by place), the
+    person on its ``picture`` input, its image embeds given to WanVideoSampler (8 steps, cfg 1, shift 5)."""
+    from tests.convert.test_comfy_wrappers import UI as WrapperUI
+    w = WrapperUI()
+    model = w.add("WanVideoModelLoader", ["humo_17B_fp16.safetensors", "fp16", "disabled", "offload_device", "sdpa"])
+    t5 = w.add("LoadWanVideoT5TextEncoder", ["umt5-xxl-enc-bf16.safetensors", "bf16", "offload_device", "disabled"])
+    text = w.add("WanVideoTextEncode", ["a man recites a poem", "", True], t5=(t5, 0))
+    vae = w.add("WanVideoVAELoader", ["Wan2_1_VAE_bf16.safetensors", "bf16"])
+    whisper = w.add("WhisperModelLoader", ["whisper_large_v3_fp16.safetensors", "fp16", "main_device"])
+    voice = w.add("LoadAudio", ["poem.wav", None, None])
+    image = w.add("LoadImage", ["man.png", "image"])
+    emb = w.add(embeds, list(values), whisper_model=(whisper, 0), vae=(vae, 0), audio=(voice, 0),
+                **{picture: (image, 0)})
+    s = w.add("WanVideoSampler", [8, 1.0, 5.0, 7, "fixed", True, "lcm", 0, 1.0], model=(model, 0),
+              text_embeds=(text, 0), image_embeds=(emb, 0))
+    dec = w.add("WanVideoDecode", [True, 272, 272, 144, 128], vae=(vae, 0), samples=(s, 0))
+    w.add("VHS_VideoCombine", {"frame_rate": 25, "filename_prefix": "humo", "format": "video/h264-mp4"},
+          images=(dec, 0), audio=(voice, 0))
+    doc = w.doc()
+    node = next(n for n in doc["nodes"] if n["id"] == emb)
+    for i in node["inputs"]:  # the types a UI file saves for its inputs (a later version's start_image too)
+        i["type"] = {"whisper_model": "WHISPERMODEL", "vae": "WANVAE", "audio": "AUDIO"}.get(i["name"], "IMAGE")
+    return doc, emb
+
+
+def test_the_wrappers_humo_embeds_are_studios_wan_humo_by_their_types():
+    """heldout41 08: the wrapper's HuMoEmbeds (Whisper, the voice, the person) held the take ("with an unrecognised
+    model"); read by its declared types (image embeds out, a WHISPERMODEL and an AUDIO in) as ComfyUI's
+    WanHuMoImageToVideo: Studio's Wan HuMo, the person its reference, the voice through Whisper's every hidden state."""
+    doc, emb = _humo(values=(101, 832, 480, 1.0, 2.5, 0.0, 1.0, False))
+    conv = convert(doc, "humo.json")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.wan_humo"]
+    assert sorted(conv.tasks[0]["inputs"]) == ["features", "reference"]
+    gen = nodes_of(conv, "video_models.wan_humo")[0].params
+    assert (gen["frames"], gen["width"], gen["height"], gen["steps"]) == (101, 832, 480, 8)
+    assert nodes_of(conv, "encode.speech")[0].params["encoder"] == "whisper_large_v3_fp16.safetensors"
+    text = said(conv)
+    assert (f"'HuMoEmbeds' (HuMoEmbeds, #{emb})'s audio_cfg_scale 2.5 not taken: Wan HuMo guides by the voice with "
+            "its own audio scale (scale_audio)") in text
+    assert "unrecognised model" not in text
+
+
+def test_a_humo_embeds_of_another_layout_says_its_start_image_and_its_values_not_read():
+    """heldout41 08's HuMoEmbeds is another version's: a 'start_image' (the person, also put in as the first frame)
+    and 8 values whose second (1) falls on the declared 'width' (64 at least): its frames read, the rest not."""
+    doc, emb = _humo(values=(101, 1, 2.5, 1, 0.5, 0, 1, False), picture="start_image")
+    conv = convert(doc, "humo.json")
+    assert sorted(conv.tasks[0]["inputs"]) == ["features", "reference"]
+    gen = nodes_of(conv, "video_models.wan_humo")[0].params
+    assert gen["frames"] == 101 and gen["width"] != 1
+    text = said(conv)
+    assert (f"'HuMoEmbeds' (HuMoEmbeds, #{emb})'s 'start_image' is Wan HuMo's reference (the person); the first "
+            "frame the node also makes of it is not taken (Wan HuMo starts from no picture)") in text
+    assert (f"'HuMoEmbeds' (HuMoEmbeds, #{emb})'s values saved by place from place #1 on (1, 2.5, 1, 0.5, 0, 1, "
+            "False) do not fit the settings its type declares at those places") in text
+    assert "audio_cfg_scale 0.5" not in text
