@@ -137,8 +137,9 @@ def test_the_moe_schedulers_steps_switch_and_shift_are_the_two_expert_takes():
 
 def test_the_moe_schedulers_sigmas_give_each_expert_its_part():
     """heldout39 09, 15: samplers given WanMoEScheduler's sigmas_high / sigmas_low ran the generator's own 25 steps
-    (said made "when the workflow runs"); now its 4 + 6 steps, the switch at 4, and its shift where its schedule is
-    'simple' (a 'beta' schedule's shift is not worked out: said)."""
+    (said made "when the workflow runs"); now its 4 + 6 steps, the switch at 4, and the shift it made them with (its
+    'beta' schedule's too; a 'normal' one's is not worked out: said). A ModelSamplingSD3 on the model does not
+    change sigmas given to the sampler: it gives way to the scheduler's shift, said (an SVI 4-pass's 5 against 8.97)."""
     conv = convert(_moe("sigmas", "simple"), "t.json")
     gen = nodes_of(conv, "video_models.text_to_video")[0]
     assert (gen.params["steps"], gen.params["shift"]) == (20, 7.0)
@@ -147,22 +148,33 @@ def test_the_moe_schedulers_sigmas_give_each_expert_its_part():
     gen = nodes_of(conv, "video_models.text_to_video")[0]
     text = said(conv)
     assert gen.params["steps"] == 10 and "first sampler runs steps 0-4 of 10" in text and "steps 4 to the end" in text
+    assert gen.params["shift"] == 3.98 and "when the workflow runs: the generator's own 25" not in text
+    conv = convert(_moe("sigmas", "normal", 4, 6), "t.json")
     assert ("the shift 'WanMoEScheduler' (WanMoEScheduler, #61) finds (the one at which its sigma at the switch step "
-            "reaches its boundary) is not worked out when converting for its 'beta' schedule: the generator's own "
-            "shift stands") in text
-    assert "when the workflow runs: the generator's own 25" not in text
+            "reaches its boundary) is not worked out when converting for its 'normal' schedule: the generator's own "
+            "shift stands") in said(conv)
+    wf = _moe("sigmas", "beta", 4, 4)
+    wf["54"] = {"class_type": "ModelSamplingSD3", "inputs": {"shift": 5.0, "model": ["37", 0]}}
+    wf["57"]["inputs"]["model"] = ["54", 0]
+    conv = convert(wf, "t.json")
+    assert nodes_of(conv, "video_models.text_to_video")[0].params["shift"] == 6.98
+    assert ("the shift 5 (ModelSamplingSD3, #54) set on the model's way does not change the sigmas 'WanMoEScheduler' "
+            "(WanMoEScheduler, #61) gives the samplers, made with its own shift 6.98: the generator takes 6.98") in said(conv)
 
 
 def test_the_moe_shift_search_is_the_nodes():
     """The shift WanMoEScheduler finds, worked out as its schedulers.py does on float32 sigmas (checked against a
-    torch reading of it: 2 + 2 at 0.9 -> 9.0; 3 + 5 at 0.9 -> 5.4; 1 + 3 at 0.875 -> 2.34; denoise 0.8 -> 10.5)."""
+    torch and scipy reading of it: 2 + 2 at 0.9 -> 9.0; 3 + 5 at 0.9 -> 5.4; 1 + 3 at 0.875 -> 2.34; denoise 0.8 ->
+    10.5; 'beta' 4 + 6 at 0.875 -> 3.98, 4 + 4 at 0.9 -> 8.97)."""
     from nodes.video_models.families.wan.comfy_moe_scheduler import shift
     assert shift("simple", 10, 10, 0.875, 0.01, 1.0) == 7.0
     assert shift("simple", 2, 2, 0.9, 0.01, 1.0) == 9.0
     assert shift("simple", 3, 5, 0.9, 0.01, 1.0) == 5.4
     assert shift("simple", 1, 3, 0.875, 0.01, 1.0) == 2.34
     assert shift("simple", 4, 4, 0.875, 0.01, 0.8) == 10.5
-    assert shift("beta", 4, 4, 0.875, 0.01, 1.0) is None
+    assert shift("beta", 4, 6, 0.875, 0.01, 1.0) == 3.98  # (scipy's Beta(0.6, 0.6) quantiles, worked out here)
+    assert shift("beta", 4, 4, 0.9, 0.01, 1.0) == 8.97
+    assert shift("normal", 4, 4, 0.875, 0.01, 1.0) is None
 
 
 def _humo(embeds: str = "HuMoEmbeds", values=(101, 832, 480, 1.0, 1.0, 0.0, 1.0, False), picture="reference_images"):

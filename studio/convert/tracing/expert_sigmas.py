@@ -46,17 +46,29 @@ def expert_shift(wf: Workflow, scheduler: CNode) -> float | None:
 
 
 def expert_shift_read(wf: Workflow, main, shifts: list, shift_at: list, said: list[str]) -> None:
-    """Where the first sampler ``main`` (a tracing.sampling Sampling) samples such a scheduler's sigmas and no node
-    on its model's way sets the shift: the shift the scheduler found added to ``shifts`` (its node to ``shift_at``),
-    or said not worked out (its schedule one the value reader does not work out)."""
+    """Where the first sampler ``main`` (a tracing.sampling Sampling) samples such a scheduler's sigmas: the shift the
+    scheduler made them with is the generator's (added to ``shifts``, its node to ``shift_at``); a shift set on the
+    model's way (ModelSamplingSD3) does not change sigmas given to the sampler, so it gives way, said; a shift the
+    value reader does not work out (its schedule) said, the shift on the model's way or the generator's own standing."""
     sig = main.at.get("steps")
-    if shifts or sig is None or expert_part(wf, main.node) is None:
+    if sig is None or expert_part(wf, main.node) is None:
         return
-    if (moe := expert_shift(wf, sig)) is not None:
+    moe = expert_shift(wf, sig)
+    if moe is not None and shifts:
+        other = [(v, n) for v, n in zip(shifts, shift_at) if v != moe]  # (shift_at: each shift's node, in order)
+        if not other:
+            return  # (the models' shifts are its own: ModelSamplingSD3 given its 'shift' output)
+        said.append("the shift " + "; ".join(f"{v:g} ({n.shown_cls}, #{n.id})" if isinstance(v, (int, float))
+                                             else f"{v} ({n.shown_cls}, #{n.id})" for v, n in other)
+                    + f" set on the model's way does not change the sigmas {sig.named()} gives the samplers, made "
+                    f"with its own shift {moe:g}: the generator takes {moe:g}")
+        shifts.clear()
+        shift_at.clear()
+    if moe is not None:
         shifts.append(moe)
         shift_at.append(sig)
         return
     kind = wf.value(sig, "scheduler")
     said.append(f"the shift {sig.named()} finds (the one at which its sigma at the switch step reaches its boundary) is "
                 "not worked out when converting" + (f" for its '{kind}' schedule" if isinstance(kind, str) else "")
-                + ": the generator's own shift stands")
+                + (": the shift set on the model's way stands" if shifts else ": the generator's own shift stands"))
