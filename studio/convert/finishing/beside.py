@@ -10,6 +10,7 @@ from ..reading.workflow import CNode
 from ..tracing import resizes
 from ..tracing.roles import role
 from ..tracing.walks import find_loader
+from .effects_made import effects_made
 from .picked_frames import trimmed
 from .utility import back_along, wired_node
 
@@ -53,16 +54,16 @@ def placed(wf, save: CNode) -> CNode | None:
 
 def _picked_on_way(b, j: CNode, port: str, src: tuple[str, str], out: str, said: list[str]) -> tuple[str, str]:
     """The take ``src`` through the runs of its frames picked between its decoder and ``j``'s ``port`` (heldout40 11:
-    ImageFromBatch dropping the first frame before the comparison), nearest the decoder first; the rest said by the
-    ledger."""
+    ImageFromBatch dropping the first frame before the comparison) and the packs' effects there (its film grain:
+    finishing.effects), nearest the decoder first; the rest said by the ledger."""
     node, way = b.wf.source(j, port), []
     while node is not None and len(way) < 64 and not (node.cls.startswith("VAEDecode") or
                                                       role(b.wf, node) == "decoder"):
         way.append(node)
         name = _first_picture(node)
         node = b.wf.source(node, name) if name else None
-    for n in reversed(way):
-        src = trimmed(b, n, src, out, said) or src
+    for n in reversed(way):  # (a pack's effect there too: its grain, said; wins6)
+        src = trimmed(b, n, src, out, said) or effects_made(b, n, src, said, out) or src
     return src
 
 

@@ -6,7 +6,9 @@ issue 112), not by a list of names:
   with the method named and not made;
 - an unsharp sharpen and a Gaussian blur declared with ComfyUI's kernel widgets (a radius in pixels, a sigma in
   units of it, the sharpen's alpha: ComfyUI's Image Sharpen and Image Blur): Studio's Sharpen (amount 10 x alpha)
-  and Blur, the same kernel.
+  and Blur, the same kernel;
+- a film grain (LTXVideo's, vrgamedevgirl's: finishing.grain, read by its type's name, as nothing declared tells
+  grain): Studio's Grain.
 ``effect(wf, n)``: what Studio makes of ``n`` (an Effect), or None for a node that is none of these. Plain data."""
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
+from .grain import grain
 
 REFERENCE = re.compile(r"(^|_)ref(erence)?(_|$)|^reference", re.I)
 MATCHES = re.compile(r"colou?r.?(match|transfer)", re.I)
@@ -101,7 +104,12 @@ def effect(wf: Workflow, n: CNode) -> Effect | None:
     if declared is None or not n.enabled:
         return None
     ins, widgets, words = declared
-    return _colour_match(wf, n, ins, widgets, words) or _kernel(wf, n, ins, widgets)
+    return _colour_match(wf, n, ins, widgets, words) or _kernel(wf, n, ins, widgets) or _grain(wf, n, ins, widgets)
+
+
+def _grain(wf: Workflow, n: CNode, ins: dict, widgets: tuple) -> Effect | None:
+    read = grain(wf, n, ins, widgets)
+    return None if read is None else Effect("edit.grain", read[0], read[1], unapplied=read[2], does="film grain")
 
 
 def way(wf: Workflow, n: CNode) -> str | None:

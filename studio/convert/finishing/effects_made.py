@@ -40,8 +40,11 @@ def effects_made(b, n: CNode, src: tuple[str, str], said: list[str], out: str) -
     fx = effect(b.wf, n)
     if fx is None:
         return None
-    if n.id in b.used:  # (made already for another save of the same take: that output read again)
+    if n.id in b.used:  # (made already for another save of the same take: that output read again, said for this one)
         made = b.__dict__.setdefault("effects_made", {}).get((n.id, src))
+        if made is not None:
+            said.append(f"{n.named()}'s {fx.does} of the take (its '{fx.way}') before {out} writes it: the same Studio "
+                        f"{b.g.nodes[made[0]].spec.title} as for the take's other save")
         return made
     ref = _reference(b, n, fx.reference) if fx.reference and not fx.missing else None
     if fx.missing or (fx.reference and ref is None):

@@ -15,6 +15,7 @@ from ..reading.model_way import model_input
 from ..reading.wired_names import given_when_run, unknown_source
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode
+from ..tracing.expert_sigmas import expert_shift_read
 from ..tracing.prompts import MAX_SAMPLERS, switched_off_loras, walk
 from ..tracing.roles import carries
 from ..tracing.sampling import SAMPLERS, Sampling, read_sampling
@@ -215,6 +216,7 @@ class ModelReading:
             # first expert's even where the second's model has none: heldout33 08's lightx2v on the high model alone)
             loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]
         loras.reverse()  # nearest the loader first
+        expert_shift_read(self.wf, main, shifts, self.shift_at, said)  # (a two-expert scheduler's: wins6)
         said += switched_off_loras(self.wf, self.used)  # a turbo LoRA behind a switch shipped off (MiniMax H3's)
         return loras, shifts, loaders
 

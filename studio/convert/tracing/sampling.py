@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ..families import registry as families
 from .guiders import guider_cfg
 from .sampler_nodes import sampler_of_type
+from .expert_sigmas import expert_part
 from .sigma_steps import sigma_steps, split
 from ..reading.workflow import CNode, Workflow
 
@@ -145,6 +146,17 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
                                                         and isinstance(v, (int, float)) and not isinstance(v, bool)}}
     for x in steps_of:  # (a step changing them between: said in the note of what the generator does not take)
         out.extra[f"then {x.shown_cls} (#{x.id})"] = ", ".join(f"{k} {v}" for k, v in x.widgets.items()) or "its change"
+    return _expert_part(wf, s, out)
+
+
+def _expert_part(wf: Workflow, s: CNode, out: Sampling) -> Sampling:
+    """``out`` with the steps and the part of them ``s`` runs where its sigmas are one expert's part of a
+    two-expert scheduler's (expert_sigmas: WanMoEScheduler's sigmas_high / sigmas_low)."""
+    if (part := expert_part(wf, s)) is None:
+        return out
+    sig, out.steps, out.start, out.end = part
+    out.at["steps"] = sig
+    out.used.add(sig.id)
     return out
 
 
@@ -158,6 +170,8 @@ def _wired_sigmas(wf: Workflow, s: CNode, out: Sampling) -> Sampling:
     src = wf.source(s, "sigmas")
     if src is None:
         return out
+    if expert_part(wf, s) is not None:  # (a two-expert scheduler's part: its steps and this sampler's share)
+        return _expert_part(wf, s, out)
     sig, between = sigma_steps(wf, src)
     sig = sig or src
     out.at["steps"], out.steps = sig, None

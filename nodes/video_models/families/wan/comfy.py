@@ -28,6 +28,7 @@ from .talk.comfy_turns import take_turns
 from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate as wrapper_translate
 from .comfy_wrappers import TRANSLATED
 from .comfy_wrapper_scheduler import PASS_VALUES as SCHEDULER_VALUES, WIDGETS as SCHEDULER_WIDGETS
+from .comfy_moe_scheduler import VALUES as MOE_VALUES
 from .comfy_videox_fun import translate as fun_translate
 from .comfy_videox_fun_tasks import FUN_TASKS, FUN_WIDGETS
 from .humo.humo_rate import FPS as HUMO_FPS  # HuMo's frame rate: its Whisper features are made at it
@@ -288,6 +289,7 @@ MAPPING = ComfyMapping(
            "latent_steps": {PASS_PROMPTS: pass_prompts},  # a chain of passes' own prompts (comfy_pass_prompts)
            "tracks": lambda params: "ATI" if params.get("tracks_as") == "ati" else "Wan-Move",
            "pass_values": {"WanCameraEmbedding": ("width", "height", "length"), **SCHEDULER_VALUES},  # as given
+           "values": MOE_VALUES,  # WanMoEScheduler's steps, switch step and shift worked out (comfy_moe_scheduler)
            # kijai's ComfyUI-WanAnimatePreprocess (read for meaning) on Wan Animate's pose and face clips:
            # PoseAndFaceDetection finds the poses (output 0) and crops the face (output 1), DrawViTPose draws them
            "steps": {"DrawViTPose": "pose", "PoseAndFaceDetection": "face"}})

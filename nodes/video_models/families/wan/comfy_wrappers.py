@@ -32,6 +32,7 @@ from . import comfy_wrapper_draw as draw
 from . import comfy_wrapper_flf as flf
 from . import comfy_wrapper_scheduler as scheduler
 from . import comfy_wrapper_talk as talk
+from . import comfy_wrapper_humo as humo
 from . import comfy_wrapper_s2v as s2v
 from . import comfy_wrapper_sampler_v2 as sampler_v2
 from . import comfy_wrapper_v2v as v2v
@@ -316,6 +317,8 @@ class _Translation(PackTranslation):
             latent, pos, neg = self.latents[emb.id]
         elif emb is not None and emb.cls in THROUGH and (made := THROUGH[emb.cls](self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # VACE, Wan-Move: the prompts through them
+        elif emb is not None and humo.is_humo(emb) and (made := humo.humo(self, emb, pos, neg, n)):
+            latent, pos, neg = self.latents[emb.id] = made  # HuMo's voice and person, by their types (wins6)
         elif emb is not None and "control_embeds" in emb.links and (made := given_control(self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # Fun Control given to an I2V encode (its start image)
         elif emb is not None and self.is_pack(emb):
