@@ -54,6 +54,26 @@ def _unnamed(n: CNode) -> dict[str, Any]:
     return out
 
 
+def _stage_steps(staged: list[tuple[str, int, Any]], stages: list[dict], other: list[str]) -> None:
+    """A setting naming one stage's model and 'steps' ('high_steps', 'steps_low'): that stage's own schedule where the
+    node sets no steps of its own; beside the node's steps (one schedule for all its stages) the steps that stage
+    takes of it, so the switch: the first stage's count is the step it ends at, the second (and last) stage's count
+    ends the schedule (it starts that many steps before the end); a count not below the node's steps (DigbyWan's
+    'high_steps' 99: "switch at the boundary") or of a middle stage switches nothing Studio reads: said, not applied."""
+    for k, i, v in staged:
+        total = stages[i].get("steps")
+        if total is None:
+            stages[i]["steps"] = v
+            continue
+        count = isinstance(v, int) and not isinstance(v, bool) and isinstance(total, int) and 0 <= v < total
+        if count and i == 0 and "end_at_step" not in stages[0]:
+            stages[0]["end_at_step"] = v
+        elif count and len(stages) == 2 and i == 1 and v and "end_at_step" not in stages[0]:
+            stages[0]["end_at_step"] = total - v
+        else:
+            other.append(f"{k} {shown(v)}")
+
+
 def given_type(wf: Workflow, n: CNode, k: str) -> str:
     """The type of what feeds ``n``'s input ``k`` (an API file names no socket's type): its source's declared
     output there ('' unknown)."""
@@ -90,6 +110,7 @@ def _read(wf: Workflow, n: CNode) -> tuple[list[str], dict, list[dict], list[str
     shifts: list[Any] = []
     wired = [k for k in n.links if k not in models + latents + conds and k not in settings]
     unknown: list[str] = []
+    staged: list[tuple[str, int, Any]] = []  # (a setting naming a stage's model and 'steps', the stage, its value)
     for k, v in list(settings.items()) + [(k, None) for k in wired]:
         if k == CONTROL:
             continue
@@ -112,10 +133,14 @@ def _read(wf: Workflow, n: CNode) -> tuple[list[str], dict, list[dict], list[str
         if SWITCH_STEP.search(low) and isinstance(v, int) and v >= 0:
             stages[0]["end_at_step"] = v
             continue
+        if stage is not None and base == "steps" and not any(w in low for w in RUN_TIME):
+            staged.append((k, stage, v))  # (read once the node's own steps are known: _stage_steps)
+            continue
         if stage is not None and base is not None and not any(w in low for w in RUN_TIME):
             stages[stage][{"sampler": "sampler_name"}.get(base, base)] = v
             continue
         other.append(f"{k} {shown(v)}")
+    _stage_steps(staged, stages, other)
     if unnamed:
         used = set(map(repr, settings.values())) | set(SEED_CONTROLS)
         other.append("its values saved by place without their names (" + ", ".join(

@@ -23,6 +23,7 @@ from ..tracing.roles import MEDIA, SAMPLER_TYPES, carries, consumers, in_type, o
 from ..tracing.tasks import Task, tasks
 from ..reading.pass_any import any_through, passes_on
 from .graph_loops import loops_said
+from .unread_entry import unread_entry
 
 COUNTS = ("INT", "FLOAT", "BOOLEAN")  # numbers a file's node gives the way (its rate, its count): never its picture
 SIZE_ONLY = ("GetImageSize",)  # a file read for its size alone: nothing of it reaches the video
@@ -389,6 +390,13 @@ def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, sa
     for n in media_sources(wf, up):
         if n.id in b.loaded or n.id in b.patch_made or not _reaches(n, cons, within, memo) or told.names_node(b, n):
             continue  # (a picture a patch said not applied alone is made with: its own sentence, patch_inputs)
+        entry = unread_entry(wf, n, within, b.used, cons)
+        if entry is not None:  # (let go at a node read as another type, on an input that type does not take)
+            m, k = entry
+            said.append(f"the {words(b, n)} reaches this output through {m.named()}'s '{k}', which Studio's "
+                        f"reading of that node as {m.cls} does not take: the video is made without it")
+            told.add(said[-1])
+            continue
         v = _via(wf, n, within, b.used, cons, known)
         through = (f" through ComfyUI's '{v.title or v.shown_cls}' ({v.shown_cls}, #{v.id}: "
                    f"{carries(v) or role(wf, v)})") if v is not None else ""
