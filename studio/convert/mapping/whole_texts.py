@@ -31,8 +31,10 @@ def encodes_text(wf: Workflow, n: CNode) -> str:
     conditioning"); '' where it does not (takes no text encoder's model, gives no encoded prompt)."""
     t = catalogue.node_type(n.shown_cls)
     declared = {i.name: i.type for i in t.sockets} if t is not None and t.inputs else {}
-    for k in list(n.links) + [k for k in {**declared, **n.in_types} if k not in n.links]:
-        kind = n.in_types.get(k) or in_type(n, k) or declared.get(k, "")
+    own = bool(n.origin and declared)  # a pack node read as another type: its own declared inputs, never the made
+    # node's (rejudge6: a WanVideoTextEncode read as CLIPTextEncode was said to take ('clip', CLIP); it takes 't5')
+    for k in list(declared) if own else list(n.links) + [k for k in {**declared, **n.in_types} if k not in n.links]:
+        kind = declared[k] if own else n.in_types.get(k) or in_type(n, k) or declared.get(k, "")
         if isinstance(kind, str) and any(x == "CLIP" or any(e in x for e in ENCODER_INPUTS[1:])
                                          for x in kind.upper().split(",")):  # (CLIP itself: not a CLIP vision's embeds)
             return f"takes a text encoder ('{k}', {kind})"
@@ -42,12 +44,14 @@ def encodes_text(wf: Workflow, n: CNode) -> str:
 
 
 def encoder_reached(wf: Workflow, n: CNode) -> CNode | None:
-    """The text encoder ``n``'s outputs reach through text-only links (within MAX_WAY nodes), else None."""
+    """The text encoder ``n``'s outputs reach through text-only links (within MAX_WAY nodes), one ComfyUI runs first
+    (a bypassed or muted encoder met earlier encodes nothing: rejudge6, heldout40 15's '+' #12 named, not the wrapper's
+    encoder that runs), a bypassed one only where none runs; else None."""
     readers: dict[str, list[tuple[CNode, str]]] = {}
-    for m in wf.nodes.values():
-        for k, (src, _) in m.links.items():
+    for m in wf.nodes.values():  # (and the links a node read as another type let go: still run, CNode.let_go)
+        for k, (src, _) in {**m.let_go, **m.links}.items():
             readers.setdefault(src, []).append((m, k))
-    todo, seen = [n], {n.id}
+    todo, seen, idle = [n], {n.id}, None
     while todo and len(seen) <= MAX_WAY:
         x = todo.pop(0)
         for m, k in readers.get(x.id, ()):
@@ -55,11 +59,14 @@ def encoder_reached(wf: Workflow, n: CNode) -> CNode | None:
             if kind not in TEXT_TYPES or m.id in seen or not kind and x is not n:  # (an input of a type not known:
                 continue  # only where the text is given straight, never past a step)
             if encodes_text(wf, m):
-                return m
+                if m.enabled:
+                    return m
+                idle = idle or m  # (not followed on: an encoder gives no text)
+                continue
             seen.add(m.id)
             if _outs(wf, m) == {"STRING"}:  # a text step (joined, split, picked): followed
                 todo.append(m)
-    return None
+    return idle
 
 
 def texts(n: CNode) -> dict[str, str]:
