@@ -163,8 +163,9 @@ class LTX2Video(GeneratorNode):
         cached = all_cached(ctx, ref, task, text, p.negative_prompt, tokens)  # then Gemma is not loaded
         s = Sampler(ctx, ref, task, not cached)
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
-        want = asked or s.fam.frames
-        n = valid_frames(s.fam, want)
+        want = asked or (len(control) if control is not None else 0) or s.fam.frames
+        from .ic_control import take_frames  # (frames 0 with a control clip: the clip's length)
+        n = take_frames(s.fam, asked, len(control) if control is not None else None)
         say_frame_rule(ctx, s.fam, want, n)
         keyed = self._keyframes(ctx, s, n, n, keys)  # LTX2ConditionPipeline (keyframes_at.py)
         lead = one_call_lead(ctx, s, continue_from, image, control, n, self.title)  # the clip it continues
