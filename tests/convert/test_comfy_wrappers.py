@@ -248,7 +248,7 @@ def test_a_wrapper_embeds_node_studio_cannot_read_is_said_never_text_to_video():
     assert conv.graph.validate() == []
     assert [t["generator"] for t in conv.tasks] == [None]
     assert not _nodes(conv, "video_models.text_to_video")
-    assert conv.log[0].startswith("This workflow makes a video from WanVideoPhantomEmbeds with Wan (ComfyUI-WanVideoWrapper)")
+    assert conv.log[0].startswith("This workflow makes a video (its sampler given what WanVideoPhantomEmbeds makes) with Wan (ComfyUI-WanVideoWrapper)")
     assert "cannot read ComfyUI-WanVideoWrapper's WanVideoPhantomEmbeds" in conv.log[0]
     # its prompts kept as Text Prompt nodes (mapping.held_prompts), named as the workflow names their encoder
     assert "as a Text Prompt (from 'WanVideoTextEncode' (WanVideoTextEncode, #" in conv.log[0] and not conv.dropped

@@ -95,3 +95,16 @@ def test_the_downscale_factor_is_read_from_the_loras_metadata(tmp_path):
         downscale_factor(SimpleNamespace(loras=[lora("odd.safetensors", "2.5")]))
     with pytest.raises(ModelError, match="downscaled differently .1x.*2x"):
         downscale_factor(SimpleNamespace(loras=[lora("one.safetensors", "1"), lora("two.safetensors", "2")]))
+
+
+def test_ltx2_frames_0_with_a_control_clip_makes_the_clips_length():
+    """15 (rluxemburg's canny IC-LoRA take): the workflow's length is the clip's count (GetImageSize), which the
+    converter leaves at 0 - the generators' 'frames' says "0: the video's, where one is connected", yet LTX-2 made its
+    family's 121 frames of a clip of another length. Now the clip's own length, down to the 8k + 1 rule."""
+    from nodes.video_models.families.ltx2.family import FAMILY
+    from nodes.video_models.families.ltx2.ic_control import take_frames
+    assert take_frames(FAMILY, 0, 97) == 97
+    assert take_frames(FAMILY, 0, 100) == 97  # (down: a longer take would be refused as longer than the clip)
+    assert take_frames(FAMILY, 0, 200) == 193
+    assert take_frames(FAMILY, 0, None) == 121  # no control clip: the family's
+    assert take_frames(FAMILY, 49, 200) == 49  # asked: as asked (by the rule)

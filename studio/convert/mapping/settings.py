@@ -12,6 +12,7 @@ from ..reading.workflow import CNode
 from ..takes import passes, split_passes, unfinished
 from ..tracing.guiders import distilled_guidance, guider_of
 from ..tracing.prompts import prompt_text
+from ..tracing.shared_negative import shared_negative  # (heldout44 14: one encoder, an enhanced text)
 from ..tracing.take_length import LENGTHS  # a latent's frames by ComfyUI's usual names (SVD's 'video_frames'; an
 # uncatalogued latent's own 'frames' (heldout34 06: EmptyWanVideoLatent's 81, read with its width and height)
 from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
@@ -62,6 +63,7 @@ class SettingsReading:
         for enhanced in families.lookup("prompt"):  # a family's prompt enhancer (LTX-2's)
             pos = enhanced(self, start, pos, said)
         neg = prompt_schedules.prompt(self, wf.source(cond, "negative"), "negative")
+        neg = shared_negative(self, start, wf.source(cond, "negative"), said) if neg is None else neg
         neg = prompt_text(wf, wf.source(cond, "negative"), "negative", used, said,
                           cond.links.get("negative", ("", 0))[1]) if neg is None else neg
         guidance = self._guidance(main, start, said)

@@ -72,6 +72,13 @@ def encoders() -> tuple[str, ...]:
     return ENCODERS + tuple(families.lookup("prompt_nodes"))
 
 
+def prompt_encoder(wf: Workflow, start: CNode | None, which: str) -> CNode | None:
+    """The text encoder a conditioning input's prompt is read from (the way ``prompt_text`` walks), None if none."""
+    known = encoders()
+    return walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in known,
+                set(), through=lambda w, x: _passes_conditioning(w, x, []))
+
+
 def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[str] | None = None,
                 slot: int = 0) -> str | None:
     """The prompt of a conditioning input (through the nodes that pass conditioning on; ``slot``: the output of

@@ -80,7 +80,7 @@ def pack_task(cls: str) -> Task | None:
     for m in families.mappings():
         for prefix, pack, title in m.packs:
             if cls.startswith(prefix):
-                return Task(f"a video from {cls}", None, family=f"{title} ({pack})",
+                return Task(f"a video (its sampler given what {cls} makes)", None, family=f"{title} ({pack})",
                             cannot=f"read {pack}'s {cls} as it is wired here: no reading of Studio's takes it as a "
                                    "ComfyUI core node")
     return None

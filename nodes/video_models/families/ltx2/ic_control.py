@@ -18,6 +18,18 @@ from ...base.errors import ModelError
 MAX_DOWNSCALE = 8
 
 
+def take_frames(fam, asked: int, control_frames: int | None) -> int:
+    """The frames a take makes: ``asked`` (0: the control clip's own length where one is connected, down to the
+    family's rule (8k + 1), as the generators' 'frames' says; else the family's), at or above it by the rule.
+    (heldout44 15: an IC-LoRA take of a clip whose length ComfyUI measures was made at the family's 121 frames.)"""
+    from ...base.family import valid_frames
+    if asked or not control_frames:
+        return valid_frames(fam, asked or fam.frames)
+    a, b = fam.frame_multiple
+    n = valid_frames(fam, control_frames)
+    return max(b, (control_frames - b) // a * a + b) if n > control_frames else n
+
+
 def downscale_factor(ref) -> int:
     """The ``reference_downscale_factor`` the model's LoRAs were trained with (1 when none says one)."""
     from safetensors import safe_open

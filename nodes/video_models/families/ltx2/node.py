@@ -29,6 +29,7 @@ from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_si
 from ...takes.continue_from import CONTINUE_FROM, CONTINUE_PARAMS, cut_lead, one_call_lead, \
     with_lead
 from ...takes.keyframes_at import KEY_INPUTS, KEY_PARAMS, first_size
+from .ic_control import take_frames  # (frames 0 with a control clip: the clip's length)
 from .sound_continue import held_for
 
 SOUNDS = ("generated", "input", "drive", "voice")
@@ -163,8 +164,8 @@ class LTX2Video(GeneratorNode):
         cached = all_cached(ctx, ref, task, text, p.negative_prompt, tokens)  # then Gemma is not loaded
         s = Sampler(ctx, ref, task, not cached)
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
-        want = asked or s.fam.frames
-        n = valid_frames(s.fam, want)
+        want = asked or (len(control) if control is not None else 0) or s.fam.frames
+        n = take_frames(s.fam, asked, len(control) if control is not None else None)  # (0 with a control: its length)
         say_frame_rule(ctx, s.fam, want, n)
         keyed = self._keyframes(ctx, s, n, n, keys)  # LTX2ConditionPipeline (keyframes_at.py)
         lead = one_call_lead(ctx, s, continue_from, image, control, n, self.title)  # the clip it continues

@@ -36,5 +36,16 @@ def original(t, link: tuple[str, int] | None) -> tuple[tuple[str, int] | None, t
         t.said.append(f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}) steers the take away from its "
                       f"'{other}'{away}{' (' + values + ')' if values else ''}: not applied, Studio's generator has no "
                       f"such guidance; the take's prompt is its '{first}', that of {named}"
-                      + (f", and what it steers away from is read as the negative prompt" if given is not None else ""))
+                      + _away_said(t, src.links[first][0], given))
     return src.links[first], src.links.get(other)
+
+
+def _away_said(t, orig_id: str, given) -> str:
+    """What becomes of the embeds a guidance node steers away from: the negative prompt, unless the original
+    encode gives its own negative (then that one is the take's, as the sampler reads it: heldout44 04, Ovi's
+    audio negative was said read as the negative prompt while the encode's own stood)."""
+    if given is None:
+        return ""
+    if f"{orig_id}:neg" in t.wf.nodes:
+        return ", and its own negative prompt the take's: what it steers away from is not read"
+    return ", and what it steers away from is read as the negative prompt"
