@@ -318,7 +318,17 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
         f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else "")
     if kind == "value":  # read where it is wired: nothing to say, but a downloader's file name (reading/downloaded)
         return downloaded.said(n, into, got) if (got := downloaded.file_name(n)) and wf.output(n, 0) == got else ""
+    if kind == "unread" and len(rs) > 1:  # each value with the input it goes to (clipheader6: not "'width' (and 1
+        each = ", ".join(  # more input) 720, 1280", ImpactImageInfo's values in its output order)
+            f"{r.where(k) if r.id not in lost else _unconverted(r, k)} {_shown(wf.output(n, s))}"
+            for r, k, s in {(r.id, k, s): (r, k, s) for r, k, s in rs}.values())
+        return f"{_name(n)} gives {each}, which Studio does not read there"
     return _said_of_kind(wf, n, kind, rs, into, reader.id in unread or (read is not None and reader.id not in read))
+
+
+def _shown(v) -> str:
+    """A value given, as a sentence shows it (a text quoted and cut: heldout18)."""
+    return repr(cut(v, 80)) if isinstance(v := rounded(v), str) else str(v)
 
 
 def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, int]], into: str,
@@ -330,8 +340,7 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
         return (f"{_name(n)} gives {into} the frames, sound or rate of the video it is given: Studio's Load Video "
                 "gives that video's frames and sound itself (where Studio makes what reads them)")
     if kind == "unread":
-        values = ", ".join(repr(cut(v, 80)) if isinstance(v := rounded(wf.output(n, s)), str) else str(v)
-                           for s in sorted({s for _, _, s in rs}))  # (a text quoted and cut: heldout18)
+        values = ", ".join(_shown(wf.output(n, s)) for s in sorted({s for _, _, s in rs}))
         return f"{_name(n)} gives {into} {values}, which Studio does not read there"
     if kind == "unknown" and given_nothing(n, wf.kind):  # (heldout25 13: an API file's TextBox given nothing)
         return (f"{_name(n)} is given no input at all in the file (not one of its settings written), so what it gives "
