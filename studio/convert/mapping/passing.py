@@ -318,8 +318,8 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
         f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else "")
     if kind == "value":  # read where it is wired: nothing to say, but a downloader's file name (reading/downloaded)
         return downloaded.said(n, into, got) if (got := downloaded.file_name(n)) and wf.output(n, 0) == got else ""
-    if kind == "unread" and len(rs) > 1:  # each value with the input it goes to (clipheader6: not "'width' (and 1
-        each = ", ".join(  # more input) 720, 1280", ImpactImageInfo's values in its output order)
+    if kind == "unread" and len({s for _, _, s in rs}) > 1:  # values of several outputs: each with the input it
+        each = ", ".join(  # goes to (clipheader6: not "'width' (and 1 more input) 720, 1280", in output order)
             f"{r.where(k) if r.id not in lost else _unconverted(r, k)} {_shown(wf.output(n, s))}"
             for r, k, s in {(r.id, k, s): (r, k, s) for r, k, s in rs}.values())
         return f"{_name(n)} gives {each}, which Studio does not read there"
