@@ -11,6 +11,7 @@ import numpy as np
 
 from nodes.edit.resample_rate import forced_picks
 from studio.convert.mapping import passing
+from studio.convert.mapping.convert import convert
 from studio.convert.mapping.file import convert_file
 from studio.convert.reading.workflow import Workflow
 from studio.engine.clip import ArrayClip
@@ -18,6 +19,7 @@ from studio.engine.media import write_video
 from tests.convert.said import api, said
 from tests.convert.test_comfy_fit_resize import _i2v
 from tests.convert.test_comfy_heldout4_mends import _generator
+from tests.convert.test_comfy_sizes6 import _half_of_the_picture
 
 
 def _clip(path, n: int = 20, w: int = 64, h: int = 48, fps: float = 24.0) -> None:
@@ -123,3 +125,24 @@ def test_a_nodes_values_are_each_said_with_the_input_they_go_to():
                              unread=frozenset({"50"}), beside=True)
     assert line == ("'GetImageSize' (GetImageSize, #44) gives 'ImageCrop' (ImageCrop, node 50)'s 'width' 720, "
                     "'ImageCrop' (ImageCrop, node 50)'s 'height' 1280, which Studio does not read there")
+
+
+def test_a_take_at_half_its_pictures_size_keeps_the_relation_as_studios_scale_where_the_picture_is_not_at_hand():
+    """heldout35 03's first stage: the latent at half the loaded picture's size (EmptyImage of its size, ImageScaleBy
+    0.5, GetImageSize), the picture the generator's start image: converted without the file, the generator had taken
+    the whole picture's size (its 0, said "cannot work out"); Studio's Scale x0.5 on the picture's way keeps it."""
+    conv = convert(_half_of_the_picture(), "half")
+    assert conv.graph.validate() == []
+    gen = _generator(conv)
+    assert (gen.params["width"], gen.params["height"]) == (0, 0)  # (the size of the picture it is given)
+    links = {(e.src, e.dst): e for e in conv.graph.links}
+    scale = next(n for n in conv.graph.nodes.values() if n.type_id == "transform.scale")
+    hold = next(n for n in conv.graph.nodes.values() if n.type_id == "edit.frame_hold")
+    load = next(n for n in conv.graph.nodes.values() if n.type_id == "io.load_image")
+    assert scale.params["scale"] == 0.5 and scale.params["interpolation"] == "cubic"  # (ImageScaleBy's bicubic)
+    assert {(load.id, scale.id), (scale.id, hold.id), (hold.id, gen.id)} <= set(links)
+    text = said(conv)
+    assert ("'WanImageToVideo' (WanImageToVideo, #42)'s width and height come from 'GetImageSize' (GetImageSize, #46), "
+            "0.5 times the size of the picture 'LoadImage' (LoadImage, #40) loads, which Studio gives the generator's "
+            "'image' through Studio's Scale x0.5") in text
+    assert "cannot work out" not in text

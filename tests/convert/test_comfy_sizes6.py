@@ -68,9 +68,9 @@ def test_a_size_measured_of_a_loaded_picture_beside_the_workflow_is_worked_out_f
     gen = _generator(conv)
     assert (gen.params["width"], gen.params["height"]) == (0, 0)
     text = said(conv)
-    assert ("'GetImageSize' (GetImageSize, #46) (the size of what 'ImageScaleBy' (ImageScaleBy, #47) gives, made from "
-            "the picture 'LoadImage' (LoadImage, #40) loads ('portrait.png': not found beside the workflow)), whose "
-            "value Studio cannot work out when converting") in text
+    assert ("'GetImageSize' (GetImageSize, #46), 0.5 times the size of the picture 'LoadImage' (LoadImage, #40) loads "
+            "('portrait.png': not found beside the workflow), which Studio gives the generator's 'image' through "
+            "Studio's Scale x0.5") in text  # (the relation kept: clipheader6; test_comfy_clipheader6)
     assert "read from the file's header" not in text
 
 
