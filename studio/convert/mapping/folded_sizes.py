@@ -68,10 +68,12 @@ def _worked_into(wf: Workflow, src: CNode, scaled_for: dict[str, str]) -> str | 
 _named = CNode.named  # the node in a sentence
 
 
-def _relation(wf: Workflow, latent: CNode, name: str, src: CNode, loaded_for: dict[str, str]) -> tuple | None:
+def _relation(wf: Workflow, latent: CNode, name: str, src: CNode, loaded_for: dict[str, str] | None) -> tuple | None:
     """(input, loader, factor, the scaling nodes) where the latent's ``name`` side is ``src``'s measure of a picture
     whose size is a known factor of the size of a loader's picture that Studio gives the generator's ``input`` as it
     is (heldout35 03: half the picture, through EmptyImage of its size, ImageScaleBy 0.5, GetImageSize); else None."""
+    if name == "length" or not loaded_for:
+        return None
     slot = latent.links[name][1]
     at = (slot if slot < 2 else None) if src.cls == "GetImageSize" else measured.axis(src, slot)
     if at != ("width", "height").index(name):
@@ -89,17 +91,30 @@ def _kept_said(wf: Workflow, latent: CNode, src: CNode, into: str, loader: CNode
     if k == 1:
         return f"{head} as it is: the generator takes that size when it runs (its 'width' and 'height' 0)"
     return (f"{head} through Studio's Scale x{k:g}, made on that way to keep the relation (ComfyUI's latent is made at "
-            f"{k:g} times the picture's size, and its picture scaled to the latent's): the generator takes that size "
-            "when it runs (its 'width' and 'height' 0)")
+            f"{k:g} times the picture's size): the generator takes that size when it runs (its 'width' and 'height' 0)")
+
+
+def _kept(wf: Workflow, latent: CNode, related: dict, lost: list[str], sources: dict, kept_by: dict) -> list[str]:
+    """The sentences of the relations ``unread_sizes`` found kept, where both sides come from one measure (the Scale
+    each needs put in ``kept_by``: loader id -> (input, factor, the scaling nodes)); the others back among the sides
+    lost (clipheader6)."""
+    for src, into, loader, k, steps, names in list(related.values()):
+        if sorted(names) != ["height", "width"]:
+            del related[src.id]
+            lost += names
+            sources.setdefault(src.id, src)
+    lost.sort(key=[n for n, _ in PARAMS].index)
+    for src, into, loader, k, steps, names in related.values():
+        if k != 1:
+            kept_by[loader.id] = (into, k, steps)
+    return [_kept_said(wf, latent, src, into, loader, k) for src, into, loader, k, _, _ in related.values()]
 
 
 def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for: dict[str, str] | None = None,
                  loaded_for: dict[str, str] | None = None, kept_by: dict | None = None) -> str:
-    """One sentence for the latent's width, height and length that are wired from a folded node and were not worked
-    out ('' where none is); ``scaled_for``: the resizes Studio makes on an input's way -> that input; ``loaded_for``:
-    the loaders whose picture Studio gives an input as it is (no Scale on its way) -> that input; ``kept_by``: given,
-    it is filled with the Scale a size that is a factor of such a picture's needs on that way (loader id -> (input,
-    factor, the scaling nodes)), the relation said kept (clipheader6)."""
+    """One sentence for the latent's width, height and length wired from a folded node and not worked out ('' where
+    none is); ``scaled_for``: the resizes Studio makes on an input's way -> that input; ``loaded_for``: the loaders
+    whose picture Studio gives an input as it is -> that input; ``kept_by``: filled as _kept says."""
     lost, sources, taken, own, given, related = [], {}, {}, {}, {}, {}
     for name, param in PARAMS:
         src = wf.source(latent, name) if name in latent.links else None
@@ -118,21 +133,11 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
             if name != "length" and seen is not None and (loaded_for or {}).get(seen.id) in SIZED_BY:
                 given.setdefault(src.id, (src, loaded_for[seen.id], [], seen))[2].append(name)  # (heldout35 04: the
                 continue  # latent sized by the very picture LTX-2's in-place node takes, read "not read")
-            if name != "length" and loaded_for and kept_by is not None \
-                    and (rel := _relation(wf, latent, name, src, loaded_for)) is not None:
+            if kept_by is not None and (rel := _relation(wf, latent, name, src, loaded_for)) is not None:
                 related.setdefault(src.id, (src, *rel, []))[-1].append(name)
                 continue
             lost.append(name)
             sources.setdefault(src.id, src)
-    for src, into, loader, k, steps, names in list(related.values()):  # (both sides of one measure, else not kept)
-        if sorted(names) != ["height", "width"]:
-            del related[src.id]
-            lost += names
-            sources.setdefault(src.id, src)
-    lost.sort(key=[n for n, _ in PARAMS].index)
-    for src, into, loader, k, steps, names in related.values():
-        if k != 1:
-            kept_by[loader.id] = (into, k, steps)
     said = [f"{_named(latent)}'s {' and '.join(names)} {'come' if len(names) > 1 else 'comes'} from {_named(src)}, "
             f"{_it(wf, src, seen)}, which Studio's Scale makes on the way to the generator's '{into}': "
             f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: its "
@@ -145,7 +150,7 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
              f"the size of the picture {_named(seen)} gives, which Studio gives the generator's '{into}' as it is: "
              f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: the size of "
              "the picture it is given)" for src, into, names, seen in given.values()]
-    said += [_kept_said(wf, latent, src, into, loader, k) for src, into, loader, k, _, _ in related.values()]
+    said += _kept(wf, latent, related, lost, sources, kept_by)
     if not lost:
         return "; ".join(said)
     words = []

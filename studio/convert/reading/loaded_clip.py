@@ -9,7 +9,7 @@ file widget); how its settings change the frames by the widgets it declares:
 - no setting but its file (ComfyUI's LoadVideo): the file's own frames (a node taking that VIDEO alone and giving
   IMAGE and FLOAT 'fps', GetVideoComponents, gives them and the file's rate);
 - VideoHelperSuite's frame loaders (skip_first_frames, frame_load_cap, select_every_nth, force_rate, custom_width,
-  custom_height, format: loader_size._kind 'frames'), read from Kosinkadink/ComfyUI-VideoHelperSuite
+  custom_height, format: loader_size.load_kind 'frames'), read from Kosinkadink/ComfyUI-VideoHelperSuite
   (videohelpersuite/load_video_nodes.py: target_size, cv_frame_generator, load_video) for these facts: each side by
   target_size (loader_size.near: both custom sides 0, the file's; one 0, that side in the file's aspect; then each to
   the nearest multiple of the format's dim); frames read at force_rate where it is above 0 (a frame shown at each
@@ -91,7 +91,7 @@ def _loaded(wf, node, t) -> Loaded | None:
     clip = clip_header.clip_beside(wf.folder, name)
     if clip is None:
         return None
-    kind = loader_size._kind(t)
+    kind = loader_size.load_kind(t)
     others = [w.name for w in t.widgets if w.name != named.name and w.name not in OPTIONS]
     if kind is None:
         if others:
@@ -112,7 +112,7 @@ def _loaded(wf, node, t) -> Loaded | None:
         return Loaded(str(name), clip, size, None, None, ())
     rate = (force or clip.rate) / nth if (force or clip.rate) else None
     count = _count(clip, force, skip, nth, cap, sides[3] if sides else None) if sides is not None else None
-    fmt = loader_size._format(wf, node)
+    fmt = loader_size.format_of(wf, node)
     changed = _changed(wf, node, t, ("custom_width", "custom_height", *FRAME_SETTINGS)) + (
         (f"format '{fmt}'",) if loader_size.FORMATS.get(fmt, (1, None)) != (1, None) else ())
     return Loaded(str(name), clip, size, count, rate, changed)
