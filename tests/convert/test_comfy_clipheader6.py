@@ -146,3 +146,41 @@ def test_a_take_at_half_its_pictures_size_keeps_the_relation_as_studios_scale_wh
             "0.5 times the size of the picture 'LoadImage' (LoadImage, #40) loads, which Studio gives the generator's "
             "'image' through Studio's Scale x0.5") in text
     assert "cannot work out" not in text
+
+
+def test_a_clips_own_rate_read_from_its_file_stays_the_clips_own_on_a_utility_way(tmp_path):
+    """With 'night.mp4' beside the workflow its source_fps is worked out (16): the interpolated frames were then
+    written at "16 fps (its own rate, whatever the clip's)" by a Frame Rate, slow motion off; the rate is the clip's
+    (another clip, another rate): kept as the clip's own, as without the file (heldout35 05)."""
+    from tests.convert.test_comfy_heldout35_mends import _vfi_way
+    _clip(tmp_path / "night.mp4", fps=16.0)
+    conv, _ = _converted_utility(tmp_path, _vfi_way())
+    interp = [n for n in conv.graph.nodes.values() if n.type_id == "motion.interpolate"]
+    assert [n.params["slow_motion"] for n in interp] == [True]
+    assert not [n for n in conv.graph.nodes.values() if n.type_id == "edit.frame_rate"]
+    text = said(conv)
+    assert "the loaded clip's own rate ('source_fps'), after an interpolation" in text
+    assert "whatever the clip's" not in text
+
+
+def test_a_video_info_loaded_nodes_fps_is_the_clips_own_rate():
+    """VideoHelperSuite's 'Video Info (Loaded)' gives its 'fps' alone (no 'loaded_' in the name): a Save Video's
+    frame_rate wired from it was "a value Studio cannot work out ... not read there" (cfy-shezw's video upscale)."""
+    from tests.convert.test_comfy_heldout35_mends import _vfi_way
+    doc = _vfi_way()
+    doc["17"] = {"class_type": "ImageScaleBy", "inputs": {"image": ["24", 0], "upscale_method": "lanczos",
+                                                          "scale_by": 0.5}}
+    doc["18"] = {"class_type": "ImageUpscaleWithModel", "inputs": {"image": ["17", 0], "upscale_model": ["19", 0]}}
+    doc["19"] = {"class_type": "UpscaleModelLoader", "inputs": {"model_name": "4x_foolhardy.pth"}}
+    doc["26"]["inputs"]["images"] = ["18", 0]
+    doc["27"] = {"class_type": "VHS_VideoInfoLoaded", "inputs": {"video_info": ["24", 3]}}
+    conv = convert(doc, "up.json")
+    assert "gives 'VHS_VideoCombine' (#26)'s 'frame_rate' the loaded clip's own rate ('fps'): Save Video writes the " \
+           "frames at the rate they reach it with" in said(conv)
+    assert "not read there" not in said(conv)
+
+
+def _converted_utility(folder, wf: dict):
+    path = folder / "workflow.json"
+    path.write_text(json.dumps(wf))
+    return convert_file(str(path)), None

@@ -70,9 +70,23 @@ def _int(v: Any) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else None
 
 
+def from_clips(wf, ask) -> bool:
+    """True where the value ``ask()`` gives is worked out only with the clips read beside the workflow (without them
+    it is not known): a value another clip of that name would change, which a rule keeping a relation to the clip
+    (the clip's own rate) reads as that relation, not as a number of the workflow's."""
+    if ask() is None:
+        return False
+    with wf.values_aside(fresh=True):
+        wf.clips_off = True
+        try:
+            return ask() is None
+        finally:
+            wf.clips_off = False
+
+
 def loaded(wf, node) -> Loaded | None:
     """What video loader ``node`` gives, its clip read beside the workflow; None where that is not worked out."""
-    if node is None or not getattr(wf, "folder", None):
+    if node is None or not getattr(wf, "folder", None) or getattr(wf, "clips_off", False):
         return None
     got = getattr(wf, "clips_read", {})
     if node.id in got:

@@ -425,10 +425,12 @@ class Workflow:
         return None if src is None or depth > MAX_DEPTH else self.output(src, s[1], depth + 1)
 
     @contextmanager
-    def values_aside(self):
+    def values_aside(self, fresh: bool = False):
         """Values worked out within it forgotten after (words that work values out for themselves only: the nodes
-        giving them keep their own sentences, as not read)."""
+        giving them keep their own sentences, as not read); ``fresh``: those worked out before not used within."""
         kept = dict(self._known)
+        if fresh:
+            self._known.clear()
         try:
             yield self
         finally:
