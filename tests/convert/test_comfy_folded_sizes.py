@@ -23,12 +23,24 @@ def _sized(source: dict) -> dict:
 def test_a_size_measured_from_a_loaded_picture_is_said_not_read():
     doc = _sized({"class_type": "ImageScaleBy", "inputs": {"image": ["22", 0], "upscale_method": "lanczos",
                                                            "scale_by": 0.5}})
+    doc["20"]["inputs"]["image"] = ["24", 0]  # (another picture than the one the generator is given)
+    doc["24"] = {"class_type": "LoadImage", "inputs": {"image": "other.png"}}
     conv = convert(doc, "lh")
     gen = _nodes(conv, "video_models.ltx2")[0]
     assert (gen.params["width"], gen.params["height"]) == (0, 0)
     assert "'EmptyLTXVLatentVideo' (EmptyLTXVLatentVideo, #5)'s width and height come from 'GetImageSize' " \
            "(GetImageSize, #21) (the size of what 'ImageScaleBy' (ImageScaleBy, #20) gives), whose value Studio " \
            "cannot work out when converting: not read" in _said(conv)
+
+
+def test_a_size_half_the_picture_the_generator_is_given_is_kept_by_studios_scale():
+    """The same size of the very picture the in-place node takes (clipheader6): Studio's Scale x0.5 on its way."""
+    conv = convert(_sized({"class_type": "ImageScaleBy", "inputs": {"image": ["22", 0], "upscale_method": "lanczos",
+                                                                    "scale_by": 0.5}}), "lh")
+    assert conv.graph.validate() == []
+    assert [n.params["scale"] for n in _nodes(conv, "transform.scale")] == [0.5]
+    assert "0.5 times the size of the picture 'LoadImage' (LoadImage, #22) loads, which Studio gives the generator's " \
+           "'image' through Studio's Scale x0.5" in _said(conv)
 
 
 def test_a_size_worked_out_is_taken_and_not_said():

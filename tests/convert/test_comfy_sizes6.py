@@ -68,9 +68,9 @@ def test_a_size_measured_of_a_loaded_picture_beside_the_workflow_is_worked_out_f
     gen = _generator(conv)
     assert (gen.params["width"], gen.params["height"]) == (0, 0)
     text = said(conv)
-    assert ("'GetImageSize' (GetImageSize, #46) (the size of what 'ImageScaleBy' (ImageScaleBy, #47) gives, made from "
-            "the picture 'LoadImage' (LoadImage, #40) loads ('portrait.png': not found beside the workflow)), whose "
-            "value Studio cannot work out when converting") in text
+    assert ("'GetImageSize' (GetImageSize, #46), 0.5 times the size of the picture 'LoadImage' (LoadImage, #40) loads "
+            "('portrait.png': not found beside the workflow), which Studio gives the generator's 'image' through "
+            "Studio's Scale x0.5") in text  # (the relation kept: clipheader6; test_comfy_clipheader6)
     assert "read from the file's header" not in text
 
 
@@ -198,8 +198,12 @@ def test_the_file_a_size_is_measured_of_is_named_only_where_it_is_not_at_hand(tm
                         "2": {"class_type": "ImageScaleBy", "inputs": {"image": ["1", 0], "upscale_method": "area",
                                                                        "scale_by": 0.5}}})
     wf.folder = str(tmp_path)
+    assert measured_file.words(wf, wf.nodes["2"]) == (", 0.5 times the size of the picture 'LoadImage' (LoadImage, #1) "
+                                                      "loads ('x.png': not found beside the workflow)")  # (clipheader6)
+    wf.nodes["2"].links["scale_by"] = ("9", 0)  # a factor wired from a node not there: the file named alone
     assert measured_file.words(wf, wf.nodes["2"]) == \
         ", made from the picture 'LoadImage' (LoadImage, #1) loads ('x.png': not found beside the workflow)"
+    del wf.nodes["2"].links["scale_by"]
     (tmp_path / "x.png").write_bytes(_png(16, 8))
     assert measured_file.words(wf, wf.nodes["2"]) == ""  # (there: whatever is not worked out is not for want of it)
     wf.folder = str(tmp_path / "elsewhere")

@@ -21,13 +21,23 @@ def out_names(n: CNode) -> list[str]:
     return [plain_name(x) for x in _saved_names(n)]
 
 
+def own_names(n: CNode) -> list[str]:
+    """out_names, a node giving one side's values alone (VideoHelperSuite's 'Video Info (Loaded)' / '(Source)': its
+    'fps') named as the side's ('loaded_fps' / 'source_fps'), by its type's name (clipheader6: 7306f63f77b5's 'READ
+    ORIGINAL FPS')."""
+    names = out_names(n)
+    kind = plain_name(f"{n.shown_cls} {n.origin or ''}")
+    side = "loaded" if "loaded" in kind else "source" if "source" in kind else None
+    return [f"{side}_{x}" if side and x == "fps" else x for x in names]
+
+
 def clip_rate(wf: Workflow, end: CNode, rate_input: str | None, loader: CNode) -> CNode | None:
     """The node giving ``end``'s ``rate_input`` the loaded clip's own rate, read off ``loader``; None else."""
     if not rate_input or rate_input not in end.links:
         return None
     src_id, slot = end.links[rate_input]
     src = wf.nodes.get(src_id)
-    names = out_names(src) if src is not None else []
+    names = own_names(src) if src is not None else []
     if src is None or not 0 <= slot < len(names) or names[slot] not in OWN:
         return None
     if not any(s == loader.id for s, _ in src.links.values()):  # (the info of another clip)
@@ -48,7 +58,7 @@ def say(b, end: CNode, rate_input: str, info: CNode, made: list[str]) -> list[st
     """The sentences for ``info`` giving ``end`` the clip's own rate, the interpolations Studio made on the way
     (``made``: their Studio node ids) set to keep it where they can; ``info`` read (not said passed over)."""
     b.used.add(info.id)
-    slot = out_names(info)[end.links[rate_input][1]]
+    slot = out_names(info)[end.links[rate_input][1]]  # (as saved: 'fps' of a one-side node)
     gives = (f"'{info.title or info.shown_cls}' ({info.shown_cls}, #{info.id}) gives '{end.title or end.shown_cls}' "
              f"(#{end.id})'s '{rate_input}' the loaded clip's own rate ('{slot}')")
     if not made:

@@ -10,8 +10,9 @@ spandrel): Upscale Video is given its name.
 Plain data: the builder (mapping.convert._Builder) makes the nodes; nothing of ComfyUI is run."""
 from __future__ import annotations
 
-from studio.core.shown import cut, rounded
+from studio.core.shown import cut, number, rounded
 
+from ..reading import loaded_clip
 from ..reading.workflow import CNode, Workflow
 from . import clip_own_rate, clips_join, clips_transition, resize
 from .core import AS_MP4, combined_as
@@ -159,7 +160,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
         else:  # frame interpolation
             cur, out = interpolation_node(b, n, what, model, said, (cur, out, "video")), "video"
     if rate is None and out == "video" and _rate(wf, end) is None:  # the loaded clip's own rate (heldout35 05)
-        said += clip_own_rate.kept(b, end, RATES.get(end.cls), loader, list(b.g.nodes)[first:])
+        said += clip_own_rate.kept(b, end, RATES.get(end.cls), loader, list(b.g.nodes)[first:]) or _clips_rate(wf, end)
     _output(b, end, cur, out, rate, said)
     b.used |= {end.id, loader.id}
     b.bands.append(list(b.g.nodes)[first:])
@@ -250,8 +251,23 @@ def _written(wf: Workflow, end: CNode) -> list[str]:
     return said
 
 
+def _clips_rate(wf: Workflow, end: CNode) -> list[str]:
+    """The sentence of ``end``'s rate worked out only from a clip read beside the workflow and not the clip's own
+    rate as clip_own_rate reads it (a sum of it): not taken (_rate), said; [] else."""
+    k = RATES.get(end.cls)
+    if k is None or k not in end.links or not loaded_clip.from_clips(wf, lambda: wf.value(end, k)):
+        return []
+    return [f"'{end.title or end.cls}' (#{end.id})'s '{k}' is worked out from the clip read beside the workflow "
+            f"({number(wf.value(end, k))}; another clip of that name would give another): not taken as a rate of its "
+            "own, the frames written at the rate they reach Save Video with"]
+
+
 def _rate(wf: Workflow, n: CNode) -> tuple[float, CNode] | None:
-    """(the rate ``n`` writes frames at, ``n``) where it sets a number (RATES; one wired from the clip: None)."""
+    """(the rate ``n`` writes frames at, ``n``) where it sets a number (RATES; one wired from the clip: None, also
+    where only the clip's file read beside the workflow gives it a number: the clip's rate, not the output's own,
+    kept as the clip's where clip_own_rate reads it, else not taken as before)."""
+    if n.cls in RATES and RATES[n.cls] in n.links and loaded_clip.from_clips(wf, lambda: wf.value(n, RATES[n.cls])):
+        return None
     v = wf.value(n, RATES[n.cls]) if n.cls in RATES else None
     ok = isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 240
     return (float(v), n) if ok else None

@@ -25,7 +25,7 @@ from ..finishing.utility import ENDS, make_utility, utility, utility_path
 from ..packs import batch_managers, bundle_loaders, easy_use, expert_samplers, pass_samplers, pipes, prompt_loras, shapes, task_twins, twins
 from ..packs import deploy_inputs, front_end_inputs, save_shapes, uncatalogued_twins
 from ..packs import float_sigmas, loops_unrolled
-from ..reading import picture_header
+from ..reading import loaded_clip, picture_header
 from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowError
 from ..takes import continued_take, latent_refine, refine, restyle, segments, still_first
 from ..takes.frames import frame_saves
@@ -290,6 +290,7 @@ def convert(doc: Any, name: str = "workflow", registry=None, folder: str | None 
             b.note("\n".join(said))
         conv = b.build()
         conv.log += [f"{name}: {line}" for line in picture_header.said(wf.nodes, wf.files_sized)]
+        conv.log += [f"{name}: {line}" for line in loaded_clip.said(wf)]
         unmade_saves.correct(conv, name, saves)
         unmade_saves.correct(conv, name, wf.url_told)  # a web address's loader nothing made reads (heldout34 04)
         file_ids.say_file_ids(conv, read, wf.nodes)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..reading import measured_file
+from ..finishing.core import METHODS
+from ..reading import measured, measured_file
 from ..reading.workflow import CNode, Workflow
 from ..tracing import worked_sizes
 from ..tracing.roles import in_type, out_types
@@ -67,12 +68,54 @@ def _worked_into(wf: Workflow, src: CNode, scaled_for: dict[str, str]) -> str | 
 _named = CNode.named  # the node in a sentence
 
 
+def _relation(wf: Workflow, latent: CNode, name: str, src: CNode, loaded_for: dict[str, str] | None) -> tuple | None:
+    """(input, loader, factor, the scaling nodes) where the latent's ``name`` side is ``src``'s measure of a picture
+    whose size is a known factor of the size of a loader's picture that Studio gives the generator's ``input`` as it
+    is (heldout35 03: half the picture, through EmptyImage of its size, ImageScaleBy 0.5, GetImageSize); else None."""
+    if name == "length" or not loaded_for:
+        return None
+    slot = latent.links[name][1]
+    at = (slot if slot < 2 else None) if src.cls == "GetImageSize" else measured.axis(src, slot)
+    if at != ("width", "height").index(name):
+        return None
+    got = measured_file.scaled_of(wf, wf.source(src, "image" if src.cls == "GetImageSize" else measured.image_input(src)))
+    if got is None or got[1] is None or loaded_for.get(got[0].id) not in SIZED_BY:
+        return None
+    return loaded_for[got[0].id], got[0], got[1], got[2]
+
+
+def _kept_said(wf: Workflow, latent: CNode, src: CNode, into: str, loader: CNode, k: float) -> str:
+    of = "the size" if k == 1 else f"{k:g} times the size"
+    head = (f"{_named(latent)}'s width and height come from {_named(src)}, {of} of the picture {_named(loader)} loads"
+            f"{measured_file.words(wf, loader)}, which Studio gives the generator's '{into}'")
+    if k == 1:
+        return f"{head} as it is: the generator takes that size when it runs (its 'width' and 'height' 0)"
+    return (f"{head} through Studio's Scale x{k:g}, made on that way to keep the relation (ComfyUI's latent is made at "
+            f"{k:g} times the picture's size): the generator takes that size when it runs (its 'width' and 'height' 0)")
+
+
+def _kept(wf: Workflow, latent: CNode, related: dict, lost: list[str], sources: dict, kept_by: dict) -> list[str]:
+    """The sentences of the relations ``unread_sizes`` found kept, where both sides come from one measure (the Scale
+    each needs put in ``kept_by``: loader id -> (input, factor, the scaling nodes)); the others back among the sides
+    lost (clipheader6)."""
+    for src, into, loader, k, steps, names in list(related.values()):
+        if sorted(names) != ["height", "width"]:
+            del related[src.id]
+            lost += names
+            sources.setdefault(src.id, src)
+    lost.sort(key=[n for n, _ in PARAMS].index)
+    for src, into, loader, k, steps, names in related.values():
+        if k != 1:
+            kept_by[loader.id] = (into, k, steps)
+    return [_kept_said(wf, latent, src, into, loader, k) for src, into, loader, k, _, _ in related.values()]
+
+
 def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for: dict[str, str] | None = None,
-                 loaded_for: dict[str, str] | None = None) -> str:
-    """One sentence for the latent's width, height and length that are wired from a folded node and were not worked
-    out ('' where none is); ``scaled_for``: the resizes Studio makes on an input's way -> that input; ``loaded_for``:
-    the loaders whose picture Studio gives an input as it is (no Scale on its way) -> that input."""
-    lost, sources, taken, own, given = [], {}, {}, {}, {}
+                 loaded_for: dict[str, str] | None = None, kept_by: dict | None = None) -> str:
+    """One sentence for the latent's width, height and length wired from a folded node and not worked out ('' where
+    none is); ``scaled_for``: the resizes Studio makes on an input's way -> that input; ``loaded_for``: the loaders
+    whose picture Studio gives an input as it is -> that input; ``kept_by``: filled as _kept says."""
+    lost, sources, taken, own, given, related = [], {}, {}, {}, {}, {}
     for name, param in PARAMS:
         src = wf.source(latent, name) if name in latent.links else None
         if values.get(param) is None and src is not None:  # (folded, or a node whose value is not known)
@@ -90,6 +133,9 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
             if name != "length" and seen is not None and (loaded_for or {}).get(seen.id) in SIZED_BY:
                 given.setdefault(src.id, (src, loaded_for[seen.id], [], seen))[2].append(name)  # (heldout35 04: the
                 continue  # latent sized by the very picture LTX-2's in-place node takes, read "not read")
+            if kept_by is not None and (rel := _relation(wf, latent, name, src, loaded_for)) is not None:
+                related.setdefault(src.id, (src, *rel, []))[-1].append(name)
+                continue
             lost.append(name)
             sources.setdefault(src.id, src)
     said = [f"{_named(latent)}'s {' and '.join(names)} {'come' if len(names) > 1 else 'comes'} from {_named(src)}, "
@@ -104,6 +150,7 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
              f"the size of the picture {_named(seen)} gives, which Studio gives the generator's '{into}' as it is: "
              f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: the size of "
              "the picture it is given)" for src, into, names, seen in given.values()]
+    said += _kept(wf, latent, related, lost, sources, kept_by)
     if not lost:
         return "; ".join(said)
     words = []
@@ -123,3 +170,23 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
     return "; ".join([*said, f"{_named(latent)}'s {' and '.join(lost)} come{'s' if one else ''} from "  # are used")
                       f"{', '.join(words)}, whose value{'s' if len(words) > 1 else ''} Studio cannot work out when "
                       f"converting: not read, {own_words} (set its {made} to the workflow's)"])
+
+
+def kept_scale(b: Any, gen: str, into: str, k: float, steps: list[CNode]) -> None:
+    """Studio's Scale x``k`` put on the wire into the generator's ``into`` (the relation ``unread_sizes`` said kept:
+    ``steps``, the workflow's scaling nodes, give its filter, the last one's)."""
+    link = b.g.input_link(gen, into)
+    if link is None:
+        return
+    method = METHODS.get(str(b.wf.value(steps[-1], "upscale_method"))) if steps else None
+    nid = b.add("transform.scale", {"scale": k, **({"interpolation": method} if method else {})},
+                steps[-1] if steps else None)
+    b.g.disconnect(gen, into)
+    b.g.connect(link.src, link.src_port, nid, "video")
+    out = "video"
+    want = next((i.type for i in b.g.registry.get(b.g.node(gen).type_id).inputs if i.name == into), None)
+    if want == "Image":  # (a picture scaled is a one-frame clip: held as a still, as making.py does after a Scale)
+        held = b.add("edit.frame_hold", {"frame": 0}, steps[-1] if steps else None)
+        b.g.connect(nid, out, held, "video")
+        nid, out = held, "image"
+    b.g.connect(nid, out, gen, into)

@@ -19,6 +19,7 @@ from ..tracing.start_unwired import how_run, unwired_start
 from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
 from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
 from . import held_models, held_prompts, held_steps, held_values, patch_inputs, prompt_schedules
+from .folded_sizes import kept_scale
 from .kinds import LOADERS
 
 # the shift ComfyUI samples a family's model with where no node sets one (its supported_models' sampling_settings: a
@@ -113,8 +114,12 @@ class OutputStage:
     def _size_claim_kept(self, gen: str, said: list[str]) -> None:
         """The size said taken from the generator's picture input, where that input was not wired in the end (taken
         back: a family reading no file there): the plain words instead ("the generator's own are used")."""
-        line, plain, into = self.__dict__.pop("size_claim", (None, None, set()))
-        if line is None or line == plain or into <= {e.dst_port for e in self.g.links if e.dst == gen}:
+        line, plain, into, kept_by = self.__dict__.pop("size_claim", (None, None, set(), {}))
+        if line is None or line == plain:
+            return
+        if into <= {e.dst_port for e in self.g.links if e.dst == gen}:
+            for into_, k, steps in kept_by.values():  # a size a factor of the picture given: Studio's Scale on the
+                kept_scale(self, gen, into_, k, steps)  # way keeps it (folded_sizes, clipheader6)
             return
         for where, old in ((said, line), (self.out.log, f"{self.name}: {line}")):
             if old in where:

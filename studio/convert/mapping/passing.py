@@ -9,7 +9,6 @@ it); a value given only to steps not applied is said not read, not taken for rea
 so (unrun.py). Linear in the workflow's size. Plain data and stdlib."""
 from __future__ import annotations
 
-import re
 from studio.core.shown import cut, rounded
 
 from .. import catalogue
@@ -328,7 +327,21 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
         f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else "")
     if kind == "value":  # read where it is wired: nothing to say, but a downloader's file name (reading/downloaded)
         return downloaded.said(n, into, got) if (got := downloaded.file_name(n)) and wf.output(n, 0) == got else ""
+    if kind == "unread" and len({s for _, _, s in rs}) > 1:  # values of several outputs: each with the input it
+        whole = whole_texts.encoder_reached(wf, n) is not None  # goes to (clipheader6: not "'width' (and 1 more
+        each = ", ".join(  # input) 720, 1280", in output order); a prompt reaching a text encoder said whole
+            f"{r.where(k) if r.id not in lost else _unconverted(r, k)} {_shown(wf.output(n, s), whole)}"
+            for r, k, s in {(r.id, k, s): (r, k, s) for r, k, s in rs}.values())
+        return f"{_name(n)} gives {each}, which Studio does not read there"
     return _said_of_kind(wf, n, kind, rs, into, reader.id in unread or (read is not None and reader.id not in read))
+
+
+def _shown(v, whole: bool = False) -> str:
+    """A value given, as a sentence shows it: a text quoted and cut (heldout18), or said ``whole`` (one reaching a
+    text encoder: mapping.whole_texts)."""
+    if not isinstance(v := rounded(v), str):
+        return str(v)
+    return whole_texts.whole(v, "a text of ") if whole else repr(cut(v, 80))
 
 
 def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, int]], into: str,
@@ -341,9 +354,7 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
                 "gives that video's frames and sound itself (where Studio makes what reads them)")
     if kind == "unread":
         whole = whole_texts.encoder_reached(wf, n) is not None  # (a prompt reaching a text encoder: said whole)
-        values = ", ".join((whole_texts.whole(v, "a text of ") if whole else repr(cut(v, 80))) if isinstance(
-            v := rounded(wf.output(n, s)), str) else str(v) for s in sorted({s for _, _, s in rs}))  # (else a text
-        # quoted and cut: heldout18)
+        values = ", ".join(_shown(wf.output(n, s), whole) for s in sorted({s for _, _, s in rs}))
         return f"{_name(n)} gives {into} {values}, which Studio does not read there"
     if kind == "unknown" and given_nothing(n, wf.kind):  # (heldout25 13: an API file's TextBox given nothing)
         return (f"{_name(n)} is given no input at all in the file (not one of its settings written), so what it gives "

@@ -114,11 +114,14 @@ class SettingsReading:
         """The latent's sizes not worked out, said (folded_sizes); its input's size claimed is checked once the
         generator is wired (outputs._size_claim_kept)."""
         wf = self.wf
-        if line := unread_sizes(wf, latent, sizes, self.scaled_for, self.loaded_for if self._input_sized() else None):
+        kept_by: dict = {}  # (a size a factor of the picture given: the Scale keeping it, made once wired: outputs)
+        if line := unread_sizes(wf, latent, sizes, self.scaled_for, self.loaded_for if self._input_sized() else None,
+                                kept_by):
             said.append(line)
             self.out.log.append(f"{self.name}: {line}")
             self.size_claim = (line, unread_sizes(wf, latent, sizes, self.scaled_for, None),
-                               {v for v in (*self.scaled_for.values(), *self.loaded_for.values()) if v in SIZED_BY})
+                               {v for v in (*self.scaled_for.values(), *self.loaded_for.values()) if v in SIZED_BY},
+                               kept_by)
 
     def _input_sized(self) -> bool:
         """The generator being made takes its input's size where its width and height are 0 (their default 0)."""

@@ -40,7 +40,7 @@ UI_FORMAT, API_FORMAT = "AnimateDiff", "None"
 MAX_SIDE = 16384
 
 
-def _kind(t) -> str | None:
+def load_kind(t) -> str | None:
     """'frames' (the cv rule) or 'seconds' (the FFmpeg rule) for a video loader type declaring custom_width and
     custom_height beside its picks; None else."""
     if t is None or t.inputs is None or catalogue.loader_kind(t) != "video":
@@ -55,7 +55,7 @@ def _kind(t) -> str | None:
 def read(n, t) -> tuple[str, ...]:
     """The settings of a pack's video or image loader ``n`` (of type ``t``) this reads, where its type declares
     them."""
-    if _kind(t) is not None:
+    if load_kind(t) is not None:
         return SIDES + (FORMAT, FORCE)
     return RESIZE if resizes(t) and n.widgets.get("resize") is not False else ()  # (its resize off: nothing kept)
 
@@ -81,7 +81,7 @@ def _migrated(force: Any, w: int | None, h: int | None) -> tuple[int | None, int
     return None
 
 
-def _format(wf, loader) -> Any:
+def format_of(wf, loader) -> Any:
     """The format ``loader`` loads with (a missing one: the page's default in a UI file, load_video's in an API one)."""
     fmt = wf.value(loader, FORMAT)
     return fmt if fmt is not None or FORMAT in loader.links else UI_FORMAT if wf.kind == "ui" else API_FORMAT
@@ -92,7 +92,7 @@ def sizes(wf, loader) -> tuple[int, int, int, int | None] | None:
     when converting (a side wired to a value it cannot work out, a format it does not know, a VAE wired, an API
     file's force_size)."""
     t = catalogue.node_type(loader.origin or loader.cls)
-    if _kind(t) is None or "vae" in loader.links or "vae" in getattr(loader, "let_go", {}) \
+    if load_kind(t) is None or "vae" in loader.links or "vae" in getattr(loader, "let_go", {}) \
             or any(k.startswith("#") for k in loader.widgets):
         return None  # (values saved by place, of another version: load_settings.by_place says them)
     w, h = (_side(wf.value(loader, k)) if k in loader.links or wf.value(loader, k) is not None else 0 for k in SIDES)
@@ -103,7 +103,7 @@ def sizes(wf, loader) -> tuple[int, int, int, int | None] | None:
         if force == "Disabled":  # (the version it was made for: no resize at all, the format unknown to it)
             return 0, 0, 1, None
         w, h = _migrated(force, w, h) or (None, None)
-    fmt = _format(wf, loader)
+    fmt = format_of(wf, loader)
     if w is None or h is None or fmt not in FORMATS:
         return None
     d, k = FORMATS[fmt]
@@ -117,7 +117,7 @@ def params(wf, loader) -> dict | None:
     if got is None:
         return None
     w, h, d, _ = got
-    cv = _kind(catalogue.node_type(loader.origin or loader.cls)) == "frames"
+    cv = load_kind(catalogue.node_type(loader.origin or loader.cls)) == "frames"
     if not (w or h) and (not cv or d == 1):
         return {}  # (the FFmpeg loaders scale only to a custom side; the frame loaders round to d, here 1)
     how = {"crop": "center", "interpolation": "lanczos" if cv else "cubic"}
@@ -136,7 +136,7 @@ def frames_said(wf, loader) -> str:
     got = sizes(wf, loader)
     if got is None or got[3] is None:
         return ""
-    return (f"; its format '{_format(wf, loader)}' also cuts the frames it loads to the most of the form {got[3]} x n "
+    return (f"; its format '{format_of(wf, loader)}' also cuts the frames it loads to the most of the form {got[3]} x n "
             "+ 1 (the last ones dropped), which Studio's Load Video does not: add a Trim after it if the count matters")
 
 
@@ -154,7 +154,7 @@ def said(loader, file: str, p: dict, wf) -> str:
                 f"rounded to {near_})")
     else:
         return (f"{who} rounds the size of '{file}' to the nearest multiples of {d} (its format "
-                f"'{_format(wf, loader)}'; a frame off them is cut to their aspect about the middle and scaled by "
+                f"'{format_of(wf, loader)}'; a frame off them is cut to their aspect about the middle and scaled by "
                 f"Lanczos): Studio's Scale after its Load Video does the same{frames_said(wf, loader)}")
     cv = p["interpolation"] == "lanczos"
     cut = "cut to that aspect about the middle first" + (

@@ -5,6 +5,8 @@ beside the workflow (issue 112, sizes6: with the file there, reading/picture_hea
 Workflow.image_size follows; a resize to a size its settings fix is no file's size. Plain stdlib."""
 from __future__ import annotations
 
+from typing import Any
+
 from . import decoded_size, measured, picture_header, resized, size_kept
 
 MAX_STEPS = 32
@@ -12,29 +14,44 @@ MAX_STEPS = 32
 
 def loader_of(wf, node, steps: int = 0):
     """The picture loader (LoadImage) whose file's size the size of ``node``'s picture follows, else None."""
+    got = scaled_of(wf, node, steps)
+    return got[0] if got is not None else None
+
+
+def scaled_of(wf, node, steps: int = 0) -> tuple[Any, float | None, list] | None:
+    """(the picture loader, the factor, the ImageScaleBy-like nodes on the way) where the size of ``node``'s picture
+    follows the size of the loader's file: that factor times it (1.0: its own size; None: a factor Studio cannot work
+    out when converting); None where it follows no loaded file's."""
     if node is None or steps > MAX_STEPS:
         return None
     if node.cls in ("LoadImage", "VHS_LoadImagePath"):
-        return node
+        return node, 1.0, []
     if node.cls == "EmptyImage":  # made at a size measured of another picture (both sides of one measure)
         w, h = wf.source(node, "width"), wf.source(node, "height")
         if w is None or w is not h or not (w.cls == "GetImageSize" or measured.image_input(w)):
             return None
-        return loader_of(wf, wf.source(w, "image" if w.cls == "GetImageSize" else measured.image_input(w)), steps + 1)
+        return scaled_of(wf, wf.source(w, "image" if w.cls == "GetImageSize" else measured.image_input(w)), steps + 1)
     if resized.fixed_size(lambda k: wf.value(node, k), node) is not None:
         return None
     if measured.passes_picture(node):
-        return loader_of(wf, wf.source(node, measured.image_input(node)), steps + 1)
+        return scaled_of(wf, wf.source(node, measured.image_input(node)), steps + 1)
     if (kept := size_kept.image_input(node) or decoded_size.picked_input(node)) is not None:
-        return loader_of(wf, wf.source(node, kept), steps + 1)
-    if node.cls == "ImageScaleBy" or resized.multiplier(lambda k: wf.value(node, k), node):
-        return loader_of(wf, wf.source(node, "image" if node.cls == "ImageScaleBy" else "input"), steps + 1)
+        return scaled_of(wf, wf.source(node, kept), steps + 1)
+    by = resized.multiplier(lambda k: wf.value(node, k), node)
+    if node.cls == "ImageScaleBy" or by:
+        got = scaled_of(wf, wf.source(node, "image" if node.cls == "ImageScaleBy" else "input"), steps + 1)
+        k = by or wf.value(node, "scale_by")
+        if got is None:
+            return None
+        known = got[1] is not None and isinstance(k, (int, float)) and not isinstance(k, bool) and 0 < k < 64
+        return got[0], got[1] * float(k) if known else None, [*got[2], node]
     return None
 
 
 def words(wf, picture) -> str:
-    """", made from the picture 'Load Image' (#id) loads ('x.png': not found beside the workflow)" (" ('x.png': ...)"
-    where ``picture`` is the loader's own) where the size of ``picture`` follows a loaded file's that was not read
+    """", made from the picture 'Load Image' (#id) loads ('x.png': not found beside the workflow)" (", 0.5 times the
+    size of the picture ..." where its size is a known factor of the file's; " ('x.png': ...)" where ``picture`` is the
+    loader's own) where the size of ``picture`` follows a loaded file's that was not read
     (the workflow's folder known, the file not there), else ''."""
     loader = loader_of(wf, picture)
     if loader is None or loader.id in wf.files_sized:
@@ -50,4 +67,6 @@ def words(wf, picture) -> str:
     where = "not found beside the workflow" if path else "a name Studio does not look for beside the workflow"
     if loader is picture:
         return f" ('{name}': {where})"
-    return f", made from the picture {loader.named()} loads ('{name}': {where})"
+    k = scaled_of(wf, picture)[1]  # (a known factor of the file's size said: the relation, clipheader6)
+    made = f"{k:g} times the size of" if k is not None and k != 1 else "made from"
+    return f", {made} the picture {loader.named()} loads ('{name}': {where})"

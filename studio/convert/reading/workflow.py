@@ -18,7 +18,7 @@ from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
 from ..values import strings
-from . import by_types, casts, folders, picture_header, loaded_rate, measured, named_ops, older_values, own_values, places, resized, scale_calculator, sliders, \
+from . import by_types, casts, folders, picture_header, loaded_clip, loaded_rate, measured, named_ops, older_values, own_values, places, resized, scale_calculator, sliders, \
     subgraphs, text_ops, text_pictures, to_text, variants
 from . import lora_slots
 from . import api_bundles, bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
@@ -387,6 +387,7 @@ class Workflow:
         self.unset_said: list[str] = []  # an API file's required settings not given (reading/unset_settings.py)
         self.folder: str | None = None  # the workflow file's folder, where it is known (files named are looked for there)
         self.files_sized: dict[str, tuple] = {}  # loader id -> (file, size, held as text): picture_header.said
+        self.clips_read: dict[str, Any] = {}  # video loader id -> what it gives, its clip read (loaded_clip.py)
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod
@@ -452,10 +453,12 @@ class Workflow:
         return None if src is None or depth > MAX_DEPTH else self.output(src, s[1], depth + 1)
 
     @contextmanager
-    def values_aside(self):
+    def values_aside(self, fresh: bool = False):
         """Values worked out within it forgotten after (words that work values out for themselves only: the nodes
-        giving them keep their own sentences, as not read)."""
+        giving them keep their own sentences, as not read); ``fresh``: those worked out before not used within."""
         kept = dict(self._known)
+        if fresh:
+            self._known.clear()
         try:
             yield self
         finally:
@@ -516,6 +519,8 @@ class Workflow:
             for k in line_slots(node):  # the same lines on each of its outputs giving them: worked out together
                 self._known.setdefault((node.id, k), line)
             return line
+        if (clip := loaded_clip.output(self, node, slot)) is not None:
+            return clip  # a count, rate or size of a clip read beside the workflow (loaded_clip.py)
         if (size := self._measured(node, slot, depth)) is not NOT_READ:
             return size  # a picture's size measured, or worked out by DaSiWa's calculator (_measured)
         if (sized := resized.sized_output(lambda k: self.value(node, k, depth), node, slot)) is not None:
@@ -597,6 +602,8 @@ class Workflow:
             return None
         if node.cls in PICTURE_LOADERS:  # a picture file beside the workflow: its header's size (picture_header.py)
             return self._file_size(node, depth)
+        if (clip := loaded_clip.size(self, node)) is not None:  # a video loader's frames, its clip read beside
+            return clip  # the workflow (loaded_clip.py)
         if node.cls == "EmptyImage":
             w, h = self.value(node, "width", depth), self.value(node, "height", depth)
             return (int(w), int(h)) if isinstance(w, (int, float)) and isinstance(h, (int, float)) else None
