@@ -320,28 +320,11 @@ def test_a_kjnodes_resize_fitting_the_start_image_is_studios_scale_fit():
 def test_two_passes_on_one_schedule_split_by_splitsigmas_take_its_steps():
     """Wan 2.2 A14B: one BasicScheduler of 10 steps split at 6 by SplitSigmas, the high expert on the first part, the
     low on the rest (no noise added): 10 steps, the split said; not the generator's own 25."""
-    wf = _api({
-        "37": ("UNETLoader", {"unet_name": "wan2.2_t2v_high_noise_14B.safetensors", "weight_dtype": "default"}),
-        "56": ("UNETLoader", {"unet_name": "wan2.2_t2v_low_noise_14B.safetensors", "weight_dtype": "default"}),
-        "38": ("CLIPLoader", {"clip_name": "umt5.safetensors", "type": "wan", "device": "default"}),
-        "39": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
-        "6": ("CLIPTextEncode", {"text": "a cat", "clip": ["38", 0]}),
-        "40": ("EmptyHunyuanLatentVideo", {"width": 832, "height": 480, "length": 33, "batch_size": 1}),
-        "34": ("BasicScheduler", {"scheduler": "simple", "steps": 10, "denoise": 1, "model": ["37", 0]}),
-        "29": ("SplitSigmas", {"step": 6, "sigmas": ["34", 0]}),
-        "31": ("KSamplerSelect", {"sampler_name": "euler"}),
-        "35": ("RandomNoise", {"noise_seed": 5}),
-        "28": ("DisableNoise", {}),
-        "30": ("BasicGuider", {"model": ["37", 0], "conditioning": ["6", 0]}),
-        "33": ("BasicGuider", {"model": ["56", 0], "conditioning": ["6", 0]}),
-        "36": ("SamplerCustomAdvanced", {"noise": ["35", 0], "guider": ["30", 0], "sampler": ["31", 0],
-                                         "sigmas": ["29", 0], "latent_image": ["40", 0]}),
-        "32": ("SamplerCustomAdvanced", {"noise": ["28", 0], "guider": ["33", 0], "sampler": ["31", 0],
-                                         "sigmas": ["29", 1], "latent_image": ["36", 0]}),
-        "8": ("VAEDecode", {"samples": ["32", 0], "vae": ["39", 0]}),
+    from tests.convert.workflow_shapes import wan_a14b_split
+    wf = {**wan_a14b_split(), **_api({
         "9": ("VHS_VideoCombine", {"frame_rate": 16, "loop_count": 0, "filename_prefix": "t2v",
                                    "format": "video/h264-mp4", "save_output": True, "images": ["8", 0]}),
-    })
+    })}
     conv = convert(wf, "split.json")
     gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
     notes = _notes(conv)

@@ -100,31 +100,14 @@ def _split_with_progress(slot: int) -> dict:
     """Wan 2.2 A14B: one schedule of 10 split at 6, the high expert then the low on its leftover noise (no noise added),
     and a second save of the high pass's own latent (``slot`` 0) or its denoised estimate (1): a progress preview."""
     from tests.convert.said import api
-    return api({
-        "37": ("UNETLoader", {"unet_name": "wan2.2_t2v_high_noise_14B.safetensors", "weight_dtype": "default"}),
-        "56": ("UNETLoader", {"unet_name": "wan2.2_t2v_low_noise_14B.safetensors", "weight_dtype": "default"}),
-        "38": ("CLIPLoader", {"clip_name": "umt5.safetensors", "type": "wan", "device": "default"}),
-        "39": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
-        "6": ("CLIPTextEncode", {"text": "a cat", "clip": ["38", 0]}),
-        "40": ("EmptyHunyuanLatentVideo", {"width": 832, "height": 480, "length": 33, "batch_size": 1}),
-        "34": ("BasicScheduler", {"scheduler": "simple", "steps": 10, "denoise": 1, "model": ["37", 0]}),
-        "29": ("SplitSigmas", {"step": 6, "sigmas": ["34", 0]}),
-        "31": ("KSamplerSelect", {"sampler_name": "euler"}),
-        "35": ("RandomNoise", {"noise_seed": 5}),
-        "28": ("DisableNoise", {}),
-        "30": ("BasicGuider", {"model": ["37", 0], "conditioning": ["6", 0]}),
-        "33": ("BasicGuider", {"model": ["56", 0], "conditioning": ["6", 0]}),
-        "36": ("SamplerCustomAdvanced", {"noise": ["35", 0], "guider": ["30", 0], "sampler": ["31", 0],
-                                         "sigmas": ["29", 0], "latent_image": ["40", 0]}),
-        "32": ("SamplerCustomAdvanced", {"noise": ["28", 0], "guider": ["33", 0], "sampler": ["31", 0],
-                                         "sigmas": ["29", 1], "latent_image": ["36", 0]}),
-        "8": ("VAEDecode", {"samples": ["32", 0], "vae": ["39", 0]}),
+    from tests.convert.workflow_shapes import wan_a14b_split
+    return {**wan_a14b_split(), **api({
         "9": ("SaveVideo", {"video": ["10", 0], "filename_prefix": "t2v", "format": "auto", "codec": "auto"}),
         "10": ("CreateVideo", {"images": ["8", 0], "fps": 16}),
         "18": ("VAEDecode", {"samples": ["36", slot], "vae": ["39", 0]}),
         "20": ("CreateVideo", {"images": ["18", 0], "fps": 16}),
         "19": ("SaveVideo", {"video": ["20", 0], "filename_prefix": "high", "format": "auto", "codec": "auto"}),
-    })
+    })}
 
 
 def test_a_save_of_a_pass_a_later_one_finishes_says_its_take_is_made_whole():

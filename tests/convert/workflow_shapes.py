@@ -110,3 +110,31 @@ def ltx_director_take(director: dict, *, rate_slot: int, scale_by: float = 1, up
                              "video": ["18", 0]}),
     }
     return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
+
+
+def wan_a14b_split() -> dict:
+    """Wan 2.2 A14B (API): one BasicScheduler of 10 steps split at 6 by SplitSigmas, the high expert (#36) on the
+    first part, the low (#32) sampling on from its latent with no noise added; decoded as '8', no save (the test adds
+    its own)."""
+    def node(c, i):
+        return {"class_type": c, "inputs": i}
+    return {
+        "37": node("UNETLoader", {"unet_name": "wan2.2_t2v_high_noise_14B.safetensors", "weight_dtype": "default"}),
+        "56": node("UNETLoader", {"unet_name": "wan2.2_t2v_low_noise_14B.safetensors", "weight_dtype": "default"}),
+        "38": node("CLIPLoader", {"clip_name": "umt5.safetensors", "type": "wan", "device": "default"}),
+        "39": node("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "6": node("CLIPTextEncode", {"text": "a cat", "clip": ["38", 0]}),
+        "40": node("EmptyHunyuanLatentVideo", {"width": 832, "height": 480, "length": 33, "batch_size": 1}),
+        "34": node("BasicScheduler", {"scheduler": "simple", "steps": 10, "denoise": 1, "model": ["37", 0]}),
+        "29": node("SplitSigmas", {"step": 6, "sigmas": ["34", 0]}),
+        "31": node("KSamplerSelect", {"sampler_name": "euler"}),
+        "35": node("RandomNoise", {"noise_seed": 5}),
+        "28": node("DisableNoise", {}),
+        "30": node("BasicGuider", {"model": ["37", 0], "conditioning": ["6", 0]}),
+        "33": node("BasicGuider", {"model": ["56", 0], "conditioning": ["6", 0]}),
+        "36": node("SamplerCustomAdvanced", {"noise": ["35", 0], "guider": ["30", 0], "sampler": ["31", 0],
+                                             "sigmas": ["29", 0], "latent_image": ["40", 0]}),
+        "32": node("SamplerCustomAdvanced", {"noise": ["28", 0], "guider": ["33", 0], "sampler": ["31", 0],
+                                             "sigmas": ["29", 1], "latent_image": ["36", 0]}),
+        "8": node("VAEDecode", {"samples": ["32", 0], "vae": ["39", 0]}),
+    }
