@@ -115,13 +115,14 @@ def _rank(n, ins: dict[str, str], t) -> tuple:
     masks, clips, sounds, CLIP-vision outputs) ``t`` takes, then the fewest of ``n``'s inputs holding something that
     ``t`` has no counterpart for, then the fewest of ``t``'s inputs ``n`` lacks where that is a sign of another job
     (a setting read as its default; a socket of a kind ``n`` takes under another name: WanFunInpaintToVideo's end_image
-    for a start-picture-only node, rejudge4 30/02); an optional socket of a kind ``n`` takes none of is no such sign
-    (a first/middle/last frame node is WanFirstLastFrameToVideo's kin whatever clip-vision sockets it lacks), so
-    then the base with more inputs."""
+    for a start-picture-only node, rejudge4 30/02; a socket of no picture's kind: WanCameraImageToVideo's camera
+    embedding); an optional picture socket of a kind ``n`` takes none of is no such sign (a first/middle/last frame
+    node is WanFirstLastFrameToVideo's kin whatever clip-vision sockets it lacks), so then the base with more
+    inputs."""
     taken = sum(k in n.links and ins.get(k) in PICTURES and t.input(k) is not None for k in ins)
     lost = len(_extras(n, t))
     kinds = {ins[k] for k in ins}
-    other = sum(i.name not in ins and (i.widget or i.type in kinds) for i in t.inputs)
+    other = sum(i.name not in ins and (i.widget or i.type in kinds or i.type not in PICTURES) for i in t.inputs)
     return taken, -lost, -other, len(t.inputs), t.name
 
 
