@@ -90,13 +90,15 @@ def test_a_first_middle_last_frame_node_is_read_as_the_base_taking_its_end_frame
 
 def test_a_start_picture_node_is_not_read_as_a_base_wanting_an_end_picture():
     """The rejudge4 30/02 shape, in a UI file of a type not catalogued: a start picture and a CLIP-vision output, no
-    end_image, a motion setting: WanImageToVideo and WanFunInpaintToVideo take the same wired pictures; the latter
-    wants a picture (end_image) of a kind the node takes under another name only: WanImageToVideo."""
+    end_image, a motion setting, no batch_size (held before): WanImageToVideo, WanFunInpaintToVideo and
+    WanCameraImageToVideo take the same wired pictures; the second wants a picture (end_image) of a kind the node takes
+    under another name only, the third a camera embedding (no picture's kind): WanImageToVideo."""
     doc = _frame_node("PackMotionToVideo", {"start_image": True, "clip_vision_output": True},
-                      {"width": 832, "height": 480, "length": 33, "batch_size": 1, "motion_amplitude": 1.15})
+                      {"width": 832, "height": 480, "length": 33, "motion_amplitude": 1.15})
     n, told = _read(doc)
     assert n.cls == "WanImageToVideo", (n.cls, told)
     assert "WanFunInpaintToVideo" not in told and "its own input motion_amplitude 1.15 is not applied" in told, told
+    assert "its batch_size is read as its default 1" in told and n.widgets["batch_size"] == 1, told
     # the catalogued one (NIN-I2V-Maker's, in an API file) stays as rejudge4 read it
     wf = wan_i2v_api(["21", 0], **{
         "21": {"class_type": "LoadImage", "inputs": {"image": "heron.png"}},
