@@ -25,6 +25,9 @@ MIN_SOCKETS = 2  # a base read by its types takes at least this many wired input
 # an API file names a node's inputs but not their types nor its outputs: a base is matched by its inputs' names alone
 # where it has this many (a sampler's), so a few common names never make a variant
 MIN_BY_NAME = 8
+# a node lacking a base's inputs is read as it where it lacks at most this many of its settings (WanImageToVideo_F2: its
+# batch_size), read as their defaults
+MAX_DEFAULTED = 1
 # the kinds of input that carry a picture (or what is made from one): which of these a base takes decides first
 PICTURES = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "CLIP_VISION_OUTPUT"})
 
@@ -62,7 +65,8 @@ def base_of(n, bases: dict[str, Any]) -> Any:
         # its outputs the base's or the first of them (one giving more, a sampler's denoised latent, is a twin's to
         # read: packs/twins.py)
         fits = [t for t in bases.values() if len(own.inputs) > len(t.inputs) and 0 < len(own.outputs) <= len(t.outputs)
-                and own.output_types == t.output_types[:len(own.outputs)] and catalogue.declares_inputs(own, _defaulted(t))]
+                and own.output_types == t.output_types[:len(own.outputs)] and (catalogue.declares_inputs(own, t) or (catalogue.declares_inputs(own, _defaulted(t))
+                                                           and _close(t, {i.name for i in own.inputs})))]
         # the one whose inputs it shares most (an optional input it lacks is no sign of kinship: LTXVImgToVideoAdvanced
         # is LTXVImgToVideo's variant, not WanSoundImageToVideo's for a longer list of optional pictures)
         # then the one with fewest inputs it lacks (rejudge4, 30/02: NIN's motion image-to-video shares 9 inputs with
@@ -82,14 +86,17 @@ def base_of(n, bases: dict[str, Any]) -> Any:
     placed = _by_place(n)
     fits = [t for t in bases.values() if (len(ins) + len(placed) > sum(i.name in ins for i in t.inputs)
                                           or any(i.name not in ins for i in t.inputs))
-            and all(ins.get(i.name) in (i.type, "*") or (i.widget and i.name in ins) or (outs is None and i.optional
-                    and not i.widget) or (outs is not None and _may_lack(i, placed)) for i in t.inputs)
+            and (all(ins.get(i.name) in (i.type, "*") or (i.widget and i.name in ins) or (outs is None and i.optional
+                     and not i.widget) for i in t.inputs)
+                 or (outs is not None and _close(t, set(ins)) and all(
+                     ins.get(i.name) in (i.type, "*") or (i.widget and i.name in ins) or _may_lack(i, placed)
+                     for i in t.inputs)))
             # (an API file leaves an unwired optional socket out; a UI file's pack node may lack an optional socket
             # or a setting with a default: WanImageToVideo_F2 has no batch_size; not where it saves its settings by
             # place, their names unknown: those values may be the settings it would be said to lack)
             and (0 < len(outs) <= len(t.outputs) and tuple(outs) == t.output_types[:len(outs)] if outs is not None
                  else sum(i.name in ins for i in t.inputs) >= MIN_BY_NAME)
-            and (outs is None or sum(ins.get(i.name) == i.type for i in t.sockets) >= MIN_SOCKETS)]
+]
     if outs is None and len({_family(t.name) for t in fits}) > 1:
         return None  # its inputs' names alone fit the nodes of several families (Wan's and Kandinsky 5's image to
         # video): which model's it is, its names do not tell
@@ -102,6 +109,14 @@ def _defaulted(t):
     """``t`` with its settings that declare a default taken as optional (a variant lacking one is read with it)."""
     return replace(t, inputs=tuple(replace(i, optional=True) if i.widget and i.default is not None else i
                                    for i in t.inputs))
+
+
+def _close(t, names: set[str]) -> bool:
+    """Whether a node declaring inputs ``names`` is near enough ``t`` to be read as it though it lacks some of its
+    inputs: it declares at least MIN_SOCKETS of ``t``'s sockets and lacks at most MAX_DEFAULTED of its settings (a
+    sampler or upscaler giving a latent is not Wan22ImageToVideoLatent with its size, length and batch defaulted)."""
+    return (sum(i.name in names for i in t.sockets) >= MIN_SOCKETS
+            and sum(i.name not in names for i in t.widgets) <= MAX_DEFAULTED)
 
 
 def _may_lack(i, placed: list) -> bool:
