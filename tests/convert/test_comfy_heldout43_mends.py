@@ -94,7 +94,9 @@ def _trio() -> dict:
 def test_a_picture_let_go_at_a_node_read_as_another_type_is_said_at_that_node_and_input():
     text = said(convert(_trio(), "trio.json"))
     assert "middle_image (wired)" in text  # (the reading of the node as another type says what it does not take)
-    for name, k in (("'middle.png'", "middle_image"), ("'last.png'", "end_image")):
+    for name, k in (("'middle.png'", "middle_image"),):
         line = next(x for x in text.splitlines() if f"the image {name}" in x and "reaches this output" in x)
         assert f"(ZetaTrioFrameToVideo, #9)'s '{k}', which Studio's reading of that node as" in line, line
     assert "through ComfyUI's 'VAEDecode'" not in text
+    # (f2rank7: read as WanFirstLastFrameToVideo, ranked by the pictures wired into it, the end picture is taken)
+    assert "the image 'last.png'" not in text and "is read as WanFirstLastFrameToVideo" in text, text

@@ -11,6 +11,7 @@ inputs and outputs; an API file's node of a type not catalogued is matched by it
 base of many inputs (a sampler's: KSamplerWithNAG (Advanced) holds every input of KSamplerAdvanced). Plain data and stdlib."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from .. import catalogue
@@ -24,6 +25,11 @@ MIN_SOCKETS = 2  # a base read by its types takes at least this many wired input
 # an API file names a node's inputs but not their types nor its outputs: a base is matched by its inputs' names alone
 # where it has this many (a sampler's), so a few common names never make a variant
 MIN_BY_NAME = 8
+# a node lacking a base's inputs is read as it where it lacks at most this many of its settings (WanImageToVideo_F2: its
+# batch_size), read as their defaults
+MAX_DEFAULTED = 1
+# the kinds of input that carry a picture (or what is made from one): which of these a base takes decides first
+PICTURES = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "CLIP_VISION_OUTPUT"})
 
 
 def _bases() -> dict[str, Any]:
@@ -59,29 +65,80 @@ def base_of(n, bases: dict[str, Any]) -> Any:
         # its outputs the base's or the first of them (one giving more, a sampler's denoised latent, is a twin's to
         # read: packs/twins.py)
         fits = [t for t in bases.values() if len(own.inputs) > len(t.inputs) and 0 < len(own.outputs) <= len(t.outputs)
-                and own.output_types == t.output_types[:len(own.outputs)] and catalogue.declares_inputs(own, t)]
+                and own.output_types == t.output_types[:len(own.outputs)] and (catalogue.declares_inputs(own, t) or (catalogue.declares_inputs(own, _defaulted(t))
+                                                           and _close(t, {i.name for i in own.inputs})))]
         # the one whose inputs it shares most (an optional input it lacks is no sign of kinship: LTXVImgToVideoAdvanced
         # is LTXVImgToVideo's variant, not WanSoundImageToVideo's for a longer list of optional pictures)
         # then the one with fewest inputs it lacks (rejudge4, 30/02: NIN's motion image-to-video shares 9 inputs with
         # both WanImageToVideo and WanFunInpaintToVideo, and has no 'end_image': read as the latter, said to have its
         # inputs and outputs, which it does not)
+        # (first: how many of the pictures wired into it the base takes)
         def rank(t):
             shared = sum(own.input(i.name) is not None for i in t.inputs)
-            return shared, shared - len(t.inputs), len(t.inputs), t.name
+            taken = sum(k in n.links and own.input(k) is not None and own.input(k).type in PICTURES
+                        and t.input(k) is not None for k in n.links)
+            return taken, shared, shared - len(t.inputs), len(t.inputs), t.name
         return max(fits, key=rank) if fits else None
     got = _declared(n)
     if got is None:
         return None
     ins, outs = got
-    fits = [t for t in bases.values() if len(ins) + len(_by_place(n)) > sum(i.name in ins for i in t.inputs)
-            and all(ins.get(i.name) in (i.type, "*") or (i.widget and i.name in ins) or (outs is None and i.optional
-                    and not i.widget) for i in t.inputs)  # an API file leaves an unwired optional socket out
+    placed = _by_place(n)
+    fits = [t for t in bases.values() if (len(ins) + len(placed) > sum(i.name in ins for i in t.inputs)
+                                          or any(i.name not in ins for i in t.inputs))
+            and (all(ins.get(i.name) in (i.type, "*") or (i.widget and i.name in ins) or (outs is None and i.optional
+                     and not i.widget) for i in t.inputs)
+                 or (outs is not None and _close(t, set(ins)) and all(
+                     ins.get(i.name) in (i.type, "*") or (i.widget and i.name in ins) or _may_lack(i, placed)
+                     for i in t.inputs)))
+            # (an API file leaves an unwired optional socket out; a UI file's pack node may lack an optional socket
+            # or a setting with a default: WanImageToVideo_F2 has no batch_size; not where it saves its settings by
+            # place, their names unknown: those values may be the settings it would be said to lack)
             and (0 < len(outs) <= len(t.outputs) and tuple(outs) == t.output_types[:len(outs)] if outs is not None
-                 else sum(i.name in ins for i in t.inputs) >= MIN_BY_NAME)]
+                 else sum(i.name in ins for i in t.inputs) >= MIN_BY_NAME)
+]
     if outs is None and len({_family(t.name) for t in fits}) > 1:
         return None  # its inputs' names alone fit the nodes of several families (Wan's and Kandinsky 5's image to
         # video): which model's it is, its names do not tell
-    return max(fits, key=lambda t: (len(t.inputs), t.name)) if fits else None
+    if outs is None:
+        return max(fits, key=lambda t: (len(t.inputs), t.name)) if fits else None
+    return max(fits, key=lambda t: _rank(n, ins, t)) if fits else None
+
+
+def _defaulted(t):
+    """``t`` with its settings that declare a default taken as optional (a variant lacking one is read with it)."""
+    return replace(t, inputs=tuple(replace(i, optional=True) if i.widget and i.default is not None else i
+                                   for i in t.inputs))
+
+
+def _close(t, names: set[str]) -> bool:
+    """Whether a node declaring inputs ``names`` is near enough ``t`` to be read as it though it lacks some of its
+    inputs: it declares at least MIN_SOCKETS of ``t``'s sockets and lacks at most MAX_DEFAULTED of its settings (a
+    sampler or upscaler giving a latent is not Wan22ImageToVideoLatent with its size, length and batch defaulted)."""
+    return (sum(i.name in names for i in t.sockets) >= MIN_SOCKETS
+            and sum(i.name not in names for i in t.widgets) <= MAX_DEFAULTED)
+
+
+def _may_lack(i, placed: list) -> bool:
+    """A base's input a pack's variant may lack: an optional socket (nothing wired there is ComfyUI's default), or a
+    setting with a declared default (read as that default, said) where the variant saves no values by place."""
+    return (i.optional and not i.widget) or (i.widget and i.default is not None and not placed)
+
+
+def _rank(n, ins: dict[str, str], t) -> tuple:
+    """How well base ``t`` fits ``n`` (higher is better): first how many of the pictures wired into ``n`` (pictures,
+    masks, clips, sounds, CLIP-vision outputs) ``t`` takes, then the fewest of ``n``'s inputs holding something that
+    ``t`` has no counterpart for, then the fewest of ``t``'s inputs ``n`` lacks where that is a sign of another job
+    (a setting read as its default; a socket of a kind ``n`` takes under another name: WanFunInpaintToVideo's end_image
+    for a start-picture-only node, rejudge4 30/02; a socket of no picture's kind: WanCameraImageToVideo's camera
+    embedding); an optional picture socket of a kind ``n`` takes none of is no such sign (a first/middle/last frame
+    node is WanFirstLastFrameToVideo's kin whatever clip-vision sockets it lacks), so then the base with more
+    inputs."""
+    taken = sum(k in n.links and ins.get(k) in PICTURES and t.input(k) is not None for k in ins)
+    lost = len(_extras(n, t))
+    kinds = {ins[k] for k in ins}
+    other = sum(i.name not in ins and (i.widget or i.type in kinds or i.type not in PICTURES) for i in t.inputs)
+    return taken, -lost, -other, len(t.inputs), t.name
 
 
 def _family(name: str) -> str | None:
@@ -124,10 +181,45 @@ def read_variants(nodes: dict, said: list[str]) -> None:
         if base is None:
             continue
         lost = _extras(n, base)
+        lacks, defaults = _lacks(n, base)
         n.origin, n.cls = n.cls, base.name
-        if lost:
+        for i in defaults:
+            n.widgets[i.name] = i.default
+        if lost or lacks or defaults:
             many = len(lost) > 1
             has = "inputs and outputs" if n.in_types or catalogue.node_type(n.origin) is not None else "inputs (by name)"
-            said.append(f"'{n.title or n.origin}' ({n.origin}, #{n.id}) is read as {base.name} ({base.pack}), whose "
-                        f"{has} it has: its own {'inputs' if many else 'input'} {', '.join(lost)} "
-                        f"{'are' if many else 'is'} not applied")
+            but = []
+            if lacks:
+                but.append(f"its optional {_words(lacks)} {'are' if len(lacks) > 1 else 'is'} not on "
+                           f"'{n.title or n.origin}' (nothing given there, as ComfyUI runs {base.name} unwired)")
+            if defaults:
+                but.append(f"its {', '.join(i.name for i in defaults)} {'are' if len(defaults) > 1 else 'is'} read "
+                           f"as {'their defaults' if len(defaults) > 1 else 'its default'} "
+                           f"{', '.join(shown(i.default) for i in defaults)} ('{n.title or n.origin}' has no such "
+                           f"{'settings' if len(defaults) > 1 else 'setting'})")
+            if lost:
+                but.append(f"its own {'inputs' if many else 'input'} {', '.join(lost)} "
+                           f"{'are' if many else 'is'} not applied")
+            whose = f"whose {has} it has" if not (lacks or defaults) else f"whose {has} it has, but for those it lacks"
+            said.append(f"'{n.title or n.origin}' ({n.origin}, #{n.id}) is read as {base.name} ({base.pack}), "
+                        f"{whose}: {'; '.join(but)}")
+
+
+def _words(inputs) -> str:
+    names = [f"'{i.name}'" for i in inputs]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _lacks(n, base) -> tuple[list, list]:
+    """``base``'s inputs ``n`` does not declare: its optional sockets (left unwired), its settings read as their
+    defaults; none for an API file's node (whose unwired sockets and unsaved settings are not written)."""
+    own = catalogue.node_type(n.origin or n.cls)
+    if own is not None and own.inputs is not None:
+        names = {i.name for i in own.inputs}
+    elif n.in_types:
+        names = set(n.in_types)
+    else:
+        return [], []
+    names |= set(n.widgets) | set(n.links)
+    missing = [i for i in base.inputs if i.name not in names]
+    return [i for i in missing if not i.widget], [i for i in missing if i.widget and i.default is not None]
