@@ -1,0 +1,47 @@
+"""Readers of the seventh round (issue 112): a pass reworking every frame of an earlier take with a family that
+declares no video to video (families.abilities) keeps the take alone, the pass said not made (takes.restyle)."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.said import nodes_of, said
+from tests.convert.test_comfy_ltx2_inplace_kj import _ltx2_head
+from tests.convert.test_comfy_wiring import UI
+
+
+def _reworked(model: str):
+    """An LTX-2 take decoded, encoded again by a second checkpoint ``model`` and sampled at denoise 0.4."""
+    w = UI()
+    ck, pos, neg, empty = _ltx2_head(w)
+    ks = w.add("KSampler", [5, "fixed", 8, 1.0, "euler", "simple", 1.0], ["LATENT"],
+               {"model": (ck, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
+                "latent_image": (empty, 0, "LATENT")})
+    frames = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (ck, 2, "VAE")})
+    ck2 = w.add("CheckpointLoaderSimple", [model], ["MODEL", "CLIP", "VAE"])
+    p2 = w.add("CLIPTextEncode", ["a lighthouse at dusk, fine detail"], ["CONDITIONING"], {"clip": (ck2, 1, "CLIP")})
+    n2 = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (ck2, 1, "CLIP")})
+    enc = w.add("VAEEncode", [], ["LATENT"], {"pixels": (frames, 0, "IMAGE"), "vae": (ck2, 2, "VAE")})
+    ks2 = w.add("KSampler", [9, "fixed", 6, 1.0, "euler", "simple", 0.4], ["LATENT"],
+                {"model": (ck2, 0, "MODEL"), "positive": (p2, 0, "CONDITIONING"), "negative": (n2, 0, "CONDITIONING"),
+                 "latent_image": (enc, 0, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks2, 0, "LATENT"), "vae": (ck2, 2, "VAE")})
+    cv = w.add("CreateVideo", [24], ["VIDEO"], {"images": (dec, 0, "IMAGE")})
+    w.add("SaveVideo", ["refined", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    return w.doc()
+
+
+def test_a_pass_whose_family_does_no_video_to_video_keeps_the_take_alone_said():
+    conv = convert(_reworked("ltx-video-2b-v0.9.5.safetensors"), "reworked")
+    assert not nodes_of(conv, "video_models.video_to_video")  # LTX-Video declares no video to video
+    assert len(nodes_of(conv, "video_models.ltx2")) == 1 and len(nodes_of(conv, "io.save_video")) == 1
+    text = said(conv)
+    assert ("'KSampler' (KSampler, #12) reworks every frame of the take of 'KSampler' (KSampler, #6) (encoded by "
+            "'VAEEncode' (VAEEncode, #11), denoise 0.4) with LTX-Video's model, and LTX-Video does no video to video "
+            "in Studio: the pass is not made; Studio writes the take of 'KSampler' (KSampler, #6) unreworked "
+            "('out/refined_take.mp4') in place of 'SaveVideo' (SaveVideo, #15)'s video") in text
+    assert "Video to Video restyles" not in text
+
+
+def test_a_pass_whose_family_does_video_to_video_is_still_made():
+    conv = convert(_reworked("wan2.1_t2v_1.3B_fp16.safetensors"), "reworked")
+    assert len(nodes_of(conv, "video_models.video_to_video")) == 1
+    assert "does no video to video" not in said(conv)
