@@ -45,3 +45,4 @@ def test_a_pass_whose_family_does_video_to_video_is_still_made():
     conv = convert(_reworked("wan2.1_t2v_1.3B_fp16.safetensors"), "reworked")
     assert len(nodes_of(conv, "video_models.video_to_video")) == 1
     assert "does no video to video" not in said(conv)
+
