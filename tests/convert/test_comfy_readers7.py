@@ -1,9 +1,10 @@
 """Readers of the seventh round (issue 112): a pass reworking every frame of an earlier take with a family that
-declares no video to video (families.abilities) keeps the take alone, the pass said not made (takes.restyle)."""
+declares no video to video (families.abilities) keeps the take alone, the pass said not made (takes.restyle); a
+declared node passing a prompt on as it is, said (tracing.prompts.walk)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import nodes_of, said
+from tests.convert.said import api, nodes_of, said
 from tests.convert.test_comfy_ltx2_inplace_kj import _ltx2_head
 from tests.convert.test_comfy_wiring import UI
 
@@ -46,3 +47,29 @@ def test_a_pass_whose_family_does_video_to_video_is_still_made():
     assert len(nodes_of(conv, "video_models.video_to_video")) == 1
     assert "does no video to video" not in said(conv)
 
+
+
+def test_a_declared_node_passing_the_prompt_on_among_inputs_of_any_type_is_said():
+    """SeanScripts' UnloadModel (declared: 'value' and 'model' of any type in, one of any type out) on the positive
+    prompt's way: the prompt walk marked it read and no sentence named it (catalog6, heldout14); now passing says it
+    passes the conditioning on as it is, its unload not done."""
+    nodes = {
+        "1": ("UNETLoader", {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors", "weight_dtype": "default"}),
+        "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan",
+                             "device": "default"}),
+        "3": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "4": ("CLIPTextEncode", {"text": "a fox in the snow", "clip": ["2", 0]}),
+        "5": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "6": ("UnloadModel", {"value": ["4", 0], "model": ["2", 0]}),
+        "7": ("EmptyHunyuanLatentVideo", {"width": 832, "height": 480, "length": 33, "batch_size": 1}),
+        "8": ("KSampler", {"seed": 3, "control_after_generate": "fixed", "steps": 20, "cfg": 5.0,
+                           "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0, "model": ["1", 0],
+                           "positive": ["6", 0], "negative": ["5", 0], "latent_image": ["7", 0]}),
+        "9": ("VAEDecode", {"samples": ["8", 0], "vae": ["3", 0]}),
+        "10": ("CreateVideo", {"fps": 16, "images": ["9", 0]}),
+        "11": ("SaveVideo", {"filename_prefix": "fox", "format": "auto", "codec": "auto", "video": ["10", 0]}),
+    }
+    conv = convert(api(nodes), "fox")
+    assert nodes_of(conv, "video_models.text_to_video")[0].params["prompt"] == "a fox in the snow"
+    assert "'UnloadModel' (UnloadModel, #6) passes what it is given on to 'KSampler' (#8)'s 'positive' as it is; " \
+           "what else it does when the workflow runs is not done" in said(conv)
