@@ -81,7 +81,7 @@ class ModelReading:
                 lora_stacks.is_stack(wf, x) or "model" in x.links and lora_of(wf, x) is not None and \
                 not patch_inputs.more_than_lora(wf, x)  # (a pack's, by names; a guide loading one: a patch)
         chain, walked, passed = [], set(), set()
-        loader = walk(wf, s.inputs(wf), ("model",), stop, passed, through=model_input, passes_said=True)
+        loader = walk(wf, s.inputs(wf), ("model",), stop, passed, through=model_input)
         while loader is not None and loader.cls not in LOADERS and loader.id not in walked:
             walked.add(loader.id)
             used.add(loader.id)
@@ -116,7 +116,7 @@ class ModelReading:
                     said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
                                 "not applied (Video LoRA puts it on the denoiser)")
             loader = walk(wf, wf.source(loader, model_input(wf, loader) or "model"), ("model",), stop, passed,
-                          through=model_input, passes_said=True)
+                          through=model_input)
         self._patches(s, passed - used - {s.node.id, s.inputs(wf).id}, said, loader)
         used |= passed
         return chain, loader

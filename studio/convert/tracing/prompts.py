@@ -24,12 +24,12 @@ MAX_SAMPLERS = 32  # feeding one output (a first pass and its refinements: two t
 
 
 def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: set, limit: int = 64,
-         through=None, slot: int = 0, reached: list | None = None, passes_said: bool = False) -> CNode | None:
+         through=None, slot: int = 0, reached: list | None = None, passes_said: bool = True) -> CNode | None:
     """Follow the first of ``names`` wired on each node (a switch: its chosen side) until ``stop(node)``; where none
     is wired, ``through(wf, node)`` names the input to follow (a model's way in told by types), if given. ``slot``:
     the output of ``node`` the way starts from; ``reached`` (if given) gets the output of the node stopped at. A node
     passing one input on as it is (reading.pass_any) goes into ``used`` only where ``passes_said`` (its caller says
-    it: the model's way, mapping.models); else passing says it."""
+    it: the model's way, mapping.models._patches); a prompt's way leaves it to passing to say (catalog6: UnloadModel)."""
     while node is not None and limit > 0:
         limit -= 1
         if stop(node):
@@ -91,7 +91,7 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
     known = encoders()
     unknown: list[tuple[CNode, str]] = []  # uncatalogued nodes walked through, each with the input it passes on
     n = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in known, used,
-             through=lambda w, x: _passes_conditioning(w, x, unknown))
+             through=lambda w, x: _passes_conditioning(w, x, unknown), passes_said=False)
     if n is not None and said is not None:
         for x, k in unknown:
             line = (f"'{x.title or x.cls}' ({x.cls}, #{x.id}), a type Studio's catalogue does not hold, takes the {which} "
