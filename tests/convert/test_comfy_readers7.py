@@ -1,6 +1,7 @@
 """Readers of the seventh round (issue 112): a pass reworking every frame of an earlier take with a family that
 declares no video to video (families.abilities) keeps the take alone, the pass said not made (takes.restyle); a
-declared node passing a prompt on as it is, said (tracing.prompts.walk)."""
+declared node passing a prompt on as it is, said (tracing.prompts.walk); a declared writer giving only its file's
+path, read by another node, is a video save (packs.save_shapes)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -73,3 +74,39 @@ def test_a_declared_node_passing_the_prompt_on_among_inputs_of_any_type_is_said(
     assert nodes_of(conv, "video_models.text_to_video")[0].params["prompt"] == "a fox in the snow"
     assert "'UnloadModel' (UnloadModel, #6) passes what it is given on to 'KSampler' (#8)'s 'positive' as it is; " \
            "what else it does when the workflow runs is not done" in said(conv)
+
+
+def _written(wired_on: bool):
+    """A Wan take decoded into bluee-utils' H.264 writer (declared: pictures, a frame rate, a file name in; a path
+    out; no output node), its path given to a PreviewAny where ``wired_on``."""
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
+    pos = w.add("CLIPTextEncode", ["a fox in the snow"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    lat = w.add("EmptyHunyuanLatentVideo", [832, 480, 33, 1], ["LATENT"])
+    ks = w.add("KSampler", [3, "fixed", 20, 5.0, "euler", "simple", 1.0], ["LATENT"],
+               {"model": (unet, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"),
+                "negative": (neg, 0, "CONDITIONING"), "latent_image": (lat, 0, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    wr = w.add("BlueeCombineImagesAudioH264", [16, "fox", True, 19, "medium"], ["STRING"],
+               {"images": (dec, 0, "IMAGE")})
+    if wired_on:
+        w.add("PreviewAny", [], [], {"source": (wr, 0, "STRING")})
+    doc = w.doc()
+    doc["nodes"][wr - 1]["outputs"][0]["links"] = [k[0] for k in doc["links"] if k[1] == wr]  # (as a UI file saves)
+    return doc
+
+
+def test_a_declared_writer_giving_only_its_files_path_is_a_video_save():
+    """catalog6's bluee-utils case: a declared node taking pictures, a frame rate and a file name and giving only a
+    path (no output node), its path read by another node, is a video writer: Studio's Save Video at its rate."""
+    conv = convert(_written(True), "fox")
+    assert len(nodes_of(conv, "video_models.text_to_video")) == 1
+    assert len(nodes_of(conv, "io.save_video")) == 1
+    assert "'BlueeCombineImagesAudioH264' (BlueeCombineImagesAudioH264, #9) saves a video, told by its types (a node " \
+           "its pack declares (not an output node: run for the node its file name is wired to)" in said(conv)
+    # its path read by nothing: ComfyUI does not run a node that is no output node, so nothing is written
+    assert not nodes_of(convert(_written(False), "fox"), "io.save_video")
