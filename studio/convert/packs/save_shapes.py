@@ -32,10 +32,14 @@ KEPT = ("save_output", "pingpong", "trim_to_audio")  # Video Combine's own switc
 
 
 def _output_node(wf: Workflow, n: CNode, outs: list[str]) -> bool:
-    """Its pack declares it an output node; an uncatalogued node: nothing out, or only texts or file names."""
+    """Its pack declares it an output node; an uncatalogued node: nothing out, or only texts or file names. A
+    declared node that is no output node but gives only a file's name, wired on (catalog6: bluee-utils' H.264 writer
+    feeding an upload its path), is run by ComfyUI for what reads that name: a writer all the same (an unwired one
+    is not run)."""
     t = catalogue.node_type(n.shown_cls)
     if t is not None and t.inputs is not None:
-        return t.output_node and all(o in NAMES_OUT for o in t.output_types)
+        names = all(o in NAMES_OUT for o in t.output_types)
+        return names and (t.output_node or bool(t.output_types) and n.out_links > 0)
     return all(o in NAMES_OUT for o in outs)
 
 
@@ -84,8 +88,11 @@ def _parts(wf: Workflow, n: CNode) -> dict | None:
     other = [f"{k} {shown(v)}" for k, v in settings.items() if isinstance(k, str) and k not in (rate, name)
              and k not in formats and k not in KEPT and k not in n.links and not k.startswith("#")]
     other += [f"{k} (wired)" for k in n.links if k not in (rate, name, pictures[0], *sound)]
-    declared = catalogue.node_type(n.shown_cls) is not None
-    told = (f"{'an output node its pack declares' if declared else 'a node'} with "
+    t = catalogue.node_type(n.shown_cls)
+    declared = t is not None
+    kind = ("an output node its pack declares" if t.output_node else "a node its pack declares (not an output node: "
+            "run for the node its file name is wired to)") if t is not None else "a node"
+    told = (f"{kind} with "
             f"{_outputs(n, outs, declared)}, a picture input "
             f"'{pictures[0]}', a frame rate '{rate}' and a file name '{name}'")
     return {"picture": pictures[0], "sound": sound[0] if sound else None, "settings": settings, "rate": rate,

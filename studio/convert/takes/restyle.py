@@ -5,7 +5,9 @@ picked), and denoised part way (denoise below 1), is a refine or restyle of that
 timeline. It is made as two pipelines: the earlier take as any output is (its Save Video taken away), then the pass
 as Studio's Video to Video at the pass's denoise on that take's video, with the pass's own model, prompt and
 settings. Frames picked on the way (ImageFromBatch...) make a segment or an extension instead (takes.extend), and
-a latent noised whole (denoise 1) keeps nothing of the frames: neither is read here.
+a latent noised whole (denoise 1) keeps nothing of the frames: neither is read here. Where the pass's own model's
+family declares no video to video (families.abilities: LTX-Video, LTX-2), the earlier take alone is made and written,
+the pass said not made.
 
 Plain data and stdlib: the builder (mapping.convert._Builder) makes the nodes."""
 from __future__ import annotations
@@ -18,11 +20,14 @@ from studio.core.shown import number
 from ..reading.workflow import CNode, Workflow
 from ..tracing.prompts import MAX_SAMPLERS
 from ..tracing.sampling import SAMPLERS
-from ..tracing.tasks import task_node
-from ..tracing.walks import sampler_chain, sampler_denoise, upstream
+from ..tracing.roles import role
+from ..tracing.tasks import family, task_node
+from ..tracing.walks import model_file, sampler_chain, sampler_denoise, upstream
 from .earlier import earlier_take
 from .extend import MATCHES, RESIZES, TRIMS
 from .filters import filter_input
+from .latent_refine import MAX_PATCHES
+from ..families import abilities
 from .upsampled_clip import scale_before
 from ..tracing.resizes import scale_params
 
@@ -83,6 +88,9 @@ def make(b: Any, save: CNode, p: Pass) -> int | None:
     take's video into ``save``'s Save Video; said in the pass's note. The pipelines made; None where the earlier take
     could not be made (the output is then read as it was: held with its sentence)."""
     bands = len(b.bands)
+    fam = pass_family(b.wf, p)
+    if abilities.video_to_video(fam) is False:  # its family declares no video to video: the take alone
+        return _take_alone(b, save, p, fam)
     taken = earlier_take(b, save, p.earlier, "the take reworked")
     if taken is None:
         return None
@@ -127,3 +135,36 @@ def make(b: Any, save: CNode, p: Pass) -> int | None:
         b.log(f"the take of {_name(p.earlier)} that {_name(p.head)} reworks is made and written by its own Save Video "
               f"('{b.g.nodes[sv].params.get('path')}'): the pass on it is held (said first)")
     return int(fresh) + int(made)
+
+
+def pass_family(wf: Workflow, p: Pass) -> str | None:
+    """The family title of the model the pass samples with: its loader's file (through patches and a guider) and the
+    nodes of the pass's own (the nodes above the frames it is given, the earlier take's, left out: that take's family
+    is not the pass's); None where no loader is found."""
+    node = p.head
+    for _ in range(MAX_PATCHES):
+        node = wf.source(node, "model") if "model" in node.links else wf.source(node, "guider")
+        if node is None or role(wf, node) == "loader":
+            break
+    if node is None:
+        return None
+    frames = wf.source(p.encode, "pixels")
+    taken = {u.id for u in upstream(wf, frames)} if frames is not None else set()
+    return family(model_file(wf, node), None, [u for u in upstream(wf, p.head) if u.id not in taken])
+
+
+def _take_alone(b: Any, save: CNode, p: Pass, fam: str) -> int | None:
+    """The pass's family does no video to video in Studio (its declared task kinds: families.abilities): the earlier
+    take made and written by its own Save Video, the pass not made, said in one sentence; None where that take could
+    not be made."""
+    bands = len(b.bands)
+    taken = earlier_take(b, save, p.earlier, "the take reworked")
+    if taken is None:
+        return None
+    sv = taken[1]
+    path = b.g.nodes[sv].params.get("path") if sv is not None else None
+    b.log(f"a pass, not another segment: {_name(p.head)} reworks every frame of the take of {_name(p.earlier)} "
+          f"(encoded by {_name(p.encode)}, denoise {number(p.denoise)}) with {fam}'s model, and {fam} does no video to "
+          f"video in Studio: the pass is not made; Studio writes the take of {_name(p.earlier)} unreworked"
+          + (f" ('{path}')" if path else "") + f" in place of {_name(save)}'s video")
+    return int(len(b.bands) > bands)

@@ -13,8 +13,8 @@ from .image_conditioning import no_text as _no_text
 from .prompt_shapes import encoded_text
 from . import prompt_writers
 from .. import catalogue
-from ..reading.by_types import through_input
 from ..reading.line_pick import line_said
+from ..reading.by_types import through_input
 from ..reading.model_way import carrier
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
@@ -24,19 +24,23 @@ MAX_SAMPLERS = 32  # feeding one output (a first pass and its refinements: two t
 
 
 def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: set, limit: int = 64,
-         through=None, slot: int = 0, reached: list | None = None) -> CNode | None:
+         through=None, slot: int = 0, reached: list | None = None, passes_said: bool = True) -> CNode | None:
     """Follow the first of ``names`` wired on each node (a switch: its chosen side) until ``stop(node)``; where none
     is wired, ``through(wf, node)`` names the input to follow (a model's way in told by types), if given. ``slot``:
-    the output of ``node`` the way starts from; ``reached`` (if given) gets the output of the node stopped at."""
+    the output of ``node`` the way starts from; ``reached`` (if given) gets the output of the node stopped at. A node
+    passing one input on as it is (reading.pass_any) goes into ``used`` only where ``passes_said`` (its caller says
+    it: the model's way, mapping.models._patches); a prompt's way leaves it to passing to say (catalog6: UnloadModel)."""
     while node is not None and limit > 0:
         limit -= 1
         if stop(node):
             if reached is not None:
                 reached.append(slot)
             return node
-        if (node.cls == "ComfySwitchNode" or any(k in node.links for k in names) or through_input(node, slot) is None) \
-                and not is_control(node):  # (a control apply adds what passing says: heldout19)
-            used.add(node.id)  # (a node passing each input on by position is not read: passing says so, heldout9)
+        if (node.cls == "ComfySwitchNode" or any(k in node.links for k in names) or through_input(node, slot) is None
+                and (passes_said or any_through(wf, node, slot) is None)) and not is_control(node):
+            # (a control apply adds what passing says: heldout19)
+            used.add(node.id)  # (a node passing an input on as it is, by position or as the one of any type its
+            # declaration gives on, is not read: passing says so, heldout9; catalog6's UnloadModel on a prompt's way)
         if node.cls == "ComfySwitchNode":
             on = wf.value(node, "switch")
             node = wf.source(node, "on_true" if on else "on_false")
@@ -87,7 +91,7 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
     known = encoders()
     unknown: list[tuple[CNode, str]] = []  # uncatalogued nodes walked through, each with the input it passes on
     n = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in known, used,
-             through=lambda w, x: _passes_conditioning(w, x, unknown))
+             through=lambda w, x: _passes_conditioning(w, x, unknown), passes_said=False)
     if n is not None and said is not None:
         for x, k in unknown:
             line = (f"'{x.title or x.cls}' ({x.cls}, #{x.id}), a type Studio's catalogue does not hold, takes the {which} "
