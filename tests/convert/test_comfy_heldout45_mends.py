@@ -19,3 +19,28 @@ def test_a_bypassed_set_still_gives_its_input_to_its_gets():
     conv = convert(w.doc(), "bypassed-set")
     assert _image_of(conv) == "fox.png"
     assert "reaches no output" not in said(conv)
+
+
+def test_a_four_frame_nodes_first_and_last_pictures_taken_are_not_said_untaken():
+    """heldout45 05: WanFourFrameReferenceUltimate's 'frame_1_image' and 'frame_4_image' were wired as Wan's start and
+    end images yet each said "not taken: Wan's task node has no such input" (the node's own names of its start and end
+    inputs were missing from what it knows it took)."""
+    from tests.convert.test_comfy_wan_frames import COND, OUTS, _experts, _head, _prompt, _wired
+    from tests.convert.test_comfy_wrappers import _nodes
+    w = UI()
+    hi, lo, clip, vae = _head(w)
+    pos, neg = _prompt(w, clip, "a kite rises"), _prompt(w, clip, "blurry")
+    pics = [w.add("LoadImage", [f, "image"], ["IMAGE", "MASK"]) for f in ("a.png", "b.png", "c.png", "d.png")]
+    four = w.add("WanFourFrameReferenceUltimate", [480, 832, 121, 1, 0.3, 0.74, 0.12, "enable", 0.7, 0.71, 0.11,
+                                                   "enable", 0], OUTS,
+                 {"positive": (pos, 0, COND), "negative": (neg, 0, COND), "vae": (vae, 0, "VAE"),
+                  **{f"frame_{i}_image": (p, 0, "IMAGE") for i, p in enumerate(pics, 1)}})
+    low = _experts(w, hi, lo, four)
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (low, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    w.add("VHS_VideoCombine", [16, 0, "kite", "video/h264-mp4"], [], {"images": (dec, 0, "IMAGE")})
+    conv = convert(w.doc(), "four")
+    gen = _nodes(conv, "video_models.image_to_video")[0]
+    assert (_wired(conv, gen, "image"), _wired(conv, gen, "last_image")) == ("a.png", "d.png")
+    text = said(conv)
+    assert f"#{pics[0]}: 'a.png') is not taken" not in text and f"#{pics[3]}: 'd.png') is not taken" not in text
+    assert f"#{pics[1]}: 'b.png') is not taken" in text  # the ones between: still said
