@@ -44,3 +44,24 @@ def test_a_four_frame_nodes_first_and_last_pictures_taken_are_not_said_untaken()
     text = said(conv)
     assert f"#{pics[0]}: 'a.png') is not taken" not in text and f"#{pics[3]}: 'd.png') is not taken" not in text
     assert f"#{pics[1]}: 'b.png') is not taken" in text  # the ones between: still said
+
+
+def test_a_continuation_pass_beside_an_ltx2_stage_is_said_not_made():
+    """heldout45 10: a take with a later stage (LTX-2 Latent Upscale's refine) listed a continuation pass (no noise,
+    sampling its first pass's take on to 0) as "a later pass: ..., steps 2, cfg 1.0" and said nothing of what became of
+    it; the stage's own pass is made, any other is not - said so."""
+    from tests.convert.test_comfy_ltx2_three_stages import _three_stages
+    from tests.convert.said import notes
+    d = _three_stages()
+    for k in ("s3", "s3n", "s3m", "s3s", "s3c", "s3u"):
+        del d[k]
+    d["d"]["inputs"]["samples"], d["ad"]["inputs"]["samples"] = ["s2s", 0], ["s2s", 1]
+    d["s1bn"] = {"class_type": "DisableNoise", "inputs": {}}
+    d["s1bm"] = {"class_type": "ManualSigmas", "inputs": {"sigmas": "0.5, 0.421875, 0.0"}}
+    d["s1b"] = {"class_type": "SamplerCustomAdvanced", "inputs": {"noise": ["s1bn", 0], "guider": ["g", 0],
+                "sampler": ["ks", 0], "sigmas": ["s1bm", 0], "latent_image": ["s1", 0]}}
+    d["s1s"]["inputs"]["av_latent"] = ["s1b", 0]
+    text = notes(convert(d, "continued.json"))
+    line = next(x for x in text.splitlines() if "(#s1b)" in x and "a later pass" in x)
+    assert line.endswith("this pass is not made (Studio's generator makes the take without it)")
+    assert not any("(#s2)" in x and "not made" in x for x in text.splitlines())
