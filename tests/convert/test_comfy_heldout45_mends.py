@@ -65,3 +65,26 @@ def test_a_continuation_pass_beside_an_ltx2_stage_is_said_not_made():
     line = next(x for x in text.splitlines() if "(#s1b)" in x and "a later pass" in x)
     assert line.endswith("this pass is not made (Studio's generator makes the take without it)")
     assert not any("(#s2)" in x and "not made" in x for x in text.splitlines())
+
+
+def test_a_latent_made_through_an_undeclared_node_is_named_by_it_not_said_a_restyle():
+    """heldout45 04: a sampler's latent came from VAE-encoded pictures through a node no pack in the catalogue declares
+    (the SVI 2 Pro FLF pack's); held as "video to video from an encoded image ... cannot restyle", a task it does not
+    make. What that node makes of the latent is not known: it is named, and held."""
+    w = UI()
+    unet, clip, vae, img = _loaders(w)
+    enc = w.add("VAEEncode", [], ["LATENT"], {"pixels": (img, 0, "IMAGE"), "vae": (vae, 0, "VAE")})
+    pos = w.add("CLIPTextEncode", ["a kite"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    odd = w.add("NoPackDeclaresThisLatentNode", [41, 1], ["CONDITIONING", "CONDITIONING", "LATENT"],
+                {"positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
+                 "prev_samples": (enc, 0, "LATENT"), "anchor_samples": (enc, 0, "LATENT")})
+    ks = w.add("KSampler", [7, "fixed", 20, 6.0, "uni_pc", "simple", 0.7], ["LATENT"],  # (part way: not noised away)
+               {"model": (unet, 0, "MODEL"), "positive": (odd, 0, "CONDITIONING"),
+                "negative": (odd, 1, "CONDITIONING"), "latent_image": (odd, 2, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    cv = w.add("CreateVideo", [16], ["VIDEO"], {"images": (dec, 0, "IMAGE")})
+    w.add("SaveVideo", ["kite", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    text = said(convert(w.doc(), "undeclared-latent"))
+    assert "video to video from an encoded image" not in text
+    assert f"(NoPackDeclaresThisLatentNode, #{odd}) makes of what VAEEncode encodes" in text
