@@ -157,6 +157,18 @@ class IntentReading:
             # the sampler through it holds the output (ledger.blocked) instead of being dropped with it
         return gen
 
+    def _made_through_undeclared(self, found) -> Task | None:
+        """The held task of an encoded latent (no clip loaded: never a restyle) that reaches the sampler through a node
+        no pack in the catalogue declares, named by that node (heldout45 04: an SVI node's latent was said a restyle of
+        an encoded image); None where there is no such node."""
+        if found is not None and LOADER_NODES.get(found[0].cls, ("", ""))[1] == "video":
+            return None
+        odd = undeclared_way(self.task_way)
+        return None if odd is None else Task(
+            f"a video from the latent '{odd.title or odd.shown_cls}' ({odd.shown_cls}, #{odd.id}) makes of what VAEEncode "
+            "encodes", None, family=None, cannot="read what that node makes of the encoded latent (no pack in Studio's "
+                                                  "catalogue declares it)")
+
     def _encoded(self, first: CNode, node: CNode, spec: Task, said: list[str], up: list[CNode]) -> Task | None:
         """A sampler's latent encoded from a clip (VAEEncode): video to video when the sampler
         denoises it part way (its strength the denoise), else text to video (said): the clip, noised
@@ -202,12 +214,8 @@ class IntentReading:
                         f"(#{earlier.id}) makes", None, family=None, cannot=(  # conditioning)
                             "rework an earlier take's frames that reach the encode through nodes no rule of Studio's "
                             "reads as a pass on that take (Video to Video takes a clip)"))
-        still = found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video"  # (no clip: never a restyle)
-        if not taken and still and (odd := undeclared_way(self.task_way)) is not None:  # (heldout45 04: an SVI node's
-            return Task(f"a video from the latent '{odd.title or odd.shown_cls}' ({odd.shown_cls}, #{odd.id}) makes of "
-                        "what VAEEncode encodes", None, family=None,  # latent, said a restyle of an encoded image)
-                        cannot="read what that node makes of the encoded latent (no pack in Studio's catalogue "
-                               "declares it)")
+        if not taken and (odd := self._made_through_undeclared(found)) is not None:
+            return odd
         if not taken and (found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video"):
             return Task("video to video from an encoded image", None, family=None,
                         cannot="restyle a latent encoded from a still image or from nodes it does not convert (Video "
